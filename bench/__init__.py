@@ -1,0 +1,1 @@
+"""Benchmarks: each builds its own data, prints figures and ratios; nothing asserts wall time."""

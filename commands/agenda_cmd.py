@@ -1,0 +1,296 @@
+"""``activity add|list|show|edit|assign|restrict|import-ics|restrictions``: the agenda."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from store import agenda
+from store.clock import day_bounds, local_iso, local_text
+from store.errors import BadInput
+
+from .context import Env, pass_env
+from .output import created, emit, info, output_options
+from .params import DATE, TIME
+
+ACTIVITY_COLUMNS = (
+    "id",
+    "person",
+    "title",
+    "kind",
+    "start",
+    "end",
+    "location",
+    "status",
+    "concept",
+    "required_level",
+    "concept_level",
+    "replan",
+)
+
+
+def activity_dict(activity: agenda.Activity) -> dict[str, Any]:
+    return {
+        "id": activity.id,
+        "person": activity.person,
+        "title": activity.title,
+        "kind": activity.kind,
+        "start": activity.start,
+        "end": activity.end,
+        "location": activity.location,
+        "status": activity.status,
+        "concept": activity.concept,
+        "required_level": activity.required_level,
+        "concept_level": activity.concept_level,
+        "replan": activity.replan_reason,
+    }
+
+
+def resolve_window(
+    env: Env, day: date | None, start: datetime | None, end: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    """``--date D`` or ``--from T --to T`` (never both) as a UTC window."""
+    if day is not None and (start or end):
+        raise BadInput("Give either --date or --from/--to, not both.")
+    if day is not None:
+        return day_bounds(day)
+    return start, end
+
+
+@click.group()
+def activity() -> None:
+    """The protected person's agenda: activities, concepts, restrictions."""
+
+
+@activity.command("add")
+@click.option("--person", required=True, help="Code name of the protected subject.")
+@click.option("--title", required=True)
+@click.option("--start", type=TIME, required=True, help="YYYY-MM-DD HH:MM (Amsterdam) or ISO.")
+@click.option("--end", type=TIME, required=True)
+@click.option("--location", default="")
+@click.option("--kind", type=click.Choice(agenda.KINDS), default="work", show_default=True)
+@click.option("--concept", help="Security concept (must meet the required level, R1).")
+@pass_env
+def activity_add(
+    env: Env,
+    person: str,
+    title: str,
+    start: datetime,
+    end: datetime,
+    location: str,
+    kind: str,
+    concept: str | None,
+) -> None:
+    """Add an activity to a protected person's agenda."""
+    item = agenda.add_activity(
+        env.store(),
+        person=person,
+        title=title,
+        start=start,
+        end=end,
+        location=location,
+        kind=kind,
+        concept=concept,
+    )
+    created(
+        item.id,
+        f"Added '{item.title}' for {item.person} on {local_text(item.start_at)}"
+        f"{' with ' + item.concept if item.concept else ' (no concept yet)'}.",
+    )
+
+
+@activity.command("list")
+@click.option("--person", help="Only this subject.")
+@click.option("--unit", help="Only subjects of this unit.")
+@click.option("--date", "day", type=DATE, help="One local day: YYYY-MM-DD, today, tomorrow.")
+@click.option("--from", "start", type=TIME, help="From this time.")
+@click.option("--to", "end", type=TIME, help="Until this time.")
+@click.option("--replan", is_flag=True, help="Only activities that need re-planning.")
+@output_options
+@pass_env
+def activity_list(
+    env: Env,
+    person: str | None,
+    unit: str | None,
+    day: date | None,
+    start: datetime | None,
+    end: datetime | None,
+    replan: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """List the agenda, with required and concept levels side by side."""
+    window = resolve_window(env, day, start, end)
+    items = agenda.list_activities(
+        env.store(), person=person, unit=unit, start=window[0], end=window[1], replan_only=replan
+    )
+    emit([activity_dict(a) for a in items], fmt, output, ACTIVITY_COLUMNS)
+
+
+@activity.command("show")
+@click.argument("activity_id")
+@output_options
+@pass_env
+def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> None:
+    """Show one activity with its restrictions."""
+    store = env.store()
+    item = agenda.get_activity(store, activity_id)
+    data = activity_dict(item)
+    data["restrictions"] = [
+        {
+            "kind": r.kind,
+            "reason": r.reason,
+            "authority": r.authority,
+            "recorded_at": local_iso(r.recorded_at),
+            "recorded_by": r.recorded_by,
+        }
+        for r in agenda.list_restrictions(store, item.id)
+    ]
+    emit(data, fmt, output)
+
+
+@activity.command("edit")
+@click.argument("activity_id")
+@click.option("--title")
+@click.option("--start", type=TIME)
+@click.option("--end", type=TIME)
+@click.option("--location")
+@click.option("--kind", type=click.Choice(agenda.KINDS))
+@click.option("--status", type=click.Choice(agenda.PLAIN_STATUSES))
+@pass_env
+def activity_edit(
+    env: Env,
+    activity_id: str,
+    title: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    location: str | None,
+    kind: str | None,
+    status: str | None,
+) -> None:
+    """Change an activity (to cancel, move or shorten it, use restrict)."""
+    item = agenda.edit_activity(
+        env.store(),
+        activity_id,
+        title=title,
+        start=start,
+        end=end,
+        location=location,
+        kind=kind,
+        status=status,
+    )
+    info(f"Updated '{item.title}' for {item.person}.")
+    click.echo(item.id)
+
+
+@activity.command("assign")
+@click.argument("activity_id")
+@click.argument("concept")
+@pass_env
+def activity_assign(env: Env, activity_id: str, concept: str) -> None:
+    """Put a security concept on an activity (R1, R3, R4)."""
+    item = agenda.assign_concept(env.store(), activity_id, concept)
+    info(
+        f"{item.concept} ({item.concept_level}) on '{item.title}' for {item.person}, "
+        f"who requires {item.required_level}."
+    )
+    click.echo(item.id)
+
+
+@activity.command("options")
+@click.argument("activity_id")
+@output_options
+@pass_env
+def activity_options(env: Env, activity_id: str, fmt: str, output: str | None) -> None:
+    """Which concepts may go on this activity, and why the others may not."""
+    from store.subjects import subject_by_id
+
+    store = env.store()
+    item = agenda.get_activity(store, activity_id)
+    options = agenda.concept_options(store, subject_by_id(store, item.subject_id))
+    rows = [
+        {"concept": o.code, "level": o.level, "valid": o.valid, "reason": o.reason} for o in options
+    ]
+    emit(rows, fmt, output, ("concept", "level", "valid", "reason"))
+
+
+@activity.command("restrict")
+@click.argument("activity_id")
+@click.option("--kind", type=click.Choice(agenda.RESTRICTION_KINDS), required=True)
+@click.option("--reason", type=click.Choice(agenda.RESTRICTION_REASONS), required=True)
+@click.option("--authority", required=True, help="The deciding authority, e.g. 'OvJ Havenstad'.")
+@click.option("--note", default="")
+@click.option("--start", type=TIME, help="New start (moved, shortened).")
+@click.option("--end", type=TIME, help="New end (moved, shortened).")
+@click.option("--location", help="New place (relocated).")
+@pass_env
+def activity_restrict(
+    env: Env,
+    activity_id: str,
+    kind: str,
+    reason: str,
+    authority: str,
+    note: str,
+    start: datetime | None,
+    end: datetime | None,
+    location: str | None,
+) -> None:
+    """Record a facilitation restriction (R5); never lowers protection."""
+    record = agenda.restrict_activity(
+        env.store(),
+        activity_id,
+        kind=kind,
+        reason=reason,
+        authority=authority,
+        note=note,
+        new_start=start,
+        new_end=end,
+        new_location=location,
+    )
+    created(record.id, f"Recorded: activity {kind} ({reason}), decided by {authority}.")
+
+
+@activity.command("restrictions")
+@click.option("--person", help="Only this subject.")
+@output_options
+@pass_env
+def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | None) -> None:
+    """How often each subject's activities were restricted, per reason."""
+    rows = agenda.restriction_counts(env.store(), person=person)
+    emit(rows, fmt, output, ("person", "capacity", "threat", "tbp_choice", "total"))
+
+
+@activity.command("import-ics")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--person", required=True, help="Code name of the protected subject.")
+@click.option(
+    "--days", default=90, show_default=True, help="Expand recurring events this many days ahead."
+)
+@output_options
+@pass_env
+def activity_import_ics(
+    env: Env, file: Path, person: str, days: int, fmt: str, output: str | None
+) -> None:
+    """Import an iCalendar agenda (idempotent by UID, RECURRENCE-ID and SEQUENCE)."""
+    from store.ics import import_ics  # icalendar is loaded only for this command
+
+    result = import_ics(env.store(), file, person=person, horizon_days=days)
+    info(
+        f"{file.name}: {result.added} added, {result.updated} updated, {result.cancelled} "
+        f"cancelled, {result.unchanged} unchanged; {len(result.replan)} need re-planning."
+    )
+    emit(
+        [
+            {"id": i.activity_id, "uid": i.uid, "recurrence": i.recurrence, "action": i.action}
+            for i in result.items
+        ],
+        fmt,
+        output,
+        ("id", "uid", "recurrence", "action"),
+    )
+
+
+COMMANDS = [activity]

@@ -1,0 +1,113 @@
+"""The ``schildwacht`` command: global options, error handling, and the command groups.
+
+Store errors become one plain sentence on stderr and the exit code of their class (DESIGN.md §3);
+a traceback only with ``--debug``. ``schildwacht`` alone opens the console; textual is imported
+only then, so scripted commands start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from store.errors import StoreError
+
+from . import agenda_cmd, catalogue_cmd, log_cmd, reports_cmd, setup_cmds, staff_cmd, subjects_cmd
+from .context import Env, default_db_path
+from .output import ExitCode
+
+
+class SchildwachtGroup(click.Group):
+    """The root group: maps store errors to exit codes and plain sentences."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            if _debug(ctx):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted; nothing more was written.", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            click.echo(
+                f"Error: unexpected failure ({type(exc).__name__}: {exc}); rerun with --debug "
+                "for the details and report it.",
+                err=True,
+            )
+            ctx.exit(ExitCode.FAILURE)
+        finally:
+            env = ctx.find_object(Env)
+            if env is not None:
+                env.close()
+
+
+def _debug(ctx: click.Context) -> bool:
+    env = ctx.find_object(Env)
+    return bool(env and env.debug)
+
+
+@click.group(cls=SchildwachtGroup, invoke_without_command=True)
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(path_type=str),
+    envvar="SCHILDWACHT_DB",
+    help="Database file (env SCHILDWACHT_DB; default: schildwacht.db in your data directory).",
+)
+@click.option(
+    "--user",
+    "user",
+    envvar="SCHILDWACHT_USER",
+    help="Acting person's callsign (env SCHILDWACHT_USER; default: this device's operator).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No messages on stderr, only data and errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected failures.")
+@click.version_option(package_name="schildwacht")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug: bool) -> None:
+    """Schildwacht: the operations console for protective security.
+
+    Run without a command to open the console. Every listing takes --format
+    table|csv|json|md. Exit codes: 0 done, 1 unexpected failure, 2 bad input or a broken
+    rule (nothing written), 3 a check found what it looks for, 4 not allowed for your role,
+    5 integrity failure.
+    """
+    from pathlib import Path
+
+    ctx.obj = Env(
+        db_path=Path(db).expanduser() if db else default_db_path(), user=user, debug=debug
+    )
+    if ctx.invoked_subcommand is None:
+        from console.app import run_console  # the only place the CLI loads textual
+
+        run_console(ctx.obj)
+
+
+for module in (
+    setup_cmds,
+    catalogue_cmd,
+    subjects_cmd,
+    staff_cmd,
+    agenda_cmd,
+    log_cmd,
+    reports_cmd,
+):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="schildwacht")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())  # type: ignore[func-returns-value]

@@ -1,0 +1,143 @@
+"""One output module for every listing and report: table, csv, json, md; and the exit codes.
+
+Commands turn records into plain dicts with snake_case keys (times already as ISO-8601 with the
+Amsterdam offset) and hand them to ``emit``. stdout carries only data; messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+FORMATS = ("table", "csv", "json", "md")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ExitCode(IntEnum):
+    """The exit codes scripts depend on (DESIGN.md §3)."""
+
+    OK = 0
+    FAILURE = 1
+    BAD_INPUT = 2
+    FOUND = 3
+    DENIED = 4
+    INTEGRITY = 5
+
+
+def output_options(func: F) -> F:
+    """Add ``--format`` and ``-o/--output`` to a command that lists or reports."""
+    func = click.option(
+        "-o",
+        "--output",
+        "output",
+        type=click.Path(dir_okay=False, writable=True),
+        help="Write to this file instead of standard output.",
+    )(func)
+    func = click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(func)
+    return func
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    raise TypeError(f"not serialisable: {type(value).__name__}")
+
+
+def _cell(value: Any) -> str:
+    """A value flattened for a table or CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(
+            " ".join(str(v) for v in item.values() if v is not None)
+            if isinstance(item, dict)
+            else str(item)
+            for item in value
+        )
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
+    return str(value)
+
+
+def render(
+    data: list[dict[str, Any]] | dict[str, Any],
+    fmt: str,
+    columns: Sequence[str] | None = None,
+) -> str:
+    """Render rows (a list) or one record (a dict) in a format; returns the text."""
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    single = isinstance(data, dict)
+    rows: list[dict[str, Any]] = [data] if isinstance(data, dict) else data
+    keys = list(columns) if columns else (list(rows[0]) if rows else [])
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(keys)
+        for row in rows:
+            writer.writerow([_cell(row.get(k)) for k in keys])
+        return buffer.getvalue()
+    from tabulate import tabulate  # imported here: only tables pay for it
+
+    tablefmt = "github" if fmt == "md" else "simple"
+    if single:
+        pairs = [[k, _cell(rows[0].get(k))] for k in keys]
+        return tabulate(pairs, headers=["field", "value"], tablefmt=tablefmt) + "\n"
+    if not rows:
+        return tabulate([], headers=keys, tablefmt=tablefmt) + "\n" if keys else ""
+    table = [[_cell(row.get(k)) for k in keys] for row in rows]
+    return tabulate(table, headers=keys, tablefmt=tablefmt, disable_numparse=True) + "\n"
+
+
+def emit(
+    data: list[dict[str, Any]] | dict[str, Any],
+    fmt: str,
+    output: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Write rendered data to stdout, or atomically to ``output``."""
+    text = render(data, fmt, columns)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    fd, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, target)
+
+
+def info(message: str) -> None:
+    """A message for the person, on stderr (never mixed into data)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().params.get("quiet"):
+        return
+    click.echo(message, err=True)
+
+
+def created(record_id: str, message: str) -> None:
+    """Report a new record: a sentence on stderr, the id alone on the last line of stdout."""
+    info(message)
+    click.echo(record_id)

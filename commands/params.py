@@ -1,0 +1,60 @@
+"""Click parameter types for times and dates typed in Europe/Amsterdam.
+
+A value that cannot be used raises the store's ``BadInput``, so the person sees one sentence
+naming the option (exit 2), exactly like every other refusal.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from store.clock import SystemClock, parse_date, parse_time
+from store.errors import BadInput
+
+from .context import Env
+
+
+def _clock(ctx: click.Context | None) -> Any:
+    env = ctx.find_object(Env) if ctx else None
+    return env.clock if env else SystemClock()
+
+
+def _name(param: click.Parameter | None) -> str:
+    return param.opts[0] if param is not None and param.opts else "time"
+
+
+class TimeParam(click.ParamType):
+    """``YYYY-MM-DD HH:MM`` (Amsterdam), ``today HH:MM``, or ISO-8601 with an offset."""
+
+    name = "time"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_time(str(value), _clock(ctx))
+        except BadInput as exc:
+            raise BadInput(f"{_name(param)}: {exc}") from None
+
+
+class DateParam(click.ParamType):
+    """``YYYY-MM-DD``, ``today``, ``tomorrow``."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value), _clock(ctx))
+        except BadInput as exc:
+            raise BadInput(f"{_name(param)}: {exc}") from None
+
+
+TIME = TimeParam()
+DATE = DateParam()

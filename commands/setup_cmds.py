@@ -1,0 +1,94 @@
+"""``init``, ``demo`` and ``db path|status``: creating and looking after the database."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from store.access import ROLES
+from store.demo import SCALES, generate_demo
+from store.setup import init_database
+from store.status import database_status
+
+from .context import Env, pass_env
+from .output import emit, info, output_options
+
+
+@click.command()
+@click.option("--callsign", required=True, help="This device's operator, e.g. RT-0412.")
+@click.option("--name", default="", help="The operator's name.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="admin",
+    show_default=True,
+    help="The operator's role.",
+)
+@click.option("--unit", default="DKDB", show_default=True, help="The operator's unit code.")
+@click.option(
+    "--catalogue",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A catalogue TOML file instead of the shipped fictional one.",
+)
+@pass_env
+def init(env: Env, callsign: str, name: str, role: str, unit: str, catalogue: Path | None) -> None:
+    """Create the database with the reference catalogue, this device and its operator."""
+    store = init_database(
+        env.db_path,
+        callsign=callsign,
+        name=name,
+        role=role,
+        unit=unit,
+        catalogue=catalogue,
+        clock=env.clock,
+    )
+    info(f"Created {store.path} for {store.actor.callsign} ({store.actor.role}).")
+    click.echo(store.device_id)
+    store.close()
+
+
+@click.command()
+@click.option("--seed", default=7, show_default=True, help="Random seed; same seed, same data.")
+@click.option("--scale", type=click.Choice(list(SCALES)), default="small", show_default=True)
+@pass_env
+def demo(env: Env, seed: int, scale: str) -> None:
+    """Fill an empty database with a deterministic synthetic dataset (a week from today)."""
+    store = env.store()
+    with click.progressbar(length=5, label="Building demo data", file=sys.stderr) as bar:
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(done - bar.pos)
+
+        summary = generate_demo(store, seed=seed, scale=scale, progress=progress)
+    info(
+        f"Demo data ({scale}, seed {seed}) from {summary.start}: {summary.subjects} subjects, "
+        f"{summary.officers} officers, {summary.activities} activities, {summary.shifts} shifts, "
+        f"{summary.signals} signals, {summary.log_entries} log entries."
+    )
+
+
+@click.group()
+def db() -> None:
+    """Where the database is and what it holds."""
+
+
+@db.command("path")
+@pass_env
+def db_path(env: Env) -> None:
+    """Print the database path (it need not exist yet)."""
+    click.echo(str(env.db_path))
+
+
+@db.command("status")
+@output_options
+@pass_env
+def db_status(env: Env, fmt: str, output: str | None) -> None:
+    """Schema version, size and record counts."""
+    status = database_status(env.store())
+    emit(asdict(status), fmt, output)
+
+
+COMMANDS = [init, demo, db]

@@ -1,0 +1,136 @@
+"""``person add|list|show`` and ``threat assess|explain``: protected subjects by code name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from store.subjects import (
+    DOMAINS,
+    KINDS,
+    Subject,
+    add_subject,
+    assess_threat,
+    explain_threat,
+    get_subject,
+    list_subjects,
+)
+
+from .context import Env, pass_env
+from .output import created, emit, output_options
+
+SUBJECT_COLUMNS = ("code", "kind", "domain", "unit", "threat_level", "required_level", "package")
+
+
+def subject_dict(subject: Subject) -> dict[str, Any]:
+    return {
+        "code": subject.code,
+        "kind": subject.kind,
+        "domain": subject.domain,
+        "unit": subject.unit,
+        "threat_level": subject.threat_level,
+        "required_level": subject.required_level,
+        "package": subject.package,
+    }
+
+
+@click.group()
+def person() -> None:
+    """Protected subjects (persons, objects, services), by code name."""
+
+
+@person.command("add")
+@click.argument("code")
+@click.option("--kind", type=click.Choice(KINDS), default="person", show_default=True)
+@click.option(
+    "--domain",
+    type=click.Choice(DOMAINS),
+    required=True,
+    help="local (prosecutor, mayor) or national (NCTV).",
+)
+@click.option("--unit", required=True, help="Responsible unit code, e.g. RT.")
+@pass_env
+def person_add(env: Env, code: str, kind: str, domain: str, unit: str) -> None:
+    """Add a protected subject by code name."""
+    subject = add_subject(env.store(), code, kind=kind, domain=domain, unit=unit)
+    created(subject.id, f"Added {subject.kind} {subject.code} ({subject.unit}, {subject.domain}).")
+
+
+@person.command("list")
+@click.option("--unit", help="Only this unit.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
+@output_options
+@pass_env
+def person_list(env: Env, unit: str | None, kind: str | None, fmt: str, output: str | None) -> None:
+    """List protected subjects with their threat level, required resistance and package."""
+    rows = [subject_dict(s) for s in list_subjects(env.store(), unit=unit, kind=kind)]
+    emit(rows, fmt, output, SUBJECT_COLUMNS)
+
+
+@person.command("show")
+@click.argument("code")
+@output_options
+@pass_env
+def person_show(env: Env, code: str, fmt: str, output: str | None) -> None:
+    """Show one protected subject."""
+    emit(subject_dict(get_subject(env.store(), code)), fmt, output)
+
+
+@click.group()
+def threat() -> None:
+    """Threat assessments: threat level → required resistance → package (R2)."""
+
+
+@threat.command("assess")
+@click.argument("code")
+@click.option(
+    "--level", type=int, required=True, help="Threat level (see catalogue threat-levels)."
+)
+@click.option("--domain", type=click.Choice(DOMAINS), help="Change the subject's domain.")
+@click.option("--summary", default="", help="A short summary of the assessment.")
+@pass_env
+def threat_assess(env: Env, code: str, level: int, domain: str | None, summary: str) -> None:
+    """Record a threat assessment; protection follows from it deterministically."""
+    store = env.store()
+    assessment = assess_threat(store, code, level=level, domain=domain, summary=summary)
+    replan = explain_threat(store, code).activities_to_replan
+    message = (
+        f"{assessment.subject}: threat level {assessment.level} → {assessment.required_level}, "
+        f"package {assessment.package}."
+    )
+    if replan:
+        message += f" {len(replan)} activities now need re-planning (rule R1)."
+    created(assessment.id, message)
+
+
+@threat.command("explain")
+@click.argument("code")
+@output_options
+@pass_env
+def threat_explain(env: Env, code: str, fmt: str, output: str | None) -> None:
+    """Show why a subject has the protection it has."""
+    exp = explain_threat(env.store(), code)
+    data: dict[str, Any] = {
+        **subject_dict(exp.subject),
+        "assessed_at": exp.assessment.assessed_at if exp.assessment else None,
+        "assessed_by": exp.assessment.assessed_by if exp.assessment else None,
+        "summary": exp.assessment.summary if exp.assessment else None,
+        "rule": (
+            f"threat level {exp.rule.level} ({exp.rule.label}) → {exp.rule.resistance_level} → "
+            f"{exp.rule.package}"
+            if exp.rule
+            else "no threat assessment yet: no protection derived"
+        ),
+        "package_concepts": list(exp.package.concepts) if exp.package else [],
+        "care_modules": list(exp.package.care_modules) if exp.package else [],
+        "history": [
+            {"level": a.level, "assessed_at": a.assessed_at, "assessed_by": a.assessed_by}
+            for a in exp.history
+        ],
+        "activities_to_replan": list(exp.activities_to_replan),
+    }
+    emit(data, fmt, output)
+
+
+COMMANDS = [person, threat]

@@ -1,0 +1,218 @@
+"""Modal forms of the Agenda screen: add/edit an activity, pick a concept, restrict.
+
+Each form hands its values to a ``save`` callback that calls the store and returns ``None`` on
+success or the store's refusal sentence, which the form shows inline and stays open. So every
+rule is checked once, in the store, exactly as on the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from store.agenda import KINDS, RESTRICTION_KINDS, RESTRICTION_REASONS, ConceptOption
+
+from ..i18n import _
+
+Save = Callable[[dict[str, str]], str | None]
+
+
+@dataclass(frozen=True)
+class ActivityDefaults:
+    person: str = ""
+    title: str = ""
+    start: str = ""
+    end: str = ""
+    location: str = ""
+    kind: str = "work"
+
+
+class FormScreen(ModalScreen[bool]):
+    """Shared behaviour: escape cancels, the error line, calling ``save``."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+
+    def __init__(self, save: Save) -> None:
+        super().__init__()
+        self.save = save
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def values(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        error = self.save(self.values())
+        if error:
+            self.query_one(".error", Static).update(error)
+        else:
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#save")
+    def _on_save(self) -> None:
+        self.submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _on_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Input.Submitted)
+    def _on_enter(self) -> None:
+        self.submit()
+
+    def buttons(self, label: str) -> ComposeResult:
+        yield Static("", classes="error")
+        with Horizontal(classes="buttons"):
+            yield Button(label, id="save", variant="primary")
+            yield Button(_("Cancel"), id="cancel")
+
+
+class ActivityForm(FormScreen):
+    """Add or edit an activity. Times: HH:MM on the board's day, or YYYY-MM-DD HH:MM."""
+
+    def __init__(
+        self, save: Save, heading: str, subjects: list[str], defaults: ActivityDefaults
+    ) -> None:
+        super().__init__(save)
+        self.heading = heading
+        self.subjects = subjects
+        self.defaults = defaults
+
+    def compose(self) -> ComposeResult:
+        d = self.defaults
+        with VerticalScroll(classes="form"):
+            yield Label(self.heading, classes="title")
+            yield Label(_("Protected person (code name)"))
+            yield Select(
+                [(code, code) for code in self.subjects],
+                id="person",
+                value=d.person or Select.BLANK,
+                prompt=_("Choose…"),
+            )
+            yield Label(_("Title"))
+            yield Input(d.title, id="title", placeholder=_("e.g. Zitting rechtbank"))
+            yield Label(_("Start and end (HH:MM, or YYYY-MM-DD HH:MM, Europe/Amsterdam)"))
+            with Horizontal(classes="times"):
+                yield Input(d.start, id="start", placeholder="09:30")
+                yield Input(d.end, id="end", placeholder="11:00")
+            yield Label(_("Location"))
+            yield Input(d.location, id="location")
+            yield Label(_("Kind"))
+            yield Select([(k, k) for k in KINDS], id="kind", value=d.kind, allow_blank=False)
+            yield from self.buttons(_("Save"))
+
+    def on_mount(self) -> None:
+        target = "#title" if self.defaults.person else "#person"
+        self.query_one(target).focus()
+
+    def values(self) -> dict[str, str]:
+        person = self.query_one("#person", Select).value
+        return {
+            "person": "" if person is Select.BLANK else str(person),
+            "title": self.query_one("#title", Input).value,
+            "start": self.query_one("#start", Input).value,
+            "end": self.query_one("#end", Input).value,
+            "location": self.query_one("#location", Input).value,
+            "kind": str(self.query_one("#kind", Select).value),
+        }
+
+
+class ConceptPicker(FormScreen):
+    """Only valid concepts can be chosen; every other one says why not (R1, R3, R4)."""
+
+    def __init__(self, save: Save, heading: str, options: list[ConceptOption]) -> None:
+        super().__init__(save)
+        self.heading = heading
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Label(self.heading, classes="title")
+            items = []
+            for option in self.options:
+                if option.valid:
+                    items.append(
+                        Option(f"{option.code:<10} {option.level}  {option.name}", id=option.code)
+                    )
+                else:
+                    items.append(
+                        Option(
+                            f"{option.code:<10} {option.level}  ✗ {option.reason}",
+                            id=option.code,
+                            disabled=True,
+                        )
+                    )
+            yield OptionList(*items, id="concept-options")
+            yield from self.buttons(_("Assign"))
+
+    def on_mount(self) -> None:
+        picker = self.query_one(OptionList)
+        for index, option in enumerate(self.options):
+            if option.valid:
+                picker.highlighted = index
+                break
+        picker.focus()
+
+    @on(OptionList.OptionSelected)
+    def _on_selected(self) -> None:
+        self.submit()
+
+    def values(self) -> dict[str, str]:
+        picker = self.query_one(OptionList)
+        if picker.highlighted is None:
+            return {"concept": ""}
+        return {"concept": str(picker.get_option_at_index(picker.highlighted).id)}
+
+
+class RestrictForm(FormScreen):
+    """Record a facilitation restriction (R5): kind, reason, deciding authority."""
+
+    def __init__(self, save: Save, heading: str) -> None:
+        super().__init__(save)
+        self.heading = heading
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Label(self.heading, classes="title")
+            yield Label(_("What happens to the activity"))
+            yield Select(
+                [(k, k) for k in RESTRICTION_KINDS], id="kind", value="cancelled", allow_blank=False
+            )
+            yield Label(_("Reason"))
+            yield Select(
+                [(r, r) for r in RESTRICTION_REASONS],
+                id="reason",
+                value="capacity",
+                allow_blank=False,
+            )
+            yield Label(_("Deciding authority"))
+            yield Input(id="authority", placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"))
+            yield Label(_("New start / end (moved, shortened) — HH:MM"))
+            with Horizontal(classes="times"):
+                yield Input(id="start", placeholder="14:00")
+                yield Input(id="end", placeholder="15:00")
+            yield Label(_("New location (relocated)"))
+            yield Input(id="location")
+            yield Label(_("Note"))
+            yield Input(id="note")
+            yield from self.buttons(_("Record restriction"))
+
+    def values(self) -> dict[str, str]:
+        return {
+            "kind": str(self.query_one("#kind", Select).value),
+            "reason": str(self.query_one("#reason", Select).value),
+            "authority": self.query_one("#authority", Input).value,
+            "start": self.query_one("#start", Input).value,
+            "end": self.query_one("#end", Input).value,
+            "location": self.query_one("#location", Input).value,
+            "note": self.query_one("#note", Input).value,
+        }

@@ -1,0 +1,46 @@
+"""The help screen (``?``): every key, and what each screen is for."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+from ..i18n import _
+
+HELP = _("""\
+# Schildwacht — keys
+
+| Key | Where | What |
+|---|---|---|
+| `t` | anywhere | **Today**: protected subjects, threat level, required resistance, package, today's activities |
+| `a` | anywhere | **Agenda**: the day board for one day |
+| `ctrl+p` | anywhere | command palette: every action by name |
+| `?` | anywhere | this help |
+| `q` | anywhere | quit (the console remembers the screen and day) |
+| `n` | Agenda | new activity |
+| `e` | Agenda | edit the selected activity |
+| `c` | Agenda | choose a concept: only valid ones can be picked; the others say why not |
+| `r` | Agenda | restrict (cancel, move, shorten, relocate) with reason and authority (R5) |
+| `[` / `]` | Agenda | previous / next day; `g` back to today |
+| `l` | Agenda | write in the operational log |
+
+**Colours on the day board:** green — the concept meets the required level; red — needs
+re-planning (the threat rose, or the activity changed); yellow — no concept yet; grey — cancelled.
+
+**No concession on the resistance level (R1):** a concept below the person's required level can
+never be put on an activity. Scarcity may move or cancel an activity — recorded with reason and
+deciding authority — but never lower its protection.
+
+Press `escape` to close.
+""")
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "dismiss", _("Close")), Binding("question_mark", "dismiss", "")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Markdown(HELP)

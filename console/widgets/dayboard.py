@@ -1,0 +1,78 @@
+"""The day board: protected subjects down the side, the day's time line across (06:00–24:00).
+
+Each activity is a block coloured by its state: green when its concept meets the required level,
+red when it needs re-planning, yellow when it has no concept yet, dim when cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from store.agenda import Activity
+from store.clock import local
+
+FIRST_HOUR = 6
+LAST_HOUR = 24
+SLOTS_PER_HOUR = 4
+LABEL_WIDTH = 14
+
+
+def activity_style(activity: Activity) -> str:
+    if activity.status == "cancelled":
+        return "grey50"
+    if activity.needs_replanning:
+        return "bold white on red3"
+    if activity.concept is None:
+        return "black on yellow3"
+    return "black on green3"
+
+
+class DayBoard(Static):
+    """A read-only time line of one day's activities per subject."""
+
+    DEFAULT_CSS = "DayBoard { height: auto; }"
+
+    def show(self, day: date, activities: list[Activity]) -> None:
+        self.update(render_board(day, activities))
+
+
+def _slot(moment: datetime, day: date) -> int:
+    value = local(moment)
+    if value.date() < day:
+        return 0
+    if value.date() > day:
+        return (LAST_HOUR - FIRST_HOUR) * SLOTS_PER_HOUR
+    slot = (value.hour - FIRST_HOUR) * SLOTS_PER_HOUR + value.minute // (60 // SLOTS_PER_HOUR)
+    return max(0, min(slot, (LAST_HOUR - FIRST_HOUR) * SLOTS_PER_HOUR))
+
+
+def render_board(day: date, activities: list[Activity]) -> Text:
+    width = (LAST_HOUR - FIRST_HOUR) * SLOTS_PER_HOUR
+    text = Text()
+    axis = "".join(f"{h:02d}  " for h in range(FIRST_HOUR, LAST_HOUR))
+    text.append(" " * LABEL_WIDTH + axis[:width] + "\n", style="bold")
+    by_subject: dict[str, list[Activity]] = {}
+    for activity in activities:
+        by_subject.setdefault(activity.person, []).append(activity)
+    if not by_subject:
+        text.append("0 activities on this day.\n", style="italic")
+        return text
+    for person in sorted(by_subject):
+        cells: list[tuple[str, str]] = [("·", "grey35")] * width
+        for activity in by_subject[person]:
+            start = _slot(datetime.fromisoformat(activity.start), day)
+            end = max(start + 1, _slot(datetime.fromisoformat(activity.end), day))
+            style = activity_style(activity)
+            label = (activity.concept or "?")[: max(0, end - start)]
+            for index in range(start, min(end, width)):
+                offset = index - start
+                char = label[offset] if offset < len(label) else " "
+                cells[index] = (char, style)
+        text.append(f"{person[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", style="bold")
+        for char, style in cells:
+            text.append(char, style=style)
+        text.append("\n")
+    return text

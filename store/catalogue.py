@@ -1,0 +1,359 @@
+"""The reference catalogue: resistance levels, threat levels, packages, concepts, qualifications,
+units and the letter's capacity reinforcements.
+
+It is fictional and configurable (``store/catalogue.toml``, or a file passed to ``init``), seeded
+into the database once, and read back as records. ``derive`` is the deterministic rule of R2:
+threat level → required resistance level → package.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .db import Store
+from .errors import BadInput, NotFound
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str
+    rank: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Package:
+    code: str
+    name: str
+    level: str
+    concepts: tuple[str, ...]
+    care_modules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Staffing:
+    qualification: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Concept:
+    code: str
+    name: str
+    level: str
+    rank: int
+    pilot: bool
+    staffing: tuple[Staffing, ...]
+    pilot_units: tuple[str, ...] = ()
+    pilot_packages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Qualification:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ThreatRule:
+    level: int
+    label: str
+    resistance_level: str
+    package: str
+
+
+@dataclass(frozen=True)
+class Reinforcement:
+    funding_line: str
+    organisation: str
+    purpose: str
+    fte: Decimal
+
+
+# Loading and seeding -----------------------------------------------------------------------------
+
+
+def load_catalogue(path: Path | None = None) -> dict[str, Any]:
+    """Read and validate a catalogue file (the shipped one when ``path`` is None)."""
+    try:
+        if path is None:
+            text = resources.files("store").joinpath("catalogue.toml").read_text("utf-8")
+        else:
+            text = Path(path).read_text("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise BadInput(f"Cannot read the catalogue {path}: {exc}.") from None
+    _validate(data)
+    return data
+
+
+def _validate(data: dict[str, Any]) -> None:
+    try:
+        ranks = {lvl["code"]: int(lvl["rank"]) for lvl in data["resistance_levels"]}
+        concepts = {c["code"]: c for c in data["concepts"]}
+        packages = {p["code"]: p for p in data["packages"]}
+        quals = {q["code"] for q in data["qualifications"]}
+        units = {u["code"] for u in data["units"]}
+        for concept in concepts.values():
+            if concept["level"] not in ranks:
+                raise BadInput(f"Concept {concept['code']} names unknown level {concept['level']}.")
+            for qual in concept.get("staffing", {}):
+                if qual not in quals:
+                    raise BadInput(f"Concept {concept['code']} needs unknown qualification {qual}.")
+            for unit in concept.get("pilot_units", []):
+                if unit not in units:
+                    raise BadInput(f"Pilot concept {concept['code']} names unknown unit {unit}.")
+        for package in packages.values():
+            for code in package["concepts"]:
+                if code not in concepts:
+                    raise BadInput(f"Package {package['code']} lists unknown concept {code}.")
+                if ranks[concepts[code]["level"]] < ranks[package["level"]]:
+                    raise BadInput(
+                        f"Package {package['code']} ({package['level']}) lists {code}, which "
+                        f"provides only {concepts[code]['level']} (rule R1)."
+                    )
+        for rule in data["threat_levels"]:
+            if rule["package"] not in packages or rule["resistance_level"] not in ranks:
+                raise BadInput(f"Threat level {rule['level']} maps to an unknown level or package.")
+            if packages[rule["package"]]["level"] != rule["resistance_level"]:
+                raise BadInput(
+                    f"Threat level {rule['level']} requires {rule['resistance_level']} but its "
+                    f"package {rule['package']} is built for {packages[rule['package']]['level']}."
+                )
+        for row in data["reinforcements"]:
+            _fte_tenths(row["fte"])
+    except KeyError as exc:
+        raise BadInput(f"The catalogue lacks the field {exc}.") from None
+
+
+def _fte_tenths(value: str | int | float) -> int:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise BadInput(f"FTE '{value}' is not a number.") from None
+    tenths = amount * 10
+    if tenths != tenths.to_integral_value():
+        raise BadInput(f"FTE '{value}' has more than one decimal.")
+    return int(tenths)
+
+
+def seed_catalogue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
+    """Write the catalogue into a new database (inside the caller's transaction)."""
+    conn.executemany(
+        "INSERT INTO resistance_level (code, rank, label) VALUES (:code, :rank, :label)",
+        data["resistance_levels"],
+    )
+    conn.executemany(
+        "INSERT INTO qualification (code, name) VALUES (:code, :name)", data["qualifications"]
+    )
+    conn.executemany(
+        "INSERT INTO unit (code, name, organisation) VALUES (:code, :name, :organisation)",
+        data["units"],
+    )
+    for concept in data["concepts"]:
+        conn.execute(
+            "INSERT INTO concept (code, name, level, pilot, description) VALUES (?, ?, ?, ?, ?)",
+            (
+                concept["code"],
+                concept["name"],
+                concept["level"],
+                int(bool(concept.get("pilot"))),
+                concept.get("description", ""),
+            ),
+        )
+        for qual, count in concept.get("staffing", {}).items():
+            conn.execute(
+                "INSERT INTO concept_staffing (concept, qualification, count) VALUES (?, ?, ?)",
+                (concept["code"], qual, int(count)),
+            )
+        for unit in concept.get("pilot_units", []):
+            conn.execute(
+                "INSERT INTO pilot_scope (concept, unit) VALUES (?, ?)", (concept["code"], unit)
+            )
+        for package in concept.get("pilot_packages", []):
+            conn.execute(
+                "INSERT INTO pilot_scope (concept, package) VALUES (?, ?)",
+                (concept["code"], package),
+            )
+    for package in data["packages"]:
+        conn.execute(
+            "INSERT INTO package (code, name, level, care_modules) VALUES (?, ?, ?, ?)",
+            (
+                package["code"],
+                package["name"],
+                package["level"],
+                json.dumps(package.get("care_modules", []), ensure_ascii=False),
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO package_concept (package, concept) VALUES (?, ?)",
+            [(package["code"], code) for code in package["concepts"]],
+        )
+    conn.executemany(
+        "INSERT INTO threat_level (level, label, resistance_level, package)"
+        " VALUES (:level, :label, :resistance_level, :package)",
+        data["threat_levels"],
+    )
+    conn.executemany(
+        "INSERT INTO reinforcement (funding_line, organisation, purpose, fte_tenths)"
+        " VALUES (?, ?, ?, ?)",
+        [
+            (r["funding_line"], r["organisation"], r["purpose"], _fte_tenths(r["fte"]))
+            for r in data["reinforcements"]
+        ],
+    )
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def list_units(store: Store) -> list[Unit]:
+    return [Unit(**dict(r)) for r in store.query("SELECT code, name, organisation FROM unit")]
+
+
+def get_unit(store: Store, code: str) -> Unit:
+    row = store.one("SELECT code, name, organisation FROM unit WHERE code = ?", (code.upper(),))
+    if row is None:
+        known = ", ".join(u.code for u in list_units(store))
+        raise NotFound(f"Unknown unit '{code}'; choose one of: {known}.")
+    return Unit(**dict(row))
+
+
+def list_levels(store: Store) -> list[Level]:
+    rows = store.query("SELECT code, rank, label FROM resistance_level ORDER BY rank")
+    return [Level(**dict(r)) for r in rows]
+
+
+def list_threat_rules(store: Store) -> list[ThreatRule]:
+    rows = store.query(
+        "SELECT level, label, resistance_level, package FROM threat_level ORDER BY level"
+    )
+    return [ThreatRule(**dict(r)) for r in rows]
+
+
+def derive(store: Store, threat_level: int) -> ThreatRule:
+    """R2: the required resistance level and package for a threat level."""
+    row = store.one(
+        "SELECT level, label, resistance_level, package FROM threat_level WHERE level = ?",
+        (threat_level,),
+    )
+    if row is None:
+        levels = ", ".join(str(r.level) for r in list_threat_rules(store))
+        raise BadInput(f"Threat level {threat_level} does not exist; choose one of: {levels}.")
+    return ThreatRule(**dict(row))
+
+
+def list_packages(store: Store) -> list[Package]:
+    members: dict[str, list[str]] = {}
+    for row in store.query(
+        "SELECT pc.package, pc.concept FROM package_concept pc"
+        " JOIN concept c ON c.code = pc.concept"
+        " JOIN resistance_level rl ON rl.code = c.level ORDER BY rl.rank, c.code"
+    ):
+        members.setdefault(row["package"], []).append(row["concept"])
+    rows = store.query(
+        "SELECT p.code, p.name, p.level, p.care_modules FROM package p"
+        " JOIN resistance_level rl ON rl.code = p.level ORDER BY rl.rank, p.code"
+    )
+    return [
+        Package(
+            code=r["code"],
+            name=r["name"],
+            level=r["level"],
+            concepts=tuple(members.get(r["code"], [])),
+            care_modules=tuple(json.loads(r["care_modules"])),
+        )
+        for r in rows
+    ]
+
+
+def get_package(store: Store, code: str) -> Package:
+    for package in list_packages(store):
+        if package.code == code:
+            return package
+    raise NotFound(f"Unknown package '{code}'.")
+
+
+def list_concepts(store: Store) -> list[Concept]:
+    staffing: dict[str, list[Staffing]] = {}
+    for row in store.query(
+        "SELECT concept, qualification, count FROM concept_staffing ORDER BY concept, qualification"
+    ):
+        staffing.setdefault(row["concept"], []).append(Staffing(row["qualification"], row["count"]))
+    scope_units: dict[str, list[str]] = {}
+    scope_packages: dict[str, list[str]] = {}
+    for row in store.query("SELECT concept, unit, package FROM pilot_scope ORDER BY 1, 2, 3"):
+        if row["unit"]:
+            scope_units.setdefault(row["concept"], []).append(row["unit"])
+        if row["package"]:
+            scope_packages.setdefault(row["concept"], []).append(row["package"])
+    rows = store.query(
+        "SELECT c.code, c.name, c.level, rl.rank, c.pilot FROM concept c"
+        " JOIN resistance_level rl ON rl.code = c.level ORDER BY rl.rank, c.code"
+    )
+    return [
+        Concept(
+            code=r["code"],
+            name=r["name"],
+            level=r["level"],
+            rank=r["rank"],
+            pilot=bool(r["pilot"]),
+            staffing=tuple(staffing.get(r["code"], [])),
+            pilot_units=tuple(scope_units.get(r["code"], [])),
+            pilot_packages=tuple(scope_packages.get(r["code"], [])),
+        )
+        for r in rows
+    ]
+
+
+def get_concept(store: Store, code: str) -> Concept:
+    wanted = code.strip().upper()
+    concepts = list_concepts(store)
+    for concept in concepts:
+        if concept.code == wanted:
+            return concept
+    known = ", ".join(c.code for c in concepts)
+    raise NotFound(f"Unknown concept '{code}'; choose one of: {known}.")
+
+
+def list_qualifications(store: Store) -> list[Qualification]:
+    rows = store.query("SELECT code, name FROM qualification ORDER BY code")
+    return [Qualification(**dict(r)) for r in rows]
+
+
+def list_reinforcements(store: Store) -> list[Reinforcement]:
+    rows = store.query(
+        "SELECT funding_line, organisation, purpose, fte_tenths FROM reinforcement ORDER BY id"
+    )
+    return [
+        Reinforcement(
+            r["funding_line"], r["organisation"], r["purpose"], Decimal(r["fte_tenths"]) / 10
+        )
+        for r in rows
+    ]
+
+
+def reinforcement_totals(store: Store) -> dict[str, Decimal]:
+    """FTE per organisation and overall (key ``total``), exact."""
+    totals: dict[str, Decimal] = {}
+    for row in store.query(
+        "SELECT organisation, sum(fte_tenths) AS t FROM reinforcement GROUP BY organisation"
+        " ORDER BY organisation"
+    ):
+        totals[row["organisation"]] = Decimal(row["t"]) / 10
+    totals["total"] = sum(totals.values(), Decimal(0))
+    return totals

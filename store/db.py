@@ -1,0 +1,230 @@
+"""The one place that opens the database.
+
+``Store`` owns the path, the injected clock and the acting person. Each thread gets its own
+connection (WAL journal, foreign keys on, a busy timeout), so the console's workers and a script
+can use one database at once. Every user action is one ``write()`` transaction, opened with
+``BEGIN IMMEDIATE`` so writers queue instead of deadlocking, and ends with an audit event in a
+hash chain (R9). A rule broken inside the transaction rolls everything back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from . import migrations
+from .clock import Clock, SystemClock, to_db
+from .errors import BadInput, NotFound, RuleViolation, StoreError
+
+BUSY_TIMEOUT_MS = 10_000
+GENESIS_HASH = "0" * 64
+
+
+class Store:
+    """A Schildwacht database, the clock that stamps it, and the person acting on it."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Clock | None = None,
+        user: str | None = None,
+        create: bool = False,
+    ) -> None:
+        self.path = Path(path).expanduser()
+        self.clock: Clock = clock or SystemClock()
+        self._user = user
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._actor: Any = None
+        if self.path.is_dir():
+            raise BadInput(f"{self.path} is a directory; --db needs the path of a database file.")
+        if create:
+            if self.path.exists() and self.path.stat().st_size > 0:
+                raise BadInput(
+                    f"A database already exists at {self.path}; use it, or choose another "
+                    "path with --db."
+                )
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise BadInput(
+                f"There is no Schildwacht database at {self.path}; create one with "
+                "`schildwacht init` (or point --db at an existing one)."
+            )
+        conn = self.conn
+        try:
+            migrations.migrate(conn, str(self.path))
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
+        except StoreError:
+            self.close()
+            raise
+
+    # Connections ----------------------------------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # Reading -------------------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    def meta(self, key: str) -> str | None:
+        row = self.one("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    def data_version(self) -> int:
+        """Changes when another connection commits; the console polls it to refresh."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    @property
+    def device_id(self) -> str:
+        return self.meta("device_id") or "unknown-device"
+
+    @property
+    def user(self) -> str | None:
+        """The acting person's callsign: ``--user``, else the device's own operator."""
+        return self._user or self.meta("operator")
+
+    @property
+    def actor(self) -> Any:
+        """The acting person as a ``staff.Staff`` record; resolved on first use."""
+        if self._actor is None:
+            from .staff import find_staff
+
+            callsign = self.user
+            if callsign is None:
+                raise BadInput("No acting person: pass --user CALLSIGN or run `schildwacht init`.")
+            actor = find_staff(self, callsign)
+            if actor is None:
+                raise NotFound(
+                    f"No person with callsign {callsign} in this database; pass --user with a "
+                    "callsign from `schildwacht staff list`."
+                )
+            self._actor = actor
+        return self._actor
+
+    def now(self) -> str:
+        return to_db(self.clock.now())
+
+    # Writing -------------------------------------------------------------------------------
+
+    @contextmanager
+    def write(
+        self, action: str, target: str | None = None, detail: dict[str, Any] | None = None
+    ) -> Iterator[sqlite3.Connection]:
+        """One user action: ``BEGIN IMMEDIATE`` … audit event … ``COMMIT``, or nothing at all.
+
+        The block may add to ``detail`` (it is written into the audit event at the end).
+        """
+        conn = self.conn
+        detail = {} if detail is None else detail
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            actor = self._user or self.meta("operator") or "system"
+            append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            conn.execute("ROLLBACK")
+            raise _constraint_error(exc) from None
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def append_audit(
+    conn: sqlite3.Connection,
+    at: str,
+    actor: str,
+    device: str,
+    action: str,
+    target: str | None,
+    detail: dict[str, Any],
+) -> str:
+    """Append one hash-chained audit event and return its hash."""
+    row = conn.execute("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
+    prev = row[0] if row else GENESIS_HASH
+    body = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
+    digest = audit_hash(prev, at, actor, device, action, target, body)
+    conn.execute(
+        "INSERT INTO audit_event (at, actor, device, action, target, detail, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (at, actor, device, action, target, body, prev, digest),
+    )
+    return digest
+
+
+def audit_hash(
+    prev: str, at: str, actor: str, device: str, action: str, target: str | None, body: str
+) -> str:
+    material = "\x1f".join([prev, at, actor, device, action, target or "", body])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _constraint_error(exc: sqlite3.IntegrityError) -> StoreError:
+    message = str(exc)
+    if message.startswith("R1:"):
+        return RuleViolation("R1", f"Refused by the database: {message} (rule R1).")
+    if message[:2] in {"R6", "R7", "R9"}:
+        return RuleViolation(message[:2], f"Refused by the database: {message}.")
+    return BadInput(f"The database refused the change: {message}.")
+
+
+def resolve_id(store: Store, table: str, text: str, what: str) -> str:
+    """A full id, or a unique prefix of at least 8 characters (ids are long to type)."""
+    value = text.strip().lower()
+    if store.one(f"SELECT 1 FROM {table} WHERE id = ?", (value,)):
+        return value
+    if len(value) >= 8:
+        rows = store.query(f"SELECT id FROM {table} WHERE id LIKE ? LIMIT 2", (value + "%",))
+        if len(rows) == 1:
+            return str(rows[0]["id"])
+        if len(rows) > 1:
+            raise BadInput(f"'{text}' matches more than one {what}; give more of the id.")
+    raise NotFound(f"No {what} with id '{text}'.")

@@ -1,0 +1,524 @@
+"""A deterministic synthetic dataset for demos, screenshots and benchmarks.
+
+``generate_demo`` fills an initialised, empty database: officers with realistic qualification
+mixes (some about to expire), protected persons and objects with threat assessments, a week of
+agenda with valid concepts (a few left without one, a few left short by a later re-assessment),
+a week of shifts that leaves gaps, signals in various states and log entries. Everything is
+fictional: Dutch-flavoured code names and places, never real people. The same seed and the same
+start day give the same data.
+
+It writes in bulk inside one transaction (the R1 triggers still guard every row).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from . import access
+from .catalogue import list_concepts, list_packages, list_threat_rules, list_units
+from .clock import LOCAL_TZ, local_to_utc, to_db, today
+from .db import Store
+from .errors import BadInput
+from .ids import uuid7
+
+SCALES = {
+    "small": {"subjects": 12, "officers": 60, "days": 7},
+    "medium": {"subjects": 120, "officers": 320, "days": 7},
+    "large": {"subjects": 1000, "officers": 2000, "days": 7},
+}
+
+_ANIMALS = (
+    "BEVER",
+    "REIGER",
+    "KIEVIT",
+    "OTTER",
+    "DAS",
+    "EEKHOORN",
+    "WOUW",
+    "ZWALUW",
+    "MEREL",
+    "SPECHT",
+    "GRUTTO",
+    "TURELUUR",
+    "LEPELAAR",
+    "OOIEVAAR",
+    "HAVIK",
+    "BUIZERD",
+    "VALK",
+    "UIL",
+    "EGEL",
+    "VOS",
+    "HAAS",
+    "REE",
+    "HERT",
+    "MARTER",
+    "WEZEL",
+    "BUNZING",
+    "KRAANVOGEL",
+    "ZEEHOND",
+)
+_TREES = ("LINDE", "EIK", "BEUK", "ES", "WILG", "ELS", "BERK", "IEP", "ESDOORN", "KASTANJE")
+_TOWNS = (
+    "Havenstad",
+    "Dijkdorp",
+    "Polderwijk",
+    "Heuvelrand",
+    "Kanaalzijde",
+    "Molenveen",
+    "Duinhoven",
+    "Brugvliet",
+    "Zandhorst",
+    "Waterkerk",
+)
+_SURNAMES = (
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+)
+_WORK = (
+    ("Zitting rechtbank", "Rechtbank {town}, zittingszaal {n}"),
+    ("Overleg parket", "Parket {town}"),
+    ("Raadsvergadering", "Gemeentehuis {town}"),
+    ("Redactieoverleg", "Redactie {town}"),
+    ("Cliëntbezoek", "Advocatenkantoor {town}"),
+    ("Werkbezoek", "Provinciehuis {town}"),
+)
+_PRIVATE = (
+    ("Kinderen naar school", "Basisschool {town}"),
+    ("Sportschool", "Sportcentrum {town}"),
+    ("Boodschappen", "Winkelcentrum {town}"),
+    ("Tandarts", "Tandartspraktijk {town}"),
+    ("Etentje", "Restaurant {town}"),
+)
+_OBJECT_CONCEPTS = frozenset({"STATIC", "OBJ-HRB", "CAM"})
+_SIGNAL_TEXTS = (
+    ("vehicle", "Grijze bestelbus twee keer langs de woning gereden, kenteken deels genoteerd."),
+    ("possible_surveillance", "Persoon fotografeert de ingang van het gebouw vanaf de overkant."),
+    ("person", "Onbekende man vraagt bij de receptie naar het werkrooster."),
+    ("online", "Foto van de woning gedeeld in een openbare groep."),
+    ("approach", "Drone boven de tuin tijdens het ontbijt."),
+    ("other", "Deur van de fietsenstalling geforceerd aangetroffen."),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    seed: int
+    scale: str
+    start: date
+    subjects: int
+    officers: int
+    activities: int
+    shifts: int
+    signals: int
+    log_entries: int
+
+
+def generate_demo(
+    store: Store,
+    *,
+    seed: int = 7,
+    scale: str = "small",
+    start: date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> DemoSummary:
+    """Fill an empty database with the synthetic dataset; refuse a database that has subjects."""
+    access.require(store.actor, "staff.write")
+    if scale not in SCALES:
+        raise BadInput(f"Unknown scale '{scale}'; choose one of: {', '.join(SCALES)}.")
+    existing = store.one("SELECT count(*) FROM subject")[0]  # type: ignore[index]
+    if existing:
+        raise BadInput(
+            f"demo fills an empty database, and this one already has {existing} protected "
+            "subjects; use a new --db path."
+        )
+    size = SCALES[scale]
+    rng = random.Random(seed)
+    first_day = start or today(store.clock)
+    report = progress or (lambda stage, done, total: None)
+    builder = _Builder(store, rng, first_day, size["days"])
+    with store.write("demo.generate", None, {"seed": seed, "scale": scale}) as conn:
+        builder.conn = conn
+        report("officers", 0, 5)
+        officers = builder.officers(size["officers"])
+        report("subjects", 1, 5)
+        subjects = builder.subjects(size["subjects"])
+        report("agenda", 2, 5)
+        activities = builder.agenda(subjects)
+        report("shifts", 3, 5)
+        shifts = builder.shifts(officers)
+        report("signals", 4, 5)
+        signals, entries = builder.signals_and_log(subjects, activities, officers)
+        builder.reassess(subjects)
+        report("done", 5, 5)
+    return DemoSummary(
+        seed,
+        scale,
+        first_day,
+        len(subjects),
+        len(officers),
+        len(activities),
+        shifts,
+        signals,
+        entries,
+    )
+
+
+class _Builder:
+    def __init__(self, store: Store, rng: random.Random, first_day: date, days: int) -> None:
+        self.store = store
+        self.rng = rng
+        self.first_day = first_day
+        self.days = days
+        self.now = store.now()
+        self.device = store.device_id
+        self.actor = store.actor.callsign
+        self.units = [u.code for u in list_units(store)]
+        self.regional = [
+            u.code for u in list_units(store) if u.organisation == "Politie" and u.code != "DKDB"
+        ]
+        self.rules = {r.level: r for r in list_threat_rules(store)}
+        self.packages = {p.code: p for p in list_packages(store)}
+        self.concepts = {c.code: c for c in list_concepts(store)}
+        self.conn = store.conn
+
+    def _id(self) -> str:
+        return uuid7()
+
+    def _at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL_TZ)
+        return moment.astimezone(UTC)
+
+    def officers(self, count: int) -> list[tuple[str, str, str, list[str]]]:
+        mixes = (
+            (["close_protection", "protective_driving"], 30),
+            (["close_protection"], 20),
+            (["object_guard"], 18),
+            (["camera_operator"], 10),
+            (["object_guard", "camera_operator"], 8),
+            (["hrb", "close_protection"], 7),
+            (["hrb", "protective_driving"], 4),
+            (["hrb"], 3),
+        )
+        choices = [m for m, _ in mixes]
+        weights = [w for _, w in mixes]
+        result = []
+        staff_rows, qual_rows = [], []
+        for n in range(count):
+            if n % 25 == 7:
+                unit = "KMAR-HRB"
+            elif n % 25 == 13:
+                unit = "DKDB"
+            else:
+                unit = self.regional[n % len(self.regional)]
+            quals = list(self.rng.choices(choices, weights)[0])
+            if unit == "KMAR-HRB" and "hrb" not in quals:
+                quals.append("hrb")
+            role = "operator"
+            if n % 40 == 0:
+                role = "shift_leader"
+            elif n % 97 == 5:
+                role = "planner"
+            elif n % 113 == 9:
+                role = "info_analyst"
+            callsign = f"{unit}-{n:04d}"
+            name = f"{chr(65 + self.rng.randrange(26))}. {self.rng.choice(_SURNAMES)}"
+            staff_id = self._id()
+            staff_rows.append((staff_id, callsign, name, unit, role, self.now))
+            for q in quals:
+                until = None
+                roll = self.rng.random()
+                if roll < 0.06:
+                    until = (self.first_day + timedelta(days=self.rng.randrange(0, 5))).isoformat()
+                elif roll < 0.5:
+                    until = (
+                        self.first_day + timedelta(days=self.rng.randrange(60, 700))
+                    ).isoformat()
+                qual_rows.append((staff_id, q, until))
+            result.append((staff_id, callsign, unit, quals))
+        self.conn.executemany(
+            "INSERT INTO staff (id, callsign, name, unit, role, created_at) VALUES (?,?,?,?,?,?)",
+            staff_rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO staff_qualification (staff_id, qualification, valid_until)"
+            " VALUES (?, ?, ?)",
+            qual_rows,
+        )
+        return result
+
+    def subjects(self, count: int) -> list[dict[str, object]]:
+        names = list(_ANIMALS) + list(_TREES)
+        subjects = []
+        subject_rows, assessment_rows = [], []
+        for n in range(count):
+            base = names[n % len(names)]
+            code = base if n < len(names) else f"{base}-{n // len(names):02d}"
+            kind = "object" if n % 5 == 4 else "person"
+            unit = self.regional[(n * 7) % len(self.regional)]
+            if n % 11 == 3:
+                unit = "DKDB"
+            domain = "national" if unit == "DKDB" or n % 6 == 0 else "local"
+            level = self.rng.choices([1, 2, 3, 4, 5], [10, 30, 35, 20, 5])[0]
+            subject_id = self._id()
+            subject_rows.append((subject_id, code, kind, domain, unit, level, self.now))
+            assessed = to_db(self._at(self.first_day - timedelta(days=10 + n % 20), 10))
+            assessment_rows.append(
+                (
+                    self._id(),
+                    subject_id,
+                    level,
+                    domain,
+                    "Synthetic assessment for the demo.",
+                    assessed,
+                    self.actor,
+                    self.device,
+                )
+            )
+            subjects.append(
+                {
+                    "id": subject_id,
+                    "code": code,
+                    "kind": kind,
+                    "unit": unit,
+                    "level": level,
+                    "town": _TOWNS[n % len(_TOWNS)],
+                }
+            )
+        self.conn.executemany(
+            "INSERT INTO subject (id, code, kind, domain, unit, threat_level, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            subject_rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO threat_assessment (id, subject_id, level, domain, summary, assessed_at,"
+            " assessed_by, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            assessment_rows,
+        )
+        return subjects
+
+    def _valid_concepts(self, subject: dict[str, object], for_objects: bool) -> list[str]:
+        """Concepts of the subject's package usable in its unit, suited to objects or persons."""
+        rule = self.rules[int(subject["level"])]  # type: ignore[call-overload]
+        usable = [
+            code
+            for code in self.packages[rule.package].concepts
+            if not self.concepts[code].pilot or subject["unit"] in self.concepts[code].pilot_units
+        ]
+        suited = [code for code in usable if (code in _OBJECT_CONCEPTS) == for_objects]
+        return suited or usable
+
+    def agenda(self, subjects: list[dict[str, object]]) -> list[tuple[str, str]]:
+        rows, posts, made = [], [], []
+        for subject in subjects:
+            town = str(subject["town"])
+            if subject["kind"] == "object":
+                concepts = self._valid_concepts(subject, for_objects=True)
+                for offset in range(self.days):
+                    day = self.first_day + timedelta(days=offset)
+                    posts.append(
+                        (
+                            self._id(),
+                            subject["id"],
+                            self.rng.choice(concepts),
+                            to_db(self._at(day, 7)),
+                            to_db(self._at(day, 19)),
+                            self.now,
+                        )
+                    )
+                continue
+            concepts = self._valid_concepts(subject, for_objects=False)
+            for offset in range(self.days):
+                day = self.first_day + timedelta(days=offset)
+                hour = 7 + self.rng.randrange(3)
+                for slot in range(self.rng.choice((2, 3, 3, 4))):
+                    pool = _WORK if slot % 2 == 0 and day.weekday() < 5 else _PRIVATE
+                    title, place = self.rng.choice(pool)
+                    length = self.rng.choice((1, 1, 2, 2, 3, 4))
+                    minute = self.rng.choice((0, 15, 30, 45))
+                    if hour + length > 23:
+                        break
+                    start = self._at(day, hour, minute)
+                    end = self._at(day, hour + length, minute)
+                    concept = None if self.rng.random() < 0.06 else self.rng.choice(concepts)
+                    status = "confirmed" if self.rng.random() < 0.5 else "planned"
+                    activity_id = self._id()
+                    kind = "work" if pool is _WORK else "private"
+                    rows.append(
+                        (
+                            activity_id,
+                            subject["id"],
+                            title,
+                            kind,
+                            to_db(start),
+                            to_db(end),
+                            place.format(town=town, n=1 + self.rng.randrange(9)),
+                            status,
+                            concept,
+                            self.now,
+                            self.actor,
+                            self.now,
+                        )
+                    )
+                    made.append((activity_id, str(subject["id"])))
+                    hour += length + self.rng.randrange(1, 3)
+        self.conn.executemany(
+            "INSERT INTO activity (id, subject_id, title, kind, start_at, end_at, location,"
+            " status, concept, created_at, created_by, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO standing_post (id, subject_id, concept, start_at, end_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            posts,
+        )
+        return made
+
+    def shifts(self, officers: list[tuple[str, str, str, list[str]]]) -> int:
+        rows = []
+        patterns = ((7, 8), (15, 8), (23, 8))
+        for index, (staff_id, _callsign, _unit, _quals) in enumerate(officers):
+            pattern = patterns[index % 3] if self.rng.random() < 0.85 else patterns[1]
+            off_days = set(self.rng.sample(range(self.days), k=2))
+            for offset in range(self.days):
+                if offset in off_days:
+                    continue
+                day = self.first_day + timedelta(days=offset)
+                start = local_to_utc(day, pattern[0], 0)
+                end = start + timedelta(hours=pattern[1])
+                rows.append((self._id(), staff_id, to_db(start), to_db(end), self.now))
+        self.conn.executemany(
+            "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?,?,?,?,?)",
+            rows,
+        )
+        return len(rows)
+
+    def signals_and_log(
+        self,
+        subjects: list[dict[str, object]],
+        activities: list[tuple[str, str]],
+        officers: list[tuple[str, str, str, list[str]]],
+    ) -> tuple[int, int]:
+        analysts = [o for o in officers if o[1].endswith("09")] or officers[:1]
+        count = max(6, len(subjects) // 4)
+        steps = ("received", "follow_up", "interpreted", "closed")
+        outcomes = ("confirmed", "not_confirmed", "false_positive", "forwarded_to_investigation")
+        signal_rows, event_rows, log_rows = [], [], []
+        base = datetime.fromisoformat(self.now.replace("Z", "+00:00"))
+        for n in range(count):
+            subject = subjects[n % len(subjects)]
+            category, text = _SIGNAL_TEXTS[n % len(_SIGNAL_TEXTS)]
+            reporter = officers[(n * 13) % len(officers)][1]
+            raised = base - timedelta(hours=2 + n * 3)
+            signal_id = self._id()
+            signal_rows.append(
+                (
+                    signal_id,
+                    to_db(raised),
+                    to_db(raised - timedelta(minutes=20)),
+                    reporter,
+                    self.device,
+                    category,
+                    ("routine", "priority", "immediate")[n % 3],
+                    ("green", "amber", "amber+strict", "red", "clear")[n % 5],
+                    subject["id"],
+                    f"{subject['town']}",
+                    text,
+                )
+            )
+            analyst = analysts[n % len(analysts)][1]
+            for depth, step in enumerate(steps[: n % 5]):
+                event_rows.append(
+                    (
+                        self._id(),
+                        signal_id,
+                        to_db(raised + timedelta(minutes=30 * (depth + 1))),
+                        analyst,
+                        self.device,
+                        step,
+                        "",
+                        outcomes[n % len(outcomes)] if step == "closed" else None,
+                    )
+                )
+        for n in range(max(8, len(subjects) // 2)):
+            activity_id, subject_id = activities[(n * 7) % len(activities)]
+            at = base - timedelta(minutes=35 * n + 5)
+            kind = ("movement", "note", "deviation", "incident", "equipment")[n % 5]
+            text = {
+                "movement": "Vertrek naar locatie, route B gekozen.",
+                "note": "Contact met TBP over planning morgen.",
+                "deviation": "Aanvang 15 minuten later dan gepland.",
+                "incident": "Onbekend voertuig bij vertrek, kenteken doorgegeven.",
+                "equipment": "Portofoon 2 defect, vervangen.",
+            }[kind]
+            log_rows.append(
+                (
+                    self._id(),
+                    to_db(at),
+                    officers[(n * 5) % len(officers)][1],
+                    self.device,
+                    subject_id,
+                    activity_id,
+                    kind,
+                    text,
+                    int(kind in ("incident", "equipment")),
+                )
+            )
+        self.conn.executemany(
+            "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category, urgency,"
+            " tlp, subject_id, location, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            signal_rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            event_rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO log_entry (id, at, author, device, subject_id, activity_id, kind, text,"
+            " flagged) VALUES (?,?,?,?,?,?,?,?,?)",
+            log_rows,
+        )
+        return len(signal_rows), len(log_rows)
+
+    def reassess(self, subjects: list[dict[str, object]]) -> None:
+        """A few persons' threat rises after their agenda was planned: re-planning needed."""
+        raised = [s for s in subjects if s["kind"] == "person" and int(s["level"]) in (2, 3)]  # type: ignore[call-overload]
+        for subject in raised[: max(1, len(subjects) // 12)]:
+            level = int(subject["level"]) + 1  # type: ignore[call-overload]
+            self.conn.execute(
+                "INSERT INTO threat_assessment (id, subject_id, level, domain, summary,"
+                " assessed_at, assessed_by, device)"
+                " SELECT ?, id, ?, domain, ?, ?, ?, ? FROM subject WHERE id = ?",
+                (
+                    self._id(),
+                    level,
+                    "Threat raised after new information (synthetic).",
+                    self.now,
+                    self.actor,
+                    self.device,
+                    subject["id"],
+                ),
+            )
+            self.conn.execute(
+                "UPDATE subject SET threat_level = ? WHERE id = ?", (level, subject["id"])
+            )

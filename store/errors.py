@@ -1,0 +1,44 @@
+"""Typed errors raised by the store.
+
+Every error carries one plain sentence that says what was wrong and how to fix it. The command
+line maps each class to an exit code (DESIGN.md §3); the console shows the sentence. Nothing is
+written when one of these is raised inside a write transaction.
+"""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class: a failure the person at the keyboard can act on."""
+
+    exit_code = 1
+
+
+class BadInput(StoreError):
+    """The input was malformed, unknown or out of range. Nothing was written."""
+
+    exit_code = 2
+
+
+class NotFound(BadInput):
+    """A code name, callsign or id that does not exist."""
+
+
+class RuleViolation(BadInput):
+    """The action would break one of the rules R1–R9. Nothing was written."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+class PermissionDenied(StoreError):
+    """The acting person's role does not allow the action."""
+
+    exit_code = 4
+
+
+class IntegrityFailure(StoreError):
+    """A tampered trail, a rejected bundle or a wrong passphrase."""
+
+    exit_code = 5

@@ -1,0 +1,161 @@
+"""The operational log (journaal): timestamped entries by the acting person.
+
+Entries are append-only (a trigger refuses edits); a correction is a new entry that supersedes an
+old one. A flagged entry comes back in every handover until a shift leader clears it, recording
+who cleared it and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from . import access
+from .clock import to_db
+from .db import Store, resolve_id
+from .errors import BadInput
+from .ids import uuid7
+from .subjects import get_subject
+
+KINDS = ("note", "movement", "incident", "deviation", "equipment")
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    id: str
+    at: str
+    author: str
+    kind: str
+    text: str
+    person: str | None
+    activity_id: str | None
+    flagged: bool
+    supersedes: str | None
+    superseded_by: str | None
+    cleared_at: str | None
+    cleared_by: str | None
+    clear_reason: str | None
+
+    @property
+    def open_flag(self) -> bool:
+        return self.flagged and self.cleared_at is None and self.superseded_by is None
+
+
+_SELECT = """
+SELECT e.id, e.at, e.author, e.kind, e.text, s.code AS person, e.activity_id, e.flagged,
+       e.supersedes,
+       (SELECT n.id FROM log_entry n WHERE n.supersedes = e.id ORDER BY n.at LIMIT 1)
+           AS superseded_by,
+       c.cleared_at, c.cleared_by, c.reason AS clear_reason
+FROM log_entry e
+LEFT JOIN subject s ON s.id = e.subject_id
+LEFT JOIN log_clearance c ON c.entry_id = e.id
+"""
+
+
+def _entry(row: object) -> LogEntry:
+    data = dict(row)  # type: ignore[call-overload]
+    data["flagged"] = bool(data["flagged"])
+    return LogEntry(**data)
+
+
+def add_entry(
+    store: Store,
+    text: str,
+    *,
+    kind: str = "note",
+    person: str | None = None,
+    activity: str | None = None,
+    flagged: bool = False,
+    supersedes: str | None = None,
+) -> LogEntry:
+    access.require(store.actor, "log.write")
+    body = text.strip()
+    if not body:
+        raise BadInput("A log entry needs text.")
+    if kind not in KINDS:
+        raise BadInput(f"Unknown kind '{kind}'; choose one of: {', '.join(KINDS)}.")
+    subject_id = get_subject(store, person).id if person else None
+    activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
+    if activity_id and subject_id is None:
+        row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
+        subject_id = row["subject_id"] if row else None
+    replaced = resolve_id(store, "log_entry", supersedes, "log entry") if supersedes else None
+    entry_id = uuid7()
+    with store.write("log.add", entry_id, {"kind": kind, "flagged": flagged}) as conn:
+        conn.execute(
+            "INSERT INTO log_entry (id, at, author, device, subject_id, activity_id, kind, text,"
+            " flagged, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry_id,
+                store.now(),
+                store.actor.callsign,
+                store.device_id,
+                subject_id,
+                activity_id,
+                kind,
+                body,
+                int(flagged),
+                replaced,
+            ),
+        )
+    return get_entry(store, entry_id)
+
+
+def get_entry(store: Store, entry_id: str) -> LogEntry:
+    full = resolve_id(store, "log_entry", entry_id, "log entry")
+    row = store.one(_SELECT + " WHERE e.id = ?", (full,))
+    assert row is not None
+    return _entry(row)
+
+
+def list_entries(
+    store: Store,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    person: str | None = None,
+    open_flags_only: bool = False,
+    limit: int | None = None,
+) -> list[LogEntry]:
+    clauses: list[str] = []
+    params: list[str | int] = []
+    if start is not None:
+        clauses.append("e.at >= ?")
+        params.append(to_db(start))
+    if end is not None:
+        clauses.append("e.at < ?")
+        params.append(to_db(end))
+    if person:
+        clauses.append("e.subject_id = ?")
+        params.append(get_subject(store, person).id)
+    if open_flags_only:
+        clauses.append(
+            "e.flagged = 1 AND c.id IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM log_entry n WHERE n.supersedes = e.id)"
+        )
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    tail = " ORDER BY e.at DESC, e.id DESC"
+    if limit:
+        tail += " LIMIT ?"
+        params.append(limit)
+    return [_entry(r) for r in store.query(_SELECT + where + tail, params)]
+
+
+def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
+    """A shift leader clears a flagged entry, saying why; it stops carrying into handovers."""
+    access.require(store.actor, "log.clear")
+    entry = get_entry(store, entry_id)
+    if not entry.flagged:
+        raise BadInput(f"Log entry {entry.id[:13]} is not flagged; there is nothing to clear.")
+    if entry.cleared_at:
+        raise BadInput(f"Log entry {entry.id[:13]} was already cleared by {entry.cleared_by}.")
+    if not reason.strip():
+        raise BadInput("Say why the entry is cleared (--reason).")
+    with store.write("log.clear", entry.id, {"reason": reason.strip()}) as conn:
+        conn.execute(
+            "INSERT INTO log_clearance (id, entry_id, cleared_at, cleared_by, reason)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (uuid7(), entry.id, store.now(), store.actor.callsign, reason.strip()),
+        )
+    return get_entry(store, entry.id)

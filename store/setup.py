@@ -1,0 +1,67 @@
+"""Creating a database: schema, reference catalogue, this device's identity and operator.
+
+``init_database`` is the only way a database comes into being; it writes everything in one
+transaction, so a failed init leaves no half-made file behind.
+"""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+from .catalogue import load_catalogue, seed_catalogue
+from .clock import Clock
+from .db import Store, append_audit
+from .errors import BadInput
+from .ids import uuid7
+from .staff import add_staff, normalise_callsign
+
+
+def init_database(
+    path: str | Path,
+    *,
+    callsign: str,
+    name: str = "",
+    role: str = "admin",
+    unit: str = "DKDB",
+    catalogue: Path | None = None,
+    clock: Clock | None = None,
+    device_label: str | None = None,
+) -> Store:
+    """Create and seed a new database; return it opened as its operator."""
+    data = load_catalogue(catalogue)
+    callsign = normalise_callsign(callsign)
+    target = Path(path).expanduser()
+    existed = target.exists()
+    store = Store(target, clock=clock, user=callsign, create=True)
+    try:
+        device_id = uuid7()
+        label = device_label or platform.node() or "laptop"
+        conn = store.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            seed_catalogue(conn, data)
+            now = store.now()
+            conn.execute(
+                "INSERT INTO device (id, label, created_at) VALUES (?, ?, ?)",
+                (device_id, label, now),
+            )
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [("device_id", device_id), ("operator", callsign), ("created_at", now)],
+            )
+            append_audit(conn, now, callsign, device_id, "db.init", None, {"device": label})
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        add_staff(store, callsign, unit=unit, role=role, name=name, bootstrap=True)
+    except BaseException:
+        store.close()
+        if not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise
+    if store.actor is None:  # pragma: no cover - add_staff just created it
+        raise BadInput("The operator could not be created.")
+    return store

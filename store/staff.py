@@ -1,0 +1,152 @@
+"""People: officers on the roster and users of the console.
+
+A person has a callsign, a name, a unit, a role (which decides what they may do) and
+qualifications, each with an optional last valid day (R8: a qualification counts only while it
+is valid on the day of the work).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from . import access
+from .catalogue import get_unit, list_qualifications
+from .db import Store
+from .errors import BadInput, NotFound
+from .ids import uuid7
+
+_CALLSIGN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
+
+
+@dataclass(frozen=True)
+class HeldQualification:
+    code: str
+    valid_until: date | None
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_until is None or day <= self.valid_until
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: str
+    callsign: str
+    name: str
+    unit: str
+    role: str
+    qualifications: tuple[HeldQualification, ...]
+
+
+def parse_qualification(text: str) -> tuple[str, date | None]:
+    """``close_protection`` or ``close_protection:2027-03-31`` (last valid day)."""
+    code, _, until = text.partition(":")
+    if not until:
+        return code.strip(), None
+    try:
+        return code.strip(), date.fromisoformat(until.strip())
+    except ValueError:
+        raise BadInput(
+            f"'{text}': a qualification's last valid day must be YYYY-MM-DD, "
+            "e.g. close_protection:2027-03-31."
+        ) from None
+
+
+def normalise_callsign(callsign: str) -> str:
+    value = callsign.strip().upper()
+    if not _CALLSIGN.match(value):
+        raise BadInput(
+            f"'{callsign}' is not a callsign; use 2–24 letters, digits and hyphens, e.g. RT-0412."
+        )
+    return value
+
+
+def add_staff(
+    store: Store,
+    callsign: str,
+    *,
+    unit: str,
+    role: str = "operator",
+    name: str = "",
+    qualifications: list[tuple[str, date | None]] | None = None,
+    bootstrap: bool = False,
+) -> Staff:
+    """Add a person. ``bootstrap`` is for ``init`` only: the first person needs no permission."""
+    if not bootstrap:
+        access.require(store.actor, "staff.write")
+    callsign = normalise_callsign(callsign)
+    unit_code = get_unit(store, unit).code
+    if role not in access.ROLES:
+        raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
+    known = {q.code for q in list_qualifications(store)}
+    quals = qualifications or []
+    for code, _until in quals:
+        if code not in known:
+            raise BadInput(
+                f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
+            )
+    if find_staff(store, callsign) is not None:
+        raise BadInput(f"Callsign {callsign} is already taken; choose another.")
+    staff_id = uuid7()
+    with store.write("staff.add", staff_id, {"callsign": callsign, "role": role}) as conn:
+        conn.execute(
+            "INSERT INTO staff (id, callsign, name, unit, role, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (staff_id, callsign, name.strip(), unit_code, role, store.now()),
+        )
+        conn.executemany(
+            "INSERT INTO staff_qualification (staff_id, qualification, valid_until)"
+            " VALUES (?, ?, ?)",
+            [(staff_id, code, until.isoformat() if until else None) for code, until in quals],
+        )
+    return get_staff(store, callsign)
+
+
+def _qualifications_by_staff(
+    store: Store, where: str = "", params: tuple[str, ...] = ()
+) -> dict[str, list[HeldQualification]]:
+    held: dict[str, list[HeldQualification]] = {}
+    for row in store.query(
+        "SELECT q.staff_id, q.qualification, q.valid_until FROM staff_qualification q"
+        f" {where} ORDER BY q.qualification",
+        params,
+    ):
+        until = date.fromisoformat(row["valid_until"]) if row["valid_until"] else None
+        held.setdefault(row["staff_id"], []).append(HeldQualification(row["qualification"], until))
+    return held
+
+
+def find_staff(store: Store, callsign: str) -> Staff | None:
+    row = store.one(
+        "SELECT id, callsign, name, unit, role FROM staff WHERE callsign = ?",
+        (callsign.strip().upper(),),
+    )
+    if row is None:
+        return None
+    held = _qualifications_by_staff(store, "WHERE q.staff_id = ?", (row["id"],))
+    return Staff(**dict(row), qualifications=tuple(held.get(row["id"], [])))
+
+
+def get_staff(store: Store, callsign: str) -> Staff:
+    staff = find_staff(store, callsign)
+    if staff is None:
+        raise NotFound(f"No person with callsign '{callsign}'; see `schildwacht staff list`.")
+    return staff
+
+
+def list_staff(store: Store, *, unit: str | None = None, role: str | None = None) -> list[Staff]:
+    clauses, params = [], []
+    if unit:
+        clauses.append("unit = ?")
+        params.append(get_unit(store, unit).code)
+    if role:
+        clauses.append("role = ?")
+        params.append(role)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = store.query(
+        f"SELECT id, callsign, name, unit, role FROM staff {where} ORDER BY unit, callsign",
+        params,
+    )
+    held = _qualifications_by_staff(store)
+    return [Staff(**dict(r), qualifications=tuple(held.get(r["id"], []))) for r in rows]

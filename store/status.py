@@ -1,0 +1,60 @@
+"""Housekeeping facts about a database: where it is, its schema version, size and counts.
+
+Counts come through sqlite-utils' table API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .db import Store
+from .migrations import schema_version
+
+COUNTED_TABLES = (
+    "unit",
+    "staff",
+    "subject",
+    "threat_assessment",
+    "activity",
+    "restriction",
+    "shift",
+    "deployment",
+    "log_entry",
+    "signal",
+    "signal_report",
+    "handover",
+    "decision",
+    "audit_event",
+)
+
+
+@dataclass(frozen=True)
+class Status:
+    path: str
+    schema_version: int
+    size_bytes: int
+    device_id: str
+    operator: str | None
+    journal_mode: str
+    counts: dict[str, int]
+
+
+def database_status(store: Store) -> Status:
+    from sqlite_utils import Database  # imported here: sqlite-utils loads click on import
+
+    db = Database(store.conn)
+    counts = {name: db[name].count for name in COUNTED_TABLES}
+    size = sum(
+        p.stat().st_size
+        for p in (store.path, store.path.with_name(store.path.name + "-wal"))
+        if p.exists()
+    )
+    return Status(
+        path=str(store.path),
+        schema_version=schema_version(store.conn),
+        size_bytes=size,
+        device_id=store.device_id,
+        operator=store.meta("operator"),
+        journal_mode=str(store.conn.execute("PRAGMA journal_mode").fetchone()[0]),
+        counts=counts,
+    )

@@ -1,0 +1,198 @@
+"""Protected subjects (persons, objects, services) by code name, and their threat assessments.
+
+A threat assessment sets the subject's threat level; the required resistance level and package
+follow from it deterministically (R2, ``catalogue.derive``). When the required level rises, every
+activity whose concept no longer suffices shows as needing re-planning at once (R1): the
+``activity_view`` derives that flag from the current levels, so it can never go stale.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import access
+from .catalogue import Package, ThreatRule, derive, get_package, get_unit
+from .clock import local_iso
+from .db import Store
+from .errors import BadInput, NotFound
+from .ids import uuid7
+
+KINDS = ("person", "object", "service")
+DOMAINS = ("local", "national")
+_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
+
+
+@dataclass(frozen=True)
+class Subject:
+    id: str
+    code: str
+    kind: str
+    domain: str
+    unit: str
+    threat_level: int | None
+    required_level: str | None
+    package: str | None
+
+
+@dataclass(frozen=True)
+class ThreatAssessment:
+    id: str
+    subject: str
+    level: int
+    domain: str
+    summary: str
+    assessed_at: str
+    assessed_by: str
+    required_level: str
+    package: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a subject has the protection it has (R2)."""
+
+    subject: Subject
+    assessment: ThreatAssessment | None
+    rule: ThreatRule | None
+    package: Package | None
+    history: tuple[ThreatAssessment, ...]
+    activities_to_replan: tuple[str, ...]
+
+
+_SUBJECT_SQL = """
+SELECT s.id, s.code, s.kind, s.domain, s.unit, s.threat_level, p.required_level, p.package
+FROM subject s JOIN subject_protection p ON p.subject_id = s.id
+"""
+
+
+def normalise_code(code: str) -> str:
+    value = code.strip().upper()
+    if not _CODE.match(value):
+        raise BadInput(
+            f"'{code}' is not a code name; use 2–32 letters, digits and hyphens starting with a "
+            "letter, e.g. BEVER or REIGER-07."
+        )
+    return value
+
+
+def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -> Subject:
+    access.require(store.actor, "subject.write")
+    code = normalise_code(code)
+    if kind not in KINDS:
+        raise BadInput(f"Unknown kind '{kind}'; choose one of: {', '.join(KINDS)}.")
+    if domain not in DOMAINS:
+        raise BadInput(f"Unknown domain '{domain}'; choose local or national.")
+    unit_code = get_unit(store, unit).code
+    if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
+        raise BadInput(f"Code name {code} is already in use; choose another.")
+    subject_id = uuid7()
+    with store.write("subject.add", subject_id, {"code": code, "kind": kind}) as conn:
+        conn.execute(
+            "INSERT INTO subject (id, code, kind, domain, unit, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (subject_id, code, kind, domain, unit_code, store.now()),
+        )
+    return get_subject(store, code)
+
+
+def get_subject(store: Store, code: str) -> Subject:
+    row = store.one(_SUBJECT_SQL + " WHERE s.code = ?", (code.strip().upper(),))
+    if row is None:
+        raise NotFound(
+            f"No protected subject with code name '{code}'; see `schildwacht person list`."
+        )
+    return Subject(**dict(row))
+
+
+def subject_by_id(store: Store, subject_id: str) -> Subject:
+    row = store.one(_SUBJECT_SQL + " WHERE s.id = ?", (subject_id,))
+    if row is None:
+        raise NotFound(f"No protected subject with id {subject_id}.")
+    return Subject(**dict(row))
+
+
+def list_subjects(
+    store: Store, *, unit: str | None = None, kind: str | None = None
+) -> list[Subject]:
+    clauses, params = [], []
+    if unit:
+        clauses.append("s.unit = ?")
+        params.append(get_unit(store, unit).code)
+    if kind:
+        clauses.append("s.kind = ?")
+        params.append(kind)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = store.query(_SUBJECT_SQL + where + " ORDER BY s.code", params)
+    return [Subject(**dict(r)) for r in rows]
+
+
+def assess_threat(
+    store: Store, code: str, *, level: int, domain: str | None = None, summary: str = ""
+) -> ThreatAssessment:
+    """Record a threat assessment; the subject's protection follows from it (R2)."""
+    access.require(store.actor, "subject.write")
+    subject = get_subject(store, code)
+    rule = derive(store, level)
+    new_domain = domain or subject.domain
+    if new_domain not in DOMAINS:
+        raise BadInput(f"Unknown domain '{domain}'; choose local or national.")
+    assessment_id = uuid7()
+    detail = {"code": subject.code, "from": subject.threat_level, "to": level}
+    with store.write("threat.assess", subject.id, detail) as conn:
+        conn.execute(
+            "INSERT INTO threat_assessment"
+            " (id, subject_id, level, domain, summary, assessed_at, assessed_by, device)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                assessment_id,
+                subject.id,
+                level,
+                new_domain,
+                summary.strip(),
+                store.now(),
+                store.actor.callsign,
+                store.device_id,
+            ),
+        )
+        conn.execute(
+            "UPDATE subject SET threat_level = ?, domain = ? WHERE id = ?",
+            (level, new_domain, subject.id),
+        )
+    del rule  # validated above; the view derives the rest from the new threat level
+    return _assessments(store, "WHERE a.id = ?", (assessment_id,))[0]
+
+
+def _assessments(store: Store, where: str, params: tuple[str, ...]) -> list[ThreatAssessment]:
+    rows = store.query(
+        "SELECT a.id, s.code AS subject, a.level, a.domain, a.summary, a.assessed_at,"
+        " a.assessed_by, t.resistance_level AS required_level, t.package"
+        " FROM threat_assessment a JOIN subject s ON s.id = a.subject_id"
+        " JOIN threat_level t ON t.level = a.level "
+        f"{where} ORDER BY a.assessed_at DESC, a.id DESC",
+        params,
+    )
+    return [
+        ThreatAssessment(**{**dict(r), "assessed_at": local_iso(r["assessed_at"])}) for r in rows
+    ]
+
+
+def explain_threat(store: Store, code: str) -> Explanation:
+    """The derivation of a subject's protection: assessment → level → package (R2)."""
+    subject = get_subject(store, code)
+    history = _assessments(store, "WHERE a.subject_id = ?", (subject.id,))
+    rule = derive(store, subject.threat_level) if subject.threat_level else None
+    package = get_package(store, rule.package) if rule else None
+    replan = store.query(
+        "SELECT id FROM activity_view WHERE subject_id = ? AND replan_reason IS NOT NULL"
+        " ORDER BY start_at",
+        (subject.id,),
+    )
+    return Explanation(
+        subject=subject,
+        assessment=history[0] if history else None,
+        rule=rule,
+        package=package,
+        history=tuple(history),
+        activities_to_replan=tuple(r["id"] for r in replan),
+    )

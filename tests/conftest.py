@@ -1,0 +1,85 @@
+"""Shared fixtures: temp databases with a fixed clock; nothing touches the developer's home."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from store.clock import FixedClock
+from store.db import Store
+from store.demo import generate_demo
+from store.setup import init_database
+
+#: The fixed "now" of every test: Saturday 28 November 2026, 10:00 in Amsterdam.
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every data, state and config directory at the test's own temp folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("SCHILDWACHT_STATE", str(tmp_path / "state" / "console.json"))
+    monkeypatch.delenv("SCHILDWACHT_DB", raising=False)
+    monkeypatch.delenv("SCHILDWACHT_USER", raising=False)
+    monkeypatch.setenv("SCHILDWACHT_NOW", NOW.isoformat())
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "schildwacht.db"
+
+
+@pytest.fixture
+def store(db_path: Path, clock: FixedClock) -> Iterator[Store]:
+    """A fresh database whose operator is OPS-01, a shift leader in Rotterdam."""
+    opened = init_database(
+        db_path,
+        callsign="OPS-01",
+        name="Test leader",
+        role="shift_leader",
+        unit="RT",
+        clock=clock,
+        device_label="test-laptop",
+    )
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo_store(store: Store) -> Store:
+    generate_demo(store, seed=7, scale="small")
+    return store
+
+
+def as_user(store: Store, callsign: str) -> Store:
+    """The same database opened by another person (same clock)."""
+    return Store(store.path, clock=store.clock, user=callsign)
+
+
+def snapshot(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """Every user table's rows, for asserting that a refused action changed nothing."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name"
+            )
+        ]
+        return [
+            (t, sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)) for t in tables
+        ]
+    finally:
+        conn.close()

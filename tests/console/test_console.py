@@ -1,0 +1,189 @@
+"""The console, driven as an operator would: keys in, screen and database checked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.widgets import DataTable, Input, OptionList, Select, Static
+
+from console.app import SchildwachtApp
+from console.screens.agenda import AgendaScreen
+from console.screens.forms import ActivityForm, ConceptPicker, RestrictForm
+from console.screens.help import HelpScreen
+from console.screens.today import TodayScreen
+from store import agenda
+from store.db import Store
+from tests.conftest import snapshot
+from tests.console.conftest import settle
+
+
+async def test_today_shows_subjects_levels_and_todays_activities(app: SchildwachtApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        subjects = app.screen.query_one("#subjects", DataTable)
+        assert subjects.row_count == 12
+        assert subjects.get_row_at(0)[:6] == ["BEVER", "person", "NN", "4", "W4", "PKG-W4"]
+        summary = str(app.screen.query_one("#today-summary", Static).render())
+        assert "12 protected subjects" in summary and "need re-planning" in summary
+        first = app.screen.query_one("#today-activities", DataTable).row_count
+        await pilot.press("down")
+        await settle(pilot)
+        title = str(app.screen.query_one("#activities-title", Static).render())
+        assert "DAS" in title
+        assert first > 0
+
+
+async def test_help_and_palette_keys(app: SchildwachtApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)
+
+
+async def test_add_an_activity_in_the_agenda(app: SchildwachtApp, demo_store: Store) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ActivityForm)
+        form.query_one("#person", Select).value = "OTTER"
+        form.query_one("#title", Input).value = "Persconferentie"
+        form.query_one("#start", Input).value = "16:00"
+        form.query_one("#end", Input).value = "17:00"
+        form.query_one("#location", Input).value = "Perscentrum Havenstad"
+        await pilot.click("#save")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)
+    (added,) = [
+        a
+        for a in agenda.list_activities(demo_store, person="OTTER")
+        if a.title == "Persconferentie"
+    ]
+    assert (added.start, added.end) == ("2026-11-28T16:00:00+01:00", "2026-11-28T17:00:00+01:00")
+
+
+async def test_a_refused_form_shows_the_reason_and_writes_nothing(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    before = snapshot(demo_store.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#person", Select).value = "OTTER"
+        form.query_one("#title", Input).value = "Te laat"
+        form.query_one("#start", Input).value = "16:00"
+        form.query_one("#end", Input).value = "15:00"
+        await pilot.click("#save")
+        await pilot.pause()
+        assert app.screen is form  # stays open
+        assert str(form.query_one(".error", Static).render()) == "The end must be after the start."
+    assert snapshot(demo_store.path) == before
+
+
+async def test_concept_picker_offers_only_valid_concepts(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        table = app.screen.query_one("#day-activities", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        index = next(i for i, row in enumerate(rows) if row[1] == "BEVER" and "below" in row[7])
+        table.move_cursor(row=index)
+        activity_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        await pilot.press("c")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, ConceptPicker)
+        options = picker.query_one(OptionList)
+        texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("CP-LIGHT" in t and "requires W4 (rule R1)" in t for t in texts)
+        assert options.get_option("CP-LIGHT").disabled
+        assert not options.get_option("CP-HEAVY").disabled
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)
+    fixed = agenda.get_activity(demo_store, activity_id)
+    assert fixed.concept in ("CP-HEAVY", "OBJ-HRB") and not fixed.needs_replanning
+
+
+async def test_restrict_and_log_from_the_agenda(app: SchildwachtApp, demo_store: Store) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        table = app.screen.query_one("#day-activities", DataTable)
+        activity_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        await pilot.press("r")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RestrictForm)
+        form.query_one("#authority", Input).focus()
+        await pilot.press("enter")  # no authority given yet
+        await pilot.pause()
+        assert "deciding authority" in str(form.query_one(".error", Static).render())
+        await pilot.press(*"OvJ Havenstad")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("l")
+        await pilot.press(*"Vertrek uitgesteld")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert agenda.get_activity(demo_store, activity_id).status == "cancelled"
+    (restriction,) = agenda.list_restrictions(demo_store, activity_id)
+    assert (restriction.reason, restriction.authority) == ("capacity", "OvJ Havenstad")
+    from store.logbook import list_entries
+
+    newest = list_entries(demo_store, limit=1)[0]
+    assert (newest.text, newest.activity_id) == ("Vertrek uitgesteld", activity_id)
+
+
+async def test_days_move_and_are_remembered(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "2026-11-29" in str(app.screen.query_one("#agenda-summary", Static).render())
+    again = SchildwachtApp(demo_store, remember=True)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, AgendaScreen)
+        assert again.screen.day is not None and again.screen.day.isoformat() == "2026-11-29"
+
+
+async def test_console_notices_a_change_made_by_a_script(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        other = Store(demo_store.path, clock=demo_store.clock)
+        from store.subjects import add_subject
+
+        add_subject(other, "NIEUW", kind="person", domain="local", unit="RT")
+        app._watch_database()
+        await settle(pilot)
+        assert app.screen.query_one("#subjects", DataTable).row_count == 13
+        assert datetime.now()  # the check ran without the 2-second timer
+
+
+def test_today_snapshot(app: SchildwachtApp, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
+
+
+def test_agenda_snapshot(app: SchildwachtApp, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def open_agenda(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("a")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_agenda)

@@ -1,0 +1,110 @@
+"""Opening, migrating and refusing databases; ids; the audit chain written by every action."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from store import migrations
+from store.db import Store
+from store.errors import BadInput
+from store.ids import uuid7
+from store.setup import init_database
+from tests.conftest import snapshot
+
+
+def test_uuid7_is_version_7_and_time_ordered() -> None:
+    ids = [uuid7() for _ in range(2000)]
+    assert all(i[14] == "7" for i in ids)
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+
+
+def test_init_creates_wal_database_with_schema(store: Store) -> None:
+    assert migrations.schema_version(store.conn) == migrations.SCHEMA_VERSION
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.actor.callsign == "OPS-01"
+    assert store.actor.role == "shift_leader"
+
+
+def test_migrates_an_empty_database_from_version_zero(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    sqlite3.connect(path).close()
+    opened = Store(path)
+    assert migrations.schema_version(opened.conn) == migrations.SCHEMA_VERSION
+    assert opened.one("SELECT count(*) FROM sqlite_master WHERE name = 'activity'")[0] == 1  # type: ignore[index]
+
+
+def test_every_older_version_migrates_up(tmp_path: Path) -> None:
+    for version, _name, _sql in migrations.MIGRATIONS[:-1]:
+        path = tmp_path / f"v{version}.db"
+        conn = sqlite3.connect(path)
+        for v, _n, sql in migrations.MIGRATIONS:
+            if v <= version:
+                conn.executescript(sql)
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.close()
+        assert migrations.schema_version(Store(path).conn) == migrations.SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused_and_left_untouched(store: Store) -> None:
+    store.conn.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION + 1}")
+    store.close()
+    before = snapshot(store.path)
+    with pytest.raises(BadInput, match="newer than this Schildwacht understands"):
+        Store(store.path)
+    assert snapshot(store.path) == before
+
+
+def test_a_directory_is_not_a_database(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="is a directory"):
+        Store(tmp_path)
+
+
+def test_a_missing_database_says_how_to_create_one(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="schildwacht init"):
+        Store(tmp_path / "absent.db")
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database at all, just some text to be sure" * 20)
+    with pytest.raises(BadInput, match="not a Schildwacht database"):
+        Store(path)
+
+
+def test_init_refuses_an_existing_database(store: Store) -> None:
+    before = snapshot(store.path)
+    with pytest.raises(BadInput, match="already exists"):
+        init_database(store.path, callsign="OPS-02")
+    assert snapshot(store.path) == before
+
+
+def test_failed_init_leaves_no_file(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="Unknown unit"):
+        init_database(tmp_path / "new.db", callsign="OPS-01", unit="ATLANTIS")
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_every_action_appends_to_a_hash_chain(demo_store: Store) -> None:
+    rows = demo_store.query("SELECT prev_hash, hash FROM audit_event ORDER BY seq")
+    assert len(rows) >= 3
+    for before, after in itertools.pairwise(rows):
+        assert after["prev_hash"] == before["hash"]
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        demo_store.conn.execute("UPDATE audit_event SET actor = 'X'")
+
+
+def test_a_script_and_the_console_can_write_at_once(store: Store) -> None:
+    """Two connections: one holds a write transaction, the other waits (busy timeout)."""
+    other = Store(store.path, clock=store.clock)
+    with store.write("test.hold"):
+        assert other.data_version() >= 0
+    with other.write("test.after"):
+        pass
+    assert store.one("SELECT count(*) FROM audit_event WHERE action LIKE 'test.%'")[0] == 2  # type: ignore[index]

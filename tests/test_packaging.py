@@ -1,0 +1,67 @@
+"""Import contracts and packaging: the store knows no UI; scripted commands never load textual;
+the wheel ships the console's stylesheet."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def _python(code: str, cwd: Path = ROOT) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_store_imports_neither_textual_nor_click() -> None:
+    code = (
+        "import sys, pkgutil, importlib, store\n"
+        "for m in pkgutil.walk_packages(store.__path__, 'store.'): importlib.import_module(m.name)\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('textual','click','console','commands')))"
+    )
+    assert _python(code) == "[]"
+
+
+def test_scripted_person_list_does_not_load_textual(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    code = (
+        "import sys\n"
+        "from commands.cli import cli\n"
+        f"cli(['--db', {str(db)!r}, 'init', '--callsign', 'OPS-01'], standalone_mode=False)\n"
+        f"cli(['--db', {str(db)!r}, 'person', 'list', '-f', 'json'], standalone_mode=False)\n"
+        "print('LOADED', sorted(n for n in sys.modules if n.split('.')[0] in ('textual', 'console', 'icalendar')))"
+    )
+    assert _python(code).splitlines()[-1] == "LOADED []"
+
+
+def test_wheel_contains_the_stylesheet_and_catalogue(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("schildwacht-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {
+        "console/app.tcss",
+        "store/catalogue.toml",
+        "store/sql/001_domain.sql",
+        "commands/cli.py",
+    } <= names
+    assert not any(n.startswith("tests/") for n in names)
