@@ -14,7 +14,16 @@ import click
 
 from store.errors import StoreError
 
-from . import agenda_cmd, catalogue_cmd, log_cmd, reports_cmd, setup_cmds, staff_cmd, subjects_cmd
+from . import (
+    agenda_cmd,
+    catalogue_cmd,
+    log_cmd,
+    reports_cmd,
+    setup_cmds,
+    signals_cmd,
+    staff_cmd,
+    subjects_cmd,
+)
 from .context import Env, default_db_path
 from .output import ExitCode
 
@@ -100,6 +109,7 @@ for module in (
     agenda_cmd,
     log_cmd,
     reports_cmd,
+    signals_cmd,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -116,7 +116,11 @@ def emit(
     columns: Sequence[str] | None = None,
 ) -> None:
     """Write rendered data to stdout, or atomically to ``output``."""
-    text = render(data, fmt, columns)
+    write_text(render(data, fmt, columns), output)
+
+
+def write_text(text: str, output: str | None = None) -> None:
+    """Text to stdout, or to a file written under a temporary name and renamed."""
     if output is None:
         click.echo(text, nl=False)
         return

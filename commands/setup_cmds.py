@@ -57,7 +57,10 @@ def init(env: Env, callsign: str, name: str, role: str, unit: str, catalogue: Pa
 def demo(env: Env, seed: int, scale: str) -> None:
     """Fill an empty database with a deterministic synthetic dataset (a week from today)."""
     store = env.store()
-    with click.progressbar(length=5, label="Building demo data", file=sys.stderr) as bar:
+    quiet = bool(click.get_current_context().find_root().params.get("quiet"))
+    with click.progressbar(
+        length=5, label="Building demo data", file=sys.stderr, hidden=quiet
+    ) as bar:
 
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(done - bar.pos)

@@ -18,11 +18,11 @@ from store.db import Store
 
 from .i18n import _
 from .screens.agenda import AgendaScreen
+from .screens.forms import SignalForm
 from .screens.help import HelpScreen
+from .screens.signals import SignalsScreen
 from .screens.today import TodayScreen
 from .state import load_state, save_state
-
-SCREENS_BY_KEY = {"today": TodayScreen, "agenda": AgendaScreen}
 
 
 class SchildwachtApp(App[None]):
@@ -30,10 +30,12 @@ class SchildwachtApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Schildwacht"
-    MODES = {"today": TodayScreen, "agenda": AgendaScreen}
+    MODES = {"today": TodayScreen, "agenda": AgendaScreen, "signals": SignalsScreen}
     BINDINGS = [
         Binding("t", "switch_mode('today')", _("Today")),
         Binding("a", "switch_mode('agenda')", _("Agenda")),
+        Binding("s", "switch_mode('signals')", _("Signals")),
+        Binding("exclamation_mark", "raise_signal", _("Raise signal"), key_display="!"),
         Binding("question_mark", "help", _("Help"), key_display="?"),
         Binding("q", "quit", _("Quit")),
     ]
@@ -46,10 +48,7 @@ class SchildwachtApp(App[None]):
         self._data_version = 0
 
     def on_mount(self) -> None:
-        actor = self.store.actor
-        self.sub_title = (
-            f"{actor.callsign} · {actor.role.replace('_', ' ')} · {self.store.path.name}"
-        )
+        self.update_badge()
         mode = self.state.get("mode", "today")
         self.switch_mode(mode if mode in self.MODES else "today")
         self._data_version = self.store.data_version()
@@ -62,7 +61,20 @@ class SchildwachtApp(App[None]):
             self._data_version = version
             self.refresh_data()
 
+    def update_badge(self) -> None:
+        """Who is acting, and an unread badge: new signals (analysts) or unread reports."""
+        from store.intel import unacknowledged_count
+        from store.signals import unread_count
+
+        actor = self.store.actor
+        unread = unread_count(self.store) + unacknowledged_count(self.store)
+        badge = f" · ● {unread} new" if unread else ""
+        self.sub_title = (
+            f"{actor.callsign} · {actor.role.replace('_', ' ')} · {self.store.path.name}{badge}"
+        )
+
     def refresh_data(self) -> None:
+        self.update_badge()
         screen = self.screen
         if hasattr(screen, "reload"):
             screen.reload()
@@ -75,6 +87,36 @@ class SchildwachtApp(App[None]):
     def action_switch_mode(self, mode: str) -> None:  # type: ignore[override]
         self.switch_mode(mode)
         self.remember_state(mode=mode)
+
+    def action_raise_signal(self) -> None:
+        """Raise a signal from any screen, person and activity taken from where you are."""
+        from store.errors import StoreError
+        from store.signals import raise_signal
+        from store.subjects import list_subjects
+
+        context = getattr(self.screen, "signal_context", lambda: (None, None, ""))()
+        person, activity, label = context
+
+        def save(values: dict[str, str]) -> str | None:
+            try:
+                raise_signal(
+                    self.store,
+                    values["text"],
+                    category=values["category"],
+                    urgency=values["urgency"],
+                    tlp=values["tlp"],
+                    person=values["person"] or None,
+                    activity=values["activity"] or None,
+                    location=values["location"],
+                )
+            except StoreError as exc:
+                return str(exc)
+            self.notify(_("Signal raised; the information organisation has it."))
+            self.refresh_data()
+            return None
+
+        subjects = [s.code for s in list_subjects(self.store)]
+        self.push_screen(SignalForm(save, subjects, person, activity, label))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -90,6 +132,14 @@ class SchildwachtApp(App[None]):
             _("Agenda"),
             _("The day board: add, assign, restrict, log"),
             lambda: self.action_switch_mode("agenda"),
+        )
+        yield SystemCommand(
+            _("Signals"),
+            _("Raise, follow and interpret signals; reports"),
+            lambda: self.action_switch_mode("signals"),
+        )
+        yield SystemCommand(
+            _("Raise a signal"), _("Report something suspicious"), self.action_raise_signal
         )
         yield SystemCommand(_("Help"), _("Keys and what each screen does"), self.action_help)
 

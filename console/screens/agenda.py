@@ -176,6 +176,13 @@ class AgendaScreen(Screen[None]):
             return None
         return next((a for a in self.data.activities if a.id == wanted), None)
 
+    def signal_context(self) -> tuple[str | None, str | None, str]:
+        item = self.selected()
+        if item is None:
+            return None, None, ""
+        label = f"{item.title} ({item.person}, {local_text(item.start_at)})"
+        return item.person, item.id, label
+
     # Actions --------------------------------------------------------------------------------
 
     def _attempt(self, action: object) -> str | None:

@@ -216,3 +216,113 @@ class RestrictForm(FormScreen):
             "location": self.query_one("#location", Input).value,
             "note": self.query_one("#note", Input).value,
         }
+
+
+class SignalForm(FormScreen):
+    """Raise a signal: text, category, urgency, TLP; person and activity pre-filled."""
+
+    def __init__(
+        self,
+        save: Save,
+        subjects: list[str],
+        person: str | None,
+        activity: str | None,
+        activity_label: str,
+    ) -> None:
+        super().__init__(save)
+        self.subjects = subjects
+        self.person = person
+        self.activity = activity
+        self.activity_label = activity_label
+
+    def compose(self) -> ComposeResult:
+        from store.signals import CATEGORIES, TLPS, URGENCIES
+
+        with VerticalScroll(classes="form"):
+            yield Label(_("Raise a signal to the information organisation"), classes="title")
+            yield Label(_("What did you see?"))
+            yield Input(id="text", placeholder=_("e.g. grey van passed the house twice"))
+            with Horizontal(classes="times"):
+                yield Select(
+                    [(c.replace("_", " "), c) for c in CATEGORIES],
+                    id="category",
+                    value="possible_surveillance",
+                    allow_blank=False,
+                )
+                yield Select(
+                    [(u, u) for u in URGENCIES], id="urgency", value="priority", allow_blank=False
+                )
+                yield Select(
+                    [(f"TLP:{t.upper()}", t) for t in TLPS],
+                    id="tlp",
+                    value="amber",
+                    allow_blank=False,
+                )
+            yield Label(_("Person concerned"))
+            yield Select(
+                [(code, code) for code in self.subjects],
+                id="person",
+                value=self.person or Select.BLANK,
+                prompt=_("none"),
+            )
+            yield Label(_("Activity: {label}").format(label=self.activity_label or _("none")))
+            yield Label(_("Where"))
+            yield Input(id="location")
+            yield from self.buttons(_("Raise signal"))
+
+    def on_mount(self) -> None:
+        self.query_one("#text").focus()
+
+    def values(self) -> dict[str, str]:
+        person = self.query_one("#person", Select).value
+        return {
+            "text": self.query_one("#text", Input).value,
+            "category": str(self.query_one("#category", Select).value),
+            "urgency": str(self.query_one("#urgency", Select).value),
+            "tlp": str(self.query_one("#tlp", Select).value),
+            "person": "" if person is Select.BLANK else str(person),
+            "activity": self.activity or "",
+            "location": self.query_one("#location", Input).value,
+        }
+
+
+class StepForm(FormScreen):
+    """One workflow step: a text line, and optionally a choice (an outcome, a sighting)."""
+
+    def __init__(
+        self,
+        save: Save,
+        heading: str,
+        label: str,
+        choices: tuple[str, ...] = (),
+        required: bool = False,
+    ) -> None:
+        super().__init__(save)
+        self.heading = heading
+        self.label = label
+        self.choices = choices
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Label(self.heading, classes="title")
+            if self.choices:
+                yield Select(
+                    [(c.replace("_", " "), c) for c in self.choices],
+                    id="choice",
+                    value=self.choices[0],
+                    allow_blank=False,
+                )
+            yield Label(self.label)
+            yield Input(id="text")
+            yield from self.buttons(_("Record"))
+
+    def on_mount(self) -> None:
+        self.query_one("#text").focus()
+
+    def values(self) -> dict[str, str]:
+        choice = self.query("#choice")
+        return {
+            "text": self.query_one("#text", Input).value,
+            "choice": str(choice.first(Select).value) if choice else "",
+        }

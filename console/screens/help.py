@@ -17,6 +17,8 @@ HELP = _("""\
 |---|---|---|
 | `t` | anywhere | **Today**: protected subjects, threat level, required resistance, package, today's activities |
 | `a` | anywhere | **Agenda**: the day board for one day |
+| `s` | anywhere | **Signals**: my signals, or the inbox of the information organisation; signal reports |
+| `!` | anywhere | raise a signal (person and activity taken from where you are) |
 | `ctrl+p` | anywhere | command palette: every action by name |
 | `?` | anywhere | this help |
 | `q` | anywhere | quit (the console remembers the screen and day) |
@@ -26,6 +28,9 @@ HELP = _("""\
 | `r` | Agenda | restrict (cancel, move, shorten, relocate) with reason and authority (R5) |
 | `[` / `]` | Agenda | previous / next day; `g` back to today |
 | `l` | Agenda | write in the operational log |
+| `v` `f` `i` `x` | Signals | information organisation: receive, follow up, interpret (*duiding*), close |
+| `w` | Signals | add a sighting to someone else's signal (seen again, not seen, false positive) |
+| `m` / `o` | Signals | my signals or all I may see / open the selected signal report |
 
 **Colours on the day board:** green — the concept meets the required level; red — needs
 re-planning (the threat rose, or the activity changed); yellow — no concept yet; grey — cancelled.

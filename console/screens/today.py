@@ -123,6 +123,12 @@ class TodayScreen(Screen[None]):
         )
         self.show_activities()
 
+    def signal_context(self) -> tuple[str | None, str | None, str]:
+        table = self.query_one("#subjects", DataTable)
+        if not table.row_count:
+            return None, None, ""
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value), None, ""
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "subjects":
             self.show_activities()

@@ -266,7 +266,6 @@ CREATE TABLE signal_report (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
     interpretation TEXT NOT NULL DEFAULT '',
-    audience TEXT CHECK (audience IN ('line_managers', 'authority')),
     created_at TEXT NOT NULL,
     created_by TEXT NOT NULL,
     supersedes TEXT REFERENCES signal_report(id)
@@ -293,8 +292,13 @@ CREATE TABLE report_event (
     kind TEXT NOT NULL CHECK (kind IN ('issued', 'acknowledged')),
     at TEXT NOT NULL,
     actor TEXT NOT NULL,
-    device TEXT NOT NULL
+    device TEXT NOT NULL,
+    audience TEXT CHECK (audience IN ('line_managers', 'authority'))
 ) STRICT;
+CREATE TRIGGER report_event_no_update BEFORE UPDATE ON report_event
+BEGIN SELECT RAISE(ABORT, 'R7: signal report events are append-only'); END;
+CREATE TRIGGER signal_event_no_delete BEFORE DELETE ON signal_event
+BEGIN SELECT RAISE(ABORT, 'R7: signal events are append-only'); END;
 
 -- Handover, work process ---------------------------------------------------------------------
 

@@ -187,3 +187,83 @@ def test_agenda_snapshot(app: SchildwachtApp, snap_compare) -> None:  # type: ig
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_agenda)
+
+
+async def test_raise_a_signal_from_the_agenda(app: SchildwachtApp, demo_store: Store) -> None:
+    from console.screens.forms import SignalForm
+    from store.signals import list_signals
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        table = app.screen.query_one("#day-activities", DataTable)
+        activity_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        person = table.get_row_at(table.cursor_row)[1]
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, SignalForm)
+        assert app.screen.query_one("#person", Select).value == person  # pre-filled
+        await pilot.press(*"Drone boven de tuin")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)
+    (raised,) = [s for s in list_signals(demo_store, mine=True)]
+    assert (raised.text, raised.person, raised.activity_id, raised.status) == (
+        "Drone boven de tuin",
+        person,
+        activity_id,
+        "submitted",
+    )
+
+
+async def test_analyst_inbox_receives_and_interprets(demo_store: Store) -> None:
+    from console.screens.signals import SignalsScreen
+    from store.signals import get_signal
+
+    analyst = Store(demo_store.path, clock=demo_store.clock, user="LB-0009")
+    app = SchildwachtApp(analyst, remember=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "● " in app.sub_title  # unread badge: signals not yet received
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SignalsScreen)
+        table = screen.query_one("#signal-list", DataTable)
+        urgencies = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        order = {"immediate": 0, "priority": 1, "routine": 2}
+        ranks = [min(v for k, v in order.items() if k in u) for u in urgencies]
+        assert ranks == sorted(ranks)  # most urgent first
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        index = next(i for i, row in enumerate(rows) if row[2] == "submitted")
+        table.move_cursor(row=index)
+        signal_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        await pilot.press("v")
+        await settle(pilot)
+        assert get_signal(analyst, signal_id).status == "received"
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"Verkenning waarschijnlijk")
+        await pilot.press("enter")
+        await settle(pilot)
+    done = get_signal(analyst, signal_id)
+    assert (done.status, done.interpretation) == ("interpreted", "Verkenning waarschijnlijk")
+
+
+async def test_operators_are_not_offered_the_analysts_steps(app: SchildwachtApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await settle(pilot)
+        keys = {k for k, b in app.screen.active_bindings.items() if b.enabled}
+        assert "v" not in keys and "w" in keys
+
+
+def test_signals_snapshot(demo_store: Store, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    analyst = Store(demo_store.path, clock=demo_store.clock, user="LB-0009")
+
+    async def open_signals(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("s")
+        await settle(pilot)
+
+    app = SchildwachtApp(analyst, remember=False)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_signals)

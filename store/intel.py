@@ -1,0 +1,306 @@
+"""Proactive signal reports (signaalrapporten) of the information organisation (R7).
+
+Only ``info_analyst`` drafts, adds scenarios to and issues a report. A report carries a title,
+the *duiding* (interpretation), the signals it builds on and one or more realistic scenarios
+(description, likelihood, indicators, suggested courses of action). Issuing without a *duiding*
+or without a scenario is refused; an issued report is never edited, only superseded by a new
+one. Its audience (line managers or the competent authority) acknowledges receipt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import access
+from .clock import local_text
+from .db import Store, resolve_id
+from .errors import BadInput, PermissionDenied
+from .ids import uuid7
+from .signals import get_signal
+
+AUDIENCES = ("line_managers", "authority")
+#: Who acknowledges a report, by audience.
+AUDIENCE_ROLES = {
+    "line_managers": frozenset({"shift_leader", "planner", "admin"}),
+    "authority": frozenset({"authority", "admin"}),
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    description: str
+    likelihood: str
+    indicators: str
+    actions: str
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    actor: str
+    at: str
+
+
+@dataclass(frozen=True)
+class SignalReport:
+    id: str
+    title: str
+    interpretation: str
+    created_at: str
+    created_by: str
+    supersedes: str | None
+    superseded_by: str | None
+    issued_at: str | None
+    issued_by: str | None
+    audience: str | None
+    signals: tuple[str, ...]
+    scenarios: tuple[Scenario, ...]
+    acknowledgements: tuple[Acknowledgement, ...]
+
+    @property
+    def status(self) -> str:
+        if self.superseded_by:
+            return "superseded"
+        return "issued" if self.issued_at else "draft"
+
+
+def _load(store: Store, report_id: str) -> SignalReport:
+    row = store.one(
+        "SELECT r.id, r.title, r.interpretation, r.created_at, r.created_by, r.supersedes,"
+        " (SELECT n.id FROM signal_report n WHERE n.supersedes = r.id AND EXISTS (SELECT 1 FROM"
+        "   report_event e WHERE e.report_id = n.id AND e.kind = 'issued')) AS superseded_by,"
+        " i.at AS issued_at, i.actor AS issued_by, i.audience"
+        " FROM signal_report r LEFT JOIN report_event i"
+        "   ON i.report_id = r.id AND i.kind = 'issued' WHERE r.id = ?",
+        (report_id,),
+    )
+    assert row is not None
+    signals = tuple(
+        r[0]
+        for r in store.query(
+            "SELECT signal_id FROM report_signal WHERE report_id = ? ORDER BY signal_id",
+            (report_id,),
+        )
+    )
+    scenarios = tuple(
+        Scenario(**dict(r))
+        for r in store.query(
+            "SELECT id, description, likelihood, indicators, actions FROM report_scenario"
+            " WHERE report_id = ? ORDER BY id",
+            (report_id,),
+        )
+    )
+    acks = tuple(
+        Acknowledgement(r["actor"], r["at"])
+        for r in store.query(
+            "SELECT actor, at FROM report_event WHERE report_id = ? AND kind = 'acknowledged'"
+            " ORDER BY at, id",
+            (report_id,),
+        )
+    )
+    return SignalReport(**dict(row), signals=signals, scenarios=scenarios, acknowledgements=acks)
+
+
+def get_report(store: Store, report_id: str) -> SignalReport:
+    report = _load(store, resolve_id(store, "signal_report", report_id, "signal report"))
+    if report.issued_at is None and not access.allowed(store.actor.role, "intel.write"):
+        raise PermissionDenied(
+            "A draft signal report is visible only to the information "
+            "organisation until it is issued."
+        )
+    return report
+
+
+def list_reports(store: Store) -> list[SignalReport]:
+    """Issued reports for everyone; drafts too for the information organisation."""
+    ids = [r[0] for r in store.query("SELECT id FROM signal_report ORDER BY created_at DESC, id")]
+    reports = [_load(store, i) for i in ids]
+    if access.allowed(store.actor.role, "intel.write"):
+        return reports
+    return [r for r in reports if r.issued_at]
+
+
+def draft_report(
+    store: Store,
+    *,
+    title: str,
+    interpretation: str = "",
+    signals: list[str] | None = None,
+    supersedes: str | None = None,
+) -> SignalReport:
+    access.require(store.actor, "intel.write")
+    if not title.strip():
+        raise BadInput("A signal report needs a title.")
+    signal_ids = [get_signal(store, s).id for s in (signals or [])]
+    replaced = None
+    if supersedes:
+        replaced = get_report(store, supersedes)
+        if replaced.issued_at is None:
+            raise BadInput("Only an issued report can be superseded; edit the draft instead.")
+    report_id = uuid7()
+    with store.write("intel.draft", report_id, {"signals": len(signal_ids)}) as conn:
+        conn.execute(
+            "INSERT INTO signal_report (id, title, interpretation, created_at, created_by,"
+            " supersedes) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                report_id,
+                title.strip(),
+                interpretation.strip(),
+                store.now(),
+                store.actor.callsign,
+                replaced.id if replaced else None,
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO report_signal (report_id, signal_id) VALUES (?, ?)",
+            [(report_id, s) for s in dict.fromkeys(signal_ids)],
+        )
+    return get_report(store, report_id)
+
+
+def _draft(store: Store, report_id: str) -> SignalReport:
+    access.require(store.actor, "intel.write")
+    report = get_report(store, report_id)
+    if report.issued_at:
+        raise BadInput(
+            f"Report {report.id[:13]} is issued and cannot change; draft one that "
+            "supersedes it (--supersedes)."
+        )
+    return report
+
+
+def add_scenario(
+    store: Store,
+    report_id: str,
+    *,
+    description: str,
+    likelihood: str = "",
+    indicators: str = "",
+    actions: str = "",
+) -> SignalReport:
+    report = _draft(store, report_id)
+    if not description.strip():
+        raise BadInput("A scenario needs a description.")
+    with store.write("intel.scenario", report.id) as conn:
+        conn.execute(
+            "INSERT INTO report_scenario (id, report_id, description, likelihood, indicators,"
+            " actions) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                uuid7(),
+                report.id,
+                description.strip(),
+                likelihood.strip(),
+                indicators.strip(),
+                actions.strip(),
+            ),
+        )
+    return get_report(store, report.id)
+
+
+def set_interpretation(store: Store, report_id: str, interpretation: str) -> SignalReport:
+    report = _draft(store, report_id)
+    with store.write("intel.interpretation", report.id) as conn:
+        conn.execute(
+            "UPDATE signal_report SET interpretation = ? WHERE id = ?",
+            (interpretation.strip(), report.id),
+        )
+    return get_report(store, report.id)
+
+
+def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport:
+    """Issue to line managers or the competent authority: needs a duiding and a scenario."""
+    report = _draft(store, report_id)
+    if audience not in AUDIENCES:
+        raise BadInput(f"Unknown audience '{audience}'; choose one of: {', '.join(AUDIENCES)}.")
+    if not report.interpretation:
+        raise BadInput(
+            "A signal report is issued only with its duiding (interpretation); add one first."
+        )
+    if not report.scenarios:
+        raise BadInput(
+            "A signal report is issued only with at least one realistic scenario; "
+            "add one with `intel scenario`."
+        )
+    with store.write("intel.issue", report.id, {"audience": audience}) as conn:
+        conn.execute(
+            "INSERT INTO report_event (id, report_id, kind, at, actor, device, audience)"
+            " VALUES (?, ?, 'issued', ?, ?, ?, ?)",
+            (uuid7(), report.id, store.now(), store.actor.callsign, store.device_id, audience),
+        )
+    return get_report(store, report.id)
+
+
+def acknowledge_report(store: Store, report_id: str) -> SignalReport:
+    """A recipient confirms they have read the report."""
+    report = get_report(store, report_id)
+    if report.audience is None:
+        raise BadInput("A draft cannot be acknowledged; it has not been issued.")
+    roles = AUDIENCE_ROLES[report.audience]
+    actor = store.actor
+    if actor.role not in roles:
+        names = ", ".join(sorted(r.replace("_", " ") for r in roles))
+        raise PermissionDenied(
+            f"This report is for {report.audience.replace('_', ' ')}: only "
+            f"{names} acknowledge it; {actor.callsign} is "
+            f"{actor.role.replace('_', ' ')}."
+        )
+    if any(a.actor == actor.callsign for a in report.acknowledgements):
+        raise BadInput(f"{actor.callsign} already acknowledged this report.")
+    with store.write("intel.ack", report.id) as conn:
+        conn.execute(
+            "INSERT INTO report_event (id, report_id, kind, at, actor, device)"
+            " VALUES (?, ?, 'acknowledged', ?, ?, ?)",
+            (uuid7(), report.id, store.now(), actor.callsign, store.device_id),
+        )
+    return get_report(store, report.id)
+
+
+def unacknowledged_count(store: Store) -> int:
+    """Issued reports addressed to the acting person's role that they have not acknowledged."""
+    actor = store.actor
+    count = 0
+    for report in list_reports(store):
+        if (
+            report.audience
+            and actor.role in AUDIENCE_ROLES[report.audience]
+            and report.status == "issued"
+            and all(a.actor != actor.callsign for a in report.acknowledgements)
+        ):
+            count += 1
+    return count
+
+
+def report_markdown(report: SignalReport) -> str:
+    """The report as a readable Markdown document."""
+    lines = [f"# {report.title}", ""]
+    state = report.status
+    if report.issued_at:
+        lines.append(
+            f"*{state.capitalize()}* {local_text(report.issued_at)} by "
+            f"{report.issued_by} to {(report.audience or '').replace('_', ' ')}."
+        )
+    else:
+        lines.append(f"*Draft* by {report.created_by}, {local_text(report.created_at)}.")
+    if report.supersedes:
+        lines.append(f"Supersedes report `{report.supersedes}`.")
+    if report.superseded_by:
+        lines.append(f"Superseded by report `{report.superseded_by}`.")
+    lines += ["", "## Duiding", "", report.interpretation or "_(none yet)_", ""]
+    lines += [f"## Scenarios ({len(report.scenarios)})", ""]
+    for number, scenario in enumerate(report.scenarios, 1):
+        lines.append(f"### Scenario {number}")
+        lines.append("")
+        lines.append(scenario.description)
+        for label, value in (
+            ("Likelihood", scenario.likelihood),
+            ("Indicators", scenario.indicators),
+            ("Courses of action", scenario.actions),
+        ):
+            if value:
+                lines.append(f"- **{label}:** {value}")
+        lines.append("")
+    lines += [f"## Signals ({len(report.signals)})", ""]
+    lines += [f"- `{s}`" for s in report.signals] or ["_(none)_"]
+    lines += ["", f"## Acknowledged ({len(report.acknowledgements)})", ""]
+    lines += [f"- {a.actor}, {local_text(a.at)}" for a in report.acknowledgements] or ["_(none)_"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,328 @@
+"""Signals to the information organisation (R7).
+
+Anyone may raise a signal. Only the information organisation (role ``info_analyst``) receives,
+follows up, interprets (*duiding*) and closes it. The status is derived from append-only signal
+events by workflow rank, never stored in a field, so events from two laptops can never overwrite
+each other or move a signal backwards:
+
+    submitted → received → in_follow_up → interpreted → closed (with an outcome)
+
+A TLP:RED signal is visible only to its reporter and the information organisation; every
+reporter always sees the status and outcome of their own signals. Sightings by other officers
+("seen again", "not seen", "false positive") add weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from . import access
+from .clock import to_db
+from .db import Store, resolve_id
+from .errors import BadInput, PermissionDenied
+from .ids import uuid7
+from .subjects import get_subject
+
+CATEGORIES = ("possible_surveillance", "person", "vehicle", "online", "approach", "other")
+URGENCIES = ("immediate", "priority", "routine")
+TLPS = ("clear", "green", "amber", "amber+strict", "red")
+OUTCOMES = (
+    "confirmed",
+    "not_confirmed",
+    "false_positive",
+    "forwarded_to_investigation",
+    "linked_to_report",
+)
+SIGHTINGS = ("seen_again", "not_seen", "false_positive")
+STATUSES = ("submitted", "received", "in_follow_up", "interpreted", "closed")
+_STEP_STATUS = {
+    "received": "received",
+    "follow_up": "in_follow_up",
+    "interpreted": "interpreted",
+    "closed": "closed",
+}
+#: A step may be taken from these statuses (the workflow order).
+_ALLOWED_FROM = {
+    "received": ("submitted",),
+    "follow_up": ("received", "in_follow_up"),
+    "interpreted": ("received", "in_follow_up"),
+    "closed": ("interpreted",),
+}
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class SignalEvent:
+    id: str
+    at: str
+    actor: str
+    kind: str
+    note: str
+    outcome: str | None
+    sighting: str | None
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: str
+    raised_at: str
+    observed_at: str
+    reporter: str
+    category: str
+    urgency: str
+    tlp: str
+    person: str | None
+    activity_id: str | None
+    location: str
+    text: str
+    requests_assessment: bool
+    status: str
+    outcome: str | None
+    interpretation: str | None
+    sightings: int
+    events: tuple[SignalEvent, ...] = ()
+
+
+_SELECT = """
+SELECT g.id, g.raised_at, g.observed_at, g.reporter, g.category, g.urgency, g.tlp,
+       s.code AS person, g.activity_id, g.location, g.text, g.requests_assessment,
+       COALESCE((SELECT max(CASE e.kind WHEN 'received' THEN 1 WHEN 'follow_up' THEN 2
+                                       WHEN 'interpreted' THEN 3 WHEN 'closed' THEN 4 END)
+                 FROM signal_event e WHERE e.signal_id = g.id AND e.kind != 'sighting'), 0)
+           AS rank,
+       (SELECT e.outcome FROM signal_event e WHERE e.signal_id = g.id AND e.kind = 'closed'
+        ORDER BY e.at DESC, e.id DESC LIMIT 1) AS outcome,
+       (SELECT e.note FROM signal_event e WHERE e.signal_id = g.id AND e.kind = 'interpreted'
+        ORDER BY e.at DESC, e.id DESC LIMIT 1) AS interpretation,
+       (SELECT count(*) FROM signal_event e WHERE e.signal_id = g.id AND e.kind = 'sighting')
+           AS sightings
+FROM signal g LEFT JOIN subject s ON s.id = g.subject_id
+"""
+
+
+def _signal(row: object, events: tuple[SignalEvent, ...] = ()) -> Signal:
+    data = dict(row)  # type: ignore[call-overload]
+    rank = data.pop("rank")
+    data["status"] = STATUSES[rank]
+    data["requests_assessment"] = bool(data["requests_assessment"])
+    return Signal(**data, events=events)
+
+
+def _visible_clause(actor: object) -> tuple[str, list[str]]:
+    """TLP:RED only for the reporter and the information organisation."""
+    if access.allowed(actor.role, "signal.process"):  # type: ignore[attr-defined]
+        return "", []
+    return "(g.tlp != 'red' OR g.reporter = ?)", [actor.callsign]  # type: ignore[attr-defined]
+
+
+def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise BadInput(f"Unknown {what} '{value}'; choose one of: {', '.join(allowed)}.")
+    return value
+
+
+def raise_signal(
+    store: Store,
+    text: str,
+    *,
+    category: str,
+    urgency: str,
+    tlp: str,
+    person: str | None = None,
+    activity: str | None = None,
+    location: str = "",
+    observed_at: datetime | None = None,
+    requests_assessment: bool = False,
+) -> Signal:
+    """Anyone may raise a signal; it reaches the information organisation at once (R7)."""
+    access.require(store.actor, "signal.raise")
+    body = text.strip()
+    if not body:
+        raise BadInput("A signal needs a description of what was seen.")
+    _choice(category, CATEGORIES, "category")
+    _choice(urgency, URGENCIES, "urgency")
+    _choice(tlp, TLPS, "TLP")
+    now = store.clock.now()
+    observed = observed_at or now
+    if observed > now + CLOCK_SKEW:
+        raise BadInput("The observation time lies in the future; give when it was seen.")
+    subject_id = get_subject(store, person).id if person else None
+    activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
+    if activity_id and subject_id is None:
+        row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
+        subject_id = row["subject_id"] if row else None
+    if requests_assessment and subject_id is None:
+        raise BadInput("A request for a new threat assessment names the person (--person).")
+    signal_id = uuid7()
+    detail = {"category": category, "urgency": urgency, "tlp": tlp}
+    with store.write("signal.raise", signal_id, detail) as conn:
+        conn.execute(
+            "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category, urgency,"
+            " tlp, subject_id, activity_id, location, text, requests_assessment)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                signal_id,
+                to_db(now),
+                to_db(observed),
+                store.actor.callsign,
+                store.device_id,
+                category,
+                urgency,
+                tlp,
+                subject_id,
+                activity_id,
+                location.strip(),
+                body,
+                int(requests_assessment),
+            ),
+        )
+    return get_signal(store, signal_id)
+
+
+def get_signal(store: Store, signal_id: str) -> Signal:
+    full = resolve_id(store, "signal", signal_id, "signal")
+    row = store.one(_SELECT + " WHERE g.id = ?", (full,))
+    assert row is not None
+    actor = store.actor
+    if (
+        row["tlp"] == "red"
+        and row["reporter"] != actor.callsign
+        and not access.allowed(actor.role, "signal.process")
+    ):
+        raise PermissionDenied(
+            f"Signal {full[:13]} is TLP:RED: only its reporter and the information organisation "
+            "may see it."
+        )
+    events = tuple(
+        SignalEvent(**dict(r))
+        for r in store.query(
+            "SELECT id, at, actor, kind, note, outcome, sighting FROM signal_event"
+            " WHERE signal_id = ? ORDER BY at, id",
+            (full,),
+        )
+    )
+    return _signal(row, events)
+
+
+def list_signals(
+    store: Store,
+    *,
+    mine: bool = False,
+    status: str | None = None,
+    open_only: bool = False,
+    person: str | None = None,
+) -> list[Signal]:
+    """Signals the acting person may see: the inbox order is urgency, then newest first."""
+    clauses, params = [], []
+    visible, visible_params = _visible_clause(store.actor)
+    if visible:
+        clauses.append(visible)
+        params.extend(visible_params)
+    if mine:
+        clauses.append("g.reporter = ?")
+        params.append(store.actor.callsign)
+    if person:
+        clauses.append("g.subject_id = ?")
+        params.append(get_subject(store, person).id)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    order = (
+        " ORDER BY CASE g.urgency WHEN 'immediate' THEN 0 WHEN 'priority' THEN 1 ELSE 2 END,"
+        " g.raised_at DESC, g.id DESC"
+    )
+    signals = [_signal(r) for r in store.query(_SELECT + where + order, params)]
+    if status:
+        _choice(status, STATUSES, "status")
+        signals = [s for s in signals if s.status == status]
+    if open_only:
+        signals = [s for s in signals if s.status != "closed"]
+    return signals
+
+
+def _step(
+    store: Store, signal_id: str, kind: str, *, note: str = "", outcome: str | None = None
+) -> Signal:
+    access.require(store.actor, "signal.process")
+    current = get_signal(store, signal_id)
+    if current.status not in _ALLOWED_FROM[kind]:
+        allowed = " or ".join(_ALLOWED_FROM[kind])
+        raise BadInput(
+            f"Signal {current.id[:13]} is {current.status}; it can be {kind.replace('_', ' ')} "
+            f"only when {allowed} (workflow: {' → '.join(STATUSES)})."
+        )
+    with store.write(f"signal.{kind}", current.id, {"outcome": outcome}) as conn:
+        conn.execute(
+            "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uuid7(),
+                current.id,
+                store.now(),
+                store.actor.callsign,
+                store.device_id,
+                kind,
+                note.strip(),
+                outcome,
+            ),
+        )
+    return get_signal(store, current.id)
+
+
+def receive_signal(store: Store, signal_id: str) -> Signal:
+    return _step(store, signal_id, "received")
+
+
+def follow_up_signal(store: Store, signal_id: str, note: str = "") -> Signal:
+    return _step(store, signal_id, "follow_up", note=note)
+
+
+def interpret_signal(store: Store, signal_id: str, text: str) -> Signal:
+    """Give the signal its meaning (*duiding*)."""
+    if not text.strip():
+        raise BadInput("An interpretation (duiding) needs text.")
+    return _step(store, signal_id, "interpreted", note=text)
+
+
+def close_signal(store: Store, signal_id: str, outcome: str, note: str = "") -> Signal:
+    _choice(outcome, OUTCOMES, "outcome")
+    return _step(store, signal_id, "closed", note=note, outcome=outcome)
+
+
+def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") -> Signal:
+    """Another officer adds weight: seen again, not seen, or a false positive."""
+    access.require(store.actor, "signal.raise")
+    _choice(sighting, SIGHTINGS, "sighting")
+    current = get_signal(store, signal_id)
+    if current.reporter == store.actor.callsign:
+        raise BadInput(
+            "A sighting comes from another officer; add to your own signal with a "
+            "log entry or raise a new signal."
+        )
+    if current.status == "closed":
+        raise BadInput(f"Signal {current.id[:13]} is closed; raise a new signal instead.")
+    with store.write("signal.sighting", current.id, {"sighting": sighting}) as conn:
+        conn.execute(
+            "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, sighting)"
+            " VALUES (?, ?, ?, ?, ?, 'sighting', ?, ?)",
+            (
+                uuid7(),
+                current.id,
+                store.now(),
+                store.actor.callsign,
+                store.device_id,
+                note.strip(),
+                sighting,
+            ),
+        )
+    return get_signal(store, current.id)
+
+
+def unread_count(store: Store) -> int:
+    """For the information organisation: signals not yet received."""
+    if not access.allowed(store.actor.role, "signal.process"):
+        return 0
+    row = store.one(
+        "SELECT count(*) FROM signal g WHERE NOT EXISTS"
+        " (SELECT 1 FROM signal_event e WHERE e.signal_id = g.id AND e.kind != 'sighting')"
+    )
+    return int(row[0]) if row else 0
