@@ -2,9 +2,11 @@
 
 Prints, for the same database in the same run:
 - building the large demo set (target: under a minute);
-- scripted reports (`person list`, `activity list`) as JSON, against the generic
+- scripted reports (`person list`, `activity list`, `gaps`) as JSON, against the generic
   `sqlite-utils query` printing the activity table (target: ours answer faster);
-- the agenda of one day over the whole set, from the store.
+- the agenda of one day over the whole set, from the store;
+- gaps over 7, 14 and 28 days of a large set with four weeks of agenda and shifts, to show how
+  the cost grows (target: 14 days well under a second, close to linear).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -57,6 +60,11 @@ def main() -> None:
     day = day_bounds(today(store.clock))
     agenda_day = timed(lambda: list_activities(store, start=day[0], end=day[1]))
     print(f"store: one day's agenda over the large set: {agenda_day * 1000:.1f} ms")
+    from store.gaps import find_gaps
+
+    first = day[0]
+    fortnight = timed(lambda: find_gaps(store, first, first + timedelta(days=14)), runs=3)
+    print(f"store: gaps over 14 days of the large set: {fortnight * 1000:.0f} ms (target < 1 s)")
 
     schildwacht = str(BIN / "schildwacht")
     baseline = timed(command(str(BIN / "sqlite-utils"), "query", str(db), "select * from activity"))
@@ -67,12 +75,30 @@ def main() -> None:
             "activity list --date today --format json",
             ("activity", "list", "--date", "today", "--format", "json"),
         ),
+        ("gaps --format json (next 48 hours)", ("gaps", "--format", "json")),
     ):
-        ours = timed(command(schildwacht, "--db", str(db), *args))
+        ours = timed(command(schildwacht, "--db", str(db), "--quiet", *args))
         print(
             f"schildwacht {label}: {ours * 1000:.0f} ms "
             f"(ratio to baseline {ours / baseline:.2f}; target < 1)"
         )
+    month = folder / "four-weeks.db"
+    long_store = init_database(month, callsign="BENCH-01", role="admin", unit="DKDB")
+    generate_demo(long_store, scale="large", days=28)
+    first = day_bounds(today(long_store.clock))[0]
+    per_day = {}
+    for days in (7, 14, 28):
+        seconds = timed(
+            lambda d=days: find_gaps(long_store, first, first + timedelta(days=d)), runs=3
+        )
+        per_day[days] = seconds / days
+        print(
+            f"gaps over {days:2d} days (four-week large set): {seconds * 1000:.0f} ms "
+            f"({seconds / days * 1000:.1f} ms per day)"
+        )
+    print(f"growth 7 → 28 days: cost per day ×{per_day[28] / per_day[7]:.2f} (1.00 = linear)")
+    long_store.close()
+
     store.close()
 
 

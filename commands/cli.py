@@ -19,6 +19,7 @@ from . import (
     catalogue_cmd,
     log_cmd,
     reports_cmd,
+    roster_cmd,
     setup_cmds,
     signals_cmd,
     staff_cmd,
@@ -110,6 +111,7 @@ for module in (
     log_cmd,
     reports_cmd,
     signals_cmd,
+    roster_cmd,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

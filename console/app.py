@@ -20,6 +20,7 @@ from .i18n import _
 from .screens.agenda import AgendaScreen
 from .screens.forms import SignalForm
 from .screens.help import HelpScreen
+from .screens.roster import RosterScreen
 from .screens.signals import SignalsScreen
 from .screens.today import TodayScreen
 from .state import load_state, save_state
@@ -30,10 +31,16 @@ class SchildwachtApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Schildwacht"
-    MODES = {"today": TodayScreen, "agenda": AgendaScreen, "signals": SignalsScreen}
+    MODES = {
+        "today": TodayScreen,
+        "agenda": AgendaScreen,
+        "roster": RosterScreen,
+        "signals": SignalsScreen,
+    }
     BINDINGS = [
         Binding("t", "switch_mode('today')", _("Today")),
         Binding("a", "switch_mode('agenda')", _("Agenda")),
+        Binding("g", "switch_mode('roster')", _("Gaps")),
         Binding("s", "switch_mode('signals')", _("Signals")),
         Binding("exclamation_mark", "raise_signal", _("Raise signal"), key_display="!"),
         Binding("question_mark", "help", _("Help"), key_display="?"),
@@ -140,6 +147,11 @@ class SchildwachtApp(App[None]):
         )
         yield SystemCommand(
             _("Raise a signal"), _("Report something suspicious"), self.action_raise_signal
+        )
+        yield SystemCommand(
+            _("Roster & gaps"),
+            _("Where the roster falls short; suggestions"),
+            lambda: self.action_switch_mode("roster"),
         )
         yield SystemCommand(_("Help"), _("Keys and what each screen does"), self.action_help)
 

@@ -25,8 +25,8 @@ from .errors import BadInput
 from .ids import uuid7
 
 SCALES = {
-    "small": {"subjects": 12, "officers": 60, "days": 7},
-    "medium": {"subjects": 120, "officers": 320, "days": 7},
+    "small": {"subjects": 12, "officers": 150, "days": 7},
+    "medium": {"subjects": 120, "officers": 1000, "days": 7},
     "large": {"subjects": 1000, "officers": 2000, "days": 7},
 }
 
@@ -138,6 +138,7 @@ def generate_demo(
     seed: int = 7,
     scale: str = "small",
     start: date | None = None,
+    days: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> DemoSummary:
     """Fill an empty database with the synthetic dataset; refuse a database that has subjects."""
@@ -154,13 +155,13 @@ def generate_demo(
     rng = random.Random(seed)
     first_day = start or today(store.clock)
     report = progress or (lambda stage, done, total: None)
-    builder = _Builder(store, rng, first_day, size["days"])
+    builder = _Builder(store, rng, first_day, days or size["days"])
     with store.write("demo.generate", None, {"seed": seed, "scale": scale}) as conn:
         builder.conn = conn
-        report("officers", 0, 5)
-        officers = builder.officers(size["officers"])
-        report("subjects", 1, 5)
+        report("subjects", 0, 5)
         subjects = builder.subjects(size["subjects"])
+        report("officers", 1, 5)
+        officers = builder.officers(size["officers"], [str(s["unit"]) for s in subjects])
         report("agenda", 2, 5)
         activities = builder.agenda(subjects)
         report("shifts", 3, 5)
@@ -207,16 +208,19 @@ class _Builder:
         moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL_TZ)
         return moment.astimezone(UTC)
 
-    def officers(self, count: int) -> list[tuple[str, str, str, list[str]]]:
+    def officers(
+        self, count: int, subject_units: list[str]
+    ) -> list[tuple[str, str, str, list[str]]]:
+        """Officers placed where the protected subjects are, with some KMar HRB and DKDB."""
         mixes = (
-            (["close_protection", "protective_driving"], 30),
-            (["close_protection"], 20),
+            (["close_protection", "protective_driving"], 32),
+            (["close_protection"], 16),
             (["object_guard"], 18),
-            (["camera_operator"], 10),
-            (["object_guard", "camera_operator"], 8),
-            (["hrb", "close_protection"], 7),
-            (["hrb", "protective_driving"], 4),
-            (["hrb"], 3),
+            (["camera_operator"], 4),
+            (["object_guard", "camera_operator"], 4),
+            (["hrb", "close_protection"], 10),
+            (["hrb", "protective_driving"], 10),
+            (["hrb"], 6),
         )
         choices = [m for m, _ in mixes]
         weights = [w for _, w in mixes]
@@ -228,7 +232,7 @@ class _Builder:
             elif n % 25 == 13:
                 unit = "DKDB"
             else:
-                unit = self.regional[n % len(self.regional)]
+                unit = subject_units[(n * 7) % len(subject_units)]
             quals = list(self.rng.choices(choices, weights)[0])
             if unit == "KMAR-HRB" and "hrb" not in quals:
                 quals.append("hrb")
@@ -277,7 +281,7 @@ class _Builder:
             if n % 11 == 3:
                 unit = "DKDB"
             domain = "national" if unit == "DKDB" or n % 6 == 0 else "local"
-            level = self.rng.choices([1, 2, 3, 4, 5], [10, 30, 35, 20, 5])[0]
+            level = self.rng.choices([1, 2, 3, 4, 5], [40, 35, 17, 6, 2])[0]
             subject_id = self._id()
             subject_rows.append((subject_id, code, kind, domain, unit, level, self.now))
             assessed = to_db(self._at(self.first_day - timedelta(days=10 + n % 20), 10))
@@ -334,13 +338,15 @@ class _Builder:
                 concepts = self._valid_concepts(subject, for_objects=True)
                 for offset in range(self.days):
                     day = self.first_day + timedelta(days=offset)
+                    if day.weekday() >= 5:
+                        continue  # standing posts on weekdays, office hours
                     posts.append(
                         (
                             self._id(),
                             subject["id"],
                             self.rng.choice(concepts),
-                            to_db(self._at(day, 7)),
-                            to_db(self._at(day, 19)),
+                            to_db(self._at(day, 9)),
+                            to_db(self._at(day, 17)),
                             self.now,
                         )
                     )
@@ -349,10 +355,11 @@ class _Builder:
             for offset in range(self.days):
                 day = self.first_day + timedelta(days=offset)
                 hour = 7 + self.rng.randrange(3)
-                for slot in range(self.rng.choice((2, 3, 3, 4))):
+                slots = (2, 3, 3, 4) if day.weekday() < 5 else (1, 2, 2)
+                for slot in range(self.rng.choice(slots)):
                     pool = _WORK if slot % 2 == 0 and day.weekday() < 5 else _PRIVATE
                     title, place = self.rng.choice(pool)
-                    length = self.rng.choice((1, 1, 2, 2, 3, 4))
+                    length = self.rng.choice((1, 1, 1, 2, 2, 3))
                     minute = self.rng.choice((0, 15, 30, 45))
                     if hour + length > 23:
                         break
@@ -395,9 +402,9 @@ class _Builder:
 
     def shifts(self, officers: list[tuple[str, str, str, list[str]]]) -> int:
         rows = []
-        patterns = ((7, 8), (15, 8), (23, 8))
-        for index, (staff_id, _callsign, _unit, _quals) in enumerate(officers):
-            pattern = patterns[index % 3] if self.rng.random() < 0.85 else patterns[1]
+        patterns = ((7, 9), (15, 9), (23, 8))
+        for staff_id, _callsign, _unit, _quals in officers:
+            pattern = self.rng.choices(patterns, (46, 46, 8))[0]
             off_days = set(self.rng.sample(range(self.days), k=2))
             for offset in range(self.days):
                 if offset in off_days:

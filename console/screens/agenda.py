@@ -1,6 +1,6 @@
 """Agenda: the day board for one day, the day's activities, and the operational log.
 
-Keys: ``n`` add, ``e`` edit, ``c`` concept, ``r`` restrict, ``[``/``]`` day, ``g`` today,
+Keys: ``n`` add, ``e`` edit, ``c`` concept, ``r`` restrict, ``[``/``]`` day, ``0`` today,
 ``l`` log. Every change goes through the same store functions as the CLI; a refusal is shown in
 the form, inline, and nothing is written.
 """
@@ -48,7 +48,7 @@ class AgendaScreen(Screen[None]):
         Binding("r", "restrict", _("Restrict")),
         Binding("left_square_bracket", "day(-1)", _("Prev day"), key_display="["),
         Binding("right_square_bracket", "day(1)", _("Next day"), key_display="]"),
-        Binding("g", "go_today", _("Today's date")),
+        Binding("0", "go_today", _("Today's date")),
         Binding("l", "log", _("Log")),
     ]
 

@@ -17,6 +17,8 @@ HELP = _("""\
 |---|---|---|
 | `t` | anywhere | **Today**: protected subjects, threat level, required resistance, package, today's activities |
 | `a` | anywhere | **Agenda**: the day board for one day |
+| `g` | anywhere | **Roster & gaps**: per unit a time line (red digits = officers short), the gaps, suggestions |
+| `p` | Roster & gaps | apply the selected suggestion: deploy the officer, use the concept, or move (asks who decides) |
 | `s` | anywhere | **Signals**: my signals, or the inbox of the information organisation; signal reports |
 | `!` | anywhere | raise a signal (person and activity taken from where you are) |
 | `ctrl+p` | anywhere | command palette: every action by name |
@@ -26,7 +28,7 @@ HELP = _("""\
 | `e` | Agenda | edit the selected activity |
 | `c` | Agenda | choose a concept: only valid ones can be picked; the others say why not |
 | `r` | Agenda | restrict (cancel, move, shorten, relocate) with reason and authority (R5) |
-| `[` / `]` | Agenda | previous / next day; `g` back to today |
+| `[` / `]` | Agenda, Roster & gaps | previous / next day; `0` back to today (Agenda) |
 | `l` | Agenda | write in the operational log |
 | `v` `f` `i` `x` | Signals | information organisation: receive, follow up, interpret (*duiding*), close |
 | `w` | Signals | add a sighting to someone else's signal (seen again, not seen, false positive) |

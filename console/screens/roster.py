@@ -1,0 +1,239 @@
+"""Roster & gaps: per unit a time line of demand against shortfall (gaps in red), the list of
+gaps, and for a selected gap its activities and what can still be done (*wat kan wél*).
+
+Keys: ``[``/``]`` day, ``p`` apply the selected suggestion (deploy an officer, use another
+valid concept, or move the activity as a recorded restriction), ``u`` go to the next unplanned
+activity on the Agenda. Everything goes through the store; the lists refresh after each change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from store import agenda, roster
+from store.clock import day_bounds, local_text, today
+from store.errors import StoreError
+from store.gaps import Gap, HourProfile, find_gaps, hourly_profile
+from store.suggest import Option, suggest
+
+from ..i18n import _
+from ..widgets.timeline import Timeline
+from .forms import StepForm
+
+HOURS = 48
+
+
+@dataclass(frozen=True)
+class RosterData:
+    start: datetime
+    gaps: list[Gap]
+    profile: dict[str, list[HourProfile]]
+
+
+class RosterScreen(Screen[None]):
+    TITLE = _("Roster & gaps")
+    BINDINGS = [
+        Binding("left_square_bracket", "day(-1)", _("Prev day"), key_display="["),
+        Binding("right_square_bracket", "day(1)", _("Next day"), key_display="]"),
+        Binding("p", "apply", _("Apply suggestion")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: date | None = None
+        self.data: RosterData | None = None
+        self.options: list[Option] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="roster-summary", classes="summary")
+        yield Timeline(id="timeline")
+        with Horizontal(id="roster-body"):
+            yield DataTable(id="gap-list", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="gap-detail"):
+                yield Static(_("Activities in this gap"), classes="section-title")
+                yield DataTable(id="gap-activities", cursor_type="row")
+                yield Static(_("What can still be done (wat kan wél)"), classes="section-title")
+                yield DataTable(id="suggestions", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.day = today(self.app.store.clock)  # type: ignore[attr-defined]
+        self.query_one("#gap-list", DataTable).add_columns(
+            _("From"), _("To"), _("Unit"), _("Qualification"), _("Req"), _("Avail"), _("Short")
+        )
+        self.query_one("#gap-activities", DataTable).add_columns(
+            _("Time"), _("Person"), _("Title"), _("Concept")
+        )
+        self.query_one("#suggestions", DataTable).add_columns(_("Option"), _("Cost"), _("Why not"))
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.day is not None:
+            self.load(self.day)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self, day: date) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        start = day_bounds(day)[0]
+        end = start + timedelta(hours=HOURS)
+        data = RosterData(start, find_gaps(store, start, end), hourly_profile(store, start, HOURS))
+        self.app.call_from_thread(self.show, data)
+
+    def show(self, data: RosterData) -> None:
+        self.data = data
+        self.query_one(Timeline).show(data.start, data.profile)
+        hours = sum(g.shortfall * (g.end - g.start) for g in data.gaps) / 3600
+        units = len({g.unit for g in data.gaps})
+        self.query_one("#roster-summary", Static).update(
+            _(
+                "{day} and the next day · {count} gaps in {units} units · "
+                "{hours:.1f} officer-hours short   [dim]\\[ ] day · p apply a suggestion[/]"
+            ).format(
+                day=local_text(data.start)[:10], count=len(data.gaps), units=units, hours=hours
+            )
+        )
+        table = self.query_one("#gap-list", DataTable)
+        table.clear()
+        for index, gap in enumerate(data.gaps):
+            table.add_row(
+                local_text(datetime.fromtimestamp(gap.start, UTC)),
+                local_text(datetime.fromtimestamp(gap.end, UTC), with_date=False),
+                gap.unit,
+                gap.qualification,
+                str(gap.required),
+                str(gap.available),
+                f"[b red]{gap.shortfall}[/]",
+                key=str(index),
+            )
+        self.show_gap()
+
+    def selected_gap(self) -> Gap | None:
+        table = self.query_one("#gap-list", DataTable)
+        if self.data is None or not table.row_count:
+            return None
+        return self.data.gaps[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#gap-list")
+    def _gap_highlighted(self) -> None:
+        self.show_gap()
+
+    @on(DataTable.RowHighlighted, "#gap-activities")
+    def _activity_highlighted(self) -> None:
+        self.show_suggestions()
+
+    def show_gap(self) -> None:
+        gap = self.selected_gap()
+        activities = self.query_one("#gap-activities", DataTable)
+        activities.clear()
+        if gap is None:
+            self.query_one("#suggestions", DataTable).clear()
+            return
+        store = self.app.store  # type: ignore[attr-defined]
+        for activity_id in gap.activities:
+            item = agenda.get_activity(store, activity_id)
+            activities.add_row(
+                f"{local_text(item.start_at, with_date=False)}–"
+                f"{local_text(item.end_at, with_date=False)}",
+                item.person,
+                item.title,
+                item.concept or "",
+                key=item.id,
+            )
+        if not gap.activities:
+            activities.add_row("", "", _("standing post(s): {n}").format(n=len(gap.posts)), "")
+        self.show_suggestions()
+
+    def selected_activity(self) -> str | None:
+        gap = self.selected_gap()
+        table = self.query_one("#gap-activities", DataTable)
+        if gap is None or not gap.activities or not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def show_suggestions(self) -> None:
+        table = self.query_one("#suggestions", DataTable)
+        table.clear()
+        activity_id = self.selected_activity()
+        self.options = suggest(self.app.store, activity_id) if activity_id else []  # type: ignore[attr-defined]
+        for option in self.options:
+            style = "green" if option.feasible else "dim"
+            table.add_row(f"[{style}]{option.description}[/]", option.cost, option.reason)
+
+    def action_day(self, step: int) -> None:
+        if self.day is not None:
+            self.day += timedelta(days=step)
+            self.reload()
+
+    def action_apply(self) -> None:
+        table = self.query_one("#suggestions", DataTable)
+        activity_id = self.selected_activity()
+        if activity_id is None or not self.options or not table.row_count:
+            self.notify(
+                _("Select a gap with an activity and a suggestion first."), severity="warning"
+            )
+            return
+        option = self.options[table.cursor_row]
+        if not option.feasible:
+            self.notify(
+                _("That option would not work: {why}").format(why=option.reason), severity="warning"
+            )
+            return
+        store = self.app.store  # type: ignore[attr-defined]
+        try:
+            if option.callsign:
+                roster.deploy(store, activity_id, [option.callsign])
+            elif option.concept:
+                agenda.assign_concept(store, activity_id, option.concept)
+            elif option.shift_minutes is not None:
+                self._move(activity_id, option.shift_minutes)
+                return
+            else:
+                return
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(_("Done: {what}.").format(what=option.description))
+        self.reload()
+
+    def _move(self, activity_id: str, minutes: int) -> None:
+        """A move is a restriction (R5): ask who decides, then record it."""
+        store = self.app.store  # type: ignore[attr-defined]
+        item = agenda.get_activity(store, activity_id)
+        new_start = datetime.fromisoformat(item.start) + timedelta(minutes=minutes)
+
+        def save(values: dict[str, str]) -> str | None:
+            try:
+                agenda.restrict_activity(
+                    store,
+                    activity_id,
+                    kind="moved",
+                    reason="capacity",
+                    authority=values["text"],
+                    new_start=new_start,
+                )
+            except StoreError as exc:
+                return str(exc)
+            self.reload()
+            return None
+
+        self.app.push_screen(
+            StepForm(
+                save,
+                _("Move '{title}' to {when} (capacity)").format(
+                    title=item.title, when=local_text(new_start)
+                ),
+                _("Deciding authority"),
+            )
+        )

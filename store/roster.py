@@ -1,0 +1,304 @@
+"""The roster: shifts of officers, CSV import, and deployments of officers onto activities.
+
+Rules checked here, each named in its refusal:
+- a shift lasts at most 14 hours, and leaves the required 11 hours' rest before and after the
+  officer's other shifts (rule: rest);
+- a deployment needs a concept on the activity, an officer on duty for the whole activity
+  (rule: on duty), holding a qualification the concept needs valid on that day (rule R8), not
+  already deployed elsewhere at that time (rule: one place at a time), and whose shift respects
+  the rest rule.
+A CSV roster is imported whole or not at all, with a report of every bad line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from . import access
+from .catalogue import get_concept
+from .clock import Clock, from_db, local, parse_time, to_db
+from .db import Store, resolve_id
+from .errors import BadInput, RuleViolation
+from .ids import uuid7
+from .staff import Staff, get_staff
+
+REST = timedelta(hours=11)
+MAX_SHIFT = timedelta(hours=14)
+
+
+@dataclass(frozen=True)
+class Shift:
+    id: str
+    callsign: str
+    unit: str
+    start_at: str
+    end_at: str
+
+
+@dataclass(frozen=True)
+class Deployment:
+    id: str
+    activity_id: str
+    callsign: str
+    created_at: str
+
+
+def _check_shift(
+    store: Store,
+    officer: Staff,
+    start: datetime,
+    end: datetime,
+    extra: list[tuple[str, str]] | None = None,
+) -> None:
+    if end <= start:
+        raise BadInput(f"{officer.callsign}: a shift ends after it starts.")
+    if end - start > MAX_SHIFT:
+        raise BadInput(f"{officer.callsign}: a shift lasts at most 14 hours.")
+    lo, hi = to_db(start - REST), to_db(end + REST)
+    others = [
+        (r["start_at"], r["end_at"])
+        for r in store.query(
+            "SELECT start_at, end_at FROM shift WHERE staff_id = ? AND start_at < ? AND end_at > ?",
+            (officer.id, hi, lo),
+        )
+    ] + [(a, b) for a, b in extra or [] if a < hi and b > lo]
+    for other_start, other_end in others:
+        if other_start < to_db(end) and other_end > to_db(start):
+            raise RuleViolation(
+                "rest",
+                f"{officer.callsign} already has a shift "
+                f"{_span(other_start, other_end)} that overlaps this one.",
+            )
+        raise RuleViolation(
+            "rest",
+            f"{officer.callsign} would have less than the required 11 hours' rest "
+            f"next to the shift {_span(other_start, other_end)} (rule: rest between shifts).",
+        )
+
+
+def _span(start: str, end: str) -> str:
+    return f"{local(start):%Y-%m-%d %H:%M}–{local(end):%H:%M}"
+
+
+def add_shift(store: Store, callsign: str, *, start: datetime, end: datetime) -> Shift:
+    access.require(store.actor, "staff.write")
+    officer = get_staff(store, callsign)
+    _check_shift(store, officer, start, end)
+    shift_id = uuid7()
+    with store.write("shift.add", shift_id, {"callsign": officer.callsign}) as conn:
+        conn.execute(
+            "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
+            (shift_id, officer.id, to_db(start), to_db(end), store.now()),
+        )
+    return list_shifts(store, callsign=officer.callsign, shift_id=shift_id)[0]
+
+
+def list_shifts(
+    store: Store,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    unit: str | None = None,
+    callsign: str | None = None,
+    shift_id: str | None = None,
+) -> list[Shift]:
+    clauses, params = [], []
+    if start is not None:
+        clauses.append("s.end_at > ?")
+        params.append(to_db(start))
+    if end is not None:
+        clauses.append("s.start_at < ?")
+        params.append(to_db(end))
+    if unit:
+        clauses.append("p.unit = ?")
+        params.append(unit.upper())
+    if callsign:
+        clauses.append("p.callsign = ?")
+        params.append(callsign.upper())
+    if shift_id:
+        clauses.append("s.id = ?")
+        params.append(shift_id)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = store.query(
+        "SELECT s.id, p.callsign, p.unit, s.start_at, s.end_at FROM shift s"
+        f" JOIN staff p ON p.id = s.staff_id{where} ORDER BY s.start_at, p.callsign",
+        params,
+    )
+    return [Shift(**dict(r)) for r in rows]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: int
+    errors: tuple[str, ...]
+
+
+def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> ImportReport:
+    """Import ``callsign,start,end`` lines; any bad line refuses the whole file, listing all."""
+    access.require(store.actor, "staff.write")
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"Cannot read {path}: {exc}.") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or not {"callsign", "start", "end"} <= set(reader.fieldnames):
+        raise BadInput(
+            f"{Path(path).name}: the first line must name the columns callsign,start,end."
+        )
+    errors: list[str] = []
+    planned: list[tuple[Staff, datetime, datetime]] = []
+    pending: dict[str, list[tuple[str, str]]] = {}
+    for number, row in enumerate(reader, start=2):
+        try:
+            officer = get_staff(store, (row.get("callsign") or "").strip())
+            start = parse_time(row.get("start") or "", clock or store.clock)
+            end = parse_time(row.get("end") or "", clock or store.clock)
+            _check_shift(store, officer, start, end, pending.get(officer.id, []))
+        except BadInput as exc:
+            errors.append(f"line {number}: {str(exc).rstrip('.')}")
+            continue
+        pending.setdefault(officer.id, []).append((to_db(start), to_db(end)))
+        planned.append((officer, start, end))
+    if errors:
+        listing = "; ".join(errors[:20]) + ("; …" if len(errors) > 20 else "")
+        raise BadInput(f"{Path(path).name}: nothing imported, {len(errors)} bad lines: {listing}.")
+    with store.write(
+        "shift.import", None, {"file": Path(path).name, "shifts": len(planned)}
+    ) as conn:
+        conn.executemany(
+            "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
+            [(uuid7(), o.id, to_db(s), to_db(e), store.now()) for o, s, e in planned],
+        )
+    return ImportReport(len(planned), ())
+
+
+def deployment_problem(store: Store, activity_id: str, officer: Staff) -> str:
+    """Why ``officer`` may not be deployed on the activity ('' when they may)."""
+    row = store.one(
+        "SELECT id, start_at, end_at, concept, status FROM activity WHERE id = ?", (activity_id,)
+    )
+    assert row is not None
+    if row["status"] == "cancelled":
+        return "the activity is cancelled"
+    if row["concept"] is None:
+        return "the activity has no concept yet; assign one first"
+    start, end = row["start_at"], row["end_at"]
+    shifts = store.query(
+        "SELECT id, start_at, end_at FROM shift WHERE staff_id = ? AND end_at > ?"
+        " AND start_at < ? ORDER BY start_at",
+        (officer.id, start, end),
+    )
+    covered = start
+    for shift in shifts:
+        if shift["start_at"] <= covered:
+            covered = max(covered, shift["end_at"])
+    if covered < end:
+        return (
+            f"{officer.callsign} is not on duty for the whole activity "
+            f"{_span(start, end)} (rule: on duty)"
+        )
+    day = local(start).date()
+    needs = {s.qualification for s in get_concept(store, row["concept"]).staffing}
+    held = {q.code for q in officer.qualifications if q.valid_on(day)}
+    if not needs & held:
+        expired = {q.code for q in officer.qualifications} & needs
+        why = f" ({', '.join(sorted(expired))} expired)" if expired else ""
+        return (
+            f"{officer.callsign} holds none of {', '.join(sorted(needs))} valid on {day}"
+            f"{why} (rule R8)"
+        )
+    clash = store.one(
+        "SELECT a.id, a.start_at, a.end_at FROM deployment d JOIN activity a ON a.id ="
+        " d.activity_id WHERE d.staff_id = ? AND a.id != ? AND a.status != 'cancelled'"
+        " AND a.start_at < ? AND a.end_at > ?",
+        (officer.id, activity_id, end, start),
+    )
+    if clash:
+        return (
+            f"{officer.callsign} is already deployed on activity {clash['id'][:13]} "
+            f"{_span(clash['start_at'], clash['end_at'])} (rule: one place at a time)"
+        )
+    for shift in shifts:
+        rest = store.one(
+            "SELECT start_at, end_at FROM shift WHERE staff_id = ? AND id != ?"
+            " AND start_at < ? AND end_at > ?",
+            (
+                officer.id,
+                shift["id"],
+                to_db(from_db(shift["end_at"]) + REST),
+                to_db(from_db(shift["start_at"]) - REST),
+            ),
+        )
+        if rest:
+            return (
+                f"{officer.callsign} has less than 11 hours' rest between "
+                f"{_span(shift['start_at'], shift['end_at'])} and "
+                f"{_span(rest['start_at'], rest['end_at'])} (rule: rest between shifts)"
+            )
+    return ""
+
+
+def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
+    """Put officers on an activity; all or none, each refusal naming its rule."""
+    access.require(store.actor, "staff.write")
+    full = resolve_id(store, "activity", activity_id, "activity")
+    if not callsigns:
+        raise BadInput("Name at least one officer to deploy.")
+    officers = [get_staff(store, c) for c in callsigns]
+    problems = []
+    for officer in officers:
+        if store.one(
+            "SELECT 1 FROM deployment WHERE activity_id = ? AND staff_id = ?", (full, officer.id)
+        ):
+            problems.append(f"{officer.callsign} is already deployed on this activity")
+            continue
+        why = deployment_problem(store, full, officer)
+        if why:
+            problems.append(why)
+    if problems:
+        rule = "R8" if any("R8" in p for p in problems) else "deployment"
+        raise RuleViolation(rule, "Not deployed: " + "; ".join(problems) + ".")
+    made = []
+    with store.write("deploy", full, {"officers": [o.callsign for o in officers]}) as conn:
+        for officer in officers:
+            deployment_id = uuid7()
+            conn.execute(
+                "INSERT INTO deployment (id, activity_id, staff_id, created_at,"
+                " created_by) VALUES (?, ?, ?, ?, ?)",
+                (deployment_id, full, officer.id, store.now(), store.actor.callsign),
+            )
+            made.append(Deployment(deployment_id, full, officer.callsign, store.now()))
+    return made
+
+
+def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
+    full = resolve_id(store, "activity", activity_id, "activity")
+    rows = store.query(
+        "SELECT d.id, d.activity_id, p.callsign, d.created_at FROM deployment d"
+        " JOIN staff p ON p.id = d.staff_id WHERE d.activity_id = ?"
+        " ORDER BY p.callsign",
+        (full,),
+    )
+    return [Deployment(**dict(r)) for r in rows]
+
+
+def deployment_violations(store: Store, start: datetime, end: datetime) -> list[dict[str, str]]:
+    """Deployments in the window that break a rule now (e.g. a qualification expired since)."""
+    rows = store.query(
+        "SELECT d.activity_id, p.callsign FROM deployment d JOIN activity a ON a.id ="
+        " d.activity_id JOIN staff p ON p.id = d.staff_id WHERE a.status != 'cancelled'"
+        " AND a.start_at < ? AND a.end_at > ? ORDER BY a.start_at, p.callsign",
+        (to_db(end), to_db(start)),
+    )
+    found = []
+    for row in rows:
+        why = deployment_problem(store, row["activity_id"], get_staff(store, row["callsign"]))
+        if why:
+            found.append(
+                {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
+            )
+    return found

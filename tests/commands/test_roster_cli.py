@@ -1,0 +1,121 @@
+"""Roster and gaps from the command line: exit codes scripts gate on, JSON shape, formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.commands.conftest import Run
+from tests.conftest import snapshot
+
+
+def _scenario(run: Run) -> str:
+    run("person", "add", "BEVER", "--domain", "local", "--unit", "RT")
+    run("threat", "assess", "BEVER", "--level", "3")
+    run(
+        "staff",
+        "add",
+        "RT-0001",
+        "--unit",
+        "RT",
+        "--qualification",
+        "close_protection",
+        "--qualification",
+        "protective_driving",
+    )
+    run("shift", "add", "RT-0001", "--start", "2026-12-01 07:00", "--end", "2026-12-01 15:00")
+    return run(
+        "activity",
+        "add",
+        "--person",
+        "BEVER",
+        "--title",
+        "Zitting",
+        "--start",
+        "2026-12-01 09:00",
+        "--end",
+        "2026-12-01 11:00",
+        "--concept",
+        "CP-LIGHT",
+    ).stdout.strip()
+
+
+def test_gaps_json_and_fail_on_gap(initialised: Run) -> None:
+    activity_id = _scenario(initialised)
+    result = initialised("gaps", "--date", "2026-12-01", "--format", "json", "--fail-on-gap")
+    assert result.exit_code == 3
+    assert json.loads(result.stdout) == [
+        {
+            "start": "2026-12-01T09:00:00+01:00",
+            "end": "2026-12-01T11:00:00+01:00",
+            "unit": "RT",
+            "qualification": "close_protection",
+            "required": 2,
+            "available": 1,
+            "shortfall": 1,
+            "activities": [activity_id],
+            "posts": [],
+        },
+        {
+            "start": "2026-12-01T09:00:00+01:00",
+            "end": "2026-12-01T11:00:00+01:00",
+            "unit": "RT",
+            "qualification": "protective_driving",
+            "required": 1,
+            "available": 0,
+            "shortfall": 1,
+            "activities": [activity_id],
+            "posts": [],
+        },
+    ]
+    for callsign in ("RT-0002", "RT-0003"):
+        initialised(
+            "staff",
+            "add",
+            callsign,
+            "--unit",
+            "RT",
+            "--qualification",
+            "close_protection",
+            "--qualification",
+            "protective_driving",
+        )
+        initialised(
+            "shift", "add", callsign, "--start", "2026-12-01 07:00", "--end", "2026-12-01 15:00"
+        )
+    clear = initialised("gaps", "--date", "2026-12-01", "--fail-on-gap", "-f", "json")
+    assert (clear.exit_code, json.loads(clear.stdout)) == (0, [])
+    assert initialised("deploy", activity_id, "RT-0001", "RT-0002", "RT-0003").exit_code == 0
+
+
+def test_deploy_refusal_exits_2_and_names_the_rule(initialised: Run, db_path: Path) -> None:
+    activity_id = _scenario(initialised)
+    initialised("staff", "add", "RT-0004", "--unit", "RT", "--qualification", "object_guard")
+    before = snapshot(db_path)
+    result = initialised("deploy", activity_id, "RT-0004")
+    assert result.exit_code == 2
+    assert "RT-0004 is not on duty for the whole activity" in result.stderr
+    assert "(rule: on duty)" in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_shift_import_and_list(initialised: Run, tmp_path: Path) -> None:
+    initialised("staff", "add", "RT-0001", "--unit", "RT")
+    roster_file = tmp_path / "rooster.csv"
+    roster_file.write_text("callsign,start,end\nRT-0001,2026-10-24 22:00,2026-10-25 07:00\n")
+    assert initialised("shift", "import", str(roster_file)).exit_code == 0
+    (shift,) = json.loads(initialised("shift", "list", "-f", "json").stdout)
+    assert (shift["start"], shift["end"], shift["hours"]) == (
+        "2026-10-24T22:00:00+02:00",
+        "2026-10-25T07:00:00+01:00",
+        10.0,
+    )
+
+
+def test_suggest_lists_options_in_every_format(initialised: Run) -> None:
+    activity_id = _scenario(initialised)
+    rows = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
+    assert {"kind", "option", "cost", "feasible", "reason"} <= set(rows[0])
+    assert any(r["kind"] == "concept" and "rule R1" in r["reason"] for r in rows)
+    for fmt in ("table", "csv", "md"):
+        assert initialised("suggest", activity_id, "-f", fmt).exit_code == 0
