@@ -17,6 +17,7 @@ from store.errors import StoreError
 from . import (
     agenda_cmd,
     catalogue_cmd,
+    handover_cmd,
     log_cmd,
     reports_cmd,
     roster_cmd,
@@ -112,6 +113,7 @@ for module in (
     reports_cmd,
     signals_cmd,
     roster_cmd,
+    handover_cmd,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -19,6 +19,7 @@ from store.db import Store
 from .i18n import _
 from .screens.agenda import AgendaScreen
 from .screens.forms import SignalForm
+from .screens.handover import HandoverScreen
 from .screens.help import HelpScreen
 from .screens.roster import RosterScreen
 from .screens.signals import SignalsScreen
@@ -36,12 +37,14 @@ class SchildwachtApp(App[None]):
         "agenda": AgendaScreen,
         "roster": RosterScreen,
         "signals": SignalsScreen,
+        "handover": HandoverScreen,
     }
     BINDINGS = [
         Binding("t", "switch_mode('today')", _("Today")),
         Binding("a", "switch_mode('agenda')", _("Agenda")),
         Binding("g", "switch_mode('roster')", _("Gaps")),
         Binding("s", "switch_mode('signals')", _("Signals")),
+        Binding("h", "switch_mode('handover')", _("Handover")),
         Binding("exclamation_mark", "raise_signal", _("Raise signal"), key_display="!"),
         Binding("question_mark", "help", _("Help"), key_display="?"),
         Binding("q", "quit", _("Quit")),
@@ -152,6 +155,11 @@ class SchildwachtApp(App[None]):
             _("Roster & gaps"),
             _("Where the roster falls short; suggestions"),
             lambda: self.action_switch_mode("roster"),
+        )
+        yield SystemCommand(
+            _("Handover"),
+            _("ISBAR handover: draft, sign, accept"),
+            lambda: self.action_switch_mode("handover"),
         )
         yield SystemCommand(_("Help"), _("Keys and what each screen does"), self.action_help)
 

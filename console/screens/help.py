@@ -20,6 +20,8 @@ HELP = _("""\
 | `g` | anywhere | **Roster & gaps**: per unit a time line (red digits = officers short), the gaps, suggestions |
 | `p` | Roster & gaps | apply the selected suggestion: deploy the officer, use the concept, or move (asks who decides) |
 | `s` | anywhere | **Signals**: my signals, or the inbox of the information organisation; signal reports |
+| `h` | anywhere | **Handover**: the ISBAR draft as a document, open items, notes, signed handovers |
+| `x` / `c` / `j` | Handover | sign with your notes (outgoing) / accept the selected handover (incoming) / go to the selected open item |
 | `!` | anywhere | raise a signal (person and activity taken from where you are) |
 | `ctrl+p` | anywhere | command palette: every action by name |
 | `?` | anywhere | this help |

@@ -328,3 +328,27 @@ def test_roster_snapshot(app: SchildwachtApp, snap_compare) -> None:  # type: ig
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_roster)
+
+
+async def test_sign_a_handover_in_the_console(app: SchildwachtApp, demo_store: Store) -> None:
+    from textual.widgets import TextArea
+
+    from console.screens.handover import HandoverScreen
+    from store.handover import list_handovers
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HandoverScreen)
+        assert screen.query_one("#open-items", DataTable).row_count == 6
+        screen.query_one("#handover-notes", TextArea).text = "Let op REIGER bij vertrek"
+        screen.query_one("#open-items", DataTable).focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.query_one("#handover-history", DataTable).row_count == 1
+        await pilot.press("j")
+        await settle(pilot)
+        assert not isinstance(app.screen, HandoverScreen)  # jumped to the item's screen
+    (record,) = list_handovers(demo_store)
+    assert record.notes == "Let op REIGER bij vertrek" and record.signed_by == "OPS-01"

@@ -1,0 +1,140 @@
+"""``handover draft|sign|accept|list|show``: the ISBAR shift handover."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import click
+
+from store import handover as model
+from store.clock import local_iso
+from store.errors import BadInput
+
+from .context import Env, pass_env
+from .output import created, emit, info, output_options, write_text
+from .params import TIME
+
+
+def _period(
+    start: datetime | None, end: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    if (start is None) != (end is None):
+        raise BadInput("Give both --from and --to, or neither (the shift now ending).")
+    return start, end
+
+
+def _emit_content(
+    content: dict[str, Any],
+    fmt: str,
+    output: str | None,
+    record: model.HandoverRecord | None = None,
+) -> None:
+    if fmt == "md":
+        write_text(model.handover_markdown(content, record), output)
+    elif fmt == "json":
+        emit(
+            content if record is None else {**content, "handover": _record_dict(record)},
+            fmt,
+            output,
+        )
+    else:
+        rows = [
+            {"section": name, "kind": item["kind"], "count": item["count"], "text": item["text"]}
+            for name in model.SECTIONS
+            for item in content[name]
+        ]
+        emit(rows, fmt, output, ("section", "kind", "count", "text"))
+
+
+def _record_dict(record: model.HandoverRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "period_start": local_iso(record.period_start),
+        "period_end": local_iso(record.period_end),
+        "signed_at": local_iso(record.signed_at),
+        "signed_by": record.signed_by,
+        "sha256": record.content_hash,
+        "accepted_at": local_iso(record.accepted_at),
+        "accepted_by": record.accepted_by,
+        "questions": record.questions,
+        "notes": record.notes,
+    }
+
+
+@click.group()
+def handover() -> None:
+    """Shift handover (ISBAR): draft, sign (outgoing), accept (incoming)."""
+
+
+@handover.command("draft")
+@click.option("--from", "start", type=TIME, help="Period start (default: the shift now ending).")
+@click.option("--to", "end", type=TIME)
+@output_options
+@pass_env
+def handover_draft(
+    env: Env, start: datetime | None, end: datetime | None, fmt: str, output: str | None
+) -> None:
+    """The handover as drawn from the database now; --format md for the document."""
+    first, last = _period(start, end)
+    _emit_content(model.draft_handover(env.store(), first, last), fmt, output)
+
+
+@handover.command("sign")
+@click.option("--from", "start", type=TIME)
+@click.option("--to", "end", type=TIME)
+@click.option("--note", default="", help="The outgoing leader's notes.")
+@pass_env
+def handover_sign(env: Env, start: datetime | None, end: datetime | None, note: str) -> None:
+    """Freeze and sign the handover (outgoing shift leader)."""
+    first, last = _period(start, end)
+    record = model.sign_handover(env.store(), first, last, note)
+    created(
+        record.id, f"Handover signed by {record.signed_by} (sha256 {record.content_hash[:12]}…)."
+    )
+
+
+@handover.command("accept")
+@click.argument("handover_id")
+@click.option("--note", "questions", default="", help="Questions for the outgoing leader.")
+@pass_env
+def handover_accept(env: Env, handover_id: str, questions: str) -> None:
+    """Accept a signed handover (a different shift leader)."""
+    record = model.accept_handover(env.store(), handover_id, questions)
+    info(f"Handover accepted by {record.accepted_by}.")
+    click.echo(record.id)
+
+
+@handover.command("list")
+@output_options
+@pass_env
+def handover_list(env: Env, fmt: str, output: str | None) -> None:
+    """Signed handovers, newest first."""
+    rows = [_record_dict(r) for r in model.list_handovers(env.store())]
+    emit(
+        rows,
+        fmt,
+        output,
+        (
+            "id",
+            "period_start",
+            "period_end",
+            "signed_by",
+            "signed_at",
+            "accepted_by",
+            "accepted_at",
+        ),
+    )
+
+
+@handover.command("show")
+@click.argument("handover_id")
+@output_options
+@pass_env
+def handover_show(env: Env, handover_id: str, fmt: str, output: str | None) -> None:
+    """One signed handover, as frozen."""
+    record = model.get_handover(env.store(), handover_id)
+    _emit_content(record.content, fmt, output, record)
+
+
+COMMANDS = [handover]

@@ -1,0 +1,144 @@
+"""Handover: the ISBAR draft as a document that refreshes as the database changes, the open items
+with a key to jump to the screen where each is handled, the outgoing leader's notes, and the
+history of signed handovers.
+
+Keys: ``x`` sign the draft with the notes (outgoing shift leader), ``c`` accept the selected
+signed handover (a different shift leader), ``j`` jump to the selected open item's screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Markdown, Static, TextArea
+
+from store import access
+from store import handover as model
+from store.clock import local_text
+from store.errors import StoreError
+
+from ..i18n import _
+
+#: Which screen handles each kind of open item.
+JUMPS = {
+    "gaps": "roster",
+    "replan": "agenda",
+    "open_signals": "signals",
+    "flagged_log": "agenda",
+    "expiring": "roster",
+    "conflicts": "today",
+}
+
+
+@dataclass(frozen=True)
+class HandoverData:
+    draft: dict[str, Any]
+    history: list[model.HandoverRecord]
+
+
+class HandoverScreen(Screen[None]):
+    TITLE = _("Handover")
+    BINDINGS = [
+        Binding("x", "sign", _("Sign")),
+        Binding("c", "accept", _("Accept selected")),
+        Binding("j", "jump", _("Go to item")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: HandoverData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="handover-body"):
+            with VerticalScroll(id="handover-document"):
+                yield Markdown(_("Drawing the handover…"), id="handover-text")
+            with Vertical(id="handover-side"):
+                yield Static(_("Open items — j to go there"), classes="section-title")
+                yield DataTable(id="open-items", cursor_type="row")
+                yield Static(_("Notes for the incoming shift"), classes="section-title")
+                yield TextArea(id="handover-notes")
+                yield Static(_("Signed handovers — c to accept"), classes="section-title")
+                yield DataTable(id="handover-history", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#open-items", DataTable).add_columns(_("Open"), _("Item"))
+        self.query_one("#handover-history", DataTable).add_columns(
+            _("Period"), _("Signed by"), _("Accepted by")
+        )
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("sign", "accept"):
+            return access.allowed(self.app.store.actor.role, "handover.sign")  # type: ignore[attr-defined]
+        return True
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        data = HandoverData(model.draft_handover(store), model.list_handovers(store))
+        self.app.call_from_thread(self.show, data)
+
+    def show(self, data: HandoverData) -> None:
+        self.data = data
+        self.query_one("#handover-text", Markdown).update(model.handover_markdown(data.draft))
+        items = self.query_one("#open-items", DataTable)
+        items.clear()
+        for item in data.draft["assessment"]:
+            count = f"[b red]{item['count']}[/]" if item["count"] else "0"
+            items.add_row(count, item["text"].split(";")[0], key=item["kind"])
+        history = self.query_one("#handover-history", DataTable)
+        history.clear()
+        for record in data.history:
+            history.add_row(
+                f"{local_text(record.period_start)}–"
+                f"{local_text(record.period_end, with_date=False)}",
+                record.signed_by,
+                record.accepted_by or _("not yet"),
+                key=record.id,
+            )
+
+    def action_sign(self) -> None:
+        notes = self.query_one("#handover-notes", TextArea).text
+        try:
+            record = model.sign_handover(self.app.store, notes=notes)  # type: ignore[attr-defined]
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.query_one("#handover-notes", TextArea).text = ""
+        self.notify(_("Handover signed ({digest}…).").format(digest=record.content_hash[:12]))
+        self.reload()
+
+    def action_accept(self) -> None:
+        table = self.query_one("#handover-history", DataTable)
+        if not table.row_count:
+            self.notify(_("0 signed handovers to accept."), severity="warning")
+            return
+        handover_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        try:
+            model.accept_handover(self.app.store, handover_id)  # type: ignore[attr-defined]
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(_("Handover accepted."))
+        self.reload()
+
+    def action_jump(self) -> None:
+        table = self.query_one("#open-items", DataTable)
+        if not table.row_count:
+            return
+        kind = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        self.app.action_switch_mode(JUMPS.get(kind, "today"))  # type: ignore[attr-defined]

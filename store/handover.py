@@ -1,0 +1,472 @@
+"""Shift handover in ISBAR form, drawn entirely from the database.
+
+``draft_handover`` gathers, for a period (default: the shift block now ending, 07–15, 15–23 or
+23–07 local):
+
+- *Identify*: the period, outgoing and incoming leaders, units and subjects concerned;
+- *Situation*: subjects with threat level, required level and package; activities running
+  across the change of shift; officers on duty now and next;
+- *Background*: what changed in the period — activities added, restricted, threat
+  assessments, decisions, signals raised and their progress, log entries, bundles imported;
+- *Assessment*: what is open — gaps in the next shift, activities needing re-planning, signals
+  not closed, flagged log entries not cleared, unresolved sync conflicts, qualifications of the
+  next shift's officers that lapse within a week;
+- *Recommendation*: an action for every open item, and the outgoing leader's notes.
+
+Open items are not limited to the period, so flagged log entries, open signals and conflicts
+carry into every following handover until cleared, closed or resolved. Every item carries its
+count and the ids it concerns; an empty section says "0 …", never "all clear".
+
+``sign_handover`` freezes the draft with its SHA-256; ``accept_handover`` records a different
+shift leader's acceptance. Both are shift leader (or admin) only; nobody accepts their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from . import access
+from .clock import LOCAL_TZ, local_iso, local_text, to_db
+from .db import Store, resolve_id
+from .errors import BadInput, PermissionDenied
+from .gaps import find_gaps
+from .ids import uuid7
+from .signals import list_signals
+
+SECTIONS = ("identify", "situation", "background", "assessment", "recommendation")
+SHIFT_STARTS = (7, 15, 23)
+EXPIRY_HORIZON = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    text: str
+    count: int
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HandoverRecord:
+    id: str
+    period_start: str
+    period_end: str
+    content: dict[str, Any]
+    notes: str
+    signed_at: str
+    signed_by: str
+    content_hash: str
+    accepted_at: str | None
+    accepted_by: str | None
+    questions: str
+
+
+def current_shift(moment: datetime) -> tuple[datetime, datetime]:
+    """The standard shift block (07–15, 15–23, 23–07 local) that contains ``moment``."""
+    here = moment.astimezone(LOCAL_TZ)
+    day = here.date()
+    candidates = []
+    for offset in (-1, 0):
+        base = day + timedelta(days=offset)
+        for hour in SHIFT_STARTS:
+            start = datetime(base.year, base.month, base.day, hour, tzinfo=LOCAL_TZ)
+            candidates.append(start)
+    start = max(c for c in candidates if c <= here)
+    index = SHIFT_STARTS.index(start.hour)
+    next_hour = SHIFT_STARTS[(index + 1) % 3]
+    end_day = start.date() + timedelta(days=1 if next_hour < start.hour else 0)
+    end = datetime(end_day.year, end_day.month, end_day.day, next_hour, tzinfo=LOCAL_TZ)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _period_text(start: datetime, end: datetime) -> str:
+    return f"{local_text(start)}–{local_text(end, with_date=False)}"
+
+
+def _item(
+    kind: str, text: str, ids: list[str] | tuple[str, ...] = (), count: int | None = None
+) -> Item:
+    return Item(kind, text, len(ids) if count is None else count, tuple(ids))
+
+
+def draft_handover(
+    store: Store, start: datetime | None = None, end: datetime | None = None, notes: str = ""
+) -> dict[str, Any]:
+    """The ISBAR handover of ``start``–``end`` as a JSON-ready dict."""
+    if start is None or end is None:
+        start, end = current_shift(store.clock.now())
+    if end <= start:
+        raise BadInput("A handover period ends after it starts.")
+    nxt = end + (end - start)
+    s, e, n = to_db(start), to_db(end), to_db(nxt)
+
+    # Identify ------------------------------------------------------------------------------
+    subjects = store.query(
+        "SELECT DISTINCT s.id, s.code, s.unit, s.threat_level, p.required_level, p.package"
+        " FROM subject s JOIN subject_protection p ON p.subject_id = s.id"
+        " JOIN activity a ON a.subject_id = s.id"
+        " WHERE a.status != 'cancelled' AND a.start_at < ? AND a.end_at > ? ORDER BY s.code",
+        (n, s),
+    )
+    units = sorted({r["unit"] for r in subjects})
+    incoming = [
+        r[0]
+        for r in store.query(
+            "SELECT DISTINCT p.callsign FROM shift x JOIN staff p ON p.id = x.staff_id"
+            " WHERE p.role IN ('shift_leader', 'admin') AND x.start_at <= ? AND x.end_at > ?"
+            " ORDER BY p.callsign",
+            (e, e),
+        )
+    ]
+    identify = [
+        _item(
+            "period",
+            f"Period {_period_text(start, end)}; next shift until "
+            f"{local_text(nxt, with_date=False)}",
+            count=1,
+        ),
+        _item(
+            "outgoing",
+            f"Outgoing: {store.actor.callsign} ({store.actor.role.replace('_', ' ')})",
+            [store.actor.callsign],
+        ),
+        _item(
+            "incoming",
+            f"Incoming shift leaders on the roster: {len(incoming)}"
+            + (f" ({', '.join(incoming)})" if incoming else ""),
+            incoming,
+        ),
+        _item(
+            "units",
+            f"Units concerned: {len(units)}" + (f" ({', '.join(units)})" if units else ""),
+            units,
+        ),
+        _item(
+            "subjects",
+            f"Subjects concerned: {len(subjects)}"
+            + (f" ({', '.join(r['code'] for r in subjects)})" if subjects else ""),
+            [r["code"] for r in subjects],
+        ),
+    ]
+
+    # Situation -----------------------------------------------------------------------------
+    situation = [
+        _item(
+            "subject",
+            f"{r['code']} ({r['unit']}): threat {r['threat_level'] or '—'}, "
+            f"requires {r['required_level'] or '—'}, package {r['package'] or '—'}",
+            [r["id"]],
+            count=1,
+        )
+        for r in subjects
+    ]
+    across = store.query(
+        "SELECT id, subject_code, title, end_at FROM activity_view WHERE status != 'cancelled'"
+        " AND start_at < ? AND end_at > ? ORDER BY start_at",
+        (e, e),
+    )
+    situation.append(
+        _item(
+            "across",
+            f"Activities running across the change of shift: "
+            f"{len(across)}"
+            + "".join(
+                f"; {r['subject_code']} '{r['title']}' until "
+                f"{local_text(r['end_at'], with_date=False)}"
+                for r in across
+            ),
+            [r["id"] for r in across],
+        )
+    )
+    for label, moment in (
+        ("now", end - timedelta(minutes=1)),
+        ("next", end + timedelta(minutes=1)),
+    ):
+        on_duty = [
+            r[0]
+            for r in store.query(
+                "SELECT p.callsign FROM shift x JOIN staff p ON p.id = x.staff_id"
+                " WHERE x.start_at <= ? AND x.end_at > ? ORDER BY p.callsign",
+                (to_db(moment), to_db(moment)),
+            )
+        ]
+        situation.append(
+            _item(f"on_duty_{label}", f"Officers on duty {label}: {len(on_duty)}", on_duty)
+        )
+
+    # Background ----------------------------------------------------------------------------
+    def ids(sql: str, params: tuple[str, ...]) -> list[str]:
+        return [r[0] for r in store.query(sql, params)]
+
+    added = ids("SELECT id FROM activity WHERE created_at >= ? AND created_at < ?", (s, e))
+    restricted = ids(
+        "SELECT activity_id FROM restriction WHERE recorded_at >= ? AND recorded_at < ?", (s, e)
+    )
+    assessed = store.query(
+        "SELECT a.id, x.code, a.level FROM threat_assessment a JOIN subject x ON x.id ="
+        " a.subject_id WHERE a.assessed_at >= ? AND a.assessed_at < ? ORDER BY a.assessed_at",
+        (s, e),
+    )
+    decisions = ids("SELECT id FROM decision WHERE adopted_at >= ? AND adopted_at < ?", (s, e))
+    raised = ids("SELECT id FROM signal WHERE raised_at >= ? AND raised_at < ?", (s, e))
+    progressed = ids("SELECT DISTINCT signal_id FROM signal_event WHERE at >= ? AND at < ?", (s, e))
+    logged = ids("SELECT id FROM log_entry WHERE at >= ? AND at < ?", (s, e))
+    bundles = ids(
+        "SELECT CAST(seq AS TEXT) FROM audit_event WHERE action = 'sync.import'"
+        " AND at >= ? AND at < ?",
+        (s, e),
+    )
+    background = [
+        _item("activities_added", f"Activities added: {len(added)}", added),
+        _item(
+            "activities_restricted",
+            f"Activities restricted (moved, shortened, cancelled): {len(restricted)}",
+            restricted,
+        ),
+        _item(
+            "threat_assessments",
+            f"Threat assessments: {len(assessed)}"
+            + "".join(f"; {r['code']} → level {r['level']}" for r in assessed),
+            [r["id"] for r in assessed],
+        ),
+        _item("decisions", f"Work-process decisions: {len(decisions)}", decisions),
+        _item("signals_raised", f"Signals raised: {len(raised)}", raised),
+        _item("signals_progressed", f"Signals that progressed: {len(progressed)}", progressed),
+        _item("log_entries", f"Log entries: {len(logged)}", logged),
+        _item("bundles_imported", f"Sync bundles imported: {len(bundles)}", bundles),
+    ]
+
+    # Assessment: what is open (not limited to the period: it carries forward) --------------
+    gaps = find_gaps(store, end, nxt)
+    gap_ids = sorted({a for g in gaps for a in g.activities})
+    replan = store.query(
+        "SELECT id, subject_code, replan_reason FROM activity_view WHERE replan_reason IS NOT"
+        " NULL AND end_at > ? ORDER BY start_at",
+        (s,),
+    )
+    open_signals = [x for x in list_signals(store, open_only=True)]
+    flagged = ids(
+        "SELECT e.id FROM log_entry e WHERE e.flagged = 1 AND NOT EXISTS (SELECT 1 FROM"
+        " log_clearance c WHERE c.entry_id = e.id) AND NOT EXISTS (SELECT 1 FROM log_entry n"
+        " WHERE n.supersedes = e.id) ORDER BY e.at",
+        (),
+    )
+    conflicts = ids(
+        "SELECT id FROM sync_conflict WHERE resolved_at IS NULL ORDER BY detected_at", ()
+    )
+    lapse = to_db(end + EXPIRY_HORIZON)
+    expiring = store.query(
+        "SELECT DISTINCT p.callsign, q.qualification, q.valid_until FROM shift x"
+        " JOIN staff p ON p.id = x.staff_id JOIN staff_qualification q ON q.staff_id = p.id"
+        " WHERE x.start_at < ? AND x.end_at > ? AND q.valid_until IS NOT NULL"
+        " AND q.valid_until <= ? ORDER BY q.valid_until, p.callsign",
+        (n, e, lapse[:10]),
+    )
+    short_hours = sum(g.shortfall * (g.end - g.start) for g in gaps) / 3600
+    assessment = [
+        Item(
+            "gaps",
+            f"{len(gaps)} open gaps in the next shift ({short_hours:.1f} officer-hours"
+            " short)"
+            + "".join(
+                f"; {g.unit} {g.qualification} −{g.shortfall} "
+                f"{local_text(datetime.fromtimestamp(g.start, UTC), with_date=False)}–"
+                f"{local_text(datetime.fromtimestamp(g.end, UTC), with_date=False)}"
+                for g in gaps[:8]
+            )
+            + ("; …" if len(gaps) > 8 else ""),
+            len(gaps),
+            tuple(gap_ids),
+        ),
+        _item("replan", f"{len(replan)} activities need re-planning", [r["id"] for r in replan]),
+        _item(
+            "open_signals",
+            f"{len(open_signals)} signals not yet closed",
+            [x.id for x in open_signals],
+        ),
+        _item("flagged_log", f"{len(flagged)} flagged log entries not cleared", flagged),
+        _item("conflicts", f"{len(conflicts)} unresolved sync conflicts", conflicts),
+        _item(
+            "expiring",
+            f"{len(expiring)} qualifications of the next shift's officers lapse "
+            "within a week"
+            + "".join(
+                f"; {r['callsign']} {r['qualification']} until {r['valid_until']}" for r in expiring
+            ),
+            [f"{r['callsign']}:{r['qualification']}" for r in expiring],
+        ),
+    ]
+
+    # Recommendation ------------------------------------------------------------------------
+    recommendation = []
+    actions = {
+        "gaps": "Fill the gaps: `schildwacht suggest ACTIVITY` for each activity concerned",
+        "replan": "Re-plan these activities with a valid concept (`activity options ID`)",
+        "open_signals": "Check the open signals with the information organisation",
+        "flagged_log": "Act on or clear the flagged log entries (`log clear ID`)",
+        "conflicts": "Resolve the sync conflicts",
+        "expiring": "Arrange renewal or replacement for the lapsing qualifications",
+    }
+    for item in assessment:
+        if item.count:
+            recommendation.append(Item(item.kind, actions[item.kind], item.count, item.ids))
+    if not recommendation:
+        recommendation.append(Item("none", "0 open items to act on; keep monitoring", 0))
+    if notes.strip():
+        recommendation.append(Item("notes", notes.strip(), 1))
+
+    def section(items: list[Item]) -> list[dict[str, Any]]:
+        return [
+            {"kind": i.kind, "text": i.text, "count": i.count, "ids": list(i.ids)} for i in items
+        ]
+
+    return {
+        "period": {"start": local_iso(start), "end": local_iso(end)},
+        "identify": section(identify),
+        "situation": section(situation),
+        "background": section(background),
+        "assessment": section(assessment),
+        "recommendation": section(recommendation),
+    }
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def sign_handover(
+    store: Store, start: datetime | None = None, end: datetime | None = None, notes: str = ""
+) -> HandoverRecord:
+    """The outgoing shift leader freezes the draft, with notes, and signs it."""
+    access.require(store.actor, "handover.sign")
+    if start is None or end is None:
+        start, end = current_shift(store.clock.now())
+    content = draft_handover(store, start, end, notes)
+    digest = content_hash(content)
+    handover_id = uuid7()
+    with store.write("handover.sign", handover_id, {"sha256": digest}) as conn:
+        conn.execute(
+            "INSERT INTO handover (id, period_start, period_end, content, notes, signed_at,"
+            " signed_by, device, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                handover_id,
+                to_db(start),
+                to_db(end),
+                json.dumps(content, ensure_ascii=False),
+                notes.strip(),
+                store.now(),
+                store.actor.callsign,
+                store.device_id,
+                digest,
+            ),
+        )
+    return get_handover(store, handover_id)
+
+
+def accept_handover(store: Store, handover_id: str, questions: str = "") -> HandoverRecord:
+    """A different shift leader accepts the handover, optionally with questions."""
+    access.require(store.actor, "handover.sign")
+    record = get_handover(store, handover_id)
+    if record.signed_by == store.actor.callsign:
+        raise PermissionDenied(
+            f"{store.actor.callsign} signed this handover and cannot accept it;"
+            " the incoming shift leader accepts it."
+        )
+    if record.accepted_by:
+        raise BadInput(f"This handover was already accepted by {record.accepted_by}.")
+    with store.write("handover.accept", record.id) as conn:
+        conn.execute(
+            "INSERT INTO handover_event (id, handover_id, kind, at, actor, device, note)"
+            " VALUES (?, ?, 'accepted', ?, ?, ?, ?)",
+            (
+                uuid7(),
+                record.id,
+                store.now(),
+                store.actor.callsign,
+                store.device_id,
+                questions.strip(),
+            ),
+        )
+    return get_handover(store, record.id)
+
+
+def get_handover(store: Store, handover_id: str) -> HandoverRecord:
+    full = resolve_id(store, "handover", handover_id, "handover")
+    row = store.one(
+        "SELECT h.*, e.at AS accepted_at, e.actor AS accepted_by, e.note AS questions"
+        " FROM handover h LEFT JOIN handover_event e ON e.handover_id = h.id"
+        " AND e.kind = 'accepted' WHERE h.id = ?",
+        (full,),
+    )
+    assert row is not None
+    content = json.loads(row["content"])
+    if content_hash(content) != row["content_hash"]:
+        from .errors import IntegrityFailure
+
+        raise IntegrityFailure(
+            f"Handover {full[:13]} does not match its signature; the record "
+            "was altered after signing."
+        )
+    return HandoverRecord(
+        id=row["id"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        content=content,
+        notes=row["notes"],
+        signed_at=row["signed_at"],
+        signed_by=row["signed_by"],
+        content_hash=row["content_hash"],
+        accepted_at=row["accepted_at"],
+        accepted_by=row["accepted_by"],
+        questions=row["questions"] or "",
+    )
+
+
+def list_handovers(store: Store) -> list[HandoverRecord]:
+    return [
+        get_handover(store, r[0])
+        for r in store.query("SELECT id FROM handover ORDER BY signed_at DESC, id DESC")
+    ]
+
+
+def handover_markdown(content: dict[str, Any], record: HandoverRecord | None = None) -> str:
+    """The handover as a readable document."""
+    period = content["period"]
+    lines = [f"# Handover {period['start'][:16].replace('T', ' ')} – {period['end'][11:16]}", ""]
+    if record is not None:
+        lines.append(
+            f"Signed by {record.signed_by} at {local_text(record.signed_at)} "
+            f"(sha256 `{record.content_hash[:16]}…`)."
+            + (
+                f" Accepted by {record.accepted_by} at {local_text(record.accepted_at)}."
+                if record.accepted_by
+                else " Not yet accepted."
+            )
+        )
+        if record.questions:
+            lines.append(f"Questions: {record.questions}")
+        lines.append("")
+    titles = {
+        "identify": "I — Identify",
+        "situation": "S — Situation",
+        "background": "B — Background",
+        "assessment": "A — Assessment",
+        "recommendation": "R — Recommendation",
+    }
+    for name in SECTIONS:
+        items = content[name]
+        heading = titles[name]
+        if name == "assessment":
+            heading += f" — {sum(i['count'] for i in items)} open items"
+        elif name == "recommendation":
+            heading += f" — {sum(1 for i in items if i['count'])} actions"
+        lines += [f"## {heading}", ""]
+        for item in items:
+            lines.append(f"- {item['text']}")
+        lines.append("")
+    return "\n".join(lines)

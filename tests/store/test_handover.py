@@ -1,0 +1,175 @@
+"""The ISBAR handover: every section drawn from the database, signing and acceptance by role,
+carry-forward of open items until cleared, and a frozen record that detects tampering."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+
+import pytest
+
+from store import agenda, handover, logbook, roster, signals, staff, subjects
+from store.clock import parse_time
+from store.db import Store
+from store.errors import BadInput, IntegrityFailure, PermissionDenied
+from tests.conftest import as_user, snapshot
+
+
+def at(store: Store, text: str):  # type: ignore[no-untyped-def]
+    return parse_time(text, store.clock)
+
+
+def section(content: dict, name: str) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {item["kind"]: item for item in content[name]}
+
+
+@pytest.fixture
+def shift(store: Store) -> dict[str, str]:
+    """Saturday 28 November, 10:00: the 07–15 shift is running (clock fixed in conftest)."""
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=3)
+    staff.add_staff(store, "RT-0100", unit="RT", role="shift_leader")
+    staff.add_staff(
+        store, "RT-0001", unit="RT", qualifications=[("close_protection", date(2026, 11, 30))]
+    )
+    roster.add_shift(
+        store, "RT-0100", start=at(store, "2026-11-28 15:00"), end=at(store, "2026-11-28 23:00")
+    )
+    roster.add_shift(
+        store, "RT-0001", start=at(store, "2026-11-28 15:00"), end=at(store, "2026-11-28 23:00")
+    )
+    across = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Zitting",
+        concept="CP-LIGHT",
+        start=at(store, "2026-11-28 14:00"),
+        end=at(store, "2026-11-28 16:00"),
+    )
+    later = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Diner",
+        concept="CP-LIGHT",
+        start=at(store, "2026-11-28 19:00"),
+        end=at(store, "2026-11-28 21:00"),
+    )
+    flag = logbook.add_entry(
+        store, "Onbekend voertuig bij woning", kind="incident", person="BEVER", flagged=True
+    )
+    signal = signals.raise_signal(
+        store,
+        "Drone boven de tuin",
+        category="approach",
+        urgency="immediate",
+        tlp="amber",
+        person="BEVER",
+    )
+    with store.write("test.sync_conflict") as conn:  # as a sync import records one
+        conn.execute(
+            "INSERT INTO sync_conflict (id, table_name, row_id, column_name, value_a, value_b,"
+            " device_a, device_b, detected_at) VALUES ('c-1', 'activity', ?, 'start_at', ?, ?,"
+            " 'laptop-a', 'laptop-b', ?)",
+            (later.id, later.start_at, "2026-11-28T19:30:00Z", store.now()),
+        )
+    return {"across": across.id, "later": later.id, "flag": flag.id, "signal": signal.id}
+
+
+def test_every_section_is_drawn_from_the_database(store: Store, shift: dict[str, str]) -> None:
+    content = handover.draft_handover(store)
+    assert content["period"] == {
+        "start": "2026-11-28T07:00:00+01:00",
+        "end": "2026-11-28T15:00:00+01:00",
+    }
+    identify = section(content, "identify")
+    assert identify["incoming"]["ids"] == ["RT-0100"]
+    assert identify["subjects"]["ids"] == ["BEVER"] and identify["units"]["ids"] == ["RT"]
+    situation = section(content, "situation")
+    assert situation["across"]["ids"] == [shift["across"]]
+    assert situation["on_duty_now"]["count"] == 0
+    assert situation["on_duty_next"]["ids"] == ["RT-0001", "RT-0100"]
+    assert "BEVER (RT): threat 3, requires W3, package PKG-W3" in [
+        i["text"] for i in content["situation"]
+    ]
+    background = section(content, "background")
+    assert background["activities_added"]["count"] == 2
+    assert background["threat_assessments"]["count"] == 1
+    assert background["signals_raised"]["ids"] == [shift["signal"]]
+    assert background["log_entries"]["ids"] == [shift["flag"]]
+    assessment = section(content, "assessment")
+    assert assessment["gaps"]["count"] > 0
+    assert set(assessment["gaps"]["ids"]) == {shift["across"], shift["later"]}
+    assert assessment["replan"]["count"] == 0
+    assert assessment["open_signals"]["ids"] == [shift["signal"]]
+    assert assessment["flagged_log"]["ids"] == [shift["flag"]]
+    assert assessment["conflicts"]["ids"] == ["c-1"]
+    assert assessment["expiring"]["ids"] == ["RT-0001:close_protection"]
+    recommendation = section(content, "recommendation")
+    assert set(recommendation) == {"gaps", "open_signals", "flagged_log", "conflicts", "expiring"}
+
+
+def test_an_empty_section_counts_zero_and_never_says_all_clear(store: Store) -> None:
+    content = handover.draft_handover(store)
+    texts = [i["text"] for i in content["assessment"]]
+    assert "0 open gaps in the next shift (0.0 officer-hours short)" in texts
+    assert "0 unresolved sync conflicts" in texts
+    document = handover.handover_markdown(content).lower()
+    assert "all clear" not in document and "fine" not in document
+    assert content["recommendation"][0]["text"] == "0 open items to act on; keep monitoring"
+
+
+def test_sign_and_accept_by_role(store: Store, shift: dict[str, str]) -> None:
+    record = handover.sign_handover(store, notes="Let op BEVER bij vertrek")
+    assert record.signed_by == "OPS-01" and record.accepted_by is None
+    assert section(record.content, "recommendation")["notes"]["text"] == "Let op BEVER bij vertrek"
+    before = snapshot(store.path)
+    with pytest.raises(PermissionDenied, match="cannot accept it"):
+        handover.accept_handover(store, record.id)
+    with pytest.raises(PermissionDenied, match="Only admin, shift leader may sign"):
+        handover.accept_handover(as_user(store, "RT-0001"), record.id)
+    with pytest.raises(PermissionDenied, match="Only admin, shift leader may sign"):
+        handover.sign_handover(as_user(store, "RT-0001"))
+    assert snapshot(store.path) == before
+    accepted = handover.accept_handover(as_user(store, "RT-0100"), record.id, "Wie belt OvJ?")
+    assert (accepted.accepted_by, accepted.questions) == ("RT-0100", "Wie belt OvJ?")
+    with pytest.raises(BadInput, match="already accepted by RT-0100"):
+        handover.accept_handover(as_user(store, "RT-0100"), record.id)
+
+
+def test_open_items_carry_forward_until_cleared(store: Store, shift: dict[str, str]) -> None:
+    handover.sign_handover(store)
+    store.clock.advance(hours=8)  # type: ignore[attr-defined]
+    incoming = as_user(store, "RT-0100")
+    later = section(handover.draft_handover(incoming), "assessment")
+    assert later["flagged_log"]["ids"] == [shift["flag"]]
+    assert later["open_signals"]["ids"] == [shift["signal"]]
+    assert later["conflicts"]["ids"] == ["c-1"]
+    logbook.clear_entry(incoming, shift["flag"], reason="Voertuig van buren")
+    with incoming.write("test.resolve") as conn:
+        conn.execute(
+            "UPDATE sync_conflict SET resolved_at = ?, resolved_by = 'RT-0100'", (incoming.now(),)
+        )
+    cleared = section(handover.draft_handover(incoming), "assessment")
+    assert (cleared["flagged_log"]["count"], cleared["conflicts"]["count"]) == (0, 0)
+    assert cleared["open_signals"]["count"] == 1  # still open: it stays until closed
+
+
+def test_a_signed_handover_is_frozen_and_tampering_is_detected(
+    store: Store, shift: dict[str, str]
+) -> None:
+    record = handover.sign_handover(store)
+    conn = sqlite3.connect(store.path)
+    with pytest.raises(sqlite3.IntegrityError, match="never edited"):
+        conn.execute("UPDATE handover SET notes = 'x'")
+    conn.execute("DROP TRIGGER handover_no_update")
+    conn.execute("UPDATE handover SET content = replace(content, 'BEVER', 'OTTER')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(IntegrityFailure, match="does not match its signature"):
+        handover.get_handover(store, record.id)
+
+
+def test_default_period_is_the_shift_block_now_ending(store: Store) -> None:
+    night = handover.current_shift(at(store, "2026-10-25 05:00"))
+    assert (night[1] - night[0]) == timedelta(hours=9)  # 23:00–07:00 over the October change
+    assert handover.current_shift(at(store, "2026-11-28 15:00"))[0] == at(store, "2026-11-28 15:00")
