@@ -5,6 +5,8 @@ Prints, for the same database in the same run:
 - scripted reports (`person list`, `activity list`, `gaps`) as JSON, against the generic
   `sqlite-utils query` printing the activity table (target: ours answer faster);
 - the agenda of one day over the whole set, from the store;
+- a capacity report over 28 days of the large set (target: under a second), and the import
+  time of the scripted CLI;
 - gaps over 7, 14 and 28 days of a large set with four weeks of agenda and shifts, to show how
   the cost grows (target: 14 days well under a second, close to linear).
 """
@@ -65,6 +67,20 @@ def main() -> None:
     first = day[0]
     fortnight = timed(lambda: find_gaps(store, first, first + timedelta(days=14)), runs=3)
     print(f"store: gaps over 14 days of the large set: {fortnight * 1000:.0f} ms (target < 1 s)")
+    from store.capacity import capacity_report
+
+    month_report = timed(lambda: capacity_report(store, first, first + timedelta(days=28)), runs=3)
+    print(
+        f"store: capacity report over 28 days of the large set: {month_report * 1000:.0f} ms "
+        "(target < 1 s)"
+    )
+    python = str(BIN / "python")
+    cli_import = timed(command(python, "-c", "import commands.cli"))
+    bare = timed(command(python, "-c", "pass"))
+    print(
+        f"importing the scripted CLI: {(cli_import - bare) * 1000:.0f} ms beyond a bare "
+        "interpreter (textual is not loaded)"
+    )
 
     schildwacht = str(BIN / "schildwacht")
     baseline = timed(command(str(BIN / "sqlite-utils"), "query", str(db), "select * from activity"))

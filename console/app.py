@@ -18,6 +18,7 @@ from store.db import Store
 
 from .i18n import _
 from .screens.agenda import AgendaScreen
+from .screens.capacity import CapacityScreen
 from .screens.forms import SignalForm
 from .screens.handover import HandoverScreen
 from .screens.help import HelpScreen
@@ -38,6 +39,7 @@ class SchildwachtApp(App[None]):
         "roster": RosterScreen,
         "signals": SignalsScreen,
         "handover": HandoverScreen,
+        "capacity": CapacityScreen,
     }
     BINDINGS = [
         Binding("t", "switch_mode('today')", _("Today")),
@@ -45,6 +47,7 @@ class SchildwachtApp(App[None]):
         Binding("g", "switch_mode('roster')", _("Gaps")),
         Binding("s", "switch_mode('signals')", _("Signals")),
         Binding("h", "switch_mode('handover')", _("Handover")),
+        Binding("k", "switch_mode('capacity')", _("Capacity")),
         Binding("exclamation_mark", "raise_signal", _("Raise signal"), key_display="!"),
         Binding("question_mark", "help", _("Help"), key_display="?"),
         Binding("q", "quit", _("Quit")),
@@ -160,6 +163,11 @@ class SchildwachtApp(App[None]):
             _("Handover"),
             _("ISBAR handover: draft, sign, accept"),
             lambda: self.action_switch_mode("handover"),
+        )
+        yield SystemCommand(
+            _("Capacity"),
+            _("Supply against demand, bottlenecks, scenarios"),
+            lambda: self.action_switch_mode("capacity"),
         )
         yield SystemCommand(_("Help"), _("Keys and what each screen does"), self.action_help)
 

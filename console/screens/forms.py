@@ -95,7 +95,7 @@ class ActivityForm(FormScreen):
             yield Select(
                 [(code, code) for code in self.subjects],
                 id="person",
-                value=d.person or Select.BLANK,
+                value=d.person or Select.NULL,
                 prompt=_("Choose…"),
             )
             yield Label(_("Title"))
@@ -115,9 +115,9 @@ class ActivityForm(FormScreen):
         self.query_one(target).focus()
 
     def values(self) -> dict[str, str]:
-        person = self.query_one("#person", Select).value
+        person = self.query_one("#person", Select)
         return {
-            "person": "" if person is Select.BLANK else str(person),
+            "person": "" if person.is_blank() else str(person.value),
             "title": self.query_one("#title", Input).value,
             "start": self.query_one("#start", Input).value,
             "end": self.query_one("#end", Input).value,
@@ -262,7 +262,7 @@ class SignalForm(FormScreen):
             yield Select(
                 [(code, code) for code in self.subjects],
                 id="person",
-                value=self.person or Select.BLANK,
+                value=self.person or Select.NULL,
                 prompt=_("none"),
             )
             yield Label(_("Activity: {label}").format(label=self.activity_label or _("none")))
@@ -274,13 +274,13 @@ class SignalForm(FormScreen):
         self.query_one("#text").focus()
 
     def values(self) -> dict[str, str]:
-        person = self.query_one("#person", Select).value
+        person = self.query_one("#person", Select)
         return {
             "text": self.query_one("#text", Input).value,
             "category": str(self.query_one("#category", Select).value),
             "urgency": str(self.query_one("#urgency", Select).value),
             "tlp": str(self.query_one("#tlp", Select).value),
-            "person": "" if person is Select.BLANK else str(person),
+            "person": "" if person.is_blank() else str(person.value),
             "activity": self.activity or "",
             "location": self.query_one("#location", Input).value,
         }

@@ -22,6 +22,7 @@ HELP = _("""\
 | `s` | anywhere | **Signals**: my signals, or the inbox of the information organisation; signal reports |
 | `h` | anywhere | **Handover**: the ISBAR draft as a document, open items, notes, signed handovers |
 | `x` / `c` / `j` | Handover | sign with your notes (outgoing) / accept the selected handover (incoming) / go to the selected open item |
+| `k` | anywhere | **Capacity**: per unit the coming week's demand against supply (red = hours short), bottlenecks, the letter's reinforcements, and a what-if scenario beside the baseline |
 | `!` | anywhere | raise a signal (person and activity taken from where you are) |
 | `ctrl+p` | anywhere | command palette: every action by name |
 | `?` | anywhere | this help |

@@ -352,3 +352,58 @@ async def test_sign_a_handover_in_the_console(app: SchildwachtApp, demo_store: S
         assert not isinstance(app.screen, HandoverScreen)  # jumped to the item's screen
     (record,) = list_handovers(demo_store)
     assert record.notes == "Let op REIGER bij vertrek" and record.signed_by == "OPS-01"
+
+
+async def test_capacity_scenario_beside_the_baseline(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    from console.screens.capacity import CapacityScreen
+
+    before = snapshot(demo_store.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("k")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CapacityScreen) and screen.data is not None
+        assert screen.query_one("#reinforcements", DataTable).row_count == 8 + 3
+        short_unit = max(
+            screen.data.daily, key=lambda u: sum(r.shortfall_hours for r in screen.data.daily[u])
+        )  # type: ignore[union-attr]
+        screen.query_one("#scenario-unit", Select).value = short_unit
+        screen.query_one("#scenario-count", Input).value = "6"
+        screen.query_one("#scenario-kind", Select).value = "add_officers"
+        await pilot.click("#scenario-run")
+        await settle(pilot)
+        result = screen.query_one("#scenario-result", DataTable)
+        error = str(screen.query_one("#scenario-error", Static).render())
+        assert result.row_count, error
+        rows = {str(result.get_row_at(i)[0]): result.get_row_at(i) for i in range(result.row_count)}
+        baseline, scenario = float(rows[short_unit][1]), float(rows[short_unit][2])
+        assert scenario < baseline
+    assert snapshot(demo_store.path) == before  # a scenario writes nothing
+
+
+def test_capacity_snapshot(app: SchildwachtApp, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def open_capacity(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("k")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_capacity)
+
+
+async def test_a_signal_without_a_person_from_the_capacity_screen(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    """No context to pre-fill: the person stays blank and is not invented."""
+    from store.signals import list_signals
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        await pilot.press(*"Verdachte auto bij kazerne")
+        await pilot.press("enter")
+        await settle(pilot)
+    (raised,) = list_signals(demo_store, mine=True)
+    assert raised.person is None and raised.text == "Verdachte auto bij kazerne"

@@ -1,0 +1,95 @@
+"""Capacity reports from the command line: golden output per format, gating exit code."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.commands.conftest import Run, golden
+
+FORMATS = ("table", "csv", "json", "md")
+
+
+@pytest.fixture
+def night(initialised: Run) -> Run:
+    initialised("person", "add", "BEVER", "--domain", "local", "--unit", "RT")
+    initialised("threat", "assess", "BEVER", "--level", "3")
+    initialised(
+        "staff",
+        "add",
+        "RT-0001",
+        "--unit",
+        "RT",
+        "--qualification",
+        "close_protection",
+        "--qualification",
+        "protective_driving",
+    )
+    initialised(
+        "shift", "add", "RT-0001", "--start", "2026-10-24 22:00", "--end", "2026-10-25 07:00"
+    )
+    initialised(
+        "activity",
+        "add",
+        "--person",
+        "BEVER",
+        "--title",
+        "Nacht",
+        "--concept",
+        "CP-LIGHT",
+        "--start",
+        "2026-10-24 22:00",
+        "--end",
+        "2026-10-25 07:00",
+    )
+    return initialised
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_capacity_report_golden(night: Run, fmt: str) -> None:
+    result = night(
+        "capacity",
+        "--from",
+        "2026-10-24 12:00",
+        "--to",
+        "2026-10-25 12:00",
+        "--by",
+        "day",
+        "--format",
+        fmt,
+    )
+    assert result.exit_code == 0
+    golden(f"capacity-by-day.{fmt}", result.stdout)
+
+
+def test_fail_above_gates_scripts(night: Run) -> None:
+    window = ("--from", "2026-10-24 12:00", "--to", "2026-10-25 12:00")
+    assert night("capacity", *window, "--fail-above", "2.5").exit_code == 3
+    assert night("capacity", *window, "--fail-above", "3.5").exit_code == 0
+
+
+def test_scenario_from_the_command_line(night: Run) -> None:
+    result = night(
+        "capacity",
+        "scenario",
+        "--from",
+        "2026-10-24 12:00",
+        "--to",
+        "2026-10-25 12:00",
+        "--add-officers",
+        "2",
+        "--unit",
+        "RT",
+        "-f",
+        "json",
+    )
+    assert json.loads(result.stdout) == [
+        {
+            "unit": "RT",
+            "baseline_shortfall_hours": 20.0,
+            "scenario_shortfall_hours": 18.0,
+            "change_hours": -2.0,
+        }
+    ]
+    assert night("capacity", "scenario", "--unit", "RT").exit_code == 2
