@@ -17,6 +17,7 @@ from store.errors import StoreError
 from . import (
     agenda_cmd,
     catalogue_cmd,
+    governance_cmd,
     handover_cmd,
     log_cmd,
     reports_cmd,
@@ -114,6 +115,7 @@ for module in (
     signals_cmd,
     roster_cmd,
     handover_cmd,
+    governance_cmd,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

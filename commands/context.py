@@ -39,9 +39,15 @@ class Env:
     clock: Clock = field(default_factory=clock_from_env)
     _store: Store | None = None
 
+    passphrase: str | None = field(
+        default_factory=lambda: os.environ.get("SCHILDWACHT_PASSPHRASE") or None
+    )
+
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(self.db_path, clock=self.clock, user=self.user)
+            self._store = Store(
+                self.db_path, clock=self.clock, user=self.user, passphrase=self.passphrase
+            )
         return self._store
 
     def close(self) -> None:

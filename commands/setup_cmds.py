@@ -33,9 +33,30 @@ from .output import emit, info, output_options
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A catalogue TOML file instead of the shipped fictional one.",
 )
+@click.option(
+    "--encrypt",
+    is_flag=True,
+    help="Encrypt the database (SQLCipher); passphrase from SCHILDWACHT_PASSPHRASE or asked.",
+)
 @pass_env
-def init(env: Env, callsign: str, name: str, role: str, unit: str, catalogue: Path | None) -> None:
+def init(
+    env: Env,
+    callsign: str,
+    name: str,
+    role: str,
+    unit: str,
+    catalogue: Path | None,
+    encrypt: bool,
+) -> None:
     """Create the database with the reference catalogue, this device and its operator."""
+    passphrase = None
+    if encrypt:
+        passphrase = env.passphrase or click.prompt(
+            "Passphrase for the new database",
+            hide_input=True,
+            confirmation_prompt=True,
+            err=True,
+        )
     store = init_database(
         env.db_path,
         callsign=callsign,
@@ -44,6 +65,7 @@ def init(env: Env, callsign: str, name: str, role: str, unit: str, catalogue: Pa
         unit=unit,
         catalogue=catalogue,
         clock=env.clock,
+        passphrase=passphrase,
     )
     info(f"Created {store.path} for {store.actor.callsign} ({store.actor.role}).")
     click.echo(store.device_id)
@@ -83,6 +105,21 @@ def db() -> None:
 def db_path(env: Env) -> None:
     """Print the database path (it need not exist yet)."""
     click.echo(str(env.db_path))
+
+
+@db.command("rekey")
+@pass_env
+def db_rekey(env: Env) -> None:
+    """Change the passphrase (new one from SCHILDWACHT_NEW_PASSPHRASE, or asked)."""
+    import os
+
+    from store.db import rekey_database
+
+    new = os.environ.get("SCHILDWACHT_NEW_PASSPHRASE") or click.prompt(
+        "New passphrase", hide_input=True, confirmation_prompt=True, err=True
+    )
+    rekey_database(env.store(), new)
+    info("Passphrase changed.")
 
 
 @db.command("status")

@@ -176,7 +176,17 @@ class SchildwachtApp(App[None]):
 
 
 def run_console(env: Any) -> None:
-    """Open the console for the command line's environment (``schildwacht`` alone)."""
+    """Open the console for the command line's environment (``schildwacht`` alone).
+
+    An encrypted database asks for its passphrase once, before the console opens, unless
+    ``SCHILDWACHT_PASSPHRASE`` is set.
+    """
+    from store.db import is_encrypted
+
+    if env.passphrase is None and env.db_path.exists() and is_encrypted(env.db_path):
+        import click
+
+        env.passphrase = click.prompt(f"Passphrase for {env.db_path}", hide_input=True, err=True)
     store = env.store()
     store.actor  # noqa: B018 - fail early, with a plain message, on an unknown --user
     SchildwachtApp(store).run()

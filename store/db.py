@@ -5,6 +5,9 @@ connection (WAL journal, foreign keys on, a busy timeout), so the console's work
 can use one database at once. Every user action is one ``write()`` transaction, opened with
 ``BEGIN IMMEDIATE`` so writers queue instead of deadlocking, and ends with an audit event in a
 hash chain (R9). A rule broken inside the transaction rolls everything back.
+
+With a passphrase the database is encrypted at rest by SQLCipher (``sqlcipher3``); a file that
+is encrypted cannot be opened without it, and a wrong passphrase is an integrity failure.
 """
 
 from __future__ import annotations
@@ -20,10 +23,41 @@ from typing import Any
 
 from . import migrations
 from .clock import Clock, SystemClock, to_db
-from .errors import BadInput, NotFound, RuleViolation, StoreError
+from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 
 BUSY_TIMEOUT_MS = 10_000
 GENESIS_HASH = "0" * 64
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_encrypted(path: Path) -> bool:
+    """A non-empty file that does not start with SQLite's plain header."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return False
+    return len(head) == 16 and head != SQLITE_HEADER
+
+
+def _driver(encrypted: bool) -> Any:
+    if not encrypted:
+        return sqlite3
+    import sqlcipher3
+
+    return sqlcipher3
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """Constraint errors of both drivers (plain SQLite and SQLCipher)."""
+    errors: list[type[Exception]] = [sqlite3.IntegrityError]
+    try:
+        import sqlcipher3
+
+        errors.append(sqlcipher3.IntegrityError)
+    except ImportError:  # pragma: no cover - sqlcipher3 is a dependency
+        pass
+    return tuple(errors)
 
 
 class Store:
@@ -36,8 +70,10 @@ class Store:
         clock: Clock | None = None,
         user: str | None = None,
         create: bool = False,
+        passphrase: str | None = None,
     ) -> None:
         self.path = Path(path).expanduser()
+        self.passphrase = passphrase or None
         self.clock: Clock = clock or SystemClock()
         self._user = user
         self._local = threading.local()
@@ -58,10 +94,15 @@ class Store:
                 f"There is no Schildwacht database at {self.path}; create one with "
                 "`schildwacht init` (or point --db at an existing one)."
             )
+        elif is_encrypted(self.path) and self.passphrase is None:
+            raise IntegrityFailure(
+                f"{self.path} is not a plain SQLite file: it is encrypted (give its passphrase "
+                "in SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database."
+            )
         conn = self.conn
         try:
             migrations.migrate(conn, str(self.path))
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
         except StoreError:
@@ -82,19 +123,30 @@ class Store:
         return conn
 
     def _connect(self) -> sqlite3.Connection:
+        driver = _driver(self.passphrase is not None)
         try:
-            conn = sqlite3.connect(
-                self.path,
+            conn = driver.connect(
+                str(self.path),
                 isolation_level=None,
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 check_same_thread=False,
             )
-            conn.row_factory = sqlite3.Row
+            conn.row_factory = driver.Row
+            if self.passphrase is not None:
+                conn.execute("PRAGMA cipher_log_level = NONE")  # refusals are ours to word
+                conn.execute(f"PRAGMA key = '{self.passphrase.replace(chr(39), chr(39) * 2)}'")
+                try:
+                    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                except driver.DatabaseError:
+                    conn.close()
+                    raise IntegrityFailure(
+                        f"Wrong passphrase for {self.path}; nothing was opened."
+                    ) from None
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as exc:
+        except driver.DatabaseError as exc:
             raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
         return conn
 
@@ -176,7 +228,7 @@ class Store:
             actor = self._user or self.meta("operator") or "system"
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             conn.execute("COMMIT")
-        except sqlite3.IntegrityError as exc:
+        except integrity_errors() as exc:
             conn.execute("ROLLBACK")
             raise _constraint_error(exc) from None
         except BaseException:
@@ -213,7 +265,7 @@ def audit_hash(
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def _constraint_error(exc: sqlite3.IntegrityError) -> StoreError:
+def _constraint_error(exc: Exception) -> StoreError:
     message = str(exc)
     if message.startswith("R1:"):
         return RuleViolation("R1", f"Refused by the database: {message} (rule R1).")
@@ -234,3 +286,48 @@ def resolve_id(store: Store, table: str, text: str, what: str) -> str:
         if len(rows) > 1:
             raise BadInput(f"'{text}' matches more than one {what}; give more of the id.")
     raise NotFound(f"No {what} with id '{text}'.")
+
+
+def backup_database(store: Store, target: str | Path) -> Path:
+    """A consistent copy, written under a temporary name and renamed; encrypted with the same
+    passphrase when the database is."""
+    destination = Path(target).expanduser()
+    if destination.exists() and destination.resolve() == store.path.resolve():
+        raise BadInput("The backup must go to another file than the database itself.")
+    if destination.is_dir():
+        raise BadInput(f"{destination} is a directory; give the backup's file name.")
+    temporary = destination.with_name(f".{destination.name}.partial")
+    temporary.unlink(missing_ok=True)
+    try:
+        if store.passphrase is None:
+            store.conn.execute("VACUUM INTO ?", (str(temporary),))
+        else:
+            key = store.passphrase.replace("'", "''")
+            store.conn.execute(f"ATTACH DATABASE ? AS backup KEY '{key}'", (str(temporary),))
+            try:
+                store.conn.execute("SELECT sqlcipher_export('backup')")
+                version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+                store.conn.execute(f"PRAGMA backup.user_version = {int(version)}")
+            finally:
+                store.conn.execute("DETACH DATABASE backup")
+        temporary.replace(destination)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise BadInput(f"Cannot write the backup to {destination}: {exc.strerror}.") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return destination
+
+
+def rekey_database(store: Store, new_passphrase: str) -> None:
+    """Change the passphrase of an encrypted database."""
+    if store.passphrase is None:
+        raise BadInput(
+            "This database is not encrypted; create an encrypted one with "
+            "`init --encrypt` and move the data with a backup."
+        )
+    if len(new_passphrase) < 8:
+        raise BadInput("Choose a passphrase of at least 8 characters.")
+    store.conn.execute(f"PRAGMA rekey = '{new_passphrase.replace(chr(39), chr(39) * 2)}'")
+    store.passphrase = new_passphrase

@@ -27,13 +27,16 @@ def init_database(
     catalogue: Path | None = None,
     clock: Clock | None = None,
     device_label: str | None = None,
+    passphrase: str | None = None,
 ) -> Store:
     """Create and seed a new database; return it opened as its operator."""
     data = load_catalogue(catalogue)
     callsign = normalise_callsign(callsign)
     target = Path(path).expanduser()
     existed = target.exists()
-    store = Store(target, clock=clock, user=callsign, create=True)
+    if passphrase is not None and len(passphrase) < 8:
+        raise BadInput("Choose a passphrase of at least 8 characters.")
+    store = Store(target, clock=clock, user=callsign, create=True, passphrase=passphrase)
     try:
         device_id = uuid7()
         label = device_label or platform.node() or "laptop"

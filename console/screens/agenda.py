@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from store import agenda, logbook
+from store import access, agenda, logbook
 from store.agenda import Activity
 from store.clock import day_bounds, local_text, parse_time_on, today
 from store.errors import StoreError
@@ -70,6 +70,20 @@ class AgendaScreen(Screen[None]):
                 id="log-input",
             )
         yield Footer()
+
+    #: Actions that need a permission (store/access.py); hidden from roles without it.
+    NEEDS = {
+        "new": "activity.write",
+        "edit": "activity.write",
+        "concept": "activity.write",
+        "restrict": "activity.restrict",
+    }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        needed = self.NEEDS.get(action)
+        if needed is None:
+            return True
+        return access.allowed(self.app.store.actor.role, needed)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]

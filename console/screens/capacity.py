@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
 
+from store import access
 from store import capacity as model
 from store.catalogue import list_reinforcements, list_units, reinforcement_totals
 from store.clock import day_bounds, local_text, today
@@ -111,6 +112,11 @@ class CapacityScreen(Screen[None]):
             table.add_row(row.organisation, str(row.fte), row.purpose)
         for organisation, fte in reinforcement_totals(store).items():
             table.add_row(f"[b]{organisation}[/]", f"[b]{fte}[/]", _("total"))
+        if not access.allowed(store.actor.role, "capacity.scenario"):
+            self.query_one("#scenario-run", Button).disabled = True
+            self.query_one("#scenario-error", Static).update(
+                _("Scenarios are for capacity analysts, planners and shift leaders.")
+            )
         self.query_one("#scenario-result", DataTable).add_columns(
             _("Unit"), _("Baseline h short"), _("Scenario h short"), _("Change")
         )

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from store import agenda, roster
+from store import access, agenda, roster
 from store.clock import day_bounds, local_text, today
 from store.errors import StoreError
 from store.gaps import Gap, HourProfile, find_gaps, hourly_profile
@@ -64,6 +64,12 @@ class RosterScreen(Screen[None]):
                 yield Static(_("What can still be done (wat kan wél)"), classes="section-title")
                 yield DataTable(id="suggestions", cursor_type="row")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply":  # deploying and re-planning are staff and agenda work
+            role = self.app.store.actor.role  # type: ignore[attr-defined]
+            return access.allowed(role, "staff.write") and access.allowed(role, "activity.write")
+        return True
 
     def on_mount(self) -> None:
         self.day = today(self.app.store.clock)  # type: ignore[attr-defined]

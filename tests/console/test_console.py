@@ -407,3 +407,24 @@ async def test_a_signal_without_a_person_from_the_capacity_screen(
         await settle(pilot)
     (raised,) = list_signals(demo_store, mine=True)
     assert raised.person is None and raised.text == "Verdachte auto bij kazerne"
+
+
+async def test_the_console_hides_what_the_role_may_not_do(demo_store: Store) -> None:
+    from textual.widgets import Button
+
+    from store.staff import add_staff
+
+    add_staff(demo_store, "IO-77", unit="DKDB", role="info_analyst")
+    analyst = Store(demo_store.path, clock=demo_store.clock, user="IO-77")
+    app = SchildwachtApp(analyst, remember=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        enabled = {k for k, b in app.screen.active_bindings.items() if b.enabled}
+        assert not {"n", "e", "c", "r"} & enabled and "l" in enabled
+        await pilot.press("r")  # hidden: nothing opens, nothing is written
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)
+        await pilot.press("k")
+        await settle(pilot)
+        assert app.screen.query_one("#scenario-run", Button).disabled

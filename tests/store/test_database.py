@@ -10,7 +10,7 @@ import pytest
 
 from store import migrations
 from store.db import Store
-from store.errors import BadInput
+from store.errors import BadInput, IntegrityFailure
 from store.ids import uuid7
 from store.setup import init_database
 from tests.conftest import snapshot
@@ -74,7 +74,7 @@ def test_a_missing_database_says_how_to_create_one(tmp_path: Path) -> None:
 def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("not a database at all, just some text to be sure" * 20)
-    with pytest.raises(BadInput, match="not a Schildwacht database"):
+    with pytest.raises(IntegrityFailure, match="not a plain SQLite file"):
         Store(path)
 
 

@@ -1,0 +1,149 @@
+"""``decision add|list`` (the work-process ledger), ``audit list|verify`` and ``backup``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from store import audit, decisions
+from store.clock import local_iso
+from store.db import backup_database
+
+from .context import Env, pass_env
+from .output import created, emit, info, output_options
+
+DECISION_COLUMNS = (
+    "id",
+    "person",
+    "step",
+    "rationale",
+    "authority",
+    "document",
+    "adopted_at",
+    "adopted_by",
+    "tailored",
+    "supersedes",
+)
+
+
+def decision_dict(record: decisions.Decision) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "person": record.person,
+        "step": record.step,
+        "rationale": record.rationale,
+        "authority": record.authority,
+        "document": record.document,
+        "adopted_at": local_iso(record.adopted_at),
+        "adopted_by": record.adopted_by,
+        "tailored": record.tailored,
+        "supersedes": record.supersedes,
+        "superseded_by": record.superseded_by,
+    }
+
+
+@click.group()
+def decision() -> None:
+    """The integrated work process: decision, execution, monitoring (R6)."""
+
+
+@decision.command("add")
+@click.option("--person", required=True, help="Code name of the protected subject.")
+@click.option("--step", type=click.Choice(decisions.STEPS), required=True)
+@click.option("--rationale", required=True, help="Why (required, R6).")
+@click.option(
+    "--authority",
+    required=True,
+    help="nctv (national domain), prosecutor or mayor (local), e.g. mayor:Havenstad.",
+)
+@click.option("--document", required=True, help="The document reference.")
+@click.option("--tailored", help="A tailored exception (maatwerk), with its reason.")
+@click.option("--supersedes", help="Id of the record this one corrects.")
+@pass_env
+def decision_add(
+    env: Env,
+    person: str,
+    step: str,
+    rationale: str,
+    authority: str,
+    document: str,
+    tailored: str | None,
+    supersedes: str | None,
+) -> None:
+    """Adopt a work-process record (authority only); records are never edited."""
+    record = decisions.add_decision(
+        env.store(),
+        person=person,
+        step=step,
+        rationale=rationale,
+        authority=authority,
+        document=document,
+        tailored=tailored,
+        supersedes=supersedes,
+    )
+    created(
+        record.id,
+        f"{record.step.capitalize()} for {record.person} adopted "
+        f"({record.authority}, {record.document}).",
+    )
+
+
+@decision.command("list")
+@click.option("--person")
+@output_options
+@pass_env
+def decision_list(env: Env, person: str | None, fmt: str, output: str | None) -> None:
+    """The ledger, oldest first."""
+    rows = [decision_dict(d) for d in decisions.list_decisions(env.store(), person=person)]
+    emit(rows, fmt, output, DECISION_COLUMNS)
+
+
+@click.group(name="audit")
+def audit_group() -> None:
+    """The tamper-evident audit trail (R9)."""
+
+
+@audit_group.command("list")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--action", help="Only these actions, e.g. 'activity.*'.")
+@output_options
+@pass_env
+def audit_list(env: Env, limit: int, action: str | None, fmt: str, output: str | None) -> None:
+    """The newest audit events."""
+    rows = [
+        {
+            "seq": e.seq,
+            "at": local_iso(e.at),
+            "actor": e.actor,
+            "device": e.device,
+            "action": e.action,
+            "target": e.target,
+            "detail": e.detail,
+        }
+        for e in audit.list_audit(env.store(), limit=limit, action=action)
+    ]
+    emit(rows, fmt, output, ("seq", "at", "actor", "action", "target", "detail"))
+
+
+@audit_group.command("verify")
+@pass_env
+def audit_verify(env: Env) -> None:
+    """Walk the hash chain; exit 5 naming the first broken link."""
+    count = audit.verify_audit(env.store())
+    info(f"Audit chain intact: {count} events verified.")
+    click.echo(count)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_env
+def backup(env: Env, file: Path) -> None:
+    """A consistent copy of the database (encrypted like it); safe while the console runs."""
+    written = backup_database(env.store(), file)
+    info(f"Backup written to {written}.")
+    click.echo(str(written))
+
+
+COMMANDS = [decision, audit_group, backup]

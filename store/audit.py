@@ -1,0 +1,72 @@
+"""The audit trail (R9): every user action through the store is an append-only event (who,
+which device, when, what) in a SHA-256 hash chain.
+
+``verify_audit`` recomputes every hash from the stored fields, so an event that was edited,
+removed or reordered breaks the chain even when the attacker first dropped the table's
+triggers. It names the first broken link. (Removing the newest events leaves a shorter chain
+that is still consistent; each device's sequence number in sync bundles is what exposes that.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .db import GENESIS_HASH, Store, audit_hash
+from .errors import IntegrityFailure
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    seq: int
+    at: str
+    actor: str
+    device: str
+    action: str
+    target: str | None
+    detail: str
+    hash: str
+
+
+def list_audit(store: Store, *, limit: int = 100, action: str | None = None) -> list[AuditEvent]:
+    where, params = "", []
+    if action:
+        where = " WHERE action LIKE ?"
+        params.append(action.replace("*", "%"))
+    rows = store.query(
+        "SELECT seq, at, actor, device, action, target, detail, hash FROM audit_event"
+        f"{where} ORDER BY seq DESC LIMIT ?",
+        [*params, limit],
+    )
+    return [AuditEvent(**dict(r)) for r in rows]
+
+
+def verify_audit(store: Store) -> int:
+    """Walk the chain; return the number of events, or raise naming the first broken link."""
+    previous = GENESIS_HASH
+    expected_seq = None
+    count = 0
+    for row in store.tuples(
+        "SELECT seq, at, actor, device, action, target, detail, prev_hash, hash"
+        " FROM audit_event ORDER BY seq"
+    ):
+        seq, at, actor, device, action, target, detail, prev_hash, digest = row
+        if expected_seq is not None and seq != expected_seq:
+            raise IntegrityFailure(
+                f"Audit chain broken: event {expected_seq} is missing "
+                f"(the next is {seq}); the trail was altered."
+            )
+        if prev_hash != previous:
+            raise IntegrityFailure(
+                f"Audit chain broken at event {seq} ({action}, {at}): it "
+                "does not follow the event before it; events were removed "
+                "or reordered."
+            )
+        if audit_hash(prev_hash, at, actor, device, action, target, detail) != digest:
+            raise IntegrityFailure(
+                f"Audit chain broken at event {seq} ({action}, {at}): its "
+                "content does not match its hash; the event was edited."
+            )
+        previous = digest
+        expected_seq = seq + 1
+        count += 1
+    return count

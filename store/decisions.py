@@ -1,0 +1,126 @@
+"""The integrated work process (R6): decision, execution and monitoring records per subject.
+
+Every record carries a rationale (non-empty), the competent authority — the NCTV in the
+national domain, the prosecutor or the mayor in the local domain, checked against the subject's
+domain — a document reference, and who adopted it when. Records are never edited or deleted
+(triggers refuse it); a correction is a new record that supersedes the old one. A tailored
+exception (maatwerk) is recorded with its reason, and has no power over the resistance level:
+no field of a decision feeds the required level, and R1 is enforced regardless (store and
+triggers). Only ``authority`` (and ``admin``) adopt decisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import access
+from .db import Store, resolve_id
+from .errors import BadInput
+from .ids import uuid7
+from .subjects import get_subject
+
+STEPS = ("decision", "execution", "monitoring")
+#: The competent authority by domain; a record names one, optionally with a place: mayor:Havenstad
+AUTHORITIES = {"national": ("nctv",), "local": ("prosecutor", "mayor")}
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: str
+    person: str
+    step: str
+    rationale: str
+    authority: str
+    document: str
+    adopted_at: str
+    adopted_by: str
+    tailored: str | None
+    supersedes: str | None
+    superseded_by: str | None
+
+
+def add_decision(
+    store: Store,
+    *,
+    person: str,
+    step: str,
+    rationale: str,
+    authority: str,
+    document: str,
+    tailored: str | None = None,
+    supersedes: str | None = None,
+) -> Decision:
+    access.require(store.actor, "decision.adopt")
+    subject = get_subject(store, person)
+    if step not in STEPS:
+        raise BadInput(f"Unknown step '{step}'; choose one of: {', '.join(STEPS)}.")
+    if not rationale.strip():
+        raise BadInput("A work-process record needs its rationale (rule R6).")
+    if not document.strip():
+        raise BadInput("A work-process record names its document reference (rule R6).")
+    kind = authority.strip().split(":", 1)[0].lower()
+    allowed = AUTHORITIES[subject.domain]
+    if kind not in allowed:
+        raise BadInput(
+            f"{subject.code} is in the {subject.domain} domain, where the competent authority is "
+            f"{' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not '{authority}' (rule R6)."
+        )
+    if tailored is not None and not tailored.strip():
+        raise BadInput("A tailored exception (maatwerk) states its reason.")
+    replaced = None
+    if supersedes:
+        replaced = get_decision(store, supersedes)
+        if replaced.person != subject.code:
+            raise BadInput("A record supersedes a record of the same protected subject.")
+        if replaced.superseded_by:
+            raise BadInput(
+                f"Record {replaced.id[:13]} is already superseded by "
+                f"{replaced.superseded_by[:13]}; supersede that one."
+            )
+    decision_id = uuid7()
+    with store.write("decision.add", decision_id, {"person": subject.code, "step": step}) as conn:
+        conn.execute(
+            "INSERT INTO decision (id, subject_id, step, rationale, authority, document,"
+            " adopted_at, adopted_by, device, tailored, supersedes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                decision_id,
+                subject.id,
+                step,
+                rationale.strip(),
+                authority.strip(),
+                document.strip(),
+                store.now(),
+                store.actor.callsign,
+                store.device_id,
+                tailored.strip() if tailored else None,
+                replaced.id if replaced else None,
+            ),
+        )
+    return get_decision(store, decision_id)
+
+
+_SELECT = """
+SELECT d.id, s.code AS person, d.step, d.rationale, d.authority, d.document, d.adopted_at,
+       d.adopted_by, d.tailored, d.supersedes,
+       (SELECT n.id FROM decision n WHERE n.supersedes = d.id) AS superseded_by
+FROM decision d JOIN subject s ON s.id = d.subject_id
+"""
+
+
+def get_decision(store: Store, decision_id: str) -> Decision:
+    full = resolve_id(store, "decision", decision_id, "decision")
+    row = store.one(_SELECT + " WHERE d.id = ?", (full,))
+    assert row is not None
+    return Decision(**dict(row))
+
+
+def list_decisions(store: Store, *, person: str | None = None) -> list[Decision]:
+    where, params = "", []
+    if person:
+        where = " WHERE d.subject_id = ?"
+        params.append(get_subject(store, person).id)
+    return [
+        Decision(**dict(r))
+        for r in store.query(_SELECT + where + " ORDER BY d.adopted_at, d.id", params)
+    ]
