@@ -32,6 +32,7 @@ class CapacityData:
     start: datetime
     daily: dict[str, list[model.CapacityRow]]
     bottlenecks: list[Gap]
+    restrictions: list[dict[str, object]]
 
 
 def render_bars(daily: dict[str, list[model.CapacityRow]]) -> Text:
@@ -73,6 +74,10 @@ class CapacityScreen(Screen[None]):
             with Vertical():
                 yield Static(_("Bottleneck windows"), classes="section-title")
                 yield DataTable(id="bottlenecks", cursor_type="row")
+                yield Static(
+                    _("Restrictions per unit and week (last four weeks)"), classes="section-title"
+                )
+                yield DataTable(id="restrictions", cursor_type="row")
                 yield Static(_("Capacity reinforcements (the letter)"), classes="section-title")
                 yield DataTable(id="reinforcements", cursor_type="row")
             with Vertical(id="scenario-panel"):
@@ -102,6 +107,9 @@ class CapacityScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#restrictions", DataTable).add_columns(
+            _("Unit"), _("Week"), _("Capacity"), _("Threat"), _("TBP's choice"), _("Total")
+        )
         self.query_one("#bottlenecks", DataTable).add_columns(
             _("From"), _("To"), _("Unit"), _("Qualification"), _("Short"), _("Hours")
         )
@@ -134,7 +142,10 @@ class CapacityScreen(Screen[None]):
         start = day_bounds(today(store.clock))[0]
         end = start + timedelta(days=DAYS)
         data = CapacityData(
-            start, model.daily_by_unit(store, start, DAYS), model.bottlenecks(store, start, end)
+            start,
+            model.daily_by_unit(store, start, DAYS),
+            model.bottlenecks(store, start, end),
+            model.restriction_report(store, start - timedelta(days=28), end),
         )
         self.app.call_from_thread(self.show, data)
 
@@ -156,6 +167,17 @@ class CapacityScreen(Screen[None]):
             )
         )
         self.query_one("#capacity-bars", Static).update(render_bars(data.daily))
+        restricted = self.query_one("#restrictions", DataTable)
+        restricted.clear()
+        for row in data.restrictions:
+            restricted.add_row(
+                *(
+                    str(row[k])
+                    for k in ("unit", "week", "capacity", "threat", "tbp_choice", "total")
+                )
+            )
+        if not data.restrictions:
+            restricted.add_row("—", "—", "0", "0", "0", "0")
         table = self.query_one("#bottlenecks", DataTable)
         table.clear()
         for gap in data.bottlenecks:

@@ -366,6 +366,7 @@ async def test_capacity_scenario_beside_the_baseline(
         screen = app.screen
         assert isinstance(screen, CapacityScreen) and screen.data is not None
         assert screen.query_one("#reinforcements", DataTable).row_count == 8 + 3
+        assert screen.query_one("#restrictions", DataTable).row_count >= 1
         short_unit = max(
             screen.data.daily, key=lambda u: sum(r.shortfall_hours for r in screen.data.daily[u])
         )  # type: ignore[union-attr]
