@@ -1,5 +1,7 @@
 """The audit trail (R9): every user action through the store is an append-only event (who,
-which device, when, what) in a SHA-256 hash chain.
+which device, when, what, and every changed row before and after — captured by per-connection
+TEMP triggers, see ``Store._install_capture``; at most 50 rows are written out per event and the
+rest counted) in a SHA-256 hash chain.
 
 ``verify_audit`` recomputes every hash from the stored fields, so an event that was edited,
 removed or reordered breaks the chain even when the attacker first dropped the table's

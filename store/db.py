@@ -26,6 +26,10 @@ from .clock import Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 
 BUSY_TIMEOUT_MS = 10_000
+#: Tables whose changes are not themselves audited (the trail, bookkeeping, the R1 marker).
+UNAUDITED_TABLES = frozenset({"audit_event", "meta", "sync_applying"})
+#: At most this many changed rows are written out in one audit event; the rest are counted.
+AUDIT_ROWS = 50
 GENESIS_HASH = "0" * 64
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -102,6 +106,7 @@ class Store:
         conn = self.conn
         try:
             migrations.migrate(conn, str(self.path))
+            self._install_capture(conn)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
@@ -118,6 +123,8 @@ class Store:
         if conn is None:
             conn = self._connect()
             self._local.conn = conn
+            if migrations.schema_version(conn) == migrations.SCHEMA_VERSION:
+                self._install_capture(conn)
             with self._lock:
                 self._connections.append(conn)
         return conn
@@ -149,6 +156,39 @@ class Store:
         except driver.DatabaseError as exc:
             raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
         return conn
+
+    def _install_capture(self, conn: sqlite3.Connection) -> None:
+        """TEMP triggers on every user table record this connection's changes (before and
+        after) for the audit event that ``write`` appends. TEMP triggers fire only for writes
+        through this connection, so nothing written elsewhere is attributed to this actor."""
+        if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'audit_pending'").fetchone():
+            return
+        conn.execute("CREATE TEMP TABLE audit_pending (tbl TEXT, op TEXT, before TEXT, after TEXT)")
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        for table in tables:
+            if table in UNAUDITED_TABLES:
+                continue
+            columns = [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})")]
+
+            def row(prefix: str, cols: list[str] = columns) -> str:
+                return "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in cols) + ")"
+
+            for op, before, after in (
+                ("insert", "NULL", row("NEW")),
+                ("update", row("OLD"), row("NEW")),
+                ("delete", row("OLD"), "NULL"),
+            ):
+                conn.execute(
+                    f"CREATE TEMP TRIGGER audit_{op}_{table} AFTER {op.upper()} ON main.{table}"
+                    f" BEGIN INSERT INTO audit_pending VALUES ('{table}', '{op}', {before},"
+                    f" {after}); END"
+                )
 
     def close(self) -> None:
         with self._lock:
@@ -223,8 +263,10 @@ class Store:
         conn = self.conn
         detail = {} if detail is None else detail
         conn.execute("BEGIN IMMEDIATE")
+        pending_changes(conn)  # nothing captured outside a store action is attributed to it
         try:
             yield conn
+            detail.update(pending_changes(conn))
             actor = self._user or self.meta("operator") or "system"
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             conn.execute("COMMIT")
@@ -234,6 +276,29 @@ class Store:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+
+def pending_changes(conn: sqlite3.Connection) -> dict[str, Any]:
+    """This transaction's captured row changes, before and after, then cleared."""
+    try:
+        total = conn.execute("SELECT count(*) FROM temp.audit_pending").fetchone()[0]
+    except sqlite3.Error:
+        return {}
+    rows = conn.execute(
+        "SELECT tbl, op, before, after FROM temp.audit_pending ORDER BY rowid LIMIT ?",
+        (AUDIT_ROWS,),
+    ).fetchall()
+    conn.execute("DELETE FROM temp.audit_pending")
+    changes = [
+        {
+            "table": t,
+            "op": op,
+            "before": json.loads(b) if b else None,
+            "after": json.loads(a) if a else None,
+        }
+        for t, op, b, a in rows
+    ]
+    return {"changes": changes, "changes_total": total} if total else {}
 
 
 def append_audit(

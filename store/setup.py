@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .catalogue import load_catalogue, seed_catalogue
 from .clock import Clock
-from .db import Store, append_audit
+from .db import Store, append_audit, pending_changes
 from .errors import BadInput
 from .ids import uuid7
 from .staff import add_staff, normalise_callsign
@@ -53,7 +53,10 @@ def init_database(
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
                 [("device_id", device_id), ("operator", callsign), ("created_at", now)],
             )
-            append_audit(conn, now, callsign, device_id, "db.init", None, {"device": label})
+            seeded = pending_changes(conn)
+            append_audit(
+                conn, now, callsign, device_id, "db.init", None, {"device": label, **seeded}
+            )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -220,3 +220,30 @@ def test_backup_round_trip(tmp_path: Path, passphrase: str | None) -> None:
     assert audit.verify_audit(restored) == audit.verify_audit(original)
     with pytest.raises(BadInput, match="another file"):
         backup_database(original, original.path)
+
+
+def test_every_change_is_audited_with_before_and_after(ledger: Store, store: Store) -> None:
+    import json
+
+    item = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Zitting",
+        start=datetime(2026, 12, 1, 9, tzinfo=UTC),
+        end=datetime(2026, 12, 1, 10, tzinfo=UTC),
+    )
+    agenda.edit_activity(store, item.id, title="Zitting (middag)")
+    (event,) = audit.list_audit(store, limit=1)
+    assert (event.action, event.actor, event.target) == ("activity.edit", "OPS-01", item.id)
+    (change,) = json.loads(event.detail)["changes"]
+    assert (change["table"], change["op"]) == ("activity", "update")
+    assert (change["before"]["title"], change["after"]["title"]) == ("Zitting", "Zitting (middag)")
+    # a write from another connection is not attributed to the next store action
+    other = sqlite3.connect(store.path)
+    other.execute("UPDATE staff SET name = 'X' WHERE callsign = 'GZ-01'")
+    other.commit()
+    other.close()
+    logbook_entry = __import__("store.logbook", fromlist=["add_entry"]).add_entry(store, "Notitie")
+    (event,) = audit.list_audit(store, limit=1)
+    assert [c["table"] for c in json.loads(event.detail)["changes"]] == ["log_entry"]
+    assert json.loads(event.detail)["changes"][0]["after"]["id"] == logbook_entry.id
