@@ -14,25 +14,53 @@ import click
 
 from store.errors import StoreError
 
-from . import (
-    agenda_cmd,
-    catalogue_cmd,
-    governance_cmd,
-    handover_cmd,
-    log_cmd,
-    reports_cmd,
-    roster_cmd,
-    setup_cmds,
-    signals_cmd,
-    staff_cmd,
-    subjects_cmd,
-)
 from .context import Env, default_db_path
 from .output import ExitCode
 
+#: Command name → module that defines it. Modules are imported only when their command runs
+#: (or help lists it), so a scripted command loads only what it needs.
+LAZY_COMMANDS = {
+    "init": "setup_cmds",
+    "demo": "setup_cmds",
+    "db": "setup_cmds",
+    "catalogue": "catalogue_cmd",
+    "person": "subjects_cmd",
+    "threat": "subjects_cmd",
+    "staff": "staff_cmd",
+    "activity": "agenda_cmd",
+    "log": "log_cmd",
+    "capacity": "reports_cmd",
+    "signal": "signals_cmd",
+    "intel": "signals_cmd",
+    "shift": "roster_cmd",
+    "deploy": "roster_cmd",
+    "gaps": "roster_cmd",
+    "suggest": "roster_cmd",
+    "handover": "handover_cmd",
+    "decision": "governance_cmd",
+    "audit": "governance_cmd",
+    "backup": "governance_cmd",
+}
+
 
 class SchildwachtGroup(click.Group):
-    """The root group: maps store errors to exit codes and plain sentences."""
+    """The root group: loads command modules lazily; maps store errors to exit codes and plain
+    sentences."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(LAZY_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = LAZY_COMMANDS.get(cmd_name)
+        if module_name is None:
+            return None
+        import importlib
+
+        module = importlib.import_module(f"commands.{module_name}")
+        for command in module.COMMANDS:
+            if command.name == cmd_name:
+                return command
+        raise LookupError(f"commands.{module_name} does not define {cmd_name}")
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -102,23 +130,6 @@ def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug
         from console.app import run_console  # the only place the CLI loads textual
 
         run_console(ctx.obj)
-
-
-for module in (
-    setup_cmds,
-    catalogue_cmd,
-    subjects_cmd,
-    staff_cmd,
-    agenda_cmd,
-    log_cmd,
-    reports_cmd,
-    signals_cmd,
-    roster_cmd,
-    handover_cmd,
-    governance_cmd,
-):
-    for command in module.COMMANDS:
-        cli.add_command(command)
 
 
 def main() -> None:

@@ -240,8 +240,11 @@ def test_output_to_a_file(initialised: Run, tmp_path: Path) -> None:
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    ctx = click.Context(group)
     found = []
-    for name, command in group.commands.items():
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         path = (*prefix, name)
         found.append(path)
         if isinstance(command, click.Group):
@@ -258,7 +261,9 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert "Usage:" in result.stdout
     command: click.Command = cli
     for name in path:
-        command = command.commands[name]  # type: ignore[attr-defined]
+        found = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
+        assert found is not None
+        command = found
     assert command.help or command.short_help, f"{' '.join(path)} has no help text"
 
 
