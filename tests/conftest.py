@@ -62,6 +62,13 @@ def demo_store(store: Store) -> Store:
     return store
 
 
+def at(store: Store, text: str) -> datetime:
+    """A time typed as a person would (Europe/Amsterdam), read with the store's clock."""
+    from store.clock import parse_time
+
+    return parse_time(text, store.clock)
+
+
 def as_user(store: Store, callsign: str) -> Store:
     """The same database opened by another person (same clock)."""
     return Store(store.path, clock=store.clock, user=callsign)

@@ -6,14 +6,9 @@ from __future__ import annotations
 import pytest
 
 from store import agenda, capacity, roster, staff, subjects
-from store.clock import parse_time
 from store.db import Store
 from store.errors import BadInput, PermissionDenied
-from tests.conftest import as_user, snapshot
-
-
-def at(store: Store, text: str):  # type: ignore[no-untyped-def]
-    return parse_time(text, store.clock)
+from tests.conftest import as_user, at, snapshot
 
 
 @pytest.fixture

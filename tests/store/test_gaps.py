@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store import agenda, roster, staff, subjects
-from store.clock import parse_time
 from store.db import Store
 from store.gaps import Duty, Gap, Need, compute, find_gaps
 from store.suggest import suggest
+from tests.conftest import at
 
 T0 = 1_800_000_000  # an arbitrary epoch origin for the pure tests
 H = 3600
@@ -232,10 +232,6 @@ def rt(store: Store) -> Store:
     subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "BEVER", level=3)
     return store
-
-
-def at(store: Store, text: str) -> datetime:
-    return parse_time(text, store.clock)
 
 
 def test_clock_change_night_is_ten_hours_and_gaps_are_exact(rt: Store) -> None:

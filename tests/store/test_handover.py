@@ -9,14 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 from store import agenda, handover, logbook, roster, signals, staff, subjects
-from store.clock import parse_time
 from store.db import Store
 from store.errors import BadInput, IntegrityFailure, PermissionDenied
-from tests.conftest import as_user, snapshot
-
-
-def at(store: Store, text: str):  # type: ignore[no-untyped-def]
-    return parse_time(text, store.clock)
+from tests.conftest import as_user, at, snapshot
 
 
 def section(content: dict, name: str) -> dict[str, dict]:  # type: ignore[type-arg]

@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 
 from store import agenda, roster, staff, subjects
-from store.clock import hours_between, parse_time
+from store.clock import hours_between
 from store.db import Store
 from store.errors import BadInput, PermissionDenied, RuleViolation
-from tests.conftest import as_user, snapshot
-
-
-def at(store: Store, text: str):  # type: ignore[no-untyped-def]
-    return parse_time(text, store.clock)
+from tests.conftest import as_user, at, snapshot
 
 
 @pytest.fixture
