@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import access
-from .catalogue import derive, get_package, list_concepts, list_qualifications, list_units
+from .catalogue import (
+    Concept,
+    derive,
+    get_package,
+    list_concepts,
+    list_qualifications,
+    list_units,
+)
 from .clock import LOCAL_TZ, to_db
 from .db import Store
 from .errors import BadInput
@@ -246,7 +253,7 @@ def apply_change(
     if change.kind == "add_persons":
         if change.level is None:
             raise BadInput("Adding protected persons needs their threat level (--level).")
-        concept = _typical_concept(store, change.level, change.unit)
+        concept = _typical_concept(store, change.level)
         staffing = tuple((s.qualification, s.count) for s in concept.staffing)
         for n in range(change.count):
             for day in _days(start, end):
@@ -313,7 +320,7 @@ def _short_of(
     )
 
 
-def _typical_concept(store: Store, level: int, unit: str):  # type: ignore[no-untyped-def]
+def _typical_concept(store: Store, level: int) -> Concept:
     """The concept a new person at this threat level would typically get: the lightest valid
     non-pilot concept of their package (never below the required level)."""
     rule = derive(store, level)

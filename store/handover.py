@@ -32,7 +32,7 @@ from typing import Any
 from . import access
 from .clock import LOCAL_TZ, local_iso, local_text, to_db
 from .db import Store, resolve_id
-from .errors import BadInput, PermissionDenied
+from .errors import BadInput, IntegrityFailure, PermissionDenied
 from .gaps import find_gaps
 from .ids import uuid7
 from .signals import list_signals
@@ -406,8 +406,6 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
     assert row is not None
     content = json.loads(row["content"])
     if content_hash(content) != row["content_hash"]:
-        from .errors import IntegrityFailure
-
         raise IntegrityFailure(
             f"Handover {full[:13]} does not match its signature; the record "
             "was altered after signing."
