@@ -87,6 +87,14 @@ def _period_text(start: datetime, end: datetime) -> str:
     return f"{local_text(start)}–{local_text(end, with_date=False)}"
 
 
+def _names(names: list[str], limit: int = 25) -> str:
+    """A readable list of names for an item's text; the item's ids stay complete."""
+    if not names:
+        return ""
+    more = f", … {len(names) - limit} more" if len(names) > limit else ""
+    return f" ({', '.join(names[:limit])}{more})"
+
+
 def _item(
     kind: str, text: str, ids: list[str] | tuple[str, ...] = (), count: int | None = None
 ) -> Item:
@@ -136,19 +144,17 @@ def draft_handover(
         ),
         _item(
             "incoming",
-            f"Incoming shift leaders on the roster: {len(incoming)}"
-            + (f" ({', '.join(incoming)})" if incoming else ""),
+            f"Incoming shift leaders on the roster: {len(incoming)}" + _names(incoming),
             incoming,
         ),
         _item(
             "units",
-            f"Units concerned: {len(units)}" + (f" ({', '.join(units)})" if units else ""),
+            f"Units concerned: {len(units)}" + _names(units),
             units,
         ),
         _item(
             "subjects",
-            f"Subjects concerned: {len(subjects)}"
-            + (f" ({', '.join(r['code'] for r in subjects)})" if subjects else ""),
+            f"Subjects concerned: {len(subjects)}" + _names([r["code"] for r in subjects]),
             [r["code"] for r in subjects],
         ),
     ]
@@ -432,8 +438,13 @@ def list_handovers(store: Store) -> list[HandoverRecord]:
     ]
 
 
-def handover_markdown(content: dict[str, Any], record: HandoverRecord | None = None) -> str:
-    """The handover as a readable document."""
+def handover_markdown(
+    content: dict[str, Any],
+    record: HandoverRecord | None = None,
+    max_subject_lines: int | None = None,
+) -> str:
+    """The handover as a readable document. ``max_subject_lines`` shortens the Situation's
+    per-subject lines for a screen (the counts stay whole; the full list is in the record)."""
     period = content["period"]
     lines = [f"# Handover {period['start'][:16].replace('T', ' ')} – {period['end'][11:16]}", ""]
     if record is not None:
@@ -464,7 +475,16 @@ def handover_markdown(content: dict[str, Any], record: HandoverRecord | None = N
         elif name == "recommendation":
             heading += f" — {sum(1 for i in items if i['count'])} actions"
         lines += [f"## {heading}", ""]
+        subject_items = [i for i in items if i["kind"] == "subject"]
+        shown = subject_items[:max_subject_lines] if max_subject_lines is not None else None
         for item in items:
+            if shown is not None and item["kind"] == "subject" and item not in shown:
+                continue
             lines.append(f"- {item['text']}")
+            if shown and item is shown[-1] and len(subject_items) > len(shown):
+                lines.append(
+                    f"- … and {len(subject_items) - len(shown)} more subjects "
+                    "(the full list: `schildwacht handover draft --format md`)"
+                )
         lines.append("")
     return "\n".join(lines)

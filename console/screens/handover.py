@@ -94,7 +94,9 @@ class HandoverScreen(Screen[None]):
 
     def show(self, data: HandoverData) -> None:
         self.data = data
-        self.query_one("#handover-text", Markdown).update(model.handover_markdown(data.draft))
+        self.query_one("#handover-text", Markdown).update(
+            model.handover_markdown(data.draft, max_subject_lines=25)
+        )
         items = self.query_one("#open-items", DataTable)
         items.clear()
         for item in data.draft["assessment"]:

@@ -29,6 +29,8 @@ from ..widgets.timeline import Timeline
 from .forms import StepForm
 
 HOURS = 48
+#: Rows in the gap list; beyond this the summary points to `schildwacht gaps`.
+MAX_GAP_ROWS = 300
 
 
 @dataclass(frozen=True)
@@ -105,14 +107,20 @@ class RosterScreen(Screen[None]):
         self.query_one("#roster-summary", Static).update(
             _(
                 "{day} and the next day · {count} gaps in {units} units · "
-                "{hours:.1f} officer-hours short   [dim]\\[ ] day · p apply a suggestion[/]"
+                "{hours:.1f} officer-hours short{more}   [dim]\\[ ] day · p apply a suggestion[/]"
             ).format(
-                day=local_text(data.start)[:10], count=len(data.gaps), units=units, hours=hours
+                day=local_text(data.start)[:10],
+                count=len(data.gaps),
+                units=units,
+                hours=hours,
+                more=_(" (first {n} listed; all: `schildwacht gaps`)").format(n=MAX_GAP_ROWS)
+                if len(data.gaps) > MAX_GAP_ROWS
+                else "",
             )
         )
         table = self.query_one("#gap-list", DataTable)
         table.clear()
-        for index, gap in enumerate(data.gaps):
+        for index, gap in enumerate(data.gaps[:MAX_GAP_ROWS]):
             table.add_row(
                 local_text(datetime.fromtimestamp(gap.start, UTC)),
                 local_text(datetime.fromtimestamp(gap.end, UTC), with_date=False),
@@ -171,9 +179,24 @@ class RosterScreen(Screen[None]):
     def show_suggestions(self) -> None:
         table = self.query_one("#suggestions", DataTable)
         table.clear()
+        self.options = []
         activity_id = self.selected_activity()
-        self.options = suggest(self.app.store, activity_id) if activity_id else []  # type: ignore[attr-defined]
-        for option in self.options:
+        if activity_id:
+            table.add_row(_("Working out what can still be done…"), "", "")
+            self.load_suggestions(activity_id)
+
+    @work(thread=True, exclusive=True, group="suggestions", exit_on_error=False)
+    def load_suggestions(self, activity_id: str) -> None:
+        options = suggest(self.app.store, activity_id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.fill_suggestions, activity_id, options)
+
+    def fill_suggestions(self, activity_id: str, options: list[Option]) -> None:
+        if activity_id != self.selected_activity():
+            return  # the selection moved on while this was being worked out
+        self.options = options
+        table = self.query_one("#suggestions", DataTable)
+        table.clear()
+        for option in options:
             style = "green" if option.feasible else "dim"
             table.add_row(f"[{style}]{option.description}[/]", option.cost, option.reason)
 

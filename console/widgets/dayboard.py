@@ -49,7 +49,9 @@ def _slot(moment: datetime, day: date) -> int:
     return max(0, min(slot, (LAST_HOUR - FIRST_HOUR) * SLOTS_PER_HOUR))
 
 
-def render_board(day: date, activities: list[Activity]) -> Text:
+def render_board(day: date, activities: list[Activity], max_rows: int = 60) -> Text:
+    """The board as text: equal-style runs are one span each, and at most ``max_rows``
+    subjects are drawn (those needing re-planning first); the table below lists them all."""
     width = (LAST_HOUR - FIRST_HOUR) * SLOTS_PER_HOUR
     text = Text()
     axis = "".join(f"{h:02d}  " for h in range(FIRST_HOUR, LAST_HOUR))
@@ -60,7 +62,10 @@ def render_board(day: date, activities: list[Activity]) -> Text:
     if not by_subject:
         text.append("0 activities on this day.\n", style="italic")
         return text
-    for person in sorted(by_subject):
+    people = sorted(
+        by_subject, key=lambda p: (not any(a.needs_replanning for a in by_subject[p]), p)
+    )
+    for person in people[:max_rows]:
         cells: list[tuple[str, str]] = [("·", "grey35")] * width
         for activity in by_subject[person]:
             start = _slot(datetime.fromisoformat(activity.start), day)
@@ -69,10 +74,19 @@ def render_board(day: date, activities: list[Activity]) -> Text:
             label = (activity.concept or "?")[: max(0, end - start)]
             for index in range(start, min(end, width)):
                 offset = index - start
-                char = label[offset] if offset < len(label) else " "
-                cells[index] = (char, style)
+                cells[index] = (label[offset] if offset < len(label) else " ", style)
         text.append(f"{person[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", style="bold")
+        run, run_style = "", cells[0][1]
         for char, style in cells:
-            text.append(char, style=style)
-        text.append("\n")
+            if style != run_style:
+                text.append(run, style=run_style)
+                run, run_style = "", style
+            run += char
+        text.append(run + "\n", style=run_style)
+    if len(people) > max_rows:
+        text.append(
+            f"… {len(people) - max_rows} more subjects on this day: see the list below "
+            "(those needing re-planning are drawn first).\n",
+            style="italic",
+        )
     return text
