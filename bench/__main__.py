@@ -7,6 +7,7 @@ Prints, for the same database in the same run:
 - the agenda of one day over the whole set, from the store;
 - a capacity report over 28 days of the large set (target: under a second), and the import
   time of the scripted CLI;
+- the console on the large set: how long the UI thread is busy showing each screen;
 - gaps over 7, 14 and 28 days of a large set with four weeks of agenda and shifts, to show how
   the cost grows (target: 14 days well under a second, close to linear).
 """
@@ -98,6 +99,10 @@ def main() -> None:
             f"schildwacht {label}: {ours * 1000:.0f} ms "
             f"(ratio to baseline {ours / baseline:.2f}; target < 1)"
         )
+    from bench.console_screens import measure
+
+    for name, seconds in measure(db):
+        print(f"console on the large set, UI thread busy showing {name}: {seconds * 1000:.0f} ms")
     month = folder / "four-weeks.db"
     long_store = init_database(month, callsign="BENCH-01", role="admin", unit="DKDB")
     generate_demo(long_store, scale="large", days=28)
