@@ -366,15 +366,18 @@ def run_scenario(
     ]
 
 
-def daily_by_unit(store: Store, start: datetime, days: int) -> dict[str, list[CapacityRow]]:
-    """For the console's chart: per unit with supply or demand, one row per local day."""
+def week_overview(
+    store: Store, start: datetime, days: int, limit: int = 10
+) -> tuple[dict[str, list[CapacityRow]], list[Gap]]:
+    """For the console's Capacity screen, from one gap computation: per unit with supply or
+    demand one row per local day, and the gaps that cost the most officer-hours."""
     end = start + timedelta(days=days)
     needs, duties = load_needs(store, start, end), load_duties(store, start, end)
     lo, hi = int(start.timestamp()), int(end.timestamp())
     order = attribution_order(q.code for q in list_qualifications(store))
     gaps = compute(needs, duties, (lo, hi), order)
     names = [_day(a) for a, _b in _split_days(lo, hi)]
-    result: dict[str, list[CapacityRow]] = {}
+    daily: dict[str, list[CapacityRow]] = {}
     for unit in sorted({n.unit for n in needs} | {d.unit for d in duties}):
         totals = _aggregate(
             [n for n in needs if n.unit == unit],
@@ -386,13 +389,6 @@ def daily_by_unit(store: Store, start: datetime, days: int) -> dict[str, list[Ca
             {},
         )
         rows = {r.key: r for r in _rows(totals, 1 / 7, DEFAULT_HOURS_PER_FTE)}
-        result[unit] = [rows.get(day, CapacityRow(day, 0, 0, 0, None, 0, 0)) for day in names]
-    return result
-
-
-def bottlenecks(store: Store, start: datetime, end: datetime, limit: int = 10) -> list[Gap]:
-    """The gaps that cost the most officer-hours in the period."""
-    order = attribution_order(q.code for q in list_qualifications(store))
-    lo, hi = int(start.timestamp()), int(end.timestamp())
-    gaps = compute(load_needs(store, start, end), load_duties(store, start, end), (lo, hi), order)
-    return sorted(gaps, key=lambda g: (-g.shortfall * (g.end - g.start), g.start))[:limit]
+        daily[unit] = [rows.get(day, CapacityRow(day, 0, 0, 0, None, 0, 0)) for day in names]
+    worst = sorted(gaps, key=lambda g: (-g.shortfall * (g.end - g.start), g.start))[:limit]
+    return daily, worst

@@ -413,12 +413,16 @@ class HourProfile:
     shortfall: int
 
 
-def hourly_profile(store: Store, start: datetime, hours: int) -> dict[str, list[HourProfile]]:
-    """Per unit with demand, hour by hour from ``start``: for the Roster & gaps time line."""
+def hourly_profile(
+    store: Store, start: datetime, hours: int, found: list[Gap] | None = None
+) -> dict[str, list[HourProfile]]:
+    """Per unit with demand, hour by hour from ``start``: for the Roster & gaps time line.
+    Pass the gaps of the same period when you already have them."""
     end = start + timedelta(hours=hours)
     lo = int(start.timestamp())
     needs = load_needs(store, start, end)
-    found = find_gaps(store, start, end)
+    if found is None:
+        found = find_gaps(store, start, end)
     demand: dict[str, list[int]] = defaultdict(lambda: [0] * hours)
     short: dict[str, list[int]] = defaultdict(lambda: [0] * hours)
     for need in needs:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .agenda import concept_options, get_activity
+from .agenda import concept_options, get_activity, list_activities
 from .catalogue import get_concept, list_qualifications
 from .clock import local_text
 from .db import Store
@@ -92,7 +92,8 @@ def suggest(store: Store, activity_id: str) -> list[Option]:
         return ", ".join(f"{count} × {qual}" for qual, count in sorted(missing.items()))
 
     options: list[Option] = []
-    valid = [o for o in concept_options(store, subject) if o.valid]
+    judged = concept_options(store, subject)
+    valid = [o for o in judged if o.valid]
     current = activity.concept
     missing = short([*others, need(current, start, end)], start, end) if current else {}
     if current and not missing:
@@ -150,7 +151,7 @@ def suggest(store: Store, activity_id: str) -> list[Option]:
                     concept=option.code,
                 )
             )
-    for option in concept_options(store, subject):
+    for option in judged:
         if not option.valid:
             options.append(
                 Option(
@@ -160,11 +161,12 @@ def suggest(store: Store, activity_id: str) -> list[Option]:
 
     # Keep the team of an adjacent covered activity of the same person on.
     if current:
+        same_person = {
+            a.id: a for a in list_activities(store, person=activity.person, start=lo, end=hi)
+        }
         for other in needs:
-            if other.source == activity.id or other.kind != "activity":
-                continue
-            neighbour = get_activity(store, other.source)
-            if neighbour.person != activity.person or neighbour.concept is None:
+            neighbour = same_person.get(other.source)
+            if neighbour is None or neighbour.id == activity.id or neighbour.concept is None:
                 continue
             touching = (
                 abs(other.end - int(start.timestamp())) <= 1800

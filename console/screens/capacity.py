@@ -141,11 +141,9 @@ class CapacityScreen(Screen[None]):
         store = self.app.store  # type: ignore[attr-defined]
         start = day_bounds(today(store.clock))[0]
         end = start + timedelta(days=DAYS)
+        daily, worst = model.week_overview(store, start, DAYS)
         data = CapacityData(
-            start,
-            model.daily_by_unit(store, start, DAYS),
-            model.bottlenecks(store, start, end),
-            model.restriction_report(store, start - timedelta(days=28), end),
+            start, daily, worst, model.restriction_report(store, start - timedelta(days=28), end)
         )
         self.app.call_from_thread(self.show, data)
 

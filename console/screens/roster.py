@@ -96,7 +96,8 @@ class RosterScreen(Screen[None]):
         store = self.app.store  # type: ignore[attr-defined]
         start = day_bounds(day)[0]
         end = start + timedelta(hours=HOURS)
-        data = RosterData(start, find_gaps(store, start, end), hourly_profile(store, start, HOURS))
+        found = find_gaps(store, start, end)
+        data = RosterData(start, found, hourly_profile(store, start, HOURS, found))
         self.app.call_from_thread(self.show, data)
 
     def show(self, data: RosterData) -> None:

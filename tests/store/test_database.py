@@ -101,10 +101,31 @@ def test_every_action_appends_to_a_hash_chain(demo_store: Store) -> None:
 
 
 def test_a_script_and_the_console_can_write_at_once(store: Store) -> None:
-    """Two connections: one holds a write transaction, the other waits (busy timeout)."""
+    """A second connection in another thread waits for the first's write (busy timeout) and
+    then succeeds: no 'database is locked', no lost write."""
+    import threading
+    import time
+
     other = Store(store.path, clock=store.clock)
-    with store.write("test.hold"):
-        assert other.data_version() >= 0
-    with other.write("test.after"):
-        pass
-    assert store.one("SELECT count(*) FROM audit_event WHERE action LIKE 'test.%'")[0] == 2  # type: ignore[index]
+    finished: list[float] = []
+
+    def script() -> None:
+        with other.write("test.script"):
+            pass
+        finished.append(time.monotonic())
+
+    with store.write("test.console"):
+        worker = threading.Thread(target=script)
+        worker.start()
+        time.sleep(0.3)
+        assert not finished, "the second writer did not wait for the first"
+        released = time.monotonic()
+    worker.join(timeout=10)
+    assert finished and finished[0] >= released
+    actions = [
+        r[0]
+        for r in store.query(
+            "SELECT action FROM audit_event WHERE action LIKE 'test.%' ORDER BY seq"
+        )
+    ]
+    assert actions == ["test.console", "test.script"]

@@ -131,8 +131,8 @@ def test_deployment_refusals_name_their_rule(duty: Store) -> None:
     )
     with pytest.raises(RuleViolation, match=r"already deployed on activity .* one place at a time"):
         roster.deploy(duty, overlap.id, ["RT-0001"])
-    with pytest.raises(PermissionDenied):
-        staff.add_staff(duty, "RT-0010", unit="RT", role="operator")
+    staff.add_staff(duty, "RT-0010", unit="RT", role="operator")
+    with pytest.raises(PermissionDenied, match="may manage staff, shifts and deployments"):
         roster.deploy(as_user(duty, "RT-0010"), covered.id, ["RT-0001"])
 
 
