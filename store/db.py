@@ -24,10 +24,11 @@ from typing import Any
 from . import migrations
 from .clock import Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
+from .sync import capture
 
 BUSY_TIMEOUT_MS = 10_000
-#: Tables whose changes are not themselves audited (the trail, bookkeeping, the R1 marker).
-UNAUDITED_TABLES = frozenset({"audit_event", "meta", "sync_applying"})
+#: Tables whose changes are not themselves audited (the trail, bookkeeping; every sync_ table).
+UNAUDITED_TABLES = frozenset({"audit_event", "meta"})
 #: At most this many changed rows are written out in one audit event; the rest are counted.
 AUDIT_ROWS = 50
 GENESIS_HASH = "0" * 64
@@ -105,7 +106,8 @@ class Store:
             )
         conn = self.conn
         try:
-            migrations.migrate(conn, str(self.path))
+            migrations.migrate(conn, str(self.path), after=_reinstall_sync_capture)
+            capture.check_triggers(conn, str(self.path))
             self._install_capture(conn)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
@@ -172,7 +174,7 @@ class Store:
             )
         ]
         for table in tables:
-            if table in UNAUDITED_TABLES:
+            if table in UNAUDITED_TABLES or table.startswith("sync_"):
                 continue
             columns = [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})")]
 
@@ -186,6 +188,7 @@ class Store:
             ):
                 conn.execute(
                     f"CREATE TEMP TRIGGER audit_{op}_{table} AFTER {op.upper()} ON main.{table}"
+                    " WHEN NOT EXISTS (SELECT 1 FROM main.sync_applying)"
                     f" BEGIN INSERT INTO audit_pending VALUES ('{table}', '{op}', {before},"
                     f" {after}); END"
                 )
@@ -250,6 +253,14 @@ class Store:
     def now(self) -> str:
         return to_db(self.clock.now())
 
+    def now_ms(self) -> int:
+        return int(self.clock.now().timestamp() * 1000)
+
+    def seal(self, actor: str | None = None) -> int:
+        """Seal captured changes into the change log; inside a write transaction."""
+        who = actor or self._user or self.meta("operator") or "system"
+        return capture.seal(self.conn, self.device_id, who, self.now_ms())
+
     # Writing -------------------------------------------------------------------------------
 
     @contextmanager
@@ -268,6 +279,7 @@ class Store:
             yield conn
             detail.update(pending_changes(conn))
             actor = self._user or self.meta("operator") or "system"
+            self.seal(actor)
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             conn.execute("COMMIT")
         except integrity_errors() as exc:
@@ -276,6 +288,12 @@ class Store:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+
+def _reinstall_sync_capture(conn: sqlite3.Connection, from_version: int) -> None:
+    """After migrations: re-create the capture triggers (a migration may have rebuilt a table);
+    a database from before sync queues its existing rows so they reach the other laptops."""
+    capture.install_triggers(conn, baseline=0 < from_version < capture.SYNC_SCHEMA)
 
 
 def pending_changes(conn: sqlite3.Connection) -> dict[str, Any]:

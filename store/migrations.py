@@ -9,6 +9,7 @@ left untouched.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from importlib import resources
 
 from .errors import BadInput
@@ -31,8 +32,16 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection, path: str) -> int:
-    """Bring the database up to ``SCHEMA_VERSION``; return the version it had before."""
+def migrate(
+    conn: sqlite3.Connection,
+    path: str,
+    after: Callable[[sqlite3.Connection, int], None] | None = None,
+) -> int:
+    """Bring the database up to ``SCHEMA_VERSION``; return the version it had before.
+
+    ``after(conn, version_before)`` runs inside the last migration's transaction (the store
+    re-installs its capture triggers there, so no migrated database is ever without them).
+    """
     current = schema_version(conn)
     if current > SCHEMA_VERSION:
         raise BadInput(
@@ -47,6 +56,8 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
             for statement in _split(sql):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
+            if version == SCHEMA_VERSION and after is not None:
+                after(conn, current)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

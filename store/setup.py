@@ -15,6 +15,7 @@ from .db import Store, append_audit, pending_changes
 from .errors import BadInput
 from .ids import uuid7
 from .staff import add_staff, normalise_callsign
+from .sync.keys import ensure_identity
 
 
 def init_database(
@@ -53,6 +54,7 @@ def init_database(
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
                 [("device_id", device_id), ("operator", callsign), ("created_at", now)],
             )
+            ensure_identity(conn, device_id, now)
             seeded = pending_changes(conn)
             append_audit(
                 conn, now, callsign, device_id, "db.init", None, {"device": label, **seeded}

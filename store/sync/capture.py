@@ -1,0 +1,265 @@
+"""Capturing changes: triggers → pending rows → sealed, per-field change records.
+
+Triggers on every synced table note each insert, update and delete in ``sync_pending``, so a
+write from any connection (console, CLI, a script) is captured. A sync import marks its own
+transaction in ``sync_applying`` and the triggers stay silent for it.
+
+``seal`` turns pending rows into change records inside the caller's write transaction: one
+record per changed field with the field's current value, a hybrid logical clock (``hlc``:
+milliseconds << 16 plus a counter, persisted in ``meta``, never going backwards) and this
+device's next sequence numbers (1, 2, 3, … no gaps). Existence is the field ``''`` carrying the
+row's causal length (odd alive, even deleted). Critical fields also record ``prev``: the
+records of that field the writer had seen, so later devices can tell concurrent writes apart.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..errors import IntegrityFailure
+from . import conflicts
+from .tables import CRITICAL_FIELDS, EXISTENCE, SYNCED_TABLES, TableShape, shapes
+
+TRIGGER_PREFIX = "sync_capture_"
+HLC_KEY = "sync_hlc"
+COUNTER_BITS = 16
+DAY_MS = 86_400_000
+#: The schema version that brought sync; older databases get a baseline capture.
+SYNC_SCHEMA = 3
+
+# Triggers ------------------------------------------------------------------------------------
+
+
+def trigger_statements(table: TableShape) -> list[tuple[str, str]]:
+    """(name, CREATE TRIGGER …) for the table's insert, update and delete capture."""
+    quiet = "WHEN NOT EXISTS (SELECT 1 FROM sync_applying)"
+    changed = (
+        "json_array("
+        + ", ".join(f"CASE WHEN OLD.{c} IS NOT NEW.{c} THEN '{c}' END" for c in table.columns)
+        + ")"
+    )
+    statements = []
+    for op, row, cols in (
+        ("insert", "NEW", "NULL"),
+        ("update", "NEW", changed),
+        ("delete", "OLD", "NULL"),
+    ):
+        name = f"{TRIGGER_PREFIX}{op}_{table.name}"
+        statements.append(
+            (
+                name,
+                f"CREATE TRIGGER {name} AFTER {op.upper()} ON {table.name} {quiet} BEGIN"
+                f" INSERT INTO sync_pending (tbl, pk, op, cols) VALUES ('{table.name}',"
+                f" {table.key_json(row)}, '{op}', {cols}); END",
+            )
+        )
+    return statements
+
+
+def expected_triggers(conn: sqlite3.Connection) -> set[str]:
+    return {name for t in shapes(conn).values() for name, _ in trigger_statements(t)}
+
+
+def missing_triggers(conn: sqlite3.Connection) -> set[str]:
+    present = {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+            (TRIGGER_PREFIX + "%",),
+        )
+    }
+    return expected_triggers(conn) - present
+
+
+def install_triggers(conn: sqlite3.Connection, *, baseline: bool) -> None:
+    """(Re-)create every capture trigger; inside the caller's transaction.
+
+    ``baseline`` queues every existing row as inserted: for a database that existed before
+    sync, so its rows reach the other laptops too.
+    """
+    for row in conn.execute(
+        "SELECT name FROM main.sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+        (TRIGGER_PREFIX + "%",),
+    ).fetchall():
+        conn.execute(f"DROP TRIGGER {row[0]}")
+    for table in shapes(conn).values():
+        for _name, sql in trigger_statements(table):
+            conn.execute(sql)
+        if baseline:
+            conn.execute(
+                f"INSERT INTO sync_pending (tbl, pk, op) SELECT '{table.name}',"
+                f" {table.key_json(table.name)}, 'insert' FROM {table.name}"
+            )
+
+
+def check_triggers(conn: sqlite3.Connection, path: str) -> None:
+    missing = missing_triggers(conn)
+    if missing:
+        raise IntegrityFailure(
+            f"{path} lacks {len(missing)} sync capture triggers (e.g. {sorted(missing)[0]}): "
+            "something rewrote its tables outside Schildwacht, and changes made now would never "
+            "reach the other laptops. Nothing was opened; restore the latest backup."
+        )
+
+
+# The hybrid logical clock ----------------------------------------------------------------------
+
+
+def hlc_wall_ms(hlc: int) -> int:
+    return hlc >> COUNTER_BITS
+
+
+def read_hlc(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (HLC_KEY,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def next_hlc(conn: sqlite3.Connection, now_ms: int) -> int:
+    """A stamp later than every stamp this device issued or trusted, and not behind the wall."""
+    stamp = max(read_hlc(conn) + 1, now_ms << COUNTER_BITS)
+    write_hlc(conn, stamp)
+    return stamp
+
+
+def observe_hlc(conn: sqlite3.Connection, seen: int, now_ms: int) -> None:
+    """Move the clock past a received stamp, unless that stamp is more than a day ahead."""
+    if hlc_wall_ms(seen) <= now_ms + DAY_MS and seen > read_hlc(conn):
+        write_hlc(conn, seen)
+
+
+def write_hlc(conn: sqlite3.Connection, stamp: int) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (HLC_KEY, str(stamp)),
+    )
+
+
+def last_seq(conn: sqlite3.Connection, origin: str) -> int:
+    row = conn.execute("SELECT max(seq) FROM sync_change WHERE origin = ?", (origin,)).fetchone()
+    return int(row[0] or 0)
+
+
+# Sealing ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Touched:
+    ops: set[str] = field(default_factory=set)
+    cols: set[str] = field(default_factory=set)
+
+
+#: A change record as stored and carried: origin, seq, hlc, tbl, pk, col, val, cl, prev, actor.
+Record = tuple[str, int, int, str, str, str, object, int, str | None, str]
+
+
+def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
+    """Seal pending rows into change records; return how many records were written."""
+    pending = conn.execute("SELECT tbl, pk, op, cols FROM sync_pending ORDER BY id").fetchall()
+    if not pending:
+        return 0
+    touched: dict[str, dict[str, _Touched]] = {}
+    for tbl, pk, op, cols in pending:
+        entry = touched.setdefault(tbl, {}).setdefault(pk, _Touched())
+        entry.ops.add(op)
+        if cols:
+            entry.cols.update(c for c in json.loads(cols) if c)
+    table_shapes = shapes(conn)
+    hlc = next_hlc(conn, now_ms)
+    seq = last_seq(conn, origin)
+    records: list[Record] = []
+    revisited: set[tuple[str, str, str]] = set()  # critical fields written before: may conflict
+    for tbl in sorted(touched):
+        table = table_shapes[tbl]
+        rows = touched[tbl]
+        current = _current_rows(conn, table)
+        lengths = _causal_lengths(conn, tbl)
+        for pk in sorted(rows):
+            entry = rows[pk]
+            values = current.get(pk)
+            length = lengths.get(pk, 0)
+            known = length > 0  # a row new to the log has no earlier writes to have seen
+            alive = length % 2 == 1
+            if values is not None and not alive:
+                length += 1
+                fields: Iterable[str] = (EXISTENCE, *table.columns)
+            elif values is None and alive:
+                length += 1
+                fields = (EXISTENCE,)
+            elif values is not None:
+                fields = table.columns if "insert" in entry.ops else sorted(entry.cols)
+            else:
+                continue  # born and gone inside one transaction
+            for col in fields:
+                seq += 1
+                value = None if col == EXISTENCE or values is None else values[col]
+                prev = (
+                    json.dumps(conflicts.heads(conn, tbl, pk, col))
+                    if known and (tbl, col) in CRITICAL_FIELDS
+                    else "[]"
+                    if (tbl, col) in CRITICAL_FIELDS
+                    else None
+                )
+                records.append((origin, seq, hlc, tbl, pk, col, value, length, prev, actor))
+                if known and prev is not None:
+                    revisited.add((tbl, pk, col))
+    conn.execute("DELETE FROM sync_pending")
+    store_records(conn, records)
+    set_clocks(conn, ((r[3], r[4], r[5], r[7], r[2], r[0]) for r in records))
+    conflicts.refresh(conn, revisited)
+    return len(records)
+
+
+def touch(conn: sqlite3.Connection, table: str, pk: str, col: str) -> None:
+    """Queue a field to be sealed even if its value did not change (a conflict resolution)."""
+    conn.execute(
+        "INSERT INTO sync_pending (tbl, pk, op, cols) VALUES (?, ?, 'touch', json_array(?))",
+        (table, pk, col),
+    )
+
+
+def _current_rows(conn: sqlite3.Connection, table: TableShape) -> dict[str, dict[str, object]]:
+    join = " AND ".join(f"t.{c} = json_extract(p.pk, '$[{i}]')" for i, c in enumerate(table.key))
+    cursor = conn.execute(
+        f"SELECT p.pk, t.* FROM (SELECT DISTINCT pk FROM sync_pending WHERE tbl = ?) p"
+        f" JOIN {table.name} t ON {join}",
+        (table.name,),
+    )
+    names = [d[0] for d in cursor.description][1:]
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor}
+
+
+def _causal_lengths(conn: sqlite3.Connection, table: str) -> dict[str, int]:
+    return dict(
+        conn.execute(
+            "SELECT c.pk, c.cl FROM sync_clock c WHERE c.tbl = ? AND c.col = '' AND c.pk IN"
+            " (SELECT pk FROM sync_pending WHERE tbl = ?)",
+            (table, table),
+        ).fetchall()
+    )
+
+
+def store_records(conn: sqlite3.Connection, records: list[Record]) -> None:
+    conn.executemany(
+        "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        records,
+    )
+
+
+def set_clocks(
+    conn: sqlite3.Connection, stamps: Iterable[tuple[str, str, str, int, int, str]]
+) -> None:
+    """Record (tbl, pk, col, cl, hlc, origin) as the stamp each field now holds."""
+    conn.executemany(
+        "INSERT INTO sync_clock (tbl, pk, col, cl, hlc, origin) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (tbl, pk, col) DO UPDATE SET cl = excluded.cl, hlc = excluded.hlc,"
+        " origin = excluded.origin",
+        stamps,
+    )
+
+
+__all__ = ["SYNCED_TABLES", "Record", "check_triggers", "install_triggers", "seal", "touch"]

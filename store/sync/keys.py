@@ -1,0 +1,71 @@
+"""This device's keys: an age identity (to decrypt bundles) and an Ed25519 key (to sign them).
+
+Made at ``init`` (or on first use in an older database) and kept in the database's
+``sync_identity`` table, so an encrypted database protects them with its passphrase and a
+backup carries them. Public halves are shared through the team roster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+
+import pyrage
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from .bundle import b64
+
+
+@dataclass(frozen=True)
+class Identity:
+    device_id: str
+    sign_key: Ed25519PrivateKey
+    age_identity: str
+
+    @property
+    def sign_public(self) -> str:
+        raw = self.sign_key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        return b64(raw)
+
+    @property
+    def age_recipient(self) -> str:
+        return str(pyrage.x25519.Identity.from_str(self.age_identity).to_public())
+
+
+def fingerprint(sign_public: str) -> str:
+    """A short, readable digest of a public signing key (compared aloud at enrolment)."""
+    digest = hashlib.sha256(sign_public.encode("ascii")).hexdigest()[:16].upper()
+    return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+def load_identity(conn: sqlite3.Connection, device_id: str) -> Identity | None:
+    row = conn.execute(
+        "SELECT sign_private, age_identity FROM sync_identity WHERE device_id = ?", (device_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    return Identity(device_id, Ed25519PrivateKey.from_private_bytes(bytes(row[0])), row[1])
+
+
+def ensure_identity(conn: sqlite3.Connection, device_id: str, now: str) -> Identity:
+    """This device's keys, made now if it has none (inside the caller's transaction)."""
+    found = load_identity(conn, device_id)
+    if found is not None:
+        return found
+    sign_key = Ed25519PrivateKey.generate()
+    raw = sign_key.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+    age_identity = str(pyrage.x25519.Identity.generate())
+    conn.execute(
+        "INSERT INTO sync_identity (device_id, sign_private, age_identity, created_at)"
+        " VALUES (?, ?, ?, ?)",
+        (device_id, raw, age_identity, now),
+    )
+    return Identity(device_id, sign_key, age_identity)

@@ -1,0 +1,222 @@
+"""Applying received change records to the tables, by kind of record (SYNC.md).
+
+- Existence: the row's causal length (odd alive, even deleted); the larger wins.
+- Fields: last writer wins per field, ordered by (causal length, HLC, origin device). Records of
+  an older life of the row (a smaller causal length) are history, not applied.
+- Events are rows that are only ever inserted, so they merge as a union and never conflict.
+- Critical fields additionally have their conflicts rebuilt from the log (``conflicts``).
+
+Records that cannot be applied yet are *deferred*, never dropped: a table or column this version
+does not know (from a newer version), a clock more than a day ahead, or a row the database
+refuses (a uniqueness clash). They stay in the log and are retried at every import.
+
+``merge`` runs inside the import's transaction, with ``sync_applying`` set (so neither capture
+nor the R1 triggers interfere: an activity left below its level is flagged by the derived
+``activity_view.replan_reason``, never a reason to abort) and foreign keys off (a row may refer
+to one another device deleted; ``foreign_key_check`` reports those as orphans).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..db import integrity_errors
+from . import conflicts
+from .capture import COUNTER_BITS, DAY_MS, Record, set_clocks
+from .tables import CRITICAL_FIELDS, EXISTENCE, TableShape, shapes
+
+Stamp = tuple[int, int, str]  # (cl, hlc, origin)
+
+
+@dataclass
+class Outcome:
+    """What a merge did, per table."""
+
+    applied: Counter[str] = field(default_factory=Counter)
+    deferred: list[tuple[str, int, str]] = field(default_factory=list)  # origin, seq, reason
+    deferred_by_table: Counter[str] = field(default_factory=Counter)
+    fields: set[tuple[str, str, str]] = field(default_factory=set)  # critical fields touched
+    ahead: dict[str, int] = field(default_factory=dict)  # origin → highest stamp too far ahead
+
+
+def merge(conn: sqlite3.Connection, records: list[Record], now_ms: int) -> Outcome:
+    outcome = Outcome()
+    table_shapes = shapes(conn)
+    horizon = (now_ms + DAY_MS) << COUNTER_BITS
+    rows: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for record in records:
+        origin, seq, hlc, tbl, _pk, col = record[:6]
+        reason = None
+        if tbl not in table_shapes:
+            reason = f"unknown table {tbl}"
+        elif col != EXISTENCE and col not in table_shapes[tbl].columns:
+            reason = f"unknown column {tbl}.{col}"
+        elif hlc > horizon:
+            reason = "clock more than a day ahead"
+            outcome.ahead[origin] = max(hlc, outcome.ahead.get(origin, 0))
+        if reason is None:
+            rows[(tbl, record[4])].append(record)
+        else:
+            outcome.deferred.append((origin, seq, reason))
+            outcome.deferred_by_table[tbl] += 1
+    clocks = _local_clocks(conn, list(rows))
+    plan = _Plan()
+    for (tbl, pk), group in rows.items():
+        _decide(table_shapes[tbl], pk, group, clocks.get((tbl, pk), {}), plan)
+    refused = plan.execute(conn, table_shapes)
+    stamps = []
+    for (tbl, pk), winners in plan.winners.items():
+        if (tbl, pk) in refused:
+            for record in rows[(tbl, pk)]:
+                outcome.deferred.append((record[0], record[1], refused[(tbl, pk)]))
+                outcome.deferred_by_table[tbl] += 1
+            continue
+        for col, record in winners.items():
+            stamps.append((tbl, pk, col, record[7], record[2], record[0]))
+    for (tbl, pk), group in rows.items():
+        if (tbl, pk) in refused:
+            continue
+        outcome.applied[tbl] += len(group)
+        outcome.fields.update((tbl, pk, r[5]) for r in group if (tbl, r[5]) in CRITICAL_FIELDS)
+    set_clocks(conn, stamps)
+    conflicts.refresh(conn, outcome.fields)
+    return outcome
+
+
+def _local_clocks(
+    conn: sqlite3.Connection, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Stamp]]:
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS merge_keys (tbl TEXT, pk TEXT, PRIMARY KEY (tbl, pk))"
+        " WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.merge_keys")
+    conn.executemany("INSERT INTO temp.merge_keys VALUES (?, ?)", keys)
+    found: dict[tuple[str, str], dict[str, Stamp]] = defaultdict(dict)
+    for tbl, pk, col, cl, hlc, origin in conn.execute(
+        "SELECT c.tbl, c.pk, c.col, c.cl, c.hlc, c.origin FROM temp.merge_keys k"
+        " JOIN sync_clock c ON c.tbl = k.tbl AND c.pk = k.pk"
+    ):
+        found[(tbl, pk)][col] = (cl, hlc, origin)
+    conn.execute("DELETE FROM temp.merge_keys")
+    return found
+
+
+@dataclass
+class _Plan:
+    """The row writes a merge decided on, grouped so they run as few statements as possible."""
+
+    inserts: dict[tuple[str, tuple[str, ...]], list[tuple[str, list[Any]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    updates: dict[tuple[str, tuple[str, ...]], list[tuple[str, list[Any]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    winners: dict[tuple[str, str], dict[str, Record]] = field(default_factory=dict)
+
+    def execute(
+        self, conn: sqlite3.Connection, table_shapes: dict[str, TableShape]
+    ) -> dict[tuple[str, str], str]:
+        """Run the writes; return the rows the database refused, with its reason."""
+        refused: dict[tuple[str, str], str] = {}
+        for (tbl, cols), items in self.inserts.items():
+            sql = f"INSERT INTO {tbl} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+            self._run(conn, tbl, sql, items, refused, table_shapes[tbl], cols)
+        for (tbl, cols), items in self.updates.items():
+            table = table_shapes[tbl]
+            sql = f"UPDATE {tbl} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {table.key_match}"
+            self._run(
+                conn,
+                tbl,
+                sql,
+                [(pk, [*v, *[pk] * len(table.key)]) for pk, v in items],
+                refused,
+                None,
+                cols,
+            )
+        for tbl, keys in self.deletes.items():
+            table = table_shapes[tbl]
+            sql = f"DELETE FROM {tbl} WHERE {table.key_match}"
+            self._run(
+                conn, tbl, sql, [(pk, [pk] * len(table.key)) for pk in keys], refused, None, ()
+            )
+        return refused
+
+    @staticmethod
+    def _run(
+        conn: sqlite3.Connection,
+        tbl: str,
+        sql: str,
+        items: list[tuple[str, list[Any]]],
+        refused: dict[tuple[str, str], str],
+        insert_into: TableShape | None,
+        cols: tuple[str, ...],
+    ) -> None:
+        try:
+            conn.executemany(sql, [values for _pk, values in items])
+            return
+        except integrity_errors():
+            pass  # the statement undid itself; find the rows the database refuses, one by one
+        for pk, values in items:
+            try:
+                conn.execute(sql, values)
+            except integrity_errors() as exc:
+                if (
+                    insert_into is not None
+                    and "UNIQUE constraint failed" in str(exc)
+                    and all(f"{tbl}.{k}" in str(exc) for k in insert_into.key)
+                ):
+                    # The row is there already (made before its existence was logged): update.
+                    update = (
+                        f"UPDATE {tbl} SET {', '.join(f'{c} = ?' for c in cols)}"
+                        f" WHERE {insert_into.key_match}"
+                    )
+                    try:
+                        conn.execute(update, [*values, *[pk] * len(insert_into.key)])
+                        continue
+                    except integrity_errors() as again:
+                        exc = again
+                refused[(tbl, pk)] = f"refused by the database: {exc}"
+
+
+def _newer(a: Stamp, b: Stamp | None) -> bool:
+    return b is None or a > b
+
+
+def _decide(
+    table: TableShape, pk: str, group: list[Record], local: dict[str, Stamp], plan: _Plan
+) -> None:
+    """Choose each field's winner and the row write that follows from them."""
+    local_cl = local[EXISTENCE][0] if EXISTENCE in local else 0
+    winners: dict[str, Record] = {}
+    best: dict[str, Stamp] = dict(local)
+    for record in group:
+        if record[5] == EXISTENCE:
+            stamp = (record[7], record[2], record[0])
+            if _newer(stamp, best.get(EXISTENCE)):
+                best[EXISTENCE] = stamp
+                winners[EXISTENCE] = record
+    new_cl = max(local_cl, best[EXISTENCE][0]) if EXISTENCE in best else local_cl
+    for record in group:
+        col = record[5]
+        if col == EXISTENCE or record[7] < new_cl:
+            continue
+        stamp = (record[7], record[2], record[0])
+        if _newer(stamp, best.get(col)):
+            best[col] = stamp
+            winners[col] = record
+    plan.winners[(table.name, pk)] = winners
+    alive_before, alive_after = local_cl % 2 == 1, new_cl % 2 == 1
+    values = {col: r[6] for col, r in winners.items() if col != EXISTENCE}
+    if alive_after and not alive_before:
+        cols = tuple(c for c in table.columns if c in values)
+        plan.inserts[(table.name, cols)].append((pk, [values[c] for c in cols]))
+    elif alive_after and values:
+        cols = tuple(sorted(values))
+        plan.updates[(table.name, cols)].append((pk, [values[c] for c in cols]))
+    elif alive_before and not alive_after:
+        plan.deletes[table.name].append(pk)

@@ -1,0 +1,322 @@
+"""The team roster: which devices belong to the team, with their keys, roles and status.
+
+The roster is canonical JSON signed by the team admin's key, versioned, and travels in every
+bundle. A device pins the admin key when it creates the team or accepts its welcome bundle, and
+from then on accepts only newer rosters that key signed.
+
+Enrolment happens in person: the new device writes a request (its public keys, its role, signed
+with its own key); the admin's device shows the same short authentication string as the new
+device did, adds it to the roster and writes a welcome bundle. Revocation marks a device
+revoked after the last change of it the admin holds: later bundles are not encrypted to it and
+its later changes are refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import access
+from ..db import Store
+from ..errors import BadInput, IntegrityFailure, NotFound
+from ..ids import uuid7
+from .bundle import b64, canonical, sha256, verified
+from .capture import last_seq
+from .keys import Identity, ensure_identity, fingerprint
+
+ADMIN_KEY = "sync_admin_key"
+REQUEST_KIND = "schildwacht-enrolment-request"
+
+
+@dataclass(frozen=True)
+class Roster:
+    body: bytes
+    signature: bytes
+    data: dict[str, Any]
+
+    @property
+    def version(self) -> int:
+        return int(self.data["version"])
+
+    @property
+    def devices(self) -> list[dict[str, Any]]:
+        return list(self.data["devices"])
+
+    def device(self, device_id: str) -> dict[str, Any] | None:
+        return next((d for d in self.data["devices"] if d["id"] == device_id), None)
+
+    def active(self) -> list[dict[str, Any]]:
+        return [d for d in self.data["devices"] if d["status"] == "active"]
+
+
+def identity(store: Store) -> Identity:
+    """This device's keys, made on first use."""
+    found = ensure_identity(store.conn, store.device_id, store.now())
+    return found
+
+
+def current(store: Store) -> Roster | None:
+    row = store.one("SELECT body, signature FROM sync_roster ORDER BY version DESC LIMIT 1")
+    if row is None:
+        return None
+    body = bytes(row[0])
+    return Roster(body, bytes(row[1]), json.loads(body))
+
+
+def require_team(store: Store) -> Roster:
+    roster = current(store)
+    if roster is None:
+        raise BadInput(
+            "This device is not in a team yet: create one with `schildwacht team create`, or "
+            "join one with `schildwacht device request` and the admin's welcome bundle."
+        )
+    return roster
+
+
+def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
+    """Check a roster's signature against the pinned admin key (or its own, when none is
+    pinned yet); raise IntegrityFailure naming what is wrong."""
+    try:
+        data = json.loads(body)
+        claimed = data["admin"]
+        int(data["version"])
+        list(data["devices"])
+    except (ValueError, KeyError, TypeError):
+        raise IntegrityFailure("The team roster in the bundle is malformed.") from None
+    key = admin_key or claimed
+    if claimed != key or not verified(key, signature, body):
+        raise IntegrityFailure("The team roster is not signed by this team's admin key.")
+    return Roster(body, signature, data)
+
+
+def accept(conn: sqlite3.Connection, roster: Roster, now: str) -> bool:
+    """Store a roster newer than the one held; return whether it was newer."""
+    row = conn.execute("SELECT max(version) FROM sync_roster").fetchone()
+    if row[0] is not None and roster.version <= int(row[0]):
+        return False
+    conn.execute(
+        "INSERT INTO sync_roster (version, body, signature, accepted_at) VALUES (?, ?, ?, ?)",
+        (roster.version, roster.body, roster.signature, now),
+    )
+    return True
+
+
+def _sign(store: Store, data: dict[str, Any]) -> Roster:
+    body = canonical(data)
+    return Roster(body, identity(store).sign_key.sign(body), data)
+
+
+def _entry(device_id: str, label: str, role: str, sign: str, age: str, now: str) -> dict[str, Any]:
+    return {
+        "id": device_id,
+        "label": label,
+        "role": role,
+        "sign": sign,
+        "age": age,
+        "status": "active",
+        "enrolled_at": now,
+        "revoked_after": None,
+    }
+
+
+def create_team(store: Store, name: str) -> Roster:
+    access.require(store.actor, "team.manage")
+    if not name.strip():
+        raise BadInput("Give the team a name.")
+    if current(store) is not None:
+        raise BadInput("This device is already in a team; see `schildwacht team show`.")
+    with store.write("team.create", None, {"name": name}) as conn:
+        me = identity(store)
+        label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
+        row = label.fetchone()
+        now = store.now()
+        data = {
+            "team": uuid7(),
+            "name": name.strip(),
+            "version": 1,
+            "admin": me.sign_public,
+            "admin_device": store.device_id,
+            "issued_at": now,
+            "devices": [
+                _entry(
+                    store.device_id,
+                    row[0] if row else "laptop",
+                    "admin",
+                    me.sign_public,
+                    me.age_recipient,
+                    now,
+                )
+            ],
+        }
+        roster = _sign(store, data)
+        accept(conn, roster, now)
+        _pin(conn, me.sign_public)
+    return roster
+
+
+def _pin(conn: sqlite3.Connection, key: str) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+        (ADMIN_KEY, key),
+    )
+
+
+def pinned_admin_key(store: Store) -> str | None:
+    return store.meta(ADMIN_KEY)
+
+
+# Enrolment -------------------------------------------------------------------------------------
+
+
+def short_authentication_string(request_body: bytes) -> str:
+    """Nine digits both screens show; equal digits mean the admin holds the genuine request."""
+    number = int(sha256(request_body)[:12], 16) % 1_000_000_000
+    text = f"{number:09d}"
+    return f"{text[:3]} {text[3:6]} {text[6:]}"
+
+
+def write_request(store: Store, out: Path) -> tuple[str, str]:
+    """Write this device's enrolment request; return (short authentication string, path)."""
+    if current(store) is not None:
+        raise BadInput("This device is already in a team; it needs no enrolment request.")
+    with store.write("device.request") as conn:
+        me = identity(store)
+        label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
+        row = label.fetchone()
+        body = canonical(
+            {
+                "kind": REQUEST_KIND,
+                "device": store.device_id,
+                "label": row[0] if row else "laptop",
+                "role": store.actor.role,
+                "sign": me.sign_public,
+                "age": me.age_recipient,
+                "created_at": store.now(),
+            }
+        )
+        signature = me.sign_key.sign(body)
+        conn.execute(
+            "INSERT OR REPLACE INTO sync_request (hash, body, created_at) VALUES (?, ?, ?)",
+            (sha256(body), body, store.now()),
+        )
+        text = json.dumps(
+            {"request": base64.b64encode(body).decode(), "signature": b64(signature)}, indent=1
+        )
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"Cannot write {out}: {exc.strerror}.") from None
+    return short_authentication_string(body), str(out)
+
+
+@dataclass(frozen=True)
+class Request:
+    body: bytes
+    data: dict[str, Any]
+
+    @property
+    def code(self) -> str:
+        return short_authentication_string(self.body)
+
+    @property
+    def hash(self) -> str:
+        return sha256(self.body)
+
+
+def read_request(path: Path) -> Request:
+    try:
+        outer = json.loads(path.read_text(encoding="utf-8"))
+        body = base64.b64decode(outer["request"], validate=True)
+        signature = base64.b64decode(outer["signature"], validate=True)
+        data = json.loads(body)
+        ok = data.get("kind") == REQUEST_KIND and verified(data["sign"], signature, body)
+    except OSError as exc:
+        raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None
+    except (ValueError, KeyError, TypeError):
+        raise BadInput(f"{path} is not an enrolment request.") from None
+    if not ok:
+        raise IntegrityFailure(f"{path} is not signed by the key it carries; refused.")
+    if data.get("role") not in access.ROLES:
+        raise BadInput(f"{path} asks for an unknown role.")
+    return Request(body, data)
+
+
+def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
+    """Add the requesting device to the roster (admin only); return the new roster."""
+    access.require(store.actor, "team.manage")
+    roster = require_team(store)
+    _require_admin_device(store, roster)
+    chosen = role or request.data["role"]
+    if chosen not in access.ROLES:
+        raise BadInput(f"Unknown role {chosen!r}; choose one of {', '.join(access.ROLES)}.")
+    if roster.device(request.data["device"]) is not None:
+        raise BadInput(f"Device {request.data['label']} is already in the roster.")
+    with store.write("team.enroll", request.data["device"], {"role": chosen}) as conn:
+        now = store.now()
+        data = dict(roster.data)
+        data["version"] = roster.version + 1
+        data["issued_at"] = now
+        data["devices"] = [
+            *roster.devices,
+            _entry(
+                request.data["device"],
+                request.data["label"],
+                chosen,
+                request.data["sign"],
+                request.data["age"],
+                now,
+            ),
+        ]
+        data["welcomes"] = request.hash
+        updated = _sign(store, data)
+        accept(conn, updated, now)
+    return updated
+
+
+def revoke(store: Store, device: str) -> Roster:
+    access.require(store.actor, "team.manage")
+    roster = require_team(store)
+    _require_admin_device(store, roster)
+    entry = find_device(roster, device)
+    if entry["id"] == store.device_id:
+        raise BadInput("The admin device cannot revoke itself.")
+    if entry["status"] == "revoked":
+        raise BadInput(f"{entry['label']} is already revoked.")
+    with store.write("team.revoke", entry["id"]) as conn:
+        now = store.now()
+        data = dict(roster.data)
+        data["version"] = roster.version + 1
+        data["issued_at"] = now
+        data.pop("welcomes", None)
+        data["devices"] = [
+            {**d, "status": "revoked", "revoked_after": last_seq(conn, d["id"])}
+            if d["id"] == entry["id"]
+            else d
+            for d in roster.devices
+        ]
+        updated = _sign(store, data)
+        accept(conn, updated, now)
+    return updated
+
+
+def find_device(roster: Roster, text: str) -> dict[str, Any]:
+    wanted = text.strip().lower()
+    matches = [
+        d for d in roster.devices if d["id"].startswith(wanted) or d["label"].lower() == wanted
+    ]
+    if len(matches) != 1:
+        raise NotFound(f"No single device in the roster matches {text!r}; see `team show`.")
+    return matches[0]
+
+
+def _require_admin_device(store: Store, roster: Roster) -> None:
+    if roster.data["admin_device"] != store.device_id:
+        raise BadInput("Only the team's admin device can change the roster.")
+
+
+def admin_fingerprint(roster: Roster) -> str:
+    return fingerprint(roster.data["admin"])

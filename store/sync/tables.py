@@ -1,0 +1,98 @@
+"""Which tables sync, which of their fields are critical, and how a row's key is written.
+
+Catalogue tables (units, levels, concepts …) come from ``init`` and are not synced; the
+device's own bookkeeping (meta, audit trail, sync state) never leaves it. A row's key in the
+change log is the JSON array of its primary-key values.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+#: Every table whose rows travel between laptops.
+SYNCED_TABLES = (
+    "staff",
+    "staff_qualification",
+    "subject",
+    "threat_assessment",
+    "activity",
+    "restriction",
+    "standing_post",
+    "shift",
+    "deployment",
+    "log_entry",
+    "log_clearance",
+    "signal",
+    "signal_event",
+    "signal_report",
+    "report_signal",
+    "report_scenario",
+    "report_event",
+    "handover",
+    "handover_event",
+    "decision",
+)
+
+#: Fields whose concurrent writes become a conflict a person resolves ('' is existence).
+CRITICAL_FIELDS = frozenset(
+    {
+        ("activity", "start_at"),
+        ("activity", "end_at"),
+        ("activity", "location"),
+        ("activity", "concept"),
+        ("subject", "threat_level"),
+        ("deployment", ""),
+    }
+)
+
+#: The permission (store/access.py) a device's role needs to author rows of a table. Tables
+#: not listed are written in the course of everyday work by every role's device.
+TABLE_PERMISSION = {
+    "restriction": "activity.restrict",
+    "threat_assessment": "subject.write",
+    "log_clearance": "log.clear",
+    "signal_report": "intel.write",
+    "report_signal": "intel.write",
+    "report_scenario": "intel.write",
+    "report_event": "intel.write",
+    "handover": "handover.sign",
+    "handover_event": "handover.sign",
+    "decision": "decision.adopt",
+}
+
+EXISTENCE = ""
+
+
+@dataclass(frozen=True)
+class TableShape:
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+
+    @property
+    def key_match(self) -> str:
+        """SQL matching this table's key against a JSON key parameter or column ``k``."""
+        return " AND ".join(f"{c} = json_extract(?, '$[{i}]')" for i, c in enumerate(self.key))
+
+    def key_json(self, prefix: str) -> str:
+        return "json_array(" + ", ".join(f"{prefix}.{c}" for c in self.key) + ")"
+
+
+def shape(conn: sqlite3.Connection, table: str) -> TableShape | None:
+    """The table's columns and primary key as this database has them (None: no such table)."""
+    info = conn.execute(f"PRAGMA main.table_info({table})").fetchall()
+    if not info:
+        return None
+    columns = tuple(r[1] for r in info)
+    key = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+    return TableShape(table, columns, key)
+
+
+def shapes(conn: sqlite3.Connection) -> dict[str, TableShape]:
+    found = {}
+    for table in SYNCED_TABLES:
+        table_shape = shape(conn, table)
+        if table_shape is not None:
+            found[table] = table_shape
+    return found
