@@ -40,6 +40,9 @@ LAZY_COMMANDS = {
     "decision": "governance_cmd",
     "audit": "governance_cmd",
     "backup": "governance_cmd",
+    "sync": "sync_cmd",
+    "team": "sync_cmd",
+    "device": "sync_cmd",
 }
 
 

@@ -33,6 +33,7 @@ from .output import emit, info, output_options
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A catalogue TOML file instead of the shipped fictional one.",
 )
+@click.option("--label", help="This laptop's name in the team roster (default: its host name).")
 @click.option(
     "--encrypt",
     is_flag=True,
@@ -46,6 +47,7 @@ def init(
     role: str,
     unit: str,
     catalogue: Path | None,
+    label: str | None,
     encrypt: bool,
 ) -> None:
     """Create the database with the reference catalogue, this device and its operator."""
@@ -66,6 +68,7 @@ def init(
         catalogue=catalogue,
         clock=env.clock,
         passphrase=passphrase,
+        device_label=label,
     )
     info(f"Created {store.path} for {store.actor.callsign} ({store.actor.role}).")
     click.echo(store.device_id)

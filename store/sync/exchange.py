@@ -156,15 +156,7 @@ def _cut_own_segment(conn: sqlite3.Connection, store: Store, key: Any, role: str
     last = capture.last_seq(conn, origin)
     if last <= covered:
         return
-    for (table,) in conn.execute(
-        "SELECT DISTINCT tbl FROM sync_change WHERE origin = ? AND seq > ?", (origin, covered)
-    ).fetchall():
-        action = TABLE_PERMISSION.get(table)
-        if action and role != "admin" and not access.allowed(role, action):
-            raise BadInput(
-                f"This device holds changes to {table} that its team role ({role}) may not "
-                "author; other devices would refuse them. Ask the admin to change its role."
-            )
+    _check_own_role(conn, origin, covered, role)
     records = conn.execute(
         "SELECT seq, hlc, tbl, pk, col, val, cl, prev, actor FROM sync_change"
         " WHERE origin = ? AND seq > ? ORDER BY seq",
@@ -186,6 +178,20 @@ def _cut_own_segment(conn: sqlite3.Connection, store: Store, key: Any, role: str
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (origin, number + 1, covered + 1, last, sha256(header), header, key.sign(header)),
     )
+
+
+def _check_own_role(conn: sqlite3.Connection, origin: str, covered: int, role: str) -> None:
+    """Refuse to send changes the team role of this device may not author (others would
+    refuse the bundle): raw SQL can write what the store's permission checks never allow."""
+    for (table,) in conn.execute(
+        "SELECT DISTINCT tbl FROM sync_change WHERE origin = ? AND seq > ?", (origin, covered)
+    ).fetchall():
+        action = TABLE_PERMISSION.get(table)
+        if action and role != "admin" and not access.allowed(role, action):
+            raise BadInput(
+                f"This device holds changes to {table} that its team role ({role}) may not "
+                "author; other devices would refuse them. Ask the admin about its role."
+            )
 
 
 def _select_segments(

@@ -1,0 +1,326 @@
+"""``sync export|import|status|conflicts|resolve``, ``team create|show|enroll|revoke`` and
+``device request``: offline sync by exported files (SYNC.md).
+
+Progress goes to stderr as a bar per stage; the receipt (per table: applied, already known,
+deferred, in conflict) goes to stdout in the chosen format. A refused bundle exits 5 naming the
+check that failed; re-importing one exits 0 and says "already applied".
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from store.clock import local_iso
+from store.errors import IntegrityFailure
+from store.sync import exchange, status
+from store.sync import roster as rosters
+from store.sync.keys import fingerprint
+
+from .context import Env, pass_env
+from .output import emit, info, output_options
+
+RECEIPT_COLUMNS = ("table", "applied", "already_known", "deferred", "in_conflict")
+PEER_COLUMNS = (
+    "device",
+    "label",
+    "role",
+    "status",
+    "last_received",
+    "acknowledged",
+    "not_acknowledged",
+    "warning",
+)
+CONFLICT_COLUMNS = ("id", "record", "field", "shown", "other", "devices", "detected_at")
+DEVICE_COLUMNS = ("id", "label", "role", "status", "fingerprint", "enrolled_at")
+
+
+class StageBars:
+    """A progress bar on stderr per stage of an export or import (hidden with --quiet)."""
+
+    def __init__(self) -> None:
+        root = click.get_current_context().find_root()
+        self.hidden = bool(root.params.get("quiet")) or not sys.stderr.isatty()
+        self.stage = ""
+        self.bar: Any = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.hidden:
+            return
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = click.progressbar(
+                length=max(total, 1), label=stage.capitalize().ljust(10), file=sys.stderr
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+# sync ------------------------------------------------------------------------------------------
+
+
+@click.group()
+def sync() -> None:
+    """Exchange signed, encrypted bundles with the team's other laptops."""
+
+
+@sync.command("export")
+@click.option(
+    "--to",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A shared sync folder: writes DIR/<this device's id>/<bundle>.swb.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write one bundle file."
+)
+@pass_env
+def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
+    """Write everything the other devices have not acknowledged yet into a bundle."""
+    bars = StageBars()
+    try:
+        done = exchange.export(env.store(), out=out, folder=folder, progress=bars)
+    finally:
+        bars.close()
+    info(
+        f"Bundle written: {done.changes} changes in {done.segments} segments, encrypted to "
+        f"{done.recipients} devices."
+    )
+    click.echo(str(done.path))
+
+
+@sync.command("import")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@output_options
+@pass_env
+def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
+    """Import a bundle file, or every other device's bundles in a sync folder."""
+    bars = StageBars()
+    try:
+        receipts = exchange.import_path(env.store(), source, progress=bars)
+    finally:
+        bars.close()
+    refused = [r for r in receipts if r.status.startswith("refused")]
+    for receipt in receipts:
+        info(_receipt_sentence(receipt))
+    if source.is_dir():
+        emit([r.as_dict() for r in receipts], fmt if fmt == "json" else "json", output)
+    elif fmt == "json":
+        emit(receipts[0].as_dict(), fmt, output)
+    else:
+        emit(receipts[0].as_dict()["tables"], fmt, output, RECEIPT_COLUMNS)
+    if refused:
+        raise IntegrityFailure(f"{len(refused)} of {len(receipts)} bundles were refused.")
+
+
+def _receipt_sentence(receipt: exchange.Receipt) -> str:
+    name = Path(receipt.file).name
+    if receipt.status.startswith("refused") or receipt.status.startswith("not addressed"):
+        return f"{name}: {receipt.status}. {' '.join(receipt.warnings)}".strip()
+    if receipt.status == "already applied":
+        return f"{name} from {receipt.sender}: already applied; nothing changed."
+    total = sum(receipt.applied.values())
+    parts = [f"{name} from {receipt.sender}: {receipt.status}, {total} changes"]
+    if sum(receipt.known.values()):
+        parts.append(f"{sum(receipt.known.values())} already known")
+    if sum(receipt.deferred.values()):
+        parts.append(f"{sum(receipt.deferred.values())} deferred")
+    if sum(receipt.conflicts.values()):
+        parts.append(f"{sum(receipt.conflicts.values())} new conflicts")
+    if receipt.orphans:
+        parts.append(f"{receipt.orphans} rows refer to records deleted elsewhere")
+    text = ", ".join(parts) + "."
+    for note in [*receipt.gaps, *receipt.rejected, *receipt.warnings]:
+        text += f"\n  ! {note}"
+    if receipt.joined:
+        text += f"\nJoined team {receipt.joined}; compare the admin key with the admin's screen."
+    return text
+
+
+@sync.command("status")
+@output_options
+@pass_env
+def sync_status(env: Env, fmt: str, output: str | None) -> None:
+    """Per peer: last received, acknowledged and not yet acknowledged changes, clock warnings."""
+    store = env.store()
+    rows = [
+        {
+            "device": p.device,
+            "label": p.label,
+            "role": p.role,
+            "status": p.status,
+            "last_received": local_iso(p.last_received),
+            "acknowledged": p.acknowledged,
+            "not_acknowledged": p.not_acknowledged,
+            "warning": p.warning,
+        }
+        for p in status.peers(store)
+    ]
+    sent = status.last_sent(store)
+    info(f"Last sent: {local_iso(sent) or 'never'}; open conflicts: {status.count_open(store)}.")
+    emit(rows, fmt, output, PEER_COLUMNS)
+
+
+def _shown(conflict: status.Conflict, value: Any) -> Any:
+    """Times in Amsterdam local time, like everywhere else on the command line."""
+    if conflict.column.endswith("_at") and isinstance(value, str):
+        return local_iso(value)
+    return value
+
+
+def conflict_dict(conflict: status.Conflict) -> dict[str, Any]:
+    return {
+        "id": conflict.id,
+        "record": conflict.label,
+        "table": conflict.table,
+        "row_id": conflict.row_id,
+        "field": conflict.column or "(exists)",
+        "shown": _shown(conflict, conflict.heads[0]["value"]),
+        "other": _shown(conflict, conflict.heads[1]["value"]),
+        "values": conflict.heads,
+        "devices": [h["actor"] for h in conflict.heads],
+        "detected_at": local_iso(conflict.detected_at),
+        "resolved_at": local_iso(conflict.resolved_at),
+        "resolved_by": conflict.resolved_by,
+        "resolution": conflict.resolution,
+    }
+
+
+@sync.command("conflicts")
+@click.option("--all", "everything", is_flag=True, help="Include resolved conflicts.")
+@output_options
+@pass_env
+def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> None:
+    """Concurrent edits of critical fields, both values side by side, until resolved."""
+    found = status.list_conflicts(env.store(), include_resolved=everything)
+    columns = CONFLICT_COLUMNS + (("resolved_by", "resolution") if everything else ())
+    emit([conflict_dict(c) for c in found], fmt, output, columns)
+
+
+@sync.command("resolve")
+@click.argument("conflict")
+@click.option("--choose", type=int, help="Keep value N (1 = the one shown, 2 = the other).")
+@click.option("--value", help="Enter another value instead.")
+@pass_env
+def sync_resolve(env: Env, conflict: str, choose: int | None, value: str | None) -> None:
+    """Resolve a conflict; the choice syncs like any edit and closes it everywhere."""
+    done = status.resolve(env.store(), conflict, choose=choose, value=value)
+    info(f"Conflict on {done.label} ({done.column}) resolved: {done.resolution}.")
+    click.echo(done.id)
+
+
+# team and device -------------------------------------------------------------------------------
+
+
+@click.group()
+def team() -> None:
+    """The team roster: the devices that may read and send bundles."""
+
+
+@team.command("create")
+@click.option("--name", required=True, help="The team's name, e.g. 'DKDB Rotterdam'.")
+@pass_env
+def team_create(env: Env, name: str) -> None:
+    """Make this device the admin of a new team (shift leader or admin)."""
+    roster = rosters.create_team(env.store(), name)
+    info(
+        f"Team {roster.data['name']} created; this device is its admin. Admin key: "
+        f"{rosters.admin_fingerprint(roster)}."
+    )
+    click.echo(roster.data["team"])
+
+
+@team.command("show")
+@output_options
+@pass_env
+def team_show(env: Env, fmt: str, output: str | None) -> None:
+    """The roster as this device last accepted it."""
+    roster = rosters.require_team(env.store())
+    info(
+        f"Team {roster.data['name']}, roster version {roster.version}, admin key "
+        f"{rosters.admin_fingerprint(roster)}."
+    )
+    rows = [
+        {
+            "id": d["id"],
+            "label": d["label"],
+            "role": d["role"],
+            "status": d["status"],
+            "fingerprint": fingerprint(d["sign"]),
+            "enrolled_at": local_iso(d["enrolled_at"]),
+        }
+        for d in roster.devices
+    ]
+    emit(rows, fmt, output, DEVICE_COLUMNS)
+
+
+@team.command("enroll")
+@click.argument("request", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--role", help="The device's role in the team (default: the one it asked for).")
+@click.option("--yes", is_flag=True, help="Skip the question (you compared the code already).")
+@pass_env
+def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool) -> None:
+    """Enrol a device from its request file and write its welcome bundle."""
+    store = env.store()
+    wanted = rosters.read_request(request)
+    click.echo(
+        f"Device {wanted.data['label']} ({wanted.data['role']}) asks to join.\n"
+        f"Authentication code: {wanted.code}\n"
+        "Compare it with the code on the new device's screen.",
+        err=True,
+    )
+    if not yes and not click.confirm("Do the codes match?", err=True):
+        raise click.Abort()
+    roster = rosters.enroll(store, wanted, role)
+    done = exchange.export(store, out=out, welcome=wanted.hash)
+    info(
+        f"{wanted.data['label']} enrolled (roster version {roster.version}); welcome bundle "
+        f"written with {done.changes} changes. Admin key: {rosters.admin_fingerprint(roster)}."
+    )
+    click.echo(str(done.path))
+
+
+@team.command("revoke")
+@click.argument("device")
+@pass_env
+def team_revoke(env: Env, device: str) -> None:
+    """Revoke a device (lost laptop, officer leaves): no more bundles to or from it."""
+    roster = rosters.revoke(env.store(), device)
+    entry = rosters.find_device(roster, device)
+    info(
+        f"{entry['label']} revoked after its change {entry['revoked_after']} (roster version "
+        f"{roster.version}); export now so the other devices learn of it."
+    )
+    click.echo(entry["id"])
+
+
+@click.group()
+def device() -> None:
+    """This device's part in a team."""
+
+
+@device.command("request")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@pass_env
+def device_request(env: Env, out: Path) -> None:
+    """Write an enrolment request for the team admin; shows the code to compare."""
+    code, written = rosters.write_request(env.store(), out)
+    info(
+        f"Request written to {written}. Authentication code: {code}\n"
+        "Give the file to the team admin and compare this code with the one on their screen; "
+        "then import the welcome bundle with `schildwacht sync import`."
+    )
+    click.echo(code)
+
+
+COMMANDS = [sync, team, device]

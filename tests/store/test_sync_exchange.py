@@ -1,0 +1,217 @@
+"""Sync between laptops through real bundle files: convergence, conflicts and their resolution,
+idempotence, R1 across devices, relaying, auditing with the origin, deferral of what cannot be
+applied yet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store import agenda, logbook, subjects
+from store.clock import FixedClock
+from store.errors import BadInput, PermissionDenied, RuleViolation
+from store.sync import exchange, status
+from store.sync import roster as rosters
+from tests.conftest import at, snapshot
+from tests.sync_team import Laptop, conflict_set, exchange_all, make_team, user_tables
+
+
+@pytest.fixture
+def team(tmp_path: Path, clock: FixedClock) -> list[Laptop]:
+    laptops = make_team(tmp_path / "team", clock)
+    a = laptops[0].store
+    subjects.add_subject(a, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a, "BEVER", level=3)
+    return laptops
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "share"
+
+
+def zitting(laptop: Laptop) -> str:
+    store = laptop.store
+    return agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Zitting",
+        start=at(store, "2026-11-30 09:00"),
+        end=at(store, "2026-11-30 12:00"),
+        location="Rechtbank",
+    ).id
+
+
+def test_three_laptops_converge_and_show_the_same_conflict_until_it_is_resolved(
+    team: list[Laptop], folder: Path, clock: FixedClock
+) -> None:
+    a, b, c = team
+    activity = zitting(a)
+    exchange_all(team, folder)
+    assert all(lap.store.one("SELECT 1 FROM activity WHERE id = ?", (activity,)) for lap in team)
+
+    clock.advance(minutes=5)  # b and c edit the same activity, offline
+    agenda.edit_activity(b.store, activity, start=at(b.store, "2026-11-30 10:00"))
+    clock.advance(minutes=1)
+    agenda.edit_activity(c.store, activity, start=at(c.store, "2026-11-30 08:00"))
+    logbook.add_entry(b.store, "Route verkend", person="BEVER")
+    exchange_all(team, folder)
+
+    tables = [user_tables(lap.store) for lap in team]
+    assert tables[0] == tables[1] == tables[2]
+    starts = {lap.store.one("SELECT start_at FROM activity WHERE id = ?", (activity,))[0] for lap in team}
+    assert starts == {"2026-11-30T07:00:00Z"}  # the later write is shown (c's 08:00 local)
+    conflicts = [status.list_conflicts(lap.store) for lap in team]
+    assert [len(found) for found in conflicts] == [1, 1, 1]
+    assert conflicts[0] == conflicts[1] == conflicts[2]
+    shown = conflicts[0][0]
+    assert [h["value"] for h in shown.heads] == ["2026-11-30T07:00:00Z", "2026-11-30T09:00:00Z"]
+    assert {h["actor"] for h in shown.heads} == {"OPS-B", "OPS-C"}
+
+    clock.advance(minutes=10)
+    status.resolve(a.store, shown.id, choose=2)  # keep b's 10:00
+    exchange_all(team, folder)
+    assert all(status.count_open(lap.store) == 0 for lap in team)
+    assert {lap.store.one("SELECT start_at FROM activity WHERE id = ?", (activity,))[0] for lap in team} == {"2026-11-30T09:00:00Z"}
+    assert conflict_set(a.store) == conflict_set(b.store) == conflict_set(c.store)
+    resolved = status.list_conflicts(c.store, include_resolved=True)[0]
+    assert resolved.resolved_by is not None and resolved.resolved_by.startswith("OPS-A@")
+
+
+def test_importing_a_bundle_twice_says_already_applied_and_changes_nothing(
+    team: list[Laptop], tmp_path: Path
+) -> None:
+    a, b, _c = team
+    zitting(a)
+    sent = exchange.export(a.store, out=tmp_path / "one.swb")
+    first = exchange.import_file(b.store, sent.path)
+    assert first.status == "applied" and first.applied["activity"] > 0
+    before = snapshot(b.store.path)
+    again = exchange.import_file(b.store, sent.path)
+    assert again.status == "already applied"
+    assert snapshot(b.store.path) == before
+
+
+def test_a_merge_that_leaves_an_activity_below_its_level_flags_it_and_never_aborts(
+    team: list[Laptop], folder: Path, clock: FixedClock
+) -> None:
+    a, b, _c = team
+    activity = zitting(a)
+    agenda.assign_concept(a.store, activity, "CP-HEAVY")
+    exchange_all(team, folder)
+    # a raises the threat (needs W3 now) while b, offline, assigns a concept valid at the old level
+    subjects.assess_threat(a.store, "BEVER", level=4)
+    clock.advance(minutes=1)
+    agenda.assign_concept(b.store, activity, "CP-LIGHT")  # W3: enough before the rise
+    exchange_all(team, folder)
+    for laptop in team:
+        row = laptop.store.one(
+            "SELECT concept, replan_reason FROM activity_view WHERE id = ?", (activity,)
+        )
+        assert (row["concept"], row["replan_reason"]) == ("CP-LIGHT", "below_required")
+    with pytest.raises(RuleViolation):  # and locally R1 still refuses the same thing
+        agenda.assign_concept(b.store, activity, "CP-LIGHT")
+
+
+def test_relayed_changes_keep_their_origin_and_are_audited_with_it(
+    team: list[Laptop], tmp_path: Path
+) -> None:
+    a, b, c = team
+    logbook.add_entry(b.store, "Verdacht voertuig")
+    to_a = exchange.export(b.store, out=tmp_path / "b-to-a.swb")
+    exchange.import_file(a.store, to_a.path)
+    relayed = exchange.export(a.store, out=tmp_path / "a-to-c.swb")  # c never hears from b
+    receipt = exchange.import_file(c.store, relayed.path)
+    assert receipt.applied["log_entry"] > 0
+    assert c.store.one("SELECT author FROM log_entry WHERE text = 'Verdacht voertuig'")[0] == "OPS-B"
+    merged = c.store.query(
+        "SELECT actor, device, detail FROM audit_event WHERE action = 'sync.merge'"
+    )
+    origins = {row["device"] for row in merged}
+    assert b.id in origins and "OPS-B" in {row["actor"] for row in merged}
+    assert c.store.one("SELECT 1 FROM audit_event WHERE action = 'sync.import'")
+
+
+def test_unknown_tables_and_columns_wait_for_the_upgrade_and_are_then_applied(
+    team: list[Laptop], tmp_path: Path, clock: FixedClock
+) -> None:
+    a, b, _c = team
+    activity = zitting(a)
+    exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "0.swb").path)
+    # b runs a newer version: a column and a table a does not know yet
+    with b.store.write("test.newer_version") as conn:
+        seq = conn.execute("SELECT max(seq) FROM sync_change WHERE origin = ?", (b.id,)).fetchone()[0]
+        pk = f'["{activity}"]'
+        conn.executemany(
+            "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'OPS-B')",
+            [
+                (b.id, seq + 1, (b.store.now_ms() << 16) + 1, "activity", pk, "vehicle", "BMW", 1),
+                (b.id, seq + 2, (b.store.now_ms() << 16) + 1, "escort", '["e1"]', "", None, 1),
+            ],
+        )
+    receipt = exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "1.swb").path)
+    assert (receipt.deferred["activity"], receipt.deferred["escort"]) == (1, 1)
+    assert a.store.one("SELECT count(*) FROM sync_deferred")[0] == 2
+    # the upgrade adds the column; the next import applies the waiting change
+    a.store.conn.execute("ALTER TABLE activity ADD COLUMN vehicle TEXT")
+    clock.advance(minutes=1)
+    logbook.add_entry(b.store, "Na de upgrade")
+    exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "2.swb").path)
+    assert a.store.one("SELECT vehicle FROM activity WHERE id = ?", (activity,))[0] == "BMW"
+    assert a.store.one("SELECT reason FROM sync_deferred")[0] == "unknown table escort"
+
+
+def test_a_clock_more_than_a_day_ahead_is_flagged_and_its_changes_wait(
+    team: list[Laptop], tmp_path: Path, clock: FixedClock
+) -> None:
+    a, b, _c = team
+    ahead = FixedClock(clock.now())
+    ahead.advance(days=3)
+    b.store.clock = ahead
+    logbook.add_entry(b.store, "Vanuit de toekomst")
+    receipt = exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "x.swb").path)
+    assert receipt.deferred["log_entry"] > 0 and receipt.warnings
+    assert not a.store.one("SELECT 1 FROM log_entry WHERE text = 'Vanuit de toekomst'")
+    assert [p.warning for p in status.peers(a.store) if p.device == b.id][0].startswith("clock ahead")
+    clock.advance(days=3)  # a's own clock catches up: the waiting changes apply at the next import
+    b.store.clock = clock
+    logbook.add_entry(b.store, "Later")
+    exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "y.swb").path)
+    assert a.store.one("SELECT 1 FROM log_entry WHERE text = 'Vanuit de toekomst'")
+
+
+def test_team_management_is_for_the_admin_device_and_the_roles_that_may(
+    team: list[Laptop], tmp_path: Path
+) -> None:
+    _a, b, _c = team
+    with pytest.raises(BadInput, match="admin device"):
+        rosters.revoke(b.store, "laptop-c")
+    from store.staff import add_staff
+
+    add_staff(b.store, "OPS-X", unit="RT", role="operator")
+    operator = type(b.store)(b.store.path, clock=b.store.clock, user="OPS-X")
+    with pytest.raises(PermissionDenied):
+        rosters.revoke(operator, "laptop-c")
+
+
+def test_resolving_obeys_r1_and_refuses_unknown_choices(
+    team: list[Laptop], folder: Path, clock: FixedClock
+) -> None:
+    a, b, c = team
+    activity = zitting(a)
+    exchange_all(team, folder)
+    agenda.edit_activity(b.store, activity, location="Paleis")
+    clock.advance(minutes=1)
+    agenda.edit_activity(c.store, activity, location="Hof")
+    exchange_all(team, folder)
+    conflict = status.list_conflicts(a.store)[0]
+    with pytest.raises(BadInput):
+        status.resolve(a.store, conflict.id, choose=3)
+    before = snapshot(a.store.path)
+    with pytest.raises(BadInput):
+        status.resolve(a.store, conflict.id)
+    assert snapshot(a.store.path) == before
+    done = status.resolve(a.store, conflict.id, value="Gerechtshof")
+    assert done.resolution == "Gerechtshof"

@@ -1,0 +1,244 @@
+"""Every bad file is refused, naming the check that failed, and leaves no trace in the database:
+truncation, flipped bits, an outsider's bundle, a forged origin segment, a revoked device, a
+newer format, a device authoring what its role may not, a full disk during export, and a
+process killed mid-import."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from store import logbook
+from store.clock import FixedClock
+from store.errors import BadInput
+from store.sync import bundle, exchange
+from store.sync import roster as rosters
+from store.sync.bundle import Refused
+from tests.conftest import snapshot
+from tests.sync_team import Laptop, make_team, user_tables
+
+
+@pytest.fixture
+def team(tmp_path: Path, clock: FixedClock) -> list[Laptop]:
+    laptops = make_team(tmp_path / "team", clock)
+    logbook.add_entry(laptops[1].store, "Route verkend")
+    logbook.add_entry(laptops[1].store, "Voertuig gezien", flagged=True)
+    return laptops
+
+
+@pytest.fixture
+def sent(team: list[Laptop], tmp_path: Path) -> Path:
+    """A genuine bundle from b to everyone."""
+    return exchange.export(team[1].store, out=tmp_path / "from-b.swb").path
+
+
+def refused(laptop: Laptop, path: Path) -> str:
+    before = snapshot(laptop.store.path)
+    with pytest.raises(Refused) as caught:
+        exchange.import_file(laptop.store, path)
+    assert snapshot(laptop.store.path) == before
+    return caught.value.check
+
+
+def plain_parts(laptop: Laptop, path: Path) -> list[bytes]:
+    identity = rosters.identity(laptop.store).age_identity
+    return bundle.unframe(bundle.decrypt(path.read_bytes(), identity))
+
+
+def reseal(laptop: Laptop, parts: list[bytes], path: Path) -> Path:
+    roster = rosters.current(laptop.store)
+    assert roster is not None
+    path.write_bytes(bundle.encrypt(bundle.frame(parts), [d["age"] for d in roster.active()]))
+    return path
+
+
+def test_a_truncated_bundle_is_refused(team: list[Laptop], sent: Path, tmp_path: Path) -> None:
+    data = sent.read_bytes()
+    for cut in (10, len(data) // 2, len(data) - 1):
+        short = tmp_path / f"short-{cut}.swb"
+        short.write_bytes(data[:cut])
+        assert refused(team[0], short) == "decryption"
+
+
+def test_a_flipped_bit_anywhere_is_refused(team: list[Laptop], sent: Path, tmp_path: Path) -> None:
+    data = sent.read_bytes()
+    for position in (0, 40, 200, len(data) // 2, len(data) - 20, len(data) - 1):
+        damaged = bytearray(data)
+        damaged[position] ^= 0x04
+        path = tmp_path / f"flip-{position}.swb"
+        path.write_bytes(bytes(damaged))
+        assert refused(team[0], path) == "decryption"
+
+
+def test_a_bundle_from_outside_the_team_is_refused(
+    team: list[Laptop], tmp_path: Path, clock: FixedClock
+) -> None:
+    outsiders = make_team(tmp_path / "other", clock, names=("x", "y"))
+    foreign = exchange.export(outsiders[0].store, out=tmp_path / "foreign.swb").path
+    assert refused(team[0], foreign) == "decryption"  # not encrypted to us at all
+    # even encrypted to us, an outsider's roster is not signed by our admin key
+    parts = plain_parts(outsiders[1], foreign)
+    assert refused(team[0], reseal(team[0], parts, tmp_path / "foreign2.swb")) == "roster signature"
+
+
+def test_a_segment_forged_under_another_origin_is_refused(
+    team: list[Laptop], sent: Path, tmp_path: Path
+) -> None:
+    a, b, c = team
+    parts = plain_parts(a, sent)
+    body = json.loads(parts[5])
+    body[0][5] = "Geen bijzonderheden"  # alter b's change, then sign it as c could
+    forged_body = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    header = json.loads(parts[4])
+    header["body_sha256"] = bundle.sha256(forged_body)
+    header_bytes = bundle.canonical(header)
+    c_key = rosters.identity(c.store).sign_key
+    manifest = json.loads(parts[0])
+    manifest["segments"][0]["hash"] = bundle.sha256(header_bytes)
+    manifest_bytes = bundle.canonical(manifest)
+    forged = [manifest_bytes, rosters.identity(b.store).sign_key.sign(manifest_bytes), parts[2],
+              parts[3], header_bytes, forged_body, c_key.sign(header_bytes)]
+    assert refused(a, reseal(a, forged, tmp_path / "forged.swb")) == "origin signature"
+    # changing the body without re-signing is caught by its hash
+    tampered = [*parts[:5], forged_body, parts[6]]
+    assert refused(a, reseal(a, tampered, tmp_path / "tampered.swb")) == "segment hash"
+    # and a manifest not signed by its sender
+    unsigned = [parts[0], c_key.sign(parts[0]), *parts[2:]]
+    assert refused(a, reseal(a, unsigned, tmp_path / "unsigned.swb")) == "manifest signature"
+
+
+def test_a_revoked_devices_bundle_is_refused(
+    team: list[Laptop], sent: Path, tmp_path: Path
+) -> None:
+    a, b, c = team
+    exchange.import_file(a.store, sent)
+    exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "v3.swb").path)
+    rosters.revoke(a.store, "laptop-b")
+    exchange.import_file(c.store, exchange.export(a.store, out=tmp_path / "roster.swb").path)
+    logbook.add_entry(b.store, "Na intrekking")
+    late = exchange.export(b.store, out=tmp_path / "late.swb").path
+    assert refused(a, late) == "sender"
+    assert refused(c, late) == "sender"
+    # later bundles are no longer encrypted to b
+    assert refused(b, exchange.export(a.store, out=tmp_path / "after.swb").path) == "decryption"
+
+
+def test_a_newer_bundle_format_is_refused_with_advice(
+    team: list[Laptop], sent: Path, tmp_path: Path
+) -> None:
+    a, b, _c = team
+    parts = plain_parts(a, sent)
+    manifest = json.loads(parts[0])
+    manifest["format"] = bundle.FORMAT + 1
+    body = bundle.canonical(manifest)
+    newer = [body, rosters.identity(b.store).sign_key.sign(body), *parts[2:]]
+    path = reseal(a, newer, tmp_path / "newer.swb")
+    with pytest.raises(Refused, match="upgrade Schildwacht"):
+        exchange.import_file(a.store, path)
+    assert refused(a, path) == "format"
+
+
+def test_a_device_authoring_what_its_role_may_not_is_refused(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"), role="operator")
+    with b.store.write("test.raw") as conn:  # an operator's laptop writes a signal report
+        conn.execute(
+            "INSERT INTO signal_report (id, title, created_at, created_by) VALUES"
+            " ('r-1', 'Duiding', ?, 'OPS-B')",
+            (b.store.now(),),
+        )
+    with pytest.raises(BadInput, match="may not author"):  # its own export says so first
+        exchange.export(b.store, out=tmp_path / "honest.swb")
+    monkeypatch.setattr(exchange, "_check_own_role", lambda *args: None)  # a tampered client
+    rogue = exchange.export(b.store, out=tmp_path / "rogue.swb").path
+    assert refused(a, rogue) == "role"
+
+
+def test_a_bundle_not_addressed_to_this_device_is_skipped_in_folder_mode(
+    team: list[Laptop], tmp_path: Path, clock: FixedClock
+) -> None:
+    a, b, _c = team
+    folder = tmp_path / "share"
+    exchange.export(b.store, folder=folder)
+    (folder / "stranger").mkdir()
+    (folder / "stranger" / "junk.swb").write_bytes(b"not a bundle")
+    receipts = exchange.import_path(a.store, folder)
+    statuses = sorted(r.status for r in receipts)
+    assert statuses == ["applied", "not addressed to this device"]
+    assert a.store.one("SELECT 1 FROM log_entry WHERE text = 'Route verkend'")
+
+
+def test_a_full_disk_during_export_leaves_no_file_and_no_change(
+    team: list[Laptop], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = team[1]
+    before = snapshot(b.store.path)
+    real_write = os.write
+
+    def full_disk(fd: int, data: object) -> int:
+        real_write(fd, bytes(data)[:100])  # type: ignore[call-overload]
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(bundle.os, "write", full_disk)
+    target = tmp_path / "stick" / "b.swb"
+    target.parent.mkdir()
+    with pytest.raises(BadInput, match="No space left"):
+        exchange.export(b.store, out=target)
+    assert list(target.parent.iterdir()) == []
+    assert snapshot(b.store.path) == before
+
+
+KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from store.db import Store
+from store.sync import exchange
+store = Store(sys.argv[1])
+print("ready", flush=True)
+exchange.import_file(store, Path(sys.argv[2]))
+print("done", flush=True)
+"""
+
+
+def test_a_killed_import_leaves_the_database_consistent_and_can_be_repeated(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
+    for n in range(400):
+        logbook.add_entry(b.store, f"Waarneming {n}")
+    big = exchange.export(b.store, out=tmp_path / "big.swb").path
+    before = user_tables(a.store)
+    a.store.close()
+    for delay in (0.05, 0.15, 0.3):
+        process = subprocess.Popen(
+            [sys.executable, "-c", KILL_SCRIPT, str(a.store.path), str(big)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parents[2],
+        )
+        assert process.stdout is not None
+        process.stdout.readline()
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        reopened = type(a.store)(a.store.path, clock=clock)
+        check = reopened.one("PRAGMA integrity_check")[0]
+        after = user_tables(reopened)
+        entries = len(after["log_entry"])
+        reopened.close()
+        assert check == "ok"
+        assert after == before or entries == 400 + len(before["log_entry"])  # all or nothing
+    again = type(a.store)(a.store.path, clock=clock)
+    receipt = exchange.import_file(again, big)
+    assert receipt.status in {"applied", "already applied"}
+    assert len(user_tables(again)["log_entry"]) == 400 + len(before["log_entry"])
+    again.close()

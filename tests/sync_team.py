@@ -1,0 +1,80 @@
+"""Teams of laptops for sync tests: each a real database file in its own temp directory,
+enrolled through the real request → enroll → welcome path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from store.clock import FixedClock
+from store.db import Store
+from store.setup import init_database
+from store.sync import exchange
+from store.sync import roster as rosters
+
+
+@dataclass
+class Laptop:
+    name: str
+    store: Store
+
+    @property
+    def id(self) -> str:
+        return self.store.device_id
+
+
+def make_team(
+    root: Path, clock: FixedClock, names: tuple[str, ...] = ("a", "b", "c"), role: str = "shift_leader"
+) -> list[Laptop]:
+    """The first laptop is the team admin; every other one joins with its welcome bundle."""
+    laptops = []
+    for index, name in enumerate(names):
+        folder = root / f"laptop-{name}"
+        folder.mkdir(parents=True)
+        store = init_database(
+            folder / "schildwacht.db",
+            callsign=f"OPS-{name.upper()}",
+            role="admin" if index == 0 else role,
+            unit="RT",
+            clock=clock,
+            device_label=f"laptop-{name}",
+        )
+        laptops.append(Laptop(name, store))
+    admin = laptops[0].store
+    rosters.create_team(admin, "DKDB Rotterdam")
+    for laptop in laptops[1:]:
+        request_file = root / f"request-{laptop.name}.json"
+        rosters.write_request(laptop.store, request_file)
+        request = rosters.read_request(request_file)
+        rosters.enroll(admin, request)
+        welcome = exchange.export(admin, out=root / f"welcome-{laptop.name}.swb", welcome=request.hash)
+        exchange.import_file(laptop.store, welcome.path)
+    return laptops
+
+
+def exchange_all(laptops: list[Laptop], folder: Path, rounds: int = 2) -> None:
+    """Every laptop exports to the shared folder and imports the others', ``rounds`` times."""
+    for _ in range(rounds):
+        for laptop in laptops:
+            exchange.export(laptop.store, folder=folder)
+        for laptop in laptops:
+            for receipt in exchange.import_path(laptop.store, folder):
+                assert not receipt.status.startswith("refused"), receipt.warnings
+
+
+def user_tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    """Every synced table's rows, sorted: what must be equal on converged laptops."""
+    from store.sync.tables import SYNCED_TABLES
+
+    return {
+        table: sorted(store.tuples(f"SELECT * FROM {table}"), key=repr) for table in SYNCED_TABLES
+    }
+
+
+def conflict_set(store: Store) -> list[tuple[object, ...]]:
+    return sorted(
+        store.tuples(
+            "SELECT id, table_name, row_id, column_name, heads, resolved_at IS NULL"
+            " FROM sync_conflict"
+        )
+    )
