@@ -24,7 +24,10 @@ class Laptop:
 
 
 def make_team(
-    root: Path, clock: FixedClock, names: tuple[str, ...] = ("a", "b", "c"), role: str = "shift_leader"
+    root: Path,
+    clock: FixedClock,
+    names: tuple[str, ...] = ("a", "b", "c"),
+    role: str = "shift_leader",
 ) -> list[Laptop]:
     """The first laptop is the team admin; every other one joins with its welcome bundle."""
     laptops = []
@@ -47,7 +50,9 @@ def make_team(
         rosters.write_request(laptop.store, request_file)
         request = rosters.read_request(request_file)
         rosters.enroll(admin, request)
-        welcome = exchange.export(admin, out=root / f"welcome-{laptop.name}.swb", welcome=request.hash)
+        welcome = exchange.export(
+            admin, out=root / f"welcome-{laptop.name}.swb", welcome=request.hash
+        )
         exchange.import_file(laptop.store, welcome.path)
     return laptops
 

@@ -314,6 +314,9 @@ def import_file(store: Store, path: Path, progress: Progress = _quiet) -> Receip
     progress("decrypting", 1, 1)
     checked = _verify(store, plain, path, progress)
     receipt = checked.receipt
+    if checked.manifest["sender"] == store.device_id:
+        receipt.status = "sent by this device"
+        return receipt
     if store.one(
         "SELECT 1 FROM sync_bundle WHERE id = ? AND direction = 'received'", (receipt.bundle_id,)
     ):

@@ -60,7 +60,9 @@ def test_three_laptops_converge_and_show_the_same_conflict_until_it_is_resolved(
 
     tables = [user_tables(lap.store) for lap in team]
     assert tables[0] == tables[1] == tables[2]
-    starts = {lap.store.one("SELECT start_at FROM activity WHERE id = ?", (activity,))[0] for lap in team}
+    starts = {
+        lap.store.one("SELECT start_at FROM activity WHERE id = ?", (activity,))[0] for lap in team
+    }
     assert starts == {"2026-11-30T07:00:00Z"}  # the later write is shown (c's 08:00 local)
     conflicts = [status.list_conflicts(lap.store) for lap in team]
     assert [len(found) for found in conflicts] == [1, 1, 1]
@@ -73,7 +75,9 @@ def test_three_laptops_converge_and_show_the_same_conflict_until_it_is_resolved(
     status.resolve(a.store, shown.id, choose=2)  # keep b's 10:00
     exchange_all(team, folder)
     assert all(status.count_open(lap.store) == 0 for lap in team)
-    assert {lap.store.one("SELECT start_at FROM activity WHERE id = ?", (activity,))[0] for lap in team} == {"2026-11-30T09:00:00Z"}
+    assert {
+        lap.store.one("SELECT start_at FROM activity WHERE id = ?", (activity,))[0] for lap in team
+    } == {"2026-11-30T09:00:00Z"}
     assert conflict_set(a.store) == conflict_set(b.store) == conflict_set(c.store)
     resolved = status.list_conflicts(c.store, include_resolved=True)[0]
     assert resolved.resolved_by is not None and resolved.resolved_by.startswith("OPS-A@")
@@ -124,7 +128,9 @@ def test_relayed_changes_keep_their_origin_and_are_audited_with_it(
     relayed = exchange.export(a.store, out=tmp_path / "a-to-c.swb")  # c never hears from b
     receipt = exchange.import_file(c.store, relayed.path)
     assert receipt.applied["log_entry"] > 0
-    assert c.store.one("SELECT author FROM log_entry WHERE text = 'Verdacht voertuig'")[0] == "OPS-B"
+    assert (
+        c.store.one("SELECT author FROM log_entry WHERE text = 'Verdacht voertuig'")[0] == "OPS-B"
+    )
     merged = c.store.query(
         "SELECT actor, device, detail FROM audit_event WHERE action = 'sync.merge'"
     )
@@ -141,7 +147,9 @@ def test_unknown_tables_and_columns_wait_for_the_upgrade_and_are_then_applied(
     exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "0.swb").path)
     # b runs a newer version: a column and a table a does not know yet
     with b.store.write("test.newer_version") as conn:
-        seq = conn.execute("SELECT max(seq) FROM sync_change WHERE origin = ?", (b.id,)).fetchone()[0]
+        seq = conn.execute("SELECT max(seq) FROM sync_change WHERE origin = ?", (b.id,)).fetchone()[
+            0
+        ]
         pk = f'["{activity}"]'
         conn.executemany(
             "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
@@ -174,7 +182,9 @@ def test_a_clock_more_than_a_day_ahead_is_flagged_and_its_changes_wait(
     receipt = exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "x.swb").path)
     assert receipt.deferred["log_entry"] > 0 and receipt.warnings
     assert not a.store.one("SELECT 1 FROM log_entry WHERE text = 'Vanuit de toekomst'")
-    assert [p.warning for p in status.peers(a.store) if p.device == b.id][0].startswith("clock ahead")
+    assert [p.warning for p in status.peers(a.store) if p.device == b.id][0].startswith(
+        "clock ahead"
+    )
     clock.advance(days=3)  # a's own clock catches up: the waiting changes apply at the next import
     b.store.clock = clock
     logbook.add_entry(b.store, "Later")

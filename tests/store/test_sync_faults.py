@@ -104,8 +104,15 @@ def test_a_segment_forged_under_another_origin_is_refused(
     manifest = json.loads(parts[0])
     manifest["segments"][0]["hash"] = bundle.sha256(header_bytes)
     manifest_bytes = bundle.canonical(manifest)
-    forged = [manifest_bytes, rosters.identity(b.store).sign_key.sign(manifest_bytes), parts[2],
-              parts[3], header_bytes, forged_body, c_key.sign(header_bytes)]
+    forged = [
+        manifest_bytes,
+        rosters.identity(b.store).sign_key.sign(manifest_bytes),
+        parts[2],
+        parts[3],
+        header_bytes,
+        forged_body,
+        c_key.sign(header_bytes),
+    ]
     assert refused(a, reseal(a, forged, tmp_path / "forged.swb")) == "origin signature"
     # changing the body without re-signing is caught by its hash
     tampered = [*parts[:5], forged_body, parts[6]]
