@@ -182,7 +182,7 @@ def test_a_clock_more_than_a_day_ahead_is_flagged_and_its_changes_wait(
     receipt = exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "x.swb").path)
     assert receipt.deferred["log_entry"] > 0 and receipt.warnings
     assert not a.store.one("SELECT 1 FROM log_entry WHERE text = 'Vanuit de toekomst'")
-    assert [p.warning for p in status.peers(a.store) if p.device == b.id][0].startswith(
+    assert next(p.warning for p in status.peers(a.store) if p.device == b.id).startswith(
         "clock ahead"
     )
     clock.advance(days=3)  # a's own clock catches up: the waiting changes apply at the next import

@@ -27,7 +27,8 @@ NAMES = ("a", "b", "c", "d", "e")
 
 @pytest.fixture(scope="module")
 def template() -> Iterator[Path]:
-    """Five enrolled laptops that all know BEVER and two activities, made once and copied for every example."""
+    """Five enrolled laptops that all know BEVER and two activities, made once and copied
+    for every example."""
     root = Path(tempfile.mkdtemp(prefix="sync-template-"))
     clock = FixedClock(NOW)
     laptops = make_team(root / "team", clock, names=NAMES)
