@@ -24,6 +24,7 @@ from .screens.handover import HandoverScreen
 from .screens.help import HelpScreen
 from .screens.roster import RosterScreen
 from .screens.signals import SignalsScreen
+from .screens.sync import SyncScreen
 from .screens.today import TodayScreen
 from .state import load_state, save_state
 
@@ -40,6 +41,7 @@ class SchildwachtApp(App[None]):
         "signals": SignalsScreen,
         "handover": HandoverScreen,
         "capacity": CapacityScreen,
+        "sync": SyncScreen,
     }
     BINDINGS = [
         Binding("t", "switch_mode('today')", _("Today")),
@@ -48,6 +50,7 @@ class SchildwachtApp(App[None]):
         Binding("s", "switch_mode('signals')", _("Signals")),
         Binding("h", "switch_mode('handover')", _("Handover")),
         Binding("k", "switch_mode('capacity')", _("Capacity")),
+        Binding("y", "switch_mode('sync')", _("Sync")),
         Binding("exclamation_mark", "raise_signal", _("Raise signal"), key_display="!"),
         Binding("question_mark", "help", _("Help"), key_display="?"),
         Binding("q", "quit", _("Quit")),
@@ -168,6 +171,11 @@ class SchildwachtApp(App[None]):
             _("Capacity"),
             _("Supply against demand, bottlenecks, scenarios"),
             lambda: self.action_switch_mode("capacity"),
+        )
+        yield SystemCommand(
+            _("Sync"),
+            _("Exchange bundles with the team; resolve conflicts"),
+            lambda: self.action_switch_mode("sync"),
         )
         yield SystemCommand(_("Help"), _("Keys and what each screen does"), self.action_help)
 

@@ -32,7 +32,7 @@ JUMPS = {
     "open_signals": "signals",
     "flagged_log": "agenda",
     "expiring": "roster",
-    "conflicts": "today",
+    "conflicts": "sync",
 }
 
 

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from store.agenda import Activity, list_activities
 from store.clock import day_bounds, local_text, today
 from store.subjects import Subject, list_subjects
+from store.sync.status import count_open
 
 from ..i18n import _
 from ..widgets.dayboard import activity_style
@@ -22,6 +23,7 @@ from ..widgets.dayboard import activity_style
 class TodayData:
     subjects: list[Subject]
     activities: list[Activity]
+    conflicts: int
 
 
 class TodayScreen(Screen[None]):
@@ -76,7 +78,9 @@ class TodayScreen(Screen[None]):
     def load(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         start, end = day_bounds(today(store.clock))
-        data = TodayData(list_subjects(store), list_activities(store, start=start, end=end))
+        data = TodayData(
+            list_subjects(store), list_activities(store, start=start, end=end), count_open(store)
+        )
         self.app.call_from_thread(self.show, data)
 
     def show(self, data: TodayData) -> None:
@@ -119,6 +123,11 @@ class TodayScreen(Screen[None]):
                 activities=len(data.activities),
                 replan=replan_total,
                 none=no_concept,
+            )
+            + (
+                _(" · [b red]{count} open sync conflicts[/] (y)").format(count=data.conflicts)
+                if data.conflicts
+                else ""
             )
         )
         self.show_activities()

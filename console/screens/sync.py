@@ -1,0 +1,309 @@
+"""Sync: the team and its devices, export and import through a shared folder with a progress
+bar, the last receipt, per-peer status, and the open conflicts with their values side by side.
+
+Keys: ``e`` export to the folder, ``i`` import from it, ``f`` change the folder (remembered),
+``1``/``2`` keep the first or second value of the selected conflict, ``v`` enter another value.
+Export and import run in a thread worker; the screen stays responsive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+
+from store import access
+from store.clock import local_text
+from store.errors import StoreError
+from store.sync import exchange, status
+from store.sync import roster as rosters
+
+from ..i18n import _
+from .forms import StepForm
+
+
+@dataclass(frozen=True)
+class SyncData:
+    team: rosters.Roster | None
+    peers: list[status.Peer]
+    conflicts: list[status.Conflict]
+    last_sent: str | None
+
+
+def _value(conflict: status.Conflict, value: Any) -> str:
+    if value is None:
+        return "—"
+    if conflict.column.endswith("_at") and isinstance(value, str):
+        return local_text(value)
+    return str(value)
+
+
+class SyncScreen(Screen[None]):
+    TITLE = _("Sync")
+    BINDINGS = [
+        Binding("e", "export", _("Export")),
+        Binding("i", "import", _("Import")),
+        Binding("f", "folder", _("Folder")),
+        Binding("1", "choose(1)", _("Keep 1st")),
+        Binding("2", "choose(2)", _("Keep 2nd")),
+        Binding("v", "enter_value", _("Other value")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: SyncData | None = None
+        self.busy = False
+
+    @property
+    def folder(self) -> Path:
+        remembered = self.app.state.get("sync_folder")  # type: ignore[attr-defined]
+        return Path(remembered or "~/Schildwacht-sync").expanduser()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(_("Loading…"), id="sync-summary", classes="summary")
+        with Horizontal(id="sync-body"):
+            with Vertical(id="sync-left"):
+                yield Static(_("Devices in the team"), classes="section-title")
+                yield DataTable(id="sync-peers", cursor_type="row")
+                yield Static(_("Last receipt"), classes="section-title")
+                yield Static(_("Nothing exchanged in this session yet."), id="sync-receipt")
+                yield ProgressBar(id="sync-progress", show_eta=False)
+            with Vertical(id="sync-right"):
+                yield Static(
+                    _("Open conflicts — 1/2 keep a value, v enter another"), classes="section-title"
+                )
+                yield DataTable(id="sync-conflicts", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sync-peers", DataTable).add_columns(
+            _("Device"), _("Role"), _("Status"), _("Last received"), _("Not acked"), _("Warning")
+        )
+        self.query_one("#sync-conflicts", DataTable).add_columns(
+            _("Record"), _("Field"), _("1 (shown)"), _("2"), _("By")
+        )
+        self.query_one("#sync-conflicts", DataTable).focus()
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("choose", "enter_value"):
+            role = self.app.store.actor.role  # type: ignore[attr-defined]
+            return any(access.allowed(role, p) for p in status.RESOLVE_PERMISSION.values())
+        return True
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync-load")
+    def load(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        team = rosters.current(store)
+        data = SyncData(
+            team,
+            status.peers(store) if team else [],
+            status.list_conflicts(store),
+            status.last_sent(store),
+        )
+        self.app.call_from_thread(self.show, data)
+
+    def show(self, data: SyncData) -> None:
+        self.data = data
+        summary = self.query_one("#sync-summary", Static)
+        if data.team is None:
+            summary.update(
+                _(
+                    "This device is in no team yet. Create one: schildwacht team create --name "
+                    "NAME · or join one: schildwacht device request --out FILE, then import "
+                    "the admin's welcome bundle here (i)."
+                )
+            )
+        else:
+            summary.update(
+                _(
+                    "Team {name} · roster v{version} · admin key {key} · folder {folder} · "
+                    "last sent {sent} · {open} open conflicts"
+                ).format(
+                    name=data.team.data["name"],
+                    version=data.team.version,
+                    key=rosters.admin_fingerprint(data.team),
+                    folder=self.folder,
+                    sent=local_text(data.last_sent) if data.last_sent else _("never"),
+                    open=len(data.conflicts),
+                )
+            )
+        peers = self.query_one("#sync-peers", DataTable)
+        peers.clear()
+        for peer in data.peers:
+            peers.add_row(
+                peer.label,
+                peer.role.replace("_", " "),
+                peer.status,
+                local_text(peer.last_received) if peer.last_received else _("never"),
+                str(peer.not_acknowledged),
+                f"[b yellow]{peer.warning}[/]" if peer.warning else "",
+                key=peer.device,
+            )
+        table = self.query_one("#sync-conflicts", DataTable)
+        table.clear()
+        for conflict in data.conflicts:
+            table.add_row(
+                conflict.label,
+                conflict.column or _("exists"),
+                _value(conflict, conflict.heads[0]["value"]),
+                _value(conflict, conflict.heads[1]["value"]),
+                " / ".join(h["actor"] for h in conflict.heads),
+                key=conflict.id,
+            )
+
+    # Export and import ---------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        self._exchange("export")
+
+    def action_import(self) -> None:
+        self._exchange("import")
+
+    def _exchange(self, direction: str) -> None:
+        if self.busy:
+            self.notify(_("A sync is already running."), severity="warning")
+            return
+        self.busy = True
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.add_class("running")
+        self.run_exchange(direction, self.folder)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync-exchange")
+    def run_exchange(self, direction: str, folder: Path) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+
+        def progress(stage: str, done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, stage, done, total)
+
+        try:
+            if direction == "export":
+                done = exchange.export(store, folder=folder, progress=progress)
+                text = _("Exported {changes} changes to {path}.").format(
+                    changes=done.changes, path=done.path
+                )
+            else:
+                if not folder.is_dir():
+                    raise StoreError(
+                        _("The sync folder {folder} does not exist.").format(folder=folder)
+                    )
+                receipts = exchange.import_path(store, folder, progress=progress)
+                text = "\n".join(_receipt_line(r) for r in receipts) or _(
+                    "No bundles from other devices in {folder}."
+                ).format(folder=folder)
+        except StoreError as exc:
+            self.app.call_from_thread(self._finished, str(exc), True)
+            return
+        self.app.call_from_thread(self._finished, text, False)
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#sync-receipt", Static).update(f"{stage.capitalize()}…")
+
+    def _finished(self, text: str, failed: bool) -> None:
+        self.busy = False
+        self.query_one("#sync-receipt", Static).update(text)
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.update(total=1, progress=1)
+        bar.remove_class("running")
+        self.notify(
+            text.splitlines()[0] if text else "", severity="error" if failed else "information"
+        )
+        self.app.refresh_data()  # type: ignore[attr-defined]
+
+    def action_folder(self) -> None:
+        def save(values: dict[str, str]) -> str | None:
+            path = Path(values["text"].strip()).expanduser()
+            if not values["text"].strip():
+                return _("Give a folder.")
+            self.app.remember_state(sync_folder=str(path))  # type: ignore[attr-defined]
+            self.reload()
+            return None
+
+        self.app.push_screen(
+            StepForm(save, _("Sync folder"), _("Shared folder (a stick, a network share):"))
+        )
+
+    # Resolving conflicts -------------------------------------------------------------------
+
+    def _selected(self) -> status.Conflict | None:
+        table = self.query_one("#sync-conflicts", DataTable)
+        if not table.row_count or self.data is None:
+            self.notify(_("0 open conflicts."), severity="warning")
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return next((c for c in self.data.conflicts if c.id == key), None)
+
+    def action_choose(self, number: int) -> None:
+        conflict = self._selected()
+        if conflict is None:
+            return
+        self._resolve(conflict, choose=number)
+
+    def action_enter_value(self) -> None:
+        conflict = self._selected()
+        if conflict is None:
+            return
+
+        def save(values: dict[str, str]) -> str | None:
+            return self._resolve(conflict, value=values["text"])
+
+        self.app.push_screen(
+            StepForm(
+                save,
+                _("Resolve {record}").format(record=conflict.label),
+                _("New value for {field}:").format(field=conflict.column),
+            )
+        )
+
+    def _resolve(
+        self, conflict: status.Conflict, *, choose: int | None = None, value: str | None = None
+    ) -> str | None:
+        try:
+            done = status.resolve(
+                self.app.store,
+                conflict.id,
+                choose=choose,
+                value=value,  # type: ignore[attr-defined]
+            )
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return str(exc)
+        self.notify(
+            _("Resolved: {record} keeps {value}.").format(
+                record=done.label, value=_value(done, done.resolution)
+            )
+        )
+        self.app.refresh_data()  # type: ignore[attr-defined]
+        return None
+
+
+def _receipt_line(receipt: exchange.Receipt) -> str:
+    name = Path(receipt.file).name
+    if receipt.status != "applied":
+        return f"{name}: {receipt.status}"
+    counts = receipt.as_dict()["tables"]
+    detail = ", ".join(
+        f"{t['table']} {t['applied']}"
+        + (f" (+{t['deferred']} deferred)" if t["deferred"] else "")
+        + (f" ({t['in_conflict']} in conflict)" if t["in_conflict"] else "")
+        for t in counts
+        if t["applied"] or t["deferred"]
+    )
+    return f"{name} from {receipt.sender}: {detail or _('nothing new')}"

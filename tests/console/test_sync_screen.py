@@ -1,0 +1,72 @@
+"""The Sync screen, driven by keys: import through the shared folder with the receipt, the
+conflict with both values side by side, resolving it with a key; Today counts open conflicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from console.app import SchildwachtApp
+from console.screens.sync import SyncScreen
+from store import agenda, subjects
+from store.clock import FixedClock
+from store.sync import exchange, status
+from tests.conftest import at
+from tests.console.conftest import settle
+from tests.sync_team import exchange_all, make_team
+
+
+def conflicted_team(root: Path, clock: FixedClock) -> tuple[list, str]:  # type: ignore[type-arg]
+    laptops = make_team(root / "team", clock, names=("a", "b"))
+    a, b = laptops
+    subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "BEVER", level=3)
+    activity = agenda.add_activity(
+        a.store,
+        person="BEVER",
+        title="Zitting",
+        start=at(a.store, "2026-11-30 09:00"),
+        end=at(a.store, "2026-11-30 12:00"),
+        location="Rechtbank",
+    ).id
+    exchange_all(laptops, root / "share")
+    agenda.edit_activity(a.store, activity, location="Paleis van Justitie")
+    clock.advance(minutes=1)
+    agenda.edit_activity(b.store, activity, location="Gerechtshof")
+    exchange.export(b.store, folder=root / "share")
+    return laptops, activity
+
+
+async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    (a, _b), activity = conflicted_team(tmp_path, clock)
+    app = SchildwachtApp(a.store, remember=False)
+    app.state["sync_folder"] = str(tmp_path / "share")
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert "open sync conflicts" not in str(app.screen.query_one("#today-summary").render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        await pilot.press("i")
+        await settle(pilot)
+        await settle(pilot)
+        receipt = str(app.screen.query_one("#sync-receipt", Static).render())
+        assert "laptop-b" in receipt and "activity" in receipt
+        table = app.screen.query_one("#sync-conflicts", DataTable)
+        assert table.row_count == 1
+        assert table.get_row_at(0)[1:4] == ["location", "Gerechtshof", "Paleis van Justitie"]
+        await pilot.press("t")
+        await settle(pilot)
+        assert "1 open sync conflicts" in str(app.screen.query_one("#today-summary").render())
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("2")  # keep a's own value
+        await settle(pilot)
+        assert app.screen.query_one("#sync-conflicts", DataTable).row_count == 0
+    assert status.count_open(a.store) == 0
+    assert a.store.one("SELECT location FROM activity WHERE id = ?", (activity,))[0] == (
+        "Paleis van Justitie"
+    )
