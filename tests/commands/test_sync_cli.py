@@ -1,0 +1,230 @@
+"""The sync commands as a script and a person use them: enrolment with the code to compare,
+folder exchange, stable JSON receipts, exit codes (5 refused, 0 already applied, 4 denied),
+conflicts and their resolution; keys protected by the database passphrase."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from commands.cli import cli
+
+
+class Laptops:
+    """Several databases driven through the real CLI, one folder each."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.runner = CliRunner()
+
+    def db(self, name: str) -> Path:
+        return self.root / name / "schildwacht.db"
+
+    def __call__(
+        self, name: str, *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        return self.runner.invoke(
+            cli, ["--db", str(self.db(name)), *args], input=input, catch_exceptions=False, env=env
+        )
+
+
+@pytest.fixture
+def laptops(tmp_path: Path) -> Laptops:
+    run = Laptops(tmp_path)
+    for name, role in (("a", "admin"), ("b", "shift_leader")):
+        (tmp_path / name).mkdir()
+        result = run(
+            name,
+            "init",
+            "--callsign",
+            f"OPS-{name.upper()}",
+            "--role",
+            role,
+            "--unit",
+            "RT",
+            "--label",
+            f"laptop-{name}",
+        )
+        assert result.exit_code == 0, result.stderr
+    assert run("a", "team", "create", "--name", "DKDB Rotterdam").exit_code == 0
+    request = run("b", "device", "request", "--out", str(tmp_path / "req.json"))
+    assert request.exit_code == 0, request.stderr
+    code = request.stdout.strip()
+    enroll = run(
+        "a",
+        "team",
+        "enroll",
+        str(tmp_path / "req.json"),
+        "--out",
+        str(tmp_path / "welcome.swb"),
+        input="y\n",
+    )
+    assert enroll.exit_code == 0, enroll.stderr
+    assert code in enroll.stderr  # the admin's screen shows the same code
+    welcome = run("b", "sync", "import", str(tmp_path / "welcome.swb"))
+    assert welcome.exit_code == 0, welcome.stderr
+    assert "Joined team DKDB Rotterdam" in welcome.stderr
+    return run
+
+
+def test_enrolment_needs_the_codes_to_match(laptops: Laptops, tmp_path: Path) -> None:
+    (tmp_path / "c").mkdir()
+    laptops("c", "init", "--callsign", "OPS-C", "--role", "operator", "--unit", "RT")
+    laptops("c", "device", "request", "--out", str(tmp_path / "req-c.json"))
+    declined = laptops(
+        "a",
+        "team",
+        "enroll",
+        str(tmp_path / "req-c.json"),
+        "--out",
+        str(tmp_path / "w.swb"),
+        input="n\n",
+    )
+    assert declined.exit_code == 1 and not (tmp_path / "w.swb").exists()
+    shown = laptops("a", "team", "show", "--format", "json")
+    assert [d["label"] for d in json.loads(shown.stdout)] == ["laptop-a", "laptop-b"]
+
+
+def test_folder_exchange_with_a_json_receipt_and_already_applied(
+    laptops: Laptops, tmp_path: Path
+) -> None:
+    share = str(tmp_path / "share")
+    laptops("b", "log", "add", "Route verkend")
+    assert laptops("b", "sync", "export", "--to", share).exit_code == 0
+    first = laptops("a", "sync", "import", share, "--format", "json")
+    assert first.exit_code == 0, first.stderr
+    [receipt] = json.loads(first.stdout)
+    assert receipt["status"] == "applied" and receipt["sender"] == "laptop-b"
+    log_changes = {
+        "table": "log_entry",
+        "applied": 11,
+        "already_known": 0,
+        "deferred": 0,
+        "in_conflict": 0,
+    }  # one per field (10) and the row's existence
+    assert log_changes in receipt["tables"]
+    bundle = Path(receipt["file"])
+    again = laptops("a", "sync", "import", str(bundle))
+    assert again.exit_code == 0 and "already applied" in again.stderr
+    status = laptops("a", "sync", "status", "--format", "json")
+    [peer] = json.loads(status.stdout)
+    assert peer["label"] == "laptop-b" and peer["last_received"]
+
+
+def test_a_refused_bundle_exits_5_naming_the_check(laptops: Laptops, tmp_path: Path) -> None:
+    out = tmp_path / "b.swb"
+    laptops("b", "sync", "export", "--out", str(out))
+    data = bytearray(out.read_bytes())
+    data[len(data) // 2] ^= 1
+    out.write_bytes(bytes(data))
+    refused = laptops("a", "sync", "import", str(out))
+    assert refused.exit_code == 5
+    assert "Bundle refused (decryption)" in refused.stderr
+
+
+def test_conflicts_listed_and_resolved_from_the_command_line(
+    laptops: Laptops, tmp_path: Path
+) -> None:
+    share = str(tmp_path / "share")
+    laptops("a", "person", "add", "BEVER", "--kind", "person", "--domain", "local", "--unit", "RT")
+    laptops("a", "threat", "assess", "BEVER", "--level", "3")
+    added = laptops(
+        "a",
+        "activity",
+        "add",
+        "--person",
+        "BEVER",
+        "--title",
+        "Zitting",
+        "--start",
+        "2026-11-30 09:00",
+        "--end",
+        "2026-11-30 12:00",
+    )
+    activity = added.stdout.strip().splitlines()[-1]
+    for _ in range(2):
+        for name in ("a", "b"):
+            laptops(name, "sync", "export", "--to", share)
+            laptops(name, "sync", "import", share)
+    laptops(
+        "a",
+        "activity",
+        "edit",
+        activity,
+        "--location",
+        "Paleis",
+        env={"SCHILDWACHT_NOW": "2026-11-28T09:05:00Z"},
+    )
+    laptops(
+        "b",
+        "activity",
+        "edit",
+        activity,
+        "--location",
+        "Hof",
+        env={"SCHILDWACHT_NOW": "2026-11-28T09:06:00Z"},
+    )
+    for name in ("a", "b"):
+        laptops(name, "sync", "export", "--to", share)
+    for name in ("a", "b"):
+        laptops(name, "sync", "import", share)
+    listed = [
+        json.loads(laptops(n, "sync", "conflicts", "--format", "json").stdout) for n in ("a", "b")
+    ]
+    assert [c["id"] for c in listed[0]] == [c["id"] for c in listed[1]]
+    [conflict] = listed[0]
+    assert (conflict["field"], conflict["shown"], conflict["other"]) == (
+        "location",
+        "Hof",
+        "Paleis",
+    )
+    resolved = laptops("a", "sync", "resolve", conflict["id"][:8], "--choose", "2")
+    assert resolved.exit_code == 0, resolved.stderr
+    assert json.loads(laptops("a", "sync", "conflicts", "--format", "json").stdout) == []
+
+
+def test_an_operator_may_not_create_a_team(tmp_path: Path) -> None:
+    run = Laptops(tmp_path)
+    (tmp_path / "x").mkdir()
+    run("x", "init", "--callsign", "OPS-X", "--role", "operator", "--unit", "RT")
+    denied = run("x", "team", "create", "--name", "Eigen team")
+    assert denied.exit_code == 4 and "shift leader" in denied.stderr
+
+
+def test_an_encrypted_laptop_keeps_its_keys_under_the_passphrase(tmp_path: Path) -> None:
+    run = Laptops(tmp_path)
+    (tmp_path / "s").mkdir()
+    secret = {"SCHILDWACHT_PASSPHRASE": "correct horse battery"}
+    made = run(
+        "s",
+        "init",
+        "--callsign",
+        "OPS-S",
+        "--role",
+        "admin",
+        "--unit",
+        "RT",
+        "--encrypt",
+        env=secret,
+    )
+    assert made.exit_code == 0, made.stderr
+    assert run("s", "team", "create", "--name", "Versleuteld", env=secret).exit_code == 0
+    raw = run.db("s").read_bytes()
+    assert b"AGE-SECRET-KEY" not in raw and b"sync_identity" not in raw
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(run.db("s")).execute("SELECT * FROM sync_identity").fetchall()
+    wrong = run(
+        "s",
+        "sync",
+        "export",
+        "--out",
+        str(tmp_path / "x.swb"),
+        env={"SCHILDWACHT_PASSPHRASE": "wrong passphrase"},
+    )
+    assert wrong.exit_code == 5 and not (tmp_path / "x.swb").exists()
+    sent = run("s", "sync", "export", "--out", str(tmp_path / "x.swb"), env=secret)
+    assert sent.exit_code == 0 and (tmp_path / "x.swb").exists()
