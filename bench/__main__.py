@@ -9,7 +9,9 @@ Prints, for the same database in the same run:
   time of the scripted CLI;
 - the console on the large set: how long the UI thread is busy showing each screen;
 - gaps over 7, 14 and 28 days of a large set with four weeks of agenda and shifts, to show how
-  the cost grows (target: 14 days well under a second, close to linear).
+  the cost grows (target: 14 days well under a second, close to linear);
+- sync: export, import and re-import of 100,000 changes against plain ``executemany``
+  (``bench/sync_bench.py``; target: import ≥ 50,000 changes/s, re-import near free).
 """
 
 from __future__ import annotations
@@ -121,6 +123,10 @@ def main() -> None:
     long_store.close()
 
     store.close()
+
+    from .sync_bench import run as sync_bench
+
+    sync_bench()
 
 
 if __name__ == "__main__":

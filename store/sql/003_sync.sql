@@ -32,7 +32,9 @@ CREATE TABLE sync_change (
 -- Only critical fields carry prev, so this index stays small.
 CREATE INDEX sync_change_critical ON sync_change(tbl, pk, col) WHERE prev IS NOT NULL;
 
--- The stamp of the value each field currently holds: (cl, hlc, origin) orders writes.
+-- The stamp of the value each field holds: (cl, hlc, origin) orders writes. A field written
+-- together with its row (an insert) holds the stamp of the row (col ''), and gets its own row here
+-- only when a later write changes it.
 CREATE TABLE sync_clock (
     tbl TEXT NOT NULL,
     pk TEXT NOT NULL,

@@ -208,7 +208,15 @@ def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
                     revisited.add((tbl, pk, col))
     conn.execute("DELETE FROM sync_pending")
     store_records(conn, records)
-    set_clocks(conn, ((r[3], r[4], r[5], r[7], r[2], r[0]) for r in records))
+    born = {(r[3], r[4]) for r in records if r[5] == EXISTENCE}
+    set_clocks(  # fields written with their row share its stamp; only later writes get their own
+        conn,
+        (
+            (r[3], r[4], r[5], r[7], r[2], r[0])
+            for r in records
+            if r[5] == EXISTENCE or (r[3], r[4]) not in born
+        ),
+    )
     conflicts.refresh(conn, revisited)
     return len(records)
 

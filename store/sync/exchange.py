@@ -317,10 +317,7 @@ def import_file(store: Store, path: Path, progress: Progress = _quiet) -> Receip
     if checked.manifest["sender"] == store.device_id:
         receipt.status = "sent by this device"
         return receipt
-    if store.one(
-        "SELECT 1 FROM sync_bundle WHERE id = ? AND direction = 'received'", (receipt.bundle_id,)
-    ):
-        receipt.status = "already applied"
+    if receipt.status == "already applied":
         return receipt
     _apply(store, checked, progress)
     return receipt
@@ -350,6 +347,11 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> _Veri
     if store.device_id not in manifest.get("recipients", []):
         raise Refused("recipient", "this device is not among its recipients.")
     receipt = Receipt(str(manifest["bundle"]), sender["label"], "applied", file=str(path))
+    if store.one(
+        "SELECT 1 FROM sync_bundle WHERE id = ? AND direction = 'received'", (receipt.bundle_id,)
+    ):  # authentic and already applied: nothing more to check or do
+        receipt.status = "already applied"
+        return _Verified(manifest, team, False, None, [], receipt)
     listed = manifest.get("segments", [])
     triples = [parts[i : i + 3] for i in range(4, len(parts), 3)]
     if len(listed) != len(triples):

@@ -74,7 +74,10 @@ def merge(conn: sqlite3.Connection, records: list[Record], now_ms: int) -> Outco
                 outcome.deferred.append((record[0], record[1], refused[(tbl, pk)]))
                 outcome.deferred_by_table[tbl] += 1
             continue
+        born = winners.get(EXISTENCE)
         for col, record in winners.items():
+            if col != EXISTENCE and born is not None and _stamp(record) == _stamp(born):
+                continue  # written with the row itself: its stamp is the row's
             stamps.append((tbl, pk, col, record[7], record[2], record[0]))
     for (tbl, pk), group in rows.items():
         if (tbl, pk) in refused:
@@ -183,6 +186,10 @@ class _Plan:
                 refused[(tbl, pk)] = f"refused by the database: {exc}"
 
 
+def _stamp(record: Record) -> Stamp:
+    return (record[7], record[2], record[0])
+
+
 def _newer(a: Stamp, b: Stamp | None) -> bool:
     return b is None or a > b
 
@@ -194,9 +201,10 @@ def _decide(
     local_cl = local[EXISTENCE][0] if EXISTENCE in local else 0
     winners: dict[str, Record] = {}
     best: dict[str, Stamp] = dict(local)
+    row_stamp = local.get(EXISTENCE)
     for record in group:
         if record[5] == EXISTENCE:
-            stamp = (record[7], record[2], record[0])
+            stamp = _stamp(record)
             if _newer(stamp, best.get(EXISTENCE)):
                 best[EXISTENCE] = stamp
                 winners[EXISTENCE] = record
@@ -205,8 +213,11 @@ def _decide(
         col = record[5]
         if col == EXISTENCE or record[7] < new_cl:
             continue
-        stamp = (record[7], record[2], record[0])
-        if _newer(stamp, best.get(col)):
+        stamp = _stamp(record)
+        held = best.get(col)
+        if row_stamp is not None and (held is None or row_stamp > held):
+            held = row_stamp  # a field without its own stamp holds the row's insert stamp
+        if _newer(stamp, held):
             best[col] = stamp
             winners[col] = record
     plan.winners[(table.name, pk)] = winners

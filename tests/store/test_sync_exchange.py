@@ -11,7 +11,7 @@ import pytest
 from store import agenda, logbook, subjects
 from store.clock import FixedClock
 from store.errors import BadInput, PermissionDenied, RuleViolation
-from store.sync import exchange, status
+from store.sync import capture, exchange, status
 from store.sync import roster as rosters
 from tests.conftest import at, snapshot
 from tests.sync_team import Laptop, conflict_set, exchange_all, make_team, user_tables
@@ -151,12 +151,13 @@ def test_unknown_tables_and_columns_wait_for_the_upgrade_and_are_then_applied(
             0
         ]
         pk = f'["{activity}"]'
+        stamp = capture.next_hlc(conn, b.store.now_ms())  # as b's newer version would stamp it
         conn.executemany(
             "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'OPS-B')",
             [
-                (b.id, seq + 1, (b.store.now_ms() << 16) + 1, "activity", pk, "vehicle", "BMW", 1),
-                (b.id, seq + 2, (b.store.now_ms() << 16) + 1, "escort", '["e1"]', "", None, 1),
+                (b.id, seq + 1, stamp, "activity", pk, "vehicle", "BMW", 1),
+                (b.id, seq + 2, stamp, "escort", '["e1"]', "", None, 1),
             ],
         )
     receipt = exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "1.swb").path)
