@@ -85,7 +85,13 @@ class SyncScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#sync-peers", DataTable).add_columns(
-            _("Device"), _("Role"), _("Status"), _("Last received"), _("Not acked"), _("Warning")
+            _("Device"),
+            _("Role"),
+            _("Status"),
+            _("Last sent"),
+            _("Last received"),
+            _("Not acked"),
+            _("Warning"),
         )
         self.query_one("#sync-conflicts", DataTable).add_columns(
             _("Record"), _("Field"), _("1 (shown)"), _("2"), _("By")
@@ -149,6 +155,7 @@ class SyncScreen(Screen[None]):
                 peer.label,
                 peer.role.replace("_", " "),
                 peer.status,
+                local_text(peer.last_sent) if peer.last_sent else _("never"),
                 local_text(peer.last_received) if peer.last_received else _("never"),
                 str(peer.not_acknowledged),
                 f"[b yellow]{peer.warning}[/]" if peer.warning else "",

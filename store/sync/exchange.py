@@ -127,9 +127,16 @@ def export(
         bundle.write_atomically(target, sealed)
         progress("writing", 1, 1)
         conn.execute(
-            "INSERT INTO sync_bundle (id, direction, peer, at, changes, file)"
-            " VALUES (?, 'sent', ?, ?, ?, ?)",
-            (bundle_id, "team", store.now(), changes, str(target)),
+            "INSERT INTO sync_bundle (id, direction, peer, at, changes, file, receipt)"
+            " VALUES (?, 'sent', ?, ?, ?, ?, ?)",
+            (
+                bundle_id,
+                "team",
+                store.now(),
+                changes,
+                str(target),
+                json.dumps({"recipients": [d["id"] for d in recipients]}),
+            ),
         )
     if folder is not None:
         for older in target.parent.glob(f"*{bundle.SUFFIX}"):

@@ -34,6 +34,7 @@ class Peer:
     label: str
     role: str
     status: str
+    last_sent: str | None
     last_received: str | None
     acknowledged: int
     not_acknowledged: int
@@ -52,6 +53,10 @@ def peers(store: Store) -> list[Peer]:
             "SELECT max(at) FROM sync_bundle WHERE direction = 'received' AND peer = ?",
             (device["id"],),
         )
+        sent = store.one(
+            "SELECT max(at) FROM sync_bundle WHERE direction = 'sent' AND receipt LIKE ?",
+            (f'%"{device["id"]}"%',),
+        )
         ack = store.one(
             "SELECT seq FROM sync_peer_ack WHERE peer = ? AND origin = ?",
             (device["id"], store.device_id),
@@ -68,6 +73,7 @@ def peers(store: Store) -> list[Peer]:
                 device["label"],
                 device["role"],
                 device["status"],
+                sent[0] if sent else None,
                 received[0] if received else None,
                 acknowledged,
                 max(own - acknowledged, 0),

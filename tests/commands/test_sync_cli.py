@@ -112,7 +112,7 @@ def test_folder_exchange_with_a_json_receipt_and_already_applied(
     assert again.exit_code == 0 and "already applied" in again.stderr
     status = laptops("a", "sync", "status", "--format", "json")
     [peer] = json.loads(status.stdout)
-    assert peer["label"] == "laptop-b" and peer["last_received"]
+    assert peer["label"] == "laptop-b" and peer["last_received"] and peer["last_sent"]
 
 
 def test_a_refused_bundle_exits_5_naming_the_check(laptops: Laptops, tmp_path: Path) -> None:
