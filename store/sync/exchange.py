@@ -399,7 +399,7 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> _Veri
         decoded, key=lambda d: (d[0]["origin"], d[0]["number"])
     ):
         origin, number = header["origin"], header["number"]
-        if origin == store.device_id or (origin, number) in known:
+        if (origin, number) in known:
             for table, count in Counter(r[3] for r in _decode(body, origin, author)).items():
                 receipt.known[table] += count
             continue
@@ -413,6 +413,14 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> _Veri
             receipt.rejected.append(f"{author['label']}: changes after its revocation")
             continue
         records = _decode(body, origin, author)
+        if not _agrees(store, origin, records):
+            raise Refused(
+                "chain",
+                f"{author['label']}'s changes from number {header['first_seq']} differ from the "
+                "ones held here. If this database was restored from a backup, changes made "
+                "since the restore reuse numbers the team already has: restore again and import "
+                "from the team before working.",
+            )
         expected = list(range(header["first_seq"], header["last_seq"] + 1))
         if [r[1] for r in records] != expected:
             raise Refused("chain", f"segment {number} of {author['label']} has gaps in it.")
@@ -420,6 +428,21 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> _Veri
         segments.append((header, header_bytes, signature, records))
         known[(origin, number)] = (sha256(header_bytes), header["last_seq"])
     return _Verified(manifest, team, roster_is_new, pin, segments, receipt)
+
+
+def _agrees(store: Store, origin: str, records: list[Record]) -> bool:
+    """Records of an unknown segment that this database already holds (its own changes not
+    yet cut into a segment, when it was restored from a backup) must be the same ones."""
+    have = capture.last_seq(store.conn, origin)
+    overlap = [tuple(r) for r in records if r[1] <= have]
+    if not overlap:
+        return True
+    held = store.tuples(
+        "SELECT origin, seq, hlc, tbl, pk, col, val, cl, prev, actor FROM sync_change"
+        " WHERE origin = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+        (origin, overlap[0][1], overlap[-1][1]),
+    )
+    return held == overlap
 
 
 def _decode(body: bytes, origin: str, author: dict[str, Any]) -> list[Record]:

@@ -226,3 +226,44 @@ def test_resolving_obeys_r1_and_refuses_unknown_choices(
     assert snapshot(a.store.path) == before
     done = status.resolve(a.store, conflict.id, value="Gerechtshof")
     assert done.resolution == "Gerechtshof"
+
+
+def test_a_laptop_restored_from_a_backup_gets_its_own_later_changes_back_from_the_team(
+    team: list[Laptop], tmp_path: Path
+) -> None:
+    from store.db import Store, backup_database
+
+    a, b, _c = team
+    backup_database(b.store, tmp_path / "b-backup.db")
+    logbook.add_entry(b.store, "Na de back-up")
+    exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
+    b.store.close()
+    (tmp_path / "b-backup.db").replace(b.store.path)  # the laptop is restored
+    restored = Store(b.store.path, clock=b.store.clock)
+    assert not restored.one("SELECT 1 FROM log_entry WHERE text = 'Na de back-up'")
+    exchange.import_file(restored, exchange.export(a.store, out=tmp_path / "a.swb").path)
+    assert restored.one("SELECT 1 FROM log_entry WHERE text = 'Na de back-up'")
+    logbook.add_entry(restored, "Verder na herstel")  # numbering continues after the team's
+    receipt = exchange.import_file(a.store, exchange.export(restored, out=tmp_path / "c.swb").path)
+    assert receipt.applied["log_entry"] == 11
+    restored.close()
+
+
+def test_a_restored_laptop_that_worked_before_importing_is_told_so(
+    team: list[Laptop], tmp_path: Path
+) -> None:
+    from store.db import Store, backup_database
+
+    a, b, _c = team
+    backup_database(b.store, tmp_path / "b-backup.db")
+    logbook.add_entry(b.store, "Na de back-up")
+    exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
+    b.store.close()
+    (tmp_path / "b-backup.db").replace(b.store.path)
+    restored = Store(b.store.path, clock=b.store.clock)
+    logbook.add_entry(restored, "Te vroeg gewerkt")  # reuses a number the team already has
+    before = snapshot(restored.path)
+    with pytest.raises(exchange.Refused, match="restored from a backup"):
+        exchange.import_file(restored, exchange.export(a.store, out=tmp_path / "a.swb").path)
+    assert snapshot(restored.path) == before
+    restored.close()
