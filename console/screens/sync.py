@@ -130,8 +130,8 @@ class SyncScreen(Screen[None]):
             summary.update(
                 _(
                     "This device is in no team yet. Create one: schildwacht team create --name "
-                    "NAME · or join one: schildwacht device request --out FILE, then import "
-                    "the admin's welcome bundle here (i)."
+                    "NAME · or join one: schildwacht device request --out FILE, then "
+                    "schildwacht sync import WELCOME-FILE."
                 )
             )
         else:
