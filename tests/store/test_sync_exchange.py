@@ -10,6 +10,7 @@ import pytest
 
 from store import agenda, logbook, subjects
 from store.clock import FixedClock
+from store.db import Store, backup_database
 from store.errors import BadInput, PermissionDenied, RuleViolation
 from store.sync import capture, exchange, status
 from store.sync import roster as rosters
@@ -228,18 +229,22 @@ def test_resolving_obeys_r1_and_refuses_unknown_choices(
     assert done.resolution == "Gerechtshof"
 
 
+def restore_b_from_backup(team: list[Laptop], tmp_path: Path) -> Store:
+    """b is backed up, writes once more and sends it to a, then is restored from the backup."""
+    _a, b, _c = team
+    backup_database(b.store, tmp_path / "b-backup.db")
+    logbook.add_entry(b.store, "Na de back-up")
+    exchange.import_file(team[0].store, exchange.export(b.store, out=tmp_path / "b.swb").path)
+    b.store.close()
+    (tmp_path / "b-backup.db").replace(b.store.path)
+    return Store(b.store.path, clock=b.store.clock)
+
+
 def test_a_laptop_restored_from_a_backup_gets_its_own_later_changes_back_from_the_team(
     team: list[Laptop], tmp_path: Path
 ) -> None:
-    from store.db import Store, backup_database
-
-    a, b, _c = team
-    backup_database(b.store, tmp_path / "b-backup.db")
-    logbook.add_entry(b.store, "Na de back-up")
-    exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
-    b.store.close()
-    (tmp_path / "b-backup.db").replace(b.store.path)  # the laptop is restored
-    restored = Store(b.store.path, clock=b.store.clock)
+    a = team[0]
+    restored = restore_b_from_backup(team, tmp_path)
     assert not restored.one("SELECT 1 FROM log_entry WHERE text = 'Na de back-up'")
     exchange.import_file(restored, exchange.export(a.store, out=tmp_path / "a.swb").path)
     assert restored.one("SELECT 1 FROM log_entry WHERE text = 'Na de back-up'")
@@ -252,18 +257,10 @@ def test_a_laptop_restored_from_a_backup_gets_its_own_later_changes_back_from_th
 def test_a_restored_laptop_that_worked_before_importing_is_told_so(
     team: list[Laptop], tmp_path: Path
 ) -> None:
-    from store.db import Store, backup_database
-
-    a, b, _c = team
-    backup_database(b.store, tmp_path / "b-backup.db")
-    logbook.add_entry(b.store, "Na de back-up")
-    exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
-    b.store.close()
-    (tmp_path / "b-backup.db").replace(b.store.path)
-    restored = Store(b.store.path, clock=b.store.clock)
+    restored = restore_b_from_backup(team, tmp_path)
     logbook.add_entry(restored, "Te vroeg gewerkt")  # reuses a number the team already has
     before = snapshot(restored.path)
     with pytest.raises(exchange.Refused, match="restored from a backup"):
-        exchange.import_file(restored, exchange.export(a.store, out=tmp_path / "a.swb").path)
+        exchange.import_file(restored, exchange.export(team[0].store, out=tmp_path / "a.swb").path)
     assert snapshot(restored.path) == before
     restored.close()
