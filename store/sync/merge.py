@@ -8,7 +8,9 @@
 
 Records that cannot be applied yet are *deferred*, never dropped: a table or column this version
 does not know (from a newer version), a clock more than a day ahead, or a row the database
-refuses (a uniqueness clash). They stay in the log and are retried at every import.
+refuses (two laptops creating the same code name offline). They stay in the log and are
+retried at every import. The one clash that is the same fact twice — the same officer deployed
+on the same activity from two laptops — keeps the row with the smaller id everywhere.
 
 ``merge`` runs inside the import's transaction, with ``sync_applying`` set (so neither capture
 nor the R1 triggers interfere: an activity left below its level is flagged by the derived
@@ -29,6 +31,9 @@ from .capture import COUNTER_BITS, DAY_MS, Record, set_clocks
 from .tables import CRITICAL_FIELDS, EXISTENCE, TableShape, shapes
 
 Stamp = tuple[int, int, str]  # (cl, hlc, origin)
+
+#: Tables where another unique key than the id means "the same fact"; see ``_same_fact``.
+SAME_FACT = {"deployment": ("activity_id", "staff_id")}
 
 
 @dataclass
@@ -183,7 +188,30 @@ class _Plan:
                         continue
                     except integrity_errors() as again:
                         exc = again
+                elif insert_into is not None and _same_fact(conn, tbl, cols, values, sql):
+                    continue
                 refused[(tbl, pk)] = f"refused by the database: {exc}"
+
+
+def _same_fact(
+    conn: sqlite3.Connection, tbl: str, cols: tuple[str, ...], values: list[Any], insert: str
+) -> bool:
+    """Two laptops recorded the same fact offline (the same officer deployed on the same
+    activity) under different ids: on every device the row with the smaller id stays."""
+    fact = SAME_FACT.get(tbl)
+    if fact is None or not set(fact) <= set(cols):
+        return False
+    row = dict(zip(cols, values, strict=True))
+    match = " AND ".join(f"{c} = ?" for c in fact)
+    existing = conn.execute(
+        f"SELECT id FROM {tbl} WHERE {match}", [row[c] for c in fact]
+    ).fetchone()
+    if existing is None:
+        return False
+    if row["id"] < existing[0]:
+        conn.execute(f"DELETE FROM {tbl} WHERE id = ?", (existing[0],))
+        conn.execute(insert, values)
+    return True
 
 
 def _stamp(record: Record) -> Stamp:

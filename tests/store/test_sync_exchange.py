@@ -264,3 +264,27 @@ def test_a_restored_laptop_that_worked_before_importing_is_told_so(
         exchange.import_file(restored, exchange.export(team[0].store, out=tmp_path / "a.swb").path)
     assert snapshot(restored.path) == before
     restored.close()
+
+
+def test_the_same_officer_deployed_offline_on_two_laptops_ends_as_one_deployment(
+    team: list[Laptop], folder: Path
+) -> None:
+    from store import roster, staff
+
+    a, b, c = team
+    activity = zitting(a)
+    agenda.assign_concept(a.store, activity, "CP-LIGHT")
+    staff.add_staff(a.store, "RT-0001", unit="RT", qualifications=[("close_protection", None)])
+    roster.add_shift(
+        a.store,
+        "RT-0001",
+        start=at(a.store, "2026-11-30 07:00"),
+        end=at(a.store, "2026-11-30 15:00"),
+    )
+    exchange_all(team, folder)
+    for laptop in (b, c):  # both shift leaders deploy the same officer, offline
+        roster.deploy(laptop.store, activity, ["RT-0001"])
+    exchange_all(team, folder)
+    rows = [lap.store.tuples("SELECT id, staff_id FROM deployment") for lap in team]
+    assert len(rows[0]) == 1 and rows[0] == rows[1] == rows[2]
+    assert user_tables(a.store) == user_tables(b.store) == user_tables(c.store)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from store import agenda, logbook, subjects
+from store import agenda, logbook, roster, staff, subjects
 from store.clock import FixedClock, parse_time
 from store.db import Store
 from store.errors import StoreError
@@ -34,13 +34,22 @@ def template() -> Iterator[Path]:
     laptops = make_team(root / "team", clock, names=NAMES)
     subjects.add_subject(laptops[0].store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(laptops[0].store, "BEVER", level=3)
+    admin = laptops[0].store
+    staff.add_staff(admin, "RT-0001", unit="RT", qualifications=[("close_protection", None)])
     for day in ("2026-12-01", "2026-12-02"):  # shared by all: concurrent edits meet here
-        agenda.add_activity(
-            laptops[0].store,
+        made = agenda.add_activity(
+            admin,
             person="BEVER",
             title="Zitting",
             start=parse_time(f"{day} 09:00", clock),
             end=parse_time(f"{day} 12:00", clock),
+        )
+        agenda.assign_concept(admin, made.id, "CP-LIGHT")
+        roster.add_shift(
+            admin,
+            "RT-0001",
+            start=parse_time(f"{day} 06:00", clock),
+            end=parse_time(f"{day} 18:00", clock),
         )
     exchange_all(laptops, root / "share")
     for laptop in laptops:
@@ -62,6 +71,7 @@ OPS = st.lists(
                 "threat",
                 "delete",
                 "recreate",
+                "deploy",
                 "export",
                 "deliver",
                 "deliver",
@@ -102,6 +112,7 @@ def test_laptops_converge_whatever_the_delivery(
             first = user_tables(stores[0])
             event(f"conflicts on every laptop: {len(conflict_set(stores[0])) > 0}")
             event(f"rows deleted: {bool(deleted)}")
+            event(f"deployments: {len(first['deployment'])}")
             for other in stores[1:]:
                 assert user_tables(other) == first
                 assert conflict_set(other) == conflict_set(stores[0])
@@ -171,6 +182,8 @@ def _play(
                     conn.execute("INSERT INTO sync_applying VALUES (1)")  # R1 as it was
                     conn.execute("DELETE FROM sync_applying")
                     conn.execute(f"INSERT INTO activity VALUES ({marks})", deleted[key])
+        elif op == "deploy" and target:
+            roster.deploy(store, target, ["RT-0001"])
         elif op == "export":
             pool.append(exchange.export(store, out=root / f"bundle-{number}.swb").path)
         elif op == "deliver" and pool:
