@@ -162,17 +162,36 @@ def resolve(
     else:
         chosen = value
     pk = json.dumps([conflict.row_id])
+    if conflict.column == "":
+        raise BadInput("A conflict about a row's existence is resolved by editing the row.")
+    if conflict.column == "threat_level":
+        _assess(store, conflict, chosen)  # a threat level changes only with an assessment (R2)
+        if get_conflict(store, conflict.id).resolved_at is not None:
+            return get_conflict(store, conflict.id)
     with store.write("sync.resolve", conflict.id, {"value": chosen}) as conn:
-        if conflict.column == "":
-            raise BadInput("A conflict about a row's existence is resolved by editing the row.")
-        if conflict.column == "threat_level" and chosen is not None:
-            chosen = int(str(chosen))
         conn.execute(
             f"UPDATE {conflict.table} SET {conflict.column} = ? WHERE id = ?",
             (chosen, conflict.row_id),
         )
         capture.touch(conn, conflict.table, pk, conflict.column)
     return get_conflict(store, conflict.id)
+
+
+def _assess(store: Store, conflict: Conflict, chosen: object) -> None:
+    from ..subjects import assess_threat, subject_by_id
+
+    try:
+        level = int(str(chosen))
+    except ValueError:
+        raise BadInput(f"A threat level is a number, not {chosen!r}.") from None
+    subject = subject_by_id(store, conflict.row_id)
+    values = " / ".join(str(h["value"]) for h in conflict.heads)
+    assess_threat(
+        store,
+        subject.code,
+        level=level,
+        summary=f"Sync conflict {conflict.id[:8]} resolved: level {level} (was {values}).",
+    )
 
 
 __all__ = ["conflicts"]

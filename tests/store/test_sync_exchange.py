@@ -288,3 +288,26 @@ def test_the_same_officer_deployed_offline_on_two_laptops_ends_as_one_deployment
     rows = [lap.store.tuples("SELECT id, staff_id FROM deployment") for lap in team]
     assert len(rows[0]) == 1 and rows[0] == rows[1] == rows[2]
     assert user_tables(a.store) == user_tables(b.store) == user_tables(c.store)
+
+
+@pytest.mark.parametrize(("choose", "level"), [(1, 2), (2, 4)])  # the shown value, the other
+def test_a_threat_level_conflict_is_resolved_with_an_assessment(
+    team: list[Laptop], folder: Path, clock: FixedClock, choose: int, level: int
+) -> None:
+    a, b, c = team
+    exchange_all(team, folder)
+    subjects.assess_threat(b.store, "BEVER", level=4)
+    clock.advance(minutes=1)
+    subjects.assess_threat(c.store, "BEVER", level=2)
+    exchange_all(team, folder)
+    [conflict] = status.list_conflicts(a.store)
+    assert [h["value"] for h in conflict.heads] == [2, 4]
+    status.resolve(a.store, conflict.id, choose=choose)
+    exchange_all(team, folder)
+    for laptop in team:
+        assert status.count_open(laptop.store) == 0
+        assert subjects.get_subject(laptop.store, "BEVER").threat_level == level
+        latest = laptop.store.one(
+            "SELECT level, summary FROM threat_assessment ORDER BY assessed_at DESC, id DESC"
+        )
+        assert latest["level"] == level and "resolved" in latest["summary"]
