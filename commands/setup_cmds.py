@@ -125,6 +125,23 @@ def db_rekey(env: Env) -> None:
     info("Passphrase changed.")
 
 
+@db.command("repair")
+@pass_env
+def db_repair(env: Env) -> None:
+    """Re-install the sync capture triggers (after a tool rewrote a table) and capture every
+    change made while they were missing, so it still reaches the other laptops."""
+    from store.db import Store
+
+    store = Store(
+        env.db_path, clock=env.clock, user=env.user, passphrase=env.passphrase, repair=True
+    )
+    store.close()
+    info(
+        "Capture triggers in place. Changes made while they were missing are in the change "
+        "log now and go out with the next `sync export`."
+    )
+
+
 @db.command("status")
 @output_options
 @pass_env

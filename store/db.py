@@ -76,7 +76,10 @@ class Store:
         user: str | None = None,
         create: bool = False,
         passphrase: str | None = None,
+        repair: bool = False,
     ) -> None:
+        """``repair`` re-installs missing sync capture triggers instead of refusing to open,
+        and captures what changed while they were missing (``db repair``)."""
         self.path = Path(path).expanduser()
         self.passphrase = passphrase or None
         self.clock: Clock = clock or SystemClock()
@@ -107,8 +110,14 @@ class Store:
         conn = self.conn
         try:
             migrations.migrate(conn, str(self.path), after=_reinstall_sync_capture)
-            capture.check_triggers(conn, str(self.path))
+            missing = capture.missing_triggers(conn)
+            if not repair:
+                capture.check_triggers(conn, str(self.path))
             self._install_capture(conn)
+            if repair:
+                with self.write("db.repair", None, {"missing_triggers": len(missing)}) as c:
+                    capture.install_triggers(c, baseline=False)
+                    capture.queue_drift(c)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None

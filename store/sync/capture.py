@@ -101,8 +101,52 @@ def check_triggers(conn: sqlite3.Connection, path: str) -> None:
         raise IntegrityFailure(
             f"{path} lacks {len(missing)} sync capture triggers (e.g. {sorted(missing)[0]}): "
             "something rewrote its tables outside Schildwacht, and changes made now would never "
-            "reach the other laptops. Nothing was opened; restore the latest backup."
+            "reach the other laptops. Nothing was opened. Run `schildwacht db repair` to "
+            "re-install them and capture what changed meanwhile, or restore the latest backup."
         )
+
+
+def queue_drift(conn: sqlite3.Connection) -> int:
+    """Queue every difference between the tables and what the change log says they hold (rows
+    and fields written while the triggers were missing); return how many were queued. Used by
+    ``db repair`` after re-installing the triggers, inside its transaction."""
+    queued = 0
+    for table in shapes(conn).values():
+        logged: dict[tuple[str, str], tuple[tuple[int, int, str], object]] = {}
+        for pk, col, val, cl, hlc, origin in conn.execute(
+            "SELECT pk, col, val, cl, hlc, origin FROM sync_change WHERE tbl = ?", (table.name,)
+        ):
+            stamp = (cl, hlc, origin)
+            if (pk, col) not in logged or stamp > logged[(pk, col)][0]:
+                logged[(pk, col)] = (stamp, val)
+        cursor = conn.execute(f"SELECT {table.key_json(table.name)}, * FROM {table.name}")
+        names = [d[0] for d in cursor.description][1:]
+        present = set()
+        for row in cursor.fetchall():
+            pk, values = row[0], dict(zip(names, row[1:], strict=True))
+            present.add(pk)
+            existence = logged.get((pk, EXISTENCE))
+            if existence is None or existence[0][0] % 2 == 0:
+                _queue(conn, table.name, pk, "insert", None)
+                queued += 1
+                continue
+            drifted = [
+                c for c in table.columns if (pk, c) not in logged or logged[(pk, c)][1] != values[c]
+            ]
+            if drifted:
+                _queue(conn, table.name, pk, "touch", json.dumps(drifted))
+                queued += 1
+        for (pk, col), (stamp, _val) in logged.items():
+            if col == EXISTENCE and stamp[0] % 2 == 1 and pk not in present:
+                _queue(conn, table.name, pk, "delete", None)
+                queued += 1
+    return queued
+
+
+def _queue(conn: sqlite3.Connection, table: str, pk: str, op: str, cols: str | None) -> None:
+    conn.execute(
+        "INSERT INTO sync_pending (tbl, pk, op, cols) VALUES (?, ?, ?, ?)", (table, pk, op, cols)
+    )
 
 
 # The hybrid logical clock ----------------------------------------------------------------------

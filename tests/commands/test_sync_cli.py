@@ -228,3 +228,17 @@ def test_an_encrypted_laptop_keeps_its_keys_under_the_passphrase(tmp_path: Path)
     assert wrong.exit_code == 5 and not (tmp_path / "x.swb").exists()
     sent = run("s", "sync", "export", "--out", str(tmp_path / "x.swb"), env=secret)
     assert sent.exit_code == 0 and (tmp_path / "x.swb").exists()
+
+
+def test_a_database_without_its_capture_triggers_is_refused_until_repaired(
+    laptops: Laptops,
+) -> None:
+    raw = sqlite3.connect(laptops.db("a"))
+    raw.execute("DROP TRIGGER sync_capture_insert_log_entry")
+    raw.commit()
+    raw.close()
+    refused = laptops("a", "log", "list")
+    assert refused.exit_code == 5 and "db repair" in refused.stderr
+    repaired = laptops("a", "db", "repair")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert laptops("a", "log", "list").exit_code == 0

@@ -143,3 +143,37 @@ def test_every_value_type_round_trips_exactly(values: list[object]) -> None:
     assert bundle.encode_body(rows) == bundle.encode_body(
         [(i, 1, "t", "[]", "val", v, 1, None, "X") for i, v in enumerate(back)]
     )
+
+
+def test_repair_reinstalls_the_triggers_and_captures_what_changed_meanwhile(
+    db_path: Path, store: Store
+) -> None:
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.add_subject(store, "DAS", kind="object", domain="local", unit="RT")
+    store.close()
+    raw = sqlite3.connect(db_path)
+    raw.execute("DROP TRIGGER sync_capture_update_subject")
+    raw.execute("DROP TRIGGER sync_capture_insert_subject")
+    raw.execute("UPDATE subject SET unit = 'DKDB' WHERE code = 'BEVER'")  # not captured
+    raw.execute(
+        "INSERT INTO subject (id, code, kind, domain, unit, created_at)"
+        " VALUES ('s-new', 'EGEL', 'person', 'local', 'RT', '2026-11-28T09:00:00Z')"
+    )
+    raw.commit()
+    raw.close()
+    with pytest.raises(IntegrityFailure, match="db repair"):
+        Store(db_path)
+    repaired = Store(db_path, clock=store.clock, repair=True)
+    assert not capture.missing_triggers(repaired.conn)
+    fields = repaired.tuples(
+        "SELECT pk, col, val FROM sync_change WHERE tbl = 'subject' AND seq > 0 ORDER BY seq"
+    )
+    assert ('["s-new"]', "code", "EGEL") in fields and ('["s-new"]', "", None) in fields
+    bever = repaired.one("SELECT id FROM subject WHERE code = 'BEVER'")[0]
+    units = [v for pk, col, v in fields if pk == f'["{bever}"]' and col == "unit"]
+    assert units == ["RT", "DKDB"]
+    das = repaired.one("SELECT id FROM subject WHERE code = 'DAS'")[0]
+    assert len([f for f in fields if f[0] == f'["{das}"]']) == 8  # unchanged: nothing new
+    assert repaired.one("SELECT 1 FROM audit_event WHERE action = 'db.repair'")
+    repaired.close()
+    Store(db_path).close()  # opens normally again
