@@ -93,8 +93,8 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
     finally:
         bars.close()
     info(
-        f"Bundle written: {done.changes} changes in {done.segments} segments, encrypted to "
-        f"{done.recipients} devices."
+        f"Bundle written: {done.changes} changes in {done.segments} "
+        f"segment{'' if done.segments == 1 else 's'}, encrypted to {done.recipients} devices."
     )
     click.echo(str(done.path))
 
