@@ -220,12 +220,17 @@ def test_a_killed_import_leaves_the_database_consistent_and_can_be_repeated(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
-    for n in range(400):
-        logbook.add_entry(b.store, f"Waarneming {n}")
+    with b.store.write("test.many") as conn:  # 1,500 entries: an import that takes a while
+        conn.executemany(
+            "INSERT INTO log_entry (id, at, author, device, kind, text) VALUES"
+            " (?, ?, 'OPS-B', ?, 'note', ?)",
+            [(f"e-{n:05d}", b.store.now(), b.id, f"Waarneming {n}") for n in range(1500)],
+        )
     big = exchange.export(b.store, out=tmp_path / "big.swb").path
     before = user_tables(a.store)
     a.store.close()
-    for delay in (0.05, 0.15, 0.3):
+    interrupted = 0
+    for delay in (0.02, 0.1, 0.3):
         process = subprocess.Popen(
             [sys.executable, "-c", KILL_SCRIPT, str(a.store.path), str(big)],
             stdout=subprocess.PIPE,
@@ -237,15 +242,17 @@ def test_a_killed_import_leaves_the_database_consistent_and_can_be_repeated(
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        interrupted += "done" not in process.stdout.read()
         reopened = type(a.store)(a.store.path, clock=clock)
         check = reopened.one("PRAGMA integrity_check")[0]
         after = user_tables(reopened)
         entries = len(after["log_entry"])
         reopened.close()
         assert check == "ok"
-        assert after == before or entries == 400 + len(before["log_entry"])  # all or nothing
+        assert after == before or entries == 1500 + len(before["log_entry"])  # all or nothing
+    assert interrupted  # at least one import really was killed before it finished
     again = type(a.store)(a.store.path, clock=clock)
     receipt = exchange.import_file(again, big)
     assert receipt.status in {"applied", "already applied"}
-    assert len(user_tables(again)["log_entry"]) == 400 + len(before["log_entry"])
+    assert len(user_tables(again)["log_entry"]) == 1500 + len(before["log_entry"])
     again.close()
