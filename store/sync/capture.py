@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from ..errors import IntegrityFailure
 from . import conflicts
-from .tables import CRITICAL_FIELDS, EXISTENCE, SYNCED_TABLES, TableShape, shapes
+from .tables import CRITICAL_FIELDS, EXISTENCE, TableShape, shapes
 
 TRIGGER_PREFIX = "sync_capture_"
 HLC_KEY = "sync_hlc"
@@ -312,6 +312,3 @@ def set_clocks(
         " origin = excluded.origin",
         stamps,
     )
-
-
-__all__ = ["SYNCED_TABLES", "Record", "check_triggers", "install_triggers", "seal", "touch"]

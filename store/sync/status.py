@@ -16,7 +16,7 @@ from .. import access
 from ..clock import to_db
 from ..db import Store, resolve_id
 from ..errors import BadInput
-from . import capture, conflicts
+from . import capture
 from . import roster as rosters
 from .capture import DAY_MS, hlc_wall_ms
 
@@ -192,6 +192,3 @@ def _assess(store: Store, conflict: Conflict, chosen: object) -> None:
         level=level,
         summary=f"Sync conflict {conflict.id[:8]} resolved: level {level} (was {values}).",
     )
-
-
-__all__ = ["conflicts"]
