@@ -113,8 +113,15 @@ def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
     refused = [r for r in receipts if r.status.startswith("refused")]
     for receipt in receipts:
         info(_receipt_sentence(receipt))
-    if source.is_dir():
-        emit([r.as_dict() for r in receipts], fmt if fmt == "json" else "json", output)
+    if source.is_dir() and fmt == "json":
+        emit([r.as_dict() for r in receipts], fmt, output)
+    elif source.is_dir():  # one table for the folder: a row per bundle and table
+        rows = [
+            {"from": r.sender, "status": r.status, **table}
+            for r in receipts
+            for table in (r.as_dict()["tables"] or [{"table": ""}])
+        ]
+        emit(rows, fmt, output, ("from", "status", *RECEIPT_COLUMNS))
     elif fmt == "json":
         emit(receipts[0].as_dict(), fmt, output)
     else:
