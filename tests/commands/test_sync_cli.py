@@ -107,6 +107,8 @@ def test_folder_exchange_with_a_json_receipt_and_already_applied(
         "in_conflict": 0,
     }  # one per field (10) and the row's existence
     assert log_changes in receipt["tables"]
+    table = laptops("a", "sync", "import", share)  # the same folder again, as a table
+    assert table.stdout.split()[:2] == ["from", "status"] and "already applied" in table.stdout
     bundle = Path(receipt["file"])
     again = laptops("a", "sync", "import", str(bundle))
     assert again.exit_code == 0 and "already applied" in again.stderr
