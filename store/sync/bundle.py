@@ -81,10 +81,23 @@ def decode_body(body: bytes, origin: str) -> list[tuple[Any, ...]]:
     rows = json.loads(body)
     if not isinstance(rows, list):
         raise ValueError("segment body is not a list")
-    return [
+    records = [
         (origin, seq, hlc, tbl, pk, col, decode_value(val), cl, prev, actor)
         for seq, hlc, tbl, pk, col, val, cl, prev, actor in rows
     ]
+    for record in records:
+        if not (
+            type(record[1]) is int
+            and type(record[2]) is int
+            and type(record[7]) is int
+            and isinstance(record[3], str)
+            and isinstance(record[4], str)
+            and isinstance(record[5], str)
+            and isinstance(record[9], str)
+            and (record[8] is None or isinstance(record[8], str))
+        ):
+            raise ValueError("a change record has fields of the wrong type")
+    return records
 
 
 def sha256(data: bytes) -> str:

@@ -319,7 +319,10 @@ def import_file(store: Store, path: Path, progress: Progress = _quiet) -> Receip
     me = rosters.identity(store)
     plain = bundle.decrypt(data, me.age_identity)
     progress("decrypting", 1, 1)
-    checked = _verify(store, plain, path, progress)
+    try:
+        checked = _verify(store, plain, path, progress)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        raise Refused("format", "its contents are malformed.") from None
     receipt = checked.receipt
     if checked.manifest["sender"] == store.device_id:
         receipt.status = "sent by this device"
@@ -351,7 +354,13 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> _Veri
         raise Refused("manifest signature", "the manifest is not signed by its sender.")
     if sender["status"] != "active":
         raise Refused("sender", f"its sender {sender['label']} has been revoked.")
-    if store.device_id not in manifest.get("recipients", []):
+    vector = manifest.get("vector")
+    if not isinstance(vector, dict) or not all(
+        isinstance(k, str) and type(v) is int for k, v in vector.items()
+    ):
+        raise Refused("format", "the manifest's version vector is malformed.")
+    recipients = manifest.get("recipients")
+    if not isinstance(recipients, list) or store.device_id not in recipients:
         raise Refused("recipient", "this device is not among its recipients.")
     receipt = Receipt(str(manifest["bundle"]), sender["label"], "applied", file=str(path))
     if store.one(

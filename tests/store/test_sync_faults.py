@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from store import logbook
 from store.clock import FixedClock
@@ -256,3 +258,80 @@ def test_a_killed_import_leaves_the_database_consistent_and_can_be_repeated(
     assert receipt.status in {"applied", "already applied"}
     assert len(user_tables(again)["log_entry"]) == 1500 + len(before["log_entry"])
     again.close()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_damage_inside_the_encryption_is_refused_and_changes_nothing(
+    team: list[Laptop], sent: Path, tmp_path: Path, data: st.DataObject
+) -> None:
+    """A team member's bundle with its parts damaged (re-encrypted, so age cannot notice):
+    every outcome is a named refusal, never a crash, and the database stays as it was."""
+    a = team[0]
+    parts = plain_parts(a, sent)
+    index = data.draw(st.integers(0, len(parts) - 1))
+    damaged = bytearray(parts[index])
+    if damaged and data.draw(st.booleans()):
+        position = data.draw(st.integers(0, len(damaged) - 1))
+        damaged[position] = data.draw(st.integers(0, 255))
+    else:
+        damaged = bytearray(data.draw(st.binary(max_size=64)))
+    changed = [*parts[:index], bytes(damaged), *parts[index + 1 :]]
+    if changed == parts:
+        return
+    path = reseal(a, changed, tmp_path / "fuzzed.swb")
+    before = snapshot(a.store.path)
+    with pytest.raises(Refused):
+        exchange.import_file(a.store, path)
+    assert snapshot(a.store.path) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "check"),
+    [
+        ("recipients", "every device", "recipient"),
+        ("segments", "none", "segment hash"),
+        ("segments", [17], "format"),
+        ("vector", "nonsense", "format"),
+        ("vector", {"x": "1"}, "format"),
+    ],
+)
+def test_a_malformed_manifest_signed_by_a_member_is_refused(
+    team: list[Laptop], sent: Path, tmp_path: Path, field: str, value: object, check: str
+) -> None:
+    a, b, _c = team
+    parts = plain_parts(a, sent)
+    manifest = json.loads(parts[0])
+    manifest[field] = value if field != "recipients" else f"{value} {a.id}"
+    body = bundle.canonical(manifest)
+    signed = [body, rosters.identity(b.store).sign_key.sign(body), *parts[2:]]
+    assert refused(a, reseal(a, signed, tmp_path / "odd.swb")) == check
+
+
+def test_a_change_record_of_the_wrong_shape_signed_by_its_origin_is_refused(
+    team: list[Laptop], sent: Path, tmp_path: Path
+) -> None:
+    a, b, _c = team
+    parts = plain_parts(a, sent)
+    body = json.loads(parts[5])
+    body[0][6] = "one"  # the causal length must be a number
+    odd_body = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    header = json.loads(parts[4])
+    header["body_sha256"] = bundle.sha256(odd_body)
+    header_bytes = bundle.canonical(header)
+    manifest = json.loads(parts[0])
+    manifest["segments"][0]["hash"] = bundle.sha256(header_bytes)
+    manifest_bytes = bundle.canonical(manifest)
+    key = rosters.identity(b.store).sign_key
+    signed = [
+        manifest_bytes,
+        key.sign(manifest_bytes),
+        parts[2],
+        parts[3],
+        header_bytes,
+        odd_body,
+        key.sign(header_bytes),
+    ]
+    assert refused(a, reseal(a, signed, tmp_path / "odd.swb")) == "format"
