@@ -19,13 +19,14 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from store import access, agenda, logbook
 from store.agenda import Activity
-from store.clock import day_bounds, local_text, parse_time_on, today
+from store.clock import day_bounds, local, local_text, parse_time_on, today
 from store.errors import StoreError
 from store.logbook import LogEntry
 from store.subjects import list_subjects, subject_by_id
 
 from ..i18n import _
 from ..widgets.dayboard import DayBoard, activity_style
+from ..widgets.reveal import move_to
 from .forms import ActivityDefaults, ActivityForm, ConceptPicker, RestrictForm
 
 
@@ -55,6 +56,7 @@ class AgendaScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.day: date | None = None
+        self.revealing: str | None = None
         self.data: AgendaData | None = None
 
     def compose(self) -> ComposeResult:
@@ -161,10 +163,10 @@ class AgendaScreen(Screen[None]):
                 f"[b red]{item.replan_reason}[/]" if item.replan_reason else "",
                 key=item.id,
             )
-        if selected:
-            ids = [a.id for a in data.activities]
-            if selected in ids:
-                table.move_cursor(row=ids.index(selected))
+        if move_to(table, self.revealing):
+            self.revealing = None
+        elif selected:
+            move_to(table, selected)
         log = self.query_one("#log-entries", DataTable)
         log.clear()
         for entry in data.log:
@@ -177,6 +179,18 @@ class AgendaScreen(Screen[None]):
                 flag + entry.text,
                 key=entry.id,
             )
+
+    def reveal(self, activity_id: str) -> None:
+        """Show the activity's day with the cursor on it."""
+        store = self.app.store  # type: ignore[attr-defined]
+        try:
+            item = agenda.get_activity(store, activity_id)
+        except StoreError:
+            return
+        self.day = local(item.start_at).date()
+        self.app.remember_state(agenda_day=self.day.isoformat())  # type: ignore[attr-defined]
+        self.revealing = item.id
+        self.reload()
 
     def selected_id(self) -> str | None:
         table = self.query_one("#day-activities", DataTable)

@@ -3,7 +3,8 @@ with a key to jump to the screen where each is handled, the outgoing leader's no
 history of signed handovers.
 
 Keys: ``x`` sign the draft with the notes (outgoing shift leader), ``c`` accept the selected
-signed handover (a different shift leader), ``j`` jump to the selected open item's screen.
+signed handover (a different shift leader), ``j`` go to the selected open item: its screen, and
+for activities to re-plan, open signals and sync conflicts the first such record itself.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ JUMPS = {
     "expiring": "roster",
     "conflicts": "sync",
 }
+
+
+#: Kinds whose screen can put the cursor on the item itself (the first of its ids).
+REVEALS = frozenset({"replan", "open_signals", "conflicts"})
 
 
 @dataclass(frozen=True)
@@ -144,3 +149,14 @@ class HandoverScreen(Screen[None]):
             return
         kind = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         self.app.action_switch_mode(JUMPS.get(kind, "today"))  # type: ignore[attr-defined]
+        ids = next(
+            (
+                i["ids"]
+                for i in (self.data.draft["assessment"] if self.data else [])
+                if i["kind"] == kind
+            ),
+            [],
+        )
+        reveal = getattr(self.app.screen, "reveal", None)
+        if ids and kind in REVEALS and reveal is not None:
+            reveal(ids[0])  # the first open item of that kind, with the cursor on it

@@ -21,7 +21,7 @@ HELP = _("""\
 | `p` | Roster & gaps | apply the selected suggestion: deploy the officer, use the concept, or move (asks who decides) |
 | `s` | anywhere | **Signals**: my signals, or the inbox of the information organisation; signal reports |
 | `h` | anywhere | **Handover**: the ISBAR draft as a document, open items, notes, signed handovers |
-| `x` / `c` / `j` | Handover | sign with your notes (outgoing) / accept the selected handover (incoming) / go to the selected open item |
+| `x` / `c` / `j` | Handover | sign with your notes (outgoing) / accept the selected handover (incoming) / go to the selected open item (re-planning, open signals and conflicts: the record itself) |
 | `k` | anywhere | **Capacity**: per unit the coming week's demand against supply (red = hours short), bottlenecks, the letter's reinforcements, and a what-if scenario beside the baseline |
 | `y` | anywhere | **Sync**: the team's devices, export to / import from the shared folder (`e` / `i`, `f` to change the folder), the receipt, and open conflicts with both values side by side |
 | `1` / `2` / `v` | Sync | keep the first / second value of the selected conflict, or enter another (the rules still hold: R1 refuses a concept below the required level) |

@@ -26,6 +26,7 @@ from store.intel import SignalReport
 from store.signals import Signal
 
 from ..i18n import _
+from ..widgets.reveal import move_to
 from .forms import StepForm
 
 TLP_STYLE = {
@@ -102,6 +103,7 @@ class SignalsScreen(Screen[None]):
         super().__init__()
         self.data: SignalsData | None = None
         self.mine = False
+        self.revealing: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,7 +119,7 @@ class SignalsScreen(Screen[None]):
     def on_mount(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         self.analyst = access.allowed(store.actor.role, "signal.process")
-        self.mine = not self.analyst
+        self.mine = not self.analyst and self.revealing is None  # a reveal lists everything
         self.query_one("#signal-list", DataTable).add_columns(
             _("Urgency"),
             _("TLP"),
@@ -171,10 +173,10 @@ class SignalsScreen(Screen[None]):
                 item.category.replace("_", " "),
                 key=item.id,
             )
-        if selected is not None:
-            ids = [s.id for s in data.signals]
-            if selected.id in ids:
-                table.move_cursor(row=ids.index(selected.id))
+        if move_to(table, self.revealing):
+            self.revealing = None
+        elif selected is not None:
+            move_to(table, selected.id)
         reports = self.query_one("#report-list", DataTable)
         reports.clear()
         for report in data.reports:
@@ -203,6 +205,12 @@ class SignalsScreen(Screen[None]):
             )
         )
         self.show_detail()
+
+    def reveal(self, signal_id: str) -> None:
+        """Put the cursor on this signal (listing all signals this person may see)."""
+        self.revealing = signal_id
+        self.mine = False
+        self.reload()
 
     def selected(self) -> Signal | None:
         table = self.query_one("#signal-list", DataTable)

@@ -26,6 +26,7 @@ from store.sync import exchange, status
 from store.sync import roster as rosters
 
 from ..i18n import _
+from ..widgets.reveal import move_to
 from .forms import StepForm
 
 
@@ -60,6 +61,7 @@ class SyncScreen(Screen[None]):
         super().__init__()
         self.data: SyncData | None = None
         self.busy = False
+        self.revealing: str | None = None
 
     @property
     def folder(self) -> Path:
@@ -172,6 +174,12 @@ class SyncScreen(Screen[None]):
                 " / ".join(h["actor"] for h in conflict.heads),
                 key=conflict.id,
             )
+        if move_to(table, self.revealing):
+            self.revealing = None
+
+    def reveal(self, conflict_id: str) -> None:
+        self.revealing = conflict_id
+        self.reload()
 
     # Export and import ---------------------------------------------------------------------
 

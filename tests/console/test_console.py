@@ -426,3 +426,47 @@ async def test_the_console_hides_what_the_role_may_not_do(demo_store: Store) -> 
         await pilot.press("k")
         await settle(pilot)
         assert app.screen.query_one("#scenario-run", Button).disabled
+
+
+async def test_the_handover_goes_to_the_activity_to_re_plan_on_its_day(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    from console.widgets.reveal import move_to
+    from store.clock import local
+    from store.handover import draft_handover
+
+    replan = next(i for i in draft_handover(demo_store)["assessment"] if i["kind"] == "replan")
+    assert replan["ids"], "the demo has an activity to re-plan"
+    wanted = agenda.get_activity(demo_store, replan["ids"][0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        move_to(app.screen.query_one("#open-items", DataTable), "replan")
+        await pilot.press("j")
+        await settle(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen)
+        assert screen.day == local(wanted.start_at).date()
+        assert screen.selected_id() == wanted.id
+
+
+async def test_the_handover_goes_to_the_first_open_signal(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    from console.screens.signals import SignalsScreen
+    from console.widgets.reveal import move_to
+    from store.handover import draft_handover
+
+    items = draft_handover(demo_store)["assessment"]
+    first = next(i for i in items if i["kind"] == "open_signals")["ids"][0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        move_to(app.screen.query_one("#open-items", DataTable), "open_signals")
+        await pilot.press("j")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, SignalsScreen)
+        selected = app.screen.selected()
+        assert selected is not None and selected.id == first

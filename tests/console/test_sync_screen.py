@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 
 from console.app import SchildwachtApp
 from console.screens.sync import SyncScreen
+from console.widgets.reveal import move_to
 from store import agenda, subjects
 from store.clock import FixedClock
 from store.sync import exchange, status
@@ -70,3 +71,21 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
     assert a.store.one("SELECT location FROM activity WHERE id = ?", (activity,))[0] == (
         "Paleis van Justitie"
     )
+
+
+async def test_the_handover_goes_to_the_conflict_itself(tmp_path: Path, clock: FixedClock) -> None:
+    (a, _b), _activity = conflicted_team(tmp_path, clock)
+    exchange.import_path(a.store, tmp_path / "share")
+    [conflict] = status.list_conflicts(a.store)
+    app = SchildwachtApp(a.store, remember=False)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        items = app.screen.query_one("#open-items", DataTable)
+        move_to(items, "conflicts")
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        table = app.screen.query_one("#sync-conflicts", DataTable)
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == conflict.id
