@@ -17,6 +17,7 @@ SCREENS = (
     ("s", "Signals"),
     ("h", "Handover"),
     ("k", "Capacity"),
+    ("y", "Sync"),
 )
 
 
