@@ -111,8 +111,8 @@ class Store:
         try:
             migrations.migrate(conn, str(self.path), after=_reinstall_sync_capture)
             missing = capture.missing_triggers(conn)
-            if not repair:
-                capture.check_triggers(conn, str(self.path))
+            if missing and not repair:
+                raise capture.missing_refusal(missing, str(self.path))
             self._install_capture(conn)
             if repair:
                 with self.write("db.repair", None, {"missing_triggers": len(missing)}) as c:

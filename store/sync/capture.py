@@ -95,15 +95,14 @@ def install_triggers(conn: sqlite3.Connection, *, baseline: bool) -> None:
             )
 
 
-def check_triggers(conn: sqlite3.Connection, path: str) -> None:
-    missing = missing_triggers(conn)
-    if missing:
-        raise IntegrityFailure(
-            f"{path} lacks {len(missing)} sync capture triggers (e.g. {sorted(missing)[0]}): "
-            "something rewrote its tables outside Schildwacht, and changes made now would never "
-            "reach the other laptops. Nothing was opened. Run `schildwacht db repair` to "
-            "re-install them and capture what changed meanwhile, or restore the latest backup."
-        )
+def missing_refusal(missing: set[str], path: str) -> IntegrityFailure:
+    """The refusal to open a database whose capture triggers are missing."""
+    return IntegrityFailure(
+        f"{path} lacks {len(missing)} sync capture triggers (e.g. {sorted(missing)[0]}): "
+        "something rewrote its tables outside Schildwacht, and changes made now would never "
+        "reach the other laptops. Nothing was opened. Run `schildwacht db repair` to "
+        "re-install them and capture what changed meanwhile, or restore the latest backup."
+    )
 
 
 def queue_drift(conn: sqlite3.Connection) -> int:

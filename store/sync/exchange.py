@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import access
 from ..db import Store, append_audit
 from ..errors import BadInput
 from ..ids import uuid7
@@ -33,7 +32,7 @@ from . import roster as rosters
 from .bundle import Refused, canonical, sha256
 from .capture import Record
 from .keys import fingerprint
-from .tables import TABLE_PERMISSION
+from .tables import forbidden_table
 
 Progress = Callable[[str, int, int], None]
 AUDIT_SAMPLE = 50
@@ -190,15 +189,15 @@ def _cut_own_segment(conn: sqlite3.Connection, store: Store, key: Any, role: str
 def _check_own_role(conn: sqlite3.Connection, origin: str, covered: int, role: str) -> None:
     """Refuse to send changes the team role of this device may not author (others would
     refuse the bundle): raw SQL can write what the store's permission checks never allow."""
-    for (table,) in conn.execute(
+    tables = conn.execute(
         "SELECT DISTINCT tbl FROM sync_change WHERE origin = ? AND seq > ?", (origin, covered)
-    ).fetchall():
-        action = TABLE_PERMISSION.get(table)
-        if action and role != "admin" and not access.allowed(role, action):
-            raise BadInput(
-                f"This device holds changes to {table} that its team role ({role}) may not "
-                "author; other devices would refuse them. Ask the admin about its role."
-            )
+    ).fetchall()
+    table = forbidden_table(role, (t for (t,) in tables))
+    if table is not None:
+        raise BadInput(
+            f"This device holds changes to {table} that its team role ({role}) may not "
+            "author; other devices would refuse them. Ask the admin about its role."
+        )
 
 
 def _select_segments(
@@ -463,14 +462,13 @@ def _decode(body: bytes, origin: str, author: dict[str, Any]) -> list[Record]:
 
 def _check_role(author: dict[str, Any], records: list[Record]) -> None:
     role = author["role"]
-    for table in {r[3] for r in records}:
-        action = TABLE_PERMISSION.get(table)
-        if action and role != "admin" and not access.allowed(role, action):
-            raise Refused(
-                "role",
-                f"{author['label']} is a {role.replace('_', ' ')} device and may not author "
-                f"changes to {table}.",
-            )
+    table = forbidden_table(role, {r[3] for r in records})
+    if table is not None:
+        raise Refused(
+            "role",
+            f"{author['label']} is a {role.replace('_', ' ')} device and may not author "
+            f"changes to {table}.",
+        )
 
 
 def _check_roster(

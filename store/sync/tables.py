@@ -8,6 +8,7 @@ change log is the JSON array of its primary-key values.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 #: Every table whose rows travel between laptops.
@@ -62,6 +63,18 @@ TABLE_PERMISSION = {
 }
 
 EXISTENCE = ""
+
+
+def forbidden_table(role: str, tables: Iterable[str]) -> str | None:
+    """The first of these tables a device of this team role may not author rows of (the
+    permission table in store/access.py decides; the admin device may author everything)."""
+    from ..access import allowed
+
+    for table in sorted(tables):
+        action = TABLE_PERMISSION.get(table)
+        if action and role != "admin" and not allowed(role, action):
+            return table
+    return None
 
 
 @dataclass(frozen=True)
