@@ -62,6 +62,32 @@ def reseal(laptop: Laptop, parts: list[bytes], path: Path) -> Path:
     return path
 
 
+def signed_by(laptop: Laptop, manifest: dict[str, object], parts: list[bytes]) -> list[bytes]:
+    """The bundle's parts with this manifest, signed by the laptop (a member's valid key)."""
+    body = bundle.canonical(manifest)
+    return [body, rosters.identity(laptop.store).sign_key.sign(body), *parts[2:]]
+
+
+def with_body(
+    parts: list[bytes], rows: list[list[object]], sender: Laptop, origin_signer: Laptop
+) -> list[bytes]:
+    """The first segment's changes replaced by ``rows``, its header signed by
+    ``origin_signer`` and the manifest by ``sender``: every hash consistent."""
+    body = json.dumps(rows, separators=(",", ":"), ensure_ascii=False).encode()
+    header = json.loads(parts[4])
+    header["body_sha256"] = bundle.sha256(body)
+    header_bytes = bundle.canonical(header)
+    manifest = json.loads(parts[0])
+    manifest["segments"][0]["hash"] = bundle.sha256(header_bytes)
+    rebuilt = [
+        *parts[:4],
+        header_bytes,
+        body,
+        rosters.identity(origin_signer.store).sign_key.sign(header_bytes),
+    ]
+    return signed_by(sender, manifest, rebuilt)
+
+
 def test_a_truncated_bundle_is_refused(team: list[Laptop], sent: Path, tmp_path: Path) -> None:
     data = sent.read_bytes()
     for cut in (10, len(data) // 2, len(data) - 1):
@@ -96,31 +122,16 @@ def test_a_segment_forged_under_another_origin_is_refused(
 ) -> None:
     a, b, c = team
     parts = plain_parts(a, sent)
-    body = json.loads(parts[5])
-    body[0][5] = "Geen bijzonderheden"  # alter b's change, then sign it as c could
-    forged_body = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-    header = json.loads(parts[4])
-    header["body_sha256"] = bundle.sha256(forged_body)
-    header_bytes = bundle.canonical(header)
-    c_key = rosters.identity(c.store).sign_key
-    manifest = json.loads(parts[0])
-    manifest["segments"][0]["hash"] = bundle.sha256(header_bytes)
-    manifest_bytes = bundle.canonical(manifest)
-    forged = [
-        manifest_bytes,
-        rosters.identity(b.store).sign_key.sign(manifest_bytes),
-        parts[2],
-        parts[3],
-        header_bytes,
-        forged_body,
-        c_key.sign(header_bytes),
-    ]
+    rows = json.loads(parts[5])
+    rows[0][5] = "Geen bijzonderheden"  # alter b's change, then sign it as c could
+    forged = with_body(parts, rows, sender=b, origin_signer=c)
     assert refused(a, reseal(a, forged, tmp_path / "forged.swb")) == "origin signature"
+    forged_body = forged[5]
     # changing the body without re-signing is caught by its hash
     tampered = [*parts[:5], forged_body, parts[6]]
     assert refused(a, reseal(a, tampered, tmp_path / "tampered.swb")) == "segment hash"
     # and a manifest not signed by its sender
-    unsigned = [parts[0], c_key.sign(parts[0]), *parts[2:]]
+    unsigned = [parts[0], rosters.identity(c.store).sign_key.sign(parts[0]), *parts[2:]]
     assert refused(a, reseal(a, unsigned, tmp_path / "unsigned.swb")) == "manifest signature"
 
 
@@ -147,9 +158,7 @@ def test_a_newer_bundle_format_is_refused_with_advice(
     parts = plain_parts(a, sent)
     manifest = json.loads(parts[0])
     manifest["format"] = bundle.FORMAT + 1
-    body = bundle.canonical(manifest)
-    newer = [body, rosters.identity(b.store).sign_key.sign(body), *parts[2:]]
-    path = reseal(a, newer, tmp_path / "newer.swb")
+    path = reseal(a, signed_by(b, manifest, parts), tmp_path / "newer.swb")
     with pytest.raises(Refused, match="upgrade Schildwacht"):
         exchange.import_file(a.store, path)
     assert refused(a, path) == "format"
@@ -305,9 +314,7 @@ def test_a_malformed_manifest_signed_by_a_member_is_refused(
     parts = plain_parts(a, sent)
     manifest = json.loads(parts[0])
     manifest[field] = value if field != "recipients" else f"{value} {a.id}"
-    body = bundle.canonical(manifest)
-    signed = [body, rosters.identity(b.store).sign_key.sign(body), *parts[2:]]
-    assert refused(a, reseal(a, signed, tmp_path / "odd.swb")) == check
+    assert refused(a, reseal(a, signed_by(b, manifest, parts), tmp_path / "odd.swb")) == check
 
 
 def test_a_change_record_of_the_wrong_shape_signed_by_its_origin_is_refused(
@@ -315,23 +322,7 @@ def test_a_change_record_of_the_wrong_shape_signed_by_its_origin_is_refused(
 ) -> None:
     a, b, _c = team
     parts = plain_parts(a, sent)
-    body = json.loads(parts[5])
-    body[0][6] = "one"  # the causal length must be a number
-    odd_body = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-    header = json.loads(parts[4])
-    header["body_sha256"] = bundle.sha256(odd_body)
-    header_bytes = bundle.canonical(header)
-    manifest = json.loads(parts[0])
-    manifest["segments"][0]["hash"] = bundle.sha256(header_bytes)
-    manifest_bytes = bundle.canonical(manifest)
-    key = rosters.identity(b.store).sign_key
-    signed = [
-        manifest_bytes,
-        key.sign(manifest_bytes),
-        parts[2],
-        parts[3],
-        header_bytes,
-        odd_body,
-        key.sign(header_bytes),
-    ]
+    rows = json.loads(parts[5])
+    rows[0][6] = "one"  # the causal length must be a number
+    signed = with_body(parts, rows, sender=b, origin_signer=b)
     assert refused(a, reseal(a, signed, tmp_path / "odd.swb")) == "format"

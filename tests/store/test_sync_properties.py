@@ -20,7 +20,7 @@ from store.db import Store
 from store.errors import StoreError
 from store.sync import exchange
 from tests.conftest import NOW, snapshot
-from tests.sync_team import conflict_set, exchange_all, make_team, user_tables
+from tests.sync_team import Laptop, conflict_set, exchange_all, make_team, user_tables
 
 NAMES = ("a", "b", "c", "d", "e")
 
@@ -107,8 +107,8 @@ def test_laptops_converge_whatever_the_delivery(
             for number, (op, who, arg) in enumerate(ops):
                 clock.advance(seconds=1)
                 _play(stores[who % devices], op, arg, number, root, pool, deleted)
-            laptops = [_Laptop(s) for s in stores]
-            exchange_all(laptops, root / "final", rounds=3)  # type: ignore[arg-type]
+            laptops = [Laptop(name, s) for name, s in zip(NAMES, stores, strict=False)]
+            exchange_all(laptops, root / "final", rounds=3)
             first = user_tables(stores[0])
             event(f"conflicts on every laptop: {len(conflict_set(stores[0])) > 0}")
             event(f"rows deleted: {bool(deleted)}")
@@ -125,11 +125,6 @@ def test_laptops_converge_whatever_the_delivery(
         finally:
             for store in stores:
                 store.close()
-
-
-class _Laptop:
-    def __init__(self, store: Store) -> None:
-        self.store = store
 
 
 def _activities(store: Store) -> list[str]:
