@@ -1,0 +1,177 @@
+"""The checks every stored value passes, whoever wrote it.
+
+One module, so a value typed at the command line, entered in a console form, read from a
+calendar or roster file, or carried in a bundle from another laptop is judged the same way.
+Each check returns the value it accepted (normalised where that is its job) or raises
+``BadInput`` naming the field, with a sentence the person can act on. Nothing here touches the
+database.
+
+Ranges (DESIGN.md §3): times from 1970-01-01 to 2099-12-31 (local dates in Europe/Amsterdam);
+free text at most ``MAX_TEXT`` characters and no NUL; code names and callsigns at most
+``MAX_CODE`` characters with no control, bidi or other invisible formatting characters; numbers
+finite and inside the range the caller names.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from .errors import BadInput
+
+#: The first and last local day a time may fall on.
+EARLIEST_DAY = date(1970, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+#: Free text (titles, notes, log entries, signal text …): at most this many characters.
+MAX_TEXT = 4000
+#: Code names, callsigns, labels that identify something: at most this many characters.
+MAX_CODE = 40
+#: SQLite's integer range.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+_LOCAL = ZoneInfo("Europe/Amsterdam")
+_STORED_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: Characters a terminal, a spreadsheet or a bidi algorithm would act on rather than show:
+#: C0 and C1 controls, DEL, and the Unicode formatting characters that reorder or hide text.
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+    "\ufff9-\ufffb]"
+)
+
+
+def has_invisible(text: str) -> bool:
+    """True when ``text`` holds a control, bidi or invisible formatting character."""
+    return _INVISIBLE.search(text) is not None
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control, bidi and invisible formatting character written as
+    ``\\uXXXX``, so it can be printed to a terminal or a file without acting on anything.
+    With ``keep_newlines`` a newline stays a newline (for multi-line displays)."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if keep_newlines and char == "\n":
+            return char
+        return f"\\u{ord(char):04x}"
+
+    return _INVISIBLE.sub(escape, text)
+
+
+def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool = False) -> str:
+    """Free text: a string of at most ``max_len`` characters with no NUL; ``required`` refuses
+    an empty or blank one. Returned unchanged (control characters are escaped on display)."""
+    if not isinstance(value, str):
+        raise BadInput(f"{field} must be text.")
+    if "\x00" in value:
+        raise BadInput(f"{field} contains a NUL character; remove it.")
+    if len(value) > max_len:
+        raise BadInput(f"{field} is {len(value)} characters long; at most {max_len} are allowed.")
+    if required and not value.strip():
+        raise BadInput(f"{field} may not be empty.")
+    return value
+
+
+def code(value: object, field: str, *, max_len: int = MAX_CODE) -> str:
+    """A code name, callsign or other identifying label: non-empty, at most ``max_len``
+    characters, no control, bidi or invisible formatting characters (they would let two
+    different names look alike, or reorder what is shown next to them)."""
+    if not isinstance(value, str):
+        raise BadInput(f"{field} must be text.")
+    if not value.strip():
+        raise BadInput(f"{field} may not be empty.")
+    if len(value) > max_len:
+        raise BadInput(f"{field} is {len(value)} characters long; at most {max_len} are allowed.")
+    if has_invisible(value):
+        raise BadInput(
+            f"{field} contains a control or invisible formatting character; use letters, "
+            "digits, spaces and punctuation only."
+        )
+    return value
+
+
+def moment(value: datetime, field: str) -> datetime:
+    """An aware datetime whose local day lies between 1970-01-01 and 2099-12-31; returned
+    in UTC."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise BadInput(f"{field} must be a time with a time zone.")
+    try:
+        day = value.astimezone(_LOCAL).date()
+    except (OverflowError, ValueError):
+        day = None
+    if day is None or not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise BadInput(
+            f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
+            f"{LATEST_DAY.isoformat()}; {value.isoformat()} does not."
+        )
+    return value.astimezone(UTC)
+
+
+def stored_time(value: object, field: str) -> str:
+    """Stored UTC text ``YYYY-MM-DDTHH:MM:SSZ`` inside the time range (what a bundle or a
+    database row must hold for a time column)."""
+    if not isinstance(value, str) or not _STORED_TIME.match(value):
+        raise BadInput(f"{field} must be a UTC time written YYYY-MM-DDTHH:MM:SSZ.")
+    try:
+        parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise BadInput(f"{field} is not a real time: {value}.") from None
+    moment(parsed, field)
+    return value
+
+
+def day(value: date, field: str) -> date:
+    """A calendar date between 1970-01-01 and 2099-12-31."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise BadInput(f"{field} must be a date.")
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise BadInput(
+            f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
+            f"{LATEST_DAY.isoformat()}; {value.isoformat()} does not."
+        )
+    return value
+
+
+def stored_date(value: object, field: str) -> str:
+    """Stored date text ``YYYY-MM-DD`` inside the range."""
+    if not isinstance(value, str) or not _STORED_DATE.match(value):
+        raise BadInput(f"{field} must be a date written YYYY-MM-DD.")
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{field} is not a real date: {value}.") from None
+    day(parsed, field)
+    return value
+
+
+def integer(value: object, field: str, *, low: int = INT64_MIN, high: int = INT64_MAX) -> int:
+    """An integer (not a bool) between ``low`` and ``high`` inclusive."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadInput(f"{field} must be a whole number.")
+    if not low <= value <= high:
+        raise BadInput(f"{field} must lie between {low} and {high}; {value} does not.")
+    return value
+
+
+def number(value: object, field: str, *, low: float, high: float) -> float:
+    """A finite number between ``low`` and ``high`` inclusive (NaN and infinities refused)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadInput(f"{field} must be a number.")
+    as_float = float(value)
+    if not math.isfinite(as_float):
+        raise BadInput(f"{field} must be a finite number, not {value}.")
+    if not low <= as_float <= high:
+        raise BadInput(f"{field} must lie between {low:g} and {high:g}; {value:g} does not.")
+    return as_float
+
+
+def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
+    """One of ``allowed``."""
+    if not isinstance(value, str) or value not in allowed:
+        options = ", ".join(sorted(allowed))
+        raise BadInput(f"{field} must be one of {options}; {visible(str(value))!r} is not.")
+    return value
