@@ -504,21 +504,8 @@ def _known_segments(store: Store) -> dict[tuple[str, int], tuple[str, int]]:
 
 def _apply(store: Store, checked: _Verified, progress: Progress) -> None:
     receipt = checked.receipt
-    conn = store.conn
-    conn.execute("PRAGMA foreign_keys = OFF")
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            store.seal()  # local changes first, with stamps older than anything merged now
-            conn.execute("INSERT INTO sync_applying (flag) VALUES (1)")
-            _merge_all(store, conn, checked, progress)
-            conn.execute("DELETE FROM sync_applying")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.execute("PRAGMA foreign_keys = ON")
+    with store.merging() as conn:  # local changes sealed first; R1 lets only this one through
+        _merge_all(store, conn, checked, progress)
     if receipt.gaps:
         receipt.status = "partly applied"
 
