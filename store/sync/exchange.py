@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import witness
 from ..db import Store, append_audit
 from ..errors import BadInput
 from ..ids import uuid7
@@ -116,6 +117,7 @@ def export(
                 "vector": version_vector(conn),
                 "roster_version": team.version,
                 "segments": listed,
+                **witness.manifest_fields(conn, store.device_id),
             }
         )
         plain = bundle.frame(
@@ -592,6 +594,7 @@ def _merge_all(
         if conflict_id not in open_before:
             receipt.conflicts[table] += 1
     receipt.orphans = len(conn.execute("PRAGMA foreign_key_check").fetchall())
+    receipt.warnings += witness.observe(store, conn, manifest, witness.labels(store))
     _audit(store, conn, checked, fresh)
     conn.execute(
         "INSERT INTO sync_bundle (id, direction, peer, at, changes, file, receipt)"

@@ -135,3 +135,31 @@ def test_schildwacht_now_is_ignored_by_a_real_database(
 def test_a_test_database_keeps_its_fixed_clock(initialised: Run) -> None:
     status = initialised("db", "status", "--format", "json")
     assert '"clock": "fixed for tests/demos"' in status.stdout and status.stderr == ""
+
+
+def test_handover_show_catches_content_and_hash_rewritten_together(
+    initialised: Run, db_path: Path
+) -> None:
+    import json
+
+    from store.handover import content_hash
+
+    handover_id = (
+        initialised("handover", "sign", "--note", "Let op").stdout.strip().splitlines()[-1]
+    )
+    assert initialised("handover", "show", handover_id).exit_code == 0
+    conn = sqlite3.connect(db_path)
+    (content,) = conn.execute("SELECT content FROM handover").fetchone()
+    forged = json.loads(content)
+    forged["recommendation"] = []
+    conn.execute("DROP TRIGGER handover_no_update")
+    conn.execute(
+        "UPDATE handover SET content = ?, content_hash = ?",
+        (json.dumps(forged), content_hash(forged)),
+    )
+    conn.commit()
+    conn.close()
+    assert initialised("handover", "show", handover_id).exit_code == 5  # the guard is missing
+    assert initialised("db", "repair").exit_code == 0
+    shown = initialised("handover", "show", handover_id)
+    assert shown.exit_code == 5 and "audit trail recorded" in shown.stderr
