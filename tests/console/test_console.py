@@ -470,3 +470,37 @@ async def test_the_handover_goes_to_the_first_open_signal(
         assert isinstance(app.screen, SignalsScreen)
         selected = app.screen.selected()
         assert selected is not None and selected.id == first
+
+
+async def test_switch_user_asks_callsign_and_secret_and_shows_who_acts(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    from console.screens.switch_user import SwitchUserForm
+
+    analyst = analyst_callsign(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.sub_title.startswith("OPS-01 · shift leader")
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SwitchUserForm)
+        secret = form.query_one("#secret", Input)
+        assert secret.password  # masked
+        form.query_one("#callsign", Input).value = analyst
+        secret.value = "not-the-secret"
+        await pilot.click("#save")
+        await settle(pilot)
+        assert app.screen is form and "Wrong secret" in str(
+            form.query_one(".error", Static).render()
+        )
+        assert app.store.actor.callsign == "OPS-01"  # nothing changed
+        secret.value = "demo-secret"
+        secret.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SwitchUserForm), form.query_one(".error", Static).render()
+        assert app.store.actor.callsign == analyst
+        assert app.sub_title.startswith(f"{analyst} · info analyst")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Switch user" in commands
