@@ -179,6 +179,7 @@ def test_an_import_that_fails_leaves_nothing(laptop: Store) -> None:
     ],
     ids=["r1-dropped", "audit-dropped", "append-only-altered", "view-altered", "planted"],
 )
+@pytest.mark.parametrize("laptop", ["sqlite3"], indirect=True)  # SQLCipher: the tests above
 def test_changed_guards_keep_the_database_shut_until_repaired(
     laptop: Store, tamper: list[str], named: str
 ) -> None:
@@ -209,6 +210,7 @@ def test_changed_guards_keep_the_database_shut_until_repaired(
         "UPDATE audit_event SET actor = 'X'",
     ],
 )
+@pytest.mark.parametrize("laptop", ["sqlite3"], indirect=True)
 def test_assessments_and_the_audit_trail_are_append_only_for_any_tool(
     laptop: Store, statement: str
 ) -> None:
