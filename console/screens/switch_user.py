@@ -17,6 +17,8 @@ from .forms import FormScreen, Save
 class SwitchUserForm(FormScreen):
     """Callsign and secret of the person who acts from now on."""
 
+    AUTO_FOCUS = "#callsign"
+
     def __init__(self, save: Save, acting: str) -> None:
         super().__init__(save)
         self.acting = acting
