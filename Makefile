@@ -19,7 +19,8 @@ run: $(STAMP)
 	@db=$$($(BIN)/schildwacht db path); \
 	if [ ! -f "$$db" ]; then \
 		echo "Creating a demo database at $$db"; \
-		$(BIN)/schildwacht init --callsign OPS-01 --name "Demo shift leader" --role shift_leader --unit RT && \
+		SCHILDWACHT_NEW_SECRET=demo-secret $(BIN)/schildwacht init --callsign OPS-01 \
+			--name "Demo shift leader" --role shift_leader --unit RT && \
 		$(BIN)/schildwacht demo --scale small; \
 	fi
 	$(BIN)/schildwacht

@@ -1,8 +1,9 @@
-"""What every command shares: where the database is, who is acting, and the clock."""
+"""What every command shares: where the database is, who is acting (proven), and the clock."""
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 
 from store.clock import Clock, FixedClock, SystemClock
 from store.db import Store
+from store.errors import BadInput
 
 
 def default_db_path() -> Path:
@@ -24,11 +26,51 @@ def default_db_path() -> Path:
 
 
 def clock_from_env() -> Clock:
-    """A fixed clock when ``SCHILDWACHT_NOW`` is set (tests, reproducible demos)."""
+    """A fixed clock when ``SCHILDWACHT_NOW`` is set (tests, reproducible demos); a database
+    honours it only if it was created with it (``Env.store``)."""
     fixed = os.environ.get("SCHILDWACHT_NOW")
     if fixed:
-        return FixedClock(datetime.fromisoformat(fixed.replace("Z", "+00:00")))
+        try:
+            return FixedClock(datetime.fromisoformat(fixed.replace("Z", "+00:00")))
+        except ValueError:
+            raise BadInput(
+                f"SCHILDWACHT_NOW={fixed!r} is not an ISO-8601 time with an offset."
+            ) from None
     return SystemClock()
+
+
+def on_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def ask_secret(callsign: str) -> str | None:
+    """``SCHILDWACHT_SECRET``, else asked (hidden) on a terminal, else None (refused)."""
+    given = os.environ.get("SCHILDWACHT_SECRET")
+    if given:
+        return given
+    if on_terminal():
+        return str(click.prompt(f"Secret for {callsign}", hide_input=True, err=True))
+    return None
+
+
+def new_secret(callsign: str, *, optional: bool) -> str | None:
+    """A new person's secret: ``SCHILDWACHT_NEW_SECRET``, else asked twice on a terminal
+    (``optional``: an empty answer means none yet), else None."""
+    given = os.environ.get("SCHILDWACHT_NEW_SECRET")
+    if given:
+        return given
+    if not on_terminal():
+        return None
+    hint = " (empty: none yet)" if optional else ""
+    answer = click.prompt(
+        f"New secret for {callsign}{hint}",
+        hide_input=True,
+        confirmation_prompt=True,
+        default="" if optional else None,
+        show_default=False,
+        err=True,
+    )
+    return str(answer) or None
 
 
 @dataclass
@@ -45,10 +87,30 @@ class Env:
 
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(
-                self.db_path, clock=self.clock, user=self.user, passphrase=self.passphrase
-            )
+            self._store = self.open()
         return self._store
+
+    def open(self, *, repair: bool = False) -> Store:
+        """Open the database as the proven acting person. A fixed clock from the environment
+        is honoured only by a database created with one; a real one ignores it, and says so."""
+        store = Store(
+            self.db_path,
+            clock=SystemClock() if isinstance(self.clock, FixedClock) else self.clock,
+            user=self.user,
+            secret=ask_secret,
+            passphrase=self.passphrase,
+            repair=repair,
+        )
+        if isinstance(self.clock, FixedClock):
+            if store.clock_fixed:
+                store.clock = self.clock
+            else:
+                click.echo(
+                    "Warning: SCHILDWACHT_NOW is ignored: this database was not created with a "
+                    "fixed clock, so it keeps real time.",
+                    err=True,
+                )
+        return store
 
     def close(self) -> None:
         if self._store is not None:

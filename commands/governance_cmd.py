@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from store import audit, decisions
+from store import audit, decisions, witness
 from store.clock import local_iso
 from store.db import backup_database
 
@@ -130,9 +130,16 @@ def audit_list(env: Env, limit: int, action: str | None, fmt: str, output: str |
 @audit_group.command("verify")
 @pass_env
 def audit_verify(env: Env) -> None:
-    """Walk the hash chain; exit 5 naming the first broken link."""
-    count = audit.verify_audit(env.store())
-    info(f"Audit chain intact: {count} events verified.")
+    """Walk the hash chain and check it against every head of it that a peer or a signed handover
+    witnessed; exit 5 naming the first broken link, cut or rewrite."""
+    store = env.store()
+    count = audit.verify_audit(store)
+    heads = witness.witnessed_count(store)
+    info(
+        f"Audit chain intact: {count} events verified"
+        + (f", and against {heads} heads witnessed by peers." if heads else "; no peer has ")
+        + ("" if heads else "witnessed its head yet.")
+    )
     click.echo(count)
 
 

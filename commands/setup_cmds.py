@@ -10,10 +10,11 @@ import click
 
 from store.access import ROLES
 from store.demo import SCALES, generate_demo
+from store.errors import BadInput
 from store.setup import init_database
 from store.status import database_status
 
-from .context import Env, pass_env
+from .context import Env, new_secret, pass_env
 from .output import emit, info, output_options
 
 
@@ -50,7 +51,17 @@ def init(
     label: str | None,
     encrypt: bool,
 ) -> None:
-    """Create the database with the reference catalogue, this device and its operator."""
+    """Create the database with the reference catalogue, this device and its operator.
+
+    The operator's secret comes from SCHILDWACHT_NEW_SECRET, or is asked twice on a terminal."""
+    from store.staff import normalise_callsign
+
+    secret = new_secret(normalise_callsign(callsign), optional=False)
+    if secret is None:
+        raise BadInput(
+            "init needs the operator's secret (at least 8 characters): set "
+            "SCHILDWACHT_NEW_SECRET, or run it on a terminal to be asked."
+        )
     passphrase = None
     if encrypt:
         passphrase = env.passphrase or click.prompt(
@@ -69,6 +80,7 @@ def init(
         clock=env.clock,
         passphrase=passphrase,
         device_label=label,
+        secret=secret,
     )
     info(f"Created {store.path} for {store.actor.callsign} ({store.actor.role}).")
     click.echo(store.device_id)
@@ -128,17 +140,14 @@ def db_rekey(env: Env) -> None:
 @db.command("repair")
 @pass_env
 def db_repair(env: Env) -> None:
-    """Re-install the sync capture triggers (after a tool rewrote a table) and capture every
-    change made while they were missing, so it still reaches the other laptops."""
-    from store.db import Store
-
-    store = Store(
-        env.db_path, clock=env.clock, user=env.user, passphrase=env.passphrase, repair=True
-    )
+    """Restore the database's guards (R1, append-only, audit and sync capture triggers, the views
+    they read) after a tool dropped or altered them, and capture every change made while
+    capture was missing, so it still reaches the other laptops."""
+    store = env.open(repair=True)
     store.close()
     info(
-        "Capture triggers in place. Changes made while they were missing are in the change "
-        "log now and go out with the next `sync export`."
+        "Guards and capture triggers in place. Changes made while capture was missing are in "
+        "the change log now and go out with the next `sync export`."
     )
 
 

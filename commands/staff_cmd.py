@@ -1,4 +1,5 @@
-"""``staff add|list``: officers on the roster and users of the console."""
+"""``staff add|list|secret``: officers on the roster and users of the console, and their
+secrets on this laptop."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ from typing import Any
 
 import click
 
+from store import access
 from store.access import ROLES
-from store.staff import Staff, add_staff, list_staff, parse_qualification
+from store.errors import BadInput
+from store.proof import has_secret, set_secret
+from store.staff import Staff, add_staff, list_staff, normalise_callsign, parse_qualification
 
-from .context import Env, pass_env
-from .output import created, emit, output_options
+from .context import Env, ask_secret, new_secret, pass_env
+from .output import created, emit, info, output_options
 
 
 def staff_dict(staff: Staff) -> dict[str, Any]:
@@ -46,16 +50,65 @@ def staff() -> None:
 def staff_add(
     env: Env, callsign: str, name: str, unit: str, role: str, qualifications: tuple[str, ...]
 ) -> None:
-    """Add a person."""
+    """Add a person, with their first secret on this laptop from SCHILDWACHT_NEW_SECRET (or asked
+    twice on a terminal). Without one they cannot act here until `staff secret` sets it."""
+    store = env.store()
+    access.require(store.actor, "staff.write")  # before asking anyone for a secret
+    secret = new_secret(normalise_callsign(callsign), optional=True)
     person = add_staff(
-        env.store(),
+        store,
         callsign,
         unit=unit,
         role=role,
         name=name,
         qualifications=[parse_qualification(q) for q in qualifications],
+        secret=secret,
     )
-    created(person.id, f"Added {person.callsign} ({person.role}, {person.unit}).")
+    created(
+        person.id,
+        f"Added {person.callsign} ({person.role}, {person.unit})"
+        + (
+            "."
+            if secret
+            else f"; no secret yet, so nobody can act as {person.callsign} here until "
+            f"`schildwacht staff secret {person.callsign}` sets one."
+        ),
+    )
+
+
+@staff.command("secret")
+@click.argument("callsign", required=False)
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Replace a forgotten secret (needs staff rights; recorded as a reset).",
+)
+@pass_env
+def staff_secret(env: Env, callsign: str | None, reset: bool) -> None:
+    """Set or change a secret on this laptop: your own, or CALLSIGN's.
+
+    The old secret comes from SCHILDWACHT_SECRET and the new one from SCHILDWACHT_NEW_SECRET (or
+    both are asked on a terminal). A person created on another laptop has no secret here yet:
+    someone with staff rights (planner, shift leader, admin) sets a first one in their presence.
+    """
+    store = env.store()
+    target = normalise_callsign(callsign) if callsign else store.actor.callsign
+    old = None
+    if has_secret(store.conn, target) and not reset:
+        old = ask_secret(target)
+    new = new_secret(target, optional=False)
+    if new is None:
+        raise BadInput(
+            f"Give {target}'s new secret (at least 8 characters) in SCHILDWACHT_NEW_SECRET, or "
+            "run this on a terminal to be asked."
+        )
+    action = set_secret(store, target, new, old=old, reset=reset)
+    done = {
+        "staff.secret_first": f"{target} has a secret on this laptop now.",
+        "staff.secret_reset": f"{target}'s secret was reset; the reset is in the audit trail.",
+        "staff.secret": f"{target}'s secret was changed.",
+    }
+    info(done[action])
 
 
 @staff.command("list")

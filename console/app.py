@@ -52,6 +52,7 @@ class SchildwachtApp(App[None]):
         Binding("k", "switch_mode('capacity')", _("Capacity")),
         Binding("y", "switch_mode('sync')", _("Sync")),
         Binding("exclamation_mark", "raise_signal", _("Raise signal"), key_display="!"),
+        Binding("u", "switch_user", _("Switch user")),
         Binding("question_mark", "help", _("Help"), key_display="?"),
         Binding("q", "quit", _("Quit")),
     ]
@@ -134,6 +135,27 @@ class SchildwachtApp(App[None]):
         subjects = [s.code for s in list_subjects(self.store)]
         self.push_screen(SignalForm(save, subjects, person, activity, label))
 
+    def action_switch_user(self) -> None:
+        """Act as another person from now on: callsign and secret, proven by the store."""
+        from store.errors import StoreError
+
+        from .screens.switch_user import SwitchUserForm
+
+        def save(values: dict[str, str]) -> str | None:
+            try:
+                actor = self.store.switch_user(values["callsign"], values["secret"] or None)
+            except StoreError as exc:
+                return str(exc)
+            self.notify(
+                _("Now acting as {who} ({role}).").format(
+                    who=actor.callsign, role=actor.role.replace("_", " ")
+                )
+            )
+            self.refresh_data()
+            return None
+
+        self.push_screen(SwitchUserForm(save, self.store.actor.callsign))
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -176,6 +198,11 @@ class SchildwachtApp(App[None]):
             _("Sync"),
             _("Exchange bundles with the team; resolve conflicts"),
             lambda: self.action_switch_mode("sync"),
+        )
+        yield SystemCommand(
+            _("Switch user"),
+            _("Act as another person, proven with their secret"),
+            self.action_switch_user,
         )
         yield SystemCommand(_("Help"), _("Keys and what each screen does"), self.action_help)
 

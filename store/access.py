@@ -1,7 +1,9 @@
 """Who may do what: the one permission table that the CLI, the console and sync all consult.
 
 Everyone may read, raise signals and write the log. Every other action names the roles that may
-take it (DESIGN.md §3). ``require`` raises ``PermissionDenied`` with a sentence that names them.
+take it (DESIGN.md §3). Both roles bound an action: the acting person's and, in a team, the
+laptop's enrolled role. ``require`` raises ``PermissionDenied`` with a sentence that names the
+roles allowed and which of the two did not allow it.
 """
 
 from __future__ import annotations
@@ -66,11 +68,22 @@ def allowed(role: str, action: str) -> bool:
 
 
 def require(actor: Any, action: str) -> None:
-    """Raise ``PermissionDenied`` unless ``actor`` (a staff record) may take ``action``."""
+    """Raise ``PermissionDenied`` unless ``actor`` may take ``action``: both the person's role
+    and, when the laptop is in a team, the role it is enrolled with in the signed roster
+    (``actor.laptop_role``; an admin person on an operator laptop acts as an operator there).
+    The refusal names which of the two did not allow it (``PermissionDenied.bound``)."""
     words, roles = PERMISSIONS[action]
-    if actor.role in roles:
-        return
     names = ", ".join(sorted(r.replace("_", " ") for r in roles))
-    raise PermissionDenied(
-        f"Only {names} may {words}; {actor.callsign} is {actor.role.replace('_', ' ')}."
-    )
+    if actor.role not in roles:
+        raise PermissionDenied(
+            f"Only {names} may {words}; {actor.callsign} is {actor.role.replace('_', ' ')}.",
+            bound="person",
+        )
+    laptop = getattr(actor, "laptop_role", None)
+    if laptop is not None and laptop not in roles:
+        raise PermissionDenied(
+            f"Only {names} may {words}; this laptop is enrolled in the team as "
+            f"{laptop.replace('_', ' ')}, which bounds everyone who works on it "
+            f"({actor.callsign} included).",
+            bound="laptop",
+        )

@@ -5,14 +5,16 @@ rest counted) in a SHA-256 hash chain.
 
 ``verify_audit`` recomputes every hash from the stored fields, so an event that was edited,
 removed or reordered breaks the chain even when the attacker first dropped the table's
-triggers. It names the first broken link. (Removing the newest events leaves a shorter chain
-that is still consistent; each device's sequence number in sync bundles is what exposes that.)
+triggers. It names the first broken link. Removing the newest events, or rewriting the whole
+chain with consistent hashes, leaves a chain that is consistent in itself: so it is also checked
+against every head of it that a peer or a signed handover witnessed (``witness.check_own``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import witness
 from .db import GENESIS_HASH, Store, audit_hash
 from .errors import IntegrityFailure
 
@@ -71,4 +73,5 @@ def verify_audit(store: Store) -> int:
         previous = digest
         expected_seq = seq + 1
         count += 1
+    witness.check_own(store)
     return count

@@ -21,6 +21,10 @@ import pendulum
 
 from .errors import BadInput
 
+#: meta key (and field of the first audit event) saying how a database was created: "fixed"
+#: (a standing clock: tests, reproducible demos) or "system". Only a "fixed" database honours
+#: a fixed clock from the environment (SCHILDWACHT_NOW).
+CLOCK_KEY = "clock"
 LOCAL_TZ_NAME = "Europe/Amsterdam"
 LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 _DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

@@ -8,6 +8,12 @@ hash chain (R9). A rule broken inside the transaction rolls everything back.
 
 With a passphrase the database is encrypted at rest by SQLCipher (``sqlcipher3``); a file that
 is encrypted cannot be opened without it, and a wrong passphrase is an integrity failure.
+
+Opening checks that the database's guards (triggers and views) are the ones this version makes
+(``integrity``), and that the acting person is proven: the laptop's operator acts without more
+ado, anyone else needs their secret (``proof``). A sync import writes through ``merging``: the
+only connection on which R1's trigger lets a change through, and whose own changes are not
+captured again.
 """
 
 from __future__ import annotations
@@ -21,14 +27,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import migrations
-from .clock import Clock, SystemClock, to_db
+from . import integrity, migrations
+from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
+from .proof import SecretSource, prove
 from .sync import capture
 
 BUSY_TIMEOUT_MS = 10_000
 #: Tables whose changes are not themselves audited (the trail, bookkeeping; every sync_ table).
-UNAUDITED_TABLES = frozenset({"audit_event", "meta"})
+UNAUDITED_TABLES = frozenset({"audit_event", "meta", "staff_secret", "audit_witness"})
 #: At most this many changed rows are written out in one audit event; the rest are counted.
 AUDIT_ROWS = 50
 GENESIS_HASH = "0" * 64
@@ -74,12 +81,16 @@ class Store:
         *,
         clock: Clock | None = None,
         user: str | None = None,
+        secret: SecretSource = None,
         create: bool = False,
         passphrase: str | None = None,
         repair: bool = False,
     ) -> None:
-        """``repair`` re-installs missing sync capture triggers instead of refusing to open,
-        and captures what changed while they were missing (``db repair``)."""
+        """``user`` acts (default: the laptop's operator); anyone but the operator needs
+        ``secret`` — their secret, or a callable that asks for it when it is needed.
+
+        ``repair`` restores missing or altered guards (triggers, views) instead of refusing to
+        open, and captures what changed while capture triggers were missing (``db repair``)."""
         self.path = Path(path).expanduser()
         self.passphrase = passphrase or None
         self.clock: Clock = clock or SystemClock()
@@ -88,6 +99,7 @@ class Store:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._actor: Any = None
+        self._merge_lock = threading.Lock()
         if self.path.is_dir():
             raise BadInput(f"{self.path} is a directory; --db needs the path of a database file.")
         if create:
@@ -109,14 +121,22 @@ class Store:
             )
         conn = self.conn
         try:
-            migrations.migrate(conn, str(self.path), after=_reinstall_sync_capture)
-            missing = capture.missing_triggers(conn)
-            if missing and not repair:
-                raise capture.missing_refusal(missing, str(self.path))
+            migrations.migrate(conn, str(self.path), after=integrity.finish_migrations)
+            findings = integrity.check(conn)
+            if findings and not repair:
+                raise integrity.refusal(findings, str(self.path))
             self._install_capture(conn)
+            if user is not None and not create:
+                self._user = self._prove(user, secret)
             if repair:
-                with self.write("db.repair", None, {"missing_triggers": len(missing)}) as c:
+                detail = {
+                    "missing": findings.missing,
+                    "altered": findings.altered,
+                    "unexpected": findings.unexpected,
+                }
+                with self.write("db.repair", None, detail) as c:
                     capture.install_triggers(c, baseline=False)
+                    integrity.restore(c, integrity.check(c))
                     capture.queue_drift(c)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
@@ -162,6 +182,8 @@ class Store:
                     ) from None
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
+            # R1's trigger reads pragma_function_list(); the schema is checked at every open.
+            conn.execute("PRAGMA trusted_schema = ON")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         except driver.DatabaseError as exc:
@@ -197,7 +219,6 @@ class Store:
             ):
                 conn.execute(
                     f"CREATE TEMP TRIGGER audit_{op}_{table} AFTER {op.upper()} ON main.{table}"
-                    " WHEN NOT EXISTS (SELECT 1 FROM main.sync_applying)"
                     f" BEGIN INSERT INTO audit_pending VALUES ('{table}', '{op}', {before},"
                     f" {after}); END"
                 )
@@ -233,6 +254,21 @@ class Store:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     @property
+    def clock_fixed(self) -> bool:
+        """Whether this database was created with a fixed clock (tests, demos): marked in meta
+        and in its first audit event, which the hash chain and its witnesses hold, so flipping
+        the meta row alone does not make a real database take a fixed clock."""
+        if self.meta(CLOCK_KEY) != "fixed":
+            return False
+        row = self.one("SELECT action, detail FROM audit_event ORDER BY seq LIMIT 1")
+        if row is None or row[0] != "db.init":
+            return False
+        try:
+            return bool(json.loads(row[1]).get(CLOCK_KEY) == "fixed")
+        except (ValueError, AttributeError):
+            return False
+
+    @property
     def device_id(self) -> str:
         return self.meta("device_id") or "unknown-device"
 
@@ -243,21 +279,44 @@ class Store:
 
     @property
     def actor(self) -> Any:
-        """The acting person as a ``staff.Staff`` record; resolved on first use."""
+        """The acting person as a ``staff.Actor`` record (with this laptop's enrolled role, which
+        bounds theirs); resolved on first use."""
         if self._actor is None:
-            from .staff import find_staff
+            from .staff import Actor, find_staff
+            from .sync.roster import enrolled_role
 
             callsign = self.user
             if callsign is None:
                 raise BadInput("No acting person: pass --user CALLSIGN or run `schildwacht init`.")
-            actor = find_staff(self, callsign)
-            if actor is None:
+            person = find_staff(self, callsign)
+            if person is None:
                 raise NotFound(
                     f"No person with callsign {callsign} in this database; pass --user with a "
                     "callsign from `schildwacht staff list`."
                 )
-            self._actor = actor
+            self._actor = Actor.acting(person, enrolled_role(self))
         return self._actor
+
+    @property
+    def operator(self) -> str | None:
+        """The laptop's own operator, set at ``init``: acts without a secret."""
+        return self.meta("operator")
+
+    def _prove(self, user: str, secret: SecretSource) -> str:
+        callsign = user.strip().upper()
+        if callsign == self.operator:
+            return callsign
+        return prove(self.conn, callsign, secret)
+
+    def switch_user(self, user: str, secret: SecretSource) -> Any:
+        """Act as another person from now on (the console's Switch user): the operator without
+        more ado, anyone else with their secret. Raises ``PermissionDenied`` (nothing changes)
+        on a wrong or missing secret; returns the new actor."""
+        callsign = self._prove(user, secret)
+        with self._lock:
+            self._user = callsign
+            self._actor = None
+        return self.actor
 
     def now(self) -> str:
         return to_db(self.clock.now())
@@ -298,11 +357,43 @@ class Store:
             conn.execute("ROLLBACK")
             raise
 
+    @contextmanager
+    def merging(self) -> Iterator[sqlite3.Connection]:
+        """A sync import's one transaction, on a connection of its own.
 
-def _reinstall_sync_capture(conn: sqlite3.Connection, from_version: int) -> None:
-    """After migrations: re-create the capture triggers (a migration may have rebuilt a table);
-    a database from before sync queues its existing rows so they reach the other laptops."""
-    capture.install_triggers(conn, baseline=0 < from_version < capture.SYNC_SCHEMA)
+        Only this connection has the function ``schildwacht_merging``, so only its writes pass
+        R1's trigger (a merge never aborts over R1: an activity left below its level is flagged
+        by ``activity_view``); any other connection, any sqlite tool included, is held to R1.
+        The connection lives for this import alone. Local changes are sealed first (older
+        stamps than anything merged now); what the merge itself writes is not captured as this
+        laptop's change (the rows it leaves in ``sync_pending`` are discarded), and foreign
+        keys are off (a row may refer to one another laptop deleted). Everything inside is
+        committed together, or nothing is.
+        """
+        with self._merge_lock:
+            conn = self._connect()
+            conn.create_function(integrity.MERGING_FUNCTION, 0, _merging)
+            previous = getattr(self._local, "conn", None)
+            self._local.conn = conn  # store helpers used inside the import write through it
+            try:
+                conn.execute("PRAGMA foreign_keys = OFF")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self.seal()
+                    yield conn
+                    conn.execute("DELETE FROM sync_pending")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            finally:
+                self._local.conn = previous
+                self._actor = None  # a roster that came with the import may change our role
+                conn.close()
+
+
+def _merging() -> int:
+    return 1
 
 
 def pending_changes(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -361,7 +452,7 @@ def _constraint_error(exc: Exception) -> StoreError:
     message = str(exc)
     if message.startswith("R1:"):
         return RuleViolation("R1", f"Refused by the database: {message} (rule R1).")
-    if message[:2] in {"R6", "R7", "R9"}:
+    if message[:2] in {"R2", "R6", "R7", "R9"}:
         return RuleViolation(message[:2], f"Refused by the database: {message}.")
     return BadInput(f"The database refused the change: {message}.")
 

@@ -33,9 +33,15 @@ class RuleViolation(BadInput):
 
 
 class PermissionDenied(StoreError):
-    """The acting person's role does not allow the action."""
+    """The acting person's role, or this laptop's enrolled role, does not allow the action; or
+    the person acting is not proven (a wrong or missing secret). ``bound`` says which: "person",
+    "laptop" or "secret"."""
 
     exit_code = 4
+
+    def __init__(self, message: str, *, bound: str = "person") -> None:
+        super().__init__(message)
+        self.bound = bound
 
 
 class IntegrityFailure(StoreError):

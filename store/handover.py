@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import access
+from . import access, witness
 from .clock import LOCAL_TZ, local_iso, local_text, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, IntegrityFailure, PermissionDenied
@@ -353,9 +353,11 @@ def sign_handover(
     if start is None or end is None:
         start, end = current_shift(store.clock.now())
     content = draft_handover(store, start, end, notes)
-    digest = content_hash(content)
     handover_id = uuid7()
-    with store.write("handover.sign", handover_id, {"sha256": digest}) as conn:
+    detail: dict[str, Any] = {}
+    with store.write("handover.sign", handover_id, detail) as conn:
+        content["audit_head"] = witness.handover_head(store)  # the signer laptop's, witnessed
+        digest = detail["sha256"] = content_hash(content)
         conn.execute(
             "INSERT INTO handover (id, period_start, period_end, content, notes, signed_at,"
             " signed_by, device, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -416,6 +418,7 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
             f"Handover {full[:13]} does not match its signature; the record "
             "was altered after signing."
         )
+    witness.check_handover(store, full, row["content_hash"])
     return HandoverRecord(
         id=row["id"],
         period_start=row["period_start"],

@@ -10,7 +10,7 @@ import platform
 from pathlib import Path
 
 from .catalogue import load_catalogue, seed_catalogue
-from .clock import Clock
+from .clock import CLOCK_KEY, Clock, FixedClock
 from .db import Store, append_audit, pending_changes
 from .errors import BadInput
 from .ids import uuid7
@@ -29,8 +29,13 @@ def init_database(
     clock: Clock | None = None,
     device_label: str | None = None,
     passphrase: str | None = None,
+    secret: str | None = None,
 ) -> Store:
-    """Create and seed a new database; return it opened as its operator."""
+    """Create and seed a new database; return it opened as its operator.
+
+    ``secret`` is the operator's secret on this laptop (``schildwacht init`` always sets one).
+    A database created with a fixed clock (tests, reproducible demos) is marked so, in meta and
+    in its first audit event: only such a database honours ``SCHILDWACHT_NOW``."""
     data = load_catalogue(catalogue)
     callsign = normalise_callsign(callsign)
     target = Path(path).expanduser()
@@ -50,20 +55,32 @@ def init_database(
                 "INSERT INTO device (id, label, created_at) VALUES (?, ?, ?)",
                 (device_id, label, now),
             )
+            clock_kind = "fixed" if isinstance(store.clock, FixedClock) else "system"
             conn.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [("device_id", device_id), ("operator", callsign), ("created_at", now)],
+                [
+                    ("device_id", device_id),
+                    ("operator", callsign),
+                    ("created_at", now),
+                    (CLOCK_KEY, clock_kind),
+                ],
             )
             ensure_identity(conn, device_id, now)
             seeded = pending_changes(conn)
             append_audit(
-                conn, now, callsign, device_id, "db.init", None, {"device": label, **seeded}
+                conn,
+                now,
+                callsign,
+                device_id,
+                "db.init",
+                None,
+                {"device": label, "clock": clock_kind, **seeded},
             )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        add_staff(store, callsign, unit=unit, role=role, name=name, bootstrap=True)
+        add_staff(store, callsign, unit=unit, role=role, name=name, secret=secret, bootstrap=True)
     except BaseException:
         store.close()
         if not existed:

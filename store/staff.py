@@ -8,7 +8,7 @@ is valid on the day of the work).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from . import access
@@ -16,6 +16,7 @@ from .catalogue import get_unit, list_qualifications
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
+from .proof import hash_secret, store_secret
 
 _CALLSIGN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
 
@@ -37,6 +38,19 @@ class Staff:
     unit: str
     role: str
     qualifications: tuple[HeldQualification, ...]
+
+
+@dataclass(frozen=True)
+class Actor(Staff):
+    """The person acting, proven, with the role this laptop is enrolled with in the team's
+    signed roster (None outside a team): both roles bound what they may do."""
+
+    laptop_role: str | None = None
+
+    @classmethod
+    def acting(cls, person: Staff, laptop_role: str | None) -> Actor:
+        values = {f.name: getattr(person, f.name) for f in fields(Staff)}
+        return cls(**values, laptop_role=laptop_role)
 
 
 def parse_qualification(text: str) -> tuple[str, date | None]:
@@ -70,11 +84,15 @@ def add_staff(
     role: str = "operator",
     name: str = "",
     qualifications: list[tuple[str, date | None]] | None = None,
+    secret: str | None = None,
     bootstrap: bool = False,
 ) -> Staff:
-    """Add a person. ``bootstrap`` is for ``init`` only: the first person needs no permission."""
+    """Add a person, with their first secret on this laptop (without one they cannot act
+    here until someone with staff rights sets it). ``bootstrap`` is for ``init`` only: the
+    first person needs no permission."""
     if not bootstrap:
         access.require(store.actor, "staff.write")
+    hashed = hash_secret(secret) if secret is not None else None
     callsign = normalise_callsign(callsign)
     unit_code = get_unit(store, unit).code
     if role not in access.ROLES:
@@ -100,6 +118,8 @@ def add_staff(
             " VALUES (?, ?, ?)",
             [(staff_id, code, until.isoformat() if until else None) for code, until in quals],
         )
+        if hashed is not None:
+            store_secret(conn, staff_id, hashed, store.now(), store.user or callsign)
     return get_staff(store, callsign)
 
 

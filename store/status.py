@@ -36,6 +36,9 @@ class Status:
     device_id: str
     operator: str | None
     journal_mode: str
+    clock: str  # "real", or "fixed for tests/demos" (honours SCHILDWACHT_NOW)
+    guards: str  # the database opened, so its guards are the ones this version makes
+    witnessed_heads: int  # heads of this laptop's audit chain that peers or handovers have seen
     counts: dict[str, int]
 
 
@@ -56,5 +59,10 @@ def database_status(store: Store) -> Status:
         device_id=store.device_id,
         operator=store.meta("operator"),
         journal_mode=str(store.conn.execute("PRAGMA journal_mode").fetchone()[0]),
+        clock="fixed for tests/demos" if store.clock_fixed else "real",
+        guards="intact",
+        witnessed_heads=int(
+            store.one("SELECT count(*) FROM audit_witness WHERE device = ?", (store.device_id,))[0]  # type: ignore[index]
+        ),
         counts=counts,
     )

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
+from store import proof
 from store.clock import FixedClock
 from store.db import Store
 from store.demo import generate_demo
@@ -16,6 +18,8 @@ from store.setup import init_database
 
 #: The fixed "now" of every test: Saturday 28 November 2026, 10:00 in Amsterdam.
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+#: Every test person's secret (the demo's).
+TEST_SECRET = proof.DEMO_SECRET
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +32,12 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SCHILDWACHT_DB", raising=False)
     monkeypatch.delenv("SCHILDWACHT_USER", raising=False)
     monkeypatch.setenv("SCHILDWACHT_NOW", NOW.isoformat())
+    # Every person in the tests has the demo's secret; tests of the proof override these.
+    monkeypatch.setenv("SCHILDWACHT_NEW_SECRET", TEST_SECRET)
+    monkeypatch.setenv("SCHILDWACHT_SECRET", TEST_SECRET)
+    # argon2-cffi's profile for tests: the real Argon2id, with the least memory and time (a
+    # test suite hashes hundreds of secrets). tests/store/test_proof.py checks the real one.
+    monkeypatch.setattr(proof, "HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 @pytest.fixture
@@ -51,6 +61,7 @@ def store(db_path: Path, clock: FixedClock) -> Iterator[Store]:
         unit="RT",
         clock=clock,
         device_label="test-laptop",
+        secret=TEST_SECRET,
     )
     yield opened
     opened.close()
@@ -69,9 +80,13 @@ def at(store: Store, text: str) -> datetime:
     return parse_time(text, store.clock)
 
 
-def as_user(store: Store, callsign: str) -> Store:
-    """The same database opened by another person (same clock)."""
-    return Store(store.path, clock=store.clock, user=callsign)
+def as_user(store: Store, callsign: str, secret: str = TEST_SECRET) -> Store:
+    """The same database opened by another person (same clock), proven with their secret. A
+    person without a secret on this laptop gets ``secret`` first from ``store``'s actor, as in
+    `staff secret CALLSIGN` (which needs staff rights)."""
+    if not proof.has_secret(store.conn, callsign):
+        proof.set_secret(store, callsign, secret)
+    return Store(store.path, clock=store.clock, user=callsign, secret=secret)
 
 
 def snapshot(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:

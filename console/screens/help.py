@@ -26,6 +26,7 @@ HELP = _("""\
 | `y` | anywhere | **Sync**: the team's devices, export to / import from the shared folder (`e` / `i`, `f` to change the folder), the receipt, and open conflicts with both values side by side |
 | `1` / `2` / `v` | Sync | keep the first / second value of the selected conflict, or enter another (the rules still hold: R1 refuses a concept below the required level) |
 | `!` | anywhere | raise a signal (person and activity taken from where you are) |
+| `u` | anywhere | switch user: who acts from now on (callsign and secret; the laptop's operator needs none) |
 | `ctrl+p` | anywhere | command palette: every action by name |
 | `?` | anywhere | this help |
 | `q` | anywhere | quit (the console remembers the screen and day) |

@@ -1,8 +1,9 @@
 """Capturing changes: triggers → pending rows → sealed, per-field change records.
 
 Triggers on every synced table note each insert, update and delete in ``sync_pending``, so a
-write from any connection (console, CLI, a script) is captured. A sync import marks its own
-transaction in ``sync_applying`` and the triggers stay silent for it.
+write from any connection (console, CLI, a script) is captured. They have no switch: a sync
+import's own writes are captured too and discarded at the end of its transaction
+(``Store.merging``), so nothing outside the import can turn capture off.
 
 ``seal`` turns pending rows into change records inside the caller's write transaction: one
 record per changed field with the field's current value, a hybrid logical clock (``hlc``:
@@ -35,7 +36,6 @@ SYNC_SCHEMA = 3
 
 def trigger_statements(table: TableShape) -> list[tuple[str, str]]:
     """(name, CREATE TRIGGER …) for the table's insert, update and delete capture."""
-    quiet = "WHEN NOT EXISTS (SELECT 1 FROM sync_applying)"
     changed = (
         "json_array("
         + ", ".join(f"CASE WHEN OLD.{c} IS NOT NEW.{c} THEN '{c}' END" for c in table.columns)
@@ -51,7 +51,7 @@ def trigger_statements(table: TableShape) -> list[tuple[str, str]]:
         statements.append(
             (
                 name,
-                f"CREATE TRIGGER {name} AFTER {op.upper()} ON {table.name} {quiet} BEGIN"
+                f"CREATE TRIGGER {name} AFTER {op.upper()} ON {table.name} BEGIN"
                 f" INSERT INTO sync_pending (tbl, pk, op, cols) VALUES ('{table.name}',"
                 f" {table.key_json(row)}, '{op}', {cols}); END",
             )

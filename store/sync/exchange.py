@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import witness
 from ..db import Store, append_audit
 from ..errors import BadInput
 from ..ids import uuid7
@@ -116,6 +117,7 @@ def export(
                 "vector": version_vector(conn),
                 "roster_version": team.version,
                 "segments": listed,
+                **witness.manifest_fields(conn, store.device_id),
             }
         )
         plain = bundle.frame(
@@ -504,21 +506,8 @@ def _known_segments(store: Store) -> dict[tuple[str, int], tuple[str, int]]:
 
 def _apply(store: Store, checked: _Verified, progress: Progress) -> None:
     receipt = checked.receipt
-    conn = store.conn
-    conn.execute("PRAGMA foreign_keys = OFF")
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            store.seal()  # local changes first, with stamps older than anything merged now
-            conn.execute("INSERT INTO sync_applying (flag) VALUES (1)")
-            _merge_all(store, conn, checked, progress)
-            conn.execute("DELETE FROM sync_applying")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.execute("PRAGMA foreign_keys = ON")
+    with store.merging() as conn:  # local changes sealed first; R1 lets only this one through
+        _merge_all(store, conn, checked, progress)
     if receipt.gaps:
         receipt.status = "partly applied"
 
@@ -605,6 +594,7 @@ def _merge_all(
         if conflict_id not in open_before:
             receipt.conflicts[table] += 1
     receipt.orphans = len(conn.execute("PRAGMA foreign_key_check").fetchall())
+    receipt.warnings += witness.observe(store, conn, manifest, witness.labels(store))
     _audit(store, conn, checked, fresh)
     conn.execute(
         "INSERT INTO sync_bundle (id, direction, peer, at, changes, file, receipt)"

@@ -12,10 +12,11 @@ refuses (two laptops creating the same code name offline). They stay in the log 
 retried at every import. The one clash that is the same fact twice — the same officer deployed
 on the same activity from two laptops — keeps the row with the smaller id everywhere.
 
-``merge`` runs inside the import's transaction, with ``sync_applying`` set (so neither capture
-nor the R1 triggers interfere: an activity left below its level is flagged by the derived
-``activity_view.replan_reason``, never a reason to abort) and foreign keys off (a row may refer
-to one another device deleted; ``foreign_key_check`` reports those as orphans).
+``merge`` runs inside the import's transaction (``Store.merging``: its writes pass the R1
+triggers, so an activity left below its level is flagged by the derived
+``activity_view.replan_reason``, never a reason to abort; they are not captured again as this
+laptop's changes) with foreign keys off (a row may refer to one another device deleted;
+``foreign_key_check`` reports those as orphans).
 """
 
 from __future__ import annotations

@@ -67,6 +67,14 @@ def current(store: Store) -> Roster | None:
     return Roster(body, bytes(row[1]), json.loads(body))
 
 
+def enrolled_role(store: Store) -> str | None:
+    """The role this laptop is enrolled with in the team's signed roster (None outside a team):
+    it bounds the role of everyone who works on it (``access.require``)."""
+    roster = current(store)
+    entry = None if roster is None else roster.device(store.device_id)
+    return None if entry is None else str(entry["role"])
+
+
 def require_team(store: Store) -> Roster:
     roster = current(store)
     if roster is None:

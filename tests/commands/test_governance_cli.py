@@ -57,7 +57,10 @@ def test_audit_verify_exits_5_on_tampering(initialised: Run, db_path: Path) -> N
     conn.execute("UPDATE audit_event SET actor = 'X' WHERE seq = 1")
     conn.commit()
     conn.close()
-    broken = initialised("audit", "verify")
+    shut = initialised("audit", "verify")  # the dropped trigger keeps the database shut
+    assert shut.exit_code == 5 and "missing: audit_event_no_update (audit trail)" in shut.stderr
+    assert initialised("db", "repair").exit_code == 0
+    broken = initialised("audit", "verify")  # and the edit it let through is found
     assert broken.exit_code == 5 and "broken at event 1" in broken.stderr
 
 

@@ -12,7 +12,7 @@ from console.screens.today import TodayScreen
 from store import agenda
 from store.db import Store
 from store.subjects import list_subjects
-from tests.conftest import snapshot
+from tests.conftest import as_user, snapshot
 from tests.console.conftest import settle
 
 
@@ -233,7 +233,7 @@ async def test_analyst_inbox_receives_and_interprets(demo_store: Store) -> None:
     from console.screens.signals import SignalsScreen
     from store.signals import get_signal
 
-    analyst = Store(demo_store.path, clock=demo_store.clock, user=analyst_callsign(demo_store))
+    analyst = as_user(demo_store, analyst_callsign(demo_store))
     app = SchildwachtApp(analyst, remember=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -272,7 +272,7 @@ async def test_operators_are_not_offered_the_analysts_steps(app: SchildwachtApp)
 
 
 def test_signals_snapshot(demo_store: Store, snap_compare) -> None:  # type: ignore[no-untyped-def]
-    analyst = Store(demo_store.path, clock=demo_store.clock, user=analyst_callsign(demo_store))
+    analyst = as_user(demo_store, analyst_callsign(demo_store))
 
     async def open_signals(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("s")
@@ -413,7 +413,7 @@ async def test_the_console_hides_what_the_role_may_not_do(demo_store: Store) -> 
     from store.staff import add_staff
 
     add_staff(demo_store, "IO-77", unit="DKDB", role="info_analyst")
-    analyst = Store(demo_store.path, clock=demo_store.clock, user="IO-77")
+    analyst = as_user(demo_store, "IO-77")
     app = SchildwachtApp(analyst, remember=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
@@ -470,3 +470,37 @@ async def test_the_handover_goes_to_the_first_open_signal(
         assert isinstance(app.screen, SignalsScreen)
         selected = app.screen.selected()
         assert selected is not None and selected.id == first
+
+
+async def test_switch_user_asks_callsign_and_secret_and_shows_who_acts(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    from console.screens.switch_user import SwitchUserForm
+
+    analyst = analyst_callsign(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.sub_title.startswith("OPS-01 · shift leader")
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SwitchUserForm)
+        secret = form.query_one("#secret", Input)
+        assert secret.password  # masked
+        form.query_one("#callsign", Input).value = analyst
+        secret.value = "not-the-secret"
+        await pilot.click("#save")
+        await settle(pilot)
+        assert app.screen is form and "Wrong secret" in str(
+            form.query_one(".error", Static).render()
+        )
+        assert app.store.actor.callsign == "OPS-01"  # nothing changed
+        secret.value = "demo-secret"
+        secret.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SwitchUserForm), form.query_one(".error", Static).render()
+        assert app.store.actor.callsign == analyst
+        assert app.sub_title.startswith(f"{analyst} · info analyst")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Switch user" in commands

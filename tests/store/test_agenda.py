@@ -116,15 +116,13 @@ def test_raw_sql_from_another_connection_cannot_break_r1(planned: Store) -> None
 
 
 def test_sync_import_is_let_through_and_flagged(planned: Store) -> None:
-    """The one writer the trigger lets through: changes valid where they were made."""
+    """The one writer the trigger lets through: an import's own connection (``merging``)."""
     item = only(planned, "BEVER")
-    conn = planned.conn
-    conn.execute("BEGIN IMMEDIATE")
-    conn.execute("INSERT INTO sync_applying VALUES (1)")
-    conn.execute("UPDATE activity SET concept = 'ESCORT' WHERE id = ?", (item.id,))
-    conn.execute("DELETE FROM sync_applying")
-    conn.execute("COMMIT")
+    with planned.merging() as conn:
+        conn.execute("UPDATE activity SET concept = 'ESCORT' WHERE id = ?", (item.id,))
     assert only(planned, "BEVER").replan_reason == "below_required"
+    with pytest.raises(RuleViolation, match="R1"), planned.write("test.raw") as conn:
+        conn.execute("UPDATE activity SET concept = 'CAM' WHERE id = ?", (item.id,))
 
 
 def test_operator_may_add_but_not_restrict(planned: Store) -> None:

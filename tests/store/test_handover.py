@@ -117,13 +117,14 @@ def test_sign_and_accept_by_role(store: Store, shift: dict[str, str]) -> None:
     record = handover.sign_handover(store, notes="Let op BEVER bij vertrek")
     assert record.signed_by == "OPS-01" and record.accepted_by is None
     assert section(record.content, "recommendation")["notes"]["text"] == "Let op BEVER bij vertrek"
+    operator = as_user(store, "RT-0001")
     before = snapshot(store.path)
     with pytest.raises(PermissionDenied, match="cannot accept it"):
         handover.accept_handover(store, record.id)
     with pytest.raises(PermissionDenied, match="Only admin, shift leader may sign"):
-        handover.accept_handover(as_user(store, "RT-0001"), record.id)
+        handover.accept_handover(operator, record.id)
     with pytest.raises(PermissionDenied, match="Only admin, shift leader may sign"):
-        handover.sign_handover(as_user(store, "RT-0001"))
+        handover.sign_handover(operator)
     assert snapshot(store.path) == before
     accepted = handover.accept_handover(as_user(store, "RT-0100"), record.id, "Wie belt OvJ?")
     assert (accepted.accepted_by, accepted.questions) == ("RT-0100", "Wie belt OvJ?")

@@ -57,9 +57,10 @@ def test_unknown_threat_level_changes_nothing(store: Store) -> None:
 def test_operator_may_not_assess_threat(store: Store) -> None:
     staff.add_staff(store, "RT-0001", unit="RT", role="operator")
     subjects.add_subject(store, "REIGER", kind="person", domain="local", unit="RT")
+    operator = as_user(store, "RT-0001")
     before = snapshot(store.path)
     with pytest.raises(PermissionDenied, match=r"Only .*planner.*; RT-0001 is operator"):
-        subjects.assess_threat(as_user(store, "RT-0001"), "REIGER", level=3)
+        subjects.assess_threat(operator, "REIGER", level=3)
     assert snapshot(store.path) == before
 
 

@@ -14,7 +14,7 @@ from store.db import Store, backup_database
 from store.errors import BadInput, PermissionDenied, RuleViolation
 from store.sync import capture, exchange, status
 from store.sync import roster as rosters
-from tests.conftest import at, snapshot
+from tests.conftest import as_user, at, snapshot
 from tests.sync_team import Laptop, conflict_set, exchange_all, make_team, user_tables
 
 
@@ -203,7 +203,7 @@ def test_team_management_is_for_the_admin_device_and_the_roles_that_may(
     from store.staff import add_staff
 
     add_staff(b.store, "OPS-X", unit="RT", role="operator")
-    operator = type(b.store)(b.store.path, clock=b.store.clock, user="OPS-X")
+    operator = as_user(b.store, "OPS-X")
     with pytest.raises(PermissionDenied):
         rosters.revoke(operator, "laptop-c")
 

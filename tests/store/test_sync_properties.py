@@ -174,8 +174,6 @@ def _play(
             if not store.one("SELECT 1 FROM activity WHERE id = ?", (key,)):
                 with store.write("test.recreate") as conn:
                     marks = ", ".join("?" * len(deleted[key]))
-                    conn.execute("INSERT INTO sync_applying VALUES (1)")  # R1 as it was
-                    conn.execute("DELETE FROM sync_applying")
                     conn.execute(f"INSERT INTO activity VALUES ({marks})", deleted[key])
         elif op == "deploy" and target:
             roster.deploy(store, target, ["RT-0001"])

@@ -1,0 +1,149 @@
+"""The database's guards are the ones this version of Schildwacht makes, or it stays shut.
+
+The rules that live in the database — R1, the append-only records, the audit trail, change
+capture and whatever a later migration adds — live in its triggers and in the views those
+triggers read. Anyone with the file can drop or rewrite them with any sqlite tool, so opening
+a database compares its triggers and views, by name and exact SQL, with a reference schema
+built in memory from the same migrations (once per process). Missing, altered or unexpected
+guards are an integrity failure (exit 5) that names them, until ``db repair`` restores them.
+A table or view named like an eponymous virtual table (``pragma_…``) is refused too: it could
+stand in for ``pragma_function_list`` in a trigger's check.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from functools import cache
+
+from . import migrations
+from .errors import IntegrityFailure
+from .sync import capture
+
+#: The one thing that lets a write below R1 through: this application-defined function,
+#: registered only on the import's own connection (``Store.merging``).
+MERGING_FUNCTION = "schildwacht_merging"
+
+
+def finish_migrations(conn: sqlite3.Connection, from_version: int) -> None:
+    """After migrations, inside the last one's transaction: re-create the capture triggers (a
+    migration may have rebuilt a table; a database from before sync queues its existing rows so
+    they reach the other laptops) and drop the old table switch nothing reads any more."""
+    capture.install_triggers(conn, baseline=0 < from_version < capture.SYNC_SCHEMA)
+    conn.execute("DROP TABLE IF EXISTS sync_applying")
+
+
+@cache
+def reference() -> dict[str, tuple[str, str]]:
+    """name → (type, SQL) of every trigger and view a fresh database of this version has."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrations.migrate(conn, ":memory:", after=finish_migrations)
+        return _guards(conn)
+    finally:
+        conn.close()
+
+
+def _guards(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    return {
+        name: (kind, sql)
+        for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM main.sqlite_master WHERE type IN ('trigger', 'view')"
+        )
+    }
+
+
+@dataclass(frozen=True)
+class Findings:
+    missing: list[str] = field(default_factory=list)
+    altered: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)  # triggers, views, shadowing tables
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.altered or self.unexpected)
+
+    @property
+    def only_capture_missing(self) -> bool:
+        return (
+            not self.altered
+            and not self.unexpected
+            and all(n.startswith(capture.TRIGGER_PREFIX) for n in self.missing)
+        )
+
+    def sentence(self) -> str:
+        parts = []
+        for label, names in (
+            ("missing", self.missing),
+            ("altered", self.altered),
+            ("unexpected", self.unexpected),
+        ):
+            if names:
+                shown = ", ".join(f"{n} ({purpose(n)})" for n in names[:6])
+                more = f" and {len(names) - 6} more" if len(names) > 6 else ""
+                parts.append(f"{label}: {shown}{more}")
+        return "; ".join(parts)
+
+
+def purpose(name: str) -> str:
+    """What a guard protects, in a few words, for the refusal."""
+    if name.startswith(capture.TRIGGER_PREFIX):
+        return "sync capture"
+    if name.startswith("pragma_"):
+        return "shadows a built-in"
+    found = reference().get(name)
+    sql = found[1] if found else ""
+    if "R1:" in sql:
+        return "R1"
+    if name.startswith("audit_event"):
+        return "audit trail"
+    if "append-only" in sql or "never edited" in sql or "never deleted" in sql:
+        return "append-only"
+    return "view" if found and found[0] == "view" else "trigger"
+
+
+def check(conn: sqlite3.Connection) -> Findings:
+    """Compare this database's guards with the reference."""
+    expected = reference()
+    present = _guards(conn)
+    shadows = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view')"
+            " AND name LIKE 'pragma\\_%' ESCAPE '\\'"
+        )
+    ]
+    return Findings(
+        missing=sorted(n for n in expected if n not in present),
+        altered=sorted(n for n in expected if n in present and present[n] != expected[n]),
+        unexpected=sorted({*(n for n in present if n not in expected), *shadows}),
+    )
+
+
+def refusal(findings: Findings, path: str) -> IntegrityFailure:
+    """The refusal to open a database whose guards were changed outside Schildwacht."""
+    if findings.only_capture_missing:
+        return capture.missing_refusal(set(findings.missing), path)
+    return IntegrityFailure(
+        f"{path} was changed outside Schildwacht: its guards are not the ones this version "
+        f"makes ({findings.sentence()}). Rules such as R1 and the append-only audit trail may "
+        "not hold in it. Nothing was opened. Run `schildwacht db repair` to restore them, or "
+        "restore the latest backup."
+    )
+
+
+def restore(conn: sqlite3.Connection, findings: Findings) -> None:
+    """Put the reference guards back; inside the caller's transaction (``db repair``)."""
+    expected = reference()
+    for name in findings.unexpected + findings.altered:
+        kind = _kind(conn, name)
+        if kind is not None:
+            conn.execute(f'DROP {kind.upper()} "{name}"')
+    views = [n for n in findings.missing + findings.altered if expected[n][0] == "view"]
+    triggers = [n for n in findings.missing + findings.altered if expected[n][0] == "trigger"]
+    for name in sorted(views) + sorted(triggers):  # triggers read the views
+        conn.execute(expected[name][1])
+
+
+def _kind(conn: sqlite3.Connection, name: str) -> str | None:
+    row = conn.execute("SELECT type FROM main.sqlite_master WHERE name = ?", (name,)).fetchone()
+    return None if row is None else str(row[0])

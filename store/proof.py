@@ -1,0 +1,172 @@
+"""Who acts is proven: each person's secret on this laptop, kept only as an Argon2id hash.
+
+The laptop's own operator (set at ``init``) acts without more ado; acting as anyone else needs
+that person's secret, checked here when the store is opened (``Store(path, user=X,
+secret=S)``) or the console switches user (``Store.switch_user``). A wrong or missing secret,
+or a person who has no secret on this laptop yet, is ``PermissionDenied`` (exit 4) and nothing
+is written.
+
+Hashes come from argon2-cffi's ``PasswordHasher`` (Argon2id, RFC 9106's low-memory profile:
+64 MiB, 3 passes, 4 lanes, a random salt per hash; the encoded hash carries its parameters,
+so stronger ones later still verify the old hashes). Secrets are kept in
+``staff_secret``, a local table that is not synced and not written into the audit trail: a
+secret never leaves the laptop. People created on another laptop arrive without a secret here;
+someone whose role (and this laptop's role) allows managing staff sets their first one, in
+their presence, with ``staff secret CALLSIGN``. Changing one's own secret needs the old one;
+resetting a forgotten one needs staff rights and is recorded as a reset in the audit trail.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from . import access
+from .errors import BadInput, NotFound, PermissionDenied
+
+if TYPE_CHECKING:
+    from .db import Store
+
+#: Argon2id with RFC 9106's low-memory profile (argon2-cffi's default).
+HASHER = PasswordHasher()
+MIN_LENGTH = 8
+MAX_LENGTH = 1024
+#: The secret every person in the demo data has (``schildwacht demo``).
+DEMO_SECRET = "demo-secret"
+
+#: A secret, or a way to ask for one (called only when one is needed) with the callsign.
+SecretSource = str | Callable[[str], str | None] | None
+
+_demo_hashes: dict[tuple[int, int, int], str] = {}
+
+
+def check_new(secret: str) -> str:
+    """A new secret: at least ``MIN_LENGTH`` characters, at most ``MAX_LENGTH``, no NUL."""
+    if not isinstance(secret, str) or len(secret) < MIN_LENGTH:
+        raise BadInput(f"Choose a secret of at least {MIN_LENGTH} characters.")
+    if len(secret) > MAX_LENGTH:
+        raise BadInput(f"Choose a secret of at most {MAX_LENGTH} characters.")
+    if "\x00" in secret:
+        raise BadInput("A secret may not contain a NUL character.")
+    return secret
+
+
+def hash_secret(secret: str) -> str:
+    return HASHER.hash(check_new(secret))
+
+
+def demo_hash() -> str:
+    """One hash of ``DEMO_SECRET`` per process and hasher, shared by every demo person (a fresh
+    salt per person would cost a memory-hard hash each: too slow for thousands of officers)."""
+    key = (HASHER.time_cost, HASHER.memory_cost, HASHER.parallelism)
+    if key not in _demo_hashes:
+        _demo_hashes[key] = HASHER.hash(DEMO_SECRET)
+    return _demo_hashes[key]
+
+
+def _matches(stored: str, secret: str) -> bool:
+    try:
+        return HASHER.verify(stored, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _person(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, str | None]:
+    """(staff id, callsign, stored hash or None) of a person, or NotFound."""
+    row = conn.execute(
+        "SELECT s.id, s.callsign, x.hash FROM staff s LEFT JOIN staff_secret x"
+        " ON x.staff_id = s.id WHERE s.callsign = ?",
+        (callsign.strip().upper(),),
+    ).fetchone()
+    if row is None:
+        raise NotFound(
+            f"No person with callsign {callsign.strip().upper()} in this database; see "
+            "`schildwacht staff list`."
+        )
+    return str(row[0]), str(row[1]), row[2]
+
+
+def has_secret(conn: sqlite3.Connection, callsign: str) -> bool:
+    return _person(conn, callsign)[2] is not None
+
+
+def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
+    """The callsign, if ``secret`` is this person's; raise ``PermissionDenied`` otherwise.
+
+    ``secret`` may be a callable that asks for it; it is called only for a person who has one.
+    Reads only."""
+    _id, found, stored = _person(conn, callsign)
+    if stored is None:
+        raise PermissionDenied(
+            f"{found} has no secret on this laptop yet, so nobody can act as {found} here; "
+            "someone with staff rights sets a first one in their presence with "
+            f"`schildwacht staff secret {found}`.",
+            bound="secret",
+        )
+    given = secret(found) if callable(secret) else secret
+    if not given:
+        raise PermissionDenied(
+            f"Acting as {found} needs {found}'s secret (SCHILDWACHT_SECRET, or typed when "
+            "asked on a terminal); nothing was done.",
+            bound="secret",
+        )
+    if not _matches(stored, given):
+        raise PermissionDenied(f"Wrong secret for {found}; nothing was done.", bound="secret")
+    return found
+
+
+def store_secret(conn: sqlite3.Connection, staff_id: str, hashed: str, at: str, by: str) -> None:
+    """Write a hash (inside the caller's write transaction)."""
+    conn.execute(
+        "INSERT INTO staff_secret (staff_id, hash, set_at, set_by) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (staff_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at,"
+        " set_by = excluded.set_by",
+        (staff_id, hashed, at, by),
+    )
+
+
+def set_secret(
+    store: Store, callsign: str, new: str, *, old: str | None = None, reset: bool = False
+) -> str:
+    """Set or change a person's secret on this laptop; return the audit action taken.
+
+    - A person changes their own secret (or someone else's) with the old one (``old``).
+    - A person without a secret here gets a first one from someone with staff rights
+      (``staff.write`` for both the acting person and this laptop), in their presence; the
+      laptop's operator may set their own first one.
+    - ``reset`` replaces a forgotten secret: staff rights, recorded as a reset.
+    """
+    hashed = hash_secret(new)
+    staff_id, found, stored = _person(store.conn, callsign)
+    actor = store.actor
+    if stored is None:
+        action = "staff.secret_first"
+        if found != actor.callsign:
+            access.require(actor, "staff.write")
+    elif reset:
+        action = "staff.secret_reset"
+        access.require(actor, "staff.write")
+    else:
+        action = "staff.secret"
+        if not old:
+            raise PermissionDenied(
+                f"Changing {found}'s secret needs the old one (SCHILDWACHT_SECRET, or typed when "
+                "asked); someone with staff rights can reset a forgotten one with --reset.",
+                bound="secret",
+            )
+        if not _matches(stored, old):
+            raise PermissionDenied(
+                f"Wrong secret for {found}; nothing was changed.", bound="secret"
+            )
+    with store.write(action, found, {"callsign": found}) as conn:
+        current = conn.execute(
+            "SELECT hash FROM staff_secret WHERE staff_id = ?", (staff_id,)
+        ).fetchone()
+        if (current[0] if current else None) != stored:
+            raise BadInput(f"{found}'s secret was changed meanwhile; try again.")
+        store_secret(conn, staff_id, hashed, store.now(), actor.callsign)
+    return action

@@ -1,0 +1,238 @@
+"""No switch from outside the process, and guards that are checked at every open (issue 13,
+item 7), on plain SQLite and on SQLCipher alike.
+
+Each test tries what a person with the file and any sqlite tool could: write below R1, turn R1
+or capture off for everyone, drop or rewrite a trigger or a view, plant one of their own,
+delete a threat assessment. Each is refused, or keeps the database shut until ``db repair``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store import agenda, integrity, subjects
+from store.clock import FixedClock
+from store.db import Store
+from store.errors import IntegrityFailure, RuleViolation
+from store.setup import init_database
+from tests.conftest import NOW, TEST_SECRET, snapshot
+
+START = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
+PASSPHRASE = "correct horse battery"
+
+
+@pytest.fixture(params=["sqlite3", "sqlcipher3"])
+def laptop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """BEVER (threat 3 → W3) with one activity under CP-LIGHT; plain or encrypted."""
+    passphrase = PASSPHRASE if request.param == "sqlcipher3" else None
+    store = init_database(
+        tmp_path / "laptop.db",
+        callsign="OPS-01",
+        role="shift_leader",
+        unit="RT",
+        clock=FixedClock(NOW),
+        passphrase=passphrase,
+        secret=TEST_SECRET,
+    )
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=3)
+    item = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Zitting",
+        start=START,
+        end=START + timedelta(hours=2),
+        location="Rechtbank",
+    )
+    agenda.assign_concept(store, item.id, "CP-LIGHT")
+    yield store
+    store.close()
+
+
+def raw(store: Store) -> Any:
+    """A connection of any sqlite tool: the same driver, none of Schildwacht's code."""
+    if store.passphrase is None:
+        return sqlite3.connect(store.path, isolation_level=None)
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(store.path), isolation_level=None)
+    conn.execute(f"PRAGMA key = '{store.passphrase}'")
+    return conn
+
+
+def activity_id(store: Store) -> str:
+    return str(store.one("SELECT id FROM activity")[0])  # type: ignore[index]
+
+
+def reopen(store: Store, **options: Any) -> Store:
+    return Store(store.path, clock=store.clock, passphrase=store.passphrase, **options)
+
+
+def test_the_old_switch_is_gone_and_a_planted_one_turns_nothing_off(laptop: Store) -> None:
+    conn = raw(laptop)
+    with pytest.raises(conn.OperationalError, match="no such table"):
+        conn.execute("INSERT INTO sync_applying (flag) VALUES (1)")
+    conn.execute("CREATE TABLE sync_applying (flag INTEGER)")  # the switch as it was
+    conn.execute("INSERT INTO sync_applying VALUES (1)")
+    before = snapshot_of(laptop)
+    with pytest.raises(conn.IntegrityError, match="R1"):
+        conn.execute("UPDATE activity SET concept = 'CAM' WHERE id = ?", (activity_id(laptop),))
+    conn.close()
+    assert snapshot_of(laptop) == before
+
+
+def test_a_table_posing_as_the_function_list_fails_closed_and_keeps_the_database_shut(
+    laptop: Store,
+) -> None:
+    conn = raw(laptop)
+    conn.execute("CREATE TABLE pragma_function_list (name TEXT)")
+    conn.execute("INSERT INTO pragma_function_list VALUES ('schildwacht_merging')")
+    with pytest.raises(conn.OperationalError, match="not a function"):
+        conn.execute("UPDATE activity SET concept = 'CAM' WHERE id = ?", (activity_id(laptop),))
+    conn.close()
+    laptop.close()
+    with pytest.raises(IntegrityFailure, match=r"unexpected: pragma_function_list"):
+        reopen(laptop)
+    reopen(laptop, repair=True).close()
+    repaired = reopen(laptop)
+    assert not repaired.one("SELECT 1 FROM sqlite_master WHERE name = 'pragma_function_list'")
+    repaired.close()
+
+
+def test_only_the_imports_own_connection_passes_r1_and_only_while_it_lasts(laptop: Store) -> None:
+    item = activity_id(laptop)
+    other = raw(laptop)
+    with laptop.merging() as conn:
+        conn.execute("UPDATE activity SET concept = 'ESCORT' WHERE id = ?", (item,))
+        listed = "SELECT count(*) FROM pragma_function_list() WHERE name = 'schildwacht_merging'"
+        assert conn.execute(listed).fetchone()[0] == 1
+        assert other.execute(listed).fetchone()[0] == 0  # not visible to anyone else
+    (reason,) = laptop.one("SELECT replan_reason FROM activity_view")  # type: ignore[misc]
+    assert reason == "below_required"  # let through, and flagged at once
+    with pytest.raises(other.IntegrityError, match="R1"):
+        other.execute("UPDATE activity SET concept = 'CAM' WHERE id = ?", (item,))
+    with pytest.raises(RuleViolation, match="R1"), laptop.write("test.after") as conn:
+        conn.execute("UPDATE activity SET concept = 'CAM' WHERE id = ?", (item,))
+    other.close()
+
+
+def test_raw_writes_are_captured_as_this_laptops_and_the_imports_own_are_not(
+    laptop: Store,
+) -> None:
+    conn = raw(laptop)
+    conn.execute("UPDATE subject SET unit = 'DKDB' WHERE code = 'BEVER'")  # before an import
+    conn.close()
+    with laptop.merging() as merging:
+        merging.execute("UPDATE activity SET location = 'Elders'")
+    logged = laptop.tuples(
+        "SELECT tbl, col, val FROM sync_change WHERE col IN ('unit', 'location')"
+    )
+    assert ("subject", "unit", "DKDB") in logged  # sealed as a local change, never discarded
+    assert ("activity", "location", "Elders") not in logged  # the import's own: not resent
+    assert laptop.one("SELECT count(*) FROM sync_pending")[0] == 0  # type: ignore[index]
+
+
+def test_an_import_that_fails_leaves_nothing(laptop: Store) -> None:
+    before = snapshot_of(laptop)
+    with pytest.raises(RuntimeError), laptop.merging() as conn:
+        conn.execute("UPDATE activity SET concept = 'ESCORT'")
+        raise RuntimeError("the import stopped halfway")
+    assert snapshot_of(laptop) == before
+    with pytest.raises(RuleViolation), laptop.write("test.after") as conn:
+        conn.execute("UPDATE activity SET concept = 'CAM'")  # the function went with it
+
+
+@pytest.mark.parametrize(
+    ("tamper", "named"),
+    [
+        (["DROP TRIGGER activity_r1_update"], "missing: activity_r1_update (R1)"),
+        (["DROP TRIGGER audit_event_no_delete"], "missing: audit_event_no_delete (audit trail)"),
+        (
+            [
+                "DROP TRIGGER threat_assessment_no_delete",
+                "CREATE TRIGGER threat_assessment_no_delete BEFORE DELETE ON threat_assessment"
+                " WHEN 0 BEGIN SELECT RAISE(ABORT, 'append-only'); END",
+            ],
+            "altered: threat_assessment_no_delete (append-only)",
+        ),
+        (
+            [
+                "DROP VIEW concept_rank",
+                "CREATE VIEW concept_rank AS SELECT code AS concept, level, 99 AS rank"
+                " FROM concept",
+            ],
+            "altered: concept_rank (view)",
+        ),
+        (
+            [
+                "CREATE TRIGGER quietly AFTER INSERT ON activity"
+                " BEGIN UPDATE activity SET concept = NULL WHERE id = NEW.id; END"
+            ],
+            "unexpected: quietly (trigger)",
+        ),
+    ],
+    ids=["r1-dropped", "audit-dropped", "append-only-altered", "view-altered", "planted"],
+)
+@pytest.mark.parametrize("laptop", ["sqlite3"], indirect=True)  # SQLCipher: the tests above
+def test_changed_guards_keep_the_database_shut_until_repaired(
+    laptop: Store, tamper: list[str], named: str
+) -> None:
+    laptop.close()
+    conn = raw(laptop)
+    for statement in tamper:
+        conn.execute(statement)
+    conn.close()
+    with pytest.raises(IntegrityFailure, match="db repair") as refused:
+        reopen(laptop)
+    assert named in str(refused.value)
+    repaired = reopen(laptop, repair=True)
+    assert repaired.one("SELECT 1 FROM audit_event WHERE action = 'db.repair'")
+    repaired.close()
+    opened = reopen(laptop)
+    assert not integrity.check(opened.conn)
+    with pytest.raises(RuleViolation, match="R1"), opened.write("test.after") as c:
+        c.execute("UPDATE activity SET concept = 'CAM'")
+    opened.close()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM threat_assessment",
+        "UPDATE threat_assessment SET level = 1",
+        "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)",
+        "UPDATE audit_event SET actor = 'X'",
+    ],
+)
+@pytest.mark.parametrize("laptop", ["sqlite3"], indirect=True)
+def test_assessments_and_the_audit_trail_are_append_only_for_any_tool(
+    laptop: Store, statement: str
+) -> None:
+    before = snapshot_of(laptop)
+    conn = raw(laptop)
+    with pytest.raises(conn.IntegrityError, match="append-only"):
+        conn.execute(statement)
+    conn.close()
+    assert snapshot_of(laptop) == before
+
+
+def snapshot_of(store: Store) -> object:
+    if store.passphrase is None:
+        return snapshot(store.path)
+    conn = raw(store)
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+    ]
+    rows = [(n, sorted(conn.execute(f"SELECT * FROM {n}").fetchall(), key=repr)) for n in names]
+    conn.close()
+    return rows
