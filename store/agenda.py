@@ -30,6 +30,9 @@ PLAIN_STATUSES = ("planned", "confirmed", "done")
 RESTRICTION_KINDS = ("cancelled", "moved", "shortened", "relocated")
 RESTRICTION_REASONS = ("capacity", "threat", "tbp_choice")
 MAX_DURATION = timedelta(hours=72)
+#: The authority of a cancellation caused by a calendar import (the person's own calendar): any
+#: role that may import calendars causes it; nobody may name it in ``restrict_activity``.
+CALENDAR_AUTHORITY = "calendar"
 
 
 @dataclass(frozen=True)
@@ -397,6 +400,12 @@ def restrict_activity(
     if not authority:
         raise RuleViolation(
             "R5", "A restriction names the deciding authority (rule R5); give --authority."
+        )
+    if authority.lower() == CALENDAR_AUTHORITY:
+        raise RuleViolation(
+            "R5",
+            f"The authority '{CALENDAR_AUTHORITY}' is reserved for cancellations by a calendar "
+            "import; name the person or body that decided (rule R5).",
         )
     if current.status == "cancelled":
         raise BadInput(f"Activity {current.id[:13]} is already cancelled.")
