@@ -150,6 +150,16 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
         }
         for r in agenda.list_restrictions(store, item.id)
     ]
+    data["corrections"] = [
+        {
+            "reason": c.reason,
+            "old": f"{local_text(c.old_start_at)}–{local_text(c.old_end_at, with_date=False)}"
+            f" {c.old_location}".rstrip(),
+            "recorded_at": local_iso(c.recorded_at),
+            "recorded_by": c.recorded_by,
+        }
+        for c in agenda.list_corrections(store, item.id)
+    ]
     emit(data, fmt, output)
 
 
@@ -161,6 +171,11 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
 @click.option("--location")
 @click.option("--kind", type=click.Choice(agenda.KINDS))
 @click.option("--status", type=click.Choice(agenda.PLAIN_STATUSES))
+@click.option(
+    "--correction",
+    metavar="REASON",
+    help="The agenda was wrong: correct its time or place, recorded with this reason.",
+)
 @pass_env
 def activity_edit(
     env: Env,
@@ -171,8 +186,11 @@ def activity_edit(
     location: str | None,
     kind: str | None,
     status: str | None,
+    correction: str | None,
 ) -> None:
-    """Change an activity (to cancel, move or shorten it, use restrict)."""
+    """Change an activity. Moving it (time, length, place) is a restriction: use restrict, or
+    --correction REASON when the agenda was simply wrong. Cancel only with restrict; done only
+    once it has ended."""
     item = agenda.edit_activity(
         env.store(),
         activity_id,
@@ -182,6 +200,7 @@ def activity_edit(
         location=location,
         kind=kind,
         status=status,
+        correction=correction,
     )
     info(f"Updated '{item.title}' for {item.person}.")
     click.echo(item.id)
