@@ -71,3 +71,33 @@ async def test_an_edit_that_moves_can_be_recorded_as_a_restriction(
         "Burgemeester Havenstad",
     )
     assert agenda.list_corrections(demo_store, activity_id) == []
+
+
+async def test_signing_a_signed_period_again_asks_to_supersede(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    from console.screens.forms import StepForm
+    from console.screens.handover import HandoverScreen
+    from store.handover import list_handovers
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HandoverScreen)
+        screen.query_one("#open-items", DataTable).focus()
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, StepForm)
+        await pilot.press("escape")  # not superseded: still one handover
+        await settle(pilot)
+        assert len(list_handovers(demo_store)) == 1
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press(*"notitie vergeten")
+        await pilot.press("enter")
+        await settle(pilot)
+    newest, first = list_handovers(demo_store)
+    assert (newest.supersedes, newest.supersede_reason) == (first.id, "notitie vergeten")
