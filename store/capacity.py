@@ -16,7 +16,7 @@ shortfall before and after, side by side.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,7 +29,7 @@ from .catalogue import (
     list_qualifications,
     list_units,
 )
-from .clock import LOCAL_TZ, to_db
+from .clock import LOCAL_TZ, iso_week, local, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load_needs
@@ -175,17 +175,29 @@ def _report(
 
 
 def restriction_report(store: Store, start: datetime, end: datetime) -> list[dict[str, object]]:
-    """Facilitation restrictions per unit and ISO week, per reason (R5 made measurable)."""
+    """Facilitation restrictions recorded in [start, end) per unit and ISO week of the local
+    day they were recorded on, per reason (R5 made measurable); ordered by week, unit."""
     rows = store.query(
-        "SELECT s.unit, strftime('%Y-W%W', r.recorded_at) AS week,"
-        " sum(r.reason = 'capacity') AS capacity, sum(r.reason = 'threat') AS threat,"
-        " sum(r.reason = 'tbp_choice') AS tbp_choice, count(*) AS total"
-        " FROM restriction r JOIN activity a ON a.id = r.activity_id"
-        " JOIN subject s ON s.id = a.subject_id WHERE r.recorded_at >= ? AND r.recorded_at < ?"
-        " GROUP BY s.unit, week ORDER BY week, s.unit",
+        "SELECT s.unit, r.recorded_at, r.reason FROM restriction r"
+        " JOIN activity a ON a.id = r.activity_id JOIN subject s ON s.id = a.subject_id"
+        " WHERE r.recorded_at >= ? AND r.recorded_at < ?",
         (to_db(start), to_db(end)),
     )
-    return [dict(r) for r in rows]
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        week = iso_week(local(row["recorded_at"]).date())
+        counts[(week, row["unit"])][row["reason"]] += 1
+    return [
+        {
+            "unit": unit,
+            "week": week,
+            "capacity": found["capacity"],
+            "threat": found["threat"],
+            "tbp_choice": found["tbp_choice"],
+            "total": found.total(),
+        }
+        for (week, unit), found in sorted(counts.items())
+    ]
 
 
 # Scenarios ---------------------------------------------------------------------------------------

@@ -123,5 +123,5 @@ def test_restrictions_per_unit_and_week(nights: Store) -> None:
         nights, at(nights, "2026-11-01 00:00"), at(nights, "2026-12-31 00:00")
     )
     assert rows == [
-        {"unit": "RT", "week": "2026-W47", "capacity": 1, "threat": 0, "tbp_choice": 0, "total": 1}
+        {"unit": "RT", "week": "2026-W48", "capacity": 1, "threat": 0, "tbp_choice": 0, "total": 1}
     ]
