@@ -499,16 +499,31 @@ def list_corrections(store: Store, activity_id: str) -> list[Correction]:
 def assign_concept(store: Store, activity_id: str, concept: str) -> Activity:
     """Put a concept on an activity, refusing anything below its required level (R1, R3, R4)."""
     access.require(store.actor, "activity.write")
+    full = resolve_id(store, "activity", activity_id, "activity")
+    detail: dict[str, str | None] = {}
+    with store.write("activity.assign", full, detail) as conn:
+        put_concept(store, conn, full, concept, detail)
+    return get_activity(store, full)
+
+
+def put_concept(
+    store: Store,
+    conn: sqlite3.Connection,
+    activity_id: str,
+    concept: str,
+    detail: dict[str, str | None] | None = None,
+) -> None:
+    """Inside an open write: the concept on the activity (clearing a review flag), checked
+    against the person's level, package and pilot scope as they are now (R1, R3, R4)."""
     current = get_activity(store, activity_id)
     subject = subject_by_id(store, current.subject_id)
     chosen = check_concept(store, subject, concept)
-    detail = {"person": subject.code, "from": current.concept, "to": chosen.code}
-    with store.write("activity.assign", current.id, detail) as conn:
-        conn.execute(
-            "UPDATE activity SET concept = ?, review_reason = NULL, updated_at = ? WHERE id = ?",
-            (chosen.code, store.now(), current.id),
-        )
-    return get_activity(store, current.id)
+    if detail is not None:
+        detail.update({"person": subject.code, "from": current.concept, "to": chosen.code})
+    conn.execute(
+        "UPDATE activity SET concept = ?, review_reason = NULL, updated_at = ? WHERE id = ?",
+        (chosen.code, store.now(), current.id),
+    )
 
 
 def restrict_activity(
@@ -528,7 +543,69 @@ def restrict_activity(
     Scarcity may move, shorten or cancel an activity; it never lowers the concept on it (R1).
     """
     access.require(store.actor, "activity.restrict")
+    full = resolve_id(store, "activity", activity_id, "activity")
+    detail = {"kind": kind, "reason": reason, "authority": authority}
+    with store.write("activity.restrict", full, detail) as conn:
+        restriction_id = record_restriction(
+            store,
+            conn,
+            full,
+            kind=kind,
+            reason=reason,
+            authority=authority,
+            note=note,
+            new_start=new_start,
+            new_end=new_end,
+            new_location=new_location,
+        )
+    return next(r for r in list_restrictions(store, full) if r.id == restriction_id)
+
+
+def record_restriction(
+    store: Store,
+    conn: sqlite3.Connection,
+    activity_id: str,
+    *,
+    kind: str,
+    reason: str,
+    authority: str,
+    note: str = "",
+    new_start: datetime | None = None,
+    new_end: datetime | None = None,
+    new_location: str | None = None,
+) -> str:
+    """Inside an open write: check and record a restriction (R5) and apply it; its id."""
     current = get_activity(store, activity_id)
+    authority = _check_restriction(current, kind, reason, authority)
+    updates = _restricted_fields(current, kind, new_start, new_end, new_location)
+    updates["updated_at"] = store.now()
+    restriction_id = uuid7()
+    conn.execute(
+        "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
+        " old_start_at, old_end_at, new_start_at, new_end_at, recorded_at, recorded_by,"
+        " device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            restriction_id,
+            current.id,
+            kind,
+            reason,
+            authority,
+            note.strip(),
+            current.start_at,
+            current.end_at,
+            updates.get("start_at"),
+            updates.get("end_at"),
+            store.now(),
+            store.actor.callsign,
+            store.device_id,
+        ),
+    )
+    assignments = ", ".join(f"{column} = ?" for column in updates)
+    conn.execute(f"UPDATE activity SET {assignments} WHERE id = ?", [*updates.values(), current.id])
+    return restriction_id
+
+
+def _check_restriction(current: Activity, kind: str, reason: str, authority: str) -> str:
     if kind not in RESTRICTION_KINDS:
         raise BadInput(
             f"Unknown restriction '{kind}'; choose one of: {', '.join(RESTRICTION_KINDS)}."
@@ -550,8 +627,17 @@ def restrict_activity(
         )
     if current.status == "cancelled":
         raise BadInput(f"Activity {current.id[:13]} is already cancelled.")
-    old_start = datetime.fromisoformat(current.start)
-    old_end = datetime.fromisoformat(current.end)
+    return authority
+
+
+def _restricted_fields(
+    current: Activity,
+    kind: str,
+    new_start: datetime | None,
+    new_end: datetime | None,
+    new_location: str | None,
+) -> dict[str, str]:
+    old_start, old_end = from_db(current.start_at), from_db(current.end_at)
     start, end = old_start, old_end
     updates: dict[str, str] = {"status": kind if kind != "relocated" else current.status}
     if kind == "moved":
@@ -574,32 +660,4 @@ def restrict_activity(
         _check_times(start, end)
         updates["start_at"] = to_db(start)
         updates["end_at"] = to_db(end)
-    updates["updated_at"] = store.now()
-    restriction_id = uuid7()
-    detail = {"kind": kind, "reason": reason, "authority": authority}
-    with store.write("activity.restrict", current.id, detail) as conn:
-        conn.execute(
-            "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
-            " old_start_at, old_end_at, new_start_at, new_end_at, recorded_at, recorded_by,"
-            " device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                restriction_id,
-                current.id,
-                kind,
-                reason,
-                authority,
-                note.strip(),
-                to_db(old_start),
-                to_db(old_end),
-                updates.get("start_at"),
-                updates.get("end_at"),
-                store.now(),
-                store.actor.callsign,
-                store.device_id,
-            ),
-        )
-        assignments = ", ".join(f"{column} = ?" for column in updates)
-        conn.execute(
-            f"UPDATE activity SET {assignments} WHERE id = ?", [*updates.values(), current.id]
-        )
-    return next(r for r in list_restrictions(store, current.id) if r.id == restriction_id)
+    return updates
