@@ -220,6 +220,22 @@ def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
     return options
 
 
+def lightest_valid_concept(
+    concepts: list[Concept], valid: list[str], kind: str, at_least: int = 0
+) -> str | None:
+    """The valid concept with the fewest officers (then lowest level, then code) among those
+    that serve this kind of subject and need at least ``at_least`` officers; when none needs
+    that many, the valid one that needs the most."""
+    usable = [c for c in concepts if c.code in valid and kind in c.subject_kinds]
+    usable = usable or [c for c in concepts if c.code in valid]
+    if not usable:
+        return None
+    enough = [c for c in usable if c.officers >= at_least]
+    if not enough:
+        return max(usable, key=lambda c: (c.officers, c.rank, c.code)).code
+    return min(enough, key=lambda c: (c.officers, c.rank, c.code)).code
+
+
 def check_concept(store: Store, subject: Subject, code: str) -> Concept:
     """Return the concept if it may go on this subject's activities; else refuse (R1, R3, R4)."""
     concept = get_concept(store, code)

@@ -35,6 +35,7 @@ from .agenda import (
     ConceptOption,
     concept_options,
     get_activity,
+    lightest_valid_concept,
     list_activities,
     put_concept,
     record_restriction,
@@ -132,22 +133,6 @@ class _Context:
 
 def _words(missing: dict[str, int]) -> str:
     return ", ".join(f"{count} × {qual}" for qual, count in sorted(missing.items()))
-
-
-def lightest_valid_concept(
-    concepts: list[Concept], valid: list[str], kind: str, at_least: int = 0
-) -> str | None:
-    """The valid concept with the fewest officers (then lowest level, then code) among those
-    that serve this kind of subject and need at least ``at_least`` officers; when none needs
-    that many, the valid one that needs the most."""
-    usable = [c for c in concepts if c.code in valid and kind in c.subject_kinds]
-    usable = usable or [c for c in concepts if c.code in valid]
-    if not usable:
-        return None
-    enough = [c for c in usable if c.officers >= at_least]
-    if not enough:
-        return max(usable, key=lambda c: (c.officers, c.rank, c.code)).code
-    return min(enough, key=lambda c: (c.officers, c.rank, c.code)).code
 
 
 def _context(store: Store, activity_id: str) -> _Context:
