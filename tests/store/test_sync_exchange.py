@@ -315,3 +315,13 @@ def test_a_threat_level_conflict_is_resolved_with_an_assessment(
             "SELECT level, summary FROM threat_assessment ORDER BY assessed_at DESC, id DESC"
         )
         assert latest["level"] == level and "resolved" in latest["summary"]
+
+
+def test_a_correction_reaches_every_laptop(team: list[Laptop], folder: Path) -> None:
+    a, b, _c = team
+    activity = zitting(a)
+    agenda.edit_activity(a.store, activity, location="Gerechtshof", correction="adres verkeerd")
+    exchange_all(team, folder)
+    (fix,) = agenda.list_corrections(b.store, activity)
+    assert (fix.reason, fix.new_location) == ("adres verkeerd", "Gerechtshof")
+    assert agenda.get_activity(b.store, activity).location == "Gerechtshof"
