@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import click
 from store import agenda
 from store.clock import day_bounds, local_iso, local_text
 from store.errors import BadInput
+from store.validate import visible
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
@@ -149,6 +150,16 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
         }
         for r in agenda.list_restrictions(store, item.id)
     ]
+    data["corrections"] = [
+        {
+            "reason": c.reason,
+            "old": f"{local_text(c.old_start_at)}–{local_text(c.old_end_at, with_date=False)}"
+            f" {c.old_location}".rstrip(),
+            "recorded_at": local_iso(c.recorded_at),
+            "recorded_by": c.recorded_by,
+        }
+        for c in agenda.list_corrections(store, item.id)
+    ]
     emit(data, fmt, output)
 
 
@@ -160,6 +171,11 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
 @click.option("--location")
 @click.option("--kind", type=click.Choice(agenda.KINDS))
 @click.option("--status", type=click.Choice(agenda.PLAIN_STATUSES))
+@click.option(
+    "--correction",
+    metavar="REASON",
+    help="The agenda was wrong: correct its time or place, recorded with this reason.",
+)
 @pass_env
 def activity_edit(
     env: Env,
@@ -170,8 +186,11 @@ def activity_edit(
     location: str | None,
     kind: str | None,
     status: str | None,
+    correction: str | None,
 ) -> None:
-    """Change an activity (to cancel, move or shorten it, use restrict)."""
+    """Change an activity. Moving it (time, length, place) is a restriction: use restrict, or
+    --correction REASON when the agenda was simply wrong. Cancel only with restrict; done only
+    once it has ended."""
     item = agenda.edit_activity(
         env.store(),
         activity_id,
@@ -181,6 +200,7 @@ def activity_edit(
         location=location,
         kind=kind,
         status=status,
+        correction=correction,
     )
     info(f"Updated '{item.title}' for {item.person}.")
     click.echo(item.id)
@@ -266,30 +286,66 @@ def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | 
 @activity.command("import-ics")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--person", required=True, help="Code name of the protected subject.")
+@click.option("--from", "first", type=DATE, help="First day of the window (default: today).")
+@click.option("--to", "last", type=DATE, help="Last day of the window (inclusive).")
+@click.option("--days", type=int, help="Days in the window from --from (default 90).")
 @click.option(
-    "--days", default=90, show_default=True, help="Expand recurring events this many days ahead."
+    "--max-occurrences",
+    type=int,
+    default=2000,
+    show_default=True,
+    help="Refuse a file that yields more occurrences than this in the window.",
 )
 @output_options
 @pass_env
 def activity_import_ics(
-    env: Env, file: Path, person: str, days: int, fmt: str, output: str | None
+    env: Env,
+    file: Path,
+    person: str,
+    first: date | None,
+    last: date | None,
+    days: int | None,
+    max_occurrences: int,
+    fmt: str,
+    output: str | None,
 ) -> None:
-    """Import an iCalendar agenda (idempotent by UID, RECURRENCE-ID and SEQUENCE)."""
+    """Import an iCalendar agenda for the window (idempotent by UID, RECURRENCE-ID and
+    SEQUENCE). Events gone from the file inside the window are cancelled as removed."""
     from store.ics import import_ics  # icalendar is loaded only for this command
 
-    result = import_ics(env.store(), file, person=person, horizon_days=days)
+    result = import_ics(
+        env.store(),
+        file,
+        person=person,
+        start=first,
+        end=last,
+        days=days,
+        max_occurrences=max_occurrences,
+    )
+    for warning in result.warnings:
+        info(f"Warning: {visible(warning)}")
+    last_moment = result.window[1] - timedelta(seconds=1)
+    window = f"{local_text(result.window[0])[:10]} – {local_text(last_moment)[:10]}"
     info(
-        f"{file.name}: {result.added} added, {result.updated} updated, {result.cancelled} "
-        f"cancelled, {result.unchanged} unchanged; {len(result.replan)} need re-planning."
+        f"{visible(file.name)} ({window}): {result.added} added, {result.updated} updated, "
+        f"{result.cancelled} cancelled, {result.removed} removed from the calendar, "
+        f"{result.unchanged} unchanged; {len(result.replan)} need re-planning."
     )
     emit(
         [
-            {"id": i.activity_id, "uid": i.uid, "recurrence": i.recurrence, "action": i.action}
+            {
+                "id": i.activity_id,
+                "uid": i.uid,
+                "recurrence": i.recurrence,
+                "action": i.action,
+                "title": i.title,
+                "start": local_iso(i.start),
+            }
             for i in result.items
         ],
         fmt,
         output,
-        ("id", "uid", "recurrence", "action"),
+        ("id", "action", "start", "title", "uid", "recurrence"),
     )
 
 

@@ -59,6 +59,9 @@ def _record_dict(record: model.HandoverRecord) -> dict[str, Any]:
         "accepted_by": record.accepted_by,
         "questions": record.questions,
         "notes": record.notes,
+        "supersedes": record.supersedes,
+        "supersede_reason": record.supersede_reason,
+        "superseded_by": record.superseded_by,
     }
 
 
@@ -84,11 +87,25 @@ def handover_draft(
 @click.option("--from", "start", type=TIME)
 @click.option("--to", "end", type=TIME)
 @click.option("--note", default="", help="The outgoing leader's notes.")
+@click.option("--supersedes", metavar="ID", help="The signed handover of this period it replaces.")
+@click.option("--reason", default="", help="Why it replaces that handover (with --supersedes).")
 @pass_env
-def handover_sign(env: Env, start: datetime | None, end: datetime | None, note: str) -> None:
-    """Freeze and sign the handover (outgoing shift leader)."""
+def handover_sign(
+    env: Env,
+    start: datetime | None,
+    end: datetime | None,
+    note: str,
+    supersedes: str | None,
+    reason: str,
+) -> None:
+    """Freeze and sign the handover (outgoing shift leader); a period is signed once, a later
+    signature supersedes the earlier one with a reason."""
     first, last = _period(start, end)
-    record = model.sign_handover(env.store(), first, last, note)
+    if reason and not supersedes:
+        raise BadInput("--reason goes with --supersedes ID.")
+    record = model.sign_handover(
+        env.store(), first, last, note, supersedes=supersedes, reason=reason
+    )
     created(
         record.id, f"Handover signed by {record.signed_by} (sha256 {record.content_hash[:12]}…)."
     )
@@ -123,6 +140,7 @@ def handover_list(env: Env, fmt: str, output: str | None) -> None:
             "signed_at",
             "accepted_by",
             "accepted_at",
+            "superseded_by",
         ),
     )
 

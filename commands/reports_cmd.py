@@ -10,9 +10,10 @@ import click
 
 from store import capacity as model
 from store.catalogue import list_reinforcements, list_units, reinforcement_totals
+from store.errors import BadInput
 
 from .context import Env, pass_env
-from .output import ExitCode, emit, output_options
+from .output import ExitCode, emit, info, output_options
 from .params import TIME
 
 
@@ -68,6 +69,7 @@ def capacity(
             occupancy=row.occupancy,
             supply_fte=row.supply_fte,
             shortfall_fte=row.shortfall_fte,
+            demand_assumed_hours=row.demand_assumed_hours,
         )
         data.append(item)
     columns = [
@@ -79,6 +81,7 @@ def capacity(
         "occupancy",
         "supply_fte",
         "shortfall_fte",
+        "demand_assumed_hours",
     ]
     emit(data, fmt, output, columns)
     if fail_above is not None and any((r.occupancy or 0) > fail_above for r in rows):
@@ -128,13 +131,21 @@ def restrictions(
 @capacity.command("scenario")
 @click.option("--from", "start", type=TIME, help="From (default: now).")
 @click.option("--to", "end", type=TIME, help="Until (default: seven days after --from).")
+@click.option(
+    "--change",
+    "changes",
+    multiple=True,
+    metavar="KIND:ARGS",
+    help="A change; repeat to combine: lend:N:FROM:TO, add-officers:N:UNIT[:Q+Q], "
+    "add-fte:F:UNIT, remove-officers:N:UNIT, add-persons:N:LEVEL[:UNIT].",
+)
 @click.option("--add-persons", type=int, help="Add N protected persons (with --level).")
 @click.option("--level", type=int, help="Threat level of the added persons.")
 @click.option("--add-officers", type=int, help="Add N officers (five day shifts a week).")
 @click.option("--add-fte", type=float, help="Add FTE (rounded to whole officers).")
 @click.option("--remove-officers", type=int, help="Remove N officers.")
 @click.option("--lend", type=int, help="Lend N officers from --unit to --to-unit.")
-@click.option("--unit", required=True, help="The unit the change concerns.")
+@click.option("--unit", help="The unit the change concerns (the default unit of --change).")
 @click.option("--to-unit", help="The receiving unit (with --lend).")
 @click.option(
     "--qualification",
@@ -148,42 +159,56 @@ def scenario(
     env: Env,
     start: datetime | None,
     end: datetime | None,
+    changes: tuple[str, ...],
     add_persons: int | None,
     level: int | None,
     add_officers: int | None,
     add_fte: float | None,
     remove_officers: int | None,
     lend: int | None,
-    unit: str,
+    unit: str | None,
     to_unit: str | None,
     qualifications: tuple[str, ...],
     fmt: str,
     output: str | None,
 ) -> None:
-    """What-if: the projected shortfall against the baseline, per unit. Writes nothing."""
-    from store.errors import BadInput
-
-    changes = []
+    """What-if: the projected shortfall against the baseline, per unit, with the officers lent
+    in and out (lending picks those who reduce the receiving unit's shortfall). Writes
+    nothing."""
+    wanted = [model.Change.parse(text, unit) for text in changes]
+    single = (add_persons, add_officers, add_fte, remove_officers, lend)
+    if any(single) and not unit:
+        raise BadInput("Name the unit the change concerns (--unit).")
+    home = (unit or "").upper()
     if add_persons:
-        changes.append(model.Change("add_persons", add_persons, unit.upper(), level=level))
+        wanted.append(model.Change("add_persons", add_persons, home, level=level))
     if add_officers or add_fte:
         count = (add_officers or 0) + round(add_fte or 0)
-        changes.append(
-            model.Change("add_officers", count, unit.upper(), qualifications=qualifications)
-        )
+        wanted.append(model.Change("add_officers", count, home, qualifications=qualifications))
     if remove_officers:
-        changes.append(model.Change("remove_officers", remove_officers, unit.upper()))
+        wanted.append(model.Change("remove_officers", remove_officers, home))
     if lend:
-        changes.append(
-            model.Change("lend", lend, unit.upper(), to_unit=to_unit.upper() if to_unit else None)
+        wanted.append(
+            model.Change("lend", lend, home, to_unit=to_unit.upper() if to_unit else None)
         )
-    if not changes:
+    if not wanted:
         raise BadInput(
-            "Describe a change: --add-persons, --add-officers, --add-fte, "
-            "--remove-officers or --lend."
+            "Describe a change: --change KIND:ARGS (repeatable), --add-persons, --add-officers, "
+            "--add-fte, --remove-officers or --lend."
         )
     first, last = _window(env, start, end)
-    rows = model.run_scenario(env.store(), changes, first, last)
+    rows = model.run_scenario(env.store(), wanted, first, last)
+    for row in rows:
+        if row.lent_in:
+            info(f"Lent to {row.unit}: {', '.join(row.lent_in)}.")
+    for change in wanted:
+        if change.kind == "lend":
+            given = sum(len(r.lent_out) for r in rows if r.unit == change.unit)
+            if given < change.count:
+                info(
+                    f"Only {given} of {change.count} officers of {change.unit} would reduce "
+                    f"{change.to_unit}'s shortfall; only they are lent."
+                )
     emit(
         [
             {
@@ -191,12 +216,21 @@ def scenario(
                 "baseline_shortfall_hours": r.baseline_shortfall_hours,
                 "scenario_shortfall_hours": r.scenario_shortfall_hours,
                 "change_hours": r.change_hours,
+                "lent_in": list(r.lent_in),
+                "lent_out": list(r.lent_out),
             }
             for r in rows
         ],
         fmt,
         output,
-        ("unit", "baseline_shortfall_hours", "scenario_shortfall_hours", "change_hours"),
+        (
+            "unit",
+            "baseline_shortfall_hours",
+            "scenario_shortfall_hours",
+            "change_hours",
+            "lent_in",
+            "lent_out",
+        ),
     )
 
 

@@ -10,7 +10,10 @@ import click
 
 from store import gaps as gap_model
 from store import roster
+from store.agenda import RESTRICTION_REASONS
 from store.clock import hours_between, local_iso
+from store.errors import BadInput
+from store.suggest import Option, apply_option
 from store.suggest import suggest as suggest_options
 
 from .agenda_cmd import resolve_window
@@ -175,23 +178,62 @@ def gaps(
         raise click.exceptions.Exit(ExitCode.FOUND)
 
 
+def option_dict(n: int, option: Option) -> dict[str, Any]:
+    return {
+        "n": n,
+        "option": option.description,
+        "action": option.action,
+        "callsign": option.callsign,
+        "concept": option.concept,
+        "start": local_iso(option.start),
+        "end": local_iso(option.end),
+        "shift_minutes": option.shift_minutes,
+        "cost": option.cost,
+        "feasible": option.feasible,
+        "reason": option.reason,
+    }
+
+
 @click.command()
 @click.argument("activity_id")
+@click.option("--apply", "apply_n", type=int, metavar="N", help="Carry out option N.")
+@click.option(
+    "--reason",
+    type=click.Choice(RESTRICTION_REASONS),
+    default="capacity",
+    show_default=True,
+    help="Reason of a move (a restriction, R5).",
+)
+@click.option("--authority", help="The deciding authority of a move (a restriction, R5).")
 @output_options
 @pass_env
-def suggest(env: Env, activity_id: str, fmt: str, output: str | None) -> None:
-    """What can still be done for an uncovered activity, never below its level."""
-    rows = [
-        {
-            "kind": o.kind,
-            "option": o.description,
-            "cost": o.cost,
-            "feasible": o.feasible,
-            "reason": o.reason,
-        }
-        for o in suggest_options(env.store(), activity_id)
-    ]
-    emit(rows, fmt, output, ("kind", "option", "cost", "feasible", "reason"))
+def suggest(
+    env: Env,
+    activity_id: str,
+    apply_n: int | None,
+    reason: str,
+    authority: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """What can still be done for an uncovered activity or one that needs re-planning, never
+    below its level; --apply N carries out option N (a move also needs --authority)."""
+    store = env.store()
+    options = suggest_options(store, activity_id)
+    if apply_n is None:
+        emit(
+            [option_dict(n, o) for n, o in enumerate(options, start=1)],
+            fmt,
+            output,
+            ("n", "action", "option", "cost", "feasible", "reason"),
+        )
+        return
+    if not 1 <= apply_n <= len(options):
+        raise BadInput(f"There is no option {apply_n}; choose 1 to {len(options)}.")
+    chosen = options[apply_n - 1]
+    item = apply_option(store, activity_id, chosen, reason=reason, authority=authority)
+    info(f"Done: {chosen.description}.")
+    click.echo(item.id)
 
 
 COMMANDS = [shift, deploy, gaps, suggest]

@@ -14,12 +14,13 @@ needs re-planning is derived (``activity_view.replan_reason``), so a rising thre
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import access
 from .catalogue import Concept, get_concept, list_concepts
-from .clock import local_iso, to_db
+from .clock import from_db, local_iso, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
@@ -30,6 +31,9 @@ PLAIN_STATUSES = ("planned", "confirmed", "done")
 RESTRICTION_KINDS = ("cancelled", "moved", "shortened", "relocated")
 RESTRICTION_REASONS = ("capacity", "threat", "tbp_choice")
 MAX_DURATION = timedelta(hours=72)
+#: The authority of a cancellation caused by a calendar import (the person's own calendar): any
+#: role that may import calendars causes it; nobody may name it in ``restrict_activity``.
+CALENDAR_AUTHORITY = "calendar"
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,22 @@ def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
     return options
 
 
+def lightest_valid_concept(
+    concepts: list[Concept], valid: list[str], kind: str, at_least: int = 0
+) -> str | None:
+    """The valid concept with the fewest officers (then lowest level, then code) among those
+    that serve this kind of subject and need at least ``at_least`` officers; when none needs
+    that many, the valid one that needs the most."""
+    usable = [c for c in concepts if c.code in valid and kind in c.subject_kinds]
+    usable = usable or [c for c in concepts if c.code in valid]
+    if not usable:
+        return None
+    enough = [c for c in usable if c.officers >= at_least]
+    if not enough:
+        return max(usable, key=lambda c: (c.officers, c.rank, c.code)).code
+    return min(enough, key=lambda c: (c.officers, c.rank, c.code)).code
+
+
 def check_concept(store: Store, subject: Subject, code: str) -> Concept:
     """Return the concept if it may go on this subject's activities; else refuse (R1, R3, R4)."""
     concept = get_concept(store, code)
@@ -275,6 +295,8 @@ def add_activity(
     if status not in PLAIN_STATUSES:
         raise BadInput(f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel.")
     _check_times(start, end)
+    if status == "done" and to_db(end) > store.now():
+        raise RuleViolation("R5", "An activity can be marked done only once it has ended.")
     code = check_concept(store, subject, concept).code if concept else None
     activity_id = uuid7()
     now = store.now()
@@ -313,58 +335,211 @@ def edit_activity(
     location: str | None = None,
     kind: str | None = None,
     status: str | None = None,
+    correction: str | None = None,
 ) -> Activity:
-    """Change an activity's details. Cancelling, moving or shortening is a restriction (R5)."""
+    """Change an activity's details.
+
+    Moving it (its time, length or place) is a restriction (R5, ``restrict_activity``) unless
+    the agenda was simply wrong: then ``correction`` gives the reason and the change is recorded
+    as a correction. ``done`` only once the activity has ended and never while it needs
+    re-planning; cancelling only by a restriction. Raises ``RuleViolation`` (R5, R1) or
+    ``BadInput``; nothing is written then.
+    """
     access.require(store.actor, "activity.write")
-    current = get_activity(store, activity_id)
+    full = resolve_id(store, "activity", activity_id, "activity")
+    with store.write("activity.edit", full) as conn:
+        current = get_activity(store, full)
+        changes = _plain_changes(current, title, kind)
+        if status is not None:
+            _check_status(store, current, status)
+            changes["status"] = status
+        moved = _moved_fields(current, start, end, location)
+        if moved:  # a correction is recorded only when the time or place really changes
+            _record_correction(conn, store, current, moved, correction)
+            changes.update(moved)
+        given = (title, start, end, location, kind, status)
+        if all(value is None for value in given):
+            raise BadInput(
+                "Nothing to change; give at least one of --title, --start, --end, --location, "
+                "--kind, --status."
+            )
+        changes["updated_at"] = store.now()
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        conn.execute(f"UPDATE activity SET {assignments} WHERE id = ?", [*changes.values(), full])
+    return get_activity(store, full)
+
+
+def _plain_changes(current: Activity, title: str | None, kind: str | None) -> dict[str, str]:
     changes: dict[str, str] = {}
-    if title is not None:
+    if title is not None and title.strip() != current.title:
         changes["title"] = _check_text(title, "title")
-    if location is not None:
-        changes["location"] = location.strip()
-    if kind is not None:
+    if kind is not None and kind != current.kind:
         if kind not in KINDS:
             raise BadInput(f"Unknown kind '{kind}'; choose work or private.")
         changes["kind"] = kind
-    if status is not None:
-        if status not in PLAIN_STATUSES:
-            raise BadInput(
-                f"Status '{status}' is set by a restriction (R5): use `activity restrict` with "
-                "a reason and the deciding authority."
-            )
-        changes["status"] = status
-    new_start = start or datetime.fromisoformat(current.start)
-    new_end = end or datetime.fromisoformat(current.end)
-    if start is not None or end is not None:
+    return changes
+
+
+def _check_status(store: Store, current: Activity, status: str) -> None:
+    """No status change may cancel, revive or hide a re-planning flag (R5, R1)."""
+    if status not in PLAIN_STATUSES:
+        raise RuleViolation(
+            "R5",
+            f"Status '{status}' is set by a restriction (rule R5): use `activity restrict` with "
+            "a reason and the deciding authority.",
+        )
+    if current.status == "cancelled":
+        raise RuleViolation(
+            "R5", f"'{current.title}' was cancelled by a restriction; it stays cancelled."
+        )
+    if status == "done" and current.end_at > store.now():
+        raise RuleViolation(
+            "R5",
+            f"'{current.title}' ends {local_iso(current.end_at)}; it can be marked done only "
+            "once it has ended (to cancel it, restrict it).",
+        )
+    if status == "done" and current.replan_reason:
+        raise RuleViolation(
+            "R1",
+            f"'{current.title}' needs re-planning ({current.replan_reason}); marking it done "
+            "would hide that. Put a valid concept on it or log what happened.",
+        )
+
+
+def _moved_fields(
+    current: Activity, start: datetime | None, end: datetime | None, location: str | None
+) -> dict[str, str]:
+    """The time and place columns that would change (unchanged values do not count)."""
+    new_start = start or from_db(current.start_at)
+    new_end = end or from_db(current.end_at)
+    moved: dict[str, str] = {}
+    if (to_db(new_start), to_db(new_end)) != (current.start_at, current.end_at):
         _check_times(new_start, new_end)
-        changes["start_at"] = to_db(new_start)
-        changes["end_at"] = to_db(new_end)
-    if not changes:
+        moved["start_at"], moved["end_at"] = to_db(new_start), to_db(new_end)
+    if location is not None and location.strip() != current.location:
+        moved["location"] = location.strip()
+    return moved
+
+
+def _record_correction(
+    conn: sqlite3.Connection,
+    store: Store,
+    current: Activity,
+    moved: dict[str, str],
+    reason: str | None,
+) -> None:
+    if reason is None or not reason.strip():
+        raise RuleViolation(
+            "R5",
+            f"Changing the time or place of '{current.title}' is a restriction (rule R5): "
+            "record it with `activity restrict` (reason and deciding authority), or, when the "
+            "agenda was simply wrong, say why with --correction REASON.",
+        )
+    conn.execute(
+        "INSERT INTO activity_correction (id, activity_id, reason, old_start_at, old_end_at,"
+        " old_location, new_start_at, new_end_at, new_location, recorded_at, recorded_by,"
+        " device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            uuid7(),
+            current.id,
+            _check_text(reason, "reason of the correction"),
+            current.start_at,
+            current.end_at,
+            current.location,
+            moved.get("start_at", current.start_at),
+            moved.get("end_at", current.end_at),
+            moved.get("location", current.location),
+            store.now(),
+            store.actor.callsign,
+            store.device_id,
+        ),
+    )
+
+
+def moves(
+    current: Activity,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    location: str | None = None,
+) -> bool:
+    """Whether these values change the activity's time, length or place."""
+    return bool(_moved_fields(current, start, end, location))
+
+
+def restriction_kind(
+    current: Activity, start: datetime, end: datetime, location: str | None = None
+) -> str:
+    """The restriction (R5) that an edit to these values is: moved, shortened or relocated.
+    Raises ``BadInput`` when it changes both the time and the place (two restrictions)."""
+    new_time = (to_db(start), to_db(end)) != (current.start_at, current.end_at)
+    new_place = location is not None and location.strip() != current.location
+    if new_time and new_place:
         raise BadInput(
-            "Nothing to change; give at least one of --title, --start, --end, --location."
+            "Change the time and the place one at a time: each is its own restriction (R5)."
         )
-    changes["updated_at"] = store.now()
-    assignments = ", ".join(f"{column} = ?" for column in changes)
-    with store.write("activity.edit", current.id, {"changed": sorted(changes)}) as conn:
-        conn.execute(
-            f"UPDATE activity SET {assignments} WHERE id = ?", [*changes.values(), current.id]
-        )
-    return get_activity(store, current.id)
+    if new_place:
+        return "relocated"
+    inside = to_db(start) >= current.start_at and to_db(end) <= current.end_at
+    return "shortened" if inside else "moved"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A mistake in the agenda put right (not a decision to move: that is a restriction)."""
+
+    id: str
+    activity_id: str
+    reason: str
+    old_start_at: str
+    old_end_at: str
+    old_location: str
+    new_start_at: str
+    new_end_at: str
+    new_location: str
+    recorded_at: str
+    recorded_by: str
+
+
+def list_corrections(store: Store, activity_id: str) -> list[Correction]:
+    """The corrections of one activity, oldest first."""
+    full = resolve_id(store, "activity", activity_id, "activity")
+    rows = store.query(
+        "SELECT id, activity_id, reason, old_start_at, old_end_at, old_location, new_start_at,"
+        " new_end_at, new_location, recorded_at, recorded_by FROM activity_correction"
+        " WHERE activity_id = ? ORDER BY recorded_at, id",
+        (full,),
+    )
+    return [Correction(**dict(r)) for r in rows]
 
 
 def assign_concept(store: Store, activity_id: str, concept: str) -> Activity:
     """Put a concept on an activity, refusing anything below its required level (R1, R3, R4)."""
     access.require(store.actor, "activity.write")
+    full = resolve_id(store, "activity", activity_id, "activity")
+    detail: dict[str, str | None] = {}
+    with store.write("activity.assign", full, detail) as conn:
+        put_concept(store, conn, full, concept, detail)
+    return get_activity(store, full)
+
+
+def put_concept(
+    store: Store,
+    conn: sqlite3.Connection,
+    activity_id: str,
+    concept: str,
+    detail: dict[str, str | None] | None = None,
+) -> None:
+    """Inside an open write: the concept on the activity (clearing a review flag), checked
+    against the person's level, package and pilot scope as they are now (R1, R3, R4)."""
     current = get_activity(store, activity_id)
     subject = subject_by_id(store, current.subject_id)
     chosen = check_concept(store, subject, concept)
-    detail = {"person": subject.code, "from": current.concept, "to": chosen.code}
-    with store.write("activity.assign", current.id, detail) as conn:
-        conn.execute(
-            "UPDATE activity SET concept = ?, review_reason = NULL, updated_at = ? WHERE id = ?",
-            (chosen.code, store.now(), current.id),
-        )
-    return get_activity(store, current.id)
+    if detail is not None:
+        detail.update({"person": subject.code, "from": current.concept, "to": chosen.code})
+    conn.execute(
+        "UPDATE activity SET concept = ?, review_reason = NULL, updated_at = ? WHERE id = ?",
+        (chosen.code, store.now(), current.id),
+    )
 
 
 def restrict_activity(
@@ -384,7 +559,69 @@ def restrict_activity(
     Scarcity may move, shorten or cancel an activity; it never lowers the concept on it (R1).
     """
     access.require(store.actor, "activity.restrict")
+    full = resolve_id(store, "activity", activity_id, "activity")
+    detail = {"kind": kind, "reason": reason, "authority": authority}
+    with store.write("activity.restrict", full, detail) as conn:
+        restriction_id = record_restriction(
+            store,
+            conn,
+            full,
+            kind=kind,
+            reason=reason,
+            authority=authority,
+            note=note,
+            new_start=new_start,
+            new_end=new_end,
+            new_location=new_location,
+        )
+    return next(r for r in list_restrictions(store, full) if r.id == restriction_id)
+
+
+def record_restriction(
+    store: Store,
+    conn: sqlite3.Connection,
+    activity_id: str,
+    *,
+    kind: str,
+    reason: str,
+    authority: str,
+    note: str = "",
+    new_start: datetime | None = None,
+    new_end: datetime | None = None,
+    new_location: str | None = None,
+) -> str:
+    """Inside an open write: check and record a restriction (R5) and apply it; its id."""
     current = get_activity(store, activity_id)
+    authority = _check_restriction(current, kind, reason, authority)
+    updates = _restricted_fields(current, kind, new_start, new_end, new_location)
+    updates["updated_at"] = store.now()
+    restriction_id = uuid7()
+    conn.execute(
+        "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
+        " old_start_at, old_end_at, new_start_at, new_end_at, recorded_at, recorded_by,"
+        " device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            restriction_id,
+            current.id,
+            kind,
+            reason,
+            authority,
+            note.strip(),
+            current.start_at,
+            current.end_at,
+            updates.get("start_at"),
+            updates.get("end_at"),
+            store.now(),
+            store.actor.callsign,
+            store.device_id,
+        ),
+    )
+    assignments = ", ".join(f"{column} = ?" for column in updates)
+    conn.execute(f"UPDATE activity SET {assignments} WHERE id = ?", [*updates.values(), current.id])
+    return restriction_id
+
+
+def _check_restriction(current: Activity, kind: str, reason: str, authority: str) -> str:
     if kind not in RESTRICTION_KINDS:
         raise BadInput(
             f"Unknown restriction '{kind}'; choose one of: {', '.join(RESTRICTION_KINDS)}."
@@ -398,10 +635,25 @@ def restrict_activity(
         raise RuleViolation(
             "R5", "A restriction names the deciding authority (rule R5); give --authority."
         )
+    if authority.lower() == CALENDAR_AUTHORITY:
+        raise RuleViolation(
+            "R5",
+            f"The authority '{CALENDAR_AUTHORITY}' is reserved for cancellations by a calendar "
+            "import; name the person or body that decided (rule R5).",
+        )
     if current.status == "cancelled":
         raise BadInput(f"Activity {current.id[:13]} is already cancelled.")
-    old_start = datetime.fromisoformat(current.start)
-    old_end = datetime.fromisoformat(current.end)
+    return authority
+
+
+def _restricted_fields(
+    current: Activity,
+    kind: str,
+    new_start: datetime | None,
+    new_end: datetime | None,
+    new_location: str | None,
+) -> dict[str, str]:
+    old_start, old_end = from_db(current.start_at), from_db(current.end_at)
     start, end = old_start, old_end
     updates: dict[str, str] = {"status": kind if kind != "relocated" else current.status}
     if kind == "moved":
@@ -424,32 +676,4 @@ def restrict_activity(
         _check_times(start, end)
         updates["start_at"] = to_db(start)
         updates["end_at"] = to_db(end)
-    updates["updated_at"] = store.now()
-    restriction_id = uuid7()
-    detail = {"kind": kind, "reason": reason, "authority": authority}
-    with store.write("activity.restrict", current.id, detail) as conn:
-        conn.execute(
-            "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
-            " old_start_at, old_end_at, new_start_at, new_end_at, recorded_at, recorded_by,"
-            " device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                restriction_id,
-                current.id,
-                kind,
-                reason,
-                authority,
-                note.strip(),
-                to_db(old_start),
-                to_db(old_end),
-                updates.get("start_at"),
-                updates.get("end_at"),
-                store.now(),
-                store.actor.callsign,
-                store.device_id,
-            ),
-        )
-        assignments = ", ".join(f"{column} = ?" for column in updates)
-        conn.execute(
-            f"UPDATE activity SET {assignments} WHERE id = ?", [*updates.values(), current.id]
-        )
-    return next(r for r in list_restrictions(store, current.id) if r.id == restriction_id)
+    return updates

@@ -20,6 +20,9 @@ from typing import Any
 from .db import Store
 from .errors import BadInput, NotFound
 
+SUBJECT_KINDS = ("person", "object", "service")
+DEFAULT_TRAVEL_MINUTES = 90
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -60,6 +63,13 @@ class Concept:
     staffing: tuple[Staffing, ...]
     pilot_units: tuple[str, ...] = ()
     pilot_packages: tuple[str, ...] = ()
+    #: The kinds of protected subject (person, object, service) the concept serves.
+    subject_kinds: tuple[str, ...] = SUBJECT_KINDS
+
+    @property
+    def officers(self) -> int:
+        """How many officers the concept needs at once."""
+        return sum(s.count for s in self.staffing)
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,10 @@ def _validate(data: dict[str, Any]) -> None:
             for unit in concept.get("pilot_units", []):
                 if unit not in units:
                     raise BadInput(f"Pilot concept {concept['code']} names unknown unit {unit}.")
+            for kind in concept.get("subject_kinds", SUBJECT_KINDS):
+                if kind not in SUBJECT_KINDS:
+                    raise BadInput(f"Concept {concept['code']} names unknown subject kind {kind}.")
+        _validate_travel(data.get("travel", {}), units)
         for package in packages.values():
             for code in package["concepts"]:
                 if code not in concepts:
@@ -138,6 +152,17 @@ def _validate(data: dict[str, Any]) -> None:
             _fte_tenths(row["fte"])
     except KeyError as exc:
         raise BadInput(f"The catalogue lacks the field {exc}.") from None
+
+
+def _validate_travel(travel: dict[str, Any], units: set[str]) -> None:
+    minutes = [travel.get("default_minutes", DEFAULT_TRAVEL_MINUTES)]
+    for pair in travel.get("pairs", []):
+        if len(pair["units"]) != 2 or not set(pair["units"]) <= units:
+            raise BadInput(f"Travel pair {pair['units']} must name two known units.")
+        minutes.append(pair["minutes"])
+    for value in minutes:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1440:
+            raise BadInput(f"Travel minutes must be whole minutes from 0 to 1440, not {value!r}.")
 
 
 def _fte_tenths(value: str | int | float) -> int:
@@ -166,13 +191,15 @@ def seed_catalogue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     )
     for concept in data["concepts"]:
         conn.execute(
-            "INSERT INTO concept (code, name, level, pilot, description) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO concept (code, name, level, pilot, description, subject_kinds)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             (
                 concept["code"],
                 concept["name"],
                 concept["level"],
                 int(bool(concept.get("pilot"))),
                 concept.get("description", ""),
+                ",".join(concept.get("subject_kinds", SUBJECT_KINDS)),
             ),
         )
         for qual, count in concept.get("staffing", {}).items():
@@ -207,6 +234,15 @@ def seed_catalogue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         "INSERT INTO threat_level (level, label, resistance_level, package)"
         " VALUES (:level, :label, :resistance_level, :package)",
         data["threat_levels"],
+    )
+    travel = data.get("travel", {})
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('travel_default_minutes', ?)",
+        (str(travel.get("default_minutes", DEFAULT_TRAVEL_MINUTES)),),
+    )
+    conn.executemany(
+        "INSERT INTO unit_travel (from_unit, to_unit, minutes) VALUES (?, ?, ?)",
+        [(*sorted(p["units"]), p["minutes"]) for p in travel.get("pairs", [])],
     )
     conn.executemany(
         "INSERT INTO reinforcement (funding_line, organisation, purpose, fte_tenths)"
@@ -302,7 +338,7 @@ def list_concepts(store: Store) -> list[Concept]:
         if row["package"]:
             scope_packages.setdefault(row["concept"], []).append(row["package"])
     rows = store.query(
-        "SELECT c.code, c.name, c.level, rl.rank, c.pilot FROM concept c"
+        "SELECT c.code, c.name, c.level, rl.rank, c.pilot, c.subject_kinds FROM concept c"
         " JOIN resistance_level rl ON rl.code = c.level ORDER BY rl.rank, c.code"
     )
     return [
@@ -315,6 +351,7 @@ def list_concepts(store: Store) -> list[Concept]:
             staffing=tuple(staffing.get(r["code"], [])),
             pilot_units=tuple(scope_units.get(r["code"], [])),
             pilot_packages=tuple(scope_packages.get(r["code"], [])),
+            subject_kinds=tuple(r["subject_kinds"].split(",")),
         )
         for r in rows
     ]
@@ -328,6 +365,20 @@ def get_concept(store: Store, code: str) -> Concept:
             return concept
     known = ", ".join(c.code for c in concepts)
     raise NotFound(f"Unknown concept '{code}'; choose one of: {known}.")
+
+
+def travel_minutes(store: Store, from_unit: str, to_unit: str) -> int:
+    """Minutes an officer needs to travel between two units (0 within a unit); a pair the
+    catalogue does not list takes its default."""
+    if from_unit == to_unit:
+        return 0
+    row = store.one(
+        "SELECT minutes FROM unit_travel WHERE from_unit = ? AND to_unit = ?",
+        tuple(sorted((from_unit, to_unit))),
+    )
+    if row is not None:
+        return int(row[0])
+    return int(store.meta("travel_default_minutes") or DEFAULT_TRAVEL_MINUTES)
 
 
 def list_qualifications(store: Store) -> list[Qualification]:

@@ -169,6 +169,13 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, end
 
 
+def iso_week(day: date) -> str:
+    """The ISO-8601 week of a local date, ``YYYY-Www``: weeks start on Monday and belong to the
+    year of their Thursday, so 2026-12-31 is ``2026-W53`` and 2029-12-31 is ``2030-W01``."""
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def hours_between(start: datetime | str, end: datetime | str) -> float:
     """Real elapsed hours between two moments."""
     a = from_db(start) if isinstance(start, str) else start

@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import access, witness
-from .clock import LOCAL_TZ, local_iso, local_text, to_db
+from .clock import LOCAL_TZ, from_db, local_iso, local_text, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, IntegrityFailure, PermissionDenied
 from .gaps import find_gaps
@@ -63,6 +63,18 @@ class HandoverRecord:
     accepted_at: str | None
     accepted_by: str | None
     questions: str
+    supersedes: str | None = None
+    supersede_reason: str = ""
+    superseded_by: str | None = None
+
+
+class AlreadySigned(BadInput):
+    """The period overlaps a handover that is signed and not superseded; ``handover_id`` is
+    that handover (sign again with ``supersedes`` and a reason)."""
+
+    def __init__(self, message: str, handover_id: str) -> None:
+        super().__init__(message)
+        self.handover_id = handover_id
 
 
 def current_shift(moment: datetime) -> tuple[datetime, datetime]:
@@ -346,9 +358,19 @@ def content_hash(content: dict[str, Any]) -> str:
 
 
 def sign_handover(
-    store: Store, start: datetime | None = None, end: datetime | None = None, notes: str = ""
+    store: Store,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    notes: str = "",
+    *,
+    supersedes: str | None = None,
+    reason: str = "",
 ) -> HandoverRecord:
-    """The outgoing shift leader freezes the draft, with notes, and signs it."""
+    """The outgoing shift leader freezes the draft, with notes, and signs it.
+
+    A period is signed once: when a signed handover that is not superseded overlaps it, this
+    raises ``AlreadySigned`` unless ``supersedes`` names that handover and ``reason`` says why
+    it is replaced. Nothing is written on a refusal."""
     access.require(store.actor, "handover.sign")
     if start is None or end is None:
         start, end = current_shift(store.clock.now())
@@ -356,11 +378,13 @@ def sign_handover(
     handover_id = uuid7()
     detail: dict[str, Any] = {}
     with store.write("handover.sign", handover_id, detail) as conn:
+        replaced = _check_signed_once(store, start, end, supersedes, reason)
         content["audit_head"] = witness.handover_head(store)  # the signer laptop's, witnessed
         digest = detail["sha256"] = content_hash(content)
         conn.execute(
             "INSERT INTO handover (id, period_start, period_end, content, notes, signed_at,"
-            " signed_by, device, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " signed_by, device, content_hash, supersedes, supersede_reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 handover_id,
                 to_db(start),
@@ -371,9 +395,45 @@ def sign_handover(
                 store.actor.callsign,
                 store.device_id,
                 digest,
+                replaced,
+                reason.strip() if replaced else "",
             ),
         )
     return get_handover(store, handover_id)
+
+
+def _check_signed_once(
+    store: Store, start: datetime, end: datetime, supersedes: str | None, reason: str
+) -> str | None:
+    """The id of the handover this signature replaces (None: the period is not signed yet)."""
+    live = store.query(
+        "SELECT id, period_start, period_end, signed_by, signed_at FROM handover h"
+        " WHERE period_start < ? AND period_end > ?"
+        " AND NOT EXISTS (SELECT 1 FROM handover n WHERE n.supersedes = h.id)"
+        " ORDER BY signed_at",
+        (to_db(end), to_db(start)),
+    )
+    replaced = None
+    if supersedes is not None:
+        replaced = resolve_id(store, "handover", supersedes, "handover")
+        if not reason.strip():
+            raise BadInput("Superseding a signed handover needs the reason (--reason).")
+        if replaced not in {r["id"] for r in live}:
+            raise BadInput(
+                f"Handover {replaced[:13]} is not a signed handover of an overlapping period "
+                "that is still in force; see `handover list`."
+            )
+    for row in live:
+        if row["id"] != replaced:
+            period = _period_text(from_db(row["period_start"]), from_db(row["period_end"]))
+            raise AlreadySigned(
+                f"The period {period} was already signed by {row['signed_by']} at "
+                f"{local_text(row['signed_at'])}"
+                f" (handover {row['id'][:13]}); sign again only to supersede it, with a reason"
+                f" (handover sign --supersedes {row['id'][:13]} --reason T).",
+                row["id"],
+            )
+    return replaced
 
 
 def accept_handover(store: Store, handover_id: str, questions: str = "") -> HandoverRecord:
@@ -419,7 +479,11 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
             "was altered after signing."
         )
     witness.check_handover(store, full, row["content_hash"])
+    superseded_by = store.one("SELECT id FROM handover WHERE supersedes = ?", (full,))
     return HandoverRecord(
+        supersedes=row["supersedes"],
+        supersede_reason=row["supersede_reason"],
+        superseded_by=superseded_by[0] if superseded_by else None,
         id=row["id"],
         period_start=row["period_start"],
         period_end=row["period_end"],

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from . import access
-from .catalogue import get_concept
+from .catalogue import get_concept, travel_minutes
 from .clock import Clock, from_db, local, parse_time, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
@@ -176,15 +178,22 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
     return ImportReport(len(planned), ())
 
 
-def deployment_problem(store: Store, activity_id: str, officer: Staff) -> str:
-    """Why ``officer`` may not be deployed on the activity ('' when they may)."""
+def deployment_problem(
+    store: Store, activity_id: str, officer: Staff, concept: str | None = None
+) -> str:
+    """Why ``officer`` may not be deployed on the activity ('' when they may). ``concept``
+    judges the deployment as if the activity carried that concept (a suggestion that assigns
+    one first)."""
     row = store.one(
-        "SELECT id, start_at, end_at, concept, status FROM activity WHERE id = ?", (activity_id,)
+        "SELECT a.id, a.start_at, a.end_at, a.concept, a.status, s.unit FROM activity a"
+        " JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
+        (activity_id,),
     )
     assert row is not None
+    concept = concept or row["concept"]
     if row["status"] == "cancelled":
         return "the activity is cancelled"
-    if row["concept"] is None:
+    if concept is None:
         return "the activity has no concept yet; assign one first"
     start, end = row["start_at"], row["end_at"]
     shifts = store.query(
@@ -192,17 +201,20 @@ def deployment_problem(store: Store, activity_id: str, officer: Staff) -> str:
         " AND start_at < ? ORDER BY start_at",
         (officer.id, start, end),
     )
-    covered = start
-    for shift in shifts:
-        if shift["start_at"] <= covered:
-            covered = max(covered, shift["end_at"])
-    if covered < end:
+    if not _on_duty(shifts, start, end):
         return (
             f"{officer.callsign} is not on duty for the whole activity "
             f"{_span(start, end)} (rule: on duty)"
         )
+    travel = travel_minutes(store, officer.unit, row["unit"])
+    leave = to_db(from_db(start) - timedelta(minutes=travel))
+    if travel and not _on_duty(_shifts_from(store, officer, leave, end), leave, end):
+        return (
+            f"{officer.callsign} needs {travel} min travel from {officer.unit} and is not on "
+            f"duty by {local(leave):%H:%M} (rule: travel)"
+        )
     day = local(start).date()
-    needs = {s.qualification for s in get_concept(store, row["concept"]).staffing}
+    needs = {s.qualification for s in get_concept(store, concept).staffing}
     held = {q.code for q in officer.qualifications if q.valid_on(day)}
     if not needs & held:
         expired = {q.code for q in officer.qualifications} & needs
@@ -242,6 +254,23 @@ def deployment_problem(store: Store, activity_id: str, officer: Staff) -> str:
     return ""
 
 
+def _on_duty(shifts: list[Any], start: str, end: str) -> bool:
+    """Whether consecutive shifts cover [start, end) (stored UTC text)."""
+    covered = start
+    for shift in shifts:
+        if shift["start_at"] <= covered:
+            covered = max(covered, shift["end_at"])
+    return covered >= end
+
+
+def _shifts_from(store: Store, officer: Staff, start: str, end: str) -> list[Any]:
+    return store.query(
+        "SELECT id, start_at, end_at FROM shift WHERE staff_id = ? AND end_at > ?"
+        " AND start_at < ? ORDER BY start_at",
+        (officer.id, start, end),
+    )
+
+
 def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
     """Put officers on an activity; all or none, each refusal naming its rule."""
     access.require(store.actor, "staff.write")
@@ -249,29 +278,39 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
     if not callsigns:
         raise BadInput("Name at least one officer to deploy.")
     officers = [get_staff(store, c) for c in callsigns]
+    with store.write("deploy", full, {"officers": [o.callsign for o in officers]}) as conn:
+        return deploy_officers(store, conn, full, officers)
+
+
+def deploy_officers(
+    store: Store, conn: sqlite3.Connection, activity_id: str, officers: list[Staff]
+) -> list[Deployment]:
+    """Inside an open write: check every officer (on duty, travel, R8, one place at a time,
+    rest) against the activity as it is now, then deploy them all, or raise naming each
+    problem."""
     problems = []
     for officer in officers:
         if store.one(
-            "SELECT 1 FROM deployment WHERE activity_id = ? AND staff_id = ?", (full, officer.id)
+            "SELECT 1 FROM deployment WHERE activity_id = ? AND staff_id = ?",
+            (activity_id, officer.id),
         ):
             problems.append(f"{officer.callsign} is already deployed on this activity")
             continue
-        why = deployment_problem(store, full, officer)
+        why = deployment_problem(store, activity_id, officer)
         if why:
             problems.append(why)
     if problems:
         rule = "R8" if any("R8" in p for p in problems) else "deployment"
         raise RuleViolation(rule, "Not deployed: " + "; ".join(problems) + ".")
     made = []
-    with store.write("deploy", full, {"officers": [o.callsign for o in officers]}) as conn:
-        for officer in officers:
-            deployment_id = uuid7()
-            conn.execute(
-                "INSERT INTO deployment (id, activity_id, staff_id, created_at,"
-                " created_by) VALUES (?, ?, ?, ?, ?)",
-                (deployment_id, full, officer.id, store.now(), store.actor.callsign),
-            )
-            made.append(Deployment(deployment_id, full, officer.callsign, store.now()))
+    for officer in officers:
+        deployment_id = uuid7()
+        conn.execute(
+            "INSERT INTO deployment (id, activity_id, staff_id, created_at,"
+            " created_by) VALUES (?, ?, ?, ?, ?)",
+            (deployment_id, activity_id, officer.id, store.now(), store.actor.callsign),
+        )
+        made.append(Deployment(deployment_id, activity_id, officer.callsign, store.now()))
     return made
 
 

@@ -1,310 +1,387 @@
-"""What can still be done (*wat kan wél*) for an activity the roster cannot cover.
+"""What can still be done (*wat kan wél*) for an activity the roster cannot cover, or that
+needs re-planning, and applying one of those options.
 
-Every option keeps the resistance level: only concepts valid for the person (R1, R3, R4) are
-considered. Each option is checked by re-running the gap computation on the changed demand or
-supply, and says what it costs the protected person; options that would not work say why.
+Every option keeps the resistance level: the activity is planned with a *valid* concept (R1,
+R3, R4) — its own when that is valid, otherwise (no concept yet, or one below the required
+level or outside the package) the lightest valid concept for the subject's kind. No option ever
+staffs a concept below the required level or outside the package. Each option is checked by
+re-running the gap computation on the changed demand or supply, and says what it costs the
+protected person; options that would not work say why.
 
-Kinds, best first:
-- ``officers``: named qualified officers of other units who are free for the whole activity
-  (regional units first, then KMar HRB and DKDB), each checked to close part of the gap here
-  without leaving their own unit short; cost: none. (Officers of the activity's own unit who
-  are on duty already count in the best assignment, so they cannot close its gap.)
-- ``concept``: another valid concept that the officers on duty can staff; cost: none;
-- ``combine``: keep the team of an adjacent covered activity of the same person on; cost: none;
+One generator per kind of option, best first when feasible:
+
+- ``deploy``: a named qualified officer of another unit who is free for the whole activity,
+  including the travel time between the units (catalogue), without leaving their own unit
+  short; regional units first, then KMar HRB and DKDB; cost: the travel minutes.
+- ``assign``: another valid concept that the officers on duty can staff (for an activity
+  whose time or place changed, keeping its concept confirms it); cost: none.
+- ``combine``: keep the team of an adjacent covered activity of the same person on.
 - ``move``: the nearest start (within four hours) at which the activity would be covered;
-  cost: moved.
+  cost: moved (a restriction, R5).
+
+An activity that is covered with a valid concept and flagged for nothing gets one ``none``
+option. ``apply_option`` carries an option out in one transaction, checking every rule again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .agenda import concept_options, get_activity, list_activities
-from .catalogue import get_concept, list_qualifications
-from .clock import local_text
+from . import access
+from .agenda import (
+    Activity,
+    ConceptOption,
+    concept_options,
+    get_activity,
+    lightest_valid_concept,
+    list_activities,
+    put_concept,
+    record_restriction,
+)
+from .catalogue import Concept, list_concepts, list_qualifications, travel_minutes
+from .clock import from_db, local_text
 from .db import Store
+from .errors import BadInput
 from .gaps import Duty, Need, attribution_order, compute, load_duties, load_needs
-from .roster import deployment_problem, list_deployments
+from .roster import deploy_officers, deployment_problem, list_deployments
 from .staff import get_staff, list_staff
-from .subjects import subject_by_id
+from .subjects import Subject, subject_by_id
 
 MARGIN = timedelta(hours=6)
 MOVE_STEP = timedelta(minutes=30)
 MOVE_LIMIT = timedelta(hours=4)
+ACTIONS = ("deploy", "assign", "combine", "move", "none")
+#: Units whose officers are lent last (national specialist capacity).
+NATIONAL_UNITS = ("KMAR-HRB", "DKDB")
 
 
 @dataclass(frozen=True)
 class Option:
-    kind: str
+    """One thing that can be done. ``concept`` is the concept the activity carries after it
+    (always valid for the person); ``start``/``end`` its times after it (aware UTC)."""
+
+    action: str
     description: str
     cost: str
     feasible: bool
     reason: str = ""
-    callsign: str | None = None  # officers: who to deploy
-    concept: str | None = None  # concept: which one to assign
-    shift_minutes: int | None = None  # move: by how much
+    callsign: str | None = None
+    concept: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    shift_minutes: int | None = None
+    travel_minutes: int | None = None
+    team: tuple[str, ...] = ()
 
 
-def _staffing(store: Store, concept: str) -> tuple[tuple[str, int], ...]:
-    return tuple((s.qualification, s.count) for s in get_concept(store, concept).staffing)
+@dataclass
+class _Context:
+    store: Store
+    activity: Activity
+    subject: Subject
+    start: datetime
+    end: datetime
+    order: tuple[str, ...]
+    all_needs: list[Need]
+    all_duties: list[Duty]
+    judged: list[ConceptOption]
+    concepts: dict[str, Concept]
+    base: str | None  # the valid concept to plan with
 
+    @property
+    def unit(self) -> str:
+        return self.subject.unit
 
-def suggest(store: Store, activity_id: str) -> list[Option]:
-    """Ranked options for one activity; feasible ones first."""
-    activity = get_activity(store, activity_id)
-    subject = subject_by_id(store, activity.subject_id)
-    start = datetime.fromisoformat(activity.start)
-    end = datetime.fromisoformat(activity.end)
-    lo, hi = start - MARGIN, end + MARGIN
-    order = attribution_order(q.code for q in list_qualifications(store))
-    all_needs = load_needs(store, lo, hi)
-    all_duties = load_duties(store, lo, hi)
-    needs = [n for n in all_needs if n.unit == subject.unit]
-    duties = [d for d in all_duties if d.unit == subject.unit]
-    others = [n for n in needs if n.source != activity.id]
+    @property
+    def others(self) -> list[Need]:
+        return [n for n in self.all_needs if n.unit == self.unit and n.source != self.activity.id]
+
+    @property
+    def duties(self) -> list[Duty]:
+        return [d for d in self.all_duties if d.unit == self.unit]
+
+    @property
+    def valid(self) -> list[str]:
+        return [o.code for o in self.judged if o.valid]
+
+    def need(self, concept: str, a: datetime, b: datetime) -> Need:
+        staffing = tuple((s.qualification, s.count) for s in self.concepts[concept].staffing)
+        return Need(self.unit, int(a.timestamp()), int(b.timestamp()), staffing, self.activity.id)
 
     def short(
-        candidate: list[Need], a: datetime, b: datetime, supply: list[Duty] | None = None
+        self,
+        concept: str,
+        a: datetime | None = None,
+        b: datetime | None = None,
+        supply: list[Duty] | None = None,
     ) -> dict[str, int]:
+        """Per qualification, the worst shortfall over [a, b) with the activity there."""
+        a, b = a or self.start, b or self.end
         rows = compute(
-            candidate,
-            duties if supply is None else supply,
+            [*self.others, self.need(concept, a, b)],
+            self.duties if supply is None else supply,
             (int(a.timestamp()), int(b.timestamp())),
-            order,
+            self.order,
         )
         found: dict[str, int] = {}
         for row in rows:
             found[row.qualification] = max(found.get(row.qualification, 0), row.shortfall)
         return found
 
-    def need(concept: str, a: datetime, b: datetime) -> Need:
-        return Need(
-            subject.unit,
-            int(a.timestamp()),
-            int(b.timestamp()),
-            _staffing(store, concept),
-            activity.id,
-        )
 
-    def words(missing: dict[str, int]) -> str:
-        return ", ".join(f"{count} × {qual}" for qual, count in sorted(missing.items()))
+def _words(missing: dict[str, int]) -> str:
+    return ", ".join(f"{count} × {qual}" for qual, count in sorted(missing.items()))
 
-    options: list[Option] = []
+
+def _context(store: Store, activity_id: str) -> _Context:
+    activity = get_activity(store, activity_id)
+    subject = subject_by_id(store, activity.subject_id)
+    start, end = from_db(activity.start_at), from_db(activity.end_at)
     judged = concept_options(store, subject)
-    valid = [o for o in judged if o.valid]
-    current = activity.concept
-    missing = short([*others, need(current, start, end)], start, end) if current else {}
-    if current and not missing:
-        return [
-            Option(
-                "none",
-                f"'{activity.title}' is covered with {current}; nothing to do.",
-                "none",
-                True,
-            )
-        ]
+    concepts = {c.code: c for c in list_concepts(store)}
+    valid = [o.code for o in judged if o.valid]
+    base = activity.concept if activity.concept in valid else None
+    if base is None:
+        base = lightest_valid_concept(list(concepts.values()), valid, subject.kind)
+    return _Context(
+        store=store,
+        activity=activity,
+        subject=subject,
+        start=start,
+        end=end,
+        order=attribution_order(q.code for q in list_qualifications(store)),
+        all_needs=load_needs(store, start - MARGIN, end + MARGIN),
+        all_duties=load_duties(store, start - MARGIN, end + MARGIN),
+        judged=judged,
+        concepts=concepts,
+        base=base,
+    )
 
-    # Officers lent from other units: own-unit officers on duty already count in the best
-    # assignment, so only another unit's officer adds capacity here.
-    if current:
-        options.extend(
-            _lend(
-                store,
-                activity.id,
-                subject.unit,
-                start,
-                end,
-                set(missing),
-                sum(missing.values()),
-                all_needs,
-                all_duties,
-                order,
-                lambda supply: short([*others, need(current, start, end)], start, end, supply),
-                words,
+
+def suggest(store: Store, activity_id: str) -> list[Option]:
+    """Ranked options for one activity, feasible ones first. Raises ``NotFound`` for an
+    unknown id."""
+    ctx = _context(store, activity_id)
+    settled = _settled(ctx)
+    if settled is not None:
+        return [settled]
+    options = [*_lend(ctx), *_concepts(ctx), *_combine(ctx), *_move(ctx)]
+    options.sort(key=lambda o: (not o.feasible, ACTIONS.index(o.action)))
+    return options
+
+
+def _settled(ctx: _Context) -> Option | None:
+    """The one ``none`` option when there is nothing to do."""
+    activity = ctx.activity
+    if activity.status == "cancelled":
+        return Option("none", f"'{activity.title}' is cancelled; nothing to do.", "none", True)
+    current = activity.concept
+    if (
+        current
+        and current in ctx.valid
+        and not activity.needs_replanning
+        and not ctx.short(current)
+    ):
+        return Option(
+            "none",
+            f"'{activity.title}' is covered with {current}; nothing to do.",
+            "none",
+            True,
+            concept=current,
+            start=ctx.start,
+            end=ctx.end,
+        )
+    return None
+
+
+def _concepts(ctx: _Context) -> Iterator[Option]:
+    """Each valid concept the officers on duty can staff; the others, with why not."""
+    current = ctx.activity.concept
+    for option in ctx.judged:
+        if not option.valid:
+            yield Option(
+                "assign", f"Use {option.code} ({option.level})", "none", False, option.reason
             )
+            continue
+        confirm = option.code == current
+        if confirm and not ctx.activity.needs_replanning:
+            continue  # already on it (and short, or it would be settled)
+        gap = ctx.short(option.code)
+        label = (
+            f"Keep {option.code} ({option.level}) for the changed time or place"
+            if confirm
+            else f"Use {option.code} ({option.level}) instead of {current or 'no concept'}"
+        )
+        yield Option(
+            "assign",
+            label,
+            "none",
+            not gap,
+            f"still short of {_words(gap)}" if gap else "",
+            concept=option.code,
+            start=ctx.start,
+            end=ctx.end,
         )
 
-    # Another valid concept the officers on duty can staff.
-    for option in valid:
-        if option.code == current:
+
+def _lend(ctx: _Context) -> Iterator[Option]:
+    """Officers of other units who are free and qualified for the base concept, checked here
+    and at home by simulation, travel included."""
+    if ctx.base is None:
+        return
+    missing = ctx.short(ctx.base)
+    if not missing:
+        return
+    wanted = set(missing)
+    deployed = {d.callsign for d in list_deployments(ctx.store, ctx.activity.id)}
+    ranked = []
+    for officer in list_staff(ctx.store):
+        if officer.unit == ctx.unit or officer.callsign in deployed:
             continue
-        gap = short([*others, need(option.code, start, end)], start, end)
-        if gap:
-            options.append(
-                Option(
-                    "concept",
-                    f"Use {option.code} ({option.level})",
-                    "none",
-                    False,
-                    f"still short of {words(gap)}",
-                )
-            )
-        else:
-            options.append(
-                Option(
-                    "concept",
-                    f"Use {option.code} ({option.level}) instead of {current or 'no concept'}",
-                    "none",
-                    True,
-                    concept=option.code,
-                )
-            )
-    for option in judged:
-        if not option.valid:
-            options.append(
-                Option(
-                    "concept", f"Use {option.code} ({option.level})", "none", False, option.reason
-                )
-            )
+        held = frozenset(q.code for q in officer.qualifications if q.valid_on(ctx.start.date()))
+        if held & wanted:
+            rank = 1 if officer.unit in NATIONAL_UNITS else 0
+            ranked.append((rank, officer.unit, officer.callsign, held))
+    ranked.sort()
+    found: list[Option] = []
+    for _rank, home, callsign, held in ranked:
+        if sum(o.feasible for o in found) >= 5 or len(found) >= 12:
+            break
+        option = _lend_one(ctx, home, callsign, held, wanted, sum(missing.values()))
+        if option is not None:
+            found.append(option)
+    yield from found
+    if not any(o.feasible for o in found):
+        yield Option(
+            "deploy",
+            f"Lend officers with {', '.join(sorted(wanted))}",
+            "none",
+            False,
+            "no officer of another unit is free and qualified for the whole activity "
+            "(travel included) without leaving their unit short",
+            concept=ctx.base,
+        )
 
-    # Keep the team of an adjacent covered activity of the same person on.
-    if current:
-        same_person = {
-            a.id: a for a in list_activities(store, person=activity.person, start=lo, end=hi)
-        }
-        for other in needs:
-            neighbour = same_person.get(other.source)
-            if neighbour is None or neighbour.id == activity.id or neighbour.concept is None:
-                continue
-            touching = (
-                abs(other.end - int(start.timestamp())) <= 1800
-                or abs(int(end.timestamp()) - other.start) <= 1800
-            )
-            if not touching or not any(o.code == neighbour.concept for o in valid):
-                continue
-            a, b = min(other.start, int(start.timestamp())), max(other.end, int(end.timestamp()))
-            merged = [n for n in others if n is not other]
-            merged.append(Need(subject.unit, a, b, other.needs, other.source))
-            gap = short(
-                merged,
-                datetime.fromtimestamp(a, start.tzinfo),
-                datetime.fromtimestamp(b, start.tzinfo),
-            )
-            label = f"Keep the {neighbour.concept} team of '{neighbour.title}' on"
-            options.append(
-                Option(
-                    "combine", label, "none", not gap, f"still short of {words(gap)}" if gap else ""
-                )
-            )
 
-    # The nearest start at which the activity would be covered.
-    if current:
-        steps = int(MOVE_LIMIT / MOVE_STEP)
-        found = None
-        for k in range(1, steps + 1):
-            for sign in (+1, -1):
-                delta = MOVE_STEP * k * sign
-                moved_start, moved_end = start + delta, end + delta
-                if not short(
-                    [*others, need(current, moved_start, moved_end)], moved_start, moved_end
-                ):
-                    found = delta
-                    break
-            if found is not None:
-                break
-        if found is not None:
-            minutes = int(found.total_seconds() // 60)
-            options.append(
-                Option(
+def _lend_one(
+    ctx: _Context,
+    home: str,
+    callsign: str,
+    held: frozenset[str],
+    wanted: set[str],
+    missing_total: int,
+) -> Option | None:
+    assert ctx.base is not None
+    travel = travel_minutes(ctx.store, home, ctx.unit)
+    label = (
+        f"Deploy {callsign} ({', '.join(sorted(held & wanted))}; lent from {home}, "
+        f"{travel} min travel)"
+    )
+    cost = f"travel {travel} min"
+
+    def option(feasible: bool, reason: str = "") -> Option:
+        return Option(
+            "deploy",
+            label,
+            cost,
+            feasible,
+            reason,
+            callsign=callsign,
+            concept=ctx.base,
+            start=ctx.start,
+            end=ctx.end,
+            travel_minutes=travel,
+        )
+
+    why = deployment_problem(ctx.store, ctx.activity.id, get_staff(ctx.store, callsign), ctx.base)
+    if "rule: travel" in why:
+        return option(False, f"needs {travel} min travel")
+    if why:
+        return None
+    a, b = int(ctx.start.timestamp()), int(ctx.end.timestamp())
+    after_here = ctx.short(ctx.base, supply=[*ctx.duties, Duty(callsign, ctx.unit, a, b, held)])
+    if sum(after_here.values()) >= missing_total:
+        return None
+    away = (a - travel * 60, b + travel * 60)
+    home_needs = [n for n in ctx.all_needs if n.unit == home]
+    home_duties = [d for d in ctx.all_duties if d.unit == home]
+    without = [piece for d in home_duties for piece in _cut(d, callsign, *away)]
+    before = sum(g.shortfall for g in compute(home_needs, home_duties, away, ctx.order))
+    after = sum(g.shortfall for g in compute(home_needs, without, away, ctx.order))
+    if after > before:
+        return option(False, f"would leave {home} short during the activity")
+    return option(True)
+
+
+def _combine(ctx: _Context) -> Iterator[Option]:
+    """Keep the team of an adjacent covered activity of the same person on (its concept must
+    be valid for this activity too)."""
+    start, end = int(ctx.start.timestamp()), int(ctx.end.timestamp())
+    same_person = {
+        a.id: a
+        for a in list_activities(
+            ctx.store, person=ctx.activity.person, start=ctx.start - MARGIN, end=ctx.end + MARGIN
+        )
+    }
+    for other in ctx.others:
+        neighbour = same_person.get(other.source)
+        if neighbour is None or neighbour.concept not in ctx.valid:
+            continue
+        if abs(other.end - start) > 1800 and abs(end - other.start) > 1800:
+            continue
+        a, b = min(other.start, start), max(other.end, end)
+        merged = [n for n in ctx.others if n is not other]
+        merged.append(Need(ctx.unit, a, b, other.needs, other.source))
+        gap: dict[str, int] = {}
+        for row in compute(merged, ctx.duties, (a, b), ctx.order):
+            gap[row.qualification] = max(gap.get(row.qualification, 0), row.shortfall)
+        team = tuple(d.callsign for d in list_deployments(ctx.store, neighbour.id))
+        yield Option(
+            "combine",
+            f"Keep the {neighbour.concept} team of '{neighbour.title}' on",
+            "none",
+            not gap,
+            f"still short of {_words(gap)}" if gap else "",
+            concept=neighbour.concept,
+            start=ctx.start,
+            end=ctx.end,
+            team=team,
+        )
+
+
+def _move(ctx: _Context) -> Iterator[Option]:
+    """The nearest start within four hours at which the base concept would be covered."""
+    if ctx.base is None:
+        return
+    for k in range(1, int(MOVE_LIMIT / MOVE_STEP) + 1):
+        for sign in (+1, -1):
+            delta = MOVE_STEP * k * sign
+            if not ctx.short(ctx.base, ctx.start + delta, ctx.end + delta):
+                minutes = int(delta.total_seconds() // 60)
+                yield Option(
                     "move",
-                    f"Move to {local_text(start + found)}–"
-                    f"{local_text(end + found, with_date=False)}",
+                    f"Move to {local_text(ctx.start + delta)}–"
+                    f"{local_text(ctx.end + delta, with_date=False)}"
+                    + (f" with {ctx.base}" if ctx.base != ctx.activity.concept else ""),
                     f"moved {'+' if minutes > 0 else '-'}{abs(minutes) // 60}:"
                     f"{abs(minutes) % 60:02d}",
                     True,
+                    concept=ctx.base,
+                    start=ctx.start + delta,
+                    end=ctx.end + delta,
                     shift_minutes=minutes,
                 )
-            )
-        else:
-            options.append(
-                Option(
-                    "move",
-                    "Move the activity",
-                    "moved",
-                    False,
-                    "no start within four hours either way is covered",
-                )
-            )
-    options.sort(
-        key=lambda o: (
-            not o.feasible,
-            ["officers", "concept", "combine", "move", "none"].index(o.kind),
-        )
+                return
+    yield Option(
+        "move",
+        "Move the activity",
+        "moved",
+        False,
+        "no start within four hours either way is covered",
+        concept=ctx.base,
     )
-    return options
-
-
-def _lend(
-    store: Store,
-    activity_id: str,
-    unit: str,
-    start: datetime,
-    end: datetime,
-    wanted: set[str],
-    missing_total: int,
-    all_needs: list[Need],
-    all_duties: list[Duty],
-    order: tuple[str, ...],
-    short_with: Callable[[list[Duty]], dict[str, int]],
-    words: Callable[[dict[str, int]], str],
-) -> list[Option]:
-    """Officers of other units who are free, checked here and at home by simulation."""
-    a, b = int(start.timestamp()), int(end.timestamp())
-    here = [d for d in all_duties if d.unit == unit]
-    deployed = {d.callsign for d in list_deployments(store, activity_id)}
-    ranked = []
-    for officer in list_staff(store):
-        if officer.unit == unit or officer.callsign in deployed:
-            continue
-        valid_now = frozenset(q.code for q in officer.qualifications if q.valid_on(start.date()))
-        if valid_now & wanted:
-            rank = 1 if officer.unit in ("KMAR-HRB", "DKDB") else 0
-            ranked.append((rank, officer.unit, officer.callsign, valid_now))
-    ranked.sort()
-    options: list[Option] = []
-    for _rank, home, callsign, held in ranked:
-        if len([o for o in options if o.feasible]) >= 5 or len(options) >= 12:
-            break
-        staff = get_staff(store, callsign)
-        if deployment_problem(store, activity_id, staff):
-            continue
-        after_here = short_with([*here, Duty(callsign, unit, a, b, held)])
-        if sum(after_here.values()) >= missing_total:
-            continue
-        home_needs = [n for n in all_needs if n.unit == home]
-        home_duties = [d for d in all_duties if d.unit == home]
-        without = [piece for d in home_duties for piece in _cut(d, callsign, a, b)]
-        window = (a, b)
-        before = sum(g.shortfall for g in compute(home_needs, home_duties, window, order))
-        after = sum(g.shortfall for g in compute(home_needs, without, window, order))
-        label = f"Deploy {callsign} ({', '.join(sorted(held & wanted))}; lent from {home})"
-        if after > before:
-            options.append(
-                Option(
-                    "officers",
-                    label,
-                    "none",
-                    False,
-                    f"would leave {home} short during the activity",
-                    callsign=callsign,
-                )
-            )
-        else:
-            options.append(Option("officers", label, "none", True, callsign=callsign))
-    if not any(o.feasible for o in options):
-        options.append(
-            Option(
-                "officers",
-                f"Lend officers with {', '.join(sorted(wanted))}",
-                "none",
-                False,
-                "no officer of another unit is free and qualified "
-                "for the whole activity without leaving their unit short",
-            )
-        )
-    return options
 
 
 def _cut(duty: Duty, callsign: str, a: int, b: int) -> list[Duty]:
@@ -317,3 +394,69 @@ def _cut(duty: Duty, callsign: str, a: int, b: int) -> list[Duty]:
     if duty.end > b:
         pieces.append(Duty(duty.officer, duty.unit, b, duty.end, duty.qualifications))
     return pieces
+
+
+# Applying ------------------------------------------------------------------------------------
+
+#: The permissions an action needs (an option that also assigns a concept needs activity.write).
+_NEEDS = {
+    "deploy": ("staff.write",),
+    "assign": ("activity.write",),
+    "combine": ("activity.write", "staff.write"),
+    "move": ("activity.restrict",),
+}
+
+
+def may_apply(role: str) -> bool:
+    """Whether a role may apply at least one kind of option (the store checks each one)."""
+    return any(access.allowed(role, p) for needs in _NEEDS.values() for p in needs)
+
+
+def apply_option(
+    store: Store,
+    activity_id: str,
+    option: Option,
+    *,
+    reason: str = "capacity",
+    authority: str | None = None,
+) -> Activity:
+    """Carry out ``option`` for the activity in one transaction, checking every rule again
+    (R1, R3, R4 for the concept; on duty, travel, R8, one place at a time, rest for officers;
+    R5 for a move, which needs the deciding ``authority`` and a ``reason``). Raises
+    ``BadInput``/``RuleViolation`` or ``PermissionDenied``; nothing is written then."""
+    if option.action not in _NEEDS:
+        raise BadInput("There is nothing to apply for this activity.")
+    if not option.feasible:
+        raise BadInput(f"That option would not work: {option.reason}.")
+    current = get_activity(store, activity_id)
+    # assigning the concept it has confirms it for a changed time or place (clears the flag)
+    changes_concept = option.concept is not None and (
+        option.concept != current.concept or option.action == "assign"
+    )
+    for action in _NEEDS[option.action] + (("activity.write",) if changes_concept else ()):
+        access.require(store.actor, action)
+    detail = {"action": option.action, "option": option.description}
+    with store.write("suggest.apply", current.id, detail) as conn:
+        if changes_concept and option.concept is not None:
+            put_concept(store, conn, current.id, option.concept)
+        if option.action == "deploy" and option.callsign:
+            deploy_officers(store, conn, current.id, [get_staff(store, option.callsign)])
+        elif option.action == "combine":
+            team = [get_staff(store, c) for c in option.team]
+            free = [o for o in team if not deployment_problem(store, current.id, o)]
+            if free:
+                deploy_officers(store, conn, current.id, free)
+        elif option.action == "move":
+            if option.start is None:
+                raise BadInput("This move has no new time.")
+            record_restriction(
+                store,
+                conn,
+                current.id,
+                kind="moved",
+                reason=reason,
+                authority=authority or "",
+                new_start=option.start,
+                new_end=option.end,
+            )
+    return get_activity(store, current.id)

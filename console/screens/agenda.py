@@ -8,7 +8,7 @@ the form, inline, and nothing is written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,7 +27,7 @@ from store.subjects import list_subjects, subject_by_id
 from ..i18n import _
 from ..widgets.dayboard import DayBoard, activity_style
 from ..widgets.reveal import move_to
-from .forms import ActivityDefaults, ActivityForm, ConceptPicker, RestrictForm
+from .forms import ActivityDefaults, ActivityForm, ConceptPicker, MoveForm, RestrictForm
 
 
 @dataclass(frozen=True)
@@ -276,16 +276,18 @@ class AgendaScreen(Screen[None]):
         day = self.data.day
 
         def save(values: dict[str, str]) -> str | None:
+            try:
+                start = parse_time_on(values["start"], day, store.clock)
+                end = parse_time_on(values["end"], day, store.clock)
+            except StoreError as exc:
+                return str(exc)
+            if agenda.moves(item, start, end, values["location"]):
+                # once this form has closed, ask how it moves
+                self.app.call_later(self._ask_how_it_moves, item, values, start, end)
+                return None
+
             def edit() -> None:
-                agenda.edit_activity(
-                    store,
-                    item.id,
-                    title=values["title"],
-                    location=values["location"],
-                    kind=values["kind"],
-                    start=parse_time_on(values["start"], day, store.clock),
-                    end=parse_time_on(values["end"], day, store.clock),
-                )
+                agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
 
             return self._attempt(edit)
 
@@ -299,6 +301,45 @@ class AgendaScreen(Screen[None]):
         )
         form = ActivityForm(save, _("Edit activity"), [item.person], defaults)
         self.app.push_screen(form)
+
+    def _ask_how_it_moves(
+        self, item: Activity, values: dict[str, str], start: datetime, end: datetime
+    ) -> None:
+        """Moving an activity is a correction (with its reason) or a restriction (R5)."""
+        store = self.app.store  # type: ignore[attr-defined]
+
+        def save(answer: dict[str, str]) -> str | None:
+            def correct() -> None:
+                agenda.edit_activity(
+                    store,
+                    item.id,
+                    title=values["title"],
+                    kind=values["kind"],
+                    start=start,
+                    end=end,
+                    location=values["location"],
+                    correction=answer["why"],
+                )
+
+            def restrict() -> None:
+                kind = agenda.restriction_kind(item, start, end, values["location"])
+                agenda.restrict_activity(
+                    store,
+                    item.id,
+                    kind=kind,
+                    reason=answer["reason"],
+                    authority=answer["authority"],
+                    new_start=start if kind != "relocated" else None,
+                    new_end=end if kind != "relocated" else None,
+                    new_location=values["location"] if kind == "relocated" else None,
+                )
+                if (values["title"], values["kind"]) != (item.title, item.kind):
+                    agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
+
+            return self._attempt(correct if answer["how"] == "correction" else restrict)
+
+        heading = _("'{title}' moves: a correction or a restriction?").format(title=item.title)
+        self.app.push_screen(MoveForm(save, heading))
 
     def action_concept(self) -> None:
         item = self.selected()

@@ -218,6 +218,51 @@ class RestrictForm(FormScreen):
         }
 
 
+class MoveForm(FormScreen):
+    """An edit that moves an activity (time, length, place): either a correction of a mistake
+    in the agenda (with its reason) or a restriction decided by an authority (R5)."""
+
+    def __init__(self, save: Save, heading: str) -> None:
+        super().__init__(save)
+        self.heading = heading
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Label(self.heading, classes="title")
+            yield Label(_("What is this change?"))
+            yield Select(
+                [
+                    (_("A correction: the agenda was wrong"), "correction"),
+                    (_("A restriction: it was decided to move it (R5)"), "restriction"),
+                ],
+                id="how",
+                value="correction",
+                allow_blank=False,
+            )
+            yield Label(_("Correction: what was wrong"))
+            yield Input(id="why", placeholder=_("e.g. typo in the start time"))
+            yield Label(_("Restriction: reason and deciding authority"))
+            yield Select(
+                [(r, r) for r in RESTRICTION_REASONS],
+                id="reason",
+                value="capacity",
+                allow_blank=False,
+            )
+            yield Input(id="authority", placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"))
+            yield from self.buttons(_("Save"))
+
+    def on_mount(self) -> None:
+        self.query_one("#why").focus()
+
+    def values(self) -> dict[str, str]:
+        return {
+            "how": str(self.query_one("#how", Select).value),
+            "why": self.query_one("#why", Input).value,
+            "reason": str(self.query_one("#reason", Select).value),
+            "authority": self.query_one("#authority", Input).value,
+        }
+
+
 class SignalForm(FormScreen):
     """Raise a signal: text, category, urgency, TLP; person and activity pre-filled."""
 

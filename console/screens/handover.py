@@ -25,6 +25,7 @@ from store.clock import local_text
 from store.errors import StoreError
 
 from ..i18n import _
+from .forms import StepForm
 
 #: Which screen handles each kind of open item.
 JUMPS = {
@@ -122,12 +123,42 @@ class HandoverScreen(Screen[None]):
         notes = self.query_one("#handover-notes", TextArea).text
         try:
             record = model.sign_handover(self.app.store, notes=notes)  # type: ignore[attr-defined]
+        except model.AlreadySigned as exc:
+            self._ask_to_supersede(exc, notes)
+            return
         except StoreError as exc:
             self.notify(str(exc), severity="error")
             return
+        self._signed(record)
+
+    def _signed(self, record: model.HandoverRecord) -> None:
         self.query_one("#handover-notes", TextArea).text = ""
         self.notify(_("Handover signed ({digest}…).").format(digest=record.content_hash[:12]))
         self.reload()
+
+    def _ask_to_supersede(self, refusal: model.AlreadySigned, notes: str) -> None:
+        """The period is signed already: sign again only to supersede it, with a reason."""
+        store = self.app.store  # type: ignore[attr-defined]
+
+        def save(values: dict[str, str]) -> str | None:
+            try:
+                record = model.sign_handover(
+                    store, notes=notes, supersedes=refusal.handover_id, reason=values["text"]
+                )
+            except StoreError as exc:
+                return str(exc)
+            self._signed(record)
+            return None
+
+        self.app.push_screen(
+            StepForm(
+                save,
+                _("This period is already signed (handover {id}). Supersede it?").format(
+                    id=refusal.handover_id[:13]
+                ),
+                _("Why does this handover replace the signed one?"),
+            )
+        )
 
     def action_accept(self) -> None:
         table = self.query_one("#handover-history", DataTable)

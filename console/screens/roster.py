@@ -18,11 +18,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from store import access, agenda, roster
+from store import agenda
 from store.clock import day_bounds, local_text, today
 from store.errors import StoreError
 from store.gaps import Gap, HourProfile, find_gaps, hourly_profile
-from store.suggest import Option, suggest
+from store.suggest import Option, apply_option, may_apply, suggest
 
 from ..i18n import _
 from ..widgets.timeline import Timeline
@@ -68,9 +68,8 @@ class RosterScreen(Screen[None]):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "apply":  # deploying and re-planning are staff and agenda work
-            role = self.app.store.actor.role  # type: ignore[attr-defined]
-            return access.allowed(role, "staff.write") and access.allowed(role, "activity.write")
+        if action == "apply":
+            return may_apply(self.app.store.actor.role)  # type: ignore[attr-defined]
         return True
 
     def on_mount(self) -> None:
@@ -215,55 +214,29 @@ class RosterScreen(Screen[None]):
             )
             return
         option = self.options[table.cursor_row]
-        if not option.feasible:
-            self.notify(
-                _("That option would not work: {why}").format(why=option.reason), severity="warning"
-            )
+        if option.action == "move" and option.feasible:
+            self._ask_authority(activity_id, option)
             return
-        store = self.app.store  # type: ignore[attr-defined]
+        error = self._apply(activity_id, option)
+        if error:
+            self.notify(error, severity="error")
+
+    def _apply(self, activity_id: str, option: Option, authority: str | None = None) -> str | None:
+        """Carry the option out through the store; its refusal sentence, or None when done."""
         try:
-            if option.callsign:
-                roster.deploy(store, activity_id, [option.callsign])
-            elif option.concept:
-                agenda.assign_concept(store, activity_id, option.concept)
-            elif option.shift_minutes is not None:
-                self._move(activity_id, option.shift_minutes)
-                return
-            else:
-                return
+            apply_option(self.app.store, activity_id, option, authority=authority)  # type: ignore[attr-defined]
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
-            return
+            return str(exc)
         self.notify(_("Done: {what}.").format(what=option.description))
         self.reload()
+        return None
 
-    def _move(self, activity_id: str, minutes: int) -> None:
-        """A move is a restriction (R5): ask who decides, then record it."""
-        store = self.app.store  # type: ignore[attr-defined]
-        item = agenda.get_activity(store, activity_id)
-        new_start = datetime.fromisoformat(item.start) + timedelta(minutes=minutes)
-
-        def save(values: dict[str, str]) -> str | None:
-            try:
-                agenda.restrict_activity(
-                    store,
-                    activity_id,
-                    kind="moved",
-                    reason="capacity",
-                    authority=values["text"],
-                    new_start=new_start,
-                )
-            except StoreError as exc:
-                return str(exc)
-            self.reload()
-            return None
-
+    def _ask_authority(self, activity_id: str, option: Option) -> None:
+        """A move is a restriction (R5): ask who decides, then apply it."""
         self.app.push_screen(
             StepForm(
-                save,
-                _("Move '{title}' to {when} (capacity)").format(
-                    title=item.title, when=local_text(new_start)
-                ),
+                lambda values: self._apply(activity_id, option, values["text"]),
+                _("{what} (capacity)").format(what=option.description),
                 _("Deciding authority"),
             )
         )

@@ -19,6 +19,7 @@ SYNCED_TABLES = (
     "threat_assessment",
     "activity",
     "restriction",
+    "activity_correction",
     "standing_post",
     "shift",
     "deployment",
@@ -51,6 +52,7 @@ CRITICAL_FIELDS = frozenset(
 #: not listed are written in the course of everyday work by every role's device.
 TABLE_PERMISSION = {
     "restriction": "activity.restrict",
+    "activity_correction": "activity.write",
     "threat_assessment": "subject.write",
     "log_clearance": "log.clear",
     "signal_report": "intel.write",

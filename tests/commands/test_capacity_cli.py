@@ -90,6 +90,28 @@ def test_scenario_from_the_command_line(night: Run) -> None:
             "baseline_shortfall_hours": 20.0,
             "scenario_shortfall_hours": 18.0,
             "change_hours": -2.0,
+            "lent_in": [],
+            "lent_out": [],
         }
     ]
     assert night("capacity", "scenario", "--unit", "RT").exit_code == 2
+    combined = night(
+        "capacity",
+        "scenario",
+        "--from",
+        "2026-10-24 12:00",
+        "--to",
+        "2026-10-25 12:00",
+        "--change",
+        "add-officers:2:RT",
+        "--change",
+        "lend:1:RT:AM",
+        "-f",
+        "json",
+    )
+    assert combined.exit_code == 0, combined.stderr
+    (row,) = json.loads(combined.stdout)
+    assert (row["scenario_shortfall_hours"], row["lent_out"]) == (18.0, [])
+    assert "Only 0 of 1 officers of RT would reduce AM's shortfall" in combined.stderr
+    bad = night("capacity", "scenario", "--change", "lend:2:AM")
+    assert bad.exit_code == 2 and "does not read as lend:N:FROM:TO" in bad.stderr

@@ -60,3 +60,19 @@ def test_hand_over_with_two_commands(initialised: Run) -> None:
     assert "Accepted by RT-0100" in shown and "Let op vertrek" in shown
     table = initialised("handover", "draft").stdout
     assert table.splitlines()[0].split() == ["section", "kind", "count", "text"]
+
+
+def test_a_period_is_signed_once_unless_superseded(initialised: Run) -> None:
+    first = initialised("handover", "sign", "--note", "eerste")
+    assert first.exit_code == 0
+    first_id = first.stdout.strip().splitlines()[-1]
+    again = initialised("handover", "sign", "--note", "tweede")
+    assert again.exit_code == 2
+    assert "already signed by OPS-01" in again.stderr
+    assert f"--supersedes {first_id[:13]}" in again.stderr
+    second = initialised("handover", "sign", "--supersedes", first_id, "--reason", "REIGER ontbrak")
+    assert second.exit_code == 0, second.stderr
+    rows = json.loads(initialised("handover", "list", "-f", "json").stdout)
+    newest, older = rows
+    assert (newest["supersedes"], newest["supersede_reason"]) == (first_id, "REIGER ontbrak")
+    assert older["superseded_by"] == newest["id"]

@@ -115,7 +115,52 @@ def test_shift_import_and_list(initialised: Run, tmp_path: Path) -> None:
 def test_suggest_lists_options_in_every_format(initialised: Run) -> None:
     activity_id = _scenario(initialised)
     rows = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
-    assert {"kind", "option", "cost", "feasible", "reason"} <= set(rows[0])
-    assert any(r["kind"] == "concept" and "rule R1" in r["reason"] for r in rows)
+    assert set(rows[0]) == {
+        "n",
+        "option",
+        "action",
+        "callsign",
+        "concept",
+        "start",
+        "end",
+        "shift_minutes",
+        "cost",
+        "feasible",
+        "reason",
+    }
+    assert [r["n"] for r in rows] == list(range(1, len(rows) + 1))
+    assert any(r["action"] == "assign" and "rule R1" in r["reason"] for r in rows)
     for fmt in ("table", "csv", "md"):
         assert initialised("suggest", activity_id, "-f", fmt).exit_code == 0
+
+
+def test_suggest_apply_carries_out_option_n(initialised: Run, db_path: Path) -> None:
+    activity_id = _scenario(initialised)
+    for callsign in ("RT-0002", "RT-0003"):
+        initialised("staff", "add", callsign, "--unit", "RT", "--qualification", "close_protection")
+        initialised(
+            "shift", "add", callsign, "--start", "2026-12-01 11:00", "--end", "2026-12-01 19:00"
+        )
+    rows = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
+    (move,) = [r for r in rows if r["action"] == "move"]
+    assert (move["start"], move["shift_minutes"]) == ("2026-12-01T11:00:00+01:00", 120)
+    before = snapshot(db_path)
+    refused = initialised("suggest", activity_id, "--apply", str(move["n"]))
+    assert refused.exit_code == 2 and "deciding authority" in refused.stderr
+    missing = initialised("suggest", activity_id, "--apply", "99")
+    assert missing.exit_code == 2 and "There is no option 99" in missing.stderr
+    assert snapshot(db_path) == before
+    done = initialised(
+        "suggest",
+        activity_id,
+        "--apply",
+        str(move["n"]),
+        "--reason",
+        "capacity",
+        "--authority",
+        "OvJ Havenstad",
+    )
+    assert done.exit_code == 0, done.stderr
+    shown = json.loads(initialised("activity", "show", activity_id, "-f", "json").stdout)
+    assert (shown["start"], shown["status"]) == ("2026-12-01T11:00:00+01:00", "moved")
+    assert shown["restrictions"][0]["authority"] == "OvJ Havenstad"

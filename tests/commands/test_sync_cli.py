@@ -159,6 +159,8 @@ def test_conflicts_listed_and_resolved_from_the_command_line(
         activity,
         "--location",
         "Paleis",
+        "--correction",
+        "typo",
         env={"SCHILDWACHT_NOW": "2026-11-28T09:05:00Z"},
     )
     laptops(
@@ -168,6 +170,8 @@ def test_conflicts_listed_and_resolved_from_the_command_line(
         activity,
         "--location",
         "Hof",
+        "--correction",
+        "typo",
         env={"SCHILDWACHT_NOW": "2026-11-28T09:06:00Z"},
     )
     for name in ("a", "b"):

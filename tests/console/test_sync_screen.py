@@ -32,9 +32,9 @@ def conflicted_team(root: Path, clock: FixedClock) -> tuple[list, str]:  # type:
         location="Rechtbank",
     ).id
     exchange_all(laptops, root / "share")
-    agenda.edit_activity(a.store, activity, location="Paleis van Justitie")
+    agenda.edit_activity(a.store, activity, location="Paleis van Justitie", correction="x")
     clock.advance(minutes=1)
-    agenda.edit_activity(b.store, activity, location="Gerechtshof")
+    agenda.edit_activity(b.store, activity, location="Gerechtshof", correction="x")
     exchange.export(b.store, folder=root / "share")
     return laptops, activity
 

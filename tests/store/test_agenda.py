@@ -231,6 +231,7 @@ def test_edit_and_list_by_window(planned: Store) -> None:
         title="Zitting (middag)",
         start=START + timedelta(hours=5),
         end=END + timedelta(hours=5),
+        correction="De zitting stond verkeerd in de agenda",
     )
     assert edited.title == "Zitting (middag)"
     assert (

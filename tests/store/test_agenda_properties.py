@@ -131,7 +131,11 @@ class AgendaMachine(RuleBasedStateMachine):
         start = datetime.fromisoformat(item.start) + timedelta(hours=hours)
         self._attempt(
             lambda: agenda.edit_activity(
-                self.store, item.id, start=start, end=start + timedelta(hours=1)
+                self.store,
+                item.id,
+                start=start,
+                end=start + timedelta(hours=1),
+                correction="tijd verbeterd",
             )
         )
 

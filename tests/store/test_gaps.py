@@ -333,13 +333,14 @@ def test_suggestions_never_go_below_the_required_level(rt: Store) -> None:
         rt, "AM-0001", start=at(rt, "2026-12-01 07:00"), end=at(rt, "2026-12-01 15:00")
     )
     options = suggest(rt, item.id)
-    assert options[0].kind == "officers" and "AM-0001" in options[0].description
-    assert "lent from AM" in options[0].description
+    assert options[0].action == "deploy" and "AM-0001" in options[0].description
+    assert "lent from AM, 60 min travel" in options[0].description
+    assert options[0].cost == "travel 60 min"
     for option in options:
-        if option.kind == "concept" and option.feasible:
+        if option.action == "assign" and option.feasible:
             code = option.description.split()[1]
             assert code in ("CP-LIGHT", "REMOTE-CP", "CP-HEAVY", "OBJ-HRB")
-        if option.kind == "concept" and code_below(option.description):
+        if option.action == "assign" and code_below(option.description):
             assert not option.feasible and "rule R1" in option.reason
 
 
@@ -368,7 +369,7 @@ def test_suggest_finds_the_nearest_covered_time(rt: Store) -> None:
         start=at(rt, "2026-12-01 09:00"),
         end=at(rt, "2026-12-01 10:00"),
     )
-    moves = [o for o in suggest(rt, item.id) if o.kind == "move"]
+    moves = [o for o in suggest(rt, item.id) if o.action == "move"]
     assert moves == [moves[0]] and moves[0].feasible
     assert moves[0].cost == "moved +1:00" and "2026-12-01 10:00–11:00" in moves[0].description
 
@@ -439,5 +440,5 @@ def test_suggest_keeps_an_adjacent_team_on(rt: Store) -> None:
         start=at(rt, "2026-12-01 10:00"),
         end=at(rt, "2026-12-01 11:00"),
     )
-    (combine,) = [o for o in suggest(rt, later.id) if o.kind == "combine"]
+    (combine,) = [o for o in suggest(rt, later.id) if o.action == "combine"]
     assert combine.feasible and combine.description == "Keep the CP-LIGHT team of 'Zitting' on"

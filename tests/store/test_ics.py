@@ -3,6 +3,7 @@ idempotence by UID/RECURRENCE-ID/SEQUENCE, and malformed files refused with noth
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,7 @@ def test_newer_sequence_updates_in_place_and_flags_a_planned_concept(bever: Stor
 
 
 def test_clock_change_nights_keep_real_durations(bever: Store) -> None:
-    import_ics(bever, ICS / "dst.ics", person="BEVER", horizon_days=200)
+    import_ics(bever, ICS / "dst.ics", person="BEVER", start=date(2026, 10, 1), days=200)
     found = by_title(bever)
     (october,) = found["Nachtelijke zitting"]
     (march,) = found["Nachtelijke reis"]

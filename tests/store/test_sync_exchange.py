@@ -53,9 +53,13 @@ def test_three_laptops_converge_and_show_the_same_conflict_until_it_is_resolved(
     assert all(lap.store.one("SELECT 1 FROM activity WHERE id = ?", (activity,)) for lap in team)
 
     clock.advance(minutes=5)  # b and c edit the same activity, offline
-    agenda.edit_activity(b.store, activity, start=at(b.store, "2026-11-30 10:00"))
+    agenda.edit_activity(
+        b.store, activity, start=at(b.store, "2026-11-30 10:00"), correction="typo"
+    )
     clock.advance(minutes=1)
-    agenda.edit_activity(c.store, activity, start=at(c.store, "2026-11-30 08:00"))
+    agenda.edit_activity(
+        c.store, activity, start=at(c.store, "2026-11-30 08:00"), correction="typo"
+    )
     logbook.add_entry(b.store, "Route verkend", person="BEVER")
     exchange_all(team, folder)
 
@@ -214,9 +218,9 @@ def test_resolving_obeys_r1_and_refuses_unknown_choices(
     a, b, c = team
     activity = zitting(a)
     exchange_all(team, folder)
-    agenda.edit_activity(b.store, activity, location="Paleis")
+    agenda.edit_activity(b.store, activity, location="Paleis", correction="typo")
     clock.advance(minutes=1)
-    agenda.edit_activity(c.store, activity, location="Hof")
+    agenda.edit_activity(c.store, activity, location="Hof", correction="typo")
     exchange_all(team, folder)
     conflict = status.list_conflicts(a.store)[0]
     with pytest.raises(BadInput):
@@ -311,3 +315,13 @@ def test_a_threat_level_conflict_is_resolved_with_an_assessment(
             "SELECT level, summary FROM threat_assessment ORDER BY assessed_at DESC, id DESC"
         )
         assert latest["level"] == level and "resolved" in latest["summary"]
+
+
+def test_a_correction_reaches_every_laptop(team: list[Laptop], folder: Path) -> None:
+    a, b, _c = team
+    activity = zitting(a)
+    agenda.edit_activity(a.store, activity, location="Gerechtshof", correction="adres verkeerd")
+    exchange_all(team, folder)
+    (fix,) = agenda.list_corrections(b.store, activity)
+    assert (fix.reason, fix.new_location) == ("adres verkeerd", "Gerechtshof")
+    assert agenda.get_activity(b.store, activity).location == "Gerechtshof"

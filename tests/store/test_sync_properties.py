@@ -155,10 +155,13 @@ def _play(
             agenda.edit_activity(store, target, title=f"Titel {arg}")
         elif op == "start" and target:
             agenda.edit_activity(
-                store, target, start=parse_time(f"2026-12-01 0{arg % 9}:00", store.clock)
+                store,
+                target,
+                start=parse_time(f"2026-12-01 0{arg % 9}:00", store.clock),
+                correction="tijd verbeterd",
             )
         elif op == "location" and target:
-            agenda.edit_activity(store, target, location=f"Plek {arg % 3}")
+            agenda.edit_activity(store, target, location=f"Plek {arg % 3}", correction="plek")
         elif op == "concept" and target:
             agenda.assign_concept(store, target, ["CP-LIGHT", "CP-HEAVY"][arg % 2])
         elif op == "log":

@@ -1,0 +1,90 @@
+"""``activity import-ics``: the window options, the receipt with removals, warnings on stderr,
+and refusals with exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.commands.conftest import Run
+
+ICS = Path(__file__).parent.parent / "fixtures" / "ics"
+
+
+def _person(run: Run) -> None:
+    added = run("person", "add", "BEVER", "--kind", "person", "--domain", "local", "--unit", "RT")
+    assert added.exit_code == 0
+    assert run("threat", "assess", "BEVER", "--level", "3").exit_code == 0
+
+
+def test_receipt_lists_what_was_removed_from_the_calendar(initialised: Run) -> None:
+    _person(initialised)
+    window = ("--from", "2027-03-01", "--to", "2027-03-31")
+    first = initialised(
+        "activity", "import-ics", str(ICS / "google-series.ics"), "--person", "BEVER", *window
+    )
+    assert first.exit_code == 0, first.stderr
+    assert "(2027-03-01 – 2027-03-31): 5 added, 0 updated" in first.stderr
+    second = initialised(
+        "activity",
+        "import-ics",
+        str(ICS / "google-series-lunch-removed.ics"),
+        "--person",
+        "BEVER",
+        *window,
+        "-f",
+        "json",
+    )
+    assert second.exit_code == 0, second.stderr
+    assert "1 removed from the calendar, 4 unchanged" in second.stderr
+    (removed,) = [r for r in json.loads(second.stdout) if r["action"] == "removed"]
+    assert (removed["title"], removed["start"]) == ("Lunch redactie", "2027-03-05T14:00:00+01:00")
+
+
+def test_warnings_go_to_stderr_and_the_events_are_imported(initialised: Run) -> None:
+    _person(initialised)
+    result = initialised(
+        "activity",
+        "import-ics",
+        str(ICS / "ns-ticket-alarm.ics"),
+        "--person",
+        "BEVER",
+        "--from",
+        "2027-03-10",
+        "--days",
+        "1",
+    )
+    assert result.exit_code == 0
+    assert "Warning: VEVENT ticket-8841@tickets.example.invalid" in result.stderr
+    assert "1 added" in result.stderr
+
+
+def test_refusals_exit_2_with_one_sentence(initialised: Run) -> None:
+    _person(initialised)
+    tiny = initialised(
+        "activity",
+        "import-ics",
+        str(ICS / "google-series.ics"),
+        "--person",
+        "BEVER",
+        "--from",
+        "2027-03-01",
+        "--to",
+        "2027-03-31",
+        "--max-occurrences",
+        "3",
+    )
+    assert tiny.exit_code == 2
+    assert "limit of 3 (--max-occurrences)" in tiny.stderr
+    both = initialised(
+        "activity",
+        "import-ics",
+        str(ICS / "google-series.ics"),
+        "--person",
+        "BEVER",
+        "--to",
+        "2027-03-31",
+        "--days",
+        "3",
+    )
+    assert (both.exit_code, both.stderr.strip()) == (2, "Error: Give --to or --days, not both.")

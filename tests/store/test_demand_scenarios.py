@@ -1,0 +1,172 @@
+"""Capacity demand is what protection needs (unplanned and below-level activities at the lightest
+valid concept), and scenarios lend the officers who reduce the receiving unit's shortfall, with
+several changes combined (issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store import agenda, capacity, roster, staff, subjects
+from store.db import Store
+from store.errors import BadInput
+from store.gaps import load_needs
+from tests.conftest import at, snapshot
+
+DAY = ("2026-12-01 00:00", "2026-12-02 00:00")
+
+
+def _person(store: Store, code: str, unit: str, level: int) -> None:
+    subjects.add_subject(store, code, kind="person", domain="local", unit=unit)
+    subjects.assess_threat(store, code, level=level)
+
+
+def _activity(store: Store, code: str, start: str, end: str, concept: str | None = None) -> str:
+    return agenda.add_activity(
+        store,
+        person=code,
+        title="Afspraak",
+        start=at(store, start),
+        end=at(store, end),
+        concept=concept,
+    ).id
+
+
+def test_an_unplanned_day_is_demand_at_the_lightest_valid_concept(store: Store) -> None:
+    """A W2 person's unplanned 2-hour activity: ESCORT (2 officers; STATIC guards objects)."""
+    _person(store, "REIGER", "RT", 2)
+    _activity(store, "REIGER", "2026-12-01 10:00", "2026-12-01 12:00")
+    (row,) = capacity.capacity_report(store, at(store, DAY[0]), at(store, DAY[1]))
+    assert (row.key, row.demand_hours, row.demand_assumed_hours, row.shortfall_hours) == (
+        "RT",
+        4.0,
+        4.0,
+        4.0,
+    )
+
+
+def test_a_below_level_activity_counts_at_a_valid_concept(store: Store) -> None:
+    """CP-LIGHT (3 officers, W3) on a person now at W4: CP-HEAVY, 5 officers, 2 hours."""
+    _person(store, "KIEVIT", "RT", 3)
+    _activity(store, "KIEVIT", "2026-12-01 10:00", "2026-12-01 12:00", "CP-LIGHT")
+    _activity(store, "KIEVIT", "2026-12-01 14:00", "2026-12-01 15:00", "CP-HEAVY")
+    subjects.assess_threat(store, "KIEVIT", level=4)
+    (row,) = capacity.capacity_report(store, at(store, DAY[0]), at(store, DAY[1]))
+    assert (row.demand_hours, row.demand_assumed_hours) == (15.0, 10.0)
+    quals = {
+        r.key: r
+        for r in capacity.capacity_report(
+            store, at(store, DAY[0]), at(store, DAY[1]), by="qualification"
+        )
+    }
+    assert quals["hrb"].demand_hours == 6.0 and quals["hrb"].demand_assumed_hours == 4.0
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    plan=st.lists(
+        st.tuples(
+            st.integers(1, 5),
+            st.sampled_from(["CAM", "STATIC", "ESCORT", "CP-LIGHT", "CP-HEAVY", None]),
+            st.integers(1, 5),
+            st.integers(6, 20),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_demand_is_never_below_the_assigned_concepts(store: Store, plan: list) -> None:  # type: ignore[type-arg]
+    start, end = at(store, DAY[0]), at(store, DAY[1])
+    for before, concept, after, hour in plan:
+        code = f"P{len(subjects.list_subjects(store))}"
+        _person(store, code, "RT", before)
+        try:
+            _activity(
+                store, code, f"2026-12-01 {hour:02d}:00", f"2026-12-01 {hour + 2:02d}:00", concept
+            )
+        except BadInput:
+            _activity(store, code, f"2026-12-01 {hour:02d}:00", f"2026-12-01 {hour + 2:02d}:00")
+        subjects.assess_threat(store, code, level=after)
+    assigned = sum(
+        sum(c for _q, c in n.needs) * (n.end - n.start) / 3600
+        for n in load_needs(store, start, end)
+    )
+    (row,) = capacity.capacity_report(store, start, end)
+    assert row.demand_hours >= round(assigned, 2)
+    assert row.demand_hours - row.demand_assumed_hours <= round(assigned, 2) + 1e-9
+
+
+@pytest.fixture
+def ob_short(store: Store) -> Store:
+    """OB needs CP-HEAVY 10–12 (hrb 2, close protection 2, driver 1) and has 3 officers
+    without hrb; AM has two officers on duty: one with close protection, one with hrb."""
+    _person(store, "OTTER", "OB", 4)
+    _activity(store, "OTTER", "2026-12-01 10:00", "2026-12-01 12:00", "CP-HEAVY")
+    quals = (["close_protection", "protective_driving"], ["close_protection"], ["close_protection"])
+    for n, held in enumerate(quals):
+        staff.add_staff(store, f"OB-000{n}", unit="OB", qualifications=[(q, None) for q in held])
+        roster.add_shift(
+            store,
+            f"OB-000{n}",
+            start=at(store, "2026-12-01 07:00"),
+            end=at(store, "2026-12-01 15:00"),
+        )
+    for callsign, held in (("AM-0001", ["close_protection"]), ("AM-0002", ["hrb"])):
+        staff.add_staff(store, callsign, unit="AM", qualifications=[(q, None) for q in held])
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 07:00"), end=at(store, "2026-12-01 15:00")
+        )
+    return store
+
+
+def test_lending_picks_the_officers_the_receiving_unit_lacks(ob_short: Store) -> None:
+    store = ob_short
+    before = snapshot(store.path)
+    rows = {
+        r.unit: r
+        for r in capacity.run_scenario(
+            store,
+            [capacity.Change("lend", 1, "AM", to_unit="OB")],
+            at(store, DAY[0]),
+            at(store, DAY[1]),
+        )
+    }
+    # OB lacks 2 × hrb for 2 hours = 4 officer-hours; AM-0002 (hrb) arrives after 60 min
+    # travel (07:00 + 1 h, well before 10:00) and covers one of them: 2 hours less
+    assert (rows["OB"].baseline_shortfall_hours, rows["OB"].scenario_shortfall_hours) == (4.0, 2.0)
+    assert (rows["OB"].lent_in, rows["AM"].lent_out) == (("AM-0002",), ("AM-0002",))
+    two = capacity.run_scenario(
+        store,
+        [capacity.Change("lend", 2, "AM", to_unit="OB")],
+        at(store, DAY[0]),
+        at(store, DAY[1]),
+    )
+    # the close-protection officer does not reduce OB's shortfall, so only AM-0002 is lent
+    assert {r.unit: r.lent_in for r in two}["OB"] == ("AM-0002",)
+    assert snapshot(store.path) == before
+
+
+def test_several_changes_combine(ob_short: Store) -> None:
+    store = ob_short
+    changes = [
+        capacity.Change.parse("lend:1:AM:OB"),
+        capacity.Change.parse("add-officers:1:OB:hrb"),
+        capacity.Change.parse("add-persons:1:4", default_unit="RT"),
+    ]
+    assert changes[1] == capacity.Change("add_officers", 1, "OB", qualifications=("hrb",))
+    assert changes[2] == capacity.Change("add_persons", 1, "RT", level=4)
+    rows = {
+        r.unit: r
+        for r in capacity.run_scenario(store, changes, at(store, DAY[0]), at(store, DAY[1]))
+    }
+    # the added hrb officer works 07:00–16:00 (1 December is a Tuesday): OB is covered
+    assert rows["OB"].scenario_shortfall_hours == 0.0
+    # a W4 person in RT: three 2-hour CP-HEAVY activities, nobody on duty: 3 × 2 × 5
+    assert rows["RT"].scenario_shortfall_hours == 30.0
+    with pytest.raises(BadInput, match="does not read as lend:N:FROM:TO"):
+        capacity.Change.parse("lend:2:AM")
+    with pytest.raises(BadInput, match="Unknown change"):
+        capacity.Change.parse("borrow:2:AM")

@@ -1,0 +1,66 @@
+"""A period is signed once: a second signature is refused unless it supersedes the first with
+a reason; the database trigger holds for every connection (issue 16)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from store import handover
+from store.db import Store
+from store.errors import BadInput
+from tests.conftest import at, snapshot
+
+
+def test_a_second_signature_for_the_same_period_is_refused(store: Store) -> None:
+    first = handover.sign_handover(store, notes="eerste")
+    before = snapshot(store.path)
+    with pytest.raises(handover.AlreadySigned, match="already signed by OPS-01") as exc:
+        handover.sign_handover(store, notes="tweede")
+    assert exc.value.handover_id == first.id
+    # an overlapping period is the same kind of fault
+    with pytest.raises(handover.AlreadySigned):
+        handover.sign_handover(store, at(store, "2026-11-28 10:00"), at(store, "2026-11-28 18:00"))
+    assert snapshot(store.path) == before
+
+
+def test_superseding_needs_the_signed_handover_and_a_reason(store: Store) -> None:
+    first = handover.sign_handover(store, notes="eerste")
+    before = snapshot(store.path)
+    with pytest.raises(BadInput, match="needs the reason"):
+        handover.sign_handover(store, supersedes=first.id, reason=" ")
+    with pytest.raises(BadInput, match="No handover"):
+        handover.sign_handover(store, supersedes="01234567-nope", reason="x")
+    assert snapshot(store.path) == before
+    second = handover.sign_handover(
+        store, notes="tweede", supersedes=first.id[:13], reason="REIGER ontbrak in de eerste"
+    )
+    assert (second.supersedes, second.supersede_reason) == (
+        first.id,
+        "REIGER ontbrak in de eerste",
+    )
+    assert handover.get_handover(store, first.id).superseded_by == second.id
+    # the superseded one cannot be superseded again; the live one must be named
+    with pytest.raises(BadInput, match="not a signed handover of an overlapping period"):
+        handover.sign_handover(store, supersedes=first.id, reason="nog eens")
+    with pytest.raises(handover.AlreadySigned) as exc:
+        handover.sign_handover(store)
+    assert exc.value.handover_id == second.id
+    # a later shift is a new period
+    store.clock.advance(hours=8)  # type: ignore[attr-defined]
+    assert handover.sign_handover(store).supersedes is None
+
+
+def test_the_database_refuses_a_second_signature_from_any_connection(store: Store) -> None:
+    record = handover.sign_handover(store)
+    conn = sqlite3.connect(store.path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="already signed"):
+            conn.execute(
+                "INSERT INTO handover (id, period_start, period_end, content, signed_at,"
+                " signed_by, device) VALUES ('x', ?, ?, '{}', 'now', 'OPS-01', 'd')",
+                (record.period_start, record.period_end),
+            )
+    finally:
+        conn.close()

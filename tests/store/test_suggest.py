@@ -1,0 +1,220 @@
+"""Suggestions for activities that need re-planning get the same alternatives as uncovered
+ones, never a concept below the required level or outside the package; applying an option goes
+through the store, in one transaction; lending counts the travel between units (issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store import agenda, roster, staff, subjects
+from store.agenda import concept_options
+from store.db import Store
+from store.errors import BadInput, RuleViolation
+from store.subjects import get_subject
+from store.suggest import apply_option, suggest
+from tests.conftest import at, snapshot
+
+CP = [("close_protection", None), ("protective_driving", None)]
+
+
+def _officer(store: Store, callsign: str, unit: str, quals: list, start: str, end: str) -> None:  # type: ignore[type-arg]
+    staff.add_staff(store, callsign, unit=unit, qualifications=quals)
+    roster.add_shift(store, callsign, start=at(store, start), end=at(store, end))
+
+
+@pytest.fixture
+def kievit(store: Store) -> agenda.Activity:
+    """KIEVIT (RT) had threat 2 and an ESCORT for the council meeting; threat 4 now."""
+    subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "KIEVIT", level=2)
+    item = agenda.add_activity(
+        store,
+        person="KIEVIT",
+        title="Raadsvergadering",
+        start=at(store, "2026-12-01 19:00"),
+        end=at(store, "2026-12-01 21:00"),
+        concept="ESCORT",
+    )
+    _officer(store, "RT-0001", "RT", CP, "2026-12-01 15:00", "2026-12-01 23:00")
+    _officer(store, "RT-0002", "RT", CP, "2026-12-01 15:00", "2026-12-01 23:00")
+    subjects.assess_threat(store, "KIEVIT", level=4)
+    return agenda.get_activity(store, item.id)
+
+
+def test_below_required_is_never_nothing_to_do(store: Store, kievit: agenda.Activity) -> None:
+    assert kievit.replan_reason == "below_required"
+    options = suggest(store, kievit.id)
+    assert all(o.action != "none" for o in options)
+    valid = {"CP-HEAVY", "OBJ-HRB"}
+    for option in options:
+        if option.feasible or option.action in ("deploy", "move", "combine"):
+            assert option.concept in valid, option
+    # uncovered-style alternatives: the valid concepts, and a move planned with CP-HEAVY
+    assert any(o.action == "assign" and o.concept == "CP-HEAVY" for o in options)
+    assert any(o.action == "move" and o.concept == "CP-HEAVY" for o in options)
+    refused = [o for o in options if o.action == "assign" and "rule R1" in o.reason]
+    assert {o.description.split()[1] for o in refused} == {
+        "CAM",
+        "STATIC",
+        "ESCORT",
+        "CP-LIGHT",
+        "REMOTE-CP",
+    }
+    assert not any(o.feasible for o in refused)
+
+
+def test_lending_for_a_flagged_activity_staffs_a_valid_concept(
+    store: Store, kievit: agenda.Activity
+) -> None:
+    """The issue's case: a DH officer was offered to staff the insufficient concept. Now the
+    officer is offered for CP-HEAVY, and applying assigns CP-HEAVY and deploys in one go."""
+    _officer(
+        store,
+        "DH-0035",
+        "DH",
+        [("close_protection", None), ("hrb", None)],
+        "2026-12-01 14:00",
+        "2026-12-01 22:00",
+    )
+    (lend,) = [o for o in suggest(store, kievit.id) if o.callsign == "DH-0035"]
+    assert (lend.action, lend.concept, lend.feasible, lend.cost) == (
+        "deploy",
+        "CP-HEAVY",
+        True,
+        "travel 30 min",
+    )
+    applied = apply_option(store, kievit.id, lend)
+    assert (applied.concept, applied.replan_reason) == ("CP-HEAVY", None)
+    assert [d.callsign for d in roster.list_deployments(store, kievit.id)] == ["DH-0035"]
+
+
+def test_an_officer_who_cannot_travel_in_time_is_infeasible(store: Store) -> None:
+    """Amsterdam → Rotterdam is 60 minutes in the catalogue: on duty from 07:00 is too late for
+    a 07:00 meeting; from 06:00 it works, and the travel is the cost."""
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=3)
+    item = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Ontbijtoverleg",
+        start=at(store, "2026-12-01 07:00"),
+        end=at(store, "2026-12-01 08:00"),
+        concept="CP-LIGHT",
+    )
+    _officer(store, "AM-0001", "AM", CP, "2026-12-01 07:00", "2026-12-01 15:00")
+    _officer(store, "AM-0002", "AM", CP, "2026-12-01 06:00", "2026-12-01 14:00")
+    found = {o.callsign: o for o in suggest(store, item.id) if o.callsign}
+    late, early = found["AM-0001"], found["AM-0002"]
+    assert (late.feasible, late.reason, late.cost) == (
+        False,
+        "needs 60 min travel",
+        "travel 60 min",
+    )
+    assert (early.feasible, early.cost, early.travel_minutes) == (True, "travel 60 min", 60)
+    before = snapshot(store.path)
+    with pytest.raises(RuleViolation, match=r"AM-0001 needs 60 min travel from AM .* by 06:00"):
+        roster.deploy(store, item.id, ["AM-0001"])
+    assert snapshot(store.path) == before
+
+
+def test_a_changed_activity_can_keep_its_concept_confirmed(store: Store) -> None:
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=3)
+    _officer(store, "RT-0001", "RT", CP, "2026-12-01 08:00", "2026-12-01 16:00")
+    _officer(store, "RT-0002", "RT", [CP[0]], "2026-12-01 08:00", "2026-12-01 16:00")
+    _officer(store, "RT-0003", "RT", [CP[0]], "2026-12-01 08:00", "2026-12-01 16:00")
+    item = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Zitting",
+        start=at(store, "2026-12-01 09:00"),
+        end=at(store, "2026-12-01 10:00"),
+        concept="CP-LIGHT",
+    )
+    assert [o.action for o in suggest(store, item.id)] == ["none"]
+    store.conn.execute("UPDATE activity SET review_reason = 'changed_externally'")
+    options = suggest(store, item.id)
+    keep = options[0]
+    assert (keep.action, keep.concept, keep.feasible) == ("assign", "CP-LIGHT", True)
+    assert keep.description == "Keep CP-LIGHT (W3) for the changed time or place"
+    assert apply_option(store, item.id, keep).replan_reason is None
+
+
+def test_a_move_is_a_restriction_with_its_authority(store: Store) -> None:
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=3)
+    for n in range(3):
+        _officer(store, f"RT-000{n}", "RT", CP, "2026-12-01 10:00", "2026-12-01 18:00")
+    item = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Overleg",
+        start=at(store, "2026-12-01 09:00"),
+        end=at(store, "2026-12-01 10:00"),
+        concept="CP-LIGHT",
+    )
+    (move,) = [o for o in suggest(store, item.id) if o.action == "move"]
+    before = snapshot(store.path)
+    with pytest.raises(RuleViolation, match="names the deciding authority"):
+        apply_option(store, item.id, move)
+    infeasible = next(o for o in suggest(store, item.id) if not o.feasible)
+    with pytest.raises(BadInput, match="would not work"):
+        apply_option(store, item.id, infeasible)
+    assert snapshot(store.path) == before
+    moved = apply_option(store, item.id, move, authority="OvJ Havenstad")
+    assert (moved.start, moved.status) == ("2026-12-01T10:00:00+01:00", "moved")
+    (restriction,) = agenda.list_restrictions(store, item.id)
+    assert (restriction.reason, restriction.authority) == ("capacity", "OvJ Havenstad")
+
+
+CONCEPTS = ["CAM", "STATIC", "ESCORT", "CP-LIGHT", "REMOTE-CP", "OBJ-HRB", "CP-HEAVY", None]
+
+
+@pytest.fixture
+def roster_rt(store: Store) -> Store:
+    for n, quals in enumerate((CP, [CP[0]], [("hrb", None), CP[0]], [("object_guard", None)])):
+        _officer(store, f"RT-00{n}", "RT", quals, "2026-12-01 07:00", "2026-12-01 15:00")
+    _officer(store, "AM-0009", "AM", CP, "2026-12-01 06:00", "2026-12-01 14:00")
+    return store
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    before=st.integers(1, 5),
+    after=st.integers(1, 5),
+    concept=st.sampled_from(CONCEPTS),
+    unit=st.sampled_from(["RT", "OB"]),
+    hour=st.integers(7, 12),
+)
+def test_suggest_never_offers_an_invalid_concept(
+    roster_rt: Store, before: int, after: int, concept: str | None, unit: str, hour: int
+) -> None:
+    store = roster_rt
+    code = f"P{len(subjects.list_subjects(store))}"
+    subjects.add_subject(store, code, kind="person", domain="local", unit=unit)
+    subjects.assess_threat(store, code, level=before)
+    valid_then = {o.code for o in concept_options(store, get_subject(store, code)) if o.valid}
+    item = agenda.add_activity(
+        store,
+        person=code,
+        title="Afspraak",
+        start=at(store, f"2026-12-01 {hour:02d}:00"),
+        end=at(store, f"2026-12-01 {hour + 1:02d}:00"),
+        concept=concept if concept in valid_then else None,
+    )
+    subjects.assess_threat(store, code, level=after)
+    valid = {o.code for o in concept_options(store, get_subject(store, code)) if o.valid}
+    options = suggest(store, item.id)
+    for option in options:
+        if option.feasible or option.action in ("deploy", "move", "combine"):
+            assert option.concept in valid, (option, valid)
+    usable = [o for o in options if o.feasible and o.action in ("deploy", "assign", "combine")]
+    if usable:  # applying the best option leaves a valid concept on the activity
+        applied = apply_option(store, item.id, usable[0])
+        assert applied.concept in valid and applied.replan_reason is None
