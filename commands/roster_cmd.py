@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,8 @@ GAP_COLUMNS = (
 
 def gap_dict(gap: gap_model.Gap) -> dict[str, Any]:
     return {
-        "start": local_iso(datetime.fromtimestamp(gap.start, UTC)),
-        "end": local_iso(datetime.fromtimestamp(gap.end, UTC)),
+        "start": local_iso(gap.start),
+        "end": local_iso(gap.end),
         "unit": gap.unit,
         "qualification": gap.qualification,
         "required": gap.required,

@@ -107,7 +107,7 @@ def _aggregate(
                 for key in keys(need.unit, (), a):
                     totals[key][1] += staff * (b - a) / 3600
     for gap in gaps:
-        for a, b in clip(gap.start, gap.end):
+        for a, b in clip(int(gap.start.timestamp()), int(gap.end.timestamp())):
             for key in keys(gap.unit, (gap.qualification,), a):
                 totals[key][2] += gap.shortfall * (b - a) / 3600
     return totals
@@ -390,5 +390,5 @@ def week_overview(
         )
         rows = {r.key: r for r in _rows(totals, 1 / 7, DEFAULT_HOURS_PER_FTE)}
         daily[unit] = [rows.get(day, CapacityRow(day, 0, 0, 0, None, 0, 0)) for day in names]
-    worst = sorted(gaps, key=lambda g: (-g.shortfall * (g.end - g.start), g.start))[:limit]
+    worst = sorted(gaps, key=lambda g: (-g.shortfall_hours, g.start))[:limit]
     return daily, worst
