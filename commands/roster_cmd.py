@@ -130,7 +130,7 @@ def _default_window(
 @click.option("--date", "day", type=DATE, help="One local day.")
 @click.option("--from", "start", type=TIME, help="From (default: now).")
 @click.option("--to", "end", type=TIME, help="Until (default: 48 hours after --from).")
-@click.option("--unit", help="Only this unit.")
+@click.option("--unit", help="Only this unit (an unknown unit is an error, exit 2).")
 @click.option("--fail-on-gap", is_flag=True, help="Exit 3 when there is any gap.")
 @click.option("--unplanned", is_flag=True, help="List activities with no concept instead.")
 @click.option("--violations", is_flag=True, help="List deployments that break a rule instead.")
@@ -148,12 +148,17 @@ def gaps(
     fmt: str,
     output: str | None,
 ) -> None:
-    """Where the roster falls short, per unit and qualification (exact)."""
+    """Where the roster falls short, per unit and qualification (exact).
+
+    --unplanned and --violations list instead the activities without a concept and the
+    deployments that break a rule now (such as a qualification whose lapse was recorded after
+    the deployment); --unit filters them too.
+    """
     store = env.store()
     first, last = _default_window(env, day, start, end)
     if unplanned:
         emit(
-            [{"id": i} for i in gap_model.unplanned_activities(store, first, last)],
+            [{"id": i} for i in gap_model.unplanned_activities(store, first, last, unit=unit)],
             fmt,
             output,
             ("id",),
@@ -161,7 +166,7 @@ def gaps(
         return
     if violations:
         emit(
-            roster.deployment_violations(store, first, last),
+            roster.deployment_violations(store, first, last, unit=unit),
             fmt,
             output,
             ("activity", "callsign", "problem"),
@@ -169,7 +174,7 @@ def gaps(
         return
     found = gap_model.find_gaps(store, first, last, unit=unit)
     emit([gap_dict(g) for g in found], fmt, output, GAP_COLUMNS)
-    unplanned_count = len(gap_model.unplanned_activities(store, first, last))
+    unplanned_count = len(gap_model.unplanned_activities(store, first, last, unit=unit))
     info(f"{len(found)} gaps; {unplanned_count} activities without a concept (gaps --unplanned).")
     if fail_on_gap and found:
         raise click.exceptions.Exit(ExitCode.FOUND)

@@ -1,4 +1,4 @@
-"""``staff add|list``: officers on the roster and users of the console."""
+"""``staff add|list|qualify``: officers on the roster and users of the console."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 import click
 
 from store.access import ROLES
-from store.staff import Staff, add_staff, list_staff, parse_qualification
+from store.staff import Staff, add_staff, list_staff, parse_qualification, set_qualification
 
 from .context import Env, pass_env
-from .output import created, emit, output_options
+from .output import created, emit, info, output_options
 
 
 def staff_dict(staff: Staff) -> dict[str, Any]:
@@ -67,6 +67,24 @@ def staff_list(env: Env, unit: str | None, role: str | None, fmt: str, output: s
     """List people with their unit, role and qualifications."""
     rows = [staff_dict(s) for s in list_staff(env.store(), unit=unit, role=role)]
     emit(rows, fmt, output, ("callsign", "name", "unit", "role", "qualifications"))
+
+
+@staff.command("qualify")
+@click.argument("callsign")
+@click.argument("qualification")
+@pass_env
+def staff_qualify(env: Env, callsign: str, qualification: str) -> None:
+    """Give a person a qualification or record its last valid day: CODE[:YYYY-MM-DD].
+
+    A lapse recorded after a deployment does not undo it; `gaps --violations` lists the
+    deployments it leaves without a valid qualification (rule R8).
+    """
+    code, until = parse_qualification(qualification)
+    person = set_qualification(env.store(), callsign, code, until)
+    info(
+        f"{person.callsign}: {code} valid "
+        + (f"through {until.isoformat()}." if until else "without an end date.")
+    )
 
 
 COMMANDS = [staff]

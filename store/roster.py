@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import access
-from .catalogue import get_concept
-from .clock import Clock, from_db, local, parse_time, to_db
+from .catalogue import get_concept, get_unit
+from .clock import Clock, from_db, local, local_to_utc, parse_time, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
@@ -201,16 +201,10 @@ def deployment_problem(store: Store, activity_id: str, officer: Staff) -> str:
             f"{officer.callsign} is not on duty for the whole activity "
             f"{_span(start, end)} (rule: on duty)"
         )
-    day = local(start).date()
     needs = {s.qualification for s in get_concept(store, row["concept"]).staffing}
-    held = {q.code for q in officer.qualifications if q.valid_on(day)}
-    if not needs & held:
-        expired = {q.code for q in officer.qualifications} & needs
-        why = f" ({', '.join(sorted(expired))} expired)" if expired else ""
-        return (
-            f"{officer.callsign} holds none of {', '.join(sorted(needs))} valid on {day}"
-            f"{why} (rule R8)"
-        )
+    lapsed = _unqualified(officer, needs, start, end)
+    if lapsed:
+        return lapsed
     clash = store.one(
         "SELECT a.id, a.start_at, a.end_at FROM deployment d JOIN activity a ON a.id ="
         " d.activity_id WHERE d.staff_id = ? AND a.id != ? AND a.status != 'cancelled'"
@@ -239,6 +233,27 @@ def deployment_problem(store: Store, activity_id: str, officer: Staff) -> str:
                 f"{_span(shift['start_at'], shift['end_at'])} and "
                 f"{_span(rest['start_at'], rest['end_at'])} (rule: rest between shifts)"
             )
+    return ""
+
+
+def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> str:
+    """Why ``officer`` may not work the activity [start, end) under R8 ('' when they may):
+    on every local day it touches, they must hold one of the qualifications it needs. An
+    activity across midnight is checked on both days; the refusal names the first moment
+    without one."""
+    first, last = local(start), local(from_db(end) - timedelta(seconds=1))
+    day = first.date()
+    while day <= last.date():
+        if not any(q.code in needs and q.valid_on(day) for q in officer.qualifications):
+            expired = {q.code for q in officer.qualifications} & needs
+            why = f" ({', '.join(sorted(expired))} expired)" if expired else ""
+            since = first if day == first.date() else local_to_utc(day, 0, 0)
+            return (
+                f"{officer.callsign} holds none of {', '.join(sorted(needs))} valid from "
+                f"{local(since):%Y-%m-%d %H:%M}, within the activity {_span(start, end)}"
+                f"{why} (rule R8)"
+            )
+        day += timedelta(days=1)
     return ""
 
 
@@ -286,13 +301,23 @@ def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
     return [Deployment(**dict(r)) for r in rows]
 
 
-def deployment_violations(store: Store, start: datetime, end: datetime) -> list[dict[str, str]]:
-    """Deployments in the window that break a rule now (e.g. a qualification expired since)."""
+def deployment_violations(
+    store: Store, start: datetime, end: datetime, *, unit: str | None = None
+) -> list[dict[str, str]]:
+    """Deployments on live activities in [start, end) that break a rule now (e.g. a
+    qualification whose lapse was recorded after the deployment, R8), optionally only on
+    activities of one unit's subjects: ``{activity, callsign, problem}`` by start.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
+    code = get_unit(store, unit).code if unit is not None else None
     rows = store.query(
         "SELECT d.activity_id, p.callsign FROM deployment d JOIN activity a ON a.id ="
-        " d.activity_id JOIN staff p ON p.id = d.staff_id WHERE a.status != 'cancelled'"
-        " AND a.start_at < ? AND a.end_at > ? ORDER BY a.start_at, p.callsign",
-        (to_db(end), to_db(start)),
+        " d.activity_id JOIN staff p ON p.id = d.staff_id JOIN subject s ON s.id = a.subject_id"
+        " WHERE a.status != 'cancelled' AND a.start_at < ? AND a.end_at > ?"
+        " AND (? IS NULL OR s.unit = ?) ORDER BY a.start_at, p.callsign",
+        (to_db(end), to_db(start), code, code),
     )
     found = []
     for row in rows:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from store import agenda, roster, staff, subjects
 from store.db import Store
-from store.gaps import Duty, Gap, Need, compute, find_gaps
+from store.gaps import Duty, Gap, Need, compute, find_gaps, shortfall_hours
 from store.suggest import suggest
 from tests.conftest import at
 
@@ -302,6 +302,9 @@ def test_clock_change_night_is_ten_hours_and_gaps_are_exact(rt: Store) -> None:
         ("2026-10-24T21:00:00+00:00", "2026-10-25T05:00:00+00:00", "protective_driving", 1),
         ("2026-10-25T04:00:00+00:00", "2026-10-25T05:00:00+00:00", "close_protection", 1),
     ]
+    # officer-hours are real hours: 23:00–06:00 local across the change is eight
+    assert [(g.hours, g.shortfall_hours) for g in found] == [(8.0, 8.0), (1.0, 1.0)]
+    assert shortfall_hours(found) == 9.0
 
 
 def test_expired_qualification_stops_counting_at_midnight(rt: Store) -> None:
