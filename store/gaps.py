@@ -33,9 +33,11 @@ use it unchanged; the ``Gap`` rows it returns carry aware UTC datetimes.
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
@@ -152,10 +154,31 @@ def assign(
     return tuple(covered)
 
 
+@contextmanager
+def _acyclic() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building tens of thousands of tuples that form
+    no cycles (reference counting frees them): its passes over them cost a sixth of the time
+    on the large set. Restored after; only the outermost pause re-enables it."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def compute(
     needs: list[Need], duties: list[Duty], window: tuple[int, int], order: tuple[str, ...]
 ) -> list[Gap]:
     """All gap rows in ``window`` (epoch seconds), ordered by start, unit, qualification."""
+    with _acyclic():
+        return _compute(needs, duties, window, order)
+
+
+def _compute(
+    needs: list[Need], duties: list[Duty], window: tuple[int, int], order: tuple[str, ...]
+) -> list[Gap]:
     by_unit_needs: dict[str, list[Need]] = defaultdict(list)
     by_unit_duties: dict[str, list[Duty]] = defaultdict(list)
     lo, hi = window
@@ -598,9 +621,10 @@ def find_gaps(
     """
     code = unit_code(store, unit)
     order = attribution_order(q.code for q in list_qualifications(store))
-    needs = load_needs(store, start, end, unit=code)
-    duties = load_duties(store, start, end, unit=code)
-    return compute(needs, duties, _window(start, end), order)
+    with _acyclic():
+        needs = load_needs(store, start, end, unit=code)
+        duties = load_duties(store, start, end, unit=code)
+        return compute(needs, duties, _window(start, end), order)
 
 
 def unplanned_activities(
@@ -640,8 +664,9 @@ def gaps_by_hour(
     officers needed and the worst shortfall: for the Roster & gaps time line. Reads once."""
     end = start + timedelta(hours=hours)
     order = attribution_order(q.code for q in list_qualifications(store))
-    needs = load_needs(store, start, end)
-    found = compute(needs, load_duties(store, start, end), _window(start, end), order)
+    with _acyclic():
+        needs = load_needs(store, start, end)
+        found = compute(needs, load_duties(store, start, end), _window(start, end), order)
     return found, hourly_profile(needs, found, start, hours)
 
 
