@@ -12,7 +12,6 @@ is encrypted cannot be opened without it, and a wrong passphrase is an integrity
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
@@ -353,6 +352,8 @@ def append_audit(
 def audit_hash(
     prev: str, at: str, actor: str, device: str, action: str, target: str | None, body: str
 ) -> str:
+    import hashlib  # here: only writes hash, and scripted reads start without OpenSSL
+
     material = "\x1f".join([prev, at, actor, device, action, target or "", body])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 

@@ -454,8 +454,9 @@ def load_needs(
     }
     units = dict(store.tuples("SELECT id, unit FROM subject"))
     window = (to_db(end), to_db(start))
+    make = Need._make  # tens of thousands: cheaper than calling the class
     needs = [
-        Need(units[subject], a, b, staffing[concept], source, "activity")
+        make((units[subject], a, b, staffing[concept], source, "activity"))
         for a, b, concept, subject, source in store.tuples(
             "SELECT unixepoch(start_at), unixepoch(end_at), concept, subject_id, id"
             " FROM activity WHERE start_at < ? AND end_at > ? AND status != 'cancelled'"
@@ -464,7 +465,7 @@ def load_needs(
         )
     ]
     needs += [
-        Need(units[subject], a, b, staffing[concept], source, "post")
+        make((units[subject], a, b, staffing[concept], source, "post"))
         for a, b, concept, subject, source in store.tuples(
             "SELECT unixepoch(start_at), unixepoch(end_at), concept, subject_id, id"
             " FROM standing_post WHERE start_at < ? AND end_at > ?",
@@ -554,12 +555,25 @@ def load_duties(
         for staff_id, callsign, home in store.tuples("SELECT id, callsign, unit FROM staff")
     }
     duties: list[Duty] = []
+    make = Duty._make  # tens of thousands: cheaper than calling the class
+    day_of: dict[int, tuple[int, int]] = {}  # shift start -> (local day index, next midnight)
     for staff_id, a, b in store.tuples(
         "SELECT staff_id, unixepoch(start_at), unixepoch(end_at) FROM shift"
         " WHERE start_at < ? AND end_at > ?",
         window,
     ):
         callsign, home = people[staff_id]
+        day = day_of.get(a)
+        if day is None:
+            index = bisect_right(midnights, a) - 1
+            day = day_of[a] = (index, midnights[index + 1])
+        if b <= day[1] and staff_id not in away and unit in (None, home):
+            # the common case: within one local day, at home
+            quals = steady.get(staff_id)
+            if quals is None:
+                quals = valid.on(staff_id, day_names[day[0]])
+            duties.append(make((callsign, home, a, b, quals)))
+            continue
         pieces = _split_away(a, b, home, away[staff_id]) if staff_id in away else [(a, b, home)]
         for piece_start, piece_end, piece_unit in pieces:
             if unit is not None and piece_unit != unit:
@@ -573,7 +587,7 @@ def load_duties(
                 quals = steady.get(staff_id)
                 if quals is None:
                     quals = valid.on(staff_id, day_names[index])
-                duties.append(Duty(callsign, piece_unit, cursor, stop, quals))
+                duties.append(make((callsign, piece_unit, cursor, stop, quals)))
                 cursor = stop
                 index += 1
     return duties
