@@ -73,11 +73,13 @@ class Duty(NamedTuple):
     qualifications: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
+class Gap(NamedTuple):
     """A maximal period [start, end) (aware UTC) in which ``unit`` is ``shortfall`` officers
     with ``qualification`` short; ``required`` and ``available`` are the counts at the row's
-    peak demand; ``activities`` and ``posts`` are the ids of the demand it concerns."""
+    peak demand; ``activities`` and ``posts`` are the ids of the demand it concerns.
+
+    An immutable record (a NamedTuple: thousands are built per report, and a frozen dataclass
+    costs several times as much to construct)."""
 
     start: datetime
     end: datetime
@@ -245,7 +247,7 @@ class _Sweep:
         demanding = self._demand(needs, width, demand_changes)
         groups = self._supply(duties, width, supply_changes)
         runs = self._runs(demand_changes, supply_changes, width, groups)
-        order = self.order
+        order, make = self.order, Gap._make
         result = []
         for q, q_runs in runs.items():
             concerned = zip(
@@ -256,16 +258,18 @@ class _Sweep:
             for (start, end, short, required), (activities, posts) in zip(
                 q_runs, concerned, strict=True
             ):
-                gap = Gap(
-                    self.moment(start),
-                    self.moment(end),
-                    unit,
-                    order[q],
-                    required,
-                    required - short,
-                    short,
-                    activities,
-                    posts,
+                gap = make(
+                    (
+                        self.moment(start),
+                        self.moment(end),
+                        unit,
+                        order[q],
+                        required,
+                        required - short,
+                        short,
+                        activities,
+                        posts,
+                    )
                 )
                 result.append((start, order[q], gap))
         return result
@@ -276,20 +280,21 @@ class _Sweep:
         """Add the needs' demand changes to ``changes``; return per (qualification index,
         kind) the needs that demand it."""
         lo, hi, index = self.lo, self.hi, self.index
-        # per distinct staffing (keyed by identity: load_needs shares them) its packed demand
-        # and the qualification indexes it names
-        staffings: dict[int, tuple[int, tuple[int, ...]]] = {}
         demanding: dict[tuple[int, str], list[Entry]] = defaultdict(list)
+        # per distinct staffing and kind (keyed by identity: load_needs shares the staffing
+        # tuples): its packed demand, and the lists of the qualifications it names
+        known: dict[tuple[int, str], tuple[int, list[list[Entry]]]] = {}
         get = changes.get
         for _unit, a, b, staffing, source, kind in needs:
-            known = staffings.get(id(staffing))
-            if known is None:
+            key = (id(staffing), kind)
+            found = known.get(key)
+            if found is None:
                 named = {index[q]: c for q, c in staffing if q in index and c > 0}
-                known = staffings[id(staffing)] = (
+                found = known[key] = (
                     sum(c << (width * q) for q, c in named.items()),
-                    tuple(named),
+                    [demanding[q, kind] for q in named],
                 )
-            amount, qualifications = known
+            amount, lists = found
             if not amount:
                 continue
             if a < lo:
@@ -298,9 +303,9 @@ class _Sweep:
                 b = hi
             changes[a] = get(a, 0) + amount
             changes[b] = get(b, 0) - amount
-            demand = (a, b, source)
-            for q in qualifications:
-                demanding[q, kind].append(demand)
+            entry = (a, b, source)
+            for listed in lists:
+                listed.append(entry)
         return demanding
 
     def _supply(self, duties: list[Duty], width: int, changes: dict[int, int]) -> list[int]:
@@ -343,7 +348,7 @@ class _Sweep:
         supplies: dict[int, tuple[tuple[tuple[int, int], ...], dict[int, int]]] = {}
 
         def evaluate(demand: int, supply: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-            wanted = tuple((demand >> s) & field for s in shifts)
+            wanted = tuple([(demand >> s) & field for s in shifts])
             decoded = supplies.get(supply)
             if decoded is None:
                 groups = []
@@ -353,7 +358,7 @@ class _Sweep:
                         groups.append((mask, count))
                 decoded = supplies[supply] = (tuple(groups), {})
             covered = assign(wanted, *decoded)
-            return tuple(w - c for w, c in zip(wanted, covered, strict=True)), wanted
+            return tuple([w - c for w, c in zip(wanted, covered, strict=True)]), wanted
 
         states: dict[tuple[int, int], tuple[tuple[int, ...], tuple[int, ...]]] = {}
         runs: dict[int, list[Run]] = defaultdict(list)
