@@ -11,9 +11,10 @@ Measures (one function each, returning rows of the summary table):
 - ``console``: each screen from its key to its data shown (targets: a later phase);
 - ``sync``: import and re-import of 100,000 changes (targets: a later phase).
 
-Later-phase measures of issue 18 (bundle size, database size, demo speed against the rows
-without triggers, rendering) slot in as further functions returning ``Result`` rows.
-The run never stops at a failing measure: its row says what failed.
+Figures are CPU time with wall-clock time beside it (see ``bench/common.py`` for why); ratios
+and verdicts use CPU time. Later-phase measures of issue 18 (bundle size, database size, demo
+speed against the rows without triggers, rendering) slot in as further functions returning
+``Result`` rows. The run never stops at a failing measure: its row says what failed.
 """
 
 from __future__ import annotations

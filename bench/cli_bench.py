@@ -15,7 +15,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from .common import BIN, ROOT, Commands, DataSet, Result, ms
+from .common import BIN, ROOT, Commands, DataSet, Result, versus
 
 GAPS_TARGET = 0.5  # × the peer
 PERSON_LIST_TARGET = 1.5  # × the floor
@@ -28,10 +28,6 @@ WINDOW_SQL = (
     " UNION ALL SELECT id, subject_id, concept, start_at, end_at FROM standing_post"
     " WHERE start_at < :end AND end_at > :start"
 )
-
-
-def _ratio_text(ours: float, other: float, cpu_ours: float, cpu_other: float) -> str:
-    return f"{ours / other:.2f} (CPU {cpu_ours / cpu_other:.2f})"
 
 
 def gaps_command(large: DataSet, commands: Commands) -> list[Result]:
@@ -70,24 +66,22 @@ def gaps_command(large: DataSet, commands: Commands) -> list[Result]:
     size = len(commands.output(ours))
     t_ours, t_peer, t_floor = commands.compare([ours, peer, floor])
     print(
-        f"gaps --format json (48 h, {size / 1e6:.1f} MB): {ms(t_ours.wall)}; sqlite-utils query "
-        f"of the window's {rows} demand rows: {ms(t_peer.wall)}; bare Python: {ms(t_floor.wall)}"
+        f"gaps --format json (48 h, {size / 1e6:.1f} MB): {t_ours}; sqlite-utils query "
+        f"of the window's {rows} demand rows: {t_peer}; bare Python: {t_floor}"
     )
-    return [
-        Result(
-            "`gaps --format json`, 48 h of the large set (command)",
-            ms(t_ours.wall),
-            f"peer `sqlite-utils query` of the window's {rows} demand rows: {ms(t_peer.wall)}",
-            t_ours.wall / t_peer.wall,
-            f"≤ {GAPS_TARGET}× the peer",
-            t_ours.wall <= GAPS_TARGET * t_peer.wall,
-            [
-                f"CPU-time ratio {t_ours.cpu / t_peer.cpu:.2f}; the floor (bare Python printing "
-                f"those rows) takes {ms(t_floor.wall)}, ours is "
-                f"{t_ours.wall / t_floor.wall:.1f}× it"
-            ],
-        )
-    ]
+    result = versus(
+        "`gaps --format json`, 48 h of the large set (command)",
+        t_ours,
+        f"peer `sqlite-utils query` of the window's {rows} demand rows",
+        t_peer,
+        GAPS_TARGET,
+        "peer",
+    )
+    result.notes.append(
+        f"the floor (bare Python printing those rows) takes {t_floor}; ours is "
+        f"{t_ours.cpu / t_floor.cpu:.1f}× it, printing {size / 1e6:.1f} MB"
+    )
+    return [result]
 
 
 def person_list_command(large: DataSet, commands: Commands) -> list[Result]:
@@ -106,25 +100,20 @@ def person_list_command(large: DataSet, commands: Commands) -> list[Result]:
     if commands.output(ours) != commands.output(floor):
         notes.append("the floor's bytes differ from ours: compare bench/floors/person_list.py")
     t_ours, t_floor, t_click = commands.compare([ours, floor, with_click])
-    print(
-        f"person list --format json: {ms(t_ours.wall)}; floor: {ms(t_floor.wall)}; "
-        f"the floor with click imported: {ms(t_click.wall)}"
+    print(f"person list --format json: {t_ours}; floor: {t_floor}; with click: {t_click}")
+    result = versus(
+        "`person list --format json`, large set (command)",
+        t_ours,
+        "floor: bare Python + sqlite3 + json, same query and bytes",
+        t_floor,
+        PERSON_LIST_TARGET,
+        "floor",
     )
-    notes.append(
-        f"CPU-time ratio {t_ours.cpu / t_floor.cpu:.2f}; importing click alone makes the floor "
-        f"{t_click.wall / t_floor.wall:.2f}× itself ({ms(t_click.wall)})"
+    result.notes += notes
+    result.notes.append(
+        f"importing click alone makes the floor {t_click.cpu / t_floor.cpu:.2f}× itself ({t_click})"
     )
-    return [
-        Result(
-            "`person list --format json`, large set (command)",
-            ms(t_ours.wall),
-            f"floor: bare Python + sqlite3 + json, same query and bytes: {ms(t_floor.wall)}",
-            t_ours.wall / t_floor.wall,
-            f"≤ {PERSON_LIST_TARGET}× the floor",
-            t_ours.wall <= PERSON_LIST_TARGET * t_floor.wall,
-            notes,
-        )
-    ]
+    return [result]
 
 
 def import_cost(commands: Commands) -> list[Result]:
