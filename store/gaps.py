@@ -341,26 +341,9 @@ class _Sweep:
         group_masks: list[int],
     ) -> dict[int, list[Run]]:
         """Per qualification index, the maximal runs of constant positive shortfall, in time
-        order; the best assignment is solved once per distinct state."""
+        order."""
         nq = len(self.order)
-        field = (1 << width) - 1
-        shifts = [width * q for q in range(nq)]
-        supplies: dict[int, tuple[tuple[tuple[int, int], ...], dict[int, int]]] = {}
-
-        def evaluate(demand: int, supply: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-            wanted = tuple([(demand >> s) & field for s in shifts])
-            decoded = supplies.get(supply)
-            if decoded is None:
-                groups = []
-                for slot, mask in enumerate(group_masks):
-                    count = (supply >> (width * slot)) & field
-                    if count:
-                        groups.append((mask, count))
-                decoded = supplies[supply] = (tuple(groups), {})
-            covered = assign(wanted, *decoded)
-            return tuple([w - c for w, c in zip(wanted, covered, strict=True)]), wanted
-
-        states: dict[tuple[int, int], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        coverage = _Coverage(nq, width, group_masks)
         runs: dict[int, list[Run]] = defaultdict(list)
         nothing = (0,) * nq
         open_start = [0] * nq
@@ -373,13 +356,7 @@ class _Sweep:
             moment = times[position]
             demand += demand_change(moment, 0)
             supply += supply_change(moment, 0)
-            if demand:
-                state = states.get((demand, supply))
-                if state is None:
-                    state = states[(demand, supply)] = evaluate(demand, supply)
-                short, wanted = state
-            else:
-                short = wanted = nothing
+            short, wanted = coverage.of(demand, supply) if demand else (nothing, nothing)
             if short is previous or short == previous:
                 if short is not nothing:
                     for q in range(nq):
@@ -401,6 +378,41 @@ class _Sweep:
             if previous[q]:
                 runs[q].append((open_start[q], times[-1], previous[q], open_peak[q]))
         return runs
+
+
+class _Coverage:
+    """Shortfall and demand per qualification for a packed demand against a packed supply
+    (see ``_Sweep.unit_gaps``), solved once per distinct pair: states repeat."""
+
+    def __init__(self, qualifications: int, width: int, group_masks: list[int]) -> None:
+        self.field = (1 << width) - 1
+        self.width = width
+        self.shifts = [width * q for q in range(qualifications)]
+        self.group_masks = group_masks
+        self.states: dict[tuple[int, int], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        #: per packed supply: its groups (mask, count) and the memo ``assign`` keeps for them
+        self.supplies: dict[int, tuple[tuple[tuple[int, int], ...], dict[int, int]]] = {}
+
+    def of(self, demand: int, supply: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(shortfall, demand) per qualification index."""
+        found = self.states.get((demand, supply))
+        if found is None:
+            found = self.states[(demand, supply)] = self._solve(demand, supply)
+        return found
+
+    def _solve(self, demand: int, supply: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        field = self.field
+        wanted = tuple([(demand >> s) & field for s in self.shifts])
+        decoded = self.supplies.get(supply)
+        if decoded is None:
+            groups = []
+            for slot, mask in enumerate(self.group_masks):
+                count = (supply >> (self.width * slot)) & field
+                if count:
+                    groups.append((mask, count))
+            decoded = self.supplies[supply] = (tuple(groups), {})
+        covered = assign(wanted, *decoded)
+        return tuple([w - c for w, c in zip(wanted, covered, strict=True)]), wanted
 
 
 def _peak_count(needs: list[Need]) -> int:
