@@ -258,27 +258,26 @@ def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> str:
 
 
 def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
-    """Put officers on an activity; all or none, each refusal naming its rule."""
+    """Put officers on an activity; all or none, each refusal naming its rule.
+
+    The rules are checked inside the write transaction, so a lapse or a shift change committed
+    meanwhile (by another process or an import) cannot slip past them.
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        NotFound: no such activity or callsign.
+        RuleViolation: a rule refuses a deployment (``rule`` is R8 when a qualification does).
+    """
     access.require(store.actor, "staff.write")
     full = resolve_id(store, "activity", activity_id, "activity")
     if not callsigns:
         raise BadInput("Name at least one officer to deploy.")
-    officers = [get_staff(store, c) for c in callsigns]
-    problems = []
-    for officer in officers:
-        if store.one(
-            "SELECT 1 FROM deployment WHERE activity_id = ? AND staff_id = ?", (full, officer.id)
-        ):
-            problems.append(f"{officer.callsign} is already deployed on this activity")
-            continue
-        why = deployment_problem(store, full, officer)
-        if why:
-            problems.append(why)
-    if problems:
-        rule = "R8" if any("R8" in p for p in problems) else "deployment"
-        raise RuleViolation(rule, "Not deployed: " + "; ".join(problems) + ".")
     made = []
-    with store.write("deploy", full, {"officers": [o.callsign for o in officers]}) as conn:
+    detail: dict[str, object] = {}
+    with store.write("deploy", full, detail) as conn:
+        officers = [get_staff(store, c) for c in callsigns]
+        detail["officers"] = [o.callsign for o in officers]
+        _check_deployments(store, full, officers)
         for officer in officers:
             deployment_id = uuid7()
             conn.execute(
@@ -288,6 +287,23 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
             )
             made.append(Deployment(deployment_id, full, officer.callsign, store.now()))
     return made
+
+
+def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
+    problems = []
+    for officer in officers:
+        if store.one(
+            "SELECT 1 FROM deployment WHERE activity_id = ? AND staff_id = ?",
+            (activity_id, officer.id),
+        ):
+            problems.append(f"{officer.callsign} is already deployed on this activity")
+            continue
+        why = deployment_problem(store, activity_id, officer)
+        if why:
+            problems.append(why)
+    if problems:
+        rule = "R8" if any("R8" in p for p in problems) else "deployment"
+        raise RuleViolation(rule, "Not deployed: " + "; ".join(problems) + ".")
 
 
 def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
