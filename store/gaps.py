@@ -289,7 +289,10 @@ class _Sweep:
             key = (id(staffing), kind)
             found = known.get(key)
             if found is None:
-                named = {index[q]: c for q, c in staffing if q in index and c > 0}
+                named: dict[int, int] = {}  # a qualification named twice asks for both counts
+                for qual, count in staffing:
+                    if qual in index and count > 0:
+                        named[index[qual]] = named.get(index[qual], 0) + count
                 found = known[key] = (
                     sum(c << (width * q) for q, c in named.items()),
                     [demanding[q, kind] for q in named],
@@ -416,9 +419,9 @@ class _Coverage:
 
 
 def _peak_count(needs: list[Need]) -> int:
-    """The largest count any need asks of one qualification."""
+    """A bound on what any need asks of one qualification: its largest total count."""
     staffings = {id(n.needs): n.needs for n in needs}
-    return max((c for s in staffings.values() for _q, c in s), default=0)
+    return max((sum(c for _q, c in s) for s in staffings.values()), default=0)
 
 
 def _concerned(runs: list[Run], demanding: list[Entry]) -> list[tuple[str, ...]]:

@@ -124,6 +124,13 @@ def test_the_window_clips_gaps() -> None:
     assert rows(found) == [(10, 11, "hrb", 1, 0, 1, ("a",))]
 
 
+def test_a_qualification_named_twice_asks_for_both_counts() -> None:
+    found = compute(
+        [need(9, 10, ("hrb", 1), ("hrb", 1))], [duty(8, 12, "hrb")], (T0, T0 + 24 * H), ORDER
+    )
+    assert rows(found) == [(9, 10, "hrb", 2, 1, 1, ("a",))]
+
+
 def test_counts_beyond_a_byte_stay_exact() -> None:
     """Hundreds of officers and a demand of 300: the packed counts must not spill over."""
     officers = [duty(8, 12, "close_protection", officer=f"o{n}") for n in range(257)]
@@ -204,8 +211,7 @@ def rosters(draw: st.DrawFn) -> tuple[list[Need], list[Duty]]:
                 st.tuples(st.sampled_from(ORDER), st.integers(1, 2)),
                 min_size=1,
                 max_size=3,
-                unique_by=lambda x: x[0],
-            )
+            )  # a qualification may be named twice: both counts are asked
         )
         kind = draw(st.sampled_from(("activity", "activity", "post")))
         needs.append(
