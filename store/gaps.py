@@ -12,15 +12,16 @@ For each unit, time is cut into elementary intervals at every start and end. In 
 possible assignment of officers to required qualifications is a maximum flow
 (qualifications → groups of interchangeable officers, i.e. officers with the same set of valid
 qualifications). The shortfall is attributed deterministically: qualifications are filled in
-``ATTRIBUTION_ORDER`` and each takes as much as it can without taking from those before it, so
-the assignment is the lexicographically best one in that order.
+``attribution_order`` and each takes as much as it can without taking from those before it, so
+the assignment is the lexicographically best one in that order (``assign``).
 
 How it stays fast (profiled on the large demo set): demand and supply are swept as two integers
 that pack a count per qualification (demand) and per group of officers (supply) into fixed-width
-bit fields, so an event is one addition and a state is a dictionary key; the flow is solved once
-per distinct state (states repeat a lot). Which activities a row concerns is found afterwards by
+bit fields, so an event is one addition and a state is a dictionary key; each distinct state is
+solved once, from the flow's minimum cut. Which activities a row concerns is found afterwards by
 one sweep per qualification over the rows and the activities sorted by start, instead of copying
-the active set at every row.
+the active set at every row. The cyclic garbage collector is paused while the acyclic tuples are
+built. Exactness is checked against brute-force matching by a property test.
 
 A gap row is a maximal run of elementary intervals in which the shortfall for a unit and
 qualification is constant and positive. ``required`` is the peak demand within the row and
