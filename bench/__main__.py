@@ -20,8 +20,10 @@ speed against the rows without triggers, rendering) slot in as further functions
 from __future__ import annotations
 
 import argparse
+import shutil
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 from .common import Commands, DataSet, Result, build, load, workspace
 
@@ -64,8 +66,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only", action="append", choices=MEASURES, help="run only these measures (repeat)"
     )
-    chosen = set(parser.parse_args(argv).only or MEASURES)
+    parser.add_argument("--keep", action="store_true", help="keep the data sets (~0.8 GB)")
+    args = parser.parse_args(argv)
     folder = workspace()
+    try:
+        _run(set(args.only or MEASURES), folder)
+    finally:
+        if args.keep:
+            print(f"The data sets are in {folder}.")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(chosen: set[str], folder: Path) -> None:
     before = load()
     print(f"{before}; data in {folder}")
     large = build(folder, "large")

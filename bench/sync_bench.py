@@ -8,6 +8,7 @@ at most 5% of the import.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -22,12 +23,19 @@ REIMPORT_TARGET = 0.05  # × the import
 
 
 def run() -> list[Result]:
+    root = Path(tempfile.mkdtemp(prefix="schildwacht-sync-bench-"))
+    try:
+        return _measure(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _measure(root: Path) -> list[Result]:
     from store.clock import FixedClock
     from store.ids import uuid7
     from store.sync import exchange
     from tests.sync_team import make_team
 
-    root = Path(tempfile.mkdtemp(prefix="schildwacht-sync-bench-"))
     clock = FixedClock(datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
     a, b = make_team(root, clock, names=("a", "b"))
     columns = [r[1] for r in b.store.query("PRAGMA table_info(log_entry)")]
