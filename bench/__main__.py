@@ -1,132 +1,118 @@
-"""``make bench``: build the large demo set and time what users and scripts wait for.
+"""``make bench``: build the large and extra-large demo sets (14 days of agenda and shifts each)
+and time what users and scripts wait for, each against its target and, where one exists, a
+peer or floor measured in the same run.
 
-Prints, for the same database in the same run:
-- building the large demo set (target: under a minute);
-- scripted reports (`person list`, `activity list`, `gaps`) as JSON, against the generic
-  `sqlite-utils query` printing the activity table (target: ours answer faster);
-- the agenda of one day over the whole set, from the store;
-- a capacity report over 28 days of the large set (target: under a second), and the import
-  time of the scripted CLI;
-- the console on the large set: how long the UI thread is busy showing each screen;
-- gaps over 7, 14 and 28 days of a large set with four weeks of agenda and shifts, to show how
-  the cost grows (target: 14 days well under a second, close to linear);
-- sync: export, import and re-import of 100,000 changes against plain ``executemany``
-  (``bench/sync_bench.py``; target: import ≥ 50,000 changes/s, re-import near free).
+Measures (one function each, returning rows of the summary table):
+- ``gaps``: the gap computation over the 14 days of the large set, in process;
+- ``commands``: ``gaps --format json`` (48 hours) against ``sqlite-utils query`` of the window's
+  demand rows, ``person list --format json`` against bare Python writing the same bytes, and
+  the import cost of the scripted CLI;
+- ``growth``: gaps and capacity over 14 days, large → xlarge, against the growth of the data;
+- ``console``: each screen from its key to its data shown (targets: a later phase);
+- ``sync``: import and re-import of 100,000 changes (targets: a later phase).
+
+Figures are CPU time with wall-clock time beside it (see ``bench/common.py`` for why); ratios
+and verdicts use CPU time. Later-phase measures of issue 18 (bundle size, database size, demo
+speed against the rows without triggers, rendering) slot in as further functions returning
+``Result`` rows. The run never stops at a failing measure: its row says what failed.
 """
 
 from __future__ import annotations
 
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
+import argparse
+import shutil
+import traceback
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+from .common import Commands, DataSet, Result, build, load, workspace
+
+MEASURES = ("gaps", "commands", "growth", "console", "sync")
 
 
-def timed(action: Callable[[], object], runs: int = 5) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def _safely(name: str, measure: Callable[[], list[Result]]) -> list[Result]:
+    try:
+        return measure()
+    except Exception as exc:  # a bench that fails one measure still reports the others
+        traceback.print_exc()
+        return [Result(name, f"failed: {type(exc).__name__}: {exc}")]
 
 
-def command(*args: str) -> Callable[[], object]:
-    def run() -> None:
-        subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+def _table(results: list[Result]) -> str:
+    lines = [
+        "| Measure | Figure | Peer / floor | Ratio | Target | Verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    notes = []
+    for r in results:
+        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}"
+        lines.append(
+            f"| {r.measure} | {r.figure} | {r.reference} | {ratio} | {r.target} | {r.verdict} |"
+        )
+        notes += [f"- {r.measure}: {note}" for note in r.notes]
+    return "\n".join([*lines, "", *notes])
 
-    return run
 
-
-def main() -> None:
-    from store.agenda import list_activities
-    from store.clock import day_bounds, today
-    from store.demo import generate_demo
-    from store.setup import init_database
-
-    folder = Path(tempfile.mkdtemp(prefix="schildwacht-bench-"))
-    db = folder / "large.db"
-    store = init_database(db, callsign="BENCH-01", role="admin", unit="DKDB")
-    start = time.perf_counter()
-    summary = generate_demo(store, scale="large")
-    build = time.perf_counter() - start
-    print(
-        f"demo --scale large: {summary.subjects} subjects, {summary.officers} officers, "
-        f"{summary.activities} activities, {summary.shifts} shifts in {build:.2f} s "
-        f"(target < 60 s)"
+def _built(data: DataSet) -> Result:
+    return Result(
+        f"demo --scale {data.scale}, {data.days} days",
+        f"{data.build_seconds:.1f} s ({data.activities} activities, {data.shifts} shifts)",
+        target="(a later phase: ≤ 3× the rows without triggers)",
     )
 
-    day = day_bounds(today(store.clock))
-    agenda_day = timed(lambda: list_activities(store, start=day[0], end=day[1]))
-    print(f"store: one day's agenda over the large set: {agenda_day * 1000:.1f} ms")
-    from store.gaps import find_gaps
 
-    first = day[0]
-    fortnight = timed(lambda: find_gaps(store, first, first + timedelta(days=14)), runs=3)
-    print(f"store: gaps over 14 days of the large set: {fortnight * 1000:.0f} ms (target < 1 s)")
-    from store.capacity import capacity_report
-
-    month_report = timed(lambda: capacity_report(store, first, first + timedelta(days=28)), runs=3)
-    print(
-        f"store: capacity report over 28 days of the large set: {month_report * 1000:.0f} ms "
-        "(target < 1 s)"
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--only", action="append", choices=MEASURES, help="run only these measures (repeat)"
     )
-    python = str(BIN / "python")
-    cli_import = timed(command(python, "-c", "import commands.cli"))
-    bare = timed(command(python, "-c", "pass"))
-    print(
-        f"importing the scripted CLI: {(cli_import - bare) * 1000:.0f} ms beyond a bare "
-        "interpreter (textual is not loaded)"
-    )
+    parser.add_argument("--keep", action="store_true", help="keep the data sets (~0.8 GB)")
+    args = parser.parse_args(argv)
+    folder = workspace()
+    try:
+        _run(set(args.only or MEASURES), folder)
+    finally:
+        if args.keep:
+            print(f"The data sets are in {folder}.")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
-    schildwacht = str(BIN / "schildwacht")
-    baseline = timed(command(str(BIN / "sqlite-utils"), "query", str(db), "select * from activity"))
-    print(f"baseline: sqlite-utils query (activity table): {baseline * 1000:.0f} ms")
-    for label, args in (
-        ("person list --format json", ("person", "list", "--format", "json")),
-        (
-            "activity list --date today --format json",
-            ("activity", "list", "--date", "today", "--format", "json"),
-        ),
-        ("gaps --format json (next 48 hours)", ("gaps", "--format", "json")),
-    ):
-        ours = timed(command(schildwacht, "--db", str(db), "--quiet", *args))
-        print(
-            f"schildwacht {label}: {ours * 1000:.0f} ms "
-            f"(ratio to baseline {ours / baseline:.2f}; target < 1)"
+
+def _run(chosen: set[str], folder: Path) -> None:
+    before = load()
+    print(f"{before}; data in {folder}")
+    large = build(folder, "large")
+    results = [_built(large)]
+    if "gaps" in chosen:
+        from .gaps_bench import gaps_fortnight
+
+        results += _safely("gaps, 14 days", lambda: gaps_fortnight(large))
+    if "commands" in chosen:
+        from .cli_bench import gaps_command, import_cost, person_list_command
+
+        commands = Commands(folder)
+        results += _safely("gaps --format json", lambda: gaps_command(large, commands))
+        results += _safely(
+            "person list --format json", lambda: person_list_command(large, commands)
         )
-    from bench.console_screens import measure
+        results += _safely("import cost", lambda: import_cost(commands))
+    if "growth" in chosen:
+        from .gaps_bench import growth
 
-    for name, seconds in measure(db):
-        print(f"console on the large set, UI thread busy showing {name}: {seconds * 1000:.0f} ms")
-    month = folder / "four-weeks.db"
-    long_store = init_database(month, callsign="BENCH-01", role="admin", unit="DKDB")
-    generate_demo(long_store, scale="large", days=28)
-    first = day_bounds(today(long_store.clock))[0]
-    per_day = {}
-    for days in (7, 14, 28):
-        seconds = timed(
-            lambda d=days: find_gaps(long_store, first, first + timedelta(days=d)), runs=3
-        )
-        per_day[days] = seconds / days
-        print(
-            f"gaps over {days:2d} days (four-week large set): {seconds * 1000:.0f} ms "
-            f"({seconds / days * 1000:.1f} ms per day)"
-        )
-    print(f"growth 7 → 28 days: cost per day ×{per_day[28] / per_day[7]:.2f} (1.00 = linear)")
-    long_store.close()
+        xlarge = build(folder, "xlarge")
+        results.append(_built(xlarge))
+        results += _safely("growth", lambda: growth(large, xlarge))
+    if "console" in chosen:
+        from .console_screens import measure
 
-    store.close()
+        results += _safely("console", lambda: measure(large.path))
+    if "sync" in chosen:
+        from .sync_bench import run as sync_bench
 
-    from .sync_bench import run as sync_bench
-
-    sync_bench()
+        results += _safely("sync", sync_bench)
+    print()
+    print(f"Before: {before}; after: {load()}.")
+    print(_table(results))
 
 
 if __name__ == "__main__":

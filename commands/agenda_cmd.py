@@ -9,13 +9,12 @@ from typing import Any
 import click
 
 from store import agenda
-from store.clock import day_bounds, local_iso, local_text
-from store.errors import BadInput
+from store.clock import local_iso, local_text
 from store.validate import visible
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
-from .params import DATE, TIME
+from .params import DATE, TIME, resolve_window
 
 ACTIVITY_COLUMNS = (
     "id",
@@ -48,17 +47,6 @@ def activity_dict(activity: agenda.Activity) -> dict[str, Any]:
         "concept_level": activity.concept_level,
         "replan": activity.replan_reason,
     }
-
-
-def resolve_window(
-    env: Env, day: date | None, start: datetime | None, end: datetime | None
-) -> tuple[datetime | None, datetime | None]:
-    """``--date D`` or ``--from T --to T`` (never both) as a UTC window."""
-    if day is not None and (start or end):
-        raise BadInput("Give either --date or --from/--to, not both.")
-    if day is not None:
-        return day_bounds(day)
-    return start, end
 
 
 @click.group()

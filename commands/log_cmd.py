@@ -10,10 +10,9 @@ import click
 from store import logbook
 from store.clock import local_iso
 
-from .agenda_cmd import resolve_window
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
-from .params import DATE, TIME
+from .params import DATE, TIME, resolve_window
 
 LOG_COLUMNS = ("id", "at", "author", "kind", "person", "flagged", "text", "status")
 

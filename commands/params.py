@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from store.clock import SystemClock, parse_date, parse_time
+from store.clock import SystemClock, day_bounds, parse_date, parse_time
 from store.errors import BadInput
 
 from .context import Env
@@ -58,3 +58,14 @@ class DateParam(click.ParamType):
 
 TIME = TimeParam()
 DATE = DateParam()
+
+
+def resolve_window(
+    env: Env, day: date | None, start: datetime | None, end: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    """``--date D`` or ``--from T --to T`` (never both) as a UTC window."""
+    if day is not None and (start or end):
+        raise BadInput("Give either --date or --from/--to, not both.")
+    if day is not None:
+        return day_bounds(day)
+    return start, end

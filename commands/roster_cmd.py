@@ -1,14 +1,13 @@
-"""``shift add|list|import``, ``deploy``, ``gaps`` and ``suggest``: the roster and its gaps."""
+"""``shift add|list|import``, ``deploy`` and ``suggest``: the roster and what can still be done."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from store import gaps as gap_model
 from store import roster
 from store.agenda import RESTRICTION_REASONS
 from store.clock import hours_between, local_iso
@@ -16,35 +15,9 @@ from store.errors import BadInput
 from store.suggest import Option, apply_option
 from store.suggest import suggest as suggest_options
 
-from .agenda_cmd import resolve_window
 from .context import Env, pass_env
-from .output import ExitCode, created, emit, info, output_options
-from .params import DATE, TIME
-
-GAP_COLUMNS = (
-    "start",
-    "end",
-    "unit",
-    "qualification",
-    "required",
-    "available",
-    "shortfall",
-    "activities",
-)
-
-
-def gap_dict(gap: gap_model.Gap) -> dict[str, Any]:
-    return {
-        "start": local_iso(datetime.fromtimestamp(gap.start, UTC)),
-        "end": local_iso(datetime.fromtimestamp(gap.end, UTC)),
-        "unit": gap.unit,
-        "qualification": gap.qualification,
-        "required": gap.required,
-        "available": gap.available,
-        "shortfall": gap.shortfall,
-        "activities": list(gap.activities),
-        "posts": list(gap.posts),
-    }
+from .output import created, emit, info, output_options
+from .params import DATE, TIME, resolve_window
 
 
 @click.group()
@@ -120,64 +93,6 @@ def deploy(env: Env, activity_id: str, callsigns: tuple[str, ...]) -> None:
         click.echo(deployment.id)
 
 
-def _default_window(
-    env: Env, day: date | None, start: datetime | None, end: datetime | None
-) -> tuple[datetime, datetime]:
-    first, last = resolve_window(env, day, start, end)
-    first = first or env.clock.now()
-    last = last or first + timedelta(hours=48)
-    return first, last
-
-
-@click.command()
-@click.option("--date", "day", type=DATE, help="One local day.")
-@click.option("--from", "start", type=TIME, help="From (default: now).")
-@click.option("--to", "end", type=TIME, help="Until (default: 48 hours after --from).")
-@click.option("--unit", help="Only this unit.")
-@click.option("--fail-on-gap", is_flag=True, help="Exit 3 when there is any gap.")
-@click.option("--unplanned", is_flag=True, help="List activities with no concept instead.")
-@click.option("--violations", is_flag=True, help="List deployments that break a rule instead.")
-@output_options
-@pass_env
-def gaps(
-    env: Env,
-    day: date | None,
-    start: datetime | None,
-    end: datetime | None,
-    unit: str | None,
-    fail_on_gap: bool,
-    unplanned: bool,
-    violations: bool,
-    fmt: str,
-    output: str | None,
-) -> None:
-    """Where the roster falls short, per unit and qualification (exact)."""
-    store = env.store()
-    first, last = _default_window(env, day, start, end)
-    if unplanned:
-        emit(
-            [{"id": i} for i in gap_model.unplanned_activities(store, first, last)],
-            fmt,
-            output,
-            ("id",),
-        )
-        return
-    if violations:
-        emit(
-            roster.deployment_violations(store, first, last),
-            fmt,
-            output,
-            ("activity", "callsign", "problem"),
-        )
-        return
-    found = gap_model.find_gaps(store, first, last, unit=unit)
-    emit([gap_dict(g) for g in found], fmt, output, GAP_COLUMNS)
-    unplanned_count = len(gap_model.unplanned_activities(store, first, last))
-    info(f"{len(found)} gaps; {unplanned_count} activities without a concept (gaps --unplanned).")
-    if fail_on_gap and found:
-        raise click.exceptions.Exit(ExitCode.FOUND)
-
-
 def option_dict(n: int, option: Option) -> dict[str, Any]:
     return {
         "n": n,
@@ -236,4 +151,4 @@ def suggest(
     click.echo(item.id)
 
 
-COMMANDS = [shift, deploy, gaps, suggest]
+COMMANDS = [shift, deploy, suggest]

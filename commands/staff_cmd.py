@@ -1,5 +1,5 @@
-"""``staff add|list|secret``: officers on the roster and users of the console, and their
-secrets on this laptop."""
+"""``staff add|list|qualify|secret``: officers on the roster and users of the console, their
+qualifications, and their secrets on this laptop."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from store import access
 from store.access import ROLES
 from store.errors import BadInput
 from store.proof import has_secret, set_secret
-from store.staff import Staff, add_staff, list_staff, normalise_callsign, parse_qualification
+from store.staff import (
+    Staff,
+    add_staff,
+    list_staff,
+    normalise_callsign,
+    parse_qualification,
+    set_qualification,
+)
 
 from .context import Env, ask_secret, new_secret, pass_env
 from .output import created, emit, info, output_options
@@ -120,6 +127,24 @@ def staff_list(env: Env, unit: str | None, role: str | None, fmt: str, output: s
     """List people with their unit, role and qualifications."""
     rows = [staff_dict(s) for s in list_staff(env.store(), unit=unit, role=role)]
     emit(rows, fmt, output, ("callsign", "name", "unit", "role", "qualifications"))
+
+
+@staff.command("qualify")
+@click.argument("callsign")
+@click.argument("qualification")
+@pass_env
+def staff_qualify(env: Env, callsign: str, qualification: str) -> None:
+    """Give a person a qualification or record its last valid day: CODE[:YYYY-MM-DD].
+
+    A lapse recorded after a deployment does not undo it; `gaps --violations` lists the
+    deployments it leaves without a valid qualification (rule R8).
+    """
+    code, until = parse_qualification(qualification)
+    person = set_qualification(env.store(), callsign, code, until)
+    info(
+        f"{person.callsign}: {code} valid "
+        + (f"through {until.isoformat()}." if until else "without an end date.")
+    )
 
 
 COMMANDS = [staff]

@@ -38,7 +38,16 @@ from .catalogue import (
 from .clock import LOCAL_TZ, iso_week, local, to_db
 from .db import Store
 from .errors import BadInput
-from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load_needs
+from .gaps import (
+    Duty,
+    Gap,
+    Need,
+    attribution_order,
+    compute,
+    load_duties,
+    load_needs,
+    shortfall_hours,
+)
 from .subjects import subject_by_id
 
 GROUPINGS = ("unit", "organisation", "qualification", "day")
@@ -156,7 +165,7 @@ def _aggregate(
                     for c in column:
                         totals[key][c] += staff * (b - a) / 3600
     for gap in gaps:
-        for a, b in clip(gap.start, gap.end):
+        for a, b in clip(int(gap.start.timestamp()), int(gap.end.timestamp())):
             for key in keys(gap.unit, (gap.qualification,), a):
                 totals[key][2] += gap.shortfall * (b - a) / 3600
     return totals
@@ -361,7 +370,7 @@ class _World:
             self.window,
             order,
         )
-        return sum(g.shortfall * (g.end - g.start) for g in rows) / 3600
+        return shortfall_hours(rows)
 
 
 def apply_change(world: _World, change: Change) -> None:
@@ -462,7 +471,9 @@ def _candidates(world: _World, home: str, to: str) -> set[str]:
         for d in world.duties
         if d.unit == home
         and any(
-            g.qualification in d.qualifications and d.start < g.end and d.end > g.start
+            g.qualification in d.qualifications
+            and d.start < g.end.timestamp()
+            and d.end > g.start.timestamp()
             for g in gaps
         )
     }
@@ -558,5 +569,5 @@ def week_overview(
         )
         rows = {r.key: r for r in _rows(totals, 1 / 7, DEFAULT_HOURS_PER_FTE)}
         daily[unit] = [rows.get(day, CapacityRow(day, 0, 0, 0, None, 0, 0)) for day in names]
-    worst = sorted(gaps, key=lambda g: (-g.shortfall * (g.end - g.start), g.start))[:limit]
+    worst = sorted(gaps, key=lambda g: (-g.shortfall_hours, g.start))[:limit]
     return daily, worst

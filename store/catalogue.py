@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,8 @@ from .errors import BadInput, NotFound
 
 SUBJECT_KINDS = ("person", "object", "service")
 DEFAULT_TRAVEL_MINUTES = 90
+#: The catalogue shipped with the package (installed as a file beside this module).
+SHIPPED = Path(__file__).with_name("catalogue.toml")
 
 
 @dataclass(frozen=True)
@@ -99,9 +99,11 @@ class Reinforcement:
 
 def load_catalogue(path: Path | None = None) -> dict[str, Any]:
     """Read and validate a catalogue file (the shipped one when ``path`` is None)."""
+    import tomllib  # only init reads a catalogue file; scripted commands start without it
+
     try:
         if path is None:
-            text = resources.files("store").joinpath("catalogue.toml").read_text("utf-8")
+            text = SHIPPED.read_text("utf-8")
         else:
             text = Path(path).read_text("utf-8")
         data = tomllib.loads(text)

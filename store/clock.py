@@ -17,8 +17,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import pendulum
-
 from .errors import BadInput
 
 #: meta key (and field of the first audit event) saying how a database was created: "fixed"
@@ -149,6 +147,8 @@ def parse_time(text: str, clock: Clock) -> datetime:
         day = parse_date(match["word"] or match["date"], clock)
         return local_to_utc(day, int(match["h"]), int(match["m"]), original=raw)
     if re.search(r"(Z|[+-]\d{2}:?\d{2})$", raw):
+        import pendulum  # here, not at the top: scripted commands start without it
+
         try:
             parsed = pendulum.parse(raw, strict=False)
         except (ValueError, pendulum.parsing.exceptions.ParserError):

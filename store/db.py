@@ -18,7 +18,6 @@ captured again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
@@ -444,6 +443,8 @@ def append_audit(
 def audit_hash(
     prev: str, at: str, actor: str, device: str, action: str, target: str | None, body: str
 ) -> str:
+    import hashlib  # here: only writes hash, and scripted reads start without OpenSSL
+
     material = "\x1f".join([prev, at, actor, device, action, target or "", body])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 

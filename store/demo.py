@@ -29,6 +29,7 @@ SCALES = {
     "small": {"subjects": 12, "officers": 150, "days": 7},
     "medium": {"subjects": 120, "officers": 1000, "days": 7},
     "large": {"subjects": 1000, "officers": 2000, "days": 7},
+    "xlarge": {"subjects": 4000, "officers": 8000, "days": 7},
 }
 
 _ANIMALS = (

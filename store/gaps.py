@@ -12,36 +12,48 @@ For each unit, time is cut into elementary intervals at every start and end. In 
 possible assignment of officers to required qualifications is a maximum flow
 (qualifications → groups of interchangeable officers, i.e. officers with the same set of valid
 qualifications). The shortfall is attributed deterministically: qualifications are filled in
-``ATTRIBUTION_ORDER`` and each takes as much as it can without taking from those before it, so
-the assignment is the lexicographically best one in that order. States repeat a lot, so results
-are memoised.
+``attribution_order`` and each takes as much as it can without taking from those before it, so
+the assignment is the lexicographically best one in that order (``assign``).
+
+How it stays fast (profiled on the large demo set): demand and supply are swept as two integers
+that pack a count per qualification (demand) and per group of officers (supply) into fixed-width
+bit fields, so an event is one addition and a state is a dictionary key; each distinct state is
+solved once, from the flow's minimum cut. Which activities a row concerns is found afterwards by
+one sweep per qualification over the rows and the activities sorted by start, instead of copying
+the active set at every row. The cyclic garbage collector is paused while the acyclic tuples are
+built. Exactness is checked against brute-force matching by a property test.
 
 A gap row is a maximal run of elementary intervals in which the shortfall for a unit and
-qualification is constant and positive. ``required`` and ``available`` are reported at the
-moment of peak demand within the row; ``available`` is what the best assignment covers.
+qualification is constant and positive. ``required`` is the peak demand within the row and
+``available`` what the best assignment covers at that peak (``required - shortfall``).
 
-``compute`` is a pure function over in-memory demand and supply, so what-if questions
-(suggestions, capacity scenarios) and the brute-force property test use it unchanged.
+``compute`` is a pure function over in-memory demand and supply (epoch seconds, the unit of the
+sweep), so what-if questions (suggestions, capacity scenarios) and the brute-force property test
+use it unchanged; the ``Gap`` rows it returns carry aware UTC datetimes.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+import gc
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import lru_cache
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from operator import itemgetter
+from typing import NamedTuple
 
-from .catalogue import list_concepts, list_qualifications
+from .catalogue import get_unit, list_concepts, list_qualifications
 from .clock import LOCAL_TZ, to_db
 from .db import Store
 
 
-@dataclass(eq=False, slots=True)
-class Need:
-    """Demand: a unit needs these qualifications over [start, end) (epoch seconds)."""
+class Need(NamedTuple):
+    """Demand: a unit needs these qualifications over [start, end) (epoch seconds).
+
+    A tuple, not a dataclass: the large set builds tens of thousands per call, and the sweep
+    unpacks them."""
 
     unit: str
     start: int
@@ -51,9 +63,9 @@ class Need:
     kind: str = "activity"  # or "post"
 
 
-@dataclass(slots=True)
-class Duty:
-    """Supply: an officer on duty for a unit over [start, end) with valid qualifications."""
+class Duty(NamedTuple):
+    """Supply: an officer on duty for a unit over [start, end) (epoch seconds) with the
+    qualifications valid then (a tuple, as ``Need``)."""
 
     officer: str
     unit: str
@@ -62,10 +74,16 @@ class Duty:
     qualifications: frozenset[str]
 
 
-@dataclass(frozen=True)
-class Gap:
-    start: int
-    end: int
+class Gap(NamedTuple):
+    """A maximal period [start, end) (aware UTC) in which ``unit`` is ``shortfall`` officers
+    with ``qualification`` short; ``required`` and ``available`` are the counts at the row's
+    peak demand; ``activities`` and ``posts`` are the ids of the demand it concerns.
+
+    An immutable record (a NamedTuple: thousands are built per report, and a frozen dataclass
+    costs several times as much to construct)."""
+
+    start: datetime
+    end: datetime
     unit: str
     qualification: str
     required: int
@@ -74,93 +92,96 @@ class Gap:
     activities: tuple[str, ...]
     posts: tuple[str, ...]
 
+    @property
+    def hours(self) -> float:
+        """Real elapsed hours of the row (a night across a clock change counts 10 or 8)."""
+        return (self.end - self.start).total_seconds() / 3600
+
+    @property
+    def shortfall_hours(self) -> float:
+        """Officer-hours short: the shortfall times the row's elapsed hours (one rounding, so
+        rows of equal officer-seconds compare equal)."""
+        return self.shortfall * (self.end - self.start).total_seconds() / 3600
+
+
+def shortfall_hours(gaps: Iterable[Gap]) -> float:
+    """Officer-hours short over several rows."""
+    return sum(g.shortfall_hours for g in gaps)
+
 
 def attribution_order(qualifications: Iterable[str]) -> tuple[str, ...]:
     """The fixed order in which shortfall is attributed: alphabetical by code."""
     return tuple(sorted(qualifications))
 
 
-@lru_cache(maxsize=65536)
-def assign(demand: tuple[int, ...], groups: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+def assign(
+    demand: tuple[int, ...],
+    groups: tuple[tuple[int, int], ...],
+    reach: dict[int, int] | None = None,
+) -> tuple[int, ...]:
     """Covered count per qualification (index as in ``demand``) in the best assignment.
 
     ``groups`` are (qualification bit mask, officer count). Qualifications are filled in index
-    order, one augmenting path at a time, which gives the lexicographically maximal maximum flow:
-    a later qualification may re-route officers but never takes coverage from an earlier one.
+    order, each taking as much as it can without taking from those before it: the coverage of
+    qualification k is M(k+1) - M(k), where M(k) is the largest number of officers that can be
+    assigned to the first k qualifications at once.
+
+    M comes from max-flow/min-cut (Hall's theorem with deficiency): for qualifications P,
+    M(P) = min over S ⊆ P of [demand of P outside S + officers in groups holding any of S];
+    S may be limited to qualifications with demand (adding one without demand never lowers the
+    cut). With the handful of qualifications a unit needs at once that is a few dozen sums.
+    ``reach`` memoises "officers in groups holding any of S" for calls with the same groups.
     """
-    nq, ng = len(demand), len(groups)
-    flow = [[0] * ng for _ in range(nq)]  # officers of group g assigned to qualification q
-    used = [0] * ng
-    covered = [0] * nq
-    for q in range(nq):
-        while covered[q] < demand[q]:
-            path = _augmenting_path(q, groups, flow, used)
-            if path is None:
-                break
-            gained = path[0][1]
-            amount = min(
-                demand[q] - covered[q],
-                groups[gained][1] - used[gained],
-                *(flow[qi][gi] for qi, gi, step in path if step < 0),
-            )
-            for qi, gi, step in path:
-                flow[qi][gi] += step * amount
-            used[gained] += amount
-            covered[q] += amount
+    if reach is None:
+        reach = {}
+    covered = [0] * len(demand)
+    subsets = [(0, 0)]  # (qualification mask S, demand of S) over the prefix so far
+    best = 0  # min over those S of [officers holding any of S - demand of S]
+    assigned = prefix_demand = 0
+    for q, wanted in enumerate(demand):
+        if not wanted:
+            continue
+        bit = 1 << q
+        grown = [(mask | bit, held + wanted) for mask, held in subsets]
+        for mask, held in grown:
+            officers = reach.get(mask)
+            if officers is None:
+                officers = reach[mask] = sum(count for group, count in groups if group & mask)
+            if officers - held < best:
+                best = officers - held
+        subsets += grown
+        prefix_demand += wanted
+        most = prefix_demand + best
+        covered[q] = most - assigned
+        assigned = most
     return tuple(covered)
 
 
-def _augmenting_path(
-    start: int, groups: tuple[tuple[int, int], ...], flow: list[list[int]], used: list[int]
-) -> list[tuple[int, int, int]] | None:
-    """BFS from qualification ``start`` to a group with a spare officer.
-
-    Returns the flow changes ``(q, g, +1/-1)``; the first entry's group gains an officer.
-    From a qualification we may reach any group holding it; from a group we may continue to a
-    qualification that currently uses one of its officers (taking it back, to re-route).
-    """
-    nq = len(flow)
-    came_from_q: dict[int, tuple[int, int]] = {}  # q reached by taking back from (group, q_prev)
-    came_from_g: dict[int, int] = {}  # group reached from q
-    seen_q = {start}
-    frontier = [start]
-    while frontier:
-        following = []
-        for qi in frontier:
-            for gi, (mask, count) in enumerate(groups):
-                if gi in came_from_g or not (mask >> qi) & 1:
-                    continue
-                came_from_g[gi] = qi
-                if used[gi] < count:
-                    return _unwind(gi, came_from_g, came_from_q)
-                for qj in range(nq):
-                    if qj not in seen_q and flow[qj][gi] > 0:
-                        seen_q.add(qj)
-                        came_from_q[qj] = (gi, qi)
-                        following.append(qj)
-        frontier = following
-    return None
-
-
-def _unwind(
-    last_group: int, came_from_g: dict[int, int], came_from_q: dict[int, tuple[int, int]]
-) -> list[tuple[int, int, int]]:
-    """The flow changes of a path; the first change is the group that gains an officer."""
-    qual = came_from_g[last_group]
-    changes = [(qual, last_group, +1)]
-    while qual in came_from_q:
-        taken_group, previous = came_from_q[qual]
-        changes.append((qual, taken_group, -1))  # qual gives up an officer of taken_group …
-        changes.append((previous, taken_group, +1))  # … which the previous one takes over
-        qual = previous
-    return changes
+@contextmanager
+def _acyclic() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building tens of thousands of tuples that form
+    no cycles (reference counting frees them): its passes over them cost a sixth of the time
+    on the large set. Restored after; only the outermost pause re-enables it."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def compute(
     needs: list[Need], duties: list[Duty], window: tuple[int, int], order: tuple[str, ...]
 ) -> list[Gap]:
-    """All gap rows in ``window``, ordered by start, unit, qualification."""
-    index = {q: i for i, q in enumerate(order)}
+    """All gap rows in ``window`` (epoch seconds), ordered by start, unit, qualification."""
+    with _acyclic():
+        return _compute(needs, duties, window, order)
+
+
+def _compute(
+    needs: list[Need], duties: list[Duty], window: tuple[int, int], order: tuple[str, ...]
+) -> list[Gap]:
     by_unit_needs: dict[str, list[Need]] = defaultdict(list)
     by_unit_duties: dict[str, list[Duty]] = defaultdict(list)
     lo, hi = window
@@ -170,133 +191,310 @@ def compute(
     for duty in duties:
         if duty.end > lo and duty.start < hi:
             by_unit_duties[duty.unit].append(duty)
-    rows: list[Gap] = []
+    sweep = _Sweep(order, lo, hi)
+    rows: list[tuple[int, str, str, Gap]] = []
     for unit in sorted(by_unit_needs):
-        rows.extend(
-            _unit_gaps(
-                unit, by_unit_needs[unit], by_unit_duties.get(unit, []), lo, hi, order, index
+        for gap_start, qualification, gap in sweep.unit_gaps(
+            unit, by_unit_needs[unit], by_unit_duties.get(unit, [])
+        ):
+            rows.append((gap_start, unit, qualification, gap))
+    rows.sort(key=lambda row: row[:3])
+    return [row[3] for row in rows]
+
+
+#: A run of constant positive shortfall: (start, end, shortfall, peak demand), epoch seconds.
+Run = tuple[int, int, int, int]
+#: Demand as the attribution sweep sees it: (start, end, source id), clipped to the window.
+Entry = tuple[int, int, str]
+
+
+class _Sweep:
+    """The gap computation over one window, unit by unit (shares masks and moments)."""
+
+    def __init__(self, order: tuple[str, ...], lo: int, hi: int) -> None:
+        self.order = order
+        self.index = {q: i for i, q in enumerate(order)}
+        self.lo, self.hi = lo, hi
+        self.masks: dict[frozenset[str], int] = {}
+        self.moments: dict[int, datetime] = {}
+
+    def mask(self, qualifications: frozenset[str]) -> int:
+        """The qualifications as a bit mask in attribution order (unknown ones ignored)."""
+        found = self.masks.get(qualifications)
+        if found is None:
+            index = self.index
+            found = sum(1 << index[q] for q in qualifications if q in index)
+            self.masks[qualifications] = found
+        return found
+
+    def moment(self, epoch: int) -> datetime:
+        found = self.moments.get(epoch)
+        if found is None:
+            found = self.moments[epoch] = datetime.fromtimestamp(epoch, UTC)
+        return found
+
+    def unit_gaps(
+        self, unit: str, needs: list[Need], duties: list[Duty]
+    ) -> list[tuple[int, str, Gap]]:
+        """The unit's gap rows as (start epoch, qualification, gap).
+
+        Demand is one integer with a ``width``-bit field per qualification, supply one with a
+        field per distinct group of officers (officers with the same valid qualifications);
+        the width holds the total of all counts, so no field overflows and the pair of
+        integers is exactly the state of an interval."""
+        width = (len(needs) * _peak_count(needs) + len(duties)).bit_length() + 1
+        demand_changes: dict[int, int] = {}  # moment -> change of the packed demand
+        supply_changes: dict[int, int] = {}
+        demanding = self._demand(needs, width, demand_changes)
+        groups = self._supply(duties, width, supply_changes)
+        runs = self._runs(demand_changes, supply_changes, width, groups)
+        order, make = self.order, Gap._make
+        result = []
+        for q, q_runs in runs.items():
+            concerned = zip(
+                _concerned(q_runs, demanding.get((q, "activity"), [])),
+                _concerned(q_runs, demanding.get((q, "post"), [])),
+                strict=True,
             )
-        )
-    return sorted(rows, key=lambda g: (g.start, g.unit, g.qualification))
+            for (start, end, short, required), (activities, posts) in zip(
+                q_runs, concerned, strict=True
+            ):
+                gap = make(
+                    (
+                        self.moment(start),
+                        self.moment(end),
+                        unit,
+                        order[q],
+                        required,
+                        required - short,
+                        short,
+                        activities,
+                        posts,
+                    )
+                )
+                result.append((start, order[q], gap))
+        return result
 
+    def _demand(
+        self, needs: list[Need], width: int, changes: dict[int, int]
+    ) -> dict[tuple[int, str], list[Entry]]:
+        """Add the needs' demand changes to ``changes``; return per (qualification index,
+        kind) the needs that demand it."""
+        lo, hi, index = self.lo, self.hi, self.index
+        demanding: dict[tuple[int, str], list[Entry]] = defaultdict(list)
+        # per distinct staffing and kind (keyed by identity: load_needs shares the staffing
+        # tuples): its packed demand, and the lists of the qualifications it names
+        known: dict[tuple[int, str], tuple[int, list[list[Entry]]]] = {}
+        get = changes.get
+        for _unit, a, b, staffing, source, kind in needs:
+            key = (id(staffing), kind)
+            found = known.get(key)
+            if found is None:
+                named: dict[int, int] = {}  # a qualification named twice asks for both counts
+                for qual, count in staffing:
+                    if qual in index and count > 0:
+                        named[index[qual]] = named.get(index[qual], 0) + count
+                found = known[key] = (
+                    sum(c << (width * q) for q, c in named.items()),
+                    [demanding[q, kind] for q in named],
+                )
+            amount, lists = found
+            if not amount:
+                continue
+            if a < lo:
+                a = lo
+            if b > hi:
+                b = hi
+            changes[a] = get(a, 0) + amount
+            changes[b] = get(b, 0) - amount
+            entry = (a, b, source)
+            for listed in lists:
+                listed.append(entry)
+        return demanding
 
-def _unit_gaps(
-    unit: str,
-    needs: list[Need],
-    duties: list[Duty],
-    lo: int,
-    hi: int,
-    order: tuple[str, ...],
-    index: dict[str, int],
-) -> list[Gap]:
-    events: dict[int, list[tuple[int, object]]] = defaultdict(list)
-    for need in needs:
-        events[max(need.start, lo)].append((+1, need))
-        events[min(need.end, hi)].append((-1, need))
-    for duty in duties:
-        mask = sum(1 << index[q] for q in duty.qualifications if q in index)
-        events[max(duty.start, lo)].append((+1, mask))
-        events[min(duty.end, hi)].append((-1, mask))
-    nq = len(order)
-    demand = [0] * nq
-    active: list[dict[Need, int]] = [{} for _ in range(nq)]  # needs demanding each qual
-    supply: Counter[int] = Counter()
-    # q -> [start, end, shortfall, required, available, needs] of the row being built
-    open_rows: dict[int, list[Any]] = {}
-    done: list[Gap] = []
-    times = sorted(events)
-    supply_key: tuple[tuple[int, int], ...] = ()
-    for position, moment in enumerate(times):
-        supply_changed = False
-        arrived: list[set[Need]] = [set() for _ in range(nq)]
-        for sign, item in events[moment]:
-            if isinstance(item, Need):
-                for qual, count in item.needs:
-                    q = index.get(qual)
-                    if q is None:
-                        continue
-                    demand[q] += sign * count
-                    held = active[q].get(item, 0) + sign
-                    if held:
-                        active[q][item] = held
-                        arrived[q].add(item)
-                    else:
-                        active[q].pop(item, None)
-            else:
-                supply_changed = True
-                supply[item] += sign  # type: ignore[index]
-                if not supply[item]:  # type: ignore[index]
-                    del supply[item]
-        following = times[position + 1] if position + 1 < len(times) else None
-        if following is None or moment >= hi:
-            break
-        if supply_changed:
-            supply_key = tuple(sorted(supply.items()))
-        covered = assign(tuple(demand), supply_key) if any(demand) else (0,) * nq
+    def _supply(self, duties: list[Duty], width: int, changes: dict[int, int]) -> list[int]:
+        """Add the duties' supply changes to ``changes``; return the officer groups' masks in
+        field order."""
+        lo, hi = self.lo, self.hi
+        slots: dict[int, int] = {}  # officer group mask -> its supply field's unit value
+        ones: dict[frozenset[str], int] = {}  # valid qualifications -> the same (0: none)
+        get = changes.get
+        for _officer, _unit, a, b, qualifications in duties:
+            one = ones.get(qualifications)
+            if one is None:
+                mask = self.mask(qualifications)
+                one = slots.get(mask, 0) if mask else 0
+                if mask and not one:
+                    one = slots[mask] = 1 << (width * len(slots))
+                ones[qualifications] = one
+            if not one:
+                continue
+            if a < lo:
+                a = lo
+            if b > hi:
+                b = hi
+            changes[a] = get(a, 0) + one
+            changes[b] = get(b, 0) - one
+        return list(slots)
+
+    def _runs(
+        self,
+        demand_changes: dict[int, int],
+        supply_changes: dict[int, int],
+        width: int,
+        group_masks: list[int],
+    ) -> dict[int, list[Run]]:
+        """Per qualification index, the maximal runs of constant positive shortfall, in time
+        order."""
+        nq = len(self.order)
+        coverage = _Coverage(nq, width, group_masks)
+        runs: dict[int, list[Run]] = defaultdict(list)
+        nothing = (0,) * nq
+        open_start = [0] * nq
+        open_peak = [0] * nq
+        previous = nothing
+        demand = supply = 0
+        times = sorted(demand_changes.keys() | supply_changes.keys())
+        demand_change, supply_change = demand_changes.get, supply_changes.get
+        for position in range(len(times) - 1):
+            moment = times[position]
+            demand += demand_change(moment, 0)
+            supply += supply_change(moment, 0)
+            short, wanted = coverage.of(demand, supply) if demand else (nothing, nothing)
+            if short is previous or short == previous:
+                if short is not nothing:
+                    for q in range(nq):
+                        if short[q] and wanted[q] > open_peak[q]:
+                            open_peak[q] = wanted[q]
+                continue
+            for q in range(nq):
+                before, now = previous[q], short[q]
+                if before == now:
+                    if now and wanted[q] > open_peak[q]:
+                        open_peak[q] = wanted[q]
+                    continue
+                if before:
+                    runs[q].append((open_start[q], moment, before, open_peak[q]))
+                if now:
+                    open_start[q], open_peak[q] = moment, wanted[q]
+            previous = short
         for q in range(nq):
-            row = open_rows.get(q)
-            if row is None and not demand[q]:
-                continue
-            short = demand[q] - covered[q]
-            if row is not None and (short != row[2] or row[1] != moment):
-                done.append(_close(unit, order[q], row))
-                del open_rows[q]
-                row = None
-            if short <= 0:
-                continue
-            if row is None:
-                open_rows[q] = [moment, following, short, demand[q], covered[q], set(active[q])]
-            else:
-                row[1] = following
-                row[5] |= arrived[q]
-                if demand[q] > row[3]:
-                    row[3], row[4] = demand[q], covered[q]
-    for q, row in open_rows.items():
-        done.append(_close(unit, order[q], row))
-    return sorted(done, key=lambda g: (g.start, g.qualification))
+            if previous[q]:
+                runs[q].append((open_start[q], times[-1], previous[q], open_peak[q]))
+        return runs
 
 
-def _close(unit: str, qualification: str, row: list[Any]) -> Gap:
-    start, end, short, required, available, sources = row
-    return Gap(
-        start,
-        end,
-        unit,
-        qualification,
-        required,
-        available,
-        short,
-        tuple(sorted(n.source for n in sources if n.kind == "activity")),
-        tuple(sorted(n.source for n in sources if n.kind == "post")),
-    )
+class _Coverage:
+    """Shortfall and demand per qualification for a packed demand against a packed supply
+    (see ``_Sweep.unit_gaps``), solved once per distinct pair: states repeat."""
+
+    def __init__(self, qualifications: int, width: int, group_masks: list[int]) -> None:
+        self.field = (1 << width) - 1
+        self.width = width
+        self.shifts = [width * q for q in range(qualifications)]
+        self.group_masks = group_masks
+        self.states: dict[tuple[int, int], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        #: per packed supply: its groups (mask, count) and the memo ``assign`` keeps for them
+        self.supplies: dict[int, tuple[tuple[tuple[int, int], ...], dict[int, int]]] = {}
+
+    def of(self, demand: int, supply: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(shortfall, demand) per qualification index."""
+        found = self.states.get((demand, supply))
+        if found is None:
+            found = self.states[(demand, supply)] = self._solve(demand, supply)
+        return found
+
+    def _solve(self, demand: int, supply: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        field = self.field
+        wanted = tuple([(demand >> s) & field for s in self.shifts])
+        decoded = self.supplies.get(supply)
+        if decoded is None:
+            groups = []
+            for slot, mask in enumerate(self.group_masks):
+                count = (supply >> (self.width * slot)) & field
+                if count:
+                    groups.append((mask, count))
+            decoded = self.supplies[supply] = (tuple(groups), {})
+        covered = assign(wanted, *decoded)
+        return tuple([w - c for w, c in zip(wanted, covered, strict=True)]), wanted
+
+
+def _peak_count(needs: list[Need]) -> int:
+    """A bound on what any need asks of one qualification: its largest total count."""
+    staffings = {id(n.needs): n.needs for n in needs}
+    return max((sum(c for _q, c in s) for s in staffings.values()), default=0)
+
+
+def _concerned(runs: list[Run], demanding: list[Entry]) -> list[tuple[str, ...]]:
+    """For each run of one qualification, the sorted ids of the needs of one kind (those in
+    ``demanding``) that overlap it.
+
+    One sweep: runs are disjoint and in time order, so a need is taken in once a run reaches
+    its start and dropped once a run starts at or after its end. What is active is kept sorted
+    by id, so a run's ids are a copy, not a sort, and the previous run's when unchanged."""
+    if not demanding:
+        return [()] * len(runs)
+    demanding.sort(key=_first)  # stable; they mostly arrive by start already
+    starts = [entry[0] for entry in demanding]
+    items = [(entry[2], entry[1]) for entry in demanding]  # (id, end)
+    taken = 0
+    active: list[tuple[str, int]] = []  # by id
+    ids: tuple[str, ...] = ()
+    concerned = []
+    for start, end, _short, _peak in runs:
+        changed = False
+        reached = bisect_left(starts, end, taken)  # needs that start before the run ends
+        if reached > taken:
+            active += items[taken:reached]
+            active.sort()
+            taken = reached
+            changed = True
+        kept = [item for item in active if item[1] > start]
+        if len(kept) != len(active):
+            active = kept
+            changed = True
+        if changed:
+            ids = tuple(map(_first, active))
+        concerned.append(ids)
+    return concerned
+
+
+_first = itemgetter(0)
 
 
 # Loading from the database --------------------------------------------------------------------
 
 
-def load_needs(store: Store, start: datetime, end: datetime) -> list[Need]:
+def load_needs(
+    store: Store, start: datetime, end: datetime, *, unit: str | None = None
+) -> list[Need]:
+    """Demand in [start, end): live activities with a concept and standing posts, optionally of
+    one unit's subjects; times in epoch seconds."""
     staffing: dict[str, tuple[tuple[str, int], ...]] = {
         c.code: tuple((s.qualification, s.count) for s in c.staffing) for c in list_concepts(store)
     }
+    units = dict(store.tuples("SELECT id, unit FROM subject"))
     window = (to_db(end), to_db(start))
+    make = Need._make  # tens of thousands: cheaper than calling the class
     needs = [
-        Need(unit, a, b, staffing[concept], source, "activity")
-        for source, a, b, concept, unit in store.tuples(
-            "SELECT a.id, unixepoch(a.start_at), unixepoch(a.end_at), a.concept, s.unit"
-            " FROM activity a JOIN subject s ON s.id = a.subject_id WHERE a.concept IS NOT NULL"
-            " AND a.status != 'cancelled' AND a.start_at < ? AND a.end_at > ?",
+        make((units[subject], a, b, staffing[concept], source, "activity"))
+        for a, b, concept, subject, source in store.tuples(
+            "SELECT unixepoch(start_at), unixepoch(end_at), concept, subject_id, id"
+            " FROM activity WHERE start_at < ? AND end_at > ? AND status != 'cancelled'"
+            " AND concept IS NOT NULL",
             window,
         )
     ]
     needs += [
-        Need(unit, a, b, staffing[concept], source, "post")
-        for source, a, b, concept, unit in store.tuples(
-            "SELECT p.id, unixepoch(p.start_at), unixepoch(p.end_at), p.concept, s.unit"
-            " FROM standing_post p JOIN subject s ON s.id = p.subject_id"
-            " WHERE p.start_at < ? AND p.end_at > ?",
+        make((units[subject], a, b, staffing[concept], source, "post"))
+        for a, b, concept, subject, source in store.tuples(
+            "SELECT unixepoch(start_at), unixepoch(end_at), concept, subject_id, id"
+            " FROM standing_post WHERE start_at < ? AND end_at > ?",
             window,
         )
     ]
+    if unit is not None:
+        needs = [n for n in needs if n.unit == unit]
     return needs
 
 
@@ -312,50 +510,105 @@ def _local_days(start: datetime, end: datetime) -> tuple[list[int], list[str]]:
     return moments, names
 
 
-def load_duties(store: Store, start: datetime, end: datetime) -> list[Duty]:
-    """Officers on duty, cut at local midnight (where a qualification may lapse, R8) and where
-    they are deployed on another unit's activity."""
-    quals: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for staff_id, code, until in store.tuples(
-        "SELECT staff_id, qualification, valid_until FROM staff_qualification"
-    ):
-        quals[staff_id].append((code, until))
+class _Qualifications:
+    """Each officer's qualifications valid on a local day (R8), shared between equal sets."""
+
+    def __init__(self, store: Store, first_day: str, last_day: str) -> None:
+        held: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        for staff_id, code, until in store.tuples(
+            "SELECT staff_id, qualification, valid_until FROM staff_qualification"
+        ):
+            held[staff_id].append((code, until))
+        self.shared: dict[frozenset[str], frozenset[str]] = {}
+        #: officers whose set is the same on every day of the period
+        self.steady: dict[str, frozenset[str]] = {}
+        self.lapsing: dict[str, list[tuple[str, str | None]]] = {}
+        for staff_id, quals in held.items():
+            if all(until is None or until >= last_day or until < first_day for _q, until in quals):
+                self.steady[staff_id] = self._share(
+                    frozenset(q for q, until in quals if until is None or until >= first_day)
+                )
+            else:
+                self.lapsing[staff_id] = quals
+        self.none: frozenset[str] = self._share(frozenset())
+        self.by_day: dict[tuple[str, str], frozenset[str]] = {}
+
+    def _share(self, quals: frozenset[str]) -> frozenset[str]:
+        return self.shared.setdefault(quals, quals)
+
+    def on(self, staff_id: str, day: str) -> frozenset[str]:
+        found = self.steady.get(staff_id)
+        if found is not None:
+            return found
+        quals = self.lapsing.get(staff_id)
+        if quals is None:
+            return self.none
+        key = (staff_id, day)
+        found = self.by_day.get(key)
+        if found is None:
+            found = self.by_day[key] = self._share(
+                frozenset(q for q, until in quals if until is None or day <= until)
+            )
+        return found
+
+
+def load_duties(
+    store: Store, start: datetime, end: datetime, *, unit: str | None = None
+) -> list[Duty]:
+    """Officers on duty in [start, end), cut at local midnight (where a qualification may
+    lapse, R8) and where they are deployed on another unit's activity; optionally only the
+    duties that count for one unit. Times in epoch seconds."""
     window = (to_db(end), to_db(start))
     away: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for staff_id, a, b, unit in store.tuples(
+    for staff_id, a, b, away_unit in store.tuples(
         "SELECT d.staff_id, unixepoch(a.start_at), unixepoch(a.end_at), s.unit"
         " FROM deployment d JOIN activity a ON a.id = d.activity_id"
         " JOIN subject s ON s.id = a.subject_id JOIN staff p ON p.id = d.staff_id"
         " WHERE s.unit != p.unit AND a.status != 'cancelled' AND a.start_at < ? AND a.end_at > ?",
         window,
     ):
-        away[staff_id].append((a, b, unit))
+        away[staff_id].append((a, b, away_unit))
     midnights, day_names = _local_days(start, end)
-    valid_cache: dict[tuple[str, str], frozenset[str]] = {}
-
-    def valid(staff_id: str, day: str) -> frozenset[str]:
-        key = (staff_id, day)
-        found = valid_cache.get(key)
-        if found is None:
-            found = frozenset(q for q, until in quals[staff_id] if until is None or day <= until)
-            valid_cache[key] = found
-        return found
-
+    valid = _Qualifications(store, day_names[0], day_names[-1])
+    steady = valid.steady
+    people = {
+        staff_id: (callsign, home)
+        for staff_id, callsign, home in store.tuples("SELECT id, callsign, unit FROM staff")
+    }
     duties: list[Duty] = []
-    for staff_id, a, b, callsign, unit in store.tuples(
-        "SELECT s.staff_id, unixepoch(s.start_at), unixepoch(s.end_at), p.callsign, p.unit"
-        " FROM shift s JOIN staff p ON p.id = s.staff_id WHERE s.start_at < ? AND s.end_at > ?",
+    make = Duty._make  # tens of thousands: cheaper than calling the class
+    day_of: dict[int, tuple[int, int]] = {}  # shift start -> (local day index, next midnight)
+    for staff_id, a, b in store.tuples(
+        "SELECT staff_id, unixepoch(start_at), unixepoch(end_at) FROM shift"
+        " WHERE start_at < ? AND end_at > ?",
         window,
     ):
-        pieces = _split_away(a, b, unit, away[staff_id]) if staff_id in away else [(a, b, unit)]
+        callsign, home = people[staff_id]
+        day = day_of.get(a)
+        if day is None:
+            index = bisect_right(midnights, a) - 1
+            day = day_of[a] = (index, midnights[index + 1])
+        if b <= day[1] and staff_id not in away and unit in (None, home):
+            # the common case: within one local day, at home
+            quals = steady.get(staff_id)
+            if quals is None:
+                quals = valid.on(staff_id, day_names[day[0]])
+            duties.append(make((callsign, home, a, b, quals)))
+            continue
+        pieces = _split_away(a, b, home, away[staff_id]) if staff_id in away else [(a, b, home)]
         for piece_start, piece_end, piece_unit in pieces:
+            if unit is not None and piece_unit != unit:
+                continue
             index = bisect_right(midnights, piece_start) - 1
             cursor = piece_start
             while cursor < piece_end:
-                stop = min(piece_end, midnights[index + 1])
-                duties.append(
-                    Duty(callsign, piece_unit, cursor, stop, valid(staff_id, day_names[index]))
-                )
+                stop = midnights[index + 1]
+                if stop > piece_end:
+                    stop = piece_end
+                quals = steady.get(staff_id)
+                if quals is None:
+                    quals = valid.on(staff_id, day_names[index])
+                duties.append(make((callsign, piece_unit, cursor, stop, quals)))
                 cursor = stop
                 index += 1
     return duties
@@ -380,27 +633,53 @@ def _split_away(
     return pieces
 
 
+def _window(start: datetime, end: datetime) -> tuple[int, int]:
+    return int(start.timestamp()), int(end.timestamp())
+
+
+def unit_code(store: Store, unit: str | None) -> str | None:
+    """The catalogue code of ``unit`` (any case), or None for all units.
+
+    Raises:
+        NotFound: no such unit (so a filter never reports a false all-clear).
+    """
+    return None if unit is None else get_unit(store, unit).code
+
+
 def find_gaps(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
 ) -> list[Gap]:
-    """Gaps between ``start`` and ``end``, optionally for one unit."""
+    """Gaps in [start, end), optionally for one unit, ordered by start, unit, qualification.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
+    code = unit_code(store, unit)
     order = attribution_order(q.code for q in list_qualifications(store))
-    needs = load_needs(store, start, end)
-    duties = load_duties(store, start, end)
-    if unit:
-        needs = [n for n in needs if n.unit == unit.upper()]
-        duties = [d for d in duties if d.unit == unit.upper()]
-    return compute(needs, duties, (int(start.timestamp()), int(end.timestamp())), order)
+    with _acyclic():
+        needs = load_needs(store, start, end, unit=code)
+        duties = load_duties(store, start, end, unit=code)
+        return compute(needs, duties, _window(start, end), order)
 
 
-def unplanned_activities(store: Store, start: datetime, end: datetime) -> list[str]:
-    """Ids of live activities in the window that have no concept yet."""
+def unplanned_activities(
+    store: Store, start: datetime, end: datetime, *, unit: str | None = None
+) -> list[str]:
+    """Ids of live activities in [start, end) that have no concept yet, optionally of one
+    unit's subjects, by start.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
+    code = unit_code(store, unit)
     return [
         r[0]
-        for r in store.query(
-            "SELECT id FROM activity WHERE concept IS NULL AND status != 'cancelled'"
-            " AND start_at < ? AND end_at > ? ORDER BY start_at",
-            (to_db(end), to_db(start)),
+        for r in store.tuples(
+            "SELECT a.id FROM activity a JOIN subject s ON s.id = a.subject_id"
+            " WHERE a.concept IS NULL AND a.status != 'cancelled'"
+            " AND a.start_at < ? AND a.end_at > ? AND (? IS NULL OR s.unit = ?)"
+            " ORDER BY a.start_at, a.id",
+            (to_db(end), to_db(start), code, code),
         )
     ]
 
@@ -413,16 +692,24 @@ class HourProfile:
     shortfall: int
 
 
-def hourly_profile(
-    store: Store, start: datetime, hours: int, found: list[Gap] | None = None
-) -> dict[str, list[HourProfile]]:
-    """Per unit with demand, hour by hour from ``start``: for the Roster & gaps time line.
-    Pass the gaps of the same period when you already have them."""
+def gaps_by_hour(
+    store: Store, start: datetime, hours: int
+) -> tuple[list[Gap], dict[str, list[HourProfile]]]:
+    """The gaps of ``hours`` hours from ``start`` and, per unit with demand, hour by hour, the
+    officers needed and the worst shortfall: for the Roster & gaps time line. Reads once."""
     end = start + timedelta(hours=hours)
+    order = attribution_order(q.code for q in list_qualifications(store))
+    with _acyclic():
+        needs = load_needs(store, start, end)
+        found = compute(needs, load_duties(store, start, end), _window(start, end), order)
+    return found, hourly_profile(needs, found, start, hours)
+
+
+def hourly_profile(
+    needs: list[Need], found: list[Gap], start: datetime, hours: int
+) -> dict[str, list[HourProfile]]:
+    """Per unit with demand, hour by hour from ``start``: officers needed and worst shortfall."""
     lo = int(start.timestamp())
-    needs = load_needs(store, start, end)
-    if found is None:
-        found = find_gaps(store, start, end)
     demand: dict[str, list[int]] = defaultdict(lambda: [0] * hours)
     short: dict[str, list[int]] = defaultdict(lambda: [0] * hours)
     for need in needs:
@@ -432,9 +719,8 @@ def hourly_profile(
         ):
             demand[need.unit][hour] += total
     for gap in found:
-        for hour in range(
-            max(0, (gap.start - lo) // 3600), min(hours, (gap.end - lo - 1) // 3600 + 1)
-        ):
+        a, b = int(gap.start.timestamp()), int(gap.end.timestamp())
+        for hour in range(max(0, (a - lo) // 3600), min(hours, (b - lo - 1) // 3600 + 1)):
             short[gap.unit][hour] = max(short[gap.unit][hour], gap.shortfall)
     return {
         unit: [HourProfile(d, short[unit][h]) for h, d in enumerate(demand[unit])]

@@ -33,7 +33,7 @@ from . import access, witness
 from .clock import LOCAL_TZ, from_db, local_iso, local_text, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, IntegrityFailure, PermissionDenied
-from .gaps import find_gaps
+from .gaps import find_gaps, shortfall_hours
 from .ids import uuid7
 from .signals import list_signals
 
@@ -284,7 +284,7 @@ def draft_handover(
         " AND q.valid_until <= ? ORDER BY q.valid_until, p.callsign",
         (n, e, lapse[:10]),
     )
-    short_hours = sum(g.shortfall * (g.end - g.start) for g in gaps) / 3600
+    short_hours = shortfall_hours(gaps)
     assessment = [
         Item(
             "gaps",
@@ -292,8 +292,7 @@ def draft_handover(
             " short)"
             + "".join(
                 f"; {g.unit} {g.qualification} −{g.shortfall} "
-                f"{local_text(datetime.fromtimestamp(g.start, UTC), with_date=False)}–"
-                f"{local_text(datetime.fromtimestamp(g.end, UTC), with_date=False)}"
+                f"{local_text(g.start, with_date=False)}–{local_text(g.end, with_date=False)}"
                 for g in gaps[:8]
             )
             + ("; …" if len(gaps) > 8 else ""),

@@ -10,22 +10,37 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from importlib import resources
+from pathlib import Path
 
 from .errors import BadInput
 
-
-def _migration_files() -> list[tuple[int, str, str]]:
-    files = []
-    for entry in resources.files("store.sql").iterdir():
-        name = entry.name
-        if name.endswith(".sql") and name[:3].isdigit():
-            files.append((int(name[:3]), name, entry.read_text(encoding="utf-8")))
-    return sorted(files)
+#: store/sql/ inside the installed package (hatchling installs it as files, not a zip).
+SQL_DIR = Path(__file__).with_name("sql")
 
 
-MIGRATIONS = _migration_files()
-SCHEMA_VERSION = MIGRATIONS[-1][0] if MIGRATIONS else 0
+def _migration_names() -> list[tuple[int, str]]:
+    """(version, file name) of every migration, in order. Only the names are read at import:
+    opening an up-to-date database reads no SQL (scripted commands start faster)."""
+    return sorted(
+        (int(name[:3]), name)
+        for name in (entry.name for entry in SQL_DIR.iterdir())
+        if name.endswith(".sql") and name[:3].isdigit()
+    )
+
+
+_NAMES = _migration_names()
+SCHEMA_VERSION = _NAMES[-1][0] if _NAMES else 0
+
+
+def _read(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def __getattr__(name: str) -> list[tuple[int, str, str]]:
+    """``MIGRATIONS``: (version, file name, SQL) of every migration, read when first asked."""
+    if name == "MIGRATIONS":
+        return [(version, file, _read(file)) for version, file in _NAMES]
+    raise AttributeError(name)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -48,9 +63,10 @@ def migrate(
             f"The database at {path} has schema version {current}, newer than this Schildwacht "
             f"understands ({SCHEMA_VERSION}); upgrade Schildwacht to open it."
         )
-    for version, _name, sql in MIGRATIONS:
+    for version, name in _NAMES:
         if version <= current:
             continue
+        sql = _read(name)
         conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in _split(sql):

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from . import access
-from .catalogue import get_concept, travel_minutes
-from .clock import Clock, from_db, local, parse_time, to_db
+from .catalogue import get_concept, get_unit, travel_minutes
+from .clock import Clock, from_db, local, local_to_utc, parse_time, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
@@ -213,16 +213,10 @@ def deployment_problem(
             f"{officer.callsign} needs {travel} min travel from {officer.unit} and is not on "
             f"duty by {local(leave):%H:%M} (rule: travel)"
         )
-    day = local(start).date()
     needs = {s.qualification for s in get_concept(store, concept).staffing}
-    held = {q.code for q in officer.qualifications if q.valid_on(day)}
-    if not needs & held:
-        expired = {q.code for q in officer.qualifications} & needs
-        why = f" ({', '.join(sorted(expired))} expired)" if expired else ""
-        return (
-            f"{officer.callsign} holds none of {', '.join(sorted(needs))} valid on {day}"
-            f"{why} (rule R8)"
-        )
+    lapsed = _unqualified(officer, needs, start, end)
+    if lapsed:
+        return lapsed
     clash = store.one(
         "SELECT a.id, a.start_at, a.end_at FROM deployment d JOIN activity a ON a.id ="
         " d.activity_id WHERE d.staff_id = ? AND a.id != ? AND a.status != 'cancelled'"
@@ -271,14 +265,46 @@ def _shifts_from(store: Store, officer: Staff, start: str, end: str) -> list[Any
     )
 
 
+def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> str:
+    """Why ``officer`` may not work the activity [start, end) under R8 ('' when they may):
+    on every local day it touches, they must hold one of the qualifications it needs. An
+    activity across midnight is checked on both days; the refusal names the first moment
+    without one."""
+    first, last = local(start), local(from_db(end) - timedelta(seconds=1))
+    day = first.date()
+    while day <= last.date():
+        if not any(q.code in needs and q.valid_on(day) for q in officer.qualifications):
+            expired = {q.code for q in officer.qualifications} & needs
+            why = f" ({', '.join(sorted(expired))} expired)" if expired else ""
+            since = first if day == first.date() else local_to_utc(day, 0, 0)
+            return (
+                f"{officer.callsign} holds none of {', '.join(sorted(needs))} valid from "
+                f"{local(since):%Y-%m-%d %H:%M}, within the activity {_span(start, end)}"
+                f"{why} (rule R8)"
+            )
+        day += timedelta(days=1)
+    return ""
+
+
 def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
-    """Put officers on an activity; all or none, each refusal naming its rule."""
+    """Put officers on an activity; all or none, each refusal naming its rule.
+
+    The rules are checked inside the write transaction, so a lapse or a shift change committed
+    meanwhile (by another process or an import) cannot slip past them.
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        NotFound: no such activity or callsign.
+        RuleViolation: a rule refuses a deployment (``rule`` is R8 when a qualification does).
+    """
     access.require(store.actor, "staff.write")
     full = resolve_id(store, "activity", activity_id, "activity")
     if not callsigns:
         raise BadInput("Name at least one officer to deploy.")
-    officers = [get_staff(store, c) for c in callsigns]
-    with store.write("deploy", full, {"officers": [o.callsign for o in officers]}) as conn:
+    detail: dict[str, object] = {}
+    with store.write("deploy", full, detail) as conn:
+        officers = [get_staff(store, c) for c in callsigns]
+        detail["officers"] = [o.callsign for o in officers]
         return deploy_officers(store, conn, full, officers)
 
 
@@ -288,6 +314,20 @@ def deploy_officers(
     """Inside an open write: check every officer (on duty, travel, R8, one place at a time,
     rest) against the activity as it is now, then deploy them all, or raise naming each
     problem."""
+    _check_deployments(store, activity_id, officers)
+    made = []
+    for officer in officers:
+        deployment_id = uuid7()
+        conn.execute(
+            "INSERT INTO deployment (id, activity_id, staff_id, created_at,"
+            " created_by) VALUES (?, ?, ?, ?, ?)",
+            (deployment_id, activity_id, officer.id, store.now(), store.actor.callsign),
+        )
+        made.append(Deployment(deployment_id, activity_id, officer.callsign, store.now()))
+    return made
+
+
+def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
     problems = []
     for officer in officers:
         if store.one(
@@ -302,16 +342,6 @@ def deploy_officers(
     if problems:
         rule = "R8" if any("R8" in p for p in problems) else "deployment"
         raise RuleViolation(rule, "Not deployed: " + "; ".join(problems) + ".")
-    made = []
-    for officer in officers:
-        deployment_id = uuid7()
-        conn.execute(
-            "INSERT INTO deployment (id, activity_id, staff_id, created_at,"
-            " created_by) VALUES (?, ?, ?, ?, ?)",
-            (deployment_id, activity_id, officer.id, store.now(), store.actor.callsign),
-        )
-        made.append(Deployment(deployment_id, activity_id, officer.callsign, store.now()))
-    return made
 
 
 def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
@@ -325,13 +355,23 @@ def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
     return [Deployment(**dict(r)) for r in rows]
 
 
-def deployment_violations(store: Store, start: datetime, end: datetime) -> list[dict[str, str]]:
-    """Deployments in the window that break a rule now (e.g. a qualification expired since)."""
+def deployment_violations(
+    store: Store, start: datetime, end: datetime, *, unit: str | None = None
+) -> list[dict[str, str]]:
+    """Deployments on live activities in [start, end) that break a rule now (e.g. a
+    qualification whose lapse was recorded after the deployment, R8), optionally only on
+    activities of one unit's subjects: ``{activity, callsign, problem}`` by start.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
+    code = get_unit(store, unit).code if unit is not None else None
     rows = store.query(
         "SELECT d.activity_id, p.callsign FROM deployment d JOIN activity a ON a.id ="
-        " d.activity_id JOIN staff p ON p.id = d.staff_id WHERE a.status != 'cancelled'"
-        " AND a.start_at < ? AND a.end_at > ? ORDER BY a.start_at, p.callsign",
-        (to_db(end), to_db(start)),
+        " d.activity_id JOIN staff p ON p.id = d.staff_id JOIN subject s ON s.id = a.subject_id"
+        " WHERE a.status != 'cancelled' AND a.start_at < ? AND a.end_at > ?"
+        " AND (? IS NULL OR s.unit = ?) ORDER BY a.start_at, p.callsign",
+        (to_db(end), to_db(start), code, code),
     )
     found = []
     for row in rows:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import date
 
-from . import access
+from . import access, validate
 from .catalogue import get_unit, list_qualifications
 from .db import Store
 from .errors import BadInput, NotFound
@@ -170,3 +170,33 @@ def list_staff(store: Store, *, unit: str | None = None, role: str | None = None
     )
     held = _qualifications_by_staff(store)
     return [Staff(**dict(r), qualifications=tuple(held.get(r["id"], []))) for r in rows]
+
+
+def set_qualification(store: Store, callsign: str, code: str, valid_until: date | None) -> Staff:
+    """Give a person a qualification, or record its new last valid day (``None``: no end).
+
+    A lapse recorded after deployments were made does not undo them: deployments it leaves
+    without a valid qualification are listed by ``roster.deployment_violations`` (R8).
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        NotFound: no such callsign.
+        BadInput: unknown qualification, or a day outside 1970–2099.
+    """
+    access.require(store.actor, "staff.write")
+    person = get_staff(store, callsign)
+    known = {q.code for q in list_qualifications(store)}
+    if code not in known:
+        raise BadInput(
+            f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
+        )
+    until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
+    detail = {"callsign": person.callsign, "qualification": code, "valid_until": until}
+    with store.write("staff.qualify", person.id, detail) as conn:
+        conn.execute(
+            "INSERT INTO staff_qualification (staff_id, qualification, valid_until)"
+            " VALUES (?, ?, ?) ON CONFLICT (staff_id, qualification)"
+            " DO UPDATE SET valid_until = excluded.valid_until",
+            (person.id, code, until),
+        )
+    return get_staff(store, person.callsign)

@@ -39,6 +39,25 @@ def test_scripted_person_list_does_not_load_textual(tmp_path: Path) -> None:
     assert _python(code).splitlines()[-1] == "LOADED []"
 
 
+def test_scripted_gaps_load_only_what_they_use(tmp_path: Path) -> None:
+    """Start-up is import time: a scripted gaps report loads neither the suggestions, the
+    roster rules, the time parser's library, the catalogue reader nor the temp-file module."""
+    db = tmp_path / "s.db"
+    _python(
+        "from commands.cli import cli\n"
+        f"cli(['--db', {str(db)!r}, 'init', '--callsign', 'OPS-01'], standalone_mode=False)"
+    )
+    code = (
+        "import sys\n"
+        "from commands.cli import cli\n"
+        f"cli(['--db', {str(db)!r}, 'gaps', '-f', 'json'], standalone_mode=False)\n"
+        "unwanted = ('pendulum', 'tomllib', 'tempfile', 'store.suggest', 'store.roster',"
+        " 'store.agenda', 'importlib.resources')\n"
+        "print('LOADED', sorted(n for n in unwanted if n in sys.modules))"
+    )
+    assert _python(code).splitlines()[-1] == "LOADED []"
+
+
 def test_wheel_contains_the_stylesheet_and_catalogue(tmp_path: Path) -> None:
     subprocess.run(
         [

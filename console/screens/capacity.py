@@ -5,7 +5,7 @@ result appears beside the baseline. A scenario changes nothing in the database."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual import on, work
@@ -180,12 +180,12 @@ class CapacityScreen(Screen[None]):
         table.clear()
         for gap in data.bottlenecks:
             table.add_row(
-                local_text(datetime.fromtimestamp(gap.start, UTC)),
-                local_text(datetime.fromtimestamp(gap.end, UTC), with_date=False),
+                local_text(gap.start),
+                local_text(gap.end, with_date=False),
                 gap.unit,
                 gap.qualification,
                 f"[b red]{gap.shortfall}[/]",
-                f"{gap.shortfall * (gap.end - gap.start) / 3600:.1f}",
+                f"{gap.shortfall_hours:.1f}",
             )
 
     @on(Button.Pressed, "#scenario-run")

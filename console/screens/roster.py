@@ -9,7 +9,7 @@ activity on the Agenda. Everything goes through the store; the lists refresh aft
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from store import agenda
 from store.clock import day_bounds, local_text, today
 from store.errors import StoreError
-from store.gaps import Gap, HourProfile, find_gaps, hourly_profile
+from store.gaps import Gap, HourProfile, gaps_by_hour, shortfall_hours
 from store.suggest import Option, apply_option, may_apply, suggest
 
 from ..i18n import _
@@ -94,15 +94,14 @@ class RosterScreen(Screen[None]):
     def load(self, day: date) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         start = day_bounds(day)[0]
-        end = start + timedelta(hours=HOURS)
-        found = find_gaps(store, start, end)
-        data = RosterData(start, found, hourly_profile(store, start, HOURS, found))
+        found, profile = gaps_by_hour(store, start, HOURS)
+        data = RosterData(start, found, profile)
         self.app.call_from_thread(self.show, data)
 
     def show(self, data: RosterData) -> None:
         self.data = data
         self.query_one(Timeline).show(data.start, data.profile)
-        hours = sum(g.shortfall * (g.end - g.start) for g in data.gaps) / 3600
+        hours = shortfall_hours(data.gaps)
         units = len({g.unit for g in data.gaps})
         self.query_one("#roster-summary", Static).update(
             _(
@@ -122,8 +121,8 @@ class RosterScreen(Screen[None]):
         table.clear()
         for index, gap in enumerate(data.gaps[:MAX_GAP_ROWS]):
             table.add_row(
-                local_text(datetime.fromtimestamp(gap.start, UTC)),
-                local_text(datetime.fromtimestamp(gap.end, UTC), with_date=False),
+                local_text(gap.start),
+                local_text(gap.end, with_date=False),
                 gap.unit,
                 gap.qualification,
                 str(gap.required),

@@ -306,16 +306,12 @@ async def test_roster_gaps_apply_a_suggestion(app: SchildwachtApp, demo_store: S
             if o.callsign and o.feasible and "lent from" in o.description
         )
         callsign = screen.options[index].callsign
-        before = sum(
-            g.shortfall * (g.end - g.start) for g in screen.data.gaps if activity_id in g.activities
-        )
+        before = sum(g.shortfall_hours for g in screen.data.gaps if activity_id in g.activities)
         suggestions.move_cursor(row=index)
         await pilot.press("p")
         await settle(pilot)
         assert [d.callsign for d in list_deployments(demo_store, activity_id)] == [callsign]
-        after = sum(
-            g.shortfall * (g.end - g.start) for g in screen.data.gaps if activity_id in g.activities
-        )
+        after = sum(g.shortfall_hours for g in screen.data.gaps if activity_id in g.activities)
         assert after < before  # the lent officer's capacity now counts for this unit
 
 

@@ -9,7 +9,7 @@ added, which is the lexicographically best assignment the flow must reproduce.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from store import agenda, roster, staff, subjects
 from store.db import Store
-from store.gaps import Duty, Gap, Need, compute, find_gaps
+from store.gaps import Duty, Gap, Need, compute, find_gaps, shortfall_hours
 from store.suggest import suggest
 from tests.conftest import at
 
@@ -41,8 +41,8 @@ ORDER = ("close_protection", "hrb", "protective_driving")
 def rows(gaps: list[Gap]) -> list[tuple[float, float, str, int, int, int, tuple[str, ...]]]:
     return [
         (
-            (g.start - T0) / H,
-            (g.end - T0) / H,
+            (g.start.timestamp() - T0) / H,
+            (g.end.timestamp() - T0) / H,
             g.qualification,
             g.required,
             g.available,
@@ -124,6 +124,27 @@ def test_the_window_clips_gaps() -> None:
     assert rows(found) == [(10, 11, "hrb", 1, 0, 1, ("a",))]
 
 
+def test_a_qualification_named_twice_asks_for_both_counts() -> None:
+    found = compute(
+        [need(9, 10, ("hrb", 1), ("hrb", 1))], [duty(8, 12, "hrb")], (T0, T0 + 24 * H), ORDER
+    )
+    assert rows(found) == [(9, 10, "hrb", 2, 1, 1, ("a",))]
+
+
+def test_counts_beyond_a_byte_stay_exact() -> None:
+    """Hundreds of officers and a demand of 300: the packed counts must not spill over."""
+    officers = [duty(8, 12, "close_protection", officer=f"o{n}") for n in range(257)]
+    officers += [duty(8, 12, "close_protection", "hrb", officer=f"h{n}") for n in range(40)]
+    found = compute(
+        [need(9, 11, ("close_protection", 300), ("hrb", 30))], officers, (T0, T0 + 24 * H), ORDER
+    )
+    # close protection is filled first and takes all 297 officers; hrb then has none left
+    assert rows(found) == [
+        (9, 11, "close_protection", 300, 297, 3, ("a",)),
+        (9, 11, "hrb", 30, 0, 30, ("a",)),
+    ]
+
+
 # Brute force -------------------------------------------------------------------------------------
 
 
@@ -169,7 +190,7 @@ def brute(
 def expand(gaps: list[Gap], step: int) -> dict[tuple[str, str, int], int]:
     short = {}
     for g in gaps:
-        for t in range(g.start, g.end, step):
+        for t in range(int(g.start.timestamp()), int(g.end.timestamp()), step):
             short[(g.unit, g.qualification, t)] = g.shortfall
     return short
 
@@ -190,11 +211,18 @@ def rosters(draw: st.DrawFn) -> tuple[list[Need], list[Duty]]:
                 st.tuples(st.sampled_from(ORDER), st.integers(1, 2)),
                 min_size=1,
                 max_size=3,
-                unique_by=lambda x: x[0],
-            )
+            )  # a qualification may be named twice: both counts are asked
         )
+        kind = draw(st.sampled_from(("activity", "activity", "post")))
         needs.append(
-            Need(draw(st.sampled_from(units)), T0 + a * SLOT, T0 + b * SLOT, tuple(wants), f"n{i}")
+            Need(
+                draw(st.sampled_from(units)),
+                T0 + a * SLOT,
+                T0 + b * SLOT,
+                tuple(wants),
+                f"n{i}",
+                kind,
+            )
         )
     duties = []
     for i in range(draw(st.integers(0, 6))):
@@ -212,7 +240,19 @@ def test_gaps_equal_brute_force_matching(roster_data: tuple[list[Need], list[Dut
     needs, duties = roster_data
     found = compute(needs, duties, (T0, T0 + 32 * SLOT), ORDER)
     assert expand(found, SLOT) == brute(needs, duties, T0, T0 + 32 * SLOT, SLOT)
-    for g in found:  # rows are maximal: no two touching rows with the same shortfall
+    for g in found:
+        # a row concerns exactly the needs of its unit that demand its qualification during it
+        overlapping = [
+            n
+            for n in needs
+            if n.unit == g.unit
+            and any(q == g.qualification for q, _c in n.needs)
+            and n.start < g.end.timestamp()
+            and n.end > g.start.timestamp()
+        ]
+        assert g.activities == tuple(sorted(n.source for n in overlapping if n.kind == "activity"))
+        assert g.posts == tuple(sorted(n.source for n in overlapping if n.kind == "post"))
+        # rows are maximal: no two touching rows with the same shortfall
         assert not any(
             o is not g
             and o.unit == g.unit
@@ -259,13 +299,7 @@ def test_clock_change_night_is_ten_hours_and_gaps_are_exact(rt: Store) -> None:
     )
     found = find_gaps(rt, at(rt, "2026-10-24 12:00"), at(rt, "2026-10-25 12:00"))
     summary = [
-        (
-            datetime.fromtimestamp(g.start, UTC).isoformat(),
-            datetime.fromtimestamp(g.end, UTC).isoformat(),
-            g.qualification,
-            g.shortfall,
-        )
-        for g in found
+        (g.start.isoformat(), g.end.isoformat(), g.qualification, g.shortfall) for g in found
     ]
     # CP-LIGHT needs 2 close protection + 1 driver. Both officers hold close protection, so
     # the driver is missing all night (one row: the shortfall stays 1); RT-0002 leaves at 05:00
@@ -274,6 +308,9 @@ def test_clock_change_night_is_ten_hours_and_gaps_are_exact(rt: Store) -> None:
         ("2026-10-24T21:00:00+00:00", "2026-10-25T05:00:00+00:00", "protective_driving", 1),
         ("2026-10-25T04:00:00+00:00", "2026-10-25T05:00:00+00:00", "close_protection", 1),
     ]
+    # officer-hours are real hours: 23:00–06:00 local across the change is eight
+    assert [(g.hours, g.shortfall_hours) for g in found] == [(8.0, 8.0), (1.0, 1.0)]
+    assert shortfall_hours(found) == 9.0
 
 
 def test_expired_qualification_stops_counting_at_midnight(rt: Store) -> None:
@@ -309,8 +346,8 @@ def test_expired_qualification_stops_counting_at_midnight(rt: Store) -> None:
     assert (gap.qualification, gap.shortfall, gap.start, gap.end) == (
         "protective_driving",
         1,
-        int(at(rt, "2026-12-02 00:00").timestamp()),
-        int(at(rt, "2026-12-02 02:00").timestamp()),
+        at(rt, "2026-12-02 00:00"),
+        at(rt, "2026-12-02 02:00"),
     )
 
 

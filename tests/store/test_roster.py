@@ -174,3 +174,21 @@ def test_deploying_lends_an_officer_to_another_unit(duty: Store) -> None:
     roster.deploy(duty, item.id, ["AM-0001"])
     after = {(g.qualification, g.shortfall) for g in find_gaps(duty, *window, unit="RT")}
     assert ("protective_driving", 1) not in after
+
+
+def test_recording_a_qualification_is_checked_and_updates_the_last_valid_day(duty: Store) -> None:
+    operator = as_user(duty, "RT-0002")  # (gives RT-0002 a first secret: before the snapshot)
+    before = snapshot(duty.path)
+    with pytest.raises(PermissionDenied):
+        staff.set_qualification(operator, "RT-0001", "close_protection", None)
+    with pytest.raises(BadInput, match="Unknown qualification 'karate'"):
+        staff.set_qualification(duty, "RT-0001", "karate", None)
+    with pytest.raises(BadInput, match="between 1970-01-01 and 2099-12-31"):
+        staff.set_qualification(duty, "RT-0001", "close_protection", date(2100, 1, 1))
+    assert snapshot(duty.path) == before
+    staff.set_qualification(duty, "RT-0001", "close_protection", date(2026, 11, 30))
+    person = staff.set_qualification(duty, "RT-0001", "hrb", None)
+    assert [(q.code, q.valid_until) for q in person.qualifications] == [
+        ("close_protection", date(2026, 11, 30)),
+        ("hrb", None),
+    ]

@@ -1,0 +1,124 @@
+"""``gaps``: where the roster falls short, and what breaks a rule.
+
+Its own module so that a scripted ``gaps`` loads only the gap computation (see cli.py's lazy
+table); the rules behind ``--violations`` are imported when asked for.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import click
+
+from store import gaps as gap_model
+from store.clock import local_iso
+
+from .context import Env, pass_env
+from .output import ExitCode, emit, info, output_options
+from .params import DATE, TIME, resolve_window
+
+GAP_COLUMNS = (
+    "start",
+    "end",
+    "unit",
+    "qualification",
+    "required",
+    "available",
+    "shortfall",
+    "activities",
+)
+
+
+def gap_dicts(found: list[gap_model.Gap]) -> list[dict[str, Any]]:
+    """Rows for output; each moment is converted to Amsterdam time once (rows share edges)."""
+    shown: dict[datetime, str] = {}
+
+    def local(moment: datetime) -> str:
+        text = shown.get(moment)
+        if text is None:
+            text = shown[moment] = str(local_iso(moment))
+        return text
+
+    return [
+        {
+            "start": local(gap.start),
+            "end": local(gap.end),
+            "unit": gap.unit,
+            "qualification": gap.qualification,
+            "required": gap.required,
+            "available": gap.available,
+            "shortfall": gap.shortfall,
+            "activities": list(gap.activities),
+            "posts": list(gap.posts),
+        }
+        for gap in found
+    ]
+
+
+def _default_window(
+    env: Env, day: date | None, start: datetime | None, end: datetime | None
+) -> tuple[datetime, datetime]:
+    first, last = resolve_window(env, day, start, end)
+    first = first or env.clock.now()
+    last = last or first + timedelta(hours=48)
+    return first, last
+
+
+@click.command()
+@click.option("--date", "day", type=DATE, help="One local day.")
+@click.option("--from", "start", type=TIME, help="From (default: now).")
+@click.option("--to", "end", type=TIME, help="Until (default: 48 hours after --from).")
+@click.option("--unit", help="Only this unit (an unknown unit is an error, exit 2).")
+@click.option("--fail-on-gap", is_flag=True, help="Exit 3 when there is any gap.")
+@click.option("--unplanned", is_flag=True, help="List activities with no concept instead.")
+@click.option("--violations", is_flag=True, help="List deployments that break a rule instead.")
+@output_options
+@pass_env
+def gaps(
+    env: Env,
+    day: date | None,
+    start: datetime | None,
+    end: datetime | None,
+    unit: str | None,
+    fail_on_gap: bool,
+    unplanned: bool,
+    violations: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Where the roster falls short, per unit and qualification (exact).
+
+    --unplanned and --violations list instead the activities without a concept and the
+    deployments that break a rule now (such as a qualification whose lapse was recorded after
+    the deployment); --unit filters them too.
+    """
+    store = env.store()
+    first, last = _default_window(env, day, start, end)
+    if unplanned:
+        emit(
+            [{"id": i} for i in gap_model.unplanned_activities(store, first, last, unit=unit)],
+            fmt,
+            output,
+            ("id",),
+        )
+        return
+    if violations:
+        from store.roster import deployment_violations  # only this listing needs the rules
+
+        emit(
+            deployment_violations(store, first, last, unit=unit),
+            fmt,
+            output,
+            ("activity", "callsign", "problem"),
+        )
+        return
+    found = gap_model.find_gaps(store, first, last, unit=unit)
+    emit(gap_dicts(found), fmt, output, GAP_COLUMNS)
+    unplanned_count = len(gap_model.unplanned_activities(store, first, last, unit=unit))
+    info(f"{len(found)} gaps; {unplanned_count} activities without a concept (gaps --unplanned).")
+    if fail_on_gap and found:
+        raise click.exceptions.Exit(ExitCode.FOUND)
+
+
+COMMANDS = [gaps]
