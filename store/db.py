@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import migrations
+from . import machine, migrations
 from .clock import Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 from .sync import capture
@@ -96,7 +97,7 @@ class Store:
                     f"A database already exists at {self.path}; use it, or choose another "
                     "path with --db."
                 )
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
         elif not self.path.exists():
             raise BadInput(
                 f"There is no Schildwacht database at {self.path}; create one with "
@@ -120,6 +121,9 @@ class Store:
                     capture.queue_drift(c)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
+            fault = machine.machine_fault(exc, self.path)
+            if fault is not None:
+                raise fault from None
             raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
         except StoreError:
             self.close()
@@ -165,6 +169,9 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         except driver.DatabaseError as exc:
+            fault = machine.machine_fault(exc, self.path)
+            if fault is not None:
+                raise fault from None
             raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
         return conn
 
@@ -282,7 +289,10 @@ class Store:
         """
         conn = self.conn
         detail = {} if detail is None else detail
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except database_errors() as exc:
+            raise self._fault(exc) from None
         pending_changes(conn)  # nothing captured outside a store action is attributed to it
         try:
             yield conn
@@ -292,11 +302,64 @@ class Store:
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             conn.execute("COMMIT")
         except integrity_errors() as exc:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise _constraint_error(exc) from None
+        except database_errors() as exc:
+            _rollback(conn)
+            raise self._fault(exc) from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
+
+    def _fault(self, exc: Exception) -> Exception:
+        """A database error as the machine's refusal (exit 6), or unchanged."""
+        return machine.machine_fault(exc, self.path) or exc
+
+    def importing(self) -> Any:
+        """Hold this database's import lock (a second import is refused at once)."""
+        return machine.import_lock(self.path)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is still open. SQLite has already rolled back by itself after some
+    errors (a full disk); rolling back again would only hide the cause."""
+    if not getattr(conn, "in_transaction", True):
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except database_errors():
+        pass
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """Operational errors of both drivers (busy, full, I/O, read-only …)."""
+    errors: list[type[Exception]] = [sqlite3.OperationalError]
+    try:
+        import sqlcipher3
+
+        errors.append(sqlcipher3.OperationalError)
+    except ImportError:  # pragma: no cover - sqlcipher3 is a dependency
+        pass
+    return tuple(errors)
+
+
+def _create_private(path: Path) -> None:
+    """Make the folders Schildwacht creates 0700 and an empty database file 0600, before
+    SQLite opens it (its WAL and shared-memory files take the database file's mode). A
+    folder that already exists keeps its mode: it may be one the person chose to share."""
+    missing = []
+    folder = path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    try:
+        for new in reversed(missing):
+            new.mkdir(mode=0o700)
+            new.chmod(0o700)  # mkdir's mode passes through the umask
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise machine.os_fault(exc, path, "create the database") from None
 
 
 def _reinstall_sync_capture(conn: sqlite3.Connection, from_version: int) -> None:
@@ -389,8 +452,11 @@ def backup_database(store: Store, target: str | Path) -> Path:
     if destination.is_dir():
         raise BadInput(f"{destination} is a directory; give the backup's file name.")
     temporary = destination.with_name(f".{destination.name}.partial")
-    temporary.unlink(missing_ok=True)
+    leftovers = [temporary, *(Path(f"{temporary}{end}") for end in ("-journal", "-wal", "-shm"))]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
     try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         if store.passphrase is None:
             store.conn.execute("VACUUM INTO ?", (str(temporary),))
         else:
@@ -403,11 +469,13 @@ def backup_database(store: Store, target: str | Path) -> Path:
             finally:
                 store.conn.execute("DETACH DATABASE backup")
         temporary.replace(destination)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise BadInput(f"Cannot write the backup to {destination}: {exc.strerror}.") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
+    except BaseException as exc:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise machine.os_fault(exc, destination, "write the backup") from None
+        if isinstance(exc, Exception) and (fault := machine.machine_fault(exc, destination)):
+            raise fault from None
         raise
     return destination
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import access
+from .. import access, machine
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure, NotFound
 from ..ids import uuid7
@@ -206,10 +206,7 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
         text = json.dumps(
             {"request": base64.b64encode(body).decode(), "signature": b64(signature)}, indent=1
         )
-        try:
-            out.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"Cannot write {out}: {exc.strerror}.") from None
+        machine.write_private(out, (text + "\n").encode("utf-8"), "the request")
     return short_authentication_string(body), str(out)
 
 
