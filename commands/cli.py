@@ -7,12 +7,15 @@ only then, so scripted commands start fast.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
 import click
 
 from store.errors import StoreError
+from store.machine import machine_fault
+from store.validate import shown, visible
 
 from .context import Env, default_db_path
 from .output import ExitCode
@@ -65,15 +68,26 @@ class SchildwachtGroup(click.Group):
                 return command
         raise LookupError(f"commands.{module_name} does not define {cmd_name}")
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise OneLineError(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except StoreError as exc:
             if _debug(ctx):
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {visible(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except click.UsageError as exc:
+            raise OneLineError(exc) from None
+        except click.Abort:
+            click.echo("Error: stopped at your answer; nothing was written.", err=True)
+            ctx.exit(ExitCode.BAD_INPUT)
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing more was written.", err=True)
@@ -81,9 +95,14 @@ class SchildwachtGroup(click.Group):
         except Exception as exc:
             if _debug(ctx):
                 raise
+            env = ctx.find_object(Env)
+            fault = machine_fault(exc, env.db_path if env else None)
+            if fault is not None:
+                click.echo(f"Error: {visible(str(fault))}", err=True)
+                ctx.exit(fault.exit_code)
             click.echo(
-                f"Error: unexpected failure ({type(exc).__name__}: {exc}); rerun with --debug "
-                "for the details and report it.",
+                f"Error: unexpected failure ({type(exc).__name__}: {shown(str(exc), limit=200)}); "
+                "rerun with --debug for the details and report it.",
                 err=True,
             )
             ctx.exit(ExitCode.FAILURE)
@@ -91,6 +110,23 @@ class SchildwachtGroup(click.Group):
             env = ctx.find_object(Env)
             if env is not None:
                 env.close()
+
+
+class OneLineError(click.ClickException):
+    """A usage error as one sentence on stderr, like every other refusal (exit 2): what was
+    wrong, and where the command's help is. Quoted input is escaped and cut short."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, error: click.UsageError) -> None:
+        message = re.sub(
+            r"'([^']{61,})'", lambda m: shown(m.group(1)), visible(error.format_message())
+        )
+        path = error.ctx.command_path if error.ctx else "schildwacht"
+        super().__init__(f"{message.rstrip('.')} (see `{visible(path)} --help`).")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.message}", err=True)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -122,7 +158,8 @@ def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug
     Run without a command to open the console. Every listing takes --format
     table|csv|json|md. Exit codes: 0 done, 1 unexpected failure, 2 bad input or a broken
     rule (nothing written), 3 a check found what it looks for, 4 not allowed for your role,
-    5 integrity failure.
+    5 integrity failure, 6 the machine refused (database busy, disk full, permissions;
+    nothing written, try again).
     """
     from pathlib import Path
 
