@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import access
+from . import access, validate
 from .catalogue import Concept, get_concept, list_concepts
 from .clock import local_iso, to_db
 from .db import Store, resolve_id
@@ -241,6 +241,8 @@ def check_concept(store: Store, subject: Subject, code: str) -> Concept:
 
 
 def _check_times(start: datetime, end: datetime) -> None:
+    validate.moment(start, "The start")
+    validate.moment(end, "The end")
     if end <= start:
         raise BadInput("The end must be after the start.")
     if end - start > MAX_DURATION:
@@ -248,7 +250,7 @@ def _check_times(start: datetime, end: datetime) -> None:
 
 
 def _check_text(value: str, what: str) -> str:
-    text = value.strip()
+    text = validate.text(value, f"The {what}").strip()
     if not text:
         raise BadInput(f"The {what} may not be empty.")
     return text
@@ -268,19 +270,22 @@ def add_activity(
 ) -> Activity:
     """Add an activity to a subject's agenda, optionally with its concept (R1, R3, R4)."""
     access.require(store.actor, "activity.write")
-    subject = get_subject(store, person)
-    title = _check_text(title, "title")
-    if kind not in KINDS:
-        raise BadInput(f"Unknown kind '{kind}'; choose work or private.")
-    if status not in PLAIN_STATUSES:
-        raise BadInput(f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel.")
-    _check_times(start, end)
-    code = check_concept(store, subject, concept).code if concept else None
     activity_id = uuid7()
-    now = store.now()
-    with store.write(
-        "activity.add", activity_id, {"person": subject.code, "concept": code}
-    ) as conn:
+    detail: dict[str, object] = {}
+    with store.write("activity.add", activity_id, detail) as conn:
+        title = _check_text(title, "title")
+        location = validate.text(location, "The location").strip()
+        _check_times(start, end)
+        if kind not in KINDS:
+            raise BadInput(f"Unknown kind {validate.shown(kind)}; choose work or private.")
+        if status not in PLAIN_STATUSES:
+            raise BadInput(
+                f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel."
+            )
+        subject = get_subject(store, person)
+        code = check_concept(store, subject, concept).code if concept else None
+        detail.update(person=subject.code, concept=code)
+        now = store.now()
         conn.execute(
             "INSERT INTO activity (id, subject_id, title, kind, start_at, end_at, location,"
             " status, concept, created_at, created_by, updated_at)"
@@ -292,7 +297,7 @@ def add_activity(
                 kind,
                 to_db(start),
                 to_db(end),
-                location.strip(),
+                location,
                 status,
                 code,
                 now,
@@ -317,35 +322,40 @@ def edit_activity(
     """Change an activity's details. Cancelling, moving or shortening is a restriction (R5)."""
     access.require(store.actor, "activity.write")
     current = get_activity(store, activity_id)
-    changes: dict[str, str] = {}
-    if title is not None:
-        changes["title"] = _check_text(title, "title")
-    if location is not None:
-        changes["location"] = location.strip()
-    if kind is not None:
-        if kind not in KINDS:
-            raise BadInput(f"Unknown kind '{kind}'; choose work or private.")
-        changes["kind"] = kind
-    if status is not None:
-        if status not in PLAIN_STATUSES:
+    detail: dict[str, object] = {}
+    with store.write("activity.edit", current.id, detail) as conn:
+        changes: dict[str, str] = {}
+        if title is not None:
+            changes["title"] = _check_text(title, "title")
+        if location is not None:
+            changes["location"] = validate.text(location, "The location").strip()
+        for given, what in ((start, "The start"), (end, "The end")):
+            if given is not None:
+                validate.moment(given, what)
+        if kind is not None:
+            if kind not in KINDS:
+                raise BadInput(f"Unknown kind {validate.shown(kind)}; choose work or private.")
+            changes["kind"] = kind
+        if status is not None:
+            if status not in PLAIN_STATUSES:
+                raise BadInput(
+                    f"Status {validate.shown(status)} is set by a restriction (R5): use "
+                    "`activity restrict` with a reason and the deciding authority."
+                )
+            changes["status"] = status
+        new_start = start or datetime.fromisoformat(current.start)
+        new_end = end or datetime.fromisoformat(current.end)
+        if start is not None or end is not None:
+            _check_times(new_start, new_end)
+            changes["start_at"] = to_db(new_start)
+            changes["end_at"] = to_db(new_end)
+        if not changes:
             raise BadInput(
-                f"Status '{status}' is set by a restriction (R5): use `activity restrict` with "
-                "a reason and the deciding authority."
+                "Nothing to change; give at least one of --title, --start, --end, --location."
             )
-        changes["status"] = status
-    new_start = start or datetime.fromisoformat(current.start)
-    new_end = end or datetime.fromisoformat(current.end)
-    if start is not None or end is not None:
-        _check_times(new_start, new_end)
-        changes["start_at"] = to_db(new_start)
-        changes["end_at"] = to_db(new_end)
-    if not changes:
-        raise BadInput(
-            "Nothing to change; give at least one of --title, --start, --end, --location."
-        )
-    changes["updated_at"] = store.now()
-    assignments = ", ".join(f"{column} = ?" for column in changes)
-    with store.write("activity.edit", current.id, {"changed": sorted(changes)}) as conn:
+        changes["updated_at"] = store.now()
+        detail["changed"] = sorted(changes)
+        assignments = ", ".join(f"{column} = ?" for column in changes)
         conn.execute(
             f"UPDATE activity SET {assignments} WHERE id = ?", [*changes.values(), current.id]
         )
@@ -387,17 +397,25 @@ def restrict_activity(
     current = get_activity(store, activity_id)
     if kind not in RESTRICTION_KINDS:
         raise BadInput(
-            f"Unknown restriction '{kind}'; choose one of: {', '.join(RESTRICTION_KINDS)}."
+            f"Unknown restriction {validate.shown(kind)}; choose one of: "
+            f"{', '.join(RESTRICTION_KINDS)}."
         )
     if reason not in RESTRICTION_REASONS:
         raise BadInput(
-            f"Unknown reason '{reason}'; choose one of: {', '.join(RESTRICTION_REASONS)} (rule R5)."
+            f"Unknown reason {validate.shown(reason)}; choose one of: "
+            f"{', '.join(RESTRICTION_REASONS)} (rule R5)."
         )
-    authority = authority.strip()
-    if not authority:
+    if not isinstance(authority, str) or not authority.strip():
         raise RuleViolation(
             "R5", "A restriction names the deciding authority (rule R5); give --authority."
         )
+    authority = validate.line(authority, "The deciding authority")
+    note = validate.text(note, "The note")
+    if new_location is not None:
+        validate.text(new_location, "The new location")
+    for given, what in ((new_start, "The new start"), (new_end, "The new end")):
+        if given is not None:
+            validate.moment(given, what)
     if current.status == "cancelled":
         raise BadInput(f"Activity {current.id[:13]} is already cancelled.")
     old_start = datetime.fromisoformat(current.start)

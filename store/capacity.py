@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import access
+from . import access, validate
 from .catalogue import (
     Concept,
     derive,
@@ -36,6 +36,8 @@ from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load
 
 GROUPINGS = ("unit", "organisation", "qualification", "day")
 DEFAULT_HOURS_PER_FTE = 36.0
+#: A scenario adds, removes or lends at most this many persons or officers at once.
+MAX_SCENARIO_COUNT = 1_000
 
 
 @dataclass(frozen=True)
@@ -132,12 +134,17 @@ def _rows(totals: dict[str, list[float]], weeks: float, hours_per_fte: float) ->
 
 
 def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> None:
+    validate.moment(start, "The start")
+    validate.moment(end, "The end")
+    validate.number(hours_per_fte, "Hours per FTE", low=0, high=168)
     if end <= start:
         raise BadInput("The period ends after it starts.")
     if end - start > timedelta(days=92):
         raise BadInput("A capacity report covers at most 92 days; split the period.")
     if by not in GROUPINGS:
-        raise BadInput(f"Unknown grouping '{by}'; choose one of: {', '.join(GROUPINGS)}.")
+        raise BadInput(
+            f"Unknown grouping {validate.shown(by)}; choose one of: {', '.join(GROUPINGS)}."
+        )
     if hours_per_fte <= 0:
         raise BadInput("Hours per FTE must be positive.")
 
@@ -246,9 +253,14 @@ def apply_change(
     units = {u.code for u in list_units(store)}
     for unit in filter(None, (change.unit, change.to_unit)):
         if unit not in units:
-            raise BadInput(f"Unknown unit '{unit}'; choose one of: {', '.join(sorted(units))}.")
+            raise BadInput(
+                f"Unknown unit {validate.shown(unit)}; choose one of: {', '.join(sorted(units))}."
+            )
     if change.count < 1:
         raise BadInput("A scenario changes at least one person or officer.")
+    validate.integer(change.count, "The number of persons or officers", high=MAX_SCENARIO_COUNT)
+    if change.level is not None:
+        validate.integer(change.level, "The threat level", low=0, high=1000)
     needs, duties = list(needs), list(duties)
     if change.kind == "add_persons":
         if change.level is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import machine, migrations
+from . import machine, migrations, validate
 from .clock import Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 from .sync import capture
@@ -289,6 +290,7 @@ class Store:
         """
         conn = self.conn
         detail = {} if detail is None else detail
+        validate.moment(self.clock.now(), "This computer's clock")  # every record is stamped
         try:
             conn.execute("BEGIN IMMEDIATE")
         except database_errors() as exc:
@@ -434,13 +436,18 @@ def resolve_id(store: Store, table: str, text: str, what: str) -> str:
     value = text.strip().lower()
     if store.one(f"SELECT 1 FROM {table} WHERE id = ?", (value,)):
         return value
-    if len(value) >= 8:
+    if _ID_PREFIX.match(value):  # only id characters: no LIKE wildcards from the person
         rows = store.query(f"SELECT id FROM {table} WHERE id LIKE ? LIMIT 2", (value + "%",))
         if len(rows) == 1:
             return str(rows[0]["id"])
         if len(rows) > 1:
-            raise BadInput(f"'{text}' matches more than one {what}; give more of the id.")
-    raise NotFound(f"No {what} with id '{text}'.")
+            raise BadInput(
+                f"{validate.shown(text)} matches more than one {what}; give more of the id."
+            )
+    raise NotFound(f"No {what} with id {validate.shown(text)}.")
+
+
+_ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}$")
 
 
 def backup_database(store: Store, target: str | Path) -> Path:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import access
+from . import access, validate
 from .clock import LOCAL_TZ, local_iso, local_text, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, IntegrityFailure, PermissionDenied
@@ -107,6 +107,8 @@ def draft_handover(
     """The ISBAR handover of ``start``–``end`` as a JSON-ready dict."""
     if start is None or end is None:
         start, end = current_shift(store.clock.now())
+    validate.moment(start, "The period's start")
+    validate.moment(end, "The period's end")
     if end <= start:
         raise BadInput("A handover period ends after it starts.")
     nxt = end + (end - start)
@@ -350,6 +352,7 @@ def sign_handover(
 ) -> HandoverRecord:
     """The outgoing shift leader freezes the draft, with notes, and signs it."""
     access.require(store.actor, "handover.sign")
+    notes = validate.text(notes, "The notes")
     if start is None or end is None:
         start, end = current_shift(store.clock.now())
     content = draft_handover(store, start, end, notes)
@@ -377,6 +380,7 @@ def sign_handover(
 def accept_handover(store: Store, handover_id: str, questions: str = "") -> HandoverRecord:
     """A different shift leader accepts the handover, optionally with questions."""
     access.require(store.actor, "handover.sign")
+    questions = validate.text(questions, "The questions")
     record = get_handover(store, handover_id)
     if record.signed_by == store.actor.callsign:
         raise PermissionDenied(

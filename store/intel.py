@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import access
+from . import access, validate
 from .clock import local_text
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
@@ -129,8 +129,9 @@ def draft_report(
     supersedes: str | None = None,
 ) -> SignalReport:
     access.require(store.actor, "intel.write")
-    if not title.strip():
+    if not validate.text(title, "The title").strip():
         raise BadInput("A signal report needs a title.")
+    validate.text(interpretation, "The interpretation")
     signal_ids = [get_signal(store, s).id for s in (signals or [])]
     replaced = None
     if supersedes:
@@ -178,6 +179,13 @@ def add_scenario(
     indicators: str = "",
     actions: str = "",
 ) -> SignalReport:
+    for value, what in (
+        (description, "The scenario"),
+        (likelihood, "The likelihood"),
+        (indicators, "The indicators"),
+        (actions, "The actions"),
+    ):
+        validate.text(value, what)
     report = _draft(store, report_id)
     if not description.strip():
         raise BadInput("A scenario needs a description.")
@@ -198,6 +206,7 @@ def add_scenario(
 
 
 def set_interpretation(store: Store, report_id: str, interpretation: str) -> SignalReport:
+    validate.text(interpretation, "The interpretation")
     report = _draft(store, report_id)
     with store.write("intel.interpretation", report.id) as conn:
         conn.execute(
@@ -211,7 +220,9 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
     """Issue to line managers or the competent authority: needs a duiding and a scenario."""
     report = _draft(store, report_id)
     if audience not in AUDIENCES:
-        raise BadInput(f"Unknown audience '{audience}'; choose one of: {', '.join(AUDIENCES)}.")
+        raise BadInput(
+            f"Unknown audience {validate.shown(audience)}; choose one of: {', '.join(AUDIENCES)}."
+        )
     if not report.interpretation:
         raise BadInput(
             "A signal report is issued only with its duiding (interpretation); add one first."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
+from . import validate
 from .catalogue import load_catalogue, seed_catalogue
 from .clock import Clock
 from .db import Store, append_audit, pending_changes
@@ -33,6 +34,9 @@ def init_database(
     """Create and seed a new database; return it opened as its operator."""
     data = load_catalogue(catalogue)
     callsign = normalise_callsign(callsign)
+    name = validate.line(name, "The name", required=False)
+    if device_label is not None:
+        device_label = validate.code(device_label, "The device label")
     target = Path(path).expanduser()
     existed = target.exists()
     if passphrase is not None and len(passphrase) < 8:

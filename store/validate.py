@@ -199,5 +199,5 @@ def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str])
     """One of ``allowed``."""
     if not isinstance(value, str) or value not in allowed:
         options = ", ".join(sorted(allowed))
-        raise BadInput(f"{field} must be one of {options}; {visible(str(value))!r} is not.")
+        raise BadInput(f"{field} must be one of {options}; {shown(value)} is not.")
     return value
