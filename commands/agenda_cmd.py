@@ -267,7 +267,11 @@ def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | 
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--person", required=True, help="Code name of the protected subject.")
 @click.option(
-    "--days", default=90, show_default=True, help="Expand recurring events this many days ahead."
+    "--days",
+    type=click.IntRange(0, 3660),
+    default=90,
+    show_default=True,
+    help="Expand recurring events this many days ahead.",
 )
 @output_options
 @pass_env

@@ -106,7 +106,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("list")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(1, audit.MAX_LIST), default=50, show_default=True)
 @click.option("--action", help="Only these actions, e.g. 'activity.*'.")
 @output_options
 @pass_env

@@ -11,8 +11,10 @@ from typing import Any
 
 import click
 
+from store import validate
 from store.clock import SystemClock, parse_date, parse_time
 from store.errors import BadInput
+from store.validate import shown
 
 from .context import Env
 
@@ -54,6 +56,27 @@ class DateParam(click.ParamType):
             return parse_date(str(value), _clock(ctx))
         except BadInput as exc:
             raise BadInput(f"{_name(param)}: {exc}") from None
+
+
+class NumberParam(click.ParamType):
+    """A finite number between ``low`` and ``high`` (NaN and infinities refused)."""
+
+    name = "number"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                raise BadInput(f"{_name(param)}: {shown(str(value))} is not a number.") from None
+        return validate.number(number, _name(param), low=self.low, high=self.high)
 
 
 TIME = TimeParam()

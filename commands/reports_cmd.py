@@ -10,10 +10,14 @@ import click
 
 from store import capacity as model
 from store.catalogue import list_reinforcements, list_units, reinforcement_totals
+from store.subjects import MAX_LEVEL
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, output_options
-from .params import TIME
+from .params import TIME, NumberParam
+
+#: How many persons or officers a scenario adds, removes or lends.
+COUNT = click.IntRange(1, model.MAX_SCENARIO_COUNT)
 
 
 def _window(
@@ -29,12 +33,16 @@ def _window(
 @click.option("--by", type=click.Choice(model.GROUPINGS), default="unit", show_default=True)
 @click.option(
     "--hours-per-fte",
-    type=float,
+    type=NumberParam(0, 168),
     default=model.DEFAULT_HOURS_PER_FTE,
     show_default=True,
     help="Weekly hours of one FTE.",
 )
-@click.option("--fail-above", type=float, help="Exit 3 when any occupancy exceeds this ratio.")
+@click.option(
+    "--fail-above",
+    type=NumberParam(0, 1_000_000),
+    help="Exit 3 when any occupancy exceeds this ratio.",
+)
 @output_options
 @click.pass_context
 def capacity(
@@ -128,12 +136,18 @@ def restrictions(
 @capacity.command("scenario")
 @click.option("--from", "start", type=TIME, help="From (default: now).")
 @click.option("--to", "end", type=TIME, help="Until (default: seven days after --from).")
-@click.option("--add-persons", type=int, help="Add N protected persons (with --level).")
-@click.option("--level", type=int, help="Threat level of the added persons.")
-@click.option("--add-officers", type=int, help="Add N officers (five day shifts a week).")
-@click.option("--add-fte", type=float, help="Add FTE (rounded to whole officers).")
-@click.option("--remove-officers", type=int, help="Remove N officers.")
-@click.option("--lend", type=int, help="Lend N officers from --unit to --to-unit.")
+@click.option("--add-persons", type=COUNT, help="Add N protected persons (with --level).")
+@click.option(
+    "--level", type=click.IntRange(0, MAX_LEVEL), help="Threat level of the added persons."
+)
+@click.option("--add-officers", type=COUNT, help="Add N officers (five day shifts a week).")
+@click.option(
+    "--add-fte",
+    type=NumberParam(0, model.MAX_SCENARIO_COUNT),
+    help="Add FTE (rounded to whole officers).",
+)
+@click.option("--remove-officers", type=COUNT, help="Remove N officers.")
+@click.option("--lend", type=COUNT, help="Lend N officers from --unit to --to-unit.")
 @click.option("--unit", required=True, help="The unit the change concerns.")
 @click.option("--to-unit", help="The receiving unit (with --lend).")
 @click.option(

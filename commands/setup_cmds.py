@@ -76,7 +76,13 @@ def init(
 
 
 @click.command()
-@click.option("--seed", default=7, show_default=True, help="Random seed; same seed, same data.")
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    default=7,
+    show_default=True,
+    help="Random seed; same seed, same data.",
+)
 @click.option("--scale", type=click.Choice(list(SCALES)), default="small", show_default=True)
 @pass_env
 def demo(env: Env, seed: int, scale: str) -> None:

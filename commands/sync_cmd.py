@@ -217,7 +217,11 @@ def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> 
 
 @sync.command("resolve")
 @click.argument("conflict")
-@click.option("--choose", type=int, help="Keep value N (1 = the one shown, 2 = the other).")
+@click.option(
+    "--choose",
+    type=click.IntRange(1, 1000),
+    help="Keep value N (1 = the one shown, 2 = the other).",
+)
 @click.option("--value", help="Enter another value instead.")
 @pass_env
 def sync_resolve(env: Env, conflict: str, choose: int | None, value: str | None) -> None:

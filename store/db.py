@@ -261,8 +261,8 @@ class Store:
             actor = find_staff(self, callsign)
             if actor is None:
                 raise NotFound(
-                    f"No person with callsign {callsign} in this database; pass --user with a "
-                    "callsign from `schildwacht staff list`."
+                    f"No person with callsign {validate.shown(callsign)} in this database; pass "
+                    "--user with a callsign from `schildwacht staff list`."
                 )
             self._actor = actor
         return self._actor
