@@ -481,7 +481,9 @@ def backup_database(store: Store, target: str | Path) -> Path:
             path.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise machine.os_fault(exc, destination, "write the backup") from None
-        if isinstance(exc, Exception) and (fault := machine.machine_fault(exc, destination)):
+        if isinstance(exc, Exception) and (
+            fault := machine.machine_fault(exc, destination, "the backup")
+        ):
             raise fault from None
         raise
     return destination

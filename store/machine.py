@@ -97,14 +97,17 @@ def sqlite_code(exc: BaseException) -> int | None:
     return next((value for text, value in _BY_MESSAGE if text in message), None)
 
 
-def machine_fault(exc: BaseException, database: Path | None = None) -> StoreError | None:
-    """The refusal for an error of the machine while using ``database``, or None."""
+def machine_fault(
+    exc: BaseException, database: Path | None = None, what: str = "the database"
+) -> StoreError | None:
+    """The refusal for an error of the machine while using ``database`` (``what`` names it
+    for the person: the database, the backup), or None."""
     if isinstance(exc, OSError):
-        return os_fault(exc, database, "use the database")
+        return os_fault(exc, database, f"use {what}")
     if not isinstance(exc, sqlite3.Error) and type(exc).__module__.split(".")[0] != "sqlcipher3":
         return None
     code = sqlite_code(exc)
-    where = f"the database {database}" if database else "the database"
+    where = f"{what} {database}" if database else what
     if code in (_BUSY, _LOCKED):
         if database is not None and import_running(database):
             return MachineFault(ANOTHER_IMPORT)

@@ -12,9 +12,10 @@ from pathlib import Path
 from . import validate
 from .catalogue import load_catalogue, seed_catalogue
 from .clock import Clock
-from .db import Store, append_audit, pending_changes
+from .db import Store, _rollback, append_audit, database_errors, pending_changes
 from .errors import BadInput
 from .ids import uuid7
+from .machine import machine_fault
 from .staff import add_staff, normalise_callsign
 from .sync.keys import ensure_identity
 
@@ -64,8 +65,11 @@ def init_database(
                 conn, now, callsign, device_id, "db.init", None, {"device": label, **seeded}
             )
             conn.execute("COMMIT")
+        except database_errors() as exc:
+            _rollback(conn)
+            raise machine_fault(exc, target) or exc from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         add_staff(store, callsign, unit=unit, role=role, name=name, bootstrap=True)
     except BaseException:
