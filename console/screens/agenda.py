@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +26,7 @@ from store.logbook import LogEntry
 from store.subjects import list_subjects, subject_by_id
 
 from ..i18n import _
+from ..literal import literal, plain, template
 from ..widgets.dayboard import DayBoard, activity_style
 from ..widgets.reveal import move_to
 from .forms import ActivityDefaults, ActivityForm, ConceptPicker, RestrictForm
@@ -134,10 +136,11 @@ class AgendaScreen(Screen[None]):
         replan = sum(1 for a in data.activities if a.needs_replanning)
         none = sum(1 for a in data.activities if a.concept is None and a.status != "cancelled")
         self.query_one("#agenda-summary", Static).update(
-            _(
-                "{weekday} {day} · {count} activities · {replan} need re-planning · {none} without "
-                "a concept   [dim]\\[ ] day · n new · c concept · r restrict[/]"
-            ).format(
+            template(
+                _(
+                    "$weekday $day · $count activities · $replan need re-planning · $none "
+                    "without a concept   [dim]\\[ ] day · n new · c concept · r restrict[/]"
+                ),
                 weekday=data.day.strftime("%A"),
                 day=data.day.isoformat(),
                 count=len(data.activities),
@@ -154,13 +157,13 @@ class AgendaScreen(Screen[None]):
             table.add_row(
                 f"{local_text(item.start_at, with_date=False)}–"
                 f"{local_text(item.end_at, with_date=False)}",
-                item.person,
-                item.title,
-                item.location,
-                item.status,
-                f"[{style}]{item.concept or _('none')}[/]",
-                f"{item.concept_level or '—'} / {item.required_level or '—'}",
-                f"[b red]{item.replan_reason}[/]" if item.replan_reason else "",
+                literal(item.person),
+                literal(item.title),
+                literal(item.location),
+                literal(item.status),
+                literal(item.concept or _("none"), style),
+                literal(f"{item.concept_level or '—'} / {item.required_level or '—'}"),
+                literal(item.replan_reason or "", "b red"),
                 key=item.id,
             )
         if move_to(table, self.revealing):
@@ -170,13 +173,15 @@ class AgendaScreen(Screen[None]):
         log = self.query_one("#log-entries", DataTable)
         log.clear()
         for entry in data.log:
-            flag = "[b red]⚑[/] " if entry.open_flag else ""
+            text = literal(entry.text)
+            if entry.open_flag:
+                text = Text.assemble(("⚑ ", "b red"), text)
             log.add_row(
                 local_text(entry.at),
-                entry.author,
-                entry.kind,
-                entry.person or "",
-                flag + entry.text,
+                literal(entry.author),
+                literal(entry.kind),
+                literal(entry.person or ""),
+                text,
                 key=entry.id,
             )
 
@@ -364,7 +369,7 @@ class AgendaScreen(Screen[None]):
         try:
             logbook.add_entry(store, text, activity=item.id if item else None)
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(plain(exc), severity="error", markup=False)
             return
         event.input.value = ""
         self.notify(_("Logged."))

@@ -25,6 +25,7 @@ from store.clock import local_text
 from store.errors import StoreError
 
 from ..i18n import _
+from ..literal import literal, plain
 
 #: Which screen handles each kind of open item.
 JUMPS = {
@@ -105,16 +106,16 @@ class HandoverScreen(Screen[None]):
         items = self.query_one("#open-items", DataTable)
         items.clear()
         for item in data.draft["assessment"]:
-            count = f"[b red]{item['count']}[/]" if item["count"] else "0"
-            items.add_row(count, item["text"].split(";")[0], key=item["kind"])
+            count = literal(item["count"], "b red" if item["count"] else "")
+            items.add_row(count, literal(item["text"].split(";")[0]), key=item["kind"])
         history = self.query_one("#handover-history", DataTable)
         history.clear()
         for record in data.history:
             history.add_row(
                 f"{local_text(record.period_start)}–"
                 f"{local_text(record.period_end, with_date=False)}",
-                record.signed_by,
-                record.accepted_by or _("not yet"),
+                literal(record.signed_by),
+                literal(record.accepted_by or _("not yet")),
                 key=record.id,
             )
 
@@ -123,7 +124,7 @@ class HandoverScreen(Screen[None]):
         try:
             record = model.sign_handover(self.app.store, notes=notes)  # type: ignore[attr-defined]
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(plain(exc), severity="error", markup=False)
             return
         self.query_one("#handover-notes", TextArea).text = ""
         self.notify(_("Handover signed ({digest}…).").format(digest=record.content_hash[:12]))
@@ -138,7 +139,7 @@ class HandoverScreen(Screen[None]):
         try:
             model.accept_handover(self.app.store, handover_id)  # type: ignore[attr-defined]
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(plain(exc), severity="error", markup=False)
             return
         self.notify(_("Handover accepted."))
         self.reload()

@@ -25,6 +25,7 @@ from store.gaps import Gap, HourProfile, find_gaps, hourly_profile
 from store.suggest import Option, suggest
 
 from ..i18n import _
+from ..literal import literal, plain, template
 from ..widgets.timeline import Timeline
 from .forms import StepForm
 
@@ -106,14 +107,15 @@ class RosterScreen(Screen[None]):
         hours = sum(g.shortfall * (g.end - g.start) for g in data.gaps) / 3600
         units = len({g.unit for g in data.gaps})
         self.query_one("#roster-summary", Static).update(
-            _(
-                "{day} and the next day · {count} gaps in {units} units · "
-                "{hours:.1f} officer-hours short{more}   [dim]\\[ ] day · p apply a suggestion[/]"
-            ).format(
+            template(
+                _(
+                    "$day and the next day · $count gaps in $units units · "
+                    "$hours officer-hours short$more   [dim]\\[ ] day · p apply a suggestion[/]"
+                ),
                 day=local_text(data.start)[:10],
                 count=len(data.gaps),
                 units=units,
-                hours=hours,
+                hours=f"{hours:.1f}",
                 more=_(" (first {n} listed; all: `schildwacht gaps`)").format(n=MAX_GAP_ROWS)
                 if len(data.gaps) > MAX_GAP_ROWS
                 else "",
@@ -125,11 +127,11 @@ class RosterScreen(Screen[None]):
             table.add_row(
                 local_text(datetime.fromtimestamp(gap.start, UTC)),
                 local_text(datetime.fromtimestamp(gap.end, UTC), with_date=False),
-                gap.unit,
-                gap.qualification,
+                literal(gap.unit),
+                literal(gap.qualification),
                 str(gap.required),
                 str(gap.available),
-                f"[b red]{gap.shortfall}[/]",
+                literal(gap.shortfall, "b red"),
                 key=str(index),
             )
         self.show_gap()
@@ -161,13 +163,15 @@ class RosterScreen(Screen[None]):
             activities.add_row(
                 f"{local_text(item.start_at, with_date=False)}–"
                 f"{local_text(item.end_at, with_date=False)}",
-                item.person,
-                item.title,
-                item.concept or "",
+                literal(item.person),
+                literal(item.title),
+                literal(item.concept or ""),
                 key=item.id,
             )
         if not gap.activities:
-            activities.add_row("", "", _("standing post(s): {n}").format(n=len(gap.posts)), "")
+            activities.add_row(
+                "", "", literal(_("standing post(s): {n}").format(n=len(gap.posts))), ""
+            )
         self.show_suggestions()
 
     def selected_activity(self) -> str | None:
@@ -199,7 +203,9 @@ class RosterScreen(Screen[None]):
         table.clear()
         for option in options:
             style = "green" if option.feasible else "dim"
-            table.add_row(f"[{style}]{option.description}[/]", option.cost, option.reason)
+            table.add_row(
+                literal(option.description, style), literal(option.cost), literal(option.reason)
+            )
 
     def action_day(self, step: int) -> None:
         if self.day is not None:
@@ -217,7 +223,9 @@ class RosterScreen(Screen[None]):
         option = self.options[table.cursor_row]
         if not option.feasible:
             self.notify(
-                _("That option would not work: {why}").format(why=option.reason), severity="warning"
+                plain(_("That option would not work: {why}").format(why=option.reason)),
+                severity="warning",
+                markup=False,
             )
             return
         store = self.app.store  # type: ignore[attr-defined]
@@ -232,9 +240,9 @@ class RosterScreen(Screen[None]):
             else:
                 return
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(plain(exc), severity="error", markup=False)
             return
-        self.notify(_("Done: {what}.").format(what=option.description))
+        self.notify(plain(_("Done: {what}.").format(what=option.description)), markup=False)
         self.reload()
 
     def _move(self, activity_id: str, minutes: int) -> None:

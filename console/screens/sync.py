@@ -26,6 +26,7 @@ from store.sync import exchange, status
 from store.sync import roster as rosters
 
 from ..i18n import _
+from ..literal import literal, plain, template
 from ..widgets.reveal import move_to
 from .forms import StepForm
 
@@ -138,10 +139,11 @@ class SyncScreen(Screen[None]):
             )
         else:
             summary.update(
-                _(
-                    "Team {name} · roster v{version} · admin key {key} · folder {folder} · "
-                    "last sent {sent} · {open} open conflicts"
-                ).format(
+                template(
+                    _(
+                        "Team $name · roster v$version · admin key $key · folder $folder · "
+                        "last sent $sent · $open open conflicts"
+                    ),
                     name=data.team.data["name"],
                     version=data.team.version,
                     key=rosters.admin_fingerprint(data.team),
@@ -154,24 +156,24 @@ class SyncScreen(Screen[None]):
         peers.clear()
         for peer in data.peers:
             peers.add_row(
-                peer.label,
-                peer.role.replace("_", " "),
-                peer.status,
+                literal(peer.label),
+                literal(peer.role.replace("_", " ")),
+                literal(peer.status),
                 local_text(peer.last_sent) if peer.last_sent else _("never"),
                 local_text(peer.last_received) if peer.last_received else _("never"),
                 str(peer.not_acknowledged),
-                f"[b yellow]{peer.warning}[/]" if peer.warning else "",
+                literal(peer.warning or "", "b yellow"),
                 key=peer.device,
             )
         table = self.query_one("#sync-conflicts", DataTable)
         table.clear()
         for conflict in data.conflicts:
             table.add_row(
-                conflict.label,
-                conflict.column or _("exists"),
-                _value(conflict, conflict.heads[0]["value"]),
-                _value(conflict, conflict.heads[1]["value"]),
-                " / ".join(h["actor"] for h in conflict.heads),
+                literal(conflict.label),
+                literal(conflict.column or _("exists")),
+                literal(_value(conflict, conflict.heads[0]["value"])),
+                literal(_value(conflict, conflict.heads[1]["value"])),
+                literal(" / ".join(str(h["actor"]) for h in conflict.heads)),
                 key=conflict.id,
             )
         if move_to(table, self.revealing):
@@ -229,16 +231,18 @@ class SyncScreen(Screen[None]):
     def _progress(self, stage: str, done: int, total: int) -> None:
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
-        self.query_one("#sync-receipt", Static).update(f"{stage.capitalize()}…")
+        self.query_one("#sync-receipt", Static).update(literal(f"{stage.capitalize()}…"))
 
     def _finished(self, text: str, failed: bool) -> None:
         self.busy = False
-        self.query_one("#sync-receipt", Static).update(text)
+        self.query_one("#sync-receipt", Static).update(literal(text, limit=None, lines=True))
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=1, progress=1)
         bar.remove_class("running")
         self.notify(
-            text.splitlines()[0] if text else "", severity="error" if failed else "information"
+            plain(text.splitlines()[0] if text else ""),
+            severity="error" if failed else "information",
+            markup=False,
         )
         self.app.refresh_data()  # type: ignore[attr-defined]
 
@@ -298,12 +302,15 @@ class SyncScreen(Screen[None]):
                 value=value,  # type: ignore[attr-defined]
             )
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(plain(exc), severity="error", markup=False)
             return str(exc)
         self.notify(
-            _("Resolved: {record} keeps {value}.").format(
-                record=done.label, value=_value(done, done.resolution)
-            )
+            plain(
+                _("Resolved: {record} keeps {value}.").format(
+                    record=done.label, value=_value(done, done.resolution)
+                )
+            ),
+            markup=False,
         )
         self.app.refresh_data()  # type: ignore[attr-defined]
         return None

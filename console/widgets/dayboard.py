@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from store.agenda import Activity
 from store.clock import local
+from store.validate import visible
 
 FIRST_HOUR = 6
 LAST_HOUR = 24
@@ -71,11 +72,11 @@ def render_board(day: date, activities: list[Activity], max_rows: int = 60) -> T
             start = _slot(datetime.fromisoformat(activity.start), day)
             end = max(start + 1, _slot(datetime.fromisoformat(activity.end), day))
             style = activity_style(activity)
-            label = (activity.concept or "?")[: max(0, end - start)]
+            label = visible(activity.concept or "?")[: max(0, end - start)]
             for index in range(start, min(end, width)):
                 offset = index - start
                 cells[index] = (label[offset] if offset < len(label) else " ", style)
-        text.append(f"{person[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", style="bold")
+        text.append(f"{visible(person)[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", style="bold")
         run, run_style = "", cells[0][1]
         for char, style in cells:
             if style != run_style:
