@@ -28,6 +28,7 @@ from store.subjects import list_subjects, subject_by_id
 from ..i18n import _
 from ..literal import literal, plain, template
 from ..widgets.dayboard import DayBoard, activity_style
+from ..widgets.inputs import TextInput
 from ..widgets.reveal import move_to
 from .forms import ActivityDefaults, ActivityForm, ConceptPicker, RestrictForm
 
@@ -69,7 +70,7 @@ class AgendaScreen(Screen[None]):
         with Vertical(id="log-panel"):
             yield Static(_("Operational log (journaal)"), classes="section-title")
             yield DataTable(id="log-entries", cursor_type="row", show_cursor=False)
-            yield Input(
+            yield TextInput(
                 placeholder=_("l: write a log entry for the selected activity, Enter to save"),
                 id="log-input",
             )

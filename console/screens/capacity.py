@@ -24,6 +24,7 @@ from store.validate import visible
 
 from ..i18n import _
 from ..literal import literal
+from ..widgets.inputs import TextInput
 
 DAYS = 7
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -96,11 +97,11 @@ class CapacityScreen(Screen[None]):
                         value="add_officers",
                         allow_blank=False,
                     )
-                    yield Input("2", id="scenario-count", type="integer")
+                    yield TextInput("2", id="scenario-count", type="integer")
                 with Horizontal(classes="times"):
                     yield Select(units, id="scenario-unit", value="RT", allow_blank=False)
                     yield Select(units, id="scenario-to", prompt=_("to unit"))
-                    yield Input(
+                    yield TextInput(
                         "", id="scenario-level", placeholder=_("threat level"), type="integer"
                     )
                 yield Button(_("Run scenario"), id="scenario-run", variant="primary")

@@ -24,6 +24,7 @@ from store.agenda import KINDS, RESTRICTION_KINDS, RESTRICTION_REASONS, ConceptO
 
 from ..i18n import _
 from ..literal import literal, plain
+from ..widgets.inputs import TextInput
 
 Save = Callable[[dict[str, str]], str | None]
 
@@ -102,13 +103,13 @@ class ActivityForm(FormScreen):
                 prompt=_("Choose…"),
             )
             yield Label(_("Title"))
-            yield Input(plain(d.title), id="title", placeholder=_("e.g. Zitting rechtbank"))
+            yield TextInput(plain(d.title), id="title", placeholder=_("e.g. Zitting rechtbank"))
             yield Label(_("Start and end (HH:MM, or YYYY-MM-DD HH:MM, Europe/Amsterdam)"))
             with Horizontal(classes="times"):
-                yield Input(plain(d.start), id="start", placeholder="09:30")
-                yield Input(plain(d.end), id="end", placeholder="11:00")
+                yield TextInput(plain(d.start), id="start", placeholder="09:30")
+                yield TextInput(plain(d.end), id="end", placeholder="11:00")
             yield Label(_("Location"))
-            yield Input(plain(d.location), id="location")
+            yield TextInput(plain(d.location), id="location")
             yield Label(_("Kind"))
             yield Select([(k, k) for k in KINDS], id="kind", value=d.kind, allow_blank=False)
             yield from self.buttons(_("Save"))
@@ -201,15 +202,15 @@ class RestrictForm(FormScreen):
                 allow_blank=False,
             )
             yield Label(_("Deciding authority"))
-            yield Input(id="authority", placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"))
+            yield TextInput(id="authority", placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"))
             yield Label(_("New start / end (moved, shortened) — HH:MM"))
             with Horizontal(classes="times"):
-                yield Input(id="start", placeholder="14:00")
-                yield Input(id="end", placeholder="15:00")
+                yield TextInput(id="start", placeholder="14:00")
+                yield TextInput(id="end", placeholder="15:00")
             yield Label(_("New location (relocated)"))
-            yield Input(id="location")
+            yield TextInput(id="location")
             yield Label(_("Note"))
-            yield Input(id="note")
+            yield TextInput(id="note")
             yield from self.buttons(_("Record restriction"))
 
     def values(self) -> dict[str, str]:
@@ -247,7 +248,7 @@ class SignalForm(FormScreen):
         with VerticalScroll(classes="form"):
             yield Label(_("Raise a signal to the information organisation"), classes="title")
             yield Label(_("What did you see?"))
-            yield Input(id="text", placeholder=_("e.g. grey van passed the house twice"))
+            yield TextInput(id="text", placeholder=_("e.g. grey van passed the house twice"))
             with Horizontal(classes="times"):
                 yield Select(
                     [(c.replace("_", " "), c) for c in CATEGORIES],
@@ -275,7 +276,7 @@ class SignalForm(FormScreen):
                 literal(_("Activity: {label}").format(label=self.activity_label or _("none")))
             )
             yield Label(_("Where"))
-            yield Input(id="location")
+            yield TextInput(id="location")
             yield from self.buttons(_("Raise signal"))
 
     def on_mount(self) -> None:
@@ -322,7 +323,7 @@ class StepForm(FormScreen):
                     allow_blank=False,
                 )
             yield Label(literal(self.label))
-            yield Input(id="text")
+            yield TextInput(id="text")
             yield from self.buttons(_("Record"))
 
     def on_mount(self) -> None:

@@ -26,6 +26,7 @@ from store.errors import StoreError
 
 from ..i18n import _
 from ..literal import literal, plain
+from ..widgets.inputs import NotesArea
 
 #: Which screen handles each kind of open item.
 JUMPS = {
@@ -69,7 +70,7 @@ class HandoverScreen(Screen[None]):
                 yield Static(_("Open items — j to go there"), classes="section-title")
                 yield DataTable(id="open-items", cursor_type="row")
                 yield Static(_("Notes for the incoming shift"), classes="section-title")
-                yield TextArea(id="handover-notes")
+                yield NotesArea(id="handover-notes")
                 yield Static(_("Signed handovers — c to accept"), classes="section-title")
                 yield DataTable(id="handover-history", cursor_type="row")
         yield Footer()
