@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from enum import IntEnum
@@ -19,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from store.machine import write_private
-from store.validate import visible, visible_json
+from store.validate import markdown, visible, visible_json
 
 FORMATS = ("table", "csv", "json", "md")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,8 +65,6 @@ def _json_default(value: Any) -> Any:
 
 #: OWASP CSV injection: a cell starting with one of these is a formula to a spreadsheet.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: Markdown that would change a table or render as markup rather than text.
-_MARKDOWN = re.compile(r"([\\|`*<>\[\]])")
 
 
 def _flat(value: Any) -> str:
@@ -93,14 +90,11 @@ def _cell(value: Any, fmt: str = "table") -> str:
     everywhere; in CSV a text cell that a spreadsheet would run as a formula starts with
     ``'`` (numbers, by their type, never do); in Markdown ``|`` and markup are escaped."""
     flat = _flat(value)
-    if fmt == "md":
-        return visible(_MARKDOWN.sub(r"\\\1", flat))
+    number = isinstance(value, int | float | Decimal)
+    if fmt == "md" and not number:
+        return markdown(flat)
     text = visible(flat)
-    if (
-        fmt == "csv"
-        and not isinstance(value, int | float | Decimal)
-        and text.startswith(_FORMULA_START)
-    ):
+    if fmt == "csv" and not number and text.startswith(_FORMULA_START):
         return "'" + text
     return text
 

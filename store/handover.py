@@ -448,21 +448,24 @@ def handover_markdown(
     max_subject_lines: int | None = None,
 ) -> str:
     """The handover as a readable document. ``max_subject_lines`` shortens the Situation's
-    per-subject lines for a screen (the counts stay whole; the full list is in the record)."""
+    per-subject lines for a screen (the counts stay whole; the full list is in the record).
+    What people typed (titles, notes, questions, names) is escaped: it reads as written and
+    cannot change the document's structure."""
+    md = validate.markdown
     period = content["period"]
     lines = [f"# Handover {period['start'][:16].replace('T', ' ')} – {period['end'][11:16]}", ""]
     if record is not None:
         lines.append(
-            f"Signed by {record.signed_by} at {local_text(record.signed_at)} "
+            f"Signed by {md(record.signed_by)} at {local_text(record.signed_at)} "
             f"(sha256 `{record.content_hash[:16]}…`)."
             + (
-                f" Accepted by {record.accepted_by} at {local_text(record.accepted_at)}."
+                f" Accepted by {md(record.accepted_by)} at {local_text(record.accepted_at)}."
                 if record.accepted_by
                 else " Not yet accepted."
             )
         )
         if record.questions:
-            lines.append(f"Questions: {record.questions}")
+            lines.append(f"Questions: {md(record.questions)}")
         lines.append("")
     titles = {
         "identify": "I — Identify",
@@ -484,7 +487,7 @@ def handover_markdown(
         for item in items:
             if shown is not None and item["kind"] == "subject" and item not in shown:
                 continue
-            lines.append(f"- {item['text']}")
+            lines.append(f"- {md(item['text'])}")
             if shown and item is shown[-1] and len(subject_items) > len(shown):
                 lines.append(
                     f"- … and {len(subject_items) - len(shown)} more subjects "

@@ -282,36 +282,40 @@ def unacknowledged_count(store: Store) -> int:
 
 
 def report_markdown(report: SignalReport) -> str:
-    """The report as a readable Markdown document."""
-    lines = [f"# {report.title}", ""]
+    """The report as a readable Markdown document; what people typed is escaped, so it reads
+    as written and cannot change the document's structure."""
+    md = validate.markdown
+    lines = [f"# {md(report.title)}", ""]
     state = report.status
     if report.issued_at:
         lines.append(
             f"*{state.capitalize()}* {local_text(report.issued_at)} by "
-            f"{report.issued_by} to {(report.audience or '').replace('_', ' ')}."
+            f"{md(report.issued_by)} to {(report.audience or '').replace('_', ' ')}."
         )
     else:
-        lines.append(f"*Draft* by {report.created_by}, {local_text(report.created_at)}.")
+        lines.append(f"*Draft* by {md(report.created_by)}, {local_text(report.created_at)}.")
     if report.supersedes:
         lines.append(f"Supersedes report `{report.supersedes}`.")
     if report.superseded_by:
         lines.append(f"Superseded by report `{report.superseded_by}`.")
-    lines += ["", "## Duiding", "", report.interpretation or "_(none yet)_", ""]
+    lines += ["", "## Duiding", "", md(report.interpretation) or "_(none yet)_", ""]
     lines += [f"## Scenarios ({len(report.scenarios)})", ""]
     for number, scenario in enumerate(report.scenarios, 1):
         lines.append(f"### Scenario {number}")
         lines.append("")
-        lines.append(scenario.description)
+        lines.append(md(scenario.description))
         for label, value in (
             ("Likelihood", scenario.likelihood),
             ("Indicators", scenario.indicators),
             ("Courses of action", scenario.actions),
         ):
             if value:
-                lines.append(f"- **{label}:** {value}")
+                lines.append(f"- **{label}:** {md(value)}")
         lines.append("")
     lines += [f"## Signals ({len(report.signals)})", ""]
     lines += [f"- `{s}`" for s in report.signals] or ["_(none)_"]
     lines += ["", f"## Acknowledged ({len(report.acknowledgements)})", ""]
-    lines += [f"- {a.actor}, {local_text(a.at)}" for a in report.acknowledgements] or ["_(none)_"]
+    lines += [f"- {md(a.actor)}, {local_text(a.at)}" for a in report.acknowledgements] or [
+        "_(none)_"
+    ]
     return "\n".join(lines) + "\n"

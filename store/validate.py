@@ -41,6 +41,9 @@ _STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: C0 and C1 controls, DEL, and the Unicode formatting characters that reorder or hide text.
 _FORMATTING = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb"
 _INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMATTING}]")
+#: Markdown syntax anywhere in a line, and at its start (a list item, a setext underline).
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>|~&#!])")
+_MARKDOWN_BLOCK = re.compile(r"^(\s*\d{0,9})([-+=.)])(?=\s|$)")
 #: What JSON leaves raw of those: it escapes the C0 controls itself.
 _RAW_IN_JSON = re.compile(f"[\x7f-\x9f{_FORMATTING}]")
 
@@ -71,6 +74,16 @@ def shown(value: object, *, limit: int = 60) -> str:
     if len(raw) > limit:
         raw = f"{raw[:limit]}… ({len(raw)} characters)"
     return f"'{visible(raw)}'"
+
+
+def markdown(value: object) -> str:
+    """``value`` as Markdown that shows it literally: every character Markdown would read as
+    syntax (emphasis, code, links, HTML, tables, headings, lists) escaped with a backslash,
+    then control and bidi characters written as ``\\uXXXX`` (so a line break stays inside the
+    line it was typed in)."""
+    escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", "" if value is None else str(value))
+    escaped = _MARKDOWN_BLOCK.sub(r"\1\\\2", escaped)
+    return visible(escaped)
 
 
 def visible_json(document: str) -> str:
