@@ -12,6 +12,7 @@ from store.access import ROLES
 from store.demo import SCALES, generate_demo
 from store.setup import init_database
 from store.status import database_status
+from store.validate import visible
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
@@ -113,7 +114,7 @@ def db() -> None:
 @pass_env
 def db_path(env: Env) -> None:
     """Print the database path (it need not exist yet)."""
-    click.echo(str(env.db_path))
+    click.echo(visible(str(env.db_path)))
 
 
 @db.command("rekey")
@@ -124,10 +125,13 @@ def db_rekey(env: Env) -> None:
 
     from store.db import rekey_database
 
+    store = env.store()
+    if store.passphrase is None:
+        rekey_database(store, "")  # refuses a plain database before asking for anything
     new = os.environ.get("SCHILDWACHT_NEW_PASSPHRASE") or click.prompt(
         "New passphrase", hide_input=True, confirmation_prompt=True, err=True
     )
-    rekey_database(env.store(), new)
+    rekey_database(store, new)
     info("Passphrase changed.")
 
 

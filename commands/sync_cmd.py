@@ -19,6 +19,7 @@ from store.errors import IntegrityFailure
 from store.sync import exchange, status
 from store.sync import roster as rosters
 from store.sync.keys import fingerprint
+from store.validate import visible
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
@@ -96,7 +97,7 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
         f"Bundle written: {done.changes} changes in {done.segments} "
         f"segment{'' if done.segments == 1 else 's'}, encrypted to {done.recipients} devices."
     )
-    click.echo(str(done.path))
+    click.echo(visible(str(done.path)))
 
 
 @sync.command("import")
@@ -300,7 +301,7 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
         f"{wanted.data['label']} enrolled (roster version {roster.version}); welcome bundle "
         f"written with {done.changes} changes. Admin key: {rosters.admin_fingerprint(roster)}."
     )
-    click.echo(str(done.path))
+    click.echo(visible(str(done.path)))
 
 
 @team.command("revoke")

@@ -172,7 +172,7 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
         except StopIteration:
             break
         except csv.Error as exc:  # e.g. a field over csv's 128 KB limit: the rest is unreadable
-            errors.append(f"line {reader.line_num}: not readable as CSV ({exc})")
+            errors.append(f"line {reader.line_num + 1}: not readable as CSV ({exc})")
             break
         number = reader.line_num
         try:
