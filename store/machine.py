@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import BadInput, MachineFault, StoreError
+from .validate import shown
 
 try:  # POSIX only; elsewhere imports simply do not announce themselves
     import fcntl
@@ -40,6 +41,8 @@ _BY_MESSAGE = (
     ("out of memory", _NOMEM),
 )
 
+#: A path quoted in a message is cut after this many characters.
+PATH_SHOWN = 160
 ANOTHER_IMPORT = "Another import is running; try again when it ends. Nothing was written."
 
 
@@ -107,7 +110,7 @@ def machine_fault(
     if not isinstance(exc, sqlite3.Error) and type(exc).__module__.split(".")[0] != "sqlcipher3":
         return None
     code = sqlite_code(exc)
-    where = f"{what} {database}" if database else what
+    where = f"{what} {shown(str(database), limit=PATH_SHOWN)}" if database else what
     if code in (_BUSY, _LOCKED):
         if database is not None and import_running(database):
             return MachineFault(ANOTHER_IMPORT)
@@ -137,7 +140,7 @@ def machine_fault(
 def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:
     """The refusal for a failed file operation on ``path`` (``doing`` says what was tried):
     a fault of the machine (exit 6), or a path the person should correct (exit 2)."""
-    where = f" {path}" if path else ""
+    where = f" {shown(str(path), limit=PATH_SHOWN)}" if path else ""
     reason = exc.strerror or type(exc).__name__
     number = exc.errno
     if number in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from store import access
 from store.clock import local_text
 from store.errors import StoreError
+from store.machine import os_fault
 from store.sync import exchange, status
 from store.sync import roster as rosters
 
@@ -225,6 +226,10 @@ class SyncScreen(Screen[None]):
                 ).format(folder=folder)
         except StoreError as exc:
             self.app.call_from_thread(self._finished, str(exc), True)
+            return
+        except OSError as exc:  # a folder name the file system refuses (too long, no access)
+            fault = os_fault(exc, folder, "use the sync folder")
+            self.app.call_from_thread(self._finished, str(fault), True)
             return
         self.app.call_from_thread(self._finished, text, False)
 
