@@ -288,9 +288,12 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
     store = env.store()
     wanted = rosters.read_request(request)
     click.echo(
-        f"Device {wanted.data['label']} ({wanted.data['role']}) asks to join.\n"
-        f"Authentication code: {wanted.code}\n"
-        "Compare it with the code on the new device's screen.",
+        visible(
+            f"Device {wanted.data['label']} ({wanted.data['role']}) asks to join.\n"
+            f"Authentication code: {wanted.code}\n"
+            "Compare it with the code on the new device's screen.",
+            keep_newlines=True,
+        ),
         err=True,
     )
     if not yes and not click.confirm("Do the codes match?", err=True):

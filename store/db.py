@@ -55,16 +55,26 @@ def _driver(encrypted: bool) -> Any:
     return sqlcipher3
 
 
-def integrity_errors() -> tuple[type[Exception], ...]:
-    """Constraint errors of both drivers (plain SQLite and SQLCipher)."""
-    errors: list[type[Exception]] = [sqlite3.IntegrityError]
+def _driver_errors(name: str) -> tuple[type[Exception], ...]:
+    """The exception class ``name`` of both drivers (plain SQLite and SQLCipher)."""
+    errors: list[type[Exception]] = [getattr(sqlite3, name)]
     try:
         import sqlcipher3
 
-        errors.append(sqlcipher3.IntegrityError)
+        errors.append(getattr(sqlcipher3, name))
     except ImportError:  # pragma: no cover - sqlcipher3 is a dependency
         pass
     return tuple(errors)
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """Constraint errors of both drivers."""
+    return _driver_errors("IntegrityError")
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """Operational errors of both drivers (busy, full, I/O, read-only …)."""
+    return _driver_errors("OperationalError")
 
 
 class Store:
@@ -331,18 +341,6 @@ def _rollback(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
     except database_errors():
         pass
-
-
-def database_errors() -> tuple[type[Exception], ...]:
-    """Operational errors of both drivers (busy, full, I/O, read-only …)."""
-    errors: list[type[Exception]] = [sqlite3.OperationalError]
-    try:
-        import sqlcipher3
-
-        errors.append(sqlcipher3.OperationalError)
-    except ImportError:  # pragma: no cover - sqlcipher3 is a dependency
-        pass
-    return tuple(errors)
 
 
 def _create_private(path: Path) -> None:

@@ -27,7 +27,7 @@ from store.subjects import list_subjects, subject_by_id
 
 from ..i18n import _
 from ..literal import literal, plain, template
-from ..widgets.dayboard import DayBoard, activity_style
+from ..widgets.dayboard import DayBoard, activity_cells
 from ..widgets.inputs import TextInput
 from ..widgets.reveal import move_to
 from .forms import ActivityDefaults, ActivityForm, ConceptPicker, RestrictForm
@@ -154,19 +154,7 @@ class AgendaScreen(Screen[None]):
         selected = self.selected_id()
         table.clear()
         for item in data.activities:
-            style = activity_style(item)
-            table.add_row(
-                f"{local_text(item.start_at, with_date=False)}–"
-                f"{local_text(item.end_at, with_date=False)}",
-                literal(item.person),
-                literal(item.title),
-                literal(item.location),
-                literal(item.status),
-                literal(item.concept or _("none"), style),
-                literal(f"{item.concept_level or '—'} / {item.required_level or '—'}"),
-                literal(item.replan_reason or "", "b red"),
-                key=item.id,
-            )
+            table.add_row(*activity_cells(item, person=True), key=item.id)
         if move_to(table, self.revealing):
             self.revealing = None
         elif selected:

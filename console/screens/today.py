@@ -11,13 +11,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from store.agenda import Activity, list_activities
-from store.clock import day_bounds, local_text, today
+from store.clock import day_bounds, today
 from store.subjects import Subject, list_subjects
 from store.sync.status import count_open
 
 from ..i18n import _
 from ..literal import literal, template
-from ..widgets.dayboard import activity_style
+from ..widgets.dayboard import activity_cells
 
 
 @dataclass(frozen=True)
@@ -155,15 +155,4 @@ class TodayScreen(Screen[None]):
             template(_("Today's activities · $code · $count"), code=code or "—", count=len(items))
         )
         for item in items:
-            style = activity_style(item)
-            activities.add_row(
-                f"{local_text(item.start_at, with_date=False)}–"
-                f"{local_text(item.end_at, with_date=False)}",
-                literal(item.title),
-                literal(item.location),
-                literal(item.status),
-                literal(item.concept or _("none"), style),
-                literal(f"{item.concept_level or '—'} / {item.required_level or '—'}"),
-                literal(item.replan_reason or "", "b red"),
-                key=item.id,
-            )
+            activities.add_row(*activity_cells(item), key=item.id)

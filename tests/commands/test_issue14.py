@@ -21,8 +21,10 @@ def no_raw(text: str) -> bool:
     return not any(char in text for char in RAW)
 
 
-def add(run: Run, *extra: str, title: str = "Zitting") -> Result:
-    return run(
+def activity_add(
+    start: str = "2026-12-01 10:00", end: str = "2026-12-01 11:00", title: str = "Zitting"
+) -> tuple[str, ...]:
+    return (
         "activity",
         "add",
         "--person",
@@ -30,29 +32,21 @@ def add(run: Run, *extra: str, title: str = "Zitting") -> Result:
         "--title",
         title,
         "--start",
-        "2026-12-01 10:00",
+        start,
         "--end",
-        "2026-12-01 11:00",
-        *extra,
+        end,
     )
+
+
+def add(run: Run, *extra: str, title: str = "Zitting") -> Result:
+    return run(*activity_add(title=title), *extra)
 
 
 @pytest.mark.parametrize(
     ("args", "option"),
     [
         (
-            (
-                "activity",
-                "add",
-                "--person",
-                "BEVER",
-                "--title",
-                "x",
-                "--start",
-                "0001-01-01 10:00",
-                "--end",
-                "2026-12-01 11:00",
-            ),
+            activity_add("0001-01-01 10:00"),
             "--start",
         ),
         (
@@ -93,18 +87,7 @@ def test_a_time_before_1970_is_refused_and_every_listing_still_works(
 @pytest.mark.parametrize(
     "args",
     [
-        (
-            "activity",
-            "add",
-            "--person",
-            "BEVER",
-            "--title",
-            "x",
-            "--start",
-            "2026-12-01 10:00+25:00",
-            "--end",
-            "2026-12-01 11:00",
-        ),
+        activity_add("2026-12-01 10:00+25:00"),
         ("threat", "assess", "BEVER", "--level", str(2**70)),
         ("audit", "list", "--limit", "99999999999999999999"),
         ("capacity", "--hours-per-fte", "nan"),
@@ -127,31 +110,9 @@ def test_numbers_and_offsets_out_of_range_are_exit_2(
 
 
 def test_a_day_first_date_is_refused_and_iso_with_t_is_local(demo: Run) -> None:
-    day_first = demo(
-        "activity",
-        "add",
-        "--person",
-        "BEVER",
-        "--title",
-        "x",
-        "--start",
-        "06-10-2025 06:00+02:00",
-        "--end",
-        "2025-10-06T08:00",
-    )
+    day_first = demo(*activity_add("06-10-2025 06:00+02:00", "2025-10-06T08:00"))
     assert day_first.exit_code == 2 and "year comes first" in day_first.stderr
-    accepted = demo(
-        "activity",
-        "add",
-        "--person",
-        "BEVER",
-        "--title",
-        "x",
-        "--start",
-        "2025-10-06T06:00",
-        "--end",
-        "2025-10-06T08:00",
-    )
+    accepted = demo(*activity_add("2025-10-06T06:00", "2025-10-06T08:00"))
     assert accepted.exit_code == 0, accepted.stderr
     shown = json.loads(demo("activity", "show", accepted.stdout.strip(), "--format", "json").stdout)
     assert shown["start"] == "2025-10-06T06:00:00+02:00"

@@ -71,25 +71,22 @@ def one_sentence(stderr: str) -> str:
     return lines[0]
 
 
-def test_a_write_while_another_program_writes_is_exit_6(
-    initialised: Run, db_path: Path, short_wait: None
+@pytest.mark.parametrize(
+    ("importing", "sentence"),
+    [
+        (False, "is busy: another program"),
+        (True, "Another import is running; try again when it ends"),
+    ],
+    ids=["another writer", "an import"],
+)
+def test_a_write_while_the_database_is_held_is_exit_6(
+    initialised: Run, db_path: Path, short_wait: None, importing: bool, sentence: str
 ) -> None:
     before = snapshot(db_path)
-    with holder(db_path, importing=False, writing=True):
+    with holder(db_path, importing=importing, writing=True):
         result = initialised("log", "add", "Route verkend")
     assert result.exit_code == 6
-    assert "is busy" in one_sentence(result.stderr)
-    assert snapshot(db_path) == before
-
-
-def test_a_write_while_an_import_runs_says_so(
-    initialised: Run, db_path: Path, short_wait: None
-) -> None:
-    before = snapshot(db_path)
-    with holder(db_path, importing=True, writing=True):
-        result = initialised("log", "add", "Route verkend")
-    assert result.exit_code == 6
-    assert "Another import is running; try again when it ends" in one_sentence(result.stderr)
+    assert sentence in one_sentence(result.stderr)
     assert snapshot(db_path) == before
 
 

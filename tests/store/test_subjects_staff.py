@@ -95,5 +95,5 @@ def test_bad_staff_input_changes_nothing(store: Store) -> None:
 
 
 def test_unknown_user_gets_a_plain_sentence(store: Store) -> None:
-    with pytest.raises(NotFound, match="No person with callsign NOBODY"):
+    with pytest.raises(NotFound, match="No person with callsign 'NOBODY'"):
         as_user(store, "NOBODY").actor  # noqa: B018
