@@ -14,7 +14,7 @@ from store.errors import BadInput
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
-from .params import DATE, TIME
+from .params import DATE, TIME, InputPath
 
 ACTIVITY_COLUMNS = (
     "id",
@@ -264,7 +264,7 @@ def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | 
 
 
 @activity.command("import-ics")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputPath())
 @click.option("--person", required=True, help="Code name of the protected subject.")
 @click.option(
     "--days",

@@ -49,6 +49,12 @@ LAZY_COMMANDS = {
 }
 
 
+#: What the operating system says of a path with a NUL character (only a test or a program
+#: calling the CLI in-process can pass one; a shell cannot).
+NUL_IN_PATH = "embedded null byte"
+NUL_SENTENCE = "A path contains a NUL character; remove it."
+
+
 class SchildwachtGroup(click.Group):
     """The root group: loads command modules lazily; maps store errors to exit codes and plain
     sentences."""
@@ -73,6 +79,10 @@ class SchildwachtGroup(click.Group):
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
             raise OneLineError(exc) from None
+        except ValueError as exc:
+            if NUL_IN_PATH not in str(exc):
+                raise
+            raise OneLineError(NUL_SENTENCE) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -95,6 +105,9 @@ class SchildwachtGroup(click.Group):
         except Exception as exc:
             if _debug(ctx):
                 raise
+            if isinstance(exc, ValueError) and NUL_IN_PATH in str(exc):
+                click.echo(f"Error: {NUL_SENTENCE}", err=True)
+                ctx.exit(ExitCode.BAD_INPUT)
             env = ctx.find_object(Env)
             fault = machine_fault(exc, env.db_path if env else None)
             if fault is not None:
@@ -118,7 +131,10 @@ class OneLineError(click.ClickException):
 
     exit_code = ExitCode.BAD_INPUT
 
-    def __init__(self, error: click.UsageError) -> None:
+    def __init__(self, error: click.UsageError | str) -> None:
+        if isinstance(error, str):
+            super().__init__(error)
+            return
         message = re.sub(
             r"'([^']{61,})'", lambda m: shown(m.group(1)), visible(error.format_message())
         )

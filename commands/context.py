@@ -11,6 +11,7 @@ import click
 
 from store.clock import Clock, FixedClock, SystemClock
 from store.db import Store
+from store.errors import BadInput
 
 
 def default_db_path() -> Path:
@@ -27,7 +28,15 @@ def clock_from_env() -> Clock:
     """A fixed clock when ``SCHILDWACHT_NOW`` is set (tests, reproducible demos)."""
     fixed = os.environ.get("SCHILDWACHT_NOW")
     if fixed:
-        return FixedClock(datetime.fromisoformat(fixed.replace("Z", "+00:00")))
+        try:
+            moment = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise BadInput(
+                "SCHILDWACHT_NOW must be a time with an offset, e.g. 2026-11-28T09:00:00Z."
+            )
+        return FixedClock(moment)
     return SystemClock()
 
 

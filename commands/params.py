@@ -6,7 +6,9 @@ naming the option (exit 2), exactly like every other refusal.
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -77,6 +79,20 @@ class NumberParam(click.ParamType):
             except ValueError:
                 raise BadInput(f"{_name(param)}: {shown(str(value))} is not a number.") from None
         return validate.number(number, _name(param), low=self.low, high=self.high)
+
+
+class InputPath(click.Path):
+    """A file (or, with ``dir_okay``, a folder) that exists and is read: a regular file, never
+    a pipe or a device, whose reading would wait for ever or never end."""
+
+    def __init__(self, *, dir_okay: bool = False) -> None:
+        super().__init__(exists=True, dir_okay=dir_okay, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        if not (path.is_file() or (self.dir_okay and path.is_dir())):
+            self.fail(f"{shown(str(value))} is not a regular file.", param, ctx)
+        return path
 
 
 TIME = TimeParam()

@@ -16,7 +16,7 @@ from store.suggest import suggest as suggest_options
 from .agenda_cmd import resolve_window
 from .context import Env, pass_env
 from .output import ExitCode, created, emit, info, output_options
-from .params import DATE, TIME
+from .params import DATE, TIME, InputPath
 
 GAP_COLUMNS = (
     "start",
@@ -97,7 +97,7 @@ def shift_list(
 
 
 @shift.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputPath())
 @pass_env
 def shift_import(env: Env, file: Path) -> None:
     """Import a roster CSV (callsign,start,end); any bad line imports nothing."""

@@ -16,6 +16,7 @@ from store.validate import visible
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
+from .params import InputPath
 
 
 @click.command()
@@ -31,7 +32,7 @@ from .output import emit, info, output_options
 @click.option("--unit", default="DKDB", show_default=True, help="The operator's unit code.")
 @click.option(
     "--catalogue",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputPath(),
     help="A catalogue TOML file instead of the shipped fictional one.",
 )
 @click.option("--label", help="This laptop's name in the team roster (default: its host name).")

@@ -23,6 +23,7 @@ from store.validate import visible
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
+from .params import InputPath
 
 RECEIPT_COLUMNS = ("table", "applied", "already_known", "deferred", "in_conflict")
 PEER_COLUMNS = (
@@ -101,7 +102,7 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
 
 
 @sync.command("import")
-@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.argument("source", type=InputPath(dir_okay=True))
 @output_options
 @pass_env
 def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
@@ -278,7 +279,7 @@ def team_show(env: Env, fmt: str, output: str | None) -> None:
 
 
 @team.command("enroll")
-@click.argument("request", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("request", type=InputPath())
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--role", help="The device's role in the team (default: the one it asked for).")
 @click.option("--yes", is_flag=True, help="Skip the question (you compared the code already).")

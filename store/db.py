@@ -102,6 +102,11 @@ class Store:
         self._actor: Any = None
         if self.path.is_dir():
             raise BadInput(f"{self.path} is a directory; --db needs the path of a database file.")
+        if self.path.exists() and not self.path.is_file():  # reading a pipe would never end
+            raise BadInput(
+                f"{self.path} is not a regular file (a device, a pipe or a socket); --db needs "
+                "the path of a database file."
+            )
         if create:
             if self.path.exists() and self.path.stat().st_size > 0:
                 raise BadInput(

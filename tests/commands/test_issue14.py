@@ -207,3 +207,31 @@ def test_folder_names_in_a_sync_folder_are_printed_escaped(demo: Run, tmp_path: 
         assert result.exit_code == 0, result.stderr  # not addressed to this device: skipped
         assert no_raw(result.stdout) and no_raw(result.stderr)
         assert "\\u202eevil" in result.stdout
+
+
+def test_a_pipe_or_a_device_is_refused_not_read(initialised: Run, tmp_path: Path) -> None:
+    """Reading a pipe would wait for ever: --db, a roster and a bundle must be regular files."""
+    import os
+
+    pipe = tmp_path / "roster.csv"
+    os.mkfifo(pipe)
+    for args in (
+        ("--db", str(pipe), "person", "list"),
+        ("--db", "/dev/null", "person", "list"),
+        ("shift", "import", str(pipe)),
+        ("sync", "import", str(pipe)),
+    ):
+        result = initialised(*args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert "not a regular file" in result.stderr
+
+
+def test_a_nul_in_a_path_and_a_bad_clock_pin_are_exit_2(
+    initialised: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert initialised("backup", "copy\x00.db").exit_code == 2
+    monkeypatch.setenv("SCHILDWACHT_NOW", "2026-11-28T09:00:00")  # no offset
+    result = initialised("person", "list")
+    assert (
+        result.exit_code == 2 and "SCHILDWACHT_NOW must be a time with an offset" in result.stderr
+    )
