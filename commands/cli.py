@@ -15,7 +15,7 @@ import click
 
 from store.errors import StoreError
 from store.machine import machine_fault
-from store.validate import shown, visible
+from store.validate import not_text, shown, visible
 
 from .context import Env, default_db_path
 from .output import ExitCode
@@ -75,6 +75,12 @@ class SchildwachtGroup(click.Group):
         raise LookupError(f"commands.{module_name} does not define {cmd_name}")
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:  # a shell passes bytes that are not UTF-8 as lone surrogates
+            if not_text(arg):
+                raise OneLineError(
+                    f"{shown(arg)} is not UTF-8 text; type it again or save the file it came "
+                    "from as UTF-8."
+                )
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
@@ -179,6 +185,9 @@ def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug
     """
     from pathlib import Path
 
+    for name, value in (("--db", db), ("--user", user)):
+        if value is not None and not_text(value):  # from the environment, undecodable
+            raise OneLineError(f"{name} {shown(value)} is not UTF-8 text.")
     ctx.obj = Env(
         db_path=Path(db).expanduser() if db else default_db_path(), user=user, debug=debug
     )

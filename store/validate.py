@@ -38,14 +38,22 @@ _STORED_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: Characters a terminal, a spreadsheet or a bidi algorithm would act on rather than show:
-#: C0 and C1 controls, DEL, and the Unicode formatting characters that reorder or hide text.
+#: C0 and C1 controls, DEL, and the Unicode formatting characters that reorder or hide text
+#: (and lone surrogates, the trace of bytes that were not UTF-8, which no stream can write).
 _FORMATTING = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb"
-_INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMATTING}]")
+_INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMATTING}\ud800-\udfff]")
 #: Markdown syntax anywhere in a line, and at its start (a list item, a setext underline).
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _MARKDOWN_BLOCK = re.compile(r"^(\s*\d{0,9})([-+=.)])(?=\s|$)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: What JSON leaves raw of those: it escapes the C0 controls itself.
 _RAW_IN_JSON = re.compile(f"[\x7f-\x9f{_FORMATTING}]")
+
+
+def not_text(value: str) -> bool:
+    """True when ``value`` holds a lone surrogate: bytes that were not UTF-8 (a command-line
+    argument with binary junk arrives so); it cannot be stored, printed or sent."""
+    return _SURROGATE.search(value) is not None
 
 
 def has_invisible(text: str) -> bool:
@@ -96,8 +104,8 @@ def visible_json(document: str) -> str:
 def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool = False) -> str:
     """Free text: a string of at most ``max_len`` characters with no NUL; ``required`` refuses
     an empty or blank one. Returned unchanged (control characters are escaped on display)."""
-    if not isinstance(value, str):
-        raise BadInput(f"{field} must be text.")
+    if not isinstance(value, str) or not_text(value):
+        raise BadInput(f"{field} must be text (UTF-8).")
     if "\x00" in value:
         raise BadInput(f"{field} contains a NUL character; remove it.")
     if len(value) > max_len:
@@ -118,8 +126,8 @@ def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool =
     """One line that names someone or something (a person's name, a deciding authority, a
     document reference): at most ``max_len`` characters, no control, bidi or invisible
     formatting characters (they could make one authority look like another); stripped."""
-    if not isinstance(value, str):
-        raise BadInput(f"{field} must be text.")
+    if not isinstance(value, str) or not_text(value):
+        raise BadInput(f"{field} must be text (UTF-8).")
     value = value.strip()
     if required and not value:
         raise BadInput(f"{field} may not be empty.")

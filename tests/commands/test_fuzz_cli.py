@@ -92,6 +92,7 @@ HOSTILE_TEXT = [
     "# kop\n- lijst",
     "🛡️ 𝔅𝔢𝔳𝔢𝔯 👮🏽‍♀️",
     "\ud7ff\ue000\uffff",
+    "bytes \udcff\udcfe that were not UTF-8",
     "line1\r\nline2",
     "--help",
     "-x",

@@ -235,3 +235,18 @@ def test_a_nul_in_a_path_and_a_bad_clock_pin_are_exit_2(
     assert (
         result.exit_code == 2 and "SCHILDWACHT_NOW must be a time with an offset" in result.stderr
     )
+
+
+def test_bytes_that_are_not_utf8_are_exit_2(demo: Run, db_path: Path) -> None:
+    """A shell hands undecodable bytes to Python as lone surrogates: SQLite and the terminal
+    cannot take them, so they are refused before anything is looked up or written."""
+    before = snapshot(db_path)
+    for args in (
+        ("log", "add", "kapot \udcff"),
+        ("person", "show", "\udcff\udcfe"),
+        ("backup", "copy-\udcff.db"),
+    ):
+        result = demo(*args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert "is not UTF-8 text" in result.stderr and "\\udcff" in result.stderr
+    assert snapshot(db_path) == before
