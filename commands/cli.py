@@ -8,12 +8,15 @@ only then, so scripted commands start fast.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
 import click
 
 from store.errors import StoreError
+from store.machine import machine_fault
+from store.validate import not_text, shown, visible
 
 from .context import Env, default_db_path
 from .output import ExitCode
@@ -47,6 +50,12 @@ LAZY_COMMANDS = {
 }
 
 
+#: What the operating system says of a path with a NUL character (only a test or a program
+#: calling the CLI in-process can pass one; a shell cannot).
+NUL_IN_PATH = "embedded null byte"
+NUL_SENTENCE = "A path contains a NUL character; remove it."
+
+
 class SchildwachtGroup(click.Group):
     """The root group: loads command modules lazily; maps store errors to exit codes and plain
     sentences."""
@@ -66,15 +75,36 @@ class SchildwachtGroup(click.Group):
                 return command
         raise LookupError(f"commands.{module_name} does not define {cmd_name}")
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:  # a shell passes bytes that are not UTF-8 as lone surrogates
+            if not_text(arg):
+                raise OneLineError(
+                    f"{shown(arg)} is not UTF-8 text; type it again or save the file it came "
+                    "from as UTF-8."
+                )
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise OneLineError(exc) from None
+        except ValueError as exc:
+            if NUL_IN_PATH not in str(exc):
+                raise
+            raise OneLineError(NUL_SENTENCE) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except StoreError as exc:
             if _debug(ctx):
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {visible(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except click.UsageError as exc:
+            raise OneLineError(exc) from None
+        except click.Abort:
+            click.echo("Error: stopped at your answer; nothing was written.", err=True)
+            ctx.exit(ExitCode.BAD_INPUT)
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing more was written.", err=True)
@@ -82,9 +112,17 @@ class SchildwachtGroup(click.Group):
         except Exception as exc:
             if _debug(ctx):
                 raise
+            if isinstance(exc, ValueError) and NUL_IN_PATH in str(exc):
+                click.echo(f"Error: {NUL_SENTENCE}", err=True)
+                ctx.exit(ExitCode.BAD_INPUT)
+            env = ctx.find_object(Env)
+            fault = machine_fault(exc, env.db_path if env else None)
+            if fault is not None:
+                click.echo(f"Error: {visible(str(fault))}", err=True)
+                ctx.exit(fault.exit_code)
             click.echo(
-                f"Error: unexpected failure ({type(exc).__name__}: {exc}); rerun with --debug "
-                "for the details and report it.",
+                f"Error: unexpected failure ({type(exc).__name__}: {shown(str(exc), limit=200)}); "
+                "rerun with --debug for the details and report it.",
                 err=True,
             )
             ctx.exit(ExitCode.FAILURE)
@@ -92,6 +130,26 @@ class SchildwachtGroup(click.Group):
             env = ctx.find_object(Env)
             if env is not None:
                 env.close()
+
+
+class OneLineError(click.ClickException):
+    """A usage error as one sentence on stderr, like every other refusal (exit 2): what was
+    wrong, and where the command's help is. Quoted input is escaped and cut short."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, error: click.UsageError | str) -> None:
+        if isinstance(error, str):
+            super().__init__(error)
+            return
+        message = re.sub(
+            r"'([^']{61,})'", lambda m: shown(m.group(1)), visible(error.format_message())
+        )
+        path = error.ctx.command_path if error.ctx else "schildwacht"
+        super().__init__(f"{message.rstrip('.')} (see `{visible(path)} --help`).")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.message}", err=True)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -123,10 +181,14 @@ def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug
     Run without a command to open the console. Every listing takes --format
     table|csv|json|md. Exit codes: 0 done, 1 unexpected failure, 2 bad input or a broken
     rule (nothing written), 3 a check found what it looks for, 4 not allowed for your role,
-    5 integrity failure.
+    5 integrity failure, 6 the machine refused (database busy, disk full, permissions;
+    nothing written, try again).
     """
     from pathlib import Path
 
+    for name, value in (("--db", db), ("--user", user)):
+        if value is not None and not_text(value):  # from the environment, undecodable
+            raise OneLineError(f"{name} {shown(value)} is not UTF-8 text.")
     ctx.obj = Env(
         db_path=Path(db).expanduser() if db else default_db_path(), user=user, debug=debug
     )

@@ -31,11 +31,14 @@ def clock_from_env() -> Clock:
     fixed = os.environ.get("SCHILDWACHT_NOW")
     if fixed:
         try:
-            return FixedClock(datetime.fromisoformat(fixed.replace("Z", "+00:00")))
+            moment = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
         except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
             raise BadInput(
-                f"SCHILDWACHT_NOW={fixed!r} is not an ISO-8601 time with an offset."
-            ) from None
+                "SCHILDWACHT_NOW must be a time with an offset, e.g. 2026-11-28T09:00:00Z."
+            )
+        return FixedClock(moment)
     return SystemClock()
 
 

@@ -10,6 +10,7 @@ import click
 from store import audit, decisions, witness
 from store.clock import local_iso
 from store.db import backup_database
+from store.validate import visible
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
@@ -106,7 +107,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("list")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(1, audit.MAX_LIST), default=50, show_default=True)
 @click.option("--action", help="Only these actions, e.g. 'activity.*'.")
 @output_options
 @pass_env
@@ -150,7 +151,7 @@ def backup(env: Env, file: Path) -> None:
     """A consistent copy of the database (encrypted like it); safe while the console runs."""
     written = backup_database(env.store(), file)
     info(f"Backup written to {written}.")
-    click.echo(str(written))
+    click.echo(visible(str(written)))
 
 
 COMMANDS = [decision, audit_group, backup]

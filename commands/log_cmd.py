@@ -84,7 +84,7 @@ def log_add(
 @click.option("--from", "start", type=TIME)
 @click.option("--to", "end", type=TIME)
 @click.option("--open", "open_only", is_flag=True, help="Only flagged entries not yet cleared.")
-@click.option("--limit", type=int, default=None)
+@click.option("--limit", type=click.IntRange(1, logbook.MAX_LIST), help="At most N entries.")
 @output_options
 @pass_env
 def log_list(

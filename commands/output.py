@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from enum import IntEnum
@@ -17,6 +16,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from store.machine import write_private
+from store.validate import markdown, visible, visible_json
 
 FORMATS = ("table", "csv", "json", "md")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,6 +33,7 @@ class ExitCode(IntEnum):
     FOUND = 3
     DENIED = 4
     INTEGRITY = 5
+    MACHINE = 6
 
 
 def output_options(func: F) -> F:
@@ -75,8 +78,12 @@ def _json(data: list[dict[str, Any]] | dict[str, Any]) -> str:
     return "[\n  " + ",\n  ".join(map(_ROW_ENCODER.encode, data)) + "\n]\n"
 
 
-def _cell(value: Any) -> str:
-    """A value flattened for a table or CSV cell."""
+#: OWASP CSV injection: a cell starting with one of these is a formula to a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _flat(value: Any) -> str:
+    """A value flattened to one string for a table, CSV or Markdown cell."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -89,8 +96,22 @@ def _cell(value: Any) -> str:
             for item in value
         )
     if isinstance(value, dict):
-        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
+        return ", ".join(f"{k}={_flat(v)}" for k, v in value.items())
     return str(value)
+
+
+def _cell(value: Any, fmt: str = "table") -> str:
+    """A cell as text the format shows literally: control and bidi characters as ``\\uXXXX``
+    everywhere; in CSV a text cell that a spreadsheet would run as a formula starts with
+    ``'`` (numbers, by their type, never do); in Markdown ``|`` and markup are escaped."""
+    flat = _flat(value)
+    number = isinstance(value, int | float | Decimal)
+    if fmt == "md" and not number:
+        return markdown(flat)
+    text = visible(flat)
+    if fmt == "csv" and not number and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
 
 
 def render(
@@ -100,7 +121,7 @@ def render(
 ) -> str:
     """Render rows (a list) or one record (a dict) in a format; returns the text."""
     if fmt == "json":
-        return _json(data)
+        return visible_json(_json(data))  # the same values; raw terminal controls as escapes
     single = isinstance(data, dict)
     rows: list[dict[str, Any]] = [data] if isinstance(data, dict) else data
     keys = list(columns) if columns else (list(rows[0]) if rows else [])
@@ -109,17 +130,20 @@ def render(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(keys)
         for row in rows:
-            writer.writerow([_cell(row.get(k)) for k in keys])
+            writer.writerow([_cell(row.get(k), fmt) for k in keys])
         return buffer.getvalue()
     from tabulate import tabulate  # imported here: only tables pay for it
 
     tablefmt = "github" if fmt == "md" else "simple"
     if single:
-        pairs = [[k, _cell(rows[0].get(k))] for k in keys]
-        return tabulate(pairs, headers=["field", "value"], tablefmt=tablefmt) + "\n"
+        pairs = [[_cell(k, fmt), _cell(rows[0].get(k), fmt)] for k in keys]
+        return (
+            tabulate(pairs, headers=["field", "value"], tablefmt=tablefmt, disable_numparse=True)
+            + "\n"
+        )
     if not rows:
         return tabulate([], headers=keys, tablefmt=tablefmt) + "\n" if keys else ""
-    table = [[_cell(row.get(k)) for k in keys] for row in rows]
+    table = [[_cell(row.get(k), fmt) for k in keys] for row in rows]
     return tabulate(table, headers=keys, tablefmt=tablefmt, disable_numparse=True) + "\n"
 
 
@@ -134,19 +158,12 @@ def emit(
 
 
 def write_text(text: str, output: str | None = None) -> None:
-    """Text to stdout, or to a file written under a temporary name and renamed."""
+    """Text to stdout, or to a file (0600) written under a temporary name and renamed, so a
+    failure (a full disk) leaves neither a half-written file nor a temporary one."""
     if output is None:
         click.echo(text, nl=False)
         return
-    import tempfile  # only -o needs it; scripted listings to stdout start without it
-
-    target = Path(output)
-    fd, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
+    write_private(Path(output), text.encode("utf-8"), "the output")
 
 
 def info(message: str) -> None:
@@ -154,7 +171,7 @@ def info(message: str) -> None:
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.find_root().params.get("quiet"):
         return
-    click.echo(message, err=True)
+    click.echo(visible(message, keep_newlines=True), err=True)
 
 
 def created(record_id: str, message: str) -> None:

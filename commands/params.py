@@ -6,13 +6,17 @@ naming the option (exit 2), exactly like every other refusal.
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import click
 
+from store import validate
 from store.clock import SystemClock, day_bounds, parse_date, parse_time
 from store.errors import BadInput
+from store.validate import shown
 
 from .context import Env
 
@@ -54,6 +58,41 @@ class DateParam(click.ParamType):
             return parse_date(str(value), _clock(ctx))
         except BadInput as exc:
             raise BadInput(f"{_name(param)}: {exc}") from None
+
+
+class NumberParam(click.ParamType):
+    """A finite number between ``low`` and ``high`` (NaN and infinities refused)."""
+
+    name = "number"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                raise BadInput(f"{_name(param)}: {shown(str(value))} is not a number.") from None
+        return validate.number(number, _name(param), low=self.low, high=self.high)
+
+
+class InputPath(click.Path):
+    """A file (or, with ``dir_okay``, a folder) that exists and is read: a regular file, never
+    a pipe or a device, whose reading would wait for ever or never end."""
+
+    def __init__(self, *, dir_okay: bool = False) -> None:
+        super().__init__(exists=True, dir_okay=dir_okay, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        if not (path.is_file() or (self.dir_okay and path.is_dir())):
+            self.fail(f"{shown(str(value))} is not a regular file.", param, ctx)
+        return path
 
 
 TIME = TimeParam()

@@ -11,10 +11,14 @@ import click
 from store import capacity as model
 from store.catalogue import list_reinforcements, list_units, reinforcement_totals
 from store.errors import BadInput
+from store.subjects import MAX_LEVEL
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options
-from .params import TIME
+from .params import TIME, NumberParam
+
+#: How many persons or officers a scenario adds, removes or lends.
+COUNT = click.IntRange(1, model.MAX_SCENARIO_COUNT)
 
 
 def _window(
@@ -30,12 +34,16 @@ def _window(
 @click.option("--by", type=click.Choice(model.GROUPINGS), default="unit", show_default=True)
 @click.option(
     "--hours-per-fte",
-    type=float,
+    type=NumberParam(0, 168),
     default=model.DEFAULT_HOURS_PER_FTE,
     show_default=True,
     help="Weekly hours of one FTE.",
 )
-@click.option("--fail-above", type=float, help="Exit 3 when any occupancy exceeds this ratio.")
+@click.option(
+    "--fail-above",
+    type=NumberParam(0, 1_000_000),
+    help="Exit 3 when any occupancy exceeds this ratio.",
+)
 @output_options
 @click.pass_context
 def capacity(
@@ -139,12 +147,18 @@ def restrictions(
     help="A change; repeat to combine: lend:N:FROM:TO, add-officers:N:UNIT[:Q+Q], "
     "add-fte:F:UNIT, remove-officers:N:UNIT, add-persons:N:LEVEL[:UNIT].",
 )
-@click.option("--add-persons", type=int, help="Add N protected persons (with --level).")
-@click.option("--level", type=int, help="Threat level of the added persons.")
-@click.option("--add-officers", type=int, help="Add N officers (five day shifts a week).")
-@click.option("--add-fte", type=float, help="Add FTE (rounded to whole officers).")
-@click.option("--remove-officers", type=int, help="Remove N officers.")
-@click.option("--lend", type=int, help="Lend N officers from --unit to --to-unit.")
+@click.option("--add-persons", type=COUNT, help="Add N protected persons (with --level).")
+@click.option(
+    "--level", type=click.IntRange(0, MAX_LEVEL), help="Threat level of the added persons."
+)
+@click.option("--add-officers", type=COUNT, help="Add N officers (five day shifts a week).")
+@click.option(
+    "--add-fte",
+    type=NumberParam(0, model.MAX_SCENARIO_COUNT),
+    help="Add FTE (rounded to whole officers).",
+)
+@click.option("--remove-officers", type=COUNT, help="Remove N officers.")
+@click.option("--lend", type=COUNT, help="Lend N officers from --unit to --to-unit.")
 @click.option("--unit", help="The unit the change concerns (the default unit of --change).")
 @click.option("--to-unit", help="The receiving unit (with --lend).")
 @click.option(

@@ -17,7 +17,7 @@ from store.suggest import suggest as suggest_options
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
-from .params import DATE, TIME, resolve_window
+from .params import DATE, TIME, InputPath, resolve_window
 
 
 @click.group()
@@ -73,7 +73,7 @@ def shift_list(
 
 
 @shift.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputPath())
 @pass_env
 def shift_import(env: Env, file: Path) -> None:
     """Import a roster CSV (callsign,start,end); any bad line imports nothing."""

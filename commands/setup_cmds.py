@@ -13,9 +13,11 @@ from store.demo import SCALES, generate_demo
 from store.errors import BadInput
 from store.setup import init_database
 from store.status import database_status
+from store.validate import visible
 
 from .context import Env, new_secret, pass_env
 from .output import emit, info, output_options
+from .params import InputPath
 
 
 @click.command()
@@ -31,7 +33,7 @@ from .output import emit, info, output_options
 @click.option("--unit", default="DKDB", show_default=True, help="The operator's unit code.")
 @click.option(
     "--catalogue",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputPath(),
     help="A catalogue TOML file instead of the shipped fictional one.",
 )
 @click.option("--label", help="This laptop's name in the team roster (default: its host name).")
@@ -88,7 +90,13 @@ def init(
 
 
 @click.command()
-@click.option("--seed", default=7, show_default=True, help="Random seed; same seed, same data.")
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    default=7,
+    show_default=True,
+    help="Random seed; same seed, same data.",
+)
 @click.option("--scale", type=click.Choice(list(SCALES)), default="small", show_default=True)
 @pass_env
 def demo(env: Env, seed: int, scale: str) -> None:
@@ -119,7 +127,7 @@ def db() -> None:
 @pass_env
 def db_path(env: Env) -> None:
     """Print the database path (it need not exist yet)."""
-    click.echo(str(env.db_path))
+    click.echo(visible(str(env.db_path)))
 
 
 @db.command("rekey")
@@ -130,10 +138,13 @@ def db_rekey(env: Env) -> None:
 
     from store.db import rekey_database
 
+    store = env.store()
+    if store.passphrase is None:
+        rekey_database(store, "")  # refuses a plain database before asking for anything
     new = os.environ.get("SCHILDWACHT_NEW_PASSPHRASE") or click.prompt(
         "New passphrase", hide_input=True, confirmation_prompt=True, err=True
     )
-    rekey_database(env.store(), new)
+    rekey_database(store, new)
     info("Passphrase changed.")
 
 

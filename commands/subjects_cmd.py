@@ -9,6 +9,7 @@ import click
 from store.subjects import (
     DOMAINS,
     KINDS,
+    MAX_LEVEL,
     Subject,
     add_subject,
     assess_threat,
@@ -85,7 +86,10 @@ def threat() -> None:
 @threat.command("assess")
 @click.argument("code")
 @click.option(
-    "--level", type=int, required=True, help="Threat level (see catalogue threat-levels)."
+    "--level",
+    type=click.IntRange(0, MAX_LEVEL),
+    required=True,
+    help="Threat level (see catalogue threat-levels).",
 )
 @click.option("--domain", type=click.Choice(DOMAINS), help="Change the subject's domain.")
 @click.option("--summary", default="", help="A short summary of the assessment.")

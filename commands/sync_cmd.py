@@ -19,9 +19,11 @@ from store.errors import IntegrityFailure
 from store.sync import exchange, status
 from store.sync import roster as rosters
 from store.sync.keys import fingerprint
+from store.validate import visible
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
+from .params import InputPath
 
 RECEIPT_COLUMNS = ("table", "applied", "already_known", "deferred", "in_conflict")
 PEER_COLUMNS = (
@@ -96,11 +98,11 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
         f"Bundle written: {done.changes} changes in {done.segments} "
         f"segment{'' if done.segments == 1 else 's'}, encrypted to {done.recipients} devices."
     )
-    click.echo(str(done.path))
+    click.echo(visible(str(done.path)))
 
 
 @sync.command("import")
-@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.argument("source", type=InputPath(dir_okay=True))
 @output_options
 @pass_env
 def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
@@ -217,7 +219,11 @@ def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> 
 
 @sync.command("resolve")
 @click.argument("conflict")
-@click.option("--choose", type=int, help="Keep value N (1 = the one shown, 2 = the other).")
+@click.option(
+    "--choose",
+    type=click.IntRange(1, 1000),
+    help="Keep value N (1 = the one shown, 2 = the other).",
+)
 @click.option("--value", help="Enter another value instead.")
 @pass_env
 def sync_resolve(env: Env, conflict: str, choose: int | None, value: str | None) -> None:
@@ -273,7 +279,7 @@ def team_show(env: Env, fmt: str, output: str | None) -> None:
 
 
 @team.command("enroll")
-@click.argument("request", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("request", type=InputPath())
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--role", help="The device's role in the team (default: the one it asked for).")
 @click.option("--yes", is_flag=True, help="Skip the question (you compared the code already).")
@@ -283,9 +289,12 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
     store = env.store()
     wanted = rosters.read_request(request)
     click.echo(
-        f"Device {wanted.data['label']} ({wanted.data['role']}) asks to join.\n"
-        f"Authentication code: {wanted.code}\n"
-        "Compare it with the code on the new device's screen.",
+        visible(
+            f"Device {wanted.data['label']} ({wanted.data['role']}) asks to join.\n"
+            f"Authentication code: {wanted.code}\n"
+            "Compare it with the code on the new device's screen.",
+            keep_newlines=True,
+        ),
         err=True,
     )
     if not yes and not click.confirm("Do the codes match?", err=True):
@@ -296,7 +305,7 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
         f"{wanted.data['label']} enrolled (roster version {roster.version}); welcome bundle "
         f"written with {done.changes} changes. Admin key: {rosters.admin_fingerprint(roster)}."
     )
-    click.echo(str(done.path))
+    click.echo(visible(str(done.path)))
 
 
 @team.command("revoke")

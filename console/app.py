@@ -17,6 +17,7 @@ from textual.screen import Screen
 from store.db import Store
 
 from .i18n import _
+from .literal import plain
 from .screens.agenda import AgendaScreen
 from .screens.capacity import CapacityScreen
 from .screens.forms import SignalForm
@@ -86,7 +87,7 @@ class SchildwachtApp(App[None]):
         actor = self.store.actor
         unread = unread_count(self.store) + unacknowledged_count(self.store)
         badge = f" · ● {unread} new" if unread else ""
-        self.sub_title = (
+        self.sub_title = plain(
             f"{actor.callsign} · {actor.role.replace('_', ' ')} · {self.store.path.name}{badge}"
         )
 

@@ -70,8 +70,9 @@ def allowed(role: str, action: str) -> bool:
 def require(actor: Any, action: str) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may take ``action``: both the person's role
     and, when the laptop is in a team, the role it is enrolled with in the signed roster
-    (``actor.laptop_role``; an admin person on an operator laptop acts as an operator there).
-    The refusal names which of the two did not allow it (``PermissionDenied.bound``)."""
+    (``actor.laptop_role``; an admin person on an operator laptop acts as an operator there,
+    while a laptop enrolled as admin bounds no one: the team admin's laptop is where any person
+    may work). The refusal names which of the two did not allow it (``PermissionDenied.bound``)."""
     words, roles = PERMISSIONS[action]
     names = ", ".join(sorted(r.replace("_", " ") for r in roles))
     if actor.role not in roles:
@@ -80,7 +81,7 @@ def require(actor: Any, action: str) -> None:
             bound="person",
         )
     laptop = getattr(actor, "laptop_role", None)
-    if laptop is not None and laptop not in roles:
+    if laptop is not None and laptop != "admin" and laptop not in roles:
         raise PermissionDenied(
             f"Only {names} may {words}; this laptop is enrolled in the team as "
             f"{laptop.replace('_', ' ')}, which bounds everyone who works on it "

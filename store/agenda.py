@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import access
+from . import access, validate
 from .catalogue import Concept, get_concept, list_concepts
 from .clock import from_db, local_iso, to_db
 from .db import Store, resolve_id
@@ -261,6 +261,8 @@ def check_concept(store: Store, subject: Subject, code: str) -> Concept:
 
 
 def _check_times(start: datetime, end: datetime) -> None:
+    validate.moment(start, "The start")
+    validate.moment(end, "The end")
     if end <= start:
         raise BadInput("The end must be after the start.")
     if end - start > MAX_DURATION:
@@ -268,7 +270,7 @@ def _check_times(start: datetime, end: datetime) -> None:
 
 
 def _check_text(value: str, what: str) -> str:
-    text = value.strip()
+    text = validate.text(value, f"The {what}").strip()
     if not text:
         raise BadInput(f"The {what} may not be empty.")
     return text
@@ -288,21 +290,24 @@ def add_activity(
 ) -> Activity:
     """Add an activity to a subject's agenda, optionally with its concept (R1, R3, R4)."""
     access.require(store.actor, "activity.write")
-    subject = get_subject(store, person)
-    title = _check_text(title, "title")
-    if kind not in KINDS:
-        raise BadInput(f"Unknown kind '{kind}'; choose work or private.")
-    if status not in PLAIN_STATUSES:
-        raise BadInput(f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel.")
-    _check_times(start, end)
-    if status == "done" and to_db(end) > store.now():
-        raise RuleViolation("R5", "An activity can be marked done only once it has ended.")
-    code = check_concept(store, subject, concept).code if concept else None
     activity_id = uuid7()
-    now = store.now()
-    with store.write(
-        "activity.add", activity_id, {"person": subject.code, "concept": code}
-    ) as conn:
+    detail: dict[str, object] = {}
+    with store.write("activity.add", activity_id, detail) as conn:
+        title = _check_text(title, "title")
+        location = validate.text(location, "The location").strip()
+        _check_times(start, end)
+        if kind not in KINDS:
+            raise BadInput(f"Unknown kind {validate.shown(kind)}; choose work or private.")
+        if status not in PLAIN_STATUSES:
+            raise BadInput(
+                f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel."
+            )
+        if status == "done" and to_db(end) > store.now():
+            raise RuleViolation("R5", "An activity can be marked done only once it has ended.")
+        subject = get_subject(store, person)
+        code = check_concept(store, subject, concept).code if concept else None
+        detail.update(person=subject.code, concept=code)
+        now = store.now()
         conn.execute(
             "INSERT INTO activity (id, subject_id, title, kind, start_at, end_at, location,"
             " status, concept, created_at, created_by, updated_at)"
@@ -314,7 +319,7 @@ def add_activity(
                 kind,
                 to_db(start),
                 to_db(end),
-                location.strip(),
+                location,
                 status,
                 code,
                 now,
@@ -375,7 +380,7 @@ def _plain_changes(current: Activity, title: str | None, kind: str | None) -> di
         changes["title"] = _check_text(title, "title")
     if kind is not None and kind != current.kind:
         if kind not in KINDS:
-            raise BadInput(f"Unknown kind '{kind}'; choose work or private.")
+            raise BadInput(f"Unknown kind {validate.shown(kind)}; choose work or private.")
         changes["kind"] = kind
     return changes
 
@@ -385,8 +390,8 @@ def _check_status(store: Store, current: Activity, status: str) -> None:
     if status not in PLAIN_STATUSES:
         raise RuleViolation(
             "R5",
-            f"Status '{status}' is set by a restriction (rule R5): use `activity restrict` with "
-            "a reason and the deciding authority.",
+            f"Status {validate.shown(status)} is set by a restriction (rule R5): use "
+            "`activity restrict` with a reason and the deciding authority.",
         )
     if current.status == "cancelled":
         raise RuleViolation(
@@ -417,7 +422,7 @@ def _moved_fields(
         _check_times(new_start, new_end)
         moved["start_at"], moved["end_at"] = to_db(new_start), to_db(new_end)
     if location is not None and location.strip() != current.location:
-        moved["location"] = location.strip()
+        moved["location"] = validate.text(location, "The location").strip()
     return moved
 
 
@@ -593,6 +598,12 @@ def record_restriction(
     """Inside an open write: check and record a restriction (R5) and apply it; its id."""
     current = get_activity(store, activity_id)
     authority = _check_restriction(current, kind, reason, authority)
+    note = validate.text(note, "The note")
+    if new_location is not None:
+        validate.text(new_location, "The new location")
+    for given, what in ((new_start, "The new start"), (new_end, "The new end")):
+        if given is not None:
+            validate.moment(given, what)
     updates = _restricted_fields(current, kind, new_start, new_end, new_location)
     updates["updated_at"] = store.now()
     restriction_id = uuid7()
@@ -624,17 +635,19 @@ def record_restriction(
 def _check_restriction(current: Activity, kind: str, reason: str, authority: str) -> str:
     if kind not in RESTRICTION_KINDS:
         raise BadInput(
-            f"Unknown restriction '{kind}'; choose one of: {', '.join(RESTRICTION_KINDS)}."
+            f"Unknown restriction {validate.shown(kind)}; choose one of: "
+            f"{', '.join(RESTRICTION_KINDS)}."
         )
     if reason not in RESTRICTION_REASONS:
         raise BadInput(
-            f"Unknown reason '{reason}'; choose one of: {', '.join(RESTRICTION_REASONS)} (rule R5)."
+            f"Unknown reason {validate.shown(reason)}; choose one of: "
+            f"{', '.join(RESTRICTION_REASONS)} (rule R5)."
         )
-    authority = authority.strip()
-    if not authority:
+    if not isinstance(authority, str) or not authority.strip():
         raise RuleViolation(
             "R5", "A restriction names the deciding authority (rule R5); give --authority."
         )
+    authority = validate.line(authority, "The deciding authority")
     if authority.lower() == CALENDAR_AUTHORITY:
         raise RuleViolation(
             "R5",

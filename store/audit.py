@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import witness
+from . import validate, witness
 from .db import GENESIS_HASH, Store, audit_hash
 from .errors import IntegrityFailure
+
+#: A listing shows at most this many events at once.
+MAX_LIST = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class AuditEvent:
 
 
 def list_audit(store: Store, *, limit: int = 100, action: str | None = None) -> list[AuditEvent]:
+    validate.integer(limit, "The limit", low=1, high=MAX_LIST)
     where, params = "", []
     if action:
         where = " WHERE action LIKE ?"

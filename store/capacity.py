@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import access
+from . import access, validate
 from .agenda import concept_options, lightest_valid_concept
 from .catalogue import (
     Concept,
@@ -52,6 +52,8 @@ from .subjects import subject_by_id
 
 GROUPINGS = ("unit", "organisation", "qualification", "day")
 DEFAULT_HOURS_PER_FTE = 36.0
+#: A scenario adds, removes or lends at most this many persons or officers at once.
+MAX_SCENARIO_COUNT = 1_000
 
 
 @dataclass(frozen=True)
@@ -191,12 +193,17 @@ def _rows(totals: dict[str, list[float]], weeks: float, hours_per_fte: float) ->
 
 
 def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> None:
+    validate.moment(start, "The start")
+    validate.moment(end, "The end")
+    validate.number(hours_per_fte, "Hours per FTE", low=0, high=168)
     if end <= start:
         raise BadInput("The period ends after it starts.")
     if end - start > timedelta(days=92):
         raise BadInput("A capacity report covers at most 92 days; split the period.")
     if by not in GROUPINGS:
-        raise BadInput(f"Unknown grouping '{by}'; choose one of: {', '.join(GROUPINGS)}.")
+        raise BadInput(
+            f"Unknown grouping {validate.shown(by)}; choose one of: {', '.join(GROUPINGS)}."
+        )
     if hours_per_fte <= 0:
         raise BadInput("Hours per FTE must be positive.")
 
@@ -378,9 +385,14 @@ def apply_change(world: _World, change: Change) -> None:
     units = {u.code for u in list_units(world.store)}
     for unit in filter(None, (change.unit, change.to_unit)):
         if unit not in units:
-            raise BadInput(f"Unknown unit '{unit}'; choose one of: {', '.join(sorted(units))}.")
+            raise BadInput(
+                f"Unknown unit {validate.shown(unit)}; choose one of: {', '.join(sorted(units))}."
+            )
     if change.count < 1:
         raise BadInput("A scenario changes at least one person or officer.")
+    validate.integer(change.count, "The number of persons or officers", high=MAX_SCENARIO_COUNT)
+    if change.level is not None:
+        validate.integer(change.level, "The threat level", low=0, high=1000)
     if change.kind == "add_persons":
         _add_persons(world, change)
     elif change.kind == "add_officers":

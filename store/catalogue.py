@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from . import validate
 from .db import Store
 from .errors import BadInput, NotFound
 
@@ -267,7 +268,7 @@ def get_unit(store: Store, code: str) -> Unit:
     row = store.one("SELECT code, name, organisation FROM unit WHERE code = ?", (code.upper(),))
     if row is None:
         known = ", ".join(u.code for u in list_units(store))
-        raise NotFound(f"Unknown unit '{code}'; choose one of: {known}.")
+        raise NotFound(f"Unknown unit {validate.shown(code)}; choose one of: {known}.")
     return Unit(**dict(row))
 
 
@@ -323,7 +324,7 @@ def get_package(store: Store, code: str) -> Package:
     for package in list_packages(store):
         if package.code == code:
             return package
-    raise NotFound(f"Unknown package '{code}'.")
+    raise NotFound(f"Unknown package {validate.shown(code)}.")
 
 
 def list_concepts(store: Store) -> list[Concept]:
@@ -366,7 +367,7 @@ def get_concept(store: Store, code: str) -> Concept:
         if concept.code == wanted:
             return concept
     known = ", ".join(c.code for c in concepts)
-    raise NotFound(f"Unknown concept '{code}'; choose one of: {known}.")
+    raise NotFound(f"Unknown concept {validate.shown(code)}; choose one of: {known}.")
 
 
 def travel_minutes(store: Store, from_unit: str, to_unit: str) -> int:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from . import validate
 from .errors import BadInput
 
 #: meta key (and field of the first audit event) saying how a database was created: "fixed"
@@ -26,9 +27,27 @@ CLOCK_KEY = "clock"
 LOCAL_TZ_NAME = "Europe/Amsterdam"
 LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 _DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-_LOCAL_RE = re.compile(
-    r"^(?:(?P<word>today|tomorrow|yesterday)|(?P<date>\d{4}-\d{2}-\d{2}))"
-    r"[ T](?P<h>\d{1,2}):(?P<m>\d{2})$"
+_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+_HHMM = r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
+#: Local wall-clock forms: ``YYYY-MM-DD HH:MM``, ``YYYY-MM-DDTHH:MM`` and ``today HH:MM``
+#: (seconds optional), read in Europe/Amsterdam.
+_LOCAL_RE = re.compile(rf"^(?P<date>\d{{4}}-\d{{2}}-\d{{2}})(?:t| +){_HHMM}$")
+_WORD_RE = re.compile(rf"^(?P<word>today|tomorrow|yesterday) +{_HHMM}$")
+#: ISO-8601 with an offset: ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]`` and ``Z`` or ``±HH:MM``.
+_OFFSET_RE = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[t ](?P<h>\d{2}):(?P<m>\d{2})"
+    r"(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?"
+    r"(?:(?P<z>z)|(?P<sign>[+-])(?P<oh>\d{2}):(?P<om>\d{2}))$"
+)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HHMM_RE = re.compile(r"^\d{1,2}:\d{2}$")
+#: A day-first date (``06-10-2025``): refused, pointing at the year-first form.
+_DAY_FIRST_RE = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(?:$|[ t])")
+#: No time zone on earth is further from UTC than this; ISO-8601 offsets stay within it.
+MAX_OFFSET = timedelta(hours=18)
+TIME_FORMS = (
+    "'YYYY-MM-DD HH:MM' or 'YYYY-MM-DDTHH:MM' (Europe/Amsterdam), 'today HH:MM', "
+    "'tomorrow HH:MM', or ISO-8601 with an offset such as 2026-11-28T14:00+01:00"
 )
 
 
@@ -62,7 +81,8 @@ def to_db(moment: datetime) -> str:
     """Format an aware datetime as stored UTC text."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
-    return moment.astimezone(UTC).strftime(_DB_FORMAT)
+    # isoformat pads the year to four digits, where strftime would write year 1 as "1".
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def from_db(text: str) -> datetime:
@@ -98,39 +118,69 @@ def today(clock: Clock) -> date:
 
 
 def parse_date(text: str, clock: Clock) -> date:
-    """Parse ``YYYY-MM-DD``, ``today``, ``tomorrow`` or ``yesterday`` (local)."""
+    """Parse ``YYYY-MM-DD``, ``today``, ``tomorrow`` or ``yesterday`` (local); the day must
+    lie between 1970-01-01 and 2099-12-31."""
     word = text.strip().lower()
-    base = today(clock)
-    offsets = {"today": 0, "tomorrow": 1, "yesterday": -1}
-    if word in offsets:
-        return base + timedelta(days=offsets[word])
+    if word in _WORDS:
+        day = today(clock) + timedelta(days=_WORDS[word])
+    elif _DATE_RE.match(word):
+        day = _real_date(word, text)
+    else:
+        raise BadInput(
+            f"{validate.shown(text)} is not a date; use YYYY-MM-DD, 'today' or 'tomorrow'"
+            f"{_day_first_hint(word)}."
+        )
     try:
-        return date.fromisoformat(word)
+        return validate.day(day, "A date")
+    except BadInput:
+        raise BadInput(_out_of_range(text, "date")) from None
+
+
+def _real_date(digits: str, original: str) -> date:
+    try:
+        return date.fromisoformat(digits)
     except ValueError:
-        raise BadInput(f"'{text}' is not a date; use YYYY-MM-DD, 'today' or 'tomorrow'.") from None
+        raise BadInput(f"{validate.shown(original)} is not a real date.") from None
+
+
+def _day_first_hint(text: str) -> str:
+    if _DAY_FIRST_RE.match(text):
+        return " (the year comes first: 06-10-2025 is written 2025-10-06)"
+    return ""
+
+
+def _out_of_range(text: str, what: str = "time") -> str:
+    return (
+        f"{validate.shown(text)} lies outside the years Schildwacht accepts; give a {what} "
+        f"between {validate.EARLIEST_DAY.isoformat()} and {validate.LATEST_DAY.isoformat()}."
+    )
 
 
 def local_to_utc(day: date, hour: int, minute: int, *, original: str | None = None) -> datetime:
     """Turn a local wall-clock time into UTC, refusing nonexistent and ambiguous times."""
-    shown = original or f"{day.isoformat()} {hour:02d}:{minute:02d}"
+    return _local_to_utc(day, hour, minute, 0, original)
+
+
+def _local_to_utc(day: date, hour: int, minute: int, second: int, original: str | None) -> datetime:
+    shown = validate.shown(original or f"{day.isoformat()} {hour:02d}:{minute:02d}")
     try:
-        naive = datetime(day.year, day.month, day.day, hour, minute)
+        naive = datetime(day.year, day.month, day.day, hour, minute, second)
     except ValueError:
-        raise BadInput(f"'{shown}' is not a valid time of day.") from None
+        raise BadInput(f"{shown} is not a valid time of day.") from None
     first = naive.replace(tzinfo=LOCAL_TZ, fold=0)
-    second = naive.replace(tzinfo=LOCAL_TZ, fold=1)
-    if first.utcoffset() != second.utcoffset():
+    second_reading = naive.replace(tzinfo=LOCAL_TZ, fold=1)
+    if first.utcoffset() != second_reading.utcoffset():
+        stamp = f"{day.isoformat()}T{hour:02d}:{minute:02d}"
         round_trip = first.astimezone(UTC).astimezone(LOCAL_TZ).replace(tzinfo=None)
         if round_trip != naive:
             raise BadInput(
-                f"'{shown}' does not exist in Europe/Amsterdam (the clocks skip that hour for "
-                "summer time); give an explicit offset, e.g. "
-                f"{day.isoformat()}T{hour:02d}:{minute:02d}+01:00."
+                f"{shown} does not exist in Europe/Amsterdam (the clocks skip that hour for "
+                f"summer time); give an explicit offset, e.g. {stamp}+01:00."
             )
         raise BadInput(
-            f"'{shown}' occurs twice in Europe/Amsterdam (the clocks go back that night); "
-            f"give an explicit offset: {day.isoformat()}T{hour:02d}:{minute:02d}+02:00 for the "
-            f"first, {day.isoformat()}T{hour:02d}:{minute:02d}+01:00 for the second."
+            f"{shown} occurs twice in Europe/Amsterdam (the clocks go back that night); "
+            f"give an explicit offset: {stamp}+02:00 for the first, {stamp}+01:00 for the "
+            "second."
         )
     return first.astimezone(UTC)
 
@@ -138,27 +188,69 @@ def local_to_utc(day: date, hour: int, minute: int, *, original: str | None = No
 def parse_time(text: str, clock: Clock) -> datetime:
     """Parse a time typed by a person or a script into an aware UTC datetime.
 
-    Accepts ``YYYY-MM-DD HH:MM`` (Europe/Amsterdam), ``today HH:MM`` / ``tomorrow HH:MM``, or
-    ISO-8601 with an explicit offset (``2026-10-25T02:30+01:00``, ``...Z``).
+    Accepts exactly: ``YYYY-MM-DD HH:MM`` and ``YYYY-MM-DDTHH:MM`` (Europe/Amsterdam; seconds
+    optional), ``today HH:MM`` / ``tomorrow HH:MM`` / ``yesterday HH:MM``, and ISO-8601 with
+    an explicit offset (``2026-10-25T02:30+01:00``, ``…Z``; at most ±18:00). The time must
+    fall between 1970-01-01 and 2099-12-31. Anything else is refused, never guessed.
     """
     raw = text.strip()
-    match = _LOCAL_RE.match(raw.lower())
-    if match:
-        day = parse_date(match["word"] or match["date"], clock)
-        return local_to_utc(day, int(match["h"]), int(match["m"]), original=raw)
-    if re.search(r"(Z|[+-]\d{2}:?\d{2})$", raw):
-        import pendulum  # here, not at the top: scripted commands start without it
+    lowered = raw.lower()
+    offset = _OFFSET_RE.match(lowered)
+    local_match = _LOCAL_RE.match(lowered) or _WORD_RE.match(lowered)
+    if offset:
+        moment = _with_offset(offset, text)
+    elif local_match:
+        groups = local_match.groupdict()
+        if groups.get("word"):
+            day = parse_date(groups["word"], clock)
+        else:
+            day = _real_date(groups["date"], text)
+            if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY:
+                raise BadInput(_out_of_range(text))
+        moment = _local_to_utc(day, int(groups["h"]), int(groups["m"]), int(groups["s"] or 0), raw)
+    elif _DATE_RE.match(lowered) or lowered in _WORDS:
+        raise BadInput(
+            f"{validate.shown(text)} is a date; a time needs the hour too, e.g. '{raw} 09:00'."
+        )
+    else:
+        raise BadInput(
+            f"{validate.shown(text)} is not a time{_day_first_hint(lowered)}; use {TIME_FORMS}."
+        )
+    try:
+        return validate.moment(moment, "A time")
+    except BadInput:
+        raise BadInput(_out_of_range(text)) from None
 
-        try:
-            parsed = pendulum.parse(raw, strict=False)
-        except (ValueError, pendulum.parsing.exceptions.ParserError):
-            parsed = None
-        if isinstance(parsed, datetime) and parsed.tzinfo is not None:
-            return datetime.fromtimestamp(parsed.timestamp(), UTC)
-    raise BadInput(
-        f"'{text}' is not a time; use 'YYYY-MM-DD HH:MM' (Europe/Amsterdam), 'today HH:MM', "
-        "or ISO-8601 with an offset such as 2026-11-28T14:00+01:00."
-    )
+
+def _with_offset(match: re.Match[str], original: str) -> datetime:
+    day = _real_date(match["date"], original)
+    if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY:
+        raise BadInput(_out_of_range(original))
+    if match["z"]:
+        offset = timedelta(0)
+    else:
+        hours, minutes = int(match["oh"]), int(match["om"])
+        offset = timedelta(hours=hours, minutes=minutes)
+        if minutes >= 60 or offset > MAX_OFFSET:
+            raise BadInput(
+                f"{validate.shown(original)} has the offset {match['sign']}{match['oh']}:"
+                f"{match['om']}; an offset lies between -18:00 and +18:00."
+            )
+        if match["sign"] == "-":
+            offset = -offset
+    try:
+        moment = datetime(
+            day.year,
+            day.month,
+            day.day,
+            int(match["h"]),
+            int(match["m"]),
+            int(match["s"] or 0),  # a fraction of a second is dropped, as in storage
+            tzinfo=timezone(offset),
+        )
+    except ValueError:
+        raise BadInput(f"{validate.shown(original)} is not a valid time of day.") from None
+    return moment.astimezone(UTC)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -186,6 +278,6 @@ def hours_between(start: datetime | str, end: datetime | str) -> float:
 def parse_time_on(text: str, day: date, clock: Clock) -> datetime:
     """Like ``parse_time``, but a bare ``HH:MM`` means that time on ``day``."""
     raw = text.strip()
-    if re.fullmatch(r"\d{1,2}:\d{2}", raw):
+    if _HHMM_RE.match(raw):
         raw = f"{day.isoformat()} {raw}"
     return parse_time(raw, clock)

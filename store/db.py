@@ -19,6 +19,8 @@ captured again.
 from __future__ import annotations
 
 import json
+import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -26,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import integrity, migrations
+from . import integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 from .proof import SecretSource, prove
@@ -59,16 +61,26 @@ def _driver(encrypted: bool) -> Any:
     return sqlcipher3
 
 
-def integrity_errors() -> tuple[type[Exception], ...]:
-    """Constraint errors of both drivers (plain SQLite and SQLCipher)."""
-    errors: list[type[Exception]] = [sqlite3.IntegrityError]
+def _driver_errors(name: str) -> tuple[type[Exception], ...]:
+    """The exception class ``name`` of both drivers (plain SQLite and SQLCipher)."""
+    errors: list[type[Exception]] = [getattr(sqlite3, name)]
     try:
         import sqlcipher3
 
-        errors.append(sqlcipher3.IntegrityError)
+        errors.append(getattr(sqlcipher3, name))
     except ImportError:  # pragma: no cover - sqlcipher3 is a dependency
         pass
     return tuple(errors)
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """Constraint errors of both drivers."""
+    return _driver_errors("IntegrityError")
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """Operational errors of both drivers (busy, full, I/O, read-only …)."""
+    return _driver_errors("OperationalError")
 
 
 class Store:
@@ -101,13 +113,18 @@ class Store:
         self._merge_lock = threading.Lock()
         if self.path.is_dir():
             raise BadInput(f"{self.path} is a directory; --db needs the path of a database file.")
+        if self.path.exists() and not self.path.is_file():  # reading a pipe would never end
+            raise BadInput(
+                f"{self.path} is not a regular file (a device, a pipe or a socket); --db needs "
+                "the path of a database file."
+            )
         if create:
             if self.path.exists() and self.path.stat().st_size > 0:
                 raise BadInput(
                     f"A database already exists at {self.path}; use it, or choose another "
                     "path with --db."
                 )
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
         elif not self.path.exists():
             raise BadInput(
                 f"There is no Schildwacht database at {self.path}; create one with "
@@ -139,6 +156,9 @@ class Store:
                     capture.queue_drift(c)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
+            fault = machine.machine_fault(exc, self.path)
+            if fault is not None:
+                raise fault from None
             raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
         except StoreError:
             self.close()
@@ -186,6 +206,9 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         except driver.DatabaseError as exc:
+            fault = machine.machine_fault(exc, self.path)
+            if fault is not None:
+                raise fault from None
             raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
         return conn
 
@@ -290,8 +313,8 @@ class Store:
             person = find_staff(self, callsign)
             if person is None:
                 raise NotFound(
-                    f"No person with callsign {callsign} in this database; pass --user with a "
-                    "callsign from `schildwacht staff list`."
+                    f"No person with callsign {validate.shown(callsign)} in this database; pass "
+                    "--user with a callsign from `schildwacht staff list`."
                 )
             self._actor = Actor.acting(person, enrolled_role(self))
         return self._actor
@@ -340,7 +363,11 @@ class Store:
         """
         conn = self.conn
         detail = {} if detail is None else detail
-        conn.execute("BEGIN IMMEDIATE")
+        validate.moment(self.clock.now(), "This computer's clock")  # every record is stamped
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except database_errors() as exc:
+            raise self._fault(exc) from None
         pending_changes(conn)  # nothing captured outside a store action is attributed to it
         try:
             yield conn
@@ -350,11 +377,22 @@ class Store:
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             conn.execute("COMMIT")
         except integrity_errors() as exc:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise _constraint_error(exc) from None
+        except database_errors() as exc:
+            _rollback(conn)
+            raise self._fault(exc) from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
+
+    def _fault(self, exc: Exception) -> Exception:
+        """A database error as the machine's refusal (exit 6), or unchanged."""
+        return machine.machine_fault(exc, self.path) or exc
+
+    def importing(self) -> Any:
+        """Hold this database's import lock (a second import is refused at once)."""
+        return machine.import_lock(self.path)
 
     @contextmanager
     def merging(self) -> Iterator[sqlite3.Connection]:
@@ -382,13 +420,46 @@ class Store:
                     yield conn
                     conn.execute("DELETE FROM sync_pending")
                     conn.execute("COMMIT")
+                except database_errors() as exc:
+                    _rollback(conn)
+                    raise self._fault(exc) from None
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    _rollback(conn)
                     raise
             finally:
                 self._local.conn = previous
                 self._actor = None  # a roster that came with the import may change our role
                 conn.close()
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is still open. SQLite has already rolled back by itself after some
+    errors (a full disk); rolling back again would only hide the cause."""
+    if not getattr(conn, "in_transaction", True):
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except database_errors():
+        pass
+
+
+def _create_private(path: Path) -> None:
+    """Make the folders Schildwacht creates 0700 and an empty database file 0600, before
+    SQLite opens it (its WAL and shared-memory files take the database file's mode). A
+    folder that already exists keeps its mode: it may be one the person chose to share."""
+    missing = []
+    folder = path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    try:
+        for new in reversed(missing):
+            new.mkdir(mode=0o700)
+            new.chmod(0o700)  # mkdir's mode passes through the umask
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise machine.os_fault(exc, path, "create the database") from None
 
 
 def _merging() -> int:
@@ -463,13 +534,18 @@ def resolve_id(store: Store, table: str, text: str, what: str) -> str:
     value = text.strip().lower()
     if store.one(f"SELECT 1 FROM {table} WHERE id = ?", (value,)):
         return value
-    if len(value) >= 8:
+    if _ID_PREFIX.match(value):  # only id characters: no LIKE wildcards from the person
         rows = store.query(f"SELECT id FROM {table} WHERE id LIKE ? LIMIT 2", (value + "%",))
         if len(rows) == 1:
             return str(rows[0]["id"])
         if len(rows) > 1:
-            raise BadInput(f"'{text}' matches more than one {what}; give more of the id.")
-    raise NotFound(f"No {what} with id '{text}'.")
+            raise BadInput(
+                f"{validate.shown(text)} matches more than one {what}; give more of the id."
+            )
+    raise NotFound(f"No {what} with id {validate.shown(text)}.")
+
+
+_ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}$")
 
 
 def backup_database(store: Store, target: str | Path) -> Path:
@@ -481,8 +557,11 @@ def backup_database(store: Store, target: str | Path) -> Path:
     if destination.is_dir():
         raise BadInput(f"{destination} is a directory; give the backup's file name.")
     temporary = destination.with_name(f".{destination.name}.partial")
-    temporary.unlink(missing_ok=True)
+    leftovers = [temporary, *(Path(f"{temporary}{end}") for end in ("-journal", "-wal", "-shm"))]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
     try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         if store.passphrase is None:
             store.conn.execute("VACUUM INTO ?", (str(temporary),))
         else:
@@ -495,11 +574,15 @@ def backup_database(store: Store, target: str | Path) -> Path:
             finally:
                 store.conn.execute("DETACH DATABASE backup")
         temporary.replace(destination)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise BadInput(f"Cannot write the backup to {destination}: {exc.strerror}.") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
+    except BaseException as exc:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise machine.os_fault(exc, destination, "write the backup") from None
+        if isinstance(exc, Exception) and (
+            fault := machine.machine_fault(exc, destination, "the backup")
+        ):
+            raise fault from None
         raise
     return destination
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import access
+from . import access, validate
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
@@ -53,17 +53,21 @@ def add_decision(
     access.require(store.actor, "decision.adopt")
     subject = get_subject(store, person)
     if step not in STEPS:
-        raise BadInput(f"Unknown step '{step}'; choose one of: {', '.join(STEPS)}.")
-    if not rationale.strip():
+        raise BadInput(f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.")
+    if not validate.text(rationale, "The rationale").strip():
         raise BadInput("A work-process record needs its rationale (rule R6).")
-    if not document.strip():
+    if not validate.line(document, "The document reference", required=False):
         raise BadInput("A work-process record names its document reference (rule R6).")
+    validate.line(authority, "The authority", required=False)
+    if tailored is not None:
+        validate.text(tailored, "The tailored exception's reason")
     kind = authority.strip().split(":", 1)[0].lower()
     allowed = AUTHORITIES[subject.domain]
     if kind not in allowed:
         raise BadInput(
             f"{subject.code} is in the {subject.domain} domain, where the competent authority is "
-            f"{' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not '{authority}' (rule R6)."
+            f"{' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
+            f"{validate.shown(authority)} (rule R6)."
         )
     if tailored is not None and not tailored.strip():
         raise BadInput("A tailored exception (maatwerk) states its reason.")

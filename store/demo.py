@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from . import access
+from . import access, validate
 from .catalogue import list_concepts, list_packages, list_threat_rules, list_units
 from .clock import LOCAL_TZ, local_to_utc, to_db, today
 from .db import Store
@@ -145,8 +145,11 @@ def generate_demo(
 ) -> DemoSummary:
     """Fill an empty database with the synthetic dataset; refuse a database that has subjects."""
     access.require(store.actor, "staff.write")
+    validate.integer(seed, "The seed", low=0, high=validate.INT64_MAX)
     if scale not in SCALES:
-        raise BadInput(f"Unknown scale '{scale}'; choose one of: {', '.join(SCALES)}.")
+        raise BadInput(
+            f"Unknown scale {validate.shown(scale)}; choose one of: {', '.join(SCALES)}."
+        )
     existing = store.one("SELECT count(*) FROM subject")[0]  # type: ignore[index]
     if existing:
         raise BadInput(

@@ -48,3 +48,10 @@ class IntegrityFailure(StoreError):
     """A tampered trail, a rejected bundle or a wrong passphrase."""
 
     exit_code = 5
+
+
+class MachineFault(StoreError):
+    """The machine refused: the database is busy, the disk is full, a file may not be written.
+    Nothing was written; the same action can be tried again once the cause is gone."""
+
+    exit_code = 6

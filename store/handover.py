@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import access, witness
+from . import access, validate, witness
 from .clock import LOCAL_TZ, from_db, local_iso, local_text, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, IntegrityFailure, PermissionDenied
@@ -119,6 +119,8 @@ def draft_handover(
     """The ISBAR handover of ``start``–``end`` as a JSON-ready dict."""
     if start is None or end is None:
         start, end = current_shift(store.clock.now())
+    validate.moment(start, "The period's start")
+    validate.moment(end, "The period's end")
     if end <= start:
         raise BadInput("A handover period ends after it starts.")
     nxt = end + (end - start)
@@ -371,6 +373,7 @@ def sign_handover(
     raises ``AlreadySigned`` unless ``supersedes`` names that handover and ``reason`` says why
     it is replaced. Nothing is written on a refusal."""
     access.require(store.actor, "handover.sign")
+    notes = validate.text(notes, "The notes")
     if start is None or end is None:
         start, end = current_shift(store.clock.now())
     content = draft_handover(store, start, end, notes)
@@ -438,6 +441,7 @@ def _check_signed_once(
 def accept_handover(store: Store, handover_id: str, questions: str = "") -> HandoverRecord:
     """A different shift leader accepts the handover, optionally with questions."""
     access.require(store.actor, "handover.sign")
+    questions = validate.text(questions, "The questions")
     record = get_handover(store, handover_id)
     if record.signed_by == store.actor.callsign:
         raise PermissionDenied(
@@ -510,21 +514,24 @@ def handover_markdown(
     max_subject_lines: int | None = None,
 ) -> str:
     """The handover as a readable document. ``max_subject_lines`` shortens the Situation's
-    per-subject lines for a screen (the counts stay whole; the full list is in the record)."""
+    per-subject lines for a screen (the counts stay whole; the full list is in the record).
+    What people typed (titles, notes, questions, names) is escaped: it reads as written and
+    cannot change the document's structure."""
+    md = validate.markdown
     period = content["period"]
     lines = [f"# Handover {period['start'][:16].replace('T', ' ')} – {period['end'][11:16]}", ""]
     if record is not None:
         lines.append(
-            f"Signed by {record.signed_by} at {local_text(record.signed_at)} "
+            f"Signed by {md(record.signed_by)} at {local_text(record.signed_at)} "
             f"(sha256 `{record.content_hash[:16]}…`)."
             + (
-                f" Accepted by {record.accepted_by} at {local_text(record.accepted_at)}."
+                f" Accepted by {md(record.accepted_by)} at {local_text(record.accepted_at)}."
                 if record.accepted_by
                 else " Not yet accepted."
             )
         )
         if record.questions:
-            lines.append(f"Questions: {record.questions}")
+            lines.append(f"Questions: {md(record.questions)}")
         lines.append("")
     titles = {
         "identify": "I — Identify",
@@ -546,7 +553,7 @@ def handover_markdown(
         for item in items:
             if shown is not None and item["kind"] == "subject" and item not in shown:
                 continue
-            lines.append(f"- {item['text']}")
+            lines.append(f"- {md(item['text'])}")
             if shown and item is shown[-1] and len(subject_items) > len(shown):
                 lines.append(
                     f"- … and {len(subject_items) - len(shown)} more subjects "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import access
+from . import access, validate
 from .clock import local_text
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
@@ -129,8 +129,9 @@ def draft_report(
     supersedes: str | None = None,
 ) -> SignalReport:
     access.require(store.actor, "intel.write")
-    if not title.strip():
+    if not validate.text(title, "The title").strip():
         raise BadInput("A signal report needs a title.")
+    validate.text(interpretation, "The interpretation")
     signal_ids = [get_signal(store, s).id for s in (signals or [])]
     replaced = None
     if supersedes:
@@ -178,6 +179,13 @@ def add_scenario(
     indicators: str = "",
     actions: str = "",
 ) -> SignalReport:
+    for value, what in (
+        (description, "The scenario"),
+        (likelihood, "The likelihood"),
+        (indicators, "The indicators"),
+        (actions, "The actions"),
+    ):
+        validate.text(value, what)
     report = _draft(store, report_id)
     if not description.strip():
         raise BadInput("A scenario needs a description.")
@@ -198,6 +206,7 @@ def add_scenario(
 
 
 def set_interpretation(store: Store, report_id: str, interpretation: str) -> SignalReport:
+    validate.text(interpretation, "The interpretation")
     report = _draft(store, report_id)
     with store.write("intel.interpretation", report.id) as conn:
         conn.execute(
@@ -211,7 +220,9 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
     """Issue to line managers or the competent authority: needs a duiding and a scenario."""
     report = _draft(store, report_id)
     if audience not in AUDIENCES:
-        raise BadInput(f"Unknown audience '{audience}'; choose one of: {', '.join(AUDIENCES)}.")
+        raise BadInput(
+            f"Unknown audience {validate.shown(audience)}; choose one of: {', '.join(AUDIENCES)}."
+        )
     if not report.interpretation:
         raise BadInput(
             "A signal report is issued only with its duiding (interpretation); add one first."
@@ -271,36 +282,40 @@ def unacknowledged_count(store: Store) -> int:
 
 
 def report_markdown(report: SignalReport) -> str:
-    """The report as a readable Markdown document."""
-    lines = [f"# {report.title}", ""]
+    """The report as a readable Markdown document; what people typed is escaped, so it reads
+    as written and cannot change the document's structure."""
+    md = validate.markdown
+    lines = [f"# {md(report.title)}", ""]
     state = report.status
     if report.issued_at:
         lines.append(
             f"*{state.capitalize()}* {local_text(report.issued_at)} by "
-            f"{report.issued_by} to {(report.audience or '').replace('_', ' ')}."
+            f"{md(report.issued_by)} to {(report.audience or '').replace('_', ' ')}."
         )
     else:
-        lines.append(f"*Draft* by {report.created_by}, {local_text(report.created_at)}.")
+        lines.append(f"*Draft* by {md(report.created_by)}, {local_text(report.created_at)}.")
     if report.supersedes:
         lines.append(f"Supersedes report `{report.supersedes}`.")
     if report.superseded_by:
         lines.append(f"Superseded by report `{report.superseded_by}`.")
-    lines += ["", "## Duiding", "", report.interpretation or "_(none yet)_", ""]
+    lines += ["", "## Duiding", "", md(report.interpretation) or "_(none yet)_", ""]
     lines += [f"## Scenarios ({len(report.scenarios)})", ""]
     for number, scenario in enumerate(report.scenarios, 1):
         lines.append(f"### Scenario {number}")
         lines.append("")
-        lines.append(scenario.description)
+        lines.append(md(scenario.description))
         for label, value in (
             ("Likelihood", scenario.likelihood),
             ("Indicators", scenario.indicators),
             ("Courses of action", scenario.actions),
         ):
             if value:
-                lines.append(f"- **{label}:** {value}")
+                lines.append(f"- **{label}:** {md(value)}")
         lines.append("")
     lines += [f"## Signals ({len(report.signals)})", ""]
     lines += [f"- `{s}`" for s in report.signals] or ["_(none)_"]
     lines += ["", f"## Acknowledged ({len(report.acknowledgements)})", ""]
-    lines += [f"- {a.actor}, {local_text(a.at)}" for a in report.acknowledgements] or ["_(none)_"]
+    lines += [f"- {md(a.actor)}, {local_text(a.at)}" for a in report.acknowledgements] or [
+        "_(none)_"
+    ]
     return "\n".join(lines) + "\n"

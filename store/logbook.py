@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import access
+from . import access, validate
 from .clock import to_db
 from .db import Store, resolve_id
 from .errors import BadInput
@@ -18,6 +18,8 @@ from .ids import uuid7
 from .subjects import get_subject
 
 KINDS = ("note", "movement", "incident", "deviation", "equipment")
+#: A listing shows at most this many entries at once.
+MAX_LIST = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,11 @@ def add_entry(
     supersedes: str | None = None,
 ) -> LogEntry:
     access.require(store.actor, "log.write")
-    body = text.strip()
+    body = validate.text(text, "A log entry").strip()
     if not body:
         raise BadInput("A log entry needs text.")
     if kind not in KINDS:
-        raise BadInput(f"Unknown kind '{kind}'; choose one of: {', '.join(KINDS)}.")
+        raise BadInput(f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.")
     subject_id = get_subject(store, person).id if person else None
     activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
     if activity_id and subject_id is None:
@@ -136,6 +138,8 @@ def list_entries(
         )
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     tail = " ORDER BY e.at DESC, e.id DESC"
+    if limit is not None:
+        validate.integer(limit, "The limit", low=1, high=MAX_LIST)
     if limit:
         tail += " LIMIT ?"
         params.append(limit)
@@ -150,7 +154,7 @@ def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
         raise BadInput(f"Log entry {entry.id[:13]} is not flagged; there is nothing to clear.")
     if entry.cleared_at:
         raise BadInput(f"Log entry {entry.id[:13]} was already cleared by {entry.cleared_by}.")
-    if not reason.strip():
+    if not validate.text(reason, "The reason").strip():
         raise BadInput("Say why the entry is cleared (--reason).")
     with store.write("log.clear", entry.id, {"reason": reason.strip()}) as conn:
         conn.execute(

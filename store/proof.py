@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from . import access
+from . import access, validate
 from .errors import BadInput, NotFound, PermissionDenied
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _person(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, str | No
     ).fetchone()
     if row is None:
         raise NotFound(
-            f"No person with callsign {callsign.strip().upper()} in this database; see "
+            f"No person with callsign {validate.shown(callsign)} in this database; see "
             "`schildwacht staff list`."
         )
     return str(row[0]), str(row[1]), row[2]

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import access
+from . import access, machine, validate
 from .catalogue import get_concept, get_unit, travel_minutes
 from .clock import Clock, from_db, local, local_to_utc, parse_time, to_db
 from .db import Store, resolve_id
@@ -29,6 +29,8 @@ from .ids import uuid7
 from .staff import Staff, get_staff
 
 REST = timedelta(hours=11)
+#: A roster file larger than this is refused before it is read.
+MAX_ROSTER_BYTES = 20_000_000
 MAX_SHIFT = timedelta(hours=14)
 
 
@@ -56,6 +58,8 @@ def _check_shift(
     end: datetime,
     extra: list[tuple[str, str]] | None = None,
 ) -> None:
+    validate.moment(start, f"{officer.callsign}: the start")
+    validate.moment(end, f"{officer.callsign}: the end")
     if end <= start:
         raise BadInput(f"{officer.callsign}: a shift ends after it starts.")
     if end - start > MAX_SHIFT:
@@ -142,20 +146,40 @@ class ImportReport:
 def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> ImportReport:
     """Import ``callsign,start,end`` lines; any bad line refuses the whole file, listing all."""
     access.require(store.actor, "staff.write")
+    name = validate.visible(Path(path).name)
     try:
+        if Path(path).stat().st_size > MAX_ROSTER_BYTES:
+            raise BadInput(
+                f"{name} is larger than {MAX_ROSTER_BYTES // 1_000_000} MB; split the roster."
+            )
         text = Path(path).read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"Cannot read {path}: {exc}.") from None
+    except OSError as exc:
+        raise machine.os_fault(exc, path, "read") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{name} is not UTF-8 text; save the roster as UTF-8 CSV.") from None
     reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or not {"callsign", "start", "end"} <= set(reader.fieldnames):
-        raise BadInput(
-            f"{Path(path).name}: the first line must name the columns callsign,start,end."
-        )
+    try:
+        fields = reader.fieldnames
+    except csv.Error as exc:
+        raise BadInput(f"{name}: line 1 is not CSV ({exc}).") from None
+    if fields is None or not {"callsign", "start", "end"} <= set(fields):
+        raise BadInput(f"{name}: the first line must name the columns callsign,start,end.")
     errors: list[str] = []
     planned: list[tuple[Staff, datetime, datetime]] = []
     pending: dict[str, list[tuple[str, str]]] = {}
-    for number, row in enumerate(reader, start=2):
+    rows = iter(reader)
+    while True:
         try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over csv's 128 KB limit: the rest is unreadable
+            errors.append(f"line {reader.line_num + 1}: not readable as CSV ({exc})")
+            break
+        number = reader.line_num
+        try:
+            for column in ("callsign", "start", "end"):
+                validate.text(row.get(column) or "", f"the {column}", max_len=validate.MAX_CODE)
             officer = get_staff(store, (row.get("callsign") or "").strip())
             start = parse_time(row.get("start") or "", clock or store.clock)
             end = parse_time(row.get("end") or "", clock or store.clock)
@@ -167,7 +191,7 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
         planned.append((officer, start, end))
     if errors:
         listing = "; ".join(errors[:20]) + ("; …" if len(errors) > 20 else "")
-        raise BadInput(f"{Path(path).name}: nothing imported, {len(errors)} bad lines: {listing}.")
+        raise BadInput(f"{name}: nothing imported, {len(errors)} bad lines: {listing}.")
     with store.write(
         "shift.import", None, {"file": Path(path).name, "shifts": len(planned)}
     ) as conn:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
+from . import validate
 from .catalogue import load_catalogue, seed_catalogue
 from .clock import CLOCK_KEY, Clock, FixedClock
-from .db import Store, append_audit, pending_changes
+from .db import Store, _rollback, append_audit, database_errors, pending_changes
 from .errors import BadInput
 from .ids import uuid7
+from .machine import machine_fault
 from .staff import add_staff, normalise_callsign
 from .sync.keys import ensure_identity
 
@@ -38,6 +40,9 @@ def init_database(
     in its first audit event: only such a database honours ``SCHILDWACHT_NOW``."""
     data = load_catalogue(catalogue)
     callsign = normalise_callsign(callsign)
+    name = validate.line(name, "The name", required=False)
+    if device_label is not None:
+        device_label = validate.code(device_label, "The device label")
     target = Path(path).expanduser()
     existed = target.exists()
     if passphrase is not None and len(passphrase) < 8:
@@ -77,8 +82,11 @@ def init_database(
                 {"device": label, "clock": clock_kind, **seeded},
             )
             conn.execute("COMMIT")
+        except database_errors() as exc:
+            _rollback(conn)
+            raise machine_fault(exc, target) or exc from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         add_staff(store, callsign, unit=unit, role=role, name=name, secret=secret, bootstrap=True)
     except BaseException:

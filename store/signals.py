@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import access
+from . import access, validate
 from .clock import to_db
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
@@ -118,7 +118,9 @@ def _visible_clause(actor: object) -> tuple[str, list[str]]:
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
-        raise BadInput(f"Unknown {what} '{value}'; choose one of: {', '.join(allowed)}.")
+        raise BadInput(
+            f"Unknown {what} {validate.shown(value)}; choose one of: {', '.join(allowed)}."
+        )
     return value
 
 
@@ -137,9 +139,12 @@ def raise_signal(
 ) -> Signal:
     """Anyone may raise a signal; it reaches the information organisation at once (R7)."""
     access.require(store.actor, "signal.raise")
-    body = text.strip()
+    body = validate.text(text, "The signal's text").strip()
     if not body:
         raise BadInput("A signal needs a description of what was seen.")
+    location = validate.text(location, "The location")
+    if observed_at is not None:
+        validate.moment(observed_at, "The observation time")
     _choice(category, CATEGORIES, "category")
     _choice(urgency, URGENCIES, "urgency")
     _choice(tlp, TLPS, "TLP")
@@ -243,6 +248,7 @@ def _step(
     store: Store, signal_id: str, kind: str, *, note: str = "", outcome: str | None = None
 ) -> Signal:
     access.require(store.actor, "signal.process")
+    validate.text(note, "The note")
     current = get_signal(store, signal_id)
     if current.status not in _ALLOWED_FROM[kind]:
         allowed = " or ".join(_ALLOWED_FROM[kind])
@@ -278,7 +284,7 @@ def follow_up_signal(store: Store, signal_id: str, note: str = "") -> Signal:
 
 def interpret_signal(store: Store, signal_id: str, text: str) -> Signal:
     """Give the signal its meaning (*duiding*)."""
-    if not text.strip():
+    if not validate.text(text, "The interpretation").strip():
         raise BadInput("An interpretation (duiding) needs text.")
     return _step(store, signal_id, "interpreted", note=text)
 
@@ -292,6 +298,7 @@ def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") ->
     """Another officer adds weight: seen again, not seen, or a false positive."""
     access.require(store.actor, "signal.raise")
     _choice(sighting, SIGHTINGS, "sighting")
+    validate.text(note, "The note")
     current = get_signal(store, signal_id)
     if current.reporter == store.actor.callsign:
         raise BadInput(

@@ -56,14 +56,15 @@ class Actor(Staff):
 def parse_qualification(text: str) -> tuple[str, date | None]:
     """``close_protection`` or ``close_protection:2027-03-31`` (last valid day)."""
     code, _, until = text.partition(":")
+    code = validate.code(code, "A qualification")
     if not until:
-        return code.strip(), None
+        return code, None
     try:
-        return code.strip(), date.fromisoformat(until.strip())
-    except ValueError:
+        return code, date.fromisoformat(validate.stored_date(until.strip(), "The last valid day"))
+    except BadInput as exc:
         raise BadInput(
-            f"'{text}': a qualification's last valid day must be YYYY-MM-DD, "
-            "e.g. close_protection:2027-03-31."
+            f"{validate.shown(text)}: a qualification's last valid day must be a date "
+            f"YYYY-MM-DD, e.g. close_protection:2027-03-31 ({str(exc).rstrip('.')})."
         ) from None
 
 
@@ -71,7 +72,8 @@ def normalise_callsign(callsign: str) -> str:
     value = callsign.strip().upper()
     if not _CALLSIGN.match(value):
         raise BadInput(
-            f"'{callsign}' is not a callsign; use 2–24 letters, digits and hyphens, e.g. RT-0412."
+            f"{validate.shown(callsign)} is not a callsign; use 2–24 letters, digits and "
+            "hyphens, e.g. RT-0412."
         )
     return value
 
@@ -94,16 +96,22 @@ def add_staff(
         access.require(store.actor, "staff.write")
     hashed = hash_secret(secret) if secret is not None else None
     callsign = normalise_callsign(callsign)
+    name = validate.line(name, "The name", required=False)
     unit_code = get_unit(store, unit).code
     if role not in access.ROLES:
-        raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
+        raise BadInput(
+            f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}."
+        )
     known = {q.code for q in list_qualifications(store)}
     quals = qualifications or []
-    for code, _until in quals:
+    for code, until in quals:
         if code not in known:
             raise BadInput(
-                f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
+                f"Unknown qualification {validate.shown(code)}; choose one of: "
+                f"{', '.join(sorted(known))}."
             )
+        if until is not None:
+            validate.day(until, f"The last valid day of {code}")
     if find_staff(store, callsign) is not None:
         raise BadInput(f"Callsign {callsign} is already taken; choose another.")
     staff_id = uuid7()
@@ -151,7 +159,9 @@ def find_staff(store: Store, callsign: str) -> Staff | None:
 def get_staff(store: Store, callsign: str) -> Staff:
     staff = find_staff(store, callsign)
     if staff is None:
-        raise NotFound(f"No person with callsign '{callsign}'; see `schildwacht staff list`.")
+        raise NotFound(
+            f"No person with callsign {validate.shown(callsign)}; see `schildwacht staff list`."
+        )
     return staff
 
 

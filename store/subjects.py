@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import access
+from . import access, validate
 from .catalogue import Package, ThreatRule, derive, get_package, get_unit
 from .clock import local_iso
 from .db import Store
@@ -21,6 +21,8 @@ from .ids import uuid7
 KINDS = ("person", "object", "service")
 DOMAINS = ("local", "national")
 _CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
+#: No catalogue has threat levels beyond this; a larger number is refused before any lookup.
+MAX_LEVEL = 1000
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,8 @@ def normalise_code(code: str) -> str:
     value = code.strip().upper()
     if not _CODE.match(value):
         raise BadInput(
-            f"'{code}' is not a code name; use 2–32 letters, digits and hyphens starting with a "
-            "letter, e.g. BEVER or REIGER-07."
+            f"{validate.shown(code)} is not a code name; use 2–32 letters, digits and hyphens "
+            "starting with a letter, e.g. BEVER or REIGER-07."
         )
     return value
 
@@ -80,9 +82,9 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
     access.require(store.actor, "subject.write")
     code = normalise_code(code)
     if kind not in KINDS:
-        raise BadInput(f"Unknown kind '{kind}'; choose one of: {', '.join(KINDS)}.")
+        raise BadInput(f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.")
     if domain not in DOMAINS:
-        raise BadInput(f"Unknown domain '{domain}'; choose local or national.")
+        raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
     unit_code = get_unit(store, unit).code
     if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
         raise BadInput(f"Code name {code} is already in use; choose another.")
@@ -100,7 +102,8 @@ def get_subject(store: Store, code: str) -> Subject:
     row = store.one(_SUBJECT_SQL + " WHERE s.code = ?", (code.strip().upper(),))
     if row is None:
         raise NotFound(
-            f"No protected subject with code name '{code}'; see `schildwacht person list`."
+            f"No protected subject with code name {validate.shown(code)}; see "
+            "`schildwacht person list`."
         )
     return Subject(**dict(row))
 
@@ -132,11 +135,13 @@ def assess_threat(
 ) -> ThreatAssessment:
     """Record a threat assessment; the subject's protection follows from it (R2)."""
     access.require(store.actor, "subject.write")
+    validate.integer(level, "The threat level", low=0, high=MAX_LEVEL)
+    summary = validate.text(summary, "The summary")
     subject = get_subject(store, code)
     rule = derive(store, level)
     new_domain = domain or subject.domain
     if new_domain not in DOMAINS:
-        raise BadInput(f"Unknown domain '{domain}'; choose local or national.")
+        raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
     assessment_id = uuid7()
     detail = {"code": subject.code, "from": subject.threat_level, "to": level}
     with store.write("threat.assess", subject.id, detail) as conn:

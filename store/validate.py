@@ -28,6 +28,8 @@ LATEST_DAY = date(2099, 12, 31)
 MAX_TEXT = 4000
 #: Code names, callsigns, labels that identify something: at most this many characters.
 MAX_CODE = 40
+#: One-line names (a person's name, a deciding authority, a document reference): at most this.
+MAX_LINE = 200
 #: SQLite's integer range.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -36,11 +38,22 @@ _STORED_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: Characters a terminal, a spreadsheet or a bidi algorithm would act on rather than show:
-#: C0 and C1 controls, DEL, and the Unicode formatting characters that reorder or hide text.
-_INVISIBLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
-    "\ufff9-\ufffb]"
-)
+#: C0 and C1 controls, DEL, and the Unicode formatting characters that reorder or hide text
+#: (and lone surrogates, the trace of bytes that were not UTF-8, which no stream can write).
+_FORMATTING = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb"
+_INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMATTING}\ud800-\udfff]")
+#: Markdown syntax anywhere in a line, and at its start (a list item, a setext underline).
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>|~&#!])")
+_MARKDOWN_BLOCK = re.compile(r"^(\s*\d{0,9})([-+=.)])(?=\s|$)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What JSON leaves raw of those: it escapes the C0 controls itself.
+_RAW_IN_JSON = re.compile(f"[\x7f-\x9f{_FORMATTING}]")
+
+
+def not_text(value: str) -> bool:
+    """True when ``value`` holds a lone surrogate: bytes that were not UTF-8 (a command-line
+    argument with binary junk arrives so); it cannot be stored, printed or sent."""
+    return _SURROGATE.search(value) is not None
 
 
 def has_invisible(text: str) -> bool:
@@ -62,11 +75,37 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return _INVISIBLE.sub(escape, text)
 
 
+def shown(value: object, *, limit: int = 60) -> str:
+    """A value quoted for a message: in single quotes, control and bidi characters escaped,
+    cut to ``limit`` characters (a 100 KB paste is not echoed back whole)."""
+    raw = value if isinstance(value, str) else repr(value)
+    if len(raw) > limit:
+        raw = f"{raw[:limit]}… ({len(raw)} characters)"
+    return f"'{visible(raw)}'"
+
+
+def markdown(value: object) -> str:
+    """``value`` as Markdown that shows it literally: every character Markdown would read as
+    syntax (emphasis, code, links, HTML, tables, headings, lists) escaped with a backslash,
+    then control and bidi characters written as ``\\uXXXX`` (so a line break stays inside the
+    line it was typed in)."""
+    escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", "" if value is None else str(value))
+    escaped = _MARKDOWN_BLOCK.sub(r"\1\\\2", escaped)
+    return visible(escaped)
+
+
+def visible_json(document: str) -> str:
+    """A JSON document with DEL, the C1 controls (an 8-bit CSI starts an escape sequence) and
+    the direction and invisible formatting marks written as ``\\uXXXX`` escapes: the same
+    values when parsed, shown as text by a terminal."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", document)
+
+
 def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool = False) -> str:
     """Free text: a string of at most ``max_len`` characters with no NUL; ``required`` refuses
     an empty or blank one. Returned unchanged (control characters are escaped on display)."""
-    if not isinstance(value, str):
-        raise BadInput(f"{field} must be text.")
+    if not isinstance(value, str) or not_text(value):
+        raise BadInput(f"{field} must be text (UTF-8).")
     if "\x00" in value:
         raise BadInput(f"{field} contains a NUL character; remove it.")
     if len(value) > max_len:
@@ -80,16 +119,24 @@ def code(value: object, field: str, *, max_len: int = MAX_CODE) -> str:
     """A code name, callsign or other identifying label: non-empty, at most ``max_len``
     characters, no control, bidi or invisible formatting characters (they would let two
     different names look alike, or reorder what is shown next to them)."""
-    if not isinstance(value, str):
-        raise BadInput(f"{field} must be text.")
-    if not value.strip():
+    return line(value, field, max_len=max_len)
+
+
+def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool = True) -> str:
+    """One line that names someone or something (a person's name, a deciding authority, a
+    document reference): at most ``max_len`` characters, no control, bidi or invisible
+    formatting characters (they could make one authority look like another); stripped."""
+    if not isinstance(value, str) or not_text(value):
+        raise BadInput(f"{field} must be text (UTF-8).")
+    value = value.strip()
+    if required and not value:
         raise BadInput(f"{field} may not be empty.")
     if len(value) > max_len:
         raise BadInput(f"{field} is {len(value)} characters long; at most {max_len} are allowed.")
     if has_invisible(value):
         raise BadInput(
-            f"{field} contains a control or invisible formatting character; use letters, "
-            "digits, spaces and punctuation only."
+            f"{field} contains a control or invisible formatting character (a line break, an "
+            "escape or a direction mark); use letters, digits, spaces and punctuation only."
         )
     return value
 
@@ -173,5 +220,5 @@ def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str])
     """One of ``allowed``."""
     if not isinstance(value, str) or value not in allowed:
         options = ", ".join(sorted(allowed))
-        raise BadInput(f"{field} must be one of {options}; {visible(str(value))!r} is not.")
+        raise BadInput(f"{field} must be one of {options}; {shown(value)} is not.")
     return value

@@ -28,8 +28,10 @@ def make_team(
     clock: FixedClock,
     names: tuple[str, ...] = ("a", "b", "c"),
     role: str = "shift_leader",
+    labels: tuple[str, ...] | None = None,
 ) -> list[Laptop]:
-    """The first laptop is the team admin; every other one joins with its welcome bundle."""
+    """The first laptop is the team admin; every other one joins with its welcome bundle.
+    ``labels`` are the laptops' device labels (default: laptop-NAME)."""
     laptops = []
     for index, name in enumerate(names):
         folder = root / f"laptop-{name}"
@@ -40,7 +42,7 @@ def make_team(
             role="admin" if index == 0 else role,
             unit="RT",
             clock=clock,
-            device_label=f"laptop-{name}",
+            device_label=labels[index] if labels else f"laptop-{name}",
         )
         laptops.append(Laptop(name, store))
     admin = laptops[0].store

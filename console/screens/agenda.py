@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,7 +26,9 @@ from store.logbook import LogEntry
 from store.subjects import list_subjects, subject_by_id
 
 from ..i18n import _
-from ..widgets.dayboard import DayBoard, activity_style
+from ..literal import literal, plain, template
+from ..widgets.dayboard import DayBoard, activity_cells
+from ..widgets.inputs import TextInput
 from ..widgets.reveal import move_to
 from .forms import ActivityDefaults, ActivityForm, ConceptPicker, MoveForm, RestrictForm
 
@@ -67,7 +70,7 @@ class AgendaScreen(Screen[None]):
         with Vertical(id="log-panel"):
             yield Static(_("Operational log (journaal)"), classes="section-title")
             yield DataTable(id="log-entries", cursor_type="row", show_cursor=False)
-            yield Input(
+            yield TextInput(
                 placeholder=_("l: write a log entry for the selected activity, Enter to save"),
                 id="log-input",
             )
@@ -134,10 +137,11 @@ class AgendaScreen(Screen[None]):
         replan = sum(1 for a in data.activities if a.needs_replanning)
         none = sum(1 for a in data.activities if a.concept is None and a.status != "cancelled")
         self.query_one("#agenda-summary", Static).update(
-            _(
-                "{weekday} {day} · {count} activities · {replan} need re-planning · {none} without "
-                "a concept   [dim]\\[ ] day · n new · c concept · r restrict[/]"
-            ).format(
+            template(
+                _(
+                    "$weekday $day · $count activities · $replan need re-planning · $none "
+                    "without a concept   [dim]\\[ ] day · n new · c concept · r restrict[/]"
+                ),
                 weekday=data.day.strftime("%A"),
                 day=data.day.isoformat(),
                 count=len(data.activities),
@@ -150,19 +154,7 @@ class AgendaScreen(Screen[None]):
         selected = self.selected_id()
         table.clear()
         for item in data.activities:
-            style = activity_style(item)
-            table.add_row(
-                f"{local_text(item.start_at, with_date=False)}–"
-                f"{local_text(item.end_at, with_date=False)}",
-                item.person,
-                item.title,
-                item.location,
-                item.status,
-                f"[{style}]{item.concept or _('none')}[/]",
-                f"{item.concept_level or '—'} / {item.required_level or '—'}",
-                f"[b red]{item.replan_reason}[/]" if item.replan_reason else "",
-                key=item.id,
-            )
+            table.add_row(*activity_cells(item, person=True), key=item.id)
         if move_to(table, self.revealing):
             self.revealing = None
         elif selected:
@@ -170,13 +162,15 @@ class AgendaScreen(Screen[None]):
         log = self.query_one("#log-entries", DataTable)
         log.clear()
         for entry in data.log:
-            flag = "[b red]⚑[/] " if entry.open_flag else ""
+            text = literal(entry.text)
+            if entry.open_flag:
+                text = Text.assemble(("⚑ ", "b red"), text)
             log.add_row(
                 local_text(entry.at),
-                entry.author,
-                entry.kind,
-                entry.person or "",
-                flag + entry.text,
+                literal(entry.author),
+                literal(entry.kind),
+                literal(entry.person or ""),
+                text,
                 key=entry.id,
             )
 
@@ -279,9 +273,10 @@ class AgendaScreen(Screen[None]):
             try:
                 start = parse_time_on(values["start"], day, store.clock)
                 end = parse_time_on(values["end"], day, store.clock)
+                moves = agenda.moves(item, start, end, values["location"])
             except StoreError as exc:
                 return str(exc)
-            if agenda.moves(item, start, end, values["location"]):
+            if moves:
                 # once this form has closed, ask how it moves
                 self.app.call_later(self._ask_how_it_moves, item, values, start, end)
                 return None
@@ -405,7 +400,7 @@ class AgendaScreen(Screen[None]):
         try:
             logbook.add_entry(store, text, activity=item.id if item else None)
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(plain(exc), severity="error", markup=False)
             return
         event.input.value = ""
         self.notify(_("Logged."))

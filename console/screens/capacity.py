@@ -20,8 +20,11 @@ from store.catalogue import list_reinforcements, list_units, reinforcement_total
 from store.clock import day_bounds, local_text, today
 from store.errors import StoreError
 from store.gaps import Gap
+from store.validate import visible
 
 from ..i18n import _
+from ..literal import literal
+from ..widgets.inputs import TextInput
 
 DAYS = 7
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -43,7 +46,7 @@ def render_bars(daily: dict[str, list[model.CapacityRow]]) -> Text:
     days = [row.key[5:] for row in next(iter(daily.values()))]
     text.append(f"{'':10}" + "".join(f"{d:>9}" for d in days) + "\n", style="bold")
     for unit, rows in daily.items():
-        text.append(f"{unit:<10}", style="bold")
+        text.append(f"{visible(unit)[:9]:<10}", style="bold")
         for row in rows:
             level = min(8, round((row.occupancy or 0) * 8)) if row.supply_hours else 8
             cell = (
@@ -94,11 +97,11 @@ class CapacityScreen(Screen[None]):
                         value="add_officers",
                         allow_blank=False,
                     )
-                    yield Input("2", id="scenario-count", type="integer")
+                    yield TextInput("2", id="scenario-count", type="integer")
                 with Horizontal(classes="times"):
                     yield Select(units, id="scenario-unit", value="RT", allow_blank=False)
                     yield Select(units, id="scenario-to", prompt=_("to unit"))
-                    yield Input(
+                    yield TextInput(
                         "", id="scenario-level", placeholder=_("threat level"), type="integer"
                     )
                 yield Button(_("Run scenario"), id="scenario-run", variant="primary")
@@ -117,9 +120,9 @@ class CapacityScreen(Screen[None]):
         table.add_columns(_("Organisation"), _("FTE"), _("Purpose"))
         store = self.app.store  # type: ignore[attr-defined]
         for row in list_reinforcements(store):
-            table.add_row(row.organisation, str(row.fte), row.purpose)
+            table.add_row(literal(row.organisation), str(row.fte), literal(row.purpose))
         for organisation, fte in reinforcement_totals(store).items():
-            table.add_row(f"[b]{organisation}[/]", f"[b]{fte}[/]", _("total"))
+            table.add_row(literal(organisation, "b"), literal(fte, "b"), _("total"))
         if not access.allowed(store.actor.role, "capacity.scenario"):
             self.query_one("#scenario-run", Button).disabled = True
             self.query_one("#scenario-error", Static).update(
@@ -170,7 +173,7 @@ class CapacityScreen(Screen[None]):
         for row in data.restrictions:
             restricted.add_row(
                 *(
-                    str(row[k])
+                    literal(row[k])
                     for k in ("unit", "week", "capacity", "threat", "tbp_choice", "total")
                 )
             )
@@ -182,9 +185,9 @@ class CapacityScreen(Screen[None]):
             table.add_row(
                 local_text(gap.start),
                 local_text(gap.end, with_date=False),
-                gap.unit,
-                gap.qualification,
-                f"[b red]{gap.shortfall}[/]",
+                literal(gap.unit),
+                literal(gap.qualification),
+                literal(gap.shortfall, "b red"),
                 f"{gap.shortfall_hours:.1f}",
             )
 
@@ -207,8 +210,11 @@ class CapacityScreen(Screen[None]):
             )
             start = day_bounds(today(store.clock))[0]
             rows = model.run_scenario(store, [change], start, start + timedelta(days=DAYS))
-        except (StoreError, ValueError) as exc:
-            error.update(str(exc))
+        except ValueError:
+            error.update(_("The number and the threat level are whole numbers."))
+            return
+        except StoreError as exc:
+            error.update(literal(exc, limit=None))
             return
         table = self.query_one("#scenario-result", DataTable)
         table.clear()
@@ -216,8 +222,8 @@ class CapacityScreen(Screen[None]):
             style = "red" if row.change_hours > 0 else "green" if row.change_hours < 0 else ""
             change_text = f"{row.change_hours:+.1f}"
             table.add_row(
-                row.unit,
+                literal(row.unit),
                 f"{row.baseline_shortfall_hours:.1f}",
                 f"{row.scenario_shortfall_hours:.1f}",
-                f"[{style}]{change_text}[/]" if style else change_text,
+                literal(change_text, style),
             )

@@ -2,7 +2,9 @@
 
 Each form hands its values to a ``save`` callback that calls the store and returns ``None`` on
 success or the store's refusal sentence, which the form shows inline and stays open. So every
-rule is checked once, in the store, exactly as on the command line.
+rule is checked once, in the store, exactly as on the command line. Headings, choices and
+refusals quote what people typed, so they are shown literally (``console.literal``); a value
+put back into an input for editing has its control characters written out.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from textual.widgets.option_list import Option
 from store.agenda import KINDS, RESTRICTION_KINDS, RESTRICTION_REASONS, ConceptOption
 
 from ..i18n import _
+from ..literal import literal, plain
+from ..widgets.inputs import TextInput
 
 Save = Callable[[dict[str, str]], str | None]
 
@@ -53,7 +57,7 @@ class FormScreen(ModalScreen[bool]):
     def submit(self) -> None:
         error = self.save(self.values())
         if error:
-            self.query_one(".error", Static).update(error)
+            self.query_one(".error", Static).update(literal(error, limit=None))
         else:
             self.dismiss(True)
 
@@ -90,22 +94,22 @@ class ActivityForm(FormScreen):
     def compose(self) -> ComposeResult:
         d = self.defaults
         with VerticalScroll(classes="form"):
-            yield Label(self.heading, classes="title")
+            yield Label(literal(self.heading), classes="title")
             yield Label(_("Protected person (code name)"))
             yield Select(
-                [(code, code) for code in self.subjects],
+                [(literal(code), code) for code in self.subjects],
                 id="person",
                 value=d.person or Select.NULL,
                 prompt=_("Choose…"),
             )
             yield Label(_("Title"))
-            yield Input(d.title, id="title", placeholder=_("e.g. Zitting rechtbank"))
+            yield TextInput(plain(d.title), id="title", placeholder=_("e.g. Zitting rechtbank"))
             yield Label(_("Start and end (HH:MM, or YYYY-MM-DD HH:MM, Europe/Amsterdam)"))
             with Horizontal(classes="times"):
-                yield Input(d.start, id="start", placeholder="09:30")
-                yield Input(d.end, id="end", placeholder="11:00")
+                yield TextInput(plain(d.start), id="start", placeholder="09:30")
+                yield TextInput(plain(d.end), id="end", placeholder="11:00")
             yield Label(_("Location"))
-            yield Input(d.location, id="location")
+            yield TextInput(plain(d.location), id="location")
             yield Label(_("Kind"))
             yield Select([(k, k) for k in KINDS], id="kind", value=d.kind, allow_blank=False)
             yield from self.buttons(_("Save"))
@@ -136,17 +140,20 @@ class ConceptPicker(FormScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield Label(self.heading, classes="title")
+            yield Label(literal(self.heading), classes="title")
             items = []
             for option in self.options:
                 if option.valid:
                     items.append(
-                        Option(f"{option.code:<10} {option.level}  {option.name}", id=option.code)
+                        Option(
+                            literal(f"{option.code:<10} {option.level}  {option.name}"),
+                            id=option.code,
+                        )
                     )
                 else:
                     items.append(
                         Option(
-                            f"{option.code:<10} {option.level}  ✗ {option.reason}",
+                            literal(f"{option.code:<10} {option.level}  ✗ {option.reason}"),
                             id=option.code,
                             disabled=True,
                         )
@@ -182,7 +189,7 @@ class RestrictForm(FormScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield Label(self.heading, classes="title")
+            yield Label(literal(self.heading), classes="title")
             yield Label(_("What happens to the activity"))
             yield Select(
                 [(k, k) for k in RESTRICTION_KINDS], id="kind", value="cancelled", allow_blank=False
@@ -195,15 +202,15 @@ class RestrictForm(FormScreen):
                 allow_blank=False,
             )
             yield Label(_("Deciding authority"))
-            yield Input(id="authority", placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"))
+            yield TextInput(id="authority", placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"))
             yield Label(_("New start / end (moved, shortened) — HH:MM"))
             with Horizontal(classes="times"):
-                yield Input(id="start", placeholder="14:00")
-                yield Input(id="end", placeholder="15:00")
+                yield TextInput(id="start", placeholder="14:00")
+                yield TextInput(id="end", placeholder="15:00")
             yield Label(_("New location (relocated)"))
-            yield Input(id="location")
+            yield TextInput(id="location")
             yield Label(_("Note"))
-            yield Input(id="note")
+            yield TextInput(id="note")
             yield from self.buttons(_("Record restriction"))
 
     def values(self) -> dict[str, str]:
@@ -228,7 +235,7 @@ class MoveForm(FormScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield Label(self.heading, classes="title")
+            yield Label(literal(self.heading, limit=None), classes="title")
             yield Label(_("What is this change?"))
             yield Select(
                 [
@@ -286,7 +293,7 @@ class SignalForm(FormScreen):
         with VerticalScroll(classes="form"):
             yield Label(_("Raise a signal to the information organisation"), classes="title")
             yield Label(_("What did you see?"))
-            yield Input(id="text", placeholder=_("e.g. grey van passed the house twice"))
+            yield TextInput(id="text", placeholder=_("e.g. grey van passed the house twice"))
             with Horizontal(classes="times"):
                 yield Select(
                     [(c.replace("_", " "), c) for c in CATEGORIES],
@@ -305,14 +312,16 @@ class SignalForm(FormScreen):
                 )
             yield Label(_("Person concerned"))
             yield Select(
-                [(code, code) for code in self.subjects],
+                [(literal(code), code) for code in self.subjects],
                 id="person",
                 value=self.person or Select.NULL,
                 prompt=_("none"),
             )
-            yield Label(_("Activity: {label}").format(label=self.activity_label or _("none")))
+            yield Label(
+                literal(_("Activity: {label}").format(label=self.activity_label or _("none")))
+            )
             yield Label(_("Where"))
-            yield Input(id="location")
+            yield TextInput(id="location")
             yield from self.buttons(_("Raise signal"))
 
     def on_mount(self) -> None:
@@ -350,7 +359,7 @@ class StepForm(FormScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield Label(self.heading, classes="title")
+            yield Label(literal(self.heading), classes="title")
             if self.choices:
                 yield Select(
                     [(c.replace("_", " "), c) for c in self.choices],
@@ -358,8 +367,8 @@ class StepForm(FormScreen):
                     value=self.choices[0],
                     allow_blank=False,
                 )
-            yield Label(self.label)
-            yield Input(id="text")
+            yield Label(literal(self.label))
+            yield TextInput(id="text")
             yield from self.buttons(_("Record"))
 
     def on_mount(self) -> None:

@@ -25,6 +25,8 @@ from store.clock import local_text
 from store.errors import StoreError
 
 from ..i18n import _
+from ..literal import literal, plain
+from ..widgets.inputs import NotesArea
 from .forms import StepForm
 
 #: Which screen handles each kind of open item.
@@ -69,7 +71,7 @@ class HandoverScreen(Screen[None]):
                 yield Static(_("Open items — j to go there"), classes="section-title")
                 yield DataTable(id="open-items", cursor_type="row")
                 yield Static(_("Notes for the incoming shift"), classes="section-title")
-                yield TextArea(id="handover-notes")
+                yield NotesArea(id="handover-notes")
                 yield Static(_("Signed handovers — c to accept"), classes="section-title")
                 yield DataTable(id="handover-history", cursor_type="row")
         yield Footer()
@@ -106,16 +108,16 @@ class HandoverScreen(Screen[None]):
         items = self.query_one("#open-items", DataTable)
         items.clear()
         for item in data.draft["assessment"]:
-            count = f"[b red]{item['count']}[/]" if item["count"] else "0"
-            items.add_row(count, item["text"].split(";")[0], key=item["kind"])
+            count = literal(item["count"], "b red" if item["count"] else "")
+            items.add_row(count, literal(item["text"].split(";")[0]), key=item["kind"])
         history = self.query_one("#handover-history", DataTable)
         history.clear()
         for record in data.history:
             history.add_row(
                 f"{local_text(record.period_start)}–"
                 f"{local_text(record.period_end, with_date=False)}",
-                record.signed_by,
-                record.accepted_by or _("not yet"),
+                literal(record.signed_by),
+                literal(record.accepted_by or _("not yet")),
                 key=record.id,
             )
 
@@ -127,7 +129,7 @@ class HandoverScreen(Screen[None]):
             self._ask_to_supersede(exc, notes)
             return
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(plain(exc), severity="error", markup=False)
             return
         self._signed(record)
 
@@ -169,7 +171,7 @@ class HandoverScreen(Screen[None]):
         try:
             model.accept_handover(self.app.store, handover_id)  # type: ignore[attr-defined]
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(plain(exc), severity="error", markup=False)
             return
         self.notify(_("Handover accepted."))
         self.reload()

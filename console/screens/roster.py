@@ -25,6 +25,7 @@ from store.gaps import Gap, HourProfile, gaps_by_hour, shortfall_hours
 from store.suggest import Option, apply_option, may_apply, suggest
 
 from ..i18n import _
+from ..literal import literal, plain, template
 from ..widgets.timeline import Timeline
 from .forms import StepForm
 
@@ -104,14 +105,15 @@ class RosterScreen(Screen[None]):
         hours = shortfall_hours(data.gaps)
         units = len({g.unit for g in data.gaps})
         self.query_one("#roster-summary", Static).update(
-            _(
-                "{day} and the next day · {count} gaps in {units} units · "
-                "{hours:.1f} officer-hours short{more}   [dim]\\[ ] day · p apply a suggestion[/]"
-            ).format(
+            template(
+                _(
+                    "$day and the next day · $count gaps in $units units · "
+                    "$hours officer-hours short$more   [dim]\\[ ] day · p apply a suggestion[/]"
+                ),
                 day=local_text(data.start)[:10],
                 count=len(data.gaps),
                 units=units,
-                hours=hours,
+                hours=f"{hours:.1f}",
                 more=_(" (first {n} listed; all: `schildwacht gaps`)").format(n=MAX_GAP_ROWS)
                 if len(data.gaps) > MAX_GAP_ROWS
                 else "",
@@ -123,11 +125,11 @@ class RosterScreen(Screen[None]):
             table.add_row(
                 local_text(gap.start),
                 local_text(gap.end, with_date=False),
-                gap.unit,
-                gap.qualification,
+                literal(gap.unit),
+                literal(gap.qualification),
                 str(gap.required),
                 str(gap.available),
-                f"[b red]{gap.shortfall}[/]",
+                literal(gap.shortfall, "b red"),
                 key=str(index),
             )
         self.show_gap()
@@ -159,13 +161,15 @@ class RosterScreen(Screen[None]):
             activities.add_row(
                 f"{local_text(item.start_at, with_date=False)}–"
                 f"{local_text(item.end_at, with_date=False)}",
-                item.person,
-                item.title,
-                item.concept or "",
+                literal(item.person),
+                literal(item.title),
+                literal(item.concept or ""),
                 key=item.id,
             )
         if not gap.activities:
-            activities.add_row("", "", _("standing post(s): {n}").format(n=len(gap.posts)), "")
+            activities.add_row(
+                "", "", literal(_("standing post(s): {n}").format(n=len(gap.posts))), ""
+            )
         self.show_suggestions()
 
     def selected_activity(self) -> str | None:
@@ -197,7 +201,9 @@ class RosterScreen(Screen[None]):
         table.clear()
         for option in options:
             style = "green" if option.feasible else "dim"
-            table.add_row(f"[{style}]{option.description}[/]", option.cost, option.reason)
+            table.add_row(
+                literal(option.description, style), literal(option.cost), literal(option.reason)
+            )
 
     def action_day(self, step: int) -> None:
         if self.day is not None:
@@ -213,12 +219,19 @@ class RosterScreen(Screen[None]):
             )
             return
         option = self.options[table.cursor_row]
-        if option.action == "move" and option.feasible:
+        if not option.feasible:
+            self.notify(
+                plain(_("That option would not work: {why}").format(why=option.reason)),
+                severity="warning",
+                markup=False,
+            )
+            return
+        if option.action == "move":
             self._ask_authority(activity_id, option)
             return
         error = self._apply(activity_id, option)
         if error:
-            self.notify(error, severity="error")
+            self.notify(plain(error), severity="error", markup=False)
 
     def _apply(self, activity_id: str, option: Option, authority: str | None = None) -> str | None:
         """Carry the option out through the store; its refusal sentence, or None when done."""
@@ -226,7 +239,7 @@ class RosterScreen(Screen[None]):
             apply_option(self.app.store, activity_id, option, authority=authority)  # type: ignore[attr-defined]
         except StoreError as exc:
             return str(exc)
-        self.notify(_("Done: {what}.").format(what=option.description))
+        self.notify(plain(_("Done: {what}.").format(what=option.description)), markup=False)
         self.reload()
         return None
 

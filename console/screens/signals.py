@@ -24,8 +24,10 @@ from store.clock import local_text
 from store.errors import StoreError
 from store.intel import SignalReport
 from store.signals import Signal
+from store.validate import markdown
 
 from ..i18n import _
+from ..literal import literal, plain, template
 from ..widgets.reveal import move_to
 from .forms import StepForm
 
@@ -46,29 +48,33 @@ class SignalsData:
 
 
 def signal_markdown(signal: Signal) -> str:
+    """The signal as a Markdown document; everything people typed is escaped (it reads as
+    written and cannot add links, headings or markup)."""
+    md = markdown
     lines = [
-        f"## {signal.category.replace('_', ' ').capitalize()} — {signal.status.replace('_', ' ')}",
+        f"## {md(signal.category.replace('_', ' ').capitalize())} — "
+        f"{md(signal.status.replace('_', ' '))}",
         "",
-        signal.text,
+        md(signal.text),
         "",
-        f"- **TLP:** {signal.tlp.upper()} · **urgency:** {signal.urgency}",
-        f"- **Reporter:** {signal.reporter} · raised {local_text(signal.raised_at)}, "
+        f"- **TLP:** {md(signal.tlp.upper())} · **urgency:** {md(signal.urgency)}",
+        f"- **Reporter:** {md(signal.reporter)} · raised {local_text(signal.raised_at)}, "
         f"observed {local_text(signal.observed_at)}",
-        f"- **Person:** {signal.person or '—'} · **where:** {signal.location or '—'}",
+        f"- **Person:** {md(signal.person or '—')} · **where:** {md(signal.location or '—')}",
     ]
     if signal.requests_assessment:
         lines.append("- **Requests a new threat assessment**")
     if signal.outcome:
-        lines.append(f"- **Outcome:** {signal.outcome.replace('_', ' ')}")
+        lines.append(f"- **Outcome:** {md(signal.outcome.replace('_', ' '))}")
     if signal.interpretation:
-        lines += ["", f"**Duiding:** {signal.interpretation}"]
+        lines += ["", f"**Duiding:** {md(signal.interpretation)}"]
     lines += ["", f"### History ({len(signal.events)} events)", ""]
     for event in signal.events:
-        what = event.sighting or event.outcome or ""
-        note = f" — {event.note}" if event.note else ""
+        what = (event.sighting or event.outcome or "").replace("_", " ")
+        note = f" — {md(event.note)}" if event.note else ""
         lines.append(
-            f"- {local_text(event.at)} · {event.actor} · {event.kind.replace('_', ' ')}"
-            f"{' (' + what.replace('_', ' ') + ')' if what else ''}{note}"
+            f"- {local_text(event.at)} · {md(event.actor)} · {md(event.kind.replace('_', ' '))}"
+            f"{' (' + md(what) + ')' if what else ''}{note}"
         )
     if not signal.events:
         lines.append("- submitted, waiting for the information organisation")
@@ -160,17 +166,16 @@ class SignalsScreen(Screen[None]):
         selected = self.selected()
         table.clear()
         for item in data.signals:
-            urgency = URGENCY_STYLE[item.urgency]
             table.add_row(
-                f"[{urgency}]{item.urgency}[/]" if urgency else item.urgency,
-                f"[{TLP_STYLE[item.tlp]}] {item.tlp.upper()} [/]",
-                item.status.replace("_", " "),
-                item.person or "",
+                literal(item.urgency, URGENCY_STYLE.get(item.urgency, "")),
+                literal(f" {item.tlp.upper()} ", TLP_STYLE.get(item.tlp, "")),
+                literal(item.status.replace("_", " ")),
+                literal(item.person or ""),
                 local_text(item.raised_at),
-                (item.outcome or "").replace("_", " "),
+                literal((item.outcome or "").replace("_", " ")),
                 str(item.sightings),
-                item.reporter,
-                item.category.replace("_", " "),
+                literal(item.reporter),
+                literal(item.category.replace("_", " ")),
                 key=item.id,
             )
         if move_to(table, self.revealing):
@@ -181,9 +186,9 @@ class SignalsScreen(Screen[None]):
         reports.clear()
         for report in data.reports:
             reports.add_row(
-                report.title,
-                report.status,
-                (report.audience or "").replace("_", " "),
+                literal(report.title),
+                literal(report.status),
+                literal((report.audience or "").replace("_", " ")),
                 local_text(report.issued_at),
                 str(len(report.scenarios)),
                 str(len(report.acknowledgements)),
@@ -193,10 +198,11 @@ class SignalsScreen(Screen[None]):
         open_count = sum(1 for s in data.signals if s.status != "closed")
         scope = _("my signals") if self.mine else _("all signals I may see")
         self.query_one("#signals-summary", Static).update(
-            _(
-                "{scope}: {total} · {open} open · {waiting} not yet received · {reports} reports "
-                "  [dim]! raise a signal · m mine/all[/]"
-            ).format(
+            template(
+                _(
+                    "$scope: $total · $open open · $waiting not yet received · $reports reports "
+                    "  [dim]! raise a signal · m mine/all[/]"
+                ),
                 scope=scope,
                 total=len(data.signals),
                 open=open_count,
@@ -232,7 +238,7 @@ class SignalsScreen(Screen[None]):
         try:
             full = signals.get_signal(self.app.store, item.id)  # type: ignore[attr-defined]
         except StoreError as exc:
-            detail.update(str(exc))
+            detail.update(markdown(exc))
             return
         detail.update(signal_markdown(full))
 
@@ -262,7 +268,7 @@ class SignalsScreen(Screen[None]):
             try:
                 signals.receive_signal(store, item.id)
             except StoreError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(plain(exc), severity="error", markup=False)
             self.reload()
         elif step == "follow_up":
             self._form(

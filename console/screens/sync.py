@@ -22,10 +22,12 @@ from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from store import access
 from store.clock import local_text
 from store.errors import StoreError
+from store.machine import os_fault
 from store.sync import exchange, status
 from store.sync import roster as rosters
 
 from ..i18n import _
+from ..literal import literal, plain, template
 from ..widgets.reveal import move_to
 from .forms import StepForm
 
@@ -138,10 +140,11 @@ class SyncScreen(Screen[None]):
             )
         else:
             summary.update(
-                _(
-                    "Team {name} · roster v{version} · admin key {key} · folder {folder} · "
-                    "last sent {sent} · {open} open conflicts"
-                ).format(
+                template(
+                    _(
+                        "Team $name · roster v$version · admin key $key · folder $folder · "
+                        "last sent $sent · $open open conflicts"
+                    ),
                     name=data.team.data["name"],
                     version=data.team.version,
                     key=rosters.admin_fingerprint(data.team),
@@ -154,24 +157,24 @@ class SyncScreen(Screen[None]):
         peers.clear()
         for peer in data.peers:
             peers.add_row(
-                peer.label,
-                peer.role.replace("_", " "),
-                peer.status,
+                literal(peer.label),
+                literal(peer.role.replace("_", " ")),
+                literal(peer.status),
                 local_text(peer.last_sent) if peer.last_sent else _("never"),
                 local_text(peer.last_received) if peer.last_received else _("never"),
                 str(peer.not_acknowledged),
-                f"[b yellow]{peer.warning}[/]" if peer.warning else "",
+                literal(peer.warning or "", "b yellow"),
                 key=peer.device,
             )
         table = self.query_one("#sync-conflicts", DataTable)
         table.clear()
         for conflict in data.conflicts:
             table.add_row(
-                conflict.label,
-                conflict.column or _("exists"),
-                _value(conflict, conflict.heads[0]["value"]),
-                _value(conflict, conflict.heads[1]["value"]),
-                " / ".join(h["actor"] for h in conflict.heads),
+                literal(conflict.label),
+                literal(conflict.column or _("exists")),
+                literal(_value(conflict, conflict.heads[0]["value"])),
+                literal(_value(conflict, conflict.heads[1]["value"])),
+                literal(" / ".join(str(h["actor"]) for h in conflict.heads)),
                 key=conflict.id,
             )
         if move_to(table, self.revealing):
@@ -224,21 +227,27 @@ class SyncScreen(Screen[None]):
         except StoreError as exc:
             self.app.call_from_thread(self._finished, str(exc), True)
             return
+        except OSError as exc:  # a folder name the file system refuses (too long, no access)
+            fault = os_fault(exc, folder, "use the sync folder")
+            self.app.call_from_thread(self._finished, str(fault), True)
+            return
         self.app.call_from_thread(self._finished, text, False)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
-        self.query_one("#sync-receipt", Static).update(f"{stage.capitalize()}…")
+        self.query_one("#sync-receipt", Static).update(literal(f"{stage.capitalize()}…"))
 
     def _finished(self, text: str, failed: bool) -> None:
         self.busy = False
-        self.query_one("#sync-receipt", Static).update(text)
+        self.query_one("#sync-receipt", Static).update(literal(text, limit=None, lines=True))
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=1, progress=1)
         bar.remove_class("running")
         self.notify(
-            text.splitlines()[0] if text else "", severity="error" if failed else "information"
+            plain(text.splitlines()[0] if text else ""),
+            severity="error" if failed else "information",
+            markup=False,
         )
         self.app.refresh_data()  # type: ignore[attr-defined]
 
@@ -298,12 +307,15 @@ class SyncScreen(Screen[None]):
                 value=value,  # type: ignore[attr-defined]
             )
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(plain(exc), severity="error", markup=False)
             return str(exc)
         self.notify(
-            _("Resolved: {record} keeps {value}.").format(
-                record=done.label, value=_value(done, done.resolution)
-            )
+            plain(
+                _("Resolved: {record} keeps {value}.").format(
+                    record=done.label, value=_value(done, done.resolution)
+                )
+            ),
+            markup=False,
         )
         self.app.refresh_data()  # type: ignore[attr-defined]
         return None

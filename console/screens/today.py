@@ -11,12 +11,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from store.agenda import Activity, list_activities
-from store.clock import day_bounds, local_text, today
+from store.clock import day_bounds, today
 from store.subjects import Subject, list_subjects
 from store.sync.status import count_open
 
 from ..i18n import _
-from ..widgets.dayboard import activity_style
+from ..literal import literal, template
+from ..widgets.dayboard import activity_cells
 
 
 @dataclass(frozen=True)
@@ -97,14 +98,14 @@ class TodayScreen(Screen[None]):
             replan = sum(1 for a in items if a.needs_replanning)
             replan_total += replan
             table.add_row(
-                subject.code,
-                subject.kind,
-                subject.unit,
-                str(subject.threat_level or "—"),
-                subject.required_level or "—",
-                subject.package or _("none: assess the threat"),
+                literal(subject.code),
+                literal(subject.kind),
+                literal(subject.unit),
+                literal(subject.threat_level or "—"),
+                literal(subject.required_level or "—"),
+                literal(subject.package or _("none: assess the threat")),
                 str(len(items)),
-                f"[b red]{replan}[/]" if replan else "0",
+                literal(replan, "b red" if replan else ""),
                 key=subject.code,
             )
         if data.subjects:
@@ -114,20 +115,18 @@ class TodayScreen(Screen[None]):
             1 for a in data.activities if a.concept is None and a.status != "cancelled"
         )
         self.query_one("#today-summary", Static).update(
-            _(
-                "{day} · {subjects} protected subjects · {activities} activities today · "
-                "{replan} need re-planning · {none} without a concept"
-            ).format(
+            template(
+                _(
+                    "$day · $subjects protected subjects · $activities activities today · "
+                    "$replan need re-planning · $none without a concept"
+                )
+                + (_(" · [b red]$conflicts open sync conflicts[/] (y)") if data.conflicts else ""),
                 day=today(store.clock).isoformat(),
                 subjects=len(data.subjects),
                 activities=len(data.activities),
                 replan=replan_total,
                 none=no_concept,
-            )
-            + (
-                _(" · [b red]{count} open sync conflicts[/] (y)").format(count=data.conflicts)
-                if data.conflicts
-                else ""
+                conflicts=data.conflicts,
             )
         )
         self.show_activities()
@@ -153,18 +152,7 @@ class TodayScreen(Screen[None]):
         activities.clear()
         items = [a for a in self.data.activities if a.person == code]
         self.query_one("#activities-title", Static).update(
-            _("Today's activities · {code} · {count}").format(code=code or "—", count=len(items))
+            template(_("Today's activities · $code · $count"), code=code or "—", count=len(items))
         )
         for item in items:
-            style = activity_style(item)
-            activities.add_row(
-                f"{local_text(item.start_at, with_date=False)}–"
-                f"{local_text(item.end_at, with_date=False)}",
-                item.title,
-                item.location,
-                item.status,
-                f"[{style}]{item.concept or _('none')}[/]",
-                f"{item.concept_level or '—'} / {item.required_level or '—'}",
-                f"[b red]{item.replan_reason}[/]" if item.replan_reason else "",
-                key=item.id,
-            )
+            activities.add_row(*activity_cells(item), key=item.id)

@@ -12,7 +12,11 @@ from rich.text import Text
 from textual.widgets import Static
 
 from store.agenda import Activity
-from store.clock import local
+from store.clock import local, local_text
+from store.validate import visible
+
+from ..i18n import _
+from ..literal import literal
 
 FIRST_HOUR = 6
 LAST_HOUR = 24
@@ -28,6 +32,24 @@ def activity_style(activity: Activity) -> str:
     if activity.concept is None:
         return "black on yellow3"
     return "black on green3"
+
+
+def activity_cells(activity: Activity, *, person: bool = False) -> list[object]:
+    """An activity as table cells, every text literal: time, (person,) title, location,
+    status, concept (coloured by its state), levels, why it needs re-planning."""
+    cells: list[object] = [
+        f"{local_text(activity.start_at, with_date=False)}–"
+        f"{local_text(activity.end_at, with_date=False)}",
+        literal(activity.title),
+        literal(activity.location),
+        literal(activity.status),
+        literal(activity.concept or _("none"), activity_style(activity)),
+        literal(f"{activity.concept_level or '—'} / {activity.required_level or '—'}"),
+        literal(activity.replan_reason or "", "b red"),
+    ]
+    if person:
+        cells.insert(1, literal(activity.person))
+    return cells
 
 
 class DayBoard(Static):
@@ -71,11 +93,11 @@ def render_board(day: date, activities: list[Activity], max_rows: int = 60) -> T
             start = _slot(datetime.fromisoformat(activity.start), day)
             end = max(start + 1, _slot(datetime.fromisoformat(activity.end), day))
             style = activity_style(activity)
-            label = (activity.concept or "?")[: max(0, end - start)]
+            label = visible(activity.concept or "?")[: max(0, end - start)]
             for index in range(start, min(end, width)):
                 offset = index - start
                 cells[index] = (label[offset] if offset < len(label) else " ", style)
-        text.append(f"{person[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", style="bold")
+        text.append(f"{visible(person)[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", style="bold")
         run, run_style = "", cells[0][1]
         for char, style in cells:
             if style != run_style:

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from store.clock import local
 from store.gaps import HourProfile
+from store.validate import visible
 
 LABEL = 10
 
@@ -32,7 +33,7 @@ def render_timeline(start: datetime, profile: dict[str, list[HourProfile]]) -> T
         text.append("0 units with demand in this period.\n", style="italic")
         return text
     for unit, hours_of in profile.items():
-        text.append(f"{unit:<{LABEL}}", style="bold")
+        text.append(f"{visible(unit)[: LABEL - 1]:<{LABEL}}", style="bold")
         for hour in hours_of:
             if hour.shortfall:
                 text.append(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +28,7 @@ import pyrage
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .. import machine
 from ..errors import BadInput, IntegrityFailure
 
 MAGIC = b"SCHILDWACHT-BUNDLE\n"
@@ -192,25 +192,8 @@ def read_file(path: Path) -> bytes:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary name in the same folder, flush to disk, then rename."""
-    temporary = path.with_name(f".{path.name}.partial")
-    try:
-        with open(temporary, "wb") as handle:
-            _write_all(handle.fileno(), data)
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise BadInput(
-            f"Cannot write the bundle to {path}: {exc.strerror}. Nothing was sent."
-        ) from None
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view[: 1 << 20])
-        view = view[written:]
+    """Write to a temporary name in the same folder (0600), flush to disk, then rename."""
+    machine.write_private(path, data, "the bundle")
 
 
 def partial_files(folder: Path) -> Iterator[Path]:

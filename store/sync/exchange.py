@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import witness
+from .. import machine, witness
 from ..db import Store, append_audit
 from ..errors import BadInput
 from ..ids import uuid7
@@ -78,7 +78,7 @@ def export(
         try:
             target_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise BadInput(f"Cannot use {folder}: {exc.strerror}.") from None
+            raise machine.os_fault(exc, folder, "use the sync folder") from None
         target = target_dir / f"{store.now().replace(':', '')}-{bundle_id}{bundle.SUFFIX}"
     else:
         assert out is not None
@@ -280,7 +280,13 @@ class _Verified:
 
 
 def import_path(store: Store, path: Path, progress: Progress = _quiet) -> list[Receipt]:
-    """Import a bundle file, or every other device's bundles in a sync folder."""
+    """Import a bundle file, or every other device's bundles in a sync folder; one import at
+    a time (a second one is refused at once, exit 6)."""
+    with store.importing():
+        return _import_path(store, path, progress)
+
+
+def _import_path(store: Store, path: Path, progress: Progress) -> list[Receipt]:
     path = path.expanduser()
     if path.is_dir():
         files = sorted(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import access
+from .. import access, machine, validate
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure, NotFound
 from ..ids import uuid7
@@ -133,8 +133,9 @@ def _entry(device_id: str, label: str, role: str, sign: str, age: str, now: str)
 
 def create_team(store: Store, name: str) -> Roster:
     access.require(store.actor, "team.manage")
-    if not name.strip():
+    if not isinstance(name, str) or not name.strip():
         raise BadInput("Give the team a name.")
+    name = validate.code(name, "The team name")
     if current(store) is not None:
         raise BadInput("This device is already in a team; see `schildwacht team show`.")
     with store.write("team.create", None, {"name": name}) as conn:
@@ -214,10 +215,7 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
         text = json.dumps(
             {"request": base64.b64encode(body).decode(), "signature": b64(signature)}, indent=1
         )
-        try:
-            out.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"Cannot write {out}: {exc.strerror}.") from None
+        machine.write_private(out, (text + "\n").encode("utf-8"), "the request")
     return short_authentication_string(body), str(out)
 
 
@@ -250,6 +248,7 @@ def read_request(path: Path) -> Request:
         raise IntegrityFailure(f"{path} is not signed by the key it carries; refused.")
     if data.get("role") not in access.ROLES:
         raise BadInput(f"{path} asks for an unknown role.")
+    validate.code(data.get("label"), "The device label in the request")
     return Request(body, data)
 
 
@@ -260,7 +259,9 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
     _require_admin_device(store, roster)
     chosen = role or request.data["role"]
     if chosen not in access.ROLES:
-        raise BadInput(f"Unknown role {chosen!r}; choose one of {', '.join(access.ROLES)}.")
+        raise BadInput(
+            f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}."
+        )
     if roster.device(request.data["device"]) is not None:
         raise BadInput(f"Device {request.data['label']} is already in the roster.")
     with store.write("team.enroll", request.data["device"], {"role": chosen}) as conn:
@@ -317,7 +318,9 @@ def find_device(roster: Roster, text: str) -> dict[str, Any]:
         d for d in roster.devices if d["id"].startswith(wanted) or d["label"].lower() == wanted
     ]
     if len(matches) != 1:
-        raise NotFound(f"No single device in the roster matches {text!r}; see `team show`.")
+        raise NotFound(
+            f"No single device in the roster matches {validate.shown(text)}; see `team show`."
+        )
     return matches[0]
 
 

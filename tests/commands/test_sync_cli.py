@@ -84,7 +84,7 @@ def test_enrolment_needs_the_codes_to_match(laptops: Laptops, tmp_path: Path) ->
         str(tmp_path / "w.swb"),
         input="n\n",
     )
-    assert declined.exit_code == 1 and not (tmp_path / "w.swb").exists()
+    assert declined.exit_code == 2 and not (tmp_path / "w.swb").exists()
     shown = laptops("a", "team", "show", "--format", "json")
     assert [d["label"] for d in json.loads(shown.stdout)] == ["laptop-a", "laptop-b"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from console.app import SchildwachtApp
 from store.db import Store
@@ -19,3 +20,8 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def row_text(table: DataTable[object], index: int) -> list[str]:
+    """A table row as the plain text it shows (cells are Text objects, never markup)."""
+    return [str(cell) for cell in table.get_row_at(index)]

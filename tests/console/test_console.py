@@ -13,7 +13,7 @@ from store import agenda
 from store.db import Store
 from store.subjects import list_subjects
 from tests.conftest import as_user, snapshot
-from tests.console.conftest import settle
+from tests.console.conftest import row_text, settle
 
 
 async def test_today_shows_subjects_levels_and_todays_activities(app: SchildwachtApp) -> None:
@@ -23,7 +23,7 @@ async def test_today_shows_subjects_levels_and_todays_activities(app: Schildwach
         subjects = app.screen.query_one("#subjects", DataTable)
         assert subjects.row_count == 12
         first = list_subjects(app.store)[0]
-        assert subjects.get_row_at(0)[:6] == [
+        assert row_text(subjects, 0)[:6] == [
             first.code,
             first.kind,
             first.unit,
@@ -104,7 +104,7 @@ async def test_concept_picker_offers_only_valid_concepts(
         await pilot.press("a")
         await settle(pilot)
         table = app.screen.query_one("#day-activities", DataTable)
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        rows = [row_text(table, i) for i in range(table.row_count)]
         index = next(i for i, row in enumerate(rows) if "below" in row[7])
         table.move_cursor(row=index)
         activity_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
@@ -205,7 +205,7 @@ async def test_raise_a_signal_from_the_agenda(app: SchildwachtApp, demo_store: S
         await settle(pilot)
         table = app.screen.query_one("#day-activities", DataTable)
         activity_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        person = table.get_row_at(table.cursor_row)[1]
+        person = row_text(table, table.cursor_row)[1]
         await pilot.press("exclamation_mark")
         await pilot.pause()
         assert isinstance(app.screen, SignalForm)
@@ -243,11 +243,11 @@ async def test_analyst_inbox_receives_and_interprets(demo_store: Store) -> None:
         screen = app.screen
         assert isinstance(screen, SignalsScreen)
         table = screen.query_one("#signal-list", DataTable)
-        urgencies = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        urgencies = [row_text(table, i)[0] for i in range(table.row_count)]
         order = {"immediate": 0, "priority": 1, "routine": 2}
         ranks = [min(v for k, v in order.items() if k in u) for u in urgencies]
         assert ranks == sorted(ranks)  # most urgent first
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        rows = [row_text(table, i) for i in range(table.row_count)]
         index = next(i for i, row in enumerate(rows) if row[2] == "submitted")
         table.move_cursor(row=index)
         signal_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
@@ -371,7 +371,7 @@ async def test_capacity_scenario_beside_the_baseline(
         result = screen.query_one("#scenario-result", DataTable)
         error = str(screen.query_one("#scenario-error", Static).render())
         assert result.row_count, error
-        rows = {str(result.get_row_at(i)[0]): result.get_row_at(i) for i in range(result.row_count)}
+        rows = {str(row_text(result, i)[0]): row_text(result, i) for i in range(result.row_count)}
         baseline, scenario = float(rows[short_unit][1]), float(rows[short_unit][2])
         assert scenario < baseline
     assert snapshot(demo_store.path) == before  # a scenario writes nothing

@@ -14,7 +14,7 @@ from store import agenda, subjects
 from store.clock import FixedClock
 from store.sync import exchange, status
 from tests.conftest import at
-from tests.console.conftest import settle
+from tests.console.conftest import row_text, settle
 from tests.sync_team import exchange_all, make_team
 
 
@@ -58,7 +58,7 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
         assert "laptop-b" in receipt and "activity" in receipt
         table = app.screen.query_one("#sync-conflicts", DataTable)
         assert table.row_count == 1
-        assert table.get_row_at(0)[1:4] == ["location", "Gerechtshof", "Paleis van Justitie"]
+        assert row_text(table, 0)[1:4] == ["location", "Gerechtshof", "Paleis van Justitie"]
         await pilot.press("t")
         await settle(pilot)
         assert "1 open sync conflicts" in str(app.screen.query_one("#today-summary").render())

@@ -57,7 +57,7 @@ def test_explicit_offsets_resolve_the_ambiguous_hour() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "28-11-2026 10:00", "2026-11-28 25:00", "2026-02-30 10:00", "noon", "2026-11-28T10:00"],
+    ["", "28-11-2026 10:00", "2026-11-28 25:00", "2026-02-30 10:00", "noon", "2026-11-28"],
 )
 def test_bad_times_are_refused_with_a_sentence(text: str) -> None:
     with pytest.raises(BadInput) as info:
@@ -88,3 +88,67 @@ def test_stored_utc_shown_with_amsterdam_offset() -> None:
     assert to_db(moment) == "2026-07-01T12:00:00Z"
     assert local_iso("2026-07-01T12:00:00Z") == "2026-07-01T14:00:00+02:00"
     assert local_iso("2026-12-01T12:00:00Z") == "2026-12-01T13:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2026-11-28 14:00", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),
+        ("2026-11-28T14:00", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),  # local, not refused
+        ("2025-10-06T06:00", datetime(2025, 10, 6, 4, 0, tzinfo=UTC)),
+        ("2026-11-28 14:00:30", datetime(2026, 11, 28, 13, 0, 30, tzinfo=UTC)),
+        ("today 9:30", datetime(2026, 11, 28, 8, 30, tzinfo=UTC)),
+        ("Tomorrow 10:00", datetime(2026, 11, 29, 9, 0, tzinfo=UTC)),
+        ("2026-11-28T14:00:00+01:00", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),
+        ("2026-11-28 13:00Z", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),
+        ("2026-11-28T13:00:00.999Z", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),
+        ("2026-12-01T10:00+18:00", datetime(2026, 11, 30, 16, 0, tzinfo=UTC)),
+        ("2026-12-01T10:00-18:00", datetime(2026, 12, 2, 4, 0, tzinfo=UTC)),
+        ("1970-01-01 00:30", datetime(1969, 12, 31, 23, 30, tzinfo=UTC)),  # a local day in range
+        ("2099-12-31 23:59", datetime(2099, 12, 31, 22, 59, tzinfo=UTC)),
+    ],
+)
+def test_exactly_the_documented_forms_are_accepted(text: str, utc: datetime) -> None:
+    assert parse_time(text, CLOCK) == utc
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("06-10-2025 06:00+02:00", "the year comes first"),  # never read as 10 June
+        ("06-10-2025 06:00", "the year comes first"),
+        ("2026-12-01 10:00+25:00", "an offset lies between -18:00 and +18:00"),
+        ("2026-12-01 10:00+18:01", "an offset lies between"),
+        ("2026-12-01 10:00-18:30", "an offset lies between"),
+        ("2026-11-28T10:00+0100", "is not a time"),  # basic offset with an extended date
+        ("20261128T1000Z", "is not a time"),
+        ("2026-11-28", "is a date; a time needs the hour too"),
+        ("today", "is a date"),
+        ("0001-01-01 10:00", "lies outside the years"),
+        ("0999-06-01 07:00", "lies outside the years"),
+        ("1969-12-31 23:59", "lies outside the years"),
+        ("1970-01-01T00:30+05:00", "lies outside the years"),  # 1969 in Amsterdam
+        ("2100-01-01 00:00", "lies outside the years"),
+        ("9999-12-31T23:00-05:00", "lies outside the years"),
+        ("2026-11-28 24:00", "is not a valid time of day"),
+        ("2026-02-29 10:00", "is not a real date"),
+        ("\x1b[2J 10:00", "'\\u001b[2J 10:00' is not a time"),
+    ],
+)
+def test_anything_else_is_refused_never_guessed(text: str, why: str) -> None:
+    with pytest.raises(BadInput) as refusal:
+        parse_time(text, CLOCK)
+    assert why in str(refusal.value)
+
+
+def test_dates_are_strict_and_in_range() -> None:
+    assert parse_date("2099-12-31", CLOCK) == date(2099, 12, 31)
+    for text in ("20261128", "2026-W48-6", "28-11-2026", "1969-12-31", "2100-01-01"):
+        with pytest.raises(BadInput):
+            parse_date(text, CLOCK)
+
+
+def test_a_huge_paste_is_not_echoed_back() -> None:
+    with pytest.raises(BadInput) as refusal:
+        parse_time("x" * 100_000, CLOCK)
+    assert len(str(refusal.value)) < 400 and "(100000 characters)" in str(refusal.value)

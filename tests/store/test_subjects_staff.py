@@ -96,5 +96,5 @@ def test_bad_staff_input_changes_nothing(store: Store) -> None:
 
 
 def test_unknown_user_gets_a_plain_sentence(store: Store) -> None:
-    with pytest.raises(NotFound, match="No person with callsign NOBODY"):
-        as_user(store, "NOBODY").actor  # noqa: B018
+    with pytest.raises(NotFound, match="No person with callsign 'NOBODY'"):
+        Store(store.path, clock=store.clock, user="NOBODY").actor  # noqa: B018

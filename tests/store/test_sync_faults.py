@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store import logbook
+from store import logbook, machine
 from store.clock import FixedClock
-from store.errors import BadInput
+from store.errors import BadInput, MachineFault
 from store.sync import bundle, exchange
 from store.sync import roster as rosters
 from store.sync.bundle import Refused
@@ -206,10 +206,10 @@ def test_a_full_disk_during_export_leaves_no_file_and_no_change(
         real_write(fd, bytes(data)[:100])  # type: ignore[call-overload]
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(bundle.os, "write", full_disk)
+    monkeypatch.setattr(machine.os, "write", full_disk)
     target = tmp_path / "stick" / "b.swb"
     target.parent.mkdir()
-    with pytest.raises(BadInput, match="No space left"):
+    with pytest.raises(MachineFault, match="the disk is full"):
         exchange.export(b.store, out=target)
     assert list(target.parent.iterdir()) == []
     assert snapshot(b.store.path) == before

@@ -1,0 +1,76 @@
+"""Files Schildwacht writes are this user's alone (issue 14): the database and its WAL and
+shared-memory files, backups, bundles, requests and -o outputs 0600; a data folder it creates
+0700; a folder the person named (a shared folder) keeps the mode it had."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from store.db import Store
+
+from .conftest import Run
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture(autouse=True)
+def _usual_umask() -> object:
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_the_default_database_and_its_folder_are_private(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from commands.cli import cli
+
+    result = CliRunner().invoke(cli, ["init", "--callsign", "OPS-01", "--unit", "RT"])
+    assert result.exit_code == 0, result.stderr
+    database = tmp_path / "data" / "schildwacht" / "schildwacht.db"
+    assert mode(database) == 0o600
+    assert mode(database.parent) == 0o700
+    assert mode(tmp_path / "data") == 0o700  # created by Schildwacht as well
+    store = Store(database)
+    try:
+        store.conn.execute("SELECT count(*) FROM subject").fetchone()
+        for suffix in ("-wal", "-shm"):
+            assert mode(Path(f"{database}{suffix}")) == 0o600
+    finally:
+        store.close()
+
+
+def test_a_folder_the_person_named_keeps_its_mode(run: Run, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o775)
+    shared.chmod(0o775)
+    database = shared / "schildwacht.db"
+    result = run("--db", str(database), "init", "--callsign", "OPS-01", "--unit", "RT")
+    assert result.exit_code == 0, result.stderr
+    assert mode(shared) == 0o775
+    assert mode(database) == 0o600
+
+
+def test_backups_outputs_requests_and_bundles_are_private(initialised: Run, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o755)
+    assert initialised("backup", str(out / "copy.db")).exit_code == 0
+    assert initialised("person", "list", "--format", "csv", "-o", str(out / "p.csv")).exit_code == 0
+    assert initialised("device", "request", "--out", str(out / "request.json")).exit_code == 0
+    assert initialised("team", "create", "--name", "Team RT").exit_code == 0
+    assert initialised("sync", "export", "--out", str(out / "b.swb")).exit_code == 0
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    folder.chmod(0o777)
+    assert initialised("sync", "export", "--to", str(folder)).exit_code == 0
+    written = [*out.iterdir(), *folder.rglob("*.swb")]
+    assert {p.name for p in out.iterdir()} == {"copy.db", "p.csv", "request.json", "b.swb"}
+    assert {p.name: mode(p) for p in written} == {p.name: 0o600 for p in written}
+    assert mode(out) == 0o755 and mode(folder) == 0o777
