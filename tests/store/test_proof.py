@@ -60,7 +60,7 @@ def test_the_operator_acts_without_more_ado_and_is_never_asked(people: Store) ->
         ("IO-01", None, PermissionDenied, "needs IO-01's secret"),
         ("IO-01", "", PermissionDenied, "needs IO-01's secret"),
         ("RT-0009", TEST_SECRET, PermissionDenied, "RT-0009 has no secret on this laptop"),
-        ("NOBODY-1", TEST_SECRET, NotFound, "No person with callsign NOBODY-1"),
+        ("NOBODY-1", TEST_SECRET, NotFound, "No person with callsign 'NOBODY-1'"),
     ],
 )
 def test_acting_as_anyone_else_needs_their_secret_and_writes_nothing(
