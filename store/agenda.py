@@ -15,9 +15,9 @@ needs re-planning is derived (``activity_view.replan_reason``), so a rising thre
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from . import access
+from . import access, rules
 from .catalogue import Concept, get_concept, list_concepts
 from .clock import local_iso, to_db
 from .db import Store, resolve_id
@@ -25,11 +25,11 @@ from .errors import BadInput, RuleViolation
 from .ids import uuid7
 from .subjects import Subject, get_subject, subject_by_id
 
-KINDS = ("work", "private")
-PLAIN_STATUSES = ("planned", "confirmed", "done")
-RESTRICTION_KINDS = ("cancelled", "moved", "shortened", "relocated")
-RESTRICTION_REASONS = ("capacity", "threat", "tbp_choice")
-MAX_DURATION = timedelta(hours=72)
+KINDS = rules.ACTIVITY_KINDS
+PLAIN_STATUSES = rules.PLAIN_STATUSES
+RESTRICTION_KINDS = rules.RESTRICTION_KINDS
+RESTRICTION_REASONS = rules.RESTRICTION_REASONS
+MAX_DURATION = rules.MAX_ACTIVITY
 
 
 @dataclass(frozen=True)

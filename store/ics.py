@@ -19,14 +19,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import access
+from . import access, rules
 from .clock import day_bounds, local_to_utc, to_db
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
 from .subjects import get_subject
 
-CALENDAR_AUTHORITY = "the protected person (own calendar)"
+CALENDAR_AUTHORITY = rules.CALENDAR_AUTHORITY  # whoever may import calendars may record it
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import access
+from . import access, rules
 from .catalogue import get_concept
 from .clock import Clock, from_db, local, parse_time, to_db
 from .db import Store, resolve_id
@@ -27,7 +27,7 @@ from .ids import uuid7
 from .staff import Staff, get_staff
 
 REST = timedelta(hours=11)
-MAX_SHIFT = timedelta(hours=14)
+MAX_SHIFT = rules.MAX_SHIFT
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,16 @@ is valid on the day of the work).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
-from . import access
+from . import access, rules
 from .catalogue import get_unit, list_qualifications
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
 
-_CALLSIGN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
+_CALLSIGN = rules.CALLSIGN_PATTERN
 
 
 @dataclass(frozen=True)
@@ -73,12 +72,12 @@ def add_staff(
     bootstrap: bool = False,
 ) -> Staff:
     """Add a person. ``bootstrap`` is for ``init`` only: the first person needs no permission."""
-    if not bootstrap:
-        access.require(store.actor, "staff.write")
-    callsign = normalise_callsign(callsign)
-    unit_code = get_unit(store, unit).code
     if role not in access.ROLES:
         raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
+    if not bootstrap:
+        rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
+    callsign = normalise_callsign(callsign)
+    unit_code = get_unit(store, unit).code
     known = {q.code for q in list_qualifications(store)}
     quals = qualifications or []
     for code, _until in quals:
