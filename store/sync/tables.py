@@ -8,7 +8,6 @@ change log is the JSON array of its primary-key values.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 #: Every table whose rows travel between laptops.
@@ -47,34 +46,10 @@ CRITICAL_FIELDS = frozenset(
     }
 )
 
-#: The permission (store/access.py) a device's role needs to author rows of a table. Tables
-#: not listed are written in the course of everyday work by every role's device.
-TABLE_PERMISSION = {
-    "restriction": "activity.restrict",
-    "threat_assessment": "subject.write",
-    "log_clearance": "log.clear",
-    "signal_report": "intel.write",
-    "report_signal": "intel.write",
-    "report_scenario": "intel.write",
-    "report_event": "intel.write",
-    "handover": "handover.sign",
-    "handover_event": "handover.sign",
-    "decision": "decision.adopt",
-}
-
 EXISTENCE = ""
 
-
-def forbidden_table(role: str, tables: Iterable[str]) -> str | None:
-    """The first of these tables a device of this team role may not author rows of (the
-    permission table in store/access.py decides; the admin device may author everything)."""
-    from ..access import allowed
-
-    for table in sorted(tables):
-        action = TABLE_PERMISSION.get(table)
-        if action and role != "admin" and not allowed(role, action):
-            return table
-    return None
+#: Fields the store derives on every laptop; never captured, never taken from a bundle.
+DERIVED_FIELDS = frozenset({("subject", "threat_level")})
 
 
 @dataclass(frozen=True)
@@ -82,6 +57,11 @@ class TableShape:
     name: str
     columns: tuple[str, ...]
     key: tuple[str, ...]
+
+    @property
+    def synced(self) -> tuple[str, ...]:
+        """The columns whose values travel (the derived ones follow on every laptop)."""
+        return tuple(c for c in self.columns if (self.name, c) not in DERIVED_FIELDS)
 
     @property
     def key_match(self) -> str:
