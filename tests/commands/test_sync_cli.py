@@ -98,17 +98,26 @@ def test_folder_exchange_with_a_json_receipt_and_already_applied(
     first = laptops("a", "sync", "import", share, "--format", "json")
     assert first.exit_code == 0, first.stderr
     [receipt] = json.loads(first.stdout)
-    assert receipt["status"] == "applied" and receipt["sender"] == "laptop-b"
+    assert receipt["result"] == "applied" and receipt["sender"] == "laptop-b"
+    assert {k: receipt[k] for k in ("applied", "skipped", "deferred", "conflicts")} == {
+        "applied": 11 + 7,  # the log entry and b's own operator (a record per field and one
+        "skipped": 0,  # for the row's existence)
+        "deferred": 0,
+        "conflicts": 0,
+    }
+    assert receipt["quarantined"] == [] and receipt["bundle_id"] and receipt["origin"]
+    assert set(receipt) >= {"file", "bundle_id", "origin", "result", "quarantined"}
     log_changes = {
         "table": "log_entry",
         "applied": 11,
         "already_known": 0,
         "deferred": 0,
         "in_conflict": 0,
-    }  # one per field (10) and the row's existence
+        "quarantined": 0,
+    }
     assert log_changes in receipt["tables"]
     table = laptops("a", "sync", "import", share)  # the same folder again, as a table
-    assert table.stdout.split()[:2] == ["from", "status"] and "already applied" in table.stdout
+    assert table.stdout.split()[:2] == ["from", "result"] and "already applied" in table.stdout
     bundle = Path(receipt["file"])
     again = laptops("a", "sync", "import", str(bundle))
     assert again.exit_code == 0 and "already applied" in again.stderr
@@ -125,7 +134,7 @@ def test_a_refused_bundle_exits_5_naming_the_check(laptops: Laptops, tmp_path: P
     out.write_bytes(bytes(data))
     refused = laptops("a", "sync", "import", str(out))
     assert refused.exit_code == 5
-    assert "Bundle refused (decryption)" in refused.stderr
+    assert "Bundle refused (damaged)" in refused.stderr
 
 
 def test_conflicts_listed_and_resolved_from_the_command_line(
