@@ -28,6 +28,9 @@ ALTER TABLE sync_deferred ADD COLUMN since TEXT NOT NULL DEFAULT '';
 UPDATE sync_deferred SET waits = 'clock' WHERE reason LIKE 'clock%';
 CREATE INDEX sync_deferred_waits ON sync_deferred(waits);
 
+-- Who had which role when (the importer's judge reads the staff records of the log).
+CREATE INDEX sync_change_staff ON sync_change(col) WHERE tbl = 'staff';
+
 -- The records that place a threat assessment in its subject's history (its virtual critical
 -- field, store/sync/conflicts.py), found by the subject's id.
 CREATE INDEX sync_change_assessment ON sync_change(val)

@@ -74,7 +74,7 @@ def decode_value(value: object) -> object:
         if set(value) != {"b"} or not isinstance(value["b"], str):
             raise ValueError('a blob is written {"b": base64}')
         return base64.b64decode(value["b"], validate=True)
-    if value is None or (isinstance(value, str) and _encodable(value)):
+    if value is None or isinstance(value, str):  # lone surrogates: see decode_body
         return value
     if type(value) is int and INT64_MIN <= value <= INT64_MAX:
         return value
@@ -97,26 +97,34 @@ def decode_body(body: bytes, origin: str) -> list[Change]:
     """The records of a segment body, every field of the type the change log stores; a body
     that does not fit raises ValueError (the bundle is refused as ``format``)."""
     rows = json.loads(body, parse_constant=_no_constant)
-    if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == 9 for r in rows):
+    if not isinstance(rows, list):
         raise ValueError("segment body is not a list of change records")
-    records = [
-        Change(origin, seq, hlc, tbl, pk, col, decode_value(val), cl, prev, actor)
-        for seq, hlc, tbl, pk, col, val, cl, prev, actor in rows
-    ]
-    for record in records:
-        if not _well_typed(record):
+    surrogates = b"\\ud" in body.lower()  # only an escape can make text no database stores
+    records = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 9:
+            raise ValueError("segment body is not a list of change records")
+        seq, hlc, tbl, pk, col, val, cl, prev, actor = row
+        if not (
+            type(seq) is int
+            and type(hlc) is int
+            and type(cl) is int
+            and 0 <= seq <= INT64_MAX
+            and 0 <= hlc <= INT64_MAX
+            and 0 <= cl <= INT64_MAX
+            and type(tbl) is str
+            and type(pk) is str
+            and type(col) is str
+            and type(actor) is str
+            and (prev is None or type(prev) is str)
+            and max(len(tbl), len(pk), len(col), len(actor)) <= MAX_NAME
+        ):
             raise ValueError("a change record has fields of the wrong type")
+        record = Change(origin, seq, hlc, tbl, pk, col, decode_value(val), cl, prev, actor)
+        if surrogates and not all(_encodable(t) for t in record[3:] if isinstance(t, str)):
+            raise ValueError("a change record holds text no database can store")
+        records.append(record)
     return records
-
-
-def _well_typed(record: Change) -> bool:
-    numbers = (record.seq, record.hlc, record.cl)
-    texts = (record.tbl, record.pk, record.col, record.actor)
-    return (
-        all(type(n) is int and 0 <= n <= INT64_MAX for n in numbers)
-        and all(isinstance(t, str) and len(t) <= MAX_NAME and _encodable(t) for t in texts)
-        and (record.prev is None or (isinstance(record.prev, str) and _encodable(record.prev)))
-    )
 
 
 def _encodable(text: str) -> bool:

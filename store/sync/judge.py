@@ -31,6 +31,7 @@ from ..errors import BadInput
 from .capture import COUNTER_BITS
 from .change import EXISTENCE, Change
 from .conflicts import ASSESSED, field_of
+from .tables import CRITICAL_FIELDS
 
 Key = tuple[str, int]  # (origin, seq)
 At = tuple[int, str]  # (hlc, origin): the order in which changes were made
@@ -165,6 +166,8 @@ class Judge:
 
     def __init__(self, context: Context) -> None:
         self.context = context
+        self._keys: dict[tuple[str, str], Verdict | None] = {}  # each row key checked once
+        self._fields: dict[tuple[str, str], Verdict | None] = {}  # each field once
 
     def change_set(self, records: list[Change]) -> dict[Key, Verdict]:
         """Verdicts for every record of one change set (same origin and clock)."""
@@ -194,21 +197,33 @@ class Judge:
             return quarantine("device", "its device is not in the team roster")
         if device.status == "revoked" and record.seq > (device.revoked_after or 0):
             return quarantine("revoked", "after revocation")
-        rule = rules.table(record.tbl)
-        columns = self.context.columns.get(record.tbl)
-        if rule is None or columns is None:
-            return defer("schema", f"unknown table {shown(record.tbl)}")
-        if record.col in rule.derived:
-            return quarantine(
-                "derived",
-                f"{record.tbl}.{record.col} is derived on every laptop (R2: from the threat "
-                "assessments); it is never taken from a bundle",
-            )
-        if record.col != EXISTENCE and (record.col not in columns or record.col not in rule.fields):
-            return defer("schema", f"unknown column {record.tbl}.{shown(record.col)}")
+        field = (record.tbl, record.col)
+        if field not in self._fields:
+            self._fields[field] = self._field(record.tbl, record.col)
+        if self._fields[field] is not None:
+            return self._fields[field]
+        rule = rules.TABLES[record.tbl]
         if record.hlc > self.context.horizon:
             return defer("clock", "clock more than a day ahead")
-        return _malformed(record, rule)
+        if (record.tbl, record.pk) not in self._keys:
+            self._keys[(record.tbl, record.pk)] = _malformed_key(record.pk, rule)
+        return self._keys[(record.tbl, record.pk)] or _malformed(record)
+
+    def _field(self, tbl: str, col: str) -> Verdict | None:
+        """Whether records of this table and field can be judged here at all."""
+        rule = rules.table(tbl)
+        columns = self.context.columns.get(tbl)
+        if rule is None or columns is None:
+            return defer("schema", f"unknown table {shown(tbl)}")
+        if col in rule.derived:
+            return quarantine(
+                "derived",
+                f"{tbl}.{col} is derived on every laptop (R2: from the threat "
+                "assessments); it is never taken from a bundle",
+            )
+        if col != EXISTENCE and (col not in columns or col not in rule.fields):
+            return defer("schema", f"unknown column {tbl}.{shown(col)}")
+        return None
 
     # One row of a change set ----------------------------------------------------------------
 
@@ -321,11 +336,13 @@ class Judge:
     def _value(
         self, record: Change, field_rule: rules.FieldRule, author: _Author
     ) -> Verdict | None:
-        name = f"{record.tbl}.{record.col}"
         try:
-            field_rule.check(record.val, name)
+            field_rule.check(record.val, record.col)
         except BadInput as exc:
-            return quarantine("value", validate.visible(str(exc)).rstrip("."))
+            return quarantine("value", f"{record.tbl}.{validate.visible(str(exc)).rstrip('.')}")
+        if not (field_rule.catalogue or field_rule.actor or field_rule.device or field_rule.stamp):
+            return None
+        name = f"{record.tbl}.{record.col}"
         codes = self.context.catalogue.get(field_rule.catalogue or "")
         if field_rule.catalogue and record.val is not None and record.val not in (codes or ()):
             return quarantine(
@@ -375,7 +392,7 @@ class _Author:
     def of(cls, context: Context, records: list[Change], device: Device) -> _Author:
         first = records[0]
         name = callsign(first.actor)
-        if any(callsign(r.actor) != name for r in records):
+        if any(r.actor != first.actor for r in records):
             return cls(name, None, device, quarantine("malformed", "one change set, two authors"))
         role = context.roles.role_at(name, (first.hlc, first.origin))
         if role is not None:
@@ -449,19 +466,25 @@ def _key_values(pk: str) -> list[object]:
     return value if isinstance(value, list) else []
 
 
-def _malformed(record: Change, rule: rules.TableRule) -> Verdict | None:
-    """A record whose shape no store could have written."""
-    key = _key_values(record.pk)
+def _malformed_key(pk: str, rule: rules.TableRule) -> Verdict | None:
+    """A row key no store could have written: not a JSON array of the table's key, or not in
+    the one canonical form (two spellings of one key would be two rows to the merge)."""
+    key = _key_values(pk)
     if len(key) != len(rule.key) or not all(isinstance(k, str) and k for k in key):
-        return quarantine(
-            "malformed", f"its row key {shown(record.pk)} is not a key of {rule.name}"
-        )
-    if json.dumps(key, ensure_ascii=False, separators=(",", ":")) != record.pk:
-        return quarantine("malformed", f"its row key {shown(record.pk)} is not written canonically")
+        return quarantine("malformed", f"its row key {shown(pk)} is not a key of {rule.name}")
+    if json.dumps(key, ensure_ascii=False, separators=(",", ":")) != pk:
+        return quarantine("malformed", f"its row key {shown(pk)} is not written canonically")
+    return None
+
+
+def _malformed(record: Change) -> Verdict | None:
+    """A record whose shape no store could have written."""
     if record.cl < 1 or (record.col != EXISTENCE and record.cl % 2 == 0):
         return quarantine("malformed", f"causal length {record.cl} does not fit the record")
     if record.col == EXISTENCE and record.val is not None:
         return quarantine("malformed", "an existence record carries a value")
+    if record.prev is None and (record.tbl, record.col) not in CRITICAL_FIELDS:
+        return None  # a plain field, or an assessment written before they carried history
     return _malformed_prev(record)
 
 

@@ -354,6 +354,8 @@ def _cascade(
                 continue
             if verdicts[key].applies == accepted_before:
                 continue
+            if outcome.before[key] == "new" and _creates(group, record):
+                continue  # a new person: what they wrote before waits for them (author:…)
             name = context.roles.callsign_of(record.pk)
             if name is None and record.col == "callsign":
                 name = callsign(record.val)
@@ -362,6 +364,11 @@ def _cascade(
     more = _by_change_set(_by_actors_after(conn, changed)) if changed else {}
     more.update(_load_change_sets(conn, _waits_over(conn, context, outcome)))
     return {k: v for k, v in more.items() if k not in candidates}
+
+
+def _creates(group: list[Change], record: Change) -> bool:
+    """Whether this staff record came with its row's creation (not a later role change)."""
+    return any(r.pk == record.pk and r.col == "" and r.cl % 2 == 1 for r in group)
 
 
 def _waits_over(conn: sqlite3.Connection, context: Context, outcome: Outcome) -> list[Key]:
