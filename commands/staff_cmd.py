@@ -1,4 +1,4 @@
-"""``staff add|list``: officers on the roster and users of the console."""
+"""``staff add|list|role``: officers on the roster and users of the console."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from store.access import ROLES
-from store.staff import Staff, add_staff, list_staff, parse_qualification
+from store.staff import Staff, add_staff, list_staff, parse_qualification, set_role
 
 from .context import Env, pass_env
 from .output import created, emit, output_options
@@ -56,6 +56,16 @@ def staff_add(
         qualifications=[parse_qualification(q) for q in qualifications],
     )
     created(person.id, f"Added {person.callsign} ({person.role}, {person.unit}).")
+
+
+@staff.command("role")
+@click.argument("callsign")
+@click.argument("role", type=click.Choice(ROLES))
+@pass_env
+def staff_role(env: Env, callsign: str, role: str) -> None:
+    """Give a person another role (an admin's role only by an admin)."""
+    person = set_role(env.store(), callsign, role)
+    created(person.id, f"{person.callsign} is now {person.role.replace('_', ' ')}.")
 
 
 @staff.command("list")

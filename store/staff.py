@@ -102,6 +102,21 @@ def add_staff(
     return get_staff(store, callsign)
 
 
+def set_role(store: Store, callsign: str, role: str) -> Staff:
+    """Give a person another role: staff.write, and an admin only by an admin (also to take a
+    role away from an admin). Other laptops judge the change by the same rule."""
+    if role not in access.ROLES:
+        raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
+    person = get_staff(store, callsign)
+    rules.require_grant(store.actor, role, person.role)
+    if person.role == role:
+        raise BadInput(f"{person.callsign} is {role.replace('_', ' ')} already.")
+    detail = {"callsign": person.callsign, "from": person.role, "to": role}
+    with store.write("staff.role", person.id, detail) as conn:
+        conn.execute("UPDATE staff SET role = ? WHERE id = ?", (role, person.id))
+    return get_staff(store, person.callsign)
+
+
 def _qualifications_by_staff(
     store: Store, where: str = "", params: tuple[str, ...] = ()
 ) -> dict[str, list[HeldQualification]]:

@@ -407,7 +407,8 @@ class _Author:
         if not rules.device_allows(self.device.role, action):
             return quarantine(
                 "role",
-                f"{self.device.label} is a {_role(self.device.role)} device and may not carry "
+                f"{shown(self.device.label)} is {_a(_role(self.device.role))} device and may not"
+                " carry "
                 f"{what} (only roles that may {rules.words(action)})",
             )
         if self.role is None or not rules.allowed(self.role, action):
@@ -421,6 +422,10 @@ class _Author:
 
 def _role(role: str | None) -> str:
     return (role or "no role").replace("_", " ")
+
+
+def _a(words: str) -> str:
+    return f"an {words}" if words[:1] in "aeiou" else f"a {words}"
 
 
 def _bootstrap(records: list[Change], name: str, device: Device) -> tuple[str, str] | None:
