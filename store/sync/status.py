@@ -187,9 +187,14 @@ def resolve(
 
 
 def _moment(store: Store, value: object, typed: bool, name: str) -> datetime:
-    if typed:
-        return parse_time(str(value), store.clock)
-    return from_db(validate.stored_time(value, name))
+    """A time as the edit takes it: typed (the store's parser), or as stored; in range."""
+    if not typed:
+        return from_db(validate.stored_time(value, name))
+    try:
+        moment = parse_time(str(value), store.clock)
+    except (ValueError, OverflowError):  # an offset or a date the parser cannot represent
+        raise BadInput(f"'{validate.visible(str(value))}' is not a time.") from None
+    return validate.moment(moment, f"The {name}")
 
 
 def _start(store: Store, conflict: Conflict, value: object, typed: bool) -> None:
