@@ -14,8 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from store import logbook
+from store import agenda, handover, logbook, signals, staff, subjects
+from store.sync import capture, exchange
+from store.sync.bundle import Refused
+from tests.conftest import snapshot
 from tests.hostile import Hostile, build_template, copied_team, import_with_cli, key, tables_with
 from tests.sync_team import user_tables
 
@@ -392,3 +397,71 @@ def test_a_calendar_cancellation_by_an_operator_is_legal(template: Path, tmp_pat
         code, receipt = import_with_cli(a, b.export())
         assert code == 0 and receipt["quarantined"] == []
         assert a.store.one("SELECT status FROM activity")[0] == "cancelled"
+
+
+TABLES = ["activity", "log_entry", "subject", "staff", "signal_event", "meta", "sync_roster", ""]
+COLUMNS = ["", "id", "title", "start_at", "status", "concept", "text", "threat_level", "role", "x"]
+KEYS = ['["{activity}"]', '["{subject}"]', "not json", "{{}}", "[]", "[1]", '["a","b"]', "[null]"]
+RECORD = st.tuples(
+    st.sampled_from(TABLES),
+    st.sampled_from(KEYS) | st.text(max_size=12),
+    st.sampled_from(COLUMNS),
+    st.none()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30)
+    | st.binary(max_size=8)
+    | st.sampled_from(["[/]", "\x1b]52;c;cHduZWQ=\x07", "\u202egnp.exe", "0001-01-01T00:00:00Z"]),
+    st.integers(0, 4),
+    st.none() | st.sampled_from(["[]", "not json", '["x/1"]', '{"a": 1}']),
+    st.sampled_from(["OPS-B", "OPS-A", "", "GHOST", "ops-b "]),
+)
+
+
+def _key(pk: str, known: dict[str, str]) -> str:
+    return pk.format(**known) if pk in KEYS else pk
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(records=st.lists(RECORD, min_size=1, max_size=5))
+def test_any_malformed_record_signed_by_a_member_is_quarantined_or_refused_never_a_crash(
+    template: Path, tmp_path_factory: pytest.TempPathFactory, records: list[tuple[Any, ...]]
+) -> None:
+    """Issue 13 item 5: whatever a member's laptop signs, the import ends with the file refused
+    as ``format`` (nothing changed) or with each record applied, deferred or quarantined; the
+    database stays whole and every listing still works."""
+    with copied_team(template, tmp_path_factory.mktemp("fuzz") / "team") as (a, b):
+        known = ids(b.store)
+        with b.store.write("test.forge") as conn:
+            b.store.seal()
+            seq = capture.last_seq(conn, b.laptop.id)
+            stamp = capture.next_hlc(conn, b.store.now_ms())
+            conn.executemany(
+                "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (b.laptop.id, seq + n, stamp, t, _key(pk, known), c, v, cl, prev, actor)
+                    for n, (t, pk, c, v, cl, prev, actor) in enumerate(records, 1)
+                ],
+            )
+        bundle = b.export()
+        before = snapshot(a.store.path)
+        try:
+            receipt = exchange.import_file(a.store, bundle)
+        except Refused as refusal:
+            assert refusal.check == "format"
+            assert snapshot(a.store.path) == before
+            return
+        held = receipt.applied.total() + receipt.deferred.total() + len(receipt.quarantined)
+        assert held >= len(records)
+        assert a.store.one("PRAGMA integrity_check")[0] == "ok"
+        agenda.list_activities(a.store)
+        logbook.list_entries(a.store)
+        signals.list_signals(a.store)
+        staff.list_staff(a.store)
+        subjects.list_subjects(a.store)
+        handover.draft_handover(a.store)
