@@ -119,8 +119,11 @@ def _text(value: object) -> str | None:
 
 
 def _row_id(pk: str) -> str:
-    key = json.loads(pk)
-    return str(key[0]) if len(key) == 1 else pk
+    try:
+        key = json.loads(pk)
+    except ValueError:  # a quarantined record's malformed key: it names no row
+        return pk
+    return str(key[0]) if isinstance(key, list) and len(key) == 1 else pk
 
 
 def refresh(conn: sqlite3.Connection, fields: Iterable[tuple[str, str, str]]) -> None:

@@ -55,6 +55,8 @@ def merge(conn: sqlite3.Connection, records: list[Change]) -> Outcome:
         table = table_shapes.get(record.tbl)
         if table is None or (record.col != EXISTENCE and record.col not in table.columns):
             outcome.refused.append((record, f"unknown field {record.tbl}.{record.col}"))
+        elif not table.is_key(record.pk):  # only a laptop's own forged record gets this far
+            outcome.refused.append((record, "a malformed row key"))
         else:
             rows[record.row].append(record)
     clocks = _local_clocks(conn, list(rows))

@@ -26,7 +26,7 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
     table_shapes = shapes(conn)
     for tbl, pk in wanted:
         shape = table_shapes.get(tbl)
-        if shape is not None:
+        if shape is not None and shape.is_key(pk):  # a malformed key names no row
             conn.execute(f"DELETE FROM {tbl} WHERE {shape.key_match}", [pk] * len(shape.key))
         conn.execute("DELETE FROM sync_clock WHERE tbl = ? AND pk = ?", (tbl, pk))
     every = _records(conn, wanted)
@@ -56,3 +56,4 @@ def _records(conn: sqlite3.Connection, wanted: list[tuple[str, str]]) -> list[tu
     ]
     conn.execute("DELETE FROM temp.rebuild_rows")
     return found
+

@@ -7,6 +7,7 @@ change log is the JSON array of its primary-key values.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -67,6 +68,15 @@ class TableShape:
     def key_match(self) -> str:
         """SQL matching this table's key against a JSON key parameter or column ``k``."""
         return " AND ".join(f"{c} = json_extract(?, '$[{i}]')" for i, c in enumerate(self.key))
+
+    def is_key(self, pk: str) -> bool:
+        """Whether ``pk`` is a JSON array of as many values as this table's key (anything else
+        names no row, and SQLite's JSON functions would refuse it)."""
+        try:
+            key = json.loads(pk)
+        except ValueError:
+            return False
+        return isinstance(key, list) and len(key) == len(self.key)
 
     def key_json(self, prefix: str) -> str:
         return "json_array(" + ", ".join(f"{prefix}.{c}" for c in self.key) + ")"
