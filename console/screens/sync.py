@@ -1,5 +1,9 @@
 """Sync: the team and its devices, export and import through a shared folder with a progress
-bar, the last receipt, per-peer status, and the open conflicts with their values side by side.
+bar, the last receipt, per-peer status, the open conflicts with their values side by side, and
+the changes of other laptops quarantined because the team's rules refused them.
+
+Everything a bundle carried (device labels, callsigns, values, reasons) is shown as literal
+text, never as markup.
 
 Keys: ``e`` export to the folder, ``i`` import from it, ``f`` change the folder (remembered),
 ``1``/``2`` keep the first or second value of the selected conflict, ``v`` enter another value.
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +28,9 @@ from store import access
 from store.clock import local_text
 from store.errors import StoreError
 from store.sync import exchange, status
+from store.sync import quarantine as kept
 from store.sync import roster as rosters
+from store.validate import visible
 
 from ..i18n import _
 from ..widgets.reveal import move_to
@@ -36,6 +43,12 @@ class SyncData:
     peers: list[status.Peer]
     conflicts: list[status.Conflict]
     last_sent: str | None
+    quarantined: list[kept.ChangeSet]
+    waiting: list[kept.Waiting]
+
+    def label(self, device: str) -> str:
+        found = self.team.device(device) if self.team else None
+        return str(found["label"]) if found else device[:13]
 
 
 def _value(conflict: status.Conflict, value: Any) -> str:
@@ -83,6 +96,11 @@ class SyncScreen(Screen[None]):
                     _("Open conflicts — 1/2 keep a value, v enter another"), classes="section-title"
                 )
                 yield DataTable(id="sync-conflicts", cursor_type="row")
+                yield Static(
+                    _("Quarantined — changes of other laptops the team's rules refused"),
+                    classes="section-title",
+                )
+                yield DataTable(id="sync-quarantine", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -97,6 +115,9 @@ class SyncScreen(Screen[None]):
         )
         self.query_one("#sync-conflicts", DataTable).add_columns(
             _("Record"), _("Field"), _("1 (shown)"), _("2"), _("By")
+        )
+        self.query_one("#sync-quarantine", DataTable).add_columns(
+            _("Device"), _("#"), _("Field"), _("By"), _("Why")
         )
         self.query_one("#sync-conflicts", DataTable).focus()
         self.reload()
@@ -122,6 +143,8 @@ class SyncScreen(Screen[None]):
             status.peers(store) if team else [],
             status.list_conflicts(store),
             status.last_sent(store),
+            kept.change_sets(store),
+            kept.deferred(store),
         )
         self.app.call_from_thread(self.show, data)
 
@@ -138,44 +161,69 @@ class SyncScreen(Screen[None]):
             )
         else:
             summary.update(
-                _(
-                    "Team {name} · roster v{version} · admin key {key} · folder {folder} · "
-                    "last sent {sent} · {open} open conflicts"
-                ).format(
-                    name=data.team.data["name"],
-                    version=data.team.version,
-                    key=rosters.admin_fingerprint(data.team),
-                    folder=self.folder,
-                    sent=local_text(data.last_sent) if data.last_sent else _("never"),
-                    open=len(data.conflicts),
+                Text(
+                    _(
+                        "Team {name} · roster v{version} · admin key {key} · folder {folder} · "
+                        "last sent {sent} · {open} open conflicts · {quarantined} quarantined "
+                        "changes · {waiting} waiting"
+                    ).format(
+                        name=visible(data.team.data["name"]),
+                        version=data.team.version,
+                        key=rosters.admin_fingerprint(data.team),
+                        folder=visible(str(self.folder)),
+                        sent=local_text(data.last_sent) if data.last_sent else _("never"),
+                        open=len(data.conflicts),
+                        quarantined=sum(len(c.changes) for c in data.quarantined),
+                        waiting=sum(w.count for w in data.waiting),
+                    )
                 )
             )
         peers = self.query_one("#sync-peers", DataTable)
         peers.clear()
         for peer in data.peers:
             peers.add_row(
-                peer.label,
+                Text(visible(peer.label)),
                 peer.role.replace("_", " "),
                 peer.status,
                 local_text(peer.last_sent) if peer.last_sent else _("never"),
                 local_text(peer.last_received) if peer.last_received else _("never"),
                 str(peer.not_acknowledged),
-                f"[b yellow]{peer.warning}[/]" if peer.warning else "",
+                Text(visible(peer.warning), style="bold yellow"),
                 key=peer.device,
             )
         table = self.query_one("#sync-conflicts", DataTable)
         table.clear()
         for conflict in data.conflicts:
             table.add_row(
-                conflict.label,
+                Text(visible(conflict.label)),
                 conflict.column or _("exists"),
-                _value(conflict, conflict.heads[0]["value"]),
-                _value(conflict, conflict.heads[1]["value"]),
-                " / ".join(h["actor"] for h in conflict.heads),
+                Text(visible(_value(conflict, conflict.heads[0]["value"]))),
+                Text(visible(_value(conflict, conflict.heads[1]["value"]))),
+                Text(visible(" / ".join(str(h["actor"]) for h in conflict.heads))),
                 key=conflict.id,
             )
-        if move_to(table, self.revealing):
+        self._show_quarantine(data)
+        if move_to(table, self.revealing) or move_to(
+            self.query_one("#sync-quarantine", DataTable), self.revealing
+        ):
             self.revealing = None
+
+    def _show_quarantine(self, data: SyncData) -> None:
+        """A row per quarantined write: its first change, and how many it holds."""
+        table = self.query_one("#sync-quarantine", DataTable)
+        table.clear()
+        for change_set in data.quarantined:
+            first = change_set.changes[0]
+            more = len(change_set.changes) - 1
+            table.add_row(
+                Text(visible(data.label(change_set.device))),
+                str(first.seq),
+                Text(f"{first.table}.{first.field}" if first.field else first.table)
+                + Text(f" +{more}" if more else "", style="dim"),
+                Text(visible(change_set.actor)),
+                Text(first.reason),
+                key=change_set.id,
+            )
 
     def reveal(self, conflict_id: str) -> None:
         self.revealing = conflict_id
@@ -233,12 +281,14 @@ class SyncScreen(Screen[None]):
 
     def _finished(self, text: str, failed: bool) -> None:
         self.busy = False
-        self.query_one("#sync-receipt", Static).update(text)
+        self.query_one("#sync-receipt", Static).update(Text(text))
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=1, progress=1)
         bar.remove_class("running")
         self.notify(
-            text.splitlines()[0] if text else "", severity="error" if failed else "information"
+            text.splitlines()[0] if text else "",
+            severity="error" if failed else "information",
+            markup=False,
         )
         self.app.refresh_data()  # type: ignore[attr-defined]
 
@@ -298,27 +348,34 @@ class SyncScreen(Screen[None]):
                 value=value,  # type: ignore[attr-defined]
             )
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return str(exc)
         self.notify(
             _("Resolved: {record} keeps {value}.").format(
-                record=done.label, value=_value(done, done.resolution)
-            )
+                record=visible(done.label), value=visible(_value(done, done.resolution))
+            ),
+            markup=False,
         )
         self.app.refresh_data()  # type: ignore[attr-defined]
         return None
 
 
 def _receipt_line(receipt: exchange.Receipt) -> str:
-    name = Path(receipt.file).name
-    if receipt.status != "applied":
-        return f"{name}: {receipt.status}"
-    counts = receipt.as_dict()["tables"]
+    name = visible(Path(receipt.file).name)
+    sender = visible(receipt.sender)
+    if receipt.result not in ("applied", "partly applied"):
+        return f"{sender}/{name}: {receipt.result}"
     detail = ", ".join(
         f"{t['table']} {t['applied']}"
         + (f" (+{t['deferred']} deferred)" if t["deferred"] else "")
         + (f" ({t['in_conflict']} in conflict)" if t["in_conflict"] else "")
-        for t in counts
-        if t["applied"] or t["deferred"]
+        + (f" ({t['quarantined']} quarantined)" if t["quarantined"] else "")
+        for t in receipt.tables()
+        if t["applied"] or t["deferred"] or t["quarantined"]
     )
-    return f"{name} from {receipt.sender}: {detail or _('nothing new')}"
+    line = f"{name} from {sender}: {detail or _('nothing new')}"
+    if receipt.quarantined:
+        line += "\n" + _("{n} changes quarantined: the team's rules refused them.").format(
+            n=len(receipt.quarantined)
+        )
+    return line

@@ -56,4 +56,3 @@ def _records(conn: sqlite3.Connection, wanted: list[tuple[str, str]]) -> list[tu
     ]
     conn.execute("DELETE FROM temp.rebuild_rows")
     return found
-

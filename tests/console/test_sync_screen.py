@@ -58,7 +58,11 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
         assert "laptop-b" in receipt and "activity" in receipt
         table = app.screen.query_one("#sync-conflicts", DataTable)
         assert table.row_count == 1
-        assert table.get_row_at(0)[1:4] == ["location", "Gerechtshof", "Paleis van Justitie"]
+        assert [str(c) for c in table.get_row_at(0)[1:4]] == [
+            "location",
+            "Gerechtshof",
+            "Paleis van Justitie",
+        ]
         await pilot.press("t")
         await settle(pilot)
         assert "1 open sync conflicts" in str(app.screen.query_one("#today-summary").render())
