@@ -105,6 +105,8 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
         f"Bundle written: {done.changes} changes in {done.segments} "
         f"segment{'' if done.segments == 1 else 's'}, encrypted to {done.recipients} devices."
     )
+    for warning in done.warnings:
+        info(f"! {warning}")
     click.echo(str(done.path))
 
 

@@ -258,8 +258,9 @@ class SyncScreen(Screen[None]):
             if direction == "export":
                 done = exchange.export(store, folder=folder, progress=progress)
                 text = _("Exported {changes} changes to {path}.").format(
-                    changes=done.changes, path=done.path
+                    changes=done.changes, path=visible(str(done.path))
                 )
+                text += "".join(f"\n! {warning}" for warning in done.warnings)
             else:
                 if not folder.is_dir():
                     raise StoreError(
