@@ -151,8 +151,8 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
         parts.append(f"{len(refused)} of {len(receipts)} bundles were refused")
     if quarantined:
         parts.append(
-            f"{quarantined} changes were quarantined (never applied; see "
-            "`schildwacht sync quarantine`)"
+            f"{_count(quarantined, 'change was', 'changes were')} quarantined (never applied;"
+            " see `schildwacht sync quarantine`)"
         )
     if set_aside:
         parts.append("a device's changes were set aside (see the warning above)")
@@ -214,8 +214,12 @@ def sync_quarantine(env: Env, fmt: str, output: str | None) -> None:
         }
         for change in kept.quarantined(store)
     ]
-    info(f"{len(rows)} quarantined changes.")
+    info(f"{_count(len(rows), 'quarantined change', 'quarantined changes')}.")
     emit(rows, fmt, output, QUARANTINE_COLUMNS)
+
+
+def _count(number: int, one: str, more: str) -> str:
+    return f"{number} {one if number == 1 else more}"
 
 
 def _labels(store: Any) -> dict[str, str]:
@@ -258,7 +262,8 @@ def _status_quarantine(store: Any) -> None:
     labels = _labels(store)
     sets = kept.change_sets(store)
     if sets:
-        info(f"Quarantined: {sum(len(s.changes) for s in sets)} changes in {len(sets)} writes:")
+        changes = _count(sum(len(s.changes) for s in sets), "change", "changes")
+        info(f"Quarantined: {changes} in {_count(len(sets), 'write', 'writes')}:")
     for change_set in sets[:SHOWN]:
         first = change_set.changes[0]
         more = f" (+{len(change_set.changes) - 1} more)" if len(change_set.changes) > 1 else ""

@@ -65,6 +65,11 @@ def shown(value: object, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
+def named(text: str) -> str:
+    """A callsign or device label inside a reason: visible, cut short, unquoted."""
+    return validate.visible(text)[:40] or "(nobody)"
+
+
 def callsign(text: object) -> str:
     return str(text).strip().upper()
 
@@ -128,10 +133,10 @@ class RoleBook:
         held = self._creations.get(name, [])
         earlier = {state for when, state in held if when < at}
         if not held or "deferred" in earlier:
-            return defer(f"author:{name}", f"{shown(name)} is not known here yet")
+            return defer(f"author:{name}", f"{named(name)} is not known here yet")
         if not earlier:
-            return quarantine("author", f"{shown(name)} did not exist yet when this was written")
-        return quarantine("author", f"the staff record of {shown(name)} was quarantined")
+            return quarantine("author", f"{named(name)} did not exist yet when this was written")
+        return quarantine("author", f"the staff record of {named(name)} was quarantined")
 
 
 @dataclass
@@ -352,7 +357,7 @@ class Judge:
             return quarantine(
                 "attribution",
                 f"{name} names {shown(record.val)}, but the change was made by "
-                f"{shown(author.name)}",
+                f"{named(author.name)}",
             )
         if field_rule.device and record.val != record.origin:
             return quarantine(
@@ -407,14 +412,14 @@ class _Author:
         if not rules.device_allows(self.device.role, action):
             return quarantine(
                 "role",
-                f"{shown(self.device.label)} is {_a(_role(self.device.role))} device and may not"
+                f"{named(self.device.label)} is {_a(_role(self.device.role))} device and may not"
                 " carry "
                 f"{what} (only roles that may {rules.words(action)})",
             )
         if self.role is None or not rules.allowed(self.role, action):
             return quarantine(
                 "role",
-                f"{shown(self.name)} ({_role(self.role)}) may not write {what} (only roles that "
+                f"{named(self.name)} ({_role(self.role)}) may not write {what} (only roles that "
                 f"may {rules.words(action)})",
             )
         return None
