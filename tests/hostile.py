@@ -92,6 +92,15 @@ class Hostile:
     def forge(self, *records: tuple[str, str, str, object], cl: int = 1, **extra: Any) -> None:
         """Change records written straight into the change log as one change set:
         (table, key, field, value) each, all stamped alike; ``prev`` and ``actor`` as given."""
+        self.forge_raw(
+            [
+                (tbl, pk, col, val, cl, extra.get("prev"), extra.get("actor", "OPS-B"))
+                for tbl, pk, col, val in records
+            ]
+        )
+
+    def forge_raw(self, records: list[tuple[Any, ...]]) -> None:
+        """Records (table, key, field, value, causal length, prev, actor) as one change set."""
         with self.store.write("test.forge") as conn:
             self.store.seal()
             seq = capture.last_seq(conn, self.laptop.id)
@@ -99,21 +108,7 @@ class Hostile:
             conn.executemany(
                 "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        self.laptop.id,
-                        seq + n,
-                        stamp,
-                        tbl,
-                        pk,
-                        col,
-                        val,
-                        extra.get("cls", {}).get(n, cl),
-                        extra.get("prev"),
-                        extra.get("actor", "OPS-B"),
-                    )
-                    for n, (tbl, pk, col, val) in enumerate(records, 1)
-                ],
+                [(self.laptop.id, seq + n, stamp, *r) for n, r in enumerate(records, 1)],
             )
 
     def export(self) -> Path:

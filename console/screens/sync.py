@@ -254,6 +254,7 @@ class SyncScreen(Screen[None]):
         def progress(stage: str, done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, stage, done, total)
 
+        failed = False
         try:
             if direction == "export":
                 done = exchange.export(store, folder=folder, progress=progress)
@@ -267,13 +268,14 @@ class SyncScreen(Screen[None]):
                         _("The sync folder {folder} does not exist.").format(folder=folder)
                     )
                 receipts = exchange.import_path(store, folder, progress=progress)
+                failed = any(r.failed for r in receipts)  # refused, damaged or quarantined
                 text = "\n".join(_receipt_line(r) for r in receipts) or _(
                     "No bundles from other devices in {folder}."
-                ).format(folder=folder)
+                ).format(folder=visible(str(folder)))
         except StoreError as exc:
             self.app.call_from_thread(self._finished, str(exc), True)
             return
-        self.app.call_from_thread(self._finished, text, False)
+        self.app.call_from_thread(self._finished, text, failed)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         bar = self.query_one("#sync-progress", ProgressBar)

@@ -145,22 +145,20 @@ def _load_change_sets(conn: sqlite3.Connection, keys: Iterable[Key]) -> ChangeSe
 
 
 def _bounds(conn: sqlite3.Connection, origin: str, seq: int, hlc: int) -> tuple[int, int]:
-    low = high = seq
+    """The first and last number of the change set around ``seq`` (same origin and clock)."""
+    low = _last_alike(conn, "seq < ? ORDER BY seq DESC", origin, seq, hlc)
+    return low, _last_alike(conn, "seq > ? ORDER BY seq", origin, seq, hlc)
+
+
+def _last_alike(conn: sqlite3.Connection, where: str, origin: str, seq: int, hlc: int) -> int:
+    last = seq
     for other, stamp in conn.execute(
-        "SELECT seq, hlc FROM sync_change WHERE origin = ? AND seq < ? ORDER BY seq DESC",
-        (origin, seq),
+        f"SELECT seq, hlc FROM sync_change WHERE origin = ? AND {where}", (origin, seq)
     ):
         if stamp != hlc:
             break
-        low = int(other)
-    for other, stamp in conn.execute(
-        "SELECT seq, hlc FROM sync_change WHERE origin = ? AND seq > ? ORDER BY seq",
-        (origin, seq),
-    ):
-        if stamp != hlc:
-            break
-        high = int(other)
-    return low, high
+        last = int(other)
+    return last
 
 
 def schema_fingerprint(conn: sqlite3.Connection) -> str:

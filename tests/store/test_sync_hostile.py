@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import agenda, handover, logbook, signals, staff, subjects
-from store.sync import capture, exchange
+from store.sync import exchange
 from store.sync.bundle import Refused
 from tests.conftest import snapshot
 from tests.hostile import Hostile, build_template, copied_team, import_with_cli, key, tables_with
@@ -436,18 +436,7 @@ def test_any_malformed_record_signed_by_a_member_is_quarantined_or_refused_never
     database stays whole and every listing still works."""
     with copied_team(template, tmp_path_factory.mktemp("fuzz") / "team") as (a, b):
         known = ids(b.store)
-        with b.store.write("test.forge") as conn:
-            b.store.seal()
-            seq = capture.last_seq(conn, b.laptop.id)
-            stamp = capture.next_hlc(conn, b.store.now_ms())
-            conn.executemany(
-                "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (b.laptop.id, seq + n, stamp, t, _key(pk, known), c, v, cl, prev, actor)
-                    for n, (t, pk, c, v, cl, prev, actor) in enumerate(records, 1)
-                ],
-            )
+        b.forge_raw([(t, _key(pk, known), *rest) for t, pk, *rest in records])
         bundle = b.export()
         before = snapshot(a.store.path)
         try:
