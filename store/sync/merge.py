@@ -51,11 +51,15 @@ def merge(conn: sqlite3.Connection, records: list[Change]) -> Outcome:
     outcome = Outcome()
     table_shapes = shapes(conn)
     rows: dict[tuple[str, str], list[Change]] = defaultdict(list)
+    malformed: set[tuple[str, str]] = set()  # only a laptop's own forged records get here
     for record in records:
         table = table_shapes.get(record.tbl)
         if table is None or (record.col != EXISTENCE and record.col not in table.columns):
             outcome.refused.append((record, f"unknown field {record.tbl}.{record.col}"))
-        elif not table.is_key(record.pk):  # only a laptop's own forged record gets this far
+            continue
+        if record.row not in rows and not table.is_key(record.pk):
+            malformed.add(record.row)
+        if record.row in malformed:
             outcome.refused.append((record, "a malformed row key"))
         else:
             rows[record.row].append(record)

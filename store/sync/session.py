@@ -414,14 +414,11 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
         if not v.applies or before[k] not in ("new", kept.APPLIED)
     ]
     kept.record(conn, changed, now)
-    gained = sorted(
-        (
-            records[k]
-            for k, v in verdicts.items()
-            if v.applies and before[k] != kept.APPLIED and records[k].row not in lost
-        ),
-        key=lambda r: (r.hlc, r.origin, r.seq),
-    )
+    gained = [  # the merge does not depend on their order
+        records[k]
+        for k, v in verdicts.items()
+        if v.applies and before[k] != kept.APPLIED and records[k].row not in lost
+    ]
     outcome.merged = merge.merge(conn, gained)
     rebuilt = rebuild.rows(conn, lost)
     refused = outcome.merged.refused + rebuilt.refused
