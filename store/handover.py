@@ -42,6 +42,8 @@ from .validate import visible
 SECTIONS = ("identify", "situation", "background", "assessment", "recommendation")
 SHIFT_STARTS = (7, 15, 23)
 EXPIRY_HORIZON = timedelta(days=7)
+#: Quarantined writes named one by one in the assessment; the rest in one item.
+QUARANTINE_ITEMS = 25
 
 
 @dataclass(frozen=True)
@@ -360,7 +362,7 @@ def _quarantine_items(store: Store) -> list[Item]:
     team = rosters.current(store)
     labels = {d["id"]: d["label"] for d in team.devices} if team else {}
     items = []
-    for change_set in sets:
+    for change_set in sets[:QUARANTINE_ITEMS]:
         first = change_set.changes[0]
         field = f"{first.table}.{first.field}" if first.field else first.table
         items.append(
@@ -371,6 +373,15 @@ def _quarantine_items(store: Store) -> list[Item]:
                 f"{visible(change_set.actor)} quarantined at sync ({field}: {first.reason})",
                 [change_set.id],
                 count=1,
+            )
+        )
+    rest = sets[QUARANTINE_ITEMS:]
+    if rest:
+        items.append(
+            _item(
+                "quarantined",
+                f"… and {len(rest)} more quarantined writes (`schildwacht sync quarantine`)",
+                [c.id for c in rest],
             )
         )
     return items
