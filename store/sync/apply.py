@@ -40,6 +40,7 @@ def apply(store: Store, checked: Verified, progress: Progress) -> None:
             _apply(store, conn, checked, progress)
             conn.execute("DELETE FROM sync_applying")
             conn.execute("COMMIT")
+            store.forget_actor()  # the import may have changed the acting person's role
         except BaseException:
             conn.execute("ROLLBACK")
             raise

@@ -206,3 +206,21 @@ def test_a_change_by_someone_not_known_yet_waits_for_them(
     assert late.applied["staff"] and not late.quarantined
     assert c.store.one("SELECT 1 FROM log_entry WHERE text = 'Door de nieuwe collega'")
     assert c.store.one("SELECT count(*) FROM sync_deferred")[0] == 0
+
+
+def test_a_role_change_counts_at_once_for_the_person_acting(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """The store's check and the team's judge agree: after a demotion (local, or learnt in an
+    import) the same open store refuses what the old role allowed."""
+    from store.errors import PermissionDenied
+
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"), role="shift_leader")
+    staff.add_staff(b.store, "RT-0001", unit="RT")
+    staff.set_role(b.store, "OPS-B", "operator")
+    with pytest.raises(PermissionDenied):
+        staff.add_staff(b.store, "RT-0002", unit="RT")
+    send(b, a, tmp_path, "b1")
+    staff.set_role(a.store, "OPS-B", "planner")
+    send(a, b, tmp_path, "a1")
+    assert staff.add_staff(b.store, "RT-0003", unit="RT").callsign == "RT-0003"
