@@ -13,7 +13,8 @@ Per synced table:
   role);
 - ``fields``: per field the value check (``store/validate.py``) and who may change it after the
   row was created: a permission, ``restricted`` (also together with a restriction of that
-  activity in the same change set, R5), or nobody (immutable after insert);
+  activity, of one of the kinds named, in the same change set: R5), or nobody (immutable after
+  insert);
 - ``delete``: the permission that may delete a row, or None: append-only tables never;
 - attribution fields name the change's own author (``actor``) and device (``device``), and
   ``stamp`` fields (when it was recorded) may not lie after the change's own clock.
@@ -195,7 +196,7 @@ class FieldRule:
 
     check: Check
     update: str | None = None  # the permission to change it later; None: immutable
-    restricted: bool = False  # also changes together with a restriction of the row (R5)
+    restricted: frozenset[str] = frozenset()  # also with a restriction of these kinds (R5)
     ref: str | None = None  # names a row of this synced table
     catalogue: str | None = None  # a code of this list of the reference catalogue
     actor: bool = False  # names the change's own author
@@ -311,6 +312,11 @@ def _report_event_create(row: Mapping[str, object]) -> str:
 
 # The table -----------------------------------------------------------------------------------
 
+#: Which restrictions may change which of an activity's fields (R5).
+MOVES = frozenset({"moved", "shortened"})
+RELOCATES = frozenset({"relocated"})
+ANY_RESTRICTION = frozenset(RESTRICTION_KINDS)
+
 KEYS = {
     "staff_qualification": ("staff_id", "qualification"),
     "report_signal": ("report_id", "signal_id"),
@@ -374,11 +380,11 @@ _RULES = (
             "subject_id": _ref("subject"),
             "title": FieldRule(REQUIRED, update="activity.write"),
             "kind": FieldRule(_choice(ACTIVITY_KINDS), update="activity.write"),
-            "start_at": FieldRule(TIME, update="activity.write", restricted=True),
-            "end_at": FieldRule(TIME, update="activity.write", restricted=True),
-            "location": FieldRule(TEXT, update="activity.write", restricted=True),
+            "start_at": FieldRule(TIME, update="activity.write", restricted=MOVES),
+            "end_at": FieldRule(TIME, update="activity.write", restricted=MOVES),
+            "location": FieldRule(TEXT, update="activity.write", restricted=RELOCATES),
             "status": FieldRule(
-                _choice(ACTIVITY_STATUSES), update="activity.write", restricted=True
+                _choice(ACTIVITY_STATUSES), update="activity.write", restricted=ANY_RESTRICTION
             ),
             "concept": FieldRule(
                 _optional(validate.code), update="activity.write", catalogue="concept"
@@ -389,7 +395,9 @@ _RULES = (
             "source_sequence": FieldRule(_optional(_sequence), update="activity.write"),
             "created_at": STAMP,
             "created_by": ACTOR,
-            "updated_at": FieldRule(TIME, update="activity.write", restricted=True, stamp=True),
+            "updated_at": FieldRule(
+                TIME, update="activity.write", restricted=ANY_RESTRICTION, stamp=True
+            ),
         },
         row_checks=(_ends_after_start(MAX_ACTIVITY),),
     ),

@@ -150,6 +150,8 @@ class Context:
     roles: RoleBook
     known_row: Callable[[str, str], bool]  # (table, key) → has any record of it reached us?
     held: set[tuple[str, str]] = field(default_factory=set)  # rows created by records judged now
+    #: (table, key, critical field, when) → its value just before then, from accepted records
+    field_as_of: Callable[[str, str, str, At], object] = lambda *_args: None
 
 
 @dataclass
@@ -245,7 +247,7 @@ class Judge:
             if all(v.applies for v in verdicts.values()) and row.tbl == "restriction":
                 restrictions[str(row.fields["activity_id"].val)].add(str(row.fields["kind"].val))
             return verdicts
-        return {r: self._update(r, rule, author, restrictions) for r in row.fields.values()}
+        return {r: self._update(r, rule, author, restrictions, row) for r in row.fields.values()}
 
     def _insert(
         self,
@@ -296,6 +298,9 @@ class Judge:
         failed = author.may(rule.create(values), rule.name)
         if failed is None and rule.name == "activity":
             failed = _status_follows_restriction(values.get("status"), values, restrictions)
+            failed = failed or _done_after_end(
+                existence, values.get("status"), values.get("end_at")
+            )
         return failed
 
     def _update(
@@ -304,6 +309,7 @@ class Judge:
         rule: rules.TableRule,
         author: _Author,
         restrictions: dict[str, set[str]],
+        row: _Row,
     ) -> Verdict:
         field_rule = rule.fields[record.col]
         if record.col in rule.key or (field_rule.update is None and not field_rule.restricted):
@@ -314,7 +320,7 @@ class Judge:
         if failed is not None:
             return failed
         row_id = _key_values(record.pk)[0] if rule.key == ("id",) else None
-        restricted = field_rule.restricted and str(row_id) in restrictions
+        restricted = bool(field_rule.restricted & restrictions.get(str(row_id), set()))
         if not restricted:
             action = field_rule.update or "activity.write"
             if (rule.name, record.col) == ("staff", "role"):
@@ -323,6 +329,10 @@ class Judge:
             failed = author.may(action, f"{rule.name}.{record.col}")
         if failed is None and (rule.name, record.col) == ("activity", "status"):
             failed = _status_follows_restriction(record.val, {"id": row_id}, restrictions)
+            end = row.fields["end_at"].val if "end_at" in row.fields else None
+            if end is None and record.val == "done":
+                end = self.context.field_as_of("activity", record.pk, "end_at", _at(record))
+            failed = failed or _done_after_end(record, record.val, end)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")
         return failed or APPLY
@@ -548,6 +558,19 @@ def _status_follows_restriction(
         f"an activity is {needed} only together with a restriction of that kind, its reason "
         "and the deciding authority (R5)",
     )
+
+
+def _done_after_end(record: Change, status: object, end: object) -> Verdict | None:
+    """An activity is done only once it has ended (else 'done' would hide its re-planning)."""
+    if status != "done" or not isinstance(end, str) or end <= _latest(record):
+        return None
+    return quarantine(
+        "transition", f"an activity is done only once it has ended; it ends {shown(end)}"
+    )
+
+
+def _at(record: Change) -> At:
+    return (record.hlc, record.origin)
 
 
 def _latest(record: Change) -> str:

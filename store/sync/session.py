@@ -263,6 +263,7 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         horizon=_horizon(now_ms),
         roles=_role_book(conn, exclude),
         known_row=_known_rows(conn),
+        field_as_of=lambda tbl, pk, col, at: _field_as_of(conn, tbl, pk, col, at),
     )
 
 
@@ -299,6 +300,23 @@ def _role_book(conn: sqlite3.Connection, exclude: set[Key]) -> RoleBook:
             if (record.origin, record.seq) not in exclude:
                 book.note(record, state)
     return book
+
+
+def _field_as_of(
+    conn: sqlite3.Connection, tbl: str, pk: str, col: str, at: tuple[int, str]
+) -> object:
+    """A critical field's value just before ``at``, from the accepted records (so every laptop
+    holding the same records reads the same value, whatever it holds now)."""
+    row = conn.execute(
+        "SELECT c.val FROM sync_change c WHERE c.tbl = ? AND c.pk = ? AND c.col = ?"
+        " AND c.prev IS NOT NULL AND (c.hlc < ? OR (c.hlc = ? AND c.origin < ?))"
+        " AND NOT EXISTS (SELECT 1 FROM sync_quarantine q WHERE q.origin = c.origin"
+        " AND q.seq = c.seq) AND NOT EXISTS (SELECT 1 FROM sync_deferred d"
+        " WHERE d.origin = c.origin AND d.seq = c.seq)"
+        " ORDER BY c.cl DESC, c.hlc DESC, c.origin DESC LIMIT 1",
+        (tbl, pk, col, at[0], at[0], at[1]),
+    ).fetchone()
+    return None if row is None else row[0]
 
 
 def _known_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:

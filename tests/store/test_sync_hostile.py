@@ -139,6 +139,10 @@ ATTACKS: dict[str, tuple[Attack, set[tuple[str, str, str]]]] = {
         ),
         {("restriction", "", "role"), ("activity", "status", "transition")},
     ),
+    "done before it has ended (hiding its re-planning)": (
+        raw("UPDATE activity SET status = 'done' WHERE id = '{activity}'"),
+        {("activity", "status", "transition")},
+    ),
     # tables an operator may not write at all
     "a threat assessment": (
         raw(

@@ -224,3 +224,42 @@ def test_a_role_change_counts_at_once_for_the_person_acting(
     staff.set_role(a.store, "OPS-B", "planner")
     send(a, b, tmp_path, "a1")
     assert staff.add_staff(b.store, "RT-0003", unit="RT").callsign == "RT-0003"
+
+
+def test_a_restriction_changes_only_what_its_kind_changes(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """An authority's laptop may restrict (R5) but not edit: a relocation cannot move the time."""
+    import sqlite3
+
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"), role="authority")
+    subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "BEVER", level=2)
+    activity = agenda.add_activity(
+        a.store,
+        person="BEVER",
+        title="Zitting",
+        start=at(a.store, "2026-11-30 09:00"),
+        end=at(a.store, "2026-11-30 12:00"),
+    ).id
+    exchange_all([a, b], tmp_path / "share")
+    agenda.restrict_activity(
+        b.store, activity, kind="relocated", reason="threat", authority="OvJ", new_location="Hof"
+    )
+    raw = sqlite3.connect(b.store.path)
+    raw.execute(
+        "INSERT INTO restriction (id, activity_id, kind, reason, authority, old_start_at,"
+        " old_end_at, recorded_at, recorded_by, device) VALUES ('r-x', ?, 'relocated', 'threat',"
+        " 'OvJ', '2026-11-30T08:00:00Z', '2026-11-30T11:00:00Z', ?, 'OPS-B', ?)",
+        (activity, b.store.now(), b.id),
+    )
+    raw.execute(
+        "UPDATE activity SET start_at = '2026-11-30T06:00:00Z', location = 'Elders' WHERE id = ?",
+        (activity,),
+    )
+    raw.commit()
+    raw.close()
+    receipt = send(b, a, tmp_path, "b1")
+    assert {(q.table, q.field) for q in receipt.quarantined} == {("activity", "start_at")}
+    row = a.store.one("SELECT start_at, location FROM activity WHERE id = ?", (activity,))
+    assert tuple(row) == ("2026-11-30T08:00:00Z", "Elders")  # the relocations applied
