@@ -1,5 +1,5 @@
-"""``staff add|list|qualify|secret``: officers on the roster and users of the console, their
-qualifications, and their secrets on this laptop."""
+"""``staff add|list|qualify|role|secret``: officers on the roster and users of the console,
+their qualifications and roles, and their secrets on this laptop."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from store.staff import (
     normalise_callsign,
     parse_qualification,
     set_qualification,
+    set_role,
 )
 
 from .context import Env, ask_secret, new_secret, pass_env
@@ -116,6 +117,16 @@ def staff_secret(env: Env, callsign: str | None, reset: bool) -> None:
         "staff.secret": f"{target}'s secret was changed.",
     }
     info(done[action])
+
+
+@staff.command("role")
+@click.argument("callsign")
+@click.argument("role", type=click.Choice(ROLES))
+@pass_env
+def staff_role(env: Env, callsign: str, role: str) -> None:
+    """Give a person another role (an admin's role only by an admin)."""
+    person = set_role(env.store(), callsign, role)
+    created(person.id, f"{person.callsign} is now {person.role.replace('_', ' ')}.")
 
 
 @staff.command("list")

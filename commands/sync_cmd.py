@@ -2,8 +2,9 @@
 ``device request``: offline sync by exported files (SYNC.md).
 
 Progress goes to stderr as a bar per stage; the receipt (per table: applied, already known,
-deferred, in conflict) goes to stdout in the chosen format. A refused bundle exits 5 naming the
-check that failed; re-importing one exits 0 and says "already applied".
+deferred, in conflict, quarantined) goes to stdout in the chosen format, and the quarantined
+changes are named on stderr. A refused bundle or a quarantined change exits 5 naming the check
+or the rule; re-importing a bundle exits 0 and says "already applied".
 """
 
 from __future__ import annotations
@@ -17,15 +18,20 @@ import click
 from store.clock import local_iso
 from store.errors import IntegrityFailure
 from store.sync import exchange, status
+from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.keys import fingerprint
+from store.sync.receipt import FAILED
 from store.validate import visible
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
 from .params import InputPath
 
-RECEIPT_COLUMNS = ("table", "applied", "already_known", "deferred", "in_conflict")
+RECEIPT_COLUMNS = ("table", "applied", "already_known", "deferred", "in_conflict", "quarantined")
+QUARANTINE_COLUMNS = ("device_label", "seq", "table", "field", "row", "actor", "rule", "reason")
+#: Quarantined changes named one by one on stderr before "… N more".
+SHOWN = 10
 PEER_COLUMNS = (
     "device",
     "label",
@@ -35,6 +41,8 @@ PEER_COLUMNS = (
     "last_received",
     "acknowledged",
     "not_acknowledged",
+    "quarantined",
+    "deferred",
     "warning",
 )
 CONFLICT_COLUMNS = ("id", "record", "field", "shown", "other", "devices", "detected_at")
@@ -98,6 +106,8 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
         f"Bundle written: {done.changes} changes in {done.segments} "
         f"segment{'' if done.segments == 1 else 's'}, encrypted to {done.recipients} devices."
     )
+    for warning in done.warnings:
+        info(f"! {visible(warning)}")
     click.echo(visible(str(done.path)))
 
 
@@ -106,61 +116,124 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
 @output_options
 @pass_env
 def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
-    """Import a bundle file, or every other device's bundles in a sync folder."""
+    """Import a bundle file, or every other device's bundles in a sync folder; exits 5 when a
+    file was refused or a change quarantined."""
     bars = StageBars()
     try:
         receipts = exchange.import_path(env.store(), source, progress=bars)
     finally:
         bars.close()
-    refused = [r for r in receipts if r.status.startswith("refused")]
     for receipt in receipts:
         info(_receipt_sentence(receipt))
     if source.is_dir() and fmt == "json":
         emit([r.as_dict() for r in receipts], fmt, output)
     elif source.is_dir():  # one table for the folder: a row per bundle and table
         rows = [
-            {"from": r.sender, "status": r.status, **table}
+            {"from": r.sender, "result": r.result, **table}
             for r in receipts
-            for table in (r.as_dict()["tables"] or [{"table": ""}])
+            for table in (r.tables() or [{"table": ""}])
         ]
-        emit(rows, fmt, output, ("from", "status", *RECEIPT_COLUMNS))
+        emit(rows, fmt, output, ("from", "result", *RECEIPT_COLUMNS))
     elif fmt == "json":
         emit(receipts[0].as_dict(), fmt, output)
     else:
-        emit(receipts[0].as_dict()["tables"], fmt, output, RECEIPT_COLUMNS)
+        emit(receipts[0].tables(), fmt, output, RECEIPT_COLUMNS)
+    _fail_if_refused(receipts)
+
+
+def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
+    refused = [r for r in receipts if r.result in FAILED]
+    quarantined = sum(len(r.quarantined) for r in receipts)
+    set_aside = sum(len(r.set_aside) for r in receipts)
+    if not (refused or quarantined or set_aside):
+        return
+    parts = []
     if refused:
-        raise IntegrityFailure(f"{len(refused)} of {len(receipts)} bundles were refused.")
+        parts.append(f"{len(refused)} of {len(receipts)} bundles were refused")
+    if quarantined:
+        parts.append(
+            f"{_count(quarantined, 'change was', 'changes were')} quarantined (never applied;"
+            " see `schildwacht sync quarantine`)"
+        )
+    if set_aside:
+        parts.append("a device's changes were set aside (see the warning above)")
+    raise IntegrityFailure("; ".join(parts).capitalize() + ".")
 
 
 def _receipt_sentence(receipt: exchange.Receipt) -> str:
-    name = Path(receipt.file).name
-    if receipt.status.startswith("refused") or receipt.status.startswith("not addressed"):
-        return f"{name}: {receipt.status}. {' '.join(receipt.warnings)}".strip()
-    if receipt.status == "already applied":
-        return f"{name} from {receipt.sender}: already applied; nothing changed."
+    name = visible(Path(receipt.file).name)
+    sender = visible(receipt.sender)
+    if receipt.result in FAILED or receipt.result.startswith("not addressed"):
+        return f"{sender}/{name}: {receipt.result}. {' '.join(receipt.warnings)}".strip()
+    if receipt.result == "already applied":
+        return f"{name} from {sender}: already applied; nothing changed."
     total = sum(receipt.applied.values())
-    parts = [f"{name} from {receipt.sender}: {receipt.status}, {total} changes"]
-    if sum(receipt.known.values()):
-        parts.append(f"{sum(receipt.known.values())} already known")
-    if sum(receipt.deferred.values()):
-        parts.append(f"{sum(receipt.deferred.values())} deferred")
-    if sum(receipt.conflicts.values()):
-        parts.append(f"{sum(receipt.conflicts.values())} new conflicts")
-    if receipt.orphans:
-        parts.append(f"{receipt.orphans} rows refer to records deleted elsewhere")
+    parts = [f"{name} from {sender}: {receipt.result}, {total} changes"]
+    for count, words in (
+        (sum(receipt.skipped.values()), "already known"),
+        (sum(receipt.deferred.values()), "deferred"),
+        (sum(receipt.conflicts.values()), "new conflicts"),
+        (len(receipt.quarantined), "quarantined"),
+        (receipt.orphans, "rows refer to records deleted elsewhere"),
+    ):
+        if count:
+            parts.append(f"{count} {words}")
     text = ", ".join(parts) + "."
-    for note in [*receipt.gaps, *receipt.rejected, *receipt.warnings]:
-        text += f"\n  ! {note}"
+    for change in receipt.quarantined[:SHOWN]:
+        text += "\n  ! " + quarantine_line(change, receipt.labels)
+    if len(receipt.quarantined) > SHOWN:
+        text += f"\n  ! … {len(receipt.quarantined) - SHOWN} more: `schildwacht sync quarantine`"
+    for note in [*receipt.gaps, *receipt.warnings]:
+        text += f"\n  ! {visible(note)}"
     if receipt.joined:
-        text += f"\nJoined team {receipt.joined}; compare the admin key with the admin's screen."
+        text += (
+            f"\nJoined team {visible(receipt.joined)}; compare the admin key with the admin's"
+            " screen."
+        )
     return text
+
+
+def quarantine_line(change: kept.Quarantined, labels: dict[str, str]) -> str:
+    """One quarantined change in words: which device, which number, which field, why."""
+    device = visible(labels.get(change.device, change.device[:13]))
+    field = f"{change.table}.{change.field}" if change.field else f"{change.table} (a row)"
+    return f"quarantined {device} #{change.seq} {field} by {visible(change.actor)}: {change.reason}"
+
+
+@sync.command("quarantine")
+@output_options
+@pass_env
+def sync_quarantine(env: Env, fmt: str, output: str | None) -> None:
+    """Changes received from other laptops that broke the team's rules: never applied, kept,
+    with their device, number, table, field and reason."""
+    store = env.store()
+    labels = _labels(store)
+    rows = [
+        {
+            **change.as_dict(labels.get(change.device, "")),
+            "noticed_at": local_iso(change.noticed_at),
+        }
+        for change in kept.quarantined(store)
+    ]
+    info(f"{_count(len(rows), 'quarantined change', 'quarantined changes')}.")
+    emit(rows, fmt, output, QUARANTINE_COLUMNS)
+
+
+def _count(number: int, one: str, more: str) -> str:
+    return f"{number} {one if number == 1 else more}"
+
+
+def _labels(store: Any) -> dict[str, str]:
+    team = rosters.current(store)
+    return {d["id"]: d["label"] for d in team.devices} if team else {}
 
 
 @sync.command("status")
 @output_options
 @pass_env
 def sync_status(env: Env, fmt: str, output: str | None) -> None:
-    """Per peer: last received, acknowledged and not yet acknowledged changes, clock warnings."""
+    """Per peer: last sent and received, acknowledged and not yet acknowledged changes, clock
+    warnings, and its changes quarantined or still waiting here."""
     store = env.store()
     rows = [
         {
@@ -172,13 +245,36 @@ def sync_status(env: Env, fmt: str, output: str | None) -> None:
             "last_received": local_iso(p.last_received),
             "acknowledged": p.acknowledged,
             "not_acknowledged": p.not_acknowledged,
+            "quarantined": p.quarantined,
+            "deferred": p.deferred,
+            "deferred_since": local_iso(p.deferred_since) if p.deferred_since else None,
             "warning": p.warning,
         }
         for p in status.peers(store)
     ]
     sent = status.last_sent(store)
     info(f"Last sent: {local_iso(sent) or 'never'}; open conflicts: {status.count_open(store)}.")
+    _status_quarantine(store)
     emit(rows, fmt, output, PEER_COLUMNS)
+
+
+def _status_quarantine(store: Any) -> None:
+    """Name the quarantined change sets and what waits, below the summary line."""
+    labels = _labels(store)
+    sets = kept.change_sets(store)
+    if sets:
+        changes = _count(sum(len(s.changes) for s in sets), "change", "changes")
+        info(f"Quarantined: {changes} in {_count(len(sets), 'write', 'writes')}:")
+    for change_set in sets[:SHOWN]:
+        first = change_set.changes[0]
+        more = f" (+{len(change_set.changes) - 1} more)" if len(change_set.changes) > 1 else ""
+        info(f"  ! {quarantine_line(first, labels)}{more}")
+    for waiting in kept.deferred(store):
+        device = visible(labels.get(waiting.device, waiting.device[:13]))
+        info(
+            f"Deferred: {waiting.count} changes of {device} wait here since "
+            f"{local_iso(waiting.since) or 'before this version'} ({', '.join(waiting.waits)})."
+        )
 
 
 def _shown(conflict: status.Conflict, value: Any) -> Any:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from . import access, validate
+from . import access, rules, validate
 from .catalogue import Concept, get_concept, list_concepts
 from .clock import from_db, local_iso, to_db
 from .db import Store, resolve_id
@@ -26,14 +26,14 @@ from .errors import BadInput, RuleViolation
 from .ids import uuid7
 from .subjects import Subject, get_subject, subject_by_id
 
-KINDS = ("work", "private")
-PLAIN_STATUSES = ("planned", "confirmed", "done")
-RESTRICTION_KINDS = ("cancelled", "moved", "shortened", "relocated")
-RESTRICTION_REASONS = ("capacity", "threat", "tbp_choice")
-MAX_DURATION = timedelta(hours=72)
+KINDS = rules.ACTIVITY_KINDS
+PLAIN_STATUSES = rules.PLAIN_STATUSES
+RESTRICTION_KINDS = rules.RESTRICTION_KINDS
+RESTRICTION_REASONS = rules.RESTRICTION_REASONS
+MAX_DURATION = rules.MAX_ACTIVITY
 #: The authority of a cancellation caused by a calendar import (the person's own calendar): any
 #: role that may import calendars causes it; nobody may name it in ``restrict_activity``.
-CALENDAR_AUTHORITY = "calendar"
+CALENDAR_AUTHORITY = rules.CALENDAR_AUTHORITY
 
 
 @dataclass(frozen=True)
@@ -440,20 +440,43 @@ def _record_correction(
             "record it with `activity restrict` (reason and deciding authority), or, when the "
             "agenda was simply wrong, say why with --correction REASON.",
         )
+    insert_correction(
+        conn,
+        store,
+        current.id,
+        (current.start_at, current.end_at, current.location),
+        (
+            moved.get("start_at", current.start_at),
+            moved.get("end_at", current.end_at),
+            moved.get("location", current.location),
+        ),
+        _check_text(reason, "reason of the correction"),
+    )
+
+
+def insert_correction(
+    conn: sqlite3.Connection,
+    store: Store,
+    activity_id: str,
+    old: tuple[str, str, str],
+    new: tuple[str, str, str],
+    reason: str,
+) -> None:
+    """Inside an open write: record that an activity's (start, end, location) — stored UTC
+    text and the place — changed from ``old`` to ``new`` as a correction, with its reason (a
+    mistake in the agenda, or the person's own calendar changed it). Every change of an
+    activity's time or place comes with a correction or a restriction (R5); the other laptops
+    accept it only so (``store/rules.py``)."""
     conn.execute(
         "INSERT INTO activity_correction (id, activity_id, reason, old_start_at, old_end_at,"
         " old_location, new_start_at, new_end_at, new_location, recorded_at, recorded_by,"
         " device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             uuid7(),
-            current.id,
-            _check_text(reason, "reason of the correction"),
-            current.start_at,
-            current.end_at,
-            current.location,
-            moved.get("start_at", current.start_at),
-            moved.get("end_at", current.end_at),
-            moved.get("location", current.location),
+            activity_id,
+            reason,
+            *old,
+            *new,
             store.now(),
             store.actor.callsign,
             store.device_id,

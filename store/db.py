@@ -340,6 +340,10 @@ class Store:
             self._actor = None
         return self.actor
 
+    def forget_actor(self) -> None:
+        """Look the acting person up again at the next use: their role may have changed."""
+        self._actor = None
+
     def now(self) -> str:
         return to_db(self.clock.now())
 
@@ -376,6 +380,7 @@ class Store:
             self.seal(actor)
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             conn.execute("COMMIT")
+            self.forget_actor()  # a role may have changed (staff role, an import)
         except integrity_errors() as exc:
             _rollback(conn)
             raise _constraint_error(exc) from None

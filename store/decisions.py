@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import access, validate
+from . import access, rules, validate
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
 from .subjects import get_subject
 
-STEPS = ("decision", "execution", "monitoring")
+STEPS = rules.DECISION_STEPS
 #: The competent authority by domain; a record names one, optionally with a place: mayor:Havenstad
 AUTHORITIES = {"national": ("nctv",), "local": ("prosecutor", "mayor")}
 

@@ -293,7 +293,7 @@ class _Builder:
             domain = "national" if unit == "DKDB" or n % 6 == 0 else "local"
             level = self.rng.choices([1, 2, 3, 4, 5], [40, 35, 17, 6, 2])[0]
             subject_id = self._id()
-            subject_rows.append((subject_id, code, kind, domain, unit, level, self.now))
+            subject_rows.append((subject_id, code, kind, domain, unit, self.now))
             assessed = to_db(self._at(self.first_day - timedelta(days=10 + n % 20), 10))
             assessment_rows.append(
                 (
@@ -318,8 +318,8 @@ class _Builder:
                 }
             )
         self.conn.executemany(
-            "INSERT INTO subject (id, code, kind, domain, unit, threat_level, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO subject (id, code, kind, domain, unit, created_at)"  # level: derived (R2)
+            " VALUES (?, ?, ?, ?, ?, ?)",
             subject_rows,
         )
         self.conn.executemany(
@@ -535,7 +535,4 @@ class _Builder:
                     self.device,
                     subject["id"],
                 ),
-            )
-            self.conn.execute(
-                "UPDATE subject SET threat_level = ? WHERE id = ?", (level, subject["id"])
             )

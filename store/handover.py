@@ -9,7 +9,8 @@
 - *Background*: what changed in the period — activities added, restricted, threat
   assessments, decisions, signals raised and their progress, log entries, bundles imported;
 - *Assessment*: what is open — gaps in the next shift, activities needing re-planning, signals
-  not closed, flagged log entries not cleared, unresolved sync conflicts, qualifications of the
+  not closed, flagged log entries not cleared, unresolved sync conflicts, changes of other
+  laptops quarantined at sync (one item per write), qualifications of the
   next shift's officers that lapse within a week;
 - *Recommendation*: an action for every open item, and the outgoing leader's notes.
 
@@ -36,10 +37,13 @@ from .errors import BadInput, IntegrityFailure, PermissionDenied
 from .gaps import find_gaps, shortfall_hours
 from .ids import uuid7
 from .signals import list_signals
+from .validate import visible
 
 SECTIONS = ("identify", "situation", "background", "assessment", "recommendation")
 SHIFT_STARTS = (7, 15, 23)
 EXPIRY_HORIZON = timedelta(days=7)
+#: Quarantined writes named one by one in the assessment; the rest in one item.
+QUARANTINE_ITEMS = 25
 
 
 @dataclass(frozen=True)
@@ -309,6 +313,7 @@ def draft_handover(
         ),
         _item("flagged_log", f"{len(flagged)} flagged log entries not cleared", flagged),
         _item("conflicts", f"{len(conflicts)} unresolved sync conflicts", conflicts),
+        *_quarantine_items(store),
         _item(
             "expiring",
             f"{len(expiring)} qualifications of the next shift's officers lapse "
@@ -328,11 +333,16 @@ def draft_handover(
         "open_signals": "Check the open signals with the information organisation",
         "flagged_log": "Act on or clear the flagged log entries (`log clear ID`)",
         "conflicts": "Resolve the sync conflicts",
+        "quarantined": "Ask the admin about the quarantined changes (`sync quarantine`): "
+        "revoke a laptop that sends them on purpose, or correct its role",
         "expiring": "Arrange renewal or replacement for the lapsing qualifications",
     }
-    for item in assessment:
-        if item.count:
-            recommendation.append(Item(item.kind, actions[item.kind], item.count, item.ids))
+    for kind in dict.fromkeys(item.kind for item in assessment):  # one action per kind
+        items = [item for item in assessment if item.kind == kind and item.count]
+        if items:
+            concerned = tuple(i for item in items for i in item.ids)
+            count = sum(item.count for item in items)
+            recommendation.append(Item(kind, actions[kind], count, concerned))
     if not recommendation:
         recommendation.append(Item("none", "0 open items to act on; keep monitoring", 0))
     if notes.strip():
@@ -351,6 +361,43 @@ def draft_handover(
         "assessment": section(assessment),
         "recommendation": section(recommendation),
     }
+
+
+def _quarantine_items(store: Store) -> list[Item]:
+    """One open item per quarantined change set (a write of another laptop the team's rules
+    refused): not bound to the period, they stay until someone acts."""
+    from .sync import quarantine
+    from .sync import roster as rosters
+
+    sets = quarantine.change_sets(store)
+    if not sets:
+        return [_item("quarantined", "0 changes from other laptops quarantined at sync", count=0)]
+    team = rosters.current(store)
+    labels = {d["id"]: d["label"] for d in team.devices} if team else {}
+    items = []
+    for change_set in sets[:QUARANTINE_ITEMS]:
+        first = change_set.changes[0]
+        field = f"{first.table}.{first.field}" if first.field else first.table
+        items.append(
+            _item(
+                "quarantined",
+                f"{len(change_set.changes)} changes from "
+                f"{visible(labels.get(change_set.device, change_set.device[:13]))} by "
+                f"{visible(change_set.actor)} quarantined at sync ({field}: {first.reason})",
+                [change_set.id],
+                count=1,
+            )
+        )
+    rest = sets[QUARANTINE_ITEMS:]
+    if rest:
+        items.append(
+            _item(
+                "quarantined",
+                f"… and {len(rest)} more quarantined writes (`schildwacht sync quarantine`)",
+                [c.id for c in rest],
+            )
+        )
+    return items
 
 
 def content_hash(content: dict[str, Any]) -> str:

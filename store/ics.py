@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from . import access, validate
-from .agenda import CALENDAR_AUTHORITY
+from .agenda import CALENDAR_AUTHORITY, insert_correction
 from .clock import LOCAL_TZ, day_bounds, from_db, to_db
 from .db import Store
 from .errors import BadInput
@@ -767,6 +767,15 @@ def _apply(
             row["location"],
         )
         review = "changed_externally" if moved and row["concept"] else None
+        if moved:  # the person's calendar moved it: recorded as a correction (R5)
+            insert_correction(
+                conn,
+                store,
+                row["id"],
+                (row["start_at"], row["end_at"], row["location"]),
+                (to_db(occ.start), to_db(occ.end), occ.location),
+                f"Changed in the calendar ({name}, sequence {occ.sequence}).",
+            )
         conn.execute(
             "UPDATE activity SET title = ?, kind = ?, start_at = ?, end_at = ?, location = ?,"
             " source_sequence = ?, updated_at = ?, review_reason = COALESCE(?, review_reason)"

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import access, validate
+from . import access, rules, validate
 from .clock import local_text
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
 from .ids import uuid7
 from .signals import get_signal
 
-AUDIENCES = ("line_managers", "authority")
+AUDIENCES = rules.AUDIENCES
 #: Who acknowledges a report, by audience.
 AUDIENCE_ROLES = {
     "line_managers": frozenset({"shift_leader", "planner", "admin"}),

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import access, validate
+from . import access, rules, validate
 from .clock import to_db
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
 from .subjects import get_subject
 
-KINDS = ("note", "movement", "incident", "deviation", "equipment")
+KINDS = rules.LOG_KINDS
 #: A listing shows at most this many entries at once.
 MAX_LIST = 1_000_000
 

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import access, machine, validate
+from . import access, machine, rules, validate
 from .catalogue import get_concept, get_unit, travel_minutes
 from .clock import Clock, from_db, local, local_to_utc, parse_time, to_db
 from .db import Store, resolve_id
@@ -31,7 +31,7 @@ from .staff import Staff, get_staff
 REST = timedelta(hours=11)
 #: A roster file larger than this is refused before it is read.
 MAX_ROSTER_BYTES = 20_000_000
-MAX_SHIFT = timedelta(hours=14)
+MAX_SHIFT = rules.MAX_SHIFT
 
 
 @dataclass(frozen=True)

@@ -17,24 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import access, validate
+from . import access, rules, validate
 from .clock import to_db
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
 from .ids import uuid7
 from .subjects import get_subject
 
-CATEGORIES = ("possible_surveillance", "person", "vehicle", "online", "approach", "other")
-URGENCIES = ("immediate", "priority", "routine")
-TLPS = ("clear", "green", "amber", "amber+strict", "red")
-OUTCOMES = (
-    "confirmed",
-    "not_confirmed",
-    "false_positive",
-    "forwarded_to_investigation",
-    "linked_to_report",
-)
-SIGHTINGS = ("seen_again", "not_seen", "false_positive")
+CATEGORIES = rules.SIGNAL_CATEGORIES
+URGENCIES = rules.URGENCIES
+TLPS = rules.TLPS
+OUTCOMES = rules.OUTCOMES
+SIGHTINGS = rules.SIGHTINGS
 STATUSES = ("submitted", "received", "in_follow_up", "interpreted", "closed")
 _STEP_STATUS = {
     "received": "received",

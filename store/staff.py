@@ -7,18 +7,17 @@ is valid on the day of the work).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields
 from datetime import date
 
-from . import access, validate
+from . import access, rules, validate
 from .catalogue import get_unit, list_qualifications
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
 from .proof import hash_secret, store_secret
 
-_CALLSIGN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
+_CALLSIGN = rules.CALLSIGN_PATTERN
 
 
 @dataclass(frozen=True)
@@ -91,17 +90,17 @@ def add_staff(
 ) -> Staff:
     """Add a person, with their first secret on this laptop (without one they cannot act
     here until someone with staff rights sets it). ``bootstrap`` is for ``init`` only: the
-    first person needs no permission."""
-    if not bootstrap:
-        access.require(store.actor, "staff.write")
-    hashed = hash_secret(secret) if secret is not None else None
-    callsign = normalise_callsign(callsign)
-    name = validate.line(name, "The name", required=False)
-    unit_code = get_unit(store, unit).code
+    first person needs no permission; otherwise staff rights, and an admin only by an admin."""
     if role not in access.ROLES:
         raise BadInput(
             f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}."
         )
+    if not bootstrap:
+        rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
+    hashed = hash_secret(secret) if secret is not None else None
+    callsign = normalise_callsign(callsign)
+    name = validate.line(name, "The name", required=False)
+    unit_code = get_unit(store, unit).code
     known = {q.code for q in list_qualifications(store)}
     quals = qualifications or []
     for code, until in quals:
@@ -129,6 +128,21 @@ def add_staff(
         if hashed is not None:
             store_secret(conn, staff_id, hashed, store.now(), store.user or callsign)
     return get_staff(store, callsign)
+
+
+def set_role(store: Store, callsign: str, role: str) -> Staff:
+    """Give a person another role: staff.write, and an admin only by an admin (also to take a
+    role away from an admin). Other laptops judge the change by the same rule."""
+    if role not in access.ROLES:
+        raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
+    person = get_staff(store, callsign)
+    rules.require_grant(store.actor, role, person.role)
+    if person.role == role:
+        raise BadInput(f"{person.callsign} is {role.replace('_', ' ')} already.")
+    detail = {"callsign": person.callsign, "from": person.role, "to": role}
+    with store.write("staff.role", person.id, detail) as conn:
+        conn.execute("UPDATE staff SET role = ? WHERE id = ?", (role, person.id))
+    return get_staff(store, person.callsign)
 
 
 def _qualifications_by_staff(

@@ -8,19 +8,18 @@ activity whose concept no longer suffices shows as needing re-planning at once (
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from . import access, validate
+from . import access, rules, validate
 from .catalogue import Package, ThreatRule, derive, get_package, get_unit
 from .clock import local_iso
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
 
-KINDS = ("person", "object", "service")
-DOMAINS = ("local", "national")
-_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
+KINDS = rules.SUBJECT_KINDS
+DOMAINS = rules.DOMAINS
+_CODE = rules.SUBJECT_CODE_PATTERN
 #: No catalogue has threat levels beyond this; a larger number is refused before any lookup.
 MAX_LEVEL = 1000
 
@@ -160,10 +159,8 @@ def assess_threat(
                 store.device_id,
             ),
         )
-        conn.execute(
-            "UPDATE subject SET threat_level = ?, domain = ? WHERE id = ?",
-            (level, new_domain, subject.id),
-        )
+        # the threat level follows from the assessment by trigger (R2); the domain with it
+        conn.execute("UPDATE subject SET domain = ? WHERE id = ?", (new_domain, subject.id))
     del rule  # validated above; the view derives the rest from the new threat level
     return _assessments(store, "WHERE a.id = ?", (assessment_id,))[0]
 

@@ -37,11 +37,12 @@ JUMPS = {
     "flagged_log": "agenda",
     "expiring": "roster",
     "conflicts": "sync",
+    "quarantined": "sync",
 }
 
 
 #: Kinds whose screen can put the cursor on the item itself (the first of its ids).
-REVEALS = frozenset({"replan", "open_signals", "conflicts"})
+REVEALS = frozenset({"replan", "open_signals", "conflicts", "quarantined"})
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,13 @@ class HandoverScreen(Screen[None]):
         )
         items = self.query_one("#open-items", DataTable)
         items.clear()
-        for item in data.draft["assessment"]:
+        seen: set[str] = set()
+        for number, item in enumerate(data.draft["assessment"]):
             count = literal(item["count"], "b red" if item["count"] else "")
-            items.add_row(count, literal(item["text"].split(";")[0]), key=item["kind"])
+            text = item["text"] if item["kind"] == "quarantined" else item["text"].split(";")[0]
+            key = item["kind"] if item["kind"] not in seen else f"{item['kind']}:{number}"
+            seen.add(item["kind"])  # a kind may repeat: one quarantined write per row
+            items.add_row(count, literal(text), key=key)
         history = self.query_one("#handover-history", DataTable)
         history.clear()
         for record in data.history:
@@ -180,16 +185,15 @@ class HandoverScreen(Screen[None]):
         table = self.query_one("#open-items", DataTable)
         if not table.row_count:
             return
-        kind = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        kind, _, number = str(
+            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        ).partition(":")
         self.app.action_switch_mode(JUMPS.get(kind, "today"))  # type: ignore[attr-defined]
-        ids = next(
-            (
-                i["ids"]
-                for i in (self.data.draft["assessment"] if self.data else [])
-                if i["kind"] == kind
-            ),
-            [],
-        )
+        items = self.data.draft["assessment"] if self.data else []
+        if number.isdigit() and int(number) < len(items):
+            ids = items[int(number)]["ids"]
+        else:
+            ids = next((i["ids"] for i in items if i["kind"] == kind), [])
         reveal = getattr(self.app.screen, "reveal", None)
         if ids and kind in REVEALS and reveal is not None:
             reveal(ids[0])  # the first open item of that kind, with the cursor on it

@@ -23,7 +23,7 @@ HELP = _("""\
 | `h` | anywhere | **Handover**: the ISBAR draft as a document, open items, notes, signed handovers |
 | `x` / `c` / `j` | Handover | sign with your notes (outgoing) / accept the selected handover (incoming) / go to the selected open item (re-planning, open signals and conflicts: the record itself) |
 | `k` | anywhere | **Capacity**: per unit the coming week's demand against supply (red = hours short), bottlenecks, the letter's reinforcements, and a what-if scenario beside the baseline |
-| `y` | anywhere | **Sync**: the team's devices, export to / import from the shared folder (`e` / `i`, `f` to change the folder), the receipt, and open conflicts with both values side by side |
+| `y` | anywhere | **Sync**: the team's devices, export to / import from the shared folder (`e` / `i`, `f` to change the folder), the receipt, open conflicts with both values side by side, and changes of other laptops quarantined because the team's rules refused them |
 | `1` / `2` / `v` | Sync | keep the first / second value of the selected conflict, or enter another (the rules still hold: R1 refuses a concept below the required level) |
 | `!` | anywhere | raise a signal (person and activity taken from where you are) |
 | `u` | anywhere | switch user: who acts from now on (callsign and secret; the laptop's operator needs none) |

@@ -1,5 +1,9 @@
 """Sync: the team and its devices, export and import through a shared folder with a progress
-bar, the last receipt, per-peer status, and the open conflicts with their values side by side.
+bar, the last receipt, per-peer status, the open conflicts with their values side by side, and
+the changes of other laptops quarantined because the team's rules refused them.
+
+Everything a bundle carried (device labels, callsigns, values, reasons) is shown as literal
+text, never as markup.
 
 Keys: ``e`` export to the folder, ``i`` import from it, ``f`` change the folder (remembered),
 ``1``/``2`` keep the first or second value of the selected conflict, ``v`` enter another value.
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +29,9 @@ from store.clock import local_text
 from store.errors import StoreError
 from store.machine import os_fault
 from store.sync import exchange, status
+from store.sync import quarantine as kept
 from store.sync import roster as rosters
+from store.validate import visible
 
 from ..i18n import _
 from ..literal import literal, plain, template
@@ -38,6 +45,12 @@ class SyncData:
     peers: list[status.Peer]
     conflicts: list[status.Conflict]
     last_sent: str | None
+    quarantined: list[kept.ChangeSet]
+    waiting: list[kept.Waiting]
+
+    def label(self, device: str) -> str:
+        found = self.team.device(device) if self.team else None
+        return str(found["label"]) if found else device[:13]
 
 
 def _value(conflict: status.Conflict, value: Any) -> str:
@@ -85,6 +98,11 @@ class SyncScreen(Screen[None]):
                     _("Open conflicts — 1/2 keep a value, v enter another"), classes="section-title"
                 )
                 yield DataTable(id="sync-conflicts", cursor_type="row")
+                yield Static(
+                    _("Quarantined — changes of other laptops the team's rules refused"),
+                    classes="section-title",
+                )
+                yield DataTable(id="sync-quarantine", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,6 +117,9 @@ class SyncScreen(Screen[None]):
         )
         self.query_one("#sync-conflicts", DataTable).add_columns(
             _("Record"), _("Field"), _("1 (shown)"), _("2"), _("By")
+        )
+        self.query_one("#sync-quarantine", DataTable).add_columns(
+            _("Device"), _("#"), _("Field"), _("By"), _("Why")
         )
         self.query_one("#sync-conflicts", DataTable).focus()
         self.reload()
@@ -124,6 +145,8 @@ class SyncScreen(Screen[None]):
             status.peers(store) if team else [],
             status.list_conflicts(store),
             status.last_sent(store),
+            kept.change_sets(store),
+            kept.deferred(store),
         )
         self.app.call_from_thread(self.show, data)
 
@@ -143,7 +166,8 @@ class SyncScreen(Screen[None]):
                 template(
                     _(
                         "Team $name · roster v$version · admin key $key · folder $folder · "
-                        "last sent $sent · $open open conflicts"
+                        "last sent $sent · $open open conflicts · $quarantined quarantined "
+                        "changes · $waiting waiting"
                     ),
                     name=data.team.data["name"],
                     version=data.team.version,
@@ -151,6 +175,8 @@ class SyncScreen(Screen[None]):
                     folder=self.folder,
                     sent=local_text(data.last_sent) if data.last_sent else _("never"),
                     open=len(data.conflicts),
+                    quarantined=sum(len(c.changes) for c in data.quarantined),
+                    waiting=sum(w.count for w in data.waiting),
                 )
             )
         peers = self.query_one("#sync-peers", DataTable)
@@ -177,8 +203,28 @@ class SyncScreen(Screen[None]):
                 literal(" / ".join(str(h["actor"]) for h in conflict.heads)),
                 key=conflict.id,
             )
-        if move_to(table, self.revealing):
+        self._show_quarantine(data)
+        if move_to(table, self.revealing) or move_to(
+            self.query_one("#sync-quarantine", DataTable), self.revealing
+        ):
             self.revealing = None
+
+    def _show_quarantine(self, data: SyncData) -> None:
+        """A row per quarantined write: its first change, and how many it holds."""
+        table = self.query_one("#sync-quarantine", DataTable)
+        table.clear()
+        for change_set in data.quarantined:
+            first = change_set.changes[0]
+            more = len(change_set.changes) - 1
+            table.add_row(
+                Text(visible(data.label(change_set.device))),
+                str(first.seq),
+                Text(f"{first.table}.{first.field}" if first.field else first.table)
+                + Text(f" +{more}" if more else "", style="dim"),
+                Text(visible(change_set.actor)),
+                Text(first.reason),
+                key=change_set.id,
+            )
 
     def reveal(self, conflict_id: str) -> None:
         self.revealing = conflict_id
@@ -209,21 +255,24 @@ class SyncScreen(Screen[None]):
         def progress(stage: str, done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, stage, done, total)
 
+        failed = False
         try:
             if direction == "export":
                 done = exchange.export(store, folder=folder, progress=progress)
                 text = _("Exported {changes} changes to {path}.").format(
-                    changes=done.changes, path=done.path
+                    changes=done.changes, path=visible(str(done.path))
                 )
+                text += "".join(f"\n! {warning}" for warning in done.warnings)
             else:
                 if not folder.is_dir():
                     raise StoreError(
                         _("The sync folder {folder} does not exist.").format(folder=folder)
                     )
                 receipts = exchange.import_path(store, folder, progress=progress)
+                failed = any(r.failed for r in receipts)  # refused, damaged or quarantined
                 text = "\n".join(_receipt_line(r) for r in receipts) or _(
                     "No bundles from other devices in {folder}."
-                ).format(folder=folder)
+                ).format(folder=visible(str(folder)))
         except StoreError as exc:
             self.app.call_from_thread(self._finished, str(exc), True)
             return
@@ -231,7 +280,7 @@ class SyncScreen(Screen[None]):
             fault = os_fault(exc, folder, "use the sync folder")
             self.app.call_from_thread(self._finished, str(fault), True)
             return
-        self.app.call_from_thread(self._finished, text, False)
+        self.app.call_from_thread(self._finished, text, failed)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         bar = self.query_one("#sync-progress", ProgressBar)
@@ -322,15 +371,21 @@ class SyncScreen(Screen[None]):
 
 
 def _receipt_line(receipt: exchange.Receipt) -> str:
-    name = Path(receipt.file).name
-    if receipt.status != "applied":
-        return f"{name}: {receipt.status}"
-    counts = receipt.as_dict()["tables"]
+    name = visible(Path(receipt.file).name)
+    sender = visible(receipt.sender)
+    if receipt.result not in ("applied", "partly applied"):
+        return f"{sender}/{name}: {receipt.result}"
     detail = ", ".join(
         f"{t['table']} {t['applied']}"
         + (f" (+{t['deferred']} deferred)" if t["deferred"] else "")
         + (f" ({t['in_conflict']} in conflict)" if t["in_conflict"] else "")
-        for t in counts
-        if t["applied"] or t["deferred"]
+        + (f" ({t['quarantined']} quarantined)" if t["quarantined"] else "")
+        for t in receipt.tables()
+        if t["applied"] or t["deferred"] or t["quarantined"]
     )
-    return f"{name} from {receipt.sender}: {detail or _('nothing new')}"
+    line = f"{name} from {sender}: {detail or _('nothing new')}"
+    if receipt.quarantined:
+        line += "\n" + _("{n} changes quarantined: the team's rules refused them.").format(
+            n=len(receipt.quarantined)
+        )
+    return line

@@ -62,20 +62,25 @@ WHEN (SELECT rank FROM concept_rank WHERE concept = NEW.concept)
 BEGIN SELECT RAISE(ABORT, 'R1: the concept provides less than the required resistance level'); END;
 
 -- Append-only records that lacked a trigger: threat assessments (R2 derives from them),
--- signal report events, handover events (acceptances), log clearances.
+-- signal report events, handover events (acceptances), log clearances. Only an import may
+-- delete one: un-applying a revoked device's later changes (store/sync/rebuild.py).
 CREATE TRIGGER threat_assessment_no_update BEFORE UPDATE ON threat_assessment
 BEGIN SELECT RAISE(ABORT, 'R2: threat assessments are append-only; record a new one'); END;
 CREATE TRIGGER threat_assessment_no_delete BEFORE DELETE ON threat_assessment
+WHEN NOT EXISTS (SELECT 1 FROM pragma_function_list() WHERE name = 'schildwacht_merging')
 BEGIN SELECT RAISE(ABORT, 'R2: threat assessments are append-only; record a new one'); END;
 CREATE TRIGGER report_event_no_delete BEFORE DELETE ON report_event
+WHEN NOT EXISTS (SELECT 1 FROM pragma_function_list() WHERE name = 'schildwacht_merging')
 BEGIN SELECT RAISE(ABORT, 'R7: signal report events are append-only'); END;
 CREATE TRIGGER handover_event_no_update BEFORE UPDATE ON handover_event
 BEGIN SELECT RAISE(ABORT, 'R6: handover events are append-only'); END;
 CREATE TRIGGER handover_event_no_delete BEFORE DELETE ON handover_event
+WHEN NOT EXISTS (SELECT 1 FROM pragma_function_list() WHERE name = 'schildwacht_merging')
 BEGIN SELECT RAISE(ABORT, 'R6: handover events are append-only'); END;
 CREATE TRIGGER log_clearance_no_update BEFORE UPDATE ON log_clearance
 BEGIN SELECT RAISE(ABORT, 'A log clearance is append-only; add a correcting entry'); END;
 CREATE TRIGGER log_clearance_no_delete BEFORE DELETE ON log_clearance
+WHEN NOT EXISTS (SELECT 1 FROM pragma_function_list() WHERE name = 'schildwacht_merging')
 BEGIN SELECT RAISE(ABORT, 'A log clearance is append-only; add a correcting entry'); END;
 
 -- The old switch, sync_applying, is dropped once the capture triggers no longer name it

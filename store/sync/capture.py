@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from ..errors import IntegrityFailure
 from . import conflicts
-from .tables import CRITICAL_FIELDS, EXISTENCE, TableShape, shapes
+from .change import Change
+from .tables import EXISTENCE, TableShape, shapes
 
 TRIGGER_PREFIX = "sync_capture_"
 HLC_KEY = "sync_hlc"
@@ -38,7 +39,7 @@ def trigger_statements(table: TableShape) -> list[tuple[str, str]]:
     """(name, CREATE TRIGGER …) for the table's insert, update and delete capture."""
     changed = (
         "json_array("
-        + ", ".join(f"CASE WHEN OLD.{c} IS NOT NEW.{c} THEN '{c}' END" for c in table.columns)
+        + ", ".join(f"CASE WHEN OLD.{c} IS NOT NEW.{c} THEN '{c}' END" for c in table.synced)
         + ")"
     )
     statements = []
@@ -130,7 +131,7 @@ def queue_drift(conn: sqlite3.Connection) -> int:
                 queued += 1
                 continue
             drifted = [
-                c for c in table.columns if (pk, c) not in logged or logged[(pk, c)][1] != values[c]
+                c for c in table.synced if (pk, c) not in logged or logged[(pk, c)][1] != values[c]
             ]
             if drifted:
                 _queue(conn, table.name, pk, "touch", json.dumps(drifted))
@@ -195,73 +196,108 @@ class _Touched:
     cols: set[str] = field(default_factory=set)
 
 
-#: A change record as stored and carried: origin, seq, hlc, tbl, pk, col, val, cl, prev, actor.
-Record = tuple[str, int, int, str, str, str, object, int, str | None, str]
+#: A change record as stored and carried (the older name of ``Change``).
+Record = Change
 
 
 def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
     """Seal pending rows into change records; return how many records were written."""
-    pending = conn.execute("SELECT tbl, pk, op, cols FROM sync_pending ORDER BY id").fetchall()
-    if not pending:
+    touched = _pending(conn)
+    if not touched:
         return 0
+    table_shapes = shapes(conn)
+    writer = _Writer(origin, next_hlc(conn, now_ms), actor, last_seq(conn, origin))
+    for tbl in sorted(touched):
+        _seal_table(conn, table_shapes[tbl], touched[tbl], writer)
+    conn.execute("DELETE FROM sync_pending")
+    store_records(conn, writer.records)
+    born = {r.row for r in writer.records if r.col == EXISTENCE}
+    set_clocks(  # fields written with their row share its stamp; only later writes get their own
+        conn,
+        (
+            (r.tbl, r.pk, r.col, r.cl, r.hlc, r.origin)
+            for r in writer.records
+            if r.col == EXISTENCE or r.row not in born
+        ),
+    )
+    conflicts.refresh(conn, writer.revisited)
+    return len(writer.records)
+
+
+@dataclass
+class _Writer:
+    """The records one seal writes, numbered on from ``seq``."""
+
+    origin: str
+    hlc: int
+    actor: str
+    seq: int
+    records: list[Change] = field(default_factory=list)
+    revisited: set[tuple[str, str, str]] = field(default_factory=set)  # critical: may conflict
+    latest: dict[tuple[str, str, str], str] = field(default_factory=dict)  # field → its record
+
+    def add(
+        self,
+        conn: sqlite3.Connection,
+        tbl: str,
+        pk: str,
+        col: str,
+        val: object,
+        cl: int,
+        known: bool,
+    ) -> None:
+        self.seq += 1
+        critical = conflicts.field_of(tbl, pk, col, val)
+        if critical in self.latest:  # written twice in one write (two assessments of a
+            prev: str | None = json.dumps([self.latest[critical]])  # subject): it saw the first
+        else:
+            prev = conflicts.prev_for(conn, tbl, pk, col, val, known)
+        self.records.append(
+            Change(self.origin, self.seq, self.hlc, tbl, pk, col, val, cl, prev, self.actor)
+        )
+        if critical is not None:
+            self.latest[critical] = self.records[-1].ref
+            if known or critical[0] != tbl:
+                self.revisited.add(critical)
+
+
+def _pending(conn: sqlite3.Connection) -> dict[str, dict[str, _Touched]]:
     touched: dict[str, dict[str, _Touched]] = {}
-    for tbl, pk, op, cols in pending:
+    for tbl, pk, op, cols in conn.execute(
+        "SELECT tbl, pk, op, cols FROM sync_pending ORDER BY id"
+    ).fetchall():
         entry = touched.setdefault(tbl, {}).setdefault(pk, _Touched())
         entry.ops.add(op)
         if cols:
             entry.cols.update(c for c in json.loads(cols) if c)
-    table_shapes = shapes(conn)
-    hlc = next_hlc(conn, now_ms)
-    seq = last_seq(conn, origin)
-    records: list[Record] = []
-    revisited: set[tuple[str, str, str]] = set()  # critical fields written before: may conflict
-    for tbl in sorted(touched):
-        table = table_shapes[tbl]
-        rows = touched[tbl]
-        current = _current_rows(conn, table)
-        lengths = _causal_lengths(conn, tbl)
-        for pk in sorted(rows):
-            entry = rows[pk]
-            values = current.get(pk)
-            length = lengths.get(pk, 0)
-            known = length > 0  # a row new to the log has no earlier writes to have seen
-            alive = length % 2 == 1
-            if values is not None and not alive:
-                length += 1
-                fields: Iterable[str] = (EXISTENCE, *table.columns)
-            elif values is None and alive:
-                length += 1
-                fields = (EXISTENCE,)
-            elif values is not None:
-                fields = table.columns if "insert" in entry.ops else sorted(entry.cols)
-            else:
-                continue  # born and gone inside one transaction
-            for col in fields:
-                seq += 1
-                value = None if col == EXISTENCE or values is None else values[col]
-                prev = (
-                    json.dumps(conflicts.heads(conn, tbl, pk, col))
-                    if known and (tbl, col) in CRITICAL_FIELDS
-                    else "[]"
-                    if (tbl, col) in CRITICAL_FIELDS
-                    else None
-                )
-                records.append((origin, seq, hlc, tbl, pk, col, value, length, prev, actor))
-                if known and prev is not None:
-                    revisited.add((tbl, pk, col))
-    conn.execute("DELETE FROM sync_pending")
-    store_records(conn, records)
-    born = {(r[3], r[4]) for r in records if r[5] == EXISTENCE}
-    set_clocks(  # fields written with their row share its stamp; only later writes get their own
-        conn,
-        (
-            (r[3], r[4], r[5], r[7], r[2], r[0])
-            for r in records
-            if r[5] == EXISTENCE or (r[3], r[4]) not in born
-        ),
-    )
-    conflicts.refresh(conn, revisited)
-    return len(records)
+    return touched
+
+
+def _seal_table(
+    conn: sqlite3.Connection, table: TableShape, rows: dict[str, _Touched], writer: _Writer
+) -> None:
+    current = _current_rows(conn, table)
+    lengths = _causal_lengths(conn, table.name)
+    synced = table.synced
+    for pk in sorted(rows):
+        entry = rows[pk]
+        values = current.get(pk)
+        length = lengths.get(pk, 0)
+        known = length > 0  # a row new to the log has no earlier writes to have seen
+        alive = length % 2 == 1
+        if values is not None and not alive:
+            length += 1
+            fields: Iterable[str] = (EXISTENCE, *synced)
+        elif values is None and alive:
+            length += 1
+            fields = (EXISTENCE,)
+        elif values is not None:
+            fields = synced if "insert" in entry.ops else sorted(entry.cols & set(synced))
+        else:
+            continue  # born and gone inside one transaction
+        for col in fields:
+            value = None if col == EXISTENCE or values is None else values[col]
+            writer.add(conn, table.name, pk, col, value, length, known)
 
 
 def touch(conn: sqlite3.Connection, table: str, pk: str, col: str) -> None:

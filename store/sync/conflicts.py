@@ -6,7 +6,12 @@ concurrent writes: an open conflict, identified by the hash of its heads. A late
 saw two or more heads resolved the conflict with exactly those heads. Because all of this is a
 function of the set of records, devices that hold the same records list the same conflicts,
 whatever order the records came in. ``sync_conflict`` is rebuilt from the log for every field
-a seal or an import touches.
+a seal or an import touches. Quarantined and deferred records take no part.
+
+A subject's threat level is derived from its threat assessments on every laptop and never
+synced (R2), so its conflicts are conflicts between concurrent *assessments*: each assessment's
+``subject_id`` record carries, as ``prev``, the assessments of that subject its writer had
+seen. The field ``(subject, threat_level)`` is *virtual*: its records are those assessments.
 """
 
 from __future__ import annotations
@@ -19,6 +24,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..clock import to_db
+from .change import Change
+from .tables import CRITICAL_FIELDS
+
+#: The virtual critical field whose records are the subject's threat assessments.
+THREAT_LEVEL = ("subject", "threat_level")
+#: The record that carries an assessment's place in that field's history.
+ASSESSED = ("threat_assessment", "subject_id")
+
+_ACCEPTED = (
+    " AND NOT EXISTS (SELECT 1 FROM sync_quarantine q WHERE q.origin = c.origin"
+    " AND q.seq = c.seq) AND NOT EXISTS (SELECT 1 FROM sync_deferred d"
+    " WHERE d.origin = c.origin AND d.seq = c.seq)"
+)
 
 
 def ref(origin: str, seq: int) -> str:
@@ -26,11 +44,52 @@ def ref(origin: str, seq: int) -> str:
 
 
 def _records(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> list[sqlite3.Row | Any]:
+    """(origin, seq, hlc, value, prev, actor) of the field's accepted records."""
+    if (tbl, col) == THREAT_LEVEL:
+        return conn.execute(
+            "SELECT c.origin, c.seq, c.hlc, t.level, c.prev, c.actor FROM sync_change c"
+            " JOIN threat_assessment t ON t.id = json_extract(c.pk, '$[0]')"
+            " WHERE c.tbl = 'threat_assessment' AND c.col = 'subject_id' AND c.val = ?"
+            " AND c.prev IS NOT NULL",
+            (_row_id(pk),),
+        ).fetchall()
     return conn.execute(
-        "SELECT origin, seq, hlc, val, prev, actor FROM sync_change"
-        " WHERE tbl = ? AND pk = ? AND col = ? AND prev IS NOT NULL",
+        "SELECT c.origin, c.seq, c.hlc, c.val, c.prev, c.actor FROM sync_change c"
+        " WHERE c.tbl = ? AND c.pk = ? AND c.col = ? AND c.prev IS NOT NULL" + _ACCEPTED,
         (tbl, pk, col),
     ).fetchall()
+
+
+def field_of(tbl: str, pk: str, col: str, val: object) -> tuple[str, str, str] | None:
+    """The critical field a record of (tbl, pk, col) belongs to, or None."""
+    if (tbl, col) in CRITICAL_FIELDS:
+        return (tbl, pk, col)
+    if (tbl, col) == ASSESSED and isinstance(val, str):
+        return (THREAT_LEVEL[0], json.dumps([val]), THREAT_LEVEL[1])
+    return None
+
+
+def fields_of(records: Iterable[Change]) -> set[tuple[str, str, str]]:
+    """The critical fields these records belong to (to refresh their conflicts)."""
+    found = set()
+    for r in records:
+        critical = field_of(r.tbl, r.pk, r.col, r.val)
+        if critical is not None:
+            found.add(critical)
+    return found
+
+
+def prev_for(
+    conn: sqlite3.Connection, tbl: str, pk: str, col: str, val: object, known: bool
+) -> str | None:
+    """What a new record of this field saw: the heads (JSON), ``[]`` for a field new to the log,
+    None for a field that is not critical."""
+    critical = field_of(tbl, pk, col, val)
+    if critical is None:
+        return None
+    if known or (tbl, col) == ASSESSED:  # an assessment saw the subject's assessments so far
+        return json.dumps(heads(conn, *critical))
+    return "[]"
 
 
 def heads(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> list[str]:
@@ -60,8 +119,11 @@ def _text(value: object) -> str | None:
 
 
 def _row_id(pk: str) -> str:
-    key = json.loads(pk)
-    return str(key[0]) if len(key) == 1 else pk
+    try:
+        key = json.loads(pk)
+    except ValueError:  # a quarantined record's malformed key: it names no row
+        return pk
+    return str(key[0]) if isinstance(key, list) and len(key) == 1 else pk
 
 
 def refresh(conn: sqlite3.Connection, fields: Iterable[tuple[str, str, str]]) -> None:

@@ -1,4 +1,4 @@
-"""Applying received change records to the tables, by kind of record (SYNC.md).
+"""Applying accepted change records to the tables, by kind of record (SYNC.md).
 
 - Existence: the row's causal length (odd alive, even deleted); the larger wins.
 - Fields: last writer wins per field, ordered by (causal length, HLC, origin device). Records of
@@ -6,11 +6,12 @@
 - Events are rows that are only ever inserted, so they merge as a union and never conflict.
 - Critical fields additionally have their conflicts rebuilt from the log (``conflicts``).
 
-Records that cannot be applied yet are *deferred*, never dropped: a table or column this version
-does not know (from a newer version), a clock more than a day ahead, or a row the database
-refuses (two laptops creating the same code name offline). They stay in the log and are
-retried at every import. The one clash that is the same fact twice — the same officer deployed
-on the same activity from two laptops — keeps the row with the smaller id everywhere.
+Only records the importer's judge accepted reach ``merge`` (``judge``: the rule table, the
+authors' roles, unknown tables and columns, clocks far ahead). A row the database still refuses
+(two laptops creating the same code name offline) is reported back, and its records are
+deferred by the caller, never dropped. The one clash that is the same fact twice — the same
+officer deployed on the same activity from two laptops — keeps the row with the smaller id
+everywhere.
 
 ``merge`` runs inside the import's transaction (``Store.merging``: its writes pass the R1
 triggers, so an activity left below its level is flagged by the derived
@@ -28,8 +29,9 @@ from typing import Any
 
 from ..db import integrity_errors
 from . import conflicts
-from .capture import COUNTER_BITS, DAY_MS, Record, set_clocks
-from .tables import CRITICAL_FIELDS, EXISTENCE, TableShape, shapes
+from .capture import set_clocks
+from .change import EXISTENCE, Change
+from .tables import TableShape, shapes
 
 Stamp = tuple[int, int, str]  # (cl, hlc, origin)
 
@@ -39,60 +41,60 @@ SAME_FACT = {"deployment": ("activity_id", "staff_id")}
 
 @dataclass
 class Outcome:
-    """What a merge did, per table."""
+    """What a merge did, per table, and the records whose row the database refused."""
 
     applied: Counter[str] = field(default_factory=Counter)
-    deferred: list[tuple[str, int, str]] = field(default_factory=list)  # origin, seq, reason
-    deferred_by_table: Counter[str] = field(default_factory=Counter)
-    fields: set[tuple[str, str, str]] = field(default_factory=set)  # critical fields touched
-    ahead: dict[str, int] = field(default_factory=dict)  # origin → highest stamp too far ahead
+    refused: list[tuple[Change, str]] = field(default_factory=list)
 
 
-def merge(conn: sqlite3.Connection, records: list[Record], now_ms: int) -> Outcome:
+def merge(conn: sqlite3.Connection, records: list[Change]) -> Outcome:
+    """Apply accepted records; their rows' critical-field conflicts are rebuilt."""
     outcome = Outcome()
     table_shapes = shapes(conn)
-    horizon = (now_ms + DAY_MS) << COUNTER_BITS
-    rows: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    rows: dict[tuple[str, str], list[Change]] = defaultdict(list)
+    malformed: set[tuple[str, str]] = set()  # only a laptop's own forged records get here
     for record in records:
-        origin, seq, hlc, tbl, _pk, col = record[:6]
-        reason = None
-        if tbl not in table_shapes:
-            reason = f"unknown table {tbl}"
-        elif col != EXISTENCE and col not in table_shapes[tbl].columns:
-            reason = f"unknown column {tbl}.{col}"
-        elif hlc > horizon:
-            reason = "clock more than a day ahead"
-            outcome.ahead[origin] = max(hlc, outcome.ahead.get(origin, 0))
-        if reason is None:
-            rows[(tbl, record[4])].append(record)
+        table = table_shapes.get(record.tbl)
+        if table is None or (record.col != EXISTENCE and record.col not in table.columns):
+            outcome.refused.append((record, f"unknown field {record.tbl}.{record.col}"))
+            continue
+        if record.row not in rows and not table.is_key(record.pk):
+            malformed.add(record.row)
+        if record.row in malformed:
+            outcome.refused.append((record, "a malformed row key"))
         else:
-            outcome.deferred.append((origin, seq, reason))
-            outcome.deferred_by_table[tbl] += 1
+            rows[record.row].append(record)
     clocks = _local_clocks(conn, list(rows))
     plan = _Plan()
     for (tbl, pk), group in rows.items():
         _decide(table_shapes[tbl], pk, group, clocks.get((tbl, pk), {}), plan)
     refused = plan.execute(conn, table_shapes)
+    set_clocks(conn, _stamps(plan, refused))
+    for key, group in rows.items():
+        if key in refused:
+            outcome.refused.extend((record, refused[key]) for record in group)
+        else:
+            outcome.applied[key[0]] += len(group)
+    conflicts.refresh(
+        conn, conflicts.fields_of(r for k, g in rows.items() if k not in refused for r in g)
+    )
+    return outcome
+
+
+def _stamps(
+    plan: _Plan, refused: dict[tuple[str, str], str]
+) -> list[tuple[str, str, str, int, int, str]]:
+    """The stamp each written field now holds; a field written with its row keeps the row's."""
     stamps = []
     for (tbl, pk), winners in plan.winners.items():
         if (tbl, pk) in refused:
-            for record in rows[(tbl, pk)]:
-                outcome.deferred.append((record[0], record[1], refused[(tbl, pk)]))
-                outcome.deferred_by_table[tbl] += 1
             continue
         born = winners.get(EXISTENCE)
         for col, record in winners.items():
-            if col != EXISTENCE and born is not None and _stamp(record) == _stamp(born):
-                continue  # written with the row itself: its stamp is the row's
-            stamps.append((tbl, pk, col, record[7], record[2], record[0]))
-    for (tbl, pk), group in rows.items():
-        if (tbl, pk) in refused:
-            continue
-        outcome.applied[tbl] += len(group)
-        outcome.fields.update((tbl, pk, r[5]) for r in group if (tbl, r[5]) in CRITICAL_FIELDS)
-    set_clocks(conn, stamps)
-    conflicts.refresh(conn, outcome.fields)
-    return outcome
+            if col != EXISTENCE and born is not None and record.stamp == born.stamp:
+                continue
+            stamps.append((tbl, pk, col, record.cl, record.hlc, record.origin))
+    return stamps
 
 
 def _local_clocks(
@@ -125,7 +127,7 @@ class _Plan:
         default_factory=lambda: defaultdict(list)
     )
     deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    winners: dict[tuple[str, str], dict[str, Record]] = field(default_factory=dict)
+    winners: dict[tuple[str, str], dict[str, Change]] = field(default_factory=dict)
 
     def execute(
         self, conn: sqlite3.Connection, table_shapes: dict[str, TableShape]
@@ -133,6 +135,9 @@ class _Plan:
         """Run the writes; return the rows the database refused, with its reason."""
         refused: dict[tuple[str, str], str] = {}
         for (tbl, cols), items in self.inserts.items():
+            if not cols:  # an existence record without a single known field: nothing to insert
+                refused.update(((tbl, pk), "a row without any of its fields") for pk, _v in items)
+                continue
             sql = f"INSERT INTO {tbl} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
             self._run(conn, tbl, sql, items, refused, table_shapes[tbl], cols)
         for (tbl, cols), items in self.updates.items():
@@ -215,43 +220,35 @@ def _same_fact(
     return True
 
 
-def _stamp(record: Record) -> Stamp:
-    return (record[7], record[2], record[0])
-
-
 def _newer(a: Stamp, b: Stamp | None) -> bool:
     return b is None or a > b
 
 
 def _decide(
-    table: TableShape, pk: str, group: list[Record], local: dict[str, Stamp], plan: _Plan
+    table: TableShape, pk: str, group: list[Change], local: dict[str, Stamp], plan: _Plan
 ) -> None:
     """Choose each field's winner and the row write that follows from them."""
     local_cl = local[EXISTENCE][0] if EXISTENCE in local else 0
-    winners: dict[str, Record] = {}
+    winners: dict[str, Change] = {}
     best: dict[str, Stamp] = dict(local)
     row_stamp = local.get(EXISTENCE)
     for record in group:
-        if record[5] == EXISTENCE:
-            stamp = _stamp(record)
-            if _newer(stamp, best.get(EXISTENCE)):
-                best[EXISTENCE] = stamp
-                winners[EXISTENCE] = record
+        if record.col == EXISTENCE and _newer(record.stamp, best.get(EXISTENCE)):
+            best[EXISTENCE] = record.stamp
+            winners[EXISTENCE] = record
     new_cl = max(local_cl, best[EXISTENCE][0]) if EXISTENCE in best else local_cl
     for record in group:
-        col = record[5]
-        if col == EXISTENCE or record[7] < new_cl:
+        if record.col == EXISTENCE or record.cl < new_cl:
             continue
-        stamp = _stamp(record)
-        held = best.get(col)
+        held = best.get(record.col)
         if row_stamp is not None and (held is None or row_stamp > held):
             held = row_stamp  # a field without its own stamp holds the row's insert stamp
-        if _newer(stamp, held):
-            best[col] = stamp
-            winners[col] = record
+        if _newer(record.stamp, held):
+            best[record.col] = record.stamp
+            winners[record.col] = record
     plan.winners[(table.name, pk)] = winners
     alive_before, alive_after = local_cl % 2 == 1, new_cl % 2 == 1
-    values = {col: r[6] for col, r in winners.items() if col != EXISTENCE}
+    values = {col: r.val for col, r in winners.items() if col != EXISTENCE}
     if alive_after and not alive_before:
         cols = tuple(c for c in table.columns if c in values)
         plan.inserts[(table.name, cols)].append((pk, [values[c] for c in cols]))

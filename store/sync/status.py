@@ -8,15 +8,17 @@ conflict closes on every device the resolution reaches.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .. import access
-from ..clock import to_db
+from .. import validate
+from ..clock import from_db, parse_time, to_db
 from ..db import Store, resolve_id
 from ..errors import BadInput
 from . import capture
+from . import quarantine as kept
 from . import roster as rosters
 from .capture import DAY_MS, hlc_wall_ms
 
@@ -39,6 +41,9 @@ class Peer:
     acknowledged: int
     not_acknowledged: int
     warning: str
+    quarantined: int = 0  # its changes held here that broke a rule
+    deferred: int = 0  # its changes waiting here
+    deferred_since: str | None = None
 
 
 def peers(store: Store) -> list[Peer]:
@@ -46,6 +51,8 @@ def peers(store: Store) -> list[Peer]:
     own = capture.last_seq(store.conn, store.device_id)
     found = []
     now_ms = store.now_ms()
+    quarantined = dict(store.tuples("SELECT origin, count(*) FROM sync_quarantine GROUP BY origin"))
+    waiting = {w.device: w for w in kept.deferred(store)}
     for device in team.devices:
         if device["id"] == store.device_id:
             continue
@@ -78,6 +85,9 @@ def peers(store: Store) -> list[Peer]:
                 acknowledged,
                 max(own - acknowledged, 0),
                 warning,
+                int(quarantined.get(device["id"], 0)),
+                waiting[device["id"]].count if device["id"] in waiting else 0,
+                waiting[device["id"]].since if device["id"] in waiting else None,
             )
         )
     return found
@@ -146,44 +156,102 @@ def resolve(
     store: Store, text: str, *, choose: int | None = None, value: str | None = None
 ) -> Conflict:
     """Resolve by choosing one of the concurrent values (1 = the one shown, 2 = the other, …)
-    or entering another; the choice is written like any edit and closes the conflict."""
+    or entering another. The value goes through the same store function as an edit (times
+    parsed and range-checked, R1, R3 and R4 for a concept, an assessment for a threat level),
+    and the field is written as having seen every concurrent value, so the conflict closes on
+    every laptop the resolution reaches."""
     conflict = get_conflict(store, text)
     if conflict.resolved_at is not None:
         raise BadInput(
             f"Conflict {conflict.id[:8]} was already resolved by {conflict.resolved_by}."
         )
-    access.require(store.actor, RESOLVE_PERMISSION.get(conflict.table, "team.manage"))
     if (choose is None) == (value is None):
         raise BadInput("Choose one of the values (--choose N) or enter one (--value TEXT).")
+    writer = _WRITERS.get((conflict.table, conflict.column))
+    if writer is None:
+        raise BadInput(
+            "A conflict about a row's existence is resolved by editing the row."
+            if conflict.column == ""
+            else f"A conflict on {conflict.table}.{conflict.column} cannot be resolved here."
+        )
     if choose is not None:
         if not 1 <= choose <= len(conflict.heads):
             raise BadInput(f"Choose a value between 1 and {len(conflict.heads)}.")
-        chosen: object = conflict.heads[choose - 1]["value"]
+        writer(store, conflict, conflict.heads[choose - 1]["value"], False)
     else:
-        chosen = value
-    pk = json.dumps([conflict.row_id])
-    if conflict.column == "":
-        raise BadInput("A conflict about a row's existence is resolved by editing the row.")
-    if conflict.column == "threat_level":
-        _assess(store, conflict, chosen)  # a threat level changes only with an assessment (R2)
-        if get_conflict(store, conflict.id).resolved_at is not None:
-            return get_conflict(store, conflict.id)
-    with store.write("sync.resolve", conflict.id, {"value": chosen}) as conn:
-        conn.execute(
-            f"UPDATE {conflict.table} SET {conflict.column} = ? WHERE id = ?",
-            (chosen, conflict.row_id),
-        )
-        capture.touch(conn, conflict.table, pk, conflict.column)
+        writer(store, conflict, value, True)
+    if get_conflict(store, conflict.id).resolved_at is None:  # the value was there already
+        with store.write("sync.resolve", conflict.id, {"choose": choose, "value": value}) as conn:
+            capture.touch(conn, conflict.table, json.dumps([conflict.row_id]), conflict.column)
     return get_conflict(store, conflict.id)
 
 
-def _assess(store: Store, conflict: Conflict, chosen: object) -> None:
+def _moment(store: Store, value: object, typed: bool, name: str) -> datetime:
+    """A time as the edit takes it: typed (the store's parser), or as stored; in range."""
+    if not typed:
+        return from_db(validate.stored_time(value, name))
+    try:
+        moment = parse_time(str(value), store.clock)
+    except (ValueError, OverflowError):  # an offset or a date the parser cannot represent
+        raise BadInput(f"'{validate.visible(str(value))}' is not a time.") from None
+    return validate.moment(moment, f"The {name}")
+
+
+def _correction(conflict: Conflict) -> str:
+    """The reason recorded with a time or place chosen between concurrent edits (R5)."""
+    return f"Sync conflict {conflict.id[:8]} resolved (concurrent edits on two laptops)."
+
+
+def _start(store: Store, conflict: Conflict, value: object, typed: bool) -> None:
+    from ..agenda import edit_activity
+
+    edit_activity(
+        store,
+        conflict.row_id,
+        start=_moment(store, value, typed, "start"),
+        correction=_correction(conflict),
+    )
+
+
+def _end(store: Store, conflict: Conflict, value: object, typed: bool) -> None:
+    from ..agenda import edit_activity
+
+    edit_activity(
+        store,
+        conflict.row_id,
+        end=_moment(store, value, typed, "end"),
+        correction=_correction(conflict),
+    )
+
+
+def _location(store: Store, conflict: Conflict, value: object, _typed: bool) -> None:
+    from ..agenda import edit_activity
+
+    edit_activity(
+        store,
+        conflict.row_id,
+        location=validate.text(value, "The location"),
+        correction=_correction(conflict),
+    )
+
+
+def _concept(store: Store, conflict: Conflict, value: object, _typed: bool) -> None:
+    from ..agenda import assign_concept
+
+    if value is None or not str(value).strip():
+        raise BadInput("Choose a concept for the activity; a concept is never simply removed.")
+    assign_concept(store, conflict.row_id, str(value).strip())
+
+
+def _assess(store: Store, conflict: Conflict, chosen: object, _typed: bool) -> None:
     from ..subjects import assess_threat, subject_by_id
 
     try:
         level = int(str(chosen))
     except ValueError:
-        raise BadInput(f"A threat level is a number, not {chosen!r}.") from None
+        raise BadInput(
+            f"A threat level is a number, not {validate.visible(str(chosen))!r}."
+        ) from None
     subject = subject_by_id(store, conflict.row_id)
     values = " / ".join(str(h["value"]) for h in conflict.heads)
     assess_threat(
@@ -192,3 +260,12 @@ def _assess(store: Store, conflict: Conflict, chosen: object) -> None:
         level=level,
         summary=f"Sync conflict {conflict.id[:8]} resolved: level {level} (was {values}).",
     )
+
+
+_WRITERS: dict[tuple[str, str], Callable[[Store, Conflict, object, bool], None]] = {
+    ("activity", "start_at"): _start,
+    ("activity", "end_at"): _end,
+    ("activity", "location"): _location,
+    ("activity", "concept"): _concept,
+    ("subject", "threat_level"): _assess,
+}

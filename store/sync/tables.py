@@ -7,8 +7,8 @@ change log is the JSON array of its primary-key values.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 #: Every table whose rows travel between laptops.
@@ -48,35 +48,10 @@ CRITICAL_FIELDS = frozenset(
     }
 )
 
-#: The permission (store/access.py) a device's role needs to author rows of a table. Tables
-#: not listed are written in the course of everyday work by every role's device.
-TABLE_PERMISSION = {
-    "restriction": "activity.restrict",
-    "activity_correction": "activity.write",
-    "threat_assessment": "subject.write",
-    "log_clearance": "log.clear",
-    "signal_report": "intel.write",
-    "report_signal": "intel.write",
-    "report_scenario": "intel.write",
-    "report_event": "intel.write",
-    "handover": "handover.sign",
-    "handover_event": "handover.sign",
-    "decision": "decision.adopt",
-}
-
 EXISTENCE = ""
 
-
-def forbidden_table(role: str, tables: Iterable[str]) -> str | None:
-    """The first of these tables a device of this team role may not author rows of (the
-    permission table in store/access.py decides; the admin device may author everything)."""
-    from ..access import allowed
-
-    for table in sorted(tables):
-        action = TABLE_PERMISSION.get(table)
-        if action and role != "admin" and not allowed(role, action):
-            return table
-    return None
+#: Fields the store derives on every laptop; never captured, never taken from a bundle.
+DERIVED_FIELDS = frozenset({("subject", "threat_level")})
 
 
 @dataclass(frozen=True)
@@ -86,9 +61,23 @@ class TableShape:
     key: tuple[str, ...]
 
     @property
+    def synced(self) -> tuple[str, ...]:
+        """The columns whose values travel (the derived ones follow on every laptop)."""
+        return tuple(c for c in self.columns if (self.name, c) not in DERIVED_FIELDS)
+
+    @property
     def key_match(self) -> str:
         """SQL matching this table's key against a JSON key parameter or column ``k``."""
         return " AND ".join(f"{c} = json_extract(?, '$[{i}]')" for i, c in enumerate(self.key))
+
+    def is_key(self, pk: str) -> bool:
+        """Whether ``pk`` is a JSON array of as many values as this table's key (anything else
+        names no row, and SQLite's JSON functions would refuse it)."""
+        try:
+            key = json.loads(pk)
+        except ValueError:
+            return False
+        return isinstance(key, list) and len(key) == len(self.key)
 
     def key_json(self, prefix: str) -> str:
         return "json_array(" + ", ".join(f"{prefix}.{c}" for c in self.key) + ")"

@@ -204,7 +204,7 @@ def test_folder_names_in_a_sync_folder_are_printed_escaped(demo: Run, tmp_path: 
         (share / name / "b.swb").write_bytes(b"not a bundle")
     for fmt in ("table", "csv", "md", "json"):
         result = demo("sync", "import", str(share), "--format", fmt)
-        assert result.exit_code == 0, result.stderr  # not addressed to this device: skipped
+        assert result.exit_code == 5, result.stderr  # not bundles at all: damaged, refused
         assert no_raw(result.stdout) and no_raw(result.stderr)
         assert "\\u202eevil" in result.stdout
 

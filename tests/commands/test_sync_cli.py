@@ -5,13 +5,17 @@ conflicts and their resolution; keys protected by the database passphrase."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from commands.cli import cli
+from tests.conftest import snapshot
 
 
 class Laptops:
@@ -98,17 +102,26 @@ def test_folder_exchange_with_a_json_receipt_and_already_applied(
     first = laptops("a", "sync", "import", share, "--format", "json")
     assert first.exit_code == 0, first.stderr
     [receipt] = json.loads(first.stdout)
-    assert receipt["status"] == "applied" and receipt["sender"] == "laptop-b"
+    assert receipt["result"] == "applied" and receipt["sender"] == "laptop-b"
+    assert {k: receipt[k] for k in ("applied", "skipped", "deferred", "conflicts")} == {
+        "applied": 11 + 7,  # the log entry and b's own operator (a record per field and one
+        "skipped": 0,  # for the row's existence)
+        "deferred": 0,
+        "conflicts": 0,
+    }
+    assert receipt["quarantined"] == [] and receipt["bundle_id"] and receipt["origin"]
+    assert set(receipt) >= {"file", "bundle_id", "origin", "result", "quarantined"}
     log_changes = {
         "table": "log_entry",
         "applied": 11,
         "already_known": 0,
         "deferred": 0,
         "in_conflict": 0,
-    }  # one per field (10) and the row's existence
+        "quarantined": 0,
+    }
     assert log_changes in receipt["tables"]
     table = laptops("a", "sync", "import", share)  # the same folder again, as a table
-    assert table.stdout.split()[:2] == ["from", "status"] and "already applied" in table.stdout
+    assert table.stdout.split()[:2] == ["from", "result"] and "already applied" in table.stdout
     bundle = Path(receipt["file"])
     again = laptops("a", "sync", "import", str(bundle))
     assert again.exit_code == 0 and "already applied" in again.stderr
@@ -125,7 +138,7 @@ def test_a_refused_bundle_exits_5_naming_the_check(laptops: Laptops, tmp_path: P
     out.write_bytes(bytes(data))
     refused = laptops("a", "sync", "import", str(out))
     assert refused.exit_code == 5
-    assert "Bundle refused (decryption)" in refused.stderr
+    assert "Bundle refused (damaged)" in refused.stderr
 
 
 def test_conflicts_listed_and_resolved_from_the_command_line(
@@ -248,3 +261,108 @@ def test_a_database_without_its_capture_triggers_is_refused_until_repaired(
     repaired = laptops("a", "db", "repair")
     assert repaired.exit_code == 0, repaired.stderr
     assert laptops("a", "log", "list").exit_code == 0
+
+
+def _conflict_on(laptops: Laptops, tmp_path: Path, field: str, values: tuple[str, str]) -> str:
+    """An activity both laptops edit offline (``--FIELD``, or ``assign`` for a concept)."""
+    share = str(tmp_path / "share")
+    laptops("a", "person", "add", "BEVER", "--kind", "person", "--domain", "local", "--unit", "RT")
+    laptops("a", "threat", "assess", "BEVER", "--level", "3")
+    added = laptops(
+        "a", "activity", "add", "--person", "BEVER", "--title", "Zitting",
+        "--start", "2026-11-30 09:00", "--end", "2026-11-30 12:00",
+    )  # fmt: skip
+    activity = added.stdout.strip().splitlines()[-1]
+    for _ in range(2):
+        for name in ("a", "b"):
+            laptops(name, "sync", "export", "--to", share)
+            laptops(name, "sync", "import", share)
+    for name, value, minute in (("a", values[0], "05"), ("b", values[1], "06")):
+        args = (
+            ["assign", activity, value]
+            if field == "concept"
+            else ["edit", activity, f"--{field}", value, "--correction", "typo"]
+        )
+        done = laptops(
+            name, "activity", *args, env={"SCHILDWACHT_NOW": f"2026-11-28T09:{minute}:00Z"}
+        )
+        assert done.exit_code == 0, done.stderr
+    for name in ("a", "b"):
+        laptops(name, "sync", "export", "--to", share)
+    laptops("a", "sync", "import", share)
+    [conflict] = json.loads(laptops("a", "sync", "conflicts", "--format", "json").stdout)
+    return str(conflict["id"])
+
+
+@pytest.mark.parametrize("value", ["0", "", "2026-11-30T10:00+25:00", "0001-01-01 10:00"])
+def test_resolving_a_time_goes_through_the_time_parser(
+    laptops: Laptops, tmp_path: Path, value: str
+) -> None:
+    """Issue 13 item 6: a start of "0" or "" was stored as given and broke every listing."""
+    conflict = _conflict_on(laptops, tmp_path, "start", ("2026-11-30 08:00", "2026-11-30 10:00"))
+    before = snapshot(laptops.db("a"))
+    refused = laptops("a", "sync", "resolve", conflict[:8], "--value", value)
+    assert refused.exit_code == 2, refused.stderr
+    assert snapshot(laptops.db("a")) == before
+    done = laptops("a", "sync", "resolve", conflict[:8], "--value", "2026-11-30 08:30")
+    assert done.exit_code == 0, done.stderr
+    assert laptops("a", "activity", "list", "--format", "json").exit_code == 0
+
+
+def test_resolving_a_concept_keeps_r3_and_r4(laptops: Laptops, tmp_path: Path) -> None:
+    conflict = _conflict_on(laptops, tmp_path, "concept", ("CP-LIGHT", "CP-HEAVY"))
+    before = snapshot(laptops.db("a"))
+    pilot = laptops("a", "sync", "resolve", conflict[:8], "--value", "REMOTE-CP")
+    assert pilot.exit_code == 2 and "R4" in pilot.stderr  # a pilot outside its units
+    below = laptops("a", "sync", "resolve", conflict[:8], "--value", "CAM")
+    assert below.exit_code == 2 and "R1" in below.stderr
+    assert snapshot(laptops.db("a")) == before
+    assert laptops("a", "sync", "resolve", conflict[:8], "--choose", "2").exit_code == 0
+
+
+FOLDER_IMPORT = """
+import sys
+from commands.cli import main
+sys.argv = ["schildwacht", "--db", sys.argv[1], "sync", "import", sys.argv[2], "--format", "json"]
+main()
+"""
+
+
+def test_folder_mode_reads_regular_files_only_and_reports_damage(
+    laptops: Laptops, tmp_path: Path
+) -> None:
+    """Issue 13 item 10: a damaged file is reported as damaged (not "not addressed"), links,
+    FIFOs and devices are never read, the valid bundle is applied, and the command exits 5."""
+    share = tmp_path / "share"
+    laptops("b", "log", "add", "Route verkend")
+    laptops("b", "sync", "export", "--to", str(share))
+    [valid] = list(share.glob("*/*.swb"))
+    data = valid.read_bytes()
+    for folder, content in (("tampered", data[:-40] + bytes([data[-40] ^ 1]) + data[-39:]),
+                            ("truncated", data[: len(data) // 2])):  # fmt: skip
+        (share / folder).mkdir()
+        (share / folder / "x.swb").write_bytes(content)
+    (share / "links").mkdir()
+    (share / "links" / "zero.swb").symlink_to("/dev/zero")
+    (share / "links" / "valid.swb").symlink_to(valid)
+    (share / "fifo").mkdir()
+    os.mkfifo(share / "fifo" / "pipe.swb")
+    (share / "\x1b]0;pwned\x07").mkdir()
+    (share / "\x1b]0;pwned\x07" / "junk.swb").write_bytes(b"junk")
+    done = subprocess.run(
+        [sys.executable, "-c", FOLDER_IMPORT, str(laptops.db("a")), str(share)],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+    assert done.returncode == 5, done.stderr
+    results = {Path(r["file"]).parent.name: r["result"] for r in json.loads(done.stdout)}
+    assert results == {
+        valid.parent.name: "applied",
+        "tampered": "damaged",
+        "truncated": "damaged",
+        "links": "refused",
+        "fifo": "refused",
+        "\x1b]0;pwned\x07": "damaged",
+    }
+    assert "\x1b" not in done.stderr and "\\u001b" in done.stderr  # folder names escaped
+    listed = laptops("a", "log", "list", "--format", "json")
+    assert "Route verkend" in listed.stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, logbook, subjects
+from store import agenda, logbook, rules, subjects
 from store.clock import FixedClock
 from store.db import Store, backup_database
 from store.errors import BadInput, PermissionDenied, RuleViolation
@@ -145,7 +145,7 @@ def test_relayed_changes_keep_their_origin_and_are_audited_with_it(
 
 
 def test_unknown_tables_and_columns_wait_for_the_upgrade_and_are_then_applied(
-    team: list[Laptop], tmp_path: Path, clock: FixedClock
+    team: list[Laptop], tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, b, _c = team
     activity = zitting(a)
@@ -168,13 +168,15 @@ def test_unknown_tables_and_columns_wait_for_the_upgrade_and_are_then_applied(
     receipt = exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "1.swb").path)
     assert (receipt.deferred["activity"], receipt.deferred["escort"]) == (1, 1)
     assert a.store.one("SELECT count(*) FROM sync_deferred")[0] == 2
-    # the upgrade adds the column; the next import applies the waiting change
+    # the upgrade adds the column (and its rule); the next import applies the waiting change
     a.store.conn.execute("ALTER TABLE activity ADD COLUMN vehicle TEXT")
+    vehicle = rules.FieldRule(rules.TEXT, update="activity.write")
+    monkeypatch.setitem(rules.TABLES["activity"].fields, "vehicle", vehicle)  # type: ignore[index]
     clock.advance(minutes=1)
     logbook.add_entry(b.store, "Na de upgrade")
     exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "2.swb").path)
     assert a.store.one("SELECT vehicle FROM activity WHERE id = ?", (activity,))[0] == "BMW"
-    assert a.store.one("SELECT reason FROM sync_deferred")[0] == "unknown table escort"
+    assert a.store.one("SELECT reason FROM sync_deferred")[0] == "unknown table 'escort'"
 
 
 def test_a_clock_more_than_a_day_ahead_is_flagged_and_its_changes_wait(

@@ -1,5 +1,6 @@
 """Convergence (SYNC.md, "What must hold"): 2–5 laptops make random inserts, field edits,
-critical-field edits, deletes, re-creations, events and threat changes, and exchange bundles
+critical-field edits, deletes and re-creations (of deployments), events and threat changes,
+and exchange bundles
 in random order, with duplicates and delays. After a final full exchange every laptop holds
 the same rows and the same conflicts, and importing a bundle again changes nothing."""
 
@@ -102,7 +103,7 @@ def test_laptops_converge_whatever_the_delivery(
             shutil.copytree(template / f"laptop-{name}", root / name)
             stores.append(Store(root / name / "schildwacht.db", clock=clock))
         pool: list[Path] = []
-        deleted: dict[str, tuple[object, ...]] = {}
+        deleted: dict[tuple[str, str], tuple[object, ...]] = {}
         try:
             for number, (op, who, arg) in enumerate(ops):
                 clock.advance(seconds=1)
@@ -138,10 +139,11 @@ def _play(
     number: int,
     root: Path,
     pool: list[Path],
-    deleted: dict[str, tuple[object, ...]],
+    deleted: dict[tuple[str, str], tuple[object, ...]],
 ) -> None:
     known = _activities(store)
     target = known[arg % len(known)] if known else None
+    deployments = store.tuples("SELECT * FROM deployment ORDER BY id")
     try:
         if op == "add":
             agenda.add_activity(
@@ -168,16 +170,18 @@ def _play(
             logbook.add_entry(store, f"Waarneming {number}")
         elif op == "threat":
             subjects.assess_threat(store, "BEVER", level=3 + arg % 2)
-        elif op == "delete" and target:
-            deleted[target] = tuple(store.one("SELECT * FROM activity WHERE id = ?", (target,)))
+        elif op == "delete" and deployments:  # rows a shift leader may delete (R5 keeps
+            gone = deployments[arg % len(deployments)]  # activities: they are cancelled)
+            deleted[(str(store.path), gone[0])] = gone
             with store.write("test.delete") as conn:
-                conn.execute("DELETE FROM activity WHERE id = ?", (target,))
-        elif op == "recreate" and deleted:
-            key = sorted(deleted)[arg % len(deleted)]
-            if not store.one("SELECT 1 FROM activity WHERE id = ?", (key,)):
+                conn.execute("DELETE FROM deployment WHERE id = ?", (gone[0],))
+        elif op == "recreate":  # the same deployment again, by whoever deleted it here
+            mine = sorted(k for k in deleted if k[0] == str(store.path))
+            key = mine[arg % len(mine)] if mine else None
+            if key and not store.one("SELECT 1 FROM deployment WHERE id = ?", (key[1],)):
+                row = (*deleted[key][:3], store.now(), store.actor.callsign)
                 with store.write("test.recreate") as conn:
-                    marks = ", ".join("?" * len(deleted[key]))
-                    conn.execute(f"INSERT INTO activity VALUES ({marks})", deleted[key])
+                    conn.execute("INSERT INTO deployment VALUES (?, ?, ?, ?, ?)", row)
         elif op == "deploy" and target:
             roster.deploy(store, target, ["RT-0001"])
         elif op == "export":

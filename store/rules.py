@@ -1,0 +1,657 @@
+"""The one rule table: who may write what, in which synced table and field, with which values.
+
+Consulted by the store (the enums its functions accept, the role grants), by the exporter (which
+of this laptop's own changes the other laptops will quarantine) and by the importer, which judges
+every received change by it before anything is applied (``store/sync/judge.py``). This module is
+pure: no SQL and no state. The judge tells it what it needs to know of the database (the
+catalogue's codes, the author's role, which rows exist).
+
+Per synced table:
+
+- ``create``: the permission (an action of ``store/access.py``) a row's creation needs, which
+  may depend on the row's values (a signal event's kind, a restriction's authority, a person's
+  role);
+- ``fields``: per field the value check (``store/validate.py``) and who may change it after the
+  row was created: a permission, ``restricted`` (together with a restriction of that activity,
+  of one of the kinds named, or a correction of it, in the same change set: R5; a field with
+  no permission changes only so), or nobody (immutable after insert);
+- ``delete``: the permission that may delete a row, or None: append-only tables never;
+- attribution fields name the change's own author (``actor``) and device (``device``), and
+  ``stamp`` fields (when it was recorded) may not lie after the change's own clock.
+
+Both roles bound every change: the role of the device that signed it (the signed team roster) and
+the role of the person recorded as its author (as the judging laptop knows them). A device
+enrolled as ``admin`` may author whatever its author may.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from . import access, validate
+from .clock import from_db
+from .errors import BadInput, PermissionDenied
+
+# Enums: the values the schema's CHECK constraints list; the store's functions use these too. --
+
+ROLES = access.ROLES
+SUBJECT_KINDS = ("person", "object", "service")
+DOMAINS = ("local", "national")
+ACTIVITY_KINDS = ("work", "private")
+#: Statuses an edit may set; the others follow only from a restriction (R5).
+PLAIN_STATUSES = ("planned", "confirmed", "done")
+RESTRICTED_STATUSES = ("cancelled", "moved", "shortened")
+ACTIVITY_STATUSES = PLAIN_STATUSES + RESTRICTED_STATUSES
+RESTRICTION_KINDS = ("cancelled", "moved", "shortened", "relocated")
+RESTRICTION_REASONS = ("capacity", "threat", "tbp_choice")
+REVIEW_REASONS = ("changed_externally",)
+LOG_KINDS = ("note", "movement", "incident", "deviation", "equipment")
+SIGNAL_CATEGORIES = ("possible_surveillance", "person", "vehicle", "online", "approach", "other")
+URGENCIES = ("immediate", "priority", "routine")
+TLPS = ("clear", "green", "amber", "amber+strict", "red")
+#: The information organisation's workflow steps (R7); a sighting adds weight, by anyone.
+WORKFLOW_STEPS = ("received", "follow_up", "interpreted", "closed")
+SIGNAL_EVENT_KINDS = (*WORKFLOW_STEPS, "sighting")
+OUTCOMES = (
+    "confirmed",
+    "not_confirmed",
+    "false_positive",
+    "forwarded_to_investigation",
+    "linked_to_report",
+)
+SIGHTINGS = ("seen_again", "not_seen", "false_positive")
+REPORT_EVENT_KINDS = ("issued", "acknowledged")
+AUDIENCES = ("line_managers", "authority")
+HANDOVER_EVENT_KINDS = ("accepted", "question")
+DECISION_STEPS = ("decision", "execution", "monitoring")
+
+#: The deciding authority of a restriction that follows from the person's own calendar (an
+#: event cancelled there): every role that may import calendars may record it.
+CALENDAR_AUTHORITY = "calendar"
+
+CALLSIGN_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
+SUBJECT_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
+MAX_ACTIVITY = timedelta(hours=72)
+MAX_SHIFT = timedelta(hours=14)
+#: How far a recorded time may lie after the clock of the change that carries it (a signal's
+#: observation may be noted a little ahead of a laptop's clock, as the store allows).
+CLOCK_SKEW = timedelta(minutes=5)
+#: A signed handover's frozen content may be long (it lists every id it concerns).
+MAX_DOCUMENT = 4_000_000
+
+# Actions beyond store/access.py that only the rules name -----------------------------------
+
+#: Making someone an admin, or changing an admin's role.
+GRANT_ADMIN = "staff.grant_admin"
+#: Acknowledging an issued signal report (its audience: line managers or the authority).
+ACKNOWLEDGE_REPORT = "intel.acknowledge"
+_EXTRA_ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
+    GRANT_ADMIN: ("make someone an admin or change an admin's role", frozenset({"admin"})),
+    ACKNOWLEDGE_REPORT: (
+        "acknowledge signal reports",
+        frozenset({"shift_leader", "planner", "authority", "admin"}),
+    ),
+}
+
+
+def allowed(role: str, action: str) -> bool:
+    """Whether a person of ``role`` may take ``action``."""
+    if action in _EXTRA_ACTIONS:
+        return role in _EXTRA_ACTIONS[action][1]
+    return action in access.PERMISSIONS and access.allowed(role, action)
+
+
+def device_allows(role: str, action: str) -> bool:
+    """Whether a device enrolled with ``role`` may carry ``action`` (an admin device: any)."""
+    return role == "admin" or allowed(role, action)
+
+
+def words(action: str) -> str:
+    """The action in words: ``make someone an admin …``."""
+    if action in _EXTRA_ACTIONS:
+        return _EXTRA_ACTIONS[action][0]
+    return access.PERMISSIONS[action][0] if action in access.PERMISSIONS else action
+
+
+def grant_action(new_role: str, old_role: str | None = None) -> str:
+    """The permission giving someone ``new_role`` needs (from ``old_role`` when they had one)."""
+    return GRANT_ADMIN if "admin" in (new_role, old_role) else "staff.write"
+
+
+def require_grant(actor: Any, new_role: str, old_role: str | None = None) -> None:
+    """Refuse (PermissionDenied) unless ``actor`` may give someone ``new_role``."""
+    action = grant_action(new_role, old_role)
+    if action == GRANT_ADMIN and actor.role != "admin":
+        raise PermissionDenied(
+            f"Only an admin may {words(GRANT_ADMIN)}; {actor.callsign} is "
+            f"{actor.role.replace('_', ' ')}."
+        )
+    access.require(actor, "staff.write")
+
+
+# Value checks --------------------------------------------------------------------------------
+
+Check = Callable[[object, str], object]
+
+
+def _text(required: bool = False, max_len: int = validate.MAX_TEXT) -> Check:
+    return lambda value, name: validate.text(value, name, max_len=max_len, required=required)
+
+
+def _choice(options: tuple[str, ...]) -> Check:
+    return lambda value, name: validate.choice(value, name, options)
+
+
+def _optional(check: Check) -> Check:
+    return lambda value, name: None if value is None else check(value, name)
+
+
+def _pattern(pattern: re.Pattern[str], what: str) -> Check:
+    def check(value: object, name: str) -> object:
+        if not isinstance(value, str) or not pattern.match(value):
+            raise BadInput(f"{name} is not a {what}: {validate.visible(str(value))[:60]!r}.")
+        return value
+
+    return check
+
+
+def _flag(value: object, name: str) -> object:
+    return validate.integer(value, name, low=0, high=1)
+
+
+def _ident(value: object, name: str) -> object:
+    """A record id: short text without control or formatting characters."""
+    return validate.code(value, name, max_len=64)
+
+
+def _level(value: object, name: str) -> object:
+    return validate.integer(value, name, low=1, high=99)
+
+
+def _sequence(value: object, name: str) -> object:
+    return validate.integer(value, name, low=0, high=2**31 - 1)
+
+
+def _digest(value: object, name: str) -> object:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise BadInput(f"{name} is not a SHA-256 digest.")
+    return value
+
+
+TEXT = _text()
+REQUIRED = _text(required=True)
+TIME = validate.stored_time
+CALLSIGN = _pattern(CALLSIGN_PATTERN, "callsign")
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """One field: its value check, who may change it after insert, what it must match."""
+
+    check: Check
+    update: str | None = None  # the permission to change it later; None: immutable
+    restricted: frozenset[str] = frozenset()  # also with a restriction of these kinds (R5)
+    ref: str | None = None  # names a row of this synced table
+    catalogue: str | None = None  # a code of this list of the reference catalogue
+    actor: bool = False  # names the change's own author
+    device: bool = False  # names the change's own device
+    stamp: bool = False  # when it was recorded: not after the change's own clock
+
+
+ID = FieldRule(_ident)
+STAMP = FieldRule(TIME, stamp=True)
+ACTOR = FieldRule(CALLSIGN, actor=True)
+DEVICE = FieldRule(_ident, device=True)
+
+
+def _ref(table: str, *, optional: bool = False) -> FieldRule:
+    return FieldRule(_optional(_ident) if optional else _ident, ref=table)
+
+
+RowCheck = Callable[[Mapping[str, object]], None]
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """One synced table: who creates its rows, its fields, whether rows may be deleted."""
+
+    name: str
+    create: Callable[[Mapping[str, object]], str]
+    fields: Mapping[str, FieldRule]
+    delete: str | None = None
+    row_checks: tuple[RowCheck, ...] = ()
+    derived: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return KEYS.get(self.name, ("id",))
+
+
+def _always(action: str) -> Callable[[Mapping[str, object]], str]:
+    return lambda _row: action
+
+
+# Row checks: what holds between the fields of one row -----------------------------------------
+
+
+def _ends_after_start(limit: timedelta | None) -> RowCheck:
+    def check(row: Mapping[str, object]) -> None:
+        start, end = row.get("start_at"), row.get("end_at")
+        if isinstance(start, str) and isinstance(end, str):
+            if end <= start:
+                raise BadInput("end_at must be after start_at.")
+            if limit is not None and from_db(end) - from_db(start) > limit:
+                raise BadInput(f"it lasts longer than {limit.total_seconds() / 3600:g} hours.")
+
+    return check
+
+
+def _workflow_fields(row: Mapping[str, object]) -> None:
+    kind = row.get("kind")
+    if (kind == "closed") != (row.get("outcome") is not None):
+        raise BadInput("a signal event has an outcome exactly when it closes the signal.")
+    if (kind == "sighting") != (row.get("sighting") is not None):
+        raise BadInput("a signal event has a sighting exactly when it is one.")
+    if kind == "interpreted":
+        validate.text(row.get("note"), "note (the duiding)", required=True)
+
+
+def _issued_to_an_audience(row: Mapping[str, object]) -> None:
+    if (row.get("kind") == "issued") != (row.get("audience") is not None):
+        raise BadInput("a report event names an audience exactly when it issues the report.")
+
+
+def content_hash(content: Mapping[str, object]) -> str:
+    """The SHA-256 a signed handover carries (the same digest ``store/handover.py`` signs)."""
+    body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _handover_matches_its_hash(row: Mapping[str, object]) -> None:
+    try:
+        content = json.loads(str(row.get("content")))
+    except ValueError:
+        raise BadInput("the handover's content is not a JSON document.") from None
+    if not isinstance(content, dict) or content_hash(content) != row.get("content_hash"):
+        raise BadInput("the handover's content does not match its signed hash.")
+
+
+def _supersedes_with_a_reason(row: Mapping[str, object]) -> None:
+    if row.get("supersedes") is not None and not str(row.get("supersede_reason") or "").strip():
+        raise BadInput("a handover that supersedes another says why.")
+
+
+def _new_times_in_order(row: Mapping[str, object]) -> None:
+    start, end = row.get("new_start_at"), row.get("new_end_at")
+    if isinstance(start, str) and isinstance(end, str) and end <= start:
+        raise BadInput("new_end_at must be after new_start_at.")
+
+
+# Creation permissions that depend on the row ----------------------------------------------------
+
+
+def _staff_create(row: Mapping[str, object]) -> str:
+    return grant_action(str(row.get("role")))
+
+
+def _restriction_create(row: Mapping[str, object]) -> str:
+    """A calendar's own cancellation is recorded by whoever may import calendars."""
+    if row.get("reason") == "tbp_choice" and row.get("authority") == CALENDAR_AUTHORITY:
+        return "activity.write"
+    return "activity.restrict"
+
+
+def _signal_event_create(row: Mapping[str, object]) -> str:
+    return "signal.raise" if row.get("kind") == "sighting" else "signal.process"
+
+
+def _report_event_create(row: Mapping[str, object]) -> str:
+    return "intel.write" if row.get("kind") == "issued" else ACKNOWLEDGE_REPORT
+
+
+# The table -----------------------------------------------------------------------------------
+
+#: Which restrictions may change which of an activity's fields (R5).
+MOVES = frozenset({"moved", "shortened"})
+RELOCATES = frozenset({"relocated"})
+ANY_RESTRICTION = frozenset(RESTRICTION_KINDS)
+#: A correction of the agenda (a mistake fixed, or the person's calendar changed it) may change
+#: an activity's time and place too, recorded with its reason (``activity_correction``).
+CORRECTED = "correction"
+MOVES_OR_CORRECTED = MOVES | {CORRECTED}
+RELOCATES_OR_CORRECTED = RELOCATES | {CORRECTED}
+
+KEYS = {
+    "staff_qualification": ("staff_id", "qualification"),
+    "report_signal": ("report_id", "signal_id"),
+}
+
+_RULES = (
+    TableRule(
+        "staff",
+        _staff_create,
+        {
+            "id": ID,
+            "callsign": FieldRule(CALLSIGN),
+            "name": FieldRule(TEXT, update="staff.write"),
+            "unit": FieldRule(validate.code, update="staff.write", catalogue="unit"),
+            "role": FieldRule(_choice(ROLES), update="staff.write"),
+            "created_at": STAMP,
+        },
+    ),
+    TableRule(
+        "staff_qualification",
+        _always("staff.write"),
+        {
+            "staff_id": _ref("staff"),
+            "qualification": FieldRule(validate.code, catalogue="qualification"),
+            "valid_until": FieldRule(_optional(validate.stored_date), update="staff.write"),
+        },
+        delete="staff.write",
+    ),
+    TableRule(
+        "subject",
+        _always("subject.write"),
+        {
+            "id": ID,
+            "code": FieldRule(_pattern(SUBJECT_CODE_PATTERN, "code name")),
+            "kind": FieldRule(_choice(SUBJECT_KINDS)),
+            "domain": FieldRule(_choice(DOMAINS), update="subject.write"),
+            "unit": FieldRule(validate.code, catalogue="unit"),
+            "created_at": STAMP,
+        },
+        derived=frozenset({"threat_level"}),
+    ),
+    TableRule(
+        "threat_assessment",
+        _always("subject.write"),
+        {
+            "id": ID,
+            "subject_id": _ref("subject"),
+            "level": FieldRule(_level, catalogue="threat_level"),
+            "domain": FieldRule(_choice(DOMAINS)),
+            "summary": FieldRule(TEXT),
+            "assessed_at": STAMP,
+            "assessed_by": ACTOR,
+            "device": DEVICE,
+        },
+    ),
+    TableRule(
+        "activity",
+        _always("activity.write"),
+        {
+            "id": ID,
+            "subject_id": _ref("subject"),
+            "title": FieldRule(REQUIRED, update="activity.write"),
+            "kind": FieldRule(_choice(ACTIVITY_KINDS), update="activity.write"),
+            "start_at": FieldRule(TIME, restricted=MOVES_OR_CORRECTED),
+            "end_at": FieldRule(TIME, restricted=MOVES_OR_CORRECTED),
+            "location": FieldRule(TEXT, restricted=RELOCATES_OR_CORRECTED),
+            "status": FieldRule(
+                _choice(ACTIVITY_STATUSES), update="activity.write", restricted=ANY_RESTRICTION
+            ),
+            "concept": FieldRule(
+                _optional(validate.code), update="activity.write", catalogue="concept"
+            ),
+            "review_reason": FieldRule(_optional(_choice(REVIEW_REASONS)), update="activity.write"),
+            "source_uid": FieldRule(_optional(_text(max_len=1000))),
+            "source_recurrence": FieldRule(_optional(_text(max_len=100))),
+            "source_sequence": FieldRule(_optional(_sequence), update="activity.write"),
+            "created_at": STAMP,
+            "created_by": ACTOR,
+            "updated_at": FieldRule(
+                TIME, update="activity.write", restricted=ANY_RESTRICTION, stamp=True
+            ),
+        },
+        row_checks=(_ends_after_start(MAX_ACTIVITY),),
+    ),
+    TableRule(
+        "restriction",
+        _restriction_create,
+        {
+            "id": ID,
+            "activity_id": _ref("activity"),
+            "kind": FieldRule(_choice(RESTRICTION_KINDS)),
+            "reason": FieldRule(_choice(RESTRICTION_REASONS)),
+            "authority": FieldRule(_text(required=True, max_len=200)),
+            "note": FieldRule(TEXT),
+            "old_start_at": FieldRule(TIME),
+            "old_end_at": FieldRule(TIME),
+            "new_start_at": FieldRule(_optional(TIME)),
+            "new_end_at": FieldRule(_optional(TIME)),
+            "recorded_at": STAMP,
+            "recorded_by": ACTOR,
+            "device": DEVICE,
+        },
+        row_checks=(_new_times_in_order,),
+    ),
+    TableRule(
+        "activity_correction",
+        _always("activity.write"),
+        {
+            "id": ID,
+            "activity_id": _ref("activity"),
+            "reason": FieldRule(REQUIRED),
+            "old_start_at": FieldRule(TIME),
+            "old_end_at": FieldRule(TIME),
+            "old_location": FieldRule(TEXT),
+            "new_start_at": FieldRule(TIME),
+            "new_end_at": FieldRule(TIME),
+            "new_location": FieldRule(TEXT),
+            "recorded_at": STAMP,
+            "recorded_by": ACTOR,
+            "device": DEVICE,
+        },
+        row_checks=(_new_times_in_order,),
+    ),
+    TableRule(  # guarding posts are planned with the roster (no store function writes them yet)
+        "standing_post",
+        _always("staff.write"),
+        {
+            "id": ID,
+            "subject_id": _ref("subject"),
+            "concept": FieldRule(validate.code, update="staff.write", catalogue="concept"),
+            "start_at": FieldRule(TIME, update="staff.write"),
+            "end_at": FieldRule(TIME, update="staff.write"),
+            "created_at": STAMP,
+        },
+        delete="staff.write",
+        row_checks=(_ends_after_start(None),),
+    ),
+    TableRule(
+        "shift",
+        _always("staff.write"),
+        {
+            "id": ID,
+            "staff_id": _ref("staff"),
+            "start_at": FieldRule(TIME, update="staff.write"),
+            "end_at": FieldRule(TIME, update="staff.write"),
+            "created_at": STAMP,
+        },
+        delete="staff.write",
+        row_checks=(_ends_after_start(MAX_SHIFT),),
+    ),
+    TableRule(
+        "deployment",
+        _always("staff.write"),
+        {
+            "id": ID,
+            "activity_id": _ref("activity"),
+            "staff_id": _ref("staff"),
+            "created_at": STAMP,
+            "created_by": ACTOR,
+        },
+        delete="staff.write",
+    ),
+    TableRule(
+        "log_entry",
+        _always("log.write"),
+        {
+            "id": ID,
+            "at": STAMP,
+            "author": ACTOR,
+            "device": DEVICE,
+            "subject_id": _ref("subject", optional=True),
+            "activity_id": _ref("activity", optional=True),
+            "kind": FieldRule(_choice(LOG_KINDS)),
+            "text": FieldRule(REQUIRED),
+            "flagged": FieldRule(_flag),
+            "supersedes": _ref("log_entry", optional=True),
+        },
+    ),
+    TableRule(
+        "log_clearance",
+        _always("log.clear"),
+        {
+            "id": ID,
+            "entry_id": _ref("log_entry"),
+            "cleared_at": STAMP,
+            "cleared_by": ACTOR,
+            "reason": FieldRule(REQUIRED),
+        },
+    ),
+    TableRule(
+        "signal",
+        _always("signal.raise"),
+        {
+            "id": ID,
+            "raised_at": STAMP,
+            "observed_at": STAMP,
+            "reporter": ACTOR,
+            "device": DEVICE,
+            "category": FieldRule(_choice(SIGNAL_CATEGORIES)),
+            "urgency": FieldRule(_choice(URGENCIES)),
+            "tlp": FieldRule(_choice(TLPS)),
+            "subject_id": _ref("subject", optional=True),
+            "activity_id": _ref("activity", optional=True),
+            "location": FieldRule(TEXT),
+            "text": FieldRule(REQUIRED),
+            "requests_assessment": FieldRule(_flag),
+        },
+    ),
+    TableRule(
+        "signal_event",
+        _signal_event_create,
+        {
+            "id": ID,
+            "signal_id": _ref("signal"),
+            "at": STAMP,
+            "actor": ACTOR,
+            "device": DEVICE,
+            "kind": FieldRule(_choice(SIGNAL_EVENT_KINDS)),
+            "note": FieldRule(TEXT),
+            "outcome": FieldRule(_optional(_choice(OUTCOMES))),
+            "sighting": FieldRule(_optional(_choice(SIGHTINGS))),
+        },
+        row_checks=(_workflow_fields,),
+    ),
+    TableRule(
+        "signal_report",
+        _always("intel.write"),
+        {
+            "id": ID,
+            "title": FieldRule(REQUIRED),
+            "interpretation": FieldRule(TEXT, update="intel.write"),
+            "created_at": STAMP,
+            "created_by": ACTOR,
+            "supersedes": _ref("signal_report", optional=True),
+        },
+    ),
+    TableRule(
+        "report_signal",
+        _always("intel.write"),
+        {"report_id": _ref("signal_report"), "signal_id": _ref("signal")},
+    ),
+    TableRule(
+        "report_scenario",
+        _always("intel.write"),
+        {
+            "id": ID,
+            "report_id": _ref("signal_report"),
+            "description": FieldRule(REQUIRED),
+            "likelihood": FieldRule(TEXT),
+            "indicators": FieldRule(TEXT),
+            "actions": FieldRule(TEXT),
+        },
+    ),
+    TableRule(
+        "report_event",
+        _report_event_create,
+        {
+            "id": ID,
+            "report_id": _ref("signal_report"),
+            "kind": FieldRule(_choice(REPORT_EVENT_KINDS)),
+            "at": STAMP,
+            "actor": ACTOR,
+            "device": DEVICE,
+            "audience": FieldRule(_optional(_choice(AUDIENCES))),
+        },
+        row_checks=(_issued_to_an_audience,),
+    ),
+    TableRule(
+        "handover",
+        _always("handover.sign"),
+        {
+            "id": ID,
+            "period_start": FieldRule(TIME),
+            "period_end": FieldRule(TIME),
+            "content": FieldRule(_text(required=True, max_len=MAX_DOCUMENT)),
+            "notes": FieldRule(TEXT),
+            "signed_at": STAMP,
+            "signed_by": ACTOR,
+            "device": DEVICE,
+            "content_hash": FieldRule(_digest),
+            "supersedes": _ref("handover", optional=True),
+            "supersede_reason": FieldRule(TEXT),
+        },
+        row_checks=(_handover_matches_its_hash, _supersedes_with_a_reason),
+    ),
+    TableRule(
+        "handover_event",
+        _always("handover.sign"),
+        {
+            "id": ID,
+            "handover_id": _ref("handover"),
+            "kind": FieldRule(_choice(HANDOVER_EVENT_KINDS)),
+            "at": STAMP,
+            "actor": ACTOR,
+            "device": DEVICE,
+            "note": FieldRule(TEXT),
+        },
+    ),
+    TableRule(
+        "decision",
+        _always("decision.adopt"),
+        {
+            "id": ID,
+            "subject_id": _ref("subject"),
+            "step": FieldRule(_choice(DECISION_STEPS)),
+            "rationale": FieldRule(REQUIRED),
+            "authority": FieldRule(_text(required=True, max_len=200)),
+            "document": FieldRule(_text(required=True, max_len=200)),
+            "adopted_at": STAMP,
+            "adopted_by": ACTOR,
+            "device": DEVICE,
+            "tailored": FieldRule(_optional(REQUIRED)),
+            "supersedes": _ref("decision", optional=True),
+        },
+    ),
+)
+
+#: Every synced table's rule, by table name.
+TABLES: dict[str, TableRule] = {rule.name: rule for rule in _RULES}
+
+
+def table(name: str) -> TableRule | None:
+    return TABLES.get(name)
+
+
+def restriction_needed(status: object) -> str | None:
+    """The restriction kind an activity status follows from (R5), or None for a plain one."""
+    return status if isinstance(status, str) and status in RESTRICTED_STATUSES else None

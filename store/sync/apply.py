@@ -1,0 +1,257 @@
+"""Applying a verified bundle, in one transaction: store its new records and segments, accept a
+newer roster, judge every new record by the rule table (and re-judge what a newer roster or a
+late role change affects), merge what is accepted, keep the quarantine and the deferred list,
+note what the sender holds (its acknowledgements), audit the merge with each origin device, and
+record the bundle id, so a second import says "already applied" and changes nothing.
+
+The transaction runs on the import's own connection (``Store.merging``), the only one whose
+writes pass the R1 and append-only triggers (a merge never aborts over R1: the derived
+re-planning flag shows it; un-applying a revoked device's changes may delete events); what it
+writes is not captured again as this laptop's changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+
+from .. import witness
+from ..db import Store, append_audit
+from ..ids import uuid7
+from . import capture, session
+from . import quarantine as kept
+from . import roster as rosters
+from .change import Change
+from .keys import fingerprint
+from .verify import Verified
+
+Progress = Callable[[str, int, int], None]
+AUDIT_SAMPLE = 50
+
+
+def apply(store: Store, checked: Verified, progress: Progress) -> None:
+    """Apply a verified bundle, all or nothing; fills in its receipt."""
+    with store.merging() as conn:  # local changes sealed first; R1 lets only this one through
+        _apply(store, conn, checked, progress)
+    store.forget_actor()  # the import may have changed the acting person's role
+    receipt = checked.receipt
+    if receipt.gaps or receipt.set_aside:
+        receipt.result = "partly applied"
+
+
+def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: Progress) -> None:
+    receipt = checked.receipt
+    now, now_ms = store.now(), store.now_ms()
+    open_before = _open_conflicts(conn)
+    fresh = _fresh(conn, checked)
+    capture.store_records(conn, fresh)
+    _store_segments(conn, checked)
+    rejudge = _accept_roster(store, conn, checked, now)
+    progress("applying", 0, len(fresh))
+    outcome = session.judge_and_apply(
+        conn, checked.team, fresh, now_ms=now_ms, now=now, rejudge_origins=rejudge
+    )
+    progress("applying", len(fresh), len(fresh))
+    _count(conn, checked, fresh, outcome)
+    _note_sender(conn, checked)
+    if fresh:
+        capture.observe_hlc(conn, max(r.hlc for r in fresh), now_ms)
+    _clock_warnings(conn, checked, outcome.ahead, now)
+    for conflict_id, table in _open_conflicts(conn).items():
+        if conflict_id not in open_before:
+            receipt.conflicts[table] += 1
+    receipt.orphans = len(conn.execute("PRAGMA foreign_key_check").fetchall())
+    receipt.warnings += witness.observe(store, conn, checked.manifest, witness.labels(store))
+    _audit(store, conn, checked, fresh, outcome)
+    _record_bundle(conn, checked, len(fresh), now)
+
+
+def _fresh(conn: sqlite3.Connection, checked: Verified) -> list[Change]:
+    """The records of the new segments this laptop does not hold yet (in clock order)."""
+    fresh: list[Change] = []
+    for segment in checked.segments:
+        have = capture.last_seq(conn, str(segment.header["origin"]))
+        for record in segment.records:
+            if record.seq > have:
+                fresh.append(record)
+            else:
+                checked.receipt.skipped[record.tbl] += 1
+    fresh.sort(key=lambda r: (r.hlc, r.origin, r.seq))
+    return fresh
+
+
+def _store_segments(conn: sqlite3.Connection, checked: Verified) -> None:
+    from .bundle import sha256
+
+    conn.executemany(
+        "INSERT INTO sync_segment (origin, number, first_seq, last_seq, hash, header,"
+        " signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                s.header["origin"],
+                s.header["number"],
+                s.header["first_seq"],
+                s.header["last_seq"],
+                sha256(s.header_bytes),
+                s.header_bytes,
+                s.signature,
+            )
+            for s in checked.segments
+        ],
+    )
+
+
+def _accept_roster(
+    store: Store, conn: sqlite3.Connection, checked: Verified, now: str
+) -> dict[str, int]:
+    """Store a newer roster; return the devices whose changes must be judged again (from which
+    number): a changed role, or a revocation."""
+    if not checked.roster_is_new:
+        return {}
+    held = rosters.current(store)
+    rosters.accept(conn, checked.team, now)
+    if checked.pin:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (rosters.ADMIN_KEY, checked.pin),
+        )
+        checked.receipt.joined = (
+            f"{checked.team.data['name']} (admin key {fingerprint(checked.pin)})"
+        )
+    changed: dict[str, int] = {}
+    for device in checked.team.devices:
+        old = held.device(device["id"]) if held else None
+        if old is None:
+            continue
+        if old["role"] != device["role"]:
+            changed[device["id"]] = 0
+        elif (old["status"], old.get("revoked_after")) != (
+            device["status"],
+            device.get("revoked_after"),
+        ):
+            changed[device["id"]] = int(device.get("revoked_after") or 0)
+    return changed
+
+
+def _count(
+    conn: sqlite3.Connection, checked: Verified, fresh: list[Change], outcome: session.Outcome
+) -> None:
+    receipt = checked.receipt
+    for record in fresh:
+        verdict = outcome.verdicts.get((record.origin, record.seq))
+        if verdict is None or verdict.applies:
+            receipt.applied[record.tbl] += 1
+        elif verdict.outcome == "defer":
+            receipt.deferred[record.tbl] += 1
+    receipt.quarantined = kept.quarantined_keys(conn, sorted(outcome.became("quarantined")))
+
+
+def _note_sender(conn: sqlite3.Connection, checked: Verified) -> None:
+    """What the sender holds: its version vector counts as its acknowledgement."""
+    for origin, seq in dict(checked.manifest.get("vector", {})).items():
+        conn.execute(
+            "INSERT INTO sync_peer_ack (peer, origin, seq) VALUES (?, ?, ?) ON CONFLICT (peer,"
+            " origin) DO UPDATE SET seq = max(seq, excluded.seq)",
+            (checked.sender, str(origin), int(seq)),
+        )
+
+
+def _clock_warnings(
+    conn: sqlite3.Connection, checked: Verified, ahead: dict[str, int], now: str
+) -> None:
+    for origin, stamp in ahead.items():
+        label = (checked.team.device(origin) or {"label": origin})["label"]
+        checked.receipt.warnings.append(
+            f"{label}'s clock is more than a day ahead; its changes wait"
+        )
+        conn.execute(
+            "INSERT INTO sync_skew (origin, hlc, seen_at) VALUES (?, ?, ?) ON CONFLICT (origin)"
+            " DO UPDATE SET hlc = excluded.hlc, seen_at = excluded.seen_at",
+            (origin, stamp, now),
+        )
+
+
+def _open_conflicts(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(
+        conn.execute(
+            "SELECT id, table_name FROM sync_conflict WHERE resolved_at IS NULL"
+        ).fetchall()
+    )
+
+
+def _audit(
+    store: Store,
+    conn: sqlite3.Connection,
+    checked: Verified,
+    fresh: list[Change],
+    outcome: session.Outcome,
+) -> None:
+    """One audit event per origin device whose changes were merged, then one for the import."""
+    now = store.now()
+    importer = store.user or "system"
+    by_origin: dict[str, list[Change]] = {}
+    for record in fresh:
+        by_origin.setdefault(record.origin, []).append(record)
+    for origin, records in sorted(by_origin.items()):
+        actors = sorted({r.actor for r in records})
+        append_audit(
+            conn,
+            now,
+            ",".join(actors[:5]),
+            origin,
+            "sync.merge",
+            checked.receipt.bundle_id,
+            {
+                "origin": origin,
+                "seq": [records[0].seq, records[-1].seq],
+                "tables": dict(Counter(r.tbl for r in records)),
+                "changes": [
+                    {"table": r.tbl, "key": r.pk, "field": r.col, "value": r.val, "actor": r.actor}
+                    for r in records[:AUDIT_SAMPLE]
+                ],
+                "changes_total": len(records),
+                "imported_by": importer,
+            },
+        )
+    append_audit(
+        conn,
+        now,
+        importer,
+        store.device_id,
+        "sync.import",
+        checked.receipt.bundle_id,
+        {
+            "sender": checked.sender,
+            "changes": len(fresh),
+            "quarantined": [
+                {
+                    "device": q.device,
+                    "seq": q.seq,
+                    "table": q.table,
+                    "field": q.field,
+                    "reason": q.reason,
+                }
+                for q in checked.receipt.quarantined[:AUDIT_SAMPLE]
+            ],
+            "quarantined_total": len(checked.receipt.quarantined),
+        },
+    )
+
+
+def _record_bundle(conn: sqlite3.Connection, checked: Verified, changes: int, now: str) -> None:
+    receipt = checked.receipt
+    partial = receipt.gaps or receipt.set_aside  # may be imported again for the rest
+    conn.execute(
+        "INSERT INTO sync_bundle (id, direction, peer, at, changes, file, receipt)"
+        " VALUES (?, 'received', ?, ?, ?, ?, ?)",
+        (
+            receipt.bundle_id if not partial else f"{receipt.bundle_id}/{uuid7()}",
+            checked.sender,
+            now,
+            changes,
+            receipt.file,
+            json.dumps(receipt.as_dict(), default=str),
+        ),
+    )

@@ -1,0 +1,256 @@
+"""Writing a bundle: seal, cut this device's new changes into a signed segment, select every
+segment some peer has not acknowledged (its own and relayed ones, unchanged), build and sign the
+manifest, encrypt, write under a temporary name and rename. The database records the export
+only if the file was written: a full disk leaves nothing behind.
+
+An export never refuses because of what this laptop holds: changes its own role could not have
+made (raw SQL on its database) are sent like any other, and every receiver quarantines them
+visibly. The exporter judges its new changes by the same rule table first and says which ones
+the others will refuse (``Exported.warnings``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import machine, witness
+from ..db import Store
+from ..errors import BadInput
+from ..ids import uuid7
+from ..migrations import SCHEMA_VERSION
+from . import bundle, capture, session
+from . import roster as rosters
+from .bundle import canonical, sha256
+from .change import Change
+
+Progress = Callable[[str, int, int], None]
+#: Records carried per segment, in the body's column order (the origin is the segment's).
+BODY_COLUMNS = "seq, hlc, tbl, pk, col, val, cl, prev, actor"
+
+
+def quiet(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    bundle_id: str
+    changes: int
+    segments: int
+    recipients: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def export(
+    store: Store,
+    *,
+    out: Path | None = None,
+    folder: Path | None = None,
+    welcome: str | None = None,
+    progress: Progress = quiet,
+) -> Exported:
+    """Write a bundle to ``out`` or into ``folder/<device-id>/``; ``welcome`` is the request
+    hash of a device being enrolled (its welcome bundle)."""
+    team = rosters.require_team(store)
+    mine = team.device(store.device_id)
+    if mine is None or mine["status"] != "active":
+        raise BadInput("This device is not an active member of the team; it cannot send.")
+    bundle_id = uuid7()
+    target = _target(store, bundle_id, out, folder)
+    with store.write("sync.export", bundle_id) as conn:
+        store.seal()
+        progress("sealing", 1, 1)
+        warnings = _cut_own_segment(conn, store, team)
+        segments = _select_segments(conn, store.device_id, team)
+        parts, listed, changes = _pack(conn, segments, progress)
+        manifest = build_manifest(conn, store, team, bundle_id, welcome, listed)
+        me = rosters.identity(store)
+        plain = bundle.frame(
+            [manifest, me.sign_key.sign(manifest), team.body, team.signature, *parts]
+        )
+        sealed = bundle.encrypt(plain, [d["age"] for d in team.active()])
+        progress("writing", 0, 1)
+        bundle.write_atomically(target, sealed)
+        progress("writing", 1, 1)
+        _note_sent(conn, store, bundle_id, changes, target, team)
+    if folder is not None:
+        for older in target.parent.glob(f"*{bundle.SUFFIX}"):
+            if older != target:  # the newest bundle carries everything the older ones did
+                older.unlink(missing_ok=True)
+    return Exported(target, bundle_id, changes, len(segments), len(team.active()), warnings)
+
+
+def _target(store: Store, bundle_id: str, out: Path | None, folder: Path | None) -> Path:
+    if (out is None) == (folder is None):
+        raise BadInput("Give either --out FILE or --to DIR.")
+    if folder is not None:
+        target_dir = folder.expanduser() / store.device_id
+        try:
+            target_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise machine.os_fault(exc, folder, "use the sync folder") from None
+        return target_dir / f"{store.now().replace(':', '')}-{bundle_id}{bundle.SUFFIX}"
+    assert out is not None
+    target = out.expanduser()
+    if target.is_dir():
+        raise BadInput(f"{target} is a folder; use --to for folder mode.")
+    return target
+
+
+def build_manifest(
+    conn: sqlite3.Connection,
+    store: Store,
+    team: rosters.Roster,
+    bundle_id: str,
+    welcome: str | None,
+    segments: list[dict[str, Any]],
+) -> bytes:
+    """The manifest the sender signs: what the bundle is, for whom, and what it carries."""
+    return canonical(
+        {
+            "format": bundle.FORMAT,
+            "schema": SCHEMA_VERSION,
+            "bundle": bundle_id,
+            "kind": "welcome" if welcome else "changes",
+            "welcomes": welcome,
+            "sender": store.device_id,
+            "created_at": store.now(),
+            "recipients": [d["id"] for d in team.active()],
+            "vector": version_vector(conn),
+            "roster_version": team.version,
+            "segments": segments,
+            **witness.manifest_fields(conn, store.device_id),
+        }
+    )
+
+
+def version_vector(conn: sqlite3.Connection) -> dict[str, int]:
+    return {
+        origin: int(seq)
+        for origin, seq in conn.execute("SELECT origin, max(seq) FROM sync_change GROUP BY origin")
+    }
+
+
+def _pack(
+    conn: sqlite3.Connection, segments: list[tuple[Any, ...]], progress: Progress
+) -> tuple[list[bytes], list[dict[str, Any]], int]:
+    parts: list[bytes] = []
+    listed = []
+    changes = 0
+    for number, (origin, num, first, last, header, signature) in enumerate(segments, 1):
+        records = conn.execute(
+            f"SELECT {BODY_COLUMNS} FROM sync_change WHERE origin = ? AND seq BETWEEN ? AND ?"
+            " ORDER BY seq",
+            (origin, first, last),
+        ).fetchall()
+        changes += len(records)
+        parts += [bytes(header), bundle.encode_body(records), bytes(signature)]
+        listed.append({"origin": origin, "number": num, "hash": sha256(bytes(header))})
+        progress("packing", number, len(segments))
+    return parts, listed, changes
+
+
+def _cut_own_segment(conn: sqlite3.Connection, store: Store, team: rosters.Roster) -> list[str]:
+    """Sign this device's changes not yet in a segment as its next segment; return what the
+    other laptops will quarantine of them."""
+    origin = store.device_id
+    row = conn.execute(
+        "SELECT number, last_seq, hash FROM sync_segment WHERE origin = ?"
+        " ORDER BY number DESC LIMIT 1",
+        (origin,),
+    ).fetchone()
+    number, covered, prev = (row[0], row[1], row[2]) if row else (0, 0, "")
+    last = capture.last_seq(conn, origin)
+    if last <= covered:
+        return []
+    records = conn.execute(
+        f"SELECT {BODY_COLUMNS} FROM sync_change WHERE origin = ? AND seq > ? ORDER BY seq",
+        (origin, covered),
+    ).fetchall()
+    header = canonical(
+        {
+            "origin": origin,
+            "number": number + 1,
+            "first_seq": covered + 1,
+            "last_seq": last,
+            "count": len(records),
+            "prev": prev,
+            "body_sha256": sha256(bundle.encode_body(records)),
+        }
+    )
+    key = rosters.identity(store).sign_key
+    conn.execute(
+        "INSERT INTO sync_segment (origin, number, first_seq, last_seq, hash, header, signature)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (origin, number + 1, covered + 1, last, sha256(header), header, key.sign(header)),
+    )
+    own = [Change(origin, *r) for r in records]
+    return _will_be_quarantined(conn, team, own, store.now_ms())
+
+
+def _will_be_quarantined(
+    conn: sqlite3.Connection, team: rosters.Roster, own: list[Change], now_ms: int
+) -> list[str]:
+    """This laptop's new changes as the others will judge them: the refused ones, in words."""
+    verdicts = session.preview(conn, team, own, now_ms)
+    refused = Counter(v.reason for v in verdicts.values() if v.outcome == "quarantine")
+    if not refused:
+        return []
+    total = sum(refused.values())
+    worst = "; ".join(f"{n} × {reason}" for reason, n in refused.most_common(3))
+    return [
+        f"{total} of this laptop's changes will be quarantined by the other laptops, because "
+        f"they break the team's rules ({worst}). They are sent anyway, so the others see them."
+    ]
+
+
+def _select_segments(
+    conn: sqlite3.Connection, me: str, team: rosters.Roster
+) -> list[tuple[Any, ...]]:
+    """Every segment some active peer has not acknowledged. A revoked device's segments are
+    passed on too: receivers quarantine what lies after its revocation, so every laptop ends
+    with the same quarantine whatever it learnt first."""
+    peers = [d["id"] for d in team.active() if d["id"] != me]
+    acked: dict[str, dict[str, int]] = {p: {} for p in peers}
+    for peer, origin, seq in conn.execute("SELECT peer, origin, seq FROM sync_peer_ack"):
+        if peer in acked:
+            acked[peer][origin] = int(seq)
+    chosen = []
+    for segment in conn.execute(
+        "SELECT origin, number, first_seq, last_seq, header, signature FROM sync_segment"
+        " ORDER BY origin, number"
+    ):
+        origin, last = segment[0], segment[3]
+        floor = min((acked[p].get(origin, 0) for p in peers), default=last)
+        if last > floor:
+            chosen.append(tuple(segment))
+    return chosen
+
+
+def _note_sent(
+    conn: sqlite3.Connection,
+    store: Store,
+    bundle_id: str,
+    changes: int,
+    target: Path,
+    team: rosters.Roster,
+) -> None:
+    conn.execute(
+        "INSERT INTO sync_bundle (id, direction, peer, at, changes, file, receipt)"
+        " VALUES (?, 'sent', ?, ?, ?, ?, ?)",
+        (
+            bundle_id,
+            "team",
+            store.now(),
+            changes,
+            str(target),
+            json.dumps({"recipients": [d["id"] for d in team.active()]}),
+        ),
+    )

@@ -1,0 +1,597 @@
+"""Judging received change records by the rule table (``store/rules.py``) before anything is
+applied.
+
+Every record gets one verdict:
+
+- **apply**: the change is one its device and its author could have made through the store;
+- **quarantine** (a rule it breaks): never applied, kept with its device, number, table, field
+  and reason, shown everywhere;
+- **defer** (what it waits for): it cannot be judged yet — a table or column of a newer version,
+  a clock more than a day ahead, an author or a row this laptop has not heard of yet. Kept and
+  judged again when that arrives.
+
+A verdict is a function of the records this laptop holds, never of the order they came in: the
+device's role is the signed roster's; the author's role is the one their staff record had, in
+the accepted records, *before* the change (by clock, then device), so a late role change is
+judged the same everywhere; whether a referenced row exists is whether any record of its
+creation is held. Records are judged a change set at a time (one local write transaction of one
+device, ``(origin, hlc)``), because some rules look across it: an activity is cancelled, moved or
+shortened only together with its restriction (R5), and a row is created whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .. import rules, validate
+from ..errors import BadInput
+from .capture import COUNTER_BITS
+from .change import EXISTENCE, Change
+from .conflicts import ASSESSED, field_of
+from .tables import CRITICAL_FIELDS
+
+Key = tuple[str, int]  # (origin, seq)
+At = tuple[int, str]  # (hlc, origin): the order in which changes were made
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: str  # apply | quarantine | defer
+    rule: str = ""  # what was broken (quarantine) or what it waits for (defer)
+    reason: str = ""
+
+    @property
+    def applies(self) -> bool:
+        return self.outcome == "apply"
+
+
+APPLY = Verdict("apply")
+
+
+def quarantine(rule: str, reason: str) -> Verdict:
+    return Verdict("quarantine", rule, reason)
+
+
+def defer(waits: str, reason: str) -> Verdict:
+    return Verdict("defer", waits, reason)
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value inside a reason: control characters made visible, cut short."""
+    text = validate.visible(repr(value) if not isinstance(value, str) else value)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def named(text: str) -> str:
+    """A callsign or device label inside a reason: visible, cut short, unquoted."""
+    return validate.visible(text)[:40] or "(nobody)"
+
+
+def callsign(text: object) -> str:
+    return str(text).strip().upper()
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    label: str
+    role: str
+    status: str
+    revoked_after: int | None
+
+
+class RoleBook:
+    """Who had which role when, from the accepted staff records, and what became of every
+    held record of a person's creation (accepted, quarantined or still waiting)."""
+
+    def __init__(self) -> None:
+        self._row: dict[str, str] = {}  # callsign → pk of its first accepted staff row
+        self._created: dict[str, At] = {}  # callsign → when that row was created
+        self._roles: dict[str, list[tuple[At, str]]] = defaultdict(list)  # pk → role history
+        self._creations: dict[str, list[tuple[At, str]]] = defaultdict(list)
+
+    def add(self, record: Change) -> None:
+        """Take in an accepted staff record (its callsign or its role)."""
+        at = (record.hlc, record.origin)
+        if record.col == "callsign" and isinstance(record.val, str):
+            name = callsign(record.val)
+            self._creations[name].append((at, "accepted"))
+            if name not in self._created or at < self._created[name]:
+                self._created[name] = at
+                self._row[name] = record.pk
+        elif record.col == "role" and isinstance(record.val, str):
+            self._roles[record.pk].append((at, record.val))
+
+    def note(self, record: Change, state: str) -> None:
+        """A held creation of a person that was not accepted: 'quarantined' or 'deferred'."""
+        if record.col == "callsign" and isinstance(record.val, str):
+            self._creations[callsign(record.val)].append(((record.hlc, record.origin), state))
+
+    def heard_of(self, name: str) -> bool:
+        """Whether a creation of this person is held that is not itself waiting."""
+        return any(state != "deferred" for _at, state in self._creations.get(name, ()))
+
+    def role_at(self, name: str, at: At) -> str | None:
+        """The role ``name`` had just before ``at`` (None: no accepted role yet)."""
+        created = self._created.get(name)
+        if created is None or created >= at:
+            return None
+        return self.role_of_row(self._row[name], at)
+
+    def role_of_row(self, pk: str, at: At) -> str | None:
+        earlier = [(when, role) for when, role in self._roles.get(pk, ()) if when < at]
+        return max(earlier)[1] if earlier else None
+
+    def callsign_of(self, pk: str) -> str | None:
+        return next((name for name, row in self._row.items() if row == pk), None)
+
+    def without_role(self, name: str, at: At) -> Verdict:
+        """Why a change by ``name`` at ``at`` has no author's role to judge it by."""
+        held = self._creations.get(name, [])
+        earlier = {state for when, state in held if when < at}
+        if not held or "deferred" in earlier:
+            return defer(f"author:{name}", f"{named(name)} is not known here yet")
+        if not earlier:
+            return quarantine("author", f"{named(name)} did not exist yet when this was written")
+        return quarantine("author", f"the staff record of {named(name)} was quarantined")
+
+
+@dataclass
+class Context:
+    """What the judge knows of this laptop; supplied by the importer."""
+
+    devices: Mapping[str, Device]
+    catalogue: Mapping[str, frozenset[object]]
+    columns: Mapping[str, frozenset[str]]  # synced table → columns this database has
+    horizon: int  # a record stamped later than this waits for the clock
+    roles: RoleBook
+    known_row: Callable[[str, str], bool]  # (table, key) → has any record of it reached us?
+    held: set[tuple[str, str]] = field(default_factory=set)  # rows created by records judged now
+    #: (table, key, critical field, when) → its value just before then, from accepted records
+    field_as_of: Callable[[str, str, str, At], object] = lambda *_args: None
+
+
+@dataclass
+class _Row:
+    """The records of one row in one change set."""
+
+    tbl: str
+    pk: str
+    existence: Change | None = None
+    fields: dict[str, Change] = field(default_factory=dict)
+
+    @property
+    def records(self) -> list[Change]:
+        return ([self.existence] if self.existence else []) + list(self.fields.values())
+
+
+class Judge:
+    """Judges change sets, in the order they were made, against one ``Context``."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self._keys: dict[tuple[str, str], Verdict | None] = {}  # each row key checked once
+        self._fields: dict[tuple[str, str], Verdict | None] = {}  # each field once
+
+    def change_set(self, records: list[Change]) -> dict[Key, Verdict]:
+        """Verdicts for every record of one change set (same origin and clock)."""
+        verdicts: dict[Key, Verdict] = {}
+        first = records[0]
+        device = self.context.devices.get(first.origin)
+        for record in records:
+            verdict = self._envelope(record, device)
+            if verdict is not None:
+                verdicts[(record.origin, record.seq)] = verdict
+        rows = _rows(r for r in records if (r.origin, r.seq) not in verdicts)
+        if not rows:
+            return verdicts
+        assert device is not None  # _envelope quarantines records of unknown devices
+        author = _Author.of(self.context, records, device)
+        restrictions: dict[str, set[str]] = defaultdict(set)
+        for row in sorted(rows.values(), key=_order):
+            for record, verdict in self._row(row, author, restrictions).items():
+                verdicts[(record.origin, record.seq)] = verdict
+        return verdicts
+
+    # Each record alone -----------------------------------------------------------------------
+
+    def _envelope(self, record: Change, device: Device | None) -> Verdict | None:
+        """What is wrong with the record itself, whatever its change set holds."""
+        if device is None:
+            return quarantine("device", "its device is not in the team roster")
+        if device.status == "revoked" and record.seq > (device.revoked_after or 0):
+            return quarantine("revoked", "after revocation")
+        field = (record.tbl, record.col)
+        if field not in self._fields:
+            self._fields[field] = self._field(record.tbl, record.col)
+        if self._fields[field] is not None:
+            return self._fields[field]
+        rule = rules.TABLES[record.tbl]
+        if record.hlc > self.context.horizon:
+            return defer("clock", "clock more than a day ahead")
+        if (record.tbl, record.pk) not in self._keys:
+            self._keys[(record.tbl, record.pk)] = _malformed_key(record.pk, rule)
+        return self._keys[(record.tbl, record.pk)] or _malformed(record)
+
+    def _field(self, tbl: str, col: str) -> Verdict | None:
+        """Whether records of this table and field can be judged here at all."""
+        rule = rules.table(tbl)
+        columns = self.context.columns.get(tbl)
+        if rule is None or columns is None:
+            return defer("schema", f"unknown table {shown(tbl)}")
+        if col in rule.derived:
+            return quarantine(
+                "derived",
+                f"{tbl}.{col} is derived on every laptop (R2: from the threat "
+                "assessments); it is never taken from a bundle",
+            )
+        if col != EXISTENCE and (col not in columns or col not in rule.fields):
+            return defer("schema", f"unknown column {tbl}.{shown(col)}")
+        return None
+
+    # One row of a change set ----------------------------------------------------------------
+
+    def _row(
+        self, row: _Row, author: _Author, restrictions: dict[str, set[str]]
+    ) -> dict[Change, Verdict]:
+        rule = rules.TABLES[row.tbl]
+        if author.verdict is not None:
+            return dict.fromkeys(row.records, author.verdict)
+        if row.existence is not None and row.existence.cl % 2 == 0:
+            return self._delete(row, rule, author)
+        if row.existence is not None:
+            verdicts = self._insert(row, rule, author, restrictions)
+            if all(v.applies for v in verdicts.values()) and row.tbl == "restriction":
+                restrictions[str(row.fields["activity_id"].val)].add(str(row.fields["kind"].val))
+            if all(v.applies for v in verdicts.values()) and row.tbl == "activity_correction":
+                restrictions[str(row.fields["activity_id"].val)].add(rules.CORRECTED)
+            return verdicts
+        return {r: self._update(r, rule, author, restrictions, row) for r in row.fields.values()}
+
+    def _insert(
+        self,
+        row: _Row,
+        rule: rules.TableRule,
+        author: _Author,
+        restrictions: dict[str, set[str]],
+    ) -> dict[Change, Verdict]:
+        """A row is created whole or not at all: the first broken rule refuses every field."""
+        existence = row.existence
+        assert existence is not None
+        values = {col: record.val for col, record in row.fields.items()}
+        failed = _missing(row, rule) or _key_mismatch(row, rule)
+        culprit = existence
+        if failed is None:
+            for col in rule.fields:
+                failed = self._value(row.fields[col], rule.fields[col], author)
+                if failed is not None:
+                    culprit = row.fields[col]
+                    break
+        if failed is None:
+            failed = _row_checks(rule, values) or self._may_create(
+                row, rule, values, author, restrictions
+            )
+        if failed is None:
+            failed = self._references(rule, values)
+        if failed is None:
+            return dict.fromkeys(row.records, APPLY)
+        if failed.outcome == "defer":
+            return dict.fromkeys(row.records, failed)
+        others = quarantine(failed.rule, f"the creation of this row was refused: {failed.reason}")
+        return {r: (failed if r is culprit else others) for r in row.records}
+
+    def _may_create(
+        self,
+        row: _Row,
+        rule: rules.TableRule,
+        values: Mapping[str, object],
+        author: _Author,
+        restrictions: dict[str, set[str]],
+    ) -> Verdict | None:
+        existence = row.existence
+        assert existence is not None
+        if existence.cl > 1 and rule.delete is None:
+            return quarantine("append-only", f"{rule.name} rows are never deleted or re-created")
+        if author.bootstrap == row.pk and rule.name == "staff":
+            return None  # the device's own operator, made at init (its role checked there)
+        failed = author.may(rule.create(values), rule.name)
+        if failed is None and rule.name == "activity":
+            failed = _status_follows_restriction(values.get("status"), values, restrictions)
+            failed = failed or _done_after_end(
+                existence, values.get("status"), values.get("end_at")
+            )
+        return failed
+
+    def _update(
+        self,
+        record: Change,
+        rule: rules.TableRule,
+        author: _Author,
+        restrictions: dict[str, set[str]],
+        row: _Row,
+    ) -> Verdict:
+        field_rule = rule.fields[record.col]
+        if record.col in rule.key or (field_rule.update is None and not field_rule.restricted):
+            return quarantine(
+                "immutable", f"{rule.name}.{record.col} never changes once the row exists"
+            )
+        failed = self._value(record, field_rule, author)
+        if failed is not None:
+            return failed
+        row_id = _key_values(record.pk)[0] if rule.key == ("id",) else None
+        restricted = bool(field_rule.restricted & restrictions.get(str(row_id), set()))
+        if not restricted and field_rule.update is None:
+            return quarantine(
+                "R5",
+                f"{rule.name}.{record.col} changes only together with a restriction or a "
+                "correction of that activity (R5)",
+            )
+        if not restricted:
+            action = field_rule.update or "activity.write"
+            if (rule.name, record.col) == ("staff", "role"):
+                old = self.context.roles.role_of_row(record.pk, (record.hlc, record.origin))
+                action = rules.grant_action(str(record.val), old)
+            failed = author.may(action, f"{rule.name}.{record.col}")
+        if failed is None and (rule.name, record.col) == ("activity", "status"):
+            failed = _status_follows_restriction(record.val, {"id": row_id}, restrictions)
+            end = row.fields["end_at"].val if "end_at" in row.fields else None
+            if end is None and record.val == "done":
+                end = self.context.field_as_of("activity", record.pk, "end_at", _at(record))
+            failed = failed or _done_after_end(record, record.val, end)
+        if failed is None and not self._known(rule.name, record.pk):
+            failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")
+        return failed or APPLY
+
+    def _delete(self, row: _Row, rule: rules.TableRule, author: _Author) -> dict[Change, Verdict]:
+        if row.fields:
+            verdict = quarantine("malformed", "a deletion that also writes fields")
+        elif rule.delete is None:
+            verdict = quarantine("append-only", f"{rule.name} rows are never deleted")
+        else:
+            verdict = author.may(rule.delete, f"delete {rule.name}") or APPLY
+        return dict.fromkeys(row.records, verdict)
+
+    # Values and references -------------------------------------------------------------------
+
+    def _value(
+        self, record: Change, field_rule: rules.FieldRule, author: _Author
+    ) -> Verdict | None:
+        try:
+            field_rule.check(record.val, record.col)
+        except BadInput as exc:
+            return quarantine("value", f"{record.tbl}.{validate.visible(str(exc)).rstrip('.')}")
+        if not (field_rule.catalogue or field_rule.actor or field_rule.device or field_rule.stamp):
+            return None
+        name = f"{record.tbl}.{record.col}"
+        codes = self.context.catalogue.get(field_rule.catalogue or "")
+        if field_rule.catalogue and record.val is not None and record.val not in (codes or ()):
+            return quarantine(
+                "value", f"{name}: {shown(record.val)} is not in this laptop's catalogue"
+            )
+        if field_rule.actor and callsign(record.val) != author.name:
+            return quarantine(
+                "attribution",
+                f"{name} names {shown(record.val)}, but the change was made by "
+                f"{named(author.name)}",
+            )
+        if field_rule.device and record.val != record.origin:
+            return quarantine(
+                "attribution", f"{name} names another device than the one that sent it"
+            )
+        if field_rule.stamp and isinstance(record.val, str) and record.val > _latest(record):
+            return quarantine("value", f"{name} lies after the clock of the change that carries it")
+        return None
+
+    def _references(self, rule: rules.TableRule, values: Mapping[str, object]) -> Verdict | None:
+        for col, field_rule in rule.fields.items():
+            target, value = field_rule.ref, values.get(col)
+            if target is None or value is None:
+                continue
+            if not self._known(target, json.dumps([value], ensure_ascii=False)):
+                return defer(
+                    f"row:{target}:{json.dumps([value], ensure_ascii=False)}",
+                    f"{rule.name}.{col} refers to a {target} not known here yet",
+                )
+        return None
+
+    def _known(self, table: str, pk: str) -> bool:
+        return (table, pk) in self.context.held or self.context.known_row(table, pk)
+
+
+@dataclass
+class _Author:
+    """The person recorded as the change set's author, their role then, and its device's."""
+
+    name: str
+    role: str | None
+    device: Device
+    verdict: Verdict | None = None  # set when nothing of the change set can be judged yet
+    bootstrap: str | None = None  # the pk of the device operator's own row, made at init
+
+    @classmethod
+    def of(cls, context: Context, records: list[Change], device: Device) -> _Author:
+        first = records[0]
+        name = callsign(first.actor)
+        if any(r.actor != first.actor for r in records):
+            return cls(name, None, device, quarantine("malformed", "one change set, two authors"))
+        role = context.roles.role_at(name, (first.hlc, first.origin))
+        if role is not None:
+            return cls(name, role, device)
+        bootstrap = _bootstrap(records, name, device)
+        if bootstrap is not None:
+            return cls(name, bootstrap[1], device, bootstrap=bootstrap[0])
+        return cls(name, None, device, context.roles.without_role(name, (first.hlc, first.origin)))
+
+    def may(self, action: str, what: str) -> Verdict | None:
+        """None when both the device's and the author's role allow ``action``."""
+        if not rules.device_allows(self.device.role, action):
+            return quarantine(
+                "role",
+                f"{named(self.device.label)} is {_a(_role(self.device.role))} device and may not"
+                " carry "
+                f"{what} (only roles that may {rules.words(action)})",
+            )
+        if self.role is None or not rules.allowed(self.role, action):
+            return quarantine(
+                "role",
+                f"{named(self.name)} ({_role(self.role)}) may not write {what} (only roles that "
+                f"may {rules.words(action)})",
+            )
+        return None
+
+
+def _role(role: str | None) -> str:
+    return (role or "no role").replace("_", " ")
+
+
+def _a(words: str) -> str:
+    return f"an {words}" if words[:1] in "aeiou" else f"a {words}"
+
+
+def _bootstrap(records: list[Change], name: str, device: Device) -> tuple[str, str] | None:
+    """The device's first change set creating its own operator (``init``): (row pk, role), if
+    the role is the one the device was enrolled with (any role on the admin's device)."""
+    if min(r.seq for r in records) != 1:
+        return None
+    for row in _rows(records).values():
+        fields = {col: r.val for col, r in row.fields.items()}
+        if (
+            row.tbl == "staff"
+            and row.existence is not None
+            and callsign(fields.get("callsign")) == name
+        ):
+            role = fields.get("role")
+            if isinstance(role, str) and (role == device.role or device.role == "admin"):
+                return (row.pk, role)
+    return None
+
+
+def _rows(records: Iterable[Change]) -> dict[tuple[str, str], _Row]:
+    rows: dict[tuple[str, str], _Row] = {}
+    for record in records:
+        row = rows.setdefault(record.row, _Row(record.tbl, record.pk))
+        if record.col == EXISTENCE:
+            row.existence = record
+        else:
+            row.fields[record.col] = record
+    return rows
+
+
+def _order(row: _Row) -> tuple[int, int, str, str]:
+    """Creations first (restrictions and corrections before all, so an activity's status, time
+    and place can follow one)."""
+    creates = row.existence is not None and row.existence.cl % 2 == 1
+    first = row.tbl in ("restriction", "activity_correction")
+    return (0 if creates else 1, 0 if first else 1, row.tbl, row.pk)
+
+
+def _key_values(pk: str) -> list[object]:
+    try:
+        value = json.loads(pk)
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def _malformed_key(pk: str, rule: rules.TableRule) -> Verdict | None:
+    """A row key no store could have written: not a JSON array of the table's key, or not in
+    the one canonical form (two spellings of one key would be two rows to the merge)."""
+    key = _key_values(pk)
+    if len(key) != len(rule.key) or not all(isinstance(k, str) and k for k in key):
+        return quarantine("malformed", f"its row key {shown(pk)} is not a key of {rule.name}")
+    if json.dumps(key, ensure_ascii=False, separators=(",", ":")) != pk:
+        return quarantine("malformed", f"its row key {shown(pk)} is not written canonically")
+    return None
+
+
+def _malformed(record: Change) -> Verdict | None:
+    """A record whose shape no store could have written."""
+    if record.cl < 1 or (record.col != EXISTENCE and record.cl % 2 == 0):
+        return quarantine("malformed", f"causal length {record.cl} does not fit the record")
+    if record.col == EXISTENCE and record.val is not None:
+        return quarantine("malformed", "an existence record carries a value")
+    if record.prev is None and (record.tbl, record.col) not in CRITICAL_FIELDS:
+        return None  # a plain field, or an assessment written before they carried history
+    return _malformed_prev(record)
+
+
+def _malformed_prev(record: Change) -> Verdict | None:
+    critical = field_of(record.tbl, record.pk, record.col, record.val) is not None
+    if not critical:
+        return None if record.prev is None else quarantine("malformed", "history on a plain field")
+    if record.prev is None and (record.tbl, record.col) == ASSESSED:
+        return None  # written before assessments carried their history: takes no part in it
+    try:
+        seen = json.loads(record.prev) if record.prev is not None else None
+    except ValueError:
+        seen = None
+    if not isinstance(seen, list) or not all(isinstance(s, str) for s in seen):
+        return quarantine("malformed", "a critical field without the history its writer saw")
+    return None
+
+
+def _missing(row: _Row, rule: rules.TableRule) -> Verdict | None:
+    absent = [col for col in rule.fields if col not in row.fields]
+    if absent:
+        return quarantine("malformed", f"a new {rule.name} row without {', '.join(absent[:3])}")
+    return None
+
+
+def _key_mismatch(row: _Row, rule: rules.TableRule) -> Verdict | None:
+    key = _key_values(row.pk)
+    if [row.fields[col].val for col in rule.key] != key:
+        return quarantine("malformed", f"the {rule.name} row's fields do not match its key")
+    return None
+
+
+def _row_checks(rule: rules.TableRule, values: Mapping[str, object]) -> Verdict | None:
+    for check in rule.row_checks:
+        try:
+            check(values)
+        except BadInput as exc:
+            return quarantine("value", f"{rule.name}: {validate.visible(str(exc)).rstrip('.')}")
+    return None
+
+
+def _status_follows_restriction(
+    status: object, row: Mapping[str, object], restrictions: dict[str, set[str]]
+) -> Verdict | None:
+    """R5: cancelled, moved and shortened only together with that restriction."""
+    needed = rules.restriction_needed(status)
+    if needed is None or needed in restrictions.get(str(row.get("id")), set()):
+        return None
+    return quarantine(
+        "transition",
+        f"an activity is {needed} only together with a restriction of that kind, its reason "
+        "and the deciding authority (R5)",
+    )
+
+
+def _done_after_end(record: Change, status: object, end: object) -> Verdict | None:
+    """An activity is done only once it has ended (else 'done' would hide its re-planning)."""
+    if status != "done" or not isinstance(end, str) or end <= _latest(record):
+        return None
+    return quarantine(
+        "transition", f"an activity is done only once it has ended; it ends {shown(end)}"
+    )
+
+
+def _at(record: Change) -> At:
+    return (record.hlc, record.origin)
+
+
+def _latest(record: Change) -> str:
+    """The latest stored time a record may carry: its own clock, plus the allowed skew."""
+    from datetime import UTC, datetime
+
+    from ..clock import to_db
+
+    wall = (record.hlc >> COUNTER_BITS) / 1000
+    try:
+        moment = datetime.fromtimestamp(wall, UTC) + rules.CLOCK_SKEW
+    except (OverflowError, ValueError, OSError):
+        return "9999"
+    return to_db(moment)

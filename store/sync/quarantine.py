@@ -1,0 +1,213 @@
+"""Where the importer keeps what it did not apply: quarantined and deferred change records.
+
+A quarantined record broke the rule table (``store/rules.py``): it is never applied, but it is
+kept in the change log (so sequence numbers, relaying and convergence are unaffected) and named
+here with its device, number, table, field and reason. A deferred record waits for something
+(``waits``): a schema change, the clock, a person or a row not known here yet. Both are
+re-judged when what they depend on changes. The readers at the end list them for the receipt,
+``sync status``, ``sync quarantine``, the Sync screen and the handover.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..db import Store
+from .change import Change
+from .judge import Key, Verdict
+
+#: Above this many deferred records from one origin its own bundles are refused, and its
+#: segments relayed by others are set aside, until someone acts (upgrade, or revoke it).
+MAX_DEFERRED_PER_ORIGIN = 10_000
+
+APPLIED, QUARANTINED, DEFERRED = "applied", "quarantined", "deferred"
+
+
+def states(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, str]:
+    """Which of these held records are quarantined or deferred (the rest: applied or new)."""
+    wanted = list(keys)
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS judged_keys (origin TEXT, seq INTEGER,"
+        " PRIMARY KEY (origin, seq)) WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.judged_keys")
+    conn.executemany("INSERT OR IGNORE INTO temp.judged_keys VALUES (?, ?)", wanted)
+    found: dict[Key, str] = {}
+    for table, state in (("sync_quarantine", QUARANTINED), ("sync_deferred", DEFERRED)):
+        for origin, seq in conn.execute(
+            f"SELECT k.origin, k.seq FROM temp.judged_keys k JOIN {table} t"
+            " ON t.origin = k.origin AND t.seq = k.seq"
+        ):
+            found[(origin, int(seq))] = state
+    conn.execute("DELETE FROM temp.judged_keys")
+    return found
+
+
+def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], now: str) -> None:
+    """Keep each verdict: quarantined and deferred records are listed, applied ones leave both
+    lists (a deferred record keeps the time it first waited)."""
+    quarantined, deferred, cleared = [], [], []
+    for change, verdict in judged:
+        key = (change.origin, change.seq)
+        if verdict.outcome == "quarantine":
+            quarantined.append(
+                (
+                    *key,
+                    change.hlc,
+                    change.tbl,
+                    change.pk,
+                    change.col,
+                    change.actor,
+                    verdict.rule,
+                    verdict.reason,
+                    now,
+                )
+            )
+        elif verdict.outcome == "defer":
+            deferred.append((*key, verdict.reason, verdict.rule, now))
+        else:
+            cleared.append(key)
+    conn.executemany("DELETE FROM sync_quarantine WHERE origin = ? AND seq = ?", cleared)
+    conn.executemany("DELETE FROM sync_deferred WHERE origin = ? AND seq = ?", cleared)
+    conn.executemany(
+        "DELETE FROM sync_deferred WHERE origin = ? AND seq = ?", [q[:2] for q in quarantined]
+    )
+    conn.executemany(
+        "DELETE FROM sync_quarantine WHERE origin = ? AND seq = ?", [d[:2] for d in deferred]
+    )
+    conn.executemany(
+        "INSERT INTO sync_quarantine (origin, seq, hlc, tbl, pk, col, actor, rule, reason,"
+        " noticed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, seq) DO UPDATE"
+        " SET rule = excluded.rule, reason = excluded.reason",
+        quarantined,
+    )
+    conn.executemany(
+        "INSERT INTO sync_deferred (origin, seq, reason, waits, since) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (origin, seq) DO UPDATE SET reason = excluded.reason,"
+        " waits = excluded.waits",
+        deferred,
+    )
+
+
+def deferred_by_origin(conn: sqlite3.Connection) -> dict[str, int]:
+    return {
+        origin: int(count)
+        for origin, count in conn.execute(
+            "SELECT origin, count(*) FROM sync_deferred GROUP BY origin"
+        )
+    }
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """One quarantined change: what the receipt, ``sync quarantine`` and the screens show."""
+
+    device: str
+    seq: int
+    table: str
+    field: str
+    row_id: str
+    actor: str
+    rule: str
+    reason: str
+    change_set: int
+    noticed_at: str
+
+    def as_dict(self, label: str = "") -> dict[str, object]:
+        return {
+            "device": self.device,
+            "device_label": label,
+            "seq": self.seq,
+            "table": self.table,
+            "field": self.field or "(exists)",
+            "row": self.row_id,
+            "actor": self.actor,
+            "rule": self.rule,
+            "reason": self.reason,
+        }
+
+
+_SELECT = (
+    "SELECT origin, seq, tbl, col, pk, actor, rule, reason, hlc, noticed_at FROM sync_quarantine"
+)
+
+
+def _quarantined(rows: Iterable[tuple[Any, ...]]) -> list[Quarantined]:
+    return [
+        Quarantined(o, int(s), t, c, _row_id(str(pk)), a, r, why, int(h), at)
+        for o, s, t, c, pk, a, r, why, h, at in rows
+    ]
+
+
+def _row_id(pk: str) -> str:
+    return pk[2:-2] if pk.startswith('["') and pk.endswith('"]') and '","' not in pk else pk
+
+
+def quarantined(store: Store) -> list[Quarantined]:
+    """Every quarantined change, by device and number."""
+    return _quarantined(store.tuples(_SELECT + " ORDER BY origin, seq"))
+
+
+def quarantined_keys(conn: sqlite3.Connection, keys: Iterable[Key]) -> list[Quarantined]:
+    found = []
+    for origin, seq in keys:
+        row = conn.execute(_SELECT + " WHERE origin = ? AND seq = ?", (origin, seq)).fetchone()
+        if row is not None:
+            found.extend(_quarantined([tuple(row)]))
+    return found
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """The quarantined changes of one write on one device: one open item in the handover."""
+
+    device: str
+    change_set: int
+    actor: str
+    changes: tuple[Quarantined, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.device}@{self.change_set}"
+
+    @property
+    def first_seq(self) -> int:
+        return self.changes[0].seq
+
+
+def change_sets(store: Store) -> list[ChangeSet]:
+    grouped: dict[tuple[str, int], list[Quarantined]] = {}
+    for change in quarantined(store):
+        grouped.setdefault((change.device, change.change_set), []).append(change)
+    return [
+        ChangeSet(device, hlc, changes[0].actor, tuple(changes))
+        for (device, hlc), changes in sorted(grouped.items(), key=lambda i: (i[1][0].seq, i[0]))
+    ]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Deferred changes of one origin: how many and since when."""
+
+    device: str
+    count: int
+    since: str
+    waits: tuple[str, ...]
+
+
+def deferred(store: Store) -> list[Waiting]:
+    rows = store.tuples(
+        "SELECT origin, count(*), min(since), group_concat(DISTINCT CASE WHEN instr(waits, ':')"
+        " THEN substr(waits, 1, instr(waits, ':') - 1) ELSE waits END) FROM sync_deferred"
+        " GROUP BY origin ORDER BY origin"
+    )
+    return [
+        Waiting(str(o), int(n), str(since or ""), tuple(sorted(str(w).split(","))))
+        for o, n, since, w in rows
+    ]

@@ -1,0 +1,98 @@
+"""The receipt of importing one bundle file: what was applied, skipped as already held, deferred,
+put in conflict and quarantined, or why the file was refused.
+
+Its JSON form, one object per file, is part of the command-line contract::
+
+    {file, bundle_id, origin, result, applied, skipped, deferred, conflicts,
+     quarantined: [{device, seq, table, field, reason, ...}], ...}
+
+``result`` is ``applied``, ``partly applied`` (a segment set aside: a gap, or an origin with too
+many deferred changes), ``already applied``, ``sent by this device``, ``not addressed to this
+device``, ``damaged`` or ``refused``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .quarantine import Quarantined
+
+#: Results after which the command exits 5 (with quarantined changes, it always does).
+FAILED = frozenset({"damaged", "refused"})
+
+
+@dataclass
+class Receipt:
+    bundle_id: str
+    sender: str  # the sending device's label (or its folder's name, when unreadable)
+    result: str
+    origin: str = ""  # the sending device's id
+    file: str = ""
+    applied: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    deferred: Counter[str] = field(default_factory=Counter)
+    conflicts: Counter[str] = field(default_factory=Counter)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # device id → label, for people
+    check: str = ""  # the check a refused file failed
+    gaps: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)  # origins with too many waiting changes
+    warnings: list[str] = field(default_factory=list)
+    orphans: int = 0
+    joined: str | None = None  # the team name, when this was the welcome
+
+    @property
+    def status(self) -> str:  # the older name of ``result``
+        return self.result
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self.result = value
+
+    @property
+    def known(self) -> Counter[str]:  # the older name of ``skipped``
+        return self.skipped
+
+    @property
+    def failed(self) -> bool:
+        return self.result in FAILED or bool(self.quarantined or self.set_aside)
+
+    def tables(self) -> list[dict[str, Any]]:
+        quarantined = Counter(q.table for q in self.quarantined)
+        names = sorted(
+            set(self.applied) | set(self.skipped) | set(self.deferred) | set(quarantined)
+        )
+        return [
+            {
+                "table": t,
+                "applied": self.applied[t],
+                "already_known": self.skipped[t],
+                "deferred": self.deferred[t],
+                "in_conflict": self.conflicts[t],
+                "quarantined": quarantined[t],
+            }
+            for t in names
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "bundle_id": self.bundle_id,
+            "origin": self.origin,
+            "sender": self.sender,
+            "result": self.result,
+            "check": self.check or None,
+            "applied": sum(self.applied.values()),
+            "skipped": sum(self.skipped.values()),
+            "deferred": sum(self.deferred.values()),
+            "conflicts": sum(self.conflicts.values()),
+            "quarantined": [q.as_dict(self.labels.get(q.device, "")) for q in self.quarantined],
+            "tables": self.tables(),
+            "gaps": self.gaps,
+            "set_aside": self.set_aside,
+            "warnings": self.warnings,
+            "orphans": self.orphans,
+            "joined": self.joined,
+        }

@@ -1,0 +1,134 @@
+"""Hostile text (issue 14) carried in a bundle from a really enrolled laptop: what the store
+accepts (markup, escape sequences, bidi controls in free text) arrives as text, what it refuses
+(huge text, the year 1, control characters in a code) is quarantined, and on the receiving
+laptop no listing and no console screen breaks over any of it."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from textual.widgets import DataTable, Static
+
+from commands.cli import cli
+from console.app import SchildwachtApp
+from console.screens.sync import SyncScreen
+from console.widgets.reveal import move_to
+from store import agenda, logbook, signals
+from store.db import Store
+from store.handover import draft_handover
+from tests.conftest import at
+from tests.console.conftest import settle
+from tests.hostile import build_template, copied_team, import_with_cli
+
+FAMILIES = [
+    "[/]",
+    "[/bold] x",
+    "[link=https://example.org]klik[/link]",
+    "\x1b[31mrood\x1b[0m",
+    "\x1b]0;titel\x07",
+    "\x1b]52;c;cHduZWQ=\x07",
+    "\x1b[2J",
+    "\u202egnp.exe",
+    "regel\nregel",
+]
+
+
+@pytest.fixture(scope="module")
+def template() -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="hostile-text-"))
+    yield build_template(root)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def receiver(template: Path, tmp_path: Path) -> Iterator[Store]:
+    """The admin's laptop after importing the operator's bundle of hostile text."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        for number, text in enumerate(FAMILIES):
+            agenda.add_activity(
+                b.store,
+                person="BEVER",
+                title=text,
+                start=at(b.store, f"2026-11-28 1{number % 10}:00"),
+                end=at(b.store, f"2026-11-28 1{number % 10}:30"),
+                location=text,
+            )
+            logbook.add_entry(b.store, text, flagged=True)
+            signals.raise_signal(b.store, text, category="other", urgency="routine", tlp="green")
+        activity = b.store.one("SELECT id FROM activity WHERE title = '[/]'")[0]
+        b.sql(f"UPDATE activity SET title = printf('%.5000c', 'x') WHERE id = '{activity}'")
+        b.sql("UPDATE activity SET start_at = '0001-01-01T09:40:28Z' WHERE title = '[/bold] x'")
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5
+        assert {q["field"] for q in receipt["quarantined"]} == {"title", "start_at"}
+        assert a.store.one("SELECT count(*) FROM activity")[0] == 1 + len(FAMILIES)
+        yield a.store
+
+
+def test_hostile_text_from_a_bundle_breaks_no_listing(receiver: Store) -> None:
+    runner = CliRunner()
+    for command in (
+        ["activity", "list"],
+        ["log", "list"],
+        ["signal", "list"],
+        ["sync", "quarantine"],
+        ["sync", "status"],
+        ["handover", "draft"],
+    ):
+        for fmt in ("table", "csv", "md", "json"):
+            done = runner.invoke(cli, ["--db", str(receiver.path), *command, "--format", fmt])
+            assert done.exit_code == 0, (command, fmt, done.output)
+
+
+async def test_hostile_text_from_a_bundle_breaks_no_console_screen(receiver: Store) -> None:
+    app = SchildwachtApp(receiver, remember=False)
+    async with app.run_test(size=(130, 40)) as pilot:
+        for key in ("t", "a", "g", "s", "h", "k", "y", "t"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert app.screen.is_current
+
+
+async def test_the_sync_screen_shows_hostile_text_literally(template: Path, tmp_path: Path) -> None:
+    """The Sync screen names quarantined changes with whatever they carried, as text."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        b.sql("UPDATE activity SET concept = '[/]'")  # no such concept: quarantined
+        code, _receipt = import_with_cli(a, b.export())
+        assert code == 5
+        app = SchildwachtApp(a.store, remember=False)
+        async with app.run_test(size=(130, 40)) as pilot:
+            await pilot.press("y")
+            await settle(pilot)
+            assert isinstance(app.screen, SyncScreen)
+            table = app.screen.query_one("#sync-quarantine", DataTable)
+            assert table.row_count == 1
+            cells = [str(cell) for cell in table.get_row_at(0)]
+            assert cells[2] == "activity.concept" and "'[/]'" in cells[4]
+            summary = str(app.screen.query_one("#sync-summary", Static).render())
+            assert "1 quarantined changes" in summary
+
+
+async def test_the_handover_names_a_quarantined_write_and_goes_to_it(
+    template: Path, tmp_path: Path
+) -> None:
+    with copied_team(template, tmp_path / "team") as (a, b):
+        b.sql("UPDATE activity SET status = 'cancelled'")  # without a restriction (R5)
+        import_with_cli(a, b.export())
+        [item] = [i for i in draft_handover(a.store)["assessment"] if i["kind"] == "quarantined"]
+        assert "laptop-b" in item["text"] and "activity.status" in item["text"]
+        app = SchildwachtApp(a.store, remember=False)
+        async with app.run_test(size=(130, 40)) as pilot:
+            await pilot.press("h")
+            await settle(pilot)
+            move_to(app.screen.query_one("#open-items", DataTable), "quarantined")
+            await pilot.press("j")
+            await settle(pilot)
+            assert isinstance(app.screen, SyncScreen)
+            table = app.screen.query_one("#sync-quarantine", DataTable)
+            row = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            assert row == item["ids"][0]
