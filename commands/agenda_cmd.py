@@ -286,6 +286,12 @@ def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | 
     show_default=True,
     help="Refuse a file that yields more occurrences than this in the window.",
 )
+@click.option(
+    "--calendar",
+    metavar="NAME",
+    help="Which of the person's calendars the file is (default: its X-WR-RELCALID or "
+    "X-WR-CALNAME). Only this calendar's events missing from the file are removed.",
+)
 @output_options
 @pass_env
 def activity_import_ics(
@@ -296,11 +302,14 @@ def activity_import_ics(
     last: date | None,
     days: int | None,
     max_occurrences: int,
+    calendar: str | None,
     fmt: str,
     output: str | None,
 ) -> None:
-    """Import an iCalendar agenda for the window (idempotent by UID, RECURRENCE-ID and
-    SEQUENCE). Events gone from the file inside the window are cancelled as removed."""
+    """Import an iCalendar agenda for the window (idempotent by UID and RECURRENCE-ID; a newer
+    version by SEQUENCE, then LAST-MODIFIED/DTSTAMP, updates). Events of the same calendar gone
+    from the file inside the window are cancelled as removed; an event cancelled by the
+    calendar that is back is reinstated."""
     from store.ics import import_ics  # icalendar is loaded only for this command
 
     result = import_ics(
@@ -311,15 +320,22 @@ def activity_import_ics(
         end=last,
         days=days,
         max_occurrences=max_occurrences,
+        calendar=calendar,
     )
     for warning in result.warnings:
         info(f"Warning: {visible(warning)}")
     last_moment = result.window[1] - timedelta(seconds=1)
     window = f"{local_text(result.window[0])[:10]} – {local_text(last_moment)[:10]}"
+    source = (
+        f"calendar '{visible(result.calendar)}'"
+        if result.calendar is not None
+        else "no calendar named (--calendar), so nothing removed"
+    )
     info(
-        f"{visible(file.name)} ({window}): {result.added} added, {result.updated} updated, "
-        f"{result.cancelled} cancelled, {result.removed} removed from the calendar, "
-        f"{result.unchanged} unchanged; {len(result.replan)} need re-planning."
+        f"{visible(file.name)} ({window}, {source}): {result.added} added, {result.updated} "
+        f"updated, {result.cancelled} cancelled, {result.removed} removed from the calendar, "
+        f"{result.reinstated} reinstated, {result.unchanged} unchanged; "
+        f"{len(result.replan)} need re-planning."
     )
     emit(
         [

@@ -403,6 +403,8 @@ _RULES = (
             "source_uid": FieldRule(_optional(_text(max_len=1000))),
             "source_recurrence": FieldRule(_optional(_text(max_len=100))),
             "source_sequence": FieldRule(_optional(_sequence), update="activity.write"),
+            "source_calendar": FieldRule(_optional(_text(max_len=200)), update="activity.write"),
+            "source_modified": FieldRule(_optional(TIME), update="activity.write"),
             "created_at": STAMP,
             "created_by": ACTOR,
             "updated_at": FieldRule(

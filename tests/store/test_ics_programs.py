@@ -254,10 +254,15 @@ def test_refused_whole_naming_the_event_or_the_encoding(
     assert expanded == []  # refused from the rule alone, before expanding anything
 
 
-def test_max_occurrences_is_exact_and_names_the_event(bever: Store) -> None:
-    # four Mondays and a lunch: five occurrences in March
-    with pytest.raises(BadInput, match=r"1a2b3c4d5e@google\.com \(Weekstart parket\) gives 5 "):
+def test_max_occurrences_is_exact_and_blames_the_file_not_one_event(bever: Store) -> None:
+    # four Mondays and a lunch: five occurrences in March, four of them from the series
+    with pytest.raises(BadInput) as refused:
         import_ics(bever, ICS / "google-series.ics", person="BEVER", max_occurrences=4, **MARCH)
+    assert str(refused.value) == (
+        "google-series.ics gives 5 occurrences from 2027-03-01 to 2027-03-31, more than the "
+        "limit of 4 (--max-occurrences); most of them (4) from VEVENT 1a2b3c4d5e@google.com "
+        "(Weekstart parket); nothing was imported."
+    )
     ok = import_ics(bever, ICS / "google-series.ics", person="BEVER", max_occurrences=5, **MARCH)
     assert ok.added == 5
 
