@@ -3,13 +3,16 @@
 Rules enforced here (and R1 again by triggers in the schema, for every connection):
 
 - R1: a concept must provide at least the subject's required resistance level;
-- R3: it must belong to the subject's current package;
+- R3: it must belong to the subject's current package and serve the subject's kind (the
+  catalogue's ``subject_kinds``: a static guard serves objects and services, not persons);
 - R4: a pilot concept only inside its pilot scope;
 - R5: cancelling, moving or shortening an activity is a restriction recorded with its kind,
   reason (capacity, threat, the person's own choice) and deciding authority.
 
 Refusals name the rule, the levels and the concepts that would be valid. Whether an activity
-needs re-planning is derived (``activity_view.replan_reason``), so a rising threat shows at once.
+needs re-planning is derived (``activity_view.replan_reason``), so a rising threat shows at once,
+and a concept another laptop put on a kind of subject it does not serve shows as
+``wrong_subject_kind`` (a merge never aborts over it).
 """
 
 from __future__ import annotations
@@ -188,6 +191,11 @@ def _judge(subject: Subject, concept: Concept, package_concepts: set[str], rank:
         )
     if concept.code not in package_concepts:
         return f"not in {subject.code}'s package {subject.package} (rule R3)"
+    if subject.kind not in concept.subject_kinds:
+        return (
+            f"serves {' and '.join(_kinds(concept.subject_kinds))}, not {subject.code}, a "
+            f"protected {subject.kind} (rule R3)"
+        )
     if concept.pilot and not (
         subject.unit in concept.pilot_units or subject.package in concept.pilot_packages
     ):
@@ -196,6 +204,11 @@ def _judge(subject: Subject, concept: Concept, package_concepts: set[str], rank:
             f"a pilot concept usable only in {scope}; {subject.code} is in {subject.unit} (rule R4)"
         )
     return ""
+
+
+def _kinds(kinds: tuple[str, ...]) -> list[str]:
+    """Subject kinds as words: ``objects``, ``services``, ``persons``."""
+    return [f"{kind}s" for kind in kinds]
 
 
 def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
@@ -224,10 +237,9 @@ def lightest_valid_concept(
     concepts: list[Concept], valid: list[str], kind: str, at_least: int = 0
 ) -> str | None:
     """The valid concept with the fewest officers (then lowest level, then code) among those
-    that serve this kind of subject and need at least ``at_least`` officers; when none needs
-    that many, the valid one that needs the most."""
+    that serve this kind of subject (R3: never one for another kind) and need at least
+    ``at_least`` officers; when none needs that many, the valid one that needs the most."""
     usable = [c for c in concepts if c.code in valid and kind in c.subject_kinds]
-    usable = usable or [c for c in concepts if c.code in valid]
     if not usable:
         return None
     enough = [c for c in usable if c.officers >= at_least]

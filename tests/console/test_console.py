@@ -303,7 +303,7 @@ async def test_roster_gaps_apply_a_suggestion(app: SchildwachtApp, demo_store: S
         index = next(
             i
             for i, o in enumerate(screen.options)
-            if o.callsign and o.feasible and "lent from" in o.description
+            if o.callsign and (o.feasible or o.partial) and "lent from" in o.description
         )
         callsign = screen.options[index].callsign
         before = sum(g.shortfall_hours for g in screen.data.gaps if activity_id in g.activities)

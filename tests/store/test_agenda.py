@@ -51,8 +51,26 @@ def test_r1_refusal_names_levels_and_valid_concepts(planned: Store) -> None:
     assert info.value.rule == "R1"
     assert str(info.value) == (
         "Concept STATIC provides W2 but BEVER requires W3 (rule R1); "
-        "choose one of: CP-LIGHT, CP-HEAVY, OBJ-HRB."
+        "choose one of: CP-LIGHT, CP-HEAVY."
     )
+    assert snapshot(planned.path) == before
+
+
+def test_r3_a_concept_for_objects_is_refused_on_a_persons_activity(planned: Store) -> None:
+    """OBJ-HRB provides W4 and is in PKG-W3, but it guards objects and services: never a
+    person (the catalogue's subject_kinds)."""
+    before = snapshot(planned.path)
+    with pytest.raises(RuleViolation) as info:
+        agenda.assign_concept(planned, only(planned, "BEVER").id, "OBJ-HRB")
+    assert info.value.rule == "R3"
+    assert str(info.value) == (
+        "Concept OBJ-HRB serves objects and services, not BEVER, a protected person (rule R3); "
+        "choose one of: CP-LIGHT, CP-HEAVY."
+    )
+    with pytest.raises(RuleViolation, match=r"rule R3"):
+        agenda.add_activity(
+            planned, person="BEVER", title="x", start=START, end=END, concept="obj-hrb"
+        )
     assert snapshot(planned.path) == before
 
 
@@ -245,6 +263,9 @@ def test_concept_options_explain_every_refusal(planned: Store) -> None:
     options = {
         o.code: o for o in agenda.concept_options(planned, subjects.get_subject(planned, "BEVER"))
     }
-    assert {c for c, o in options.items() if o.valid} == {"CP-LIGHT", "CP-HEAVY", "OBJ-HRB"}
+    assert {c for c, o in options.items() if o.valid} == {"CP-LIGHT", "CP-HEAVY"}
     assert "rule R1" in options["CAM"].reason
+    assert options["OBJ-HRB"].reason == (
+        "serves objects and services, not BEVER, a protected person (rule R3)"
+    )
     assert "rule R4" in options["REMOTE-CP"].reason

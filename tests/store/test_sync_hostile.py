@@ -376,6 +376,23 @@ def test_r1_through_a_bundle_flags_re_planning_and_the_level_stays(
         assert a.store.one("SELECT threat_level FROM subject")[0] == 4
 
 
+def test_a_concept_for_objects_on_a_persons_activity_arrives_flagged_not_aborted(
+    template: Path, tmp_path: Path
+) -> None:
+    """R3 by subject kind, like the package: an operator's raw OBJ-HRB (W4, in PKG-W4, but
+    for objects) on BEVER's activity is applied — the operator may set concepts — and shows
+    as wrong_subject_kind for re-planning on the receiving laptop."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        known = ids(b.store)
+        b.sql(f"UPDATE activity SET concept = 'OBJ-HRB' WHERE id = '{known['activity']}'")
+        code, receipt = import_with_cli(a, b.export())
+        assert (code, receipt["quarantined"]) == (0, [])
+        row = a.store.one(
+            "SELECT concept, replan_reason FROM activity_view WHERE id = ?", (known["activity"],)
+        )
+        assert tuple(row) == ("OBJ-HRB", "wrong_subject_kind")
+
+
 def test_a_raw_threat_level_is_refused_on_the_laptop_itself(template: Path, tmp_path: Path) -> None:
     with copied_team(template, tmp_path / "team") as (_a, b):
         with pytest.raises(Exception, match="R2"):
