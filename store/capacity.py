@@ -20,8 +20,10 @@ shortfall before and after, side by side.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from . import access, validate
@@ -272,9 +274,30 @@ def restriction_report(store: Store, start: datetime, end: datetime) -> list[dic
 # Scenarios ---------------------------------------------------------------------------------------
 
 
+#: The written form of each kind of scenario change.
+FORMS = {
+    "lend": "lend:N:FROM:TO",
+    "add_officers": "add-officers:N:UNIT[:QUAL+QUAL]",
+    "add_fte": "add-fte:F:UNIT",
+    "remove_officers": "remove-officers:N:UNIT",
+    "add_persons": "add-persons:N:LEVEL[:UNIT]",
+}
+
+
+#: The forms that name the unit (for the refusal of a change that names none).
+_WITH_UNIT = {
+    "lend": "lend:N:FROM:TO",
+    "add_officers": "add-officers:N:UNIT",
+    "remove_officers": "remove-officers:N:UNIT",
+    "add_persons": "add-persons:N:LEVEL:UNIT",
+}
+
+
 @dataclass(frozen=True)
 class Change:
-    """One what-if change. ``kind``: add_persons, add_officers, remove_officers, lend."""
+    """One what-if change. ``kind``: add_persons, add_officers, remove_officers, lend.
+    ``unit`` is '' when neither the change nor ``--unit`` names one (refused when the
+    scenario is checked, after the threat level)."""
 
     kind: str
     count: int
@@ -284,42 +307,121 @@ class Change:
     #: For add_officers; empty means: the qualifications the unit is short of in the period
     #: (or close protection and protective driving when it is short of none).
     qualifications: tuple[str, ...] = ()
+    #: How it was written (for messages); '' for the single-change options.
+    text: str = field(default="", compare=False)
 
     @classmethod
     def parse(cls, text: str, default_unit: str | None = None) -> Change:
         """``KIND:ARGS`` as typed: ``lend:N:FROM:TO``, ``add-officers:N:UNIT[:Q+Q]``,
         ``add-fte:F:UNIT``, ``remove-officers:N:UNIT``, ``add-persons:N:LEVEL[:UNIT]``; a
-        missing unit is ``default_unit``. Raises ``BadInput`` naming the form expected."""
+        missing unit is ``default_unit``. Raises ``BadInput`` naming what is wrong in it (the
+        codes are checked against the catalogue by ``check_changes``)."""
         parts = [p.strip() for p in text.split(":")]
         kind = parts[0].lower().replace("-", "_")
-        forms = {
-            "lend": "lend:N:FROM:TO",
-            "add_officers": "add-officers:N:UNIT[:QUAL+QUAL]",
-            "add_fte": "add-fte:F:UNIT",
-            "remove_officers": "remove-officers:N:UNIT",
-            "add_persons": "add-persons:N:LEVEL[:UNIT]",
-        }
-        if kind not in forms:
-            raise BadInput(f"Unknown change '{text}'; use one of: {', '.join(forms.values())}.")
-        try:
-            amount = float(parts[1]) if kind == "add_fte" else int(parts[1])
-            rest = parts[2:]
-            if kind == "lend":
-                return cls("lend", int(amount), rest[0].upper(), to_unit=rest[1].upper())
-            if kind == "add_persons":
-                unit = rest[1] if len(rest) > 1 else default_unit
-                if not unit:
-                    raise IndexError
-                return cls("add_persons", int(amount), unit.upper(), level=int(rest[0]))
-            unit = (rest[0] if rest and rest[0] else default_unit or "").upper()
-            if not unit:
-                raise IndexError
-            if kind == "add_fte":
-                return cls("add_officers", round(amount), unit)
-            quals = tuple(q for q in (rest[1] if len(rest) > 1 else "").split("+") if q)
-            return cls(kind, int(amount), unit, qualifications=quals)
-        except (IndexError, ValueError):
-            raise BadInput(f"'{text}' does not read as {forms[kind]}.") from None
+        if kind not in FORMS:
+            raise BadInput(
+                f"Unknown change {validate.shown(text)}; use one of: {', '.join(FORMS.values())}."
+            )
+        form = FORMS[kind]
+        shown = validate.shown(text)
+
+        def refuse(why: str) -> BadInput:
+            return BadInput(f"{shown} {why} (write {form}).")
+
+        most = {"lend": 4, "add_officers": 4, "add_persons": 4}.get(kind, 3)
+        if len(parts) > most:
+            extra = ":".join(parts[most:])
+            raise refuse(f"has more parts than its form: {validate.shown(extra)}")
+        if len(parts) < 2 or not parts[1]:
+            raise refuse("does not say how many")
+        amount = _amount(parts[1], fractional=kind == "add_fte", refuse=refuse)
+        rest = parts[2:]
+        if kind == "lend":
+            if not rest or not rest[0]:
+                raise refuse("names no unit that lends")
+            if len(rest) < 2 or not rest[1]:
+                raise refuse("names no unit that receives")
+            return cls("lend", int(amount), rest[0].upper(), to_unit=rest[1].upper(), text=text)
+        if kind == "add_persons":
+            if not rest or not rest[0]:
+                raise refuse("gives no threat level")
+            level = _amount(rest[0], fractional=False, refuse=refuse, what="threat level")
+            unit = (rest[1] if len(rest) > 1 and rest[1] else default_unit or "").upper()
+            return cls("add_persons", int(amount), unit, level=int(level), text=text)
+        unit = (rest[0] if rest and rest[0] else default_unit or "").upper()
+        if kind == "add_fte":
+            return cls("add_officers", round(amount), unit, text=text)
+        quals = tuple(q.strip() for q in (rest[1] if len(rest) > 1 else "").split("+") if q)
+        return cls(kind, int(amount), unit, qualifications=quals, text=text)
+
+    @property
+    def written(self) -> str:
+        """The change as its user wrote it, for a message."""
+        if self.text:
+            return validate.shown(self.text)
+        return {"add_persons": "--add-persons", "add_officers": "--add-officers"}.get(
+            self.kind, f"--{self.kind.replace('_', '-')}"
+        )
+
+
+def _amount(
+    text: str, *, fractional: bool, refuse: Callable[[str], BadInput], what: str = "number"
+) -> float:
+    try:
+        value = float(text) if fractional else int(text)
+    except ValueError:
+        kind = "a number" if fractional else "a whole number"
+        raise refuse(f"gives {validate.shown(text)} where the {what} should be {kind}") from None
+    if not math.isfinite(value):
+        raise refuse(f"gives {validate.shown(text)} where the {what} should be a number")
+    return value
+
+
+def check_changes(store: Store, changes: list[Change]) -> None:
+    """Refuse, naming the change and the real problem, a scenario that names an unknown
+    threat level, unit or qualification, no unit, a unit lending to itself, or a count out of
+    range; nothing is computed then."""
+    units = {u.code for u in list_units(store)}
+    qualifications = [q.code for q in list_qualifications(store)]
+    for change in changes:
+
+        def refuse(sentence: str, change: Change = change) -> BadInput:
+            if not change.text:
+                return BadInput(sentence)
+            return BadInput(f"{change.written}: {sentence[0].lower()}{sentence[1:]}")
+
+        if change.kind == "add_persons" and change.level is None:
+            raise refuse("Adding protected persons needs their threat level (--level).")
+        if change.level is not None:
+            validate.integer(change.level, "The threat level", low=0, high=1000)
+            try:
+                derive(store, change.level)
+            except BadInput as exc:
+                raise refuse(str(exc)) from None
+        if not change.unit:
+            raise BadInput(
+                f"{change.written} names no unit; write {_WITH_UNIT[change.kind]} or give --unit."
+            )
+        for unit in filter(None, (change.unit, change.to_unit)):
+            if unit not in units:
+                raise refuse(
+                    f"Unknown unit {validate.shown(unit)}; choose one of: "
+                    f"{', '.join(sorted(units))}."
+                )
+        if change.kind == "lend" and change.to_unit == change.unit:
+            raise refuse(
+                f"Lending moves officers from one unit to another, not from {change.unit} to "
+                f"{change.unit} itself."
+            )
+        for code in change.qualifications:
+            if code not in qualifications:
+                raise refuse(
+                    f"Unknown qualification {validate.shown(code)}; choose one of: "
+                    f"{', '.join(qualifications)}."
+                )
+        if change.count < 1:
+            raise refuse("A scenario changes at least one person or officer.")
+        validate.integer(change.count, "The number of persons or officers", high=MAX_SCENARIO_COUNT)
 
 
 @dataclass(frozen=True)
@@ -364,6 +466,12 @@ class _World:
     start: datetime
     end: datetime
     lent: list[tuple[str, str, str]]  # officer, from, to
+    made: int = 0  # persons and officers the scenario added so far
+
+    def new_name(self, prefix: str) -> str:
+        """A name no other added person or officer of this scenario has."""
+        self.made += 1
+        return f"{prefix}-{self.made}"
 
     @property
     def window(self) -> tuple[int, int]:
@@ -381,18 +489,8 @@ class _World:
 
 
 def apply_change(world: _World, change: Change) -> None:
-    """Change the world's demand and supply (copies of the database's; nothing is written)."""
-    units = {u.code for u in list_units(world.store)}
-    for unit in filter(None, (change.unit, change.to_unit)):
-        if unit not in units:
-            raise BadInput(
-                f"Unknown unit {validate.shown(unit)}; choose one of: {', '.join(sorted(units))}."
-            )
-    if change.count < 1:
-        raise BadInput("A scenario changes at least one person or officer.")
-    validate.integer(change.count, "The number of persons or officers", high=MAX_SCENARIO_COUNT)
-    if change.level is not None:
-        validate.integer(change.level, "The threat level", low=0, high=1000)
+    """Change the world's demand and supply (copies of the database's; nothing is written).
+    The change was checked (``check_changes``)."""
     if change.kind == "add_persons":
         _add_persons(world, change)
     elif change.kind == "add_officers":
@@ -400,12 +498,15 @@ def apply_change(world: _World, change: Change) -> None:
     elif change.kind == "remove_officers":
         chosen = _on_duty(world, change.unit)[: change.count]
         if len(chosen) < change.count:
-            raise BadInput(f"{change.unit} has only {len(chosen)} officers on duty in the period.")
+            raise BadInput(
+                f"{change.written}: {change.unit} has only {len(chosen)} officers on duty in "
+                "the period."
+            )
         world.duties = [d for d in world.duties if d.officer not in set(chosen)]
     elif change.kind == "lend":
         if not change.to_unit:
             raise BadInput("Lending names the unit that receives the officers (--to-unit).")
-        _lend(world, change.unit, change.to_unit, change.count)
+        _lend(world, change.unit, change.to_unit, change.count, change.written)
     else:
         raise BadInput(f"Unknown scenario change '{change.kind}'.")
 
@@ -419,35 +520,34 @@ def _add_persons(world: _World, change: Change) -> None:
         raise BadInput("Adding protected persons needs their threat level (--level).")
     concept = _typical_concept(world.store, change.level)
     staffing = tuple((s.qualification, s.count) for s in concept.staffing)
-    for n in range(change.count):
+    for _n in range(change.count):
+        source = world.new_name("scenario-person")
         for day in _days(world.start, world.end):
             for hour, length in TYPICAL_DAY:
                 a = _local(day, hour)
-                world.needs.append(
-                    Need(change.unit, a, a + length * 3600, staffing, f"scenario-person-{n}")
-                )
+                world.needs.append(Need(change.unit, a, a + length * 3600, staffing, source))
 
 
 def _add_officers(world: _World, change: Change) -> None:
     quals = frozenset(change.qualifications) or _short_of(world, change.unit)
     for n in range(change.count):
         hour, length = ADDED_SHIFTS[n % 2]
+        officer = world.new_name("scenario-officer")  # each added officer is another person
         for index, day in enumerate(_days(world.start, world.end)):
             if index % 7 in (5, 6):
                 continue  # five days on, two off
             a = _local(day, hour)
-            world.duties.append(
-                Duty(f"scenario-officer-{n}", change.unit, a, a + length * 3600, quals)
-            )
+            world.duties.append(Duty(officer, change.unit, a, a + length * 3600, quals))
 
 
-def _lend(world: _World, home: str, to: str, count: int) -> None:
+def _lend(world: _World, home: str, to: str, count: int, written: str = "") -> None:
     """Lend up to ``count`` officers of ``home`` on duty in the period to ``to``: each time the
     one who reduces ``to``'s shortfall hours most (then by callsign), who arrives after the
-    travel time between the units; only officers who reduce it are lent."""
+    travel time between the units; only officers who reduce it are lent, and an officer is
+    lent once in a scenario (never onwards, never twice)."""
     travel = travel_minutes(world.store, home, to) * 60
     if not _on_duty(world, home):
-        raise BadInput(f"{home} has no officers on duty in the period.")
+        raise BadInput(f"{written or 'Lending'}: {home} has no officers on duty in the period.")
     for _round in range(count):
         best: tuple[float, str, list[Duty]] | None = None
         current = world.shortfall_hours(to)
@@ -478,10 +578,12 @@ def _candidates(world: _World, home: str, to: str) -> set[str]:
         world.window,
         order,
     )
+    lent = {officer for officer, _from, _to in world.lent}
     return {
         d.officer
         for d in world.duties
         if d.unit == home
+        and d.officer not in lent
         and any(
             g.qualification in d.qualifications
             and d.start < g.end.timestamp()
@@ -526,6 +628,7 @@ def run_scenario(
     _check(start, end, "unit", DEFAULT_HOURS_PER_FTE)
     if not changes:
         raise BadInput("Describe at least one change.")
+    check_changes(store, changes)
     demand = protection_demand(store, start, end)
     duties = load_duties(store, start, end)
     baseline = {

@@ -35,3 +35,21 @@ def test_a_concept_for_objects_is_invalid_for_a_person_everywhere(initialised: R
         "Error: Concept OBJ-HRB serves objects and services, not BEVER, a protected person "
         "(rule R3); choose one of: CP-LIGHT, CP-HEAVY.\n",
     )
+
+
+def test_scenario_changes_are_refused_naming_the_real_problem(initialised: Run) -> None:
+    for change, error in (
+        ("lend:2:AM:AM", "'lend:2:AM:AM': lending moves officers from one unit to another, "
+         "not from AM to AM itself."),
+        ("add-officers:3:RT:bogus", "'add-officers:3:RT:bogus': unknown qualification 'bogus'; "
+         "choose one of: camera_operator, close_protection, hrb, object_guard, "
+         "protective_driving."),
+        ("add-persons:2:9", "'add-persons:2:9': threat level 9 does not exist; choose one of: "
+         "1, 2, 3, 4, 5."),
+        ("add-persons:2:4", "'add-persons:2:4' names no unit; write add-persons:N:LEVEL:UNIT or "
+         "give --unit."),
+    ):  # fmt: skip
+        result = initialised("capacity", "scenario", "--change", change)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {error}\n")
+    ok = initialised("capacity", "scenario", "--change", "add-persons:2:4", "--unit", "RT")
+    assert ok.exit_code == 0, ok.stderr
