@@ -4,9 +4,11 @@ Rules checked here, each named in its refusal:
 - a shift lasts at most 14 hours, and leaves the required 11 hours' rest before and after the
   officer's other shifts (rule: rest);
 - a deployment needs a concept on the activity, an officer on duty for the whole activity
-  (rule: on duty), holding a qualification the concept needs valid on that day (rule R8), not
-  already deployed elsewhere at that time (rule: one place at a time), and whose shift respects
-  the rest rule.
+  (rule: on duty) and from the activity's start minus the travel from their own unit, holding
+  a qualification the concept needs valid on that day (rule R8), not already deployed
+  elsewhere at that time (rule: one place at a time), with the catalogue's travel minutes
+  between the unit of their previous deployment and this one, and between this one and their
+  next (rule: travel), and whose shift respects the rest rule.
 A CSV roster is imported whole or not at all, with a report of every bad line.
 """
 
@@ -29,6 +31,8 @@ from .ids import uuid7
 from .staff import Staff, get_staff
 
 REST = timedelta(hours=11)
+#: The longest travel the catalogue allows between two units (unit_travel.minutes).
+MAX_TRAVEL_MINUTES = 1440
 #: A roster file larger than this is refused before it is read.
 MAX_ROSTER_BYTES = 20_000_000
 MAX_SHIFT = rules.MAX_SHIFT
@@ -203,11 +207,17 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
 
 
 def deployment_problem(
-    store: Store, activity_id: str, officer: Staff, concept: str | None = None
+    store: Store,
+    activity_id: str,
+    officer: Staff,
+    concept: str | None = None,
+    *,
+    next_too: bool = True,
 ) -> str:
     """Why ``officer`` may not be deployed on the activity ('' when they may). ``concept``
     judges the deployment as if the activity carried that concept (a suggestion that assigns
-    one first)."""
+    one first). ``next_too``: also whether they reach their next deployment in time (a
+    listing of violations leaves that to the next one, so a pair is named once)."""
     row = store.one(
         "SELECT a.id, a.start_at, a.end_at, a.concept, a.status, s.unit FROM activity a"
         " JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
@@ -252,6 +262,9 @@ def deployment_problem(
             f"{officer.callsign} is already deployed on activity {clash['id'][:13]} "
             f"{_span(clash['start_at'], clash['end_at'])} (rule: one place at a time)"
         )
+    between = _travel_between(store, officer, activity_id, row["unit"], start, end, next_too)
+    if between:
+        return between
     for shift in shifts:
         rest = store.one(
             "SELECT start_at, end_at FROM shift WHERE staff_id = ? AND id != ?"
@@ -269,6 +282,54 @@ def deployment_problem(
                 f"{_span(shift['start_at'], shift['end_at'])} and "
                 f"{_span(rest['start_at'], rest['end_at'])} (rule: rest between shifts)"
             )
+    return ""
+
+
+def _travel_between(
+    store: Store,
+    officer: Staff,
+    activity_id: str,
+    unit: str,
+    start: str,
+    end: str,
+    next_too: bool,
+) -> str:
+    """Whether the officer can travel from their previous deployment (the unit of its
+    subject) to this one, and from this one to their next, in the catalogue's minutes
+    (rule: travel); '' when they can."""
+    reach = timedelta(minutes=MAX_TRAVEL_MINUTES)
+    rows = store.query(
+        "SELECT a.id, a.start_at, a.end_at, s.unit FROM deployment d"
+        " JOIN activity a ON a.id = d.activity_id JOIN subject s ON s.id = a.subject_id"
+        " WHERE d.staff_id = ? AND a.id != ? AND a.status != 'cancelled'"
+        " AND ((a.end_at <= ? AND a.end_at > ?) OR (a.start_at >= ? AND a.start_at < ?))"
+        " ORDER BY a.start_at, a.id",
+        (
+            officer.id,
+            activity_id,
+            start,
+            to_db(from_db(start) - reach),
+            end,
+            to_db(from_db(end) + reach),
+        ),
+    )
+    for other in rows:
+        if other["end_at"] <= start:
+            need = travel_minutes(store, other["unit"], unit)
+            if from_db(start) - from_db(other["end_at"]) < timedelta(minutes=need):
+                return (
+                    f"{officer.callsign} needs {need} min travel from the previous deployment at"
+                    f" {other['unit']} ending {local(other['end_at']):%H:%M} to {unit} by "
+                    f"{local(start):%H:%M} (rule: travel)"
+                )
+        elif next_too:
+            need = travel_minutes(store, unit, other["unit"])
+            if from_db(other["start_at"]) - from_db(end) < timedelta(minutes=need):
+                return (
+                    f"{officer.callsign} needs {need} min travel from {unit} ending "
+                    f"{local(end):%H:%M} to the next deployment at {other['unit']} starting "
+                    f"{local(other['start_at']):%H:%M} (rule: travel)"
+                )
     return ""
 
 
@@ -399,7 +460,8 @@ def deployment_violations(
     )
     found = []
     for row in rows:
-        why = deployment_problem(store, row["activity_id"], get_staff(store, row["callsign"]))
+        officer = get_staff(store, row["callsign"])
+        why = deployment_problem(store, row["activity_id"], officer, next_too=False)
         if why:
             found.append(
                 {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}

@@ -364,6 +364,8 @@ def _lend_one(
         )
 
     why = deployment_problem(ctx.store, ctx.activity.id, get_staff(ctx.store, callsign), ctx.base)
+    if "rule: travel" in why and " deployment at " in why:  # between two deployments
+        return option(False, why.removeprefix(f"{callsign} ").removesuffix(" (rule: travel)"))
     if "rule: travel" in why:
         return option(False, f"needs {travel} min travel")
     if why:

@@ -53,3 +53,51 @@ def test_scenario_changes_are_refused_naming_the_real_problem(initialised: Run) 
         assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {error}\n")
     ok = initialised("capacity", "scenario", "--change", "add-persons:2:4", "--unit", "RT")
     assert ok.exit_code == 0, ok.stderr
+
+
+def test_travel_from_the_previous_deployment_refused_and_listed(initialised: Run) -> None:
+    run = initialised
+    ids = {}
+    for code, unit, start, end in (
+        ("MEEUW", "AM", "06:00", "06:55"),
+        ("BEVER", "RT", "07:00", "08:00"),
+    ):
+        assert run("person", "add", code, "--kind", "person", "--domain", "local", "--unit", unit)
+        assert run("threat", "assess", code, "--level", "3").exit_code == 0
+        added = run(
+            "activity", "add", "--person", code, "--title", "Afspraak", "--start",
+            f"2026-12-01 {start}", "--end", f"2026-12-01 {end}", "--concept", "CP-LIGHT",
+        )  # fmt: skip
+        ids[unit] = added.stdout.strip().splitlines()[-1]
+    assert run(
+        "staff", "add", "AM-0001", "--unit", "AM", "--qualification", "close_protection",
+        "--qualification", "protective_driving",
+    ).exit_code == 0  # fmt: skip
+    assert run("shift", "add", "AM-0001", "--start", "2026-12-01 05:00", "--end",
+               "2026-12-01 13:00").exit_code == 0  # fmt: skip
+    assert run("deploy", ids["AM"], "AM-0001").exit_code == 0
+    refused = run("deploy", ids["RT"], "AM-0001")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Error: Not deployed: AM-0001 needs 60 min travel from the previous deployment at AM "
+        "ending 06:55 to RT by 07:00 (rule: travel).\n",
+    )
+    edited = run(
+        "activity", "edit", ids["RT"], "--start", "2026-12-01 07:30", "--end",
+        "2026-12-01 08:30", "--correction", "Later begonnen",
+    )  # fmt: skip
+    assert edited.exit_code == 0, edited.stderr
+    assert run("deploy", ids["RT"], "AM-0001").exit_code == 2  # 35 minutes: still too close
+    run("activity", "edit", ids["RT"], "--start", "2026-12-01 08:00", "--end", "2026-12-01 09:00",
+        "--correction", "Nog later")  # fmt: skip
+    assert run("deploy", ids["RT"], "AM-0001").exit_code == 0  # 65 minutes
+    run("activity", "edit", ids["AM"], "--end", "2026-12-01 07:30", "--correction", "Uitgelopen")
+    listed = run(
+        "gaps", "--violations", "--from", "2026-12-01 00:00", "--to", "2026-12-02 00:00",
+        "-f", "json",
+    )  # fmt: skip
+    (row,) = json.loads(listed.stdout)
+    assert row["problem"] == (
+        "AM-0001 needs 60 min travel from the previous deployment at AM ending 07:30 to RT by "
+        "08:00 (rule: travel)"
+    )
