@@ -62,6 +62,7 @@ def _record_dict(record: model.HandoverRecord) -> dict[str, Any]:
         "supersedes": record.supersedes,
         "supersede_reason": record.supersede_reason,
         "superseded_by": record.superseded_by,
+        "superseded_reason": record.superseded_reason,
     }
 
 
@@ -103,9 +104,21 @@ def handover_sign(
     first, last = _period(start, end)
     if reason and not supersedes:
         raise BadInput("--reason goes with --supersedes ID.")
-    record = model.sign_handover(
-        env.store(), first, last, note, supersedes=supersedes, reason=reason
-    )
+    if supersedes and not reason.strip():
+        raise BadInput(
+            "--supersedes needs --reason T: why the new handover replaces the signed one."
+        )
+    try:
+        record = model.sign_handover(
+            env.store(), first, last, note, supersedes=supersedes, reason=reason
+        )
+    except model.AlreadySigned as exc:
+        if not exc.may_supersede:
+            raise
+        raise BadInput(
+            f"{str(exc).rstrip('.')} (handover sign --supersedes {exc.handover_id[:13]} "
+            "--reason T)."
+        ) from None
     created(
         record.id, f"Handover signed by {record.signed_by} (sha256 {record.content_hash[:12]}…)."
     )

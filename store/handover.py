@@ -33,7 +33,7 @@ from typing import Any
 from . import access, validate, witness
 from .clock import LOCAL_TZ, from_db, local_iso, local_text, to_db
 from .db import Store, resolve_id
-from .errors import BadInput, IntegrityFailure, PermissionDenied
+from .errors import BadInput, IntegrityFailure, PermissionDenied, RuleViolation
 from .gaps import find_gaps, shortfall_hours
 from .ids import uuid7
 from .signals import list_signals
@@ -70,15 +70,21 @@ class HandoverRecord:
     supersedes: str | None = None
     supersede_reason: str = ""
     superseded_by: str | None = None
+    #: Of the handover that superseded this one: who signed it, when, and why.
+    superseded_by_signer: str | None = None
+    superseded_at: str | None = None
+    superseded_reason: str = ""
 
 
 class AlreadySigned(BadInput):
     """The period overlaps a handover that is signed and not superseded; ``handover_id`` is
-    that handover (sign again with ``supersedes`` and a reason)."""
+    that handover; ``may_supersede``: whether the acting leader may replace it (its signer,
+    with a reason)."""
 
-    def __init__(self, message: str, handover_id: str) -> None:
+    def __init__(self, message: str, handover_id: str, may_supersede: bool = True) -> None:
         super().__init__(message)
         self.handover_id = handover_id
+        self.may_supersede = may_supersede
 
 
 def current_shift(moment: datetime) -> tuple[datetime, datetime]:
@@ -454,35 +460,69 @@ def sign_handover(
 def _check_signed_once(
     store: Store, start: datetime, end: datetime, supersedes: str | None, reason: str
 ) -> str | None:
-    """The id of the handover this signature replaces (None: the period is not signed yet)."""
+    """The id of the handover this signature replaces (None: the period is not signed yet).
+
+    A handover is its signer's account of the shift: only its signer supersedes it, always
+    with a reason — also after another leader accepted it (the new one is then accepted
+    again, and both records show the reason). The leader who accepted it, or any other, does
+    not replace it under their own name: they record their questions or a flagged log entry.
+    """
     live = store.query(
-        "SELECT id, period_start, period_end, signed_by, signed_at FROM handover h"
-        " WHERE period_start < ? AND period_end > ?"
+        "SELECT h.id, h.period_start, h.period_end, h.signed_by, h.signed_at, e.actor AS"
+        " accepted_by, e.at AS accepted_at FROM handover h LEFT JOIN handover_event e ON"
+        " e.handover_id = h.id AND e.kind = 'accepted'"
+        " WHERE h.period_start < ? AND h.period_end > ?"
         " AND NOT EXISTS (SELECT 1 FROM handover n WHERE n.supersedes = h.id)"
-        " ORDER BY signed_at",
+        " ORDER BY h.signed_at",
         (to_db(end), to_db(start)),
     )
+    me = store.actor.callsign
     replaced = None
     if supersedes is not None:
         replaced = resolve_id(store, "handover", supersedes, "handover")
         if not reason.strip():
-            raise BadInput("Superseding a signed handover needs the reason (--reason).")
-        if replaced not in {r["id"] for r in live}:
+            raise BadInput(
+                "Superseding a signed handover needs the reason why the new one replaces it."
+            )
+        found = next((r for r in live if r["id"] == replaced), None)
+        if found is None:
             raise BadInput(
                 f"Handover {replaced[:13]} is not a signed handover of an overlapping period "
-                "that is still in force; see `handover list`."
+                "that is still in force; see the list of handovers."
             )
+        if found["signed_by"] != me:
+            raise RuleViolation("handover", _not_yours(found, me))
     for row in live:
         if row["id"] != replaced:
             period = _period_text(from_db(row["period_start"]), from_db(row["period_end"]))
+            mine = row["signed_by"] == me
             raise AlreadySigned(
                 f"The period {period} was already signed by {row['signed_by']} at "
-                f"{local_text(row['signed_at'])}"
-                f" (handover {row['id'][:13]}); sign again only to supersede it, with a reason"
-                f" (handover sign --supersedes {row['id'][:13]} --reason T).",
+                f"{local_text(row['signed_at'])} (handover {row['id'][:13]}); "
+                + (
+                    "sign again only to supersede it, with a reason."
+                    if mine
+                    else _not_yours(row, me)
+                ),
                 row["id"],
+                may_supersede=mine,
             )
     return replaced
+
+
+def _not_yours(row: Any, me: str) -> str:
+    """Why ``me`` may not supersede the handover ``row``."""
+    accepted = (
+        f"; {me} accepted it at {local_text(row['accepted_at'])}"
+        if row["accepted_by"] == me
+        else ""
+    )
+    return (
+        f"only {row['signed_by']}, who signed handover {row['id'][:13]}, may supersede it "
+        f"(a handover is its signer's account of the shift){accepted}. Record what is wrong "
+        f"in a flagged log entry (it carries into every handover until cleared), or ask "
+        f"{row['signed_by']} to sign a new one."
+    )
 
 
 def accept_handover(store: Store, handover_id: str, questions: str = "") -> HandoverRecord:
@@ -529,11 +569,17 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
             "was altered after signing."
         )
     witness.check_handover(store, full, row["content_hash"])
-    superseded_by = store.one("SELECT id FROM handover WHERE supersedes = ?", (full,))
+    later = store.one(
+        "SELECT id, signed_by, signed_at, supersede_reason FROM handover WHERE supersedes = ?",
+        (full,),
+    )
     return HandoverRecord(
         supersedes=row["supersedes"],
         supersede_reason=row["supersede_reason"],
-        superseded_by=superseded_by[0] if superseded_by else None,
+        superseded_by=later["id"] if later else None,
+        superseded_by_signer=later["signed_by"] if later else None,
+        superseded_at=later["signed_at"] if later else None,
+        superseded_reason=later["supersede_reason"] if later else "",
         id=row["id"],
         period_start=row["period_start"],
         period_end=row["period_end"],
@@ -579,6 +625,16 @@ def handover_markdown(
         )
         if record.questions:
             lines.append(f"Questions: {md(record.questions)}")
+        if record.supersedes:
+            lines.append(
+                f"Supersedes handover {record.supersedes[:13]}: {md(record.supersede_reason)}"
+            )
+        if record.superseded_by:
+            lines.append(
+                f"Superseded by handover {record.superseded_by[:13]}, signed by "
+                f"{md(record.superseded_by_signer)} at {local_text(record.superseded_at)}: "
+                f"{md(record.superseded_reason)}"
+            )
         lines.append("")
     titles = {
         "identify": "I — Identify",

@@ -131,6 +131,9 @@ class HandoverScreen(Screen[None]):
         try:
             record = model.sign_handover(self.app.store, notes=notes)  # type: ignore[attr-defined]
         except model.AlreadySigned as exc:
+            if not exc.may_supersede:  # only its signer replaces a handover
+                self.notify(plain(exc), severity="error", markup=False)
+                return
             self._ask_to_supersede(exc, notes)
             return
         except StoreError as exc:

@@ -101,3 +101,28 @@ def test_travel_from_the_previous_deployment_refused_and_listed(initialised: Run
         "AM-0001 needs 60 min travel from the previous deployment at AM ending 07:30 to RT by "
         "08:00 (rule: travel)"
     )
+
+
+def test_an_accepted_handover_is_superseded_by_its_signer_only(initialised: Run) -> None:
+    run = initialised
+    assert run("staff", "add", "OPS-02", "--unit", "RT", "--role", "shift_leader").exit_code == 0
+    first = run("handover", "sign", "--note", "eerste").stdout.strip().splitlines()[-1]
+    assert run("handover", "accept", first, user="OPS-02").exit_code == 0
+    mine = run("handover", "sign", "--supersedes", first, "--reason", "mijn versie", user="OPS-02")
+    assert mine.exit_code == 2 and mine.stderr.count("\n") == 1
+    assert f"Error: only OPS-01, who signed handover {first[:13]}, may supersede it" in mine.stderr
+    again = run("handover", "sign")
+    assert again.exit_code == 2
+    assert again.stderr.endswith(
+        f"sign again only to supersede it, with a reason (handover sign --supersedes "
+        f"{first[:13]} --reason T).\n"
+    )
+    bare = run("handover", "sign", "--supersedes", first)
+    assert (bare.exit_code, bare.stderr) == (
+        2,
+        "Error: --supersedes needs --reason T: why the new handover replaces the signed one.\n",
+    )
+    second = run("handover", "sign", "--supersedes", first, "--reason", "REIGER ontbrak")
+    assert second.exit_code == 0, second.stderr
+    old = json.loads(run("handover", "show", first, "-f", "json").stdout)["handover"]
+    assert (old["accepted_by"], old["superseded_reason"]) == ("OPS-02", "REIGER ontbrak")
