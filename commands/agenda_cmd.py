@@ -141,14 +141,20 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
     data["corrections"] = [
         {
             "reason": c.reason,
-            "old": f"{local_text(c.old_start_at)}–{local_text(c.old_end_at, with_date=False)}"
-            f" {c.old_location}".rstrip(),
+            "old": _time_and_place(c.old_start_at, c.old_end_at, c.old_location),
+            "new": _time_and_place(c.new_start_at, c.new_end_at, c.new_location),
             "recorded_at": local_iso(c.recorded_at),
             "recorded_by": c.recorded_by,
         }
         for c in agenda.list_corrections(store, item.id)
     ]
     emit(data, fmt, output)
+
+
+def _time_and_place(start: str, end: str, location: str) -> str:
+    """``2026-12-01 09:30–12:00 Rechtbank`` (the end's date too when it is another day)."""
+    same_day = local_text(start)[:10] == local_text(end)[:10]
+    return f"{local_text(start)}–{local_text(end, with_date=not same_day)} {location}".rstrip()
 
 
 @activity.command("edit")

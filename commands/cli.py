@@ -145,8 +145,11 @@ class OneLineError(click.ClickException):
         message = re.sub(
             r"'([^']{61,})'", lambda m: shown(m.group(1)), visible(error.format_message())
         )
-        path = error.ctx.command_path if error.ctx else "schildwacht"
-        super().__init__(f"{message.rstrip('.')} (see `{visible(path)} --help`).")
+        # click names no command for some option errors ("requires an argument")
+        where = "the command's --help"
+        if error.ctx:
+            where = f"`{visible(error.ctx.command_path)} --help`"
+        super().__init__(f"{message.rstrip('.')} (see {where}).")
 
     def show(self, file: Any = None) -> None:
         click.echo(f"Error: {self.message}", err=True)

@@ -23,7 +23,7 @@ from datetime import datetime
 
 from . import access, rules, validate
 from .catalogue import Concept, get_concept, list_concepts
-from .clock import from_db, local_iso, to_db
+from .clock import from_db, local_iso, require_order, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
@@ -275,8 +275,7 @@ def check_concept(store: Store, subject: Subject, code: str) -> Concept:
 def _check_times(start: datetime, end: datetime) -> None:
     validate.moment(start, "The start")
     validate.moment(end, "The end")
-    if end <= start:
-        raise BadInput("The end must be after the start.")
+    require_order(start, end, "The activity")
     if end - start > MAX_DURATION:
         raise BadInput("An activity may last at most 72 hours; split it into several.")
 

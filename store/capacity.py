@@ -37,7 +37,7 @@ from .catalogue import (
     list_units,
     travel_minutes,
 )
-from .clock import LOCAL_TZ, iso_week, local, to_db
+from .clock import LOCAL_TZ, iso_week, local, require_order, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import (
@@ -198,8 +198,7 @@ def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> Non
     validate.moment(start, "The start")
     validate.moment(end, "The end")
     validate.number(hours_per_fte, "Hours per FTE", low=0, high=168)
-    if end <= start:
-        raise BadInput("The period ends after it starts.")
+    require_order(start, end, "The period")
     if end - start > timedelta(days=92):
         raise BadInput("A capacity report covers at most 92 days; split the period.")
     if by not in GROUPINGS:

@@ -112,6 +112,16 @@ def local_text(moment: datetime | str | None, *, with_date: bool = True) -> str:
     return value.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
 
 
+def require_order(start: datetime, end: datetime, what: str) -> None:
+    """Refuse (``BadInput``) an end that is not after the start, saying which and how to fix
+    it: ``The period ends 2026-12-01 11:00, not after its start 2026-12-01 11:30; …``."""
+    if end <= start:
+        raise BadInput(
+            f"{what} ends {local_text(end)}, not after its start {local_text(start)}; give an "
+            "end after the start."
+        )
+
+
 def today(clock: Clock) -> date:
     """The local date now."""
     return local(clock.now()).date()

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import access, validate, witness
-from .clock import LOCAL_TZ, from_db, local_iso, local_text, to_db
+from .clock import LOCAL_TZ, from_db, local_iso, local_text, require_order, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, IntegrityFailure, PermissionDenied, RuleViolation
 from .gaps import find_gaps, shortfall_hours
@@ -131,8 +131,7 @@ def draft_handover(
         start, end = current_shift(store.clock.now())
     validate.moment(start, "The period's start")
     validate.moment(end, "The period's end")
-    if end <= start:
-        raise BadInput("A handover period ends after it starts.")
+    require_order(start, end, "The handover's period")
     nxt = end + (end - start)
     s, e, n = to_db(start), to_db(end), to_db(nxt)
 

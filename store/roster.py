@@ -24,7 +24,7 @@ from typing import Any
 
 from . import access, machine, rules, validate
 from .catalogue import get_concept, get_unit, travel_minutes
-from .clock import Clock, from_db, local, local_to_utc, parse_time, to_db
+from .clock import Clock, from_db, local, local_to_utc, parse_time, require_order, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
@@ -64,8 +64,7 @@ def _check_shift(
 ) -> None:
     validate.moment(start, f"{officer.callsign}: the start")
     validate.moment(end, f"{officer.callsign}: the end")
-    if end <= start:
-        raise BadInput(f"{officer.callsign}: a shift ends after it starts.")
+    require_order(start, end, f"{officer.callsign}'s shift")
     if end - start > MAX_SHIFT:
         raise BadInput(f"{officer.callsign}: a shift lasts at most 14 hours.")
     lo, hi = to_db(start - REST), to_db(end + REST)

@@ -126,3 +126,32 @@ def test_an_accepted_handover_is_superseded_by_its_signer_only(initialised: Run)
     assert second.exit_code == 0, second.stderr
     old = json.loads(run("handover", "show", first, "-f", "json").stdout)["handover"]
     assert (old["accepted_by"], old["superseded_reason"]) == ("OPS-02", "REIGER ontbrak")
+
+
+def test_messages_say_what_was_wrong(initialised: Run) -> None:
+    run = initialised
+    backwards = run("capacity", "--from", "2026-12-01 11:30", "--to", "2026-12-01 11:00")
+    assert (backwards.exit_code, backwards.stderr) == (
+        2,
+        "Error: The period ends 2026-12-01 11:00, not after its start 2026-12-01 11:30; give "
+        "an end after the start.\n",
+    )
+    missing = run("capacity", "scenario", "--change")
+    assert (missing.exit_code, missing.stderr) == (
+        2,
+        "Error: Option '--change' requires an argument (see the command's --help).\n",
+    )
+    activity = _person(run)
+    moved = run(
+        "activity", "edit", activity, "--start", "2026-12-01 10:00", "--end", "2026-12-01 12:30",
+        "--location", "Hof", "--correction", "Tikfout in de tijd",
+    )  # fmt: skip
+    assert moved.exit_code == 0, moved.stderr
+    (correction,) = json.loads(run("activity", "show", activity, "-f", "json").stdout)[
+        "corrections"
+    ]
+    assert (correction["reason"], correction["old"], correction["new"]) == (
+        "Tikfout in de tijd",
+        "2026-12-01 09:30–12:00",
+        "2026-12-01 10:00–12:30 Hof",
+    )

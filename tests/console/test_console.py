@@ -93,7 +93,10 @@ async def test_a_refused_form_shows_the_reason_and_writes_nothing(
         await pilot.click("#save")
         await pilot.pause()
         assert app.screen is form  # stays open
-        assert str(form.query_one(".error", Static).render()) == "The end must be after the start."
+        assert str(form.query_one(".error", Static).render()) == (
+            "The activity ends 2026-11-28 15:00, not after its start 2026-11-28 16:00; give an "
+            "end after the start."
+        )
     assert snapshot(demo_store.path) == before
 
 

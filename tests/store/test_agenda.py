@@ -228,7 +228,7 @@ def test_bad_restrictions_change_nothing(
     ("kwargs", "error"),
     [
         ({"title": "  "}, "title may not be empty"),
-        ({"end": START - timedelta(hours=1)}, "end must be after the start"),
+        ({"end": START - timedelta(hours=1)}, "not after its start"),
         ({"end": START + timedelta(days=4)}, "at most 72 hours"),
         ({"status": "cancelled"}, "set by a restriction"),
         ({}, "Nothing to change"),
