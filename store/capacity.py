@@ -4,11 +4,13 @@ per reason and week; and what-if scenarios that change nothing in the database.
 - *Supply hours*: officer hours on duty. Per qualification, the hours of officers holding it
   valid that day (an officer with two qualifications appears under both).
 - *Demand hours*: what protection needs (staff count × duration): the concepts on the agenda
-  and the standing posts; an activity with no concept yet, or with one below the required
-  level, counts at the lightest valid concept of the person's package for their kind of
-  subject that needs at least as many officers as the one it carries (protection is never
-  lowered, so neither is demand). ``demand_assumed_hours`` says how much is so assumed. A
-  subject with no threat assessment has no package, so nothing can be assumed for it.
+  and the standing posts; an activity with no concept yet, or with one that is not valid for
+  its person (below the required level, outside the package, for another kind of subject, a
+  pilot outside its scope: ``INVALID_CONCEPT``), counts at the lightest valid concept of the
+  person's package for their kind of subject that needs at least as many officers as the one
+  it carries (protection is never lowered, so neither is demand). ``demand_assumed_hours``
+  says how much is so assumed. A subject with no threat assessment has no package, so nothing
+  can be assumed for it.
 - *Shortfall hours*: from the exact gap computation, where an officer counts once at a time.
 - *Occupancy*: demand hours / supply hours.
 Hours are real elapsed hours (epoch arithmetic), so a night across a clock change counts 10 or
@@ -70,6 +72,11 @@ class CapacityRow:
     demand_assumed_hours: float = 0.0
 
 
+#: Re-planning reasons that say the concept on an activity is not valid for its person: its
+#: demand is assumed at a valid one (protection is never lowered, so neither is demand).
+INVALID_CONCEPT = ("below_required", "outside_package", "wrong_subject_kind", "outside_pilot_scope")
+
+
 @dataclass
 class Demand:
     """What protection needs in a period, and which needs (by source id) are assumed."""
@@ -90,7 +97,9 @@ def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
     for row in store.query(
         "SELECT v.id, unixepoch(v.start_at) AS a, unixepoch(v.end_at) AS b, v.concept,"
         " v.subject_id FROM activity_view v WHERE v.status != 'cancelled'"
-        " AND (v.concept IS NULL OR v.replan_reason = 'below_required')"
+        " AND (v.concept IS NULL OR v.replan_reason IN ("
+        + ", ".join(f"'{reason}'" for reason in INVALID_CONCEPT)
+        + "))"
         " AND v.start_at < ? AND v.end_at > ?",
         (to_db(end), to_db(start)),
     ):

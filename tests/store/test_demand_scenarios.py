@@ -213,3 +213,15 @@ def test_a_scenario_change_is_refused_naming_its_real_problem(
         parsed = [capacity.Change.parse(text) for text in changes]
         capacity.run_scenario(store, parsed, at(store, DAY[0]), at(store, DAY[1]))
     assert str(refused.value) == error
+
+
+def test_a_concept_for_objects_on_a_person_counts_at_a_persons_concept(store: Store) -> None:
+    """STATIC (2 object guards) on a W2 person's 2-hour activity, as a merge may bring it
+    (replan wrong_subject_kind): demand is ESCORT's, a driver and a close protection officer."""
+    _person(store, "REIGER", "RT", 2)
+    activity = _activity(store, "REIGER", "2026-12-01 10:00", "2026-12-01 12:00", "ESCORT")
+    store.conn.execute("UPDATE activity SET concept = 'STATIC' WHERE id = ?", (activity,))
+    assert agenda.get_activity(store, activity).replan_reason == "wrong_subject_kind"
+    rows = capacity.capacity_report(store, at(store, DAY[0]), at(store, DAY[1]), by="qualification")
+    demand = {r.key: (r.demand_hours, r.demand_assumed_hours) for r in rows}
+    assert demand == {"close_protection": (2.0, 2.0), "protective_driving": (2.0, 2.0)}

@@ -67,6 +67,11 @@ def test_below_required_is_never_nothing_to_do(store: Store, kievit: agenda.Acti
     assert not any(o.feasible for o in refused)
 
 
+def _dh_0035(store: Store) -> None:
+    """A Den Haag officer with close protection and HRB, on duty 14:00–22:00."""
+    _officer(store, "DH-0035", "DH", [CP[0], ("hrb", None)], "2026-12-01 14:00", "2026-12-01 22:00")
+
+
 def test_lending_for_a_flagged_activity_staffs_a_valid_concept(
     store: Store, kievit: agenda.Activity
 ) -> None:
@@ -76,14 +81,7 @@ def test_lending_for_a_flagged_activity_staffs_a_valid_concept(
     deploys in one go, leaving no gap."""
     for callsign in ("RT-0003", "RT-0004"):
         _officer(store, callsign, "RT", [("hrb", None)], "2026-12-01 15:00", "2026-12-01 23:00")
-    _officer(
-        store,
-        "DH-0035",
-        "DH",
-        [("close_protection", None), ("hrb", None)],
-        "2026-12-01 14:00",
-        "2026-12-01 22:00",
-    )
+    _dh_0035(store)
     (lend,) = [o for o in suggest(store, kievit.id) if o.callsign == "DH-0035"]
     assert (lend.action, lend.concept, lend.feasible, lend.cost) == (
         "deploy",
@@ -102,14 +100,7 @@ def test_an_officer_who_only_partly_covers_is_never_feasible(
 ) -> None:
     """Without RT's HRB officers, DH-0035 helps CP-HEAVY but leaves it short: hand-counted,
     five places (close_protection 2, hrb 2, protective_driving 1) and three officers."""
-    _officer(
-        store,
-        "DH-0035",
-        "DH",
-        [("close_protection", None), ("hrb", None)],
-        "2026-12-01 14:00",
-        "2026-12-01 22:00",
-    )
+    _dh_0035(store)
     (lend,) = [o for o in suggest(store, kievit.id) if o.callsign == "DH-0035"]
     assert (lend.feasible, lend.partial, lend.reason) == (
         False,
