@@ -27,11 +27,13 @@ declared zone):
 **Versions.** An event's version is its SEQUENCE, then the later of its LAST-MODIFIED and
 DTSTAMP. An older version never overwrites a newer one: an event whose SEQUENCE is lower than
 the one imported before, or equal with an earlier stamp, is left alone (with a warning when it
-differs). Otherwise its content is compared — time, place, title, class, cancelled — and a
-difference updates the activity in place, whatever the SEQUENCE: a time or place change is
-recorded as a correction and flags an activity that has a concept ``changed_externally``. Two
-events in one file with the same UID (and recurrence id): the newer version is taken; equal
-versions that differ refuse the file naming the UID.
+differs). Otherwise its content — time, place, title and class, kept as a digest of what the
+calendar said when it was last taken over (``source_hash``) — is compared, whatever the
+SEQUENCE, and what the *calendar* changed updates the activity in place, part by part: a
+person's restriction or correction of a part the calendar left alone stays. A time or place
+change is recorded as a correction and flags an activity that has a concept
+``changed_externally``. Two events in one file with the same UID (and recurrence id): the
+newer version is taken; equal versions that differ refuse the file naming the UID.
 
 **Cancellations and reinstatements.** A cancellation is a restriction (cancelled, the person's
 own choice, authority ``calendar``, R5), which every role that may import calendars may cause. An
@@ -71,6 +73,8 @@ from __future__ import annotations
 
 import codecs
 import functools
+import hashlib
+import json
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -214,6 +218,29 @@ class Occurrence:
     @property
     def kind(self) -> str:
         return "private" if self.private else "work"
+
+    @property
+    def digest(self) -> str:
+        """What the calendar says of the event: a digest of its time, of its place and of its
+        title and class, each 16 hex digits (to tell a change in the calendar from a change a
+        person made to the activity, part by part)."""
+        return "".join(
+            _digest(part)
+            for part in (
+                [to_db(self.start), to_db(self.end)],
+                [self.location],
+                [self.title, self.kind],
+            )
+        )
+
+
+def _digest(values: list[str]) -> str:
+    body = json.dumps(values, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(body).hexdigest()[:16]
+
+
+#: The parts of an event a calendar change is told apart by (the order of ``digest``).
+PARTS = ("time", "place", "text")
 
 
 @dataclass
@@ -1039,7 +1066,8 @@ def import_ics(
             (r["source_uid"], r["source_recurrence"] or ""): r
             for r in conn.execute(
                 "SELECT id, source_uid, source_recurrence, source_sequence, source_modified,"
-                " source_calendar, title, start_at, end_at, location, status, concept, kind"
+                " source_calendar, source_hash, title, start_at, end_at, location, status,"
+                " concept, kind"
                 " FROM activity WHERE subject_id = ? AND source_uid IS NOT NULL",
                 (subject.id,),
             )
@@ -1111,8 +1139,8 @@ class _Run:
         self.conn.execute(
             "INSERT INTO activity (id, subject_id, title, kind, start_at, end_at, location,"
             " status, source_uid, source_recurrence, source_sequence, source_modified,"
-            " source_calendar, created_at, created_by, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?, ?)",
+            " source_calendar, source_hash, created_at, created_by, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 activity_id,
                 self.subject_id,
@@ -1126,6 +1154,7 @@ class _Run:
                 occ.sequence,
                 occ.modified,
                 self.calendar,
+                occ.digest,
                 stamp,
                 self.store.actor.callsign,
                 stamp,
@@ -1137,15 +1166,17 @@ class _Run:
 
     def apply(self, row: Any, occ: Occurrence) -> ImportItem:
         """Bring an imported activity up to date with its event (the module's *Versions* and
-        *Cancellations and reinstatements*)."""
+        *Cancellations and reinstatements*). What changed is what the *calendar* changed
+        since it was last imported: a person's restriction or correction of a part the
+        calendar left alone stays."""
         if self.calendar is not None and row["source_calendar"] is None:
             self.conn.execute(  # imported before calendars were told apart: adopted
                 "UPDATE activity SET source_calendar = ? WHERE id = ?", (self.calendar, row["id"])
             )
         cancelled = row["status"] == "cancelled"
-        differs = _differs(row, occ)
+        changed = _changed(row, occ)
         if older(occ.version, _stored_version(row)):
-            if differs or occ.cancelled != cancelled:
+            if changed or occ.cancelled != cancelled:
                 self.result.warnings.append(
                     f"{self._what(row)}: {self.name} has an older version of the event "
                     f"(SEQUENCE {occ.sequence}{_stamped(occ.modified)}) than the one imported "
@@ -1163,43 +1194,53 @@ class _Run:
                     f"by a restriction ({by}), which a calendar does not undo."
                 )
                 return self.item(row, "unchanged")
-            self._update(row, occ, f"{REINSTATED} ({self.name}): the event is in it again.")
+            reason = f"{REINSTATED} ({self.name}): the event is in it again."
+            self._update(row, occ, changed, reason)
             self.conn.execute("UPDATE activity SET status = 'planned' WHERE id = ?", (row["id"],))
             return self.item(row, "reinstated")
         if occ.cancelled:
             self.cancel(row, f"Cancelled in the calendar ({self.name}).", occ)
             return self.item(row, "cancelled")
-        if differs:
-            self._update(
-                row, occ, f"Changed in the calendar ({self.name}, sequence {occ.sequence})."
-            )
+        if changed:
+            reason = f"Changed in the calendar ({self.name}, sequence {occ.sequence})."
+            self._update(row, occ, changed, reason)
             return self.item(row, "updated")
-        if occ.sequence > (row["source_sequence"] or 0):  # a revision that changed nothing here
+        revised = occ.sequence > (row["source_sequence"] or 0)
+        if revised or row["source_hash"] is None:  # a revision that changed nothing here, or
+            version = occ.version if revised else _stored_version(row)  # a digest to keep
             self.conn.execute(
-                "UPDATE activity SET source_sequence = ?, source_modified = ? WHERE id = ?",
-                (occ.sequence, occ.modified, row["id"]),
+                "UPDATE activity SET source_sequence = ?, source_modified = ?, source_hash = ?"
+                " WHERE id = ?",
+                (*version, occ.digest, row["id"]),
             )
         return self.item(row, "unchanged")
 
-    def _update(self, row: Any, occ: Occurrence, reason: str) -> None:
-        """The event's content on the activity; a new time or place (or a reinstatement) is
-        recorded as a correction (R5) and flags an activity with a concept for review."""
+    def _update(self, row: Any, occ: Occurrence, changed: set[str], reason: str) -> None:
+        """The parts of the event the calendar changed, on the activity; a new time or place
+        (or a reinstatement) is recorded as a correction (R5) and flags an activity with a
+        concept for review."""
         old = (row["start_at"], row["end_at"], row["location"])
-        new = (to_db(occ.start), to_db(occ.end), occ.location)
+        new = (
+            to_db(occ.start) if "time" in changed else row["start_at"],
+            to_db(occ.end) if "time" in changed else row["end_at"],
+            occ.location if "place" in changed else row["location"],
+        )
+        title, kind = (occ.title, occ.kind) if "text" in changed else (row["title"], row["kind"])
         reinstating = reason.startswith(REINSTATED)
         review = "changed_externally" if row["concept"] and (old != new or reinstating) else None
         if old != new or reinstating:
             insert_correction(self.conn, self.store, row["id"], old, new, reason)
         self.conn.execute(
             "UPDATE activity SET title = ?, kind = ?, start_at = ?, end_at = ?, location = ?,"
-            " source_sequence = ?, source_modified = ?, updated_at = ?,"
+            " source_sequence = ?, source_modified = ?, source_hash = ?, updated_at = ?,"
             " review_reason = COALESCE(?, review_reason) WHERE id = ?",
             (
-                occ.title,
-                occ.kind,
+                title,
+                kind,
                 *new,
                 occ.sequence,
                 occ.modified,
+                occ.digest,
                 self.store.now(),
                 review,
                 row["id"],
@@ -1233,8 +1274,9 @@ class _Run:
         )
         if occ is not None:
             self.conn.execute(
-                "UPDATE activity SET source_sequence = ?, source_modified = ? WHERE id = ?",
-                (occ.sequence, occ.modified, row["id"]),
+                "UPDATE activity SET source_sequence = ?, source_modified = ?, source_hash = ?"
+                " WHERE id = ?",
+                (occ.sequence, occ.modified, occ.digest, row["id"]),
             )
 
     def _cancelled_by(self, activity_id: str) -> str:
@@ -1253,15 +1295,33 @@ class _Run:
         return f"'{validate.visible(row['title'])[:80]}' ({local_text(row['start_at'])})"
 
 
-def _differs(row: Any, occ: Occurrence) -> bool:
-    """Whether the event says something else than the activity: time, place, title, class."""
-    return (
-        to_db(occ.start),
-        to_db(occ.end),
-        occ.location,
-        occ.title,
-        occ.kind,
-    ) != (row["start_at"], row["end_at"], row["location"], row["title"], row["kind"])
+def _changed(row: Any, occ: Occurrence) -> set[str]:
+    """The parts of the event (``PARTS``) the calendar changed since the activity last took
+    it over. An activity imported before digests were kept: the parts in which the event and
+    the activity differ, when the event's version is newer (SEQUENCE or stamp)."""
+    stored = row["source_hash"]
+    if stored is not None:
+        now = occ.digest
+        return {
+            part
+            for n, part in enumerate(PARTS)
+            if now[16 * n : 16 * n + 16] != stored[16 * n : 16 * n + 16]
+        }
+    sequence, modified = _stored_version(row)
+    newer = occ.sequence > sequence or (
+        occ.sequence == sequence
+        and occ.modified is not None
+        and modified is not None
+        and occ.modified > modified
+    )
+    if not newer:
+        return set()
+    differs = {
+        "time": (to_db(occ.start), to_db(occ.end)) != (row["start_at"], row["end_at"]),
+        "place": occ.location != row["location"],
+        "text": (occ.title, occ.kind) != (row["title"], row["kind"]),
+    }
+    return {part for part, yes in differs.items() if yes}
 
 
 def _stamped(stamp: str | None) -> str:

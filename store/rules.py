@@ -405,6 +405,7 @@ _RULES = (
             "source_sequence": FieldRule(_optional(_sequence), update="activity.write"),
             "source_calendar": FieldRule(_optional(_text(max_len=200)), update="activity.write"),
             "source_modified": FieldRule(_optional(TIME), update="activity.write"),
+            "source_hash": FieldRule(_optional(_text(max_len=64)), update="activity.write"),
             "created_at": STAMP,
             "created_by": ACTOR,
             "updated_at": FieldRule(

@@ -9,6 +9,10 @@ ALTER TABLE activity ADD COLUMN source_calendar TEXT;
 -- The event's LAST-MODIFIED or DTSTAMP (the later, UTC) when its content was last taken over;
 -- with source_sequence it orders versions, so an older export never overwrites a newer one.
 ALTER TABLE activity ADD COLUMN source_modified TEXT;
+-- What the calendar said of the event when it was last taken over (a digest of its time,
+-- place, title and class): a later import changes the activity only when the calendar changed,
+-- never undoing a person's restriction or correction of an event the calendar left alone.
+ALTER TABLE activity ADD COLUMN source_hash TEXT;
 
 -- Re-planning as before, and also: a concept that does not serve the subject's kind (a static
 -- guard on a person's activity, rule R3), which a merge may bring. Never an abort: flagged.

@@ -18,7 +18,7 @@ import pytest
 
 from store import agenda, staff, subjects
 from store.agenda import CALENDAR_AUTHORITY
-from store.clock import FixedClock
+from store.clock import FixedClock, from_db
 from store.db import Store
 from store.errors import BadInput
 from store.ics import import_ics
@@ -361,3 +361,45 @@ def test_what_an_import_writes_passes_the_other_laptops_judge(
     assert user_tables(a.store) == user_tables(b.store)
     statuses = {x.title: x.status for x in agenda.list_activities(a.store, person="BEVER")}
     assert statuses["Lunch redactie"] == statuses["Hoorzitting"] == "planned"
+
+
+def test_a_persons_restriction_stays_when_the_calendar_did_not_change(bever: Store) -> None:
+    """Only what the calendar changed since the last import is taken over: a move decided by
+    a person stays on re-import; when the calendar then changes the title and the place, those
+    follow it and the person's time stays."""
+    import_ics(bever, ICS / "outlook-saved.ics", person="BEVER", **MARCH)
+    meeting = one(bever, "Overleg wethouder")
+    agenda.restrict_activity(
+        bever,
+        meeting.id,
+        kind="moved",
+        reason="capacity",
+        authority="OvJ Havenstad",
+        new_start=from_db("2027-03-10T10:00:00Z"),
+    )
+    again = import_ics(bever, ICS / "outlook-saved.ics", person="BEVER", **MARCH)
+    assert (again.updated, again.unchanged) == (0, 2)
+    assert agenda.get_activity(bever, meeting.id).start == "2027-03-10T11:00:00+01:00"
+    # the legacy case: imported before digests were kept, the same file changes nothing either
+    bever.conn.execute("UPDATE activity SET source_hash = NULL")
+    legacy = import_ics(bever, ICS / "outlook-saved.ics", person="BEVER", **MARCH)
+    assert (legacy.updated, agenda.get_activity(bever, meeting.id).start) == (
+        0,
+        "2027-03-10T11:00:00+01:00",
+    )
+    text = (ICS / "outlook-saved.ics").read_text()
+    changed = bever.path.parent / "outlook-renamed.ics"
+    changed.write_text(
+        text.replace("LAST-MODIFIED:20270301T080000Z\nLOCATION:Stadhuis", "LAST-MODIFIED:"
+                     "20270305T080000Z\nLOCATION:Raadhuis", 1)
+        .replace("SUMMARY;LANGUAGE=nl:Overleg wethouder", "SUMMARY;LANGUAGE=nl:Overleg college")
+    )  # fmt: skip
+    result = import_ics(bever, changed, person="BEVER", **MARCH)
+    assert result.updated == 1
+    now = agenda.get_activity(bever, meeting.id)
+    assert (now.title, now.location, now.start, now.status) == (
+        "Overleg college",
+        "Raadhuis Havenstad",
+        "2027-03-10T11:00:00+01:00",
+        "moved",
+    )
