@@ -105,6 +105,7 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
         "shift_minutes": option.shift_minutes,
         "cost": option.cost,
         "feasible": option.feasible,
+        "partial": option.partial,
         "reason": option.reason,
     }
 
