@@ -501,7 +501,7 @@ def _check_signed_once(
                 + (
                     "sign again only to supersede it, with a reason."
                     if mine
-                    else _not_yours(row, me)
+                    else _not_yours(row, me, named=False)
                 ),
                 row["id"],
                 may_supersede=mine,
@@ -509,18 +509,19 @@ def _check_signed_once(
     return replaced
 
 
-def _not_yours(row: Any, me: str) -> str:
-    """Why ``me`` may not supersede the handover ``row``."""
+def _not_yours(row: Any, me: str, *, named: bool = True) -> str:
+    """Why ``me`` may not supersede the handover ``row`` (``named``: say which handover)."""
+    which = f"handover {row['id'][:13]}" if named else "it"
     accepted = (
         f"; {me} accepted it at {local_text(row['accepted_at'])}"
         if row["accepted_by"] == me
         else ""
     )
     return (
-        f"only {row['signed_by']}, who signed handover {row['id'][:13]}, may supersede it "
-        f"(a handover is its signer's account of the shift){accepted}. Record what is wrong "
-        f"in a flagged log entry (it carries into every handover until cleared), or ask "
-        f"{row['signed_by']} to sign a new one."
+        f"only {row['signed_by']}, who signed {which}, may supersede it (a handover is its "
+        f"signer's account of the shift){accepted}. Record what is wrong in a flagged log "
+        f"entry (it carries into every handover until cleared), or ask {row['signed_by']} to "
+        "sign a new one."
     )
 
 
