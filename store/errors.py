@@ -1,7 +1,8 @@
 """Typed errors raised by the store.
 
-Every error carries one plain sentence that says what was wrong and how to fix it. The command
-line maps each class to an exit code (DESIGN.md §3); the console shows the sentence. Nothing is
+Every error carries one plain sentence that says what was wrong and how to fix it. The faces
+decide what a class means to their users: the command line maps each class to an exit code
+(``commands/output.py: EXIT_CODES``, DESIGN.md §3), the console shows the sentence. Nothing is
 written when one of these is raised inside a write transaction.
 """
 
@@ -11,13 +12,9 @@ from __future__ import annotations
 class StoreError(Exception):
     """Base class: a failure the person at the keyboard can act on."""
 
-    exit_code = 1
-
 
 class BadInput(StoreError):
     """The input was malformed, unknown or out of range. Nothing was written."""
-
-    exit_code = 2
 
 
 class NotFound(BadInput):
@@ -37,8 +34,6 @@ class PermissionDenied(StoreError):
     the person acting is not proven (a wrong or missing secret). ``bound`` says which: "person",
     "laptop" or "secret"."""
 
-    exit_code = 4
-
     def __init__(self, message: str, *, bound: str = "person") -> None:
         super().__init__(message)
         self.bound = bound
@@ -47,11 +42,7 @@ class PermissionDenied(StoreError):
 class IntegrityFailure(StoreError):
     """A tampered trail, a rejected bundle or a wrong passphrase."""
 
-    exit_code = 5
-
 
 class MachineFault(StoreError):
     """The machine refused: the database is busy, the disk is full, a file may not be written.
     Nothing was written; the same action can be tried again once the cause is gone."""
-
-    exit_code = 6
