@@ -18,11 +18,11 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import access, rules, validate
+from . import rules, validate
 from .catalogue import Concept, get_concept, list_concepts
 from .clock import from_db, local_iso, to_db
 from .db import Store, resolve_id
-from .errors import BadInput, RuleViolation
+from .errors import BadInput, NotFound, RuleViolation
 from .ids import uuid7
 from .subjects import Subject, get_subject, subject_by_id
 
@@ -110,7 +110,8 @@ def _row(row: object) -> Activity:
 def get_activity(store: Store, activity_id: str) -> Activity:
     full = resolve_id(store, "activity", activity_id, "activity")
     row = store.one(_SELECT + " WHERE id = ?", (full,))
-    assert row is not None
+    if row is None:  # removed by another connection since the id was resolved
+        raise NotFound(f"No activity with id {full}.")
     return _row(row)
 
 
@@ -289,10 +290,9 @@ def add_activity(
     status: str = "planned",
 ) -> Activity:
     """Add an activity to a subject's agenda, optionally with its concept (R1, R3, R4)."""
-    access.require(store.actor, "activity.write")
     activity_id = uuid7()
     detail: dict[str, object] = {}
-    with store.write("activity.add", activity_id, detail) as conn:
+    with store.write("activity.add", activity_id, detail, require="activity.write") as conn:
         title = _check_text(title, "title")
         location = validate.text(location, "The location").strip()
         _check_times(start, end)
@@ -350,9 +350,8 @@ def edit_activity(
     re-planning; cancelling only by a restriction. Raises ``RuleViolation`` (R5, R1) or
     ``BadInput``; nothing is written then.
     """
-    access.require(store.actor, "activity.write")
-    full = resolve_id(store, "activity", activity_id, "activity")
-    with store.write("activity.edit", full) as conn:
+    with store.write("activity.edit", require="activity.write") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         current = get_activity(store, full)
         changes = _plain_changes(current, title, kind)
         if status is not None:
@@ -542,10 +541,9 @@ def list_corrections(store: Store, activity_id: str) -> list[Correction]:
 
 def assign_concept(store: Store, activity_id: str, concept: str) -> Activity:
     """Put a concept on an activity, refusing anything below its required level (R1, R3, R4)."""
-    access.require(store.actor, "activity.write")
-    full = resolve_id(store, "activity", activity_id, "activity")
     detail: dict[str, str | None] = {}
-    with store.write("activity.assign", full, detail) as conn:
+    with store.write("activity.assign", None, detail, require="activity.write") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         put_concept(store, conn, full, concept, detail)
     return get_activity(store, full)
 
@@ -586,10 +584,9 @@ def restrict_activity(
 
     Scarcity may move, shorten or cancel an activity; it never lowers the concept on it (R1).
     """
-    access.require(store.actor, "activity.restrict")
-    full = resolve_id(store, "activity", activity_id, "activity")
     detail = {"kind": kind, "reason": reason, "authority": authority}
-    with store.write("activity.restrict", full, detail) as conn:
+    with store.write("activity.restrict", None, detail, require="activity.restrict") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         restriction_id = record_restriction(
             store,
             conn,

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import integrity, machine, migrations, validate
+from . import access, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 from .proof import SecretSource, prove
@@ -359,28 +359,60 @@ class Store:
 
     @contextmanager
     def write(
-        self, action: str, target: str | None = None, detail: dict[str, Any] | None = None
+        self,
+        action: str,
+        target: str | None = None,
+        detail: dict[str, Any] | None = None,
+        *,
+        require: str | None = None,
     ) -> Iterator[sqlite3.Connection]:
         """One user action: ``BEGIN IMMEDIATE`` … audit event … ``COMMIT``, or nothing at all.
 
-        The block may add to ``detail`` (it is written into the audit event at the end).
+        Every check that reads the database belongs inside the block, so nothing committed
+        by another connection between a check and the write can slip past it. Writes nest:
+        a store action called inside another one's block runs in a SAVEPOINT of the same
+        transaction (its own audit event, rolled back alone when it fails, committed only
+        with the outermost action), so store actions compose atomically.
+
+        Args:
+            action: the audit event's action, e.g. ``"activity.add"``.
+            target: the id the action concerns, if any.
+            detail: the audit event's detail; the block may add to it (it is written at the
+                end, with the rows the action changed).
+            require: a permission (``access.PERMISSIONS``) the acting person, read afresh
+                inside the transaction, must have.
+
+        Raises:
+            PermissionDenied: the acting person may not take ``require``.
+            RuleViolation, BadInput: a database constraint refused the change.
+            MachineFault: the database is busy, read-only or the disk is full.
         """
         conn = self.conn
         detail = {} if detail is None else detail
+        depth: int = getattr(self._local, "depth", 0)
+        if depth:
+            with self._savepoint(conn, depth, action, target, detail, require):
+                yield conn
+            return
         validate.moment(self.clock.now(), "This computer's clock")  # every record is stamped
         try:
             conn.execute("BEGIN IMMEDIATE")
         except database_errors() as exc:
             raise self._fault(exc) from None
+        self._local.depth = 1
+        self._local.targets = [target]
         pending_changes(conn)  # nothing captured outside a store action is attributed to it
         try:
+            self.forget_actor()  # the acting person's role as it is in this transaction
+            if require is not None:
+                access.require(self.actor, require)
             yield conn
             detail.update(pending_changes(conn))
             actor = self._user or self.meta("operator") or "system"
             self.seal(actor)
+            target = self._local.targets[-1]
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             conn.execute("COMMIT")
-            self.forget_actor()  # a role may have changed (staff role, an import)
         except integrity_errors() as exc:
             _rollback(conn)
             raise _constraint_error(exc) from None
@@ -390,6 +422,51 @@ class Store:
         except BaseException:
             _rollback(conn)
             raise
+        finally:
+            self._local.depth = 0
+            self.forget_actor()  # a role may have changed (staff role, an import)
+
+    @contextmanager
+    def _savepoint(
+        self,
+        conn: sqlite3.Connection,
+        depth: int,
+        action: str,
+        target: str | None,
+        detail: dict[str, Any],
+        require: str | None,
+    ) -> Iterator[None]:
+        """A store action inside another one's transaction (see ``write``)."""
+        name = f"action_{depth}"
+        mark = pending_mark(conn)
+        conn.execute(f"SAVEPOINT {name}")
+        self._local.depth = depth + 1
+        self._local.targets.append(target)
+        try:
+            if require is not None:
+                access.require(self.actor, require)
+            yield
+            detail.update(pending_changes(conn, after=mark))
+            actor = self._user or self.meta("operator") or "system"
+            target = self._local.targets[-1]
+            append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
+            conn.execute(f"RELEASE {name}")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+            if isinstance(exc, integrity_errors()):
+                raise _constraint_error(exc) from None
+            raise
+        finally:
+            self._local.depth = depth
+            self._local.targets.pop()
+
+    def target(self, value: str) -> str:
+        """Name the id the innermost open write concerns, once the block has resolved it
+        inside the transaction (an id typed as a prefix, say); returns ``value``."""
+        self._local.targets[-1] = value
+        return value
 
     def _fault(self, exc: Exception) -> Exception:
         """A database error as the machine's refusal (exit 6), or unchanged."""
@@ -471,17 +548,31 @@ def _merging() -> int:
     return 1
 
 
-def pending_changes(conn: sqlite3.Connection) -> dict[str, Any]:
-    """This transaction's captured row changes, before and after, then cleared."""
+def pending_mark(conn: sqlite3.Connection) -> int:
+    """The last captured row change so far (0: none), where a nested action's own begin."""
     try:
-        total = conn.execute("SELECT count(*) FROM temp.audit_pending").fetchone()[0]
+        return int(
+            conn.execute("SELECT coalesce(max(rowid), 0) FROM temp.audit_pending").fetchone()[0]
+        )
+    except sqlite3.Error:
+        return 0
+
+
+def pending_changes(conn: sqlite3.Connection, *, after: int = 0) -> dict[str, Any]:
+    """This transaction's captured row changes (those after the mark ``after``), before and
+    after, then cleared."""
+    try:
+        total = conn.execute(
+            "SELECT count(*) FROM temp.audit_pending WHERE rowid > ?", (after,)
+        ).fetchone()[0]
     except sqlite3.Error:
         return {}
     rows = conn.execute(
-        "SELECT tbl, op, before, after FROM temp.audit_pending ORDER BY rowid LIMIT ?",
-        (AUDIT_ROWS,),
+        "SELECT tbl, op, before, after FROM temp.audit_pending WHERE rowid > ?"
+        " ORDER BY rowid LIMIT ?",
+        (after, AUDIT_ROWS),
     ).fetchall()
-    conn.execute("DELETE FROM temp.audit_pending")
+    conn.execute("DELETE FROM temp.audit_pending WHERE rowid > ?", (after,))
     changes = [
         {
             "table": t,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import access, rules, validate
+from . import rules, validate
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
@@ -50,39 +50,42 @@ def add_decision(
     tailored: str | None = None,
     supersedes: str | None = None,
 ) -> Decision:
-    access.require(store.actor, "decision.adopt")
-    subject = get_subject(store, person)
-    if step not in STEPS:
-        raise BadInput(f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.")
-    if not validate.text(rationale, "The rationale").strip():
-        raise BadInput("A work-process record needs its rationale (rule R6).")
-    if not validate.line(document, "The document reference", required=False):
-        raise BadInput("A work-process record names its document reference (rule R6).")
-    validate.line(authority, "The authority", required=False)
-    if tailored is not None:
-        validate.text(tailored, "The tailored exception's reason")
-    kind = authority.strip().split(":", 1)[0].lower()
-    allowed = AUTHORITIES[subject.domain]
-    if kind not in allowed:
-        raise BadInput(
-            f"{subject.code} is in the {subject.domain} domain, where the competent authority is "
-            f"{' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
-            f"{validate.shown(authority)} (rule R6)."
-        )
-    if tailored is not None and not tailored.strip():
-        raise BadInput("A tailored exception (maatwerk) states its reason.")
-    replaced = None
-    if supersedes:
-        replaced = get_decision(store, supersedes)
-        if replaced.person != subject.code:
-            raise BadInput("A record supersedes a record of the same protected subject.")
-        if replaced.superseded_by:
-            raise BadInput(
-                f"Record {replaced.id[:13]} is already superseded by "
-                f"{replaced.superseded_by[:13]}; supersede that one."
-            )
     decision_id = uuid7()
-    with store.write("decision.add", decision_id, {"person": subject.code, "step": step}) as conn:
+    detail: dict[str, str] = {}
+    with store.write("decision.add", decision_id, detail, require="decision.adopt") as conn:
+        subject = get_subject(store, person)
+        if step not in STEPS:
+            raise BadInput(
+                f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}."
+            )
+        if not validate.text(rationale, "The rationale").strip():
+            raise BadInput("A work-process record needs its rationale (rule R6).")
+        if not validate.line(document, "The document reference", required=False):
+            raise BadInput("A work-process record names its document reference (rule R6).")
+        validate.line(authority, "The authority", required=False)
+        if tailored is not None:
+            validate.text(tailored, "The tailored exception's reason")
+        kind = authority.strip().split(":", 1)[0].lower()
+        allowed = AUTHORITIES[subject.domain]
+        if kind not in allowed:
+            raise BadInput(
+                f"{subject.code} is in the {subject.domain} domain, where the competent "
+                f"authority is {' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
+                f"{validate.shown(authority)} (rule R6)."
+            )
+        if tailored is not None and not tailored.strip():
+            raise BadInput("A tailored exception (maatwerk) states its reason.")
+        replaced = None
+        if supersedes:
+            replaced = get_decision(store, supersedes)
+            if replaced.person != subject.code:
+                raise BadInput("A record supersedes a record of the same protected subject.")
+            if replaced.superseded_by:
+                raise BadInput(
+                    f"Record {replaced.id[:13]} is already superseded by "
+                    f"{replaced.superseded_by[:13]}; supersede that one."
+                )
+        detail.update({"person": subject.code, "step": step})
         conn.execute(
             "INSERT INTO decision (id, subject_id, step, rationale, authority, document,"
             " adopted_at, adopted_by, device, tailored, supersedes)"

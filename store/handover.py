@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import access, validate, witness
+from . import validate, witness
 from .clock import LOCAL_TZ, from_db, local_iso, local_text, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, IntegrityFailure, PermissionDenied
@@ -419,14 +419,13 @@ def sign_handover(
     A period is signed once: when a signed handover that is not superseded overlaps it, this
     raises ``AlreadySigned`` unless ``supersedes`` names that handover and ``reason`` says why
     it is replaced. Nothing is written on a refusal."""
-    access.require(store.actor, "handover.sign")
-    notes = validate.text(notes, "The notes")
-    if start is None or end is None:
-        start, end = current_shift(store.clock.now())
-    content = draft_handover(store, start, end, notes)
     handover_id = uuid7()
     detail: dict[str, Any] = {}
-    with store.write("handover.sign", handover_id, detail) as conn:
+    with store.write("handover.sign", handover_id, detail, require="handover.sign") as conn:
+        notes = validate.text(notes, "The notes")
+        if start is None or end is None:
+            start, end = current_shift(store.clock.now())
+        content = draft_handover(store, start, end, notes)  # what is true as it is signed
         replaced = _check_signed_once(store, start, end, supersedes, reason)
         content["audit_head"] = witness.handover_head(store)  # the signer laptop's, witnessed
         digest = detail["sha256"] = content_hash(content)
@@ -487,17 +486,17 @@ def _check_signed_once(
 
 def accept_handover(store: Store, handover_id: str, questions: str = "") -> HandoverRecord:
     """A different shift leader accepts the handover, optionally with questions."""
-    access.require(store.actor, "handover.sign")
-    questions = validate.text(questions, "The questions")
-    record = get_handover(store, handover_id)
-    if record.signed_by == store.actor.callsign:
-        raise PermissionDenied(
-            f"{store.actor.callsign} signed this handover and cannot accept it;"
-            " the incoming shift leader accepts it."
-        )
-    if record.accepted_by:
-        raise BadInput(f"This handover was already accepted by {record.accepted_by}.")
-    with store.write("handover.accept", record.id) as conn:
+    with store.write("handover.accept", require="handover.sign") as conn:
+        questions = validate.text(questions, "The questions")
+        record = get_handover(store, handover_id)
+        store.target(record.id)
+        if record.signed_by == store.actor.callsign:
+            raise PermissionDenied(
+                f"{store.actor.callsign} signed this handover and cannot accept it;"
+                " the incoming shift leader accepts it."
+            )
+        if record.accepted_by:
+            raise BadInput(f"This handover was already accepted by {record.accepted_by}.")
         conn.execute(
             "INSERT INTO handover_event (id, handover_id, kind, at, actor, device, note)"
             " VALUES (?, ?, 'accepted', ?, ?, ?, ?)",

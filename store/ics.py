@@ -54,7 +54,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from . import access, validate
+from . import validate
 from .agenda import CALENDAR_AUTHORITY, insert_correction
 from .clock import LOCAL_TZ, day_bounds, from_db, to_db
 from .db import Store
@@ -674,14 +674,14 @@ def import_ics(
     docstring for what is read, the window and removals). Raises ``BadInput`` naming the
     file, event and property for anything refused; ``PermissionDenied`` unless the actor may
     write activities."""
-    access.require(store.actor, "activity.write")
-    subject = get_subject(store, person)
-    validate.integer(max_occurrences, "--max-occurrences", low=1, high=MAX_MAX_OCCURRENCES)
-    window = import_window(store, start, end, days)
-    parsed = parse_calendar(Path(path), window, max_occurrences)
-    result = ImportResult(window=window, warnings=parsed.warnings)
     name = Path(path).name
-    with store.write("activity.import_ics", subject.id, {"file": name}) as conn:
+    with store.write("activity.import_ics", None, {"file": name}, require="activity.write") as conn:
+        subject = get_subject(store, person)
+        store.target(subject.id)
+        validate.integer(max_occurrences, "--max-occurrences", low=1, high=MAX_MAX_OCCURRENCES)
+        window = import_window(store, start, end, days)
+        parsed = parse_calendar(Path(path), window, max_occurrences)
+        result = ImportResult(window=window, warnings=parsed.warnings)
         existing = {
             (r["source_uid"], r["source_recurrence"] or ""): r
             for r in conn.execute(

@@ -128,18 +128,19 @@ def draft_report(
     signals: list[str] | None = None,
     supersedes: str | None = None,
 ) -> SignalReport:
-    access.require(store.actor, "intel.write")
-    if not validate.text(title, "The title").strip():
-        raise BadInput("A signal report needs a title.")
-    validate.text(interpretation, "The interpretation")
-    signal_ids = [get_signal(store, s).id for s in (signals or [])]
-    replaced = None
-    if supersedes:
-        replaced = get_report(store, supersedes)
-        if replaced.issued_at is None:
-            raise BadInput("Only an issued report can be superseded; edit the draft instead.")
     report_id = uuid7()
-    with store.write("intel.draft", report_id, {"signals": len(signal_ids)}) as conn:
+    detail: dict[str, object] = {}
+    with store.write("intel.draft", report_id, detail, require="intel.write") as conn:
+        if not validate.text(title, "The title").strip():
+            raise BadInput("A signal report needs a title.")
+        validate.text(interpretation, "The interpretation")
+        signal_ids = [get_signal(store, s).id for s in (signals or [])]
+        detail["signals"] = len(signal_ids)
+        replaced = None
+        if supersedes:
+            replaced = get_report(store, supersedes)
+            if replaced.issued_at is None:
+                raise BadInput("Only an issued report can be superseded; edit the draft instead.")
         conn.execute(
             "INSERT INTO signal_report (id, title, interpretation, created_at, created_by,"
             " supersedes) VALUES (?, ?, ?, ?, ?, ?)",
@@ -160,8 +161,10 @@ def draft_report(
 
 
 def _draft(store: Store, report_id: str) -> SignalReport:
+    """Inside an open write: the report, which must still be a draft."""
     access.require(store.actor, "intel.write")
     report = get_report(store, report_id)
+    store.target(report.id)
     if report.issued_at:
         raise BadInput(
             f"Report {report.id[:13]} is issued and cannot change; draft one that "
@@ -186,10 +189,10 @@ def add_scenario(
         (actions, "The actions"),
     ):
         validate.text(value, what)
-    report = _draft(store, report_id)
-    if not description.strip():
-        raise BadInput("A scenario needs a description.")
-    with store.write("intel.scenario", report.id) as conn:
+    with store.write("intel.scenario") as conn:
+        report = _draft(store, report_id)
+        if not description.strip():
+            raise BadInput("A scenario needs a description.")
         conn.execute(
             "INSERT INTO report_scenario (id, report_id, description, likelihood, indicators,"
             " actions) VALUES (?, ?, ?, ?, ?, ?)",
@@ -207,8 +210,8 @@ def add_scenario(
 
 def set_interpretation(store: Store, report_id: str, interpretation: str) -> SignalReport:
     validate.text(interpretation, "The interpretation")
-    report = _draft(store, report_id)
-    with store.write("intel.interpretation", report.id) as conn:
+    with store.write("intel.interpretation") as conn:
+        report = _draft(store, report_id)
         conn.execute(
             "UPDATE signal_report SET interpretation = ? WHERE id = ?",
             (interpretation.strip(), report.id),
@@ -218,21 +221,22 @@ def set_interpretation(store: Store, report_id: str, interpretation: str) -> Sig
 
 def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport:
     """Issue to line managers or the competent authority: needs a duiding and a scenario."""
-    report = _draft(store, report_id)
-    if audience not in AUDIENCES:
-        raise BadInput(
-            f"Unknown audience {validate.shown(audience)}; choose one of: {', '.join(AUDIENCES)}."
-        )
-    if not report.interpretation:
-        raise BadInput(
-            "A signal report is issued only with its duiding (interpretation); add one first."
-        )
-    if not report.scenarios:
-        raise BadInput(
-            "A signal report is issued only with at least one realistic scenario; "
-            "add one with `intel scenario`."
-        )
-    with store.write("intel.issue", report.id, {"audience": audience}) as conn:
+    with store.write("intel.issue", None, {"audience": audience}) as conn:
+        report = _draft(store, report_id)
+        if audience not in AUDIENCES:
+            raise BadInput(
+                f"Unknown audience {validate.shown(audience)}; choose one of: "
+                f"{', '.join(AUDIENCES)}."
+            )
+        if not report.interpretation:
+            raise BadInput(
+                "A signal report is issued only with its duiding (interpretation); add one first."
+            )
+        if not report.scenarios:
+            raise BadInput(
+                "A signal report is issued only with at least one realistic scenario; "
+                "add one with `intel scenario`."
+            )
         conn.execute(
             "INSERT INTO report_event (id, report_id, kind, at, actor, device, audience)"
             " VALUES (?, ?, 'issued', ?, ?, ?, ?)",
@@ -243,21 +247,22 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
 
 def acknowledge_report(store: Store, report_id: str) -> SignalReport:
     """A recipient confirms they have read the report."""
-    report = get_report(store, report_id)
-    if report.audience is None:
-        raise BadInput("A draft cannot be acknowledged; it has not been issued.")
-    roles = AUDIENCE_ROLES[report.audience]
-    actor = store.actor
-    if actor.role not in roles:
-        names = ", ".join(sorted(r.replace("_", " ") for r in roles))
-        raise PermissionDenied(
-            f"This report is for {report.audience.replace('_', ' ')}: only "
-            f"{names} acknowledge it; {actor.callsign} is "
-            f"{actor.role.replace('_', ' ')}."
-        )
-    if any(a.actor == actor.callsign for a in report.acknowledgements):
-        raise BadInput(f"{actor.callsign} already acknowledged this report.")
-    with store.write("intel.ack", report.id) as conn:
+    with store.write("intel.ack") as conn:
+        report = get_report(store, report_id)
+        store.target(report.id)
+        if report.audience is None:
+            raise BadInput("A draft cannot be acknowledged; it has not been issued.")
+        roles = AUDIENCE_ROLES[report.audience]
+        actor = store.actor
+        if actor.role not in roles:
+            names = ", ".join(sorted(r.replace("_", " ") for r in roles))
+            raise PermissionDenied(
+                f"This report is for {report.audience.replace('_', ' ')}: only "
+                f"{names} acknowledge it; {actor.callsign} is "
+                f"{actor.role.replace('_', ' ')}."
+            )
+        if any(a.actor == actor.callsign for a in report.acknowledgements):
+            raise BadInput(f"{actor.callsign} already acknowledged this report.")
         conn.execute(
             "INSERT INTO report_event (id, report_id, kind, at, actor, device)"
             " VALUES (?, ?, 'acknowledged', ?, ?, ?)",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import access, rules, validate
+from . import rules, validate
 from .clock import to_db
 from .db import Store, resolve_id
 from .errors import BadInput
@@ -71,20 +71,22 @@ def add_entry(
     flagged: bool = False,
     supersedes: str | None = None,
 ) -> LogEntry:
-    access.require(store.actor, "log.write")
-    body = validate.text(text, "A log entry").strip()
-    if not body:
-        raise BadInput("A log entry needs text.")
-    if kind not in KINDS:
-        raise BadInput(f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.")
-    subject_id = get_subject(store, person).id if person else None
-    activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
-    if activity_id and subject_id is None:
-        row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
-        subject_id = row["subject_id"] if row else None
-    replaced = resolve_id(store, "log_entry", supersedes, "log entry") if supersedes else None
     entry_id = uuid7()
-    with store.write("log.add", entry_id, {"kind": kind, "flagged": flagged}) as conn:
+    detail = {"kind": kind, "flagged": flagged}
+    with store.write("log.add", entry_id, detail, require="log.write") as conn:
+        body = validate.text(text, "A log entry").strip()
+        if not body:
+            raise BadInput("A log entry needs text.")
+        if kind not in KINDS:
+            raise BadInput(
+                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}."
+            )
+        subject_id = get_subject(store, person).id if person else None
+        activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
+        if activity_id and subject_id is None:
+            row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
+            subject_id = row["subject_id"] if row else None
+        replaced = resolve_id(store, "log_entry", supersedes, "log entry") if supersedes else None
         conn.execute(
             "INSERT INTO log_entry (id, at, author, device, subject_id, activity_id, kind, text,"
             " flagged, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -148,15 +150,17 @@ def list_entries(
 
 def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
     """A shift leader clears a flagged entry, saying why; it stops carrying into handovers."""
-    access.require(store.actor, "log.clear")
-    entry = get_entry(store, entry_id)
-    if not entry.flagged:
-        raise BadInput(f"Log entry {entry.id[:13]} is not flagged; there is nothing to clear.")
-    if entry.cleared_at:
-        raise BadInput(f"Log entry {entry.id[:13]} was already cleared by {entry.cleared_by}.")
-    if not validate.text(reason, "The reason").strip():
-        raise BadInput("Say why the entry is cleared (--reason).")
-    with store.write("log.clear", entry.id, {"reason": reason.strip()}) as conn:
+    detail: dict[str, str] = {}
+    with store.write("log.clear", None, detail, require="log.clear") as conn:
+        entry = get_entry(store, entry_id)
+        store.target(entry.id)
+        if not entry.flagged:
+            raise BadInput(f"Log entry {entry.id[:13]} is not flagged; there is nothing to clear.")
+        if entry.cleared_at:
+            raise BadInput(f"Log entry {entry.id[:13]} was already cleared by {entry.cleared_by}.")
+        if not validate.text(reason, "The reason").strip():
+            raise BadInput("Say why the entry is cleared (--reason).")
+        detail["reason"] = reason.strip()
         conn.execute(
             "INSERT INTO log_clearance (id, entry_id, cleared_at, cleared_by, reason)"
             " VALUES (?, ?, ?, ?, ?)",

@@ -132,30 +132,29 @@ def raise_signal(
     requests_assessment: bool = False,
 ) -> Signal:
     """Anyone may raise a signal; it reaches the information organisation at once (R7)."""
-    access.require(store.actor, "signal.raise")
-    body = validate.text(text, "The signal's text").strip()
-    if not body:
-        raise BadInput("A signal needs a description of what was seen.")
-    location = validate.text(location, "The location")
-    if observed_at is not None:
-        validate.moment(observed_at, "The observation time")
-    _choice(category, CATEGORIES, "category")
-    _choice(urgency, URGENCIES, "urgency")
-    _choice(tlp, TLPS, "TLP")
-    now = store.clock.now()
-    observed = observed_at or now
-    if observed > now + CLOCK_SKEW:
-        raise BadInput("The observation time lies in the future; give when it was seen.")
-    subject_id = get_subject(store, person).id if person else None
-    activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
-    if activity_id and subject_id is None:
-        row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
-        subject_id = row["subject_id"] if row else None
-    if requests_assessment and subject_id is None:
-        raise BadInput("A request for a new threat assessment names the person (--person).")
     signal_id = uuid7()
     detail = {"category": category, "urgency": urgency, "tlp": tlp}
-    with store.write("signal.raise", signal_id, detail) as conn:
+    with store.write("signal.raise", signal_id, detail, require="signal.raise") as conn:
+        body = validate.text(text, "The signal's text").strip()
+        if not body:
+            raise BadInput("A signal needs a description of what was seen.")
+        location = validate.text(location, "The location")
+        if observed_at is not None:
+            validate.moment(observed_at, "The observation time")
+        _choice(category, CATEGORIES, "category")
+        _choice(urgency, URGENCIES, "urgency")
+        _choice(tlp, TLPS, "TLP")
+        now = store.clock.now()
+        observed = observed_at or now
+        if observed > now + CLOCK_SKEW:
+            raise BadInput("The observation time lies in the future; give when it was seen.")
+        subject_id = get_subject(store, person).id if person else None
+        activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
+        if activity_id and subject_id is None:
+            row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
+            subject_id = row["subject_id"] if row else None
+        if requests_assessment and subject_id is None:
+            raise BadInput("A request for a new threat assessment names the person (--person).")
         conn.execute(
             "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category, urgency,"
             " tlp, subject_id, activity_id, location, text, requests_assessment)"
@@ -241,16 +240,18 @@ def list_signals(
 def _step(
     store: Store, signal_id: str, kind: str, *, note: str = "", outcome: str | None = None
 ) -> Signal:
-    access.require(store.actor, "signal.process")
-    validate.text(note, "The note")
-    current = get_signal(store, signal_id)
-    if current.status not in _ALLOWED_FROM[kind]:
-        allowed = " or ".join(_ALLOWED_FROM[kind])
-        raise BadInput(
-            f"Signal {current.id[:13]} is {current.status}; it can be {kind.replace('_', ' ')} "
-            f"only when {allowed} (workflow: {' → '.join(STATUSES)})."
-        )
-    with store.write(f"signal.{kind}", current.id, {"outcome": outcome}) as conn:
+    detail = {"outcome": outcome}
+    with store.write(f"signal.{kind}", None, detail, require="signal.process") as conn:
+        validate.text(note, "The note")
+        current = get_signal(store, signal_id)
+        store.target(current.id)
+        if current.status not in _ALLOWED_FROM[kind]:
+            allowed = " or ".join(_ALLOWED_FROM[kind])
+            raise BadInput(
+                f"Signal {current.id[:13]} is {current.status}; it can be "
+                f"{kind.replace('_', ' ')} only when {allowed} "
+                f"(workflow: {' → '.join(STATUSES)})."
+            )
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -290,18 +291,19 @@ def close_signal(store: Store, signal_id: str, outcome: str, note: str = "") -> 
 
 def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") -> Signal:
     """Another officer adds weight: seen again, not seen, or a false positive."""
-    access.require(store.actor, "signal.raise")
-    _choice(sighting, SIGHTINGS, "sighting")
-    validate.text(note, "The note")
-    current = get_signal(store, signal_id)
-    if current.reporter == store.actor.callsign:
-        raise BadInput(
-            "A sighting comes from another officer; add to your own signal with a "
-            "log entry or raise a new signal."
-        )
-    if current.status == "closed":
-        raise BadInput(f"Signal {current.id[:13]} is closed; raise a new signal instead.")
-    with store.write("signal.sighting", current.id, {"sighting": sighting}) as conn:
+    detail = {"sighting": sighting}
+    with store.write("signal.sighting", None, detail, require="signal.raise") as conn:
+        _choice(sighting, SIGHTINGS, "sighting")
+        validate.text(note, "The note")
+        current = get_signal(store, signal_id)
+        store.target(current.id)
+        if current.reporter == store.actor.callsign:
+            raise BadInput(
+                "A sighting comes from another officer; add to your own signal with a "
+                "log entry or raise a new signal."
+            )
+        if current.status == "closed":
+            raise BadInput(f"Signal {current.id[:13]} is closed; raise a new signal instead.")
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, sighting)"
             " VALUES (?, ?, ?, ?, ?, 'sighting', ?, ?)",

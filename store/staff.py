@@ -91,30 +91,23 @@ def add_staff(
     """Add a person, with their first secret on this laptop (without one they cannot act
     here until someone with staff rights sets it). ``bootstrap`` is for ``init`` only: the
     first person needs no permission; otherwise staff rights, and an admin only by an admin."""
-    if role not in access.ROLES:
-        raise BadInput(
-            f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}."
-        )
-    if not bootstrap:
-        rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
-    hashed = hash_secret(secret) if secret is not None else None
-    callsign = normalise_callsign(callsign)
-    name = validate.line(name, "The name", required=False)
-    unit_code = get_unit(store, unit).code
-    known = {q.code for q in list_qualifications(store)}
-    quals = qualifications or []
-    for code, until in quals:
-        if code not in known:
-            raise BadInput(
-                f"Unknown qualification {validate.shown(code)}; choose one of: "
-                f"{', '.join(sorted(known))}."
-            )
-        if until is not None:
-            validate.day(until, f"The last valid day of {code}")
-    if find_staff(store, callsign) is not None:
-        raise BadInput(f"Callsign {callsign} is already taken; choose another.")
+    hashed = hash_secret(secret) if secret is not None else None  # slow, and reads nothing
     staff_id = uuid7()
-    with store.write("staff.add", staff_id, {"callsign": callsign, "role": role}) as conn:
+    detail = {"callsign": callsign, "role": role}
+    with store.write("staff.add", staff_id, detail) as conn:
+        if role not in access.ROLES:
+            raise BadInput(
+                f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}."
+            )
+        if not bootstrap:
+            rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
+        callsign = detail["callsign"] = normalise_callsign(callsign)
+        name = validate.line(name, "The name", required=False)
+        unit_code = get_unit(store, unit).code
+        quals = qualifications or []
+        _check_qualifications(store, quals)
+        if find_staff(store, callsign) is not None:
+            raise BadInput(f"Callsign {callsign} is already taken; choose another.")
         conn.execute(
             "INSERT INTO staff (id, callsign, name, unit, role, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -130,17 +123,32 @@ def add_staff(
     return get_staff(store, callsign)
 
 
+def _check_qualifications(store: Store, held: list[tuple[str, date | None]]) -> None:
+    """Every qualification one the catalogue knows, every last valid day in range."""
+    known = {q.code for q in list_qualifications(store)}
+    for code, until in held:
+        if code not in known:
+            raise BadInput(
+                f"Unknown qualification {validate.shown(code)}; choose one of: "
+                f"{', '.join(sorted(known))}."
+            )
+        if until is not None:
+            validate.day(until, f"The last valid day of {code}")
+
+
 def set_role(store: Store, callsign: str, role: str) -> Staff:
     """Give a person another role: staff.write, and an admin only by an admin (also to take a
     role away from an admin). Other laptops judge the change by the same rule."""
-    if role not in access.ROLES:
-        raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
-    person = get_staff(store, callsign)
-    rules.require_grant(store.actor, role, person.role)
-    if person.role == role:
-        raise BadInput(f"{person.callsign} is {role.replace('_', ' ')} already.")
-    detail = {"callsign": person.callsign, "from": person.role, "to": role}
-    with store.write("staff.role", person.id, detail) as conn:
+    detail: dict[str, str] = {}
+    with store.write("staff.role", None, detail) as conn:
+        if role not in access.ROLES:
+            raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
+        person = get_staff(store, callsign)
+        store.target(person.id)
+        rules.require_grant(store.actor, role, person.role)
+        if person.role == role:
+            raise BadInput(f"{person.callsign} is {role.replace('_', ' ')} already.")
+        detail.update({"callsign": person.callsign, "from": person.role, "to": role})
         conn.execute("UPDATE staff SET role = ? WHERE id = ?", (role, person.id))
     return get_staff(store, person.callsign)
 
@@ -207,16 +215,17 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
         NotFound: no such callsign.
         BadInput: unknown qualification, or a day outside 1970–2099.
     """
-    access.require(store.actor, "staff.write")
-    person = get_staff(store, callsign)
-    known = {q.code for q in list_qualifications(store)}
-    if code not in known:
-        raise BadInput(
-            f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
-        )
-    until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
-    detail = {"callsign": person.callsign, "qualification": code, "valid_until": until}
-    with store.write("staff.qualify", person.id, detail) as conn:
+    detail: dict[str, str | None] = {}
+    with store.write("staff.qualify", None, detail, require="staff.write") as conn:
+        person = get_staff(store, callsign)
+        store.target(person.id)
+        known = {q.code for q in list_qualifications(store)}
+        if code not in known:
+            raise BadInput(
+                f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
+            )
+        until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
+        detail.update({"callsign": person.callsign, "qualification": code, "valid_until": until})
         conn.execute(
             "INSERT INTO staff_qualification (staff_id, qualification, valid_until)"
             " VALUES (?, ?, ?) ON CONFLICT (staff_id, qualification)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import access, rules, validate
+from . import rules, validate
 from .catalogue import Package, ThreatRule, derive, get_package, get_unit
 from .clock import local_iso
 from .db import Store
@@ -78,17 +78,19 @@ def normalise_code(code: str) -> str:
 
 
 def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -> Subject:
-    access.require(store.actor, "subject.write")
-    code = normalise_code(code)
-    if kind not in KINDS:
-        raise BadInput(f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.")
-    if domain not in DOMAINS:
-        raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
-    unit_code = get_unit(store, unit).code
-    if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
-        raise BadInput(f"Code name {code} is already in use; choose another.")
     subject_id = uuid7()
-    with store.write("subject.add", subject_id, {"code": code, "kind": kind}) as conn:
+    detail = {"code": code, "kind": kind}
+    with store.write("subject.add", subject_id, detail, require="subject.write") as conn:
+        code = detail["code"] = normalise_code(code)
+        if kind not in KINDS:
+            raise BadInput(
+                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}."
+            )
+        if domain not in DOMAINS:
+            raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
+        unit_code = get_unit(store, unit).code
+        if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
+            raise BadInput(f"Code name {code} is already in use; choose another.")
         conn.execute(
             "INSERT INTO subject (id, code, kind, domain, unit, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -133,17 +135,18 @@ def assess_threat(
     store: Store, code: str, *, level: int, domain: str | None = None, summary: str = ""
 ) -> ThreatAssessment:
     """Record a threat assessment; the subject's protection follows from it (R2)."""
-    access.require(store.actor, "subject.write")
-    validate.integer(level, "The threat level", low=0, high=MAX_LEVEL)
-    summary = validate.text(summary, "The summary")
-    subject = get_subject(store, code)
-    rule = derive(store, level)
-    new_domain = domain or subject.domain
-    if new_domain not in DOMAINS:
-        raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
     assessment_id = uuid7()
-    detail = {"code": subject.code, "from": subject.threat_level, "to": level}
-    with store.write("threat.assess", subject.id, detail) as conn:
+    detail: dict[str, object] = {}
+    with store.write("threat.assess", None, detail, require="subject.write") as conn:
+        validate.integer(level, "The threat level", low=0, high=MAX_LEVEL)
+        summary = validate.text(summary, "The summary")
+        subject = get_subject(store, code)
+        store.target(subject.id)
+        derive(store, level)  # a level the catalogue knows; the view derives the rest from it
+        new_domain = domain or subject.domain
+        if new_domain not in DOMAINS:
+            raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
+        detail.update({"code": subject.code, "from": subject.threat_level, "to": level})
         conn.execute(
             "INSERT INTO threat_assessment"
             " (id, subject_id, level, domain, summary, assessed_at, assessed_by, device)"
@@ -161,7 +164,6 @@ def assess_threat(
         )
         # the threat level follows from the assessment by trigger (R2); the domain with it
         conn.execute("UPDATE subject SET domain = ? WHERE id = ?", (new_domain, subject.id))
-    del rule  # validated above; the view derives the rest from the new threat level
     return _assessments(store, "WHERE a.id = ?", (assessment_id,))[0]
 
 

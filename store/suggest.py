@@ -428,15 +428,16 @@ def apply_option(
         raise BadInput("There is nothing to apply for this activity.")
     if not option.feasible:
         raise BadInput(f"That option would not work: {option.reason}.")
-    current = get_activity(store, activity_id)
-    # assigning the concept it has confirms it for a changed time or place (clears the flag)
-    changes_concept = option.concept is not None and (
-        option.concept != current.concept or option.action == "assign"
-    )
-    for action in _NEEDS[option.action] + (("activity.write",) if changes_concept else ()):
-        access.require(store.actor, action)
     detail = {"action": option.action, "option": option.description}
-    with store.write("suggest.apply", current.id, detail) as conn:
+    with store.write("suggest.apply", None, detail) as conn:
+        current = get_activity(store, activity_id)
+        store.target(current.id)
+        # assigning the concept it has confirms it for a changed time or place (clears the flag)
+        changes_concept = option.concept is not None and (
+            option.concept != current.concept or option.action == "assign"
+        )
+        for action in _NEEDS[option.action] + (("activity.write",) if changes_concept else ()):
+            access.require(store.actor, action)
         if changes_concept and option.concept is not None:
             put_concept(store, conn, current.id, option.concept)
         if option.action == "deploy" and option.callsign:

@@ -160,28 +160,31 @@ def resolve(
     parsed and range-checked, R1, R3 and R4 for a concept, an assessment for a threat level),
     and the field is written as having seen every concurrent value, so the conflict closes on
     every laptop the resolution reaches."""
-    conflict = get_conflict(store, text)
-    if conflict.resolved_at is not None:
-        raise BadInput(
-            f"Conflict {conflict.id[:8]} was already resolved by {conflict.resolved_by}."
-        )
-    if (choose is None) == (value is None):
-        raise BadInput("Choose one of the values (--choose N) or enter one (--value TEXT).")
-    writer = _WRITERS.get((conflict.table, conflict.column))
-    if writer is None:
-        raise BadInput(
-            "A conflict about a row's existence is resolved by editing the row."
-            if conflict.column == ""
-            else f"A conflict on {conflict.table}.{conflict.column} cannot be resolved here."
-        )
-    if choose is not None:
-        if not 1 <= choose <= len(conflict.heads):
-            raise BadInput(f"Choose a value between 1 and {len(conflict.heads)}.")
-        writer(store, conflict, conflict.heads[choose - 1]["value"], False)
-    else:
-        writer(store, conflict, value, True)
-    if get_conflict(store, conflict.id).resolved_at is None:  # the value was there already
-        with store.write("sync.resolve", conflict.id, {"choose": choose, "value": value}) as conn:
+    detail = {"choose": choose, "value": value}
+    with store.write("sync.resolve", None, detail) as conn:  # one transaction, nested writes
+        conflict = get_conflict(store, text)
+        store.target(conflict.id)
+        if conflict.resolved_at is not None:
+            raise BadInput(
+                f"Conflict {conflict.id[:8]} was already resolved by {conflict.resolved_by}."
+            )
+        if (choose is None) == (value is None):
+            raise BadInput("Choose one of the values (--choose N) or enter one (--value TEXT).")
+        writer = _WRITERS.get((conflict.table, conflict.column))
+        if writer is None:
+            raise BadInput(
+                "A conflict about a row's existence is resolved by editing the row."
+                if conflict.column == ""
+                else f"A conflict on {conflict.table}.{conflict.column} cannot be resolved here."
+            )
+        if choose is not None:
+            if not 1 <= choose <= len(conflict.heads):
+                raise BadInput(f"Choose a value between 1 and {len(conflict.heads)}.")
+            writer(store, conflict, conflict.heads[choose - 1]["value"], False)
+        else:
+            writer(store, conflict, value, True)
+        store.seal()  # sealing the written field is what closes the conflict
+        if get_conflict(store, conflict.id).resolved_at is None:  # the value was there already
             capture.touch(conn, conflict.table, json.dumps([conflict.row_id]), conflict.column)
     return get_conflict(store, conflict.id)
 
