@@ -29,6 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Two workers: the machines this runs on have two cores (set PYTEST_WORKERS to change it).
 PYTEST_WORKERS ?= 2

@@ -109,7 +109,7 @@ class Store:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._actor: Any = None
+        self._actor: access.ActingPerson | None = None
         self._merge_lock = threading.Lock()
         if self.path.is_dir():
             raise BadInput(f"{self.path} is a directory; --db needs the path of a database file.")
@@ -300,23 +300,28 @@ class Store:
         return self._user or self.meta("operator")
 
     @property
-    def actor(self) -> Any:
-        """The acting person as a ``staff.Actor`` record (with this laptop's enrolled role, which
-        bounds theirs); resolved on first use."""
-        if self._actor is None:
-            from .staff import Actor, find_staff
-            from .sync.roster import enrolled_role
+    def actor(self) -> access.ActingPerson:
+        """The acting person, with this laptop's enrolled role (which bounds theirs); looked up
+        on first use and again inside every write transaction.
 
+        Raises:
+            BadInput: there is no acting person (no ``user`` and no operator).
+            NotFound: the acting callsign is not in this database.
+        """
+        if self._actor is None:
             callsign = self.user
             if callsign is None:
                 raise BadInput("No acting person: pass --user CALLSIGN or run `schildwacht init`.")
-            person = find_staff(self, callsign)
-            if person is None:
+            row = self.one(
+                "SELECT callsign, role FROM staff WHERE callsign = ?", (callsign.strip().upper(),)
+            )
+            if row is None:
                 raise NotFound(
                     f"No person with callsign {validate.shown(callsign)} in this database; pass "
                     "--user with a callsign from `schildwacht staff list`."
                 )
-            self._actor = Actor.acting(person, enrolled_role(self))
+            laptop = enrolled_role(self.conn, self.device_id)
+            self._actor = access.ActingPerson(str(row[0]), str(row[1]), laptop)
         return self._actor
 
     @property
@@ -330,7 +335,7 @@ class Store:
             return callsign
         return prove(self.conn, callsign, secret)
 
-    def switch_user(self, user: str, secret: SecretSource) -> Any:
+    def switch_user(self, user: str, secret: SecretSource) -> access.ActingPerson:
         """Act as another person from now on (the console's Switch user): the operator without
         more ado, anyone else with their secret. Raises ``PermissionDenied`` (nothing changes)
         on a wrong or missing secret; returns the new actor."""
@@ -512,6 +517,18 @@ class Store:
                 self._local.conn = previous
                 self._actor = None  # a roster that came with the import may change our role
                 conn.close()
+
+
+def enrolled_role(conn: sqlite3.Connection, device_id: str) -> str | None:
+    """The role ``device_id`` is enrolled with in the newest team roster this database holds
+    (None outside a team, or when the roster does not name it). The roster's signature was
+    checked when it was stored (``sync.roster``)."""
+    row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    devices = json.loads(bytes(row[0]))["devices"]
+    entry = next((d for d in devices if d["id"] == device_id), None)
+    return None if entry is None else str(entry["role"])
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

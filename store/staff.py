@@ -7,15 +7,15 @@ is valid on the day of the work).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from . import access, rules, validate
 from .catalogue import get_unit, list_qualifications
 from .db import Store
-from .errors import BadInput, NotFound
+from .errors import BadInput, NotFound, PermissionDenied
 from .ids import uuid7
-from .proof import hash_secret, store_secret
+from .proof import hash_secret, matches, person_secret, store_secret
 
 _CALLSIGN = rules.CALLSIGN_PATTERN
 
@@ -37,19 +37,6 @@ class Staff:
     unit: str
     role: str
     qualifications: tuple[HeldQualification, ...]
-
-
-@dataclass(frozen=True)
-class Actor(Staff):
-    """The person acting, proven, with the role this laptop is enrolled with in the team's
-    signed roster (None outside a team): both roles bound what they may do."""
-
-    laptop_role: str | None = None
-
-    @classmethod
-    def acting(cls, person: Staff, laptop_role: str | None) -> Actor:
-        values = {f.name: getattr(person, f.name) for f in fields(Staff)}
-        return cls(**values, laptop_role=laptop_role)
 
 
 def parse_qualification(text: str) -> tuple[str, date | None]:
@@ -233,3 +220,46 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
             (person.id, code, until),
         )
     return get_staff(store, person.callsign)
+
+
+def set_secret(
+    store: Store, callsign: str, new: str, *, old: str | None = None, reset: bool = False
+) -> str:
+    """Set or change a person's secret on this laptop; return the audit action taken.
+
+    - A person changes their own secret (or someone else's) with the old one (``old``).
+    - A person without a secret here gets a first one from someone with staff rights
+      (``staff.write`` for both the acting person and this laptop), in their presence; the
+      laptop's operator may set their own first one.
+    - ``reset`` replaces a forgotten secret: staff rights, recorded as a reset.
+    """
+    hashed = hash_secret(new)
+    staff_id, found, stored = person_secret(store.conn, callsign)
+    actor = store.actor
+    if stored is None:
+        action = "staff.secret_first"
+        if found != actor.callsign:
+            access.require(actor, "staff.write")
+    elif reset:
+        action = "staff.secret_reset"
+        access.require(actor, "staff.write")
+    else:
+        action = "staff.secret"
+        if not old:
+            raise PermissionDenied(
+                f"Changing {found}'s secret needs the old one (SCHILDWACHT_SECRET, or typed when "
+                "asked); someone with staff rights can reset a forgotten one with --reset.",
+                bound="secret",
+            )
+        if not matches(stored, old):
+            raise PermissionDenied(
+                f"Wrong secret for {found}; nothing was changed.", bound="secret"
+            )
+    with store.write(action, found, {"callsign": found}) as conn:
+        current = conn.execute(
+            "SELECT hash FROM staff_secret WHERE staff_id = ?", (staff_id,)
+        ).fetchone()
+        if (current[0] if current else None) != stored:
+            raise BadInput(f"{found}'s secret was changed meanwhile; try again.")
+        store_secret(conn, staff_id, hashed, store.now(), actor.callsign)
+    return action

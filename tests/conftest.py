@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher, profiles
 
-from store import proof
+from store import proof, staff
 from store.clock import FixedClock
 from store.db import Store
 from store.demo import generate_demo
@@ -119,7 +119,7 @@ def as_user(store: Store, callsign: str, secret: str = TEST_SECRET) -> Store:
     person without a secret on this laptop gets ``secret`` first from ``store``'s actor, as in
     `staff secret CALLSIGN` (which needs staff rights)."""
     if not proof.has_secret(store.conn, callsign):
-        proof.set_secret(store, callsign, secret)
+        staff.set_secret(store, callsign, secret)
     return Store(store.path, clock=store.clock, user=callsign, secret=secret)
 
 
