@@ -8,8 +8,9 @@ from typing import Any
 import click
 
 from store import handover as model
-from store.clock import local_iso
+from store.clock import local_iso, local_text
 from store.errors import BadInput
+from words.handover import handover_json, handover_markdown, item_text, signature_lines
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options, write_text
@@ -31,20 +32,39 @@ def _emit_content(
     record: model.HandoverRecord | None = None,
 ) -> None:
     if fmt == "md":
-        write_text(model.handover_markdown(content, record), output)
+        write_text(handover_markdown(content, _signature(record)), output)
     elif fmt == "json":
+        document = handover_json(content)
         emit(
-            content if record is None else {**content, "handover": _record_dict(record)},
+            document if record is None else {**document, "handover": _record_dict(record)},
             fmt,
             output,
         )
     else:
         rows = [
-            {"section": name, "kind": item["kind"], "count": item["count"], "text": item["text"]}
+            {
+                "section": name,
+                "kind": item["kind"],
+                "count": item["count"],
+                "text": item_text(name, item),
+            }
             for name in model.SECTIONS
             for item in content[name]
         ]
         emit(rows, fmt, output, ("section", "kind", "count", "text"))
+
+
+def _signature(record: model.HandoverRecord | None) -> str | None:
+    if record is None:
+        return None
+    return signature_lines(
+        record.signed_by,
+        local_text(record.signed_at),
+        record.content_hash,
+        record.accepted_by,
+        local_text(record.accepted_at),
+        record.questions,
+    )
 
 
 def _record_dict(record: model.HandoverRecord) -> dict[str, Any]:
@@ -80,7 +100,8 @@ def handover_draft(
 ) -> None:
     """The handover as drawn from the database now; --format md for the document."""
     first, last = _period(start, end)
-    _emit_content(model.draft_handover(env.store(), first, last), fmt, output)
+    draft = model.draft_handover(env.store(), first, last)
+    _emit_content(model.handover_content(draft), fmt, output)
 
 
 @handover.command("sign")

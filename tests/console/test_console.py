@@ -431,9 +431,9 @@ async def test_the_handover_goes_to_the_activity_to_re_plan_on_its_day(
     from store.clock import local
     from store.handover import draft_handover
 
-    replan = next(i for i in draft_handover(demo_store)["assessment"] if i["kind"] == "replan")
-    assert replan["ids"], "the demo has an activity to re-plan"
-    wanted = agenda.get_activity(demo_store, replan["ids"][0])
+    replan = next(i for i in draft_handover(demo_store).assessment if i.kind == "replan")
+    assert replan.ids, "the demo has an activity to re-plan"
+    wanted = agenda.get_activity(demo_store, replan.ids[0])
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("h")
         await settle(pilot)
@@ -454,8 +454,8 @@ async def test_the_handover_goes_to_the_first_open_signal(
     from console.widgets.reveal import move_to
     from store.handover import draft_handover
 
-    items = draft_handover(demo_store)["assessment"]
-    first = next(i for i in items if i["kind"] == "open_signals")["ids"][0]
+    items = draft_handover(demo_store).assessment
+    first = next(i for i in items if i.kind == "open_signals").ids[0]
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("h")
         await settle(pilot)

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from store import handover
+from store.clock import to_db
 from store.db import Store
 from store.errors import BadInput
 from tests.conftest import at, snapshot
@@ -60,7 +61,7 @@ def test_the_database_refuses_a_second_signature_from_any_connection(store: Stor
             conn.execute(
                 "INSERT INTO handover (id, period_start, period_end, content, signed_at,"
                 " signed_by, device) VALUES ('x', ?, ?, '{}', 'now', 'OPS-01', 'd')",
-                (record.period_start, record.period_end),
+                (to_db(record.period_start), to_db(record.period_end)),
             )
     finally:
         conn.close()
