@@ -20,7 +20,7 @@ from datetime import datetime
 
 from . import rules, validate
 from .catalogue import Concept, get_concept, list_concepts
-from .clock import from_db, local_iso, to_db
+from .clock import hours_between, local_iso, to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, NotFound, RuleViolation
 from .ids import uuid7
@@ -38,14 +38,36 @@ CALENDAR_AUTHORITY = rules.CALENDAR_AUTHORITY
 
 @dataclass(frozen=True)
 class Activity:
+    """One activity on a protected subject's agenda, with its protection as it is now.
+
+    Attributes:
+        id: the activity's id (UUIDv7).
+        person: the subject's code name.
+        subject_id: the subject's id.
+        unit: the subject's unit (whose officers protect it).
+        title: what the activity is.
+        kind: ``work`` or ``private``.
+        start_at: when it starts (aware UTC).
+        end_at: when it ends (aware UTC), after the start, at most 72 hours later.
+        location: where it takes place ('' when not given).
+        status: ``planned``, ``confirmed``, ``done``, or a restriction's kind (``cancelled``,
+            ``moved``, ``shortened``).
+        concept: the security concept on it, or None.
+        required_level: the subject's required resistance level (R2), or None without a
+            threat assessment.
+        concept_level: the level the concept provides, or None.
+        replan_reason: why it needs re-planning (R1: below the required level, or a change
+            to review), or None.
+    """
+
     id: str
     person: str
     subject_id: str
     unit: str
     title: str
     kind: str
-    start_at: str
-    end_at: str
+    start_at: datetime
+    end_at: datetime
     location: str
     status: str
     concept: str | None
@@ -55,30 +77,46 @@ class Activity:
 
     @property
     def needs_replanning(self) -> bool:
+        """Whether the activity is flagged for re-planning (R1)."""
         return self.replan_reason is not None
 
     @property
-    def start(self) -> str:
-        return local_iso(self.start_at) or ""
-
-    @property
-    def end(self) -> str:
-        return local_iso(self.end_at) or ""
+    def hours(self) -> float:
+        """Its length in real elapsed hours (across a clock change too)."""
+        return hours_between(self.start_at, self.end_at)
 
 
 @dataclass(frozen=True)
 class Restriction:
+    """A facilitation restriction of an activity (R5): the decision, who took it, and the
+    activity's time before and after.
+
+    Attributes:
+        id: the restriction's id.
+        activity_id: the activity restricted.
+        kind: ``cancelled``, ``moved``, ``shortened`` or ``relocated``.
+        reason: ``capacity``, ``threat`` or ``tbp_choice``.
+        authority: the deciding authority, as named.
+        note: a free-text note ('' when none).
+        old_start_at: the activity's start before (aware UTC).
+        old_end_at: its end before (aware UTC).
+        new_start_at: its start after a move or shortening (aware UTC), else None.
+        new_end_at: its end after a move or shortening (aware UTC), else None.
+        recorded_at: when it was recorded (aware UTC).
+        recorded_by: who recorded it (callsign).
+    """
+
     id: str
     activity_id: str
     kind: str
     reason: str
     authority: str
     note: str
-    old_start_at: str
-    old_end_at: str
-    new_start_at: str | None
-    new_end_at: str | None
-    recorded_at: str
+    old_start_at: datetime
+    old_end_at: datetime
+    new_start_at: datetime | None
+    new_end_at: datetime | None
+    recorded_at: datetime
     recorded_by: str
 
 
@@ -101,7 +139,7 @@ FROM activity_view
 
 
 def _row(row: object) -> Activity:
-    return Activity(**dict(row))  # type: ignore[call-overload]
+    return Activity(**with_times(row, "start_at", "end_at"))
 
 
 # Reading ------------------------------------------------------------------------------------
@@ -154,7 +192,8 @@ def list_restrictions(store: Store, activity_id: str) -> list[Restriction]:
         " WHERE activity_id = ? ORDER BY recorded_at, id",
         (full,),
     )
-    return [Restriction(**dict(r)) for r in rows]
+    times = ("old_start_at", "old_end_at", "new_start_at", "new_end_at", "recorded_at")
+    return [Restriction(**with_times(r, *times)) for r in rows]
 
 
 def restriction_counts(store: Store, *, person: str | None = None) -> list[dict[str, str | int]]:
@@ -396,7 +435,7 @@ def _check_status(store: Store, current: Activity, status: str) -> None:
         raise RuleViolation(
             "R5", f"'{current.title}' was cancelled by a restriction; it stays cancelled."
         )
-    if status == "done" and current.end_at > store.now():
+    if status == "done" and current.end_at > store.clock.now():
         raise RuleViolation(
             "R5",
             f"'{current.title}' ends {local_iso(current.end_at)}; it can be marked done only "
@@ -414,10 +453,10 @@ def _moved_fields(
     current: Activity, start: datetime | None, end: datetime | None, location: str | None
 ) -> dict[str, str]:
     """The time and place columns that would change (unchanged values do not count)."""
-    new_start = start or from_db(current.start_at)
-    new_end = end or from_db(current.end_at)
+    new_start = start or current.start_at
+    new_end = end or current.end_at
     moved: dict[str, str] = {}
-    if (to_db(new_start), to_db(new_end)) != (current.start_at, current.end_at):
+    if (new_start, new_end) != (current.start_at, current.end_at):
         _check_times(new_start, new_end)
         moved["start_at"], moved["end_at"] = to_db(new_start), to_db(new_end)
     if location is not None and location.strip() != current.location:
@@ -443,10 +482,10 @@ def _record_correction(
         conn,
         store,
         current.id,
-        (current.start_at, current.end_at, current.location),
+        (to_db(current.start_at), to_db(current.end_at), current.location),
         (
-            moved.get("start_at", current.start_at),
-            moved.get("end_at", current.end_at),
+            moved.get("start_at", to_db(current.start_at)),
+            moved.get("end_at", to_db(current.end_at)),
             moved.get("location", current.location),
         ),
         _check_text(reason, "reason of the correction"),
@@ -498,7 +537,7 @@ def restriction_kind(
 ) -> str:
     """The restriction (R5) that an edit to these values is: moved, shortened or relocated.
     Raises ``BadInput`` when it changes both the time and the place (two restrictions)."""
-    new_time = (to_db(start), to_db(end)) != (current.start_at, current.end_at)
+    new_time = (start, end) != (current.start_at, current.end_at)
     new_place = location is not None and location.strip() != current.location
     if new_time and new_place:
         raise BadInput(
@@ -506,7 +545,7 @@ def restriction_kind(
         )
     if new_place:
         return "relocated"
-    inside = to_db(start) >= current.start_at and to_db(end) <= current.end_at
+    inside = start >= current.start_at and end <= current.end_at
     return "shortened" if inside else "moved"
 
 
@@ -517,13 +556,13 @@ class Correction:
     id: str
     activity_id: str
     reason: str
-    old_start_at: str
-    old_end_at: str
+    old_start_at: datetime
+    old_end_at: datetime
     old_location: str
-    new_start_at: str
-    new_end_at: str
+    new_start_at: datetime
+    new_end_at: datetime
     new_location: str
-    recorded_at: str
+    recorded_at: datetime
     recorded_by: str
 
 
@@ -536,7 +575,8 @@ def list_corrections(store: Store, activity_id: str) -> list[Correction]:
         " WHERE activity_id = ? ORDER BY recorded_at, id",
         (full,),
     )
-    return [Correction(**dict(r)) for r in rows]
+    times = ("old_start_at", "old_end_at", "new_start_at", "new_end_at", "recorded_at")
+    return [Correction(**with_times(r, *times)) for r in rows]
 
 
 def assign_concept(store: Store, activity_id: str, concept: str) -> Activity:
@@ -638,8 +678,8 @@ def record_restriction(
             reason,
             authority,
             note.strip(),
-            current.start_at,
-            current.end_at,
+            to_db(current.start_at),
+            to_db(current.end_at),
             updates.get("start_at"),
             updates.get("end_at"),
             store.now(),
@@ -686,7 +726,7 @@ def _restricted_fields(
     new_end: datetime | None,
     new_location: str | None,
 ) -> dict[str, str]:
-    old_start, old_end = from_db(current.start_at), from_db(current.end_at)
+    old_start, old_end = current.start_at, current.end_at
     start, end = old_start, old_end
     updates: dict[str, str] = {"status": kind if kind != "relocated" else current.status}
     if kind == "moved":

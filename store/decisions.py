@@ -12,8 +12,10 @@ triggers). Only ``authority`` (and ``admin``) adopt decisions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from . import rules, validate
+from .clock import with_times
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
@@ -26,13 +28,30 @@ AUTHORITIES = {"national": ("nctv",), "local": ("prosecutor", "mayor")}
 
 @dataclass(frozen=True)
 class Decision:
+    """A work-process record (R6): a decision, its execution or its monitoring, substantiated,
+    adopted by an authority and recorded in writing; never edited, only superseded.
+
+    Attributes:
+        id: the record's id.
+        person: the subject's code name.
+        step: ``decision``, ``execution`` or ``monitoring``.
+        rationale: why.
+        authority: the competent authority, e.g. ``mayor:Havenstad``.
+        document: the document reference.
+        adopted_at: when it was adopted (aware UTC).
+        adopted_by: who recorded it (callsign).
+        tailored: a tailored exception's (*maatwerk*) reason, or None.
+        supersedes: the record it replaces, or None.
+        superseded_by: the record that replaced it, or None.
+    """
+
     id: str
     person: str
     step: str
     rationale: str
     authority: str
     document: str
-    adopted_at: str
+    adopted_at: datetime
     adopted_by: str
     tailored: str | None
     supersedes: str | None
@@ -119,7 +138,7 @@ def get_decision(store: Store, decision_id: str) -> Decision:
     full = resolve_id(store, "decision", decision_id, "decision")
     row = store.one(_SELECT + " WHERE d.id = ?", (full,))
     assert row is not None
-    return Decision(**dict(row))
+    return Decision(**with_times(row, "adopted_at"))
 
 
 def list_decisions(store: Store, *, person: str | None = None) -> list[Decision]:
@@ -128,6 +147,6 @@ def list_decisions(store: Store, *, person: str | None = None) -> list[Decision]
         where = " WHERE d.subject_id = ?"
         params.append(get_subject(store, person).id)
     return [
-        Decision(**dict(r))
+        Decision(**with_times(r, "adopted_at"))
         for r in store.query(_SELECT + where + " ORDER BY d.adopted_at, d.id", params)
     ]

@@ -10,9 +10,10 @@ one. Its audience (line managers or the competent authority) acknowledges receip
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from . import access, rules, validate
-from .clock import local_text
+from .clock import from_db, local_text, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
 from .ids import uuid7
@@ -28,6 +29,15 @@ AUDIENCE_ROLES = {
 
 @dataclass(frozen=True)
 class Scenario:
+    """A realistic scenario in a signal report (at least one before it is issued, R7).
+
+    Attributes:
+        id: the scenario's id.
+        description: what may happen.
+        likelihood, indicators, actions: how likely, what would show it coming, what to do
+            ('' when not given).
+    """
+
     id: str
     description: str
     likelihood: str
@@ -37,20 +47,46 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Acknowledgement:
+    """A recipient's confirmation that they read an issued report.
+
+    Attributes:
+        actor: who (callsign).
+        at: when (aware UTC).
+    """
+
     actor: str
-    at: str
+    at: datetime
 
 
 @dataclass(frozen=True)
 class SignalReport:
+    """A proactive signal report of the information organisation (R7): a *duiding* and
+    scenarios for line managers or the competent authority.
+
+    Attributes:
+        id: the report's id.
+        title: its title.
+        interpretation: its *duiding* ('' while a draft has none).
+        created_at: when the draft was made (aware UTC).
+        created_by: by whom (callsign).
+        supersedes: the issued report it replaces, or None.
+        superseded_by: the issued report that replaced it, or None.
+        issued_at: when it was issued (aware UTC), or None for a draft.
+        issued_by: who issued it, or None.
+        audience: ``AUDIENCES``, or None for a draft.
+        signals: the ids of the signals it draws on.
+        scenarios: its scenarios.
+        acknowledgements: the recipients who confirmed reading it.
+    """
+
     id: str
     title: str
     interpretation: str
-    created_at: str
+    created_at: datetime
     created_by: str
     supersedes: str | None
     superseded_by: str | None
-    issued_at: str | None
+    issued_at: datetime | None
     issued_by: str | None
     audience: str | None
     signals: tuple[str, ...]
@@ -59,6 +95,7 @@ class SignalReport:
 
     @property
     def status(self) -> str:
+        """``draft``, ``issued`` or ``superseded``."""
         if self.superseded_by:
             return "superseded"
         return "issued" if self.issued_at else "draft"
@@ -91,14 +128,15 @@ def _load(store: Store, report_id: str) -> SignalReport:
         )
     )
     acks = tuple(
-        Acknowledgement(r["actor"], r["at"])
+        Acknowledgement(r["actor"], from_db(r["at"]))
         for r in store.query(
             "SELECT actor, at FROM report_event WHERE report_id = ? AND kind = 'acknowledged'"
             " ORDER BY at, id",
             (report_id,),
         )
     )
-    return SignalReport(**dict(row), signals=signals, scenarios=scenarios, acknowledgements=acks)
+    data = with_times(row, "created_at", "issued_at")
+    return SignalReport(**data, signals=signals, scenarios=scenarios, acknowledgements=acks)
 
 
 def get_report(store: Store, report_id: str) -> SignalReport:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import rules, validate
-from .clock import to_db
+from .clock import to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
@@ -24,8 +24,26 @@ MAX_LIST = 1_000_000
 
 @dataclass(frozen=True)
 class LogEntry:
+    """One entry of the operational log (*journaal*): never edited, only superseded.
+
+    Attributes:
+        id: the entry's id.
+        at: when it was written (aware UTC).
+        author: who wrote it (callsign).
+        kind: ``KINDS`` (note, movement, deviation, incident, equipment …).
+        text: what was written.
+        person: the subject it concerns (code name), or None.
+        activity_id: the activity it concerns, or None.
+        flagged: whether it was flagged for the shift leader.
+        supersedes: the entry it corrects, or None.
+        superseded_by: the entry that corrects it, or None.
+        cleared_at: when a shift leader cleared its flag (aware UTC), or None.
+        cleared_by: who cleared it, or None.
+        clear_reason: why, or None.
+    """
+
     id: str
-    at: str
+    at: datetime
     author: str
     kind: str
     text: str
@@ -34,12 +52,13 @@ class LogEntry:
     flagged: bool
     supersedes: str | None
     superseded_by: str | None
-    cleared_at: str | None
+    cleared_at: datetime | None
     cleared_by: str | None
     clear_reason: str | None
 
     @property
     def open_flag(self) -> bool:
+        """Flagged, not cleared and not superseded: it carries into every handover."""
         return self.flagged and self.cleared_at is None and self.superseded_by is None
 
 
@@ -56,7 +75,7 @@ LEFT JOIN log_clearance c ON c.entry_id = e.id
 
 
 def _entry(row: object) -> LogEntry:
-    data = dict(row)  # type: ignore[call-overload]
+    data = with_times(row, "at", "cleared_at")
     data["flagged"] = bool(data["flagged"])
     return LogEntry(**data)
 

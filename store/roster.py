@@ -22,7 +22,7 @@ from typing import Any
 
 from . import machine, rules, validate
 from .catalogue import get_concept, get_unit, travel_minutes
-from .clock import Clock, from_db, local, local_to_utc, parse_time, to_db
+from .clock import Clock, from_db, hours_between, local, local_to_utc, parse_time, to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
@@ -36,19 +36,44 @@ MAX_SHIFT = rules.MAX_SHIFT
 
 @dataclass(frozen=True)
 class Shift:
+    """An officer's shift: the supply side of the roster.
+
+    Attributes:
+        id: the shift's id.
+        callsign: the officer's callsign.
+        unit: the officer's unit.
+        start_at: when it starts (aware UTC).
+        end_at: when it ends (aware UTC), after the start, at most 24 hours later.
+    """
+
     id: str
     callsign: str
     unit: str
-    start_at: str
-    end_at: str
+    start_at: datetime
+    end_at: datetime
+
+    @property
+    def hours(self) -> float:
+        """Its length in real elapsed hours (a 22:00–07:00 night over the October change is
+        10)."""
+        return hours_between(self.start_at, self.end_at)
 
 
 @dataclass(frozen=True)
 class Deployment:
+    """An officer put on an activity.
+
+    Attributes:
+        id: the deployment's id.
+        activity_id: the activity.
+        callsign: the officer's callsign.
+        created_at: when the deployment was made (aware UTC).
+    """
+
     id: str
     activity_id: str
     callsign: str
-    created_at: str
+    created_at: datetime
 
 
 def _check_shift(
@@ -135,7 +160,7 @@ def list_shifts(
         f" JOIN staff p ON p.id = s.staff_id{where} ORDER BY s.start_at, p.callsign",
         params,
     )
-    return [Shift(**dict(r)) for r in rows]
+    return [Shift(**with_times(r, "start_at", "end_at")) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -368,7 +393,7 @@ def deploy_officers(
             " created_by) VALUES (?, ?, ?, ?, ?)",
             (deployment_id, activity_id, officer.id, store.now(), store.actor.callsign),
         )
-        made.append(Deployment(deployment_id, activity_id, officer.callsign, store.now()))
+        made.append(Deployment(deployment_id, activity_id, officer.callsign, from_db(store.now())))
     return made
 
 
@@ -397,7 +422,7 @@ def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
         " ORDER BY p.callsign",
         (full,),
     )
-    return [Deployment(**dict(r)) for r in rows]
+    return [Deployment(**with_times(r, "created_at")) for r in rows]
 
 
 def deployment_violations(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import access, rules, validate
-from .clock import to_db
+from .clock import to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
 from .ids import uuid7
@@ -48,8 +48,22 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class SignalEvent:
+    """One step of a signal's workflow (received, follow-up, interpreted, closed) or a
+    sighting by another officer.
+
+    Attributes:
+        id: the event's id.
+        at: when it happened (aware UTC).
+        actor: who took it (callsign).
+        kind: ``received``, ``follow_up``, ``interpreted``, ``closed`` or ``sighting``.
+        note: its note ('' when none); the interpretation for ``interpreted``.
+        outcome: a closed signal's outcome, else None.
+        sighting: a sighting's kind (``seen_again``, ``not_seen``, ``false_positive``), else
+            None.
+    """
+
     id: str
-    at: str
+    at: datetime
     actor: str
     kind: str
     note: str
@@ -59,9 +73,29 @@ class SignalEvent:
 
 @dataclass(frozen=True)
 class Signal:
+    """Something an officer saw, on its way through the information organisation (R7).
+
+    Attributes:
+        id: the signal's id.
+        raised_at: when it was raised (aware UTC).
+        observed_at: when it was seen (aware UTC), at most minutes after it was raised.
+        reporter: who raised it (callsign).
+        category, urgency, tlp: its classification (``CATEGORIES``, ``URGENCIES``, ``TLPS``).
+        person: the subject it concerns (code name), or None.
+        activity_id: the activity it concerns, or None.
+        location: where it was seen ('' when not given).
+        text: what was seen.
+        requests_assessment: whether it asks for a new threat assessment.
+        status: its workflow state (``STATUSES``), derived from its events.
+        outcome: a closed signal's outcome, else None.
+        interpretation: its latest interpretation (*duiding*), else None.
+        sightings: how many sightings other officers added.
+        events: its events, oldest first (``get_signal`` only; empty in lists).
+    """
+
     id: str
-    raised_at: str
-    observed_at: str
+    raised_at: datetime
+    observed_at: datetime
     reporter: str
     category: str
     urgency: str
@@ -96,7 +130,7 @@ FROM signal g LEFT JOIN subject s ON s.id = g.subject_id
 
 
 def _signal(row: object, events: tuple[SignalEvent, ...] = ()) -> Signal:
-    data = dict(row)  # type: ignore[call-overload]
+    data = with_times(row, "raised_at", "observed_at")
     rank = data.pop("rank")
     data["status"] = STATUSES[rank]
     data["requests_assessment"] = bool(data["requests_assessment"])
@@ -193,7 +227,7 @@ def get_signal(store: Store, signal_id: str) -> Signal:
             "may see it."
         )
     events = tuple(
-        SignalEvent(**dict(r))
+        SignalEvent(**with_times(r, "at"))
         for r in store.query(
             "SELECT id, at, actor, kind, note, outcome, sighting FROM signal_event"
             " WHERE signal_id = ? ORDER BY at, id",

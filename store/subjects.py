@@ -9,10 +9,11 @@ activity whose concept no longer suffices shows as needing re-planning at once (
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from . import rules, validate
 from .catalogue import Package, ThreatRule, derive, get_package, get_unit
-from .clock import local_iso
+from .clock import with_times
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
@@ -26,6 +27,20 @@ MAX_LEVEL = 1000
 
 @dataclass(frozen=True)
 class Subject:
+    """A protected subject (person, object or service), by code name, with its protection as
+    derived from its latest threat assessment (R2).
+
+    Attributes:
+        id: the subject's id.
+        code: its code name, e.g. ``BEVER``.
+        kind: ``person``, ``object`` or ``service``.
+        domain: ``local`` or ``national`` (which competent authority decides).
+        unit: the unit that protects it.
+        threat_level: the latest assessment's level, or None before the first.
+        required_level: the resistance level it requires, or None.
+        package: its security package, or None.
+    """
+
     id: str
     code: str
     kind: str
@@ -38,12 +53,26 @@ class Subject:
 
 @dataclass(frozen=True)
 class ThreatAssessment:
+    """One threat assessment and the protection that follows from its level (R2).
+
+    Attributes:
+        id: the assessment's id.
+        subject: the subject's code name.
+        level: the threat level (the catalogue's ``threat_levels``).
+        domain: the domain it put the subject in.
+        summary: its summary ('' when none).
+        assessed_at: when it was recorded (aware UTC).
+        assessed_by: who recorded it (callsign).
+        required_level: the resistance level its level requires.
+        package: the package its level gives.
+    """
+
     id: str
     subject: str
     level: int
     domain: str
     summary: str
-    assessed_at: str
+    assessed_at: datetime
     assessed_by: str
     required_level: str
     package: str
@@ -176,9 +205,7 @@ def _assessments(store: Store, where: str, params: tuple[str, ...]) -> list[Thre
         f"{where} ORDER BY a.assessed_at DESC, a.id DESC",
         params,
     )
-    return [
-        ThreatAssessment(**{**dict(r), "assessed_at": local_iso(r["assessed_at"])}) for r in rows
-    ]
+    return [ThreatAssessment(**with_times(r, "assessed_at")) for r in rows]
 
 
 def explain_threat(store: Store, code: str) -> Explanation:

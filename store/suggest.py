@@ -41,7 +41,7 @@ from .agenda import (
     record_restriction,
 )
 from .catalogue import Concept, list_concepts, list_qualifications, travel_minutes
-from .clock import from_db, local_text
+from .clock import local_text
 from .db import Store
 from .errors import BadInput
 from .gaps import Duty, Need, attribution_order, compute, load_duties, load_needs
@@ -138,7 +138,7 @@ def _words(missing: dict[str, int]) -> str:
 def _context(store: Store, activity_id: str) -> _Context:
     activity = get_activity(store, activity_id)
     subject = subject_by_id(store, activity.subject_id)
-    start, end = from_db(activity.start_at), from_db(activity.end_at)
+    start, end = activity.start_at, activity.end_at
     judged = concept_options(store, subject)
     concepts = {c.code: c for c in list_concepts(store)}
     valid = [o.code for o in judged if o.valid]

@@ -10,6 +10,7 @@ from console.screens.forms import ActivityForm, ConceptPicker, RestrictForm
 from console.screens.help import HelpScreen
 from console.screens.today import TodayScreen
 from store import agenda
+from store.clock import local_iso
 from store.db import Store
 from store.subjects import list_subjects
 from tests.conftest import as_user, snapshot
@@ -73,7 +74,10 @@ async def test_add_an_activity_in_the_agenda(app: SchildwachtApp, demo_store: St
         for a in agenda.list_activities(demo_store, person="OTTER")
         if a.title == "Persconferentie"
     ]
-    assert (added.start, added.end) == ("2026-11-28T16:00:00+01:00", "2026-11-28T17:00:00+01:00")
+    assert (local_iso(added.start_at), local_iso(added.end_at)) == (
+        "2026-11-28T16:00:00+01:00",
+        "2026-11-28T17:00:00+01:00",
+    )
 
 
 async def test_a_refused_form_shows_the_reason_and_writes_nothing(

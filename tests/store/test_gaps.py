@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store import agenda, roster, staff, subjects
+from store.clock import to_db
 from store.db import Store
 from store.gaps import Duty, Gap, Need, compute, find_gaps, shortfall_hours
 from store.suggest import suggest
@@ -285,7 +286,10 @@ def test_clock_change_night_is_ten_hours_and_gaps_are_exact(rt: Store) -> None:
     night = roster.add_shift(
         rt, "RT-0001", start=at(rt, "2026-10-24 22:00"), end=at(rt, "2026-10-25 07:00")
     )
-    assert (night.start_at, night.end_at) == ("2026-10-24T20:00:00Z", "2026-10-25T06:00:00Z")
+    assert (to_db(night.start_at), to_db(night.end_at)) == (
+        "2026-10-24T20:00:00Z",
+        "2026-10-25T06:00:00Z",
+    )
     roster.add_shift(
         rt, "RT-0002", start=at(rt, "2026-10-24 22:00"), end=at(rt, "2026-10-25 05:00")
     )

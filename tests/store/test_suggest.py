@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from store import agenda, roster, staff, subjects
 from store.agenda import concept_options
+from store.clock import local_iso
 from store.db import Store
 from store.errors import BadInput, RuleViolation
 from store.subjects import get_subject
@@ -164,7 +165,7 @@ def test_a_move_is_a_restriction_with_its_authority(store: Store) -> None:
         apply_option(store, item.id, infeasible)
     assert snapshot(store.path) == before
     moved = apply_option(store, item.id, move, authority="OvJ Havenstad")
-    assert (moved.start, moved.status) == ("2026-12-01T10:00:00+01:00", "moved")
+    assert (local_iso(moved.start_at), moved.status) == ("2026-12-01T10:00:00+01:00", "moved")
     (restriction,) = agenda.list_restrictions(store, item.id)
     assert (restriction.reason, restriction.authority) == ("capacity", "OvJ Havenstad")
 
