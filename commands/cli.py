@@ -20,6 +20,7 @@ from store.validate import not_text, shown, visible
 
 from .context import Env, default_db_path
 from .output import ExitCode, exit_code
+from .refusals import refusal
 
 #: Command name → module that defines it. Modules are imported only when their command runs
 #: (or help lists it), so a scripted command loads only what it needs.
@@ -97,7 +98,7 @@ class SchildwachtGroup(click.Group):
         except StoreError as exc:
             if _debug(ctx):
                 raise
-            click.echo(f"Error: {visible(str(exc))}", err=True)
+            click.echo(f"Error: {visible(refusal(exc))}", err=True)
             ctx.exit(exit_code(exc))
         except click.UsageError as exc:
             raise OneLineError(exc) from None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from . import rules, validate
 from .catalogue import Concept, get_concept, list_concepts
@@ -277,24 +278,52 @@ def lightest_valid_concept(
 
 
 def check_concept(store: Store, subject: Subject, code: str) -> Concept:
-    """Return the concept if it may go on this subject's activities; else refuse (R1, R3, R4)."""
+    """The concept, if it may go on this subject's activities as things are now.
+
+    Raises:
+        NotFound: no such concept.
+        RuleViolation: the subject has no package yet (R2, ``no_threat_assessment``), or the
+            concept provides less than required (R1, ``concept_below_required``), is not in
+            the package (R3, ``concept_not_in_package``) or is a pilot outside its scope (R4,
+            ``concept_outside_pilot``); ``valid`` lists the concepts that may go on.
+    """
     concept = get_concept(store, code)
     if subject.package is None:
         raise RuleViolation(
             "R2",
             f"{subject.code} has no threat assessment yet, so no required level or package; "
-            f"record one first with `schildwacht threat assess {subject.code} --level N`.",
+            "record one first.",
+            code="no_threat_assessment",
+            subject=subject.code,
         )
     options = concept_options(store, subject)
     valid = [o.code for o in options if o.valid]
     verdict = next(o for o in options if o.code == concept.code)
-    if not verdict.valid:
-        rule = verdict.reason.rsplit("(rule ", 1)[-1].rstrip(")")
-        choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
-        raise RuleViolation(
-            rule, f"Concept {concept.code} {verdict.reason}; choose one of: {choices}."
-        )
-    return concept
+    if verdict.valid:
+        return concept
+    rule = verdict.reason.rsplit("(rule ", 1)[-1].rstrip(")")
+    facts: dict[str, dict[str, Any]] = {
+        "R1": {
+            "code": "concept_below_required",
+            "level": concept.level,
+            "required": subject.required_level,
+        },
+        "R3": {"code": "concept_not_in_package", "package": subject.package},
+        "R4": {
+            "code": "concept_outside_pilot",
+            "scope": [*concept.pilot_units, *concept.pilot_packages],
+            "unit": subject.unit,
+        },
+    }
+    choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
+    raise RuleViolation(
+        rule,
+        f"Concept {concept.code} {verdict.reason}; choose one of: {choices}.",
+        concept=concept.code,
+        subject=subject.code,
+        valid=valid,
+        **facts[rule],
+    )
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -402,9 +431,11 @@ def edit_activity(
             changes.update(moved)
         given = (title, start, end, location, kind, status)
         if all(value is None for value in given):
+            fields = ["title", "start", "end", "location", "kind", "status"]
             raise BadInput(
-                "Nothing to change; give at least one of --title, --start, --end, --location, "
-                "--kind, --status."
+                f"Nothing to change; give at least one of: {', '.join(fields)}.",
+                code="nothing_to_change",
+                fields=fields,
             )
         changes["updated_at"] = store.now()
         assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -475,8 +506,10 @@ def _record_correction(
         raise RuleViolation(
             "R5",
             f"Changing the time or place of '{current.title}' is a restriction (rule R5): "
-            "record it with `activity restrict` (reason and deciding authority), or, when the "
-            "agenda was simply wrong, say why with --correction REASON.",
+            "record it as a restriction (reason and deciding authority), or, when the agenda "
+            "was simply wrong, say why as a correction.",
+            code="move_needs_restriction",
+            title=current.title,
         )
     insert_correction(
         conn,
@@ -705,7 +738,9 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
         )
     if not isinstance(authority, str) or not authority.strip():
         raise RuleViolation(
-            "R5", "A restriction names the deciding authority (rule R5); give --authority."
+            "R5",
+            "A restriction names the deciding authority (rule R5).",
+            code="restriction_needs_authority",
         )
     authority = validate.line(authority, "The deciding authority")
     if authority.lower() == CALENDAR_AUTHORITY:
@@ -731,7 +766,7 @@ def _restricted_fields(
     updates: dict[str, str] = {"status": kind if kind != "relocated" else current.status}
     if kind == "moved":
         if new_start is None:
-            raise BadInput("A move needs the new start (--start).")
+            raise BadInput("A move needs the new start.", code="move_needs_start")
         start = new_start
         end = new_end or new_start + (old_end - old_start)
     elif kind == "shortened":
@@ -743,7 +778,7 @@ def _restricted_fields(
             )
     elif kind == "relocated":
         if not new_location or not new_location.strip():
-            raise BadInput("A relocation needs the new place (--location).")
+            raise BadInput("A relocation needs the new place.", code="relocation_needs_place")
         updates["location"] = new_location.strip()
     if kind in ("moved", "shortened"):
         _check_times(start, end)

@@ -404,7 +404,9 @@ def apply_change(world: _World, change: Change) -> None:
         world.duties = [d for d in world.duties if d.officer not in set(chosen)]
     elif change.kind == "lend":
         if not change.to_unit:
-            raise BadInput("Lending names the unit that receives the officers (--to-unit).")
+            raise BadInput(
+                "Lending names the unit that receives the officers.", code="lend_needs_unit"
+            )
         _lend(world, change.unit, change.to_unit, change.count)
     else:
         raise BadInput(f"Unknown scenario change '{change.kind}'.")
@@ -416,7 +418,9 @@ def _on_duty(world: _World, unit: str) -> list[str]:
 
 def _add_persons(world: _World, change: Change) -> None:
     if change.level is None:
-        raise BadInput("Adding protected persons needs their threat level (--level).")
+        raise BadInput(
+            "Adding protected persons needs their threat level.", code="persons_need_level"
+        )
     concept = _typical_concept(world.store, change.level)
     staffing = tuple((s.qualification, s.count) for s in concept.staffing)
     for n in range(change.count):

@@ -111,30 +111,7 @@ class Store:
         self._lock = threading.Lock()
         self._actor: access.ActingPerson | None = None
         self._merge_lock = threading.Lock()
-        if self.path.is_dir():
-            raise BadInput(f"{self.path} is a directory; --db needs the path of a database file.")
-        if self.path.exists() and not self.path.is_file():  # reading a pipe would never end
-            raise BadInput(
-                f"{self.path} is not a regular file (a device, a pipe or a socket); --db needs "
-                "the path of a database file."
-            )
-        if create:
-            if self.path.exists() and self.path.stat().st_size > 0:
-                raise BadInput(
-                    f"A database already exists at {self.path}; use it, or choose another "
-                    "path with --db."
-                )
-            _create_private(self.path)
-        elif not self.path.exists():
-            raise BadInput(
-                f"There is no Schildwacht database at {self.path}; create one with "
-                "`schildwacht init` (or point --db at an existing one)."
-            )
-        elif is_encrypted(self.path) and self.passphrase is None:
-            raise IntegrityFailure(
-                f"{self.path} is not a plain SQLite file: it is encrypted (give its passphrase "
-                "in SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database."
-            )
+        self._check_path(create)
         conn = self.conn
         try:
             migrations.migrate(conn, str(self.path), after=integrity.finish_migrations)
@@ -163,6 +140,42 @@ class Store:
         except StoreError:
             self.close()
             raise
+
+    def _check_path(self, create: bool) -> None:
+        """Refuse a path that is no database file (or, to create one, one that exists);
+        create a new one's folders and empty file with private modes."""
+        if self.path.is_dir():
+            raise BadInput(
+                f"{self.path} is a directory; give the path of a database file.",
+                code="database_is_folder",
+                path=str(self.path),
+            )
+        if self.path.exists() and not self.path.is_file():  # reading a pipe would never end
+            raise BadInput(
+                f"{self.path} is not a regular file (a device, a pipe or a socket); give the "
+                "path of a database file.",
+                code="database_not_a_file",
+                path=str(self.path),
+            )
+        if create:
+            if self.path.exists() and self.path.stat().st_size > 0:
+                raise BadInput(
+                    f"A database already exists at {self.path}; use it, or choose another path.",
+                    code="database_exists",
+                    path=str(self.path),
+                )
+            _create_private(self.path)
+        elif not self.path.exists():
+            raise BadInput(
+                f"There is no Schildwacht database at {self.path}; create one first.",
+                code="no_database",
+                path=str(self.path),
+            )
+        elif is_encrypted(self.path) and self.passphrase is None:
+            raise IntegrityFailure(
+                f"{self.path} is not a plain SQLite file: it is encrypted (give its passphrase "
+                "in SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database."
+            )
 
     # Connections ----------------------------------------------------------------------------
 
@@ -311,14 +324,18 @@ class Store:
         if self._actor is None:
             callsign = self.user
             if callsign is None:
-                raise BadInput("No acting person: pass --user CALLSIGN or run `schildwacht init`.")
+                raise BadInput(
+                    "No acting person: name one, or create the database with its operator.",
+                    code="no_acting_person",
+                )
             row = self.one(
                 "SELECT callsign, role FROM staff WHERE callsign = ?", (callsign.strip().upper(),)
             )
             if row is None:
                 raise NotFound(
-                    f"No person with callsign {validate.shown(callsign)} in this database; pass "
-                    "--user with a callsign from `schildwacht staff list`."
+                    f"No person with callsign {validate.shown(callsign)} in this database.",
+                    code="unknown_actor",
+                    callsign=validate.shown(callsign),
                 )
             laptop = enrolled_role(self.conn, self.device_id)
             self._actor = access.ActingPerson(str(row[0]), str(row[1]), laptop)
@@ -704,8 +721,9 @@ def rekey_database(store: Store, new_passphrase: str) -> None:
     """Change the passphrase of an encrypted database."""
     if store.passphrase is None:
         raise BadInput(
-            "This database is not encrypted; create an encrypted one with "
-            "`init --encrypt` and move the data with a backup."
+            "This database is not encrypted; create an encrypted one and move the data with a "
+            "backup.",
+            code="not_encrypted",
         )
     if len(new_passphrase) < 8:
         raise BadInput("Choose a passphrase of at least 8 characters.")

@@ -153,8 +153,10 @@ def generate_demo(
     existing = store.one("SELECT count(*) FROM subject")[0]  # type: ignore[index]
     if existing:
         raise BadInput(
-            f"demo fills an empty database, and this one already has {existing} protected "
-            "subjects; use a new --db path."
+            f"The demo fills an empty database, and this one already has {existing} protected "
+            "subjects; use a new database.",
+            code="demo_needs_empty_database",
+            subjects=existing,
         )
     size = SCALES[scale]
     rng = random.Random(seed)

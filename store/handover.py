@@ -150,8 +150,8 @@ class AlreadySigned(BadInput):
     """The period overlaps a handover that is signed and not superseded; ``handover_id`` is
     that handover (sign again with ``supersedes`` and a reason)."""
 
-    def __init__(self, message: str, handover_id: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, handover_id: str, **params: Any) -> None:
+        super().__init__(message, code="already_signed", handover=handover_id[:13], **params)
         self.handover_id = handover_id
 
 
@@ -545,7 +545,9 @@ def _check_signed_once(
     if supersedes is not None:
         replaced = resolve_id(store, "handover", supersedes, "handover")
         if not reason.strip():
-            raise BadInput("Superseding a signed handover needs the reason (--reason).")
+            raise BadInput(
+                "Superseding a signed handover needs the reason.", code="supersede_needs_reason"
+            )
         if replaced not in {r["id"] for r in live}:
             raise BadInput(
                 f"Handover {replaced[:13]} is not a signed handover of an overlapping period "
@@ -556,10 +558,12 @@ def _check_signed_once(
             period = f"{local_text(row['period_start'])}–{local_text(row['period_end'])[11:]}"
             raise AlreadySigned(
                 f"The period {period} was already signed by {row['signed_by']} at "
-                f"{local_text(row['signed_at'])}"
-                f" (handover {row['id'][:13]}); sign again only to supersede it, with a reason"
-                f" (handover sign --supersedes {row['id'][:13]} --reason T).",
+                f"{local_text(row['signed_at'])} (handover {row['id'][:13]}); sign again only "
+                "to supersede it, with a reason.",
                 row["id"],
+                period=period,
+                signed_by=row["signed_by"],
+                signed_at=local_text(row["signed_at"]),
             )
     return replaced
 

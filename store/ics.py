@@ -643,16 +643,24 @@ def import_window(
     first = start or store.clock.now().astimezone(LOCAL_TZ).date()
     validate.day(first, "--from")
     if end is not None and days is not None:
-        raise BadInput("Give --to or --days, not both.")
+        raise BadInput(
+            "Give the last day or the number of days, not both.", code="window_end_twice"
+        )
     if end is not None:
         validate.day(end, "--to")
         if end < first:
-            raise BadInput("--to must not lie before --from.")
+            raise BadInput(
+                "The last day must not lie before the first.", code="window_end_before_start"
+            )
         last = end + timedelta(days=1)
     else:
         count = DEFAULT_DAYS if days is None else days
         if not 1 <= count <= MAX_DAYS:
-            raise BadInput(f"--days must be between 1 and {MAX_DAYS}.")
+            raise BadInput(
+                f"The number of days must be between 1 and {MAX_DAYS}.",
+                code="window_days_out_of_range",
+                most=MAX_DAYS,
+            )
         last = first + timedelta(days=count)
     if (last - first).days > MAX_DAYS:
         raise BadInput(f"An import window covers at most {MAX_DAYS} days.")

@@ -205,8 +205,9 @@ def _draft(store: Store, report_id: str) -> SignalReport:
     store.target(report.id)
     if report.issued_at:
         raise BadInput(
-            f"Report {report.id[:13]} is issued and cannot change; draft one that "
-            "supersedes it (--supersedes)."
+            f"Report {report.id[:13]} is issued and cannot change; draft one that supersedes it.",
+            code="report_issued",
+            report=report.id[:13],
         )
     return report
 

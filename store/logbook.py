@@ -178,7 +178,7 @@ def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
         if entry.cleared_at:
             raise BadInput(f"Log entry {entry.id[:13]} was already cleared by {entry.cleared_by}.")
         if not validate.text(reason, "The reason").strip():
-            raise BadInput("Say why the entry is cleared (--reason).")
+            raise BadInput("Say why the entry is cleared.", code="clearance_needs_reason")
         detail["reason"] = reason.strip()
         conn.execute(
             "INSERT INTO log_clearance (id, entry_id, cleared_at, cleared_by, reason)"

@@ -188,7 +188,10 @@ def raise_signal(
             row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
             subject_id = row["subject_id"] if row else None
         if requests_assessment and subject_id is None:
-            raise BadInput("A request for a new threat assessment names the person (--person).")
+            raise BadInput(
+                "A request for a new threat assessment names the person.",
+                code="assessment_request_needs_person",
+            )
         conn.execute(
             "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category, urgency,"
             " tlp, subject_id, activity_id, location, text, requests_assessment)"

@@ -247,9 +247,11 @@ def set_secret(
         action = "staff.secret"
         if not old:
             raise PermissionDenied(
-                f"Changing {found}'s secret needs the old one (SCHILDWACHT_SECRET, or typed when "
-                "asked); someone with staff rights can reset a forgotten one with --reset.",
+                f"Changing {found}'s secret needs the old one; someone with staff rights can "
+                "reset a forgotten one.",
                 bound="secret",
+                code="secret_change_needs_old",
+                callsign=found,
             )
         if not matches(stored, old):
             raise PermissionDenied(

@@ -41,9 +41,9 @@ def test_moving_without_restriction_or_correction_is_refused(
 ) -> None:
     values = {k: (v if k == "location" else at(store, v)) for k, v in change.items()}
     before = snapshot(store.path)
-    with pytest.raises(RuleViolation, match=r"is a restriction \(rule R5\).*--correction") as exc:
+    with pytest.raises(RuleViolation, match=r"is a restriction \(rule R5\).*correction") as exc:
         agenda.edit_activity(store, zitting.id, **values)  # type: ignore[arg-type]
-    assert exc.value.rule == "R5"
+    assert (exc.value.rule, exc.value.code) == ("R5", "move_needs_restriction")
     assert snapshot(store.path) == before
 
 
