@@ -377,16 +377,15 @@ def test_suggestions_never_go_below_the_required_level(rt: Store) -> None:
     assert options[0].action == "deploy" and "AM-0001" in options[0].description
     assert "lent from AM, 60 min travel" in options[0].description
     assert options[0].cost == "travel 60 min"
-    for option in options:
-        if option.action == "assign" and option.feasible:
-            code = option.description.split()[1]
-            assert code in ("CP-LIGHT", "REMOTE-CP", "CP-HEAVY", "OBJ-HRB")
-        if option.action == "assign" and code_below(option.description):
-            assert not option.feasible and "rule R1" in option.reason
-
-
-def code_below(description: str) -> bool:
-    return any(f"({lvl})" in description for lvl in ("W1", "W2"))
+    assigns = {o.description.split()[1]: o for o in options if o.action == "assign"}
+    assert set(assigns) == {"CAM", "ESCORT", "STATIC", "REMOTE-CP", "CP-HEAVY", "OBJ-HRB"}
+    for code in ("CAM", "ESCORT", "STATIC"):  # below W3 (R1)
+        assert not assigns[code].feasible and "rule R1" in assigns[code].reason
+    # a pilot concept outside its scope (R4): never offered as feasible, never applied
+    assert not assigns["REMOTE-CP"].feasible and "rule R4" in assigns["REMOTE-CP"].reason
+    assert assigns["REMOTE-CP"].concept is None
+    for code in ("CP-HEAVY", "OBJ-HRB"):  # valid, but the roster cannot staff them
+        assert not assigns[code].feasible and "still short of" in assigns[code].reason
 
 
 def test_suggest_finds_the_nearest_covered_time(rt: Store) -> None:
