@@ -38,8 +38,8 @@ def activity_dict(activity: agenda.Activity) -> dict[str, Any]:
         "person": activity.person,
         "title": activity.title,
         "kind": activity.kind,
-        "start": activity.start,
-        "end": activity.end,
+        "start": local_iso(activity.start_at),
+        "end": local_iso(activity.end_at),
         "location": activity.location,
         "status": activity.status,
         "concept": activity.concept,
@@ -151,7 +151,7 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
     emit(data, fmt, output)
 
 
-def _time_and_place(start: str, end: str, location: str) -> str:
+def _time_and_place(start: datetime, end: datetime, location: str) -> str:
     """``2026-12-01 09:30–12:00 Rechtbank`` (the end's date too when it is another day)."""
     same_day = local_text(start)[:10] == local_text(end)[:10]
     return f"{local_text(start)}–{local_text(end, with_date=not same_day)} {location}".rstrip()

@@ -10,6 +10,7 @@ import click
 from store import handover as model
 from store.clock import local_iso
 from store.errors import BadInput
+from words.handover import handover_json, handover_markdown, item_text, signature_of
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options, write_text
@@ -31,20 +32,30 @@ def _emit_content(
     record: model.HandoverRecord | None = None,
 ) -> None:
     if fmt == "md":
-        write_text(model.handover_markdown(content, record), output)
+        write_text(handover_markdown(content, _signature(record)), output)
     elif fmt == "json":
+        document = handover_json(content)
         emit(
-            content if record is None else {**content, "handover": _record_dict(record)},
+            document if record is None else {**document, "handover": _record_dict(record)},
             fmt,
             output,
         )
     else:
         rows = [
-            {"section": name, "kind": item["kind"], "count": item["count"], "text": item["text"]}
+            {
+                "section": name,
+                "kind": item["kind"],
+                "count": item["count"],
+                "text": item_text(name, item),
+            }
             for name in model.SECTIONS
             for item in content[name]
         ]
         emit(rows, fmt, output, ("section", "kind", "count", "text"))
+
+
+def _signature(record: model.HandoverRecord | None) -> str | None:
+    return None if record is None else signature_of(record)
 
 
 def _record_dict(record: model.HandoverRecord) -> dict[str, Any]:
@@ -81,7 +92,8 @@ def handover_draft(
 ) -> None:
     """The handover as drawn from the database now; --format md for the document."""
     first, last = _period(start, end)
-    _emit_content(model.draft_handover(env.store(), first, last), fmt, output)
+    draft = model.draft_handover(env.store(), first, last)
+    _emit_content(model.handover_content(draft), fmt, output)
 
 
 @handover.command("sign")
@@ -104,21 +116,9 @@ def handover_sign(
     first, last = _period(start, end)
     if reason and not supersedes:
         raise BadInput("--reason goes with --supersedes ID.")
-    if supersedes and not reason.strip():
-        raise BadInput(
-            "--supersedes needs --reason T: why the new handover replaces the signed one."
-        )
-    try:
-        record = model.sign_handover(
-            env.store(), first, last, note, supersedes=supersedes, reason=reason
-        )
-    except model.AlreadySigned as exc:
-        if not exc.may_supersede:
-            raise
-        raise BadInput(
-            f"{str(exc).rstrip('.')} (handover sign --supersedes {exc.handover_id[:13]} "
-            "--reason T)."
-        ) from None
+    record = model.sign_handover(
+        env.store(), first, last, note, supersedes=supersedes, reason=reason
+    )
     created(
         record.id, f"Handover signed by {record.signed_by} (sha256 {record.content_hash[:12]}…)."
     )

@@ -20,12 +20,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from . import access, rules, validate
+from . import rules, validate
 from .catalogue import Concept, get_concept, list_concepts
-from .clock import from_db, local_iso, require_order, to_db
+from .clock import hours_between, local_iso, require_order, to_db, with_times
 from .db import Store, resolve_id
-from .errors import BadInput, RuleViolation
+from .errors import BadInput, NotFound, RuleViolation
 from .ids import uuid7
 from .subjects import Subject, get_subject, subject_by_id
 
@@ -41,14 +42,36 @@ CALENDAR_AUTHORITY = rules.CALENDAR_AUTHORITY
 
 @dataclass(frozen=True)
 class Activity:
+    """One activity on a protected subject's agenda, with its protection as it is now.
+
+    Attributes:
+        id: the activity's id (UUIDv7).
+        person: the subject's code name.
+        subject_id: the subject's id.
+        unit: the subject's unit (whose officers protect it).
+        title: what the activity is.
+        kind: ``work`` or ``private``.
+        start_at: when it starts (aware UTC).
+        end_at: when it ends (aware UTC), after the start, at most 72 hours later.
+        location: where it takes place ('' when not given).
+        status: ``planned``, ``confirmed``, ``done``, or a restriction's kind (``cancelled``,
+            ``moved``, ``shortened``).
+        concept: the security concept on it, or None.
+        required_level: the subject's required resistance level (R2), or None without a
+            threat assessment.
+        concept_level: the level the concept provides, or None.
+        replan_reason: why it needs re-planning (R1: below the required level, or a change
+            to review), or None.
+    """
+
     id: str
     person: str
     subject_id: str
     unit: str
     title: str
     kind: str
-    start_at: str
-    end_at: str
+    start_at: datetime
+    end_at: datetime
     location: str
     status: str
     concept: str | None
@@ -58,30 +81,46 @@ class Activity:
 
     @property
     def needs_replanning(self) -> bool:
+        """Whether the activity is flagged for re-planning (R1)."""
         return self.replan_reason is not None
 
     @property
-    def start(self) -> str:
-        return local_iso(self.start_at) or ""
-
-    @property
-    def end(self) -> str:
-        return local_iso(self.end_at) or ""
+    def hours(self) -> float:
+        """Its length in real elapsed hours (across a clock change too)."""
+        return hours_between(self.start_at, self.end_at)
 
 
 @dataclass(frozen=True)
 class Restriction:
+    """A facilitation restriction of an activity (R5): the decision, who took it, and the
+    activity's time before and after.
+
+    Attributes:
+        id: the restriction's id.
+        activity_id: the activity restricted.
+        kind: ``cancelled``, ``moved``, ``shortened`` or ``relocated``.
+        reason: ``capacity``, ``threat`` or ``tbp_choice``.
+        authority: the deciding authority, as named.
+        note: a free-text note ('' when none).
+        old_start_at: the activity's start before (aware UTC).
+        old_end_at: its end before (aware UTC).
+        new_start_at: its start after a move or shortening (aware UTC), else None.
+        new_end_at: its end after a move or shortening (aware UTC), else None.
+        recorded_at: when it was recorded (aware UTC).
+        recorded_by: who recorded it (callsign).
+    """
+
     id: str
     activity_id: str
     kind: str
     reason: str
     authority: str
     note: str
-    old_start_at: str
-    old_end_at: str
-    new_start_at: str | None
-    new_end_at: str | None
-    recorded_at: str
+    old_start_at: datetime
+    old_end_at: datetime
+    new_start_at: datetime | None
+    new_end_at: datetime | None
+    recorded_at: datetime
     recorded_by: str
 
 
@@ -104,7 +143,7 @@ FROM activity_view
 
 
 def _row(row: object) -> Activity:
-    return Activity(**dict(row))  # type: ignore[call-overload]
+    return Activity(**with_times(row, "start_at", "end_at"))
 
 
 # Reading ------------------------------------------------------------------------------------
@@ -113,7 +152,8 @@ def _row(row: object) -> Activity:
 def get_activity(store: Store, activity_id: str) -> Activity:
     full = resolve_id(store, "activity", activity_id, "activity")
     row = store.one(_SELECT + " WHERE id = ?", (full,))
-    assert row is not None
+    if row is None:  # removed by another connection since the id was resolved
+        raise NotFound(f"No activity with id {full}.")
     return _row(row)
 
 
@@ -156,7 +196,8 @@ def list_restrictions(store: Store, activity_id: str) -> list[Restriction]:
         " WHERE activity_id = ? ORDER BY recorded_at, id",
         (full,),
     )
-    return [Restriction(**dict(r)) for r in rows]
+    times = ("old_start_at", "old_end_at", "new_start_at", "new_end_at", "recorded_at")
+    return [Restriction(**with_times(r, *times)) for r in rows]
 
 
 def restriction_counts(store: Store, *, person: str | None = None) -> list[dict[str, str | int]]:
@@ -211,17 +252,22 @@ def _kinds(kinds: tuple[str, ...]) -> list[str]:
     return [f"{kind}s" for kind in kinds]
 
 
-def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
-    """Every concept in the catalogue, judged for this subject: valid ones and why not."""
-    if subject.package is None or subject.required_level is None:
-        reason = f"{subject.code} has no threat assessment yet, so no package (rule R2)"
-        return [ConceptOption(c.code, c.name, c.level, False, reason) for c in list_concepts(store)]
-    package = {
+def package_concepts(store: Store, subject: Subject) -> set[str]:
+    """The codes of the concepts in the subject's package (none without a package)."""
+    return {
         r["concept"]
         for r in store.query(
             "SELECT concept FROM package_concept WHERE package = ?", (subject.package,)
         )
     }
+
+
+def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
+    """Every concept in the catalogue, judged for this subject: valid ones and why not."""
+    if subject.package is None or subject.required_level is None:
+        reason = f"{subject.code} has no threat assessment yet, so no package (rule R2)"
+        return [ConceptOption(c.code, c.name, c.level, False, reason) for c in list_concepts(store)]
+    package = package_concepts(store, subject)
     rank_row = store.one(
         "SELECT rank FROM resistance_level WHERE code = ?", (subject.required_level,)
     )
@@ -249,24 +295,61 @@ def lightest_valid_concept(
 
 
 def check_concept(store: Store, subject: Subject, code: str) -> Concept:
-    """Return the concept if it may go on this subject's activities; else refuse (R1, R3, R4)."""
+    """The concept, if it may go on this subject's activities as things are now.
+
+    Raises:
+        NotFound: no such concept.
+        RuleViolation: the subject has no package yet (R2, ``no_threat_assessment``), or the
+            concept provides less than required (R1, ``concept_below_required``), is not in
+            the package (R3, ``concept_not_in_package``), serves another kind of subject (R3,
+            ``concept_wrong_kind``) or is a pilot outside its scope (R4,
+            ``concept_outside_pilot``); ``valid`` lists the concepts that may go on.
+    """
     concept = get_concept(store, code)
     if subject.package is None:
         raise RuleViolation(
             "R2",
             f"{subject.code} has no threat assessment yet, so no required level or package; "
-            f"record one first with `schildwacht threat assess {subject.code} --level N`.",
+            "record one first.",
+            code="no_threat_assessment",
+            subject=subject.code,
         )
     options = concept_options(store, subject)
     valid = [o.code for o in options if o.valid]
     verdict = next(o for o in options if o.code == concept.code)
-    if not verdict.valid:
-        rule = verdict.reason.rsplit("(rule ", 1)[-1].rstrip(")")
-        choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
-        raise RuleViolation(
-            rule, f"Concept {concept.code} {verdict.reason}; choose one of: {choices}."
-        )
-    return concept
+    if verdict.valid:
+        return concept
+    rule = verdict.reason.rsplit("(rule ", 1)[-1].rstrip(")")
+    facts: dict[str, dict[str, Any]] = {
+        "R1": {
+            "code": "concept_below_required",
+            "level": concept.level,
+            "required": subject.required_level,
+        },
+        "R3": (
+            {"code": "concept_not_in_package", "package": subject.package}
+            if concept.code not in package_concepts(store, subject)
+            else {
+                "code": "concept_wrong_kind",
+                "serves": _kinds(concept.subject_kinds),
+                "kind": subject.kind,
+            }
+        ),
+        "R4": {
+            "code": "concept_outside_pilot",
+            "scope": [*concept.pilot_units, *concept.pilot_packages],
+            "unit": subject.unit,
+        },
+    }
+    choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
+    raise RuleViolation(
+        rule,
+        f"Concept {concept.code} {verdict.reason}; choose one of: {choices}.",
+        concept=concept.code,
+        subject=subject.code,
+        valid=valid,
+        **facts[rule],
+    )
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -300,10 +383,9 @@ def add_activity(
     status: str = "planned",
 ) -> Activity:
     """Add an activity to a subject's agenda, optionally with its concept (R1, R3, R4)."""
-    access.require(store.actor, "activity.write")
     activity_id = uuid7()
     detail: dict[str, object] = {}
-    with store.write("activity.add", activity_id, detail) as conn:
+    with store.write("activity.add", activity_id, detail, require="activity.write") as conn:
         title = _check_text(title, "title")
         location = validate.text(location, "The location").strip()
         _check_times(start, end)
@@ -361,9 +443,8 @@ def edit_activity(
     re-planning; cancelling only by a restriction. Raises ``RuleViolation`` (R5, R1) or
     ``BadInput``; nothing is written then.
     """
-    access.require(store.actor, "activity.write")
-    full = resolve_id(store, "activity", activity_id, "activity")
-    with store.write("activity.edit", full) as conn:
+    with store.write("activity.edit", require="activity.write") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         current = get_activity(store, full)
         changes = _plain_changes(current, title, kind)
         if status is not None:
@@ -375,9 +456,11 @@ def edit_activity(
             changes.update(moved)
         given = (title, start, end, location, kind, status)
         if all(value is None for value in given):
+            fields = ["title", "start", "end", "location", "kind", "status"]
             raise BadInput(
-                "Nothing to change; give at least one of --title, --start, --end, --location, "
-                "--kind, --status."
+                f"Nothing to change; give at least one of: {', '.join(fields)}.",
+                code="nothing_to_change",
+                fields=fields,
             )
         changes["updated_at"] = store.now()
         assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -408,7 +491,7 @@ def _check_status(store: Store, current: Activity, status: str) -> None:
         raise RuleViolation(
             "R5", f"'{current.title}' was cancelled by a restriction; it stays cancelled."
         )
-    if status == "done" and current.end_at > store.now():
+    if status == "done" and current.end_at > store.clock.now():
         raise RuleViolation(
             "R5",
             f"'{current.title}' ends {local_iso(current.end_at)}; it can be marked done only "
@@ -426,10 +509,10 @@ def _moved_fields(
     current: Activity, start: datetime | None, end: datetime | None, location: str | None
 ) -> dict[str, str]:
     """The time and place columns that would change (unchanged values do not count)."""
-    new_start = start or from_db(current.start_at)
-    new_end = end or from_db(current.end_at)
+    new_start = start or current.start_at
+    new_end = end or current.end_at
     moved: dict[str, str] = {}
-    if (to_db(new_start), to_db(new_end)) != (current.start_at, current.end_at):
+    if (new_start, new_end) != (current.start_at, current.end_at):
         _check_times(new_start, new_end)
         moved["start_at"], moved["end_at"] = to_db(new_start), to_db(new_end)
     if location is not None and location.strip() != current.location:
@@ -448,17 +531,19 @@ def _record_correction(
         raise RuleViolation(
             "R5",
             f"Changing the time or place of '{current.title}' is a restriction (rule R5): "
-            "record it with `activity restrict` (reason and deciding authority), or, when the "
-            "agenda was simply wrong, say why with --correction REASON.",
+            "record it as a restriction (reason and deciding authority), or, when the agenda "
+            "was simply wrong, say why as a correction.",
+            code="move_needs_restriction",
+            title=current.title,
         )
     insert_correction(
         conn,
         store,
         current.id,
-        (current.start_at, current.end_at, current.location),
+        (to_db(current.start_at), to_db(current.end_at), current.location),
         (
-            moved.get("start_at", current.start_at),
-            moved.get("end_at", current.end_at),
+            moved.get("start_at", to_db(current.start_at)),
+            moved.get("end_at", to_db(current.end_at)),
             moved.get("location", current.location),
         ),
         _check_text(reason, "reason of the correction"),
@@ -510,7 +595,7 @@ def restriction_kind(
 ) -> str:
     """The restriction (R5) that an edit to these values is: moved, shortened or relocated.
     Raises ``BadInput`` when it changes both the time and the place (two restrictions)."""
-    new_time = (to_db(start), to_db(end)) != (current.start_at, current.end_at)
+    new_time = (start, end) != (current.start_at, current.end_at)
     new_place = location is not None and location.strip() != current.location
     if new_time and new_place:
         raise BadInput(
@@ -518,7 +603,7 @@ def restriction_kind(
         )
     if new_place:
         return "relocated"
-    inside = to_db(start) >= current.start_at and to_db(end) <= current.end_at
+    inside = start >= current.start_at and end <= current.end_at
     return "shortened" if inside else "moved"
 
 
@@ -529,13 +614,13 @@ class Correction:
     id: str
     activity_id: str
     reason: str
-    old_start_at: str
-    old_end_at: str
+    old_start_at: datetime
+    old_end_at: datetime
     old_location: str
-    new_start_at: str
-    new_end_at: str
+    new_start_at: datetime
+    new_end_at: datetime
     new_location: str
-    recorded_at: str
+    recorded_at: datetime
     recorded_by: str
 
 
@@ -548,15 +633,15 @@ def list_corrections(store: Store, activity_id: str) -> list[Correction]:
         " WHERE activity_id = ? ORDER BY recorded_at, id",
         (full,),
     )
-    return [Correction(**dict(r)) for r in rows]
+    times = ("old_start_at", "old_end_at", "new_start_at", "new_end_at", "recorded_at")
+    return [Correction(**with_times(r, *times)) for r in rows]
 
 
 def assign_concept(store: Store, activity_id: str, concept: str) -> Activity:
     """Put a concept on an activity, refusing anything below its required level (R1, R3, R4)."""
-    access.require(store.actor, "activity.write")
-    full = resolve_id(store, "activity", activity_id, "activity")
     detail: dict[str, str | None] = {}
-    with store.write("activity.assign", full, detail) as conn:
+    with store.write("activity.assign", None, detail, require="activity.write") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         put_concept(store, conn, full, concept, detail)
     return get_activity(store, full)
 
@@ -597,10 +682,9 @@ def restrict_activity(
 
     Scarcity may move, shorten or cancel an activity; it never lowers the concept on it (R1).
     """
-    access.require(store.actor, "activity.restrict")
-    full = resolve_id(store, "activity", activity_id, "activity")
     detail = {"kind": kind, "reason": reason, "authority": authority}
-    with store.write("activity.restrict", full, detail) as conn:
+    with store.write("activity.restrict", None, detail, require="activity.restrict") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         restriction_id = record_restriction(
             store,
             conn,
@@ -652,8 +736,8 @@ def record_restriction(
             reason,
             authority,
             note.strip(),
-            current.start_at,
-            current.end_at,
+            to_db(current.start_at),
+            to_db(current.end_at),
             updates.get("start_at"),
             updates.get("end_at"),
             store.now(),
@@ -679,7 +763,9 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
         )
     if not isinstance(authority, str) or not authority.strip():
         raise RuleViolation(
-            "R5", "A restriction names the deciding authority (rule R5); give --authority."
+            "R5",
+            "A restriction names the deciding authority (rule R5).",
+            code="restriction_needs_authority",
         )
     authority = validate.line(authority, "The deciding authority")
     if authority.lower() == CALENDAR_AUTHORITY:
@@ -700,12 +786,12 @@ def _restricted_fields(
     new_end: datetime | None,
     new_location: str | None,
 ) -> dict[str, str]:
-    old_start, old_end = from_db(current.start_at), from_db(current.end_at)
+    old_start, old_end = current.start_at, current.end_at
     start, end = old_start, old_end
     updates: dict[str, str] = {"status": kind if kind != "relocated" else current.status}
     if kind == "moved":
         if new_start is None:
-            raise BadInput("A move needs the new start (--start).")
+            raise BadInput("A move needs the new start.", code="move_needs_start")
         start = new_start
         end = new_end or new_start + (old_end - old_start)
     elif kind == "shortened":
@@ -717,7 +803,7 @@ def _restricted_fields(
             )
     elif kind == "relocated":
         if not new_location or not new_location.strip():
-            raise BadInput("A relocation needs the new place (--location).")
+            raise BadInput("A relocation needs the new place.", code="relocation_needs_place")
         updates["location"] = new_location.strip()
     if kind in ("moved", "shortened"):
         _check_times(start, end)

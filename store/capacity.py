@@ -399,7 +399,7 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             return BadInput(f"{change.written}: {sentence[0].lower()}{sentence[1:]}")
 
         if change.kind == "add_persons" and change.level is None:
-            raise refuse("Adding protected persons needs their threat level (--level).")
+            raise refuse("Adding protected persons needs their threat level.")
         if change.level is not None:
             validate.integer(change.level, "The threat level", low=0, high=1000)
             try:
@@ -513,7 +513,9 @@ def apply_change(world: _World, change: Change) -> None:
         world.duties = [d for d in world.duties if d.officer not in set(chosen)]
     elif change.kind == "lend":
         if not change.to_unit:
-            raise BadInput("Lending names the unit that receives the officers (--to-unit).")
+            raise BadInput(
+                "Lending names the unit that receives the officers.", code="lend_needs_unit"
+            )
         _lend(world, change.unit, change.to_unit, change.count, change.written)
     else:
         raise BadInput(f"Unknown scenario change '{change.kind}'.")
@@ -525,7 +527,9 @@ def _on_duty(world: _World, unit: str) -> list[str]:
 
 def _add_persons(world: _World, change: Change) -> None:
     if change.level is None:
-        raise BadInput("Adding protected persons needs their threat level (--level).")
+        raise BadInput(
+            "Adding protected persons needs their threat level.", code="persons_need_level"
+        )
     concept = _typical_concept(world.store, change.level)
     staffing = tuple((s.qualification, s.count) for s in concept.staffing)
     for _n in range(change.count):

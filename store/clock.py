@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from . import validate
@@ -88,6 +88,16 @@ def to_db(moment: datetime) -> str:
 def from_db(text: str) -> datetime:
     """Parse stored UTC text into an aware UTC datetime."""
     return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
+
+
+def with_times(row: Any, *columns: str) -> dict[str, Any]:
+    """A database row as a dict whose named columns (stored UTC text, or NULL) are aware UTC
+    datetimes (or None): how a record is made from its row."""
+    values = dict(row)
+    for column in columns:
+        if values[column] is not None:
+            values[column] = from_db(values[column])
+    return values
 
 
 def local(moment: datetime | str) -> datetime:

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from . import access, validate
 from .catalogue import list_concepts, list_packages, list_threat_rules, list_units
-from .clock import LOCAL_TZ, local_to_utc, to_db, today
+from .clock import LOCAL_TZ, from_db, local_to_utc, to_db, today
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
@@ -153,8 +153,10 @@ def generate_demo(
     existing = store.one("SELECT count(*) FROM subject")[0]  # type: ignore[index]
     if existing:
         raise BadInput(
-            f"demo fills an empty database, and this one already has {existing} protected "
-            "subjects; use a new --db path."
+            f"The demo fills an empty database, and this one already has {existing} protected "
+            "subjects; use a new database.",
+            code="demo_needs_empty_database",
+            subjects=existing,
         )
     size = SCALES[scale]
     rng = random.Random(seed)
@@ -195,6 +197,7 @@ class _Builder:
         self.first_day = first_day
         self.days = days
         self.now = store.now()
+        self.moment = from_db(self.now)
         self.device = store.device_id
         self.actor = store.actor.callsign
         self.units = [u.code for u in list_units(store)]
@@ -435,17 +438,25 @@ class _Builder:
         activities: list[tuple[str, str]],
         officers: list[tuple[str, str, str, list[str]]],
     ) -> tuple[int, int]:
+        """Signals at every stage of the workflow, and log entries on the activities; the
+        number of each."""
+        signals = self.signals(subjects, officers)
+        entries = self.log_entries(activities, officers, max(8, len(subjects) // 2))
+        return signals, entries
+
+    def signals(
+        self, subjects: list[dict[str, object]], officers: list[tuple[str, str, str, list[str]]]
+    ) -> int:
+        """Signals raised over the last hours, each taken some steps along by an analyst."""
         analysts = [o for o in officers if o[1].endswith("09")] or officers[:1]
-        count = max(6, len(subjects) // 4)
         steps = ("received", "follow_up", "interpreted", "closed")
         outcomes = ("confirmed", "not_confirmed", "false_positive", "forwarded_to_investigation")
-        signal_rows, event_rows, log_rows = [], [], []
-        base = datetime.fromisoformat(self.now.replace("Z", "+00:00"))
-        for n in range(count):
+        signal_rows, event_rows = [], []
+        for n in range(max(6, len(subjects) // 4)):
             subject = subjects[n % len(subjects)]
             category, text = _SIGNAL_TEXTS[n % len(_SIGNAL_TEXTS)]
             reporter = officers[(n * 13) % len(officers)][1]
-            raised = base - timedelta(hours=2 + n * 3)
+            raised = self.moment - timedelta(hours=2 + n * 3)
             signal_id = self._id()
             signal_rows.append(
                 (
@@ -476,30 +487,6 @@ class _Builder:
                         outcomes[n % len(outcomes)] if step == "closed" else None,
                     )
                 )
-        for n in range(max(8, len(subjects) // 2)):
-            activity_id, subject_id = activities[(n * 7) % len(activities)]
-            at = base - timedelta(minutes=35 * n + 5)
-            kind = ("movement", "note", "deviation", "incident", "equipment")[n % 5]
-            text = {
-                "movement": "Vertrek naar locatie, route B gekozen.",
-                "note": "Contact met TBP over planning morgen.",
-                "deviation": "Aanvang 15 minuten later dan gepland.",
-                "incident": "Onbekend voertuig bij vertrek, kenteken doorgegeven.",
-                "equipment": "Portofoon 2 defect, vervangen.",
-            }[kind]
-            log_rows.append(
-                (
-                    self._id(),
-                    to_db(at),
-                    officers[(n * 5) % len(officers)][1],
-                    self.device,
-                    subject_id,
-                    activity_id,
-                    kind,
-                    text,
-                    int(kind in ("incident", "equipment")),
-                )
-            )
         self.conn.executemany(
             "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category, urgency,"
             " tlp, subject_id, location, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -510,12 +497,46 @@ class _Builder:
             " VALUES (?,?,?,?,?,?,?,?)",
             event_rows,
         )
+        return len(signal_rows)
+
+    def log_entries(
+        self,
+        activities: list[tuple[str, str]],
+        officers: list[tuple[str, str, str, list[str]]],
+        count: int,
+    ) -> int:
+        """Log entries of every kind on the activities, incidents and equipment flagged."""
+        texts = {
+            "movement": "Vertrek naar locatie, route B gekozen.",
+            "note": "Contact met TBP over planning morgen.",
+            "deviation": "Aanvang 15 minuten later dan gepland.",
+            "incident": "Onbekend voertuig bij vertrek, kenteken doorgegeven.",
+            "equipment": "Portofoon 2 defect, vervangen.",
+        }
+        log_rows = []
+        for n in range(count):
+            activity_id, subject_id = activities[(n * 7) % len(activities)]
+            at = self.moment - timedelta(minutes=35 * n + 5)
+            kind = ("movement", "note", "deviation", "incident", "equipment")[n % 5]
+            log_rows.append(
+                (
+                    self._id(),
+                    to_db(at),
+                    officers[(n * 5) % len(officers)][1],
+                    self.device,
+                    subject_id,
+                    activity_id,
+                    kind,
+                    texts[kind],
+                    int(kind in ("incident", "equipment")),
+                )
+            )
         self.conn.executemany(
             "INSERT INTO log_entry (id, at, author, device, subject_id, activity_id, kind, text,"
             " flagged) VALUES (?,?,?,?,?,?,?,?,?)",
             log_rows,
         )
-        return len(signal_rows), len(log_rows)
+        return len(log_rows)
 
     def reassess(self, subjects: list[dict[str, object]]) -> None:
         """A few persons' threat rises after their agenda was planned: re-planning needed."""

@@ -83,7 +83,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import access, validate
+from . import validate
 from .agenda import CALENDAR_AUTHORITY, insert_correction
 from .clock import LOCAL_TZ, day_bounds, from_db, local_text, to_db
 from .db import Store
@@ -916,24 +916,7 @@ def parse_calendar(
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
     events = calendar.walk("VEVENT")
-    masters: dict[str, Any] = {}
-    overrides: dict[tuple[str, str], Any] = {}
-    explicit: dict[tuple[str, str], Occurrence] = {}
-    excluded: dict[tuple[str, str], Version] = {}
-    for event in events:
-        _span(event, name)
-        uid = str(event["UID"])
-        if event.get("RECURRENCE-ID") is not None:
-            key = (uid, to_db(_as_utc(event["RECURRENCE-ID"].dt)))
-            overrides[key] = event
-            explicit[key] = _occurrence(event, *key, name)
-        elif event.get("RRULE") is not None or event.get("RDATE") is not None:
-            masters[uid] = event
-            for value in _as_list(event.get("EXDATE")):
-                for item in value.dts:
-                    excluded[(uid, to_db(_as_utc(item.dt)))] = _version(event, name)
-        else:
-            explicit[(uid, "")] = _occurrence(event, uid, "", name)
+    masters, overrides, explicit, excluded = _sort_events(events, name)
     _check_rules(calendar, window, max_occurrences, name)
     occurrences = {
         key: occ
@@ -971,14 +954,51 @@ def parse_calendar(
             window,
             _most(per_uid, events),
         )
-    warnings += [
+    warnings += _lengthless(events, occurrences)
+    return ParsedCalendar(occurrences, explicit, warnings, excluded, identity)
+
+
+def _sort_events(
+    events: list[Any], name: str
+) -> tuple[
+    dict[str, Any],
+    dict[tuple[str, str], Any],
+    dict[tuple[str, str], Occurrence],
+    dict[tuple[str, str], Version],
+]:
+    """The file's events by their part: series masters (by UID), overridden occurrences (by
+    key), single events and overrides as occurrences (by key), and the occurrences a master
+    excludes (EXDATE, by key, with the master's version)."""
+    masters: dict[str, Any] = {}
+    overrides: dict[tuple[str, str], Any] = {}
+    explicit: dict[tuple[str, str], Occurrence] = {}
+    excluded: dict[tuple[str, str], Version] = {}
+    for event in events:
+        _span(event, name)
+        uid = str(event["UID"])
+        if event.get("RECURRENCE-ID") is not None:
+            key = (uid, to_db(_as_utc(event["RECURRENCE-ID"].dt)))
+            overrides[key] = event
+            explicit[key] = _occurrence(event, *key, name)
+        elif event.get("RRULE") is not None or event.get("RDATE") is not None:
+            masters[uid] = event
+            for value in _as_list(event.get("EXDATE")):
+                for item in value.dts:
+                    excluded[(uid, to_db(_as_utc(item.dt)))] = _version(event, name)
+        else:
+            explicit[(uid, "")] = _occurrence(event, uid, "", name)
+    return masters, overrides, explicit, excluded
+
+
+def _lengthless(events: list[Any], occurrences: dict[tuple[str, str], Occurrence]) -> list[str]:
+    """A warning per event imported with the assumed length (it gave none)."""
+    return [
         f"{_describe(next(e for e in events if str(e['UID']) == uid))} has no length (no DTEND "
         f"or DURATION, or one equal to its start); imported as "
         f"{int(ASSUMED_LENGTH.total_seconds() // 60)} minutes from its start (a date: the whole"
         " day) — correct its end in the agenda if it lasts longer."
-        for uid in sorted({o.uid for o in [*occurrences.values()] if o.assumed_length})
+        for uid in sorted({o.uid for o in occurrences.values() if o.assumed_length})
     ]
-    return ParsedCalendar(occurrences, explicit, warnings, excluded, identity)
 
 
 def _source(
@@ -1017,16 +1037,24 @@ def import_window(
     first = start or store.clock.now().astimezone(LOCAL_TZ).date()
     validate.day(first, "--from")
     if end is not None and days is not None:
-        raise BadInput("Give --to or --days, not both.")
+        raise BadInput(
+            "Give the last day or the number of days, not both.", code="window_end_twice"
+        )
     if end is not None:
         validate.day(end, "--to")
         if end < first:
-            raise BadInput("--to must not lie before --from.")
+            raise BadInput(
+                "The last day must not lie before the first.", code="window_end_before_start"
+            )
         last = end + timedelta(days=1)
     else:
         count = DEFAULT_DAYS if days is None else days
         if not 1 <= count <= MAX_DAYS:
-            raise BadInput(f"--days must be between 1 and {MAX_DAYS}.")
+            raise BadInput(
+                f"The number of days must be between 1 and {MAX_DAYS}.",
+                code="window_days_out_of_range",
+                most=MAX_DAYS,
+            )
         last = first + timedelta(days=count)
     if (last - first).days > MAX_DAYS:
         raise BadInput(f"An import window covers at most {MAX_DAYS} days.")
@@ -1050,17 +1078,17 @@ def import_ics(
     ``calendar`` names the calendar the file is (default: the file's own name for it). Raises
     ``BadInput`` naming the file, event and property for anything refused;
     ``PermissionDenied`` unless the actor may write activities."""
-    access.require(store.actor, "activity.write")
-    subject = get_subject(store, person)
-    validate.integer(max_occurrences, "--max-occurrences", low=1, high=MAX_MAX_OCCURRENCES)
-    window = import_window(store, start, end, days)
-    parsed = parse_calendar(Path(path), window, max_occurrences, calendar)
-    result = ImportResult(window=window, warnings=parsed.warnings, calendar=parsed.calendar)
     name = Path(path).name
-    run = _Run(store, subject.id, name, parsed.calendar, result)
-    with store.write(
-        "activity.import_ics", subject.id, {"file": name, "calendar": parsed.calendar}
-    ) as conn:
+    detail: dict[str, Any] = {"file": name}
+    with store.write("activity.import_ics", None, detail, require="activity.write") as conn:
+        subject = get_subject(store, person)
+        store.target(subject.id)
+        validate.integer(max_occurrences, "--max-occurrences", low=1, high=MAX_MAX_OCCURRENCES)
+        window = import_window(store, start, end, days)
+        parsed = parse_calendar(Path(path), window, max_occurrences, calendar)
+        detail["calendar"] = parsed.calendar
+        result = ImportResult(window=window, warnings=parsed.warnings, calendar=parsed.calendar)
+        run = _Run(store, subject.id, name, parsed.calendar, result)
         run.conn = conn
         existing = {
             (r["source_uid"], r["source_recurrence"] or ""): r

@@ -22,9 +22,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import access, machine, rules, validate
+from . import machine, rules, validate
 from .catalogue import get_concept, get_unit, travel_minutes
-from .clock import Clock, from_db, local, local_to_utc, parse_time, require_order, to_db
+from .clock import (
+    Clock,
+    from_db,
+    hours_between,
+    local,
+    local_to_utc,
+    parse_time,
+    require_order,
+    to_db,
+    with_times,
+)
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
@@ -40,19 +50,44 @@ MAX_SHIFT = rules.MAX_SHIFT
 
 @dataclass(frozen=True)
 class Shift:
+    """An officer's shift: the supply side of the roster.
+
+    Attributes:
+        id: the shift's id.
+        callsign: the officer's callsign.
+        unit: the officer's unit.
+        start_at: when it starts (aware UTC).
+        end_at: when it ends (aware UTC), after the start, at most 24 hours later.
+    """
+
     id: str
     callsign: str
     unit: str
-    start_at: str
-    end_at: str
+    start_at: datetime
+    end_at: datetime
+
+    @property
+    def hours(self) -> float:
+        """Its length in real elapsed hours (a 22:00–07:00 night over the October change is
+        10)."""
+        return hours_between(self.start_at, self.end_at)
 
 
 @dataclass(frozen=True)
 class Deployment:
+    """An officer put on an activity.
+
+    Attributes:
+        id: the deployment's id.
+        activity_id: the activity.
+        callsign: the officer's callsign.
+        created_at: when the deployment was made (aware UTC).
+    """
+
     id: str
     activity_id: str
     callsign: str
-    created_at: str
+    created_at: datetime
 
 
 def _check_shift(
@@ -94,11 +129,12 @@ def _span(start: str, end: str) -> str:
 
 
 def add_shift(store: Store, callsign: str, *, start: datetime, end: datetime) -> Shift:
-    access.require(store.actor, "staff.write")
-    officer = get_staff(store, callsign)
-    _check_shift(store, officer, start, end)
     shift_id = uuid7()
-    with store.write("shift.add", shift_id, {"callsign": officer.callsign}) as conn:
+    detail: dict[str, object] = {}
+    with store.write("shift.add", shift_id, detail, require="staff.write") as conn:
+        officer = get_staff(store, callsign)
+        detail["callsign"] = officer.callsign
+        _check_shift(store, officer, start, end)
         conn.execute(
             "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
             (shift_id, officer.id, to_db(start), to_db(end), store.now()),
@@ -137,7 +173,7 @@ def list_shifts(
         f" JOIN staff p ON p.id = s.staff_id{where} ORDER BY s.start_at, p.callsign",
         params,
     )
-    return [Shift(**dict(r)) for r in rows]
+    return [Shift(**with_times(r, "start_at", "end_at")) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -147,8 +183,27 @@ class ImportReport:
 
 
 def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> ImportReport:
-    """Import ``callsign,start,end`` lines; any bad line refuses the whole file, listing all."""
-    access.require(store.actor, "staff.write")
+    """Import a roster file of ``callsign,start,end`` lines (times as ``parse_time`` reads
+    them); any bad line refuses the whole file, listing all (at most 20 named).
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        BadInput: the file is too large, not UTF-8 CSV, or has bad lines; nothing imported.
+        MachineFault: the file cannot be read.
+    """
+    detail: dict[str, object] = {"file": Path(path).name}
+    with store.write("shift.import", None, detail, require="staff.write") as conn:
+        planned = _plan_shifts(store, path, _roster_rows(path), clock or store.clock)
+        detail["shifts"] = len(planned)
+        conn.executemany(
+            "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
+            [(uuid7(), o.id, to_db(s), to_db(e), store.now()) for o, s, e in planned],
+        )
+    return ImportReport(len(planned), ())
+
+
+def _roster_rows(path: Path) -> csv.DictReader[str]:
+    """The roster file as CSV rows with the columns callsign, start and end."""
     name = validate.visible(Path(path).name)
     try:
         if Path(path).stat().st_size > MAX_ROSTER_BYTES:
@@ -167,6 +222,14 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
         raise BadInput(f"{name}: line 1 is not CSV ({exc}).") from None
     if fields is None or not {"callsign", "start", "end"} <= set(fields):
         raise BadInput(f"{name}: the first line must name the columns callsign,start,end.")
+    return reader
+
+
+def _plan_shifts(
+    store: Store, path: Path, reader: csv.DictReader[str], clock: Clock
+) -> list[tuple[Staff, datetime, datetime]]:
+    """Inside an open write: every line checked (against the database and the lines before
+    it); the shifts to add, or ``BadInput`` listing every bad line."""
     errors: list[str] = []
     planned: list[tuple[Staff, datetime, datetime]] = []
     pending: dict[str, list[tuple[str, str]]] = {}
@@ -184,8 +247,8 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
             for column in ("callsign", "start", "end"):
                 validate.text(row.get(column) or "", f"the {column}", max_len=validate.MAX_CODE)
             officer = get_staff(store, (row.get("callsign") or "").strip())
-            start = parse_time(row.get("start") or "", clock or store.clock)
-            end = parse_time(row.get("end") or "", clock or store.clock)
+            start = parse_time(row.get("start") or "", clock)
+            end = parse_time(row.get("end") or "", clock)
             _check_shift(store, officer, start, end, pending.get(officer.id, []))
         except BadInput as exc:
             errors.append(f"line {number}: {str(exc).rstrip('.')}")
@@ -194,15 +257,9 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
         planned.append((officer, start, end))
     if errors:
         listing = "; ".join(errors[:20]) + ("; …" if len(errors) > 20 else "")
+        name = validate.visible(Path(path).name)
         raise BadInput(f"{name}: nothing imported, {len(errors)} bad lines: {listing}.")
-    with store.write(
-        "shift.import", None, {"file": Path(path).name, "shifts": len(planned)}
-    ) as conn:
-        conn.executemany(
-            "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
-            [(uuid7(), o.id, to_db(s), to_db(e), store.now()) for o, s, e in planned],
-        )
-    return ImportReport(len(planned), ())
+    return planned
 
 
 def deployment_problem(
@@ -381,12 +438,11 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
         NotFound: no such activity or callsign.
         RuleViolation: a rule refuses a deployment (``rule`` is R8 when a qualification does).
     """
-    access.require(store.actor, "staff.write")
-    full = resolve_id(store, "activity", activity_id, "activity")
-    if not callsigns:
-        raise BadInput("Name at least one officer to deploy.")
     detail: dict[str, object] = {}
-    with store.write("deploy", full, detail) as conn:
+    with store.write("deploy", None, detail, require="staff.write") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
+        if not callsigns:
+            raise BadInput("Name at least one officer to deploy.")
         officers = [get_staff(store, c) for c in callsigns]
         detail["officers"] = [o.callsign for o in officers]
         return deploy_officers(store, conn, full, officers)
@@ -407,7 +463,7 @@ def deploy_officers(
             " created_by) VALUES (?, ?, ?, ?, ?)",
             (deployment_id, activity_id, officer.id, store.now(), store.actor.callsign),
         )
-        made.append(Deployment(deployment_id, activity_id, officer.callsign, store.now()))
+        made.append(Deployment(deployment_id, activity_id, officer.callsign, from_db(store.now())))
     return made
 
 
@@ -436,7 +492,7 @@ def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
         " ORDER BY p.callsign",
         (full,),
     )
-    return [Deployment(**dict(r)) for r in rows]
+    return [Deployment(**with_times(r, "created_at")) for r in rows]
 
 
 def deployment_violations(

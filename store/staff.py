@@ -7,15 +7,15 @@ is valid on the day of the work).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from . import access, rules, validate
 from .catalogue import get_unit, list_qualifications
 from .db import Store
-from .errors import BadInput, NotFound
+from .errors import BadInput, NotFound, PermissionDenied
 from .ids import uuid7
-from .proof import hash_secret, store_secret
+from .proof import hash_secret, matches, person_secret, store_secret
 
 _CALLSIGN = rules.CALLSIGN_PATTERN
 
@@ -37,19 +37,6 @@ class Staff:
     unit: str
     role: str
     qualifications: tuple[HeldQualification, ...]
-
-
-@dataclass(frozen=True)
-class Actor(Staff):
-    """The person acting, proven, with the role this laptop is enrolled with in the team's
-    signed roster (None outside a team): both roles bound what they may do."""
-
-    laptop_role: str | None = None
-
-    @classmethod
-    def acting(cls, person: Staff, laptop_role: str | None) -> Actor:
-        values = {f.name: getattr(person, f.name) for f in fields(Staff)}
-        return cls(**values, laptop_role=laptop_role)
 
 
 def parse_qualification(text: str) -> tuple[str, date | None]:
@@ -91,30 +78,23 @@ def add_staff(
     """Add a person, with their first secret on this laptop (without one they cannot act
     here until someone with staff rights sets it). ``bootstrap`` is for ``init`` only: the
     first person needs no permission; otherwise staff rights, and an admin only by an admin."""
-    if role not in access.ROLES:
-        raise BadInput(
-            f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}."
-        )
-    if not bootstrap:
-        rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
-    hashed = hash_secret(secret) if secret is not None else None
-    callsign = normalise_callsign(callsign)
-    name = validate.line(name, "The name", required=False)
-    unit_code = get_unit(store, unit).code
-    known = {q.code for q in list_qualifications(store)}
-    quals = qualifications or []
-    for code, until in quals:
-        if code not in known:
-            raise BadInput(
-                f"Unknown qualification {validate.shown(code)}; choose one of: "
-                f"{', '.join(sorted(known))}."
-            )
-        if until is not None:
-            validate.day(until, f"The last valid day of {code}")
-    if find_staff(store, callsign) is not None:
-        raise BadInput(f"Callsign {callsign} is already taken; choose another.")
+    hashed = hash_secret(secret) if secret is not None else None  # slow, and reads nothing
     staff_id = uuid7()
-    with store.write("staff.add", staff_id, {"callsign": callsign, "role": role}) as conn:
+    detail = {"callsign": callsign, "role": role}
+    with store.write("staff.add", staff_id, detail) as conn:
+        if role not in access.ROLES:
+            raise BadInput(
+                f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}."
+            )
+        if not bootstrap:
+            rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
+        callsign = detail["callsign"] = normalise_callsign(callsign)
+        name = validate.line(name, "The name", required=False)
+        unit_code = get_unit(store, unit).code
+        quals = qualifications or []
+        _check_qualifications(store, quals)
+        if find_staff(store, callsign) is not None:
+            raise BadInput(f"Callsign {callsign} is already taken; choose another.")
         conn.execute(
             "INSERT INTO staff (id, callsign, name, unit, role, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -130,17 +110,32 @@ def add_staff(
     return get_staff(store, callsign)
 
 
+def _check_qualifications(store: Store, held: list[tuple[str, date | None]]) -> None:
+    """Every qualification one the catalogue knows, every last valid day in range."""
+    known = {q.code for q in list_qualifications(store)}
+    for code, until in held:
+        if code not in known:
+            raise BadInput(
+                f"Unknown qualification {validate.shown(code)}; choose one of: "
+                f"{', '.join(sorted(known))}."
+            )
+        if until is not None:
+            validate.day(until, f"The last valid day of {code}")
+
+
 def set_role(store: Store, callsign: str, role: str) -> Staff:
     """Give a person another role: staff.write, and an admin only by an admin (also to take a
     role away from an admin). Other laptops judge the change by the same rule."""
-    if role not in access.ROLES:
-        raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
-    person = get_staff(store, callsign)
-    rules.require_grant(store.actor, role, person.role)
-    if person.role == role:
-        raise BadInput(f"{person.callsign} is {role.replace('_', ' ')} already.")
-    detail = {"callsign": person.callsign, "from": person.role, "to": role}
-    with store.write("staff.role", person.id, detail) as conn:
+    detail: dict[str, str] = {}
+    with store.write("staff.role", None, detail) as conn:
+        if role not in access.ROLES:
+            raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
+        person = get_staff(store, callsign)
+        store.target(person.id)
+        rules.require_grant(store.actor, role, person.role)
+        if person.role == role:
+            raise BadInput(f"{person.callsign} is {role.replace('_', ' ')} already.")
+        detail.update({"callsign": person.callsign, "from": person.role, "to": role})
         conn.execute("UPDATE staff SET role = ? WHERE id = ?", (role, person.id))
     return get_staff(store, person.callsign)
 
@@ -207,16 +202,17 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
         NotFound: no such callsign.
         BadInput: unknown qualification, or a day outside 1970–2099.
     """
-    access.require(store.actor, "staff.write")
-    person = get_staff(store, callsign)
-    known = {q.code for q in list_qualifications(store)}
-    if code not in known:
-        raise BadInput(
-            f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
-        )
-    until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
-    detail = {"callsign": person.callsign, "qualification": code, "valid_until": until}
-    with store.write("staff.qualify", person.id, detail) as conn:
+    detail: dict[str, str | None] = {}
+    with store.write("staff.qualify", None, detail, require="staff.write") as conn:
+        person = get_staff(store, callsign)
+        store.target(person.id)
+        known = {q.code for q in list_qualifications(store)}
+        if code not in known:
+            raise BadInput(
+                f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
+            )
+        until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
+        detail.update({"callsign": person.callsign, "qualification": code, "valid_until": until})
         conn.execute(
             "INSERT INTO staff_qualification (staff_id, qualification, valid_until)"
             " VALUES (?, ?, ?) ON CONFLICT (staff_id, qualification)"
@@ -224,3 +220,48 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
             (person.id, code, until),
         )
     return get_staff(store, person.callsign)
+
+
+def set_secret(
+    store: Store, callsign: str, new: str, *, old: str | None = None, reset: bool = False
+) -> str:
+    """Set or change a person's secret on this laptop; return the audit action taken.
+
+    - A person changes their own secret (or someone else's) with the old one (``old``).
+    - A person without a secret here gets a first one from someone with staff rights
+      (``staff.write`` for both the acting person and this laptop), in their presence; the
+      laptop's operator may set their own first one.
+    - ``reset`` replaces a forgotten secret: staff rights, recorded as a reset.
+    """
+    hashed = hash_secret(new)
+    staff_id, found, stored = person_secret(store.conn, callsign)
+    actor = store.actor
+    if stored is None:
+        action = "staff.secret_first"
+        if found != actor.callsign:
+            access.require(actor, "staff.write")
+    elif reset:
+        action = "staff.secret_reset"
+        access.require(actor, "staff.write")
+    else:
+        action = "staff.secret"
+        if not old:
+            raise PermissionDenied(
+                f"Changing {found}'s secret needs the old one; someone with staff rights can "
+                "reset a forgotten one.",
+                bound="secret",
+                code="secret_change_needs_old",
+                callsign=found,
+            )
+        if not matches(stored, old):
+            raise PermissionDenied(
+                f"Wrong secret for {found}; nothing was changed.", bound="secret"
+            )
+    with store.write(action, found, {"callsign": found}) as conn:
+        current = conn.execute(
+            "SELECT hash FROM staff_secret WHERE staff_id = ?", (staff_id,)
+        ).fetchone()
+        if (current[0] if current else None) != stored:
+            raise BadInput(f"{found}'s secret was changed meanwhile; try again.")
+        store_secret(conn, staff_id, hashed, store.now(), actor.callsign)
+    return action

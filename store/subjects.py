@@ -9,10 +9,11 @@ activity whose concept no longer suffices shows as needing re-planning at once (
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from . import access, rules, validate
+from . import rules, validate
 from .catalogue import Package, ThreatRule, derive, get_package, get_unit
-from .clock import local_iso
+from .clock import with_times
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
@@ -26,6 +27,20 @@ MAX_LEVEL = 1000
 
 @dataclass(frozen=True)
 class Subject:
+    """A protected subject (person, object or service), by code name, with its protection as
+    derived from its latest threat assessment (R2).
+
+    Attributes:
+        id: the subject's id.
+        code: its code name, e.g. ``BEVER``.
+        kind: ``person``, ``object`` or ``service``.
+        domain: ``local`` or ``national`` (which competent authority decides).
+        unit: the unit that protects it.
+        threat_level: the latest assessment's level, or None before the first.
+        required_level: the resistance level it requires, or None.
+        package: its security package, or None.
+    """
+
     id: str
     code: str
     kind: str
@@ -38,12 +53,26 @@ class Subject:
 
 @dataclass(frozen=True)
 class ThreatAssessment:
+    """One threat assessment and the protection that follows from its level (R2).
+
+    Attributes:
+        id: the assessment's id.
+        subject: the subject's code name.
+        level: the threat level (the catalogue's ``threat_levels``).
+        domain: the domain it put the subject in.
+        summary: its summary ('' when none).
+        assessed_at: when it was recorded (aware UTC).
+        assessed_by: who recorded it (callsign).
+        required_level: the resistance level its level requires.
+        package: the package its level gives.
+    """
+
     id: str
     subject: str
     level: int
     domain: str
     summary: str
-    assessed_at: str
+    assessed_at: datetime
     assessed_by: str
     required_level: str
     package: str
@@ -78,17 +107,19 @@ def normalise_code(code: str) -> str:
 
 
 def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -> Subject:
-    access.require(store.actor, "subject.write")
-    code = normalise_code(code)
-    if kind not in KINDS:
-        raise BadInput(f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.")
-    if domain not in DOMAINS:
-        raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
-    unit_code = get_unit(store, unit).code
-    if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
-        raise BadInput(f"Code name {code} is already in use; choose another.")
     subject_id = uuid7()
-    with store.write("subject.add", subject_id, {"code": code, "kind": kind}) as conn:
+    detail = {"code": code, "kind": kind}
+    with store.write("subject.add", subject_id, detail, require="subject.write") as conn:
+        code = detail["code"] = normalise_code(code)
+        if kind not in KINDS:
+            raise BadInput(
+                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}."
+            )
+        if domain not in DOMAINS:
+            raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
+        unit_code = get_unit(store, unit).code
+        if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
+            raise BadInput(f"Code name {code} is already in use; choose another.")
         conn.execute(
             "INSERT INTO subject (id, code, kind, domain, unit, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -133,17 +164,18 @@ def assess_threat(
     store: Store, code: str, *, level: int, domain: str | None = None, summary: str = ""
 ) -> ThreatAssessment:
     """Record a threat assessment; the subject's protection follows from it (R2)."""
-    access.require(store.actor, "subject.write")
-    validate.integer(level, "The threat level", low=0, high=MAX_LEVEL)
-    summary = validate.text(summary, "The summary")
-    subject = get_subject(store, code)
-    rule = derive(store, level)
-    new_domain = domain or subject.domain
-    if new_domain not in DOMAINS:
-        raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
     assessment_id = uuid7()
-    detail = {"code": subject.code, "from": subject.threat_level, "to": level}
-    with store.write("threat.assess", subject.id, detail) as conn:
+    detail: dict[str, object] = {}
+    with store.write("threat.assess", None, detail, require="subject.write") as conn:
+        validate.integer(level, "The threat level", low=0, high=MAX_LEVEL)
+        summary = validate.text(summary, "The summary")
+        subject = get_subject(store, code)
+        store.target(subject.id)
+        derive(store, level)  # a level the catalogue knows; the view derives the rest from it
+        new_domain = domain or subject.domain
+        if new_domain not in DOMAINS:
+            raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
+        detail.update({"code": subject.code, "from": subject.threat_level, "to": level})
         conn.execute(
             "INSERT INTO threat_assessment"
             " (id, subject_id, level, domain, summary, assessed_at, assessed_by, device)"
@@ -161,7 +193,6 @@ def assess_threat(
         )
         # the threat level follows from the assessment by trigger (R2); the domain with it
         conn.execute("UPDATE subject SET domain = ? WHERE id = ?", (new_domain, subject.id))
-    del rule  # validated above; the view derives the rest from the new threat level
     return _assessments(store, "WHERE a.id = ?", (assessment_id,))[0]
 
 
@@ -174,9 +205,7 @@ def _assessments(store: Store, where: str, params: tuple[str, ...]) -> list[Thre
         f"{where} ORDER BY a.assessed_at DESC, a.id DESC",
         params,
     )
-    return [
-        ThreatAssessment(**{**dict(r), "assessed_at": local_iso(r["assessed_at"])}) for r in rows
-    ]
+    return [ThreatAssessment(**with_times(r, "assessed_at")) for r in rows]
 
 
 def explain_threat(store: Store, code: str) -> Explanation:

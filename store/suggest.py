@@ -45,7 +45,7 @@ from .agenda import (
     record_restriction,
 )
 from .catalogue import Concept, list_concepts, list_qualifications, travel_minutes
-from .clock import from_db, local_text
+from .clock import local_text
 from .db import Store
 from .errors import BadInput
 from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load_needs
@@ -199,7 +199,7 @@ def _partly(missing: dict[str, int]) -> str:
 def _context(store: Store, activity_id: str) -> _Context:
     activity = get_activity(store, activity_id)
     subject = subject_by_id(store, activity.subject_id)
-    start, end = from_db(activity.start_at), from_db(activity.end_at)
+    start, end = activity.start_at, activity.end_at
     judged = concept_options(store, subject)
     concepts = {c.code: c for c in list_concepts(store)}
     valid = [o.code for o in judged if o.valid]
@@ -502,15 +502,16 @@ def apply_option(
         raise BadInput("There is nothing to apply for this activity.")
     if not (option.feasible or option.partial):
         raise BadInput(f"That option would not work: {option.reason}.")
-    current = get_activity(store, activity_id)
-    # assigning the concept it has confirms it for a changed time or place (clears the flag)
-    changes_concept = option.concept is not None and (
-        option.concept != current.concept or option.action == "assign"
-    )
-    for action in _NEEDS[option.action] + (("activity.write",) if changes_concept else ()):
-        access.require(store.actor, action)
     detail = {"action": option.action, "option": option.description}
-    with store.write("suggest.apply", current.id, detail) as conn:
+    with store.write("suggest.apply", None, detail) as conn:
+        current = get_activity(store, activity_id)
+        store.target(current.id)
+        # assigning the concept it has confirms it for a changed time or place (clears the flag)
+        changes_concept = option.concept is not None and (
+            option.concept != current.concept or option.action == "assign"
+        )
+        for action in _NEEDS[option.action] + (("activity.write",) if changes_concept else ()):
+            access.require(store.actor, action)
         if changes_concept and option.concept is not None:
             put_concept(store, conn, current.id, option.concept)
         if option.action == "deploy" and option.callsign:

@@ -45,6 +45,9 @@ class Outcome:
 
     applied: Counter[str] = field(default_factory=Counter)
     refused: list[tuple[Change, str]] = field(default_factory=list)
+    #: Rows to rebuild from the change log (``rebuild.rows``): the other record of a fact
+    #: whose row this merge deleted (``_the_same_fact``).
+    revive: set[tuple[str, str]] = field(default_factory=set)
 
 
 def merge(conn: sqlite3.Connection, records: list[Change]) -> Outcome:
@@ -78,18 +81,17 @@ def merge(conn: sqlite3.Connection, records: list[Change]) -> Outcome:
     conflicts.refresh(
         conn, conflicts.fields_of(r for k, g in rows.items() if k not in refused for r in g)
     )
-    _bring_back_the_same_fact(conn, plan)
+    outcome.revive = _the_same_fact(conn, plan)
     return outcome
 
 
-def _bring_back_the_same_fact(conn: sqlite3.Connection, plan: _Plan) -> None:
+def _the_same_fact(conn: sqlite3.Connection, plan: _Plan) -> set[tuple[str, str]]:
     """A row deleted here may have stood for a fact another row also recorded (the same
     officer on the same activity, recorded by two laptops: the other row was dropped as the
-    same fact). That other row is rebuilt from the change log, so every laptop ends with the
-    facts whose rows are alive, whatever the order the deletion and the rows arrived in. One
-    pass over the log's records of the table, only when a merge deletes such rows."""
-    from . import rebuild  # rebuild merges again
-
+    same fact). That other row is to be rebuilt from the change log (the rows returned), so
+    every laptop ends with the facts whose rows are alive, whatever the order the deletion and
+    the rows arrived in. One pass over the log's records of the table, only when a merge
+    deletes such rows."""
     others: set[tuple[str, str]] = set()
     for tbl, deleted in plan.deletes.items():
         fact = SAME_FACT.get(tbl)
@@ -112,8 +114,7 @@ def _bring_back_the_same_fact(conn: sqlite3.Connection, plan: _Plan) -> None:
                 ).fetchone()
                 if present is None:
                     others.add((tbl, pk))
-    if others:
-        rebuild.rows(conn, others)
+    return others
 
 
 def _stamps(

@@ -13,8 +13,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from ..clock import from_db
 from ..db import Store
 from .change import Change
 from .judge import Key, Verdict
@@ -117,7 +119,7 @@ class Quarantined:
     rule: str
     reason: str
     change_set: int
-    noticed_at: str
+    noticed_at: datetime
 
     def as_dict(self, label: str = "") -> dict[str, object]:
         return {
@@ -140,7 +142,7 @@ _SELECT = (
 
 def _quarantined(rows: Iterable[tuple[Any, ...]]) -> list[Quarantined]:
     return [
-        Quarantined(o, int(s), t, c, _row_id(str(pk)), a, r, why, int(h), at)
+        Quarantined(o, int(s), t, c, _row_id(str(pk)), a, r, why, int(h), from_db(at))
         for o, s, t, c, pk, a, r, why, h, at in rows
     ]
 
@@ -197,7 +199,7 @@ class Waiting:
 
     device: str
     count: int
-    since: str
+    since: datetime | None  # None: deferred before this version recorded when
     waits: tuple[str, ...]
 
 
@@ -208,6 +210,6 @@ def deferred(store: Store) -> list[Waiting]:
         " GROUP BY origin ORDER BY origin"
     )
     return [
-        Waiting(str(o), int(n), str(since or ""), tuple(sorted(str(w).split(","))))
+        Waiting(str(o), int(n), from_db(since) if since else None, tuple(sorted(str(w).split(","))))
         for o, n, since, w in rows
     ]

@@ -33,6 +33,23 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
     accepted = [r for r, ok in every if ok]
     outcome = merge.merge(conn, accepted)
     conflicts.refresh(conn, conflicts.fields_of(r for r, _ok in every))
+    return _revived(conn, outcome, set(wanted))
+
+
+def merged(conn: sqlite3.Connection, records: list[Change]) -> merge.Outcome:
+    """Merge accepted records (``merge.merge``) and rebuild the rows that merge asks for."""
+    return _revived(conn, merge.merge(conn, records), set())
+
+
+def _revived(
+    conn: sqlite3.Connection, outcome: merge.Outcome, done: set[tuple[str, str]]
+) -> merge.Outcome:
+    """Rebuild the rows ``outcome`` asks for (each row once), adding what the database refused."""
+    wanted = outcome.revive - done
+    outcome.revive = set()
+    if wanted:
+        again = rows(conn, wanted)
+        outcome.refused.extend(again.refused)
     return outcome
 
 

@@ -437,7 +437,7 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
         for k, v in verdicts.items()
         if v.applies and before[k] != kept.APPLIED and records[k].row not in lost
     ]
-    outcome.merged = merge.merge(conn, gained)
+    outcome.merged = rebuild.merged(conn, gained)
     rebuilt = rebuild.rows(conn, lost)
     refused = outcome.merged.refused + rebuilt.refused
     for change, reason in refused:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from store import agenda, staff, subjects
+from store.clock import to_db
 from store.db import Store
 from store.errors import BadInput, PermissionDenied, RuleViolation
 from tests.conftest import as_user, snapshot
@@ -170,13 +171,13 @@ def test_restrictions_are_recorded_with_reason_and_authority(planned: Store) -> 
         new_start=START + timedelta(hours=3),
     )
     after = only(planned, "BEVER")
-    assert (after.status, after.start_at, after.end_at) == (
+    assert (after.status, to_db(after.start_at), to_db(after.end_at)) == (
         "moved",
         "2026-12-01T11:30:00Z",
         "2026-12-01T13:30:00Z",
     )
     assert after.concept == "CP-LIGHT"  # protection untouched
-    assert (moved.reason, moved.authority, moved.old_start_at) == (
+    assert (moved.reason, moved.authority, to_db(moved.old_start_at)) == (
         "capacity",
         "OvJ Havenstad",
         "2026-12-01T08:30:00Z",

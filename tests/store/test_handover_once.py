@@ -8,9 +8,11 @@ import sqlite3
 import pytest
 
 from store import handover, staff
+from store.clock import to_db
 from store.db import Store
 from store.errors import BadInput, RuleViolation
 from tests.conftest import as_user, at, snapshot
+from words.handover import handover_markdown, signature_of
 
 
 def test_a_second_signature_for_the_same_period_is_refused(store: Store) -> None:
@@ -60,7 +62,7 @@ def test_the_database_refuses_a_second_signature_from_any_connection(store: Stor
             conn.execute(
                 "INSERT INTO handover (id, period_start, period_end, content, signed_at,"
                 " signed_by, device) VALUES ('x', ?, ?, '{}', 'now', 'OPS-01', 'd')",
-                (record.period_start, record.period_end),
+                (to_db(record.period_start), to_db(record.period_end)),
             )
     finally:
         conn.close()
@@ -96,8 +98,8 @@ def test_only_the_signer_supersedes_even_after_acceptance(store: Store) -> None:
         "REIGER ontbrak",
     )
     assert second.accepted_by is None  # the replacement is accepted again
-    shown_old = handover.handover_markdown(old.content, old)
-    shown_new = handover.handover_markdown(second.content, second)
+    shown_old = handover_markdown(old.content, signature_of(old))
+    shown_new = handover_markdown(second.content, signature_of(second))
     assert (
         f"Superseded by handover {second.id[:13]}, signed by OPS-01 at 2026-11-28 10:00: "
         "REIGER ontbrak" in shown_old

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from store import agenda, roster, staff, subjects
 from store.agenda import concept_options
-from store.clock import from_db
+from store.clock import local_iso
 from store.db import Store
 from store.errors import BadInput, RuleViolation
 from store.gaps import Gap, find_gaps
@@ -118,7 +118,7 @@ def test_an_officer_who_only_partly_covers_is_never_feasible(
 def covering(store: Store, activity_id: str) -> list[Gap]:
     """The gap rows that name the activity, as `gaps` lists them."""
     item = agenda.get_activity(store, activity_id)
-    rows = find_gaps(store, from_db(item.start_at), from_db(item.end_at))
+    rows = find_gaps(store, item.start_at, item.end_at)
     return [g for g in rows if activity_id in g.activities]
 
 
@@ -198,7 +198,7 @@ def test_a_move_is_a_restriction_with_its_authority(store: Store) -> None:
         apply_option(store, item.id, infeasible)
     assert snapshot(store.path) == before
     moved = apply_option(store, item.id, move, authority="OvJ Havenstad")
-    assert (moved.start, moved.status) == ("2026-12-01T10:00:00+01:00", "moved")
+    assert (local_iso(moved.start_at), moved.status) == ("2026-12-01T10:00:00+01:00", "moved")
     (restriction,) = agenda.list_restrictions(store, item.id)
     assert (restriction.reason, restriction.authority) == ("capacity", "OvJ Havenstad")
 

@@ -1,0 +1,86 @@
+"""The shape of the store's code: small functions (a newcomer reads one on a screen)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+STORE = Path(__file__).parents[2] / "store"
+#: The longest a function in store/ may be, its signature and docstring included.
+MAX_LINES = 80
+
+
+def _functions() -> list[tuple[str, int]]:
+    found = []
+    for path in sorted(STORE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                where = f"{path.relative_to(STORE.parent)}:{node.lineno} {node.name}"
+                found.append((where, length))
+    return found
+
+
+def test_no_function_in_the_store_is_over_80_lines() -> None:
+    functions = _functions()
+    assert len(functions) > 300  # the walk found the store
+    too_long = [f"{name} ({length} lines)" for name, length in functions if length > MAX_LINES]
+    assert not too_long, "split these: " + "; ".join(too_long)
+
+
+#: Messages that still name a command-line option, in modules not yet converted to error codes
+#: (the calendar import's window labels, calendar name and limit, a scenario's missing unit,
+#: two of sync's refusals): counted, so none is added unseen.
+OPTIONS_STILL_NAMED = {
+    "store/capacity.py": 1,
+    "store/ics.py": 6,
+    "store/sync/export.py": 2,
+    "store/sync/status.py": 1,
+}
+
+
+#: Calls whose text reaches a person: the store's errors, and the labels given to its checks.
+_WORDED = {
+    "BadInput",
+    "NotFound",
+    "RuleViolation",
+    "PermissionDenied",
+    "IntegrityFailure",
+    "MachineFault",
+    "AlreadySigned",
+    "Refused",
+}
+
+
+def _worded(call: ast.Call) -> bool:
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    owner = func.value if isinstance(func, ast.Attribute) else None
+    return name in _WORDED or (isinstance(owner, ast.Name) and owner.id == "validate")
+
+
+def _messages_naming_options() -> dict[str, int]:
+    """Per module: string constants in the store's errors (and the labels of its checks) that
+    name a command-line option."""
+    option = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+    found: dict[str, int] = {}
+    for path in sorted(STORE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not _worded(node):
+                continue
+            for part in node.args + [k.value for k in node.keywords]:
+                for leaf in ast.walk(part):
+                    text = leaf.value if isinstance(leaf, ast.Constant) else None
+                    if isinstance(text, str) and option.search(text):
+                        name = str(path.relative_to(STORE.parent))
+                        found[name] = found.get(name, 0) + 1
+    return found
+
+
+def test_no_store_message_names_a_command_line_option() -> None:
+    """The store's refusals are facts (a code and parameters); the command line names its
+    options when it words them (commands/refusals.py), the console its fields."""
+    assert _messages_naming_options() == OPTIONS_STILL_NAMED
