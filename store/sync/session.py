@@ -363,6 +363,7 @@ def _cascade(
     their role history changed, and deferred records whose wait is now over."""
     changed: dict[str, int] = {}  # callsign → earliest clock from which their role changed
     for group in candidates.values():
+        created: set[str] | None = None  # the staff rows this change set creates (when asked)
         for record in group:
             key = (record.origin, record.seq)
             accepted_before = outcome.before[key] == kept.APPLIED
@@ -370,8 +371,11 @@ def _cascade(
                 continue
             if verdicts[key].applies == accepted_before:
                 continue
-            if outcome.before[key] == "new" and _creates(group, record):
-                continue  # a new person: what they wrote before waits for them (author:…)
+            if outcome.before[key] == "new":
+                if created is None:
+                    created = _created_staff(group)
+                if record.pk in created:
+                    continue  # a new person: what they wrote before waits for them (author:…)
             name = context.roles.callsign_of(record.pk)
             if name is None and record.col == "callsign":
                 name = callsign(record.val)
@@ -382,9 +386,9 @@ def _cascade(
     return {k: v for k, v in more.items() if k not in candidates}
 
 
-def _creates(group: list[Change], record: Change) -> bool:
-    """Whether this staff record came with its row's creation (not a later role change)."""
-    return any(r.pk == record.pk and r.col == "" and r.cl % 2 == 1 for r in group)
+def _created_staff(group: list[Change]) -> set[str]:
+    """The staff rows this change set creates: their records are not a later role change."""
+    return {r.pk for r in group if r.tbl == "staff" and r.col == "" and r.cl % 2 == 1}
 
 
 def _waits_over(conn: sqlite3.Connection, context: Context, outcome: Outcome) -> list[Key]:
