@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..errors import IntegrityFailure
-from . import conflicts
-from .change import Change
+from . import conflicts, log
+from .change import Change, Run, changes_of, encode_values
 from .tables import EXISTENCE, TableShape, shapes
 
 TRIGGER_PREFIX = "sync_capture_"
@@ -113,12 +113,11 @@ def queue_drift(conn: sqlite3.Connection) -> int:
     queued = 0
     for table in shapes(conn).values():
         logged: dict[tuple[str, str], tuple[tuple[int, int, str], object]] = {}
-        for pk, col, val, cl, hlc, origin in conn.execute(
-            "SELECT pk, col, val, cl, hlc, origin FROM sync_change WHERE tbl = ?", (table.name,)
-        ):
-            stamp = (cl, hlc, origin)
-            if (pk, col) not in logged or stamp > logged[(pk, col)][0]:
-                logged[(pk, col)] = (stamp, val)
+        for record in changes_of(log.of_table(conn, table.name)):
+            stamp = record.stamp
+            key = (record.pk, record.col)
+            if key not in logged or stamp > logged[key][0]:
+                logged[key] = (stamp, record.val)
         cursor = conn.execute(f"SELECT {table.key_json(table.name)}, * FROM {table.name}")
         names = [d[0] for d in cursor.description][1:]
         present = set()
@@ -183,8 +182,7 @@ def write_hlc(conn: sqlite3.Connection, stamp: int) -> None:
 
 
 def last_seq(conn: sqlite3.Connection, origin: str) -> int:
-    row = conn.execute("SELECT max(seq) FROM sync_change WHERE origin = ?", (origin,)).fetchone()
-    return int(row[0] or 0)
+    return log.last_seq(conn, origin)
 
 
 # Sealing ---------------------------------------------------------------------------------------
@@ -210,55 +208,83 @@ def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
     for tbl in sorted(touched):
         _seal_table(conn, table_shapes[tbl], touched[tbl], writer)
     conn.execute("DELETE FROM sync_pending")
-    store_records(conn, writer.records)
-    born = {r.row for r in writer.records if r.col == EXISTENCE}
-    set_clocks(  # fields written with their row share its stamp; only later writes get their own
-        conn,
-        (
-            (r.tbl, r.pk, r.col, r.cl, r.hlc, r.origin)
-            for r in writer.records
-            if r.col == EXISTENCE or r.row not in born
-        ),
-    )
+    log.store(conn, writer.runs)
+    set_clocks(conn, writer.stamps())
     conflicts.refresh(conn, writer.revisited)
-    return len(writer.records)
+    return writer.seq - writer.first
 
 
 @dataclass
 class _Writer:
-    """The records one seal writes, numbered on from ``seq``."""
+    """The runs one seal writes, numbered on from ``seq``."""
 
     origin: str
     hlc: int
     actor: str
     seq: int
-    records: list[Change] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
     revisited: set[tuple[str, str, str]] = field(default_factory=set)  # critical: may conflict
     latest: dict[tuple[str, str, str], str] = field(default_factory=dict)  # field → its record
+    first: int = 0
+
+    def __post_init__(self) -> None:
+        self.first = self.seq
 
     def add(
         self,
         conn: sqlite3.Connection,
         tbl: str,
         pk: str,
-        col: str,
-        val: object,
+        fields: Iterable[str],
+        values: Mapping[str, object] | None,
         cl: int,
         known: bool,
     ) -> None:
-        self.seq += 1
-        critical = conflicts.field_of(tbl, pk, col, val)
-        if critical in self.latest:  # written twice in one write (two assessments of a
-            prev: str | None = json.dumps([self.latest[critical]])  # subject): it saw the first
-        else:
-            prev = conflicts.prev_for(conn, tbl, pk, col, val, known)
-        self.records.append(
-            Change(self.origin, self.seq, self.hlc, tbl, pk, col, val, cl, prev, self.actor)
-        )
-        if critical is not None:
-            self.latest[critical] = self.records[-1].ref
+        """One row's records: its existence and fields, in this order."""
+        cols = tuple(fields)
+        vals = [None if col == EXISTENCE or values is None else values[col] for col in cols]
+        prevs: list[str | None] | None = None
+        tracked = conflicts.TRACKED.get(tbl, frozenset())
+        for index, col in enumerate(cols):
+            if col not in tracked:
+                continue
+            critical = conflicts.field_of(tbl, pk, col, vals[index])
+            if critical is None:
+                continue
+            if critical in self.latest:  # written twice in one write (two assessments of a
+                prev: str | None = json.dumps([self.latest[critical]])  # subject): saw the first
+            else:
+                prev = conflicts.prev_for(conn, tbl, pk, col, vals[index], known)
+            prevs = prevs or [None] * len(cols)
+            prevs[index] = prev
+            self.latest[critical] = f"{self.origin}/{self.seq + index + 1}"
             if known or critical[0] != tbl:
                 self.revisited.add(critical)
+        self.runs.append(
+            Run(
+                self.origin,
+                self.seq + 1,
+                self.hlc,
+                tbl,
+                pk,
+                cl,
+                self.actor,
+                cols,
+                encode_values(vals, pk),
+                None if prevs is None else tuple(prevs),
+            )
+        )
+        self.seq += len(cols)
+
+    def stamps(self) -> Iterator[tuple[str, str, str, int, int, str]]:
+        """The stamp each written field now holds: a row's existence, and the fields written
+        after their row (a field written with its row shares the row's stamp)."""
+        for run in self.runs:
+            if run.cols and run.cols[0] == EXISTENCE:
+                yield (run.tbl, run.pk, EXISTENCE, run.cl, run.hlc, run.origin)
+            else:
+                for col in run.cols:
+                    yield (run.tbl, run.pk, col, run.cl, run.hlc, run.origin)
 
 
 def _pending(conn: sqlite3.Connection) -> dict[str, dict[str, _Touched]]:
@@ -279,6 +305,7 @@ def _seal_table(
     current = _current_rows(conn, table)
     lengths = _causal_lengths(conn, table.name)
     synced = table.synced
+    everything = (EXISTENCE, *synced)
     for pk in sorted(rows):
         entry = rows[pk]
         values = current.get(pk)
@@ -287,7 +314,7 @@ def _seal_table(
         alive = length % 2 == 1
         if values is not None and not alive:
             length += 1
-            fields: Iterable[str] = (EXISTENCE, *synced)
+            fields: Iterable[str] = everything
         elif values is None and alive:
             length += 1
             fields = (EXISTENCE,)
@@ -295,9 +322,8 @@ def _seal_table(
             fields = synced if "insert" in entry.ops else sorted(entry.cols & set(synced))
         else:
             continue  # born and gone inside one transaction
-        for col in fields:
-            value = None if col == EXISTENCE or values is None else values[col]
-            writer.add(conn, table.name, pk, col, value, length, known)
+        if fields:
+            writer.add(conn, table.name, pk, fields, values, length, known)
 
 
 def touch(conn: sqlite3.Connection, table: str, pk: str, col: str) -> None:
@@ -329,21 +355,17 @@ def _causal_lengths(conn: sqlite3.Connection, table: str) -> dict[str, int]:
     )
 
 
-def store_records(conn: sqlite3.Connection, records: list[Record]) -> None:
-    conn.executemany(
-        "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        records,
-    )
-
-
 def set_clocks(
     conn: sqlite3.Connection, stamps: Iterable[tuple[str, str, str, int, int, str]]
 ) -> None:
     """Record (tbl, pk, col, cl, hlc, origin) as the stamp each field now holds."""
+    rows = list(stamps)
+    if not rows:
+        return
+    ids = log.intern_origins(conn, {r[5] for r in rows})
     conn.executemany(
         "INSERT INTO sync_clock (tbl, pk, col, cl, hlc, origin) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (tbl, pk, col) DO UPDATE SET cl = excluded.cl, hlc = excluded.hlc,"
         " origin = excluded.origin",
-        stamps,
+        [(*r[:5], ids[r[5]]) for r in rows],
     )

@@ -29,6 +29,13 @@ APPLIED, QUARANTINED, DEFERRED = "applied", "quarantined", "deferred"
 def states(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, str]:
     """Which of these held records are quarantined or deferred (the rest: applied or new)."""
     wanted = list(keys)
+    if (
+        not wanted
+        or not conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM sync_quarantine) OR EXISTS (SELECT 1 FROM sync_deferred)"
+        ).fetchone()[0]
+    ):
+        return {}
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS judged_keys (origin TEXT, seq INTEGER,"
         " PRIMARY KEY (origin, seq)) WITHOUT ROWID"
@@ -67,7 +74,18 @@ def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], n
                 )
             )
         elif verdict.outcome == "defer":
-            deferred.append((*key, verdict.reason, verdict.rule, now))
+            deferred.append(
+                (
+                    *key,
+                    verdict.reason,
+                    verdict.rule,
+                    now,
+                    change.hlc,
+                    change.tbl,
+                    change.pk,
+                    change.col,
+                )
+            )
         else:
             cleared.append(key)
     conn.executemany("DELETE FROM sync_quarantine WHERE origin = ? AND seq = ?", cleared)
@@ -85,9 +103,9 @@ def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], n
         quarantined,
     )
     conn.executemany(
-        "INSERT INTO sync_deferred (origin, seq, reason, waits, since) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (origin, seq) DO UPDATE SET reason = excluded.reason,"
-        " waits = excluded.waits",
+        "INSERT INTO sync_deferred (origin, seq, reason, waits, since, hlc, tbl, pk, col)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, seq) DO UPDATE"
+        " SET reason = excluded.reason, waits = excluded.waits",
         deferred,
     )
 
