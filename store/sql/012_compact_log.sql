@@ -24,7 +24,7 @@ CREATE TABLE sync_shape (
 -- The change log: a run holds the records numbered seq … seq + n - 1 of its origin, all of
 -- one row (tbl, pk) and one change set (hlc), with one causal length and author; the fields
 -- are the shape's, the values their canonical JSON (store/sync/change.py), prevs the prev of
--- each field (a JSON array, NULL when no field carries one). A record written by hand into
+-- the fields that carry one (a JSON object by the field's place: {"5": "[]"}; NULL: none). A record written by hand into
 -- the view sync_change is a run of one whose value is kept as it is, in raw (vals NULL).
 CREATE TABLE sync_log (
     origin INTEGER NOT NULL,
@@ -41,8 +41,9 @@ CREATE TABLE sync_log (
     raw ANY,
     PRIMARY KEY (origin, seq)
 ) STRICT, WITHOUT ROWID;
--- Only runs of critical fields carry prevs, so this index stays small.
-CREATE INDEX sync_log_critical ON sync_log(tbl, pk) WHERE prevs IS NOT NULL;
+-- Only runs of critical fields carry prevs, so this index stays small (a key names its table's
+-- row; the table is checked on the run).
+CREATE INDEX sync_log_critical ON sync_log(pk) WHERE prevs IS NOT NULL;
 -- Who had which role when (the importer's judge reads the staff records).
 CREATE INDEX sync_log_staff ON sync_log(tbl) WHERE tbl = 'staff';
 
@@ -83,8 +84,8 @@ CREATE INDEX sync_deferred_row ON sync_deferred(tbl, pk) WHERE col = '';
 -- Whether a quarantined record created a row (a reference to it need not wait).
 CREATE INDEX sync_quarantine_row ON sync_quarantine(tbl, pk) WHERE col = '';
 
--- The log one record per row, as it was kept before: for reading with SQL. A blob value shows
--- as its JSON form {"b": base64}, an infinity written 1e999 as the largest float.
+-- The log one record per row, as it was kept before: for reading with SQL (references to the
+-- run's key, author and clock resolved). A blob value shows as its JSON form {"b": base64}.
 CREATE VIEW sync_change AS
 SELECT o.device AS origin,
        l.seq + j.key AS seq,
@@ -95,9 +96,12 @@ SELECT o.device AS origin,
        CASE WHEN l.vals IS NULL THEN l.raw
             WHEN json_type(l.vals, '$[' || j.key || '].k') = 'integer'
             THEN json_extract(l.pk, '$[' || json_extract(l.vals, '$[' || j.key || '].k') || ']')
+            WHEN json_type(l.vals, '$[' || j.key || '].a') IS NOT NULL THEN l.actor
+            WHEN json_type(l.vals, '$[' || j.key || '].t') IS NOT NULL
+            THEN strftime('%Y-%m-%dT%H:%M:%SZ', (l.hlc >> 16) / 1000, 'unixepoch')
             ELSE json_extract(l.vals, '$[' || j.key || ']') END AS val,
        l.cl AS cl,
-       json_extract(l.prevs, '$[' || j.key || ']') AS prev,
+       json_extract(l.prevs, '$."' || j.key || '"') AS prev,
        l.actor AS actor
 FROM sync_log l
 JOIN sync_origin o ON o.id = l.origin
@@ -114,6 +118,6 @@ BEGIN
             NEW.tbl, NEW.pk, NEW.cl, NEW.actor,
             (SELECT id FROM sync_shape WHERE cols = json_array(NEW.col)),
             NULL,
-            CASE WHEN NEW.prev IS NULL THEN NULL ELSE json_array(NEW.prev) END,
+            CASE WHEN NEW.prev IS NULL THEN NULL ELSE json_object('0', NEW.prev) END,
             NEW.val);
 END;

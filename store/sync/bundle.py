@@ -225,7 +225,7 @@ def decode_line(line: bytes, origin: str, shapes: dict[tuple[str, ...], tuple[st
         )
     ):
         raise ValueError("a run has fields of the wrong type")
-    checked_values(values, pk)
+    checked_values(values, pk, actor, hlc)
     if "\\ud" in text.lower():  # only an escape can make text no database stores
         for part in (tbl, pk, actor, *cols, *(prevs or ()), *values):
             if type(part) is str:

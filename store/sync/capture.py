@@ -270,7 +270,7 @@ class _Writer:
                 cl,
                 self.actor,
                 cols,
-                encode_values(vals, pk),
+                encode_values(vals, pk, self.actor, self.hlc),
                 None if prevs is None else tuple(prevs),
             )
         )

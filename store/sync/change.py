@@ -16,8 +16,10 @@ stretches of consecutive numbers (``runs_of``), so a run-length form is a functi
 alone: the change log keeps one row per run and a bundle body one line per run, and every device
 writes the same bytes for the same records.
 
-A run's values are kept as their canonical JSON text (``encode_values``): a field of the row's key
-whose value is that key's part is written ``{"k": i}`` (the key is already in the run), a blob
+A run's values are kept as their canonical JSON text (``encode_values``). A value that repeats what
+the run carries is written as a reference to it: a part of the row's key as ``{"k": i}``, the
+author's callsign as ``{"a": 1}``, the run's clock as a stored time (its second) as ``{"t": 1}``
+(the key field, the created-by and created-at fields of nearly every row); a blob is written
 ``{"b": base64}``, an infinity as the number ``1e999``; text, integers, floats (``-0.0`` too) and
 NULL as JSON writes them. They are decoded when a record is looked at, so a bundle of a million
 records is held as compact text, not as a million Python values.
@@ -30,7 +32,11 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import NamedTuple
+
+from ..clock import to_db
 
 #: The field name of a row's existence record.
 EXISTENCE = ""
@@ -127,7 +133,7 @@ class Run:
         return (self.hlc, self.tbl, self.pk, self.cl, self.actor)
 
     def values(self) -> list[object]:
-        return decode_values(self.vals, self.pk)
+        return decode_values(self.vals, self.pk, self.actor, self.hlc)
 
     def prev(self, index: int) -> str | None:
         return None if self.prevs is None else self.prevs[index]
@@ -163,7 +169,7 @@ class Run:
             self.cl,
             self.actor,
             self.cols[lo:hi],
-            encode_values(self.values()[lo:hi], self.pk),
+            encode_values(self.values()[lo:hi], self.pk, self.actor, self.hlc),
             None if self.prevs is None else normal_prevs(self.prevs[lo:hi]),
         )
 
@@ -202,7 +208,7 @@ def _run(group: list[Change]) -> Run:
         first.cl,
         first.actor,
         tuple(r.col for r in group),
-        encode_values([r.val for r in group], first.pk),
+        encode_values([r.val for r in group], first.pk, first.actor, first.hlc),
         normal_prevs([r.prev for r in group]),
     )
 
@@ -239,14 +245,34 @@ def key_of(value: str) -> str:
 _SIMPLE_PART = re.compile(r'[^"\\\x00-\x1f]*\Z')
 
 
-def encode_values(values: Sequence[object], pk: str) -> str:
+@lru_cache(maxsize=1024)
+def clock_text(hlc: int) -> str | None:
+    """A clock's second as a stored time (None: a clock no stored time can name)."""
+    try:
+        moment = datetime.fromtimestamp((hlc >> 16) // 1000, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+    return to_db(moment)
+
+
+def encode_values(values: Sequence[object], pk: str, actor: str, hlc: int) -> str:
     """The canonical JSON text of a run's values (see the module's docstring)."""
-    key = key_parts(pk) if any(type(v) is str for v in values) else None
+    key: list[object] | None = None
+    stamp: str | None = None
+    if any(type(v) is str for v in values):
+        key, stamp = key_parts(pk), clock_text(hlc)
     parts: list[object] = []
     special = False
     for value in values:
-        if type(value) is str and key is not None and value in key:
-            parts.append({"k": key.index(value)})
+        if type(value) is str:
+            if key is not None and value in key:
+                parts.append({"k": key.index(value)})
+            elif value == actor:
+                parts.append(_ACTOR)
+            elif value == stamp:
+                parts.append(_CLOCK)
+            else:
+                parts.append(value)
         elif isinstance(value, bytes):
             parts.append({"b": base64.b64encode(value).decode("ascii")})
         elif type(value) is float and not math.isfinite(value):
@@ -268,15 +294,19 @@ def encode_values(values: Sequence[object], pk: str) -> str:
     )
 
 
-def decode_values(text: str, pk: str) -> list[object]:
-    """The values of canonical text, each exactly as SQLite holds it; anything else raises
+_ACTOR = {"a": 1}
+_CLOCK = {"t": 1}
+
+
+def decode_values(text: str, pk: str, actor: str, hlc: int) -> list[object]:
+    """The values of a run's text, each exactly as SQLite holds it; anything else raises
     ValueError (a bundle that carries it is refused as malformed)."""
-    return checked_values(json.loads(text, parse_constant=_no_constant), pk)
+    return checked_values(json.loads(text, parse_constant=_no_constant), pk, actor, hlc)
 
 
-def checked_values(values: object, pk: str) -> list[object]:
-    """Parsed values (a list, changed in place) as SQLite holds them: blobs and key references
-    resolved; anything SQLite cannot hold exactly raises ValueError."""
+def checked_values(values: object, pk: str, actor: str, hlc: int) -> list[object]:
+    """Parsed values (a list, changed in place) as SQLite holds them: blobs and references to
+    what the run carries resolved; anything SQLite cannot hold exactly raises ValueError."""
     if type(values) is not list:
         raise ValueError("a run's values are not a list")
     key: list[object] | None = None
@@ -291,22 +321,34 @@ def checked_values(values: object, pk: str) -> list[object]:
             if value != value:  # SQLite turns NaN into NULL
                 raise ValueError("NaN")
         elif kind is dict and len(value) == 1:
-            if "b" in value and type(value["b"]) is str:
-                values[index] = base64.b64decode(value["b"], validate=True)
-            elif "k" in value and type(value["k"]) is int:
-                key = key if key is not None else key_parts(pk)
-                if (
-                    key is None
-                    or not 0 <= value["k"] < len(key)
-                    or type(key[value["k"]]) is not str
-                ):
-                    raise ValueError("a key reference to no part of the row's key")
-                values[index] = key[value["k"]]
-            else:
-                raise ValueError("a value SQLite cannot hold exactly")
+            values[index] = _referred(value, pk, actor, hlc, key)
+            if "k" in value:
+                key = key_parts(pk)
         else:
             raise ValueError("a value SQLite cannot hold exactly")
     return values
+
+
+def _referred(
+    value: dict[str, object], pk: str, actor: str, hlc: int, key: list[object] | None
+) -> object:
+    """What a one-entry object stands for: a blob, or a part of what the run carries."""
+    if type(value.get("b")) is str:
+        return base64.b64decode(value["b"], validate=True)  # type: ignore[arg-type]
+    if value == _ACTOR:
+        return actor
+    if value == _CLOCK:
+        stamp = clock_text(hlc)
+        if stamp is None:
+            raise ValueError("a reference to a clock no stored time can name")
+        return stamp
+    part = value.get("k")
+    if type(part) is int:
+        key = key if key is not None else key_parts(pk)
+        if key is not None and 0 <= part < len(key) and type(key[part]) is str:
+            return key[part]
+        raise ValueError("a key reference to no part of the row's key")
+    raise ValueError("a value SQLite cannot hold exactly")
 
 
 def _no_constant(name: str) -> object:

@@ -43,8 +43,9 @@ class _Names:
 
     def run(self, row: Sequence[object]) -> Run:
         origin, seq, hlc, tbl, pk, cl, actor, shape, vals, prevs, raw = row
+        cols = self.shape(shape)  # type: ignore[arg-type]
         if vals is None:  # one record written by hand (``sync_change``): its value as it is
-            vals = encode_values([raw], str(pk))
+            vals = encode_values([raw], str(pk), str(actor), int(hlc))  # type: ignore[call-overload]
         return Run(
             self.devices[origin],  # type: ignore[index]
             seq,  # type: ignore[arg-type]
@@ -53,13 +54,27 @@ class _Names:
             pk,  # type: ignore[arg-type]
             cl,  # type: ignore[arg-type]
             actor,  # type: ignore[arg-type]
-            self.shape(shape),  # type: ignore[arg-type]
+            cols,
             vals,  # type: ignore[arg-type]
-            None if prevs is None else tuple(json.loads(prevs)),  # type: ignore[arg-type]
+            None if prevs is None else _prevs(prevs, len(cols)),  # type: ignore[arg-type]
         )
 
     def runs(self, rows: Iterable[Sequence[object]]) -> list[Run]:
         return [self.run(row) for row in rows]
+
+
+def _prevs_text(prevs: Sequence[str | None]) -> str:
+    """A run's prevs as kept: a JSON object from the place of each field that has one."""
+    return json.dumps(
+        {str(i): p for i, p in enumerate(prevs) if p is not None},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def _prevs(text: str, count: int) -> tuple[str | None, ...]:
+    held = json.loads(text)
+    return tuple(held.get(str(i)) for i in range(count))
 
 
 def origin_id(conn: sqlite3.Connection, device: str) -> int | None:
@@ -113,7 +128,7 @@ def store(conn: sqlite3.Connection, runs: Sequence[Run]) -> None:
                 r.actor,
                 shapes[cols[r.cols]],
                 r.vals,
-                None if r.prevs is None else json.dumps(r.prevs, ensure_ascii=False),
+                None if r.prevs is None else _prevs_text(r.prevs),
             )
             for r in runs
         ),
@@ -267,8 +282,8 @@ def of_rows(
     names = _Names(conn)
     if critical:
         sql = (
-            f"SELECT {_COLUMNS} FROM temp.log_rows r JOIN sync_log l"
-            " ON l.tbl = r.tbl AND l.pk = r.pk WHERE l.prevs IS NOT NULL"
+            f"SELECT {_COLUMNS} FROM temp.log_rows r CROSS JOIN sync_log l"  # the rows first
+            " ON l.pk = r.pk AND l.tbl = r.tbl WHERE l.prevs IS NOT NULL"
         )
     else:
         sql = (

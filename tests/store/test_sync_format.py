@@ -243,6 +243,7 @@ VALUES = st.one_of(
     st.text(),
     st.binary(),
     st.sampled_from([-0.0, 0.0, math.inf, -math.inf, "\U0001f6e1", b"", "k1", '"', "\\", "{}"]),
+    st.sampled_from(["X", "1970-01-01T00:00:00Z", '{"a":1}', '{"t":1}']),  # what a run carries
 )
 
 
@@ -268,7 +269,7 @@ def test_every_value_type_round_trips_through_runs_lines_and_the_log(
         for n, v in enumerate(values)
     ]
     (run,) = runs_of(records)
-    same(decode_values(encode_values(values, key), key), values)
+    same(decode_values(encode_values(values, key, "X", 7 << 16), key, "X", 7 << 16), values)
     line = bundle.encode_line(run)
     (back,) = bundle.decode_runs([line], "origin-x")
     same(back.values(), values)
