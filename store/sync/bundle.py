@@ -52,7 +52,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from .. import machine
 from ..errors import BadInput, IntegrityFailure
 from ..validate import visible
-from .change import Change, Run, checked_values, normal_prevs, runs_of
+from .change import Change, Run, checked_values, compact, normal_prevs, runs_of, strict_json
 
 MAGIC = b"SCHILDWACHT-BUNDLE\n"
 #: The bundle format written: 2 compresses segment bodies; 1 (plain bodies) is still read.
@@ -175,11 +175,7 @@ def _no_constant(name: str) -> object:
 
 def encode_line(run: Run) -> bytes:
     """A run as its canonical line (newline included)."""
-    head = json.dumps(
-        [run.seq, run.hlc, run.tbl, run.pk, run.cl, run.actor, list(run.cols), run.prevs],
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    head = compact([run.seq, run.hlc, run.tbl, run.pk, run.cl, run.actor, run.cols, run.prevs])
     return f"{head[:-1]},{run.vals}]\n".encode()
 
 
@@ -195,7 +191,7 @@ def decode_line(line: bytes, origin: str, shapes: dict[tuple[str, ...], tuple[st
     is relayed byte for byte; everything else must be written canonically. ``shapes`` shares
     equal field lists."""
     text = line.decode("utf-8")  # strict: bytes that are not UTF-8 are refused
-    item = json.loads(text, parse_constant=_no_constant)
+    item = strict_json(text)
     if type(item) is not list or len(item) != 9:
         raise ValueError("a body line is not a run")
     seq, hlc, tbl, pk, cl, actor, cols, prevs, values = item
@@ -231,9 +227,7 @@ def decode_line(line: bytes, origin: str, shapes: dict[tuple[str, ...], tuple[st
             if type(part) is str:
                 part.encode("utf-8")  # a lone surrogate raises (a ValueError)
     history = None if prevs is None else normal_prevs(prevs)
-    head = json.dumps(
-        [seq, hlc, tbl, pk, cl, actor, cols, history], separators=(",", ":"), ensure_ascii=False
-    )
+    head = compact([seq, hlc, tbl, pk, cl, actor, cols, history])
     if not (text.startswith(head[:-1] + ",") and text.endswith("]\n")):
         raise ValueError("a body line is not written canonically")
     key = tuple(cols)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import IntegrityFailure
 from . import conflicts, log
-from .change import Change, Run, changes_of, encode_values
+from .change import Change, Run, changes_of, encode_values, normal_prevs
 from .tables import EXISTENCE, TableShape, shapes
 
 TRIGGER_PREFIX = "sync_capture_"
@@ -190,6 +190,8 @@ def last_seq(conn: sqlite3.Connection, origin: str) -> int:
 
 @dataclass
 class _Touched:
+    """What happened to one row in this write: the operations and the fields updated."""
+
     ops: set[str] = field(default_factory=set)
     cols: set[str] = field(default_factory=set)
 
@@ -235,31 +237,38 @@ class _Writer:
         conn: sqlite3.Connection,
         tbl: str,
         pk: str,
-        fields: Iterable[str],
-        values: Mapping[str, object] | None,
+        cols: tuple[str, ...],
+        vals: Callable[[], list[object]],
         cl: int,
         known: bool,
     ) -> None:
-        """One row's records: its existence and fields, in this order."""
-        cols = tuple(fields)
-        vals = [None if col == EXISTENCE or values is None else values[col] for col in cols]
+        """One row's records: its existence and fields, in this order (``vals`` gives their
+        values: only assessments need them before they are written)."""
         prevs: list[str | None] | None = None
-        tracked = conflicts.TRACKED.get(tbl, frozenset())
-        for index, col in enumerate(cols):
-            if col not in tracked:
-                continue
-            critical = conflicts.field_of(tbl, pk, col, vals[index])
-            if critical is None:
-                continue
-            if critical in self.latest:  # written twice in one write (two assessments of a
-                prev: str | None = json.dumps([self.latest[critical]])  # subject): saw the first
-            else:
-                prev = conflicts.prev_for(conn, tbl, pk, col, vals[index], known)
-            prevs = prevs or [None] * len(cols)
-            prevs[index] = prev
-            self.latest[critical] = f"{self.origin}/{self.seq + index + 1}"
-            if known or critical[0] != tbl:
-                self.revisited.add(critical)
+        prev: str | None
+        tracked = conflicts.TRACKED.get(tbl)
+        if tracked:
+            for index, col in enumerate(cols):
+                if col not in tracked:
+                    continue
+                if (tbl, col) == conflicts.ASSESSED:  # a place in its subject's history
+                    value = vals()[index]
+                    critical = conflicts.field_of(tbl, pk, col, value)
+                    if critical is None:
+                        continue
+                    if critical in self.latest:  # two assessments of a subject in one write:
+                        prev = json.dumps([self.latest[critical]])  # the second saw the first
+                    else:
+                        prev = conflicts.prev_for(conn, tbl, pk, col, value, known)
+                    self.latest[critical] = f"{self.origin}/{self.seq + index + 1}"
+                    self.revisited.add(critical)
+                elif known:  # a critical field of a row with history: what it saw
+                    prev = conflicts.prev_for(conn, tbl, pk, col, None, known)
+                    self.revisited.add((tbl, pk, col))
+                else:
+                    prev = "[]"  # a row new to the log: nothing seen before
+                prevs = prevs or [None] * len(cols)
+                prevs[index] = prev
         self.runs.append(
             Run(
                 self.origin,
@@ -270,60 +279,111 @@ class _Writer:
                 cl,
                 self.actor,
                 cols,
-                encode_values(vals, pk, self.actor, self.hlc),
+                encode_values(vals(), pk, self.actor, self.hlc),
                 None if prevs is None else tuple(prevs),
             )
         )
         self.seq += len(cols)
 
-    def stamps(self) -> Iterator[tuple[str, str, str, int, int, str]]:
+    def stamps(self) -> list[tuple[str, str, str, int, int, str]]:
         """The stamp each written field now holds: a row's existence, and the fields written
         after their row (a field written with its row shares the row's stamp)."""
+        found = []
         for run in self.runs:
-            if run.cols and run.cols[0] == EXISTENCE:
-                yield (run.tbl, run.pk, EXISTENCE, run.cl, run.hlc, run.origin)
+            if run.cols[0] == EXISTENCE:
+                found.append((run.tbl, run.pk, EXISTENCE, run.cl, run.hlc, run.origin))
             else:
-                for col in run.cols:
-                    yield (run.tbl, run.pk, col, run.cl, run.hlc, run.origin)
+                found += [(run.tbl, run.pk, col, run.cl, run.hlc, run.origin) for col in run.cols]
+        return found
 
 
 def _pending(conn: sqlite3.Connection) -> dict[str, dict[str, _Touched]]:
     touched: dict[str, dict[str, _Touched]] = {}
-    for tbl, pk, op, cols in conn.execute(
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    for tbl, pk, op, cols in cursor.execute(
         "SELECT tbl, pk, op, cols FROM sync_pending ORDER BY id"
-    ).fetchall():
-        entry = touched.setdefault(tbl, {}).setdefault(pk, _Touched())
+    ):
+        rows = touched.get(tbl)
+        if rows is None:
+            rows = touched[tbl] = {}
+        entry = rows.get(pk)
+        if entry is None and op == "insert" and not cols:
+            rows[pk] = _INSERTED  # nearly every pending row: shared, never changed
+            continue
+        if entry is None or entry is _INSERTED:
+            entry = rows[pk] = _Touched({"insert"} if entry is _INSERTED else set())
         entry.ops.add(op)
         if cols:
             entry.cols.update(c for c in json.loads(cols) if c)
     return touched
 
 
+_INSERTED = _Touched({"insert"})
+
+
 def _seal_table(
     conn: sqlite3.Connection, table: TableShape, rows: dict[str, _Touched], writer: _Writer
 ) -> None:
-    current = _current_rows(conn, table)
+    names, current = _current_rows(conn, table)
     lengths = _causal_lengths(conn, table.name)
     synced = table.synced
     everything = (EXISTENCE, *synced)
+    where = [names[c] for c in synced]
+    # A row new to the log, written whole, saw nothing: its critical fields carry [] (written
+    # once for the table); an assessment's place in its subject's history needs the writer.
+    tracked = conflicts.TRACKED.get(table.name, frozenset())
+    fresh = None
+    if conflicts.ASSESSED[0] != table.name:
+        fresh = normal_prevs(["[]" if c in tracked else None for c in everything])
     for pk in sorted(rows):
         entry = rows[pk]
         values = current.get(pk)
         length = lengths.get(pk, 0)
         known = length > 0  # a row new to the log has no earlier writes to have seen
         alive = length % 2 == 1
+        if values is not None and not known and conflicts.ASSESSED[0] != table.name:
+            writer.runs.append(
+                Run(
+                    writer.origin,
+                    writer.seq + 1,
+                    writer.hlc,
+                    table.name,
+                    pk,
+                    1,
+                    writer.actor,
+                    everything,
+                    encode_values(
+                        [None, *[values[i] for i in where]], pk, writer.actor, writer.hlc
+                    ),
+                    fresh,
+                )
+            )
+            writer.seq += len(everything)
+            continue
         if values is not None and not alive:
             length += 1
-            fields: Iterable[str] = everything
+            cols, vals = everything, _values(values, (None,), where)
         elif values is None and alive:
             length += 1
-            fields = (EXISTENCE,)
+            cols, vals = (EXISTENCE,), _values((None,), (None,), [])
         elif values is not None:
-            fields = synced if "insert" in entry.ops else sorted(entry.cols & set(synced))
+            if "insert" in entry.ops:
+                cols, vals = synced, _values(values, (), where)
+            else:
+                cols = tuple(sorted(entry.cols & set(synced)))
+                vals = _values(values, (), [names[c] for c in cols])
         else:
             continue  # born and gone inside one transaction
-        if fields:
-            writer.add(conn, table.name, pk, fields, values, length, known)
+        if cols:
+            writer.add(conn, table.name, pk, cols, vals, length, known)
+
+
+def _values(
+    row: Sequence[object], first: tuple[object, ...], where: list[int]
+) -> Callable[[], list[object]]:
+    """The values of a row's fields at these places, when asked for."""
+    return lambda: [*first, *(row[i] for i in where)]
 
 
 def touch(conn: sqlite3.Connection, table: str, pk: str, col: str) -> None:
@@ -334,15 +394,19 @@ def touch(conn: sqlite3.Connection, table: str, pk: str, col: str) -> None:
     )
 
 
-def _current_rows(conn: sqlite3.Connection, table: TableShape) -> dict[str, dict[str, object]]:
+def _current_rows(
+    conn: sqlite3.Connection, table: TableShape
+) -> tuple[dict[str, int], dict[str, tuple[object, ...]]]:
+    """The pending rows of a table as they are now: (each column's place, key → row)."""
     join = " AND ".join(f"t.{c} = json_extract(p.pk, '$[{i}]')" for i, c in enumerate(table.key))
-    cursor = conn.execute(
-        f"SELECT p.pk, t.* FROM (SELECT DISTINCT pk FROM sync_pending WHERE tbl = ?) p"
-        f" JOIN {table.name} t ON {join}",
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(  # a row touched twice comes twice: the dict keeps one
+        f"SELECT p.pk, t.* FROM sync_pending p JOIN {table.name} t ON {join} WHERE p.tbl = ?",
         (table.name,),
     )
-    names = [d[0] for d in cursor.description][1:]
-    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor}
+    names = {d[0]: i for i, d in enumerate(cursor.description) if i > 0}
+    return names, {row[0]: row for row in cursor}
 
 
 def _causal_lengths(conn: sqlite3.Connection, table: str) -> dict[str, int]:
@@ -359,13 +423,18 @@ def set_clocks(
     conn: sqlite3.Connection, stamps: Iterable[tuple[str, str, str, int, int, str]]
 ) -> None:
     """Record (tbl, pk, col, cl, hlc, origin) as the stamp each field now holds."""
-    rows = list(stamps)
+    rows = stamps if isinstance(stamps, list) else list(stamps)
     if not rows:
         return
     ids = log.intern_origins(conn, {r[5] for r in rows})
+    if len(ids) == 1:  # one device's stamps (a seal): its id once
+        (only,) = ids.values()
+        held: Iterable[tuple[object, ...]] = [(t, p, c, cl, h, only) for t, p, c, cl, h, _o in rows]
+    else:
+        held = [(*r[:5], ids[r[5]]) for r in rows]
     conn.executemany(
         "INSERT INTO sync_clock (tbl, pk, col, cl, hlc, origin) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (tbl, pk, col) DO UPDATE SET cl = excluded.cl, hlc = excluded.hlc,"
         " origin = excluded.origin",
-        [(*r[:5], ids[r[5]]) for r in rows],
+        held,
     )

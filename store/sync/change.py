@@ -257,43 +257,33 @@ def clock_text(hlc: int) -> str | None:
 
 def encode_values(values: Sequence[object], pk: str, actor: str, hlc: int) -> str:
     """The canonical JSON text of a run's values (see the module's docstring)."""
-    key: list[object] | None = None
-    stamp: str | None = None
-    if any(type(v) is str for v in values):
-        key, stamp = key_parts(pk), clock_text(hlc)
-    parts: list[object] = []
-    special = False
-    for value in values:
-        if type(value) is str:
-            if key is not None and value in key:
-                parts.append({"k": key.index(value)})
-            elif value == actor:
-                parts.append(_ACTOR)
-            elif value == stamp:
-                parts.append(_CLOCK)
-            else:
-                parts.append(value)
-        elif isinstance(value, bytes):
-            parts.append({"b": base64.b64encode(value).decode("ascii")})
+    refs: dict[str, object] = {}  # text the run carries → how it is referred to
+    key = key_parts(pk)
+    if key:
+        for index in range(len(key) - 1, -1, -1):  # the first part, where a value repeats
+            part = key[index]
+            if type(part) is str:
+                refs[part] = {"k": index}
+    refs.setdefault(actor, _ACTOR)
+    stamp = clock_text(hlc)
+    if stamp is not None:
+        refs.setdefault(stamp, _CLOCK)
+    get = refs.get
+    parts = [get(v, v) if type(v) is str else v for v in values]
+    if _SPECIAL.isdisjoint(map(type, parts)):
+        return compact(parts)
+    pieces = []
+    for value in parts:
+        if isinstance(value, bytes):
+            pieces.append(compact({"b": base64.b64encode(value).decode("ascii")}))
         elif type(value) is float and not math.isfinite(value):
-            special = True
-            parts.append(value)
+            pieces.append("1e999" if value > 0 else "-1e999")
         else:
-            parts.append(value)
-    if not special:
-        return json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
-    return (
-        "["
-        + ",".join(
-            ("1e999" if v > 0 else "-1e999")
-            if type(v) is float and not math.isfinite(v)
-            else json.dumps(v, separators=(",", ":"), ensure_ascii=False)
-            for v in parts
-        )
-        + "]"
-    )
+            pieces.append(compact(value))
+    return "[" + ",".join(pieces) + "]"
 
 
+_SPECIAL = frozenset({bytes, float})
 _ACTOR = {"a": 1}
 _CLOCK = {"t": 1}
 
@@ -301,7 +291,7 @@ _CLOCK = {"t": 1}
 def decode_values(text: str, pk: str, actor: str, hlc: int) -> list[object]:
     """The values of a run's text, each exactly as SQLite holds it; anything else raises
     ValueError (a bundle that carries it is refused as malformed)."""
-    return checked_values(json.loads(text, parse_constant=_no_constant), pk, actor, hlc)
+    return checked_values(strict_json(text), pk, actor, hlc)
 
 
 def checked_values(values: object, pk: str, actor: str, hlc: int) -> list[object]:
@@ -353,3 +343,10 @@ def _referred(
 
 def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not written so in a run's values")
+
+
+#: JSON as runs, lines and the log write it (one encoder and decoder, made once: building them
+#: anew at every call costs more than the work on a short run).
+compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+#: JSON without NaN and the infinity literals (an infinity is written 1e999).
+strict_json = json.JSONDecoder(parse_constant=_no_constant).decode

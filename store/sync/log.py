@@ -20,7 +20,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
-from .change import Run, encode_values, runs_of
+from .change import Run, compact, encode_values, runs_of
 
 _COLUMNS = "l.origin, l.seq, l.hlc, l.tbl, l.pk, l.cl, l.actor, l.shape, l.vals, l.prevs, l.raw"
 
@@ -65,11 +65,7 @@ class _Names:
 
 def _prevs_text(prevs: Sequence[str | None]) -> str:
     """A run's prevs as kept: a JSON object from the place of each field that has one."""
-    return json.dumps(
-        {str(i): p for i, p in enumerate(prevs) if p is not None},
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    return compact({str(i): p for i, p in enumerate(prevs) if p is not None})
 
 
 def _prevs(text: str, count: int) -> tuple[str | None, ...]:
@@ -109,14 +105,18 @@ def store(conn: sqlite3.Connection, runs: Sequence[Run]) -> None:
         return
     origins = intern_origins(conn, {r.origin for r in runs})
     cols: dict[tuple[str, ...], str] = {}
+    histories: dict[tuple[str | None, ...], str] = {}  # the few of a large write, written once
     for run in runs:
         if run.cols not in cols:
             cols[run.cols] = json.dumps(list(run.cols), ensure_ascii=False)
+        if run.prevs is not None and run.prevs not in histories:
+            histories[run.prevs] = _prevs_text(run.prevs)  # "{}" for none: read back as none
     shapes = _intern(conn, "sync_shape", "cols", set(cols.values()))
+    shape_of = {c: shapes[text] for c, text in cols.items()}
     conn.executemany(
         "INSERT INTO sync_log (origin, seq, n, hlc, tbl, pk, cl, actor, shape, vals, prevs)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
+        [
             (
                 origins[r.origin],
                 r.seq,
@@ -126,12 +126,12 @@ def store(conn: sqlite3.Connection, runs: Sequence[Run]) -> None:
                 r.pk,
                 r.cl,
                 r.actor,
-                shapes[cols[r.cols]],
+                shape_of[r.cols],
                 r.vals,
-                None if r.prevs is None else _prevs_text(r.prevs),
+                None if r.prevs is None or histories[r.prevs] == "{}" else histories[r.prevs],
             )
             for r in runs
-        ),
+        ],
     )
 
 

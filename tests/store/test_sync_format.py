@@ -280,9 +280,12 @@ def test_every_value_type_round_trips_through_runs_lines_and_the_log(
     (held,) = log.read(conn, "origin-x", 1, len(values))
     same(held.values(), values)
     shown = [r[0] for r in conn.execute("SELECT val FROM sync_change ORDER BY seq")]
+    # the view (for people reading the log with SQL) shows a blob as its JSON, and text ends
+    # at a NUL character, as SQLite's JSON functions read it
+    plain = [not isinstance(v, bytes) and "\0" not in str(v) for v in values]
     same(
-        [v for v in shown if not isinstance(v, str) or not v.startswith('{"b"')],
-        [v for v in values if not isinstance(v, bytes)],
+        [v for v, keep in zip(shown, plain, strict=True) if keep],
+        [v for v, keep in zip(values, plain, strict=True) if keep],
     )
 
 
