@@ -269,6 +269,18 @@ def _record_bundle(conn: sqlite3.Connection, checked: Verified, changes: int, no
             now,
             changes,
             receipt.file,
-            json.dumps(receipt.as_dict(), default=str),
+            json.dumps(_kept(receipt.as_dict()), default=str),
         ),
     )
+
+
+def _kept(receipt: dict[str, object]) -> dict[str, object]:
+    """The receipt as kept with the bundle: the quarantined changes as a sample and a count,
+    like the audit event (``sync quarantine`` and the quarantine table list them all)."""
+    quarantined = receipt["quarantined"]
+    assert isinstance(quarantined, list)
+    return {
+        **receipt,
+        "quarantined": quarantined[:AUDIT_SAMPLE],
+        "quarantined_total": len(quarantined),
+    }

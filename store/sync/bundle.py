@@ -185,11 +185,11 @@ def encode_runs(runs: Iterable[Run]) -> Iterator[bytes]:
         yield encode_line(run)
 
 
-def decode_line(line: bytes, origin: str, shapes: dict[tuple[str, ...], tuple[str, ...]]) -> Run:
+def decode_line(line: bytes, origin: str, shared: dict[object, object]) -> Run:
     """One line of an encoding 2 body as a run; anything else raises ValueError (the bundle is
     refused as malformed). The values are checked and kept as the text they came in, so the run
-    is relayed byte for byte; everything else must be written canonically. ``shapes`` shares
-    equal field lists."""
+    is relayed byte for byte; everything else must be written canonically. ``shared`` holds one
+    copy of what many runs repeat (tables, authors, clocks, field lists, histories)."""
     text = line.decode("utf-8")  # strict: bytes that are not UTF-8 are refused
     item = strict_json(text)
     if type(item) is not list or len(item) != 9:
@@ -230,27 +230,27 @@ def decode_line(line: bytes, origin: str, shapes: dict[tuple[str, ...], tuple[st
     head = compact([seq, hlc, tbl, pk, cl, actor, cols, history])
     if not (text.startswith(head[:-1] + ",") and text.endswith("]\n")):
         raise ValueError("a body line is not written canonically")
-    key = tuple(cols)
+    once = shared.setdefault
     return Run(
         origin,
         seq,
-        hlc,
-        tbl,
+        once(hlc, hlc),  # type: ignore[arg-type]
+        once(tbl, tbl),  # type: ignore[arg-type]
         pk,
         cl,
-        actor,
-        shapes.setdefault(key, key),
+        once(actor, actor),  # type: ignore[arg-type]
+        once(tuple(cols), tuple(cols)),  # type: ignore[arg-type]
         text[len(head) : -2],
-        history,
+        None if history is None else once(history, history),  # type: ignore[arg-type]
     )
 
 
 def decode_runs(lines: Iterable[bytes], origin: str) -> Iterator[Run]:
     """The runs of an encoding 2 body, checked to be maximal."""
-    shapes: dict[tuple[str, ...], tuple[str, ...]] = {}
+    shared: dict[object, object] = {}
     previous: Run | None = None
     for line in lines:
-        run = decode_line(line, origin, shapes)
+        run = decode_line(line, origin, shared)
         if (
             previous is not None
             and run.seq == previous.last + 1

@@ -164,7 +164,7 @@ def compressed_body(
 ) -> tuple[bytes, str, int]:
     """Records ``first`` … ``last`` of ``origin`` as a compressed body in ``encoding``: (the zlib
     stream, the body's SHA-256 and its length)."""
-    runs = log.canonical_runs(log.read(conn, origin, first, last))
+    runs = log.canonical_runs(log.stream(conn, origin, first, last))
     if encoding == 1:
         records = [tuple(r)[1:] for r in changes_of(runs)]
         return bundle.compressed([bundle.encode_body(records)])

@@ -182,6 +182,35 @@ def read(conn: sqlite3.Connection, origin: str, first: int, last: int) -> list[R
     return runs
 
 
+def stream(
+    conn: sqlite3.Connection, origin: str, first: int, last: int, batch: int = 2048
+) -> Iterator[Run]:
+    """The records numbered ``first`` … ``last`` of this origin, as runs, read ``batch`` whole
+    runs at a time (a segment of any size is written holding one batch)."""
+    ident = origin_id(conn, origin)
+    if ident is None or last < first:
+        return
+    names = _Names(conn)
+    start = conn.execute(
+        "SELECT max(seq) FROM sync_log WHERE origin = ? AND seq <= ?", (ident, first)
+    ).fetchone()[0]
+    cursor = first if start is None else start
+    while cursor <= last:
+        runs = names.runs(
+            conn.execute(
+                f"SELECT {_COLUMNS} FROM sync_log l WHERE l.origin = ? AND l.seq BETWEEN ? AND ?"
+                " ORDER BY l.seq LIMIT ?",
+                (ident, cursor, last, batch),
+            )
+        )
+        if not runs:
+            return
+        for run in runs:
+            if run.last >= first:
+                yield run.part(first, last)
+        cursor = runs[-1].seq + 1
+
+
 def canonical_runs(runs: Iterable[Run]) -> Iterator[Run]:
     """Runs as maximal runs: neighbours of one row and change set (written one record at a
     time, through ``sync_change``) joined."""

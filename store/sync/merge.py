@@ -131,7 +131,7 @@ def _stamps(
     """The stamp each written field now holds; a field written with its row keeps the row's."""
     for (tbl, pk), winners in plan.winners.items():
         if (tbl, pk) not in refused:
-            for col, stamp in winners.stamps():
+            for col, stamp in _stamps_of(winners):
                 yield (tbl, pk, col, *stamp)
 
 
@@ -187,21 +187,17 @@ class _Fields:
                 yield col, stamp
 
 
-class _OneRun:
-    """Every record of one run won its field: a new row, made by one change set (nearly every
-    row of a first import)."""
+def _stamps_of(winners: Winners) -> Iterator[tuple[str, Stamp]]:
+    if isinstance(winners, Run):  # every record of one run won: the fields share its stamp
+        return iter([(EXISTENCE, _stamp(winners))])
+    return winners.stamps()
 
-    __slots__ = ("run",)
 
-    def __init__(self, run: Run) -> None:
-        self.run = run
-
-    def values(self, cols: tuple[str, ...]) -> list[Any]:
-        values = self.run.values()
-        return [values[i] for i in _places(self.run.cols, cols)]
-
-    def stamps(self) -> Iterator[tuple[str, Stamp]]:
-        yield EXISTENCE, _stamp(self.run)  # the fields were written with their row
+def _values_of(winners: Winners, cols: tuple[str, ...]) -> list[Any]:
+    if isinstance(winners, Run):
+        values = winners.values()
+        return [values[i] for i in _places(winners.cols, cols)]
+    return winners.values(cols)
 
 
 def _places(have: tuple[str, ...], cols: tuple[str, ...]) -> tuple[int, ...]:
@@ -212,7 +208,9 @@ def _places(have: tuple[str, ...], cols: tuple[str, ...]) -> tuple[int, ...]:
     return found
 
 
-Winners = _Fields | _OneRun
+#: The records that won a row's fields: a run (a new row made whole by one change set, nearly
+#: every row of a first import), or each field's own.
+Winners = _Fields | Run
 
 
 @dataclass
@@ -243,7 +241,7 @@ class _Plan:
                 tbl,
                 sql,
                 items,
-                lambda _pk, w, cols=cols: w.values(cols),
+                lambda _pk, w, cols=cols: _values_of(w, cols),
                 refused,
                 table_shapes[tbl],
                 cols,
@@ -257,7 +255,7 @@ class _Plan:
                 tbl,
                 sql,
                 items,
-                lambda pk, w, cols=cols, width=width: [*w.values(cols), *[pk] * width],
+                lambda pk, w, cols=cols, width=width: [*_values_of(w, cols), *[pk] * width],
                 refused,
                 None,
                 cols,
@@ -360,9 +358,9 @@ def _decide(
             and run.cl % 2 == 1
             and len(set(run.cols)) == len(run.cols)
         ):  # a new row, whole: every field wins
-            plan.winners[(table.name, pk)] = one = _OneRun(run)
+            plan.winners[(table.name, pk)] = run
             cols = _insert_cols(table, run.cols)
-            plan.inserts[(table.name, cols)].append((pk, one))
+            plan.inserts[(table.name, cols)].append((pk, run))
             return
     local_cl = local[EXISTENCE][0] if EXISTENCE in local else 0
     winners: dict[str, Source] = {}
