@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -85,8 +86,10 @@ def to_db(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
+@lru_cache(maxsize=4096)
 def from_db(text: str) -> datetime:
-    """Parse stored UTC text into an aware UTC datetime."""
+    """Parse stored UTC text into an aware UTC datetime (the same few thousand times recur:
+    remembered, as ``strptime`` is slow and a datetime never changes)."""
     return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
 
 

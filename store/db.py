@@ -245,7 +245,13 @@ class Store:
             columns = [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})")]
 
             def row(prefix: str, cols: list[str] = columns) -> str:
-                return "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in cols) + ")"
+                """The row as JSON for the first AUDIT_ROWS rows an action writes (only those
+                are kept); the rest are counted without it."""
+                whole = "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in cols) + ")"
+                return (
+                    "CASE WHEN (SELECT coalesce(max(rowid), 0) FROM temp.audit_pending)"
+                    f" < {AUDIT_ROWS} THEN {whole} END"
+                )
 
             for op, before, after in (
                 ("insert", "NULL", row("NEW")),

@@ -13,6 +13,7 @@ It writes in bulk inside one transaction (the R1 triggers still guard every row)
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -150,33 +151,49 @@ def generate_demo(
         raise BadInput(
             f"Unknown scale {validate.shown(scale)}; choose one of: {', '.join(SCALES)}."
         )
-    existing = store.one("SELECT count(*) FROM subject")[0]  # type: ignore[index]
-    if existing:
-        raise BadInput(
-            f"The demo fills an empty database, and this one already has {existing} protected "
-            "subjects; use a new database.",
-            code="demo_needs_empty_database",
-            subjects=existing,
-        )
+    with store.write("demo.generate", None, {"seed": seed, "scale": scale}) as conn:
+        existing = conn.execute("SELECT count(*) FROM subject").fetchone()[0]
+        if existing:
+            raise BadInput(
+                f"The demo fills an empty database, and this one already has {existing} "
+                "protected subjects; use a new database.",
+                code="demo_needs_empty_database",
+                subjects=existing,
+            )
+        return fill(store, conn, seed=seed, scale=scale, start=start, days=days, progress=progress)
+
+
+def fill(
+    store: Store,
+    conn: sqlite3.Connection,
+    *,
+    seed: int,
+    scale: str,
+    start: date | None,
+    days: int | None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> DemoSummary:
+    """Write the dataset's rows through ``conn``, inside the caller's transaction; ``store``
+    gives the catalogue, this device and its operator. (The bench writes the same rows into a
+    database without triggers: the floor ``demo`` is measured against.)"""
     size = SCALES[scale]
     rng = random.Random(seed)
     first_day = start or today(store.clock)
     report = progress or (lambda stage, done, total: None)
     builder = _Builder(store, rng, first_day, days or size["days"])
-    with store.write("demo.generate", None, {"seed": seed, "scale": scale}) as conn:
-        builder.conn = conn
-        report("subjects", 0, 5)
-        subjects = builder.subjects(size["subjects"])
-        report("officers", 1, 5)
-        officers = builder.officers(size["officers"], [str(s["unit"]) for s in subjects])
-        report("agenda", 2, 5)
-        activities = builder.agenda(subjects)
-        report("shifts", 3, 5)
-        shifts = builder.shifts(officers)
-        report("signals", 4, 5)
-        signals, entries = builder.signals_and_log(subjects, activities, officers)
-        builder.reassess(subjects)
-        report("done", 5, 5)
+    builder.conn = conn
+    report("subjects", 0, 5)
+    subjects = builder.subjects(size["subjects"])
+    report("officers", 1, 5)
+    officers = builder.officers(size["officers"], [str(s["unit"]) for s in subjects])
+    report("agenda", 2, 5)
+    activities = builder.agenda(subjects)
+    report("shifts", 3, 5)
+    shifts = builder.shifts(officers)
+    report("signals", 4, 5)
+    signals, entries = builder.signals_and_log(subjects, activities, officers)
+    builder.reassess(subjects)
+    report("done", 5, 5)
     return DemoSummary(
         seed,
         scale,
