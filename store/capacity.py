@@ -606,7 +606,10 @@ def _candidates(world: _World, home: str, to: str) -> set[str]:
 
 
 def _short_of(world: _World, unit: str) -> frozenset[str]:
-    order = attribution_order(q.code for q in list_qualifications(world.store))
+    """The qualifications ``unit`` is short of in the scenario; when it is short of none, the
+    catalogue's typical ones (what a typical protection officer holds)."""
+    qualifications = list_qualifications(world.store)
+    order = attribution_order(q.code for q in qualifications)
     gaps = compute(
         [n for n in world.needs if n.unit == unit],
         [d for d in world.duties if d.unit == unit],
@@ -614,7 +617,7 @@ def _short_of(world: _World, unit: str) -> frozenset[str]:
         order,
     )
     return frozenset(g.qualification for g in gaps) or frozenset(
-        {"close_protection", "protective_driving"}
+        q.code for q in qualifications if q.typical
     )
 
 

@@ -27,9 +27,20 @@ SHIPPED = Path(__file__).with_name("catalogue.toml")
 
 @dataclass(frozen=True)
 class Unit:
+    """A unit that protects subjects and employs officers.
+
+    Attributes:
+        code: Short code, upper case (``RT``, ``DKDB``).
+        name: Full name.
+        organisation: The organisation the unit belongs to (``Politie``, ``KMar``).
+        national: A national unit (catalogue mark ``national``): suggestions ask its officers
+            after those of the regional units.
+    """
+
     code: str
     name: str
     organisation: str
+    national: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,8 +86,18 @@ class Concept:
 
 @dataclass(frozen=True)
 class Qualification:
+    """A qualification an officer can hold and a concept's staffing asks for.
+
+    Attributes:
+        code: Lower-case code (``close_protection``).
+        name: Name for people.
+        typical: A typical protection officer holds it (catalogue mark ``typical``): an officer
+            a capacity scenario adds without named qualifications holds the typical ones.
+    """
+
     code: str
     name: str
+    typical: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +154,7 @@ def _validate(data: dict[str, Any]) -> None:
             for kind in concept.get("subject_kinds", SUBJECT_KINDS):
                 if kind not in SUBJECT_KINDS:
                     raise BadInput(f"Concept {concept['code']} names unknown subject kind {kind}.")
+        _validate_marks(data)
         _validate_travel(data.get("travel", {}), units)
         for package in packages.values():
             for code in package["concepts"]:
@@ -155,6 +177,14 @@ def _validate(data: dict[str, Any]) -> None:
             _fte_tenths(row["fte"])
     except KeyError as exc:
         raise BadInput(f"The catalogue lacks the field {exc}.") from None
+
+
+def _validate_marks(data: dict[str, Any]) -> None:
+    """The catalogue's marks (``typical`` qualifications, ``national`` units) are true/false."""
+    for table, mark in (("qualifications", "typical"), ("units", "national")):
+        for row in data[table]:
+            if not isinstance(row.get(mark, False), bool):
+                raise BadInput(f"{mark} of {row['code']} must be true or false.")
 
 
 def _validate_travel(travel: dict[str, Any], units: set[str]) -> None:
@@ -186,11 +216,15 @@ def seed_catalogue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         data["resistance_levels"],
     )
     conn.executemany(
-        "INSERT INTO qualification (code, name) VALUES (:code, :name)", data["qualifications"]
+        "INSERT INTO qualification (code, name, typical) VALUES (?, ?, ?)",
+        [(q["code"], q["name"], int(q.get("typical", False))) for q in data["qualifications"]],
     )
     conn.executemany(
-        "INSERT INTO unit (code, name, organisation) VALUES (:code, :name, :organisation)",
-        data["units"],
+        "INSERT INTO unit (code, name, organisation, national) VALUES (?, ?, ?, ?)",
+        [
+            (u["code"], u["name"], u["organisation"], int(u.get("national", False)))
+            for u in data["units"]
+        ],
     )
     for concept in data["concepts"]:
         conn.execute(
@@ -261,15 +295,22 @@ def seed_catalogue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
 
 
 def list_units(store: Store) -> list[Unit]:
-    return [Unit(**dict(r)) for r in store.query("SELECT code, name, organisation FROM unit")]
+    rows = store.query("SELECT code, name, organisation, national FROM unit")
+    return [_unit(r) for r in rows]
 
 
 def get_unit(store: Store, code: str) -> Unit:
-    row = store.one("SELECT code, name, organisation FROM unit WHERE code = ?", (code.upper(),))
+    row = store.one(
+        "SELECT code, name, organisation, national FROM unit WHERE code = ?", (code.upper(),)
+    )
     if row is None:
         known = ", ".join(u.code for u in list_units(store))
         raise NotFound(f"Unknown unit {validate.shown(code)}; choose one of: {known}.")
-    return Unit(**dict(row))
+    return _unit(row)
+
+
+def _unit(row: sqlite3.Row) -> Unit:
+    return Unit(row["code"], row["name"], row["organisation"], bool(row["national"]))
 
 
 def list_levels(store: Store) -> list[Level]:
@@ -385,8 +426,8 @@ def travel_minutes(store: Store, from_unit: str, to_unit: str) -> int:
 
 
 def list_qualifications(store: Store) -> list[Qualification]:
-    rows = store.query("SELECT code, name FROM qualification ORDER BY code")
-    return [Qualification(**dict(r)) for r in rows]
+    rows = store.query("SELECT code, name, typical FROM qualification ORDER BY code")
+    return [Qualification(r["code"], r["name"], bool(r["typical"])) for r in rows]
 
 
 def list_reinforcements(store: Store) -> list[Reinforcement]:

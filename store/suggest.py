@@ -16,7 +16,8 @@ One generator per kind of option, best first when feasible:
 
 - ``deploy``: a named qualified officer of another unit who is free for the whole activity,
   including the travel time between the units (catalogue), without leaving their own unit
-  short; regional units first, then KMar HRB and DKDB; cost: the travel minutes.
+  short; regional units first, then the national ones (catalogue mark ``national``: KMar HRB
+  and DKDB in the shipped catalogue); cost: the travel minutes.
 - ``assign``: another valid concept that the officers on duty can staff (for an activity
   whose time or place changed, keeping its concept confirms it); cost: none.
 - ``combine``: keep the team of an adjacent covered activity of the same person on.
@@ -44,7 +45,7 @@ from .agenda import (
     put_concept,
     record_restriction,
 )
-from .catalogue import Concept, list_concepts, list_qualifications, travel_minutes
+from .catalogue import Concept, list_concepts, list_qualifications, list_units, travel_minutes
 from .clock import local_text
 from .db import Store
 from .errors import BadInput
@@ -57,8 +58,6 @@ MARGIN = timedelta(hours=6)
 MOVE_STEP = timedelta(minutes=30)
 MOVE_LIMIT = timedelta(hours=4)
 ACTIONS = ("deploy", "assign", "combine", "move", "none")
-#: Units whose officers are lent last (national specialist capacity).
-NATIONAL_UNITS = ("KMAR-HRB", "DKDB")
 
 
 @dataclass(frozen=True)
@@ -303,13 +302,14 @@ def _lend(ctx: _Context) -> Iterator[Option]:
     # who hold a missing qualification themselves
     needed = {s.qualification for s in ctx.concepts[ctx.base].staffing}
     deployed = {d.callsign for d in list_deployments(ctx.store, ctx.activity.id)}
+    national = {u.code for u in list_units(ctx.store) if u.national}
     ranked = []
     for officer in list_staff(ctx.store):
         if officer.unit == ctx.unit or officer.callsign in deployed:
             continue
         held = frozenset(q.code for q in officer.qualifications if q.valid_on(ctx.start.date()))
         if held & needed:
-            rank = (0 if held & wanted else 2) + (1 if officer.unit in NATIONAL_UNITS else 0)
+            rank = (0 if held & wanted else 2) + (1 if officer.unit in national else 0)
             ranked.append((rank, officer.unit, officer.callsign, held))
     ranked.sort()
     found: list[Option] = []
