@@ -289,7 +289,7 @@ def seed_catalogue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
 
     Args:
         conn: the new database's connection, in an open transaction (``init_database``).
-        data: A catalogue as ``load_catalogue`` returns it.
+        data: a catalogue as ``load_catalogue`` returns it.
 
     Raises:
         sqlite3.IntegrityError: the database already holds a catalogue with the same codes.
