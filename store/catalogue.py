@@ -309,33 +309,7 @@ def seed_catalogue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
             for u in data["units"]
         ],
     )
-    for concept in data["concepts"]:
-        conn.execute(
-            "INSERT INTO concept (code, name, level, pilot, description, subject_kinds)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                concept["code"],
-                concept["name"],
-                concept["level"],
-                int(bool(concept.get("pilot"))),
-                concept.get("description", ""),
-                ",".join(concept.get("subject_kinds", SUBJECT_KINDS)),
-            ),
-        )
-        for qual, count in concept.get("staffing", {}).items():
-            conn.execute(
-                "INSERT INTO concept_staffing (concept, qualification, count) VALUES (?, ?, ?)",
-                (concept["code"], qual, int(count)),
-            )
-        for unit in concept.get("pilot_units", []):
-            conn.execute(
-                "INSERT INTO pilot_scope (concept, unit) VALUES (?, ?)", (concept["code"], unit)
-            )
-        for package in concept.get("pilot_packages", []):
-            conn.execute(
-                "INSERT INTO pilot_scope (concept, package) VALUES (?, ?)",
-                (concept["code"], package),
-            )
+    _seed_concepts(conn, data["concepts"])
     for package in data["packages"]:
         conn.execute(
             "INSERT INTO package (code, name, level, care_modules) VALUES (?, ?, ?, ?)",
@@ -372,6 +346,37 @@ def seed_catalogue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
             for r in data["reinforcements"]
         ],
     )
+
+
+def _seed_concepts(conn: sqlite3.Connection, concepts: list[dict[str, Any]]) -> None:
+    """The concepts with their staffing and pilot scope."""
+    for concept in concepts:
+        conn.execute(
+            "INSERT INTO concept (code, name, level, pilot, description, subject_kinds)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                concept["code"],
+                concept["name"],
+                concept["level"],
+                int(bool(concept.get("pilot"))),
+                concept.get("description", ""),
+                ",".join(concept.get("subject_kinds", SUBJECT_KINDS)),
+            ),
+        )
+        for qual, count in concept.get("staffing", {}).items():
+            conn.execute(
+                "INSERT INTO concept_staffing (concept, qualification, count) VALUES (?, ?, ?)",
+                (concept["code"], qual, int(count)),
+            )
+        for unit in concept.get("pilot_units", []):
+            conn.execute(
+                "INSERT INTO pilot_scope (concept, unit) VALUES (?, ?)", (concept["code"], unit)
+            )
+        for package in concept.get("pilot_packages", []):
+            conn.execute(
+                "INSERT INTO pilot_scope (concept, package) VALUES (?, ?)",
+                (concept["code"], package),
+            )
 
 
 # Reading ------------------------------------------------------------------------------------
