@@ -19,7 +19,7 @@ from .clock import with_times
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
-from .subjects import get_subject
+from .subjects import Subject, get_subject
 
 STEPS = rules.DECISION_STEPS
 #: The competent authority by domain; a record names one, optionally with a place: mayor:Havenstad
@@ -69,41 +69,36 @@ def add_decision(
     tailored: str | None = None,
     supersedes: str | None = None,
 ) -> Decision:
+    """Record a work-process step (R6) for a subject, in one audited write (``decision.add``).
+
+    Args:
+        store: the open database, acting as a person who may ``decision.adopt``.
+        person: the subject's code name (any case).
+        step: ``decision``, ``execution`` or ``monitoring``.
+        rationale: why (free text, not empty).
+        authority: the competent authority of the subject's domain (``nctv``; ``prosecutor``
+            or ``mayor``), optionally with a place: ``mayor:Havenstad``.
+        document: the document reference (one line, not empty).
+        tailored: a tailored exception's (*maatwerk*) reason, or None.
+        supersedes: the id (or a unique prefix) of the same subject's record it replaces.
+
+    Returns:
+        The record as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not adopt decisions.
+        NotFound: no such subject, or no record to supersede.
+        BadInput: an unknown step; no rationale or document; an authority of another domain;
+            an empty tailored reason; a record of another subject or one already superseded;
+            text too long.
+    """
     decision_id = uuid7()
     detail: dict[str, str] = {}
     with store.write("decision.add", decision_id, detail, require="decision.adopt") as conn:
         subject = get_subject(store, person)
-        if step not in STEPS:
-            raise BadInput(
-                f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}."
-            )
-        if not validate.text(rationale, "The rationale").strip():
-            raise BadInput("A work-process record needs its rationale (rule R6).")
-        if not validate.line(document, "The document reference", required=False):
-            raise BadInput("A work-process record names its document reference (rule R6).")
-        validate.line(authority, "The authority", required=False)
-        if tailored is not None:
-            validate.text(tailored, "The tailored exception's reason")
-        kind = authority.strip().split(":", 1)[0].lower()
-        allowed = AUTHORITIES[subject.domain]
-        if kind not in allowed:
-            raise BadInput(
-                f"{subject.code} is in the {subject.domain} domain, where the competent "
-                f"authority is {' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
-                f"{validate.shown(authority)} (rule R6)."
-            )
-        if tailored is not None and not tailored.strip():
-            raise BadInput("A tailored exception (maatwerk) states its reason.")
-        replaced = None
-        if supersedes:
-            replaced = get_decision(store, supersedes)
-            if replaced.person != subject.code:
-                raise BadInput("A record supersedes a record of the same protected subject.")
-            if replaced.superseded_by:
-                raise BadInput(
-                    f"Record {replaced.id[:13]} is already superseded by "
-                    f"{replaced.superseded_by[:13]}; supersede that one."
-                )
+        replaced = _check(
+            store, subject, step, rationale, authority, document, tailored, supersedes
+        )
         detail.update({"person": subject.code, "step": step})
         conn.execute(
             "INSERT INTO decision (id, subject_id, step, rationale, authority, document,"
@@ -126,6 +121,49 @@ def add_decision(
     return get_decision(store, decision_id)
 
 
+def _check(
+    store: Store,
+    subject: Subject,
+    step: str,
+    rationale: str,
+    authority: str,
+    document: str,
+    tailored: str | None,
+    supersedes: str | None,
+) -> Decision | None:
+    """The rules of R6 for a new record of ``subject``; the record it supersedes, if any."""
+    if step not in STEPS:
+        raise BadInput(f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.")
+    if not validate.text(rationale, "The rationale").strip():
+        raise BadInput("A work-process record needs its rationale (rule R6).")
+    if not validate.line(document, "The document reference", required=False):
+        raise BadInput("A work-process record names its document reference (rule R6).")
+    validate.line(authority, "The authority", required=False)
+    if tailored is not None:
+        validate.text(tailored, "The tailored exception's reason")
+    kind = authority.strip().split(":", 1)[0].lower()
+    allowed = AUTHORITIES[subject.domain]
+    if kind not in allowed:
+        raise BadInput(
+            f"{subject.code} is in the {subject.domain} domain, where the competent "
+            f"authority is {' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
+            f"{validate.shown(authority)} (rule R6)."
+        )
+    if tailored is not None and not tailored.strip():
+        raise BadInput("A tailored exception (maatwerk) states its reason.")
+    replaced = None
+    if supersedes:
+        replaced = get_decision(store, supersedes)
+        if replaced.person != subject.code:
+            raise BadInput("A record supersedes a record of the same protected subject.")
+        if replaced.superseded_by:
+            raise BadInput(
+                f"Record {replaced.id[:13]} is already superseded by "
+                f"{replaced.superseded_by[:13]}; supersede that one."
+            )
+    return replaced
+
+
 _SELECT = """
 SELECT d.id, s.code AS person, d.step, d.rationale, d.authority, d.document, d.adopted_at,
        d.adopted_by, d.tailored, d.supersedes,
@@ -135,6 +173,19 @@ FROM decision d JOIN subject s ON s.id = d.subject_id
 
 
 def get_decision(store: Store, decision_id: str) -> Decision:
+    """One work-process record.
+
+    Args:
+        store: the open database.
+        decision_id: the record's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The record, with the one that superseded it (if any).
+
+    Raises:
+        NotFound: no record has that id.
+        BadInput: the prefix matches more than one record.
+    """
     full = resolve_id(store, "decision", decision_id, "decision")
     row = store.one(_SELECT + " WHERE d.id = ?", (full,))
     assert row is not None
@@ -142,6 +193,18 @@ def get_decision(store: Store, decision_id: str) -> Decision:
 
 
 def list_decisions(store: Store, *, person: str | None = None) -> list[Decision]:
+    """Work-process records, oldest first (superseded ones included).
+
+    Args:
+        store: the open database.
+        person: only this subject's (code name, any case); None for all.
+
+    Returns:
+        The records, ordered by when they were adopted.
+
+    Raises:
+        NotFound: ``person`` names no subject.
+    """
     where, params = "", []
     if person:
         where = " WHERE d.subject_id = ?"
