@@ -73,8 +73,8 @@ class Option:
         callsign: the officer it deploys (``deploy``), else None.
         concept: the concept the activity carries after it (always valid for the person),
             or None when it keeps none.
-        start: the activity's start after it (aware UTC).
-        end: the activity's end after it (aware UTC).
+        start: the activity's start after it (aware UTC), or None when not given.
+        end: the activity's end after it (aware UTC), or None when not given.
         shift_minutes: minutes a move shifts the activity, later positive (``move``), else None.
         travel_minutes: the lent officer's travel between the units (``deploy``), else None.
         team: the callsigns an adjacent activity's team adds (``combine``).
