@@ -19,7 +19,7 @@ from .clock import with_times
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
-from .subjects import Subject, get_subject
+from .subjects import get_subject
 
 STEPS = rules.DECISION_STEPS
 #: The competent authority by domain; a record names one, optionally with a place: mayor:Havenstad
@@ -71,34 +71,53 @@ def add_decision(
 ) -> Decision:
     """Record a work-process step (R6) for a subject, in one audited write (``decision.add``).
 
-    Args:
-        store: the open database, acting as a person who may ``decision.adopt``.
-        person: the subject's code name (any case).
-        step: ``decision``, ``execution`` or ``monitoring``.
-        rationale: why (free text, not empty).
-        authority: the competent authority of the subject's domain (``nctv``; ``prosecutor``
-            or ``mayor``), optionally with a place: ``mayor:Havenstad``.
-        document: the document reference (one line, not empty).
-        tailored: a tailored exception's (*maatwerk*) reason, or None.
-        supersedes: the id (or a unique prefix) of the same subject's record it replaces.
-
-    Returns:
-        The record as stored.
+    ``person`` is the subject's code name; ``step`` decision, execution or monitoring;
+    ``rationale`` and ``document`` (its reference) are not empty; ``authority`` is the
+    competent one of the subject's domain (``nctv``; ``prosecutor`` or ``mayor``), optionally
+    with a place (``mayor:Havenstad``); ``tailored`` a *maatwerk* reason or None; ``supersedes``
+    the id (or prefix) of the same subject's record it replaces. Returns the record as stored.
 
     Raises:
-        PermissionDenied: the acting person may not adopt decisions.
+        PermissionDenied: the acting person may not adopt decisions (``decision.adopt``).
         NotFound: no such subject, or no record to supersede.
-        BadInput: an unknown step; no rationale or document; an authority of another domain;
-            an empty tailored reason; a record of another subject or one already superseded;
-            text too long.
+        BadInput: an unknown step, no rationale or document, another domain's authority, an
+            empty tailored reason, a record of another subject or already superseded.
     """
     decision_id = uuid7()
     detail: dict[str, str] = {}
     with store.write("decision.add", decision_id, detail, require="decision.adopt") as conn:
         subject = get_subject(store, person)
-        replaced = _check(
-            store, subject, step, rationale, authority, document, tailored, supersedes
-        )
+        if step not in STEPS:
+            raise BadInput(
+                f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}."
+            )
+        if not validate.text(rationale, "The rationale").strip():
+            raise BadInput("A work-process record needs its rationale (rule R6).")
+        if not validate.line(document, "The document reference", required=False):
+            raise BadInput("A work-process record names its document reference (rule R6).")
+        validate.line(authority, "The authority", required=False)
+        if tailored is not None:
+            validate.text(tailored, "The tailored exception's reason")
+        kind = authority.strip().split(":", 1)[0].lower()
+        allowed = AUTHORITIES[subject.domain]
+        if kind not in allowed:
+            raise BadInput(
+                f"{subject.code} is in the {subject.domain} domain, where the competent "
+                f"authority is {' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
+                f"{validate.shown(authority)} (rule R6)."
+            )
+        if tailored is not None and not tailored.strip():
+            raise BadInput("A tailored exception (maatwerk) states its reason.")
+        replaced = None
+        if supersedes:
+            replaced = get_decision(store, supersedes)
+            if replaced.person != subject.code:
+                raise BadInput("A record supersedes a record of the same protected subject.")
+            if replaced.superseded_by:
+                raise BadInput(
+                    f"Record {replaced.id[:13]} is already superseded by "
+                    f"{replaced.superseded_by[:13]}; supersede that one."
+                )
         detail.update({"person": subject.code, "step": step})
         conn.execute(
             "INSERT INTO decision (id, subject_id, step, rationale, authority, document,"
@@ -119,49 +138,6 @@ def add_decision(
             ),
         )
     return get_decision(store, decision_id)
-
-
-def _check(
-    store: Store,
-    subject: Subject,
-    step: str,
-    rationale: str,
-    authority: str,
-    document: str,
-    tailored: str | None,
-    supersedes: str | None,
-) -> Decision | None:
-    """The rules of R6 for a new record of ``subject``; the record it supersedes, if any."""
-    if step not in STEPS:
-        raise BadInput(f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.")
-    if not validate.text(rationale, "The rationale").strip():
-        raise BadInput("A work-process record needs its rationale (rule R6).")
-    if not validate.line(document, "The document reference", required=False):
-        raise BadInput("A work-process record names its document reference (rule R6).")
-    validate.line(authority, "The authority", required=False)
-    if tailored is not None:
-        validate.text(tailored, "The tailored exception's reason")
-    kind = authority.strip().split(":", 1)[0].lower()
-    allowed = AUTHORITIES[subject.domain]
-    if kind not in allowed:
-        raise BadInput(
-            f"{subject.code} is in the {subject.domain} domain, where the competent "
-            f"authority is {' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
-            f"{validate.shown(authority)} (rule R6)."
-        )
-    if tailored is not None and not tailored.strip():
-        raise BadInput("A tailored exception (maatwerk) states its reason.")
-    replaced = None
-    if supersedes:
-        replaced = get_decision(store, supersedes)
-        if replaced.person != subject.code:
-            raise BadInput("A record supersedes a record of the same protected subject.")
-        if replaced.superseded_by:
-            raise BadInput(
-                f"Record {replaced.id[:13]} is already superseded by "
-                f"{replaced.superseded_by[:13]}; supersede that one."
-            )
-    return replaced
 
 
 _SELECT = """

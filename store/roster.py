@@ -319,27 +319,12 @@ def deployment_problem(
     *,
     next_too: bool = True,
 ) -> str:
-    """Why ``officer`` may not be deployed on the activity ('' when they may).
-
-    The rules in order, the first that refuses named: the activity is live and has a
-    concept; on duty for the whole activity; on duty by the travel time from their unit;
-    R8 on every local day; one place at a time; travel between deployments; rest.
-
-    Args:
-        store: the open database.
-        activity_id: the activity's full id (it exists).
-        officer: the officer.
-        concept: judge as if the activity carried this concept (a suggestion that assigns
-            one first); None for the concept it carries.
-        next_too: also whether they reach their next deployment in time (a listing of
-            violations leaves that to the next one, so a pair is named once).
-
-    Returns:
-        Why not, an English phrase naming the rule, or '' when they may be deployed.
-
-    Raises:
-        NotFound: ``concept`` is not in the catalogue.
-    """
+    """Why ``officer`` may not be deployed on the activity (full id): an English phrase
+    naming the rule (on duty, travel, R8, one place at a time, rest), or '' when they may.
+    ``concept`` judges the deployment as if the activity carried that concept (a suggestion
+    that assigns one first; ``NotFound`` when the catalogue lacks it). ``next_too``: also
+    whether they reach their next deployment in time (a listing of violations leaves that
+    to the next one, so a pair is named once)."""
     row = store.one(
         "SELECT a.id, a.start_at, a.end_at, a.concept, a.status, s.unit FROM activity a"
         " JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
@@ -387,12 +372,6 @@ def deployment_problem(
     between = _travel_between(store, officer, activity_id, row["unit"], start, end, next_too)
     if between:
         return between
-    return _rest_problem(store, officer, shifts)
-
-
-def _rest_problem(store: Store, officer: Staff, shifts: list[Any]) -> str:
-    """Whether one of ``shifts`` leaves the officer less than 11 hours' rest next to another
-    of their shifts (rule: rest between shifts); '' when none does."""
     for shift in shifts:
         rest = store.one(
             "SELECT start_at, end_at FROM shift WHERE staff_id = ? AND id != ?"
