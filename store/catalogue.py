@@ -30,10 +30,10 @@ class Unit:
     """A unit that protects subjects and employs officers.
 
     Attributes:
-        code: Short code, upper case (``RT``, ``DKDB``).
-        name: Full name.
-        organisation: The organisation the unit belongs to (``Politie``, ``KMar``).
-        national: A national unit (catalogue mark ``national``): suggestions ask its officers
+        code: short code, upper case (``RT``, ``DKDB``).
+        name: full name.
+        organisation: the organisation the unit belongs to (``Politie``, ``KMar``).
+        national: a national unit (catalogue mark ``national``): suggestions ask its officers
             after those of the regional units.
     """
 
@@ -130,9 +130,9 @@ class Qualification:
     """A qualification an officer can hold and a concept's staffing asks for.
 
     Attributes:
-        code: Lower-case code (``close_protection``).
-        name: Name for people.
-        typical: A typical protection officer holds it (catalogue mark ``typical``): an officer
+        code: lower-case code (``close_protection``).
+        name: name for people.
+        typical: a typical protection officer holds it (catalogue mark ``typical``): an officer
             a capacity scenario adds without named qualifications holds the typical ones.
     """
 
@@ -182,7 +182,7 @@ def load_catalogue(path: Path | None = None) -> dict[str, Any]:
     """Read and validate a catalogue file.
 
     Args:
-        path: A TOML catalogue file; None reads the shipped one (``SHIPPED``).
+        path: a TOML catalogue file; None reads the shipped one (``SHIPPED``).
 
     Returns:
         The catalogue's tables as parsed TOML (``resistance_levels``, ``threat_levels``,
