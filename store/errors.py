@@ -42,7 +42,7 @@ class NotFound(BadInput):
 
 
 class RuleViolation(BadInput):
-    """The action would break one of the rules R1–R9, or a roster rule. Nothing was written.
+    """The action would break one of the rules R1–R9, or another rule. Nothing was written.
 
     Args:
         rule: which rule: ``R1`` … ``R9``, or another rule's name (``rest``, ``deployment``,
