@@ -100,8 +100,18 @@ class ActingPerson:
 
 
 def allowed(role: str, action: str) -> bool:
-    """Whether ``role`` may take ``action`` (a key of ``PERMISSIONS``) by the person's role
-    alone."""
+    """Whether ``role`` may take ``action`` by the person's role alone.
+
+    Args:
+        role: a role (``ROLES``).
+        action: a permission, a key of ``PERMISSIONS`` (``activity.write``).
+
+    Returns:
+        True when the role is among the action's roles.
+
+    Raises:
+        KeyError: ``action`` is not a permission (a programming error).
+    """
     return role in PERMISSIONS[action][1]
 
 
@@ -110,7 +120,17 @@ def require(actor: Actor, action: str) -> None:
     and, when the laptop is in a team, the role it is enrolled with in the signed roster
     (``actor.laptop_role``; an admin person on an operator laptop acts as an operator there,
     while a laptop enrolled as admin bounds no one: the team admin's laptop is where any person
-    may work). The refusal names which of the two did not allow it (``PermissionDenied.bound``)."""
+    may work). The refusal names which of the two did not allow it (``PermissionDenied.bound``).
+
+    Args:
+        actor: whoever acts (``Store.actor``).
+        action: a permission, a key of ``PERMISSIONS``.
+
+    Raises:
+        PermissionDenied: the person's role (``bound`` ``person``) or the laptop's enrolled
+            role (``bound`` ``laptop``) does not allow the action.
+        KeyError: ``action`` is not a permission (a programming error).
+    """
     words, roles = PERMISSIONS[action]
     names = ", ".join(sorted(r.replace("_", " ") for r in roles))
     if actor.role not in roles:

@@ -126,7 +126,15 @@ class Restriction:
 
 @dataclass(frozen=True)
 class ConceptOption:
-    """A concept as a choice for one activity: valid, or why not."""
+    """A concept as a choice for one activity: valid, or why not.
+
+    Attributes:
+        code: the concept's code.
+        name: its name, for people.
+        level: the resistance level it provides.
+        valid: whether it may go on the subject's activities now (R1, R2, R3, R4).
+        reason: why it may not ('' when valid), an English sentence naming the rule.
+    """
 
     code: str
     name: str
@@ -150,6 +158,19 @@ def _row(row: object) -> Activity:
 
 
 def get_activity(store: Store, activity_id: str) -> Activity:
+    """One activity with its protection as it is now.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The activity (times aware UTC).
+
+    Raises:
+        NotFound: no activity has that id (or it was removed meanwhile).
+        BadInput: the prefix matches more than one activity.
+    """
     full = resolve_id(store, "activity", activity_id, "activity")
     row = store.one(_SELECT + " WHERE id = ?", (full,))
     if row is None:  # removed by another connection since the id was resolved
@@ -166,7 +187,22 @@ def list_activities(
     unit: str | None = None,
     replan_only: bool = False,
 ) -> list[Activity]:
-    """Activities overlapping [start, end), ordered by start time."""
+    """Activities overlapping [start, end), ordered by start time, then code name and id.
+
+    Args:
+        store: the open database.
+        person: only this subject's (code name, any case); None for all.
+        start: only those ending after this moment (aware UTC); None for no lower bound.
+        end: only those starting before this moment (aware UTC); None for no upper bound.
+        unit: only those of subjects of this unit (any case); None for all.
+        replan_only: only those that need re-planning (``replan_reason`` set).
+
+    Returns:
+        The activities, cancelled and done ones included.
+
+    Raises:
+        NotFound: ``person`` names no subject.
+    """
     clauses: list[str] = []
     params: list[str] = []
     if person:
@@ -189,6 +225,19 @@ def list_activities(
 
 
 def list_restrictions(store: Store, activity_id: str) -> list[Restriction]:
+    """The restrictions (R5) of one activity, oldest first.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The restrictions, times aware UTC.
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput: the prefix matches more than one activity.
+    """
     full = resolve_id(store, "activity", activity_id, "activity")
     rows = store.query(
         "SELECT id, activity_id, kind, reason, authority, note, old_start_at, old_end_at,"
@@ -201,7 +250,19 @@ def list_restrictions(store: Store, activity_id: str) -> list[Restriction]:
 
 
 def restriction_counts(store: Store, *, person: str | None = None) -> list[dict[str, str | int]]:
-    """How often each subject's activities were restricted, per reason (R5 made measurable)."""
+    """How often each subject's activities were restricted, per reason (R5 made measurable).
+
+    Args:
+        store: the open database.
+        person: only this subject (code name, any case); None for every restricted subject.
+
+    Returns:
+        One dict per subject with restrictions, most restricted first: ``person`` (code name),
+        ``capacity``, ``threat``, ``tbp_choice`` (counts per reason) and ``total``.
+
+    Raises:
+        NotFound: ``person`` names no subject.
+    """
     where, params = "", []
     if person:
         where = "WHERE s.id = ?"
@@ -253,7 +314,15 @@ def _kinds(kinds: tuple[str, ...]) -> list[str]:
 
 
 def package_concepts(store: Store, subject: Subject) -> set[str]:
-    """The codes of the concepts in the subject's package (none without a package)."""
+    """The codes of the concepts in the subject's package (none without a package).
+
+    Args:
+        store: the open database.
+        subject: the subject, as read (its ``package`` decides).
+
+    Returns:
+        A set of concept codes; empty when the subject has no package yet.
+    """
     return {
         r["concept"]
         for r in store.query(
@@ -263,7 +332,16 @@ def package_concepts(store: Store, subject: Subject) -> set[str]:
 
 
 def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
-    """Every concept in the catalogue, judged for this subject: valid ones and why not."""
+    """Every concept in the catalogue, judged for this subject: valid ones and why not.
+
+    Args:
+        store: the open database.
+        subject: the subject, as read (its required level, package, kind and unit decide).
+
+    Returns:
+        One ``ConceptOption`` per concept, in the catalogue's order (lowest level first); all
+        invalid, naming R2, when the subject has no threat assessment yet.
+    """
     if subject.package is None or subject.required_level is None:
         reason = f"{subject.code} has no threat assessment yet, so no package (rule R2)"
         return [ConceptOption(c.code, c.name, c.level, False, reason) for c in list_concepts(store)]
@@ -284,7 +362,17 @@ def lightest_valid_concept(
 ) -> str | None:
     """The valid concept with the fewest officers (then lowest level, then code) among those
     that serve this kind of subject (R3: never one for another kind) and need at least
-    ``at_least`` officers; when none needs that many, the valid one that needs the most."""
+    ``at_least`` officers; when none needs that many, the valid one that needs the most.
+
+    Args:
+        concepts: the concepts to choose from (``list_concepts``).
+        valid: the codes of the valid ones.
+        kind: the subject's kind: ``person``, ``object`` or ``service``.
+        at_least: the fewest officers the concept should need.
+
+    Returns:
+        The chosen concept's code, or None when no valid concept serves ``kind``.
+    """
     usable = [c for c in concepts if c.code in valid and kind in c.subject_kinds]
     if not usable:
         return None
@@ -296,6 +384,14 @@ def lightest_valid_concept(
 
 def check_concept(store: Store, subject: Subject, code: str) -> Concept:
     """The concept, if it may go on this subject's activities as things are now.
+
+    Args:
+        store: the open database (read inside the caller's write, so nothing slips between).
+        subject: the subject, as read.
+        code: the concept's code (surrounding spaces and case ignored).
+
+    Returns:
+        The concept.
 
     Raises:
         NotFound: no such concept.
@@ -382,7 +478,32 @@ def add_activity(
     concept: str | None = None,
     status: str = "planned",
 ) -> Activity:
-    """Add an activity to a subject's agenda, optionally with its concept (R1, R3, R4)."""
+    """Add an activity to a subject's agenda, optionally with its concept (R1, R3, R4).
+
+    One write transaction (audited ``activity.add``); every check runs inside it.
+
+    Args:
+        store: the open database, acting as a person who may ``activity.write``.
+        person: the subject's code name (any case).
+        title: what the activity is (free text, not empty).
+        start: when it starts (aware UTC, 1970–2099).
+        end: when it ends (aware UTC), after the start and at most 72 hours later.
+        location: where it takes place ('' when not known).
+        kind: ``work`` or ``private``.
+        concept: the security concept's code, or None to plan it later.
+        status: ``planned``, ``confirmed`` or ``done`` (``done`` only once it has ended).
+
+    Returns:
+        The new activity as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not write activities.
+        NotFound: no such subject or concept.
+        BadInput: empty or too long text, a time out of range, end not after start, longer than
+            72 hours, an unknown kind or status.
+        RuleViolation: ``done`` before it ended (R5), or the concept may not go on the subject
+            (R1, R2, R3, R4; see ``check_concept``).
+    """
     activity_id = uuid7()
     detail: dict[str, object] = {}
     with store.write("activity.add", activity_id, detail, require="activity.write") as conn:
@@ -440,8 +561,30 @@ def edit_activity(
     Moving it (its time, length or place) is a restriction (R5, ``restrict_activity``) unless
     the agenda was simply wrong: then ``correction`` gives the reason and the change is recorded
     as a correction. ``done`` only once the activity has ended and never while it needs
-    re-planning; cancelling only by a restriction. Raises ``RuleViolation`` (R5, R1) or
-    ``BadInput``; nothing is written then.
+    re-planning; cancelling only by a restriction. One write transaction (audited
+    ``activity.edit``); nothing is written when it raises.
+
+    Args:
+        store: the open database, acting as a person who may ``activity.write``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        title: a new title, or None to keep it.
+        start: a new start (aware UTC), or None to keep it.
+        end: a new end (aware UTC), or None to keep it.
+        location: a new place, or None to keep it.
+        kind: ``work`` or ``private``, or None to keep it.
+        status: ``planned``, ``confirmed`` or ``done``, or None to keep it.
+        correction: why the agenda was wrong, needed when the time or place changes.
+
+    Returns:
+        The activity as stored after the change.
+
+    Raises:
+        PermissionDenied: the acting person may not write activities.
+        NotFound: no activity has that id.
+        BadInput: nothing to change (``nothing_to_change``), bad text or times, an unknown kind.
+        RuleViolation: a move without a correction (R5, ``move_needs_restriction``), a status
+            only a restriction sets, a cancelled activity revived, ``done`` too early (R5) or
+            while it needs re-planning (R1).
     """
     with store.write("activity.edit", require="activity.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
@@ -558,11 +701,19 @@ def insert_correction(
     new: tuple[str, str, str],
     reason: str,
 ) -> None:
-    """Inside an open write: record that an activity's (start, end, location) — stored UTC
-    text and the place — changed from ``old`` to ``new`` as a correction, with its reason (a
-    mistake in the agenda, or the person's own calendar changed it). Every change of an
-    activity's time or place comes with a correction or a restriction (R5); the other laptops
-    accept it only so (``store/rules.py``)."""
+    """Inside an open write: record that an activity's time or place changed as a correction.
+
+    Every change of an activity's time or place comes with a correction or a restriction (R5);
+    the other laptops accept it only so (``store/rules.py``). Checks nothing itself.
+
+    Args:
+        conn: the connection of the open write transaction.
+        store: the open database (its clock, acting person and device are recorded).
+        activity_id: the activity's full id.
+        old: (start, end, location) before: start and end as stored UTC text.
+        new: (start, end, location) after, in the same form.
+        reason: why (a mistake in the agenda, or the person's own calendar changed it).
+    """
     conn.execute(
         "INSERT INTO activity_correction (id, activity_id, reason, old_start_at, old_end_at,"
         " old_location, new_start_at, new_end_at, new_location, recorded_at, recorded_by,"
@@ -586,15 +737,41 @@ def moves(
     end: datetime | None = None,
     location: str | None = None,
 ) -> bool:
-    """Whether these values change the activity's time, length or place."""
+    """Whether these values change the activity's time, length or place.
+
+    Args:
+        current: the activity as it is.
+        start: a new start (aware UTC), or None to keep it.
+        end: a new end (aware UTC), or None to keep it.
+        location: a new place, or None to keep it.
+
+    Returns:
+        True when the time or place would change (equal values do not count).
+
+    Raises:
+        BadInput: the new times are out of range, out of order or longer than 72 hours.
+    """
     return bool(_moved_fields(current, start, end, location))
 
 
 def restriction_kind(
     current: Activity, start: datetime, end: datetime, location: str | None = None
 ) -> str:
-    """The restriction (R5) that an edit to these values is: moved, shortened or relocated.
-    Raises ``BadInput`` when it changes both the time and the place (two restrictions)."""
+    """The restriction (R5) that an edit to these values is.
+
+    Args:
+        current: the activity as it is.
+        start: the start after the edit (aware UTC).
+        end: the end after the edit (aware UTC).
+        location: the place after the edit, or None to keep it.
+
+    Returns:
+        ``relocated`` for a new place; ``shortened`` when the new time lies inside the old;
+        ``moved`` otherwise.
+
+    Raises:
+        BadInput: it changes both the time and the place (two restrictions).
+    """
     new_time = (start, end) != (current.start_at, current.end_at)
     new_place = location is not None and location.strip() != current.location
     if new_time and new_place:
@@ -609,7 +786,21 @@ def restriction_kind(
 
 @dataclass(frozen=True)
 class Correction:
-    """A mistake in the agenda put right (not a decision to move: that is a restriction)."""
+    """A mistake in the agenda put right (not a decision to move: that is a restriction).
+
+    Attributes:
+        id: the correction's id.
+        activity_id: the activity corrected.
+        reason: why the agenda was wrong.
+        old_start_at: the start before (aware UTC).
+        old_end_at: the end before (aware UTC).
+        old_location: the place before.
+        new_start_at: the start after (aware UTC).
+        new_end_at: the end after (aware UTC).
+        new_location: the place after.
+        recorded_at: when it was recorded (aware UTC).
+        recorded_by: who recorded it (callsign).
+    """
 
     id: str
     activity_id: str
@@ -625,7 +816,19 @@ class Correction:
 
 
 def list_corrections(store: Store, activity_id: str) -> list[Correction]:
-    """The corrections of one activity, oldest first."""
+    """The corrections of one activity, oldest first.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The corrections, times aware UTC.
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput: the prefix matches more than one activity.
+    """
     full = resolve_id(store, "activity", activity_id, "activity")
     rows = store.query(
         "SELECT id, activity_id, reason, old_start_at, old_end_at, old_location, new_start_at,"
@@ -638,7 +841,23 @@ def list_corrections(store: Store, activity_id: str) -> list[Correction]:
 
 
 def assign_concept(store: Store, activity_id: str, concept: str) -> Activity:
-    """Put a concept on an activity, refusing anything below its required level (R1, R3, R4)."""
+    """Put a concept on an activity, refusing any the subject may not get (R1, R3, R4).
+
+    One write transaction (audited ``activity.assign``); clears a review flag.
+
+    Args:
+        store: the open database, acting as a person who may ``activity.write``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        concept: the concept's code (any case).
+
+    Returns:
+        The activity as stored after the change.
+
+    Raises:
+        PermissionDenied: the acting person may not write activities.
+        NotFound: no such activity or concept.
+        RuleViolation: the concept may not go on the subject (see ``check_concept``).
+    """
     detail: dict[str, str | None] = {}
     with store.write("activity.assign", None, detail, require="activity.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
@@ -654,7 +873,19 @@ def put_concept(
     detail: dict[str, str | None] | None = None,
 ) -> None:
     """Inside an open write: the concept on the activity (clearing a review flag), checked
-    against the person's level, package and pilot scope as they are now (R1, R3, R4)."""
+    against the person's level, package and pilot scope as they are now (R1, R3, R4).
+
+    Args:
+        store: the open database.
+        conn: the connection of the open write transaction.
+        activity_id: the activity's full id.
+        concept: the concept's code (any case).
+        detail: the audit detail to add ``person``, ``from`` and ``to`` to, or None.
+
+    Raises:
+        NotFound: no such activity, subject or concept.
+        RuleViolation: the concept may not go on the subject (see ``check_concept``).
+    """
     current = get_activity(store, activity_id)
     subject = subject_by_id(store, current.subject_id)
     chosen = check_concept(store, subject, concept)
@@ -680,7 +911,30 @@ def restrict_activity(
 ) -> Restriction:
     """Record a facilitation restriction (R5) and apply it to the activity.
 
-    Scarcity may move, shorten or cancel an activity; it never lowers the concept on it (R1).
+    Scarcity may move, shorten, relocate or cancel an activity; it never lowers the concept on
+    it (R1). One write transaction (audited ``activity.restrict``).
+
+    Args:
+        store: the open database, acting as a person who may ``activity.restrict``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        kind: ``cancelled``, ``moved``, ``shortened`` or ``relocated``.
+        reason: ``capacity``, ``threat`` or ``tbp_choice``.
+        authority: the deciding authority, as named (not the calendar import's own).
+        note: a free-text note.
+        new_start: the start after a move (needed) or shortening (aware UTC).
+        new_end: the end after a move (default: the same length) or shortening (aware UTC).
+        new_location: the place after a relocation (needed).
+
+    Returns:
+        The restriction as recorded.
+
+    Raises:
+        PermissionDenied: the acting person may not restrict activities.
+        NotFound: no activity has that id.
+        BadInput: an unknown kind or reason, an activity already cancelled, a move without a
+            start, a shortening that is not shorter and inside, a relocation without a place,
+            bad text or times.
+        RuleViolation: no deciding authority, or the calendar import's reserved one (R5).
     """
     detail = {"kind": kind, "reason": reason, "authority": authority}
     with store.write("activity.restrict", None, detail, require="activity.restrict") as conn:
@@ -713,7 +967,22 @@ def record_restriction(
     new_end: datetime | None = None,
     new_location: str | None = None,
 ) -> str:
-    """Inside an open write: check and record a restriction (R5) and apply it; its id."""
+    """Inside an open write: check and record a restriction (R5) and apply it to the activity.
+
+    Args:
+        store: the open database.
+        conn: the connection of the open write transaction.
+        activity_id: the activity's full id.
+        kind, reason, authority, note, new_start, new_end, new_location: as for
+            ``restrict_activity``.
+
+    Returns:
+        The new restriction's id.
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput, RuleViolation: as for ``restrict_activity``.
+    """
     current = get_activity(store, activity_id)
     authority = _check_restriction(current, kind, reason, authority)
     note = validate.text(note, "The note")

@@ -62,6 +62,21 @@ MAX_SCENARIO_COUNT = 1_000
 
 @dataclass(frozen=True)
 class CapacityRow:
+    """Supply against demand for one group (a unit, organisation, qualification or local day).
+
+    Attributes:
+        key: the group: a unit code, organisation name, qualification code or local date
+            (``YYYY-MM-DD``).
+        supply_hours: officer hours on duty (real elapsed hours, to 0.01).
+        demand_hours: officer hours protection needs (staff count × hours, to 0.01).
+        shortfall_hours: officer hours short, from the exact gap computation (to 0.01).
+        occupancy: demand hours / supply hours (to 0.001), or None without supply.
+        supply_fte: supply in FTE (hours / (hours per FTE per week × weeks), to 0.01).
+        shortfall_fte: shortfall in FTE, the same way.
+        demand_assumed_hours: the part of the demand assumed at a valid concept (an activity
+            without one, or with one not valid for its person).
+    """
+
     key: str
     supply_hours: float
     demand_hours: float
@@ -79,7 +94,12 @@ INVALID_CONCEPT = ("below_required", "outside_package", "wrong_subject_kind", "o
 
 @dataclass
 class Demand:
-    """What protection needs in a period, and which needs (by source id) are assumed."""
+    """What protection needs in a period, and which needs (by source id) are assumed.
+
+    Attributes:
+        needs: every need (activities and standing posts), times epoch seconds.
+        assumed: the ids of the activities whose need is assumed at the lightest valid concept.
+    """
 
     needs: list[Need]
     assumed: set[str]
@@ -87,7 +107,17 @@ class Demand:
 
 def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
     """The needs of the agenda and standing posts, with unplanned and below-level activities
-    counted at the lightest valid concept (see the module docstring)."""
+    counted at the lightest valid concept (see the module docstring).
+
+    Args:
+        store: the open database.
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC).
+
+    Returns:
+        The demand, cancelled activities excluded; an activity of a subject without a package
+        counts only by the concept it carries.
+    """
     needs = load_needs(store, start, end)
     concepts = list_concepts(store)
     staffing = {c.code: tuple((s.qualification, s.count) for s in c.staffing) for c in concepts}
@@ -226,8 +256,23 @@ def capacity_report(
     by: str = "unit",
     hours_per_fte: float = DEFAULT_HOURS_PER_FTE,
 ) -> list[CapacityRow]:
-    """Supply against demand in the period, grouped ``by`` unit, organisation, qualification
-    or day."""
+    """Supply against demand in the period, grouped ``by`` unit, organisation, qualification or
+    local day. Writes nothing.
+
+    Args:
+        store: the open database.
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC), after the start, at most 92 days later.
+        by: ``unit``, ``organisation``, ``qualification`` or ``day``.
+        hours_per_fte: hours one FTE works per week (0–168, positive).
+
+    Returns:
+        One row per group with supply or demand, ordered by key.
+
+    Raises:
+        BadInput: a time out of range, end not after start, a period over 92 days, an unknown
+            grouping, hours per FTE out of range.
+    """
     _check(start, end, by, hours_per_fte)
     demand = protection_demand(store, start, end)
     duties = load_duties(store, start, end)
@@ -255,7 +300,18 @@ def _report(
 
 def restriction_report(store: Store, start: datetime, end: datetime) -> list[dict[str, object]]:
     """Facilitation restrictions recorded in [start, end) per unit and ISO week of the local
-    day they were recorded on, per reason (R5 made measurable); ordered by week, unit."""
+    day they were recorded on, per reason (R5 made measurable).
+
+    Args:
+        store: the open database.
+        start: the first moment counted (aware UTC).
+        end: the moment after the last counted (aware UTC).
+
+    Returns:
+        One dict per (ISO week, unit) with restrictions, ordered by week then unit: ``unit``,
+        ``week`` (``YYYY-Www``), ``capacity``, ``threat``, ``tbp_choice`` (counts per reason)
+        and ``total``.
+    """
     rows = store.query(
         "SELECT s.unit, r.recorded_at, r.reason FROM restriction r"
         " JOIN activity a ON a.id = r.activity_id JOIN subject s ON s.id = a.subject_id"
@@ -303,19 +359,29 @@ _WITH_UNIT = {
 
 @dataclass(frozen=True)
 class Change:
-    """One what-if change. ``kind``: add_persons, add_officers, remove_officers, lend.
-    ``unit`` is '' when neither the change nor ``--unit`` names one (refused when the
-    scenario is checked, after the threat level)."""
+    """One what-if change of a capacity scenario.
+
+    Attributes:
+        kind: ``add_persons``, ``add_officers``, ``remove_officers`` or ``lend`` (``add-fte``
+            is parsed as ``add_officers``, FTE rounded to whole officers).
+        count: how many persons or officers (1 to ``MAX_SCENARIO_COUNT``).
+        unit: the unit changed (for ``lend``: the one that lends); '' when neither the change
+            nor the scenario's default names one (refused by ``check_changes``, after the threat
+            level).
+        level: the threat level of added persons (``add_persons`` only), else None.
+        to_unit: the unit that receives (``lend`` only), else None.
+        qualifications: for ``add_officers``: what the added officers hold; empty means the
+            qualifications the unit is short of in the period, or the catalogue's typical ones
+            when it is short of none.
+        text: how it was written (for messages); '' for the single-change options.
+    """
 
     kind: str
     count: int
     unit: str
     level: int | None = None
     to_unit: str | None = None
-    #: For add_officers; empty means: the qualifications the unit is short of in the period
-    #: (or close protection and protective driving when it is short of none).
     qualifications: tuple[str, ...] = ()
-    #: How it was written (for messages); '' for the single-change options.
     text: str = field(default="", compare=False)
 
     @classmethod
@@ -388,7 +454,15 @@ def _amount(
 def check_changes(store: Store, changes: list[Change]) -> None:
     """Refuse, naming the change and the real problem, a scenario that names an unknown
     threat level, unit or qualification, no unit, a unit lending to itself, or a count out of
-    range; nothing is computed then."""
+    range; nothing is computed then.
+
+    Args:
+        store: the open database (its catalogue).
+        changes: the scenario's changes, as parsed.
+
+    Raises:
+        BadInput: the first change that is wrong, with what is wrong in it.
+    """
     units = {u.code for u in list_units(store)}
     qualifications = [q.code for q in list_qualifications(store)]
     for change in changes:
@@ -434,6 +508,17 @@ def check_changes(store: Store, changes: list[Change]) -> None:
 
 @dataclass(frozen=True)
 class ScenarioRow:
+    """One unit's shortfall now and under a scenario, side by side.
+
+    Attributes:
+        unit: the unit's code.
+        baseline_shortfall_hours: officer hours short as planned (to 0.01).
+        scenario_shortfall_hours: officer hours short with every change applied (to 0.01).
+        change_hours: scenario minus baseline (negative: the scenario helps).
+        lent_in: callsigns of officers lent to this unit by the scenario.
+        lent_out: callsigns of officers lent from it.
+    """
+
     unit: str
     baseline_shortfall_hours: float
     scenario_shortfall_hours: float
@@ -498,7 +583,17 @@ class _World:
 
 def apply_change(world: _World, change: Change) -> None:
     """Change the world's demand and supply (copies of the database's; nothing is written).
-    The change was checked (``check_changes``)."""
+
+    Args:
+        world: the scenario's demand and supply, changed in place.
+        change: a change ``check_changes`` accepted.
+
+    Raises:
+        BadInput: removing more officers than are on duty, lending without a receiving unit
+            (``lend_needs_unit``) or from a unit with nobody on duty, adding persons without a
+            threat level (``persons_need_level``) or whose package has no concept for a person,
+            an unknown kind.
+    """
     if change.kind == "add_persons":
         _add_persons(world, change)
     elif change.kind == "add_officers":
@@ -606,7 +701,10 @@ def _candidates(world: _World, home: str, to: str) -> set[str]:
 
 
 def _short_of(world: _World, unit: str) -> frozenset[str]:
-    order = attribution_order(q.code for q in list_qualifications(world.store))
+    """The qualifications ``unit`` is short of in the scenario; when it is short of none, the
+    catalogue's typical ones (what a typical protection officer holds)."""
+    qualifications = list_qualifications(world.store)
+    order = attribution_order(q.code for q in qualifications)
     gaps = compute(
         [n for n in world.needs if n.unit == unit],
         [d for d in world.duties if d.unit == unit],
@@ -614,7 +712,7 @@ def _short_of(world: _World, unit: str) -> frozenset[str]:
         order,
     )
     return frozenset(g.qualification for g in gaps) or frozenset(
-        {"close_protection", "protective_driving"}
+        q.code for q in qualifications if q.typical
     )
 
 
@@ -635,7 +733,23 @@ def run_scenario(
 ) -> list[ScenarioRow]:
     """Each unit's shortfall hours now and under the scenario (all changes together), side by
     side, with the officers lent in and out. Demand is what protection needs (see
-    ``protection_demand``). Writes nothing."""
+    ``protection_demand``). Writes nothing.
+
+    Args:
+        store: the open database, acting as a person who may ``capacity.scenario``.
+        changes: the scenario's changes (at least one), applied in order.
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC), after the start, at most 92 days later.
+
+    Returns:
+        One row per unit with supply or demand before or after, or lending or receiving,
+        ordered by unit code.
+
+    Raises:
+        PermissionDenied: the acting person may not run scenarios.
+        BadInput: no change, a change ``check_changes`` or ``apply_change`` refuses, a time out
+            of range, end not after start, a period over 92 days.
+    """
     access.require(store.actor, "capacity.scenario")
     _check(start, end, "unit", DEFAULT_HOURS_PER_FTE)
     if not changes:
@@ -674,7 +788,18 @@ def week_overview(
     store: Store, start: datetime, days: int, limit: int = 10
 ) -> tuple[dict[str, list[CapacityRow]], list[Gap]]:
     """For the console's Capacity screen, from one gap computation: per unit with supply or
-    demand one row per local day, and the gaps that cost the most officer-hours."""
+    demand one row per local day, and the gaps that cost the most officer-hours.
+
+    Args:
+        store: the open database.
+        start: the first day's start (aware UTC; local midnight for whole days).
+        days: how many days of 24 hours from ``start``.
+        limit: how many of the worst gaps to return.
+
+    Returns:
+        (rows per unit code: one ``CapacityRow`` per local day, keyed by date, FTE per week of
+        36 hours; the worst gaps, most officer-hours short first, then earliest).
+    """
     end = start + timedelta(days=days)
     demand = protection_demand(store, start, end)
     needs, duties = demand.needs, load_duties(store, start, end)

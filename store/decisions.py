@@ -69,6 +69,20 @@ def add_decision(
     tailored: str | None = None,
     supersedes: str | None = None,
 ) -> Decision:
+    """Record a work-process step (R6) for a subject, in one audited write (``decision.add``).
+
+    ``person`` is the subject's code name; ``step`` decision, execution or monitoring;
+    ``rationale`` and ``document`` (its reference) are not empty; ``authority`` is the
+    competent one of the subject's domain (``nctv``; ``prosecutor`` or ``mayor``), optionally
+    with a place (``mayor:Havenstad``); ``tailored`` a *maatwerk* reason or None; ``supersedes``
+    the id (or prefix) of the same subject's record it replaces. Returns the record as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not adopt decisions (``decision.adopt``).
+        NotFound: no such subject, or no record to supersede.
+        BadInput: an unknown step, no rationale or document, another domain's authority, an
+            empty tailored reason, a record of another subject or already superseded.
+    """
     decision_id = uuid7()
     detail: dict[str, str] = {}
     with store.write("decision.add", decision_id, detail, require="decision.adopt") as conn:
@@ -135,6 +149,19 @@ FROM decision d JOIN subject s ON s.id = d.subject_id
 
 
 def get_decision(store: Store, decision_id: str) -> Decision:
+    """One work-process record.
+
+    Args:
+        store: the open database.
+        decision_id: the record's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The record, with the one that superseded it (if any).
+
+    Raises:
+        NotFound: no record has that id.
+        BadInput: the prefix matches more than one record.
+    """
     full = resolve_id(store, "decision", decision_id, "decision")
     row = store.one(_SELECT + " WHERE d.id = ?", (full,))
     assert row is not None
@@ -142,6 +169,18 @@ def get_decision(store: Store, decision_id: str) -> Decision:
 
 
 def list_decisions(store: Store, *, person: str | None = None) -> list[Decision]:
+    """Work-process records, oldest first (superseded ones included).
+
+    Args:
+        store: the open database.
+        person: only this subject's (code name, any case); None for all.
+
+    Returns:
+        The records, ordered by when they were adopted.
+
+    Raises:
+        NotFound: ``person`` names no subject.
+    """
     where, params = "", []
     if person:
         where = " WHERE d.subject_id = ?"

@@ -21,6 +21,10 @@ class StoreError(Exception):
         message: the English sentence, what was wrong and how to put it right.
         code: what went wrong, for the faces' words (``words.errors``), or None.
         **params: the facts the words are made of.
+
+    Attributes:
+        code: as given.
+        params: as given (a subclass adds its own facts, e.g. ``rule``, ``bound``).
     """
 
     def __init__(self, message: str = "", *, code: str | None = None, **params: Any) -> None:
@@ -38,7 +42,15 @@ class NotFound(BadInput):
 
 
 class RuleViolation(BadInput):
-    """The action would break one of the rules R1–R9 (``rule``). Nothing was written."""
+    """The action would break one of the rules R1–R9, or another rule. Nothing was written.
+
+    Args:
+        rule: which rule: ``R1`` … ``R9``, or another rule's name (``rest``, ``deployment``,
+            ``handover``).
+        message: the English sentence.
+        code: what went wrong, for the faces' words, or None.
+        **params: the facts the words are made of (``rule`` is added to them).
+    """
 
     def __init__(self, rule: str, message: str, *, code: str | None = None, **params: Any) -> None:
         super().__init__(message, code=code, rule=rule, **params)

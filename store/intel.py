@@ -140,6 +140,21 @@ def _load(store: Store, report_id: str) -> SignalReport:
 
 
 def get_report(store: Store, report_id: str) -> SignalReport:
+    """One signal report with its signals, scenarios and acknowledgements.
+
+    Args:
+        store: the open database.
+        report_id: the report's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The report (times aware UTC).
+
+    Raises:
+        NotFound: no report has that id.
+        BadInput: the prefix matches more than one report.
+        PermissionDenied: it is a draft and the acting person is not of the information
+            organisation (may not ``intel.write``).
+    """
     report = _load(store, resolve_id(store, "signal_report", report_id, "signal report"))
     if report.issued_at is None and not access.allowed(store.actor.role, "intel.write"):
         raise PermissionDenied(
@@ -150,7 +165,14 @@ def get_report(store: Store, report_id: str) -> SignalReport:
 
 
 def list_reports(store: Store) -> list[SignalReport]:
-    """Issued reports for everyone; drafts too for the information organisation."""
+    """Issued reports for everyone; drafts too for the information organisation.
+
+    Args:
+        store: the open database (its acting person decides whether drafts are shown).
+
+    Returns:
+        The reports, newest draft first (by when they were drafted, then id).
+    """
     ids = [r[0] for r in store.query("SELECT id FROM signal_report ORDER BY created_at DESC, id")]
     reports = [_load(store, i) for i in ids]
     if access.allowed(store.actor.role, "intel.write"):
@@ -166,6 +188,23 @@ def draft_report(
     signals: list[str] | None = None,
     supersedes: str | None = None,
 ) -> SignalReport:
+    """Draft a signal report (R7), in one audited write (``intel.draft``).
+
+    Args:
+        store: the open database, acting as a person who may ``intel.write``.
+        title: the report's title (not empty).
+        interpretation: its *duiding*, or '' to add it later.
+        signals: ids (or unique prefixes) of the signals it draws on; duplicates count once.
+        supersedes: the id (or prefix) of the issued report it replaces, or None.
+
+    Returns:
+        The draft as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not write reports, or may not see a signal.
+        NotFound: no such signal or report.
+        BadInput: an empty title, text too long, or superseding a report not yet issued.
+    """
     report_id = uuid7()
     detail: dict[str, object] = {}
     with store.write("intel.draft", report_id, detail, require="intel.write") as conn:
@@ -221,6 +260,25 @@ def add_scenario(
     indicators: str = "",
     actions: str = "",
 ) -> SignalReport:
+    """Add a realistic scenario to a draft report (R7), in one audited write (``intel.scenario``).
+
+    Args:
+        store: the open database, acting as a person who may ``intel.write``.
+        report_id: the draft's id, or a unique prefix of at least 8 characters.
+        description: what may happen (not empty).
+        likelihood: how likely ('' when not given).
+        indicators: what would show it coming ('' when not given).
+        actions: what to do ('' when not given).
+
+    Returns:
+        The report with the new scenario.
+
+    Raises:
+        PermissionDenied: the acting person may not write reports.
+        NotFound: no report has that id.
+        BadInput: an empty description, text too long, or the report is issued
+            (``report_issued``).
+    """
     for value, what in (
         (description, "The scenario"),
         (likelihood, "The likelihood"),
@@ -248,6 +306,21 @@ def add_scenario(
 
 
 def set_interpretation(store: Store, report_id: str, interpretation: str) -> SignalReport:
+    """Set a draft report's *duiding*, in one audited write (``intel.interpretation``).
+
+    Args:
+        store: the open database, acting as a person who may ``intel.write``.
+        report_id: the draft's id, or a unique prefix of at least 8 characters.
+        interpretation: the *duiding* (replaces the one before; '' clears it).
+
+    Returns:
+        The report as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not write reports.
+        NotFound: no report has that id.
+        BadInput: text too long, or the report is issued (``report_issued``).
+    """
     validate.text(interpretation, "The interpretation")
     with store.write("intel.interpretation") as conn:
         report = _draft(store, report_id)
@@ -259,7 +332,24 @@ def set_interpretation(store: Store, report_id: str, interpretation: str) -> Sig
 
 
 def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport:
-    """Issue to line managers or the competent authority: needs a duiding and a scenario."""
+    """Issue to line managers or the competent authority: needs a duiding and a scenario (R7).
+
+    One audited write (``intel.issue``); an issued report never changes again.
+
+    Args:
+        store: the open database, acting as a person who may ``intel.write``.
+        report_id: the draft's id, or a unique prefix of at least 8 characters.
+        audience: ``line_managers`` or ``authority`` (``AUDIENCES``).
+
+    Returns:
+        The issued report.
+
+    Raises:
+        PermissionDenied: the acting person may not write reports.
+        NotFound: no report has that id.
+        BadInput: an unknown audience, no duiding, no scenario, or already issued
+            (``report_issued``).
+    """
     with store.write("intel.issue", None, {"audience": audience}) as conn:
         report = _draft(store, report_id)
         if audience not in AUDIENCES:
@@ -285,7 +375,21 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
 
 
 def acknowledge_report(store: Store, report_id: str) -> SignalReport:
-    """A recipient confirms they have read the report."""
+    """A recipient confirms they have read the report, in one audited write (``intel.ack``).
+
+    Args:
+        store: the open database, acting as the recipient.
+        report_id: the report's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The report with the new acknowledgement.
+
+    Raises:
+        NotFound: no report has that id.
+        PermissionDenied: the report is for another audience than the acting person's role
+            (``AUDIENCE_ROLES``), or it is a draft the person may not see.
+        BadInput: a draft, or already acknowledged by this person.
+    """
     with store.write("intel.ack") as conn:
         report = get_report(store, report_id)
         store.target(report.id)
@@ -311,7 +415,14 @@ def acknowledge_report(store: Store, report_id: str) -> SignalReport:
 
 
 def unacknowledged_count(store: Store) -> int:
-    """Issued reports addressed to the acting person's role that they have not acknowledged."""
+    """Issued reports addressed to the acting person's role that they have not acknowledged.
+
+    Args:
+        store: the open database (its acting person).
+
+    Returns:
+        How many such reports are current (superseded ones do not count).
+    """
     actor = store.actor
     count = 0
     for report in list_reports(store):
@@ -327,7 +438,14 @@ def unacknowledged_count(store: Store) -> int:
 
 def report_markdown(report: SignalReport) -> str:
     """The report as a readable Markdown document; what people typed is escaped, so it reads
-    as written and cannot change the document's structure."""
+    as written and cannot change the document's structure.
+
+    Args:
+        report: the report, as read.
+
+    Returns:
+        The document, times in local (Europe/Amsterdam) text, ending with a newline.
+    """
     md = validate.markdown
     lines = [f"# {md(report.title)}", ""]
     state = report.status

@@ -57,7 +57,7 @@ class Shift:
         callsign: the officer's callsign.
         unit: the officer's unit.
         start_at: when it starts (aware UTC).
-        end_at: when it ends (aware UTC), after the start, at most 24 hours later.
+        end_at: when it ends (aware UTC), after the start, at most 14 hours later.
     """
 
     id: str
@@ -129,6 +129,24 @@ def _span(start: str, end: str) -> str:
 
 
 def add_shift(store: Store, callsign: str, *, start: datetime, end: datetime) -> Shift:
+    """Add a shift to an officer's roster, in one audited write (``shift.add``).
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        callsign: the officer's callsign (any case).
+        start: when the shift starts (aware UTC, 1970–2099).
+        end: when it ends (aware UTC), after the start, at most 14 hours later.
+
+    Returns:
+        The shift as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        NotFound: no person has that callsign.
+        BadInput: a time out of range, end not after start, longer than 14 hours.
+        RuleViolation: it overlaps another of the officer's shifts, or leaves less than 11
+            hours' rest next to one (``rule`` ``rest``).
+    """
     shift_id = uuid7()
     detail: dict[str, object] = {}
     with store.write("shift.add", shift_id, detail, require="staff.write") as conn:
@@ -151,6 +169,19 @@ def list_shifts(
     callsign: str | None = None,
     shift_id: str | None = None,
 ) -> list[Shift]:
+    """Shifts overlapping [start, end), by start time then callsign.
+
+    Args:
+        store: the open database.
+        start: only those ending after this moment (aware UTC); None for no lower bound.
+        end: only those starting before this moment (aware UTC); None for no upper bound.
+        unit: only this unit's officers (any case); None for all.
+        callsign: only this officer's (any case); None for all.
+        shift_id: only the shift with this full id; None for all.
+
+    Returns:
+        The shifts, times aware UTC (an unknown unit or callsign gives none).
+    """
     clauses, params = [], []
     if start is not None:
         clauses.append("s.end_at > ?")
@@ -178,17 +209,35 @@ def list_shifts(
 
 @dataclass(frozen=True)
 class ImportReport:
+    """What a roster import did.
+
+    Attributes:
+        imported: how many shifts were added.
+        errors: the bad lines (always empty: a file with a bad line is refused whole).
+    """
+
     imported: int
     errors: tuple[str, ...]
 
 
 def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> ImportReport:
     """Import a roster file of ``callsign,start,end`` lines (times as ``parse_time`` reads
-    them); any bad line refuses the whole file, listing all (at most 20 named).
+    them); any bad line refuses the whole file, listing all (at most 20 named). One audited
+    write (``shift.import``).
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        path: the CSV file (UTF-8, a header line naming callsign, start and end; 20 MB at most).
+        clock: the clock that reads relative times in the file; None for the store's.
+
+    Returns:
+        How many shifts were imported.
 
     Raises:
         PermissionDenied: the acting person may not manage staff.
-        BadInput: the file is too large, not UTF-8 CSV, or has bad lines; nothing imported.
+        BadInput: the file is too large, not UTF-8 CSV, or has bad lines (unknown callsign,
+            bad time, overlap or too little rest, also between lines of the file); nothing
+            imported.
         MachineFault: the file cannot be read.
     """
     detail: dict[str, object] = {"file": Path(path).name}
@@ -270,10 +319,12 @@ def deployment_problem(
     *,
     next_too: bool = True,
 ) -> str:
-    """Why ``officer`` may not be deployed on the activity ('' when they may). ``concept``
-    judges the deployment as if the activity carried that concept (a suggestion that assigns
-    one first). ``next_too``: also whether they reach their next deployment in time (a
-    listing of violations leaves that to the next one, so a pair is named once)."""
+    """Why ``officer`` may not be deployed on the activity (full id): an English phrase
+    naming the rule (on duty, travel, R8, one place at a time, rest), or '' when they may.
+    ``concept`` judges the deployment as if the activity carried that concept (a suggestion
+    that assigns one first; ``NotFound`` when the catalogue lacks it). ``next_too``: also
+    whether they reach their next deployment in time (a listing of violations leaves that
+    to the next one, so a pair is named once)."""
     row = store.one(
         "SELECT a.id, a.start_at, a.end_at, a.concept, a.status, s.unit FROM activity a"
         " JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
@@ -430,13 +481,23 @@ def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> str:
 def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
     """Put officers on an activity; all or none, each refusal naming its rule.
 
-    The rules are checked inside the write transaction, so a lapse or a shift change committed
-    meanwhile (by another process or an import) cannot slip past them.
+    The rules are checked inside the write transaction (audited ``deploy``), so a lapse or a
+    shift change committed meanwhile (by another process or an import) cannot slip past them.
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        callsigns: the officers' callsigns (at least one).
+
+    Returns:
+        The new deployments, in the order of ``callsigns``.
 
     Raises:
         PermissionDenied: the acting person may not manage staff.
         NotFound: no such activity or callsign.
-        RuleViolation: a rule refuses a deployment (``rule`` is R8 when a qualification does).
+        BadInput: no officer named.
+        RuleViolation: a rule refuses a deployment (``rule`` is R8 when a qualification does,
+            else ``deployment``); the message names every officer's problem.
     """
     detail: dict[str, object] = {}
     with store.write("deploy", None, detail, require="staff.write") as conn:
@@ -453,7 +514,21 @@ def deploy_officers(
 ) -> list[Deployment]:
     """Inside an open write: check every officer (on duty, travel, R8, one place at a time,
     rest) against the activity as it is now, then deploy them all, or raise naming each
-    problem."""
+    problem.
+
+    Args:
+        store: the open database.
+        conn: the connection of the open write transaction.
+        activity_id: the activity's full id.
+        officers: the officers to deploy.
+
+    Returns:
+        The new deployments, in the order of ``officers``.
+
+    Raises:
+        RuleViolation: an officer is already deployed there or may not be
+            (``deployment_problem``); nothing is deployed.
+    """
     _check_deployments(store, activity_id, officers)
     made = []
     for officer in officers:
@@ -485,6 +560,19 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
 
 
 def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
+    """The officers deployed on one activity, by callsign.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The deployments, times aware UTC.
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput: the prefix matches more than one activity.
+    """
     full = resolve_id(store, "activity", activity_id, "activity")
     rows = store.query(
         "SELECT d.id, d.activity_id, p.callsign, d.created_at FROM deployment d"
@@ -499,8 +587,17 @@ def deployment_violations(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
 ) -> list[dict[str, str]]:
     """Deployments on live activities in [start, end) that break a rule now (e.g. a
-    qualification whose lapse was recorded after the deployment, R8), optionally only on
-    activities of one unit's subjects: ``{activity, callsign, problem}`` by start.
+    qualification whose lapse was recorded after the deployment, R8).
+
+    Args:
+        store: the open database.
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC).
+        unit: only activities of this unit's subjects (any case); None for all.
+
+    Returns:
+        ``{activity, callsign, problem}`` dicts (the activity's full id, the officer, why in
+        English), by the activity's start then callsign; cancelled activities left out.
 
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.

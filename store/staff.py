@@ -22,15 +22,34 @@ _CALLSIGN = rules.CALLSIGN_PATTERN
 
 @dataclass(frozen=True)
 class HeldQualification:
+    """A qualification a person holds, with its last valid day (R8).
+
+    Attributes:
+        code: the qualification's code (``Qualification.code``).
+        valid_until: the last day it is valid (a calendar date, inclusive), or None for no end.
+    """
+
     code: str
     valid_until: date | None
 
     def valid_on(self, day: date) -> bool:
+        """Whether it counts for work on ``day`` (a local calendar date; R8)."""
         return self.valid_until is None or day <= self.valid_until
 
 
 @dataclass(frozen=True)
 class Staff:
+    """A person: an officer on the roster and a user of the console.
+
+    Attributes:
+        id: the person's id.
+        callsign: the callsign, upper case (``RT-0412``).
+        name: the name ('' when not given).
+        unit: the unit's code.
+        role: the role (``access.ROLES``), which decides what they may do.
+        qualifications: what they hold, by code.
+    """
+
     id: str
     callsign: str
     name: str
@@ -40,7 +59,17 @@ class Staff:
 
 
 def parse_qualification(text: str) -> tuple[str, date | None]:
-    """``close_protection`` or ``close_protection:2027-03-31`` (last valid day)."""
+    """A qualification as typed: ``close_protection`` or ``close_protection:2027-03-31``.
+
+    Args:
+        text: the code, optionally with ``:`` and the last valid day (``YYYY-MM-DD``).
+
+    Returns:
+        (code, last valid day or None). The code is not checked against the catalogue here.
+
+    Raises:
+        BadInput: not a code, or the day is not a date in 1970–2099.
+    """
     code, _, until = text.partition(":")
     code = validate.code(code, "A qualification")
     if not until:
@@ -55,6 +84,17 @@ def parse_qualification(text: str) -> tuple[str, date | None]:
 
 
 def normalise_callsign(callsign: str) -> str:
+    """A callsign as stored: stripped and upper case.
+
+    Args:
+        callsign: the callsign as typed.
+
+    Returns:
+        The callsign, upper case.
+
+    Raises:
+        BadInput: not 2–24 letters, digits and hyphens.
+    """
     value = callsign.strip().upper()
     if not _CALLSIGN.match(value):
         raise BadInput(
@@ -76,8 +116,28 @@ def add_staff(
     bootstrap: bool = False,
 ) -> Staff:
     """Add a person, with their first secret on this laptop (without one they cannot act
-    here until someone with staff rights sets it). ``bootstrap`` is for ``init`` only: the
-    first person needs no permission; otherwise staff rights, and an admin only by an admin."""
+    here until someone with staff rights sets it), in one audited write (``staff.add``).
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write`` (an admin to add
+            an admin).
+        callsign: the new person's callsign (any case; 2–24 letters, digits, hyphens).
+        unit: their unit's code (any case).
+        role: their role (``access.ROLES``).
+        name: their name ('' when not given).
+        qualifications: (code, last valid day or None) pairs, or None for none.
+        secret: their first secret on this laptop (8–1,024 characters), or None.
+        bootstrap: for ``init`` only: the first person needs no permission.
+
+    Returns:
+        The person as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not add staff, or not this role.
+        NotFound: no such unit.
+        BadInput: an unknown role or qualification, a bad callsign, name, day or secret, or a
+            callsign already taken.
+    """
     hashed = hash_secret(secret) if secret is not None else None  # slow, and reads nothing
     staff_id = uuid7()
     detail = {"callsign": callsign, "role": role}
@@ -125,7 +185,22 @@ def _check_qualifications(store: Store, held: list[tuple[str, date | None]]) -> 
 
 def set_role(store: Store, callsign: str, role: str) -> Staff:
     """Give a person another role: staff.write, and an admin only by an admin (also to take a
-    role away from an admin). Other laptops judge the change by the same rule."""
+    role away from an admin). Other laptops judge the change by the same rule. One audited
+    write (``staff.role``).
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        callsign: the person's callsign (any case).
+        role: the new role (``access.ROLES``).
+
+    Returns:
+        The person as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not give or take this role.
+        NotFound: no person has that callsign.
+        BadInput: an unknown role, or the person has it already.
+    """
     detail: dict[str, str] = {}
     with store.write("staff.role", None, detail) as conn:
         if role not in access.ROLES:
@@ -155,6 +230,15 @@ def _qualifications_by_staff(
 
 
 def find_staff(store: Store, callsign: str) -> Staff | None:
+    """One person by callsign, or None.
+
+    Args:
+        store: the open database.
+        callsign: the callsign (surrounding spaces and case ignored).
+
+    Returns:
+        The person with their qualifications, or None when no one has that callsign.
+    """
     row = store.one(
         "SELECT id, callsign, name, unit, role FROM staff WHERE callsign = ?",
         (callsign.strip().upper(),),
@@ -166,6 +250,18 @@ def find_staff(store: Store, callsign: str) -> Staff | None:
 
 
 def get_staff(store: Store, callsign: str) -> Staff:
+    """One person by callsign.
+
+    Args:
+        store: the open database.
+        callsign: the callsign (surrounding spaces and case ignored).
+
+    Returns:
+        The person with their qualifications.
+
+    Raises:
+        NotFound: no person has that callsign.
+    """
     staff = find_staff(store, callsign)
     if staff is None:
         raise NotFound(
@@ -175,6 +271,19 @@ def get_staff(store: Store, callsign: str) -> Staff:
 
 
 def list_staff(store: Store, *, unit: str | None = None, role: str | None = None) -> list[Staff]:
+    """People, by unit then callsign.
+
+    Args:
+        store: the open database.
+        unit: only this unit's (any case); None for all.
+        role: only people with this role; None for all.
+
+    Returns:
+        The people with their qualifications.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
     clauses, params = [], []
     if unit:
         clauses.append("unit = ?")
@@ -195,7 +304,17 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
     """Give a person a qualification, or record its new last valid day (``None``: no end).
 
     A lapse recorded after deployments were made does not undo them: deployments it leaves
-    without a valid qualification are listed by ``roster.deployment_violations`` (R8).
+    without a valid qualification are listed by ``roster.deployment_violations`` (R8). One
+    audited write (``staff.qualify``).
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        callsign: the person's callsign (any case).
+        code: the qualification's code (as in the catalogue).
+        valid_until: its last valid day (inclusive), or None for no end.
+
+    Returns:
+        The person as stored.
 
     Raises:
         PermissionDenied: the acting person may not manage staff.
@@ -225,13 +344,31 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
 def set_secret(
     store: Store, callsign: str, new: str, *, old: str | None = None, reset: bool = False
 ) -> str:
-    """Set or change a person's secret on this laptop; return the audit action taken.
+    """Set or change a person's secret on this laptop.
 
     - A person changes their own secret (or someone else's) with the old one (``old``).
     - A person without a secret here gets a first one from someone with staff rights
       (``staff.write`` for both the acting person and this laptop), in their presence; the
       laptop's operator may set their own first one.
     - ``reset`` replaces a forgotten secret: staff rights, recorded as a reset.
+
+    Args:
+        store: the open database, acting as the person who sets it.
+        callsign: whose secret (any case).
+        new: the new secret (8–1,024 characters, no NUL).
+        old: the current secret, to change one.
+        reset: replace a forgotten secret (needs staff rights).
+
+    Returns:
+        The audit action taken: ``staff.secret_first``, ``staff.secret_reset`` or
+        ``staff.secret``.
+
+    Raises:
+        NotFound: no person has that callsign.
+        PermissionDenied: no staff rights where they are needed; a change without the old
+            secret (``secret_change_needs_old``) or with a wrong one (``bound`` ``secret``).
+        BadInput: the new secret is too short, too long or has a NUL; or the secret was
+            changed meanwhile.
     """
     hashed = hash_secret(new)
     staff_id, found, stored = person_secret(store.conn, callsign)

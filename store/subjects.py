@@ -80,7 +80,16 @@ class ThreatAssessment:
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why a subject has the protection it has (R2)."""
+    """Why a subject has the protection it has (R2).
+
+    Attributes:
+        subject: the subject as it is now.
+        assessment: its latest threat assessment, or None before the first.
+        rule: the catalogue's rule for its threat level, or None without one.
+        package: the package that rule gives, with its concepts, or None.
+        history: every assessment of the subject, newest first.
+        activities_to_replan: ids of its activities that need re-planning, by start.
+    """
 
     subject: Subject
     assessment: ThreatAssessment | None
@@ -97,6 +106,17 @@ FROM subject s JOIN subject_protection p ON p.subject_id = s.id
 
 
 def normalise_code(code: str) -> str:
+    """A code name as stored: stripped and upper case.
+
+    Args:
+        code: the code name as typed.
+
+    Returns:
+        The code name, upper case.
+
+    Raises:
+        BadInput: not 2–32 letters, digits and hyphens starting with a letter.
+    """
     value = code.strip().upper()
     if not _CODE.match(value):
         raise BadInput(
@@ -107,6 +127,26 @@ def normalise_code(code: str) -> str:
 
 
 def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -> Subject:
+    """Add a protected subject by code name, in one audited write (``subject.add``).
+
+    It has no threat level, required level or package until its first assessment
+    (``assess_threat``).
+
+    Args:
+        store: the open database, acting as a person who may ``subject.write``.
+        code: its code name (any case; 2–32 letters, digits, hyphens, starting with a letter).
+        kind: ``person``, ``object`` or ``service``.
+        domain: ``local`` or ``national``.
+        unit: the protecting unit's code (any case).
+
+    Returns:
+        The subject as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not write subjects.
+        NotFound: no such unit.
+        BadInput: a bad code name, an unknown kind or domain, or the code name is in use.
+    """
     subject_id = uuid7()
     detail = {"code": code, "kind": kind}
     with store.write("subject.add", subject_id, detail, require="subject.write") as conn:
@@ -129,6 +169,18 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
 
 
 def get_subject(store: Store, code: str) -> Subject:
+    """One subject by code name, with its protection as it is now.
+
+    Args:
+        store: the open database.
+        code: the code name (surrounding spaces and case ignored).
+
+    Returns:
+        The subject.
+
+    Raises:
+        NotFound: no subject has that code name.
+    """
     row = store.one(_SUBJECT_SQL + " WHERE s.code = ?", (code.strip().upper(),))
     if row is None:
         raise NotFound(
@@ -139,6 +191,18 @@ def get_subject(store: Store, code: str) -> Subject:
 
 
 def subject_by_id(store: Store, subject_id: str) -> Subject:
+    """One subject by its id, with its protection as it is now.
+
+    Args:
+        store: the open database.
+        subject_id: the subject's full id.
+
+    Returns:
+        The subject.
+
+    Raises:
+        NotFound: no subject has that id.
+    """
     row = store.one(_SUBJECT_SQL + " WHERE s.id = ?", (subject_id,))
     if row is None:
         raise NotFound(f"No protected subject with id {subject_id}.")
@@ -148,6 +212,19 @@ def subject_by_id(store: Store, subject_id: str) -> Subject:
 def list_subjects(
     store: Store, *, unit: str | None = None, kind: str | None = None
 ) -> list[Subject]:
+    """Subjects, by code name.
+
+    Args:
+        store: the open database.
+        unit: only this unit's (any case); None for all.
+        kind: only this kind (``person``, ``object``, ``service``); None for all.
+
+    Returns:
+        The subjects with their protection.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
     clauses, params = [], []
     if unit:
         clauses.append("s.unit = ?")
@@ -163,7 +240,27 @@ def list_subjects(
 def assess_threat(
     store: Store, code: str, *, level: int, domain: str | None = None, summary: str = ""
 ) -> ThreatAssessment:
-    """Record a threat assessment; the subject's protection follows from it (R2)."""
+    """Record a threat assessment; the subject's protection follows from it (R2).
+
+    One audited write (``threat.assess``). A higher required level flags the subject's
+    activities whose concept no longer suffices for re-planning (R1; by trigger and view).
+
+    Args:
+        store: the open database, acting as a person who may ``subject.write``.
+        code: the subject's code name (any case).
+        level: the threat level (one the catalogue knows).
+        domain: ``local`` or ``national`` to change the subject's domain; None keeps it.
+        summary: the assessment's summary ('' when none).
+
+    Returns:
+        The assessment as recorded, with the required level and package it gives.
+
+    Raises:
+        PermissionDenied: the acting person may not write subjects.
+        NotFound: no subject has that code name.
+        BadInput: a level out of range or not in the catalogue, an unknown domain, a summary
+            too long.
+    """
     assessment_id = uuid7()
     detail: dict[str, object] = {}
     with store.write("threat.assess", None, detail, require="subject.write") as conn:
@@ -209,7 +306,18 @@ def _assessments(store: Store, where: str, params: tuple[str, ...]) -> list[Thre
 
 
 def explain_threat(store: Store, code: str) -> Explanation:
-    """The derivation of a subject's protection: assessment → level → package (R2)."""
+    """The derivation of a subject's protection: assessment → level → package (R2).
+
+    Args:
+        store: the open database.
+        code: the subject's code name (any case).
+
+    Returns:
+        The explanation, with the whole assessment history.
+
+    Raises:
+        NotFound: no subject has that code name.
+    """
     subject = get_subject(store, code)
     history = _assessments(store, "WHERE a.subject_id = ?", (subject.id,))
     rule = derive(store, subject.threat_level) if subject.threat_level else None

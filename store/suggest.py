@@ -16,7 +16,8 @@ One generator per kind of option, best first when feasible:
 
 - ``deploy``: a named qualified officer of another unit who is free for the whole activity,
   including the travel time between the units (catalogue), without leaving their own unit
-  short; regional units first, then KMar HRB and DKDB; cost: the travel minutes.
+  short; regional units first, then the national ones (catalogue mark ``national``: KMar HRB
+  and DKDB in the shipped catalogue); cost: the travel minutes.
 - ``assign``: another valid concept that the officers on duty can staff (for an activity
   whose time or place changed, keeping its concept confirms it); cost: none.
 - ``combine``: keep the team of an adjacent covered activity of the same person on.
@@ -44,7 +45,7 @@ from .agenda import (
     put_concept,
     record_restriction,
 )
-from .catalogue import Concept, list_concepts, list_qualifications, travel_minutes
+from .catalogue import Concept, list_concepts, list_qualifications, list_units, travel_minutes
 from .clock import local_text
 from .db import Store
 from .errors import BadInput
@@ -57,14 +58,29 @@ MARGIN = timedelta(hours=6)
 MOVE_STEP = timedelta(minutes=30)
 MOVE_LIMIT = timedelta(hours=4)
 ACTIONS = ("deploy", "assign", "combine", "move", "none")
-#: Units whose officers are lent last (national specialist capacity).
-NATIONAL_UNITS = ("KMAR-HRB", "DKDB")
 
 
 @dataclass(frozen=True)
 class Option:
-    """One thing that can be done. ``concept`` is the concept the activity carries after it
-    (always valid for the person); ``start``/``end`` its times after it (aware UTC)."""
+    """One thing that can be done for an activity that is short or needs re-planning.
+
+    Attributes:
+        action: ``deploy``, ``assign``, ``combine``, ``move`` or ``none`` (``ACTIONS``).
+        description: what it does, an English sentence.
+        cost: what it costs the protected person (``travel 60 min``, ``moved +0:30``, ``none``).
+        feasible: whether it fully covers the activity without leaving others shorter.
+        reason: why it would not work or only partly ('' when feasible).
+        callsign: the officer it deploys (``deploy``), else None.
+        concept: the concept the activity carries after it (always valid for the person),
+            or None when it keeps none.
+        start: the activity's start after it (aware UTC), or None when not given.
+        end: the activity's end after it (aware UTC), or None when not given.
+        shift_minutes: minutes a move shifts the activity, later positive (``move``), else None.
+        travel_minutes: the lent officer's travel between the units (``deploy``), else None.
+        team: the callsigns an adjacent activity's team adds (``combine``).
+        partial: applying it helps but leaves the activity short (``reason`` says of what); it
+            may be applied, and is never shown as feasible.
+    """
 
     action: str
     description: str
@@ -78,8 +94,6 @@ class Option:
     shift_minutes: int | None = None
     travel_minutes: int | None = None
     team: tuple[str, ...] = ()
-    #: Applying it helps but leaves the activity short (``reason`` says of what); it may be
-    #: applied, and is never shown as feasible.
     partial: bool = False
 
 
@@ -222,8 +236,21 @@ def _context(store: Store, activity_id: str) -> _Context:
 
 
 def suggest(store: Store, activity_id: str) -> list[Option]:
-    """Ranked options for one activity, feasible ones first. Raises ``NotFound`` for an
-    unknown id."""
+    """Ranked options for one activity: feasible first, then partial, then the rest; within each,
+    by kind (deploy, assign, combine, move). Writes nothing.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The options; a single ``none`` option when there is nothing to do (cancelled, or
+        covered by a valid concept).
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput: the prefix matches more than one activity.
+    """
     ctx = _context(store, activity_id)
     settled = _settled(ctx)
     if settled is not None:
@@ -303,13 +330,14 @@ def _lend(ctx: _Context) -> Iterator[Option]:
     # who hold a missing qualification themselves
     needed = {s.qualification for s in ctx.concepts[ctx.base].staffing}
     deployed = {d.callsign for d in list_deployments(ctx.store, ctx.activity.id)}
+    national = {u.code for u in list_units(ctx.store) if u.national}
     ranked = []
     for officer in list_staff(ctx.store):
         if officer.unit == ctx.unit or officer.callsign in deployed:
             continue
         held = frozenset(q.code for q in officer.qualifications if q.valid_on(ctx.start.date()))
         if held & needed:
-            rank = (0 if held & wanted else 2) + (1 if officer.unit in NATIONAL_UNITS else 0)
+            rank = (0 if held & wanted else 2) + (1 if officer.unit in national else 0)
             ranked.append((rank, officer.unit, officer.callsign, held))
     ranked.sort()
     found: list[Option] = []
@@ -482,7 +510,14 @@ _NEEDS = {
 
 
 def may_apply(role: str) -> bool:
-    """Whether a role may apply at least one kind of option (the store checks each one)."""
+    """Whether a role may apply at least one kind of option (the store checks each one).
+
+    Args:
+        role: a role (``access.ROLES``).
+
+    Returns:
+        True when the role has any permission an option needs.
+    """
     return any(access.allowed(role, p) for needs in _NEEDS.values() for p in needs)
 
 
@@ -494,10 +529,30 @@ def apply_option(
     reason: str = "capacity",
     authority: str | None = None,
 ) -> Activity:
-    """Carry out ``option`` for the activity in one transaction, checking every rule again
-    (R1, R3, R4 for the concept; on duty, travel, R8, one place at a time, rest for officers;
-    R5 for a move, which needs the deciding ``authority`` and a ``reason``). Raises
-    ``BadInput``/``RuleViolation`` or ``PermissionDenied``; nothing is written then."""
+    """Carry out ``option`` for the activity in one transaction (audited ``suggest.apply``),
+    checking every rule again (R1, R3, R4 for the concept; on duty, travel, R8, one place at a
+    time, rest for officers; R5 for a move, which needs the deciding ``authority`` and a
+    ``reason``); nothing is written when it raises.
+
+    Args:
+        store: the open database, acting as a person with the option's permissions
+            (``staff.write`` to deploy, ``activity.write`` to assign or change the concept,
+            both to combine, ``activity.restrict`` to move).
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        option: an option ``suggest`` offered (feasible or partial).
+        reason: a move's reason: ``capacity``, ``threat`` or ``tbp_choice``.
+        authority: a move's deciding authority.
+
+    Returns:
+        The activity as stored after it.
+
+    Raises:
+        BadInput: nothing to apply, an option that would not work, a move without a time, or
+            a bad reason.
+        NotFound: no such activity, concept or officer.
+        PermissionDenied: the acting person lacks a permission the option needs.
+        RuleViolation: a rule refuses it now (R1, R3, R4, R5, R8, deployment).
+    """
     if option.action not in _NEEDS:
         raise BadInput("There is nothing to apply for this activity.")
     if not (option.feasible or option.partial):
