@@ -48,6 +48,12 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 class Change(NamedTuple):
+    """One change record: field ``col`` of row ``pk`` of table ``tbl`` set to ``val`` (or the
+    row's existence, ``EXISTENCE``), as number ``seq`` of device ``origin`` at hybrid logical
+    clock ``hlc`` (milliseconds since 1970 UTC shifted by ``COUNTER_BITS``, with a counter),
+    with the row's causal length ``cl``, the field's previous stamp ``prev`` a critical field
+    carries, and the callsign of the ``actor`` who wrote it."""
+
     origin: str
     seq: int
     hlc: int
@@ -175,6 +181,7 @@ class Run:
 
 
 def normal_prevs(prevs: Sequence[str | None]) -> tuple[str | None, ...] | None:
+    """A run's previous stamps per field, or None when no field carries one."""
     return None if all(p is None for p in prevs) else tuple(prevs)
 
 
@@ -214,6 +221,7 @@ def _run(group: list[Change]) -> Run:
 
 
 def changes_of(runs: Iterable[Run]) -> Iterator[Change]:
+    """The records of these runs, one ``Change`` per field, in the runs' order."""
     for run in runs:
         yield from run.changes()
 

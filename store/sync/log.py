@@ -74,6 +74,7 @@ def _prevs(text: str, count: int) -> tuple[str | None, ...]:
 
 
 def origin_id(conn: sqlite3.Connection, device: str) -> int | None:
+    """The local id ``device`` is interned as in ``sync_origin``, or None when it has none."""
     row = conn.execute("SELECT id FROM sync_origin WHERE device = ?", (device,)).fetchone()
     return None if row is None else int(row[0])
 
@@ -285,6 +286,7 @@ def staff(conn: sqlite3.Connection) -> list[Run]:
 
 
 def of_table(conn: sqlite3.Connection, table: str) -> list[Run]:
+    """Every run the log holds of ``table`` (in no particular order)."""
     names = _Names(conn)
     return names.runs(conn.execute(f"SELECT {_COLUMNS} FROM sync_log l WHERE l.tbl = ?", (table,)))
 
