@@ -93,7 +93,7 @@ def activity_add(
 
 @activity.command("list")
 @click.option("--person", help="Only this subject.")
-@click.option("--unit", help="Only subjects of this unit.")
+@click.option("--unit", help="Only subjects of this unit (an unknown unit is an error, exit 2).")
 @click.option("--date", "day", type=DATE, help="One local day: YYYY-MM-DD, today, tomorrow.")
 @click.option("--from", "start", type=TIME, help="From this time.")
 @click.option("--to", "end", type=TIME, help="Until this time.")

@@ -143,9 +143,14 @@ class OneLineError(click.ClickException):
         if isinstance(error, str):
             super().__init__(error)
             return
-        message = re.sub(
-            r"'([^']{61,})'", lambda m: shown(m.group(1)), visible(error.format_message())
-        )
+        if isinstance(error, click.MissingParameter):
+            # wholly click's words about our own parameters: its layout (a list of choices on
+            # indented lines) joined into the one line, nothing to escape or cut
+            message = " ".join(error.format_message().split())
+        else:
+            message = re.sub(
+                r"'([^']{61,})'", lambda m: shown(m.group(1)), visible(error.format_message())
+            )
         # click names no command for some option errors ("requires an argument")
         where = "the command's --help"
         if error.ctx:

@@ -37,8 +37,8 @@ def shift_add(env: Env, callsign: str, start: datetime, end: datetime) -> None:
 
 
 @shift.command("list")
-@click.option("--unit")
-@click.option("--callsign")
+@click.option("--unit", help="Only this unit's officers (an unknown unit is an error, exit 2).")
+@click.option("--callsign", help="Only this officer's (an unknown callsign is an error, exit 2).")
 @click.option("--date", "day", type=DATE)
 @click.option("--from", "start", type=TIME)
 @click.option("--to", "end", type=TIME)

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from . import rules, validate
-from .catalogue import Concept, get_concept, list_concepts
+from .catalogue import Concept, get_concept, get_unit, list_concepts
 from .clock import hours_between, local_iso, require_order, to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, NotFound, RuleViolation
@@ -201,7 +201,7 @@ def list_activities(
         The activities, cancelled and done ones included.
 
     Raises:
-        NotFound: ``person`` names no subject.
+        NotFound: ``person`` names no subject, or ``unit`` no unit (never a false all-clear).
     """
     clauses: list[str] = []
     params: list[str] = []
@@ -214,9 +214,9 @@ def list_activities(
     if end is not None:
         clauses.append("start_at < ?")
         params.append(to_db(end))
-    if unit:
+    if unit is not None:
         clauses.append("subject_unit = ?")
-        params.append(unit.upper())
+        params.append(get_unit(store, unit).code)
     if replan_only:
         clauses.append("replan_reason IS NOT NULL")
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""

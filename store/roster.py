@@ -180,7 +180,10 @@ def list_shifts(
         shift_id: only the shift with this full id; None for all.
 
     Returns:
-        The shifts, times aware UTC (an unknown unit or callsign gives none).
+        The shifts, times aware UTC.
+
+    Raises:
+        NotFound: ``unit`` names no unit or ``callsign`` no person (never a false all-clear).
     """
     clauses, params = [], []
     if start is not None:
@@ -189,12 +192,12 @@ def list_shifts(
     if end is not None:
         clauses.append("s.start_at < ?")
         params.append(to_db(end))
-    if unit:
+    if unit is not None:
         clauses.append("p.unit = ?")
-        params.append(unit.upper())
-    if callsign:
+        params.append(get_unit(store, unit).code)
+    if callsign is not None:
         clauses.append("p.callsign = ?")
-        params.append(callsign.upper())
+        params.append(get_staff(store, callsign).callsign)
     if shift_id:
         clauses.append("s.id = ?")
         params.append(shift_id)

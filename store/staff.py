@@ -285,7 +285,7 @@ def list_staff(store: Store, *, unit: str | None = None, role: str | None = None
         NotFound: ``unit`` is not a unit of the catalogue.
     """
     clauses, params = [], []
-    if unit:
+    if unit is not None:
         clauses.append("unit = ?")
         params.append(get_unit(store, unit).code)
     if role:

@@ -226,7 +226,7 @@ def list_subjects(
         NotFound: ``unit`` is not a unit of the catalogue.
     """
     clauses, params = [], []
-    if unit:
+    if unit is not None:
         clauses.append("s.unit = ?")
         params.append(get_unit(store, unit).code)
     if kind:
