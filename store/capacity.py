@@ -8,8 +8,11 @@ per reason and week; and what-if scenarios that change nothing in the database.
   its person (below the required level, outside the package, for another kind of subject, a
   pilot outside its scope: ``INVALID_CONCEPT``), counts at the lightest valid concept of the
   person's package for their kind of subject that needs at least as many officers as the one
-  it carries (protection is never lowered, so neither is demand). ``demand_assumed_hours``
-  says how much is so assumed. A subject with no threat assessment has no package, so nothing
+  it carries (protection is never lowered, so neither is demand). An activity that carries a
+  concept that is not valid counts, per qualification, the larger of that concept's count and
+  the valid one's: it is staffed with the first until re-planned and needs the second after,
+  so no qualification it is planned with drops out of demand. ``demand_assumed_hours`` says
+  how much is so assumed. A subject with no threat assessment has no package, so nothing
   can be assumed for it.
 - *Shortfall hours*: from the exact gap computation, where an officer counts once at a time.
 - *Occupancy*: demand hours / supply hours.
@@ -140,9 +143,22 @@ def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
         least = officers.get(row["concept"], 0)
         code = lightest_valid_concept(concepts, valid_for[key], subject.kind, at_least=least)
         if code is not None:
-            assumed[row["id"]] = Need(subject.unit, row["a"], row["b"], staffing[code], row["id"])
+            counts = _at_least(staffing[code], staffing.get(row["concept"], ()))
+            assumed[row["id"]] = Need(subject.unit, row["a"], row["b"], counts, row["id"])
     kept = [n for n in needs if n.kind != "activity" or n.source not in assumed]
     return Demand([*kept, *assumed.values()], set(assumed))
+
+
+def _at_least(
+    assumed: tuple[tuple[str, int], ...], planned: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, int], ...]:
+    """Per qualification the larger count of the assumed valid concept and the concept the
+    activity is planned with: it is staffed by the latter until re-planned, by the former
+    after, so neither's officers are hidden from demand."""
+    counts: dict[str, int] = {}
+    for qualification, count in (*assumed, *planned):
+        counts[qualification] = max(count, counts.get(qualification, 0))
+    return tuple(counts.items())
 
 
 def _day(moment: int) -> str:

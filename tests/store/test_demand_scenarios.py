@@ -70,7 +70,7 @@ def test_a_below_level_activity_counts_at_a_valid_concept(store: Store) -> None:
     plan=st.lists(
         st.tuples(
             st.integers(1, 5),
-            st.sampled_from(["CAM", "STATIC", "ESCORT", "CP-LIGHT", "CP-HEAVY", None]),
+            st.sampled_from(["CAM", "STATIC", "ESCORT", "CP-LIGHT", "CP-HEAVY", "OBJ-HRB", None]),
             st.integers(1, 5),
             st.integers(6, 20),
         ),
@@ -97,6 +97,33 @@ def test_demand_is_never_below_the_assigned_concepts(store: Store, plan: list) -
     (row,) = capacity.capacity_report(store, start, end)
     assert row.demand_hours >= round(assigned, 2)
     assert row.demand_hours - row.demand_assumed_hours <= round(assigned, 2) + 1e-9
+    per_qualification: dict[str, float] = {}
+    for need in load_needs(store, start, end):
+        for qualification, count in need.needs:
+            hours = count * (need.end - need.start) / 3600
+            per_qualification[qualification] = per_qualification.get(qualification, 0) + hours
+    rows = {r.key: r for r in capacity.capacity_report(store, start, end, by="qualification")}
+    for qualification, hours in per_qualification.items():
+        assert rows[qualification].demand_hours >= round(hours, 2), qualification
+
+
+def test_an_invalid_concept_keeps_the_qualifications_it_is_planned_with(store: Store) -> None:
+    """An object guarded with STATIC (2 × object_guard, W2) twice for 10 hours, re-assessed to
+    W3: demand counts the valid concept's officers and still the two object guards."""
+    subjects.add_subject(store, "PAND", kind="object", domain="local", unit="RT")
+    subjects.assess_threat(store, "PAND", level=1)
+    _activity(store, "PAND", "2026-12-01 08:00", "2026-12-01 18:00", "STATIC")
+    _activity(store, "PAND", "2026-12-02 08:00", "2026-12-02 18:00", "STATIC")
+    subjects.assess_threat(store, "PAND", level=3)
+    start, end = at(store, DAY[0]), at(store, "2026-12-03 00:00")
+    rows = {r.key: r for r in capacity.capacity_report(store, start, end, by="qualification")}
+    assert {k: (r.demand_hours, r.demand_assumed_hours) for k, r in rows.items()} == {
+        "close_protection": (40.0, 40.0),
+        "object_guard": (40.0, 40.0),
+        "protective_driving": (20.0, 20.0),
+    }
+    (unit,) = capacity.capacity_report(store, start, end)
+    assert (unit.demand_hours, unit.shortfall_hours) == (100.0, 100.0)
 
 
 @pytest.fixture
@@ -217,11 +244,16 @@ def test_a_scenario_change_is_refused_naming_its_real_problem(
 
 def test_a_concept_for_objects_on_a_person_counts_at_a_persons_concept(store: Store) -> None:
     """STATIC (2 object guards) on a W2 person's 2-hour activity, as a merge may bring it
-    (replan wrong_subject_kind): demand is ESCORT's, a driver and a close protection officer."""
+    (replan wrong_subject_kind): demand is ESCORT's, a driver and a close protection officer,
+    beside the two object guards it is planned with until re-planned."""
     _person(store, "REIGER", "RT", 2)
     activity = _activity(store, "REIGER", "2026-12-01 10:00", "2026-12-01 12:00", "ESCORT")
     store.conn.execute("UPDATE activity SET concept = 'STATIC' WHERE id = ?", (activity,))
     assert agenda.get_activity(store, activity).replan_reason == "wrong_subject_kind"
     rows = capacity.capacity_report(store, at(store, DAY[0]), at(store, DAY[1]), by="qualification")
     demand = {r.key: (r.demand_hours, r.demand_assumed_hours) for r in rows}
-    assert demand == {"close_protection": (2.0, 2.0), "protective_driving": (2.0, 2.0)}
+    assert demand == {
+        "close_protection": (2.0, 2.0),
+        "object_guard": (4.0, 4.0),
+        "protective_driving": (2.0, 2.0),
+    }
