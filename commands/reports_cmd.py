@@ -187,8 +187,8 @@ def scenario(
     output: str | None,
 ) -> None:
     """What-if: the projected shortfall against the baseline, per unit, with the officers lent
-    in and out (lending picks those who reduce the receiving unit's shortfall). Writes
-    nothing."""
+    in and out (lending picks only officers the lending unit can spare: those who reduce the
+    two units' shortfall together). Writes nothing."""
     wanted = [model.Change.parse(text, unit) for text in changes]
     single = (add_persons, add_officers, add_fte, remove_officers, lend)
     if any(single) and not unit:
@@ -221,7 +221,8 @@ def scenario(
             if given < change.count:
                 info(
                     f"Only {given} of {change.count} officers of {change.unit} would reduce "
-                    f"{change.to_unit}'s shortfall; only they are lent."
+                    f"{change.to_unit}'s shortfall more than {change.unit}'s would grow "
+                    "without them; only they are lent."
                 )
     emit(
         [

@@ -665,30 +665,32 @@ def _add_officers(world: _World, change: Change) -> None:
 
 def _lend(world: _World, home: str, to: str, count: int, written: str = "") -> None:
     """Lend up to ``count`` officers of ``home`` on duty in the period to ``to``: each time the
-    one who reduces ``to``'s shortfall hours most (then by callsign), who arrives after the
-    travel time between the units; only officers who reduce it are lent, and an officer is
-    lent once in a scenario (never onwards, never twice)."""
+    one who most reduces the two units' shortfall hours together (what ``to`` gains less what
+    ``home`` loses without them; then by callsign), who arrives after the travel time between
+    the units. Only officers ``home`` can spare are lent (a loan never makes the two units'
+    total shortfall worse, nor leaves it as it was), and an officer is lent once in a scenario
+    (never onwards, never twice)."""
     travel = travel_minutes(world.store, home, to) * 60
     if not _on_duty(world, home):
         raise BadInput(f"{written or 'Lending'}: {home} has no officers on duty in the period.")
     for _round in range(count):
-        best: tuple[float, str, list[Duty]] | None = None
-        current = world.shortfall_hours(to)
+        best: tuple[float, str, list[Duty], list[Duty]] | None = None
+        current = world.shortfall_hours(to) + world.shortfall_hours(home)
         for officer in sorted(_candidates(world, home, to)):
+            kept = [d for d in world.duties if not (d.officer == officer and d.unit == home)]
             moved = [
                 Duty(d.officer, to, d.start + travel, d.end, d.qualifications)
                 for d in world.duties
                 if d.officer == officer and d.unit == home and d.end > d.start + travel
             ]
-            gain = current - world.shortfall_hours(to, [*world.duties, *moved])
+            after = world.shortfall_hours(to, [*kept, *moved]) + world.shortfall_hours(home, kept)
+            gain = current - after
             if gain > 1e-9 and (best is None or gain > best[0]):
-                best = (gain, officer, moved)
+                best = (gain, officer, kept, moved)
         if best is None:
             return
-        _gain, officer, moved = best
-        world.duties = [
-            d for d in world.duties if not (d.officer == officer and d.unit == home)
-        ] + moved
+        _gain, officer, kept, moved = best
+        world.duties = kept + moved
         world.lent.append((officer, home, to))
 
 

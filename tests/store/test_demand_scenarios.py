@@ -1,5 +1,5 @@
 """Capacity demand is what protection needs (unplanned and below-level activities at the lightest
-valid concept), and scenarios lend the officers who reduce the receiving unit's shortfall, with
+valid concept), and scenarios lend the officers who reduce the two units' shortfall together, with
 several changes combined (issue 16)."""
 
 from __future__ import annotations
@@ -174,6 +174,27 @@ def test_lending_picks_the_officers_the_receiving_unit_lacks(ob_short: Store) ->
     # the close-protection officer does not reduce OB's shortfall, so only AM-0002 is lent
     assert {r.unit: r.lent_in for r in two}["OB"] == ("AM-0002",)
     assert snapshot(store.path) == before
+
+
+@pytest.mark.parametrize(("end", "lent"), [("13:00", ()), ("10:00", ("AM-0002",))])
+def test_lending_weighs_what_the_lending_unit_loses(
+    ob_short: Store, end: str, lent: tuple[str, ...]
+) -> None:
+    """AM needs its hrb officer for CP-HEAVY from 09:00; OB is 2 hours short of hrb. Until
+    13:00 lending AM-0002 would cost AM 4 hours for OB's 2: nobody is lent (OB's shortfall
+    falls, AM's rises more). Until 10:00 AM loses 1 hour for OB's 2: AM-0002 is lent."""
+    store = ob_short
+    _person(store, "MEEUW", "AM", 4)
+    _activity(store, "MEEUW", "2026-12-01 09:00", f"2026-12-01 {end}", "CP-HEAVY")
+    rows = {
+        r.unit: r
+        for r in capacity.run_scenario(
+            store, [capacity.Change.parse("lend:2:AM:OB")], at(store, DAY[0]), at(store, DAY[1])
+        )
+    }
+    assert rows["OB"].lent_in == lent and rows["AM"].lent_out == lent
+    total = sum(r.scenario_shortfall_hours - r.baseline_shortfall_hours for r in rows.values())
+    assert total == (-1.0 if lent else 0.0)
 
 
 def test_several_changes_combine(ob_short: Store) -> None:
