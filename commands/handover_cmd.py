@@ -74,6 +74,7 @@ def _record_dict(record: model.HandoverRecord) -> dict[str, Any]:
         "supersede_reason": record.supersede_reason,
         "superseded_by": record.superseded_by,
         "superseded_reason": record.superseded_reason,
+        "overlaps": list(record.overlaps),
     }
 
 
@@ -154,6 +155,7 @@ def handover_list(env: Env, fmt: str, output: str | None) -> None:
             "accepted_by",
             "accepted_at",
             "superseded_by",
+            "overlaps",
         ),
     )
 

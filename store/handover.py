@@ -10,7 +10,8 @@
   assessments, decisions, signals raised and their progress, log entries, bundles imported;
 - *Assessment*: what is open — gaps in the next shift, activities needing re-planning, signals
   not closed, flagged log entries not cleared, unresolved sync conflicts, changes of other
-  laptops quarantined at sync (one item per write), qualifications of the
+  laptops quarantined at sync (one item per write), signed handovers in force whose periods
+  overlap (signed on two laptops before they synced), qualifications of the
   next shift's officers that lapse within a week;
 - *Recommendation*: an action for every open item, and the outgoing leader's notes.
 
@@ -131,6 +132,9 @@ class HandoverRecord:
         superseded_by_signer: who signed the handover that replaced this one, or None.
         superseded_at: when that one was signed (aware UTC), or None.
         superseded_reason: why it replaced this one ('' when none did).
+        overlaps: the ids of the other handovers in force whose periods overlap this one's,
+            while this one is in force (signed on laptops that had not synced; see
+            ``overlapping_handovers``).
     """
 
     id: str
@@ -150,6 +154,58 @@ class HandoverRecord:
     superseded_by_signer: str | None = None
     superseded_at: datetime | None = None
     superseded_reason: str = ""
+    overlaps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Two signed handovers in force (neither superseded) whose periods overlap: two leaders
+    each signed their account of the same hours on laptops that had not synced yet.
+
+    Attributes:
+        ids: the two handovers' ids, the earlier signed first.
+        signed_by: their signers' callsigns, in the same order.
+        periods: their periods as ``(start, end)`` (aware UTC), in the same order.
+    """
+
+    ids: tuple[str, str]
+    signed_by: tuple[str, str]
+    periods: tuple[tuple[datetime, datetime], tuple[datetime, datetime]]
+
+
+#: Handovers in force: signed and not superseded.
+_IN_FORCE = "NOT EXISTS (SELECT 1 FROM handover n WHERE n.supersedes = {h}.id)"
+
+
+def overlapping_handovers(store: Store) -> list[Overlap]:
+    """Every pair of signed handovers in force whose periods overlap (``sign_handover`` refuses
+    that on one laptop; two laptops signing offline can each hold one until they sync). The
+    pair stays until one of its signers supersedes their handover with a period that no
+    longer overlaps the other's.
+
+    Returns:
+        The pairs, ordered by the first's signing time; the earlier signed first in each.
+    """
+    rows = store.query(
+        "SELECT a.id AS a_id, a.signed_by AS a_by, a.period_start AS a_start,"
+        " a.period_end AS a_end, b.id AS b_id, b.signed_by AS b_by,"
+        " b.period_start AS b_start, b.period_end AS b_end FROM handover a JOIN handover b"
+        " ON (a.signed_at, a.id) < (b.signed_at, b.id) AND a.period_start < b.period_end"
+        " AND b.period_start < a.period_end"
+        f" WHERE {_IN_FORCE.format(h='a')} AND {_IN_FORCE.format(h='b')}"
+        " ORDER BY a.signed_at, a.id, b.signed_at, b.id"
+    )
+    return [
+        Overlap(
+            (r["a_id"], r["b_id"]),
+            (r["a_by"], r["b_by"]),
+            (
+                (from_db(r["a_start"]), from_db(r["a_end"])),
+                (from_db(r["b_start"]), from_db(r["b_end"])),
+            ),
+        )
+        for r in rows
+    ]
 
 
 class AlreadySigned(BadInput):
@@ -414,9 +470,26 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
         _counted("open_signals", [x.id for x in list_signals(store, open_only=True)]),
         _counted("flagged_log", [r[0] for r in flagged]),
         _counted("conflicts", [r[0] for r in conflicts]),
+        _overlap_item(store),
         *_quarantine_items(store),
         _expiring(store, period),
     )
+
+
+def _overlap_item(store: Store) -> Item:
+    """Signed handovers in force that overlap (two truths about the same hours, from laptops
+    that signed before they synced): open until one signer supersedes theirs."""
+    pairs = overlapping_handovers(store)
+    named = [
+        {
+            "handovers": [i[:13] for i in pair.ids],
+            "signed_by": list(pair.signed_by),
+            "periods": [_period_text(a, b) for a, b in pair.periods],
+        }
+        for pair in pairs
+    ]
+    ids = tuple(dict.fromkeys(i for pair in pairs for i in pair.ids))
+    return Item("overlapping_handovers", len(pairs), ids, {"pairs": named} if pairs else {})
 
 
 def _expiring(store: Store, period: _Period) -> Item:
@@ -682,7 +755,20 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
         "SELECT id, signed_by, signed_at, supersede_reason FROM handover WHERE supersedes = ?",
         (full,),
     )
+    overlaps = (
+        ()
+        if later
+        else tuple(
+            r[0]
+            for r in store.query(
+                "SELECT h.id FROM handover h WHERE h.id != ? AND h.period_start < ?"
+                f" AND h.period_end > ? AND {_IN_FORCE.format(h='h')} ORDER BY h.signed_at",
+                (full, row["period_end"], row["period_start"]),
+            )
+        )
+    )
     return HandoverRecord(
+        overlaps=overlaps,
         supersedes=row["supersedes"],
         supersede_reason=row["supersede_reason"],
         superseded_by=later["id"] if later else None,

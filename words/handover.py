@@ -146,6 +146,24 @@ def _quarantined(item: Item, details: bool) -> str:
     )
 
 
+def _overlapping(item: Item, details: bool) -> str:
+    text = _("{n} overlaps between signed handovers in force").format(n=item["count"])
+    if details:
+        text += "".join(
+            _("; {first} by {first_by} ({first_period}) and {second} by {second_by}"
+              " ({second_period})").format(
+                first=p["handovers"][0],
+                first_by=visible(p["signed_by"][0]),
+                first_period=p["periods"][0],
+                second=p["handovers"][1],
+                second_by=visible(p["signed_by"][1]),
+                second_period=p["periods"][1],
+            )
+            for p in item["params"].get("pairs", [])
+        )  # fmt: skip
+    return text
+
+
 def _expiring(item: Item, details: bool) -> str:
     text = _("{n} qualifications of the next shift's officers lapse within a week").format(
         n=item["count"]
@@ -191,6 +209,7 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         "open_signals": _counted(_("{n} signals not yet closed")),
         "flagged_log": _counted(_("{n} flagged log entries not cleared")),
         "conflicts": _counted(_("{n} unresolved sync conflicts")),
+        "overlapping_handovers": _overlapping,
         "quarantined": _quarantined,
         "expiring": _expiring,
     },
@@ -204,6 +223,13 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         "open_signals": _counted(_("Check the open signals with the information organisation")),
         "flagged_log": _counted(_("Act on or clear the flagged log entries (`log clear ID`)")),
         "conflicts": _counted(_("Resolve the sync conflicts")),
+        "overlapping_handovers": _counted(
+            _(
+                "Settle whose account holds for the overlapping hours: one signer supersedes "
+                "theirs with a period that no longer overlaps (`handover sign --from --to "
+                "--supersedes ID --reason`)"
+            )
+        ),
         "quarantined": _counted(
             _(
                 "Ask the admin about the quarantined changes (`sync quarantine`): "
@@ -316,4 +342,9 @@ def signature_of(record: HandoverRecord) -> str:
             at=local_text(record.superseded_at),
             reason=markdown(record.superseded_reason),
         )
+    if record.overlaps:
+        text += "\n" + _(
+            "Overlaps handovers in force: {ids} (signed on laptops that had not synced; one "
+            "signer supersedes theirs)."
+        ).format(ids=", ".join(i[:13] for i in record.overlaps))
     return text

@@ -39,6 +39,7 @@ JUMPS = {
     "expiring": "roster",
     "conflicts": "sync",
     "quarantined": "sync",
+    "overlapping_handovers": "handover",  # the signed handovers below, marked
 }
 
 
@@ -120,9 +121,10 @@ class HandoverScreen(Screen[None]):
         history = self.query_one("#handover-history", DataTable)
         history.clear()
         for record in data.history:
+            overlap = _(" — overlaps another in force") if record.overlaps else ""
             history.add_row(
                 f"{local_text(record.period_start)}–"
-                f"{local_text(record.period_end, with_date=False)}",
+                f"{local_text(record.period_end, with_date=False)}{overlap}",
                 literal(record.signed_by),
                 literal(record.accepted_by or _("not yet")),
                 key=record.id,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..db import Store
 from ..errors import BadInput, StoreError
+from ..handover import overlapping_handovers
 from ..validate import visible
 from . import apply, bundle, verify
 from . import roster as rosters
@@ -63,7 +64,15 @@ def import_file(
     progress("decrypting", 1, 1)
     checked = verify.verify(store, plain, path, progress)
     if checked.receipt.result == "applied":
+        before = {o.ids for o in overlapping_handovers(store)}
         apply.apply(store, checked, progress)
+        checked.receipt.warnings.extend(
+            f"handovers {o.ids[0][:13]} by {o.signed_by[0]} and {o.ids[1][:13]} by "
+            f"{o.signed_by[1]} are both signed and in force for overlapping periods; one "
+            "signer supersedes theirs (see the next handover draft)"
+            for o in overlapping_handovers(store)
+            if o.ids not in before
+        )
     return checked.receipt
 
 
