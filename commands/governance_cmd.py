@@ -14,6 +14,7 @@ from store.validate import visible
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
+from .params import OutputPath
 
 DECISION_COLUMNS = (
     "id",
@@ -145,7 +146,7 @@ def audit_verify(env: Env) -> None:
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=OutputPath("the backup"))
 @pass_env
 def backup(env: Env, file: Path) -> None:
     """A consistent copy of the database (encrypted like it); safe while the console runs."""

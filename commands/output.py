@@ -20,6 +20,9 @@ import click
 from store.machine import write_private
 from store.validate import markdown, visible, visible_json
 
+from .context import Env
+from .params import OutputPath
+
 FORMATS = ("table", "csv", "json", "md")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,8 +45,8 @@ def output_options(func: F) -> F:
         "-o",
         "--output",
         "output",
-        type=click.Path(dir_okay=False, writable=True),
-        help="Write to this file instead of standard output.",
+        type=OutputPath("the output", as_text=True),
+        help="Write to this file (a regular file or a new name) instead of standard output.",
     )(func)
     func = click.option(
         "-f",
@@ -150,20 +153,23 @@ def render(
 def emit(
     data: list[dict[str, Any]] | dict[str, Any],
     fmt: str,
-    output: str | None = None,
+    output: str | Path | None = None,
     columns: Sequence[str] | None = None,
 ) -> None:
     """Write rendered data to stdout, or atomically to ``output``."""
     write_text(render(data, fmt, columns), output)
 
 
-def write_text(text: str, output: str | None = None) -> None:
+def write_text(text: str, output: str | Path | None = None) -> None:
     """Text to stdout, or to a file (0600) written under a temporary name and renamed, so a
-    failure (a full disk) leaves neither a half-written file nor a temporary one."""
+    failure (a full disk) leaves neither a half-written file nor a temporary one. The file is
+    never anything but a regular file or a new name, and never a file of the database."""
     if output is None:
         click.echo(text, nl=False)
         return
-    write_private(Path(output), text.encode("utf-8"), "the output")
+    ctx = click.get_current_context(silent=True)
+    env = ctx.find_object(Env) if ctx else None
+    write_private(output, text.encode("utf-8"), "the output", database=env.db_path if env else None)
 
 
 def info(message: str) -> None:

@@ -16,6 +16,7 @@ import click
 from store import validate
 from store.clock import SystemClock, day_bounds, parse_date, parse_time
 from store.errors import BadInput
+from store.machine import check_target
 from store.validate import shown
 
 from .context import Env
@@ -93,6 +94,30 @@ class InputPath(click.Path):
         if not (path.is_file() or (self.dir_okay and path.is_dir())):
             self.fail(f"{shown(str(value))} is not a regular file.", param, ctx)
         return path
+
+
+class OutputPath(click.ParamType):
+    """A file Schildwacht is to write (``-o``, ``--out``, ``backup FILE``), checked when the
+    command line is read, before anything is done: a regular file or a new name, never a
+    link, a device, a FIFO, a folder or a file of the database in use (``check_target``)."""
+
+    name = "file"
+
+    def __init__(self, what: str, *, as_text: bool = False) -> None:
+        self.what, self.as_text = what, as_text
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        env = ctx.find_object(Env) if ctx else None
+        try:
+            path = check_target(
+                os.fsdecode(value), self.what, database=env.db_path if env else None
+            )
+        except BadInput as exc:
+            if not isinstance(param, click.Option):
+                raise
+            sentence = str(exc)
+            raise BadInput(f"{_name(param)}: {sentence[:1].lower()}{sentence[1:]}") from None
+        return str(path) if self.as_text else path
 
 
 TIME = TimeParam()

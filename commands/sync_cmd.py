@@ -26,7 +26,7 @@ from store.validate import visible
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
-from .params import InputPath
+from .params import InputPath, OutputPath
 
 RECEIPT_COLUMNS = ("table", "applied", "already_known", "deferred", "in_conflict", "quarantined")
 QUARANTINE_COLUMNS = ("device_label", "seq", "table", "field", "row", "actor", "rule", "reason")
@@ -91,9 +91,7 @@ def sync() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="A shared sync folder: writes DIR/<this device's id>/<bundle>.swb.",
 )
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write one bundle file."
-)
+@click.option("--out", type=OutputPath("the bundle"), help="Write one bundle file.")
 @pass_env
 def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
     """Write everything the other devices have not acknowledged yet into a bundle."""
@@ -376,7 +374,7 @@ def team_show(env: Env, fmt: str, output: str | None) -> None:
 
 @team.command("enroll")
 @click.argument("request", type=InputPath())
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=OutputPath("the welcome bundle"))
 @click.option("--role", help="The device's role in the team (default: the one it asked for).")
 @click.option("--yes", is_flag=True, help="Skip the question (you compared the code already).")
 @pass_env
@@ -424,7 +422,7 @@ def device() -> None:
 
 
 @device.command("request")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=OutputPath("the request"))
 @pass_env
 def device_request(env: Env, out: Path) -> None:
     """Write an enrolment request for the team admin; shows the code to compare."""
