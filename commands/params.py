@@ -127,9 +127,21 @@ DATE = DateParam()
 def resolve_window(
     env: Env, day: date | None, start: datetime | None, end: datetime | None
 ) -> tuple[datetime | None, datetime | None]:
-    """``--date D`` or ``--from T --to T`` (never both) as a UTC window."""
+    """``--date D`` or ``--from T --to T`` (never both) as a UTC window; a period given
+    with both ends must end after it starts (``checked_period``)."""
     if day is not None and (start or end):
         raise BadInput("Give either --date or --from/--to, not both.")
     if day is not None:
         return day_bounds(day)
+    if start is not None and end is not None:
+        checked_period(start, end)
     return start, end
+
+
+def checked_period(
+    start: datetime, end: datetime, *, given: tuple[bool, bool] = (True, True)
+) -> tuple[datetime, datetime]:
+    """The one check of every command's period (``--from``/``--to``, after any default is
+    filled in; ``given`` says which end the person typed): it ends after it starts, else
+    exit 2 with a sentence that names the wrong end."""
+    return validate.period(start, end, names=("--from", "--to"), given=given)

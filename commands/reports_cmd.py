@@ -15,7 +15,7 @@ from store.subjects import MAX_LEVEL
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options
-from .params import TIME, NumberParam
+from .params import TIME, NumberParam, checked_period
 
 #: How many persons or officers a scenario adds, removes or lends.
 COUNT = click.IntRange(1, model.MAX_SCENARIO_COUNT)
@@ -25,7 +25,8 @@ def _window(
     env: Env, start: datetime | None, end: datetime | None, default_days: int = 7
 ) -> tuple[datetime, datetime]:
     first = start or env.clock.now()
-    return first, end or first + timedelta(days=default_days)
+    last = end or first + timedelta(days=default_days)
+    return checked_period(first, last, given=(start is not None, end is not None))
 
 
 @click.group(invoke_without_command=True)
@@ -132,6 +133,7 @@ def restrictions(
     """Facilitation restrictions per unit and week, per reason."""
     last = end or env.clock.now() + timedelta(days=1)
     first = start or last - timedelta(days=28)
+    checked_period(first, last, given=(start is not None, end is not None))
     rows = model.restriction_report(env.store(), first, last)
     emit(rows, fmt, output, ("unit", "week", "capacity", "threat", "tbp_choice", "total"))
 

@@ -222,3 +222,47 @@ def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str])
         options = ", ".join(sorted(allowed))
         raise BadInput(f"{field} must be one of {options}; {shown(value)} is not.")
     return value
+
+
+def period(
+    start: datetime,
+    end: datetime,
+    *,
+    names: tuple[str, str] = ("the start", "the end"),
+    given: tuple[bool, bool] = (True, True),
+) -> tuple[datetime, datetime]:
+    """A period that ends after it starts. The refusal names the end that is wrong: the one
+    the person gave when the other was a default (``given``), else both (``names``: how the
+    person typed them, such as ``--from`` and ``--to``)."""
+    if end > start:
+        return start, end
+    first, last, empty = _local_text(start), _local_text(end), end == start
+    if given == (False, True):
+        message = (
+            f"{_cap(names[1])} {last} lies {'at' if empty else 'before'} the start of the "
+            f"period ({first}, the default); give {names[1]} after it, or {names[0]} too."
+        )
+    elif given == (True, False):
+        message = (
+            f"{_cap(names[0])} {first} lies {'at' if empty else 'after'} the end of the "
+            f"period ({last}, the default); give {names[0]} before it, or {names[1]} too."
+        )
+    elif empty:
+        message = (
+            f"{_cap(names[1])} {last} is the same moment as {names[0]}: the period is empty; "
+            f"give {names[1]} after {names[0]}."
+        )
+    else:
+        message = (
+            f"{_cap(names[1])} {last} lies before {names[0]} {first}: the period would run "
+            f"backwards; give {names[1]} after {names[0]} (or swap them)."
+        )
+    raise BadInput(message)
+
+
+def _cap(name: str) -> str:
+    return name if name.startswith("-") else name[:1].upper() + name[1:]
+
+
+def _local_text(moment: datetime) -> str:
+    return moment.astimezone(_LOCAL).strftime("%Y-%m-%d %H:%M")
