@@ -47,14 +47,13 @@ from __future__ import annotations
 
 import codecs
 import functools
-import math
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from . import access, validate
+from . import access, ics_bounds, validate
 from .agenda import CALENDAR_AUTHORITY, insert_correction
 from .clock import LOCAL_TZ, day_bounds, from_db, to_db
 from .db import Store
@@ -67,8 +66,6 @@ DEFAULT_DAYS = 90
 MAX_DAYS = 730
 DEFAULT_MAX_OCCURRENCES = 2000
 MAX_MAX_OCCURRENCES = 100_000
-#: A rule that would need more steps than this from its DTSTART to the window's end is refused.
-MAX_RULE_STEPS = 2_000_000
 #: Properties an activity is made from: a fault in one of them refuses the file.
 NEEDED = frozenset(
     {
@@ -89,8 +86,6 @@ NEEDED = frozenset(
 )
 _TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 _MARGIN = timedelta(days=2)
-_FREQS = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-_FREQ_SECONDS = (1, 60, 3600, 86400, 7 * 86400, 28 * 86400, 365 * 86400)
 #: Non-ASCII punctuation that real Western European text in Windows-1252 carries.
 _WESTERN_MARKS = frozenset("€‚„…†‡‰‹›‘’“”•–—˜™¡¢£¥¦§¨©ª«¬\xad®¯°±²³´µ¶·¸¹º»¼½¾¿×÷\xa0")
 
@@ -436,6 +431,12 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime]:
     return start_utc, end_utc
 
 
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 # Occurrences ---------------------------------------------------------------------------------
 
 
@@ -476,93 +477,6 @@ def _recurrence_key(event: Any, overrides: dict[tuple[str, str], Any]) -> str:
     return to_db(rid)
 
 
-def _series_estimate(event: Any, lo: datetime, hi: datetime) -> tuple[int, int]:
-    """An upper bound on the occurrences of the event's rule in [lo, hi), and on the steps it
-    takes to expand it from its DTSTART — from the rule alone, without expanding it."""
-    rule = event.get("RRULE")
-    rdates = sum(len(getattr(v, "dts", [])) for v in _as_list(event.get("RDATE")))
-    if rule is None:
-        return rdates, rdates
-    rule = rule[0] if isinstance(rule, list) else rule
-    freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
-    rank = _FREQS.index(freq) if freq in _FREQS else 3
-    interval = max(int((rule.get("INTERVAL") or [1])[0]), 1)
-    start = _as_utc(event.decoded("DTSTART"))
-    until = rule.get("UNTIL")
-    last = min(hi, _as_utc(until[0])) if until else hi
-    period = _FREQ_SECONDS[rank] * interval
-    per_period = _per_period(rule, rank)
-    if rank < 3:  # more often than daily: the time-of-day parts filter
-        per_day = min(86400 / period, _filtered_per_day(rule, rank))
-        count_in = (max((last - max(lo, start)).total_seconds(), 0) / 86400 + 1) * per_day
-        steps = max((last - start).total_seconds(), 0) / period
-    else:
-        count_in = (max((last - max(lo, start)).total_seconds(), 0) / period + 1) * per_period
-        steps = max((last - start).total_seconds(), 0) / period * per_period
-    count = rule.get("COUNT")
-    if count:
-        count_in = min(count_in, int(count[0]))
-        if not any(part in rule for part in ("BYHOUR", "BYMINUTE", "BYSECOND", "BYDAY")):
-            steps = min(steps, int(count[0]))
-    return math.ceil(count_in) + rdates, math.ceil(steps)
-
-
-def _per_period(rule: Any, rank: int) -> int:
-    """How many occurrences one period of a daily-or-coarser rule can expand into."""
-    times = 1
-    for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
-        times *= len(rule.get(part) or [None])
-    if rank == 3:
-        return times
-    byday = [str(d) for d in rule.get("BYDAY") or []]
-    if rank == 4:
-        return times * max(len(byday), 1)
-    per_month = len(rule.get("BYMONTHDAY") or []) + sum(
-        1 if d[:1] in "+-0123456789" else 5 for d in byday
-    )
-    if rank == 5:
-        return times * max(per_month, 1)
-    if rule.get("BYYEARDAY") or rule.get("BYWEEKNO"):
-        return times * (len(rule.get("BYYEARDAY") or []) + 7 * len(rule.get("BYWEEKNO") or []))
-    months = len(rule.get("BYMONTH") or []) or (12 if per_month else 1)
-    return times * months * max(per_month, 1)
-
-
-def _filtered_per_day(rule: Any, rank: int) -> float:
-    hours = len(rule.get("BYHOUR") or []) or 24
-    minutes = len(rule.get("BYMINUTE") or []) or (60 if rank <= 1 else 1)
-    seconds = len(rule.get("BYSECOND") or []) or (60 if rank == 0 else 1)
-    return float(hours * minutes * seconds)
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _too_many(
-    name: str, event: Any, count: int, limit: int, window: tuple[datetime, datetime], exact: bool
-) -> BadInput:
-    first = window[0].astimezone(LOCAL_TZ).date()
-    last = (window[1] - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
-    amount = f"{count:,}" if exact else f"up to {count:,}"
-    return BadInput(
-        f"{name}: {_describe(event)} gives {amount} occurrences from {first} to {last}, more "
-        f"than the limit of {limit:,} (--max-occurrences); nothing was imported."
-    )
-
-
-def _check_rules(calendar: Any, window: tuple[datetime, datetime], limit: int, name: str) -> None:
-    """Refuse, before expanding anything, a calendar whose rules would give more than
-    ``limit`` occurrences in the window or take too long to expand."""
-    lo, hi = window[0] - _MARGIN, window[1] + _MARGIN
-    for event in calendar.walk("VEVENT"):
-        count, steps = _series_estimate(event, lo, hi)
-        if count > limit or steps > MAX_RULE_STEPS:
-            raise _too_many(name, event, max(count, limit + 1), limit, window, exact=False)
-
-
 def parse_calendar(
     path: Path, window: tuple[datetime, datetime], max_occurrences: int
 ) -> ParsedCalendar:
@@ -572,8 +486,11 @@ def parse_calendar(
 
     name = Path(path).name
     text, warnings = decode_text(_read_bytes(Path(path)), name)
+    ics_bounds.prescan(text, name)
     calendar = _parse(text, name)
     warnings += _prune(calendar, name)
+    for event in calendar.walk("VEVENT"):
+        ics_bounds.check_event(event, name)
     warnings += _localise(calendar, name)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
@@ -583,10 +500,15 @@ def parse_calendar(
     overrides: dict[tuple[str, str], Any] = {}
     explicit: dict[tuple[str, str], Occurrence] = {}
     excluded: set[tuple[str, str]] = set()
+    spans: list[tuple[Any, datetime, datetime, bool]] = []
     for event in events:
         if event.get("UID") is None:
             raise BadInput(f"{name}: {_describe(event)} has no UID; cannot import it safely.")
-        _span(event, name)
+        start, end = _span(event, name)
+        recurring = event.get("RECURRENCE-ID") is None and (
+            event.get("RRULE") is not None or event.get("RDATE") is not None
+        )
+        spans.append((event, start, end, recurring))
         uid = str(event["UID"])
         if event.get("RECURRENCE-ID") is not None:
             key = (uid, to_db(_as_utc(event["RECURRENCE-ID"].dt)))
@@ -598,34 +520,39 @@ def parse_calendar(
                 excluded.update((uid, to_db(_as_utc(item.dt))) for item in value.dts)
         else:
             explicit[(uid, "")] = _occurrence(event, uid, "", name)
-    _check_rules(calendar, window, max_occurrences, name)
+    over = ics_bounds.check_total(spans, window, _MARGIN, max_occurrences, name)
     occurrences = {
         key: occ
         for key, occ in explicit.items()
         if key[0] not in masters and occ.start < window[1] and occ.end > window[0]
     }
+    if over is not None and len(occurrences) > max_occurrences:  # single events: exact
+        raise over
+    cap = ics_bounds.OccurrenceCap(window, max_occurrences - len(occurrences))
     try:
-        expanded = recurring_ical_events.CalendarQuery(calendar, components=("VEVENT",)).between(
-            window[0] - _MARGIN, window[1] + _MARGIN
-        )
+        with ics_bounds.expansion_budget():
+            query = recurring_ical_events.CalendarQuery(calendar, components=("VEVENT",))
+            for series in query.series:  # lazily, so a file over the limit stops early
+                for found in series.between(window[0] - _MARGIN, window[1] + _MARGIN):
+                    event = found.as_component(query.keep_recurrence_attributes)
+                    uid = str(event["UID"])
+                    if uid not in masters:
+                        continue
+                    occ = _occurrence(event, uid, _recurrence_key(event, overrides), name)
+                    if cap.passed(occ.start, occ.end):
+                        raise over or BadInput(  # the estimate is an upper bound: a safeguard
+                            f"{name} gives more than {max_occurrences:,} occurrences "
+                            "(--max-occurrences); nothing was imported."
+                        )
+                    if occ.start < window[1] and occ.end > window[0]:
+                        occurrences[occ.key] = occ
     except BadInput:
         raise
+    except ics_bounds.ExpansionTooLong as exc:
+        raise ics_bounds.stopped(name, exc) from None
     except Exception as exc:
         message = validate.visible(str(exc))[:300]
         raise BadInput(f"{name}: a recurrence rule cannot be expanded ({message}).") from None
-    per_uid: dict[str, int] = {}
-    for event in expanded:
-        uid = str(event["UID"])
-        if uid not in masters:
-            continue
-        occ = _occurrence(event, uid, _recurrence_key(event, overrides), name)
-        if occ.start < window[1] and occ.end > window[0]:
-            occurrences[occ.key] = occ
-            per_uid[uid] = per_uid.get(uid, 0) + 1
-    if len(occurrences) > max_occurrences:
-        worst = max(per_uid, key=lambda u: per_uid[u], default=next(iter(occurrences))[0])
-        event = next(e for e in events if str(e["UID"]) == worst)
-        raise _too_many(name, event, len(occurrences), max_occurrences, window, exact=True)
     return ParsedCalendar(occurrences, explicit, warnings, excluded)
 
 
