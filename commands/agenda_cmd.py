@@ -14,7 +14,7 @@ from store.validate import visible
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
-from .params import DATE, TIME, InputPath, resolve_window
+from .params import DATE, TIME, InputPath, WholeParam, resolve_window
 
 ACTIVITY_COLUMNS = (
     "id",
@@ -277,11 +277,11 @@ def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | 
 @click.option("--from", "first", type=DATE, help="First day of the window (default: today).")
 @click.option("--to", "last", type=DATE, help="Last day of the window (inclusive).")
 @click.option(
-    "--days", type=click.IntRange(0, 3660), help="Days in the window from --from (default 90)."
+    "--days", type=WholeParam(0, 3660), help="Days in the window from --from (default 90)."
 )
 @click.option(
     "--max-occurrences",
-    type=click.IntRange(1, 1_000_000),
+    type=WholeParam(1, 1_000_000),
     default=2000,
     show_default=True,
     help="Refuse a file that yields more occurrences than this in the window.",

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from store.errors import BadInput
 from store.machine import write_private
 from store.validate import markdown, visible, visible_json
 
@@ -68,17 +69,30 @@ def _json_default(value: Any) -> Any:
 
 #: Compact rows through json's C encoder (``indent`` would force the pure-Python one, several
 #: times slower on a large listing).
-_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+#: ``allow_nan=False``: JSON has no Infinity or NaN; a value that would print one is refused.
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default, allow_nan=False)
 
 
 def _json(data: list[dict[str, Any]] | dict[str, Any]) -> str:
     """A list as one object per line inside the array (fast, greppable, diffable); a single
-    record or report indented, since it nests and is small."""
-    if isinstance(data, dict):
-        return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
-    if not data:
-        return "[]\n"
-    return "[\n  " + ",\n  ".join(map(_ROW_ENCODER.encode, data)) + "\n]\n"
+    record or report indented, since it nests and is small. Never Infinity or NaN (invalid
+    JSON that a reader would take or choke on): such a result is refused, exit 2."""
+    try:
+        if isinstance(data, dict):
+            return (
+                json.dumps(
+                    data, indent=2, ensure_ascii=False, default=_json_default, allow_nan=False
+                )
+                + "\n"
+            )
+        if not data:
+            return "[]\n"
+        return "[\n  " + ",\n  ".join(map(_ROW_ENCODER.encode, data)) + "\n]\n"
+    except ValueError:
+        raise BadInput(
+            "The result holds a number too large or too small to write as JSON (infinite or "
+            "not a number); nothing was written. Check the numbers given to the command."
+        ) from None
 
 
 #: OWASP CSV injection: a cell starting with one of these is a formula to a spreadsheet.

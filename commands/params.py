@@ -62,7 +62,8 @@ class DateParam(click.ParamType):
 
 
 class NumberParam(click.ParamType):
-    """A finite number between ``low`` and ``high`` (NaN and infinities refused)."""
+    """A finite number between ``low`` and ``high`` (NaN and infinities refused), typed in
+    ASCII digits; a refusal shows it as typed."""
 
     name = "number"
 
@@ -73,13 +74,23 @@ class NumberParam(click.ParamType):
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> float:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-        else:
-            try:
-                number = float(str(value).strip())
-            except ValueError:
-                raise BadInput(f"{_name(param)}: {shown(str(value))} is not a number.") from None
-        return validate.number(number, _name(param), low=self.low, high=self.high)
+            return validate.number(value, _name(param), low=self.low, high=self.high)
+        return validate.number_text(str(value), _name(param), low=self.low, high=self.high)
+
+
+class WholeParam(click.ParamType):
+    """A whole number between ``low`` and ``high`` typed in ASCII digits (click's ``INT``
+    would take ``١٠``, ``１０`` and ``1_0``); a refusal shows it as typed."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return validate.integer(value, _name(param), low=self.low, high=self.high)
+        return validate.whole_text(str(value), _name(param), low=self.low, high=self.high)
 
 
 class InputPath(click.Path):

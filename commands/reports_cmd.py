@@ -15,10 +15,10 @@ from store.subjects import MAX_LEVEL
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options
-from .params import TIME, NumberParam, checked_period
+from .params import TIME, NumberParam, WholeParam, checked_period
 
 #: How many persons or officers a scenario adds, removes or lends.
-COUNT = click.IntRange(1, model.MAX_SCENARIO_COUNT)
+COUNT = WholeParam(1, model.MAX_SCENARIO_COUNT)
 
 
 def _window(
@@ -35,10 +35,10 @@ def _window(
 @click.option("--by", type=click.Choice(model.GROUPINGS), default="unit", show_default=True)
 @click.option(
     "--hours-per-fte",
-    type=NumberParam(0, 168),
+    type=NumberParam(model.MIN_HOURS_PER_FTE, model.MAX_HOURS_PER_FTE),
     default=model.DEFAULT_HOURS_PER_FTE,
     show_default=True,
-    help="Weekly hours of one FTE.",
+    help="Weekly hours of one FTE (1-168).",
 )
 @click.option(
     "--fail-above",
@@ -150,9 +150,7 @@ def restrictions(
     "add-fte:F:UNIT, remove-officers:N:UNIT, add-persons:N:LEVEL[:UNIT].",
 )
 @click.option("--add-persons", type=COUNT, help="Add N protected persons (with --level).")
-@click.option(
-    "--level", type=click.IntRange(0, MAX_LEVEL), help="Threat level of the added persons."
-)
+@click.option("--level", type=WholeParam(0, MAX_LEVEL), help="Threat level of the added persons.")
 @click.option("--add-officers", type=COUNT, help="Add N officers (five day shifts a week).")
 @click.option(
     "--add-fte",

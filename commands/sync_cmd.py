@@ -26,7 +26,7 @@ from store.validate import visible
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
-from .params import InputPath, OutputPath
+from .params import InputPath, OutputPath, WholeParam
 
 RECEIPT_COLUMNS = ("table", "applied", "already_known", "deferred", "in_conflict", "quarantined")
 QUARANTINE_COLUMNS = ("device_label", "seq", "table", "field", "row", "actor", "rule", "reason")
@@ -315,7 +315,7 @@ def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> 
 @click.argument("conflict")
 @click.option(
     "--choose",
-    type=click.IntRange(1, 1000),
+    type=WholeParam(1, 1000),
     help="Keep value N (1 = the one shown, 2 = the other).",
 )
 @click.option("--value", help="Enter another value instead.")

@@ -54,6 +54,8 @@ GROUPINGS = ("unit", "organisation", "qualification", "day")
 DEFAULT_HOURS_PER_FTE = 36.0
 #: A scenario adds, removes or lends at most this many persons or officers at once.
 MAX_SCENARIO_COUNT = 1_000
+#: The hours one FTE works in a week: at least one, at most every hour of the week.
+MIN_HOURS_PER_FTE, MAX_HOURS_PER_FTE = 1, 168
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ def _rows(totals: dict[str, list[float]], weeks: float, hours_per_fte: float) ->
 def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> None:
     validate.moment(start, "The start")
     validate.moment(end, "The end")
-    validate.number(hours_per_fte, "Hours per FTE", low=0, high=168)
+    validate.number(hours_per_fte, "Hours per FTE", low=MIN_HOURS_PER_FTE, high=MAX_HOURS_PER_FTE)
     if end <= start:
         raise BadInput("The period ends after it starts.")
     if end - start > timedelta(days=92):
@@ -204,8 +206,6 @@ def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> Non
         raise BadInput(
             f"Unknown grouping {validate.shown(by)}; choose one of: {', '.join(GROUPINGS)}."
         )
-    if hours_per_fte <= 0:
-        raise BadInput("Hours per FTE must be positive.")
 
 
 def capacity_report(
@@ -302,7 +302,14 @@ class Change:
         if kind not in forms:
             raise BadInput(f"Unknown change '{text}'; use one of: {', '.join(forms.values())}.")
         try:
-            amount = float(parts[1]) if kind == "add_fte" else int(parts[1])
+            counted = "The number of persons or officers"
+            amount = (
+                validate.number_text(
+                    parts[1], "The number of FTE", low=0.5, high=MAX_SCENARIO_COUNT
+                )
+                if kind == "add_fte"
+                else validate.whole_text(parts[1], counted, low=1, high=MAX_SCENARIO_COUNT)
+            )
             rest = parts[2:]
             if kind == "lend":
                 return cls("lend", int(amount), rest[0].upper(), to_unit=rest[1].upper())
@@ -310,7 +317,8 @@ class Change:
                 unit = rest[1] if len(rest) > 1 else default_unit
                 if not unit:
                     raise IndexError
-                return cls("add_persons", int(amount), unit.upper(), level=int(rest[0]))
+                level = validate.whole_text(rest[0], "The threat level", low=0, high=1000)
+                return cls("add_persons", int(amount), unit.upper(), level=level)
             unit = (rest[0] if rest and rest[0] else default_unit or "").upper()
             if not unit:
                 raise IndexError
