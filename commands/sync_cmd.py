@@ -143,7 +143,8 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     refused = [r for r in receipts if r.result in FAILED]
     quarantined = sum(len(r.quarantined) for r in receipts)
     set_aside = sum(len(r.set_aside) for r in receipts)
-    if not (refused or quarantined or set_aside):
+    over_limit = sum(len(r.over_limit) for r in receipts)
+    if not (refused or quarantined or set_aside or over_limit):
         return
     parts = []
     if refused:
@@ -155,6 +156,11 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
         )
     if set_aside:
         parts.append("a device's changes were set aside (see the warning above)")
+    if over_limit:
+        parts.append(
+            "a device's changes waiting here passed the limit; its further changes are set "
+            "aside (see the warning above)"
+        )
     raise IntegrityFailure("; ".join(parts).capitalize() + ".")
 
 
