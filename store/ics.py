@@ -62,10 +62,10 @@ from .ids import uuid7
 from .subjects import get_subject
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-DEFAULT_DAYS = 90
-MAX_DAYS = 730
-DEFAULT_MAX_OCCURRENCES = 2000
-MAX_MAX_OCCURRENCES = 100_000
+DEFAULT_DAYS = ics_bounds.DEFAULT_DAYS
+MAX_DAYS = ics_bounds.MAX_DAYS
+DEFAULT_MAX_OCCURRENCES = ics_bounds.DEFAULT_MAX_OCCURRENCES
+MAX_MAX_OCCURRENCES = ics_bounds.MAX_MAX_OCCURRENCES
 #: Properties an activity is made from: a fault in one of them refuses the file.
 NEEDED = frozenset(
     {

@@ -40,6 +40,11 @@ from . import validate
 from .clock import LOCAL_TZ
 from .errors import BadInput
 
+#: The import window in days (``--days``) and the occurrences it may hold
+#: (``--max-occurrences``): the defaults and the limits, here so the command line (which does
+#: not load store/ics.py until it imports) and the store say the same.
+DEFAULT_DAYS, MAX_DAYS = 90, 730
+DEFAULT_MAX_OCCURRENCES, MAX_MAX_OCCURRENCES = 2000, 100_000
 #: The most events (VEVENT components) one file may hold.
 MAX_EVENTS = 5_000
 #: The most content lines (after unfolding) one file may hold.
