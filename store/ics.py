@@ -168,15 +168,7 @@ class ParsedCalendar:
 # Reading the file ----------------------------------------------------------------------------
 
 
-def _describe(component: Any) -> str:
-    uid = component.get("UID")
-    summary = component.get("SUMMARY")
-    text = str(component.name)
-    if uid:
-        text += f" {validate.visible(str(uid))[:200]}"
-    if summary:
-        text += f" ({validate.visible(str(summary))[:80]})"
-    return text
+_describe = ics_bounds.describe
 
 
 def _read_bytes(path: Path) -> bytes:

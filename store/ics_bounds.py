@@ -94,7 +94,7 @@ def describe(component: Any) -> str:
     summary = component.get("SUMMARY")
     text = str(component.name)
     if uid:
-        text += f" {validate.visible(str(uid))[:80]}"
+        text += f" {validate.visible(str(uid))[:200]}"
     if summary:
         text += f" ({validate.visible(str(summary))[:80]})"
     return text
