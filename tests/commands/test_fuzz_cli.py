@@ -7,8 +7,9 @@ infinities; times and dates at and past 1970-01-01 and 2099-12-31, around both c
 with impossible offsets and day-first dates, periods that run backwards or are empty, digits
 that are not ASCII (``１０``, ``١٠``); paths to missing folders, directories, hostile file names
 and files with hostile content; output targets (``-o``, ``--out``, ``backup FILE``) that are a
-FIFO, a link, a dangling link, a folder, the database in use or its WAL, or no name at all — mixed with valid values (existing code names,
-callsigns, ids, units) so the commands get past their first check. Each run uses a fresh copy
+FIFO, a link, a dangling link, a folder, the database in use or its WAL, or no name at all —
+mixed with valid values (existing code names, callsigns, ids, units) so the commands get past
+their first check. Each run uses a fresh copy
 of a demo database (a team, a signed handover, a draft report) as its admin or an analyst.
 
 What must hold for every drawn command line:
