@@ -17,7 +17,6 @@ import errno
 import os
 import sqlite3
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -321,6 +320,8 @@ def write_private(
     again just before the rename. On any failure the temporary file is removed and the
     refusal names the cause (``what`` names the file for the person: "the bundle", "the
     report")."""
+    import tempfile  # only when a file is written: scripted listings start faster
+
     target = check_target(path, what, database=database)
     temporary: Path | None = None
     try:
