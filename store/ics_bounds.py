@@ -17,8 +17,10 @@ expensive step it guards:
    would make the expansion loop for ever.
 3. **Before expanding** (``check_total``): an upper bound on the occurrences of each event in
    the window, computed from its rule alone, summed over the file; above ``--max-occurrences``
-   the file is refused naming the total and the event that gives the most. The work an
-   expansion takes (its steps from DTSTART to the window's end) is bounded for the file too.
+   the file is expanded only until its real count passes the limit (``OccurrenceCap``;
+   store/ics.py ``_expand``) and refused naming the total and the event that gives the most —
+   exact when nothing more lies in the window, else these bounds. The work an expansion takes
+   (its steps from DTSTART to the window's end) is bounded for the file too.
 4. **While expanding** (``expansion_budget``): a rule that never matches (``BYMONTH=2;
    BYMONTHDAY=30``, ``FREQ=DAILY;INTERVAL=7;BYDAY=TU`` from a Monday) gives nothing, so no
    estimate sees it, yet dateutil would step through every period up to the year 9999 looking
@@ -356,6 +358,14 @@ class OccurrenceCap:
         self.inside += start < self.window[1] and end > self.window[0]
         return self.inside > self.limit or self.produced > 3 * self.limit + 10_000
 
+    def more(self, start: datetime, end: datetime) -> bool:
+        """Past the limit, count one more occurrence: True when it lies in the window (the
+        count so far is not the file's total) or the expansion has gone on too long."""
+        self.produced += 1
+        return (start < self.window[1] and end > self.window[0]) or (
+            self.produced > 3 * self.limit + 10_000
+        )
+
 
 def estimate(event: Any, start: datetime, lo: datetime, hi: datetime) -> tuple[int, int]:
     """An upper bound on the occurrences of a recurring event in [lo, hi), and on the steps
@@ -492,12 +502,17 @@ def too_many(
             f"(the most, {most_text}, in {what})"
         )
     return BadInput(
-        f"{head}, more than the limit of {limit:,} (--max-occurrences); nothing was imported. "
-        "Import a shorter window (--days or --to) or raise the limit."
+        f"{head}, more than the limit of {limit:,}; nothing was imported. Import a shorter "
+        "window or raise the limit.",
+        code="too_many_occurrences",
+        head=head,
+        limit=f"{limit:,}",
     )
 
 
 def too_long(name: str, steps: int, largest: str) -> BadInput:
+    """The refusal of a file whose rules would take more than ``MAX_STEPS`` steps to expand
+    (``steps``: about how many; ``largest``: the event that takes the most)."""
     return BadInput(
         f"{name}: expanding its recurrence rules would take about {steps:,} steps from their "
         f"start (most: {largest}), more than {MAX_STEPS:,}; nothing was imported. Export the "

@@ -182,7 +182,7 @@ def test_deferred_changes_wait_for_what_they_need_and_an_origin_piling_them_up_i
     with pytest.raises(IntegrityFailure, match="passed the limit"):
         _fail_if_refused([first])
     peer = next(p for p in status.peers(a.store) if p.device == b.id)
-    assert (peer.deferred, peer.deferred_since) == (25, a.store.now())
+    assert (peer.deferred, peer.deferred_since) == (25, a.store.clock.now())
     assert peer.warning.startswith("25 changes waiting, more than 20: its changes are set aside")
     assert not send(c, a, tmp_path, "c0").over_limit  # said once, by the import that crossed
     logbook.add_entry(b.store, "Nog meer")
