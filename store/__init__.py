@@ -17,7 +17,8 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
 4. ``db``: the ``Store`` (connections, one audited write transaction per action, the acting
    person as an ``access.Actor``).
 5. Rules and mechanisms beneath the database: ``integrity``, ``rules`` (the one rule table),
-   ``proof`` (secrets), ``machine``, ``migrations``, and the change capture and judgement of
+   ``proof`` (secrets), ``machine``, ``migrations``, ``ics_bounds`` (what a calendar file
+   may cost before it is parsed or expanded), and the change capture and judgement of
    sync (``sync.capture``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,
    ``sync.log``, ``sync.held``).
 6. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,

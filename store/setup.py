@@ -6,10 +6,12 @@ transaction, so a failed init leaves no half-made file behind.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import platform
 from pathlib import Path
 
-from . import validate
+from . import machine, validate
 from .catalogue import load_catalogue, seed_catalogue
 from .clock import CLOCK_KEY, Clock, FixedClock
 from .db import Store, _rollback, append_audit, database_errors, pending_changes
@@ -44,11 +46,14 @@ def init_database(
     if device_label is not None:
         device_label = validate.code(device_label, "The device label")
     target = Path(path).expanduser()
-    existed = target.exists()
     if passphrase is not None and len(passphrase) < 8:
         raise BadInput("Choose a passphrase of at least 8 characters.")
-    store = Store(target, clock=clock, user=callsign, create=True, passphrase=passphrase)
+    folders = machine.missing_folders(target)
+    files = [f for f in machine.database_files(target) if not f.exists()]
+    emptied = target.is_file() and not target.is_symlink() and target.stat().st_size == 0
+    store: Store | None = None
     try:
+        store = Store(target, clock=clock, user=callsign, create=True, passphrase=passphrase)
         device_id = uuid7()
         label = device_label or platform.node() or "laptop"
         conn = store.conn
@@ -90,11 +95,22 @@ def init_database(
             raise
         add_staff(store, callsign, unit=unit, role=role, name=name, secret=secret, bootstrap=True)
     except BaseException:
-        store.close()
-        if not existed:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        if store is not None:
+            store.close()
+        _undo_creation(target if emptied else None, files, folders)
         raise
     if store.actor is None:  # pragma: no cover - add_staff just created it
         raise BadInput("The operator could not be created.")
     return store
+
+
+def _undo_creation(empty: Path | None, files: list[Path], folders: list[Path]) -> None:
+    """A failed init leaves nothing behind: the files it created (the database, its WAL,
+    shared memory and journal), the empty database file it was given emptied again, and the
+    folders it created — so the same init can simply be run again once the cause is gone."""
+    for created in files:
+        created.unlink(missing_ok=True)
+    if empty is not None:
+        with contextlib.suppress(OSError):
+            os.truncate(empty, 0)
+    machine.remove_folders(folders)

@@ -39,6 +39,7 @@ class Receipt:
     check: str = ""  # the check a refused file failed
     gaps: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)  # origins with too many waiting changes
+    over_limit: list[str] = field(default_factory=list)  # origins this import took past it
     warnings: list[str] = field(default_factory=list)
     orphans: int = 0
     joined: str | None = None  # the team name, when this was the welcome
@@ -57,7 +58,7 @@ class Receipt:
 
     @property
     def failed(self) -> bool:
-        return self.result in FAILED or bool(self.quarantined or self.set_aside)
+        return self.result in FAILED or bool(self.quarantined or self.set_aside or self.over_limit)
 
     def tables(self) -> list[dict[str, Any]]:
         quarantined = Counter(q.table for q in self.quarantined)
@@ -92,6 +93,7 @@ class Receipt:
             "tables": self.tables(),
             "gaps": self.gaps,
             "set_aside": self.set_aside,
+            "over_limit": self.over_limit,
             "warnings": self.warnings,
             "orphans": self.orphans,
             "joined": self.joined,

@@ -88,6 +88,13 @@ def peers(store: Store) -> list[Peer]:
         if skew and hlc_wall_ms(int(skew[0])) > now_ms + DAY_MS:
             ahead = datetime.fromtimestamp(hlc_wall_ms(int(skew[0])) / 1000, UTC)
             warning = f"clock ahead: stamped {to_db(ahead)}"
+        count = waiting[device["id"]].count if device["id"] in waiting else 0
+        if count > kept.MAX_DEFERRED_PER_ORIGIN:
+            over = (
+                f"{count:,} changes waiting, more than {kept.MAX_DEFERRED_PER_ORIGIN:,}: "
+                "its changes are set aside (upgrade, or `team revoke`)"
+            )
+            warning = f"{warning}; {over}" if warning else over
         found.append(
             Peer(
                 device["id"],
