@@ -23,6 +23,9 @@ declared zone):
 - **length**: an event without DTEND or DURATION, or whose end equals its start, lasts zero
   (RFC 5545) and an activity must last: it is imported as 30 minutes from its start, with a
   warning naming it. A date DTSTART with a date-time DTEND (or the reverse) refuses the file.
+  An event or occurrence longer than an activity may last (``rules.MAX_ACTIVITY``, 72 hours: a
+  holiday of two weeks) is skipped with a warning naming it: every laptop refuses such an
+  activity, so it is never stored; one imported before is left as it is.
 
 **Versions.** An event's version is its SEQUENCE, then the later of its LAST-MODIFIED and
 DTSTAMP. An older version never overwrites a newer one: an event whose SEQUENCE is lower than
@@ -47,7 +50,10 @@ receipt warns).
 else the file's ``X-WR-RELCALID``, else its ``X-WR-CALNAME``. An activity imported earlier from
 *the same calendar* that overlaps the window and whose event is gone from the file is cancelled
 as *removed from the calendar*, and the receipt lists it; the events of other calendars are never
-removed by it. A file that names no calendar only adds and updates (the receipt warns).
+removed by it. A file that names no calendar only adds and updates (the receipt warns), but a
+series master whose SEQUENCE is higher than that of the occurrences imported from it defines
+its series whole, in any file: its occurrences in the window it no longer gives are cancelled
+as *removed from the series*.
 
 **The window.** Only events and occurrences overlapping the window are added: by default from
 the start of today for 90 days (``days``), or between ``start`` and ``end``; the same window for
@@ -57,7 +63,8 @@ never touched.
 
 **What is refused, whole** (nothing imported, the sentence names the file, event and property):
 a file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without BOM, or UTF-16
-with BOM) nor plausible Windows-1252/Latin-1 text; an event without UID or DTSTART, a fault in
+with BOM) nor plausible Windows-1252/Latin-1 text, or reads as plausibly in another Latin code
+page (Windows-1250, -1254, -1257) with other letters; an event without UID or DTSTART, a fault in
 a property an activity is made from, DTEND before DTSTART or a negative DURATION, a time outside
 1970-01-01..2099-12-31, an unknown TZID; a window yielding more than ``max_occurrences``
 occurrences. What a file may cost is bounded before the work (``store/ics_bounds.py``): its
@@ -91,6 +98,7 @@ from .clock import LOCAL_TZ, day_bounds, from_db, local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
+from .rules import MAX_ACTIVITY
 from .subjects import get_subject
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -254,6 +262,12 @@ class ParsedCalendar:
     excluded: dict[tuple[str, str], Version] = field(default_factory=dict)
     #: The calendar the file is (``--calendar``, X-WR-RELCALID, X-WR-CALNAME), or None.
     calendar: str | None = None
+    #: Events and occurrences longer than an activity may last (``MAX_ACTIVITY``): not
+    #: imported, and an activity imported from one before is left as it is.
+    too_long: set[tuple[str, str]] = field(default_factory=set)
+    #: The version of every series master in the file, by UID: a master defines its series
+    #: whole, so an occurrence a newer master no longer gives is gone from the calendar.
+    series: dict[str, Version] = field(default_factory=dict)
 
 
 # Reading the file ----------------------------------------------------------------------------
@@ -275,7 +289,8 @@ def _read_bytes(path: Path) -> bytes:
 def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
     """The file's text: UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252 (which
     reads Latin-1 text the same) when the text is plausibly Western European (see
-    ``_plausible_western``). Anything else is refused naming the encoding problem: a guess at
+    ``_plausible_western``) and not as plausibly another Latin code page (see
+    ``_refuse_ambiguous``). Anything else is refused naming the encoding problem: a guess at
     another code page would store garbled titles and places."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -291,12 +306,62 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
     except UnicodeDecodeError:
         text = ""
     if text and _plausible_western(text):
+        _refuse_ambiguous(raw, text, name)
         return text, [f"{name} is not UTF-8; it was read as Windows-1252 (Western European)."]
     raise BadInput(
         f"{name} is not UTF-8 (byte 0x{raw[position]:02X} at position {position}) and does not "
         "read as Western European (Windows-1252/Latin-1) text either — it may be in another "
         "code page such as Windows-1251 (Cyrillic); export the calendar again as UTF-8."
     )
+
+
+def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
+    """Refuse a file that reads as Western European (``western``, Windows-1252) and also as
+    text of another single-byte Latin code page that gives other letters: every letter
+    outside ASCII of that reading belongs to the alphabet of one of its languages (Czech
+    "Dvořák" in Windows-1250 reads "Dvoøák" in Windows-1252). Which one the file is cannot
+    be told, and a wrong guess would garble names and places."""
+    readings = [("Western European (Windows-1252)", western)]
+    for codec, label, alphabet in _OTHER_LATIN:
+        try:
+            other = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if other != western and all(c.isascii() or not c.isalpha() or c in alphabet for c in other):
+            readings.append((label, other))
+    if len(readings) == 1:
+        return
+    # one character per byte in every reading: the first that differs is at its byte
+    at = next(i for i, (a, b) in enumerate(zip(western, readings[1][1], strict=True)) if a != b)
+    read = ", ".join(f"'{text[at]}' in {label}" for label, text in readings)
+    raise BadInput(
+        f"{name} is not UTF-8 and reads as text of more than one code page: byte "
+        f"0x{raw[at]:02X} at position {at} is {read}; which letters it means cannot be told, "
+        "so nothing was imported — export the calendar again as UTF-8."
+    )
+
+
+def _letters(lower: str) -> frozenset[str]:
+    return frozenset(lower + lower.upper())
+
+
+#: Single-byte code pages of other Latin alphabets, with the letters outside ASCII of the
+#: languages written in them: a reading that uses only those letters is plausible.
+_OTHER_LATIN = (
+    (
+        "cp1250",
+        "Central European (Windows-1250)",
+        # Czech, Slovak, Polish, Hungarian, Slovene, Croatian, Romanian, Albanian
+        _letters("áäâăąćčçďđéęëěíîĺľłńňóôőöŕřśşšßţťúůűüýźżž"),
+    ),
+    ("cp1254", "Turkish (Windows-1254)", _letters("âçğıîöşûü") | {"İ"}),
+    (
+        "cp1257",
+        "Baltic (Windows-1257)",
+        # Lithuanian, Latvian, Estonian
+        _letters("āäąčēėęģīįķļņõöšßūųüž"),
+    ),
+)
 
 
 def _plausible_western(text: str) -> bool:
@@ -630,6 +695,16 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
     else:
         start_utc = day_bounds(start)[0]
         last = end.date() if isinstance(end, datetime) else end
+        if last < start:
+            given = (
+                f"DTEND {last.isoformat()}"
+                if event.get("DTEND") is not None
+                else f"DURATION {event['DURATION'].to_ical().decode()} gives {last.isoformat()}"
+            )
+            raise BadInput(
+                f"{name}: {_describe(event)} ends before it starts ({given} < DTSTART "
+                f"{start.isoformat()}); correct the event."
+            )
         end_utc = day_bounds(last - timedelta(days=1))[1] if last > start else start_utc
     if end_utc < start_utc:
         raise BadInput(
@@ -839,7 +914,57 @@ def parse_calendar(
     limits = (max_occurrences, len(occurrences))
     occurrences.update(_expand(calendar, window, (masters, overrides), name, limits, over))
     warnings += _lengthless(events, occurrences)
-    return ParsedCalendar(occurrences, explicit, warnings, excluded, identity)
+    too_long = _drop_too_long(occurrences, explicit, events, warnings)
+    series = {uid: _version(master, name) for uid, master in masters.items()}
+    return ParsedCalendar(occurrences, explicit, warnings, excluded, identity, too_long, series)
+
+
+def _drop_too_long(
+    occurrences: dict[tuple[str, str], Occurrence],
+    explicit: dict[tuple[str, str], Occurrence],
+    events: list[Any],
+    warnings: list[str],
+) -> set[tuple[str, str]]:
+    """Take out every event and occurrence longer than an activity may last (a 14-day
+    holiday, a 10-day trip): every laptop refuses such an activity, so it is never stored.
+    The rest of the file is imported; a warning per event names it, its length and the
+    limit. Returns the keys taken out."""
+    keys = {
+        key
+        for found in (occurrences, explicit)
+        for key, occ in found.items()
+        if occ.end - occ.start > MAX_ACTIVITY
+    }
+    limit = int(MAX_ACTIVITY.total_seconds() // 3600)
+    for uid in sorted({uid for uid, _recurrence in keys}):
+        mine = [k for k in keys if k[0] == uid]
+        longest = max(
+            (occurrences.get(k) or explicit[k] for k in mine), key=lambda o: o.end - o.start
+        )
+        event = next(e for e in events if str(e["UID"]) == uid)
+        times = f" ({len(mine)} occurrences)" if len(mine) > 1 else ""
+        warnings.append(
+            f"{_describe(event)} lasts {_how_long(longest.start, longest.end)}{times}, longer "
+            f"than the {limit} hours an activity may last; it was not imported (nor changed, "
+            "if imported before) — add the days that need protection as activities."
+        )
+    for key in keys:
+        occurrences.pop(key, None)
+        explicit.pop(key, None)
+    return keys
+
+
+def _how_long(start: datetime, end: datetime) -> str:
+    """``14 days`` (local midnight to midnight, whatever clock change lies between),
+    ``10 days 2 hours`` or ``80 hours``: a long length as a person says it."""
+    first, last = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
+    if first.time() == last.time() == datetime.min.time():
+        return f"{(last.date() - first.date()).days} days"
+    hours = (end - start).total_seconds() / 3600
+    days, rest = divmod(hours, 24)
+    if hours < 96:
+        return f"{hours:g} hours"
+    return f"{days:g} days" + (f" {rest:g} hours" if rest else "")
 
 
 def _sort_events(
@@ -1077,7 +1202,7 @@ def import_ics(
             else:
                 result.items.append(run.apply(row, occ))
         for key, row in existing.items():
-            if key in parsed.occurrences:
+            if key in parsed.occurrences or key in parsed.too_long:
                 continue
             if key in parsed.explicit:  # still in the file, outside the window: changes only
                 item = run.apply(row, parsed.explicit[key])
@@ -1089,12 +1214,17 @@ def import_ics(
                 if not older(parsed.excluded[key], _stored_version(row)):
                     run.cancel(row, f"Cancelled in the calendar ({name}).", None)
                     result.items.append(run.item(row, "cancelled"))
+            elif not _in_window(row, window):
+                continue
             elif (
-                parsed.calendar is not None
-                and row["source_calendar"] == parsed.calendar
-                and row["start_at"] < to_db(window[1])
-                and row["end_at"] > to_db(window[0])
+                key[1]
+                and key[0] in parsed.series
+                and _stored_version(row)[0] < parsed.series[key[0]][0]
             ):
+                note = f"Removed from the series in the calendar ({name})."
+                run.cancel(row, note, None, parsed.series[key[0]])
+                result.items.append(run.item(row, "removed"))
+            elif parsed.calendar is not None and row["source_calendar"] == parsed.calendar:
                 run.cancel(row, f"Removed from the calendar ({name}).", None)
                 result.items.append(run.item(row, "removed"))
     return result
@@ -1103,6 +1233,10 @@ def import_ics(
 #: How a correction that reinstates an activity begins (the other corrections are mistakes
 #: put right, or a calendar's change of time or place).
 REINSTATED = "Reinstated by the calendar"
+
+
+def _in_window(row: Any, window: tuple[datetime, datetime]) -> bool:
+    return bool(row["start_at"] < to_db(window[1]) and row["end_at"] > to_db(window[0]))
 
 
 def _stored_version(row: Any) -> Version:
@@ -1246,9 +1380,13 @@ class _Run:
         if review and row["id"] not in self.result.replan:
             self.result.replan.append(row["id"])
 
-    def cancel(self, row: Any, note: str, occ: Occurrence | None) -> None:
+    def cancel(
+        self, row: Any, note: str, occ: Occurrence | None, version: Version | None = None
+    ) -> None:
         """Cancel an imported activity: a restriction (cancelled, the person's own choice, by
-        the calendar, R5) and the status; ``occ`` (a cancelled event) gives the version."""
+        the calendar, R5) and the status; ``occ`` (a cancelled event) gives the version and
+        content, or ``version`` (of the series master that no longer gives it) the version,
+        so an older export does not bring it back."""
         self.conn.execute(
             "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
             " old_start_at, old_end_at, recorded_at, recorded_by, device)"
@@ -1274,6 +1412,11 @@ class _Run:
                 "UPDATE activity SET source_sequence = ?, source_modified = ?, source_hash = ?"
                 " WHERE id = ?",
                 (occ.sequence, occ.modified, occ.digest, row["id"]),
+            )
+        elif version is not None:
+            self.conn.execute(
+                "UPDATE activity SET source_sequence = ?, source_modified = ? WHERE id = ?",
+                (*version, row["id"]),
             )
 
     def _cancelled_by(self, activity_id: str) -> str:
