@@ -126,12 +126,21 @@ class SchildwachtApp(StoreWork, App[None]):
         """Another connection committed (a script, a sync import, a worker of ours)."""
 
     def __init__(
-        self, store: Store, *, remember: bool = True, watch: float | None = 2.0, **kwargs: Any
+        self,
+        store: Store,
+        *,
+        remember: bool = True,
+        watch: float | None = 2.0,
+        ahead: bool = True,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.store = store
         self.remember = remember
         self.watch_interval = watch
+        self.ahead = ahead
+        self._ahead: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self._ahead_started = False
         self.state: dict[str, Any] = load_state() if remember else {}
         self.actor: Actor = store.actor  # resolved before the console runs, on this thread
         self.badge = 0
@@ -221,6 +230,41 @@ class SchildwachtApp(StoreWork, App[None]):
                     below.reload()
                     break
 
+    # Reading ahead -----------------------------------------------------------------------------
+
+    def first_shown(self) -> None:
+        """The first screen shows its data: read the other screens' first data behind it, one
+        at a time in a worker, so their first visit shows data at once (and refreshes)."""
+        if self._ahead_started or not self.ahead:
+            return
+        self._ahead_started = True
+        self._read_next([m for m in MAIN_SCREENS if m != self.current_mode])
+
+    def _read_next(self, modes: list[str]) -> None:
+        if not modes:
+            return
+        mode, rest = modes[0], modes[1:]
+        screen = MAIN_SCREENS[mode]
+        params = screen.opening(self)
+
+        def keep(data: Any) -> None:
+            self._ahead[mode] = (params, data)
+            self._read_next(rest)
+
+        self.call_store(
+            lambda store: screen.load(store, *params),
+            keep,
+            group="ahead",
+            failed=lambda _error: self._read_next(rest),  # the screen reads it when shown
+        )
+
+    def read_ahead(self, mode: str, params: tuple[Any, ...]) -> Any:
+        """The data read ahead for this screen, if it was read for these parameters."""
+        found = self._ahead.pop(mode, None)
+        if found is None or found[0] != params:
+            return None
+        return found[1]
+
     def remember_state(self, **values: Any) -> None:
         self.state.update(values)
         if self.remember:
@@ -239,10 +283,12 @@ class SchildwachtApp(StoreWork, App[None]):
 
     def run_on(self, mode: str, action: str) -> None:
         """Go to a screen and take one of its actions there once its data is shown."""
+        if mode not in self.MODES:
+            return
         if self.current_mode != mode:
             self.action_go(mode)
-        screen = self.get_screen_stack(mode)[0] if mode in self.MODES else None
-        if isinstance(screen, BaseScreen):
+        screen = next((s for s in self.screen_stack if isinstance(s, BaseScreen)), None)
+        if screen is not None:
             screen.when_loaded(action)
 
     def action_reload(self) -> None:

@@ -239,16 +239,21 @@ class AgendaScreen(BaseScreen[AgendaData]):
             )
 
     def on_mount(self) -> None:
-        remembered = self.console_app.state.get("agenda_day")
-        self.day = date.fromisoformat(remembered) if remembered else today(self.store.clock)
+        (self.day,) = self.opening(self.console_app)
         self.query_one("#day-activities", RecordTable).focus()
         super().on_mount()
 
     # Loading ---------------------------------------------------------------------------------
 
-    def loader(self) -> Any:
-        day = self.day or today(self.store.clock)
-        return lambda store: fetch_agenda(store, day)
+    load = staticmethod(fetch_agenda)
+
+    def params(self) -> tuple[Any, ...]:
+        return (self.day or today(self.store.clock),)
+
+    @classmethod
+    def opening(cls, app: Any) -> tuple[Any, ...]:
+        remembered = app.state.get("agenda_day")
+        return (date.fromisoformat(remembered) if remembered else today(app.store.clock),)
 
     def show(self, data: AgendaData) -> None:
         replan = sum(1 for a in data.activities.values() if a.needs_replanning)

@@ -26,6 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Label, Static
 from textual.worker import get_current_worker
 
@@ -187,6 +188,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     def __init__(self) -> None:
         super().__init__()
         self.data: D | None = None
+        self.loading = False
         self._pending: list[str] = []
         self._on_mounted: list[Callable[[], None]] = []
 
@@ -201,18 +203,28 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
 
     # Loading ----------------------------------------------------------------------------------
 
-    def fetch(self, store: Store) -> D:
-        """Read the screen's data (runs in a worker thread: store calls only, no widgets)."""
+    @staticmethod
+    def load(store: Store, *params: Any) -> Any:
+        """Read the screen's data for ``params`` (in a worker thread: store calls only, no
+        widgets), cell text included."""
         raise NotImplementedError
 
-    def loader(self) -> Callable[[Store], D]:
-        """The call that reads the data as asked for now (a day, a filter)."""
-        return self.fetch
+    def params(self) -> tuple[Any, ...]:
+        """What the screen asks for now (a day, a filter)."""
+        return ()
+
+    @classmethod
+    def opening(cls, app: SchildwachtApp) -> tuple[Any, ...]:
+        """What a new screen of this kind asks for first (read ahead by the app)."""
+        return ()
 
     def show(self, data: D) -> None:
         """Put the data on the screen (UI thread)."""
 
     def on_mount(self) -> None:
+        ahead = self.console_app.read_ahead(self.MODE, self.params())
+        if ahead is not None:
+            self._loaded(ahead)  # read while the first screen was on; refreshed at once
         self.reload()
         waiting, self._on_mounted = self._on_mounted, []
         for callback in waiting:
@@ -231,9 +243,14 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             self.reload()
 
     def reload(self) -> None:
-        self.call_store(self.loader(), self._loaded, failed=self._load_failed)
+        params, load = self.params(), self.load
+        self.loading = True
+        self.query_one(NavBar).refresh()
+        self.call_store(lambda store: load(store, *params), self._loaded, failed=self._load_failed)
 
     def _loaded(self, data: D) -> None:
+        self.loading = False
+        self.query_one(NavBar).refresh()
         self.data = data
         problem = self.query_one("#problem", Static)
         problem.update("")
@@ -243,8 +260,11 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         pending, self._pending = self._pending, []
         for action in pending:
             self.call_later(self.run_action, action)
+        self.console_app.first_shown()
 
     def _load_failed(self, error: BaseException) -> None:
+        self.loading = False
+        self.query_one(NavBar).refresh()
         problem = self.query_one("#problem", Static)
         problem.update(
             literal(
@@ -299,7 +319,10 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     ) -> None:
         """Open a form; once it saved, a toast, ``done(result)`` and a refresh."""
 
+        before = self.focused
+
         def closed(outcome: Saved[T] | None) -> None:
+            self.call_after_refresh(self._refocus, before)
             if outcome is None:
                 return
             if toast is not None:
@@ -314,11 +337,19 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     def confirm(self, question: str, yes: str, then: Callable[[], None]) -> None:
         """Ask before what cannot be undone; ``then()`` only on yes."""
 
+        before = self.focused
+
         def answered(sure: bool | None) -> None:
+            self.call_after_refresh(self._refocus, before)
             if sure:
                 then()
 
         self.app.push_screen(Confirm(question, yes), answered)
+
+    def _refocus(self, widget: Widget | None) -> None:
+        """Give the focus back to where it was before a form or question opened."""
+        if widget is not None and widget.is_attached and widget.screen is self:
+            self.set_focus(widget)
 
     def signal_context(self) -> tuple[str | None, str | None, str]:
         """Person, activity and a label for a signal raised from here (none by default)."""

@@ -268,8 +268,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
         self.query_one("#bottlenecks-table", RecordTable).focus()
         super().on_mount()
 
-    def fetch(self, store: Store) -> CapacityData:
-        return fetch_capacity(store)
+    load = staticmethod(fetch_capacity)
 
     def show(self, data: CapacityData) -> None:
         self.query_one("#capacity-summary", Static).update(

@@ -249,8 +249,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
         self.query_one("#open-items", RecordTable).focus()
         super().on_mount()
 
-    def fetch(self, store: Store) -> HandoverData:
-        return fetch_handover(store)
+    load = staticmethod(fetch_handover)
 
     def show(self, data: HandoverData) -> None:
         self.query_one("#handover-text", Static).update(data.document)

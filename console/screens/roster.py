@@ -213,9 +213,14 @@ class RosterScreen(BaseScreen[RosterData]):
         self.query_one("#gap-list", RecordTable).focus()
         super().on_mount()
 
-    def loader(self) -> Any:
-        day = self.day or today(self.store.clock)
-        return lambda store: fetch_roster(store, day)
+    load = staticmethod(fetch_roster)
+
+    def params(self) -> tuple[Any, ...]:
+        return (self.day or today(self.store.clock),)
+
+    @classmethod
+    def opening(cls, app: Any) -> tuple[Any, ...]:
+        return (today(app.store.clock),)
 
     def show(self, data: RosterData) -> None:
         self.query_one(Timeline).update(data.timeline)

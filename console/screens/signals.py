@@ -296,13 +296,19 @@ class SignalsScreen(BaseScreen[SignalsData]):
 
     def on_mount(self) -> None:
         if self.mine is None:
-            self.mine = self.role not in SEES_ALL and self.revealing is None
+            (opening,) = self.opening(self.console_app)
+            self.mine = opening and self.revealing is None
         self.query_one("#signal-list", RecordTable).focus()
         super().on_mount()
 
-    def loader(self) -> Any:
-        mine = bool(self.mine)
-        return lambda store: fetch_signals(store, mine)
+    load = staticmethod(fetch_signals)
+
+    def params(self) -> tuple[Any, ...]:
+        return (bool(self.mine),)
+
+    @classmethod
+    def opening(cls, app: Any) -> tuple[Any, ...]:
+        return (app.role not in SEES_ALL,)
 
     def show(self, data: SignalsData) -> None:
         table = self.query_one("#signal-list", RecordTable)

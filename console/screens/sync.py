@@ -320,8 +320,7 @@ class SyncScreen(BaseScreen[SyncData]):
         self.query_one("#sync-conflicts", RecordTable).focus()
         super().on_mount()
 
-    def fetch(self, store: Store) -> SyncData:
-        return fetch_sync(store)
+    load = staticmethod(fetch_sync)
 
     def show(self, data: SyncData) -> None:
         summary = self.query_one("#sync-summary", Static)
@@ -340,8 +339,8 @@ class SyncScreen(BaseScreen[SyncData]):
                 template(
                     _(
                         "Team [b]$name[/] · roster v$version · admin key $key · folder $folder · "
-                        "last sent $sent · [b]$open[/] open conflicts · $quarantined quarantined changes "
-                        "· $waiting waiting"
+                        "last sent $sent · [b]$open[/] open conflicts · $quarantined "
+                        "quarantined changes · $waiting waiting"
                     ),
                     name=data.team.data["name"],
                     version=data.team.version,

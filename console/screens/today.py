@@ -8,7 +8,7 @@ the work-process records), ``p`` record a work-process step (decision, execution
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
@@ -42,8 +42,14 @@ class TodayData:
     subjects: dict[str, Subject]
     subject_rows: list[Row]
     activities: dict[str, list[Activity]]
-    activity_rows: dict[str, list[Row]]
     conflicts: int
+    shown: dict[str, list[Row]] = field(default_factory=dict)
+
+    def activity_rows(self, code: str) -> list[Row]:
+        """The subject's activities as rows, made when first asked for (a few per subject)."""
+        if code not in self.shown:
+            self.shown[code] = [activity_row(a) for a in self.activities.get(code, [])]
+        return self.shown[code]
 
     @property
     def replan(self) -> int:
@@ -89,7 +95,6 @@ def fetch_today(store: Store) -> TodayData:
         {s.code: s for s in subjects},
         rows,
         per_subject,
-        {code: [activity_row(a) for a in items] for code, items in per_subject.items()},
         count_open(store),
     )
 
@@ -245,8 +250,7 @@ class TodayScreen(BaseScreen[TodayData]):
         self.query_one("#subjects", RecordTable).focus()
         super().on_mount()
 
-    def fetch(self, store: Store) -> TodayData:
-        return fetch_today(store)
+    load = staticmethod(fetch_today)
 
     def show(self, data: TodayData) -> None:
         self.query_one("#subjects", RecordTable).set_rows(data.subject_rows)
@@ -283,7 +287,7 @@ class TodayScreen(BaseScreen[TodayData]):
         if self.data is None:
             return
         code = self.selected_code()
-        rows = self.data.activity_rows.get(code or "", [])
+        rows = self.data.activity_rows(code) if code else []
         self.query_one("#today-activities", RecordTable).set_rows(rows)
         self.query_one("#activities-title", Static).update(
             template(_("Today's activities · $code · $count"), code=code or "—", count=len(rows))

@@ -56,7 +56,8 @@ class NavBar(Widget):
         title = Text(" Schildwacht ", style="bold") if width >= 120 else Text()
         room = width - cell_len(title.plain) - cell_len(keys.plain)
         line = Text.assemble(title, keys)
-        tail = visible(app.identity_text(room - 1))
+        busy = getattr(self.screen, "loading", False)
+        tail = ("↻ " if busy else "") + visible(app.identity_text(room - 3))
         if cell_len(tail) + 1 > room:
             tail = tail[: max(0, room - 2)] + ("…" if room > 2 else "")
         line.append(" " * max(1, room - cell_len(tail)))

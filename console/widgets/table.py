@@ -12,7 +12,8 @@ visible line at a time, cached per row. The cursor stays on the same record acro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar, Literal
 
 from rich.segment import Segment
@@ -53,12 +54,11 @@ class Row:
     key: str
     cells: tuple[Text, ...]
     style: str = ""
-    signature: tuple[object, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "signature", (self.style, *(_signature(cell) for cell in self.cells))
-        )
+    @cached_property
+    def signature(self) -> tuple[object, ...]:
+        """What the row shows; two rows with the same signature look the same."""
+        return (self.style, *(_signature(cell) for cell in self.cells))
 
 
 def row(key: str, *cells: Text | str, style: str = "") -> Row:
@@ -267,6 +267,15 @@ class RecordTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._lines.clear()
         self.virtual_size = Size(self._total_width(), len(self._rows) + 1)
+
+    def _on_hide(self, event: events.Hide) -> None:
+        """Keep the focus through a Hide that arrives after a dialog over the screen closed
+        (Textual delivers it late, once the table is in sight again); blur only when the table
+        or a container of it is really out of sight (display: none, a tab not shown)."""
+        if self.screen.is_current and all(
+            node.display for node in self.ancestors_with_self if node is not self.screen
+        ):
+            event.prevent_default()
 
     def on_focus(self) -> None:
         self._lines.clear()

@@ -14,7 +14,7 @@ from store.db import Store
 
 @pytest.fixture
 def app(demo_store: Store) -> SchildwachtApp:
-    return SchildwachtApp(demo_store, remember=False, watch=None)
+    return SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -113,8 +113,9 @@ async def test_concept_picker_marks_the_current_one_and_asks_before_a_heavier_on
         texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any(t.startswith(f"● {current.concept} ") and "(rule R1)" in t for t in texts)
         assert options.get_option(current.concept).disabled
-        valid = [i for i in range(options.option_count)
-                 if not options.get_option_at_index(i).disabled]
+        valid = [
+            i for i in range(options.option_count) if not options.get_option_at_index(i).disabled
+        ]
         first_valid = options.highlighted
         assert first_valid == valid[0]
         await pilot.press("up")  # no wrapping past the concepts that may not be chosen
@@ -180,14 +181,14 @@ async def test_restrict_starts_from_the_activity_and_the_log_flags_and_clears(
 
 
 async def test_days_move_and_are_remembered(demo_store: Store) -> None:
-    app = SchildwachtApp(demo_store, remember=True, watch=None)
+    app = SchildwachtApp(demo_store, remember=True, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert "2026-11-29" in shown(app, "#agenda-summary")
-    again = SchildwachtApp(demo_store, remember=True, watch=None)
+    again = SchildwachtApp(demo_store, remember=True, watch=None, ahead=False)
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(again.screen, AgendaScreen)
@@ -249,7 +250,7 @@ async def test_analyst_inbox_receives_and_interprets(demo_store: Store) -> None:
     from store.signals import get_signal
 
     analyst = as_user(demo_store, analyst_callsign(demo_store))
-    app = SchildwachtApp(analyst, remember=False, watch=None)
+    app = SchildwachtApp(analyst, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert "● " in app.sub_title  # unread badge: signals not yet received
@@ -292,7 +293,7 @@ async def test_signals_open_on_everything_for_a_leader_and_on_their_own_for_an_o
         keys = {k for k, b in app.screen.active_bindings.items() if b.enabled}
         assert "v" not in keys and "w" in keys  # not an analyst's step
     operator = as_user(demo_store, list_staff(demo_store, role="operator")[0].callsign)
-    mine = SchildwachtApp(operator, remember=False, watch=None)
+    mine = SchildwachtApp(operator, remember=False, watch=None, ahead=False)
     async with mine.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")
         await settle(pilot)
@@ -402,7 +403,7 @@ async def test_the_console_hides_what_the_role_may_not_do(demo_store: Store) -> 
 
     add_staff(demo_store, "IO-77", unit="DKDB", role="info_analyst")
     analyst = as_user(demo_store, "IO-77")
-    app = SchildwachtApp(analyst, remember=False, watch=None)
+    app = SchildwachtApp(analyst, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await settle(pilot)

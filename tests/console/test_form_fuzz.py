@@ -120,7 +120,7 @@ async def try_families(
 
 async def test_every_form_of_the_shift_leader(store: Store, clock: FixedClock) -> None:
     small_store(store, clock)
-    app = SchildwachtApp(store, remember=False, watch=None)
+    app = SchildwachtApp(store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await settle(pilot)
@@ -173,7 +173,7 @@ async def test_every_form_of_the_shift_leader(store: Store, clock: FixedClock) -
 
 async def test_every_form_of_the_information_organisation(store: Store, clock: FixedClock) -> None:
     analyst, signal_id = small_store(store, clock)
-    app = SchildwachtApp(as_user(store, analyst), remember=False, watch=None)
+    app = SchildwachtApp(as_user(store, analyst), remember=False, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")
         await settle(pilot)

@@ -95,7 +95,7 @@ def seed(root: Path, clock: FixedClock) -> SchildwachtApp:
     agenda.edit_activity(b.store, contested, location=HOSTILE["clipboard"], correction="typo")
     exchange.export(b.store, folder=root / "share")
     exchange.import_path(store, root / "share")
-    return SchildwachtApp(store, remember=False, watch=None)
+    return SchildwachtApp(store, remember=False, watch=None, ahead=False)
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ async def test_the_sync_screen_shows_hostile_text_literally(template: Path, tmp_
         b.sql("UPDATE activity SET concept = '[/]'")  # no such concept: quarantined
         code, _receipt = import_with_cli(a, b.export())
         assert code == 5
-        app = SchildwachtApp(a.store, remember=False, watch=None)
+        app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
         async with app.run_test(size=(130, 40)) as pilot:
             await pilot.press("y")
             await settle(pilot)
@@ -121,7 +121,7 @@ async def test_the_handover_names_a_quarantined_write_and_goes_to_it(
         import_with_cli(a, b.export())
         [item] = [i for i in draft_handover(a.store)["assessment"] if i["kind"] == "quarantined"]
         assert "laptop-b" in item["text"] and "activity.status" in item["text"]
-        app = SchildwachtApp(a.store, remember=False, watch=None)
+        app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
         async with app.run_test(size=(130, 40)) as pilot:
             await pilot.press("h")
             await settle(pilot)

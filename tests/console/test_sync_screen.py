@@ -43,7 +43,7 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     (a, _b), activity = conflicted_team(tmp_path, clock)
-    app = SchildwachtApp(a.store, remember=False, watch=None)
+    app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
     app.state["sync_folder"] = str(tmp_path / "share")
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
@@ -77,7 +77,7 @@ async def test_the_handover_goes_to_the_conflict_itself(tmp_path: Path, clock: F
     (a, _b), _activity = conflicted_team(tmp_path, clock)
     exchange.import_path(a.store, tmp_path / "share")
     [conflict] = status.list_conflicts(a.store)
-    app = SchildwachtApp(a.store, remember=False, watch=None)
+    app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await pilot.press("h")
