@@ -89,7 +89,7 @@ GLOBAL_ACTIONS = (
         "question_mark",
         "app.help",
         _("Help"),
-        _("Help: keys"),
+        _("Help and keys"),
         _("Every key and what each screen does"),
         display="?",
         show=False,
@@ -294,7 +294,7 @@ class SchildwachtApp(StoreWork, App[None]):
     def action_reload(self) -> None:
         screen = self.main_screen()
         if screen is not None:
-            screen.reload()
+            screen.reload(announce=True)
         self.refresh_identity()
 
     # Actions on every screen ------------------------------------------------------------------
@@ -356,7 +356,7 @@ class SchildwachtApp(StoreWork, App[None]):
                 (
                     item.title,
                     f"{item.shown_key}: {item.help}",
-                    partial(self.run_action, item.action),
+                    getattr(self, f"action_{item.action.removeprefix('app.')}"),
                 )
             )
         for mode, screen_class in MAIN_SCREENS.items():

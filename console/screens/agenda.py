@@ -108,6 +108,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
     """Build and keep a protected person's day."""
 
     MODE = "agenda"
+    MAIN = "#day-activities"
     TITLE = _("Agenda")
     PURPOSE = _("the day board, the day's activities and the operational log")
     ACTIONS: ClassVar[tuple[Action, ...]] = (
@@ -346,7 +347,11 @@ class AgendaScreen(BaseScreen[AgendaData]):
         self.reload()
 
     def action_go_today(self) -> None:
-        self.day = today(self.store.clock)
+        day = today(self.store.clock)
+        if self.day == day:
+            self.notify(_("Already on today's board ({day}).").format(day=day))
+            return
+        self.day = day
         self.console_app.remember_state(agenda_day=self.day.isoformat())
         self.reload()
 

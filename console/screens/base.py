@@ -175,20 +175,32 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     MODE: ClassVar[str] = ""
     TITLE = ""
     PURPOSE: ClassVar[str] = ""
+    #: The screen's main table: focused when the screen opens and after Escape in a field.
+    MAIN: ClassVar[str] = ""
     BINDINGS = [
         Binding("question_mark", "app.help", _("Help"), key_display="?"),
         Binding("q", "app.quit", _("Quit")),
+        Binding("escape", "leave_field", _("Leave the field"), show=False),
     ]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "ACTIONS" in cls.__dict__:
             cls.BINDINGS = [*cls.__dict__.get("BINDINGS", []), *bindings(cls.ACTIONS)]
+        if cls.__dict__.get("MAIN"):
+            cls.AUTO_FOCUS = cls.MAIN
         super().__init_subclass__(**kwargs)
+
+    def action_leave_field(self) -> None:
+        """Escape from a field (notes, a scenario's numbers): back to the main table, where
+        the screen's keys work again."""
+        if self.MAIN:
+            self.query_one(self.MAIN).focus()
 
     def __init__(self) -> None:
         super().__init__()
         self.data: D | None = None
         self.loading = False
+        self._announce = False
         self._pending: list[str] = []
         self._on_mounted: list[Callable[[], None]] = []
 
@@ -242,8 +254,10 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         if self.data is not None:
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, announce: bool = False) -> None:
+        """Read the data again (in a worker); ``announce`` says so once it is shown."""
         params, load = self.params(), self.load
+        self._announce = self._announce or announce
         self.loading = True
         self.query_one(NavBar).refresh()
         self.call_store(lambda store: load(store, *params), self._loaded, failed=self._load_failed)
@@ -260,6 +274,9 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         pending, self._pending = self._pending, []
         for action in pending:
             self.call_later(self.run_action, action)
+        if self._announce:
+            self._announce = False
+            self.notify(_("Up to date."))
         self.console_app.first_shown()
 
     def _load_failed(self, error: BaseException) -> None:

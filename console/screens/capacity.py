@@ -75,13 +75,13 @@ def render_bars(daily: dict[str, list[model.CapacityRow]]) -> Text:
         text.append(f"{visible(unit)[:9]:<10}", style="bold")
         for row in daily[unit]:
             level = min(8, round((row.occupancy or 0) * 8)) if row.supply_hours else 8
+            text.append(" ")  # every cell: a space, the block, the hours short (or blank)
             if row.shortfall_hours:
-                text.append(" ")
                 text.append(
                     f"{BLOCKS[level]}{row.shortfall_hours:>6.1f}h", style="bold white on red3"
                 )
             else:
-                text.append(f"{BLOCKS[level]:>{width}}", style="green3")
+                text.append(f"{BLOCKS[level]:<{width - 1}}", style="green3")
     text.append(
         "\n" + _("block = demand ÷ supply; red = officer-hours short that day"), style="dim"
     )
@@ -141,6 +141,7 @@ def fetch_capacity(store: Store) -> CapacityData:
 
 class CapacityScreen(BaseScreen[CapacityData]):
     MODE = "capacity"
+    MAIN = "#bottlenecks-table"
     TITLE = _("Capacity")
     PURPOSE = _("supply against demand per unit for the week, bottlenecks, scenarios")
     ACTIONS: ClassVar[tuple[Action, ...]] = (
@@ -274,8 +275,8 @@ class CapacityScreen(BaseScreen[CapacityData]):
         self.query_one("#capacity-summary", Static).update(
             template(
                 _(
-                    "Next $days days from $day: supply $supply h · demand $demand h · [b]short "
-                    "$short officer-hours[/]"
+                    "$days days from $day · supply $supply h · demand $demand h · [b]short $short "
+                    "officer-hours[/]"
                 ),
                 days=DAYS,
                 day=at(data.start)[:10],
@@ -305,6 +306,12 @@ class CapacityScreen(BaseScreen[CapacityData]):
         table = self.query(f"#{tab}-table")
         if table:
             table.first().focus()
+
+    def action_leave_field(self) -> None:
+        """Escape from the scenario's fields: to its result, where the screen's keys work."""
+        active = self.query_one(TabbedContent).active
+        table = "#scenario-result" if active == "scenario" else f"#{active}-table"
+        self.query_one(table).focus()
 
     def action_scenario(self) -> None:
         self.query_one(TabbedContent).active = "scenario"

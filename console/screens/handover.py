@@ -175,6 +175,7 @@ def fetch_handover(store: Store) -> HandoverData:
 
 class HandoverScreen(BaseScreen[HandoverData]):
     MODE = "handover"
+    MAIN = "#open-items"
     TITLE = _("Handover")
     PURPOSE = _("the ISBAR handover: open items, notes, sign and accept")
     ACTIONS: ClassVar[tuple[Action, ...]] = (

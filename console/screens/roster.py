@@ -93,6 +93,7 @@ def option_row(number: int, option: Option) -> Row:
 
 class RosterScreen(BaseScreen[RosterData]):
     MODE = "roster"
+    MAIN = "#gap-list"
     TITLE = _("Roster & gaps")
     PURPOSE = _("where the roster falls short, per unit and hour, and what can still be done")
     ACTIONS: ClassVar[tuple[Action, ...]] = (
@@ -343,7 +344,11 @@ class RosterScreen(BaseScreen[RosterData]):
             self.reload()
 
     def action_go_today(self) -> None:
-        self.day = today(self.store.clock)
+        day = today(self.store.clock)
+        if self.day == day:
+            self.notify(_("Already showing the gaps from today ({day}).").format(day=day))
+            return
+        self.day = day
         self.reload()
 
     def action_apply(self) -> None:

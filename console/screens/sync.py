@@ -152,6 +152,7 @@ def may_resolve(role: str) -> bool:
 
 class SyncScreen(BaseScreen[SyncData]):
     MODE = "sync"
+    MAIN = "#sync-conflicts"
     TITLE = _("Sync")
     PURPOSE = _("the team's devices, export and import by a shared folder, conflicts")
     ACTIONS: ClassVar[tuple[Action, ...]] = (

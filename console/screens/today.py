@@ -172,6 +172,7 @@ class TodayScreen(BaseScreen[TodayData]):
     """Who is protected at what level, and what their day holds."""
 
     MODE = "today"
+    MAIN = "#subjects"
     TITLE = _("Today")
     PURPOSE = _(
         "protected subjects, threat level, required resistance, package, today's activities"

@@ -150,7 +150,7 @@ class RecordTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.columns = tuple(columns)
-        self.empty = empty
+        self._empty = empty
         self.zebra = zebra
         self.show_cursor = show_cursor
         self._rows: list[Row] = []
@@ -159,6 +159,18 @@ class RecordTable(ScrollView, can_focus=True):
         self._announced: str | None = None
         self._widths = tuple(c.width for c in self.columns)
         self.virtual_size = Size(self._total_width(), 1)
+
+    @property
+    def empty(self) -> str:
+        """What the table says when it holds no records."""
+        return self._empty
+
+    @empty.setter
+    def empty(self, words: str) -> None:
+        if words != self._empty:
+            self._empty = words
+            if not self._rows:
+                self.refresh()
 
     # The records ------------------------------------------------------------------------------
 
