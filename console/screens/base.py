@@ -381,10 +381,17 @@ class Saved(Generic[T]):
 
 
 class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
-    """A modal form: Escape cancels; saving runs ``save(store, values)`` in a worker, a refusal
-    is shown inline (the form stays open, nothing written), success closes the form."""
+    """A modal form: Escape cancels, ctrl+s (or Enter in a text field) saves; saving runs
+    ``save(store, values)`` in a worker, a refusal is shown inline (the form stays open,
+    nothing written), success closes the form."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS = [
+        Binding("escape", "cancel", _("Cancel")),
+        Binding("ctrl+s", "save", _("Save"), key_display="^s"),
+    ]
+
+    def action_save(self) -> None:
+        self.submit()
 
     def __init__(self, save: Callable[[Store, dict[str, str]], T]) -> None:
         super().__init__()

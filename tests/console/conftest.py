@@ -4,6 +4,8 @@ by keys and read what it shows."""
 from __future__ import annotations
 
 import pytest
+from textual import events
+from textual.app import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -42,6 +44,26 @@ def shown(app: SchildwachtApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+def toasts(app: SchildwachtApp) -> list[str]:
+    """The messages of the toasts shown so far."""
+    return [str(n.message) for n in app._notifications]
+
+
 def error_of(app: SchildwachtApp) -> str:
     """The inline refusal of the open form."""
     return str(app.screen.query_one(".error", Static).render())
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type text into the focused field as a terminal delivers a burst of keys: one key event
+    per character through the driver, as ``pilot.press`` does, without its idle wait between
+    keys (which costs ~50 ms a key and made a typed shift take a minute)."""
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for char in text:
+        key = char if char.isalnum() else _character_to_key(char)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)
+    await pilot.pause()
