@@ -373,7 +373,7 @@ class LogForm(Form[T]):
                 "flag",
                 _("Flag"),
                 "flag",
-                placeholder=_("carry into every handover until a shift leader clears it"),
+                placeholder=_("carry to each handover until cleared"),
             ),
         ]
         heading = _("Operational log (journaal) — {about}").format(about=about or _("general"))

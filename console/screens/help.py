@@ -55,11 +55,11 @@ def key_table(title: str, actions: tuple[Action, ...], role: str) -> Table:
     return table
 
 
-def help_tables(role: str, current: str) -> list[Table]:
-    """The help as tables: everywhere, then the current screen first, then the others."""
+def everywhere_actions() -> tuple[Action, ...]:
+    """The keys that work on every screen: the screens themselves, then the app's actions."""
     from ..app import GLOBAL_ACTIONS, MAIN_SCREENS
 
-    everywhere = (
+    return (
         tuple(
             Action(
                 key,
@@ -72,8 +72,14 @@ def help_tables(role: str, current: str) -> list[Table]:
         )
         + GLOBAL_ACTIONS
     )
+
+
+def help_tables(role: str, current: str) -> list[Table]:
+    """The help as tables: everywhere, then the current screen first, then the others."""
+    from ..app import MAIN_SCREENS
+
     order = [current, *(m for m in MAIN_SCREENS if m != current)]
-    tables = [key_table(_("Everywhere"), everywhere, role)]
+    tables = [key_table(_("Everywhere"), everywhere_actions(), role)]
     for mode in order:
         screen: type[BaseScreen[object]] = MAIN_SCREENS[mode]
         tables.append(key_table(screen.TITLE, screen.ACTIONS + NAVIGATION, role))
@@ -122,3 +128,36 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
+
+
+def who_may(action: Action) -> str:
+    """The roles that may take an action, in words ("everyone" when all may)."""
+    from store.access import ROLES
+
+    roles = [role for role in ROLES if action.allowed(role)]
+    if len(roles) == len(ROLES):
+        return _("everyone")
+    if len(roles) >= len(ROLES) - 2:
+        others = [labels.label("role", role) for role in ROLES if role not in roles]
+        return _("all but {roles}").format(roles=", ".join(others))
+    return ", ".join(labels.label("role", role) for role in roles) or _("nobody")
+
+
+def markdown_keys() -> str:
+    """The README's key table, made from the same ``Action`` records as the bindings, the
+    palette and the help screen (a test checks that the README holds exactly this table)."""
+    from ..app import MAIN_SCREENS
+
+    sections = [(_("anywhere"), everywhere_actions() + NAVIGATION)]
+    sections += [(screen.TITLE, screen.ACTIONS) for screen in MAIN_SCREENS.values()]
+    lines = ["| Key | Where | What | Who |", "|---|---|---|---|"]
+    for where, actions in sections:
+        for action in actions:
+            what = (
+                action.help
+                if action.help.startswith(action.title)
+                else (f"{action.title}: {action.help[0].lower()}{action.help[1:]}")
+            )
+            what = what.replace("|", "\\|")
+            lines.append(f"| `{action.shown_key}` | {where} | {what} | {who_may(action)} |")
+    return "\n".join(lines) + "\n"

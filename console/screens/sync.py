@@ -301,7 +301,7 @@ class SyncScreen(BaseScreen[SyncData]):
                     empty=_("0 open conflicts."),
                 )
                 yield Static(
-                    _("Quarantined — changes of other laptops the team's rules refused"),
+                    _("Quarantined — others' changes the team's rules refused"),
                     classes="section-title",
                 )
                 yield RecordTable(

@@ -169,3 +169,18 @@ async def test_the_palette_finds_daily_actions_by_the_words_people_type(
         await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, ActivityForm)  # chosen in the palette, done on its screen
+
+
+def test_the_readme_shows_every_key_and_every_screen_as_the_console_has_them() -> None:
+    from pathlib import Path
+
+    from console.screens.help import markdown_keys
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = markdown_keys()
+    assert table in readme, "README's key table: paste console.screens.help.markdown_keys()"
+    for screen in MAIN_SCREENS.values():  # one line per action of each screen, with its key
+        lines = [line for line in table.splitlines() if f"| {screen.TITLE} |" in line]
+        assert len(lines) == len(screen.ACTIONS)
+    for mode in MAIN_SCREENS:  # a screenshot of each (test_screens checks it is the console)
+        assert f"](docs/{mode}.svg)" in readme

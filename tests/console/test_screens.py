@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pytest_textual_snapshot import SVGImageExtension, normalize_svg
 from syrupy.assertion import SnapshotAssertion
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -22,11 +23,6 @@ from store import agenda
 from store.clock import LOCAL_TZ
 from store.db import Store
 from tests.console.conftest import settle
-
-try:  # the plugin's SVG extension: one file per screenshot, with its unique ids stripped
-    from pytest_textual_snapshot import SVGImageExtension
-except ImportError:  # pragma: no cover
-    SVGImageExtension = None
 
 #: Key, name in the snapshot files, main table.
 SCREENS = (
@@ -79,6 +75,7 @@ async def test_every_screen_fits_and_looks_as_before(
     demo_store: Store, snapshot: SnapshotAssertion, size: tuple[int, int]
 ) -> None:
     app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    app.state["sync_folder"] = "/media/usb/schildwacht"  # not this machine's home directory
     svg = snapshot.use_extension(SVGImageExtension)
     width, height = size
     async with app.run_test(size=size) as pilot:
@@ -91,8 +88,12 @@ async def test_every_screen_fits_and_looks_as_before(
             assert check_layout(app, main) == [], name
             picture = app.export_screenshot(title="Schildwacht")
             assert svg(name=f"{name}-{width}x{height}") == picture
-            if os.environ.get("SCHILDWACHT_DOCS") and size == (120, 40):
-                (DOCS / f"{name}.svg").write_text(picture, encoding="utf-8")
+            if size == (120, 40):  # the README's screenshot is this screen as it is now
+                doc = DOCS / f"{name}.svg"
+                if os.environ.get("SCHILDWACHT_DOCS"):
+                    doc.write_text(picture, encoding="utf-8")
+                same = normalize_svg(doc.read_text(encoding="utf-8")) == normalize_svg(picture)
+                assert same, f"{doc} is not the console: SCHILDWACHT_DOCS=1 rewrites it"
 
 
 def test_the_day_board_spans_the_hours_that_hold_activities_and_lanes_overlaps(
