@@ -1,9 +1,10 @@
 """A whole shift in the console, by keys only, at 80x24 and at 120x40: a shift leader builds and
-keeps the day (new activity, concept, log with kind and flag, clearing a flag, a restriction, a
-calendar file, a threat assessment, a suggestion applied, a shift added, a team and an export,
-the handover signed); an information analyst works a signal and issues a report; an authority
+keeps the day (new activity, concept, officers deployed, log with kind and flag, clearing a
+flag, a restriction, a calendar file, a threat assessment, a suggestion applied, a shift added, a
+team and an export, the handover signed); an information analyst works a signal and issues a report; an authority
 liaison records a decision and acknowledges the report; the incoming shift leader accepts the
-handover. People change with ``u`` and their secret. After each job the database is checked: the
+handover. People change with ``u`` and their secret. A new laptop joins the team (request,
+enrolment with the codes compared, welcome bundle). After each job the database is checked: the
 console called the same store function the command line does."""
 
 from __future__ import annotations
@@ -95,6 +96,16 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         if isinstance(app.screen, Confirm):
             await press(pilot, "y")
         assert agenda.get_activity(store, added.id).concept is not None
+        free = next(  # an officer the store would let on it (R8)
+            s.callsign
+            for s in list_staff(store)
+            if not roster.deployment_problem(store, added.id, s)
+        )
+        await press(pilot, "o")  # deploy an officer on it by callsign
+        await keys(pilot, [free or ""], "enter")
+        await settle(pilot)
+        assert [d.callsign for d in roster.list_deployments(store, added.id)] == [free]
+        assert any(t.startswith("Deployed") for t in toasts(app))
 
         # The log: an incident, flagged; then a flag cleared with its reason ----------------
         await press(pilot, "l")
@@ -252,3 +263,61 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         assert isinstance(app.screen, BaseScreen)
         problems = app.screen.query("#problem.shown")
         assert not problems  # no load failed on the way
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_a_laptop_joins_the_team_by_keys(
+    store: Store, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The new laptop writes its request (j) and shows the code; the team admin enrols it (o),
+    compares the code when asked, and writes the welcome bundle; the new laptop imports it (w)."""
+    from store.setup import init_database
+
+    share = tmp_path / "share"
+    share.mkdir()
+    rosters.create_team(store, "DKDB Rotterdam")
+    laptop = init_database(
+        tmp_path / "new.db",
+        callsign="DKDB-77",
+        role="operator",
+        unit="DKDB",
+        clock=store.clock,
+        device_label="new-laptop",
+        secret=TEST_SECRET,
+    )
+
+    def console(on: Store) -> SchildwachtApp:
+        app = SchildwachtApp(on, remember=False, watch=None, ahead=False)
+        app.state["sync_folder"] = str(share)
+        return app
+
+    app = console(laptop)
+    async with app.run_test(size=size) as pilot:
+        await press(pilot, "y", "j")
+        assert form(app).query_one("Input").value == str(share / "request.json")  # default
+        await press(pilot, "enter")
+        code = str(app.screen.query_one("#document-body").render())
+        assert "Authentication code" in code and (share / "request.json").is_file()
+        await press(pilot, "escape")
+
+    admin = console(store)
+    async with admin.run_test(size=size) as pilot:
+        await press(pilot, "y", "o")
+        await keys(pilot, [str(share / "request.json")], "enter")
+        await settle(pilot)
+        assert isinstance(admin.screen, Confirm)  # compare the codes first
+        asked = admin.screen.question
+        shown_code = code.split("Authentication code:")[1].split()[0]
+        assert shown_code in asked
+        await press(pilot, "y")
+        assert any("enrolled" in t for t in toasts(admin)), toasts(admin)
+    (welcome,) = share.glob("welcome-*.bundle")
+
+    app = console(laptop)
+    async with app.run_test(size=size) as pilot:
+        await press(pilot, "y", "w")
+        await keys(pilot, [str(welcome)], "enter")
+        await settle(pilot)
+        joined = rosters.current(laptop)
+        assert joined is not None and joined.data["name"] == "DKDB Rotterdam"
+        assert "no team yet" not in str(app.screen.query_one("#sync-summary").render())
