@@ -54,6 +54,24 @@ def codes(kind: str, values: Sequence[str]) -> tuple[tuple[str, str], ...]:
     return tuple(labels.choices(kind, list(values)))
 
 
+def decided_by(reason: str) -> tuple[Field, Field]:
+    """A restriction's reason and its deciding authority (R5), as two fields."""
+    return (
+        Field(
+            "reason",
+            reason,
+            "choice",
+            "capacity",
+            codes("restriction_reason", agenda.RESTRICTION_REASONS),
+        ),
+        Field(
+            "authority",
+            _("Deciding authority"),
+            placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"),
+        ),
+    )
+
+
 class Form(FormScreen[T]):
     """A form of fields; Enter in a text field saves, Escape cancels. The field named
     ``first`` (by default the first field) has the focus when it opens."""
@@ -294,18 +312,7 @@ def restrict_fields(item: Activity, start: str, end: str) -> list[Field]:
             "cancelled",
             codes("restriction_kind", agenda.RESTRICTION_KINDS),
         ),
-        Field(
-            "reason",
-            _("Reason"),
-            "choice",
-            "capacity",
-            codes("restriction_reason", agenda.RESTRICTION_REASONS),
-        ),
-        Field(
-            "authority",
-            _("Deciding authority"),
-            placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"),
-        ),
+        *decided_by(_("Reason")),
         Field("start", _("New start"), default=start, placeholder=_("HH:MM (moved, shortened)")),
         Field("end", _("New end"), default=end, placeholder=_("HH:MM (moved, shortened)")),
         Field(
@@ -345,18 +352,7 @@ class MoveForm(Form[T]):
                 ),
             ),
             Field("why", _("What was wrong"), placeholder=_("e.g. typo in the start time")),
-            Field(
-                "reason",
-                _("Restriction reason"),
-                "choice",
-                "capacity",
-                codes("restriction_reason", agenda.RESTRICTION_REASONS),
-            ),
-            Field(
-                "authority",
-                _("Deciding authority"),
-                placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"),
-            ),
+            *decided_by(_("Restriction reason")),
         ]
         super().__init__(heading, fields, save, first="why")
 

@@ -13,20 +13,11 @@ from textual.widgets import OptionList, TabbedContent
 
 from console.app import GLOBAL_ACTIONS, MAIN_SCREENS, SchildwachtApp
 from console.screens.base import BaseScreen
+from store.access import ROLES
 from store.db import Store
 from store.staff import add_staff, list_staff
 from tests.conftest import as_user
 from tests.console.conftest import settle
-
-ROLES = (
-    "operator",
-    "shift_leader",
-    "planner",
-    "info_analyst",
-    "authority",
-    "capacity_analyst",
-    "admin",
-)
 
 
 def acting(store: Store, role: str) -> Store:

@@ -1,11 +1,11 @@
 """A whole shift in the console, by keys only, at 80x24 and at 120x40: a shift leader builds and
 keeps the day (new activity, concept, officers deployed, log with kind and flag, clearing a
 flag, a restriction, a calendar file, a threat assessment, a suggestion applied, a shift added, a
-team and an export, the handover signed); an information analyst works a signal and issues a report; an authority
-liaison records a decision and acknowledges the report; the incoming shift leader accepts the
-handover. People change with ``u`` and their secret. A new laptop joins the team (request,
-enrolment with the codes compared, welcome bundle). After each job the database is checked: the
-console called the same store function the command line does."""
+team and an export, the handover signed); an information analyst works a signal and issues a
+report; an authority liaison records a decision and acknowledges the report; the incoming shift
+leader accepts the handover. People change with ``u`` and their secret. A new laptop joins the
+team (request, enrolment with the codes compared, welcome bundle). After each job the database
+is checked: the console called the same store function the command line does."""
 
 from __future__ import annotations
 
