@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from store import agenda, intel, signals
 from store.db import Store
+from store.errors import NotFound
 from store.intel import SignalReport
 from store.signals import Signal
 
@@ -131,7 +132,7 @@ def signal_detail(store: Store, signal_id: str) -> Text:
     if signal.activity_id:
         try:
             item = agenda.get_activity(store, signal.activity_id)
-        except Exception:  # an activity not (yet) on this laptop
+        except NotFound:  # an activity not (yet) on this laptop
             text.append(_("Activity ") + signal.activity_id[:13] + "\n", style="dim")
         else:
             text.append(_("Activity "), style="dim")
