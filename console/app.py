@@ -19,8 +19,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
+from store.access import ActingPerson
 from store.db import Store
-from store.staff import Actor
 
 from .actions import Action
 from .i18n import _
@@ -142,7 +142,7 @@ class SchildwachtApp(StoreWork, App[None]):
         self._ahead: dict[str, tuple[tuple[Any, ...], Any]] = {}
         self._ahead_started = False
         self.state: dict[str, Any] = load_state() if remember else {}
-        self.actor: Actor = store.actor  # resolved before the console runs, on this thread
+        self.actor: ActingPerson = store.actor  # resolved before the console runs, on this thread
         self.badge = 0
         self._stop = threading.Event()
         self._update_titles()
@@ -175,12 +175,12 @@ class SchildwachtApp(StoreWork, App[None]):
         from store.intel import unacknowledged_count
         from store.signals import unread_count
 
-        def read(store: Store) -> tuple[Actor, int]:
+        def read(store: Store) -> tuple[ActingPerson, int]:
             return store.actor, unread_count(store) + unacknowledged_count(store)
 
         self.call_store(read, self._identity, group="identity")
 
-    def _identity(self, answer: tuple[Actor, int]) -> None:
+    def _identity(self, answer: tuple[ActingPerson, int]) -> None:
         self.actor, self.badge = answer
         self._update_titles()
         for bar in self.screen.query(NavBar):
@@ -320,7 +320,7 @@ class SchildwachtApp(StoreWork, App[None]):
         if screen is None:
             return
 
-        def switched(actor: Actor) -> None:
+        def switched(actor: ActingPerson) -> None:
             self.actor = actor
             self._update_titles()
 

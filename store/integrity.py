@@ -18,7 +18,7 @@ from functools import cache
 
 from . import migrations
 from .errors import IntegrityFailure
-from .sync import capture
+from .sync import capture, log
 
 #: The one thing that lets a write below R1 through: this application-defined function,
 #: registered only on the import's own connection (``Store.merging``).
@@ -28,9 +28,11 @@ MERGING_FUNCTION = "schildwacht_merging"
 def finish_migrations(conn: sqlite3.Connection, from_version: int) -> None:
     """After migrations, inside the last one's transaction: re-create the capture triggers (a
     migration may have rebuilt a table; a database from before sync queues its existing rows so
-    they reach the other laptops) and drop the old table switch nothing reads any more."""
+    they reach the other laptops), drop the old table switch nothing reads any more, and keep an
+    older change log as runs."""
     capture.install_triggers(conn, baseline=0 < from_version < capture.SYNC_SCHEMA)
     conn.execute("DROP TABLE IF EXISTS sync_applying")
+    log.upgrade(conn)  # a change log kept one record per row before schema 17, into runs
 
 
 @cache

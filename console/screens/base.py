@@ -32,6 +32,7 @@ from textual.worker import get_current_worker
 
 from store.db import Store
 from store.errors import StoreError
+from words.errors import sentence as refusal
 
 from ..actions import Action, bindings
 from ..i18n import _
@@ -48,9 +49,10 @@ _numbers = itertools.count(1)
 
 
 def sentence(error: BaseException) -> str:
-    """A store refusal is its own sentence; anything else is named as unexpected."""
+    """A store refusal in words (``words.errors``, from its code and parameters); anything else
+    is named as unexpected."""
     if isinstance(error, StoreError):
-        return str(error)
+        return refusal(error)
     return _("Unexpected error ({kind}): {error}").format(kind=type(error).__name__, error=error)
 
 

@@ -7,7 +7,8 @@ signals, flagged log entries and sync conflicts the first such record itself), `
 notes (Escape leaves them), ``x`` sign the draft with the notes (asked first), ``c`` accept the
 selected signed handover (asked first), ``d`` read the document (it is beside the items on a wide
 screen). The open items and the recommendations are worded here from the draft's kinds and
-counts, with the console's keys.
+counts, with the console's keys; every other line by ``words.handover`` from the item's facts
+(never parsed back from a sentence).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from textual.widgets import Static, TextArea
 
 from store import handover as model
 from store.db import Store
+from words.handover import item_text
 
 from ..actions import Action
 from ..i18n import _
@@ -111,7 +113,7 @@ def render_document(draft: dict[str, Any], max_subjects: int = 25) -> Text:
                 if item["count"]:
                     advice = ADVICE.get(item["kind"])
                     text.append("• ")
-                    text.append_text(literal(advice or item["text"], limit=None))
+                    text.append_text(literal(advice or item_text(name, item), limit=None))
                     text.append("\n")
             if not any(i["count"] for i in items):
                 text.append(_("• Nothing open was counted; check with the incoming leader.\n"))
@@ -124,7 +126,7 @@ def render_document(draft: dict[str, Any], max_subjects: int = 25) -> Text:
                     continue
             style = "b red" if name == "assessment" and item["count"] else ""
             text.append("• ", style=style)
-            text.append_text(literal(item["text"], style, limit=None))
+            text.append_text(literal(item_text(name, item), style, limit=None))
             text.append("\n")
         if subjects > max_subjects:
             text.append(
@@ -137,14 +139,15 @@ def render_document(draft: dict[str, Any], max_subjects: int = 25) -> Text:
 
 
 def fetch_handover(store: Store) -> HandoverData:
-    draft = model.draft_handover(store)
+    draft = model.handover_content(model.draft_handover(store))
     history = model.list_handovers(store)
     seen: set[str] = set()
     items = []
     for number, item in enumerate(draft["assessment"]):
         words = ITEMS.get(item["kind"], item["kind"].replace("_", " "))
         if item["kind"] == "quarantined" and seen & {"quarantined"}:
-            words = item["text"]  # one row per further quarantined write, as the draft says
+            # one row per further quarantined write, as the draft says
+            words = item_text("assessment", item, details=False)
         items.append(
             Row(
                 item_key(item["kind"], number, seen),
@@ -290,8 +293,8 @@ class HandoverScreen(BaseScreen[HandoverData]):
 
     def _sign(self, notes: str) -> None:
         def failed(error: BaseException) -> None:
-            if isinstance(error, model.AlreadySigned):
-                self._ask_to_supersede(error, notes)
+            if isinstance(error, model.AlreadySigned) and error.may_supersede:
+                self._ask_to_supersede(error, notes)  # only its signer replaces a handover
             else:
                 self.report_failure(error)
 

@@ -80,7 +80,7 @@ def fetch_roster(store: Store, day: date) -> RosterData:
 
 
 def option_row(number: int, option: Option) -> Row:
-    style = "green" if option.feasible else "dim"
+    style = "green" if option.feasible else "yellow" if option.partial else "dim"
     return Row(
         str(number),
         (
@@ -364,7 +364,7 @@ class RosterScreen(BaseScreen[RosterData]):
         if option.action == "none":
             self.notify(literal(option.description).plain, severity="information", markup=False)
             return
-        if not option.feasible:
+        if not (option.feasible or option.partial):
             self.notify(
                 _("That option would not work: {why}").format(why=option.reason),
                 severity="warning",

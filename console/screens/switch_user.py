@@ -7,19 +7,19 @@ in the form, which stays open, and nothing changes.
 
 from __future__ import annotations
 
+from store.access import ActingPerson
 from store.db import Store
-from store.staff import Actor
 
 from ..i18n import _
 from .forms import Field, Form
 
 
-def _switch(store: Store, values: dict[str, str]) -> Actor:
-    actor: Actor = store.switch_user(values["callsign"], values["secret"] or None)
+def _switch(store: Store, values: dict[str, str]) -> ActingPerson:
+    actor: ActingPerson = store.switch_user(values["callsign"], values["secret"] or None)
     return actor
 
 
-class SwitchUserForm(Form[Actor]):
+class SwitchUserForm(Form[ActingPerson]):
     """Callsign and secret of the person who acts from now on."""
 
     def __init__(self, acting: str) -> None:

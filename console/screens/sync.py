@@ -17,6 +17,7 @@ failed one says why and leaves the screen ready for the next.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -53,7 +54,7 @@ class SyncData:
     peer_rows: list[Row]
     conflicts: dict[str, status.Conflict]
     conflict_rows: list[Row]
-    last_sent: str | None
+    last_sent: datetime | None
     quarantine_rows: list[Row]
     quarantined: int
     waiting: int

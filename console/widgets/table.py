@@ -327,7 +327,9 @@ class RecordTable(ScrollView, can_focus=True):
             text.overflow = "ellipsis"
             text.truncate(width, overflow="ellipsis")
             text.align(column.align, width)
-            segments.extend(Segment.apply_style(text.render(console), base))
+            # Text.render drops a text's own style when it has no spans: apply it here
+            style = base + console.get_style(text.style, default=Style.null())
+            segments.extend(Segment.apply_style(text.render(console), style))
         segments.append(Segment(" ", base))
         return Strip(segments)
 

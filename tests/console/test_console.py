@@ -13,6 +13,7 @@ from console.screens.help import HelpScreen
 from console.screens.today import TodayScreen
 from console.widgets.table import RecordTable
 from store import agenda
+from store.clock import local_iso
 from store.db import Store
 from store.subjects import list_subjects
 from tests.conftest import as_user, snapshot
@@ -65,14 +66,17 @@ async def test_a_refused_form_shows_the_reason_and_writes_nothing(
         await pilot.press(*"Te laat", "tab", *"16:00", "tab", *"15:00", "enter")
         await settle(pilot)
         assert app.screen is form  # stays open
-        assert error_of(app) == "The end must be after the start."
+        assert error_of(app) == (
+            "The activity ends 2026-11-28 15:00, not after its start 2026-11-28 16:00; give an "
+            "end after the start."
+        )
         assert snapshot(demo_store.path) == before  # nothing written
         await pilot.press("escape", "r")  # restrict: its times start as the activity's own
         await pilot.pause()
         restrict = app.screen
         assert isinstance(restrict, RestrictForm) and app.focused is restrict.query_one("#kind")
         item = agenda.get_activity(demo_store, app.screen_stack[0].selected().id)
-        assert restrict.query_one("#start", Input).value == item.start[11:16]
+        assert restrict.query_one("#start", Input).value == local_iso(item.start_at)[11:16]
         reasons = [str(words) for words, _code in restrict.query_one("#reason", Select)._options]
         assert "the protected person's choice" in reasons  # words, not the code tbp_choice
         await pilot.press("tab", "tab", *"OvJ", "enter")
@@ -201,7 +205,7 @@ async def test_raise_a_signal_from_the_agenda(app: SchildwachtApp, demo_store: S
         item.id,
         "submitted",
     )
-    assert raised.observed_at.startswith("2026-11-28T08:40")  # 09:40 in Amsterdam
+    assert local_iso(raised.observed_at).startswith("2026-11-28T09:40")
 
 
 def analyst_callsign(store: Store) -> str:
@@ -281,8 +285,9 @@ async def test_the_handover_goes_to_the_activity_to_re_plan_on_its_day(
     from store.clock import local
     from store.handover import draft_handover
 
-    replan = next(i for i in draft_handover(demo_store)["assessment"] if i["kind"] == "replan")
-    wanted = agenda.get_activity(demo_store, replan["ids"][0])
+    replan = next(i for i in draft_handover(demo_store).assessment if i.kind == "replan")
+    assert replan.ids, "the demo has an activity to re-plan"
+    wanted = agenda.get_activity(demo_store, replan.ids[0])
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("h")
         await settle(pilot)
@@ -302,9 +307,9 @@ async def test_the_handover_goes_to_the_first_open_signal_and_flag(
     from console.screens.signals import SignalsScreen
     from store.handover import draft_handover
 
-    items = draft_handover(demo_store)["assessment"]
-    first = next(i for i in items if i["kind"] == "open_signals")["ids"][0]
-    flag = next(i for i in items if i["kind"] == "flagged_log")["ids"][0]
+    items = draft_handover(demo_store).assessment
+    first = next(i for i in items if i.kind == "open_signals").ids[0]
+    flag = next(i for i in items if i.kind == "flagged_log").ids[0]
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("h")
         await settle(pilot)
@@ -347,3 +352,22 @@ async def test_switch_user_asks_callsign_and_secret_and_shows_who_acts(
         assert not isinstance(app.screen, SwitchUserForm), error_of(app)
         assert app.store.actor.callsign == analyst
         assert app.sub_title.startswith(f"{analyst} · information analyst")
+
+
+async def test_only_its_signer_supersedes_a_handover(demo_store: Store) -> None:
+    from console.screens.forms import StepForm
+    from store.handover import list_handovers, sign_handover
+    from store.staff import list_staff
+
+    sign_handover(demo_store, notes="")  # OPS-01 signs the period
+    other = next(s.callsign for s in list_staff(demo_store, role="shift_leader"))
+    assert other != "OPS-01"
+    app = SchildwachtApp(as_user(demo_store, other), remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, StepForm)  # not asked for a reason to supersede it
+        assert any("OPS-01" in t for t in toasts(app)), toasts(app)
+    assert len(list_handovers(demo_store)) == 1

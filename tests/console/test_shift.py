@@ -20,8 +20,9 @@ from console.screens.base import BaseScreen, Confirm, FormScreen
 from console.screens.roster import RosterScreen
 from console.screens.signals import SignalsScreen
 from store import agenda, decisions, handover, intel, logbook, proof, roster, signals
+from store.clock import local_iso
 from store.db import Store
-from store.staff import add_staff, list_staff
+from store.staff import add_staff, list_staff, set_secret
 from store.subjects import get_subject
 from store.sync import roster as rosters
 from tests.conftest import TEST_SECRET
@@ -76,7 +77,7 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
     incoming = next(s.callsign for s in list_staff(store, role="shift_leader"))
     for callsign in ("AUT-01", analyst, incoming):
         if not proof.has_secret(store.conn, callsign):
-            proof.set_secret(store, callsign, TEST_SECRET)
+            set_secret(store, callsign, TEST_SECRET)
     app = SchildwachtApp(store, remember=False, watch=None, ahead=False)
     app.state["sync_folder"] = str(tmp_path / "share")
     async with app.run_test(size=size) as pilot:
@@ -92,6 +93,10 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         assert isinstance(screen, AgendaScreen)
         added = screen.selected()
         assert added is not None and added.title == "Persconferentie" and added.concept is None
+        assert (local_iso(added.start_at), local_iso(added.end_at)) == (
+            "2026-11-28T16:00:00+01:00",
+            "2026-11-28T17:00:00+01:00",
+        )
         await press(pilot, "c", "enter")  # the lightest valid concept
         if isinstance(app.screen, Confirm):
             await press(pilot, "y")
@@ -158,11 +163,14 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         for option, row in zip(screen.options, rows(app, "#suggestions"), strict=True):
             if not option.feasible:  # why not, where it is listed
                 assert row[2] == (option.reason or "would not work")
-        officers = [i for i, o in enumerate(screen.options) if o.feasible and o.callsign]
+        # an officer who covers the activity, or partly (planfix: feasible means covered)
+        officers = [
+            i for i, o in enumerate(screen.options) if (o.feasible or o.partial) and o.callsign
+        ]
         lent = [i for i in officers if "lent from" in screen.options[i].description]
-        feasible = (lent or officers)[0]
+        chosen = (lent or officers)[0]
         short = sum(g.shortfall_hours for g in screen.data.gaps if activity in g.activities)
-        await press(pilot, "tab", "tab", *(["down"] * feasible), "p")
+        await press(pilot, "tab", "tab", *(["down"] * chosen), "p")
         assert isinstance(app.screen, Confirm)  # asked first
         await press(pilot, "y")
         assert roster.list_deployments(store, activity)
@@ -171,7 +179,7 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
             assert screen.data is not None
             after = sum(g.shortfall_hours for g in screen.data.gaps if activity in g.activities)
             assert after < short
-        officer = screen.options[feasible].callsign or ""
+        officer = screen.options[chosen].callsign or ""
         shifts = len(roster.list_shifts(store, callsign=officer))
         await press(pilot, "n")
         await keys(pilot, [officer], "tab", "end", "ctrl+u", ["2026-12-08 07:00"], "tab")
