@@ -1,26 +1,33 @@
 """The Schildwacht console: a keyboard-first Textual app over the store.
 
-One screen per job (Today, Agenda, …), switched with a key, from the footer or the command
-palette. Screens read through store functions in thread workers and never run SQL. The app
-remembers the last screen and day, and refreshes when another process changes the database.
+One screen per job (Today, Agenda, …), switched with a key, from the navigation bar or the
+command palette. Screens read and write through store functions in thread workers
+(``screens/base.py``) and never run SQL; the UI thread never waits for the database. The app
+remembers the last screen and day, knows who is acting (and their unread badge), and refreshes
+the screen when another process changes the database (a thread polls ``PRAGMA data_version``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import threading
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
+from store.access import ActingPerson
 from store.db import Store
 
+from .actions import Action
 from .i18n import _
-from .literal import plain
+from .labels import label
 from .screens.agenda import AgendaScreen
+from .screens.base import BaseScreen, StoreWork
 from .screens.capacity import CapacityScreen
-from .screens.forms import SignalForm
 from .screens.handover import HandoverScreen
 from .screens.help import HelpScreen
 from .screens.roster import RosterScreen
@@ -28,184 +35,345 @@ from .screens.signals import SignalsScreen
 from .screens.sync import SyncScreen
 from .screens.today import TodayScreen
 from .state import load_state, save_state
+from .widgets.navbar import SCREENS, NavBar
+
+#: The main screens, by mode name.
+MAIN_SCREENS: dict[str, type[BaseScreen[Any]]] = {
+    "today": TodayScreen,
+    "agenda": AgendaScreen,
+    "roster": RosterScreen,
+    "signals": SignalsScreen,
+    "handover": HandoverScreen,
+    "capacity": CapacityScreen,
+    "sync": SyncScreen,
+}
+
+#: Actions that work on every screen (their keys are the app's).
+GLOBAL_ACTIONS = (
+    Action(
+        "exclamation_mark",
+        "app.raise_signal",
+        _("Signal"),
+        _("Raise a signal"),
+        _(
+            "Report something suspicious to the information organisation; person and activity "
+            "are taken from where you are"
+        ),
+        display="!",
+    ),
+    Action(
+        "u",
+        "app.switch_user",
+        _("User"),
+        _("Switch user"),
+        _("Act as another person from now on, proven with their secret"),
+    ),
+    Action(
+        "f5",
+        "app.reload",
+        _("Reload"),
+        _("Reload this screen"),
+        _("Read the screen's data again (it also refreshes by itself when the database changes)"),
+        show=False,
+    ),
+    Action(
+        "ctrl+p",
+        "app.command_palette",
+        _("Palette"),
+        _("Command palette"),
+        _("Every action by name"),
+        display="^p",
+        show=False,
+    ),
+    Action(
+        "question_mark",
+        "app.help",
+        _("Help"),
+        _("Help and keys"),
+        _("Every key and what each screen does"),
+        display="?",
+        show=False,
+    ),
+    Action(
+        "q",
+        "app.quit",
+        _("Quit"),
+        _("Quit"),
+        _("Leave the console; it remembers the screen and day you were on"),
+        show=False,
+    ),
+)
 
 
-class SchildwachtApp(App[None]):
-    """The operations console. Pass the store; tests pass one with a fixed clock."""
+class SchildwachtApp(StoreWork, App[None]):
+    """The operations console. Pass the store; tests pass one with a fixed clock and may turn
+    off the database watch (``watch=None``) to keep refreshes under their control."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Schildwacht"
-    MODES = {
-        "today": TodayScreen,
-        "agenda": AgendaScreen,
-        "roster": RosterScreen,
-        "signals": SignalsScreen,
-        "handover": HandoverScreen,
-        "capacity": CapacityScreen,
-        "sync": SyncScreen,
-    }
-    BINDINGS = [
-        Binding("t", "switch_mode('today')", _("Today")),
-        Binding("a", "switch_mode('agenda')", _("Agenda")),
-        Binding("g", "switch_mode('roster')", _("Gaps")),
-        Binding("s", "switch_mode('signals')", _("Signals")),
-        Binding("h", "switch_mode('handover')", _("Handover")),
-        Binding("k", "switch_mode('capacity')", _("Capacity")),
-        Binding("y", "switch_mode('sync')", _("Sync")),
-        Binding("exclamation_mark", "raise_signal", _("Raise signal"), key_display="!"),
-        Binding("u", "switch_user", _("Switch user")),
-        Binding("question_mark", "help", _("Help"), key_display="?"),
-        Binding("q", "quit", _("Quit")),
+    MODES: ClassVar[dict[str, Any]] = dict(MAIN_SCREENS)
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    BINDINGS: ClassVar[list[Any]] = [
+        *(Binding(key, f"go('{mode}')", name, show=False) for key, mode, name in SCREENS),
+        *(a.binding() for a in GLOBAL_ACTIONS if not a.action.startswith("app.command")),
     ]
 
-    def __init__(self, store: Store, *, remember: bool = True, **kwargs: Any) -> None:
+    class DatabaseChanged(Message):
+        """Another connection committed (a script, a sync import, a worker of ours)."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        remember: bool = True,
+        watch: float | None = 2.0,
+        ahead: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.store = store
         self.remember = remember
+        self.watch_interval = watch
+        self.ahead = ahead
+        self._ahead: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self._ahead_started = False
         self.state: dict[str, Any] = load_state() if remember else {}
-        self._data_version = 0
+        self.actor: ActingPerson = store.actor  # resolved before the console runs, on this thread
+        self.badge = 0
+        self._stop = threading.Event()
+        self._update_titles()
 
-    def on_mount(self) -> None:
-        self.update_badge()
-        mode = self.state.get("mode", "today")
-        self.switch_mode(mode if mode in self.MODES else "today")
-        self._data_version = self.store.data_version()
-        self.set_interval(2.0, self._watch_database)
+    # Who is acting ----------------------------------------------------------------------------
 
-    def _watch_database(self) -> None:
-        """Another process (a script, a sync import) committed: refresh the current screen."""
-        version = self.store.data_version()
-        if version != self._data_version:
-            self._data_version = version
-            self.refresh_data()
+    @property
+    def role(self) -> str:
+        return str(self.actor.role)
 
-    def update_badge(self) -> None:
-        """Who is acting, and an unread badge: new signals (analysts) or unread reports."""
+    def identity_text(self, width: int = 200) -> str:
+        """Who is acting (and the unread badge), as much of it as ``width`` cells hold."""
+        role = label("role", self.actor.role)
+        badge = _(" · ● {n} new").format(n=self.badge) if self.badge else ""
+        for parts in (
+            [self.actor.callsign, role, self.store.path.name],
+            [self.actor.callsign, role],
+            [self.actor.callsign],
+        ):
+            text = " · ".join(parts) + badge + " "
+            if len(text) <= width:
+                return text
+        return self.actor.callsign + (f" ●{self.badge}" if self.badge else "") + " "
+
+    def _update_titles(self) -> None:
+        self.sub_title = self.identity_text().strip()
+
+    def refresh_identity(self) -> None:
+        """Who is acting and their unread badge, read in a worker."""
         from store.intel import unacknowledged_count
         from store.signals import unread_count
 
-        actor = self.store.actor
-        unread = unread_count(self.store) + unacknowledged_count(self.store)
-        badge = f" · ● {unread} new" if unread else ""
-        self.sub_title = plain(
-            f"{actor.callsign} · {actor.role.replace('_', ' ')} · {self.store.path.name}{badge}"
+        def read(store: Store) -> tuple[ActingPerson, int]:
+            return store.actor, unread_count(store) + unacknowledged_count(store)
+
+        self.call_store(read, self._identity, group="identity")
+
+    def _identity(self, answer: tuple[ActingPerson, int]) -> None:
+        self.actor, self.badge = answer
+        self._update_titles()
+        for bar in self.screen.query(NavBar):
+            bar.refresh()
+        self.screen.refresh_bindings()
+
+    # Screens and refreshing -------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        mode = self.state.get("mode", "today")
+        self.switch_mode(mode if mode in self.MODES else "today")
+        self.refresh_identity()
+        if self.watch_interval:
+            threading.Thread(target=self._watch, name="database-watch", daemon=True).start()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+
+    def _watch(self) -> None:
+        """Poll ``PRAGMA data_version`` on this thread's own connection (the number changes
+        when any other connection commits) and say so to the UI thread."""
+        assert self.watch_interval
+        version: int | None = None
+        while not self._stop.is_set():
+            now: int | None
+            try:
+                now = self.store.data_version()
+            except Exception:  # a closing or busy database: try again at the next tick
+                now = version
+            if version is not None and now != version:
+                self.post_message(self.DatabaseChanged())
+            version = now
+            self._stop.wait(self.watch_interval)
+
+    def on_schildwacht_app_database_changed(self) -> None:
+        self.changed()
+
+    def changed(self) -> None:
+        """Something was written: the screen shows the new state, the badge the new count."""
+        self.refresh_identity()
+        screen = self.screen
+        if isinstance(screen, BaseScreen):
+            screen.reload()
+        else:  # a form or dialog is open: refresh the screen beneath it
+            for below in reversed(self.screen_stack):
+                if isinstance(below, BaseScreen):
+                    below.reload()
+                    break
+
+    # Reading ahead -----------------------------------------------------------------------------
+
+    def first_shown(self) -> None:
+        """The first screen shows its data: read the other screens' first data behind it, one
+        at a time in a worker, so their first visit shows data at once (and refreshes)."""
+        if self._ahead_started or not self.ahead:
+            return
+        self._ahead_started = True
+        self._read_next([m for m in MAIN_SCREENS if m != self.current_mode])
+
+    def _read_next(self, modes: list[str]) -> None:
+        if not modes:
+            return
+        mode, rest = modes[0], modes[1:]
+        screen = MAIN_SCREENS[mode]
+        params = screen.opening(self)
+
+        def keep(data: Any) -> None:
+            self._ahead[mode] = (params, data)
+            self._read_next(rest)
+
+        self.call_store(
+            lambda store: screen.load(store, *params),
+            keep,
+            group="ahead",
+            failed=lambda _error: self._read_next(rest),  # the screen reads it when shown
         )
 
-    def refresh_data(self) -> None:
-        self.update_badge()
-        screen = self.screen
-        if hasattr(screen, "reload"):
-            screen.reload()
+    def read_ahead(self, mode: str, params: tuple[Any, ...]) -> Any:
+        """The data read ahead for this screen, if it was read for these parameters."""
+        found = self._ahead.pop(mode, None)
+        if found is None or found[0] != params:
+            return None
+        return found[1]
 
     def remember_state(self, **values: Any) -> None:
         self.state.update(values)
         if self.remember:
             save_state(self.state)
 
-    def action_switch_mode(self, mode: str) -> None:  # type: ignore[override]
+    def action_go(self, mode: str) -> None:
+        """Show a main screen (and remember it for the next start)."""
+        if mode not in self.MODES:
+            return
         self.switch_mode(mode)
         self.remember_state(mode=mode)
 
+    def main_screen(self) -> BaseScreen[Any] | None:
+        screen = self.screen
+        return screen if isinstance(screen, BaseScreen) else None
+
+    def run_on(self, mode: str, action: str) -> None:
+        """Go to a screen and take one of its actions there once its data is shown."""
+        if mode not in self.MODES:
+            return
+        if self.current_mode != mode:
+            self.action_go(mode)
+        screen = next((s for s in self.screen_stack if isinstance(s, BaseScreen)), None)
+        if screen is not None:
+            screen.when_loaded(action)
+
+    def action_reload(self) -> None:
+        screen = self.main_screen()
+        if screen is not None:
+            screen.reload(announce=True)
+        self.refresh_identity()
+
+    # Actions on every screen ------------------------------------------------------------------
+
     def action_raise_signal(self) -> None:
         """Raise a signal from any screen, person and activity taken from where you are."""
-        from store.errors import StoreError
-        from store.signals import raise_signal
-        from store.subjects import list_subjects
+        from .screens.forms import SignalForm
 
-        context = getattr(self.screen, "signal_context", lambda: (None, None, ""))()
-        person, activity, label = context
-
-        def save(values: dict[str, str]) -> str | None:
-            try:
-                raise_signal(
-                    self.store,
-                    values["text"],
-                    category=values["category"],
-                    urgency=values["urgency"],
-                    tlp=values["tlp"],
-                    person=values["person"] or None,
-                    activity=values["activity"] or None,
-                    location=values["location"],
-                )
-            except StoreError as exc:
-                return str(exc)
-            self.notify(_("Signal raised; the information organisation has it."))
-            self.refresh_data()
-            return None
-
-        subjects = [s.code for s in list_subjects(self.store)]
-        self.push_screen(SignalForm(save, subjects, person, activity, label))
+        screen = self.main_screen()
+        person, activity, where = screen.signal_context() if screen else (None, None, "")
+        if screen is None:
+            return
+        screen.open_form(
+            SignalForm(person, activity, where),
+            _("Signal raised; the information organisation has it."),
+        )
 
     def action_switch_user(self) -> None:
         """Act as another person from now on: callsign and secret, proven by the store."""
-        from store.errors import StoreError
-
         from .screens.switch_user import SwitchUserForm
 
-        def save(values: dict[str, str]) -> str | None:
-            try:
-                actor = self.store.switch_user(values["callsign"], values["secret"] or None)
-            except StoreError as exc:
-                return str(exc)
-            self.notify(
-                _("Now acting as {who} ({role}).").format(
-                    who=actor.callsign, role=actor.role.replace("_", " ")
-                )
-            )
-            self.refresh_data()
-            return None
+        screen = self.main_screen()
+        if screen is None:
+            return
 
-        self.push_screen(SwitchUserForm(save, self.store.actor.callsign))
+        def switched(actor: ActingPerson) -> None:
+            self.actor = actor
+            self._update_titles()
+
+        screen.open_form(
+            SwitchUserForm(self.actor.callsign),
+            lambda actor: _("Now acting as {who} ({role}).").format(
+                who=actor.callsign, role=label("role", actor.role)
+            ),
+            switched,
+        )
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.role, self.current_mode))
+
+    # The command palette ----------------------------------------------------------------------
+
+    def palette(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """Every palette entry for the acting person's role: (title, help, what it runs)."""
+        entries: list[tuple[str, str, Callable[[], object]]] = []
+        for key, mode, name in SCREENS:
+            entries.append(
+                (
+                    _("Go to {screen}").format(screen=name),
+                    _("Key {key}: {what}").format(key=key, what=MAIN_SCREENS[mode].PURPOSE),
+                    partial(self.action_go, mode),
+                )
+            )
+        for item in GLOBAL_ACTIONS:
+            if item.action == "app.command_palette":
+                continue
+            entries.append(
+                (
+                    item.title,
+                    f"{item.shown_key}: {item.help}",
+                    getattr(self, f"action_{item.action.removeprefix('app.')}"),
+                )
+            )
+        for mode, screen_class in MAIN_SCREENS.items():
+            for item in screen_class.ACTIONS:
+                if item.allowed(self.role):
+                    entries.append(
+                        (
+                            f"{screen_class.TITLE}: {item.title}",
+                            f"{item.shown_key}: {item.help}",
+                            partial(self.run_on, mode, item.action),
+                        )
+                    )
+        return entries
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            _("Today"),
-            _("Protected subjects and today's activities"),
-            lambda: self.action_switch_mode("today"),
-        )
-        yield SystemCommand(
-            _("Agenda"),
-            _("The day board: add, assign, restrict, log"),
-            lambda: self.action_switch_mode("agenda"),
-        )
-        yield SystemCommand(
-            _("Signals"),
-            _("Raise, follow and interpret signals; reports"),
-            lambda: self.action_switch_mode("signals"),
-        )
-        yield SystemCommand(
-            _("Raise a signal"), _("Report something suspicious"), self.action_raise_signal
-        )
-        yield SystemCommand(
-            _("Roster & gaps"),
-            _("Where the roster falls short; suggestions"),
-            lambda: self.action_switch_mode("roster"),
-        )
-        yield SystemCommand(
-            _("Handover"),
-            _("ISBAR handover: draft, sign, accept"),
-            lambda: self.action_switch_mode("handover"),
-        )
-        yield SystemCommand(
-            _("Capacity"),
-            _("Supply against demand, bottlenecks, scenarios"),
-            lambda: self.action_switch_mode("capacity"),
-        )
-        yield SystemCommand(
-            _("Sync"),
-            _("Exchange bundles with the team; resolve conflicts"),
-            lambda: self.action_switch_mode("sync"),
-        )
-        yield SystemCommand(
-            _("Switch user"),
-            _("Act as another person, proven with their secret"),
-            self.action_switch_user,
-        )
-        yield SystemCommand(_("Help"), _("Keys and what each screen does"), self.action_help)
+        for title, help_text, run in self.palette():
+            yield SystemCommand(title, help_text, run)
 
     def compose(self) -> ComposeResult:
         return iter(())

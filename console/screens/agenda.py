@@ -1,407 +1,668 @@
 """Agenda: the day board for one day, the day's activities, and the operational log.
 
-Keys: ``n`` add, ``e`` edit, ``c`` concept, ``r`` restrict, ``[``/``]`` day, ``0`` today,
-``l`` log. Every change goes through the same store functions as the CLI; a refusal is shown in
-the form, inline, and nothing is written.
+Keys: ``n`` add, ``e`` edit, ``c`` concept, ``r`` restrict, ``o`` deploy officers, ``i`` import a
+calendar file, ``[``/``]`` day, ``0`` today, ``l`` write in the log (kind, flag), ``x`` clear the
+selected flagged log entry. Every change goes through the same store function as the CLI, in a
+worker; a refusal is shown in the form, inline, and nothing is written.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Static
 
-from store import access, agenda, logbook
+from store import agenda, logbook, roster
 from store.agenda import Activity
-from store.clock import day_bounds, local, local_text, parse_time_on, today
-from store.errors import StoreError
+from store.clock import day_bounds, local, parse_time_on, today
+from store.db import Store
+from store.errors import BadInput
 from store.logbook import LogEntry
 from store.subjects import list_subjects, subject_by_id
 
+from .. import labels
+from ..actions import Action
 from ..i18n import _
-from ..literal import literal, plain, template
-from ..widgets.dayboard import DayBoard, activity_cells
-from ..widgets.inputs import TextInput
-from ..widgets.reveal import move_to
-from .forms import ActivityDefaults, ActivityForm, ConceptPicker, MoveForm, RestrictForm
+from ..literal import literal, template
+from ..times import at
+from ..widgets.dayboard import Board, DayBoard, activity_columns, activity_row, make_board
+from ..widgets.table import Column, RecordTable, Row
+from .base import BaseScreen
+from .forms import (
+    ActivityDefaults,
+    ActivityForm,
+    ConceptPicker,
+    Field,
+    Form,
+    LogForm,
+    MoveForm,
+    RestrictForm,
+    StepForm,
+)
 
 
 @dataclass(frozen=True)
 class AgendaData:
     day: date
-    activities: list[Activity]
-    log: list[LogEntry]
+    activities: dict[str, Activity]
+    rows: list[Row]
+    board: Board
+    log: dict[str, LogEntry]
+    log_rows: list[Row]
     subjects: list[str]
 
 
-class AgendaScreen(Screen[None]):
+def log_row(entry: LogEntry) -> Row:
+    text = literal(entry.text)
+    if entry.open_flag:
+        text = Text.assemble(("⚑ ", "b red"), text)
+    elif entry.flagged:
+        text = Text.assemble(("✓ ", "green"), text)
+    return Row(
+        entry.id,
+        (
+            Text(at(entry.at), end=""),
+            literal(entry.author),
+            literal(labels.label("log_kind", entry.kind)),
+            literal(entry.person or ""),
+            text,
+        ),
+    )
+
+
+def fetch_agenda(store: Store, day: date) -> AgendaData:
+    start, end = day_bounds(day)
+    items = agenda.list_activities(store, start=start, end=end)
+    log = {e.id: e for e in logbook.list_entries(store, limit=50)}
+    for entry in logbook.list_entries(store, open_flags_only=True):
+        log.setdefault(entry.id, entry)  # every open flag, however old
+    entries = sorted(log.values(), key=lambda e: (e.at, e.id), reverse=True)
+    return AgendaData(
+        day,
+        {a.id: a for a in items},
+        [activity_row(a, person=True) for a in items],
+        make_board(day, items),
+        {e.id: e for e in entries},
+        [log_row(e) for e in entries],
+        [s.code for s in list_subjects(store)],
+    )
+
+
+@dataclass(frozen=True)
+class Moves:
+    """An edit that changes time, length or place: asked next whether it is a correction."""
+
+    start: datetime
+    end: datetime
+    values: dict[str, str]
+
+
+class AgendaScreen(BaseScreen[AgendaData]):
     """Build and keep a protected person's day."""
 
+    MODE = "agenda"
+    MAIN = "#day-activities"
     TITLE = _("Agenda")
-    BINDINGS = [
-        Binding("n", "new", _("New")),
-        Binding("e", "edit", _("Edit")),
-        Binding("c", "concept", _("Concept")),
-        Binding("r", "restrict", _("Restrict")),
-        Binding("left_square_bracket", "day(-1)", _("Prev day"), key_display="["),
-        Binding("right_square_bracket", "day(1)", _("Next day"), key_display="]"),
-        Binding("0", "go_today", _("Today's date")),
-        Binding("l", "log", _("Log")),
-    ]
+    PURPOSE = _("the day board, the day's activities and the operational log")
+    ACTIONS: ClassVar[tuple[Action, ...]] = (
+        Action(
+            "n",
+            "new",
+            _("New"),
+            _("New activity"),
+            _("Add an activity to a protected person's agenda"),
+            permission="activity.write",
+        ),
+        Action(
+            "e",
+            "edit",
+            _("Edit"),
+            _("Edit the selected activity"),
+            _(
+                "Title, time, place, kind; a change of time or place asks whether it is a "
+                "correction or a restriction (R5)"
+            ),
+            permission="activity.write",
+        ),
+        Action(
+            "c",
+            "concept",
+            _("Concept"),
+            _("Assign a security concept"),
+            _(
+                "Only concepts that meet the required level can be chosen; the others say "
+                "which rule forbids them (R1, R3, R4)"
+            ),
+            permission="activity.write",
+        ),
+        Action(
+            "r",
+            "restrict",
+            _("Restrict"),
+            _("Restrict the selected activity"),
+            _(
+                "Cancel, move, shorten or relocate, with reason and deciding authority (R5); "
+                "protection is never lowered"
+            ),
+            permission="activity.restrict",
+        ),
+        Action(
+            "o",
+            "deploy",
+            _("Officers"),
+            _("Deploy officers on the selected activity"),
+            _("Put officers on duty on it; qualifications must be valid that day (R8)"),
+            permission="staff.write",
+        ),
+        Action(
+            "l",
+            "log",
+            _("Log"),
+            _("Write in the operational log (note, flag)"),
+            _(
+                "A log entry of a kind, linked to the selected activity; a flagged entry "
+                "carries into every handover until a shift leader clears it"
+            ),
+        ),
+        Action(
+            "x",
+            "clear_flag",
+            _("Clear flag"),
+            _("Clear a flagged log entry"),
+            _("Clear the selected flagged log entry, with the reason (Tab to the log first)"),
+            permission="log.clear",
+        ),
+        Action(
+            "i",
+            "import_calendar",
+            _("Import"),
+            _("Import a calendar file (iCalendar)"),
+            _("Read a .ics file into a protected person's agenda (again: only changes)"),
+            permission="activity.write",
+        ),
+        Action(
+            "left_square_bracket",
+            "day(-1)",
+            _("Prev"),
+            _("Previous day"),
+            _("The day before"),
+            display="[",
+        ),
+        Action(
+            "right_square_bracket",
+            "day(1)",
+            _("Next"),
+            _("Next day"),
+            _("The day after"),
+            display="]",
+        ),
+        Action(
+            "0", "go_today", _("Today"), _("Back to today"), _("The board for today"), show=False
+        ),
+    )
 
     def __init__(self) -> None:
         super().__init__()
         self.day: date | None = None
         self.revealing: str | None = None
-        self.data: AgendaData | None = None
+        self.revealing_log: str | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield Static("", id="agenda-summary", classes="summary")
         yield DayBoard(id="board")
-        yield DataTable(id="day-activities", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(
+            activity_columns(person=True),
+            id="day-activities",
+            empty=_("0 activities on this day: n adds one."),
+        )
         with Vertical(id="log-panel"):
-            yield Static(_("Operational log (journaal)"), classes="section-title")
-            yield DataTable(id="log-entries", cursor_type="row", show_cursor=False)
-            yield TextInput(
-                placeholder=_("l: write a log entry for the selected activity, Enter to save"),
-                id="log-input",
+            yield Static(
+                _("Operational log (journaal) — l write · x clear a flag"), classes="section-title"
             )
-        yield Footer()
-
-    #: Actions that need a permission (store/access.py); hidden from roles without it.
-    NEEDS = {
-        "new": "activity.write",
-        "edit": "activity.write",
-        "concept": "activity.write",
-        "restrict": "activity.restrict",
-    }
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        needed = self.NEEDS.get(action)
-        if needed is None:
-            return True
-        return access.allowed(self.app.store.actor.role, needed)  # type: ignore[attr-defined]
+            yield RecordTable(
+                [
+                    Column(_("Time"), 16),
+                    Column(_("By"), 9),
+                    Column(_("Kind"), 9),
+                    Column(_("Person"), 9),
+                    Column(_("Entry"), 30, grow=True),
+                ],
+                id="log-entries",
+                zebra=False,
+                empty=_("0 log entries."),
+            )
 
     def on_mount(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        remembered = self.app.state.get("agenda_day")  # type: ignore[attr-defined]
-        self.day = date.fromisoformat(remembered) if remembered else today(store.clock)
-        table = self.query_one("#day-activities", DataTable)
-        table.add_columns(
-            _("Time"),
-            _("Person"),
-            _("Title"),
-            _("Location"),
-            _("Status"),
-            _("Concept"),
-            _("Level/req"),
-            _("Re-plan"),
-        )
-        self.query_one("#log-entries", DataTable).add_columns(
-            _("Time"), _("By"), _("Kind"), _("Person"), _("Entry")
-        )
-        self.query_one("#day-activities", DataTable).focus()
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
+        (self.day,) = self.opening(self.console_app)
+        self.query_one("#day-activities", RecordTable).focus()
+        super().on_mount()
 
     # Loading ---------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        if self.day is not None:
-            self.load(self.day)
+    load = staticmethod(fetch_agenda)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self, day: date) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        start, end = day_bounds(day)
-        data = AgendaData(
-            day=day,
-            activities=agenda.list_activities(store, start=start, end=end),
-            log=logbook.list_entries(store, limit=50),
-            subjects=[s.code for s in list_subjects(store)],
-        )
-        self.app.call_from_thread(self.show, data)
+    def params(self) -> tuple[Any, ...]:
+        return (self.day or today(self.store.clock),)
+
+    @classmethod
+    def opening(cls, app: Any) -> tuple[Any, ...]:
+        remembered = app.state.get("agenda_day")
+        return (date.fromisoformat(remembered) if remembered else today(app.store.clock),)
 
     def show(self, data: AgendaData) -> None:
-        self.data = data
-        replan = sum(1 for a in data.activities if a.needs_replanning)
-        none = sum(1 for a in data.activities if a.concept is None and a.status != "cancelled")
+        replan = sum(1 for a in data.activities.values() if a.needs_replanning)
+        none = sum(
+            1 for a in data.activities.values() if a.concept is None and a.status != "cancelled"
+        )
+        flags = sum(1 for e in data.log.values() if e.open_flag)
         self.query_one("#agenda-summary", Static).update(
             template(
                 _(
-                    "$weekday $day · $count activities · $replan need re-planning · $none "
-                    "without a concept   [dim]\\[ ] day · n new · c concept · r restrict[/]"
+                    "[b]$weekday $day[/] · $count activities · [b]$replan[/] to re-plan · $none "
+                    "without a concept · $flags log flags"
                 ),
-                weekday=data.day.strftime("%A"),
+                weekday=data.day.strftime("%a"),
                 day=data.day.isoformat(),
                 count=len(data.activities),
                 replan=replan,
                 none=none,
+                flags=flags,
             )
         )
-        self.query_one(DayBoard).show(data.day, data.activities)
-        table = self.query_one("#day-activities", DataTable)
-        selected = self.selected_id()
-        table.clear()
-        for item in data.activities:
-            table.add_row(*activity_cells(item, person=True), key=item.id)
-        if move_to(table, self.revealing):
+        self.query_one(DayBoard).show(data.board)
+        table = self.query_one("#day-activities", RecordTable)
+        table.set_rows(data.rows)
+        if table.move_to(self.revealing):
+            table.focus()
             self.revealing = None
-        elif selected:
-            move_to(table, selected)
-        log = self.query_one("#log-entries", DataTable)
-        log.clear()
-        for entry in data.log:
-            text = literal(entry.text)
-            if entry.open_flag:
-                text = Text.assemble(("⚑ ", "b red"), text)
-            log.add_row(
-                local_text(entry.at),
-                literal(entry.author),
-                literal(entry.kind),
-                literal(entry.person or ""),
-                text,
-                key=entry.id,
-            )
+        log = self.query_one("#log-entries", RecordTable)
+        log.set_rows(data.log_rows)
+        if log.move_to(self.revealing_log):
+            log.focus()
+            self.revealing_log = None
+        self.query_one(DayBoard).select(table.cursor_key)
+
+    @on(RecordTable.Highlighted, "#day-activities")
+    def _moved(self, event: RecordTable.Highlighted) -> None:
+        self.query_one(DayBoard).select(event.key)
 
     def reveal(self, activity_id: str) -> None:
         """Show the activity's day with the cursor on it."""
-        store = self.app.store  # type: ignore[attr-defined]
-        try:
-            item = agenda.get_activity(store, activity_id)
-        except StoreError:
-            return
+
+        def found(item: Activity) -> None:
+            self._go_to(item)
+
+        self.call_store(
+            lambda store: agenda.get_activity(store, activity_id), found, group="reveal"
+        )
+
+    def _go_to(self, item: Activity) -> None:
         self.day = local(item.start_at).date()
-        self.app.remember_state(agenda_day=self.day.isoformat())  # type: ignore[attr-defined]
+        self.console_app.remember_state(agenda_day=self.day.isoformat())
         self.revealing = item.id
         self.reload()
 
-    def selected_id(self) -> str | None:
-        table = self.query_one("#day-activities", DataTable)
-        if not table.row_count:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+    def reveal_log(self, entry_id: str) -> None:
+        """Put the log's cursor on this entry (a flagged one, from the handover)."""
+        self.revealing_log = entry_id
+        if not self.query_one("#log-entries", RecordTable).move_to(entry_id):
+            self.reload()
+        else:
+            self.query_one("#log-entries", RecordTable).focus()
+            self.revealing_log = None
 
     def selected(self) -> Activity | None:
-        wanted = self.selected_id()
-        if self.data is None or wanted is None:
+        key = self.query_one("#day-activities", RecordTable).cursor_key
+        if self.data is None or key is None:
             return None
-        return next((a for a in self.data.activities if a.id == wanted), None)
+        return self.data.activities.get(key)
+
+    def _selected_or_warn(self) -> Activity | None:
+        item = self.selected()
+        if item is None:
+            self.notify(_("Select an activity first."), severity="warning")
+        return item
 
     def signal_context(self) -> tuple[str | None, str | None, str]:
         item = self.selected()
         if item is None:
             return None, None, ""
-        label = f"{item.title} ({item.person}, {local_text(item.start_at)})"
+        label = f"{item.title} ({item.person}, {at(item.start_at)})"
         return item.person, item.id, label
 
-    # Actions --------------------------------------------------------------------------------
-
-    def _attempt(self, action: object) -> str | None:
-        """Run a store call; return its refusal sentence, or None when it was written."""
-        try:
-            action()  # type: ignore[operator]
-        except StoreError as exc:
-            return str(exc)
-        self.reload()
-        return None
+    # Days -----------------------------------------------------------------------------------
 
     def action_day(self, step: int) -> None:
         if self.day is None:
             return
         self.day = self.day + timedelta(days=step)
-        self.app.remember_state(agenda_day=self.day.isoformat())  # type: ignore[attr-defined]
+        self.console_app.remember_state(agenda_day=self.day.isoformat())
         self.reload()
 
     def action_go_today(self) -> None:
-        self.day = today(self.app.store.clock)  # type: ignore[attr-defined]
-        self.app.remember_state(agenda_day=self.day.isoformat())  # type: ignore[attr-defined]
+        day = today(self.store.clock)
+        if self.day == day:
+            self.notify(_("Already on today's board ({day}).").format(day=day))
+            return
+        self.day = day
+        self.console_app.remember_state(agenda_day=self.day.isoformat())
         self.reload()
+
+    # Activities -------------------------------------------------------------------------------
 
     def action_new(self) -> None:
         if self.data is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
         day = self.data.day
         current = self.selected()
 
-        def save(values: dict[str, str]) -> str | None:
+        def save(store: Store, values: dict[str, str]) -> Activity:
             if not values["person"]:
-                return _("Choose the protected person.")
+                raise BadInput(_("Choose the protected person."))
             if not values["start"].strip() or not values["end"].strip():
-                return _("Give a start and an end time, e.g. 09:30 and 11:00.")
-
-            def add() -> None:
-                agenda.add_activity(
-                    store,
-                    person=values["person"],
-                    title=values["title"],
-                    start=parse_time_on(values["start"], day, store.clock),
-                    end=parse_time_on(values["end"], day, store.clock),
-                    location=values["location"],
-                    kind=values["kind"],
-                )
-
-            return self._attempt(add)
-
-        defaults = ActivityDefaults(person=current.person if current else "")
-        self.app.push_screen(
-            ActivityForm(
-                save, _("New activity on {day}").format(day=day), self.data.subjects, defaults
+                raise BadInput(_("Give a start and an end time, e.g. 09:30 and 11:00."))
+            return agenda.add_activity(
+                store,
+                person=values["person"],
+                title=values["title"],
+                start=parse_time_on(values["start"], day, store.clock),
+                end=parse_time_on(values["end"], day, store.clock),
+                location=values["location"],
+                kind=values["kind"],
             )
+
+        self.open_form(
+            ActivityForm(
+                save,
+                _("New activity on {day}").format(day=day),
+                self.data.subjects,
+                ActivityDefaults(person=current.person if current else ""),
+            ),
+            lambda added: _("Added '{title}' for {person}, {when}.").format(
+                title=added.title, person=added.person, when=at(added.start_at)
+            ),
+            self._go_to,
         )
 
     def action_edit(self) -> None:
-        item = self.selected()
+        item = self._selected_or_warn()
         if item is None or self.data is None:
-            self.notify(_("Select an activity first."), severity="warning")
             return
-        store = self.app.store  # type: ignore[attr-defined]
         day = self.data.day
 
-        def save(values: dict[str, str]) -> str | None:
-            try:
-                start = parse_time_on(values["start"], day, store.clock)
-                end = parse_time_on(values["end"], day, store.clock)
-                moves = agenda.moves(item, start, end, values["location"])
-            except StoreError as exc:
-                return str(exc)
-            if moves:
-                # once this form has closed, ask how it moves
-                self.app.call_later(self._ask_how_it_moves, item, values, start, end)
-                return None
+        def save(store: Store, values: dict[str, str]) -> Activity | Moves:
+            start = parse_time_on(values["start"], day, store.clock)
+            end = parse_time_on(values["end"], day, store.clock)
+            if agenda.moves(item, start, end, values["location"]):
+                return Moves(start, end, values)
+            return agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
 
-            def edit() -> None:
-                agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
-
-            return self._attempt(edit)
+        def saved(result: Activity | Moves) -> None:
+            if isinstance(result, Moves):
+                self._ask_how_it_moves(item, result)
 
         defaults = ActivityDefaults(
             person=item.person,
             title=item.title,
-            start=local_text(item.start_at, with_date=False),
-            end=local_text(item.end_at, with_date=False),
+            start=at(item.start_at, date=False),
+            end=at(item.end_at, date=False),
             location=item.location,
             kind=item.kind,
         )
-        form = ActivityForm(save, _("Edit activity"), [item.person], defaults)
-        self.app.push_screen(form)
+        self.open_form(
+            ActivityForm(save, _("Edit activity"), [item.person], defaults),
+            lambda result: (
+                ""
+                if isinstance(result, Moves)
+                else _("Saved '{title}'.").format(title=result.title)
+            ),
+            saved,
+        )
 
-    def _ask_how_it_moves(
-        self, item: Activity, values: dict[str, str], start: datetime, end: datetime
-    ) -> None:
+    def _ask_how_it_moves(self, item: Activity, move: Moves) -> None:
         """Moving an activity is a correction (with its reason) or a restriction (R5)."""
-        store = self.app.store  # type: ignore[attr-defined]
+        values = move.values
 
-        def save(answer: dict[str, str]) -> str | None:
-            def correct() -> None:
+        def save(store: Store, answer: dict[str, str]) -> str:
+            if answer["how"] == "correction":
                 agenda.edit_activity(
                     store,
                     item.id,
                     title=values["title"],
                     kind=values["kind"],
-                    start=start,
-                    end=end,
+                    start=move.start,
+                    end=move.end,
                     location=values["location"],
                     correction=answer["why"],
                 )
-
-            def restrict() -> None:
-                kind = agenda.restriction_kind(item, start, end, values["location"])
-                agenda.restrict_activity(
-                    store,
-                    item.id,
-                    kind=kind,
-                    reason=answer["reason"],
-                    authority=answer["authority"],
-                    new_start=start if kind != "relocated" else None,
-                    new_end=end if kind != "relocated" else None,
-                    new_location=values["location"] if kind == "relocated" else None,
-                )
-                if (values["title"], values["kind"]) != (item.title, item.kind):
-                    agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
-
-            return self._attempt(correct if answer["how"] == "correction" else restrict)
+                return _("Corrected '{title}'.").format(title=values["title"])
+            kind = agenda.restriction_kind(item, move.start, move.end, values["location"])
+            agenda.restrict_activity(
+                store,
+                item.id,
+                kind=kind,
+                reason=answer["reason"],
+                authority=answer["authority"],
+                new_start=move.start if kind != "relocated" else None,
+                new_end=move.end if kind != "relocated" else None,
+                new_location=values["location"] if kind == "relocated" else None,
+            )
+            if (values["title"], values["kind"]) != (item.title, item.kind):
+                agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
+            return _("Restriction recorded: '{title}' {kind}.").format(
+                title=item.title, kind=labels.label("restriction_kind", kind)
+            )
 
         heading = _("'{title}' moves: a correction or a restriction?").format(title=item.title)
-        self.app.push_screen(MoveForm(save, heading))
+        self.open_form(MoveForm(save, heading), lambda text: text)
 
     def action_concept(self) -> None:
-        item = self.selected()
+        item = self._selected_or_warn()
         if item is None:
-            self.notify(_("Select an activity first."), severity="warning")
             return
-        store = self.app.store  # type: ignore[attr-defined]
-        options = agenda.concept_options(store, subject_by_id(store, item.subject_id))
 
-        def save(values: dict[str, str]) -> str | None:
+        def options(store: Store) -> list[agenda.ConceptOption]:
+            return agenda.concept_options(store, subject_by_id(store, item.subject_id))
+
+        self.call_store(options, lambda found: self._pick_concept(item, found), group="options")
+
+    def _pick_concept(self, item: Activity, options: list[agenda.ConceptOption]) -> None:
+        def save(store: Store, values: dict[str, str]) -> Activity:
             if not values["concept"]:
-                return _("No valid concept to choose; see the reasons above.")
-            return self._attempt(lambda: agenda.assign_concept(store, item.id, values["concept"]))
+                raise BadInput(_("No valid concept to choose; see the reasons above."))
+            return agenda.assign_concept(store, item.id, values["concept"])
 
         heading = _("Concept for '{title}' — {person} requires {level}").format(
             title=item.title, person=item.person, level=item.required_level or "—"
         )
-        self.app.push_screen(ConceptPicker(save, heading, options))
+        self.open_form(
+            ConceptPicker(save, heading, options, item.concept, item.required_level),
+            lambda done: _("{concept} ({level}) on '{title}'.").format(
+                concept=done.concept, level=done.concept_level, title=done.title
+            ),
+        )
 
     def action_restrict(self) -> None:
-        item = self.selected()
+        item = self._selected_or_warn()
         if item is None or self.data is None:
-            self.notify(_("Select an activity first."), severity="warning")
             return
-        store = self.app.store  # type: ignore[attr-defined]
         day = self.data.day
 
-        def save(values: dict[str, str]) -> str | None:
-            def restrict() -> None:
-                start = (
-                    parse_time_on(values["start"], day, store.clock) if values["start"] else None
-                )
-                end = parse_time_on(values["end"], day, store.clock) if values["end"] else None
-                agenda.restrict_activity(
-                    store,
-                    item.id,
-                    kind=values["kind"],
-                    reason=values["reason"],
-                    authority=values["authority"],
-                    note=values["note"],
-                    new_start=start,
-                    new_end=end,
-                    new_location=values["location"] or None,
-                )
-
-            return self._attempt(restrict)
+        def save(store: Store, values: dict[str, str]) -> agenda.Restriction:
+            kind = values["kind"]
+            start = end = None
+            location = None
+            if kind in ("moved", "shortened"):
+                start = parse_time_on(values["start"], day, store.clock)
+                end = parse_time_on(values["end"], day, store.clock)
+            if kind == "relocated":
+                location = values["location"]
+            return agenda.restrict_activity(
+                store,
+                item.id,
+                kind=kind,
+                reason=values["reason"],
+                authority=values["authority"],
+                note=values["note"],
+                new_start=start,
+                new_end=end,
+                new_location=location,
+            )
 
         heading = _("Restrict '{title}' ({person}) — protection is never lowered").format(
             title=item.title, person=item.person
         )
-        self.app.push_screen(RestrictForm(save, heading))
+        self.open_form(
+            RestrictForm(
+                save,
+                heading,
+                item,
+                at(item.start_at, date=False),
+                at(item.end_at, date=False),
+            ),
+            lambda done: _("Restriction recorded: '{title}' {kind}.").format(
+                title=item.title, kind=labels.label("restriction_kind", done.kind)
+            ),
+        )
+
+    def action_deploy(self) -> None:
+        item = self._selected_or_warn()
+        if item is None:
+            return
+
+        def save(store: Store, values: dict[str, str]) -> list[roster.Deployment]:
+            callsigns = values["callsigns"].replace(",", " ").split()
+            return roster.deploy(store, item.id, callsigns)
+
+        self.open_form(
+            Form(
+                _("Deploy officers on '{title}' ({person}, {when})").format(
+                    title=item.title, person=item.person, when=span_of(item)
+                ),
+                [Field("callsigns", _("Callsigns"), placeholder=_("e.g. RT-0012 RT-0044"))],
+                save,
+                button=_("Deploy"),
+                note=_(
+                    "Each officer must be on duty, free, rested and hold the concept's "
+                    "qualifications on the day (R8); the store says why not."
+                ),
+            ),
+            lambda made: _("Deployed {who} on '{title}'.").format(
+                who=", ".join(d.callsign for d in made), title=item.title
+            ),
+        )
+
+    def action_import_calendar(self) -> None:
+        item = self.selected()
+        person = item.person if item else ""
+
+        def save(store: Store, values: dict[str, str]) -> Any:
+            from store.ics import import_ics
+
+            if not values["path"].strip():
+                raise BadInput(_("Give the path of the .ics file."))
+            days = values["days"].strip()
+            if days and not days.isdigit():
+                raise BadInput(_("The number of days is a whole number, e.g. 90."))
+            return import_ics(
+                store,
+                Path(values["path"].strip()).expanduser(),
+                person=values["person"],
+                days=int(days) if days else None,
+            )
+
+        self.open_form(
+            Form(
+                _("Import a calendar (iCalendar .ics) into a protected person's agenda"),
+                [
+                    Field("path", _("File"), placeholder=_("e.g. ~/Downloads/agenda.ics")),
+                    Field(
+                        "person",
+                        _("Protected person"),
+                        "choice",
+                        person,
+                        tuple((c, c) for c in (self.data.subjects if self.data else [])),
+                        blank=_("Choose…"),
+                    ),
+                    Field("days", _("Days from today"), default="90"),
+                ],
+                save,
+                button=_("Import"),
+                note=_(
+                    "Importing the same file again changes only what changed (by UID and "
+                    "SEQUENCE); events gone from the file are cancelled."
+                ),
+            ),
+            lambda result: _(
+                "Calendar imported: {added} added, {updated} updated, {cancelled} cancelled, "
+                "{removed} removed; {replan} need re-planning."
+            ).format(
+                added=result.added,
+                updated=result.updated,
+                cancelled=result.cancelled,
+                removed=result.removed,
+                replan=len(result.replan),
+            ),
+        )
+
+    # The operational log ----------------------------------------------------------------------
 
     def action_log(self) -> None:
-        self.query_one("#log-input", Input).focus()
-
-    @on(Input.Submitted, "#log-input")
-    def _write_log(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if not text:
-            return
-        store = self.app.store  # type: ignore[attr-defined]
         item = self.selected()
-        try:
-            logbook.add_entry(store, text, activity=item.id if item else None)
-        except StoreError as exc:
-            self.notify(plain(exc), severity="error", markup=False)
+
+        def save(store: Store, values: dict[str, str]) -> LogEntry:
+            return logbook.add_entry(
+                store,
+                values["text"],
+                kind=values["kind"],
+                activity=item.id if item else None,
+                flagged=bool(values["flag"]),
+            )
+
+        about = f"{item.title} ({item.person})" if item else ""
+        self.open_form(
+            LogForm(save, about),
+            lambda entry: _("Logged ({kind}{flag}).").format(
+                kind=labels.label("log_kind", entry.kind),
+                flag=_(", flagged for the handover") if entry.flagged else "",
+            ),
+        )
+
+    def action_clear_flag(self) -> None:
+        if self.data is None:
             return
-        event.input.value = ""
-        self.notify(_("Logged."))
-        self.reload()
+        table = self.query_one("#log-entries", RecordTable)
+        entry = self.data.log.get(table.cursor_key or "")
+        if entry is None or not entry.open_flag:
+            first = next((e for e in self.data.log.values() if e.open_flag), None)
+            if first is None:
+                self.notify(_("0 flagged log entries to clear."), severity="warning")
+                return
+            table.move_to(first.id)
+            table.focus()
+            entry = first
+        chosen = entry
+
+        def save(store: Store, values: dict[str, str]) -> LogEntry:
+            return logbook.clear_entry(store, chosen.id, reason=values["text"])
+
+        self.open_form(
+            StepForm(
+                save,
+                _("Clear the flag of: {text}").format(text=chosen.text[:120]),
+                _("Why it no longer needs attention"),
+                button=_("Clear flag"),
+            ),
+            _("Flag cleared; it no longer carries into handovers."),
+        )
+
+
+def span_of(item: Activity) -> str:
+    return f"{at(item.start_at)}–{at(item.end_at, date=False)}"

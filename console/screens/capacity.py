@@ -1,229 +1,384 @@
 """Capacity: per unit, bars of demand against supply for the coming week (red where the roster
-falls short), the bottleneck windows, the letter's reinforcements, and a scenario panel whose
-result appears beside the baseline. A scenario changes nothing in the database."""
+falls short), and below them in tabs the bottleneck windows, a what-if scenario whose result
+appears beside the baseline (it changes nothing in the database), the restrictions per unit and
+week, and the letter's capacity reinforcements.
+
+Keys: ``b`` bottlenecks, ``w`` what-if scenario (Enter in its fields runs it), ``r``
+restrictions, ``f`` reinforcements (funding).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane
 
 from store import access
 from store import capacity as model
 from store.catalogue import list_reinforcements, list_units, reinforcement_totals
-from store.clock import day_bounds, local_text, today
-from store.errors import StoreError
-from store.gaps import Gap
+from store.clock import day_bounds, today
+from store.db import Store
+from store.errors import BadInput
 from store.validate import visible
 
+from ..actions import Action
 from ..i18n import _
-from ..literal import literal
+from ..literal import literal, template
+from ..times import at
 from ..widgets.inputs import TextInput
+from ..widgets.table import Column, RecordTable, Row
+from .base import BaseScreen
 
 DAYS = 7
 BLOCKS = " ▁▂▃▄▅▆▇█"
+KINDS = (
+    (_("add officers"), "add_officers"),
+    (_("remove officers"), "remove_officers"),
+    (_("lend officers"), "lend"),
+    (_("add protected persons"), "add_persons"),
+)
 
 
 @dataclass(frozen=True)
 class CapacityData:
     start: datetime
-    daily: dict[str, list[model.CapacityRow]]
-    bottlenecks: list[Gap]
-    restrictions: list[dict[str, object]]
+    supply: float
+    demand: float
+    short: float
+    bars: Text
+    bottlenecks: list[Row]
+    restrictions: list[Row]
+    reinforcements: list[Row]
+    units: list[str]
 
 
 def render_bars(daily: dict[str, list[model.CapacityRow]]) -> Text:
-    """One row per unit; per day a block for occupancy (demand / supply) and the hours short."""
-    text = Text()
+    """One row per unit (those short first); per day a block for occupancy (demand / supply)
+    and the hours short. Day labels and cells share one width, so they line up."""
+    text = Text(no_wrap=True, overflow="crop")
     if not daily:
-        return Text("0 units with supply or demand in this period.")
-    days = [row.key[5:] for row in next(iter(daily.values()))]
-    text.append(f"{'':10}" + "".join(f"{d:>9}" for d in days) + "\n", style="bold")
-    for unit, rows in daily.items():
-        text.append(f"{visible(unit)[:9]:<10}", style="bold")
-        for row in rows:
-            level = min(8, round((row.occupancy or 0) * 8)) if row.supply_hours else 8
-            cell = (
-                f"{BLOCKS[level]}{row.shortfall_hours:>5.1f}h "
-                if row.shortfall_hours
-                else f"{BLOCKS[level]}        "
-            )
-            style = "bold white on red3" if row.shortfall_hours else "green3"
-            text.append(cell.rjust(9), style=style)
+        return Text(_("0 units with supply or demand in this period."))
+    width = 9
+    days = [row.key for row in next(iter(daily.values()))]
+    text.append(" " * 10, style="bold")
+    for day in days:
+        text.append(f"{day[5:]:>{width}}", style="bold")
+    short_first = sorted(daily, key=lambda u: (-sum(r.shortfall_hours for r in daily[u]), u))
+    for unit in short_first:
         text.append("\n")
-    text.append("block = demand ÷ supply; red = officer-hours short that day", style="dim")
+        text.append(f"{visible(unit)[:9]:<10}", style="bold")
+        for row in daily[unit]:
+            level = min(8, round((row.occupancy or 0) * 8)) if row.supply_hours else 8
+            text.append(" ")  # every cell: a space, the block, the hours short (or blank)
+            if row.shortfall_hours:
+                text.append(
+                    f"{BLOCKS[level]}{row.shortfall_hours:>6.1f}h", style="bold white on red3"
+                )
+            else:
+                text.append(f"{BLOCKS[level]:<{width - 1}}", style="green3")
+    text.append(
+        "\n" + _("block = demand ÷ supply; red = officer-hours short that day"), style="dim"
+    )
     return text
 
 
-class CapacityScreen(Screen[None]):
+def fetch_capacity(store: Store) -> CapacityData:
+    start = day_bounds(today(store.clock))[0]
+    end = start + timedelta(days=DAYS)
+    daily, worst = model.week_overview(store, start, DAYS)
+    restricted = model.restriction_report(store, start - timedelta(days=28), end)
+    rows = [r for rows in daily.values() for r in rows]
+    reinforcements = [
+        Row(str(i), (literal(r.organisation), literal(r.fte), literal(r.purpose)))
+        for i, r in enumerate(list_reinforcements(store))
+    ] + [
+        Row(
+            f"total:{organisation}",
+            (literal(organisation, "b"), literal(fte, "b"), literal(_("total"))),
+        )
+        for organisation, fte in reinforcement_totals(store).items()
+    ]
+    return CapacityData(
+        start,
+        sum(r.supply_hours for r in rows),
+        sum(r.demand_hours for r in rows),
+        sum(r.shortfall_hours for r in rows),
+        render_bars(daily),
+        [
+            Row(
+                str(i),
+                (
+                    Text(at(gap.start)[5:], end=""),
+                    Text(at(gap.end, date=False), end=""),
+                    literal(gap.unit),
+                    literal(gap.qualification.replace("_", " ")),
+                    literal(gap.shortfall, "b red"),
+                    Text(f"{gap.shortfall_hours:.1f}", end=""),
+                ),
+            )
+            for i, gap in enumerate(worst)
+        ],
+        [
+            Row(
+                f"{row['unit']}:{row['week']}",
+                tuple(
+                    literal(row[k])
+                    for k in ("unit", "week", "capacity", "threat", "tbp_choice", "total")
+                ),
+            )
+            for row in restricted
+        ],
+        reinforcements,
+        [u.code for u in list_units(store)],
+    )
+
+
+class CapacityScreen(BaseScreen[CapacityData]):
+    MODE = "capacity"
+    MAIN = "#bottlenecks-table"
     TITLE = _("Capacity")
+    PURPOSE = _("supply against demand per unit for the week, bottlenecks, scenarios")
+    ACTIONS: ClassVar[tuple[Action, ...]] = (
+        Action(
+            "b",
+            "tab('bottlenecks')",
+            _("Bottlenecks"),
+            _("Bottleneck windows"),
+            _("The gaps that cost the most officer-hours this week"),
+        ),
+        Action(
+            "w",
+            "scenario",
+            _("What if"),
+            _("Run a capacity scenario (what if)"),
+            _(
+                "Add, remove or lend officers, or add protected persons, and see each unit's "
+                "shortfall beside the baseline; writes nothing"
+            ),
+            permission="capacity.scenario",
+        ),
+        Action(
+            "r",
+            "tab('restrictions')",
+            _("Restrictions"),
+            _("Restrictions per unit and week"),
+            _("Facilitation restrictions recorded in the last four weeks, by reason (R5)"),
+        ),
+        Action(
+            "f",
+            "tab('reinforcements')",
+            _("Funding"),
+            _("Capacity reinforcements"),
+            _("The letter's table of capacity reinforcements (FTE)"),
+        ),
+    )
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: CapacityData | None = None
-
-    def compose(self) -> ComposeResult:
-        units = [(u.code, u.code) for u in list_units(self.app.store)]  # type: ignore[attr-defined]
-        yield Header()
-        yield Static("", id="capacity-summary", classes="summary")
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("Loading…"), id="capacity-summary", classes="summary")
         yield Static(id="capacity-bars")
-        with Horizontal(id="capacity-body"):
-            with Vertical():
-                yield Static(_("Bottleneck windows"), classes="section-title")
-                yield DataTable(id="bottlenecks", cursor_type="row")
-                yield Static(
-                    _("Restrictions per unit and week (last four weeks)"), classes="section-title"
+        with TabbedContent(id="capacity-tabs", initial="bottlenecks"):
+            with TabPane(_("Bottlenecks (b)"), id="bottlenecks"):
+                yield RecordTable(
+                    [
+                        Column(_("From"), 11),
+                        Column(_("To"), 5),
+                        Column(_("Unit"), 8),
+                        Column(_("Qualification"), 16, grow=True),
+                        Column(_("Short"), 5, align="right"),
+                        Column(_("Hours"), 6, align="right"),
+                    ],
+                    id="bottlenecks-table",
+                    empty=_("0 bottlenecks this week."),
                 )
-                yield DataTable(id="restrictions", cursor_type="row")
-                yield Static(_("Capacity reinforcements (the letter)"), classes="section-title")
-                yield DataTable(id="reinforcements", cursor_type="row")
-            with Vertical(id="scenario-panel"):
-                yield Static(_("Scenario (what if) — writes nothing"), classes="section-title")
-                with Horizontal(classes="times"):
+            with TabPane(_("What if (w)"), id="scenario"), Vertical(id="scenario-panel"):
+                with Horizontal(classes="scenario-line"):
                     yield Select(
-                        [
-                            (_("add officers"), "add_officers"),
-                            (_("remove officers"), "remove_officers"),
-                            (_("lend officers"), "lend"),
-                            (_("add protected persons"), "add_persons"),
-                        ],
+                        KINDS,
                         id="scenario-kind",
                         value="add_officers",
                         allow_blank=False,
+                        compact=True,
                     )
-                    yield TextInput("2", id="scenario-count", type="integer")
-                with Horizontal(classes="times"):
-                    yield Select(units, id="scenario-unit", value="RT", allow_blank=False)
-                    yield Select(units, id="scenario-to", prompt=_("to unit"))
                     yield TextInput(
-                        "", id="scenario-level", placeholder=_("threat level"), type="integer"
+                        "2",
+                        id="scenario-count",
+                        type="integer",
+                        compact=True,
+                        placeholder=_("how many"),
                     )
-                yield Button(_("Run scenario"), id="scenario-run", variant="primary")
+                    yield Select([], id="scenario-unit", prompt=_("unit"), compact=True)
+                    yield Select([], id="scenario-to", prompt=_("to unit (lend)"), compact=True)
+                    yield TextInput(
+                        "",
+                        id="scenario-level",
+                        type="integer",
+                        compact=True,
+                        placeholder=_("threat level"),
+                    )
+                    yield Button(_("Run"), id="scenario-run", variant="primary", compact=True)
                 yield Static("", id="scenario-error", classes="error")
-                yield DataTable(id="scenario-result", cursor_type="row")
-        yield Footer()
+                yield RecordTable(
+                    [
+                        Column(_("Unit"), 10),
+                        Column(_("Now: h short"), 12, align="right"),
+                        Column(_("Scenario: h short"), 17, align="right"),
+                        Column(_("Change"), 8, align="right"),
+                        Column(_("Lent"), 20, grow=True),
+                    ],
+                    id="scenario-result",
+                    empty=_(
+                        "Choose a change and run it: the result appears here, beside the baseline."
+                    ),
+                )
+            with TabPane(_("Restrictions (r)"), id="restrictions"):
+                yield RecordTable(
+                    [
+                        Column(_("Unit"), 8),
+                        Column(_("Week"), 9),
+                        Column(_("Capacity"), 8, align="right"),
+                        Column(_("Threat"), 6, align="right"),
+                        Column(_("TBP's choice"), 12, align="right"),
+                        Column(_("Total"), 5, align="right"),
+                    ],
+                    id="restrictions-table",
+                    empty=_("0 restrictions in the last four weeks."),
+                )
+            with TabPane(_("Funding (f)"), id="reinforcements"):
+                yield RecordTable(
+                    [
+                        Column(_("Organisation"), 12),
+                        Column(_("FTE"), 6, align="right"),
+                        Column(_("Purpose"), 40, grow=True),
+                    ],
+                    id="reinforcements-table",
+                    zebra=False,
+                )
 
     def on_mount(self) -> None:
-        self.query_one("#restrictions", DataTable).add_columns(
-            _("Unit"), _("Week"), _("Capacity"), _("Threat"), _("TBP's choice"), _("Total")
-        )
-        self.query_one("#bottlenecks", DataTable).add_columns(
-            _("From"), _("To"), _("Unit"), _("Qualification"), _("Short"), _("Hours")
-        )
-        table = self.query_one("#reinforcements", DataTable)
-        table.add_columns(_("Organisation"), _("FTE"), _("Purpose"))
-        store = self.app.store  # type: ignore[attr-defined]
-        for row in list_reinforcements(store):
-            table.add_row(literal(row.organisation), str(row.fte), literal(row.purpose))
-        for organisation, fte in reinforcement_totals(store).items():
-            table.add_row(literal(organisation, "b"), literal(fte, "b"), _("total"))
-        if not access.allowed(store.actor.role, "capacity.scenario"):
+        if not access.allowed(self.role, "capacity.scenario"):
             self.query_one("#scenario-run", Button).disabled = True
             self.query_one("#scenario-error", Static).update(
                 _("Scenarios are for capacity analysts, planners and shift leaders.")
             )
-        self.query_one("#scenario-result", DataTable).add_columns(
-            _("Unit"), _("Baseline h short"), _("Scenario h short"), _("Change")
-        )
-        self.reload()
+        self.query_one("#bottlenecks-table", RecordTable).focus()
+        super().on_mount()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        start = day_bounds(today(store.clock))[0]
-        end = start + timedelta(days=DAYS)
-        daily, worst = model.week_overview(store, start, DAYS)
-        data = CapacityData(
-            start, daily, worst, model.restriction_report(store, start - timedelta(days=28), end)
-        )
-        self.app.call_from_thread(self.show, data)
+    load = staticmethod(fetch_capacity)
 
     def show(self, data: CapacityData) -> None:
-        self.data = data
-        supply = sum(r.supply_hours for rows in data.daily.values() for r in rows)
-        demand = sum(r.demand_hours for rows in data.daily.values() for r in rows)
-        short = sum(r.shortfall_hours for rows in data.daily.values() for r in rows)
         self.query_one("#capacity-summary", Static).update(
-            _(
-                "Next {days} days from {day}: supply {supply:.0f} h · demand {demand:.0f} h · "
-                "short {short:.0f} officer-hours"
-            ).format(
+            template(
+                _(
+                    "$days days from $day · supply $supply h · demand $demand h · [b]short $short "
+                    "officer-hours[/]"
+                ),
                 days=DAYS,
-                day=local_text(data.start)[:10],
-                supply=supply,
-                demand=demand,
-                short=short,
+                day=at(data.start)[:10],
+                supply=f"{data.supply:.0f}",
+                demand=f"{data.demand:.0f}",
+                short=f"{data.short:.0f}",
             )
         )
-        self.query_one("#capacity-bars", Static).update(render_bars(data.daily))
-        restricted = self.query_one("#restrictions", DataTable)
-        restricted.clear()
-        for row in data.restrictions:
-            restricted.add_row(
-                *(
-                    literal(row[k])
-                    for k in ("unit", "week", "capacity", "threat", "tbp_choice", "total")
-                )
-            )
-        if not data.restrictions:
-            restricted.add_row("—", "—", "0", "0", "0", "0")
-        table = self.query_one("#bottlenecks", DataTable)
-        table.clear()
-        for gap in data.bottlenecks:
-            table.add_row(
-                local_text(gap.start),
-                local_text(gap.end, with_date=False),
-                literal(gap.unit),
-                literal(gap.qualification),
-                literal(gap.shortfall, "b red"),
-                f"{gap.shortfall_hours:.1f}",
-            )
+        self.query_one("#capacity-bars", Static).update(data.bars)
+        self.query_one("#bottlenecks-table", RecordTable).set_rows(data.bottlenecks)
+        self.query_one("#restrictions-table", RecordTable).set_rows(data.restrictions)
+        self.query_one("#reinforcements-table", RecordTable).set_rows(data.reinforcements)
+        options = [(u, u) for u in data.units]
+        for name in ("#scenario-unit", "#scenario-to"):
+            select = self.query_one(name, Select)
+            if len(select._options) != len(options) + (1 if select._allow_blank else 0):
+                keep = select.value
+                select.set_options(options)
+                if keep in data.units:
+                    select.value = keep
+        unit = self.query_one("#scenario-unit", Select)
+        if unit.is_blank() and data.units:
+            unit.value = "RT" if "RT" in data.units else data.units[0]
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        table = self.query(f"#{tab}-table")
+        if table:
+            table.first().focus()
+
+    def action_leave_field(self) -> None:
+        """Escape from the scenario's fields: to its result, where the screen's keys work."""
+        active = self.query_one(TabbedContent).active
+        table = "#scenario-result" if active == "scenario" else f"#{active}-table"
+        self.query_one(table).focus()
+
+    def action_scenario(self) -> None:
+        self.query_one(TabbedContent).active = "scenario"
+        self.query_one("#scenario-count", Input).focus()
+
+    @on(Input.Submitted, "#scenario-panel Input")
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.run_scenario()
 
     @on(Button.Pressed, "#scenario-run")
     def run_scenario(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
         error = self.query_one("#scenario-error", Static)
-        error.update("")
         kind = str(self.query_one("#scenario-kind", Select).value)
         to_unit = self.query_one("#scenario-to", Select)
+        unit = self.query_one("#scenario-unit", Select)
+        count_text = self.query_one("#scenario-count", Input).value
         level_text = self.query_one("#scenario-level", Input).value
-        try:
-            count = int(self.query_one("#scenario-count", Input).value or "0")
-            change = model.Change(
-                kind,
-                count,
-                str(self.query_one("#scenario-unit", Select).value),
-                level=int(level_text) if level_text else None,
-                to_unit=None if to_unit.is_blank() else str(to_unit.value),
-            )
+        error.update(_("Working it out…"))
+
+        def run(store: Store) -> list[model.ScenarioRow]:
+            try:
+                change = model.Change(
+                    kind,
+                    int(count_text or "0"),
+                    "" if unit.is_blank() else str(unit.value),
+                    level=int(level_text) if level_text else None,
+                    to_unit=None if to_unit.is_blank() else str(to_unit.value),
+                )
+            except ValueError:
+                raise BadInput(_("The number and the threat level are whole numbers.")) from None
             start = day_bounds(today(store.clock))[0]
-            rows = model.run_scenario(store, [change], start, start + timedelta(days=DAYS))
-        except ValueError:
-            error.update(_("The number and the threat level are whole numbers."))
-            return
-        except StoreError as exc:
-            error.update(literal(exc, limit=None))
-            return
-        table = self.query_one("#scenario-result", DataTable)
-        table.clear()
-        for row in rows:
-            style = "red" if row.change_hours > 0 else "green" if row.change_hours < 0 else ""
-            change_text = f"{row.change_hours:+.1f}"
-            table.add_row(
-                literal(row.unit),
-                f"{row.baseline_shortfall_hours:.1f}",
-                f"{row.scenario_shortfall_hours:.1f}",
-                literal(change_text, style),
-            )
+            return model.run_scenario(store, [change], start, start + timedelta(days=DAYS))
+
+        def failed(exc: BaseException) -> None:
+            from .base import sentence
+
+            error.update(literal(sentence(exc), limit=None))
+
+        self.call_store(run, self.show_scenario, group="scenario", failed=failed)
+
+    def show_scenario(self, rows: list[model.ScenarioRow]) -> None:
+        self.query_one("#scenario-error", Static).update(
+            _("Scenario worked out; nothing was written.")
+        )
+        self.query_one("#scenario-result", RecordTable).set_rows(
+            [
+                Row(
+                    row.unit,
+                    (
+                        literal(row.unit),
+                        Text(f"{row.baseline_shortfall_hours:.1f}", end=""),
+                        Text(f"{row.scenario_shortfall_hours:.1f}", end=""),
+                        literal(
+                            f"{row.change_hours:+.1f}",
+                            "red"
+                            if row.change_hours > 0
+                            else "green"
+                            if row.change_hours < 0
+                            else "",
+                        ),
+                        literal(
+                            (_("in: ") + ", ".join(row.lent_in) if row.lent_in else "")
+                            + (_(" out: ") + ", ".join(row.lent_out) if row.lent_out else "")
+                        ),
+                    ),
+                )
+                for row in rows
+            ]
+        )

@@ -1,32 +1,159 @@
-"""Modal forms of the Agenda screen: add/edit an activity, pick a concept, restrict.
+"""The console's forms, declared as fields: a caption and a one-line widget per field, the first
+field focused, defaults taken from the selected record, codes shown in words.
 
-Each form hands its values to a ``save`` callback that calls the store and returns ``None`` on
-success or the store's refusal sentence, which the form shows inline and stays open. So every
-rule is checked once, in the store, exactly as on the command line. Headings, choices and
-refusals quote what people typed, so they are shown literally (``console.literal``); a value
-put back into an input for editing has its control characters written out.
+Each form hands its values to ``save(store, values)``, which runs in a worker (``FormScreen``)
+and calls the same store function as the command line; a refusal is shown in the form, inline,
+and the form stays open with nothing written. Headings, choices and refusals quote what people
+typed, so they are shown literally (``console.literal``); a value put back into an input for
+editing has its control characters written out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from store.agenda import KINDS, RESTRICTION_KINDS, RESTRICTION_REASONS, ConceptOption
+from store import agenda, logbook, signals
+from store.agenda import Activity, ConceptOption
+from store.db import Store
 
+from .. import labels
 from ..i18n import _
 from ..literal import literal, plain
 from ..widgets.inputs import TextInput
+from .base import FormScreen
 
-Save = Callable[[dict[str, str]], str | None]
+T = TypeVar("T")
+Save = Callable[[Store, dict[str, str]], T]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One line of a form. ``kind``: text, secret, choice (from ``choices``: (words, code)
+    pairs) or flag (a checkbox, "1" or "")."""
+
+    name: str
+    caption: str
+    kind: str = "text"
+    default: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    placeholder: str = ""
+    blank: str | None = None  # a choice may stay empty, shown with these words
+    max_length: int = 0
+
+
+def codes(kind: str, values: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    return tuple(labels.choices(kind, list(values)))
+
+
+def decided_by(reason: str) -> tuple[Field, Field]:
+    """A restriction's reason and its deciding authority (R5), as two fields."""
+    return (
+        Field(
+            "reason",
+            reason,
+            "choice",
+            "capacity",
+            codes("restriction_reason", agenda.RESTRICTION_REASONS),
+        ),
+        Field(
+            "authority",
+            _("Deciding authority"),
+            placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"),
+        ),
+    )
+
+
+class Form(FormScreen[T]):
+    """A form of fields; Enter in a text field saves, Escape cancels. The field named
+    ``first`` (by default the first field) has the focus when it opens."""
+
+    AUTO_FOCUS = None
+
+    def __init__(
+        self,
+        heading: str,
+        fields: Sequence[Field],
+        save: Save[T],
+        *,
+        button: str = "",
+        note: str = "",
+        first: str | None = None,
+    ) -> None:
+        super().__init__(save)
+        self.heading = heading
+        self.fields = tuple(fields)
+        self.button = button or _("Save")
+        self.note = note
+        self.first = first or (self.fields[0].name if self.fields else None)
+
+    def on_mount(self) -> None:
+        if self.first:
+            self.query_one(f"#{self.first}").focus()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(literal(self.heading, limit=None), classes="title")
+            if self.note:
+                yield Static(literal(self.note, limit=None), classes="note")
+            for spec in self.fields:
+                with Horizontal(classes="field"):
+                    yield Label(spec.caption, classes="caption")
+                    yield self.widget(spec)
+            yield from self.buttons(self.button)
+
+    def widget(self, spec: Field) -> Widget:
+        if spec.kind == "choice":
+            value: Any = spec.default if spec.default else Select.NULL
+            if spec.blank is None and not spec.default and spec.choices:
+                value = spec.choices[0][1]
+            return Select(
+                [(literal(words), code) for words, code in spec.choices],
+                id=spec.name,
+                value=value,
+                allow_blank=spec.blank is not None,
+                prompt=spec.blank or _("Choose…"),
+                compact=True,
+            )
+        if spec.kind == "flag":
+            return Checkbox(spec.placeholder, value=spec.default == "1", id=spec.name, compact=True)
+        if spec.kind == "secret":
+            return Input(id=spec.name, password=True, max_length=1024, compact=True)
+        return TextInput(
+            plain(spec.default),
+            id=spec.name,
+            placeholder=spec.placeholder,
+            max_length=spec.max_length,
+            compact=True,
+        )
+
+    def values(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for spec in self.fields:
+            widget = self.query_one(f"#{spec.name}")
+            if isinstance(widget, Select):
+                found[spec.name] = "" if widget.is_blank() else str(widget.value)
+            elif isinstance(widget, Checkbox):
+                found[spec.name] = "1" if widget.value else ""
+            elif isinstance(widget, Input):
+                found[spec.name] = widget.value
+        return found
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+
+# The Agenda's forms --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -39,344 +166,298 @@ class ActivityDefaults:
     kind: str = "work"
 
 
-class FormScreen(ModalScreen[bool]):
-    """Shared behaviour: escape cancels, the error line, calling ``save``."""
-
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
-
-    def __init__(self, save: Save) -> None:
-        super().__init__()
-        self.save = save
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-    def values(self) -> dict[str, str]:
-        raise NotImplementedError
-
-    def submit(self) -> None:
-        error = self.save(self.values())
-        if error:
-            self.query_one(".error", Static).update(literal(error, limit=None))
-        else:
-            self.dismiss(True)
-
-    @on(Button.Pressed, "#save")
-    def _on_save(self) -> None:
-        self.submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _on_cancel(self) -> None:
-        self.dismiss(False)
-
-    @on(Input.Submitted)
-    def _on_enter(self) -> None:
-        self.submit()
-
-    def buttons(self, label: str) -> ComposeResult:
-        yield Static("", classes="error")
-        with Horizontal(classes="buttons"):
-            yield Button(label, id="save", variant="primary")
-            yield Button(_("Cancel"), id="cancel")
-
-
-class ActivityForm(FormScreen):
+class ActivityForm(Form[T]):
     """Add or edit an activity. Times: HH:MM on the board's day, or YYYY-MM-DD HH:MM."""
 
     def __init__(
-        self, save: Save, heading: str, subjects: list[str], defaults: ActivityDefaults
+        self, save: Save[T], heading: str, subjects: list[str], defaults: ActivityDefaults
     ) -> None:
-        super().__init__(save)
-        self.heading = heading
-        self.subjects = subjects
-        self.defaults = defaults
-
-    def compose(self) -> ComposeResult:
-        d = self.defaults
-        with VerticalScroll(classes="form"):
-            yield Label(literal(self.heading), classes="title")
-            yield Label(_("Protected person (code name)"))
-            yield Select(
-                [(literal(code), code) for code in self.subjects],
-                id="person",
-                value=d.person or Select.NULL,
-                prompt=_("Choose…"),
-            )
-            yield Label(_("Title"))
-            yield TextInput(plain(d.title), id="title", placeholder=_("e.g. Zitting rechtbank"))
-            yield Label(_("Start and end (HH:MM, or YYYY-MM-DD HH:MM, Europe/Amsterdam)"))
-            with Horizontal(classes="times"):
-                yield TextInput(plain(d.start), id="start", placeholder="09:30")
-                yield TextInput(plain(d.end), id="end", placeholder="11:00")
-            yield Label(_("Location"))
-            yield TextInput(plain(d.location), id="location")
-            yield Label(_("Kind"))
-            yield Select([(k, k) for k in KINDS], id="kind", value=d.kind, allow_blank=False)
-            yield from self.buttons(_("Save"))
-
-    def on_mount(self) -> None:
-        target = "#title" if self.defaults.person else "#person"
-        self.query_one(target).focus()
-
-    def values(self) -> dict[str, str]:
-        person = self.query_one("#person", Select)
-        return {
-            "person": "" if person.is_blank() else str(person.value),
-            "title": self.query_one("#title", Input).value,
-            "start": self.query_one("#start", Input).value,
-            "end": self.query_one("#end", Input).value,
-            "location": self.query_one("#location", Input).value,
-            "kind": str(self.query_one("#kind", Select).value),
-        }
+        fields = [
+            Field(
+                "person",
+                _("Protected person"),
+                "choice",
+                defaults.person,
+                tuple((code, code) for code in subjects),
+                blank=_("Choose…"),
+            ),
+            Field(
+                "title", _("Title"), default=defaults.title, placeholder=_("e.g. Zitting rechtbank")
+            ),
+            Field(
+                "start",
+                _("Start"),
+                default=defaults.start,
+                placeholder=_("09:30 or YYYY-MM-DD HH:MM"),
+            ),
+            Field("end", _("End"), default=defaults.end, placeholder="11:00"),
+            Field("location", _("Location"), default=defaults.location),
+            Field("kind", _("Kind"), "choice", defaults.kind, codes("activity_kind", agenda.KINDS)),
+        ]
+        super().__init__(heading, fields, save, first="title" if defaults.person else "person")
 
 
-class ConceptPicker(FormScreen):
-    """Only valid concepts can be chosen; every other one says why not (R1, R3, R4)."""
+class ConceptList(OptionList):
+    """The concept choices: the cursor stops at the first and last valid one (no wrapping past
+    the concepts that may not be chosen)."""
 
-    def __init__(self, save: Save, heading: str, options: list[ConceptOption]) -> None:
-        super().__init__(save)
-        self.heading = heading
-        self.options = options
+    def action_cursor_up(self) -> None:
+        from textual._widget_navigation import find_next_enabled_no_wrap
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form"):
-            yield Label(literal(self.heading), classes="title")
-            items = []
-            for option in self.options:
-                if option.valid:
-                    items.append(
-                        Option(
-                            literal(f"{option.code:<10} {option.level}  {option.name}"),
-                            id=option.code,
-                        )
-                    )
-                else:
-                    items.append(
-                        Option(
-                            literal(f"{option.code:<10} {option.level}  ✗ {option.reason}"),
-                            id=option.code,
-                            disabled=True,
-                        )
-                    )
-            yield OptionList(*items, id="concept-options")
-            yield from self.buttons(_("Assign"))
+        found = find_next_enabled_no_wrap(self.options, anchor=self.highlighted, direction=-1)
+        if found is not None:
+            self.highlighted = found
 
-    def on_mount(self) -> None:
-        picker = self.query_one(OptionList)
-        for index, option in enumerate(self.options):
-            if option.valid:
-                picker.highlighted = index
-                break
-        picker.focus()
+    def action_cursor_down(self) -> None:
+        from textual._widget_navigation import find_next_enabled_no_wrap
 
-    @on(OptionList.OptionSelected)
-    def _on_selected(self) -> None:
-        self.submit()
-
-    def values(self) -> dict[str, str]:
-        picker = self.query_one(OptionList)
-        if picker.highlighted is None:
-            return {"concept": ""}
-        return {"concept": str(picker.get_option_at_index(picker.highlighted).id)}
+        found = find_next_enabled_no_wrap(self.options, anchor=self.highlighted, direction=1)
+        if found is not None:
+            self.highlighted = found
 
 
-class RestrictForm(FormScreen):
-    """Record a facilitation restriction (R5): kind, reason, deciding authority."""
-
-    def __init__(self, save: Save, heading: str) -> None:
-        super().__init__(save)
-        self.heading = heading
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form"):
-            yield Label(literal(self.heading), classes="title")
-            yield Label(_("What happens to the activity"))
-            yield Select(
-                [(k, k) for k in RESTRICTION_KINDS], id="kind", value="cancelled", allow_blank=False
-            )
-            yield Label(_("Reason"))
-            yield Select(
-                [(r, r) for r in RESTRICTION_REASONS],
-                id="reason",
-                value="capacity",
-                allow_blank=False,
-            )
-            yield Label(_("Deciding authority"))
-            yield TextInput(id="authority", placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"))
-            yield Label(_("New start / end (moved, shortened) — HH:MM"))
-            with Horizontal(classes="times"):
-                yield TextInput(id="start", placeholder="14:00")
-                yield TextInput(id="end", placeholder="15:00")
-            yield Label(_("New location (relocated)"))
-            yield TextInput(id="location")
-            yield Label(_("Note"))
-            yield TextInput(id="note")
-            yield from self.buttons(_("Record restriction"))
-
-    def values(self) -> dict[str, str]:
-        return {
-            "kind": str(self.query_one("#kind", Select).value),
-            "reason": str(self.query_one("#reason", Select).value),
-            "authority": self.query_one("#authority", Input).value,
-            "start": self.query_one("#start", Input).value,
-            "end": self.query_one("#end", Input).value,
-            "location": self.query_one("#location", Input).value,
-            "note": self.query_one("#note", Input).value,
-        }
-
-
-class MoveForm(FormScreen):
-    """An edit that moves an activity (time, length, place): either a correction of a mistake
-    in the agenda (with its reason) or a restriction decided by an authority (R5)."""
-
-    def __init__(self, save: Save, heading: str) -> None:
-        super().__init__(save)
-        self.heading = heading
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form"):
-            yield Label(literal(self.heading, limit=None), classes="title")
-            yield Label(_("What is this change?"))
-            yield Select(
-                [
-                    (_("A correction: the agenda was wrong"), "correction"),
-                    (_("A restriction: it was decided to move it (R5)"), "restriction"),
-                ],
-                id="how",
-                value="correction",
-                allow_blank=False,
-            )
-            yield Label(_("Correction: what was wrong"))
-            yield Input(id="why", placeholder=_("e.g. typo in the start time"))
-            yield Label(_("Restriction: reason and deciding authority"))
-            yield Select(
-                [(r, r) for r in RESTRICTION_REASONS],
-                id="reason",
-                value="capacity",
-                allow_blank=False,
-            )
-            yield Input(id="authority", placeholder=_("e.g. OvJ Havenstad, burgemeester, NCTV"))
-            yield from self.buttons(_("Save"))
-
-    def on_mount(self) -> None:
-        self.query_one("#why").focus()
-
-    def values(self) -> dict[str, str]:
-        return {
-            "how": str(self.query_one("#how", Select).value),
-            "why": self.query_one("#why", Input).value,
-            "reason": str(self.query_one("#reason", Select).value),
-            "authority": self.query_one("#authority", Input).value,
-        }
-
-
-class SignalForm(FormScreen):
-    """Raise a signal: text, category, urgency, TLP; person and activity pre-filled."""
+class ConceptPicker(FormScreen[T]):
+    """Only valid concepts can be chosen; every other one says why not (R1, R3, R4). The
+    current concept is marked; the cursor starts on it (or on the first valid one)."""
 
     def __init__(
         self,
-        save: Save,
-        subjects: list[str],
-        person: str | None,
-        activity: str | None,
-        activity_label: str,
+        save: Save[T],
+        heading: str,
+        options: list[ConceptOption],
+        current: str | None,
+        required: str | None = None,
     ) -> None:
         super().__init__(save)
-        self.subjects = subjects
-        self.person = person
-        self.activity = activity
-        self.activity_label = activity_label
+        self.heading = heading
+        self.options = options
+        self.current = current
+        self.required = required
 
     def compose(self) -> ComposeResult:
-        from store.signals import CATEGORIES, TLPS, URGENCIES
-
-        with VerticalScroll(classes="form"):
-            yield Label(_("Raise a signal to the information organisation"), classes="title")
-            yield Label(_("What did you see?"))
-            yield TextInput(id="text", placeholder=_("e.g. grey van passed the house twice"))
-            with Horizontal(classes="times"):
-                yield Select(
-                    [(c.replace("_", " "), c) for c in CATEGORIES],
-                    id="category",
-                    value="possible_surveillance",
-                    allow_blank=False,
+        with Vertical(classes="form"):
+            yield Label(literal(self.heading, limit=None), classes="title")
+            items = []
+            for option in self.options:
+                mark = "●" if option.code == self.current else " "
+                if option.valid:
+                    text = f"{mark} {option.code:<10} {option.level}  {option.name}"
+                else:
+                    text = f"{mark} {option.code:<10} {option.level}  ✗ {option.reason}"
+                items.append(
+                    Option(literal(text, limit=None), id=option.code, disabled=not option.valid)
                 )
-                yield Select(
-                    [(u, u) for u in URGENCIES], id="urgency", value="priority", allow_blank=False
-                )
-                yield Select(
-                    [(f"TLP:{t.upper()}", t) for t in TLPS],
-                    id="tlp",
-                    value="amber",
-                    allow_blank=False,
-                )
-            yield Label(_("Person concerned"))
-            yield Select(
-                [(literal(code), code) for code in self.subjects],
-                id="person",
-                value=self.person or Select.NULL,
-                prompt=_("none"),
+            yield ConceptList(*items, id="concept-options")
+            yield Static(
+                _("● the concept on it now · ✗ may not be chosen, and why"), classes="note"
             )
-            yield Label(
-                literal(_("Activity: {label}").format(label=self.activity_label or _("none")))
-            )
-            yield Label(_("Where"))
-            yield TextInput(id="location")
-            yield from self.buttons(_("Raise signal"))
+            yield from self.buttons(_("Assign"))
 
     def on_mount(self) -> None:
-        self.query_one("#text").focus()
+        picker = self.query_one(ConceptList)
+        valid = [i for i, o in enumerate(self.options) if o.valid]
+        current = next(
+            (i for i, o in enumerate(self.options) if o.code == self.current and o.valid), None
+        )
+        if current is not None:
+            picker.highlighted = current
+        elif valid:
+            picker.highlighted = valid[0]
+        picker.focus()
+
+    @on(OptionList.OptionSelected)
+    def _on_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.submit()
+
+    def submit(self) -> None:
+        """A concept above the required level takes more officers: asked once more."""
+        option = self.chosen()
+        if option is None or not option.valid or not self.required:
+            super().submit()
+            return
+        if option.level == self.required or option.code == self.current:
+            super().submit()
+            return
+        from .base import Confirm
+
+        question = _(
+            "{code} provides {level}, more than the {required} required: it takes more "
+            "officers. Put it on?"
+        ).format(code=option.code, level=option.level, required=self.required)
+
+        def answered(sure: bool | None) -> None:
+            if sure:
+                super(ConceptPicker, self).submit()
+
+        self.app.push_screen(Confirm(question, _("Assign")), answered)
+
+    def chosen(self) -> ConceptOption | None:
+        picker = self.query_one(ConceptList)
+        if picker.highlighted is None:
+            return None
+        return self.options[picker.highlighted]
 
     def values(self) -> dict[str, str]:
-        person = self.query_one("#person", Select)
-        return {
-            "text": self.query_one("#text", Input).value,
-            "category": str(self.query_one("#category", Select).value),
-            "urgency": str(self.query_one("#urgency", Select).value),
-            "tlp": str(self.query_one("#tlp", Select).value),
-            "person": "" if person.is_blank() else str(person.value),
-            "activity": self.activity or "",
-            "location": self.query_one("#location", Input).value,
-        }
+        option = self.chosen()
+        return {"concept": option.code if option and option.valid else ""}
 
 
-class StepForm(FormScreen):
+def restrict_fields(item: Activity, start: str, end: str) -> list[Field]:
+    return [
+        Field(
+            "kind",
+            _("What happens"),
+            "choice",
+            "cancelled",
+            codes("restriction_kind", agenda.RESTRICTION_KINDS),
+        ),
+        *decided_by(_("Reason")),
+        Field("start", _("New start"), default=start, placeholder=_("HH:MM (moved, shortened)")),
+        Field("end", _("New end"), default=end, placeholder=_("HH:MM (moved, shortened)")),
+        Field(
+            "location",
+            _("New location"),
+            default=item.location,
+            placeholder=_("(moved to another place)"),
+        ),
+        Field("note", _("Note")),
+    ]
+
+
+class RestrictForm(Form[T]):
+    """Record a facilitation restriction (R5): what happens, reason, deciding authority; the
+    times and place start as the activity's own."""
+
+    def __init__(self, save: Save[T], heading: str, item: Activity, start: str, end: str) -> None:
+        super().__init__(
+            heading, restrict_fields(item, start, end), save, button=_("Record restriction")
+        )
+
+
+class MoveForm(Form[T]):
+    """An edit that moves an activity (time, length, place): either a correction of a mistake
+    in the agenda (with its reason) or a restriction decided by an authority (R5)."""
+
+    def __init__(self, save: Save[T], heading: str) -> None:
+        fields = [
+            Field(
+                "how",
+                _("This change is"),
+                "choice",
+                "correction",
+                (
+                    (_("a correction: the agenda was wrong"), "correction"),
+                    (_("a restriction: it was decided (R5)"), "restriction"),
+                ),
+            ),
+            Field("why", _("What was wrong"), placeholder=_("e.g. typo in the start time")),
+            *decided_by(_("Restriction reason")),
+        ]
+        super().__init__(heading, fields, save, first="why")
+
+
+class LogForm(Form[T]):
+    """A log entry: its text, its kind, and whether it is flagged (carried into every handover
+    until a shift leader clears it)."""
+
+    def __init__(self, save: Save[T], about: str) -> None:
+        fields = [
+            Field("text", _("Entry"), placeholder=_("what happened")),
+            Field("kind", _("Kind"), "choice", "note", codes("log_kind", logbook.KINDS)),
+            Field(
+                "flag",
+                _("Flag"),
+                "flag",
+                placeholder=_("carry to each handover until cleared"),
+            ),
+        ]
+        heading = _("Operational log (journaal) — {about}").format(about=about or _("general"))
+        super().__init__(heading, fields, save, button=_("Log"))
+
+
+# Forms on every screen -----------------------------------------------------------------------
+
+
+class SignalForm(Form[T]):
+    """Raise a signal: what, category, urgency, TLP, when it was seen; person and activity
+    taken from where it was raised."""
+
+    def __init__(self, person: str | None, activity: str | None, where: str) -> None:
+        self.activity = activity
+        fields = [
+            Field(
+                "text",
+                _("What did you see?"),
+                placeholder=_("e.g. grey van passed the house twice"),
+            ),
+            Field(
+                "category",
+                _("Category"),
+                "choice",
+                "possible_surveillance",
+                codes("signal_category", signals.CATEGORIES),
+            ),
+            Field(
+                "urgency", _("Urgency"), "choice", "priority", codes("urgency", signals.URGENCIES)
+            ),
+            Field(
+                "tlp",
+                _("TLP"),
+                "choice",
+                "amber",
+                tuple((f"TLP:{t.upper()}", t) for t in signals.TLPS),
+            ),
+            Field("person", _("Person (code name)"), default=person or "", placeholder=_("none")),
+            Field("observed", _("Observed at"), placeholder=_("now, or HH:MM / YYYY-MM-DD HH:MM")),
+            Field("location", _("Where")),
+        ]
+        note = _("About: {what}").format(what=where) if where else ""
+        super().__init__(
+            _("Raise a signal to the information organisation"),
+            fields,
+            self._raise,
+            button=_("Raise signal"),
+            note=note,
+        )
+
+    def _raise(self, store: Store, values: dict[str, str]) -> Any:
+        from store.clock import parse_time_on, today
+
+        observed = values["observed"].strip()
+        return signals.raise_signal(
+            store,
+            values["text"],
+            category=values["category"],
+            urgency=values["urgency"],
+            tlp=values["tlp"],
+            person=values["person"].strip() or None,
+            activity=self.activity,
+            location=values["location"],
+            observed_at=parse_time_on(observed, today(store.clock), store.clock)
+            if observed
+            else None,
+        )
+
+
+class StepForm(Form[T]):
     """One workflow step: a text line, and optionally a choice (an outcome, a sighting)."""
 
     def __init__(
         self,
-        save: Save,
+        save: Save[T],
         heading: str,
-        label: str,
-        choices: tuple[str, ...] = (),
-        required: bool = False,
+        caption: str,
+        choices: tuple[tuple[str, str], ...] = (),
+        *,
+        default: str = "",
+        button: str = "",
+        choice_caption: str = "",
     ) -> None:
-        super().__init__(save)
-        self.heading = heading
-        self.label = label
-        self.choices = choices
-        self.required = required
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form"):
-            yield Label(literal(self.heading), classes="title")
-            if self.choices:
-                yield Select(
-                    [(c.replace("_", " "), c) for c in self.choices],
-                    id="choice",
-                    value=self.choices[0],
-                    allow_blank=False,
-                )
-            yield Label(literal(self.label))
-            yield TextInput(id="text")
-            yield from self.buttons(_("Record"))
-
-    def on_mount(self) -> None:
-        self.query_one("#text").focus()
-
-    def values(self) -> dict[str, str]:
-        choice = self.query("#choice")
-        return {
-            "text": self.query_one("#text", Input).value,
-            "choice": str(choice.first(Select).value) if choice else "",
-        }
+        fields = []
+        if choices:
+            fields.append(
+                Field("choice", choice_caption or _("Choose"), "choice", choices[0][1], choices)
+            )
+        fields.append(Field("text", caption, default=default))
+        super().__init__(heading, fields, save, button=button or _("Save"))

@@ -1,33 +1,40 @@
 """Handover: the ISBAR draft as a document that refreshes as the database changes, the open items
-with a key to jump to the screen where each is handled, the outgoing leader's notes, and the
+with a key to go to the screen where each is handled, the outgoing leader's notes, and the
 history of signed handovers.
 
-Keys: ``x`` sign the draft with the notes (outgoing shift leader), ``c`` accept the selected
-signed handover (a different shift leader), ``j`` go to the selected open item: its screen, and
-for activities to re-plan, open signals and sync conflicts the first such record itself.
+Keys: ``j`` (or Enter) go to the selected open item (its screen; for activities to re-plan, open
+signals, flagged log entries and sync conflicts the first such record itself), ``n`` write the
+notes (Escape leaves them), ``x`` sign the draft with the notes (asked first), ``c`` accept the
+selected signed handover (asked first), ``d`` read the document (it is beside the items on a wide
+screen). The open items and the recommendations are worded here from the draft's kinds and
+counts, with the console's keys; every other line by ``words.handover`` from the item's facts
+(never parsed back from a sentence).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from textual import work
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Markdown, Static, TextArea
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.widgets import Static, TextArea
 
-from store import access
 from store import handover as model
-from store.clock import local_text
-from store.errors import StoreError
-from words.handover import handover_markdown, item_text
+from store.db import Store
+from words.handover import item_text
 
+from ..actions import Action
 from ..i18n import _
-from ..literal import literal, plain
+from ..literal import literal
+from ..times import at
 from ..widgets.inputs import NotesArea
+from ..widgets.table import Column, RecordTable, Row
+from .base import BaseScreen
+from .document import DocumentScreen
 from .forms import StepForm
 
 #: Which screen handles each kind of open item.
@@ -42,165 +49,340 @@ JUMPS = {
     "overlapping_handovers": "handover",  # the signed handovers below, marked
 }
 
+#: The open items in the console's words (from the item's kind and count).
+ITEMS = {
+    "gaps": _("open gaps in the next shift"),
+    "replan": _("activities need re-planning"),
+    "open_signals": _("signals not yet closed"),
+    "flagged_log": _("flagged log entries not cleared"),
+    "conflicts": _("unresolved sync conflicts"),
+    "quarantined": _("changes quarantined at sync"),
+    "expiring": _("qualifications lapse within a week"),
+    "overlapping_handovers": _("signed handovers overlap another in force"),
+}
 
-#: Kinds whose screen can put the cursor on the item itself (the first of its ids).
-REVEALS = frozenset({"replan", "open_signals", "conflicts", "quarantined"})
+#: What to do about each kind, with the console's keys.
+ADVICE = {
+    "gaps": _("Fill the gaps: g, select a gap and its activity, p applies a suggestion."),
+    "replan": _("Re-plan: j goes to the first; c chooses a valid concept, or r restricts."),
+    "open_signals": _("Check the open signals with the information organisation: j, then s."),
+    "flagged_log": _("Act on the flagged log entries, or clear them: j, then x with a reason."),
+    "conflicts": _("Resolve the sync conflicts: j, then 1, 2 or v."),
+    "quarantined": _("Look at the quarantined changes with the team admin: j."),
+    "expiring": _("Arrange renewal or replacement for the lapsing qualifications."),
+    "overlapping_handovers": _(
+        "Overlapping signed handovers (marked below): each signer supersedes their own with a "
+        "period that no longer overlaps."
+    ),
+}
+
+SECTIONS = (
+    ("identify", _("I — Identify")),
+    ("situation", _("S — Situation")),
+    ("background", _("B — Background")),
+    ("assessment", _("A — Assessment")),
+    ("recommendation", _("R — Recommendation")),
+)
 
 
 @dataclass(frozen=True)
 class HandoverData:
     draft: dict[str, Any]
+    document: Text
+    items: list[Row]
     history: list[model.HandoverRecord]
+    history_rows: list[Row]
 
 
-class HandoverScreen(Screen[None]):
+def item_key(kind: str, number: int, seen: set[str]) -> str:
+    key = kind if kind not in seen else f"{kind}:{number}"
+    seen.add(kind)  # a kind may repeat: one quarantined write per row
+    return key
+
+
+def render_document(draft: dict[str, Any], max_subjects: int = 25) -> Text:
+    """The ISBAR draft as a document; everything people typed is shown literally."""
+    period = draft["period"]
+    text = Text()
+    text.append(
+        _("Handover {start} – {end}").format(
+            start=period["start"][:16].replace("T", " "), end=period["end"][11:16]
+        )
+        + "\n",
+        style="bold",
+    )
+    for name, title in SECTIONS:
+        items = draft[name]
+        text.append("\n" + title + "\n", style="bold underline")
+        if name == "recommendation":
+            for item in items:
+                if item["count"]:
+                    advice = ADVICE.get(item["kind"])
+                    text.append("• ")
+                    text.append_text(literal(advice or item_text(name, item), limit=None))
+                    text.append("\n")
+            if not any(i["count"] for i in items):
+                text.append(_("• Nothing open was counted; check with the incoming leader.\n"))
+            continue
+        subjects = 0
+        for item in items:
+            if item["kind"] == "subject":
+                subjects += 1
+                if subjects > max_subjects:
+                    continue
+            style = "b red" if name == "assessment" and item["count"] else ""
+            text.append("• ", style=style)
+            text.append_text(literal(item_text(name, item), style, limit=None))
+            text.append("\n")
+        if subjects > max_subjects:
+            text.append(
+                _("• … and {n} more subjects (the full list: the signed record)\n").format(
+                    n=subjects - max_subjects
+                ),
+                style="italic",
+            )
+    return text
+
+
+def fetch_handover(store: Store) -> HandoverData:
+    draft = model.handover_content(model.draft_handover(store))
+    history = model.list_handovers(store)
+    seen: set[str] = set()
+    items = []
+    for number, item in enumerate(draft["assessment"]):
+        words = ITEMS.get(item["kind"], item["kind"].replace("_", " "))
+        if item["kind"] == "quarantined" and seen & {"quarantined"}:
+            # one row per further quarantined write, as the draft says
+            words = item_text("assessment", item, details=False)
+        items.append(
+            Row(
+                item_key(item["kind"], number, seen),
+                (literal(item["count"], "b red" if item["count"] else ""), literal(words)),
+            )
+        )
+    return HandoverData(
+        draft,
+        render_document(draft),
+        items,
+        history,
+        [
+            Row(
+                record.id,
+                (
+                    Text(
+                        f"{at(record.period_start)[5:]}–{at(record.period_end, date=False)}"
+                        + (_(" — overlaps another in force") if record.overlaps else ""),
+                        end="",
+                    ),
+                    literal(record.signed_by),
+                    literal(record.accepted_by or _("not yet")),
+                ),
+            )
+            for record in history
+        ],
+    )
+
+
+class HandoverScreen(BaseScreen[HandoverData]):
+    MODE = "handover"
+    MAIN = "#open-items"
     TITLE = _("Handover")
-    BINDINGS = [
-        Binding("x", "sign", _("Sign")),
-        Binding("c", "accept", _("Accept selected")),
-        Binding("j", "jump", _("Go to item")),
-    ]
+    PURPOSE = _("the ISBAR handover: open items, notes, sign and accept")
+    ACTIONS: ClassVar[tuple[Action, ...]] = (
+        Action(
+            "j",
+            "jump",
+            _("Go to"),
+            _("Go to the selected open item"),
+            _("The screen where it is handled, on the first such record"),
+        ),
+        Action(
+            "n",
+            "notes",
+            _("Notes"),
+            _("Write the handover notes"),
+            _("Notes for the incoming shift (Escape leaves the notes)"),
+        ),
+        Action(
+            "x",
+            "sign",
+            _("Sign"),
+            _("Sign the handover"),
+            _("Sign the draft with your notes (outgoing shift leader); asked first"),
+            permission="handover.sign",
+        ),
+        Action(
+            "c",
+            "accept",
+            _("Accept"),
+            _("Accept the selected signed handover"),
+            _("As the incoming shift leader (not the one who signed); asked first"),
+            permission="handover.sign",
+        ),
+        Action(
+            "d",
+            "document",
+            _("Document"),
+            _("Read the handover document"),
+            _("The whole ISBAR draft as a document"),
+        ),
+    )
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: HandoverData | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="handover-body"):
+    def compose_body(self) -> ComposeResult:
+        with Container(id="handover-body"):
             with VerticalScroll(id="handover-document"):
-                yield Markdown(_("Drawing the handover…"), id="handover-text")
+                yield Static(_("Drawing the handover…"), id="handover-text")
             with Vertical(id="handover-side"):
                 yield Static(_("Open items — j to go there"), classes="section-title")
-                yield DataTable(id="open-items", cursor_type="row")
-                yield Static(_("Notes for the incoming shift"), classes="section-title")
-                yield NotesArea(id="handover-notes")
+                yield RecordTable(
+                    [Column(_("Open"), 4, align="right"), Column(_("Item"), 30, grow=True)],
+                    id="open-items",
+                    zebra=False,
+                    empty=_("Counting…"),
+                )
+                yield Static(
+                    _("Notes for the incoming shift — n, Escape leaves"), classes="section-title"
+                )
+                yield HandoverNotes(id="handover-notes")
                 yield Static(_("Signed handovers — c to accept"), classes="section-title")
-                yield DataTable(id="handover-history", cursor_type="row")
-        yield Footer()
+                yield RecordTable(
+                    [
+                        Column(_("Period"), 18),
+                        Column(_("Signed by"), 9),
+                        Column(_("Accepted by"), 11, grow=True),
+                    ],
+                    id="handover-history",
+                    zebra=False,
+                    empty=_("0 signed handovers."),
+                )
 
     def on_mount(self) -> None:
-        self.query_one("#open-items", DataTable).add_columns(_("Open"), _("Item"))
-        self.query_one("#handover-history", DataTable).add_columns(
-            _("Period"), _("Signed by"), _("Accepted by")
-        )
-        self.reload()
+        self.query_one("#open-items", RecordTable).focus()
+        super().on_mount()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("sign", "accept"):
-            return access.allowed(self.app.store.actor.role, "handover.sign")  # type: ignore[attr-defined]
-        return True
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        draft = model.handover_content(model.draft_handover(store))
-        data = HandoverData(draft, model.list_handovers(store))
-        self.app.call_from_thread(self.show, data)
+    load = staticmethod(fetch_handover)
 
     def show(self, data: HandoverData) -> None:
-        self.data = data
-        self.query_one("#handover-text", Markdown).update(
-            handover_markdown(data.draft, max_subject_lines=25)
-        )
-        items = self.query_one("#open-items", DataTable)
-        items.clear()
-        seen: set[str] = set()
-        for number, item in enumerate(data.draft["assessment"]):
-            count = literal(item["count"], "b red" if item["count"] else "")
-            text = item_text("assessment", item, details=False)
-            key = item["kind"] if item["kind"] not in seen else f"{item['kind']}:{number}"
-            seen.add(item["kind"])  # a kind may repeat: one quarantined write per row
-            items.add_row(count, literal(text), key=key)
-        history = self.query_one("#handover-history", DataTable)
-        history.clear()
-        for record in data.history:
-            overlap = _(" — overlaps another in force") if record.overlaps else ""
-            history.add_row(
-                f"{local_text(record.period_start)}–"
-                f"{local_text(record.period_end, with_date=False)}{overlap}",
-                literal(record.signed_by),
-                literal(record.accepted_by or _("not yet")),
-                key=record.id,
+        self.query_one("#handover-text", Static).update(data.document)
+        self.query_one("#open-items", RecordTable).set_rows(data.items)
+        self.query_one("#handover-history", RecordTable).set_rows(data.history_rows)
+
+    @on(RecordTable.Selected, "#open-items")
+    def _item_chosen(self) -> None:
+        self.action_jump()
+
+    def action_notes(self) -> None:
+        self.query_one("#handover-notes", TextArea).focus()
+
+    def action_document(self) -> None:
+        if self.data is None:
+            return
+        self.app.push_screen(
+            DocumentScreen(
+                _("Handover (draft)"), render_document(self.data.draft, max_subjects=10_000)
             )
+        )
 
     def action_sign(self) -> None:
         notes = self.query_one("#handover-notes", TextArea).text
-        try:
-            record = model.sign_handover(self.app.store, notes=notes)  # type: ignore[attr-defined]
-        except model.AlreadySigned as exc:
-            if not exc.may_supersede:  # only its signer replaces a handover
-                self.notify(plain(exc), severity="error", markup=False)
-                return
-            self._ask_to_supersede(exc, notes)
-            return
-        except StoreError as exc:
-            self.notify(plain(exc), severity="error", markup=False)
-            return
-        self._signed(record)
+        period = self.data.draft["period"] if self.data else None
+        when = f"{period['start'][:16].replace('T', ' ')}–{period['end'][11:16]}" if period else ""
+        self.confirm(
+            _(
+                "Sign the handover of {when}{notes}? A signed handover cannot be changed; only "
+                "superseded, with a reason."
+            ).format(
+                when=when, notes=_(" with your notes") if notes.strip() else _(" without notes")
+            ),
+            _("Sign"),
+            lambda: self._sign(notes),
+        )
+
+    def _sign(self, notes: str) -> None:
+        def failed(error: BaseException) -> None:
+            if isinstance(error, model.AlreadySigned) and error.may_supersede:
+                self._ask_to_supersede(error, notes)  # only its signer replaces a handover
+            else:
+                self.report_failure(error)
+
+        self.call_store(
+            lambda store: model.sign_handover(store, notes=notes),
+            self._signed,
+            group="write",
+            failed=failed,
+        )
 
     def _signed(self, record: model.HandoverRecord) -> None:
         self.query_one("#handover-notes", TextArea).text = ""
         self.notify(_("Handover signed ({digest}…).").format(digest=record.content_hash[:12]))
-        self.reload()
+        self.console_app.changed()
 
     def _ask_to_supersede(self, refusal: model.AlreadySigned, notes: str) -> None:
         """The period is signed already: sign again only to supersede it, with a reason."""
-        store = self.app.store  # type: ignore[attr-defined]
 
-        def save(values: dict[str, str]) -> str | None:
-            try:
-                record = model.sign_handover(
-                    store, notes=notes, supersedes=refusal.handover_id, reason=values["text"]
-                )
-            except StoreError as exc:
-                return str(exc)
-            self._signed(record)
-            return None
+        def save(store: Store, values: dict[str, str]) -> model.HandoverRecord:
+            return model.sign_handover(
+                store, notes=notes, supersedes=refusal.handover_id, reason=values["text"]
+            )
 
-        self.app.push_screen(
+        self.open_form(
             StepForm(
                 save,
                 _("This period is already signed (handover {id}). Supersede it?").format(
                     id=refusal.handover_id[:13]
                 ),
                 _("Why does this handover replace the signed one?"),
-            )
+                button=_("Sign again"),
+            ),
+            None,
+            self._signed,
         )
 
     def action_accept(self) -> None:
-        table = self.query_one("#handover-history", DataTable)
-        if not table.row_count:
+        table = self.query_one("#handover-history", RecordTable)
+        key = table.cursor_key
+        if key is None or self.data is None:
             self.notify(_("0 signed handovers to accept."), severity="warning")
             return
-        handover_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        try:
-            model.accept_handover(self.app.store, handover_id)  # type: ignore[attr-defined]
-        except StoreError as exc:
-            self.notify(plain(exc), severity="error", markup=False)
-            return
-        self.notify(_("Handover accepted."))
-        self.reload()
+        record = next(r for r in self.data.history if r.id == key)
+        self.confirm(
+            _("Accept the handover of {when}, signed by {who}?").format(
+                when=at(record.period_start), who=record.signed_by
+            ),
+            _("Accept"),
+            lambda: self.write(
+                lambda store: model.accept_handover(store, key), _("Handover accepted.")
+            ),
+        )
 
     def action_jump(self) -> None:
-        table = self.query_one("#open-items", DataTable)
-        if not table.row_count:
+        key = self.query_one("#open-items", RecordTable).cursor_key
+        if key is None or self.data is None:
             return
-        kind, _, number = str(
-            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        ).partition(":")
-        self.app.action_switch_mode(JUMPS.get(kind, "today"))  # type: ignore[attr-defined]
-        items = self.data.draft["assessment"] if self.data else []
+        kind, _sep, number = key.partition(":")
+        items = self.data.draft["assessment"]
         if number.isdigit() and int(number) < len(items):
             ids = items[int(number)]["ids"]
         else:
             ids = next((i["ids"] for i in items if i["kind"] == kind), [])
-        reveal = getattr(self.app.screen, "reveal", None)
-        if ids and kind in REVEALS and reveal is not None:
-            reveal(ids[0])  # the first open item of that kind, with the cursor on it
+        self.console_app.action_go(JUMPS.get(kind, "today"))
+        screen = self.console_app.main_screen()
+        if not ids or screen is None:
+            return
+        reveal = None
+        if kind == "flagged_log":
+            reveal = getattr(screen, "reveal_log", None)
+        elif kind in ("replan", "open_signals", "conflicts", "quarantined"):
+            reveal = getattr(screen, "reveal", None)
+        if reveal is not None:  # the first open item of that kind, with the cursor on it
+            first = ids[0]
+            screen.when_mounted(lambda: reveal(first))
+
+
+class HandoverNotes(NotesArea):
+    """The notes: Escape leaves them (back to the open items), so screen keys work again."""
+
+    BINDINGS = [Binding("escape", "leave", _("Leave notes"))]
+
+    def action_leave(self) -> None:
+        self.screen.query_one("#open-items").focus()

@@ -1,59 +1,163 @@
-"""The help screen (``?``): every key, and what each screen is for."""
+"""The help screen (``?``): every key of every screen and what it does, made from the same
+``Action`` records as the key bindings and the command palette, so the three always agree. What
+the acting person's role may not do is listed dimmed, with "not for" the role."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Label, Static
 
+from .. import labels
+from ..actions import Action
 from ..i18n import _
+from ..widgets.navbar import SCREENS
 
-HELP = _("""\
-# Schildwacht — keys
+if TYPE_CHECKING:
+    from .base import BaseScreen
 
-| Key | Where | What |
-|---|---|---|
-| `t` | anywhere | **Today**: protected subjects, threat level, required resistance, package, today's activities |
-| `a` | anywhere | **Agenda**: the day board for one day |
-| `g` | anywhere | **Roster & gaps**: per unit a time line (red digits = officers short), the gaps, suggestions |
-| `p` | Roster & gaps | apply the selected suggestion: deploy the officer, use the concept, or move (asks who decides) |
-| `s` | anywhere | **Signals**: my signals, or the inbox of the information organisation; signal reports |
-| `h` | anywhere | **Handover**: the ISBAR draft as a document, open items, notes, signed handovers |
-| `x` / `c` / `j` | Handover | sign with your notes (outgoing) / accept the selected handover (incoming) / go to the selected open item (re-planning, open signals and conflicts: the record itself) |
-| `k` | anywhere | **Capacity**: per unit the coming week's demand against supply (red = hours short), bottlenecks, the letter's reinforcements, and a what-if scenario beside the baseline |
-| `y` | anywhere | **Sync**: the team's devices, export to / import from the shared folder (`e` / `i`, `f` to change the folder), the receipt, open conflicts with both values side by side, and changes of other laptops quarantined because the team's rules refused them |
-| `1` / `2` / `v` | Sync | keep the first / second value of the selected conflict, or enter another (the rules still hold: R1 refuses a concept below the required level) |
-| `!` | anywhere | raise a signal (person and activity taken from where you are) |
-| `u` | anywhere | switch user: who acts from now on (callsign and secret; the laptop's operator needs none) |
-| `ctrl+p` | anywhere | command palette: every action by name |
-| `?` | anywhere | this help |
-| `q` | anywhere | quit (the console remembers the screen and day) |
-| `n` | Agenda | new activity |
-| `e` | Agenda | edit the selected activity |
-| `c` | Agenda | choose a concept: only valid ones can be picked; the others say why not |
-| `r` | Agenda | restrict (cancel, move, shorten, relocate) with reason and authority (R5) |
-| `[` / `]` | Agenda, Roster & gaps | previous / next day; `0` back to today (Agenda) |
-| `l` | Agenda | write in the operational log |
-| `v` `f` `i` `x` | Signals | information organisation: receive, follow up, interpret (*duiding*), close |
-| `w` | Signals | add a sighting to someone else's signal (seen again, not seen, false positive) |
-| `m` / `o` | Signals | my signals or all I may see / open the selected signal report |
+COLOURS = _(
+    "Day board: green — the concept meets the required level; red — needs re-planning (the "
+    "threat rose, or the activity changed); yellow — no concept yet; grey — cancelled.\n"
+    "No concession on the resistance level (R1): a concept below the person's required level "
+    "can never be put on an activity. Scarcity may move or cancel an activity — recorded with "
+    "reason and deciding authority — but never lower its protection."
+)
 
-**Colours on the day board:** green — the concept meets the required level; red — needs
-re-planning (the threat rose, or the activity changed); yellow — no concept yet; grey — cancelled.
 
-**No concession on the resistance level (R1):** a concept below the person's required level can
-never be put on an activity. Scarcity may move or cancel an activity — recorded with reason and
-deciding authority — but never lower its protection.
+def key_table(title: str, actions: tuple[Action, ...], role: str) -> Table:
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        show_header=False,
+        box=None,
+        padding=(0, 1),
+        expand=True,
+    )
+    table.add_column(width=7, style="bold")
+    table.add_column(ratio=1)
+    for action in actions:
+        allowed = action.allowed(role)
+        what = Text(action.help)
+        if not allowed:
+            what = Text(
+                action.help + "  " + _("(not for {role})").format(role=labels.label("role", role)),
+                style="dim",
+            )
+        table.add_row(Text(action.shown_key, style="bold" if allowed else "dim"), what)
+    return table
 
-Press `escape` to close.
-""")
+
+def everywhere_actions() -> tuple[Action, ...]:
+    """The keys that work on every screen: the screens themselves, then the app's actions."""
+    from ..app import GLOBAL_ACTIONS, MAIN_SCREENS
+
+    return (
+        tuple(
+            Action(
+                key,
+                f"go('{mode}')",
+                name,
+                name,
+                _("{screen}: {purpose}").format(screen=name, purpose=MAIN_SCREENS[mode].PURPOSE),
+            )
+            for key, mode, name in SCREENS
+        )
+        + GLOBAL_ACTIONS
+    )
+
+
+def help_tables(role: str, current: str) -> list[Table]:
+    """The help as tables: everywhere, then the current screen first, then the others."""
+    from ..app import MAIN_SCREENS
+
+    order = [current, *(m for m in MAIN_SCREENS if m != current)]
+    tables = [key_table(_("Everywhere"), everywhere_actions(), role)]
+    for mode in order:
+        screen: type[BaseScreen[object]] = MAIN_SCREENS[mode]
+        tables.append(key_table(screen.TITLE, screen.ACTIONS + NAVIGATION, role))
+    return tables
+
+
+#: Keys every table and form shares.
+NAVIGATION = (
+    Action(
+        "tab",
+        "focus_next",
+        _("Next"),
+        _("Next pane"),
+        _(
+            "Tab / shift+Tab move between the tables and fields; arrows, Page Up/Down, Home "
+            "and End move in a table; Enter opens or chooses; Escape closes a form"
+        ),
+        display="tab",
+    ),
+)
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", _("Close")), Binding("question_mark", "dismiss", "")]
+    BINDINGS = [
+        Binding("escape", "dismiss", _("Close")),
+        Binding("question_mark", "dismiss", _("Close"), key_display="?"),
+        Binding("q", "dismiss", _("Close")),
+    ]
+
+    def __init__(self, role: str, current: str) -> None:
+        super().__init__()
+        self.role = role
+        self.current = current
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form"):
-            yield Markdown(HELP)
+        with VerticalScroll(classes="form help"):
+            yield Label(
+                _("Schildwacht — keys (acting as {role}; Escape closes)").format(
+                    role=labels.label("role", self.role)
+                ),
+                classes="title",
+            )
+            for table in help_tables(self.role, self.current):
+                yield Static(table, classes="help-table")
+            yield Static(COLOURS, classes="note")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+
+def who_may(action: Action) -> str:
+    """The roles that may take an action, in words ("everyone" when all may)."""
+    from store.access import ROLES
+
+    roles = [role for role in ROLES if action.allowed(role)]
+    if len(roles) == len(ROLES):
+        return _("everyone")
+    if len(roles) >= len(ROLES) - 2:
+        others = [labels.label("role", role) for role in ROLES if role not in roles]
+        return _("all but {roles}").format(roles=", ".join(others))
+    return ", ".join(labels.label("role", role) for role in roles) or _("nobody")
+
+
+def markdown_keys() -> str:
+    """The README's key table, made from the same ``Action`` records as the bindings, the
+    palette and the help screen (a test checks that the README holds exactly this table)."""
+    from ..app import MAIN_SCREENS
+
+    sections = [(_("anywhere"), everywhere_actions() + NAVIGATION)]
+    sections += [(screen.TITLE, screen.ACTIONS) for screen in MAIN_SCREENS.values()]
+    lines = ["| Key | Where | What | Who |", "|---|---|---|---|"]
+    for where, actions in sections:
+        for action in actions:
+            what = (
+                action.help
+                if action.help.startswith(action.title)
+                else (f"{action.title}: {action.help[0].lower()}{action.help[1:]}")
+            )
+            what = what.replace("|", "\\|")
+            lines.append(f"| `{action.shown_key}` | {where} | {what} | {who_may(action)} |")
+    return "\n".join(lines) + "\n"

@@ -1,227 +1,372 @@
 """Roster & gaps: per unit a time line of demand against shortfall (gaps in red), the list of
-gaps, and for a selected gap its activities and what can still be done (*wat kan wél*).
+gaps, and for a selected gap its activities and what can still be done (*wat kan wél*), with why
+an option would not work beside it.
 
-Keys: ``[``/``]`` day, ``p`` apply the selected suggestion (deploy an officer, use another
-valid concept, or move the activity as a recorded restriction), ``u`` go to the next unplanned
-activity on the Agenda. Everything goes through the store; the lists refresh after each change.
+Keys: ``[``/``]`` day, ``0`` today, ``p`` apply the selected suggestion (asked first; a move
+asks who decides), ``o`` deploy officers on the selected activity, ``n`` add a shift, ``j`` the
+selected activity on the Agenda. Everything goes through the store, in workers; the lists
+refresh after each change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
 
-from textual import on, work
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.containers import Container, Vertical
+from textual.widgets import Static
 
-from store import agenda
-from store.clock import day_bounds, local_text, today
-from store.errors import StoreError
-from store.gaps import Gap, HourProfile, gaps_by_hour, shortfall_hours
+from store import agenda, roster
+from store.agenda import Activity
+from store.clock import day_bounds, parse_time_on, today
+from store.db import Store
+from store.errors import BadInput
+from store.gaps import Gap, gaps_by_hour, shortfall_hours
 from store.suggest import Option, apply_option, may_apply, suggest
 
+from ..actions import Action
 from ..i18n import _
-from ..literal import literal, plain, template
-from ..widgets.timeline import Timeline
-from .forms import StepForm
+from ..literal import literal, template
+from ..times import at
+from ..widgets.dayboard import span_text
+from ..widgets.table import Column, RecordTable, Row
+from ..widgets.timeline import Timeline, render_timeline
+from .base import BaseScreen
+from .forms import Field, Form, StepForm
 
 HOURS = 48
-#: Rows in the gap list; beyond this the summary points to `schildwacht gaps`.
-MAX_GAP_ROWS = 300
 
 
 @dataclass(frozen=True)
 class RosterData:
     start: datetime
     gaps: list[Gap]
-    profile: dict[str, list[HourProfile]]
+    rows: list[Row]
+    timeline: Text
 
 
-class RosterScreen(Screen[None]):
-    TITLE = _("Roster & gaps")
-    BINDINGS = [
-        Binding("left_square_bracket", "day(-1)", _("Prev day"), key_display="["),
-        Binding("right_square_bracket", "day(1)", _("Next day"), key_display="]"),
-        Binding("p", "apply", _("Apply suggestion")),
+@dataclass(frozen=True)
+class GapDetail:
+    """The activities of one gap, read in a worker when the gap is highlighted."""
+
+    gap: Gap
+    activities: list[Activity]
+
+
+def fetch_roster(store: Store, day: date) -> RosterData:
+    start = day_bounds(day)[0]
+    found, profile = gaps_by_hour(store, start, HOURS)
+    rows = [
+        Row(
+            str(index),
+            (
+                Text(at(gap.start)[5:], end=""),
+                Text(at(gap.end, date=False), end=""),
+                literal(gap.unit),
+                literal(gap.qualification.replace("_", " ")),
+                Text(str(gap.required), end=""),
+                Text(str(gap.available), end=""),
+                literal(gap.shortfall, "b red"),
+                Text(str(len(gap.activities)) if gap.activities else _("post"), end=""),
+            ),
+        )
+        for index, gap in enumerate(found)
     ]
+    return RosterData(start, found, rows, render_timeline(start, profile))
+
+
+def option_row(number: int, option: Option) -> Row:
+    style = "green" if option.feasible else "yellow" if option.partial else "dim"
+    return Row(
+        str(number),
+        (
+            literal(option.description, style),
+            literal(option.cost),
+            literal(option.reason or ("" if option.feasible else _("would not work"))),
+        ),
+    )
+
+
+class RosterScreen(BaseScreen[RosterData]):
+    MODE = "roster"
+    MAIN = "#gap-list"
+    TITLE = _("Roster & gaps")
+    PURPOSE = _("where the roster falls short, per unit and hour, and what can still be done")
+    ACTIONS: ClassVar[tuple[Action, ...]] = (
+        Action(
+            "p",
+            "apply",
+            _("Apply"),
+            _("Apply the selected suggestion"),
+            _(
+                "Deploy the officer, use the concept, keep the team on, or move the activity "
+                "(asks who decides: a restriction, R5); asked before it is done"
+            ),
+            permission=may_apply,
+        ),
+        Action(
+            "o",
+            "deploy",
+            _("Officers"),
+            _("Deploy officers on the gap's activity"),
+            _("Put named officers on the selected activity of the gap (R8 checked)"),
+            permission="staff.write",
+        ),
+        Action(
+            "n",
+            "new_shift",
+            _("Shift"),
+            _("Add a shift to the roster"),
+            _("An officer on duty from a start to an end (supply for the gaps)"),
+            permission="staff.write",
+        ),
+        Action(
+            "j",
+            "to_agenda",
+            _("Agenda"),
+            _("Show the gap's activity on the Agenda"),
+            _("The selected activity on its day, with the cursor on it"),
+        ),
+        Action(
+            "left_square_bracket",
+            "day(-1)",
+            _("Prev"),
+            _("Previous day (gaps)"),
+            _("The 48 hours from the day before"),
+            display="[",
+        ),
+        Action(
+            "right_square_bracket",
+            "day(1)",
+            _("Next"),
+            _("Next day (gaps)"),
+            _("The 48 hours from the day after"),
+            display="]",
+        ),
+        Action(
+            "0",
+            "go_today",
+            _("Today"),
+            _("Gaps from today"),
+            _("The 48 hours from today"),
+            show=False,
+        ),
+    )
 
     def __init__(self) -> None:
         super().__init__()
         self.day: date | None = None
-        self.data: RosterData | None = None
+        self.detail: GapDetail | None = None
         self.options: list[Option] = []
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield Static("", id="roster-summary", classes="summary")
         yield Timeline(id="timeline")
-        with Horizontal(id="roster-body"):
-            yield DataTable(id="gap-list", cursor_type="row", zebra_stripes=True)
+        with Container(id="roster-top"):
+            yield RecordTable(
+                [
+                    Column(_("From"), 11),
+                    Column(_("To"), 5),
+                    Column(_("Unit"), 8),
+                    Column(_("Qualification"), 18),
+                    Column(_("Req"), 3, align="right"),
+                    Column(_("Av"), 3, align="right"),
+                    Column(_("Short"), 5, align="right"),
+                    Column(_("Acts"), 4, align="right"),
+                ],
+                id="gap-list",
+                empty=_("0 gaps in these 48 hours."),
+            )
             with Vertical(id="gap-detail"):
-                yield Static(_("Activities in this gap"), classes="section-title")
-                yield DataTable(id="gap-activities", cursor_type="row")
-                yield Static(_("What can still be done (wat kan wél)"), classes="section-title")
-                yield DataTable(id="suggestions", cursor_type="row")
-        yield Footer()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "apply":
-            return may_apply(self.app.store.actor.role)  # type: ignore[attr-defined]
-        return True
+                yield Static(_("Activities in this gap"), id="gap-title", classes="section-title")
+                yield RecordTable(
+                    [
+                        Column(_("Time"), 11),
+                        Column(_("Person"), 10),
+                        Column(_("Title"), 16, grow=True),
+                        Column(_("Concept"), 9),
+                    ],
+                    id="gap-activities",
+                    zebra=False,
+                    empty=_("Select a gap."),
+                )
+        with Vertical(id="suggestion-panel"):
+            yield Static(
+                _("What can still be done (wat kan wél) — p applies"), classes="section-title"
+            )
+            yield RecordTable(
+                [
+                    Column(_("Option"), 40, grow=True),
+                    Column(_("Cost"), 20),
+                    Column(_("Why not"), 40),
+                ],
+                id="suggestions",
+                zebra=False,
+                empty=_("Select an activity of the gap."),
+            )
 
     def on_mount(self) -> None:
-        self.day = today(self.app.store.clock)  # type: ignore[attr-defined]
-        self.query_one("#gap-list", DataTable).add_columns(
-            _("From"), _("To"), _("Unit"), _("Qualification"), _("Req"), _("Avail"), _("Short")
-        )
-        self.query_one("#gap-activities", DataTable).add_columns(
-            _("Time"), _("Person"), _("Title"), _("Concept")
-        )
-        self.query_one("#suggestions", DataTable).add_columns(_("Option"), _("Cost"), _("Why not"))
-        self.reload()
+        self.day = today(self.store.clock)
+        self.query_one("#gap-list", RecordTable).focus()
+        super().on_mount()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
+    load = staticmethod(fetch_roster)
 
-    def reload(self) -> None:
-        if self.day is not None:
-            self.load(self.day)
+    def params(self) -> tuple[Any, ...]:
+        return (self.day or today(self.store.clock),)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self, day: date) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        start = day_bounds(day)[0]
-        found, profile = gaps_by_hour(store, start, HOURS)
-        data = RosterData(start, found, profile)
-        self.app.call_from_thread(self.show, data)
+    @classmethod
+    def opening(cls, app: Any) -> tuple[Any, ...]:
+        return (today(app.store.clock),)
 
     def show(self, data: RosterData) -> None:
-        self.data = data
-        self.query_one(Timeline).show(data.start, data.profile)
+        self.query_one(Timeline).update(data.timeline)
         hours = shortfall_hours(data.gaps)
         units = len({g.unit for g in data.gaps})
         self.query_one("#roster-summary", Static).update(
             template(
                 _(
-                    "$day and the next day · $count gaps in $units units · "
-                    "$hours officer-hours short$more   [dim]\\[ ] day · p apply a suggestion[/]"
+                    "[b]$day[/] and the next day · $count gaps in $units units · [b]$hours[/] "
+                    "officer-hours short"
                 ),
-                day=local_text(data.start)[:10],
+                day=at(data.start)[:10],
                 count=len(data.gaps),
                 units=units,
                 hours=f"{hours:.1f}",
-                more=_(" (first {n} listed; all: `schildwacht gaps`)").format(n=MAX_GAP_ROWS)
-                if len(data.gaps) > MAX_GAP_ROWS
-                else "",
             )
         )
-        table = self.query_one("#gap-list", DataTable)
-        table.clear()
-        for index, gap in enumerate(data.gaps[:MAX_GAP_ROWS]):
-            table.add_row(
-                local_text(gap.start),
-                local_text(gap.end, with_date=False),
-                literal(gap.unit),
-                literal(gap.qualification),
-                str(gap.required),
-                str(gap.available),
-                literal(gap.shortfall, "b red"),
-                key=str(index),
-            )
-        self.show_gap()
+        self.query_one("#gap-list", RecordTable).set_rows(data.rows)
+        self.load_gap()
 
     def selected_gap(self) -> Gap | None:
-        table = self.query_one("#gap-list", DataTable)
-        if self.data is None or not table.row_count:
+        key = self.query_one("#gap-list", RecordTable).cursor_key
+        if self.data is None or key is None:
             return None
-        return self.data.gaps[table.cursor_row]
+        return self.data.gaps[int(key)]
 
-    @on(DataTable.RowHighlighted, "#gap-list")
+    @on(RecordTable.Highlighted, "#gap-list")
     def _gap_highlighted(self) -> None:
-        self.show_gap()
+        self.load_gap()
 
-    @on(DataTable.RowHighlighted, "#gap-activities")
+    @on(RecordTable.Highlighted, "#gap-activities")
     def _activity_highlighted(self) -> None:
-        self.show_suggestions()
+        self.load_suggestions()
 
-    def show_gap(self) -> None:
+    def load_gap(self) -> None:
         gap = self.selected_gap()
-        activities = self.query_one("#gap-activities", DataTable)
-        activities.clear()
         if gap is None:
-            self.query_one("#suggestions", DataTable).clear()
+            self.detail = None
+            self.query_one("#gap-activities", RecordTable).set_rows([])
+            self.query_one("#suggestions", RecordTable).set_rows([])
             return
-        store = self.app.store  # type: ignore[attr-defined]
-        for activity_id in gap.activities:
-            item = agenda.get_activity(store, activity_id)
-            activities.add_row(
-                f"{local_text(item.start_at, with_date=False)}–"
-                f"{local_text(item.end_at, with_date=False)}",
-                literal(item.person),
-                literal(item.title),
-                literal(item.concept or ""),
-                key=item.id,
+
+        def read(store: Store) -> GapDetail:
+            return GapDetail(gap, [agenda.get_activity(store, i) for i in gap.activities])
+
+        self.call_store(read, self.show_gap, group="gap")
+
+    def show_gap(self, detail: GapDetail) -> None:
+        self.detail = detail
+        gap = detail.gap
+        self.query_one("#gap-title", Static).update(
+            template(
+                _("Activities in this gap · $unit $qualification $from–$to"),
+                unit=gap.unit,
+                qualification=gap.qualification.replace("_", " "),
+                **{"from": at(gap.start, date=False)},
+                to=at(gap.end, date=False),
             )
-        if not gap.activities:
-            activities.add_row(
-                "", "", literal(_("standing post(s): {n}").format(n=len(gap.posts))), ""
+        )
+        table = self.query_one("#gap-activities", RecordTable)
+        if detail.activities:
+            table.empty = ""
+            table.set_rows(
+                [
+                    Row(
+                        item.id,
+                        (
+                            Text(span_text(item), end=""),
+                            literal(item.person),
+                            literal(item.title),
+                            literal(item.concept or _("none")),
+                        ),
+                    )
+                    for item in detail.activities
+                ]
             )
-        self.show_suggestions()
+        else:
+            table.empty = _("Standing post(s): {n}; nothing to re-plan.").format(n=len(gap.posts))
+            table.set_rows([])
+        self.load_suggestions()
 
     def selected_activity(self) -> str | None:
-        gap = self.selected_gap()
-        table = self.query_one("#gap-activities", DataTable)
-        if gap is None or not gap.activities or not table.row_count:
+        if self.detail is None or not self.detail.activities:
             return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return self.query_one("#gap-activities", RecordTable).cursor_key
 
-    def show_suggestions(self) -> None:
-        table = self.query_one("#suggestions", DataTable)
-        table.clear()
+    def load_suggestions(self) -> None:
+        table = self.query_one("#suggestions", RecordTable)
         self.options = []
         activity_id = self.selected_activity()
-        if activity_id:
-            table.add_row(_("Working out what can still be done…"), "", "")
-            self.load_suggestions(activity_id)
-
-    @work(thread=True, exclusive=True, group="suggestions", exit_on_error=False)
-    def load_suggestions(self, activity_id: str) -> None:
-        options = suggest(self.app.store, activity_id)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.fill_suggestions, activity_id, options)
-
-    def fill_suggestions(self, activity_id: str, options: list[Option]) -> None:
-        if activity_id != self.selected_activity():
-            return  # the selection moved on while this was being worked out
-        self.options = options
-        table = self.query_one("#suggestions", DataTable)
-        table.clear()
-        for option in options:
-            style = "green" if option.feasible else "yellow" if option.partial else "dim"
-            table.add_row(
-                literal(option.description, style), literal(option.cost), literal(option.reason)
+        if activity_id is None:
+            posts = self.detail is not None and not self.detail.activities
+            table.empty = (
+                _(
+                    "A standing post has no activity to move or re-staff: add a shift (n) or "
+                    "lend officers (Capacity, scenario)."
+                )
+                if posts
+                else _("Select an activity of the gap.")
             )
+            table.set_rows([])
+            return
+        table.empty = _("Working out what can still be done…")
+        table.set_rows([])
+
+        def done(options: list[Option]) -> None:
+            if activity_id != self.selected_activity():
+                return  # the selection moved on while this was worked out
+            self.options = options
+            table.empty = _("0 options.")
+            table.set_rows([option_row(i, o) for i, o in enumerate(options)])
+
+        self.call_store(lambda store: suggest(store, activity_id), done, group="suggest")
+
+    # Actions ---------------------------------------------------------------------------------
 
     def action_day(self, step: int) -> None:
         if self.day is not None:
             self.day += timedelta(days=step)
             self.reload()
 
+    def action_go_today(self) -> None:
+        day = today(self.store.clock)
+        if self.day == day:
+            self.notify(_("Already showing the gaps from today ({day}).").format(day=day))
+            return
+        self.day = day
+        self.reload()
+
     def action_apply(self) -> None:
-        table = self.query_one("#suggestions", DataTable)
+        table = self.query_one("#suggestions", RecordTable)
         activity_id = self.selected_activity()
-        if activity_id is None or not self.options or not table.row_count:
+        key = table.cursor_key
+        if activity_id is None or key is None or not self.options:
             self.notify(
                 _("Select a gap with an activity and a suggestion first."), severity="warning"
             )
             return
-        option = self.options[table.cursor_row]
+        option = self.options[int(key)]
+        if option.action == "none":
+            self.notify(literal(option.description).plain, severity="information", markup=False)
+            return
         if not (option.feasible or option.partial):
             self.notify(
-                plain(_("That option would not work: {why}").format(why=option.reason)),
+                _("That option would not work: {why}").format(why=option.reason),
                 severity="warning",
                 markup=False,
             )
@@ -229,26 +374,106 @@ class RosterScreen(Screen[None]):
         if option.action == "move":
             self._ask_authority(activity_id, option)
             return
-        error = self._apply(activity_id, option)
-        if error:
-            self.notify(plain(error), severity="error", markup=False)
+        self.confirm(
+            _("{what}? (cost: {cost})").format(what=option.description, cost=option.cost),
+            _("Apply"),
+            lambda: self._apply(activity_id, option),
+        )
 
-    def _apply(self, activity_id: str, option: Option, authority: str | None = None) -> str | None:
-        """Carry the option out through the store; its refusal sentence, or None when done."""
-        try:
-            apply_option(self.app.store, activity_id, option, authority=authority)  # type: ignore[attr-defined]
-        except StoreError as exc:
-            return str(exc)
-        self.notify(plain(_("Done: {what}.").format(what=option.description)), markup=False)
-        self.reload()
-        return None
+    def _apply(self, activity_id: str, option: Option) -> None:
+        def run(store: Store) -> int:
+            before = len(roster.list_deployments(store, activity_id))
+            apply_option(store, activity_id, option)
+            return len(roster.list_deployments(store, activity_id)) - before
+
+        def toast(added: int) -> str:
+            if option.action == "combine" and not added:
+                return _("Nothing changed: no one of that team is free for it.")
+            return _("Done: {what}.").format(what=option.description)
+
+        self.write(run, toast)
 
     def _ask_authority(self, activity_id: str, option: Option) -> None:
         """A move is a restriction (R5): ask who decides, then apply it."""
-        self.app.push_screen(
+
+        def save(store: Store, values: dict[str, str]) -> Activity:
+            return apply_option(store, activity_id, option, authority=values["text"])
+
+        self.open_form(
             StepForm(
-                lambda values: self._apply(activity_id, option, values["text"]),
-                _("{what} (capacity)").format(what=option.description),
+                save,
+                _("{what} — a restriction for capacity (R5)").format(what=option.description),
                 _("Deciding authority"),
-            )
+                button=_("Move it"),
+            ),
+            _("Done: {what}.").format(what=option.description),
         )
+
+    def action_deploy(self) -> None:
+        activity_id = self.selected_activity()
+        if activity_id is None:
+            self.notify(_("Select a gap with an activity first."), severity="warning")
+            return
+
+        def save(store: Store, values: dict[str, str]) -> list[roster.Deployment]:
+            return roster.deploy(store, activity_id, values["callsigns"].replace(",", " ").split())
+
+        self.open_form(
+            Form(
+                _("Deploy officers on the selected activity"),
+                [Field("callsigns", _("Callsigns"), placeholder=_("e.g. RT-0012 RT-0044"))],
+                save,
+                button=_("Deploy"),
+            ),
+            lambda made: _("Deployed {who}.").format(who=", ".join(d.callsign for d in made)),
+        )
+
+    def action_new_shift(self) -> None:
+        day = self.day or today(self.store.clock)
+        gap = self.selected_gap()
+
+        def save(store: Store, values: dict[str, str]) -> roster.Shift:
+            if not values["callsign"].strip():
+                raise BadInput(_("Give the officer's callsign."))
+            return roster.add_shift(
+                store,
+                values["callsign"],
+                start=parse_time_on(values["start"], day, store.clock),
+                end=parse_time_on(values["end"], day, store.clock),
+            )
+
+        self.open_form(
+            Form(
+                _("Add a shift on {day}").format(day=day),
+                [
+                    Field("callsign", _("Officer"), placeholder=_("callsign, e.g. RT-0012")),
+                    Field(
+                        "start",
+                        _("Start"),
+                        default=at(gap.start) if gap else "",
+                        placeholder=_("HH:MM or YYYY-MM-DD HH:MM"),
+                    ),
+                    Field("end", _("End"), default=at(gap.end) if gap else ""),
+                ],
+                save,
+                button=_("Add shift"),
+            ),
+            lambda shift: _("Shift added for {who}.").format(who=shift.callsign),
+        )
+
+    def action_to_agenda(self) -> None:
+        activity_id = self.selected_activity()
+        if activity_id is None:
+            self.notify(_("Select a gap with an activity first."), severity="warning")
+            return
+        self.console_app.action_go("agenda")
+        screen = self.console_app.main_screen()
+        if screen is not None and hasattr(screen, "reveal"):
+            screen.when_mounted(lambda: screen.reveal(activity_id))
+
+    def signal_context(self) -> tuple[str | None, str | None, str]:
+        activity_id = self.selected_activity()
+        if activity_id is None or self.detail is None:
+            return None, None, ""
+        item = next(a for a in self.detail.activities if a.id == activity_id)
+        return item.person, item.id, f"{item.title} ({item.person}, {at(item.start_at)})"

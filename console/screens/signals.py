@@ -1,35 +1,41 @@
-"""Signals: the inbox of the information organisation and every officer's own signals, with the
-event history of the selected one, and the signal reports (readable as Markdown).
+"""Signals: the inbox of the information organisation and every officer's own signals, the
+selected one in full (its linked activity and its history), and the signal reports.
 
-Analysts: ``v`` receive, ``f`` follow up, ``i`` interpret (*duiding*), ``x`` close. Everyone:
-``w`` add a sighting, ``m`` only my signals, ``o`` open the selected report. Raising a signal is
-``!`` on every screen. TLP colours: red, amber, green, clear. What a role may not do is not
-offered; the store refuses it anyway.
+Analysts: ``v`` receive, ``f`` follow up, ``i`` interpret (*duiding*), ``x`` close; ``n`` draft a
+signal report (from the selected signal), ``c`` add a scenario to the selected draft, ``p`` issue
+it (asked first). Everyone: ``w`` add a sighting, ``m`` only my signals or all I may see, ``o``
+read the selected report, ``r`` acknowledge it (its audience). Raising a signal is ``!`` on every
+screen. Operators open on their own signals; roles that process or lead see everything they may.
+TLP colours: red, amber, green, clear.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from textual import on, work
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Markdown, Static
+from textual.containers import Container, VerticalScroll
+from textual.widgets import Static
 
-from store import access, intel, signals
-from store.clock import local_text
-from store.errors import StoreError
+from store import agenda, intel, signals
+from store.db import Store
+from store.errors import NotFound
 from store.intel import SignalReport
 from store.signals import Signal
-from store.validate import markdown
 
+from .. import labels
+from ..actions import Action
 from ..i18n import _
-from ..literal import literal, plain, template
-from ..widgets.reveal import move_to
-from .forms import StepForm
+from ..literal import literal, template
+from ..times import at
+from ..widgets.table import Column, RecordTable, Row
+from .base import BaseScreen
+from .document import DocumentScreen
+from .forms import Field, Form, StepForm, codes
 
 TLP_STYLE = {
     "red": "bold white on red3",
@@ -39,278 +45,529 @@ TLP_STYLE = {
     "clear": "black on white",
 }
 URGENCY_STYLE = {"immediate": "bold red", "priority": "yellow", "routine": ""}
+#: Roles that open the screen on every signal they may see (they process or lead).
+SEES_ALL = frozenset({"info_analyst", "shift_leader", "planner", "authority", "admin"})
+
+
+def can_acknowledge(role: str) -> bool:
+    return any(role in roles for roles in intel.AUDIENCE_ROLES.values())
 
 
 @dataclass(frozen=True)
 class SignalsData:
-    signals: list[Signal]
-    reports: list[SignalReport]
+    mine: bool
+    signals: dict[str, Signal]
+    rows: list[Row]
+    reports: dict[str, SignalReport]
+    report_rows: list[Row]
 
 
-def signal_markdown(signal: Signal) -> str:
-    """The signal as a Markdown document; everything people typed is escaped (it reads as
-    written and cannot add links, headings or markup)."""
-    md = markdown
-    lines = [
-        f"## {md(signal.category.replace('_', ' ').capitalize())} — "
-        f"{md(signal.status.replace('_', ' '))}",
-        "",
-        md(signal.text),
-        "",
-        f"- **TLP:** {md(signal.tlp.upper())} · **urgency:** {md(signal.urgency)}",
-        f"- **Reporter:** {md(signal.reporter)} · raised {local_text(signal.raised_at)}, "
-        f"observed {local_text(signal.observed_at)}",
-        f"- **Person:** {md(signal.person or '—')} · **where:** {md(signal.location or '—')}",
-    ]
+def signal_row(item: Signal) -> Row:
+    return Row(
+        item.id,
+        (
+            literal(labels.label("urgency", item.urgency), URGENCY_STYLE.get(item.urgency, "")),
+            literal(f" {item.tlp.upper()} ", TLP_STYLE.get(item.tlp, "")),
+            literal(labels.label("signal_status", item.status)),
+            literal(item.person or ""),
+            Text(at(item.raised_at)[5:], end=""),
+            literal(item.reporter),
+            literal(labels.label("signal_category", item.category)),
+            literal(labels.label("outcome", item.outcome)),
+            Text(str(item.sightings), end=""),
+        ),
+    )
+
+
+def report_row(report: SignalReport) -> Row:
+    return Row(
+        report.id,
+        (
+            literal(report.title),
+            literal(report.status),
+            literal(labels.label("audience", report.audience)),
+            Text(at(report.issued_at), end=""),
+            Text(str(len(report.scenarios)), end=""),
+            Text(str(len(report.acknowledgements)), end=""),
+        ),
+    )
+
+
+def fetch_signals(store: Store, mine: bool) -> SignalsData:
+    found = signals.list_signals(store, mine=mine)
+    reports = intel.list_reports(store)
+    return SignalsData(
+        mine,
+        {s.id: s for s in found},
+        [signal_row(s) for s in found],
+        {r.id: r for r in reports},
+        [report_row(r) for r in reports],
+    )
+
+
+def signal_detail(store: Store, signal_id: str) -> Text:
+    """The signal in full, with its linked activity and its history (read in a worker)."""
+    signal = signals.get_signal(store, signal_id)
+    text = Text()
+    text.append(labels.label("signal_category", signal.category).capitalize(), style="bold")
+    text.append(" — " + labels.label("signal_status", signal.status) + "  ")
+    text.append(f" TLP:{signal.tlp.upper()} ", style=TLP_STYLE.get(signal.tlp, ""))
+    text.append(
+        "  " + labels.label("urgency", signal.urgency) + "\n",
+        style=URGENCY_STYLE.get(signal.urgency, ""),
+    )
+    text.append_text(literal(signal.text, limit=None, lines=True))
+    text.append("\n\n")
+    text.append(_("Reporter "), style="dim")
+    text.append_text(literal(signal.reporter))
+    text.append(_(" · raised "), style="dim")
+    text.append(at(signal.raised_at))
+    text.append(_(" · observed "), style="dim")
+    text.append(at(signal.observed_at) + "\n")
+    text.append(_("Person "), style="dim")
+    text.append_text(literal(signal.person or "—"))
+    text.append(_(" · where "), style="dim")
+    text.append_text(literal(signal.location or "—"))
+    text.append("\n")
+    if signal.activity_id:
+        try:
+            item = agenda.get_activity(store, signal.activity_id)
+        except NotFound:  # an activity not (yet) on this laptop
+            text.append(_("Activity ") + signal.activity_id[:13] + "\n", style="dim")
+        else:
+            text.append(_("Activity "), style="dim")
+            text.append_text(literal(item.title))
+            text.append(f" ({at(item.start_at)}–{at(item.end_at, date=False)}, ")
+            text.append_text(literal(item.location))
+            text.append(")\n")
     if signal.requests_assessment:
-        lines.append("- **Requests a new threat assessment**")
+        text.append(_("Requests a new threat assessment") + "\n", style="bold")
     if signal.outcome:
-        lines.append(f"- **Outcome:** {md(signal.outcome.replace('_', ' '))}")
+        text.append(_("Outcome: ") + labels.label("outcome", signal.outcome) + "\n", style="bold")
     if signal.interpretation:
-        lines += ["", f"**Duiding:** {md(signal.interpretation)}"]
-    lines += ["", f"### History ({len(signal.events)} events)", ""]
+        text.append(_("Duiding: "), style="bold")
+        text.append_text(literal(signal.interpretation, limit=None))
+        text.append("\n")
+    text.append("\n" + _("History ({n} events)").format(n=len(signal.events)) + "\n", style="bold")
     for event in signal.events:
-        what = (event.sighting or event.outcome or "").replace("_", " ")
-        note = f" — {md(event.note)}" if event.note else ""
-        lines.append(
-            f"- {local_text(event.at)} · {md(event.actor)} · {md(event.kind.replace('_', ' '))}"
-            f"{' (' + md(what) + ')' if what else ''}{note}"
-        )
+        what = labels.label("sighting", event.sighting) or labels.label("outcome", event.outcome)
+        text.append(f"{at(event.at)} · ")
+        text.append_text(literal(event.actor))
+        text.append(" · " + event.kind.replace("_", " ") + (f" ({what})" if what else ""))
+        if event.note:
+            text.append(" — ")
+            text.append_text(literal(event.note))
+        text.append("\n")
     if not signal.events:
-        lines.append("- submitted, waiting for the information organisation")
-    return "\n".join(lines)
+        text.append(_("submitted, waiting for the information organisation") + "\n", style="italic")
+    return text
 
 
-class ReportScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", _("Close"))]
-
-    def __init__(self, document: str) -> None:
-        super().__init__()
-        self.document = document
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form"):
-            yield Markdown(self.document)
-
-
-class SignalsScreen(Screen[None]):
+class SignalsScreen(BaseScreen[SignalsData]):
+    MODE = "signals"
+    MAIN = "#signal-list"
     TITLE = _("Signals")
-    BINDINGS = [
-        Binding("v", "step('received')", _("Receive")),
-        Binding("f", "step('follow_up')", _("Follow up")),
-        Binding("i", "step('interpreted')", _("Interpret")),
-        Binding("x", "step('closed')", _("Close")),
-        Binding("w", "sighting", _("Sighting")),
-        Binding("m", "toggle_mine", _("Mine/all")),
-        Binding("o", "open_report", _("Open report")),
-    ]
+    PURPOSE = _("my signals and the information organisation's inbox; signal reports")
+    ACTIONS: ClassVar[tuple[Action, ...]] = (
+        Action(
+            "v",
+            "step('received')",
+            _("Receive"),
+            _("Receive the selected signal"),
+            _("The information organisation has it (the reporter sees the status)"),
+            permission="signal.process",
+        ),
+        Action(
+            "f",
+            "step('follow_up')",
+            _("Follow up"),
+            _("Follow up the selected signal"),
+            _("Record a follow-up with a note"),
+            permission="signal.process",
+        ),
+        Action(
+            "i",
+            "step('interpreted')",
+            _("Interpret"),
+            _("Interpret: duiding"),
+            _("What the signal means (duiding)"),
+            permission="signal.process",
+        ),
+        Action(
+            "x",
+            "step('closed')",
+            _("Close"),
+            _("Close the selected signal"),
+            _("Close with an outcome the reporter sees"),
+            permission="signal.process",
+        ),
+        Action(
+            "w",
+            "sighting",
+            _("Sighting"),
+            _("Add a sighting"),
+            _("Seen again, not seen, or a false positive, on the selected signal"),
+        ),
+        Action(
+            "m",
+            "toggle_mine",
+            _("Mine/all"),
+            _("My signals or all I may see"),
+            _("Switch between your own signals and every signal you may see"),
+        ),
+        Action(
+            "o",
+            "open_report",
+            _("Read"),
+            _("Read the selected signal report"),
+            _("The report as a document: duiding, scenarios, signals"),
+        ),
+        Action(
+            "n",
+            "draft_report",
+            _("Report"),
+            _("Draft a signal report"),
+            _("A proactive signal report (title, duiding), from the selected signal"),
+            permission="intel.write",
+        ),
+        Action(
+            "c",
+            "add_scenario",
+            _("Scenario"),
+            _("Add a scenario to the report"),
+            _("A realistic scenario on the selected draft report"),
+            permission="intel.write",
+        ),
+        Action(
+            "p",
+            "issue_report",
+            _("Issue"),
+            _("Issue the selected signal report"),
+            _("To line managers or the competent authority; it cannot change afterwards"),
+            permission="intel.write",
+        ),
+        Action(
+            "r",
+            "acknowledge",
+            _("Ack"),
+            _("Acknowledge the selected report"),
+            _("Confirm you have read a report addressed to your role"),
+            permission=can_acknowledge,
+        ),
+    )
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: SignalsData | None = None
-        self.mine = False
+        self.mine: bool | None = None
         self.revealing: str | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield Static("", id="signals-summary", classes="summary")
-        with Horizontal(id="signals-body"):
-            yield DataTable(id="signal-list", cursor_type="row", zebra_stripes=True)
+        with Container(id="signals-body"):
+            yield RecordTable(
+                [
+                    Column(_("Urgency"), 9),
+                    Column(_("TLP"), 14),
+                    Column(_("Status"), 12),
+                    Column(_("Person"), 9),
+                    Column(_("Raised"), 11),
+                    Column(_("Reporter"), 9),
+                    Column(_("Category"), 13),
+                    Column(_("Outcome"), 13),
+                    Column(_("Seen"), 4, align="right"),
+                ],
+                id="signal-list",
+                empty=_("0 signals here; m shows all you may see, ! raises one."),
+            )
             with VerticalScroll(id="signal-detail"):
-                yield Markdown(_("Select a signal."), id="signal-text")
-        yield Static(_("Signal reports"), classes="section-title")
-        yield DataTable(id="report-list", cursor_type="row")
-        yield Footer()
+                yield Static(_("Select a signal."), id="signal-text")
+        yield Static(_("Signal reports — o read"), classes="section-title")
+        yield RecordTable(
+            [
+                Column(_("Title"), 24, grow=True),
+                Column(_("Status"), 10),
+                Column(_("Audience"), 24),
+                Column(_("Issued"), 16),
+                Column(_("Scen."), 5, align="right"),
+                Column(_("Ack"), 3, align="right"),
+            ],
+            id="report-list",
+            zebra=False,
+            empty=_("0 signal reports."),
+        )
 
     def on_mount(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        self.analyst = access.allowed(store.actor.role, "signal.process")
-        self.mine = not self.analyst and self.revealing is None  # a reveal lists everything
-        self.query_one("#signal-list", DataTable).add_columns(
-            _("Urgency"),
-            _("TLP"),
-            _("Status"),
-            _("Person"),
-            _("Raised"),
-            _("Outcome"),
-            _("Seen"),
-            _("Reporter"),
-            _("Category"),
-        )
-        self.query_one("#report-list", DataTable).add_columns(
-            _("Title"), _("Status"), _("Audience"), _("Issued"), _("Scenarios"), _("Ack")
-        )
-        self.reload()
+        if self.mine is None:
+            (opening,) = self.opening(self.console_app)
+            self.mine = opening and self.revealing is None
+        self.query_one("#signal-list", RecordTable).focus()
+        super().on_mount()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide the analysts' steps from everyone else (the store refuses them anyway)."""
-        if action == "step":
-            return getattr(self, "analyst", False)
-        return True
+    load = staticmethod(fetch_signals)
 
-    def on_screen_resume(self) -> None:
-        self.reload()
+    def params(self) -> tuple[Any, ...]:
+        return (bool(self.mine),)
 
-    def reload(self) -> None:
-        self.load(self.mine)
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self, mine: bool) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        data = SignalsData(signals.list_signals(store, mine=mine), intel.list_reports(store))
-        self.app.call_from_thread(self.show, data)
+    @classmethod
+    def opening(cls, app: Any) -> tuple[Any, ...]:
+        return (app.role not in SEES_ALL,)
 
     def show(self, data: SignalsData) -> None:
-        self.data = data
-        table = self.query_one("#signal-list", DataTable)
-        selected = self.selected()
-        table.clear()
-        for item in data.signals:
-            table.add_row(
-                literal(item.urgency, URGENCY_STYLE.get(item.urgency, "")),
-                literal(f" {item.tlp.upper()} ", TLP_STYLE.get(item.tlp, "")),
-                literal(item.status.replace("_", " ")),
-                literal(item.person or ""),
-                local_text(item.raised_at),
-                literal((item.outcome or "").replace("_", " ")),
-                str(item.sightings),
-                literal(item.reporter),
-                literal(item.category.replace("_", " ")),
-                key=item.id,
-            )
-        if move_to(table, self.revealing):
+        table = self.query_one("#signal-list", RecordTable)
+        table.set_rows(data.rows)
+        if table.move_to(self.revealing):
+            table.focus()
             self.revealing = None
-        elif selected is not None:
-            move_to(table, selected.id)
-        reports = self.query_one("#report-list", DataTable)
-        reports.clear()
-        for report in data.reports:
-            reports.add_row(
-                literal(report.title),
-                literal(report.status),
-                literal((report.audience or "").replace("_", " ")),
-                local_text(report.issued_at),
-                str(len(report.scenarios)),
-                str(len(report.acknowledgements)),
-                key=report.id,
-            )
-        waiting = sum(1 for s in data.signals if s.status == "submitted")
-        open_count = sum(1 for s in data.signals if s.status != "closed")
-        scope = _("my signals") if self.mine else _("all signals I may see")
+        self.query_one("#report-list", RecordTable).set_rows(data.report_rows)
+        items = data.signals.values()
+        scope = _("my signals") if data.mine else _("all signals I may see")
         self.query_one("#signals-summary", Static).update(
             template(
                 _(
-                    "$scope: $total · $open open · $waiting not yet received · $reports reports "
-                    "  [dim]! raise a signal · m mine/all[/]"
+                    "[b]$scope[/]: $total · $open open · $waiting not yet received · $reports "
+                    "reports"
                 ),
                 scope=scope,
                 total=len(data.signals),
-                open=open_count,
-                waiting=waiting,
+                open=sum(1 for s in items if s.status != "closed"),
+                waiting=sum(1 for s in items if s.status == "submitted"),
                 reports=len(data.reports),
             )
         )
-        self.show_detail()
+        self.load_detail()
 
     def reveal(self, signal_id: str) -> None:
         """Put the cursor on this signal (listing all signals this person may see)."""
         self.revealing = signal_id
         self.mine = False
-        self.reload()
+        if self.is_mounted:
+            self.reload()
 
     def selected(self) -> Signal | None:
-        table = self.query_one("#signal-list", DataTable)
-        if self.data is None or not table.row_count:
+        key = self.query_one("#signal-list", RecordTable).cursor_key
+        if self.data is None or key is None:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((s for s in self.data.signals if s.id == key), None)
+        return self.data.signals.get(key)
 
-    @on(DataTable.RowHighlighted, "#signal-list")
+    def selected_report(self) -> SignalReport | None:
+        key = self.query_one("#report-list", RecordTable).cursor_key
+        if self.data is None or key is None:
+            return None
+        return self.data.reports.get(key)
+
+    @on(RecordTable.Highlighted, "#signal-list")
     def _highlighted(self) -> None:
-        self.show_detail()
+        self.load_detail()
 
-    def show_detail(self) -> None:
+    @on(RecordTable.Selected, "#report-list")
+    def _report_chosen(self) -> None:
+        self.action_open_report()
+
+    def load_detail(self) -> None:
         item = self.selected()
-        detail = self.query_one("#signal-text", Markdown)
+        detail = self.query_one("#signal-text", Static)
         if item is None:
             detail.update(_("0 signals here."))
             return
-        try:
-            full = signals.get_signal(self.app.store, item.id)  # type: ignore[attr-defined]
-        except StoreError as exc:
-            detail.update(markdown(exc))
-            return
-        detail.update(signal_markdown(full))
+        self.call_store(
+            lambda store: signal_detail(store, item.id),
+            detail.update,
+            group="detail",
+            failed=lambda error: detail.update(literal(error, limit=None)),
+        )
 
-    def _form(
+    def signal_context(self) -> tuple[str | None, str | None, str]:
+        item = self.selected()
+        return (item.person if item else None), None, ""
+
+    # The analysts' steps ----------------------------------------------------------------------
+
+    def _step_form(
         self,
         heading: str,
-        label: str,
-        act: Callable[[dict[str, str]], object],
-        choices: tuple[str, ...] = (),
+        caption: str,
+        act: Callable[[Store, dict[str, str]], Signal],
+        toast: str,
+        choices: tuple[tuple[str, str], ...] = (),
+        choice_caption: str = "",
     ) -> None:
-        def save(values: dict[str, str]) -> str | None:
-            try:
-                act(values)
-            except StoreError as exc:
-                return str(exc)
-            self.reload()
-            return None
+        self.open_form(
+            StepForm(act, heading, caption, choices, choice_caption=choice_caption), toast
+        )
 
-        self.app.push_screen(StepForm(save, heading, label, choices))
-
-    def action_step(self, step: str) -> None:
+    def _selected_or_warn(self) -> Signal | None:
         item = self.selected()
         if item is None:
+            self.notify(_("Select a signal first."), severity="warning")
+        return item
+
+    def action_step(self, step: str) -> None:
+        item = self._selected_or_warn()
+        if item is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
+        signal_id = item.id
         if step == "received":
-            try:
-                signals.receive_signal(store, item.id)
-            except StoreError as exc:
-                self.notify(plain(exc), severity="error", markup=False)
-            self.reload()
+            self.write(
+                lambda store: signals.receive_signal(store, signal_id),
+                _("Received; the reporter sees it."),
+            )
         elif step == "follow_up":
-            self._form(
+            self._step_form(
                 _("Follow up"),
                 _("Note"),
-                lambda v: signals.follow_up_signal(store, item.id, v["text"]),
+                lambda store, v: signals.follow_up_signal(store, signal_id, v["text"]),
+                _("Follow-up recorded."),
             )
         elif step == "interpreted":
-            self._form(
+            self._step_form(
                 _("Duiding: what does this signal mean?"),
                 _("Interpretation"),
-                lambda v: signals.interpret_signal(store, item.id, v["text"]),
+                lambda store, v: signals.interpret_signal(store, signal_id, v["text"]),
+                _("Duiding recorded."),
             )
         else:
-            self._form(
+            self._step_form(
                 _("Close with an outcome the reporter sees"),
                 _("Note"),
-                lambda v: signals.close_signal(store, item.id, v["choice"], v["text"]),
-                choices=signals.OUTCOMES,
+                lambda store, v: signals.close_signal(store, signal_id, v["choice"], v["text"]),
+                _("Signal closed; the reporter sees the outcome."),
+                codes("outcome", signals.OUTCOMES),
+                _("Outcome"),
             )
 
     def action_sighting(self) -> None:
-        item = self.selected()
+        item = self._selected_or_warn()
         if item is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
-        self._form(
+        signal_id = item.id
+        self._step_form(
             _("Add a sighting"),
             _("Note"),
-            lambda v: signals.sight_signal(store, item.id, v["choice"], v["text"]),
-            choices=signals.SIGHTINGS,
+            lambda store, v: signals.sight_signal(store, signal_id, v["choice"], v["text"]),
+            _("Sighting added."),
+            codes("sighting", signals.SIGHTINGS),
+            _("Sighting"),
         )
 
     def action_toggle_mine(self) -> None:
         self.mine = not self.mine
         self.reload()
 
+    # Signal reports --------------------------------------------------------------------------
+
     def action_open_report(self) -> None:
-        table = self.query_one("#report-list", DataTable)
-        if self.data is None or not table.row_count:
+        report = self.selected_report()
+        if report is None:
             self.notify(_("0 signal reports."), severity="warning")
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        report = next(r for r in self.data.reports if r.id == key)
-        self.app.push_screen(ReportScreen(intel.report_markdown(report)))
+        self.app.push_screen(
+            DocumentScreen(report.title, intel.report_markdown(report), markdown=True)
+        )
+
+    def action_draft_report(self) -> None:
+        item = self.selected()
+        linked = [item.id] if item else []
+
+        def save(store: Store, values: dict[str, str]) -> SignalReport:
+            return intel.draft_report(
+                store,
+                title=values["title"],
+                interpretation=values["interpretation"],
+                signals=linked,
+            )
+
+        self.open_form(
+            Form(
+                _("Draft a signal report"),
+                [
+                    Field("title", _("Title")),
+                    Field("interpretation", _("Duiding"), placeholder=_("what it means")),
+                ],
+                save,
+                button=_("Draft"),
+                note=_("Linked signal: {what}").format(what=item.text[:60] if item else _("none")),
+            ),
+            _("Report drafted; add a scenario (c), then issue it (p)."),
+            self._drafted,
+        )
+
+    def _drafted(self, report: SignalReport) -> None:
+        self.query_one("#report-list", RecordTable).move_to(report.id)
+
+    def _draft_or_warn(self) -> SignalReport | None:
+        report = self.selected_report()
+        if report is None or report.status != "draft":
+            self.notify(_("Select a draft report first (Tab to the reports)."), severity="warning")
+            return None
+        return report
+
+    def action_add_scenario(self) -> None:
+        report = self._draft_or_warn()
+        if report is None:
+            return
+        report_id = report.id
+
+        def save(store: Store, values: dict[str, str]) -> SignalReport:
+            return intel.add_scenario(
+                store,
+                report_id,
+                description=values["description"],
+                likelihood=values["likelihood"],
+                indicators=values["indicators"],
+                actions=values["actions"],
+            )
+
+        self.open_form(
+            Form(
+                _("A realistic scenario for '{title}'").format(title=report.title),
+                [
+                    Field("description", _("Scenario")),
+                    Field("likelihood", _("Likelihood")),
+                    Field("indicators", _("Indicators")),
+                    Field("actions", _("Actions")),
+                ],
+                save,
+                button=_("Add scenario"),
+            ),
+            _("Scenario added."),
+        )
+
+    def action_issue_report(self) -> None:
+        report = self._draft_or_warn()
+        if report is None:
+            return
+        report_id = report.id
+
+        def save(store: Store, values: dict[str, str]) -> SignalReport:
+            return intel.issue_report(store, report_id, audience=values["audience"])
+
+        self.open_form(
+            Form(
+                _("Issue '{title}'? It cannot change afterwards.").format(title=report.title),
+                [
+                    Field(
+                        "audience",
+                        _("To"),
+                        "choice",
+                        "line_managers",
+                        codes("audience", intel.AUDIENCES),
+                    )
+                ],
+                save,
+                button=_("Issue"),
+            ),
+            lambda done: _("Report issued to {who}.").format(
+                who=labels.label("audience", done.audience)
+            ),
+        )
+
+    def action_acknowledge(self) -> None:
+        report = self.selected_report()
+        if report is None:
+            self.notify(_("Select a report first (Tab to the reports)."), severity="warning")
+            return
+        report_id = report.id
+        self.write(
+            lambda store: intel.acknowledge_report(store, report_id),
+            _("Acknowledged."),
+        )

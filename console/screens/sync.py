@@ -6,8 +6,12 @@ Everything a bundle carried (device labels, callsigns, values, reasons) is shown
 text, never as markup.
 
 Keys: ``e`` export to the folder, ``i`` import from it, ``f`` change the folder (remembered),
-``1``/``2`` keep the first or second value of the selected conflict, ``v`` enter another value.
-Export and import run in a thread worker; the screen stays responsive.
+``w`` import one file (a welcome bundle); ``1``/``2`` keep the first or second value of the
+selected conflict, ``v`` enter another value (each asked first); ``n`` create a team, ``j`` ask
+to join one (writes the request and shows the code to compare), ``o`` enrol a device from its
+request (compare the code, then its welcome bundle is written to the folder), ``x`` revoke the
+selected device. Export and import run in a thread worker; the screen stays responsive, and a
+failed one says why and leaves the screen ready for the next.
 """
 
 from __future__ import annotations
@@ -15,82 +19,270 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.containers import Container, Vertical
+from textual.message import Message
+from textual.widgets import ProgressBar, Static
 
 from store import access
-from store.clock import local_text
-from store.errors import StoreError
+from store.db import Store
+from store.errors import BadInput
 from store.machine import os_fault
 from store.sync import exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.validate import visible
 
+from .. import labels
+from ..actions import Action, any_of
 from ..i18n import _
 from ..literal import literal, plain, template
-from ..widgets.reveal import move_to
-from .forms import StepForm
+from ..times import at
+from ..widgets.table import Column, RecordTable, Row
+from .base import BaseScreen, sentence
+from .document import DocumentScreen
+from .forms import Field, Form, StepForm, codes
 
 
 @dataclass(frozen=True)
 class SyncData:
     team: rosters.Roster | None
     peers: list[status.Peer]
-    conflicts: list[status.Conflict]
+    peer_rows: list[Row]
+    conflicts: dict[str, status.Conflict]
+    conflict_rows: list[Row]
     last_sent: datetime | None
-    quarantined: list[kept.ChangeSet]
-    waiting: list[kept.Waiting]
-
-    def label(self, device: str) -> str:
-        found = self.team.device(device) if self.team else None
-        return str(found["label"]) if found else device[:13]
+    quarantine_rows: list[Row]
+    quarantined: int
+    waiting: int
 
 
 def _value(conflict: status.Conflict, value: Any) -> str:
     if value is None:
         return "—"
     if conflict.column.endswith("_at") and isinstance(value, str):
-        return local_text(value)
+        return at(value)
     return str(value)
 
 
-class SyncScreen(Screen[None]):
-    TITLE = _("Sync")
-    BINDINGS = [
-        Binding("e", "export", _("Export")),
-        Binding("i", "import", _("Import")),
-        Binding("f", "folder", _("Folder")),
-        Binding("1", "choose(1)", _("Keep 1st")),
-        Binding("2", "choose(2)", _("Keep 2nd")),
-        Binding("v", "enter_value", _("Other value")),
+def fetch_sync(store: Store) -> SyncData:
+    team = rosters.current(store)
+    peers = status.peers(store) if team else []
+    conflicts = status.list_conflicts(store)
+    sets = kept.change_sets(store)
+    waiting = kept.deferred(store)
+
+    def label(device: str) -> str:
+        found = team.device(device) if team else None
+        return str(found["label"]) if found else device[:13]
+
+    peer_rows = [
+        Row(
+            peer.device,
+            (
+                literal(peer.label),
+                literal(labels.label("role", peer.role)),
+                literal(peer.status),
+                Text(at(peer.last_sent) if peer.last_sent else _("never"), end=""),
+                Text(at(peer.last_received) if peer.last_received else _("never"), end=""),
+                Text(str(peer.not_acknowledged), end=""),
+                literal(peer.warning or "", "b yellow"),
+            ),
+        )
+        for peer in peers
     ]
+    conflict_rows = [
+        Row(
+            conflict.id,
+            (
+                literal(conflict.label),
+                literal(conflict.column or _("exists")),
+                literal(_value(conflict, conflict.heads[0]["value"])),
+                literal(_value(conflict, conflict.heads[1]["value"])),
+                literal(" / ".join(str(h["actor"]) for h in conflict.heads)),
+            ),
+        )
+        for conflict in conflicts
+    ]
+    quarantine_rows = []
+    for change_set in sets:
+        first = change_set.changes[0]
+        more = len(change_set.changes) - 1
+        quarantine_rows.append(
+            Row(
+                change_set.id,
+                (
+                    Text(visible(label(change_set.device))),
+                    Text(str(first.seq)),
+                    Text(f"{first.table}.{first.field}" if first.field else first.table)
+                    + Text(f" +{more}" if more else "", style="dim"),
+                    Text(visible(change_set.actor)),
+                    Text(visible(first.reason)),
+                ),
+            )
+        )
+    return SyncData(
+        team,
+        peers,
+        peer_rows,
+        {c.id: c for c in conflicts},
+        conflict_rows,
+        status.last_sent(store),
+        quarantine_rows,
+        sum(len(c.changes) for c in sets),
+        sum(w.count for w in waiting),
+    )
+
+
+class SyncProgress(Message, bubble=False):
+    """How far an export or import is (the newest replaces what the bar showed)."""
+
+    def __init__(self, stage: str, done: int, total: int) -> None:
+        super().__init__()
+        self.stage = stage
+        self.done = done
+        self.total = total
+
+
+def may_resolve(role: str) -> bool:
+    return any(access.allowed(role, p) for p in status.RESOLVE_PERMISSION.values())
+
+
+class SyncScreen(BaseScreen[SyncData]):
+    MODE = "sync"
+    MAIN = "#sync-conflicts"
+    TITLE = _("Sync")
+    PURPOSE = _("the team's devices, export and import by a shared folder, conflicts")
+    ACTIONS: ClassVar[tuple[Action, ...]] = (
+        Action(
+            "e",
+            "export",
+            _("Export"),
+            _("Export to the shared folder"),
+            _("Write a bundle of this laptop's changes for the team's other devices"),
+        ),
+        Action(
+            "i",
+            "import",
+            _("Import"),
+            _("Import from the shared folder"),
+            _(
+                "Read the other devices' bundles; a receipt says what was applied, in "
+                "conflict, or quarantined"
+            ),
+        ),
+        Action(
+            "f",
+            "folder",
+            _("Folder"),
+            _("Choose the shared folder"),
+            _("Where bundles are exchanged (a stick, a network share); remembered"),
+        ),
+        Action(
+            "w",
+            "import_file",
+            _("File"),
+            _("Import one bundle file (welcome)"),
+            _("Import a single bundle, such as the welcome bundle after joining a team"),
+        ),
+        Action(
+            "1",
+            "choose(1)",
+            _("Keep 1st"),
+            _("Resolve: keep the first value"),
+            _("Keep the first value of the selected conflict (the rules still hold)"),
+            permission=may_resolve,
+        ),
+        Action(
+            "2",
+            "choose(2)",
+            _("Keep 2nd"),
+            _("Resolve: keep the second value"),
+            _("Keep the second value of the selected conflict"),
+            permission=may_resolve,
+        ),
+        Action(
+            "v",
+            "enter_value",
+            _("Value"),
+            _("Resolve: enter another value"),
+            _(
+                "Give the selected conflict another value (R1 still refuses a concept "
+                "below the required level)"
+            ),
+            permission=may_resolve,
+        ),
+        Action(
+            "n",
+            "create_team",
+            _("New team"),
+            _("Create a team"),
+            _("Make this device the admin of a new team"),
+            permission="team.manage",
+        ),
+        Action(
+            "j",
+            "join",
+            _("Join"),
+            _("Join a team: write an enrolment request"),
+            _(
+                "Writes this device's request for the team admin and shows the code to "
+                "compare; then import the welcome bundle (w)"
+            ),
+        ),
+        Action(
+            "o",
+            "enrol",
+            _("Enrol"),
+            _("Enrol a device from its request"),
+            _(
+                "Compare the request's code with the new device's screen, then write its "
+                "welcome bundle to the shared folder"
+            ),
+            permission="team.manage",
+        ),
+        Action(
+            "x",
+            "revoke",
+            _("Revoke"),
+            _("Revoke the selected device"),
+            _("A lost laptop or an officer who left: no more bundles to or from it; asked first"),
+            permission=any_of("team.manage"),
+        ),
+    )
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: SyncData | None = None
         self.busy = False
         self.revealing: str | None = None
 
     @property
     def folder(self) -> Path:
-        remembered = self.app.state.get("sync_folder")  # type: ignore[attr-defined]
+        remembered = self.console_app.state.get("sync_folder")
         return Path(remembered or "~/Schildwacht-sync").expanduser()
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield Static(_("Loading…"), id="sync-summary", classes="summary")
-        with Horizontal(id="sync-body"):
+        with Container(id="sync-body"):
             with Vertical(id="sync-left"):
                 yield Static(_("Devices in the team"), classes="section-title")
-                yield DataTable(id="sync-peers", cursor_type="row")
+                yield RecordTable(
+                    [
+                        Column(_("Device"), 12),
+                        Column(_("Role"), 12),
+                        Column(_("Status"), 8),
+                        Column(_("Last sent"), 16),
+                        Column(_("Last received"), 16),
+                        Column(_("Not acked"), 9, align="right"),
+                        Column(_("Warning"), 20, grow=True),
+                    ],
+                    id="sync-peers",
+                    zebra=False,
+                    empty=_("0 other devices."),
+                )
                 yield Static(_("Last receipt"), classes="section-title")
                 yield Static(_("Nothing exchanged in this session yet."), id="sync-receipt")
                 yield ProgressBar(id="sync-progress", show_eta=False)
@@ -98,148 +290,98 @@ class SyncScreen(Screen[None]):
                 yield Static(
                     _("Open conflicts — 1/2 keep a value, v enter another"), classes="section-title"
                 )
-                yield DataTable(id="sync-conflicts", cursor_type="row")
+                yield RecordTable(
+                    [
+                        Column(_("Record"), 16),
+                        Column(_("Field"), 10),
+                        Column(_("1 (shown)"), 16, grow=True),
+                        Column(_("2"), 16),
+                        Column(_("By"), 12),
+                    ],
+                    id="sync-conflicts",
+                    empty=_("0 open conflicts."),
+                )
                 yield Static(
-                    _("Quarantined — changes of other laptops the team's rules refused"),
+                    _("Quarantined — others' changes the team's rules refused"),
                     classes="section-title",
                 )
-                yield DataTable(id="sync-quarantine", cursor_type="row")
-        yield Footer()
+                yield RecordTable(
+                    [
+                        Column(_("Device"), 12),
+                        Column(_("#"), 5),
+                        Column(_("Field"), 16),
+                        Column(_("By"), 9),
+                        Column(_("Why"), 30, grow=True),
+                    ],
+                    id="sync-quarantine",
+                    zebra=False,
+                    empty=_("0 quarantined changes."),
+                )
 
     def on_mount(self) -> None:
-        self.query_one("#sync-peers", DataTable).add_columns(
-            _("Device"),
-            _("Role"),
-            _("Status"),
-            _("Last sent"),
-            _("Last received"),
-            _("Not acked"),
-            _("Warning"),
-        )
-        self.query_one("#sync-conflicts", DataTable).add_columns(
-            _("Record"), _("Field"), _("1 (shown)"), _("2"), _("By")
-        )
-        self.query_one("#sync-quarantine", DataTable).add_columns(
-            _("Device"), _("#"), _("Field"), _("By"), _("Why")
-        )
-        self.query_one("#sync-conflicts", DataTable).focus()
-        self.reload()
+        self.query_one("#sync-conflicts", RecordTable).focus()
+        super().on_mount()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("choose", "enter_value"):
-            role = self.app.store.actor.role  # type: ignore[attr-defined]
-            return any(access.allowed(role, p) for p in status.RESOLVE_PERMISSION.values())
-        return True
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sync-load")
-    def load(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        team = rosters.current(store)
-        data = SyncData(
-            team,
-            status.peers(store) if team else [],
-            status.list_conflicts(store),
-            status.last_sent(store),
-            kept.change_sets(store),
-            kept.deferred(store),
-        )
-        self.app.call_from_thread(self.show, data)
+    load = staticmethod(fetch_sync)
 
     def show(self, data: SyncData) -> None:
-        self.data = data
         summary = self.query_one("#sync-summary", Static)
         if data.team is None:
             summary.update(
-                _(
-                    "This device is in no team yet. Create one: schildwacht team create --name "
-                    "NAME · or join one: schildwacht device request --out FILE, then "
-                    "schildwacht sync import WELCOME-FILE."
+                template(
+                    _(
+                        "This device is in no team yet: n creates one (shift leader, admin), j "
+                        "asks to join one (then w imports the welcome bundle). Folder: $folder"
+                    ),
+                    folder=self.folder,
                 )
             )
         else:
             summary.update(
                 template(
                     _(
-                        "Team $name · roster v$version · admin key $key · folder $folder · "
-                        "last sent $sent · $open open conflicts · $quarantined quarantined "
-                        "changes · $waiting waiting"
+                        "Team [b]$name[/] · roster v$version · admin key $key · folder $folder · "
+                        "last sent $sent · [b]$open[/] open conflicts · $quarantined "
+                        "quarantined changes · $waiting waiting"
                     ),
                     name=data.team.data["name"],
                     version=data.team.version,
                     key=rosters.admin_fingerprint(data.team),
                     folder=self.folder,
-                    sent=local_text(data.last_sent) if data.last_sent else _("never"),
+                    sent=at(data.last_sent) if data.last_sent else _("never"),
                     open=len(data.conflicts),
-                    quarantined=sum(len(c.changes) for c in data.quarantined),
-                    waiting=sum(w.count for w in data.waiting),
+                    quarantined=data.quarantined,
+                    waiting=data.waiting,
                 )
             )
-        peers = self.query_one("#sync-peers", DataTable)
-        peers.clear()
-        for peer in data.peers:
-            peers.add_row(
-                literal(peer.label),
-                literal(peer.role.replace("_", " ")),
-                literal(peer.status),
-                local_text(peer.last_sent) if peer.last_sent else _("never"),
-                local_text(peer.last_received) if peer.last_received else _("never"),
-                str(peer.not_acknowledged),
-                literal(peer.warning or "", "b yellow"),
-                key=peer.device,
-            )
-        table = self.query_one("#sync-conflicts", DataTable)
-        table.clear()
-        for conflict in data.conflicts:
-            table.add_row(
-                literal(conflict.label),
-                literal(conflict.column or _("exists")),
-                literal(_value(conflict, conflict.heads[0]["value"])),
-                literal(_value(conflict, conflict.heads[1]["value"])),
-                literal(" / ".join(str(h["actor"]) for h in conflict.heads)),
-                key=conflict.id,
-            )
-        self._show_quarantine(data)
-        if move_to(table, self.revealing) or move_to(
-            self.query_one("#sync-quarantine", DataTable), self.revealing
-        ):
+        peers = self.query_one("#sync-peers", RecordTable)
+        peers.empty = _("0 other devices: o enrols one.") if data.team else _("No team.")
+        peers.set_rows(data.peer_rows)
+        table = self.query_one("#sync-conflicts", RecordTable)
+        table.set_rows(data.conflict_rows)
+        quarantine = self.query_one("#sync-quarantine", RecordTable)
+        quarantine.set_rows(data.quarantine_rows)
+        if table.move_to(self.revealing):
+            table.focus()
             self.revealing = None
-
-    def _show_quarantine(self, data: SyncData) -> None:
-        """A row per quarantined write: its first change, and how many it holds."""
-        table = self.query_one("#sync-quarantine", DataTable)
-        table.clear()
-        for change_set in data.quarantined:
-            first = change_set.changes[0]
-            more = len(change_set.changes) - 1
-            table.add_row(
-                Text(visible(data.label(change_set.device))),
-                str(first.seq),
-                Text(f"{first.table}.{first.field}" if first.field else first.table)
-                + Text(f" +{more}" if more else "", style="dim"),
-                Text(visible(change_set.actor)),
-                Text(first.reason),
-                key=change_set.id,
-            )
+        elif quarantine.move_to(self.revealing):
+            quarantine.focus()
+            self.revealing = None
 
     def reveal(self, conflict_id: str) -> None:
         self.revealing = conflict_id
-        self.reload()
+        if self.is_mounted:
+            self.reload()
 
     # Export and import ---------------------------------------------------------------------
 
     def action_export(self) -> None:
-        self._exchange("export")
+        self._exchange("export", self.folder)
 
     def action_import(self) -> None:
-        self._exchange("import")
+        self._exchange("import", self.folder)
 
-    def _exchange(self, direction: str) -> None:
+    def _exchange(self, direction: str, folder: Path) -> None:
         if self.busy:
             self.notify(_("A sync is already running."), severity="warning")
             return
@@ -247,46 +389,51 @@ class SyncScreen(Screen[None]):
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.add_class("running")
-        self.run_exchange(direction, self.folder)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sync-exchange")
-    def run_exchange(self, direction: str, folder: Path) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        alone = self.data is not None and self.data.team is not None and not self.data.peers
 
         def progress(stage: str, done: int, total: int) -> None:
-            self.app.call_from_thread(self._progress, stage, done, total)
+            self.post_message(SyncProgress(stage, done, total))
 
-        failed = False
-        try:
-            if direction == "export":
-                done = exchange.export(store, folder=folder, progress=progress)
-                text = _("Exported {changes} changes to {path}.").format(
-                    changes=done.changes, path=visible(str(done.path))
-                )
-                text += "".join(f"\n! {warning}" for warning in done.warnings)
-            else:
-                if not folder.is_dir():
-                    raise StoreError(
-                        _("The sync folder {folder} does not exist.").format(folder=folder)
+        def run(store: Store) -> tuple[str, bool]:
+            try:
+                if direction == "export":
+                    done = exchange.export(store, folder=folder, progress=progress)
+                    text = _("Exported {changes} changes to {path}.").format(
+                        changes=done.changes, path=visible(str(done.path))
+                    )
+                    if alone:
+                        text += " " + _(
+                            "No other device is enrolled yet: nobody will read "
+                            "it until one is (o enrols one)."
+                        )
+                    text += "".join(f"\n! {warning}" for warning in done.warnings)
+                    return text, False
+                if not folder.exists():
+                    raise BadInput(
+                        _("The sync folder {folder} does not exist.").format(
+                            folder=visible(str(folder))
+                        )
                     )
                 receipts = exchange.import_path(store, folder, progress=progress)
                 failed = any(r.failed for r in receipts)  # refused, damaged or quarantined
                 text = "\n".join(_receipt_line(r) for r in receipts) or _(
                     "No bundles from other devices in {folder}."
                 ).format(folder=visible(str(folder)))
-        except StoreError as exc:
-            self.app.call_from_thread(self._finished, str(exc), True)
-            return
-        except OSError as exc:  # a folder name the file system refuses (too long, no access)
-            fault = os_fault(exc, folder, "use the sync folder")
-            self.app.call_from_thread(self._finished, str(fault), True)
-            return
-        self.app.call_from_thread(self._finished, text, failed)
+                return text, failed
+            except OSError as exc:  # a folder name the file system refuses (too long, access)
+                raise os_fault(exc, folder, "use the sync folder") from None
 
-    def _progress(self, stage: str, done: int, total: int) -> None:
+        self.call_store(
+            run,
+            lambda answer: self._finished(*answer),
+            group="exchange",
+            failed=lambda error: self._finished(sentence(error), True),
+        )
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
         bar = self.query_one("#sync-progress", ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
-        self.query_one("#sync-receipt", Static).update(literal(f"{stage.capitalize()}…"))
+        bar.update(total=max(message.total, 1), progress=message.done)
+        self.query_one("#sync-receipt", Static).update(literal(f"{message.stage.capitalize()}…"))
 
     def _finished(self, text: str, failed: bool) -> None:
         self.busy = False
@@ -299,76 +446,216 @@ class SyncScreen(Screen[None]):
             severity="error" if failed else "information",
             markup=False,
         )
-        self.app.refresh_data()  # type: ignore[attr-defined]
+        self.console_app.changed()
 
     def action_folder(self) -> None:
-        def save(values: dict[str, str]) -> str | None:
-            path = Path(values["text"].strip()).expanduser()
+        def save(store: Store, values: dict[str, str]) -> Path:
             if not values["text"].strip():
-                return _("Give a folder.")
-            self.app.remember_state(sync_folder=str(path))  # type: ignore[attr-defined]
-            self.reload()
-            return None
+                raise BadInput(_("Give a folder."))
+            return Path(values["text"].strip()).expanduser()
 
-        self.app.push_screen(
-            StepForm(save, _("Sync folder"), _("Shared folder (a stick, a network share):"))
+        def chosen(path: Path) -> None:
+            self.console_app.remember_state(sync_folder=str(path))
+
+        self.open_form(
+            StepForm(
+                save,
+                _("Sync folder"),
+                _("Shared folder"),
+                default=str(self.folder),
+                button=_("Save"),
+            ),
+            lambda path: _("Sync folder: {path}").format(path=path),
+            chosen,
+        )
+
+    def action_import_file(self) -> None:
+        def save(store: Store, values: dict[str, str]) -> Path:
+            path = Path(values["text"].strip()).expanduser()
+            if not values["text"].strip() or not path.is_file():
+                raise BadInput(_("Give the path of a bundle file."))
+            return path
+
+        self.open_form(
+            StepForm(save, _("Import one bundle file"), _("Bundle file"), button=_("Import")),
+            None,
+            lambda path: self._exchange("import", path),
+        )
+
+    # The team ----------------------------------------------------------------------------------
+
+    def action_create_team(self) -> None:
+        def save(store: Store, values: dict[str, str]) -> rosters.Roster:
+            return rosters.create_team(store, values["text"])
+
+        self.open_form(
+            StepForm(
+                save,
+                _("Create a team; this device becomes its admin"),
+                _("Team name"),
+                button=_("Create team"),
+            ),
+            lambda roster: _("Team {name} created; admin key {key}.").format(
+                name=roster.data["name"], key=rosters.admin_fingerprint(roster)
+            ),
+        )
+
+    def action_join(self) -> None:
+        def save(store: Store, values: dict[str, str]) -> tuple[str, str]:
+            out = Path(values["text"].strip()).expanduser()
+            if not values["text"].strip():
+                raise BadInput(_("Give where to write the request."))
+            return rosters.write_request(store, out)
+
+        def written(answer: tuple[str, str]) -> None:
+            code, path = answer
+            self.app.push_screen(
+                DocumentScreen(
+                    _("Enrolment request written"),
+                    Text(
+                        _(
+                            "Request written to {path}.\n\nAuthentication code:  {code}\n\n"
+                            "Give the file to the team admin and compare this code with the one "
+                            "on their screen. Then import the welcome bundle they give you: w."
+                        ).format(path=visible(path), code=code)
+                    ),
+                )
+            )
+
+        self.open_form(
+            StepForm(
+                save,
+                _("Join a team: write this device's enrolment request"),
+                _("Write it to"),
+                default=str(self.folder / "request.json"),
+                button=_("Write request"),
+            ),
+            None,
+            written,
+        )
+
+    def action_enrol(self) -> None:
+        def read(store: Store, values: dict[str, str]) -> tuple[rosters.Request, str, Path]:
+            if not values["request"].strip():
+                raise BadInput(_("Give the path of the request file."))
+            request = rosters.read_request(Path(values["request"].strip()).expanduser())
+            out = Path(values["out"].strip() or str(self.folder)).expanduser()
+            if out.is_dir():
+                out = out / f"welcome-{request.data['device'][:8]}.bundle"
+            return request, values["role"], out
+
+        self.open_form(
+            Form(
+                _("Enrol a device from its request"),
+                [
+                    Field("request", _("Request file"), placeholder=_("e.g. request.json")),
+                    Field(
+                        "role",
+                        _("Role in the team"),
+                        "choice",
+                        choices=(
+                            (_("the role it asks for"), ""),
+                            *codes("role", access.ROLES),
+                        ),
+                        default="",
+                    ),
+                    Field("out", _("Welcome bundle to"), default=str(self.folder)),
+                ],
+                read,
+                button=_("Read request"),
+            ),
+            None,
+            self._compare_codes,
+        )
+
+    def _compare_codes(self, answer: tuple[rosters.Request, str, Path]) -> None:
+        request, role, out = answer
+        question = _(
+            "Device {label} ({role}) asks to join. Authentication code: {code}. Compare it with "
+            "the code on the new device's screen: do they match?"
+        ).format(
+            label=request.data["label"],
+            role=labels.label("role", role or request.data["role"]),
+            code=request.code,
+        )
+
+        def enrol(store: Store) -> str:
+            roster = rosters.enroll(store, request, role or None)
+            done = exchange.export(store, out=out, welcome=request.hash)
+            return _("{label} enrolled (roster v{version}); welcome bundle: {path}.").format(
+                label=request.data["label"], version=roster.version, path=visible(str(done.path))
+            )
+
+        self.confirm(question, _("The codes match: enrol"), lambda: self.write(enrol, str))
+
+    def action_revoke(self) -> None:
+        key = self.query_one("#sync-peers", RecordTable).cursor_key
+        if key is None or self.data is None:
+            self.notify(_("Select a device first."), severity="warning")
+            return
+        peer = next(p for p in self.data.peers if p.device == key)
+        self.confirm(
+            _(
+                "Revoke {label}? It gets no more bundles and its later changes are refused. "
+                "Export afterwards so the other devices learn of it."
+            ).format(label=peer.label),
+            _("Revoke"),
+            lambda: self.write(
+                lambda store: rosters.revoke(store, key),
+                _("{label} revoked; export now so the team learns of it.").format(label=peer.label),
+            ),
         )
 
     # Resolving conflicts -------------------------------------------------------------------
 
     def _selected(self) -> status.Conflict | None:
-        table = self.query_one("#sync-conflicts", DataTable)
-        if not table.row_count or self.data is None:
+        key = self.query_one("#sync-conflicts", RecordTable).cursor_key
+        if key is None or self.data is None:
             self.notify(_("0 open conflicts."), severity="warning")
             return None
-        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        return next((c for c in self.data.conflicts if c.id == key), None)
+        return self.data.conflicts.get(key)
 
     def action_choose(self, number: int) -> None:
         conflict = self._selected()
         if conflict is None:
             return
-        self._resolve(conflict, choose=number)
+        value = _value(conflict, conflict.heads[number - 1]["value"])
+        self.confirm(
+            _("{record}: keep {field} = {value}? The other value is set aside.").format(
+                record=conflict.label, field=conflict.column or _("exists"), value=value
+            ),
+            _("Keep it"),
+            lambda: self._resolve(conflict, choose=number),
+        )
 
     def action_enter_value(self) -> None:
         conflict = self._selected()
         if conflict is None:
             return
 
-        def save(values: dict[str, str]) -> str | None:
-            return self._resolve(conflict, value=values["text"])
+        def save(store: Store, values: dict[str, str]) -> status.Conflict:
+            return status.resolve(store, conflict.id, value=values["text"])
 
-        self.app.push_screen(
+        self.open_form(
             StepForm(
                 save,
                 _("Resolve {record}").format(record=conflict.label),
-                _("New value for {field}:").format(field=conflict.column),
-            )
+                _("New value for {field}").format(field=conflict.column),
+                button=_("Resolve"),
+            ),
+            self._resolved_words,
         )
 
-    def _resolve(
-        self, conflict: status.Conflict, *, choose: int | None = None, value: str | None = None
-    ) -> str | None:
-        try:
-            done = status.resolve(
-                self.app.store,
-                conflict.id,
-                choose=choose,
-                value=value,  # type: ignore[attr-defined]
-            )
-        except StoreError as exc:
-            self.notify(plain(exc), severity="error", markup=False)
-            return str(exc)
-        self.notify(
-            plain(
-                _("Resolved: {record} keeps {value}.").format(
-                    record=done.label, value=_value(done, done.resolution)
-                )
-            ),
-            markup=False,
+    def _resolve(self, conflict: status.Conflict, *, choose: int) -> None:
+        self.write(
+            lambda store: status.resolve(store, conflict.id, choose=choose), self._resolved_words
         )
-        self.app.refresh_data()  # type: ignore[attr-defined]
-        return None
+
+    @staticmethod
+    def _resolved_words(done: status.Conflict) -> str:
+        return _("Resolved: {record} keeps {value}.").format(
+            record=done.label, value=_value(done, done.resolution)
+        )
 
 
 def _receipt_line(receipt: exchange.Receipt) -> str:

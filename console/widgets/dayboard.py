@@ -1,27 +1,36 @@
-"""The day board: protected subjects down the side, the day's time line across (06:00–24:00).
+"""The day board: protected subjects down the side, the day's time line across.
 
-Each activity is a block coloured by its state: green when its concept meets the required level,
-red when it needs re-planning, yellow when it has no concept yet, dim when cancelled.
+The time line spans the hours that hold activities (an 04:30 departure shows; an empty evening
+does not take room) and fits the width: four, three, two or one cells per hour. Activities of
+one subject that overlap are drawn in lanes, one line each, so none overwrites another. Each
+block is coloured by its state: green when its concept meets the required level, red when it
+needs re-planning, yellow when it has no concept yet, grey when cancelled; the activity under
+the table's cursor is drawn reversed.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from store.agenda import Activity
-from store.clock import local, local_text
+from store.clock import day_bounds, local
 from store.validate import visible
 
+from .. import labels
 from ..i18n import _
 from ..literal import literal
+from ..times import at
+from .table import Column, Row
 
-FIRST_HOUR = 6
-LAST_HOUR = 24
-SLOTS_PER_HOUR = 4
-LABEL_WIDTH = 14
+LABEL_WIDTH = 11
+#: The fewest hours the board shows, so a single short activity still has a scale.
+MIN_HOURS = 6
 
 
 def activity_style(activity: Activity) -> str:
@@ -34,81 +43,178 @@ def activity_style(activity: Activity) -> str:
     return "black on green3"
 
 
-def activity_cells(activity: Activity, *, person: bool = False) -> list[object]:
-    """An activity as table cells, every text literal: time, (person,) title, location,
-    status, concept (coloured by its state), levels, why it needs re-planning."""
-    cells: list[object] = [
-        f"{local_text(activity.start_at, with_date=False)}–"
-        f"{local_text(activity.end_at, with_date=False)}",
+def span_text(activity: Activity) -> str:
+    return f"{at(activity.start_at, date=False)}–{at(activity.end_at, date=False)}"
+
+
+def activity_columns(*, person: bool) -> list[Column]:
+    columns = [
+        Column(_("Time"), 11),
+        Column(_("Title"), 16, grow=True),
+        Column(_("Concept"), 8),
+        Column(_("Lvl/req"), 7),
+        Column(_("Status"), 9),
+        Column(_("Re-plan"), 22),
+        Column(_("Location"), 16),
+    ]
+    if person:
+        columns.insert(1, Column(_("Person"), 9))
+    return columns
+
+
+def activity_row(activity: Activity, *, person: bool = False) -> Row:
+    """An activity as a table row, every text literal (built in a worker)."""
+    cells: list[Text] = [
+        Text(span_text(activity), end=""),
         literal(activity.title),
-        literal(activity.location),
-        literal(activity.status),
         literal(activity.concept or _("none"), activity_style(activity)),
-        literal(f"{activity.concept_level or '—'} / {activity.required_level or '—'}"),
-        literal(activity.replan_reason or "", "b red"),
+        literal(f"{activity.concept_level or '—'}/{activity.required_level or '—'}"),
+        literal(labels.label("activity_status", activity.status)),
+        literal(labels.label("replan", activity.replan_reason), "b red"),
+        literal(activity.location),
     ]
     if person:
         cells.insert(1, literal(activity.person))
-    return cells
+    return Row(activity.id, tuple(cells))
 
 
-class DayBoard(Static):
-    """A read-only time line of one day's activities per subject."""
+@dataclass(frozen=True)
+class Board:
+    """A day's activities grouped per subject (those needing re-planning first), and the
+    hours they span; made in the worker, drawn by ``DayBoard`` at the width it has."""
 
-    DEFAULT_CSS = "DayBoard { height: auto; }"
+    day: date
+    subjects: tuple[tuple[str, tuple[Activity, ...]], ...]
+    first_hour: int
+    last_hour: int
+    more: int  # subjects on this day not drawn
 
-    def show(self, day: date, activities: list[Activity]) -> None:
-        self.update(render_board(day, activities))
 
-
-def _slot(moment: datetime, day: date) -> int:
+def _minutes(moment: datetime | str, day: date) -> int:
+    """Minutes after local midnight of ``day`` (clamped to the day)."""
+    start, end = day_bounds(day)
     value = local(moment)
-    if value.date() < day:
+    if value <= local(start):
         return 0
-    if value.date() > day:
-        return (LAST_HOUR - FIRST_HOUR) * SLOTS_PER_HOUR
-    slot = (value.hour - FIRST_HOUR) * SLOTS_PER_HOUR + value.minute // (60 // SLOTS_PER_HOUR)
-    return max(0, min(slot, (LAST_HOUR - FIRST_HOUR) * SLOTS_PER_HOUR))
+    if value >= local(end):
+        return 24 * 60
+    return value.hour * 60 + value.minute
 
 
-def render_board(day: date, activities: list[Activity], max_rows: int = 60) -> Text:
-    """The board as text: equal-style runs are one span each, and at most ``max_rows``
-    subjects are drawn (those needing re-planning first); the table below lists them all."""
-    width = (LAST_HOUR - FIRST_HOUR) * SLOTS_PER_HOUR
-    text = Text()
-    axis = "".join(f"{h:02d}  " for h in range(FIRST_HOUR, LAST_HOUR))
-    text.append(" " * LABEL_WIDTH + axis[:width] + "\n", style="bold")
+def make_board(day: date, activities: Iterable[Activity], max_subjects: int = 60) -> Board:
     by_subject: dict[str, list[Activity]] = {}
     for activity in activities:
         by_subject.setdefault(activity.person, []).append(activity)
-    if not by_subject:
-        text.append("0 activities on this day.\n", style="italic")
-        return text
     people = sorted(
         by_subject, key=lambda p: (not any(a.needs_replanning for a in by_subject[p]), p)
     )
-    for person in people[:max_rows]:
-        cells: list[tuple[str, str]] = [("·", "grey35")] * width
+    shown = people[:max_subjects]
+    first, last = 24 * 60, 0
+    for person in shown:
         for activity in by_subject[person]:
-            start = _slot(activity.start_at, day)
-            end = max(start + 1, _slot(activity.end_at, day))
+            first = min(first, _minutes(activity.start_at, day))
+            last = max(last, _minutes(activity.end_at, day))
+    if first >= last:
+        first_hour, last_hour = 6, 24
+    else:
+        first_hour, last_hour = first // 60, min(24, math.ceil(last / 60))
+    while last_hour - first_hour < MIN_HOURS:
+        if last_hour < 24:
+            last_hour += 1
+        else:
+            first_hour -= 1
+    return Board(
+        day,
+        tuple((p, tuple(by_subject[p])) for p in shown),
+        first_hour,
+        last_hour,
+        len(people) - len(shown),
+    )
+
+
+def render_board(board: Board, width: int, selected: str | None = None) -> Text:
+    """The board as text for ``width`` cells: equal-style runs are one span each."""
+    hours = board.last_hour - board.first_hour
+    per_hour = max(1, min(4, (width - LABEL_WIDTH - 1) // hours))
+    slots = hours * per_hour
+    text = Text(no_wrap=True, overflow="crop")
+    step = max(1, math.ceil(3 / per_hour))  # a label needs three cells
+    axis = [" "] * (slots + 2)
+    for hour in range(board.first_hour, board.last_hour, step):
+        at = (hour - board.first_hour) * per_hour
+        axis[at : at + 2] = list(f"{hour:02d}")
+    text.append(" " * LABEL_WIDTH + "".join(axis[:slots]) + "\n", style="bold")
+    if not board.subjects:
+        text.append(_("0 activities on this day.") + "\n", style="italic")
+        return text
+
+    def slot(minutes: int) -> int:
+        return max(0, min(slots, round((minutes - board.first_hour * 60) * per_hour / 60)))
+
+    for person, activities in board.subjects:
+        lanes: list[list[tuple[str, str]]] = []
+        ends: list[int] = []
+        for activity in sorted(activities, key=lambda a: (a.start_at, a.end_at)):
+            start = slot(_minutes(activity.start_at, board.day))
+            end = max(start + 1, slot(_minutes(activity.end_at, board.day)))
+            lane = next((i for i, last in enumerate(ends) if last <= start), None)
+            if lane is None:
+                lanes.append([("·", "grey35")] * slots)
+                ends.append(0)
+                lane = len(lanes) - 1
+            ends[lane] = end
             style = activity_style(activity)
-            label = visible(activity.concept or "?")[: max(0, end - start)]
-            for index in range(start, min(end, width)):
+            if activity.id == selected:
+                style += " reverse"
+            label = visible(activity.concept or "?")
+            for index in range(start, min(end, slots)):
                 offset = index - start
-                cells[index] = (label[offset] if offset < len(label) else " ", style)
-        text.append(f"{visible(person)[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", style="bold")
-        run, run_style = "", cells[0][1]
-        for char, style in cells:
-            if style != run_style:
-                text.append(run, style=run_style)
-                run, run_style = "", style
-            run += char
-        text.append(run + "\n", style=run_style)
-    if len(people) > max_rows:
+                lanes[lane][index] = (label[offset] if offset < len(label) else " ", style)
+        for number, cells in enumerate(lanes):
+            name = visible(person)[: LABEL_WIDTH - 1] if number == 0 else ""
+            text.append(f"{name:<{LABEL_WIDTH}}", style="bold")
+            run, run_style = "", cells[0][1] if cells else ""
+            for char, style in cells:
+                if style != run_style:
+                    text.append(run, style=run_style)
+                    run, run_style = "", style
+                run += char
+            text.append(run + "\n", style=run_style)
+    if board.more:
         text.append(
-            f"… {len(people) - max_rows} more subjects on this day: see the list below "
-            "(those needing re-planning are drawn first).\n",
+            _("… {n} more subjects on this day: see the list below.").format(n=board.more) + "\n",
             style="italic",
         )
     return text
+
+
+class DayBoard(Widget):
+    """A read-only time line of one day's activities per subject, at the width it has."""
+
+    DEFAULT_CSS = "DayBoard { height: auto; }"
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.board: Board | None = None
+        self.selected: str | None = None
+
+    def show(self, board: Board) -> None:
+        self.board = board
+        self.refresh(layout=True)
+
+    def select(self, activity_id: str | None) -> None:
+        if activity_id != self.selected:
+            self.selected = activity_id
+            self.refresh()
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        if self.board is None:
+            return 1
+        return render_board(self.board, width).plain.count("\n")
+
+    def render(self) -> Text:
+        if self.board is None:
+            return Text(_("Loading…"))
+        text = render_board(self.board, self.content_region.width or 80, self.selected)
+        text.rstrip()
+        return text

@@ -1,5 +1,6 @@
 """The roster time line: one row per unit, one cell per hour; a red digit where the roster falls
-short (the shortfall), green where demand is covered, blank where nothing is needed."""
+short (the shortfall), green where demand is covered, blank where nothing is needed. Units that
+fall short come first, so a short screen still shows them."""
 
 from __future__ import annotations
 
@@ -12,44 +13,41 @@ from store.clock import local
 from store.gaps import HourProfile
 from store.validate import visible
 
+from ..i18n import _
+
 LABEL = 10
 
 
 def render_timeline(start: datetime, profile: dict[str, list[HourProfile]]) -> Text:
-    text = Text()
+    text = Text(no_wrap=True, overflow="crop")
     hours = len(next(iter(profile.values()))) if profile else 0
     cells = [" "] * (hours + 1)
-    marks = [" "] * hours
     for h in range(hours):
-        hour = local(start + timedelta(hours=h)).hour
-        if hour % 6 == 0:
-            cells[h : h + 2] = list(f"{hour:02d}")
-        if hour == 0:
-            marks[h] = "|"
-    axis = "".join(cells[:hours])
-    text.append(" " * LABEL + axis + "\n", style="bold")
-    text.append(" " * LABEL + "".join(marks) + "\n", style="dim")
+        moment = local(start + timedelta(hours=h))
+        if moment.hour == 0:
+            cells[h : h + 3] = list(moment.strftime("%a")[:2] + " ")
+        elif moment.hour % 6 == 0:
+            cells[h : h + 2] = list(f"{moment.hour:02d}")
+    text.append(" " * LABEL + "".join(cells[:hours]), style="bold")
     if not profile:
-        text.append("0 units with demand in this period.\n", style="italic")
+        text.append("\n" + _("0 units with demand in this period."), style="italic")
         return text
-    for unit, hours_of in profile.items():
+    short_first = sorted(profile, key=lambda u: (not any(h.shortfall for h in profile[u]), u))
+    for unit in short_first:
+        text.append("\n")
         text.append(f"{visible(unit)[: LABEL - 1]:<{LABEL}}", style="bold")
-        for hour in hours_of:
+        for hour in profile[unit]:
             if hour.shortfall:
                 text.append(
-                    str(min(hour.shortfall, 9)) if hour.shortfall < 10 else "+",
+                    str(hour.shortfall) if hour.shortfall < 10 else "+",
                     style="bold white on red3",
                 )
             elif hour.demand:
                 text.append("▆", style="green3")
             else:
                 text.append("·", style="grey35")
-        text.append("\n")
     return text
 
 
 class Timeline(Static):
     DEFAULT_CSS = "Timeline { height: auto; }"
-
-    def show(self, start: datetime, profile: dict[str, list[HourProfile]]) -> None:
-        self.update(render_timeline(start, profile))

@@ -1,27 +1,69 @@
-"""Console fixtures: the app over a demo database with the fixed clock."""
+"""Console fixtures: the app over a demo database with the fixed clock, and helpers to drive it
+by keys and read what it shows."""
 
 from __future__ import annotations
 
 import pytest
+from textual import events
+from textual.app import _character_to_key
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import Static
 
 from console.app import SchildwachtApp
+from console.widgets.table import RecordTable
 from store.db import Store
 
 
 @pytest.fixture
 def app(demo_store: Store) -> SchildwachtApp:
-    return SchildwachtApp(demo_store, remember=False)
+    return SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and the screen repaint."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let workers finish (store calls answer) and the screen repaint, until quiet."""
+    for _ in range(5):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            return
 
 
-def row_text(table: DataTable[object], index: int) -> list[str]:
+def row_text(table: RecordTable, index: int) -> list[str]:
     """A table row as the plain text it shows (cells are Text objects, never markup)."""
     return [str(cell) for cell in table.get_row_at(index)]
+
+
+def rows(app: SchildwachtApp, table_id: str) -> list[list[str]]:
+    table = app.screen.query_one(table_id, RecordTable)
+    return [row_text(table, i) for i in range(table.row_count)]
+
+
+def shown(app: SchildwachtApp, selector: str) -> str:
+    """The plain text a Static shows."""
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def toasts(app: SchildwachtApp) -> list[str]:
+    """The messages of the toasts shown so far."""
+    return [str(n.message) for n in app._notifications]
+
+
+def error_of(app: SchildwachtApp) -> str:
+    """The inline refusal of the open form."""
+    return str(app.screen.query_one(".error", Static).render())
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type text into the focused field as a terminal delivers a burst of keys: one key event
+    per character through the driver, as ``pilot.press`` does, without its idle wait between
+    keys (which costs ~50 ms a key and made a typed shift take a minute)."""
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for char in text:
+        key = char if char.isalnum() else _character_to_key(char)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)
+    await pilot.pause()

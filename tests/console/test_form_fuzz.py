@@ -15,6 +15,7 @@ from console.app import SchildwachtApp
 from console.screens.forms import (
     ActivityForm,
     FormScreen,
+    LogForm,
     MoveForm,
     RestrictForm,
     SignalForm,
@@ -90,12 +91,12 @@ async def try_families(
             field.value = good
         before = snapshot(store.path)
         form.submit()
-        await pilot.pause()  # type: ignore[attr-defined]
+        await settle(pilot)  # type: ignore[arg-type]
         if isinstance(app.screen, MoveForm):  # a new place: say it is a correction (R5)
             move = app.screen
             move.query_one("#why", Input).value = "typo"
             move.submit()
-            await pilot.pause()  # type: ignore[attr-defined]
+            await settle(pilot)  # type: ignore[arg-type]
             if app.screen is move:  # refused there: literal, nothing written, back out
                 error = str(move.query_one(".error", Static).render())
                 assert error and not any(c in error for c in RAW), (open_form, value[:20], error)
@@ -119,7 +120,7 @@ async def try_families(
 
 async def test_every_form_of_the_shift_leader(store: Store, clock: FixedClock) -> None:
     small_store(store, clock)
-    app = SchildwachtApp(store, remember=False)
+    app = SchildwachtApp(store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await settle(pilot)
@@ -129,24 +130,18 @@ async def test_every_form_of_the_shift_leader(store: Store, clock: FixedClock) -
         # free text: everything but the blank title, the 4,100 characters and (edit) nothing new
         assert await try_families(app, pilot, "n", ActivityForm, store, keep=times) == 3
         assert await try_families(app, pilot, "e", ActivityForm, store, keep=times) >= 2
-        assert await try_families(app, pilot, "exclamation_mark", SignalForm, store) == 3
+        who = {"person": "", "observed": ""}  # the free text hostile, the code name and time not
+        assert await try_families(app, pilot, "exclamation_mark", SignalForm, store, who) == 3
         await try_families(app, pilot, "r", RestrictForm, store)
 
-        log = app.screen.query_one("#log-input", Input)
-        for value in FAMILIES:
-            log.value = ""
-            log.insert_text_at_cursor(value)
-            log.focus()
-            await pilot.press("enter")
-            await pilot.pause()
-        nothing_raw(app)
+        assert await try_families(app, pilot, "l", LogForm, store) == 3
 
         await pilot.press("h")
         await settle(pilot)
         notes = app.screen.query_one("#handover-notes", NotesArea)
         notes.insert("\n".join(FAMILIES[:3]))
         assert "\x1b" not in notes.text and "\\u001b" in notes.text
-        await pilot.press("x")
+        await pilot.press("escape", "x", "y")
         await settle(pilot)
         nothing_raw(app)
 
@@ -170,7 +165,7 @@ async def test_every_form_of_the_shift_leader(store: Store, clock: FixedClock) -
                 box.insert_text_at_cursor(value)
             app.screen.query_one("#scenario-kind", Select).value = "add_persons"
             app.screen.query_one("#scenario-run", Button).press()
-            await pilot.pause()
+            await settle(pilot)
             error = str(app.screen.query_one("#scenario-error", Static).render())
             assert error and not any(c in error for c in RAW)
     assert app.return_code in (None, 0)
@@ -178,7 +173,7 @@ async def test_every_form_of_the_shift_leader(store: Store, clock: FixedClock) -
 
 async def test_every_form_of_the_information_organisation(store: Store, clock: FixedClock) -> None:
     analyst, signal_id = small_store(store, clock)
-    app = SchildwachtApp(as_user(store, analyst), remember=False)
+    app = SchildwachtApp(as_user(store, analyst), remember=False, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")
         await settle(pilot)

@@ -11,11 +11,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Markdown, Select, Static
+from textual.widgets import Input, Markdown, Select, Static
 
 from console.app import SchildwachtApp
 from console.literal import CELL_LIMIT
 from console.screens.forms import ActivityForm, ConceptPicker, RestrictForm, SignalForm
+from console.widgets.table import RecordTable
 from store import agenda, handover, intel, logbook, signals
 from store.clock import FixedClock, day_bounds, today
 from store.demo import generate_demo
@@ -94,7 +95,7 @@ def seed(root: Path, clock: FixedClock) -> SchildwachtApp:
     agenda.edit_activity(b.store, contested, location=HOSTILE["clipboard"], correction="typo")
     exchange.export(b.store, folder=root / "share")
     exchange.import_path(store, root / "share")
-    return SchildwachtApp(store, remember=False)
+    return SchildwachtApp(store, remember=False, watch=None, ahead=False)
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ DIALOGS = {
 
 
 def cells(app: SchildwachtApp, table_id: str) -> list[list[str]]:
-    table = app.screen.query_one(table_id, DataTable)
+    table = app.screen.query_one(table_id, RecordTable)
     return [row_text(table, i) for i in range(table.row_count)]
 
 
@@ -142,11 +143,11 @@ async def test_every_screen_shows_hostile_text_literally(hostile_app: Schildwach
 
         await pilot.press("s")  # Signals: each hostile signal's detail, and the report
         await settle(pilot)
-        table = app.screen.query_one("#signal-list", DataTable)
+        table = app.screen.query_one("#signal-list", RecordTable)
         rows = cells(app, "#signal-list")
-        for index in [i for i, row in enumerate(rows) if row[7] == "OPS-A"]:
+        for index in [i for i, row in enumerate(rows) if row[5] == "OPS-A"]:
             table.move_cursor(row=index)
-            await pilot.pause()
+            await settle(pilot)
             assert_nothing_raw(app)
         assert cells(app, "#report-list")[0][0] == "[/]"
         await pilot.press("o")
@@ -158,7 +159,7 @@ async def test_every_screen_shows_hostile_text_literally(hostile_app: Schildwach
 
         await pilot.press("h")  # Handover: titles of activities across the change of shift
         await settle(pilot)
-        assert "'\\[/bold\\] x'" in app.screen.query_one("#handover-text", Markdown).source
+        assert "'[/bold] x'" in str(app.screen.query_one("#handover-text", Static).render())
         assert cells(app, "#handover-history")[0][1] == "OPS-A"
         assert_nothing_raw(app)
 
@@ -179,7 +180,7 @@ async def test_the_main_dialogs_open_on_hostile_records(hostile_app: Schildwacht
     async with app.run_test(size=(140, 45)) as pilot:
         await pilot.press("a")
         await settle(pilot)
-        table = app.screen.query_one("#day-activities", DataTable)
+        table = app.screen.query_one("#day-activities", RecordTable)
         rows = cells(app, "#day-activities")
         for family, keys in (
             ("close", ("e", "c", "r", "exclamation_mark")),  # markup in every heading
@@ -203,11 +204,12 @@ async def test_the_main_dialogs_open_on_hostile_records(hostile_app: Schildwacht
         assert isinstance(form, RestrictForm)
         form.query_one("#authority", Input).insert_text_at_cursor("OvJ \x1b[2J\u202e")
         start = form.query_one("#start", Input)
+        start.value = ""  # it starts as the activity's own start
         start.insert_text_at_cursor("[/] \x1b]52;c;eA==\x07")
         assert form.query_one("#authority", Input).value == "OvJ \\u001b[2J\\u202e"
         form.query_one("#kind", Select).value = "moved"
         form.submit()
-        await pilot.pause()
+        await settle(pilot)
         error = str(form.query_one(".error", Static).render())
         assert error.startswith("'[/] \\u001b]52;c;eA==\\u0007' is not a time")
         assert_nothing_raw(app)

@@ -3,10 +3,11 @@ signature of a period supersedes with a reason, and a suggestion is applied by t
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from console.app import SchildwachtApp
 from console.screens.forms import ActivityForm, MoveForm
+from console.widgets.table import RecordTable
 from store import agenda
 from store.db import Store
 from tests.console.conftest import settle
@@ -18,8 +19,8 @@ async def test_an_edit_that_moves_asks_correction_or_restriction(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await settle(pilot)
-        table = app.screen.query_one("#day-activities", DataTable)
-        activity_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        table = app.screen.query_one("#day-activities", RecordTable)
+        activity_id = table.cursor_key
         before = agenda.get_activity(demo_store, activity_id)
         await pilot.press("e")
         await pilot.pause()
@@ -27,11 +28,11 @@ async def test_an_edit_that_moves_asks_correction_or_restriction(
         app.screen.query_one("#location", Input).value = "Gerechtshof Havenstad"
         app.screen.query_one("#location", Input).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         form = app.screen
         assert isinstance(form, MoveForm)
         await pilot.press("enter")  # no reason given: refused inline, nothing written
-        await pilot.pause()
+        await settle(pilot)
         assert "rule R5" in str(form.query_one(".error", Static).render())
         assert agenda.get_activity(demo_store, activity_id).location == before.location
         await pilot.press(*"adres verkeerd overgenomen")
@@ -48,14 +49,14 @@ async def test_an_edit_that_moves_can_be_recorded_as_a_restriction(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await settle(pilot)
-        table = app.screen.query_one("#day-activities", DataTable)
-        activity_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        table = app.screen.query_one("#day-activities", RecordTable)
+        activity_id = table.cursor_key
         await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#location", Input).value = "Stadhuis"
         app.screen.query_one("#location", Input).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         form = app.screen
         assert isinstance(form, MoveForm)
         form.query_one("#how", Select).value = "restriction"
@@ -85,17 +86,17 @@ async def test_signing_a_signed_period_again_asks_to_supersede(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HandoverScreen)
-        screen.query_one("#open-items", DataTable).focus()
-        await pilot.press("x")
+        screen.query_one("#open-items", RecordTable).focus()
+        await pilot.press("x", "y")
         await settle(pilot)
-        await pilot.press("x")
-        await pilot.pause()
+        await pilot.press("x", "y")
+        await settle(pilot)
         assert isinstance(app.screen, StepForm)
         await pilot.press("escape")  # not superseded: still one handover
         await settle(pilot)
         assert len(list_handovers(demo_store)) == 1
-        await pilot.press("x")
-        await pilot.pause()
+        await pilot.press("x", "y")
+        await settle(pilot)
         await pilot.press(*"notitie vergeten")
         await pilot.press("enter")
         await settle(pilot)

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from commands.cli import cli
 from console.app import SchildwachtApp
 from console.screens.sync import SyncScreen
-from console.widgets.reveal import move_to
+from console.widgets.table import RecordTable
 from store import agenda, logbook, signals
 from store.db import Store
 from store.handover import draft_handover, handover_content
@@ -101,12 +101,12 @@ async def test_the_sync_screen_shows_hostile_text_literally(template: Path, tmp_
         b.sql("UPDATE activity SET concept = '[/]'")  # no such concept: quarantined
         code, _receipt = import_with_cli(a, b.export())
         assert code == 5
-        app = SchildwachtApp(a.store, remember=False)
+        app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
         async with app.run_test(size=(130, 40)) as pilot:
             await pilot.press("y")
             await settle(pilot)
             assert isinstance(app.screen, SyncScreen)
-            table = app.screen.query_one("#sync-quarantine", DataTable)
+            table = app.screen.query_one("#sync-quarantine", RecordTable)
             assert table.row_count == 1
             cells = [str(cell) for cell in table.get_row_at(0)]
             assert cells[2] == "activity.concept" and "'[/]'" in cells[4]
@@ -124,14 +124,14 @@ async def test_the_handover_names_a_quarantined_write_and_goes_to_it(
         [item] = [i for i in content["assessment"] if i["kind"] == "quarantined"]
         text = item_text("assessment", item)
         assert "laptop-b" in text and "activity.status" in text
-        app = SchildwachtApp(a.store, remember=False)
+        app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
         async with app.run_test(size=(130, 40)) as pilot:
             await pilot.press("h")
             await settle(pilot)
-            move_to(app.screen.query_one("#open-items", DataTable), "quarantined")
+            app.screen.query_one("#open-items", RecordTable).move_to("quarantined")
             await pilot.press("j")
             await settle(pilot)
             assert isinstance(app.screen, SyncScreen)
-            table = app.screen.query_one("#sync-quarantine", DataTable)
-            row = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            table = app.screen.query_one("#sync-quarantine", RecordTable)
+            row = table.cursor_key
             assert row == item["ids"][0]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from console.app import SchildwachtApp
 from console.screens.sync import SyncScreen
-from console.widgets.reveal import move_to
+from console.widgets.table import RecordTable
 from store import agenda, subjects
 from store.clock import FixedClock
 from store.sync import exchange, status
@@ -43,7 +43,7 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     (a, _b), activity = conflicted_team(tmp_path, clock)
-    app = SchildwachtApp(a.store, remember=False)
+    app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
     app.state["sync_folder"] = str(tmp_path / "share")
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
@@ -56,7 +56,7 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
         await settle(pilot)
         receipt = str(app.screen.query_one("#sync-receipt", Static).render())
         assert "laptop-b" in receipt and "activity" in receipt
-        table = app.screen.query_one("#sync-conflicts", DataTable)
+        table = app.screen.query_one("#sync-conflicts", RecordTable)
         assert table.row_count == 1
         assert row_text(table, 0)[1:4] == ["location", "Gerechtshof", "Paleis van Justitie"]
         await pilot.press("t")
@@ -64,9 +64,9 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
         assert "1 open sync conflicts" in str(app.screen.query_one("#today-summary").render())
         await pilot.press("y")
         await settle(pilot)
-        await pilot.press("2")  # keep a's own value
+        await pilot.press("2", "y")  # keep a's own value (asked first)
         await settle(pilot)
-        assert app.screen.query_one("#sync-conflicts", DataTable).row_count == 0
+        assert app.screen.query_one("#sync-conflicts", RecordTable).row_count == 0
     assert status.count_open(a.store) == 0
     assert a.store.one("SELECT location FROM activity WHERE id = ?", (activity,))[0] == (
         "Paleis van Justitie"
@@ -77,15 +77,15 @@ async def test_the_handover_goes_to_the_conflict_itself(tmp_path: Path, clock: F
     (a, _b), _activity = conflicted_team(tmp_path, clock)
     exchange.import_path(a.store, tmp_path / "share")
     [conflict] = status.list_conflicts(a.store)
-    app = SchildwachtApp(a.store, remember=False)
+    app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await pilot.press("h")
         await settle(pilot)
-        items = app.screen.query_one("#open-items", DataTable)
-        move_to(items, "conflicts")
+        items = app.screen.query_one("#open-items", RecordTable)
+        items.move_to("conflicts")
         await pilot.press("j")
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen)
-        table = app.screen.query_one("#sync-conflicts", DataTable)
-        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == conflict.id
+        table = app.screen.query_one("#sync-conflicts", RecordTable)
+        assert table.cursor_key == conflict.id

@@ -1,0 +1,62 @@
+"""Every action a person takes in the console, declared once: its key, its words for the footer,
+the command palette and the help screen, and who may take it.
+
+A screen lists its ``Action`` records in ``ACTIONS``; the base screen turns them into key
+bindings, hides from the footer what the acting person's role may not do, and the command palette
+and the help screen are made from the same records. So a key, its palette entry and its line in
+the help cannot drift apart, and the palette offers exactly what the role may do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from store import access
+
+#: Who may take an action: a permission of ``store.access`` (everyone when None), or a test of
+#: the role for the few actions the permission table does not name on its own.
+Permission = str | Callable[[str], bool] | None
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action: ``key`` (a Textual key name) runs ``action`` on the screen (or the app)."""
+
+    key: str
+    action: str
+    label: str  # a word or two, for the footer
+    title: str  # the palette's entry, with the words people search for
+    help: str  # what it does, for the palette and the help screen
+    permission: Permission = None
+    display: str | None = None  # how the key is written, when its name is not it ("[")
+    show: bool = True  # shown in the footer
+
+    @property
+    def shown_key(self) -> str:
+        return self.display or self.key
+
+    def allowed(self, role: str) -> bool:
+        if self.permission is None:
+            return True
+        if isinstance(self.permission, str):
+            return access.allowed(role, self.permission)
+        return self.permission(role)
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.label, show=self.show, key_display=self.display)
+
+
+def any_of(*permissions: str) -> Callable[[str], bool]:
+    """Allowed to whoever holds one of these permissions."""
+
+    def check(role: str) -> bool:
+        return any(access.allowed(role, p) for p in permissions)
+
+    return check
+
+
+def bindings(actions: tuple[Action, ...]) -> list[Binding]:
+    return [a.binding() for a in actions]

@@ -1,0 +1,474 @@
+"""One way to load a screen, and one way to write from it.
+
+``StoreWork`` runs a store call in a thread worker and posts a ``StoreCall.Done`` or
+``StoreCall.Failed`` message back to the screen; the UI thread never touches the database. Each
+call belongs to a group ("load", "save", …) and takes a ticket; only the answer to the newest
+ticket of its group is shown, so a slow load for yesterday never overwrites today's, whatever
+the worker did after it was cancelled.
+
+``BaseScreen`` is what every main screen is built on: the navigation bar, a line that says when
+a load failed (also as an error notification), the footer, the screen's ``ACTIONS`` as key
+bindings (hidden from roles that may not take them), ``fetch`` (in the worker) and ``show`` (on
+the UI thread) for its data, ``write`` for an action without a form, and ``open_form`` for one
+with a form: a toast after every write, and the screen (and badge) refreshed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Label, Static
+from textual.worker import get_current_worker
+
+from store.db import Store
+from store.errors import StoreError
+from words.errors import sentence as refusal
+
+from ..actions import Action, bindings
+from ..i18n import _
+from ..literal import literal, plain
+from ..widgets.navbar import NavBar
+
+if TYPE_CHECKING:
+    from ..app import SchildwachtApp
+
+T = TypeVar("T")
+D = TypeVar("D")
+
+_numbers = itertools.count(1)
+
+
+def sentence(error: BaseException) -> str:
+    """A store refusal in words (``words.errors``, from its code and parameters); anything else
+    is named as unexpected."""
+    if isinstance(error, StoreError):
+        return refusal(error)
+    return _("Unexpected error ({kind}): {error}").format(kind=type(error).__name__, error=error)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One store call: its group, its number, and what to do with its answer."""
+
+    group: str
+    number: int
+    done: Callable[[Any], None]
+    failed: Callable[[BaseException], None] | None
+
+
+class StoreCall:
+    """The two answers of a store call run in a worker."""
+
+    class Done(Message, bubble=False):
+        def __init__(self, ticket: Ticket, result: object) -> None:
+            super().__init__()
+            self.ticket = ticket
+            self.result = result
+
+    class Failed(Message, bubble=False):
+        def __init__(self, ticket: Ticket, error: BaseException) -> None:
+            super().__init__()
+            self.ticket = ticket
+            self.error = error
+
+
+if TYPE_CHECKING:
+    _Node = DOMNode
+else:
+    _Node = object
+
+
+class StoreWork(_Node):
+    """Runs store calls in thread workers (a mixin for the app, its screens and forms)."""
+
+    _tickets: dict[str, int]
+
+    def call_store(
+        self,
+        call: Callable[[Store], T],
+        done: Callable[[T], None],
+        *,
+        group: str = "load",
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run ``call(store)`` in a thread worker; ``done(result)`` on the UI thread when it is
+        the newest call of its group, else ``failed(error)`` (by default: said on the screen and
+        as an error notification)."""
+        if not hasattr(self, "_tickets"):
+            self._tickets = {}
+        number = next(_numbers)
+        self._tickets[group] = number
+        ticket = Ticket(group, number, done, failed)
+        store = cast("SchildwachtApp", self.app).store
+
+        def work() -> None:
+            worker = get_current_worker()
+            try:
+                result = call(store)
+            except Exception as exc:  # every failure is shown, never lost in a worker
+                if not worker.is_cancelled:
+                    self.post_message(StoreCall.Failed(ticket, exc))
+                return
+            if not worker.is_cancelled:
+                self.post_message(StoreCall.Done(ticket, result))
+
+        self.run_worker(
+            work,
+            name=f"store:{group}",
+            group=f"store:{group}",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _current(self, ticket: Ticket) -> bool:
+        return getattr(self, "_tickets", {}).get(ticket.group) == ticket.number
+
+    def on_store_call_done(self, message: StoreCall.Done) -> None:
+        message.stop()
+        if self._current(message.ticket):
+            message.ticket.done(message.result)
+
+    def on_store_call_failed(self, message: StoreCall.Failed) -> None:
+        message.stop()
+        if not self._current(message.ticket):
+            return
+        if message.ticket.failed is not None:
+            message.ticket.failed(message.error)
+        else:
+            self.report_failure(message.error)
+
+    def report_failure(self, error: BaseException) -> None:
+        self.app.notify(plain(sentence(error)), severity="error", markup=False)
+
+
+class OnStore(StoreWork):
+    """A screen or form of the console: the app, its store and the acting role, typed."""
+
+    @property
+    def console_app(self) -> SchildwachtApp:
+        return cast("SchildwachtApp", self.app)
+
+    @property
+    def store(self) -> Store:
+        return self.console_app.store
+
+    @property
+    def role(self) -> str:
+        return self.console_app.role
+
+
+class BaseScreen(OnStore, Screen[None], Generic[D]):
+    """A main screen: navigation bar, failure line, body, footer; data loaded in a worker."""
+
+    #: The screen's actions (keys, palette entries, help lines).
+    ACTIONS: ClassVar[tuple[Action, ...]] = ()
+    #: Its mode name in the app, its name for people and what it is for.
+    MODE: ClassVar[str] = ""
+    TITLE = ""
+    PURPOSE: ClassVar[str] = ""
+    #: The screen's main table: focused when the screen opens and after Escape in a field.
+    MAIN: ClassVar[str] = ""
+    BINDINGS = [
+        Binding("question_mark", "app.help", _("Help"), key_display="?"),
+        Binding("q", "app.quit", _("Quit")),
+        Binding("escape", "leave_field", _("Leave the field"), show=False),
+    ]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "ACTIONS" in cls.__dict__:
+            cls.BINDINGS = [*cls.__dict__.get("BINDINGS", []), *bindings(cls.ACTIONS)]
+        if cls.__dict__.get("MAIN"):
+            cls.AUTO_FOCUS = cls.MAIN
+        super().__init_subclass__(**kwargs)
+
+    def action_leave_field(self) -> None:
+        """Escape from a field (notes, a scenario's numbers): back to the main table, where
+        the screen's keys work again."""
+        if self.MAIN:
+            self.query_one(self.MAIN).focus()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: D | None = None
+        self.loading = False
+        self._announce = False
+        self._pending: list[str] = []
+        self._on_mounted: list[Callable[[], None]] = []
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.MODE)
+        yield Static("", id="problem", classes="problem")
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        return iter(())
+
+    # Loading ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def load(store: Store, *params: Any) -> Any:
+        """Read the screen's data for ``params`` (in a worker thread: store calls only, no
+        widgets), cell text included."""
+        raise NotImplementedError
+
+    def params(self) -> tuple[Any, ...]:
+        """What the screen asks for now (a day, a filter)."""
+        return ()
+
+    @classmethod
+    def opening(cls, app: SchildwachtApp) -> tuple[Any, ...]:
+        """What a new screen of this kind asks for first (read ahead by the app)."""
+        return ()
+
+    def show(self, data: D) -> None:
+        """Put the data on the screen (UI thread)."""
+
+    def on_mount(self) -> None:
+        ahead = self.console_app.read_ahead(self.MODE, self.params())
+        if ahead is not None:
+            self._loaded(ahead)  # read while the first screen was on; refreshed at once
+        self.reload()
+        waiting, self._on_mounted = self._on_mounted, []
+        for callback in waiting:
+            callback()
+
+    def when_mounted(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` now, or once the screen is mounted (a screen opened just now)."""
+        if self.is_mounted:
+            callback()
+        else:
+            self._on_mounted.append(callback)
+
+    def on_screen_resume(self) -> None:
+        self.query_one(NavBar).refresh()
+        if self.data is not None:
+            self.reload()
+
+    def reload(self, *, announce: bool = False) -> None:
+        """Read the data again (in a worker); ``announce`` says so once it is shown."""
+        params, load = self.params(), self.load
+        self._announce = self._announce or announce
+        self.loading = True
+        self.query_one(NavBar).refresh()
+        self.call_store(lambda store: load(store, *params), self._loaded, failed=self._load_failed)
+
+    def _loaded(self, data: D) -> None:
+        self.loading = False
+        self.query_one(NavBar).refresh()
+        self.data = data
+        problem = self.query_one("#problem", Static)
+        problem.update("")
+        problem.remove_class("shown")
+        with self.app.batch_update():
+            self.show(data)
+        pending, self._pending = self._pending, []
+        for action in pending:
+            self.call_later(self.run_action, action)
+        if self._announce:
+            self._announce = False
+            self.notify(_("Up to date."))
+        self.console_app.first_shown()
+
+    def _load_failed(self, error: BaseException) -> None:
+        self.loading = False
+        self.query_one(NavBar).refresh()
+        problem = self.query_one("#problem", Static)
+        problem.update(
+            literal(
+                _("Could not load this screen: {why} What you see may be out of date.").format(
+                    why=sentence(error)
+                ),
+                limit=None,
+            )
+        )
+        problem.add_class("shown")
+        self.report_failure(error)
+
+    def when_loaded(self, action: str) -> None:
+        """Run a screen action once its data is here (from the palette, on a fresh screen)."""
+        if self.data is not None:
+            self.call_later(self.run_action, action)
+        else:
+            self._pending.append(action)
+
+    # Actions ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what the acting person's role may not do (the store refuses it anyway)."""
+        for item in self.ACTIONS:
+            if item.action.split("(")[0] == action:
+                return item.allowed(self.role)
+        return True
+
+    def write(
+        self,
+        call: Callable[[Store], T],
+        toast: str | Callable[[T], str],
+        done: Callable[[T], None] | None = None,
+    ) -> None:
+        """An action without a form: the store call in a worker, a toast when it is written, a
+        refusal as an error notification; then the screen shows the new state."""
+
+        def written(result: T) -> None:
+            message = toast(result) if callable(toast) else toast
+            self.notify(plain(message), markup=False)
+            if done is not None:
+                done(result)
+            self.console_app.changed()
+
+        self.call_store(call, written, group="write")
+
+    def open_form(
+        self,
+        form: FormScreen[T],
+        toast: str | Callable[[T], str] | None,
+        done: Callable[[T], None] | None = None,
+    ) -> None:
+        """Open a form; once it saved, a toast, ``done(result)`` and a refresh."""
+
+        before = self.focused
+
+        def closed(outcome: Saved[T] | None) -> None:
+            self.call_after_refresh(self._refocus, before)
+            if outcome is None:
+                return
+            if toast is not None:
+                message = toast(outcome.result) if callable(toast) else toast
+                self.notify(plain(message), markup=False)
+            if done is not None:
+                done(outcome.result)
+            self.console_app.changed()
+
+        self.app.push_screen(form, closed)
+
+    def confirm(self, question: str, yes: str, then: Callable[[], None]) -> None:
+        """Ask before what cannot be undone; ``then()`` only on yes."""
+
+        before = self.focused
+
+        def answered(sure: bool | None) -> None:
+            self.call_after_refresh(self._refocus, before)
+            if sure:
+                then()
+
+        self.app.push_screen(Confirm(question, yes), answered)
+
+    def _refocus(self, widget: Widget | None) -> None:
+        """Give the focus back to where it was before a form or question opened."""
+        if widget is not None and widget.is_attached and widget.screen is self:
+            self.set_focus(widget)
+
+    def signal_context(self) -> tuple[str | None, str | None, str]:
+        """Person, activity and a label for a signal raised from here (none by default)."""
+        return None, None, ""
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """What a form hands back once the store accepted it."""
+
+    result: T
+
+
+class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
+    """A modal form: Escape cancels, ctrl+s (or Enter in a text field) saves; saving runs
+    ``save(store, values)`` in a worker, a refusal is shown inline (the form stays open,
+    nothing written), success closes the form."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", _("Cancel")),
+        Binding("ctrl+s", "save", _("Save"), key_display="^s"),
+    ]
+
+    def action_save(self) -> None:
+        self.submit()
+
+    def __init__(self, save: Callable[[Store, dict[str, str]], T]) -> None:
+        super().__init__()
+        self.save = save
+        self.saving = False
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def values(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        values = self.values()
+        self.query_one(".error", Static).update(_("Saving…"))
+        save = self.save
+        self.call_store(
+            lambda store: save(store, values), self._saved, group="save", failed=self._refused
+        )
+
+    def _saved(self, result: T) -> None:
+        self.saving = False
+        self.dismiss(Saved(result))
+
+    def _refused(self, error: BaseException) -> None:
+        self.saving = False
+        self.query_one(".error", Static).update(literal(sentence(error), limit=None))
+        if not isinstance(error, StoreError):
+            self.report_failure(error)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            event.stop()
+            self.submit()
+        elif event.button.id == "cancel":
+            event.stop()
+            self.dismiss(None)
+
+    def buttons(self, label: str) -> ComposeResult:
+        yield Static("", classes="error")
+        with Horizontal(classes="buttons"):
+            yield Button(label, id="save", variant="primary", compact=True)
+            yield Button(_("Cancel"), id="cancel", compact=True)
+
+
+class Confirm(ModalScreen[bool]):
+    """Yes or no, before what cannot be undone (sign, accept, issue, resolve, apply)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", _("Yes")),
+        Binding("n", "answer(False)", _("No")),
+        Binding("escape", "answer(False)", _("No")),
+    ]
+
+    def __init__(self, question: str, yes: str) -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form confirm"):
+            yield Label(literal(self.question, limit=None), classes="title")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes} (y)", id="yes", variant="warning", compact=True)
+                yield Button(_("Cancel (n)"), id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_answer(self, sure: bool) -> None:
+        self.dismiss(sure)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")

@@ -1,0 +1,378 @@
+"""A virtual table of records: fixed column widths, rows built in a worker, only the visible lines
+drawn, and a refresh that repaints only the rows whose cells changed.
+
+Textual's ``DataTable`` measures every cell of every new row on the UI thread (2,400 rows of eight
+cells took half a second there), so a screen over a large database froze at each refresh. Here a
+screen hands over a finished list of ``Row`` objects (their cells ``rich.text.Text`` made in the
+worker, so nothing is parsed as markup); ``set_rows`` compares them with the rows shown by their
+stable key and signature and refreshes just the lines that changed; ``render_line`` draws one
+visible line at a time, cached per row. The cursor stays on the same record across refreshes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar, Literal
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+#: Spaces between two columns.
+GAP = 2
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its label, its width in cells, and whether it takes the width left over
+    (at most one column should; it is never narrower than ``width``)."""
+
+    label: str
+    width: int
+    align: Literal["left", "right"] = "left"
+    grow: bool = False
+
+
+def _signature(cell: Text) -> tuple[object, ...]:
+    return (cell.plain, str(cell.style), tuple(cell.spans))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record: a stable key and its cells, in column order."""
+
+    key: str
+    cells: tuple[Text, ...]
+    style: str = ""
+
+    @cached_property
+    def signature(self) -> tuple[object, ...]:
+        """What the row shows; two rows with the same signature look the same."""
+        return (self.style, *(_signature(cell) for cell in self.cells))
+
+
+def row(key: str, *cells: Text | str, style: str = "") -> Row:
+    """A row from cells; a plain ``str`` cell is taken literally (never as markup)."""
+    return Row(
+        key, tuple(c if isinstance(c, Text) else Text(c, end="") for c in cells), style=style
+    )
+
+
+class RecordTable(ScrollView, can_focus=True):
+    """Rows of records under a fixed header, with a row cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "edge(-1)", "First", show=False),
+        Binding("end", "edge(1)", "Last", show=False),
+        Binding("left", "scroll_left", "Left", show=False),
+        Binding("right", "scroll_right", "Right", show=False),
+        Binding("enter", "select", "Select", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "record-table--header",
+        "record-table--cursor",
+        "record-table--even",
+        "record-table--empty",
+    }
+    DEFAULT_CSS = """
+    RecordTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        min-height: 3;
+        & > .record-table--header { text-style: bold; background: $panel; }
+        & > .record-table--even { background: $surface-lighten-1 50%; }
+        & > .record-table--empty { color: $text-muted; text-style: italic; }
+        & > .record-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .record-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, repaint=False, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved to another record (or the records under it changed)."""
+
+        def __init__(self, table: RecordTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    class Selected(Message):
+        """Enter (or a click) on a record."""
+
+        def __init__(self, table: RecordTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        empty: str = "",
+        zebra: bool = True,
+        show_cursor: bool = True,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns = tuple(columns)
+        self._empty = empty
+        self.zebra = zebra
+        self.show_cursor = show_cursor
+        self._rows: list[Row] = []
+        self._index: dict[str, int] = {}
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._announced: str | None = None
+        self._widths = tuple(c.width for c in self.columns)
+        self.virtual_size = Size(self._total_width(), 1)
+
+    @property
+    def empty(self) -> str:
+        """What the table says when it holds no records."""
+        return self._empty
+
+    @empty.setter
+    def empty(self, words: str) -> None:
+        if words != self._empty:
+            self._empty = words
+            if not self._rows:
+                self.refresh()
+
+    # The records ------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def keys(self) -> list[str]:
+        return [r.key for r in self._rows]
+
+    @property
+    def cursor_key(self) -> str | None:
+        if not self._rows:
+            return None
+        return self._rows[min(self.cursor_row, len(self._rows) - 1)].key
+
+    def get_row_at(self, index: int) -> tuple[Text, ...]:
+        return self._rows[index].cells
+
+    def get_row(self, key: str) -> Row | None:
+        index = self._index.get(key)
+        return None if index is None else self._rows[index]
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Show these records. Rows are matched by key: when the same keys come in the same
+        order only the rows whose cells changed are repainted; the cursor stays on its record
+        (or at its place, when that record is gone)."""
+        old = self._rows
+        kept = self.cursor_key
+        self._rows = list(rows)
+        self._index = {r.key: i for i, r in enumerate(self._rows)}
+        same_keys = len(old) == len(self._rows) and all(
+            a.key == b.key for a, b in zip(old, self._rows, strict=True)
+        )
+        if same_keys:
+            for index, (before, after) in enumerate(zip(old, self._rows, strict=True)):
+                if before.signature != after.signature:
+                    self.refresh_lines(index + 1)
+        else:
+            self.virtual_size = Size(self._total_width(), len(self._rows) + 1)
+            self.refresh()
+        target = self._index.get(kept, self.cursor_row) if kept is not None else 0
+        self.move_cursor(row=target, announce=True)
+
+    def move_to(self, key: str | None) -> bool:
+        """Put the cursor on the record with this key; whether it is here."""
+        if key is None or key not in self._index:
+            return False
+        self.move_cursor(row=self._index[key])
+        return True
+
+    def move_cursor(self, *, row: int, announce: bool = True) -> None:
+        last = max(0, len(self._rows) - 1)
+        self.cursor_row = max(0, min(row, last))
+        self._scroll_to_cursor()
+        if announce:
+            self._announce()
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        if old != new:
+            self.refresh_lines(old + 1)
+            self.refresh_lines(new + 1)
+
+    def _announce(self) -> None:
+        key = self.cursor_key
+        if key != self._announced:
+            self._announced = key
+            self.post_message(self.Highlighted(self, key))
+
+    def _scroll_to_cursor(self) -> None:
+        body = max(1, self.scrollable_content_region.height - 1)
+        top = round(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + body:
+            self.scroll_to(y=self.cursor_row - body + 1, animate=False, immediate=True)
+
+    # Keys and mouse ---------------------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        self.move_cursor(row=self.cursor_row + step)
+
+    def action_page(self, step: int) -> None:
+        body = max(1, self.scrollable_content_region.height - 1)
+        self.move_cursor(row=self.cursor_row + step * body)
+
+    def action_edge(self, step: int) -> None:
+        self.move_cursor(row=0 if step < 0 else len(self._rows) - 1)
+
+    def action_select(self) -> None:
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        index = round(self.scroll_y) + offset.y - 1
+        if 0 <= index < len(self._rows):
+            if index == self.cursor_row and event.chain > 1:
+                self.action_select()
+            self.move_cursor(row=index)
+
+    def on_resize(self) -> None:
+        self._lines.clear()
+        self.virtual_size = Size(self._total_width(), len(self._rows) + 1)
+
+    def _on_hide(self, event: events.Hide) -> None:
+        """Keep the focus through a Hide that arrives after a dialog over the screen closed
+        (Textual delivers it late, once the table is in sight again); blur only when the table
+        or a container of it is really out of sight (display: none, a tab not shown)."""
+        if self.screen.is_current and all(
+            node.display for node in self.ancestors_with_self if node is not self.screen
+        ):
+            event.prevent_default()
+
+    def on_focus(self) -> None:
+        self._lines.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._lines.clear()
+        self.refresh()
+
+    # Drawing ----------------------------------------------------------------------------------
+
+    def _total_width(self) -> int:
+        fixed = sum(self._widths) + GAP * max(0, len(self._widths) - 1) + 2
+        return max(fixed, self.size.width if self.is_mounted else 0)
+
+    def _column_widths(self) -> tuple[int, ...]:
+        """Fixed widths; the growing column takes what is left of the widget's width."""
+        spare = self.scrollable_content_region.width - (
+            sum(self._widths) + GAP * max(0, len(self._widths) - 1) + 2
+        )
+        if spare <= 0:
+            return self._widths
+        return tuple(
+            w + spare if c.grow else w for c, w in zip(self.columns, self._widths, strict=True)
+        )
+
+    def _cells_line(self, cells: Sequence[Text], widths: Sequence[int], base: Style) -> Strip:
+        segments: list[Segment] = [Segment(" ", base)]
+        console = self.app.console
+        for number, (cell, width, column) in enumerate(
+            zip(cells, widths, self.columns, strict=False)
+        ):
+            if number:
+                segments.append(Segment(" " * GAP, base))
+            text = cell.copy()
+            text.no_wrap = True
+            text.overflow = "ellipsis"
+            text.truncate(width, overflow="ellipsis")
+            text.align(column.align, width)
+            # Text.render drops a text's own style when it has no spans: apply it here
+            style = base + console.get_style(text.style, default=Style.null())
+            segments.extend(Segment.apply_style(text.render(console), style))
+        segments.append(Segment(" ", base))
+        return Strip(segments)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x, scroll_y = self.scroll_offset
+        widths = self._column_widths()
+        base = self.rich_style
+        if y == 0:
+            key: tuple[object, ...] = ("header", widths)
+            strip = self._lines.get(key)
+            if strip is None:
+                style = base + self.get_component_rich_style("record-table--header")
+                labels = [Text(c.label, end="") for c in self.columns]
+                strip = self._cells_line(labels, widths, style)
+                self._lines[key] = strip
+            return strip.crop_extend(scroll_x, scroll_x + width, strip_style(strip, base))
+        index = scroll_y + y - 1
+        if index >= len(self._rows):
+            if index == 0 and self.empty:
+                style = base + self.get_component_rich_style("record-table--empty")
+                return Strip([Segment(" " + self.empty, style)]).crop_extend(
+                    scroll_x, scroll_x + width, base
+                )
+            return Strip.blank(width, base)
+        record = self._rows[index]
+        cursor = self.show_cursor and index == self.cursor_row
+        key = (record.key, record.signature, widths, cursor, self.has_focus, index % 2)
+        strip = self._lines.get(key)
+        if strip is None:
+            style = base
+            if self.zebra and index % 2:
+                style += self.get_component_rich_style("record-table--even")
+            if record.style:
+                style += Style.parse(record.style)
+            if cursor:
+                style += self.get_component_rich_style("record-table--cursor")
+            strip = self._cells_line(record.cells, widths, style)
+            self._lines[key] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+
+def strip_style(strip: Strip, base: Style) -> Style:
+    """The style to extend a line with (the header keeps its background to the edge)."""
+    segments = list(strip)
+    return segments[0].style or base if segments else base

@@ -1,0 +1,130 @@
+"""Every main screen at 80x24 (a small laptop, an SSH session) and at 120x40: the main table
+shows at least five rows, no widget is squeezed to zero height, the footer shows ? and q, and
+the screen looks as its SVG snapshot (fixed clock, fixed size, one app per size). The day board
+spans the hours that hold activities and draws overlaps in lanes."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pytest_textual_snapshot import SVGImageExtension, normalize_svg
+from syrupy.assertion import SnapshotAssertion
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from console.app import SchildwachtApp
+from console.screens.base import BaseScreen
+from console.widgets.dayboard import make_board, render_board
+from console.widgets.table import RecordTable
+from store import agenda
+from store.clock import LOCAL_TZ
+from store.db import Store
+from tests.console.conftest import settle
+
+#: Key, name in the snapshot files, main table.
+SCREENS = (
+    ("t", "today", "#subjects"),
+    ("a", "agenda", "#day-activities"),
+    ("g", "roster", "#gap-list"),
+    ("s", "signals", "#signal-list"),
+    ("h", "handover", "#open-items"),
+    ("k", "capacity", "#bottlenecks-table"),
+    ("y", "sync", "#sync-conflicts"),
+)
+SIZES = ((80, 24), (120, 40))
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def in_sight(widget: Widget) -> bool:
+    """Displayed: it and every container of it (a tab not shown, display: none are not)."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
+def check_layout(app: SchildwachtApp, main: str) -> list[str]:
+    """What is wrong with the screen's layout, in words (empty when nothing)."""
+    screen = app.screen
+    assert isinstance(screen, BaseScreen)
+    problems = []
+    visible = screen.region
+
+    def height(widget: Widget) -> int:
+        return widget.region.intersection(visible).height
+
+    table = screen.query_one(main, RecordTable)
+    hidden = table.region.height - height(table)  # rows below the bottom of the screen
+    rows = table.scrollable_content_region.height - 1 - hidden  # less the header
+    if rows < 5:
+        problems.append(f"{main} shows {rows} rows")
+    for widget in screen.query("*"):
+        if in_sight(widget) and height(widget) == 0:
+            problems.append(f"{widget!r} has zero height")
+    keys = {key.key: key for key in screen.query_one(Footer).query("FooterKey")}
+    width = app.size.width
+    for key in ("question_mark", "q"):
+        found = keys.get(key)
+        if found is None or found.region.width == 0 or found.region.right > width:
+            problems.append(f"the footer does not show {key}")
+    return problems
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_every_screen_fits_and_looks_as_before(
+    demo_store: Store, snapshot: SnapshotAssertion, size: tuple[int, int]
+) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    app.state["sync_folder"] = "/media/usb/schildwacht"  # not this machine's home directory
+    svg = snapshot.use_extension(SVGImageExtension)
+    width, height = size
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key, name, main in SCREENS:
+            await pilot.press(key)
+            await settle(pilot)
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause()
+            assert check_layout(app, main) == [], name
+            picture = app.export_screenshot(title="Schildwacht")
+            assert svg(name=f"{name}-{width}x{height}") == picture
+            if size == (120, 40):  # the README's screenshot is this screen as it is now
+                doc = DOCS / f"{name}.svg"
+                if os.environ.get("SCHILDWACHT_DOCS"):
+                    doc.write_text(picture, encoding="utf-8")
+                same = normalize_svg(doc.read_text(encoding="utf-8")) == normalize_svg(picture)
+                assert same, f"{doc} is not the console: SCHILDWACHT_DOCS=1 rewrites it"
+
+
+def test_the_day_board_spans_the_hours_that_hold_activities_and_lanes_overlaps(
+    demo_store: Store,
+) -> None:
+    day = datetime(2026, 11, 28, tzinfo=LOCAL_TZ)
+
+    def add(title: str, hour: float, hours: float) -> agenda.Activity:
+        start = (day + timedelta(hours=hour)).astimezone(LOCAL_TZ)
+        return agenda.add_activity(
+            demo_store,
+            person="OTTER",
+            title=title,
+            start=start,
+            end=start + timedelta(hours=hours),
+            location="Havenstad",
+        )
+
+    early = add("Vertrek vliegveld", 4.5, 1)
+    first = add("Overleg", 13, 2)
+    second = add("Interview", 14, 2)  # overlaps the first
+    items = [
+        a
+        for a in agenda.list_activities(demo_store, person="OTTER")
+        if a.id in {early.id, first.id, second.id}
+    ]
+    board = make_board(day.date(), items)
+    assert board.first_hour == 4 and board.last_hour >= 16
+    text = render_board(board, 200).plain.splitlines()
+    assert text[0].split()[0] == "04"  # the time line starts where the day's work does
+    lanes = [line for line in text[1:] if line.strip()]
+    assert len(lanes) == 2  # the overlap is drawn in a lane of its own
+    assert lanes[0].startswith("OTTER") and not lanes[1].startswith("OTTER")
+    assert lanes[0].count("?") >= 1 and "?" in lanes[1]  # neither overwrites the other

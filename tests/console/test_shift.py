@@ -1,0 +1,331 @@
+"""A whole shift in the console, by keys only, at 80x24 and at 120x40: a shift leader builds and
+keeps the day (new activity, concept, officers deployed, log with kind and flag, clearing a
+flag, a restriction, a calendar file, a threat assessment, a suggestion applied, a shift added, a
+team and an export, the handover signed); an information analyst works a signal and issues a
+report; an authority liaison records a decision and acknowledges the report; the incoming shift
+leader accepts the handover. People change with ``u`` and their secret. A new laptop joins the
+team (request, enrolment with the codes compared, welcome bundle). After each job the database
+is checked: the console called the same store function the command line does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.app import SchildwachtApp
+from console.screens.agenda import AgendaScreen
+from console.screens.base import BaseScreen, Confirm, FormScreen
+from console.screens.roster import RosterScreen
+from console.screens.signals import SignalsScreen
+from store import agenda, decisions, handover, intel, logbook, proof, roster, signals
+from store.clock import local_iso
+from store.db import Store
+from store.staff import add_staff, list_staff, set_secret
+from store.subjects import get_subject
+from store.sync import roster as rosters
+from tests.conftest import TEST_SECRET
+from tests.console.conftest import error_of, rows, settle, toasts, type_text
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ics"
+
+
+async def press(pilot: Any, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def keys(pilot: Any, *strokes: str | list[str]) -> None:
+    """Keys in order: a string is one key (``"tab"``), a one-item list is text typed into the
+    focused field (``["OvJ"]``)."""
+    for stroke in strokes:
+        if isinstance(stroke, list):
+            await type_text(pilot, stroke[0])
+        else:
+            await pilot.press(stroke)
+
+
+async def fill(pilot: Any, text: str) -> None:
+    """Type into the focused field, replacing what it held."""
+    await keys(pilot, "end", "ctrl+u", [text])
+
+
+async def choose(pilot: Any, downs: int) -> None:
+    """In the focused choice: open it, move down, take it."""
+    await pilot.press("enter", *(["down"] * downs), "enter")
+
+
+def form(app: SchildwachtApp) -> FormScreen[Any]:
+    assert isinstance(app.screen, FormScreen), app.screen
+    return app.screen
+
+
+async def switch_user(app: SchildwachtApp, pilot: Any, callsign: str) -> None:
+    await press(pilot, "u")
+    form(app)
+    await keys(pilot, [callsign], "tab", [TEST_SECRET], "enter")
+    await settle(pilot)
+    assert app.actor.callsign == callsign, app.screen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[int, int]) -> None:
+    store = demo_store
+    add_staff(store, "AUT-01", unit="RT", role="authority")
+    analyst = list_staff(store, role="info_analyst")[0].callsign
+    incoming = next(s.callsign for s in list_staff(store, role="shift_leader"))
+    for callsign in ("AUT-01", analyst, incoming):
+        if not proof.has_secret(store.conn, callsign):
+            set_secret(store, callsign, TEST_SECRET)
+    app = SchildwachtApp(store, remember=False, watch=None, ahead=False)
+    app.state["sync_folder"] = str(tmp_path / "share")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+
+        # The shift leader's day: a new activity, its concept ----------------------------
+        await press(pilot, "a", "n")
+        assert app.focused is form(app).query_one("#title")
+        await keys(pilot, ["Persconferentie"], "tab", ["16:00"], "tab", ["17:00"], "tab")
+        await keys(pilot, ["Perscentrum Havenstad"], "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen)
+        added = screen.selected()
+        assert added is not None and added.title == "Persconferentie" and added.concept is None
+        assert (local_iso(added.start_at), local_iso(added.end_at)) == (
+            "2026-11-28T16:00:00+01:00",
+            "2026-11-28T17:00:00+01:00",
+        )
+        await press(pilot, "c", "enter")  # the lightest valid concept
+        if isinstance(app.screen, Confirm):
+            await press(pilot, "y")
+        assert agenda.get_activity(store, added.id).concept is not None
+        free = next(  # an officer the store would let on it (R8)
+            s.callsign
+            for s in list_staff(store)
+            if not roster.deployment_problem(store, added.id, s)
+        )
+        await press(pilot, "o")  # deploy an officer on it by callsign
+        await keys(pilot, [free or ""], "enter")
+        await settle(pilot)
+        assert [d.callsign for d in roster.list_deployments(store, added.id)] == [free]
+        assert any(t.startswith("Deployed") for t in toasts(app))
+
+        # The log: an incident, flagged; then a flag cleared with its reason ----------------
+        await press(pilot, "l")
+        await keys(pilot, ["Onbekende auto bij perscentrum"], "tab")
+        await choose(pilot, 2)  # note → movement → incident
+        await pilot.press("tab", "space", "ctrl+s")
+        await settle(pilot)
+        entry = logbook.list_entries(store, limit=1)[0]
+        assert (entry.kind, entry.flagged, entry.activity_id) == ("incident", True, added.id)
+        await press(pilot, "x")  # the log's cursor goes to the first open flag
+        await keys(pilot, ["Kenteken nagetrokken: bode"], "enter")
+        await settle(pilot)
+        assert sum(1 for e in logbook.list_entries(store) if e.clear_reason) == 1
+
+        # A restriction, and a calendar file --------------------------------------------
+        await press(pilot, "r")
+        await press(pilot, "tab", "tab", "enter")  # cancelled, for capacity; nobody decided it
+        assert "deciding authority" in error_of(app)  # refused in the form, nothing written
+        assert agenda.get_activity(store, added.id).status != "cancelled"
+        await keys(pilot, ["OvJ Havenstad"], "enter")
+        await settle(pilot)
+        assert agenda.get_activity(store, added.id).status == "cancelled"
+        await press(pilot, "i")
+        await keys(pilot, [str(FIXTURES / "google-series.ics")], "ctrl+s")
+        await settle(pilot)
+        assert any(
+            a.title and a.person == added.person
+            for a in agenda.list_activities(store, person=added.person)
+            if a.id != added.id
+        )
+
+        # Today: a threat assessment ------------------------------------------------------
+        await press(pilot, "t", "d")
+        code = app.screen.query_one("#level").parent  # a form for the selected subject
+        assert code is not None
+        await fill(pilot, "3")
+        await pilot.press("enter")
+        await settle(pilot)
+        first = rows(app, "#subjects")[0][0]
+        assert get_subject(store, first).threat_level == 3
+
+        # Roster & gaps: a suggestion applied, a shift added --------------------------------
+        await press(pilot, "g")
+        screen = app.screen
+        assert isinstance(screen, RosterScreen) and screen.data is not None
+        while screen.detail is None or not screen.detail.activities:
+            await press(pilot, "down")
+        activity = screen.selected_activity()
+        assert activity is not None
+        for option, row in zip(screen.options, rows(app, "#suggestions"), strict=True):
+            if not option.feasible:  # why not, where it is listed
+                assert row[2] == (option.reason or "would not work")
+        # an officer who covers the activity, or partly (planfix: feasible means covered)
+        officers = [
+            i for i, o in enumerate(screen.options) if (o.feasible or o.partial) and o.callsign
+        ]
+        lent = [i for i in officers if "lent from" in screen.options[i].description]
+        chosen = (lent or officers)[0]
+        short = sum(g.shortfall_hours for g in screen.data.gaps if activity in g.activities)
+        await press(pilot, "tab", "tab", *(["down"] * chosen), "p")
+        assert isinstance(app.screen, Confirm)  # asked first
+        await press(pilot, "y")
+        assert roster.list_deployments(store, activity)
+        assert any(t.startswith("Done: Deploy") for t in toasts(app))
+        if lent:  # the lent officer's capacity now counts for this unit
+            assert screen.data is not None
+            after = sum(g.shortfall_hours for g in screen.data.gaps if activity in g.activities)
+            assert after < short
+        officer = screen.options[chosen].callsign or ""
+        shifts = len(roster.list_shifts(store, callsign=officer))
+        await press(pilot, "n")
+        await keys(pilot, [officer], "tab", "end", "ctrl+u", ["2026-12-08 07:00"], "tab")
+        await keys(pilot, "end", "ctrl+u", ["2026-12-08 15:00"], "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen), str(app.screen.query_one(".error").render())
+        assert len(roster.list_shifts(store, callsign=officer)) == shifts + 1
+
+        # Sync: a team, and an export nobody will read yet ------------------------------
+        await press(pilot, "y", "n")
+        await keys(pilot, ["DKDB Rotterdam"], "enter")
+        await settle(pilot)
+        assert rosters.current(store) is not None
+        await press(pilot, "e")
+        receipt = str(app.screen.query_one("#sync-receipt").render())
+        assert "Exported" in receipt and "nobody will read it" in receipt
+
+        # The handover, signed with notes ---------------------------------------------------
+        await press(pilot, "h")
+        items = app.screen.query_one("#open-items")
+        assert app.focused is items  # focus starts on the open items
+        await press(pilot, "x")
+        assert isinstance(app.screen, Confirm)
+        await press(pilot, "n")  # not signed
+        assert handover.list_handovers(store) == []
+        await press(pilot, "n")
+        await keys(pilot, ["Let op KIEVIT bij vertrek"], "escape")
+        assert app.focused is items  # Escape left the notes: x is not typed into them
+        await press(pilot, "x", "y")
+        (signed,) = handover.list_handovers(store)
+        assert signed.notes == "Let op KIEVIT bij vertrek"
+        await press(pilot, "c", "y")  # the one who signed may not accept: refused, and said
+        assert any("cannot accept it" in t for t in toasts(app))
+        assert handover.get_handover(store, signed.id).accepted_by is None
+
+        # The information analyst: a signal worked, a report issued -----------------------
+        await switch_user(app, pilot, analyst)
+        assert "● " in app.sub_title  # unread badge: signals not yet received
+        await press(pilot, "s")
+        screen = app.screen
+        assert isinstance(screen, SignalsScreen)
+        order = {"immediate": 0, "priority": 1, "routine": 2}
+        urgencies = [order[row[0]] for row in rows(app, "#signal-list")]
+        assert urgencies == sorted(urgencies)  # most urgent first
+        waiting = next(i for i, r in enumerate(rows(app, "#signal-list")) if r[2] == "submitted")
+        await press(pilot, *(["down"] * waiting), "v")
+        chosen = screen.selected()
+        assert chosen is not None and signals.get_signal(store, chosen.id).status == "received"
+        await press(pilot, "f")
+        await keys(pilot, ["Beelden opgevraagd"], "enter")
+        await settle(pilot)
+        await press(pilot, "i")
+        await keys(pilot, ["Verkenning waarschijnlijk"], "enter")
+        await settle(pilot)
+        await press(pilot, "n")
+        await keys(pilot, ["Verkenning rond TBP"], "tab", ["Patroon van verkenning"], "enter")
+        await settle(pilot)
+        await press(pilot, "c")
+        await keys(pilot, ["Herhaalde verkenning bij woning"], "enter")
+        await settle(pilot)
+        await press(pilot, "p")
+        await choose(pilot, 1)  # to the competent authority
+        await press(pilot, "ctrl+s")
+        (report,) = intel.list_reports(store)
+        assert (report.status, report.audience) == ("issued", "authority")
+        await press(pilot, "x")
+        await keys(pilot, "tab", ["Afgesloten na duiding"], "enter")
+        await settle(pilot)
+        assert signals.get_signal(store, chosen.id).status == "closed"
+
+        # The authority liaison: a decision recorded, the report acknowledged ---------------
+        await switch_user(app, pilot, "AUT-01")
+        await press(pilot, "t")
+        subject = get_subject(store, rows(app, "#subjects")[0][0])
+        await press(pilot, "p")
+        authority = "nctv" if subject.domain == "national" else "prosecutor:Havenstad"
+        await keys(pilot, "tab", ["Dreiging gestegen"], "tab", [authority], "tab", ["OM-2026-7"])
+        await pilot.press("enter")
+        await settle(pilot)
+        (decided,) = decisions.list_decisions(store, person=subject.code)
+        assert (decided.step, decided.adopted_by) == ("decision", "AUT-01")
+        await press(pilot, "s", "tab", "tab", "r")
+        assert intel.get_report(store, report.id).acknowledgements
+
+        # The incoming shift leader accepts the handover -----------------------------------
+        await switch_user(app, pilot, incoming)
+        await press(pilot, "h", "tab", "tab", "c", "y")
+        assert handover.get_handover(store, signed.id).accepted_by == incoming
+        assert isinstance(app.screen, BaseScreen)
+        problems = app.screen.query("#problem.shown")
+        assert not problems  # no load failed on the way
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_a_laptop_joins_the_team_by_keys(
+    store: Store, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The new laptop writes its request (j) and shows the code; the team admin enrols it (o),
+    compares the code when asked, and writes the welcome bundle; the new laptop imports it (w)."""
+    from store.setup import init_database
+
+    share = tmp_path / "share"
+    share.mkdir()
+    rosters.create_team(store, "DKDB Rotterdam")
+    laptop = init_database(
+        tmp_path / "new.db",
+        callsign="DKDB-77",
+        role="operator",
+        unit="DKDB",
+        clock=store.clock,
+        device_label="new-laptop",
+        secret=TEST_SECRET,
+    )
+
+    def console(on: Store) -> SchildwachtApp:
+        app = SchildwachtApp(on, remember=False, watch=None, ahead=False)
+        app.state["sync_folder"] = str(share)
+        return app
+
+    app = console(laptop)
+    async with app.run_test(size=size) as pilot:
+        await press(pilot, "y", "j")
+        assert form(app).query_one("Input").value == str(share / "request.json")  # default
+        await press(pilot, "enter")
+        code = str(app.screen.query_one("#document-body").render())
+        assert "Authentication code" in code and (share / "request.json").is_file()
+        await press(pilot, "escape")
+
+    admin = console(store)
+    async with admin.run_test(size=size) as pilot:
+        await press(pilot, "y", "o")
+        await keys(pilot, [str(share / "request.json")], "enter")
+        await settle(pilot)
+        assert isinstance(admin.screen, Confirm)  # compare the codes first
+        asked = admin.screen.question
+        shown_code = code.split("Authentication code:")[1].split()[0]
+        assert shown_code in asked
+        await press(pilot, "y")
+        assert any("enrolled" in t for t in toasts(admin)), toasts(admin)
+    (welcome,) = share.glob("welcome-*.bundle")
+
+    app = console(laptop)
+    async with app.run_test(size=size) as pilot:
+        await press(pilot, "y", "w")
+        await keys(pilot, [str(welcome)], "enter")
+        await settle(pilot)
+        joined = rosters.current(laptop)
+        assert joined is not None and joined.data["name"] == "DKDB Rotterdam"
+        assert "no team yet" not in str(app.screen.query_one("#sync-summary").render())
