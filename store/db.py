@@ -286,7 +286,7 @@ class Store:
         if row is None or row[0] != "db.init":
             return False
         try:
-            return bool(json.loads(row[1]).get(CLOCK_KEY) == "fixed")
+            return bool(validate.json_document(row[1], "an audit event").get(CLOCK_KEY) == "fixed")
         except (ValueError, AttributeError):
             return False
 

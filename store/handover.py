@@ -522,8 +522,11 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
         (full,),
     )
     assert row is not None
-    content = json.loads(row["content"])
-    if content_hash(content) != row["content_hash"]:
+    try:
+        content = validate.json_document(row["content"], "the handover's content")
+    except ValueError:
+        content = None
+    if not isinstance(content, dict) or content_hash(content) != row["content_hash"]:
         raise IntegrityFailure(
             f"Handover {full[:13]} does not match its signature; the record "
             "was altered after signing."

@@ -275,7 +275,7 @@ def content_hash(content: Mapping[str, object]) -> str:
 
 def _handover_matches_its_hash(row: Mapping[str, object]) -> None:
     try:
-        content = json.loads(str(row.get("content")))
+        content = validate.json_document(str(row.get("content")), "the handover's content")
     except ValueError:
         raise BadInput("the handover's content is not a JSON document.") from None
     if not isinstance(content, dict) or content_hash(content) != row.get("content_hash"):

@@ -22,7 +22,6 @@ Called from the exporter (``manifest_fields``) and from the import's transaction
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from .db import append_audit
 from .errors import IntegrityFailure
+from .validate import json_document
 
 if TYPE_CHECKING:
     from .db import Store
@@ -156,7 +156,7 @@ def observe(
 
 def _embedded_head(content: str) -> tuple[str, Head] | None:
     try:
-        value = json.loads(content).get("audit_head")
+        value = json_document(content, "a handover's content").get("audit_head")
     except (ValueError, AttributeError):
         return None
     head = _parse(value)
@@ -264,7 +264,7 @@ def check_handover(store: Store, handover_id: str, digest: str) -> None:
     recorded = set()
     for (detail,) in rows:
         try:
-            recorded.add(json.loads(detail).get("sha256"))
+            recorded.add(json_document(detail, "an audit event").get("sha256"))
         except (ValueError, AttributeError):
             continue
     if not recorded:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..clock import to_db
+from ..validate import json_document
 from .change import Change
 from .tables import CRITICAL_FIELDS
 
@@ -98,10 +99,21 @@ def heads(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> list[str]:
     return sorted(_heads(records))
 
 
+def _seen(prev: str) -> list[str]:
+    """The references a record's history lists. An imported record's history was checked by
+    the judge; one written into this laptop's own log outside Schildwacht may be anything, and
+    then counts as having seen nothing (it never crashes a seal or an import)."""
+    try:
+        seen = json_document(prev, "a history", max_depth=2)
+    except (ValueError, TypeError):
+        return []
+    return [s for s in seen if isinstance(s, str)] if isinstance(seen, list) else []
+
+
 def _heads(records: list[Any]) -> set[str]:
     seen: set[str] = set()
     for record in records:
-        seen.update(json.loads(record[4]))
+        seen.update(_seen(record[4]))
     return {ref(r[0], r[1]) for r in records} - seen
 
 
@@ -120,7 +132,7 @@ def _text(value: object) -> str | None:
 
 def _row_id(pk: str) -> str:
     try:
-        key = json.loads(pk)
+        key = json_document(pk, "a row key", max_depth=2)
     except ValueError:  # a quarantined record's malformed key: it names no row
         return pk
     return str(key[0]) if isinstance(key, list) and len(key) == 1 else pk
@@ -140,7 +152,7 @@ def refresh(conn: sqlite3.Connection, fields: Iterable[tuple[str, str, str]]) ->
         if len(open_heads) > 1:
             _insert(conn, tbl, pk, row_id, col, [by_ref[h] for h in open_heads], None)
         for record in records:
-            seen = json.loads(record[4])
+            seen = _seen(record[4])
             if len(seen) > 1 and all(s in by_ref for s in seen):
                 _insert(conn, tbl, pk, row_id, col, [by_ref[s] for s in seen], record)
 

@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 
 from ..db import Store
-from ..errors import BadInput, StoreError
+from ..errors import BadInput, MachineFault, StoreError
 from ..validate import visible
 from . import apply, bundle, verify
 from . import roster as rosters
@@ -82,6 +82,12 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
             receipts.append(_refused(path, refusal))
         except BadInput as exc:
             receipts.append(_refused(path, Refused("file", str(exc))))
+        except MachineFault:
+            raise  # the disk or the database refused: every other file would fail the same way
+        except StoreError as exc:
+            receipts.append(_refused(path, exc))
+        except Exception as exc:  # one file never stops the rest of the folder
+            receipts.append(_refused(path, _fault(exc)))
     return receipts
 
 
@@ -118,6 +124,16 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
             return sorted(listing, key=lambda e: e.name)
     except OSError as exc:
         raise BadInput(f"Cannot read the folder {visible(str(folder))}: {exc.strerror}.") from None
+
+
+def _fault(exc: Exception) -> Refused:
+    """A file whose import failed in a way no check names (a fault of this version): refused
+    on its own (nothing of it was applied), so the folder's other files are still read."""
+    return Refused(
+        "fault",
+        f"importing it failed unexpectedly ({type(exc).__name__}); nothing of it was applied. "
+        "Report it (`schildwacht --debug sync import FILE` shows the details).",
+    )
 
 
 def _refused(path: Path, refusal: StoreError) -> Receipt:

@@ -34,6 +34,9 @@ from .conflicts import ASSESSED, field_of
 from .tables import CRITICAL_FIELDS
 
 Key = tuple[str, int]  # (origin, seq)
+#: The longest history (``prev``) a critical field's record may carry: the concurrent values
+#: its writer saw, a few dozen references at most (an honest one is far shorter).
+MAX_HISTORY = 64 * 1024
 At = tuple[int, str]  # (hlc, origin): the order in which changes were made
 
 
@@ -152,6 +155,12 @@ class Context:
     held: set[tuple[str, str]] = field(default_factory=set)  # rows created by records judged now
     #: (table, key, critical field, when) → its value just before then, from accepted records
     field_as_of: Callable[[str, str, str, At], object] = lambda *_args: None
+    #: (table, key, causal length) → every held creation of that life of the row, as (clock,
+    #: device, number), the earliest first: the row's own creation is the earliest
+    creations: Callable[[str, str, int], list[tuple[int, str, int]]] = lambda *_args: []
+    #: (device, number) of creation records whose row was created more than once: the judging
+    #: of one depends on the others, so they are judged together (filled in by the judge)
+    rivals: set[Key] = field(default_factory=set)
 
 
 @dataclass
@@ -185,6 +194,11 @@ class Judge:
             verdict = self._envelope(record, device)
             if verdict is not None:
                 verdicts[(record.origin, record.seq)] = verdict
+        for record in _twice(r for r in records if (r.origin, r.seq) not in verdicts):
+            verdicts[(record.origin, record.seq)] = quarantine(
+                "malformed",
+                f"one change set writes {record.tbl}.{record.col or '(exists)'} of this row twice",
+            )
         rows = _rows(r for r in records if (r.origin, r.seq) not in verdicts)
         if not rows:
             return verdicts
@@ -262,7 +276,7 @@ class Judge:
         existence = row.existence
         assert existence is not None
         values = {col: record.val for col, record in row.fields.items()}
-        failed = _missing(row, rule) or _key_mismatch(row, rule)
+        failed = self._created_before(row) or _missing(row, rule) or _key_mismatch(row, rule)
         culprit = existence
         if failed is None:
             for col in rule.fields:
@@ -283,6 +297,24 @@ class Judge:
         others = quarantine(failed.rule, f"the creation of this row was refused: {failed.reason}")
         return {r: (failed if r is culprit else others) for r in row.records}
 
+    def _created_before(self, row: _Row) -> Verdict | None:
+        """A row is created once: a creation of a row already created with the same causal
+        length (its own creation is the earliest held, by clock then device) would rewrite
+        every field of it, immutable ones too, by whoever sends it. Only a re-creation after a
+        deletion (a larger causal length) creates a row again."""
+        existence = row.existence
+        assert existence is not None
+        made = self.context.creations(row.tbl, row.pk, existence.cl)
+        if len(made) > 1:
+            self.context.rivals.update((origin, seq) for _hlc, origin, seq in made)
+        if not made or made[0][:2] == (existence.hlc, existence.origin):
+            return None
+        return quarantine(
+            "immutable",
+            f"this {row.tbl} row exists already (created by another write); a second creation "
+            "would rewrite it, and rows change only field by field, by those who may",
+        )
+
     def _may_create(
         self,
         row: _Row,
@@ -295,6 +327,10 @@ class Judge:
         assert existence is not None
         if existence.cl > 1 and rule.delete is None:
             return quarantine("append-only", f"{rule.name} rows are never deleted or re-created")
+        if existence.cl > 1:  # a re-creation stands for a deletion too
+            failed = author.may(rule.delete or "", f"re-create {rule.name}")
+            if failed is not None:
+                return failed
         if author.bootstrap == row.pk and rule.name == "staff":
             return None  # the device's own operator, made at init (its role checked there)
         failed = author.may(rule.create(values), rule.name)
@@ -469,6 +505,15 @@ def _bootstrap(records: list[Change], name: str, device: Device) -> tuple[str, s
     return None
 
 
+def _twice(records: Iterable[Change]) -> list[Change]:
+    """Records of a field (or a row's existence) that one change set writes more than once: no
+    store seals a field twice in one write, so neither is the field's value."""
+    seen: dict[tuple[str, str, str], list[Change]] = defaultdict(list)
+    for record in records:
+        seen[(record.tbl, record.pk, record.col)].append(record)
+    return [r for group in seen.values() if len(group) > 1 for r in group]
+
+
 def _rows(records: Iterable[Change]) -> dict[tuple[str, str], _Row]:
     rows: dict[tuple[str, str], _Row] = {}
     for record in records:
@@ -490,7 +535,7 @@ def _order(row: _Row) -> tuple[int, int, str, str]:
 
 def _key_values(pk: str) -> list[object]:
     try:
-        value = json.loads(pk)
+        value = validate.json_document(pk, "a row key", max_depth=2)
     except ValueError:
         return []
     return value if isinstance(value, list) else []
@@ -525,7 +570,11 @@ def _malformed_prev(record: Change) -> Verdict | None:
     if record.prev is None and (record.tbl, record.col) == ASSESSED:
         return None  # written before assessments carried their history: takes no part in it
     try:
-        seen = json.loads(record.prev) if record.prev is not None else None
+        seen = (
+            validate.json_document(record.prev, "a history", max_depth=2, max_len=MAX_HISTORY)
+            if record.prev is not None
+            else None
+        )
     except ValueError:
         seen = None
     if not isinstance(seen, list) or not all(isinstance(s, str) for s in seen):

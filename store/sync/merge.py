@@ -196,7 +196,7 @@ class _Plan:
                         exc = again
                 elif insert_into is not None and _same_fact(conn, tbl, cols, values, sql):
                     continue
-                refused[(tbl, pk)] = f"refused by the database: {exc}"
+                refused[(tbl, pk)] = str(exc)
 
 
 def _same_fact(

@@ -89,7 +89,7 @@ def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
     """Check a roster's signature against the pinned admin key (or its own, when none is
     pinned yet); raise IntegrityFailure naming what is wrong."""
     try:
-        data = json.loads(body)
+        data = validate.json_document(body, "the roster", max_depth=8)
         claimed = data["admin"]
         int(data["version"])
         list(data["devices"])
@@ -235,10 +235,12 @@ class Request:
 
 def read_request(path: Path) -> Request:
     try:
-        outer = json.loads(path.read_text(encoding="utf-8"))
+        outer = validate.json_document(
+            path.read_text(encoding="utf-8"), "the request", max_depth=4, max_len=1 << 20
+        )
         body = base64.b64decode(outer["request"], validate=True)
         signature = base64.b64decode(outer["signature"], validate=True)
-        data = json.loads(body)
+        data = validate.json_document(body, "the request", max_depth=4)
         ok = data.get("kind") == REQUEST_KIND and verified(data["sign"], signature, body)
     except OSError as exc:
         raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None

@@ -264,6 +264,7 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         roles=_role_book(conn, exclude),
         known_row=_known_rows(conn),
         field_as_of=lambda tbl, pk, col, at: _field_as_of(conn, tbl, pk, col, at),
+        creations=_creations(conn),
     )
 
 
@@ -317,6 +318,25 @@ def _field_as_of(
         (tbl, pk, col, at[0], at[0], at[1]),
     ).fetchone()
     return None if row is None else row[0]
+
+
+def _creations(conn: sqlite3.Connection) -> Callable[[str, str, int], list[tuple[int, str, int]]]:
+    """Every held creation record of one life of a row (any verdict), the earliest first."""
+    cache: dict[tuple[str, str, int], list[tuple[int, str, int]]] = {}
+
+    def creations(table: str, pk: str, cl: int) -> list[tuple[int, str, int]]:
+        if (table, pk, cl) not in cache:
+            cache[(table, pk, cl)] = [
+                (int(hlc), str(origin), int(seq))
+                for hlc, origin, seq in conn.execute(
+                    "SELECT hlc, origin, seq FROM sync_change WHERE tbl = ? AND pk = ?"
+                    " AND col = '' AND cl = ? ORDER BY hlc, origin, seq",
+                    (table, pk, cl),
+                )
+            ]
+        return cache[(table, pk, cl)]
+
+    return creations
 
 
 def _known_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
@@ -379,6 +399,7 @@ def _cascade(
                 changed[name] = min(record.hlc, changed.get(name, record.hlc))
     more = _by_change_set(_by_actors_after(conn, changed)) if changed else {}
     more.update(_load_change_sets(conn, _waits_over(conn, context, outcome)))
+    more.update(_load_change_sets(conn, context.rivals))  # a row created twice: judged together
     return {k: v for k, v in more.items() if k not in candidates}
 
 
@@ -420,6 +441,16 @@ def _by_actors_after(conn: sqlite3.Connection, changed: dict[str, int]) -> list[
 # Applying ------------------------------------------------------------------------------------
 
 
+def refused_verdict(reason: str) -> Verdict:
+    """What becomes of a record whose row the database refused although the judge let it
+    through. A constraint (NOT NULL, CHECK …) may be one a newer version no longer has: it
+    waits for an upgrade. A guard's refusal (an append-only table, R2) or a row no key names
+    is a rule broken for good: quarantined, never left waiting."""
+    if "constraint failed" in reason or reason.startswith("unknown field"):
+        return Verdict("defer", "schema", f"refused by the database: {reason}")
+    return Verdict("quarantine", "database", f"refused by the database: {reason}")
+
+
 def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
     """Keep the verdicts; merge what is newly accepted; rebuild rows that lost a record."""
     records, verdicts, before = outcome.records, outcome.verdicts, outcome.before
@@ -442,7 +473,7 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
     refused = outcome.merged.refused + rebuilt.refused
     for change, reason in refused:
         key = (change.origin, change.seq)
-        verdicts[key] = Verdict("defer", "schema", f"refused by the database: {reason}")
+        verdicts[key] = refused_verdict(reason)
         records.setdefault(key, change)
         before.setdefault(key, kept.APPLIED)
     kept.record(conn, ((c, verdicts[(c.origin, c.seq)]) for c, _r in refused), now)

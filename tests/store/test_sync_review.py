@@ -1,0 +1,294 @@
+"""What a fresh reviewer broke in issue 13, each attack made again by a really enrolled laptop
+(its bundle signed by its own key, sent by the real export) and the receiver's database checked
+exactly: the attack is quarantined or refused (exit 5 through the CLI, never 1), the rest of the
+bundle and of the folder is applied, and every laptop ends the same whatever the order."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store import logbook
+from store.sync import exchange
+from store.sync import export as exporter
+from tests.conftest import NOW, snapshot
+from tests.hostile import (
+    Hostile,
+    build_template,
+    copied_team,
+    deep,
+    import_with_cli,
+    key,
+    outsider_bundle,
+    tables_with,
+)
+from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+
+
+@pytest.fixture(scope="module")
+def template() -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="review-template-"))
+    yield build_template(root)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def ids(store: Any) -> dict[str, str]:
+    def one(sql: str) -> str:
+        return str(store.one(sql)[0])
+
+    return {
+        "subject": one("SELECT id FROM subject WHERE code = 'BEVER'"),
+        "activity": one("SELECT id FROM activity"),
+        "signal": one("SELECT id FROM signal"),
+        "entry": one("SELECT id FROM log_entry"),
+        "officer": one("SELECT id FROM staff WHERE callsign = 'RT-0001'"),
+    }
+
+
+def quarantined(receipt: dict[str, Any]) -> set[tuple[str, str, str]]:
+    return {
+        (q["table"], q["field"].replace("(exists)", ""), q["rule"]) for q in receipt["quarantined"]
+    }
+
+
+def legal_entry(b: Hostile, a: Laptop) -> dict[str, Any]:
+    """One legal log entry of the hostile laptop: the admin's tables as they must end."""
+    entry = logbook.add_entry(b.store, "Route verkend")
+    rows = b.store.tuples("SELECT * FROM log_entry WHERE id = ?", (entry.id,))
+    return tables_with(a.store, "log_entry", rows)
+
+
+# 1. A creation record for a row that exists already --------------------------------------------
+
+RECREATIONS = {
+    # the reviewer's f1.json: the activity moved and planned again, written in the admin's name
+    "an activity moved to another time and place": (
+        "activity",
+        "activity",
+        "OPS-A",
+        {
+            "start_at": "2026-12-03T08:00:00Z",
+            "end_at": "2026-12-03T09:00:00Z",
+            "location": "Elders",
+            "title": "Verplaatst",
+        },
+    ),
+    # f2.json: an amber, priority signal made clear and routine by its own reporter
+    "a signal turned clear and routine": (
+        "signal",
+        "signal",
+        "OPS-B",
+        {"tlp": "clear", "urgency": "routine", "text": "Niets bijzonders, vergissing"},
+    ),
+    # f3.json: a log entry rewritten; an append-only row is quarantined, never left waiting
+    "a log entry rewritten": ("log_entry", "entry", "OPS-B", {"text": "Gewijzigde tekst"}),
+}
+
+
+@pytest.mark.parametrize("name", list(RECREATIONS))
+def test_a_second_creation_of_an_existing_row_is_quarantined_with_its_fields(
+    template: Path, tmp_path: Path, name: str
+) -> None:
+    table, which, actor, changes = RECREATIONS[name]
+    with copied_team(template, tmp_path / "team") as (a, b):
+        must_be = legal_entry(b, a)
+        b.forge_raw(b.recreation(table, ids(b.store)[which], actor, **changes))
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5
+        assert user_tables(a.store) == must_be
+        found = quarantined(receipt)
+        assert (table, "", "immutable") in found
+        assert {f for t, f, _r in found if t == table} >= {"", *changes}
+        assert receipt["deferred"] == 0
+
+
+def test_a_restriction_rewritten_by_a_second_creation_is_quarantined(
+    template: Path, tmp_path: Path
+) -> None:
+    """f6.json: the admin's restriction given another reason and the calendar as authority."""
+    from store import agenda
+
+    with copied_team(template, tmp_path / "team") as (a, b):
+        activity = ids(a.store)["activity"]
+        agenda.restrict_activity(
+            a.store,
+            activity,
+            kind="relocated",
+            reason="capacity",
+            authority="OvJ",
+            new_location="Paleis",
+        )
+        exchange_all([a, b.laptop], tmp_path / "share", rounds=1)
+        restriction = str(a.store.one("SELECT id FROM restriction")[0])
+        must_be = legal_entry(b, a)
+        b.forge_raw(
+            b.recreation(
+                "restriction",
+                restriction,
+                "OPS-B",
+                reason="tbp_choice",
+                authority="calendar",
+                recorded_by="OPS-B",
+            )
+        )
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5 and ("restriction", "", "immutable") in quarantined(receipt)
+        assert user_tables(a.store) == must_be
+
+
+def test_whatever_the_order_the_genuine_creation_stands_everywhere(tmp_path: Path) -> None:
+    """The forged creation reaches laptop c first (b does not pass on a's own segment); when
+    a's genuine one arrives, c takes the forged one out again and ends as a does."""
+    from store.clock import FixedClock
+
+    a, b_laptop, c = make_team(tmp_path / "team", FixedClock(NOW), role="operator")
+    b = Hostile(b_laptop, tmp_path)
+    entry = logbook.add_entry(a.store, "Kenteken genoteerd")
+    exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a1.swb").path)
+    b.forge_raw(
+        b.recreation("log_entry", entry.id, "OPS-A", text="Niets genoteerd", device=b.laptop.id)
+    )
+    original = exporter._select_segments
+
+    def without_a(*args: Any) -> list[tuple[Any, ...]]:
+        return [s for s in original(*args) if s[0] != a.id]
+
+    exporter._select_segments = without_a  # type: ignore[assignment]
+    try:
+        forged = b.export()
+    finally:
+        exporter._select_segments = original  # type: ignore[assignment]
+    exchange.import_file(c.store, forged)
+    assert c.store.one("SELECT text FROM log_entry WHERE id = ?", (entry.id,))[0] == (
+        "Niets genoteerd"
+    )  # c holds nothing else of this row yet
+    receipt = exchange.import_file(c.store, exchange.export(a.store, out=tmp_path / "a2.swb").path)
+    assert c.store.one("SELECT text FROM log_entry WHERE id = ?", (entry.id,))[0] == (
+        "Kenteken genoteerd"
+    )
+    assert {(q.table, q.rule) for q in receipt.quarantined} == {("log_entry", "immutable")}
+    exchange.import_file(a.store, forged)
+    assert user_tables(c.store)["log_entry"] == user_tables(a.store)["log_entry"]
+    held = "SELECT origin, seq, rule FROM sync_quarantine ORDER BY origin, seq"
+    assert c.store.tuples(held) == a.store.tuples(held)
+
+
+def test_a_re_creation_after_a_deletion_is_judged_as_a_creation(
+    template: Path, tmp_path: Path
+) -> None:
+    """A larger causal length is a re-creation: legal for the admin on a deletable table (a
+    deployment), refused for an operator, whose role may not delete it."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        known = ids(a.store)
+        row = ("d-1", known["activity"], known["officer"], NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        insert = (
+            "INSERT INTO deployment (id, activity_id, staff_id, created_at, created_by)"
+            " VALUES (?, ?, ?, ?, 'OPS-A')"
+        )
+        admin = Hostile(a, tmp_path)  # the admin's raw SQL: within its role
+        for statement in ((insert, row), "DELETE FROM deployment WHERE id = 'd-1'", (insert, row)):
+            admin.sql(statement)
+            admin.seal()
+        assert a.store.one("SELECT max(cl) FROM sync_clock WHERE pk = ?", (key("d-1"),))[0] == 3
+        code, receipt = import_with_cli(
+            b.laptop, exchange.export(a.store, out=tmp_path / "a.swb").path
+        )
+        assert code == 0 and receipt["quarantined"] == []
+        assert b.store.one("SELECT count(*) FROM deployment WHERE id = 'd-1'")[0] == 1
+        b.forge_raw(
+            [
+                (t, k, col, val, 5, p, "OPS-B")
+                for t, k, col, val, _cl, p, _a in b.recreation(
+                    "deployment", "d-1", created_by="OPS-B"
+                )
+            ]
+        )
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5 and ("deployment", "", "role") in quarantined(receipt)
+
+
+# 2. Crashes that blocked a whole folder ---------------------------------------------------------
+
+
+def test_a_field_written_twice_in_one_change_set_is_quarantined(
+    template: Path, tmp_path: Path
+) -> None:
+    """dup.json: two records of one field in one change set (a KeyError before)."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        must_be = legal_entry(b, a)
+        activity = key(ids(b.store)["activity"])
+        b.forge(("activity", activity, "title", "a"), ("activity", activity, "title", "b"))
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5 and quarantined(receipt) == {("activity", "title", "malformed")}
+        assert user_tables(a.store) == must_be
+
+
+@pytest.mark.parametrize("where", ["history", "key", "handover content"])
+def test_deeply_nested_json_in_a_record_is_quarantined_or_refused(
+    template: Path, tmp_path: Path, where: str
+) -> None:
+    """d1.json, m4.json, d2.json: JSON nested thousands deep where a record carries JSON (a
+    RecursionError before)."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        must_be = legal_entry(b, a)
+        known = ids(b.store)
+        if where == "history":
+            b.forge(("activity", key(known["activity"]), "location", "x"), prev=deep())
+        elif where == "key":
+            b.forge(("activity", deep(1000), "title", "x"))
+        else:
+            b.forge_raw(handover_with_content("{" + '"a":' * 3000 + "1" + "}" * 3000, b))
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5 and receipt["quarantined"], receipt
+        assert {q["rule"] for q in receipt["quarantined"]} <= {"malformed", "value", "role"}
+        assert user_tables(a.store) == must_be
+
+
+def handover_with_content(content: str, b: Hostile) -> list[tuple[Any, ...]]:
+    pk = key("01a2ffff-0000-7000-8000-00000000d2d2")
+    values = {
+        "id": "01a2ffff-0000-7000-8000-00000000d2d2",
+        "period_start": "2026-11-28T06:00:00Z",
+        "period_end": "2026-11-28T14:00:00Z",
+        "content": content,
+        "notes": "",
+        "signed_at": b.store.now(),
+        "signed_by": "OPS-B",
+        "device": b.laptop.id,
+        "content_hash": "0" * 64,
+        "supersedes": None,
+        "supersede_reason": "",
+    }
+    return [("handover", pk, "", None, 1, None, "OPS-B")] + [
+        ("handover", pk, col, val, 1, None, "OPS-B") for col, val in values.items()
+    ]
+
+
+def test_a_deep_signed_manifest_is_refused_and_the_rest_of_the_folder_applied(
+    template: Path, tmp_path: Path
+) -> None:
+    """hexport2.py: the member's laptop signs a manifest nested 5,000 deep; outsider.py: anyone
+    with the receiver's public age recipient plants an unsigned one (parsed before any
+    signature). Both are refused as ``format``; the honest file beside them is applied."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        share = tmp_path / "share"
+        logbook.add_entry(b.store, "Eerlijk")
+        honest = exchange.export(b.store, folder=share).path
+        evil = b.export_with(lambda m: m.replace(b"{", b'{"x":' + deep().encode() + b",", 1))
+        (share / "zz-evil").mkdir()
+        shutil.copy(evil, share / "zz-evil" / "2026-11-28T090000Z-evil.swb")
+        outsider_bundle(a, share / "zz-outsider" / "2026-11-28T090000Z-x.swb", deep().encode())
+        before = snapshot(a.store.path)
+        receipts = exchange.import_path(a.store, share)
+        results = {Path(r.file).parent.name: (r.result, r.check) for r in receipts}
+        assert results["zz-evil"] == ("refused", "format")
+        assert results["zz-outsider"] == ("refused", "format")
+        assert results[b.laptop.id][0] == "applied"
+        assert snapshot(a.store.path) != before
+        assert a.store.one("SELECT count(*) FROM log_entry WHERE text = 'Eerlijk'")[0] == 1
+        assert honest.exists()
