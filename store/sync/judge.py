@@ -263,7 +263,10 @@ class Judge:
             if all(v.applies for v in verdicts.values()) and row.tbl == "activity_correction":
                 restrictions[str(row.fields["activity_id"].val)].add(rules.CORRECTED)
             return verdicts
-        return {r: self._update(r, rule, author, restrictions, row) for r in row.fields.values()}
+        judged: dict[Change, Verdict] = {}
+        for record in sorted(row.fields.values(), key=lambda r: r.col == "status"):
+            judged[record] = self._update(record, rule, author, restrictions, row, judged)
+        return judged
 
     def _insert(
         self,
@@ -348,7 +351,11 @@ class Judge:
         author: _Author,
         restrictions: dict[str, set[str]],
         row: _Row,
+        judged: Mapping[Change, Verdict],
     ) -> Verdict:
+        """A field of an existing row. A transition (an activity's status) is judged after the
+        other fields of its change set, against the row as it will be: the fields accepted
+        now, else the accepted records before it, never a value that was refused."""
         field_rule = rule.fields[record.col]
         if record.col in rule.key or (field_rule.update is None and not field_rule.restricted):
             return quarantine(
@@ -373,9 +380,13 @@ class Judge:
             failed = author.may(action, f"{rule.name}.{record.col}")
         if failed is None and (rule.name, record.col) == ("activity", "status"):
             failed = _status_follows_restriction(record.val, {"id": row_id}, restrictions)
-            end = row.fields["end_at"].val if "end_at" in row.fields else None
-            if end is None and record.val == "done":
+            moved = row.fields.get("end_at")
+            if moved is not None and judged[moved].applies:
+                end = moved.val
+            elif record.val == "done":
                 end = self.context.field_as_of("activity", record.pk, "end_at", _at(record))
+            else:
+                end = None
             failed = failed or _done_after_end(record, record.val, end)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")

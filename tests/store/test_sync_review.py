@@ -5,6 +5,7 @@ bundle and of the folder is applied, and every laptop ends the same whatever the
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -292,3 +293,48 @@ def test_a_deep_signed_manifest_is_refused_and_the_rest_of_the_folder_applied(
         assert snapshot(a.store.path) != before
         assert a.store.one("SELECT count(*) FROM log_entry WHERE text = 'Eerlijk'")[0] == 1
         assert honest.exists()
+
+
+# 4. "done" judged against a value that was itself refused -------------------------------------
+
+
+def history(b: Hostile, table: str, pk: str, col: str) -> str:
+    """What a writer of this critical field had seen: every record of it held."""
+    seen = b.store.tuples(
+        "SELECT origin, seq FROM sync_change WHERE tbl = ? AND pk = ? AND col = ?"
+        " AND prev IS NOT NULL",
+        (table, pk, col),
+    )
+    return json.dumps([f"{o}/{s}" for o, s in seen])
+
+
+def test_done_is_judged_against_the_end_that_stands_not_a_refused_one(
+    template: Path, tmp_path: Path
+) -> None:
+    """f4.json: the end moved into the past without a restriction (refused, R5) and the
+    activity marked done in the same write: done is judged against the end that stands (the
+    activity has not ended), so it is refused too and the re-planning flag stays visible."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        must_be = legal_entry(b, a)
+        pk = key(ids(b.store)["activity"])
+        b.forge_raw(
+            [
+                (
+                    "activity",
+                    pk,
+                    "end_at",
+                    "2026-11-28T08:30:00Z",
+                    1,
+                    history(b, "activity", pk, "end_at"),
+                    "OPS-B",
+                ),
+                ("activity", pk, "status", "done", 1, None, "OPS-B"),
+            ]
+        )
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5
+        assert quarantined(receipt) == {
+            ("activity", "end_at", "R5"),
+            ("activity", "status", "transition"),
+        }
+        assert user_tables(a.store) == must_be
