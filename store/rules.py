@@ -72,7 +72,8 @@ HANDOVER_EVENT_KINDS = ("accepted", "question")
 DECISION_STEPS = ("decision", "execution", "monitoring")
 
 #: The deciding authority of a restriction that follows from the person's own calendar (an
-#: event cancelled there): every role that may import calendars may record it.
+#: event cancelled there): every role that may import calendars may record that cancellation
+#: of an activity that came from a calendar; anything else names a real authority.
 CALENDAR_AUTHORITY = "calendar"
 
 CALLSIGN_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
@@ -300,11 +301,19 @@ def _staff_create(row: Mapping[str, object]) -> str:
     return grant_action(str(row.get("role")))
 
 
+def calendar_cancellation(row: Mapping[str, object]) -> bool:
+    """A restriction that is the person's own calendar cancelling an event: the one restriction
+    whoever may import calendars records (and only of an activity that came from a calendar,
+    which the importer checks; the store's own restrictions refuse this authority)."""
+    return (
+        row.get("kind") == "cancelled"
+        and row.get("reason") == "tbp_choice"
+        and row.get("authority") == CALENDAR_AUTHORITY
+    )
+
+
 def _restriction_create(row: Mapping[str, object]) -> str:
-    """A calendar's own cancellation is recorded by whoever may import calendars."""
-    if row.get("reason") == "tbp_choice" and row.get("authority") == CALENDAR_AUTHORITY:
-        return "activity.write"
-    return "activity.restrict"
+    return "activity.write" if calendar_cancellation(row) else "activity.restrict"
 
 
 def _signal_event_create(row: Mapping[str, object]) -> str:

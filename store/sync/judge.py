@@ -158,6 +158,8 @@ class Context:
     #: (table, key, causal length) → every held creation of that life of the row, as (clock,
     #: device, number), the earliest first: the row's own creation is the earliest
     creations: Callable[[str, str, int], list[tuple[int, str, int]]] = lambda *_args: []
+    #: (table, key, field) → the field's value in the row's own creation (None: not held)
+    created_value: Callable[[str, str, str], object] = lambda *_args: None
     #: (device, number) of creation records whose row was created more than once: the judging
     #: of one depends on the others, so they are judged together (filled in by the judge)
     rivals: set[Key] = field(default_factory=set)
@@ -337,12 +339,26 @@ class Judge:
         if author.bootstrap == row.pk and rule.name == "staff":
             return None  # the device's own operator, made at init (its role checked there)
         failed = author.may(rule.create(values), rule.name)
+        if failed is None and rule.name == "restriction" and rules.calendar_cancellation(values):
+            failed = self._from_a_calendar(values, author)
         if failed is None and rule.name == "activity":
             failed = _status_follows_restriction(values.get("status"), values, restrictions)
             failed = failed or _done_after_end(
                 existence, values.get("status"), values.get("end_at")
             )
         return failed
+
+    def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
+        """The calendar's authority covers only an activity that came from a calendar (its
+        ``source_uid`` set when it was created); any other needs someone who may restrict."""
+        activity = json.dumps([values.get("activity_id")], ensure_ascii=False)
+        if not self._known("activity", activity):
+            return defer(f"row:activity:{activity}", "its activity is not known here yet")
+        if self.context.created_value("activity", activity, "source_uid") is not None:
+            return None
+        return author.may(
+            "activity.restrict", "a restriction by the calendar of an activity from no calendar"
+        )
 
     def _update(
         self,

@@ -265,6 +265,7 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         known_row=_known_rows(conn),
         field_as_of=lambda tbl, pk, col, at: _field_as_of(conn, tbl, pk, col, at),
         creations=_creations(conn),
+        created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
     )
 
 
@@ -337,6 +338,19 @@ def _creations(conn: sqlite3.Connection) -> Callable[[str, str, int], list[tuple
         return cache[(table, pk, cl)]
 
     return creations
+
+
+def _created_value(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> object:
+    """A field's value as the row's own creation wrote it (the earliest held creation of its
+    latest life), whatever became of it since: for fields that never change afterwards."""
+    row = conn.execute(
+        "SELECT f.val FROM sync_change e JOIN sync_change f ON f.origin = e.origin"
+        " AND f.hlc = e.hlc AND f.tbl = e.tbl AND f.pk = e.pk AND f.col = ?"
+        " WHERE e.tbl = ? AND e.pk = ? AND e.col = '' AND e.cl % 2 = 1"
+        " ORDER BY e.cl DESC, e.hlc, e.origin LIMIT 1",
+        (col, tbl, pk),
+    ).fetchone()
+    return None if row is None else row[0]
 
 
 def _known_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:

@@ -338,3 +338,72 @@ def test_done_is_judged_against_the_end_that_stands_not_a_refused_one(
             ("activity", "status", "transition"),
         }
         assert user_tables(a.store) == must_be
+
+
+# 5. The calendar's authority ---------------------------------------------------------------------
+
+
+def calendar_restriction(b: Hostile, activity: str, kind: str) -> list[tuple[Any, ...]]:
+    """A restriction naming the calendar as its authority, and its effect on the activity."""
+    pk = key("01a2ffff-0000-7000-8000-0000000ca1e0")
+    values = {
+        "id": "01a2ffff-0000-7000-8000-0000000ca1e0",
+        "activity_id": activity,
+        "kind": kind,
+        "reason": "tbp_choice",
+        "authority": "calendar",
+        "note": "",
+        "old_start_at": "2026-11-30T08:00:00Z",
+        "old_end_at": "2026-11-30T11:00:00Z",
+        "new_start_at": "2026-11-30T12:00:00Z" if kind == "moved" else None,
+        "new_end_at": "2026-11-30T15:00:00Z" if kind == "moved" else None,
+        "recorded_at": b.store.now(),
+        "recorded_by": "OPS-B",
+        "device": b.laptop.id,
+    }
+    apk = key(activity)
+    effect = [("activity", apk, "status", kind, 1, None, "OPS-B")]
+    if kind == "moved":
+        effect += [
+            (
+                "activity",
+                apk,
+                "start_at",
+                "2026-11-30T12:00:00Z",
+                1,
+                history(b, "activity", apk, "start_at"),
+                "OPS-B",
+            ),
+            (
+                "activity",
+                apk,
+                "end_at",
+                "2026-11-30T15:00:00Z",
+                1,
+                history(b, "activity", apk, "end_at"),
+                "OPS-B",
+            ),
+        ]
+    return (
+        [("restriction", pk, "", None, 1, None, "OPS-B")]
+        + [("restriction", pk, col, val, 1, None, "OPS-B") for col, val in values.items()]
+        + effect
+    )
+
+
+@pytest.mark.parametrize("kind", ["moved", "cancelled"])
+def test_an_operator_cannot_move_or_cancel_with_the_calendar_as_authority(
+    template: Path, tmp_path: Path, kind: str
+) -> None:
+    """f6.json's kind: an operator laptop moved (or cancelled) an activity that came from no
+    calendar, naming the calendar as the deciding authority: only someone who may restrict
+    may record that; the calendar covers the cancellation of its own events."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        must_be = legal_entry(b, a)
+        b.forge_raw(calendar_restriction(b, ids(b.store)["activity"], kind))
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5
+        found = quarantined(receipt)
+        assert ("restriction", "", "role") in found
+        assert ("activity", "status", "transition") in found
+        assert user_tables(a.store) == must_be
