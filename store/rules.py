@@ -83,6 +83,16 @@ MAX_SHIFT = timedelta(hours=14)
 #: How far a recorded time may lie after the clock of the change that carries it (a signal's
 #: observation may be noted a little ahead of a laptop's clock, as the store allows).
 CLOCK_SKEW = timedelta(minutes=5)
+#: Records whose stated time decides what holds now (R2's latest assessment, the signal's
+#: latest outcome, the restrictions and decisions in force): one dated ahead of a laptop's
+#: clock by more than ``CLOCK_SKEW`` waits there until its time comes, so it cannot pin
+#: anything in the meantime (an assessment dated tomorrow would outrank every one made today).
+DATED_RECORDS = {
+    "threat_assessment": "assessed_at",
+    "restriction": "recorded_at",
+    "decision": "adopted_at",
+    "signal_event": "at",
+}
 #: A signed handover's frozen content may be long (it lists every id it concerns).
 MAX_DOCUMENT = 4_000_000
 

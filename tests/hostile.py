@@ -114,6 +114,7 @@ class Hostile:
             self.store.seal()
             seq = capture.last_seq(conn, self.laptop.id)
             stamp = capture.next_hlc(conn, self.store.now_ms()) if hlc is None else hlc
+            capture.write_hlc(conn, max(stamp, capture.read_hlc(conn)))
             conn.executemany(
                 "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from .. import witness
+from ..clock import local_text
 from ..db import Store, append_audit
 from ..ids import uuid7
 from . import capture, session
@@ -59,6 +60,13 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     if fresh:
         capture.observe_hlc(conn, max(r.hlc for r in fresh), now_ms)
     _clock_warnings(conn, checked, outcome.ahead, now)
+    for origin, until in sorted(outcome.dated.items()):
+        label = (checked.team.device(origin) or {"label": origin})["label"]
+        receipt.warnings.append(
+            f"{label} sent records dated ahead of this laptop's clock (up to "
+            f"{local_text(until)}): an assessment, a restriction, a decision or a signal's "
+            "step; they wait until then"
+        )
     for conflict_id, table in _open_conflicts(conn).items():
         if conflict_id not in open_before:
             receipt.conflicts[table] += 1

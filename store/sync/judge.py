@@ -34,6 +34,8 @@ from .conflicts import ASSESSED, field_of
 from .tables import CRITICAL_FIELDS
 
 Key = tuple[str, int]  # (origin, seq)
+#: What a record dated ahead waits for: ``clock:`` and the time it is dated.
+CLOCK_WAIT = "clock:"
 #: The longest history (``prev``) a critical field's record may carry: the concurrent values
 #: its writer saw, a few dozen references at most (an honest one is far shorter).
 MAX_HISTORY = 64 * 1024
@@ -153,6 +155,9 @@ class Context:
     roles: RoleBook
     known_row: Callable[[str, str], bool]  # (table, key) → has any record of it reached us?
     held: set[tuple[str, str]] = field(default_factory=set)  # rows created by records judged now
+    #: this laptop's clock plus the allowed skew (stored form): a record dated later than it,
+    #: of a table whose stated time decides what holds (``rules.DATED_RECORDS``), waits
+    soon: str = "9999"
     #: (table, key, critical field, when) → its value just before then, from accepted records
     field_as_of: Callable[[str, str, str, At], object] = lambda *_args: None
     #: (table, key, causal length) → every held creation of that life of the row, as (clock,
@@ -204,6 +209,11 @@ class Judge:
         rows = _rows(r for r in records if (r.origin, r.seq) not in verdicts)
         if not rows:
             return verdicts
+        ahead = self._dated_ahead(rows.values())
+        if ahead is not None:  # the whole change set waits: it is applied whole or not at all
+            for record in records:
+                verdicts.setdefault((record.origin, record.seq), ahead)
+            return verdicts
         assert device is not None  # _envelope quarantines records of unknown devices
         author = _Author.of(self.context, records, device)
         restrictions: dict[str, set[str]] = defaultdict(set)
@@ -211,6 +221,29 @@ class Judge:
             for record, verdict in self._row(row, author, restrictions).items():
                 verdicts[(record.origin, record.seq)] = verdict
         return verdicts
+
+    def _dated_ahead(self, rows: Iterable[_Row]) -> Verdict | None:
+        """A change set creating a record whose stated time decides what holds now (an
+        assessment, a restriction, a decision, a signal's step) dated more than the allowed
+        skew ahead of this laptop's clock: it waits until that time, never pinning anything."""
+        latest = max(
+            (
+                str(row.fields[col].val)
+                for row in rows
+                if (col := rules.DATED_RECORDS.get(row.tbl)) is not None
+                and col in row.fields
+                and isinstance(row.fields[col].val, str)
+                and row.existence is not None
+                and row.existence.cl % 2 == 1
+            ),
+            default="",
+        )
+        if latest <= self.context.soon:
+            return None
+        return defer(
+            f"{CLOCK_WAIT}{latest}",
+            f"dated {shown(latest)}, ahead of this laptop's clock: it waits until then",
+        )
 
     # Each record alone -----------------------------------------------------------------------
 

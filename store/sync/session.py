@@ -20,12 +20,15 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from .. import rules
+from ..clock import to_db
 from . import merge, rebuild
 from . import quarantine as kept
 from .capture import COUNTER_BITS, DAY_MS
 from .change import COLUMNS, Change
-from .judge import Context, Device, Judge, Key, RoleBook, Verdict, callsign
+from .judge import CLOCK_WAIT, Context, Device, Judge, Key, RoleBook, Verdict, callsign
 from .roster import Roster
 from .tables import shapes
 
@@ -44,6 +47,7 @@ class Outcome:
     records: dict[Key, Change] = field(default_factory=dict)
     merged: merge.Outcome = field(default_factory=merge.Outcome)
     ahead: dict[str, int] = field(default_factory=dict)  # origin → highest stamp a day ahead
+    dated: dict[str, str] = field(default_factory=dict)  # origin → latest time dated ahead
 
     def became(self, state: str) -> list[Key]:
         """Records that are ``state`` now and were not before this import."""
@@ -104,9 +108,16 @@ def _by_change_set(records: Iterable[Change]) -> ChangeSets:
 
 
 def _add(candidates: ChangeSets, more: ChangeSets) -> None:
+    """Add change sets to judge; records of one already there join it (a device that stamped
+    two writes alike made them one change set)."""
     for key, group in more.items():
         if key not in candidates:
             candidates[key] = sorted(group, key=lambda r: r.seq)
+        else:
+            held = {r.seq for r in candidates[key]}
+            if any(r.seq not in held for r in group):
+                joined = candidates[key] + [r for r in group if r.seq not in held]
+                candidates[key] = sorted(joined, key=lambda r: r.seq)
 
 
 def _origin_records(conn: sqlite3.Connection, origin: str, after: int) -> ChangeSets:
@@ -187,6 +198,10 @@ def _retryable(conn: sqlite3.Connection, team: Roster, now_ms: int) -> list[Key]
         " WHERE d.waits = 'clock' AND c.hlc <= ?",
         (_horizon(now_ms),),
     ).fetchall()
+    keys += conn.execute(  # dated ahead: its time has come
+        "SELECT origin, seq FROM sync_deferred WHERE waits LIKE ? AND waits <= ?",
+        (CLOCK_WAIT + "%", CLOCK_WAIT + _soon(now_ms)),
+    ).fetchall()
     context = _context(conn, team, now_ms, set())
     for (waits,) in conn.execute(
         "SELECT DISTINCT waits FROM sync_deferred WHERE waits LIKE 'author:%' OR waits LIKE 'row:%'"
@@ -204,6 +219,12 @@ def _wait_is_over(waits: str, context: Context) -> bool:
         return context.roles.heard_of(what)
     table, _, pk = what.partition(":")
     return (table, pk) in context.held or context.known_row(table, pk)
+
+
+def _soon(now_ms: int) -> str:
+    """This laptop's clock plus the allowed skew, in stored form."""
+    moment = datetime.fromtimestamp(now_ms / 1000, UTC) + rules.CLOCK_SKEW
+    return to_db(moment)
 
 
 def _horizon(now_ms: int) -> int:
@@ -241,6 +262,9 @@ def _judge(
                 )
             if verdict.rule == "clock":
                 outcome.ahead[origin] = max(hlc, outcome.ahead.get(origin, 0))
+            elif verdict.rule.startswith(CLOCK_WAIT):
+                until = verdict.rule[len(CLOCK_WAIT) :]
+                outcome.dated[origin] = max(until, outcome.dated.get(origin, ""))
     return verdicts, context
 
 
@@ -261,6 +285,7 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         catalogue=_catalogue(conn),
         columns={t.name: frozenset(t.columns) for t in shapes(conn).values()},
         horizon=_horizon(now_ms),
+        soon=_soon(now_ms),
         roles=_role_book(conn, exclude),
         known_row=_known_rows(conn),
         field_as_of=lambda tbl, pk, col, at: _field_as_of(conn, tbl, pk, col, at),

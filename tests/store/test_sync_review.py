@@ -9,12 +9,14 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from store import logbook
+from store.clock import to_db
 from store.sync import exchange
 from store.sync import export as exporter
 from tests.conftest import NOW, snapshot
@@ -407,3 +409,70 @@ def test_an_operator_cannot_move_or_cancel_with_the_calendar_as_authority(
         assert ("restriction", "", "role") in found
         assert ("activity", "status", "transition") in found
         assert user_tables(a.store) == must_be
+
+
+# 3. Records dated ahead ------------------------------------------------------------------------
+
+
+def assessment(laptop: Laptop, subject: str, level: int, at: datetime) -> list[tuple[Any, ...]]:
+    """A threat assessment by the laptop's operator, dated ``at``."""
+    row_id = "01a2ffff-0000-7000-8000-00000000a55e"
+    pk = key(row_id)
+    values = {
+        "id": row_id,
+        "subject_id": subject,
+        "level": level,
+        "domain": "local",
+        "summary": "",
+        "assessed_at": to_db(at),
+        "assessed_by": "OPS-A",
+        "device": laptop.id,
+    }
+    seen = laptop.store.tuples(
+        "SELECT origin, seq FROM sync_change WHERE tbl = 'threat_assessment'"
+        " AND col = 'subject_id' AND val = ?",
+        (subject,),
+    )
+    return [("threat_assessment", pk, "", None, 1, None, "OPS-A")] + [
+        (
+            "threat_assessment",
+            pk,
+            col,
+            val,
+            1,
+            json.dumps([f"{o}/{s}" for o, s in seen]) if col == "subject_id" else None,
+            "OPS-A",
+        )
+        for col, val in values.items()
+    ]
+
+
+def test_an_assessment_dated_ahead_waits_and_pins_nothing(tmp_path: Path) -> None:
+    """The reviewer's fa.json: an assessment of level 1 dated 23 hours ahead (inside the one-day
+    horizon) would have been R2's latest valid one until then, pinning the person at level 1.
+    It waits until its time; an assessment made meanwhile shows at once."""
+    from store import subjects
+    from store.clock import FixedClock
+
+    clock = FixedClock(NOW)
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
+    subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "BEVER", level=4)
+    exchange_all([a, b], tmp_path / "share", rounds=1)
+    subject = str(a.store.one("SELECT id FROM subject")[0])
+    ahead = NOW + timedelta(hours=23)
+    Hostile(a, tmp_path).forge_raw(
+        assessment(a, subject, 1, ahead), hlc=int(ahead.timestamp() * 1000) << 16
+    )
+    code, receipt = import_with_cli(b, exchange.export(a.store, out=tmp_path / "1.swb").path)
+    assert code == 0 and receipt["deferred"] == 9 and receipt["applied"] == 0
+    assert any("dated ahead" in w for w in receipt["warnings"])
+    assert b.store.one("SELECT threat_level FROM subject")[0] == 4
+    subjects.assess_threat(b.store, "BEVER", level=3)  # made meanwhile: shows at once
+    assert b.store.one("SELECT threat_level FROM subject")[0] == 3
+    clock.advance(hours=23)
+    logbook.add_entry(a.store, "Later")
+    later = exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "2.swb").path)
+    assert not later.failed and not later.deferred
+    assert b.store.tuples("SELECT * FROM sync_deferred") == []
+    assert b.store.one("SELECT threat_level FROM subject")[0] == 1  # its time has come
