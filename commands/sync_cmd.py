@@ -401,7 +401,22 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
         f"{wanted.data['label']} enrolled (roster version {roster.version}); welcome bundle "
         f"written with {done.changes} changes. Admin key: {rosters.admin_fingerprint(roster)}."
     )
+    chosen = (roster.device(wanted.data["device"]) or {}).get("role")
+    if chosen != wanted.data["role"]:
+        asked, given = _role_words(wanted.data["role"]), _role_words(str(chosen))
+        info(
+            visible(
+                f"{wanted.data['label']} asked to be {asked} and is enrolled as {given}: "
+                f"everything done on it, by anyone, is bounded by what {given} may do (its "
+                f"operator keeps their own role, and both roles bound each change)."
+            )
+        )
     click.echo(visible(str(done.path)))
+
+
+def _role_words(role: str) -> str:
+    words = role.replace("_", " ")
+    return f"an {words}" if words[:1] in "aeiou" else f"a {words}"
 
 
 @team.command("revoke")

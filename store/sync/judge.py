@@ -513,12 +513,19 @@ class _Author:
         name = callsign(first.actor)
         if any(r.actor != first.actor for r in records):
             return cls(name, None, device, quarantine("malformed", "one change set, two authors"))
+        bootstrap = _bootstrap(records, name, device)
+        if bootstrap is not None and bootstrap[1] == "admin" and device.role != "admin":
+            refused = quarantine(
+                "role",
+                f"{named(device.label)} is {_a(_role(device.role))} device; only the admin's "
+                "laptop starts with an admin as its operator",
+            )
+            return cls(name, None, device, refused)
+        if bootstrap is not None:  # the device's own start, whoever else holds the callsign
+            return cls(name, bootstrap[1], device, bootstrap=bootstrap[0])
         role = context.roles.role_at(name, (first.hlc, first.origin))
         if role is not None:
             return cls(name, role, device)
-        bootstrap = _bootstrap(records, name, device)
-        if bootstrap is not None:
-            return cls(name, bootstrap[1], device, bootstrap=bootstrap[0])
         return cls(name, None, device, context.roles.without_role(name, (first.hlc, first.origin)))
 
     def may(self, action: str, what: str) -> Verdict | None:
@@ -548,8 +555,11 @@ def _a(words: str) -> str:
 
 
 def _bootstrap(records: list[Change], name: str, device: Device) -> tuple[str, str] | None:
-    """The device's first change set creating its own operator (``init``): (row pk, role), if
-    the role is the one the device was enrolled with (any role on the admin's device)."""
+    """The device's first change set creating its own operator (``init``): (row pk, role).
+
+    The operator keeps the role they started with, also when the admin enrolled the laptop
+    with another one (``team enroll --role``): everything the laptop sends is bounded by both
+    roles, so nothing of theirs waits for ever. Only an admin's device starts with an admin."""
     if min(r.seq for r in records) != 1:
         return None
     for row in _rows(records).values():
@@ -560,8 +570,7 @@ def _bootstrap(records: list[Change], name: str, device: Device) -> tuple[str, s
             and callsign(fields.get("callsign")) == name
         ):
             role = fields.get("role")
-            if isinstance(role, str) and (role == device.role or device.role == "admin"):
-                return (row.pk, role)
+            return (row.pk, role if isinstance(role, str) else "")
     return None
 
 

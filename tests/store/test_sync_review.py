@@ -476,3 +476,72 @@ def test_an_assessment_dated_ahead_waits_and_pins_nothing(tmp_path: Path) -> Non
     assert not later.failed and not later.deferred
     assert b.store.tuples("SELECT * FROM sync_deferred") == []
     assert b.store.one("SELECT threat_level FROM subject")[0] == 1  # its time has come
+
+
+# 13. A laptop enrolled with another role than its operator's -------------------------------------
+
+
+def test_a_laptop_enrolled_below_its_operators_role_is_bounded_not_left_waiting(
+    tmp_path: Path,
+) -> None:
+    """The reviewer's `team enroll --role operator` for a shift leader's request: the laptop's
+    operator (a shift leader) and their work are taken in, bounded by both roles; what only a
+    shift leader's laptop may do is quarantined; nothing waits for ever."""
+    from click.testing import CliRunner
+
+    from commands.cli import cli
+    from store import staff
+    from store.clock import FixedClock
+    from store.setup import init_database
+    from store.sync import roster as rosters
+
+    clock = FixedClock(NOW)
+    (a,) = make_team(tmp_path / "team", clock, names=("a",))
+    (tmp_path / "d").mkdir()
+    d = Laptop(
+        "d",
+        init_database(
+            tmp_path / "d" / "d.db",
+            callsign="RT-0090",
+            role="shift_leader",
+            unit="RT",
+            clock=clock,
+            device_label="laptop-d",
+        ),
+    )
+    rosters.write_request(d.store, tmp_path / "request.json")
+    enrolled = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(a.store.path),
+            "team",
+            "enroll",
+            str(tmp_path / "request.json"),
+            "--out",
+            str(tmp_path / "welcome.swb"),
+            "--role",
+            "operator",
+            "--yes",
+        ],
+    )
+    assert enrolled.exit_code == 0, enrolled.output
+    assert "asked to be a shift leader and is enrolled as an operator" in enrolled.stderr
+    assert "bounded by what an operator may do" in enrolled.stderr
+    a.store.forget_actor()
+    exchange.import_file(d.store, tmp_path / "welcome.swb")
+    logbook.add_entry(d.store, "Dienst begonnen")
+    with pytest.raises(Exception, match="operator"):  # the laptop's role bounds it here too
+        staff.add_staff(d.store, "RT-0601", unit="RT")
+    Hostile(d, tmp_path).sql(  # and a raw write of it is quarantined on the other laptops
+        "INSERT INTO staff (id, callsign, unit, role, created_at) VALUES"
+        " ('s-0601', 'RT-0601', 'RT', 'operator', '2026-11-28T09:00:00Z')"
+    )
+    code, receipt = import_with_cli(a, exchange.export(d.store, out=tmp_path / "d.swb").path)
+    assert code == 5 and receipt["deferred"] == 0
+    assert quarantined(receipt) == {
+        ("staff", f, "role") for f in ("", "id", "callsign", "name", "unit", "role", "created_at")
+    }
+    assert a.store.one("SELECT role FROM staff WHERE callsign = 'RT-0090'")[0] == "shift_leader"
+    assert a.store.one("SELECT count(*) FROM log_entry WHERE author = 'RT-0090'")[0] == 1
+    assert a.store.one("SELECT count(*) FROM sync_deferred")[0] == 0
