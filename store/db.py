@@ -40,6 +40,8 @@ UNAUDITED_TABLES = frozenset({"audit_event", "meta", "staff_secret", "audit_witn
 #: At most this many changed rows are written out in one audit event; the rest are counted.
 AUDIT_ROWS = 50
 GENESIS_HASH = "0" * 64
+#: The audit action recording changes made to the database outside Schildwacht.
+OUTSIDE_ACTION = "db.changed_outside"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -145,11 +147,14 @@ class Store:
             if user is not None and not create:
                 self._user = self._prove(user, secret)
             if repair:
-                detail = {
+                detail: dict[str, Any] = {
                     "missing": findings.missing,
                     "altered": findings.altered,
                     "unexpected": findings.unexpected,
                 }
+                conn.execute("BEGIN IMMEDIATE")  # queued rows no trigger wrote: never sealed
+                detail["malformed_queue"] = capture.clear_malformed_pending(conn)
+                conn.execute("COMMIT")
                 with self.write("db.repair", None, detail) as c:
                     capture.install_triggers(c, baseline=False)
                     integrity.restore(c, integrity.check(c))
@@ -374,6 +379,7 @@ class Store:
             raise self._fault(exc) from None
         pending_changes(conn)  # nothing captured outside a store action is attributed to it
         try:
+            self._seal_outside(conn)
             yield conn
             detail.update(pending_changes(conn))
             actor = self._user or self.meta("operator") or "system"
@@ -390,6 +396,29 @@ class Store:
         except BaseException:
             _rollback(conn)
             raise
+
+    def _seal_outside(self, conn: sqlite3.Connection) -> None:
+        """Changes captured before this action began were made outside Schildwacht (a sqlite
+        tool, a script): they are sealed first, as a change set of their own under the
+        laptop's operator, with an audit event of their own (``db.changed_outside``), never as
+        part of the action. A database from before sync seals its baseline so, silently."""
+        tables = capture.pending_tables(conn)
+        if not tables:
+            return
+        operator = self.meta("operator") or "system"
+        capture.seal(conn, self.device_id, operator, self.now_ms())
+        baseline = conn.execute("DELETE FROM meta WHERE key = ?", (capture.BASELINE_KEY,))
+        if baseline.rowcount:
+            return
+        append_audit(
+            conn,
+            self.now(),
+            operator,
+            self.device_id,
+            OUTSIDE_ACTION,
+            None,
+            {"tables": tables, "rows": sum(tables.values())},
+        )
 
     def _fault(self, exc: Exception) -> Exception:
         """A database error as the machine's refusal (exit 6), or unchanged."""
@@ -421,7 +450,7 @@ class Store:
                 conn.execute("PRAGMA foreign_keys = OFF")
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    self.seal()
+                    self._seal_outside(conn)
                     yield conn
                     conn.execute("DELETE FROM sync_pending")
                     conn.execute("COMMIT")

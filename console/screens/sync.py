@@ -263,6 +263,12 @@ class SyncScreen(Screen[None]):
                     changes=done.changes, path=visible(str(done.path))
                 )
                 text += "".join(f"\n! {warning}" for warning in done.warnings)
+                if done.malformed:  # the change log was edited outside Schildwacht
+                    failed = True
+                    text += "\n! " + _(
+                        "This laptop's change log holds {count} records no Schildwacht wrote; "
+                        "the other laptops quarantine them. Show this to the admin."
+                    ).format(count=len(done.malformed))
             else:
                 if not folder.is_dir():
                     raise StoreError(

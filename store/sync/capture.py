@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import IntegrityFailure
+from ..validate import visible
 from . import conflicts
 from .change import Change
 from .tables import EXISTENCE, TableShape, shapes
@@ -94,6 +95,11 @@ def install_triggers(conn: sqlite3.Connection, *, baseline: bool) -> None:
                 f"INSERT INTO sync_pending (tbl, pk, op) SELECT '{table.name}',"
                 f" {table.key_json(table.name)}, 'insert' FROM {table.name}"
             )
+    if baseline:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO NOTHING",
+            (BASELINE_KEY,),
+        )
 
 
 def missing_refusal(missing: set[str], path: str) -> IntegrityFailure:
@@ -201,7 +207,11 @@ Record = Change
 
 
 def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
-    """Seal pending rows into change records; return how many records were written."""
+    """Seal pending rows into change records; return how many records were written. Raise
+    ``IntegrityFailure`` (nothing written) when a queued row is not one Schildwacht wrote."""
+    malformed = malformed_pending(conn)
+    if malformed:
+        raise malformed_refusal(malformed)
     touched = _pending(conn)
     if not touched:
         return 0
@@ -259,6 +269,68 @@ class _Writer:
             self.latest[critical] = self.records[-1].ref
             if known or critical[0] != tbl:
                 self.revisited.add(critical)
+
+
+#: What a capture trigger (or ``db repair``, or a conflict's resolution) queues.
+PENDING_OPS = frozenset({"insert", "update", "delete", "touch"})
+#: meta key set when a migration queued every existing row (a database from before sync): the
+#: first write seals them as this laptop's own, not as changes made outside Schildwacht.
+BASELINE_KEY = "sync_baseline_pending"
+
+
+def malformed_pending(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """Queued rows no trigger of Schildwacht writes (a table that does not sync, a key of the
+    wrong shape, a list of fields that is not one): (id, what is wrong), planted with a sqlite
+    tool. Sealing them would fail or send nonsense. Checked in SQL, so a large write's queue
+    costs next to nothing."""
+    table_shapes = shapes(conn)
+    ops = ", ".join(f"'{op}'" for op in sorted(PENDING_OPS))
+    names = ", ".join(f"'{t}'" for t in table_shapes)
+    found = [
+        (int(i), f"table {visible(str(t))[:40]!r} does not sync")
+        for i, t in conn.execute(f"SELECT id, tbl FROM sync_pending WHERE tbl NOT IN ({names})")
+    ]
+    for table in table_shapes.values():
+        columns = ", ".join(f"'{c}'" for c in table.columns)
+        key_parts = " OR ".join(
+            f"json_type(pk, '$[{n}]') NOT IN ('text', 'integer')" for n in range(len(table.key))
+        )
+        for row_id, pk, cols in conn.execute(  # CASE: JSON functions only on valid JSON
+            f"SELECT id, pk, cols FROM sync_pending WHERE tbl = ? AND (op NOT IN ({ops})"
+            " OR CASE WHEN typeof(pk) = 'text' AND json_valid(pk) THEN json_type(pk) != 'array'"
+            f" OR json_array_length(pk) != {len(table.key)} OR {key_parts} ELSE 1 END"
+            " OR CASE WHEN cols IS NULL THEN 0 WHEN typeof(cols) = 'text' AND json_valid(cols)"
+            " THEN json_type(cols) != 'array' OR EXISTS (SELECT 1 FROM json_each(cols)"
+            f" WHERE type != 'null' AND value NOT IN ({columns})) ELSE 1 END)",
+            (table.name,),
+        ):
+            what = visible(str(pk if cols is None else cols))[:40]
+            found.append((int(row_id), f"a queued change of {table.name} is malformed ({what!r})"))
+    return sorted(found)
+
+
+def pending_tables(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many rows of each table are queued and not sealed yet."""
+    return {
+        str(tbl): int(n)
+        for tbl, n in conn.execute("SELECT tbl, count(*) FROM sync_pending GROUP BY tbl")
+    }
+
+
+def clear_malformed_pending(conn: sqlite3.Connection) -> int:
+    """Remove the queued rows no trigger wrote (``db repair``); return how many."""
+    malformed = malformed_pending(conn)
+    conn.executemany("DELETE FROM sync_pending WHERE id = ?", [(i,) for i, _why in malformed])
+    return len(malformed)
+
+
+def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:
+    return IntegrityFailure(
+        f"This database was changed outside Schildwacht: its queue of changes to send holds "
+        f"{len(found)} row{'' if len(found) == 1 else 's'} no Schildwacht wrote ({found[0][1]}). "
+        "Nothing was written. Run `schildwacht db repair`: it removes them and captures what "
+        "really changed."
+    )
 
 
 def _pending(conn: sqlite3.Connection) -> dict[str, dict[str, _Touched]]:

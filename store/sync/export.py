@@ -46,6 +46,9 @@ class Exported:
     segments: int
     recipients: int
     warnings: list[str] = field(default_factory=list)
+    #: this laptop's own records no store could have written (its change log was edited
+    #: outside Schildwacht): sent, quarantined by the others, and an integrity finding here
+    malformed: list[str] = field(default_factory=list)
 
 
 def export(
@@ -67,7 +70,7 @@ def export(
     with store.write("sync.export", bundle_id) as conn:
         store.seal()
         progress("sealing", 1, 1)
-        warnings = _cut_own_segment(conn, store, team)
+        warnings, malformed = _cut_own_segment(conn, store, team)
         segments = _select_segments(conn, store.device_id, team)
         parts, listed, changes = _pack(conn, segments, progress)
         manifest = build_manifest(conn, store, team, bundle_id, welcome, listed)
@@ -84,7 +87,9 @@ def export(
         for older in target.parent.glob(f"*{bundle.SUFFIX}"):
             if older != target:  # the newest bundle carries everything the older ones did
                 older.unlink(missing_ok=True)
-    return Exported(target, bundle_id, changes, len(segments), len(team.active()), warnings)
+    return Exported(
+        target, bundle_id, changes, len(segments), len(team.active()), warnings, malformed
+    )
 
 
 def _target(store: Store, bundle_id: str, out: Path | None, folder: Path | None) -> Path:
@@ -157,9 +162,11 @@ def _pack(
     return parts, listed, changes
 
 
-def _cut_own_segment(conn: sqlite3.Connection, store: Store, team: rosters.Roster) -> list[str]:
+def _cut_own_segment(
+    conn: sqlite3.Connection, store: Store, team: rosters.Roster
+) -> tuple[list[str], list[str]]:
     """Sign this device's changes not yet in a segment as its next segment; return what the
-    other laptops will quarantine of them."""
+    other laptops will quarantine of them, and which of them no store could have written."""
     origin = store.device_id
     row = conn.execute(
         "SELECT number, last_seq, hash FROM sync_segment WHERE origin = ?"
@@ -169,7 +176,7 @@ def _cut_own_segment(conn: sqlite3.Connection, store: Store, team: rosters.Roste
     number, covered, prev = (row[0], row[1], row[2]) if row else (0, 0, "")
     last = capture.last_seq(conn, origin)
     if last <= covered:
-        return []
+        return [], []
     records = conn.execute(
         f"SELECT {BODY_COLUMNS} FROM sync_change WHERE origin = ? AND seq > ? ORDER BY seq",
         (origin, covered),
@@ -197,18 +204,25 @@ def _cut_own_segment(conn: sqlite3.Connection, store: Store, team: rosters.Roste
 
 def _will_be_quarantined(
     conn: sqlite3.Connection, team: rosters.Roster, own: list[Change], now_ms: int
-) -> list[str]:
-    """This laptop's new changes as the others will judge them: the refused ones, in words."""
+) -> tuple[list[str], list[str]]:
+    """This laptop's new changes as the others will judge them: the refused ones, in words;
+    and the malformed ones (records no store writes: the change log was edited) by number."""
     verdicts = session.preview(conn, team, own, now_ms)
     refused = Counter(v.reason for v in verdicts.values() if v.outcome == "quarantine")
+    malformed = [
+        f"#{seq} ({verdicts[(origin, seq)].reason})"
+        for origin, seq in sorted(verdicts)
+        if verdicts[(origin, seq)].outcome == "quarantine"
+        and verdicts[(origin, seq)].rule == "malformed"
+    ]
     if not refused:
-        return []
+        return [], malformed
     total = sum(refused.values())
     worst = "; ".join(f"{n} × {reason}" for reason, n in refused.most_common(3))
     return [
         f"{total} of this laptop's changes will be quarantined by the other laptops, because "
         f"they break the team's rules ({worst}). They are sent anyway, so the others see them."
-    ]
+    ], malformed
 
 
 def _select_segments(

@@ -545,3 +545,72 @@ def test_a_laptop_enrolled_below_its_operators_role_is_bounded_not_left_waiting(
     assert a.store.one("SELECT role FROM staff WHERE callsign = 'RT-0090'")[0] == "shift_leader"
     assert a.store.one("SELECT count(*) FROM log_entry WHERE author = 'RT-0090'")[0] == 1
     assert a.store.one("SELECT count(*) FROM sync_deferred")[0] == 0
+
+
+# 14. A queue or change log planted with a sqlite tool -------------------------------------------
+
+
+def cli(store: Any, *args: str) -> Any:
+    from click.testing import CliRunner
+
+    from commands.cli import cli as main
+
+    return CliRunner().invoke(main, ["--db", str(store.path), *args])
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        ("staff_secret", '["x"]', "insert", None),
+        ("activity", "not a key", "insert", None),
+        ("activity", "[" * 3000 + "]" * 3000, "update", None),
+        ("activity", '["a", "b"]', "update", None),
+        ("activity", '["a"]', "update", '["no_such_field"]'),
+        ("activity", '["a"]', "update", "{{{"),
+    ],
+)
+def test_a_planted_queue_row_is_an_integrity_failure_until_db_repair(
+    template: Path, tmp_path: Path, planted: tuple[Any, ...]
+) -> None:
+    """The reviewer planted a row in the queue of changes to send: every write then failed with
+    exit 1. Now every write says exit 5 and names `db repair`, which removes it and still
+    captures what really changed outside Schildwacht meanwhile."""
+    with copied_team(template, tmp_path / "team") as (_a, b):
+        b.sql(
+            ("INSERT INTO sync_pending (tbl, pk, op, cols) VALUES (?, ?, ?, ?)", planted),
+            "UPDATE activity SET title = 'Zitting (raw)'",  # a real change meanwhile
+        )
+        b.store.close()
+        before = snapshot(b.store.path)
+        refused = cli(b.store, "log", "add", "Route verkend")
+        assert refused.exit_code == 5 and "db repair" in refused.stderr, refused.output
+        assert snapshot(b.store.path) == before
+        assert cli(b.store, "db", "repair").exit_code == 0
+        assert cli(b.store, "log", "add", "Route verkend").exit_code == 0
+        assert (
+            b.store.one(
+                "SELECT count(*) FROM sync_change WHERE col = 'title' AND val = 'Zitting (raw)'"
+            )[0]
+            == 1
+        )
+        assert b.store.one("SELECT count(*) FROM sync_pending")[0] == 0
+
+
+@pytest.mark.parametrize("planted", ["twice", "deep"])
+def test_a_planted_record_in_the_own_change_log_is_sent_and_named_exit_5(
+    template: Path, tmp_path: Path, planted: str
+) -> None:
+    """A root-made duplicate or deeply nested record in the laptop's own change log: its
+    export does not crash (exit 1 before); it writes the bundle, exits 5 naming the record,
+    and the other laptop quarantines it."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        pk = key(ids(b.store)["activity"])
+        if planted == "twice":
+            b.forge(("activity", pk, "title", "a"), ("activity", pk, "title", "b"))
+        else:
+            b.forge(("activity", pk, "location", "x"), prev=deep())
+        result = cli(b.store, "sync", "export", "--out", str(tmp_path / "b.swb"))
+        assert result.exit_code == 5, result.output
+        assert "no Schildwacht wrote" in result.stderr and "#" in result.stderr
+        code, receipt = import_with_cli(a, tmp_path / "b.swb")
+        assert code == 5 and {q["rule"] for q in receipt["quarantined"]} == {"malformed"}
