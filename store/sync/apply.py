@@ -56,6 +56,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     )
     progress("applying", len(fresh), len(fresh))
     _count(conn, checked, fresh, outcome)
+    receipt.warnings += [f"Clash: {clash}" for clash in outcome.merged.clashes]
     _note_sender(conn, checked)
     if fresh:
         capture.observe_hlc(conn, max(r.hlc for r in fresh), now_ms)

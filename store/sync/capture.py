@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..errors import IntegrityFailure
 from ..validate import visible
-from . import conflicts
+from . import clashes, conflicts
 from .change import Change
 from .tables import EXISTENCE, TableShape, shapes
 
@@ -137,7 +137,10 @@ def queue_drift(conn: sqlite3.Connection) -> int:
                 queued += 1
                 continue
             drifted = [
-                c for c in table.synced if (pk, c) not in logged or logged[(pk, c)][1] != values[c]
+                c
+                for c in table.synced
+                if ((pk, c) not in logged or logged[(pk, c)][1] != values[c])
+                and not _clash_name(table.name, c, logged.get((pk, c)), values)
             ]
             if drifted:
                 _queue(conn, table.name, pk, "touch", json.dumps(drifted))
@@ -147,6 +150,19 @@ def queue_drift(conn: sqlite3.Connection) -> int:
                 _queue(conn, table.name, pk, "delete", None)
                 queued += 1
     return queued
+
+
+def _clash_name(
+    table: str, col: str, logged: tuple[object, object] | None, values: dict[str, object]
+) -> bool:
+    """Whether a field differs from its log only because a clash gave the row a derived name
+    (``clashes``): that is how every laptop holds it, not a change made here."""
+    renamed = clashes.CLASH_KEYS.get(table, ((), ""))[1]
+    return (
+        col == renamed
+        and logged is not None
+        and clashes.is_derived(col, logged[1], str(values.get("id")), values[col])
+    )
 
 
 def _queue(conn: sqlite3.Connection, table: str, pk: str, op: str, cols: str | None) -> None:

@@ -93,8 +93,7 @@ class RoleBook:
     held record of a person's creation (accepted, quarantined or still waiting)."""
 
     def __init__(self) -> None:
-        self._row: dict[str, str] = {}  # callsign → pk of its first accepted staff row
-        self._created: dict[str, At] = {}  # callsign → when that row was created
+        self._rows: dict[str, dict[str, At]] = defaultdict(dict)  # callsign → pk → created
         self._roles: dict[str, list[tuple[At, str]]] = defaultdict(list)  # pk → role history
         self._creations: dict[str, list[tuple[At, str]]] = defaultdict(list)
 
@@ -104,9 +103,9 @@ class RoleBook:
         if record.col == "callsign" and isinstance(record.val, str):
             name = callsign(record.val)
             self._creations[name].append((at, "accepted"))
-            if name not in self._created or at < self._created[name]:
-                self._created[name] = at
-                self._row[name] = record.pk
+            rows = self._rows[name]
+            if record.pk not in rows or at < rows[record.pk]:
+                rows[record.pk] = at
         elif record.col == "role" and isinstance(record.val, str):
             self._roles[record.pk].append((at, record.val))
 
@@ -120,18 +119,21 @@ class RoleBook:
         return any(state != "deferred" for _at, state in self._creations.get(name, ()))
 
     def role_at(self, name: str, at: At) -> str | None:
-        """The role ``name`` had just before ``at`` (None: no accepted role yet)."""
-        created = self._created.get(name)
-        if created is None or created >= at:
+        """The role ``name`` had just before ``at`` (None: no accepted role yet). Two rows
+        created with one callsign on different laptops (a clash) are two people; the callsign
+        is the one of the row with the smallest id among those that existed then, as the
+        tables settle it (``clashes``)."""
+        existing = [pk for pk, created in self._rows.get(name, {}).items() if created < at]
+        if not existing:
             return None
-        return self.role_of_row(self._row[name], at)
+        return self.role_of_row(min(existing), at)
 
     def role_of_row(self, pk: str, at: At) -> str | None:
         earlier = [(when, role) for when, role in self._roles.get(pk, ()) if when < at]
         return max(earlier)[1] if earlier else None
 
     def callsign_of(self, pk: str) -> str | None:
-        return next((name for name, row in self._row.items() if row == pk), None)
+        return next((name for name, rows in self._rows.items() if pk in rows), None)
 
     def without_role(self, name: str, at: At) -> Verdict:
         """Why a change by ``name`` at ``at`` has no author's role to judge it by."""

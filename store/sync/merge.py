@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..db import integrity_errors
-from . import conflicts
+from . import clashes, conflicts
 from .capture import set_clocks
 from .change import EXISTENCE, Change
 from .tables import TableShape, shapes
@@ -45,6 +45,7 @@ class Outcome:
 
     applied: Counter[str] = field(default_factory=Counter)
     refused: list[tuple[Change, str]] = field(default_factory=list)
+    clashes: list[str] = field(default_factory=list)  # unique names settled, in words
 
 
 def merge(conn: sqlite3.Connection, records: list[Change]) -> Outcome:
@@ -69,6 +70,8 @@ def merge(conn: sqlite3.Connection, records: list[Change]) -> Outcome:
     for (tbl, pk), group in rows.items():
         _decide(table_shapes[tbl], pk, group, clocks.get((tbl, pk), {}), plan)
     refused = plan.execute(conn, table_shapes)
+    for tbl, groups in sorted(plan.clashes.items()):
+        outcome.clashes += clashes.settle(conn, tbl, groups)
     set_clocks(conn, _stamps(plan, refused))
     for key, group in rows.items():
         if key in refused:
@@ -128,6 +131,7 @@ class _Plan:
     )
     deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     winners: dict[tuple[str, str], dict[str, Change]] = field(default_factory=dict)
+    clashes: dict[str, set[tuple[Any, ...]]] = field(default_factory=lambda: defaultdict(set))
 
     def execute(
         self, conn: sqlite3.Connection, table_shapes: dict[str, TableShape]
@@ -160,8 +164,8 @@ class _Plan:
             )
         return refused
 
-    @staticmethod
     def _run(
+        self,
         conn: sqlite3.Connection,
         tbl: str,
         sql: str,
@@ -196,7 +200,26 @@ class _Plan:
                         exc = again
                 elif insert_into is not None and _same_fact(conn, tbl, cols, values, sql):
                     continue
+                elif insert_into is not None and clashes.clash_of(tbl, str(exc)):
+                    try:  # under a name of its own for now; ``settle`` decides who keeps it
+                        self.clashes[tbl].add(_clash_insert(conn, tbl, cols, values, sql))
+                        continue
+                    except integrity_errors() as again:
+                        exc = again
                 refused[(tbl, pk)] = str(exc)
+
+
+def _clash_insert(
+    conn: sqlite3.Connection, tbl: str, cols: tuple[str, ...], values: list[Any], insert: str
+) -> tuple[Any, ...]:
+    """Insert a row whose unique name another row holds, under a placeholder name; return the
+    clash group it belongs to (settled once the merge's rows are in)."""
+    row = dict(zip(cols, values, strict=True))
+    _columns, renamed = clashes.CLASH_KEYS[tbl]
+    group = clashes.group_of(tbl, row)
+    row[renamed] = clashes.derived(renamed, str(row[renamed]), str(row["id"]), 12)
+    conn.execute(insert, [row[c] for c in cols])
+    return group
 
 
 def _same_fact(

@@ -13,7 +13,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from . import conflicts, merge
+from ..validate import json_document
+from . import clashes, conflicts, merge
 from .change import COLUMNS, Change
 from .tables import shapes
 
@@ -24,6 +25,10 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
     if not wanted:
         return merge.Outcome()
     table_shapes = shapes(conn)
+    named = {  # unique names these rows held: settled again once they are rebuilt
+        tbl: clashes.groups_of_rows(conn, tbl, [_row_id(pk) for t, pk in wanted if t == tbl])
+        for tbl in clashes.CLASH_KEYS
+    }
     for tbl, pk in wanted:
         shape = table_shapes.get(tbl)
         if shape is not None and shape.is_key(pk):  # a malformed key names no row
@@ -32,8 +37,18 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
     every = _records(conn, wanted)
     accepted = [r for r, ok in every if ok]
     outcome = merge.merge(conn, accepted)
+    for tbl, groups in named.items():
+        outcome.clashes += clashes.settle(conn, tbl, groups)
     conflicts.refresh(conn, conflicts.fields_of(r for r, _ok in every))
     return outcome
+
+
+def _row_id(pk: str) -> str:
+    try:
+        key = json_document(pk, "a row key", max_depth=2)
+    except ValueError:
+        return pk
+    return str(key[0]) if isinstance(key, list) and key else pk
 
 
 def _records(conn: sqlite3.Connection, wanted: list[tuple[str, str]]) -> list[tuple[Change, bool]]:

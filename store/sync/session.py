@@ -509,6 +509,7 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
     ]
     outcome.merged = merge.merge(conn, gained)
     rebuilt = rebuild.rows(conn, lost)
+    outcome.merged.clashes += rebuilt.clashes
     refused = outcome.merged.refused + rebuilt.refused
     for change, reason in refused:
         key = (change.origin, change.seq)

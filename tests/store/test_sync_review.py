@@ -9,7 +9,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -481,55 +481,66 @@ def test_an_assessment_dated_ahead_waits_and_pins_nothing(tmp_path: Path) -> Non
 # 13. A laptop enrolled with another role than its operator's -------------------------------------
 
 
+def join(admin: Laptop, root: Path, callsign: str, role: str, label: str) -> tuple[Laptop, Path]:
+    """A new laptop made with ``init`` for ``callsign``; its request, not enrolled yet."""
+    from store.setup import init_database
+    from store.sync import roster as rosters
+
+    (root / label).mkdir()
+    laptop = Laptop(
+        label,
+        init_database(
+            root / label / "db",
+            callsign=callsign,
+            role=role,
+            unit="RT",
+            clock=admin.store.clock,
+            device_label=label,
+        ),
+    )
+    request = root / f"{label}.json"
+    rosters.write_request(laptop.store, request)
+    return laptop, request
+
+
+def welcome(admin: Laptop, laptop: Laptop, request: Path, role: str | None = None) -> None:
+    from store.sync import roster as rosters
+
+    wanted = rosters.read_request(request)
+    rosters.enroll(admin.store, wanted, role)
+    out = request.with_suffix(".swb")
+    exchange.import_file(
+        laptop.store, exchange.export(admin.store, out=out, welcome=wanted.hash).path
+    )
+
+
 def test_a_laptop_enrolled_below_its_operators_role_is_bounded_not_left_waiting(
     tmp_path: Path,
 ) -> None:
     """The reviewer's `team enroll --role operator` for a shift leader's request: the laptop's
     operator (a shift leader) and their work are taken in, bounded by both roles; what only a
     shift leader's laptop may do is quarantined; nothing waits for ever."""
-    from click.testing import CliRunner
-
-    from commands.cli import cli
     from store import staff
     from store.clock import FixedClock
-    from store.setup import init_database
-    from store.sync import roster as rosters
 
-    clock = FixedClock(NOW)
-    (a,) = make_team(tmp_path / "team", clock, names=("a",))
-    (tmp_path / "d").mkdir()
-    d = Laptop(
-        "d",
-        init_database(
-            tmp_path / "d" / "d.db",
-            callsign="RT-0090",
-            role="shift_leader",
-            unit="RT",
-            clock=clock,
-            device_label="laptop-d",
-        ),
-    )
-    rosters.write_request(d.store, tmp_path / "request.json")
-    enrolled = CliRunner().invoke(
-        cli,
-        [
-            "--db",
-            str(a.store.path),
-            "team",
-            "enroll",
-            str(tmp_path / "request.json"),
-            "--out",
-            str(tmp_path / "welcome.swb"),
-            "--role",
-            "operator",
-            "--yes",
-        ],
+    (a,) = make_team(tmp_path / "team", FixedClock(NOW), names=("a",))
+    d, request = join(a, tmp_path, "RT-0090", "shift_leader", "laptop-d")
+    enrolled = cli(
+        a.store,
+        "team",
+        "enroll",
+        str(request),
+        "--out",
+        str(tmp_path / "w.swb"),
+        "--role",
+        "operator",
+        "--yes",
     )
     assert enrolled.exit_code == 0, enrolled.output
     assert "asked to be a shift leader and is enrolled as an operator" in enrolled.stderr
     assert "bounded by what an operator may do" in enrolled.stderr
     a.store.forget_actor()
-    exchange.import_file(d.store, tmp_path / "welcome.swb")
+    exchange.import_file(d.store, tmp_path / "w.swb")
     logbook.add_entry(d.store, "Dienst begonnen")
     with pytest.raises(Exception, match="operator"):  # the laptop's role bounds it here too
         staff.add_staff(d.store, "RT-0601", unit="RT")
@@ -545,6 +556,29 @@ def test_a_laptop_enrolled_below_its_operators_role_is_bounded_not_left_waiting(
     assert a.store.one("SELECT role FROM staff WHERE callsign = 'RT-0090'")[0] == "shift_leader"
     assert a.store.one("SELECT count(*) FROM log_entry WHERE author = 'RT-0090'")[0] == 1
     assert a.store.one("SELECT count(*) FROM sync_deferred")[0] == 0
+
+
+def test_a_laptop_whose_operator_the_team_knows_already_is_taken_in(tmp_path: Path) -> None:
+    """The reviewer's second laptop-D, whose operator's creation waited for ever: the admin had
+    added RT-0700 before RT-0700 made their own laptop. The laptop's start is taken in (its row
+    kept under a derived callsign, the team's row keeps RT-0700) and so is its work."""
+    from store import staff
+    from store.clock import FixedClock
+
+    (a,) = make_team(tmp_path / "team", FixedClock(NOW), names=("a",))
+    staff.add_staff(a.store, "RT-0700", unit="RT", name="Added by the admin")
+    e, request = join(a, tmp_path, "RT-0700", "operator", "laptop-e")
+    welcome(a, e, request)
+    logbook.add_entry(e.store, "Dienst begonnen")
+    code, receipt = import_with_cli(a, exchange.export(e.store, out=tmp_path / "e.swb").path)
+    assert code == 0 and receipt["deferred"] == 0 and receipt["quarantined"] == []
+    assert any("Clash" in w for w in receipt["warnings"])
+    assert a.store.one("SELECT name FROM staff WHERE callsign = 'RT-0700'")[0] == (
+        "Added by the admin"
+    )
+    assert a.store.one("SELECT count(*) FROM log_entry WHERE author = 'RT-0700'")[0] == 1
+    exchange.import_file(e.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
+    assert user_tables(e.store) == user_tables(a.store)
 
 
 # 14. A queue or change log planted with a sqlite tool -------------------------------------------
@@ -614,3 +648,59 @@ def test_a_planted_record_in_the_own_change_log_is_sent_and_named_exit_5(
         assert "no Schildwacht wrote" in result.stderr and "#" in result.stderr
         code, receipt = import_with_cli(a, tmp_path / "b.swb")
         assert code == 5 and {q["rule"] for q in receipt["quarantined"]} == {"malformed"}
+
+
+# 7. Honest work that clashed on a unique name ----------------------------------------------------
+
+
+@pytest.mark.parametrize("order", ["a first", "d first"])
+def test_one_name_given_twice_offline_ends_the_same_everywhere(tmp_path: Path, order: str) -> None:
+    """Two shift leaders' laptops add the callsign RT-0600, make the code name VALK and import
+    the same calendar event, offline. The row with the smaller id keeps the name on every
+    laptop; the other is kept under a derived name (its references follow, by id); the work
+    written in the name is taken in (it waited for ever before); the receipt says so."""
+    from store import ics, staff, subjects
+    from store.clock import FixedClock
+    from store.sync.clashes import derived
+    from tests.conftest import as_user
+    from tests.store.test_sync_hostile import calendar
+
+    clock = FixedClock(NOW)
+    a, d = make_team(tmp_path / "team", clock, names=("a", "d"))
+    subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
+    exchange_all([a, d], tmp_path / "share", rounds=1)
+    event = calendar(tmp_path / "c.ics", "CONFIRMED", 0)
+    for laptop in (a, d):
+        staff.add_staff(laptop.store, "RT-0600", unit="RT", name=f"Via {laptop.name}")
+        subjects.add_subject(laptop.store, "VALK", kind="person", domain="local", unit="RT")
+        ics.import_ics(laptop.store, event, person="BEVER", start=date(2026, 11, 28), days=7)
+        logbook.add_entry(as_user(laptop.store, "RT-0600"), f"Notitie van RT-0600 op {laptop.name}")
+    first, second = (a, d) if order == "a first" else (d, a)
+    receipt = exchange.import_file(
+        second.store, exchange.export(first.store, out=tmp_path / "1.swb").path
+    )
+    assert not receipt.failed and not receipt.deferred
+    assert sum("Clash" in w for w in receipt.warnings) == 3
+    exchange.import_file(first.store, exchange.export(second.store, out=tmp_path / "2.swb").path)
+    assert user_tables(a.store) == user_tables(d.store)
+    for laptop in (a, d):
+        assert laptop.store.one("SELECT count(*) FROM sync_deferred")[0] == 0
+        assert laptop.store.one("SELECT count(*) FROM sync_quarantine")[0] == 0
+        assert laptop.store.one("SELECT count(*) FROM log_entry WHERE author = 'RT-0600'")[0] == 2
+    for table, column, name in (
+        ("staff", "callsign", "RT-0600"),
+        ("subject", "code", "VALK"),
+        ("activity", "source_uid", "zitting-1@example.org"),
+    ):
+        ids_made = sorted(
+            str(r[0])
+            for r in a.store.query(
+                "SELECT json_extract(pk, '$[0]') FROM sync_change WHERE tbl = ? AND col = ?"
+                " AND val = ?",
+                (table, column, name),
+            )
+        )
+        held = dict(
+            a.store.tuples(f"SELECT id, {column} FROM {table} WHERE id IN (?, ?)", ids_made)
+        )
+        assert held == {ids_made[0]: name, ids_made[1]: derived(column, name, ids_made[1])}
