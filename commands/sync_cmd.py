@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from store import findings
 from store.clock import local_iso
 from store.errors import IntegrityFailure
 from store.sync import exchange, status
@@ -154,7 +155,8 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     refused = [r for r in receipts if r.result in FAILED]
     quarantined = sum(len(r.quarantined) for r in receipts)
     set_aside = sum(len(r.set_aside) for r in receipts)
-    if not (refused or quarantined or set_aside):
+    alarms = sum(len(r.alarms) for r in receipts)
+    if not (refused or quarantined or set_aside or alarms):
         return
     parts = []
     if refused:
@@ -166,6 +168,11 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
         )
     if set_aside:
         parts.append("a device's changes were set aside (see the warning above)")
+    if alarms:
+        parts.append(
+            f"{_count(alarms, 'alarm', 'alarms')} about an audit trail that was cut or rewritten"
+            " (see above; `schildwacht sync status`)"
+        )
     raise IntegrityFailure("; ".join(parts).capitalize() + ".")
 
 
@@ -194,6 +201,8 @@ def _receipt_sentence(receipt: exchange.Receipt) -> str:
         text += f"\n  ! … {len(receipt.quarantined) - SHOWN} more: `schildwacht sync quarantine`"
     for note in [*receipt.gaps, *receipt.warnings]:
         text += f"\n  ! {visible(note)}"
+    for alarm in receipt.alarms:
+        text += f"\n  !! {visible(alarm)}"
     if receipt.joined:
         text += (
             f"\nJoined team {visible(receipt.joined)}; compare the admin key with the admin's"
@@ -264,6 +273,9 @@ def sync_status(env: Env, fmt: str, output: str | None) -> None:
     sent = status.last_sent(store)
     info(f"Last sent: {local_iso(sent) or 'never'}; open conflicts: {status.count_open(store)}.")
     _status_quarantine(store)
+    for finding in findings.open_findings(store):
+        marker = "!!" if finding.kind == "witness" else "!"
+        info(f"{marker} {finding.text}")
     emit(rows, fmt, output, PEER_COLUMNS)
 
 

@@ -314,6 +314,7 @@ def draft_handover(
         _item("flagged_log", f"{len(flagged)} flagged log entries not cleared", flagged),
         _item("conflicts", f"{len(conflicts)} unresolved sync conflicts", conflicts),
         *_quarantine_items(store),
+        *_finding_items(store),
         _item(
             "expiring",
             f"{len(expiring)} qualifications of the next shift's officers lapse "
@@ -336,6 +337,16 @@ def draft_handover(
         "quarantined": "Ask the admin about the quarantined changes (`sync quarantine`): "
         "revoke a laptop that sends them on purpose, or correct its role",
         "expiring": "Arrange renewal or replacement for the lapsing qualifications",
+        "witness": "Tell the admin: a laptop's audit trail was cut or rewritten (revoke it, "
+        "or ask its user why)",
+        "clash": "Check the clashing names: one person or two? Use the name each is kept as",
+        "secret": "Ask each person to change the secret someone else set for them "
+        "(`schildwacht staff secret`)",
+        "outside": "Ask who changed the database outside Schildwacht, and why",
+        "own_refused": "Ask the admin about this laptop's refused changes (`sync export` names "
+        "them)",
+        "back_dated": "Check the clock of the laptop that dated records back, or ask why",
+        "findings": "",
     }
     for kind in dict.fromkeys(item.kind for item in assessment):  # one action per kind
         items = [item for item in assessment if item.kind == kind and item.count]
@@ -398,6 +409,26 @@ def _quarantine_items(store: Store) -> list[Item]:
             )
         )
     return items
+
+
+def _finding_items(store: Store) -> list[Item]:
+    """An open item per trust finding (``findings``): what stays open (secrets set by someone
+    else, clashes, this laptop's refused changes) and what happened since the last signed
+    handover (audit trail alarms, changes made outside Schildwacht, back-dated records)."""
+    from . import findings
+
+    found = findings.open_findings(store, findings.since_last_handover(store))
+    if not found:
+        return [
+            _item(
+                "findings",
+                "0 trust findings (audit trail alarms, names given twice, secrets set by someone "
+                "else, changes outside Schildwacht, refused changes of this laptop, back-dated "
+                "records)",
+                count=0,
+            )
+        ]
+    return [_item(f.kind, f.text, list(f.ids), count=1) for f in found]
 
 
 def content_hash(content: dict[str, Any]) -> str:

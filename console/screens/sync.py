@@ -12,8 +12,9 @@ Export and import run in a thread worker; the screen stays responsive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from string import Template as StringTemplate
 from typing import Any
 
 from rich.text import Text
@@ -24,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
-from store import access
+from store import access, findings
 from store.clock import local_text
 from store.errors import StoreError
 from store.machine import os_fault
@@ -47,6 +48,7 @@ class SyncData:
     last_sent: str | None
     quarantined: list[kept.ChangeSet]
     waiting: list[kept.Waiting]
+    findings: list[findings.Finding] = field(default_factory=list)
 
     def label(self, device: str) -> str:
         found = self.team.device(device) if self.team else None
@@ -147,6 +149,7 @@ class SyncScreen(Screen[None]):
             status.last_sent(store),
             kept.change_sets(store),
             kept.deferred(store),
+            findings.open_findings(store),
         )
         self.app.call_from_thread(self.show, data)
 
@@ -162,23 +165,29 @@ class SyncScreen(Screen[None]):
                 )
             )
         else:
-            summary.update(
-                template(
-                    _(
-                        "Team $name · roster v$version · admin key $key · folder $folder · "
-                        "last sent $sent · $open open conflicts · $quarantined quarantined "
-                        "changes · $waiting waiting"
-                    ),
-                    name=data.team.data["name"],
-                    version=data.team.version,
-                    key=rosters.admin_fingerprint(data.team),
-                    folder=self.folder,
-                    sent=local_text(data.last_sent) if data.last_sent else _("never"),
-                    open=len(data.conflicts),
-                    quarantined=sum(len(c.changes) for c in data.quarantined),
-                    waiting=sum(w.count for w in data.waiting),
-                )
+            line = _(
+                "Team $name · roster v$version · admin key $key · folder $folder · "
+                "last sent $sent · $open open conflicts · $quarantined quarantined "
+                "changes · $waiting waiting"
             )
+            values = {
+                "name": data.team.data["name"],
+                "version": data.team.version,
+                "key": rosters.admin_fingerprint(data.team),
+                "folder": self.folder,
+                "sent": local_text(data.last_sent) if data.last_sent else _("never"),
+                "open": len(data.conflicts),
+                "quarantined": sum(len(c.changes) for c in data.quarantined),
+                "waiting": sum(w.count for w in data.waiting),
+            }
+            if not data.findings:
+                summary.update(template(line, **values))
+            else:  # trust findings below it, audit trail alarms first: the gravest
+                ordered = sorted(data.findings, key=lambda f: f.kind != "witness")
+                lines = [StringTemplate(line).safe_substitute(values)]
+                lines += [f"! {f.text}" for f in ordered[:6]]
+                lines += [_("… {n} more").format(n=len(ordered) - 6)] if len(ordered) > 6 else []
+                summary.update(literal("\n".join(lines), lines=True, limit=None))
         peers = self.query_one("#sync-peers", DataTable)
         peers.clear()
         for peer in data.peers:
@@ -394,4 +403,6 @@ def _receipt_line(receipt: exchange.Receipt) -> str:
         line += "\n" + _("{n} changes quarantined: the team's rules refused them.").format(
             n=len(receipt.quarantined)
         )
+    for alarm in receipt.alarms:  # an audit trail cut or rewritten
+        line += "\n!! " + visible(alarm)
     return line

@@ -72,7 +72,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
         if conflict_id not in open_before:
             receipt.conflicts[table] += 1
     receipt.orphans = len(conn.execute("PRAGMA foreign_key_check").fetchall())
-    receipt.warnings += witness.observe(store, conn, checked.manifest, witness.labels(store))
+    receipt.alarms += witness.observe(store, conn, checked.manifest, witness.labels(store))
     _audit(store, conn, checked, fresh, outcome)
     _record_bundle(conn, checked, len(fresh), now)
 

@@ -22,6 +22,7 @@ from typing import Any
 from .. import machine, witness
 from ..db import Store
 from ..errors import BadInput
+from ..findings import OWN_REFUSED_KEY
 from ..ids import uuid7
 from ..migrations import SCHEMA_VERSION
 from . import bundle, capture, session
@@ -131,7 +132,12 @@ def build_manifest(
             "vector": version_vector(conn),
             "roster_version": team.version,
             "segments": segments,
-            **witness.manifest_fields(conn, store.device_id),
+            **witness.manifest_fields(
+                conn,
+                store.device_id,
+                [d["id"] for d in team.active() if d["id"] != store.device_id],
+                capture.next_hlc(conn, store.now_ms()),
+            ),
         }
     )
 
@@ -209,6 +215,7 @@ def _will_be_quarantined(
     and the malformed ones (records no store writes: the change log was edited) by number."""
     verdicts = session.preview(conn, team, own, now_ms)
     refused = Counter(v.reason for v in verdicts.values() if v.outcome == "quarantine")
+    _keep_refused(conn, refused)
     malformed = [
         f"#{seq} ({verdicts[(origin, seq)].reason})"
         for origin, seq in sorted(verdicts)
@@ -223,6 +230,25 @@ def _will_be_quarantined(
         f"{total} of this laptop's changes will be quarantined by the other laptops, because "
         f"they break the team's rules ({worst}). They are sent anyway, so the others see them."
     ], malformed
+
+
+def _keep_refused(conn: sqlite3.Connection, refused: Counter[str]) -> None:
+    """Add these to the count of this laptop's changes the others quarantine (shown by
+    ``sync status``, ``db status`` and the handover until someone acts)."""
+    if not refused:
+        return
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (OWN_REFUSED_KEY,)).fetchone()
+    try:
+        kept = json.loads(row[0]) if row else {}
+        count, reasons = int(kept.get("count", 0)), list(kept.get("reasons", []))
+    except (ValueError, TypeError, AttributeError):
+        count, reasons = 0, []
+    reasons = list(dict.fromkeys([*(r for r, _n in refused.most_common(3)), *reasons]))[:5]
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (OWN_REFUSED_KEY, json.dumps({"count": count + sum(refused.values()), "reasons": reasons})),
+    )
 
 
 def _select_segments(

@@ -40,6 +40,8 @@ class Receipt:
     gaps: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)  # origins with too many waiting changes
     warnings: list[str] = field(default_factory=list)
+    #: an audit trail found cut or rewritten (this import's witnessing): exit 5
+    alarms: list[str] = field(default_factory=list)
     orphans: int = 0
     joined: str | None = None  # the team name, when this was the welcome
 
@@ -57,7 +59,7 @@ class Receipt:
 
     @property
     def failed(self) -> bool:
-        return self.result in FAILED or bool(self.quarantined or self.set_aside)
+        return self.result in FAILED or bool(self.quarantined or self.set_aside or self.alarms)
 
     def tables(self) -> list[dict[str, Any]]:
         quarantined = Counter(q.table for q in self.quarantined)
@@ -93,6 +95,7 @@ class Receipt:
             "gaps": self.gaps,
             "set_aside": self.set_aside,
             "warnings": self.warnings,
+            "alarms": self.alarms,
             "orphans": self.orphans,
             "joined": self.joined,
         }
