@@ -383,6 +383,9 @@ class Store:
             yield conn
             detail.update(pending_changes(conn))
             actor = self._user or self.meta("operator") or "system"
+            set_by = self._secret_set_by(conn, actor)
+            if set_by is not None:  # whoever set that secret could have acted as them
+                detail["secret_set_by"] = set_by
             self.seal(actor)
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             conn.execute("COMMIT")
@@ -396,6 +399,18 @@ class Store:
         except BaseException:
             _rollback(conn)
             raise
+
+    def _secret_set_by(self, conn: sqlite3.Connection, actor: str) -> str | None:
+        """Who last set the acting person's secret here, when it was someone else (not the
+        laptop's operator, who acts without one): what they do is marked so in the audit."""
+        if actor == self.meta("operator"):
+            return None
+        row = conn.execute(
+            "SELECT x.set_by FROM staff_secret x JOIN staff s ON s.id = x.staff_id"
+            " WHERE s.callsign = ? AND x.set_by != s.callsign",
+            (actor,),
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def _seal_outside(self, conn: sqlite3.Connection) -> None:
         """Changes captured before this action began were made outside Schildwacht (a sqlite

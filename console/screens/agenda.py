@@ -167,7 +167,7 @@ class AgendaScreen(Screen[None]):
                 text = Text.assemble(("⚑ ", "b red"), text)
             log.add_row(
                 local_text(entry.at),
-                literal(entry.author),
+                literal(entry.author + (f" via {entry.signed_by}" if entry.signed_by else "")),
                 literal(entry.kind),
                 literal(entry.person or ""),
                 text,

@@ -58,7 +58,9 @@ def signal_markdown(signal: Signal) -> str:
         md(signal.text),
         "",
         f"- **TLP:** {md(signal.tlp.upper())} · **urgency:** {md(signal.urgency)}",
-        f"- **Reporter:** {md(signal.reporter)} · raised {local_text(signal.raised_at)}, "
+        f"- **Reporter:** {md(signal.reporter)}"
+        + (f" (via {md(signal.signed_by)})" if signal.signed_by else "")
+        + f" · raised {local_text(signal.raised_at)}, "
         f"observed {local_text(signal.observed_at)}",
         f"- **Person:** {md(signal.person or '—')} · **where:** {md(signal.location or '—')}",
     ]
@@ -174,7 +176,7 @@ class SignalsScreen(Screen[None]):
                 local_text(item.raised_at),
                 literal((item.outcome or "").replace("_", " ")),
                 str(item.sightings),
-                literal(item.reporter),
+                literal(item.reporter + (f" via {item.signed_by}" if item.signed_by else "")),
                 literal(item.category.replace("_", " ")),
                 key=item.id,
             )

@@ -704,3 +704,157 @@ def test_one_name_given_twice_offline_ends_the_same_everywhere(tmp_path: Path, o
             a.store.tuples(f"SELECT id, {column} FROM {table} WHERE id IN (?, ?)", ids_made)
         )
         assert held == {ids_made[0]: name, ids_made[1]: derived(column, name, ids_made[1])}
+
+
+# 8. The audit trail rewritten or cut on one's own disk --------------------------------------------
+
+
+def tamper_audit(path: Path, mode: str, count: int) -> None:
+    """The reviewer's audit_tamper.py: root drops the trail's guards, cuts its newest events or
+    rewrites one with consistent hashes after it, and forgets what peers witnessed."""
+    import sqlite3
+
+    from store.db import GENESIS_HASH, audit_hash
+
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER audit_event_no_update")
+    conn.execute("DROP TRIGGER audit_event_no_delete")
+    me = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
+    if mode == "cut":
+        conn.execute(
+            "DELETE FROM audit_event WHERE seq > (SELECT max(seq) FROM audit_event) - ?", (count,)
+        )
+    else:
+        conn.execute(
+            "UPDATE audit_event SET detail = '{\"rewritten\": true}', action = 'note'"
+            " WHERE seq = ?",
+            (count,),
+        )
+        prev = GENESIS_HASH
+        for seq, *fields in conn.execute(
+            "SELECT seq, at, actor, device, action, target, detail FROM audit_event ORDER BY seq"
+        ).fetchall():
+            digest = audit_hash(prev, *fields)
+            conn.execute(
+                "UPDATE audit_event SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, seq)
+            )
+            prev = digest
+    conn.execute("DELETE FROM audit_witness WHERE device = ?", (me,))
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("mode", ["rewrite", "cut"])
+def test_a_rewritten_or_cut_audit_trail_is_caught_by_the_peers_and_at_home(
+    template: Path, tmp_path: Path, mode: str
+) -> None:
+    """`rewrite:5 forget` + `db repair` + a new change, and `cut:6 forget` with no new change
+    at all: the admin's laptop, which witnessed b's head, raises an alarm at import (exit 5),
+    lists it in `sync status` and the handover; b's own `audit verify` fails as soon as it
+    receives the admin's witness."""
+    from store import handover
+    from store.audit import verify_audit
+
+    with copied_team(template, tmp_path / "team") as (a, b):
+        path = b.store.path
+        b.store.close()
+        tamper_audit(path, mode, 5 if mode == "rewrite" else 6)
+        assert cli(b.store, "db", "repair").exit_code == 0
+        if mode == "rewrite":
+            assert cli(b.store, "log", "add", "Na de reparatie").exit_code == 0
+        assert cli(b.store, "audit", "verify").exit_code == 0  # nothing here knows better yet
+        assert cli(b.store, "sync", "export", "--out", str(tmp_path / "b.swb")).exit_code == 0
+        code, receipt = import_with_cli(a, tmp_path / "b.swb")
+        assert code == 5, receipt
+        word = "rewritten" if mode == "rewrite" else "went backwards"
+        assert any(word in alarm for alarm in receipt["alarms"]), receipt["alarms"]
+        status = cli(a.store, "sync", "status")
+        assert word in status.stderr, status.output
+        items = handover.draft_handover(a.store)["assessment"]
+        assert any(i["kind"] == "witness" and i["count"] for i in items)
+        code, again = import_with_cli(a, tmp_path / "b.swb")  # raised once, then listed
+        assert again["result"] == "already applied"
+        exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
+        with pytest.raises(Exception, match=r"rewritten|cut short"):
+            verify_audit(b.store)
+
+
+# 6. Acting as someone else; a record in someone else's name -----------------------------------
+
+
+def test_a_secret_set_by_someone_else_stays_open_and_marks_what_is_done_with_it(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The laptop's operator gives RT-0001 a first secret (or resets it): they could act as
+    RT-0001 from then on. Kept in person, but visible and bounded: an open item in the handover
+    and `db status` until RT-0001 changes it themselves; the audit names who set it; what is
+    done as RT-0001 meanwhile is marked so."""
+    from store import handover
+    from store.db import Store
+    from store.status import database_status
+
+    with copied_team(template, tmp_path / "team") as (a, _b):
+        assert cli(a.store, "staff", "secret", "RT-0001").exit_code == 0
+        setting = a.store.one(
+            "SELECT actor, detail FROM audit_event WHERE action = 'staff.secret_first'"
+        )
+        assert setting[0] == "OPS-A" and json.loads(setting[1])["set_by"] == "OPS-A"
+        assert database_status(a.store).findings == {"secret": 1}
+        items = handover.draft_handover(a.store)["assessment"]
+        assert [i["ids"] for i in items if i["kind"] == "secret"] == [["RT-0001"]]
+        monkeypatch.setenv("SCHILDWACHT_USER", "RT-0001")
+        assert cli(a.store, "log", "add", "Als RT-0001").exit_code == 0
+        marked = a.store.one("SELECT actor, detail FROM audit_event WHERE action = 'log.add'")
+        assert marked[0] == "RT-0001" and json.loads(marked[1])["secret_set_by"] == "OPS-A"
+        monkeypatch.setenv("SCHILDWACHT_NEW_SECRET", "rt-0001-own")
+        assert cli(a.store, "staff", "secret").exit_code == 0  # RT-0001 changes their own
+        assert database_status(a.store).findings == {}
+        monkeypatch.setenv("SCHILDWACHT_SECRET", "rt-0001-own")
+        assert cli(a.store, "log", "add", "Nu echt RT-0001").exit_code == 0
+        last = a.store.one("SELECT detail FROM audit_event ORDER BY seq DESC LIMIT 1")
+        assert "secret_set_by" not in json.loads(last[0])
+        a.store.close()
+        reset = Store(a.store.path, clock=a.store.clock)
+        from store import proof
+
+        proof.set_secret(reset, "RT-0001", "opnieuw-gezet", reset=True)
+        assert database_status(reset).findings == {"secret": 1}
+        reset.close()
+
+
+def test_a_record_in_someone_elses_name_shows_the_laptop_that_signed_it(
+    template: Path, tmp_path: Path
+) -> None:
+    """The reviewer's f5.json: laptop b writes a log entry and a signal "by OPS-A" (within b's
+    role: accepted). Wherever the author is shown on the admin's laptop — log list, signal list,
+    audit list — laptop b stands beside it, so it never looks like OPS-A wrote it on their own
+    laptop; b's own operator's records show no such note."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        entry = "01a2ffff-0000-7000-8000-0000000000f5"
+        values = {
+            "id": entry,
+            "at": b.store.now(),
+            "author": "OPS-A",
+            "device": b.laptop.id,
+            "subject_id": None,
+            "activity_id": None,
+            "kind": "note",
+            "text": "Ik (OPS-A) heb de beveiliging afgeschaald",
+            "flagged": 0,
+            "supersedes": None,
+        }
+        b.forge_raw(
+            [("log_entry", key(entry), "", None, 1, None, "OPS-A")]
+            + [("log_entry", key(entry), c, v, 1, None, "OPS-A") for c, v in values.items()]
+        )
+        code, _receipt = import_with_cli(a, b.export())
+        assert code == 0
+        listed = json.loads(cli(a.store, "log", "list", "--format", "json").stdout)
+        by_text = {row["text"]: row for row in listed}
+        forged = by_text["Ik (OPS-A) heb de beveiliging afgeschaald"]
+        assert forged["author"] == "OPS-A via laptop-b" and forged["signed_by"] == "laptop-b"
+        assert by_text["Voertuig gezien"]["author"] == "OPS-B"  # b's operator, on b
+        signals = json.loads(cli(a.store, "signal", "list", "--format", "json").stdout)
+        assert [s["reporter"] for s in signals] == ["OPS-B"]
+        trail = json.loads(cli(a.store, "audit", "list", "--format", "json").stdout)
+        assert any(e["actor"] == "OPS-A via laptop-b" for e in trail)
