@@ -67,7 +67,7 @@ def export(
     if mine is None or mine["status"] != "active":
         raise BadInput("This device is not an active member of the team; it cannot send.")
     bundle_id = uuid7()
-    target = _target(store, bundle_id, out, folder)
+    target = _target(store, bundle_id, out, folder, team.version)
     with store.write("sync.export", bundle_id) as conn:
         store.seal()
         progress("sealing", 1, 1)
@@ -93,7 +93,12 @@ def export(
     )
 
 
-def _target(store: Store, bundle_id: str, out: Path | None, folder: Path | None) -> Path:
+def _target(
+    store: Store, bundle_id: str, out: Path | None, folder: Path | None, roster: int
+) -> Path:
+    """``out``, or ``folder/<device>/<time>-r<roster version>-<bundle id>.swb``: the name says
+    when it was written and with which roster (so a laptop that joined by then, and cannot
+    read it, knows it was damaged, not written before it joined)."""
     if (out is None) == (folder is None):
         raise BadInput("Give either --out FILE or --to DIR.")
     if folder is not None:
@@ -102,7 +107,8 @@ def _target(store: Store, bundle_id: str, out: Path | None, folder: Path | None)
             target_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise machine.os_fault(exc, folder, "use the sync folder") from None
-        return target_dir / f"{store.now().replace(':', '')}-{bundle_id}{bundle.SUFFIX}"
+        stamp = store.now().replace(":", "")
+        return target_dir / f"{stamp}-r{roster}-{bundle_id}{bundle.SUFFIX}"
     assert out is not None
     target = out.expanduser()
     if target.is_dir():

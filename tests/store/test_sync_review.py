@@ -858,3 +858,36 @@ def test_a_record_in_someone_elses_name_shows_the_laptop_that_signed_it(
         assert [s["reporter"] for s in signals] == ["OPS-B"]
         trail = json.loads(cli(a.store, "audit", "list", "--format", "json").stdout)
         assert any(e["actor"] == "OPS-A via laptop-b" for e in trail)
+
+
+# 9. Not addressed, or damaged ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "result", "code"),
+    [
+        ("2026-11-28T090000Z-r{joined}-x.swb", "damaged", 5),  # written with a roster naming b
+        ("2026-11-28T090000Z-r{before}-x.swb", "not addressed to this device", 0),
+        ("2026-11-28T090000Z-x.swb", "damaged", 5),  # no version: written after b joined
+        ("2020-01-01T000000Z-x.swb", "not addressed to this device", 0),  # before it joined
+    ],
+)
+def test_a_file_written_after_joining_that_cannot_be_read_is_damaged(
+    template: Path, tmp_path: Path, name: str, result: str, code: int
+) -> None:
+    """age cannot tell a file not addressed to this laptop from one whose part for this laptop
+    was damaged. The name tells when it was written and with which roster: written after this
+    laptop joined, it is damaged (exit 5), not "not addressed" (exit 0)."""
+    from store.sync import bundle
+    from store.sync import roster as rosters
+
+    with copied_team(template, tmp_path / "team") as (a, b):
+        joined = b.store.one("SELECT min(version) FROM sync_roster")[0]
+        other = rosters.identity(a.store).age_recipient  # readable by the admin only
+        folder = tmp_path / "share" / a.id
+        folder.mkdir(parents=True)
+        filled = name.format(joined=joined, before=joined - 1)
+        (folder / filled).write_bytes(bundle.encrypt(b"not for b", [other]))
+        done = cli(b.store, "sync", "import", str(tmp_path / "share"), "--format", "json")
+        assert done.exit_code == code, done.output
+        assert json.loads(done.stdout)[0]["result"] == result
