@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import validate, witness
+from . import fingerprint, validate, witness
 from .db import GENESIS_HASH, Store, audit_hash
 from .errors import IntegrityFailure
 
@@ -78,4 +78,5 @@ def verify_audit(store: Store) -> int:
         expected_seq = seq + 1
         count += 1
     witness.check_own(store)
+    fingerprint.check(store.conn, str(store.path))
     return count

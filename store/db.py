@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import integrity, machine, migrations, validate
+from . import fingerprint, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 from .proof import SecretSource, prove
@@ -113,6 +113,7 @@ class Store:
         self._lock = threading.Lock()
         self._actor: Any = None
         self._merge_lock = threading.Lock()
+        self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
         if self.path.is_dir():
             raise BadInput(f"{self.path} is a directory; --db needs the path of a database file.")
         if self.path.exists() and not self.path.is_file():  # reading a pipe would never end
@@ -143,6 +144,8 @@ class Store:
             findings = integrity.check(conn)
             if findings and not repair:
                 raise integrity.refusal(findings, str(self.path))
+            if not repair:
+                fingerprint.check(conn, str(self.path))
             self._install_capture(conn)
             if user is not None and not create:
                 self._user = self._prove(user, secret)
@@ -158,7 +161,10 @@ class Store:
                 with self.write("db.repair", None, detail) as c:
                     capture.install_triggers(c, baseline=False)
                     integrity.restore(c, integrity.check(c))
+                    detail["catalogue"] = _restore_catalogue(c, str(self.path))
+                    detail["rederived"] = rederive_threat_levels(c)
                     capture.queue_drift(c)
+                self.repaired = detail
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             fault = machine.machine_fault(exc, self.path)
@@ -479,6 +485,58 @@ class Store:
                 self._local.conn = previous
                 self._actor = None  # a roster that came with the import may change our role
                 conn.close()
+
+
+def _restore_catalogue(conn: sqlite3.Connection, path: str) -> str:
+    """``db repair``: put back the catalogue shipped with Schildwacht when that is the one this
+    database recorded; refuse (exit 5, nothing written) when it recorded another one."""
+    try:
+        fingerprint.check(conn, path)
+        return "as made at init"
+    except IntegrityFailure:
+        pass
+    from .catalogue import load_catalogue, seed_catalogue
+
+    kept = fingerprint.recorded(conn)
+    conn.execute("SAVEPOINT catalogue")
+    present = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type='table'")}
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    for table in reversed(fingerprint.TABLES):
+        if table in present:
+            conn.execute(f"DELETE FROM {table}")
+    seed_catalogue(conn, load_catalogue(None))
+    if kept is None or fingerprint.compute(conn) != kept:
+        conn.execute("ROLLBACK TO catalogue")
+        conn.execute("RELEASE catalogue")
+        raise IntegrityFailure(
+            f"{path}: its reference catalogue was changed outside Schildwacht, and it is not "
+            "the one shipped with Schildwacht, so it cannot be restored here. Restore the "
+            "latest backup."
+        )
+    conn.execute("RELEASE catalogue")
+    fingerprint.store_meta(conn, kept)
+    return "restored from the catalogue shipped with Schildwacht"
+
+
+def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every subject's threat level as R2 derives it from its assessments; return the ones
+    that were not (lowered or raised on this disk outside Schildwacht)."""
+    derived = (
+        "(SELECT a.level FROM threat_assessment a JOIN threat_level t ON t.level = a.level"
+        " WHERE a.subject_id = s.id ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1)"
+    )
+    changed = [
+        {"subject": code, "was": was, "now": now}
+        for code, was, now in conn.execute(
+            f"SELECT s.code, s.threat_level, {derived} FROM subject s"
+            f" WHERE s.threat_level IS NOT {derived} ORDER BY s.code"
+        ).fetchall()
+    ]
+    conn.execute(
+        f"UPDATE subject SET threat_level = {derived.replace('s.id', 'subject.id')}"
+        f" WHERE threat_level IS NOT {derived.replace('s.id', 'subject.id')}"
+    )
+    return changed
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

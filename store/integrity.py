@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from functools import cache
 
-from . import migrations
+from . import fingerprint, migrations
 from .errors import IntegrityFailure
 from .sync import capture
 
@@ -31,6 +31,30 @@ def finish_migrations(conn: sqlite3.Connection, from_version: int) -> None:
     they reach the other laptops) and drop the old table switch nothing reads any more."""
     capture.install_triggers(conn, baseline=0 < from_version < capture.SYNC_SCHEMA)
     conn.execute("DROP TABLE IF EXISTS sync_applying")
+    if from_version > 0:
+        _record_catalogue(conn, from_version)
+
+
+def _record_catalogue(conn: sqlite3.Connection, from_version: int) -> None:
+    """A migration of this program may change the catalogue: its fingerprint is recorded anew,
+    in meta and in the audit trail (chained), as of this schema version."""
+    from datetime import UTC, datetime
+
+    from .clock import to_db
+    from .db import append_audit
+
+    value = fingerprint.compute(conn)
+    fingerprint.store_meta(conn, value)
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('operator', 'device_id')"))
+    append_audit(
+        conn,
+        to_db(datetime.now(UTC)),
+        str(meta.get("operator") or "system"),
+        str(meta.get("device_id") or "unknown-device"),
+        fingerprint.ACTION,
+        None,
+        {"catalogue": value, "migrated_from": from_version},
+    )
 
 
 @cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
-from . import validate
+from . import fingerprint, validate
 from .catalogue import load_catalogue, seed_catalogue
 from .clock import CLOCK_KEY, Clock, FixedClock
 from .db import Store, _rollback, append_audit, database_errors, pending_changes
@@ -71,6 +71,8 @@ def init_database(
                 ],
             )
             ensure_identity(conn, device_id, now)
+            catalogue_print = fingerprint.compute(conn)
+            fingerprint.store_meta(conn, catalogue_print)
             seeded = pending_changes(conn)
             append_audit(
                 conn,
@@ -79,7 +81,7 @@ def init_database(
                 device_id,
                 "db.init",
                 None,
-                {"device": label, "clock": clock_kind, **seeded},
+                {"device": label, "clock": clock_kind, "catalogue": catalogue_print, **seeded},
             )
             conn.execute("COMMIT")
         except database_errors() as exc:

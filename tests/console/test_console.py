@@ -334,7 +334,9 @@ async def test_sign_a_handover_in_the_console(app: SchildwachtApp, demo_store: S
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HandoverScreen)
-        assert screen.query_one("#open-items", DataTable).row_count == 7
+        assert (
+            screen.query_one("#open-items", DataTable).row_count == 8
+        )  # the demo gave everyone a secret: an open item
         screen.query_one("#handover-notes", TextArea).text = "Let op REIGER bij vertrek"
         screen.query_one("#open-items", DataTable).focus()
         await pilot.press("x")

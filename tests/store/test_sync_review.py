@@ -891,3 +891,74 @@ def test_a_file_written_after_joining_that_cannot_be_read_is_damaged(
         done = cli(b.store, "sync", "import", str(tmp_path / "share"), "--format", "json")
         assert done.exit_code == code, done.output
         assert json.loads(done.stdout)[0]["result"] == result
+
+
+# 11. R1/R2 lowered on one's own disk ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lowered",
+    [
+        "UPDATE threat_level SET resistance_level = 'W1'",
+        "UPDATE concept SET level = 'W4' WHERE code = 'CAM'",
+        "DELETE FROM concept_staffing",
+        "UPDATE resistance_level SET rank = 0 WHERE code = 'W4'",
+    ],
+)
+def test_a_catalogue_changed_on_disk_keeps_the_database_shut_until_repaired(
+    template: Path, tmp_path: Path, lowered: str
+) -> None:
+    """The catalogue decides what R1 and R2 require: changed with a sqlite tool, the database
+    does not open (exit 5, naming `db repair`), `audit verify` and `db status` say so, and
+    `db repair` restores the catalogue shipped with Schildwacht, the one it was made with."""
+    with copied_team(template, tmp_path / "team") as (_a, b):
+        before = snapshot(b.store.path)
+        b.store.close()
+        Hostile(b.laptop, tmp_path).sql("PRAGMA foreign_keys = OFF", lowered)
+        for command in (("log", "list"), ("audit", "verify"), ("db", "status")):
+            refused = cli(b.store, *command)
+            assert refused.exit_code == 5 and "db repair" in refused.stderr, refused.output
+        repaired = cli(b.store, "db", "repair")
+        assert repaired.exit_code == 0, repaired.output
+        assert "restored from the catalogue shipped" in repaired.stderr
+        assert cli(b.store, "audit", "verify").exit_code == 0
+        after = dict(snapshot(b.store.path))
+        for table in ("threat_level", "concept", "concept_staffing", "resistance_level"):
+            assert after[table] == dict(before)[table]
+
+
+def test_db_repair_derives_every_threat_level_again_and_says_which(
+    template: Path, tmp_path: Path
+) -> None:
+    """A level lowered with raw SQL (the R2 triggers dropped first) stays lowered after the
+    triggers are back, unless repair derives it again from the assessments: it does, and says."""
+    with copied_team(template, tmp_path / "team") as (_a, b):
+        b.store.close()
+        Hostile(b.laptop, tmp_path).sql(
+            "DROP TRIGGER subject_threat_level_update", "UPDATE subject SET threat_level = 1"
+        )
+        repaired = cli(b.store, "db", "repair")
+        assert repaired.exit_code == 0
+        assert "Threat level of BEVER re-derived from its assessments: 1 → 4" in repaired.stderr
+        assert b.store.one("SELECT threat_level FROM subject")[0] == 4
+
+
+def test_a_change_made_outside_schildwacht_has_an_audit_event_of_its_own(
+    template: Path, tmp_path: Path
+) -> None:
+    """Rows written with a sqlite tool are sealed at the next store action as a change set of
+    their own, with an audit event "changed outside Schildwacht", shown in `db status` and the
+    next handover; the action itself is audited apart."""
+    from store import handover
+    from store.status import database_status
+
+    with copied_team(template, tmp_path / "team") as (a, _b):
+        Hostile(a, tmp_path).sql("UPDATE activity SET title = 'Anders'")
+        logbook.add_entry(a.store, "Daarna")
+        events = a.store.tuples("SELECT action, detail FROM audit_event ORDER BY seq DESC LIMIT 2")
+        assert [e[0] for e in events] == ["log.add", "db.changed_outside"]
+        assert json.loads(events[1][1]) == {"tables": {"activity": 1}, "rows": 1}
+        assert "Anders" not in events[0][1]
+        assert database_status(a.store).findings == {"outside": 1}
+        items = handover.draft_handover(a.store)["assessment"]
+        assert [i["kind"] for i in items if i["count"]].count("outside") == 1
