@@ -83,6 +83,13 @@ MAX_SHIFT = timedelta(hours=14)
 #: How far a recorded time may lie after the clock of the change that carries it (a signal's
 #: observation may be noted a little ahead of a laptop's clock, as the store allows).
 CLOCK_SKEW = timedelta(minutes=5)
+#: A recorded time (when a log entry, a signal, a decision … was written: not when something
+#: was observed) more than this before the clock of the change that carries it is flagged: a
+#: clock set back, or back-dating. Flagged, never quarantined: an honest laptop whose clock was
+#: set back writes such records too, and its work must not be lost.
+BACKDATE_LIMIT = timedelta(hours=1)
+#: Stamps that say when something happened, not when it was written: never flagged.
+NOT_RECORDED = frozenset({("signal", "observed_at")})
 #: Records whose stated time decides what holds now (R2's latest assessment, the signal's
 #: latest outcome, the restrictions and decisions in force): one dated ahead of a laptop's
 #: clock by more than ``CLOCK_SKEW`` waits there until its time comes, so it cannot pin

@@ -57,6 +57,14 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     progress("applying", len(fresh), len(fresh))
     _count(conn, checked, fresh, outcome)
     receipt.warnings += [f"Clash: {clash}" for clash in outcome.merged.clashes]
+    back = Counter(r.origin for r, kind, _d in outcome.flags if kind == "back_dated")
+    for origin, count in sorted(back.items()):
+        label = (checked.team.device(origin) or {"label": origin})["label"]
+        example = next(d for r, k, d in outcome.flags if r.origin == origin and k == "back_dated")
+        receipt.warnings.append(
+            f"{label} dated {count} records more than an hour before it wrote them (e.g. "
+            f"{example}): its clock was set back, or they were back-dated; taken in, and noted"
+        )
     _note_sender(conn, checked)
     if fresh:
         capture.observe_hlc(conn, max(r.hlc for r in fresh), now_ms)

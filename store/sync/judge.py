@@ -170,6 +170,8 @@ class Context:
     #: (device, number) of creation records whose row was created more than once: the judging
     #: of one depends on the others, so they are judged together (filled in by the judge)
     rivals: set[Key] = field(default_factory=set)
+    #: records taken in that the judge noticed something about: (record, kind, detail)
+    flags: list[tuple[Change, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -481,6 +483,15 @@ class Judge:
             )
         if field_rule.stamp and isinstance(record.val, str) and record.val > _latest(record):
             return quarantine("value", f"{name} lies after the clock of the change that carries it")
+        if (
+            field_rule.stamp
+            and isinstance(record.val, str)
+            and (record.tbl, record.col) not in rules.NOT_RECORDED
+            and record.val < _earliest(record)
+        ):
+            self.context.flags.append(
+                (record, "back_dated", f"{name} {record.val} written at {_wall(record)}")
+            )
         return None
 
     def _references(self, rule: rules.TableRule, values: Mapping[str, object]) -> Verdict | None:
@@ -701,6 +712,32 @@ def _done_after_end(record: Change, status: object, end: object) -> Verdict | No
 
 def _at(record: Change) -> At:
     return (record.hlc, record.origin)
+
+
+def _wall(record: Change) -> str:
+    """The wall-clock time of the change's own clock, in stored form."""
+    from datetime import UTC, datetime
+
+    from ..clock import to_db
+
+    try:
+        return to_db(datetime.fromtimestamp((record.hlc >> COUNTER_BITS) / 1000, UTC))
+    except (OverflowError, ValueError, OSError):
+        return "9999"
+
+
+def _earliest(record: Change) -> str:
+    """The earliest recorded time a record may carry without being flagged as back-dated."""
+    from datetime import UTC, datetime
+
+    from ..clock import to_db
+
+    wall = (record.hlc >> COUNTER_BITS) / 1000
+    try:
+        moment = datetime.fromtimestamp(wall, UTC) - rules.BACKDATE_LIMIT
+    except (OverflowError, ValueError, OSError):
+        return ""
+    return to_db(moment)
 
 
 def _latest(record: Change) -> str:

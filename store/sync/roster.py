@@ -202,6 +202,7 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
                 "device": store.device_id,
                 "label": row[0] if row else "laptop",
                 "role": store.actor.role,
+                "clock": "fixed" if store.clock_fixed else "system",
                 "sign": me.sign_public,
                 "age": me.age_recipient,
                 "created_at": store.now(),
@@ -266,6 +267,13 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
         )
     if roster.device(request.data["device"]) is not None:
         raise BadInput(f"Device {request.data['label']} is already in the roster.")
+    fixed = request.data.get("clock") == "fixed"
+    if fixed and not store.clock_fixed:
+        raise BadInput(
+            f"Device {validate.visible(str(request.data['label']))} was created with a fixed "
+            "clock (SCHILDWACHT_NOW: tests and demos), so it can date its records at will; it "
+            "cannot join a real team. Create its database anew without SCHILDWACHT_NOW."
+        )
     with store.write("team.enroll", request.data["device"], {"role": chosen}) as conn:
         now = store.now()
         data = dict(roster.data)
@@ -280,7 +288,8 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
                 request.data["sign"],
                 request.data["age"],
                 now,
-            ),
+            )
+            | ({"clock": "fixed"} if fixed else {}),
         ]
         data["welcomes"] = request.hash
         updated = _sign(store, data)

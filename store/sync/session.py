@@ -48,6 +48,7 @@ class Outcome:
     merged: merge.Outcome = field(default_factory=merge.Outcome)
     ahead: dict[str, int] = field(default_factory=dict)  # origin → highest stamp a day ahead
     dated: dict[str, str] = field(default_factory=dict)  # origin → latest time dated ahead
+    flags: list[tuple[Change, str, str]] = field(default_factory=list)  # taken in, but noted
 
     def became(self, state: str) -> list[Key]:
         """Records that are ``state`` now and were not before this import."""
@@ -81,7 +82,15 @@ def judge_and_apply(
             break
     outcome.records = {(r.origin, r.seq): r for group in candidates.values() for r in group}
     outcome.verdicts = verdicts
+    outcome.flags = [
+        flag for flag in context.flags if verdicts[(flag[0].origin, flag[0].seq)].applies
+    ]
     _apply(conn, outcome, now)
+    conn.executemany(
+        "INSERT INTO sync_flag (origin, seq, kind, detail, noticed_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        [(r.origin, r.seq, kind, detail, now) for r, kind, detail in outcome.flags],
+    )
     return outcome
 
 

@@ -481,7 +481,9 @@ def test_an_assessment_dated_ahead_waits_and_pins_nothing(tmp_path: Path) -> Non
 # 13. A laptop enrolled with another role than its operator's -------------------------------------
 
 
-def join(admin: Laptop, root: Path, callsign: str, role: str, label: str) -> tuple[Laptop, Path]:
+def join(
+    admin: Laptop, root: Path, callsign: str, role: str, label: str, clock: Any = None
+) -> tuple[Laptop, Path]:
     """A new laptop made with ``init`` for ``callsign``; its request, not enrolled yet."""
     from store.setup import init_database
     from store.sync import roster as rosters
@@ -494,7 +496,7 @@ def join(admin: Laptop, root: Path, callsign: str, role: str, label: str) -> tup
             callsign=callsign,
             role=role,
             unit="RT",
-            clock=admin.store.clock,
+            clock=clock or admin.store.clock,
             device_label=label,
         ),
     )
@@ -962,3 +964,52 @@ def test_a_change_made_outside_schildwacht_has_an_audit_event_of_its_own(
         assert database_status(a.store).findings == {"outside": 1}
         items = handover.draft_handover(a.store)["assessment"]
         assert [i["kind"] for i in items if i["count"]].count("outside") == 1
+
+
+# 10. Back-dating; a database with a fixed clock ---------------------------------------------------
+
+
+def test_a_laptop_whose_clock_was_set_back_is_flagged_never_quarantined(
+    template: Path, tmp_path: Path
+) -> None:
+    """A recorded time (a log entry's `at`) three hours before the change's own clock: a clock
+    set back, or back-dating. Its work is taken in (nothing lost) and the laptop is named: in
+    the receipt, `sync status` and the handover. An observation time is never flagged."""
+    from store import handover, signals
+    from store.clock import FixedClock
+
+    with copied_team(template, tmp_path / "team") as (a, b):
+        b.store.clock = FixedClock(NOW - timedelta(hours=3))  # its clock set back
+        logbook.add_entry(b.store, "Met de klok terug")
+        signals.raise_signal(b.store, "Gezien", category="vehicle", urgency="routine", tlp="green")
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 0 and receipt["quarantined"] == [] and receipt["deferred"] == 0
+        assert a.store.one("SELECT count(*) FROM log_entry WHERE text = 'Met de klok terug'")[0]
+        flagged = a.store.tuples("SELECT DISTINCT detail FROM sync_flag")
+        assert any("log_entry.at" in d for (d,) in flagged)
+        assert not any("observed_at" in d for (d,) in flagged)
+        assert any("dated" in w and "laptop-b" in w for w in receipt["warnings"])
+        assert "dates records back" in cli(a.store, "sync", "status").output
+        items = handover.draft_handover(a.store)["assessment"]
+        assert [i["ids"] for i in items if i["kind"] == "back_dated"] == [[b.laptop.id]]
+
+
+def test_a_database_with_a_fixed_clock_cannot_join_a_real_team(tmp_path: Path) -> None:
+    """A database made with SCHILDWACHT_NOW (tests, demos) can date its records at will: a real
+    team's admin refuses its enrolment request (a test team of such databases may still form)."""
+    from store.clock import FixedClock
+    from store.errors import BadInput
+    from store.setup import init_database
+    from store.sync import roster as rosters
+
+    (tmp_path / "admin").mkdir()
+    real = init_database(tmp_path / "admin" / "db", callsign="OPS-01", role="admin", unit="RT")
+    assert not real.clock_fixed
+    rosters.create_team(real, "Echt")
+    fixed, request = join(
+        Laptop("x", real), tmp_path, "RT-0900", "operator", "laptop-fixed", FixedClock(NOW)
+    )
+    assert fixed.store.clock_fixed and isinstance(fixed.store.clock, FixedClock)
+    with pytest.raises(BadInput, match="fixed clock"):
+        rosters.enroll(real, rosters.read_request(request))
+    assert rosters.current(real).version == 1
