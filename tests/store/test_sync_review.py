@@ -1013,3 +1013,74 @@ def test_a_database_with_a_fixed_clock_cannot_join_a_real_team(tmp_path: Path) -
     with pytest.raises(BadInput, match="fixed clock"):
         rosters.enroll(real, rosters.read_request(request))
     assert rosters.current(real).version == 1
+
+
+# 12. A team built from a demo database -----------------------------------------------------------
+
+
+def test_a_demo_on_a_team_laptop_passes_the_judge_whole(tmp_path: Path) -> None:
+    """The demo wrote signals, their steps and log entries in other officers' names but sealed
+    them as the operator's: the others quarantined them (attribution) while the sender kept
+    them. Each record is now sealed as written by its nominal author, and on a laptop enrolled
+    as shift leader the analysts' steps (which that laptop may not carry) are not written: the
+    other laptop takes in every demo record and both end identical."""
+    from store.clock import FixedClock
+    from store.demo import generate_demo
+
+    a, b = make_team(tmp_path / "team", FixedClock(NOW), names=("a", "b"))
+    generate_demo(b.store, seed=7, scale="small")
+    code, receipt = import_with_cli(a, exchange.export(b.store, out=tmp_path / "1.swb").path)
+    assert (code, receipt["quarantined"], receipt["deferred"]) == (0, [], 0)
+    assert b.store.one("SELECT count(*) FROM log_entry")[0] > 0
+    exported = exchange.export(a.store, out=tmp_path / "2.swb")
+    exchange.import_file(b.store, exported.path)
+    assert user_tables(a.store) == user_tables(b.store)
+
+
+def test_a_demo_made_before_joining_says_at_home_what_the_team_refuses(tmp_path: Path) -> None:
+    """A demo made before the laptop joined holds the analysts' steps (any person may work on a
+    laptop outside a team); a shift leader's laptop may not carry them in the team, so every
+    other laptop quarantines them. The laptop's own export, `sync status` and the handover say
+    so, at home, before anyone asks; nothing else of the demo is refused."""
+    from store import handover
+    from store.clock import FixedClock
+    from store.demo import generate_demo
+    from store.setup import init_database
+    from store.sync import roster as rosters
+
+    clock = FixedClock(NOW)
+    admin, b = (
+        init_database(
+            tmp_path / f"{name}.db",
+            callsign=f"OPS-{name.upper()}",
+            role=role,
+            unit="RT",
+            clock=clock,
+            device_label=f"laptop-{name}",
+        )
+        for name, role in (("a", "admin"), ("b", "shift_leader"))
+    )
+    generate_demo(b, seed=7, scale="small")
+    steps = b.one("SELECT count(*) FROM signal_event")[0]
+    assert steps > 0
+    rosters.create_team(admin, "DKDB Rotterdam")
+    rosters.write_request(b, tmp_path / "request.json")
+    request = rosters.read_request(tmp_path / "request.json")
+    rosters.enroll(admin, request)
+    welcome = exchange.export(admin, out=tmp_path / "welcome.swb", welcome=request.hash)
+    exchange.import_file(b, welcome.path)
+
+    exported = exchange.export(b, out=tmp_path / "demo.swb")
+    receipt = exchange.import_file(admin, exported.path)
+    assert {(q.table, q.rule) for q in receipt.quarantined} == {("signal_event", "role")}
+    assert {q.row_id for q in receipt.quarantined} == {
+        i for (i,) in b.tuples("SELECT id FROM signal_event")
+    }
+    said = f"{len(receipt.quarantined)} of this laptop's changes"
+    assert any(f"{said} will be quarantined" in w for w in exported.warnings), exported.warnings
+    assert (
+        admin.one("SELECT count(*) FROM log_entry")[0] == b.one("SELECT count(*) FROM log_entry")[0]
+    )
+    assert f"{said} are quarantined" in cli(b, "sync", "status").stderr
+    items = handover.draft_handover(b)["assessment"]
+    assert [i for i in items if i["kind"] == "own_refused"]
