@@ -328,10 +328,14 @@ def conflict_dict(conflict: status.Conflict) -> dict[str, Any]:
 @output_options
 @pass_env
 def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> None:
-    """Concurrent edits of critical fields, both values side by side, until resolved."""
-    found = status.list_conflicts(env.store(), include_resolved=everything)
+    """Concurrent edits of critical fields, both values side by side, until resolved; a name
+    given to two rows offline (a clash) is named below them."""
+    store = env.store()
+    found = status.list_conflicts(store, include_resolved=everything)
     columns = CONFLICT_COLUMNS + (("resolved_by", "resolution") if everything else ())
     emit([conflict_dict(c) for c in found], fmt, output, columns)
+    for clash in findings.clashes(store):  # a name given to two rows offline: for a person
+        info(f"! {clash.text}")
 
 
 @sync.command("resolve")

@@ -685,6 +685,8 @@ def test_one_name_given_twice_offline_ends_the_same_everywhere(tmp_path: Path, o
     assert sum("Clash" in w for w in receipt.warnings) == 3
     exchange.import_file(first.store, exchange.export(second.store, out=tmp_path / "2.swb").path)
     assert user_tables(a.store) == user_tables(d.store)
+    listed = cli(d.store, "sync", "conflicts")  # for a person to look at: one person or two?
+    assert listed.exit_code == 0 and "The callsign RT-0600 was given to two" in listed.stderr
     for laptop in (a, d):
         assert laptop.store.one("SELECT count(*) FROM sync_deferred")[0] == 0
         assert laptop.store.one("SELECT count(*) FROM sync_quarantine")[0] == 0
