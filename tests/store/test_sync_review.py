@@ -5,6 +5,7 @@ bundle and of the folder is applied, and every laptop ends the same whatever the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store import logbook
 from store.clock import to_db
@@ -295,6 +298,71 @@ def test_a_deep_signed_manifest_is_refused_and_the_rest_of_the_folder_applied(
         assert snapshot(a.store.path) != before
         assert a.store.one("SELECT count(*) FROM log_entry WHERE text = 'Eerlijk'")[0] == 1
         assert honest.exists()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=12,
+)
+#: Text that looks like the structure: brackets, quotes and escapes inside and outside strings.
+TRICKY = st.text(alphabet='[]{}"\\,:1a ', max_size=60)
+
+
+def depth(value: object) -> int:
+    if isinstance(value, list):
+        return 1 + max(map(depth, value), default=0)
+    if isinstance(value, dict):
+        return 1 + max(map(depth, value.values()), default=0)
+    return 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=JSON, limit=st.integers(1, 5), ascii_only=st.booleans())
+def test_the_bounded_parser_takes_exactly_the_documents_within_its_depth(
+    value: object, limit: int, ascii_only: bool
+) -> None:
+    """Every parse of bundle content goes through json_document: it must take every document
+    nested at most ``limit`` deep, exactly as json.loads would, and refuse every deeper one
+    (brackets inside strings and escaped quotes do not count)."""
+    from store.validate import json_document
+
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    if depth(value) <= limit:
+        assert json_document(text, "it", max_depth=limit) == value
+        assert json_document(text.encode(), "it", max_depth=limit) == value
+    else:
+        with pytest.raises(ValueError, match="nested"):
+            json_document(text, "it", max_depth=limit)
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.binary(max_size=80) | TRICKY.map(str.encode))
+def test_no_bytes_crash_the_decoder_only_its_refusals(data: bytes) -> None:
+    """The parts of a bundle read before and after its signatures (frame, manifest, segment
+    header, body, any record's JSON) fail only as their refusal: Refused or ValueError, never
+    another exception (an exit 1)."""
+    from store.sync import bundle, verify
+    from store.sync.bundle import Refused
+    from store.validate import json_document
+
+    for parse in (
+        bundle.unframe,
+        lambda d: bundle.unframe(bundle.MAGIC + d),
+        verify._manifest,
+        lambda d: verify._header(d, 0),
+    ):
+        try:
+            parse(data)
+        except Refused as refusal:
+            assert refusal.check == "format"
+    for parse in (
+        lambda d: bundle.decode_body(d, "origin"),
+        lambda d: json_document(d, "it", max_depth=4),
+        lambda d: json_document(d.decode("utf-8", "replace"), "it", max_depth=2),
+    ):
+        with contextlib.suppress(ValueError):
+            parse(data)
 
 
 # 4. "done" judged against a value that was itself refused -------------------------------------
