@@ -200,3 +200,21 @@ def tables_with(store: Store, table: str, rows: list[tuple[object, ...]]) -> dic
 
 def key(row_id: str) -> str:
     return json.dumps([row_id])
+
+
+def ids(store: Any) -> dict[str, str]:
+    """The ids of the template team's rows that attacks aim at, and the clock's now."""
+
+    def one(sql: str) -> str:
+        return str(store.one(sql)[0])
+
+    return {
+        "subject": one("SELECT id FROM subject WHERE code = 'BEVER'"),
+        "activity": one("SELECT id FROM activity"),
+        "signal": one("SELECT id FROM signal"),
+        "entry": one("SELECT id FROM log_entry"),
+        "me": one("SELECT id FROM staff WHERE callsign = 'OPS-B'"),
+        "officer": one("SELECT id FROM staff WHERE callsign = 'RT-0001'"),
+        "assessment": one("SELECT id FROM threat_assessment"),
+        "now": store.now(),
+    }

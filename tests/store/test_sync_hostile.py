@@ -22,7 +22,15 @@ from store import agenda, handover, logbook, signals, staff, subjects
 from store.sync import exchange
 from store.sync.bundle import Refused
 from tests.conftest import snapshot
-from tests.hostile import Hostile, build_template, copied_team, import_with_cli, key, tables_with
+from tests.hostile import (
+    Hostile,
+    build_template,
+    copied_team,
+    ids,
+    import_with_cli,
+    key,
+    tables_with,
+)
 from tests.sync_team import user_tables
 
 
@@ -31,22 +39,6 @@ def template() -> Iterator[Path]:
     root = Path(tempfile.mkdtemp(prefix="hostile-template-"))
     yield build_template(root)
     shutil.rmtree(root, ignore_errors=True)
-
-
-def ids(store: Any) -> dict[str, str]:
-    def one(sql: str) -> str:
-        return str(store.one(sql)[0])
-
-    return {
-        "subject": one("SELECT id FROM subject WHERE code = 'BEVER'"),
-        "activity": one("SELECT id FROM activity"),
-        "signal": one("SELECT id FROM signal"),
-        "entry": one("SELECT id FROM log_entry"),
-        "me": one("SELECT id FROM staff WHERE callsign = 'OPS-B'"),
-        "officer": one("SELECT id FROM staff WHERE callsign = 'RT-0001'"),
-        "assessment": one("SELECT id FROM threat_assessment"),
-        "now": store.now(),
-    }
 
 
 Attack = Callable[[Hostile, dict[str, str]], None]

@@ -28,6 +28,7 @@ from tests.hostile import (
     build_template,
     copied_team,
     deep,
+    ids,
     import_with_cli,
     key,
     outsider_bundle,
@@ -41,19 +42,6 @@ def template() -> Iterator[Path]:
     root = Path(tempfile.mkdtemp(prefix="review-template-"))
     yield build_template(root)
     shutil.rmtree(root, ignore_errors=True)
-
-
-def ids(store: Any) -> dict[str, str]:
-    def one(sql: str) -> str:
-        return str(store.one(sql)[0])
-
-    return {
-        "subject": one("SELECT id FROM subject WHERE code = 'BEVER'"),
-        "activity": one("SELECT id FROM activity"),
-        "signal": one("SELECT id FROM signal"),
-        "entry": one("SELECT id FROM log_entry"),
-        "officer": one("SELECT id FROM staff WHERE callsign = 'RT-0001'"),
-    }
 
 
 def quarantined(receipt: dict[str, Any]) -> set[tuple[str, str, str]]:
