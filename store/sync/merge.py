@@ -136,8 +136,17 @@ class _Plan:
     def execute(
         self, conn: sqlite3.Connection, table_shapes: dict[str, TableShape]
     ) -> dict[tuple[str, str], str]:
-        """Run the writes; return the rows the database refused, with its reason."""
+        """Run the writes; return the rows the database refused, with its reason. Deletions
+        first: a row deleted in this merge must not block a new row with the same unique key
+        (an officer taken off an activity and deployed on it again: ``_same_fact`` would
+        otherwise keep the deleted row's id and drop the new one)."""
         refused: dict[tuple[str, str], str] = {}
+        for tbl, keys in self.deletes.items():
+            table = table_shapes[tbl]
+            sql = f"DELETE FROM {tbl} WHERE {table.key_match}"
+            self._run(
+                conn, tbl, sql, [(pk, [pk] * len(table.key)) for pk in keys], refused, None, ()
+            )
         for (tbl, cols), items in self.inserts.items():
             if not cols:  # an existence record without a single known field: nothing to insert
                 refused.update(((tbl, pk), "a row without any of its fields") for pk, _v in items)
@@ -155,12 +164,6 @@ class _Plan:
                 refused,
                 None,
                 cols,
-            )
-        for tbl, keys in self.deletes.items():
-            table = table_shapes[tbl]
-            sql = f"DELETE FROM {tbl} WHERE {table.key_match}"
-            self._run(
-                conn, tbl, sql, [(pk, [pk] * len(table.key)) for pk in keys], refused, None, ()
             )
         return refused
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, logbook, rules, subjects
+from store import agenda, logbook, roster, rules, staff, subjects
 from store.clock import FixedClock
 from store.db import Store, backup_database
 from store.errors import BadInput, PermissionDenied, RuleViolation
@@ -358,3 +358,38 @@ def test_a_correction_reaches_every_laptop(team: list[Laptop], folder: Path) -> 
     (fix,) = agenda.list_corrections(b.store, activity)
     assert (fix.reason, fix.new_location) == ("adres verkeerd", "Gerechtshof")
     assert agenda.get_activity(b.store, activity).location == "Gerechtshof"
+
+
+def test_an_officer_taken_off_and_deployed_again_reaches_every_laptop(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """A hypothesis example found it: b held the first deployment; a deleted it and deployed
+    the officer again (a new id, the same activity and officer). Both arrive in one merge on
+    b: the deletion must go first, or the new row looks like the same fact as the old."""
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
+    subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "BEVER", level=3)
+    staff.add_staff(a.store, "RT-0001", unit="RT", qualifications=[("close_protection", None)])
+    roster.add_shift(
+        a.store,
+        "RT-0001",
+        start=at(a.store, "2026-12-01 06:00"),
+        end=at(a.store, "2026-12-01 18:00"),
+    )
+    item = agenda.add_activity(
+        a.store,
+        person="BEVER",
+        title="Zitting",
+        start=at(a.store, "2026-12-01 09:00"),
+        end=at(a.store, "2026-12-01 12:00"),
+        concept="CP-LIGHT",
+    )
+    (first,) = roster.deploy(a.store, item.id, ["RT-0001"])
+    exchange_all([a, b], tmp_path / "share")
+    clock.advance(seconds=1)
+    with a.store.write("test.delete") as conn:
+        conn.execute("DELETE FROM deployment WHERE id = ?", (first.id,))
+    (again,) = roster.deploy(a.store, item.id, ["RT-0001"])
+    exchange_all([a, b], tmp_path / "share")
+    for laptop in (a, b):
+        assert laptop.store.tuples("SELECT id FROM deployment") == [(again.id,)]
