@@ -81,7 +81,42 @@ def merge(conn: sqlite3.Connection, records: list[Change]) -> Outcome:
     conflicts.refresh(
         conn, conflicts.fields_of(r for k, g in rows.items() if k not in refused for r in g)
     )
+    _bring_back_the_same_fact(conn, plan)
     return outcome
+
+
+def _bring_back_the_same_fact(conn: sqlite3.Connection, plan: _Plan) -> None:
+    """A row deleted here may have stood for a fact another row also recorded (the same
+    officer on the same activity, recorded by two laptops: the other row was dropped as the
+    same fact). That other row is rebuilt from the change log, so every laptop ends with the
+    facts whose rows are alive, whatever the order the deletion and the rows arrived in. One
+    pass over the log's records of the table, only when a merge deletes such rows."""
+    from . import rebuild  # rebuild merges again
+
+    others: set[tuple[str, str]] = set()
+    for tbl, deleted in plan.deletes.items():
+        fact = SAME_FACT.get(tbl)
+        if fact is None or not deleted:
+            continue
+        values: dict[str, dict[str, object]] = defaultdict(dict)
+        for pk, col, val in conn.execute(
+            f"SELECT pk, col, val FROM sync_change WHERE tbl = ? AND col IN"
+            f" ({', '.join('?' * len(fact))})",
+            (tbl, *fact),
+        ):
+            values[pk][col] = val
+        facts = {pk: tuple(v[c] for c in fact) for pk, v in values.items() if len(v) == len(fact)}
+        gone = {facts[pk] for pk in deleted if pk in facts}
+        shape = shapes(conn)[tbl]
+        for pk, key in facts.items():
+            if key in gone and pk not in deleted:
+                present = conn.execute(
+                    f"SELECT 1 FROM {tbl} WHERE {shape.key_match}", [pk] * len(shape.key)
+                ).fetchone()
+                if present is None:
+                    others.add((tbl, pk))
+    if others:
+        rebuild.rows(conn, others)
 
 
 def _stamps(

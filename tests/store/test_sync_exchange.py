@@ -393,3 +393,33 @@ def test_an_officer_taken_off_and_deployed_again_reaches_every_laptop(
     exchange_all([a, b], tmp_path / "share")
     for laptop in (a, b):
         assert laptop.store.tuples("SELECT id FROM deployment") == [(again.id,)]
+
+
+def test_a_deleted_deployment_brings_back_the_same_fact_another_laptop_recorded(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """b deploys RT-0001 and c has it; b deletes it (raw SQL on its own laptop) while a,
+    never having seen it, deploys RT-0001 too. c takes a's row for the same fact as b's (the
+    smaller id stays) and then hears of the deletion: a's row must come back, as everywhere."""
+    a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
+    subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "BEVER", level=3)
+    staff.add_staff(a.store, "RT-0001", unit="RT", qualifications=[("close_protection", None)])
+    start, end = at(a.store, "2026-12-01 06:00"), at(a.store, "2026-12-01 18:00")
+    roster.add_shift(a.store, "RT-0001", start=start, end=end)
+    item = agenda.add_activity(
+        a.store, person="BEVER", title="Zitting", start=at(a.store, "2026-12-01 09:00"),
+        end=at(a.store, "2026-12-01 12:00"), concept="CP-LIGHT",
+    )  # fmt: skip
+    exchange_all([a, b, c], tmp_path / "share")
+    (first,) = roster.deploy(b.store, item.id, ["RT-0001"])
+    exchange.import_file(c.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
+    clock.advance(seconds=1)
+    with b.store.write("test.delete") as conn:
+        conn.execute("DELETE FROM deployment WHERE id = ?", (first.id,))
+    (second,) = roster.deploy(a.store, item.id, ["RT-0001"])
+    exchange.import_file(c.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
+    assert c.store.tuples("SELECT id FROM deployment") == [(first.id,)]  # the same fact
+    exchange_all([a, b, c], tmp_path / "final", rounds=3)
+    for laptop in (a, b, c):
+        assert laptop.store.tuples("SELECT id FROM deployment") == [(second.id,)]
