@@ -38,8 +38,8 @@ def activity_dict(activity: agenda.Activity) -> dict[str, Any]:
         "person": activity.person,
         "title": activity.title,
         "kind": activity.kind,
-        "start": activity.start,
-        "end": activity.end,
+        "start": local_iso(activity.start_at),
+        "end": local_iso(activity.end_at),
         "location": activity.location,
         "status": activity.status,
         "concept": activity.concept,
@@ -141,14 +141,20 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
     data["corrections"] = [
         {
             "reason": c.reason,
-            "old": f"{local_text(c.old_start_at)}–{local_text(c.old_end_at, with_date=False)}"
-            f" {c.old_location}".rstrip(),
+            "old": _time_and_place(c.old_start_at, c.old_end_at, c.old_location),
+            "new": _time_and_place(c.new_start_at, c.new_end_at, c.new_location),
             "recorded_at": local_iso(c.recorded_at),
             "recorded_by": c.recorded_by,
         }
         for c in agenda.list_corrections(store, item.id)
     ]
     emit(data, fmt, output)
+
+
+def _time_and_place(start: datetime, end: datetime, location: str) -> str:
+    """``2026-12-01 09:30–12:00 Rechtbank`` (the end's date too when it is another day)."""
+    same_day = local_text(start)[:10] == local_text(end)[:10]
+    return f"{local_text(start)}–{local_text(end, with_date=not same_day)} {location}".rstrip()
 
 
 @activity.command("edit")
@@ -286,6 +292,12 @@ def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | 
     show_default=True,
     help="Refuse a file that yields more occurrences than this in the window.",
 )
+@click.option(
+    "--calendar",
+    metavar="NAME",
+    help="Which of the person's calendars the file is (default: its X-WR-RELCALID or "
+    "X-WR-CALNAME). Only this calendar's events missing from the file are removed.",
+)
 @output_options
 @pass_env
 def activity_import_ics(
@@ -296,11 +308,14 @@ def activity_import_ics(
     last: date | None,
     days: int | None,
     max_occurrences: int,
+    calendar: str | None,
     fmt: str,
     output: str | None,
 ) -> None:
-    """Import an iCalendar agenda for the window (idempotent by UID, RECURRENCE-ID and
-    SEQUENCE). Events gone from the file inside the window are cancelled as removed."""
+    """Import an iCalendar agenda for the window (idempotent by UID and RECURRENCE-ID; a newer
+    version by SEQUENCE, then LAST-MODIFIED/DTSTAMP, updates). Events of the same calendar gone
+    from the file inside the window are cancelled as removed; an event cancelled by the
+    calendar that is back is reinstated."""
     from store.ics import import_ics  # icalendar is loaded only for this command
 
     result = import_ics(
@@ -311,15 +326,22 @@ def activity_import_ics(
         end=last,
         days=days,
         max_occurrences=max_occurrences,
+        calendar=calendar,
     )
     for warning in result.warnings:
         info(f"Warning: {visible(warning)}")
     last_moment = result.window[1] - timedelta(seconds=1)
     window = f"{local_text(result.window[0])[:10]} – {local_text(last_moment)[:10]}"
+    source = (
+        f"calendar '{visible(result.calendar)}'"
+        if result.calendar is not None
+        else "no calendar named (--calendar), so nothing removed"
+    )
     info(
-        f"{visible(file.name)} ({window}): {result.added} added, {result.updated} updated, "
-        f"{result.cancelled} cancelled, {result.removed} removed from the calendar, "
-        f"{result.unchanged} unchanged; {len(result.replan)} need re-planning."
+        f"{visible(file.name)} ({window}, {source}): {result.added} added, {result.updated} "
+        f"updated, {result.cancelled} cancelled, {result.removed} removed from the calendar, "
+        f"{result.reinstated} reinstated, {result.unchanged} unchanged; "
+        f"{len(result.replan)} need re-planning."
     )
     emit(
         [

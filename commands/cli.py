@@ -19,7 +19,8 @@ from store.machine import machine_fault
 from store.validate import not_text, shown, visible
 
 from .context import Env, default_db_path
-from .output import ExitCode
+from .output import ExitCode, exit_code
+from .refusals import refusal
 
 #: Command name → module that defines it. Modules are imported only when their command runs
 #: (or help lists it), so a scripted command loads only what it needs.
@@ -97,8 +98,8 @@ class SchildwachtGroup(click.Group):
         except StoreError as exc:
             if _debug(ctx):
                 raise
-            click.echo(f"Error: {visible(str(exc))}", err=True)
-            ctx.exit(exc.exit_code)
+            click.echo(f"Error: {visible(refusal(exc))}", err=True)
+            ctx.exit(exit_code(exc))
         except click.UsageError as exc:
             raise OneLineError(exc) from None
         except click.Abort:
@@ -119,7 +120,7 @@ class SchildwachtGroup(click.Group):
             fault = machine_fault(exc, env.db_path if env else None)
             if fault is not None:
                 click.echo(f"Error: {visible(str(fault))}", err=True)
-                ctx.exit(fault.exit_code)
+                ctx.exit(exit_code(fault))
             click.echo(
                 f"Error: unexpected failure ({type(exc).__name__}: {shown(str(exc), limit=200)}); "
                 "rerun with --debug for the details and report it.",
@@ -145,8 +146,11 @@ class OneLineError(click.ClickException):
         message = re.sub(
             r"'([^']{61,})'", lambda m: shown(m.group(1)), visible(error.format_message())
         )
-        path = error.ctx.command_path if error.ctx else "schildwacht"
-        super().__init__(f"{message.rstrip('.')} (see `{visible(path)} --help`).")
+        # click names no command for some option errors ("requires an argument")
+        where = "the command's --help"
+        if error.ctx:
+            where = f"`{visible(error.ctx.command_path)} --help`"
+        super().__init__(f"{message.rstrip('.')} (see {where}).")
 
     def show(self, file: Any = None) -> None:
         click.echo(f"Error: {self.message}", err=True)

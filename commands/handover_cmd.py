@@ -10,6 +10,7 @@ import click
 from store import handover as model
 from store.clock import local_iso
 from store.errors import BadInput
+from words.handover import handover_json, handover_markdown, item_text, signature_of
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options, write_text
@@ -31,20 +32,30 @@ def _emit_content(
     record: model.HandoverRecord | None = None,
 ) -> None:
     if fmt == "md":
-        write_text(model.handover_markdown(content, record), output)
+        write_text(handover_markdown(content, _signature(record)), output)
     elif fmt == "json":
+        document = handover_json(content)
         emit(
-            content if record is None else {**content, "handover": _record_dict(record)},
+            document if record is None else {**document, "handover": _record_dict(record)},
             fmt,
             output,
         )
     else:
         rows = [
-            {"section": name, "kind": item["kind"], "count": item["count"], "text": item["text"]}
+            {
+                "section": name,
+                "kind": item["kind"],
+                "count": item["count"],
+                "text": item_text(name, item),
+            }
             for name in model.SECTIONS
             for item in content[name]
         ]
         emit(rows, fmt, output, ("section", "kind", "count", "text"))
+
+
+def _signature(record: model.HandoverRecord | None) -> str | None:
+    return None if record is None else signature_of(record)
 
 
 def _record_dict(record: model.HandoverRecord) -> dict[str, Any]:
@@ -62,6 +73,7 @@ def _record_dict(record: model.HandoverRecord) -> dict[str, Any]:
         "supersedes": record.supersedes,
         "supersede_reason": record.supersede_reason,
         "superseded_by": record.superseded_by,
+        "superseded_reason": record.superseded_reason,
     }
 
 
@@ -80,7 +92,8 @@ def handover_draft(
 ) -> None:
     """The handover as drawn from the database now; --format md for the document."""
     first, last = _period(start, end)
-    _emit_content(model.draft_handover(env.store(), first, last), fmt, output)
+    draft = model.draft_handover(env.store(), first, last)
+    _emit_content(model.handover_content(draft), fmt, output)
 
 
 @handover.command("sign")

@@ -1,4 +1,5 @@
-"""One output module for every listing and report: table, csv, json, md; and the exit codes.
+"""One output module for every listing and report: table, csv, json, md; and the exit codes
+(the one table from store error to exit code).
 
 Commands turn records into plain dicts with snake_case keys (times already as ISO-8601 with the
 Amsterdam offset) and hand them to ``emit``. stdout carries only data; messages go to stderr.
@@ -17,6 +18,13 @@ from typing import Any, TypeVar
 
 import click
 
+from store.errors import (
+    BadInput,
+    IntegrityFailure,
+    MachineFault,
+    PermissionDenied,
+    StoreError,
+)
 from store.machine import write_private
 from store.validate import markdown, visible, visible_json
 
@@ -34,6 +42,21 @@ class ExitCode(IntEnum):
     DENIED = 4
     INTEGRITY = 5
     MACHINE = 6
+
+
+#: The one table from store error class to exit code; the first class an error is an instance
+#: of decides (NotFound and RuleViolation are BadInput: exit 2).
+EXIT_CODES: tuple[tuple[type[StoreError], ExitCode], ...] = (
+    (BadInput, ExitCode.BAD_INPUT),
+    (PermissionDenied, ExitCode.DENIED),
+    (IntegrityFailure, ExitCode.INTEGRITY),
+    (MachineFault, ExitCode.MACHINE),
+)
+
+
+def exit_code(error: StoreError) -> ExitCode:
+    """The exit code of a store error (an unknown kind of store error is a failure, exit 1)."""
+    return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), ExitCode.FAILURE)
 
 
 def output_options(func: F) -> F:

@@ -10,7 +10,7 @@ import click
 
 from store import roster
 from store.agenda import RESTRICTION_REASONS
-from store.clock import hours_between, local_iso
+from store.clock import local_iso
 from store.errors import BadInput
 from store.suggest import Option, apply_option
 from store.suggest import suggest as suggest_options
@@ -63,7 +63,7 @@ def shift_list(
             "unit": s.unit,
             "start": local_iso(s.start_at),
             "end": local_iso(s.end_at),
-            "hours": hours_between(s.start_at, s.end_at),
+            "hours": s.hours,
         }
         for s in roster.list_shifts(
             env.store(), start=window[0], end=window[1], unit=unit, callsign=callsign
@@ -105,6 +105,7 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
         "shift_minutes": option.shift_minutes,
         "cost": option.cost,
         "feasible": option.feasible,
+        "partial": option.partial,
         "reason": option.reason,
     }
 

@@ -10,7 +10,7 @@ import click
 from store import access
 from store.access import ROLES
 from store.errors import BadInput
-from store.proof import has_secret, set_secret
+from store.proof import has_secret
 from store.staff import (
     Staff,
     add_staff,
@@ -19,6 +19,7 @@ from store.staff import (
     parse_qualification,
     set_qualification,
     set_role,
+    set_secret,
 )
 
 from .context import Env, ask_secret, new_secret, pass_env

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from store.clock import local_iso
 from store.subjects import (
     DOMAINS,
     KINDS,
@@ -117,7 +118,7 @@ def threat_explain(env: Env, code: str, fmt: str, output: str | None) -> None:
     exp = explain_threat(env.store(), code)
     data: dict[str, Any] = {
         **subject_dict(exp.subject),
-        "assessed_at": exp.assessment.assessed_at if exp.assessment else None,
+        "assessed_at": local_iso(exp.assessment.assessed_at) if exp.assessment else None,
         "assessed_by": exp.assessment.assessed_by if exp.assessment else None,
         "summary": exp.assessment.summary if exp.assessment else None,
         "rule": (
@@ -129,7 +130,11 @@ def threat_explain(env: Env, code: str, fmt: str, output: str | None) -> None:
         "package_concepts": list(exp.package.concepts) if exp.package else [],
         "care_modules": list(exp.package.care_modules) if exp.package else [],
         "history": [
-            {"level": a.level, "assessed_at": a.assessed_at, "assessed_by": a.assessed_by}
+            {
+                "level": a.level,
+                "assessed_at": local_iso(a.assessed_at),
+                "assessed_by": a.assessed_by,
+            }
             for a in exp.history
         ],
         "activities_to_replan": list(exp.activities_to_replan),

@@ -1,8 +1,8 @@
-"""Words for people go through ``_`` (stdlib gettext): English first, a Dutch catalogue later."""
+"""Words for people go through ``_``: the one translation function of the command line and the
+console (``words``: stdlib gettext, English first, a Dutch catalogue later)."""
 
 from __future__ import annotations
 
-import gettext
+from words import _, ngettext
 
-_translation = gettext.translation("schildwacht", fallback=True)
-_ = _translation.gettext
+__all__ = ["_", "ngettext"]

@@ -2,6 +2,31 @@
 
 The store alone opens the database and runs SQL. It imports neither textual nor click. Its
 functions take and return plain dataclasses and raise the typed errors of ``store.errors``.
+
+Layers, top to bottom; a module imports only from its own layer or those below it (checked by
+import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
+
+1. Entry points: ``setup`` (a new database), ``demo``, ``sync.exchange`` (a whole bundle).
+2. Views and plans across aggregates: ``handover``, ``suggest``, ``capacity``, ``ics``,
+   ``audit``, ``status``; the import and export sides of sync (``sync.apply``,
+   ``sync.export``, ``sync.verify``, ``sync.session``, ``sync.status``, ``sync.receipt``,
+   ``sync.rebuild``).
+3. Aggregates, one module each: ``agenda``, ``roster``, ``signals``, ``intel``, ``logbook``,
+   ``decisions``, ``subjects``, ``staff``, ``gaps``, ``catalogue``, ``witness``; what is
+   shown about trust (``findings``, ``signers``); the team roster and the merge
+   (``sync.roster``, ``sync.merge``, ``sync.quarantine``).
+4. ``db``: the ``Store`` (connections, one audited write transaction per action, the acting
+   person as an ``access.Actor``).
+5. Rules and mechanisms beneath the database: ``integrity``, ``fingerprint`` (the
+   catalogue's), ``rules`` (the one rule table), ``proof`` (secrets), ``machine``,
+   ``migrations``, and the change capture and judgement of sync (``sync.capture``,
+   ``sync.clashes``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,
+   ``sync.log``, ``sync.held``).
+6. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,
+   ``sync.tables``.
+
+No module imports one above it, not even inside a function: the acting person reaches the
+layers below ``staff`` as the ``access.Actor`` protocol, not as a staff record.
 """
 
 from .db import Store

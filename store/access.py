@@ -8,7 +8,8 @@ roles allowed and which of the two did not allow it.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Protocol
 
 from .errors import PermissionDenied
 
@@ -63,16 +64,73 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
+class Actor(Protocol):
+    """Whoever acts: a person's callsign and role, bounded by this laptop's enrolled role."""
+
+    @property
+    def callsign(self) -> str:
+        """The person's callsign, e.g. ``RT-0412``."""
+        ...
+
+    @property
+    def role(self) -> str:
+        """The person's role, one of ``ROLES``."""
+        ...
+
+    @property
+    def laptop_role(self) -> str | None:
+        """The role this laptop is enrolled with in the team's signed roster (None outside a
+        team)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ActingPerson:
+    """The proven person acting on this laptop (``Store.actor``): an ``Actor``.
+
+    Attributes:
+        callsign: the person's callsign.
+        role: the person's role (one of ``ROLES``).
+        laptop_role: this laptop's enrolled role in the team (None outside a team).
+    """
+
+    callsign: str
+    role: str
+    laptop_role: str | None = None
+
+
 def allowed(role: str, action: str) -> bool:
+    """Whether ``role`` may take ``action`` by the person's role alone.
+
+    Args:
+        role: a role (``ROLES``).
+        action: a permission, a key of ``PERMISSIONS`` (``activity.write``).
+
+    Returns:
+        True when the role is among the action's roles.
+
+    Raises:
+        KeyError: ``action`` is not a permission (a programming error).
+    """
     return role in PERMISSIONS[action][1]
 
 
-def require(actor: Any, action: str) -> None:
+def require(actor: Actor, action: str) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may take ``action``: both the person's role
     and, when the laptop is in a team, the role it is enrolled with in the signed roster
     (``actor.laptop_role``; an admin person on an operator laptop acts as an operator there,
     while a laptop enrolled as admin bounds no one: the team admin's laptop is where any person
-    may work). The refusal names which of the two did not allow it (``PermissionDenied.bound``)."""
+    may work). The refusal names which of the two did not allow it (``PermissionDenied.bound``).
+
+    Args:
+        actor: whoever acts (``Store.actor``).
+        action: a permission, a key of ``PERMISSIONS``.
+
+    Raises:
+        PermissionDenied: the person's role (``bound`` ``person``) or the laptop's enrolled
+            role (``bound`` ``laptop``) does not allow the action.
+        KeyError: ``action`` is not a permission (a programming error).
+    """
     words, roles = PERMISSIONS[action]
     names = ", ".join(sorted(r.replace("_", " ") for r in roles))
     if actor.role not in roles:
@@ -80,7 +138,7 @@ def require(actor: Any, action: str) -> None:
             f"Only {names} may {words}; {actor.callsign} is {actor.role.replace('_', ' ')}.",
             bound="person",
         )
-    laptop = getattr(actor, "laptop_role", None)
+    laptop = actor.laptop_role
     if laptop is not None and laptop != "admin" and laptop not in roles:
         raise PermissionDenied(
             f"Only {names} may {words}; this laptop is enrolled in the team as "

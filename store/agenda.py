@@ -3,13 +3,16 @@
 Rules enforced here (and R1 again by triggers in the schema, for every connection):
 
 - R1: a concept must provide at least the subject's required resistance level;
-- R3: it must belong to the subject's current package;
+- R3: it must belong to the subject's current package and serve the subject's kind (the
+  catalogue's ``subject_kinds``: a static guard serves objects and services, not persons);
 - R4: a pilot concept only inside its pilot scope;
 - R5: cancelling, moving or shortening an activity is a restriction recorded with its kind,
   reason (capacity, threat, the person's own choice) and deciding authority.
 
 Refusals name the rule, the levels and the concepts that would be valid. Whether an activity
-needs re-planning is derived (``activity_view.replan_reason``), so a rising threat shows at once.
+needs re-planning is derived (``activity_view.replan_reason``), so a rising threat shows at once,
+and a concept another laptop put on a kind of subject it does not serve shows as
+``wrong_subject_kind`` (a merge never aborts over it).
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from . import access, rules, validate
+from . import rules, validate
 from .catalogue import Concept, get_concept, list_concepts
-from .clock import from_db, local_iso, to_db
+from .clock import hours_between, local_iso, require_order, to_db, with_times
 from .db import Store, resolve_id
-from .errors import BadInput, RuleViolation
+from .errors import BadInput, NotFound, RuleViolation
 from .ids import uuid7
 from .subjects import Subject, get_subject, subject_by_id
 
@@ -38,14 +42,36 @@ CALENDAR_AUTHORITY = rules.CALENDAR_AUTHORITY
 
 @dataclass(frozen=True)
 class Activity:
+    """One activity on a protected subject's agenda, with its protection as it is now.
+
+    Attributes:
+        id: the activity's id (UUIDv7).
+        person: the subject's code name.
+        subject_id: the subject's id.
+        unit: the subject's unit (whose officers protect it).
+        title: what the activity is.
+        kind: ``work`` or ``private``.
+        start_at: when it starts (aware UTC).
+        end_at: when it ends (aware UTC), after the start, at most 72 hours later.
+        location: where it takes place ('' when not given).
+        status: ``planned``, ``confirmed``, ``done``, or a restriction's kind (``cancelled``,
+            ``moved``, ``shortened``).
+        concept: the security concept on it, or None.
+        required_level: the subject's required resistance level (R2), or None without a
+            threat assessment.
+        concept_level: the level the concept provides, or None.
+        replan_reason: why it needs re-planning (R1: below the required level, or a change
+            to review), or None.
+    """
+
     id: str
     person: str
     subject_id: str
     unit: str
     title: str
     kind: str
-    start_at: str
-    end_at: str
+    start_at: datetime
+    end_at: datetime
     location: str
     status: str
     concept: str | None
@@ -55,36 +81,60 @@ class Activity:
 
     @property
     def needs_replanning(self) -> bool:
+        """Whether the activity is flagged for re-planning (R1)."""
         return self.replan_reason is not None
 
     @property
-    def start(self) -> str:
-        return local_iso(self.start_at) or ""
-
-    @property
-    def end(self) -> str:
-        return local_iso(self.end_at) or ""
+    def hours(self) -> float:
+        """Its length in real elapsed hours (across a clock change too)."""
+        return hours_between(self.start_at, self.end_at)
 
 
 @dataclass(frozen=True)
 class Restriction:
+    """A facilitation restriction of an activity (R5): the decision, who took it, and the
+    activity's time before and after.
+
+    Attributes:
+        id: the restriction's id.
+        activity_id: the activity restricted.
+        kind: ``cancelled``, ``moved``, ``shortened`` or ``relocated``.
+        reason: ``capacity``, ``threat`` or ``tbp_choice``.
+        authority: the deciding authority, as named.
+        note: a free-text note ('' when none).
+        old_start_at: the activity's start before (aware UTC).
+        old_end_at: its end before (aware UTC).
+        new_start_at: its start after a move or shortening (aware UTC), else None.
+        new_end_at: its end after a move or shortening (aware UTC), else None.
+        recorded_at: when it was recorded (aware UTC).
+        recorded_by: who recorded it (callsign).
+    """
+
     id: str
     activity_id: str
     kind: str
     reason: str
     authority: str
     note: str
-    old_start_at: str
-    old_end_at: str
-    new_start_at: str | None
-    new_end_at: str | None
-    recorded_at: str
+    old_start_at: datetime
+    old_end_at: datetime
+    new_start_at: datetime | None
+    new_end_at: datetime | None
+    recorded_at: datetime
     recorded_by: str
 
 
 @dataclass(frozen=True)
 class ConceptOption:
-    """A concept as a choice for one activity: valid, or why not."""
+    """A concept as a choice for one activity: valid, or why not.
+
+    Attributes:
+        code: the concept's code.
+        name: its name, for people.
+        level: the resistance level it provides.
+        valid: whether it may go on the subject's activities now (R1, R2, R3, R4).
+        reason: why it may not ('' when valid), an English sentence naming the rule.
+    """
 
     code: str
     name: str
@@ -101,16 +151,30 @@ FROM activity_view
 
 
 def _row(row: object) -> Activity:
-    return Activity(**dict(row))  # type: ignore[call-overload]
+    return Activity(**with_times(row, "start_at", "end_at"))
 
 
 # Reading ------------------------------------------------------------------------------------
 
 
 def get_activity(store: Store, activity_id: str) -> Activity:
+    """One activity with its protection as it is now.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The activity (times aware UTC).
+
+    Raises:
+        NotFound: no activity has that id (or it was removed meanwhile).
+        BadInput: the prefix matches more than one activity.
+    """
     full = resolve_id(store, "activity", activity_id, "activity")
     row = store.one(_SELECT + " WHERE id = ?", (full,))
-    assert row is not None
+    if row is None:  # removed by another connection since the id was resolved
+        raise NotFound(f"No activity with id {full}.")
     return _row(row)
 
 
@@ -123,7 +187,22 @@ def list_activities(
     unit: str | None = None,
     replan_only: bool = False,
 ) -> list[Activity]:
-    """Activities overlapping [start, end), ordered by start time."""
+    """Activities overlapping [start, end), ordered by start time, then code name and id.
+
+    Args:
+        store: the open database.
+        person: only this subject's (code name, any case); None for all.
+        start: only those ending after this moment (aware UTC); None for no lower bound.
+        end: only those starting before this moment (aware UTC); None for no upper bound.
+        unit: only those of subjects of this unit (any case); None for all.
+        replan_only: only those that need re-planning (``replan_reason`` set).
+
+    Returns:
+        The activities, cancelled and done ones included.
+
+    Raises:
+        NotFound: ``person`` names no subject.
+    """
     clauses: list[str] = []
     params: list[str] = []
     if person:
@@ -146,6 +225,19 @@ def list_activities(
 
 
 def list_restrictions(store: Store, activity_id: str) -> list[Restriction]:
+    """The restrictions (R5) of one activity, oldest first.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The restrictions, times aware UTC.
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput: the prefix matches more than one activity.
+    """
     full = resolve_id(store, "activity", activity_id, "activity")
     rows = store.query(
         "SELECT id, activity_id, kind, reason, authority, note, old_start_at, old_end_at,"
@@ -153,11 +245,24 @@ def list_restrictions(store: Store, activity_id: str) -> list[Restriction]:
         " WHERE activity_id = ? ORDER BY recorded_at, id",
         (full,),
     )
-    return [Restriction(**dict(r)) for r in rows]
+    times = ("old_start_at", "old_end_at", "new_start_at", "new_end_at", "recorded_at")
+    return [Restriction(**with_times(r, *times)) for r in rows]
 
 
 def restriction_counts(store: Store, *, person: str | None = None) -> list[dict[str, str | int]]:
-    """How often each subject's activities were restricted, per reason (R5 made measurable)."""
+    """How often each subject's activities were restricted, per reason (R5 made measurable).
+
+    Args:
+        store: the open database.
+        person: only this subject (code name, any case); None for every restricted subject.
+
+    Returns:
+        One dict per subject with restrictions, most restricted first: ``person`` (code name),
+        ``capacity``, ``threat``, ``tbp_choice`` (counts per reason) and ``total``.
+
+    Raises:
+        NotFound: ``person`` names no subject.
+    """
     where, params = "", []
     if person:
         where = "WHERE s.id = ?"
@@ -188,6 +293,11 @@ def _judge(subject: Subject, concept: Concept, package_concepts: set[str], rank:
         )
     if concept.code not in package_concepts:
         return f"not in {subject.code}'s package {subject.package} (rule R3)"
+    if subject.kind not in concept.subject_kinds:
+        return (
+            f"serves {' and '.join(_kinds(concept.subject_kinds))}, not {subject.code}, a "
+            f"protected {subject.kind} (rule R3)"
+        )
     if concept.pilot and not (
         subject.unit in concept.pilot_units or subject.package in concept.pilot_packages
     ):
@@ -198,17 +308,44 @@ def _judge(subject: Subject, concept: Concept, package_concepts: set[str], rank:
     return ""
 
 
-def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
-    """Every concept in the catalogue, judged for this subject: valid ones and why not."""
-    if subject.package is None or subject.required_level is None:
-        reason = f"{subject.code} has no threat assessment yet, so no package (rule R2)"
-        return [ConceptOption(c.code, c.name, c.level, False, reason) for c in list_concepts(store)]
-    package = {
+def _kinds(kinds: tuple[str, ...]) -> list[str]:
+    """Subject kinds as words: ``objects``, ``services``, ``persons``."""
+    return [f"{kind}s" for kind in kinds]
+
+
+def package_concepts(store: Store, subject: Subject) -> set[str]:
+    """The codes of the concepts in the subject's package (none without a package).
+
+    Args:
+        store: the open database.
+        subject: the subject, as read (its ``package`` decides).
+
+    Returns:
+        A set of concept codes; empty when the subject has no package yet.
+    """
+    return {
         r["concept"]
         for r in store.query(
             "SELECT concept FROM package_concept WHERE package = ?", (subject.package,)
         )
     }
+
+
+def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
+    """Every concept in the catalogue, judged for this subject: valid ones and why not.
+
+    Args:
+        store: the open database.
+        subject: the subject, as read (its required level, package, kind and unit decide).
+
+    Returns:
+        One ``ConceptOption`` per concept, in the catalogue's order (lowest level first); all
+        invalid, naming R2, when the subject has no threat assessment yet.
+    """
+    if subject.package is None or subject.required_level is None:
+        reason = f"{subject.code} has no threat assessment yet, so no package (rule R2)"
+        return [ConceptOption(c.code, c.name, c.level, False, reason) for c in list_concepts(store)]
+    package = package_concepts(store, subject)
     rank_row = store.one(
         "SELECT rank FROM resistance_level WHERE code = ?", (subject.required_level,)
     )
@@ -224,10 +361,19 @@ def lightest_valid_concept(
     concepts: list[Concept], valid: list[str], kind: str, at_least: int = 0
 ) -> str | None:
     """The valid concept with the fewest officers (then lowest level, then code) among those
-    that serve this kind of subject and need at least ``at_least`` officers; when none needs
-    that many, the valid one that needs the most."""
+    that serve this kind of subject (R3: never one for another kind) and need at least
+    ``at_least`` officers; when none needs that many, the valid one that needs the most.
+
+    Args:
+        concepts: the concepts to choose from (``list_concepts``).
+        valid: the codes of the valid ones.
+        kind: the subject's kind: ``person``, ``object`` or ``service``.
+        at_least: the fewest officers the concept should need.
+
+    Returns:
+        The chosen concept's code, or None when no valid concept serves ``kind``.
+    """
     usable = [c for c in concepts if c.code in valid and kind in c.subject_kinds]
-    usable = usable or [c for c in concepts if c.code in valid]
     if not usable:
         return None
     enough = [c for c in usable if c.officers >= at_least]
@@ -237,24 +383,69 @@ def lightest_valid_concept(
 
 
 def check_concept(store: Store, subject: Subject, code: str) -> Concept:
-    """Return the concept if it may go on this subject's activities; else refuse (R1, R3, R4)."""
+    """The concept, if it may go on this subject's activities as things are now.
+
+    Args:
+        store: the open database (read inside the caller's write, so nothing slips between).
+        subject: the subject, as read.
+        code: the concept's code (surrounding spaces and case ignored).
+
+    Returns:
+        The concept.
+
+    Raises:
+        NotFound: no such concept.
+        RuleViolation: the subject has no package yet (R2, ``no_threat_assessment``), or the
+            concept provides less than required (R1, ``concept_below_required``), is not in
+            the package (R3, ``concept_not_in_package``), serves another kind of subject (R3,
+            ``concept_wrong_kind``) or is a pilot outside its scope (R4,
+            ``concept_outside_pilot``); ``valid`` lists the concepts that may go on.
+    """
     concept = get_concept(store, code)
     if subject.package is None:
         raise RuleViolation(
             "R2",
             f"{subject.code} has no threat assessment yet, so no required level or package; "
-            f"record one first with `schildwacht threat assess {subject.code} --level N`.",
+            "record one first.",
+            code="no_threat_assessment",
+            subject=subject.code,
         )
     options = concept_options(store, subject)
     valid = [o.code for o in options if o.valid]
     verdict = next(o for o in options if o.code == concept.code)
-    if not verdict.valid:
-        rule = verdict.reason.rsplit("(rule ", 1)[-1].rstrip(")")
-        choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
-        raise RuleViolation(
-            rule, f"Concept {concept.code} {verdict.reason}; choose one of: {choices}."
-        )
-    return concept
+    if verdict.valid:
+        return concept
+    rule = verdict.reason.rsplit("(rule ", 1)[-1].rstrip(")")
+    facts: dict[str, dict[str, Any]] = {
+        "R1": {
+            "code": "concept_below_required",
+            "level": concept.level,
+            "required": subject.required_level,
+        },
+        "R3": (
+            {"code": "concept_not_in_package", "package": subject.package}
+            if concept.code not in package_concepts(store, subject)
+            else {
+                "code": "concept_wrong_kind",
+                "serves": _kinds(concept.subject_kinds),
+                "kind": subject.kind,
+            }
+        ),
+        "R4": {
+            "code": "concept_outside_pilot",
+            "scope": [*concept.pilot_units, *concept.pilot_packages],
+            "unit": subject.unit,
+        },
+    }
+    choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
+    raise RuleViolation(
+        rule,
+        f"Concept {concept.code} {verdict.reason}; choose one of: {choices}.",
+        concept=concept.code,
+        subject=subject.code,
+        valid=valid,
+        **facts[rule],
+    )
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -263,8 +454,7 @@ def check_concept(store: Store, subject: Subject, code: str) -> Concept:
 def _check_times(start: datetime, end: datetime) -> None:
     validate.moment(start, "The start")
     validate.moment(end, "The end")
-    if end <= start:
-        raise BadInput("The end must be after the start.")
+    require_order(start, end, "The activity")
     if end - start > MAX_DURATION:
         raise BadInput("An activity may last at most 72 hours; split it into several.")
 
@@ -288,11 +478,35 @@ def add_activity(
     concept: str | None = None,
     status: str = "planned",
 ) -> Activity:
-    """Add an activity to a subject's agenda, optionally with its concept (R1, R3, R4)."""
-    access.require(store.actor, "activity.write")
+    """Add an activity to a subject's agenda, optionally with its concept (R1, R3, R4).
+
+    One write transaction (audited ``activity.add``); every check runs inside it.
+
+    Args:
+        store: the open database, acting as a person who may ``activity.write``.
+        person: the subject's code name (any case).
+        title: what the activity is (free text, not empty).
+        start: when it starts (aware UTC, 1970–2099).
+        end: when it ends (aware UTC), after the start and at most 72 hours later.
+        location: where it takes place ('' when not known).
+        kind: ``work`` or ``private``.
+        concept: the security concept's code, or None to plan it later.
+        status: ``planned``, ``confirmed`` or ``done`` (``done`` only once it has ended).
+
+    Returns:
+        The new activity as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not write activities.
+        NotFound: no such subject or concept.
+        BadInput: empty or too long text, a time out of range, end not after start, longer than
+            72 hours, an unknown kind or status.
+        RuleViolation: ``done`` before it ended (R5), or the concept may not go on the subject
+            (R1, R2, R3, R4; see ``check_concept``).
+    """
     activity_id = uuid7()
     detail: dict[str, object] = {}
-    with store.write("activity.add", activity_id, detail) as conn:
+    with store.write("activity.add", activity_id, detail, require="activity.write") as conn:
         title = _check_text(title, "title")
         location = validate.text(location, "The location").strip()
         _check_times(start, end)
@@ -347,12 +561,33 @@ def edit_activity(
     Moving it (its time, length or place) is a restriction (R5, ``restrict_activity``) unless
     the agenda was simply wrong: then ``correction`` gives the reason and the change is recorded
     as a correction. ``done`` only once the activity has ended and never while it needs
-    re-planning; cancelling only by a restriction. Raises ``RuleViolation`` (R5, R1) or
-    ``BadInput``; nothing is written then.
+    re-planning; cancelling only by a restriction. One write transaction (audited
+    ``activity.edit``); nothing is written when it raises.
+
+    Args:
+        store: the open database, acting as a person who may ``activity.write``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        title: a new title, or None to keep it.
+        start: a new start (aware UTC), or None to keep it.
+        end: a new end (aware UTC), or None to keep it.
+        location: a new place, or None to keep it.
+        kind: ``work`` or ``private``, or None to keep it.
+        status: ``planned``, ``confirmed`` or ``done``, or None to keep it.
+        correction: why the agenda was wrong, needed when the time or place changes.
+
+    Returns:
+        The activity as stored after the change.
+
+    Raises:
+        PermissionDenied: the acting person may not write activities.
+        NotFound: no activity has that id.
+        BadInput: nothing to change (``nothing_to_change``), bad text or times, an unknown kind.
+        RuleViolation: a move without a correction (R5, ``move_needs_restriction``), a status
+            only a restriction sets, a cancelled activity revived, ``done`` too early (R5) or
+            while it needs re-planning (R1).
     """
-    access.require(store.actor, "activity.write")
-    full = resolve_id(store, "activity", activity_id, "activity")
-    with store.write("activity.edit", full) as conn:
+    with store.write("activity.edit", require="activity.write") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         current = get_activity(store, full)
         changes = _plain_changes(current, title, kind)
         if status is not None:
@@ -364,9 +599,11 @@ def edit_activity(
             changes.update(moved)
         given = (title, start, end, location, kind, status)
         if all(value is None for value in given):
+            fields = ["title", "start", "end", "location", "kind", "status"]
             raise BadInput(
-                "Nothing to change; give at least one of --title, --start, --end, --location, "
-                "--kind, --status."
+                f"Nothing to change; give at least one of: {', '.join(fields)}.",
+                code="nothing_to_change",
+                fields=fields,
             )
         changes["updated_at"] = store.now()
         assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -397,7 +634,7 @@ def _check_status(store: Store, current: Activity, status: str) -> None:
         raise RuleViolation(
             "R5", f"'{current.title}' was cancelled by a restriction; it stays cancelled."
         )
-    if status == "done" and current.end_at > store.now():
+    if status == "done" and current.end_at > store.clock.now():
         raise RuleViolation(
             "R5",
             f"'{current.title}' ends {local_iso(current.end_at)}; it can be marked done only "
@@ -415,10 +652,10 @@ def _moved_fields(
     current: Activity, start: datetime | None, end: datetime | None, location: str | None
 ) -> dict[str, str]:
     """The time and place columns that would change (unchanged values do not count)."""
-    new_start = start or from_db(current.start_at)
-    new_end = end or from_db(current.end_at)
+    new_start = start or current.start_at
+    new_end = end or current.end_at
     moved: dict[str, str] = {}
-    if (to_db(new_start), to_db(new_end)) != (current.start_at, current.end_at):
+    if (new_start, new_end) != (current.start_at, current.end_at):
         _check_times(new_start, new_end)
         moved["start_at"], moved["end_at"] = to_db(new_start), to_db(new_end)
     if location is not None and location.strip() != current.location:
@@ -437,17 +674,19 @@ def _record_correction(
         raise RuleViolation(
             "R5",
             f"Changing the time or place of '{current.title}' is a restriction (rule R5): "
-            "record it with `activity restrict` (reason and deciding authority), or, when the "
-            "agenda was simply wrong, say why with --correction REASON.",
+            "record it as a restriction (reason and deciding authority), or, when the agenda "
+            "was simply wrong, say why as a correction.",
+            code="move_needs_restriction",
+            title=current.title,
         )
     insert_correction(
         conn,
         store,
         current.id,
-        (current.start_at, current.end_at, current.location),
+        (to_db(current.start_at), to_db(current.end_at), current.location),
         (
-            moved.get("start_at", current.start_at),
-            moved.get("end_at", current.end_at),
+            moved.get("start_at", to_db(current.start_at)),
+            moved.get("end_at", to_db(current.end_at)),
             moved.get("location", current.location),
         ),
         _check_text(reason, "reason of the correction"),
@@ -462,11 +701,19 @@ def insert_correction(
     new: tuple[str, str, str],
     reason: str,
 ) -> None:
-    """Inside an open write: record that an activity's (start, end, location) — stored UTC
-    text and the place — changed from ``old`` to ``new`` as a correction, with its reason (a
-    mistake in the agenda, or the person's own calendar changed it). Every change of an
-    activity's time or place comes with a correction or a restriction (R5); the other laptops
-    accept it only so (``store/rules.py``)."""
+    """Inside an open write: record that an activity's time or place changed as a correction.
+
+    Every change of an activity's time or place comes with a correction or a restriction (R5);
+    the other laptops accept it only so (``store/rules.py``). Checks nothing itself.
+
+    Args:
+        conn: the connection of the open write transaction.
+        store: the open database (its clock, acting person and device are recorded).
+        activity_id: the activity's full id.
+        old: (start, end, location) before: start and end as stored UTC text.
+        new: (start, end, location) after, in the same form.
+        reason: why (a mistake in the agenda, or the person's own calendar changed it).
+    """
     conn.execute(
         "INSERT INTO activity_correction (id, activity_id, reason, old_start_at, old_end_at,"
         " old_location, new_start_at, new_end_at, new_location, recorded_at, recorded_by,"
@@ -490,16 +737,42 @@ def moves(
     end: datetime | None = None,
     location: str | None = None,
 ) -> bool:
-    """Whether these values change the activity's time, length or place."""
+    """Whether these values change the activity's time, length or place.
+
+    Args:
+        current: the activity as it is.
+        start: a new start (aware UTC), or None to keep it.
+        end: a new end (aware UTC), or None to keep it.
+        location: a new place, or None to keep it.
+
+    Returns:
+        True when the time or place would change (equal values do not count).
+
+    Raises:
+        BadInput: the new times are out of range, out of order or longer than 72 hours.
+    """
     return bool(_moved_fields(current, start, end, location))
 
 
 def restriction_kind(
     current: Activity, start: datetime, end: datetime, location: str | None = None
 ) -> str:
-    """The restriction (R5) that an edit to these values is: moved, shortened or relocated.
-    Raises ``BadInput`` when it changes both the time and the place (two restrictions)."""
-    new_time = (to_db(start), to_db(end)) != (current.start_at, current.end_at)
+    """The restriction (R5) that an edit to these values is.
+
+    Args:
+        current: the activity as it is.
+        start: the start after the edit (aware UTC).
+        end: the end after the edit (aware UTC).
+        location: the place after the edit, or None to keep it.
+
+    Returns:
+        ``relocated`` for a new place; ``shortened`` when the new time lies inside the old;
+        ``moved`` otherwise.
+
+    Raises:
+        BadInput: it changes both the time and the place (two restrictions).
+    """
+    new_time = (start, end) != (current.start_at, current.end_at)
     new_place = location is not None and location.strip() != current.location
     if new_time and new_place:
         raise BadInput(
@@ -507,29 +780,55 @@ def restriction_kind(
         )
     if new_place:
         return "relocated"
-    inside = to_db(start) >= current.start_at and to_db(end) <= current.end_at
+    inside = start >= current.start_at and end <= current.end_at
     return "shortened" if inside else "moved"
 
 
 @dataclass(frozen=True)
 class Correction:
-    """A mistake in the agenda put right (not a decision to move: that is a restriction)."""
+    """A mistake in the agenda put right (not a decision to move: that is a restriction).
+
+    Attributes:
+        id: the correction's id.
+        activity_id: the activity corrected.
+        reason: why the agenda was wrong.
+        old_start_at: the start before (aware UTC).
+        old_end_at: the end before (aware UTC).
+        old_location: the place before.
+        new_start_at: the start after (aware UTC).
+        new_end_at: the end after (aware UTC).
+        new_location: the place after.
+        recorded_at: when it was recorded (aware UTC).
+        recorded_by: who recorded it (callsign).
+    """
 
     id: str
     activity_id: str
     reason: str
-    old_start_at: str
-    old_end_at: str
+    old_start_at: datetime
+    old_end_at: datetime
     old_location: str
-    new_start_at: str
-    new_end_at: str
+    new_start_at: datetime
+    new_end_at: datetime
     new_location: str
-    recorded_at: str
+    recorded_at: datetime
     recorded_by: str
 
 
 def list_corrections(store: Store, activity_id: str) -> list[Correction]:
-    """The corrections of one activity, oldest first."""
+    """The corrections of one activity, oldest first.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The corrections, times aware UTC.
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput: the prefix matches more than one activity.
+    """
     full = resolve_id(store, "activity", activity_id, "activity")
     rows = store.query(
         "SELECT id, activity_id, reason, old_start_at, old_end_at, old_location, new_start_at,"
@@ -537,15 +836,31 @@ def list_corrections(store: Store, activity_id: str) -> list[Correction]:
         " WHERE activity_id = ? ORDER BY recorded_at, id",
         (full,),
     )
-    return [Correction(**dict(r)) for r in rows]
+    times = ("old_start_at", "old_end_at", "new_start_at", "new_end_at", "recorded_at")
+    return [Correction(**with_times(r, *times)) for r in rows]
 
 
 def assign_concept(store: Store, activity_id: str, concept: str) -> Activity:
-    """Put a concept on an activity, refusing anything below its required level (R1, R3, R4)."""
-    access.require(store.actor, "activity.write")
-    full = resolve_id(store, "activity", activity_id, "activity")
+    """Put a concept on an activity, refusing any the subject may not get (R1, R3, R4).
+
+    One write transaction (audited ``activity.assign``); clears a review flag.
+
+    Args:
+        store: the open database, acting as a person who may ``activity.write``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        concept: the concept's code (any case).
+
+    Returns:
+        The activity as stored after the change.
+
+    Raises:
+        PermissionDenied: the acting person may not write activities.
+        NotFound: no such activity or concept.
+        RuleViolation: the concept may not go on the subject (see ``check_concept``).
+    """
     detail: dict[str, str | None] = {}
-    with store.write("activity.assign", full, detail) as conn:
+    with store.write("activity.assign", None, detail, require="activity.write") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         put_concept(store, conn, full, concept, detail)
     return get_activity(store, full)
 
@@ -558,7 +873,19 @@ def put_concept(
     detail: dict[str, str | None] | None = None,
 ) -> None:
     """Inside an open write: the concept on the activity (clearing a review flag), checked
-    against the person's level, package and pilot scope as they are now (R1, R3, R4)."""
+    against the person's level, package and pilot scope as they are now (R1, R3, R4).
+
+    Args:
+        store: the open database.
+        conn: the connection of the open write transaction.
+        activity_id: the activity's full id.
+        concept: the concept's code (any case).
+        detail: the audit detail to add ``person``, ``from`` and ``to`` to, or None.
+
+    Raises:
+        NotFound: no such activity, subject or concept.
+        RuleViolation: the concept may not go on the subject (see ``check_concept``).
+    """
     current = get_activity(store, activity_id)
     subject = subject_by_id(store, current.subject_id)
     chosen = check_concept(store, subject, concept)
@@ -584,12 +911,34 @@ def restrict_activity(
 ) -> Restriction:
     """Record a facilitation restriction (R5) and apply it to the activity.
 
-    Scarcity may move, shorten or cancel an activity; it never lowers the concept on it (R1).
+    Scarcity may move, shorten, relocate or cancel an activity; it never lowers the concept on
+    it (R1). One write transaction (audited ``activity.restrict``).
+
+    Args:
+        store: the open database, acting as a person who may ``activity.restrict``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        kind: ``cancelled``, ``moved``, ``shortened`` or ``relocated``.
+        reason: ``capacity``, ``threat`` or ``tbp_choice``.
+        authority: the deciding authority, as named (not the calendar import's own).
+        note: a free-text note.
+        new_start: the start after a move (needed) or shortening (aware UTC).
+        new_end: the end after a move (default: the same length) or shortening (aware UTC).
+        new_location: the place after a relocation (needed).
+
+    Returns:
+        The restriction as recorded.
+
+    Raises:
+        PermissionDenied: the acting person may not restrict activities.
+        NotFound: no activity has that id.
+        BadInput: an unknown kind or reason, an activity already cancelled, a move without a
+            start, a shortening that is not shorter and inside, a relocation without a place,
+            bad text or times.
+        RuleViolation: no deciding authority, or the calendar import's reserved one (R5).
     """
-    access.require(store.actor, "activity.restrict")
-    full = resolve_id(store, "activity", activity_id, "activity")
     detail = {"kind": kind, "reason": reason, "authority": authority}
-    with store.write("activity.restrict", full, detail) as conn:
+    with store.write("activity.restrict", None, detail, require="activity.restrict") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         restriction_id = record_restriction(
             store,
             conn,
@@ -618,7 +967,22 @@ def record_restriction(
     new_end: datetime | None = None,
     new_location: str | None = None,
 ) -> str:
-    """Inside an open write: check and record a restriction (R5) and apply it; its id."""
+    """Inside an open write: check and record a restriction (R5) and apply it to the activity.
+
+    Args:
+        store: the open database.
+        conn: the connection of the open write transaction.
+        activity_id: the activity's full id.
+        kind, reason, authority, note, new_start, new_end, new_location: as for
+            ``restrict_activity``.
+
+    Returns:
+        The new restriction's id.
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput, RuleViolation: as for ``restrict_activity``.
+    """
     current = get_activity(store, activity_id)
     authority = _check_restriction(current, kind, reason, authority)
     note = validate.text(note, "The note")
@@ -641,8 +1005,8 @@ def record_restriction(
             reason,
             authority,
             note.strip(),
-            current.start_at,
-            current.end_at,
+            to_db(current.start_at),
+            to_db(current.end_at),
             updates.get("start_at"),
             updates.get("end_at"),
             store.now(),
@@ -668,7 +1032,9 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
         )
     if not isinstance(authority, str) or not authority.strip():
         raise RuleViolation(
-            "R5", "A restriction names the deciding authority (rule R5); give --authority."
+            "R5",
+            "A restriction names the deciding authority (rule R5).",
+            code="restriction_needs_authority",
         )
     authority = validate.line(authority, "The deciding authority")
     if authority.lower() == CALENDAR_AUTHORITY:
@@ -689,12 +1055,12 @@ def _restricted_fields(
     new_end: datetime | None,
     new_location: str | None,
 ) -> dict[str, str]:
-    old_start, old_end = from_db(current.start_at), from_db(current.end_at)
+    old_start, old_end = current.start_at, current.end_at
     start, end = old_start, old_end
     updates: dict[str, str] = {"status": kind if kind != "relocated" else current.status}
     if kind == "moved":
         if new_start is None:
-            raise BadInput("A move needs the new start (--start).")
+            raise BadInput("A move needs the new start.", code="move_needs_start")
         start = new_start
         end = new_end or new_start + (old_end - old_start)
     elif kind == "shortened":
@@ -706,7 +1072,7 @@ def _restricted_fields(
             )
     elif kind == "relocated":
         if not new_location or not new_location.strip():
-            raise BadInput("A relocation needs the new place (--location).")
+            raise BadInput("A relocation needs the new place.", code="relocation_needs_place")
         updates["location"] = new_location.strip()
     if kind in ("moved", "shortened"):
         _check_times(start, end)

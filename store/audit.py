@@ -13,8 +13,10 @@ against every head of it that a peer or a signed handover witnessed (``witness.c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from . import fingerprint, validate, witness
+from .clock import with_times
 from .db import GENESIS_HASH, Store, audit_hash
 from .errors import IntegrityFailure
 
@@ -24,8 +26,21 @@ MAX_LIST = 1_000_000
 
 @dataclass(frozen=True)
 class AuditEvent:
+    """One event of the hash-chained audit trail (R9).
+
+    Attributes:
+        seq: its place in the chain (1, 2, 3 …).
+        at: when (aware UTC).
+        actor: who acted (callsign).
+        device: on which laptop (device id).
+        action: what, e.g. ``activity.add``.
+        target: the id it concerns, or None.
+        detail: the event's detail as the JSON text that was hashed.
+        hash: its SHA-256 over the previous hash and its fields.
+    """
+
     seq: int
-    at: str
+    at: datetime
     actor: str
     device: str
     action: str
@@ -45,7 +60,7 @@ def list_audit(store: Store, *, limit: int = 100, action: str | None = None) -> 
         f"{where} ORDER BY seq DESC LIMIT ?",
         [*params, limit],
     )
-    return [AuditEvent(**dict(r)) for r in rows]
+    return [AuditEvent(**with_times(r, "at")) for r in rows]
 
 
 def verify_audit(store: Store) -> int:

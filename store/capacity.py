@@ -4,11 +4,13 @@ per reason and week; and what-if scenarios that change nothing in the database.
 - *Supply hours*: officer hours on duty. Per qualification, the hours of officers holding it
   valid that day (an officer with two qualifications appears under both).
 - *Demand hours*: what protection needs (staff count × duration): the concepts on the agenda
-  and the standing posts; an activity with no concept yet, or with one below the required
-  level, counts at the lightest valid concept of the person's package for their kind of
-  subject that needs at least as many officers as the one it carries (protection is never
-  lowered, so neither is demand). ``demand_assumed_hours`` says how much is so assumed. A
-  subject with no threat assessment has no package, so nothing can be assumed for it.
+  and the standing posts; an activity with no concept yet, or with one that is not valid for
+  its person (below the required level, outside the package, for another kind of subject, a
+  pilot outside its scope: ``INVALID_CONCEPT``), counts at the lightest valid concept of the
+  person's package for their kind of subject that needs at least as many officers as the one
+  it carries (protection is never lowered, so neither is demand). ``demand_assumed_hours``
+  says how much is so assumed. A subject with no threat assessment has no package, so nothing
+  can be assumed for it.
 - *Shortfall hours*: from the exact gap computation, where an officer counts once at a time.
 - *Occupancy*: demand hours / supply hours.
 Hours are real elapsed hours (epoch arithmetic), so a night across a clock change counts 10 or
@@ -20,8 +22,10 @@ shortfall before and after, side by side.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from . import access, validate
@@ -35,7 +39,7 @@ from .catalogue import (
     list_units,
     travel_minutes,
 )
-from .clock import LOCAL_TZ, iso_week, local, to_db
+from .clock import LOCAL_TZ, iso_week, local, require_order, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import (
@@ -58,6 +62,21 @@ MAX_SCENARIO_COUNT = 1_000
 
 @dataclass(frozen=True)
 class CapacityRow:
+    """Supply against demand for one group (a unit, organisation, qualification or local day).
+
+    Attributes:
+        key: the group: a unit code, organisation name, qualification code or local date
+            (``YYYY-MM-DD``).
+        supply_hours: officer hours on duty (real elapsed hours, to 0.01).
+        demand_hours: officer hours protection needs (staff count × hours, to 0.01).
+        shortfall_hours: officer hours short, from the exact gap computation (to 0.01).
+        occupancy: demand hours / supply hours (to 0.001), or None without supply.
+        supply_fte: supply in FTE (hours / (hours per FTE per week × weeks), to 0.01).
+        shortfall_fte: shortfall in FTE, the same way.
+        demand_assumed_hours: the part of the demand assumed at a valid concept (an activity
+            without one, or with one not valid for its person).
+    """
+
     key: str
     supply_hours: float
     demand_hours: float
@@ -68,9 +87,19 @@ class CapacityRow:
     demand_assumed_hours: float = 0.0
 
 
+#: Re-planning reasons that say the concept on an activity is not valid for its person: its
+#: demand is assumed at a valid one (protection is never lowered, so neither is demand).
+INVALID_CONCEPT = ("below_required", "outside_package", "wrong_subject_kind", "outside_pilot_scope")
+
+
 @dataclass
 class Demand:
-    """What protection needs in a period, and which needs (by source id) are assumed."""
+    """What protection needs in a period, and which needs (by source id) are assumed.
+
+    Attributes:
+        needs: every need (activities and standing posts), times epoch seconds.
+        assumed: the ids of the activities whose need is assumed at the lightest valid concept.
+    """
 
     needs: list[Need]
     assumed: set[str]
@@ -78,7 +107,17 @@ class Demand:
 
 def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
     """The needs of the agenda and standing posts, with unplanned and below-level activities
-    counted at the lightest valid concept (see the module docstring)."""
+    counted at the lightest valid concept (see the module docstring).
+
+    Args:
+        store: the open database.
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC).
+
+    Returns:
+        The demand, cancelled activities excluded; an activity of a subject without a package
+        counts only by the concept it carries.
+    """
     needs = load_needs(store, start, end)
     concepts = list_concepts(store)
     staffing = {c.code: tuple((s.qualification, s.count) for s in c.staffing) for c in concepts}
@@ -88,7 +127,9 @@ def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
     for row in store.query(
         "SELECT v.id, unixepoch(v.start_at) AS a, unixepoch(v.end_at) AS b, v.concept,"
         " v.subject_id FROM activity_view v WHERE v.status != 'cancelled'"
-        " AND (v.concept IS NULL OR v.replan_reason = 'below_required')"
+        " AND (v.concept IS NULL OR v.replan_reason IN ("
+        + ", ".join(f"'{reason}'" for reason in INVALID_CONCEPT)
+        + "))"
         " AND v.start_at < ? AND v.end_at > ?",
         (to_db(end), to_db(start)),
     ):
@@ -196,8 +237,7 @@ def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> Non
     validate.moment(start, "The start")
     validate.moment(end, "The end")
     validate.number(hours_per_fte, "Hours per FTE", low=0, high=168)
-    if end <= start:
-        raise BadInput("The period ends after it starts.")
+    require_order(start, end, "The period")
     if end - start > timedelta(days=92):
         raise BadInput("A capacity report covers at most 92 days; split the period.")
     if by not in GROUPINGS:
@@ -216,8 +256,23 @@ def capacity_report(
     by: str = "unit",
     hours_per_fte: float = DEFAULT_HOURS_PER_FTE,
 ) -> list[CapacityRow]:
-    """Supply against demand in the period, grouped ``by`` unit, organisation, qualification
-    or day."""
+    """Supply against demand in the period, grouped ``by`` unit, organisation, qualification or
+    local day. Writes nothing.
+
+    Args:
+        store: the open database.
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC), after the start, at most 92 days later.
+        by: ``unit``, ``organisation``, ``qualification`` or ``day``.
+        hours_per_fte: hours one FTE works per week (0–168, positive).
+
+    Returns:
+        One row per group with supply or demand, ordered by key.
+
+    Raises:
+        BadInput: a time out of range, end not after start, a period over 92 days, an unknown
+            grouping, hours per FTE out of range.
+    """
     _check(start, end, by, hours_per_fte)
     demand = protection_demand(store, start, end)
     duties = load_duties(store, start, end)
@@ -245,7 +300,18 @@ def _report(
 
 def restriction_report(store: Store, start: datetime, end: datetime) -> list[dict[str, object]]:
     """Facilitation restrictions recorded in [start, end) per unit and ISO week of the local
-    day they were recorded on, per reason (R5 made measurable); ordered by week, unit."""
+    day they were recorded on, per reason (R5 made measurable).
+
+    Args:
+        store: the open database.
+        start: the first moment counted (aware UTC).
+        end: the moment after the last counted (aware UTC).
+
+    Returns:
+        One dict per (ISO week, unit) with restrictions, ordered by week then unit: ``unit``,
+        ``week`` (``YYYY-Www``), ``capacity``, ``threat``, ``tbp_choice`` (counts per reason)
+        and ``total``.
+    """
     rows = store.query(
         "SELECT s.unit, r.recorded_at, r.reason FROM restriction r"
         " JOIN activity a ON a.id = r.activity_id JOIN subject s ON s.id = a.subject_id"
@@ -272,58 +338,187 @@ def restriction_report(store: Store, start: datetime, end: datetime) -> list[dic
 # Scenarios ---------------------------------------------------------------------------------------
 
 
+#: The written form of each kind of scenario change.
+FORMS = {
+    "lend": "lend:N:FROM:TO",
+    "add_officers": "add-officers:N:UNIT[:QUAL+QUAL]",
+    "add_fte": "add-fte:F:UNIT",
+    "remove_officers": "remove-officers:N:UNIT",
+    "add_persons": "add-persons:N:LEVEL[:UNIT]",
+}
+
+
+#: The forms that name the unit (for the refusal of a change that names none).
+_WITH_UNIT = {
+    "lend": "lend:N:FROM:TO",
+    "add_officers": "add-officers:N:UNIT",
+    "remove_officers": "remove-officers:N:UNIT",
+    "add_persons": "add-persons:N:LEVEL:UNIT",
+}
+
+
 @dataclass(frozen=True)
 class Change:
-    """One what-if change. ``kind``: add_persons, add_officers, remove_officers, lend."""
+    """One what-if change of a capacity scenario.
+
+    Attributes:
+        kind: ``add_persons``, ``add_officers``, ``remove_officers`` or ``lend`` (``add-fte``
+            is parsed as ``add_officers``, FTE rounded to whole officers).
+        count: how many persons or officers (1 to ``MAX_SCENARIO_COUNT``).
+        unit: the unit changed (for ``lend``: the one that lends); '' when neither the change
+            nor the scenario's default names one (refused by ``check_changes``, after the threat
+            level).
+        level: the threat level of added persons (``add_persons`` only), else None.
+        to_unit: the unit that receives (``lend`` only), else None.
+        qualifications: for ``add_officers``: what the added officers hold; empty means the
+            qualifications the unit is short of in the period, or the catalogue's typical ones
+            when it is short of none.
+        text: how it was written (for messages); '' for the single-change options.
+    """
 
     kind: str
     count: int
     unit: str
     level: int | None = None
     to_unit: str | None = None
-    #: For add_officers; empty means: the qualifications the unit is short of in the period
-    #: (or close protection and protective driving when it is short of none).
     qualifications: tuple[str, ...] = ()
+    text: str = field(default="", compare=False)
 
     @classmethod
     def parse(cls, text: str, default_unit: str | None = None) -> Change:
         """``KIND:ARGS`` as typed: ``lend:N:FROM:TO``, ``add-officers:N:UNIT[:Q+Q]``,
         ``add-fte:F:UNIT``, ``remove-officers:N:UNIT``, ``add-persons:N:LEVEL[:UNIT]``; a
-        missing unit is ``default_unit``. Raises ``BadInput`` naming the form expected."""
+        missing unit is ``default_unit``. Raises ``BadInput`` naming what is wrong in it (the
+        codes are checked against the catalogue by ``check_changes``)."""
         parts = [p.strip() for p in text.split(":")]
         kind = parts[0].lower().replace("-", "_")
-        forms = {
-            "lend": "lend:N:FROM:TO",
-            "add_officers": "add-officers:N:UNIT[:QUAL+QUAL]",
-            "add_fte": "add-fte:F:UNIT",
-            "remove_officers": "remove-officers:N:UNIT",
-            "add_persons": "add-persons:N:LEVEL[:UNIT]",
-        }
-        if kind not in forms:
-            raise BadInput(f"Unknown change '{text}'; use one of: {', '.join(forms.values())}.")
-        try:
-            amount = float(parts[1]) if kind == "add_fte" else int(parts[1])
-            rest = parts[2:]
-            if kind == "lend":
-                return cls("lend", int(amount), rest[0].upper(), to_unit=rest[1].upper())
-            if kind == "add_persons":
-                unit = rest[1] if len(rest) > 1 else default_unit
-                if not unit:
-                    raise IndexError
-                return cls("add_persons", int(amount), unit.upper(), level=int(rest[0]))
-            unit = (rest[0] if rest and rest[0] else default_unit or "").upper()
-            if not unit:
-                raise IndexError
-            if kind == "add_fte":
-                return cls("add_officers", round(amount), unit)
-            quals = tuple(q for q in (rest[1] if len(rest) > 1 else "").split("+") if q)
-            return cls(kind, int(amount), unit, qualifications=quals)
-        except (IndexError, ValueError):
-            raise BadInput(f"'{text}' does not read as {forms[kind]}.") from None
+        if kind not in FORMS:
+            raise BadInput(
+                f"Unknown change {validate.shown(text)}; use one of: {', '.join(FORMS.values())}."
+            )
+        form = FORMS[kind]
+        shown = validate.shown(text)
+
+        def refuse(why: str) -> BadInput:
+            return BadInput(f"{shown} {why} (write {form}).")
+
+        most = {"lend": 4, "add_officers": 4, "add_persons": 4}.get(kind, 3)
+        if len(parts) > most:
+            extra = ":".join(parts[most:])
+            raise refuse(f"has more parts than its form: {validate.shown(extra)}")
+        if len(parts) < 2 or not parts[1]:
+            raise refuse("does not say how many")
+        amount = _amount(parts[1], fractional=kind == "add_fte", refuse=refuse)
+        rest = parts[2:]
+        if kind == "lend":
+            if not rest or not rest[0]:
+                raise refuse("names no unit that lends")
+            if len(rest) < 2 or not rest[1]:
+                raise refuse("names no unit that receives")
+            return cls("lend", int(amount), rest[0].upper(), to_unit=rest[1].upper(), text=text)
+        if kind == "add_persons":
+            if not rest or not rest[0]:
+                raise refuse("gives no threat level")
+            level = _amount(rest[0], fractional=False, refuse=refuse, what="threat level")
+            unit = (rest[1] if len(rest) > 1 and rest[1] else default_unit or "").upper()
+            return cls("add_persons", int(amount), unit, level=int(level), text=text)
+        unit = (rest[0] if rest and rest[0] else default_unit or "").upper()
+        if kind == "add_fte":
+            return cls("add_officers", round(amount), unit, text=text)
+        quals = tuple(q.strip() for q in (rest[1] if len(rest) > 1 else "").split("+") if q)
+        return cls(kind, int(amount), unit, qualifications=quals, text=text)
+
+    @property
+    def written(self) -> str:
+        """The change as its user wrote it, for a message."""
+        if self.text:
+            return validate.shown(self.text)
+        return {"add_persons": "--add-persons", "add_officers": "--add-officers"}.get(
+            self.kind, f"--{self.kind.replace('_', '-')}"
+        )
+
+
+def _amount(
+    text: str, *, fractional: bool, refuse: Callable[[str], BadInput], what: str = "number"
+) -> float:
+    try:
+        value = float(text) if fractional else int(text)
+    except ValueError:
+        kind = "a number" if fractional else "a whole number"
+        raise refuse(f"gives {validate.shown(text)} where the {what} should be {kind}") from None
+    if not math.isfinite(value):
+        raise refuse(f"gives {validate.shown(text)} where the {what} should be a number")
+    return value
+
+
+def check_changes(store: Store, changes: list[Change]) -> None:
+    """Refuse, naming the change and the real problem, a scenario that names an unknown
+    threat level, unit or qualification, no unit, a unit lending to itself, or a count out of
+    range; nothing is computed then.
+
+    Args:
+        store: the open database (its catalogue).
+        changes: the scenario's changes, as parsed.
+
+    Raises:
+        BadInput: the first change that is wrong, with what is wrong in it.
+    """
+    units = {u.code for u in list_units(store)}
+    qualifications = [q.code for q in list_qualifications(store)]
+    for change in changes:
+
+        def refuse(sentence: str, change: Change = change) -> BadInput:
+            if not change.text:
+                return BadInput(sentence)
+            return BadInput(f"{change.written}: {sentence[0].lower()}{sentence[1:]}")
+
+        if change.kind == "add_persons" and change.level is None:
+            raise refuse("Adding protected persons needs their threat level.")
+        if change.level is not None:
+            validate.integer(change.level, "The threat level", low=0, high=1000)
+            try:
+                derive(store, change.level)
+            except BadInput as exc:
+                raise refuse(str(exc)) from None
+        if not change.unit:
+            raise BadInput(
+                f"{change.written} names no unit; write {_WITH_UNIT[change.kind]} or give --unit."
+            )
+        for unit in filter(None, (change.unit, change.to_unit)):
+            if unit not in units:
+                raise refuse(
+                    f"Unknown unit {validate.shown(unit)}; choose one of: "
+                    f"{', '.join(sorted(units))}."
+                )
+        if change.kind == "lend" and change.to_unit == change.unit:
+            raise refuse(
+                f"Lending moves officers from one unit to another, not from {change.unit} to "
+                f"{change.unit} itself."
+            )
+        for code in change.qualifications:
+            if code not in qualifications:
+                raise refuse(
+                    f"Unknown qualification {validate.shown(code)}; choose one of: "
+                    f"{', '.join(qualifications)}."
+                )
+        if change.count < 1:
+            raise refuse("A scenario changes at least one person or officer.")
+        validate.integer(change.count, "The number of persons or officers", high=MAX_SCENARIO_COUNT)
 
 
 @dataclass(frozen=True)
 class ScenarioRow:
+    """One unit's shortfall now and under a scenario, side by side.
+
+    Attributes:
+        unit: the unit's code.
+        baseline_shortfall_hours: officer hours short as planned (to 0.01).
+        scenario_shortfall_hours: officer hours short with every change applied (to 0.01).
+        change_hours: scenario minus baseline (negative: the scenario helps).
+        lent_in: callsigns of officers lent to this unit by the scenario.
+        lent_out: callsigns of officers lent from it.
+    """
+
     unit: str
     baseline_shortfall_hours: float
     scenario_shortfall_hours: float
@@ -364,6 +559,12 @@ class _World:
     start: datetime
     end: datetime
     lent: list[tuple[str, str, str]]  # officer, from, to
+    made: int = 0  # persons and officers the scenario added so far
+
+    def new_name(self, prefix: str) -> str:
+        """A name no other added person or officer of this scenario has."""
+        self.made += 1
+        return f"{prefix}-{self.made}"
 
     @property
     def window(self) -> tuple[int, int]:
@@ -381,18 +582,18 @@ class _World:
 
 
 def apply_change(world: _World, change: Change) -> None:
-    """Change the world's demand and supply (copies of the database's; nothing is written)."""
-    units = {u.code for u in list_units(world.store)}
-    for unit in filter(None, (change.unit, change.to_unit)):
-        if unit not in units:
-            raise BadInput(
-                f"Unknown unit {validate.shown(unit)}; choose one of: {', '.join(sorted(units))}."
-            )
-    if change.count < 1:
-        raise BadInput("A scenario changes at least one person or officer.")
-    validate.integer(change.count, "The number of persons or officers", high=MAX_SCENARIO_COUNT)
-    if change.level is not None:
-        validate.integer(change.level, "The threat level", low=0, high=1000)
+    """Change the world's demand and supply (copies of the database's; nothing is written).
+
+    Args:
+        world: the scenario's demand and supply, changed in place.
+        change: a change ``check_changes`` accepted.
+
+    Raises:
+        BadInput: removing more officers than are on duty, lending without a receiving unit
+            (``lend_needs_unit``) or from a unit with nobody on duty, adding persons without a
+            threat level (``persons_need_level``) or whose package has no concept for a person,
+            an unknown kind.
+    """
     if change.kind == "add_persons":
         _add_persons(world, change)
     elif change.kind == "add_officers":
@@ -400,12 +601,17 @@ def apply_change(world: _World, change: Change) -> None:
     elif change.kind == "remove_officers":
         chosen = _on_duty(world, change.unit)[: change.count]
         if len(chosen) < change.count:
-            raise BadInput(f"{change.unit} has only {len(chosen)} officers on duty in the period.")
+            raise BadInput(
+                f"{change.written}: {change.unit} has only {len(chosen)} officers on duty in "
+                "the period."
+            )
         world.duties = [d for d in world.duties if d.officer not in set(chosen)]
     elif change.kind == "lend":
         if not change.to_unit:
-            raise BadInput("Lending names the unit that receives the officers (--to-unit).")
-        _lend(world, change.unit, change.to_unit, change.count)
+            raise BadInput(
+                "Lending names the unit that receives the officers.", code="lend_needs_unit"
+            )
+        _lend(world, change.unit, change.to_unit, change.count, change.written)
     else:
         raise BadInput(f"Unknown scenario change '{change.kind}'.")
 
@@ -416,38 +622,39 @@ def _on_duty(world: _World, unit: str) -> list[str]:
 
 def _add_persons(world: _World, change: Change) -> None:
     if change.level is None:
-        raise BadInput("Adding protected persons needs their threat level (--level).")
+        raise BadInput(
+            "Adding protected persons needs their threat level.", code="persons_need_level"
+        )
     concept = _typical_concept(world.store, change.level)
     staffing = tuple((s.qualification, s.count) for s in concept.staffing)
-    for n in range(change.count):
+    for _n in range(change.count):
+        source = world.new_name("scenario-person")
         for day in _days(world.start, world.end):
             for hour, length in TYPICAL_DAY:
                 a = _local(day, hour)
-                world.needs.append(
-                    Need(change.unit, a, a + length * 3600, staffing, f"scenario-person-{n}")
-                )
+                world.needs.append(Need(change.unit, a, a + length * 3600, staffing, source))
 
 
 def _add_officers(world: _World, change: Change) -> None:
     quals = frozenset(change.qualifications) or _short_of(world, change.unit)
     for n in range(change.count):
         hour, length = ADDED_SHIFTS[n % 2]
+        officer = world.new_name("scenario-officer")  # each added officer is another person
         for index, day in enumerate(_days(world.start, world.end)):
             if index % 7 in (5, 6):
                 continue  # five days on, two off
             a = _local(day, hour)
-            world.duties.append(
-                Duty(f"scenario-officer-{n}", change.unit, a, a + length * 3600, quals)
-            )
+            world.duties.append(Duty(officer, change.unit, a, a + length * 3600, quals))
 
 
-def _lend(world: _World, home: str, to: str, count: int) -> None:
+def _lend(world: _World, home: str, to: str, count: int, written: str = "") -> None:
     """Lend up to ``count`` officers of ``home`` on duty in the period to ``to``: each time the
     one who reduces ``to``'s shortfall hours most (then by callsign), who arrives after the
-    travel time between the units; only officers who reduce it are lent."""
+    travel time between the units; only officers who reduce it are lent, and an officer is
+    lent once in a scenario (never onwards, never twice)."""
     travel = travel_minutes(world.store, home, to) * 60
     if not _on_duty(world, home):
-        raise BadInput(f"{home} has no officers on duty in the period.")
+        raise BadInput(f"{written or 'Lending'}: {home} has no officers on duty in the period.")
     for _round in range(count):
         best: tuple[float, str, list[Duty]] | None = None
         current = world.shortfall_hours(to)
@@ -478,10 +685,12 @@ def _candidates(world: _World, home: str, to: str) -> set[str]:
         world.window,
         order,
     )
+    lent = {officer for officer, _from, _to in world.lent}
     return {
         d.officer
         for d in world.duties
         if d.unit == home
+        and d.officer not in lent
         and any(
             g.qualification in d.qualifications
             and d.start < g.end.timestamp()
@@ -492,7 +701,10 @@ def _candidates(world: _World, home: str, to: str) -> set[str]:
 
 
 def _short_of(world: _World, unit: str) -> frozenset[str]:
-    order = attribution_order(q.code for q in list_qualifications(world.store))
+    """The qualifications ``unit`` is short of in the scenario; when it is short of none, the
+    catalogue's typical ones (what a typical protection officer holds)."""
+    qualifications = list_qualifications(world.store)
+    order = attribution_order(q.code for q in qualifications)
     gaps = compute(
         [n for n in world.needs if n.unit == unit],
         [d for d in world.duties if d.unit == unit],
@@ -500,7 +712,7 @@ def _short_of(world: _World, unit: str) -> frozenset[str]:
         order,
     )
     return frozenset(g.qualification for g in gaps) or frozenset(
-        {"close_protection", "protective_driving"}
+        q.code for q in qualifications if q.typical
     )
 
 
@@ -521,11 +733,28 @@ def run_scenario(
 ) -> list[ScenarioRow]:
     """Each unit's shortfall hours now and under the scenario (all changes together), side by
     side, with the officers lent in and out. Demand is what protection needs (see
-    ``protection_demand``). Writes nothing."""
+    ``protection_demand``). Writes nothing.
+
+    Args:
+        store: the open database, acting as a person who may ``capacity.scenario``.
+        changes: the scenario's changes (at least one), applied in order.
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC), after the start, at most 92 days later.
+
+    Returns:
+        One row per unit with supply or demand before or after, or lending or receiving,
+        ordered by unit code.
+
+    Raises:
+        PermissionDenied: the acting person may not run scenarios.
+        BadInput: no change, a change ``check_changes`` or ``apply_change`` refuses, a time out
+            of range, end not after start, a period over 92 days.
+    """
     access.require(store.actor, "capacity.scenario")
     _check(start, end, "unit", DEFAULT_HOURS_PER_FTE)
     if not changes:
         raise BadInput("Describe at least one change.")
+    check_changes(store, changes)
     demand = protection_demand(store, start, end)
     duties = load_duties(store, start, end)
     baseline = {
@@ -559,7 +788,18 @@ def week_overview(
     store: Store, start: datetime, days: int, limit: int = 10
 ) -> tuple[dict[str, list[CapacityRow]], list[Gap]]:
     """For the console's Capacity screen, from one gap computation: per unit with supply or
-    demand one row per local day, and the gaps that cost the most officer-hours."""
+    demand one row per local day, and the gaps that cost the most officer-hours.
+
+    Args:
+        store: the open database.
+        start: the first day's start (aware UTC; local midnight for whole days).
+        days: how many days of 24 hours from ``start``.
+        limit: how many of the worst gaps to return.
+
+    Returns:
+        (rows per unit code: one ``CapacityRow`` per local day, keyed by date, FTE per week of
+        36 hours; the worst gaps, most officer-hours short first, then earliest).
+    """
     end = start + timedelta(days=days)
     demand = protection_demand(store, start, end)
     needs, duties = demand.needs, load_duties(store, start, end)

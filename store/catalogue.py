@@ -27,13 +27,33 @@ SHIPPED = Path(__file__).with_name("catalogue.toml")
 
 @dataclass(frozen=True)
 class Unit:
+    """A unit that protects subjects and employs officers.
+
+    Attributes:
+        code: short code, upper case (``RT``, ``DKDB``).
+        name: full name.
+        organisation: the organisation the unit belongs to (``Politie``, ``KMar``).
+        national: a national unit (catalogue mark ``national``): suggestions ask its officers
+            after those of the regional units.
+    """
+
     code: str
     name: str
     organisation: str
+    national: bool = False
 
 
 @dataclass(frozen=True)
 class Level:
+    """A resistance level (*weerstandsniveau*), W1 lowest.
+
+    Attributes:
+        code: its code (``W1`` … ``W4`` in the shipped catalogue).
+        rank: its order, 1 lowest; a concept provides a level when its rank is at least the
+            level's (rule R1).
+        label: what the level means, for people.
+    """
+
     code: str
     rank: int
     label: str
@@ -41,6 +61,16 @@ class Level:
 
 @dataclass(frozen=True)
 class Package:
+    """A package (*pakket*): the concepts allowed for a required resistance level (rule R1/R3).
+
+    Attributes:
+        code: its code (``PKG-W3``).
+        name: its name, for people.
+        level: the resistance level it is built for (a ``Level.code``).
+        concepts: the codes of its concepts, lowest level first, then by code.
+        care_modules: the care modules (psychosocial support and the like) that come with it.
+    """
+
     code: str
     name: str
     level: str
@@ -50,12 +80,34 @@ class Package:
 
 @dataclass(frozen=True)
 class Staffing:
+    """How many officers with one qualification a concept needs at once.
+
+    Attributes:
+        qualification: the qualification's code.
+        count: officers needed at the same time (at least 1).
+    """
+
     qualification: str
     count: int
 
 
 @dataclass(frozen=True)
 class Concept:
+    """A security concept (*beveiligingsconcept*): the staffing that provides a resistance level.
+
+    Attributes:
+        code: its code, upper case (``CP-LIGHT``).
+        name: its name, for people.
+        level: the resistance level it provides (a ``Level.code``).
+        rank: that level's rank.
+        pilot: whether it is a pilot concept, usable only within ``pilot_units`` or
+            ``pilot_packages`` (rule R4).
+        staffing: the officers it needs at once, by qualification code.
+        pilot_units: the units whose subjects may get the pilot concept.
+        pilot_packages: the packages with which the pilot concept may be used.
+        subject_kinds: the kinds of protected subject (person, object, service) it serves (R3).
+    """
+
     code: str
     name: str
     level: str
@@ -75,12 +127,31 @@ class Concept:
 
 @dataclass(frozen=True)
 class Qualification:
+    """A qualification an officer can hold and a concept's staffing asks for.
+
+    Attributes:
+        code: lower-case code (``close_protection``).
+        name: name for people.
+        typical: a typical protection officer holds it (catalogue mark ``typical``): an officer
+            a capacity scenario adds without named qualifications holds the typical ones.
+    """
+
     code: str
     name: str
+    typical: bool = False
 
 
 @dataclass(frozen=True)
 class ThreatRule:
+    """One row of rule R2: a threat level and what it requires.
+
+    Attributes:
+        level: the threat level (1 lowest; 1–5 in the shipped catalogue).
+        label: its name, for people (``Substantial``).
+        resistance_level: the resistance level it requires (a ``Level.code``).
+        package: the package that goes with it (a ``Package.code``).
+    """
+
     level: int
     label: str
     resistance_level: str
@@ -89,6 +160,15 @@ class ThreatRule:
 
 @dataclass(frozen=True)
 class Reinforcement:
+    """One capacity reinforcement of the letter: FTE funded for an organisation and purpose.
+
+    Attributes:
+        funding_line: the budget line that pays for it.
+        organisation: the organisation that receives it (``Politie``, ``KMar``).
+        purpose: what it is for.
+        fte: full-time equivalents, exact to a tenth (stored as whole tenths).
+    """
+
     funding_line: str
     organisation: str
     purpose: str
@@ -99,7 +179,23 @@ class Reinforcement:
 
 
 def load_catalogue(path: Path | None = None) -> dict[str, Any]:
-    """Read and validate a catalogue file (the shipped one when ``path`` is None)."""
+    """Read and validate a catalogue file.
+
+    Args:
+        path: a TOML catalogue file; None reads the shipped one (``SHIPPED``).
+
+    Returns:
+        The catalogue's tables as parsed TOML (``resistance_levels``, ``threat_levels``,
+        ``qualifications``, ``concepts``, ``packages``, ``units``, ``travel``,
+        ``reinforcements``), ready for ``seed_catalogue``.
+
+    Raises:
+        BadInput: the file cannot be read or is not TOML; a field is missing; a concept,
+            package, threat level or travel pair names something unknown; a package lists a
+            concept below its level (R1); a threat level's package is built for another level;
+            an FTE has more than one decimal; a mark (``typical``, ``national``) is not
+            true/false; travel minutes are not whole minutes 0–1440.
+    """
     import tomllib  # only init reads a catalogue file; scripted commands start without it
 
     try:
@@ -133,6 +229,7 @@ def _validate(data: dict[str, Any]) -> None:
             for kind in concept.get("subject_kinds", SUBJECT_KINDS):
                 if kind not in SUBJECT_KINDS:
                     raise BadInput(f"Concept {concept['code']} names unknown subject kind {kind}.")
+        _validate_marks(data)
         _validate_travel(data.get("travel", {}), units)
         for package in packages.values():
             for code in package["concepts"]:
@@ -155,6 +252,14 @@ def _validate(data: dict[str, Any]) -> None:
             _fte_tenths(row["fte"])
     except KeyError as exc:
         raise BadInput(f"The catalogue lacks the field {exc}.") from None
+
+
+def _validate_marks(data: dict[str, Any]) -> None:
+    """The catalogue's marks (``typical`` qualifications, ``national`` units) are true/false."""
+    for table, mark in (("qualifications", "typical"), ("units", "national")):
+        for row in data[table]:
+            if not isinstance(row.get(mark, False), bool):
+                raise BadInput(f"{mark} of {row['code']} must be true or false.")
 
 
 def _validate_travel(travel: dict[str, Any], units: set[str]) -> None:
@@ -180,45 +285,31 @@ def _fte_tenths(value: str | int | float) -> int:
 
 
 def seed_catalogue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
-    """Write the catalogue into a new database (inside the caller's transaction)."""
+    """Write a validated catalogue into a new database, inside the caller's transaction.
+
+    Args:
+        conn: the new database's connection, in an open transaction (``init_database``).
+        data: a catalogue as ``load_catalogue`` returns it.
+
+    Raises:
+        sqlite3.IntegrityError: the database already holds a catalogue with the same codes.
+    """
     conn.executemany(
         "INSERT INTO resistance_level (code, rank, label) VALUES (:code, :rank, :label)",
         data["resistance_levels"],
     )
     conn.executemany(
-        "INSERT INTO qualification (code, name) VALUES (:code, :name)", data["qualifications"]
+        "INSERT INTO qualification (code, name, typical) VALUES (?, ?, ?)",
+        [(q["code"], q["name"], int(q.get("typical", False))) for q in data["qualifications"]],
     )
     conn.executemany(
-        "INSERT INTO unit (code, name, organisation) VALUES (:code, :name, :organisation)",
-        data["units"],
+        "INSERT INTO unit (code, name, organisation, national) VALUES (?, ?, ?, ?)",
+        [
+            (u["code"], u["name"], u["organisation"], int(u.get("national", False)))
+            for u in data["units"]
+        ],
     )
-    for concept in data["concepts"]:
-        conn.execute(
-            "INSERT INTO concept (code, name, level, pilot, description, subject_kinds)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                concept["code"],
-                concept["name"],
-                concept["level"],
-                int(bool(concept.get("pilot"))),
-                concept.get("description", ""),
-                ",".join(concept.get("subject_kinds", SUBJECT_KINDS)),
-            ),
-        )
-        for qual, count in concept.get("staffing", {}).items():
-            conn.execute(
-                "INSERT INTO concept_staffing (concept, qualification, count) VALUES (?, ?, ?)",
-                (concept["code"], qual, int(count)),
-            )
-        for unit in concept.get("pilot_units", []):
-            conn.execute(
-                "INSERT INTO pilot_scope (concept, unit) VALUES (?, ?)", (concept["code"], unit)
-            )
-        for package in concept.get("pilot_packages", []):
-            conn.execute(
-                "INSERT INTO pilot_scope (concept, package) VALUES (?, ?)",
-                (concept["code"], package),
-            )
+    _seed_concepts(conn, data["concepts"])
     for package in data["packages"]:
         conn.execute(
             "INSERT INTO package (code, name, level, care_modules) VALUES (?, ?, ?, ?)",
@@ -257,27 +348,91 @@ def seed_catalogue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     )
 
 
+def _seed_concepts(conn: sqlite3.Connection, concepts: list[dict[str, Any]]) -> None:
+    """The concepts with their staffing and pilot scope."""
+    for concept in concepts:
+        conn.execute(
+            "INSERT INTO concept (code, name, level, pilot, description, subject_kinds)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                concept["code"],
+                concept["name"],
+                concept["level"],
+                int(bool(concept.get("pilot"))),
+                concept.get("description", ""),
+                ",".join(concept.get("subject_kinds", SUBJECT_KINDS)),
+            ),
+        )
+        for qual, count in concept.get("staffing", {}).items():
+            conn.execute(
+                "INSERT INTO concept_staffing (concept, qualification, count) VALUES (?, ?, ?)",
+                (concept["code"], qual, int(count)),
+            )
+        for unit in concept.get("pilot_units", []):
+            conn.execute(
+                "INSERT INTO pilot_scope (concept, unit) VALUES (?, ?)", (concept["code"], unit)
+            )
+        for package in concept.get("pilot_packages", []):
+            conn.execute(
+                "INSERT INTO pilot_scope (concept, package) VALUES (?, ?)",
+                (concept["code"], package),
+            )
+
+
 # Reading ------------------------------------------------------------------------------------
 
 
 def list_units(store: Store) -> list[Unit]:
-    return [Unit(**dict(r)) for r in store.query("SELECT code, name, organisation FROM unit")]
+    """Every unit, in the catalogue's order.
+
+    Returns:
+        The units as ``Unit`` records.
+    """
+    rows = store.query("SELECT code, name, organisation, national FROM unit")
+    return [_unit(r) for r in rows]
 
 
 def get_unit(store: Store, code: str) -> Unit:
-    row = store.one("SELECT code, name, organisation FROM unit WHERE code = ?", (code.upper(),))
+    """One unit by its code.
+
+    Args:
+        code: the unit's code, any case.
+
+    Returns:
+        The unit.
+
+    Raises:
+        NotFound: no unit has that code (the message lists the known ones).
+    """
+    row = store.one(
+        "SELECT code, name, organisation, national FROM unit WHERE code = ?", (code.upper(),)
+    )
     if row is None:
         known = ", ".join(u.code for u in list_units(store))
         raise NotFound(f"Unknown unit {validate.shown(code)}; choose one of: {known}.")
-    return Unit(**dict(row))
+    return _unit(row)
+
+
+def _unit(row: sqlite3.Row) -> Unit:
+    return Unit(row["code"], row["name"], row["organisation"], bool(row["national"]))
 
 
 def list_levels(store: Store) -> list[Level]:
+    """Every resistance level, lowest rank first.
+
+    Returns:
+        The levels as ``Level`` records.
+    """
     rows = store.query("SELECT code, rank, label FROM resistance_level ORDER BY rank")
     return [Level(**dict(r)) for r in rows]
 
 
 def list_threat_rules(store: Store) -> list[ThreatRule]:
+    """The whole table of rule R2, lowest threat level first.
+
+    Returns:
+        One ``ThreatRule`` per threat level.
+    """
     rows = store.query(
         "SELECT level, label, resistance_level, package FROM threat_level ORDER BY level"
     )
@@ -285,7 +440,17 @@ def list_threat_rules(store: Store) -> list[ThreatRule]:
 
 
 def derive(store: Store, threat_level: int) -> ThreatRule:
-    """R2: the required resistance level and package for a threat level."""
+    """Rule R2: the required resistance level and package for a threat level.
+
+    Args:
+        threat_level: the assessed threat level.
+
+    Returns:
+        The catalogue's rule for that level.
+
+    Raises:
+        BadInput: the catalogue has no such threat level (the message lists the known ones).
+    """
     row = store.one(
         "SELECT level, label, resistance_level, package FROM threat_level WHERE level = ?",
         (threat_level,),
@@ -297,6 +462,11 @@ def derive(store: Store, threat_level: int) -> ThreatRule:
 
 
 def list_packages(store: Store) -> list[Package]:
+    """Every package with its concepts, lowest level first, then by code.
+
+    Returns:
+        The packages as ``Package`` records.
+    """
     members: dict[str, list[str]] = {}
     for row in store.query(
         "SELECT pc.package, pc.concept FROM package_concept pc"
@@ -321,6 +491,17 @@ def list_packages(store: Store) -> list[Package]:
 
 
 def get_package(store: Store, code: str) -> Package:
+    """One package by its exact code.
+
+    Args:
+        code: the package's code (as stored, upper case).
+
+    Returns:
+        The package with its concepts.
+
+    Raises:
+        NotFound: no package has that code.
+    """
     for package in list_packages(store):
         if package.code == code:
             return package
@@ -328,6 +509,11 @@ def get_package(store: Store, code: str) -> Package:
 
 
 def list_concepts(store: Store) -> list[Concept]:
+    """Every concept with its staffing and pilot scope, lowest level first, then by code.
+
+    Returns:
+        The concepts as ``Concept`` records.
+    """
     staffing: dict[str, list[Staffing]] = {}
     for row in store.query(
         "SELECT concept, qualification, count FROM concept_staffing ORDER BY concept, qualification"
@@ -361,6 +547,17 @@ def list_concepts(store: Store) -> list[Concept]:
 
 
 def get_concept(store: Store, code: str) -> Concept:
+    """One concept by its code.
+
+    Args:
+        code: the concept's code; surrounding spaces and case are ignored.
+
+    Returns:
+        The concept with its staffing and pilot scope.
+
+    Raises:
+        NotFound: no concept has that code (the message lists the known ones).
+    """
     wanted = code.strip().upper()
     concepts = list_concepts(store)
     for concept in concepts:
@@ -371,8 +568,16 @@ def get_concept(store: Store, code: str) -> Concept:
 
 
 def travel_minutes(store: Store, from_unit: str, to_unit: str) -> int:
-    """Minutes an officer needs to travel between two units (0 within a unit); a pair the
-    catalogue does not list takes its default."""
+    """Minutes an officer needs to travel between two units (either direction).
+
+    Args:
+        from_unit: one unit's code.
+        to_unit: the other unit's code.
+
+    Returns:
+        Whole minutes: 0 within a unit, the catalogue's pair when it lists one, else its
+        default (``travel_default_minutes``, 90 when the database has none).
+    """
     if from_unit == to_unit:
         return 0
     row = store.one(
@@ -385,11 +590,21 @@ def travel_minutes(store: Store, from_unit: str, to_unit: str) -> int:
 
 
 def list_qualifications(store: Store) -> list[Qualification]:
-    rows = store.query("SELECT code, name FROM qualification ORDER BY code")
-    return [Qualification(**dict(r)) for r in rows]
+    """Every qualification, by code.
+
+    Returns:
+        The qualifications as ``Qualification`` records (with their ``typical`` mark).
+    """
+    rows = store.query("SELECT code, name, typical FROM qualification ORDER BY code")
+    return [Qualification(r["code"], r["name"], bool(r["typical"])) for r in rows]
 
 
 def list_reinforcements(store: Store) -> list[Reinforcement]:
+    """The letter's capacity reinforcements, in the catalogue's order.
+
+    Returns:
+        The reinforcements as ``Reinforcement`` records, FTE exact (``Decimal``).
+    """
     rows = store.query(
         "SELECT funding_line, organisation, purpose, fte_tenths FROM reinforcement ORDER BY id"
     )
@@ -402,7 +617,12 @@ def list_reinforcements(store: Store) -> list[Reinforcement]:
 
 
 def reinforcement_totals(store: Store) -> dict[str, Decimal]:
-    """FTE per organisation and overall (key ``total``), exact."""
+    """Reinforcement FTE per organisation and overall, exact.
+
+    Returns:
+        FTE (``Decimal``, exact to a tenth) per organisation, by organisation name, and their sum
+        under the key ``total``.
+    """
     totals: dict[str, Decimal] = {}
     for row in store.query(
         "SELECT organisation, sum(fte_tenths) AS t FROM reinforcement GROUP BY organisation"

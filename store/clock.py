@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Protocol
+from functools import lru_cache
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from . import validate
@@ -85,9 +86,21 @@ def to_db(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
+@lru_cache(maxsize=4096)
 def from_db(text: str) -> datetime:
-    """Parse stored UTC text into an aware UTC datetime."""
+    """Parse stored UTC text into an aware UTC datetime (the same few thousand times recur:
+    remembered, as ``strptime`` is slow and a datetime never changes)."""
     return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
+
+
+def with_times(row: Any, *columns: str) -> dict[str, Any]:
+    """A database row as a dict whose named columns (stored UTC text, or NULL) are aware UTC
+    datetimes (or None): how a record is made from its row."""
+    values = dict(row)
+    for column in columns:
+        if values[column] is not None:
+            values[column] = from_db(values[column])
+    return values
 
 
 def local(moment: datetime | str) -> datetime:
@@ -110,6 +123,16 @@ def local_text(moment: datetime | str | None, *, with_date: bool = True) -> str:
         return ""
     value = local(moment)
     return value.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+
+
+def require_order(start: datetime, end: datetime, what: str) -> None:
+    """Refuse (``BadInput``) an end that is not after the start, saying which and how to fix
+    it: ``The period ends 2026-12-01 11:00, not after its start 2026-12-01 11:30; …``."""
+    if end <= start:
+        raise BadInput(
+            f"{what} ends {local_text(end)}, not after its start {local_text(start)}; give an "
+            "end after the start."
+        )
 
 
 def today(clock: Clock) -> date:

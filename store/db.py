@@ -23,12 +23,12 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import fingerprint, integrity, machine, migrations, validate
+from . import access, fingerprint, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 from .proof import SecretSource, prove
@@ -98,12 +98,15 @@ class Store:
         create: bool = False,
         passphrase: str | None = None,
         repair: bool = False,
+        restore_catalogue: Callable[[sqlite3.Connection, str], str] | None = None,
     ) -> None:
         """``user`` acts (default: the laptop's operator); anyone but the operator needs
         ``secret`` — their secret, or a callable that asks for it when it is needed.
 
         ``repair`` restores missing or altered guards (triggers, views) instead of refusing to
-        open, and captures what changed while capture triggers were missing (``db repair``)."""
+        open, and captures what changed while capture triggers were missing (``db repair``);
+        ``restore_catalogue`` (``setup.restore_catalogue``) then puts back a reference catalogue
+        changed on disk, and says what it did."""
         self.path = Path(path).expanduser()
         self.passphrase = passphrase or None
         self.clock: Clock = clock or SystemClock()
@@ -111,36 +114,13 @@ class Store:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._actor: Any = None
+        self._actor: access.ActingPerson | None = None
         self._merge_lock = threading.Lock()
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
-        if self.path.is_dir():
-            raise BadInput(f"{self.path} is a directory; --db needs the path of a database file.")
-        if self.path.exists() and not self.path.is_file():  # reading a pipe would never end
-            raise BadInput(
-                f"{self.path} is not a regular file (a device, a pipe or a socket); --db needs "
-                "the path of a database file."
-            )
-        if create:
-            if self.path.exists() and self.path.stat().st_size > 0:
-                raise BadInput(
-                    f"A database already exists at {self.path}; use it, or choose another "
-                    "path with --db."
-                )
-            _create_private(self.path)
-        elif not self.path.exists():
-            raise BadInput(
-                f"There is no Schildwacht database at {self.path}; create one with "
-                "`schildwacht init` (or point --db at an existing one)."
-            )
-        elif is_encrypted(self.path) and self.passphrase is None:
-            raise IntegrityFailure(
-                f"{self.path} is not a plain SQLite file: it is encrypted (give its passphrase "
-                "in SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database."
-            )
+        self._check_path(create)
         conn = self.conn
         try:
-            migrations.migrate(conn, str(self.path), after=integrity.finish_migrations)
+            migrations.migrate(conn, str(self.path), after=_finish_migrations)
             findings = integrity.check(conn)
             if findings and not repair:
                 raise integrity.refusal(findings, str(self.path))
@@ -161,7 +141,11 @@ class Store:
                 with self.write("db.repair", None, detail) as c:
                     capture.install_triggers(c, baseline=False)
                     integrity.restore(c, integrity.check(c))
-                    detail["catalogue"] = _restore_catalogue(c, str(self.path))
+                    detail["catalogue"] = (
+                        restore_catalogue(c, str(self.path))
+                        if restore_catalogue is not None
+                        else _catalogue_state(c, str(self.path))
+                    )
                     detail["rederived"] = rederive_threat_levels(c)
                     capture.queue_drift(c)
                 self.repaired = detail
@@ -174,6 +158,42 @@ class Store:
         except StoreError:
             self.close()
             raise
+
+    def _check_path(self, create: bool) -> None:
+        """Refuse a path that is no database file (or, to create one, one that exists);
+        create a new one's folders and empty file with private modes."""
+        if self.path.is_dir():
+            raise BadInput(
+                f"{self.path} is a directory; give the path of a database file.",
+                code="database_is_folder",
+                path=str(self.path),
+            )
+        if self.path.exists() and not self.path.is_file():  # reading a pipe would never end
+            raise BadInput(
+                f"{self.path} is not a regular file (a device, a pipe or a socket); give the "
+                "path of a database file.",
+                code="database_not_a_file",
+                path=str(self.path),
+            )
+        if create:
+            if self.path.exists() and self.path.stat().st_size > 0:
+                raise BadInput(
+                    f"A database already exists at {self.path}; use it, or choose another path.",
+                    code="database_exists",
+                    path=str(self.path),
+                )
+            _create_private(self.path)
+        elif not self.path.exists():
+            raise BadInput(
+                f"There is no Schildwacht database at {self.path}; create one first.",
+                code="no_database",
+                path=str(self.path),
+            )
+        elif is_encrypted(self.path) and self.passphrase is None:
+            raise IntegrityFailure(
+                f"{self.path} is not a plain SQLite file: it is encrypted (give its passphrase "
+                "in SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database."
+            )
 
     # Connections ----------------------------------------------------------------------------
 
@@ -243,7 +263,13 @@ class Store:
             columns = [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})")]
 
             def row(prefix: str, cols: list[str] = columns) -> str:
-                return "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in cols) + ")"
+                """The row as JSON for the first AUDIT_ROWS rows an action writes (only those
+                are kept); the rest are counted without it."""
+                whole = "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in cols) + ")"
+                return (
+                    "CASE WHEN (SELECT coalesce(max(rowid), 0) FROM temp.audit_pending)"
+                    f" < {AUDIT_ROWS} THEN {whole} END"
+                )
 
             for op, before, after in (
                 ("insert", "NULL", row("NEW")),
@@ -311,23 +337,32 @@ class Store:
         return self._user or self.meta("operator")
 
     @property
-    def actor(self) -> Any:
-        """The acting person as a ``staff.Actor`` record (with this laptop's enrolled role, which
-        bounds theirs); resolved on first use."""
-        if self._actor is None:
-            from .staff import Actor, find_staff
-            from .sync.roster import enrolled_role
+    def actor(self) -> access.ActingPerson:
+        """The acting person, with this laptop's enrolled role (which bounds theirs); looked up
+        on first use and again inside every write transaction.
 
+        Raises:
+            BadInput: there is no acting person (no ``user`` and no operator).
+            NotFound: the acting callsign is not in this database.
+        """
+        if self._actor is None:
             callsign = self.user
             if callsign is None:
-                raise BadInput("No acting person: pass --user CALLSIGN or run `schildwacht init`.")
-            person = find_staff(self, callsign)
-            if person is None:
-                raise NotFound(
-                    f"No person with callsign {validate.shown(callsign)} in this database; pass "
-                    "--user with a callsign from `schildwacht staff list`."
+                raise BadInput(
+                    "No acting person: name one, or create the database with its operator.",
+                    code="no_acting_person",
                 )
-            self._actor = Actor.acting(person, enrolled_role(self))
+            row = self.one(
+                "SELECT callsign, role FROM staff WHERE callsign = ?", (callsign.strip().upper(),)
+            )
+            if row is None:
+                raise NotFound(
+                    f"No person with callsign {validate.shown(callsign)} in this database.",
+                    code="unknown_actor",
+                    callsign=validate.shown(callsign),
+                )
+            laptop = enrolled_role(self.conn, self.device_id)
+            self._actor = access.ActingPerson(str(row[0]), str(row[1]), laptop)
         return self._actor
 
     @property
@@ -341,7 +376,7 @@ class Store:
             return callsign
         return prove(self.conn, callsign, secret)
 
-    def switch_user(self, user: str, secret: SecretSource) -> Any:
+    def switch_user(self, user: str, secret: SecretSource) -> access.ActingPerson:
         """Act as another person from now on (the console's Switch user): the operator without
         more ado, anyone else with their secret. Raises ``PermissionDenied`` (nothing changes)
         on a wrong or missing secret; returns the new actor."""
@@ -370,22 +405,54 @@ class Store:
 
     @contextmanager
     def write(
-        self, action: str, target: str | None = None, detail: dict[str, Any] | None = None
+        self,
+        action: str,
+        target: str | None = None,
+        detail: dict[str, Any] | None = None,
+        *,
+        require: str | None = None,
     ) -> Iterator[sqlite3.Connection]:
         """One user action: ``BEGIN IMMEDIATE`` … audit event … ``COMMIT``, or nothing at all.
 
-        The block may add to ``detail`` (it is written into the audit event at the end).
+        Every check that reads the database belongs inside the block, so nothing committed
+        by another connection between a check and the write can slip past it. Writes nest:
+        a store action called inside another one's block runs in a SAVEPOINT of the same
+        transaction (its own audit event, rolled back alone when it fails, committed only
+        with the outermost action), so store actions compose atomically.
+
+        Args:
+            action: the audit event's action, e.g. ``"activity.add"``.
+            target: the id the action concerns, if any.
+            detail: the audit event's detail; the block may add to it (it is written at the
+                end, with the rows the action changed).
+            require: a permission (``access.PERMISSIONS``) the acting person, read afresh
+                inside the transaction, must have.
+
+        Raises:
+            PermissionDenied: the acting person may not take ``require``.
+            RuleViolation, BadInput: a database constraint refused the change.
+            MachineFault: the database is busy, read-only or the disk is full.
         """
         conn = self.conn
         detail = {} if detail is None else detail
+        depth: int = getattr(self._local, "depth", 0)
+        if depth:
+            with self._savepoint(conn, depth, action, target, detail, require):
+                yield conn
+            return
         validate.moment(self.clock.now(), "This computer's clock")  # every record is stamped
         try:
             conn.execute("BEGIN IMMEDIATE")
         except database_errors() as exc:
             raise self._fault(exc) from None
+        self._local.depth = 1
+        self._local.targets = [target]
         pending_changes(conn)  # nothing captured outside a store action is attributed to it
         try:
             self._seal_outside(conn)
+            self.forget_actor()  # the acting person's role as it is in this transaction
+            if require is not None:
+                access.require(self.actor, require)
             yield conn
             detail.update(pending_changes(conn))
             actor = self._user or self.meta("operator") or "system"
@@ -393,9 +460,9 @@ class Store:
             if set_by is not None:  # whoever set that secret could have acted as them
                 detail["secret_set_by"] = set_by
             self.seal(actor)
+            target = self._local.targets[-1]
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             conn.execute("COMMIT")
-            self.forget_actor()  # a role may have changed (staff role, an import)
         except integrity_errors() as exc:
             _rollback(conn)
             raise _constraint_error(exc) from None
@@ -405,6 +472,51 @@ class Store:
         except BaseException:
             _rollback(conn)
             raise
+        finally:
+            self._local.depth = 0
+            self.forget_actor()  # a role may have changed (staff role, an import)
+
+    @contextmanager
+    def _savepoint(
+        self,
+        conn: sqlite3.Connection,
+        depth: int,
+        action: str,
+        target: str | None,
+        detail: dict[str, Any],
+        require: str | None,
+    ) -> Iterator[None]:
+        """A store action inside another one's transaction (see ``write``)."""
+        name = f"action_{depth}"
+        mark = pending_mark(conn)
+        conn.execute(f"SAVEPOINT {name}")
+        self._local.depth = depth + 1
+        self._local.targets.append(target)
+        try:
+            if require is not None:
+                access.require(self.actor, require)
+            yield
+            detail.update(pending_changes(conn, after=mark))
+            actor = self._user or self.meta("operator") or "system"
+            target = self._local.targets[-1]
+            append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
+            conn.execute(f"RELEASE {name}")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+            if isinstance(exc, integrity_errors()):
+                raise _constraint_error(exc) from None
+            raise
+        finally:
+            self._local.depth = depth
+            self._local.targets.pop()
+
+    def target(self, value: str) -> str:
+        """Name the id the innermost open write concerns, once the block has resolved it
+        inside the transaction (an id typed as a prefix, say); returns ``value``."""
+        self._local.targets[-1] = value
+        return value
 
     def _secret_set_by(self, conn: sqlite3.Connection, actor: str) -> str | None:
         """Who last set the acting person's secret here, when it was someone else (not the
@@ -487,35 +599,41 @@ class Store:
                 conn.close()
 
 
-def _restore_catalogue(conn: sqlite3.Connection, path: str) -> str:
-    """``db repair``: put back the catalogue shipped with Schildwacht when that is the one this
-    database recorded; refuse (exit 5, nothing written) when it recorded another one."""
+def _catalogue_state(conn: sqlite3.Connection, path: str) -> str:
+    """Whether the reference catalogue is the one this database recorded (``db repair``
+    without a catalogue to restore it from)."""
     try:
         fingerprint.check(conn, path)
-        return "as made at init"
     except IntegrityFailure:
-        pass
-    from .catalogue import load_catalogue, seed_catalogue
+        return "changed outside Schildwacht; not restored"
+    return "as made at init"
 
-    kept = fingerprint.recorded(conn)
-    conn.execute("SAVEPOINT catalogue")
-    present = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type='table'")}
-    conn.execute("PRAGMA defer_foreign_keys = ON")
-    for table in reversed(fingerprint.TABLES):
-        if table in present:
-            conn.execute(f"DELETE FROM {table}")
-    seed_catalogue(conn, load_catalogue(None))
-    if kept is None or fingerprint.compute(conn) != kept:
-        conn.execute("ROLLBACK TO catalogue")
-        conn.execute("RELEASE catalogue")
-        raise IntegrityFailure(
-            f"{path}: its reference catalogue was changed outside Schildwacht, and it is not "
-            "the one shipped with Schildwacht, so it cannot be restored here. Restore the "
-            "latest backup."
-        )
-    conn.execute("RELEASE catalogue")
-    fingerprint.store_meta(conn, kept)
-    return "restored from the catalogue shipped with Schildwacht"
+
+def _finish_migrations(conn: sqlite3.Connection, from_version: int) -> None:
+    """After migrations (``integrity.finish_migrations``); a database that existed before them
+    records its catalogue's fingerprint anew: a migration may change the catalogue."""
+    integrity.finish_migrations(conn, from_version)
+    if from_version > 0:
+        _record_catalogue(conn, from_version)
+
+
+def _record_catalogue(conn: sqlite3.Connection, from_version: int) -> None:
+    """A migration of this program may change the catalogue: its fingerprint is recorded anew,
+    in meta and in the audit trail (chained), as of this schema version."""
+    from datetime import UTC, datetime
+
+    value = fingerprint.compute(conn)
+    fingerprint.store_meta(conn, value)
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('operator', 'device_id')"))
+    append_audit(
+        conn,
+        to_db(datetime.now(UTC)),
+        str(meta.get("operator") or "system"),
+        str(meta.get("device_id") or "unknown-device"),
+        fingerprint.ACTION,
+        None,
+        {"catalogue": value, "migrated_from": from_version},
+    )
 
 
 def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -537,6 +655,18 @@ def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         f" WHERE threat_level IS NOT {derived.replace('s.id', 'subject.id')}"
     )
     return changed
+
+
+def enrolled_role(conn: sqlite3.Connection, device_id: str) -> str | None:
+    """The role ``device_id`` is enrolled with in the newest team roster this database holds
+    (None outside a team, or when the roster does not name it). The roster's signature was
+    checked when it was stored (``sync.roster``)."""
+    row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    devices = json.loads(bytes(row[0]))["devices"]
+    entry = next((d for d in devices if d["id"] == device_id), None)
+    return None if entry is None else str(entry["role"])
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -573,17 +703,31 @@ def _merging() -> int:
     return 1
 
 
-def pending_changes(conn: sqlite3.Connection) -> dict[str, Any]:
-    """This transaction's captured row changes, before and after, then cleared."""
+def pending_mark(conn: sqlite3.Connection) -> int:
+    """The last captured row change so far (0: none), where a nested action's own begin."""
     try:
-        total = conn.execute("SELECT count(*) FROM temp.audit_pending").fetchone()[0]
+        return int(
+            conn.execute("SELECT coalesce(max(rowid), 0) FROM temp.audit_pending").fetchone()[0]
+        )
+    except sqlite3.Error:
+        return 0
+
+
+def pending_changes(conn: sqlite3.Connection, *, after: int = 0) -> dict[str, Any]:
+    """This transaction's captured row changes (those after the mark ``after``), before and
+    after, then cleared."""
+    try:
+        total = conn.execute(
+            "SELECT count(*) FROM temp.audit_pending WHERE rowid > ?", (after,)
+        ).fetchone()[0]
     except sqlite3.Error:
         return {}
     rows = conn.execute(
-        "SELECT tbl, op, before, after FROM temp.audit_pending ORDER BY rowid LIMIT ?",
-        (AUDIT_ROWS,),
+        "SELECT tbl, op, before, after FROM temp.audit_pending WHERE rowid > ?"
+        " ORDER BY rowid LIMIT ?",
+        (after, AUDIT_ROWS),
     ).fetchall()
-    conn.execute("DELETE FROM temp.audit_pending")
+    conn.execute("DELETE FROM temp.audit_pending WHERE rowid > ?", (after,))
     changes = [
         {
             "table": t,
@@ -698,8 +842,9 @@ def rekey_database(store: Store, new_passphrase: str) -> None:
     """Change the passphrase of an encrypted database."""
     if store.passphrase is None:
         raise BadInput(
-            "This database is not encrypted; create an encrypted one with "
-            "`init --encrypt` and move the data with a backup."
+            "This database is not encrypted; create an encrypted one and move the data with a "
+            "backup.",
+            code="not_encrypted",
         )
     if len(new_passphrase) < 8:
         raise BadInput("Choose a passphrase of at least 8 characters.")

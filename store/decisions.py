@@ -12,8 +12,10 @@ triggers). Only ``authority`` (and ``admin``) adopt decisions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from . import access, rules, validate
+from . import rules, validate
+from .clock import with_times
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
@@ -26,13 +28,30 @@ AUTHORITIES = {"national": ("nctv",), "local": ("prosecutor", "mayor")}
 
 @dataclass(frozen=True)
 class Decision:
+    """A work-process record (R6): a decision, its execution or its monitoring, substantiated,
+    adopted by an authority and recorded in writing; never edited, only superseded.
+
+    Attributes:
+        id: the record's id.
+        person: the subject's code name.
+        step: ``decision``, ``execution`` or ``monitoring``.
+        rationale: why.
+        authority: the competent authority, e.g. ``mayor:Havenstad``.
+        document: the document reference.
+        adopted_at: when it was adopted (aware UTC).
+        adopted_by: who recorded it (callsign).
+        tailored: a tailored exception's (*maatwerk*) reason, or None.
+        supersedes: the record it replaces, or None.
+        superseded_by: the record that replaced it, or None.
+    """
+
     id: str
     person: str
     step: str
     rationale: str
     authority: str
     document: str
-    adopted_at: str
+    adopted_at: datetime
     adopted_by: str
     tailored: str | None
     supersedes: str | None
@@ -50,39 +69,56 @@ def add_decision(
     tailored: str | None = None,
     supersedes: str | None = None,
 ) -> Decision:
-    access.require(store.actor, "decision.adopt")
-    subject = get_subject(store, person)
-    if step not in STEPS:
-        raise BadInput(f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.")
-    if not validate.text(rationale, "The rationale").strip():
-        raise BadInput("A work-process record needs its rationale (rule R6).")
-    if not validate.line(document, "The document reference", required=False):
-        raise BadInput("A work-process record names its document reference (rule R6).")
-    validate.line(authority, "The authority", required=False)
-    if tailored is not None:
-        validate.text(tailored, "The tailored exception's reason")
-    kind = authority.strip().split(":", 1)[0].lower()
-    allowed = AUTHORITIES[subject.domain]
-    if kind not in allowed:
-        raise BadInput(
-            f"{subject.code} is in the {subject.domain} domain, where the competent authority is "
-            f"{' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
-            f"{validate.shown(authority)} (rule R6)."
-        )
-    if tailored is not None and not tailored.strip():
-        raise BadInput("A tailored exception (maatwerk) states its reason.")
-    replaced = None
-    if supersedes:
-        replaced = get_decision(store, supersedes)
-        if replaced.person != subject.code:
-            raise BadInput("A record supersedes a record of the same protected subject.")
-        if replaced.superseded_by:
-            raise BadInput(
-                f"Record {replaced.id[:13]} is already superseded by "
-                f"{replaced.superseded_by[:13]}; supersede that one."
-            )
+    """Record a work-process step (R6) for a subject, in one audited write (``decision.add``).
+
+    ``person`` is the subject's code name; ``step`` decision, execution or monitoring;
+    ``rationale`` and ``document`` (its reference) are not empty; ``authority`` is the
+    competent one of the subject's domain (``nctv``; ``prosecutor`` or ``mayor``), optionally
+    with a place (``mayor:Havenstad``); ``tailored`` a *maatwerk* reason or None; ``supersedes``
+    the id (or prefix) of the same subject's record it replaces. Returns the record as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not adopt decisions (``decision.adopt``).
+        NotFound: no such subject, or no record to supersede.
+        BadInput: an unknown step, no rationale or document, another domain's authority, an
+            empty tailored reason, a record of another subject or already superseded.
+    """
     decision_id = uuid7()
-    with store.write("decision.add", decision_id, {"person": subject.code, "step": step}) as conn:
+    detail: dict[str, str] = {}
+    with store.write("decision.add", decision_id, detail, require="decision.adopt") as conn:
+        subject = get_subject(store, person)
+        if step not in STEPS:
+            raise BadInput(
+                f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}."
+            )
+        if not validate.text(rationale, "The rationale").strip():
+            raise BadInput("A work-process record needs its rationale (rule R6).")
+        if not validate.line(document, "The document reference", required=False):
+            raise BadInput("A work-process record names its document reference (rule R6).")
+        validate.line(authority, "The authority", required=False)
+        if tailored is not None:
+            validate.text(tailored, "The tailored exception's reason")
+        kind = authority.strip().split(":", 1)[0].lower()
+        allowed = AUTHORITIES[subject.domain]
+        if kind not in allowed:
+            raise BadInput(
+                f"{subject.code} is in the {subject.domain} domain, where the competent "
+                f"authority is {' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
+                f"{validate.shown(authority)} (rule R6)."
+            )
+        if tailored is not None and not tailored.strip():
+            raise BadInput("A tailored exception (maatwerk) states its reason.")
+        replaced = None
+        if supersedes:
+            replaced = get_decision(store, supersedes)
+            if replaced.person != subject.code:
+                raise BadInput("A record supersedes a record of the same protected subject.")
+            if replaced.superseded_by:
+                raise BadInput(
+                    f"Record {replaced.id[:13]} is already superseded by "
+                    f"{replaced.superseded_by[:13]}; supersede that one."
+                )
+        detail.update({"person": subject.code, "step": step})
         conn.execute(
             "INSERT INTO decision (id, subject_id, step, rationale, authority, document,"
             " adopted_at, adopted_by, device, tailored, supersedes)"
@@ -113,18 +149,43 @@ FROM decision d JOIN subject s ON s.id = d.subject_id
 
 
 def get_decision(store: Store, decision_id: str) -> Decision:
+    """One work-process record.
+
+    Args:
+        store: the open database.
+        decision_id: the record's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The record, with the one that superseded it (if any).
+
+    Raises:
+        NotFound: no record has that id.
+        BadInput: the prefix matches more than one record.
+    """
     full = resolve_id(store, "decision", decision_id, "decision")
     row = store.one(_SELECT + " WHERE d.id = ?", (full,))
     assert row is not None
-    return Decision(**dict(row))
+    return Decision(**with_times(row, "adopted_at"))
 
 
 def list_decisions(store: Store, *, person: str | None = None) -> list[Decision]:
+    """Work-process records, oldest first (superseded ones included).
+
+    Args:
+        store: the open database.
+        person: only this subject's (code name, any case); None for all.
+
+    Returns:
+        The records, ordered by when they were adopted.
+
+    Raises:
+        NotFound: ``person`` names no subject.
+    """
     where, params = "", []
     if person:
         where = " WHERE d.subject_id = ?"
         params.append(get_subject(store, person).id)
     return [
-        Decision(**dict(r))
+        Decision(**with_times(r, "adopted_at"))
         for r in store.query(_SELECT + where + " ORDER BY d.adopted_at, d.id", params)
     ]

@@ -13,13 +13,14 @@ It writes in bulk inside one transaction (the R1 triggers still guard every row)
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from . import access, validate
 from .catalogue import list_concepts, list_packages, list_threat_rules, list_units
-from .clock import LOCAL_TZ, local_to_utc, to_db, today
+from .clock import LOCAL_TZ, from_db, local_to_utc, to_db, today
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
@@ -150,32 +151,50 @@ def generate_demo(
         raise BadInput(
             f"Unknown scale {validate.shown(scale)}; choose one of: {', '.join(SCALES)}."
         )
-    existing = store.one("SELECT count(*) FROM subject")[0]  # type: ignore[index]
-    if existing:
-        raise BadInput(
-            f"demo fills an empty database, and this one already has {existing} protected "
-            "subjects; use a new --db path."
-        )
+    with store.write("demo.generate", None, {"seed": seed, "scale": scale}) as conn:
+        existing = conn.execute("SELECT count(*) FROM subject").fetchone()[0]
+        if existing:
+            raise BadInput(
+                f"The demo fills an empty database, and this one already has {existing} "
+                "protected subjects; use a new database.",
+                code="demo_needs_empty_database",
+                subjects=existing,
+            )
+        return fill(store, conn, seed=seed, scale=scale, start=start, days=days, progress=progress)
+
+
+def fill(
+    store: Store,
+    conn: sqlite3.Connection,
+    *,
+    seed: int,
+    scale: str,
+    start: date | None,
+    days: int | None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> DemoSummary:
+    """Write the dataset's rows through ``conn``, inside the caller's transaction; ``store``
+    gives the catalogue, this device and its operator. (The bench writes the same rows into a
+    database without triggers: the floor ``demo`` is measured against.)"""
     size = SCALES[scale]
     rng = random.Random(seed)
     first_day = start or today(store.clock)
     report = progress or (lambda stage, done, total: None)
     builder = _Builder(store, rng, first_day, days or size["days"])
-    with store.write("demo.generate", None, {"seed": seed, "scale": scale}) as conn:
-        builder.conn = conn
-        report("subjects", 0, 5)
-        subjects = builder.subjects(size["subjects"])
-        report("officers", 1, 5)
-        officers = builder.officers(size["officers"], [str(s["unit"]) for s in subjects])
-        report("agenda", 2, 5)
-        activities = builder.agenda(subjects)
-        report("shifts", 3, 5)
-        shifts = builder.shifts(officers)
-        store.seal()  # the people exist before what they write (their own change sets)
-        report("signals", 4, 5)
-        signals, entries = builder.signals_and_log(subjects, activities, officers)
-        builder.reassess(subjects)
-        report("done", 5, 5)
+    builder.conn = conn
+    report("subjects", 0, 5)
+    subjects = builder.subjects(size["subjects"])
+    report("officers", 1, 5)
+    officers = builder.officers(size["officers"], [str(s["unit"]) for s in subjects])
+    report("agenda", 2, 5)
+    activities = builder.agenda(subjects)
+    report("shifts", 3, 5)
+    shifts = builder.shifts(officers)
+    builder.seal(None)  # the people exist before what they write (their own change sets)
+    report("signals", 4, 5)
+    signals, entries = builder.signals_and_log(subjects, activities, officers)
+    builder.reassess(subjects)
+    report("done", 5, 5)
     return DemoSummary(
         seed,
         scale,
@@ -196,6 +215,7 @@ class _Builder:
         self.first_day = first_day
         self.days = days
         self.now = store.now()
+        self.moment = from_db(self.now)
         self.device = store.device_id
         self.actor = store.actor.callsign
         self.units = [u.code for u in list_units(store)]
@@ -444,17 +464,25 @@ class _Builder:
         activities: list[tuple[str, str]],
         officers: list[tuple[str, str, str, list[str]]],
     ) -> tuple[int, int]:
+        """Signals at every stage of the workflow, and log entries on the activities; the
+        number of each."""
+        signals = self.signals(subjects, officers)
+        entries = self.log_entries(activities, officers, max(8, len(subjects) // 2))
+        return signals, entries
+
+    def signals(
+        self, subjects: list[dict[str, object]], officers: list[tuple[str, str, str, list[str]]]
+    ) -> int:
+        """Signals raised over the last hours, each taken some steps along by an analyst."""
         analysts = [o for o in officers if o[1] in self.analysts] if self.may_process else []
-        count = max(6, len(subjects) // 4)
         steps = ("received", "follow_up", "interpreted", "closed")
         outcomes = ("confirmed", "not_confirmed", "false_positive", "forwarded_to_investigation")
-        signal_rows, event_rows, log_rows = [], [], []
-        base = datetime.fromisoformat(self.now.replace("Z", "+00:00"))
-        for n in range(count):
+        signal_rows, event_rows = [], []
+        for n in range(max(6, len(subjects) // 4)):
             subject = subjects[n % len(subjects)]
             category, text = _SIGNAL_TEXTS[n % len(_SIGNAL_TEXTS)]
             reporter = officers[(n * 13) % len(officers)][1]
-            raised = base - timedelta(hours=2 + n * 3)
+            raised = self.moment - timedelta(hours=2 + n * 3)
             signal_id = self._id()
             signal_rows.append(
                 (
@@ -487,17 +515,39 @@ class _Builder:
                         outcomes[n % len(outcomes)] if step == "closed" else None,
                     )
                 )
-        for n in range(max(8, len(subjects) // 2)):
+        self._as_authors(
+            "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category, urgency,"
+            " tlp, subject_id, location, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            signal_rows,
+            3,
+        )
+        self._as_authors(
+            "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            event_rows,
+            3,
+        )
+        return len(signal_rows)
+
+    def log_entries(
+        self,
+        activities: list[tuple[str, str]],
+        officers: list[tuple[str, str, str, list[str]]],
+        count: int,
+    ) -> int:
+        """Log entries of every kind on the activities, incidents and equipment flagged."""
+        texts = {
+            "movement": "Vertrek naar locatie, route B gekozen.",
+            "note": "Contact met TBP over planning morgen.",
+            "deviation": "Aanvang 15 minuten later dan gepland.",
+            "incident": "Onbekend voertuig bij vertrek, kenteken doorgegeven.",
+            "equipment": "Portofoon 2 defect, vervangen.",
+        }
+        log_rows = []
+        for n in range(count):
             activity_id, subject_id = activities[(n * 7) % len(activities)]
-            at = base - timedelta(minutes=35 * n + 5)
+            at = self.moment - timedelta(minutes=35 * n + 5)
             kind = ("movement", "note", "deviation", "incident", "equipment")[n % 5]
-            text = {
-                "movement": "Vertrek naar locatie, route B gekozen.",
-                "note": "Contact met TBP over planning morgen.",
-                "deviation": "Aanvang 15 minuten later dan gepland.",
-                "incident": "Onbekend voertuig bij vertrek, kenteken doorgegeven.",
-                "equipment": "Portofoon 2 defect, vervangen.",
-            }[kind]
             log_rows.append(
                 (
                     self._id(),
@@ -507,32 +557,17 @@ class _Builder:
                     subject_id,
                     activity_id,
                     kind,
-                    text,
+                    texts[kind],
                     int(kind in ("incident", "equipment")),
                 )
             )
-        for sql, rows, author in (
-            (
-                "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category,"
-                " urgency, tlp, subject_id, location, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                signal_rows,
-                3,
-            ),
-            (
-                "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                event_rows,
-                3,
-            ),
-            (
-                "INSERT INTO log_entry (id, at, author, device, subject_id, activity_id, kind,"
-                " text, flagged) VALUES (?,?,?,?,?,?,?,?,?)",
-                log_rows,
-                2,
-            ),
-        ):
-            self._as_authors(sql, rows, author)
-        return len(signal_rows), len(log_rows)
+        self._as_authors(
+            "INSERT INTO log_entry (id, at, author, device, subject_id, activity_id, kind, text,"
+            " flagged) VALUES (?,?,?,?,?,?,?,?,?)",
+            log_rows,
+            2,
+        )
+        return len(log_rows)
 
     def _as_authors(self, sql: str, rows: Sequence[tuple[object, ...]], author: int) -> None:
         """Each person's records as a change set of their own, sealed as written by them: the
@@ -543,6 +578,13 @@ class _Builder:
             by_author.setdefault(str(row[author]), []).append(row)
         for callsign, written in sorted(by_author.items()):
             self.conn.executemany(sql, written)
+            self.seal(callsign)
+
+    def seal(self, callsign: str | None) -> None:
+        """Seal what was written so far as ``callsign``'s change set (None: the acting
+        person's); not on a connection other than the store's own (the bench's floor, which
+        has no change capture)."""
+        if self.conn is self.store.conn:
             self.store.seal(callsign)
 
     def reassess(self, subjects: list[dict[str, object]]) -> None:

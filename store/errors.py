@@ -1,23 +1,40 @@
 """Typed errors raised by the store.
 
-Every error carries one plain sentence that says what was wrong and how to fix it. The command
-line maps each class to an exit code (DESIGN.md §3); the console shows the sentence. Nothing is
-written when one of these is raised inside a write transaction.
+An error carries facts: a ``code`` naming what went wrong and its ``params`` (JSON values),
+which the faces put into words through the translation function (``words.errors``; the
+command line adds which option to give). Its message is a plain English sentence in no
+face's vocabulary (no command-line option, no key), used where no words are known for the
+code. The faces decide what a class means to their users: the command line maps each class to
+an exit code (``commands/output.py: EXIT_CODES``, DESIGN.md §3). Nothing is written when one of
+these is raised inside a write transaction.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class StoreError(Exception):
-    """Base class: a failure the person at the keyboard can act on."""
+    """Base class: a failure the person at the keyboard can act on.
 
-    exit_code = 1
+    Args:
+        message: the English sentence, what was wrong and how to put it right.
+        code: what went wrong, for the faces' words (``words.errors``), or None.
+        **params: the facts the words are made of.
+
+    Attributes:
+        code: as given.
+        params: as given (a subclass adds its own facts, e.g. ``rule``, ``bound``).
+    """
+
+    def __init__(self, message: str = "", *, code: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class BadInput(StoreError):
     """The input was malformed, unknown or out of range. Nothing was written."""
-
-    exit_code = 2
 
 
 class NotFound(BadInput):
@@ -25,10 +42,18 @@ class NotFound(BadInput):
 
 
 class RuleViolation(BadInput):
-    """The action would break one of the rules R1–R9. Nothing was written."""
+    """The action would break one of the rules R1–R9, or another rule. Nothing was written.
 
-    def __init__(self, rule: str, message: str) -> None:
-        super().__init__(message)
+    Args:
+        rule: which rule: ``R1`` … ``R9``, or another rule's name (``rest``, ``deployment``,
+            ``handover``).
+        message: the English sentence.
+        code: what went wrong, for the faces' words, or None.
+        **params: the facts the words are made of (``rule`` is added to them).
+    """
+
+    def __init__(self, rule: str, message: str, *, code: str | None = None, **params: Any) -> None:
+        super().__init__(message, code=code, rule=rule, **params)
         self.rule = rule
 
 
@@ -37,21 +62,17 @@ class PermissionDenied(StoreError):
     the person acting is not proven (a wrong or missing secret). ``bound`` says which: "person",
     "laptop" or "secret"."""
 
-    exit_code = 4
-
-    def __init__(self, message: str, *, bound: str = "person") -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, bound: str = "person", code: str | None = None, **params: Any
+    ) -> None:
+        super().__init__(message, code=code, bound=bound, **params)
         self.bound = bound
 
 
 class IntegrityFailure(StoreError):
     """A tampered trail, a rejected bundle or a wrong passphrase."""
 
-    exit_code = 5
-
 
 class MachineFault(StoreError):
     """The machine refused: the database is busy, the disk is full, a file may not be written.
     Nothing was written; the same action can be tried again once the cause is gone."""
-
-    exit_code = 6

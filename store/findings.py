@@ -33,6 +33,16 @@ KINDS = ("witness", "clash", "secret", "outside", "own_refused", "back_dated")
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing a person must look at about trust.
+
+    Attributes:
+        kind: one of ``KINDS``.
+        text: one plain sentence, control characters made visible.
+        ids: what it concerns (audit sequence numbers, row ids, callsigns, device ids).
+        device: the laptop it concerns, where it concerns one.
+        at: when it was noticed (stored UTC text), where that is known.
+    """
+
     kind: str
     text: str
     ids: tuple[str, ...] = ()
@@ -64,6 +74,8 @@ def witness_alarms(store: Store, since: str | None = None) -> list[Finding]:
 
 
 def clashes(store: Store) -> list[Finding]:
+    """Rows kept under a derived name because two laptops gave them one unique name offline
+    (``sync.clashes``), one finding each; open until a person renames them."""
     from .sync.clashes import list_clashes
 
     words = {"staff": "callsign", "subject": "code name", "activity": "calendar event"}

@@ -75,6 +75,8 @@ def recorded(conn: sqlite3.Connection) -> str | None:
 
 
 def store_meta(conn: sqlite3.Connection, value: str) -> None:
+    """Record ``value`` as the catalogue's fingerprint in meta (inside the caller's
+    transaction)."""
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
         " SET value = excluded.value",

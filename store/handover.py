@@ -16,7 +16,10 @@
 
 Open items are not limited to the period, so flagged log entries, open signals and conflicts
 carry into every following handover until cleared, closed or resolved. Every item carries its
-count and the ids it concerns; an empty section says "0 …", never "all clear".
+count and the ids it concerns; an empty section says "0 …", never "all clear". Items are
+facts (a kind, a count, ids and parameters): ``words.handover`` puts them into words, so a
+face never parses the store's prose. One function per section builds it; ``handover_content``
+is its JSON, which is what a signature freezes.
 
 ``sign_handover`` freezes the draft with its SHA-256; ``accept_handover`` records a different
 shift leader's acceptance. Both are shift leader (or admin) only; nobody accepts their own.
@@ -24,20 +27,22 @@ shift leader's acceptance. Both are shift leader (or admin) only; nobody accepts
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import access, validate, witness
-from .clock import LOCAL_TZ, from_db, local_iso, local_text, to_db
+from . import validate, witness
+from .clock import LOCAL_TZ, from_db, local_iso, local_text, require_order, to_db
 from .db import Store, resolve_id
-from .errors import BadInput, IntegrityFailure, PermissionDenied
+from .errors import BadInput, IntegrityFailure, NotFound, PermissionDenied, RuleViolation
 from .gaps import find_gaps, shortfall_hours
 from .ids import uuid7
+from .rules import content_hash
 from .signals import list_signals
-from .validate import visible
+from .sync import quarantine
+from .sync import roster as rosters
 
 SECTIONS = ("identify", "situation", "background", "assessment", "recommendation")
 SHIFT_STARTS = (7, 15, 23)
@@ -48,41 +53,129 @@ QUARANTINE_ITEMS = 25
 
 @dataclass(frozen=True)
 class Item:
+    """One line of a handover: a fact, what it counts and the ids it concerns.
+
+    The store gives facts, the faces give words (``words.handover`` renders an item in the
+    reader's language), so a line is never parsed back from a sentence.
+
+    Attributes:
+        kind: what the line is about (``gaps``, ``replan``, ``subject`` …; see
+            ``words.handover``).
+        count: how many things it counts; 0 is said, never left out.
+        ids: the ids (or callsigns, codes) it concerns, complete.
+        params: the facts the line is made of, as JSON values; times are ISO-8601 with the
+            Amsterdam offset, as in every JSON output.
+    """
+
     kind: str
-    text: str
     count: int
     ids: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """The ISBAR handover of one period, drawn from the database (``draft_handover``).
+
+    Attributes:
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC): the change of shift.
+        next_end: the end of the next shift, as long as this one (aware UTC).
+        identify: the period, outgoing and incoming leaders, units and subjects concerned.
+        situation: subjects with their protection, activities across the change of shift,
+            officers on duty now and next.
+        background: what changed in the period.
+        assessment: what is open, whatever the period: gaps in the next shift, activities to
+            re-plan, open signals, flagged log entries, sync conflicts, quarantined writes,
+            lapsing qualifications.
+        recommendation: an action for each kind of open item, and the outgoing leader's notes.
+    """
+
+    start: datetime
+    end: datetime
+    next_end: datetime
+    identify: tuple[Item, ...]
+    situation: tuple[Item, ...]
+    background: tuple[Item, ...]
+    assessment: tuple[Item, ...]
+    recommendation: tuple[Item, ...]
+
+    def section(self, name: str) -> tuple[Item, ...]:
+        """The items of one section by its name (one of ``SECTIONS``)."""
+        if name not in SECTIONS:
+            raise KeyError(name)
+        items: tuple[Item, ...] = getattr(self, name)
+        return items
 
 
 @dataclass(frozen=True)
 class HandoverRecord:
+    """A signed handover, as frozen (``sign_handover``), with its acceptance.
+
+    Attributes:
+        id: the handover's id.
+        period_start: the period's start (aware UTC).
+        period_end: the period's end (aware UTC).
+        content: the signed document: ``handover_content`` of the draft and the signer
+            laptop's audit head (``audit_head``), exactly as hashed.
+        notes: the outgoing leader's notes.
+        signed_at: when it was signed (aware UTC).
+        signed_by: the outgoing leader's callsign.
+        content_hash: the SHA-256 of ``content`` (``content_hash``).
+        accepted_at: when the incoming leader accepted it (aware UTC), or None.
+        accepted_by: the incoming leader's callsign, or None.
+        questions: the incoming leader's questions ('' when none).
+        supersedes: the id of the signed handover this one replaces, or None.
+        supersede_reason: why it replaces that one ('' when it replaces none).
+        superseded_by: the id of the handover that replaced this one, or None.
+        superseded_by_signer: who signed the handover that replaced this one, or None.
+        superseded_at: when that one was signed (aware UTC), or None.
+        superseded_reason: why it replaced this one ('' when none did).
+    """
+
     id: str
-    period_start: str
-    period_end: str
+    period_start: datetime
+    period_end: datetime
     content: dict[str, Any]
     notes: str
-    signed_at: str
+    signed_at: datetime
     signed_by: str
     content_hash: str
-    accepted_at: str | None
+    accepted_at: datetime | None
     accepted_by: str | None
     questions: str
     supersedes: str | None = None
     supersede_reason: str = ""
     superseded_by: str | None = None
+    superseded_by_signer: str | None = None
+    superseded_at: datetime | None = None
+    superseded_reason: str = ""
 
 
 class AlreadySigned(BadInput):
     """The period overlaps a handover that is signed and not superseded; ``handover_id`` is
-    that handover (sign again with ``supersedes`` and a reason)."""
+    that handover; ``may_supersede``: whether the acting leader may replace it (its signer,
+    with a reason)."""
 
-    def __init__(self, message: str, handover_id: str) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, handover_id: str, may_supersede: bool = True, **params: Any
+    ) -> None:
+        # Only its signer may supersede it: the faces word that refusal by its message.
+        code = "already_signed" if may_supersede else None
+        super().__init__(message, code=code, handover=handover_id[:13], **params)
         self.handover_id = handover_id
+        self.may_supersede = may_supersede
 
 
 def current_shift(moment: datetime) -> tuple[datetime, datetime]:
-    """The standard shift block (07–15, 15–23, 23–07 local) that contains ``moment``."""
+    """The standard shift block (07–15, 15–23, 23–07 local) that contains ``moment``.
+
+    Args:
+        moment: an aware datetime.
+
+    Returns:
+        The block's start and end, aware UTC (8 real hours, or 7 or 9 across a clock change).
+    """
     here = moment.astimezone(LOCAL_TZ)
     day = here.date()
     candidates = []
@@ -99,46 +192,82 @@ def current_shift(moment: datetime) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def _period_text(start: datetime, end: datetime) -> str:
-    return f"{local_text(start)}–{local_text(end, with_date=False)}"
+@dataclass(frozen=True)
+class _Period:
+    """A handover's period and the next shift, with the stored forms of its bounds."""
+
+    start: datetime
+    end: datetime
+    next_end: datetime
+
+    @property
+    def bounds(self) -> tuple[str, str, str]:
+        """The start, end and next shift's end as stored UTC text (for SQL)."""
+        return to_db(self.start), to_db(self.end), to_db(self.next_end)
 
 
-def _names(names: list[str], limit: int = 25) -> str:
-    """A readable list of names for an item's text; the item's ids stay complete."""
-    if not names:
-        return ""
-    more = f", … {len(names) - limit} more" if len(names) > limit else ""
-    return f" ({', '.join(names[:limit])}{more})"
-
-
-def _item(
-    kind: str, text: str, ids: list[str] | tuple[str, ...] = (), count: int | None = None
-) -> Item:
-    return Item(kind, text, len(ids) if count is None else count, tuple(ids))
+def _counted(kind: str, ids: list[str] | tuple[str, ...], **params: Any) -> Item:
+    """An item that counts its ids."""
+    return Item(kind, len(ids), tuple(ids), params)
 
 
 def draft_handover(
     store: Store, start: datetime | None = None, end: datetime | None = None, notes: str = ""
-) -> dict[str, Any]:
-    """The ISBAR handover of ``start``–``end`` as a JSON-ready dict."""
+) -> Handover:
+    """The ISBAR handover of a period, drawn from the database as it is now.
+
+    Open items (gaps, re-planning, open signals, flagged log entries, conflicts, quarantined
+    writes, lapsing qualifications) are not limited to the period: they carry into every
+    following handover until they are dealt with.
+
+    Args:
+        store: the database.
+        start: the period's start (aware); with ``end`` omitted, the shift now ending
+            (``current_shift``).
+        end: the period's end (aware).
+        notes: the outgoing leader's notes, the last recommendation.
+
+    Returns:
+        The handover; ``handover_content`` gives its JSON.
+
+    Raises:
+        BadInput: a bound outside 1970–2099, or the end not after the start.
+    """
     if start is None or end is None:
         start, end = current_shift(store.clock.now())
     validate.moment(start, "The period's start")
     validate.moment(end, "The period's end")
-    if end <= start:
-        raise BadInput("A handover period ends after it starts.")
-    nxt = end + (end - start)
-    s, e, n = to_db(start), to_db(end), to_db(nxt)
+    require_order(start, end, "The handover's period")
+    period = _Period(start, end, end + (end - start))
+    subjects = _subjects_concerned(store, period)
+    assessment = _assessment(store, period)
+    return Handover(
+        start=period.start,
+        end=period.end,
+        next_end=period.next_end,
+        identify=_identify(store, period, subjects),
+        situation=_situation(store, period, subjects),
+        background=_background(store, period),
+        assessment=assessment,
+        recommendation=_recommendation(assessment, notes),
+    )
 
-    # Identify ------------------------------------------------------------------------------
-    subjects = store.query(
+
+def _subjects_concerned(store: Store, period: _Period) -> list[Any]:
+    """Subjects with an activity (not cancelled) in this shift or the next."""
+    s, _e, n = period.bounds
+    return store.query(
         "SELECT DISTINCT s.id, s.code, s.unit, s.threat_level, p.required_level, p.package"
         " FROM subject s JOIN subject_protection p ON p.subject_id = s.id"
         " JOIN activity a ON a.subject_id = s.id"
         " WHERE a.status != 'cancelled' AND a.start_at < ? AND a.end_at > ? ORDER BY s.code",
         (n, s),
     )
-    units = sorted({r["unit"] for r in subjects})
+
+
+def _identify(store: Store, period: _Period, subjects: list[Any]) -> tuple[Item, ...]:
+    """I: the period, the outgoing and incoming leaders, the units and subjects concerned."""
+    _s, e, _n = period.bounds
     incoming = [
         r[0]
         for r in store.query(
@@ -148,43 +277,37 @@ def draft_handover(
             (e, e),
         )
     ]
-    identify = [
-        _item(
-            "period",
-            f"Period {_period_text(start, end)}; next shift until "
-            f"{local_text(nxt, with_date=False)}",
-            count=1,
-        ),
-        _item(
-            "outgoing",
-            f"Outgoing: {store.actor.callsign} ({store.actor.role.replace('_', ' ')})",
-            [store.actor.callsign],
-        ),
-        _item(
-            "incoming",
-            f"Incoming shift leaders on the roster: {len(incoming)}" + _names(incoming),
-            incoming,
-        ),
-        _item(
-            "units",
-            f"Units concerned: {len(units)}" + _names(units),
-            units,
-        ),
-        _item(
-            "subjects",
-            f"Subjects concerned: {len(subjects)}" + _names([r["code"] for r in subjects]),
-            [r["code"] for r in subjects],
-        ),
-    ]
+    actor = store.actor
+    times = {
+        "start": local_iso(period.start),
+        "end": local_iso(period.end),
+        "next_end": local_iso(period.next_end),
+    }
+    return (
+        Item("period", 1, (), times),
+        _counted("outgoing", [actor.callsign], role=actor.role),
+        _counted("incoming", incoming),
+        _counted("units", sorted({r["unit"] for r in subjects})),
+        _counted("subjects", [r["code"] for r in subjects]),
+    )
 
-    # Situation -----------------------------------------------------------------------------
-    situation = [
-        _item(
+
+def _situation(store: Store, period: _Period, subjects: list[Any]) -> tuple[Item, ...]:
+    """S: each subject's protection, activities across the change of shift, officers on duty
+    just before and just after it."""
+    _s, e, _n = period.bounds
+    items = [
+        Item(
             "subject",
-            f"{r['code']} ({r['unit']}): threat {r['threat_level'] or '—'}, "
-            f"requires {r['required_level'] or '—'}, package {r['package'] or '—'}",
-            [r["id"]],
-            count=1,
+            1,
+            (r["id"],),
+            {
+                "code": r["code"],
+                "unit": r["unit"],
+                "threat_level": r["threat_level"],
+                "required_level": r["required_level"],
+                "package": r["package"],
+            },
         )
         for r in subjects
     ]
@@ -193,22 +316,14 @@ def draft_handover(
         " AND start_at < ? AND end_at > ? ORDER BY start_at",
         (e, e),
     )
-    situation.append(
-        _item(
-            "across",
-            f"Activities running across the change of shift: "
-            f"{len(across)}"
-            + "".join(
-                f"; {r['subject_code']} '{r['title']}' until "
-                f"{local_text(r['end_at'], with_date=False)}"
-                for r in across
-            ),
-            [r["id"] for r in across],
-        )
-    )
+    running = [
+        {"person": r["subject_code"], "title": r["title"], "end": local_iso(r["end_at"])}
+        for r in across
+    ]
+    items.append(_counted("across", [r["id"] for r in across], activities=running))
     for label, moment in (
-        ("now", end - timedelta(minutes=1)),
-        ("next", end + timedelta(minutes=1)),
+        ("now", period.end - timedelta(minutes=1)),
+        ("next", period.end + timedelta(minutes=1)),
     ):
         on_duty = [
             r[0]
@@ -218,71 +333,97 @@ def draft_handover(
                 (to_db(moment), to_db(moment)),
             )
         ]
-        situation.append(
-            _item(f"on_duty_{label}", f"Officers on duty {label}: {len(on_duty)}", on_duty)
-        )
+        items.append(_counted(f"on_duty_{label}", on_duty))
+    return tuple(items)
 
-    # Background ----------------------------------------------------------------------------
-    def ids(sql: str, params: tuple[str, ...]) -> list[str]:
-        return [r[0] for r in store.query(sql, params)]
 
-    added = ids("SELECT id FROM activity WHERE created_at >= ? AND created_at < ?", (s, e))
-    restricted = ids(
-        "SELECT activity_id FROM restriction WHERE recorded_at >= ? AND recorded_at < ?", (s, e)
-    )
-    assessed = store.query(
-        "SELECT a.id, x.code, a.level FROM threat_assessment a JOIN subject x ON x.id ="
-        " a.subject_id WHERE a.assessed_at >= ? AND a.assessed_at < ? ORDER BY a.assessed_at",
-        (s, e),
-    )
-    decisions = ids("SELECT id FROM decision WHERE adopted_at >= ? AND adopted_at < ?", (s, e))
-    raised = ids("SELECT id FROM signal WHERE raised_at >= ? AND raised_at < ?", (s, e))
-    progressed = ids("SELECT DISTINCT signal_id FROM signal_event WHERE at >= ? AND at < ?", (s, e))
-    logged = ids("SELECT id FROM log_entry WHERE at >= ? AND at < ?", (s, e))
-    bundles = ids(
+#: Background: what changed in the period, per kind: the query of the ids it concerns (the
+#: period's start and end bound each).
+_CHANGES = {
+    "activities_added": "SELECT id FROM activity WHERE created_at >= ? AND created_at < ?",
+    "activities_restricted": (
+        "SELECT activity_id FROM restriction WHERE recorded_at >= ? AND recorded_at < ?"
+    ),
+    "threat_assessments": None,  # with the subjects and levels: below
+    "decisions": "SELECT id FROM decision WHERE adopted_at >= ? AND adopted_at < ?",
+    "signals_raised": "SELECT id FROM signal WHERE raised_at >= ? AND raised_at < ?",
+    "signals_progressed": "SELECT DISTINCT signal_id FROM signal_event WHERE at >= ? AND at < ?",
+    "log_entries": "SELECT id FROM log_entry WHERE at >= ? AND at < ?",
+    "bundles_imported": (
         "SELECT CAST(seq AS TEXT) FROM audit_event WHERE action = 'sync.import'"
-        " AND at >= ? AND at < ?",
-        (s, e),
-    )
-    background = [
-        _item("activities_added", f"Activities added: {len(added)}", added),
-        _item(
-            "activities_restricted",
-            f"Activities restricted (moved, shortened, cancelled): {len(restricted)}",
-            restricted,
-        ),
-        _item(
-            "threat_assessments",
-            f"Threat assessments: {len(assessed)}"
-            + "".join(f"; {r['code']} → level {r['level']}" for r in assessed),
-            [r["id"] for r in assessed],
-        ),
-        _item("decisions", f"Work-process decisions: {len(decisions)}", decisions),
-        _item("signals_raised", f"Signals raised: {len(raised)}", raised),
-        _item("signals_progressed", f"Signals that progressed: {len(progressed)}", progressed),
-        _item("log_entries", f"Log entries: {len(logged)}", logged),
-        _item("bundles_imported", f"Sync bundles imported: {len(bundles)}", bundles),
-    ]
+        " AND at >= ? AND at < ?"
+    ),
+}
 
-    # Assessment: what is open (not limited to the period: it carries forward) --------------
-    gaps = find_gaps(store, end, nxt)
-    gap_ids = sorted({a for g in gaps for a in g.activities})
+
+def _background(store: Store, period: _Period) -> tuple[Item, ...]:
+    """B: what changed in the period (activities added and restricted, threat assessments,
+    decisions, signals raised and progressed, log entries, bundles imported)."""
+    s, e, _n = period.bounds
+    items = []
+    for kind, sql in _CHANGES.items():
+        if sql is not None:
+            items.append(_counted(kind, [r[0] for r in store.query(sql, (s, e))]))
+            continue
+        assessed = store.query(
+            "SELECT a.id, x.code, a.level FROM threat_assessment a JOIN subject x ON x.id ="
+            " a.subject_id WHERE a.assessed_at >= ? AND a.assessed_at < ? ORDER BY a.assessed_at",
+            (s, e),
+        )
+        levels = [{"subject": r["code"], "level": r["level"]} for r in assessed]
+        items.append(_counted(kind, [r["id"] for r in assessed], assessments=levels))
+    return tuple(items)
+
+
+#: Gaps named one by one in the assessment's gaps item; the rest are counted.
+GAP_ITEMS = 8
+
+
+def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
+    """A: what is open, not limited to the period (it carries forward)."""
+    s = period.bounds[0]
+    gaps = find_gaps(store, period.end, period.next_end)
+    named = [
+        {
+            "unit": g.unit,
+            "qualification": g.qualification,
+            "shortfall": g.shortfall,
+            "start": local_iso(g.start),
+            "end": local_iso(g.end),
+        }
+        for g in gaps[:GAP_ITEMS]
+    ]
+    gap_ids = tuple(sorted({a for g in gaps for a in g.activities}))
+    short = {"officer_hours": round(shortfall_hours(gaps), 1), "gaps": named}
     replan = store.query(
-        "SELECT id, subject_code, replan_reason FROM activity_view WHERE replan_reason IS NOT"
-        " NULL AND end_at > ? ORDER BY start_at",
+        "SELECT id FROM activity_view WHERE replan_reason IS NOT NULL AND end_at > ?"
+        " ORDER BY start_at",
         (s,),
     )
-    open_signals = [x for x in list_signals(store, open_only=True)]
-    flagged = ids(
+    flagged = store.query(
         "SELECT e.id FROM log_entry e WHERE e.flagged = 1 AND NOT EXISTS (SELECT 1 FROM"
         " log_clearance c WHERE c.entry_id = e.id) AND NOT EXISTS (SELECT 1 FROM log_entry n"
-        " WHERE n.supersedes = e.id) ORDER BY e.at",
-        (),
+        " WHERE n.supersedes = e.id) ORDER BY e.at"
     )
-    conflicts = ids(
-        "SELECT id FROM sync_conflict WHERE resolved_at IS NULL ORDER BY detected_at", ()
+    conflicts = store.query(
+        "SELECT id FROM sync_conflict WHERE resolved_at IS NULL ORDER BY detected_at"
     )
-    lapse = to_db(end + EXPIRY_HORIZON)
+    return (
+        Item("gaps", len(gaps), gap_ids, {**short, "more": len(gaps) > GAP_ITEMS}),
+        _counted("replan", [r[0] for r in replan]),
+        _counted("open_signals", [x.id for x in list_signals(store, open_only=True)]),
+        _counted("flagged_log", [r[0] for r in flagged]),
+        _counted("conflicts", [r[0] for r in conflicts]),
+        *_quarantine_items(store),
+        *_finding_items(store),
+        _expiring(store, period),
+    )
+
+
+def _expiring(store: Store, period: _Period) -> Item:
+    """Qualifications of the next shift's officers that lapse within ``EXPIRY_HORIZON``."""
+    _s, e, n = period.bounds
+    lapse = to_db(period.end + EXPIRY_HORIZON)
     expiring = store.query(
         "SELECT DISTINCT p.callsign, q.qualification, q.valid_until FROM shift x"
         " JOIN staff p ON p.id = x.staff_id JOIN staff_qualification q ON q.staff_id = p.id"
@@ -290,150 +431,83 @@ def draft_handover(
         " AND q.valid_until <= ? ORDER BY q.valid_until, p.callsign",
         (n, e, lapse[:10]),
     )
-    short_hours = shortfall_hours(gaps)
-    assessment = [
-        Item(
-            "gaps",
-            f"{len(gaps)} open gaps in the next shift ({short_hours:.1f} officer-hours"
-            " short)"
-            + "".join(
-                f"; {g.unit} {g.qualification} −{g.shortfall} "
-                f"{local_text(g.start, with_date=False)}–{local_text(g.end, with_date=False)}"
-                for g in gaps[:8]
-            )
-            + ("; …" if len(gaps) > 8 else ""),
-            len(gaps),
-            tuple(gap_ids),
-        ),
-        _item("replan", f"{len(replan)} activities need re-planning", [r["id"] for r in replan]),
-        _item(
-            "open_signals",
-            f"{len(open_signals)} signals not yet closed",
-            [x.id for x in open_signals],
-        ),
-        _item("flagged_log", f"{len(flagged)} flagged log entries not cleared", flagged),
-        _item("conflicts", f"{len(conflicts)} unresolved sync conflicts", conflicts),
-        *_quarantine_items(store),
-        *_finding_items(store),
-        _item(
-            "expiring",
-            f"{len(expiring)} qualifications of the next shift's officers lapse "
-            "within a week"
-            + "".join(
-                f"; {r['callsign']} {r['qualification']} until {r['valid_until']}" for r in expiring
-            ),
-            [f"{r['callsign']}:{r['qualification']}" for r in expiring],
-        ),
+    held = [
+        {"callsign": r["callsign"], "qualification": r["qualification"], "until": r["valid_until"]}
+        for r in expiring
     ]
+    ids = [f"{r['callsign']}:{r['qualification']}" for r in expiring]
+    return _counted("expiring", ids, qualifications=held)
 
-    # Recommendation ------------------------------------------------------------------------
-    recommendation = []
-    actions = {
-        "gaps": "Fill the gaps: `schildwacht suggest ACTIVITY` for each activity concerned",
-        "replan": "Re-plan these activities with a valid concept (`activity options ID`)",
-        "open_signals": "Check the open signals with the information organisation",
-        "flagged_log": "Act on or clear the flagged log entries (`log clear ID`)",
-        "conflicts": "Resolve the sync conflicts",
-        "quarantined": "Ask the admin about the quarantined changes (`sync quarantine`): "
-        "revoke a laptop that sends them on purpose, or correct its role",
-        "expiring": "Arrange renewal or replacement for the lapsing qualifications",
-        "witness": "Tell the admin: a laptop's audit trail was cut or rewritten (revoke it, "
-        "or ask its user why)",
-        "clash": "Check the clashing names: one person or two? Use the name each is kept as",
-        "secret": "Ask each person to change the secret someone else set for them "
-        "(`schildwacht staff secret`)",
-        "outside": "Ask who changed the database outside Schildwacht, and why",
-        "own_refused": "Ask the admin about this laptop's refused changes (`sync export` names "
-        "them)",
-        "back_dated": "Check the clock of the laptop that dated records back, or ask why",
-        "findings": "",
-    }
-    for kind in dict.fromkeys(item.kind for item in assessment):  # one action per kind
+
+def _recommendation(assessment: tuple[Item, ...], notes: str) -> tuple[Item, ...]:
+    """R: one action per kind of open item (in the assessment's order), then the notes."""
+    actions = []
+    for kind in dict.fromkeys(item.kind for item in assessment):
         items = [item for item in assessment if item.kind == kind and item.count]
         if items:
             concerned = tuple(i for item in items for i in item.ids)
-            count = sum(item.count for item in items)
-            recommendation.append(Item(kind, actions[kind], count, concerned))
-    if not recommendation:
-        recommendation.append(Item("none", "0 open items to act on; keep monitoring", 0))
+            actions.append(Item(kind, sum(item.count for item in items), concerned))
+    if not actions:
+        actions.append(Item("none", 0))
     if notes.strip():
-        recommendation.append(Item("notes", notes.strip(), 1))
-
-    def section(items: list[Item]) -> list[dict[str, Any]]:
-        return [
-            {"kind": i.kind, "text": i.text, "count": i.count, "ids": list(i.ids)} for i in items
-        ]
-
-    return {
-        "period": {"start": local_iso(start), "end": local_iso(end)},
-        "identify": section(identify),
-        "situation": section(situation),
-        "background": section(background),
-        "assessment": section(assessment),
-        "recommendation": section(recommendation),
-    }
+        actions.append(Item("notes", 1, (), {"text": notes.strip()}))
+    return tuple(actions)
 
 
 def _quarantine_items(store: Store) -> list[Item]:
     """One open item per quarantined change set (a write of another laptop the team's rules
-    refused): not bound to the period, they stay until someone acts."""
-    from .sync import quarantine
-    from .sync import roster as rosters
-
+    refused), at most ``QUARANTINE_ITEMS``, then one for the rest: not bound to the period,
+    they stay until someone acts."""
     sets = quarantine.change_sets(store)
     if not sets:
-        return [_item("quarantined", "0 changes from other laptops quarantined at sync", count=0)]
+        return [Item("quarantined", 0)]
     team = rosters.current(store)
     labels = {d["id"]: d["label"] for d in team.devices} if team else {}
     items = []
     for change_set in sets[:QUARANTINE_ITEMS]:
         first = change_set.changes[0]
-        field = f"{first.table}.{first.field}" if first.field else first.table
-        items.append(
-            _item(
-                "quarantined",
-                f"{len(change_set.changes)} changes from "
-                f"{visible(labels.get(change_set.device, change_set.device[:13]))} by "
-                f"{visible(change_set.actor)} quarantined at sync ({field}: {first.reason})",
-                [change_set.id],
-                count=1,
-            )
-        )
+        facts = {
+            "changes": len(change_set.changes),
+            "device": labels.get(change_set.device, change_set.device[:13]),
+            "actor": change_set.actor,
+            "field": f"{first.table}.{first.field}" if first.field else first.table,
+            "reason": first.reason,
+        }
+        items.append(Item("quarantined", 1, (change_set.id,), facts))
     rest = sets[QUARANTINE_ITEMS:]
     if rest:
-        items.append(
-            _item(
-                "quarantined",
-                f"… and {len(rest)} more quarantined writes (`schildwacht sync quarantine`)",
-                [c.id for c in rest],
-            )
-        )
+        items.append(_counted("quarantined", [c.id for c in rest], more=len(rest)))
     return items
 
 
 def _finding_items(store: Store) -> list[Item]:
     """An open item per trust finding (``findings``): what stays open (secrets set by someone
     else, clashes, this laptop's refused changes) and what happened since the last signed
-    handover (audit trail alarms, changes made outside Schildwacht, back-dated records)."""
+    handover (audit trail alarms, changes made outside Schildwacht, back-dated records). Each
+    carries the finding's sentence (``text``) beside its ids."""
     from . import findings
 
     found = findings.open_findings(store, findings.since_last_handover(store))
     if not found:
+        return [Item("findings", 0)]
+    return [Item(f.kind, 1, f.ids, {"text": f.text}) for f in found]
+
+
+def handover_content(draft: Handover) -> dict[str, Any]:
+    """The handover as JSON values (what is signed and hashed, and what scripts read): the
+    period as ISO-8601 with the Amsterdam offset, each section a list of
+    ``{kind, count, ids, params}``."""
+
+    def items(section: tuple[Item, ...]) -> list[dict[str, Any]]:
         return [
-            _item(
-                "findings",
-                "0 trust findings (audit trail alarms, names given twice, secrets set by someone "
-                "else, changes outside Schildwacht, refused changes of this laptop, back-dated "
-                "records)",
-                count=0,
-            )
+            {"kind": i.kind, "count": i.count, "ids": list(i.ids), "params": dict(i.params)}
+            for i in section
         ]
-    return [_item(f.kind, f.text, list(f.ids), count=1) for f in found]
 
-
-def content_hash(content: dict[str, Any]) -> str:
-    body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return {
+        "period": {"start": local_iso(draft.start), "end": local_iso(draft.end)},
+        **{name: items(draft.section(name)) for name in SECTIONS},
+    }
 
 
 def sign_handover(
@@ -450,14 +524,13 @@ def sign_handover(
     A period is signed once: when a signed handover that is not superseded overlaps it, this
     raises ``AlreadySigned`` unless ``supersedes`` names that handover and ``reason`` says why
     it is replaced. Nothing is written on a refusal."""
-    access.require(store.actor, "handover.sign")
-    notes = validate.text(notes, "The notes")
-    if start is None or end is None:
-        start, end = current_shift(store.clock.now())
-    content = draft_handover(store, start, end, notes)
     handover_id = uuid7()
     detail: dict[str, Any] = {}
-    with store.write("handover.sign", handover_id, detail) as conn:
+    with store.write("handover.sign", handover_id, detail, require="handover.sign") as conn:
+        notes = validate.text(notes, "The notes")
+        if start is None or end is None:
+            start, end = current_shift(store.clock.now())
+        content = handover_content(draft_handover(store, start, end, notes))  # true as signed
         replaced = _check_signed_once(store, start, end, supersedes, reason)
         content["audit_head"] = witness.handover_head(store)  # the signer laptop's, witnessed
         digest = detail["sha256"] = content_hash(content)
@@ -485,50 +558,99 @@ def sign_handover(
 def _check_signed_once(
     store: Store, start: datetime, end: datetime, supersedes: str | None, reason: str
 ) -> str | None:
-    """The id of the handover this signature replaces (None: the period is not signed yet)."""
+    """The id of the handover this signature replaces (None: the period is not signed yet).
+
+    A handover is its signer's account of the shift: only its signer supersedes it, always
+    with a reason — also after another leader accepted it (the new one is then accepted
+    again, and both records show the reason). The leader who accepted it, or any other, does
+    not replace it under their own name: they record their questions or a flagged log entry.
+    """
     live = store.query(
-        "SELECT id, period_start, period_end, signed_by, signed_at FROM handover h"
-        " WHERE period_start < ? AND period_end > ?"
+        "SELECT h.id, h.period_start, h.period_end, h.signed_by, h.signed_at, e.actor AS"
+        " accepted_by, e.at AS accepted_at FROM handover h LEFT JOIN handover_event e ON"
+        " e.handover_id = h.id AND e.kind = 'accepted'"
+        " WHERE h.period_start < ? AND h.period_end > ?"
         " AND NOT EXISTS (SELECT 1 FROM handover n WHERE n.supersedes = h.id)"
-        " ORDER BY signed_at",
+        " ORDER BY h.signed_at",
         (to_db(end), to_db(start)),
     )
+    me = store.actor.callsign
     replaced = None
     if supersedes is not None:
         replaced = resolve_id(store, "handover", supersedes, "handover")
         if not reason.strip():
-            raise BadInput("Superseding a signed handover needs the reason (--reason).")
-        if replaced not in {r["id"] for r in live}:
+            raise BadInput(
+                "Superseding a signed handover needs the reason why the new one replaces it.",
+                code="supersede_needs_reason",
+            )
+        found = next((r for r in live if r["id"] == replaced), None)
+        if found is None:
             raise BadInput(
                 f"Handover {replaced[:13]} is not a signed handover of an overlapping period "
-                "that is still in force; see `handover list`."
+                "that is still in force; see the list of handovers."
             )
+        if found["signed_by"] != me:
+            raise RuleViolation("handover", _not_yours(found, me))
     for row in live:
         if row["id"] != replaced:
             period = _period_text(from_db(row["period_start"]), from_db(row["period_end"]))
+            mine = row["signed_by"] == me
             raise AlreadySigned(
                 f"The period {period} was already signed by {row['signed_by']} at "
-                f"{local_text(row['signed_at'])}"
-                f" (handover {row['id'][:13]}); sign again only to supersede it, with a reason"
-                f" (handover sign --supersedes {row['id'][:13]} --reason T).",
+                f"{local_text(row['signed_at'])} (handover {row['id'][:13]}); "
+                + (
+                    "sign again only to supersede it, with a reason."
+                    if mine
+                    else _not_yours(row, me, named=False)
+                ),
                 row["id"],
+                may_supersede=mine,
+                period=period,
+                signed_by=row["signed_by"],
+                signed_at=local_text(row["signed_at"]),
             )
     return replaced
 
 
+def _period_text(start: datetime, end: datetime) -> str:
+    return f"{local_text(start)}–{local_text(end, with_date=False)}"
+
+
+def _not_yours(row: Any, me: str, *, named: bool = True) -> str:
+    """Why ``me`` may not supersede the handover ``row`` (``named``: say which handover)."""
+    which = f"handover {row['id'][:13]}" if named else "it"
+    accepted = (
+        f"; {me} accepted it at {local_text(row['accepted_at'])}"
+        if row["accepted_by"] == me
+        else ""
+    )
+    return (
+        f"only {row['signed_by']}, who signed {which}, may supersede it (a handover is its "
+        f"signer's account of the shift){accepted}. Record what is wrong in a flagged log "
+        f"entry (it carries into every handover until cleared), or ask {row['signed_by']} to "
+        "sign a new one."
+    )
+
+
 def accept_handover(store: Store, handover_id: str, questions: str = "") -> HandoverRecord:
-    """A different shift leader accepts the handover, optionally with questions."""
-    access.require(store.actor, "handover.sign")
-    questions = validate.text(questions, "The questions")
-    record = get_handover(store, handover_id)
-    if record.signed_by == store.actor.callsign:
-        raise PermissionDenied(
-            f"{store.actor.callsign} signed this handover and cannot accept it;"
-            " the incoming shift leader accepts it."
-        )
-    if record.accepted_by:
-        raise BadInput(f"This handover was already accepted by {record.accepted_by}.")
-    with store.write("handover.accept", record.id) as conn:
+    """A different shift leader accepts the handover, optionally with questions.
+
+    Raises:
+        PermissionDenied: the acting person may not sign handovers, or signed this one.
+        BadInput: it was accepted already, or the questions are too long.
+        NotFound: no such handover.
+    """
+    with store.write("handover.accept", require="handover.sign") as conn:
+        questions = validate.text(questions, "The questions")
+        record = get_handover(store, handover_id)
+        store.target(record.id)
+        if record.signed_by == store.actor.callsign:
+            raise PermissionDenied(
+                f"{store.actor.callsign} signed this handover and cannot accept it;"
+                " the incoming shift leader accepts it."
+            )
+        if record.accepted_by:
+            raise BadInput(f"This handover was already accepted by {record.accepted_by}.")
         conn.execute(
             "INSERT INTO handover_event (id, handover_id, kind, at, actor, device, note)"
             " VALUES (?, ?, 'accepted', ?, ?, ?, ?)",
@@ -545,6 +667,15 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
 
 
 def get_handover(store: Store, handover_id: str) -> HandoverRecord:
+    """One signed handover, checked against its hash and the witnessed audit heads.
+
+    Args:
+        handover_id: the id, or a unique prefix of at least 8 characters.
+
+    Raises:
+        NotFound: no such handover.
+        IntegrityFailure: the record was altered after signing.
+    """
     full = resolve_id(store, "handover", handover_id, "handover")
     row = store.one(
         "SELECT h.*, e.at AS accepted_at, e.actor AS accepted_by, e.note AS questions"
@@ -552,7 +683,8 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
         " AND e.kind = 'accepted' WHERE h.id = ?",
         (full,),
     )
-    assert row is not None
+    if row is None:
+        raise NotFound(f"No handover with id {full}.")
     try:
         content = validate.json_document(row["content"], "the handover's content")
     except ValueError:
@@ -563,82 +695,34 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
             "was altered after signing."
         )
     witness.check_handover(store, full, row["content_hash"])
-    superseded_by = store.one("SELECT id FROM handover WHERE supersedes = ?", (full,))
+    later = store.one(
+        "SELECT id, signed_by, signed_at, supersede_reason FROM handover WHERE supersedes = ?",
+        (full,),
+    )
     return HandoverRecord(
         supersedes=row["supersedes"],
         supersede_reason=row["supersede_reason"],
-        superseded_by=superseded_by[0] if superseded_by else None,
+        superseded_by=later["id"] if later else None,
+        superseded_by_signer=later["signed_by"] if later else None,
+        superseded_at=from_db(later["signed_at"]) if later else None,
+        superseded_reason=later["supersede_reason"] if later else "",
         id=row["id"],
-        period_start=row["period_start"],
-        period_end=row["period_end"],
+        period_start=from_db(row["period_start"]),
+        period_end=from_db(row["period_end"]),
         content=content,
         notes=row["notes"],
-        signed_at=row["signed_at"],
+        signed_at=from_db(row["signed_at"]),
         signed_by=row["signed_by"],
         content_hash=row["content_hash"],
-        accepted_at=row["accepted_at"],
+        accepted_at=from_db(row["accepted_at"]) if row["accepted_at"] else None,
         accepted_by=row["accepted_by"],
         questions=row["questions"] or "",
     )
 
 
 def list_handovers(store: Store) -> list[HandoverRecord]:
+    """Every signed handover, newest first (each checked as by ``get_handover``)."""
     return [
         get_handover(store, r[0])
         for r in store.query("SELECT id FROM handover ORDER BY signed_at DESC, id DESC")
     ]
-
-
-def handover_markdown(
-    content: dict[str, Any],
-    record: HandoverRecord | None = None,
-    max_subject_lines: int | None = None,
-) -> str:
-    """The handover as a readable document. ``max_subject_lines`` shortens the Situation's
-    per-subject lines for a screen (the counts stay whole; the full list is in the record).
-    What people typed (titles, notes, questions, names) is escaped: it reads as written and
-    cannot change the document's structure."""
-    md = validate.markdown
-    period = content["period"]
-    lines = [f"# Handover {period['start'][:16].replace('T', ' ')} – {period['end'][11:16]}", ""]
-    if record is not None:
-        lines.append(
-            f"Signed by {md(record.signed_by)} at {local_text(record.signed_at)} "
-            f"(sha256 `{record.content_hash[:16]}…`)."
-            + (
-                f" Accepted by {md(record.accepted_by)} at {local_text(record.accepted_at)}."
-                if record.accepted_by
-                else " Not yet accepted."
-            )
-        )
-        if record.questions:
-            lines.append(f"Questions: {md(record.questions)}")
-        lines.append("")
-    titles = {
-        "identify": "I — Identify",
-        "situation": "S — Situation",
-        "background": "B — Background",
-        "assessment": "A — Assessment",
-        "recommendation": "R — Recommendation",
-    }
-    for name in SECTIONS:
-        items = content[name]
-        heading = titles[name]
-        if name == "assessment":
-            heading += f" — {sum(i['count'] for i in items)} open items"
-        elif name == "recommendation":
-            heading += f" — {sum(1 for i in items if i['count'])} actions"
-        lines += [f"## {heading}", ""]
-        subject_items = [i for i in items if i["kind"] == "subject"]
-        shown = subject_items[:max_subject_lines] if max_subject_lines is not None else None
-        for item in items:
-            if shown is not None and item["kind"] == "subject" and item not in shown:
-                continue
-            lines.append(f"- {md(item['text'])}")
-            if shown and item is shown[-1] and len(subject_items) > len(shown):
-                lines.append(
-                    f"- … and {len(subject_items) - len(shown)} more subjects "
-                    "(the full list: `schildwacht handover draft --format md`)"
-                )
-        lines.append("")
-    return "\n".join(lines)

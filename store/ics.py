@@ -7,56 +7,85 @@ declared zone):
 - single events, recurring series (RRULE, RDATE, EXDATE) with overrides, including
   ``RECURRENCE-ID;RANGE=THISANDFUTURE``, and overrides whose series is not in the file (an
   invitation to one occurrence of someone else's series): each is one activity;
-- times in UTC, with a ``TZID`` (IANA or Windows names such as ``W. Europe Standard Time``),
-  all-day dates (the local days in Europe/Amsterdam), and floating times. **Floating times**
-  (no zone) are read in the zone the calendar declares with ``X-WR-TIMEZONE`` (IANA or Windows
-  name) and otherwise in Europe/Amsterdam — the same for single and recurring events; one that
-  does not exist or occurs twice in that zone (clock changes) refuses the file;
+- times in UTC, with a ``TZID`` and all-day dates (the local days in Europe/Amsterdam). A
+  ``TZID`` that names a known zone (IANA, or a Windows name such as ``W. Europe Standard Time``)
+  is read in that zone, whatever a VTIMEZONE of the file says; another TZID is read by the
+  file's own VTIMEZONE of that name (never one remembered from another file); a TZID that is
+  neither refuses the file naming the event and the TZID (a time of protection is never guessed).
+  A local time that a clock change skips is read with the offset before the change (RFC 5545:
+  02:30 on the spring-forward night is 03:30 summer time) and a recurring occurrence keeps the
+  series' exact length. **Floating times** (no zone) are read in the zone the calendar declares
+  with ``X-WR-TIMEZONE`` (IANA or Windows name) and otherwise in Europe/Amsterdam — the same for
+  single and recurring events; one that does not exist or occurs twice in that zone (clock
+  changes) refuses the file;
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
   cancel; ``CLASS:PRIVATE`` and ``CLASS:CONFIDENTIAL`` make a private activity, else work;
-- a zero-length event becomes 30 minutes (an activity needs a length).
+- **length**: an event without DTEND or DURATION, or whose end equals its start, lasts zero
+  (RFC 5545) and an activity must last: it is imported as 30 minutes from its start, with a
+  warning naming it. A date DTSTART with a date-time DTEND (or the reverse) refuses the file.
+
+**Versions.** An event's version is its SEQUENCE, then the later of its LAST-MODIFIED and
+DTSTAMP. An older version never overwrites a newer one: an event whose SEQUENCE is lower than
+the one imported before, or equal with an earlier stamp, is left alone (with a warning when it
+differs). Otherwise its content — time, place, title and class, kept as a digest of what the
+calendar said when it was last taken over (``source_hash``) — is compared, whatever the
+SEQUENCE, and what the *calendar* changed updates the activity in place, part by part: a
+person's restriction or correction of a part the calendar left alone stays. A time or place
+change is recorded as a correction and flags an activity that has a concept
+``changed_externally``. Two events in one file with the same UID (and recurrence id): the
+newer version is taken; equal versions that differ refuse the file naming the UID.
+
+**Cancellations and reinstatements.** A cancellation is a restriction (cancelled, the person's
+own choice, authority ``calendar``, R5), which every role that may import calendars may cause. An
+activity cancelled *only by the calendar* that the calendar has again (a new version confirming
+it, or an event back in a later export) is reinstated: its status is planned again, a correction
+"reinstated by the calendar" records it, and it is flagged ``changed_externally`` when it has a
+concept. An activity cancelled by a person's restriction is never revived by a calendar (the
+receipt warns).
+
+**Several calendars per person.** Each import has a calendar: ``calendar`` (``--calendar``),
+else the file's ``X-WR-RELCALID``, else its ``X-WR-CALNAME``. An activity imported earlier from
+*the same calendar* that overlaps the window and whose event is gone from the file is cancelled
+as *removed from the calendar*, and the receipt lists it; the events of other calendars are never
+removed by it. A file that names no calendar only adds and updates (the receipt warns).
 
 **The window.** Only events and occurrences overlapping the window are added: by default from
 the start of today for 90 days (``days``), or between ``start`` and ``end``; the same window for
 single and recurring events. An activity imported earlier whose event the file still has is
-updated even when the event moved out of the window. An activity imported earlier (from any
-file: the person's imported agenda is one calendar) that overlaps the window and whose event is
-gone from the file is cancelled as *removed from the calendar*, and the receipt lists it. Past
-activities outside the window are never touched.
-
-**Updates.** Idempotent by UID, recurrence id and SEQUENCE: the same file twice changes nothing;
-a higher SEQUENCE updates the activity in place (when it moves an activity that already has a
-concept, the activity is flagged ``changed_externally`` for review). A cancellation is a
-restriction (cancelled, the person's own choice, authority ``calendar``, R5), which every role
-that may import calendars may cause.
+updated even when the event moved out of the window. Past activities outside the window are
+never touched.
 
 **What is refused, whole** (nothing imported, the sentence names the file, event and property):
 a file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without BOM, or UTF-16
 with BOM) nor plausible Windows-1252/Latin-1 text; an event without UID or DTSTART, a fault in
 a property an activity is made from, DTEND before DTSTART or a negative DURATION, a time outside
-1970-01-01..2099-12-31; a window yielding more than ``max_occurrences`` occurrences (judged
-from the rules before anything is expanded, so a minutely rule is refused at once).
+1970-01-01..2099-12-31, an unknown TZID; a window yielding more than ``max_occurrences``
+occurrences (judged from the rules before anything is expanded, so a minutely rule is refused at
+once).
 
 **What is skipped with a warning** naming the component and property: parts the activities do
-not need — an alarm, a time-zone rule (e.g. a historical one with an impossible offset), a
-to-do, an unreadable property that no activity field comes from, an unknown ``X-WR-TIMEZONE``
-when nothing in the file is floating.
+not need — an alarm, a time-zone rule (e.g. a historical one, or one with an impossible offset,
+of a zone known by name), a to-do, an unreadable property that no activity field comes from, an
+unknown ``X-WR-TIMEZONE`` when nothing in the file is floating.
 """
 
 from __future__ import annotations
 
 import codecs
 import functools
+import hashlib
+import json
 import math
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import access, validate
+from . import validate
 from .agenda import CALENDAR_AUTHORITY, insert_correction
-from .clock import LOCAL_TZ, day_bounds, from_db, to_db
+from .clock import LOCAL_TZ, day_bounds, from_db, local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
@@ -89,6 +118,8 @@ NEEDED = frozenset(
 )
 _TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 _MARGIN = timedelta(days=2)
+#: The length of an activity made from an event without one (an activity must last).
+ASSUMED_LENGTH = timedelta(minutes=30)
 _FREQS = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _FREQ_SECONDS = (1, 60, 3600, 86400, 7 * 86400, 28 * 86400, 365 * 86400)
 #: Non-ASCII punctuation that real Western European text in Windows-1252 carries.
@@ -98,7 +129,8 @@ _WESTERN_MARKS = frozenset("€‚„…†‡‰‹›‘’“”•–—˜�
 @dataclass(frozen=True)
 class ImportItem:
     """One activity the import touched: ``action`` is added, updated, cancelled (in the
-    calendar), removed (gone from the calendar) or unchanged."""
+    calendar), removed (gone from the calendar), reinstated or unchanged; ``title`` and
+    ``start`` are the activity's as stored after the import."""
 
     activity_id: str
     uid: str
@@ -114,6 +146,8 @@ class ImportResult:
     items: list[ImportItem] = field(default_factory=list)
     replan: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The calendar the file was imported as (None: the file names none; nothing removed).
+    calendar: str | None = None
 
     def count(self, action: str) -> int:
         return sum(1 for item in self.items if item.action == action)
@@ -135,8 +169,25 @@ class ImportResult:
         return self.count("removed")
 
     @property
+    def reinstated(self) -> int:
+        return self.count("reinstated")
+
+    @property
     def unchanged(self) -> int:
         return self.count("unchanged")
+
+
+#: An event's version: its SEQUENCE, then the later of LAST-MODIFIED and DTSTAMP (stored UTC
+#: text, None when it has neither).
+Version = tuple[int, str | None]
+
+
+def older(version: Version, than: Version) -> bool:
+    """Whether ``version`` is older than ``than``: a lower SEQUENCE, or the same SEQUENCE and
+    an earlier stamp (when both have one)."""
+    if version[0] != than[0]:
+        return version[0] < than[0]
+    return version[1] is not None and than[1] is not None and version[1] < than[1]
 
 
 @dataclass(frozen=True)
@@ -152,10 +203,44 @@ class Occurrence:
     sequence: int
     cancelled: bool
     private: bool
+    modified: str | None = None
+    #: The event has no length (RFC 5545: zero); ``ASSUMED_LENGTH`` was taken.
+    assumed_length: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.uid, self.recurrence)
+
+    @property
+    def version(self) -> Version:
+        return (self.sequence, self.modified)
+
+    @property
+    def kind(self) -> str:
+        return "private" if self.private else "work"
+
+    @property
+    def digest(self) -> str:
+        """What the calendar says of the event: a digest of its time, of its place and of its
+        title and class, each 16 hex digits (to tell a change in the calendar from a change a
+        person made to the activity, part by part)."""
+        return "".join(
+            _digest(part)
+            for part in (
+                [to_db(self.start), to_db(self.end)],
+                [self.location],
+                [self.title, self.kind],
+            )
+        )
+
+
+def _digest(values: list[str]) -> str:
+    body = json.dumps(values, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(body).hexdigest()[:16]
+
+
+#: The parts of an event a calendar change is told apart by (the order of ``digest``).
+PARTS = ("time", "place", "text")
 
 
 @dataclass
@@ -166,8 +251,11 @@ class ParsedCalendar:
     occurrences: dict[tuple[str, str], Occurrence]
     explicit: dict[tuple[str, str], Occurrence]
     warnings: list[str]
-    #: Occurrences a series excludes by EXDATE (cancelled in the calendar).
-    excluded: set[tuple[str, str]] = field(default_factory=set)
+    #: Occurrences a series excludes by EXDATE (cancelled in the calendar), with the version
+    #: of the series that excludes them.
+    excluded: dict[tuple[str, str], Version] = field(default_factory=dict)
+    #: The calendar the file is (``--calendar``, X-WR-RELCALID, X-WR-CALNAME), or None.
+    calendar: str | None = None
 
 
 # Reading the file ----------------------------------------------------------------------------
@@ -196,8 +284,9 @@ def _read_bytes(path: Path) -> bytes:
 
 def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
     """The file's text: UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252 (which
-    reads Latin-1 text the same) when every non-ASCII character is a Western European letter
-    or punctuation mark in a plausible place. Anything else is refused naming the encoding."""
+    reads Latin-1 text the same) when the text is plausibly Western European (see
+    ``_plausible_western``). Anything else is refused naming the encoding problem: a guess at
+    another code page would store garbled titles and places."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), []
@@ -215,16 +304,22 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
         return text, [f"{name} is not UTF-8; it was read as Windows-1252 (Western European)."]
     raise BadInput(
         f"{name} is not UTF-8 (byte 0x{raw[position]:02X} at position {position}) and does not "
-        "read as Windows-1252/Latin-1 text either; export the calendar again as UTF-8."
+        "read as Western European (Windows-1252/Latin-1) text either — it may be in another "
+        "code page such as Windows-1251 (Cyrillic); export the calendar again as UTF-8."
     )
 
 
 def _plausible_western(text: str) -> bool:
-    """Every non-ASCII character is a Latin letter inside a word (not an upper-case letter
-    after a lower-case one, as mis-decoded Mac Roman gives) or common punctuation; no
-    control characters beyond tab and line ends."""
+    """Whether Windows-1252 text reads as Western European: every non-ASCII character is a
+    Latin letter or a common punctuation mark; no control characters beyond tab and line ends;
+    and every word of two or more letters has an ASCII letter and no run of three non-ASCII
+    letters (Western words are mostly ASCII letters with a few accented ones, while Cyrillic or
+    Greek text read as Windows-1252 gives words of accented letters only: "Ïðèâåò Ìèð"); no
+    upper-case accented letter right after a lower-case letter (mis-read Mac Roman)."""
     previous = " "
-    for char in text:
+    word_ascii = False
+    word_length = run = 0
+    for char in text + " ":
         if ord(char) < 32 and char not in "\t\r\n":
             return False
         if ord(char) > 127 and char not in _WESTERN_MARKS:
@@ -232,6 +327,18 @@ def _plausible_western(text: str) -> bool:
                 return False
             if char.isupper() and previous.islower():
                 return False
+        if char.isalpha():
+            word_length += 1
+            if char.isascii():
+                word_ascii, run = True, 0
+            else:
+                run += 1
+                if run >= 3:
+                    return False
+        else:
+            if word_length >= 2 and not word_ascii:
+                return False
+            word_ascii, word_length, run = False, 0, 0
         previous = char
     return True
 
@@ -245,10 +352,16 @@ def _calendar_class() -> Any:
     from icalendar.cal.component_factory import ComponentFactory
 
     class Timezone(icalendar.Timezone):
+        """Builds its zone without its unreadable rules; ``skipped`` keeps them for the
+        warning (icalendar may build the zone while it parses, before ``_prune`` looks)."""
+
         ignore_exceptions = True
 
         def to_tz(self, *args: Any, **kwargs: Any) -> Any:
-            self.subcomponents = [rule for rule in self.subcomponents if not rule.errors]
+            skipped = [rule for rule in self.subcomponents if rule.errors]
+            if skipped:
+                self.skipped = [*getattr(self, "skipped", []), *skipped]
+                self.subcomponents = [r for r in self.subcomponents if not r.errors]
             return super().to_tz(*args, **kwargs)
 
     factory = ComponentFactory()
@@ -291,17 +404,27 @@ def _prune(calendar: Any, name: str) -> list[str]:
             warnings += _prune_event(component, name)
         elif component.name == "VTIMEZONE":
             kept = []
+            skipped = [*getattr(component, "skipped", [])]
             for rule in component.subcomponents:
                 if not rule.errors:
                     kept.append(rule)
-                    continue
+                else:
+                    skipped.append(rule)
+            component.skipped = skipped
+            for rule in skipped:
                 prop, message = rule.errors[0]
                 start = rule.get("DTSTART")
                 since = f" from {start.to_ical().decode()[:8]}" if start is not None else ""
+                tzid = str(component.get("TZID"))
                 warnings.append(
-                    f"VTIMEZONE {validate.visible(str(component.get('TZID')))}: the {rule.name}"
+                    f"VTIMEZONE {validate.visible(tzid)}: the {rule.name}"
                     f" rule{since}, property {prop}: {validate.visible(message)}; that rule "
-                    "was skipped."
+                    "was skipped"
+                    + (
+                        f" (times in this zone are read by its name, as {known_zone(tzid)})."
+                        if known_zone(tzid) is not None
+                        else "."
+                    )
                 )
             component.subcomponents = kept
         elif component.errors:
@@ -341,19 +464,76 @@ def _prune_event(event: Any, name: str) -> list[str]:
 # Zones ---------------------------------------------------------------------------------------
 
 
+@functools.cache
+def known_zone(tzid: str) -> tzinfo | None:
+    """The zone a TZID names when it is an IANA name or a Windows name (CLDR's mapping, as
+    icalendar has it), else None. Never a zone remembered from another file."""
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    cleaned = tzid.strip().strip("/")
+    for candidate in (cleaned, WINDOWS_TO_OLSON.get(cleaned)):
+        if not candidate or len(candidate) > 100 or ".." in candidate:
+            continue
+        try:
+            return ZoneInfo(candidate)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            continue
+    return None
+
+
+class _Zones:
+    """The zone of every TZID the file uses: a known zone by its name, else the file's own
+    VTIMEZONE of that name (built afresh, and only when all its rules could be read)."""
+
+    def __init__(self, calendar: Any, name: str) -> None:
+        self.name = name
+        self.defined = {
+            str(c.get("TZID")): c for c in calendar.subcomponents if c.name == "VTIMEZONE"
+        }
+        self.built: dict[str, tzinfo] = {}
+
+    def zone(self, tzid: str, event: Any, prop: str) -> tzinfo:
+        found = known_zone(tzid) or self.built.get(tzid)
+        if found is not None:
+            return found
+        component = self.defined.get(tzid)
+        shown = validate.visible(tzid)[:80]
+        if component is None:
+            raise BadInput(
+                f"{self.name}: {_describe(event)} has {prop} in time zone '{shown}', which is "
+                "neither a known zone (IANA or Windows name) nor defined in the file; a time of "
+                "protection is never guessed: export the calendar with standard time zones."
+            )
+        skipped = getattr(component, "skipped", None)
+        if skipped:
+            rule_prop, message = skipped[0].errors[0]
+            raise BadInput(
+                f"{self.name}: {_describe(event)} has {prop} in time zone '{shown}', whose "
+                f"VTIMEZONE {skipped[0].name} rule cannot be read ({rule_prop}: "
+                f"{validate.visible(message)[:120]}); without it the time cannot be told: "
+                "export the calendar with standard time zones."
+            )
+        from icalendar.timezone import tzp
+
+        try:
+            built = component.to_tz(tzp, lookup_tzid=False)
+        except Exception as exc:
+            message = validate.visible(str(exc))[:200]
+            raise BadInput(
+                f"{self.name}: the VTIMEZONE '{shown}' cannot be read ({message}); export the "
+                "calendar with standard time zones."
+            ) from None
+        self.built[tzid] = built
+        return built
+
+
 def _declared_zone(calendar: Any) -> tuple[tzinfo | None, str]:
     """The zone X-WR-TIMEZONE declares (IANA or Windows name): (zone, '') or (None, name)."""
     declared = calendar.get("X-WR-TIMEZONE")
     if declared is None or not str(declared).strip():
         return LOCAL_TZ, ""
-    from icalendar.timezone import tzp
-
     name = str(declared).strip()
-    try:
-        zone = tzp.timezone(name)
-    except Exception:
-        zone = None
-    return zone, name
+    return known_zone(name), name
 
 
 def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> datetime:
@@ -371,19 +551,26 @@ def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> 
 
 
 def _localise(calendar: Any, name: str) -> list[str]:
-    """Give every floating time the calendar's zone (see the module's reading)."""
+    """Give every time its zone: a TZID's (``_Zones``), and the calendar's declared zone to
+    floating times (see the module's reading). A wall time a clock change skips keeps the
+    offset before the change (fold 0, as RFC 5545 reads it)."""
     zone, unknown = _declared_zone(calendar)
-    floating = 0
+    zones = _Zones(calendar, name)
     for event in calendar.walk("VEVENT"):
         for prop in _TIME_PROPS:
             values = event.get(prop)
             for value in values if isinstance(values, list) else [values]:
                 if value is None:
                     continue
+                tzid = getattr(value, "params", {}).get("TZID")
                 for item in getattr(value, "dts", [value]):
                     moment = getattr(item, "dt", None)
-                    if isinstance(moment, datetime) and moment.tzinfo is None:
-                        floating += 1
+                    if not isinstance(moment, datetime):
+                        continue
+                    if tzid is not None:
+                        wall = moment.replace(tzinfo=None)
+                        item.dt = wall.replace(tzinfo=zones.zone(str(tzid), event, prop), fold=0)
+                    elif moment.tzinfo is None:
                         if zone is None:
                             raise BadInput(
                                 f"{name}: {_describe(event)} has a floating {prop} and the "
@@ -402,21 +589,54 @@ def _as_utc(value: datetime | date) -> datetime:
     return day_bounds(value)[0]
 
 
-def _span(event: Any, name: str) -> tuple[datetime, datetime]:
-    """The event's start and end in UTC; DTEND before DTSTART (or a negative DURATION) and
-    times outside 1970–2099 are refused naming the event."""
+def _skipped(moment: datetime) -> bool:
+    """Whether a zoned wall time lies in a gap that a clock change skips."""
+    if moment.tzinfo is None:
+        return False
+    first, second = moment.replace(fold=0), moment.replace(fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return False
+    return first.astimezone(UTC).astimezone(moment.tzinfo).replace(tzinfo=None) != (
+        moment.replace(tzinfo=None)
+    )
+
+
+def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
+    """The event's start and end in UTC, and whether its length was assumed (it has none).
+
+    DTEND before DTSTART (or a negative DURATION), a date DTSTART with a date-time DTEND or
+    DURATION of hours (or the reverse), and times outside 1970–2099 are refused naming the
+    event. A start in a skipped hour keeps the written length. No length: 30 minutes (a whole
+    day for a date), reported by the caller."""
     if event.get("DTSTART") is None:
         raise BadInput(f"{name}: {_describe(event)} has no DTSTART; it is not a usable agenda.")
     start = event.decoded("DTSTART")
+    timed = isinstance(start, datetime)
     if event.get("DTEND") is not None:
         end: datetime | date = event.decoded("DTEND")
+        if isinstance(end, datetime) != timed:
+            raise BadInput(
+                f"{name}: {_describe(event)} has a DTSTART that is a "
+                f"{'date-time' if timed else 'date'} but a DTEND that is a "
+                f"{'date' if timed else 'date-time'}; both must be the same kind (RFC 5545)."
+            )
     elif event.get("DURATION") is not None:
-        end = start + event.decoded("DURATION")
+        length = event.decoded("DURATION")
+        if not timed and length % timedelta(days=1):
+            raise BadInput(
+                f"{name}: {_describe(event)} has a DTSTART that is a date but a DURATION of "
+                "hours or minutes; give whole days, or a DTSTART with a time."
+            )
+        end = start + length
     else:
-        end = start if isinstance(start, datetime) else start + timedelta(days=1)
-    if isinstance(start, datetime):
+        end = start if timed else start + timedelta(days=1)
+    if timed:
+        assert isinstance(start, datetime) and isinstance(end, datetime)
         start_utc = start.astimezone(UTC)
-        end_utc = _as_utc(end)
+        if _skipped(start) and end.tzinfo is start.tzinfo:
+            end_utc = start_utc + (end.replace(tzinfo=None) - start.replace(tzinfo=None))
+        else:
+            end_utc = end.astimezone(UTC)
     else:
         start_utc = day_bounds(start)[0]
         last = end.date() if isinstance(end, datetime) else end
@@ -426,26 +646,71 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime]:
             f"{name}: {_describe(event)} ends before it starts (DTEND "
             f"{end_utc.isoformat()} < DTSTART {start_utc.isoformat()}); correct the event."
         )
-    if end_utc == start_utc:
-        end_utc = start_utc + timedelta(minutes=30)
+    assumed = end_utc == start_utc
+    if assumed:
+        end_utc = start_utc + (ASSUMED_LENGTH if timed else day_bounds(start)[1] - start_utc)
     for moment, what in ((start_utc, "DTSTART"), (end_utc, "DTEND")):
         try:
             validate.moment(moment, f"{name}: {_describe(event)} {what}")
         except BadInput as exc:
             raise BadInput(str(exc)) from None
-    return start_utc, end_utc
+    return start_utc, end_utc, assumed
+
+
+def _length(event: Any, name: str) -> timedelta | None:
+    """The exact length every occurrence of a timed series keeps (RFC 5545: a DTEND gives an
+    exact duration; a DURATION of hours and minutes is exact too); None for dates and for a
+    DURATION of days or weeks (nominal: the library's wall-clock reading is right)."""
+    if not isinstance(event.decoded("DTSTART"), datetime):
+        return None
+    nominal = event.get("DURATION") is not None and abs(event.decoded("DURATION")) >= timedelta(
+        days=1
+    )
+    if event.get("DTEND") is None and nominal:
+        return None
+    start, end, _assumed = _span(event, name)
+    return end - start
+
+
+def _stamp(event: Any, prop: str) -> str | None:
+    """A LAST-MODIFIED or DTSTAMP as stored UTC text (None when absent, unreadable or outside
+    1970–2099: it then takes no part in ordering versions)."""
+    try:
+        value = event.decoded(prop) if event.get(prop) is not None else None
+    except Exception:
+        return None
+    if not isinstance(value, datetime):
+        return None
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    try:
+        validate.moment(moment.astimezone(UTC), prop)
+    except (BadInput, OverflowError, ValueError):
+        return None
+    return to_db(moment)
+
+
+def _version(event: Any, name: str) -> Version:
+    """SEQUENCE, then the later of LAST-MODIFIED and DTSTAMP."""
+    try:
+        sequence = int(event.get("SEQUENCE") or 0)
+    except (TypeError, ValueError):
+        raise BadInput(f"{name}: {_describe(event)} has a SEQUENCE that is not a number.") from None
+    stamps = [s for s in (_stamp(event, "LAST-MODIFIED"), _stamp(event, "DTSTAMP")) if s]
+    return (max(min(sequence, 2**31 - 1), 0), max(stamps) if stamps else None)
 
 
 # Occurrences ---------------------------------------------------------------------------------
 
 
-def _occurrence(event: Any, uid: str, recurrence: str, name: str) -> Occurrence:
-    start, end = _span(event, name)
+def _occurrence(
+    event: Any, uid: str, recurrence: str, name: str, length: timedelta | None = None
+) -> Occurrence:
+    start, end, assumed = _span(event, name)
+    if length is not None:
+        end = start + length
+        validate.moment(end, f"{name}: {_describe(event)} DTEND")
     title = str(event.get("SUMMARY") or "").strip() or "(no title)"
-    try:
-        sequence = int(event.get("SEQUENCE") or 0)
-    except (TypeError, ValueError):
-        raise BadInput(f"{name}: {_describe(event)} has a SEQUENCE that is not a number.") from None
+    sequence, modified = _version(event, name)
     return Occurrence(
         uid=uid,
         recurrence=recurrence,
@@ -458,6 +723,8 @@ def _occurrence(event: Any, uid: str, recurrence: str, name: str) -> Occurrence:
         sequence=sequence,
         cancelled=str(event.get("STATUS") or "").upper() == "CANCELLED",
         private=str(event.get("CLASS") or "").upper() in ("PRIVATE", "CONFIDENTIAL"),
+        modified=modified,
+        assumed_length=assumed,
     )
 
 
@@ -542,14 +809,13 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _too_many(
-    name: str, event: Any, count: int, limit: int, window: tuple[datetime, datetime], exact: bool
+    subject: str, amount: str, limit: int, window: tuple[datetime, datetime], most: str = ""
 ) -> BadInput:
     first = window[0].astimezone(LOCAL_TZ).date()
     last = (window[1] - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
-    amount = f"{count:,}" if exact else f"up to {count:,}"
     return BadInput(
-        f"{name}: {_describe(event)} gives {amount} occurrences from {first} to {last}, more "
-        f"than the limit of {limit:,} (--max-occurrences); nothing was imported."
+        f"{subject} gives {amount} occurrences from {first} to {last}, more than the limit of "
+        f"{limit:,} (--max-occurrences){most}; nothing was imported."
     )
 
 
@@ -560,11 +826,80 @@ def _check_rules(calendar: Any, window: tuple[datetime, datetime], limit: int, n
     for event in calendar.walk("VEVENT"):
         count, steps = _series_estimate(event, lo, hi)
         if count > limit or steps > MAX_RULE_STEPS:
-            raise _too_many(name, event, max(count, limit + 1), limit, window, exact=False)
+            amount = f"up to {max(count, limit + 1):,}"
+            raise _too_many(f"{name}: {_describe(event)}", amount, limit, window)
+
+
+def _content(event: Any) -> bytes:
+    """What an event says, without when it was stamped (to compare two copies of it)."""
+    lines = event.to_ical().splitlines()
+    return b"\n".join(
+        line for line in lines if not line.upper().startswith((b"DTSTAMP", b"LAST-MODIFIED"))
+    )
+
+
+def _deduplicate(calendar: Any, name: str) -> list[str]:
+    """Keep one VEVENT per UID and recurrence id: the newest version (``older``). Copies with
+    the same version and the same content are one; with different content the file is
+    refused naming the UID (which one is right cannot be told)."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for event in calendar.walk("VEVENT"):
+        if event.get("UID") is None:
+            raise BadInput(f"{name}: {_describe(event)} has no UID; cannot import it safely.")
+        rid = event.get("RECURRENCE-ID")
+        key = (str(event["UID"]), to_db(_as_utc(rid.dt)) if rid is not None else "")
+        groups.setdefault(key, []).append(event)
+    dropped: set[int] = set()
+    warnings: list[str] = []
+    for (uid, rid), events in groups.items():
+        if len(events) < 2:
+            continue
+        versions = [_version(e, name) for e in events]
+        best = 0
+        for index in range(1, len(events)):
+            if older(versions[best], versions[index]):
+                best = index
+        same = [
+            i for i in range(len(events)) if not older(versions[i], versions[best])
+        ]  # as new as the best
+        if any(_content(events[i]) != _content(events[best]) for i in same):
+            what = f"UID {validate.visible(uid)[:200]}" + (f" (occurrence {rid})" if rid else "")
+            raise BadInput(
+                f"{name}: {what} appears {len(events)} times with the same SEQUENCE "
+                f"({versions[best][0]}) and stamp but different content; which one is the "
+                "calendar's cannot be told. Export the calendar again."
+            )
+        if any(i not in same for i in range(len(events))):
+            warnings.append(
+                f"{_describe(events[best])} appears {len(events)} times in {name}; the newest "
+                f"version (SEQUENCE {versions[best][0]}"
+                + (f", stamped {versions[best][1]}" if versions[best][1] else "")
+                + ") was taken."
+            )
+        dropped.update(id(e) for i, e in enumerate(events) if i != best)
+    if dropped:
+        calendar.subcomponents = [c for c in calendar.subcomponents if id(c) not in dropped]
+    return warnings
+
+
+def _identity(calendar: Any, given: str | None) -> str | None:
+    """The calendar a file is: ``given`` (``--calendar``), else X-WR-RELCALID, else
+    X-WR-CALNAME; None when the file names none."""
+    if given is not None:
+        return validate.line(given, "--calendar")
+    for prop in ("X-WR-RELCALID", "X-WR-CALNAME"):
+        value = calendar.get(prop)
+        text = validate.visible(str(value)).strip()[:200] if value is not None else ""
+        if text:
+            return text
+    return None
 
 
 def parse_calendar(
-    path: Path, window: tuple[datetime, datetime], max_occurrences: int
+    path: Path,
+    window: tuple[datetime, datetime],
+    max_occurrences: int,
+    calendar_name: str | None = None,
 ) -> ParsedCalendar:
     """Read ``path`` and expand it over ``window``; nothing is written."""
     import recurring_ical_events
@@ -573,31 +908,15 @@ def parse_calendar(
     name = Path(path).name
     text, warnings = decode_text(_read_bytes(Path(path)), name)
     calendar = _parse(text, name)
+    identity = _identity(calendar, calendar_name)
     warnings += _prune(calendar, name)
     warnings += _localise(calendar, name)
+    warnings += _deduplicate(calendar, name)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
     events = calendar.walk("VEVENT")
-    masters: set[str] = set()
-    overrides: dict[tuple[str, str], Any] = {}
-    explicit: dict[tuple[str, str], Occurrence] = {}
-    excluded: set[tuple[str, str]] = set()
-    for event in events:
-        if event.get("UID") is None:
-            raise BadInput(f"{name}: {_describe(event)} has no UID; cannot import it safely.")
-        _span(event, name)
-        uid = str(event["UID"])
-        if event.get("RECURRENCE-ID") is not None:
-            key = (uid, to_db(_as_utc(event["RECURRENCE-ID"].dt)))
-            overrides[key] = event
-            explicit[key] = _occurrence(event, *key, name)
-        elif event.get("RRULE") is not None or event.get("RDATE") is not None:
-            masters.add(uid)
-            for value in _as_list(event.get("EXDATE")):
-                excluded.update((uid, to_db(_as_utc(item.dt))) for item in value.dts)
-        else:
-            explicit[(uid, "")] = _occurrence(event, uid, "", name)
+    masters, overrides, explicit, excluded = _sort_events(events, name)
     _check_rules(calendar, window, max_occurrences, name)
     occurrences = {
         key: occ
@@ -613,20 +932,95 @@ def parse_calendar(
     except Exception as exc:
         message = validate.visible(str(exc))[:300]
         raise BadInput(f"{name}: a recurrence rule cannot be expanded ({message}).") from None
+    lengths: dict[int, timedelta | None] = {}
     per_uid: dict[str, int] = {}
     for event in expanded:
         uid = str(event["UID"])
         if uid not in masters:
             continue
-        occ = _occurrence(event, uid, _recurrence_key(event, overrides), name)
+        source = _source(event, uid, masters, overrides)
+        if id(source) not in lengths:
+            lengths[id(source)] = _length(source, name)
+        recurrence = _recurrence_key(event, overrides)
+        occ = _occurrence(event, uid, recurrence, name, lengths[id(source)])
         if occ.start < window[1] and occ.end > window[0]:
             occurrences[occ.key] = occ
             per_uid[uid] = per_uid.get(uid, 0) + 1
     if len(occurrences) > max_occurrences:
-        worst = max(per_uid, key=lambda u: per_uid[u], default=next(iter(occurrences))[0])
-        event = next(e for e in events if str(e["UID"]) == worst)
-        raise _too_many(name, event, len(occurrences), max_occurrences, window, exact=True)
-    return ParsedCalendar(occurrences, explicit, warnings, excluded)
+        raise _too_many(
+            name,
+            f"{len(occurrences):,}",
+            max_occurrences,
+            window,
+            _most(per_uid, events),
+        )
+    warnings += _lengthless(events, occurrences)
+    return ParsedCalendar(occurrences, explicit, warnings, excluded, identity)
+
+
+def _sort_events(
+    events: list[Any], name: str
+) -> tuple[
+    dict[str, Any],
+    dict[tuple[str, str], Any],
+    dict[tuple[str, str], Occurrence],
+    dict[tuple[str, str], Version],
+]:
+    """The file's events by their part: series masters (by UID), overridden occurrences (by
+    key), single events and overrides as occurrences (by key), and the occurrences a master
+    excludes (EXDATE, by key, with the master's version)."""
+    masters: dict[str, Any] = {}
+    overrides: dict[tuple[str, str], Any] = {}
+    explicit: dict[tuple[str, str], Occurrence] = {}
+    excluded: dict[tuple[str, str], Version] = {}
+    for event in events:
+        _span(event, name)
+        uid = str(event["UID"])
+        if event.get("RECURRENCE-ID") is not None:
+            key = (uid, to_db(_as_utc(event["RECURRENCE-ID"].dt)))
+            overrides[key] = event
+            explicit[key] = _occurrence(event, *key, name)
+        elif event.get("RRULE") is not None or event.get("RDATE") is not None:
+            masters[uid] = event
+            for value in _as_list(event.get("EXDATE")):
+                for item in value.dts:
+                    excluded[(uid, to_db(_as_utc(item.dt)))] = _version(event, name)
+        else:
+            explicit[(uid, "")] = _occurrence(event, uid, "", name)
+    return masters, overrides, explicit, excluded
+
+
+def _lengthless(events: list[Any], occurrences: dict[tuple[str, str], Occurrence]) -> list[str]:
+    """A warning per event imported with the assumed length (it gave none)."""
+    return [
+        f"{_describe(next(e for e in events if str(e['UID']) == uid))} has no length (no DTEND "
+        f"or DURATION, or one equal to its start); imported as "
+        f"{int(ASSUMED_LENGTH.total_seconds() // 60)} minutes from its start (a date: the whole"
+        " day) — correct its end in the agenda if it lasts longer."
+        for uid in sorted({o.uid for o in occurrences.values() if o.assumed_length})
+    ]
+
+
+def _source(
+    event: Any, uid: str, masters: dict[str, Any], overrides: dict[tuple[str, str], Any]
+) -> Any:
+    """The component an expanded occurrence comes from: its override (or the
+    RANGE=THISANDFUTURE override it follows), else the series."""
+    prop = event.get("RECURRENCE-ID")
+    if prop is not None:
+        found = overrides.get((uid, to_db(_as_utc(prop.dt))))
+        if found is not None:
+            return found
+    return masters[uid]
+
+
+def _most(per_uid: dict[str, int], events: list[Any]) -> str:
+    """Which event gives most of a file's occurrences (it alone may be within the limit)."""
+    if not per_uid:
+        return ""
+    worst = max(sorted(per_uid), key=lambda u: per_uid[u])
+    event = next(e for e in events if str(e["UID"]) == worst)
+    return f"; most of them ({per_uid[worst]:,}) from {_describe(event)}"
 
 
 # Importing -----------------------------------------------------------------------------------
@@ -643,16 +1037,24 @@ def import_window(
     first = start or store.clock.now().astimezone(LOCAL_TZ).date()
     validate.day(first, "--from")
     if end is not None and days is not None:
-        raise BadInput("Give --to or --days, not both.")
+        raise BadInput(
+            "Give the last day or the number of days, not both.", code="window_end_twice"
+        )
     if end is not None:
         validate.day(end, "--to")
         if end < first:
-            raise BadInput("--to must not lie before --from.")
+            raise BadInput(
+                "The last day must not lie before the first.", code="window_end_before_start"
+            )
         last = end + timedelta(days=1)
     else:
         count = DEFAULT_DAYS if days is None else days
         if not 1 <= count <= MAX_DAYS:
-            raise BadInput(f"--days must be between 1 and {MAX_DAYS}.")
+            raise BadInput(
+                f"The number of days must be between 1 and {MAX_DAYS}.",
+                code="window_days_out_of_range",
+                most=MAX_DAYS,
+            )
         last = first + timedelta(days=count)
     if (last - first).days > MAX_DAYS:
         raise BadInput(f"An import window covers at most {MAX_DAYS} days.")
@@ -669,25 +1071,32 @@ def import_ics(
     end: date | None = None,
     days: int | None = None,
     max_occurrences: int = DEFAULT_MAX_OCCURRENCES,
+    calendar: str | None = None,
 ) -> ImportResult:
     """Import ``path`` into ``person``'s agenda over the window, all or nothing (see the module
-    docstring for what is read, the window and removals). Raises ``BadInput`` naming the
-    file, event and property for anything refused; ``PermissionDenied`` unless the actor may
-    write activities."""
-    access.require(store.actor, "activity.write")
-    subject = get_subject(store, person)
-    validate.integer(max_occurrences, "--max-occurrences", low=1, high=MAX_MAX_OCCURRENCES)
-    window = import_window(store, start, end, days)
-    parsed = parse_calendar(Path(path), window, max_occurrences)
-    result = ImportResult(window=window, warnings=parsed.warnings)
+    docstring for what is read, versions, reinstatements, calendars, the window and removals).
+    ``calendar`` names the calendar the file is (default: the file's own name for it). Raises
+    ``BadInput`` naming the file, event and property for anything refused;
+    ``PermissionDenied`` unless the actor may write activities."""
     name = Path(path).name
-    with store.write("activity.import_ics", subject.id, {"file": name}) as conn:
+    detail: dict[str, Any] = {"file": name}
+    with store.write("activity.import_ics", None, detail, require="activity.write") as conn:
+        subject = get_subject(store, person)
+        store.target(subject.id)
+        validate.integer(max_occurrences, "--max-occurrences", low=1, high=MAX_MAX_OCCURRENCES)
+        window = import_window(store, start, end, days)
+        parsed = parse_calendar(Path(path), window, max_occurrences, calendar)
+        detail["calendar"] = parsed.calendar
+        result = ImportResult(window=window, warnings=parsed.warnings, calendar=parsed.calendar)
+        run = _Run(store, subject.id, name, parsed.calendar, result)
+        run.conn = conn
         existing = {
             (r["source_uid"], r["source_recurrence"] or ""): r
             for r in conn.execute(
-                "SELECT id, source_uid, source_recurrence, source_sequence, title, start_at,"
-                " end_at, location, status, concept, kind FROM activity"
-                " WHERE subject_id = ? AND source_uid IS NOT NULL",
+                "SELECT id, source_uid, source_recurrence, source_sequence, source_modified,"
+                " source_calendar, source_hash, title, start_at, end_at, location, status,"
+                " concept, kind"
+                " FROM activity WHERE subject_id = ? AND source_uid IS NOT NULL",
                 (subject.id,),
             )
         }
@@ -695,130 +1104,253 @@ def import_ics(
             row = existing.get(occ.key)
             if row is None:
                 if not occ.cancelled:
-                    _add(conn, store, subject.id, occ, result)
+                    run.add(occ)
             else:
-                result.items.append(_apply(conn, store, row, occ, result, name))
+                result.items.append(run.apply(row, occ))
         for key, row in existing.items():
-            if key in parsed.occurrences or row["status"] == "cancelled":
+            if key in parsed.occurrences:
                 continue
             if key in parsed.explicit:  # still in the file, outside the window: changes only
-                item = _apply(conn, store, row, parsed.explicit[key], result, name)
+                item = run.apply(row, parsed.explicit[key])
                 if item.action != "unchanged":
                     result.items.append(item)
+            elif row["status"] == "cancelled":
+                continue
             elif key in parsed.excluded:
-                _cancel(conn, store, row, f"Cancelled in the calendar ({name}).", None)
-                result.items.append(
-                    ImportItem(row["id"], *key, "cancelled", row["title"], from_db(row["start_at"]))
-                )
-            elif row["start_at"] < to_db(window[1]) and row["end_at"] > to_db(window[0]):
-                _cancel(conn, store, row, f"Removed from the calendar ({name}).", None)
-                result.items.append(
-                    ImportItem(
-                        row["id"], key[0], key[1], "removed", row["title"], from_db(row["start_at"])
-                    )
-                )
+                if not older(parsed.excluded[key], _stored_version(row)):
+                    run.cancel(row, f"Cancelled in the calendar ({name}).", None)
+                    result.items.append(run.item(row, "cancelled"))
+            elif (
+                parsed.calendar is not None
+                and row["source_calendar"] == parsed.calendar
+                and row["start_at"] < to_db(window[1])
+                and row["end_at"] > to_db(window[0])
+            ):
+                run.cancel(row, f"Removed from the calendar ({name}).", None)
+                result.items.append(run.item(row, "removed"))
     return result
 
 
-def _add(conn: Any, store: Store, subject_id: str, occ: Occurrence, result: ImportResult) -> None:
-    activity_id = uuid7()
-    stamp = store.now()
-    conn.execute(
-        "INSERT INTO activity (id, subject_id, title, kind, start_at, end_at, location,"
-        " status, source_uid, source_recurrence, source_sequence, created_at, created_by,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?)",
-        (
-            activity_id,
-            subject_id,
-            occ.title,
-            "private" if occ.private else "work",
-            to_db(occ.start),
-            to_db(occ.end),
-            occ.location,
-            occ.uid,
-            occ.recurrence,
-            occ.sequence,
-            stamp,
-            store.actor.callsign,
-            stamp,
-        ),
-    )
-    result.items.append(
-        ImportItem(activity_id, occ.uid, occ.recurrence, "added", occ.title, occ.start)
-    )
+#: How a correction that reinstates an activity begins (the other corrections are mistakes
+#: put right, or a calendar's change of time or place).
+REINSTATED = "Reinstated by the calendar"
 
 
-def _apply(
-    conn: Any, store: Store, row: Any, occ: Occurrence, result: ImportResult, name: str
-) -> ImportItem:
-    """Bring an imported activity up to date with its event: cancelled when the event is
-    (whatever its SEQUENCE, unless older), updated in place on a higher SEQUENCE."""
-    stored = row["source_sequence"] or 0
-    action = "unchanged"
-    if row["status"] == "cancelled" or occ.sequence < stored:
-        pass
-    elif occ.cancelled:
-        _cancel(conn, store, row, f"Cancelled in the calendar ({name}).", occ.sequence)
-        action = "cancelled"
-    elif occ.sequence > stored:
-        moved = (to_db(occ.start), to_db(occ.end), occ.location) != (
-            row["start_at"],
-            row["end_at"],
-            row["location"],
+def _stored_version(row: Any) -> Version:
+    return (row["source_sequence"] or 0, row["source_modified"])
+
+
+@dataclass
+class _Run:
+    """One import's writes, inside its transaction (``conn``)."""
+
+    store: Store
+    subject_id: str
+    name: str
+    calendar: str | None
+    result: ImportResult
+    conn: Any = None
+
+    def item(self, row: Any, action: str) -> ImportItem:
+        """The receipt row of a stored activity, with its stored title and time."""
+        current = self.conn.execute(
+            "SELECT title, start_at FROM activity WHERE id = ?", (row["id"],)
+        ).fetchone()
+        uid, recurrence = row["source_uid"], row["source_recurrence"] or ""
+        return ImportItem(
+            row["id"], uid, recurrence, action, current["title"], from_db(current["start_at"])
         )
-        review = "changed_externally" if moved and row["concept"] else None
-        if moved:  # the person's calendar moved it: recorded as a correction (R5)
-            insert_correction(
-                conn,
-                store,
-                row["id"],
-                (row["start_at"], row["end_at"], row["location"]),
-                (to_db(occ.start), to_db(occ.end), occ.location),
-                f"Changed in the calendar ({name}, sequence {occ.sequence}).",
-            )
-        conn.execute(
-            "UPDATE activity SET title = ?, kind = ?, start_at = ?, end_at = ?, location = ?,"
-            " source_sequence = ?, updated_at = ?, review_reason = COALESCE(?, review_reason)"
-            " WHERE id = ?",
+
+    def add(self, occ: Occurrence) -> None:
+        activity_id = uuid7()
+        stamp = self.store.now()
+        self.conn.execute(
+            "INSERT INTO activity (id, subject_id, title, kind, start_at, end_at, location,"
+            " status, source_uid, source_recurrence, source_sequence, source_modified,"
+            " source_calendar, source_hash, created_at, created_by, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                activity_id,
+                self.subject_id,
                 occ.title,
-                "private" if occ.private else "work",
+                occ.kind,
                 to_db(occ.start),
                 to_db(occ.end),
                 occ.location,
+                occ.uid,
+                occ.recurrence,
                 occ.sequence,
-                store.now(),
+                occ.modified,
+                self.calendar,
+                occ.digest,
+                stamp,
+                self.store.actor.callsign,
+                stamp,
+            ),
+        )
+        self.result.items.append(
+            ImportItem(activity_id, occ.uid, occ.recurrence, "added", occ.title, occ.start)
+        )
+
+    def apply(self, row: Any, occ: Occurrence) -> ImportItem:
+        """Bring an imported activity up to date with its event (the module's *Versions* and
+        *Cancellations and reinstatements*). What changed is what the *calendar* changed
+        since it was last imported: a person's restriction or correction of a part the
+        calendar left alone stays."""
+        if self.calendar is not None and row["source_calendar"] is None:
+            self.conn.execute(  # imported before calendars were told apart: adopted
+                "UPDATE activity SET source_calendar = ? WHERE id = ?", (self.calendar, row["id"])
+            )
+        cancelled = row["status"] == "cancelled"
+        changed = _changed(row, occ)
+        if older(occ.version, _stored_version(row)):
+            if changed or occ.cancelled != cancelled:
+                self.result.warnings.append(
+                    f"{self._what(row)}: {self.name} has an older version of the event "
+                    f"(SEQUENCE {occ.sequence}{_stamped(occ.modified)}) than the one imported "
+                    f"before (SEQUENCE {row['source_sequence'] or 0}"
+                    f"{_stamped(row['source_modified'])}); it was left as it is."
+                )
+            return self.item(row, "unchanged")
+        if cancelled:
+            if occ.cancelled:
+                return self.item(row, "unchanged")
+            by = self._cancelled_by(row["id"])
+            if by:
+                self.result.warnings.append(
+                    f"{self._what(row)} is in {self.name} but stays cancelled: it was cancelled "
+                    f"by a restriction ({by}), which a calendar does not undo."
+                )
+                return self.item(row, "unchanged")
+            reason = f"{REINSTATED} ({self.name}): the event is in it again."
+            self._update(row, occ, changed, reason)
+            self.conn.execute("UPDATE activity SET status = 'planned' WHERE id = ?", (row["id"],))
+            return self.item(row, "reinstated")
+        if occ.cancelled:
+            self.cancel(row, f"Cancelled in the calendar ({self.name}).", occ)
+            return self.item(row, "cancelled")
+        if changed:
+            reason = f"Changed in the calendar ({self.name}, sequence {occ.sequence})."
+            self._update(row, occ, changed, reason)
+            return self.item(row, "updated")
+        revised = occ.sequence > (row["source_sequence"] or 0)
+        if revised or row["source_hash"] is None:  # a revision that changed nothing here, or
+            version = occ.version if revised else _stored_version(row)  # a digest to keep
+            self.conn.execute(
+                "UPDATE activity SET source_sequence = ?, source_modified = ?, source_hash = ?"
+                " WHERE id = ?",
+                (*version, occ.digest, row["id"]),
+            )
+        return self.item(row, "unchanged")
+
+    def _update(self, row: Any, occ: Occurrence, changed: set[str], reason: str) -> None:
+        """The parts of the event the calendar changed, on the activity; a new time or place
+        (or a reinstatement) is recorded as a correction (R5) and flags an activity with a
+        concept for review."""
+        old = (row["start_at"], row["end_at"], row["location"])
+        new = (
+            to_db(occ.start) if "time" in changed else row["start_at"],
+            to_db(occ.end) if "time" in changed else row["end_at"],
+            occ.location if "place" in changed else row["location"],
+        )
+        title, kind = (occ.title, occ.kind) if "text" in changed else (row["title"], row["kind"])
+        reinstating = reason.startswith(REINSTATED)
+        review = "changed_externally" if row["concept"] and (old != new or reinstating) else None
+        if old != new or reinstating:
+            insert_correction(self.conn, self.store, row["id"], old, new, reason)
+        self.conn.execute(
+            "UPDATE activity SET title = ?, kind = ?, start_at = ?, end_at = ?, location = ?,"
+            " source_sequence = ?, source_modified = ?, source_hash = ?, updated_at = ?,"
+            " review_reason = COALESCE(?, review_reason) WHERE id = ?",
+            (
+                title,
+                kind,
+                *new,
+                occ.sequence,
+                occ.modified,
+                occ.digest,
+                self.store.now(),
                 review,
                 row["id"],
             ),
         )
-        if review:
-            result.replan.append(row["id"])
-        action = "updated"
-    return ImportItem(row["id"], occ.uid, occ.recurrence, action, occ.title, occ.start)
+        if review and row["id"] not in self.result.replan:
+            self.result.replan.append(row["id"])
+
+    def cancel(self, row: Any, note: str, occ: Occurrence | None) -> None:
+        """Cancel an imported activity: a restriction (cancelled, the person's own choice, by
+        the calendar, R5) and the status; ``occ`` (a cancelled event) gives the version."""
+        self.conn.execute(
+            "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
+            " old_start_at, old_end_at, recorded_at, recorded_by, device)"
+            " VALUES (?, ?, 'cancelled', 'tbp_choice', ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uuid7(),
+                row["id"],
+                CALENDAR_AUTHORITY,
+                note,
+                row["start_at"],
+                row["end_at"],
+                self.store.now(),
+                self.store.actor.callsign,
+                self.store.device_id,
+            ),
+        )
+        self.conn.execute(
+            "UPDATE activity SET status = 'cancelled', updated_at = ? WHERE id = ?",
+            (self.store.now(), row["id"]),
+        )
+        if occ is not None:
+            self.conn.execute(
+                "UPDATE activity SET source_sequence = ?, source_modified = ?, source_hash = ?"
+                " WHERE id = ?",
+                (occ.sequence, occ.modified, occ.digest, row["id"]),
+            )
+
+    def _cancelled_by(self, activity_id: str) -> str:
+        """Who cancelled the activity besides the calendar ('' when only the calendar did):
+        a person's cancellation is never undone by a calendar."""
+        other = self.conn.execute(
+            "SELECT reason, authority FROM restriction WHERE activity_id = ? AND kind ="
+            " 'cancelled' AND authority != ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
+            (activity_id, CALENDAR_AUTHORITY),
+        ).fetchone()
+        if other is None:
+            return ""
+        return f"{other['reason']}, decided by {validate.visible(other['authority'])}"
+
+    def _what(self, row: Any) -> str:
+        return f"'{validate.visible(row['title'])[:80]}' ({local_text(row['start_at'])})"
 
 
-def _cancel(conn: Any, store: Store, row: Any, note: str, sequence: int | None) -> None:
-    """Cancel an imported activity: a restriction (cancelled, the person's own choice, by the
-    calendar, R5) and the status."""
-    conn.execute(
-        "INSERT INTO restriction (id, activity_id, kind, reason, authority, note, old_start_at,"
-        " old_end_at, recorded_at, recorded_by, device)"
-        " VALUES (?, ?, 'cancelled', 'tbp_choice', ?, ?, ?, ?, ?, ?, ?)",
-        (
-            uuid7(),
-            row["id"],
-            CALENDAR_AUTHORITY,
-            note,
-            row["start_at"],
-            row["end_at"],
-            store.now(),
-            store.actor.callsign,
-            store.device_id,
-        ),
+def _changed(row: Any, occ: Occurrence) -> set[str]:
+    """The parts of the event (``PARTS``) the calendar changed since the activity last took
+    it over. An activity imported before digests were kept: the parts in which the event and
+    the activity differ, when the event's version is newer (SEQUENCE or stamp)."""
+    stored = row["source_hash"]
+    if stored is not None:
+        now = occ.digest
+        return {
+            part
+            for n, part in enumerate(PARTS)
+            if now[16 * n : 16 * n + 16] != stored[16 * n : 16 * n + 16]
+        }
+    sequence, modified = _stored_version(row)
+    newer = occ.sequence > sequence or (
+        occ.sequence == sequence
+        and occ.modified is not None
+        and modified is not None
+        and occ.modified > modified
     )
-    conn.execute(
-        "UPDATE activity SET status = 'cancelled', source_sequence = COALESCE(?, source_sequence),"
-        " updated_at = ? WHERE id = ?",
-        (sequence, store.now(), row["id"]),
-    )
+    if not newer:
+        return set()
+    differs = {
+        "time": (to_db(occ.start), to_db(occ.end)) != (row["start_at"], row["end_at"]),
+        "place": occ.location != row["location"],
+        "text": (occ.title, occ.kind) != (row["title"], row["kind"]),
+    }
+    return {part for part, yes in differs.items() if yes}
+
+
+def _stamped(stamp: str | None) -> str:
+    return f", stamped {stamp}" if stamp else ""

@@ -16,9 +16,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from functools import cache
 
-from . import fingerprint, migrations
+from . import migrations
 from .errors import IntegrityFailure
-from .sync import capture
+from .sync import capture, log
 
 #: The one thing that lets a write below R1 through: this application-defined function,
 #: registered only on the import's own connection (``Store.merging``).
@@ -28,33 +28,11 @@ MERGING_FUNCTION = "schildwacht_merging"
 def finish_migrations(conn: sqlite3.Connection, from_version: int) -> None:
     """After migrations, inside the last one's transaction: re-create the capture triggers (a
     migration may have rebuilt a table; a database from before sync queues its existing rows so
-    they reach the other laptops) and drop the old table switch nothing reads any more."""
+    they reach the other laptops), drop the old table switch nothing reads any more, and keep an
+    older change log as runs."""
     capture.install_triggers(conn, baseline=0 < from_version < capture.SYNC_SCHEMA)
     conn.execute("DROP TABLE IF EXISTS sync_applying")
-    if from_version > 0:
-        _record_catalogue(conn, from_version)
-
-
-def _record_catalogue(conn: sqlite3.Connection, from_version: int) -> None:
-    """A migration of this program may change the catalogue: its fingerprint is recorded anew,
-    in meta and in the audit trail (chained), as of this schema version."""
-    from datetime import UTC, datetime
-
-    from .clock import to_db
-    from .db import append_audit
-
-    value = fingerprint.compute(conn)
-    fingerprint.store_meta(conn, value)
-    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('operator', 'device_id')"))
-    append_audit(
-        conn,
-        to_db(datetime.now(UTC)),
-        str(meta.get("operator") or "system"),
-        str(meta.get("device_id") or "unknown-device"),
-        fingerprint.ACTION,
-        None,
-        {"catalogue": value, "migrated_from": from_version},
-    )
+    log.upgrade(conn)  # a change log kept one record per row before schema 17, into runs
 
 
 @cache

@@ -10,9 +10,10 @@ one. Its audience (line managers or the competent authority) acknowledges receip
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from . import access, rules, validate
-from .clock import local_text
+from .clock import from_db, local_text, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
 from .ids import uuid7
@@ -28,6 +29,15 @@ AUDIENCE_ROLES = {
 
 @dataclass(frozen=True)
 class Scenario:
+    """A realistic scenario in a signal report (at least one before it is issued, R7).
+
+    Attributes:
+        id: the scenario's id.
+        description: what may happen.
+        likelihood, indicators, actions: how likely, what would show it coming, what to do
+            ('' when not given).
+    """
+
     id: str
     description: str
     likelihood: str
@@ -37,20 +47,46 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Acknowledgement:
+    """A recipient's confirmation that they read an issued report.
+
+    Attributes:
+        actor: who (callsign).
+        at: when (aware UTC).
+    """
+
     actor: str
-    at: str
+    at: datetime
 
 
 @dataclass(frozen=True)
 class SignalReport:
+    """A proactive signal report of the information organisation (R7): a *duiding* and
+    scenarios for line managers or the competent authority.
+
+    Attributes:
+        id: the report's id.
+        title: its title.
+        interpretation: its *duiding* ('' while a draft has none).
+        created_at: when the draft was made (aware UTC).
+        created_by: by whom (callsign).
+        supersedes: the issued report it replaces, or None.
+        superseded_by: the issued report that replaced it, or None.
+        issued_at: when it was issued (aware UTC), or None for a draft.
+        issued_by: who issued it, or None.
+        audience: ``AUDIENCES``, or None for a draft.
+        signals: the ids of the signals it draws on.
+        scenarios: its scenarios.
+        acknowledgements: the recipients who confirmed reading it.
+    """
+
     id: str
     title: str
     interpretation: str
-    created_at: str
+    created_at: datetime
     created_by: str
     supersedes: str | None
     superseded_by: str | None
-    issued_at: str | None
+    issued_at: datetime | None
     issued_by: str | None
     audience: str | None
     signals: tuple[str, ...]
@@ -59,6 +95,7 @@ class SignalReport:
 
     @property
     def status(self) -> str:
+        """``draft``, ``issued`` or ``superseded``."""
         if self.superseded_by:
             return "superseded"
         return "issued" if self.issued_at else "draft"
@@ -91,17 +128,33 @@ def _load(store: Store, report_id: str) -> SignalReport:
         )
     )
     acks = tuple(
-        Acknowledgement(r["actor"], r["at"])
+        Acknowledgement(r["actor"], from_db(r["at"]))
         for r in store.query(
             "SELECT actor, at FROM report_event WHERE report_id = ? AND kind = 'acknowledged'"
             " ORDER BY at, id",
             (report_id,),
         )
     )
-    return SignalReport(**dict(row), signals=signals, scenarios=scenarios, acknowledgements=acks)
+    data = with_times(row, "created_at", "issued_at")
+    return SignalReport(**data, signals=signals, scenarios=scenarios, acknowledgements=acks)
 
 
 def get_report(store: Store, report_id: str) -> SignalReport:
+    """One signal report with its signals, scenarios and acknowledgements.
+
+    Args:
+        store: the open database.
+        report_id: the report's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The report (times aware UTC).
+
+    Raises:
+        NotFound: no report has that id.
+        BadInput: the prefix matches more than one report.
+        PermissionDenied: it is a draft and the acting person is not of the information
+            organisation (may not ``intel.write``).
+    """
     report = _load(store, resolve_id(store, "signal_report", report_id, "signal report"))
     if report.issued_at is None and not access.allowed(store.actor.role, "intel.write"):
         raise PermissionDenied(
@@ -112,7 +165,14 @@ def get_report(store: Store, report_id: str) -> SignalReport:
 
 
 def list_reports(store: Store) -> list[SignalReport]:
-    """Issued reports for everyone; drafts too for the information organisation."""
+    """Issued reports for everyone; drafts too for the information organisation.
+
+    Args:
+        store: the open database (its acting person decides whether drafts are shown).
+
+    Returns:
+        The reports, newest draft first (by when they were drafted, then id).
+    """
     ids = [r[0] for r in store.query("SELECT id FROM signal_report ORDER BY created_at DESC, id")]
     reports = [_load(store, i) for i in ids]
     if access.allowed(store.actor.role, "intel.write"):
@@ -128,18 +188,36 @@ def draft_report(
     signals: list[str] | None = None,
     supersedes: str | None = None,
 ) -> SignalReport:
-    access.require(store.actor, "intel.write")
-    if not validate.text(title, "The title").strip():
-        raise BadInput("A signal report needs a title.")
-    validate.text(interpretation, "The interpretation")
-    signal_ids = [get_signal(store, s).id for s in (signals or [])]
-    replaced = None
-    if supersedes:
-        replaced = get_report(store, supersedes)
-        if replaced.issued_at is None:
-            raise BadInput("Only an issued report can be superseded; edit the draft instead.")
+    """Draft a signal report (R7), in one audited write (``intel.draft``).
+
+    Args:
+        store: the open database, acting as a person who may ``intel.write``.
+        title: the report's title (not empty).
+        interpretation: its *duiding*, or '' to add it later.
+        signals: ids (or unique prefixes) of the signals it draws on; duplicates count once.
+        supersedes: the id (or prefix) of the issued report it replaces, or None.
+
+    Returns:
+        The draft as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not write reports, or may not see a signal.
+        NotFound: no such signal or report.
+        BadInput: an empty title, text too long, or superseding a report not yet issued.
+    """
     report_id = uuid7()
-    with store.write("intel.draft", report_id, {"signals": len(signal_ids)}) as conn:
+    detail: dict[str, object] = {}
+    with store.write("intel.draft", report_id, detail, require="intel.write") as conn:
+        if not validate.text(title, "The title").strip():
+            raise BadInput("A signal report needs a title.")
+        validate.text(interpretation, "The interpretation")
+        signal_ids = [get_signal(store, s).id for s in (signals or [])]
+        detail["signals"] = len(signal_ids)
+        replaced = None
+        if supersedes:
+            replaced = get_report(store, supersedes)
+            if replaced.issued_at is None:
+                raise BadInput("Only an issued report can be superseded; edit the draft instead.")
         conn.execute(
             "INSERT INTO signal_report (id, title, interpretation, created_at, created_by,"
             " supersedes) VALUES (?, ?, ?, ?, ?, ?)",
@@ -160,12 +238,15 @@ def draft_report(
 
 
 def _draft(store: Store, report_id: str) -> SignalReport:
+    """Inside an open write: the report, which must still be a draft."""
     access.require(store.actor, "intel.write")
     report = get_report(store, report_id)
+    store.target(report.id)
     if report.issued_at:
         raise BadInput(
-            f"Report {report.id[:13]} is issued and cannot change; draft one that "
-            "supersedes it (--supersedes)."
+            f"Report {report.id[:13]} is issued and cannot change; draft one that supersedes it.",
+            code="report_issued",
+            report=report.id[:13],
         )
     return report
 
@@ -179,6 +260,25 @@ def add_scenario(
     indicators: str = "",
     actions: str = "",
 ) -> SignalReport:
+    """Add a realistic scenario to a draft report (R7), in one audited write (``intel.scenario``).
+
+    Args:
+        store: the open database, acting as a person who may ``intel.write``.
+        report_id: the draft's id, or a unique prefix of at least 8 characters.
+        description: what may happen (not empty).
+        likelihood: how likely ('' when not given).
+        indicators: what would show it coming ('' when not given).
+        actions: what to do ('' when not given).
+
+    Returns:
+        The report with the new scenario.
+
+    Raises:
+        PermissionDenied: the acting person may not write reports.
+        NotFound: no report has that id.
+        BadInput: an empty description, text too long, or the report is issued
+            (``report_issued``).
+    """
     for value, what in (
         (description, "The scenario"),
         (likelihood, "The likelihood"),
@@ -186,10 +286,10 @@ def add_scenario(
         (actions, "The actions"),
     ):
         validate.text(value, what)
-    report = _draft(store, report_id)
-    if not description.strip():
-        raise BadInput("A scenario needs a description.")
-    with store.write("intel.scenario", report.id) as conn:
+    with store.write("intel.scenario") as conn:
+        report = _draft(store, report_id)
+        if not description.strip():
+            raise BadInput("A scenario needs a description.")
         conn.execute(
             "INSERT INTO report_scenario (id, report_id, description, likelihood, indicators,"
             " actions) VALUES (?, ?, ?, ?, ?, ?)",
@@ -206,9 +306,24 @@ def add_scenario(
 
 
 def set_interpretation(store: Store, report_id: str, interpretation: str) -> SignalReport:
+    """Set a draft report's *duiding*, in one audited write (``intel.interpretation``).
+
+    Args:
+        store: the open database, acting as a person who may ``intel.write``.
+        report_id: the draft's id, or a unique prefix of at least 8 characters.
+        interpretation: the *duiding* (replaces the one before; '' clears it).
+
+    Returns:
+        The report as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not write reports.
+        NotFound: no report has that id.
+        BadInput: text too long, or the report is issued (``report_issued``).
+    """
     validate.text(interpretation, "The interpretation")
-    report = _draft(store, report_id)
-    with store.write("intel.interpretation", report.id) as conn:
+    with store.write("intel.interpretation") as conn:
+        report = _draft(store, report_id)
         conn.execute(
             "UPDATE signal_report SET interpretation = ? WHERE id = ?",
             (interpretation.strip(), report.id),
@@ -217,22 +332,40 @@ def set_interpretation(store: Store, report_id: str, interpretation: str) -> Sig
 
 
 def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport:
-    """Issue to line managers or the competent authority: needs a duiding and a scenario."""
-    report = _draft(store, report_id)
-    if audience not in AUDIENCES:
-        raise BadInput(
-            f"Unknown audience {validate.shown(audience)}; choose one of: {', '.join(AUDIENCES)}."
-        )
-    if not report.interpretation:
-        raise BadInput(
-            "A signal report is issued only with its duiding (interpretation); add one first."
-        )
-    if not report.scenarios:
-        raise BadInput(
-            "A signal report is issued only with at least one realistic scenario; "
-            "add one with `intel scenario`."
-        )
-    with store.write("intel.issue", report.id, {"audience": audience}) as conn:
+    """Issue to line managers or the competent authority: needs a duiding and a scenario (R7).
+
+    One audited write (``intel.issue``); an issued report never changes again.
+
+    Args:
+        store: the open database, acting as a person who may ``intel.write``.
+        report_id: the draft's id, or a unique prefix of at least 8 characters.
+        audience: ``line_managers`` or ``authority`` (``AUDIENCES``).
+
+    Returns:
+        The issued report.
+
+    Raises:
+        PermissionDenied: the acting person may not write reports.
+        NotFound: no report has that id.
+        BadInput: an unknown audience, no duiding, no scenario, or already issued
+            (``report_issued``).
+    """
+    with store.write("intel.issue", None, {"audience": audience}) as conn:
+        report = _draft(store, report_id)
+        if audience not in AUDIENCES:
+            raise BadInput(
+                f"Unknown audience {validate.shown(audience)}; choose one of: "
+                f"{', '.join(AUDIENCES)}."
+            )
+        if not report.interpretation:
+            raise BadInput(
+                "A signal report is issued only with its duiding (interpretation); add one first."
+            )
+        if not report.scenarios:
+            raise BadInput(
+                "A signal report is issued only with at least one realistic scenario; "
+                "add one with `intel scenario`."
+            )
         conn.execute(
             "INSERT INTO report_event (id, report_id, kind, at, actor, device, audience)"
             " VALUES (?, ?, 'issued', ?, ?, ?, ?)",
@@ -242,22 +375,37 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
 
 
 def acknowledge_report(store: Store, report_id: str) -> SignalReport:
-    """A recipient confirms they have read the report."""
-    report = get_report(store, report_id)
-    if report.audience is None:
-        raise BadInput("A draft cannot be acknowledged; it has not been issued.")
-    roles = AUDIENCE_ROLES[report.audience]
-    actor = store.actor
-    if actor.role not in roles:
-        names = ", ".join(sorted(r.replace("_", " ") for r in roles))
-        raise PermissionDenied(
-            f"This report is for {report.audience.replace('_', ' ')}: only "
-            f"{names} acknowledge it; {actor.callsign} is "
-            f"{actor.role.replace('_', ' ')}."
-        )
-    if any(a.actor == actor.callsign for a in report.acknowledgements):
-        raise BadInput(f"{actor.callsign} already acknowledged this report.")
-    with store.write("intel.ack", report.id) as conn:
+    """A recipient confirms they have read the report, in one audited write (``intel.ack``).
+
+    Args:
+        store: the open database, acting as the recipient.
+        report_id: the report's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The report with the new acknowledgement.
+
+    Raises:
+        NotFound: no report has that id.
+        PermissionDenied: the report is for another audience than the acting person's role
+            (``AUDIENCE_ROLES``), or it is a draft the person may not see.
+        BadInput: a draft, or already acknowledged by this person.
+    """
+    with store.write("intel.ack") as conn:
+        report = get_report(store, report_id)
+        store.target(report.id)
+        if report.audience is None:
+            raise BadInput("A draft cannot be acknowledged; it has not been issued.")
+        roles = AUDIENCE_ROLES[report.audience]
+        actor = store.actor
+        if actor.role not in roles:
+            names = ", ".join(sorted(r.replace("_", " ") for r in roles))
+            raise PermissionDenied(
+                f"This report is for {report.audience.replace('_', ' ')}: only "
+                f"{names} acknowledge it; {actor.callsign} is "
+                f"{actor.role.replace('_', ' ')}."
+            )
+        if any(a.actor == actor.callsign for a in report.acknowledgements):
+            raise BadInput(f"{actor.callsign} already acknowledged this report.")
         conn.execute(
             "INSERT INTO report_event (id, report_id, kind, at, actor, device)"
             " VALUES (?, ?, 'acknowledged', ?, ?, ?)",
@@ -267,7 +415,14 @@ def acknowledge_report(store: Store, report_id: str) -> SignalReport:
 
 
 def unacknowledged_count(store: Store) -> int:
-    """Issued reports addressed to the acting person's role that they have not acknowledged."""
+    """Issued reports addressed to the acting person's role that they have not acknowledged.
+
+    Args:
+        store: the open database (its acting person).
+
+    Returns:
+        How many such reports are current (superseded ones do not count).
+    """
     actor = store.actor
     count = 0
     for report in list_reports(store):
@@ -283,7 +438,14 @@ def unacknowledged_count(store: Store) -> int:
 
 def report_markdown(report: SignalReport) -> str:
     """The report as a readable Markdown document; what people typed is escaped, so it reads
-    as written and cannot change the document's structure."""
+    as written and cannot change the document's structure.
+
+    Args:
+        report: the report, as read.
+
+    Returns:
+        The document, times in local (Europe/Amsterdam) text, ending with a newline.
+    """
     md = validate.markdown
     lines = [f"# {md(report.title)}", ""]
     state = report.status

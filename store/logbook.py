@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from . import access, rules, validate
-from .clock import to_db
+from . import rules, validate
+from .clock import to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
@@ -25,8 +25,26 @@ MAX_LIST = 1_000_000
 
 @dataclass(frozen=True)
 class LogEntry:
+    """One entry of the operational log (*journaal*): never edited, only superseded.
+
+    Attributes:
+        id: the entry's id.
+        at: when it was written (aware UTC).
+        author: who wrote it (callsign).
+        kind: ``KINDS`` (note, movement, deviation, incident, equipment …).
+        text: what was written.
+        person: the subject it concerns (code name), or None.
+        activity_id: the activity it concerns, or None.
+        flagged: whether it was flagged for the shift leader.
+        supersedes: the entry it corrects, or None.
+        superseded_by: the entry that corrects it, or None.
+        cleared_at: when a shift leader cleared its flag (aware UTC), or None.
+        cleared_by: who cleared it, or None.
+        clear_reason: why, or None.
+    """
+
     id: str
-    at: str
+    at: datetime
     author: str
     kind: str
     text: str
@@ -35,7 +53,7 @@ class LogEntry:
     flagged: bool
     supersedes: str | None
     superseded_by: str | None
-    cleared_at: str | None
+    cleared_at: datetime | None
     cleared_by: str | None
     clear_reason: str | None
     device: str | None = None  # the laptop that wrote it
@@ -43,6 +61,7 @@ class LogEntry:
 
     @property
     def open_flag(self) -> bool:
+        """Flagged, not cleared and not superseded: it carries into every handover."""
         return self.flagged and self.cleared_at is None and self.superseded_by is None
 
 
@@ -59,7 +78,7 @@ LEFT JOIN log_clearance c ON c.entry_id = e.id
 
 
 def _entry(row: object) -> LogEntry:
-    data = dict(row)  # type: ignore[call-overload]
+    data = with_times(row, "at", "cleared_at")
     data["flagged"] = bool(data["flagged"])
     return LogEntry(**data)
 
@@ -74,20 +93,22 @@ def add_entry(
     flagged: bool = False,
     supersedes: str | None = None,
 ) -> LogEntry:
-    access.require(store.actor, "log.write")
-    body = validate.text(text, "A log entry").strip()
-    if not body:
-        raise BadInput("A log entry needs text.")
-    if kind not in KINDS:
-        raise BadInput(f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.")
-    subject_id = get_subject(store, person).id if person else None
-    activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
-    if activity_id and subject_id is None:
-        row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
-        subject_id = row["subject_id"] if row else None
-    replaced = resolve_id(store, "log_entry", supersedes, "log entry") if supersedes else None
     entry_id = uuid7()
-    with store.write("log.add", entry_id, {"kind": kind, "flagged": flagged}) as conn:
+    detail = {"kind": kind, "flagged": flagged}
+    with store.write("log.add", entry_id, detail, require="log.write") as conn:
+        body = validate.text(text, "A log entry").strip()
+        if not body:
+            raise BadInput("A log entry needs text.")
+        if kind not in KINDS:
+            raise BadInput(
+                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}."
+            )
+        subject_id = get_subject(store, person).id if person else None
+        activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
+        if activity_id and subject_id is None:
+            row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
+            subject_id = row["subject_id"] if row else None
+        replaced = resolve_id(store, "log_entry", supersedes, "log entry") if supersedes else None
         conn.execute(
             "INSERT INTO log_entry (id, at, author, device, subject_id, activity_id, kind, text,"
             " flagged, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -156,15 +177,17 @@ def _signed(entry: LogEntry, signers: Signers) -> LogEntry:
 
 def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
     """A shift leader clears a flagged entry, saying why; it stops carrying into handovers."""
-    access.require(store.actor, "log.clear")
-    entry = get_entry(store, entry_id)
-    if not entry.flagged:
-        raise BadInput(f"Log entry {entry.id[:13]} is not flagged; there is nothing to clear.")
-    if entry.cleared_at:
-        raise BadInput(f"Log entry {entry.id[:13]} was already cleared by {entry.cleared_by}.")
-    if not validate.text(reason, "The reason").strip():
-        raise BadInput("Say why the entry is cleared (--reason).")
-    with store.write("log.clear", entry.id, {"reason": reason.strip()}) as conn:
+    detail: dict[str, str] = {}
+    with store.write("log.clear", None, detail, require="log.clear") as conn:
+        entry = get_entry(store, entry_id)
+        store.target(entry.id)
+        if not entry.flagged:
+            raise BadInput(f"Log entry {entry.id[:13]} is not flagged; there is nothing to clear.")
+        if entry.cleared_at:
+            raise BadInput(f"Log entry {entry.id[:13]} was already cleared by {entry.cleared_by}.")
+        if not validate.text(reason, "The reason").strip():
+            raise BadInput("Say why the entry is cleared.", code="clearance_needs_reason")
+        detail["reason"] = reason.strip()
         conn.execute(
             "INSERT INTO log_clearance (id, entry_id, cleared_at, cleared_by, reason)"
             " VALUES (?, ?, ?, ?, ?)",

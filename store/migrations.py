@@ -44,6 +44,14 @@ def __getattr__(name: str) -> list[tuple[int, str, str]]:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
+    """The database's schema version (``PRAGMA user_version``; 0 for a new file).
+
+    Args:
+        conn: an open connection.
+
+    Returns:
+        The version: the number of the last migration applied.
+    """
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
@@ -52,10 +60,24 @@ def migrate(
     path: str,
     after: Callable[[sqlite3.Connection, int], None] | None = None,
 ) -> int:
-    """Bring the database up to ``SCHEMA_VERSION``; return the version it had before.
+    """Bring the database up to ``SCHEMA_VERSION``, one transaction per migration.
 
     ``after(conn, version_before)`` runs inside the last migration's transaction (the store
     re-installs its capture triggers there, so no migrated database is ever without them).
+
+    Args:
+        conn: an open connection in autocommit mode (no transaction open).
+        path: the database's path, for the message.
+        after: called inside the last migration's transaction, or None; not called when the
+            database was already up to date.
+
+    Returns:
+        The version the database had before.
+
+    Raises:
+        BadInput: the database is newer than this program (it is left untouched).
+        sqlite3.Error: a migration failed; that migration is rolled back, the ones before it
+            stay applied.
     """
     current = schema_version(conn)
     if current > SCHEMA_VERSION:

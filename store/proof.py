@@ -20,16 +20,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from . import access, validate
+from . import validate
 from .errors import BadInput, NotFound, PermissionDenied
-
-if TYPE_CHECKING:
-    from .db import Store
 
 #: Argon2id with RFC 9106's low-memory profile (argon2-cffi's default).
 HASHER = PasswordHasher()
@@ -68,14 +64,14 @@ def demo_hash() -> str:
     return _demo_hashes[key]
 
 
-def _matches(stored: str, secret: str) -> bool:
+def matches(stored: str, secret: str) -> bool:
     try:
         return HASHER.verify(stored, secret)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def _person(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, str | None]:
+def person_secret(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, str | None]:
     """(staff id, callsign, stored hash or None) of a person, or NotFound."""
     row = conn.execute(
         "SELECT s.id, s.callsign, x.hash FROM staff s LEFT JOIN staff_secret x"
@@ -91,7 +87,7 @@ def _person(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, str | No
 
 
 def has_secret(conn: sqlite3.Connection, callsign: str) -> bool:
-    return _person(conn, callsign)[2] is not None
+    return person_secret(conn, callsign)[2] is not None
 
 
 def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
@@ -99,7 +95,7 @@ def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
 
     ``secret`` may be a callable that asks for it; it is called only for a person who has one.
     Reads only."""
-    _id, found, stored = _person(conn, callsign)
+    _id, found, stored = person_secret(conn, callsign)
     if stored is None:
         raise PermissionDenied(
             f"{found} has no secret on this laptop yet, so nobody can act as {found} here; "
@@ -114,7 +110,7 @@ def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
             "asked on a terminal); nothing was done.",
             bound="secret",
         )
-    if not _matches(stored, given):
+    if not matches(stored, given):
         raise PermissionDenied(f"Wrong secret for {found}; nothing was done.", bound="secret")
     return found
 
@@ -127,46 +123,3 @@ def store_secret(conn: sqlite3.Connection, staff_id: str, hashed: str, at: str, 
         " set_by = excluded.set_by",
         (staff_id, hashed, at, by),
     )
-
-
-def set_secret(
-    store: Store, callsign: str, new: str, *, old: str | None = None, reset: bool = False
-) -> str:
-    """Set or change a person's secret on this laptop; return the audit action taken.
-
-    - A person changes their own secret (or someone else's) with the old one (``old``).
-    - A person without a secret here gets a first one from someone with staff rights
-      (``staff.write`` for both the acting person and this laptop), in their presence; the
-      laptop's operator may set their own first one.
-    - ``reset`` replaces a forgotten secret: staff rights, recorded as a reset.
-    """
-    hashed = hash_secret(new)
-    staff_id, found, stored = _person(store.conn, callsign)
-    actor = store.actor
-    if stored is None:
-        action = "staff.secret_first"
-        if found != actor.callsign:
-            access.require(actor, "staff.write")
-    elif reset:
-        action = "staff.secret_reset"
-        access.require(actor, "staff.write")
-    else:
-        action = "staff.secret"
-        if not old:
-            raise PermissionDenied(
-                f"Changing {found}'s secret needs the old one (SCHILDWACHT_SECRET, or typed when "
-                "asked); someone with staff rights can reset a forgotten one with --reset.",
-                bound="secret",
-            )
-        if not _matches(stored, old):
-            raise PermissionDenied(
-                f"Wrong secret for {found}; nothing was changed.", bound="secret"
-            )
-    with store.write(action, found, {"callsign": found, "set_by": actor.callsign}) as conn:
-        current = conn.execute(
-            "SELECT hash FROM staff_secret WHERE staff_id = ?", (staff_id,)
-        ).fetchone()
-        if (current[0] if current else None) != stored:
-            raise BadInput(f"{found}'s secret was changed meanwhile; try again.")
-        store_secret(conn, staff_id, hashed, store.now(), actor.callsign)
-    return action

@@ -4,9 +4,11 @@ Rules checked here, each named in its refusal:
 - a shift lasts at most 14 hours, and leaves the required 11 hours' rest before and after the
   officer's other shifts (rule: rest);
 - a deployment needs a concept on the activity, an officer on duty for the whole activity
-  (rule: on duty), holding a qualification the concept needs valid on that day (rule R8), not
-  already deployed elsewhere at that time (rule: one place at a time), and whose shift respects
-  the rest rule.
+  (rule: on duty) and from the activity's start minus the travel from their own unit, holding
+  a qualification the concept needs valid on that day (rule R8), not already deployed
+  elsewhere at that time (rule: one place at a time), with the catalogue's travel minutes
+  between the unit of their previous deployment and this one, and between this one and their
+  next (rule: travel), and whose shift respects the rest rule.
 A CSV roster is imported whole or not at all, with a report of every bad line.
 """
 
@@ -20,15 +22,27 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import access, machine, rules, validate
+from . import machine, rules, validate
 from .catalogue import get_concept, get_unit, travel_minutes
-from .clock import Clock, from_db, local, local_to_utc, parse_time, to_db
+from .clock import (
+    Clock,
+    from_db,
+    hours_between,
+    local,
+    local_to_utc,
+    parse_time,
+    require_order,
+    to_db,
+    with_times,
+)
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
 from .staff import Staff, get_staff
 
 REST = timedelta(hours=11)
+#: The longest travel the catalogue allows between two units (unit_travel.minutes).
+MAX_TRAVEL_MINUTES = 1440
 #: A roster file larger than this is refused before it is read.
 MAX_ROSTER_BYTES = 20_000_000
 MAX_SHIFT = rules.MAX_SHIFT
@@ -36,19 +50,44 @@ MAX_SHIFT = rules.MAX_SHIFT
 
 @dataclass(frozen=True)
 class Shift:
+    """An officer's shift: the supply side of the roster.
+
+    Attributes:
+        id: the shift's id.
+        callsign: the officer's callsign.
+        unit: the officer's unit.
+        start_at: when it starts (aware UTC).
+        end_at: when it ends (aware UTC), after the start, at most 14 hours later.
+    """
+
     id: str
     callsign: str
     unit: str
-    start_at: str
-    end_at: str
+    start_at: datetime
+    end_at: datetime
+
+    @property
+    def hours(self) -> float:
+        """Its length in real elapsed hours (a 22:00–07:00 night over the October change is
+        10)."""
+        return hours_between(self.start_at, self.end_at)
 
 
 @dataclass(frozen=True)
 class Deployment:
+    """An officer put on an activity.
+
+    Attributes:
+        id: the deployment's id.
+        activity_id: the activity.
+        callsign: the officer's callsign.
+        created_at: when the deployment was made (aware UTC).
+    """
+
     id: str
     activity_id: str
     callsign: str
-    created_at: str
+    created_at: datetime
 
 
 def _check_shift(
@@ -60,8 +99,7 @@ def _check_shift(
 ) -> None:
     validate.moment(start, f"{officer.callsign}: the start")
     validate.moment(end, f"{officer.callsign}: the end")
-    if end <= start:
-        raise BadInput(f"{officer.callsign}: a shift ends after it starts.")
+    require_order(start, end, f"{officer.callsign}'s shift")
     if end - start > MAX_SHIFT:
         raise BadInput(f"{officer.callsign}: a shift lasts at most 14 hours.")
     lo, hi = to_db(start - REST), to_db(end + REST)
@@ -91,11 +129,30 @@ def _span(start: str, end: str) -> str:
 
 
 def add_shift(store: Store, callsign: str, *, start: datetime, end: datetime) -> Shift:
-    access.require(store.actor, "staff.write")
-    officer = get_staff(store, callsign)
-    _check_shift(store, officer, start, end)
+    """Add a shift to an officer's roster, in one audited write (``shift.add``).
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        callsign: the officer's callsign (any case).
+        start: when the shift starts (aware UTC, 1970–2099).
+        end: when it ends (aware UTC), after the start, at most 14 hours later.
+
+    Returns:
+        The shift as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        NotFound: no person has that callsign.
+        BadInput: a time out of range, end not after start, longer than 14 hours.
+        RuleViolation: it overlaps another of the officer's shifts, or leaves less than 11
+            hours' rest next to one (``rule`` ``rest``).
+    """
     shift_id = uuid7()
-    with store.write("shift.add", shift_id, {"callsign": officer.callsign}) as conn:
+    detail: dict[str, object] = {}
+    with store.write("shift.add", shift_id, detail, require="staff.write") as conn:
+        officer = get_staff(store, callsign)
+        detail["callsign"] = officer.callsign
+        _check_shift(store, officer, start, end)
         conn.execute(
             "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
             (shift_id, officer.id, to_db(start), to_db(end), store.now()),
@@ -112,6 +169,19 @@ def list_shifts(
     callsign: str | None = None,
     shift_id: str | None = None,
 ) -> list[Shift]:
+    """Shifts overlapping [start, end), by start time then callsign.
+
+    Args:
+        store: the open database.
+        start: only those ending after this moment (aware UTC); None for no lower bound.
+        end: only those starting before this moment (aware UTC); None for no upper bound.
+        unit: only this unit's officers (any case); None for all.
+        callsign: only this officer's (any case); None for all.
+        shift_id: only the shift with this full id; None for all.
+
+    Returns:
+        The shifts, times aware UTC (an unknown unit or callsign gives none).
+    """
     clauses, params = [], []
     if start is not None:
         clauses.append("s.end_at > ?")
@@ -134,18 +204,55 @@ def list_shifts(
         f" JOIN staff p ON p.id = s.staff_id{where} ORDER BY s.start_at, p.callsign",
         params,
     )
-    return [Shift(**dict(r)) for r in rows]
+    return [Shift(**with_times(r, "start_at", "end_at")) for r in rows]
 
 
 @dataclass(frozen=True)
 class ImportReport:
+    """What a roster import did.
+
+    Attributes:
+        imported: how many shifts were added.
+        errors: the bad lines (always empty: a file with a bad line is refused whole).
+    """
+
     imported: int
     errors: tuple[str, ...]
 
 
 def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> ImportReport:
-    """Import ``callsign,start,end`` lines; any bad line refuses the whole file, listing all."""
-    access.require(store.actor, "staff.write")
+    """Import a roster file of ``callsign,start,end`` lines (times as ``parse_time`` reads
+    them); any bad line refuses the whole file, listing all (at most 20 named). One audited
+    write (``shift.import``).
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        path: the CSV file (UTF-8, a header line naming callsign, start and end; 20 MB at most).
+        clock: the clock that reads relative times in the file; None for the store's.
+
+    Returns:
+        How many shifts were imported.
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        BadInput: the file is too large, not UTF-8 CSV, or has bad lines (unknown callsign,
+            bad time, overlap or too little rest, also between lines of the file); nothing
+            imported.
+        MachineFault: the file cannot be read.
+    """
+    detail: dict[str, object] = {"file": Path(path).name}
+    with store.write("shift.import", None, detail, require="staff.write") as conn:
+        planned = _plan_shifts(store, path, _roster_rows(path), clock or store.clock)
+        detail["shifts"] = len(planned)
+        conn.executemany(
+            "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
+            [(uuid7(), o.id, to_db(s), to_db(e), store.now()) for o, s, e in planned],
+        )
+    return ImportReport(len(planned), ())
+
+
+def _roster_rows(path: Path) -> csv.DictReader[str]:
+    """The roster file as CSV rows with the columns callsign, start and end."""
     name = validate.visible(Path(path).name)
     try:
         if Path(path).stat().st_size > MAX_ROSTER_BYTES:
@@ -164,6 +271,14 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
         raise BadInput(f"{name}: line 1 is not CSV ({exc}).") from None
     if fields is None or not {"callsign", "start", "end"} <= set(fields):
         raise BadInput(f"{name}: the first line must name the columns callsign,start,end.")
+    return reader
+
+
+def _plan_shifts(
+    store: Store, path: Path, reader: csv.DictReader[str], clock: Clock
+) -> list[tuple[Staff, datetime, datetime]]:
+    """Inside an open write: every line checked (against the database and the lines before
+    it); the shifts to add, or ``BadInput`` listing every bad line."""
     errors: list[str] = []
     planned: list[tuple[Staff, datetime, datetime]] = []
     pending: dict[str, list[tuple[str, str]]] = {}
@@ -181,8 +296,8 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
             for column in ("callsign", "start", "end"):
                 validate.text(row.get(column) or "", f"the {column}", max_len=validate.MAX_CODE)
             officer = get_staff(store, (row.get("callsign") or "").strip())
-            start = parse_time(row.get("start") or "", clock or store.clock)
-            end = parse_time(row.get("end") or "", clock or store.clock)
+            start = parse_time(row.get("start") or "", clock)
+            end = parse_time(row.get("end") or "", clock)
             _check_shift(store, officer, start, end, pending.get(officer.id, []))
         except BadInput as exc:
             errors.append(f"line {number}: {str(exc).rstrip('.')}")
@@ -191,23 +306,25 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
         planned.append((officer, start, end))
     if errors:
         listing = "; ".join(errors[:20]) + ("; …" if len(errors) > 20 else "")
+        name = validate.visible(Path(path).name)
         raise BadInput(f"{name}: nothing imported, {len(errors)} bad lines: {listing}.")
-    with store.write(
-        "shift.import", None, {"file": Path(path).name, "shifts": len(planned)}
-    ) as conn:
-        conn.executemany(
-            "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
-            [(uuid7(), o.id, to_db(s), to_db(e), store.now()) for o, s, e in planned],
-        )
-    return ImportReport(len(planned), ())
+    return planned
 
 
 def deployment_problem(
-    store: Store, activity_id: str, officer: Staff, concept: str | None = None
+    store: Store,
+    activity_id: str,
+    officer: Staff,
+    concept: str | None = None,
+    *,
+    next_too: bool = True,
 ) -> str:
-    """Why ``officer`` may not be deployed on the activity ('' when they may). ``concept``
-    judges the deployment as if the activity carried that concept (a suggestion that assigns
-    one first)."""
+    """Why ``officer`` may not be deployed on the activity (full id): an English phrase
+    naming the rule (on duty, travel, R8, one place at a time, rest), or '' when they may.
+    ``concept`` judges the deployment as if the activity carried that concept (a suggestion
+    that assigns one first; ``NotFound`` when the catalogue lacks it). ``next_too``: also
+    whether they reach their next deployment in time (a listing of violations leaves that
+    to the next one, so a pair is named once)."""
     row = store.one(
         "SELECT a.id, a.start_at, a.end_at, a.concept, a.status, s.unit FROM activity a"
         " JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
@@ -252,6 +369,9 @@ def deployment_problem(
             f"{officer.callsign} is already deployed on activity {clash['id'][:13]} "
             f"{_span(clash['start_at'], clash['end_at'])} (rule: one place at a time)"
         )
+    between = _travel_between(store, officer, activity_id, row["unit"], start, end, next_too)
+    if between:
+        return between
     for shift in shifts:
         rest = store.one(
             "SELECT start_at, end_at FROM shift WHERE staff_id = ? AND id != ?"
@@ -269,6 +389,54 @@ def deployment_problem(
                 f"{_span(shift['start_at'], shift['end_at'])} and "
                 f"{_span(rest['start_at'], rest['end_at'])} (rule: rest between shifts)"
             )
+    return ""
+
+
+def _travel_between(
+    store: Store,
+    officer: Staff,
+    activity_id: str,
+    unit: str,
+    start: str,
+    end: str,
+    next_too: bool,
+) -> str:
+    """Whether the officer can travel from their previous deployment (the unit of its
+    subject) to this one, and from this one to their next, in the catalogue's minutes
+    (rule: travel); '' when they can."""
+    reach = timedelta(minutes=MAX_TRAVEL_MINUTES)
+    rows = store.query(
+        "SELECT a.id, a.start_at, a.end_at, s.unit FROM deployment d"
+        " JOIN activity a ON a.id = d.activity_id JOIN subject s ON s.id = a.subject_id"
+        " WHERE d.staff_id = ? AND a.id != ? AND a.status != 'cancelled'"
+        " AND ((a.end_at <= ? AND a.end_at > ?) OR (a.start_at >= ? AND a.start_at < ?))"
+        " ORDER BY a.start_at, a.id",
+        (
+            officer.id,
+            activity_id,
+            start,
+            to_db(from_db(start) - reach),
+            end,
+            to_db(from_db(end) + reach),
+        ),
+    )
+    for other in rows:
+        if other["end_at"] <= start:
+            need = travel_minutes(store, other["unit"], unit)
+            if from_db(start) - from_db(other["end_at"]) < timedelta(minutes=need):
+                return (
+                    f"{officer.callsign} needs {need} min travel from the previous deployment at"
+                    f" {other['unit']} ending {local(other['end_at']):%H:%M} to {unit} by "
+                    f"{local(start):%H:%M} (rule: travel)"
+                )
+        elif next_too:
+            need = travel_minutes(store, unit, other["unit"])
+            if from_db(other["start_at"]) - from_db(end) < timedelta(minutes=need):
+                return (
+                    f"{officer.callsign} needs {need} min travel from {unit} ending "
+                    f"{local(end):%H:%M} to the next deployment at {other['unit']} starting "
+                    f"{local(other['start_at']):%H:%M} (rule: travel)"
+                )
     return ""
 
 
@@ -313,20 +481,29 @@ def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> str:
 def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
     """Put officers on an activity; all or none, each refusal naming its rule.
 
-    The rules are checked inside the write transaction, so a lapse or a shift change committed
-    meanwhile (by another process or an import) cannot slip past them.
+    The rules are checked inside the write transaction (audited ``deploy``), so a lapse or a
+    shift change committed meanwhile (by another process or an import) cannot slip past them.
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        callsigns: the officers' callsigns (at least one).
+
+    Returns:
+        The new deployments, in the order of ``callsigns``.
 
     Raises:
         PermissionDenied: the acting person may not manage staff.
         NotFound: no such activity or callsign.
-        RuleViolation: a rule refuses a deployment (``rule`` is R8 when a qualification does).
+        BadInput: no officer named.
+        RuleViolation: a rule refuses a deployment (``rule`` is R8 when a qualification does,
+            else ``deployment``); the message names every officer's problem.
     """
-    access.require(store.actor, "staff.write")
-    full = resolve_id(store, "activity", activity_id, "activity")
-    if not callsigns:
-        raise BadInput("Name at least one officer to deploy.")
     detail: dict[str, object] = {}
-    with store.write("deploy", full, detail) as conn:
+    with store.write("deploy", None, detail, require="staff.write") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
+        if not callsigns:
+            raise BadInput("Name at least one officer to deploy.")
         officers = [get_staff(store, c) for c in callsigns]
         detail["officers"] = [o.callsign for o in officers]
         return deploy_officers(store, conn, full, officers)
@@ -337,7 +514,21 @@ def deploy_officers(
 ) -> list[Deployment]:
     """Inside an open write: check every officer (on duty, travel, R8, one place at a time,
     rest) against the activity as it is now, then deploy them all, or raise naming each
-    problem."""
+    problem.
+
+    Args:
+        store: the open database.
+        conn: the connection of the open write transaction.
+        activity_id: the activity's full id.
+        officers: the officers to deploy.
+
+    Returns:
+        The new deployments, in the order of ``officers``.
+
+    Raises:
+        RuleViolation: an officer is already deployed there or may not be
+            (``deployment_problem``); nothing is deployed.
+    """
     _check_deployments(store, activity_id, officers)
     made = []
     for officer in officers:
@@ -347,7 +538,7 @@ def deploy_officers(
             " created_by) VALUES (?, ?, ?, ?, ?)",
             (deployment_id, activity_id, officer.id, store.now(), store.actor.callsign),
         )
-        made.append(Deployment(deployment_id, activity_id, officer.callsign, store.now()))
+        made.append(Deployment(deployment_id, activity_id, officer.callsign, from_db(store.now())))
     return made
 
 
@@ -369,6 +560,19 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
 
 
 def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
+    """The officers deployed on one activity, by callsign.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The deployments, times aware UTC.
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput: the prefix matches more than one activity.
+    """
     full = resolve_id(store, "activity", activity_id, "activity")
     rows = store.query(
         "SELECT d.id, d.activity_id, p.callsign, d.created_at FROM deployment d"
@@ -376,15 +580,24 @@ def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
         " ORDER BY p.callsign",
         (full,),
     )
-    return [Deployment(**dict(r)) for r in rows]
+    return [Deployment(**with_times(r, "created_at")) for r in rows]
 
 
 def deployment_violations(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
 ) -> list[dict[str, str]]:
     """Deployments on live activities in [start, end) that break a rule now (e.g. a
-    qualification whose lapse was recorded after the deployment, R8), optionally only on
-    activities of one unit's subjects: ``{activity, callsign, problem}`` by start.
+    qualification whose lapse was recorded after the deployment, R8).
+
+    Args:
+        store: the open database.
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC).
+        unit: only activities of this unit's subjects (any case); None for all.
+
+    Returns:
+        ``{activity, callsign, problem}`` dicts (the activity's full id, the officer, why in
+        English), by the activity's start then callsign; cancelled activities left out.
 
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
@@ -399,7 +612,8 @@ def deployment_violations(
     )
     found = []
     for row in rows:
-        why = deployment_problem(store, row["activity_id"], get_staff(store, row["callsign"]))
+        officer = get_staff(store, row["callsign"])
+        why = deployment_problem(store, row["activity_id"], officer, next_too=False)
         if why:
             found.append(
                 {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}

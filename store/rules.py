@@ -32,7 +32,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from . import access, validate
 from .clock import from_db
@@ -142,7 +141,7 @@ def grant_action(new_role: str, old_role: str | None = None) -> str:
     return GRANT_ADMIN if "admin" in (new_role, old_role) else "staff.write"
 
 
-def require_grant(actor: Any, new_role: str, old_role: str | None = None) -> None:
+def require_grant(actor: access.Actor, new_role: str, old_role: str | None = None) -> None:
     """Refuse (PermissionDenied) unless ``actor`` may give someone ``new_role``."""
     action = grant_action(new_role, old_role)
     if action == GRANT_ADMIN and actor.role != "admin":
@@ -429,6 +428,9 @@ _RULES = (
             "source_uid": FieldRule(_optional(_text(max_len=1000))),
             "source_recurrence": FieldRule(_optional(_text(max_len=100))),
             "source_sequence": FieldRule(_optional(_sequence), update="activity.write"),
+            "source_calendar": FieldRule(_optional(_text(max_len=200)), update="activity.write"),
+            "source_modified": FieldRule(_optional(TIME), update="activity.write"),
+            "source_hash": FieldRule(_optional(_text(max_len=64)), update="activity.write"),
             "created_at": STAMP,
             "created_by": ACTOR,
             "updated_at": FieldRule(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import access, rules, validate
-from .clock import to_db
+from .clock import to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
 from .ids import uuid7
@@ -49,8 +49,22 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class SignalEvent:
+    """One step of a signal's workflow (received, follow-up, interpreted, closed) or a
+    sighting by another officer.
+
+    Attributes:
+        id: the event's id.
+        at: when it happened (aware UTC).
+        actor: who took it (callsign).
+        kind: ``received``, ``follow_up``, ``interpreted``, ``closed`` or ``sighting``.
+        note: its note ('' when none); the interpretation for ``interpreted``.
+        outcome: a closed signal's outcome, else None.
+        sighting: a sighting's kind (``seen_again``, ``not_seen``, ``false_positive``), else
+            None.
+    """
+
     id: str
-    at: str
+    at: datetime
     actor: str
     kind: str
     note: str
@@ -60,9 +74,29 @@ class SignalEvent:
 
 @dataclass(frozen=True)
 class Signal:
+    """Something an officer saw, on its way through the information organisation (R7).
+
+    Attributes:
+        id: the signal's id.
+        raised_at: when it was raised (aware UTC).
+        observed_at: when it was seen (aware UTC), at most minutes after it was raised.
+        reporter: who raised it (callsign).
+        category, urgency, tlp: its classification (``CATEGORIES``, ``URGENCIES``, ``TLPS``).
+        person: the subject it concerns (code name), or None.
+        activity_id: the activity it concerns, or None.
+        location: where it was seen ('' when not given).
+        text: what was seen.
+        requests_assessment: whether it asks for a new threat assessment.
+        status: its workflow state (``STATUSES``), derived from its events.
+        outcome: a closed signal's outcome, else None.
+        interpretation: its latest interpretation (*duiding*), else None.
+        sightings: how many sightings other officers added.
+        events: its events, oldest first (``get_signal`` only; empty in lists).
+    """
+
     id: str
-    raised_at: str
-    observed_at: str
+    raised_at: datetime
+    observed_at: datetime
     reporter: str
     category: str
     urgency: str
@@ -101,7 +135,7 @@ FROM signal g LEFT JOIN subject s ON s.id = g.subject_id
 def _signal(
     row: object, events: tuple[SignalEvent, ...] = (), signers: Signers | None = None
 ) -> Signal:
-    data = dict(row)  # type: ignore[call-overload]
+    data = with_times(row, "raised_at", "observed_at")
     rank = data.pop("rank")
     device = data.pop("device")
     data["status"] = STATUSES[rank]
@@ -139,30 +173,32 @@ def raise_signal(
     requests_assessment: bool = False,
 ) -> Signal:
     """Anyone may raise a signal; it reaches the information organisation at once (R7)."""
-    access.require(store.actor, "signal.raise")
-    body = validate.text(text, "The signal's text").strip()
-    if not body:
-        raise BadInput("A signal needs a description of what was seen.")
-    location = validate.text(location, "The location")
-    if observed_at is not None:
-        validate.moment(observed_at, "The observation time")
-    _choice(category, CATEGORIES, "category")
-    _choice(urgency, URGENCIES, "urgency")
-    _choice(tlp, TLPS, "TLP")
-    now = store.clock.now()
-    observed = observed_at or now
-    if observed > now + CLOCK_SKEW:
-        raise BadInput("The observation time lies in the future; give when it was seen.")
-    subject_id = get_subject(store, person).id if person else None
-    activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
-    if activity_id and subject_id is None:
-        row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
-        subject_id = row["subject_id"] if row else None
-    if requests_assessment and subject_id is None:
-        raise BadInput("A request for a new threat assessment names the person (--person).")
     signal_id = uuid7()
     detail = {"category": category, "urgency": urgency, "tlp": tlp}
-    with store.write("signal.raise", signal_id, detail) as conn:
+    with store.write("signal.raise", signal_id, detail, require="signal.raise") as conn:
+        body = validate.text(text, "The signal's text").strip()
+        if not body:
+            raise BadInput("A signal needs a description of what was seen.")
+        location = validate.text(location, "The location")
+        if observed_at is not None:
+            validate.moment(observed_at, "The observation time")
+        _choice(category, CATEGORIES, "category")
+        _choice(urgency, URGENCIES, "urgency")
+        _choice(tlp, TLPS, "TLP")
+        now = store.clock.now()
+        observed = observed_at or now
+        if observed > now + CLOCK_SKEW:
+            raise BadInput("The observation time lies in the future; give when it was seen.")
+        subject_id = get_subject(store, person).id if person else None
+        activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
+        if activity_id and subject_id is None:
+            row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
+            subject_id = row["subject_id"] if row else None
+        if requests_assessment and subject_id is None:
+            raise BadInput(
+                "A request for a new threat assessment names the person.",
+                code="assessment_request_needs_person",
+            )
         conn.execute(
             "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category, urgency,"
             " tlp, subject_id, activity_id, location, text, requests_assessment)"
@@ -201,7 +237,7 @@ def get_signal(store: Store, signal_id: str) -> Signal:
             "may see it."
         )
     events = tuple(
-        SignalEvent(**dict(r))
+        SignalEvent(**with_times(r, "at"))
         for r in store.query(
             "SELECT id, at, actor, kind, note, outcome, sighting FROM signal_event"
             " WHERE signal_id = ? ORDER BY at, id",
@@ -249,16 +285,18 @@ def list_signals(
 def _step(
     store: Store, signal_id: str, kind: str, *, note: str = "", outcome: str | None = None
 ) -> Signal:
-    access.require(store.actor, "signal.process")
-    validate.text(note, "The note")
-    current = get_signal(store, signal_id)
-    if current.status not in _ALLOWED_FROM[kind]:
-        allowed = " or ".join(_ALLOWED_FROM[kind])
-        raise BadInput(
-            f"Signal {current.id[:13]} is {current.status}; it can be {kind.replace('_', ' ')} "
-            f"only when {allowed} (workflow: {' → '.join(STATUSES)})."
-        )
-    with store.write(f"signal.{kind}", current.id, {"outcome": outcome}) as conn:
+    detail = {"outcome": outcome}
+    with store.write(f"signal.{kind}", None, detail, require="signal.process") as conn:
+        validate.text(note, "The note")
+        current = get_signal(store, signal_id)
+        store.target(current.id)
+        if current.status not in _ALLOWED_FROM[kind]:
+            allowed = " or ".join(_ALLOWED_FROM[kind])
+            raise BadInput(
+                f"Signal {current.id[:13]} is {current.status}; it can be "
+                f"{kind.replace('_', ' ')} only when {allowed} "
+                f"(workflow: {' → '.join(STATUSES)})."
+            )
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -298,18 +336,19 @@ def close_signal(store: Store, signal_id: str, outcome: str, note: str = "") -> 
 
 def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") -> Signal:
     """Another officer adds weight: seen again, not seen, or a false positive."""
-    access.require(store.actor, "signal.raise")
-    _choice(sighting, SIGHTINGS, "sighting")
-    validate.text(note, "The note")
-    current = get_signal(store, signal_id)
-    if current.reporter == store.actor.callsign:
-        raise BadInput(
-            "A sighting comes from another officer; add to your own signal with a "
-            "log entry or raise a new signal."
-        )
-    if current.status == "closed":
-        raise BadInput(f"Signal {current.id[:13]} is closed; raise a new signal instead.")
-    with store.write("signal.sighting", current.id, {"sighting": sighting}) as conn:
+    detail = {"sighting": sighting}
+    with store.write("signal.sighting", None, detail, require="signal.raise") as conn:
+        _choice(sighting, SIGHTINGS, "sighting")
+        validate.text(note, "The note")
+        current = get_signal(store, signal_id)
+        store.target(current.id)
+        if current.reporter == store.actor.callsign:
+            raise BadInput(
+                "A sighting comes from another officer; add to your own signal with a "
+                "log entry or raise a new signal."
+            )
+        if current.status == "closed":
+            raise BadInput(f"Signal {current.id[:13]} is closed; raise a new signal instead.")
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, sighting)"
             " VALUES (?, ?, ?, ?, ?, 'sighting', ?, ?)",

@@ -25,7 +25,9 @@ class Signers:
         self.own: dict[str, set[str]] = defaultdict(set)
         for device in self.labels:  # the roster's laptops: a lookup each by its first change
             first = store.one(
-                "SELECT actor FROM sync_change WHERE origin = ? AND seq = 1", (device,)
+                "SELECT l.actor FROM sync_log l JOIN sync_origin o ON o.id = l.origin"
+                " WHERE o.device = ? AND l.seq = 1",
+                (device,),
             )
             if first is not None:
                 self.own[str(first[0]).strip().upper()].add(device)

@@ -7,30 +7,49 @@ is valid on the day of the work).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from . import access, rules, validate
 from .catalogue import get_unit, list_qualifications
 from .db import Store
-from .errors import BadInput, NotFound
+from .errors import BadInput, NotFound, PermissionDenied
 from .ids import uuid7
-from .proof import hash_secret, store_secret
+from .proof import hash_secret, matches, person_secret, store_secret
 
 _CALLSIGN = rules.CALLSIGN_PATTERN
 
 
 @dataclass(frozen=True)
 class HeldQualification:
+    """A qualification a person holds, with its last valid day (R8).
+
+    Attributes:
+        code: the qualification's code (``Qualification.code``).
+        valid_until: the last day it is valid (a calendar date, inclusive), or None for no end.
+    """
+
     code: str
     valid_until: date | None
 
     def valid_on(self, day: date) -> bool:
+        """Whether it counts for work on ``day`` (a local calendar date; R8)."""
         return self.valid_until is None or day <= self.valid_until
 
 
 @dataclass(frozen=True)
 class Staff:
+    """A person: an officer on the roster and a user of the console.
+
+    Attributes:
+        id: the person's id.
+        callsign: the callsign, upper case (``RT-0412``).
+        name: the name ('' when not given).
+        unit: the unit's code.
+        role: the role (``access.ROLES``), which decides what they may do.
+        qualifications: what they hold, by code.
+    """
+
     id: str
     callsign: str
     name: str
@@ -39,21 +58,18 @@ class Staff:
     qualifications: tuple[HeldQualification, ...]
 
 
-@dataclass(frozen=True)
-class Actor(Staff):
-    """The person acting, proven, with the role this laptop is enrolled with in the team's
-    signed roster (None outside a team): both roles bound what they may do."""
-
-    laptop_role: str | None = None
-
-    @classmethod
-    def acting(cls, person: Staff, laptop_role: str | None) -> Actor:
-        values = {f.name: getattr(person, f.name) for f in fields(Staff)}
-        return cls(**values, laptop_role=laptop_role)
-
-
 def parse_qualification(text: str) -> tuple[str, date | None]:
-    """``close_protection`` or ``close_protection:2027-03-31`` (last valid day)."""
+    """A qualification as typed: ``close_protection`` or ``close_protection:2027-03-31``.
+
+    Args:
+        text: the code, optionally with ``:`` and the last valid day (``YYYY-MM-DD``).
+
+    Returns:
+        (code, last valid day or None). The code is not checked against the catalogue here.
+
+    Raises:
+        BadInput: not a code, or the day is not a date in 1970–2099.
+    """
     code, _, until = text.partition(":")
     code = validate.code(code, "A qualification")
     if not until:
@@ -68,6 +84,17 @@ def parse_qualification(text: str) -> tuple[str, date | None]:
 
 
 def normalise_callsign(callsign: str) -> str:
+    """A callsign as stored: stripped and upper case.
+
+    Args:
+        callsign: the callsign as typed.
+
+    Returns:
+        The callsign, upper case.
+
+    Raises:
+        BadInput: not 2–24 letters, digits and hyphens.
+    """
     value = callsign.strip().upper()
     if not _CALLSIGN.match(value):
         raise BadInput(
@@ -89,32 +116,45 @@ def add_staff(
     bootstrap: bool = False,
 ) -> Staff:
     """Add a person, with their first secret on this laptop (without one they cannot act
-    here until someone with staff rights sets it). ``bootstrap`` is for ``init`` only: the
-    first person needs no permission; otherwise staff rights, and an admin only by an admin."""
-    if role not in access.ROLES:
-        raise BadInput(
-            f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}."
-        )
-    if not bootstrap:
-        rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
-    hashed = hash_secret(secret) if secret is not None else None
-    callsign = normalise_callsign(callsign)
-    name = validate.line(name, "The name", required=False)
-    unit_code = get_unit(store, unit).code
-    known = {q.code for q in list_qualifications(store)}
-    quals = qualifications or []
-    for code, until in quals:
-        if code not in known:
-            raise BadInput(
-                f"Unknown qualification {validate.shown(code)}; choose one of: "
-                f"{', '.join(sorted(known))}."
-            )
-        if until is not None:
-            validate.day(until, f"The last valid day of {code}")
-    if find_staff(store, callsign) is not None:
-        raise BadInput(f"Callsign {callsign} is already taken; choose another.")
+    here until someone with staff rights sets it), in one audited write (``staff.add``).
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write`` (an admin to add
+            an admin).
+        callsign: the new person's callsign (any case; 2–24 letters, digits, hyphens).
+        unit: their unit's code (any case).
+        role: their role (``access.ROLES``).
+        name: their name ('' when not given).
+        qualifications: (code, last valid day or None) pairs, or None for none.
+        secret: their first secret on this laptop (8–1,024 characters), or None.
+        bootstrap: for ``init`` only: the first person needs no permission.
+
+    Returns:
+        The person as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not add staff, or not this role.
+        NotFound: no such unit.
+        BadInput: an unknown role or qualification, a bad callsign, name, day or secret, or a
+            callsign already taken.
+    """
+    hashed = hash_secret(secret) if secret is not None else None  # slow, and reads nothing
     staff_id = uuid7()
-    with store.write("staff.add", staff_id, {"callsign": callsign, "role": role}) as conn:
+    detail = {"callsign": callsign, "role": role}
+    with store.write("staff.add", staff_id, detail) as conn:
+        if role not in access.ROLES:
+            raise BadInput(
+                f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}."
+            )
+        if not bootstrap:
+            rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
+        callsign = detail["callsign"] = normalise_callsign(callsign)
+        name = validate.line(name, "The name", required=False)
+        unit_code = get_unit(store, unit).code
+        quals = qualifications or []
+        _check_qualifications(store, quals)
+        if find_staff(store, callsign) is not None:
+            raise BadInput(f"Callsign {callsign} is already taken; choose another.")
         conn.execute(
             "INSERT INTO staff (id, callsign, name, unit, role, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -130,17 +170,47 @@ def add_staff(
     return get_staff(store, callsign)
 
 
+def _check_qualifications(store: Store, held: list[tuple[str, date | None]]) -> None:
+    """Every qualification one the catalogue knows, every last valid day in range."""
+    known = {q.code for q in list_qualifications(store)}
+    for code, until in held:
+        if code not in known:
+            raise BadInput(
+                f"Unknown qualification {validate.shown(code)}; choose one of: "
+                f"{', '.join(sorted(known))}."
+            )
+        if until is not None:
+            validate.day(until, f"The last valid day of {code}")
+
+
 def set_role(store: Store, callsign: str, role: str) -> Staff:
     """Give a person another role: staff.write, and an admin only by an admin (also to take a
-    role away from an admin). Other laptops judge the change by the same rule."""
-    if role not in access.ROLES:
-        raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
-    person = get_staff(store, callsign)
-    rules.require_grant(store.actor, role, person.role)
-    if person.role == role:
-        raise BadInput(f"{person.callsign} is {role.replace('_', ' ')} already.")
-    detail = {"callsign": person.callsign, "from": person.role, "to": role}
-    with store.write("staff.role", person.id, detail) as conn:
+    role away from an admin). Other laptops judge the change by the same rule. One audited
+    write (``staff.role``).
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        callsign: the person's callsign (any case).
+        role: the new role (``access.ROLES``).
+
+    Returns:
+        The person as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not give or take this role.
+        NotFound: no person has that callsign.
+        BadInput: an unknown role, or the person has it already.
+    """
+    detail: dict[str, str] = {}
+    with store.write("staff.role", None, detail) as conn:
+        if role not in access.ROLES:
+            raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
+        person = get_staff(store, callsign)
+        store.target(person.id)
+        rules.require_grant(store.actor, role, person.role)
+        if person.role == role:
+            raise BadInput(f"{person.callsign} is {role.replace('_', ' ')} already.")
+        detail.update({"callsign": person.callsign, "from": person.role, "to": role})
         conn.execute("UPDATE staff SET role = ? WHERE id = ?", (role, person.id))
     return get_staff(store, person.callsign)
 
@@ -160,6 +230,15 @@ def _qualifications_by_staff(
 
 
 def find_staff(store: Store, callsign: str) -> Staff | None:
+    """One person by callsign, or None.
+
+    Args:
+        store: the open database.
+        callsign: the callsign (surrounding spaces and case ignored).
+
+    Returns:
+        The person with their qualifications, or None when no one has that callsign.
+    """
     row = store.one(
         "SELECT id, callsign, name, unit, role FROM staff WHERE callsign = ?",
         (callsign.strip().upper(),),
@@ -171,6 +250,18 @@ def find_staff(store: Store, callsign: str) -> Staff | None:
 
 
 def get_staff(store: Store, callsign: str) -> Staff:
+    """One person by callsign.
+
+    Args:
+        store: the open database.
+        callsign: the callsign (surrounding spaces and case ignored).
+
+    Returns:
+        The person with their qualifications.
+
+    Raises:
+        NotFound: no person has that callsign.
+    """
     staff = find_staff(store, callsign)
     if staff is None:
         raise NotFound(
@@ -180,6 +271,19 @@ def get_staff(store: Store, callsign: str) -> Staff:
 
 
 def list_staff(store: Store, *, unit: str | None = None, role: str | None = None) -> list[Staff]:
+    """People, by unit then callsign.
+
+    Args:
+        store: the open database.
+        unit: only this unit's (any case); None for all.
+        role: only people with this role; None for all.
+
+    Returns:
+        The people with their qualifications.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
     clauses, params = [], []
     if unit:
         clauses.append("unit = ?")
@@ -200,23 +304,34 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
     """Give a person a qualification, or record its new last valid day (``None``: no end).
 
     A lapse recorded after deployments were made does not undo them: deployments it leaves
-    without a valid qualification are listed by ``roster.deployment_violations`` (R8).
+    without a valid qualification are listed by ``roster.deployment_violations`` (R8). One
+    audited write (``staff.qualify``).
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        callsign: the person's callsign (any case).
+        code: the qualification's code (as in the catalogue).
+        valid_until: its last valid day (inclusive), or None for no end.
+
+    Returns:
+        The person as stored.
 
     Raises:
         PermissionDenied: the acting person may not manage staff.
         NotFound: no such callsign.
         BadInput: unknown qualification, or a day outside 1970–2099.
     """
-    access.require(store.actor, "staff.write")
-    person = get_staff(store, callsign)
-    known = {q.code for q in list_qualifications(store)}
-    if code not in known:
-        raise BadInput(
-            f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
-        )
-    until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
-    detail = {"callsign": person.callsign, "qualification": code, "valid_until": until}
-    with store.write("staff.qualify", person.id, detail) as conn:
+    detail: dict[str, str | None] = {}
+    with store.write("staff.qualify", None, detail, require="staff.write") as conn:
+        person = get_staff(store, callsign)
+        store.target(person.id)
+        known = {q.code for q in list_qualifications(store)}
+        if code not in known:
+            raise BadInput(
+                f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
+            )
+        until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
+        detail.update({"callsign": person.callsign, "qualification": code, "valid_until": until})
         conn.execute(
             "INSERT INTO staff_qualification (staff_id, qualification, valid_until)"
             " VALUES (?, ?, ?) ON CONFLICT (staff_id, qualification)"
@@ -224,3 +339,66 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
             (person.id, code, until),
         )
     return get_staff(store, person.callsign)
+
+
+def set_secret(
+    store: Store, callsign: str, new: str, *, old: str | None = None, reset: bool = False
+) -> str:
+    """Set or change a person's secret on this laptop.
+
+    - A person changes their own secret (or someone else's) with the old one (``old``).
+    - A person without a secret here gets a first one from someone with staff rights
+      (``staff.write`` for both the acting person and this laptop), in their presence; the
+      laptop's operator may set their own first one.
+    - ``reset`` replaces a forgotten secret: staff rights, recorded as a reset.
+
+    Args:
+        store: the open database, acting as the person who sets it.
+        callsign: whose secret (any case).
+        new: the new secret (8–1,024 characters, no NUL).
+        old: the current secret, to change one.
+        reset: replace a forgotten secret (needs staff rights).
+
+    Returns:
+        The audit action taken: ``staff.secret_first``, ``staff.secret_reset`` or
+        ``staff.secret``.
+
+    Raises:
+        NotFound: no person has that callsign.
+        PermissionDenied: no staff rights where they are needed; a change without the old
+            secret (``secret_change_needs_old``) or with a wrong one (``bound`` ``secret``).
+        BadInput: the new secret is too short, too long or has a NUL; or the secret was
+            changed meanwhile.
+    """
+    hashed = hash_secret(new)
+    staff_id, found, stored = person_secret(store.conn, callsign)
+    actor = store.actor
+    if stored is None:
+        action = "staff.secret_first"
+        if found != actor.callsign:
+            access.require(actor, "staff.write")
+    elif reset:
+        action = "staff.secret_reset"
+        access.require(actor, "staff.write")
+    else:
+        action = "staff.secret"
+        if not old:
+            raise PermissionDenied(
+                f"Changing {found}'s secret needs the old one; someone with staff rights can "
+                "reset a forgotten one.",
+                bound="secret",
+                code="secret_change_needs_old",
+                callsign=found,
+            )
+        if not matches(stored, old):
+            raise PermissionDenied(
+                f"Wrong secret for {found}; nothing was changed.", bound="secret"
+            )
+    with store.write(action, found, {"callsign": found, "set_by": actor.callsign}) as conn:
+        current = conn.execute(
+            "SELECT hash FROM staff_secret WHERE staff_id = ?", (staff_id,)
+        ).fetchone()
+        if (current[0] if current else None) != stored:
+            raise BadInput(f"{found}'s secret was changed meanwhile; try again.")
+        store_secret(conn, staff_id, hashed, store.now(), actor.callsign)
+    return action

@@ -9,10 +9,11 @@ activity whose concept no longer suffices shows as needing re-planning at once (
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from . import access, rules, validate
+from . import rules, validate
 from .catalogue import Package, ThreatRule, derive, get_package, get_unit
-from .clock import local_iso
+from .clock import with_times
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
@@ -26,6 +27,20 @@ MAX_LEVEL = 1000
 
 @dataclass(frozen=True)
 class Subject:
+    """A protected subject (person, object or service), by code name, with its protection as
+    derived from its latest threat assessment (R2).
+
+    Attributes:
+        id: the subject's id.
+        code: its code name, e.g. ``BEVER``.
+        kind: ``person``, ``object`` or ``service``.
+        domain: ``local`` or ``national`` (which competent authority decides).
+        unit: the unit that protects it.
+        threat_level: the latest assessment's level, or None before the first.
+        required_level: the resistance level it requires, or None.
+        package: its security package, or None.
+    """
+
     id: str
     code: str
     kind: str
@@ -38,12 +53,26 @@ class Subject:
 
 @dataclass(frozen=True)
 class ThreatAssessment:
+    """One threat assessment and the protection that follows from its level (R2).
+
+    Attributes:
+        id: the assessment's id.
+        subject: the subject's code name.
+        level: the threat level (the catalogue's ``threat_levels``).
+        domain: the domain it put the subject in.
+        summary: its summary ('' when none).
+        assessed_at: when it was recorded (aware UTC).
+        assessed_by: who recorded it (callsign).
+        required_level: the resistance level its level requires.
+        package: the package its level gives.
+    """
+
     id: str
     subject: str
     level: int
     domain: str
     summary: str
-    assessed_at: str
+    assessed_at: datetime
     assessed_by: str
     required_level: str
     package: str
@@ -51,7 +80,16 @@ class ThreatAssessment:
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why a subject has the protection it has (R2)."""
+    """Why a subject has the protection it has (R2).
+
+    Attributes:
+        subject: the subject as it is now.
+        assessment: its latest threat assessment, or None before the first.
+        rule: the catalogue's rule for its threat level, or None without one.
+        package: the package that rule gives, with its concepts, or None.
+        history: every assessment of the subject, newest first.
+        activities_to_replan: ids of its activities that need re-planning, by start.
+    """
 
     subject: Subject
     assessment: ThreatAssessment | None
@@ -68,6 +106,17 @@ FROM subject s JOIN subject_protection p ON p.subject_id = s.id
 
 
 def normalise_code(code: str) -> str:
+    """A code name as stored: stripped and upper case.
+
+    Args:
+        code: the code name as typed.
+
+    Returns:
+        The code name, upper case.
+
+    Raises:
+        BadInput: not 2–32 letters, digits and hyphens starting with a letter.
+    """
     value = code.strip().upper()
     if not _CODE.match(value):
         raise BadInput(
@@ -78,17 +127,39 @@ def normalise_code(code: str) -> str:
 
 
 def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -> Subject:
-    access.require(store.actor, "subject.write")
-    code = normalise_code(code)
-    if kind not in KINDS:
-        raise BadInput(f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.")
-    if domain not in DOMAINS:
-        raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
-    unit_code = get_unit(store, unit).code
-    if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
-        raise BadInput(f"Code name {code} is already in use; choose another.")
+    """Add a protected subject by code name, in one audited write (``subject.add``).
+
+    It has no threat level, required level or package until its first assessment
+    (``assess_threat``).
+
+    Args:
+        store: the open database, acting as a person who may ``subject.write``.
+        code: its code name (any case; 2–32 letters, digits, hyphens, starting with a letter).
+        kind: ``person``, ``object`` or ``service``.
+        domain: ``local`` or ``national``.
+        unit: the protecting unit's code (any case).
+
+    Returns:
+        The subject as stored.
+
+    Raises:
+        PermissionDenied: the acting person may not write subjects.
+        NotFound: no such unit.
+        BadInput: a bad code name, an unknown kind or domain, or the code name is in use.
+    """
     subject_id = uuid7()
-    with store.write("subject.add", subject_id, {"code": code, "kind": kind}) as conn:
+    detail = {"code": code, "kind": kind}
+    with store.write("subject.add", subject_id, detail, require="subject.write") as conn:
+        code = detail["code"] = normalise_code(code)
+        if kind not in KINDS:
+            raise BadInput(
+                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}."
+            )
+        if domain not in DOMAINS:
+            raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
+        unit_code = get_unit(store, unit).code
+        if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
+            raise BadInput(f"Code name {code} is already in use; choose another.")
         conn.execute(
             "INSERT INTO subject (id, code, kind, domain, unit, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -98,6 +169,18 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
 
 
 def get_subject(store: Store, code: str) -> Subject:
+    """One subject by code name, with its protection as it is now.
+
+    Args:
+        store: the open database.
+        code: the code name (surrounding spaces and case ignored).
+
+    Returns:
+        The subject.
+
+    Raises:
+        NotFound: no subject has that code name.
+    """
     row = store.one(_SUBJECT_SQL + " WHERE s.code = ?", (code.strip().upper(),))
     if row is None:
         raise NotFound(
@@ -108,6 +191,18 @@ def get_subject(store: Store, code: str) -> Subject:
 
 
 def subject_by_id(store: Store, subject_id: str) -> Subject:
+    """One subject by its id, with its protection as it is now.
+
+    Args:
+        store: the open database.
+        subject_id: the subject's full id.
+
+    Returns:
+        The subject.
+
+    Raises:
+        NotFound: no subject has that id.
+    """
     row = store.one(_SUBJECT_SQL + " WHERE s.id = ?", (subject_id,))
     if row is None:
         raise NotFound(f"No protected subject with id {subject_id}.")
@@ -117,6 +212,19 @@ def subject_by_id(store: Store, subject_id: str) -> Subject:
 def list_subjects(
     store: Store, *, unit: str | None = None, kind: str | None = None
 ) -> list[Subject]:
+    """Subjects, by code name.
+
+    Args:
+        store: the open database.
+        unit: only this unit's (any case); None for all.
+        kind: only this kind (``person``, ``object``, ``service``); None for all.
+
+    Returns:
+        The subjects with their protection.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
     clauses, params = [], []
     if unit:
         clauses.append("s.unit = ?")
@@ -132,18 +240,39 @@ def list_subjects(
 def assess_threat(
     store: Store, code: str, *, level: int, domain: str | None = None, summary: str = ""
 ) -> ThreatAssessment:
-    """Record a threat assessment; the subject's protection follows from it (R2)."""
-    access.require(store.actor, "subject.write")
-    validate.integer(level, "The threat level", low=0, high=MAX_LEVEL)
-    summary = validate.text(summary, "The summary")
-    subject = get_subject(store, code)
-    rule = derive(store, level)
-    new_domain = domain or subject.domain
-    if new_domain not in DOMAINS:
-        raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
+    """Record a threat assessment; the subject's protection follows from it (R2).
+
+    One audited write (``threat.assess``). A higher required level flags the subject's
+    activities whose concept no longer suffices for re-planning (R1; by trigger and view).
+
+    Args:
+        store: the open database, acting as a person who may ``subject.write``.
+        code: the subject's code name (any case).
+        level: the threat level (one the catalogue knows).
+        domain: ``local`` or ``national`` to change the subject's domain; None keeps it.
+        summary: the assessment's summary ('' when none).
+
+    Returns:
+        The assessment as recorded, with the required level and package it gives.
+
+    Raises:
+        PermissionDenied: the acting person may not write subjects.
+        NotFound: no subject has that code name.
+        BadInput: a level out of range or not in the catalogue, an unknown domain, a summary
+            too long.
+    """
     assessment_id = uuid7()
-    detail = {"code": subject.code, "from": subject.threat_level, "to": level}
-    with store.write("threat.assess", subject.id, detail) as conn:
+    detail: dict[str, object] = {}
+    with store.write("threat.assess", None, detail, require="subject.write") as conn:
+        validate.integer(level, "The threat level", low=0, high=MAX_LEVEL)
+        summary = validate.text(summary, "The summary")
+        subject = get_subject(store, code)
+        store.target(subject.id)
+        derive(store, level)  # a level the catalogue knows; the view derives the rest from it
+        new_domain = domain or subject.domain
+        if new_domain not in DOMAINS:
+            raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
+        detail.update({"code": subject.code, "from": subject.threat_level, "to": level})
         conn.execute(
             "INSERT INTO threat_assessment"
             " (id, subject_id, level, domain, summary, assessed_at, assessed_by, device)"
@@ -161,7 +290,6 @@ def assess_threat(
         )
         # the threat level follows from the assessment by trigger (R2); the domain with it
         conn.execute("UPDATE subject SET domain = ? WHERE id = ?", (new_domain, subject.id))
-    del rule  # validated above; the view derives the rest from the new threat level
     return _assessments(store, "WHERE a.id = ?", (assessment_id,))[0]
 
 
@@ -174,13 +302,22 @@ def _assessments(store: Store, where: str, params: tuple[str, ...]) -> list[Thre
         f"{where} ORDER BY a.assessed_at DESC, a.id DESC",
         params,
     )
-    return [
-        ThreatAssessment(**{**dict(r), "assessed_at": local_iso(r["assessed_at"])}) for r in rows
-    ]
+    return [ThreatAssessment(**with_times(r, "assessed_at")) for r in rows]
 
 
 def explain_threat(store: Store, code: str) -> Explanation:
-    """The derivation of a subject's protection: assessment → level → package (R2)."""
+    """The derivation of a subject's protection: assessment → level → package (R2).
+
+    Args:
+        store: the open database.
+        code: the subject's code name (any case).
+
+    Returns:
+        The explanation, with the whole assessment history.
+
+    Raises:
+        NotFound: no subject has that code name.
+    """
     subject = get_subject(store, code)
     history = _assessments(store, "WHERE a.subject_id = ?", (subject.id,))
     rule = derive(store, subject.threat_level) if subject.threat_level else None

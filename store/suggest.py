@@ -3,16 +3,21 @@ needs re-planning, and applying one of those options.
 
 Every option keeps the resistance level: the activity is planned with a *valid* concept (R1,
 R3, R4) — its own when that is valid, otherwise (no concept yet, or one below the required
-level or outside the package) the lightest valid concept for the subject's kind. No option ever
-staffs a concept below the required level or outside the package. Each option is checked by
-re-running the gap computation on the changed demand or supply, and says what it costs the
-protected person; options that would not work say why.
+level, outside the package or for another kind of subject) the lightest valid concept for the
+subject's kind. No option ever staffs a concept below the required level or outside the
+package. Each option is checked by re-running the gap computation on the changed demand or
+supply. An option is **feasible** only when, once carried out, no gap row names the activity
+(it is fully covered) and the unit's other activities are not left shorter; one that helps but
+leaves it short is *partial* ("partly covers (still short: 1 × hrb)"), may be applied, and is
+never shown as feasible. Each says what it costs the protected person; options that would not
+work say why.
 
 One generator per kind of option, best first when feasible:
 
 - ``deploy``: a named qualified officer of another unit who is free for the whole activity,
   including the travel time between the units (catalogue), without leaving their own unit
-  short; regional units first, then KMar HRB and DKDB; cost: the travel minutes.
+  short; regional units first, then the national ones (catalogue mark ``national``: KMar HRB
+  and DKDB in the shipped catalogue); cost: the travel minutes.
 - ``assign``: another valid concept that the officers on duty can staff (for an activity
   whose time or place changed, keeping its concept confirms it); cost: none.
 - ``combine``: keep the team of an adjacent covered activity of the same person on.
@@ -40,11 +45,11 @@ from .agenda import (
     put_concept,
     record_restriction,
 )
-from .catalogue import Concept, list_concepts, list_qualifications, travel_minutes
-from .clock import from_db, local_text
+from .catalogue import Concept, list_concepts, list_qualifications, list_units, travel_minutes
+from .clock import local_text
 from .db import Store
 from .errors import BadInput
-from .gaps import Duty, Need, attribution_order, compute, load_duties, load_needs
+from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load_needs
 from .roster import deploy_officers, deployment_problem, list_deployments
 from .staff import get_staff, list_staff
 from .subjects import Subject, subject_by_id
@@ -53,14 +58,29 @@ MARGIN = timedelta(hours=6)
 MOVE_STEP = timedelta(minutes=30)
 MOVE_LIMIT = timedelta(hours=4)
 ACTIONS = ("deploy", "assign", "combine", "move", "none")
-#: Units whose officers are lent last (national specialist capacity).
-NATIONAL_UNITS = ("KMAR-HRB", "DKDB")
 
 
 @dataclass(frozen=True)
 class Option:
-    """One thing that can be done. ``concept`` is the concept the activity carries after it
-    (always valid for the person); ``start``/``end`` its times after it (aware UTC)."""
+    """One thing that can be done for an activity that is short or needs re-planning.
+
+    Attributes:
+        action: ``deploy``, ``assign``, ``combine``, ``move`` or ``none`` (``ACTIONS``).
+        description: what it does, an English sentence.
+        cost: what it costs the protected person (``travel 60 min``, ``moved +0:30``, ``none``).
+        feasible: whether it fully covers the activity without leaving others shorter.
+        reason: why it would not work or only partly ('' when feasible).
+        callsign: the officer it deploys (``deploy``), else None.
+        concept: the concept the activity carries after it (always valid for the person),
+            or None when it keeps none.
+        start: the activity's start after it (aware UTC), or None when not given.
+        end: the activity's end after it (aware UTC), or None when not given.
+        shift_minutes: minutes a move shifts the activity, later positive (``move``), else None.
+        travel_minutes: the lent officer's travel between the units (``deploy``), else None.
+        team: the callsigns an adjacent activity's team adds (``combine``).
+        partial: applying it helps but leaves the activity short (``reason`` says of what); it
+            may be applied, and is never shown as feasible.
+    """
 
     action: str
     description: str
@@ -74,6 +94,7 @@ class Option:
     shift_minutes: int | None = None
     travel_minutes: int | None = None
     team: tuple[str, ...] = ()
+    partial: bool = False
 
 
 @dataclass
@@ -112,33 +133,87 @@ class _Context:
 
     def short(
         self,
+        concept: str | None,
+        a: datetime | None = None,
+        b: datetime | None = None,
+        supply: list[Duty] | None = None,
+    ) -> dict[str, int]:
+        """Per qualification, the worst shortfall of the activity itself over [a, b) when it
+        carries ``concept``: the gap rows that name it, as ``gaps`` would list them once the
+        option is carried out (no concept: nothing)."""
+        found: dict[str, int] = {}
+        for row in self._rows(concept, a, b, supply):
+            if self.activity.id in row.activities:
+                found[row.qualification] = max(found.get(row.qualification, 0), row.shortfall)
+        return found
+
+    def others_short(
+        self,
+        concept: str | None,
+        a: datetime | None = None,
+        b: datetime | None = None,
+        supply: list[Duty] | None = None,
+        window: tuple[datetime, datetime] | None = None,
+    ) -> float:
+        """Officer-hours short for the unit's other demand in ``window`` (default: around the
+        activity and [a, b)), with the activity carrying ``concept`` at [a, b)."""
+        return sum(
+            row.shortfall_hours
+            for row in self._rows(concept, a, b, supply, window)
+            if self.activity.id not in row.activities
+        )
+
+    def _rows(
+        self,
+        concept: str | None,
+        a: datetime | None,
+        b: datetime | None,
+        supply: list[Duty] | None,
+        window: tuple[datetime, datetime] | None = None,
+    ) -> list[Gap]:
+        a, b = a or self.start, b or self.end
+        needs = [*self.others, *([self.need(concept, a, b)] if concept else [])]
+        lo, hi = window or (min(a, self.start), max(b, self.end))
+        return compute(
+            needs,
+            self.duties if supply is None else supply,
+            (int(lo.timestamp()), int(hi.timestamp())),
+            self.order,
+        )
+
+    def fits(
+        self,
         concept: str,
         a: datetime | None = None,
         b: datetime | None = None,
         supply: list[Duty] | None = None,
     ) -> dict[str, int]:
-        """Per qualification, the worst shortfall over [a, b) with the activity there."""
-        a, b = a or self.start, b or self.end
-        rows = compute(
-            [*self.others, self.need(concept, a, b)],
-            self.duties if supply is None else supply,
-            (int(a.timestamp()), int(b.timestamp())),
-            self.order,
-        )
-        found: dict[str, int] = {}
-        for row in rows:
-            found[row.qualification] = max(found.get(row.qualification, 0), row.shortfall)
-        return found
+        """What the activity would still be short of with ``concept`` at [a, b) and
+        ``supply`` (empty: fully covered); ``others`` when it would take officers the unit's
+        other demand has now."""
+        missing = self.short(concept, a, b, supply)
+        window = (min(a or self.start, self.start), max(b or self.end, self.end))
+        now = self.others_short(self.activity.concept, window=window)
+        if self.others_short(concept, a, b, supply, window) > now + 1e-9:
+            missing["others"] = 1
+        return missing
 
 
 def _words(missing: dict[str, int]) -> str:
-    return ", ".join(f"{count} × {qual}" for qual, count in sorted(missing.items()))
+    parts = [f"{count} × {qual}" for qual, count in sorted(missing.items()) if qual != "others"]
+    if "others" in missing:
+        parts.append("officers the unit's other activities need then")
+    return ", ".join(parts)
+
+
+def _partly(missing: dict[str, int]) -> str:
+    return f"partly covers (still short: {_words(missing)})"
 
 
 def _context(store: Store, activity_id: str) -> _Context:
     activity = get_activity(store, activity_id)
     subject = subject_by_id(store, activity.subject_id)
-    start, end = from_db(activity.start_at), from_db(activity.end_at)
+    start, end = activity.start_at, activity.end_at
     judged = concept_options(store, subject)
     concepts = {c.code: c for c in list_concepts(store)}
     valid = [o.code for o in judged if o.valid]
@@ -161,14 +236,29 @@ def _context(store: Store, activity_id: str) -> _Context:
 
 
 def suggest(store: Store, activity_id: str) -> list[Option]:
-    """Ranked options for one activity, feasible ones first. Raises ``NotFound`` for an
-    unknown id."""
+    """Ranked options for one activity: feasible first, then partial, then the rest; within each,
+    by kind (deploy, assign, combine, move). Writes nothing.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The options; a single ``none`` option when there is nothing to do (cancelled, or
+        covered by a valid concept).
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput: the prefix matches more than one activity.
+    """
     ctx = _context(store, activity_id)
     settled = _settled(ctx)
     if settled is not None:
         return [settled]
     options = [*_lend(ctx), *_concepts(ctx), *_combine(ctx), *_move(ctx)]
-    options.sort(key=lambda o: (not o.feasible, ACTIONS.index(o.action)))
+    options.sort(
+        key=lambda o: (0 if o.feasible else 1 if o.partial else 2, ACTIONS.index(o.action))
+    )
     return options
 
 
@@ -208,7 +298,7 @@ def _concepts(ctx: _Context) -> Iterator[Option]:
         confirm = option.code == current
         if confirm and not ctx.activity.needs_replanning:
             continue  # already on it (and short, or it would be settled)
-        gap = ctx.short(option.code)
+        gap = ctx.fits(option.code)
         label = (
             f"Keep {option.code} ({option.level}) for the changed time or place"
             if confirm
@@ -235,14 +325,19 @@ def _lend(ctx: _Context) -> Iterator[Option]:
     if not missing:
         return
     wanted = set(missing)
+    # an officer with another qualification of the concept can free one of the unit's own
+    # officers for the one it lacks (the gap computation assigns them best): tried after those
+    # who hold a missing qualification themselves
+    needed = {s.qualification for s in ctx.concepts[ctx.base].staffing}
     deployed = {d.callsign for d in list_deployments(ctx.store, ctx.activity.id)}
+    national = {u.code for u in list_units(ctx.store) if u.national}
     ranked = []
     for officer in list_staff(ctx.store):
         if officer.unit == ctx.unit or officer.callsign in deployed:
             continue
         held = frozenset(q.code for q in officer.qualifications if q.valid_on(ctx.start.date()))
-        if held & wanted:
-            rank = 1 if officer.unit in NATIONAL_UNITS else 0
+        if held & needed:
+            rank = (0 if held & wanted else 2) + (1 if officer.unit in national else 0)
             ranked.append((rank, officer.unit, officer.callsign, held))
     ranked.sort()
     found: list[Option] = []
@@ -253,7 +348,7 @@ def _lend(ctx: _Context) -> Iterator[Option]:
         if option is not None:
             found.append(option)
     yield from found
-    if not any(o.feasible for o in found):
+    if not any(o.feasible or o.partial for o in found):
         yield Option(
             "deploy",
             f"Lend officers with {', '.join(sorted(wanted))}",
@@ -276,12 +371,12 @@ def _lend_one(
     assert ctx.base is not None
     travel = travel_minutes(ctx.store, home, ctx.unit)
     label = (
-        f"Deploy {callsign} ({', '.join(sorted(held & wanted))}; lent from {home}, "
-        f"{travel} min travel)"
+        f"Deploy {callsign} ({', '.join(sorted(held & wanted) or sorted(held))}; lent from "
+        f"{home}, {travel} min travel)"
     )
     cost = f"travel {travel} min"
 
-    def option(feasible: bool, reason: str = "") -> Option:
+    def option(feasible: bool, reason: str = "", partial: bool = False) -> Option:
         return Option(
             "deploy",
             label,
@@ -293,15 +388,18 @@ def _lend_one(
             start=ctx.start,
             end=ctx.end,
             travel_minutes=travel,
+            partial=partial,
         )
 
     why = deployment_problem(ctx.store, ctx.activity.id, get_staff(ctx.store, callsign), ctx.base)
+    if "rule: travel" in why and " deployment at " in why:  # between two deployments
+        return option(False, why.removeprefix(f"{callsign} ").removesuffix(" (rule: travel)"))
     if "rule: travel" in why:
         return option(False, f"needs {travel} min travel")
     if why:
         return None
     a, b = int(ctx.start.timestamp()), int(ctx.end.timestamp())
-    after_here = ctx.short(ctx.base, supply=[*ctx.duties, Duty(callsign, ctx.unit, a, b, held)])
+    after_here = ctx.fits(ctx.base, supply=[*ctx.duties, Duty(callsign, ctx.unit, a, b, held)])
     if sum(after_here.values()) >= missing_total:
         return None
     away = (a - travel * 60, b + travel * 60)
@@ -312,6 +410,8 @@ def _lend_one(
     after = sum(g.shortfall for g in compute(home_needs, without, away, ctx.order))
     if after > before:
         return option(False, f"would leave {home} short during the activity")
+    if after_here:  # it helps, but the activity stays short: never "feasible"
+        return option(False, _partly(after_here), partial=True)
     return option(True)
 
 
@@ -337,6 +437,8 @@ def _combine(ctx: _Context) -> Iterator[Option]:
         gap: dict[str, int] = {}
         for row in compute(merged, ctx.duties, (a, b), ctx.order):
             gap[row.qualification] = max(gap.get(row.qualification, 0), row.shortfall)
+        for qualification, count in ctx.fits(neighbour.concept).items():
+            gap[qualification] = max(gap.get(qualification, 0), count)
         team = tuple(d.callsign for d in list_deployments(ctx.store, neighbour.id))
         yield Option(
             "combine",
@@ -358,7 +460,7 @@ def _move(ctx: _Context) -> Iterator[Option]:
     for k in range(1, int(MOVE_LIMIT / MOVE_STEP) + 1):
         for sign in (+1, -1):
             delta = MOVE_STEP * k * sign
-            if not ctx.short(ctx.base, ctx.start + delta, ctx.end + delta):
+            if not ctx.fits(ctx.base, ctx.start + delta, ctx.end + delta):
                 minutes = int(delta.total_seconds() // 60)
                 yield Option(
                     "move",
@@ -408,7 +510,14 @@ _NEEDS = {
 
 
 def may_apply(role: str) -> bool:
-    """Whether a role may apply at least one kind of option (the store checks each one)."""
+    """Whether a role may apply at least one kind of option (the store checks each one).
+
+    Args:
+        role: a role (``access.ROLES``).
+
+    Returns:
+        True when the role has any permission an option needs.
+    """
     return any(access.allowed(role, p) for needs in _NEEDS.values() for p in needs)
 
 
@@ -420,23 +529,44 @@ def apply_option(
     reason: str = "capacity",
     authority: str | None = None,
 ) -> Activity:
-    """Carry out ``option`` for the activity in one transaction, checking every rule again
-    (R1, R3, R4 for the concept; on duty, travel, R8, one place at a time, rest for officers;
-    R5 for a move, which needs the deciding ``authority`` and a ``reason``). Raises
-    ``BadInput``/``RuleViolation`` or ``PermissionDenied``; nothing is written then."""
+    """Carry out ``option`` for the activity in one transaction (audited ``suggest.apply``),
+    checking every rule again (R1, R3, R4 for the concept; on duty, travel, R8, one place at a
+    time, rest for officers; R5 for a move, which needs the deciding ``authority`` and a
+    ``reason``); nothing is written when it raises.
+
+    Args:
+        store: the open database, acting as a person with the option's permissions
+            (``staff.write`` to deploy, ``activity.write`` to assign or change the concept,
+            both to combine, ``activity.restrict`` to move).
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        option: an option ``suggest`` offered (feasible or partial).
+        reason: a move's reason: ``capacity``, ``threat`` or ``tbp_choice``.
+        authority: a move's deciding authority.
+
+    Returns:
+        The activity as stored after it.
+
+    Raises:
+        BadInput: nothing to apply, an option that would not work, a move without a time, or
+            a bad reason.
+        NotFound: no such activity, concept or officer.
+        PermissionDenied: the acting person lacks a permission the option needs.
+        RuleViolation: a rule refuses it now (R1, R3, R4, R5, R8, deployment).
+    """
     if option.action not in _NEEDS:
         raise BadInput("There is nothing to apply for this activity.")
-    if not option.feasible:
+    if not (option.feasible or option.partial):
         raise BadInput(f"That option would not work: {option.reason}.")
-    current = get_activity(store, activity_id)
-    # assigning the concept it has confirms it for a changed time or place (clears the flag)
-    changes_concept = option.concept is not None and (
-        option.concept != current.concept or option.action == "assign"
-    )
-    for action in _NEEDS[option.action] + (("activity.write",) if changes_concept else ()):
-        access.require(store.actor, action)
     detail = {"action": option.action, "option": option.description}
-    with store.write("suggest.apply", current.id, detail) as conn:
+    with store.write("suggest.apply", None, detail) as conn:
+        current = get_activity(store, activity_id)
+        store.target(current.id)
+        # assigning the concept it has confirms it for a changed time or place (clears the flag)
+        changes_concept = option.concept is not None and (
+            option.concept != current.concept or option.action == "assign"
+        )
+        for action in _NEEDS[option.action] + (("activity.write",) if changes_concept else ()):
+            access.require(store.actor, action)
         if changes_concept and option.concept is not None:
             put_concept(store, conn, current.id, option.concept)
         if option.action == "deploy" and option.callsign:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher, profiles
 
-from store import proof
+from store import proof, staff
 from store.clock import FixedClock
 from store.db import Store
 from store.demo import generate_demo
@@ -25,6 +26,11 @@ TEST_SECRET = proof.DEMO_SECRET
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point every data, state and config directory at the test's own temp folder."""
+    isolate(tmp_path, monkeypatch)
+
+
+def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment of every test: its own folders, the fixed clock, the test secret."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
@@ -50,11 +56,10 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "schildwacht.db"
 
 
-@pytest.fixture
-def store(db_path: Path, clock: FixedClock) -> Iterator[Store]:
+def _new_store(path: Path, clock: FixedClock) -> Store:
     """A fresh database whose operator is OPS-01, a shift leader in Rotterdam."""
-    opened = init_database(
-        db_path,
+    return init_database(
+        path,
         callsign="OPS-01",
         name="Test leader",
         role="shift_leader",
@@ -63,14 +68,43 @@ def store(db_path: Path, clock: FixedClock) -> Iterator[Store]:
         device_label="test-laptop",
         secret=TEST_SECRET,
     )
+
+
+@pytest.fixture
+def store(db_path: Path, clock: FixedClock) -> Iterator[Store]:
+    """A fresh database whose operator is OPS-01, a shift leader in Rotterdam."""
+    opened = _new_store(db_path, clock)
     yield opened
     opened.close()
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database (seed 7, small) built once per test process, closed and
+    checkpointed: tests get a copy of the file (``demo_store``), never this one."""
+    root = tmp_path_factory.mktemp("demo-template")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(root, monkeypatch)
+        built = _new_store(root / "schildwacht.db", FixedClock(NOW))
+        generate_demo(built, seed=7, scale="small")
+        built.close()
+    return copy_database(root / "schildwacht.db", root / "template.db")
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy a closed database file (a WAL left behind would mean it was not closed)."""
+    assert not Path(f"{source}-wal").exists() or Path(f"{source}-wal").stat().st_size == 0
+    shutil.copyfile(source, target)
+    return target
+
+
 @pytest.fixture
-def demo_store(store: Store) -> Store:
-    generate_demo(store, seed=7, scale="small")
-    return store
+def demo_store(demo_template: Path, db_path: Path, clock: FixedClock) -> Iterator[Store]:
+    """A copy of the demo database (``store`` after ``generate_demo(seed=7, scale="small")``),
+    opened by its operator with the test's clock."""
+    opened = Store(copy_database(demo_template, db_path), clock=clock)
+    yield opened
+    opened.close()
 
 
 def at(store: Store, text: str) -> datetime:
@@ -85,7 +119,7 @@ def as_user(store: Store, callsign: str, secret: str = TEST_SECRET) -> Store:
     person without a secret on this laptop gets ``secret`` first from ``store``'s actor, as in
     `staff secret CALLSIGN` (which needs staff rights)."""
     if not proof.has_secret(store.conn, callsign):
-        proof.set_secret(store, callsign, secret)
+        staff.set_secret(store, callsign, secret)
     return Store(store.path, clock=store.clock, user=callsign, secret=secret)
 
 

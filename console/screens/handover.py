@@ -23,6 +23,7 @@ from store import access
 from store import handover as model
 from store.clock import local_text
 from store.errors import StoreError
+from words.handover import handover_markdown, item_text
 
 from ..i18n import _
 from ..literal import literal, plain
@@ -98,20 +99,21 @@ class HandoverScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
-        data = HandoverData(model.draft_handover(store), model.list_handovers(store))
+        draft = model.handover_content(model.draft_handover(store))
+        data = HandoverData(draft, model.list_handovers(store))
         self.app.call_from_thread(self.show, data)
 
     def show(self, data: HandoverData) -> None:
         self.data = data
         self.query_one("#handover-text", Markdown).update(
-            model.handover_markdown(data.draft, max_subject_lines=25)
+            handover_markdown(data.draft, max_subject_lines=25)
         )
         items = self.query_one("#open-items", DataTable)
         items.clear()
         seen: set[str] = set()
         for number, item in enumerate(data.draft["assessment"]):
             count = literal(item["count"], "b red" if item["count"] else "")
-            text = item["text"] if item["kind"] == "quarantined" else item["text"].split(";")[0]
+            text = item_text("assessment", item, details=False)
             key = item["kind"] if item["kind"] not in seen else f"{item['kind']}:{number}"
             seen.add(item["kind"])  # a kind may repeat: one quarantined write per row
             items.add_row(count, literal(text), key=key)
@@ -131,6 +133,9 @@ class HandoverScreen(Screen[None]):
         try:
             record = model.sign_handover(self.app.store, notes=notes)  # type: ignore[attr-defined]
         except model.AlreadySigned as exc:
+            if not exc.may_supersede:  # only its signer replaces a handover
+                self.notify(plain(exc), severity="error", markup=False)
+                return
             self._ask_to_supersede(exc, notes)
             return
         except StoreError as exc:

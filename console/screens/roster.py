@@ -200,7 +200,7 @@ class RosterScreen(Screen[None]):
         table = self.query_one("#suggestions", DataTable)
         table.clear()
         for option in options:
-            style = "green" if option.feasible else "dim"
+            style = "green" if option.feasible else "yellow" if option.partial else "dim"
             table.add_row(
                 literal(option.description, style), literal(option.cost), literal(option.reason)
             )
@@ -219,7 +219,7 @@ class RosterScreen(Screen[None]):
             )
             return
         option = self.options[table.cursor_row]
-        if not option.feasible:
+        if not (option.feasible or option.partial):
             self.notify(
                 plain(_("That option would not work: {why}").format(why=option.reason)),
                 severity="warning",

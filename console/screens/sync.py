@@ -13,6 +13,7 @@ Export and import run in a thread worker; the screen stays responsive.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from string import Template as StringTemplate
 from typing import Any
@@ -45,7 +46,7 @@ class SyncData:
     team: rosters.Roster | None
     peers: list[status.Peer]
     conflicts: list[status.Conflict]
-    last_sent: str | None
+    last_sent: datetime | None
     quarantined: list[kept.ChangeSet]
     waiting: list[kept.Waiting]
     findings: list[findings.Finding] = field(default_factory=list)

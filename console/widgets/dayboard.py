@@ -90,8 +90,8 @@ def render_board(day: date, activities: list[Activity], max_rows: int = 60) -> T
     for person in people[:max_rows]:
         cells: list[tuple[str, str]] = [("·", "grey35")] * width
         for activity in by_subject[person]:
-            start = _slot(datetime.fromisoformat(activity.start), day)
-            end = max(start + 1, _slot(datetime.fromisoformat(activity.end), day))
+            start = _slot(activity.start_at, day)
+            end = max(start + 1, _slot(activity.end_at, day))
             style = activity_style(activity)
             label = visible(activity.concept or "?")[: max(0, end - start)]
             for index in range(start, min(end, width)):

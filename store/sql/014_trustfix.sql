@@ -1,6 +1,4 @@
--- Trust across the team, after review (issue 13): a row is created once (its creations are
--- looked up by key); what the importer noticed about records it took in.
-CREATE INDEX sync_change_existence ON sync_change(tbl, pk, cl) WHERE col = '';
+-- Trust across the team, after review (issue 13).
 
 -- What the importer noticed about records it took in (a record dated well before it was
 -- written: kind 'back_dated'), named in the receipt, `sync status` and the handover.

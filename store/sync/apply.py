@@ -21,10 +21,11 @@ from .. import witness
 from ..clock import local_text
 from ..db import Store, append_audit
 from ..ids import uuid7
-from . import capture, session
+from . import capture, log, session
 from . import quarantine as kept
 from . import roster as rosters
-from .change import Change
+from .change import Run
+from .judge import Verdict
 from .keys import fingerprint
 from .verify import Verified
 
@@ -47,15 +48,16 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     now, now_ms = store.now(), store.now_ms()
     open_before = _open_conflicts(conn)
     fresh = _fresh(conn, checked)
-    capture.store_records(conn, fresh)
+    log.store(conn, fresh)
     _store_segments(conn, checked)
     rejudge = _accept_roster(store, conn, checked, now)
-    progress("applying", 0, len(fresh))
+    total = sum(len(r.cols) for r in fresh)
+    progress("applying", 0, total)
     outcome = session.judge_and_apply(
         conn, checked.team, fresh, now_ms=now_ms, now=now, rejudge_origins=rejudge
     )
-    progress("applying", len(fresh), len(fresh))
-    _count(conn, checked, fresh, outcome)
+    progress("applying", total, total)
+    _count(conn, checked, outcome)
     receipt.warnings += [f"Clash: {clash}" for clash in outcome.merged.clashes]
     back = Counter(r.origin for r, kind, _d in outcome.flags if kind == "back_dated")
     for origin, count in sorted(back.items()):
@@ -81,20 +83,23 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
             receipt.conflicts[table] += 1
     receipt.orphans = len(conn.execute("PRAGMA foreign_key_check").fetchall())
     receipt.alarms += witness.observe(store, conn, checked.manifest, witness.labels(store))
-    _audit(store, conn, checked, fresh, outcome)
-    _record_bundle(conn, checked, len(fresh), now)
+    _audit(store, conn, checked, fresh)
+    _record_bundle(conn, checked, total, now)
 
 
-def _fresh(conn: sqlite3.Connection, checked: Verified) -> list[Change]:
+def _fresh(conn: sqlite3.Connection, checked: Verified) -> list[Run]:
     """The records of the new segments this laptop does not hold yet (in clock order)."""
-    fresh: list[Change] = []
+    fresh: list[Run] = []
     for segment in checked.segments:
         have = capture.last_seq(conn, str(segment.header["origin"]))
-        for record in segment.records:
-            if record.seq > have:
-                fresh.append(record)
-            else:
-                checked.receipt.skipped[record.tbl] += 1
+        for run in segment.runs:
+            if run.seq > have:
+                fresh.append(run)
+                continue
+            checked.receipt.skipped[run.tbl] += min(have, run.last) - run.seq + 1
+            if run.last > have:
+                fresh.append(run.part(have + 1, run.last))
+        segment.runs = []  # held in ``fresh`` from here
     fresh.sort(key=lambda r: (r.hlc, r.origin, r.seq))
     return fresh
 
@@ -152,16 +157,25 @@ def _accept_roster(
     return changed
 
 
-def _count(
-    conn: sqlite3.Connection, checked: Verified, fresh: list[Change], outcome: session.Outcome
-) -> None:
+def _count(conn: sqlite3.Connection, checked: Verified, outcome: session.Outcome) -> None:
+    """Per table, how many of the bundle's new records were applied and how many wait."""
     receipt = checked.receipt
-    for record in fresh:
-        verdict = outcome.verdicts.get((record.origin, record.seq))
-        if verdict is None or verdict.applies:
-            receipt.applied[record.tbl] += 1
-        elif verdict.outcome == "defer":
-            receipt.deferred[record.tbl] += 1
+    for judged in outcome.judged():
+        if judged.before != session.NEW:
+            continue
+        run, verdict = judged.run, judged.verdict
+        if isinstance(verdict, Verdict) and not outcome.refused:
+            if verdict.applies:
+                receipt.applied[run.tbl] += len(run.cols)
+            elif verdict.outcome == "defer":
+                receipt.deferred[run.tbl] += len(run.cols)
+            continue
+        for offset, _before, one in judged.records():
+            one = outcome.refused.get((run.origin, run.seq + offset), one)
+            if one.applies:
+                receipt.applied[run.tbl] += 1
+            elif one.outcome == "defer":
+                receipt.deferred[run.tbl] += 1
     receipt.quarantined = kept.quarantined_keys(conn, sorted(outcome.became("quarantined")))
 
 
@@ -198,21 +212,27 @@ def _open_conflicts(conn: sqlite3.Connection) -> dict[str, str]:
     )
 
 
-def _audit(
-    store: Store,
-    conn: sqlite3.Connection,
-    checked: Verified,
-    fresh: list[Change],
-    outcome: session.Outcome,
-) -> None:
+def _audit(store: Store, conn: sqlite3.Connection, checked: Verified, fresh: list[Run]) -> None:
     """One audit event per origin device whose changes were merged, then one for the import."""
     now = store.now()
     importer = store.user or "system"
-    by_origin: dict[str, list[Change]] = {}
-    for record in fresh:
-        by_origin.setdefault(record.origin, []).append(record)
-    for origin, records in sorted(by_origin.items()):
-        actors = sorted({r.actor for r in records})
+    by_origin: dict[str, list[Run]] = {}
+    for run in fresh:
+        by_origin.setdefault(run.origin, []).append(run)
+    for origin, runs in sorted(by_origin.items()):
+        runs.sort(key=lambda r: r.seq)
+        actors = sorted({r.actor for r in runs})
+        tables: Counter[str] = Counter()
+        for run in runs:
+            tables[run.tbl] += len(run.cols)
+        sample: list[dict[str, object]] = []
+        for run in runs:
+            if len(sample) >= AUDIT_SAMPLE:
+                break
+            sample += [
+                {"table": r.tbl, "key": r.pk, "field": r.col, "value": r.val, "actor": r.actor}
+                for r in run.changes()
+            ]
         append_audit(
             conn,
             now,
@@ -222,13 +242,10 @@ def _audit(
             checked.receipt.bundle_id,
             {
                 "origin": origin,
-                "seq": [records[0].seq, records[-1].seq],
-                "tables": dict(Counter(r.tbl for r in records)),
-                "changes": [
-                    {"table": r.tbl, "key": r.pk, "field": r.col, "value": r.val, "actor": r.actor}
-                    for r in records[:AUDIT_SAMPLE]
-                ],
-                "changes_total": len(records),
+                "seq": [runs[0].seq, runs[-1].last],
+                "tables": dict(tables),
+                "changes": sample[:AUDIT_SAMPLE],
+                "changes_total": sum(tables.values()),
                 "imported_by": importer,
             },
         )
@@ -241,7 +258,7 @@ def _audit(
         checked.receipt.bundle_id,
         {
             "sender": checked.sender,
-            "changes": len(fresh),
+            "changes": sum(len(r.cols) for r in fresh),
             "quarantined": [
                 {
                     "device": q.device,
@@ -269,6 +286,18 @@ def _record_bundle(conn: sqlite3.Connection, checked: Verified, changes: int, no
             now,
             changes,
             receipt.file,
-            json.dumps(receipt.as_dict(), default=str),
+            json.dumps(_kept(receipt.as_dict()), default=str),
         ),
     )
+
+
+def _kept(receipt: dict[str, object]) -> dict[str, object]:
+    """The receipt as kept with the bundle: the quarantined changes as a sample and a count,
+    like the audit event (``sync quarantine`` and the quarantine table list them all)."""
+    quarantined = receipt["quarantined"]
+    assert isinstance(quarantined, list)
+    return {
+        **receipt,
+        "quarantined": quarantined[:AUDIT_SAMPLE],
+        "quarantined_total": len(quarantined),
+    }

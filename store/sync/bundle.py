@@ -9,9 +9,25 @@ magic line and length-prefixed parts::
 The manifest (bundle id, sender, recipients, segments with their hashes, the sender's version
 vector, schema and format versions) is signed by the sender; each segment header (origin,
 number, first and last sequence number, the hash of the origin's previous segment, the body's
-SHA-256) is signed by its origin with Ed25519, so a relayed segment still proves its author.
-The body is canonical JSON of the records; values round-trip exactly (integers of any size,
-floats including -0.0, text including non-BMP characters, blobs as ``{"b": base64}``, NULL).
+SHA-256 and, from encoding 2 on, its length) is signed by its origin with Ed25519, so a relayed
+segment still proves its author.
+
+**Bundle formats.** Format 2 (written now) compresses every segment body with zlib before the
+whole bundle is encrypted (compression after encryption would find nothing to compress): the
+stdlib codec, so no new native dependency sits in the path of every received file, and a
+decompressor whose output is bounded chunk by chunk; a large demo's bodies shrink 13-fold. A body
+is decompressed twice, in bounded chunks and never whole: once to check its length and hash
+against the signed header, once to decode it; together a bundle's bodies may not hold more than
+``MAX_PAYLOAD_BYTES``. Format 1 bundles (plain bodies) are still read.
+
+**Body encodings** (the segment header's ``encoding``; the hash is over the encoded body, so a
+relayed segment is re-encoded byte for byte). Encoding 2 (written now): one line per run
+(``change.Run``), canonical JSON ``[seq, hlc, tbl, pk, cl, actor, [fields], [prevs] | null,
+[values]]`` ending in a newline; a body that is not exactly the canonical form of its runs (runs
+not maximal, values not canonical) is refused. Encoding 1 (segments cut before): one JSON list
+of ``[seq, hlc, tbl, pk, col, val, cl, prev, actor]`` records. Values round-trip exactly
+(integers of any size SQLite holds, floats including -0.0 and the infinities, text including
+non-BMP characters, blobs as ``{"b": base64}``, NULL).
 """
 
 from __future__ import annotations
@@ -24,7 +40,8 @@ import math
 import os
 import stat
 import struct
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +52,23 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from .. import machine
 from ..errors import BadInput, IntegrityFailure
 from ..validate import visible
-from .change import Change
+from .change import Change, Run, checked_values, compact, normal_prevs, runs_of, strict_json
 
 MAGIC = b"SCHILDWACHT-BUNDLE\n"
-FORMAT = 1
+#: The bundle format written: 2 compresses segment bodies; 1 (plain bodies) is still read.
+FORMAT = 2
+#: The body encoding written: 2 is one line per run; 1 (a list of records) is still read.
+ENCODING = 2
 SUFFIX = ".swb"
 #: The largest bundle file read (a welcome bundle of a large team is well under it).
 MAX_BUNDLE_BYTES = 1024**3
+#: The most a bundle's segment bodies may hold uncompressed, together (never more than a
+#: format 1 bundle could carry).
+MAX_PAYLOAD_BYTES = MAX_BUNDLE_BYTES
+#: zlib's level: the default, a balance of time and size.
+LEVEL = 6
+#: Bytes decompressed at a time.
+CHUNK = 1 << 20
 MAX_PARTS = 200_000
 #: The longest table name, key, field name or callsign a change record may carry.
 MAX_NAME = 4096
@@ -144,6 +171,168 @@ def _no_constant(name: str) -> object:
     if name in ("Infinity", "-Infinity"):
         return float(name)
     raise ValueError(f"{name} is not a number SQLite can hold")
+
+
+# Encoding 2: one line per run ----------------------------------------------------------------
+
+
+def encode_line(run: Run) -> bytes:
+    """A run as its canonical line (newline included)."""
+    head = compact([run.seq, run.hlc, run.tbl, run.pk, run.cl, run.actor, run.cols, run.prevs])
+    return f"{head[:-1]},{run.vals}]\n".encode()
+
+
+def encode_runs(runs: Iterable[Run]) -> Iterator[bytes]:
+    """A body's lines, for runs of one origin in number order (maximal runs: ``log``)."""
+    for run in runs:
+        yield encode_line(run)
+
+
+def decode_line(line: bytes, origin: str, shared: dict[object, object]) -> Run:
+    """One line of an encoding 2 body as a run; anything else raises ValueError (the bundle is
+    refused as malformed). The values are checked and kept as the text they came in, so the run
+    is relayed byte for byte; everything else must be written canonically. ``shared`` holds one
+    copy of what many runs repeat (tables, authors, clocks, field lists, histories)."""
+    text = line.decode("utf-8")  # strict: bytes that are not UTF-8 are refused
+    item = strict_json(text)
+    if type(item) is not list or len(item) != 9:
+        raise ValueError("a body line is not a run")
+    seq, hlc, tbl, pk, cl, actor, cols, prevs, values = item
+    if not (
+        type(seq) is int
+        and type(hlc) is int
+        and type(cl) is int
+        and 0 <= seq <= INT64_MAX
+        and 0 <= hlc <= INT64_MAX
+        and 0 <= cl <= INT64_MAX
+        and type(tbl) is str
+        and type(pk) is str
+        and type(actor) is str
+        and type(cols) is list
+        and type(values) is list
+        and 0 < len(cols) == len(values)
+        and all(type(c) is str and len(c) <= MAX_NAME for c in cols)
+        and max(len(tbl), len(pk), len(actor)) <= MAX_NAME
+        and seq + len(cols) - 1 <= INT64_MAX
+        and (
+            prevs is None
+            or (
+                type(prevs) is list
+                and len(prevs) == len(cols)
+                and all(p is None or type(p) is str for p in prevs)
+            )
+        )
+    ):
+        raise ValueError("a run has fields of the wrong type")
+    checked_values(values, pk, actor, hlc)
+    if "\\ud" in text.lower():  # only an escape can make text no database stores
+        for part in (tbl, pk, actor, *cols, *(prevs or ()), *values):
+            if type(part) is str:
+                part.encode("utf-8")  # a lone surrogate raises (a ValueError)
+    history = None if prevs is None else normal_prevs(prevs)
+    head = compact([seq, hlc, tbl, pk, cl, actor, cols, history])
+    if not (text.startswith(head[:-1] + ",") and text.endswith("]\n")):
+        raise ValueError("a body line is not written canonically")
+    once = shared.setdefault
+    return Run(
+        origin,
+        seq,
+        once(hlc, hlc),  # type: ignore[arg-type]
+        once(tbl, tbl),  # type: ignore[arg-type]
+        pk,
+        cl,
+        once(actor, actor),  # type: ignore[arg-type]
+        once(tuple(cols), tuple(cols)),  # type: ignore[arg-type]
+        text[len(head) : -2],
+        None if history is None else once(history, history),  # type: ignore[arg-type]
+    )
+
+
+def decode_runs(lines: Iterable[bytes], origin: str) -> Iterator[Run]:
+    """The runs of an encoding 2 body, checked to be maximal."""
+    shared: dict[object, object] = {}
+    previous: Run | None = None
+    for line in lines:
+        run = decode_line(line, origin, shared)
+        if (
+            previous is not None
+            and run.seq == previous.last + 1
+            and run.grouping == previous.grouping
+        ):
+            raise ValueError("two runs of one row and change set that are one run")
+        previous = run
+        yield run
+
+
+def runs_of_v1(body: bytes, origin: str) -> list[Run]:
+    """The records of an encoding 1 body, as runs."""
+    return runs_of(decode_body(body, origin))
+
+
+# Compressed bodies ------------------------------------------------------------------------------
+
+
+def compressed(lines: Iterable[bytes]) -> tuple[bytes, str, int]:
+    """A body compressed as it is encoded: (zlib stream, SHA-256 and length of the body)."""
+    packer = zlib.compressobj(LEVEL)
+    digest = hashlib.sha256()
+    size = 0
+    chunks = []
+    for line in lines:
+        digest.update(line)
+        size += len(line)
+        chunks.append(packer.compress(line))
+    chunks.append(packer.flush())
+    return b"".join(chunks), digest.hexdigest(), size
+
+
+class TooLarge(ValueError):
+    """A compressed body holds more than it may."""
+
+
+class Budget:
+    """How many body bytes a bundle may still decompress (``MAX_PAYLOAD_BYTES`` in all)."""
+
+    def __init__(self) -> None:
+        self.left = MAX_PAYLOAD_BYTES
+
+
+def inflate(part: bytes, limit: int) -> Iterator[bytes]:
+    """A zlib stream's content in chunks of at most ``CHUNK`` bytes; a stream that holds more
+    than ``limit`` bytes raises TooLarge, one cut short or followed by anything ValueError."""
+    unpacker = zlib.decompressobj()
+    data = part
+    produced = 0
+    while True:
+        try:
+            chunk = unpacker.decompress(data, CHUNK)
+        except zlib.error:
+            raise ValueError("a segment body is not a zlib stream") from None
+        produced += len(chunk)
+        if produced > limit:
+            raise TooLarge("a segment body is larger than allowed")
+        if chunk:
+            yield chunk
+        data = unpacker.unconsumed_tail
+        if unpacker.eof:
+            break
+        if not data and not chunk:
+            raise ValueError("a segment body is cut short")
+    if unpacker.unused_data or unpacker.unconsumed_tail:
+        raise ValueError("a segment body has bytes after its end")
+
+
+def lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Newline-ended lines of a body given in chunks; a last line without its newline raises
+    ValueError."""
+    rest = b""
+    for chunk in chunks:
+        parts = (rest + chunk).split(b"\n")
+        rest = parts.pop()
+        for part in parts:
+            yield part + b"\n"
+    if rest:
+        raise ValueError("a body's last line has no end")
 
 
 def sha256(data: bytes) -> str:

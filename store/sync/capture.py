@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import IntegrityFailure
 from ..validate import visible
-from . import clashes, conflicts
-from .change import Change
+from . import clashes, conflicts, log
+from .change import Change, Run, changes_of, encode_values, normal_prevs
 from .tables import EXISTENCE, TableShape, shapes
 
 TRIGGER_PREFIX = "sync_capture_"
@@ -119,12 +119,11 @@ def queue_drift(conn: sqlite3.Connection) -> int:
     queued = 0
     for table in shapes(conn).values():
         logged: dict[tuple[str, str], tuple[tuple[int, int, str], object]] = {}
-        for pk, col, val, cl, hlc, origin in conn.execute(
-            "SELECT pk, col, val, cl, hlc, origin FROM sync_change WHERE tbl = ?", (table.name,)
-        ):
-            stamp = (cl, hlc, origin)
-            if (pk, col) not in logged or stamp > logged[(pk, col)][0]:
-                logged[(pk, col)] = (stamp, val)
+        for record in changes_of(log.of_table(conn, table.name)):
+            stamp = record.stamp
+            key = (record.pk, record.col)
+            if key not in logged or stamp > logged[key][0]:
+                logged[key] = (stamp, record.val)
         cursor = conn.execute(f"SELECT {table.key_json(table.name)}, * FROM {table.name}")
         names = [d[0] for d in cursor.description][1:]
         present = set()
@@ -205,8 +204,7 @@ def write_hlc(conn: sqlite3.Connection, stamp: int) -> None:
 
 
 def last_seq(conn: sqlite3.Connection, origin: str) -> int:
-    row = conn.execute("SELECT max(seq) FROM sync_change WHERE origin = ?", (origin,)).fetchone()
-    return int(row[0] or 0)
+    return log.last_seq(conn, origin)
 
 
 # Sealing ---------------------------------------------------------------------------------------
@@ -214,6 +212,8 @@ def last_seq(conn: sqlite3.Connection, origin: str) -> int:
 
 @dataclass
 class _Touched:
+    """What happened to one row in this write: the operations and the fields updated."""
+
     ops: set[str] = field(default_factory=set)
     cols: set[str] = field(default_factory=set)
 
@@ -236,55 +236,91 @@ def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
     for tbl in sorted(touched):
         _seal_table(conn, table_shapes[tbl], touched[tbl], writer)
     conn.execute("DELETE FROM sync_pending")
-    store_records(conn, writer.records)
-    born = {r.row for r in writer.records if r.col == EXISTENCE}
-    set_clocks(  # fields written with their row share its stamp; only later writes get their own
-        conn,
-        (
-            (r.tbl, r.pk, r.col, r.cl, r.hlc, r.origin)
-            for r in writer.records
-            if r.col == EXISTENCE or r.row not in born
-        ),
-    )
+    log.store(conn, writer.runs)
+    set_clocks(conn, writer.stamps())
     conflicts.refresh(conn, writer.revisited)
-    return len(writer.records)
+    return writer.seq - writer.first
 
 
 @dataclass
 class _Writer:
-    """The records one seal writes, numbered on from ``seq``."""
+    """The runs one seal writes, numbered on from ``seq``."""
 
     origin: str
     hlc: int
     actor: str
     seq: int
-    records: list[Change] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
     revisited: set[tuple[str, str, str]] = field(default_factory=set)  # critical: may conflict
     latest: dict[tuple[str, str, str], str] = field(default_factory=dict)  # field → its record
+    first: int = 0
+
+    def __post_init__(self) -> None:
+        self.first = self.seq
 
     def add(
         self,
         conn: sqlite3.Connection,
         tbl: str,
         pk: str,
-        col: str,
-        val: object,
+        cols: tuple[str, ...],
+        vals: Callable[[], list[object]],
         cl: int,
         known: bool,
     ) -> None:
-        self.seq += 1
-        critical = conflicts.field_of(tbl, pk, col, val)
-        if critical in self.latest:  # written twice in one write (two assessments of a
-            prev: str | None = json.dumps([self.latest[critical]])  # subject): it saw the first
-        else:
-            prev = conflicts.prev_for(conn, tbl, pk, col, val, known)
-        self.records.append(
-            Change(self.origin, self.seq, self.hlc, tbl, pk, col, val, cl, prev, self.actor)
+        """One row's records: its existence and fields, in this order (``vals`` gives their
+        values: only assessments need them before they are written)."""
+        prevs: list[str | None] | None = None
+        prev: str | None
+        tracked = conflicts.TRACKED.get(tbl)
+        if tracked:
+            for index, col in enumerate(cols):
+                if col not in tracked:
+                    continue
+                if (tbl, col) == conflicts.ASSESSED:  # a place in its subject's history
+                    value = vals()[index]
+                    critical = conflicts.field_of(tbl, pk, col, value)
+                    if critical is None:
+                        continue
+                    if critical in self.latest:  # two assessments of a subject in one write:
+                        prev = json.dumps([self.latest[critical]])  # the second saw the first
+                    else:
+                        prev = conflicts.prev_for(conn, tbl, pk, col, value, known)
+                    self.latest[critical] = f"{self.origin}/{self.seq + index + 1}"
+                    self.revisited.add(critical)
+                elif known:  # a critical field of a row with history: what it saw
+                    prev = conflicts.prev_for(conn, tbl, pk, col, None, known)
+                    self.revisited.add((tbl, pk, col))
+                else:
+                    prev = "[]"  # a row new to the log: nothing seen before
+                prevs = prevs or [None] * len(cols)
+                prevs[index] = prev
+        self.runs.append(
+            Run(
+                self.origin,
+                self.seq + 1,
+                self.hlc,
+                tbl,
+                pk,
+                cl,
+                self.actor,
+                cols,
+                encode_values(vals(), pk, self.actor, self.hlc),
+                None if prevs is None else tuple(prevs),
+            )
         )
-        if critical is not None:
-            self.latest[critical] = self.records[-1].ref
-            if known or critical[0] != tbl:
-                self.revisited.add(critical)
+        self.seq += len(cols)
+
+    def stamps(self) -> list[tuple[str, str, str, int, int, str]]:
+        """The stamp each written field now holds: a row's existence, and the fields written
+        after their row (a field written with its row shares the row's stamp)."""
+        found = []
+        for run in self.runs:
+            if run.cols[0] == EXISTENCE:
+                found.append((run.tbl, run.pk, EXISTENCE, run.cl, run.hlc, run.origin))
+            else:
+                found += [(run.tbl, run.pk, col, run.cl, run.hlc, run.origin) for col in run.cols]
+        return found
 
 
 #: What a capture trigger (or ``db repair``, or a conflict's resolution) queues.
@@ -341,6 +377,8 @@ def clear_malformed_pending(conn: sqlite3.Connection) -> int:
 
 
 def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:
+    """The refusal (exit 5) to seal a queue holding rows no trigger wrote: ``found`` is what
+    ``malformed_pending`` returned; it names the first and ``db repair``."""
     return IntegrityFailure(
         f"This database was changed outside Schildwacht: its queue of changes to send holds "
         f"{len(found)} row{'' if len(found) == 1 else 's'} no Schildwacht wrote ({found[0][1]}). "
@@ -351,41 +389,91 @@ def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:
 
 def _pending(conn: sqlite3.Connection) -> dict[str, dict[str, _Touched]]:
     touched: dict[str, dict[str, _Touched]] = {}
-    for tbl, pk, op, cols in conn.execute(
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    for tbl, pk, op, cols in cursor.execute(
         "SELECT tbl, pk, op, cols FROM sync_pending ORDER BY id"
-    ).fetchall():
-        entry = touched.setdefault(tbl, {}).setdefault(pk, _Touched())
+    ):
+        rows = touched.get(tbl)
+        if rows is None:
+            rows = touched[tbl] = {}
+        entry = rows.get(pk)
+        if entry is None and op == "insert" and not cols:
+            rows[pk] = _INSERTED  # nearly every pending row: shared, never changed
+            continue
+        if entry is None or entry is _INSERTED:
+            entry = rows[pk] = _Touched({"insert"} if entry is _INSERTED else set())
         entry.ops.add(op)
         if cols:
             entry.cols.update(c for c in json.loads(cols) if c)
     return touched
 
 
+_INSERTED = _Touched({"insert"})
+
+
 def _seal_table(
     conn: sqlite3.Connection, table: TableShape, rows: dict[str, _Touched], writer: _Writer
 ) -> None:
-    current = _current_rows(conn, table)
+    names, current = _current_rows(conn, table)
     lengths = _causal_lengths(conn, table.name)
     synced = table.synced
+    everything = (EXISTENCE, *synced)
+    where = [names[c] for c in synced]
+    # A row new to the log, written whole, saw nothing: its critical fields carry [] (written
+    # once for the table); an assessment's place in its subject's history needs the writer.
+    tracked = conflicts.TRACKED.get(table.name, frozenset())
+    fresh = None
+    if conflicts.ASSESSED[0] != table.name:
+        fresh = normal_prevs(["[]" if c in tracked else None for c in everything])
     for pk in sorted(rows):
         entry = rows[pk]
         values = current.get(pk)
         length = lengths.get(pk, 0)
         known = length > 0  # a row new to the log has no earlier writes to have seen
         alive = length % 2 == 1
+        if values is not None and not known and conflicts.ASSESSED[0] != table.name:
+            writer.runs.append(
+                Run(
+                    writer.origin,
+                    writer.seq + 1,
+                    writer.hlc,
+                    table.name,
+                    pk,
+                    1,
+                    writer.actor,
+                    everything,
+                    encode_values(
+                        [None, *[values[i] for i in where]], pk, writer.actor, writer.hlc
+                    ),
+                    fresh,
+                )
+            )
+            writer.seq += len(everything)
+            continue
         if values is not None and not alive:
             length += 1
-            fields: Iterable[str] = (EXISTENCE, *synced)
+            cols, vals = everything, _values(values, (None,), where)
         elif values is None and alive:
             length += 1
-            fields = (EXISTENCE,)
+            cols, vals = (EXISTENCE,), _values((None,), (None,), [])
         elif values is not None:
-            fields = synced if "insert" in entry.ops else sorted(entry.cols & set(synced))
+            if "insert" in entry.ops:
+                cols, vals = synced, _values(values, (), where)
+            else:
+                cols = tuple(sorted(entry.cols & set(synced)))
+                vals = _values(values, (), [names[c] for c in cols])
         else:
             continue  # born and gone inside one transaction
-        for col in fields:
-            value = None if col == EXISTENCE or values is None else values[col]
-            writer.add(conn, table.name, pk, col, value, length, known)
+        if cols:
+            writer.add(conn, table.name, pk, cols, vals, length, known)
+
+
+def _values(
+    row: Sequence[object], first: tuple[object, ...], where: list[int]
+) -> Callable[[], list[object]]:
+    """The values of a row's fields at these places, when asked for."""
+    return lambda: [*first, *(row[i] for i in where)]
 
 
 def touch(conn: sqlite3.Connection, table: str, pk: str, col: str) -> None:
@@ -396,15 +484,19 @@ def touch(conn: sqlite3.Connection, table: str, pk: str, col: str) -> None:
     )
 
 
-def _current_rows(conn: sqlite3.Connection, table: TableShape) -> dict[str, dict[str, object]]:
+def _current_rows(
+    conn: sqlite3.Connection, table: TableShape
+) -> tuple[dict[str, int], dict[str, tuple[object, ...]]]:
+    """The pending rows of a table as they are now: (each column's place, key → row)."""
     join = " AND ".join(f"t.{c} = json_extract(p.pk, '$[{i}]')" for i, c in enumerate(table.key))
-    cursor = conn.execute(
-        f"SELECT p.pk, t.* FROM (SELECT DISTINCT pk FROM sync_pending WHERE tbl = ?) p"
-        f" JOIN {table.name} t ON {join}",
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(  # a row touched twice comes twice: the dict keeps one
+        f"SELECT p.pk, t.* FROM sync_pending p JOIN {table.name} t ON {join} WHERE p.tbl = ?",
         (table.name,),
     )
-    names = [d[0] for d in cursor.description][1:]
-    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor}
+    names = {d[0]: i for i, d in enumerate(cursor.description) if i > 0}
+    return names, {row[0]: row for row in cursor}
 
 
 def _causal_lengths(conn: sqlite3.Connection, table: str) -> dict[str, int]:
@@ -417,21 +509,22 @@ def _causal_lengths(conn: sqlite3.Connection, table: str) -> dict[str, int]:
     )
 
 
-def store_records(conn: sqlite3.Connection, records: list[Record]) -> None:
-    conn.executemany(
-        "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        records,
-    )
-
-
 def set_clocks(
     conn: sqlite3.Connection, stamps: Iterable[tuple[str, str, str, int, int, str]]
 ) -> None:
     """Record (tbl, pk, col, cl, hlc, origin) as the stamp each field now holds."""
+    rows = stamps if isinstance(stamps, list) else list(stamps)
+    if not rows:
+        return
+    ids = log.intern_origins(conn, {r[5] for r in rows})
+    if len(ids) == 1:  # one device's stamps (a seal): its id once
+        (only,) = ids.values()
+        held: Iterable[tuple[object, ...]] = [(t, p, c, cl, h, only) for t, p, c, cl, h, _o in rows]
+    else:
+        held = [(*r[:5], ids[r[5]]) for r in rows]
     conn.executemany(
         "INSERT INTO sync_clock (tbl, pk, col, cl, hlc, origin) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (tbl, pk, col) DO UPDATE SET cl = excluded.cl, hlc = excluded.hlc,"
         " origin = excluded.origin",
-        stamps,
+        held,
     )

@@ -1,4 +1,5 @@
-"""One change record: the unit the change log stores, a segment carries and the importer judges.
+"""Change records: the unit the judge and the merge reason about, and the run they travel and are
+kept in.
 
 A record is one field of one row, written by one device: ``origin`` (the authoring device) and
 ``seq`` (its number there, 1, 2, 3, … without gaps) identify it everywhere; ``hlc`` is the hybrid
@@ -7,20 +8,53 @@ shares it, so ``(origin, hlc)`` names a *change set*); ``tbl`` and ``pk`` (the J
 row's key) name the row, ``col`` the field (``''`` is the row's existence, with ``cl`` its
 causal length: odd alive, even deleted); ``val`` the value; ``prev`` the records of a critical
 field the writer had seen; ``actor`` the callsign of the person who acted.
+
+A **run** is the records of one row that one change set wrote one after the other: they share
+everything but their field, value and ``prev``, so a run keeps those once (its first number,
+clock, row, causal length and author) and the fields as a tuple. Runs are the maximal such
+stretches of consecutive numbers (``runs_of``), so a run-length form is a function of the records
+alone: the change log keeps one row per run and a bundle body one line per run, and every device
+writes the same bytes for the same records.
+
+A run's values are kept as their canonical JSON text (``encode_values``). A value that repeats what
+the run carries is written as a reference to it: a part of the row's key as ``{"k": i}``, the
+author's callsign as ``{"a": 1}``, the run's clock as a stored time (its second) as ``{"t": 1}``
+(the key field, the created-by and created-at fields of nearly every row); a blob is written
+``{"b": base64}``, an infinity as the number ``1e999``; text, integers, floats (``-0.0`` too) and
+NULL as JSON writes them. They are decoded when a record is looked at, so a bundle of a million
+records is held as compact text, not as a million Python values.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import NamedTuple
+
+from ..clock import to_db
+from ..validate import json_document
 
 #: The field name of a row's existence record.
 EXISTENCE = ""
 
-#: The columns of ``sync_change`` in the order a ``Change`` holds them.
+#: The columns of ``sync_change`` (the change log as one row per record) in ``Change`` order.
 COLUMNS = "origin, seq, hlc, tbl, pk, col, val, cl, prev, actor"
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 class Change(NamedTuple):
+    """One change record: field ``col`` of row ``pk`` of table ``tbl`` set to ``val`` (or the
+    row's existence, ``EXISTENCE``), as number ``seq`` of device ``origin`` at hybrid logical
+    clock ``hlc`` (milliseconds since 1970 UTC shifted by ``COUNTER_BITS``, with a counter),
+    with the row's causal length ``cl``, the field's previous stamp ``prev`` a critical field
+    carries, and the callsign of the ``actor`` who wrote it."""
+
     origin: str
     seq: int
     hlc: int
@@ -54,3 +88,274 @@ class Change(NamedTuple):
 def as_changes(rows: object) -> list[Change]:
     """Rows of ``SELECT {COLUMNS} FROM sync_change`` as ``Change`` records."""
     return [Change(*row) for row in rows]  # type: ignore[attr-defined]
+
+
+class Run:
+    """Consecutive records of one row in one change set (see the module's docstring)."""
+
+    __slots__ = ("actor", "cl", "cols", "hlc", "origin", "pk", "prevs", "seq", "tbl", "vals")
+
+    def __init__(
+        self,
+        origin: str,
+        seq: int,
+        hlc: int,
+        tbl: str,
+        pk: str,
+        cl: int,
+        actor: str,
+        cols: tuple[str, ...],
+        vals: str,
+        prevs: tuple[str | None, ...] | None,
+    ) -> None:
+        self.origin = origin
+        self.seq = seq  # the first record's number
+        self.hlc = hlc
+        self.tbl = tbl
+        self.pk = pk
+        self.cl = cl
+        self.actor = actor
+        self.cols = cols
+        self.vals = vals  # canonical JSON of the values (``encode_values``)
+        self.prevs = prevs  # per field; None when no field carries one
+
+    def __repr__(self) -> str:
+        return f"Run({self.origin}/{self.seq}+{len(self.cols)} {self.tbl} {self.pk})"
+
+    @property
+    def last(self) -> int:
+        return self.seq + len(self.cols) - 1
+
+    @property
+    def row(self) -> tuple[str, str]:
+        return (self.tbl, self.pk)
+
+    @property
+    def change_set(self) -> tuple[str, int]:
+        return (self.origin, self.hlc)
+
+    @property
+    def grouping(self) -> tuple[int, str, str, int, str]:
+        """What the records of one run share beside their origin."""
+        return (self.hlc, self.tbl, self.pk, self.cl, self.actor)
+
+    def values(self) -> list[object]:
+        return decode_values(self.vals, self.pk, self.actor, self.hlc)
+
+    def prev(self, index: int) -> str | None:
+        return None if self.prevs is None else self.prevs[index]
+
+    def changes(self) -> list[Change]:
+        """The run's records, values decoded."""
+        prevs = self.prevs or (None,) * len(self.cols)
+        origin, seq, hlc, tbl, pk, cl, actor = (
+            self.origin,
+            self.seq,
+            self.hlc,
+            self.tbl,
+            self.pk,
+            self.cl,
+            self.actor,
+        )
+        return [
+            Change(origin, seq + i, hlc, tbl, pk, col, val, cl, prev, actor)
+            for i, (col, val, prev) in enumerate(zip(self.cols, self.values(), prevs, strict=True))
+        ]
+
+    def part(self, first: int, last: int) -> Run:
+        """The records numbered ``first`` … ``last`` of this run, as a run."""
+        if first <= self.seq and last >= self.last:
+            return self
+        lo, hi = max(first, self.seq) - self.seq, min(last, self.last) - self.seq + 1
+        return Run(
+            self.origin,
+            self.seq + lo,
+            self.hlc,
+            self.tbl,
+            self.pk,
+            self.cl,
+            self.actor,
+            self.cols[lo:hi],
+            encode_values(self.values()[lo:hi], self.pk, self.actor, self.hlc),
+            None if self.prevs is None else normal_prevs(self.prevs[lo:hi]),
+        )
+
+
+def normal_prevs(prevs: Sequence[str | None]) -> tuple[str | None, ...] | None:
+    """A run's previous stamps per field, or None when no field carries one."""
+    return None if all(p is None for p in prevs) else tuple(prevs)
+
+
+def runs_of(records: Iterable[Change]) -> list[Run]:
+    """Records of one origin, in number order, as their maximal runs."""
+    runs: list[Run] = []
+    group: list[Change] = []
+    for record in records:
+        if group and (
+            record.seq != group[-1].seq + 1
+            or record.origin != group[0].origin
+            or (record.hlc, record.tbl, record.pk, record.cl, record.actor)
+            != (group[0].hlc, group[0].tbl, group[0].pk, group[0].cl, group[0].actor)
+        ):
+            runs.append(_run(group))
+            group = []
+        group.append(record)
+    if group:
+        runs.append(_run(group))
+    return runs
+
+
+def _run(group: list[Change]) -> Run:
+    first = group[0]
+    return Run(
+        first.origin,
+        first.seq,
+        first.hlc,
+        first.tbl,
+        first.pk,
+        first.cl,
+        first.actor,
+        tuple(r.col for r in group),
+        encode_values([r.val for r in group], first.pk, first.actor, first.hlc),
+        normal_prevs([r.prev for r in group]),
+    )
+
+
+def changes_of(runs: Iterable[Run]) -> Iterator[Change]:
+    """The records of these runs, one ``Change`` per field, in the runs' order."""
+    for run in runs:
+        yield from run.changes()
+
+
+# Values ------------------------------------------------------------------------------------------
+
+
+_SIMPLE_KEY = re.compile(r'\["[^"\\\x00-\x1f]*"\]\Z')
+
+
+def key_parts(pk: str) -> list[object] | None:
+    """The parts of a row key (None: not a JSON list)."""
+    if _SIMPLE_KEY.match(pk):
+        return [pk[2:-2]]  # one text part with nothing to unescape: most keys, read fast
+    try:
+        key = json_document(pk, "a row key", max_depth=2)
+    except ValueError:
+        return None
+    return key if isinstance(key, list) else None
+
+
+def key_of(value: str) -> str:
+    """The row key of a one-part key (``json.dumps([value])``, fast for the usual ids)."""
+    if _SIMPLE_PART.match(value):
+        return f'["{value}"]'
+    return json.dumps([value], ensure_ascii=False)
+
+
+_SIMPLE_PART = re.compile(r'[^"\\\x00-\x1f]*\Z')
+
+
+@lru_cache(maxsize=1024)
+def clock_text(hlc: int) -> str | None:
+    """A clock's second as a stored time (None: a clock no stored time can name)."""
+    try:
+        moment = datetime.fromtimestamp((hlc >> 16) // 1000, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+    return to_db(moment)
+
+
+def encode_values(values: Sequence[object], pk: str, actor: str, hlc: int) -> str:
+    """The canonical JSON text of a run's values (see the module's docstring)."""
+    refs: dict[str, object] = {}  # text the run carries → how it is referred to
+    key = key_parts(pk)
+    if key:
+        for index in range(len(key) - 1, -1, -1):  # the first part, where a value repeats
+            part = key[index]
+            if type(part) is str:
+                refs[part] = {"k": index}
+    refs.setdefault(actor, _ACTOR)
+    stamp = clock_text(hlc)
+    if stamp is not None:
+        refs.setdefault(stamp, _CLOCK)
+    get = refs.get
+    parts = [get(v, v) if type(v) is str else v for v in values]
+    if _SPECIAL.isdisjoint(map(type, parts)):
+        return compact(parts)
+    pieces = []
+    for value in parts:
+        if isinstance(value, bytes):
+            pieces.append(compact({"b": base64.b64encode(value).decode("ascii")}))
+        elif type(value) is float and not math.isfinite(value):
+            pieces.append("1e999" if value > 0 else "-1e999")
+        else:
+            pieces.append(compact(value))
+    return "[" + ",".join(pieces) + "]"
+
+
+_SPECIAL = frozenset({bytes, float})
+_ACTOR = {"a": 1}
+_CLOCK = {"t": 1}
+
+
+def decode_values(text: str, pk: str, actor: str, hlc: int) -> list[object]:
+    """The values of a run's text, each exactly as SQLite holds it; anything else raises
+    ValueError (a bundle that carries it is refused as malformed)."""
+    return checked_values(strict_json(text), pk, actor, hlc)
+
+
+def checked_values(values: object, pk: str, actor: str, hlc: int) -> list[object]:
+    """Parsed values (a list, changed in place) as SQLite holds them: blobs and references to
+    what the run carries resolved; anything SQLite cannot hold exactly raises ValueError."""
+    if type(values) is not list:
+        raise ValueError("a run's values are not a list")
+    key: list[object] | None = None
+    for index, value in enumerate(values):
+        kind = type(value)
+        if kind is str or value is None:
+            continue
+        if kind is int:
+            if not INT64_MIN <= value <= INT64_MAX:
+                raise ValueError("an integer SQLite cannot hold")
+        elif kind is float:
+            if value != value:  # SQLite turns NaN into NULL
+                raise ValueError("NaN")
+        elif kind is dict and len(value) == 1:
+            values[index] = _referred(value, pk, actor, hlc, key)
+            if "k" in value:
+                key = key_parts(pk)
+        else:
+            raise ValueError("a value SQLite cannot hold exactly")
+    return values
+
+
+def _referred(
+    value: dict[str, object], pk: str, actor: str, hlc: int, key: list[object] | None
+) -> object:
+    """What a one-entry object stands for: a blob, or a part of what the run carries."""
+    if type(value.get("b")) is str:
+        return base64.b64decode(value["b"], validate=True)  # type: ignore[arg-type]
+    if value == _ACTOR:
+        return actor
+    if value == _CLOCK:
+        stamp = clock_text(hlc)
+        if stamp is None:
+            raise ValueError("a reference to a clock no stored time can name")
+        return stamp
+    part = value.get("k")
+    if type(part) is int:
+        key = key if key is not None else key_parts(pk)
+        if key is not None and 0 <= part < len(key) and type(key[part]) is str:
+            return key[part]
+        raise ValueError("a key reference to no part of the row's key")
+    raise ValueError("a value SQLite cannot hold exactly")
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not written so in a run's values")
+
+
+#: JSON as runs, lines and the log write it (one encoder and decoder, made once: building them
+#: anew at every call costs more than the work on a short run).
+compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+#: JSON without NaN and the infinity literals (an infinity is written 1e999).
+strict_json = json.JSONDecoder(parse_constant=_no_constant).decode

@@ -50,6 +50,17 @@ def is_derived(column: str, name: object, row_id: str, value: object) -> bool:
     )
 
 
+def _looks_derived(column: str, alias: str = "t") -> str:
+    """SQL: whether the row's ``column`` ends as a derived name of it does (``derived``): the
+    rows a clash may have renamed, found without reading the change log."""
+    ends = " OR ".join(
+        f"substr({alias}.{column}, -{n + 1}) = '-' || upper(substr(replace({alias}.id, '-', ''),"
+        f" -{n}))"
+        for n in (4, 6, 8, 12, 32)
+    )
+    return f"({ends})"
+
+
 def clash_of(table: str, message: str) -> bool:
     """Whether the database refused an insert into ``table`` for its clash key."""
     if table not in CLASH_KEYS or "UNIQUE constraint failed" not in message:
@@ -73,8 +84,16 @@ def groups_of_rows(
     found = set()
     for row_id in row_ids:
         row = conn.execute(
-            f"SELECT {', '.join(columns)} FROM {table} WHERE id = ?", (row_id,)
+            f"SELECT {', '.join(columns)}, {_looks_derived(renamed, table)} FROM {table}"
+            " WHERE id = ?",
+            (row_id,),
         ).fetchone()
+        if row is None:
+            continue
+        if not row[-1]:  # it holds its own name: the name it was created with
+            found.add(group_of(table, dict(zip(columns, row[:-1], strict=True))))
+            continue
+        row = row[:-1]
         name = _intended(conn, table, renamed, row_id)
         if row is not None and name is not None:
             values = dict(zip(columns, row, strict=True)) | {renamed: name}
@@ -161,8 +180,8 @@ def list_clashes(conn: sqlite3.Connection) -> list[Clash]:
     for table, (_columns, renamed) in CLASH_KEYS.items():
         for row_id, value, name in conn.execute(
             f"SELECT t.id, t.{renamed}, c.val FROM {table} t JOIN sync_change c"
-            f" ON c.tbl = ? AND c.pk = json_array(t.id) AND c.col = ? WHERE c.val IS NOT"
-            f" t.{renamed}" + _ACCEPTED,
+            f" ON c.tbl = ? AND c.pk = json_array(t.id) AND c.col = ? WHERE"
+            f" {_looks_derived(renamed)} AND c.val IS NOT t.{renamed}" + _ACCEPTED,
             (table, renamed),
         ):
             if not is_derived(renamed, name, str(row_id), value):

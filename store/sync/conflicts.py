@@ -20,13 +20,15 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from ..clock import to_db
 from ..validate import json_document
-from .change import Change
+from . import held, log
+from .change import Change, Run, key_parts
 from .tables import CRITICAL_FIELDS
 
 #: The virtual critical field whose records are the subject's threat assessments.
@@ -34,32 +36,83 @@ THREAT_LEVEL = ("subject", "threat_level")
 #: The record that carries an assessment's place in that field's history.
 ASSESSED = ("threat_assessment", "subject_id")
 
-_ACCEPTED = (
-    " AND NOT EXISTS (SELECT 1 FROM sync_quarantine q WHERE q.origin = c.origin"
-    " AND q.seq = c.seq) AND NOT EXISTS (SELECT 1 FROM sync_deferred d"
-    " WHERE d.origin = c.origin AND d.seq = c.seq)"
-)
+Record = tuple[str, int, int, object, str, str]  # (origin, seq, hlc, value, prev, actor)
+Field = tuple[str, str, str]  # (table, key, column)
 
 
 def ref(origin: str, seq: int) -> str:
     return f"{origin}/{seq}"
 
 
-def _records(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> list[sqlite3.Row | Any]:
-    """(origin, seq, hlc, value, prev, actor) of the field's accepted records."""
-    if (tbl, col) == THREAT_LEVEL:
-        return conn.execute(
-            "SELECT c.origin, c.seq, c.hlc, t.level, c.prev, c.actor FROM sync_change c"
-            " JOIN threat_assessment t ON t.id = json_extract(c.pk, '$[0]')"
-            " WHERE c.tbl = 'threat_assessment' AND c.col = 'subject_id' AND c.val = ?"
-            " AND c.prev IS NOT NULL",
-            (_row_id(pk),),
-        ).fetchall()
-    return conn.execute(
-        "SELECT c.origin, c.seq, c.hlc, c.val, c.prev, c.actor FROM sync_change c"
-        " WHERE c.tbl = ? AND c.pk = ? AND c.col = ? AND c.prev IS NOT NULL" + _ACCEPTED,
-        (tbl, pk, col),
-    ).fetchall()
+def _records(
+    conn: sqlite3.Connection,
+    fields: Iterable[Field],
+    wanted: Callable[[Field, int], bool] | None = None,
+) -> dict[Field, list[Record]]:
+    """Per field, (origin, seq, hlc, value, prev, actor) of its accepted records; with
+    ``wanted``, only for the fields it accepts (given the field and how many records of it the
+    log holds): the values of the others are not decoded."""
+    asked = set(fields)
+    found: dict[Field, list[Record]] = defaultdict(list)
+    rows: dict[tuple[str, str], list[tuple[Field, str]]] = {}  # log row → (field, its column)
+    for tbl, pk, col in asked:
+        if (tbl, col) != THREAT_LEVEL:
+            rows.setdefault((tbl, pk), []).append(((tbl, pk, col), col))
+    levels: dict[str, object] = {}  # assessment key → its level
+    for subject_field in (f for f in asked if (f[0], f[2]) == THREAT_LEVEL):
+        for assessment, level in conn.execute(
+            "SELECT id, level FROM threat_assessment WHERE subject_id = ?",
+            (_row_id(subject_field[1]),),
+        ):
+            key = json.dumps([assessment], ensure_ascii=False)
+            levels[key] = level
+            rows.setdefault((ASSESSED[0], key), []).append((subject_field, ASSESSED[1]))
+    candidates: dict[Field, list[tuple[Run, int, object]]] = {}
+    for run in log.of_rows(conn, rows, critical=True):
+        assert run.prevs is not None
+        carried: dict[str, list[int]] = {}  # field → where the run holds a record of it
+        for index, prev in enumerate(run.prevs):
+            if prev is not None:
+                carried.setdefault(run.cols[index], []).append(index)
+        for target, col in rows[(run.tbl, run.pk)]:
+            for index in carried.get(col, ()):
+                value: object = _UNREAD
+                if target[2] == THREAT_LEVEL[1]:  # an assessment: of this subject, at its level
+                    if run.values()[index] != _row_id(target[1]):
+                        continue
+                    value = levels[run.pk]
+                candidates.setdefault(target, []).append((run, index, value))
+    if wanted is not None:
+        candidates = {t: c for t, c in candidates.items() if wanted(t, len(c))}
+    aside = _aside(conn, [(r.origin, r.seq + i) for c in candidates.values() for r, i, _v in c])
+    decoded: dict[int, list[object]] = {}
+    for target, kept in candidates.items():
+        for run, index, value in kept:
+            if (run.origin, run.seq + index) in aside:
+                continue
+            if value is _UNREAD:
+                values = decoded.get(id(run))
+                if values is None:
+                    values = decoded[id(run)] = run.values()
+                value = values[index]
+            prev = run.prev(index)
+            assert prev is not None
+            found[target].append((run.origin, run.seq + index, run.hlc, value, prev, run.actor))
+    return found
+
+
+_UNREAD = object()
+
+
+def _aside(conn: sqlite3.Connection, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Which of these records are quarantined or waiting."""
+    if not keys:
+        return set()
+    if not conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM sync_quarantine) OR EXISTS (SELECT 1 FROM sync_deferred)"
+    ).fetchone()[0]:
+        return set()
+    return set(held.states(conn, keys))
 
 
 def field_of(tbl: str, pk: str, col: str, val: object) -> tuple[str, str, str] | None:
@@ -69,6 +122,33 @@ def field_of(tbl: str, pk: str, col: str, val: object) -> tuple[str, str, str] |
     if (tbl, col) == ASSESSED and isinstance(val, str):
         return (THREAT_LEVEL[0], json.dumps([val]), THREAT_LEVEL[1])
     return None
+
+
+#: Per table, the fields whose records may carry ``prev`` (critical ones, and an assessment's
+#: place in its subject's history).
+TRACKED: dict[str, frozenset[str]] = {}
+for _tbl, _col in (*CRITICAL_FIELDS, ASSESSED):
+    TRACKED[_tbl] = TRACKED.get(_tbl, frozenset()) | {_col}
+
+
+def fields_of_runs(accepted: Iterable[tuple[Run, tuple[bool, ...] | None]]) -> set[Field]:
+    """The critical fields the (accepted records of these) runs belong to."""
+    found: set[Field] = set()
+    for run, mask in accepted:
+        tracked = TRACKED.get(run.tbl)
+        if not tracked:
+            continue
+        values: list[object] | None = None
+        for index, col in enumerate(run.cols):
+            if col not in tracked or (mask is not None and not mask[index]):
+                continue
+            if (run.tbl, col) != ASSESSED:
+                found.add((run.tbl, run.pk, col))
+                continue
+            values = values if values is not None else run.values()
+            if isinstance(values[index], str):
+                found.add((THREAT_LEVEL[0], json.dumps([values[index]]), THREAT_LEVEL[1]))
+    return found
 
 
 def fields_of(records: Iterable[Change]) -> set[tuple[str, str, str]]:
@@ -96,26 +176,28 @@ def prev_for(
 
 def heads(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> list[str]:
     """The field's current heads, as ``origin/seq`` references, sorted."""
-    records = _records(conn, tbl, pk, col)
+    records = _records(conn, [(tbl, pk, col)])[(tbl, pk, col)]
     return sorted(_heads(records))
 
 
+def _heads(records: list[Record]) -> set[str]:
+    seen: set[str] = set()
+    for record in records:
+        seen.update(_seen(record[4]))
+    return {ref(r[0], r[1]) for r in records} - seen
+
+
 def _seen(prev: str) -> list[str]:
-    """The references a record's history lists. An imported record's history was checked by
-    the judge; one written into this laptop's own log outside Schildwacht may be anything, and
-    then counts as having seen nothing (it never crashes a seal or an import)."""
+    """The references a record saw. An imported record's history was checked by the judge;
+    malformed history (a quarantined record's, or one written into this laptop's own log
+    outside Schildwacht) saw nothing: it never crashes a seal or an import."""
+    if prev == "[]":
+        return []
     try:
         seen = json_document(prev, "a history", max_depth=2)
     except (ValueError, TypeError):
         return []
     return [s for s in seen if isinstance(s, str)] if isinstance(seen, list) else []
-
-
-def _heads(records: list[Any]) -> set[str]:
-    seen: set[str] = set()
-    for record in records:
-        seen.update(_seen(record[4]))
-    return {ref(r[0], r[1]) for r in records} - seen
 
 
 def conflict_id(tbl: str, pk: str, col: str, refs: Iterable[str]) -> str:
@@ -132,19 +214,43 @@ def _text(value: object) -> str | None:
 
 
 def _row_id(pk: str) -> str:
-    try:
-        key = json_document(pk, "a row key", max_depth=2)
-    except ValueError:  # a quarantined record's malformed key: it names no row
-        return pk
-    return str(key[0]) if isinstance(key, list) and len(key) == 1 else pk
+    key = key_parts(pk)  # None: a quarantined record's malformed key, which names no row
+    return str(key[0]) if key is not None and len(key) == 1 else pk
 
 
-def refresh(conn: sqlite3.Connection, fields: Iterable[tuple[str, str, str]]) -> None:
+def refresh(conn: sqlite3.Connection, fields: Iterable[Field]) -> None:
     """Rebuild the conflict rows of these (table, key, column) fields from the log."""
-    for tbl, pk, col in fields:
-        records = _records(conn, tbl, pk, col)
-        by_ref = {ref(r[0], r[1]): r for r in records}
+    wanted = set(fields)
+    if not wanted:
+        return
+    held = {
+        (t, r, c)
+        for t, r, c in conn.execute("SELECT table_name, row_id, column_name FROM sync_conflict")
+    }
+    # A field whose row has one run with history in the log holds one record of it at most:
+    # no conflict (a first import's rows, every one), unless one is held to be removed.
+    plain = {(t, p) for t, p, c in wanted if (t, c) != THREAT_LEVEL}
+    several = log.revisited(conn, plain)
+    wanted = {
+        f
+        for f in wanted
+        if (f[0], f[2]) == THREAT_LEVEL
+        or (f[0], f[1]) in several
+        or (held and (f[0], _row_id(f[1]), f[2]) in held)
+    }
+
+    def needed(target: Field, count: int) -> bool:
+        """One record, or none: no conflict, and none held to remove."""
+        return count > 1 or (bool(held) and (target[0], _row_id(target[1]), target[2]) in held)
+
+    found = _records(conn, wanted, needed)
+    if held:
+        found.update(
+            {f: [] for f in wanted if f not in found and (f[0], _row_id(f[1]), f[2]) in held}
+        )
+    for (tbl, pk, col), records in found.items():
         row_id = _row_id(pk)
+        by_ref = {ref(r[0], r[1]): r for r in records}
         conn.execute(
             "DELETE FROM sync_conflict WHERE table_name = ? AND row_id = ? AND column_name = ?",
             (tbl, row_id, col),

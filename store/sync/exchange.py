@@ -164,7 +164,8 @@ def _fault(exc: Exception) -> Refused:
     return Refused(
         "fault",
         f"importing it failed unexpectedly ({type(exc).__name__}); nothing of it was applied. "
-        "Report it (`schildwacht --debug sync import FILE` shows the details).",
+        "Report it with the file (importing that file alone, with debugging on, shows the "
+        "details).",
     )
 
 

@@ -25,14 +25,12 @@ from ..errors import BadInput
 from ..findings import OWN_REFUSED_KEY
 from ..ids import uuid7
 from ..migrations import SCHEMA_VERSION
-from . import bundle, capture, session
+from . import bundle, capture, log, session
 from . import roster as rosters
 from .bundle import canonical, sha256
-from .change import Change
+from .change import Run, changes_of
 
 Progress = Callable[[str, int, int], None]
-#: Records carried per segment, in the body's column order (the origin is the segment's).
-BODY_COLUMNS = "seq, hlc, tbl, pk, col, val, cl, prev, actor"
 
 
 def quiet(_stage: str, _done: int, _total: int) -> None:
@@ -71,9 +69,9 @@ def export(
     with store.write("sync.export", bundle_id) as conn:
         store.seal()
         progress("sealing", 1, 1)
-        warnings, malformed = _cut_own_segment(conn, store, team)
+        warnings, malformed, packed = _cut_own_segment(conn, store, team)
         segments = _select_segments(conn, store.device_id, team)
-        parts, listed, changes = _pack(conn, segments, progress)
+        parts, listed, changes = _pack(conn, segments, packed, progress)
         manifest = build_manifest(conn, store, team, bundle_id, welcome, listed)
         me = rosters.identity(store)
         plain = bundle.frame(
@@ -149,36 +147,53 @@ def build_manifest(
 
 
 def version_vector(conn: sqlite3.Connection) -> dict[str, int]:
-    return {
-        origin: int(seq)
-        for origin, seq in conn.execute("SELECT origin, max(seq) FROM sync_change GROUP BY origin")
-    }
+    return log.vector(conn)
 
 
 def _pack(
-    conn: sqlite3.Connection, segments: list[tuple[Any, ...]], progress: Progress
+    conn: sqlite3.Connection,
+    segments: list[tuple[Any, ...]],
+    packed: dict[tuple[str, int], bytes],
+    progress: Progress,
 ) -> tuple[list[bytes], list[dict[str, Any]], int]:
+    """Each segment's header, compressed body and signature; the body encoded as its header
+    says (a segment cut before encoding 2 is relayed as it was signed)."""
     parts: list[bytes] = []
     listed = []
     changes = 0
     for number, (origin, num, first, last, header, signature) in enumerate(segments, 1):
-        records = conn.execute(
-            f"SELECT {BODY_COLUMNS} FROM sync_change WHERE origin = ? AND seq BETWEEN ? AND ?"
-            " ORDER BY seq",
-            (origin, first, last),
-        ).fetchall()
-        changes += len(records)
-        parts += [bytes(header), bundle.encode_body(records), bytes(signature)]
+        body = packed.get((origin, num))
+        if body is None:
+            body = compressed_body(conn, origin, first, last, _encoding(bytes(header)))[0]
+        changes += last - first + 1
+        parts += [bytes(header), body, bytes(signature)]
         listed.append({"origin": origin, "number": num, "hash": sha256(bytes(header))})
         progress("packing", number, len(segments))
     return parts, listed, changes
 
 
+def _encoding(header: bytes) -> int:
+    return int(json.loads(header).get("encoding", 1))
+
+
+def compressed_body(
+    conn: sqlite3.Connection, origin: str, first: int, last: int, encoding: int
+) -> tuple[bytes, str, int]:
+    """Records ``first`` … ``last`` of ``origin`` as a compressed body in ``encoding``: (the zlib
+    stream, the body's SHA-256 and its length)."""
+    runs = log.canonical_runs(log.stream(conn, origin, first, last))
+    if encoding == 1:
+        records = [tuple(r)[1:] for r in changes_of(runs)]
+        return bundle.compressed([bundle.encode_body(records)])
+    return bundle.compressed(bundle.encode_runs(runs))
+
+
 def _cut_own_segment(
     conn: sqlite3.Connection, store: Store, team: rosters.Roster
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[str], dict[tuple[str, int], bytes]]:
     """Sign this device's changes not yet in a segment as its next segment; return what the
-    other laptops will quarantine of them, and which of them no store could have written."""
+    other laptops will quarantine of them, which of them no store could have written, and the
+    segment's compressed body."""
     origin = store.device_id
     row = conn.execute(
         "SELECT number, last_seq, hash FROM sync_segment WHERE origin = ?"
@@ -188,20 +203,19 @@ def _cut_own_segment(
     number, covered, prev = (row[0], row[1], row[2]) if row else (0, 0, "")
     last = capture.last_seq(conn, origin)
     if last <= covered:
-        return [], []
-    records = conn.execute(
-        f"SELECT {BODY_COLUMNS} FROM sync_change WHERE origin = ? AND seq > ? ORDER BY seq",
-        (origin, covered),
-    ).fetchall()
+        return [], [], {}
+    body, digest, size = compressed_body(conn, origin, covered + 1, last, bundle.ENCODING)
     header = canonical(
         {
             "origin": origin,
             "number": number + 1,
             "first_seq": covered + 1,
             "last_seq": last,
-            "count": len(records),
+            "count": last - covered,
             "prev": prev,
-            "body_sha256": sha256(bundle.encode_body(records)),
+            "encoding": bundle.ENCODING,
+            "body_bytes": size,
+            "body_sha256": digest,
         }
     )
     key = rosters.identity(store).sign_key
@@ -210,23 +224,23 @@ def _cut_own_segment(
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (origin, number + 1, covered + 1, last, sha256(header), header, key.sign(header)),
     )
-    own = [Change(origin, *r) for r in records]
-    return _will_be_quarantined(conn, team, own, store.now_ms())
+    own = log.read(conn, origin, covered + 1, last)
+    warnings, malformed = _will_be_quarantined(conn, team, own, store.now_ms())
+    return warnings, malformed, {(origin, number + 1): body}
 
 
 def _will_be_quarantined(
-    conn: sqlite3.Connection, team: rosters.Roster, own: list[Change], now_ms: int
+    conn: sqlite3.Connection, team: rosters.Roster, own: list[Run], now_ms: int
 ) -> tuple[list[str], list[str]]:
     """This laptop's new changes as the others will judge them: the refused ones, in words;
     and the malformed ones (records no store writes: the change log was edited) by number."""
     verdicts = session.preview(conn, team, own, now_ms)
-    refused = Counter(v.reason for v in verdicts.values() if v.outcome == "quarantine")
+    refused = Counter(v.reason for _seq, v in verdicts if v.outcome == "quarantine")
     _keep_refused(conn, refused)
     malformed = [
-        f"#{seq} ({verdicts[(origin, seq)].reason})"
-        for origin, seq in sorted(verdicts)
-        if verdicts[(origin, seq)].outcome == "quarantine"
-        and verdicts[(origin, seq)].rule == "malformed"
+        f"#{seq} ({verdict.reason})"
+        for seq, verdict in verdicts
+        if verdict.outcome == "quarantine" and verdict.rule == "malformed"
     ]
     if not refused:
         return [], malformed

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import rules, validate
 from ..errors import BadInput
 from .capture import COUNTER_BITS
-from .change import EXISTENCE, Change
+from .change import EXISTENCE, Change, Run, changes_of, key_of, key_parts
 from .conflicts import ASSESSED, field_of
 from .tables import CRITICAL_FIELDS
 
@@ -54,6 +54,8 @@ class Verdict:
 
 
 APPLY = Verdict("apply")
+#: One verdict for all of a run's records, or one per record.
+RunVerdict = Verdict | tuple[Verdict, ...]
 
 
 def quarantine(rule: str, reason: str) -> Verdict:
@@ -62,6 +64,15 @@ def quarantine(rule: str, reason: str) -> Verdict:
 
 def defer(waits: str, reason: str) -> Verdict:
     return Verdict("defer", waits, reason)
+
+
+_NO_DEVICE = quarantine("device", "its device is not in the team roster")
+_REVOKED = quarantine("revoked", "after revocation")
+_CLOCK_AHEAD = defer("clock", "clock more than a day ahead")
+_EXISTENCE_VALUE = quarantine("malformed", "an existence record carries a value")
+_PLAIN_HISTORY = quarantine("malformed", "history on a plain field")
+_NO_HISTORY = quarantine("malformed", "a critical field without the history its writer saw")
+_TWICE = quarantine("malformed", "a field written twice in one change set")
 
 
 def shown(value: object, limit: int = 40) -> str:
@@ -162,9 +173,10 @@ class Context:
     soon: str = "9999"
     #: (table, key, critical field, when) → its value just before then, from accepted records
     field_as_of: Callable[[str, str, str, At], object] = lambda *_args: None
-    #: (table, key, causal length) → every held creation of that life of the row, as (clock,
-    #: device, number), the earliest first: the row's own creation is the earliest
-    creations: Callable[[str, str, int], list[tuple[int, str, int]]] = lambda *_args: []
+    #: (table, key, causal length, creation record) → every held creation of that life of the
+    #: row, as (clock, device, number), the earliest first: the row's own creation is the
+    #: earliest
+    creations: Callable[[str, str, int, Change], list[tuple[int, str, int]]] = lambda *_args: []
     #: (table, key, field) → the field's value in the row's own creation (None: not held)
     created_value: Callable[[str, str, str], object] = lambda *_args: None
     #: (device, number) of creation records whose row was created more than once: the judging
@@ -172,6 +184,16 @@ class Context:
     rivals: set[Key] = field(default_factory=set)
     #: records taken in that the judge noticed something about: (record, kind, detail)
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Per field of a run's shape, whether it can be judged here (None) or what waits or is
+    refused; whether all can; whether any is critical (carries history)."""
+
+    fields: tuple[Verdict | None, ...]
+    known: bool
+    critical: bool
 
 
 @dataclass
@@ -182,10 +204,22 @@ class _Row:
     pk: str
     existence: Change | None = None
     fields: dict[str, Change] = field(default_factory=dict)
+    seqs: list[int] = field(default_factory=list)  # every record added
 
     @property
     def records(self) -> list[Change]:
         return ([self.existence] if self.existence else []) + list(self.fields.values())
+
+    def add(self, record: Change) -> bool:
+        """Take in a record; True when its field was written already in this change set."""
+        self.seqs.append(record.seq)
+        if record.col == EXISTENCE:
+            twice = self.existence is not None
+            self.existence = record
+        else:
+            twice = record.col in self.fields
+            self.fields[record.col] = record
+        return twice
 
 
 class Judge:
@@ -195,53 +229,87 @@ class Judge:
         self.context = context
         self._keys: dict[tuple[str, str], Verdict | None] = {}  # each row key checked once
         self._fields: dict[tuple[str, str], Verdict | None] = {}  # each field once
+        #: Per field, short text values checked once (times, codes and names repeat; ids do not)
+        self._checked: dict[tuple[str, str], dict[str, Verdict | None]] = defaultdict(dict)
+        self._memos = 0
+        self._latest: dict[int, str] = {}  # clock → the latest time a record may carry
+        self._shapes: dict[tuple[str, tuple[str, ...]], _Shape] = {}
 
-    def change_set(self, records: list[Change]) -> dict[Key, Verdict]:
-        """Verdicts for every record of one change set (same origin and clock)."""
-        verdicts: dict[Key, Verdict] = {}
-        first = records[0]
+    def change_set(self, runs: Sequence[Run]) -> list[RunVerdict]:
+        """Verdicts for every record of one change set (same origin and clock), one entry per
+        run: a verdict for all its records, or a tuple with one per record."""
+        first = runs[0]
         device = self.context.devices.get(first.origin)
-        for record in records:
-            verdict = self._envelope(record, device)
-            if verdict is not None:
-                verdicts[(record.origin, record.seq)] = verdict
-        for record in _twice(r for r in records if (r.origin, r.seq) not in verdicts):
-            verdicts[(record.origin, record.seq)] = quarantine(
-                "malformed",
-                f"one change set writes {record.tbl}.{record.col or '(exists)'} of this row twice",
-            )
-        rows = _rows(r for r in records if (r.origin, r.seq) not in verdicts)
-        if not rows:
-            return verdicts
-        ahead = self._dated_ahead(rows.values())
+        verdicts: list[list[Verdict | None]] = []
+        rows: dict[tuple[str, str], list[int]] = {}
+        for index, run in enumerate(runs):
+            found = self._envelope(run, device)
+            verdicts.append(found)
+            if None in found:
+                rows.setdefault(run.row, []).append(index)
+        ahead = self._dated_ahead(runs, verdicts) if rows else None
         if ahead is not None:  # the whole change set waits: it is applied whole or not at all
-            for record in records:
-                verdicts.setdefault((record.origin, record.seq), ahead)
-            return verdicts
-        assert device is not None  # _envelope quarantines records of unknown devices
-        author = _Author.of(self.context, records, device)
-        restrictions: dict[str, set[str]] = defaultdict(set)
-        for row in sorted(rows.values(), key=_order):
-            for record, verdict in self._row(row, author, restrictions).items():
-                verdicts[(record.origin, record.seq)] = verdict
-        return verdicts
+            for found in verdicts:
+                found[:] = [ahead if v is None else v for v in found]
+            rows = {}
+        if rows:
+            assert device is not None  # _envelope quarantines records of unknown devices
+            author = _Author.of(self.context, runs, device)
+            restrictions: dict[str, set[str]] = defaultdict(set)
+            ordered = sorted((_run_order(runs, verdicts, i), key) for key, i in rows.items())
+            for _order_key, key in ordered:
+                self._judge_row(
+                    key, [(runs[i], verdicts[i]) for i in rows[key]], author, restrictions
+                )
+        return [_collapse(found) for found in verdicts]
 
-    def _dated_ahead(self, rows: Iterable[_Row]) -> Verdict | None:
+    def _judge_row(
+        self,
+        key: tuple[str, str],
+        parts: list[tuple[Run, list[Verdict | None]]],
+        author: _Author,
+        restrictions: dict[str, set[str]],
+    ) -> None:
+        """Judge the records of one row in one change set that passed ``_envelope``; their
+        values are decoded here, one row at a time."""
+        row = _Row(key[0], key[1])
+        twice = False
+        for run, found in parts:
+            history = run.prevs is not None or self._shape(run).critical
+            for offset, record in enumerate(run.changes()):
+                if found[offset] is not None:
+                    continue
+                if history and record.col != EXISTENCE:  # the rest of _envelope: needs values
+                    found[offset] = _malformed_prev(
+                        record.tbl, record.pk, record.col, record.val, record.prev
+                    )
+                    if found[offset] is not None:
+                        continue
+                twice = row.add(record) or twice
+        if not row.seqs:
+            return
+        by_seq = dict.fromkeys(row.seqs, _TWICE) if twice else self._row(row, author, restrictions)
+        for run, found in parts:
+            for offset, verdict in enumerate(found):
+                if verdict is None:
+                    found[offset] = by_seq[run.seq + offset]
+
+    def _dated_ahead(
+        self, runs: Sequence[Run], verdicts: list[list[Verdict | None]]
+    ) -> Verdict | None:
         """A change set creating a record whose stated time decides what holds now (an
         assessment, a restriction, a decision, a signal's step) dated more than the allowed
         skew ahead of this laptop's clock: it waits until that time, never pinning anything."""
-        latest = max(
-            (
-                str(row.fields[col].val)
-                for row in rows
-                if (col := rules.DATED_RECORDS.get(row.tbl)) is not None
-                and col in row.fields
-                and isinstance(row.fields[col].val, str)
-                and row.existence is not None
-                and row.existence.cl % 2 == 1
-            ),
-            default="",
-        )
+        latest = ""
+        created = {r.row for r in runs if EXISTENCE in r.cols and r.cl % 2 == 1}
+        for run, found in zip(runs, verdicts, strict=True):
+            col = rules.DATED_RECORDS.get(run.tbl)
+            if col is None or col not in run.cols or run.row not in created:
+                continue
+            index = run.cols.index(col)
+            value = run.values()[index]
+            if found[index] is None and isinstance(value, str) and value > latest:
+                latest = value
         if latest <= self.context.soon:
             return None
         return defer(
@@ -251,23 +319,73 @@ class Judge:
 
     # Each record alone -----------------------------------------------------------------------
 
-    def _envelope(self, record: Change, device: Device | None) -> Verdict | None:
-        """What is wrong with the record itself, whatever its change set holds."""
+    def _shape(self, run: Run) -> _Shape:
+        """What a run's table and fields say about its records, worked out once per shape."""
+        found = self._shapes.get((run.tbl, run.cols))
+        if found is None:
+            fields = []
+            for col in run.cols:
+                if (run.tbl, col) not in self._fields:
+                    self._fields[(run.tbl, col)] = self._field(run.tbl, col)
+                fields.append(self._fields[(run.tbl, col)])
+            found = _Shape(
+                tuple(fields),
+                all(v is None for v in fields),
+                any((run.tbl, col) in CRITICAL_FIELDS for col in run.cols),
+            )
+            self._shapes[(run.tbl, run.cols)] = found
+        return found
+
+    def _envelope(self, run: Run, device: Device | None) -> list[Verdict | None]:
+        """What is wrong with each record itself, whatever its change set holds (but what needs
+        a field's value, checked by ``_judge_row``)."""
+        count = len(run.cols)
         if device is None:
-            return quarantine("device", "its device is not in the team roster")
-        if device.status == "revoked" and record.seq > (device.revoked_after or 0):
-            return quarantine("revoked", "after revocation")
-        field = (record.tbl, record.col)
-        if field not in self._fields:
-            self._fields[field] = self._field(record.tbl, record.col)
-        if self._fields[field] is not None:
-            return self._fields[field]
-        rule = rules.TABLES[record.tbl]
-        if record.hlc > self.context.horizon:
-            return defer("clock", "clock more than a day ahead")
-        if (record.tbl, record.pk) not in self._keys:
-            self._keys[(record.tbl, record.pk)] = _malformed_key(record.pk, rule)
-        return self._keys[(record.tbl, record.pk)] or _malformed(record)
+            return [_NO_DEVICE] * count
+        revoked = device.revoked_after or 0 if device.status == "revoked" else None
+        if revoked is not None and run.seq > revoked:
+            return [_REVOKED] * count
+        shape = self._shape(run)
+        ahead = run.hlc > self.context.horizon
+        key = (run.tbl, run.pk)
+        if revoked is None and not ahead and shape.known and run.cl % 2 == 1 and run.cl > 0:
+            if key not in self._keys:  # the usual run: only its key and existence to look at
+                self._keys[key] = _malformed_key(run.pk, rules.TABLES[run.tbl])
+            if self._keys[key] is not None:
+                return [self._keys[key]] * count
+            found: list[Verdict | None] = [None] * count
+            for index, col in enumerate(run.cols):
+                if col == EXISTENCE:
+                    found[index] = self._existence(run, index)
+            return found
+        found = [None] * count
+        for index, col in enumerate(run.cols):
+            if revoked is not None and run.seq + index > revoked:
+                found[index] = _REVOKED
+                continue
+            verdict = shape.fields[index]
+            if verdict is None and ahead:
+                verdict = _CLOCK_AHEAD
+            if verdict is None:
+                if key not in self._keys:
+                    self._keys[key] = _malformed_key(run.pk, rules.TABLES[run.tbl])
+                verdict = self._keys[key]
+            if verdict is None and (run.cl < 1 or (col != EXISTENCE and run.cl % 2 == 0)):
+                verdict = quarantine("malformed", f"causal length {run.cl} does not fit the record")
+            if verdict is None and col == EXISTENCE:
+                verdict = self._existence(run, index)
+            found[index] = verdict
+        return found
+
+    @staticmethod
+    def _existence(run: Run, index: int) -> Verdict | None:
+        """What is wrong with an existence record itself: a value, or malformed history."""
+        if not _no_value(run, index):
+            return _EXISTENCE_VALUE
+        prev = run.prev(index)
+        if prev is not None or (run.tbl, EXISTENCE) in CRITICAL_FIELDS:
+            return _malformed_prev(run.tbl, run.pk, EXISTENCE, None, prev)
+        return None
 
     def _field(self, tbl: str, col: str) -> Verdict | None:
         """Whether records of this table and field can be judged here at all."""
@@ -289,10 +407,10 @@ class Judge:
 
     def _row(
         self, row: _Row, author: _Author, restrictions: dict[str, set[str]]
-    ) -> dict[Change, Verdict]:
+    ) -> dict[int, Verdict]:
         rule = rules.TABLES[row.tbl]
         if author.verdict is not None:
-            return dict.fromkeys(row.records, author.verdict)
+            return dict.fromkeys(_seqs(row), author.verdict)
         if row.existence is not None and row.existence.cl % 2 == 0:
             return self._delete(row, rule, author)
         if row.existence is not None:
@@ -302,9 +420,9 @@ class Judge:
             if all(v.applies for v in verdicts.values()) and row.tbl == "activity_correction":
                 restrictions[str(row.fields["activity_id"].val)].add(rules.CORRECTED)
             return verdicts
-        judged: dict[Change, Verdict] = {}
+        judged: dict[int, Verdict] = {}
         for record in sorted(row.fields.values(), key=lambda r: r.col == "status"):
-            judged[record] = self._update(record, rule, author, restrictions, row, judged)
+            judged[record.seq] = self._update(record, rule, author, restrictions, row, judged)
         return judged
 
     def _insert(
@@ -313,7 +431,7 @@ class Judge:
         rule: rules.TableRule,
         author: _Author,
         restrictions: dict[str, set[str]],
-    ) -> dict[Change, Verdict]:
+    ) -> dict[int, Verdict]:
         """A row is created whole or not at all: the first broken rule refuses every field."""
         existence = row.existence
         assert existence is not None
@@ -333,11 +451,11 @@ class Judge:
         if failed is None:
             failed = self._references(rule, values)
         if failed is None:
-            return dict.fromkeys(row.records, APPLY)
+            return dict.fromkeys(_seqs(row), APPLY)
         if failed.outcome == "defer":
-            return dict.fromkeys(row.records, failed)
+            return dict.fromkeys(_seqs(row), failed)
         others = quarantine(failed.rule, f"the creation of this row was refused: {failed.reason}")
-        return {r: (failed if r is culprit else others) for r in row.records}
+        return {r.seq: (failed if r is culprit else others) for r in row.records}
 
     def _created_before(self, row: _Row) -> Verdict | None:
         """A row is created once: a creation of a row already created with the same causal
@@ -346,7 +464,7 @@ class Judge:
         deletion (a larger causal length) creates a row again."""
         existence = row.existence
         assert existence is not None
-        made = self.context.creations(row.tbl, row.pk, existence.cl)
+        made = self.context.creations(row.tbl, row.pk, existence.cl, existence)
         if len(made) > 1:
             self.context.rivals.update((origin, seq) for _hlc, origin, seq in made)
         if not made or made[0][:2] == (existence.hlc, existence.origin):
@@ -404,7 +522,7 @@ class Judge:
         author: _Author,
         restrictions: dict[str, set[str]],
         row: _Row,
-        judged: Mapping[Change, Verdict],
+        judged: Mapping[int, Verdict],
     ) -> Verdict:
         """A field of an existing row. A transition (an activity's status) is judged after the
         other fields of its change set, against the row as it will be: the fields accepted
@@ -434,35 +552,46 @@ class Judge:
         if failed is None and (rule.name, record.col) == ("activity", "status"):
             failed = _status_follows_restriction(record.val, {"id": row_id}, restrictions)
             moved = row.fields.get("end_at")
-            if moved is not None and judged[moved].applies:
+            end: object = None
+            if moved is not None and judged[moved.seq].applies:
                 end = moved.val
             elif record.val == "done":
                 end = self.context.field_as_of("activity", record.pk, "end_at", _at(record))
-            else:
-                end = None
             failed = failed or _done_after_end(record, record.val, end)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")
         return failed or APPLY
 
-    def _delete(self, row: _Row, rule: rules.TableRule, author: _Author) -> dict[Change, Verdict]:
+    def _delete(self, row: _Row, rule: rules.TableRule, author: _Author) -> dict[int, Verdict]:
         if row.fields:
             verdict = quarantine("malformed", "a deletion that also writes fields")
         elif rule.delete is None:
             verdict = quarantine("append-only", f"{rule.name} rows are never deleted")
         else:
             verdict = author.may(rule.delete, f"delete {rule.name}") or APPLY
-        return dict.fromkeys(row.records, verdict)
+        return dict.fromkeys(_seqs(row), verdict)
 
     # Values and references -------------------------------------------------------------------
 
     def _value(
         self, record: Change, field_rule: rules.FieldRule, author: _Author
     ) -> Verdict | None:
-        try:
-            field_rule.check(record.val, record.col)
-        except BadInput as exc:
-            return quarantine("value", f"{record.tbl}.{validate.visible(str(exc)).rstrip('.')}")
+        value = record.val
+        if type(value) is str and len(value) <= _SHORT:
+            memo = self._checked[(record.tbl, record.col)]
+            if value in memo:
+                failed = memo[value]
+            else:
+                if self._memos > _MEMO:
+                    self._checked.clear()
+                    self._memos = 0
+                    memo = self._checked[(record.tbl, record.col)]
+                failed = memo[value] = _checked(record, field_rule)
+                self._memos += 1
+        else:
+            failed = _checked(record, field_rule)
+        if failed is not None:
+            return failed
         if not (field_rule.catalogue or field_rule.actor or field_rule.device or field_rule.stamp):
             return None
         name = f"{record.tbl}.{record.col}"
@@ -481,7 +610,11 @@ class Judge:
             return quarantine(
                 "attribution", f"{name} names another device than the one that sent it"
             )
-        if field_rule.stamp and isinstance(record.val, str) and record.val > _latest(record):
+        if (
+            field_rule.stamp
+            and isinstance(record.val, str)
+            and record.val > self._latest_of(record)
+        ):
             return quarantine("value", f"{name} lies after the clock of the change that carries it")
         if (
             field_rule.stamp
@@ -494,14 +627,21 @@ class Judge:
             )
         return None
 
+    def _latest_of(self, record: Change) -> str:
+        latest = self._latest.get(record.hlc)
+        if latest is None:
+            latest = self._latest[record.hlc] = _latest(record)
+        return latest
+
     def _references(self, rule: rules.TableRule, values: Mapping[str, object]) -> Verdict | None:
         for col, field_rule in rule.fields.items():
             target, value = field_rule.ref, values.get(col)
             if target is None or value is None:
                 continue
-            if not self._known(target, json.dumps([value], ensure_ascii=False)):
+            pk = key_of(value) if type(value) is str else json.dumps([value], ensure_ascii=False)
+            if not self._known(target, pk):
                 return defer(
-                    f"row:{target}:{json.dumps([value], ensure_ascii=False)}",
+                    f"row:{target}:{pk}",
                     f"{rule.name}.{col} refers to a {target} not known here yet",
                 )
         return None
@@ -521,12 +661,12 @@ class _Author:
     bootstrap: str | None = None  # the pk of the device operator's own row, made at init
 
     @classmethod
-    def of(cls, context: Context, records: list[Change], device: Device) -> _Author:
-        first = records[0]
+    def of(cls, context: Context, runs: Sequence[Run], device: Device) -> _Author:
+        first = runs[0]
         name = callsign(first.actor)
-        if any(r.actor != first.actor for r in records):
+        if any(r.actor != first.actor for r in runs):
             return cls(name, None, device, quarantine("malformed", "one change set, two authors"))
-        bootstrap = _bootstrap(records, name, device)
+        bootstrap = _bootstrap(runs, name, device)
         if bootstrap is not None and bootstrap[1] == "admin" and device.role != "admin":
             refused = quarantine(
                 "role",
@@ -567,15 +707,15 @@ def _a(words: str) -> str:
     return f"an {words}" if words[:1] in "aeiou" else f"a {words}"
 
 
-def _bootstrap(records: list[Change], name: str, device: Device) -> tuple[str, str] | None:
+def _bootstrap(runs: Sequence[Run], name: str, device: Device) -> tuple[str, str] | None:
     """The device's first change set creating its own operator (``init``): (row pk, role).
 
     The operator keeps the role they started with, also when the admin enrolled the laptop
     with another one (``team enroll --role``): everything the laptop sends is bounded by both
     roles, so nothing of theirs waits for ever. Only an admin's device starts with an admin."""
-    if min(r.seq for r in records) != 1:
+    if min(r.seq for r in runs) != 1:
         return None
-    for row in _rows(records).values():
+    for row in _rows(changes_of(runs)).values():
         fields = {col: r.val for col, r in row.fields.items()}
         if (
             row.tbl == "staff"
@@ -585,15 +725,6 @@ def _bootstrap(records: list[Change], name: str, device: Device) -> tuple[str, s
             role = fields.get("role")
             return (row.pk, role if isinstance(role, str) else "")
     return None
-
-
-def _twice(records: Iterable[Change]) -> list[Change]:
-    """Records of a field (or a row's existence) that one change set writes more than once: no
-    store seals a field twice in one write, so neither is the field's value."""
-    seen: dict[tuple[str, str, str], list[Change]] = defaultdict(list)
-    for record in records:
-        seen[(record.tbl, record.pk, record.col)].append(record)
-    return [r for group in seen.values() if len(group) > 1 for r in group]
 
 
 def _rows(records: Iterable[Change]) -> dict[tuple[str, str], _Row]:
@@ -615,12 +746,40 @@ def _order(row: _Row) -> tuple[int, int, str, str]:
     return (0 if creates else 1, 0 if first else 1, row.tbl, row.pk)
 
 
+def _run_order(
+    runs: Sequence[Run], verdicts: list[list[Verdict | None]], indexes: list[int]
+) -> tuple[int, int, str, str]:
+    """``_order`` of the row these runs write (its existence: the last one not refused alone)."""
+    existence: Run | None = None
+    for index in indexes:
+        run = runs[index]
+        if run.cols[0] == EXISTENCE and EXISTENCE not in run.cols[1:]:  # the usual run
+            if verdicts[index][0] is None:
+                existence = run
+            continue
+        for offset, col in enumerate(run.cols):
+            if col == EXISTENCE and verdicts[index][offset] is None:
+                existence = run
+    creates = existence is not None and existence.cl % 2 == 1
+    first = runs[indexes[0]].tbl in ("restriction", "activity_correction")
+    return (0 if creates else 1, 0 if first else 1, runs[indexes[0]].tbl, runs[indexes[0]].pk)
+
+
+def _seqs(row: _Row) -> list[int]:
+    return [r.seq for r in row.records]
+
+
+def _collapse(found: list[Verdict | None]) -> RunVerdict:
+    """One verdict for a run whose records all have the same one."""
+    first = found[0]
+    assert first is not None
+    if all(v is first for v in found):
+        return first
+    return tuple(v for v in found if v is not None)
+
+
 def _key_values(pk: str) -> list[object]:
-    try:
-        value = validate.json_document(pk, "a row key", max_depth=2)
-    except ValueError:
-        return []
-    return value if isinstance(value, list) else []
+    return key_parts(pk) or []
 
 
 def _malformed_key(pk: str, rule: rules.TableRule) -> Verdict | None:
@@ -629,38 +788,56 @@ def _malformed_key(pk: str, rule: rules.TableRule) -> Verdict | None:
     key = _key_values(pk)
     if len(key) != len(rule.key) or not all(isinstance(k, str) and k for k in key):
         return quarantine("malformed", f"its row key {shown(pk)} is not a key of {rule.name}")
+    if len(key) == 1 and pk == key_of(str(key[0])):
+        return None  # canonical: what json.dumps writes, quickly
     if json.dumps(key, ensure_ascii=False, separators=(",", ":")) != pk:
         return quarantine("malformed", f"its row key {shown(pk)} is not written canonically")
     return None
 
 
-def _malformed(record: Change) -> Verdict | None:
-    """A record whose shape no store could have written."""
-    if record.cl < 1 or (record.col != EXISTENCE and record.cl % 2 == 0):
-        return quarantine("malformed", f"causal length {record.cl} does not fit the record")
-    if record.col == EXISTENCE and record.val is not None:
-        return quarantine("malformed", "an existence record carries a value")
-    if record.prev is None and (record.tbl, record.col) not in CRITICAL_FIELDS:
+#: Values up to this long are checked once per field and remembered (at most ``_MEMO`` of them).
+_SHORT = 32
+_MEMO = 50_000
+
+
+def _checked(record: Change, field_rule: rules.FieldRule) -> Verdict | None:
+    """The field's own value check (pure: the same value is judged the same)."""
+    try:
+        field_rule.check(record.val, record.col)
+    except BadInput as exc:
+        return quarantine("value", f"{record.tbl}.{validate.visible(str(exc)).rstrip('.')}")
+    return None
+
+
+def _no_value(run: Run, index: int) -> bool:
+    """Whether the run's record at ``index`` carries no value (NULL), read without decoding
+    the run where it is the first (an existence record always is, from a store)."""
+    if index == 0 and (run.vals == "[null]" or run.vals.startswith("[null,")):
+        return True
+    return run.values()[index] is None
+
+
+def _malformed_prev(tbl: str, pk: str, col: str, val: object, prev: str | None) -> Verdict | None:
+    """A critical field without the history its writer saw, or history on a plain field."""
+    if prev is None and (tbl, col) not in CRITICAL_FIELDS:
         return None  # a plain field, or an assessment written before they carried history
-    return _malformed_prev(record)
-
-
-def _malformed_prev(record: Change) -> Verdict | None:
-    critical = field_of(record.tbl, record.pk, record.col, record.val) is not None
+    critical = field_of(tbl, pk, col, val) is not None
     if not critical:
-        return None if record.prev is None else quarantine("malformed", "history on a plain field")
-    if record.prev is None and (record.tbl, record.col) == ASSESSED:
+        return None if prev is None else _PLAIN_HISTORY
+    if prev is None and (tbl, col) == ASSESSED:
         return None  # written before assessments carried their history: takes no part in it
+    if prev == "[]":
+        return None
     try:
         seen = (
-            validate.json_document(record.prev, "a history", max_depth=2, max_len=MAX_HISTORY)
-            if record.prev is not None
+            validate.json_document(prev, "a history", max_depth=2, max_len=MAX_HISTORY)
+            if prev is not None
             else None
         )
     except ValueError:
         seen = None
     if not isinstance(seen, list) or not all(isinstance(s, str) for s in seen):
-        return quarantine("malformed", "a critical field without the history its writer saw")
+        return _NO_HISTORY
     return None
 
 

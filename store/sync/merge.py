@@ -18,22 +18,32 @@ triggers, so an activity left below its level is flagged by the derived
 ``activity_view.replan_reason``, never a reason to abort; they are not captured again as this
 laptop's changes) with foreign keys off (a row may refer to one another device deleted;
 ``foreign_key_check`` reports those as orphans).
+
+Records arrive as runs (``change.Run``), with a mask where only some of a run's records were
+accepted. The decisions keep which record won each field, not its value: values are decoded
+from their run as the statements run, one row at a time, so a merge of a million records never
+holds a million values.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..db import integrity_errors
 from . import clashes, conflicts
 from .capture import set_clocks
-from .change import EXISTENCE, Change
+from .change import EXISTENCE, Change, Run
 from .tables import TableShape, shapes
 
 Stamp = tuple[int, int, str]  # (cl, hlc, origin)
+#: A run and which of its records were accepted (None: all).
+Accepted = tuple[Run, tuple[bool, ...] | None]
+#: The record that won a field: its run and its place in the run.
+Source = tuple[Run, int]
 
 #: Tables where another unique key than the id means "the same fact"; see ``_same_fact``.
 SAME_FACT = {"deployment": ("activity_id", "staff_id")}
@@ -45,26 +55,41 @@ class Outcome:
 
     applied: Counter[str] = field(default_factory=Counter)
     refused: list[tuple[Change, str]] = field(default_factory=list)
+    #: Rows to rebuild from the change log (``rebuild.rows``): the other record of a fact
+    #: whose row this merge deleted (``_the_same_fact``).
+    revive: set[tuple[str, str]] = field(default_factory=set)
     clashes: list[str] = field(default_factory=list)  # unique names settled, in words
 
 
-def merge(conn: sqlite3.Connection, records: list[Change]) -> Outcome:
+def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
     """Apply accepted records; their rows' critical-field conflicts are rebuilt."""
     outcome = Outcome()
     table_shapes = shapes(conn)
-    rows: dict[tuple[str, str], list[Change]] = defaultdict(list)
+    rows: dict[tuple[str, str], list[Accepted]] = defaultdict(list)
     malformed: set[tuple[str, str]] = set()  # only a laptop's own forged records get here
-    for record in records:
-        table = table_shapes.get(record.tbl)
-        if table is None or (record.col != EXISTENCE and record.col not in table.columns):
-            outcome.refused.append((record, f"unknown field {record.tbl}.{record.col}"))
-            continue
-        if record.row not in rows and not table.is_key(record.pk):
-            malformed.add(record.row)
-        if record.row in malformed:
-            outcome.refused.append((record, "a malformed row key"))
+    for run, mask in accepted:
+        table = table_shapes.get(run.tbl)
+        unknown = [i for i in _unknown(table, run.cols) if mask is None or mask[i]]
+        if unknown:
+            records = run.changes()
+            for i in unknown:
+                outcome.refused.append((records[i], f"unknown field {run.tbl}.{run.cols[i]}"))
+            keep = set(range(len(run.cols))) - set(unknown)
+            mask = tuple(i in keep and (mask is None or mask[i]) for i in range(len(run.cols)))
+            if not any(mask):
+                continue
+        assert table is not None
+        if run.row not in rows and run.row not in malformed and not table.is_key(run.pk):
+            malformed.add(run.row)
+        if run.row in malformed:
+            records = run.changes()
+            outcome.refused += [
+                (records[i], "a malformed row key")
+                for i in range(len(run.cols))
+                if mask is None or mask[i]
+            ]
         else:
-            rows[record.row].append(record)
+            rows[run.row].append((run, mask))
     clocks = _local_clocks(conn, list(rows))
     plan = _Plan()
     for (tbl, pk), group in rows.items():
@@ -75,24 +100,31 @@ def merge(conn: sqlite3.Connection, records: list[Change]) -> Outcome:
     set_clocks(conn, _stamps(plan, refused))
     for key, group in rows.items():
         if key in refused:
-            outcome.refused.extend((record, refused[key]) for record in group)
+            for run, mask in group:
+                records = run.changes()
+                outcome.refused += [
+                    (records[i], refused[key])
+                    for i in range(len(run.cols))
+                    if mask is None or mask[i]
+                ]
         else:
-            outcome.applied[key[0]] += len(group)
+            outcome.applied[key[0]] += sum(
+                len(run.cols) if mask is None else sum(mask) for run, mask in group
+            )
     conflicts.refresh(
-        conn, conflicts.fields_of(r for k, g in rows.items() if k not in refused for r in g)
+        conn, conflicts.fields_of_runs(a for k, g in rows.items() if k not in refused for a in g)
     )
-    _bring_back_the_same_fact(conn, plan)
+    outcome.revive = _the_same_fact(conn, plan)
     return outcome
 
 
-def _bring_back_the_same_fact(conn: sqlite3.Connection, plan: _Plan) -> None:
+def _the_same_fact(conn: sqlite3.Connection, plan: _Plan) -> set[tuple[str, str]]:
     """A row deleted here may have stood for a fact another row also recorded (the same
     officer on the same activity, recorded by two laptops: the other row was dropped as the
-    same fact). That other row is rebuilt from the change log, so every laptop ends with the
-    facts whose rows are alive, whatever the order the deletion and the rows arrived in. One
-    pass over the log's records of the table, only when a merge deletes such rows."""
-    from . import rebuild  # rebuild merges again
-
+    same fact). That other row is to be rebuilt from the change log (the rows returned), so
+    every laptop ends with the facts whose rows are alive, whatever the order the deletion and
+    the rows arrived in. One pass over the log's records of the table, only when a merge
+    deletes such rows."""
     others: set[tuple[str, str]] = set()
     for tbl, deleted in plan.deletes.items():
         fact = SAME_FACT.get(tbl)
@@ -115,24 +147,35 @@ def _bring_back_the_same_fact(conn: sqlite3.Connection, plan: _Plan) -> None:
                 ).fetchone()
                 if present is None:
                     others.add((tbl, pk))
-    if others:
-        rebuild.rows(conn, others)
+    return others
+
+
+def _unknown(table: TableShape | None, cols: tuple[str, ...]) -> tuple[int, ...]:
+    """Where a run holds fields this database's table does not have (a newer version's)."""
+    if table is None:
+        return tuple(range(len(cols)))
+    key = (table.columns, cols)
+    found = _UNKNOWN.get(key)
+    if found is None:
+        known = set(table.columns)
+        found = _remember(
+            _UNKNOWN, key, tuple(i for i, c in enumerate(cols) if c != EXISTENCE and c not in known)
+        )
+    return found
 
 
 def _stamps(
     plan: _Plan, refused: dict[tuple[str, str], str]
-) -> list[tuple[str, str, str, int, int, str]]:
+) -> Iterator[tuple[str, str, str, int, int, str]]:
     """The stamp each written field now holds; a field written with its row keeps the row's."""
-    stamps = []
     for (tbl, pk), winners in plan.winners.items():
-        if (tbl, pk) in refused:
-            continue
-        born = winners.get(EXISTENCE)
-        for col, record in winners.items():
-            if col != EXISTENCE and born is not None and record.stamp == born.stamp:
-                continue
-            stamps.append((tbl, pk, col, record.cl, record.hlc, record.origin))
-    return stamps
+        if (tbl, pk) not in refused:
+            for col, stamp in _stamps_of(winners):
+                yield (tbl, pk, col, *stamp)
+
+
+def _stamp(run: Run) -> Stamp:
+    return (run.cl, run.hlc, run.origin)
 
 
 def _local_clocks(
@@ -144,28 +187,84 @@ def _local_clocks(
     )
     conn.execute("DELETE FROM temp.merge_keys")
     conn.executemany("INSERT INTO temp.merge_keys VALUES (?, ?)", keys)
+    devices = dict(conn.execute("SELECT id, device FROM sync_origin"))
     found: dict[tuple[str, str], dict[str, Stamp]] = defaultdict(dict)
     for tbl, pk, col, cl, hlc, origin in conn.execute(
         "SELECT c.tbl, c.pk, c.col, c.cl, c.hlc, c.origin FROM temp.merge_keys k"
         " JOIN sync_clock c ON c.tbl = k.tbl AND c.pk = k.pk"
     ):
-        found[(tbl, pk)][col] = (cl, hlc, origin)
+        found[(tbl, pk)][col] = (cl, hlc, devices[origin])  # devices compare by their id text
     conn.execute("DELETE FROM temp.merge_keys")
     return found
+
+
+class _Fields:
+    """The record that won each field (its run and place), when they come from several runs."""
+
+    __slots__ = ("won",)
+
+    def __init__(self, won: dict[str, Source]) -> None:
+        self.won = won
+
+    def values(self, cols: tuple[str, ...]) -> list[Any]:
+        decoded: dict[int, list[object]] = {}
+        found = []
+        for col in cols:
+            run, index = self.won[col]
+            values = decoded.get(id(run))
+            if values is None:
+                values = decoded[id(run)] = run.values()
+            found.append(values[index])
+        return found
+
+    def stamps(self) -> Iterator[tuple[str, Stamp]]:
+        born = self.won.get(EXISTENCE)
+        born_stamp = None if born is None else _stamp(born[0])
+        for col, (run, _index) in self.won.items():
+            stamp = _stamp(run)
+            if col == EXISTENCE or born_stamp is None or stamp != born_stamp:
+                yield col, stamp
+
+
+def _stamps_of(winners: Winners) -> Iterator[tuple[str, Stamp]]:
+    if isinstance(winners, Run):  # every record of one run won: the fields share its stamp
+        return iter([(EXISTENCE, _stamp(winners))])
+    return winners.stamps()
+
+
+def _values_of(winners: Winners, cols: tuple[str, ...]) -> list[Any]:
+    if isinstance(winners, Run):
+        values = winners.values()
+        return [values[i] for i in _places(winners.cols, cols)]
+    return winners.values(cols)
+
+
+def _places(have: tuple[str, ...], cols: tuple[str, ...]) -> tuple[int, ...]:
+    """Where each of ``cols`` sits in ``have``."""
+    found = _PLACES.get((have, cols))
+    if found is None:
+        found = _remember(_PLACES, (have, cols), tuple(have.index(c) for c in cols))
+    return found
+
+
+#: The records that won a row's fields: a run (a new row made whole by one change set, nearly
+#: every row of a first import), or each field's own.
+Winners = _Fields | Run
 
 
 @dataclass
 class _Plan:
     """The row writes a merge decided on, grouped so they run as few statements as possible."""
 
-    inserts: dict[tuple[str, tuple[str, ...]], list[tuple[str, list[Any]]]] = field(
+    inserts: dict[tuple[str, tuple[str, ...]], list[tuple[str, Winners]]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    updates: dict[tuple[str, tuple[str, ...]], list[tuple[str, list[Any]]]] = field(
+    updates: dict[tuple[str, tuple[str, ...]], list[tuple[str, Winners]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    winners: dict[tuple[str, str], dict[str, Change]] = field(default_factory=dict)
+    winners: dict[tuple[str, str], Winners] = field(default_factory=dict)
+    #: per table, the unique names two rows were given offline (``clashes``), to settle
     clashes: dict[str, set[tuple[Any, ...]]] = field(default_factory=lambda: defaultdict(set))
 
     def execute(
@@ -179,23 +278,42 @@ class _Plan:
         for tbl, keys in self.deletes.items():
             table = table_shapes[tbl]
             sql = f"DELETE FROM {tbl} WHERE {table.key_match}"
+            width = len(table.key)
             self._run(
-                conn, tbl, sql, [(pk, [pk] * len(table.key)) for pk in keys], refused, None, ()
+                conn,
+                tbl,
+                sql,
+                [(pk, None) for pk in keys],
+                lambda pk, _w, width=width: [pk] * width,
+                refused,
+                None,
+                (),
             )
         for (tbl, cols), items in self.inserts.items():
             if not cols:  # an existence record without a single known field: nothing to insert
                 refused.update(((tbl, pk), "a row without any of its fields") for pk, _v in items)
                 continue
             sql = f"INSERT INTO {tbl} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-            self._run(conn, tbl, sql, items, refused, table_shapes[tbl], cols)
-        for (tbl, cols), items in self.updates.items():
-            table = table_shapes[tbl]
-            sql = f"UPDATE {tbl} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {table.key_match}"
             self._run(
                 conn,
                 tbl,
                 sql,
-                [(pk, [*v, *[pk] * len(table.key)]) for pk, v in items],
+                items,
+                lambda _pk, w, cols=cols: _values_of(w, cols),
+                refused,
+                table_shapes[tbl],
+                cols,
+            )
+        for (tbl, cols), items in self.updates.items():
+            table = table_shapes[tbl]
+            sql = f"UPDATE {tbl} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {table.key_match}"
+            width = len(table.key)
+            self._run(
+                conn,
+                tbl,
+                sql,
+                items,
+                lambda pk, w, cols=cols, width=width: [*_values_of(w, cols), *[pk] * width],
                 refused,
                 None,
                 cols,
@@ -207,17 +325,19 @@ class _Plan:
         conn: sqlite3.Connection,
         tbl: str,
         sql: str,
-        items: list[tuple[str, list[Any]]],
+        items: list[tuple[str, Any]],
+        params: Any,
         refused: dict[tuple[str, str], str],
         insert_into: TableShape | None,
         cols: tuple[str, ...],
     ) -> None:
         try:
-            conn.executemany(sql, [values for _pk, values in items])
+            conn.executemany(sql, (params(pk, v) for pk, v in items))
             return
         except integrity_errors():
             pass  # the statement undid itself; find the rows the database refuses, one by one
-        for pk, values in items:
+        for pk, item in items:
+            values = params(pk, item)
             try:
                 conn.execute(sql, values)
             except integrity_errors() as exc:
@@ -286,35 +406,83 @@ def _newer(a: Stamp, b: Stamp | None) -> bool:
 
 
 def _decide(
-    table: TableShape, pk: str, group: list[Change], local: dict[str, Stamp], plan: _Plan
+    table: TableShape,
+    pk: str,
+    group: list[Accepted],
+    local: dict[str, Stamp],
+    plan: _Plan,
 ) -> None:
     """Choose each field's winner and the row write that follows from them."""
+    if len(group) == 1 and not local:
+        run, mask = group[0]
+        if (
+            mask is None
+            and run.cols[0] == EXISTENCE
+            and run.cl % 2 == 1
+            and len(set(run.cols)) == len(run.cols)
+        ):  # a new row, whole: every field wins
+            plan.winners[(table.name, pk)] = run
+            cols = _insert_cols(table, run.cols)
+            plan.inserts[(table.name, cols)].append((pk, run))
+            return
     local_cl = local[EXISTENCE][0] if EXISTENCE in local else 0
-    winners: dict[str, Change] = {}
+    winners: dict[str, Source] = {}
     best: dict[str, Stamp] = dict(local)
     row_stamp = local.get(EXISTENCE)
-    for record in group:
-        if record.col == EXISTENCE and _newer(record.stamp, best.get(EXISTENCE)):
-            best[EXISTENCE] = record.stamp
-            winners[EXISTENCE] = record
+    for run, mask in group:
+        stamp = _stamp(run)
+        for index, col in enumerate(run.cols):
+            if (
+                col == EXISTENCE
+                and (mask is None or mask[index])
+                and _newer(stamp, best.get(EXISTENCE))
+            ):
+                best[EXISTENCE] = stamp
+                winners[EXISTENCE] = (run, index)
     new_cl = max(local_cl, best[EXISTENCE][0]) if EXISTENCE in best else local_cl
-    for record in group:
-        if record.col == EXISTENCE or record.cl < new_cl:
+    for run, mask in group:
+        if run.cl < new_cl:
             continue
-        held = best.get(record.col)
-        if row_stamp is not None and (held is None or row_stamp > held):
-            held = row_stamp  # a field without its own stamp holds the row's insert stamp
-        if _newer(record.stamp, held):
-            best[record.col] = record.stamp
-            winners[record.col] = record
-    plan.winners[(table.name, pk)] = winners
+        stamp = _stamp(run)
+        for index, col in enumerate(run.cols):
+            if col == EXISTENCE or (mask is not None and not mask[index]):
+                continue
+            held = best.get(col)
+            if row_stamp is not None and (held is None or row_stamp > held):
+                held = row_stamp  # a field without its own stamp holds the row's insert stamp
+            if _newer(stamp, held):
+                best[col] = stamp
+                winners[col] = (run, index)
+    plan.winners[(table.name, pk)] = fields = _Fields(winners)
     alive_before, alive_after = local_cl % 2 == 1, new_cl % 2 == 1
-    values = {col: r.val for col, r in winners.items() if col != EXISTENCE}
+    written = [col for col in winners if col != EXISTENCE]
     if alive_after and not alive_before:
-        cols = tuple(c for c in table.columns if c in values)
-        plan.inserts[(table.name, cols)].append((pk, [values[c] for c in cols]))
-    elif alive_after and values:
-        cols = tuple(sorted(values))
-        plan.updates[(table.name, cols)].append((pk, [values[c] for c in cols]))
+        cols = tuple(c for c in table.columns if c in winners and c != EXISTENCE)
+        plan.inserts[(table.name, cols)].append((pk, fields))
+    elif alive_after and written:
+        cols = tuple(sorted(written))
+        plan.updates[(table.name, cols)].append((pk, fields))
     elif alive_before and not alive_after:
         plan.deletes[table.name].append(pk)
+
+
+def _insert_cols(table: TableShape, have: tuple[str, ...]) -> tuple[str, ...]:
+    """The table's columns a run writes, in the table's order."""
+    key = (table.columns, have)
+    found = _COLUMNS.get(key)
+    if found is None:
+        found = _remember(_COLUMNS, key, tuple(c for c in table.columns if c in have))
+    return found
+
+
+#: Column orders worked out once: few distinct ones (the shapes of the tables' rows).
+_COLUMNS: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
+_PLACES: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, ...]] = {}
+_UNKNOWN: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, ...]] = {}
+
+
+def _remember(cache: dict[Any, Any], key: Any, found: Any) -> Any:
+    if len(cache) > 10_000:  # many shapes: only hostile records make them
+        cache.clear()
+    cache[key] = found
+    return found

@@ -13,37 +13,21 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from ..clock import from_db
 from ..db import Store
 from .change import Change
+from .held import APPLIED as APPLIED
+from .held import DEFERRED as DEFERRED
+from .held import QUARANTINED as QUARANTINED
+from .held import states as states
 from .judge import Key, Verdict
 
 #: Above this many deferred records from one origin its own bundles are refused, and its
 #: segments relayed by others are set aside, until someone acts (upgrade, or revoke it).
 MAX_DEFERRED_PER_ORIGIN = 10_000
-
-APPLIED, QUARANTINED, DEFERRED = "applied", "quarantined", "deferred"
-
-
-def states(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, str]:
-    """Which of these held records are quarantined or deferred (the rest: applied or new)."""
-    wanted = list(keys)
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS judged_keys (origin TEXT, seq INTEGER,"
-        " PRIMARY KEY (origin, seq)) WITHOUT ROWID"
-    )
-    conn.execute("DELETE FROM temp.judged_keys")
-    conn.executemany("INSERT OR IGNORE INTO temp.judged_keys VALUES (?, ?)", wanted)
-    found: dict[Key, str] = {}
-    for table, state in (("sync_quarantine", QUARANTINED), ("sync_deferred", DEFERRED)):
-        for origin, seq in conn.execute(
-            f"SELECT k.origin, k.seq FROM temp.judged_keys k JOIN {table} t"
-            " ON t.origin = k.origin AND t.seq = k.seq"
-        ):
-            found[(origin, int(seq))] = state
-    conn.execute("DELETE FROM temp.judged_keys")
-    return found
 
 
 def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], now: str) -> None:
@@ -67,7 +51,18 @@ def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], n
                 )
             )
         elif verdict.outcome == "defer":
-            deferred.append((*key, verdict.reason, verdict.rule, now))
+            deferred.append(
+                (
+                    *key,
+                    verdict.reason,
+                    verdict.rule,
+                    now,
+                    change.hlc,
+                    change.tbl,
+                    change.pk,
+                    change.col,
+                )
+            )
         else:
             cleared.append(key)
     conn.executemany("DELETE FROM sync_quarantine WHERE origin = ? AND seq = ?", cleared)
@@ -85,9 +80,9 @@ def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], n
         quarantined,
     )
     conn.executemany(
-        "INSERT INTO sync_deferred (origin, seq, reason, waits, since) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (origin, seq) DO UPDATE SET reason = excluded.reason,"
-        " waits = excluded.waits",
+        "INSERT INTO sync_deferred (origin, seq, reason, waits, since, hlc, tbl, pk, col)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, seq) DO UPDATE"
+        " SET reason = excluded.reason, waits = excluded.waits",
         deferred,
     )
 
@@ -117,7 +112,7 @@ class Quarantined:
     rule: str
     reason: str
     change_set: int
-    noticed_at: str
+    noticed_at: datetime
 
     def as_dict(self, label: str = "") -> dict[str, object]:
         return {
@@ -140,7 +135,7 @@ _SELECT = (
 
 def _quarantined(rows: Iterable[tuple[Any, ...]]) -> list[Quarantined]:
     return [
-        Quarantined(o, int(s), t, c, _row_id(str(pk)), a, r, why, int(h), at)
+        Quarantined(o, int(s), t, c, _row_id(str(pk)), a, r, why, int(h), from_db(at))
         for o, s, t, c, pk, a, r, why, h, at in rows
     ]
 
@@ -197,7 +192,7 @@ class Waiting:
 
     device: str
     count: int
-    since: str
+    since: datetime | None  # None: deferred before this version recorded when
     waits: tuple[str, ...]
 
 
@@ -208,6 +203,6 @@ def deferred(store: Store) -> list[Waiting]:
         " GROUP BY origin ORDER BY origin"
     )
     return [
-        Waiting(str(o), int(n), str(since or ""), tuple(sorted(str(w).split(","))))
+        Waiting(str(o), int(n), from_db(since) if since else None, tuple(sorted(str(w).split(","))))
         for o, n, since, w in rows
     ]

@@ -13,9 +13,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from ..validate import json_document
-from . import clashes, conflicts, merge
-from .change import COLUMNS, Change
+from . import clashes, conflicts, log, merge
+from . import quarantine as kept
+from .change import key_parts
 from .tables import shapes
 
 
@@ -34,40 +34,40 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
         if shape is not None and shape.is_key(pk):  # a malformed key names no row
             conn.execute(f"DELETE FROM {tbl} WHERE {shape.key_match}", [pk] * len(shape.key))
         conn.execute("DELETE FROM sync_clock WHERE tbl = ? AND pk = ?", (tbl, pk))
-    every = _records(conn, wanted)
-    accepted = [r for r, ok in every if ok]
+    runs = sorted(log.of_rows(conn, wanted), key=lambda r: (r.hlc, r.origin, r.seq))
+    aside = kept.states(conn, [(r.origin, r.seq + i) for r in runs for i in range(len(r.cols))])
+    accepted: list[merge.Accepted] = []
+    for run in runs:
+        mask = tuple((run.origin, run.seq + i) not in aside for i in range(len(run.cols)))
+        if all(mask):
+            accepted.append((run, None))
+        elif any(mask):
+            accepted.append((run, mask))
     outcome = merge.merge(conn, accepted)
     for tbl, groups in named.items():
         outcome.clashes += clashes.settle(conn, tbl, groups)
-    conflicts.refresh(conn, conflicts.fields_of(r for r, _ok in every))
-    return outcome
+    conflicts.refresh(conn, conflicts.fields_of_runs((run, None) for run in runs))
+    return _revived(conn, outcome, set(wanted))
 
 
 def _row_id(pk: str) -> str:
-    try:
-        key = json_document(pk, "a row key", max_depth=2)
-    except ValueError:
-        return pk
-    return str(key[0]) if isinstance(key, list) and key else pk
+    key = key_parts(pk)
+    return str(key[0]) if key else pk
 
 
-def _records(conn: sqlite3.Connection, wanted: list[tuple[str, str]]) -> list[tuple[Change, bool]]:
-    """Every held record of these rows, and whether it is accepted (in the order made)."""
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS rebuild_rows (tbl TEXT, pk TEXT, PRIMARY KEY (tbl, pk))"
-        " WITHOUT ROWID"
-    )
-    conn.execute("DELETE FROM temp.rebuild_rows")
-    conn.executemany("INSERT INTO temp.rebuild_rows VALUES (?, ?)", wanted)
-    columns = ", ".join(f"c.{c}" for c in COLUMNS.split(", "))
-    found = [
-        (Change(*row[:-1]), not row[-1])
-        for row in conn.execute(
-            f"SELECT {columns}, EXISTS (SELECT 1 FROM sync_quarantine q WHERE q.origin = c.origin"
-            " AND q.seq = c.seq) OR EXISTS (SELECT 1 FROM sync_deferred d WHERE d.origin ="
-            " c.origin AND d.seq = c.seq) FROM sync_change c JOIN temp.rebuild_rows r"
-            " ON r.tbl = c.tbl AND r.pk = c.pk ORDER BY c.hlc, c.origin, c.seq"
-        )
-    ]
-    conn.execute("DELETE FROM temp.rebuild_rows")
-    return found
+def merged(conn: sqlite3.Connection, accepted: list[merge.Accepted]) -> merge.Outcome:
+    """Merge accepted runs (``merge.merge``) and rebuild the rows that merge asks for."""
+    return _revived(conn, merge.merge(conn, accepted), set())
+
+
+def _revived(
+    conn: sqlite3.Connection, outcome: merge.Outcome, done: set[tuple[str, str]]
+) -> merge.Outcome:
+    """Rebuild the rows ``outcome`` asks for (each row once), adding what the database refused."""
+    wanted = outcome.revive - done
+    outcome.revive = set()
+    if wanted:
+        again = rows(conn, wanted)
+        outcome.refused.extend(again.refused)
+        outcome.clashes.extend(again.clashes)
+    return outcome

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import access, machine, validate
+from .. import access, db, machine, validate
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure, NotFound
 from ..ids import uuid7
@@ -70,9 +70,7 @@ def current(store: Store) -> Roster | None:
 def enrolled_role(store: Store) -> str | None:
     """The role this laptop is enrolled with in the team's signed roster (None outside a team):
     it bounds the role of everyone who works on it (``access.require``)."""
-    roster = current(store)
-    entry = None if roster is None else roster.device(store.device_id)
-    return None if entry is None else str(entry["role"])
+    return db.enrolled_role(store.conn, store.device_id)
 
 
 def require_team(store: Store) -> Roster:

@@ -10,25 +10,40 @@ nothing more changes, so every laptop that holds the same records reaches the sa
 Then: newly accepted records are merged; records that were applied and now are not (a revoked
 device's later changes, a demoted author's) are un-applied by rebuilding their rows from the
 records still accepted (``rebuild``); the quarantine and the deferred list are brought up to date.
+
+Records travel as runs (``change.Run``) and a run's verdicts as one verdict for all its records
+where they agree (they nearly always do), so judging a bundle of a million records keeps a few
+bytes per record, not a record object each.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import sqlite3
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .. import rules
 from ..clock import to_db
-from . import merge, rebuild
+from . import log, merge, rebuild
 from . import quarantine as kept
 from .capture import COUNTER_BITS, DAY_MS
-from .change import COLUMNS, Change
-from .judge import CLOCK_WAIT, Context, Device, Judge, Key, RoleBook, Verdict, callsign
+from .change import EXISTENCE, Change, Run
+from .judge import (
+    CLOCK_WAIT,
+    Context,
+    Device,
+    Judge,
+    Key,
+    RoleBook,
+    RunVerdict,
+    Verdict,
+    callsign,
+)
 from .roster import Roster
 from .tables import shapes
 
@@ -36,32 +51,80 @@ SCHEMA_SEEN = "sync_schema_seen"
 #: A cascade of re-judging (role changes judged again after role changes …) ends well before
 #: this many rounds; the bound only keeps a hostile log from looping.
 MAX_ROUNDS = 25
+NEW = "new"
+
+States = str | tuple[str, ...]  # one state for all of a run's records, or one per record
+
+
+def each(value: RunVerdict | States, count: int) -> tuple[object, ...]:
+    """A run's verdicts or states, one per record."""
+    return value if isinstance(value, tuple) else (value,) * count
+
+
+class Judged:
+    """One run of a candidate change set: what its records were before (new, applied,
+    quarantined, deferred) and the verdict they get now."""
+
+    __slots__ = ("before", "run", "verdict")
+
+    def __init__(self, run: Run, before: States) -> None:
+        self.run = run
+        self.before = before
+        self.verdict: RunVerdict | None = None
+
+    def records(self) -> Iterator[tuple[int, str, Verdict]]:
+        """(offset, state before, verdict) of each record."""
+        count = len(self.run.cols)
+        assert self.verdict is not None
+        befores, verdicts = each(self.before, count), each(self.verdict, count)
+        for offset in range(count):
+            yield offset, befores[offset], verdicts[offset]  # type: ignore[misc]
+
+
+ChangeSets = dict[tuple[str, int], list[Judged]]
 
 
 @dataclass
 class Outcome:
     """What one import's judging decided and did."""
 
-    verdicts: dict[Key, Verdict] = field(default_factory=dict)
-    before: dict[Key, str] = field(default_factory=dict)  # new | applied | quarantined | deferred
-    records: dict[Key, Change] = field(default_factory=dict)
+    sets: ChangeSets = field(default_factory=dict)
     merged: merge.Outcome = field(default_factory=merge.Outcome)
     ahead: dict[str, int] = field(default_factory=dict)  # origin → highest stamp a day ahead
     dated: dict[str, str] = field(default_factory=dict)  # origin → latest time dated ahead
     flags: list[tuple[Change, str, str]] = field(default_factory=list)  # taken in, but noted
+    #: Records the database refused after all (they wait, as for a schema change).
+    refused: dict[Key, Verdict] = field(default_factory=dict)
+
+    def judged(self) -> Iterator[Judged]:
+        for group in self.sets.values():
+            yield from group
 
     def became(self, state: str) -> list[Key]:
         """Records that are ``state`` now and were not before this import."""
         wanted = {"quarantined": "quarantine", "deferred": "defer", "applied": "apply"}[state]
-        return [
-            k for k, v in self.verdicts.items() if v.outcome == wanted and self.before[k] != state
-        ]
+        found = []
+        for judged in self.judged():
+            run = judged.run
+            if (
+                isinstance(judged.before, str)
+                and isinstance(judged.verdict, Verdict)
+                and (judged.verdict.outcome != wanted or judged.before == state)
+                and not self.refused
+            ):
+                continue  # none of its records (the common case, decided at once)
+            for offset, before, verdict in judged.records():
+                key = (run.origin, run.seq + offset)
+                verdict = self.refused.get(key, verdict)
+                if verdict.outcome == wanted and before != state:
+                    found.append(key)
+        return found
 
 
 def judge_and_apply(
     conn: sqlite3.Connection,
     team: Roster,
-    fresh: list[Change],
+    fresh: list[Run],
     *,
     now_ms: int,
     now: str,
@@ -69,23 +132,21 @@ def judge_and_apply(
 ) -> Outcome:
     """Judge ``fresh`` (stored already) and everything whose verdict may have changed; apply."""
     outcome = Outcome()
-    candidates = _by_change_set(fresh)
-    outcome.before.update(dict.fromkeys(((r.origin, r.seq) for r in fresh), "new"))
+    candidates: ChangeSets = {}
+    _add(candidates, _by_change_set(fresh), lambda _runs: [NEW] * len(_runs))
+    held = _Loader(conn)
     for origin, after in (rejudge_origins or {}).items():
-        _add(candidates, _origin_records(conn, origin, after))
-    _add(candidates, _load_change_sets(conn, _retryable(conn, team, now_ms)))
+        held.add(candidates, _by_change_set(log.after(conn, origin, after)))
+    held.add(candidates, _load_change_sets(conn, _retryable(conn, team, now_ms)))
     for _round in range(MAX_ROUNDS):
         known = set(candidates)
-        verdicts, context = _judge(conn, team, candidates, now_ms, outcome)
-        _add(candidates, _cascade(conn, candidates, verdicts, context, outcome))
+        context = _judge(conn, team, candidates, now_ms, outcome)
+        held.add(candidates, _cascade(conn, candidates, context))
         if set(candidates) == known:
             break
-    outcome.records = {(r.origin, r.seq): r for group in candidates.values() for r in group}
-    outcome.verdicts = verdicts
-    outcome.flags = [
-        flag for flag in context.flags if verdicts[(flag[0].origin, flag[0].seq)].applies
-    ]
+    outcome.sets = candidates
     _apply(conn, outcome, now)
+    outcome.flags = _taken_in(outcome, context.flags)
     conn.executemany(
         "INSERT INTO sync_flag (origin, seq, kind, detail, noticed_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING",
@@ -94,91 +155,106 @@ def judge_and_apply(
     return outcome
 
 
+def _taken_in(
+    outcome: Outcome, flags: list[tuple[Change, str, str]]
+) -> list[tuple[Change, str, str]]:
+    """The flags whose record was applied (a refused record's flag says nothing)."""
+    if not flags:
+        return []
+    flagged = {(r.origin, r.seq) for r, _kind, _detail in flags}
+    applied: set[Key] = set()
+    for judged in outcome.judged():
+        run = judged.run
+        if not any((run.origin, s) in flagged for s in range(run.seq, run.last + 1)):
+            continue
+        for offset, _before, verdict in judged.records():
+            key = (run.origin, run.seq + offset)
+            if key in flagged and outcome.refused.get(key, verdict).applies:
+                applied.add(key)
+    return [flag for flag in flags if (flag[0].origin, flag[0].seq) in applied]
+
+
 def preview(
-    conn: sqlite3.Connection, team: Roster, records: list[Change], now_ms: int
-) -> dict[Key, Verdict]:
-    """How the laptops of the team will judge these records; nothing is written."""
-    outcome = Outcome()
-    outcome.before.update(dict.fromkeys(((r.origin, r.seq) for r in records), "new"))
-    verdicts, _context = _judge(conn, team, _by_change_set(records), now_ms, outcome)
-    return verdicts
+    conn: sqlite3.Connection, team: Roster, runs: list[Run], now_ms: int
+) -> list[tuple[int, Verdict]]:
+    """How the laptops of the team will judge these records: (number, verdict) of each record;
+    nothing is written."""
+    candidates: ChangeSets = {}
+    _add(candidates, _by_change_set(runs), lambda _runs: [NEW] * len(_runs))
+    _judge(conn, team, candidates, now_ms, Outcome())
+    found: list[tuple[int, Verdict]] = []
+    for group in candidates.values():
+        for judged in group:
+            found += [(judged.run.seq + o, v) for o, _b, v in judged.records()]
+    return found
 
 
 # Choosing what to judge ------------------------------------------------------------------------
 
-ChangeSets = dict[tuple[str, int], list[Change]]
+RunSets = dict[tuple[str, int], list[Run]]
 
 
-def _by_change_set(records: Iterable[Change]) -> ChangeSets:
-    grouped: ChangeSets = defaultdict(list)
-    for record in records:
-        grouped[record.change_set].append(record)
+def _by_change_set(runs: Iterable[Run]) -> RunSets:
+    grouped: RunSets = {}
+    for run in runs:
+        grouped.setdefault(run.change_set, []).append(run)
     return grouped
 
 
-def _add(candidates: ChangeSets, more: ChangeSets) -> None:
+def _add(
+    candidates: ChangeSets, more: RunSets, states: Callable[[list[Run]], list[States]]
+) -> None:
     """Add change sets to judge; records of one already there join it (a device that stamped
     two writes alike made them one change set)."""
     for key, group in more.items():
-        if key not in candidates:
-            candidates[key] = sorted(group, key=lambda r: r.seq)
-        else:
-            held = {r.seq for r in candidates[key]}
-            if any(r.seq not in held for r in group):
-                joined = candidates[key] + [r for r in group if r.seq not in held]
-                candidates[key] = sorted(joined, key=lambda r: r.seq)
+        ordered = sorted(group, key=lambda r: r.seq)
+        if key in candidates:
+            spans = [(j.run.seq, j.run.last) for j in candidates[key]]
+            ordered = [r for r in ordered if not any(a <= r.last and r.seq <= b for a, b in spans)]
+            if not ordered:
+                continue
+        joined = candidates.get(key, []) + [
+            Judged(run, state) for run, state in zip(ordered, states(ordered), strict=True)
+        ]
+        candidates[key] = sorted(joined, key=lambda j: j.run.seq)
 
 
-def _origin_records(conn: sqlite3.Connection, origin: str, after: int) -> ChangeSets:
-    rows = conn.execute(
-        f"SELECT {COLUMNS} FROM sync_change WHERE origin = ? AND seq > ? ORDER BY seq",
-        (origin, after),
-    )
-    return _by_change_set(Change(*row) for row in rows)
+class _Loader:
+    """Adds change sets held here already, with what became of each record before."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def add(self, candidates: ChangeSets, more: RunSets) -> None:
+        if more:
+            _add(candidates, more, self._states)
+
+    def _states(self, runs: list[Run]) -> list[States]:
+        keys = [(r.origin, r.seq + i) for r in runs for i in range(len(r.cols))]
+        found = kept.states(self.conn, keys)
+        states: list[States] = []
+        for run in runs:
+            per = tuple(
+                found.get((run.origin, run.seq + i), kept.APPLIED) for i in range(len(run.cols))
+            )
+            states.append(per[0] if all(s == per[0] for s in per) else per)
+        return states
 
 
-def _load_change_sets(conn: sqlite3.Connection, keys: Iterable[Key]) -> ChangeSets:
+def _load_change_sets(conn: sqlite3.Connection, keys: Iterable[Key]) -> RunSets:
     """The whole change sets these held records belong to (a change set's numbers are
     consecutive: the verifier refuses a device whose clock runs backwards)."""
-    found: ChangeSets = {}
+    found: RunSets = {}
     covered: set[Key] = set()
     for origin, seq in sorted(set(keys)):
         if (origin, seq) in covered:
             continue
-        row = conn.execute(
-            "SELECT hlc FROM sync_change WHERE origin = ? AND seq = ?", (origin, seq)
-        ).fetchone()
-        if row is None:
+        runs = log.change_set(conn, origin, seq)
+        if not runs:
             continue
-        low, high = _bounds(conn, origin, seq, int(row[0]))
-        group = [
-            Change(*r)
-            for r in conn.execute(
-                f"SELECT {COLUMNS} FROM sync_change WHERE origin = ? AND seq BETWEEN ? AND ?"
-                " ORDER BY seq",
-                (origin, low, high),
-            )
-        ]
-        found[(origin, int(row[0]))] = group
-        covered.update((origin, r.seq) for r in group)
+        found[runs[0].change_set] = runs
+        covered.update((origin, s) for r in runs for s in range(r.seq, r.last + 1))
     return found
-
-
-def _bounds(conn: sqlite3.Connection, origin: str, seq: int, hlc: int) -> tuple[int, int]:
-    """The first and last number of the change set around ``seq`` (same origin and clock)."""
-    low = _last_alike(conn, "seq < ? ORDER BY seq DESC", origin, seq, hlc)
-    return low, _last_alike(conn, "seq > ? ORDER BY seq", origin, seq, hlc)
-
-
-def _last_alike(conn: sqlite3.Connection, where: str, origin: str, seq: int, hlc: int) -> int:
-    last = seq
-    for other, stamp in conn.execute(
-        f"SELECT seq, hlc FROM sync_change WHERE origin = ? AND {where}", (origin, seq)
-    ):
-        if stamp != hlc:
-            break
-        last = int(other)
-    return last
 
 
 def schema_fingerprint(conn: sqlite3.Connection) -> str:
@@ -203,22 +279,23 @@ def _retryable(conn: sqlite3.Connection, team: Roster, now_ms: int) -> list[Key]
             (SCHEMA_SEEN, fingerprint),
         )
     keys += conn.execute(
-        "SELECT d.origin, d.seq FROM sync_deferred d JOIN sync_change c USING (origin, seq)"
-        " WHERE d.waits = 'clock' AND c.hlc <= ?",
+        "SELECT origin, seq FROM sync_deferred WHERE waits = 'clock' AND hlc <= ?",
         (_horizon(now_ms),),
     ).fetchall()
     keys += conn.execute(  # dated ahead: its time has come
         "SELECT origin, seq FROM sync_deferred WHERE waits LIKE ? AND waits <= ?",
         (CLOCK_WAIT + "%", CLOCK_WAIT + _soon(now_ms)),
     ).fetchall()
-    context = _context(conn, team, now_ms, set())
-    for (waits,) in conn.execute(
+    waiting = conn.execute(
         "SELECT DISTINCT waits FROM sync_deferred WHERE waits LIKE 'author:%' OR waits LIKE 'row:%'"
-    ).fetchall():
-        if _wait_is_over(waits, context):
-            keys += conn.execute(
-                "SELECT origin, seq FROM sync_deferred WHERE waits = ?", (waits,)
-            ).fetchall()
+    ).fetchall()
+    if waiting:
+        context = _context(conn, team, now_ms, set())
+        for (waits,) in waiting:
+            if _wait_is_over(waits, context):
+                keys += conn.execute(
+                    "SELECT origin, seq FROM sync_deferred WHERE waits = ?", (waits,)
+                ).fetchall()
     return [(str(o), int(s)) for o, s in keys]
 
 
@@ -249,39 +326,51 @@ def _judge(
     candidates: ChangeSets,
     now_ms: int,
     outcome: Outcome,
-) -> tuple[dict[Key, Verdict], Context]:
+) -> Context:
     """Judge every candidate change set in the order they were made; staff records accepted on
     the way count for the later ones."""
-    keys = {(r.origin, r.seq) for group in candidates.values() for r in group}
-    context = _context(conn, team, now_ms, keys)
-    context.held = {r.row for group in candidates.values() for r in group if r.col == ""}
-    _note_states(conn, keys, outcome)
+    staff = {
+        (j.run.origin, j.run.seq + i)
+        for group in candidates.values()
+        for j in group
+        if j.run.tbl == "staff"
+        for i in range(len(j.run.cols))
+    }
+    context = _context(conn, team, now_ms, staff)
+    context.held = {
+        j.run.row for group in candidates.values() for j in group if EXISTENCE in j.run.cols
+    }
+    context.creations = _creations(
+        conn,
+        Counter(
+            (j.run.tbl, j.run.pk, j.run.cl)
+            for group in candidates.values()
+            for j in group
+            if EXISTENCE in j.run.cols and j.run.cl % 2 == 1
+        ),
+    )
     judge = Judge(context)
-    verdicts: dict[Key, Verdict] = {}
     for (origin, hlc), group in sorted(candidates.items(), key=lambda i: (i[0][1], i[0][0])):
-        judged = judge.change_set(group)
-        verdicts.update(judged)
-        for record in group:
-            verdict = judged[(record.origin, record.seq)]
-            if record.tbl == "staff" and verdict.applies:
-                context.roles.add(record)
-            elif record.tbl == "staff":
-                context.roles.note(
-                    record, "quarantined" if verdict.outcome == "quarantine" else "deferred"
-                )
-            if verdict.rule == "clock":
+        for judged, verdict in zip(group, judge.change_set([j.run for j in group]), strict=True):
+            judged.verdict = verdict
+            verdicts = each(verdict, len(judged.run.cols))
+            if judged.run.tbl == "staff":
+                for record, one in zip(judged.run.changes(), verdicts, strict=True):
+                    assert isinstance(one, Verdict)
+                    if one.applies:
+                        context.roles.add(record)
+                    else:
+                        context.roles.note(
+                            record, "quarantined" if one.outcome == "quarantine" else "deferred"
+                        )
+            if any(v.rule == "clock" for v in verdicts):  # type: ignore[attr-defined]
                 outcome.ahead[origin] = max(hlc, outcome.ahead.get(origin, 0))
-            elif verdict.rule.startswith(CLOCK_WAIT):
-                until = verdict.rule[len(CLOCK_WAIT) :]
-                outcome.dated[origin] = max(until, outcome.dated.get(origin, ""))
-    return verdicts, context
-
-
-def _note_states(conn: sqlite3.Connection, keys: set[Key], outcome: Outcome) -> None:
-    unknown = [k for k in keys if k not in outcome.before]
-    states = kept.states(conn, unknown)
-    for key in unknown:
-        outcome.before[key] = states.get(key, kept.APPLIED)
+            for one in verdicts:
+                assert isinstance(one, Verdict)
+                if one.outcome == "defer" and one.rule.startswith(CLOCK_WAIT):
+                    until = one.rule[len(CLOCK_WAIT) :]
+                    outcome.dated[origin] = max(until, outcome.dated.get(origin, ""))
+    return context
 
 
 def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[Key]) -> Context:
@@ -298,7 +387,6 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         roles=_role_book(conn, exclude),
         known_row=_known_rows(conn),
         field_as_of=lambda tbl, pk, col, at: _field_as_of(conn, tbl, pk, col, at),
-        creations=_creations(conn),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
     )
 
@@ -314,27 +402,22 @@ def _catalogue(conn: sqlite3.Connection) -> dict[str, frozenset[object]]:
 
 
 def _role_book(conn: sqlite3.Connection, exclude: set[Key]) -> RoleBook:
-    """The accepted staff records held before this judging (the ones judged now excluded)."""
+    """The staff records held before this judging (the ones judged now excluded): the accepted
+    ones' callsigns and roles, and the creations quarantined or waiting."""
     book = RoleBook()
-    rows = conn.execute(
-        f"SELECT {COLUMNS} FROM sync_change c WHERE c.tbl = 'staff' AND c.col IN"
-        " ('callsign', 'role') AND NOT EXISTS (SELECT 1 FROM sync_quarantine q"
-        " WHERE q.origin = c.origin AND q.seq = c.seq) AND NOT EXISTS (SELECT 1 FROM"
-        " sync_deferred d WHERE d.origin = c.origin AND d.seq = c.seq) ORDER BY c.hlc, c.origin"
-    )
-    for row in rows:
-        record = Change(*row)
-        if (record.origin, record.seq) not in exclude:
+    records = [
+        r
+        for run in log.staff(conn)
+        for r in run.changes()
+        if r.col in ("callsign", "role") and (r.origin, r.seq) not in exclude
+    ]
+    states = kept.states(conn, [(r.origin, r.seq) for r in records])
+    for record in records:
+        state = states.get((record.origin, record.seq))
+        if state is None:
             book.add(record)
-    for table, state in (("sync_quarantine", "quarantined"), ("sync_deferred", "deferred")):
-        for row in conn.execute(
-            f"SELECT {', '.join('c.' + c for c in COLUMNS.split(', '))} FROM {table} x"
-            " JOIN sync_change c ON c.origin = x.origin AND c.seq = x.seq"
-            " WHERE c.tbl = 'staff' AND c.col = 'callsign'"
-        ):
-            record = Change(*row)
-            if (record.origin, record.seq) not in exclude:
-                book.note(record, state)
+        else:
+            book.note(record, state)
     return book
 
 
@@ -343,48 +426,89 @@ def _field_as_of(
 ) -> object:
     """A critical field's value just before ``at``, from the accepted records (so every laptop
     holding the same records reads the same value, whatever it holds now)."""
-    row = conn.execute(
-        "SELECT c.val FROM sync_change c WHERE c.tbl = ? AND c.pk = ? AND c.col = ?"
-        " AND c.prev IS NOT NULL AND (c.hlc < ? OR (c.hlc = ? AND c.origin < ?))"
-        " AND NOT EXISTS (SELECT 1 FROM sync_quarantine q WHERE q.origin = c.origin"
-        " AND q.seq = c.seq) AND NOT EXISTS (SELECT 1 FROM sync_deferred d"
-        " WHERE d.origin = c.origin AND d.seq = c.seq)"
-        " ORDER BY c.cl DESC, c.hlc DESC, c.origin DESC LIMIT 1",
-        (tbl, pk, col, at[0], at[0], at[1]),
-    ).fetchone()
-    return None if row is None else row[0]
+    found = [
+        r
+        for r in (c for run in log.of_rows(conn, [(tbl, pk)], critical=True) for c in run.changes())
+        if r.tbl == tbl and r.col == col and r.prev is not None and (r.hlc, r.origin) < at
+    ]
+    aside = kept.states(conn, [(r.origin, r.seq) for r in found])
+    accepted = [r for r in found if (r.origin, r.seq) not in aside]
+    if not accepted:
+        return None
+    return max(accepted, key=lambda r: (r.cl, r.hlc, r.origin)).val
 
 
-def _creations(conn: sqlite3.Connection) -> Callable[[str, str, int], list[tuple[int, str, int]]]:
-    """Every held creation record of one life of a row (any verdict), the earliest first."""
+Creations = Callable[[str, str, int, Change], list[tuple[int, str, int]]]
+
+
+def _creations(conn: sqlite3.Connection, judged_now: Counter[tuple[str, str, int]]) -> Creations:
+    """Every held creation record of one life of a row (any verdict), as (clock, device,
+    number), the earliest first. The log is searched only where the row may have been created
+    more than once (two creations among the records judged now, another creation stamped on
+    the row here, or one set aside); otherwise the record judged is the row's only creation."""
     cache: dict[tuple[str, str, int], list[tuple[int, str, int]]] = {}
+    aside = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM sync_quarantine) OR EXISTS (SELECT 1 FROM sync_deferred)"
+    ).fetchone()[0]
 
-    def creations(table: str, pk: str, cl: int) -> list[tuple[int, str, int]]:
-        if (table, pk, cl) not in cache:
-            cache[(table, pk, cl)] = [
-                (int(hlc), str(origin), int(seq))
-                for hlc, origin, seq in conn.execute(
-                    "SELECT hlc, origin, seq FROM sync_change WHERE tbl = ? AND pk = ?"
-                    " AND col = '' AND cl = ? ORDER BY hlc, origin, seq",
-                    (table, pk, cl),
-                )
-            ]
-        return cache[(table, pk, cl)]
+    def creations(table: str, pk: str, cl: int, record: Change) -> list[tuple[int, str, int]]:
+        key = (table, pk, cl)
+        if key not in cache:
+            own = (record.hlc, record.origin, record.seq)
+            maybe = judged_now[key] > 1 or _created_elsewhere(conn, key, record, bool(aside))
+            cache[key] = _held_creations(conn, key) if maybe else [own]
+        return cache[key]
 
     return creations
+
+
+def _created_elsewhere(
+    conn: sqlite3.Connection, key: tuple[str, str, int], record: Change, aside: bool
+) -> bool:
+    """Whether this row's life holds a creation other than ``record``: stamped on the row, or
+    quarantined or waiting here."""
+    table, pk, cl = key
+    stamp = conn.execute(
+        "SELECT c.cl, c.hlc, o.device FROM sync_clock c JOIN sync_origin o ON o.id = c.origin"
+        " WHERE c.tbl = ? AND c.pk = ? AND c.col = ''",
+        (table, pk),
+    ).fetchone()
+    if stamp is not None and stamp[0] == cl and (stamp[1], stamp[2]) != (record.hlc, record.origin):
+        return True
+    if not aside:
+        return False
+    for held in ("sync_quarantine", "sync_deferred"):
+        for origin, seq in conn.execute(
+            f"SELECT origin, seq FROM {held} WHERE tbl = ? AND pk = ? AND col = ''", (table, pk)
+        ):
+            if (origin, seq) != (record.origin, record.seq):
+                return True
+    return False
+
+
+def _held_creations(
+    conn: sqlite3.Connection, key: tuple[str, str, int]
+) -> list[tuple[int, str, int]]:
+    table, pk, cl = key
+    return sorted(
+        (run.hlc, run.origin, run.seq + run.cols.index(EXISTENCE))
+        for run in log.of_rows(conn, [(table, pk)])
+        if EXISTENCE in run.cols and run.cl == cl
+    )
 
 
 def _created_value(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> object:
     """A field's value as the row's own creation wrote it (the earliest held creation of its
     latest life), whatever became of it since: for fields that never change afterwards."""
-    row = conn.execute(
-        "SELECT f.val FROM sync_change e JOIN sync_change f ON f.origin = e.origin"
-        " AND f.hlc = e.hlc AND f.tbl = e.tbl AND f.pk = e.pk AND f.col = ?"
-        " WHERE e.tbl = ? AND e.pk = ? AND e.col = '' AND e.cl % 2 = 1"
-        " ORDER BY e.cl DESC, e.hlc, e.origin LIMIT 1",
-        (col, tbl, pk),
-    ).fetchone()
-    return None if row is None else row[0]
+    runs = log.of_rows(conn, [(tbl, pk)])
+    made = [r for r in runs if EXISTENCE in r.cols and r.cl % 2 == 1]
+    if not made:
+        return None
+    first = min(made, key=lambda r: (-r.cl, r.hlc, r.origin))
+    for run in runs:
+        if (run.origin, run.hlc, run.cl) == (first.origin, first.hlc, first.cl) and col in run.cols:
+            return run.values()[run.cols.index(col)]
+    return None
 
 
 def _known_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
@@ -409,8 +533,7 @@ def _known_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
                         [table, pk],
                     ),
                     (
-                        "SELECT 1 FROM sync_deferred d JOIN sync_change c USING (origin, seq)"
-                        " WHERE c.tbl = ? AND c.pk = ? AND c.col = ''",
+                        "SELECT 1 FROM sync_deferred WHERE tbl = ? AND pk = ? AND col = ''",
                         [table, pk],
                     ),
                 )
@@ -420,43 +543,67 @@ def _known_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
     return known
 
 
-def _cascade(
-    conn: sqlite3.Connection,
-    candidates: ChangeSets,
-    verdicts: dict[Key, Verdict],
-    context: Context,
-    outcome: Outcome,
-) -> ChangeSets:
+class _Covered:
+    """Which records the candidates hold, by their numbers."""
+
+    def __init__(self, candidates: ChangeSets) -> None:
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for group in candidates.values():
+            for judged in group:
+                spans.setdefault(judged.run.origin, []).append((judged.run.seq, judged.run.last))
+        self.spans = {origin: sorted(found) for origin, found in spans.items()}
+
+    def __contains__(self, key: Key) -> bool:
+        spans = self.spans.get(key[0], [])
+        index = bisect.bisect_right(spans, (key[1], 2**63)) - 1
+        return index >= 0 and spans[index][0] <= key[1] <= spans[index][1]
+
+
+def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context) -> RunSets:
     """Change sets whose verdicts may change because of these: a person's later changes when
     their role history changed, and deferred records whose wait is now over."""
     changed: dict[str, int] = {}  # callsign → earliest clock from which their role changed
     for group in candidates.values():
-        for record in group:
-            key = (record.origin, record.seq)
-            accepted_before = outcome.before[key] == kept.APPLIED
-            if record.tbl != "staff" or record.col not in ("callsign", "role"):
+        created: set[str] | None = None  # the staff rows this change set creates (when asked)
+        for judged in group:
+            run = judged.run
+            if run.tbl != "staff" or not {"callsign", "role"} & set(run.cols):
                 continue
-            if verdicts[key].applies == accepted_before:
-                continue
-            if outcome.before[key] == "new" and _creates(group, record):
-                continue  # a new person: what they wrote before waits for them (author:…)
-            name = context.roles.callsign_of(record.pk)
-            if name is None and record.col == "callsign":
-                name = callsign(record.val)
-            if name:
-                changed[name] = min(record.hlc, changed.get(name, record.hlc))
+            records = run.changes()
+            for offset, before, verdict in judged.records():
+                record = records[offset]
+                if record.col not in ("callsign", "role"):
+                    continue
+                if verdict.applies == (before == kept.APPLIED):
+                    continue
+                if before == NEW:
+                    if created is None:
+                        created = _created_staff(group)
+                    if record.pk in created:
+                        continue  # a new person: what they wrote before waits (author:…)
+                name = context.roles.callsign_of(record.pk)
+                if name is None and record.col == "callsign":
+                    name = callsign(record.val)
+                if name:
+                    changed[name] = min(record.hlc, changed.get(name, record.hlc))
     more = _by_change_set(_by_actors_after(conn, changed)) if changed else {}
-    more.update(_load_change_sets(conn, _waits_over(conn, context, outcome)))
-    more.update(_load_change_sets(conn, context.rivals))  # a row created twice: judged together
+    more.update(_load_change_sets(conn, _waits_over(conn, context, _Covered(candidates))))
+    covered = _Covered(candidates)
+    rivals = [key for key in context.rivals if key not in covered]
+    more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
     return {k: v for k, v in more.items() if k not in candidates}
 
 
-def _creates(group: list[Change], record: Change) -> bool:
-    """Whether this staff record came with its row's creation (not a later role change)."""
-    return any(r.pk == record.pk and r.col == "" and r.cl % 2 == 1 for r in group)
+def _created_staff(group: list[Judged]) -> set[str]:
+    """The staff rows this change set creates: their records are not a later role change."""
+    return {
+        j.run.pk
+        for j in group
+        if j.run.tbl == "staff" and EXISTENCE in j.run.cols and j.run.cl % 2 == 1
+    }
 
 
-def _waits_over(conn: sqlite3.Connection, context: Context, outcome: Outcome) -> list[Key]:
+def _waits_over(conn: sqlite3.Connection, context: Context, covered: _Covered) -> list[Key]:
     """Deferred records held from before whose author or row has come."""
     over = [
         waits
@@ -471,18 +618,16 @@ def _waits_over(conn: sqlite3.Connection, context: Context, outcome: Outcome) ->
         keys += conn.execute(
             "SELECT origin, seq FROM sync_deferred WHERE waits = ?", (waits,)
         ).fetchall()
-    return [(str(o), int(s)) for o, s in keys if (o, s) not in outcome.before]
+    return [(str(o), int(s)) for o, s in keys if (str(o), int(s)) not in covered]
 
 
-def _by_actors_after(conn: sqlite3.Connection, changed: dict[str, int]) -> list[Change]:
+def _by_actors_after(conn: sqlite3.Connection, changed: dict[str, int]) -> list[Run]:
     """Every held record by these people after their role history changed (one pass)."""
-    low = min(changed.values())
     found = []
-    for row in conn.execute(f"SELECT {COLUMNS} FROM sync_change WHERE hlc > ?", (low,)):
-        record = Change(*row)
-        since = changed.get(callsign(record.actor))
-        if since is not None and record.hlc > since:
-            found.append(record)
+    for run in log.since(conn, min(changed.values())):
+        since = changed.get(callsign(run.actor))
+        if since is not None and run.hlc > since:
+            found.append(run)
     return found
 
 
@@ -501,28 +646,41 @@ def refused_verdict(reason: str) -> Verdict:
 
 def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
     """Keep the verdicts; merge what is newly accepted; rebuild rows that lost a record."""
-    records, verdicts, before = outcome.records, outcome.verdicts, outcome.before
-    lost = {
-        records[k].row for k, v in verdicts.items() if before[k] == kept.APPLIED and not v.applies
-    }
-    changed = [
-        (records[k], v)
-        for k, v in verdicts.items()
-        if not v.applies or before[k] not in ("new", kept.APPLIED)
-    ]
+    lost: set[tuple[str, str]] = set()
+    changed: list[tuple[Change, Verdict]] = []
+    for judged in outcome.judged():
+        before, verdict = judged.before, judged.verdict
+        if isinstance(before, str) and isinstance(verdict, Verdict):  # one for all its records
+            if before == kept.APPLIED and not verdict.applies:
+                lost.add(judged.run.row)
+            if not verdict.applies or before not in (NEW, kept.APPLIED):
+                changed += [(record, verdict) for record in judged.run.changes()]
+            continue
+        records = judged.run.changes()
+        for offset, before_one, verdict_one in judged.records():
+            if before_one == kept.APPLIED and not verdict_one.applies:
+                lost.add(judged.run.row)
+            if not verdict_one.applies or before_one not in (NEW, kept.APPLIED):
+                changed.append((records[offset], verdict_one))
     kept.record(conn, changed, now)
-    gained = [  # the merge does not depend on their order
-        records[k]
-        for k, v in verdicts.items()
-        if v.applies and before[k] != kept.APPLIED and records[k].row not in lost
-    ]
-    outcome.merged = merge.merge(conn, gained)
+    gained: list[tuple[Run, tuple[bool, ...] | None]] = []  # the merge does not depend on order
+    for judged in outcome.judged():
+        if judged.run.row in lost:
+            continue
+        before, verdict = judged.before, judged.verdict
+        if isinstance(before, str) and isinstance(verdict, Verdict):
+            if verdict.applies and before != kept.APPLIED:
+                gained.append((judged.run, None))
+            continue
+        mask = tuple(v.applies and b != kept.APPLIED for _o, b, v in judged.records())
+        if all(mask):
+            gained.append((judged.run, None))
+        elif any(mask):
+            gained.append((judged.run, mask))
+    outcome.merged = rebuild.merged(conn, gained)
     rebuilt = rebuild.rows(conn, lost)
     outcome.merged.clashes += rebuilt.clashes
     refused = outcome.merged.refused + rebuilt.refused
     for change, reason in refused:
-        key = (change.origin, change.seq)
-        verdicts[key] = refused_verdict(reason)
-        records.setdefault(key, change)
-        before.setdefault(key, kept.APPLIED)
-    kept.record(conn, ((c, verdicts[(c.origin, c.seq)]) for c, _r in refused), now)
+        outcome.refused[(change.origin, change.seq)] = refused_verdict(reason)
+    kept.record(conn, ((c, outcome.refused[(c.origin, c.seq)]) for c, _r in refused), now)

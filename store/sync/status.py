@@ -32,18 +32,32 @@ RESOLVE_PERMISSION = {
 
 @dataclass(frozen=True)
 class Peer:
+    """Another laptop of the team, as this one knows it.
+
+    Attributes:
+        device, label, role, status: the laptop in the signed roster.
+        last_sent: when this laptop last sent it a bundle (aware UTC), or None.
+        last_received: when it last received one from it (aware UTC), or None.
+        acknowledged: the last of this laptop's changes it acknowledged.
+        not_acknowledged: how many of this laptop's changes it has not acknowledged.
+        warning: a clock far ahead, or ''.
+        quarantined: its changes held here that broke a rule.
+        deferred: its changes waiting here.
+        deferred_since: since when the oldest waits (aware UTC), or None.
+    """
+
     device: str
     label: str
     role: str
     status: str
-    last_sent: str | None
-    last_received: str | None
+    last_sent: datetime | None
+    last_received: datetime | None
     acknowledged: int
     not_acknowledged: int
     warning: str
     quarantined: int = 0  # its changes held here that broke a rule
     deferred: int = 0  # its changes waiting here
-    deferred_since: str | None = None
+    deferred_since: datetime | None = None
 
 
 def peers(store: Store) -> list[Peer]:
@@ -87,8 +101,8 @@ def peers(store: Store) -> list[Peer]:
                 device["label"],
                 device["role"],
                 device["status"],
-                sent[0] if sent else None,
-                received[0] if received else None,
+                from_db(sent[0]) if sent and sent[0] else None,
+                from_db(received[0]) if received and received[0] else None,
                 acknowledged,
                 max(own - acknowledged, 0),
                 warning,
@@ -100,20 +114,33 @@ def peers(store: Store) -> list[Peer]:
     return found
 
 
-def last_sent(store: Store) -> str | None:
+def last_sent(store: Store) -> datetime | None:
+    """When this laptop last sent a bundle (aware UTC), or None."""
     row = store.one("SELECT max(at) FROM sync_bundle WHERE direction = 'sent'")
-    return row[0] if row else None
+    return from_db(row[0]) if row and row[0] else None
 
 
 @dataclass(frozen=True)
 class Conflict:
+    """Concurrent edits of a critical field, kept side by side until a person resolves them.
+
+    Attributes:
+        id: the conflict's id (the same on every laptop).
+        table, row_id, column: the field.
+        heads: the concurrent values, the one shown first.
+        detected_at: when it was detected (aware UTC).
+        resolved_at: when it was resolved (aware UTC), or None.
+        resolved_by, resolution: who resolved it and how, or None.
+        label: the record in words (an activity's title and subject, a code name).
+    """
+
     id: str
     table: str
     row_id: str
     column: str
     heads: list[dict[str, Any]]
-    detected_at: str
-    resolved_at: str | None
+    detected_at: datetime
+    resolved_at: datetime | None
     resolved_by: str | None
     resolution: str | None
     label: str
@@ -136,8 +163,8 @@ def list_conflicts(store: Store, *, include_resolved: bool = False) -> list[Conf
             r["row_id"],
             r["column_name"],
             json.loads(r["heads"]),
-            r["detected_at"],
-            r["resolved_at"],
+            from_db(r["detected_at"]),
+            from_db(r["resolved_at"]) if r["resolved_at"] else None,
             r["resolved_by"],
             r["resolution"],
             r["label"],
@@ -167,28 +194,31 @@ def resolve(
     parsed and range-checked, R1, R3 and R4 for a concept, an assessment for a threat level),
     and the field is written as having seen every concurrent value, so the conflict closes on
     every laptop the resolution reaches."""
-    conflict = get_conflict(store, text)
-    if conflict.resolved_at is not None:
-        raise BadInput(
-            f"Conflict {conflict.id[:8]} was already resolved by {conflict.resolved_by}."
-        )
-    if (choose is None) == (value is None):
-        raise BadInput("Choose one of the values (--choose N) or enter one (--value TEXT).")
-    writer = _WRITERS.get((conflict.table, conflict.column))
-    if writer is None:
-        raise BadInput(
-            "A conflict about a row's existence is resolved by editing the row."
-            if conflict.column == ""
-            else f"A conflict on {conflict.table}.{conflict.column} cannot be resolved here."
-        )
-    if choose is not None:
-        if not 1 <= choose <= len(conflict.heads):
-            raise BadInput(f"Choose a value between 1 and {len(conflict.heads)}.")
-        writer(store, conflict, conflict.heads[choose - 1]["value"], False)
-    else:
-        writer(store, conflict, value, True)
-    if get_conflict(store, conflict.id).resolved_at is None:  # the value was there already
-        with store.write("sync.resolve", conflict.id, {"choose": choose, "value": value}) as conn:
+    detail = {"choose": choose, "value": value}
+    with store.write("sync.resolve", None, detail) as conn:  # one transaction, nested writes
+        conflict = get_conflict(store, text)
+        store.target(conflict.id)
+        if conflict.resolved_at is not None:
+            raise BadInput(
+                f"Conflict {conflict.id[:8]} was already resolved by {conflict.resolved_by}."
+            )
+        if (choose is None) == (value is None):
+            raise BadInput("Choose one of the values (--choose N) or enter one (--value TEXT).")
+        writer = _WRITERS.get((conflict.table, conflict.column))
+        if writer is None:
+            raise BadInput(
+                "A conflict about a row's existence is resolved by editing the row."
+                if conflict.column == ""
+                else f"A conflict on {conflict.table}.{conflict.column} cannot be resolved here."
+            )
+        if choose is not None:
+            if not 1 <= choose <= len(conflict.heads):
+                raise BadInput(f"Choose a value between 1 and {len(conflict.heads)}.")
+            writer(store, conflict, conflict.heads[choose - 1]["value"], False)
+        else:
+            writer(store, conflict, value, True)
+        store.seal()  # sealing the written field is what closes the conflict
+        if get_conflict(store, conflict.id).resolved_at is None:  # the value was there already
             capture.touch(conn, conflict.table, json.dumps([conflict.row_id]), conflict.column)
     return get_conflict(store, conflict.id)
 

@@ -10,10 +10,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from commands.cli import cli
+from tests.conftest import copy_database, isolate
 
 GOLDEN = Path(__file__).parent / "golden"
 
 Run = Callable[..., Result]
+INIT = ("init", "--callsign", "OPS-01", "--role", "shift_leader", "--unit", "RT")
 
 
 @pytest.fixture
@@ -30,15 +32,30 @@ def run(db_path: Path) -> Run:
 
 @pytest.fixture
 def initialised(run: Run) -> Run:
-    result = run("init", "--callsign", "OPS-01", "--role", "shift_leader", "--unit", "RT")
+    result = run(*INIT)
     assert result.exit_code == 0, result.stderr
     return run
 
 
+@pytest.fixture(scope="session")
+def cli_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`init` then `demo` through the CLI, once per test process; tests get a copy."""
+    root = tmp_path_factory.mktemp("cli-demo-template")
+    path = root / "schildwacht.db"
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(root, monkeypatch)
+        for args in (INIT, ("demo",)):
+            result = runner.invoke(cli, ["--db", str(path), *args], catch_exceptions=False)
+            assert result.exit_code == 0, result.stderr
+    return copy_database(path, root / "template.db")
+
+
 @pytest.fixture
-def demo(initialised: Run) -> Run:
-    assert initialised("demo").exit_code == 0
-    return initialised
+def demo(cli_demo_template: Path, db_path: Path, run: Run) -> Run:
+    """A database made by `init` and `demo` (a copy of one built once per process)."""
+    copy_database(cli_demo_template, db_path)
+    return run
 
 
 def golden(name: str, text: str) -> None:

@@ -114,4 +114,7 @@ def test_scenario_from_the_command_line(night: Run) -> None:
     assert (row["scenario_shortfall_hours"], row["lent_out"]) == (18.0, [])
     assert "Only 0 of 1 officers of RT would reduce AM's shortfall" in combined.stderr
     bad = night("capacity", "scenario", "--change", "lend:2:AM")
-    assert bad.exit_code == 2 and "does not read as lend:N:FROM:TO" in bad.stderr
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "Error: 'lend:2:AM' names no unit that receives (write lend:N:FROM:TO).\n",
+    )

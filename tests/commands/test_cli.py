@@ -117,7 +117,7 @@ def test_a_day_built_from_the_command_line(initialised: Run) -> None:
     assert refused.exit_code == 2 and refused.stdout == ""
     assert refused.stderr == (
         "Error: Concept STATIC provides W2 but BEVER requires W3 (rule R1); "
-        "choose one of: CP-LIGHT, CP-HEAVY, OBJ-HRB.\n"
+        "choose one of: CP-LIGHT, CP-HEAVY.\n"
     )
     assert initialised("activity", "assign", activity_id[:13], "CP-LIGHT").exit_code == 0
     raised = initialised("threat", "assess", "BEVER", "--level", "4")

@@ -47,7 +47,7 @@ def test_hand_over_with_two_commands(initialised: Run) -> None:
         "assessment",
         "recommendation",
     ]
-    assert all({"kind", "text", "count", "ids"} == set(i) for i in draft["assessment"])
+    assert all({"kind", "text", "count", "ids", "params"} == set(i) for i in draft["assessment"])
     signed = initialised("handover", "sign", "--note", "Let op vertrek")
     handover_id = signed.stdout.strip()
     assert signed.exit_code == 0 and "sha256" in signed.stderr

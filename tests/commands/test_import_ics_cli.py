@@ -24,7 +24,7 @@ def test_receipt_lists_what_was_removed_from_the_calendar(initialised: Run) -> N
         "activity", "import-ics", str(ICS / "google-series.ics"), "--person", "BEVER", *window
     )
     assert first.exit_code == 0, first.stderr
-    assert "(2027-03-01 – 2027-03-31): 5 added, 0 updated" in first.stderr
+    assert "(2027-03-01 – 2027-03-31, calendar 'Werk'): 5 added, 0 updated" in first.stderr
     second = initialised(
         "activity",
         "import-ics",
@@ -36,7 +36,7 @@ def test_receipt_lists_what_was_removed_from_the_calendar(initialised: Run) -> N
         "json",
     )
     assert second.exit_code == 0, second.stderr
-    assert "1 removed from the calendar, 4 unchanged" in second.stderr
+    assert "1 removed from the calendar, 0 reinstated, 4 unchanged" in second.stderr
     (removed,) = [r for r in json.loads(second.stdout) if r["action"] == "removed"]
     assert (removed["title"], removed["start"]) == ("Lunch redactie", "2027-03-05T14:00:00+01:00")
 
@@ -88,3 +88,42 @@ def test_refusals_exit_2_with_one_sentence(initialised: Run) -> None:
         "3",
     )
     assert (both.exit_code, both.stderr.strip()) == (2, "Error: Give --to or --days, not both.")
+
+
+def test_reinstated_in_the_receipt_and_calendars_kept_apart(initialised: Run) -> None:
+    _person(initialised)
+    window = ("--from", "2027-03-01", "--to", "2027-03-31")
+
+    def imported(name: str, *extra: str) -> tuple[str, list[dict[str, str]]]:
+        result = initialised(
+            "activity", "import-ics", str(ICS / name), "--person", "BEVER", *window, *extra,
+            "-f", "json",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        return result.stderr, json.loads(result.stdout)
+
+    imported("google-series.ics")
+    imported("google-series-lunch-removed.ics")
+    stderr, rows = imported("google-series.ics")
+    assert (
+        "google-series.ics (2027-03-01 – 2027-03-31, calendar 'Werk'): 0 added, 0 updated, "
+        "0 cancelled, 0 removed from the calendar, 1 reinstated, 4 unchanged; "
+        "0 need re-planning." in stderr
+    )
+    (back,) = [r for r in rows if r["action"] == "reinstated"]
+    assert (back["title"], back["start"]) == ("Lunch redactie", "2027-03-05T14:00:00+01:00")
+    stderr, rows = imported("google-series-lunch-removed.ics", "--calendar", "Kantoor")
+    assert "calendar 'Kantoor'): 0 added" in stderr and "0 removed from the calendar" in stderr
+    stderr, _rows = imported("invite-hearing.ics")
+    assert "no calendar named (--calendar), so nothing removed): 1 added" in stderr
+
+
+def test_an_unknown_time_zone_is_refused_with_exit_2(initialised: Run) -> None:
+    _person(initialised)
+    result = initialised(
+        "activity", "import-ics", str(ICS / "unknown-tzid.ics"), "--person", "BEVER",
+        "--from", "2027-03-01", "--to", "2027-03-31",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "time zone 'Mars/Olympus', which is neither a known zone" in result.stderr

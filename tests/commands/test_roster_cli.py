@@ -126,6 +126,7 @@ def test_suggest_lists_options_in_every_format(initialised: Run) -> None:
         "shift_minutes",
         "cost",
         "feasible",
+        "partial",
         "reason",
     }
     assert [r["n"] for r in rows] == list(range(1, len(rows) + 1))

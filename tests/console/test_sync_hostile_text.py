@@ -20,10 +20,11 @@ from console.screens.sync import SyncScreen
 from console.widgets.reveal import move_to
 from store import agenda, logbook, signals
 from store.db import Store
-from store.handover import draft_handover
+from store.handover import draft_handover, handover_content
 from tests.conftest import at
 from tests.console.conftest import settle
 from tests.hostile import build_template, copied_team, import_with_cli
+from words.handover import item_text
 
 FAMILIES = [
     "[/]",
@@ -119,8 +120,10 @@ async def test_the_handover_names_a_quarantined_write_and_goes_to_it(
     with copied_team(template, tmp_path / "team") as (a, b):
         b.sql("UPDATE activity SET status = 'cancelled'")  # without a restriction (R5)
         import_with_cli(a, b.export())
-        [item] = [i for i in draft_handover(a.store)["assessment"] if i["kind"] == "quarantined"]
-        assert "laptop-b" in item["text"] and "activity.status" in item["text"]
+        content = handover_content(draft_handover(a.store))
+        [item] = [i for i in content["assessment"] if i["kind"] == "quarantined"]
+        text = item_text("assessment", item)
+        assert "laptop-b" in text and "activity.status" in text
         app = SchildwachtApp(a.store, remember=False)
         async with app.run_test(size=(130, 40)) as pilot:
             await pilot.press("h")

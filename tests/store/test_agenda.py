@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from store import agenda, staff, subjects
+from store.clock import to_db
 from store.db import Store
 from store.errors import BadInput, PermissionDenied, RuleViolation
 from tests.conftest import as_user, snapshot
@@ -51,8 +52,26 @@ def test_r1_refusal_names_levels_and_valid_concepts(planned: Store) -> None:
     assert info.value.rule == "R1"
     assert str(info.value) == (
         "Concept STATIC provides W2 but BEVER requires W3 (rule R1); "
-        "choose one of: CP-LIGHT, CP-HEAVY, OBJ-HRB."
+        "choose one of: CP-LIGHT, CP-HEAVY."
     )
+    assert snapshot(planned.path) == before
+
+
+def test_r3_a_concept_for_objects_is_refused_on_a_persons_activity(planned: Store) -> None:
+    """OBJ-HRB provides W4 and is in PKG-W3, but it guards objects and services: never a
+    person (the catalogue's subject_kinds)."""
+    before = snapshot(planned.path)
+    with pytest.raises(RuleViolation) as info:
+        agenda.assign_concept(planned, only(planned, "BEVER").id, "OBJ-HRB")
+    assert info.value.rule == "R3"
+    assert str(info.value) == (
+        "Concept OBJ-HRB serves objects and services, not BEVER, a protected person (rule R3); "
+        "choose one of: CP-LIGHT, CP-HEAVY."
+    )
+    with pytest.raises(RuleViolation, match=r"rule R3"):
+        agenda.add_activity(
+            planned, person="BEVER", title="x", start=START, end=END, concept="obj-hrb"
+        )
     assert snapshot(planned.path) == before
 
 
@@ -152,13 +171,13 @@ def test_restrictions_are_recorded_with_reason_and_authority(planned: Store) -> 
         new_start=START + timedelta(hours=3),
     )
     after = only(planned, "BEVER")
-    assert (after.status, after.start_at, after.end_at) == (
+    assert (after.status, to_db(after.start_at), to_db(after.end_at)) == (
         "moved",
         "2026-12-01T11:30:00Z",
         "2026-12-01T13:30:00Z",
     )
     assert after.concept == "CP-LIGHT"  # protection untouched
-    assert (moved.reason, moved.authority, moved.old_start_at) == (
+    assert (moved.reason, moved.authority, to_db(moved.old_start_at)) == (
         "capacity",
         "OvJ Havenstad",
         "2026-12-01T08:30:00Z",
@@ -210,7 +229,7 @@ def test_bad_restrictions_change_nothing(
     ("kwargs", "error"),
     [
         ({"title": "  "}, "title may not be empty"),
-        ({"end": START - timedelta(hours=1)}, "end must be after the start"),
+        ({"end": START - timedelta(hours=1)}, "not after its start"),
         ({"end": START + timedelta(days=4)}, "at most 72 hours"),
         ({"status": "cancelled"}, "set by a restriction"),
         ({}, "Nothing to change"),
@@ -245,6 +264,9 @@ def test_concept_options_explain_every_refusal(planned: Store) -> None:
     options = {
         o.code: o for o in agenda.concept_options(planned, subjects.get_subject(planned, "BEVER"))
     }
-    assert {c for c, o in options.items() if o.valid} == {"CP-LIGHT", "CP-HEAVY", "OBJ-HRB"}
+    assert {c for c, o in options.items() if o.valid} == {"CP-LIGHT", "CP-HEAVY"}
     assert "rule R1" in options["CAM"].reason
+    assert options["OBJ-HRB"].reason == (
+        "serves objects and services, not BEVER, a protected person (rule R3)"
+    )
     assert "rule R4" in options["REMOTE-CP"].reason

@@ -108,7 +108,7 @@ class AgendaMachine(RuleBasedStateMachine):
         if not self.ids:
             return
         item = agenda.get_activity(self.store, self.ids[index % len(self.ids)])
-        start = datetime.fromisoformat(item.start) + timedelta(hours=shift)
+        start = item.start_at + timedelta(hours=shift)
         self._attempt(
             lambda: agenda.restrict_activity(
                 self.store,
@@ -117,9 +117,7 @@ class AgendaMachine(RuleBasedStateMachine):
                 reason="capacity",
                 authority="OvJ",
                 new_start=start if kind == "moved" else None,
-                new_end=datetime.fromisoformat(item.end) - timedelta(minutes=30)
-                if kind == "shortened"
-                else None,
+                new_end=item.end_at - timedelta(minutes=30) if kind == "shortened" else None,
             )
         )
 
@@ -128,7 +126,7 @@ class AgendaMachine(RuleBasedStateMachine):
         if not self.ids:
             return
         item = agenda.get_activity(self.store, self.ids[index % len(self.ids)])
-        start = datetime.fromisoformat(item.start) + timedelta(hours=hours)
+        start = item.start_at + timedelta(hours=hours)
         self._attempt(
             lambda: agenda.edit_activity(
                 self.store,

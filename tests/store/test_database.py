@@ -66,8 +66,10 @@ def test_a_directory_is_not_a_database(tmp_path: Path) -> None:
 
 
 def test_a_missing_database_says_how_to_create_one(tmp_path: Path) -> None:
-    with pytest.raises(BadInput, match="schildwacht init"):
+    """The store gives the fact; the command line says `schildwacht init` (golden refusals)."""
+    with pytest.raises(BadInput, match="no Schildwacht database") as refused:
         Store(tmp_path / "absent.db")
+    assert refused.value.code == "no_database"
     assert not (tmp_path / "absent.db").exists()
 
 

@@ -166,7 +166,62 @@ def test_several_changes_combine(ob_short: Store) -> None:
     assert rows["OB"].scenario_shortfall_hours == 0.0
     # a W4 person in RT: three 2-hour CP-HEAVY activities, nobody on duty: 3 × 2 × 5
     assert rows["RT"].scenario_shortfall_hours == 30.0
-    with pytest.raises(BadInput, match="does not read as lend:N:FROM:TO"):
+    with pytest.raises(BadInput, match=r"'lend:2:AM' names no unit that receives \(write lend:N"):
         capacity.Change.parse("lend:2:AM")
     with pytest.raises(BadInput, match="Unknown change"):
         capacity.Change.parse("borrow:2:AM")
+
+
+def test_an_officer_is_lent_once_in_a_scenario(ob_short: Store) -> None:
+    """AM-0002 (hrb), lent to OB, is not lent on from OB to ZWB, which lacks hrb too."""
+    store = ob_short
+    _person(store, "REIGER", "ZWB", 4)
+    _activity(store, "REIGER", "2026-12-01 11:00", "2026-12-01 13:00", "CP-HEAVY")
+    rows = capacity.run_scenario(
+        store,
+        [capacity.Change.parse("lend:1:AM:OB"), capacity.Change.parse("lend:3:OB:ZWB")],
+        at(store, DAY[0]),
+        at(store, DAY[1]),
+    )
+    lent = [officer for row in rows for officer in row.lent_in]
+    assert "AM-0002" in lent and len(lent) == len(set(lent))
+    assert "AM-0002" not in {r.unit: r for r in rows}["ZWB"].lent_in
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        (["lend:2:AM:am"], "'lend:2:AM:am': lending moves officers from one unit to another, "
+         "not from AM to AM itself."),
+        (["add-officers:3:RT:bogus"], "'add-officers:3:RT:bogus': unknown qualification "
+         "'bogus'; choose one of: camera_operator, close_protection, hrb, object_guard, "
+         "protective_driving."),
+        (["add-persons:2:9"], "'add-persons:2:9': threat level 9 does not exist; choose one of: "
+         "1, 2, 3, 4, 5."),
+        (["add-persons:2:4"], "'add-persons:2:4' names no unit; write add-persons:N:LEVEL:UNIT "
+         "or give --unit."),
+        (["lend:1:AM:OB", "remove-officers:x:RT"], "'remove-officers:x:RT' gives 'x' where the "
+         "number should be a whole number (write remove-officers:N:UNIT)."),
+        (["add-officers:1:RT:hrb:extra"], "'add-officers:1:RT:hrb:extra' has more parts than its "
+         "form: 'extra' (write add-officers:N:UNIT[:QUAL+QUAL])."),
+    ],
+)  # fmt: skip
+def test_a_scenario_change_is_refused_naming_its_real_problem(
+    store: Store, changes: list[str], error: str
+) -> None:
+    with pytest.raises(BadInput) as refused:
+        parsed = [capacity.Change.parse(text) for text in changes]
+        capacity.run_scenario(store, parsed, at(store, DAY[0]), at(store, DAY[1]))
+    assert str(refused.value) == error
+
+
+def test_a_concept_for_objects_on_a_person_counts_at_a_persons_concept(store: Store) -> None:
+    """STATIC (2 object guards) on a W2 person's 2-hour activity, as a merge may bring it
+    (replan wrong_subject_kind): demand is ESCORT's, a driver and a close protection officer."""
+    _person(store, "REIGER", "RT", 2)
+    activity = _activity(store, "REIGER", "2026-12-01 10:00", "2026-12-01 12:00", "ESCORT")
+    store.conn.execute("UPDATE activity SET concept = 'STATIC' WHERE id = ?", (activity,))
+    assert agenda.get_activity(store, activity).replan_reason == "wrong_subject_kind"
+    rows = capacity.capacity_report(store, at(store, DAY[0]), at(store, DAY[1]), by="qualification")
+    demand = {r.key: (r.demand_hours, r.demand_assumed_hours) for r in rows}
+    assert demand == {"close_protection": (2.0, 2.0), "protective_driving": (2.0, 2.0)}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from store import agenda, audit, decisions, staff, subjects
+from store.clock import to_db
 from store.db import Store, backup_database, rekey_database
 from store.errors import BadInput, IntegrityFailure, PermissionDenied, RuleViolation
 from store.setup import init_database
@@ -33,7 +34,7 @@ def test_records_carry_rationale_authority_and_document(ledger: Store) -> None:
         authority="mayor:Havenstad",
         document="GEM-2026-114",
     )
-    assert (first.adopted_by, first.adopted_at, first.supersedes) == (
+    assert (first.adopted_by, to_db(first.adopted_at), first.supersedes) == (
         "GZ-01",
         "2026-11-28T09:00:00Z",
         None,

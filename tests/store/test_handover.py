@@ -12,6 +12,12 @@ from store import agenda, handover, logbook, roster, signals, staff, subjects
 from store.db import Store
 from store.errors import BadInput, IntegrityFailure, PermissionDenied
 from tests.conftest import as_user, at, snapshot
+from words.handover import handover_json, handover_markdown
+
+
+def drafted(store: Store) -> dict:  # type: ignore[type-arg]
+    """The draft as scripts read it: each item's facts and its sentence."""
+    return handover_json(handover.handover_content(handover.draft_handover(store)))
 
 
 def section(content: dict, name: str) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -71,7 +77,7 @@ def shift(store: Store) -> dict[str, str]:
 
 
 def test_every_section_is_drawn_from_the_database(store: Store, shift: dict[str, str]) -> None:
-    content = handover.draft_handover(store)
+    content = drafted(store)
     assert content["period"] == {
         "start": "2026-11-28T07:00:00+01:00",
         "end": "2026-11-28T15:00:00+01:00",
@@ -104,11 +110,11 @@ def test_every_section_is_drawn_from_the_database(store: Store, shift: dict[str,
 
 
 def test_an_empty_section_counts_zero_and_never_says_all_clear(store: Store) -> None:
-    content = handover.draft_handover(store)
+    content = drafted(store)
     texts = [i["text"] for i in content["assessment"]]
     assert "0 open gaps in the next shift (0.0 officer-hours short)" in texts
     assert "0 unresolved sync conflicts" in texts
-    document = handover.handover_markdown(content).lower()
+    document = handover_markdown(content).lower()
     assert "all clear" not in document and "fine" not in document
     assert content["recommendation"][0]["text"] == "0 open items to act on; keep monitoring"
 
@@ -116,7 +122,10 @@ def test_an_empty_section_counts_zero_and_never_says_all_clear(store: Store) -> 
 def test_sign_and_accept_by_role(store: Store, shift: dict[str, str]) -> None:
     record = handover.sign_handover(store, notes="Let op BEVER bij vertrek")
     assert record.signed_by == "OPS-01" and record.accepted_by is None
-    assert section(record.content, "recommendation")["notes"]["text"] == "Let op BEVER bij vertrek"
+    assert (
+        section(record.content, "recommendation")["notes"]["params"]["text"]
+        == "Let op BEVER bij vertrek"
+    )
     operator = as_user(store, "RT-0001")
     before = snapshot(store.path)
     with pytest.raises(PermissionDenied, match="cannot accept it"):
@@ -136,7 +145,7 @@ def test_open_items_carry_forward_until_cleared(store: Store, shift: dict[str, s
     handover.sign_handover(store)
     store.clock.advance(hours=8)  # type: ignore[attr-defined]
     incoming = as_user(store, "RT-0100")
-    later = section(handover.draft_handover(incoming), "assessment")
+    later = section(drafted(incoming), "assessment")
     assert later["flagged_log"]["ids"] == [shift["flag"]]
     assert later["open_signals"]["ids"] == [shift["signal"]]
     assert later["conflicts"]["ids"] == ["c-1"]
@@ -145,7 +154,7 @@ def test_open_items_carry_forward_until_cleared(store: Store, shift: dict[str, s
         conn.execute(
             "UPDATE sync_conflict SET resolved_at = ?, resolved_by = 'RT-0100'", (incoming.now(),)
         )
-    cleared = section(handover.draft_handover(incoming), "assessment")
+    cleared = section(drafted(incoming), "assessment")
     assert (cleared["flagged_log"]["count"], cleared["conflicts"]["count"]) == (0, 0)
     assert cleared["open_signals"]["count"] == 1  # still open: it stays until closed
 

@@ -7,10 +7,12 @@ import sqlite3
 
 import pytest
 
-from store import handover
+from store import handover, staff
+from store.clock import to_db
 from store.db import Store
-from store.errors import BadInput
-from tests.conftest import at, snapshot
+from store.errors import BadInput, RuleViolation
+from tests.conftest import as_user, at, snapshot
+from words.handover import handover_markdown, signature_of
 
 
 def test_a_second_signature_for_the_same_period_is_refused(store: Store) -> None:
@@ -60,7 +62,48 @@ def test_the_database_refuses_a_second_signature_from_any_connection(store: Stor
             conn.execute(
                 "INSERT INTO handover (id, period_start, period_end, content, signed_at,"
                 " signed_by, device) VALUES ('x', ?, ?, '{}', 'now', 'OPS-01', 'd')",
-                (record.period_start, record.period_end),
+                (to_db(record.period_start), to_db(record.period_end)),
             )
     finally:
         conn.close()
+
+
+def test_only_the_signer_supersedes_even_after_acceptance(store: Store) -> None:
+    """OPS-01 signs, OPS-02 accepts and may then not replace it under their own name; the
+    signer may, with a reason that both records show; the new one is accepted afresh."""
+    staff.add_staff(store, "OPS-02", unit="RT", role="shift_leader")
+    incoming = as_user(store, "OPS-02")
+    first = handover.sign_handover(store, notes="eerste")
+    handover.accept_handover(incoming, first.id)
+    before = snapshot(store.path)
+    with pytest.raises(RuleViolation) as refused:
+        handover.sign_handover(incoming, supersedes=first.id, reason="mijn versie")
+    assert str(refused.value) == (
+        f"only OPS-01, who signed handover {first.id[:13]}, may supersede it (a handover is "
+        "its signer's account of the shift); OPS-02 accepted it at 2026-11-28 10:00. Record "
+        "what is wrong in a flagged log entry (it carries into every handover until cleared), "
+        "or ask OPS-01 to sign a new one."
+    )
+    with pytest.raises(handover.AlreadySigned) as again:
+        handover.sign_handover(incoming, notes="zonder supersedes")
+    assert not again.value.may_supersede and "only OPS-01" in str(again.value)
+    assert snapshot(store.path) == before
+    second = handover.sign_handover(
+        store, notes="aangevuld", supersedes=first.id, reason="REIGER ontbrak"
+    )
+    old = handover.get_handover(store, first.id)
+    assert (old.accepted_by, old.superseded_by, old.superseded_reason) == (
+        "OPS-02",
+        second.id,
+        "REIGER ontbrak",
+    )
+    assert second.accepted_by is None  # the replacement is accepted again
+    shown_old = handover_markdown(old.content, signature_of(old))
+    shown_new = handover_markdown(second.content, signature_of(second))
+    assert (
+        f"Superseded by handover {second.id[:13]}, signed by OPS-01 at 2026-11-28 10:00: "
+        "REIGER ontbrak" in shown_old
+    )
+    assert f"Supersedes handover {first.id[:13]}: REIGER ontbrak" in shown_new
+    handover.accept_handover(incoming, second.id)
+    incoming.close()

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from store import logbook, staff, subjects
+from store.clock import to_db
 from store.db import Store
 from store.demo import generate_demo
 from store.errors import BadInput, PermissionDenied
@@ -20,7 +21,9 @@ def test_log_entries_supersede_and_flags_clear(store: Store) -> None:
     first = logbook.add_entry(
         store, "Onbekend voertuig bij vertrek", kind="incident", person="BEVER", flagged=True
     )
-    assert first.open_flag and first.author == "OPS-01" and first.at == "2026-11-28T09:00:00Z"
+    assert (
+        first.open_flag and first.author == "OPS-01" and to_db(first.at) == "2026-11-28T09:00:00Z"
+    )
     fix = logbook.add_entry(store, "Correctie: voertuig was van de buren", supersedes=first.id)
     assert logbook.get_entry(store, first.id).superseded_by == fix.id
     assert logbook.list_entries(store, open_flags_only=True) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher, Type
 
-from store import access, proof, subjects
+from store import access, staff, subjects
 from store.db import Store
 from store.errors import BadInput, NotFound, PermissionDenied
 from store.setup import init_database
@@ -100,11 +100,11 @@ def test_a_first_secret_needs_staff_rights_and_then_the_person_can_act(people: S
     analyst = as_user(people, "IO-01")
     before = snapshot(people.path)
     with pytest.raises(PermissionDenied, match="manage staff"):
-        proof.set_secret(analyst, "RT-0009", "first-secret")
+        staff.set_secret(analyst, "RT-0009", "first-secret")
     with pytest.raises(BadInput, match="at least 8"):
-        proof.set_secret(people, "RT-0009", "short")
+        staff.set_secret(people, "RT-0009", "short")
     assert snapshot(people.path) == before
-    assert proof.set_secret(people, "RT-0009", "first-secret") == "staff.secret_first"
+    assert staff.set_secret(people, "RT-0009", "first-secret") == "staff.secret_first"
     assert Store(people.path, user="RT-0009", secret="first-secret").actor.role == "operator"
 
 
@@ -113,14 +113,14 @@ def test_changing_needs_the_old_secret_and_a_reset_needs_staff_rights(people: St
     before = snapshot(people.path)
     for old in (None, "wrong-secret"):
         with pytest.raises(PermissionDenied):
-            proof.set_secret(people, "IO-01", "new-secret", old=old)
+            staff.set_secret(people, "IO-01", "new-secret", old=old)
     with pytest.raises(PermissionDenied, match="manage staff"):
-        proof.set_secret(analyst, "OPS-01", "new-secret", reset=True)
+        staff.set_secret(analyst, "OPS-01", "new-secret", reset=True)
     assert snapshot(people.path) == before
-    assert proof.set_secret(analyst, "IO-01", "new-secret", old=TEST_SECRET) == "staff.secret"
+    assert staff.set_secret(analyst, "IO-01", "new-secret", old=TEST_SECRET) == "staff.secret"
     with pytest.raises(PermissionDenied):
         Store(people.path, user="IO-01", secret=TEST_SECRET)
-    assert proof.set_secret(people, "IO-01", "reset-secret", reset=True) == "staff.secret_reset"
+    assert staff.set_secret(people, "IO-01", "reset-secret", reset=True) == "staff.secret_reset"
     assert Store(people.path, user="IO-01", secret="reset-secret").actor.callsign == "IO-01"
     (actor, target) = people.one(  # type: ignore[misc]
         "SELECT actor, target FROM audit_event WHERE action = 'staff.secret_reset'"

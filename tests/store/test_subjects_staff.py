@@ -98,3 +98,17 @@ def test_bad_staff_input_changes_nothing(store: Store) -> None:
 def test_unknown_user_gets_a_plain_sentence(store: Store) -> None:
     with pytest.raises(NotFound, match="No person with callsign 'NOBODY'"):
         Store(store.path, clock=store.clock, user="NOBODY").actor  # noqa: B018
+
+
+def test_the_latest_assessment_decides_the_protection(store: Store) -> None:
+    """R2: level, required level and package follow from the latest assessment, down as well
+    as up; the explanation names it."""
+    subjects.add_subject(store, "REIGER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "REIGER", level=3)
+    store.clock.advance(minutes=5)  # type: ignore[attr-defined]
+    subjects.assess_threat(store, "REIGER", level=1)
+    current = subjects.get_subject(store, "REIGER")
+    assert (current.threat_level, current.required_level, current.package) == (1, "W1", "PKG-W1")
+    explained = subjects.explain_threat(store, "REIGER")
+    assert explained.assessment is not None and explained.assessment.level == 1
+    assert [a.level for a in explained.history] == [1, 3]

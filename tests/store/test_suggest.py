@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from store import agenda, roster, staff, subjects
 from store.agenda import concept_options
+from store.clock import local_iso
 from store.db import Store
 from store.errors import BadInput, RuleViolation
+from store.gaps import Gap, find_gaps
 from store.subjects import get_subject
 from store.suggest import apply_option, suggest
 from tests.conftest import at, snapshot
@@ -47,7 +49,7 @@ def test_below_required_is_never_nothing_to_do(store: Store, kievit: agenda.Acti
     assert kievit.replan_reason == "below_required"
     options = suggest(store, kievit.id)
     assert all(o.action != "none" for o in options)
-    valid = {"CP-HEAVY", "OBJ-HRB"}
+    valid = {"CP-HEAVY"}  # OBJ-HRB provides W4 but guards objects (R3)
     for option in options:
         if option.feasible or option.action in ("deploy", "move", "combine"):
             assert option.concept in valid, option
@@ -65,19 +67,21 @@ def test_below_required_is_never_nothing_to_do(store: Store, kievit: agenda.Acti
     assert not any(o.feasible for o in refused)
 
 
+def _dh_0035(store: Store) -> None:
+    """A Den Haag officer with close protection and HRB, on duty 14:00–22:00."""
+    _officer(store, "DH-0035", "DH", [CP[0], ("hrb", None)], "2026-12-01 14:00", "2026-12-01 22:00")
+
+
 def test_lending_for_a_flagged_activity_staffs_a_valid_concept(
     store: Store, kievit: agenda.Activity
 ) -> None:
     """The issue's case: a DH officer was offered to staff the insufficient concept. Now the
-    officer is offered for CP-HEAVY, and applying assigns CP-HEAVY and deploys in one go."""
-    _officer(
-        store,
-        "DH-0035",
-        "DH",
-        [("close_protection", None), ("hrb", None)],
-        "2026-12-01 14:00",
-        "2026-12-01 22:00",
-    )
+    officer is offered for CP-HEAVY (2 close protection, 2 HRB, 1 driver: RT has two close
+    protection drivers and two HRB officers, one short), and applying assigns CP-HEAVY and
+    deploys in one go, leaving no gap."""
+    for callsign in ("RT-0003", "RT-0004"):
+        _officer(store, callsign, "RT", [("hrb", None)], "2026-12-01 15:00", "2026-12-01 23:00")
+    _dh_0035(store)
     (lend,) = [o for o in suggest(store, kievit.id) if o.callsign == "DH-0035"]
     assert (lend.action, lend.concept, lend.feasible, lend.cost) == (
         "deploy",
@@ -88,6 +92,34 @@ def test_lending_for_a_flagged_activity_staffs_a_valid_concept(
     applied = apply_option(store, kievit.id, lend)
     assert (applied.concept, applied.replan_reason) == ("CP-HEAVY", None)
     assert [d.callsign for d in roster.list_deployments(store, kievit.id)] == ["DH-0035"]
+    assert covering(store, kievit.id) == []
+
+
+def test_an_officer_who_only_partly_covers_is_never_feasible(
+    store: Store, kievit: agenda.Activity
+) -> None:
+    """Without RT's HRB officers, DH-0035 helps CP-HEAVY but leaves it short: hand-counted,
+    five places (close_protection 2, hrb 2, protective_driving 1) and three officers."""
+    _dh_0035(store)
+    (lend,) = [o for o in suggest(store, kievit.id) if o.callsign == "DH-0035"]
+    assert (lend.feasible, lend.partial, lend.reason) == (
+        False,
+        True,
+        "partly covers (still short: 1 × hrb, 1 × protective_driving)",
+    )
+    apply_option(store, kievit.id, lend)  # a real step: deployed, and the gap stays visible
+    assert [d.callsign for d in roster.list_deployments(store, kievit.id)] == ["DH-0035"]
+    assert {(g.qualification, g.shortfall) for g in covering(store, kievit.id)} == {
+        ("hrb", 1),
+        ("protective_driving", 1),
+    }
+
+
+def covering(store: Store, activity_id: str) -> list[Gap]:
+    """The gap rows that name the activity, as `gaps` lists them."""
+    item = agenda.get_activity(store, activity_id)
+    rows = find_gaps(store, item.start_at, item.end_at)
+    return [g for g in rows if activity_id in g.activities]
 
 
 def test_an_officer_who_cannot_travel_in_time_is_infeasible(store: Store) -> None:
@@ -103,6 +135,8 @@ def test_an_officer_who_cannot_travel_in_time_is_infeasible(store: Store) -> Non
         end=at(store, "2026-12-01 08:00"),
         concept="CP-LIGHT",
     )
+    for callsign in ("RT-0001", "RT-0002"):  # CP-LIGHT's close protection; its driver lacks
+        _officer(store, callsign, "RT", [CP[0]], "2026-12-01 06:00", "2026-12-01 14:00")
     _officer(store, "AM-0001", "AM", CP, "2026-12-01 07:00", "2026-12-01 15:00")
     _officer(store, "AM-0002", "AM", CP, "2026-12-01 06:00", "2026-12-01 14:00")
     found = {o.callsign: o for o in suggest(store, item.id) if o.callsign}
@@ -164,7 +198,7 @@ def test_a_move_is_a_restriction_with_its_authority(store: Store) -> None:
         apply_option(store, item.id, infeasible)
     assert snapshot(store.path) == before
     moved = apply_option(store, item.id, move, authority="OvJ Havenstad")
-    assert (moved.start, moved.status) == ("2026-12-01T10:00:00+01:00", "moved")
+    assert (local_iso(moved.start_at), moved.status) == ("2026-12-01T10:00:00+01:00", "moved")
     (restriction,) = agenda.list_restrictions(store, item.id)
     assert (restriction.reason, restriction.authority) == ("capacity", "OvJ Havenstad")
 
@@ -214,7 +248,9 @@ def test_suggest_never_offers_an_invalid_concept(
     for option in options:
         if option.feasible or option.action in ("deploy", "move", "combine"):
             assert option.concept in valid, (option, valid)
-    usable = [o for o in options if o.feasible and o.action in ("deploy", "assign", "combine")]
-    if usable:  # applying the best option leaves a valid concept on the activity
-        applied = apply_option(store, item.id, usable[0])
-        assert applied.concept in valid and applied.replan_reason is None
+    usable = [o for o in options if o.feasible and o.action != "none"]
+    if usable:  # applying a feasible option leaves a valid concept and no gap on the activity
+        option = usable[0]
+        applied = apply_option(store, item.id, option, authority="OvJ")
+        assert applied.concept in valid and applied.replan_reason in (None, "changed_externally")
+        assert covering(store, item.id) == [], option

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -69,21 +70,29 @@ def signed_by(laptop: Laptop, manifest: dict[str, object], parts: list[bytes]) -
     return [body, rosters.identity(laptop.store).sign_key.sign(body), *parts[2:]]
 
 
+def body_rows(part: bytes) -> list[list[object]]:
+    """A segment body's runs, one JSON list each (the body decompressed)."""
+    return [json.loads(line) for line in zlib.decompress(part).splitlines()]
+
+
 def with_body(
     parts: list[bytes], rows: list[list[object]], sender: Laptop, origin_signer: Laptop
 ) -> list[bytes]:
-    """The first segment's changes replaced by ``rows``, its header signed by
+    """The first segment's changes replaced by ``rows`` (runs), its header signed by
     ``origin_signer`` and the manifest by ``sender``: every hash consistent."""
-    body = json.dumps(rows, separators=(",", ":"), ensure_ascii=False).encode()
+    body = b"".join(
+        json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode() + b"\n" for row in rows
+    )
     header = json.loads(parts[4])
     header["body_sha256"] = bundle.sha256(body)
+    header["body_bytes"] = len(body)
     header_bytes = bundle.canonical(header)
     manifest = json.loads(parts[0])
     manifest["segments"][0]["hash"] = bundle.sha256(header_bytes)
     rebuilt = [
         *parts[:4],
         header_bytes,
-        body,
+        zlib.compress(body),
         rosters.identity(origin_signer.store).sign_key.sign(header_bytes),
     ]
     return signed_by(sender, manifest, rebuilt)
@@ -127,8 +136,8 @@ def test_a_segment_forged_under_another_origin_is_refused(
 ) -> None:
     a, b, c = team
     parts = plain_parts(a, sent)
-    rows = json.loads(parts[5])
-    rows[0][5] = "Geen bijzonderheden"  # alter b's change, then sign it as c could
+    rows = body_rows(parts[5])
+    rows[0][8][-1] = "Geen bijzonderheden"  # alter b's change, then sign it as c could
     forged = with_body(parts, rows, sender=b, origin_signer=c)
     assert refused(a, reseal(a, forged, tmp_path / "forged.swb")) == "origin signature"
     forged_body = forged[5]
@@ -336,7 +345,7 @@ def test_a_change_record_of_the_wrong_shape_signed_by_its_origin_is_refused(
 ) -> None:
     a, b, _c = team
     parts = plain_parts(a, sent)
-    rows = json.loads(parts[5])
-    rows[0][6] = "one"  # the causal length must be a number
+    rows = body_rows(parts[5])
+    rows[0][4] = "one"  # the causal length must be a number
     signed = with_body(parts, rows, sender=b, origin_signer=b)
     assert refused(a, reseal(a, signed, tmp_path / "odd.swb")) == "format"

@@ -348,6 +348,23 @@ def test_each_forbidden_change_is_quarantined_and_the_legal_part_applied_exactly
             assert receipt["deferred"] == 1 and not found
 
 
+def test_a_field_written_twice_in_one_change_set_is_quarantined_never_a_crash(
+    template: Path, tmp_path: Path
+) -> None:
+    """No store writes one field of one row twice in one write; such a change set (which once
+    stopped the import with a crash) is quarantined whole for that row, and nothing changes."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        known = ids(b.store)
+        before = user_tables(a.store)
+        activity = key(known["activity"])
+        b.forge(("activity", activity, "title", "Eerst"), ("activity", activity, "title", "Dan"))
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5 and user_tables(a.store) == before
+        assert [(q["field"], q["rule"], q["reason"]) for q in receipt["quarantined"]] == [
+            ("title", "malformed", "a field written twice in one change set")
+        ] * 2
+
+
 def test_r1_through_a_bundle_flags_re_planning_and_the_level_stays(
     template: Path, tmp_path: Path
 ) -> None:
@@ -367,6 +384,23 @@ def test_r1_through_a_bundle_flags_re_planning_and_the_level_stays(
         )
         assert tuple(row) == ("CAM", "W4", "below_required")  # the concept came; R1 shows it
         assert a.store.one("SELECT threat_level FROM subject")[0] == 4
+
+
+def test_a_concept_for_objects_on_a_persons_activity_arrives_flagged_not_aborted(
+    template: Path, tmp_path: Path
+) -> None:
+    """R3 by subject kind, like the package: an operator's raw OBJ-HRB (W4, in PKG-W4, but
+    for objects) on BEVER's activity is applied — the operator may set concepts — and shows
+    as wrong_subject_kind for re-planning on the receiving laptop."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        known = ids(b.store)
+        b.sql(f"UPDATE activity SET concept = 'OBJ-HRB' WHERE id = '{known['activity']}'")
+        code, receipt = import_with_cli(a, b.export())
+        assert (code, receipt["quarantined"]) == (0, [])
+        row = a.store.one(
+            "SELECT concept, replan_reason FROM activity_view WHERE id = ?", (known["activity"],)
+        )
+        assert tuple(row) == ("OBJ-HRB", "wrong_subject_kind")
 
 
 def test_a_raw_threat_level_is_refused_on_the_laptop_itself(template: Path, tmp_path: Path) -> None:

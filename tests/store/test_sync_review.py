@@ -830,7 +830,7 @@ def test_a_rewritten_or_cut_audit_trail_is_caught_by_the_peers_and_at_home(
         assert any(word in alarm for alarm in receipt["alarms"]), receipt["alarms"]
         status = cli(a.store, "sync", "status")
         assert word in status.stderr, status.output
-        items = handover.draft_handover(a.store)["assessment"]
+        items = handover.handover_content(handover.draft_handover(a.store))["assessment"]
         assert any(i["kind"] == "witness" and i["count"] for i in items)
         code, again = import_with_cli(a, tmp_path / "b.swb")  # raised once, then listed
         assert again["result"] == "already applied"
@@ -860,7 +860,7 @@ def test_a_secret_set_by_someone_else_stays_open_and_marks_what_is_done_with_it(
         )
         assert setting[0] == "OPS-A" and json.loads(setting[1])["set_by"] == "OPS-A"
         assert database_status(a.store).findings == {"secret": 1}
-        items = handover.draft_handover(a.store)["assessment"]
+        items = handover.handover_content(handover.draft_handover(a.store))["assessment"]
         assert [i["ids"] for i in items if i["kind"] == "secret"] == [["RT-0001"]]
         monkeypatch.setenv("SCHILDWACHT_USER", "RT-0001")
         assert cli(a.store, "log", "add", "Als RT-0001").exit_code == 0
@@ -875,9 +875,9 @@ def test_a_secret_set_by_someone_else_stays_open_and_marks_what_is_done_with_it(
         assert "secret_set_by" not in json.loads(last[0])
         a.store.close()
         reset = Store(a.store.path, clock=a.store.clock)
-        from store import proof
+        from store import staff
 
-        proof.set_secret(reset, "RT-0001", "opnieuw-gezet", reset=True)
+        staff.set_secret(reset, "RT-0001", "opnieuw-gezet", reset=True)
         assert database_status(reset).findings == {"secret": 1}
         reset.close()
 
@@ -1020,7 +1020,7 @@ def test_a_change_made_outside_schildwacht_has_an_audit_event_of_its_own(
         assert json.loads(events[1][1]) == {"tables": {"activity": 1}, "rows": 1}
         assert "Anders" not in events[0][1]
         assert database_status(a.store).findings == {"outside": 1}
-        items = handover.draft_handover(a.store)["assessment"]
+        items = handover.handover_content(handover.draft_handover(a.store))["assessment"]
         assert [i["kind"] for i in items if i["count"]].count("outside") == 1
 
 
@@ -1048,7 +1048,7 @@ def test_a_laptop_whose_clock_was_set_back_is_flagged_never_quarantined(
         assert not any("observed_at" in d for (d,) in flagged)
         assert any("dated" in w and "laptop-b" in w for w in receipt["warnings"])
         assert "dates records back" in cli(a.store, "sync", "status").output
-        items = handover.draft_handover(a.store)["assessment"]
+        items = handover.handover_content(handover.draft_handover(a.store))["assessment"]
         assert [i["ids"] for i in items if i["kind"] == "back_dated"] == [[b.laptop.id]]
 
 
@@ -1140,5 +1140,5 @@ def test_a_demo_made_before_joining_says_at_home_what_the_team_refuses(tmp_path:
         admin.one("SELECT count(*) FROM log_entry")[0] == b.one("SELECT count(*) FROM log_entry")[0]
     )
     assert f"{said} are quarantined" in cli(b, "sync", "status").stderr
-    items = handover.draft_handover(b)["assessment"]
+    items = handover.handover_content(handover.draft_handover(b))["assessment"]
     assert [i for i in items if i["kind"] == "own_refused"]

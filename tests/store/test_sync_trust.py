@@ -174,7 +174,7 @@ def test_deferred_changes_wait_for_what_they_need_and_an_origin_piling_them_up_i
     first = send(b, a, tmp_path, "b1")
     assert first.deferred["escort"] == 25 and not first.failed
     peer = next(p for p in status.peers(a.store) if p.device == b.id)
-    assert (peer.deferred, peer.deferred_since) == (25, a.store.now())
+    assert (peer.deferred, peer.deferred_since) == (25, a.store.clock.now())
     logbook.add_entry(b.store, "Nog meer")
     send(b, c, tmp_path, "b-to-c")
     with pytest.raises(Refused, match="revoke laptop-b") as refused:

@@ -1,0 +1,373 @@
+"""The change log as it is kept on disk: one row per run (``change.Run``), device ids and field
+lists interned.
+
+``sync_log`` holds a run's origin (an id of ``sync_origin``, where each device id is written
+once), its first number and how many records it holds, its clock, row, causal length and author,
+its fields (an id of ``sync_shape``: the JSON list of field names, written once), its values (the
+run's canonical JSON text) and, when a field carries one, the ``prev`` of each field. A large
+demo's 374,000 records are 34,000 such rows: the log stays smaller than the data it describes.
+
+The view ``sync_change`` shows the log one record per row (for people and tests reading it with
+SQL; the store reads runs). A row inserted into it becomes a run of one record whose value is kept
+as it is (``raw``), as a hand-written change would be (see migration 012).
+
+Everything here runs on the caller's connection, inside its transaction where it writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+
+from .change import Run, compact, encode_values, runs_of
+
+_COLUMNS = "l.origin, l.seq, l.hlc, l.tbl, l.pk, l.cl, l.actor, l.shape, l.vals, l.prevs, l.raw"
+
+
+class _Names:
+    """The interned device ids and field lists, read once per use of the log."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.devices: dict[int, str] = dict(conn.execute("SELECT id, device FROM sync_origin"))
+        self.shapes: dict[int, tuple[str, ...]] = {}
+
+    def shape(self, shape_id: int) -> tuple[str, ...]:
+        found = self.shapes.get(shape_id)
+        if found is None:
+            row = self.conn.execute("SELECT cols FROM sync_shape WHERE id = ?", (shape_id,))
+            found = tuple(json.loads(row.fetchone()[0]))
+            self.shapes[shape_id] = found
+        return found
+
+    def run(self, row: Sequence[object]) -> Run:
+        origin, seq, hlc, tbl, pk, cl, actor, shape, vals, prevs, raw = row
+        cols = self.shape(shape)  # type: ignore[arg-type]
+        if vals is None:  # one record written by hand (``sync_change``): its value as it is
+            vals = encode_values([raw], str(pk), str(actor), int(hlc))  # type: ignore[call-overload]
+        return Run(
+            self.devices[origin],  # type: ignore[index]
+            seq,  # type: ignore[arg-type]
+            hlc,  # type: ignore[arg-type]
+            tbl,  # type: ignore[arg-type]
+            pk,  # type: ignore[arg-type]
+            cl,  # type: ignore[arg-type]
+            actor,  # type: ignore[arg-type]
+            cols,
+            vals,  # type: ignore[arg-type]
+            None if prevs is None else _prevs(prevs, len(cols)),  # type: ignore[arg-type]
+        )
+
+    def runs(self, rows: Iterable[Sequence[object]]) -> list[Run]:
+        return [self.run(row) for row in rows]
+
+
+def _prevs_text(prevs: Sequence[str | None]) -> str:
+    """A run's prevs as kept: a JSON object from the place of each field that has one."""
+    return compact({str(i): p for i, p in enumerate(prevs) if p is not None})
+
+
+def _prevs(text: str, count: int) -> tuple[str | None, ...]:
+    held = json.loads(text)
+    return tuple(held.get(str(i)) for i in range(count))
+
+
+def origin_id(conn: sqlite3.Connection, device: str) -> int | None:
+    """The local id ``device`` is interned as in ``sync_origin``, or None when it has none."""
+    row = conn.execute("SELECT id FROM sync_origin WHERE device = ?", (device,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _intern(conn: sqlite3.Connection, table: str, column: str, names: set[str]) -> dict[str, int]:
+    """The ids of these names in an intern table, adding the new ones."""
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {table} ({column}) VALUES (?)", [(n,) for n in sorted(names)]
+    )
+    found: dict[str, int] = {}
+    for name in names:
+        found[name] = int(
+            conn.execute(f"SELECT id FROM {table} WHERE {column} = ?", (name,)).fetchone()[0]
+        )
+    return found
+
+
+def intern_origins(conn: sqlite3.Connection, devices: set[str]) -> dict[str, int]:
+    """The interned ids of these device ids (added where new)."""
+    return _intern(conn, "sync_origin", "device", devices)
+
+
+# Writing ---------------------------------------------------------------------------------------
+
+
+def store(conn: sqlite3.Connection, runs: Sequence[Run]) -> None:
+    """Keep these runs (records this log does not hold yet)."""
+    if not runs:
+        return
+    origins = intern_origins(conn, {r.origin for r in runs})
+    cols: dict[tuple[str, ...], str] = {}
+    histories: dict[tuple[str | None, ...], str] = {}  # the few of a large write, written once
+    for run in runs:
+        if run.cols not in cols:
+            cols[run.cols] = json.dumps(list(run.cols), ensure_ascii=False)
+        if run.prevs is not None and run.prevs not in histories:
+            histories[run.prevs] = _prevs_text(run.prevs)  # "{}" for none: read back as none
+    shapes = _intern(conn, "sync_shape", "cols", set(cols.values()))
+    shape_of = {c: shapes[text] for c, text in cols.items()}
+    conn.executemany(
+        "INSERT INTO sync_log (origin, seq, n, hlc, tbl, pk, cl, actor, shape, vals, prevs)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                origins[r.origin],
+                r.seq,
+                len(r.cols),
+                r.hlc,
+                r.tbl,
+                r.pk,
+                r.cl,
+                r.actor,
+                shape_of[r.cols],
+                r.vals,
+                None if r.prevs is None or histories[r.prevs] == "{}" else histories[r.prevs],
+            )
+            for r in runs
+        ],
+    )
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def last_seq(conn: sqlite3.Connection, origin: str) -> int:
+    """The highest number held of this origin (0: none)."""
+    row = conn.execute(
+        "SELECT l.seq + l.n - 1 FROM sync_log l JOIN sync_origin o ON o.id = l.origin"
+        " WHERE o.device = ? ORDER BY l.seq DESC LIMIT 1",
+        (origin,),
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def vector(conn: sqlite3.Connection) -> dict[str, int]:
+    """Per origin, the highest number held (this laptop's version vector)."""
+    found = {}
+    for device, last in conn.execute(
+        "SELECT o.device, (SELECT l.seq + l.n - 1 FROM sync_log l WHERE l.origin = o.id"
+        " ORDER BY l.seq DESC LIMIT 1) FROM sync_origin o"
+    ):
+        if last is not None:
+            found[str(device)] = int(last)
+    return found
+
+
+def read(conn: sqlite3.Connection, origin: str, first: int, last: int) -> list[Run]:
+    """The records numbered ``first`` … ``last`` of this origin, as runs."""
+    names = _Names(conn)
+    ident = origin_id(conn, origin)
+    if ident is None or last < first:
+        return []
+    start = conn.execute(
+        "SELECT max(seq) FROM sync_log WHERE origin = ? AND seq <= ?", (ident, first)
+    ).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM sync_log l WHERE l.origin = ? AND l.seq BETWEEN ? AND ?"
+        " ORDER BY l.seq",
+        (ident, first if start is None else start, last),
+    )
+    runs = []
+    for row in rows:
+        run = names.run(row)
+        if run.last >= first:
+            runs.append(run.part(first, last))
+    return runs
+
+
+def stream(
+    conn: sqlite3.Connection, origin: str, first: int, last: int, batch: int = 2048
+) -> Iterator[Run]:
+    """The records numbered ``first`` … ``last`` of this origin, as runs, read ``batch`` whole
+    runs at a time (a segment of any size is written holding one batch)."""
+    ident = origin_id(conn, origin)
+    if ident is None or last < first:
+        return
+    names = _Names(conn)
+    start = conn.execute(
+        "SELECT max(seq) FROM sync_log WHERE origin = ? AND seq <= ?", (ident, first)
+    ).fetchone()[0]
+    cursor = first if start is None else start
+    while cursor <= last:
+        runs = names.runs(
+            conn.execute(
+                f"SELECT {_COLUMNS} FROM sync_log l WHERE l.origin = ? AND l.seq BETWEEN ? AND ?"
+                " ORDER BY l.seq LIMIT ?",
+                (ident, cursor, last, batch),
+            )
+        )
+        if not runs:
+            return
+        for run in runs:
+            if run.last >= first:
+                yield run.part(first, last)
+        cursor = runs[-1].seq + 1
+
+
+def canonical_runs(runs: Iterable[Run]) -> Iterator[Run]:
+    """Runs as maximal runs: neighbours of one row and change set (written one record at a
+    time, through ``sync_change``) joined."""
+    pending: list[Run] = []
+    for run in runs:
+        if pending and (
+            run.seq != pending[-1].last + 1
+            or run.origin != pending[0].origin
+            or run.grouping != pending[0].grouping
+        ):
+            yield _joined(pending)
+            pending = []
+        pending.append(run)
+    if pending:
+        yield _joined(pending)
+
+
+def _joined(runs: list[Run]) -> Run:
+    if len(runs) == 1:
+        return runs[0]
+    return runs_of(r for run in runs for r in run.changes())[0]
+
+
+def hlc_at(conn: sqlite3.Connection, origin: str, seq: int) -> int | None:
+    """The clock of record ``seq`` of this origin (None: not held)."""
+    row = conn.execute(
+        "SELECT l.hlc, l.seq + l.n - 1 FROM sync_log l JOIN sync_origin o ON o.id = l.origin"
+        " WHERE o.device = ? AND l.seq <= ? ORDER BY l.seq DESC LIMIT 1",
+        (origin, seq),
+    ).fetchone()
+    if row is None or int(row[1]) < seq:
+        return None
+    return int(row[0])
+
+
+def change_set(conn: sqlite3.Connection, origin: str, seq: int) -> list[Run]:
+    """Every run of the change set record ``seq`` of this origin belongs to (same clock, numbers
+    next to each other: the verifier refuses a device whose clock runs backwards)."""
+    ident = origin_id(conn, origin)
+    stamp = hlc_at(conn, origin, seq)
+    if ident is None or stamp is None:
+        return []
+    names = _Names(conn)
+    before = []
+    for row in conn.execute(
+        f"SELECT {_COLUMNS} FROM sync_log l WHERE l.origin = ? AND l.seq <= ? ORDER BY l.seq DESC",
+        (ident, seq),
+    ):
+        if row[2] != stamp:
+            break
+        before.append(names.run(row))
+    after = []
+    for row in conn.execute(
+        f"SELECT {_COLUMNS} FROM sync_log l WHERE l.origin = ? AND l.seq > ? ORDER BY l.seq",
+        (ident, seq),
+    ):
+        if row[2] != stamp:
+            break
+        after.append(names.run(row))
+    return before[::-1] + after
+
+
+def after(conn: sqlite3.Connection, origin: str, seq: int) -> list[Run]:
+    """This origin's records numbered after ``seq``."""
+    return read(conn, origin, seq + 1, 2**63 - 1)
+
+
+def staff(conn: sqlite3.Connection) -> list[Run]:
+    """Every run of the staff table (who had which role when)."""
+    names = _Names(conn)
+    return names.runs(conn.execute(f"SELECT {_COLUMNS} FROM sync_log l WHERE l.tbl = 'staff'"))
+
+
+def of_table(conn: sqlite3.Connection, table: str) -> list[Run]:
+    """Every run the log holds of ``table`` (in no particular order)."""
+    names = _Names(conn)
+    return names.runs(conn.execute(f"SELECT {_COLUMNS} FROM sync_log l WHERE l.tbl = ?", (table,)))
+
+
+def since(conn: sqlite3.Connection, stamp: int) -> list[Run]:
+    """Every run with a later clock than ``stamp``."""
+    names = _Names(conn)
+    return names.runs(conn.execute(f"SELECT {_COLUMNS} FROM sync_log l WHERE l.hlc > ?", (stamp,)))
+
+
+def of_rows(
+    conn: sqlite3.Connection, rows: Iterable[tuple[str, str]], *, critical: bool = False
+) -> list[Run]:
+    """Every run of these (table, key) rows (``critical``: only runs that carry ``prev``)."""
+    wanted = sorted(set(rows))
+    if not wanted:
+        return []
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS log_rows (tbl TEXT, pk TEXT, PRIMARY KEY (tbl, pk))"
+        " WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.log_rows")
+    conn.executemany("INSERT INTO temp.log_rows VALUES (?, ?)", wanted)
+    names = _Names(conn)
+    if critical:
+        sql = (
+            f"SELECT {_COLUMNS} FROM temp.log_rows r CROSS JOIN sync_log l"  # the rows first
+            " ON l.pk = r.pk AND l.tbl = r.tbl WHERE l.prevs IS NOT NULL"
+        )
+    else:
+        sql = (
+            f"SELECT {_COLUMNS} FROM sync_log l JOIN temp.log_rows r"
+            " ON r.tbl = l.tbl AND r.pk = l.pk"
+        )
+    found = names.runs(conn.execute(sql))
+    conn.execute("DELETE FROM temp.log_rows")
+    return found
+
+
+def revisited(conn: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (table, key) rows have more than one run that carries ``prev`` (only
+    those can hold two records of one critical field)."""
+    wanted = sorted(set(rows))
+    if not wanted:
+        return set()
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS log_rows (tbl TEXT, pk TEXT, PRIMARY KEY (tbl, pk))"
+        " WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.log_rows")
+    conn.executemany("INSERT INTO temp.log_rows VALUES (?, ?)", wanted)
+    found = {
+        (str(t), str(p))
+        for t, p in conn.execute(
+            "SELECT r.tbl, r.pk FROM temp.log_rows r WHERE (SELECT count(*) FROM"
+            " (SELECT 1 FROM sync_log l WHERE l.tbl = r.tbl AND l.pk = r.pk"
+            " AND l.prevs IS NOT NULL LIMIT 2)) > 1"
+        )
+    }
+    conn.execute("DELETE FROM temp.log_rows")
+    return found
+
+
+# Upgrading ---------------------------------------------------------------------------------------
+
+
+def upgrade(conn: sqlite3.Connection) -> None:
+    """Move a change log kept one record per row (before schema 17: ``sync_change_v1``) into
+    runs; inside the migration's transaction."""
+    if not conn.execute(
+        "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'sync_change_v1'"
+    ).fetchone():
+        return
+    from .change import Change
+
+    origins = [r[0] for r in conn.execute("SELECT DISTINCT origin FROM sync_change_v1")]
+    for origin in origins:
+        rows = conn.execute(
+            "SELECT origin, seq, hlc, tbl, pk, col, val, cl, prev, actor FROM sync_change_v1"
+            " WHERE origin = ? ORDER BY seq",
+            (origin,),
+        )
+        store(conn, runs_of(Change(*row) for row in rows))
+    conn.execute("DROP TABLE sync_change_v1")

@@ -1,0 +1,43 @@
+"""Exit codes come from one table in commands/: the store's errors carry no numbers."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+
+import store
+from commands.output import EXIT_CODES, ExitCode, exit_code
+from store import errors
+
+
+def _store_error_classes() -> list[type[errors.StoreError]]:
+    for module in pkgutil.walk_packages(store.__path__, "store."):
+        importlib.import_module(module.name)
+    found: list[type[errors.StoreError]] = []
+    pending = [errors.StoreError]
+    while pending:
+        kind = pending.pop()
+        found.append(kind)
+        pending.extend(kind.__subclasses__())
+    return found
+
+
+@pytest.mark.parametrize("kind", _store_error_classes(), ids=lambda k: k.__qualname__)
+def test_every_store_error_has_an_exit_code_from_the_table(kind: type[errors.StoreError]) -> None:
+    assert "exit_code" not in vars(kind), "exit codes live in commands/output.py only"
+    if kind is errors.StoreError:
+        return
+    code = next(code for base, code in EXIT_CODES if issubclass(kind, base))
+    assert code not in (ExitCode.OK, ExitCode.FAILURE, ExitCode.FOUND)
+
+
+def test_the_table_follows_the_contract() -> None:
+    assert exit_code(errors.BadInput("x")) == 2
+    assert exit_code(errors.NotFound("x")) == 2
+    assert exit_code(errors.RuleViolation("R1", "x")) == 2
+    assert exit_code(errors.PermissionDenied("x")) == 4
+    assert exit_code(errors.IntegrityFailure("x")) == 5
+    assert exit_code(errors.MachineFault("x")) == 6
+    assert exit_code(errors.StoreError("x")) == 1

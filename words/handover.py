@@ -1,0 +1,356 @@
+"""The handover in words: each item of ``store.handover`` (a kind, a count, ids, parameters) as
+a sentence, and the whole handover as a Markdown document.
+
+Items arrive as JSON values (``store.handover.handover_content``, or a signed handover's frozen
+content), so a draft and a signed record read the same. A handover signed before items carried
+facts has its English sentence in ``text``; it is shown as it was signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from store.clock import local_text
+from store.validate import markdown, visible
+
+from . import _
+
+if TYPE_CHECKING:
+    from store.handover import HandoverRecord
+
+Item = Mapping[str, Any]
+
+#: Names listed in an item's sentence; the item's ids stay complete.
+NAMES_SHOWN = 25
+
+SECTION_TITLES = {
+    "identify": _("I — Identify"),
+    "situation": _("S — Situation"),
+    "background": _("B — Background"),
+    "assessment": _("A — Assessment"),
+    "recommendation": _("R — Recommendation"),
+}
+
+
+def _day_time(moment: str) -> str:
+    """``2026-11-28 14:00`` from ISO-8601 with the Amsterdam offset."""
+    return f"{moment[:10]} {moment[11:16]}"
+
+
+def _time(moment: str) -> str:
+    """``14:00`` from ISO-8601 with the Amsterdam offset."""
+    return moment[11:16]
+
+
+def _names(names: list[str] | tuple[str, ...]) -> str:
+    if not names:
+        return ""
+    more = len(names) - NAMES_SHOWN
+    tail = _(", … {n} more").format(n=more) if more > 0 else ""
+    return f" ({', '.join(names[:NAMES_SHOWN])}{tail})"
+
+
+def _counted(sentence: str) -> Callable[[Item, bool], str]:
+    """An item whose sentence says its count (``{n}``)."""
+    return lambda item, details: sentence.format(n=item["count"])
+
+
+def _listed(sentence: str) -> Callable[[Item, bool], str]:
+    """An item whose sentence says its count and, in detail, names its ids."""
+    return lambda item, details: (
+        sentence.format(n=item["count"]) + (_names(item["ids"]) if details else "")
+    )
+
+
+def _period(item: Item, details: bool) -> str:
+    p = item["params"]
+    return _("Period {start}–{end}; next shift until {next_end}").format(
+        start=_day_time(p["start"]), end=_time(p["end"]), next_end=_time(p["next_end"])
+    )
+
+
+def _outgoing(item: Item, details: bool) -> str:
+    return _("Outgoing: {callsign} ({role})").format(
+        callsign=item["ids"][0], role=item["params"]["role"].replace("_", " ")
+    )
+
+
+def _subject(item: Item, details: bool) -> str:
+    p = item["params"]
+    return _("{code} ({unit}): threat {level}, requires {required}, package {package}").format(
+        code=p["code"],
+        unit=p["unit"],
+        level=p["threat_level"] or "—",
+        required=p["required_level"] or "—",
+        package=p["package"] or "—",
+    )
+
+
+def _across(item: Item, details: bool) -> str:
+    text = _("Activities running across the change of shift: {n}").format(n=item["count"])
+    if details:
+        text += "".join(
+            _("; {person} '{title}' until {end}").format(
+                person=a["person"], title=a["title"], end=_time(a["end"])
+            )
+            for a in item["params"]["activities"]
+        )
+    return text
+
+
+def _assessments(item: Item, details: bool) -> str:
+    text = _("Threat assessments: {n}").format(n=item["count"])
+    if details:
+        text += "".join(
+            _("; {subject} → level {level}").format(**a) for a in item["params"]["assessments"]
+        )
+    return text
+
+
+def _gaps(item: Item, details: bool) -> str:
+    p = item["params"]
+    text = _("{n} open gaps in the next shift ({hours:.1f} officer-hours short)").format(
+        n=item["count"], hours=p["officer_hours"]
+    )
+    if details:
+        text += "".join(
+            _("; {unit} {qualification} −{shortfall} {start}–{end}").format(
+                unit=g["unit"],
+                qualification=g["qualification"],
+                shortfall=g["shortfall"],
+                start=_time(g["start"]),
+                end=_time(g["end"]),
+            )
+            for g in p["gaps"]
+        ) + ("; …" if p["more"] else "")
+    return text
+
+
+def _quarantined(item: Item, details: bool) -> str:
+    p = item["params"]
+    if "more" in p:
+        return _("… and {n} more quarantined writes (`schildwacht sync quarantine`)").format(
+            n=p["more"]
+        )
+    if "changes" not in p:
+        return _("{n} changes from other laptops quarantined at sync").format(n=item["count"])
+    return _(
+        "{changes} changes from {device} by {actor} quarantined at sync ({field}: {reason})"
+    ).format(
+        changes=p["changes"],
+        device=visible(p["device"]),
+        actor=visible(p["actor"]),
+        field=p["field"],
+        reason=p["reason"],
+    )
+
+
+def _expiring(item: Item, details: bool) -> str:
+    text = _("{n} qualifications of the next shift's officers lapse within a week").format(
+        n=item["count"]
+    )
+    if details:
+        text += "".join(
+            _("; {callsign} {qualification} until {until}").format(**q)
+            for q in item["params"]["qualifications"]
+        )
+    return text
+
+
+def _finding(item: Item, details: bool) -> str:
+    """A trust finding (``store.findings``): its sentence as the store gave it, made visible."""
+    return visible(str(item["params"]["text"]))
+
+
+#: Per section, per kind: the item's sentence (``details``: with the names and lines it lists).
+SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
+    "identify": {
+        "period": _period,
+        "outgoing": _outgoing,
+        "incoming": _listed(_("Incoming shift leaders on the roster: {n}")),
+        "units": _listed(_("Units concerned: {n}")),
+        "subjects": _listed(_("Subjects concerned: {n}")),
+    },
+    "situation": {
+        "subject": _subject,
+        "across": _across,
+        "on_duty_now": _counted(_("Officers on duty now: {n}")),
+        "on_duty_next": _counted(_("Officers on duty next: {n}")),
+    },
+    "background": {
+        "activities_added": _counted(_("Activities added: {n}")),
+        "activities_restricted": _counted(
+            _("Activities restricted (moved, shortened, cancelled): {n}")
+        ),
+        "threat_assessments": _assessments,
+        "decisions": _counted(_("Work-process decisions: {n}")),
+        "signals_raised": _counted(_("Signals raised: {n}")),
+        "signals_progressed": _counted(_("Signals that progressed: {n}")),
+        "log_entries": _counted(_("Log entries: {n}")),
+        "bundles_imported": _counted(_("Sync bundles imported: {n}")),
+    },
+    "assessment": {
+        "gaps": _gaps,
+        "replan": _counted(_("{n} activities need re-planning")),
+        "open_signals": _counted(_("{n} signals not yet closed")),
+        "flagged_log": _counted(_("{n} flagged log entries not cleared")),
+        "conflicts": _counted(_("{n} unresolved sync conflicts")),
+        "quarantined": _quarantined,
+        **dict.fromkeys(
+            ("witness", "clash", "secret", "outside", "own_refused", "back_dated"), _finding
+        ),
+        "findings": _counted(
+            _(
+                "{n} trust findings (audit trail alarms, names given twice, secrets set by "
+                "someone else, changes outside Schildwacht, refused changes of this laptop, "
+                "back-dated records)"
+            )
+        ),
+        "expiring": _expiring,
+    },
+    "recommendation": {
+        "gaps": _counted(
+            _("Fill the gaps: `schildwacht suggest ACTIVITY` for each activity concerned")
+        ),
+        "replan": _counted(
+            _("Re-plan these activities with a valid concept (`activity options ID`)")
+        ),
+        "open_signals": _counted(_("Check the open signals with the information organisation")),
+        "flagged_log": _counted(_("Act on or clear the flagged log entries (`log clear ID`)")),
+        "conflicts": _counted(_("Resolve the sync conflicts")),
+        "quarantined": _counted(
+            _(
+                "Ask the admin about the quarantined changes (`sync quarantine`): "
+                "revoke a laptop that sends them on purpose, or correct its role"
+            )
+        ),
+        "expiring": _counted(_("Arrange renewal or replacement for the lapsing qualifications")),
+        "witness": _counted(
+            _(
+                "Tell the admin: a laptop's audit trail was cut or rewritten (revoke it, or ask "
+                "its user why)"
+            )
+        ),
+        "clash": _counted(
+            _("Check the clashing names: one person or two? Use the name each is kept as")
+        ),
+        "secret": _counted(
+            _(
+                "Ask each person to change the secret someone else set for them "
+                "(`schildwacht staff secret`)"
+            )
+        ),
+        "outside": _counted(_("Ask who changed the database outside Schildwacht, and why")),
+        "own_refused": _counted(
+            _("Ask the admin about this laptop's refused changes (`sync export` names them)")
+        ),
+        "back_dated": _counted(
+            _("Check the clock of the laptop that dated records back, or ask why")
+        ),
+        "none": _counted(_("0 open items to act on; keep monitoring")),
+        "notes": lambda item, details: str(item["params"]["text"]),
+    },
+}
+
+
+def item_text(section: str, item: Item, *, details: bool = True) -> str:
+    """One item as a sentence; without ``details``, its headline (the count, without the
+    names and lines it lists), as a table row shows it."""
+    if "params" not in item and "text" in item:  # signed before items carried facts
+        text = str(item["text"])
+        return text if details or item["kind"] == "quarantined" else text.split(";")[0]
+    return SENTENCES[section][item["kind"]](item, details)
+
+
+def handover_json(content: Mapping[str, Any]) -> dict[str, Any]:
+    """The handover's JSON for scripts: each item with its sentence (``text``) beside its
+    facts."""
+    return {
+        key: (
+            [{**item, "text": item_text(key, item)} for item in value]
+            if key in SECTION_TITLES
+            else value
+        )
+        for key, value in content.items()
+    }
+
+
+def handover_markdown(
+    content: Mapping[str, Any],
+    signature: str | None = None,
+    max_subject_lines: int | None = None,
+) -> str:
+    """The handover as a readable document.
+
+    Args:
+        content: ``store.handover.handover_content`` of a draft, or a signed record's content.
+        signature: the lines on who signed and accepted it (a signed record), or None.
+        max_subject_lines: shortens the Situation's per-subject lines for a screen (the counts
+            stay whole; the full list is in the record).
+
+    What people typed (titles, notes, questions, names) is escaped: it reads as written and
+    cannot change the document's structure.
+    """
+    period = content["period"]
+    lines = [
+        _("# Handover {start} – {end}").format(
+            start=_day_time(period["start"]), end=_time(period["end"])
+        ),
+        "",
+    ]
+    if signature is not None:
+        lines += [signature, ""]
+    for name, title in SECTION_TITLES.items():
+        items = content[name]
+        heading = title
+        if name == "assessment":
+            heading += _(" — {n} open items").format(n=sum(i["count"] for i in items))
+        elif name == "recommendation":
+            heading += _(" — {n} actions").format(n=sum(1 for i in items if i["count"]))
+        lines += [f"## {heading}", ""]
+        subject_items = [i for i in items if i["kind"] == "subject"]
+        shown = subject_items[:max_subject_lines] if max_subject_lines is not None else None
+        for item in items:
+            if shown is not None and item["kind"] == "subject" and item not in shown:
+                continue
+            lines.append(f"- {markdown(item_text(name, item))}")
+            if shown and item is shown[-1] and len(subject_items) > len(shown):
+                lines.append(
+                    _(
+                        "- … and {n} more subjects "
+                        "(the full list: `schildwacht handover draft --format md`)"
+                    ).format(n=len(subject_items) - len(shown))
+                )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def signature_of(record: HandoverRecord) -> str:
+    """Who signed a handover, who accepted it and what it replaced or was replaced by, for
+    the document's head (times in Europe/Amsterdam)."""
+    text = _("Signed by {who} at {at} (sha256 `{digest}…`).").format(
+        who=markdown(record.signed_by),
+        at=local_text(record.signed_at),
+        digest=record.content_hash[:16],
+    )
+    if record.accepted_by:
+        text += " " + _("Accepted by {who} at {at}.").format(
+            who=markdown(record.accepted_by), at=local_text(record.accepted_at)
+        )
+    else:
+        text += " " + _("Not yet accepted.")
+    if record.questions:
+        text += "\n" + _("Questions: {text}").format(text=markdown(record.questions))
+    if record.supersedes:
+        text += "\n" + _("Supersedes handover {id}: {reason}").format(
+            id=record.supersedes[:13], reason=markdown(record.supersede_reason)
+        )
+    if record.superseded_by:
+        text += "\n" + _("Superseded by handover {id}, signed by {who} at {at}: {reason}").format(
+            id=record.superseded_by[:13],
+            who=markdown(record.superseded_by_signer or ""),
+            at=local_text(record.superseded_at),
+            reason=markdown(record.superseded_reason),
+        )
+    return text
