@@ -9,12 +9,13 @@ from typing import Any
 import click
 
 from store import agenda
+from store import ics_bounds as ics_limits
 from store.clock import local_iso, local_text
 from store.validate import visible
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
-from .params import DATE, TIME, InputPath, resolve_window
+from .params import DATE, TIME, InputPath, WholeParam, resolve_window
 
 ACTIVITY_COLUMNS = (
     "id",
@@ -283,12 +284,15 @@ def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | 
 @click.option("--from", "first", type=DATE, help="First day of the window (default: today).")
 @click.option("--to", "last", type=DATE, help="Last day of the window (inclusive).")
 @click.option(
-    "--days", type=click.IntRange(0, 3660), help="Days in the window from --from (default 90)."
+    "--days",
+    type=WholeParam(1, ics_limits.MAX_DAYS),
+    help=f"Days in the window from --from (default {ics_limits.DEFAULT_DAYS}, at most "
+    f"{ics_limits.MAX_DAYS}).",
 )
 @click.option(
     "--max-occurrences",
-    type=click.IntRange(1, 1_000_000),
-    default=2000,
+    type=WholeParam(1, ics_limits.MAX_MAX_OCCURRENCES),
+    default=ics_limits.DEFAULT_MAX_OCCURRENCES,
     show_default=True,
     help="Refuse a file that yields more occurrences than this in the window.",
 )

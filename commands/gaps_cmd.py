@@ -16,7 +16,7 @@ from store.clock import local_iso
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options
-from .params import DATE, TIME, resolve_window
+from .params import DATE, TIME, checked_period, resolve_window
 
 GAP_COLUMNS = (
     "start",
@@ -62,7 +62,7 @@ def _default_window(
     first, last = resolve_window(env, day, start, end)
     first = first or env.clock.now()
     last = last or first + timedelta(hours=48)
-    return first, last
+    return checked_period(first, last, given=(start is not None, end is not None))
 
 
 @click.command()

@@ -15,6 +15,7 @@ from store.validate import visible
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
+from .params import OutputPath, WholeParam
 
 DECISION_COLUMNS = (
     "id",
@@ -108,7 +109,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("list")
-@click.option("--limit", type=click.IntRange(1, audit.MAX_LIST), default=50, show_default=True)
+@click.option("--limit", type=WholeParam(1, audit.MAX_LIST), default=50, show_default=True)
 @click.option("--action", help="Only these actions, e.g. 'activity.*'.")
 @output_options
 @pass_env
@@ -148,7 +149,7 @@ def audit_verify(env: Env) -> None:
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=OutputPath("the backup"))
 @pass_env
 def backup(env: Env, file: Path) -> None:
     """A consistent copy of the database (encrypted like it); safe while the console runs."""

@@ -14,7 +14,7 @@ from words.handover import handover_json, handover_markdown, item_text, signatur
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options, write_text
-from .params import TIME
+from .params import TIME, checked_period
 
 
 def _period(
@@ -22,6 +22,8 @@ def _period(
 ) -> tuple[datetime | None, datetime | None]:
     if (start is None) != (end is None):
         raise BadInput("Give both --from and --to, or neither (the shift now ending).")
+    if start is not None and end is not None:
+        checked_period(start, end)
     return start, end
 
 

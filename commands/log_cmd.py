@@ -12,7 +12,7 @@ from store.clock import local_iso
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
-from .params import DATE, TIME, resolve_window
+from .params import DATE, TIME, WholeParam, resolve_window
 
 LOG_COLUMNS = ("id", "at", "author", "kind", "person", "flagged", "text", "status")
 
@@ -85,7 +85,7 @@ def log_add(
 @click.option("--from", "start", type=TIME)
 @click.option("--to", "end", type=TIME)
 @click.option("--open", "open_only", is_flag=True, help="Only flagged entries not yet cleared.")
-@click.option("--limit", type=click.IntRange(1, logbook.MAX_LIST), help="At most N entries.")
+@click.option("--limit", type=WholeParam(1, logbook.MAX_LIST), help="At most N entries.")
 @output_options
 @pass_env
 def log_list(

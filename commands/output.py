@@ -28,6 +28,9 @@ from store.errors import (
 from store.machine import write_private
 from store.validate import markdown, visible, visible_json
 
+from .context import Env
+from .params import OutputPath
+
 FORMATS = ("table", "csv", "json", "md")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,8 +68,8 @@ def output_options(func: F) -> F:
         "-o",
         "--output",
         "output",
-        type=click.Path(dir_okay=False, writable=True),
-        help="Write to this file instead of standard output.",
+        type=OutputPath("the output", as_text=True),
+        help="Write to this file (a regular file or a new name) instead of standard output.",
     )(func)
     func = click.option(
         "-f",
@@ -88,17 +91,30 @@ def _json_default(value: Any) -> Any:
 
 #: Compact rows through json's C encoder (``indent`` would force the pure-Python one, several
 #: times slower on a large listing).
-_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+#: ``allow_nan=False``: JSON has no Infinity or NaN; a value that would print one is refused.
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default, allow_nan=False)
 
 
 def _json(data: list[dict[str, Any]] | dict[str, Any]) -> str:
     """A list as one object per line inside the array (fast, greppable, diffable); a single
-    record or report indented, since it nests and is small."""
-    if isinstance(data, dict):
-        return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
-    if not data:
-        return "[]\n"
-    return "[\n  " + ",\n  ".join(map(_ROW_ENCODER.encode, data)) + "\n]\n"
+    record or report indented, since it nests and is small. Never Infinity or NaN (invalid
+    JSON that a reader would take or choke on): such a result is refused, exit 2."""
+    try:
+        if isinstance(data, dict):
+            return (
+                json.dumps(
+                    data, indent=2, ensure_ascii=False, default=_json_default, allow_nan=False
+                )
+                + "\n"
+            )
+        if not data:
+            return "[]\n"
+        return "[\n  " + ",\n  ".join(map(_ROW_ENCODER.encode, data)) + "\n]\n"
+    except ValueError:
+        raise BadInput(
+            "The result holds a number too large or too small to write as JSON (infinite or "
+            "not a number); nothing was written. Check the numbers given to the command."
+        ) from None
 
 
 #: OWASP CSV injection: a cell starting with one of these is a formula to a spreadsheet.
@@ -173,20 +189,23 @@ def render(
 def emit(
     data: list[dict[str, Any]] | dict[str, Any],
     fmt: str,
-    output: str | None = None,
+    output: str | Path | None = None,
     columns: Sequence[str] | None = None,
 ) -> None:
     """Write rendered data to stdout, or atomically to ``output``."""
     write_text(render(data, fmt, columns), output)
 
 
-def write_text(text: str, output: str | None = None) -> None:
+def write_text(text: str, output: str | Path | None = None) -> None:
     """Text to stdout, or to a file (0600) written under a temporary name and renamed, so a
-    failure (a full disk) leaves neither a half-written file nor a temporary one."""
+    failure (a full disk) leaves neither a half-written file nor a temporary one. The file is
+    never anything but a regular file or a new name, and never a file of the database."""
     if output is None:
         click.echo(text, nl=False)
         return
-    write_private(Path(output), text.encode("utf-8"), "the output")
+    ctx = click.get_current_context(silent=True)
+    env = ctx.find_object(Env) if ctx else None
+    write_private(output, text.encode("utf-8"), "the output", database=env.db_path if env else None)
 
 
 def info(message: str) -> None:

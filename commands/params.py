@@ -16,6 +16,7 @@ import click
 from store import validate
 from store.clock import SystemClock, day_bounds, parse_date, parse_time
 from store.errors import BadInput
+from store.machine import check_target
 from store.validate import shown
 
 from .context import Env
@@ -61,7 +62,8 @@ class DateParam(click.ParamType):
 
 
 class NumberParam(click.ParamType):
-    """A finite number between ``low`` and ``high`` (NaN and infinities refused)."""
+    """A finite number between ``low`` and ``high`` (NaN and infinities refused), typed in
+    ASCII digits; a refusal shows it as typed."""
 
     name = "number"
 
@@ -72,13 +74,23 @@ class NumberParam(click.ParamType):
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> float:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-        else:
-            try:
-                number = float(str(value).strip())
-            except ValueError:
-                raise BadInput(f"{_name(param)}: {shown(str(value))} is not a number.") from None
-        return validate.number(number, _name(param), low=self.low, high=self.high)
+            return validate.number(value, _name(param), low=self.low, high=self.high)
+        return validate.number_text(str(value), _name(param), low=self.low, high=self.high)
+
+
+class WholeParam(click.ParamType):
+    """A whole number between ``low`` and ``high`` typed in ASCII digits (click's ``INT``
+    would take ``١٠``, ``１０`` and ``1_0``); a refusal shows it as typed."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return validate.integer(value, _name(param), low=self.low, high=self.high)
+        return validate.whole_text(str(value), _name(param), low=self.low, high=self.high)
 
 
 class InputPath(click.Path):
@@ -95,6 +107,30 @@ class InputPath(click.Path):
         return path
 
 
+class OutputPath(click.ParamType):
+    """A file Schildwacht is to write (``-o``, ``--out``, ``backup FILE``), checked when the
+    command line is read, before anything is done: a regular file or a new name, never a
+    link, a device, a FIFO, a folder or a file of the database in use (``check_target``)."""
+
+    name = "file"
+
+    def __init__(self, what: str, *, as_text: bool = False) -> None:
+        self.what, self.as_text = what, as_text
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        env = ctx.find_object(Env) if ctx else None
+        try:
+            path = check_target(
+                os.fsdecode(value), self.what, database=env.db_path if env else None
+            )
+        except BadInput as exc:
+            if not isinstance(param, click.Option):
+                raise
+            sentence = str(exc)
+            raise BadInput(f"{_name(param)}: {sentence[:1].lower()}{sentence[1:]}") from None
+        return str(path) if self.as_text else path
+
+
 TIME = TimeParam()
 DATE = DateParam()
 
@@ -102,9 +138,21 @@ DATE = DateParam()
 def resolve_window(
     env: Env, day: date | None, start: datetime | None, end: datetime | None
 ) -> tuple[datetime | None, datetime | None]:
-    """``--date D`` or ``--from T --to T`` (never both) as a UTC window."""
+    """``--date D`` or ``--from T --to T`` (never both) as a UTC window; a period given
+    with both ends must end after it starts (``checked_period``)."""
     if day is not None and (start or end):
         raise BadInput("Give either --date or --from/--to, not both.")
     if day is not None:
         return day_bounds(day)
+    if start is not None and end is not None:
+        checked_period(start, end)
     return start, end
+
+
+def checked_period(
+    start: datetime, end: datetime, *, given: tuple[bool, bool] = (True, True)
+) -> tuple[datetime, datetime]:
+    """The one check of every command's period (``--from``/``--to``, after any default is
+    filled in; ``given`` says which end the person typed): it ends after it starts, else
+    exit 2 with a sentence that names the wrong end."""
+    return validate.period(start, end, names=("--from", "--to"), given=given)

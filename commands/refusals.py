@@ -106,6 +106,12 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "window_end_twice": _template(_("Give --to or --days, not both.")),
     "window_end_before_start": _template(_("--to must not lie before --from.")),
     "window_days_out_of_range": _template(_("--days must be between 1 and {most}.")),
+    "too_many_occurrences": _template(
+        _(
+            "{head}, more than the limit of {limit} (--max-occurrences); nothing was imported. "
+            "Import a shorter window (--days or --to) or raise the limit."
+        )
+    ),
     "already_signed": _template(
         _(
             "The period {period} was already signed by {signed_by} at {signed_at} (handover "

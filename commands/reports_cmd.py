@@ -15,17 +15,18 @@ from store.subjects import MAX_LEVEL
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options
-from .params import TIME, NumberParam
+from .params import TIME, NumberParam, WholeParam, checked_period
 
 #: How many persons or officers a scenario adds, removes or lends.
-COUNT = click.IntRange(1, model.MAX_SCENARIO_COUNT)
+COUNT = WholeParam(1, model.MAX_SCENARIO_COUNT)
 
 
 def _window(
     env: Env, start: datetime | None, end: datetime | None, default_days: int = 7
 ) -> tuple[datetime, datetime]:
     first = start or env.clock.now()
-    return first, end or first + timedelta(days=default_days)
+    last = end or first + timedelta(days=default_days)
+    return checked_period(first, last, given=(start is not None, end is not None))
 
 
 @click.group(invoke_without_command=True)
@@ -34,10 +35,10 @@ def _window(
 @click.option("--by", type=click.Choice(model.GROUPINGS), default="unit", show_default=True)
 @click.option(
     "--hours-per-fte",
-    type=NumberParam(0, 168),
+    type=NumberParam(model.MIN_HOURS_PER_FTE, model.MAX_HOURS_PER_FTE),
     default=model.DEFAULT_HOURS_PER_FTE,
     show_default=True,
-    help="Weekly hours of one FTE.",
+    help="Weekly hours of one FTE (1-168).",
 )
 @click.option(
     "--fail-above",
@@ -132,6 +133,7 @@ def restrictions(
     """Facilitation restrictions per unit and week, per reason."""
     last = end or env.clock.now() + timedelta(days=1)
     first = start or last - timedelta(days=28)
+    checked_period(first, last, given=(start is not None, end is not None))
     rows = model.restriction_report(env.store(), first, last)
     emit(rows, fmt, output, ("unit", "week", "capacity", "threat", "tbp_choice", "total"))
 
@@ -148,9 +150,7 @@ def restrictions(
     "add-fte:F:UNIT, remove-officers:N:UNIT, add-persons:N:LEVEL[:UNIT].",
 )
 @click.option("--add-persons", type=COUNT, help="Add N protected persons (with --level).")
-@click.option(
-    "--level", type=click.IntRange(0, MAX_LEVEL), help="Threat level of the added persons."
-)
+@click.option("--level", type=WholeParam(0, MAX_LEVEL), help="Threat level of the added persons.")
 @click.option("--add-officers", type=COUNT, help="Add N officers (five day shifts a week).")
 @click.option(
     "--add-fte",

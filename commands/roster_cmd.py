@@ -17,7 +17,7 @@ from store.suggest import suggest as suggest_options
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
-from .params import DATE, TIME, InputPath, resolve_window
+from .params import DATE, TIME, InputPath, WholeParam, resolve_window
 
 
 @click.group()
@@ -112,7 +112,13 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
 
 @click.command()
 @click.argument("activity_id")
-@click.option("--apply", "apply_n", type=int, metavar="N", help="Carry out option N.")
+@click.option(
+    "--apply",
+    "apply_n",
+    type=WholeParam(-(2**63), 2**63 - 1),
+    metavar="N",
+    help="Carry out option N.",
+)
 @click.option(
     "--reason",
     type=click.Choice(RESTRICTION_REASONS),

@@ -17,7 +17,7 @@ from store.validate import visible
 
 from .context import Env, new_secret, pass_env
 from .output import emit, info, output_options
-from .params import InputPath
+from .params import InputPath, WholeParam
 
 
 @click.command()
@@ -92,7 +92,7 @@ def init(
 @click.command()
 @click.option(
     "--seed",
-    type=click.IntRange(0, 2**63 - 1),
+    type=WholeParam(0, 2**63 - 1),
     default=7,
     show_default=True,
     help="Random seed; same seed, same data.",

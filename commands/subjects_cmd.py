@@ -21,6 +21,7 @@ from store.subjects import (
 
 from .context import Env, pass_env
 from .output import created, emit, output_options
+from .params import WholeParam
 
 SUBJECT_COLUMNS = ("code", "kind", "domain", "unit", "threat_level", "required_level", "package")
 
@@ -88,7 +89,7 @@ def threat() -> None:
 @click.argument("code")
 @click.option(
     "--level",
-    type=click.IntRange(0, MAX_LEVEL),
+    type=WholeParam(0, MAX_LEVEL),
     required=True,
     help="Threat level (see catalogue threat-levels).",
 )

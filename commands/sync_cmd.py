@@ -27,7 +27,7 @@ from store.validate import visible
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
-from .params import InputPath
+from .params import InputPath, OutputPath, WholeParam
 
 RECEIPT_COLUMNS = ("table", "applied", "already_known", "deferred", "in_conflict", "quarantined")
 QUARANTINE_COLUMNS = ("device_label", "seq", "table", "field", "row", "actor", "rule", "reason")
@@ -92,9 +92,7 @@ def sync() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="A shared sync folder: writes DIR/<this device's id>/<bundle>.swb.",
 )
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write one bundle file."
-)
+@click.option("--out", type=OutputPath("the bundle"), help="Write one bundle file.")
 @pass_env
 def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
     """Write everything the other devices have not acknowledged yet into a bundle."""
@@ -156,7 +154,8 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     quarantined = sum(len(r.quarantined) for r in receipts)
     set_aside = sum(len(r.set_aside) for r in receipts)
     alarms = sum(len(r.alarms) for r in receipts)
-    if not (refused or quarantined or set_aside or alarms):
+    over_limit = sum(len(r.over_limit) for r in receipts)
+    if not (refused or quarantined or set_aside or alarms or over_limit):
         return
     parts = []
     if refused:
@@ -172,6 +171,11 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
         parts.append(
             f"{_count(alarms, 'alarm', 'alarms')} about an audit trail that was cut or rewritten"
             " (see above; `schildwacht sync status`)"
+        )
+    if over_limit:
+        parts.append(
+            "a device's changes waiting here passed the limit; its further changes are set "
+            "aside (see the warning above)"
         )
     raise IntegrityFailure("; ".join(parts).capitalize() + ".")
 
@@ -342,7 +346,7 @@ def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> 
 @click.argument("conflict")
 @click.option(
     "--choose",
-    type=click.IntRange(1, 1000),
+    type=WholeParam(1, 1000),
     help="Keep value N (1 = the one shown, 2 = the other).",
 )
 @click.option("--value", help="Enter another value instead.")
@@ -401,7 +405,7 @@ def team_show(env: Env, fmt: str, output: str | None) -> None:
 
 @team.command("enroll")
 @click.argument("request", type=InputPath())
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=OutputPath("the welcome bundle"))
 @click.option("--role", help="The device's role in the team (default: the one it asked for).")
 @click.option("--yes", is_flag=True, help="Skip the question (you compared the code already).")
 @pass_env
@@ -464,7 +468,7 @@ def device() -> None:
 
 
 @device.command("request")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=OutputPath("the request"))
 @pass_env
 def device_request(env: Env, out: Path) -> None:
     """Write an enrolment request for the team admin; shows the code to compare."""

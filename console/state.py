@@ -26,11 +26,14 @@ def load_state() -> dict[str, Any]:
 
 
 def save_state(state: dict[str, Any]) -> None:
+    """Write the state readable by this user only (0600, in a 0700 folder when it creates
+    one), never over anything but a regular file."""
+    from store.errors import StoreError
+    from store.machine import private_folders, write_private
+
     path = state_file()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(".tmp")
-        temp.write_text(json.dumps(state), "utf-8")
-        temp.replace(path)
-    except OSError:
+        private_folders(path, "the console's state")
+        write_private(path, json.dumps(state).encode("utf-8"), "the console's state")
+    except StoreError:
         pass  # remembering the screen is a convenience, never a reason to fail

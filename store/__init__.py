@@ -19,7 +19,8 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
    person as an ``access.Actor``).
 5. Rules and mechanisms beneath the database: ``integrity``, ``fingerprint`` (the
    catalogue's), ``rules`` (the one rule table), ``proof`` (secrets), ``machine``,
-   ``migrations``, and the change capture and judgement of sync (``sync.capture``,
+   ``migrations``, ``ics_bounds`` (what a calendar file may cost before it is parsed or
+   expanded), and the change capture and judgement of sync (``sync.capture``,
    ``sync.clashes``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,
    ``sync.log``, ``sync.held``).
 6. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,

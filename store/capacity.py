@@ -58,6 +58,8 @@ GROUPINGS = ("unit", "organisation", "qualification", "day")
 DEFAULT_HOURS_PER_FTE = 36.0
 #: A scenario adds, removes or lends at most this many persons or officers at once.
 MAX_SCENARIO_COUNT = 1_000
+#: The hours one FTE works in a week: at least one, at most every hour of the week.
+MIN_HOURS_PER_FTE, MAX_HOURS_PER_FTE = 1, 168
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,7 @@ def _rows(totals: dict[str, list[float]], weeks: float, hours_per_fte: float) ->
 def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> None:
     validate.moment(start, "The start")
     validate.moment(end, "The end")
-    validate.number(hours_per_fte, "Hours per FTE", low=0, high=168)
+    validate.number(hours_per_fte, "Hours per FTE", low=MIN_HOURS_PER_FTE, high=MAX_HOURS_PER_FTE)
     require_order(start, end, "The period")
     if end - start > timedelta(days=92):
         raise BadInput("A capacity report covers at most 92 days; split the period.")
@@ -244,8 +246,6 @@ def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> Non
         raise BadInput(
             f"Unknown grouping {validate.shown(by)}; choose one of: {', '.join(GROUPINGS)}."
         )
-    if hours_per_fte <= 0:
-        raise BadInput("Hours per FTE must be positive.")
 
 
 def capacity_report(
@@ -264,7 +264,7 @@ def capacity_report(
         start: the period's start (aware UTC).
         end: the period's end (aware UTC), after the start, at most 92 days later.
         by: ``unit``, ``organisation``, ``qualification`` or ``day``.
-        hours_per_fte: hours one FTE works per week (0–168, positive).
+        hours_per_fte: hours one FTE works per week (1–168).
 
     Returns:
         One row per group with supply or demand, ordered by key.
@@ -408,7 +408,8 @@ class Change:
             raise refuse(f"has more parts than its form: {validate.shown(extra)}")
         if len(parts) < 2 or not parts[1]:
             raise refuse("does not say how many")
-        amount = _amount(parts[1], fractional=kind == "add_fte", refuse=refuse)
+        fte = kind == "add_fte"
+        amount = _amount(parts[1], fractional=fte, refuse=refuse, low=0.5 if fte else 1)
         rest = parts[2:]
         if kind == "lend":
             if not rest or not rest[0]:
@@ -419,7 +420,9 @@ class Change:
         if kind == "add_persons":
             if not rest or not rest[0]:
                 raise refuse("gives no threat level")
-            level = _amount(rest[0], fractional=False, refuse=refuse, what="threat level")
+            level = _amount(
+                rest[0], fractional=False, refuse=refuse, what="threat level", low=0, high=1000
+            )
             unit = (rest[1] if len(rest) > 1 and rest[1] else default_unit or "").upper()
             return cls("add_persons", int(amount), unit, level=int(level), text=text)
         unit = (rest[0] if rest and rest[0] else default_unit or "").upper()
@@ -439,16 +442,35 @@ class Change:
 
 
 def _amount(
-    text: str, *, fractional: bool, refuse: Callable[[str], BadInput], what: str = "number"
+    text: str,
+    *,
+    fractional: bool,
+    refuse: Callable[[str], BadInput],
+    what: str = "number",
+    low: float = 1,
+    high: float = MAX_SCENARIO_COUNT,
 ) -> float:
+    """A change's number as typed: ASCII digits only (``int`` would read ``١٠`` as ten), then
+    within ``low``..``high``, the refusal showing it as typed."""
+    raw = text.strip()
     try:
-        value = float(text) if fractional else int(text)
+        value = float(raw) if fractional else int(raw)
+        typed = raw.isascii() and "_" not in raw
     except ValueError:
+        value, typed = 0.0, False
+    if not typed:
         kind = "a number" if fractional else "a whole number"
-        raise refuse(f"gives {validate.shown(text)} where the {what} should be {kind}") from None
+        digits = " in digits 0-9" if any(c.isdigit() for c in raw) else ""
+        raise refuse(f"gives {validate.shown(text)} where the {what} should be {kind}{digits}")
     if not math.isfinite(value):
         raise refuse(f"gives {validate.shown(text)} where the {what} should be a number")
-    return value
+    field = {
+        "threat level": "The threat level",
+        "number": "The number of FTE" if fractional else "The number of persons or officers",
+    }[what]
+    if fractional:
+        return validate.number_text(raw, field, low=low, high=high)
+    return validate.whole_text(raw, field, low=int(low), high=int(high))
 
 
 def check_changes(store: Store, changes: list[Change]) -> None:

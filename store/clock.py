@@ -29,21 +29,21 @@ LOCAL_TZ_NAME = "Europe/Amsterdam"
 LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 _DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
-_HHMM = r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
+_HHMM = r"(?P<h>[0-9]{1,2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?"
 #: Local wall-clock forms: ``YYYY-MM-DD HH:MM``, ``YYYY-MM-DDTHH:MM`` and ``today HH:MM``
 #: (seconds optional), read in Europe/Amsterdam.
-_LOCAL_RE = re.compile(rf"^(?P<date>\d{{4}}-\d{{2}}-\d{{2}})(?:t| +){_HHMM}$")
-_WORD_RE = re.compile(rf"^(?P<word>today|tomorrow|yesterday) +{_HHMM}$")
+_LOCAL_RE = re.compile(rf"^(?P<date>[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})(?:t| +){_HHMM}\Z")
+_WORD_RE = re.compile(rf"^(?P<word>today|tomorrow|yesterday) +{_HHMM}\Z")
 #: ISO-8601 with an offset: ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]`` and ``Z`` or ``±HH:MM``.
 _OFFSET_RE = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})[t ](?P<h>\d{2}):(?P<m>\d{2})"
-    r"(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?"
-    r"(?:(?P<z>z)|(?P<sign>[+-])(?P<oh>\d{2}):(?P<om>\d{2}))$"
+    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[t ](?P<h>[0-9]{2}):(?P<m>[0-9]{2})"
+    r"(?::(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]{1,6}))?)?"
+    r"(?:(?P<z>z)|(?P<sign>[+-])(?P<oh>[0-9]{2}):(?P<om>[0-9]{2}))\Z"
 )
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HHMM_RE = re.compile(r"^\d{1,2}:\d{2}$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_HHMM_RE = re.compile(r"^[0-9]{1,2}:[0-9]{2}\Z")
 #: A day-first date (``06-10-2025``): refused, pointing at the year-first form.
-_DAY_FIRST_RE = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(?:$|[ t])")
+_DAY_FIRST_RE = re.compile(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}(?:$|[ t])")
 #: No time zone on earth is further from UTC than this; ISO-8601 offsets stay within it.
 MAX_OFFSET = timedelta(hours=18)
 TIME_FORMS = (

@@ -684,16 +684,9 @@ def _create_private(path: Path) -> None:
     """Make the folders Schildwacht creates 0700 and an empty database file 0600, before
     SQLite opens it (its WAL and shared-memory files take the database file's mode). A
     folder that already exists keeps its mode: it may be one the person chose to share."""
-    missing = []
-    folder = path.parent
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
+    machine.private_folders(path, "the database")
     try:
-        for new in reversed(missing):
-            new.mkdir(mode=0o700)
-            new.chmod(0o700)  # mkdir's mode passes through the umask
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         os.close(fd)
     except OSError as exc:
         raise machine.os_fault(exc, path, "create the database") from None
@@ -802,11 +795,7 @@ _ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}$")
 def backup_database(store: Store, target: str | Path) -> Path:
     """A consistent copy, written under a temporary name and renamed; encrypted with the same
     passphrase when the database is."""
-    destination = Path(target).expanduser()
-    if destination.exists() and destination.resolve() == store.path.resolve():
-        raise BadInput("The backup must go to another file than the database itself.")
-    if destination.is_dir():
-        raise BadInput(f"{destination} is a directory; give the backup's file name.")
+    destination = machine.check_target(target, "the backup", database=store.path)
     temporary = destination.with_name(f".{destination.name}.partial")
     leftovers = [temporary, *(Path(f"{temporary}{end}") for end in ("-journal", "-wal", "-shm"))]
     for path in leftovers:
@@ -824,6 +813,7 @@ def backup_database(store: Store, target: str | Path) -> Path:
                 store.conn.execute(f"PRAGMA backup.user_version = {int(version)}")
             finally:
                 store.conn.execute("DETACH DATABASE backup")
+        machine.check_target(destination, "the backup", database=store.path)
         temporary.replace(destination)
     except BaseException as exc:
         for path in leftovers:

@@ -135,6 +135,21 @@ class DemoSummary:
     log_entries: int
 
 
+def _check_span(first_day: date, days: int, subjects: int) -> None:
+    """Refuse a demo whose dates would leave 1970-2099: it writes threat assessments up to 30
+    days and signals up to three hours each (a quarter as many as subjects) before its first
+    day, and qualifications valid up to 700 days after it."""
+    back = max(timedelta(days=31), timedelta(hours=3 * max(6, subjects // 4) + 26))
+    first = first_day - timedelta(days=back.days + 1)
+    last = first_day + timedelta(days=max(days, 700) + 1)
+    if first < validate.EARLIEST_DAY or last > validate.LATEST_DAY:
+        raise BadInput(
+            f"demo would write dates from {first.isoformat()} to {last.isoformat()}, outside "
+            f"{validate.EARLIEST_DAY.isoformat()} to {validate.LATEST_DAY.isoformat()}; run it "
+            "with the clock (or SCHILDWACHT_NOW) inside that range. Nothing was written."
+        )
+
+
 def generate_demo(
     store: Store,
     *,
@@ -179,6 +194,7 @@ def fill(
     size = SCALES[scale]
     rng = random.Random(seed)
     first_day = start or today(store.clock)
+    _check_span(first_day, days or size["days"], size["subjects"])
     report = progress or (lambda stage, done, total: None)
     builder = _Builder(store, rng, first_day, days or size["days"])
     builder.conn = conn

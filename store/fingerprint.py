@@ -74,6 +74,13 @@ def recorded(conn: sqlite3.Connection) -> str | None:
     return None
 
 
+def record(conn: sqlite3.Connection) -> str:
+    """Compute the catalogue's fingerprint and record it in meta (``store_meta``); return it."""
+    value = compute(conn)
+    store_meta(conn, value)
+    return value
+
+
 def store_meta(conn: sqlite3.Connection, value: str) -> None:
     """Record ``value`` as the catalogue's fingerprint in meta (inside the caller's
     transaction)."""

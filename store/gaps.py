@@ -44,6 +44,7 @@ from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from typing import NamedTuple
 
+from . import validate
 from .catalogue import get_unit, list_concepts, list_qualifications
 from .clock import LOCAL_TZ, to_db
 from .db import Store
@@ -558,6 +559,7 @@ def load_duties(
     """Officers on duty in [start, end), cut at local midnight (where a qualification may
     lapse, R8) and where they are deployed on another unit's activity; optionally only the
     duties that count for one unit. Times in epoch seconds."""
+    validate.period(start, end)
     window = (to_db(end), to_db(start))
     away: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for staff_id, a, b, away_unit in store.tuples(

@@ -60,8 +60,11 @@ a file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without B
 with BOM) nor plausible Windows-1252/Latin-1 text; an event without UID or DTSTART, a fault in
 a property an activity is made from, DTEND before DTSTART or a negative DURATION, a time outside
 1970-01-01..2099-12-31, an unknown TZID; a window yielding more than ``max_occurrences``
-occurrences (judged from the rules before anything is expanded, so a minutely rule is refused at
-once).
+occurrences. What a file may cost is bounded before the work (``store/ics_bounds.py``): its
+size, events and lines before parsing, every RRULE part before expanding, and an upper bound on
+the file's occurrences from its rules; a file above the limit by that bound is expanded only
+until its real count passes the limit (``_expand``), so a minutely rule costs no more than the
+limit.
 
 **What is skipped with a warning** naming the component and property: parts the activities do
 not need — an alarm, a time-zone rule (e.g. a historical one, or one with an impossible offset,
@@ -75,7 +78,6 @@ import codecs
 import functools
 import hashlib
 import json
-import math
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -83,7 +85,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import validate
+from . import ics_bounds, validate
 from .agenda import CALENDAR_AUTHORITY, insert_correction
 from .clock import LOCAL_TZ, day_bounds, from_db, local_text, to_db
 from .db import Store
@@ -92,12 +94,10 @@ from .ids import uuid7
 from .subjects import get_subject
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-DEFAULT_DAYS = 90
-MAX_DAYS = 730
-DEFAULT_MAX_OCCURRENCES = 2000
-MAX_MAX_OCCURRENCES = 100_000
-#: A rule that would need more steps than this from its DTSTART to the window's end is refused.
-MAX_RULE_STEPS = 2_000_000
+DEFAULT_DAYS = ics_bounds.DEFAULT_DAYS
+MAX_DAYS = ics_bounds.MAX_DAYS
+DEFAULT_MAX_OCCURRENCES = ics_bounds.DEFAULT_MAX_OCCURRENCES
+MAX_MAX_OCCURRENCES = ics_bounds.MAX_MAX_OCCURRENCES
 #: Properties an activity is made from: a fault in one of them refuses the file.
 NEEDED = frozenset(
     {
@@ -120,8 +120,6 @@ _TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 _MARGIN = timedelta(days=2)
 #: The length of an activity made from an event without one (an activity must last).
 ASSUMED_LENGTH = timedelta(minutes=30)
-_FREQS = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-_FREQ_SECONDS = (1, 60, 3600, 86400, 7 * 86400, 28 * 86400, 365 * 86400)
 #: Non-ASCII punctuation that real Western European text in Windows-1252 carries.
 _WESTERN_MARKS = frozenset("€‚„…†‡‰‹›‘’“”•–—˜™¡¢£¥¦§¨©ª«¬\xad®¯°±²³´µ¶·¸¹º»¼½¾¿×÷\xa0")
 
@@ -261,15 +259,7 @@ class ParsedCalendar:
 # Reading the file ----------------------------------------------------------------------------
 
 
-def _describe(component: Any) -> str:
-    uid = component.get("UID")
-    summary = component.get("SUMMARY")
-    text = str(component.name)
-    if uid:
-        text += f" {validate.visible(str(uid))[:200]}"
-    if summary:
-        text += f" ({validate.visible(str(summary))[:80]})"
-    return text
+_describe = ics_bounds.describe
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -699,6 +689,12 @@ def _version(event: Any, name: str) -> Version:
     return (max(min(sequence, 2**31 - 1), 0), max(stamps) if stamps else None)
 
 
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 # Occurrences ---------------------------------------------------------------------------------
 
 
@@ -741,93 +737,6 @@ def _recurrence_key(event: Any, overrides: dict[tuple[str, str], Any]) -> str:
             delta = _as_utc(override.decoded("DTSTART")) - rid
             return to_db(_as_utc(event.decoded("DTSTART")) - delta)
     return to_db(rid)
-
-
-def _series_estimate(event: Any, lo: datetime, hi: datetime) -> tuple[int, int]:
-    """An upper bound on the occurrences of the event's rule in [lo, hi), and on the steps it
-    takes to expand it from its DTSTART — from the rule alone, without expanding it."""
-    rule = event.get("RRULE")
-    rdates = sum(len(getattr(v, "dts", [])) for v in _as_list(event.get("RDATE")))
-    if rule is None:
-        return rdates, rdates
-    rule = rule[0] if isinstance(rule, list) else rule
-    freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
-    rank = _FREQS.index(freq) if freq in _FREQS else 3
-    interval = max(int((rule.get("INTERVAL") or [1])[0]), 1)
-    start = _as_utc(event.decoded("DTSTART"))
-    until = rule.get("UNTIL")
-    last = min(hi, _as_utc(until[0])) if until else hi
-    period = _FREQ_SECONDS[rank] * interval
-    per_period = _per_period(rule, rank)
-    if rank < 3:  # more often than daily: the time-of-day parts filter
-        per_day = min(86400 / period, _filtered_per_day(rule, rank))
-        count_in = (max((last - max(lo, start)).total_seconds(), 0) / 86400 + 1) * per_day
-        steps = max((last - start).total_seconds(), 0) / period
-    else:
-        count_in = (max((last - max(lo, start)).total_seconds(), 0) / period + 1) * per_period
-        steps = max((last - start).total_seconds(), 0) / period * per_period
-    count = rule.get("COUNT")
-    if count:
-        count_in = min(count_in, int(count[0]))
-        if not any(part in rule for part in ("BYHOUR", "BYMINUTE", "BYSECOND", "BYDAY")):
-            steps = min(steps, int(count[0]))
-    return math.ceil(count_in) + rdates, math.ceil(steps)
-
-
-def _per_period(rule: Any, rank: int) -> int:
-    """How many occurrences one period of a daily-or-coarser rule can expand into."""
-    times = 1
-    for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
-        times *= len(rule.get(part) or [None])
-    if rank == 3:
-        return times
-    byday = [str(d) for d in rule.get("BYDAY") or []]
-    if rank == 4:
-        return times * max(len(byday), 1)
-    per_month = len(rule.get("BYMONTHDAY") or []) + sum(
-        1 if d[:1] in "+-0123456789" else 5 for d in byday
-    )
-    if rank == 5:
-        return times * max(per_month, 1)
-    if rule.get("BYYEARDAY") or rule.get("BYWEEKNO"):
-        return times * (len(rule.get("BYYEARDAY") or []) + 7 * len(rule.get("BYWEEKNO") or []))
-    months = len(rule.get("BYMONTH") or []) or (12 if per_month else 1)
-    return times * months * max(per_month, 1)
-
-
-def _filtered_per_day(rule: Any, rank: int) -> float:
-    hours = len(rule.get("BYHOUR") or []) or 24
-    minutes = len(rule.get("BYMINUTE") or []) or (60 if rank <= 1 else 1)
-    seconds = len(rule.get("BYSECOND") or []) or (60 if rank == 0 else 1)
-    return float(hours * minutes * seconds)
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _too_many(
-    subject: str, amount: str, limit: int, window: tuple[datetime, datetime], most: str = ""
-) -> BadInput:
-    first = window[0].astimezone(LOCAL_TZ).date()
-    last = (window[1] - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
-    return BadInput(
-        f"{subject} gives {amount} occurrences from {first} to {last}, more than the limit of "
-        f"{limit:,} (--max-occurrences){most}; nothing was imported."
-    )
-
-
-def _check_rules(calendar: Any, window: tuple[datetime, datetime], limit: int, name: str) -> None:
-    """Refuse, before expanding anything, a calendar whose rules would give more than
-    ``limit`` occurrences in the window or take too long to expand."""
-    lo, hi = window[0] - _MARGIN, window[1] + _MARGIN
-    for event in calendar.walk("VEVENT"):
-        count, steps = _series_estimate(event, lo, hi)
-        if count > limit or steps > MAX_RULE_STEPS:
-            amount = f"up to {max(count, limit + 1):,}"
-            raise _too_many(f"{name}: {_describe(event)}", amount, limit, window)
 
 
 def _content(event: Any) -> bytes:
@@ -902,58 +811,33 @@ def parse_calendar(
     calendar_name: str | None = None,
 ) -> ParsedCalendar:
     """Read ``path`` and expand it over ``window``; nothing is written."""
-    import recurring_ical_events
     import x_wr_timezone
 
     name = Path(path).name
     text, warnings = decode_text(_read_bytes(Path(path)), name)
+    ics_bounds.prescan(text, name)
     calendar = _parse(text, name)
     identity = _identity(calendar, calendar_name)
     warnings += _prune(calendar, name)
+    for event in calendar.walk("VEVENT"):
+        ics_bounds.check_event(event, name)
     warnings += _localise(calendar, name)
     warnings += _deduplicate(calendar, name)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
     events = calendar.walk("VEVENT")
-    masters, overrides, explicit, excluded = _sort_events(events, name)
-    _check_rules(calendar, window, max_occurrences, name)
+    masters, overrides, explicit, excluded, spans = _sort_events(events, name)
+    over = ics_bounds.check_total(spans, window, _MARGIN, max_occurrences, name)
     occurrences = {
         key: occ
         for key, occ in explicit.items()
         if key[0] not in masters and occ.start < window[1] and occ.end > window[0]
     }
-    try:
-        expanded = recurring_ical_events.CalendarQuery(calendar, components=("VEVENT",)).between(
-            window[0] - _MARGIN, window[1] + _MARGIN
-        )
-    except BadInput:
-        raise
-    except Exception as exc:
-        message = validate.visible(str(exc))[:300]
-        raise BadInput(f"{name}: a recurrence rule cannot be expanded ({message}).") from None
-    lengths: dict[int, timedelta | None] = {}
-    per_uid: dict[str, int] = {}
-    for event in expanded:
-        uid = str(event["UID"])
-        if uid not in masters:
-            continue
-        source = _source(event, uid, masters, overrides)
-        if id(source) not in lengths:
-            lengths[id(source)] = _length(source, name)
-        recurrence = _recurrence_key(event, overrides)
-        occ = _occurrence(event, uid, recurrence, name, lengths[id(source)])
-        if occ.start < window[1] and occ.end > window[0]:
-            occurrences[occ.key] = occ
-            per_uid[uid] = per_uid.get(uid, 0) + 1
-    if len(occurrences) > max_occurrences:
-        raise _too_many(
-            name,
-            f"{len(occurrences):,}",
-            max_occurrences,
-            window,
-            _most(per_uid, events),
-        )
+    if over is not None and len(occurrences) > max_occurrences:  # single events: exact
+        raise over
+    limits = (max_occurrences, len(occurrences))
+    occurrences.update(_expand(calendar, window, (masters, overrides), name, limits, over))
     warnings += _lengthless(events, occurrences)
     return ParsedCalendar(occurrences, explicit, warnings, excluded, identity)
 
@@ -965,29 +849,114 @@ def _sort_events(
     dict[tuple[str, str], Any],
     dict[tuple[str, str], Occurrence],
     dict[tuple[str, str], Version],
+    list[tuple[Any, datetime, datetime, bool]],
 ]:
     """The file's events by their part: series masters (by UID), overridden occurrences (by
-    key), single events and overrides as occurrences (by key), and the occurrences a master
-    excludes (EXDATE, by key, with the master's version)."""
+    key), single events and overrides as occurrences (by key), the occurrences a master
+    excludes (EXDATE, by key, with the master's version), and every event with its start and
+    end (UTC) and whether it recurs (for ``ics_bounds.check_total``)."""
     masters: dict[str, Any] = {}
     overrides: dict[tuple[str, str], Any] = {}
     explicit: dict[tuple[str, str], Occurrence] = {}
     excluded: dict[tuple[str, str], Version] = {}
+    spans: list[tuple[Any, datetime, datetime, bool]] = []
     for event in events:
-        _span(event, name)
+        start, end, _assumed = _span(event, name)
         uid = str(event["UID"])
         if event.get("RECURRENCE-ID") is not None:
             key = (uid, to_db(_as_utc(event["RECURRENCE-ID"].dt)))
             overrides[key] = event
             explicit[key] = _occurrence(event, *key, name)
+            spans.append((event, start, end, False))
         elif event.get("RRULE") is not None or event.get("RDATE") is not None:
             masters[uid] = event
             for value in _as_list(event.get("EXDATE")):
                 for item in value.dts:
                     excluded[(uid, to_db(_as_utc(item.dt)))] = _version(event, name)
+            spans.append((event, start, end, True))
         else:
             explicit[(uid, "")] = _occurrence(event, uid, "", name)
-    return masters, overrides, explicit, excluded
+            spans.append((event, start, end, False))
+    return masters, overrides, explicit, excluded, spans
+
+
+def _expand(
+    calendar: Any,
+    window: tuple[datetime, datetime],
+    parts: tuple[dict[str, Any], dict[tuple[str, str], Any]],
+    name: str,
+    limits: tuple[int, int],
+    over: BadInput | None,
+) -> dict[tuple[str, str], Occurrence]:
+    """The series' occurrences overlapping ``window`` (``parts``: the masters by UID and the
+    overrides by key), expanded lazily within ``ics_bounds.expansion_budget``. ``limits``: the
+    file's limit and its single events in the window. Once the limit is passed the expansion
+    goes on only to learn whether the count is complete: then the refusal gives the exact total
+    and the event with the most; when one more occurrence in the window follows, the refusal is
+    ``over`` (the bound from the rules) and nothing more is expanded."""
+    import recurring_ical_events
+
+    masters, overrides = parts
+    limit, singles = limits
+    found: dict[tuple[str, str], Occurrence] = {}
+    lengths: dict[int, timedelta | None] = {}
+    per_uid: dict[str, int] = {}
+    cap = ics_bounds.OccurrenceCap(window, limit - singles)
+    passed = False
+    try:
+        with ics_bounds.expansion_budget():
+            query = recurring_ical_events.CalendarQuery(calendar, components=("VEVENT",))
+            for series in query.series:  # lazily, so a file over the limit stops early
+                if str(series.uid) not in masters:
+                    continue  # a single event, or an override of a series not in the file
+                for one in series.between(window[0] - _MARGIN, window[1] + _MARGIN):
+                    if passed:  # past the limit: only whether the count is complete
+                        if cap.more(_as_utc(one.start), _as_utc(one.end)):
+                            raise over or _over_limit(name, limit)
+                        continue
+                    event = one.as_component(query.keep_recurrence_attributes)
+                    uid = str(event["UID"])
+                    source = _source(event, uid, masters, overrides)
+                    if id(source) not in lengths:
+                        lengths[id(source)] = _length(source, name)
+                    recurrence = _recurrence_key(event, overrides)
+                    occ = _occurrence(event, uid, recurrence, name, lengths[id(source)])
+                    passed = cap.passed(occ.start, occ.end)
+                    if occ.start < window[1] and occ.end > window[0]:
+                        found[occ.key] = occ
+                        per_uid[uid] = per_uid.get(uid, 0) + 1
+    except BadInput:
+        raise
+    except ics_bounds.ExpansionTooLong as exc:
+        raise ics_bounds.stopped(name, exc) from None
+    except Exception as exc:
+        message = validate.visible(str(exc))[:300]
+        raise BadInput(f"{name}: a recurrence rule cannot be expanded ({message}).") from None
+    if passed:
+        total = singles + cap.inside
+        raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
+    return found
+
+
+def _too_many(
+    name: str, total: int, limit: int, window: tuple[datetime, datetime], most: str
+) -> BadInput:
+    """The refusal of a file that gives exactly ``total`` occurrences in the window, more than
+    ``limit``; ``most`` names the event that gives most of them."""
+    first = window[0].astimezone(LOCAL_TZ).date()
+    last = (window[1] - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
+    return BadInput(
+        f"{name} gives {total:,} occurrences from {first} to {last}, more than the limit of "
+        f"{limit:,} (--max-occurrences){most}; nothing was imported."
+    )
+
+
+def _over_limit(name: str, limit: int) -> BadInput:
+    """The refusal of a file past its limit when the rules' bound did not see it coming (a
+    safeguard: that bound is never below the real count)."""
+    return BadInput(
+        f"{name} gives more occurrences than the limit of {limit:,}; nothing was imported."
+    )
 
 
 def _lengthless(events: list[Any], occurrences: dict[tuple[str, str], Occurrence]) -> list[str]:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import BadInput, MachineFault, StoreError
@@ -161,14 +162,171 @@ def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:
     return BadInput(f"Cannot {doing}{where}: {reason.lower()}.")
 
 
-def write_private(path: Path, data: bytes, what: str) -> None:
-    """Write ``data`` to ``path`` readable by this user only (0600): under a temporary name in
-    the same folder, flushed to disk, then renamed, so ``path`` is never half written. On any
-    failure the temporary file is removed and the refusal names the cause (``what`` names
-    the file for the person: "the bundle", "the report")."""
-    temporary = path.with_name(f".{path.name}.partial")
+#: The files beside a database that belong to it: SQLite's write-ahead log, shared memory and
+#: rollback journal, and the import lock.
+DATABASE_SUFFIXES = {
+    "": "the database itself",
+    "-wal": "its write-ahead log",
+    "-shm": "its shared memory",
+    "-journal": "its rollback journal",
+    "-import.lock": "its import lock",
+}
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def database_files(database: Path) -> list[Path]:
+    """The database file and the files SQLite and Schildwacht keep beside it."""
+    return [database.with_name(database.name + suffix) for suffix in DATABASE_SUFFIXES]
+
+
+def check_target(path: Path | str, what: str, *, database: Path | None = None) -> Path:
+    """The file Schildwacht is about to write by name, or ``BadInput`` (exit 2, nothing
+    written) when writing it would destroy something that is not an ordinary file of ours.
+
+    Refused: an empty name; a name that exists and is not a regular file (a folder, a FIFO, a
+    device such as /dev/null, a socket) or is a symbolic link (writing would replace the link,
+    or through it whatever it points at); and ``database`` or any file beside it (its WAL,
+    shared memory, journal, import lock), compared by resolved path and by device and inode so
+    a hard link or a second path to the same file is caught too. Every writer (output files,
+    bundles, requests, backups, the console's state) goes through here.
+    """
+    text = os.fspath(path)
+    if not text.strip():
+        raise BadInput(f"Give a file name for {what}; an empty name is not a file.")
+    target = Path(text).expanduser()
+    quoted = shown(str(target), limit=PATH_SHOWN)
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        info = target.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise os_fault(exc, target, f"write {what} to") from None
+    if info is not None:
+        if stat.S_ISLNK(info.st_mode):
+            raise BadInput(
+                f"{quoted} is a symbolic link; Schildwacht does not write {what} over a link or "
+                "through it. Give the path of a regular file or a new name. Nothing was written."
+            )
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            raise BadInput(
+                f"{quoted} is {kind}, not a regular file; Schildwacht writes {what} only to a "
+                "regular file or a new name. Nothing was written."
+            )
+    if database is not None:
+        _not_the_database(target, info, database, what, quoted)
+    return target
+
+
+def _not_the_database(
+    target: Path, info: os.stat_result | None, database: Path, what: str, quoted: str
+) -> None:
+    resolved = target.resolve()
+    for own in database_files(database.expanduser()):
+        same = own.resolve() == resolved
+        if not same and info is not None:
+            try:
+                theirs = own.stat()
+            except OSError:
+                continue
+            same = (theirs.st_dev, theirs.st_ino) == (info.st_dev, info.st_ino)
+        if same:
+            part = DATABASE_SUFFIXES[own.name[len(database.name) :]]
+            raise BadInput(
+                f"{quoted} is a file of the database in use ({part}); write {what} to another "
+                "file. Nothing was written."
+            )
+
+
+def missing_folders(path: Path) -> list[Path]:
+    """The folders above ``path`` that do not exist yet, the deepest first."""
+    missing = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def private_folders(path: Path, what: str) -> list[Path]:
+    """Create the missing folders above ``path`` readable by this user only (0700, whatever
+    the umask); a folder that exists keeps its mode (it may be one the person shares). Returns
+    the folders created, the deepest first, so a caller that fails later can remove them."""
+    created: list[Path] = []
+    try:
+        for folder in reversed(missing_folders(path)):
+            folder.mkdir(mode=0o700)
+            created.insert(0, folder)
+            folder.chmod(0o700)  # mkdir's mode passes through the umask
+    except OSError as exc:
+        remove_folders(created)
+        raise os_fault(exc, path.parent, f"create the folder for {what}") from None
+    return created
+
+
+def shared_subfolder(folder: Path, name: str, what: str) -> Path:
+    """``folder/name``, created when missing with ``folder``'s own mode (a folder the person
+    shares with a file transport: it must read what is written inside), and refused when it
+    exists as anything but a real folder (a symbolic link would send the files elsewhere)."""
+    inside = folder / name
+    try:
+        info = inside.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise os_fault(exc, inside, f"use {what}") from None
+    if info is not None:
+        if not stat.S_ISDIR(info.st_mode):
+            quoted = shown(str(inside), limit=PATH_SHOWN)
+            raise BadInput(
+                f"{quoted} is not a folder (a symbolic link or a file); remove it and try again. "
+                "Nothing was written."
+            )
+        return inside
+    try:
+        mode = stat.S_IMODE(folder.stat().st_mode) & 0o2777  # keep a shared group's setgid
+        inside.mkdir(mode=mode)
+        inside.chmod(mode)
+    except OSError as exc:
+        raise os_fault(exc, inside, f"create {what}") from None
+    return inside
+
+
+def remove_folders(folders: list[Path]) -> None:
+    """Remove folders this run created (the deepest first), those that are still empty."""
+    for folder in folders:
+        with suppress(OSError):  # not empty: something else was put there meanwhile
+            folder.rmdir()
+
+
+def write_private(
+    path: Path | str,
+    data: bytes,
+    what: str,
+    *,
+    database: Path | None = None,
+) -> Path:
+    """Write ``data`` to ``path`` readable by this user only (0600): under a fresh temporary
+    name in the same folder (created exclusively, never following a link), flushed to disk,
+    then renamed, so ``path`` is never half written. ``path`` is checked first
+    (``check_target``: only a regular file or a new name, never a file of ``database``) and
+    again just before the rename. On any failure the temporary file is removed and the
+    refusal names the cause (``what`` names the file for the person: "the bundle", "the
+    report")."""
+    import tempfile  # only when a file is written: scripted listings start faster
+
+    target = check_target(path, what, database=database)
+    temporary: Path | None = None
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        temporary = Path(name)
         try:
             view = memoryview(data)
             while view:
@@ -176,10 +334,14 @@ def write_private(path: Path, data: bytes, what: str) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        temporary.replace(path)
+        check_target(target, what, database=database)  # nothing changed it meanwhile
+        temporary.replace(target)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise os_fault(exc, path, f"write {what} to") from None
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise os_fault(exc, target, f"write {what} to") from None
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise
+    return target

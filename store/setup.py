@@ -6,11 +6,13 @@ transaction, so a failed init leaves no half-made file behind.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import platform
 import sqlite3
 from pathlib import Path
 
-from . import fingerprint, validate
+from . import fingerprint, machine, validate
 from .catalogue import load_catalogue, seed_catalogue
 from .clock import CLOCK_KEY, Clock, FixedClock
 from .db import Store, _rollback, append_audit, database_errors, pending_changes
@@ -45,11 +47,14 @@ def init_database(
     if device_label is not None:
         device_label = validate.code(device_label, "The device label")
     target = Path(path).expanduser()
-    existed = target.exists()
     if passphrase is not None and len(passphrase) < 8:
         raise BadInput("Choose a passphrase of at least 8 characters.")
-    store = Store(target, clock=clock, user=callsign, create=True, passphrase=passphrase)
+    folders = machine.missing_folders(target)
+    files = [f for f in machine.database_files(target) if not f.exists()]
+    emptied = target.is_file() and not target.is_symlink() and target.stat().st_size == 0
+    store: Store | None = None
     try:
+        store = Store(target, clock=clock, user=callsign, create=True, passphrase=passphrase)
         device_id = uuid7()
         label = device_label or platform.node() or "laptop"
         conn = store.conn
@@ -72,17 +77,10 @@ def init_database(
                 ],
             )
             ensure_identity(conn, device_id, now)
-            catalogue_print = fingerprint.compute(conn)
-            fingerprint.store_meta(conn, catalogue_print)
-            seeded = pending_changes(conn)
+            catalogue_print = fingerprint.record(conn)
+            detail = {"device": label, "clock": clock_kind, "catalogue": catalogue_print}
             append_audit(
-                conn,
-                now,
-                callsign,
-                device_id,
-                "db.init",
-                None,
-                {"device": label, "clock": clock_kind, "catalogue": catalogue_print, **seeded},
+                conn, now, callsign, device_id, "db.init", None, {**detail, **pending_changes(conn)}
             )
             conn.execute("COMMIT")
         except database_errors() as exc:
@@ -93,10 +91,9 @@ def init_database(
             raise
         add_staff(store, callsign, unit=unit, role=role, name=name, secret=secret, bootstrap=True)
     except BaseException:
-        store.close()
-        if not existed:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        if store is not None:
+            store.close()
+        _undo_creation(target if emptied else None, files, folders)
         raise
     if store.actor is None:  # pragma: no cover - add_staff just created it
         raise BadInput("The operator could not be created.")
@@ -143,3 +140,15 @@ def restore_catalogue(conn: sqlite3.Connection, path: str) -> str:
     conn.execute("RELEASE catalogue")
     fingerprint.store_meta(conn, kept)
     return "restored from the catalogue shipped with Schildwacht"
+
+
+def _undo_creation(empty: Path | None, files: list[Path], folders: list[Path]) -> None:
+    """A failed init leaves nothing behind: the files it created (the database, its WAL,
+    shared memory and journal), the empty database file it was given emptied again, and the
+    folders it created — so the same init can simply be run again once the cause is gone."""
+    for created in files:
+        created.unlink(missing_ok=True)
+    if empty is not None:
+        with contextlib.suppress(OSError):
+            os.truncate(empty, 0)
+    machine.remove_folders(folders)

@@ -36,8 +36,8 @@ MAX_LINE = 200
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 _LOCAL = ZoneInfo("Europe/Amsterdam")
-_STORED_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-_STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STORED_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+_STORED_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 #: Characters a terminal, a spreadsheet or a bidi algorithm would act on rather than show:
 #: C0 and C1 controls, DEL, and the Unicode formatting characters that reorder or hide text
@@ -206,16 +206,62 @@ def integer(value: object, field: str, *, low: int = INT64_MIN, high: int = INT6
     return value
 
 
-def number(value: object, field: str, *, low: float, high: float) -> float:
-    """A finite number between ``low`` and ``high`` inclusive (NaN and infinities refused)."""
+def number(
+    value: object, field: str, *, low: float, high: float, typed: str | None = None
+) -> float:
+    """A finite number between ``low`` and ``high`` inclusive (NaN and infinities refused).
+    A refusal shows the number as ``typed`` (or exactly: never rounded to look in range)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BadInput(f"{field} must be a number.")
     as_float = float(value)
+    shown_as = typed if typed is not None else _exact(value)
     if not math.isfinite(as_float):
-        raise BadInput(f"{field} must be a finite number, not {value}.")
+        raise BadInput(f"{field} must be a finite number, not {shown_as}.")
     if not low <= as_float <= high:
-        raise BadInput(f"{field} must lie between {low:g} and {high:g}; {value:g} does not.")
+        raise BadInput(
+            f"{field} must lie between {_exact(low)} and {_exact(high)}; {shown_as} does not."
+        )
     return as_float
+
+
+def _exact(value: float) -> str:
+    """A number as written: whole ones in full, others with every digit they have (repr)."""
+    if isinstance(value, int) or (
+        math.isfinite(value) and value.is_integer() and abs(value) < 1e15
+    ):
+        return str(int(value))
+    return repr(float(value))
+
+
+#: A number as a person types it: ASCII digits only (``float`` and ``int`` would take ``١٠``,
+#: ``１０`` and ``1_0``), at most 30 digits before an exponent.
+_WHOLE_TEXT = re.compile(r"[+-]?[0-9]{1,30}", re.ASCII)
+_NUMBER_TEXT = re.compile(
+    r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})(?:[eE][+-]?[0-9]{1,4})?", re.ASCII
+)
+
+
+def whole_text(text: str, field: str, *, low: int = INT64_MIN, high: int = INT64_MAX) -> int:
+    """A whole number typed as text (ASCII digits, optional sign) between ``low`` and
+    ``high``; the refusal shows it as typed."""
+    raw = text.strip()
+    if not _WHOLE_TEXT.fullmatch(raw):
+        raise BadInput(
+            f"{field} must be a whole number written in digits 0-9; {shown(text)} is not."
+        )
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadInput(f"{field} must lie between {low} and {high}; {raw} does not.")
+    return value
+
+
+def number_text(text: str, field: str, *, low: float, high: float) -> float:
+    """A finite number typed as text (ASCII digits, optional sign, fraction and exponent)
+    between ``low`` and ``high``; the refusal shows it as typed."""
+    raw = text.strip()
+    if not _NUMBER_TEXT.fullmatch(raw):
+        raise BadInput(f"{field} must be a number written in digits 0-9; {shown(text)} is not.")
+    return number(float(raw), field, low=low, high=high, typed=raw)
 
 
 def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
@@ -278,3 +324,47 @@ def _nested_deeper(data: str | bytes, limit: int) -> bool:
         if not found:
             return True  # brackets that do not balance: not JSON, whatever their depth
     return bool(skeleton)
+
+
+def period(
+    start: datetime,
+    end: datetime,
+    *,
+    names: tuple[str, str] = ("the start", "the end"),
+    given: tuple[bool, bool] = (True, True),
+) -> tuple[datetime, datetime]:
+    """A period that ends after it starts. The refusal names the end that is wrong: the one
+    the person gave when the other was a default (``given``), else both (``names``: how the
+    person typed them, such as ``--from`` and ``--to``)."""
+    if end > start:
+        return start, end
+    first, last, empty = _local_text(start), _local_text(end), end == start
+    if given == (False, True):
+        message = (
+            f"{_cap(names[1])} {last} lies {'at' if empty else 'before'} the start of the "
+            f"period ({first}, the default); give {names[1]} after it, or {names[0]} too."
+        )
+    elif given == (True, False):
+        message = (
+            f"{_cap(names[0])} {first} lies {'at' if empty else 'after'} the end of the "
+            f"period ({last}, the default); give {names[0]} before it, or {names[1]} too."
+        )
+    elif empty:
+        message = (
+            f"{_cap(names[1])} {last} is the same moment as {names[0]}: the period is empty; "
+            f"give {names[1]} after {names[0]}."
+        )
+    else:
+        message = (
+            f"{_cap(names[1])} {last} lies before {names[0]} {first}: the period would run "
+            f"backwards; give {names[1]} after {names[0]} (or swap them)."
+        )
+    raise BadInput(message)
+
+
+def _cap(name: str) -> str:
+    return name if name.startswith("-") else name[:1].upper() + name[1:]
+
+
+def _local_text(moment: datetime) -> str:
+    return moment.astimezone(_LOCAL).strftime("%Y-%m-%d %H:%M")

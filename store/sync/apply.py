@@ -53,6 +53,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     rejudge = _accept_roster(store, conn, checked, now)
     total = sum(len(r.cols) for r in fresh)
     progress("applying", 0, total)
+    waiting = kept.deferred_by_origin(conn)
     outcome = session.judge_and_apply(
         conn, checked.team, fresh, now_ms=now_ms, now=now, rejudge_origins=rejudge
     )
@@ -67,6 +68,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
             f"{label} dated {count} records more than an hour before it wrote them (e.g. "
             f"{example}): its clock was set back, or they were back-dated; taken in, and noted"
         )
+    _deferred_limit(conn, checked, waiting)
     _note_sender(conn, checked)
     if fresh:
         capture.observe_hlc(conn, max(r.hlc for r in fresh), now_ms)
@@ -177,6 +179,21 @@ def _count(conn: sqlite3.Connection, checked: Verified, outcome: session.Outcome
             elif one.outcome == "defer":
                 receipt.deferred[run.tbl] += 1
     receipt.quarantined = kept.quarantined_keys(conn, sorted(outcome.became("quarantined")))
+
+
+def _deferred_limit(conn: sqlite3.Connection, checked: Verified, before: dict[str, int]) -> None:
+    """An origin whose waiting changes this import takes past the limit: said, not silent
+    (a warning and exit 5); from now on its bundles are set aside (verify.py)."""
+    for origin, count in kept.deferred_by_origin(conn).items():
+        if count > kept.MAX_DEFERRED_PER_ORIGIN >= before.get(origin, 0):
+            label = (checked.team.device(origin) or {"label": origin})["label"]
+            checked.receipt.over_limit.append(origin)
+            checked.receipt.warnings.append(
+                f"{label} now has {count:,} changes waiting here that cannot be applied yet, "
+                f"more than {kept.MAX_DEFERRED_PER_ORIGIN:,}: its further changes are set aside. "
+                f"Upgrade Schildwacht on this laptop if {label} runs a newer version; otherwise "
+                f"ask the admin to revoke {label} (`team revoke`)"
+            )
 
 
 def _note_sender(conn: sqlite3.Connection, checked: Verified) -> None:

@@ -450,9 +450,10 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
         os.close(fd)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary name in the same folder (0600), flush to disk, then rename."""
-    machine.write_private(path, data, "the bundle")
+def write_atomically(path: Path, data: bytes, database: Path | None = None) -> None:
+    """Write to a temporary name in the same folder (0600), flush to disk, then rename; never
+    over anything but a regular file, nor over a file of ``database``."""
+    machine.write_private(path, data, "the bundle", database=database)
 
 
 def partial_files(folder: Path) -> Iterator[Path]:

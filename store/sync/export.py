@@ -25,6 +25,7 @@ from ..errors import BadInput
 from ..findings import OWN_REFUSED_KEY
 from ..ids import uuid7
 from ..migrations import SCHEMA_VERSION
+from ..validate import shown
 from . import bundle, capture, log, session
 from . import roster as rosters
 from .bundle import canonical, sha256
@@ -79,7 +80,7 @@ def export(
         )
         sealed = bundle.encrypt(plain, [d["age"] for d in team.active()])
         progress("writing", 0, 1)
-        bundle.write_atomically(target, sealed)
+        bundle.write_atomically(target, sealed, store.path)
         progress("writing", 1, 1)
         _note_sent(conn, store, bundle_id, changes, target, team)
     if folder is not None:
@@ -100,18 +101,19 @@ def _target(
     if (out is None) == (folder is None):
         raise BadInput("Give either --out FILE or --to DIR.")
     if folder is not None:
-        target_dir = folder.expanduser() / store.device_id
-        try:
-            target_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise machine.os_fault(exc, folder, "use the sync folder") from None
-        stamp = store.now().replace(":", "")
-        return target_dir / f"{stamp}-r{roster}-{bundle_id}{bundle.SUFFIX}"
+        shared = folder.expanduser()
+        if not shared.is_dir():
+            if shared.exists() or shared.is_symlink():
+                raise BadInput(f"{shown(str(folder), limit=160)} is not a folder; give a folder.")
+            machine.private_folders(shared / store.device_id, "the sync folder")
+        # this device's folder takes the sync folder's mode: the transport must read it
+        target_dir = machine.shared_subfolder(shared, store.device_id, "this device's folder")
+        name = f"{store.now().replace(':', '')}-r{roster}-{bundle_id}{bundle.SUFFIX}"
+        return machine.check_target(target_dir / name, "the bundle", database=store.path)
     assert out is not None
-    target = out.expanduser()
-    if target.is_dir():
-        raise BadInput(f"{target} is a folder; use --to for folder mode.")
-    return target
+    if out.expanduser().is_dir() and not out.expanduser().is_symlink():
+        raise BadInput(f"{shown(str(out), limit=160)} is a folder; use --to for folder mode.")
+    return machine.check_target(out, "the bundle", database=store.path)
 
 
 def build_manifest(

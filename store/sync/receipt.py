@@ -39,6 +39,7 @@ class Receipt:
     check: str = ""  # the check a refused file failed
     gaps: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)  # origins with too many waiting changes
+    over_limit: list[str] = field(default_factory=list)  # origins this import took past it
     warnings: list[str] = field(default_factory=list)
     #: an audit trail found cut or rewritten (this import's witnessing): exit 5
     alarms: list[str] = field(default_factory=list)
@@ -59,7 +60,9 @@ class Receipt:
 
     @property
     def failed(self) -> bool:
-        return self.result in FAILED or bool(self.quarantined or self.set_aside or self.alarms)
+        return self.result in FAILED or bool(
+            self.quarantined or self.set_aside or self.over_limit or self.alarms
+        )
 
     def tables(self) -> list[dict[str, Any]]:
         quarantined = Counter(q.table for q in self.quarantined)
@@ -94,6 +97,7 @@ class Receipt:
             "tables": self.tables(),
             "gaps": self.gaps,
             "set_aside": self.set_aside,
+            "over_limit": self.over_limit,
             "warnings": self.warnings,
             "alarms": self.alarms,
             "orphans": self.orphans,

@@ -214,7 +214,9 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
         text = json.dumps(
             {"request": base64.b64encode(body).decode(), "signature": b64(signature)}, indent=1
         )
-        machine.write_private(out, (text + "\n").encode("utf-8"), "the request")
+        machine.write_private(
+            out, (text + "\n").encode("utf-8"), "the request", database=store.path
+        )
     return short_authentication_string(body), str(out)
 
 

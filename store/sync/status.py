@@ -89,6 +89,12 @@ def peers(store: Store) -> list[Peer]:
         if skew and hlc_wall_ms(int(skew[0])) > now_ms + DAY_MS:
             ahead = datetime.fromtimestamp(hlc_wall_ms(int(skew[0])) / 1000, UTC)
             notes.append(f"clock ahead: stamped {to_db(ahead)}")
+        count = waiting[device["id"]].count if device["id"] in waiting else 0
+        if count > kept.MAX_DEFERRED_PER_ORIGIN:
+            notes.append(
+                f"{count:,} changes waiting, more than {kept.MAX_DEFERRED_PER_ORIGIN:,}: "
+                "its changes are set aside (upgrade, or `team revoke`)"
+            )
         alarms = sum(1 for f in trust if f.device == device["id"] and f.kind == "witness")
         if alarms:
             notes.append(f"audit trail cut or rewritten ({alarms} alarms)")

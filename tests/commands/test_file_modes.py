@@ -74,3 +74,60 @@ def test_backups_outputs_requests_and_bundles_are_private(initialised: Run, tmp_
     assert {p.name for p in out.iterdir()} == {"copy.db", "p.csv", "request.json", "b.swb"}
     assert {p.name: mode(p) for p in written} == {p.name: 0o600 for p in written}
     assert mode(out) == 0o755 and mode(folder) == 0o777
+
+
+def _device_folders(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.is_dir()]
+
+
+def test_sync_folders_schildwacht_creates_are_private(initialised: Run, tmp_path: Path) -> None:
+    assert initialised("team", "create", "--name", "Team RT").exit_code == 0
+    new = tmp_path / "stick" / "sync"  # neither exists yet
+    assert initialised("sync", "export", "--to", str(new)).exit_code == 0
+    [mine] = _device_folders(new)
+    assert mode(tmp_path / "stick") == mode(new) == mode(mine) == 0o700
+    assert [mode(p) for p in mine.iterdir()] == [0o600]
+
+
+@pytest.mark.parametrize("shared_mode", [0o755, 0o2770])
+def test_the_device_folder_takes_the_mode_of_the_folder_the_person_named(
+    initialised: Run, tmp_path: Path, shared_mode: int
+) -> None:
+    """A shared folder's transport (a network share, Syncthing under another account) must
+    still read this device's folder; a shared group's setgid passes on too."""
+    assert initialised("team", "create", "--name", "Team RT").exit_code == 0
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(shared_mode)
+    assert initialised("sync", "export", "--to", str(shared)).exit_code == 0
+    [mine] = _device_folders(shared)
+    assert mode(shared) == shared_mode and mode(mine) == shared_mode
+
+
+def test_a_device_folder_planted_as_a_link_is_refused(
+    initialised: Run, db_path: Path, tmp_path: Path
+) -> None:
+    from tests.conftest import snapshot
+
+    assert initialised("team", "create", "--name", "Team RT").exit_code == 0
+    shared, elsewhere = tmp_path / "shared", tmp_path / "elsewhere"
+    shared.mkdir()
+    elsewhere.mkdir()
+    store = Store(db_path)
+    device_id = store.device_id
+    store.close()
+    (shared / device_id).symlink_to(elsewhere)
+    before = snapshot(db_path)
+    result = initialised("sync", "export", "--to", str(shared))
+    assert result.exit_code == 2 and "is not a folder" in result.stderr
+    assert list(elsewhere.iterdir()) == [] and snapshot(db_path) == before
+
+
+def test_the_console_state_is_private(tmp_path: Path) -> None:
+    from console.state import load_state, save_state
+
+    save_state({"screen": "agenda"})
+    state = tmp_path / "state" / "console.json"
+    assert load_state() == {"screen": "agenda"}
+    assert mode(state) == 0o600 and mode(state.parent) == 0o700
+    assert [p.name for p in state.parent.iterdir()] == ["console.json"]

@@ -4,9 +4,12 @@ It walks the click command tree and, for every command, lets hypothesis draw eac
 argument from hostile families: empty and blank text, 100 KB, NUL, terminal escape sequences,
 Textual markup, bidi controls, SQL-like text, emoji; numbers at and past their limits, NaN and
 infinities; times and dates at and past 1970-01-01 and 2099-12-31, around both clock changes,
-with impossible offsets and day-first dates; paths to missing folders, directories, hostile
-file names and files with hostile content — mixed with valid values (existing code names,
-callsigns, ids, units) so the commands get past their first check. Each run uses a fresh copy
+with impossible offsets and day-first dates, periods that run backwards or are empty, digits
+that are not ASCII (``１０``, ``١٠``); paths to missing folders, directories, hostile file names
+and files with hostile content; output targets (``-o``, ``--out``, ``backup FILE``) that are a
+FIFO, a link, a dangling link, a folder, the database in use or its WAL, or no name at all —
+mixed with valid values (existing code names, callsigns, ids, units) so the commands get past
+their first check. Each run uses a fresh copy
 of a demo database (a team, a signed handover, a draft report) as its admin or an analyst.
 
 What must hold for every drawn command line:
@@ -16,6 +19,8 @@ What must hold for every drawn command line:
   exactly as it was;
 - no output, on stdout or stderr, carries a raw control or bidi character;
 - no temporary (``.partial``) file is left behind;
+- an output target that is not a regular file or belongs to the database is refused (exit 2)
+  and left as it was, and nothing is written through a link;
 - after an accepted change every listing still works (in a drawn format), and — checked once,
   after all commands, on a database holding every accepted change — the console opens every
   screen headless.
@@ -29,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,7 +47,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from commands.cli import cli
-from commands.params import DateParam, NumberParam, TimeParam
+from commands.params import DateParam, NumberParam, OutputPath, TimeParam, WholeParam
 from store import handover, intel
 from store.clock import FixedClock
 from store.db import Store
@@ -128,6 +134,14 @@ HOSTILE_TIMES = [
     "2026-11-28T10:00:00.123456Z",
     "2026-11-29 09:00",
     "2026-11-29 11:00",
+    # a period that runs backwards or is empty against the plausible 09:00-11:00
+    "2026-12-10 08:00",
+    "2026-12-10 09:00",
+    "2026-12-10 11:00",
+    # digits that are not ASCII (re's \d and int() would read them as 0-9)
+    "2026-12-10 １０:００",
+    "2026-12-10 10:٣٠",
+    "2026-12-10T10:00+٠١:٠٠",
 ]
 HOSTILE_DATES = [
     "1969-12-31",
@@ -168,6 +182,11 @@ HOSTILE_NUMBERS = [
     "0x10",
     "1_000",
     "½",
+    "١٠",
+    "１０",
+    "१०",
+    "1e-320",
+    "168.0000001",
 ]
 
 
@@ -318,6 +337,8 @@ class Example:
     args: list[str] = field(default_factory=list)
     user: str | None = None
     quiet: bool = False
+    #: A target for a file written by name that must be refused, and what it is.
+    refused_target: tuple[str, Path] | None = None
 
 
 def _text(template: Template) -> st.SearchStrategy[str]:
@@ -326,6 +347,58 @@ def _text(template: Template) -> st.SearchStrategy[str]:
         st.sampled_from(template.valid),
         st.text(max_size=20),
     )
+
+
+#: Targets a file Schildwacht writes by name must refuse (exit 2) and leave as they were.
+OUTPUT_REFUSED = ("fifo", "link", "dangling", "directory", "database", "wal", "empty")
+
+
+def _output_value(draw: st.DrawFn, example: Example, hostile: bool) -> str:
+    """A target for ``-o``/``--out``/``backup FILE`` inside the example's own folder: a new
+    or an existing regular file, or — hostile — one that is not a regular file (a FIFO, a
+    link to a file, a dangling link, a folder), the database in use or its WAL, or no name."""
+    folder = example.folder
+    kinds = ["new", "existing", *OUTPUT_REFUSED] if hostile else ["new", "existing"]
+    kind = draw(st.sampled_from(kinds))
+    victim = folder / "victim.txt"
+    victim.write_text("keep me")
+    target = folder / "out.txt"
+    if kind == "existing":
+        target.write_text("old output")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "link":
+        target.symlink_to(victim)
+    elif kind == "dangling":
+        target.symlink_to(folder / "nowhere" / "file")
+    elif kind == "directory":
+        target.mkdir()
+    elif kind == "database":
+        target = folder / "schildwacht.db"
+    elif kind == "wal":
+        target = folder / "schildwacht.db-wal"
+    if kind in OUTPUT_REFUSED:
+        example.refused_target = (kind, target)
+    return "" if kind == "empty" else str(target)
+
+
+def _target_kept(example: Example, result: Result) -> None:
+    """A target that is not a regular file, or belongs to the database, was refused and is
+    as it was; the file a link points to was not written through it."""
+    victim = example.folder / "victim.txt"
+    assert not victim.exists() or victim.read_text() == "keep me", "written through a link"
+    if example.refused_target is None:
+        return
+    kind, target = example.refused_target
+    assert result.exit_code == 2, f"-o onto a {kind} was not refused: exit {result.exit_code}"
+    if kind == "fifo":
+        assert stat.S_ISFIFO(target.lstat().st_mode)
+    elif kind in ("link", "dangling"):
+        assert target.is_symlink()
+    elif kind == "directory":
+        assert target.is_dir() and not any(target.iterdir())
+    elif kind == "wal":
+        assert not target.exists() or target.stat().st_size == 0
 
 
 def _path_value(draw: st.DrawFn, example: Example, param: click.Parameter, hostile: bool) -> str:
@@ -385,7 +458,9 @@ def _value(
     name = param.name or ""
     if isinstance(param, click.Option) and param.is_flag:
         return [param.opts[0]] if draw(st.booleans()) else []
-    if isinstance(kind, click.Path):
+    if isinstance(kind, OutputPath):
+        value = _output_value(draw, example, hostile)
+    elif isinstance(kind, click.Path):
         value = _path_value(draw, example, param, hostile)
     elif not hostile:
         if isinstance(kind, click.Choice):
@@ -394,7 +469,7 @@ def _value(
             value = template.plausible[f"{example.command}:{name}"]
         elif name in template.plausible:
             value = template.plausible[name]
-        elif isinstance(kind, click.IntRange | NumberParam):
+        elif isinstance(kind, WholeParam | NumberParam):
             value = "2"
         else:
             value = draw(st.sampled_from(["Zitting rechtbank", "Route verkend", "ok"]))
@@ -404,7 +479,7 @@ def _value(
         value = draw(st.one_of(st.sampled_from(HOSTILE_TIMES), st.sampled_from(HOSTILE_TEXT[:14])))
     elif isinstance(kind, DateParam):
         value = draw(st.one_of(st.sampled_from(HOSTILE_DATES), st.sampled_from(HOSTILE_TEXT[:14])))
-    elif isinstance(kind, click.IntRange | NumberParam):
+    elif isinstance(kind, WholeParam | NumberParam):
         value = draw(
             st.one_of(st.sampled_from(HOSTILE_NUMBERS), st.integers(-(2**64), 2**64).map(str))
         )
@@ -522,6 +597,7 @@ def test_fuzzed_command_lines(
             result = invoke(database, example.args, example.user, example.quiet)
             judge(result, example.quiet)
             _no_partial_files(folder)
+            _target_kept(example, result)
             changed = _digest(database) != template.digest
             if result.exit_code != 0:
                 assert not changed, f"refused (exit {result.exit_code}) but the database changed"

@@ -242,3 +242,38 @@ def test_a_database_this_user_may_not_write_is_exit_6(
     assert result.returncode == 6, result.stderr
     assert "may not" in one_sentence(result.stderr)
     assert snapshot(database) == before
+
+
+def test_init_on_a_full_disk_leaves_nothing_and_can_be_run_again(
+    small_disk: Path | None, tmp_path: Path
+) -> None:
+    """Init is all or nothing: the database file, its WAL and shared memory, and the folders
+    it made are gone after a failure, so the same init succeeds once there is room."""
+    folder = small_disk or tmp_path / "home"
+    folder.mkdir(exist_ok=True)
+    database = folder / "data" / "schildwacht" / "schildwacht.db"
+    args = ("--db", str(database), "init", "--callsign", "OPS-01", "--unit", "RT")
+    if small_disk is not None:
+        _fill(small_disk)
+        failed = cli(*args)
+    else:
+        failed = cli(*args, fsize=4096)
+    assert failed.returncode == 6, failed.stderr
+    assert "nothing was written" in one_sentence(failed.stderr)
+    assert sorted(p.name for p in folder.iterdir()) == (["filler"] if small_disk else [])
+    if small_disk is not None:
+        (small_disk / "filler").unlink()
+    again = cli(*args)
+    assert again.returncode == 0, again.stderr
+    assert cli("--db", str(database), "audit", "verify").returncode == 0
+
+
+def test_init_that_fails_on_a_given_empty_file_leaves_it_empty(tmp_path: Path) -> None:
+    database = tmp_path / "given.db"
+    database.touch()
+    failed = cli("--db", str(database), "init", "--callsign", "OPS-01", "--unit", "RT", fsize=4096)
+    assert failed.returncode == 6, failed.stderr
+    assert database.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["given.db"]
+    again = cli("--db", str(database), "init", "--callsign", "OPS-01", "--unit", "RT")
+    assert again.returncode == 0, again.stderr

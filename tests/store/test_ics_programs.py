@@ -5,13 +5,12 @@ Amsterdam is +01:00 in March before the 28th and +02:00 in September."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-import recurring_ical_events
 
-from store import agenda, staff, subjects
+from store import agenda, ics_bounds, staff, subjects
 from store.agenda import CALENDAR_AUTHORITY
 from store.clock import local_iso
 from store.db import Store
@@ -246,23 +245,25 @@ def test_windows_1252_text_is_read_correctly(bever: Store) -> None:
 def test_refused_whole_naming_the_event_or_the_encoding(
     bever: Store, name: str, error: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    expanded: list[object] = []
-    real = recurring_ical_events.CalendarQuery
+    produced: list[object] = []
+    real = ics_bounds.OccurrenceCap.passed
 
-    def counting(*args: object, **kwargs: object) -> object:
-        expanded.append(args)
-        return real(*args, **kwargs)
+    def counting(self: ics_bounds.OccurrenceCap, start: datetime, end: datetime) -> bool:
+        produced.append(start)
+        return real(self, start, end)
 
-    monkeypatch.setattr(recurring_ical_events, "CalendarQuery", counting)
+    monkeypatch.setattr(ics_bounds.OccurrenceCap, "passed", counting)
     before = snapshot(bever.path)
     with pytest.raises(BadInput, match=error):
         import_ics(bever, ICS / name, person="BEVER", **MARCH)
     assert snapshot(bever.path) == before
-    assert expanded == []  # refused from the rule alone, before expanding anything
+    assert len(produced) <= 2_001  # expanded only until the limit of 2,000 was passed
 
 
 def test_max_occurrences_is_exact_and_blames_the_file_not_one_event(bever: Store) -> None:
-    # four Mondays and a lunch: five occurrences in March, four of them from the series
+    # four Mondays and a lunch: five occurrences in March, four of them from the series; the
+    # bound from the rules (up to six) is above the limit, so the file is expanded until the
+    # limit is passed, and counted to its end (nothing more in the window) for the exact total
     with pytest.raises(BadInput) as refused:
         import_ics(bever, ICS / "google-series.ics", person="BEVER", max_occurrences=4, **MARCH)
     assert str(refused.value) == (

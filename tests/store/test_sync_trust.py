@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from commands.sync_cmd import _fail_if_refused
 from store import agenda, logbook, roster, staff, subjects
 from store.clock import FixedClock
 from store.db import Store
+from store.errors import IntegrityFailure
 from store.ids import uuid7
 from store.sync import capture, exchange, status
 from store.sync import quarantine as kept
@@ -172,9 +174,17 @@ def test_deferred_changes_wait_for_what_they_need_and_an_origin_piling_them_up_i
             [(b.id, seq[0] + n, stamp, json.dumps([f"e{n}"])) for n in range(1, 26)],
         )
     first = send(b, a, tmp_path, "b1")
-    assert first.deferred["escort"] == 25 and not first.failed
+    # the import that crosses the limit says so (issue 14, review): a warning, exit 5
+    assert first.deferred["escort"] == 25 and first.failed and first.over_limit == [b.id]
+    assert first.result == "applied" and a.store.one("SELECT count(*) FROM sync_deferred")[0]
+    [warning] = first.warnings
+    assert warning.startswith("laptop-b now has 25 changes waiting here") and "than 20:" in warning
+    with pytest.raises(IntegrityFailure, match="passed the limit"):
+        _fail_if_refused([first])
     peer = next(p for p in status.peers(a.store) if p.device == b.id)
     assert (peer.deferred, peer.deferred_since) == (25, a.store.clock.now())
+    assert peer.warning.startswith("25 changes waiting, more than 20: its changes are set aside")
+    assert not send(c, a, tmp_path, "c0").over_limit  # said once, by the import that crossed
     logbook.add_entry(b.store, "Nog meer")
     send(b, c, tmp_path, "b-to-c")
     with pytest.raises(Refused, match="revoke laptop-b") as refused:

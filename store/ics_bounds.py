@@ -1,0 +1,582 @@
+"""The bounds of a calendar import: how much work a file may cause, checked before the work.
+
+A calendar is a file from outside: it may carry any bytes (DESIGN.md §5). Nothing here decides
+what an event means (that is store/ics.py); this module decides whether a file may be read at
+all, and refuses — ``BadInput``, exit 2, naming the file, the event and the part — before the
+expensive step it guards:
+
+1. **Before parsing** (``prescan``, on the text): at most ``MAX_EVENTS`` events, ``MAX_LINES``
+   content lines and ``MAX_DATE_VALUES`` RDATE/EXDATE values, no UID longer than ``MAX_UID``
+   characters, and only the digits 0-9 in dates, times and numbers. Parsing costs time and
+   memory per line, so a 6 MB file of 60,000 events is refused in a fraction of a second
+   instead of taking half a gigabyte.
+2. **Before expanding** (``check_event``): every date and time an activity is made from (DTSTART,
+   DTEND, DURATION, RECURRENCE-ID, RDATE, EXDATE and RRULE's UNTIL) lies in 1970–2099, and every
+   RRULE part is one RFC 5545 defines, with a value in its range and a list no longer than its
+   range (INTERVAL ≥ 1, COUNT ≥ 1, never COUNT with UNTIL, BYHOUR 0–23, …). An INTERVAL of 0
+   would make the expansion loop for ever.
+3. **Before expanding** (``check_total``): an upper bound on the occurrences of each event in
+   the window, computed from its rule alone, summed over the file; above ``--max-occurrences``
+   the file is expanded only until its real count passes the limit (``OccurrenceCap``;
+   store/ics.py ``_expand``) and refused naming the total and the event that gives the most —
+   exact when nothing more lies in the window, else these bounds. The work an expansion takes
+   (its steps from DTSTART to the window's end) is bounded for the file too.
+4. **While expanding** (``expansion_budget``): a rule that never matches (``BYMONTH=2;
+   BYMONTHDAY=30``, ``FREQ=DAILY;INTERVAL=7;BYDAY=TU`` from a Monday) gives nothing, so no
+   estimate sees it, yet dateutil would step through every period up to the year 9999 looking
+   for one. The periods dateutil steps through are counted (its day-set builders, one call a
+   period) and the expansion is stopped at ``MAX_STEPS`` for the whole file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from . import validate
+from .clock import LOCAL_TZ
+from .errors import BadInput
+
+#: The import window in days (``--days``) and the occurrences it may hold
+#: (``--max-occurrences``): the defaults and the limits, here so the command line (which does
+#: not load store/ics.py until it imports) and the store say the same.
+DEFAULT_DAYS, MAX_DAYS = 90, 730
+DEFAULT_MAX_OCCURRENCES, MAX_MAX_OCCURRENCES = 2000, 100_000
+#: The most events (VEVENT components) one file may hold.
+MAX_EVENTS = 5_000
+#: The most content lines (after unfolding) one file may hold.
+MAX_LINES = 100_000
+#: The most RDATE and EXDATE values one file may list, all events together.
+MAX_DATE_VALUES = 10_000
+#: The longest UID (RFC 5545 sets none; real ones are well under 100 characters).
+MAX_UID = 255
+#: The most steps the expansion of all of a file's rules may take from their DTSTARTs to the
+#: window's end (a daily rule from 1970 takes about 20,000).
+MAX_STEPS = 500_000
+#: The largest INTERVAL and COUNT a rule may have.
+MAX_INTERVAL = 1_000_000
+MAX_COUNT = 1_000_000
+
+FREQS = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+#: A period's length in seconds: the shortest a month or a year can be (an upper bound on how
+#: many periods fit in a span).
+_FREQ_SECONDS = (1, 60, 3600, 86400, 7 * 86400, 28 * 86400, 365 * 86400)
+#: RRULE list parts: (lowest, highest, whether a negative value counts from the end).
+_RANGES = {
+    "BYSECOND": (0, 60, False),
+    "BYMINUTE": (0, 59, False),
+    "BYHOUR": (0, 23, False),
+    "BYMONTHDAY": (1, 31, True),
+    "BYYEARDAY": (1, 366, True),
+    "BYWEEKNO": (1, 53, True),
+    "BYMONTH": (1, 12, False),
+    "BYSETPOS": (1, 366, True),
+}
+_PARTS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYDAY", *_RANGES})
+_WEEKDAY = re.compile(r"^([+-]?)([0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)$", re.ASCII)
+#: RFC 5545 §3.3.10: parts a frequency may not have.
+_NOT_WITH = {
+    "BYWEEKNO": ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY"),
+    "BYYEARDAY": ("DAILY", "WEEKLY", "MONTHLY"),
+    "BYMONTHDAY": ("WEEKLY",),
+}
+#: The most days each month can have.
+_LONGEST = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_TIMES = ("DTSTART", "DTEND", "RECURRENCE-ID", "RDATE", "EXDATE")
+
+
+def describe(component: Any) -> str:
+    """A component as a message names it: its kind, UID and summary, escaped and cut short."""
+    uid = component.get("UID")
+    summary = component.get("SUMMARY")
+    text = str(component.name)
+    if uid:
+        text += f" {validate.visible(str(uid))[:200]}"
+    if summary:
+        text += f" ({validate.visible(str(summary))[:80]})"
+    return text
+
+
+# 1. Before parsing ---------------------------------------------------------------------------
+
+
+def prescan(text: str, name: str) -> None:
+    """Refuse a file too large to parse: more than ``MAX_EVENTS`` events, ``MAX_LINES`` lines,
+    ``MAX_DATE_VALUES`` RDATE/EXDATE values, or a UID over ``MAX_UID`` characters."""
+    events = values = 0
+    for lines, logical in enumerate(_unfolded(text), start=1):
+        if lines > MAX_LINES:
+            raise BadInput(
+                f"{name} has more than {MAX_LINES:,} lines; export a shorter period of the "
+                "calendar."
+            )
+        head = logical[:16].upper()
+        if head.startswith(_NUMERIC) and not logical.isascii():
+            _ascii_digits(logical, lines, name)
+        if head.startswith("BEGIN:VEVENT"):
+            events += 1
+            if events > MAX_EVENTS:
+                raise BadInput(
+                    f"{name} holds more than {MAX_EVENTS:,} events; export a shorter period of "
+                    "the calendar."
+                )
+        elif head.startswith(("RDATE", "EXDATE")) and head[5 if head[0] == "R" else 6] in ":;":
+            values += logical.count(",") + 1
+            if values > MAX_DATE_VALUES:
+                raise BadInput(
+                    f"{name} lists more than {MAX_DATE_VALUES:,} RDATE and EXDATE dates; export "
+                    "a shorter period of the calendar."
+                )
+        elif head.startswith("UID") and head[3:4] in (":", ";"):
+            uid = logical.split(":", 1)[1] if ":" in logical else ""
+            if len(uid) > MAX_UID:
+                raise BadInput(
+                    f"{name}: an event has a UID of {len(uid):,} characters "
+                    f"({validate.shown(uid, limit=40)}); at most {MAX_UID} are allowed."
+                )
+
+
+#: Properties whose values are numbers, dates or times: their digits are ASCII 0-9 (Python's
+#: ``int`` would read ``١٠`` or ``１０`` as ten).
+_NUMERIC = (
+    "DTSTART",
+    "DTEND",
+    "DUE",
+    "RECURRENCE-ID",
+    "RDATE",
+    "EXDATE",
+    "RRULE",
+    "EXRULE",
+    "DURATION",
+    "SEQUENCE",
+    "PRIORITY",
+    "TZOFFSET",
+    "DTSTAMP",
+    "CREATED",
+    "LAST-MODIFIED",
+)
+
+
+def _ascii_digits(logical: str, number: int, name: str) -> None:
+    foreign = next((c for c in logical if c.isdigit() and not c.isascii()), None)
+    if foreign is not None:
+        prop = logical.split(":", 1)[0].split(";", 1)[0]
+        raise BadInput(
+            f"{name}: line {number:,}: {validate.shown(prop, limit=20)} has the digit "
+            f"{validate.shown(foreign)} (U+{ord(foreign):04X}); dates, times and numbers in a "
+            "calendar are written in the digits 0-9."
+        )
+
+
+def _unfolded(text: str) -> Iterable[str]:
+    """The content lines of ``text`` with folded continuations joined (RFC 5545 §3.1)."""
+    current: list[str] = []
+    for physical in text.splitlines():
+        if physical[:1] in (" ", "\t") and current:
+            current.append(physical[1:])
+            continue
+        if current:
+            yield "".join(current)
+        current = [physical]
+    if current:
+        yield "".join(current)
+
+
+# 2. Before expanding: each event's times and rule ---------------------------------------------
+
+
+def check_event(event: Any, name: str) -> None:
+    """Refuse an event whose UID, times or rule the import cannot safely use."""
+    uid = event.get("UID")
+    if uid is not None:
+        validate.line(str(uid), f"{name}: {describe(event)} UID", max_len=MAX_UID)
+    for prop in _TIMES:
+        for value in _values(event.get(prop)):
+            _in_range(value, prop, event, name)
+    duration = event.get("DURATION")
+    if duration is not None:
+        length = getattr(duration, "dt", None)
+        if isinstance(length, timedelta) and abs(length) > timedelta(days=366 * 130):
+            raise BadInput(
+                f"{name}: {describe(event)} has a DURATION of {length.days:,} days; an event "
+                "lies between 1970 and 2099."
+            )
+    rule = event.get("RRULE")
+    for each in rule if isinstance(rule, list) else [rule] if rule is not None else []:
+        check_rule(each, event, name)
+
+
+def _values(prop: Any) -> Iterable[Any]:
+    """Every date, time or period start and end a time property holds."""
+    for value in prop if isinstance(prop, list) else [prop] if prop is not None else []:
+        for item in getattr(value, "dts", None) or [value]:
+            moment = getattr(item, "dt", item)
+            yield from moment if isinstance(moment, tuple) else (moment,)
+
+
+def _in_range(value: Any, what: str, event: Any, name: str) -> None:
+    """A date or time in 1970–2099 (local days; a floating time by its own date)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            ok = validate.EARLIEST_DAY <= value.date() <= validate.LATEST_DAY
+        else:
+            try:
+                ok = (
+                    validate.EARLIEST_DAY
+                    <= value.astimezone(UTC).astimezone(LOCAL_TZ).date()
+                    <= validate.LATEST_DAY
+                )
+            except (OverflowError, ValueError):
+                ok = False
+    elif isinstance(value, date):
+        ok = validate.EARLIEST_DAY <= value <= validate.LATEST_DAY
+    else:
+        return  # a period's duration: checked with the start it belongs to
+    if not ok:
+        raise BadInput(
+            f"{name}: {describe(event)} {what} must lie between "
+            f"{validate.EARLIEST_DAY.isoformat()} and {validate.LATEST_DAY.isoformat()}; "
+            f"{value.isoformat()} does not."
+        )
+
+
+def check_rule(rule: Any, event: Any, name: str) -> None:
+    """Every part of an RRULE within RFC 5545, before anything is expanded."""
+
+    def refuse(part: str, problem: str) -> BadInput:
+        return BadInput(f"{name}: {describe(event)}: RRULE {part} {problem}.")
+
+    unknown = sorted(str(part) for part in rule if str(part).upper() not in _PARTS)
+    if unknown:
+        raise refuse(unknown[0], "is not a part of RFC 5545 that Schildwacht can expand")
+    freqs = [str(f).upper() for f in rule.get("FREQ") or []]
+    if len(freqs) != 1 or freqs[0] not in FREQS:
+        raise refuse("FREQ", f"must be one of {', '.join(FREQS)}")
+    freq = freqs[0]
+    for part, low, high in (("INTERVAL", 1, MAX_INTERVAL), ("COUNT", 1, MAX_COUNT)):
+        values = rule.get(part)
+        if values is None:
+            continue
+        if len(values) != 1 or not _whole(values[0]) or not low <= values[0] <= high:
+            shown = ",".join(str(v) for v in values)
+            raise refuse(part, f"is {shown}; it must be a whole number from {low} to {high:,}")
+    if rule.get("COUNT") is not None and rule.get("UNTIL") is not None:
+        raise refuse("COUNT", "and UNTIL may not both be given (RFC 5545)")
+    for until in rule.get("UNTIL") or []:
+        _in_range(until, "RRULE UNTIL", event, name)
+    for part, (low, high, signed) in _RANGES.items():
+        values = rule.get(part)
+        if values is None:
+            continue
+        size = (high - low + 1) * (2 if signed else 1)
+        if len(values) > size:
+            raise refuse(part, f"lists {len(values):,} values; at most {size} are possible")
+        for value in values:
+            if not _whole(value) or not (
+                low <= value <= high or (signed and -high <= value <= -low)
+            ):
+                span = f"{low} to {high}" + (f" or -{high} to -{low}" if signed else "")
+                raise refuse(part, f"has {value}; its values lie from {span}")
+        if freq in _NOT_WITH.get(part, ()):
+            raise refuse(part, f"is not allowed with FREQ={freq} (RFC 5545)")
+    months, monthdays = rule.get("BYMONTH"), rule.get("BYMONTHDAY")
+    if months and monthdays and not any(abs(d) <= _LONGEST[m] for m in months for d in monthdays):
+        raise refuse("BYMONTHDAY", "names no day that BYMONTH has (such as 30 February)")
+    days = [str(d).upper() for d in rule.get("BYDAY") or []]
+    if len(days) > 7 * 107:
+        raise refuse("BYDAY", f"lists {len(days):,} values; at most {7 * 107} are possible")
+    for day in days:
+        match = _WEEKDAY.match(day)
+        if match is None:
+            raise refuse("BYDAY", f"has {validate.shown(day)}, not a weekday such as MO or -1FR")
+        if match[2] is not None:
+            limit = 5 if freq == "MONTHLY" else 53
+            if freq not in ("MONTHLY", "YEARLY") or rule.get("BYWEEKNO"):
+                raise refuse("BYDAY", f"has {day}: a numbered weekday needs FREQ=MONTHLY or YEARLY")
+            if not 1 <= int(match[2]) <= limit:
+                raise refuse("BYDAY", f"has {day}: its number must lie from 1 to {limit}")
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# 3. Before expanding: the file's total --------------------------------------------------------
+
+
+def check_total(
+    items: Iterable[tuple[Any, datetime, datetime, bool]],
+    window: tuple[datetime, datetime],
+    margin: timedelta,
+    limit: int,
+    name: str,
+) -> BadInput | None:
+    """Before anything is expanded: refuse a file whose rules would take more than
+    ``MAX_STEPS`` steps to expand; return the refusal of a file whose events may give more
+    than ``limit`` occurrences in the window (an upper bound from each rule, summed over the
+    file), else None. The caller then expands such a file only until its count passes the
+    limit (``OccurrenceCap``), so an estimate above a file's real count never refuses it.
+    ``items``: each event with its start and end (UTC) and whether it recurs."""
+    lo, hi = window[0] - margin, window[1] + margin
+    total = steps = events = 0
+    largest, slowest = ("", -1), ("", -1)
+    for event, start, end, recurring in items:
+        if recurring:
+            count, cost = estimate(event, start, lo, hi)
+        else:
+            count, cost = int(start < window[1] and end > window[0]), 0
+        events += 1 if count else 0
+        total += count
+        steps += cost
+        if count > largest[1]:
+            largest = (describe(event), count)
+        if cost > slowest[1]:
+            slowest = (describe(event), cost)
+    over = too_many(name, total, largest, limit, window, events=events) if total > limit else None
+    if steps > MAX_STEPS:  # too slow to find out whether the file really passes the limit
+        raise over or too_long(name, steps, slowest[0])
+    return over
+
+
+class OccurrenceCap:
+    """Counts the occurrences an expansion yields and says when to stop: more than ``limit``
+    in the window, or more than ``limit`` plus a margin allowance in all (a rule can only
+    give so many in the two margins around the window that the estimate did not refuse)."""
+
+    def __init__(self, window: tuple[datetime, datetime], limit: int) -> None:
+        self.window, self.limit = window, limit
+        self.inside = self.produced = 0
+
+    def passed(self, start: datetime, end: datetime) -> bool:
+        """Count one occurrence; True once the file has passed its limit."""
+        self.produced += 1
+        self.inside += start < self.window[1] and end > self.window[0]
+        return self.inside > self.limit or self.produced > 3 * self.limit + 10_000
+
+    def more(self, start: datetime, end: datetime) -> bool:
+        """Past the limit, count one more occurrence: True when it lies in the window (the
+        count so far is not the file's total) or the expansion has gone on too long."""
+        self.produced += 1
+        return (start < self.window[1] and end > self.window[0]) or (
+            self.produced > 3 * self.limit + 10_000
+        )
+
+
+def estimate(event: Any, start: datetime, lo: datetime, hi: datetime) -> tuple[int, int]:
+    """An upper bound on the occurrences of a recurring event in [lo, hi), and on the steps
+    its expansion takes from ``start`` (its DTSTART, UTC) to ``hi`` — from the rule alone."""
+    rdates = [v for v in _values(event.get("RDATE")) if isinstance(v, date)]
+    rule = event.get("RRULE")
+    if isinstance(rule, list):
+        rule = rule[0] if rule else None
+    if rule is None:
+        return len(rdates) + 1, len(rdates) + 1
+    rank = FREQS.index(str(rule["FREQ"][0]).upper())
+    interval = int((rule.get("INTERVAL") or [1])[0])
+    last = hi
+    for until in rule.get("UNTIL") or []:
+        moment = until if isinstance(until, datetime) else datetime.combine(until, time())
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        last = min(hi, moment.astimezone(UTC) + timedelta(days=1))
+    period = _FREQ_SECONDS[rank] * interval
+    span = max((last - max(lo, start)).total_seconds(), 0.0)
+    periods = span / period + 2  # the periods that reach into the window
+    if rank < 3:  # more often than daily: only so many periods a day pass the time filters
+        periods = min(periods, (span / 86400 + 2) * _kept_per_day(rule, rank))
+    each = _per_period(rule, rank)
+    count = periods * each
+    walked = max((last - start).total_seconds(), 0.0) / period + 1  # from DTSTART on
+    produced = walked * each
+    count += 1  # DTSTART is an occurrence, even when the rule does not give it
+    limit = rule.get("COUNT")
+    if limit:  # COUNT includes DTSTART when the rule gives it, else DTSTART is one more
+        count = min(count, limit[0] + 1)
+        produced = min(produced, limit[0])
+        if not _filters(rule, rank):  # every period gives one at least: COUNT ends it
+            walked = min(walked, limit[0])
+    return math.ceil(count) + len(rdates), math.ceil(walked + produced) + len(rdates)
+
+
+#: The parts that expand a period (never leave it empty) at each frequency rank.
+_EXPANDING: tuple[frozenset[str], ...] = (
+    frozenset(),
+    frozenset({"BYSECOND"}),
+    frozenset({"BYMINUTE", "BYSECOND"}),
+    frozenset({"BYHOUR", "BYMINUTE", "BYSECOND"}),
+    frozenset({"BYHOUR", "BYMINUTE", "BYSECOND", "BYDAY"}),
+    frozenset({"BYHOUR", "BYMINUTE", "BYSECOND"}),
+    frozenset({"BYHOUR", "BYMINUTE", "BYSECOND"}),
+)
+
+
+def _filters(rule: Any, rank: int) -> bool:
+    """Whether a part of the rule can leave a period without an occurrence."""
+    plain = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST"}
+    return any(
+        str(part).upper() not in plain and str(part).upper() not in _EXPANDING[rank]
+        for part in rule
+    )
+
+
+def _size(rule: Any, part: str) -> int:
+    """How many distinct values a list part names (0 when absent)."""
+    return len({str(v).upper() for v in rule.get(part) or []})
+
+
+def _kept_per_day(rule: Any, rank: int) -> int:
+    """How many of a day's periods the coarser time parts (which filter) let through."""
+    hours = _size(rule, "BYHOUR") or 24
+    if rank == 2:
+        return hours
+    minutes = _size(rule, "BYMINUTE") or 60
+    if rank == 1:
+        return hours * minutes
+    return hours * minutes * (_size(rule, "BYSECOND") or 60)
+
+
+def _per_period(rule: Any, rank: int) -> int:
+    """How many occurrences one period can expand into (the finer parts expand)."""
+    if rank == 0:
+        each = 1
+    elif rank == 1:
+        each = _size(rule, "BYSECOND") or 1
+    elif rank == 2:
+        each = (_size(rule, "BYMINUTE") or 1) * (_size(rule, "BYSECOND") or 1)
+    else:
+        each = (
+            (_size(rule, "BYHOUR") or 1)
+            * (_size(rule, "BYMINUTE") or 1)
+            * (_size(rule, "BYSECOND") or 1)
+            * _days_per_period(rule, rank)
+        )
+    positions = _size(rule, "BYSETPOS")
+    return min(each, positions) if positions else each
+
+
+def _days_per_period(rule: Any, rank: int) -> int:
+    days = [str(d).upper() for d in rule.get("BYDAY") or []]
+    numbered = sum(1 for d in set(days) if d[:1] in "+-0123456789")
+    plain = len({d[-2:] for d in days if d[:1] not in "+-0123456789"})
+    monthdays = _size(rule, "BYMONTHDAY")
+    if rank == 3:
+        return 1
+    if rank == 4:
+        return min(7, plain or 1)
+    if rank == 5:
+        return min(31, (monthdays + numbered + 5 * plain) or 1)
+    if rule.get("BYYEARDAY"):
+        return min(366, _size(rule, "BYYEARDAY"))
+    if rule.get("BYWEEKNO"):
+        return min(366, 7 * _size(rule, "BYWEEKNO"))
+    months = _size(rule, "BYMONTH")
+    if months:
+        return min(366, months * ((monthdays + numbered + 5 * plain) or 1))
+    return min(366, (12 * monthdays + numbered + 53 * plain) or 1)
+
+
+def too_many(
+    name: str,
+    total: int,
+    largest: tuple[str, int],
+    limit: int,
+    window: tuple[datetime, datetime],
+    *,
+    events: int,
+) -> BadInput:
+    """The refusal of a file whose occurrences in the window pass ``limit``: the file's total
+    and the event that gives the most."""
+    first = window[0].astimezone(LOCAL_TZ).date()
+    last = (window[1] - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
+    amount, (what, most) = f"up to {total:,}", largest
+    most_text = f"up to {most:,}"
+    if events == 1:
+        head = f"{name}: {what} gives {amount} occurrences from {first} to {last}"
+    else:
+        head = (
+            f"{name} gives {amount} occurrences from {first} to {last} in {events:,} events "
+            f"(the most, {most_text}, in {what})"
+        )
+    return BadInput(
+        f"{head}, more than the limit of {limit:,}; nothing was imported. Import a shorter "
+        "window or raise the limit.",
+        code="too_many_occurrences",
+        head=head,
+        limit=f"{limit:,}",
+    )
+
+
+def too_long(name: str, steps: int, largest: str) -> BadInput:
+    """The refusal of a file whose rules would take more than ``MAX_STEPS`` steps to expand
+    (``steps``: about how many; ``largest``: the event that takes the most)."""
+    return BadInput(
+        f"{name}: expanding its recurrence rules would take about {steps:,} steps from their "
+        f"start (most: {largest}), more than {MAX_STEPS:,}; nothing was imported. Export the "
+        "calendar again from a later start date."
+    )
+
+
+# 4. While expanding: a budget of periods ----------------------------------------------------
+
+_BUDGET = threading.local()
+_DAYSETS = ("ydayset", "mdayset", "wdayset", "ddayset")
+
+
+class ExpansionTooLong(Exception):
+    """dateutil stepped through more periods than the file's budget; ``rule`` is its rrule."""
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__("expansion budget spent")
+        self.rule = rule
+
+
+@contextmanager
+def expansion_budget(steps: int | None = None) -> Iterator[None]:
+    """Within this block (on this thread), dateutil may step through ``steps`` (default
+    ``MAX_STEPS``) periods of all the rules it expands together; one more raises
+    ``ExpansionTooLong``."""
+    steps = MAX_STEPS if steps is None else steps
+    _count_periods()
+    previous = getattr(_BUDGET, "left", None)
+    _BUDGET.left = steps
+    try:
+        yield
+    finally:
+        _BUDGET.left = previous
+
+
+def _count_periods() -> None:
+    """Make dateutil's day-set builders (``_iterinfo.*dayset``: one call for each period a rule
+    steps through) count against the budget of the calling thread, when it has one."""
+    from dateutil import rrule  # type: ignore[import-untyped]
+
+    info: Any = rrule._iterinfo
+    if getattr(info, "_schildwacht_counted", False):
+        return
+    for method in _DAYSETS:
+        original = getattr(info, method)
+
+        def counted(self: Any, *args: Any, _original: Any = original) -> Any:
+            left = getattr(_BUDGET, "left", None)
+            if left is not None:
+                if left <= 0:
+                    raise ExpansionTooLong(self.rrule)
+                _BUDGET.left = left - 1
+            return _original(self, *args)
+
+        setattr(info, method, counted)
+    info._schildwacht_counted = True
+
+
+def stopped(name: str, exc: ExpansionTooLong) -> BadInput:
+    """The refusal of a file whose rules took longer to expand than the budget."""
+    rule = str(exc.rule).replace("\n", " ")
+    return BadInput(
+        f"{name}: a recurrence rule ({validate.shown(rule, limit=120)}) steps through more than "
+        f"{MAX_STEPS:,} periods without reaching the window's end (it seldom or never "
+        "matches, e.g. BYMONTH=2;BYMONTHDAY=30); nothing was imported. Correct the rule."
+    )
