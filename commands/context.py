@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -96,6 +98,12 @@ class Env:
     def open(self, *, repair: bool = False) -> Store:
         """Open the database as the proven acting person. A fixed clock from the environment
         is honoured only by a database created with one; a real one ignores it, and says so."""
+        restore: Callable[[sqlite3.Connection, str], str] | None = None
+        if repair:
+            from store.setup import restore_catalogue  # only `db repair` needs the catalogue
+
+            restore = restore_catalogue
+
         store = Store(
             self.db_path,
             clock=SystemClock() if isinstance(self.clock, FixedClock) else self.clock,
@@ -103,6 +111,7 @@ class Env:
             secret=ask_secret,
             passphrase=self.passphrase,
             repair=repair,
+            restore_catalogue=restore,
         )
         if isinstance(self.clock, FixedClock):
             if store.clock_fixed:

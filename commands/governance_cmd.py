@@ -10,6 +10,7 @@ import click
 from store import audit, decisions, witness
 from store.clock import local_iso
 from store.db import backup_database
+from store.signers import Signers
 from store.validate import visible
 
 from .context import Env, pass_env
@@ -114,17 +115,19 @@ def audit_group() -> None:
 @pass_env
 def audit_list(env: Env, limit: int, action: str | None, fmt: str, output: str | None) -> None:
     """The newest audit events."""
+    store = env.store()
+    signers = Signers(store)
     rows = [
         {
             "seq": e.seq,
             "at": local_iso(e.at),
-            "actor": e.actor,
+            "actor": signers.shown(e.actor, e.device),
             "device": e.device,
             "action": e.action,
             "target": e.target,
             "detail": e.detail,
         }
-        for e in audit.list_audit(env.store(), limit=limit, action=action)
+        for e in audit.list_audit(store, limit=limit, action=action)
     ]
     emit(rows, fmt, output, ("seq", "at", "actor", "action", "target", "detail"))
 

@@ -29,7 +29,8 @@ def entry_dict(entry: logbook.LogEntry) -> dict[str, Any]:
     return {
         "id": entry.id,
         "at": local_iso(entry.at),
-        "author": entry.author,
+        "author": entry.author if not entry.signed_by else f"{entry.author} via {entry.signed_by}",
+        "signed_by": entry.signed_by,
         "kind": entry.kind,
         "person": entry.person,
         "activity": entry.activity_id,

@@ -155,11 +155,24 @@ def db_repair(env: Env) -> None:
     they read) after a tool dropped or altered them, and capture every change made while
     capture was missing, so it still reaches the other laptops."""
     store = env.open(repair=True)
+    done = store.repaired
     store.close()
     info(
         "Guards and capture triggers in place. Changes made while capture was missing are in "
         "the change log now and go out with the next `sync export`."
     )
+    if done.get("malformed_queue"):
+        info(f"Removed {done['malformed_queue']} queued rows no Schildwacht wrote.")
+    if done.get("catalogue") and done["catalogue"] != "as made at init":
+        info(f"Reference catalogue {done['catalogue']}.")
+    for change in done.get("rederived", []):
+        info(
+            visible(
+                f"Threat level of {change['subject']} re-derived from its assessments: "
+                f"{change['was'] if change['was'] is not None else '—'} → "
+                f"{change['now'] if change['now'] is not None else '—'} (rule R2)."
+            )
+        )
 
 
 @db.command("status")

@@ -33,7 +33,10 @@ def signal_dict(signal: signals.Signal, *, full: bool = False) -> dict[str, Any]
         "id": signal.id,
         "raised_at": local_iso(signal.raised_at),
         "observed_at": local_iso(signal.observed_at),
-        "reporter": signal.reporter,
+        "reporter": signal.reporter
+        if not signal.signed_by
+        else f"{signal.reporter} via {signal.signed_by}",
+        "signed_by": signal.signed_by,
         "category": signal.category,
         "urgency": signal.urgency,
         "tlp": signal.tlp,

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from store import findings
 from store.clock import local_iso
 from store.errors import IntegrityFailure
 from store.sync import exchange, status
@@ -107,6 +108,15 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
     for warning in done.warnings:
         info(f"! {visible(warning)}")
     click.echo(visible(str(done.path)))
+    if done.malformed:
+        shown = ", ".join(done.malformed[:3]) + (" …" if len(done.malformed) > 3 else "")
+        raise IntegrityFailure(
+            visible(
+                f"This laptop's change log holds {len(done.malformed)} records no Schildwacht "
+                f"wrote ({shown}): it was edited outside Schildwacht. They were sent, and the "
+                "other laptops quarantine them; show this to the admin."
+            )
+        )
 
 
 @sync.command("import")
@@ -143,8 +153,9 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     refused = [r for r in receipts if r.result in FAILED]
     quarantined = sum(len(r.quarantined) for r in receipts)
     set_aside = sum(len(r.set_aside) for r in receipts)
+    alarms = sum(len(r.alarms) for r in receipts)
     over_limit = sum(len(r.over_limit) for r in receipts)
-    if not (refused or quarantined or set_aside or over_limit):
+    if not (refused or quarantined or set_aside or alarms or over_limit):
         return
     parts = []
     if refused:
@@ -156,6 +167,11 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
         )
     if set_aside:
         parts.append("a device's changes were set aside (see the warning above)")
+    if alarms:
+        parts.append(
+            f"{_count(alarms, 'alarm', 'alarms')} about an audit trail that was cut or rewritten"
+            " (see above; `schildwacht sync status`)"
+        )
     if over_limit:
         parts.append(
             "a device's changes waiting here passed the limit; its further changes are set "
@@ -189,6 +205,8 @@ def _receipt_sentence(receipt: exchange.Receipt) -> str:
         text += f"\n  ! … {len(receipt.quarantined) - SHOWN} more: `schildwacht sync quarantine`"
     for note in [*receipt.gaps, *receipt.warnings]:
         text += f"\n  ! {visible(note)}"
+    for alarm in receipt.alarms:
+        text += f"\n  !! {visible(alarm)}"
     if receipt.joined:
         text += (
             f"\nJoined team {visible(receipt.joined)}; compare the admin key with the admin's"
@@ -259,6 +277,9 @@ def sync_status(env: Env, fmt: str, output: str | None) -> None:
     sent = status.last_sent(store)
     info(f"Last sent: {local_iso(sent) or 'never'}; open conflicts: {status.count_open(store)}.")
     _status_quarantine(store)
+    for finding in findings.open_findings(store):
+        marker = "!!" if finding.kind == "witness" else "!"
+        info(f"{marker} {finding.text}")
     emit(rows, fmt, output, PEER_COLUMNS)
 
 
@@ -311,10 +332,14 @@ def conflict_dict(conflict: status.Conflict) -> dict[str, Any]:
 @output_options
 @pass_env
 def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> None:
-    """Concurrent edits of critical fields, both values side by side, until resolved."""
-    found = status.list_conflicts(env.store(), include_resolved=everything)
+    """Concurrent edits of critical fields, both values side by side, until resolved; a name
+    given to two rows offline (a clash) is named below them."""
+    store = env.store()
+    found = status.list_conflicts(store, include_resolved=everything)
     columns = CONFLICT_COLUMNS + (("resolved_by", "resolution") if everything else ())
     emit([conflict_dict(c) for c in found], fmt, output, columns)
+    for clash in findings.clashes(store):  # a name given to two rows offline: for a person
+        info(f"! {clash.text}")
 
 
 @sync.command("resolve")
@@ -405,7 +430,22 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
         f"{wanted.data['label']} enrolled (roster version {roster.version}); welcome bundle "
         f"written with {done.changes} changes. Admin key: {rosters.admin_fingerprint(roster)}."
     )
+    chosen = (roster.device(wanted.data["device"]) or {}).get("role")
+    if chosen != wanted.data["role"]:
+        asked, given = _role_words(wanted.data["role"]), _role_words(str(chosen))
+        info(
+            visible(
+                f"{wanted.data['label']} asked to be {asked} and is enrolled as {given}: "
+                f"everything done on it, by anyone, is bounded by what {given} may do (its "
+                f"operator keeps their own role, and both roles bound each change)."
+            )
+        )
     click.echo(visible(str(done.path)))
+
+
+def _role_words(role: str) -> str:
+    words = role.replace("_", " ")
+    return f"an {words}" if words[:1] in "aeiou" else f"a {words}"
 
 
 @team.command("revoke")

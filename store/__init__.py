@@ -12,14 +12,16 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
    ``sync.export``, ``sync.verify``, ``sync.session``, ``sync.status``, ``sync.receipt``,
    ``sync.rebuild``).
 3. Aggregates, one module each: ``agenda``, ``roster``, ``signals``, ``intel``, ``logbook``,
-   ``decisions``, ``subjects``, ``staff``, ``gaps``, ``catalogue``, ``witness``; the team
-   roster and the merge (``sync.roster``, ``sync.merge``, ``sync.quarantine``).
+   ``decisions``, ``subjects``, ``staff``, ``gaps``, ``catalogue``, ``witness``; what is
+   shown about trust (``findings``, ``signers``); the team roster and the merge
+   (``sync.roster``, ``sync.merge``, ``sync.quarantine``).
 4. ``db``: the ``Store`` (connections, one audited write transaction per action, the acting
    person as an ``access.Actor``).
-5. Rules and mechanisms beneath the database: ``integrity``, ``rules`` (the one rule table),
-   ``proof`` (secrets), ``machine``, ``migrations``, ``ics_bounds`` (what a calendar file
-   may cost before it is parsed or expanded), and the change capture and judgement of
-   sync (``sync.capture``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,
+5. Rules and mechanisms beneath the database: ``integrity``, ``fingerprint`` (the
+   catalogue's), ``rules`` (the one rule table), ``proof`` (secrets), ``machine``,
+   ``migrations``, ``ics_bounds`` (what a calendar file may cost before it is parsed or
+   expanded), and the change capture and judgement of sync (``sync.capture``,
+   ``sync.clashes``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,
    ``sync.log``, ``sync.held``).
 6. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,
    ``sync.tables``.

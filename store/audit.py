@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import validate, witness
+from . import fingerprint, validate, witness
 from .clock import with_times
 from .db import GENESIS_HASH, Store, audit_hash
 from .errors import IntegrityFailure
@@ -93,4 +93,5 @@ def verify_audit(store: Store) -> int:
         expected_seq = seq + 1
         count += 1
     witness.check_own(store)
+    fingerprint.check(store.conn, str(store.path))
     return count

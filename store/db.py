@@ -23,12 +23,12 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import access, integrity, machine, migrations, validate
+from . import access, fingerprint, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 from .proof import SecretSource, prove
@@ -40,6 +40,8 @@ UNAUDITED_TABLES = frozenset({"audit_event", "meta", "staff_secret", "audit_witn
 #: At most this many changed rows are written out in one audit event; the rest are counted.
 AUDIT_ROWS = 50
 GENESIS_HASH = "0" * 64
+#: The audit action recording changes made to the database outside Schildwacht.
+OUTSIDE_ACTION = "db.changed_outside"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -96,12 +98,15 @@ class Store:
         create: bool = False,
         passphrase: str | None = None,
         repair: bool = False,
+        restore_catalogue: Callable[[sqlite3.Connection, str], str] | None = None,
     ) -> None:
         """``user`` acts (default: the laptop's operator); anyone but the operator needs
         ``secret`` — their secret, or a callable that asks for it when it is needed.
 
         ``repair`` restores missing or altered guards (triggers, views) instead of refusing to
-        open, and captures what changed while capture triggers were missing (``db repair``)."""
+        open, and captures what changed while capture triggers were missing (``db repair``);
+        ``restore_catalogue`` (``setup.restore_catalogue``) then puts back a reference catalogue
+        changed on disk, and says what it did."""
         self.path = Path(path).expanduser()
         self.passphrase = passphrase or None
         self.clock: Clock = clock or SystemClock()
@@ -111,26 +116,39 @@ class Store:
         self._lock = threading.Lock()
         self._actor: access.ActingPerson | None = None
         self._merge_lock = threading.Lock()
+        self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
         self._check_path(create)
         conn = self.conn
         try:
-            migrations.migrate(conn, str(self.path), after=integrity.finish_migrations)
+            migrations.migrate(conn, str(self.path), after=_finish_migrations)
             findings = integrity.check(conn)
             if findings and not repair:
                 raise integrity.refusal(findings, str(self.path))
+            if not repair:
+                fingerprint.check(conn, str(self.path))
             self._install_capture(conn)
             if user is not None and not create:
                 self._user = self._prove(user, secret)
             if repair:
-                detail = {
+                detail: dict[str, Any] = {
                     "missing": findings.missing,
                     "altered": findings.altered,
                     "unexpected": findings.unexpected,
                 }
+                conn.execute("BEGIN IMMEDIATE")  # queued rows no trigger wrote: never sealed
+                detail["malformed_queue"] = capture.clear_malformed_pending(conn)
+                conn.execute("COMMIT")
                 with self.write("db.repair", None, detail) as c:
                     capture.install_triggers(c, baseline=False)
                     integrity.restore(c, integrity.check(c))
+                    detail["catalogue"] = (
+                        restore_catalogue(c, str(self.path))
+                        if restore_catalogue is not None
+                        else _catalogue_state(c, str(self.path))
+                    )
+                    detail["rederived"] = rederive_threat_levels(c)
                     capture.queue_drift(c)
+                self.repaired = detail
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             fault = machine.machine_fault(exc, self.path)
@@ -305,7 +323,7 @@ class Store:
         if row is None or row[0] != "db.init":
             return False
         try:
-            return bool(json.loads(row[1]).get(CLOCK_KEY) == "fixed")
+            return bool(validate.json_document(row[1], "an audit event").get(CLOCK_KEY) == "fixed")
         except (ValueError, AttributeError):
             return False
 
@@ -431,12 +449,16 @@ class Store:
         self._local.targets = [target]
         pending_changes(conn)  # nothing captured outside a store action is attributed to it
         try:
+            self._seal_outside(conn)
             self.forget_actor()  # the acting person's role as it is in this transaction
             if require is not None:
                 access.require(self.actor, require)
             yield conn
             detail.update(pending_changes(conn))
             actor = self._user or self.meta("operator") or "system"
+            set_by = self._secret_set_by(conn, actor)
+            if set_by is not None:  # whoever set that secret could have acted as them
+                detail["secret_set_by"] = set_by
             self.seal(actor)
             target = self._local.targets[-1]
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
@@ -496,6 +518,41 @@ class Store:
         self._local.targets[-1] = value
         return value
 
+    def _secret_set_by(self, conn: sqlite3.Connection, actor: str) -> str | None:
+        """Who last set the acting person's secret here, when it was someone else (not the
+        laptop's operator, who acts without one): what they do is marked so in the audit."""
+        if actor == self.meta("operator"):
+            return None
+        row = conn.execute(
+            "SELECT x.set_by FROM staff_secret x JOIN staff s ON s.id = x.staff_id"
+            " WHERE s.callsign = ? AND x.set_by != s.callsign",
+            (actor,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _seal_outside(self, conn: sqlite3.Connection) -> None:
+        """Changes captured before this action began were made outside Schildwacht (a sqlite
+        tool, a script): they are sealed first, as a change set of their own under the
+        laptop's operator, with an audit event of their own (``db.changed_outside``), never as
+        part of the action. A database from before sync seals its baseline so, silently."""
+        tables = capture.pending_tables(conn)
+        if not tables:
+            return
+        operator = self.meta("operator") or "system"
+        capture.seal(conn, self.device_id, operator, self.now_ms())
+        baseline = conn.execute("DELETE FROM meta WHERE key = ?", (capture.BASELINE_KEY,))
+        if baseline.rowcount:
+            return
+        append_audit(
+            conn,
+            self.now(),
+            operator,
+            self.device_id,
+            OUTSIDE_ACTION,
+            None,
+            {"tables": tables, "rows": sum(tables.values())},
+        )
+
     def _fault(self, exc: Exception) -> Exception:
         """A database error as the machine's refusal (exit 6), or unchanged."""
         return machine.machine_fault(exc, self.path) or exc
@@ -526,7 +583,7 @@ class Store:
                 conn.execute("PRAGMA foreign_keys = OFF")
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    self.seal()
+                    self._seal_outside(conn)
                     yield conn
                     conn.execute("DELETE FROM sync_pending")
                     conn.execute("COMMIT")
@@ -540,6 +597,64 @@ class Store:
                 self._local.conn = previous
                 self._actor = None  # a roster that came with the import may change our role
                 conn.close()
+
+
+def _catalogue_state(conn: sqlite3.Connection, path: str) -> str:
+    """Whether the reference catalogue is the one this database recorded (``db repair``
+    without a catalogue to restore it from)."""
+    try:
+        fingerprint.check(conn, path)
+    except IntegrityFailure:
+        return "changed outside Schildwacht; not restored"
+    return "as made at init"
+
+
+def _finish_migrations(conn: sqlite3.Connection, from_version: int) -> None:
+    """After migrations (``integrity.finish_migrations``); a database that existed before them
+    records its catalogue's fingerprint anew: a migration may change the catalogue."""
+    integrity.finish_migrations(conn, from_version)
+    if from_version > 0:
+        _record_catalogue(conn, from_version)
+
+
+def _record_catalogue(conn: sqlite3.Connection, from_version: int) -> None:
+    """A migration of this program may change the catalogue: its fingerprint is recorded anew,
+    in meta and in the audit trail (chained), as of this schema version."""
+    from datetime import UTC, datetime
+
+    value = fingerprint.compute(conn)
+    fingerprint.store_meta(conn, value)
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('operator', 'device_id')"))
+    append_audit(
+        conn,
+        to_db(datetime.now(UTC)),
+        str(meta.get("operator") or "system"),
+        str(meta.get("device_id") or "unknown-device"),
+        fingerprint.ACTION,
+        None,
+        {"catalogue": value, "migrated_from": from_version},
+    )
+
+
+def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every subject's threat level as R2 derives it from its assessments; return the ones
+    that were not (lowered or raised on this disk outside Schildwacht)."""
+    derived = (
+        "(SELECT a.level FROM threat_assessment a JOIN threat_level t ON t.level = a.level"
+        " WHERE a.subject_id = s.id ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1)"
+    )
+    changed = [
+        {"subject": code, "was": was, "now": now}
+        for code, was, now in conn.execute(
+            f"SELECT s.code, s.threat_level, {derived} FROM subject s"
+            f" WHERE s.threat_level IS NOT {derived} ORDER BY s.code"
+        ).fetchall()
+    ]
+    conn.execute(
+        f"UPDATE subject SET threat_level = {derived.replace('s.id', 'subject.id')}"
+        f" WHERE threat_level IS NOT {derived.replace('s.id', 'subject.id')}"
+    )
+    return changed
 
 
 def enrolled_role(conn: sqlite3.Connection, device_id: str) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -206,6 +206,7 @@ def fill(
     activities = builder.agenda(subjects)
     report("shifts", 3, 5)
     shifts = builder.shifts(officers)
+    builder.seal(None)  # the people exist before what they write (their own change sets)
     report("signals", 4, 5)
     signals, entries = builder.signals_and_log(subjects, activities, officers)
     builder.reassess(subjects)
@@ -241,6 +242,12 @@ class _Builder:
         self.packages = {p.code: p for p in list_packages(store)}
         self.concepts = {c.code: c for c in list_concepts(store)}
         self.conn = store.conn
+        self.analysts: set[str] = set()  # officers of the information organisation
+        # A laptop in a team carries only what its enrolled role may do (both roles bound an
+        # action): on one that may not process signals the analysts' steps are left out, as the
+        # store would refuse them there and every other laptop would quarantine them.
+        laptop = store.actor.laptop_role
+        self.may_process = laptop in (None, "admin") or access.allowed(laptop, "signal.process")
 
     def _id(self) -> str:
         return uuid7()
@@ -299,6 +306,8 @@ class _Builder:
                     ).isoformat()
                 qual_rows.append((staff_id, q, until))
             result.append((staff_id, callsign, unit, quals))
+            if role == "info_analyst":
+                self.analysts.add(callsign)
         self.conn.executemany(
             "INSERT INTO staff (id, callsign, name, unit, role, created_at) VALUES (?,?,?,?,?,?)",
             staff_rows,
@@ -481,7 +490,7 @@ class _Builder:
         self, subjects: list[dict[str, object]], officers: list[tuple[str, str, str, list[str]]]
     ) -> int:
         """Signals raised over the last hours, each taken some steps along by an analyst."""
-        analysts = [o for o in officers if o[1].endswith("09")] or officers[:1]
+        analysts = [o for o in officers if o[1] in self.analysts] if self.may_process else []
         steps = ("received", "follow_up", "interpreted", "closed")
         outcomes = ("confirmed", "not_confirmed", "false_positive", "forwarded_to_investigation")
         signal_rows, event_rows = [], []
@@ -506,8 +515,8 @@ class _Builder:
                     text,
                 )
             )
-            analyst = analysts[n % len(analysts)][1]
-            for depth, step in enumerate(steps[: n % 5]):
+            analyst = analysts[n % len(analysts)][1] if analysts else ""
+            for depth, step in enumerate(steps[: n % 5] if analysts else ()):
                 event_rows.append(
                     (
                         self._id(),
@@ -516,19 +525,23 @@ class _Builder:
                         analyst,
                         self.device,
                         step,
-                        "",
+                        "Duiding: past bij eerdere meldingen (synthetisch)."
+                        if step == "interpreted"
+                        else "",
                         outcomes[n % len(outcomes)] if step == "closed" else None,
                     )
                 )
-        self.conn.executemany(
+        self._as_authors(
             "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category, urgency,"
             " tlp, subject_id, location, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             signal_rows,
+            3,
         )
-        self.conn.executemany(
+        self._as_authors(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"
             " VALUES (?,?,?,?,?,?,?,?)",
             event_rows,
+            3,
         )
         return len(signal_rows)
 
@@ -564,12 +577,31 @@ class _Builder:
                     int(kind in ("incident", "equipment")),
                 )
             )
-        self.conn.executemany(
+        self._as_authors(
             "INSERT INTO log_entry (id, at, author, device, subject_id, activity_id, kind, text,"
             " flagged) VALUES (?,?,?,?,?,?,?,?,?)",
             log_rows,
+            2,
         )
         return len(log_rows)
+
+    def _as_authors(self, sql: str, rows: Sequence[tuple[object, ...]], author: int) -> None:
+        """Each person's records as a change set of their own, sealed as written by them: the
+        records name them as author, and other laptops judge a record by the person recorded
+        as having made it (a record naming another author than its change's is refused)."""
+        by_author: dict[str, list[tuple[object, ...]]] = {}
+        for row in rows:
+            by_author.setdefault(str(row[author]), []).append(row)
+        for callsign, written in sorted(by_author.items()):
+            self.conn.executemany(sql, written)
+            self.seal(callsign)
+
+    def seal(self, callsign: str | None) -> None:
+        """Seal what was written so far as ``callsign``'s change set (None: the acting
+        person's); not on a connection other than the store's own (the bench's floor, which
+        has no change capture)."""
+        if self.conn is self.store.conn:
+            self.store.seal(callsign)
 
     def reassess(self, subjects: list[dict[str, object]]) -> None:
         """A few persons' threat rises after their agenda was planned: re-planning needed."""

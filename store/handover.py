@@ -472,6 +472,7 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
         _counted("conflicts", [r[0] for r in conflicts]),
         _overlap_item(store),
         *_quarantine_items(store),
+        *_finding_items(store),
         _expiring(store, period),
     )
 
@@ -550,6 +551,19 @@ def _quarantine_items(store: Store) -> list[Item]:
     if rest:
         items.append(_counted("quarantined", [c.id for c in rest], more=len(rest)))
     return items
+
+
+def _finding_items(store: Store) -> list[Item]:
+    """An open item per trust finding (``findings``): what stays open (secrets set by someone
+    else, clashes, this laptop's refused changes) and what happened since the last signed
+    handover (audit trail alarms, changes made outside Schildwacht, back-dated records). Each
+    carries the finding's sentence (``text``) beside its ids."""
+    from . import findings
+
+    found = findings.open_findings(store, findings.since_last_handover(store))
+    if not found:
+        return [Item("findings", 0)]
+    return [Item(f.kind, 1, f.ids, {"text": f.text}) for f in found]
 
 
 def handover_content(draft: Handover) -> dict[str, Any]:
@@ -744,8 +758,11 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
     )
     if row is None:
         raise NotFound(f"No handover with id {full}.")
-    content = json.loads(row["content"])
-    if content_hash(content) != row["content_hash"]:
+    try:
+        content = validate.json_document(row["content"], "the handover's content")
+    except ValueError:
+        content = None
+    if not isinstance(content, dict) or content_hash(content) != row["content_hash"]:
         raise IntegrityFailure(
             f"Handover {full[:13]} does not match its signature; the record "
             "was altered after signing."

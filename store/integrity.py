@@ -60,6 +60,7 @@ class Findings:
     missing: list[str] = field(default_factory=list)
     altered: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)  # triggers, views, shadowing tables
+    kinds: dict[str, str] = field(default_factory=dict)  # unexpected name → trigger or view
 
     def __bool__(self) -> bool:
         return bool(self.missing or self.altered or self.unexpected)
@@ -80,14 +81,15 @@ class Findings:
             ("unexpected", self.unexpected),
         ):
             if names:
-                shown = ", ".join(f"{n} ({purpose(n)})" for n in names[:6])
+                shown = ", ".join(f"{n} ({purpose(n, self.kinds.get(n))})" for n in names[:6])
                 more = f" and {len(names) - 6} more" if len(names) > 6 else ""
                 parts.append(f"{label}: {shown}{more}")
         return "; ".join(parts)
 
 
-def purpose(name: str) -> str:
-    """What a guard protects, in a few words, for the refusal."""
+def purpose(name: str, kind: str | None = None) -> str:
+    """What a guard protects, in a few words, for the refusal; ``kind`` is what an unexpected
+    object is in the database (a planted view is named a view, not a trigger)."""
     if name.startswith(capture.TRIGGER_PREFIX):
         return "sync capture"
     if name.startswith("pragma_"):
@@ -100,7 +102,7 @@ def purpose(name: str) -> str:
         return "audit trail"
     if "append-only" in sql or "never edited" in sql or "never deleted" in sql:
         return "append-only"
-    return "view" if found and found[0] == "view" else "trigger"
+    return "view" if (found[0] if found else kind) == "view" else "trigger"
 
 
 def check(conn: sqlite3.Connection) -> Findings:
@@ -114,10 +116,12 @@ def check(conn: sqlite3.Connection) -> Findings:
             " AND name LIKE 'pragma\\_%' ESCAPE '\\'"
         )
     ]
+    unexpected = sorted({*(n for n in present if n not in expected), *shadows})
     return Findings(
         missing=sorted(n for n in expected if n not in present),
         altered=sorted(n for n in expected if n in present and present[n] != expected[n]),
-        unexpected=sorted({*(n for n in present if n not in expected), *shadows}),
+        unexpected=unexpected,
+        kinds={n: present[n][0] for n in unexpected if n in present},
     )
 
 

@@ -7,7 +7,7 @@ who cleared it and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from . import rules, validate
@@ -15,6 +15,7 @@ from .clock import to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
+from .signers import Signers
 from .subjects import get_subject
 
 KINDS = rules.LOG_KINDS
@@ -55,6 +56,8 @@ class LogEntry:
     cleared_at: datetime | None
     cleared_by: str | None
     clear_reason: str | None
+    device: str | None = None  # the laptop that wrote it
+    signed_by: str | None = None  # that laptop's label, when it is not the author's own
 
     @property
     def open_flag(self) -> bool:
@@ -67,7 +70,7 @@ SELECT e.id, e.at, e.author, e.kind, e.text, s.code AS person, e.activity_id, e.
        e.supersedes,
        (SELECT n.id FROM log_entry n WHERE n.supersedes = e.id ORDER BY n.at LIMIT 1)
            AS superseded_by,
-       c.cleared_at, c.cleared_by, c.reason AS clear_reason
+       c.cleared_at, c.cleared_by, c.reason AS clear_reason, e.device
 FROM log_entry e
 LEFT JOIN subject s ON s.id = e.subject_id
 LEFT JOIN log_clearance c ON c.entry_id = e.id
@@ -129,7 +132,7 @@ def get_entry(store: Store, entry_id: str) -> LogEntry:
     full = resolve_id(store, "log_entry", entry_id, "log entry")
     row = store.one(_SELECT + " WHERE e.id = ?", (full,))
     assert row is not None
-    return _entry(row)
+    return _signed(_entry(row), Signers(store))
 
 
 def list_entries(
@@ -164,7 +167,12 @@ def list_entries(
     if limit:
         tail += " LIMIT ?"
         params.append(limit)
-    return [_entry(r) for r in store.query(_SELECT + where + tail, params)]
+    signers = Signers(store)
+    return [_signed(_entry(r), signers) for r in store.query(_SELECT + where + tail, params)]
+
+
+def _signed(entry: LogEntry, signers: Signers) -> LogEntry:
+    return replace(entry, signed_by=signers.note(entry.author, entry.device))
 
 
 def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:

@@ -71,7 +71,8 @@ HANDOVER_EVENT_KINDS = ("accepted", "question")
 DECISION_STEPS = ("decision", "execution", "monitoring")
 
 #: The deciding authority of a restriction that follows from the person's own calendar (an
-#: event cancelled there): every role that may import calendars may record it.
+#: event cancelled there): every role that may import calendars may record that cancellation
+#: of an activity that came from a calendar; anything else names a real authority.
 CALENDAR_AUTHORITY = "calendar"
 
 CALLSIGN_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
@@ -81,6 +82,23 @@ MAX_SHIFT = timedelta(hours=14)
 #: How far a recorded time may lie after the clock of the change that carries it (a signal's
 #: observation may be noted a little ahead of a laptop's clock, as the store allows).
 CLOCK_SKEW = timedelta(minutes=5)
+#: A recorded time (when a log entry, a signal, a decision … was written: not when something
+#: was observed) more than this before the clock of the change that carries it is flagged: a
+#: clock set back, or back-dating. Flagged, never quarantined: an honest laptop whose clock was
+#: set back writes such records too, and its work must not be lost.
+BACKDATE_LIMIT = timedelta(hours=1)
+#: Stamps that say when something happened, not when it was written: never flagged.
+NOT_RECORDED = frozenset({("signal", "observed_at")})
+#: Records whose stated time decides what holds now (R2's latest assessment, the signal's
+#: latest outcome, the restrictions and decisions in force): one dated ahead of a laptop's
+#: clock by more than ``CLOCK_SKEW`` waits there until its time comes, so it cannot pin
+#: anything in the meantime (an assessment dated tomorrow would outrank every one made today).
+DATED_RECORDS = {
+    "threat_assessment": "assessed_at",
+    "restriction": "recorded_at",
+    "decision": "adopted_at",
+    "signal_event": "at",
+}
 #: A signed handover's frozen content may be long (it lists every id it concerns).
 MAX_DOCUMENT = 4_000_000
 
@@ -274,7 +292,7 @@ def content_hash(content: Mapping[str, object]) -> str:
 
 def _handover_matches_its_hash(row: Mapping[str, object]) -> None:
     try:
-        content = json.loads(str(row.get("content")))
+        content = validate.json_document(str(row.get("content")), "the handover's content")
     except ValueError:
         raise BadInput("the handover's content is not a JSON document.") from None
     if not isinstance(content, dict) or content_hash(content) != row.get("content_hash"):
@@ -299,11 +317,19 @@ def _staff_create(row: Mapping[str, object]) -> str:
     return grant_action(str(row.get("role")))
 
 
+def calendar_cancellation(row: Mapping[str, object]) -> bool:
+    """A restriction that is the person's own calendar cancelling an event: the one restriction
+    whoever may import calendars records (and only of an activity that came from a calendar,
+    which the importer checks; the store's own restrictions refuse this authority)."""
+    return (
+        row.get("kind") == "cancelled"
+        and row.get("reason") == "tbp_choice"
+        and row.get("authority") == CALENDAR_AUTHORITY
+    )
+
+
 def _restriction_create(row: Mapping[str, object]) -> str:
-    """A calendar's own cancellation is recorded by whoever may import calendars."""
-    if row.get("reason") == "tbp_choice" and row.get("authority") == CALENDAR_AUTHORITY:
-        return "activity.write"
-    return "activity.restrict"
+    return "activity.write" if calendar_cancellation(row) else "activity.restrict"
 
 
 def _signal_event_create(row: Mapping[str, object]) -> str:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
+import sqlite3
 from pathlib import Path
 
-from . import machine, validate
+from . import fingerprint, machine, validate
 from .catalogue import load_catalogue, seed_catalogue
 from .clock import CLOCK_KEY, Clock, FixedClock
 from .db import Store, _rollback, append_audit, database_errors, pending_changes
-from .errors import BadInput
+from .errors import BadInput, IntegrityFailure
 from .ids import uuid7
 from .machine import machine_fault
 from .staff import add_staff, normalise_callsign
@@ -76,15 +77,10 @@ def init_database(
                 ],
             )
             ensure_identity(conn, device_id, now)
-            seeded = pending_changes(conn)
+            catalogue_print = fingerprint.record(conn)
+            detail = {"device": label, "clock": clock_kind, "catalogue": catalogue_print}
             append_audit(
-                conn,
-                now,
-                callsign,
-                device_id,
-                "db.init",
-                None,
-                {"device": label, "clock": clock_kind, **seeded},
+                conn, now, callsign, device_id, "db.init", None, {**detail, **pending_changes(conn)}
             )
             conn.execute("COMMIT")
         except database_errors() as exc:
@@ -102,6 +98,48 @@ def init_database(
     if store.actor is None:  # pragma: no cover - add_staff just created it
         raise BadInput("The operator could not be created.")
     return store
+
+
+def restore_catalogue(conn: sqlite3.Connection, path: str) -> str:
+    """``db repair`` (given to ``Store(restore_catalogue=…)``): put back the catalogue shipped
+    with Schildwacht when that is the one this database recorded; refuse (exit 5, nothing
+    written) when it recorded another one.
+
+    Args:
+        conn: the repair's connection, inside its transaction.
+        path: the database's path, for the refusal.
+
+    Returns:
+        What was done, in words: ``as made at init`` (nothing to restore) or ``restored from
+        the catalogue shipped with Schildwacht``.
+
+    Raises:
+        IntegrityFailure: the catalogue it recorded is not the shipped one.
+    """
+    try:
+        fingerprint.check(conn, path)
+        return "as made at init"
+    except IntegrityFailure:
+        pass
+    kept = fingerprint.recorded(conn)
+    conn.execute("SAVEPOINT catalogue")
+    present = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type='table'")}
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    for table in reversed(fingerprint.TABLES):
+        if table in present:
+            conn.execute(f"DELETE FROM {table}")
+    seed_catalogue(conn, load_catalogue(None))
+    if kept is None or fingerprint.compute(conn) != kept:
+        conn.execute("ROLLBACK TO catalogue")
+        conn.execute("RELEASE catalogue")
+        raise IntegrityFailure(
+            f"{path}: its reference catalogue was changed outside Schildwacht, and it is not "
+            "the one shipped with Schildwacht, so it cannot be restored here. Restore the "
+            "latest backup."
+        )
+    conn.execute("RELEASE catalogue")
+    fingerprint.store_meta(conn, kept)
+    return "restored from the catalogue shipped with Schildwacht"
 
 
 def _undo_creation(empty: Path | None, files: list[Path], folders: list[Path]) -> None:

@@ -22,6 +22,7 @@ from .clock import to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
 from .ids import uuid7
+from .signers import Signers
 from .subjects import get_subject
 
 CATEGORIES = rules.SIGNAL_CATEGORIES
@@ -110,6 +111,7 @@ class Signal:
     interpretation: str | None
     sightings: int
     events: tuple[SignalEvent, ...] = ()
+    signed_by: str | None = None  # the laptop that sent it, when not the reporter's own
 
 
 _SELECT = """
@@ -124,17 +126,22 @@ SELECT g.id, g.raised_at, g.observed_at, g.reporter, g.category, g.urgency, g.tl
        (SELECT e.note FROM signal_event e WHERE e.signal_id = g.id AND e.kind = 'interpreted'
         ORDER BY e.at DESC, e.id DESC LIMIT 1) AS interpretation,
        (SELECT count(*) FROM signal_event e WHERE e.signal_id = g.id AND e.kind = 'sighting')
-           AS sightings
+           AS sightings,
+       g.device
 FROM signal g LEFT JOIN subject s ON s.id = g.subject_id
 """
 
 
-def _signal(row: object, events: tuple[SignalEvent, ...] = ()) -> Signal:
+def _signal(
+    row: object, events: tuple[SignalEvent, ...] = (), signers: Signers | None = None
+) -> Signal:
     data = with_times(row, "raised_at", "observed_at")
     rank = data.pop("rank")
+    device = data.pop("device")
     data["status"] = STATUSES[rank]
     data["requests_assessment"] = bool(data["requests_assessment"])
-    return Signal(**data, events=events)
+    signed_by = signers.note(data["reporter"], device) if signers is not None else None
+    return Signal(**data, events=events, signed_by=signed_by)
 
 
 def _visible_clause(actor: object) -> tuple[str, list[str]]:
@@ -237,7 +244,7 @@ def get_signal(store: Store, signal_id: str) -> Signal:
             (full,),
         )
     )
-    return _signal(row, events)
+    return _signal(row, events, Signers(store))
 
 
 def list_signals(
@@ -265,7 +272,8 @@ def list_signals(
         " ORDER BY CASE g.urgency WHEN 'immediate' THEN 0 WHEN 'priority' THEN 1 ELSE 2 END,"
         " g.raised_at DESC, g.id DESC"
     )
-    signals = [_signal(r) for r in store.query(_SELECT + where + order, params)]
+    signers = Signers(store)
+    signals = [_signal(r, signers=signers) for r in store.query(_SELECT + where + order, params)]
     if status:
         _choice(status, STATUSES, "status")
         signals = [s for s in signals if s.status == status]

@@ -394,7 +394,7 @@ def set_secret(
             raise PermissionDenied(
                 f"Wrong secret for {found}; nothing was changed.", bound="secret"
             )
-    with store.write(action, found, {"callsign": found}) as conn:
+    with store.write(action, found, {"callsign": found, "set_by": actor.callsign}) as conn:
         current = conn.execute(
             "SELECT hash FROM staff_secret WHERE staff_id = ?", (staff_id,)
         ).fetchone()

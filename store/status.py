@@ -5,8 +5,10 @@ Counts come through sqlite-utils' table API.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
+from . import findings
 from .db import Store
 from .migrations import schema_version
 
@@ -39,6 +41,8 @@ class Status:
     clock: str  # "real", or "fixed for tests/demos" (honours SCHILDWACHT_NOW)
     guards: str  # the database opened, so its guards are the ones this version makes
     witnessed_heads: int  # heads of this laptop's audit chain that peers or handovers have seen
+    catalogue: str  # "as made at init" (its fingerprint matches), or refused before this
+    findings: dict[str, int]  # open trust findings by kind (``findings``)
     counts: dict[str, int]
 
 
@@ -64,5 +68,7 @@ def database_status(store: Store) -> Status:
         witnessed_heads=int(
             store.one("SELECT count(*) FROM audit_witness WHERE device = ?", (store.device_id,))[0]  # type: ignore[index]
         ),
+        catalogue="as made at init",
+        findings=dict(Counter(f.kind for f in findings.open_findings(store))),
         counts=counts,
     )

@@ -14,9 +14,11 @@ finite and inside the range the caller names.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .errors import BadInput
@@ -268,6 +270,60 @@ def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str])
         options = ", ".join(sorted(allowed))
         raise BadInput(f"{field} must be one of {options}; {shown(value)} is not.")
     return value
+
+
+# JSON from outside -------------------------------------------------------------------------------
+
+#: How deeply a JSON document from outside (a bundle's manifest, a record's key or history, a
+#: signed handover's content, a request file) may nest; every one of them needs a few levels.
+MAX_JSON_DEPTH = 32
+#: Every byte but the ones that make JSON's structure (quotes and brackets).
+_NOT_STRUCTURE = bytes(set(range(256)) - set(b'"[]{}'))
+_JSON_PAIRS = re.compile(rb"\[\]|\{\}")
+
+
+def json_document(
+    data: str | bytes,
+    what: str,
+    *,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_len: int | None = None,
+    parse_constant: Any = None,
+) -> Any:
+    """Parse JSON that came from outside, bounded: longer than ``max_len`` (characters or
+    bytes) or nested deeper than ``max_depth`` is refused with ``ValueError`` naming ``what``
+    before the parser sees it, so no document can exhaust the stack (a RecursionError) or
+    memory. Malformed JSON is a ``ValueError`` too, as from ``json.loads``."""
+    if max_len is not None and len(data) > max_len:
+        raise ValueError(f"{what} is longer than {max_len} characters")
+    if _nested_deeper(data, max_depth):
+        raise ValueError(f"{what} is not JSON nested at most {max_depth} levels deep")
+    try:
+        return json.loads(data, parse_constant=parse_constant)
+    except RecursionError:  # not reached after the check above; kept as the last bound
+        raise ValueError(f"{what} is nested too deeply") from None
+
+
+def _nested_deeper(data: str | bytes, limit: int) -> bool:
+    """Whether the brackets outside strings nest deeper than ``limit`` (or do not balance).
+    A document with at most ``limit`` opening brackets is not scanned; otherwise the escaped
+    quotes and backslashes go, then everything but quotes and brackets, then the strings, and
+    each pass of ``re`` removes the innermost empty pairs: all in C, at most ``limit`` passes."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+    parts = raw.split(b'"')
+    if len(parts) % 2 == 0:
+        return True  # a string that never ends: not JSON, whatever its depth
+    skeleton = b"".join(parts[::2])
+    for _level in range(limit):
+        if not skeleton:
+            return False
+        skeleton, found = _JSON_PAIRS.subn(b"", skeleton)
+        if not found:
+            return True  # brackets that do not balance: not JSON, whatever their depth
+    return bool(skeleton)
 
 
 def period(

@@ -30,11 +30,16 @@ from typing import TYPE_CHECKING, Any
 
 from .db import append_audit
 from .errors import IntegrityFailure
+from .validate import json_document
 
 if TYPE_CHECKING:
     from .db import Store
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+#: At most this many disputed heads (two versions of one event) are passed on per bundle.
+MAX_DISPUTED = 64
+#: The audit action of an alarm about a device's audit trail (target: that device).
+ALARM_ACTION = "audit.witness_alarm"
 #: Audit actions that record a signed handover's content hash (detail "sha256").
 HANDOVER_RECORDS = ("handover.sign", "handover.received")
 
@@ -66,15 +71,21 @@ def _parse(value: object) -> Head | None:
 # Export ----------------------------------------------------------------------------------------
 
 
-def manifest_fields(conn: sqlite3.Connection, me: str) -> dict[str, Any]:
-    """``audit_head`` (this laptop's) and ``witnessed`` (the highest head seen of each other
-    device), for the signed manifest of a bundle."""
+def manifest_fields(
+    conn: sqlite3.Connection, me: str, peers: list[str], clock: int
+) -> dict[str, Any]:
+    """For the signed manifest of a bundle: ``audit_head`` (this laptop's), ``witnessed`` (the
+    highest head seen of each other device), ``audit_links`` (this laptop's chain from the
+    oldest head any peer may have witnessed up to the head, so each can check that the new
+    head still descends from what it saw) and ``sent_at`` (this laptop's clock: which of its
+    bundles is newer, also when nothing changed between them)."""
     head = own_head(conn)
-    witnessed = {
-        device: Head(int(seq), str(digest)).as_dict()
-        for device, seq, digest in conn.execute(
-            "SELECT device, seq, hash FROM audit_witness w WHERE device != ? AND seq ="
-            " (SELECT max(seq) FROM audit_witness WHERE device = w.device) GROUP BY device",
+    witnessed = {  # with the device's own clock when it sent that head, where known
+        device: {**Head(int(seq), str(digest)).as_dict(), "sent_at": sent}
+        for device, seq, digest, sent in conn.execute(
+            "SELECT device, seq, hash, max(position) FROM audit_witness w WHERE device != ?"
+            " AND seq = (SELECT max(seq) FROM audit_witness WHERE device = w.device)"
+            " GROUP BY device",
             (me,),
         )
     }
@@ -83,7 +94,44 @@ def manifest_fields(conn: sqlite3.Connection, me: str) -> dict[str, Any]:
         (me,),
     ):
         witnessed[device] = Head(int(seq), str(digest)).as_dict()
-    return {"audit_head": head.as_dict() if head else None, "witnessed": witnessed}
+    for device, seq, digest in conn.execute(  # the evidence of a rewrite: both versions
+        "SELECT DISTINCT w.device, w.seq, w.hash FROM audit_witness w WHERE EXISTS (SELECT 1"
+        " FROM audit_witness o WHERE o.device = w.device AND o.seq = w.seq AND o.hash != w.hash)"
+        " ORDER BY w.device, w.seq LIMIT ?",
+        (MAX_DISPUTED,),
+    ):
+        if device in witnessed:
+            witnessed[device].setdefault("disputed", []).append({"seq": seq, "hash": digest})
+    return {
+        "audit_head": head.as_dict() if head else None,
+        "witnessed": witnessed,
+        "audit_links": _links(conn, me, peers, head),
+        "sent_at": clock,
+    }
+
+
+def _links(
+    conn: sqlite3.Connection, me: str, peers: list[str], head: Head | None
+) -> dict[str, Any] | None:
+    """The hashes of this laptop's events from the lowest head a peer reported witnessing (the
+    first event when any peer has reported none: it may have seen any head) up to the head."""
+    if head is None:
+        return None
+    reported = dict(
+        conn.execute(
+            "SELECT via, max(seq) FROM audit_witness WHERE device = ? GROUP BY via", (me,)
+        ).fetchall()
+    )
+    first = min((int(reported[p]) if p in reported else 1 for p in peers), default=head.seq)
+    first = max(1, min(first, head.seq))
+    hashes = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT hash FROM audit_event WHERE seq BETWEEN ? AND ? ORDER BY seq",
+            (first, head.seq),
+        )
+    ]
+    return {"from": first, "hashes": hashes}
 
 
 def handover_head(store: Store) -> dict[str, Any] | None:
@@ -104,15 +152,18 @@ def observe(
     sender = str(manifest["sender"])
     vector = manifest.get("vector") or {}
     position = vector.get(sender) if type(vector.get(sender)) is int else None
+    if type(manifest.get("sent_at")) is int:  # the sender's clock: newer even if nothing changed
+        position = manifest["sent_at"]
     alarms: list[tuple[str, str]] = []
     head = _parse(manifest.get("audit_head"))
     if head is not None:
         alarms += [(sender, a) for a in _judge(conn, sender, head, position, names)]
+        links = manifest.get("audit_links")
+        alarms += [(sender, a) for a in _check_links(conn, sender, head, links, names, now)]
         _keep(conn, sender, head, sender, position, now)
     witnessed = manifest.get("witnessed")
-    for device, value in witnessed.items() if isinstance(witnessed, dict) else []:
-        seen = _parse(value)
-        if seen is None or not isinstance(device, str) or device == sender:
+    for device, value, seen in _witnessed(witnessed):
+        if device == sender:
             continue
         if device == me:
             held = conn.execute("SELECT hash FROM audit_event WHERE seq = ?", (seen.seq,))
@@ -126,9 +177,12 @@ def observe(
                         "verify`",
                     )
                 )
-        else:
-            alarms += [(device, a) for a in _judge(conn, device, seen, None, names)]
-        _keep(conn, device, seen, sender, None, now)
+            _keep(conn, device, seen, sender, None, now)
+            continue
+        sent = value.get("sent_at") if isinstance(value, dict) else None
+        sent = sent if type(sent) is int else None
+        alarms += [(device, a) for a in _judge(conn, device, seen, None, names)]
+        _keep(conn, device, seen, sender, sent, now)
     importer = store.user or "system"
     for handover_id, digest, device, content in conn.execute(
         "SELECT id, content_hash, device, content FROM handover WHERE device != ? AND id NOT IN"
@@ -149,14 +203,102 @@ def observe(
             signer, signed = embedded
             alarms += [(signer, a) for a in _judge(conn, signer, signed, None, names)]
             _keep(conn, signer, signed, f"handover:{handover_id}", None, now)
-    for device, alarm in alarms:
-        append_audit(conn, now, importer, device, "audit.witness_alarm", device, {"alarm": alarm})
-    return [alarm for _device, alarm in alarms]
+    new = [(d, a) for d, a in dict.fromkeys(alarms) if not _raised(conn, d, a)]
+    for device, alarm in new:
+        append_audit(conn, now, importer, device, ALARM_ACTION, device, {"alarm": alarm})
+    return [alarm for _device, alarm in new]
+
+
+def _raised(conn: sqlite3.Connection, device: str, alarm: str) -> bool:
+    """Whether this alarm was raised here before (it is raised once, then listed)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM audit_event WHERE action = ? AND target = ? AND detail = ? LIMIT 1",
+            (ALARM_ACTION, device, json.dumps({"alarm": alarm}, ensure_ascii=False)),
+        ).fetchone()
+        is not None
+    )
+
+
+def _check_links(
+    conn: sqlite3.Connection,
+    device: str,
+    head: Head,
+    links: object,
+    names: dict[str, str],
+    now: str,
+) -> list[str]:
+    """A new head must descend from every head of that device witnessed here: its links (the
+    hashes of its chain from the oldest head any peer may have seen) must hold each witnessed
+    hash at its number (else the history was rewritten) and reach down to the highest one
+    (else the bundle does not show that the trail still holds it)."""
+    if links is None:
+        return []  # a version that sends none: only the heads are compared
+    name = names.get(device, device)
+    chain = _parse_links(links, head)
+    if chain is None:
+        return [f"{name}'s bundle carries audit links that do not lead to its head"]
+    first, hashes = chain
+    for seq, digest, via in conn.execute(
+        "SELECT seq, hash, via FROM audit_witness WHERE device = ? AND seq BETWEEN ? AND ?"
+        " ORDER BY seq",
+        (device, first, head.seq),
+    ).fetchall():
+        if hashes[seq - first] != digest:
+            contradicting = Head(int(seq), hashes[seq - first])
+            _keep(conn, device, contradicting, device, None, now)
+            return [
+                f"{name}'s audit trail was rewritten: event {seq} differs from the one "
+                f"{_who(via, names)} witnessed; its history was changed after it was seen"
+            ]
+    highest = conn.execute(
+        "SELECT max(seq) FROM audit_witness WHERE device = ? AND seq <= ?", (device, head.seq)
+    ).fetchone()[0]
+    if highest is not None and int(highest) < first:
+        return [
+            f"{name}'s bundle does not show that its audit trail still holds event {highest}, "
+            "witnessed here before"
+        ]
+    return []
+
+
+def _parse_links(links: object, head: Head) -> tuple[int, list[str]] | None:
+    if not isinstance(links, dict):
+        return None
+    first, hashes = links.get("from"), links.get("hashes")
+    if type(first) is not int or not isinstance(hashes, list) or not 1 <= first <= head.seq:
+        return None
+    if len(hashes) != head.seq - first + 1 or hashes[-1] != head.hash:
+        return None
+    if not all(isinstance(h, str) and _HASH.match(h) for h in hashes):
+        return None
+    return first, hashes
+
+
+def _who(via: str, names: dict[str, str]) -> str:
+    return f"signed handover {via[9:22]}" if via.startswith("handover:") else names.get(via, via)
+
+
+def _witnessed(witnessed: object) -> list[tuple[str, object, Head]]:
+    """(device, entry, head) of every head a manifest says its sender witnessed: the highest
+    of each device, and the disputed ones (two versions of one event seen) as evidence."""
+    found: list[tuple[str, object, Head]] = []
+    for device, value in witnessed.items() if isinstance(witnessed, dict) else []:
+        head = _parse(value)
+        if head is None or not isinstance(device, str):
+            continue
+        found.append((device, value, head))
+        disputed = value.get("disputed") if isinstance(value, dict) else None
+        for entry in disputed[:MAX_DISPUTED] if isinstance(disputed, list) else []:
+            other = _parse(entry)
+            if other is not None:
+                found.append((device, None, other))
+    return found
 
 
 def _embedded_head(content: str) -> tuple[str, Head] | None:
     try:
-        value = json.loads(content).get("audit_head")
+        value = json_document(content, "a handover's content").get("audit_head")
     except (ValueError, AttributeError):
         return None
     head = _parse(value)
@@ -182,11 +324,10 @@ def _judge(
             f"{name}'s audit trail changed: event {head.seq} differs from the one witnessed "
             "before; its history was rewritten"
         )
-    if position is not None:
-        later = conn.execute(
-            "SELECT max(seq) FROM audit_witness WHERE device = ? AND via = ? AND position < ?"
-            " AND seq > ?",
-            (device, device, position, head.seq),
+    if position is not None:  # a later bundle of the device itself, with a lower head: a cut
+        later = conn.execute(  # (heads it sent earlier, seen here or passed on by others)
+            "SELECT max(seq) FROM audit_witness WHERE device = ? AND position < ? AND seq > ?",
+            (device, position, head.seq),
         ).fetchone()[0]
         if later is not None:
             alarms.append(
@@ -264,7 +405,7 @@ def check_handover(store: Store, handover_id: str, digest: str) -> None:
     recorded = set()
     for (detail,) in rows:
         try:
-            recorded.add(json.loads(detail).get("sha256"))
+            recorded.add(json_document(detail, "an audit event").get("sha256"))
         except (ValueError, AttributeError):
             continue
     if not recorded:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,10 @@ from commands.cli import cli
 from store import agenda, logbook, signals, staff, subjects
 from store.clock import FixedClock
 from store.db import Store
-from store.sync import capture, exchange
+from store.sync import bundle, capture, exchange
+from store.sync import export as exporter
+from store.sync import roster as rosters
+from store.sync.tables import CRITICAL_FIELDS, DERIVED_FIELDS
 from tests.conftest import NOW, at
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
 
@@ -89,6 +92,11 @@ class Hostile:
         finally:
             raw.close()
 
+    def seal(self) -> None:
+        """Seal what raw SQL left captured, as the next store action on this laptop would."""
+        with self.store.write("test.seal"):
+            pass
+
     def forge(self, *records: tuple[str, str, str, object], cl: int = 1, **extra: Any) -> None:
         """Change records written straight into the change log as one change set:
         (table, key, field, value) each, all stamped alike; ``prev`` and ``actor`` as given."""
@@ -99,21 +107,80 @@ class Hostile:
             ]
         )
 
-    def forge_raw(self, records: list[tuple[Any, ...]]) -> None:
-        """Records (table, key, field, value, causal length, prev, actor) as one change set."""
+    def forge_raw(self, records: list[tuple[Any, ...]], *, hlc: int | None = None) -> None:
+        """Records (table, key, field, value, causal length, prev, actor) as one change set,
+        stamped ``hlc`` (default: the laptop's next clock)."""
         with self.store.write("test.forge") as conn:
             self.store.seal()
             seq = capture.last_seq(conn, self.laptop.id)
-            stamp = capture.next_hlc(conn, self.store.now_ms())
+            stamp = capture.next_hlc(conn, self.store.now_ms()) if hlc is None else hlc
+            capture.write_hlc(conn, max(stamp, capture.read_hlc(conn)))
             conn.executemany(
                 "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(self.laptop.id, seq + n, stamp, *r) for n, r in enumerate(records, 1)],
             )
 
+    def recreation(
+        self, table: str, row_id: str, actor: str = "OPS-B", **changes: object
+    ) -> list[tuple[Any, ...]]:
+        """The records that create an existing row of this laptop again, with ``changes``: the
+        reviewer's ``mkrow.py`` (critical fields name every record of them as seen)."""
+        raw = sqlite3.connect(self.store.path)
+        raw.row_factory = sqlite3.Row
+        try:
+            row = dict(raw.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone())
+            row.update(changes)
+            pk = key(row_id)
+            records: list[tuple[Any, ...]] = []
+            for col, value in {"": None, **row}.items():
+                if (table, col) in DERIVED_FIELDS:
+                    continue
+                prev = None
+                if (table, col) in CRITICAL_FIELDS:
+                    seen = raw.execute(
+                        "SELECT origin, seq FROM sync_change WHERE tbl = ? AND pk = ? AND col = ?"
+                        " AND prev IS NOT NULL",
+                        (table, pk, col),
+                    )
+                    prev = json.dumps([f"{o}/{s}" for o, s in seen])
+                records.append((table, pk, col, value, 1, prev, actor))
+            return records
+        finally:
+            raw.close()
+
     def export(self) -> Path:
         self.sent += 1
         return exchange.export(self.store, out=self.work / f"from-b-{self.sent}.swb").path
+
+    def export_with(self, manifest: Callable[[bytes], bytes]) -> Path:
+        """The real export, with the signed manifest passed through ``manifest`` first (the
+        reviewer's ``hexport2.py``): the laptop signs whatever it is given."""
+        original = exporter.build_manifest
+
+        def built(*args: Any, **kwargs: Any) -> bytes:
+            return manifest(original(*args, **kwargs))
+
+        exporter.build_manifest = built
+        try:
+            return self.export()
+        finally:
+            exporter.build_manifest = original
+
+
+def outsider_bundle(receiver: Laptop, path: Path, manifest: bytes) -> Path:
+    """A file anyone who writes the shared folder can plant, knowing only the receiver's public
+    age recipient (an enrolment request carries it): unsigned, with ``manifest`` inside."""
+    plain = bundle.frame([manifest, b"no signature", b"{}", b"no signature"])
+    recipient = rosters.identity(receiver.store).age_recipient
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bundle.encrypt(plain, [recipient]))
+    return path
+
+
+def deep(levels: int = 5000) -> str:
+    """JSON nested ``levels`` deep: more than any parser's stack takes."""
+    return "[" * levels + "]" * levels
 
 
 def import_with_cli(receiver: Laptop, bundle: Path) -> tuple[int, dict[str, Any]]:
@@ -133,3 +200,21 @@ def tables_with(store: Store, table: str, rows: list[tuple[object, ...]]) -> dic
 
 def key(row_id: str) -> str:
     return json.dumps([row_id])
+
+
+def ids(store: Any) -> dict[str, str]:
+    """The ids of the template team's rows that attacks aim at, and the clock's now."""
+
+    def one(sql: str) -> str:
+        return str(store.one(sql)[0])
+
+    return {
+        "subject": one("SELECT id FROM subject WHERE code = 'BEVER'"),
+        "activity": one("SELECT id FROM activity"),
+        "signal": one("SELECT id FROM signal"),
+        "entry": one("SELECT id FROM log_entry"),
+        "me": one("SELECT id FROM staff WHERE callsign = 'OPS-B'"),
+        "officer": one("SELECT id FROM staff WHERE callsign = 'RT-0001'"),
+        "assessment": one("SELECT id FROM threat_assessment"),
+        "now": store.now(),
+    }

@@ -176,6 +176,11 @@ def _expiring(item: Item, details: bool) -> str:
     return text
 
 
+def _finding(item: Item, details: bool) -> str:
+    """A trust finding (``store.findings``): its sentence as the store gave it, made visible."""
+    return visible(str(item["params"]["text"]))
+
+
 #: Per section, per kind: the item's sentence (``details``: with the names and lines it lists).
 SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
     "identify": {
@@ -211,6 +216,16 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         "conflicts": _counted(_("{n} unresolved sync conflicts")),
         "overlapping_handovers": _overlapping,
         "quarantined": _quarantined,
+        **dict.fromkeys(
+            ("witness", "clash", "secret", "outside", "own_refused", "back_dated"), _finding
+        ),
+        "findings": _counted(
+            _(
+                "{n} trust findings (audit trail alarms, names given twice, secrets set by "
+                "someone else, changes outside Schildwacht, refused changes of this laptop, "
+                "back-dated records)"
+            )
+        ),
         "expiring": _expiring,
     },
     "recommendation": {
@@ -237,6 +252,28 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
             )
         ),
         "expiring": _counted(_("Arrange renewal or replacement for the lapsing qualifications")),
+        "witness": _counted(
+            _(
+                "Tell the admin: a laptop's audit trail was cut or rewritten (revoke it, or ask "
+                "its user why)"
+            )
+        ),
+        "clash": _counted(
+            _("Check the clashing names: one person or two? Use the name each is kept as")
+        ),
+        "secret": _counted(
+            _(
+                "Ask each person to change the secret someone else set for them "
+                "(`schildwacht staff secret`)"
+            )
+        ),
+        "outside": _counted(_("Ask who changed the database outside Schildwacht, and why")),
+        "own_refused": _counted(
+            _("Ask the admin about this laptop's refused changes (`sync export` names them)")
+        ),
+        "back_dated": _counted(
+            _("Check the clock of the laptop that dated records back, or ask why")
+        ),
         "none": _counted(_("0 open items to act on; keep monitoring")),
         "notes": lambda item, details: str(item["params"]["text"]),
     },

@@ -69,7 +69,7 @@ def log_row(entry: LogEntry) -> Row:
         entry.id,
         (
             Text(at(entry.at), end=""),
-            literal(entry.author),
+            literal(entry.author + (f" via {entry.signed_by}" if entry.signed_by else "")),
             literal(labels.label("log_kind", entry.kind)),
             literal(entry.person or ""),
             text,

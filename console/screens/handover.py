@@ -47,6 +47,12 @@ JUMPS = {
     "conflicts": "sync",
     "quarantined": "sync",
     "overlapping_handovers": "handover",  # the signed handovers below, marked
+    # trust findings (store.findings): the Sync screen lists them under its summary
+    "witness": "sync",
+    "clash": "sync",
+    "outside": "sync",
+    "own_refused": "sync",
+    "back_dated": "sync",
 }
 
 #: The open items in the console's words (from the item's kind and count).
@@ -59,6 +65,12 @@ ITEMS = {
     "quarantined": _("changes quarantined at sync"),
     "expiring": _("qualifications lapse within a week"),
     "overlapping_handovers": _("signed handovers overlap another in force"),
+    "witness": _("audit trails cut or rewritten (tell the admin)"),
+    "clash": _("names given twice offline"),
+    "secret": _("secrets set by someone else"),
+    "outside": _("changes made outside Schildwacht"),
+    "own_refused": _("of this laptop's changes refused by the others"),
+    "back_dated": _("records dated back"),
 }
 
 #: What to do about each kind, with the console's keys.
@@ -74,6 +86,15 @@ ADVICE = {
         "Overlapping signed handovers (marked below): each signer supersedes their own with a "
         "period that no longer overlaps."
     ),
+    "witness": _("Tell the admin: a laptop's audit trail was cut or rewritten (j shows it)."),
+    "clash": _("Check the clashing names: one person or two? (j shows them)"),
+    "secret": _(
+        "Ask each person whose secret someone else set to set their own (on the command "
+        "line: schildwacht staff secret)."
+    ),
+    "outside": _("Ask who changed the database outside Schildwacht, and why (j shows it)."),
+    "own_refused": _("Ask the admin about this laptop's refused changes (j, then export)."),
+    "back_dated": _("Check the clock of the laptop that dated records back (j shows it)."),
 }
 
 SECTIONS = (

@@ -71,7 +71,7 @@ def signal_row(item: Signal) -> Row:
             literal(labels.label("signal_status", item.status)),
             literal(item.person or ""),
             Text(at(item.raised_at)[5:], end=""),
-            literal(item.reporter),
+            literal(item.reporter + (f" via {item.signed_by}" if item.signed_by else "")),
             literal(labels.label("signal_category", item.category)),
             literal(labels.label("outcome", item.outcome)),
             Text(str(item.sightings), end=""),
@@ -120,6 +120,9 @@ def signal_detail(store: Store, signal_id: str) -> Text:
     text.append("\n\n")
     text.append(_("Reporter "), style="dim")
     text.append_text(literal(signal.reporter))
+    if signal.signed_by:  # acting as someone else is visible: the laptop's operator who signed
+        text.append(_(" via "), style="dim")
+        text.append_text(literal(signal.signed_by))
     text.append(_(" · raised "), style="dim")
     text.append(at(signal.raised_at))
     text.append(_(" · observed "), style="dim")

@@ -16,7 +16,7 @@ failed one says why and leaves the screen ready for the next.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,10 +24,11 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
-from store import access
+from store import access, findings
 from store.db import Store
 from store.errors import BadInput
 from store.machine import os_fault
@@ -58,6 +59,8 @@ class SyncData:
     quarantine_rows: list[Row]
     quarantined: int
     waiting: int
+    #: Trust findings (a witnessed audit trail cut or rewritten, records no Schildwacht wrote…)
+    findings: list[findings.Finding] = field(default_factory=list)
 
 
 def _value(conflict: status.Conflict, value: Any) -> str:
@@ -134,6 +137,7 @@ def fetch_sync(store: Store) -> SyncData:
         quarantine_rows,
         sum(len(c.changes) for c in sets),
         sum(w.count for w in waiting),
+        findings.open_findings(store),
     )
 
 
@@ -337,23 +341,28 @@ class SyncScreen(BaseScreen[SyncData]):
                 )
             )
         else:
-            summary.update(
-                template(
-                    _(
-                        "Team [b]$name[/] · roster v$version · admin key $key · folder $folder · "
-                        "last sent $sent · [b]$open[/] open conflicts · $quarantined "
-                        "quarantined changes · $waiting waiting"
-                    ),
-                    name=data.team.data["name"],
-                    version=data.team.version,
-                    key=rosters.admin_fingerprint(data.team),
-                    folder=self.folder,
-                    sent=at(data.last_sent) if data.last_sent else _("never"),
-                    open=len(data.conflicts),
-                    quarantined=data.quarantined,
-                    waiting=data.waiting,
-                )
+            head = template(
+                _(
+                    "Team [b]$name[/] · roster v$version · admin key $key · folder $folder · "
+                    "last sent $sent · [b]$open[/] open conflicts · $quarantined "
+                    "quarantined changes · $waiting waiting"
+                ),
+                name=data.team.data["name"],
+                version=data.team.version,
+                key=rosters.admin_fingerprint(data.team),
+                folder=self.folder,
+                sent=at(data.last_sent) if data.last_sent else _("never"),
+                open=len(data.conflicts),
+                quarantined=data.quarantined,
+                waiting=data.waiting,
             )
+            if data.findings:  # trust findings below it, audit trail alarms first: the gravest
+                ordered = sorted(data.findings, key=lambda f: f.kind != "witness")
+                lines = [f"! {f.text}" for f in ordered[:6]]
+                lines += [_("… {n} more").format(n=len(ordered) - 6)] if len(ordered) > 6 else []
+                for line in lines:
+                    head += Content("\n") + template("[b red]$line[/]", line=line)
+            summary.update(head)
         peers = self.query_one("#sync-peers", RecordTable)
         peers.empty = _("0 other devices: o enrols one.") if data.team else _("No team.")
         peers.set_rows(data.peer_rows)
@@ -407,7 +416,12 @@ class SyncScreen(BaseScreen[SyncData]):
                             "it until one is (o enrols one)."
                         )
                     text += "".join(f"\n! {warning}" for warning in done.warnings)
-                    return text, False
+                    if done.malformed:  # the change log was edited outside Schildwacht
+                        text += "\n! " + _(
+                            "This laptop's change log holds {count} records no Schildwacht "
+                            "wrote; the other laptops quarantine them. Show this to the admin."
+                        ).format(count=len(done.malformed))
+                    return text, bool(done.malformed)
                 if not folder.exists():
                     raise BadInput(
                         _("The sync folder {folder} does not exist.").format(
@@ -676,4 +690,6 @@ def _receipt_line(receipt: exchange.Receipt) -> str:
         line += "\n" + _("{n} changes quarantined: the team's rules refused them.").format(
             n=len(receipt.quarantined)
         )
+    for alarm in receipt.alarms:  # an audit trail cut or rewritten
+        line += "\n!! " + visible(alarm)
     return line

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from .. import witness
+from ..clock import local_text
 from ..db import Store, append_audit
 from ..ids import uuid7
 from . import capture, log, session
@@ -58,16 +59,32 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     )
     progress("applying", total, total)
     _count(conn, checked, outcome)
+    receipt.warnings += [f"Clash: {clash}" for clash in outcome.merged.clashes]
+    back = Counter(r.origin for r, kind, _d in outcome.flags if kind == "back_dated")
+    for origin, count in sorted(back.items()):
+        label = (checked.team.device(origin) or {"label": origin})["label"]
+        example = next(d for r, k, d in outcome.flags if r.origin == origin and k == "back_dated")
+        receipt.warnings.append(
+            f"{label} dated {count} records more than an hour before it wrote them (e.g. "
+            f"{example}): its clock was set back, or they were back-dated; taken in, and noted"
+        )
     _deferred_limit(conn, checked, waiting)
     _note_sender(conn, checked)
     if fresh:
         capture.observe_hlc(conn, max(r.hlc for r in fresh), now_ms)
     _clock_warnings(conn, checked, outcome.ahead, now)
+    for origin, until in sorted(outcome.dated.items()):
+        label = (checked.team.device(origin) or {"label": origin})["label"]
+        receipt.warnings.append(
+            f"{label} sent records dated ahead of this laptop's clock (up to "
+            f"{local_text(until)}): an assessment, a restriction, a decision or a signal's "
+            "step; they wait until then"
+        )
     for conflict_id, table in _open_conflicts(conn).items():
         if conflict_id not in open_before:
             receipt.conflicts[table] += 1
     receipt.orphans = len(conn.execute("PRAGMA foreign_key_check").fetchall())
-    receipt.warnings += witness.observe(store, conn, checked.manifest, witness.labels(store))
+    receipt.alarms += witness.observe(store, conn, checked.manifest, witness.labels(store))
     _audit(store, conn, checked, fresh)
     _record_bundle(conn, checked, total, now)
 

@@ -124,7 +124,10 @@ def encode_body(records: list[tuple[Any, ...]]) -> bytes:
 def decode_body(body: bytes, origin: str) -> list[Change]:
     """The records of a segment body, every field of the type the change log stores; a body
     that does not fit raises ValueError (the bundle is refused as ``format``)."""
-    rows = json.loads(body, parse_constant=_no_constant)
+    try:  # the shape is checked record by record below: a nesting the parser cannot take is
+        rows = json.loads(body, parse_constant=_no_constant)  # refused as well (format)
+    except RecursionError:
+        raise ValueError("segment body is nested too deeply") from None
     if not isinstance(rows, list):
         raise ValueError("segment body is not a list of change records")
     surrogates = b"\\ud" in body.lower()  # only an escape can make text no database stores

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import IntegrityFailure
-from . import conflicts, log
+from ..validate import visible
+from . import clashes, conflicts, log
 from .change import Change, Run, changes_of, encode_values, normal_prevs
 from .tables import EXISTENCE, TableShape, shapes
 
@@ -94,6 +95,11 @@ def install_triggers(conn: sqlite3.Connection, *, baseline: bool) -> None:
                 f"INSERT INTO sync_pending (tbl, pk, op) SELECT '{table.name}',"
                 f" {table.key_json(table.name)}, 'insert' FROM {table.name}"
             )
+    if baseline:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO NOTHING",
+            (BASELINE_KEY,),
+        )
 
 
 def missing_refusal(missing: set[str], path: str) -> IntegrityFailure:
@@ -130,7 +136,10 @@ def queue_drift(conn: sqlite3.Connection) -> int:
                 queued += 1
                 continue
             drifted = [
-                c for c in table.synced if (pk, c) not in logged or logged[(pk, c)][1] != values[c]
+                c
+                for c in table.synced
+                if ((pk, c) not in logged or logged[(pk, c)][1] != values[c])
+                and not _clash_name(table.name, c, logged.get((pk, c)), values)
             ]
             if drifted:
                 _queue(conn, table.name, pk, "touch", json.dumps(drifted))
@@ -140,6 +149,19 @@ def queue_drift(conn: sqlite3.Connection) -> int:
                 _queue(conn, table.name, pk, "delete", None)
                 queued += 1
     return queued
+
+
+def _clash_name(
+    table: str, col: str, logged: tuple[object, object] | None, values: dict[str, object]
+) -> bool:
+    """Whether a field differs from its log only because a clash gave the row a derived name
+    (``clashes``): that is how every laptop holds it, not a change made here."""
+    renamed = clashes.CLASH_KEYS.get(table, ((), ""))[1]
+    return (
+        col == renamed
+        and logged is not None
+        and clashes.is_derived(col, logged[1], str(values.get("id")), values[col])
+    )
 
 
 def _queue(conn: sqlite3.Connection, table: str, pk: str, op: str, cols: str | None) -> None:
@@ -201,7 +223,11 @@ Record = Change
 
 
 def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
-    """Seal pending rows into change records; return how many records were written."""
+    """Seal pending rows into change records; return how many records were written. Raise
+    ``IntegrityFailure`` (nothing written) when a queued row is not one Schildwacht wrote."""
+    malformed = malformed_pending(conn)
+    if malformed:
+        raise malformed_refusal(malformed)
     touched = _pending(conn)
     if not touched:
         return 0
@@ -295,6 +321,70 @@ class _Writer:
             else:
                 found += [(run.tbl, run.pk, col, run.cl, run.hlc, run.origin) for col in run.cols]
         return found
+
+
+#: What a capture trigger (or ``db repair``, or a conflict's resolution) queues.
+PENDING_OPS = frozenset({"insert", "update", "delete", "touch"})
+#: meta key set when a migration queued every existing row (a database from before sync): the
+#: first write seals them as this laptop's own, not as changes made outside Schildwacht.
+BASELINE_KEY = "sync_baseline_pending"
+
+
+def malformed_pending(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """Queued rows no trigger of Schildwacht writes (a table that does not sync, a key of the
+    wrong shape, a list of fields that is not one): (id, what is wrong), planted with a sqlite
+    tool. Sealing them would fail or send nonsense. Checked in SQL, so a large write's queue
+    costs next to nothing."""
+    table_shapes = shapes(conn)
+    ops = ", ".join(f"'{op}'" for op in sorted(PENDING_OPS))
+    names = ", ".join(f"'{t}'" for t in table_shapes)
+    found = [
+        (int(i), f"table {visible(str(t))[:40]!r} does not sync")
+        for i, t in conn.execute(f"SELECT id, tbl FROM sync_pending WHERE tbl NOT IN ({names})")
+    ]
+    for table in table_shapes.values():
+        columns = ", ".join(f"'{c}'" for c in table.columns)
+        key_parts = " OR ".join(
+            f"json_type(pk, '$[{n}]') NOT IN ('text', 'integer')" for n in range(len(table.key))
+        )
+        for row_id, pk, cols in conn.execute(  # CASE: JSON functions only on valid JSON
+            f"SELECT id, pk, cols FROM sync_pending WHERE tbl = ? AND (op NOT IN ({ops})"
+            " OR CASE WHEN typeof(pk) = 'text' AND json_valid(pk) THEN json_type(pk) != 'array'"
+            f" OR json_array_length(pk) != {len(table.key)} OR {key_parts} ELSE 1 END"
+            " OR CASE WHEN cols IS NULL THEN 0 WHEN typeof(cols) = 'text' AND json_valid(cols)"
+            " THEN json_type(cols) != 'array' OR EXISTS (SELECT 1 FROM json_each(cols)"
+            f" WHERE type != 'null' AND value NOT IN ({columns})) ELSE 1 END)",
+            (table.name,),
+        ):
+            what = visible(str(pk if cols is None else cols))[:40]
+            found.append((int(row_id), f"a queued change of {table.name} is malformed ({what!r})"))
+    return sorted(found)
+
+
+def pending_tables(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many rows of each table are queued and not sealed yet."""
+    return {
+        str(tbl): int(n)
+        for tbl, n in conn.execute("SELECT tbl, count(*) FROM sync_pending GROUP BY tbl")
+    }
+
+
+def clear_malformed_pending(conn: sqlite3.Connection) -> int:
+    """Remove the queued rows no trigger wrote (``db repair``); return how many."""
+    malformed = malformed_pending(conn)
+    conn.executemany("DELETE FROM sync_pending WHERE id = ?", [(i,) for i, _why in malformed])
+    return len(malformed)
+
+
+def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:
+    """The refusal (exit 5) to seal a queue holding rows no trigger wrote: ``found`` is what
+    ``malformed_pending`` returned; it names the first and ``db repair``."""
+    return IntegrityFailure(
+        f"This database was changed outside Schildwacht: its queue of changes to send holds "
+        f"{len(found)} row{'' if len(found) == 1 else 's'} no Schildwacht wrote ({found[0][1]}). "
+        "Nothing was written. Run `schildwacht db repair`: it removes them and captures what "
+        "really changed."
+    )
 
 
 def _pending(conn: sqlite3.Connection) -> dict[str, dict[str, _Touched]]:

@@ -37,6 +37,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..clock import to_db
+from ..validate import json_document
 
 #: The field name of a row's existence record.
 EXISTENCE = ""
@@ -237,7 +238,7 @@ def key_parts(pk: str) -> list[object] | None:
     if _SIMPLE_KEY.match(pk):
         return [pk[2:-2]]  # one text part with nothing to unescape: most keys, read fast
     try:
-        key = json.loads(pk)
+        key = json_document(pk, "a row key", max_depth=2)
     except ValueError:
         return None
     return key if isinstance(key, list) else None

@@ -2,10 +2,11 @@
 
 Each record of a critical field carries ``prev``: the field's records its writer had seen. The
 field's *heads* are its records that no other record lists as seen. More than one head means
-concurrent writes: an open conflict, identified by the hash of its heads. A later record that
-saw two or more heads resolved the conflict with exactly those heads. Because all of this is a
-function of the set of records, devices that hold the same records list the same conflicts,
-whatever order the records came in. ``sync_conflict`` is rebuilt from the log for every field
+concurrent writes: an open conflict when their values differ (the same value written twice is
+agreement), identified by the hash of its heads. A later record that saw two or more heads
+resolved the conflict with exactly those heads. Because all of this is a function of the set of
+records, devices that hold the same records list the same conflicts, whatever order the records
+came in. ``sync_conflict`` is rebuilt from the log for every field
 a seal or an import touches. Quarantined and deferred records take no part.
 
 A subject's threat level is derived from its threat assessments on every laptop and never
@@ -25,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..clock import to_db
+from ..validate import json_document
 from . import held, log
 from .change import Change, Run, key_parts
 from .tables import CRITICAL_FIELDS
@@ -186,13 +188,14 @@ def _heads(records: list[Record]) -> set[str]:
 
 
 def _seen(prev: str) -> list[str]:
-    """The references a record saw (malformed history, which only a quarantined record can
-    carry, saw nothing)."""
+    """The references a record saw. An imported record's history was checked by the judge;
+    malformed history (a quarantined record's, or one written into this laptop's own log
+    outside Schildwacht) saw nothing: it never crashes a seal or an import."""
     if prev == "[]":
         return []
     try:
-        seen = json.loads(prev)
-    except ValueError:
+        seen = json_document(prev, "a history", max_depth=2)
+    except (ValueError, TypeError):
         return []
     return [s for s in seen if isinstance(s, str)] if isinstance(seen, list) else []
 
@@ -252,13 +255,21 @@ def refresh(conn: sqlite3.Connection, fields: Iterable[Field]) -> None:
             "DELETE FROM sync_conflict WHERE table_name = ? AND row_id = ? AND column_name = ?",
             (tbl, row_id, col),
         )
-        open_heads = _heads(records)
-        if len(open_heads) > 1:
-            _insert(conn, tbl, pk, row_id, col, [by_ref[h] for h in open_heads], None)
+        open_heads = [by_ref[h] for h in _heads(records)]
+        if _disagree(open_heads):
+            _insert(conn, tbl, pk, row_id, col, open_heads, None)
         for record in records:
             seen = _seen(record[4])
             if len(seen) > 1 and all(s in by_ref for s in seen):
-                _insert(conn, tbl, pk, row_id, col, [by_ref[s] for s in seen], record)
+                concurrent = [by_ref[s] for s in seen]
+                if _disagree(concurrent):
+                    _insert(conn, tbl, pk, row_id, col, concurrent, record)
+
+
+def _disagree(concurrent: list[Any]) -> bool:
+    """Concurrent records conflict only when their values differ: two laptops that set the
+    same value offline (the same level, the same time) agree, and nobody has to choose."""
+    return len({(type(r[3]).__name__, r[3]) for r in concurrent}) > 1
 
 
 def _insert(

@@ -11,11 +11,12 @@ by the rule table first (``session.py``, ``judge.py``): applied, deferred, or qu
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
 from ..db import Store
-from ..errors import BadInput, StoreError
+from ..errors import BadInput, MachineFault, StoreError
 from ..handover import overlapping_handovers
 from ..validate import visible
 from . import apply, bundle, verify
@@ -88,9 +89,21 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
         try:
             receipts.append(import_file(store, path, progress, follow=False))
         except Refused as refusal:
+            if refusal.check == "not addressed" and _written_since_joining(store, path):
+                refusal = Refused(
+                    "damaged",
+                    "it was written for this team after this laptop joined, yet this laptop "
+                    "cannot read it: it was altered or cut short on the way.",
+                )
             receipts.append(_refused(path, refusal))
         except BadInput as exc:
             receipts.append(_refused(path, Refused("file", str(exc))))
+        except MachineFault:
+            raise  # the disk or the database refused: every other file would fail the same way
+        except StoreError as exc:
+            receipts.append(_refused(path, exc))
+        except Exception as exc:  # one file never stops the rest of the folder
+            receipts.append(_refused(path, _fault(exc)))
     return receipts
 
 
@@ -127,6 +140,42 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
             return sorted(listing, key=lambda e: e.name)
     except OSError as exc:
         raise BadInput(f"Cannot read the folder {visible(str(folder))}: {exc.strerror}.") from None
+
+
+#: A folder file's name: when it was written, with which roster (since this version), its id.
+_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{6}Z)-(?:r(\d{1,9})-)?[^/]+\.swb$")
+
+
+def _written_since_joining(store: Store, path: Path) -> bool:
+    """Whether a file this laptop cannot decrypt says, by its folder and name, that a member of
+    this team wrote it after this laptop joined: with a roster that lists it (the name's roster
+    version), or, for a name without one, at or after its enrolment (a sender that had not
+    heard of it yet names an older roster, so it is not taken for damage)."""
+    match = _NAME.match(path.name)
+    team = rosters.current(store)
+    if match is None or team is None or team.device(path.parent.name) is None:
+        return False  # a name of no Schildwacht, or a folder of a device of another team
+    stamp, version = match.groups()
+    if version is not None:
+        joined = store.one(
+            "SELECT min(version) FROM sync_roster WHERE instr(CAST(body AS TEXT), ?) > 0",
+            (f'"{store.device_id}"',),
+        )
+        return joined is not None and joined[0] is not None and int(version) >= int(joined[0])
+    entry = team.device(store.device_id)
+    enrolled = str(entry.get("enrolled_at") or "") if entry else ""
+    return bool(enrolled) and stamp >= enrolled.replace(":", "")
+
+
+def _fault(exc: Exception) -> Refused:
+    """A file whose import failed in a way no check names (a fault of this version): refused
+    on its own (nothing of it was applied), so the folder's other files are still read."""
+    return Refused(
+        "fault",
+        f"importing it failed unexpectedly ({type(exc).__name__}); nothing of it was applied. "
+        "Report it with the file (importing that file alone, with debugging on, shows the "
+        "details).",
+    )
 
 
 def _refused(path: Path, refusal: StoreError) -> Receipt:

@@ -22,6 +22,7 @@ from typing import Any
 from .. import machine, witness
 from ..db import Store
 from ..errors import BadInput
+from ..findings import OWN_REFUSED_KEY
 from ..ids import uuid7
 from ..migrations import SCHEMA_VERSION
 from ..validate import shown
@@ -45,6 +46,9 @@ class Exported:
     segments: int
     recipients: int
     warnings: list[str] = field(default_factory=list)
+    #: this laptop's own records no store could have written (its change log was edited
+    #: outside Schildwacht): sent, quarantined by the others, and an integrity finding here
+    malformed: list[str] = field(default_factory=list)
 
 
 def export(
@@ -62,11 +66,11 @@ def export(
     if mine is None or mine["status"] != "active":
         raise BadInput("This device is not an active member of the team; it cannot send.")
     bundle_id = uuid7()
-    target = _target(store, bundle_id, out, folder)
+    target = _target(store, bundle_id, out, folder, team.version)
     with store.write("sync.export", bundle_id) as conn:
         store.seal()
         progress("sealing", 1, 1)
-        warnings, packed = _cut_own_segment(conn, store, team)
+        warnings, malformed, packed = _cut_own_segment(conn, store, team)
         segments = _select_segments(conn, store.device_id, team)
         parts, listed, changes = _pack(conn, segments, packed, progress)
         manifest = build_manifest(conn, store, team, bundle_id, welcome, listed)
@@ -83,10 +87,17 @@ def export(
         for older in target.parent.glob(f"*{bundle.SUFFIX}"):
             if older != target:  # the newest bundle carries everything the older ones did
                 older.unlink(missing_ok=True)
-    return Exported(target, bundle_id, changes, len(segments), len(team.active()), warnings)
+    return Exported(
+        target, bundle_id, changes, len(segments), len(team.active()), warnings, malformed
+    )
 
 
-def _target(store: Store, bundle_id: str, out: Path | None, folder: Path | None) -> Path:
+def _target(
+    store: Store, bundle_id: str, out: Path | None, folder: Path | None, roster: int
+) -> Path:
+    """``out``, or ``folder/<device>/<time>-r<roster version>-<bundle id>.swb``: the name says
+    when it was written and with which roster (so a laptop that joined by then, and cannot
+    read it, knows it was damaged, not written before it joined)."""
     if (out is None) == (folder is None):
         raise BadInput("Give either --out FILE or --to DIR.")
     if folder is not None:
@@ -97,7 +108,7 @@ def _target(store: Store, bundle_id: str, out: Path | None, folder: Path | None)
             machine.private_folders(shared / store.device_id, "the sync folder")
         # this device's folder takes the sync folder's mode: the transport must read it
         target_dir = machine.shared_subfolder(shared, store.device_id, "this device's folder")
-        name = f"{store.now().replace(':', '')}-{bundle_id}{bundle.SUFFIX}"
+        name = f"{store.now().replace(':', '')}-r{roster}-{bundle_id}{bundle.SUFFIX}"
         return machine.check_target(target_dir / name, "the bundle", database=store.path)
     assert out is not None
     if out.expanduser().is_dir() and not out.expanduser().is_symlink():
@@ -127,7 +138,12 @@ def build_manifest(
             "vector": version_vector(conn),
             "roster_version": team.version,
             "segments": segments,
-            **witness.manifest_fields(conn, store.device_id),
+            **witness.manifest_fields(
+                conn,
+                store.device_id,
+                [d["id"] for d in team.active() if d["id"] != store.device_id],
+                capture.next_hlc(conn, store.now_ms()),
+            ),
         }
     )
 
@@ -176,9 +192,10 @@ def compressed_body(
 
 def _cut_own_segment(
     conn: sqlite3.Connection, store: Store, team: rosters.Roster
-) -> tuple[list[str], dict[tuple[str, int], bytes]]:
+) -> tuple[list[str], list[str], dict[tuple[str, int], bytes]]:
     """Sign this device's changes not yet in a segment as its next segment; return what the
-    other laptops will quarantine of them, and the segment's compressed body."""
+    other laptops will quarantine of them, which of them no store could have written, and the
+    segment's compressed body."""
     origin = store.device_id
     row = conn.execute(
         "SELECT number, last_seq, hash FROM sync_segment WHERE origin = ?"
@@ -188,7 +205,7 @@ def _cut_own_segment(
     number, covered, prev = (row[0], row[1], row[2]) if row else (0, 0, "")
     last = capture.last_seq(conn, origin)
     if last <= covered:
-        return [], {}
+        return [], [], {}
     body, digest, size = compressed_body(conn, origin, covered + 1, last, bundle.ENCODING)
     header = canonical(
         {
@@ -210,23 +227,50 @@ def _cut_own_segment(
         (origin, number + 1, covered + 1, last, sha256(header), header, key.sign(header)),
     )
     own = log.read(conn, origin, covered + 1, last)
-    return _will_be_quarantined(conn, team, own, store.now_ms()), {(origin, number + 1): body}
+    warnings, malformed = _will_be_quarantined(conn, team, own, store.now_ms())
+    return warnings, malformed, {(origin, number + 1): body}
 
 
 def _will_be_quarantined(
     conn: sqlite3.Connection, team: rosters.Roster, own: list[Run], now_ms: int
-) -> list[str]:
-    """This laptop's new changes as the others will judge them: the refused ones, in words."""
+) -> tuple[list[str], list[str]]:
+    """This laptop's new changes as the others will judge them: the refused ones, in words;
+    and the malformed ones (records no store writes: the change log was edited) by number."""
     verdicts = session.preview(conn, team, own, now_ms)
-    refused = Counter(v.reason for v in verdicts if v.outcome == "quarantine")
+    refused = Counter(v.reason for _seq, v in verdicts if v.outcome == "quarantine")
+    _keep_refused(conn, refused)
+    malformed = [
+        f"#{seq} ({verdict.reason})"
+        for seq, verdict in verdicts
+        if verdict.outcome == "quarantine" and verdict.rule == "malformed"
+    ]
     if not refused:
-        return []
+        return [], malformed
     total = sum(refused.values())
     worst = "; ".join(f"{n} × {reason}" for reason, n in refused.most_common(3))
     return [
         f"{total} of this laptop's changes will be quarantined by the other laptops, because "
         f"they break the team's rules ({worst}). They are sent anyway, so the others see them."
-    ]
+    ], malformed
+
+
+def _keep_refused(conn: sqlite3.Connection, refused: Counter[str]) -> None:
+    """Add these to the count of this laptop's changes the others quarantine (shown by
+    ``sync status``, ``db status`` and the handover until someone acts)."""
+    if not refused:
+        return
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (OWN_REFUSED_KEY,)).fetchone()
+    try:
+        kept = json.loads(row[0]) if row else {}
+        count, reasons = int(kept.get("count", 0)), list(kept.get("reasons", []))
+    except (ValueError, TypeError, AttributeError):
+        count, reasons = 0, []
+    reasons = list(dict.fromkeys([*(r for r, _n in refused.most_common(3)), *reasons]))[:5]
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (OWN_REFUSED_KEY, json.dumps({"count": count + sum(refused.values()), "reasons": reasons})),
+    )
 
 
 def _select_segments(

@@ -34,6 +34,11 @@ from .conflicts import ASSESSED, field_of
 from .tables import CRITICAL_FIELDS
 
 Key = tuple[str, int]  # (origin, seq)
+#: What a record dated ahead waits for: ``clock:`` and the time it is dated.
+CLOCK_WAIT = "clock:"
+#: The longest history (``prev``) a critical field's record may carry: the concurrent values
+#: its writer saw, a few dozen references at most (an honest one is far shorter).
+MAX_HISTORY = 64 * 1024
 At = tuple[int, str]  # (hlc, origin): the order in which changes were made
 
 
@@ -99,8 +104,7 @@ class RoleBook:
     held record of a person's creation (accepted, quarantined or still waiting)."""
 
     def __init__(self) -> None:
-        self._row: dict[str, str] = {}  # callsign → pk of its first accepted staff row
-        self._created: dict[str, At] = {}  # callsign → when that row was created
+        self._rows: dict[str, dict[str, At]] = defaultdict(dict)  # callsign → pk → created
         self._roles: dict[str, list[tuple[At, str]]] = defaultdict(list)  # pk → role history
         self._creations: dict[str, list[tuple[At, str]]] = defaultdict(list)
 
@@ -110,9 +114,9 @@ class RoleBook:
         if record.col == "callsign" and isinstance(record.val, str):
             name = callsign(record.val)
             self._creations[name].append((at, "accepted"))
-            if name not in self._created or at < self._created[name]:
-                self._created[name] = at
-                self._row[name] = record.pk
+            rows = self._rows[name]
+            if record.pk not in rows or at < rows[record.pk]:
+                rows[record.pk] = at
         elif record.col == "role" and isinstance(record.val, str):
             self._roles[record.pk].append((at, record.val))
 
@@ -126,18 +130,21 @@ class RoleBook:
         return any(state != "deferred" for _at, state in self._creations.get(name, ()))
 
     def role_at(self, name: str, at: At) -> str | None:
-        """The role ``name`` had just before ``at`` (None: no accepted role yet)."""
-        created = self._created.get(name)
-        if created is None or created >= at:
+        """The role ``name`` had just before ``at`` (None: no accepted role yet). Two rows
+        created with one callsign on different laptops (a clash) are two people; the callsign
+        is the one of the row with the smallest id among those that existed then, as the
+        tables settle it (``clashes``)."""
+        existing = [pk for pk, created in self._rows.get(name, {}).items() if created < at]
+        if not existing:
             return None
-        return self.role_of_row(self._row[name], at)
+        return self.role_of_row(min(existing), at)
 
     def role_of_row(self, pk: str, at: At) -> str | None:
         earlier = [(when, role) for when, role in self._roles.get(pk, ()) if when < at]
         return max(earlier)[1] if earlier else None
 
     def callsign_of(self, pk: str) -> str | None:
-        return next((name for name, row in self._row.items() if row == pk), None)
+        return next((name for name, rows in self._rows.items() if pk in rows), None)
 
     def without_role(self, name: str, at: At) -> Verdict:
         """Why a change by ``name`` at ``at`` has no author's role to judge it by."""
@@ -161,8 +168,22 @@ class Context:
     roles: RoleBook
     known_row: Callable[[str, str], bool]  # (table, key) → has any record of it reached us?
     held: set[tuple[str, str]] = field(default_factory=set)  # rows created by records judged now
+    #: this laptop's clock plus the allowed skew (stored form): a record dated later than it,
+    #: of a table whose stated time decides what holds (``rules.DATED_RECORDS``), waits
+    soon: str = "9999"
     #: (table, key, critical field, when) → its value just before then, from accepted records
     field_as_of: Callable[[str, str, str, At], object] = lambda *_args: None
+    #: (table, key, causal length, creation record) → every held creation of that life of the
+    #: row, as (clock, device, number), the earliest first: the row's own creation is the
+    #: earliest
+    creations: Callable[[str, str, int, Change], list[tuple[int, str, int]]] = lambda *_args: []
+    #: (table, key, field) → the field's value in the row's own creation (None: not held)
+    created_value: Callable[[str, str, str], object] = lambda *_args: None
+    #: (device, number) of creation records whose row was created more than once: the judging
+    #: of one depends on the others, so they are judged together (filled in by the judge)
+    rivals: set[Key] = field(default_factory=set)
+    #: records taken in that the judge noticed something about: (record, kind, detail)
+    flags: list[tuple[Change, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -226,6 +247,11 @@ class Judge:
             verdicts.append(found)
             if None in found:
                 rows.setdefault(run.row, []).append(index)
+        ahead = self._dated_ahead(runs, verdicts) if rows else None
+        if ahead is not None:  # the whole change set waits: it is applied whole or not at all
+            for found in verdicts:
+                found[:] = [ahead if v is None else v for v in found]
+            rows = {}
         if rows:
             assert device is not None  # _envelope quarantines records of unknown devices
             author = _Author.of(self.context, runs, device)
@@ -267,6 +293,29 @@ class Judge:
             for offset, verdict in enumerate(found):
                 if verdict is None:
                     found[offset] = by_seq[run.seq + offset]
+
+    def _dated_ahead(
+        self, runs: Sequence[Run], verdicts: list[list[Verdict | None]]
+    ) -> Verdict | None:
+        """A change set creating a record whose stated time decides what holds now (an
+        assessment, a restriction, a decision, a signal's step) dated more than the allowed
+        skew ahead of this laptop's clock: it waits until that time, never pinning anything."""
+        latest = ""
+        created = {r.row for r in runs if EXISTENCE in r.cols and r.cl % 2 == 1}
+        for run, found in zip(runs, verdicts, strict=True):
+            col = rules.DATED_RECORDS.get(run.tbl)
+            if col is None or col not in run.cols or run.row not in created:
+                continue
+            index = run.cols.index(col)
+            value = run.values()[index]
+            if found[index] is None and isinstance(value, str) and value > latest:
+                latest = value
+        if latest <= self.context.soon:
+            return None
+        return defer(
+            f"{CLOCK_WAIT}{latest}",
+            f"dated {shown(latest)}, ahead of this laptop's clock: it waits until then",
+        )
 
     # Each record alone -----------------------------------------------------------------------
 
@@ -371,9 +420,10 @@ class Judge:
             if all(v.applies for v in verdicts.values()) and row.tbl == "activity_correction":
                 restrictions[str(row.fields["activity_id"].val)].add(rules.CORRECTED)
             return verdicts
-        return {
-            r.seq: self._update(r, rule, author, restrictions, row) for r in row.fields.values()
-        }
+        judged: dict[int, Verdict] = {}
+        for record in sorted(row.fields.values(), key=lambda r: r.col == "status"):
+            judged[record.seq] = self._update(record, rule, author, restrictions, row, judged)
+        return judged
 
     def _insert(
         self,
@@ -386,7 +436,7 @@ class Judge:
         existence = row.existence
         assert existence is not None
         values = {col: record.val for col, record in row.fields.items()}
-        failed = _missing(row, rule) or _key_mismatch(row, rule)
+        failed = self._created_before(row) or _missing(row, rule) or _key_mismatch(row, rule)
         culprit = existence
         if failed is None:
             for col in rule.fields:
@@ -407,6 +457,24 @@ class Judge:
         others = quarantine(failed.rule, f"the creation of this row was refused: {failed.reason}")
         return {r.seq: (failed if r is culprit else others) for r in row.records}
 
+    def _created_before(self, row: _Row) -> Verdict | None:
+        """A row is created once: a creation of a row already created with the same causal
+        length (its own creation is the earliest held, by clock then device) would rewrite
+        every field of it, immutable ones too, by whoever sends it. Only a re-creation after a
+        deletion (a larger causal length) creates a row again."""
+        existence = row.existence
+        assert existence is not None
+        made = self.context.creations(row.tbl, row.pk, existence.cl, existence)
+        if len(made) > 1:
+            self.context.rivals.update((origin, seq) for _hlc, origin, seq in made)
+        if not made or made[0][:2] == (existence.hlc, existence.origin):
+            return None
+        return quarantine(
+            "immutable",
+            f"this {row.tbl} row exists already (created by another write); a second creation "
+            "would rewrite it, and rows change only field by field, by those who may",
+        )
+
     def _may_create(
         self,
         row: _Row,
@@ -419,15 +487,33 @@ class Judge:
         assert existence is not None
         if existence.cl > 1 and rule.delete is None:
             return quarantine("append-only", f"{rule.name} rows are never deleted or re-created")
+        if existence.cl > 1:  # a re-creation stands for a deletion too
+            failed = author.may(rule.delete or "", f"re-create {rule.name}")
+            if failed is not None:
+                return failed
         if author.bootstrap == row.pk and rule.name == "staff":
             return None  # the device's own operator, made at init (its role checked there)
         failed = author.may(rule.create(values), rule.name)
+        if failed is None and rule.name == "restriction" and rules.calendar_cancellation(values):
+            failed = self._from_a_calendar(values, author)
         if failed is None and rule.name == "activity":
             failed = _status_follows_restriction(values.get("status"), values, restrictions)
             failed = failed or _done_after_end(
                 existence, values.get("status"), values.get("end_at")
             )
         return failed
+
+    def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
+        """The calendar's authority covers only an activity that came from a calendar (its
+        ``source_uid`` set when it was created); any other needs someone who may restrict."""
+        activity = json.dumps([values.get("activity_id")], ensure_ascii=False)
+        if not self._known("activity", activity):
+            return defer(f"row:activity:{activity}", "its activity is not known here yet")
+        if self.context.created_value("activity", activity, "source_uid") is not None:
+            return None
+        return author.may(
+            "activity.restrict", "a restriction by the calendar of an activity from no calendar"
+        )
 
     def _update(
         self,
@@ -436,7 +522,11 @@ class Judge:
         author: _Author,
         restrictions: dict[str, set[str]],
         row: _Row,
+        judged: Mapping[int, Verdict],
     ) -> Verdict:
+        """A field of an existing row. A transition (an activity's status) is judged after the
+        other fields of its change set, against the row as it will be: the fields accepted
+        now, else the accepted records before it, never a value that was refused."""
         field_rule = rule.fields[record.col]
         if record.col in rule.key or (field_rule.update is None and not field_rule.restricted):
             return quarantine(
@@ -461,8 +551,11 @@ class Judge:
             failed = author.may(action, f"{rule.name}.{record.col}")
         if failed is None and (rule.name, record.col) == ("activity", "status"):
             failed = _status_follows_restriction(record.val, {"id": row_id}, restrictions)
-            end = row.fields["end_at"].val if "end_at" in row.fields else None
-            if end is None and record.val == "done":
+            moved = row.fields.get("end_at")
+            end: object = None
+            if moved is not None and judged[moved.seq].applies:
+                end = moved.val
+            elif record.val == "done":
                 end = self.context.field_as_of("activity", record.pk, "end_at", _at(record))
             failed = failed or _done_after_end(record, record.val, end)
         if failed is None and not self._known(rule.name, record.pk):
@@ -523,6 +616,15 @@ class Judge:
             and record.val > self._latest_of(record)
         ):
             return quarantine("value", f"{name} lies after the clock of the change that carries it")
+        if (
+            field_rule.stamp
+            and isinstance(record.val, str)
+            and (record.tbl, record.col) not in rules.NOT_RECORDED
+            and record.val < _earliest(record)
+        ):
+            self.context.flags.append(
+                (record, "back_dated", f"{name} {record.val} written at {_wall(record)}")
+            )
         return None
 
     def _latest_of(self, record: Change) -> str:
@@ -564,12 +666,19 @@ class _Author:
         name = callsign(first.actor)
         if any(r.actor != first.actor for r in runs):
             return cls(name, None, device, quarantine("malformed", "one change set, two authors"))
+        bootstrap = _bootstrap(runs, name, device)
+        if bootstrap is not None and bootstrap[1] == "admin" and device.role != "admin":
+            refused = quarantine(
+                "role",
+                f"{named(device.label)} is {_a(_role(device.role))} device; only the admin's "
+                "laptop starts with an admin as its operator",
+            )
+            return cls(name, None, device, refused)
+        if bootstrap is not None:  # the device's own start, whoever else holds the callsign
+            return cls(name, bootstrap[1], device, bootstrap=bootstrap[0])
         role = context.roles.role_at(name, (first.hlc, first.origin))
         if role is not None:
             return cls(name, role, device)
-        bootstrap = _bootstrap(runs, name, device)
-        if bootstrap is not None:
-            return cls(name, bootstrap[1], device, bootstrap=bootstrap[0])
         return cls(name, None, device, context.roles.without_role(name, (first.hlc, first.origin)))
 
     def may(self, action: str, what: str) -> Verdict | None:
@@ -599,8 +708,11 @@ def _a(words: str) -> str:
 
 
 def _bootstrap(runs: Sequence[Run], name: str, device: Device) -> tuple[str, str] | None:
-    """The device's first change set creating its own operator (``init``): (row pk, role), if
-    the role is the one the device was enrolled with (any role on the admin's device)."""
+    """The device's first change set creating its own operator (``init``): (row pk, role).
+
+    The operator keeps the role they started with, also when the admin enrolled the laptop
+    with another one (``team enroll --role``): everything the laptop sends is bounded by both
+    roles, so nothing of theirs waits for ever. Only an admin's device starts with an admin."""
     if min(r.seq for r in runs) != 1:
         return None
     for row in _rows(changes_of(runs)).values():
@@ -611,8 +723,7 @@ def _bootstrap(runs: Sequence[Run], name: str, device: Device) -> tuple[str, str
             and callsign(fields.get("callsign")) == name
         ):
             role = fields.get("role")
-            if isinstance(role, str) and (role == device.role or device.role == "admin"):
-                return (row.pk, role)
+            return (row.pk, role if isinstance(role, str) else "")
     return None
 
 
@@ -718,7 +829,11 @@ def _malformed_prev(tbl: str, pk: str, col: str, val: object, prev: str | None) 
     if prev == "[]":
         return None
     try:
-        seen = json.loads(prev) if prev is not None else None
+        seen = (
+            validate.json_document(prev, "a history", max_depth=2, max_len=MAX_HISTORY)
+            if prev is not None
+            else None
+        )
     except ValueError:
         seen = None
     if not isinstance(seen, list) or not all(isinstance(s, str) for s in seen):
@@ -774,6 +889,32 @@ def _done_after_end(record: Change, status: object, end: object) -> Verdict | No
 
 def _at(record: Change) -> At:
     return (record.hlc, record.origin)
+
+
+def _wall(record: Change) -> str:
+    """The wall-clock time of the change's own clock, in stored form."""
+    from datetime import UTC, datetime
+
+    from ..clock import to_db
+
+    try:
+        return to_db(datetime.fromtimestamp((record.hlc >> COUNTER_BITS) / 1000, UTC))
+    except (OverflowError, ValueError, OSError):
+        return "9999"
+
+
+def _earliest(record: Change) -> str:
+    """The earliest recorded time a record may carry without being flagged as back-dated."""
+    from datetime import UTC, datetime
+
+    from ..clock import to_db
+
+    wall = (record.hlc >> COUNTER_BITS) / 1000
+    try:
+        moment = datetime.fromtimestamp(wall, UTC) - rules.BACKDATE_LIMIT
+    except (OverflowError, ValueError, OSError):
+        return ""
+    return to_db(moment)
 
 
 def _latest(record: Change) -> str:

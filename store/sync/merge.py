@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..db import integrity_errors
-from . import conflicts
+from . import clashes, conflicts
 from .capture import set_clocks
 from .change import EXISTENCE, Change, Run
 from .tables import TableShape, shapes
@@ -58,6 +58,7 @@ class Outcome:
     #: Rows to rebuild from the change log (``rebuild.rows``): the other record of a fact
     #: whose row this merge deleted (``_the_same_fact``).
     revive: set[tuple[str, str]] = field(default_factory=set)
+    clashes: list[str] = field(default_factory=list)  # unique names settled, in words
 
 
 def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
@@ -94,6 +95,8 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
     for (tbl, pk), group in rows.items():
         _decide(table_shapes[tbl], pk, group, clocks.get((tbl, pk), {}), plan)
     refused = plan.execute(conn, table_shapes)
+    for tbl, groups in sorted(plan.clashes.items()):
+        outcome.clashes += clashes.settle(conn, tbl, groups)
     set_clocks(conn, _stamps(plan, refused))
     for key, group in rows.items():
         if key in refused:
@@ -261,6 +264,8 @@ class _Plan:
     )
     deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     winners: dict[tuple[str, str], Winners] = field(default_factory=dict)
+    #: per table, the unique names two rows were given offline (``clashes``), to settle
+    clashes: dict[str, set[tuple[Any, ...]]] = field(default_factory=lambda: defaultdict(set))
 
     def execute(
         self, conn: sqlite3.Connection, table_shapes: dict[str, TableShape]
@@ -315,8 +320,8 @@ class _Plan:
             )
         return refused
 
-    @staticmethod
     def _run(
+        self,
         conn: sqlite3.Connection,
         tbl: str,
         sql: str,
@@ -353,7 +358,26 @@ class _Plan:
                         exc = again
                 elif insert_into is not None and _same_fact(conn, tbl, cols, values, sql):
                     continue
-                refused[(tbl, pk)] = f"refused by the database: {exc}"
+                elif insert_into is not None and clashes.clash_of(tbl, str(exc)):
+                    try:  # under a name of its own for now; ``settle`` decides who keeps it
+                        self.clashes[tbl].add(_clash_insert(conn, tbl, cols, values, sql))
+                        continue
+                    except integrity_errors() as again:
+                        exc = again
+                refused[(tbl, pk)] = str(exc)
+
+
+def _clash_insert(
+    conn: sqlite3.Connection, tbl: str, cols: tuple[str, ...], values: list[Any], insert: str
+) -> tuple[Any, ...]:
+    """Insert a row whose unique name another row holds, under a placeholder name; return the
+    clash group it belongs to (settled once the merge's rows are in)."""
+    row = dict(zip(cols, values, strict=True))
+    _columns, renamed = clashes.CLASH_KEYS[tbl]
+    group = clashes.group_of(tbl, row)
+    row[renamed] = clashes.derived(renamed, str(row[renamed]), str(row["id"]), 12)
+    conn.execute(insert, [row[c] for c in cols])
+    return group
 
 
 def _same_fact(

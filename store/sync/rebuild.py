@@ -13,8 +13,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from . import conflicts, log, merge
+from . import clashes, conflicts, log, merge
 from . import quarantine as kept
+from .change import key_parts
 from .tables import shapes
 
 
@@ -24,6 +25,10 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
     if not wanted:
         return merge.Outcome()
     table_shapes = shapes(conn)
+    named = {  # unique names these rows held: settled again once they are rebuilt
+        tbl: clashes.groups_of_rows(conn, tbl, [_row_id(pk) for t, pk in wanted if t == tbl])
+        for tbl in clashes.CLASH_KEYS
+    }
     for tbl, pk in wanted:
         shape = table_shapes.get(tbl)
         if shape is not None and shape.is_key(pk):  # a malformed key names no row
@@ -39,8 +44,15 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
         elif any(mask):
             accepted.append((run, mask))
     outcome = merge.merge(conn, accepted)
+    for tbl, groups in named.items():
+        outcome.clashes += clashes.settle(conn, tbl, groups)
     conflicts.refresh(conn, conflicts.fields_of_runs((run, None) for run in runs))
     return _revived(conn, outcome, set(wanted))
+
+
+def _row_id(pk: str) -> str:
+    key = key_parts(pk)
+    return str(key[0]) if key else pk
 
 
 def merged(conn: sqlite3.Connection, accepted: list[merge.Accepted]) -> merge.Outcome:
@@ -57,4 +69,5 @@ def _revived(
     if wanted:
         again = rows(conn, wanted)
         outcome.refused.extend(again.refused)
+        outcome.clashes.extend(again.clashes)
     return outcome

@@ -41,6 +41,8 @@ class Receipt:
     set_aside: list[str] = field(default_factory=list)  # origins with too many waiting changes
     over_limit: list[str] = field(default_factory=list)  # origins this import took past it
     warnings: list[str] = field(default_factory=list)
+    #: an audit trail found cut or rewritten (this import's witnessing): exit 5
+    alarms: list[str] = field(default_factory=list)
     orphans: int = 0
     joined: str | None = None  # the team name, when this was the welcome
 
@@ -58,7 +60,9 @@ class Receipt:
 
     @property
     def failed(self) -> bool:
-        return self.result in FAILED or bool(self.quarantined or self.set_aside or self.over_limit)
+        return self.result in FAILED or bool(
+            self.quarantined or self.set_aside or self.over_limit or self.alarms
+        )
 
     def tables(self) -> list[dict[str, Any]]:
         quarantined = Counter(q.table for q in self.quarantined)
@@ -95,6 +99,7 @@ class Receipt:
             "set_aside": self.set_aside,
             "over_limit": self.over_limit,
             "warnings": self.warnings,
+            "alarms": self.alarms,
             "orphans": self.orphans,
             "joined": self.joined,
         }

@@ -87,7 +87,7 @@ def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
     """Check a roster's signature against the pinned admin key (or its own, when none is
     pinned yet); raise IntegrityFailure naming what is wrong."""
     try:
-        data = json.loads(body)
+        data = validate.json_document(body, "the roster", max_depth=8)
         claimed = data["admin"]
         int(data["version"])
         list(data["devices"])
@@ -200,6 +200,7 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
                 "device": store.device_id,
                 "label": row[0] if row else "laptop",
                 "role": store.actor.role,
+                "clock": "fixed" if store.clock_fixed else "system",
                 "sign": me.sign_public,
                 "age": me.age_recipient,
                 "created_at": store.now(),
@@ -235,10 +236,12 @@ class Request:
 
 def read_request(path: Path) -> Request:
     try:
-        outer = json.loads(path.read_text(encoding="utf-8"))
+        outer = validate.json_document(
+            path.read_text(encoding="utf-8"), "the request", max_depth=4, max_len=1 << 20
+        )
         body = base64.b64decode(outer["request"], validate=True)
         signature = base64.b64decode(outer["signature"], validate=True)
-        data = json.loads(body)
+        data = validate.json_document(body, "the request", max_depth=4)
         ok = data.get("kind") == REQUEST_KIND and verified(data["sign"], signature, body)
     except OSError as exc:
         raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None
@@ -264,6 +267,13 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
         )
     if roster.device(request.data["device"]) is not None:
         raise BadInput(f"Device {request.data['label']} is already in the roster.")
+    fixed = request.data.get("clock") == "fixed"
+    if fixed and not store.clock_fixed:
+        raise BadInput(
+            f"Device {validate.visible(str(request.data['label']))} was created with a fixed "
+            "clock (SCHILDWACHT_NOW: tests and demos), so it can date its records at will; it "
+            "cannot join a real team. Create its database anew without SCHILDWACHT_NOW."
+        )
     with store.write("team.enroll", request.data["device"], {"role": chosen}) as conn:
         now = store.now()
         data = dict(roster.data)
@@ -278,7 +288,8 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
                 request.data["sign"],
                 request.data["age"],
                 now,
-            ),
+            )
+            | ({"clock": "fixed"} if fixed else {}),
         ]
         data["welcomes"] = request.hash
         updated = _sign(store, data)

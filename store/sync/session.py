@@ -22,14 +22,28 @@ import bisect
 import hashlib
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from .. import rules
+from ..clock import to_db
 from . import log, merge, rebuild
 from . import quarantine as kept
 from .capture import COUNTER_BITS, DAY_MS
 from .change import EXISTENCE, Change, Run
-from .judge import Context, Device, Judge, Key, RoleBook, RunVerdict, Verdict, callsign
+from .judge import (
+    CLOCK_WAIT,
+    Context,
+    Device,
+    Judge,
+    Key,
+    RoleBook,
+    RunVerdict,
+    Verdict,
+    callsign,
+)
 from .roster import Roster
 from .tables import shapes
 
@@ -77,6 +91,8 @@ class Outcome:
     sets: ChangeSets = field(default_factory=dict)
     merged: merge.Outcome = field(default_factory=merge.Outcome)
     ahead: dict[str, int] = field(default_factory=dict)  # origin → highest stamp a day ahead
+    dated: dict[str, str] = field(default_factory=dict)  # origin → latest time dated ahead
+    flags: list[tuple[Change, str, str]] = field(default_factory=list)  # taken in, but noted
     #: Records the database refused after all (they wait, as for a schema change).
     refused: dict[Key, Verdict] = field(default_factory=dict)
 
@@ -130,19 +146,46 @@ def judge_and_apply(
             break
     outcome.sets = candidates
     _apply(conn, outcome, now)
+    outcome.flags = _taken_in(outcome, context.flags)
+    conn.executemany(
+        "INSERT INTO sync_flag (origin, seq, kind, detail, noticed_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        [(r.origin, r.seq, kind, detail, now) for r, kind, detail in outcome.flags],
+    )
     return outcome
 
 
-def preview(conn: sqlite3.Connection, team: Roster, runs: list[Run], now_ms: int) -> list[Verdict]:
-    """How the laptops of the team will judge these records, one verdict per record; nothing
-    is written."""
+def _taken_in(
+    outcome: Outcome, flags: list[tuple[Change, str, str]]
+) -> list[tuple[Change, str, str]]:
+    """The flags whose record was applied (a refused record's flag says nothing)."""
+    if not flags:
+        return []
+    flagged = {(r.origin, r.seq) for r, _kind, _detail in flags}
+    applied: set[Key] = set()
+    for judged in outcome.judged():
+        run = judged.run
+        if not any((run.origin, s) in flagged for s in range(run.seq, run.last + 1)):
+            continue
+        for offset, _before, verdict in judged.records():
+            key = (run.origin, run.seq + offset)
+            if key in flagged and outcome.refused.get(key, verdict).applies:
+                applied.add(key)
+    return [flag for flag in flags if (flag[0].origin, flag[0].seq) in applied]
+
+
+def preview(
+    conn: sqlite3.Connection, team: Roster, runs: list[Run], now_ms: int
+) -> list[tuple[int, Verdict]]:
+    """How the laptops of the team will judge these records: (number, verdict) of each record;
+    nothing is written."""
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(runs), lambda _runs: [NEW] * len(_runs))
     _judge(conn, team, candidates, now_ms, Outcome())
-    found: list[Verdict] = []
+    found: list[tuple[int, Verdict]] = []
     for group in candidates.values():
         for judged in group:
-            found += [v for _o, _b, v in judged.records()]
+            found += [(judged.run.seq + o, v) for o, _b, v in judged.records()]
     return found
 
 
@@ -161,12 +204,19 @@ def _by_change_set(runs: Iterable[Run]) -> RunSets:
 def _add(
     candidates: ChangeSets, more: RunSets, states: Callable[[list[Run]], list[States]]
 ) -> None:
+    """Add change sets to judge; records of one already there join it (a device that stamped
+    two writes alike made them one change set)."""
     for key, group in more.items():
-        if key not in candidates:
-            ordered = sorted(group, key=lambda r: r.seq)
-            candidates[key] = [
-                Judged(run, state) for run, state in zip(ordered, states(ordered), strict=True)
-            ]
+        ordered = sorted(group, key=lambda r: r.seq)
+        if key in candidates:
+            spans = [(j.run.seq, j.run.last) for j in candidates[key]]
+            ordered = [r for r in ordered if not any(a <= r.last and r.seq <= b for a, b in spans)]
+            if not ordered:
+                continue
+        joined = candidates.get(key, []) + [
+            Judged(run, state) for run, state in zip(ordered, states(ordered), strict=True)
+        ]
+        candidates[key] = sorted(joined, key=lambda j: j.run.seq)
 
 
 class _Loader:
@@ -176,9 +226,8 @@ class _Loader:
         self.conn = conn
 
     def add(self, candidates: ChangeSets, more: RunSets) -> None:
-        fresh = {k: v for k, v in more.items() if k not in candidates}
-        if fresh:
-            _add(candidates, fresh, self._states)
+        if more:
+            _add(candidates, more, self._states)
 
     def _states(self, runs: list[Run]) -> list[States]:
         keys = [(r.origin, r.seq + i) for r in runs for i in range(len(r.cols))]
@@ -233,6 +282,10 @@ def _retryable(conn: sqlite3.Connection, team: Roster, now_ms: int) -> list[Key]
         "SELECT origin, seq FROM sync_deferred WHERE waits = 'clock' AND hlc <= ?",
         (_horizon(now_ms),),
     ).fetchall()
+    keys += conn.execute(  # dated ahead: its time has come
+        "SELECT origin, seq FROM sync_deferred WHERE waits LIKE ? AND waits <= ?",
+        (CLOCK_WAIT + "%", CLOCK_WAIT + _soon(now_ms)),
+    ).fetchall()
     waiting = conn.execute(
         "SELECT DISTINCT waits FROM sync_deferred WHERE waits LIKE 'author:%' OR waits LIKE 'row:%'"
     ).fetchall()
@@ -252,6 +305,12 @@ def _wait_is_over(waits: str, context: Context) -> bool:
         return context.roles.heard_of(what)
     table, _, pk = what.partition(":")
     return (table, pk) in context.held or context.known_row(table, pk)
+
+
+def _soon(now_ms: int) -> str:
+    """This laptop's clock plus the allowed skew, in stored form."""
+    moment = datetime.fromtimestamp(now_ms / 1000, UTC) + rules.CLOCK_SKEW
+    return to_db(moment)
 
 
 def _horizon(now_ms: int) -> int:
@@ -281,6 +340,15 @@ def _judge(
     context.held = {
         j.run.row for group in candidates.values() for j in group if EXISTENCE in j.run.cols
     }
+    context.creations = _creations(
+        conn,
+        Counter(
+            (j.run.tbl, j.run.pk, j.run.cl)
+            for group in candidates.values()
+            for j in group
+            if EXISTENCE in j.run.cols and j.run.cl % 2 == 1
+        ),
+    )
     judge = Judge(context)
     for (origin, hlc), group in sorted(candidates.items(), key=lambda i: (i[0][1], i[0][0])):
         for judged, verdict in zip(group, judge.change_set([j.run for j in group]), strict=True):
@@ -297,6 +365,11 @@ def _judge(
                         )
             if any(v.rule == "clock" for v in verdicts):  # type: ignore[attr-defined]
                 outcome.ahead[origin] = max(hlc, outcome.ahead.get(origin, 0))
+            for one in verdicts:
+                assert isinstance(one, Verdict)
+                if one.outcome == "defer" and one.rule.startswith(CLOCK_WAIT):
+                    until = one.rule[len(CLOCK_WAIT) :]
+                    outcome.dated[origin] = max(until, outcome.dated.get(origin, ""))
     return context
 
 
@@ -310,9 +383,11 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         catalogue=_catalogue(conn),
         columns={t.name: frozenset(t.columns) for t in shapes(conn).values()},
         horizon=_horizon(now_ms),
+        soon=_soon(now_ms),
         roles=_role_book(conn, exclude),
         known_row=_known_rows(conn),
         field_as_of=lambda tbl, pk, col, at: _field_as_of(conn, tbl, pk, col, at),
+        created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
     )
 
 
@@ -361,6 +436,79 @@ def _field_as_of(
     if not accepted:
         return None
     return max(accepted, key=lambda r: (r.cl, r.hlc, r.origin)).val
+
+
+Creations = Callable[[str, str, int, Change], list[tuple[int, str, int]]]
+
+
+def _creations(conn: sqlite3.Connection, judged_now: Counter[tuple[str, str, int]]) -> Creations:
+    """Every held creation record of one life of a row (any verdict), as (clock, device,
+    number), the earliest first. The log is searched only where the row may have been created
+    more than once (two creations among the records judged now, another creation stamped on
+    the row here, or one set aside); otherwise the record judged is the row's only creation."""
+    cache: dict[tuple[str, str, int], list[tuple[int, str, int]]] = {}
+    aside = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM sync_quarantine) OR EXISTS (SELECT 1 FROM sync_deferred)"
+    ).fetchone()[0]
+
+    def creations(table: str, pk: str, cl: int, record: Change) -> list[tuple[int, str, int]]:
+        key = (table, pk, cl)
+        if key not in cache:
+            own = (record.hlc, record.origin, record.seq)
+            maybe = judged_now[key] > 1 or _created_elsewhere(conn, key, record, bool(aside))
+            cache[key] = _held_creations(conn, key) if maybe else [own]
+        return cache[key]
+
+    return creations
+
+
+def _created_elsewhere(
+    conn: sqlite3.Connection, key: tuple[str, str, int], record: Change, aside: bool
+) -> bool:
+    """Whether this row's life holds a creation other than ``record``: stamped on the row, or
+    quarantined or waiting here."""
+    table, pk, cl = key
+    stamp = conn.execute(
+        "SELECT c.cl, c.hlc, o.device FROM sync_clock c JOIN sync_origin o ON o.id = c.origin"
+        " WHERE c.tbl = ? AND c.pk = ? AND c.col = ''",
+        (table, pk),
+    ).fetchone()
+    if stamp is not None and stamp[0] == cl and (stamp[1], stamp[2]) != (record.hlc, record.origin):
+        return True
+    if not aside:
+        return False
+    for held in ("sync_quarantine", "sync_deferred"):
+        for origin, seq in conn.execute(
+            f"SELECT origin, seq FROM {held} WHERE tbl = ? AND pk = ? AND col = ''", (table, pk)
+        ):
+            if (origin, seq) != (record.origin, record.seq):
+                return True
+    return False
+
+
+def _held_creations(
+    conn: sqlite3.Connection, key: tuple[str, str, int]
+) -> list[tuple[int, str, int]]:
+    table, pk, cl = key
+    return sorted(
+        (run.hlc, run.origin, run.seq + run.cols.index(EXISTENCE))
+        for run in log.of_rows(conn, [(table, pk)])
+        if EXISTENCE in run.cols and run.cl == cl
+    )
+
+
+def _created_value(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> object:
+    """A field's value as the row's own creation wrote it (the earliest held creation of its
+    latest life), whatever became of it since: for fields that never change afterwards."""
+    runs = log.of_rows(conn, [(tbl, pk)])
+    made = [r for r in runs if EXISTENCE in r.cols and r.cl % 2 == 1]
+    if not made:
+        return None
+    first = min(made, key=lambda r: (-r.cl, r.hlc, r.origin))
+    for run in runs:
+        if (run.origin, run.hlc, run.cl) == (first.origin, first.hlc, first.cl) and col in run.cols:
+            return run.values()[run.cols.index(col)]
+    return None
 
 
 def _known_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
@@ -440,6 +588,9 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
                     changed[name] = min(record.hlc, changed.get(name, record.hlc))
     more = _by_change_set(_by_actors_after(conn, changed)) if changed else {}
     more.update(_load_change_sets(conn, _waits_over(conn, context, _Covered(candidates))))
+    covered = _Covered(candidates)
+    rivals = [key for key in context.rivals if key not in covered]
+    more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
     return {k: v for k, v in more.items() if k not in candidates}
 
 
@@ -483,6 +634,16 @@ def _by_actors_after(conn: sqlite3.Connection, changed: dict[str, int]) -> list[
 # Applying ------------------------------------------------------------------------------------
 
 
+def refused_verdict(reason: str) -> Verdict:
+    """What becomes of a record whose row the database refused although the judge let it
+    through. A constraint (NOT NULL, CHECK …) may be one a newer version no longer has: it
+    waits for an upgrade. A guard's refusal (an append-only table, R2) or a row no key names
+    is a rule broken for good: quarantined, never left waiting."""
+    if "constraint failed" in reason or reason.startswith("unknown field"):
+        return Verdict("defer", "schema", f"refused by the database: {reason}")
+    return Verdict("quarantine", "database", f"refused by the database: {reason}")
+
+
 def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
     """Keep the verdicts; merge what is newly accepted; rebuild rows that lost a record."""
     lost: set[tuple[str, str]] = set()
@@ -518,9 +679,8 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
             gained.append((judged.run, mask))
     outcome.merged = rebuild.merged(conn, gained)
     rebuilt = rebuild.rows(conn, lost)
+    outcome.merged.clashes += rebuilt.clashes
     refused = outcome.merged.refused + rebuilt.refused
     for change, reason in refused:
-        outcome.refused[(change.origin, change.seq)] = Verdict(
-            "defer", "schema", f"refused by the database: {reason}"
-        )
+        outcome.refused[(change.origin, change.seq)] = refused_verdict(reason)
     kept.record(conn, ((c, outcome.refused[(c.origin, c.seq)]) for c, _r in refused), now)

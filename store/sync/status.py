@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .. import validate
+from .. import findings, validate
 from ..clock import from_db, parse_time, to_db
 from ..db import Store, resolve_id
 from ..errors import BadInput
@@ -66,6 +66,7 @@ def peers(store: Store) -> list[Peer]:
     found = []
     now_ms = store.now_ms()
     quarantined = dict(store.tuples("SELECT origin, count(*) FROM sync_quarantine GROUP BY origin"))
+    trust = [*findings.witness_alarms(store), *findings.back_dated(store)]
     waiting = {w.device: w for w in kept.deferred(store)}
     for device in team.devices:
         if device["id"] == store.device_id:
@@ -84,17 +85,22 @@ def peers(store: Store) -> list[Peer]:
         )
         acknowledged = int(ack[0]) if ack else 0
         skew = store.one("SELECT hlc FROM sync_skew WHERE origin = ?", (device["id"],))
-        warning = ""
+        notes = []
         if skew and hlc_wall_ms(int(skew[0])) > now_ms + DAY_MS:
             ahead = datetime.fromtimestamp(hlc_wall_ms(int(skew[0])) / 1000, UTC)
-            warning = f"clock ahead: stamped {to_db(ahead)}"
+            notes.append(f"clock ahead: stamped {to_db(ahead)}")
         count = waiting[device["id"]].count if device["id"] in waiting else 0
         if count > kept.MAX_DEFERRED_PER_ORIGIN:
-            over = (
+            notes.append(
                 f"{count:,} changes waiting, more than {kept.MAX_DEFERRED_PER_ORIGIN:,}: "
                 "its changes are set aside (upgrade, or `team revoke`)"
             )
-            warning = f"{warning}; {over}" if warning else over
+        alarms = sum(1 for f in trust if f.device == device["id"] and f.kind == "witness")
+        if alarms:
+            notes.append(f"audit trail cut or rewritten ({alarms} alarms)")
+        if any(f.device == device["id"] and f.kind == "back_dated" for f in trust):
+            notes.append("dates records back")
+        warning = "; ".join(notes)
         found.append(
             Peer(
                 device["id"],

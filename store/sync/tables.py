@@ -7,9 +7,10 @@ change log is the JSON array of its primary-key values.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
+
+from ..validate import json_document
 
 #: Every table whose rows travel between laptops.
 SYNCED_TABLES = (
@@ -74,7 +75,7 @@ class TableShape:
         """Whether ``pk`` is a JSON array of as many values as this table's key (anything else
         names no row, and SQLite's JSON functions would refuse it)."""
         try:
-            key = json.loads(pk)
+            key = json_document(pk, "a row key", max_depth=2)
         except ValueError:
             return False
         return isinstance(key, list) and len(key) == len(self.key)

@@ -16,14 +16,13 @@ someone acts.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..db import Store
-from ..validate import visible
+from ..validate import json_document, visible
 from . import bundle, capture, log
 from . import quarantine as kept
 from . import roster as rosters
@@ -89,7 +88,7 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
 
 def _manifest(part: bytes) -> dict[str, Any]:
     try:
-        manifest = json.loads(part)
+        manifest = json_document(part, "the manifest", max_depth=8)
         fmt = int(manifest["format"])
     except (ValueError, KeyError, TypeError):
         raise Refused("format", "the manifest is unreadable.") from None
@@ -284,7 +283,7 @@ def _body_digest(
 
 def _header(header_bytes: bytes, index: int) -> dict[str, Any]:
     try:
-        header = json.loads(header_bytes)
+        header = json_document(header_bytes, "a segment header", max_depth=4)
         str(header["origin"]), int(header["number"])
         if type(header["first_seq"]) is not int or type(header["last_seq"]) is not int:
             raise TypeError

@@ -176,8 +176,9 @@ def test_an_import_that_fails_leaves_nothing(laptop: Store) -> None:
             ],
             "unexpected: quietly (trigger)",
         ),
+        (["CREATE VIEW staff_all AS SELECT * FROM staff"], "unexpected: staff_all (view)"),
     ],
-    ids=["r1-dropped", "audit-dropped", "append-only-altered", "view-altered", "planted"],
+    ids=["r1-dropped", "audit-dropped", "append-only-altered", "view-altered", "planted", "view"],
 )
 @pytest.mark.parametrize("laptop", ["sqlite3"], indirect=True)  # SQLCipher: the tests above
 def test_changed_guards_keep_the_database_shut_until_repaired(

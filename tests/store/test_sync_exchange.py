@@ -88,6 +88,37 @@ def test_three_laptops_converge_and_show_the_same_conflict_until_it_is_resolved(
     assert resolved.resolved_by is not None and resolved.resolved_by.startswith("OPS-A@")
 
 
+def test_the_same_value_written_on_two_laptops_offline_is_no_conflict(
+    team: list[Laptop], folder: Path, clock: FixedClock
+) -> None:
+    """Issue 13 item 15: two laptops that set the same start, or assess the same level, while
+    offline agree: nobody is asked to choose; different values still conflict."""
+    a, b, c = team
+    activity = zitting(a)
+    exchange_all(team, folder)
+    clock.advance(minutes=5)
+    for laptop in (b, c):
+        agenda.edit_activity(
+            laptop.store, activity, start=at(laptop.store, "2026-11-30 10:00"), correction="typo"
+        )
+        subjects.assess_threat(laptop.store, "BEVER", level=4)
+        clock.advance(minutes=1)
+    exchange_all(team, folder)
+    assert [status.count_open(lap.store) for lap in team] == [0, 0, 0]
+    assert conflict_set(a.store) == conflict_set(b.store) == conflict_set(c.store) == []
+    assert user_tables(a.store) == user_tables(b.store) == user_tables(c.store)
+    assert subjects.get_subject(a.store, "BEVER").threat_level == 4
+
+    agenda.edit_activity(  # a value that differs still needs a person's choice
+        b.store, activity, start=at(b.store, "2026-11-30 10:30"), correction="typo"
+    )
+    agenda.edit_activity(
+        c.store, activity, start=at(c.store, "2026-11-30 09:30"), correction="typo"
+    )
+    exchange_all(team, folder)
+    assert [status.count_open(lap.store) for lap in team] == [1, 1, 1]
+
+
 def test_importing_a_bundle_twice_says_already_applied_and_changes_nothing(
     team: list[Laptop], tmp_path: Path
 ) -> None:

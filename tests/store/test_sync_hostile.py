@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,15 @@ from store import agenda, handover, logbook, signals, staff, subjects
 from store.sync import exchange
 from store.sync.bundle import Refused
 from tests.conftest import snapshot
-from tests.hostile import Hostile, build_template, copied_team, import_with_cli, key, tables_with
+from tests.hostile import (
+    Hostile,
+    build_template,
+    copied_team,
+    ids,
+    import_with_cli,
+    key,
+    tables_with,
+)
 from tests.sync_team import user_tables
 
 
@@ -30,22 +39,6 @@ def template() -> Iterator[Path]:
     root = Path(tempfile.mkdtemp(prefix="hostile-template-"))
     yield build_template(root)
     shutil.rmtree(root, ignore_errors=True)
-
-
-def ids(store: Any) -> dict[str, str]:
-    def one(sql: str) -> str:
-        return str(store.one(sql)[0])
-
-    return {
-        "subject": one("SELECT id FROM subject WHERE code = 'BEVER'"),
-        "activity": one("SELECT id FROM activity"),
-        "signal": one("SELECT id FROM signal"),
-        "entry": one("SELECT id FROM log_entry"),
-        "me": one("SELECT id FROM staff WHERE callsign = 'OPS-B'"),
-        "officer": one("SELECT id FROM staff WHERE callsign = 'RT-0001'"),
-        "assessment": one("SELECT id FROM threat_assessment"),
-        "now": store.now(),
-    }
 
 
 Attack = Callable[[Hostile, dict[str, str]], None]
@@ -421,23 +414,37 @@ def test_a_raw_threat_level_is_refused_on_the_laptop_itself(template: Path, tmp_
             )
 
 
+def calendar(path: Path, status: str, sequence: int) -> Path:
+    """A calendar with one event of BEVER's, as a person's calendar sends it."""
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:zitting-1@example.org\r\nDTSTAMP:20261127T090000Z\r\n"
+        f"SEQUENCE:{sequence}\r\nSTATUS:{status}\r\nSUMMARY:Zitting\r\n"
+        "DTSTART:20261201T090000Z\r\nDTEND:20261201T110000Z\r\nLOCATION:Rechtbank\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def test_a_calendar_cancellation_by_an_operator_is_legal(template: Path, tmp_path: Path) -> None:
-    """The one restriction every calendar importer may record: the person's own cancellation."""
+    """The one restriction every calendar importer may record: the person's own calendar
+    cancelling an event it brought (the activity's source is that calendar)."""
+    from store import ics
+
     with copied_team(template, tmp_path / "team") as (a, b):
-        known = ids(b.store)
-        b.sql(
-            (
-                "INSERT INTO restriction (id, activity_id, kind, reason, authority, old_start_at,"
-                " old_end_at, recorded_at, recorded_by, device) VALUES ('r-cal', ?,"
-                " 'cancelled', 'tbp_choice', 'calendar', '2026-11-30T08:00:00Z',"
-                " '2026-11-30T11:00:00Z', ?, 'OPS-B', ?)",
-                (known["activity"], known["now"], b.laptop.id),
-            ),
-            ("UPDATE activity SET status = 'cancelled' WHERE id = ?", (known["activity"],)),
+        window = {"start": date(2026, 11, 28), "days": 7}
+        ics.import_ics(
+            b.store, calendar(tmp_path / "c.ics", "CONFIRMED", 0), person="BEVER", **window
+        )
+        ics.import_ics(
+            b.store, calendar(tmp_path / "c.ics", "CANCELLED", 1), person="BEVER", **window
         )
         code, receipt = import_with_cli(a, b.export())
         assert code == 0 and receipt["quarantined"] == []
-        assert a.store.one("SELECT status FROM activity")[0] == "cancelled"
+        row = a.store.one("SELECT status FROM activity WHERE source_uid = 'zitting-1@example.org'")
+        assert row[0] == "cancelled"
+        assert a.store.one("SELECT authority FROM restriction")[0] == "calendar"
 
 
 TABLES = ["activity", "log_entry", "subject", "staff", "signal_event", "meta", "sync_roster", ""]

@@ -113,7 +113,7 @@ def test_an_import_flags_a_peer_whose_head_went_backwards(
     clock.advance(minutes=5)
     logbook.add_entry(store, "Na het knippen")  # a later change: its change log moved on
     receipt = send(a, b, tmp_path)
-    assert any("went backwards" in w for w in receipt.warnings), receipt.warnings
+    assert any("went backwards" in w for w in receipt.alarms), receipt.alarms
     alarm = b.store.one(
         "SELECT device, detail FROM audit_event WHERE action = 'audit.witness_alarm'"
     )
@@ -130,7 +130,7 @@ def test_a_late_old_bundle_is_not_an_alarm(
     second = exchange.export(a.store, out=tmp_path / "second.swb")
     (newer,) = exchange.import_path(b.store, second.path)
     (older,) = exchange.import_path(b.store, first.path)
-    assert not newer.warnings and not older.warnings
+    assert not newer.alarms and not older.alarms
 
 
 def test_a_relayed_witness_tells_a_laptop_its_own_trail_changed(
@@ -140,7 +140,7 @@ def test_a_relayed_witness_tells_a_laptop_its_own_trail_changed(
     send(a, b, tmp_path)
     tamper(a, "UPDATE audit_event SET actor = 'SOMEONE-ELSE' WHERE seq = 2", rewrite_from=1)
     receipt = send(b, a, tmp_path)
-    assert any("this laptop's audit trail no longer holds" in w for w in receipt.warnings)
+    assert any("this laptop's audit trail no longer holds" in w for w in receipt.alarms)
 
 
 def test_a_rewritten_handover_is_caught_on_the_signer_and_on_the_receiver(

@@ -1,0 +1,232 @@
+"""What a person must look at about trust: findings the team's laptops, or this laptop's own
+disk, left behind. ``db status``, ``sync status``, the Sync screen and the handover list them.
+
+- ``witness``: another laptop's audit trail was found cut or rewritten (an import's alarm);
+- ``clash``: a unique name given to two rows offline, one kept under a derived name;
+- ``secret``: someone's secret on this laptop set or reset by someone else, until they change
+  it themselves (whoever set it could act as them meanwhile);
+- ``outside``: the database was changed outside Schildwacht (raw writes, sealed on their own);
+- ``own_refused``: changes of this laptop that the other laptops quarantine;
+- ``back_dated``: records a laptop dated well before it wrote them (a clock set back, or
+  back-dating): taken in, and named here.
+
+The handover carries the ones still open (secrets, clashes, this laptop's refused changes) and
+the events since the last signed handover (alarms, outside changes, back-dated records). Facts
+and one plain sentence each; nothing here writes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .clock import local_text
+from .db import OUTSIDE_ACTION, Store
+from .validate import visible
+
+#: Secrets set by someone else named one by one; more are one finding.
+SECRETS_ONE_BY_ONE = 3
+#: The meta key keeping how many of this laptop's changes the others quarantine (``export``).
+OWN_REFUSED_KEY = "sync_own_refused"
+KINDS = ("witness", "clash", "secret", "outside", "own_refused", "back_dated")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a person must look at about trust.
+
+    Attributes:
+        kind: one of ``KINDS``.
+        text: one plain sentence, control characters made visible.
+        ids: what it concerns (audit sequence numbers, row ids, callsigns, device ids).
+        device: the laptop it concerns, where it concerns one.
+        at: when it was noticed (stored UTC text), where that is known.
+    """
+
+    kind: str
+    text: str
+    ids: tuple[str, ...] = ()
+    device: str | None = None  # the laptop it concerns, where it concerns one
+    at: str | None = None  # when it was noticed
+
+
+def _labels(store: Store) -> dict[str, str]:
+    from .witness import labels
+
+    return labels(store)
+
+
+def witness_alarms(store: Store, since: str | None = None) -> list[Finding]:
+    """Alarms raised at import about a laptop's audit trail (cut, rewritten)."""
+    from .witness import ALARM_ACTION
+
+    found = []
+    for seq, at, target, detail in store.tuples(
+        "SELECT seq, at, target, detail FROM audit_event WHERE action = ? AND at >= ? ORDER BY seq",
+        (ALARM_ACTION, since or ""),
+    ):
+        try:
+            alarm = str(json.loads(detail).get("alarm", ""))
+        except (ValueError, AttributeError):
+            alarm = ""
+        found.append(Finding("witness", visible(alarm), (str(seq),), target, at))
+    return found
+
+
+def clashes(store: Store) -> list[Finding]:
+    """Rows kept under a derived name because two laptops gave them one unique name offline
+    (``sync.clashes``), one finding each; open until a person renames them."""
+    from .sync.clashes import list_clashes
+
+    words = {"staff": "callsign", "subject": "code name", "activity": "calendar event"}
+    return [
+        Finding(
+            "clash",
+            visible(
+                f"The {words[c.table]} {c.name} was given to two {c.table} rows offline: "
+                f"{c.row_id[:13]} is kept as {c.shown_as}"
+                + (f", {c.kept_by[:13]} keeps {c.name}" if c.kept_by else "")
+            ),
+            (c.row_id,),
+        )
+        for c in list_clashes(store.conn)
+    ]
+
+
+def secrets_set_by_others(store: Store) -> list[Finding]:
+    """People whose secret here was last set by someone else (a first secret given in their
+    presence, or a reset): open until they change it themselves. Many at once (a demo, a
+    team's people given first secrets) are one finding."""
+    rows = store.tuples(
+        "SELECT s.callsign, x.set_by, x.set_at FROM staff_secret x JOIN staff s"
+        " ON s.id = x.staff_id WHERE x.set_by != s.callsign ORDER BY s.callsign"
+    )
+    if len(rows) > SECRETS_ONE_BY_ONE:
+        named = ", ".join(f"{c} by {b}" for c, b, _at in rows[:SECRETS_ONE_BY_ONE])
+        return [
+            Finding(
+                "secret",
+                visible(
+                    f"{len(rows)} people's secrets on this laptop were set by someone else "
+                    f"({named}, …): until each changes theirs with `schildwacht staff "
+                    "secret`, whoever set it could act as them, and what is done as them is "
+                    "marked so in the audit"
+                ),
+                tuple(c for c, _b, _at in rows),
+            )
+        ]
+    return [
+        Finding(
+            "secret",
+            visible(
+                f"{callsign}'s secret on this laptop was set by {set_by} ({local_text(set_at)});"
+                f" until {callsign} changes it with `schildwacht staff secret`, {set_by} could "
+                f"act as {callsign}, and what is done as {callsign} is marked so in the audit"
+            ),
+            (callsign,),
+            at=set_at,
+        )
+        for callsign, set_by, set_at in rows
+    ]
+
+
+def secret_set_by(store: Store, callsign: str) -> str | None:
+    """Who last set ``callsign``'s secret here, when it was not ``callsign`` themselves."""
+    row = store.one(
+        "SELECT x.set_by FROM staff_secret x JOIN staff s ON s.id = x.staff_id"
+        " WHERE s.callsign = ? AND x.set_by != s.callsign",
+        (callsign,),
+    )
+    return None if row is None else str(row[0])
+
+
+def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
+    """Writes made outside Schildwacht and sealed on their own at the next action."""
+    found = []
+    for seq, at, detail in store.tuples(
+        "SELECT seq, at, detail FROM audit_event WHERE action = ? AND at >= ? ORDER BY seq",
+        (OUTSIDE_ACTION, since or ""),
+    ):
+        try:
+            tables = dict(json.loads(detail).get("tables", {}))
+        except (ValueError, AttributeError, TypeError):
+            tables = {}
+        shown = ", ".join(f"{n} {t}" for t, n in sorted(tables.items()))
+        found.append(
+            Finding(
+                "outside",
+                visible(
+                    f"This database was changed outside Schildwacht before {local_text(at)} "
+                    f"({shown}); "
+                    "those changes are in the audit trail and went to the other laptops"
+                ),
+                (str(seq),),
+                at=at,
+            )
+        )
+    return found
+
+
+def own_refused(store: Store) -> list[Finding]:
+    """This laptop's changes the others quarantine (judged at each export)."""
+    raw = store.meta(OWN_REFUSED_KEY)
+    if not raw:
+        return []
+    try:
+        kept = json.loads(raw)
+        count, reasons = int(kept["count"]), [str(r) for r in kept["reasons"]]
+    except (ValueError, KeyError, TypeError):
+        return []
+    if not count:
+        return []
+    return [
+        Finding(
+            "own_refused",
+            visible(
+                f"{count} of this laptop's changes are quarantined by the other laptops: they "
+                f"break the team's rules ({'; '.join(reasons[:3])}); they were written here "
+                "outside the store (or its role is not the one its user has)"
+            ),
+        )
+    ]
+
+
+def back_dated(store: Store, since: str | None = None) -> list[Finding]:
+    """Laptops whose records were dated well before they were written."""
+    labels = _labels(store)
+    return [
+        Finding(
+            "back_dated",
+            visible(
+                f"{labels.get(origin, origin[:13])} sent {count} records dated more than an hour "
+                f"before they were written (e.g. {example}): its clock was set back, or they "
+                "were back-dated; they were taken in"
+            ),
+            (origin,),
+            origin,
+            at,
+        )
+        for origin, count, example, at in store.tuples(
+            "SELECT origin, count(*), min(detail), max(noticed_at) FROM sync_flag"
+            " WHERE kind = 'back_dated' AND noticed_at >= ? GROUP BY origin ORDER BY origin",
+            (since or "",),
+        )
+    ]
+
+
+def since_last_handover(store: Store) -> str | None:
+    """When the latest handover was signed: events after it go into the next one."""
+    row = store.one("SELECT max(signed_at) FROM handover")
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def open_findings(store: Store, since: str | None = None) -> list[Finding]:
+    """Everything still open, and the events since ``since`` (every one without it)."""
+    return [
+        *witness_alarms(store, since),
+        *clashes(store),
+        *secrets_set_by_others(store),
+        *outside_changes(store, since),
+        *own_refused(store),
+        *back_dated(store, since),
+    ]

@@ -1,0 +1,195 @@
+"""Two laptops giving one unique name to two different rows offline: a clash, settled the same
+way on every laptop.
+
+Two shift leaders add the callsign RT-0600 on their own laptops; two laptops make the code
+name VALK; two laptops import the same person's calendar offline (the same event twice). The
+database takes one row per name, so the second could never be applied, and what it carried
+waited for ever. Instead: of the rows that hold a name (by their own creation's value), the one
+with the smallest id keeps it everywhere; each other is kept under a derived name (the name and
+the end of its id: ``RT-0600-3B1F``). References are by id and follow unchanged. Because the
+outcome depends only on which rows exist, every laptop ends the same whatever the order, and
+the clash is listed (``sync conflicts``, ``sync status``, the handover) for a person to look at.
+
+Runs inside the import's transaction (``merge``, ``rebuild``): the renaming is not captured as
+this laptop's change, and the change log keeps the name each row was created with.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+#: Per table: the columns of its unique key, and the one that takes the derived name.
+CLASH_KEYS = {
+    "staff": (("callsign",), "callsign"),
+    "subject": (("code",), "code"),
+    "activity": (("subject_id", "source_uid", "source_recurrence"), "source_uid"),
+}
+#: The longest name each renamed column may hold (the callsign and code name patterns).
+_WIDTH = {"callsign": 24, "code": 32, "source_uid": 1000}
+
+_ACCEPTED = (
+    " AND NOT EXISTS (SELECT 1 FROM sync_quarantine q WHERE q.origin = c.origin"
+    " AND q.seq = c.seq) AND NOT EXISTS (SELECT 1 FROM sync_deferred d"
+    " WHERE d.origin = c.origin AND d.seq = c.seq)"
+)
+
+
+def derived(column: str, name: str, row_id: str, digits: int = 4) -> str:
+    """The name a row that lost a clash is kept under: the name and the end of its id."""
+    suffix = "".join(ch for ch in row_id if ch.isalnum())[-digits:].upper()
+    return f"{name[: _WIDTH[column] - digits - 1]}-{suffix}"
+
+
+def is_derived(column: str, name: object, row_id: str, value: object) -> bool:
+    """Whether ``value`` is the name a clash gave a row created with ``name``."""
+    return isinstance(name, str) and any(
+        value == derived(column, name, row_id, digits) for digits in (4, 6, 8, 12)
+    )
+
+
+def _looks_derived(column: str, alias: str = "t") -> str:
+    """SQL: whether the row's ``column`` ends as a derived name of it does (``derived``): the
+    rows a clash may have renamed, found without reading the change log."""
+    ends = " OR ".join(
+        f"substr({alias}.{column}, -{n + 1}) = '-' || upper(substr(replace({alias}.id, '-', ''),"
+        f" -{n}))"
+        for n in (4, 6, 8, 12, 32)
+    )
+    return f"({ends})"
+
+
+def clash_of(table: str, message: str) -> bool:
+    """Whether the database refused an insert into ``table`` for its clash key."""
+    if table not in CLASH_KEYS or "UNIQUE constraint failed" not in message:
+        return False
+    columns, _renamed = CLASH_KEYS[table]
+    return all(f"{table}.{c}" in message for c in columns)
+
+
+def group_of(table: str, values: dict[str, Any]) -> tuple[Any, ...]:
+    """The clash key of a row about to be inserted (its own creation's values)."""
+    return tuple(values.get(c) for c in CLASH_KEYS[table][0])
+
+
+def groups_of_rows(
+    conn: sqlite3.Connection, table: str, row_ids: Iterable[str]
+) -> set[tuple[Any, ...]]:
+    """The clash keys these rows were created with (before they are rebuilt)."""
+    if table not in CLASH_KEYS:
+        return set()
+    columns, renamed = CLASH_KEYS[table]
+    found = set()
+    for row_id in row_ids:
+        row = conn.execute(
+            f"SELECT {', '.join(columns)}, {_looks_derived(renamed, table)} FROM {table}"
+            " WHERE id = ?",
+            (row_id,),
+        ).fetchone()
+        if row is None:
+            continue
+        if not row[-1]:  # it holds its own name: the name it was created with
+            found.add(group_of(table, dict(zip(columns, row[:-1], strict=True))))
+            continue
+        row = row[:-1]
+        name = _intended(conn, table, renamed, row_id)
+        if row is not None and name is not None:
+            values = dict(zip(columns, row, strict=True)) | {renamed: name}
+            found.add(group_of(table, values))
+    return found
+
+
+def _intended(conn: sqlite3.Connection, table: str, column: str, row_id: str) -> object:
+    """The name a row was created with, by its accepted records (the latest wins)."""
+    row = conn.execute(
+        "SELECT c.val FROM sync_change c WHERE c.tbl = ? AND c.pk = json_array(?) AND c.col = ?"
+        + _ACCEPTED
+        + " ORDER BY c.cl DESC, c.hlc DESC, c.origin DESC LIMIT 1",
+        (table, row_id, column),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[str]:
+    """Give each clash group's name to its row with the smallest id and a derived name to the
+    others; return what was settled, in words (for the receipt)."""
+    columns, renamed = CLASH_KEYS[table]
+    told = []
+    for group in sorted(set(groups), key=repr):
+        values = dict(zip(columns, group, strict=True))
+        name = values[renamed]
+        if name is None:
+            continue
+        others = [c for c in columns if c != renamed]
+        match = " AND ".join(f"t.{c} IS ?" for c in others) or "1"
+        ids = [
+            str(r[0])
+            for r in conn.execute(
+                f"SELECT t.id FROM {table} t WHERE {match} AND t.id IN (SELECT"
+                " json_extract(c.pk, '$[0]') FROM sync_change c WHERE c.tbl = ? AND c.col = ?"
+                f" AND c.val = ?{_ACCEPTED}) ORDER BY t.id",
+                [*(values[c] for c in others), table, renamed, name],
+            )
+        ]
+        if len(ids) < 2:
+            if ids:
+                conn.execute(f"UPDATE {table} SET {renamed} = ? WHERE id = ?", (name, ids[0]))
+            continue
+        for row_id in ids[1:]:
+            conn.execute(
+                f"UPDATE {table} SET {renamed} = ? WHERE id = ?",
+                (_free(conn, table, renamed, name, row_id), row_id),
+            )
+        conn.execute(f"UPDATE {table} SET {renamed} = ? WHERE id = ?", (name, ids[0]))
+        told.append(
+            f"{table}.{renamed} {str(name)[:60]!r} was given to {len(ids)} rows on different "
+            f"laptops: {ids[0][:13]} keeps it, the others are kept as "
+            + ", ".join(repr(derived(renamed, str(name), i)) for i in ids[1:])
+        )
+    return told
+
+
+def _free(conn: sqlite3.Connection, table: str, column: str, name: str, row_id: str) -> str:
+    """The row's derived name, longer where a shorter one is taken by another row."""
+    for digits in (4, 6, 8, 12):
+        candidate = derived(column, name, row_id, digits)
+        taken = conn.execute(
+            f"SELECT 1 FROM {table} WHERE {column} = ? AND id != ?", (candidate, row_id)
+        ).fetchone()
+        if taken is None:
+            return candidate
+    return derived(column, name, row_id, 32)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A row kept under a derived name: which one, what it was created as, what it is now."""
+
+    table: str
+    row_id: str
+    name: str
+    shown_as: str
+    kept_by: str | None  # the row that holds the name
+
+
+def list_clashes(conn: sqlite3.Connection) -> list[Clash]:
+    """Every row kept under a derived name, by table and name (the same on every laptop)."""
+    found = []
+    for table, (_columns, renamed) in CLASH_KEYS.items():
+        for row_id, value, name in conn.execute(
+            f"SELECT t.id, t.{renamed}, c.val FROM {table} t JOIN sync_change c"
+            f" ON c.tbl = ? AND c.pk = json_array(t.id) AND c.col = ? WHERE"
+            f" {_looks_derived(renamed)} AND c.val IS NOT t.{renamed}" + _ACCEPTED,
+            (table, renamed),
+        ):
+            if not is_derived(renamed, name, str(row_id), value):
+                continue
+            holder = conn.execute(f"SELECT id FROM {table} WHERE {renamed} = ?", (name,)).fetchone()
+            found.append(
+                Clash(
+                    table, str(row_id), str(name), str(value), None if holder is None else holder[0]
+                )
+            )
+    return sorted(set(found), key=lambda c: (c.table, c.name, c.row_id))
