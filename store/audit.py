@@ -50,6 +50,20 @@ class AuditEvent:
 
 
 def list_audit(store: Store, *, limit: int = 100, action: str | None = None) -> list[AuditEvent]:
+    """The audit trail, newest first.
+
+    Args:
+        store: the database.
+        limit: how many events at most, 1 to 1,000,000.
+        action: only actions matching this name; ``*`` matches any run of characters
+            (``"signal.*"``).
+
+    Returns:
+        The events, ``at`` aware UTC, highest ``seq`` first.
+
+    Raises:
+        BadInput: a limit out of range.
+    """
     validate.integer(limit, "The limit", low=1, high=MAX_LIST)
     where, params = "", []
     if action:

@@ -758,6 +758,20 @@ def append_audit(
 def audit_hash(
     prev: str, at: str, actor: str, device: str, action: str, target: str | None, body: str
 ) -> str:
+    """The hash that chains one audit event to the one before it.
+
+    Args:
+        prev: the previous event's hash ("" for the first).
+        at: the event's time as stored (UTC text, ``clock.to_db``).
+        actor: the acting person's callsign.
+        device: the device id that wrote the event.
+        action: the action's name (``"log.add"``).
+        target: the id acted on, or None.
+        body: the event's detail, canonical JSON.
+
+    Returns:
+        SHA-256 over the fields joined by the unit separator, 64 hex digits.
+    """
     import hashlib  # here: only writes hash, and scripted reads start without OpenSSL
 
     material = "\x1f".join([prev, at, actor, device, action, target or "", body])

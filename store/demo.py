@@ -124,6 +124,16 @@ _SIGNAL_TEXTS = (
 
 @dataclass(frozen=True)
 class DemoSummary:
+    """What ``generate_demo`` wrote.
+
+    Attributes:
+        seed: the random seed (the same seed and scale give the same database).
+        scale: the size asked for.
+        start: the first local day of the planned period.
+        subjects, officers, activities, shifts, signals, log_entries: how many of each were
+            written.
+    """
+
     seed: int
     scale: str
     start: date

@@ -148,6 +148,17 @@ class ImportItem:
 
 @dataclass
 class ImportResult:
+    """What importing one calendar file did, or would do (a dry run).
+
+    Attributes:
+        window: the period the import covered, start and end aware UTC.
+        items: one per event considered, with what was done with it.
+        replan: activities whose change needs re-planning (ids).
+        warnings: events skipped or doubtful, in words.
+        calendar: the calendar the file was imported as (None: the file names none; nothing
+            removed).
+    """
+
     window: tuple[datetime, datetime]
     items: list[ImportItem] = field(default_factory=list)
     replan: list[str] = field(default_factory=list)

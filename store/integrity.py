@@ -57,6 +57,17 @@ def _guards(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Findings:
+    """What differs between the database's guards (triggers, views) and the ones this version makes.
+
+    Attributes:
+        missing: guards this version makes that the database lacks.
+        altered: guards whose SQL differs from this version's.
+        unexpected: triggers, views or shadowing tables no version makes.
+        kinds: for each unexpected name, ``"trigger"`` or ``"view"``.
+
+    True when anything differs.
+    """
+
     missing: list[str] = field(default_factory=list)
     altered: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)  # triggers, views, shadowing tables

@@ -93,6 +93,26 @@ def add_entry(
     flagged: bool = False,
     supersedes: str | None = None,
 ) -> LogEntry:
+    """Write one entry in the log (*logboek*), as the acting person, now.
+
+    Args:
+        store: the database; the actor needs ``log.write``.
+        text: the entry, at most 4,000 characters.
+        kind: one of ``KINDS``.
+        person: the subject it concerns (code name), or None.
+        activity: the activity it concerns (id or unique prefix); its subject is taken when
+            ``person`` is None.
+        flagged: carry it into every handover until cleared or superseded.
+        supersedes: the entry this one corrects (id or unique prefix); entries are never edited.
+
+    Returns:
+        The entry as written.
+
+    Raises:
+        BadInput: empty or over-long text, an unknown kind.
+        NotFound: an unknown subject, activity or superseded entry.
+        PermissionDenied: the actor may not write the log.
+    """
     entry_id = uuid7()
     detail = {"kind": kind, "flagged": flagged}
     with store.write("log.add", entry_id, detail, require="log.write") as conn:
@@ -129,6 +149,19 @@ def add_entry(
 
 
 def get_entry(store: Store, entry_id: str) -> LogEntry:
+    """One log entry.
+
+    Args:
+        store: the database.
+        entry_id: the id or a unique prefix of at least 8 characters.
+
+    Returns:
+        The entry, with who cleared it and what superseded it.
+
+    Raises:
+        NotFound: no such entry.
+        BadInput: the prefix matches more than one.
+    """
     full = resolve_id(store, "log_entry", entry_id, "log entry")
     row = store.one(_SELECT + " WHERE e.id = ?", (full,))
     assert row is not None
@@ -144,6 +177,23 @@ def list_entries(
     open_flags_only: bool = False,
     limit: int | None = None,
 ) -> list[LogEntry]:
+    """Log entries, newest first.
+
+    Args:
+        store: the database.
+        start: only entries at or after this moment (aware), or None.
+        end: only entries before this moment (aware), or None.
+        person: only entries about this subject (code name), or None.
+        open_flags_only: only flagged entries neither cleared nor superseded.
+        limit: the most entries, 1 to 1,000,000, or None for all.
+
+    Returns:
+        The entries, ``at`` aware UTC.
+
+    Raises:
+        NotFound: an unknown subject.
+        BadInput: a limit out of range.
+    """
     clauses: list[str] = []
     params: list[str | int] = []
     if start is not None:

@@ -48,6 +48,7 @@ ANOTHER_IMPORT = "Another import is running; try again when it ends. Nothing was
 
 
 def lock_path(database: Path) -> Path:
+    """The lock file that keeps two imports into ``database`` from running at once (beside it)."""
     return database.with_name(f"{database.name}-import.lock")
 
 

@@ -52,6 +52,17 @@ def check_new(secret: str) -> str:
 
 
 def hash_secret(secret: str) -> str:
+    """The stored form of a new personal secret (argon2, salted; argon2-cffi's defaults).
+
+    Args:
+        secret: the secret as typed.
+
+    Returns:
+        The encoded hash, parameters and salt included.
+
+    Raises:
+        BadInput: a secret under 8 or over 1,024 characters, or with a NUL (``check_new``).
+    """
     return HASHER.hash(check_new(secret))
 
 
@@ -65,6 +76,9 @@ def demo_hash() -> str:
 
 
 def matches(stored: str, secret: str) -> bool:
+    """Whether ``secret`` is the one ``stored`` (from ``hash_secret``) was made of; False also for
+    a stored value that is not a hash this module reads.
+    """
     try:
         return HASHER.verify(stored, secret)
     except (VerificationError, InvalidHashError):
@@ -87,6 +101,7 @@ def person_secret(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, st
 
 
 def has_secret(conn: sqlite3.Connection, callsign: str) -> bool:
+    """Whether the person with this callsign has set a personal secret."""
     return person_secret(conn, callsign)[2] is not None
 
 

@@ -677,6 +677,7 @@ TABLES: dict[str, TableRule] = {rule.name: rule for rule in _RULES}
 
 
 def table(name: str) -> TableRule | None:
+    """The rule for writing the table ``name``, or None for a table no person writes."""
     return TABLES.get(name)
 
 

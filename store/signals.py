@@ -223,6 +223,21 @@ def raise_signal(
 
 
 def get_signal(store: Store, signal_id: str) -> Signal:
+    """One signal with its events.
+
+    Args:
+        store: the database.
+        signal_id: the id or a unique prefix of at least 8 characters.
+
+    Returns:
+        The signal, its events oldest first (``at`` aware UTC).
+
+    Raises:
+        NotFound: no such signal.
+        BadInput: the prefix matches more than one.
+        PermissionDenied: a TLP:RED signal, and the actor neither reported it nor processes
+            signals.
+    """
     full = resolve_id(store, "signal", signal_id, "signal")
     row = store.one(_SELECT + " WHERE g.id = ?", (full,))
     assert row is not None
@@ -315,10 +330,39 @@ def _step(
 
 
 def receive_signal(store: Store, signal_id: str) -> Signal:
+    """Mark a submitted signal received (the first step of its workflow, ``STATUSES``).
+
+    Args:
+        store: the database; the actor needs ``signal.process``.
+        signal_id: the id or a unique prefix.
+
+    Returns:
+        The signal after the step.
+
+    Raises:
+        BadInput: the signal is not in the submitted state.
+        NotFound: no such signal.
+        PermissionDenied: the actor may not process signals, or may not see this one.
+    """
     return _step(store, signal_id, "received")
 
 
 def follow_up_signal(store: Store, signal_id: str, note: str = "") -> Signal:
+    """Record a follow-up on a received signal, or one already in follow-up.
+
+    Args:
+        store: the database; the actor needs ``signal.process``.
+        signal_id: the id or a unique prefix.
+        note: what was done, at most 4,000 characters.
+
+    Returns:
+        The signal after the step.
+
+    Raises:
+        BadInput: the signal is in no state to follow up, or the note is too long.
+        NotFound: no such signal.
+        PermissionDenied: the actor may not process signals, or may not see this one.
+    """
     return _step(store, signal_id, "follow_up", note=note)
 
 
@@ -330,6 +374,23 @@ def interpret_signal(store: Store, signal_id: str, text: str) -> Signal:
 
 
 def close_signal(store: Store, signal_id: str, outcome: str, note: str = "") -> Signal:
+    """Close a signal with an outcome.
+
+    Args:
+        store: the database; the actor needs ``signal.process``.
+        signal_id: the id or a unique prefix.
+        outcome: one of ``OUTCOMES``.
+        note: why, at most 4,000 characters.
+
+    Returns:
+        The closed signal.
+
+    Raises:
+        BadInput: an unknown outcome, a signal not yet interpreted (or already closed), a
+        note too long.
+        NotFound: no such signal.
+        PermissionDenied: the actor may not process signals, or may not see this one.
+    """
     _choice(outcome, OUTCOMES, "outcome")
     return _step(store, signal_id, "closed", note=note, outcome=outcome)
 

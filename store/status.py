@@ -32,6 +32,19 @@ COUNTED_TABLES = (
 
 @dataclass(frozen=True)
 class Status:
+    """The database's housekeeping facts (``schildwacht status``).
+
+    Attributes:
+        path: the database file.
+        schema_version: the last migration applied.
+        size_bytes: the file and its write-ahead log, in bytes.
+        device_id: this laptop's id.
+        operator: the callsign of the device's operator, or None.
+        journal_mode: SQLite's journal mode (``wal``).
+        clock, guards, witnessed_heads, catalogue, findings: as commented at each field.
+        counts: rows per counted table (``COUNTED_TABLES``).
+    """
+
     path: str
     schema_version: int
     size_bytes: int
@@ -47,6 +60,14 @@ class Status:
 
 
 def database_status(store: Store) -> Status:
+    """The database's housekeeping facts, read now.
+
+    Args:
+        store: the open database (opening it checked its guards and catalogue).
+
+    Returns:
+        The facts.
+    """
     from sqlite_utils import Database  # imported here: sqlite-utils loads click on import
 
     db = Database(store.conn)

@@ -46,6 +46,8 @@ HANDOVER_RECORDS = ("handover.sign", "handover.received")
 
 @dataclass(frozen=True)
 class Head:
+    """The head of an audit chain: the last event's sequence number and hash."""
+
     seq: int
     hash: str
 
@@ -54,6 +56,7 @@ class Head:
 
 
 def own_head(conn: sqlite3.Connection) -> Head | None:
+    """The head of this database's audit chain, or None before its first event."""
     row = conn.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
     return None if row is None else Head(int(row[0]), str(row[1]))
 

@@ -87,10 +87,15 @@ class Refused(IntegrityFailure):
 
 
 def canonical(value: Any) -> bytes:
+    """The one byte form of a JSON value that signatures and hashes are made over: keys sorted, no
+    spaces, UTF-8 (not escaped).
+    """
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def encode_value(value: object) -> object:
+    """A column value as JSON can carry it: bytes become ``{"b": base64}``, anything else is
+    kept."""
     if isinstance(value, bytes):
         return {"b": base64.b64encode(value).decode("ascii")}
     return value
@@ -336,6 +341,7 @@ def lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def sha256(data: bytes) -> str:
+    """The SHA-256 of ``data``, 64 hex digits."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -343,18 +349,28 @@ def sha256(data: bytes) -> str:
 
 
 def b64(data: bytes) -> str:
+    """``data`` in standard base64, as ASCII text."""
     return base64.b64encode(data).decode("ascii")
 
 
 def public_key(text: str) -> Ed25519PublicKey:
+    """An Ed25519 public key from its raw 32 bytes in base64.
+
+    Raises:
+        ValueError: not base64, or not 32 bytes (``binascii.Error`` is a ValueError).
+    """
     return Ed25519PublicKey.from_public_bytes(base64.b64decode(text))
 
 
 def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
+    """The Ed25519 signature (64 bytes) of ``data`` by ``key``."""
     return key.sign(data)
 
 
 def verified(public: str, signature: bytes, data: bytes) -> bool:
+    """Whether ``signature`` is the signature of ``data`` by the key ``public`` (base64); False
+    also for a key that is not one.
+    """
     try:
         public_key(public).verify(signature, data)
     except (InvalidSignature, ValueError):
@@ -366,6 +382,9 @@ def verified(public: str, signature: bytes, data: bytes) -> bool:
 
 
 def frame(parts: list[bytes]) -> bytes:
+    """The parts in one byte string: the magic, the number of parts (4 bytes, big-endian), then each
+    part's length (8 bytes, big-endian) and bytes. ``unframe`` reads it back.
+    """
     chunks = [MAGIC, struct.pack(">I", len(parts))]
     for part in parts:
         chunks.append(struct.pack(">Q", len(part)))
@@ -374,6 +393,18 @@ def frame(parts: list[bytes]) -> bytes:
 
 
 def unframe(data: bytes) -> list[bytes]:
+    """The parts of a framed bundle (``frame``).
+
+    Args:
+        data: the decrypted file.
+
+    Returns:
+        The parts, in order.
+
+    Raises:
+        Refused: ``format``: no magic, too many parts (``MAX_PARTS``), cut short, a part past
+            the end, or bytes after the last part.
+    """
     if not data.startswith(MAGIC):
         raise Refused("format", "this is not a Schildwacht bundle.")
     view = memoryview(data)
@@ -403,6 +434,12 @@ def unframe(data: bytes) -> list[bytes]:
 
 
 def encrypt(plain: bytes, recipients: list[str]) -> bytes:
+    """``plain`` encrypted with age to each of the recipients (X25519 public keys, ``age1…``).
+
+    Raises:
+        pyrage.RecipientError: a recipient that is not an age X25519 public key (the roster's
+        keys were checked when it was accepted).
+    """
     return pyrage.encrypt(plain, [pyrage.x25519.Recipient.from_str(r) for r in recipients])
 
 
@@ -457,4 +494,5 @@ def write_atomically(path: Path, data: bytes, database: Path | None = None) -> N
 
 
 def partial_files(folder: Path) -> Iterator[Path]:
+    """Files a write into ``folder`` left behind when it was interrupted (``.NAME.partial``)."""
     return folder.glob(".*.partial")

@@ -62,10 +62,14 @@ def trigger_statements(table: TableShape) -> list[tuple[str, str]]:
 
 
 def expected_triggers(conn: sqlite3.Connection) -> set[str]:
+    """The names of the change-capture triggers this version makes for the synced tables present."""
     return {name for t in shapes(conn).values() for name, _ in trigger_statements(t)}
 
 
 def missing_triggers(conn: sqlite3.Connection) -> set[str]:
+    """The change-capture triggers this version makes that the database lacks (a gap in what
+    is captured, and so in what is sent).
+    """
     present = {
         r[0]
         for r in conn.execute(
@@ -174,10 +178,12 @@ def _queue(conn: sqlite3.Connection, table: str, pk: str, op: str, cols: str | N
 
 
 def hlc_wall_ms(hlc: int) -> int:
+    """The wall-clock part of a hybrid logical clock stamp: milliseconds since the epoch, UTC."""
     return hlc >> COUNTER_BITS
 
 
 def read_hlc(conn: sqlite3.Connection) -> int:
+    """The last stamp this device issued or trusted (0 before the first)."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (HLC_KEY,)).fetchone()
     return int(row[0]) if row else 0
 
@@ -196,6 +202,7 @@ def observe_hlc(conn: sqlite3.Connection, seen: int, now_ms: int) -> None:
 
 
 def write_hlc(conn: sqlite3.Connection, stamp: int) -> None:
+    """Store ``stamp`` as the last stamp issued or trusted (callers only move it forward)."""
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -204,6 +211,7 @@ def write_hlc(conn: sqlite3.Connection, stamp: int) -> None:
 
 
 def last_seq(conn: sqlite3.Connection, origin: str) -> int:
+    """The highest sequence number of ``origin``'s changes held here (0 for none)."""
     return log.last_seq(conn, origin)
 
 

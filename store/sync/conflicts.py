@@ -41,6 +41,7 @@ Field = tuple[str, str, str]  # (table, key, column)
 
 
 def ref(origin: str, seq: int) -> str:
+    """A change's reference, ``origin/seq``, as conflicts name their heads."""
     return f"{origin}/{seq}"
 
 
@@ -201,6 +202,17 @@ def _seen(prev: str) -> list[str]:
 
 
 def conflict_id(tbl: str, pk: str, col: str, refs: Iterable[str]) -> str:
+    """A conflict's id: the same on every laptop that finds the same heads of the same field.
+
+    Args:
+        tbl: the table.
+        pk: the row's key (JSON array text).
+        col: the field.
+        refs: the heads' references (``ref``), in any order.
+
+    Returns:
+        32 hex digits (a prefix of SHA-256).
+    """
     material = "\x1f".join([tbl, pk, col, *sorted(refs)])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
 

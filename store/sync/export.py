@@ -35,11 +35,24 @@ Progress = Callable[[str, int, int], None]
 
 
 def quiet(_stage: str, _done: int, _total: int) -> None:
+    """A progress callback that reports nothing (``stage``, done, total are ignored)."""
     return None
 
 
 @dataclass(frozen=True)
 class Exported:
+    """What ``export`` wrote.
+
+    Attributes:
+        path: the bundle file.
+        bundle_id: its id.
+        changes: how many change records it carries.
+        segments: how many signed segments it carries (each one origin's numbered range).
+        recipients: how many active devices it is encrypted to (this one included).
+        warnings: this laptop's own changes the others will refuse, in words.
+        malformed: as commented at the field.
+    """
+
     path: Path
     bundle_id: str
     changes: int
@@ -149,6 +162,7 @@ def build_manifest(
 
 
 def version_vector(conn: sqlite3.Connection) -> dict[str, int]:
+    """Per origin (device id), the highest sequence number of its changes held here."""
     return log.vector(conn)
 
 

@@ -44,6 +44,15 @@ At = tuple[int, str]  # (hlc, origin): the order in which changes were made
 
 @dataclass(frozen=True)
 class Verdict:
+    """What the judge decided for one change record.
+
+    Attributes:
+        outcome: ``apply``, ``quarantine`` (it broke a rule, ``rule``) or ``defer`` (it waits
+            for something not yet here, named in ``rule``).
+        rule: what was broken, or what it waits for; "" when it applies.
+        reason: the same in words, for the receipt.
+    """
+
     outcome: str  # apply | quarantine | defer
     rule: str = ""  # what was broken (quarantine) or what it waits for (defer)
     reason: str = ""
@@ -59,10 +68,13 @@ RunVerdict = Verdict | tuple[Verdict, ...]
 
 
 def quarantine(rule: str, reason: str) -> Verdict:
+    """The verdict for a change that broke ``rule``, with the reason in words."""
     return Verdict("quarantine", rule, reason)
 
 
 def defer(waits: str, reason: str) -> Verdict:
+    """The verdict for a change that waits for ``waits`` (``"clock"``, ``"row:…"``), with the
+    reason."""
     return Verdict("defer", waits, reason)
 
 
@@ -87,11 +99,22 @@ def named(text: str) -> str:
 
 
 def callsign(text: object) -> str:
+    """A callsign as records compare them: text, stripped, upper case."""
     return str(text).strip().upper()
 
 
 @dataclass(frozen=True)
 class Device:
+    """A device of the team as the roster names it.
+
+    Attributes:
+        id: its device id.
+        label: its label, for people.
+        role: the role it was enrolled with (``access.ROLES``).
+        status: ``active`` or ``revoked``.
+        revoked_after: its last sequence number accepted before revocation, or None.
+    """
+
     id: str
     label: str
     role: str

@@ -20,6 +20,15 @@ from .bundle import b64
 
 @dataclass(frozen=True)
 class Identity:
+    """This device's keys: an Ed25519 key that signs its bundles, and an age X25519 identity that
+    bundles addressed to it are encrypted to.
+
+    Attributes:
+        device_id: the device.
+        sign_key: the private signing key.
+        age_identity: the age secret key (``AGE-SECRET-KEY-1…``).
+    """
+
     device_id: str
     sign_key: Ed25519PrivateKey
     age_identity: str
@@ -43,6 +52,7 @@ def fingerprint(sign_public: str) -> str:
 
 
 def load_identity(conn: sqlite3.Connection, device_id: str) -> Identity | None:
+    """This device's keys, or None when it has none yet (``ensure_identity`` makes them)."""
     row = conn.execute(
         "SELECT sign_private, age_identity FROM sync_identity WHERE device_id = ?", (device_id,)
     ).fetchone()

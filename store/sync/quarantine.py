@@ -88,6 +88,7 @@ def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], n
 
 
 def deferred_by_origin(conn: sqlite3.Connection) -> dict[str, int]:
+    """Per origin (device id), how many of its changes wait here."""
     return {
         origin: int(count)
         for origin, count in conn.execute(
@@ -150,6 +151,7 @@ def quarantined(store: Store) -> list[Quarantined]:
 
 
 def quarantined_keys(conn: sqlite3.Connection, keys: Iterable[Key]) -> list[Quarantined]:
+    """The quarantined changes among ``keys`` (``(origin, seq)``); keys not held are skipped."""
     found = []
     for origin, seq in keys:
         row = conn.execute(_SELECT + " WHERE origin = ? AND seq = ?", (origin, seq)).fetchone()
@@ -177,6 +179,9 @@ class ChangeSet:
 
 
 def change_sets(store: Store) -> list[ChangeSet]:
+    """The quarantined changes grouped by the change set they came in (one device's one action),
+    oldest first.
+    """
     grouped: dict[tuple[str, int], list[Quarantined]] = {}
     for change in quarantined(store):
         grouped.setdefault((change.device, change.change_set), []).append(change)
@@ -197,6 +202,9 @@ class Waiting:
 
 
 def deferred(store: Store) -> list[Waiting]:
+    """Per origin (device id), its waiting changes: how many, since when (aware UTC, or None) and
+    what they wait for. Ordered by device id.
+    """
     rows = store.tuples(
         "SELECT origin, count(*), min(since), group_concat(DISTINCT CASE WHEN instr(waits, ':')"
         " THEN substr(waits, 1, instr(waits, ':') - 1) ELSE waits END) FROM sync_deferred"

@@ -25,6 +25,27 @@ FAILED = frozenset({"damaged", "refused"})
 
 @dataclass
 class Receipt:
+    """The receipt of importing one bundle file (module docstring: its JSON form).
+
+    Attributes:
+        bundle_id: the bundle's id ("" when the file was refused before it was read).
+        sender: the sending device's label (or its folder's name, when unreadable).
+        result: what became of the file (module docstring).
+        origin: the sending device's id.
+        file: the file's path.
+        applied, skipped, deferred, conflicts: changes per table.
+        quarantined: the changes held because they broke a rule.
+        labels: device id → label, for people.
+        check: the check a refused file failed.
+        gaps: segments set aside because earlier changes are missing.
+        set_aside: origins with too many waiting changes.
+        over_limit: origins this import took past that limit.
+        warnings: what a person should know, in words.
+        alarms: audit trails found cut or rewritten (exit 5).
+        orphans: changes to rows no longer here.
+        joined: the team's name, when this was the welcome bundle.
+    """
+
     bundle_id: str
     sender: str  # the sending device's label (or its folder's name, when unreadable)
     result: str

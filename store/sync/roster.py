@@ -34,6 +34,15 @@ REQUEST_KIND = "schildwacht-enrolment-request"
 
 @dataclass(frozen=True)
 class Roster:
+    """One signed version of the team roster.
+
+    Attributes:
+        body: the canonical JSON the admin signed.
+        signature: the admin's Ed25519 signature of ``body``.
+        data: ``body`` read: team, name, version, admin key, devices (id, label, role, keys,
+            status, revoked_after).
+    """
+
     body: bytes
     signature: bytes
     data: dict[str, Any]
@@ -60,6 +69,7 @@ def identity(store: Store) -> Identity:
 
 
 def current(store: Store) -> Roster | None:
+    """The newest roster this device accepted, or None when it is in no team."""
     row = store.one("SELECT body, signature FROM sync_roster ORDER BY version DESC LIMIT 1")
     if row is None:
         return None
@@ -74,6 +84,11 @@ def enrolled_role(store: Store) -> str | None:
 
 
 def require_team(store: Store) -> Roster:
+    """The newest roster this device accepted.
+
+    Raises:
+        BadInput: the device is in no team yet.
+    """
     roster = current(store)
     if roster is None:
         raise BadInput(
@@ -130,6 +145,20 @@ def _entry(device_id: str, label: str, role: str, sign: str, age: str, now: str)
 
 
 def create_team(store: Store, name: str) -> Roster:
+    """Make a team with this device as its admin: a first roster, signed with this device's key,
+    which is pinned as the admin key.
+
+    Args:
+        store: the database; the actor needs ``team.manage``.
+        name: the team's name (a code: at most 40 characters, no control characters).
+
+    Returns:
+        The roster, version 1.
+
+    Raises:
+        BadInput: no name or a bad one; the device is already in a team.
+        PermissionDenied: the actor may not manage the team.
+    """
     access.require(store.actor, "team.manage")
     if not isinstance(name, str) or not name.strip():
         raise BadInput("Give the team a name.")
@@ -173,6 +202,7 @@ def _pin(conn: sqlite3.Connection, key: str) -> None:
 
 
 def pinned_admin_key(store: Store) -> str | None:
+    """The admin's public signing key (base64) this device pinned, or None before it joined."""
     return store.meta(ADMIN_KEY)
 
 
@@ -222,6 +252,13 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Request:
+    """An enrolment request as read from its file (``read_request``).
+
+    Attributes:
+        body: the canonical JSON the new device signed.
+        data: ``body`` read: kind, device, label, role, clock, sign and age keys, created_at.
+    """
+
     body: bytes
     data: dict[str, Any]
 
@@ -235,6 +272,19 @@ class Request:
 
 
 def read_request(path: Path) -> Request:
+    """Read and check an enrolment request file.
+
+    Args:
+        path: the file ``write_request`` wrote on the new device.
+
+    Returns:
+        The request, signed by the key it carries.
+
+    Raises:
+        BadInput: the file cannot be read, is not a request, asks for an unknown role or carries
+            a bad label.
+        IntegrityFailure: it is not signed by the key it carries.
+    """
     try:
         outer = validate.json_document(
             path.read_text(encoding="utf-8"), "the request", max_depth=4, max_len=1 << 20
@@ -298,6 +348,22 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
 
 
 def revoke(store: Store, device: str) -> Roster:
+    """Revoke a device: a new roster version marks it revoked after its last change held here; later
+    bundles are not encrypted to it and its later changes are refused.
+
+    Args:
+        store: the database; the actor needs ``team.manage``, on the admin device.
+        device: the device's label or a prefix of its id.
+
+    Returns:
+        The new roster.
+
+    Raises:
+        BadInput: not in a team; this device is not the admin's; the admin device itself; a
+            device already revoked.
+        NotFound: no single device matches.
+        PermissionDenied: the actor may not manage the team.
+    """
     access.require(store.actor, "team.manage")
     roster = require_team(store)
     _require_admin_device(store, roster)
@@ -324,6 +390,18 @@ def revoke(store: Store, device: str) -> Roster:
 
 
 def find_device(roster: Roster, text: str) -> dict[str, Any]:
+    """The roster's entry for one device.
+
+    Args:
+        roster: the roster.
+        text: the device's label (any case) or a prefix of its id.
+
+    Returns:
+        The device's entry (id, label, role, keys, status, revoked_after).
+
+    Raises:
+        NotFound: no device matches, or more than one does.
+    """
     wanted = text.strip().lower()
     matches = [
         d for d in roster.devices if d["id"].startswith(wanted) or d["label"].lower() == wanted
@@ -341,4 +419,5 @@ def _require_admin_device(store: Store, roster: Roster) -> None:
 
 
 def admin_fingerprint(roster: Roster) -> str:
+    """The fingerprint of the roster's admin key, as people compare it (``keys.fingerprint``)."""
     return fingerprint(roster.data["admin"])

@@ -61,6 +61,17 @@ class Peer:
 
 
 def peers(store: Store) -> list[Peer]:
+    """The team's other laptops as this one knows them.
+
+    Args:
+        store: the database.
+
+    Returns:
+        One ``Peer`` per other device in the roster, in the roster's order.
+
+    Raises:
+        BadInput: the device is in no team.
+    """
     team = rosters.require_team(store)
     own = capture.last_seq(store.conn, store.device_id)
     found = []
@@ -153,6 +164,16 @@ class Conflict:
 
 
 def list_conflicts(store: Store, *, include_resolved: bool = False) -> list[Conflict]:
+    """Sync conflicts: critical fields that two laptops changed concurrently, with their heads.
+
+    Args:
+        store: the database.
+        include_resolved: also the resolved ones.
+
+    Returns:
+        The conflicts, oldest detected first (``detected_at``/``resolved_at`` aware UTC), each
+        labelled with its activity's title and subject, or subject code.
+    """
     where = "" if include_resolved else "WHERE c.resolved_at IS NULL"
     rows = store.query(
         "SELECT c.*, COALESCE(a.title || ' (' || s.code || ')', x.code, c.row_id) AS label"
@@ -180,11 +201,22 @@ def list_conflicts(store: Store, *, include_resolved: bool = False) -> list[Conf
 
 
 def count_open(store: Store) -> int:
+    """How many sync conflicts are not resolved."""
     row = store.one("SELECT count(*) FROM sync_conflict WHERE resolved_at IS NULL")
     return int(row[0]) if row else 0
 
 
 def get_conflict(store: Store, text: str) -> Conflict:
+    """One sync conflict, resolved or not.
+
+    Args:
+        store: the database.
+        text: its id or a unique prefix of at least 8 characters.
+
+    Raises:
+        NotFound: no such conflict.
+        BadInput: the prefix matches more than one.
+    """
     wanted = resolve_id(store, "sync_conflict", text, "conflict")
     for conflict in list_conflicts(store, include_resolved=True):
         if conflict.id == wanted:

@@ -57,6 +57,14 @@ DERIVED_FIELDS = frozenset({("subject", "threat_level")})
 
 @dataclass(frozen=True)
 class TableShape:
+    """A synced table's columns and key, as the database has them.
+
+    Attributes:
+        name: the table.
+        columns: its columns, in order.
+        key: the columns of its primary key.
+    """
+
     name: str
     columns: tuple[str, ...]
     key: tuple[str, ...]
@@ -95,6 +103,7 @@ def shape(conn: sqlite3.Connection, table: str) -> TableShape | None:
 
 
 def shapes(conn: sqlite3.Connection) -> dict[str, TableShape]:
+    """The shapes of the synced tables (``SYNCED_TABLES``) the database has, by name."""
     found = {}
     for table in SYNCED_TABLES:
         table_shape = shape(conn, table)

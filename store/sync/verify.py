@@ -35,6 +35,16 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class Segment:
+    """One verified segment of a bundle: one origin's runs of changes, signed by that origin.
+
+    Attributes:
+        header: the segment's header read (origin, number, first_seq, last_seq, prev,
+            body_sha256, body_bytes).
+        header_bytes: the header as signed.
+        signature: the origin's Ed25519 signature of ``header_bytes``.
+        runs: the change runs its body carries.
+    """
+
     header: dict[str, Any]
     header_bytes: bytes
     signature: bytes
@@ -43,6 +53,17 @@ class Segment:
 
 @dataclass
 class Verified:
+    """A bundle that passed every check of ``verify``, ready to judge and apply.
+
+    Attributes:
+        manifest: the bundle's manifest read (sender, bundle id, roster…).
+        team: the roster to judge it by (the bundle's, when newer).
+        roster_is_new: the bundle carries a roster newer than this device's.
+        pin: the admin key to pin (a welcome bundle), or None.
+        receipt: the receipt being filled.
+        segments: the segments new to this device.
+    """
+
     manifest: dict[str, Any]
     team: rosters.Roster
     roster_is_new: bool
