@@ -30,7 +30,11 @@ from .params import InputPath, WholeParam
     show_default=True,
     help="The operator's role.",
 )
-@click.option("--unit", default="DKDB", show_default=True, help="The operator's unit code.")
+@click.option(
+    "--unit",
+    help="The operator's unit code (default: the catalogue's national unit, DKDB in the "
+    "shipped one).",
+)
 @click.option(
     "--catalogue",
     type=InputPath(),
@@ -48,7 +52,7 @@ def init(
     callsign: str,
     name: str,
     role: str,
-    unit: str,
+    unit: str | None,
     catalogue: Path | None,
     label: str | None,
     encrypt: bool,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -390,6 +391,31 @@ def list_units(store: Store) -> list[Unit]:
     """
     rows = store.query("SELECT code, name, organisation, national FROM unit")
     return [_unit(r) for r in rows]
+
+
+def home_organisation(units: list[Unit]) -> str:
+    """The organisation with the most units (the first of them in the catalogue on a tie):
+    the one whose regional units protect most subjects (``Politie`` in the shipped catalogue).
+
+    Raises:
+        BadInput: a catalogue with no units.
+    """
+    if not units:
+        raise BadInput("The catalogue has no units.")
+    return Counter(u.organisation for u in units).most_common(1)[0][0]
+
+
+def default_unit(units: list[Unit]) -> str:
+    """The unit a new operator belongs to unless told otherwise: the first national unit of the
+    home organisation (``home_organisation``), else its first unit (``DKDB`` in the shipped
+    catalogue).
+
+    Raises:
+        BadInput: a catalogue with no units.
+    """
+    home = home_organisation(units)
+    mine = [u for u in units if u.organisation == home]
+    return next((u.code for u in mine if u.national), mine[0].code)
 
 
 def get_unit(store: Store, code: str) -> Unit:

@@ -14,12 +14,22 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from . import access, validate
-from .catalogue import list_concepts, list_packages, list_threat_rules, list_units
+from .catalogue import (
+    Concept,
+    Qualification,
+    home_organisation,
+    list_concepts,
+    list_packages,
+    list_qualifications,
+    list_threat_rules,
+    list_units,
+)
 from .clock import LOCAL_TZ, from_db, local_to_utc, to_db, today
 from .db import Store
 from .errors import BadInput
@@ -111,7 +121,6 @@ _PRIVATE = (
     ("Tandarts", "Tandartspraktijk {town}"),
     ("Etentje", "Restaurant {town}"),
 )
-_OBJECT_CONCEPTS = frozenset({"STATIC", "OBJ-HRB", "CAM"})
 _SIGNAL_TEXTS = (
     ("vehicle", "Grijze bestelbus twee keer langs de woning gereden, kenteken deels genoteerd."),
     ("possible_surveillance", "Persoon fotografeert de ingang van het gebouw vanaf de overkant."),
@@ -234,6 +243,49 @@ def fill(
     )
 
 
+def _mixes(
+    concepts: list[Concept], qualifications: list[Qualification]
+) -> tuple[list[tuple[list[str], int]], str]:
+    """The demo officers' qualification mixes with their weights, and the high-risk
+    qualification: mostly the typical ones, some for object posts, some high-risk officers.
+
+    Each group is ordered by how many officers the catalogue's concepts ask for at once (the
+    catalogue's order on a tie); in the shipped catalogue: close protection and protective
+    driving; object guard and camera operator; HRB (the one every concept of the highest
+    level needs that a typical officer lacks).
+
+    Returns:
+        The mixes (none empty) with their weights, and the high-risk qualification or "".
+    """
+    demand: Counter[str] = Counter()
+    for concept in concepts:
+        for need in concept.staffing:
+            demand[need.qualification] += need.count
+    order = {q.code: n for n, q in enumerate(qualifications)}
+
+    def ranked(codes: set[str]) -> list[str]:
+        return sorted(codes, key=lambda q: (-demand[q], order.get(q, len(order))))
+
+    typical = ranked({q.code for q in qualifications if q.typical})
+    top = max((c.rank for c in concepts), default=0)
+    needs = [{s.qualification for s in c.staffing} for c in concepts if c.rank == top]
+    high = ranked(set.intersection(*needs) - set(typical))[:1] if needs else []
+    posts = {
+        s.qualification for c in concepts if "person" not in c.subject_kinds for s in c.staffing
+    }
+    objects = ranked(posts - set(typical) - set(high))
+    mixes = [
+        (typical, 32),
+        (typical[:1], 16),
+        (objects[:1], 18),
+        (objects[1:2], 4),
+        (objects[:2], 4),
+        *(([*high, t], 10) for t in typical[:2]),
+        (high, 6),
+    ]
+    return [(m, w) for m, w in mixes if m], (high[0] if high else "")
+
+
 class _Builder:
     def __init__(self, store: Store, rng: random.Random, first_day: date, days: int) -> None:
         self.store = store
@@ -244,13 +296,25 @@ class _Builder:
         self.moment = from_db(self.now)
         self.device = store.device_id
         self.actor = store.actor.callsign
-        self.units = [u.code for u in list_units(store)]
-        self.regional = [
-            u.code for u in list_units(store) if u.organisation == "Politie" and u.code != "DKDB"
-        ]
+        units = list_units(store)
+        home = home_organisation(units)
+        self.units = [u.code for u in units]
+        #: The home organisation's regional units, where the subjects live (all, if none).
+        self.regional = [u.code for u in units if u.organisation == home and not u.national]
+        self.regional = self.regional or self.units
+        #: Its national unit (DKDB in the shipped catalogue): some subjects and officers.
+        self.national = next((u.code for u in units if u.organisation == home and u.national), "")
+        #: A unit of another organisation (KMAR-HRB): some officers, each of them high-risk.
+        self.specialist = next((u.code for u in units if u.organisation != home), "")
         self.rules = {r.level: r for r in list_threat_rules(store)}
         self.packages = {p.code: p for p in list_packages(store)}
-        self.concepts = {c.code: c for c in list_concepts(store)}
+        concepts = list_concepts(store)
+        self.concepts = {c.code: c for c in concepts}
+        #: Concepts for objects and services only (STATIC, OBJ-HRB, CAM): standing posts.
+        self.object_concepts = frozenset(
+            c.code for c in concepts if "person" not in c.subject_kinds
+        )
+        self.mixes, self.high_risk = _mixes(concepts, list_qualifications(store))
         self.conn = store.conn
         self.analysts: set[str] = set()  # officers of the information organisation
         # A laptop in a team carries only what its enrolled role may do (both roles bound an
@@ -269,31 +333,22 @@ class _Builder:
     def officers(
         self, count: int, subject_units: list[str]
     ) -> list[tuple[str, str, str, list[str]]]:
-        """Officers placed where the protected subjects are, with some KMar HRB and DKDB."""
-        mixes = (
-            (["close_protection", "protective_driving"], 32),
-            (["close_protection"], 16),
-            (["object_guard"], 18),
-            (["camera_operator"], 4),
-            (["object_guard", "camera_operator"], 4),
-            (["hrb", "close_protection"], 10),
-            (["hrb", "protective_driving"], 10),
-            (["hrb"], 6),
-        )
-        choices = [m for m, _ in mixes]
-        weights = [w for _, w in mixes]
+        """Officers placed where the protected subjects are, with some of the national and the
+        specialist unit (``_Builder.__init__``)."""
+        choices = [m for m, _ in self.mixes]
+        weights = [w for _, w in self.mixes]
         result = []
         staff_rows, qual_rows = [], []
         for n in range(count):
-            if n % 25 == 7:
-                unit = "KMAR-HRB"
-            elif n % 25 == 13:
-                unit = "DKDB"
+            if n % 25 == 7 and self.specialist:
+                unit = self.specialist
+            elif n % 25 == 13 and self.national:
+                unit = self.national
             else:
                 unit = subject_units[(n * 7) % len(subject_units)]
             quals = list(self.rng.choices(choices, weights)[0])
-            if unit == "KMAR-HRB" and "hrb" not in quals:
-                quals.append("hrb")
+            if unit == self.specialist and self.high_risk and self.high_risk not in quals:
+                quals.append(self.high_risk)
             role = "operator"
             if n % 40 == 0:
                 role = "shift_leader"
@@ -343,9 +398,9 @@ class _Builder:
             code = base if n < len(names) else f"{base}-{n // len(names):02d}"
             kind = "object" if n % 5 == 4 else "person"
             unit = self.regional[(n * 7) % len(self.regional)]
-            if n % 11 == 3:
-                unit = "DKDB"
-            domain = "national" if unit == "DKDB" or n % 6 == 0 else "local"
+            if n % 11 == 3 and self.national:
+                unit = self.national
+            domain = "national" if unit == self.national or n % 6 == 0 else "local"
             level = self.rng.choices([1, 2, 3, 4, 5], [40, 35, 17, 6, 2])[0]
             subject_id = self._id()
             subject_rows.append((subject_id, code, kind, domain, unit, self.now))
@@ -392,7 +447,7 @@ class _Builder:
             for code in self.packages[rule.package].concepts
             if not self.concepts[code].pilot or subject["unit"] in self.concepts[code].pilot_units
         ]
-        suited = [code for code in usable if (code in _OBJECT_CONCEPTS) == for_objects]
+        suited = [code for code in usable if (code in self.object_concepts) == for_objects]
         return suited or usable
 
     def agenda(self, subjects: list[dict[str, object]]) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from . import fingerprint, machine, validate
-from .catalogue import load_catalogue, seed_catalogue
+from .catalogue import default_unit, list_units, load_catalogue, seed_catalogue
 from .clock import CLOCK_KEY, Clock, FixedClock
 from .db import Store, _rollback, append_audit, database_errors, pending_changes
 from .errors import BadInput, IntegrityFailure
@@ -29,7 +29,7 @@ def init_database(
     callsign: str,
     name: str = "",
     role: str = "admin",
-    unit: str = "DKDB",
+    unit: str | None = None,
     catalogue: Path | None = None,
     clock: Clock | None = None,
     device_label: str | None = None,
@@ -38,7 +38,8 @@ def init_database(
 ) -> Store:
     """Create and seed a new database; return it opened as its operator.
 
-    ``secret`` is the operator's secret on this laptop (``schildwacht init`` always sets one).
+    ``secret`` is the operator's secret on this laptop (``schildwacht init`` always sets one);
+    ``unit`` the operator's unit, by default the catalogue's (``catalogue.default_unit``).
     A database created with a fixed clock (tests, reproducible demos) is marked so, in meta and
     in its first audit event: only such a database honours ``SCHILDWACHT_NOW``."""
     data = load_catalogue(catalogue)
@@ -89,6 +90,7 @@ def init_database(
         except BaseException:
             _rollback(conn)
             raise
+        unit = unit or default_unit(list_units(store))
         add_staff(store, callsign, unit=unit, role=role, name=name, secret=secret, bootstrap=True)
     except BaseException:
         if store is not None:
