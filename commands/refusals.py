@@ -12,7 +12,7 @@ from typing import Any
 
 from store.errors import StoreError
 from words import _
-from words.errors import sentence
+from words.errors import rows, sentence
 
 
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -124,6 +124,86 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "Report {report} is issued and cannot change; draft one that supersedes it "
             "(--supersedes)."
         )
+    ),
+    "report_needs_scenario": _template(
+        _(
+            "A signal report is issued only with at least one realistic scenario; "
+            "add one with `intel scenario`."
+        )
+    ),
+    "unknown_subject": _template(
+        _("No protected subject with code name {name}; see `schildwacht person list`.")
+    ),
+    "unknown_staff": _template(
+        _("No person with callsign {callsign}; see `schildwacht staff list`.")
+    ),
+    "unknown_person": _template(
+        _("No person with callsign {callsign} in this database; see `schildwacht staff list`.")
+    ),
+    "no_secret_yet": _template(
+        _(
+            "{callsign} has no secret on this laptop yet, so nobody can act as {callsign} "
+            "here; someone with staff rights sets a first one in their presence with "
+            "`schildwacht staff secret {callsign}`."
+        )
+    ),
+    "status_set_by_restriction": _template(
+        _(
+            "Status {status} is set by a restriction (rule R5): use `activity restrict` with a "
+            "reason and the deciding authority."
+        )
+    ),
+    "no_team": _template(
+        _(
+            "This device is not in a team yet: create one with `schildwacht team create`, or "
+            "join one with `schildwacht device request` and the admin's welcome bundle."
+        )
+    ),
+    "already_in_team": _template(
+        _("This device is already in a team; see `schildwacht team show`.")
+    ),
+    "no_single_device": _template(
+        _("No single device in the roster matches {device}; see `team show`.")
+    ),
+    "guards_changed": _template(
+        _(
+            "{path} was changed outside Schildwacht: its guards are not the ones this version "
+            "makes ({found}). Rules such as R1 and the append-only audit trail may not hold in "
+            "it. Nothing was opened. Run `schildwacht db repair` to restore them, or restore "
+            "the latest backup."
+        )
+    ),
+    "catalogue_changed": _template(
+        _(
+            "{path} was changed outside Schildwacht: its reference catalogue (levels, concepts, "
+            "packages, staffing, threat levels) is not the one it was made with, so R1 and R2 "
+            "may not hold in it. Nothing was opened. Run `schildwacht db repair` to restore "
+            "it, or restore the latest backup."
+        )
+    ),
+    "capture_missing": _template(
+        _(
+            "{path} lacks {count} sync capture triggers (e.g. {first}): something rewrote its "
+            "tables outside Schildwacht, and changes made now would never reach the other "
+            "laptops. Nothing was opened. Run `schildwacht db repair` to re-install them and "
+            "capture what changed meanwhile, or restore the latest backup."
+        )
+    ),
+    "queue_malformed": lambda p: _(
+        "This database was changed outside Schildwacht: its queue of changes to send holds "
+        "{rows} no Schildwacht wrote ({first}). Nothing was written. Run `schildwacht db "
+        "repair`: it removes them and captures what really changed."
+    ).format(rows=rows(p["count"]), first=p["first"]),
+    "bundle_target_twice": _template(_("Give either --out FILE or --to DIR.")),
+    "bundle_file_is_folder": _template(_("{path} is a folder; use --to for folder mode.")),
+    "resolve_needs_one_value": _template(
+        _("Choose one of the values (--choose N) or enter one (--value TEXT).")
+    ),
+    "scenario_change_needs_unit": _template(
+        _("{change} names no unit; write {form} or give --unit.")
+    ),
+    "more_occurrences_than_limit": _template(
+        _("{head}, more than the limit of {limit} (--max-occurrences){most}; nothing was imported.")
     ),
 }
 

@@ -627,8 +627,10 @@ def _check_status(store: Store, current: Activity, status: str) -> None:
     if status not in PLAIN_STATUSES:
         raise RuleViolation(
             "R5",
-            f"Status {validate.shown(status)} is set by a restriction (rule R5): use "
-            "`activity restrict` with a reason and the deciding authority.",
+            f"Status {validate.shown(status)} is set by a restriction (rule R5): record a "
+            "restriction, with a reason and the deciding authority.",
+            code="status_set_by_restriction",
+            status=validate.shown(status),
         )
     if current.status == "cancelled":
         raise RuleViolation(

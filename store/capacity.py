@@ -545,7 +545,11 @@ def check_changes(store: Store, changes: list[Change]) -> None:
                 raise refuse(str(exc)) from None
         if not change.unit:
             raise BadInput(
-                f"{change.written} names no unit; write {_WITH_UNIT[change.kind]} or give --unit."
+                f"{change.written} names no unit; write {_WITH_UNIT[change.kind]} or give the "
+                "scenario's unit.",
+                code="scenario_change_needs_unit",
+                change=change.written,
+                form=_WITH_UNIT[change.kind],
             )
         for unit in filter(None, (change.unit, change.to_unit)):
             if unit not in units:

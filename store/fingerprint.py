@@ -104,6 +104,8 @@ def check(conn: sqlite3.Connection, path: str) -> None:
     raise IntegrityFailure(
         f"{path} was changed outside Schildwacht: its reference catalogue (levels, concepts, "
         "packages, staffing, threat levels) is not the one it was made with, so R1 and R2 may "
-        "not hold in it. Nothing was opened. Run `schildwacht db repair` to restore it, or "
-        "restore the latest backup."
+        "not hold in it. Nothing was opened. Repair the database to restore it, or restore "
+        "the latest backup.",
+        code="catalogue_changed",
+        path=path,
     )

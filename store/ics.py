@@ -896,7 +896,22 @@ def parse_calendar(
     max_occurrences: int,
     calendar_name: str | None = None,
 ) -> ParsedCalendar:
-    """Read ``path`` and expand it over ``window``; nothing is written."""
+    """Read a calendar file and expand its events over the window; nothing is written.
+
+    Args:
+        path: the iCalendar file.
+        window: start and end, aware UTC.
+        max_occurrences: the most occurrences the window may hold.
+        calendar_name: the calendar to import the file as, or None for the one it names.
+
+    Returns:
+        The occurrences by (uid, recurrence id), the explicit ones, warnings, exclusions, the
+        calendar's identity, events dropped as too long and each series' version.
+
+    Raises:
+        BadInput: an unreadable or malformed file, an ambiguous code page, an event out of
+            bounds, more occurrences than ``max_occurrences`` (``too_many_occurrences``).
+    """
     import x_wr_timezone
 
     name = Path(path).name
@@ -1081,9 +1096,13 @@ def _too_many(
     ``limit``; ``most`` names the event that gives most of them."""
     first = window[0].astimezone(LOCAL_TZ).date()
     last = (window[1] - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
+    head = f"{name} gives {total:,} occurrences from {first} to {last}"
     return BadInput(
-        f"{name} gives {total:,} occurrences from {first} to {last}, more than the limit of "
-        f"{limit:,} (--max-occurrences){most}; nothing was imported."
+        f"{head}, more than the limit of {limit:,}{most}; nothing was imported.",
+        code="more_occurrences_than_limit",
+        head=head,
+        limit=f"{limit:,}",
+        most=most,
     )
 
 
@@ -1137,8 +1156,20 @@ def import_window(
     end: date | None = None,
     days: int | None = None,
 ) -> tuple[datetime, datetime]:
-    """The import window in UTC: from the start of local day ``start`` (default today) to the
-    end of local day ``end``, or for ``days`` days (default 90, at most 730)."""
+    """The import window.
+
+    Args:
+        store: the database (its clock gives today).
+        start: the first local day; None for today.
+        end: the last local day (inclusive), or None.
+        days: how many local days instead of ``end``: 1 to 730; 90 when neither is given.
+
+    Returns:
+        From the start of local day ``start`` to the end of the last day, aware UTC.
+
+    Raises:
+        BadInput: both ``end`` and ``days``; an end before the start; days out of range.
+    """
     first = start or store.clock.now().astimezone(LOCAL_TZ).date()
     validate.day(first, "--from")
     if end is not None and days is not None:

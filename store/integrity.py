@@ -143,8 +143,11 @@ def refusal(findings: Findings, path: str) -> IntegrityFailure:
     return IntegrityFailure(
         f"{path} was changed outside Schildwacht: its guards are not the ones this version "
         f"makes ({findings.sentence()}). Rules such as R1 and the append-only audit trail may "
-        "not hold in it. Nothing was opened. Run `schildwacht db repair` to restore them, or "
-        "restore the latest backup."
+        "not hold in it. Nothing was opened. Repair the database to restore them, or restore "
+        "the latest backup.",
+        code="guards_changed",
+        path=path,
+        found=findings.sentence(),
     )
 
 

@@ -364,7 +364,9 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
         if not report.scenarios:
             raise BadInput(
                 "A signal report is issued only with at least one realistic scenario; "
-                "add one with `intel scenario`."
+                "add one first.",
+                code="report_needs_scenario",
+                report=report.id,
             )
         conn.execute(
             "INSERT INTO report_event (id, report_id, kind, at, actor, device, audience)"

@@ -94,8 +94,9 @@ def person_secret(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, st
     ).fetchone()
     if row is None:
         raise NotFound(
-            f"No person with callsign {validate.shown(callsign)} in this database; see "
-            "`schildwacht staff list`."
+            f"No person with callsign {validate.shown(callsign)} in this database.",
+            code="unknown_person",
+            callsign=validate.shown(callsign),
         )
     return str(row[0]), str(row[1]), row[2]
 
@@ -114,9 +115,10 @@ def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
     if stored is None:
         raise PermissionDenied(
             f"{found} has no secret on this laptop yet, so nobody can act as {found} here; "
-            "someone with staff rights sets a first one in their presence with "
-            f"`schildwacht staff secret {found}`.",
+            "someone with staff rights sets a first one in their presence.",
             bound="secret",
+            code="no_secret_yet",
+            callsign=found,
         )
     given = secret(found) if callable(secret) else secret
     if not given:

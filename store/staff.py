@@ -265,7 +265,9 @@ def get_staff(store: Store, callsign: str) -> Staff:
     staff = find_staff(store, callsign)
     if staff is None:
         raise NotFound(
-            f"No person with callsign {validate.shown(callsign)}; see `schildwacht staff list`."
+            f"No person with callsign {validate.shown(callsign)}.",
+            code="unknown_staff",
+            callsign=validate.shown(callsign),
         )
     return staff
 

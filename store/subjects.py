@@ -184,8 +184,9 @@ def get_subject(store: Store, code: str) -> Subject:
     row = store.one(_SUBJECT_SQL + " WHERE s.code = ?", (code.strip().upper(),))
     if row is None:
         raise NotFound(
-            f"No protected subject with code name {validate.shown(code)}; see "
-            "`schildwacht person list`."
+            f"No protected subject with code name {validate.shown(code)}.",
+            code="unknown_subject",
+            name=validate.shown(code),
         )
     return Subject(**dict(row))
 

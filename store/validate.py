@@ -104,8 +104,20 @@ def visible_json(document: str) -> str:
 
 
 def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool = False) -> str:
-    """Free text: a string of at most ``max_len`` characters with no NUL; ``required`` refuses
-    an empty or blank one. Returned unchanged (control characters are escaped on display)."""
+    """Free text: a string of at most ``max_len`` characters with no NUL.
+
+    Args:
+        value: the value given.
+        field: what it is, for the refusal (``"The note"``).
+        max_len: the most characters (4,000 by default).
+        required: refuse an empty or blank one.
+
+    Returns:
+        The text unchanged (control characters are escaped on display, ``visible``).
+
+    Raises:
+        BadInput: not a string, too long, a NUL, or empty when required.
+    """
     if not isinstance(value, str) or not_text(value):
         raise BadInput(f"{field} must be text (UTF-8).")
     if "\x00" in value:
@@ -126,8 +138,21 @@ def code(value: object, field: str, *, max_len: int = MAX_CODE) -> str:
 
 def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool = True) -> str:
     """One line that names someone or something (a person's name, a deciding authority, a
-    document reference): at most ``max_len`` characters, no control, bidi or invisible
-    formatting characters (they could make one authority look like another); stripped."""
+    document reference): no control, bidi or invisible formatting characters (they could make
+    one authority look like another).
+
+    Args:
+        value: the value given.
+        field: what it is, for the refusal.
+        max_len: the most characters.
+        required: refuse an empty or blank one.
+
+    Returns:
+        The line, stripped.
+
+    Raises:
+        BadInput: not a string, too long, a forbidden character, or empty when required.
+    """
     if not isinstance(value, str) or not_text(value):
         raise BadInput(f"{field} must be text (UTF-8).")
     value = value.strip()
@@ -174,7 +199,14 @@ def stored_time(value: object, field: str) -> str:
 
 
 def day(value: date, field: str) -> date:
-    """A calendar date between 1970-01-01 and 2099-12-31."""
+    """A calendar date between 1970-01-01 and 2099-12-31.
+
+    Returns:
+        The date.
+
+    Raises:
+        BadInput: not a date (a datetime is not one), or out of range; ``field`` names it.
+    """
     if not isinstance(value, date) or isinstance(value, datetime):
         raise BadInput(f"{field} must be a date.")
     if not EARLIEST_DAY <= value <= LATEST_DAY:
@@ -198,7 +230,20 @@ def stored_date(value: object, field: str) -> str:
 
 
 def integer(value: object, field: str, *, low: int = INT64_MIN, high: int = INT64_MAX) -> int:
-    """An integer (not a bool) between ``low`` and ``high`` inclusive."""
+    """An integer (not a bool) between ``low`` and ``high`` inclusive.
+
+    Args:
+        value: the value given.
+        field: what it is, for the refusal (``"The limit"``).
+        low: the least allowed (SQLite's smallest integer by default).
+        high: the most allowed (SQLite's largest by default).
+
+    Returns:
+        The integer.
+
+    Raises:
+        BadInput: not an integer, a bool, or out of range.
+    """
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadInput(f"{field} must be a whole number.")
     if not low <= value <= high:
@@ -265,7 +310,19 @@ def number_text(text: str, field: str, *, low: float, high: float) -> float:
 
 
 def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
-    """One of ``allowed``."""
+    """One of ``allowed``.
+
+    Args:
+        value: the value given.
+        field: what it is, for the refusal.
+        allowed: the valid values (the refusal lists them).
+
+    Returns:
+        The value.
+
+    Raises:
+        BadInput: any other value.
+    """
     if not isinstance(value, str) or value not in allowed:
         options = ", ".join(sorted(allowed))
         raise BadInput(f"{field} must be one of {options}; {shown(value)} is not.")

@@ -49,6 +49,11 @@ def _pilot(p: Mapping[str, Any]) -> str:
     return _concept(p, why)
 
 
+def rows(count: int) -> str:
+    """ "1 row", "2 rows": a count of rows in words."""
+    return _("1 row") if count == 1 else _("{count} rows").format(count=count)
+
+
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda params: text.format(**params)
 
@@ -101,6 +106,72 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "report_issued": _template(
         _("Report {report} is issued and cannot change; draft one that supersedes it.")
+    ),
+    "report_needs_scenario": _template(
+        _("A signal report is issued only with at least one realistic scenario; add one first.")
+    ),
+    "unknown_subject": _template(_("No protected subject with code name {name}.")),
+    "unknown_staff": _template(_("No person with callsign {callsign}.")),
+    "unknown_person": _template(_("No person with callsign {callsign} in this database.")),
+    "no_secret_yet": _template(
+        _(
+            "{callsign} has no secret on this laptop yet, so nobody can act as {callsign} "
+            "here; someone with staff rights sets a first one in their presence."
+        )
+    ),
+    "status_set_by_restriction": _template(
+        _(
+            "Status {status} is set by a restriction (rule R5): record a restriction, with a "
+            "reason and the deciding authority."
+        )
+    ),
+    "no_team": _template(
+        _(
+            "This device is not in a team yet: create one, or join one with an enrolment "
+            "request and the admin's welcome bundle."
+        )
+    ),
+    "already_in_team": _template(_("This device is already in a team.")),
+    "no_single_device": _template(_("No single device in the roster matches {device}.")),
+    "guards_changed": _template(
+        _(
+            "{path} was changed outside Schildwacht: its guards are not the ones this version "
+            "makes ({found}). Rules such as R1 and the append-only audit trail may not hold in "
+            "it. Nothing was opened. Repair the database to restore them, or restore the "
+            "latest backup."
+        )
+    ),
+    "catalogue_changed": _template(
+        _(
+            "{path} was changed outside Schildwacht: its reference catalogue (levels, concepts, "
+            "packages, staffing, threat levels) is not the one it was made with, so R1 and R2 "
+            "may not hold in it. Nothing was opened. Repair the database to restore it, or "
+            "restore the latest backup."
+        )
+    ),
+    "capture_missing": _template(
+        _(
+            "{path} lacks {count} sync capture triggers (e.g. {first}): something rewrote its "
+            "tables outside Schildwacht, and changes made now would never reach the other "
+            "laptops. Nothing was opened. Repair the database to re-install them and capture "
+            "what changed meanwhile, or restore the latest backup."
+        )
+    ),
+    "queue_malformed": lambda p: _(
+        "This database was changed outside Schildwacht: its queue of changes to send holds "
+        "{rows} no Schildwacht wrote ({first}). Nothing was written. Repairing the database "
+        "removes them and captures what really changed."
+    ).format(rows=rows(p["count"]), first=p["first"]),
+    "bundle_target_twice": _template(_("Give either a bundle file or a sync folder, not both.")),
+    "bundle_file_is_folder": _template(
+        _("{path} is a folder; give a file, or the folder as a sync folder.")
+    ),
+    "resolve_needs_one_value": _template(_("Choose one of the values or enter one.")),
+    "scenario_change_needs_unit": _template(
+        _("{change} names no unit; write {form} or give the scenario's unit.")
+    ),
+    "more_occurrences_than_limit": _template(
+        _("{head}, more than the limit of {limit}{most}; nothing was imported.")
     ),
 }
 

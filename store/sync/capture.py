@@ -111,8 +111,12 @@ def missing_refusal(missing: set[str], path: str) -> IntegrityFailure:
     return IntegrityFailure(
         f"{path} lacks {len(missing)} sync capture triggers (e.g. {sorted(missing)[0]}): "
         "something rewrote its tables outside Schildwacht, and changes made now would never "
-        "reach the other laptops. Nothing was opened. Run `schildwacht db repair` to "
-        "re-install them and capture what changed meanwhile, or restore the latest backup."
+        "reach the other laptops. Nothing was opened. Repair the database to re-install them "
+        "and capture what changed meanwhile, or restore the latest backup.",
+        code="capture_missing",
+        path=path,
+        count=len(missing),
+        first=sorted(missing)[0],
     )
 
 
@@ -387,11 +391,14 @@ def clear_malformed_pending(conn: sqlite3.Connection) -> int:
 def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:
     """The refusal (exit 5) to seal a queue holding rows no trigger wrote: ``found`` is what
     ``malformed_pending`` returned; it names the first and ``db repair``."""
+    rows = f"{len(found)} row{'' if len(found) == 1 else 's'}"
     return IntegrityFailure(
         f"This database was changed outside Schildwacht: its queue of changes to send holds "
-        f"{len(found)} row{'' if len(found) == 1 else 's'} no Schildwacht wrote ({found[0][1]}). "
-        "Nothing was written. Run `schildwacht db repair`: it removes them and captures what "
-        "really changed."
+        f"{rows} no Schildwacht wrote ({found[0][1]}). Nothing was written. Repairing the "
+        "database removes them and captures what really changed.",
+        code="queue_malformed",
+        count=len(found),
+        first=found[0][1],
     )
 
 

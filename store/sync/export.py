@@ -72,8 +72,23 @@ def export(
     welcome: str | None = None,
     progress: Progress = quiet,
 ) -> Exported:
-    """Write a bundle to ``out`` or into ``folder/<device-id>/``; ``welcome`` is the request
-    hash of a device being enrolled (its welcome bundle)."""
+    """Write a bundle of every change some active peer has not acknowledged, sealed, signed and
+    encrypted to the team's active devices; the database records it only once the file is written.
+
+    Args:
+        store: the database (this device must be an active member of a team).
+        out: the file to write, or None to write into ``folder``.
+        folder: a sync folder: the bundle goes to ``folder/<device-id>/``.
+        welcome: the request hash of a device being enrolled: its welcome bundle.
+        progress: called with (stage, done, total) while packing.
+
+    Returns:
+        What was written (``Exported``), with this laptop's changes the others will refuse.
+
+    Raises:
+        BadInput: not in a team, or not an active member of it; a bad target.
+        MachineFault: the file could not be written (nothing recorded).
+    """
     team = rosters.require_team(store)
     mine = team.device(store.device_id)
     if mine is None or mine["status"] != "active":
@@ -112,7 +127,9 @@ def _target(
     when it was written and with which roster (so a laptop that joined by then, and cannot
     read it, knows it was damaged, not written before it joined)."""
     if (out is None) == (folder is None):
-        raise BadInput("Give either --out FILE or --to DIR.")
+        raise BadInput(
+            "Give either a bundle file or a sync folder, not both.", code="bundle_target_twice"
+        )
     if folder is not None:
         shared = folder.expanduser()
         if not shared.is_dir():
@@ -125,7 +142,12 @@ def _target(
         return machine.check_target(target_dir / name, "the bundle", database=store.path)
     assert out is not None
     if out.expanduser().is_dir() and not out.expanduser().is_symlink():
-        raise BadInput(f"{shown(str(out), limit=160)} is a folder; use --to for folder mode.")
+        raise BadInput(
+            f"{shown(str(out), limit=160)} is a folder; give a file, or the folder as a sync "
+            "folder.",
+            code="bundle_file_is_folder",
+            path=shown(str(out), limit=160),
+        )
     return machine.check_target(out, "the bundle", database=store.path)
 
 

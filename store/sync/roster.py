@@ -92,15 +92,28 @@ def require_team(store: Store) -> Roster:
     roster = current(store)
     if roster is None:
         raise BadInput(
-            "This device is not in a team yet: create one with `schildwacht team create`, or "
-            "join one with `schildwacht device request` and the admin's welcome bundle."
+            "This device is not in a team yet: create one, or join one with an enrolment "
+            "request and the admin's welcome bundle.",
+            code="no_team",
         )
     return roster
 
 
 def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
-    """Check a roster's signature against the pinned admin key (or its own, when none is
-    pinned yet); raise IntegrityFailure naming what is wrong."""
+    """A roster from a bundle, checked.
+
+    Args:
+        body: the roster's canonical JSON.
+        signature: its Ed25519 signature.
+        admin_key: the pinned admin key (base64), or None when none is pinned yet (the roster's
+            own admin key is then the one checked).
+
+    Returns:
+        The roster.
+
+    Raises:
+        IntegrityFailure: malformed, or not signed by the admin key.
+    """
     try:
         data = validate.json_document(body, "the roster", max_depth=8)
         claimed = data["admin"]
@@ -164,7 +177,7 @@ def create_team(store: Store, name: str) -> Roster:
         raise BadInput("Give the team a name.")
     name = validate.code(name, "The team name")
     if current(store) is not None:
-        raise BadInput("This device is already in a team; see `schildwacht team show`.")
+        raise BadInput("This device is already in a team.", code="already_in_team")
     with store.write("team.create", None, {"name": name}) as conn:
         me = identity(store)
         label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
@@ -217,7 +230,18 @@ def short_authentication_string(request_body: bytes) -> str:
 
 
 def write_request(store: Store, out: Path) -> tuple[str, str]:
-    """Write this device's enrolment request; return (short authentication string, path)."""
+    """Write this device's enrolment request (its keys, label and role, signed with its own key).
+
+    Args:
+        store: the database; the device is in no team yet.
+        out: the file to write (owner-only permissions).
+
+    Returns:
+        The short authentication string both screens show, and the path written.
+
+    Raises:
+        BadInput: the device is already in a team, or ``out`` may not be written.
+    """
     if current(store) is not None:
         raise BadInput("This device is already in a team; it needs no enrolment request.")
     with store.write("device.request") as conn:
@@ -306,7 +330,21 @@ def read_request(path: Path) -> Request:
 
 
 def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
-    """Add the requesting device to the roster (admin only); return the new roster."""
+    """Add the requesting device to the roster: a new version, signed on the admin device.
+
+    Args:
+        store: the database; the actor needs ``team.manage``, on the admin device.
+        request: the checked request (``read_request``).
+        role: the role to enrol it with (``access.ROLES``); None takes the one it asked for.
+
+    Returns:
+        The new roster.
+
+    Raises:
+        BadInput: not in a team or not the admin device; an unknown role; a device already in
+            the roster; a device made with a fixed clock joining a real team.
+        PermissionDenied: the actor may not manage the team.
+    """
     access.require(store.actor, "team.manage")
     roster = require_team(store)
     _require_admin_device(store, roster)
@@ -408,7 +446,9 @@ def find_device(roster: Roster, text: str) -> dict[str, Any]:
     ]
     if len(matches) != 1:
         raise NotFound(
-            f"No single device in the roster matches {validate.shown(text)}; see `team show`."
+            f"No single device in the roster matches {validate.shown(text)}.",
+            code="no_single_device",
+            device=validate.shown(text),
         )
     return matches[0]
 

@@ -227,11 +227,30 @@ def get_conflict(store: Store, text: str) -> Conflict:
 def resolve(
     store: Store, text: str, *, choose: int | None = None, value: str | None = None
 ) -> Conflict:
-    """Resolve by choosing one of the concurrent values (1 = the one shown, 2 = the other, …)
-    or entering another. The value goes through the same store function as an edit (times
-    parsed and range-checked, R1, R3 and R4 for a concept, an assessment for a threat level),
-    and the field is written as having seen every concurrent value, so the conflict closes on
-    every laptop the resolution reaches."""
+    """Resolve a sync conflict by choosing one of the concurrent values or entering another.
+
+    The value goes through the same store function as an edit (times parsed and range-checked,
+    R1, R3 and R4 for a concept, an assessment for a threat level), and the field is written as
+    having seen every concurrent value, so the conflict closes on every laptop the resolution
+    reaches. One transaction.
+
+    Args:
+        store: the database; the actor needs the right to edit the table
+            (``RESOLVE_PERMISSION``).
+        text: the conflict's id or a unique prefix.
+        choose: which head's value: 1 = the one shown, 2 = the other, …
+        value: a value to enter instead (exactly one of ``choose`` and ``value``).
+
+    Returns:
+        The conflict, resolved.
+
+    Raises:
+        NotFound: no such conflict.
+        BadInput: already resolved; neither or both of choose and value; a number out of range;
+            a conflict about a row's existence; a value the edit refuses.
+        RuleViolation: the value breaks a rule (R1, R3, R4…).
+        PermissionDenied: the actor may not edit that table.
+    """
     detail = {"choose": choose, "value": value}
     with store.write("sync.resolve", None, detail) as conn:  # one transaction, nested writes
         conflict = get_conflict(store, text)
@@ -241,7 +260,7 @@ def resolve(
                 f"Conflict {conflict.id[:8]} was already resolved by {conflict.resolved_by}."
             )
         if (choose is None) == (value is None):
-            raise BadInput("Choose one of the values (--choose N) or enter one (--value TEXT).")
+            raise BadInput("Choose one of the values or enter one.", code="resolve_needs_one_value")
         writer = _WRITERS.get((conflict.table, conflict.column))
         if writer is None:
             raise BadInput(

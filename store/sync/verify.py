@@ -77,7 +77,22 @@ class Verified:
 
 
 def verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verified:
-    """Every check before the import's transaction; raise ``Refused`` naming the failed one."""
+    """Every check of a decrypted bundle before the import's transaction opens: its frame and
+    manifest, the sender and the roster it carries, each new segment's signature, digest,
+    sequence and clock.
+
+    Args:
+        store: the database.
+        plain: the decrypted file.
+        path: the file, for the receipt.
+        progress: called with (stage, done, total).
+
+    Returns:
+        The bundle verified, with the segments new to this device and its receipt begun.
+
+    Raises:
+        Refused: the failed check (``Refused.check``); nothing written.
+    """
     try:
         return _verify(store, plain, path, progress)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):

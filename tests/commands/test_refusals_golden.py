@@ -54,6 +54,9 @@ def test_refusals_are_worded_as_before(initialised: Run, tmp_path: Path) -> None
         ("--user", "NIEMAND", "person", "list"),
         ("--db", str(tmp_path), "person", "list"),
         ("--db", str(tmp_path / "absent.db"), "person", "list"),
+        ("person", "show", "NIEMAND"),
+        ("staff", "qualify", "NIEMAND", "BHV"),
+        ("team", "revoke", "laptop-x"),
     ]  # fmt: skip
     names = {str(tmp_path): "TMP", **{value: f"<{key}>" for key, value in ids.items()}}
     lines = []

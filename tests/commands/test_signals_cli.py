@@ -73,6 +73,8 @@ def test_a_report_is_issued_only_with_duiding_and_scenario(initialised: Run) -> 
     refused = initialised("intel", "issue", report_id, "--audience", "authority", user="IO-01")
     assert refused.exit_code == 2 and "duiding" in refused.stderr
     initialised("intel", "interpret", report_id, "--text", "Patroon", user="IO-01")
+    refused = initialised("intel", "issue", report_id, "--audience", "authority", user="IO-01")
+    assert refused.exit_code == 2 and "add one with `intel scenario`." in refused.stderr
     initialised(
         "intel",
         "scenario",

@@ -247,7 +247,7 @@ def test_an_officer_is_lent_once_in_a_scenario(ob_short: Store) -> None:
         (["add-persons:2:9"], "'add-persons:2:9': threat level 9 does not exist; choose one of: "
          "1, 2, 3, 4, 5."),
         (["add-persons:2:4"], "'add-persons:2:4' names no unit; write add-persons:N:LEVEL:UNIT "
-         "or give --unit."),
+         "or give the scenario's unit."),
         (["lend:1:AM:OB", "remove-officers:x:RT"], "'remove-officers:x:RT' gives 'x' where the "
          "number should be a whole number (write remove-officers:N:UNIT)."),
         (["add-officers:1:RT:hrb:extra"], "'add-officers:1:RT:hrb:extra' has more parts than its "

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from commands.refusals import refusal
 from store import agenda, ics_bounds, staff, subjects
 from store.agenda import CALENDAR_AUTHORITY
 from store.clock import local_iso
@@ -17,6 +18,7 @@ from store.db import Store
 from store.errors import BadInput, RuleViolation
 from store.ics import import_ics
 from tests.conftest import as_user, snapshot
+from words.errors import sentence
 
 ICS = Path(__file__).parent.parent / "fixtures" / "ics"
 MARCH = {"start": date(2027, 3, 1), "end": date(2027, 3, 31)}
@@ -266,11 +268,13 @@ def test_max_occurrences_is_exact_and_blames_the_file_not_one_event(bever: Store
     # limit is passed, and counted to its end (nothing more in the window) for the exact total
     with pytest.raises(BadInput) as refused:
         import_ics(bever, ICS / "google-series.ics", person="BEVER", max_occurrences=4, **MARCH)
-    assert str(refused.value) == (
+    assert refusal(refused.value) == (
         "google-series.ics gives 5 occurrences from 2027-03-01 to 2027-03-31, more than the "
         "limit of 4 (--max-occurrences); most of them (4) from VEVENT 1a2b3c4d5e@google.com "
         "(Weekstart parket); nothing was imported."
     )
+    assert refused.value.code == "more_occurrences_than_limit"
+    assert str(refused.value) == sentence(refused.value)  # every face: no option named
     ok = import_ics(bever, ICS / "google-series.ics", person="BEVER", max_occurrences=5, **MARCH)
     assert ok.added == 5
 

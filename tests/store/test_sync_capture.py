@@ -161,8 +161,9 @@ def test_repair_reinstalls_the_triggers_and_captures_what_changed_meanwhile(
     )
     raw.commit()
     raw.close()
-    with pytest.raises(IntegrityFailure, match="db repair"):
+    with pytest.raises(IntegrityFailure, match="Repair the database") as refused:
         Store(db_path)
+    assert refused.value.code == "capture_missing"  # the command line names `db repair`
     repaired = Store(db_path, clock=store.clock, repair=True)
     assert not capture.missing_triggers(repaired.conn)
     fields = repaired.tuples(
