@@ -305,9 +305,18 @@ def _supersedes_with_a_reason(row: Mapping[str, object]) -> None:
 
 
 def _new_times_in_order(row: Mapping[str, object]) -> None:
+    """The time a restriction or correction gives an activity is one an activity may have."""
     start, end = row.get("new_start_at"), row.get("new_end_at")
     if isinstance(start, str) and isinstance(end, str) and end <= start:
         raise BadInput("new_end_at must be after new_start_at.")
+    if (
+        isinstance(start, str)
+        and isinstance(end, str)
+        and from_db(end) - from_db(start) > (MAX_ACTIVITY)
+    ):
+        raise BadInput(
+            f"it gives an activity longer than {MAX_ACTIVITY.total_seconds() / 3600:g} hours."
+        )
 
 
 # Creation permissions that depend on the row ----------------------------------------------------

@@ -182,6 +182,10 @@ class Context:
     #: (device, number) of creation records whose row was created more than once: the judging
     #: of one depends on the others, so they are judged together (filled in by the judge)
     rivals: set[Key] = field(default_factory=set)
+    #: activity id → (clock, device) of its earliest accepted cancellation, or None
+    cancelled_at: Callable[[str], At | None] = lambda _activity: None
+    #: activity id → why it needs re-planning here now (R1 …), or None
+    replanning: Callable[[str], str | None] = lambda _activity: None
     #: records taken in that the judge noticed something about: (record, kind, detail)
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
 
@@ -234,12 +238,18 @@ class Judge:
         self._memos = 0
         self._latest: dict[int, str] = {}  # clock → the latest time a record may carry
         self._shapes: dict[tuple[str, tuple[str, ...]], _Shape] = {}
+        #: cancellations accepted in this judging: activity id → when (the earliest)
+        self._cancelled: dict[str, At] = {}
+        #: per activity, the new time and place its restrictions and corrections in the change
+        #: set being judged give it: an activity's new values must be theirs (R5)
+        self._targets: dict[str, list[Mapping[str, object]]] = defaultdict(list)
 
     def change_set(self, runs: Sequence[Run]) -> list[RunVerdict]:
         """Verdicts for every record of one change set (same origin and clock), one entry per
         run: a verdict for all its records, or a tuple with one per record."""
         first = runs[0]
         device = self.context.devices.get(first.origin)
+        self._targets.clear()
         verdicts: list[list[Verdict | None]] = []
         rows: dict[tuple[str, str], list[int]] = {}
         for index, run in enumerate(runs):
@@ -415,10 +425,8 @@ class Judge:
             return self._delete(row, rule, author)
         if row.existence is not None:
             verdicts = self._insert(row, rule, author, restrictions)
-            if all(v.applies for v in verdicts.values()) and row.tbl == "restriction":
-                restrictions[str(row.fields["activity_id"].val)].add(str(row.fields["kind"].val))
-            if all(v.applies for v in verdicts.values()) and row.tbl == "activity_correction":
-                restrictions[str(row.fields["activity_id"].val)].add(rules.CORRECTED)
+            if all(v.applies for v in verdicts.values()) and row.tbl in _RESTRICTING:
+                self._restricts(row, restrictions)
             return verdicts
         judged: dict[int, Verdict] = {}
         for record in sorted(row.fields.values(), key=lambda r: r.col == "status"):
@@ -501,7 +509,21 @@ class Judge:
             failed = failed or _done_after_end(
                 existence, values.get("status"), values.get("end_at")
             )
+            if failed is None and values.get("status") == "done":
+                failed = self._ended_here(values.get("end_at"))
         return failed
+
+    def _restricts(self, row: _Row, restrictions: dict[str, set[str]]) -> None:
+        """An accepted restriction or correction: what it lets the activity's fields become."""
+        values = {col: record.val for col, record in row.fields.items()}
+        activity = str(values["activity_id"])
+        kind = str(values["kind"]) if row.tbl == "restriction" else rules.CORRECTED
+        restrictions[activity].add(kind)
+        self._targets[activity].append(values)
+        existence = row.existence
+        if kind == "cancelled" and existence is not None:
+            at = _at(existence)
+            self._cancelled[activity] = min(at, self._cancelled.get(activity, at))
 
     def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
         """The calendar's authority covers only an activity that came from a calendar (its
@@ -558,9 +580,70 @@ class Judge:
             elif record.val == "done":
                 end = self.context.field_as_of("activity", record.pk, "end_at", _at(record))
             failed = failed or _done_after_end(record, record.val, end)
+            failed = failed or self._transition(record, str(row_id), end)
+        if failed is None and rule.name == "activity" and record.col in _TIME_AND_PLACE:
+            failed = self._as_restricted(record, str(row_id), row, judged)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")
         return failed or APPLY
+
+    def _transition(self, record: Change, activity: str, end: object) -> Verdict | None:
+        """An activity's status judged as the store would (R5, R1): never revived once
+        cancelled; never done while it needs re-planning here; done only once it has ended on
+        this laptop's clock too (a change dated ahead waits until then)."""
+        cancelled = [self._cancelled.get(activity), self.context.cancelled_at(activity)]
+        earliest = min((c for c in cancelled if c is not None), default=None)
+        if record.val != "cancelled" and earliest is not None and earliest < _at(record):
+            return quarantine(
+                "transition",
+                f"the activity was cancelled; a cancelled activity is never {shown(record.val)}"
+                " again (R5)",
+            )
+        if record.val != "done":
+            return None
+        reason = self.context.replanning(activity)
+        if reason is not None:
+            return quarantine(
+                "R1",
+                f"the activity needs re-planning ({reason.replace('_', ' ')}); marking it done "
+                "would hide that (R1)",
+            )
+        return self._ended_here(end)
+
+    def _ended_here(self, end: object) -> Verdict | None:
+        """'done' of an activity that has not ended on this laptop's clock (the change's own
+        clock ahead): it waits until it has (never quarantined: an honest clock may run fast)."""
+        if isinstance(end, str) and end > self.context.soon:
+            return defer(
+                f"{CLOCK_WAIT}{end}",
+                f"marked done before it ends on this laptop's clock ({shown(end)}): it waits "
+                "until then",
+            )
+        return None
+
+    def _as_restricted(
+        self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]
+    ) -> Verdict | None:
+        """An activity's new time or place: the one its restriction or correction gives, and
+        the row as it will be still a valid activity (ends after it starts, ≤ 72 hours)."""
+        targets = self._targets.get(activity, [])
+        wanted = {t.get(f"new_{record.col}") for t in targets} - {None}
+        if wanted and record.val not in wanted:
+            return quarantine(
+                "R5",
+                f"activity.{record.col} {shown(record.val)} is not what its restriction or "
+                "correction records",
+            )
+        if record.col == "location":
+            return None
+        times: dict[str, object] = {record.col: record.val}
+        other = "end_at" if record.col == "start_at" else "start_at"
+        found = row.fields.get(other)
+        if found is not None and (found.seq not in judged or judged[found.seq].applies):
+            times[other] = found.val
+        else:
+            times[other] = self.context.field_as_of("activity", record.pk, other, _at(record))
+        return _row_checks(rules.TABLES["activity"], times)
 
     def _delete(self, row: _Row, rule: rules.TableRule, author: _Author) -> dict[int, Verdict]:
         if row.fields:
@@ -725,6 +808,11 @@ def _bootstrap(runs: Sequence[Run], name: str, device: Device) -> tuple[str, str
             role = fields.get("role")
             return (row.pk, role if isinstance(role, str) else "")
     return None
+
+
+#: The tables whose rows let an activity's status, time and place change (R5).
+_RESTRICTING = ("restriction", "activity_correction")
+_TIME_AND_PLACE = ("start_at", "end_at", "location")
 
 
 def _rows(records: Iterable[Change]) -> dict[tuple[str, str], _Row]:

@@ -388,6 +388,8 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         known_row=_known_rows(conn),
         field_as_of=lambda tbl, pk, col, at: _field_as_of(conn, tbl, pk, col, at),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
+        cancelled_at=lambda activity: _cancelled_at(conn, activity),
+        replanning=lambda activity: _replanning(conn, activity),
     )
 
 
@@ -436,6 +438,28 @@ def _field_as_of(
     if not accepted:
         return None
     return max(accepted, key=lambda r: (r.cl, r.hlc, r.origin)).val
+
+
+def _cancelled_at(conn: sqlite3.Connection, activity: str) -> tuple[int, str] | None:
+    """When (clock, device) the earliest accepted cancellation of an activity was made: a
+    cancelled activity is never revived (R5), by a store or a bundle."""
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM restriction WHERE activity_id = ? AND kind = 'cancelled'", (activity,)
+        )
+    ]
+    runs = log.of_rows(conn, [("restriction", json.dumps([i], ensure_ascii=False)) for i in ids])
+    made = [(run.hlc, run.origin) for run in runs if EXISTENCE in run.cols and run.cl % 2 == 1]
+    return min(made) if made else None
+
+
+def _replanning(conn: sqlite3.Connection, activity: str) -> str | None:
+    """Why an activity needs re-planning here (R1: below the required level …), as the store
+    sees it before 'done' would hide it; None when it need not be (or is done or cancelled)."""
+    row = conn.execute("SELECT replan_reason FROM activity_view WHERE id = ?", (activity,))
+    found = row.fetchone()
+    return None if found is None or found[0] is None else str(found[0])
 
 
 Creations = Callable[[str, str, int, Change], list[tuple[int, str, int]]]
