@@ -74,6 +74,9 @@ DECISION_STEPS = ("decision", "execution", "monitoring")
 #: event cancelled there): every role that may import calendars may record that cancellation
 #: of an activity that came from a calendar; anything else names a real authority.
 CALENDAR_AUTHORITY = "calendar"
+#: How the correction begins that reinstates an activity cancelled only by its calendar (the one
+#: way a cancelled activity is planned again: the calendar has the event again).
+REINSTATED = "Reinstated by the calendar"
 
 CALLSIGN_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
 SUBJECT_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")

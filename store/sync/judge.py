@@ -182,8 +182,8 @@ class Context:
     #: (device, number) of creation records whose row was created more than once: the judging
     #: of one depends on the others, so they are judged together (filled in by the judge)
     rivals: set[Key] = field(default_factory=set)
-    #: activity id → (clock, device) of its earliest accepted cancellation, or None
-    cancelled_at: Callable[[str], At | None] = lambda _activity: None
+    #: activity id → (clock, device) of each accepted cancellation, and whether its calendar's
+    cancelled_at: Callable[[str], list[tuple[At, bool]]] = lambda _activity: []
     #: activity id → why it needs re-planning here now (R1 …), or None
     replanning: Callable[[str], str | None] = lambda _activity: None
     #: records taken in that the judge noticed something about: (record, kind, detail)
@@ -238,8 +238,8 @@ class Judge:
         self._memos = 0
         self._latest: dict[int, str] = {}  # clock → the latest time a record may carry
         self._shapes: dict[tuple[str, tuple[str, ...]], _Shape] = {}
-        #: cancellations accepted in this judging: activity id → when (the earliest)
-        self._cancelled: dict[str, At] = {}
+        #: cancellations accepted in this judging: activity id → when, and whether by the calendar
+        self._cancelled: dict[str, list[tuple[At, bool]]] = defaultdict(list)
         #: per activity, the new time and place its restrictions and corrections in the change
         #: set being judged give it: an activity's new values must be theirs (R5)
         self._targets: dict[str, list[Mapping[str, object]]] = defaultdict(list)
@@ -504,6 +504,8 @@ class Judge:
         failed = author.may(rule.create(values), rule.name)
         if failed is None and rule.name == "restriction" and rules.calendar_cancellation(values):
             failed = self._from_a_calendar(values, author)
+        if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
+            failed = self._supersedes_a_flag(values, author)
         if failed is None and rule.name == "activity":
             failed = _status_follows_restriction(values.get("status"), values, restrictions)
             failed = failed or _done_after_end(
@@ -522,8 +524,19 @@ class Judge:
         self._targets[activity].append(values)
         existence = row.existence
         if kind == "cancelled" and existence is not None:
-            at = _at(existence)
-            self._cancelled[activity] = min(at, self._cancelled.get(activity, at))
+            self._cancelled[activity].append((_at(existence), rules.calendar_cancellation(values)))
+
+    def _supersedes_a_flag(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
+        """Superseding a flagged entry ends its flag as clearing does: only those who may clear
+        (the store refuses others too)."""
+        replaced = json.dumps([values.get("supersedes")], ensure_ascii=False)
+        if not self._known("log_entry", replaced):
+            return defer(
+                f"row:log_entry:{replaced}", "the entry it supersedes is not known here yet"
+            )
+        if self.context.created_value("log_entry", replaced, "flagged") != 1:
+            return None
+        return author.may("log.clear", "a log entry superseding a flagged one")
 
     def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
         """The calendar's authority covers only an activity that came from a calendar (its
@@ -591,14 +604,10 @@ class Judge:
         """An activity's status judged as the store would (R5, R1): never revived once
         cancelled; never done while it needs re-planning here; done only once it has ended on
         this laptop's clock too (a change dated ahead waits until then)."""
-        cancelled = [self._cancelled.get(activity), self.context.cancelled_at(activity)]
-        earliest = min((c for c in cancelled if c is not None), default=None)
-        if record.val != "cancelled" and earliest is not None and earliest < _at(record):
-            return quarantine(
-                "transition",
-                f"the activity was cancelled; a cancelled activity is never {shown(record.val)}"
-                " again (R5)",
-            )
+        if record.val != "cancelled":
+            failed = self._revives(record, activity)
+            if failed is not None:
+                return failed
         if record.val != "done":
             return None
         reason = self.context.replanning(activity)
@@ -609,6 +618,33 @@ class Judge:
                 "would hide that (R1)",
             )
         return self._ended_here(end)
+
+    def _revives(self, record: Change, activity: str) -> Verdict | None:
+        """A status other than cancelled after a cancellation: only the calendar reinstates an
+        activity it alone cancelled, with its correction saying so (as ``store/ics.py`` does);
+        a person's cancellation stands for good."""
+        before = [
+            calendar
+            for at, calendar in (
+                *self._cancelled.get(activity, ()),
+                *self.context.cancelled_at(activity),
+            )
+            if at < _at(record)
+        ]
+        if not before:
+            return None
+        reinstated = any(
+            str(t.get("reason", "")).startswith(rules.REINSTATED)
+            for t in self._targets.get(activity, ())
+            if "old_location" in t  # a correction, not a restriction
+        )
+        if all(before) and reinstated:
+            return None
+        return quarantine(
+            "transition",
+            f"the activity was cancelled; a cancelled activity is never {shown(record.val)} "
+            "again (R5), but by its calendar when that alone cancelled it",
+        )
 
     def _ended_here(self, end: object) -> Verdict | None:
         """'done' of an activity that has not ended on this laptop's clock (the change's own

@@ -35,6 +35,7 @@ from .capture import COUNTER_BITS, DAY_MS
 from .change import EXISTENCE, Change, Run
 from .judge import (
     CLOCK_WAIT,
+    At,
     Context,
     Device,
     Judge,
@@ -440,18 +441,21 @@ def _field_as_of(
     return max(accepted, key=lambda r: (r.cl, r.hlc, r.origin)).val
 
 
-def _cancelled_at(conn: sqlite3.Connection, activity: str) -> tuple[int, str] | None:
-    """When (clock, device) the earliest accepted cancellation of an activity was made: a
-    cancelled activity is never revived (R5), by a store or a bundle."""
-    ids = [
-        r[0]
-        for r in conn.execute(
-            "SELECT id FROM restriction WHERE activity_id = ? AND kind = 'cancelled'", (activity,)
-        )
+def _cancelled_at(conn: sqlite3.Connection, activity: str) -> list[tuple[At, bool]]:
+    """When (clock, device) each accepted cancellation of an activity was made, and whether it
+    was its calendar's: a cancelled activity is never revived (R5) but by its calendar."""
+    rows = conn.execute(
+        "SELECT id, authority = ? AND reason = 'tbp_choice' FROM restriction"
+        " WHERE activity_id = ? AND kind = 'cancelled'",
+        (rules.CALENDAR_AUTHORITY, activity),
+    ).fetchall()
+    calendar = {json.dumps([r[0]], ensure_ascii=False): bool(r[1]) for r in rows}
+    runs = log.of_rows(conn, [("restriction", pk) for pk in calendar])
+    return [
+        ((run.hlc, run.origin), calendar[run.pk])
+        for run in runs
+        if EXISTENCE in run.cols and run.cl % 2 == 1
     ]
-    runs = log.of_rows(conn, [("restriction", json.dumps([i], ensure_ascii=False)) for i in ids])
-    made = [(run.hlc, run.origin) for run in runs if EXISTENCE in run.cols and run.cl % 2 == 1]
-    return min(made) if made else None
 
 
 def _replanning(conn: sqlite3.Connection, activity: str) -> str | None:

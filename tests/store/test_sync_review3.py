@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from store import agenda, subjects
+from store import agenda, logbook, subjects
+from store.errors import PermissionDenied
 from store.sync import capture
-from tests.conftest import at
+from tests.conftest import at, snapshot
 from tests.hostile import Hostile, build_template, copied_team, ids, import_with_cli, key
 from tests.store.test_sync_review import history, legal_entry, quarantined
 from tests.sync_team import exchange_all, user_tables
@@ -152,10 +153,8 @@ def test_a_corrected_time_is_the_correction_s_and_an_activity_s(
         pk = key(activity)
         end = "2027-06-01T11:00:00Z"
         records = correction(b, activity, recorded)
-        b.forge_raw(
-            records
-            + [("activity", pk, "end_at", end, 1, history(b, "activity", pk, "end_at"), "OPS-B")]
-        )
+        moved = ("activity", pk, "end_at", end, 1, history(b, "activity", pk, "end_at"), "OPS-B")
+        b.forge_raw([*records, moved])
         code, receipt = import_with_cli(a, b.export())
         assert code == 5
         assert expected <= quarantined(receipt)
@@ -168,3 +167,51 @@ def test_a_corrected_time_is_the_correction_s_and_an_activity_s(
         assert a.store.one("SELECT end_at FROM activity WHERE id = ?", (activity,))[0] == (
             "2026-11-30T11:00:00Z"
         )
+
+
+# 6. Superseding a flagged entry ends its flag: only those who may clear it -----------------------
+
+
+def test_only_those_who_may_clear_supersede_a_flagged_entry_in_the_store(
+    template: Path, tmp_path: Path
+) -> None:
+    """The operator's own flagged entry superseded on their laptop: refused (exit 4 through
+    the CLI), nothing written; the admin (who may clear) supersedes it and the flag ends."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        entry = ids(b.store)["entry"]
+        before = snapshot(b.store.path)
+        with pytest.raises(PermissionDenied):
+            logbook.add_entry(b.store, "Toch niets", supersedes=entry)
+        assert snapshot(b.store.path) == before
+        logbook.add_entry(a.store, "Toch niets", supersedes=entry)
+        assert not logbook.get_entry(a.store, entry).open_flag
+
+
+def test_a_bundle_superseding_a_flagged_entry_is_quarantined_unless_its_author_may_clear(
+    template: Path, tmp_path: Path
+) -> None:
+    """The operator's laptop writes the superseding entry past its store: quarantined (role),
+    exit 5; the flagged entry still carries into handovers on the admin's laptop."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        must_be = legal_entry(b, a)
+        entry = ids(b.store)["entry"]
+        row = "01a2ffff-0000-7000-8000-00000000e111"
+        values = {
+            "id": row,
+            "at": b.store.now(),
+            "author": "OPS-B",
+            "device": b.laptop.id,
+            "subject_id": None,
+            "activity_id": None,
+            "kind": "note",
+            "text": "Toch niets",
+            "flagged": 0,
+            "supersedes": entry,
+        }
+        pk = key(row)
+        b.forge(("log_entry", pk, "", None), *[("log_entry", pk, c, v) for c, v in values.items()])
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5
+        assert ("log_entry", "", "role") in quarantined(receipt)
+        assert user_tables(a.store) == must_be
+        assert logbook.get_entry(a.store, entry).open_flag
