@@ -92,7 +92,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import ics_bounds, validate
+from . import ics_bounds, rules, validate
 from .agenda import CALENDAR_AUTHORITY, insert_correction
 from .clock import LOCAL_TZ, day_bounds, from_db, local_text, to_db
 from .db import Store
@@ -1273,8 +1273,9 @@ def import_ics(
 
 
 #: How a correction that reinstates an activity begins (the other corrections are mistakes
-#: put right, or a calendar's change of time or place).
-REINSTATED = "Reinstated by the calendar"
+#: put right, or a calendar's change of time or place): the rule table's, which the importer
+#: judges a reinstatement by.
+REINSTATED = rules.REINSTATED
 
 
 def _in_window(row: Any, window: tuple[datetime, datetime]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from . import rules, validate
+from . import access, rules, validate
 from .clock import to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput
@@ -129,6 +129,10 @@ def add_entry(
             row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
             subject_id = row["subject_id"] if row else None
         replaced = resolve_id(store, "log_entry", supersedes, "log entry") if supersedes else None
+        if replaced is not None and store.one(
+            "SELECT 1 FROM log_entry WHERE id = ? AND flagged = 1", (replaced,)
+        ):  # superseding ends a flag as clearing does: only those who may clear
+            access.require(store.actor, "log.clear")
         conn.execute(
             "INSERT INTO log_entry (id, at, author, device, subject_id, activity_id, kind, text,"
             " flagged, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -74,6 +74,9 @@ DECISION_STEPS = ("decision", "execution", "monitoring")
 #: event cancelled there): every role that may import calendars may record that cancellation
 #: of an activity that came from a calendar; anything else names a real authority.
 CALENDAR_AUTHORITY = "calendar"
+#: How the correction begins that reinstates an activity cancelled only by its calendar (the one
+#: way a cancelled activity is planned again: the calendar has the event again).
+REINSTATED = "Reinstated by the calendar"
 
 CALLSIGN_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
 SUBJECT_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
@@ -305,9 +308,18 @@ def _supersedes_with_a_reason(row: Mapping[str, object]) -> None:
 
 
 def _new_times_in_order(row: Mapping[str, object]) -> None:
+    """The time a restriction or correction gives an activity is one an activity may have."""
     start, end = row.get("new_start_at"), row.get("new_end_at")
     if isinstance(start, str) and isinstance(end, str) and end <= start:
         raise BadInput("new_end_at must be after new_start_at.")
+    if (
+        isinstance(start, str)
+        and isinstance(end, str)
+        and from_db(end) - from_db(start) > (MAX_ACTIVITY)
+    ):
+        raise BadInput(
+            f"it gives an activity longer than {MAX_ACTIVITY.total_seconds() / 3600:g} hours."
+        )
 
 
 # Creation permissions that depend on the row ----------------------------------------------------

@@ -78,7 +78,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
         receipt.warnings.append(
             f"{label} sent records dated ahead of this laptop's clock (up to "
             f"{local_text(until)}): an assessment, a restriction, a decision or a signal's "
-            "step; they wait until then"
+            "step, an activity marked done before it ends; they wait until then"
         )
     for conflict_id, table in _open_conflicts(conn).items():
         if conflict_id not in open_before:

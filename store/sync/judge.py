@@ -205,6 +205,10 @@ class Context:
     #: (device, number) of creation records whose row was created more than once: the judging
     #: of one depends on the others, so they are judged together (filled in by the judge)
     rivals: set[Key] = field(default_factory=set)
+    #: activity id → (clock, device) of each accepted cancellation, and whether its calendar's
+    cancelled_at: Callable[[str], list[tuple[At, bool]]] = lambda _activity: []
+    #: activity id → why it needs re-planning here now (R1 …), or None
+    replanning: Callable[[str], str | None] = lambda _activity: None
     #: records taken in that the judge noticed something about: (record, kind, detail)
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
 
@@ -257,12 +261,18 @@ class Judge:
         self._memos = 0
         self._latest: dict[int, str] = {}  # clock → the latest time a record may carry
         self._shapes: dict[tuple[str, tuple[str, ...]], _Shape] = {}
+        #: cancellations accepted in this judging: activity id → when, and whether by the calendar
+        self._cancelled: dict[str, list[tuple[At, bool]]] = defaultdict(list)
+        #: per activity, the new time and place its restrictions and corrections in the change
+        #: set being judged give it: an activity's new values must be theirs (R5)
+        self._targets: dict[str, list[Mapping[str, object]]] = defaultdict(list)
 
     def change_set(self, runs: Sequence[Run]) -> list[RunVerdict]:
         """Verdicts for every record of one change set (same origin and clock), one entry per
         run: a verdict for all its records, or a tuple with one per record."""
         first = runs[0]
         device = self.context.devices.get(first.origin)
+        self._targets.clear()
         verdicts: list[list[Verdict | None]] = []
         rows: dict[tuple[str, str], list[int]] = {}
         for index, run in enumerate(runs):
@@ -438,10 +448,8 @@ class Judge:
             return self._delete(row, rule, author)
         if row.existence is not None:
             verdicts = self._insert(row, rule, author, restrictions)
-            if all(v.applies for v in verdicts.values()) and row.tbl == "restriction":
-                restrictions[str(row.fields["activity_id"].val)].add(str(row.fields["kind"].val))
-            if all(v.applies for v in verdicts.values()) and row.tbl == "activity_correction":
-                restrictions[str(row.fields["activity_id"].val)].add(rules.CORRECTED)
+            if all(v.applies for v in verdicts.values()) and row.tbl in _RESTRICTING:
+                self._restricts(row, restrictions)
             return verdicts
         judged: dict[int, Verdict] = {}
         for record in sorted(row.fields.values(), key=lambda r: r.col == "status"):
@@ -519,12 +527,39 @@ class Judge:
         failed = author.may(rule.create(values), rule.name)
         if failed is None and rule.name == "restriction" and rules.calendar_cancellation(values):
             failed = self._from_a_calendar(values, author)
+        if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
+            failed = self._supersedes_a_flag(values, author)
         if failed is None and rule.name == "activity":
             failed = _status_follows_restriction(values.get("status"), values, restrictions)
             failed = failed or _done_after_end(
                 existence, values.get("status"), values.get("end_at")
             )
+            if failed is None and values.get("status") == "done":
+                failed = self._ended_here(values.get("end_at"))
         return failed
+
+    def _restricts(self, row: _Row, restrictions: dict[str, set[str]]) -> None:
+        """An accepted restriction or correction: what it lets the activity's fields become."""
+        values = {col: record.val for col, record in row.fields.items()}
+        activity = str(values["activity_id"])
+        kind = str(values["kind"]) if row.tbl == "restriction" else rules.CORRECTED
+        restrictions[activity].add(kind)
+        self._targets[activity].append(values)
+        existence = row.existence
+        if kind == "cancelled" and existence is not None:
+            self._cancelled[activity].append((_at(existence), rules.calendar_cancellation(values)))
+
+    def _supersedes_a_flag(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
+        """Superseding a flagged entry ends its flag as clearing does: only those who may clear
+        (the store refuses others too)."""
+        replaced = json.dumps([values.get("supersedes")], ensure_ascii=False)
+        if not self._known("log_entry", replaced):
+            return defer(
+                f"row:log_entry:{replaced}", "the entry it supersedes is not known here yet"
+            )
+        if self.context.created_value("log_entry", replaced, "flagged") != 1:
+            return None
+        return author.may("log.clear", "a log entry superseding a flagged one")
 
     def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
         """The calendar's authority covers only an activity that came from a calendar (its
@@ -581,9 +616,93 @@ class Judge:
             elif record.val == "done":
                 end = self.context.field_as_of("activity", record.pk, "end_at", _at(record))
             failed = failed or _done_after_end(record, record.val, end)
+            failed = failed or self._transition(record, str(row_id), end)
+        if failed is None and rule.name == "activity" and record.col in _TIME_AND_PLACE:
+            failed = self._as_restricted(record, str(row_id), row, judged)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")
         return failed or APPLY
+
+    def _transition(self, record: Change, activity: str, end: object) -> Verdict | None:
+        """An activity's status judged as the store would (R5, R1): never revived once
+        cancelled; never done while it needs re-planning here; done only once it has ended on
+        this laptop's clock too (a change dated ahead waits until then)."""
+        if record.val != "cancelled":
+            failed = self._revives(record, activity)
+            if failed is not None:
+                return failed
+        if record.val != "done":
+            return None
+        reason = self.context.replanning(activity)
+        if reason is not None:
+            return quarantine(
+                "R1",
+                f"the activity needs re-planning ({reason.replace('_', ' ')}); marking it done "
+                "would hide that (R1)",
+            )
+        return self._ended_here(end)
+
+    def _revives(self, record: Change, activity: str) -> Verdict | None:
+        """A status other than cancelled after a cancellation: only the calendar reinstates an
+        activity it alone cancelled, with its correction saying so (as ``store/ics.py`` does);
+        a person's cancellation stands for good."""
+        before = [
+            calendar
+            for at, calendar in (
+                *self._cancelled.get(activity, ()),
+                *self.context.cancelled_at(activity),
+            )
+            if at < _at(record)
+        ]
+        if not before:
+            return None
+        reinstated = any(
+            str(t.get("reason", "")).startswith(rules.REINSTATED)
+            for t in self._targets.get(activity, ())
+            if "old_location" in t  # a correction, not a restriction
+        )
+        if all(before) and reinstated:
+            return None
+        return quarantine(
+            "transition",
+            f"the activity was cancelled; a cancelled activity is never {shown(record.val)} "
+            "again (R5), but by its calendar when that alone cancelled it",
+        )
+
+    def _ended_here(self, end: object) -> Verdict | None:
+        """'done' of an activity that has not ended on this laptop's clock (the change's own
+        clock ahead): it waits until it has (never quarantined: an honest clock may run fast)."""
+        if isinstance(end, str) and end > self.context.soon:
+            return defer(
+                f"{CLOCK_WAIT}{end}",
+                f"marked done before it ends on this laptop's clock ({shown(end)}): it waits "
+                "until then",
+            )
+        return None
+
+    def _as_restricted(
+        self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]
+    ) -> Verdict | None:
+        """An activity's new time or place: the one its restriction or correction gives, and
+        the row as it will be still a valid activity (ends after it starts, ≤ 72 hours)."""
+        targets = self._targets.get(activity, [])
+        wanted = {t.get(f"new_{record.col}") for t in targets} - {None}
+        if wanted and record.val not in wanted:
+            return quarantine(
+                "R5",
+                f"activity.{record.col} {shown(record.val)} is not what its restriction or "
+                "correction records",
+            )
+        if record.col == "location":
+            return None
+        times: dict[str, object] = {record.col: record.val}
+        other = "end_at" if record.col == "start_at" else "start_at"
+        found = row.fields.get(other)
+        if found is not None and (found.seq not in judged or judged[found.seq].applies):
+            times[other] = found.val
+        else:
+            times[other] = self.context.field_as_of("activity", record.pk, other, _at(record))
+        return _row_checks(rules.TABLES["activity"], times)
 
     def _delete(self, row: _Row, rule: rules.TableRule, author: _Author) -> dict[int, Verdict]:
         if row.fields:
@@ -748,6 +867,11 @@ def _bootstrap(runs: Sequence[Run], name: str, device: Device) -> tuple[str, str
             role = fields.get("role")
             return (row.pk, role if isinstance(role, str) else "")
     return None
+
+
+#: The tables whose rows let an activity's status, time and place change (R5).
+_RESTRICTING = ("restriction", "activity_correction")
+_TIME_AND_PLACE = ("start_at", "end_at", "location")
 
 
 def _rows(records: Iterable[Change]) -> dict[tuple[str, str], _Row]:

@@ -35,6 +35,7 @@ from .capture import COUNTER_BITS, DAY_MS
 from .change import EXISTENCE, Change, Run
 from .judge import (
     CLOCK_WAIT,
+    At,
     Context,
     Device,
     Judge,
@@ -388,6 +389,8 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         known_row=_known_rows(conn),
         field_as_of=lambda tbl, pk, col, at: _field_as_of(conn, tbl, pk, col, at),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
+        cancelled_at=lambda activity: _cancelled_at(conn, activity),
+        replanning=lambda activity: _replanning(conn, activity),
     )
 
 
@@ -436,6 +439,31 @@ def _field_as_of(
     if not accepted:
         return None
     return max(accepted, key=lambda r: (r.cl, r.hlc, r.origin)).val
+
+
+def _cancelled_at(conn: sqlite3.Connection, activity: str) -> list[tuple[At, bool]]:
+    """When (clock, device) each accepted cancellation of an activity was made, and whether it
+    was its calendar's: a cancelled activity is never revived (R5) but by its calendar."""
+    rows = conn.execute(
+        "SELECT id, authority = ? AND reason = 'tbp_choice' FROM restriction"
+        " WHERE activity_id = ? AND kind = 'cancelled'",
+        (rules.CALENDAR_AUTHORITY, activity),
+    ).fetchall()
+    calendar = {json.dumps([r[0]], ensure_ascii=False): bool(r[1]) for r in rows}
+    runs = log.of_rows(conn, [("restriction", pk) for pk in calendar])
+    return [
+        ((run.hlc, run.origin), calendar[run.pk])
+        for run in runs
+        if EXISTENCE in run.cols and run.cl % 2 == 1
+    ]
+
+
+def _replanning(conn: sqlite3.Connection, activity: str) -> str | None:
+    """Why an activity needs re-planning here (R1: below the required level …), as the store
+    sees it before 'done' would hide it; None when it need not be (or is done or cancelled)."""
+    row = conn.execute("SELECT replan_reason FROM activity_view WHERE id = ?", (activity,))
+    found = row.fetchone()
+    return None if found is None or found[0] is None else str(found[0])
 
 
 Creations = Callable[[str, str, int, Change], list[tuple[int, str, int]]]
