@@ -3,7 +3,11 @@ forms: tests/console/test_hostile_text.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import snapshot
 
@@ -26,3 +30,42 @@ def test_a_done_activity_is_not_moved_to_a_time_not_yet_ended(demo: Run, db_path
     past = ("--start", "2026-11-21 10:00", "--end", "2026-11-21 11:00")
     corrected = demo("activity", "edit", activity, *past, "--correction", "Verkeerd genoteerd")
     assert corrected.exit_code == 0, corrected.stderr
+
+
+CLI = [sys.executable, "-c", "from commands.cli import main; main()"]
+VENDOR_ZONES = ("/mozilla.org/20050126_1/Europe/Amsterdam", "/etc/localtime")
+
+
+@pytest.mark.parametrize("zone", VENDOR_ZONES)
+def test_a_vendor_time_zone_is_one_sentence_without_a_python_warning(
+    demo: Run, db_path: Path, tmp_path: Path, zone: str
+) -> None:
+    calendar = tmp_path / "agenda.ics"
+    calendar.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+        f"DTSTART;TZID={zone}:20261201T100000\r\nDTEND;TZID={zone}:20261201T110000\r\n"
+        "SUMMARY:moz\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    before = snapshot(db_path)
+    args = ("--db", str(db_path), "activity", "import-ics", str(calendar), "--person", "BEVER")
+    done = subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert len(done.stderr.splitlines()) == 1 and "never guessed" in done.stderr, done.stderr
+    assert snapshot(db_path) == before
+
+
+def test_encrypt_without_a_terminal_or_the_variable_is_refused(
+    run: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SCHILDWACHT_PASSPHRASE", raising=False)
+    done = subprocess.run(
+        [*CLI, "--db", str(db_path), "init", "--callsign", "OPS-01", "--unit", "RT", "--encrypt"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: init --encrypt needs the passphrase"), done.stderr
+    assert len(done.stderr.splitlines()) == 1
+    assert not db_path.exists()
