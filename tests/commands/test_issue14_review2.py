@@ -69,3 +69,22 @@ def test_encrypt_without_a_terminal_or_the_variable_is_refused(
     assert done.stderr.startswith("Error: init --encrypt needs the passphrase"), done.stderr
     assert len(done.stderr.splitlines()) == 1
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--unit", "RT", "--add-fte", "0.5"), ("--change", "add-fte:0.5:RT")],
+    ids=["--add-fte", "--change"],
+)
+def test_half_an_fte_is_one_officer_as_the_readme_says(demo: Run, args: tuple[str, ...]) -> None:
+    half = demo("capacity", "scenario", *args, "--format", "json")
+    assert half.exit_code == 0, half.stderr
+    one = demo("capacity", "scenario", "--unit", "RT", "--add-officers", "1", "--format", "json")
+    assert half.stdout == one.stdout
+
+
+def test_an_fte_below_a_half_is_refused(demo: Run, db_path: Path) -> None:
+    before = snapshot(db_path)
+    refused = demo("capacity", "scenario", "--unit", "RT", "--add-fte", "0.4")
+    assert refused.exit_code == 2 and "0.5" in refused.stderr, refused.stderr
+    assert snapshot(db_path) == before
