@@ -3,6 +3,7 @@ forms: tests/console/test_hostile_text.py)."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -87,4 +88,21 @@ def test_an_fte_below_a_half_is_refused(demo: Run, db_path: Path) -> None:
     before = snapshot(db_path)
     refused = demo("capacity", "scenario", "--unit", "RT", "--add-fte", "0.4")
     assert refused.exit_code == 2 and "0.5" in refused.stderr, refused.stderr
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize("cols", ["title", '{"a": 1}', "[1, 2]"])
+def test_a_hand_edited_field_list_of_the_change_log_is_exit_5(
+    demo: Run, db_path: Path, tmp_path: Path, cols: str
+) -> None:
+    assert demo("team", "create", "--name", "Havenstad").exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE sync_shape SET cols = ? WHERE id = (SELECT min(id) FROM sync_shape)", (cols,)
+        )
+    conn.close()
+    before = snapshot(db_path)
+    refused = demo("sync", "export", "--to", str(tmp_path / "share"))
+    assert refused.exit_code == 5, refused.stderr
+    assert len(refused.stderr.splitlines()) == 1 and "outside Schildwacht" in refused.stderr
     assert snapshot(db_path) == before
