@@ -106,3 +106,17 @@ def test_a_hand_edited_field_list_of_the_change_log_is_exit_5(
     assert refused.exit_code == 5, refused.stderr
     assert len(refused.stderr.splitlines()) == 1 and "outside Schildwacht" in refused.stderr
     assert snapshot(db_path) == before
+
+
+def test_the_day_first_hint_writes_the_typed_date_the_accepted_way(demo: Run) -> None:
+    refused = demo("activity", "list", "--from", "31-12-2026 10:00", "--to", "2027-01-02 10:00")
+    assert refused.exit_code == 2
+    assert "31-12-2026 is written 2026-12-31" in refused.stderr, refused.stderr
+
+
+def test_a_too_long_text_is_worded_for_any_field(demo: Run, db_path: Path) -> None:
+    before = snapshot(db_path)
+    refused = demo("handover", "sign", "--note", "x" * 4001)
+    assert refused.exit_code == 2
+    assert "The notes may hold at most 4000 characters; 4001 were given." in refused.stderr
+    assert snapshot(db_path) == before
