@@ -207,15 +207,13 @@ def plant_newer_table(laptop: Laptop, count: int, first: int = 1) -> None:
         )
 
 
-def test_an_import_whose_waiting_changes_pass_the_limit_says_so(
-    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Changes that wait for something not known in advance (here: their author) are counted
-    after the import: the one that crosses the limit says so (a warning, exit 5), and that
-    origin's further bundles are refused."""
+def _before_its_author(
+    tmp_path: Path, clock: FixedClock
+) -> tuple[Laptop, Laptop, Laptop, exchange.Receipt]:
+    """a adds an officer, who then writes on b; c gets b's changes without a's (a transport
+    that lost a's file). Returns the laptops and c's receipt."""
     from store.sync import export as exporting
 
-    monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 5)
     a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
     staff.add_staff(a.store, "RT-0002", unit="RT")
     send(a, b, tmp_path, "a-to-b")
@@ -223,12 +221,24 @@ def test_an_import_whose_waiting_changes_pass_the_limit_says_so(
     logbook.add_entry(as_officer, "Door de nieuwe collega")
     as_officer.close()
     every = exporting._select_segments
-    monkeypatch.setattr(
-        exporting,
-        "_select_segments",
-        lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != a.id],
-    )
-    early = send(b, c, tmp_path, "b-to-c")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            exporting,
+            "_select_segments",
+            lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != a.id],
+        )
+        early = send(b, c, tmp_path, "b-to-c")
+    return a, b, c, early
+
+
+def test_an_import_whose_waiting_changes_pass_the_limit_says_so(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changes that wait for something not known in advance (here: their author) are counted
+    after the import: the one that crosses the limit says so (a warning, exit 5), and that
+    origin's further bundles are refused."""
+    monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 5)
+    _a, b, c, early = _before_its_author(tmp_path, clock)
     count = early.deferred["log_entry"]
     assert count > 5 and early.failed and early.over_limit == [b.id]
     [warning] = early.warnings
@@ -243,27 +253,12 @@ def test_an_import_whose_waiting_changes_pass_the_limit_says_so(
 
 
 def test_a_change_by_someone_not_known_yet_waits_for_them(
-    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     """a adds an officer, who then writes on b. c gets b's changes first, without a's (a
     transport that lost a's file): the entry waits for its author, not quarantined, and is
     applied when a's changes come."""
-    from store.sync import export as exporting
-
-    a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
-    staff.add_staff(a.store, "RT-0002", unit="RT")
-    send(a, b, tmp_path, "a-to-b")
-    as_officer = as_user(b.store, "RT-0002")
-    logbook.add_entry(as_officer, "Door de nieuwe collega")
-    as_officer.close()
-    every = exporting._select_segments
-    monkeypatch.setattr(
-        exporting,
-        "_select_segments",
-        lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != a.id],
-    )
-    early = send(b, c, tmp_path, "b-to-c")
-    monkeypatch.undo()
+    a, _b, c, early = _before_its_author(tmp_path, clock)
     assert early.deferred["log_entry"] == 11 and not early.quarantined
     assert c.store.one("SELECT waits FROM sync_deferred")[0] == "author:RT-0002"
     assert not c.store.one("SELECT 1 FROM log_entry WHERE text = 'Door de nieuwe collega'")
