@@ -193,8 +193,11 @@ def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug
     5 integrity failure, 6 the machine refused (database busy, disk full, permissions;
     nothing written, try again).
     """
+    import warnings
     from pathlib import Path
 
+    if not debug:  # a library's warning is no sentence for the person: stderr stays one line
+        warnings.simplefilter("ignore")
     for name, value in (("--db", db), ("--user", user)):
         if value is not None and not_text(value):  # from the environment, undecodable
             raise OneLineError(f"{name} {shown(value)} is not UTF-8 text.")

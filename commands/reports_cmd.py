@@ -154,8 +154,8 @@ def restrictions(
 @click.option("--add-officers", type=COUNT, help="Add N officers (five day shifts a week).")
 @click.option(
     "--add-fte",
-    type=NumberParam(0, model.MAX_SCENARIO_COUNT),
-    help="Add FTE (rounded to whole officers).",
+    type=NumberParam(model.MIN_FTE, model.MAX_SCENARIO_COUNT),
+    help="Add FTE (0.5 to 1,000; whole officers, half up: 0.5 is one officer).",
 )
 @click.option("--remove-officers", type=COUNT, help="Remove N officers.")
 @click.option("--lend", type=COUNT, help="Lend N officers from --unit to --to-unit.")
@@ -197,7 +197,7 @@ def scenario(
     if add_persons:
         wanted.append(model.Change("add_persons", add_persons, home, level=level))
     if add_officers or add_fte:
-        count = (add_officers or 0) + round(add_fte or 0)
+        count = (add_officers or 0) + model.fte_officers(add_fte or 0)
         wanted.append(model.Change("add_officers", count, home, qualifications=qualifications))
     if remove_officers:
         wanted.append(model.Change("remove_officers", remove_officers, home))

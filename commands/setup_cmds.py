@@ -15,7 +15,7 @@ from store.setup import init_database
 from store.status import database_status
 from store.validate import visible
 
-from .context import Env, new_secret, pass_env
+from .context import Env, new_secret, on_terminal, pass_env
 from .output import emit, info, output_options
 from .params import InputPath, WholeParam
 
@@ -69,6 +69,11 @@ def init(
             "SCHILDWACHT_NEW_SECRET, or run it on a terminal to be asked."
         )
     passphrase = None
+    if encrypt and not env.passphrase and not on_terminal():
+        raise BadInput(
+            "init --encrypt needs the passphrase: set SCHILDWACHT_PASSPHRASE, or run it on a "
+            "terminal to be asked."
+        )
     if encrypt:
         passphrase = env.passphrase or click.prompt(
             "Passphrase for the new database",
@@ -145,6 +150,11 @@ def db_rekey(env: Env) -> None:
     store = env.store()
     if store.passphrase is None:
         rekey_database(store, "")  # refuses a plain database before asking for anything
+    if not os.environ.get("SCHILDWACHT_NEW_PASSPHRASE") and not on_terminal():
+        raise BadInput(
+            "db rekey needs the new passphrase: set SCHILDWACHT_NEW_PASSPHRASE, or run it on a "
+            "terminal to be asked."
+        )
     new = os.environ.get("SCHILDWACHT_NEW_PASSPHRASE") or click.prompt(
         "New passphrase", hide_input=True, confirmation_prompt=True, err=True
     )

@@ -24,7 +24,7 @@ from typing import Any
 
 from . import rules, validate
 from .catalogue import Concept, get_concept, get_unit, list_concepts
-from .clock import hours_between, local_iso, require_order, to_db, with_times
+from .clock import from_db, hours_between, local_iso, require_order, to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, NotFound, RuleViolation
 from .ids import uuid7
@@ -605,10 +605,23 @@ def edit_activity(
                 code="nothing_to_change",
                 fields=fields,
             )
+        _check_done_after_end(store, current, changes)
         changes["updated_at"] = store.now()
         assignments = ", ".join(f"{column} = ?" for column in changes)
         conn.execute(f"UPDATE activity SET {assignments} WHERE id = ?", [*changes.values(), full])
     return get_activity(store, full)
+
+
+def _check_done_after_end(store: Store, current: Activity, changes: dict[str, str]) -> None:
+    """A done activity stays ended: no move of it to a time not yet over (R5, hides R1)."""
+    status = changes.get("status", current.status)
+    end = changes.get("end_at", to_db(current.end_at))
+    if "end_at" in changes and rules.done_before_end(status, end, store.now()):
+        raise RuleViolation(
+            "R5",
+            f"'{current.title}' is done; it cannot be moved to a time that has not ended yet "
+            f"(it would end {local_iso(from_db(end))}).",
+        )
 
 
 def _plain_changes(current: Activity, title: str | None, kind: str | None) -> dict[str, str]:

@@ -62,6 +62,16 @@ GROUPINGS = ("unit", "organisation", "qualification", "day")
 DEFAULT_HOURS_PER_FTE = 36.0
 #: A scenario adds, removes or lends at most this many persons or officers at once.
 MAX_SCENARIO_COUNT = 1_000
+#: The least FTE a scenario adds: half an officer, which counts as one.
+MIN_FTE = 0.5
+
+
+def fte_officers(fte: float) -> int:
+    """Added FTE as whole officers, half up (0.5 is one officer, 2.5 three): Python's own
+    ``round`` rounds half to even, which made 0.5 FTE no officer at all."""
+    return math.floor(fte + 0.5)
+
+
 #: The hours one FTE works in a week: at least one, at most every hour of the week.
 MIN_HOURS_PER_FTE, MAX_HOURS_PER_FTE = 1, 168
 
@@ -404,7 +414,7 @@ class Change:
 
     Attributes:
         kind: ``add_persons``, ``add_officers``, ``remove_officers`` or ``lend`` (``add-fte``
-            is parsed as ``add_officers``, FTE rounded to whole officers).
+            is parsed as ``add_officers``, FTE as whole officers half up: ``fte_officers``).
         count: how many persons or officers (1 to ``MAX_SCENARIO_COUNT``).
         unit: the unit changed (for ``lend``: the one that lends); '' when neither the change
             nor the scenario's default names one (refused by ``check_changes``, after the threat
@@ -450,7 +460,7 @@ class Change:
         if len(parts) < 2 or not parts[1]:
             raise refuse("does not say how many")
         fte = kind == "add_fte"
-        amount = _amount(parts[1], fractional=fte, refuse=refuse, low=0.5 if fte else 1)
+        amount = _amount(parts[1], fractional=fte, refuse=refuse, low=MIN_FTE if fte else 1)
         rest = parts[2:]
         if kind == "lend":
             if not rest or not rest[0]:
@@ -468,7 +478,7 @@ class Change:
             return cls("add_persons", int(amount), unit, level=int(level), text=text)
         unit = (rest[0] if rest and rest[0] else default_unit or "").upper()
         if kind == "add_fte":
-            return cls("add_officers", round(amount), unit, text=text)
+            return cls("add_officers", fte_officers(amount), unit, text=text)
         quals = tuple(q.strip() for q in (rest[1] if len(rest) > 1 else "").split("+") if q)
         return cls(kind, int(amount), unit, qualifications=quals, text=text)
 

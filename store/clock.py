@@ -43,7 +43,7 @@ _OFFSET_RE = re.compile(
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _HHMM_RE = re.compile(r"^[0-9]{1,2}:[0-9]{2}\Z")
 #: A day-first date (``06-10-2025``): refused, pointing at the year-first form.
-_DAY_FIRST_RE = re.compile(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}(?:$|[ t])")
+_DAY_FIRST_RE = re.compile(r"^([0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})(?:$|[ t])")
 #: No time zone on earth is further from UTC than this; ISO-8601 offsets stay within it.
 MAX_OFFSET = timedelta(hours=18)
 TIME_FORMS = (
@@ -167,9 +167,15 @@ def _real_date(digits: str, original: str) -> date:
 
 
 def _day_first_hint(text: str) -> str:
-    if _DAY_FIRST_RE.match(text):
-        return " (the year comes first: 06-10-2025 is written 2025-10-06)"
-    return ""
+    """The typed day-first date, written the way it is accepted (31-12-2026 → 2026-12-31)."""
+    found = _DAY_FIRST_RE.match(text)
+    if not found:
+        return ""
+    typed = found.group(1)
+    day, month, year = re.split(r"[-/.]", typed)
+    if len(year) == 4:
+        return f" (the year comes first: {typed} is written {year}-{month:0>2}-{day:0>2})"
+    return " (the year comes first, in four digits: 06-10-2025 is written 2025-10-06)"
 
 
 def _out_of_range(text: str, what: str = "time") -> str:

@@ -683,12 +683,22 @@ def _rollback(conn: sqlite3.Connection) -> None:
 def _create_private(path: Path) -> None:
     """Make the folders Schildwacht creates 0700 and an empty database file 0600, before
     SQLite opens it (its WAL and shared-memory files take the database file's mode). A
-    folder that already exists keeps its mode: it may be one the person chose to share."""
+    folder that already exists keeps its mode: it may be one the person chose to share.
+
+    An empty file the person gave (made with ``touch`` or ``mktemp``, often 0644) is replaced by
+    a new 0600 one under its name: chmod would not do, since whoever opened the old file while
+    it was readable could read the keys written later."""
     machine.private_folders(path, "the database")
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.new")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        os.close(fd)
+        if path.is_file() and not path.is_symlink():
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600))
+            os.replace(temporary, path)
+        else:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | nofollow, 0o600))
     except OSError as exc:
+        temporary.unlink(missing_ok=True)
         raise machine.os_fault(exc, path, "create the database") from None
 
 

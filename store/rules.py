@@ -696,3 +696,21 @@ def table(name: str) -> TableRule | None:
 def restriction_needed(status: object) -> str | None:
     """The restriction kind an activity status follows from (R5), or None for a plain one."""
     return status if isinstance(status, str) and status in RESTRICTED_STATUSES else None
+
+
+def done_before_end(status: object, end: object, now: str) -> bool:
+    """Whether an activity would be ``done`` before it has ended (R5; it would hide R1).
+
+    ``done`` holds only once an activity has ended, after every change of its status or its
+    end: a done activity moved to a time not yet over would hide its re-planning flag. The
+    store checks an edit by it and the importer a change of a status or an end.
+
+    Args:
+        status: the activity's status after the change.
+        end: its end after the change, as stored UTC text.
+        now: the clock the change is judged by, as stored UTC text.
+
+    Returns:
+        True when the change would break the rule.
+    """
+    return status == "done" and isinstance(end, str) and end > now

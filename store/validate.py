@@ -123,7 +123,7 @@ def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool =
     if "\x00" in value:
         raise BadInput(f"{field} contains a NUL character; remove it.")
     if len(value) > max_len:
-        raise BadInput(f"{field} is {len(value)} characters long; at most {max_len} are allowed.")
+        raise BadInput(f"{field} may hold at most {max_len} characters; {len(value)} were given.")
     if required and not value.strip():
         raise BadInput(f"{field} may not be empty.")
     return value
@@ -159,7 +159,7 @@ def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool =
     if required and not value:
         raise BadInput(f"{field} may not be empty.")
     if len(value) > max_len:
-        raise BadInput(f"{field} is {len(value)} characters long; at most {max_len} are allowed.")
+        raise BadInput(f"{field} may hold at most {max_len} characters; {len(value)} were given.")
     if has_invisible(value):
         raise BadInput(
             f"{field} contains a control or invisible formatting character (a line break, an "

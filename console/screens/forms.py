@@ -5,7 +5,8 @@ Each form hands its values to ``save(store, values)``, which runs in a worker (`
 and calls the same store function as the command line; a refusal is shown in the form, inline,
 and the form stays open with nothing written. Headings, choices and refusals quote what people
 typed, so they are shown literally (``console.literal``); a value put back into an input for
-editing has its control characters written out.
+editing has its control characters written out, and a field left as it was prefilled gives back
+the record's own value (``Form.values``), never its on-screen form.
 """
 
 from __future__ import annotations
@@ -144,8 +145,15 @@ class Form(FormScreen[T]):
             elif isinstance(widget, Checkbox):
                 found[spec.name] = "1" if widget.value else ""
             elif isinstance(widget, Input):
-                found[spec.name] = widget.value
+                found[spec.name] = self._typed(spec, widget.value)
         return found
+
+    @staticmethod
+    def _typed(spec: Field, value: str) -> str:
+        """What the field holds: a prefilled value left as shown is the record's own value, not
+        its on-screen form (control characters written out), so nothing the person did not
+        change is ever changed."""
+        return spec.default if spec.kind == "text" and value == plain(spec.default) else value
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:

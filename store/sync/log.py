@@ -20,6 +20,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
+from ..errors import IntegrityFailure
 from .change import Run, compact, encode_values, runs_of
 
 _COLUMNS = "l.origin, l.seq, l.hlc, l.tbl, l.pk, l.cl, l.actor, l.shape, l.vals, l.prevs, l.raw"
@@ -37,7 +38,7 @@ class _Names:
         found = self.shapes.get(shape_id)
         if found is None:
             row = self.conn.execute("SELECT cols FROM sync_shape WHERE id = ?", (shape_id,))
-            found = tuple(json.loads(row.fetchone()[0]))
+            found = _shape(shape_id, row.fetchone())
             self.shapes[shape_id] = found
         return found
 
@@ -61,6 +62,22 @@ class _Names:
 
     def runs(self, rows: Iterable[Sequence[object]]) -> list[Run]:
         return [self.run(row) for row in rows]
+
+
+def _shape(shape_id: int, row: Sequence[object] | None) -> tuple[str, ...]:
+    """A field list as Schildwacht wrote it (a JSON list of names), else the refusal (exit 5):
+    it cannot be rebuilt from what the log holds, so the repair is the latest backup."""
+    try:
+        cols = json.loads(str(row[0])) if row is not None else None
+    except ValueError:
+        cols = None
+    if not isinstance(cols, list) or not all(isinstance(c, str) for c in cols):
+        raise IntegrityFailure(
+            f"This database's change log was changed outside Schildwacht: field list {shape_id} "
+            "(sync_shape) is not one Schildwacht wrote, so its changes cannot be read or sent. "
+            "Nothing was written; restore the latest backup."
+        )
+    return tuple(cols)
 
 
 def _prevs_text(prevs: Sequence[str | None]) -> str:

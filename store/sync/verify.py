@@ -10,7 +10,8 @@ Whether each *change* is allowed is not decided here but by the judge, after thi
 signed segment is stored whole (so sequence numbers and relaying are unaffected) and its
 changes are applied, deferred or quarantined one by one. Only an origin with more than
 ``MAX_DEFERRED_PER_ORIGIN`` changes waiting here is set aside (its own bundles refused) until
-someone acts.
+someone acts, and so is a segment whose records of a table or field this version does not know
+would take it past that limit: it is stopped before anything is stored.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import rules
 from ..db import Store
 from ..validate import json_document, visible
 from . import bundle, capture, log
 from . import quarantine as kept
 from . import roster as rosters
 from .bundle import Refused, sha256
-from .change import Run, changes_of
+from .change import EXISTENCE, Run, changes_of
 from .receipt import Receipt
 
 Progress = Callable[[str, int, int], None]
@@ -236,6 +238,12 @@ def _new_segments(
         if segment.header.get("prev") != previous:
             raise Refused("chain", f"segment {segment.number} of {label} does not chain.")
         runs = _checked_runs(store, segment)
+        unknown = _unknown_to_this_version(runs)
+        if unknown and waiting.get(segment.origin, 0) + unknown > kept.MAX_DEFERRED_PER_ORIGIN:
+            # stopped before it is stored: it and the origin's later segments (then a gap)
+            _too_many_waiting(segment, manifest, waiting.get(segment.origin, 0) + unknown, receipt)
+            continue
+        waiting[segment.origin] = waiting.get(segment.origin, 0) + unknown
         segment.body = b""  # decoded: only the runs are kept
         segments.append(Segment(segment.header, segment.header_bytes, segment.signature, runs))
         known[(segment.origin, segment.number)] = (
@@ -405,13 +413,24 @@ def _clock_in_order(store: Store, runs: list[Run]) -> bool:
     return True
 
 
+def _unknown_to_this_version(runs: Iterable[Run]) -> int:
+    """How many of these records will wait here whatever comes later: of a table or a field
+    this version does not know (a newer version's), until Schildwacht is upgraded."""
+    count = 0
+    for run in runs:
+        rule = rules.table(run.tbl)
+        count += sum(1 for col in run.cols if rule is None or col not in (*rule.fields, EXISTENCE))
+    return count
+
+
 def _too_many_waiting(
     segment: _Signed, manifest: dict[str, Any], count: int, receipt: Receipt
 ) -> None:
-    """An origin whose changes pile up unapplied here: set aside until someone acts."""
+    """An origin whose changes pile up unapplied here (``count``: held, or held with those of
+    this segment that would wait): set aside until someone acts."""
     label = visible(segment.author["label"])
     advice = (
-        f"{label} has {count} changes waiting here that cannot be applied yet (more than "
+        f"{label} sent {count} changes that cannot be applied here yet (more than "
         f"{kept.MAX_DEFERRED_PER_ORIGIN}; see `sync status`). Upgrade Schildwacht on this laptop "
         f"if {label} runs a newer version; otherwise ask the admin to revoke {label} "
         "(`team revoke`). Until then its changes are not taken in."

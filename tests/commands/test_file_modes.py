@@ -131,3 +131,15 @@ def test_the_console_state_is_private(tmp_path: Path) -> None:
     assert load_state() == {"screen": "agenda"}
     assert mode(state) == 0o600 and mode(state.parent) == 0o700
     assert [p.name for p in state.parent.iterdir()] == ["console.json"]
+
+
+def test_init_over_a_given_empty_0644_file_makes_it_private(run: Run, db_path: Path) -> None:
+    given = db_path
+    given.touch(mode=0o644)
+    os.chmod(given, 0o644)
+    with open(given, "rb") as opened_before:  # someone who opened it while it was readable
+        result = run("init", "--callsign", "OPS-01", "--unit", "RT")
+        assert result.exit_code == 0, result.stderr
+        assert mode(given) == 0o600
+        assert opened_before.read() == b""  # the keys went into a new file, not into this one
+    assert [p.name for p in given.parent.iterdir() if p.name.endswith(".new")] == []

@@ -59,7 +59,7 @@ def _analyst(store: Store) -> Store:
 CASES: dict[str, tuple[Case, str]] = {
     "activity title too long": (
         lambda s: agenda.add_activity(s, person="BEVER", title=LONG, start=START, end=END),
-        "The title is 4001 characters long",
+        "The title may hold at most 4000 characters; 4001 were given",
     ),
     "activity title with NUL": (
         lambda s: agenda.add_activity(s, person="BEVER", title="a\x00b", start=START, end=END),
@@ -69,7 +69,7 @@ CASES: dict[str, tuple[Case, str]] = {
         lambda s: agenda.add_activity(
             s, person="BEVER", title="x", start=START, end=END, location=LONG
         ),
-        "The location is 4001",
+        "The location may hold at most 4000 characters; 4001",
     ),
     "activity in year 1": (
         lambda s: agenda.add_activity(s, person="BEVER", title="x", start=ANCIENT, end=END),
@@ -85,7 +85,7 @@ CASES: dict[str, tuple[Case, str]] = {
     ),
     "activity edited with a long title": (
         lambda s: agenda.edit_activity(s, _activity(s), title=LONG),
-        "The title is 4001",
+        "The title may hold at most 4000 characters; 4001",
     ),
     "restriction moved to 2100": (
         lambda s: agenda.restrict_activity(
@@ -103,18 +103,21 @@ CASES: dict[str, tuple[Case, str]] = {
         lambda s: agenda.restrict_activity(
             s, _activity(s), kind="cancelled", reason="capacity", authority="OvJ", note=LONG
         ),
-        "The note is 4001",
+        "The note may hold at most 4000 characters; 4001",
     ),
     "shift in 1969": (
         lambda s: roster.add_shift(s, "OPS-01", start=EARLY, end=EARLY + timedelta(hours=8)),
         "OPS-01: the start must lie between",
     ),
-    "log entry too long": (lambda s: logbook.add_entry(s, LONG), "A log entry is 4001"),
+    "log entry too long": (
+        lambda s: logbook.add_entry(s, LONG),
+        "A log entry may hold at most 4000 characters; 4001",
+    ),
     "log clearance reason too long": (
         lambda s: logbook.clear_entry(
             s, first(s, "SELECT id FROM log_entry WHERE flagged = 1"), reason=LONG
         ),
-        "The reason is 4001",
+        "The reason may hold at most 4000 characters; 4001",
     ),
     "signal observed in year 1": (
         lambda s: signals.raise_signal(
@@ -124,7 +127,7 @@ CASES: dict[str, tuple[Case, str]] = {
     ),
     "signal text too long": (
         lambda s: signals.raise_signal(s, LONG, category="other", urgency="routine", tlp="clear"),
-        "The signal's text is 4001",
+        "The signal's text may hold at most 4000 characters; 4001",
     ),
     "signal location with NUL": (
         lambda s: signals.raise_signal(
@@ -136,7 +139,7 @@ CASES: dict[str, tuple[Case, str]] = {
         lambda s: signals.follow_up_signal(
             _analyst(s), first(s, "SELECT id FROM signal ORDER BY id"), LONG
         ),
-        "The note is 4001",
+        "The note may hold at most 4000 characters; 4001",
     ),
     "code name with a direction mark": (
         lambda s: subjects.add_subject(s, "BEV\u202eER", kind="person", domain="local", unit="RT"),
@@ -148,7 +151,7 @@ CASES: dict[str, tuple[Case, str]] = {
     ),
     "threat summary too long": (
         lambda s: subjects.assess_threat(s, "BEVER", level=2, summary=LONG),
-        "The summary is 4001",
+        "The summary may hold at most 4000 characters; 4001",
     ),
     "callsign with a direction mark": (
         lambda s: staff_model.add_staff(s, "RT-\u202e7", unit="RT"),
@@ -173,7 +176,7 @@ CASES: dict[str, tuple[Case, str]] = {
             authority="prosecutor",
             document="D-1",
         ),
-        "The rationale is 4001",
+        "The rationale may hold at most 4000 characters; 4001",
     ),
     "decision document with a bidi mark": (
         lambda s: decisions.add_decision(
@@ -188,11 +191,11 @@ CASES: dict[str, tuple[Case, str]] = {
     ),
     "report title too long": (
         lambda s: intel.draft_report(_analyst(s), title=LONG),
-        "The title is 4001",
+        "The title may hold at most 4000 characters; 4001",
     ),
     "handover notes too long": (
         lambda s: handover.sign_handover(s, notes=LONG),
-        "The notes is 4001",
+        "The notes may hold at most 4000 characters; 4001",
     ),
     "handover period in 1969": (
         lambda s: handover.sign_handover(s, EARLY, START),
@@ -204,7 +207,7 @@ CASES: dict[str, tuple[Case, str]] = {
     ),
     "team name too long": (
         lambda s: rosters.create_team(s, "T" * 41),
-        "The team name is 41 characters long; at most 40",
+        "The team name may hold at most 40 characters; 41 were given",
     ),
     "capacity with NaN hours per FTE": (
         lambda s: capacity.capacity_report(s, START, END, hours_per_fte=float("nan")),

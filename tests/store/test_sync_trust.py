@@ -21,7 +21,7 @@ from store.sync import capture, exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.bundle import Refused
-from tests.conftest import as_user, at
+from tests.conftest import as_user, at, snapshot
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
 
 
@@ -165,44 +165,53 @@ def test_deferred_changes_wait_for_what_they_need_and_an_origin_piling_them_up_i
     monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 20)
     a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
     exchange_all([a, b, c], tmp_path / "share")
-    with b.store.write("test.newer_version") as conn:  # a newer version's table, 25 rows
-        seq = conn.execute("SELECT max(seq) FROM sync_change WHERE origin = ?", (b.id,)).fetchone()
-        stamp = capture.next_hlc(conn, b.store.now_ms())
-        conn.executemany(
-            "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
-            " VALUES (?, ?, ?, 'escort', ?, '', NULL, 1, NULL, 'OPS-B')",
-            [(b.id, seq[0] + n, stamp, json.dumps([f"e{n}"])) for n in range(1, 26)],
-        )
+    plant_newer_table(b, 15)  # a newer version's table: its rows wait on every older laptop
     first = send(b, a, tmp_path, "b1")
-    # the import that crosses the limit says so (issue 14, review): a warning, exit 5
-    assert first.deferred["escort"] == 25 and first.failed and first.over_limit == [b.id]
+    assert first.deferred["escort"] == 15 and not first.failed and not first.over_limit
     assert first.result == "applied" and a.store.one("SELECT count(*) FROM sync_deferred")[0]
-    [warning] = first.warnings
-    assert warning.startswith("laptop-b now has 25 changes waiting here") and "than 20:" in warning
-    with pytest.raises(IntegrityFailure, match="passed the limit"):
-        _fail_if_refused([first])
     peer = next(p for p in status.peers(a.store) if p.device == b.id)
-    assert (peer.deferred, peer.deferred_since) == (25, a.store.clock.now())
-    assert peer.warning.startswith("25 changes waiting, more than 20: its changes are set aside")
-    assert not send(c, a, tmp_path, "c0").over_limit  # said once, by the import that crossed
-    logbook.add_entry(b.store, "Nog meer")
-    send(b, c, tmp_path, "b-to-c")
+    assert (peer.deferred, peer.deferred_since) == (15, a.store.clock.now())
+    send(b, c, tmp_path, "b1-to-c")
+    # A bundle that would take the origin past the limit is stopped before anything is
+    # stored (issue 14, second review), not taken in whole and then noticed.
+    plant_newer_table(b, 10, first=16)
+    before = snapshot(a.store.path)
     with pytest.raises(Refused, match="revoke laptop-b") as refused:
         send(b, a, tmp_path, "b2")
-    assert refused.value.check == "deferred limit"
+    assert refused.value.check == "deferred limit" and "25 changes" in str(refused.value)
+    assert snapshot(a.store.path) == before
+    monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 30)  # c allows more: it takes them
+    assert send(b, c, tmp_path, "b2-to-c").deferred["escort"] == 10
+    monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 20)
     logbook.add_entry(c.store, "Van c")
     relayed = send(c, a, tmp_path, "c1")  # c's own changes come; b's are set aside
     assert relayed.result == "partly applied" and relayed.set_aside == [b.id] and relayed.failed
     assert a.store.one("SELECT 1 FROM log_entry WHERE text = 'Van c'")
-    assert a.store.one("SELECT count(*) FROM sync_deferred")[0] == 25  # never dropped
+    assert a.store.one("SELECT count(*) FROM sync_deferred")[0] == 15  # never dropped
 
 
-def test_a_change_by_someone_not_known_yet_waits_for_them(
-    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """a adds an officer, who then writes on b. c gets b's changes first, without a's (a
-    transport that lost a's file): the entry waits for its author, not quarantined, and is
-    applied when a's changes come."""
+def plant_newer_table(laptop: Laptop, count: int, first: int = 1) -> None:
+    """``count`` rows of a table only a newer version has, in the laptop's own change log."""
+    with laptop.store.write("test.newer_version") as conn:
+        seq = conn.execute(
+            "SELECT max(seq) FROM sync_change WHERE origin = ?", (laptop.id,)
+        ).fetchone()
+        stamp = capture.next_hlc(conn, laptop.store.now_ms())
+        conn.executemany(
+            "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
+            " VALUES (?, ?, ?, 'escort', ?, '', NULL, 1, NULL, 'OPS-B')",
+            [
+                (laptop.id, seq[0] + n, stamp, json.dumps([f"e{first + n}"]))
+                for n in range(1, count + 1)
+            ],
+        )
+
+
+def _before_its_author(
+    tmp_path: Path, clock: FixedClock
+) -> tuple[Laptop, Laptop, Laptop, exchange.Receipt]:
+    """a adds an officer, who then writes on b; c gets b's changes without a's (a transport
+    that lost a's file). Returns the laptops and c's receipt."""
     from store.sync import export as exporting
 
     a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
@@ -212,13 +221,44 @@ def test_a_change_by_someone_not_known_yet_waits_for_them(
     logbook.add_entry(as_officer, "Door de nieuwe collega")
     as_officer.close()
     every = exporting._select_segments
-    monkeypatch.setattr(
-        exporting,
-        "_select_segments",
-        lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != a.id],
-    )
-    early = send(b, c, tmp_path, "b-to-c")
-    monkeypatch.undo()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            exporting,
+            "_select_segments",
+            lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != a.id],
+        )
+        early = send(b, c, tmp_path, "b-to-c")
+    return a, b, c, early
+
+
+def test_an_import_whose_waiting_changes_pass_the_limit_says_so(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changes that wait for something not known in advance (here: their author) are counted
+    after the import: the one that crosses the limit says so (a warning, exit 5), and that
+    origin's further bundles are refused."""
+    monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 5)
+    _a, b, c, early = _before_its_author(tmp_path, clock)
+    count = early.deferred["log_entry"]
+    assert count > 5 and early.failed and early.over_limit == [b.id]
+    [warning] = early.warnings
+    assert warning.startswith(f"laptop-b now has {count} changes waiting here"), warning
+    with pytest.raises(IntegrityFailure, match="passed the limit"):
+        _fail_if_refused([early])
+    peer = next(p for p in status.peers(c.store) if p.device == b.id)
+    assert peer.warning.startswith(f"{count} changes waiting, more than 5: its changes are set")
+    logbook.add_entry(b.store, "Nog meer")
+    with pytest.raises(Refused, match="revoke laptop-b"):
+        send(b, c, tmp_path, "b2")
+
+
+def test_a_change_by_someone_not_known_yet_waits_for_them(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """a adds an officer, who then writes on b. c gets b's changes first, without a's (a
+    transport that lost a's file): the entry waits for its author, not quarantined, and is
+    applied when a's changes come."""
+    a, _b, c, early = _before_its_author(tmp_path, clock)
     assert early.deferred["log_entry"] == 11 and not early.quarantined
     assert c.store.one("SELECT waits FROM sync_deferred")[0] == "author:RT-0002"
     assert not c.store.one("SELECT 1 FROM log_entry WHERE text = 'Door de nieuwe collega'")
