@@ -209,6 +209,9 @@ class Context:
     cancelled_at: Callable[[str], list[tuple[At, bool]]] = lambda _activity: []
     #: activity id → why it needs re-planning here now (R1 …), or None
     replanning: Callable[[str], str | None] = lambda _activity: None
+    #: activity id → its status here before the import, or None (status is no critical field:
+    #: it has no history to read it as of a change)
+    status_of: Callable[[str], str | None] = lambda _activity: None
     #: records taken in that the judge noticed something about: (record, kind, detail)
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
 
@@ -619,6 +622,8 @@ class Judge:
             failed = failed or self._transition(record, str(row_id), end)
         if failed is None and rule.name == "activity" and record.col in _TIME_AND_PLACE:
             failed = self._as_restricted(record, str(row_id), row, judged)
+        if failed is None and (rule.name, record.col) == ("activity", "end_at"):
+            failed = self._done_and_moved(record, str(row_id), row)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")
         return failed or APPLY
@@ -679,6 +684,15 @@ class Judge:
                 "until then",
             )
         return None
+
+    def _done_and_moved(self, record: Change, activity: str, row: _Row) -> Verdict | None:
+        """A new end of an activity that is done here (when its status is not in the same
+        write: that case is judged with the status) must have passed: a done activity moved to
+        a time not yet over would hide its re-planning flag, as the store's edit refuses. Like
+        the re-planning check, it reads this laptop's state before the import."""
+        if "status" in row.fields:
+            return None
+        return _done_after_end(record, self.context.status_of(activity), record.val)
 
     def _as_restricted(
         self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]

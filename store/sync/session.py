@@ -391,7 +391,14 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
         replanning=lambda activity: _replanning(conn, activity),
+        status_of=lambda activity: _status_of(conn, activity),
     )
+
+
+def _status_of(conn: sqlite3.Connection, activity: str) -> str | None:
+    """An activity's status on this laptop before the import (None: not here)."""
+    row = conn.execute("SELECT status FROM activity WHERE id = ?", (activity,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _catalogue(conn: sqlite3.Connection) -> dict[str, frozenset[object]]:

@@ -215,3 +215,62 @@ def test_a_bundle_superseding_a_flagged_entry_is_quarantined_unless_its_author_m
         assert ("log_entry", "", "role") in quarantined(receipt)
         assert user_tables(a.store) == must_be
         assert logbook.get_entry(a.store, entry).open_flag
+
+
+# A done activity moved to a time not yet over (issue 14 review 2, through a bundle) -----------
+
+
+def test_a_done_activity_moved_into_the_future_by_a_bundle_is_quarantined(
+    template: Path, tmp_path: Path
+) -> None:
+    """The store refuses moving a done activity to a time not yet ended (it would hide its
+    re-planning flag); the operator's laptop does it past its store, with a matching
+    correction: the new times are quarantined, the activity stays where it ended."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        subjects.add_subject(a.store, "DAS", kind="person", domain="local", unit="RT")
+        subjects.assess_threat(a.store, "DAS", level=3)
+        past = agenda.add_activity(
+            a.store,
+            person="DAS",
+            title="Werkbezoek",
+            start=at(a.store, "2026-11-27 09:00"),
+            end=at(a.store, "2026-11-27 11:00"),
+            location="Haven",
+            concept="CP-LIGHT",
+        )
+        agenda.edit_activity(a.store, past.id, status="done")
+        exchange_all([a, b.laptop], tmp_path / "share", rounds=1)
+        must_be = legal_entry(b, a)
+        pk = key(past.id)
+        row = "01a2ffff-0000-7000-8000-00000000c0e2"
+        values = {
+            "id": row,
+            "activity_id": past.id,
+            "reason": "verkeerde dag",
+            "old_start_at": "2026-11-27T08:00:00Z",
+            "old_end_at": "2026-11-27T10:00:00Z",
+            "old_location": "Haven",
+            "new_start_at": "2026-12-20T08:00:00Z",
+            "new_end_at": "2026-12-20T10:00:00Z",
+            "new_location": "Haven",
+            "recorded_at": b.store.now(),
+            "recorded_by": "OPS-B",
+            "device": b.laptop.id,
+        }
+        records = [("activity_correction", key(row), "", None, 1, None, "OPS-B")] + [
+            ("activity_correction", key(row), col, val, 1, None, "OPS-B")
+            for col, val in values.items()
+        ]
+        moved = [
+            ("activity", pk, col, value, 1, history(b, "activity", pk, col), "OPS-B")
+            for col, value in (
+                ("start_at", "2026-12-20T08:00:00Z"),
+                ("end_at", "2026-12-20T10:00:00Z"),
+            )
+        ]
+        b.forge_raw([*records, *moved])
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5
+        assert ("activity", "end_at", "transition") in quarantined(receipt)
+        stands = a.store.one("SELECT status, end_at FROM activity WHERE id = ?", (past.id,))
+        assert tuple(stands) == ("done", "2026-11-27T10:00:00Z")
