@@ -85,6 +85,7 @@ import codecs
 import functools
 import hashlib
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -297,6 +298,10 @@ def _read_bytes(path: Path) -> bytes:
         raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None
 
 
+#: A folded line's break: CRLF (or a bare LF) followed by one space or tab (RFC 5545 §3.1).
+_UNFOLD = re.compile(rb"\r?\n[ \t]")
+
+
 def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
     """The file's text: UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252 (which
     reads Latin-1 text the same) when the text is plausibly Western European (see
@@ -312,6 +317,10 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         position = exc.start
+    try:  # a line folded inside a UTF-8 character: unfold first (RFC 5545 §3.1), then decode
+        return _UNFOLD.sub(b"", raw).decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:

@@ -157,3 +157,14 @@ def agenda_of_ids(store: Store) -> dict[str, str]:
     return {
         a.start_at.isoformat()[:10]: a.id for a in agenda.list_activities(store, person="BEVER")
     }
+
+
+def test_a_line_folded_inside_a_utf8_character_is_unfolded_before_decoding(
+    bever: Store,
+) -> None:
+    """RFC 5545 §3.1: simple writers fold inside a multi-byte character; the reader unfolds
+    first. The title reads as written, not as a refused or garbled file."""
+    result = import_ics(bever, ICS / "folded-inside-a-character.ics", person="BEVER", **MARCH)
+    assert result.added == 1 and result.warnings == []
+    (activity,) = agenda.list_activities(bever, person="BEVER")
+    assert activity.title.endswith("over coördinatie en ideeën voor België")
