@@ -24,7 +24,7 @@ from ..errors import IntegrityFailure
 from ..validate import visible
 from . import clashes, conflicts, log
 from .change import Change, Run, changes_of, encode_values, normal_prevs
-from .tables import EXISTENCE, TableShape, shapes
+from .tables import EXISTENCE, SAME_FACT, TableShape, shapes
 
 TRIGGER_PREFIX = "sync_capture_"
 HLC_KEY = "sync_hlc"
@@ -244,6 +244,7 @@ def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
     if not touched:
         return 0
     table_shapes = shapes(conn)
+    _after_the_facts(conn, touched)
     writer = _Writer(origin, next_hlc(conn, now_ms), actor, last_seq(conn, origin))
     for tbl in sorted(touched):
         _seal_table(conn, table_shapes[tbl], touched[tbl], writer)
@@ -252,6 +253,21 @@ def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
     set_clocks(conn, writer.stamps())
     conflicts.refresh(conn, writer.revisited)
     return writer.seq - writer.first
+
+
+def _after_the_facts(conn: sqlite3.Connection, touched: dict[str, dict[str, _Touched]]) -> None:
+    """A write that creates or deletes a row of a ``SAME_FACT`` table is stamped after every
+    record of that table this laptop holds (its clock moves past them), so the rule of
+    ``facts`` keeps here what this laptop now holds: a deletion wins over every row of the fact
+    it knows, a new row stands. A record applied late (it waited for its author, or was dated
+    ahead) may be later than the clock otherwise."""
+    for tbl in SAME_FACT:
+        if any(t.ops & {"insert", "delete"} for t in touched.get(tbl, {}).values()):
+            (latest,) = conn.execute(
+                "SELECT max(hlc) FROM sync_clock WHERE tbl = ?", (tbl,)
+            ).fetchone()
+            if latest is not None and int(latest) > read_hlc(conn):
+                write_hlc(conn, int(latest))
 
 
 @dataclass

@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 from ..errors import IntegrityFailure
-from .change import Run, compact, encode_values, runs_of
+from .change import EXISTENCE, Run, compact, decode_values, encode_values, runs_of
 
 _COLUMNS = "l.origin, l.seq, l.hlc, l.tbl, l.pk, l.cl, l.actor, l.shape, l.vals, l.prevs, l.raw"
 
@@ -306,6 +307,87 @@ def of_table(conn: sqlite3.Connection, table: str) -> list[Run]:
     """Every run the log holds of ``table`` (in no particular order)."""
     names = _Names(conn)
     return names.runs(conn.execute(f"SELECT {_COLUMNS} FROM sync_log l WHERE l.tbl = ?", (table,)))
+
+
+class Existence(NamedTuple):
+    """A record that creates or deletes a row (``existences``)."""
+
+    pk: str
+    cl: int
+    hlc: int
+    origin: str
+    seq: int  # the existence record's own number
+    values: tuple[object, ...] | None  # a creation's values of the fields asked for
+
+
+def existences(
+    conn: sqlite3.Connection,
+    table: str,
+    cols: tuple[str, ...],
+    *,
+    rows: Iterable[str] | None = None,
+    facts: Iterable[tuple[object, ...]] | None = None,
+) -> list[Existence]:
+    """The records of ``table`` that create or delete a row, with the values of ``cols`` where
+    a creation's run carries them all: of the ``rows`` keys given, or every deletion and the
+    creations whose values of ``cols`` are among ``facts``. One pass over the log, the values
+    read by SQLite (a value its run refers to, such as the author's callsign, is decoded)."""
+    names = _Names(conn)
+    width = len(cols)
+    places = []
+    for shape_id, text in conn.execute("SELECT id, cols FROM sync_shape"):
+        fields = json.loads(text)
+        if EXISTENCE in fields:
+            spots = [fields.index(c) if c in fields else None for c in cols]
+            if None in spots:  # a run without the fields: none of their values
+                spots = [None] * width
+            places.append((shape_id, fields.index(EXISTENCE), *spots))
+    for name in ("log_shapes", "log_pks", "log_facts"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    marks = ", ".join(f"p{i}" for i in range(width))
+    conn.execute(f"CREATE TEMP TABLE log_shapes (id INTEGER PRIMARY KEY, at INTEGER, {marks})")
+    conn.executemany(f"INSERT INTO temp.log_shapes VALUES ({', '.join('?' * (width + 2))})", places)
+    value = [f"json_extract(l.vals, '$[' || s.p{i} || ']')" for i in range(width)]
+    kind = [f"json_type(l.vals, '$[' || s.p{i} || ']')" for i in range(width)]
+    where = "l.tbl = ?"
+    if rows is not None:
+        conn.execute("CREATE TEMP TABLE log_pks (pk TEXT PRIMARY KEY) WITHOUT ROWID")
+        conn.executemany("INSERT OR IGNORE INTO temp.log_pks VALUES (?)", [(r,) for r in rows])
+        where += " AND l.pk IN (SELECT pk FROM temp.log_pks)"
+    if facts is not None:
+        conn.execute(f"CREATE TEMP TABLE log_facts ({marks})")
+        conn.executemany(
+            f"INSERT INTO temp.log_facts VALUES ({', '.join('?' * width)})", list(facts)
+        )
+        where += (
+            " AND (l.cl % 2 = 0 OR s.p0 IS NULL OR l.vals IS NULL"
+            + "".join(f" OR {k} = 'object'" for k in kind)
+            + f" OR ({', '.join(value)}) IN (SELECT {marks} FROM temp.log_facts))"
+        )
+    found: list[Existence] = []
+    for row in conn.execute(
+        f"SELECT l.pk, l.cl, l.hlc, l.origin, l.seq + s.at, l.actor, l.vals,"
+        f" {', '.join(f's.p{i}' for i in range(width))}, {', '.join(value)}, {', '.join(kind)}"
+        f" FROM sync_log l CROSS JOIN temp.log_shapes s ON s.id = l.shape WHERE {where}",
+        (table,),
+    ):
+        pk, cl, hlc, origin, seq, actor, vals = row[:7]
+        spots, picks, kinds = (
+            row[7 : 7 + width],
+            row[7 + width : 7 + 2 * width],
+            row[7 + 2 * width :],
+        )
+        values: tuple[object, ...] | None = None
+        if cl % 2 == 1 and vals is not None and spots[0] is not None:
+            if "object" in kinds:  # a value the run refers to, or a blob
+                decoded = decode_values(vals, pk, actor, hlc)
+                values = tuple(decoded[i] for i in spots)
+            else:
+                values = tuple(picks)
+        found.append(Existence(pk, cl, hlc, names.devices[origin], seq, values))
+    for name in ("log_shapes", "log_pks", "log_facts"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    return found
 
 
 def since(conn: sqlite3.Connection, stamp: int) -> list[Run]:

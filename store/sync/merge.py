@@ -10,8 +10,8 @@ Only records the importer's judge accepted reach ``merge`` (``judge``: the rule 
 authors' roles, unknown tables and columns, clocks far ahead). A row the database still refuses
 (two laptops creating the same code name offline) is reported back, and its records are
 deferred by the caller, never dropped. The one clash that is the same fact twice — the same
-officer deployed on the same activity from two laptops — keeps the row with the smaller id
-everywhere.
+officer deployed on the same activity from two laptops — keeps one row everywhere: none made
+before the fact's latest deletion, then the smaller id (``facts``).
 
 ``merge`` runs inside the import's transaction (``Store.merging``: its writes pass the R1
 triggers, so an activity left below its level is flagged by the derived
@@ -34,19 +34,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..db import integrity_errors
-from . import clashes, conflicts
+from . import clashes, conflicts, facts
 from .capture import set_clocks
 from .change import EXISTENCE, Change, Run
-from .tables import TableShape, shapes
+from .tables import SAME_FACT, TableShape, shapes
 
 Stamp = tuple[int, int, str]  # (cl, hlc, origin)
 #: A run and which of its records were accepted (None: all).
 Accepted = tuple[Run, tuple[bool, ...] | None]
 #: The record that won a field: its run and its place in the run.
 Source = tuple[Run, int]
-
-#: Tables where another unique key than the id means "the same fact"; see ``_same_fact``.
-SAME_FACT = {"deployment": ("activity_id", "staff_id")}
 
 
 @dataclass
@@ -55,8 +52,8 @@ class Outcome:
 
     applied: Counter[str] = field(default_factory=Counter)
     refused: list[tuple[Change, str]] = field(default_factory=list)
-    #: Rows to rebuild from the change log (``rebuild.rows``): the other record of a fact
-    #: whose row this merge deleted (``_the_same_fact``).
+    #: Rows to rebuild from the change log (``rebuild.rows``): the row of a fact the rule
+    #: keeps (``facts``) that this laptop does not hold (``_the_same_fact``).
     revive: set[tuple[str, str]] = field(default_factory=set)
     clashes: list[str] = field(default_factory=list)  # unique names settled, in words
 
@@ -114,40 +111,38 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
     conflicts.refresh(
         conn, conflicts.fields_of_runs(a for k, g in rows.items() if k not in refused for a in g)
     )
-    outcome.revive = _the_same_fact(conn, plan)
+    outcome.revive = _the_same_fact(conn, table_shapes, rows, refused)
     return outcome
 
 
-def _the_same_fact(conn: sqlite3.Connection, plan: _Plan) -> set[tuple[str, str]]:
-    """A row deleted here may have stood for a fact another row also recorded (the same
-    officer on the same activity, recorded by two laptops: the other row was dropped as the
-    same fact). That other row is to be rebuilt from the change log (the rows returned), so
-    every laptop ends with the facts whose rows are alive, whatever the order the deletion and
-    the rows arrived in. One pass over the log's records of the table, only when a merge
-    deletes such rows."""
+def _the_same_fact(
+    conn: sqlite3.Connection,
+    table_shapes: dict[str, TableShape],
+    rows: dict[tuple[str, str], list[Accepted]],
+    refused: dict[tuple[str, str], str],
+) -> set[tuple[str, str]]:
+    """Settle the facts whose rows this merge created or deleted (``facts``): a row of a fact
+    created before the fact's latest deletion goes, the row the rule keeps and this laptop
+    does not hold is returned, to be rebuilt from the change log. Only when the merge carries
+    existence records of a ``SAME_FACT`` table."""
     others: set[tuple[str, str]] = set()
-    for tbl, deleted in plan.deletes.items():
-        fact = SAME_FACT.get(tbl)
-        if fact is None or not deleted:
-            continue
-        values: dict[str, dict[str, object]] = defaultdict(dict)
-        for pk, col, val in conn.execute(
-            f"SELECT pk, col, val FROM sync_change WHERE tbl = ? AND col IN"
-            f" ({', '.join('?' * len(fact))})",
-            (tbl, *fact),
-        ):
-            values[pk][col] = val
-        facts = {pk: tuple(v[c] for c in fact) for pk, v in values.items() if len(v) == len(fact)}
-        gone = {facts[pk] for pk in deleted if pk in facts}
-        shape = shapes(conn)[tbl]
-        for pk, key in facts.items():
-            if key in gone and pk not in deleted:
-                present = conn.execute(
-                    f"SELECT 1 FROM {tbl} WHERE {shape.key_match}", [pk] * len(shape.key)
-                ).fetchone()
-                if present is None:
-                    others.add((tbl, pk))
+    for tbl in SAME_FACT:
+        touched = {
+            pk
+            for (t, pk), group in rows.items()
+            if t == tbl and (t, pk) not in refused and any(_exists(a) for a in group)
+        }
+        if touched and tbl in table_shapes:
+            skip = {pk for t, pk in refused if t == tbl}
+            kept = facts.settle(conn, table_shapes[tbl], touched, skip)
+            others |= {(tbl, pk) for pk in kept}
     return others
+
+
+def _exists(accepted: Accepted) -> bool:
+    """Whether an accepted run creates or deletes its row."""
+    run, mask = accepted
+    return any(c == EXISTENCE and (mask is None or mask[i]) for i, c in enumerate(run.cols))
 
 
 def _unknown(table: TableShape | None, cols: tuple[str, ...]) -> tuple[int, ...]:

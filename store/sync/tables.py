@@ -51,6 +51,11 @@ CRITICAL_FIELDS = frozenset(
 
 EXISTENCE = ""
 
+#: Tables where another unique key than the id means "the same fact" (two laptops deploying
+#: the same officer on the same activity offline): which of its rows a table holds is a rule
+#: of its own (``facts``).
+SAME_FACT = {"deployment": ("activity_id", "staff_id")}
+
 #: Fields the store derives on every laptop; never captured, never taken from a bundle.
 DERIVED_FIELDS = frozenset({("subject", "threat_level")})
 

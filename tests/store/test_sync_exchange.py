@@ -399,8 +399,9 @@ def test_a_deleted_deployment_brings_back_the_same_fact_another_laptop_recorded(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     """b deploys RT-0001 and c has it; b deletes it (raw SQL on its own laptop) while a,
-    never having seen it, deploys RT-0001 too. c takes a's row for the same fact as b's (the
-    smaller id stays) and then hears of the deletion: a's row must come back, as everywhere."""
+    never having seen it, deploys RT-0001 too, a second later. c takes a's row for the same fact
+    as b's (the smaller id stays) and then hears of the deletion: a's row, made after the
+    deletion, must come back, as everywhere."""
     a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
     subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(a.store, "BEVER", level=3)
@@ -417,6 +418,7 @@ def test_a_deleted_deployment_brings_back_the_same_fact_another_laptop_recorded(
     clock.advance(seconds=1)
     with b.store.write("test.delete") as conn:
         conn.execute("DELETE FROM deployment WHERE id = ?", (first.id,))
+    clock.advance(seconds=1)  # after the deletion: it stands (``facts``: made before, it goes)
     (second,) = roster.deploy(a.store, item.id, ["RT-0001"])
     exchange.import_file(c.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
     assert c.store.tuples("SELECT id FROM deployment") == [(first.id,)]  # the same fact
