@@ -19,7 +19,7 @@ from store.sync import capture
 from tests.conftest import at, snapshot
 from tests.hostile import Hostile, build_template, copied_team, ids, import_with_cli, key
 from tests.store.test_sync_review import history, legal_entry, quarantined
-from tests.sync_team import exchange_all, user_tables
+from tests.sync_team import Laptop, exchange_all, user_tables
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,21 @@ def template() -> Iterator[Path]:
 
 def status(b: Hostile, activity: str, value: str, *, hlc: int | None = None) -> None:
     b.forge_raw([("activity", key(activity), "status", value, 1, None, "OPS-B")], hlc=hlc)
+
+
+def past_visit(a: Laptop) -> agenda.Activity:
+    """On the admin's laptop: DAS (W3) and an ended visit of theirs with a valid concept."""
+    subjects.add_subject(a.store, "DAS", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "DAS", level=3)
+    return agenda.add_activity(
+        a.store,
+        person="DAS",
+        title="Werkbezoek",
+        start=at(a.store, "2026-11-27 09:00"),
+        end=at(a.store, "2026-11-27 11:00"),
+        location="Haven",
+        concept="CP-LIGHT",
+    )
 
 
 def test_a_cancelled_activity_is_never_planned_again_through_a_bundle(
@@ -57,17 +72,7 @@ def test_done_never_hides_that_an_ended_activity_needs_re_planning(
     assessment (R1) marked done by the operator's bundle: the store refuses that, so does the
     import; the flag stays visible."""
     with copied_team(template, tmp_path / "team") as (a, b):
-        subjects.add_subject(a.store, "DAS", kind="person", domain="local", unit="RT")
-        subjects.assess_threat(a.store, "DAS", level=3)
-        past = agenda.add_activity(
-            a.store,
-            person="DAS",
-            title="Werkbezoek",
-            start=at(a.store, "2026-11-27 09:00"),
-            end=at(a.store, "2026-11-27 11:00"),
-            location="Haven",
-            concept="CP-LIGHT",
-        )
+        past = past_visit(a)
         subjects.assess_threat(a.store, "DAS", level=4)
         assert agenda.get_activity(a.store, past.id).replan_reason == "below_required"
         exchange_all([a, b.laptop], tmp_path / "share", rounds=1)
@@ -227,17 +232,7 @@ def test_a_done_activity_moved_into_the_future_by_a_bundle_is_quarantined(
     re-planning flag); the operator's laptop does it past its store, with a matching
     correction: the new times are quarantined, the activity stays where it ended."""
     with copied_team(template, tmp_path / "team") as (a, b):
-        subjects.add_subject(a.store, "DAS", kind="person", domain="local", unit="RT")
-        subjects.assess_threat(a.store, "DAS", level=3)
-        past = agenda.add_activity(
-            a.store,
-            person="DAS",
-            title="Werkbezoek",
-            start=at(a.store, "2026-11-27 09:00"),
-            end=at(a.store, "2026-11-27 11:00"),
-            location="Haven",
-            concept="CP-LIGHT",
-        )
+        past = past_visit(a)
         agenda.edit_activity(a.store, past.id, status="done")
         exchange_all([a, b.laptop], tmp_path / "share", rounds=1)
         legal_entry(b, a)  # a legal change beside the forged ones
