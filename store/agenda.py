@@ -1078,6 +1078,11 @@ def _restricted_fields(
             raise BadInput("A move needs the new start.", code="move_needs_start")
         start = new_start
         end = new_end or new_start + (old_end - old_start)
+        if (start, end) == (old_start, old_end):
+            raise BadInput(
+                "A move gives the activity another time; these are its present times.",
+                code="move_changes_nothing",
+            )
     elif kind == "shortened":
         start = new_start or old_start
         end = new_end or old_end
@@ -1088,6 +1093,11 @@ def _restricted_fields(
     elif kind == "relocated":
         if not new_location or not new_location.strip():
             raise BadInput("A relocation needs the new place.", code="relocation_needs_place")
+        if new_location.strip() == current.location:
+            raise BadInput(
+                "A relocation gives the activity another place; this is its present place.",
+                code="relocation_changes_nothing",
+            )
         updates["location"] = new_location.strip()
     if kind in ("moved", "shortened"):
         _check_times(start, end)

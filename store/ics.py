@@ -93,7 +93,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import ics_bounds, rules, validate
+from . import ics_bounds, machine, rules, validate
 from .agenda import CALENDAR_AUTHORITY, insert_correction
 from .clock import LOCAL_TZ, day_bounds, from_db, local_text, to_db
 from .db import Store
@@ -292,10 +292,9 @@ def _read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise BadInput(f"{path.name} is larger than 10 MB; split the calendar export.")
-        with open(path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None
+    return machine.read_regular(path, MAX_FILE_BYTES, "The calendar")
 
 
 #: A folded line's break: CRLF (or a bare LF) followed by one space or tab (RFC 5545 §3.1).

@@ -346,3 +346,47 @@ def write_private(
             temporary.unlink(missing_ok=True)
         raise
     return target
+
+
+def read_regular(path: str | Path, limit: int, what: str) -> bytes:
+    """Read a file a person named (a calendar, a roster, a join request): a regular file only,
+    opened without blocking so a FIFO or device is refused rather than read for ever, and at
+    most ``limit`` bytes.
+
+    Args:
+        path: the file.
+        limit: the most bytes accepted.
+        what: what the file is, for the refusal (e.g. "The calendar").
+
+    Returns:
+        The file's bytes.
+
+    Raises:
+        BadInput: it is not a regular file (a folder, FIFO or device), is larger than ``limit``
+            bytes, or cannot be read.
+    """
+    name = shown(Path(path).name)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise BadInput(f"{what} {name} cannot be read: {exc.strerror}.") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadInput(f"{what} {name} is not a regular file (a folder, a pipe or a device).")
+        if info.st_size > limit:
+            raise BadInput(f"{what} {name} is larger than {limit:,} bytes.")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise BadInput(f"{what} {name} grew past {limit:,} bytes while being read.")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise BadInput(f"{what} {name} cannot be read: {exc.strerror}.") from None
+    finally:
+        os.close(fd)

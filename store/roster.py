@@ -262,7 +262,7 @@ def _roster_rows(path: Path) -> csv.DictReader[str]:
             raise BadInput(
                 f"{name} is larger than {MAX_ROSTER_BYTES // 1_000_000} MB; split the roster."
             )
-        text = Path(path).read_text("utf-8-sig")
+        text = machine.read_regular(path, MAX_ROSTER_BYTES, "The roster").decode("utf-8-sig")
     except OSError as exc:
         raise machine.os_fault(exc, path, "read") from None
     except UnicodeDecodeError:

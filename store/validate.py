@@ -139,7 +139,8 @@ def code(value: object, field: str, *, max_len: int = MAX_CODE) -> str:
 def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool = True) -> str:
     """One line that names someone or something (a person's name, a deciding authority, a
     document reference): no control, bidi or invisible formatting characters (they could make
-    one authority look like another).
+    one authority look like another), and no word that mixes the letters of two scripts
+    (a Cyrillic "с" in "сalendar" looks like the Latin "c").
 
     Args:
         value: the value given.
@@ -151,7 +152,8 @@ def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool =
         The line, stripped.
 
     Raises:
-        BadInput: not a string, too long, a forbidden character, or empty when required.
+        BadInput: not a string, too long, a forbidden character, a word of mixed scripts, or
+            empty when required.
     """
     if not isinstance(value, str) or not_text(value):
         raise BadInput(f"{field} must be text (UTF-8).")
@@ -165,7 +167,35 @@ def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool =
             f"{field} contains a control or invisible formatting character (a line break, an "
             "escape or a direction mark); use letters, digits, spaces and punctuation only."
         )
+    mixed = _mixed_script_word(value)
+    if mixed is not None:
+        raise BadInput(
+            f"{field} mixes the letters of two scripts in the word {shown(mixed)} (letters that "
+            "look alike but are not the same); write each word in one script."
+        )
     return value
+
+
+def _mixed_script_word(text: str) -> str | None:
+    """The first word whose letters come from two scripts that look alike (Latin, Cyrillic,
+    Greek…, by their Unicode names), or None: the usual sign of a look-alike (UTS #39, mixed
+    script)."""
+    import unicodedata
+
+    for word in re.findall(r"\w+", text):
+        scripts = {
+            unicodedata.name(ch, "?").split(" ")[0] for ch in word if ch.isalpha() and ord(ch) > 127
+        }
+        if any(ch.isascii() and ch.isalpha() for ch in word):
+            scripts.add("LATIN")
+        if len(scripts & _LOOK_ALIKE_SCRIPTS) > 1:
+            return word
+    return None
+
+
+#: Scripts whose letters pass for each other's (other mixes, such as kanji with kana, are
+#: ordinary writing).
+_LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"})
 
 
 def moment(value: datetime, field: str) -> datetime:

@@ -80,6 +80,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "move_needs_start": _template(_("A move needs the new start.")),
     "relocation_needs_place": _template(_("A relocation needs the new place.")),
+    "move_changes_nothing": _template(
+        _("A move gives the activity another time; these are its present times.")
+    ),
+    "relocation_changes_nothing": _template(
+        _("A relocation gives the activity another place; this is its present place.")
+    ),
     "restriction_needs_authority": _template(
         _("A restriction names the deciding authority (rule R5).")
     ),

@@ -26,6 +26,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.logbook import LogEntry
 from store.subjects import list_subjects, subject_by_id
+from store.validate import whole_text
 
 from .. import labels
 from ..actions import Action
@@ -569,13 +570,11 @@ class AgendaScreen(BaseScreen[AgendaData]):
             if not values["path"].strip():
                 raise BadInput(_("Give the path of the .ics file."))
             days = values["days"].strip()
-            if days and not days.isdigit():
-                raise BadInput(_("The number of days is a whole number, e.g. 90."))
             return import_ics(
                 store,
                 Path(values["path"].strip()).expanduser(),
                 person=values["person"],
-                days=int(days) if days else None,
+                days=whole_text(days, _("The number of days"), low=1, high=730) if days else None,
             )
 
         self.open_form(

@@ -25,7 +25,7 @@ from store.catalogue import list_reinforcements, list_units, reinforcement_total
 from store.clock import day_bounds, today
 from store.db import Store
 from store.errors import BadInput
-from store.validate import visible
+from store.validate import visible, whole_text
 
 from ..actions import Action
 from ..i18n import _
@@ -336,9 +336,13 @@ class CapacityScreen(BaseScreen[CapacityData]):
             try:
                 change = model.Change(
                     kind,
-                    int(count_text or "0"),
+                    whole_text(count_text or "0", _("The number"), low=0, high=1000),
                     "" if unit.is_blank() else str(unit.value),
-                    level=int(level_text) if level_text else None,
+                    level=(
+                        whole_text(level_text, _("The threat level"), low=0, high=1000)
+                        if level_text
+                        else None
+                    ),
                     to_unit=None if to_unit.is_blank() else str(to_unit.value),
                 )
             except ValueError:

@@ -322,13 +322,11 @@ class TodayScreen(BaseScreen[TodayData]):
         code = subject.code
 
         def save(store: Store, values: dict[str, str]) -> Any:
-            level = values["level"].strip()
-            if not level.isdigit():
-                from store.errors import BadInput
+            from store.validate import whole_text
 
-                raise BadInput(_("The threat level is a whole number, e.g. 3."))
+            level = whole_text(values["level"], _("The threat level"), low=0, high=1000)
             return assess_threat(
-                store, code, level=int(level), domain=values["domain"], summary=values["summary"]
+                store, code, level=level, domain=values["domain"], summary=values["summary"]
             )
 
         self.open_form(

@@ -311,7 +311,10 @@ def read_request(path: Path) -> Request:
     """
     try:
         outer = validate.json_document(
-            path.read_text(encoding="utf-8"), "the request", max_depth=4, max_len=1 << 20
+            machine.read_regular(path, 1 << 20, "The request").decode("utf-8"),
+            "the request",
+            max_depth=4,
+            max_len=1 << 20,
         )
         body = base64.b64decode(outer["request"], validate=True)
         signature = base64.b64decode(outer["signature"], validate=True)

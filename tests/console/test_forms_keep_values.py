@@ -55,3 +55,26 @@ async def test_editing_only_the_end_keeps_a_hostile_title_and_place(demo_store: 
     after = agenda.get_activity(store, item.id)
     assert (after.title, after.location) == (TITLE, PLACE)
     assert after.end_at == start + timedelta(hours=1, minutes=30)
+
+
+async def test_a_number_in_a_form_is_written_in_digits_0_9(demo_store: Store) -> None:
+    """The threat level typed as an Arabic-Indic ٣ is refused inline, as the command line
+    refuses it (issue 17 review): nothing is written and the form stays open."""
+    from console.screens.forms import Form
+    from tests.conftest import snapshot
+
+    before = snapshot(demo_store.path)
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, Form)
+        form.query_one("#level", Input).value = "\u0663"
+        form.query_one("#summary", Input).value = "dreiging"
+        form.submit()
+        await settle(pilot)
+        assert app.screen is form  # refused inline: still open
+    assert snapshot(demo_store.path) == before

@@ -61,7 +61,7 @@ def seed(root: Path, clock: FixedClock) -> SchildwachtApp:
             store,
             person=person,
             title=value,
-            location=value,
+            location="Onbekend" if family == "link" else value,  # relocated to ``value`` below
             start=moment,
             end=start + timedelta(hours=8, minutes=30),  # across the change of shift
         )

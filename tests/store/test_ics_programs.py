@@ -215,6 +215,11 @@ def test_nobody_may_name_the_calendar_as_the_deciding_authority(bever: Store) ->
         agenda.restrict_activity(
             bever, item.id, kind="cancelled", reason="tbp_choice", authority=" Calendar "
         )
+    # nor a look-alike of it: a Cyrillic "с" (U+0441) in front of Latin letters
+    with pytest.raises(BadInput, match="mixes the letters of two scripts"):
+        agenda.restrict_activity(
+            bever, item.id, kind="cancelled", reason="tbp_choice", authority="\u0441alendar"
+        )
     assert snapshot(bever.path) == before
 
 
