@@ -376,17 +376,24 @@ def read_regular(path: str | Path, limit: int, what: str) -> bytes:
             raise BadInput(f"{what} {name} is not a regular file (a folder, a pipe or a device).")
         if info.st_size > limit:
             raise BadInput(f"{what} {name} is larger than {limit:,} bytes.")
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
+        read = read_at_most(fd, limit)
+        if read is None:
             raise BadInput(f"{what} {name} grew past {limit:,} bytes while being read.")
-        return b"".join(chunks)
+        return read
     except OSError as exc:
         raise BadInput(f"{what} {name} cannot be read: {exc.strerror}.") from None
     finally:
         os.close(fd)
+
+
+def read_at_most(fd: int, limit: int) -> bytes | None:
+    """The rest of open file ``fd``, or None when it holds more than ``limit`` bytes (it may
+    grow while being read). Raises ``OSError`` as ``os.read`` does."""
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return None if size > limit else b"".join(chunks)

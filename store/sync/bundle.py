@@ -471,16 +471,10 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
             raise Refused("file", "it is not a regular file (a FIFO, a device or a folder).")
         if info.st_size > MAX_BUNDLE_BYTES:
             raise Refused("size", f"it is larger than {MAX_BUNDLE_BYTES} bytes.")
-        chunks, size = [], 0
-        while size <= MAX_BUNDLE_BYTES:
-            chunk = os.read(fd, min(1 << 20, MAX_BUNDLE_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > MAX_BUNDLE_BYTES:
+        read = machine.read_at_most(fd, MAX_BUNDLE_BYTES)
+        if read is None:
             raise Refused("size", f"it grew past {MAX_BUNDLE_BYTES} bytes while being read.")
-        return b"".join(chunks)
+        return read
     except OSError as exc:
         raise BadInput(f"Cannot read {visible(str(path))}: {exc.strerror}.") from None
     finally:
