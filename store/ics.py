@@ -1383,6 +1383,17 @@ class _Run:
         if occ.cancelled:
             self.cancel(row, f"Cancelled in the calendar ({self.name}).", occ)
             return self.item(row, "cancelled")
+        if (
+            "time" in changed
+            and row["status"] == "done"
+            and rules.done_before_end("done", to_db(occ.end), self.store.now())
+        ):  # done holds only once it has ended: a later time would hide its re-planning
+            self.result.warnings.append(
+                f"{self._what(row)} is done here; {self.name} moves it to "
+                f"{local_text(occ.start)}, which has not yet ended, so the calendar's new time "
+                "was not taken over (add it as a new activity if it happens again)."
+            )
+            return self.item(row, "unchanged")
         if changed:
             reason = f"Changed in the calendar ({self.name}, sequence {occ.sequence})."
             self._update(row, occ, changed, reason)

@@ -4,13 +4,16 @@ the console's table lost its row over one; issue 17 review)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from store import agenda
 from store.db import Store
 from store.errors import BadInput
+from store.ics import import_ics
 from tests.conftest import at, snapshot
-from tests.store.test_ics_programs import bever  # noqa: F401 (a fixture)
+from tests.store.test_ics_programs import ICS, bever  # noqa: F401 (a fixture)
 
 
 @pytest.mark.parametrize("kind", ["moved", "relocated"])
@@ -39,3 +42,19 @@ def test_a_restriction_that_changes_nothing_is_refused(
             new_location="Rechtbank",
         )
     assert snapshot(bever.path) == before
+
+
+def test_a_calendar_never_moves_a_done_activity_to_a_time_not_yet_over(
+    bever: Store,  # noqa: F811
+) -> None:
+    """Done holds only once an activity has ended: a calendar's newer version that moves a
+    done activity ahead is not taken over (a warning says so), so it never hides re-planning
+    and the other laptops never quarantine an ordinary import (issue 14, third review)."""
+    window = {"start": date(2026, 11, 28), "days": 30}
+    import_ics(bever, ICS / "done-event.ics", person="BEVER", **window)
+    (item,) = agenda.list_activities(bever, person="BEVER")
+    agenda.edit_activity(bever, item.id, status="done")
+    result = import_ics(bever, ICS / "done-event-moved-ahead.ics", person="BEVER", **window)
+    assert result.updated == 0 and "is done here" in result.warnings[0]
+    after = agenda.get_activity(bever, item.id)
+    assert (after.status, after.start_at, after.end_at) == ("done", item.start_at, item.end_at)
