@@ -341,11 +341,13 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
         role: the role to enrol it with (``access.ROLES``); None takes the one it asked for.
 
     Returns:
-        The new roster.
+        The new roster; the present one when this very request was the last one enrolled (a
+        retry after its welcome bundle could not be written: write it again).
 
     Raises:
         BadInput: not in a team or not the admin device; an unknown role; a device already in
-            the roster; a device made with a fixed clock joining a real team.
+            the roster by another request; a device made with a fixed clock joining a real
+            team.
         PermissionDenied: the actor may not manage the team.
     """
     access.require(store.actor, "team.manage")
@@ -356,7 +358,10 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
         raise BadInput(
             f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}."
         )
-    if roster.device(request.data["device"]) is not None:
+    existing = roster.device(request.data["device"])
+    if existing is not None:
+        if _welcomed_last(roster, existing, request):
+            return roster  # enrolled, its welcome bundle not written (a full disk): write it again
         raise BadInput(f"Device {request.data['label']} is already in the roster.")
     fixed = request.data.get("clock") == "fixed"
     if fixed and not store.clock_fixed:
@@ -386,6 +391,15 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
         updated = _sign(store, data)
         accept(conn, updated, now)
     return updated
+
+
+def _welcomed_last(roster: Roster, entry: dict[str, Any], request: Request) -> bool:
+    """Whether the roster's latest version enrolled exactly this request (same keys, active)."""
+    return (
+        roster.data.get("welcomes") == request.hash
+        and entry.get("status") == "active"
+        and (entry.get("sign"), entry.get("age")) == (request.data["sign"], request.data["age"])
+    )
 
 
 def revoke(store: Store, device: str) -> Roster:
