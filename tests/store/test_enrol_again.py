@@ -20,7 +20,7 @@ from tests.sync_team import make_team
 def test_the_last_request_enrolled_again_gives_its_welcome_again(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
+    a, _b = make_team(tmp_path / "team", clock, names=("a", "b"))
     request = rosters.read_request(tmp_path / "team" / "request-b.json")
     version = rosters.current(a.store).version  # type: ignore[union-attr]
     before = snapshot(a.store.path)
