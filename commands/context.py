@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 import click
 
 from store.clock import Clock, FixedClock, SystemClock
-from store.db import Store
+from store.db import CatalogueRestore, Store
 from store.errors import BadInput
 
 
@@ -98,7 +96,7 @@ class Env:
     def open(self, *, repair: bool = False) -> Store:
         """Open the database as the proven acting person. A fixed clock from the environment
         is honoured only by a database created with one; a real one ignores it, and says so."""
-        restore: Callable[[sqlite3.Connection, str], str] | None = None
+        restore: CatalogueRestore | None = None
         if repair:
             from store.setup import restore_catalogue  # only `db repair` needs the catalogue
 

@@ -34,6 +34,10 @@ from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreEr
 from .proof import SecretSource, prove
 from .sync import capture
 
+#: ``db repair``'s restorer of the shipped catalogue (``setup.restore_catalogue``): given the
+#: connection and the database's path, it returns what it did.
+CatalogueRestore = Callable[[sqlite3.Connection, str], str]
+
 BUSY_TIMEOUT_MS = 10_000
 #: Tables whose changes are not themselves audited (the trail, bookkeeping; every sync_ table).
 UNAUDITED_TABLES = frozenset({"audit_event", "meta", "staff_secret", "audit_witness"})
@@ -98,7 +102,7 @@ class Store:
         create: bool = False,
         passphrase: str | None = None,
         repair: bool = False,
-        restore_catalogue: Callable[[sqlite3.Connection, str], str] | None = None,
+        restore_catalogue: CatalogueRestore | None = None,
     ) -> None:
         """``user`` acts (default: the laptop's operator); anyone but the operator needs
         ``secret`` — their secret, or a callable that asks for it when it is needed.

@@ -142,18 +142,10 @@ def decode_body(body: bytes, origin: str) -> list[Change]:
             raise ValueError("segment body is not a list of change records")
         seq, hlc, tbl, pk, col, val, cl, prev, actor = row
         if not (
-            type(seq) is int
-            and type(hlc) is int
-            and type(cl) is int
-            and 0 <= seq <= INT64_MAX
-            and 0 <= hlc <= INT64_MAX
-            and 0 <= cl <= INT64_MAX
-            and type(tbl) is str
-            and type(pk) is str
+            _stamp_ok(seq, hlc, cl, tbl, pk, actor)
             and type(col) is str
-            and type(actor) is str
+            and len(col) <= MAX_NAME
             and (prev is None or type(prev) is str)
-            and max(len(tbl), len(pk), len(col), len(actor)) <= MAX_NAME
         ):
             raise ValueError("a change record has fields of the wrong type")
         record = Change(origin, seq, hlc, tbl, pk, col, decode_value(val), cl, prev, actor)
@@ -161,6 +153,23 @@ def decode_body(body: bytes, origin: str) -> list[Change]:
             raise ValueError("a change record holds text no database can store")
         records.append(record)
     return records
+
+
+def _stamp_ok(seq: object, hlc: object, cl: object, tbl: object, pk: object, actor: object) -> bool:
+    """Whether a record's or run's number, clock, causal length, table, key and author have
+    their types and ranges (both body encodings check these the same way)."""
+    return (
+        type(seq) is int
+        and type(hlc) is int
+        and type(cl) is int
+        and 0 <= seq <= INT64_MAX
+        and 0 <= hlc <= INT64_MAX
+        and 0 <= cl <= INT64_MAX
+        and type(tbl) is str
+        and type(pk) is str
+        and type(actor) is str
+        and max(len(tbl), len(pk), len(actor)) <= MAX_NAME
+    )
 
 
 def _encodable(text: str) -> bool:
@@ -204,20 +213,11 @@ def decode_line(line: bytes, origin: str, shared: dict[object, object]) -> Run:
         raise ValueError("a body line is not a run")
     seq, hlc, tbl, pk, cl, actor, cols, prevs, values = item
     if not (
-        type(seq) is int
-        and type(hlc) is int
-        and type(cl) is int
-        and 0 <= seq <= INT64_MAX
-        and 0 <= hlc <= INT64_MAX
-        and 0 <= cl <= INT64_MAX
-        and type(tbl) is str
-        and type(pk) is str
-        and type(actor) is str
+        _stamp_ok(seq, hlc, cl, tbl, pk, actor)
         and type(cols) is list
         and type(values) is list
         and 0 < len(cols) == len(values)
         and all(type(c) is str and len(c) <= MAX_NAME for c in cols)
-        and max(len(tbl), len(pk), len(actor)) <= MAX_NAME
         and seq + len(cols) - 1 <= INT64_MAX
         and (
             prevs is None
