@@ -21,7 +21,8 @@ from .. import witness
 from ..clock import local_text
 from ..db import Store, append_audit
 from ..ids import uuid7
-from . import capture, log, session
+from ..validate import visible
+from . import capture, forks, log, session
 from . import quarantine as kept
 from . import roster as rosters
 from .change import Run
@@ -51,6 +52,8 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     log.store(conn, fresh)
     _store_segments(conn, checked)
     rejudge = _accept_roster(store, conn, checked, now)
+    for origin, cut in _keep_forks(store, conn, checked, now).items():
+        rejudge[origin] = min(cut, rejudge.get(origin, cut))
     total = sum(len(r.cols) for r in fresh)
     progress("applying", 0, total)
     waiting = kept.deferred_by_origin(conn)
@@ -157,6 +160,47 @@ def _accept_roster(
         ):
             changed[device["id"]] = int(device.get("revoked_after") or 0)
     return changed
+
+
+def _keep_forks(
+    store: Store, conn: sqlite3.Connection, checked: Verified, now: str
+) -> dict[str, int]:
+    """Keep the new fork proofs; raise an alarm against each forking laptop not revoked yet;
+    return the origins whose cut moved (their records after it are judged again)."""
+    before = forks.held_cuts(conn)
+    new = forks.keep(conn, checked.forks)
+    after = forks.held_cuts(conn)
+    importer = store.user or "system"
+    for proof in new:
+        device = checked.team.device(proof.origin)
+        if device is None or device["status"] != "active":
+            continue  # revoked: its later changes are refused anyway; no more alarms
+        alarm = (
+            f"{visible(device['label'])} forked its change log: it signed two different "
+            f"versions of its changes from number {proof.cut + 1} (segment {proof.number}), "
+            "as a laptop restored from an old copy of its database does. Its changes from "
+            f"number {proof.cut + 1} are set aside on every laptop. The admin revokes it "
+            "(`team revoke`) and enrols it again after it is set up afresh"
+        )
+        if alarm not in checked.receipt.alarms:
+            checked.receipt.alarms.append(alarm)
+            append_audit(
+                conn,
+                now,
+                importer,
+                proof.origin,
+                witness.ALARM_ACTION,
+                proof.origin,
+                {"alarm": alarm},
+            )
+    for origin, count in sorted(checked.receipt.forked.items()):
+        device = checked.team.device(origin)
+        if device is not None and device["status"] == "active":
+            checked.receipt.warnings.append(
+                f"{visible(device['label'])}'s chain forked: {count} of its segments were set "
+                "aside (`sync status`)"
+            )
+    return {o: c for o, c in after.items() if before.get(o) != c}
 
 
 def _count(conn: sqlite3.Connection, checked: Verified, outcome: session.Outcome) -> None:

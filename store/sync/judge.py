@@ -80,6 +80,9 @@ def defer(waits: str, reason: str) -> Verdict:
 
 _NO_DEVICE = quarantine("device", "its device is not in the team roster")
 _REVOKED = quarantine("revoked", "after revocation")
+_FORKED = quarantine(
+    "forked", "after its laptop forked its change log (restored from an old copy): re-enrol it"
+)
 _CLOCK_AHEAD = defer("clock", "clock more than a day ahead")
 _EXISTENCE_VALUE = quarantine("malformed", "an existence record carries a value")
 _PLAIN_HISTORY = quarantine("malformed", "history on a plain field")
@@ -113,6 +116,8 @@ class Device:
         role: the role it was enrolled with (``access.ROLES``).
         status: ``active`` or ``revoked``.
         revoked_after: its last sequence number accepted before revocation, or None.
+        forked_after: its last sequence number accepted before its change log forked
+            (``forks.py``), or None.
     """
 
     id: str
@@ -120,6 +125,19 @@ class Device:
     role: str
     status: str
     revoked_after: int | None
+    forked_after: int | None = None
+
+    def cut(self) -> tuple[int, Verdict] | None:
+        """The last number accepted from it and why later ones are not (revoked, forked)."""
+        found = []
+        if self.status == "revoked":
+            found.append((self.revoked_after or 0, 0, _REVOKED))
+        if self.forked_after is not None:
+            found.append((self.forked_after, 1, _FORKED))
+        if not found:
+            return None
+        last, _order, why = min(found, key=lambda f: (f[0], f[1]))
+        return last, why
 
 
 class RoleBook:
@@ -378,9 +396,10 @@ class Judge:
         count = len(run.cols)
         if device is None:
             return [_NO_DEVICE] * count
-        revoked = device.revoked_after or 0 if device.status == "revoked" else None
+        cut = device.cut()
+        revoked, after = (None, _REVOKED) if cut is None else cut
         if revoked is not None and run.seq > revoked:
-            return [_REVOKED] * count
+            return [after] * count
         shape = self._shape(run)
         ahead = run.hlc > self.context.horizon
         key = (run.tbl, run.pk)
@@ -397,7 +416,7 @@ class Judge:
         found = [None] * count
         for index, col in enumerate(run.cols):
             if revoked is not None and run.seq + index > revoked:
-                found[index] = _REVOKED
+                found[index] = after
                 continue
             verdict = shape.fields[index]
             if verdict is None and ahead:

@@ -40,6 +40,7 @@ class Receipt:
         gaps: segments set aside because earlier changes are missing.
         set_aside: origins with too many waiting changes.
         over_limit: origins this import took past that limit.
+        forked: per origin whose chain forked, its segments set aside (``forks.py``).
         warnings: what a person should know, in words.
         alarms: audit trails found cut or rewritten (exit 5).
         orphans: changes to rows no longer here.
@@ -64,6 +65,8 @@ class Receipt:
     warnings: list[str] = field(default_factory=list)
     #: an audit trail found cut or rewritten (this import's witnessing): exit 5
     alarms: list[str] = field(default_factory=list)
+    #: per origin that forked its chain, how many of its segments were set aside
+    forked: dict[str, int] = field(default_factory=dict)
     orphans: int = 0
     joined: str | None = None  # the team name, when this was the welcome
 
@@ -121,6 +124,7 @@ class Receipt:
             "over_limit": self.over_limit,
             "warnings": self.warnings,
             "alarms": self.alarms,
+            "forked": dict(self.forked),
             "orphans": self.orphans,
             "joined": self.joined,
         }

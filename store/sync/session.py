@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 
 from .. import rules
 from ..clock import to_db
-from . import log, merge, rebuild
+from . import forks, log, merge, rebuild
 from . import quarantine as kept
 from .capture import COUNTER_BITS, DAY_MS
 from .change import EXISTENCE, Change, Run
@@ -375,8 +375,11 @@ def _judge(
 
 
 def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[Key]) -> Context:
+    forked = forks.held_cuts(conn)
     devices = {
-        d["id"]: Device(d["id"], d["label"], d["role"], d["status"], d.get("revoked_after"))
+        d["id"]: Device(
+            d["id"], d["label"], d["role"], d["status"], d.get("revoked_after"), forked.get(d["id"])
+        )
         for d in team.devices
     }
     return Context(

@@ -25,7 +25,7 @@ from typing import Any
 from .. import rules
 from ..db import Store
 from ..validate import json_document, visible
-from . import bundle, capture, log
+from . import bundle, capture, forks, log
 from . import quarantine as kept
 from . import roster as rosters
 from .bundle import Refused, sha256
@@ -64,6 +64,7 @@ class Verified:
         pin: the admin key to pin (a welcome bundle), or None.
         receipt: the receipt being filled.
         segments: the segments new to this device.
+        forks: proofs that an origin forked its chain, new or carried (``forks.py``).
     """
 
     manifest: dict[str, Any]
@@ -72,6 +73,7 @@ class Verified:
     pin: str | None
     receipt: Receipt
     segments: list[Segment] = field(default_factory=list)
+    forks: list[forks.Proof] = field(default_factory=list)
 
     @property
     def sender(self) -> str:
@@ -120,7 +122,8 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
     ):  # authentic and already applied: nothing more to check or do
         receipt.result = "already applied"
     else:
-        checked.segments = _new_segments(store, team, manifest, parts, receipt, progress)
+        checked.forks = _carried_forks(store, team, manifest)
+        checked.segments = _new_segments(store, checked, parts, progress)
     return checked
 
 
@@ -195,6 +198,7 @@ class _Signed:
     signature: bytes
     author: dict[str, Any]
     compressed: bool  # a format 2 bundle's body: zlib
+    differs: bool = False  # this laptop holds another segment of the origin under its number
 
     @property
     def origin(self) -> str:
@@ -206,22 +210,27 @@ class _Signed:
 
 
 def _new_segments(
-    store: Store,
-    team: rosters.Roster,
-    manifest: dict[str, Any],
-    parts: list[bytes],
-    receipt: Receipt,
-    progress: Progress,
+    store: Store, checked: Verified, parts: list[bytes], progress: Progress
 ) -> list[Segment]:
+    team, manifest, receipt = checked.team, checked.manifest, checked.receipt
     known = _known_segments(store)
-    signed = _signed_segments(team, manifest, parts, known, progress)
+    signed = _signed_segments(team, manifest, parts, known, progress, store.device_id)
     chain = {k: v[0] for k, v in known.items()} | {
         (s.origin, s.number): sha256(s.header_bytes) for s in signed
     }
+    headers = {(s.origin, s.number): (s.header_bytes, s.signature) for s in signed}
+    cuts = forks.cuts([*forks.held(store.conn), *checked.forks])
     waiting = kept.deferred_by_origin(store.conn)
     segments = []
     for segment in sorted(signed, key=lambda s: (s.origin, s.number)):
         label = visible(segment.author["label"])
+        fork = _fork_of(store, segment, headers)
+        if fork is not None:
+            checked.forks.append(fork)
+            cuts = forks.cuts([*forks.held(store.conn), *checked.forks])
+        if segment.origin in cuts and segment.header["last_seq"] > cuts[segment.origin]:
+            receipt.forked[segment.origin] = receipt.forked.get(segment.origin, 0) + 1
+            continue  # the forking laptop's records after the fork: set aside
         if (segment.origin, segment.number) in known:
             for run in log.read(
                 store.conn, segment.origin, segment.header["first_seq"], segment.header["last_seq"]
@@ -253,12 +262,68 @@ def _new_segments(
     return segments
 
 
+def _fork_of(
+    store: Store, segment: _Signed, headers: dict[tuple[str, int], tuple[bytes, bytes]]
+) -> forks.Proof | None:
+    """A proof that another laptop forked its chain, if this segment contradicts one held here
+    or carried beside it: another segment under its number, or a predecessor it does not
+    follow."""
+    if segment.origin == store.device_id:
+        return None
+    mine = (segment.header_bytes, segment.signature)
+    for number in (segment.number, segment.number - 1):
+        other = _held_header(store, segment.origin, number) or headers.get((segment.origin, number))
+        if other is not None and other != mine:
+            found = forks.proof(segment.origin, other, mine)
+            if found is not None:
+                return found
+    return None
+
+
+def _held_header(store: Store, origin: str, number: int) -> tuple[bytes, bytes] | None:
+    row = store.one(
+        "SELECT header, signature FROM sync_segment WHERE origin = ? AND number = ?",
+        (origin, number),
+    )
+    return None if row is None else (bytes(row[0]), bytes(row[1]))
+
+
+def _carried_forks(
+    store: Store, team: rosters.Roster, manifest: dict[str, Any]
+) -> list[forks.Proof]:
+    """The fork proofs a manifest carries that hold (both headers signed by the origin they
+    name, and contradicting), with those they lead to here: a carried header that contradicts
+    one this laptop holds is a proof of an earlier fork. Anything else is ignored."""
+    listed = manifest.get("forks", [])
+    found: list[forks.Proof] = []
+    if not isinstance(listed, list):
+        return found
+    for value in listed[: forks.MAX_PROOFS * 4]:
+        proof = forks.parse(value)
+        device = team.device(proof.origin) if proof is not None else None
+        if proof is None or device is None or proof.origin == store.device_id:
+            continue
+        if not forks.verified(proof, device["sign"]):
+            continue
+        found.append(proof)
+        for header, signature in ((proof.first, proof.first_sig), (proof.second, proof.second_sig)):
+            number = int(json_document(header, "a segment header", max_depth=4)["number"])
+            for held_number in (number, number - 1, number + 1):
+                other = _held_header(store, proof.origin, held_number)
+                if other is not None and other != (header, signature):
+                    more = forks.proof(proof.origin, other, (header, signature))
+                    if more is not None:
+                        found.append(more)
+    return found
+
+
 def _signed_segments(
     team: rosters.Roster,
     manifest: dict[str, Any],
     parts: list[bytes],
     known: dict[tuple[str, int], tuple[str, int]],
     progress: Progress,
+    own: str,
 ) -> list[_Signed]:
     """Every segment's hash against the manifest and its origin's signature."""
     listed = manifest.get("segments", [])
@@ -286,13 +351,14 @@ def _signed_segments(
                 " names.",
             )
         held = known.get((str(header["origin"]), int(header["number"])))
-        if held is not None and held[0] != sha256(header_bytes):
+        differs = held is not None and held[0] != sha256(header_bytes)
+        if differs and header["origin"] == own:
             raise Refused(
                 "chain",
                 f"segment {header['number']} of {visible(author['label'])} differs from the one"
                 " held here.",
             )
-        signed.append(_Signed(header, header_bytes, body, signature, author, compressed))
+        signed.append(_Signed(header, header_bytes, body, signature, author, compressed, differs))
         progress("verifying", index + 1, len(triples))
     return signed
 
