@@ -326,11 +326,17 @@ class _Plan:
         insert_into: TableShape | None,
         cols: tuple[str, ...],
     ) -> None:
+        # A failing executemany keeps the rows before the one refused: undo the batch whole,
+        # then find the rows the database refuses one by one (a row left from the batch would
+        # be refused for its own name and taken for a clash).
+        conn.execute("SAVEPOINT merge_batch")
         try:
             conn.executemany(sql, (params(pk, v) for pk, v in items))
+            conn.execute("RELEASE merge_batch")
             return
         except integrity_errors():
-            pass  # the statement undid itself; find the rows the database refuses, one by one
+            conn.execute("ROLLBACK TO merge_batch")
+            conn.execute("RELEASE merge_batch")
         for pk, item in items:
             values = params(pk, item)
             try:

@@ -1,0 +1,69 @@
+"""Issue 13 (third review), items 2 and 3: a callsign two laptops give to two people. An honest
+collision is settled the same way everywhere and nothing waits for ever; a laptop cannot take a
+colleague's callsign over by making its ids look older."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store import findings, staff
+from store.clock import FixedClock
+from store.setup import init_database
+from store.sync import exchange
+from store.sync import roster as rosters
+from tests.conftest import NOW
+
+
+def joined(root: Path, admin_store, name: str, callsign: str, clock: FixedClock):  # type: ignore[no-untyped-def]
+    """A new laptop whose operator has ``callsign``, enrolled by the admin and welcomed."""
+    folder = root / f"laptop-{name}"
+    folder.mkdir()
+    store = init_database(
+        folder / "schildwacht.db",
+        callsign=callsign,
+        role="operator",
+        unit="RT",
+        clock=clock,
+        device_label=f"laptop-{name}",
+    )
+    rosters.write_request(store, root / f"request-{name}.json")
+    request = rosters.read_request(root / f"request-{name}.json")
+    rosters.enroll(admin_store, request)
+    welcome = exchange.export(admin_store, out=root / f"welcome-{name}.swb", welcome=request.hash)
+    return store, exchange.import_file(store, welcome.path)
+
+
+@pytest.fixture(scope="module")
+def collided(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("callsign")
+    clock = FixedClock(NOW)
+    (root / "laptop-a").mkdir()
+    admin = init_database(
+        root / "laptop-a" / "schildwacht.db",
+        callsign="OPS-A",
+        role="admin",
+        unit="RT",
+        clock=clock,
+        device_label="laptop-a",
+    )
+    for number in range(5):  # the roster, the collision among them
+        staff.add_staff(admin, f"RT-060{number}", unit="RT")
+    rosters.create_team(admin, "DKDB Rotterdam")
+    laptop, receipt = joined(root, admin, "l", "RT-0602", clock)
+    return admin, laptop, receipt
+
+
+def test_an_honest_callsign_collision_applies_everything_and_is_a_listed_finding(
+    collided,  # type: ignore[no-untyped-def]
+) -> None:
+    admin, laptop, receipt = collided
+    assert receipt.result == "applied"
+    assert sum(receipt.deferred.values()) == 0 and not receipt.quarantined
+    assert not laptop.one("SELECT 1 FROM sync_deferred")
+    held = {r[0] for r in admin.tuples("SELECT id FROM staff")}
+    assert held <= {r[0] for r in laptop.tuples("SELECT id FROM staff")}  # every row arrived
+    clash = [f for f in findings.open_findings(laptop) if f.kind == "clash"]
+    assert len(clash) == 1 and "RT-0602" in clash[0].text
+    assert laptop.one("SELECT count(*) FROM staff WHERE callsign = 'RT-0602'")[0] == 1
