@@ -674,10 +674,11 @@ def _by_actors_after(conn: sqlite3.Connection, changed: dict[str, int]) -> list[
 
 def refused_verdict(reason: str) -> Verdict:
     """What becomes of a record whose row the database refused although the judge let it
-    through. A constraint (NOT NULL, CHECK …) may be one a newer version no longer has: it
-    waits for an upgrade. A guard's refusal (an append-only table, R2) or a row no key names
-    is a rule broken for good: quarantined, never left waiting."""
-    if "constraint failed" in reason or reason.startswith("unknown field"):
+    through. A missing field or value (NOT NULL, an unknown field) may be one a newer version
+    fills in: it waits for an upgrade (listed with its reason). A CHECK or UNIQUE refusal, a
+    guard's (an append-only table, R2) or a row no key names is this version's own rule broken
+    for good: quarantined with the database's reason, never left waiting."""
+    if "NOT NULL constraint failed" in reason or reason.startswith("unknown field"):
         return Verdict("defer", "schema", f"refused by the database: {reason}")
     return Verdict("quarantine", "database", f"refused by the database: {reason}")
 
