@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -71,17 +72,143 @@ def _parse(value: object) -> Head | None:
     return Head(seq, digest)
 
 
+# Signed heads -----------------------------------------------------------------------------------
+
+#: The meta key prefix of the heads of a device signed by that device (a JSON list).
+SIGNED_KEY = "witness_signed:"
+#: Signed heads kept per device: its highest ones, and every disputed one (two versions).
+KEEP_SIGNED = 8
+
+
+def statement(device: str, head: Head, sent_at: int | None) -> bytes:
+    """What a laptop signs about its own head: a relayed claim about it counts only with this
+    signature (a member cannot put words about another laptop's trail in its own manifest)."""
+    from .sync.bundle import canonical
+
+    return canonical({"audit_head": {"device": device, **head.as_dict()}, "sent_at": sent_at})
+
+
+def _signed_by(device: str, head: Head, value: object, keys: dict[str, str]) -> bool:
+    """Whether a relayed head carries ``device``'s own signature of it."""
+    from .sync.bundle import verified
+
+    if not isinstance(value, dict) or device not in keys:
+        return False
+    sent, sig = value.get("sent_at"), value.get("sig")
+    if (sent is not None and type(sent) is not int) or not isinstance(sig, str):
+        return False
+    try:
+        signature = bytes.fromhex(sig)
+    except ValueError:
+        return False
+    return verified(keys[device], signature, statement(device, head, sent))
+
+
+def _keep_signed(
+    conn: sqlite3.Connection, device: str, head: Head, sent: int | None, sig: str
+) -> None:
+    """Keep a head its device signed, to pass on: the highest ones and the disputed ones."""
+    kept = _signed(conn, device)
+    entry = {**head.as_dict(), "sent_at": sent, "sig": sig}
+    if entry in kept:
+        return
+    kept.append(entry)
+    versions: dict[int, set[str]] = {}
+    for one in kept:
+        versions.setdefault(int(one["seq"]), set()).add(str(one["hash"]))
+    disputed = [e for e in kept if len(versions[int(e["seq"])]) > 1]
+    highest = sorted(
+        (e for e in kept if e not in disputed),
+        key=lambda e: (int(e["seq"]), e.get("sent_at") or 0),
+    )[-KEEP_SIGNED:]
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (SIGNED_KEY + device, json.dumps([*disputed[:MAX_DISPUTED], *highest], sort_keys=True)),
+    )
+
+
+def _signed(conn: sqlite3.Connection, device: str) -> list[dict[str, Any]]:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (SIGNED_KEY + device,)).fetchone()
+    try:
+        found = json.loads(row[0]) if row else []
+    except ValueError:
+        return []
+    return [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+
+
+def _signature_of(conn: sqlite3.Connection, device: str, head: Head) -> dict[str, Any]:
+    """The device's own signature of this head (with the clock it signed), or nothing."""
+    for entry in reversed(_signed(conn, device)):
+        if entry.get("seq") == head.seq and entry.get("hash") == head.hash:
+            return {"sent_at": entry.get("sent_at"), "sig": entry.get("sig")}
+    return {}
+
+
+#: The meta key of the signed manifests that showed a laptop's trail cut or rewritten.
+EVIDENCE_KEY = "witness_evidence"
+#: Evidence kept and passed on (the first ones: one is enough to raise the alarm).
+MAX_EVIDENCE = 8
+
+
+def _keep_evidence(conn: sqlite3.Connection, signed: tuple[bytes, bytes]) -> None:
+    """Keep a manifest whose own signed head and links showed its sender's trail cut or
+    rewritten: passed on, it lets every laptop check the same thing for itself."""
+    kept = _evidence(conn)
+    entry = {"manifest": signed[0].decode(), "sig": signed[1].hex()}
+    if entry in kept or len(kept) >= MAX_EVIDENCE:
+        return
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (EVIDENCE_KEY, json.dumps([*kept, entry], sort_keys=True)),
+    )
+
+
+def _evidence(conn: sqlite3.Connection) -> list[dict[str, str]]:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (EVIDENCE_KEY,)).fetchone()
+    try:
+        found = json.loads(row[0]) if row else []
+    except ValueError:
+        return []
+    return [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+
+
+def _checked_evidence(value: object, keys: dict[str, str]) -> dict[str, Any] | None:
+    """A passed-on manifest, read, when its sender's signature holds; None otherwise."""
+    from .sync.bundle import verified
+
+    if not isinstance(value, dict):
+        return None
+    try:
+        body = str(value["manifest"]).encode()
+        signature = bytes.fromhex(str(value["sig"]))
+        manifest = json_document(body, "a manifest", max_depth=8)
+    except (KeyError, ValueError, TypeError):
+        return None
+    device = manifest.get("sender") if isinstance(manifest, dict) else None
+    if not isinstance(device, str) or device not in keys:
+        return None
+    return manifest if verified(keys[device], signature, body) else None
+
+
 # Export ----------------------------------------------------------------------------------------
 
 
 def manifest_fields(
-    conn: sqlite3.Connection, me: str, peers: list[str], clock: int
+    conn: sqlite3.Connection,
+    me: str,
+    peers: list[str],
+    clock: int,
+    sign: Callable[[bytes], bytes] | None = None,
 ) -> dict[str, Any]:
     """For the signed manifest of a bundle: ``audit_head`` (this laptop's), ``witnessed`` (the
     highest head seen of each other device), ``audit_links`` (this laptop's chain from the
     oldest head any peer may have witnessed up to the head, so each can check that the new
     head still descends from what it saw) and ``sent_at`` (this laptop's clock: which of its
-    bundles is newer, also when nothing changed between them)."""
+    bundles is newer, also when nothing changed between them). ``sign`` signs this laptop's
+    head (``audit_head_sig``); each relayed head carries its own device's signature where this
+    laptop holds it (receivers take no head of a laptop without that laptop's signature)."""
     head = own_head(conn)
     witnessed = {  # with the device's own clock when it sent that head, where known
         device: {**Head(int(seq), str(digest)).as_dict(), "sent_at": sent}
@@ -105,8 +232,18 @@ def manifest_fields(
     ):
         if device in witnessed:
             witnessed[device].setdefault("disputed", []).append({"seq": seq, "hash": digest})
+    for device, value in witnessed.items():
+        value.update(_signature_of(conn, device, Head(value["seq"], value["hash"])))
+        for other in value.get("disputed", []):
+            other.update(_signature_of(conn, device, Head(other["seq"], other["hash"])))
+    signed = {}
+    if head is not None and sign is not None:
+        signed = {"audit_head_sig": sign(statement(me, head, clock)).hex()}
+    evidence = _evidence(conn)
     return {
         "audit_head": head.as_dict() if head else None,
+        **signed,
+        **({"witness_evidence": evidence} if evidence else {}),
         "witnessed": witnessed,
         "audit_links": _links(conn, me, peers, head),
         "sent_at": clock,
@@ -147,27 +284,60 @@ def handover_head(store: Store) -> dict[str, Any] | None:
 
 
 def observe(
-    store: Store, conn: sqlite3.Connection, manifest: dict[str, Any], names: dict[str, str]
+    store: Store,
+    conn: sqlite3.Connection,
+    manifest: dict[str, Any],
+    names: dict[str, str],
+    keys: dict[str, str],
+    as_signed: tuple[bytes, bytes] | None = None,
 ) -> list[str]:
     """Keep the heads a verified bundle carries, record the signed handovers it brought, and
-    return the alarms (also written to the audit trail). Inside the import's transaction."""
+    return the alarms (also written to the audit trail). Inside the import's transaction.
+    ``keys`` (device → signing key, from the roster) check that each head another laptop's is
+    said to be was signed by that laptop: a claim without its signature is not taken, and one
+    with a false signature is an alarm against the sender. ``as_signed`` (the manifest as signed,
+    and its signature) is kept as evidence when it shows its sender's trail cut or rewritten,
+    and passed on; evidence another laptop passed on is checked here the same way."""
     me, now = store.device_id, store.now()
     sender = str(manifest["sender"])
     vector = manifest.get("vector") or {}
     position = vector.get(sender) if type(vector.get(sender)) is int else None
     if type(manifest.get("sent_at")) is int:  # the sender's clock: newer even if nothing changed
         position = manifest["sent_at"]
-    alarms: list[tuple[str, str]] = []
+    alarms = _own_head(conn, manifest, sender, position, names, now)
+    if alarms and as_signed is not None:
+        _keep_evidence(conn, as_signed)
+    evidence = manifest.get("witness_evidence")
+    for value in evidence[:MAX_EVIDENCE] if isinstance(evidence, list) else []:
+        passed = _checked_evidence(value, keys)
+        if passed is None or passed["sender"] in (sender, me):
+            continue
+        found = _own_head(conn, passed, str(passed["sender"]), passed.get("sent_at"), names, now)
+        if found:
+            alarms += found
+            _keep_evidence(conn, (str(value["manifest"]).encode(), bytes.fromhex(value["sig"])))
     head = _parse(manifest.get("audit_head"))
     if head is not None:
-        alarms += [(sender, a) for a in _judge(conn, sender, head, position, names)]
-        links = manifest.get("audit_links")
-        alarms += [(sender, a) for a in _check_links(conn, sender, head, links, names, now)]
-        _keep(conn, sender, head, sender, position, now)
-    witnessed = manifest.get("witnessed")
-    for device, value, seen in _witnessed(witnessed):
+        own = {"sent_at": manifest.get("sent_at"), "sig": manifest.get("audit_head_sig")}
+        if _signed_by(sender, head, own, keys):
+            _keep_signed(conn, sender, head, own["sent_at"], str(own["sig"]))
+    for device, value, seen, disputed in _witnessed(manifest.get("witnessed")):
         if device == sender:
             continue
+        if not _signed_by(device, seen, value, keys):
+            if isinstance(value, dict) and value.get("sig") is not None:
+                alarms.append(
+                    (
+                        sender,
+                        f"{names.get(sender, sender)} passed on a head of "
+                        f"{names.get(device, device)}'s audit trail that "
+                        f"{names.get(device, device)} did not sign; it was not taken",
+                    )
+                )
+            continue  # unsigned (framing, or an older version's): not taken
+        assert isinstance(value, dict)
+        sent = value.get("sent_at") if type(value.get("sent_at")) is int else None
+        _keep_signed(conn, device, seen, sent, str(value["sig"]))
         if device == me:
             held = conn.execute("SELECT hash FROM audit_event WHERE seq = ?", (seen.seq,))
             row = held.fetchone()
@@ -182,10 +352,10 @@ def observe(
                 )
             _keep(conn, device, seen, sender, None, now)
             continue
-        sent = value.get("sent_at") if isinstance(value, dict) else None
-        sent = sent if type(sent) is int else None
-        alarms += [(device, a) for a in _judge(conn, device, seen, None, names)]
-        _keep(conn, device, seen, sender, sent, now)
+        alarms += [
+            (device, a) for a in _judge(conn, device, seen, None if disputed else sent, names)
+        ]
+        _keep(conn, device, seen, sender, None if disputed else sent, now)
     importer = store.user or "system"
     for handover_id, digest, device, content in conn.execute(
         "SELECT id, content_hash, device, content FROM handover WHERE device != ? AND id NOT IN"
@@ -210,6 +380,26 @@ def observe(
     for device, alarm in new:
         append_audit(conn, now, importer, device, ALARM_ACTION, device, {"alarm": alarm})
     return [alarm for _device, alarm in new]
+
+
+def _own_head(
+    conn: sqlite3.Connection,
+    manifest: dict[str, Any],
+    device: str,
+    position: object,
+    names: dict[str, str],
+    now: str,
+) -> list[tuple[str, str]]:
+    """Judge and keep the head a device signed in its own manifest (with its links)."""
+    head = _parse(manifest.get("audit_head"))
+    if head is None:
+        return []
+    at = position if type(position) is int else None
+    alarms = [(device, a) for a in _judge(conn, device, head, at, names)]
+    links = manifest.get("audit_links")
+    alarms += [(device, a) for a in _check_links(conn, device, head, links, names, now)]
+    _keep(conn, device, head, device, at, now)
+    return alarms
 
 
 def _raised(conn: sqlite3.Connection, device: str, alarm: str) -> bool:
@@ -282,20 +472,21 @@ def _who(via: str, names: dict[str, str]) -> str:
     return f"signed handover {via[9:22]}" if via.startswith("handover:") else names.get(via, via)
 
 
-def _witnessed(witnessed: object) -> list[tuple[str, object, Head]]:
-    """(device, entry, head) of every head a manifest says its sender witnessed: the highest
-    of each device, and the disputed ones (two versions of one event seen) as evidence."""
-    found: list[tuple[str, object, Head]] = []
+def _witnessed(witnessed: object) -> list[tuple[str, object, Head, bool]]:
+    """(device, entry, head, disputed) of every head a manifest says its sender witnessed: the
+    highest of each device, and the disputed ones (two versions of one event seen) as
+    evidence."""
+    found: list[tuple[str, object, Head, bool]] = []
     for device, value in witnessed.items() if isinstance(witnessed, dict) else []:
         head = _parse(value)
         if head is None or not isinstance(device, str):
             continue
-        found.append((device, value, head))
+        found.append((device, value, head, False))
         disputed = value.get("disputed") if isinstance(value, dict) else None
         for entry in disputed[:MAX_DISPUTED] if isinstance(disputed, list) else []:
             other = _parse(entry)
             if other is not None:
-                found.append((device, None, other))
+                found.append((device, entry, other, True))
     return found
 
 

@@ -87,7 +87,10 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
         if conflict_id not in open_before:
             receipt.conflicts[table] += 1
     receipt.orphans = len(conn.execute("PRAGMA foreign_key_check").fetchall())
-    receipt.alarms += witness.observe(store, conn, checked.manifest, witness.labels(store))
+    keys = {d["id"]: d["sign"] for d in checked.team.devices}
+    receipt.alarms += witness.observe(
+        store, conn, checked.manifest, witness.labels(store), keys, checked.signed
+    )
     _audit(store, conn, checked, fresh)
     _record_bundle(conn, checked, total, now)
 

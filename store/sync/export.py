@@ -179,6 +179,7 @@ def build_manifest(
                 store.device_id,
                 [d["id"] for d in team.active() if d["id"] != store.device_id],
                 capture.next_hlc(conn, store.now_ms()),
+                rosters.identity(store).sign_key.sign,
             ),
         }
     )

@@ -74,6 +74,7 @@ class Verified:
     receipt: Receipt
     segments: list[Segment] = field(default_factory=list)
     forks: list[forks.Proof] = field(default_factory=list)
+    signed: tuple[bytes, bytes] | None = None  # the manifest as signed, and its signature
 
     @property
     def sender(self) -> str:
@@ -114,7 +115,7 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
         str(manifest["bundle"]), sender["label"], "applied", origin=sender["id"], file=str(path)
     )
     receipt.labels = {d["id"]: d["label"] for d in team.devices}
-    checked = Verified(manifest, team, roster_is_new, pin, receipt)
+    checked = Verified(manifest, team, roster_is_new, pin, receipt, signed=(parts[0], parts[1]))
     if sender["id"] == store.device_id:
         receipt.result = "sent by this device"
     elif store.one(
