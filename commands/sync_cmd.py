@@ -413,11 +413,25 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
     """Enrol a device from its request file and write its welcome bundle."""
     store = env.store()
     wanted = rosters.read_request(request)
+    callsign, unit = wanted.data.get("callsign"), wanted.data.get("unit")
+    who = (
+        f"its operator {callsign}, {str(wanted.data['role']).replace('_', ' ')} of unit {unit}"
+        if callsign
+        else f"as {_role_words(wanted.data['role'])} (its request names no operator)"
+    )
+    holder = rosters.callsign_holder(store, wanted)
+    note = (
+        f"\nThe callsign {callsign} already belongs to {holder} on this laptop: once the "
+        "laptop joins, its "
+        "operator keeps it and that person is kept under another callsign (a clash to check)."
+        if holder
+        else ""
+    )
     click.echo(
         visible(
-            f"Device {wanted.data['label']} ({wanted.data['role']}) asks to join.\n"
+            f"Device {wanted.data['label']} asks to join: {who}.\n"
             f"Authentication code: {wanted.code}\n"
-            "Compare it with the code on the new device's screen.",
+            f"Compare it with the code on the new device's screen.{note}",
             keep_newlines=True,
         ),
         err=True,

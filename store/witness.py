@@ -307,6 +307,51 @@ def observe(
     alarms = _own_head(conn, manifest, sender, position, names, now)
     if alarms and as_signed is not None:
         _keep_evidence(conn, as_signed)
+    alarms += _passed_on(conn, manifest, sender, me, names, keys, now)
+    head = _parse(manifest.get("audit_head"))
+    if head is not None:
+        own = {"sent_at": manifest.get("sent_at"), "sig": manifest.get("audit_head_sig")}
+        if _signed_by(sender, head, own, keys):
+            _keep_signed(conn, sender, head, own["sent_at"], str(own["sig"]))
+    alarms += _relayed(conn, manifest, sender, me, names, keys, now)
+    importer = store.user or "system"
+    for handover_id, digest, device, content in conn.execute(
+        "SELECT id, content_hash, device, content FROM handover WHERE device != ? AND id NOT IN"
+        " (SELECT target FROM audit_event WHERE action IN (?, ?) AND target IS NOT NULL)",
+        (me, *HANDOVER_RECORDS),
+    ).fetchall():
+        append_audit(
+            conn,
+            now,
+            importer,
+            device,
+            "handover.received",
+            handover_id,
+            {"sha256": digest, "via": sender},
+        )
+        embedded = _embedded_head(content)
+        if embedded is not None and embedded[0] != me:
+            signer, signed = embedded
+            alarms += [(signer, a) for a in _judge(conn, signer, signed, None, names)]
+            _keep(conn, signer, signed, f"handover:{handover_id}", None, now)
+    new = [(d, a) for d, a in dict.fromkeys(alarms) if not _raised(conn, d, a)]
+    for device, alarm in new:
+        append_audit(conn, now, importer, device, ALARM_ACTION, device, {"alarm": alarm})
+    return [alarm for _device, alarm in new]
+
+
+def _passed_on(
+    conn: sqlite3.Connection,
+    manifest: dict[str, Any],
+    sender: str,
+    me: str,
+    names: dict[str, str],
+    keys: dict[str, str],
+    now: str,
+) -> list[tuple[str, str]]:
+    """Evidence another laptop passed on: manifests whose own signed head showed a trail cut
+    or rewritten, each checked here as if its sender had sent it."""
+    alarms: list[tuple[str, str]] = []
     evidence = manifest.get("witness_evidence")
     for value in evidence[:MAX_EVIDENCE] if isinstance(evidence, list) else []:
         passed = _checked_evidence(value, keys)
@@ -316,11 +361,21 @@ def observe(
         if found:
             alarms += found
             _keep_evidence(conn, (str(value["manifest"]).encode(), bytes.fromhex(value["sig"])))
-    head = _parse(manifest.get("audit_head"))
-    if head is not None:
-        own = {"sent_at": manifest.get("sent_at"), "sig": manifest.get("audit_head_sig")}
-        if _signed_by(sender, head, own, keys):
-            _keep_signed(conn, sender, head, own["sent_at"], str(own["sig"]))
+    return alarms
+
+
+def _relayed(
+    conn: sqlite3.Connection,
+    manifest: dict[str, Any],
+    sender: str,
+    me: str,
+    names: dict[str, str],
+    keys: dict[str, str],
+    now: str,
+) -> list[tuple[str, str]]:
+    """The heads of other laptops (and of this one) the sender says it witnessed: taken only
+    with their own laptop's signature."""
+    alarms: list[tuple[str, str]] = []
     for device, value, seen, disputed in _witnessed(manifest.get("witnessed")):
         if device == sender:
             continue
@@ -356,30 +411,7 @@ def observe(
             (device, a) for a in _judge(conn, device, seen, None if disputed else sent, names)
         ]
         _keep(conn, device, seen, sender, None if disputed else sent, now)
-    importer = store.user or "system"
-    for handover_id, digest, device, content in conn.execute(
-        "SELECT id, content_hash, device, content FROM handover WHERE device != ? AND id NOT IN"
-        " (SELECT target FROM audit_event WHERE action IN (?, ?) AND target IS NOT NULL)",
-        (me, *HANDOVER_RECORDS),
-    ).fetchall():
-        append_audit(
-            conn,
-            now,
-            importer,
-            device,
-            "handover.received",
-            handover_id,
-            {"sha256": digest, "via": sender},
-        )
-        embedded = _embedded_head(content)
-        if embedded is not None and embedded[0] != me:
-            signer, signed = embedded
-            alarms += [(signer, a) for a in _judge(conn, signer, signed, None, names)]
-            _keep(conn, signer, signed, f"handover:{handover_id}", None, now)
-    new = [(d, a) for d, a in dict.fromkeys(alarms) if not _raised(conn, d, a)]
-    for device, alarm in new:
-        append_audit(conn, now, importer, device, ALARM_ACTION, device, {"alarm": alarm})
-    return [alarm for _device, alarm in new]
+    return alarms
 
 
 def _own_head(

@@ -585,11 +585,14 @@ class SyncScreen(BaseScreen[SyncData]):
     def _compare_codes(self, answer: tuple[rosters.Request, str, Path]) -> None:
         request, role, out = answer
         question = _(
-            "Device {label} ({role}) asks to join. Authentication code: {code}. Compare it with "
-            "the code on the new device's screen: do they match?"
+            "Device {label} ({role}) asks to join; its operator: {callsign}, unit {unit}. "
+            "Authentication code: {code}. Compare it with the code on the new device's screen: "
+            "do they match?"
         ).format(
             label=request.data["label"],
             role=labels.label("role", role or request.data["role"]),
+            callsign=request.data.get("callsign") or _("not named (an older version)"),
+            unit=request.data.get("unit") or "?",
             code=request.code,
         )
 

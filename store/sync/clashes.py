@@ -5,7 +5,9 @@ Two shift leaders add the callsign RT-0600 on their own laptops; two laptops mak
 name VALK; two laptops import the same person's calendar offline (the same event twice). The
 database takes one row per name, so the second could never be applied, and what it carried
 waited for ever. Instead: of the rows that hold a name (by their own creation's value), the one
-with the smallest id keeps it everywhere; each other is kept under a derived name (the name and
+the team's signed roster binds it to (a laptop's enrolled operator) keeps it everywhere, else
+the one with the smallest id (never a value a claimant controls decides against a binding);
+each other is kept under a derived name (the name and
 the end of its id: ``RT-0600-3B1F``). References are by id and follow unchanged. Because the
 outcome depends only on which rows exist, every laptop ends the same whatever the order, and
 the clash is listed (``sync conflicts``, ``sync status``, the handover) for a person to look at.
@@ -16,6 +18,7 @@ this laptop's change, and the change log keeps the name each row was created wit
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -113,7 +116,8 @@ def _intended(conn: sqlite3.Connection, table: str, column: str, row_id: str) ->
 
 
 def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[str]:
-    """Give each clash group's name to its row with the smallest id and a derived name to the
+    """Give each clash group's name to the row the team's roster binds it to (a laptop's
+    enrolled operator), else to its row with the smallest id, and a derived name to the
     others; return what was settled, in words (for the receipt)."""
     columns, renamed = CLASH_KEYS[table]
     told = []
@@ -133,6 +137,8 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
                 [*(values[c] for c in others), table, renamed, name],
             )
         ]
+        bound = _enrolled(conn, table, name)
+        ids.sort(key=lambda row_id: (row_id != bound, row_id))
         if len(ids) < 2:
             if ids:
                 conn.execute(f"UPDATE {table} SET {renamed} = ? WHERE id = ?", (name, ids[0]))
@@ -149,6 +155,28 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
             + ", ".join(repr(derived(renamed, str(name), i)) for i in ids[1:])
         )
     return told
+
+
+def _enrolled(conn: sqlite3.Connection, table: str, name: object) -> str | None:
+    """The staff row the team's signed roster binds a callsign to (a laptop's enrolled
+    operator), or None: that row keeps its callsign whatever the ids (a claimant chooses its
+    ids and its clock; the admin signs the roster)."""
+    if table != "staff" or not isinstance(name, str):
+        return None
+    row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
+    try:
+        devices = json.loads(row[0])["devices"] if row is not None else []
+    except (ValueError, KeyError, TypeError):
+        return None
+    for device in devices if isinstance(devices, list) else []:
+        if (
+            isinstance(device, dict)
+            and device.get("status") == "active"
+            and str(device.get("callsign", "")).upper() == name.upper()
+            and isinstance(device.get("staff"), str)
+        ):
+            return str(device["staff"])
+    return None
 
 
 def _free(conn: sqlite3.Connection, table: str, column: str, name: str, row_id: str) -> str:

@@ -96,6 +96,7 @@ def export(
     bundle_id = uuid7()
     target = _target(store, bundle_id, out, folder, team.version)
     with store.write("sync.export", bundle_id) as conn:
+        log.check_shapes(conn)  # a change log edited outside Schildwacht: exit 5, not a crash
         store.seal()
         progress("sealing", 1, 1)
         warnings, malformed, packed = _cut_own_segment(conn, store, team)

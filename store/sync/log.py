@@ -81,6 +81,19 @@ def _shape(shape_id: int, row: Sequence[object] | None) -> tuple[str, ...]:
     return tuple(cols)
 
 
+def check_shapes(conn: sqlite3.Connection) -> None:
+    """Every run's field list is one Schildwacht wrote for it (as many fields as the run has
+    records), else the refusal (exit 5): checked before anything is written that would read
+    or send the log (an enrolment's welcome, an export)."""
+    row = conn.execute(
+        "SELECT l.shape FROM sync_log l JOIN sync_shape s ON s.id = l.shape"
+        " WHERE NOT json_valid(s.cols) OR json_type(s.cols) != 'array'"
+        " OR l.n != json_array_length(s.cols) LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        _shape(int(row[0]), None)  # raises, naming it
+
+
 def _prevs_text(prevs: Sequence[str | None]) -> str:
     """A run's prevs as kept: a JSON object from the place of each field that has one."""
     return compact({str(i): p for i, p in enumerate(prevs) if p is not None})

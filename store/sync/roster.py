@@ -22,12 +22,15 @@ from typing import Any
 
 from .. import access, db, machine, validate
 from ..db import Store
-from ..errors import BadInput, IntegrityFailure, NotFound
+from ..errors import BadInput, IntegrityFailure, NotFound, RuleViolation
 from ..ids import uuid7
+from . import log
 from .bundle import b64, canonical, sha256, verified
 from .capture import last_seq
 from .keys import Identity, ensure_identity, fingerprint
 
+#: The meta key naming this laptop's own operator (set at ``init``).
+OPERATOR_KEY = "operator"
 ADMIN_KEY = "sync_admin_key"
 REQUEST_KIND = "schildwacht-enrolment-request"
 
@@ -144,7 +147,18 @@ def _sign(store: Store, data: dict[str, Any]) -> Roster:
     return Roster(body, identity(store).sign_key.sign(body), data)
 
 
-def _entry(device_id: str, label: str, role: str, sign: str, age: str, now: str) -> dict[str, Any]:
+def _entry(
+    device_id: str,
+    label: str,
+    role: str,
+    sign: str,
+    age: str,
+    now: str,
+    operator: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """A device's roster entry; ``operator`` (callsign, staff row id) binds the laptop's own
+    operator to it: of two people given that callsign, the bound one keeps it (``clashes``)."""
+    bound = {"callsign": operator[0], "staff": operator[1]} if operator else {}
     return {
         "id": device_id,
         "label": label,
@@ -154,6 +168,27 @@ def _entry(device_id: str, label: str, role: str, sign: str, age: str, now: str)
         "status": "active",
         "enrolled_at": now,
         "revoked_after": None,
+        **bound,
+    }
+
+
+def _operator(conn: sqlite3.Connection, callsign: str | None) -> tuple[str, str] | None:
+    """The laptop's own operator as (callsign, staff row id), or None."""
+    if not callsign:
+        return None
+    row = conn.execute("SELECT callsign, id FROM staff WHERE callsign = ?", (callsign,))
+    found = row.fetchone()
+    return None if found is None else (str(found[0]), str(found[1]))
+
+
+def bound_callsigns(roster: Roster | None) -> dict[str, tuple[str, str]]:
+    """Callsign → (staff row id, device id) of every active device's enrolled operator."""
+    if roster is None:
+        return {}
+    return {
+        str(d["callsign"]).upper(): (str(d["staff"]), str(d["id"]))
+        for d in roster.devices
+        if d.get("status") == "active" and isinstance(d.get("callsign"), str) and d.get("staff")
     }
 
 
@@ -198,6 +233,7 @@ def create_team(store: Store, name: str) -> Roster:
                     me.sign_public,
                     me.age_recipient,
                     now,
+                    _operator(conn, store.meta(OPERATOR_KEY)),
                 )
             ],
         }
@@ -229,6 +265,17 @@ def short_authentication_string(request_body: bytes) -> str:
     return f"{text[:3]} {text[3:6]} {text[6:]}"
 
 
+def _request_operator(conn: sqlite3.Connection, callsign: str | None) -> dict[str, str]:
+    """The laptop's own operator as the request names them: callsign, staff row id, unit."""
+    if not callsign:
+        return {}
+    row = conn.execute("SELECT callsign, id, unit FROM staff WHERE callsign = ?", (callsign,))
+    found = row.fetchone()
+    if found is None:
+        return {}
+    return {"callsign": str(found[0]), "staff": str(found[1]), "unit": str(found[2])}
+
+
 def write_request(store: Store, out: Path) -> tuple[str, str]:
     """Write this device's enrolment request (its keys, label and role, signed with its own key).
 
@@ -254,6 +301,7 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
                 "device": store.device_id,
                 "label": row[0] if row else "laptop",
                 "role": store.actor.role,
+                **_request_operator(conn, store.meta(OPERATOR_KEY)),
                 "clock": "fixed" if store.clock_fixed else "system",
                 "sign": me.sign_public,
                 "age": me.age_recipient,
@@ -329,6 +377,9 @@ def read_request(path: Path) -> Request:
     if data.get("role") not in access.ROLES:
         raise BadInput(f"{path} asks for an unknown role.")
     validate.code(data.get("label"), "The device label in the request")
+    for name in ("callsign", "staff", "unit"):
+        if data.get(name) is not None:
+            validate.code(data.get(name), f"The {name} in the request")
     return Request(body, data)
 
 
@@ -350,31 +401,30 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
             team.
         PermissionDenied: the actor may not manage the team.
     """
-    access.require(store.actor, "team.manage")
-    roster = require_team(store)
-    _require_admin_device(store, roster)
     chosen = role or request.data["role"]
     if chosen not in access.ROLES:
         raise BadInput(
             f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}."
         )
-    existing = roster.device(request.data["device"])
-    if existing is not None:
-        if _welcomed_last(roster, existing, request):
-            return roster  # enrolled, its welcome bundle not written (a full disk): write it again
-        raise BadInput(f"Device {request.data['label']} is already in the roster.")
-    fixed = request.data.get("clock") == "fixed"
-    if fixed and not store.clock_fixed:
-        raise BadInput(
-            f"Device {validate.visible(str(request.data['label']))} was created with a fixed "
-            "clock (SCHILDWACHT_NOW: tests and demos), so it can date its records at will; it "
-            "cannot join a real team. Create its database anew without SCHILDWACHT_NOW."
-        )
+    access.require(store.actor, "team.manage")
+    held = require_team(store)
+    _require_admin_device(store, held)
+    last = held.device(request.data["device"])
+    if last is not None and _welcomed_last(held, last, request):
+        return held  # enrolled, its welcome not written (a full disk): write it again
     with store.write("team.enroll", request.data["device"], {"role": chosen}) as conn:
+        access.require(store.actor, "team.manage")  # every check again inside the transaction
+        roster = require_team(store)
+        _require_admin_device(store, roster)
+        if roster.device(request.data["device"]) is not None:
+            raise BadInput(f"Device {request.data['label']} is already in the roster.")
+        _check_enrollable(store, roster, request)
+        log.check_shapes(conn)  # the welcome bundle must be writable: checked before the roster
         now = store.now()
         data = dict(roster.data)
         data["version"] = roster.version + 1
         data["issued_at"] = now
+        operator = request.data.get("callsign"), request.data.get("staff")
         data["devices"] = [
             *roster.devices,
             _entry(
@@ -384,13 +434,62 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
                 request.data["sign"],
                 request.data["age"],
                 now,
+                (str(operator[0]), str(operator[1])) if all(operator) else None,
             )
-            | ({"clock": "fixed"} if fixed else {}),
+            | ({"clock": "fixed"} if request.data.get("clock") == "fixed" else {}),
         ]
         data["welcomes"] = request.hash
         updated = _sign(store, data)
-        accept(conn, updated, now)
+        _accept_own(conn, updated, now)
     return updated
+
+
+def _check_enrollable(store: Store, roster: Roster, request: Request) -> None:
+    """A device made with a fixed clock joins no real team; a callsign another active laptop
+    is enrolled with is not given to a second one (the enrolled binding keeps it)."""
+    label = validate.visible(str(request.data["label"]))
+    if request.data.get("clock") == "fixed" and not store.clock_fixed:
+        raise BadInput(
+            f"Device {label} was created with a fixed "
+            "clock (SCHILDWACHT_NOW: tests and demos), so it can date its records at will; it "
+            "cannot join a real team. Create its database anew without SCHILDWACHT_NOW."
+        )
+    callsign = request.data.get("callsign")
+    bound = bound_callsigns(roster).get(str(callsign).upper()) if callsign else None
+    if bound is not None and bound[1] != request.data["device"]:
+        holder = roster.device(bound[1]) or {"label": bound[1]}
+        raise RuleViolation(
+            "enrolment",
+            f"Device {label} asks to join with the callsign {validate.visible(str(callsign))}, "
+            f"which laptop {validate.visible(str(holder['label']))} is enrolled with; one "
+            "callsign is one person. Set the new laptop up with its operator's own callsign.",
+            code="callsign_enrolled",
+        )
+
+
+def _accept_own(conn: sqlite3.Connection, roster: Roster, now: str) -> None:
+    """Store a roster this device just signed; a newer one held already (another change of the
+    team at the same moment) is a refusal, never a silent no-op."""
+    if not accept(conn, roster, now):
+        raise RuleViolation(
+            "roster",
+            "The team's roster changed while this change was being made; nothing was "
+            "written. Try again.",
+            code="roster_changed",
+        )
+
+
+def callsign_holder(store: Store, request: Request) -> str | None:
+    """Who already has the callsign a request's operator has, on this laptop (name and unit),
+    or None: the admin sees it before enrolling (once the laptop joins, its enrolled operator
+    keeps the callsign and that person is kept under a derived one, listed as a clash)."""
+    callsign = request.data.get("callsign")
+    if not isinstance(callsign, str):
+        return None
+    row = store.one("SELECT name, unit FROM staff WHERE callsign = ?", (callsign,))
+    if row is None:
+        return None
+    return f"{row[0] or callsign} ({row[1]})"
 
 
 def _welcomed_last(roster: Roster, entry: dict[str, Any], request: Request) -> bool:
@@ -419,15 +518,16 @@ def revoke(store: Store, device: str) -> Roster:
         NotFound: no single device matches.
         PermissionDenied: the actor may not manage the team.
     """
-    access.require(store.actor, "team.manage")
-    roster = require_team(store)
-    _require_admin_device(store, roster)
-    entry = find_device(roster, device)
-    if entry["id"] == store.device_id:
-        raise BadInput("The admin device cannot revoke itself.")
-    if entry["status"] == "revoked":
-        raise BadInput(f"{entry['label']} is already revoked.")
-    with store.write("team.revoke", entry["id"]) as conn:
+    with store.write("team.revoke") as conn:
+        access.require(store.actor, "team.manage")  # every check inside the transaction
+        roster = require_team(store)
+        _require_admin_device(store, roster)
+        entry = find_device(roster, device)
+        store.target(entry["id"])
+        if entry["id"] == store.device_id:
+            raise BadInput("The admin device cannot revoke itself.")
+        if entry["status"] == "revoked":
+            raise BadInput(f"{entry['label']} is already revoked.")
         now = store.now()
         data = dict(roster.data)
         data["version"] = roster.version + 1
@@ -440,7 +540,7 @@ def revoke(store: Store, device: str) -> Roster:
             for d in roster.devices
         ]
         updated = _sign(store, data)
-        accept(conn, updated, now)
+        _accept_own(conn, updated, now)
     return updated
 
 

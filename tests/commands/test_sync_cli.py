@@ -366,3 +366,47 @@ def test_folder_mode_reads_regular_files_only_and_reports_damage(
     assert "\x1b" not in done.stderr and "\\u001b" in done.stderr  # folder names escaped
     listed = laptops("a", "log", "list", "--format", "json")
     assert "Route verkend" in listed.stdout
+
+
+# Issue 13 (third review), items 3 and 5: `team enroll` shows whom the admin enrols, and
+# checks everything before it writes anything.
+
+
+def _enrolment_request(run: Laptops, tmp_path: Path) -> Path:
+    (tmp_path / "c").mkdir()
+    init = ("init", "--callsign", "RT-0412", "--role", "operator", "--unit", "RT")
+    assert run("c", *init, "--label", "laptop-c").exit_code == 0
+    assert run("c", "device", "request", "--out", str(tmp_path / "req-c.json")).exit_code == 0
+    return tmp_path / "req-c.json"
+
+
+def test_enroll_shows_the_requests_callsign_role_and_unit(laptops: Laptops, tmp_path: Path) -> None:
+    request = _enrolment_request(laptops, tmp_path)
+    done = laptops("a", "team", "enroll", str(request), "--out", str(tmp_path / "w.swb"), "--yes")
+    assert done.exit_code == 0, done.stderr
+    assert "Device laptop-c asks to join: its operator RT-0412, operator of unit RT." in (
+        done.stderr
+    )
+
+
+def test_enroll_on_a_tampered_change_log_is_exit_5_before_the_roster_is_touched(
+    laptops: Laptops, tmp_path: Path
+) -> None:
+    request = _enrolment_request(laptops, tmp_path)
+    raw = sqlite3.connect(laptops.db("a"))
+    raw.execute(
+        "UPDATE sync_shape SET cols = '[\"\"]' WHERE id = (SELECT min(shape) FROM sync_log)"
+    )
+    raw.commit()
+    raw.close()
+    before = snapshot(laptops.db("a"))
+    roster = sqlite3.connect(laptops.db("a")).execute("SELECT max(version) FROM sync_roster")
+    version = roster.fetchone()[0]
+    refused = laptops(
+        "a", "team", "enroll", str(request), "--out", str(tmp_path / "w.swb"), "--yes"
+    )
+    assert refused.exit_code == 5, refused.stderr
+    assert "sync_shape" in refused.stderr and not (tmp_path / "w.swb").exists()
+    assert snapshot(laptops.db("a")) == before
+    after = sqlite3.connect(laptops.db("a")).execute("SELECT max(version) FROM sync_roster")
+    assert after.fetchone()[0] == version

@@ -10,10 +10,13 @@ import pytest
 
 from store import findings, staff
 from store.clock import FixedClock
+from store.errors import RuleViolation
 from store.setup import init_database
 from store.sync import exchange
 from store.sync import roster as rosters
-from tests.conftest import NOW
+from tests.conftest import NOW, snapshot
+from tests.hostile import Hostile, key
+from tests.sync_team import make_team
 
 
 def joined(root: Path, admin_store, name: str, callsign: str, clock: FixedClock):  # type: ignore[no-untyped-def]
@@ -67,3 +70,52 @@ def test_an_honest_callsign_collision_applies_everything_and_is_a_listed_finding
     clash = [f for f in findings.open_findings(laptop) if f.kind == "clash"]
     assert len(clash) == 1 and "RT-0602" in clash[0].text
     assert laptop.one("SELECT count(*) FROM staff WHERE callsign = 'RT-0602'")[0] == 1
+
+
+OLD_ID = "00000000-0000-7000-8000-000000000001"  # an id "minted" 50 years ago: the smallest
+
+
+def test_a_laptop_cannot_enrol_with_a_callsign_another_laptop_is_enrolled_with(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    (admin,) = make_team(tmp_path / "team", clock, names=("a",))
+    folder = tmp_path / "laptop-m"
+    folder.mkdir()
+    mallory = init_database(
+        folder / "schildwacht.db", callsign="OPS-A", role="operator", unit="RT", clock=clock
+    )
+    rosters.write_request(mallory, tmp_path / "request-m.json")
+    request = rosters.read_request(tmp_path / "request-m.json")
+    assert (request.data["callsign"], request.data["unit"]) == ("OPS-A", "RT")
+    before = snapshot(admin.store.path)
+    with pytest.raises(RuleViolation, match="OPS-A, which laptop laptop-a is enrolled with"):
+        rosters.enroll(admin.store, request)
+    assert snapshot(admin.store.path) == before
+    mallory.close()
+
+
+def test_older_looking_ids_do_not_take_over_an_enrolled_callsign(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """The reviewer's oldids.py: a member's laptop writes a person with the admin's callsign
+    and an id older than the admin's; the roster's binding decides, not the id."""
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
+    admin_row = a.store.one("SELECT id FROM staff WHERE callsign = 'OPS-A'")[0]
+    assert admin_row > OLD_ID
+    fields = {
+        "id": OLD_ID,
+        "callsign": "OPS-A",
+        "name": "Overnemer",
+        "unit": "RT",
+        "role": "operator",
+        "created_at": b.store.now(),
+    }
+    Hostile(b, tmp_path).forge(
+        ("staff", key(OLD_ID), "", None), *(("staff", key(OLD_ID), c, v) for c, v in fields.items())
+    )
+    receipt = exchange.import_file(a.store, Hostile(b, tmp_path).export())
+    assert any("OPS-A" in w for w in receipt.warnings)  # the clash, named
+    assert a.store.one("SELECT id FROM staff WHERE callsign = 'OPS-A'")[0] == admin_row
+    renamed = a.store.one("SELECT callsign FROM staff WHERE id = ?", (OLD_ID,))[0]
+    assert renamed.startswith("OPS-A-")
+    assert any(f.kind == "clash" and "OPS-A" in f.text for f in findings.open_findings(a.store))

@@ -618,8 +618,9 @@ def test_a_laptop_enrolled_below_its_operators_role_is_bounded_not_left_waiting(
 
 def test_a_laptop_whose_operator_the_team_knows_already_is_taken_in(tmp_path: Path) -> None:
     """The reviewer's second laptop-D, whose operator's creation waited for ever: the admin had
-    added RT-0700 before RT-0700 made their own laptop. The laptop's start is taken in (its row
-    kept under a derived callsign, the team's row keeps RT-0700) and so is its work."""
+    added RT-0700 before RT-0700 made their own laptop. The laptop's start is taken in and so is
+    its work. Since the third review (item 3) the roster binds the enrolled laptop's operator to
+    RT-0700, so that row keeps it and the admin's row is kept under a derived callsign."""
     from store import staff
     from store.clock import FixedClock
 
@@ -631,9 +632,10 @@ def test_a_laptop_whose_operator_the_team_knows_already_is_taken_in(tmp_path: Pa
     code, receipt = import_with_cli(a, exchange.export(e.store, out=tmp_path / "e.swb").path)
     assert code == 0 and receipt["deferred"] == 0 and receipt["quarantined"] == []
     assert any("Clash" in w for w in receipt["warnings"])
-    assert a.store.one("SELECT name FROM staff WHERE callsign = 'RT-0700'")[0] == (
-        "Added by the admin"
-    )
+    bound = e.store.one("SELECT id FROM staff WHERE callsign = 'RT-0700'")[0]
+    assert a.store.one("SELECT id FROM staff WHERE callsign = 'RT-0700'")[0] == bound
+    renamed = a.store.one("SELECT callsign FROM staff WHERE name = 'Added by the admin'")[0]
+    assert renamed.startswith("RT-0700-")
     assert a.store.one("SELECT count(*) FROM log_entry WHERE author = 'RT-0700'")[0] == 1
     exchange.import_file(e.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
     assert user_tables(e.store) == user_tables(a.store)
