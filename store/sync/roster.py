@@ -484,8 +484,8 @@ def callsign_holder(store: Store, request: Request) -> str | None:
     or None: the admin sees it before enrolling (once the laptop joins, its enrolled operator
     keeps the callsign and that person is kept under a derived one, listed as a clash)."""
     callsign = request.data.get("callsign")
-    if not isinstance(callsign, str):
-        return None
+    if not isinstance(callsign, str) or callsign.upper() in bound_callsigns(current(store)):
+        return None  # another laptop is enrolled with it: the enrolment is refused, saying so
     row = store.one("SELECT name, unit FROM staff WHERE callsign = ?", (callsign,))
     if row is None:
         return None
