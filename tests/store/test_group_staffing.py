@@ -87,9 +87,12 @@ def test_a_lapse_recorded_after_the_deployment_is_a_group_violation(
     store, activity_id = night
     staff.set_qualification(store, "X2", "close_protection", None)
     roster.deploy(store, activity_id, ["X1", "X2"])
-    assert roster.deployment_violations(
-        store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
-    ) == []
+    assert (
+        roster.deployment_violations(
+            store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
+        )
+        == []
+    )
     staff.set_qualification(store, "X2", "close_protection", LAPSES)
     (short,) = roster.staffing_shortfalls(store, activity_id)
     assert (short.qualification, short.missing, short.start, short.end, short.lapsed) == (
