@@ -89,6 +89,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "restriction_needs_authority": _template(
         _("A restriction names the deciding authority (rule R5).")
     ),
+    "restriction_into_past": _template(
+        _(
+            "A restriction decides what happens next: it cannot move '{title}' to {moment}, "
+            "which has already passed (rule R5)."
+        )
+    ),
     "clearance_needs_reason": _template(_("Say why the entry is cleared.")),
     "assessment_request_needs_person": _template(
         _("A request for a new threat assessment names the person.")

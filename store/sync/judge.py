@@ -530,6 +530,13 @@ class Judge:
         failed = author.may(rule.create(values), rule.name)
         if failed is None and rule.name == "restriction" and rules.calendar_cancellation(values):
             failed = self._from_a_calendar(values, author)
+        if failed is None and rule.name == "restriction" and rules.restricted_into_past(values):
+            failed = quarantine(
+                "R5",
+                "a restriction moves the activity to "
+                f"{shown(rules.restricted_into_past(values))}, already past when it was "
+                "recorded; a restriction decides what happens next (R5)",
+            )
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
             failed = self._supersedes_a_flag(values, author)
         if failed is None and rule.name == "activity":
