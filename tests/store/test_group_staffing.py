@@ -23,7 +23,7 @@ def night(store: Store) -> tuple[Store, str]:
     only drive; C1 only protects. All on duty 20:00–04:00."""
     subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "BEVER", level=2)
-    held = {
+    held: dict[str, list[tuple[str, date | None]]] = {
         "X1": [("close_protection", LAPSES), ("protective_driving", None)],
         "X2": [("close_protection", LAPSES), ("protective_driving", None)],
         "D1": [("protective_driving", None)],
