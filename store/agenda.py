@@ -581,7 +581,9 @@ def edit_activity(
     Raises:
         PermissionDenied: the acting person may not write activities.
         NotFound: no activity has that id.
-        BadInput: nothing to change (``nothing_to_change``), bad text or times, an unknown kind.
+        BadInput: nothing to change (``nothing_to_change``), every value as it is already
+            (``nothing_changed``: nothing is written, not even an audit event), bad text or
+            times, an unknown kind.
         RuleViolation: a move without a correction (R5, ``move_needs_restriction``), a status
             only a restriction sets, a cancelled activity revived, ``done`` too early (R5) or
             while it needs re-planning (R1).
@@ -592,7 +594,8 @@ def edit_activity(
         changes = _plain_changes(current, title, kind)
         if status is not None:
             _check_status(store, current, status)
-            changes["status"] = status
+            if status != current.status:
+                changes["status"] = status
         moved = _moved_fields(current, start, end, location)
         if moved:  # a correction is recorded only when the time or place really changes
             _record_correction(conn, store, current, moved, correction)
@@ -604,6 +607,12 @@ def edit_activity(
                 f"Nothing to change; give at least one of: {', '.join(fields)}.",
                 code="nothing_to_change",
                 fields=fields,
+            )
+        if not changes:  # a form saved as it was: no write, no audit event
+            raise BadInput(
+                f"Nothing changed: '{current.title}' already has these values.",
+                code="nothing_changed",
+                title=current.title,
             )
         _check_done_after_end(store, current, changes)
         changes["updated_at"] = store.now()

@@ -71,6 +71,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "nothing_to_change": _template(_("Nothing to change; give at least one of: {fields}.")),
+    "nothing_changed": _template(_("Nothing changed: '{title}' already has these values.")),
     "move_needs_restriction": _template(
         _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it as "
