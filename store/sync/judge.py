@@ -209,9 +209,10 @@ class Context:
     cancelled_at: Callable[[str], list[tuple[At, bool]]] = lambda _activity: []
     #: activity id → why it needs re-planning here now (R1 …), or None
     replanning: Callable[[str], str | None] = lambda _activity: None
-    #: activity id → its status here before the import, or None (status is no critical field:
-    #: it has no history to read it as of a change)
+    #: activity id → its status here before the import, or None
     status_of: Callable[[str], str | None] = lambda _activity: None
+    #: (activity key, when) → its status just before then, from accepted records
+    status_as_of: Callable[[str, At], object] = lambda *_args: None
     #: records taken in that the judge noticed something about: (record, kind, detail)
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
 
@@ -693,13 +694,17 @@ class Judge:
         return None
 
     def _done_and_moved(self, record: Change, activity: str, row: _Row) -> Verdict | None:
-        """A new end of an activity that is done here (when its status is not in the same
-        write: that case is judged with the status) must have passed: a done activity moved to
-        a time not yet over would hide its re-planning flag, as the store's edit refuses. Like
-        the re-planning check, it reads this laptop's state before the import."""
+        """A new end of an activity that was done when it was made (when its status is not in
+        the same write: that case is judged with the status) must have passed: a done
+        activity moved to a time not yet over would hide its re-planning flag, as the store's
+        edit refuses. The status is read as of the change (as the 'done' is judged against
+        the end as of its own), so every laptop judges the pair alike whatever the order the
+        bundles arrive in; the session judges again the one made later (``_done_and_moved``
+        there)."""
         if "status" in row.fields:
             return None
-        return _done_after_end(record, self.context.status_of(activity), record.val)
+        status = self.context.status_as_of(record.pk, _at(record))
+        return _done_after_end(record, status, record.val)
 
     def _as_restricted(
         self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]

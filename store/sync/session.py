@@ -392,7 +392,24 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
         replanning=lambda activity: _replanning(conn, activity),
         status_of=lambda activity: _status_of(conn, activity),
+        status_as_of=lambda pk, at: _status_as_of(conn, pk, at),
     )
+
+
+def _status_as_of(conn: sqlite3.Connection, pk: str, at: tuple[int, str]) -> object:
+    """An activity's status just before ``at``, from its accepted records (its creation's
+    too): every laptop holding the same records reads the same status."""
+    found = [
+        r
+        for run in log.of_rows(conn, [("activity", pk)])
+        for r in run.changes()
+        if r.col == "status" and (r.hlc, r.origin) < at
+    ]
+    aside = kept.states(conn, [(r.origin, r.seq) for r in found])
+    accepted = [r for r in found if (r.origin, r.seq) not in aside]
+    if not accepted:
+        return None
+    return max(accepted, key=lambda r: (r.cl, r.hlc, r.origin)).val
 
 
 def _status_of(conn: sqlite3.Connection, activity: str) -> str | None:
@@ -626,7 +643,49 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
     covered = _Covered(candidates)
     rivals = [key for key in context.rivals if key not in covered]
     more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
+    more.update(_load_change_sets(conn, _done_and_moved(conn, candidates, covered)))
     return {k: v for k, v in more.items() if k not in candidates}
+
+
+def _done_and_moved(
+    conn: sqlite3.Connection, candidates: ChangeSets, covered: _Covered
+) -> list[Key]:
+    """An activity's status and end are judged together (``judge``: a 'done' against the end
+    as of its own time, an end against the status as of its own time), so that the order in
+    which bundles arrive does not matter: an accepted end of an activity judges again the held
+    'done' of it made after it, and an accepted 'done' the held ends made after it — its
+    author's own too, which is then un-applied (``rebuild``)."""
+    ends: dict[str, list[tuple[int, str]]] = {}  # activity key → when an end was accepted
+    dones: dict[str, list[tuple[int, str]]] = {}
+    for group in candidates.values():
+        for judged in group:
+            run = judged.run
+            if run.tbl != "activity" or not {"status", "end_at"} & set(run.cols):
+                continue
+            records = run.changes()
+            for offset, _before, verdict in judged.records():
+                record = records[offset]
+                if not verdict.applies:
+                    continue
+                if record.col == "end_at":
+                    ends.setdefault(run.pk, []).append((record.hlc, record.origin))
+                elif record.col == "status" and record.val == "done":
+                    dones.setdefault(run.pk, []).append((record.hlc, record.origin))
+    if not ends and not dones:
+        return []
+    found = []
+    for run in log.of_rows(conn, [("activity", pk) for pk in {*ends, *dones}]):
+        for record in run.changes():
+            at = (record.hlc, record.origin)
+            if record.col == "status" and record.val == "done":
+                after = any(end < at for end in ends.get(run.pk, ()))
+            elif record.col == "end_at":
+                after = any(done < at for done in dones.get(run.pk, ()))
+            else:
+                continue
+            if after and (record.origin, record.seq) not in covered:
+                found.append((record.origin, record.seq))
+    return found
 
 
 def _created_staff(group: list[Judged]) -> set[str]:
