@@ -688,6 +688,18 @@ _RULES = (
         },
     ),
     TableRule(
+        "handover_withdrawal",
+        _always("handover.sign"),  # and only by its signer or an admin: the judge checks who
+        {
+            "id": ID,
+            "handover_id": _ref("handover"),
+            "reason": FieldRule(REQUIRED),
+            "withdrawn_at": STAMP,
+            "withdrawn_by": ACTOR,
+            "device": DEVICE,
+        },
+    ),
+    TableRule(
         "decision",
         _always("decision.adopt"),
         {

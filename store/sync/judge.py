@@ -538,6 +538,8 @@ class Judge:
                 f"{shown(rules.restricted_into_past(values))}, already past when it was "
                 "recorded; a restriction decides what happens next (R5)",
             )
+        if failed is None and rule.name == "handover_withdrawal":
+            failed = self._withdrawn_by_signer(values, author)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
             failed = self._supersedes_a_flag(values, author)
         if failed is None and rule.name == "activity":
@@ -571,6 +573,20 @@ class Judge:
         if self.context.created_value("log_entry", replaced, "flagged") != 1:
             return None
         return author.may("log.clear", "a log entry superseding a flagged one")
+
+    def _withdrawn_by_signer(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
+        """A handover is withdrawn by its signer or an admin (as the store refuses others)."""
+        handover = json.dumps([values.get("handover_id")], ensure_ascii=False)
+        if not self._known("handover", handover):
+            return defer(f"row:handover:{handover}", "its handover is not known here yet")
+        signer = self.context.created_value("handover", handover, "signed_by")
+        if author.name == signer or author.role == "admin":
+            return None
+        return quarantine(
+            "role",
+            f"{named(author.name)} ({_role(author.role)}) may not withdraw a handover "
+            f"{named(str(signer))} signed (only its signer or an admin)",
+        )
 
     def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
         """The calendar's authority covers only an activity that came from a calendar (its
