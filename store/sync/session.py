@@ -392,24 +392,8 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
         replanning=lambda activity: _replanning(conn, activity),
         status_of=lambda activity: _status_of(conn, activity),
-        status_as_of=lambda pk, at: _status_as_of(conn, pk, at),
+        status_as_of=lambda pk, at: _field_as_of(conn, "activity", pk, "status", at, edits=False),
     )
-
-
-def _status_as_of(conn: sqlite3.Connection, pk: str, at: tuple[int, str]) -> object:
-    """An activity's status just before ``at``, from its accepted records (its creation's
-    too): every laptop holding the same records reads the same status."""
-    found = [
-        r
-        for run in log.of_rows(conn, [("activity", pk)])
-        for r in run.changes()
-        if r.col == "status" and (r.hlc, r.origin) < at
-    ]
-    aside = kept.states(conn, [(r.origin, r.seq) for r in found])
-    accepted = [r for r in found if (r.origin, r.seq) not in aside]
-    if not accepted:
-        return None
-    return max(accepted, key=lambda r: (r.cl, r.hlc, r.origin)).val
 
 
 def _status_of(conn: sqlite3.Connection, activity: str) -> str | None:
@@ -449,14 +433,25 @@ def _role_book(conn: sqlite3.Connection, exclude: set[Key]) -> RoleBook:
 
 
 def _field_as_of(
-    conn: sqlite3.Connection, tbl: str, pk: str, col: str, at: tuple[int, str]
+    conn: sqlite3.Connection,
+    tbl: str,
+    pk: str,
+    col: str,
+    at: tuple[int, str],
+    *,
+    edits: bool = True,
 ) -> object:
-    """A critical field's value just before ``at``, from the accepted records (so every laptop
-    holding the same records reads the same value, whatever it holds now)."""
+    """A field's value just before ``at``, from the accepted records (so every laptop holding
+    the same records reads the same value, whatever it holds now): a critical field's from its
+    edits (``edits``), another's (an activity's status) from every record, its creation's too."""
+    runs = log.of_rows(conn, [(tbl, pk)], critical=edits)
     found = [
         r
-        for r in (c for run in log.of_rows(conn, [(tbl, pk)], critical=True) for c in run.changes())
-        if r.tbl == tbl and r.col == col and r.prev is not None and (r.hlc, r.origin) < at
+        for r in (c for run in runs for c in run.changes())
+        if r.tbl == tbl
+        and r.col == col
+        and (r.prev is not None or not edits)
+        and (r.hlc, r.origin) < at
     ]
     aside = kept.states(conn, [(r.origin, r.seq) for r in found])
     accepted = [r for r in found if (r.origin, r.seq) not in aside]

@@ -31,23 +31,31 @@ def _state(laptop: Laptop, activity: str) -> tuple[str, str]:
     return str(row["status"]), str(row["end_at"])
 
 
+def _team_with_an_ended_visit(
+    tmp_path: Path,
+) -> tuple[FixedClock, list[Laptop], agenda.Activity]:
+    """Three shift leaders' laptops, in sync, sharing DAS's visit that ended an hour ago."""
+    clock = FixedClock(NOW)
+    team = make_team(tmp_path / "team", clock)
+    subjects.add_subject(team[0].store, "DAS", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(team[0].store, "DAS", level=3)
+    visit = agenda.add_activity(
+        team[0].store,
+        person="DAS",
+        title="Werkbezoek",
+        start=at(team[0].store, "2026-11-28 07:00"),
+        end=at(team[0].store, "2026-11-28 09:00"),
+    )
+    exchange_all(team, tmp_path / "share", rounds=2)
+    return clock, team, visit
+
+
 @pytest.mark.parametrize("first", ["done", "move"])
 @pytest.mark.parametrize("c_hears", ["a-then-b", "b-then-a"])
 def test_done_and_moved_at_once_converge_on_three_laptops(
     tmp_path: Path, first: str, c_hears: str
 ) -> None:
-    clock = FixedClock(NOW)
-    a, b, c = make_team(tmp_path / "team", clock)
-    subjects.add_subject(a.store, "DAS", kind="person", domain="local", unit="RT")
-    subjects.assess_threat(a.store, "DAS", level=3)
-    visit = agenda.add_activity(
-        a.store,
-        person="DAS",
-        title="Werkbezoek",
-        start=at(a.store, "2026-11-28 07:00"),
-        end=at(a.store, "2026-11-28 09:00"),
-    )
-    exchange_all([a, b, c], tmp_path / "share", rounds=2)
+    clock, (a, b, c), visit = _team_with_an_ended_visit(tmp_path)
 
     def done() -> None:
         agenda.edit_activity(a.store, visit.id, status="done")
@@ -93,17 +101,7 @@ def test_a_correction_made_after_a_concurrent_done_loses_on_every_laptop(tmp_pat
     """B corrects the times of an activity that A marked done a moment before (B had not heard
     of it): the correction would make a done activity end in the future, so it is quarantined
     on every laptop — on B too, where it is un-applied — and the activity stays done, ended."""
-    clock = FixedClock(NOW)
-    a, b, c = make_team(tmp_path / "team", clock)
-    subjects.add_subject(a.store, "DAS", kind="person", domain="local", unit="RT")
-    visit = agenda.add_activity(
-        a.store,
-        person="DAS",
-        title="Werkbezoek",
-        start=at(a.store, "2026-11-28 07:00"),
-        end=at(a.store, "2026-11-28 09:00"),
-    )
-    exchange_all([a, b, c], tmp_path / "share", rounds=2)
+    clock, (a, b, c), visit = _team_with_an_ended_visit(tmp_path)
     agenda.edit_activity(a.store, visit.id, status="done")
     clock.advance(seconds=5)
     agenda.edit_activity(
