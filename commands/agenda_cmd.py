@@ -149,6 +149,11 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
         }
         for c in agenda.list_corrections(store, item.id)
     ]
+    from store import roster  # only this view needs the deployed group
+
+    data["staffing_open"] = [
+        roster.shortfall_text(s) for s in roster.staffing_shortfalls(store, item.id)
+    ]
     emit(data, fmt, output)
 
 

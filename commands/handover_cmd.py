@@ -77,6 +77,9 @@ def _record_dict(record: model.HandoverRecord) -> dict[str, Any]:
         "superseded_by": record.superseded_by,
         "superseded_reason": record.superseded_reason,
         "overlaps": list(record.overlaps),
+        "withdrawn_at": local_iso(record.withdrawn_at),
+        "withdrawn_by": record.withdrawn_by,
+        "withdrawn_reason": record.withdrawn_reason,
     }
 
 
@@ -138,6 +141,18 @@ def handover_accept(env: Env, handover_id: str, questions: str) -> None:
     click.echo(record.id)
 
 
+@handover.command("withdraw")
+@click.argument("handover_id")
+@click.option("--reason", required=True, help="Why the signed handover is withdrawn.")
+@pass_env
+def handover_withdraw(env: Env, handover_id: str, reason: str) -> None:
+    """Withdraw a signed handover (its signer, or an admin): it stays recorded, no longer in
+    force (it overlaps nothing; its period may be signed again)."""
+    record = model.withdraw_handover(env.store(), handover_id, reason)
+    info(f"Handover {record.id[:13]} withdrawn by {record.withdrawn_by}.")
+    click.echo(record.id)
+
+
 @handover.command("list")
 @output_options
 @pass_env
@@ -157,6 +172,7 @@ def handover_list(env: Env, fmt: str, output: str | None) -> None:
             "accepted_by",
             "accepted_at",
             "superseded_by",
+            "withdrawn_by",
             "overlaps",
         ),
     )

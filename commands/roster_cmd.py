@@ -8,16 +8,16 @@ from typing import Any
 
 import click
 
-from store import roster
+from store import roster, validate
 from store.agenda import RESTRICTION_REASONS
 from store.clock import local_iso
 from store.errors import BadInput
-from store.suggest import Option, apply_option
+from store.suggest import Option, apply_suggestion
 from store.suggest import suggest as suggest_options
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
-from .params import DATE, TIME, InputPath, WholeParam, resolve_window
+from .params import DATE, TIME, InputPath, resolve_window
 
 
 @click.group()
@@ -96,6 +96,7 @@ def deploy(env: Env, activity_id: str, callsigns: tuple[str, ...]) -> None:
 def option_dict(n: int, option: Option) -> dict[str, Any]:
     return {
         "n": n,
+        "token": option.token,
         "option": option.description,
         "action": option.action,
         "callsign": option.callsign,
@@ -115,9 +116,13 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
 @click.option(
     "--apply",
     "apply_n",
-    type=WholeParam(-(2**63), 2**63 - 1),
-    metavar="N",
-    help="Carry out option N.",
+    metavar="N[:TOKEN]",
+    help="Carry out option N; with the TOKEN listed beside it, only if it is still that option.",
+)
+@click.option(
+    "--expect",
+    metavar="TOKEN",
+    help="The token of the option shown as N (the same as --apply N:TOKEN).",
 )
 @click.option(
     "--reason",
@@ -132,30 +137,44 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
 def suggest(
     env: Env,
     activity_id: str,
-    apply_n: int | None,
+    apply_n: str | None,
+    expect: str | None,
     reason: str,
     authority: str | None,
     fmt: str,
     output: str | None,
 ) -> None:
     """What can still be done for an uncovered activity or one that needs re-planning, never
-    below its level; --apply N carries out option N (a move also needs --authority)."""
+    below its level; --apply N carries out option N (a move also needs --authority), and
+    --apply N:TOKEN (or --expect TOKEN) only while option N is still the one listed with
+    that token."""
     store = env.store()
-    options = suggest_options(store, activity_id)
     if apply_n is None:
+        if expect is not None:
+            raise BadInput("--expect TOKEN goes with --apply N.")
+        options = suggest_options(store, activity_id)
         emit(
             [option_dict(n, o) for n, o in enumerate(options, start=1)],
             fmt,
             output,
-            ("n", "action", "option", "cost", "feasible", "reason"),
+            ("n", "token", "action", "option", "cost", "feasible", "reason"),
         )
         return
-    if not 1 <= apply_n <= len(options):
-        raise BadInput(f"There is no option {apply_n}; choose 1 to {len(options)}.")
-    chosen = options[apply_n - 1]
-    item = apply_option(store, activity_id, chosen, reason=reason, authority=authority)
+    n, token = _numbered(apply_n, expect)
+    chosen, item = apply_suggestion(
+        store, activity_id, n=n, token=token, reason=reason, authority=authority
+    )
     info(f"Done: {chosen.description}.")
     click.echo(item.id)
+
+
+def _numbered(text: str, expect: str | None) -> tuple[int, str | None]:
+    """``N`` or ``N:TOKEN`` of --apply, with --expect's token (both must agree)."""
+    number, _, token = text.strip().partition(":")
+    n = validate.whole_text(number.strip(), "--apply", low=-(2**63), high=2**63 - 1)
+    if token and expect and token.strip().lower() != expect.strip().lower():
+        raise BadInput("--apply N:TOKEN and --expect TOKEN name two different tokens.")
+    return n, (token or expect or None)
 
 
 COMMANDS = [shift, deploy, suggest]

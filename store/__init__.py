@@ -18,7 +18,8 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
 4. ``db``: the ``Store`` (connections, one audited write transaction per action, the acting
    person as an ``access.Actor``).
 5. Rules and mechanisms beneath the database: ``integrity``, ``fingerprint`` (the
-   catalogue's), ``rules`` (the one rule table), ``proof`` (secrets), ``machine``,
+   catalogue's), ``rules`` (the one rule table), ``matching`` (officers to slots,
+   pure), ``proof`` (secrets), ``machine``,
    ``migrations``, ``ics_bounds`` (what a calendar file may cost before it is parsed or
    expanded), and the change capture and judgement of sync (``sync.capture``,
    ``sync.clashes``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,

@@ -24,7 +24,7 @@ from typing import Any
 
 from . import rules, validate
 from .catalogue import Concept, get_concept, get_unit, list_concepts
-from .clock import from_db, hours_between, local_iso, require_order, to_db, with_times
+from .clock import from_db, hours_between, local_iso, local_text, require_order, to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, NotFound, RuleViolation
 from .ids import uuid7
@@ -581,7 +581,9 @@ def edit_activity(
     Raises:
         PermissionDenied: the acting person may not write activities.
         NotFound: no activity has that id.
-        BadInput: nothing to change (``nothing_to_change``), bad text or times, an unknown kind.
+        BadInput: nothing to change (``nothing_to_change``), every value as it is already
+            (``nothing_changed``: nothing is written, not even an audit event), bad text or
+            times, an unknown kind.
         RuleViolation: a move without a correction (R5, ``move_needs_restriction``), a status
             only a restriction sets, a cancelled activity revived, ``done`` too early (R5) or
             while it needs re-planning (R1).
@@ -592,7 +594,8 @@ def edit_activity(
         changes = _plain_changes(current, title, kind)
         if status is not None:
             _check_status(store, current, status)
-            changes["status"] = status
+            if status != current.status:
+                changes["status"] = status
         moved = _moved_fields(current, start, end, location)
         if moved:  # a correction is recorded only when the time or place really changes
             _record_correction(conn, store, current, moved, correction)
@@ -604,6 +607,12 @@ def edit_activity(
                 f"Nothing to change; give at least one of: {', '.join(fields)}.",
                 code="nothing_to_change",
                 fields=fields,
+            )
+        if not changes:  # a form saved as it was: no write, no audit event
+            raise BadInput(
+                f"Nothing changed: '{current.title}' already has these values.",
+                code="nothing_changed",
+                title=current.title,
             )
         _check_done_after_end(store, current, changes)
         changes["updated_at"] = store.now()
@@ -1008,6 +1017,7 @@ def record_restriction(
             validate.moment(given, what)
     updates = _restricted_fields(current, kind, new_start, new_end, new_location)
     updates["updated_at"] = store.now()
+    _check_not_into_past(current, updates, store.now())
     restriction_id = uuid7()
     conn.execute(
         "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
@@ -1032,6 +1042,28 @@ def record_restriction(
     assignments = ", ".join(f"{column} = ?" for column in updates)
     conn.execute(f"UPDATE activity SET {assignments} WHERE id = ?", [*updates.values(), current.id])
     return restriction_id
+
+
+def _check_not_into_past(current: Activity, updates: dict[str, str], now: str) -> None:
+    """A restriction never moves an activity's start or end to a time already past (R5)."""
+    past = rules.restricted_into_past(
+        {
+            "old_start_at": to_db(current.start_at),
+            "old_end_at": to_db(current.end_at),
+            "new_start_at": updates.get("start_at"),
+            "new_end_at": updates.get("end_at"),
+            "recorded_at": now,
+        }
+    )
+    if past is not None:
+        raise RuleViolation(
+            "R5",
+            f"A restriction decides what happens next: it cannot move '{current.title}' to "
+            f"{local_text(from_db(past))}, which has already passed (rule R5).",
+            code="restriction_into_past",
+            title=current.title,
+            moment=local_text(from_db(past)),
+        )
 
 
 def _check_restriction(current: Activity, kind: str, reason: str, authority: str) -> str:

@@ -48,6 +48,7 @@ from . import validate
 from .catalogue import get_unit, list_concepts, list_qualifications
 from .clock import LOCAL_TZ, to_db
 from .db import Store
+from .matching import assign, attribution_order
 
 
 class Need(NamedTuple):
@@ -108,54 +109,6 @@ class Gap(NamedTuple):
 def shortfall_hours(gaps: Iterable[Gap]) -> float:
     """Officer-hours short over several rows."""
     return sum(g.shortfall_hours for g in gaps)
-
-
-def attribution_order(qualifications: Iterable[str]) -> tuple[str, ...]:
-    """The fixed order in which shortfall is attributed: alphabetical by code."""
-    return tuple(sorted(qualifications))
-
-
-def assign(
-    demand: tuple[int, ...],
-    groups: tuple[tuple[int, int], ...],
-    reach: dict[int, int] | None = None,
-) -> tuple[int, ...]:
-    """Covered count per qualification (index as in ``demand``) in the best assignment.
-
-    ``groups`` are (qualification bit mask, officer count). Qualifications are filled in index
-    order, each taking as much as it can without taking from those before it: the coverage of
-    qualification k is M(k+1) - M(k), where M(k) is the largest number of officers that can be
-    assigned to the first k qualifications at once.
-
-    M comes from max-flow/min-cut (Hall's theorem with deficiency): for qualifications P,
-    M(P) = min over S ⊆ P of [demand of P outside S + officers in groups holding any of S];
-    S may be limited to qualifications with demand (adding one without demand never lowers the
-    cut). With the handful of qualifications a unit needs at once that is a few dozen sums.
-    ``reach`` memoises "officers in groups holding any of S" for calls with the same groups.
-    """
-    if reach is None:
-        reach = {}
-    covered = [0] * len(demand)
-    subsets = [(0, 0)]  # (qualification mask S, demand of S) over the prefix so far
-    best = 0  # min over those S of [officers holding any of S - demand of S]
-    assigned = prefix_demand = 0
-    for q, wanted in enumerate(demand):
-        if not wanted:
-            continue
-        bit = 1 << q
-        grown = [(mask | bit, held + wanted) for mask, held in subsets]
-        for mask, held in grown:
-            officers = reach.get(mask)
-            if officers is None:
-                officers = reach[mask] = sum(count for group, count in groups if group & mask)
-            if officers - held < best:
-                best = officers - held
-        subsets += grown
-        prefix_demand += wanted
-        most = prefix_demand + best
-        covered[q] = most - assigned
-        assigned = most
-    return tuple(covered)
 
 
 @contextmanager

@@ -132,6 +132,9 @@ class HandoverRecord:
         superseded_by_signer: who signed the handover that replaced this one, or None.
         superseded_at: when that one was signed (aware UTC), or None.
         superseded_reason: why it replaced this one ('' when none did).
+        withdrawn_at: when its signer (or an admin) withdrew it (aware UTC), or None.
+        withdrawn_by: who withdrew it, or None.
+        withdrawn_reason: why it was withdrawn ('' when it was not).
         overlaps: the ids of the other handovers in force whose periods overlap this one's,
             while this one is in force (signed on laptops that had not synced; see
             ``overlapping_handovers``).
@@ -155,6 +158,9 @@ class HandoverRecord:
     superseded_at: datetime | None = None
     superseded_reason: str = ""
     overlaps: tuple[str, ...] = ()
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    withdrawn_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,8 +179,11 @@ class Overlap:
     periods: tuple[tuple[datetime, datetime], tuple[datetime, datetime]]
 
 
-#: Handovers in force: signed and not superseded.
-_IN_FORCE = "NOT EXISTS (SELECT 1 FROM handover n WHERE n.supersedes = {h}.id)"
+#: Handovers in force: signed, not superseded and not withdrawn.
+_IN_FORCE = (
+    "NOT EXISTS (SELECT 1 FROM handover n WHERE n.supersedes = {h}.id)"
+    " AND NOT EXISTS (SELECT 1 FROM handover_withdrawal w WHERE w.handover_id = {h}.id)"
+)
 
 
 def overlapping_handovers(store: Store) -> list[Overlap]:
@@ -643,7 +652,7 @@ def _check_signed_once(
         " accepted_by, e.at AS accepted_at FROM handover h LEFT JOIN handover_event e ON"
         " e.handover_id = h.id AND e.kind = 'accepted'"
         " WHERE h.period_start < ? AND h.period_end > ?"
-        " AND NOT EXISTS (SELECT 1 FROM handover n WHERE n.supersedes = h.id)"
+        f" AND {_IN_FORCE.format(h='h')}"
         " ORDER BY h.signed_at",
         (to_db(end), to_db(start)),
     )
@@ -772,9 +781,14 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
         "SELECT id, signed_by, signed_at, supersede_reason FROM handover WHERE supersedes = ?",
         (full,),
     )
+    withdrawn = store.one(
+        "SELECT withdrawn_at, withdrawn_by, reason FROM handover_withdrawal"
+        " WHERE handover_id = ? ORDER BY withdrawn_at, id LIMIT 1",
+        (full,),
+    )
     overlaps = (
         ()
-        if later
+        if later or withdrawn
         else tuple(
             r[0]
             for r in store.query(
@@ -786,6 +800,9 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
     )
     return HandoverRecord(
         overlaps=overlaps,
+        withdrawn_at=from_db(withdrawn["withdrawn_at"]) if withdrawn else None,
+        withdrawn_by=withdrawn["withdrawn_by"] if withdrawn else None,
+        withdrawn_reason=withdrawn["reason"] if withdrawn else "",
         supersedes=row["supersedes"],
         supersede_reason=row["supersede_reason"],
         superseded_by=later["id"] if later else None,
@@ -804,6 +821,56 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
         accepted_by=row["accepted_by"],
         questions=row["questions"] or "",
     )
+
+
+def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRecord:
+    """Withdraw a signed handover: it stays recorded, with who withdrew it, when and why, but
+    is no longer in force (it overlaps nothing, and its period may be signed again). Only its
+    signer, or an admin, withdraws it; once. One audited write (``handover.withdraw``),
+    synced: other laptops judge it by the same rule.
+
+    Args:
+        store: the open database, acting as a shift leader or admin.
+        handover_id: the id, or a unique prefix of at least 8 characters.
+        reason: why it is withdrawn (required).
+
+    Returns:
+        The handover as recorded now (``withdrawn_*`` set).
+
+    Raises:
+        PermissionDenied: the acting person may not sign handovers.
+        NotFound: no such handover.
+        BadInput: no reason, or it was withdrawn already.
+        RuleViolation: the acting person neither signed it nor is an admin.
+    """
+    detail: dict[str, Any] = {}
+    with store.write("handover.withdraw", None, detail, require="handover.sign") as conn:
+        record = get_handover(store, handover_id)
+        store.target(record.id)
+        if not isinstance(reason, str) or not reason.strip():
+            raise BadInput(
+                "Withdrawing a signed handover needs the reason.", code="withdraw_needs_reason"
+            )
+        reason = validate.text(reason, "The reason").strip()
+        if record.withdrawn_at is not None:
+            raise BadInput(
+                f"Handover {record.id[:13]} was withdrawn already by {record.withdrawn_by} at "
+                f"{local_text(record.withdrawn_at)}."
+            )
+        me = store.actor
+        if record.signed_by != me.callsign and me.role != "admin":
+            raise RuleViolation(
+                "handover",
+                f"Only {record.signed_by}, who signed handover {record.id[:13]}, or an admin "
+                "may withdraw it (a handover is its signer's account of the shift).",
+            )
+        detail.update({"handover": record.id, "reason": reason})
+        conn.execute(
+            "INSERT INTO handover_withdrawal (id, handover_id, reason, withdrawn_at,"
+            " withdrawn_by, device) VALUES (?, ?, ?, ?, ?, ?)",
+            (uuid7(), record.id, reason, store.now(), me.callsign, store.device_id),
+        )
+    return get_handover(store, record.id)
 
 
 def list_handovers(store: Store) -> list[HandoverRecord]:

@@ -12,9 +12,12 @@ declared zone):
   is read in that zone, whatever a VTIMEZONE of the file says; another TZID is read by the
   file's own VTIMEZONE of that name (never one remembered from another file); a TZID that is
   neither refuses the file naming the event and the TZID (a time of protection is never guessed).
-  A local time that a clock change skips is read with the offset before the change (RFC 5545:
-  02:30 on the spring-forward night is 03:30 summer time) and a recurring occurrence keeps the
-  series' exact length. **Floating times** (no zone) are read in the zone the calendar declares
+  A start or end that a clock change skips (02:00–03:00 on the spring-forward night, for an
+  event or any occurrence of a series in the window) refuses the file naming the event: which
+  time was meant cannot be told. A time the autumn change repeats is read as its TZID says: a
+  local wall time with a TZID is the first of the two (summer time, RFC 5545), a UTC time or
+  offset is exact; a recurring occurrence keeps the series' exact length. **Floating times**
+  (no zone) are read in the zone the calendar declares
   with ``X-WR-TIMEZONE`` (IANA or Windows name) and otherwise in Europe/Amsterdam — the same for
   single and recurring events; one that does not exist or occurs twice in that zone (clock
   changes) refuses the file;
@@ -626,8 +629,9 @@ def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> 
 
 def _localise(calendar: Any, name: str) -> list[str]:
     """Give every time its zone: a TZID's (``_Zones``), and the calendar's declared zone to
-    floating times (see the module's reading). A wall time a clock change skips keeps the
-    offset before the change (fold 0, as RFC 5545 reads it)."""
+    floating times (see the module's reading). A zoned wall time the autumn change repeats is
+    the first of the two (fold 0, as RFC 5545 reads it); one the spring change skips is
+    refused where the event's span is read (``_refuse_skipped``)."""
     zone, unknown = _declared_zone(calendar)
     zones = _Zones(calendar, name)
     for event in calendar.walk("VEVENT"):
@@ -675,13 +679,26 @@ def _skipped(moment: datetime) -> bool:
     )
 
 
+def _refuse_skipped(event: Any, name: str, prop: str, moment: datetime) -> None:
+    """A wall time that the clock change skips (02:00–03:00 on the spring-forward night in
+    Europe/Amsterdam) is no time at all: which one the program that wrote it meant cannot be
+    told, so the file is refused naming the event, as a floating one is (never guessed)."""
+    if not _skipped(moment):
+        return
+    raise BadInput(
+        f"{name}: {_describe(event)}: {prop} {moment.replace(tzinfo=None).isoformat(' ')} "
+        f"does not exist in {moment.tzinfo} (the clocks skip that hour that night); correct "
+        "the event (a time that exists, or in UTC).",
+    )
+
+
 def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
     """The event's start and end in UTC, and whether its length was assumed (it has none).
 
     DTEND before DTSTART (or a negative DURATION), a date DTSTART with a date-time DTEND or
     DURATION of hours (or the reverse), and times outside 1970–2099 are refused naming the
-    event. A start in a skipped hour keeps the written length. No length: 30 minutes (a whole
-    day for a date), reported by the caller."""
+    event, and so is a start or end in an hour a clock change skips. No length: 30 minutes (a
+    whole day for a date), reported by the caller."""
     if event.get("DTSTART") is None:
         raise BadInput(f"{name}: {_describe(event)} has no DTSTART; it is not a usable agenda.")
     start = event.decoded("DTSTART")
@@ -706,11 +723,10 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
         end = start if timed else start + timedelta(days=1)
     if timed:
         assert isinstance(start, datetime) and isinstance(end, datetime)
+        for prop, moment in (("DTSTART", start), ("DTEND", end)):
+            _refuse_skipped(event, name, prop, moment)
         start_utc = start.astimezone(UTC)
-        if _skipped(start) and end.tzinfo is start.tzinfo:
-            end_utc = start_utc + (end.replace(tzinfo=None) - start.replace(tzinfo=None))
-        else:
-            end_utc = end.astimezone(UTC)
+        end_utc = end.astimezone(UTC)
     else:
         start_utc = day_bounds(start)[0]
         last = end.date() if isinstance(end, datetime) else end
@@ -1078,6 +1094,9 @@ def _expand(
                     source = _source(event, uid, masters, overrides)
                     if id(source) not in lengths:
                         lengths[id(source)] = _length(source, name)
+                    if not _overlaps(one.start, one.end, window):  # in a margin: counted only
+                        passed = cap.passed(_as_utc(one.start), _as_utc(one.end))
+                        continue
                     recurrence = _recurrence_key(event, overrides)
                     occ = _occurrence(event, uid, recurrence, name, lengths[id(source)])
                     passed = cap.passed(occ.start, occ.end)
@@ -1095,6 +1114,22 @@ def _expand(
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
     return found
+
+
+def _overlaps(
+    start: datetime | date, end: datetime | date, window: tuple[datetime, datetime]
+) -> bool:
+    """Whether an occurrence as expanded (its own zone) may overlap the window: a skipped wall
+    time is read here with either offset, so that the refusal of it (``_refuse_skipped``) is
+    never missed, nor made for an occurrence outside the window."""
+    lo = min(
+        _as_utc(start),
+        _as_utc(start.replace(fold=1)) if isinstance(start, datetime) else _as_utc(start),
+    )
+    hi = max(
+        _as_utc(end), _as_utc(end.replace(fold=1)) if isinstance(end, datetime) else _as_utc(end)
+    )
+    return lo < window[1] and hi > window[0]
 
 
 def _too_many(

@@ -18,7 +18,7 @@ import csv
 import io
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from . import machine, rules, validate
 from .catalogue import get_concept, get_unit, travel_minutes
 from .clock import (
     Clock,
+    day_bounds,
     from_db,
     hours_between,
     local,
@@ -38,6 +39,7 @@ from .clock import (
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
+from .matching import cover
 from .staff import Staff, get_staff
 
 REST = timedelta(hours=11)
@@ -545,6 +547,146 @@ def deploy_officers(
     return made
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """Slots of an activity's concept that its deployed officers leave open for a while.
+
+    Attributes:
+        activity_id: the activity.
+        qualification: the qualification whose slots are open.
+        missing: how many of its slots are open.
+        start: when it starts (aware UTC; a local midnight inside the activity when a
+            qualification lapses there, R8).
+        end: when it ends (aware UTC).
+        lapsed: callsigns of deployed officers who hold it but not valid then (R8).
+    """
+
+    activity_id: str
+    qualification: str
+    missing: int
+    start: datetime
+    end: datetime
+    lapsed: tuple[str, ...]
+
+
+def _valid(officer: Staff, day: date) -> frozenset[str]:
+    return frozenset(q.code for q in officer.qualifications if q.valid_on(day))
+
+
+def _days(start: str, end: str) -> list[tuple[date, datetime, datetime]]:
+    """The local days [start, end) touches, each with the part of the activity inside it:
+    a qualification counts per day (R8), so the group is judged day by day."""
+    begin, finish = from_db(start), from_db(end)
+    parts = []
+    day = local(begin).date()
+    while True:
+        day_end = day_bounds(day)[1]
+        parts.append((day, begin, min(day_end, finish)))
+        if day_end >= finish:
+            return parts
+        begin, day = day_end, day + timedelta(days=1)
+
+
+def _deployed(store: Store, activity_id: str) -> list[Staff]:
+    rows = store.query(
+        "SELECT p.callsign FROM deployment d JOIN staff p ON p.id = d.staff_id"
+        " WHERE d.activity_id = ? ORDER BY p.callsign",
+        (activity_id,),
+    )
+    return [get_staff(store, r["callsign"]) for r in rows]
+
+
+def _no_open_slot(
+    officer: Staff, staffing: dict[str, int], filled: dict[str, int], day: date, since: datetime
+) -> str:
+    """Why ``officer`` adds nothing to the group from ``since``: which of the slots they could
+    fill are already filled, and which qualifications lapsed (R8)."""
+    held = {q.code: q for q in officer.qualifications if q.code in staffing}
+    full = [f"{q} ({filled[q]} of {staffing[q]})" for q in sorted(held) if held[q].valid_on(day)]
+    lapsed = [
+        f"{code} lapsed {until + timedelta(days=1):%Y-%m-%d} 00:00"
+        for code, until in sorted((c, q.valid_until) for c, q in held.items())
+        if until is not None and until < day
+    ]
+    why = (
+        "; ".join(([f"already filled: {', '.join(full)}"] if full else []) + lapsed)
+        or "holds none of its qualifications"
+    )
+    rule = "rule R8" if lapsed else "rule: staffing"
+    return (
+        f"{officer.callsign} fills no open slot of the concept from "
+        f"{local(since):%Y-%m-%d %H:%M} ({why}) ({rule})"
+    )
+
+
+def _group_problems(
+    store: Store, activity_id: str, concept: str, officers: list[Staff]
+) -> list[str]:
+    """Each officer in ``officers`` must fill a slot of the concept that the officers already
+    deployed (and those before them in the list) leave open, on every local day of the
+    activity (R8 across midnight): why not, per officer."""
+    row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
+    assert row is not None
+    staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
+    days = _days(row["start_at"], row["end_at"])
+    groups = {day: [_valid(o, day) for o in _deployed(store, activity_id)] for day, _, _ in days}
+    problems = []
+    for officer in officers:
+        for day, since, _ in days:
+            before = cover(staffing.items(), groups[day])
+            after = cover(staffing.items(), [*groups[day], _valid(officer, day)])
+            if sum(after.values()) == sum(before.values()):
+                problems.append(_no_open_slot(officer, staffing, before, day, since))
+                break
+        else:
+            for day, _, _ in days:
+                groups[day].append(_valid(officer, day))
+    return problems
+
+
+def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
+    """The slots of the activity's concept that its deployed officers leave open, day by day
+    (a qualification counts only on the days it is valid, R8: a lapse at midnight opens a
+    slot from then). Nothing for an activity without a concept, cancelled, or with nobody
+    deployed (``gaps`` shows unstaffed demand).
+
+    Args:
+        store: the open database.
+        activity_id: the activity's full id.
+
+    Returns:
+        The open slots, by start then qualification; consecutive days with the same opening
+        are one row.
+    """
+    row = store.one(
+        "SELECT start_at, end_at, concept, status FROM activity WHERE id = ?", (activity_id,)
+    )
+    officers = _deployed(store, activity_id)
+    if row is None or row["concept"] is None or row["status"] == "cancelled" or not officers:
+        return []
+    staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
+    found: list[Shortfall] = []
+    for day, start, end in _days(row["start_at"], row["end_at"]):
+        filled = cover(staffing.items(), [_valid(o, day) for o in officers])
+        for qualification in sorted(staffing):
+            missing = staffing[qualification] - filled[qualification]
+            if missing <= 0:
+                continue
+            lapsed = tuple(
+                o.callsign
+                for o in officers
+                if any(q.code == qualification and not q.valid_on(day) for q in o.qualifications)
+            )
+            last = next((f for f in reversed(found) if f.qualification == qualification), None)
+            if last and last.end == start and (last.missing, last.lapsed) == (missing, lapsed):
+                found[found.index(last)] = Shortfall(
+                    activity_id, qualification, missing, last.start, end, lapsed
+                )
+            else:
+                found.append(Shortfall(activity_id, qualification, missing, start, end, lapsed))
+    return sorted(found, key=lambda f: (f.start, f.qualification))
+
+
 def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
     problems = []
     for officer in officers:
@@ -557,6 +699,10 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
         why = deployment_problem(store, activity_id, officer)
         if why:
             problems.append(why)
+    if not problems:
+        row = store.one("SELECT concept FROM activity WHERE id = ?", (activity_id,))
+        assert row is not None  # deployment_problem found its concept
+        problems = _group_problems(store, activity_id, row["concept"], officers)
     if problems:
         rule = "R8" if any("R8" in p for p in problems) else "deployment"
         raise RuleViolation(rule, "Not deployed: " + "; ".join(problems) + ".")
@@ -621,4 +767,27 @@ def deployment_violations(
             found.append(
                 {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
             )
+    named = {(f["activity"], f["callsign"]) for f in found}
+    for activity_id in dict.fromkeys(r["activity_id"] for r in rows):
+        for short in staffing_shortfalls(store, activity_id):
+            # A lapse after the deployment left the group short (R8), of officers who still
+            # hold some qualification it needs (the others are listed above on their own).
+            if any((activity_id, c) not in named for c in short.lapsed):
+                found.append(
+                    {
+                        "activity": activity_id,
+                        "callsign": ", ".join(short.lapsed),
+                        "problem": shortfall_text(short),
+                    }
+                )
     return found
+
+
+def shortfall_text(short: Shortfall) -> str:
+    """``close_protection: 1 slot open 2026-12-03 00:00–01:00 (X1, X2 lapsed; rule R8)``."""
+    slots = "slot" if short.missing == 1 else "slots"
+    lapsed = f" ({', '.join(short.lapsed)} lapsed; rule R8)" if short.lapsed else ""
+    return (
+        f"{short.qualification}: {short.missing} {slots} open "
+        f"{_span(to_db(short.start), to_db(short.end))}{lapsed}"
+    )

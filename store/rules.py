@@ -340,6 +340,28 @@ def calendar_cancellation(row: Mapping[str, object]) -> bool:
     )
 
 
+def restricted_into_past(row: Mapping[str, object]) -> str | None:
+    """The time a restriction would move an activity to that had already passed when it was
+    recorded, or None (R5: a restriction decides what happens next, it never rewrites what
+    happened). Only a start or end it changes counts; the store checks it as it records the
+    restriction and the importer a restriction received.
+
+    Args:
+        row: the restriction's stored columns (``old_start_at``, ``old_end_at``,
+            ``new_start_at``, ``new_end_at``, ``recorded_at``; UTC text).
+
+    Returns:
+        The first such new time (UTC text), or None.
+    """
+    now = row.get("recorded_at")
+    for old, new in (("old_start_at", "new_start_at"), ("old_end_at", "new_end_at")):
+        moved = row.get(new)
+        changed = isinstance(moved, str) and moved != row.get(old)
+        if changed and isinstance(now, str) and isinstance(moved, str) and moved < now:
+            return moved
+    return None
+
+
 def _restriction_create(row: Mapping[str, object]) -> str:
     return "activity.write" if calendar_cancellation(row) else "activity.restrict"
 
@@ -663,6 +685,18 @@ _RULES = (
             "actor": ACTOR,
             "device": DEVICE,
             "note": FieldRule(TEXT),
+        },
+    ),
+    TableRule(
+        "handover_withdrawal",
+        _always("handover.sign"),  # and only by its signer or an admin: the judge checks who
+        {
+            "id": ID,
+            "handover_id": _ref("handover"),
+            "reason": FieldRule(REQUIRED),
+            "withdrawn_at": STAMP,
+            "withdrawn_by": ACTOR,
+            "device": DEVICE,
         },
     ),
     TableRule(

@@ -321,7 +321,8 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
     Raises:
         PermissionDenied: the acting person may not manage staff.
         NotFound: no such callsign.
-        BadInput: unknown qualification, or a day outside 1970–2099.
+        BadInput: unknown qualification, a day outside 1970–2099, or the person holds it
+            already with that last valid day (nothing written).
     """
     detail: dict[str, str | None] = {}
     with store.write("staff.qualify", None, detail, require="staff.write") as conn:
@@ -333,6 +334,18 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
                 f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
             )
         until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
+        held = {
+            q.code: q.valid_until.isoformat() if q.valid_until else None
+            for q in person.qualifications
+        }
+        if code in held and held[code] == until:
+            raise BadInput(
+                f"Nothing changed: {person.callsign} holds {code} already, valid "
+                f"{'until ' + until if until else 'without end'}.",
+                code="nothing_changed_qualification",
+                callsign=person.callsign,
+                qualification=code,
+            )
         detail.update({"callsign": person.callsign, "qualification": code, "valid_until": until})
         conn.execute(
             "INSERT INTO staff_qualification (staff_id, qualification, valid_until)"

@@ -30,11 +30,13 @@ option. ``apply_option`` carries an option out in one transaction, checking ever
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import access
+from . import access, validate
 from .agenda import (
     Activity,
     ConceptOption,
@@ -46,7 +48,7 @@ from .agenda import (
     record_restriction,
 )
 from .catalogue import Concept, list_concepts, list_qualifications, list_units, travel_minutes
-from .clock import local_text
+from .clock import local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load_needs
@@ -95,6 +97,16 @@ class Option:
     travel_minutes: int | None = None
     team: tuple[str, ...] = ()
     partial: bool = False
+
+    @property
+    def token(self) -> str:
+        """A short stable name of what the option does — its kind, concept, officer(s), times
+        and description — so that applying it can check it is still the option that was shown
+        (a list taken again may have changed, and option N with it)."""
+        times = [to_db(t) if t is not None else "" for t in (self.start, self.end)]
+        what = [self.action, self.concept or "", self.callsign or "", ",".join(self.team), *times]
+        what.append(self.description)  # names what the others leave open (a rejected concept)
+        return hashlib.sha256("|".join(what).encode()).hexdigest()[:8]
 
 
 @dataclass
@@ -454,12 +466,16 @@ def _combine(ctx: _Context) -> Iterator[Option]:
 
 
 def _move(ctx: _Context) -> Iterator[Option]:
-    """The nearest start within four hours at which the base concept would be covered."""
+    """The nearest start within four hours at which the base concept would be covered, never
+    one already past (a restriction decides what happens next, R5)."""
     if ctx.base is None:
         return
+    now = ctx.store.clock.now()
     for k in range(1, int(MOVE_LIMIT / MOVE_STEP) + 1):
         for sign in (+1, -1):
             delta = MOVE_STEP * k * sign
+            if ctx.start + delta < now:
+                continue
             if not ctx.fits(ctx.base, ctx.start + delta, ctx.end + delta):
                 minutes = int(delta.total_seconds() // 60)
                 yield Option(
@@ -521,6 +537,75 @@ def may_apply(role: str) -> bool:
     return any(access.allowed(role, p) for needs in _NEEDS.values() for p in needs)
 
 
+def apply_suggestion(
+    store: Store,
+    activity_id: str,
+    *,
+    n: int | None = None,
+    token: str | None = None,
+    reason: str = "capacity",
+    authority: str | None = None,
+) -> tuple[Option, Activity]:
+    """Carry out the option shown as ``n`` or named by ``token`` (``Option.token``), judged
+    against the options as they are now, inside the write: ``n`` with a token, option ``n``
+    only when it still carries that token; a token alone (the console), the option carrying
+    it wherever it now stands; ``n`` alone (scripts), option ``n`` as it is now. Then as
+    ``apply_option``.
+
+    Args:
+        store: the open database, acting as a person with the option's permissions.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        n: the option's number as listed (1 is the first), or None with a token.
+        token: the token printed with the option that was shown, or None.
+        reason: a move's reason.
+        authority: a move's deciding authority.
+
+    Returns:
+        The option carried out, and the activity as stored after it.
+
+    Raises:
+        BadInput: no such option (``no_such_option``), the option changed since it was shown
+            (``option_changed``), or as ``apply_option``.
+        NotFound, PermissionDenied, RuleViolation: as ``apply_option``.
+    """
+    detail: dict[str, object] = {"n": n, "token": token}
+    with store.write("suggest.apply", None, detail) as conn:
+        chosen = _chosen(suggest(store, activity_id), n, token)
+        detail.update({"action": chosen.action, "option": chosen.description})
+        _carry_out(store, conn, activity_id, chosen, reason, authority)
+    return chosen, get_activity(store, activity_id)
+
+
+def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
+    if n is not None and not 1 <= n <= len(options):
+        raise BadInput(
+            f"There is no option {n}; choose 1 to {len(options)}.",
+            code="no_such_option",
+            n=n,
+            count=len(options),
+        )
+    if token is None:
+        if n is None:
+            raise BadInput("Name the option to carry out: its number or its token.")
+        return options[n - 1]
+    wanted = validate.line(token, "The option's token").lower()
+    if n is not None:
+        if options[n - 1].token != wanted:
+            raise BadInput(
+                f"Option {n} is no longer the one shown ({wanted}): it is now "
+                f"{options[n - 1].description.rstrip('.')}; list the options again and choose.",
+                code="option_changed",
+            )
+        return options[n - 1]
+    named = next((o for o in options if o.token == wanted), None)
+    if named is None:
+        raise BadInput(
+            f"The option shown ({wanted}) is no longer offered; list the options again and choose.",
+            code="option_changed",
+        )
+    return named
+
+
 def apply_option(
     store: Store,
     activity_id: str,
@@ -553,40 +638,52 @@ def apply_option(
         PermissionDenied: the acting person lacks a permission the option needs.
         RuleViolation: a rule refuses it now (R1, R3, R4, R5, R8, deployment).
     """
+    detail = {"action": option.action, "option": option.description}
+    with store.write("suggest.apply", None, detail) as conn:
+        _carry_out(store, conn, activity_id, option, reason, authority)
+    return get_activity(store, activity_id)
+
+
+def _carry_out(
+    store: Store,
+    conn: sqlite3.Connection,
+    activity_id: str,
+    option: Option,
+    reason: str,
+    authority: str | None,
+) -> None:
+    """Inside the open write: ``apply_option``'s work."""
     if option.action not in _NEEDS:
         raise BadInput("There is nothing to apply for this activity.")
     if not (option.feasible or option.partial):
         raise BadInput(f"That option would not work: {option.reason}.")
-    detail = {"action": option.action, "option": option.description}
-    with store.write("suggest.apply", None, detail) as conn:
-        current = get_activity(store, activity_id)
-        store.target(current.id)
-        # assigning the concept it has confirms it for a changed time or place (clears the flag)
-        changes_concept = option.concept is not None and (
-            option.concept != current.concept or option.action == "assign"
+    current = get_activity(store, activity_id)
+    store.target(current.id)
+    # assigning the concept it has confirms it for a changed time or place (clears the flag)
+    changes_concept = option.concept is not None and (
+        option.concept != current.concept or option.action == "assign"
+    )
+    for action in _NEEDS[option.action] + (("activity.write",) if changes_concept else ()):
+        access.require(store.actor, action)
+    if changes_concept and option.concept is not None:
+        put_concept(store, conn, current.id, option.concept)
+    if option.action == "deploy" and option.callsign:
+        deploy_officers(store, conn, current.id, [get_staff(store, option.callsign)])
+    elif option.action == "combine":
+        team = [get_staff(store, c) for c in option.team]
+        free = [o for o in team if not deployment_problem(store, current.id, o)]
+        if free:
+            deploy_officers(store, conn, current.id, free)
+    elif option.action == "move":
+        if option.start is None:
+            raise BadInput("This move has no new time.")
+        record_restriction(
+            store,
+            conn,
+            current.id,
+            kind="moved",
+            reason=reason,
+            authority=authority or "",
+            new_start=option.start,
+            new_end=option.end,
         )
-        for action in _NEEDS[option.action] + (("activity.write",) if changes_concept else ()):
-            access.require(store.actor, action)
-        if changes_concept and option.concept is not None:
-            put_concept(store, conn, current.id, option.concept)
-        if option.action == "deploy" and option.callsign:
-            deploy_officers(store, conn, current.id, [get_staff(store, option.callsign)])
-        elif option.action == "combine":
-            team = [get_staff(store, c) for c in option.team]
-            free = [o for o in team if not deployment_problem(store, current.id, o)]
-            if free:
-                deploy_officers(store, conn, current.id, free)
-        elif option.action == "move":
-            if option.start is None:
-                raise BadInput("This move has no new time.")
-            record_restriction(
-                store,
-                conn,
-                current.id,
-                kind="moved",
-                reason=reason,
-                authority=authority or "",
-                new_start=option.start,
-                new_end=option.end,
-            )
-    return get_activity(store, current.id)

@@ -71,6 +71,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "nothing_to_change": _template(_("Nothing to change; give at least one of: {fields}.")),
+    "nothing_changed": _template(_("Nothing changed: '{title}' already has these values.")),
     "move_needs_restriction": _template(
         _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it as "
@@ -88,6 +89,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "restriction_needs_authority": _template(
         _("A restriction names the deciding authority (rule R5).")
+    ),
+    "restriction_into_past": _template(
+        _(
+            "A restriction decides what happens next: it cannot move '{title}' to {moment}, "
+            "which has already passed (rule R5)."
+        )
     ),
     "clearance_needs_reason": _template(_("Say why the entry is cleared.")),
     "assessment_request_needs_person": _template(

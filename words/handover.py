@@ -379,6 +379,12 @@ def signature_of(record: HandoverRecord) -> str:
             at=local_text(record.superseded_at),
             reason=markdown(record.superseded_reason),
         )
+    if record.withdrawn_at is not None:
+        text += "\n" + _("Withdrawn by {who} at {at}: {reason} (no longer in force).").format(
+            who=markdown(record.withdrawn_by or ""),
+            at=local_text(record.withdrawn_at),
+            reason=markdown(record.withdrawn_reason),
+        )
     if record.overlaps:
         text += "\n" + _(
             "Overlaps handovers in force: {ids} (signed on laptops that had not synced; one "

@@ -5,7 +5,8 @@ history of signed handovers.
 Keys: ``j`` (or Enter) go to the selected open item (its screen; for activities to re-plan, open
 signals, flagged log entries and sync conflicts the first such record itself), ``n`` write the
 notes (Escape leaves them), ``x`` sign the draft with the notes (asked first), ``c`` accept the
-selected signed handover (asked first), ``d`` read the document (it is beside the items on a wide
+selected signed handover (asked first), ``w`` withdraw it (its signer or an admin, with the
+reason), ``d`` read the document (it is beside the items on a wide
 screen). The open items and the recommendations are worded here from the draft's kinds and
 counts, with the console's keys; every other line by ``words.handover`` from the item's facts
 (never parsed back from a sentence).
@@ -192,7 +193,8 @@ def fetch_handover(store: Store) -> HandoverData:
                 (
                     Text(
                         f"{at(record.period_start)[5:]}–{at(record.period_end, date=False)}"
-                        + (_(" — overlaps another in force") if record.overlaps else ""),
+                        + (_(" — overlaps another in force") if record.overlaps else "")
+                        + (_(" — withdrawn") if record.withdrawn_at else ""),
                         end="",
                     ),
                     literal(record.signed_by),
@@ -238,6 +240,14 @@ class HandoverScreen(BaseScreen[HandoverData]):
             _("Accept"),
             _("Accept the selected signed handover"),
             _("As the incoming shift leader (not the one who signed); asked first"),
+            permission="handover.sign",
+        ),
+        Action(
+            "w",
+            "withdraw",
+            _("Withdraw"),
+            _("Withdraw the selected signed handover"),
+            _("Its signer or an admin, with the reason; it stays recorded, no longer in force"),
             permission="handover.sign",
         ),
         Action(
@@ -374,6 +384,28 @@ class HandoverScreen(BaseScreen[HandoverData]):
             lambda: self.write(
                 lambda store: model.accept_handover(store, key), _("Handover accepted.")
             ),
+        )
+
+    def action_withdraw(self) -> None:
+        key = self.query_one("#handover-history", RecordTable).cursor_key
+        if key is None or self.data is None:
+            self.notify(_("0 signed handovers to withdraw."), severity="warning")
+            return
+        record = next(r for r in self.data.history if r.id == key)
+
+        def save(store: Store, values: dict[str, str]) -> model.HandoverRecord:
+            return model.withdraw_handover(store, key, values["text"])
+
+        self.open_form(
+            StepForm(
+                save,
+                _("Withdraw the handover of {when}, signed by {who}?").format(
+                    when=at(record.period_start), who=record.signed_by
+                ),
+                _("Why is it withdrawn?"),
+                button=_("Withdraw"),
+            ),
+            _("Handover withdrawn."),
         )
 
     def action_jump(self) -> None:

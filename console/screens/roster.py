@@ -26,7 +26,7 @@ from store.clock import day_bounds, parse_time_on, today
 from store.db import Store
 from store.errors import BadInput
 from store.gaps import Gap, gaps_by_hour, shortfall_hours
-from store.suggest import Option, apply_option, may_apply, suggest
+from store.suggest import Option, apply_suggestion, may_apply, suggest
 
 from ..actions import Action
 from ..i18n import _
@@ -383,7 +383,7 @@ class RosterScreen(BaseScreen[RosterData]):
     def _apply(self, activity_id: str, option: Option) -> None:
         def run(store: Store) -> int:
             before = len(roster.list_deployments(store, activity_id))
-            apply_option(store, activity_id, option)
+            apply_suggestion(store, activity_id, token=option.token)  # as shown, or refused
             return len(roster.list_deployments(store, activity_id)) - before
 
         def toast(added: int) -> str:
@@ -397,7 +397,9 @@ class RosterScreen(BaseScreen[RosterData]):
         """A move is a restriction (R5): ask who decides, then apply it."""
 
         def save(store: Store, values: dict[str, str]) -> Activity:
-            return apply_option(store, activity_id, option, authority=values["text"])
+            return apply_suggestion(
+                store, activity_id, token=option.token, authority=values["text"]
+            )[1]
 
         self.open_form(
             StepForm(

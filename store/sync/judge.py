@@ -227,9 +227,10 @@ class Context:
     cancelled_at: Callable[[str], list[tuple[At, bool]]] = lambda _activity: []
     #: activity id → why it needs re-planning here now (R1 …), or None
     replanning: Callable[[str], str | None] = lambda _activity: None
-    #: activity id → its status here before the import, or None (status is no critical field:
-    #: it has no history to read it as of a change)
+    #: activity id → its status here before the import, or None
     status_of: Callable[[str], str | None] = lambda _activity: None
+    #: (activity key, when) → its status just before then, from accepted records
+    status_as_of: Callable[[str, At], object] = lambda *_args: None
     #: records taken in that the judge noticed something about: (record, kind, detail)
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
 
@@ -549,6 +550,15 @@ class Judge:
         failed = author.may(rule.create(values), rule.name)
         if failed is None and rule.name == "restriction" and rules.calendar_cancellation(values):
             failed = self._from_a_calendar(values, author)
+        if failed is None and rule.name == "restriction" and rules.restricted_into_past(values):
+            failed = quarantine(
+                "R5",
+                "a restriction moves the activity to "
+                f"{shown(rules.restricted_into_past(values))}, already past when it was "
+                "recorded; a restriction decides what happens next (R5)",
+            )
+        if failed is None and rule.name == "handover_withdrawal":
+            failed = self._withdrawn_by_signer(values, author)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
             failed = self._supersedes_a_flag(values, author)
         if failed is None and rule.name == "activity":
@@ -582,6 +592,20 @@ class Judge:
         if self.context.created_value("log_entry", replaced, "flagged") != 1:
             return None
         return author.may("log.clear", "a log entry superseding a flagged one")
+
+    def _withdrawn_by_signer(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
+        """A handover is withdrawn by its signer or an admin (as the store refuses others)."""
+        handover = json.dumps([values.get("handover_id")], ensure_ascii=False)
+        if not self._known("handover", handover):
+            return defer(f"row:handover:{handover}", "its handover is not known here yet")
+        signer = self.context.created_value("handover", handover, "signed_by")
+        if author.name == signer or author.role == "admin":
+            return None
+        return quarantine(
+            "role",
+            f"{named(author.name)} ({_role(author.role)}) may not withdraw a handover "
+            f"{named(str(signer))} signed (only its signer or an admin)",
+        )
 
     def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
         """The calendar's authority covers only an activity that came from a calendar (its
@@ -705,13 +729,17 @@ class Judge:
         return None
 
     def _done_and_moved(self, record: Change, activity: str, row: _Row) -> Verdict | None:
-        """A new end of an activity that is done here (when its status is not in the same
-        write: that case is judged with the status) must have passed: a done activity moved to
-        a time not yet over would hide its re-planning flag, as the store's edit refuses. Like
-        the re-planning check, it reads this laptop's state before the import."""
+        """A new end of an activity that was done when it was made (when its status is not in
+        the same write: that case is judged with the status) must have passed: a done
+        activity moved to a time not yet over would hide its re-planning flag, as the store's
+        edit refuses. The status is read as of the change (as the 'done' is judged against
+        the end as of its own), so every laptop judges the pair alike whatever the order the
+        bundles arrive in; the session judges again the one made later (``_done_and_moved``
+        there)."""
         if "status" in row.fields:
             return None
-        return _done_after_end(record, self.context.status_of(activity), record.val)
+        status = self.context.status_as_of(record.pk, _at(record))
+        return _done_after_end(record, status, record.val)
 
     def _as_restricted(
         self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]

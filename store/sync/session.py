@@ -395,6 +395,7 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
         replanning=lambda activity: _replanning(conn, activity),
         status_of=lambda activity: _status_of(conn, activity),
+        status_as_of=lambda pk, at: _field_as_of(conn, "activity", pk, "status", at, edits=False),
     )
 
 
@@ -435,14 +436,25 @@ def _role_book(conn: sqlite3.Connection, exclude: set[Key]) -> RoleBook:
 
 
 def _field_as_of(
-    conn: sqlite3.Connection, tbl: str, pk: str, col: str, at: tuple[int, str]
+    conn: sqlite3.Connection,
+    tbl: str,
+    pk: str,
+    col: str,
+    at: tuple[int, str],
+    *,
+    edits: bool = True,
 ) -> object:
-    """A critical field's value just before ``at``, from the accepted records (so every laptop
-    holding the same records reads the same value, whatever it holds now)."""
+    """A field's value just before ``at``, from the accepted records (so every laptop holding
+    the same records reads the same value, whatever it holds now): a critical field's from its
+    edits (``edits``), another's (an activity's status) from every record, its creation's too."""
+    runs = log.of_rows(conn, [(tbl, pk)], critical=edits)
     found = [
         r
-        for r in (c for run in log.of_rows(conn, [(tbl, pk)], critical=True) for c in run.changes())
-        if r.tbl == tbl and r.col == col and r.prev is not None and (r.hlc, r.origin) < at
+        for r in (c for run in runs for c in run.changes())
+        if r.tbl == tbl
+        and r.col == col
+        and (r.prev is not None or not edits)
+        and (r.hlc, r.origin) < at
     ]
     aside = kept.states(conn, [(r.origin, r.seq) for r in found])
     accepted = [r for r in found if (r.origin, r.seq) not in aside]
@@ -629,7 +641,49 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
     covered = _Covered(candidates)
     rivals = [key for key in context.rivals if key not in covered]
     more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
+    more.update(_load_change_sets(conn, _done_and_moved(conn, candidates, covered)))
     return {k: v for k, v in more.items() if k not in candidates}
+
+
+def _done_and_moved(
+    conn: sqlite3.Connection, candidates: ChangeSets, covered: _Covered
+) -> list[Key]:
+    """An activity's status and end are judged together (``judge``: a 'done' against the end
+    as of its own time, an end against the status as of its own time), so that the order in
+    which bundles arrive does not matter: an accepted end of an activity judges again the held
+    'done' of it made after it, and an accepted 'done' the held ends made after it — its
+    author's own too, which is then un-applied (``rebuild``)."""
+    ends: dict[str, list[tuple[int, str]]] = {}  # activity key → when an end was accepted
+    dones: dict[str, list[tuple[int, str]]] = {}
+    for group in candidates.values():
+        for judged in group:
+            run = judged.run
+            if run.tbl != "activity" or not {"status", "end_at"} & set(run.cols):
+                continue
+            records = run.changes()
+            for offset, _before, verdict in judged.records():
+                record = records[offset]
+                if not verdict.applies:
+                    continue
+                if record.col == "end_at":
+                    ends.setdefault(run.pk, []).append((record.hlc, record.origin))
+                elif record.col == "status" and record.val == "done":
+                    dones.setdefault(run.pk, []).append((record.hlc, record.origin))
+    if not ends and not dones:
+        return []
+    found = []
+    for run in log.of_rows(conn, [("activity", pk) for pk in {*ends, *dones}]):
+        for record in run.changes():
+            at = (record.hlc, record.origin)
+            if record.col == "status" and record.val == "done":
+                after = any(end < at for end in ends.get(run.pk, ()))
+            elif record.col == "end_at":
+                after = any(done < at for done in dones.get(run.pk, ()))
+            else:
+                continue
+            if after and (record.origin, record.seq) not in covered:
+                found.append((record.origin, record.seq))
+    return found
 
 
 def _created_staff(group: list[Judged]) -> set[str]:

@@ -34,6 +34,7 @@ SYNCED_TABLES = (
     "report_event",
     "handover",
     "handover_event",
+    "handover_withdrawal",
     "decision",
 )
 

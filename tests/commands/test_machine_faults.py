@@ -268,6 +268,23 @@ def test_init_on_a_full_disk_leaves_nothing_and_can_be_run_again(
     assert cli("--db", str(database), "audit", "verify").returncode == 0
 
 
+@pytest.mark.parametrize("free_kb", [12, 300, 900])
+def test_init_on_a_nearly_full_disk_leaves_no_file_behind(
+    small_disk: Path | None, free_kb: int
+) -> None:
+    """The disk fills at another write of init each time (the database's first pages, the
+    WAL, the catalogue's commit): whichever fails, no file is left, not even an empty one."""
+    if small_disk is None:
+        pytest.skip("needs a real small file system (root and mount)")
+    with open(small_disk / "filler", "wb") as handle:
+        handle.write(b"\0" * (1500 - free_kb) * 1024)
+    database = small_disk / "schildwacht.db"
+    failed = cli("--db", str(database), "init", "--callsign", "OPS-01", "--unit", "RT")
+    assert failed.returncode == 6, failed.stderr
+    assert "nothing was written" in one_sentence(failed.stderr)
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+
+
 def test_init_that_fails_on_a_given_empty_file_leaves_it_empty(tmp_path: Path) -> None:
     database = tmp_path / "given.db"
     database.touch()

@@ -47,6 +47,8 @@ def test_refusals_are_worded_as_before(initialised: Run, tmp_path: Path) -> None
          "--authority", "OvJ"),
         ("activity", "restrict", bever, "--kind", "cancelled", "--reason", "capacity",
          "--authority", " "),
+        ("activity", "restrict", bever, "--kind", "moved", "--reason", "capacity",
+         "--authority", "OvJ", "--start", "2026-11-20 09:00"),
         ("log", "clear", ids["flag"], "--reason", " "),
         ("signal", "raise", "Drone", "--category", "other", "--urgency", "routine",
          "--tlp", "green", "--request-assessment"),

@@ -117,6 +117,7 @@ def test_suggest_lists_options_in_every_format(initialised: Run) -> None:
     rows = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
     assert set(rows[0]) == {
         "n",
+        "token",
         "option",
         "action",
         "callsign",
@@ -165,3 +166,43 @@ def test_suggest_apply_carries_out_option_n(initialised: Run, db_path: Path) -> 
     shown = json.loads(initialised("activity", "show", activity_id, "-f", "json").stdout)
     assert (shown["start"], shown["status"]) == ("2026-12-01T11:00:00+01:00", "moved")
     assert shown["restrictions"][0]["authority"] == "OvJ Havenstad"
+
+
+def test_suggest_apply_checks_the_token_of_the_option_shown(
+    initialised: Run, db_path: Path
+) -> None:
+    """Option N is applied only while it is the option listed with that token (issue 16): the
+    list changes between showing and applying (two officers come on duty at 11:00, so the move
+    goes to 11:00), and N:TOKEN of the old list is refused, nothing written; the token now
+    listed applies it; N alone (a script) keeps working (test above)."""
+    activity_id = _scenario(initialised)
+    rows = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
+    assert len({r["token"] for r in rows}) == len(rows)  # one token per option
+    again = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
+    assert [r["token"] for r in again] == [r["token"] for r in rows]  # stable
+    (shown,) = [r for r in rows if r["action"] == "move"]
+    for callsign in ("RT-0002", "RT-0003"):
+        initialised("staff", "add", callsign, "--unit", "RT", "--qualification", "close_protection")
+        initialised(
+            "shift", "add", callsign, "--start", "2026-12-01 11:00", "--end", "2026-12-01 19:00"
+        )
+    now = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
+    (move,) = [r for r in now if r["action"] == "move"]
+    assert move["token"] != shown["token"]
+    before = snapshot(db_path)
+    n = str(move["n"])
+    authority = ("--authority", "OvJ Havenstad")
+    for args in (("--apply", f"{n}:{shown['token']}"), ("--apply", n, "--expect", shown["token"])):
+        refused = initialised("suggest", activity_id, *args, *authority)
+        assert refused.exit_code == 2, refused.stderr
+        assert refused.stderr.startswith(
+            f"Error: Option {n} is no longer the one shown ({shown['token']}): it is now "
+        )
+        assert len(refused.stderr.strip().splitlines()) == 1
+        assert snapshot(db_path) == before
+    clash = initialised("suggest", activity_id, "--apply", "1:abc", "--expect", "def")
+    assert clash.exit_code == 2 and "two different tokens" in clash.stderr
+    done = initialised("suggest", activity_id, "--apply", f"{n}:{move['token']}", *authority)
+    assert done.exit_code == 0, done.stderr
+    item = json.loads(initialised("activity", "show", activity_id, "-f", "json").stdout)
+    assert (item["start"], item["status"]) == ("2026-12-01T11:00:00+01:00", "moved")

@@ -343,7 +343,11 @@ def test_the_estimate_is_never_below_the_real_count(rule: str, days_before: int)
     )
     parsed = icalendar.Calendar.from_ical(text)
     [component] = parsed.walk("VEVENT")
-    ics_bounds.check_event(component, "p.ics")
+    try:
+        ics_bounds.check_event(component, "p.ics")
+    except BadInput:
+        assume(False)  # refused before expanding (30 February): there is nothing to estimate
+        return
     lo, hi = datetime(2027, 3, 1, tzinfo=UTC), datetime(2027, 3, 8, tzinfo=UTC)
     count, _steps = ics_bounds.estimate(component, start, lo, hi)
     try:

@@ -282,34 +282,92 @@ def test_refused_naming_the_event_rather_than_guessed(bever: Store, name: str, e
     assert snapshot(bever.path) == before
 
 
-def test_a_series_through_the_spring_forward_hour_keeps_its_length(bever: Store) -> None:
-    """02:30 does not exist on 28 March 2027: read with the offset before the change (+01:00,
-    RFC 5545), it is 01:30Z = 03:30 summer time, and the occurrence lasts its hour."""
-    import_ics(bever, ICS / "spring-forward-series.ics", person="BEVER", **MARCH)
+SKIPPED = (
+    "{name}: VEVENT nachtoverleg@example.invalid (Nachtoverleg): {prop} 2027-03-28 02:30:00 "
+    "does not exist in Europe/Amsterdam (the clocks skip that hour that night); correct the "
+    "event (a time that exists, or in UTC)."
+)
+
+
+def test_a_series_through_the_spring_forward_hour_is_refused_naming_it(bever: Store) -> None:
+    """02:30 does not exist on 28 March 2027: which time the program meant cannot be told, so
+    the file is refused (as a floating time there is), never moved to 03:30."""
+    before = snapshot(bever.path)
+    with pytest.raises(BadInput) as refused:
+        import_ics(bever, ICS / "spring-forward-series.ics", person="BEVER", **MARCH)
+    assert str(refused.value) == SKIPPED.format(name="spring-forward-series.ics", prop="DTSTART")
+    assert snapshot(bever.path) == before
+    # The same series in a window without that night is imported as written.
+    import_ics(
+        bever,
+        ICS / "spring-forward-series.ics",
+        person="BEVER",
+        start=date(2027, 3, 1),
+        end=date(2027, 3, 27),
+    )
     assert [
         (local_iso(a.start_at), local_iso(a.end_at))
         for a in agenda.list_activities(bever, person="BEVER")
-    ] == [
-        ("2027-03-27T02:30:00+01:00", "2027-03-27T03:30:00+01:00"),
-        ("2027-03-28T03:30:00+02:00", "2027-03-28T04:30:00+02:00"),
-        ("2027-03-29T02:30:00+02:00", "2027-03-29T03:30:00+02:00"),
-    ]
+    ] == [("2027-03-27T02:30:00+01:00", "2027-03-27T03:30:00+01:00")]
 
 
-def test_a_single_event_in_the_skipped_hour_keeps_its_written_length(
-    bever: Store, tmp_path: Path
+@pytest.mark.parametrize(
+    ("start", "end", "prop"),
+    [
+        ("20270328T023000", "20270328T033000", "DTSTART"),
+        ("20270328T013000", "20270328T023000", "DTEND"),
+    ],
+)
+def test_a_single_event_starting_or_ending_in_the_skipped_hour_is_refused(
+    bever: Store, tmp_path: Path, start: str, end: str, prop: str
 ) -> None:
     text = (ICS / "spring-forward-series.ics").read_text()
     single = tmp_path / "single.ics"
     single.write_text(
-        text.replace("20270327T0", "20270328T0").replace("RRULE:FREQ=DAILY;COUNT=3\n", "")
+        text.replace("20270327T023000", start)
+        .replace("20270327T033000", end)
+        .replace("RRULE:FREQ=DAILY;COUNT=3\n", "")
     )
-    import_ics(bever, single, person="BEVER", **MARCH)
-    ((start, end),) = [
+    before = snapshot(bever.path)
+    with pytest.raises(BadInput) as refused:
+        import_ics(bever, single, person="BEVER", **MARCH)
+    assert str(refused.value) == SKIPPED.format(name="single.ics", prop=prop)
+    assert snapshot(bever.path) == before
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "local"),
+    [
+        # A wall time with a TZID that the autumn change repeats: the first (summer time).
+        (
+            "DTSTART;TZID=Europe/Amsterdam:20271031T023000",
+            "DTEND;TZID=Europe/Amsterdam:20271031T024500",
+            ("2027-10-31T02:30:00+02:00", "2027-10-31T02:45:00+02:00"),
+        ),
+        # In UTC (or with an offset) it is exact: here the second, winter time.
+        (
+            "DTSTART:20271031T013000Z",
+            "DTEND:20271031T014500Z",
+            ("2027-10-31T02:30:00+01:00", "2027-10-31T02:45:00+01:00"),
+        ),
+    ],
+)
+def test_the_autumn_repeated_hour_is_read_as_the_calendar_says(
+    bever: Store, tmp_path: Path, start: str, end: str, local: tuple[str, str]
+) -> None:
+    text = (ICS / "spring-forward-series.ics").read_text()
+    autumn = tmp_path / "autumn.ics"
+    autumn.write_text(
+        text.replace("DTSTART;TZID=Europe/Amsterdam:20270327T023000", start)
+        .replace("DTEND;TZID=Europe/Amsterdam:20270327T033000", end)
+        .replace("RRULE:FREQ=DAILY;COUNT=3\n", "")
+    )
+    import_ics(bever, autumn, person="BEVER", start=date(2027, 10, 1), end=date(2027, 11, 30))
+    ((got_start, got_end),) = [
         (local_iso(a.start_at), local_iso(a.end_at))
         for a in agenda.list_activities(bever, person="BEVER")
     ]
-    assert (start, end) == ("2027-03-28T03:30:00+02:00", "2027-03-28T04:30:00+02:00")
+    assert (got_start, got_end) == local
 
 
 def test_an_event_without_a_length_lasts_thirty_minutes_and_says_so(bever: Store) -> None:

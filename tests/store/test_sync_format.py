@@ -374,9 +374,10 @@ def as_before_the_compact_log(laptop: Laptop, keys: dict[str, Any]) -> list[tupl
             " AND number = ?",
             (text, bundle.sha256(text), keys[origin].sign(text), origin, number),
         )
-    # The schema just before the compact log (the last migration; a later migration must be
-    # undone here too, or move this simulation to the schema it precedes).
-    conn.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION - 1}")
+    # The schema just before the compact log (016): what the later migrations made is undone
+    # too — 019's handover withdrawals (its triggers and index go with the table).
+    conn.execute("DROP TABLE handover_withdrawal")
+    conn.execute("PRAGMA user_version = 16")
     conn.close()
     return records
 

@@ -1,0 +1,84 @@
+"""The best assignment of officers to a concept's slots: pure functions, no SQL.
+
+The gap sweep (``gaps``) uses it for every elementary interval of a unit, the deployment check
+(``roster``) for the group deployed on one activity, so both judge staffing the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+
+def attribution_order(qualifications: Iterable[str]) -> tuple[str, ...]:
+    """The fixed order in which shortfall is attributed: alphabetical by code."""
+    return tuple(sorted(qualifications))
+
+
+def assign(
+    demand: tuple[int, ...],
+    groups: tuple[tuple[int, int], ...],
+    reach: dict[int, int] | None = None,
+) -> tuple[int, ...]:
+    """Covered count per qualification (index as in ``demand``) in the best assignment.
+
+    ``groups`` are (qualification bit mask, officer count). Qualifications are filled in index
+    order, each taking as much as it can without taking from those before it: the coverage of
+    qualification k is M(k+1) - M(k), where M(k) is the largest number of officers that can be
+    assigned to the first k qualifications at once.
+
+    M comes from max-flow/min-cut (Hall's theorem with deficiency): for qualifications P,
+    M(P) = min over S ⊆ P of [demand of P outside S + officers in groups holding any of S];
+    S may be limited to qualifications with demand (adding one without demand never lowers the
+    cut). With the handful of qualifications a unit needs at once that is a few dozen sums.
+    ``reach`` memoises "officers in groups holding any of S" for calls with the same groups.
+    """
+    if reach is None:
+        reach = {}
+    covered = [0] * len(demand)
+    subsets = [(0, 0)]  # (qualification mask S, demand of S) over the prefix so far
+    best = 0  # min over those S of [officers holding any of S - demand of S]
+    assigned = prefix_demand = 0
+    for q, wanted in enumerate(demand):
+        if not wanted:
+            continue
+        bit = 1 << q
+        grown = [(mask | bit, held + wanted) for mask, held in subsets]
+        for mask, held in grown:
+            officers = reach.get(mask)
+            if officers is None:
+                officers = reach[mask] = sum(count for group, count in groups if group & mask)
+            if officers - held < best:
+                best = officers - held
+        subsets += grown
+        prefix_demand += wanted
+        most = prefix_demand + best
+        covered[q] = most - assigned
+        assigned = most
+    return tuple(covered)
+
+
+def cover(staffing: Iterable[tuple[str, int]], group: Iterable[frozenset[str]]) -> dict[str, int]:
+    """The slots of a concept's staffing that a group of officers fills at once.
+
+    The same best assignment as the gap sweep (``assign``), for one group: each officer fills
+    at most one slot, of a qualification they hold valid (R8, the caller passes what is valid
+    at the moment judged); shortfall is attributed in ``attribution_order``.
+
+    Args:
+        staffing: (qualification, count) per slot kind of the concept.
+        group: each officer's valid qualifications.
+
+    Returns:
+        Filled slots per qualification of ``staffing`` (0 for none).
+    """
+    needs = dict(staffing)
+    order = attribution_order(needs)
+    index = {q: i for i, q in enumerate(order)}
+    groups: dict[int, int] = defaultdict(int)
+    for held in group:
+        mask = sum(1 << index[q] for q in held if q in index)
+        if mask:
+            groups[mask] += 1
+    filled = assign(tuple(needs[q] for q in order), tuple(groups.items()))
+    return dict(zip(order, filled, strict=True))

@@ -1,0 +1,112 @@
+"""Deployment judges the group against the concept's staffing (issue 16): an officer who fills
+no slot the others leave open is refused, a lapse at midnight counts from midnight (R8), and a
+group left short by a lapse recorded later is listed as a violation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from store import agenda, roster, staff, subjects
+from store.db import Store
+from store.errors import RuleViolation
+from tests.conftest import at, snapshot
+
+LAPSES = date(2026, 12, 1)  # valid through 1 December: lapses at midnight into the 2nd
+
+
+@pytest.fixture
+def night(store: Store) -> tuple[Store, str]:
+    """BEVER (W2) with an ESCORT (1 close protection + 1 driver) 23:00–01:00 across midnight;
+    X1 and X2 hold both qualifications, their close protection lapsing at midnight; D1 and D2
+    only drive; C1 only protects. All on duty 20:00–04:00."""
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=2)
+    held: dict[str, list[tuple[str, date | None]]] = {
+        "X1": [("close_protection", LAPSES), ("protective_driving", None)],
+        "X2": [("close_protection", LAPSES), ("protective_driving", None)],
+        "D1": [("protective_driving", None)],
+        "D2": [("protective_driving", None)],
+        "C1": [("close_protection", None)],
+    }
+    for callsign, qualifications in held.items():
+        staff.add_staff(store, callsign, unit="RT", qualifications=qualifications)
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 20:00"), end=at(store, "2026-12-02 04:00")
+        )
+    item = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Nachtrit",
+        start=at(store, "2026-12-01 23:00"),
+        end=at(store, "2026-12-02 01:00"),
+        concept="ESCORT",
+    )
+    return store, item.id
+
+
+def _refused(store: Store, activity_id: str, callsigns: list[str]) -> RuleViolation:
+    before = snapshot(store.path)
+    with pytest.raises(RuleViolation) as caught:
+        roster.deploy(store, activity_id, callsigns)
+    assert snapshot(store.path) == before
+    return caught.value
+
+
+def test_two_officers_lapsing_at_midnight_are_refused_together(night: tuple[Store, str]) -> None:
+    store, activity_id = night
+    refusal = _refused(store, activity_id, ["X1", "X2"])
+    assert refusal.rule == "R8"
+    assert "X2 fills no open slot of the concept from 2026-12-02 00:00" in str(refusal)
+    assert "protective_driving (1 of 1)" in str(refusal)
+    assert "close_protection lapsed 2026-12-02 00:00" in str(refusal)
+    # One at a time is the same group: the second is refused.
+    roster.deploy(store, activity_id, ["X1"])
+    assert "X2 fills no open slot" in str(_refused(store, activity_id, ["X2"]))
+
+
+def test_a_second_driver_fills_no_slot(night: tuple[Store, str]) -> None:
+    store, activity_id = night
+    refusal = _refused(store, activity_id, ["D1", "D2"])
+    assert refusal.rule == "deployment"
+    assert "D2 fills no open slot of the concept from 2026-12-01 23:00" in str(refusal)
+    assert "already filled: protective_driving (1 of 1)" in str(refusal)
+
+
+def test_a_group_that_fills_every_slot_all_night_is_deployed(night: tuple[Store, str]) -> None:
+    store, activity_id = night
+    roster.deploy(store, activity_id, ["X1", "C1"])  # X1 drives after midnight, C1 protects
+    assert roster.staffing_shortfalls(store, activity_id) == []
+    assert "D1 fills no open slot" in str(_refused(store, activity_id, ["D1"]))
+
+
+def test_a_lapse_recorded_after_the_deployment_is_a_group_violation(
+    night: tuple[Store, str],
+) -> None:
+    store, activity_id = night
+    staff.set_qualification(store, "X2", "close_protection", None)
+    roster.deploy(store, activity_id, ["X1", "X2"])
+    assert (
+        roster.deployment_violations(
+            store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
+        )
+        == []
+    )
+    staff.set_qualification(store, "X2", "close_protection", LAPSES)
+    (short,) = roster.staffing_shortfalls(store, activity_id)
+    assert (short.qualification, short.missing, short.start, short.end, short.lapsed) == (
+        "close_protection",
+        1,
+        at(store, "2026-12-02 00:00"),
+        at(store, "2026-12-02 01:00"),
+        ("X1", "X2"),
+    )
+    (row,) = roster.deployment_violations(
+        store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
+    )
+    assert row == {
+        "activity": activity_id,
+        "callsign": "X1, X2",
+        "problem": "close_protection: 1 slot open 2026-12-02 00:00–01:00 (X1, X2 lapsed; rule R8)",
+    }
