@@ -18,10 +18,12 @@ from tests.conftest import copy_database
 #: The console script as installed (``pyproject.toml``), and the ordinary command line alone.
 SCRIPT = [sys.executable, "-c", "from commands.fast import main; main()"]
 ORDINARY = [sys.executable, "-c", "from commands.cli import main; main()"]
-#: Runs the fast path and says whether click was imported by it.
+#: Runs the fast path and says whether click, or argon2 and the sync code (a reading command
+#: proves no one and captures nothing), were imported by it.
 PROBE = (
     "import sys\nfrom commands import fast\ndone = fast.run(sys.argv[1:])\n"
-    "print(done is not None, 'click' in sys.modules)"
+    "print(done is not None, 'click' in sys.modules,"
+    " any(m.startswith(('argon2', 'store.sync')) for m in sys.modules))"
 )
 
 
@@ -58,7 +60,7 @@ def test_the_fast_listing_writes_the_ordinary_bytes_without_click(
     argv = [a.format(db=database) for a in args]
     env = {"SCHILDWACHT_DB": str(database)}
     probe = _run([sys.executable, "-c", PROBE], *argv, **env)
-    assert probe.stdout.decode().split() == ["True", "False"], probe.stderr.decode()
+    assert probe.stdout.decode().split() == ["True", "False", "False"], probe.stderr.decode()
     quick, ordinary = _run(SCRIPT, *argv, **env), _run(ORDINARY, *argv, **env)
     assert (quick.returncode, quick.stderr) == (0, b"")
     assert quick.stdout == ordinary.stdout
