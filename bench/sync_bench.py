@@ -181,10 +181,14 @@ def _floor(sent: Sent, rows: dict[str, list[tuple[object, ...]]], run: int) -> f
     return cpu
 
 
-def _memory(mode: str, database: Path, bundle_path: Path) -> dict[str, float]:
-    """Peak memory added by one export or import, in a fresh process."""
+def _memory(
+    mode: str, database: Path, bundle_path: Path, *, python: bool = False
+) -> dict[str, float]:
+    """Peak memory added by one export or import, in a fresh process (``python``: the peak of
+    its Python objects, by tracemalloc)."""
+    extra = ["--python"] if python else []
     done = subprocess.run(
-        [sys.executable, "-m", "bench.sync_memory", mode, str(database), str(bundle_path)],
+        [sys.executable, "-m", "bench.sync_memory", mode, str(database), str(bundle_path), *extra],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -278,14 +282,14 @@ def _size(sent: Sent, rows: dict[str, list[tuple[object, ...]]]) -> Result:
 
 def _memories(sent: Sent) -> list[Result]:
     found = []
-    for mode, database in (
-        ("export", copy(sent.folder / "sender-fresh.db", sent.folder / "sender-memory.db")),
-        ("import", copy(sent.receiver, sent.folder / "receiver-memory.db")),
-    ):
-        out = sent.folder / "memory.swb" if mode == "export" else sent.bundle
-        measured = _memory(mode, database, out)
+    for mode in ("export", "import"):
+        measured = _memory(mode, *_memory_case(sent, mode))
+        objects = _memory(mode, *_memory_case(sent, mode), python=True)["python_peak"]
         added = measured["added"]
-        print(f"{mode}: peak memory +{added / 1e6:.1f} MB ({measured})")
+        print(
+            f"{mode}: peak memory +{added / 1e6:.1f} MB ({measured}); Python objects at their "
+            f"peak {objects / 1e6:.1f} MB (tracemalloc)"
+        )
         found.append(
             Result(
                 f"{mode} peak memory (a fresh process)",
@@ -296,7 +300,27 @@ def _memories(sent: Sent) -> list[Result]:
                 added <= MEMORY_TARGET * sent.payload,
             )
         )
+        found.append(
+            Result(
+                f"{mode} peak of Python objects (tracemalloc, a fresh process)",
+                f"{objects / 1e6:.1f} MB",
+                f"uncompressed payload: {sent.payload / 1e6:.1f} MB",
+                objects / sent.payload,
+                notes=[
+                    f"the rest of the resident peak ({(added - objects) / 1e6:.1f} MB) is "
+                    "SQLite's caches, the allocator's free-but-kept memory and the libraries'"
+                ],
+            )
+        )
     return found
+
+
+def _memory_case(sent: Sent, mode: str) -> tuple[Path, Path]:
+    """A fresh copy of the database the export or import runs on, and the bundle's path."""
+    if mode == "export":
+        database = copy(sent.folder / "sender-fresh.db", sent.folder / "sender-memory.db")
+        return database, sent.folder / "memory.swb"
+    return copy(sent.receiver, sent.folder / "receiver-memory.db"), sent.bundle
 
 
 def _growth(large: Sent, taken: Imported, xlarge: DataSet, workspace: Path) -> Result:

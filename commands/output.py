@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from enum import IntEnum
@@ -26,9 +25,10 @@ from store.errors import (
     StoreError,
 )
 from store.machine import write_private
-from store.validate import markdown, visible, visible_json
+from store.validate import markdown, visible
 
 from .context import Env
+from .jsonout import json_text
 from .params import OutputPath
 
 FORMATS = ("table", "csv", "json", "md")
@@ -83,40 +83,6 @@ def output_options(func: F) -> F:
     return func
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral_value() else int(value)
-    raise TypeError(f"not serialisable: {type(value).__name__}")
-
-
-#: Compact rows through json's C encoder (``indent`` would force the pure-Python one, several
-#: times slower on a large listing).
-#: ``allow_nan=False``: JSON has no Infinity or NaN; a value that would print one is refused.
-_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default, allow_nan=False)
-
-
-def _json(data: list[dict[str, Any]] | dict[str, Any]) -> str:
-    """A list as one object per line inside the array (fast, greppable, diffable); a single
-    record or report indented, since it nests and is small. Never Infinity or NaN (invalid
-    JSON that a reader would take or choke on): such a result is refused, exit 2."""
-    try:
-        if isinstance(data, dict):
-            return (
-                json.dumps(
-                    data, indent=2, ensure_ascii=False, default=_json_default, allow_nan=False
-                )
-                + "\n"
-            )
-        if not data:
-            return "[]\n"
-        return "[\n  " + ",\n  ".join(map(_ROW_ENCODER.encode, data)) + "\n]\n"
-    except ValueError:
-        raise BadInput(
-            "The result holds a number too large or too small to write as JSON (infinite or "
-            "not a number); nothing was written. Check the numbers given to the command."
-        ) from None
-
-
 #: OWASP CSV injection: a cell starting with one of these is a formula to a spreadsheet.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -160,7 +126,7 @@ def render(
 ) -> str:
     """Render rows (a list) or one record (a dict) in a format; returns the text."""
     if fmt == "json":
-        return visible_json(_json(data))  # the same values; raw terminal controls as escapes
+        return json_text(data)
     single = isinstance(data, dict)
     rows: list[dict[str, Any]] = [data] if isinstance(data, dict) else data
     keys = list(columns) if columns else (list(rows[0]) if rows else [])

@@ -11,7 +11,6 @@ from store.subjects import (
     DOMAINS,
     KINDS,
     MAX_LEVEL,
-    Subject,
     add_subject,
     assess_threat,
     explain_threat,
@@ -22,20 +21,7 @@ from store.subjects import (
 from .context import Env, pass_env
 from .output import created, emit, output_options
 from .params import WholeParam
-
-SUBJECT_COLUMNS = ("code", "kind", "domain", "unit", "threat_level", "required_level", "package")
-
-
-def subject_dict(subject: Subject) -> dict[str, Any]:
-    return {
-        "code": subject.code,
-        "kind": subject.kind,
-        "domain": subject.domain,
-        "unit": subject.unit,
-        "threat_level": subject.threat_level,
-        "required_level": subject.required_level,
-        "package": subject.package,
-    }
+from .records import SUBJECT_COLUMNS, subject_dict
 
 
 @click.group()

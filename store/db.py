@@ -26,13 +26,14 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import access, fingerprint, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
-from .proof import SecretSource, prove
-from .sync import capture
+
+if TYPE_CHECKING:  # proving a person loads argon2: only when someone else acts
+    from .proof import SecretSource
 
 #: ``db repair``'s restorer of the shipped catalogue (``setup.restore_catalogue``): given the
 #: connection and the database's path, it returns what it did.
@@ -130,10 +131,13 @@ class Store:
                 raise integrity.refusal(findings, str(self.path))
             if not repair:
                 fingerprint.check(conn, str(self.path))
-            self._install_capture(conn)
+            if create:  # a new database's first action (``setup``) writes outside ``write``
+                self._install_capture(conn)
             if user is not None and not create:
                 self._user = self._prove(user, secret)
             if repair:
+                from .sync import capture
+
                 detail: dict[str, Any] = {
                     "missing": findings.missing,
                     "altered": findings.altered,
@@ -208,8 +212,6 @@ class Store:
         if conn is None:
             conn = self._connect()
             self._local.conn = conn
-            if migrations.schema_version(conn) == migrations.SCHEMA_VERSION:
-                self._install_capture(conn)
             with self._lock:
                 self._connections.append(conn)
         return conn
@@ -250,7 +252,9 @@ class Store:
     def _install_capture(self, conn: sqlite3.Connection) -> None:
         """TEMP triggers on every user table record this connection's changes (before and
         after) for the audit event that ``write`` appends. TEMP triggers fire only for writes
-        through this connection, so nothing written elsewhere is attributed to this actor."""
+        through this connection, so nothing written elsewhere is attributed to this actor.
+        Installed when the connection's first action begins (what a connection wrote before
+        its first action was never attributed to one: ``write`` discards it)."""
         if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'audit_pending'").fetchone():
             return
         conn.execute("CREATE TEMP TABLE audit_pending (tbl TEXT, op TEXT, before TEXT, after TEXT)")
@@ -378,6 +382,8 @@ class Store:
         callsign = user.strip().upper()
         if callsign == self.operator:
             return callsign
+        from .proof import prove
+
         return prove(self.conn, callsign, secret)
 
     def switch_user(self, user: str, secret: SecretSource) -> access.ActingPerson:
@@ -402,6 +408,8 @@ class Store:
 
     def seal(self, actor: str | None = None) -> int:
         """Seal captured changes into the change log; inside a write transaction."""
+        from .sync import capture  # loaded by the first write, not by a reading command
+
         who = actor or self._user or self.meta("operator") or "system"
         return capture.seal(self.conn, self.device_id, who, self.now_ms())
 
@@ -445,6 +453,7 @@ class Store:
                 yield conn
             return
         validate.moment(self.clock.now(), "This computer's clock")  # every record is stamped
+        self._install_capture(conn)  # at the first action: a reading command never needs it
         try:
             conn.execute("BEGIN IMMEDIATE")
         except database_errors() as exc:
@@ -539,6 +548,8 @@ class Store:
         tool, a script): they are sealed first, as a change set of their own under the
         laptop's operator, with an audit event of their own (``db.changed_outside``), never as
         part of the action. A database from before sync seals its baseline so, silently."""
+        from .sync import capture
+
         tables = capture.pending_tables(conn)
         if not tables:
             return

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from . import rules, validate
-from .catalogue import Package, ThreatRule, derive, get_package, get_unit
 from .clock import with_times
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
+
+if TYPE_CHECKING:  # the catalogue is read only by writes, explanations and a unit filter
+    from .catalogue import Package, ThreatRule
 
 KINDS = rules.SUBJECT_KINDS
 DOMAINS = rules.DOMAINS
@@ -157,7 +160,9 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
             )
         if domain not in DOMAINS:
             raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
-        unit_code = get_unit(store, unit).code
+        from . import catalogue
+
+        unit_code = catalogue.get_unit(store, unit).code
         if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
             raise BadInput(f"Code name {code} is already in use; choose another.")
         conn.execute(
@@ -228,14 +233,16 @@ def list_subjects(
     """
     clauses, params = [], []
     if unit is not None:
+        from . import catalogue
+
         clauses.append("s.unit = ?")
-        params.append(get_unit(store, unit).code)
+        params.append(catalogue.get_unit(store, unit).code)
     if kind:
         clauses.append("s.kind = ?")
         params.append(kind)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = store.query(_SUBJECT_SQL + where + " ORDER BY s.code", params)
-    return [Subject(**dict(r)) for r in rows]
+    rows = store.tuples(_SUBJECT_SQL + where + " ORDER BY s.code", params)
+    return [Subject(*r) for r in rows]  # the columns in the order of the fields
 
 
 def assess_threat(
@@ -269,7 +276,9 @@ def assess_threat(
         summary = validate.text(summary, "The summary")
         subject = get_subject(store, code)
         store.target(subject.id)
-        derive(store, level)  # a level the catalogue knows; the view derives the rest from it
+        from . import catalogue
+
+        catalogue.derive(store, level)  # a level the catalogue knows; the view derives the rest
         new_domain = domain or subject.domain
         if new_domain not in DOMAINS:
             raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
@@ -321,8 +330,10 @@ def explain_threat(store: Store, code: str) -> Explanation:
     """
     subject = get_subject(store, code)
     history = _assessments(store, "WHERE a.subject_id = ?", (subject.id,))
-    rule = derive(store, subject.threat_level) if subject.threat_level else None
-    package = get_package(store, rule.package) if rule else None
+    from . import catalogue
+
+    rule = catalogue.derive(store, subject.threat_level) if subject.threat_level else None
+    package = catalogue.get_package(store, rule.package) if rule else None
     replan = store.query(
         "SELECT id FROM activity_view WHERE subject_id = ? AND replan_reason IS NOT NULL"
         " ORDER BY start_at",

@@ -27,6 +27,10 @@ from .change import EXISTENCE, Run, compact, decode_values, encode_values, runs_
 _COLUMNS = "l.origin, l.seq, l.hlc, l.tbl, l.pk, l.cl, l.actor, l.shape, l.vals, l.prevs, l.raw"
 
 
+#: How many distinct histories a read keeps one copy of (most runs repeat a few).
+MAX_SHARED_HISTORIES = 4096
+
+
 class _Names:
     """The interned device ids and field lists, read once per use of the log."""
 
@@ -34,6 +38,11 @@ class _Names:
         self.conn = conn
         self.devices: dict[int, str] = dict(conn.execute("SELECT id, device FROM sync_origin"))
         self.shapes: dict[int, tuple[str, ...]] = {}
+        #: one copy of the text many runs repeat (tables, authors) and of the histories read
+        #: lately, as ``bundle.decode_line`` keeps them: a whole log read (an export's first
+        #: segment) holds a fifth less
+        self.shared: dict[object, object] = {}
+        self.histories: dict[tuple[str, int], tuple[str | None, ...]] = {}
 
     def shape(self, shape_id: int) -> tuple[str, ...]:
         found = self.shapes.get(shape_id)
@@ -48,17 +57,26 @@ class _Names:
         cols = self.shape(shape)  # type: ignore[arg-type]
         if vals is None:  # one record written by hand (``sync_change``): its value as it is
             vals = encode_values([raw], str(pk), str(actor), int(hlc))  # type: ignore[call-overload]
+        once = self.shared.setdefault
+        history = None
+        if prevs is not None:
+            key = (str(prevs), len(cols))
+            history = self.histories.get(key)
+            if history is None:
+                if len(self.histories) >= MAX_SHARED_HISTORIES:  # a log of distinct ones
+                    self.histories.clear()
+                history = self.histories[key] = _prevs(key[0], key[1])
         return Run(
             self.devices[origin],  # type: ignore[index]
             seq,  # type: ignore[arg-type]
             hlc,  # type: ignore[arg-type]
-            tbl,  # type: ignore[arg-type]
+            once(tbl, tbl),  # type: ignore[arg-type]
             pk,  # type: ignore[arg-type]
             cl,  # type: ignore[arg-type]
-            actor,  # type: ignore[arg-type]
+            once(actor, actor),  # type: ignore[arg-type]
             cols,
             vals,  # type: ignore[arg-type]
-            None if prevs is None else _prevs(prevs, len(cols)),  # type: ignore[arg-type]
+            history,
         )
 
     def runs(self, rows: Iterable[Sequence[object]]) -> list[Run]:

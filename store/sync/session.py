@@ -178,15 +178,19 @@ def _taken_in(
 def preview(
     conn: sqlite3.Connection, team: Roster, runs: list[Run], now_ms: int
 ) -> list[tuple[int, Verdict]]:
-    """How the laptops of the team will judge these records: (number, verdict) of each record;
-    nothing is written."""
+    """How the laptops of the team will judge these records: (number, verdict) of each record
+    they will not apply (one per record would be a million tuples for a first export); nothing
+    is written."""
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(runs), lambda _runs: [NEW] * len(_runs))
     _judge(conn, team, candidates, now_ms, Outcome())
     found: list[tuple[int, Verdict]] = []
     for group in candidates.values():
         for judged in group:
-            found += [(judged.run.seq + o, v) for o, _b, v in judged.records()]
+            verdict = judged.verdict
+            if isinstance(verdict, Verdict) and verdict.applies:
+                continue  # all of its records (the usual run)
+            found += [(judged.run.seq + o, v) for o, _b, v in judged.records() if not v.applies]
     return found
 
 
@@ -503,11 +507,14 @@ def _creations(conn: sqlite3.Connection, judged_now: Counter[tuple[str, str, int
 
     def creations(table: str, pk: str, cl: int, record: Change) -> list[tuple[int, str, int]]:
         key = (table, pk, cl)
-        if key not in cache:
-            own = (record.hlc, record.origin, record.seq)
-            maybe = judged_now[key] > 1 or _created_elsewhere(conn, key, record, bool(aside))
-            cache[key] = _held_creations(conn, key) if maybe else [own]
-        return cache[key]
+        if key in cache:
+            return cache[key]
+        if judged_now[key] > 1 or _created_elsewhere(conn, key, record, bool(aside)):
+            cache[key] = _held_creations(conn, key)
+            return cache[key]
+        # the row's only creation (the usual case) is not kept: a bundle creates tens of
+        # thousands of rows, and asking again costs a query, remembering it a list each
+        return [(record.hlc, record.origin, record.seq)]
 
     return creations
 

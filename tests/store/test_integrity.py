@@ -238,3 +238,25 @@ def snapshot_of(store: Store) -> object:
     rows = [(n, sorted(conn.execute(f"SELECT * FROM {n}").fetchall(), key=repr)) for n in names]
     conn.close()
     return rows
+
+
+def test_the_reference_digest_in_the_code_is_this_versions() -> None:
+    """Opening compares one digest before building the reference: a stale constant would let a
+    database with an earlier version's guards through (after a new migration or a change to the
+    capture triggers, put this value into ``integrity.REFERENCE_DIGEST``)."""
+    assert integrity.reference_digest() == integrity.REFERENCE_DIGEST
+
+
+def test_a_guard_changed_in_one_byte_misses_the_digest_and_is_named(laptop: Store) -> None:
+    conn = raw(laptop)
+    name, sql = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%R1:%' LIMIT 1"
+    ).fetchone()
+    assert integrity.digest(integrity._guards(conn)) == integrity.REFERENCE_DIGEST
+    conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute(sql.replace("R1:", "R1 "))  # the same guard, one character of its message
+    assert integrity.digest(integrity._guards(conn)) != integrity.REFERENCE_DIGEST
+    conn.close()
+    laptop.close()
+    with pytest.raises(IntegrityFailure, match=rf"altered: {name}"):
+        reopen(laptop)

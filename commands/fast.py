@@ -1,0 +1,117 @@
+"""Scripted JSON listings without click: ``schildwacht [--db PATH] [--quiet] person list
+--format json`` runs here, in about the time of bare Python doing the same query (issue 18).
+
+Importing click, its parameter types and the command modules costs more than the listing
+itself (click alone is as much again as Python + sqlite3 + json). A script polling a listing
+pays that on every call, so the exact forms below skip it: the same store call, the same
+record dicts (``records.py``) and the same JSON (``jsonout.py``), hence the same bytes.
+
+Anything else — another option, ``--user``, ``--debug``, a fixed clock or an acting person in
+the environment, no database named, text that is not UTF-8 — and any failure before output is
+written goes the ordinary way (``cli.py``), which then says what was wrong exactly as it always
+did: a listing writes nothing to the database, so running it again there is safe.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from store.validate import not_text
+
+#: Environment that changes what the ordinary path does (a person to prove, a clock to honour
+#: or warn about): with any of it set, the ordinary path runs.
+ORDINARY_ENVIRONMENT = ("SCHILDWACHT_USER", "SCHILDWACHT_NOW")
+
+
+def _person_list(path: Path) -> str:
+    from store.db import Store
+    from store.subjects import list_subjects
+
+    from .jsonout import json_text
+    from .records import subject_dict
+
+    store = Store(path, passphrase=os.environ.get("SCHILDWACHT_PASSPHRASE") or None)
+    try:
+        return json_text([subject_dict(s) for s in list_subjects(store)])
+    finally:
+        store.close()
+
+
+#: The listings with a fast path: the command's words → the listing as JSON text.
+LISTINGS: dict[tuple[str, ...], Callable[[Path], str]] = {("person", "list"): _person_list}
+
+
+def parse(argv: Sequence[str]) -> tuple[Path, Callable[[Path], str]] | None:
+    """The database and the listing, when ``argv`` is exactly a form this module runs."""
+    args = list(argv)
+    if any(not_text(a) or "\0" in a for a in args):
+        return None
+    db = os.environ.get("SCHILDWACHT_DB") or None
+    while args and args[0].startswith("-"):
+        head = args.pop(0)
+        if head in ("--quiet", "-q"):
+            continue
+        if head == "--db" and args:
+            db = args.pop(0)
+        elif head.startswith("--db=") and len(head) > len("--db="):
+            db = head[len("--db=") :]
+        else:
+            return None
+    if not db or any(os.environ.get(name) for name in ORDINARY_ENVIRONMENT):
+        return None
+    for words, listing in LISTINGS.items():
+        rest = args[len(words) :]
+        if tuple(args[: len(words)]) == words and rest in (
+            ["--format", "json"],
+            ["-f", "json"],
+            ["--format=json"],
+        ):
+            return Path(db).expanduser(), listing
+    return None
+
+
+def run(argv: Sequence[str]) -> tuple[Path, str] | None:
+    """The database and the listing's JSON text, or None: the ordinary path is to run (see the
+    module's doc)."""
+    found = parse(argv)
+    if found is None:
+        return None
+    path, listing = found
+    import warnings
+
+    warnings.simplefilter("ignore")  # as the ordinary path without --debug
+    try:
+        return path, listing(path)
+    except Exception:  # the ordinary path reports it, exactly as it always has
+        return None
+
+
+def main() -> None:
+    """The ``schildwacht`` console script: a fast listing when the arguments are one, else the
+    ordinary command line (``cli.main``)."""
+    import sys
+
+    done = run(sys.argv[1:])
+    if done is None:
+        from .cli import main as ordinary
+
+        ordinary()
+        return
+    path, text = done
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:  # a closed pipe, a full disk: said as the ordinary path says it
+        from store.machine import machine_fault
+        from store.validate import visible
+
+        from .output import exit_code
+
+        fault = machine_fault(exc, path)
+        if fault is None:
+            raise
+        print(f"Error: {visible(str(fault))}", file=sys.stderr)
+        os._exit(exit_code(fault))
+    os._exit(0)  # no interpreter teardown, as ``cli.main`` ends a scripted command

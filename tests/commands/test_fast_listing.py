@@ -1,0 +1,109 @@
+"""The scripted JSON listings that skip click (``commands/fast.py``, issue 18): the same bytes
+as the ordinary command line, without importing click; every other form, and every failure,
+goes the ordinary way and is reported exactly as before. Real processes on a copy of the demo.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from commands import fast
+from tests.conftest import copy_database
+
+#: The console script as installed (``pyproject.toml``), and the ordinary command line alone.
+SCRIPT = [sys.executable, "-c", "from commands.fast import main; main()"]
+ORDINARY = [sys.executable, "-c", "from commands.cli import main; main()"]
+#: Runs the fast path and says whether click, or argon2 and the sync code (a reading command
+#: proves no one and captures nothing), were imported by it.
+PROBE = (
+    "import sys\nfrom commands import fast\ndone = fast.run(sys.argv[1:])\n"
+    "print(done is not None, 'click' in sys.modules,"
+    " any(m.startswith(('argon2', 'store.sync')) for m in sys.modules))"
+)
+
+
+@pytest.fixture(scope="module")
+def database(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_database(demo_template, tmp_path_factory.mktemp("fast") / "demo.db")
+
+
+def _env(**changes: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SCHILDWACHT_NOW", "SCHILDWACHT_USER")}
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def _run(command: list[str], *args: str, **env: str | None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([*command, *args], capture_output=True, env=_env(**env), check=False)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--db", "{db}", "--quiet", "person", "list", "--format", "json"),
+        ("-q", "--db={db}", "person", "list", "-f", "json"),
+        ("person", "list", "--format=json"),  # the database from SCHILDWACHT_DB
+    ],
+)
+def test_the_fast_listing_writes_the_ordinary_bytes_without_click(
+    database: Path, args: tuple[str, ...]
+) -> None:
+    argv = [a.format(db=database) for a in args]
+    env = {"SCHILDWACHT_DB": str(database)}
+    probe = _run([sys.executable, "-c", PROBE], *argv, **env)
+    assert probe.stdout.decode().split() == ["True", "False", "False"], probe.stderr.decode()
+    quick, ordinary = _run(SCRIPT, *argv, **env), _run(ORDINARY, *argv, **env)
+    assert (quick.returncode, quick.stderr) == (0, b"")
+    assert quick.stdout == ordinary.stdout
+    assert quick.stdout.startswith(b'[\n  {"code": ') and quick.stdout.endswith(b"}\n]\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (("--db", "{db}", "--debug", "person", "list", "--format", "json"), {}),
+        (("--db", "{db}", "--user", "OPS-01", "person", "list", "--format", "json"), {}),
+        (("--db", "{db}", "person", "list", "--unit", "RT", "--format", "json"), {}),
+        (("--db", "{db}", "person", "list", "--format", "csv"), {}),
+        (("--db", "{db}", "person", "list"), {}),
+        (("--db", "{db}", "person", "list", "--format", "json", "extra"), {}),
+        (("--db", "{db}", "person", "list", "--format", "json"), {"SCHILDWACHT_USER": "OPS-01"}),
+        (("--db", "{db}", "person", "list", "--format", "json"), {"SCHILDWACHT_NOW": "x"}),
+        (("person", "list", "--format", "json"), {}),  # no database named: the default's
+        (("--db", "\udcff", "person", "list", "--format", "json"), {}),
+    ],
+)
+def test_every_other_form_goes_the_ordinary_way(
+    database: Path, args: tuple[str, ...], env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SCHILDWACHT_NOW", raising=False)
+    monkeypatch.delenv("SCHILDWACHT_DB", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert fast.parse([a.format(db=database) for a in args]) is None
+
+
+def test_a_failure_is_reported_by_the_ordinary_path_word_for_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SCHILDWACHT_NOW", raising=False)
+    missing = tmp_path / "nowhere.db"
+    not_a_database = tmp_path / "junk.db"
+    not_a_database.write_bytes(b"this is no database" * 100)
+    for path in (missing, not_a_database):
+        args = ("--db", str(path), "person", "list", "--format", "json")
+        assert fast.parse(args) is not None
+        quick, ordinary = _run(SCRIPT, *args), _run(ORDINARY, *args)
+        assert quick.returncode == ordinary.returncode != 0
+        assert (quick.stdout, quick.stderr) == (ordinary.stdout, ordinary.stderr)
+        assert quick.stderr.startswith(b"Error: ")
+    assert not missing.exists()
