@@ -4,7 +4,8 @@
 ``StoreCall.Failed`` message back to the screen; the UI thread never touches the database. Each
 call belongs to a group ("load", "save", …) and takes a ticket; only the answer to the newest
 ticket of its group is shown, so a slow load for yesterday never overwrites today's, whatever
-the worker did after it was cancelled.
+the worker did after it was cancelled. A write is different: it happened once it answers, so
+every write's answer is shown (``every=True``: no write is cancelled or superseded by the next).
 
 ``BaseScreen`` is what every main screen is built on: the navigation bar, a line that says when
 a load failed (also as an error notification), the footer, the screen's ``ACTIONS`` as key
@@ -64,6 +65,7 @@ class Ticket:
     number: int
     done: Callable[[Any], None]
     failed: Callable[[BaseException], None] | None
+    every: bool = False
 
 
 class StoreCall:
@@ -100,15 +102,18 @@ class StoreWork(_Node):
         *,
         group: str = "load",
         failed: Callable[[BaseException], None] | None = None,
+        every: bool = False,
     ) -> None:
         """Run ``call(store)`` in a thread worker; ``done(result)`` on the UI thread when it is
         the newest call of its group, else ``failed(error)`` (by default: said on the screen and
-        as an error notification)."""
+        as an error notification). With ``every`` (a write) each call's answer is shown, however
+        many calls of the group started after it: a second write never swallows the first's."""
         if not hasattr(self, "_tickets"):
             self._tickets = {}
         number = next(_numbers)
-        self._tickets[group] = number
-        ticket = Ticket(group, number, done, failed)
+        if not every:
+            self._tickets[group] = number
+        ticket = Ticket(group, number, done, failed, every)
         store = cast("SchildwachtApp", self.app).store
 
         def work() -> None:
@@ -127,12 +132,12 @@ class StoreWork(_Node):
             name=f"store:{group}",
             group=f"store:{group}",
             thread=True,
-            exclusive=True,
+            exclusive=not every,
             exit_on_error=False,
         )
 
     def _current(self, ticket: Ticket) -> bool:
-        return getattr(self, "_tickets", {}).get(ticket.group) == ticket.number
+        return ticket.every or getattr(self, "_tickets", {}).get(ticket.group) == ticket.number
 
     def on_store_call_done(self, message: StoreCall.Done) -> None:
         message.stop()
@@ -328,7 +333,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
                 done(result)
             self.console_app.changed()
 
-        self.call_store(call, written, group="write")
+        self.call_store(call, written, group="write", every=True)
 
     def open_form(
         self,

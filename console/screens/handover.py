@@ -331,6 +331,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
             self._signed,
             group="write",
             failed=failed,
+            every=True,
         )
 
     def _signed(self, record: model.HandoverRecord) -> None:

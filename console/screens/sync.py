@@ -442,6 +442,7 @@ class SyncScreen(BaseScreen[SyncData]):
             lambda answer: self._finished(*answer),
             group="exchange",
             failed=lambda error: self._finished(sentence(error), True),
+            every=True,
         )
 
     def on_sync_progress(self, message: SyncProgress) -> None:

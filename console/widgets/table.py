@@ -157,6 +157,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._index: dict[str, int] = {}
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._announced: str | None = None
+        self._scroll_later = False
         self._widths = tuple(c.width for c in self.columns)
         self.virtual_size = Size(self._total_width(), 1)
 
@@ -242,12 +243,36 @@ class RecordTable(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, key))
 
     def _scroll_to_cursor(self) -> None:
-        body = max(1, self.scrollable_content_region.height - 1)
+        """Scroll so the cursor's row is in sight. A table not laid out now (under a dialog that
+        is closing, a screen being switched to: no size) scrolls once it has its size again:
+        measured with no size it scrolled as if one row were in sight, and the lines drawn
+        before stayed on the screen under the new offset (issue 17: another record's row shown
+        at the cursor, so a key acted on a record the operator did not see)."""
+        body = self.scrollable_content_region.height - 1
+        if body < 1:
+            self._scroll_later = True
+            self.call_after_refresh(self._scroll_when_laid_out)
+            return
+        self._scroll_later = False
         top = round(self.scroll_y)
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
         elif self.cursor_row >= top + body:
             self.scroll_to(y=self.cursor_row - body + 1, animate=False, immediate=True)
+
+    def _scroll_when_laid_out(self) -> None:
+        if self._scroll_later and self.scrollable_content_region.height > 1:
+            self._scroll_to_cursor()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if round(old) != round(new):
+            self.refresh()  # every cached line: they were drawn for the old offset
+
+    def watch_scroll_x(self, old: float, new: float) -> None:
+        super().watch_scroll_x(old, new)
+        if round(old) != round(new):
+            self.refresh()
 
     # Keys and mouse ---------------------------------------------------------------------------
 
@@ -279,6 +304,10 @@ class RecordTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._lines.clear()
         self.virtual_size = Size(self._total_width(), len(self._rows) + 1)
+        self._scroll_when_laid_out()
+
+    def on_show(self) -> None:
+        self._scroll_when_laid_out()
 
     def _on_hide(self, event: events.Hide) -> None:
         """Keep the focus through a Hide that arrives after a dialog over the screen closed
