@@ -187,6 +187,9 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     BINDINGS = [
         Binding("question_mark", "app.help", _("Help"), key_display="?"),
         Binding("q", "app.quit", _("Quit")),
+        # In a field ? and q are typed, not keys: the footer shows these instead
+        Binding("f1", "typing_help", _("Help"), key_display="F1"),
+        Binding("f10", "typing_quit", _("Quit"), key_display="F10"),
         Binding("escape", "leave_field", _("Leave the field"), show=False),
     ]
 
@@ -310,8 +313,25 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
 
     # Actions ----------------------------------------------------------------------------------
 
+    def _typing(self) -> bool:
+        """Whether the focused widget takes ? and q as typed characters (a field, a list
+        that searches as one types)."""
+        focused = self.focused
+        return focused is not None and (
+            focused.check_consume_key("q", "q") or focused.check_consume_key("question_mark", "?")
+        )
+
+    def action_typing_help(self) -> None:
+        self.console_app.action_help()
+
+    async def action_typing_quit(self) -> None:
+        await self.app.action_quit()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide what the acting person's role may not do (the store refuses it anyway)."""
+        """Hide what the acting person's role may not do (the store refuses it anyway); show
+        F1 and ^q for help and quit while a field takes ? and q as text."""
+        if action in ("typing_help", "typing_quit"):
+            return self._typing()
         for item in self.ACTIONS:
             if item.action.split("(")[0] == action:
                 return item.allowed(self.role)
