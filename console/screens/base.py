@@ -28,7 +28,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 from textual.worker import get_current_worker
 
 from store.db import Store
@@ -38,6 +38,7 @@ from words.errors import sentence as refusal
 from ..actions import Action, bindings
 from ..i18n import _
 from ..literal import literal, plain
+from ..widgets.footer import KeysFooter
 from ..widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -218,7 +219,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         yield NavBar(self.MODE)
         yield Static("", id="problem", classes="problem")
         yield from self.compose_body()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         return iter(())
