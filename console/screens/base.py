@@ -278,8 +278,9 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         self.query_one(NavBar).refresh()
         self.data = data
         problem = self.query_one("#problem", Static)
-        problem.update("")
-        problem.remove_class("shown")
+        if problem.has_class("shown"):  # an update lays the screen out again: only when said
+            problem.update("")
+            problem.remove_class("shown")
         with self.app.batch_update():
             self.show(data)
         pending, self._pending = self._pending, []

@@ -474,7 +474,11 @@ class SyncScreen(BaseScreen[SyncData]):
             if not values["text"].strip():
                 raise BadInput(_("Give a folder."))
             path = Path(values["text"].strip()).expanduser()
-            if path.exists() and not path.is_dir():
+            try:
+                not_a_folder = path.exists() and not path.is_dir()
+            except (OSError, ValueError):  # a name the file system refuses: said when used
+                not_a_folder = False
+            if not_a_folder:
                 raise BadInput(
                     _(
                         "{path} is a file, not a folder: give the folder the bundles are shared in."

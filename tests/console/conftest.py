@@ -8,6 +8,7 @@ from textual import events
 from textual.app import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from console.app import SchildwachtApp
 from console.widgets.table import RecordTable
@@ -23,7 +24,10 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let workers finish (store calls answer) and the screen repaint, until quiet."""
     for _ in range(5):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # a newer call of its group took over: that one is waited for
+            continue
         await pilot.pause()
         if not any(w.is_running for w in pilot.app.workers):
             return
