@@ -200,7 +200,7 @@ class RosterScreen(BaseScreen[RosterData]):
             yield RecordTable(
                 [
                     Column(_("Option"), 27, grow=True),
-                    Column(_("Why not"), 30),
+                    Column(_("Why not"), 30, grow=True),
                     Column(_("Cost"), 16),
                 ],
                 id="suggestions",

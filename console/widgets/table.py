@@ -34,8 +34,8 @@ GAP = 2
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its label, its width in cells, and whether it takes the width left over
-    (at most one column should; it is never narrower than ``width``)."""
+    """A column: its label, its width in cells, and whether it takes a share of the width left
+    over (the growing columns share it equally; none is ever narrower than ``width``)."""
 
     label: str
     width: int
@@ -337,11 +337,18 @@ class RecordTable(ScrollView, can_focus=True):
         spare = self.scrollable_content_region.width - (
             sum(self._widths) + GAP * max(0, len(self._widths) - 1) + 2
         )
-        if spare <= 0:
+        growing = sum(1 for c in self.columns if c.grow)
+        if spare <= 0 or not growing:
             return self._widths
-        return tuple(
-            w + spare if c.grow else w for c, w in zip(self.columns, self._widths, strict=True)
-        )
+        share, extra = divmod(spare, growing)
+        widths, given = [], 0
+        for column, width in zip(self.columns, self._widths, strict=True):
+            if column.grow:
+                widths.append(width + share + (1 if given < extra else 0))
+                given += 1
+            else:
+                widths.append(width)
+        return tuple(widths)
 
     def _cells_line(self, cells: Sequence[Text], widths: Sequence[int], base: Style) -> Strip:
         segments: list[Segment] = [Segment(" ", base)]
