@@ -90,7 +90,7 @@ GLOBAL_ACTIONS = (
         "app.help",
         _("Help"),
         _("Help and keys"),
-        _("Every key and what each screen does"),
+        _("Every key and what each screen does (F1 while typing in a field)"),
         display="?",
         show=False,
     ),
@@ -99,7 +99,7 @@ GLOBAL_ACTIONS = (
         "app.quit",
         _("Quit"),
         _("Quit"),
-        _("Leave the console; it remembers the screen and day you were on"),
+        _("Leave the console (F10 while typing in a field); it remembers the screen you were on"),
         show=False,
     ),
 )

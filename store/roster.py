@@ -40,7 +40,7 @@ from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
 from .matching import cover
-from .staff import Staff, get_staff
+from .staff import Staff, get_staff, list_staff
 
 REST = timedelta(hours=11)
 #: The longest travel the catalogue allows between two units (unit_travel.minutes).
@@ -706,6 +706,82 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
     if problems:
         rule = "R8" if any("R8" in p for p in problems) else "deployment"
         raise RuleViolation(rule, "Not deployed: " + "; ".join(problems) + ".")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An officer who may be deployed on an activity now, for its open places.
+
+    Attributes:
+        callsign: the officer.
+        unit: their unit (the activity's own unit first in a listing).
+        fills: the open places' qualifications they hold (valid that day), sorted.
+    """
+
+    callsign: str
+    unit: str
+    fills: tuple[str, ...]
+
+
+def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candidate]:
+    """The officers free and qualified for the activity's open places: they hold a
+    qualification its concept still lacks (after the officers deployed on it), valid on the
+    day, are on duty for all of it and no rule refuses them (``deployment_problem``: travel,
+    one place at a time, rest). The activity's own unit first, then by callsign; at most
+    ``limit``. Empty when the activity has no concept, is cancelled, or is fully staffed.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        limit: the most officers listed.
+
+    Returns:
+        The candidates, best first.
+
+    Raises:
+        NotFound: no such activity.
+    """
+    full = resolve_id(store, "activity", activity_id, "activity")
+    row = store.one(
+        "SELECT a.concept, a.status, a.start_at, a.end_at, s.unit FROM activity a"
+        " JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
+        (full,),
+    )
+    assert row is not None
+    if row["concept"] is None or row["status"] == "cancelled":
+        return []
+    open_places = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
+    deployed = {d.callsign for d in list_deployments(store, full)}
+    day = local(from_db(row["start_at"])).date()
+    officers = list_staff(store)
+    for officer in officers:
+        if officer.callsign in deployed:
+            for code in _held(officer, day) & set(open_places):
+                if open_places[code] > 0:
+                    open_places[code] -= 1
+                    break
+    wanted = {code for code, count in open_places.items() if count > 0}
+    on_duty = {
+        str(r[0])
+        for r in store.tuples(
+            "SELECT DISTINCT staff_id FROM shift WHERE start_at < ? AND end_at > ?",
+            (row["end_at"], row["start_at"]),
+        )
+    }
+    found = []
+    for officer in sorted(officers, key=lambda o: (o.unit != row["unit"], o.callsign)):
+        fills = _held(officer, day) & wanted
+        if officer.callsign in deployed or officer.id not in on_duty or not fills:
+            continue
+        if not deployment_problem(store, full, officer):
+            found.append(Candidate(officer.callsign, officer.unit, tuple(sorted(fills))))
+            if len(found) >= limit:
+                break
+    return found
+
+
+def _held(officer: Staff, day: date) -> set[str]:
+    return {q.code for q in officer.qualifications if q.valid_on(day)}
 
 
 def list_deployments(store: Store, activity_id: str) -> list[Deployment]:

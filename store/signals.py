@@ -151,6 +151,11 @@ def _visible_clause(actor: object) -> tuple[str, list[str]]:
     return "(g.tlp != 'red' OR g.reporter = ?)", [actor.callsign]  # type: ignore[attr-defined]
 
 
+def _words(code: str) -> str:
+    """A status or step as words in a refusal (``in_follow_up`` → ``in follow up``)."""
+    return code.replace("_", " ")
+
+
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
         raise BadInput(
@@ -306,11 +311,11 @@ def _step(
         current = get_signal(store, signal_id)
         store.target(current.id)
         if current.status not in _ALLOWED_FROM[kind]:
-            allowed = " or ".join(_ALLOWED_FROM[kind])
+            allowed = " or ".join(_words(s) for s in _ALLOWED_FROM[kind])
             raise BadInput(
-                f"Signal {current.id[:13]} is {current.status}; it can be "
-                f"{kind.replace('_', ' ')} only when {allowed} "
-                f"(workflow: {' → '.join(STATUSES)})."
+                f"Signal {current.id[:13]} is {_words(current.status)}; it can be "
+                f"{_words(kind)} only when {allowed} "
+                f"(workflow: {' → '.join(_words(s) for s in STATUSES)})."
             )
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"

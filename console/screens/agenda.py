@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from store import agenda, logbook, roster
@@ -34,6 +33,7 @@ from ..i18n import _
 from ..literal import literal, template
 from ..times import at
 from ..widgets.dayboard import Board, DayBoard, activity_columns, activity_row, make_board
+from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
 from .base import BaseScreen
 from .forms import (
@@ -223,10 +223,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
             id="day-activities",
             empty=_("0 activities on this day: n adds one."),
         )
-        with Vertical(id="log-panel"):
-            yield Static(
-                _("Operational log (journaal) — l write · x clear a flag"), classes="section-title"
-            )
+        with Drawer(id="log-panel"):
+            yield DrawerTitle(_("Operational log (journaal) — l write · x clear a flag"))
             yield RecordTable(
                 [
                     Column(_("Time"), 16),
@@ -254,8 +252,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
     @classmethod
     def opening(cls, app: Any) -> tuple[Any, ...]:
-        remembered = app.state.get("agenda_day")
-        return (date.fromisoformat(remembered) if remembered else today(app.store.clock),)
+        """Today's board: a day remembered from an earlier session would show a stale day as
+        if it were the current one (issue 17); within a session the screen keeps its day."""
+        return (today(app.store.clock),)
 
     def show(self, data: AgendaData) -> None:
         replan = sum(1 for a in data.activities.values() if a.needs_replanning)
@@ -286,7 +285,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         log = self.query_one("#log-entries", RecordTable)
         log.set_rows(data.log_rows)
         if log.move_to(self.revealing_log):
-            log.focus()
+            focus_in(log)
             self.revealing_log = None
         self.query_one(DayBoard).select(table.cursor_key)
 
@@ -306,7 +305,6 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
     def _go_to(self, item: Activity) -> None:
         self.day = local(item.start_at).date()
-        self.console_app.remember_state(agenda_day=self.day.isoformat())
         self.revealing = item.id
         self.reload()
 
@@ -316,7 +314,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if not self.query_one("#log-entries", RecordTable).move_to(entry_id):
             self.reload()
         else:
-            self.query_one("#log-entries", RecordTable).focus()
+            focus_in(self.query_one("#log-entries", RecordTable))
             self.revealing_log = None
 
     def selected(self) -> Activity | None:
@@ -344,7 +342,6 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if self.day is None:
             return
         self.day = self.day + timedelta(days=step)
-        self.console_app.remember_state(agenda_day=self.day.isoformat())
         self.reload()
 
     def action_go_today(self) -> None:
@@ -353,7 +350,6 @@ class AgendaScreen(BaseScreen[AgendaData]):
             self.notify(_("Already on today's board ({day}).").format(day=day))
             return
         self.day = day
-        self.console_app.remember_state(agenda_day=self.day.isoformat())
         self.reload()
 
     # Activities -------------------------------------------------------------------------------
@@ -537,20 +533,49 @@ class AgendaScreen(BaseScreen[AgendaData]):
         item = self._selected_or_warn()
         if item is None:
             return
+        self.call_store(
+            lambda store: roster.deployable(store, item.id),
+            lambda found: self._deploy_form(item, found),
+            group="options",
+        )
 
+    def _deploy_form(self, item: Activity, free: list[roster.Candidate]) -> None:
         def save(store: Store, values: dict[str, str]) -> list[roster.Deployment]:
             callsigns = values["callsigns"].replace(",", " ").split()
             return roster.deploy(store, item.id, callsigns)
 
+        if free:
+            offered = _("Free and qualified for its open places now: {who}.").format(
+                who="; ".join(
+                    f"{c.callsign} ({c.unit}, "
+                    + ", ".join(labels.label("qualification", q) for q in c.fills)
+                    + ")"
+                    for c in free
+                )
+            )
+        elif item.concept is None:
+            offered = _("It has no concept yet (c): a concept says which officers it needs.")
+        else:
+            offered = _("No officer is free and qualified for its open places now.")
         self.open_form(
             Form(
                 _("Deploy officers on '{title}' ({person}, {when})").format(
                     title=item.title, person=item.person, when=span_of(item)
                 ),
-                [Field("callsigns", _("Callsigns"), placeholder=_("e.g. RT-0012 RT-0044"))],
+                [
+                    Field(
+                        "callsigns",
+                        _("Callsigns"),
+                        placeholder=_("e.g. {who}").format(
+                            who=" ".join(c.callsign for c in free[:2]) or "RT-0012 RT-0044"
+                        ),
+                    )
+                ],
                 save,
                 button=_("Deploy"),
-                note=_(
+                note=offered
+                + " "
+                + _(
                     "Each officer must be on duty, free, rested and hold the concept's "
                     "qualifications on the day (R8); the store says why not."
                 ),
@@ -645,7 +670,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 self.notify(_("0 flagged log entries to clear."), severity="warning")
                 return
             table.move_to(first.id)
-            table.focus()
+            focus_in(table)
             entry = first
         chosen = entry
 

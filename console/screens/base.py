@@ -4,7 +4,8 @@
 ``StoreCall.Failed`` message back to the screen; the UI thread never touches the database. Each
 call belongs to a group ("load", "save", …) and takes a ticket; only the answer to the newest
 ticket of its group is shown, so a slow load for yesterday never overwrites today's, whatever
-the worker did after it was cancelled.
+the worker did after it was cancelled. A write is different: it happened once it answers, so
+every write's answer is shown (``every=True``: no write is cancelled or superseded by the next).
 
 ``BaseScreen`` is what every main screen is built on: the navigation bar, a line that says when
 a load failed (also as an error notification), the footer, the screen's ``ACTIONS`` as key
@@ -27,7 +28,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 from textual.worker import get_current_worker
 
 from store.db import Store
@@ -37,6 +38,7 @@ from words.errors import sentence as refusal
 from ..actions import Action, bindings
 from ..i18n import _
 from ..literal import literal, plain
+from ..widgets.footer import KeysFooter
 from ..widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -64,6 +66,7 @@ class Ticket:
     number: int
     done: Callable[[Any], None]
     failed: Callable[[BaseException], None] | None
+    every: bool = False
 
 
 class StoreCall:
@@ -100,15 +103,18 @@ class StoreWork(_Node):
         *,
         group: str = "load",
         failed: Callable[[BaseException], None] | None = None,
+        every: bool = False,
     ) -> None:
         """Run ``call(store)`` in a thread worker; ``done(result)`` on the UI thread when it is
         the newest call of its group, else ``failed(error)`` (by default: said on the screen and
-        as an error notification)."""
+        as an error notification). With ``every`` (a write) each call's answer is shown, however
+        many calls of the group started after it: a second write never swallows the first's."""
         if not hasattr(self, "_tickets"):
             self._tickets = {}
         number = next(_numbers)
-        self._tickets[group] = number
-        ticket = Ticket(group, number, done, failed)
+        if not every:
+            self._tickets[group] = number
+        ticket = Ticket(group, number, done, failed, every)
         store = cast("SchildwachtApp", self.app).store
 
         def work() -> None:
@@ -127,12 +133,12 @@ class StoreWork(_Node):
             name=f"store:{group}",
             group=f"store:{group}",
             thread=True,
-            exclusive=True,
+            exclusive=not every,
             exit_on_error=False,
         )
 
     def _current(self, ticket: Ticket) -> bool:
-        return getattr(self, "_tickets", {}).get(ticket.group) == ticket.number
+        return ticket.every or getattr(self, "_tickets", {}).get(ticket.group) == ticket.number
 
     def on_store_call_done(self, message: StoreCall.Done) -> None:
         message.stop()
@@ -182,6 +188,9 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     BINDINGS = [
         Binding("question_mark", "app.help", _("Help"), key_display="?"),
         Binding("q", "app.quit", _("Quit")),
+        # In a field ? and q are typed, not keys: the footer shows these instead
+        Binding("f1", "typing_help", _("Help"), key_display="F1"),
+        Binding("f10", "typing_quit", _("Quit"), key_display="F10"),
         Binding("escape", "leave_field", _("Leave the field"), show=False),
     ]
 
@@ -210,7 +219,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         yield NavBar(self.MODE)
         yield Static("", id="problem", classes="problem")
         yield from self.compose_body()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         return iter(())
@@ -269,8 +278,9 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         self.query_one(NavBar).refresh()
         self.data = data
         problem = self.query_one("#problem", Static)
-        problem.update("")
-        problem.remove_class("shown")
+        if problem.has_class("shown"):  # an update lays the screen out again: only when said
+            problem.update("")
+            problem.remove_class("shown")
         with self.app.batch_update():
             self.show(data)
         pending, self._pending = self._pending, []
@@ -305,8 +315,25 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
 
     # Actions ----------------------------------------------------------------------------------
 
+    def _typing(self) -> bool:
+        """Whether the focused widget takes ? and q as typed characters (a field, a list
+        that searches as one types)."""
+        focused = self.focused
+        return focused is not None and (
+            focused.check_consume_key("q", "q") or focused.check_consume_key("question_mark", "?")
+        )
+
+    def action_typing_help(self) -> None:
+        self.console_app.action_help()
+
+    async def action_typing_quit(self) -> None:
+        await self.app.action_quit()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide what the acting person's role may not do (the store refuses it anyway)."""
+        """Hide what the acting person's role may not do (the store refuses it anyway); show
+        F1 and ^q for help and quit while a field takes ? and q as text."""
+        if action in ("typing_help", "typing_quit"):
+            return self._typing()
         for item in self.ACTIONS:
             if item.action.split("(")[0] == action:
                 return item.allowed(self.role)
@@ -328,7 +355,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
                 done(result)
             self.console_app.changed()
 
-        self.call_store(call, written, group="write")
+        self.call_store(call, written, group="write", every=True)
 
     def open_form(
         self,

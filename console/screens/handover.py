@@ -32,6 +32,7 @@ from ..actions import Action
 from ..i18n import _
 from ..literal import literal
 from ..times import at
+from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.inputs import NotesArea
 from ..widgets.table import Column, RecordTable, Row
 from .base import BaseScreen
@@ -275,17 +276,18 @@ class HandoverScreen(BaseScreen[HandoverData]):
                     _("Notes for the incoming shift — n, Escape leaves"), classes="section-title"
                 )
                 yield HandoverNotes(id="handover-notes")
-                yield Static(_("Signed handovers — c to accept"), classes="section-title")
-                yield RecordTable(
-                    [
-                        Column(_("Period"), 18),
-                        Column(_("Signed by"), 9),
-                        Column(_("Accepted by"), 11, grow=True),
-                    ],
-                    id="handover-history",
-                    zebra=False,
-                    empty=_("0 signed handovers."),
-                )
+                with Drawer(id="history-panel"):
+                    yield DrawerTitle(_("Signed handovers — c to accept"))
+                    yield RecordTable(
+                        [
+                            Column(_("Period"), 18),
+                            Column(_("Signed by"), 9),
+                            Column(_("Accepted by"), 11, grow=True),
+                        ],
+                        id="handover-history",
+                        zebra=False,
+                        empty=_("0 signed handovers."),
+                    )
 
     def on_mount(self) -> None:
         self.query_one("#open-items", RecordTable).focus()
@@ -341,6 +343,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
             self._signed,
             group="write",
             failed=failed,
+            every=True,
         )
 
     def _signed(self, record: model.HandoverRecord) -> None:

@@ -94,8 +94,9 @@ NAVIGATION = (
         _("Next"),
         _("Next pane"),
         _(
-            "Tab / shift+Tab move between the tables and fields; arrows, Page Up/Down, Home "
-            "and End move in a table; Enter opens or chooses; Escape closes a form"
+            "Tab / shift+Tab move between the tables and fields (below 32 rows Tab also opens "
+            "a panel shown as its title line); arrows, Page Up/Down, Home and End move in a "
+            "table; Enter opens or chooses; Escape closes a form"
         ),
         display="tab",
     ),

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Container, Vertical
+from textual.containers import Container
 from textual.widgets import Static
 
 from store import agenda, roster
@@ -33,6 +33,7 @@ from ..i18n import _
 from ..literal import literal, template
 from ..times import at
 from ..widgets.dayboard import span_text
+from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.table import Column, RecordTable, Row
 from ..widgets.timeline import Timeline, render_timeline
 from .base import BaseScreen
@@ -85,8 +86,8 @@ def option_row(number: int, option: Option) -> Row:
         str(number),
         (
             literal(option.description, style),
-            literal(option.cost),
             literal(option.reason or ("" if option.feasible else _("would not work"))),
+            literal(option.cost),
         ),
     )
 
@@ -181,8 +182,8 @@ class RosterScreen(BaseScreen[RosterData]):
                 id="gap-list",
                 empty=_("0 gaps in these 48 hours."),
             )
-            with Vertical(id="gap-detail"):
-                yield Static(_("Activities in this gap"), id="gap-title", classes="section-title")
+            with Drawer(id="gap-detail"):
+                yield DrawerTitle(_("Activities in this gap"), id="gap-title")
                 yield RecordTable(
                     [
                         Column(_("Time"), 11),
@@ -194,15 +195,13 @@ class RosterScreen(BaseScreen[RosterData]):
                     zebra=False,
                     empty=_("Select a gap."),
                 )
-        with Vertical(id="suggestion-panel"):
-            yield Static(
-                _("What can still be done (wat kan wél) — p applies"), classes="section-title"
-            )
+        with Drawer(id="suggestion-panel"):
+            yield DrawerTitle(_("What can still be done (wat kan wél) — p applies"))
             yield RecordTable(
                 [
-                    Column(_("Option"), 40, grow=True),
-                    Column(_("Cost"), 20),
-                    Column(_("Why not"), 40),
+                    Column(_("Option"), 27, grow=True),
+                    Column(_("Why not"), 30, grow=True),
+                    Column(_("Cost"), 16),
                 ],
                 id="suggestions",
                 zebra=False,

@@ -29,9 +29,10 @@ from store.signals import Signal
 
 from .. import labels
 from ..actions import Action
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..literal import literal, template
 from ..times import at
+from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.table import Column, RecordTable, Row
 from .base import BaseScreen
 from .document import DocumentScreen
@@ -151,7 +152,14 @@ def signal_detail(store: Store, signal_id: str) -> Text:
         text.append(_("Duiding: "), style="bold")
         text.append_text(literal(signal.interpretation, limit=None))
         text.append("\n")
-    text.append("\n" + _("History ({n} events)").format(n=len(signal.events)) + "\n", style="bold")
+    text.append(
+        "\n"
+        + ngettext("History ({n} event)", "History ({n} events)", len(signal.events)).format(
+            n=len(signal.events)
+        )
+        + "\n",
+        style="bold",
+    )
     for event in signal.events:
         what = labels.label("sighting", event.sighting) or labels.label("outcome", event.outcome)
         text.append(f"{at(event.at)} · ")
@@ -284,20 +292,21 @@ class SignalsScreen(BaseScreen[SignalsData]):
             )
             with VerticalScroll(id="signal-detail"):
                 yield Static(_("Select a signal."), id="signal-text")
-        yield Static(_("Signal reports — o read"), classes="section-title")
-        yield RecordTable(
-            [
-                Column(_("Title"), 24, grow=True),
-                Column(_("Status"), 10),
-                Column(_("Audience"), 24),
-                Column(_("Issued"), 16),
-                Column(_("Scen."), 5, align="right"),
-                Column(_("Ack"), 3, align="right"),
-            ],
-            id="report-list",
-            zebra=False,
-            empty=_("0 signal reports."),
-        )
+        with Drawer(id="report-panel"):
+            yield DrawerTitle(_("Signal reports — o read"))
+            yield RecordTable(
+                [
+                    Column(_("Title"), 24, grow=True),
+                    Column(_("Status"), 10),
+                    Column(_("Audience"), 24),
+                    Column(_("Issued"), 16),
+                    Column(_("Scen."), 5, align="right"),
+                    Column(_("Ack"), 3, align="right"),
+                ],
+                id="report-list",
+                zebra=False,
+                empty=_("0 signal reports."),
+            )
 
     def on_mount(self) -> None:
         if self.mine is None:

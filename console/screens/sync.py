@@ -39,9 +39,10 @@ from store.validate import visible
 
 from .. import labels
 from ..actions import Action, any_of
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..literal import literal, plain, template
 from ..times import at
+from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
 from .base import BaseScreen, sentence
 from .document import DocumentScreen
@@ -87,10 +88,13 @@ def fetch_sync(store: Store) -> SyncData:
             peer.device,
             (
                 literal(peer.label),
+                literal(peer.callsign or "—"),
+                Text("…" + peer.device[-7:], end=""),  # the random end: ids begin with a time
                 literal(labels.label("role", peer.role)),
                 literal(peer.status),
-                Text(at(peer.last_sent) if peer.last_sent else _("never"), end=""),
+                literal(at(peer.enrolled_at)[:10] if peer.enrolled_at else "—"),
                 Text(at(peer.last_received) if peer.last_received else _("never"), end=""),
+                Text(at(peer.last_sent) if peer.last_sent else _("never"), end=""),
                 Text(str(peer.not_acknowledged), end=""),
                 literal(peer.warning or "", "b yellow"),
             ),
@@ -272,21 +276,25 @@ class SyncScreen(BaseScreen[SyncData]):
         yield Static(_("Loading…"), id="sync-summary", classes="summary")
         with Container(id="sync-body"):
             with Vertical(id="sync-left"):
-                yield Static(_("Devices in the team"), classes="section-title")
-                yield RecordTable(
-                    [
-                        Column(_("Device"), 12),
-                        Column(_("Role"), 12),
-                        Column(_("Status"), 8),
-                        Column(_("Last sent"), 16),
-                        Column(_("Last received"), 16),
-                        Column(_("Not acked"), 9, align="right"),
-                        Column(_("Warning"), 20, grow=True),
-                    ],
-                    id="sync-peers",
-                    zebra=False,
-                    empty=_("0 other devices."),
-                )
+                with Drawer(id="peers-panel"):
+                    yield DrawerTitle(_("Devices in the team"))
+                    yield RecordTable(
+                        [
+                            Column(_("Device"), 10),
+                            Column(_("Callsign"), 9),
+                            Column(_("Id"), 8),
+                            Column(_("Role"), 12),
+                            Column(_("Status"), 8),
+                            Column(_("Enrolled"), 10),
+                            Column(_("Last seen"), 16),
+                            Column(_("Last sent"), 16),
+                            Column(_("Not acked"), 9, align="right"),
+                            Column(_("Warning"), 20, grow=True),
+                        ],
+                        id="sync-peers",
+                        zebra=False,
+                        empty=_("0 other devices."),
+                    )
                 yield Static(_("Last receipt"), classes="section-title")
                 yield Static(_("Nothing exchanged in this session yet."), id="sync-receipt")
                 yield ProgressBar(id="sync-progress", show_eta=False)
@@ -305,22 +313,20 @@ class SyncScreen(BaseScreen[SyncData]):
                     id="sync-conflicts",
                     empty=_("0 open conflicts."),
                 )
-                yield Static(
-                    _("Quarantined — others' changes the team's rules refused"),
-                    classes="section-title",
-                )
-                yield RecordTable(
-                    [
-                        Column(_("Device"), 12),
-                        Column(_("#"), 5),
-                        Column(_("Field"), 16),
-                        Column(_("By"), 9),
-                        Column(_("Why"), 30, grow=True),
-                    ],
-                    id="sync-quarantine",
-                    zebra=False,
-                    empty=_("0 quarantined changes."),
-                )
+                with Drawer(id="quarantine-panel"):
+                    yield DrawerTitle(_("Quarantined — others' changes the team's rules refused"))
+                    yield RecordTable(
+                        [
+                            Column(_("Device"), 12),
+                            Column(_("#"), 5),
+                            Column(_("Field"), 16),
+                            Column(_("By"), 9),
+                            Column(_("Why"), 30, grow=True),
+                        ],
+                        id="sync-quarantine",
+                        zebra=False,
+                        empty=_("0 quarantined changes."),
+                    )
 
     def on_mount(self) -> None:
         self.query_one("#sync-conflicts", RecordTable).focus()
@@ -374,7 +380,7 @@ class SyncScreen(BaseScreen[SyncData]):
             table.focus()
             self.revealing = None
         elif quarantine.move_to(self.revealing):
-            quarantine.focus()
+            focus_in(quarantine)
             self.revealing = None
 
     def reveal(self, conflict_id: str) -> None:
@@ -442,6 +448,7 @@ class SyncScreen(BaseScreen[SyncData]):
             lambda answer: self._finished(*answer),
             group="exchange",
             failed=lambda error: self._finished(sentence(error), True),
+            every=True,
         )
 
     def on_sync_progress(self, message: SyncProgress) -> None:
@@ -466,7 +473,18 @@ class SyncScreen(BaseScreen[SyncData]):
         def save(store: Store, values: dict[str, str]) -> Path:
             if not values["text"].strip():
                 raise BadInput(_("Give a folder."))
-            return Path(values["text"].strip()).expanduser()
+            path = Path(values["text"].strip()).expanduser()
+            try:
+                not_a_folder = path.exists() and not path.is_dir()
+            except (OSError, ValueError):  # a name the file system refuses: said when used
+                not_a_folder = False
+            if not_a_folder:
+                raise BadInput(
+                    _(
+                        "{path} is a file, not a folder: give the folder the bundles are shared in."
+                    ).format(path=visible(str(path)))
+                )
+            return path
 
         def chosen(path: Path) -> None:
             self.console_app.remember_state(sync_folder=str(path))
@@ -690,9 +708,12 @@ def _receipt_line(receipt: exchange.Receipt) -> str:
     )
     line = f"{name} from {sender}: {detail or _('nothing new')}"
     if receipt.quarantined:
-        line += "\n" + _("{n} changes quarantined: the team's rules refused them.").format(
-            n=len(receipt.quarantined)
-        )
+        held = len(receipt.quarantined)
+        line += "\n" + ngettext(
+            "{n} change quarantined: the team's rules refused it.",
+            "{n} changes quarantined: the team's rules refused them.",
+            held,
+        ).format(n=held)
     for alarm in receipt.alarms:  # an audit trail cut or rewritten
         line += "\n!! " + visible(alarm)
     return line

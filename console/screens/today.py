@@ -26,7 +26,7 @@ from store.sync.status import count_open
 
 from .. import labels
 from ..actions import Action
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..literal import literal, template
 from ..times import at
 from ..widgets.dayboard import activity_columns, activity_row
@@ -126,7 +126,11 @@ def subject_file(store: Store, code: str) -> Text:
         if found.package.care_modules:
             text.append(_("Care modules: {m}\n").format(m=", ".join(found.package.care_modules)))
     text.append(
-        _("{kind}, {domain} domain, unit {unit}; {n} activities need re-planning.\n\n").format(
+        ngettext(
+            "{kind}, {domain} domain, unit {unit}; {n} activity needs re-planning.\n\n",
+            "{kind}, {domain} domain, unit {unit}; {n} activities need re-planning.\n\n",
+            len(found.activities_to_replan),
+        ).format(
             kind=labels.label("subject_kind", subject.kind),
             domain=labels.label("domain", subject.domain),
             unit=subject.unit,

@@ -34,8 +34,8 @@ GAP = 2
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its label, its width in cells, and whether it takes the width left over
-    (at most one column should; it is never narrower than ``width``)."""
+    """A column: its label, its width in cells, and whether it takes a share of the width left
+    over (the growing columns share it equally; none is ever narrower than ``width``)."""
 
     label: str
     width: int
@@ -157,6 +157,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._index: dict[str, int] = {}
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._announced: str | None = None
+        self._scroll_later = False
         self._widths = tuple(c.width for c in self.columns)
         self.virtual_size = Size(self._total_width(), 1)
 
@@ -242,12 +243,36 @@ class RecordTable(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, key))
 
     def _scroll_to_cursor(self) -> None:
-        body = max(1, self.scrollable_content_region.height - 1)
+        """Scroll so the cursor's row is in sight. A table not laid out now (under a dialog that
+        is closing, a screen being switched to: no size) scrolls once it has its size again:
+        measured with no size it scrolled as if one row were in sight, and the lines drawn
+        before stayed on the screen under the new offset (issue 17: another record's row shown
+        at the cursor, so a key acted on a record the operator did not see)."""
+        body = self.scrollable_content_region.height - 1
+        if body < 1:
+            self._scroll_later = True
+            self.call_after_refresh(self._scroll_when_laid_out)
+            return
+        self._scroll_later = False
         top = round(self.scroll_y)
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
         elif self.cursor_row >= top + body:
             self.scroll_to(y=self.cursor_row - body + 1, animate=False, immediate=True)
+
+    def _scroll_when_laid_out(self) -> None:
+        if self._scroll_later and self.scrollable_content_region.height > 1:
+            self._scroll_to_cursor()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if round(old) != round(new):
+            self.refresh()  # every cached line: they were drawn for the old offset
+
+    def watch_scroll_x(self, old: float, new: float) -> None:
+        super().watch_scroll_x(old, new)
+        if round(old) != round(new):
+            self.refresh()
 
     # Keys and mouse ---------------------------------------------------------------------------
 
@@ -279,6 +304,10 @@ class RecordTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._lines.clear()
         self.virtual_size = Size(self._total_width(), len(self._rows) + 1)
+        self._scroll_when_laid_out()
+
+    def on_show(self) -> None:
+        self._scroll_when_laid_out()
 
     def _on_hide(self, event: events.Hide) -> None:
         """Keep the focus through a Hide that arrives after a dialog over the screen closed
@@ -308,11 +337,18 @@ class RecordTable(ScrollView, can_focus=True):
         spare = self.scrollable_content_region.width - (
             sum(self._widths) + GAP * max(0, len(self._widths) - 1) + 2
         )
-        if spare <= 0:
+        growing = sum(1 for c in self.columns if c.grow)
+        if spare <= 0 or not growing:
             return self._widths
-        return tuple(
-            w + spare if c.grow else w for c, w in zip(self.columns, self._widths, strict=True)
-        )
+        share, extra = divmod(spare, growing)
+        widths, given = [], 0
+        for column, width in zip(self.columns, self._widths, strict=True):
+            if column.grow:
+                widths.append(width + share + (1 if given < extra else 0))
+                given += 1
+            else:
+                widths.append(width)
+        return tuple(widths)
 
     def _cells_line(self, cells: Sequence[Text], widths: Sequence[int], base: Style) -> Strip:
         segments: list[Segment] = [Segment(" ", base)]

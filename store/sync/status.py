@@ -44,6 +44,9 @@ class Peer:
         quarantined: its changes held here that broke a rule.
         deferred: its changes waiting here.
         deferred_since: since when the oldest waits (aware UTC), or None.
+        callsign: who wrote its latest change received here ('' before any), so devices
+            with the same label are told apart.
+        enrolled_at: when the roster enrolled it (as the roster has it), or ''.
     """
 
     device: str
@@ -58,6 +61,8 @@ class Peer:
     quarantined: int = 0  # its changes held here that broke a rule
     deferred: int = 0  # its changes waiting here
     deferred_since: datetime | None = None
+    callsign: str = ""
+    enrolled_at: str = ""
 
 
 def peers(store: Store) -> list[Peer]:
@@ -89,6 +94,11 @@ def peers(store: Store) -> list[Peer]:
         sent = store.one(
             "SELECT max(at) FROM sync_bundle WHERE direction = 'sent' AND receipt LIKE ?",
             (f'%"{device["id"]}"%',),
+        )
+        author = store.one(
+            "SELECT l.actor FROM sync_log l JOIN sync_origin o ON o.id = l.origin "
+            "WHERE o.device = ? ORDER BY l.seq DESC LIMIT 1",
+            (device["id"],),
         )
         ack = store.one(
             "SELECT seq FROM sync_peer_ack WHERE peer = ? AND origin = ?",
@@ -126,6 +136,8 @@ def peers(store: Store) -> list[Peer]:
                 int(quarantined.get(device["id"], 0)),
                 waiting[device["id"]].count if device["id"] in waiting else 0,
                 waiting[device["id"]].since if device["id"] in waiting else None,
+                str(author[0]) if author else "",
+                str(device.get("enrolled_at") or ""),
             )
         )
     return found

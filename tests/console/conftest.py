@@ -3,8 +3,6 @@ by keys and read what it shows."""
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from textual import events
 from textual.app import _character_to_key
@@ -26,8 +24,10 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let workers finish (store calls answer) and the screen repaint, until quiet."""
     for _ in range(5):
         await pilot.pause()
-        with contextlib.suppress(WorkerCancelled):  # a read superseded by a newer one
+        try:
             await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # a newer call of its group took over: that one is waited for
+            continue
         await pilot.pause()
         if not any(w.is_running for w in pilot.app.workers):
             return

@@ -149,7 +149,9 @@ async def test_concept_picker_marks_the_current_one_and_asks_before_a_heavier_on
     assert fixed.concept == last.id and not fixed.needs_replanning
 
 
-async def test_days_move_and_are_remembered(demo_store: Store) -> None:
+async def test_days_move_and_the_next_start_opens_today(demo_store: Store) -> None:
+    """The screen is remembered for the next start, the day is not: a board of another day
+    shown at start would pass for today's (issue 17)."""
     app = SchildwachtApp(demo_store, remember=True, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
@@ -161,7 +163,7 @@ async def test_days_move_and_are_remembered(demo_store: Store) -> None:
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(again.screen, AgendaScreen)
-        assert again.screen.day is not None and again.screen.day.isoformat() == "2026-11-29"
+        assert again.screen.day is not None and again.screen.day.isoformat() == "2026-11-28"
 
 
 async def test_the_console_notices_a_change_made_by_a_script(demo_store: Store) -> None:

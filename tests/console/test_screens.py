@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from pytest_textual_snapshot import SVGImageExtension, normalize_svg
 from syrupy.assertion import SnapshotAssertion
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Footer
 
 from console.app import SchildwachtApp
 from console.screens.base import BaseScreen
 from console.widgets.dayboard import make_board, render_board
+from console.widgets.drawer import Drawer, DrawerTitle
 from console.widgets.table import RecordTable
 from store import agenda
 from store.clock import LOCAL_TZ
@@ -44,7 +46,8 @@ def in_sight(widget: Widget) -> bool:
 
 
 def check_layout(app: SchildwachtApp, main: str) -> list[str]:
-    """What is wrong with the screen's layout, in words (empty when nothing)."""
+    """What is wrong with the screen's layout, in words (empty when nothing): every table in
+    sight shows at least five rows, the main one always."""
     screen = app.screen
     assert isinstance(screen, BaseScreen)
     problems = []
@@ -53,11 +56,15 @@ def check_layout(app: SchildwachtApp, main: str) -> list[str]:
     def height(widget: Widget) -> int:
         return widget.region.intersection(visible).height
 
-    table = screen.query_one(main, RecordTable)
-    hidden = table.region.height - height(table)  # rows below the bottom of the screen
-    rows = table.scrollable_content_region.height - 1 - hidden  # less the header
-    if rows < 5:
-        problems.append(f"{main} shows {rows} rows")
+    tables = [t for t in screen.query(RecordTable) if in_sight(t)]
+    assert screen.query_one(main, RecordTable) in tables
+    for table in tables:
+        hidden = table.region.height - height(table)  # rows below the bottom of the screen
+        rows = table.scrollable_content_region.height - 1 - hidden  # less the header
+        if rows < 5:
+            problems.append(f"#{table.id} shows {rows} rows")
+    if screen.max_scroll_y > 0:
+        problems.append(f"the screen overflows by {screen.max_scroll_y} lines")
     for widget in screen.query("*"):
         if in_sight(widget) and height(widget) == 0:
             problems.append(f"{widget!r} has zero height")
@@ -67,6 +74,28 @@ def check_layout(app: SchildwachtApp, main: str) -> list[str]:
         found = keys.get(key)
         if found is None or found.region.width == 0 or found.region.right > width:
             problems.append(f"the footer does not show {key}")
+    return problems
+
+
+async def check_drawers(pilot: Pilot[None], main: str) -> list[str]:
+    """Each drawer of the screen opened in turn (as Tab onto its title does): the layout holds
+    with it open, the focus is in it, and it closes when the focus goes back to the main
+    table."""
+    app = pilot.app
+    problems = []
+    for drawer in app.screen.query(Drawer):
+        drawer.query_one(DrawerTitle).focus()
+        await pilot.pause()
+        await pilot.pause()
+        focused = app.screen.focused
+        if focused is None or drawer not in focused.ancestors:
+            problems.append(f"#{drawer.id} opened without the focus in it")
+        problems += [f"#{drawer.id} open: {p}" for p in check_layout(app, main)]
+        app.screen.query_one(main).focus()
+        await pilot.pause()
+        await pilot.pause()
+        if drawer.has_class("-open"):
+            problems.append(f"#{drawer.id} stays open without the focus")
     return problems
 
 
@@ -88,6 +117,8 @@ async def test_every_screen_fits_and_looks_as_before(
             assert check_layout(app, main) == [], name
             picture = app.export_screenshot(title="Schildwacht")
             assert svg(name=f"{name}-{width}x{height}") == picture
+            if size == (80, 24):
+                assert await check_drawers(pilot, main) == [], name
             if size == (120, 40):  # the README's screenshot is this screen as it is now
                 doc = DOCS / f"{name}.svg"
                 if os.environ.get("SCHILDWACHT_DOCS"):

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from console.app import SchildwachtApp
 from console.screens.sync import SyncScreen
 from console.widgets.table import RecordTable
-from store import agenda, subjects
+from store import agenda, logbook, subjects
 from store.clock import FixedClock
 from store.sync import exchange, status
 from tests.conftest import at
@@ -89,3 +89,32 @@ async def test_the_handover_goes_to_the_conflict_itself(tmp_path: Path, clock: F
         assert isinstance(app.screen, SyncScreen)
         table = app.screen.query_one("#sync-conflicts", RecordTable)
         assert table.cursor_key == conflict.id
+
+
+async def test_devices_with_the_same_label_are_told_apart(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """Three laptops all labelled "vm": the device list shows who writes on each (callsign),
+    a short device id and when it was enrolled and last seen, so the admin revokes the right
+    one."""
+    laptops = make_team(tmp_path / "team", clock, labels=("vm", "vm", "vm"))
+    admin, b, c = laptops
+    logbook.add_entry(b.store, "Dienst begonnen", kind="note")
+    logbook.add_entry(c.store, "Dienst begonnen", kind="note")
+    exchange_all(laptops, tmp_path / "share")
+    peers = {p.device: p for p in status.peers(admin.store)}
+    assert peers[b.id].callsign == "OPS-B"  # its latest change's author
+    assert peers[c.id].callsign == "OPS-C"
+    assert peers[b.id].enrolled_at and peers[c.id].enrolled_at
+    app = SchildwachtApp(admin.store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        table = app.screen.query_one("#sync-peers", RecordTable)
+        shown = {key: row_text(table, i) for i, key in enumerate(table.keys)}
+        assert set(shown) == {b.id, c.id}
+        assert shown[b.id][:3] == ["vm", "OPS-B", "…" + b.id[-7:]]
+        assert shown[c.id][:3] == ["vm", "OPS-C", "…" + c.id[-7:]]
+        assert "…" + b.id[-7:] != "…" + c.id[-7:]
+        assert shown[b.id][5] == "2026-11-28"  # enrolled
+        assert shown[b.id][6] != "never"  # last seen: a bundle from it was read

@@ -93,7 +93,7 @@ def test_steps_out_of_order_are_refused(team: dict[str, Store]) -> None:
     before = snapshot(analyst.path)
     with pytest.raises(BadInput, match="is submitted; it can be closed only when interpreted"):
         signals.close_signal(analyst, made.id, "confirmed")
-    with pytest.raises(BadInput, match="interpreted only when received or in_follow_up"):
+    with pytest.raises(BadInput, match="interpreted only when received or in follow up"):
         signals.interpret_signal(analyst, made.id, "te vroeg")
     assert snapshot(analyst.path) == before
     signals.receive_signal(analyst, made.id)
