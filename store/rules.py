@@ -247,6 +247,10 @@ class TableRule:
     delete: str | None = None
     row_checks: tuple[RowCheck, ...] = ()
     derived: frozenset[str] = field(default_factory=frozenset)
+    #: Fields the row checks (and the database's CHECK constraints) read together: a change
+    #: of one is judged with the others as they stood when it was made, so that two changes
+    #: made at once, each valid alone, cannot leave the row invalid on some laptops only.
+    together: frozenset[str] = frozenset()
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -386,6 +390,9 @@ CORRECTED = "correction"
 MOVES_OR_CORRECTED = MOVES | {CORRECTED}
 RELOCATES_OR_CORRECTED = RELOCATES | {CORRECTED}
 
+#: A period's start and end: read together (``CHECK (end_at > start_at)``, a longest duration).
+TIMES = frozenset({"start_at", "end_at"})
+
 KEYS = {
     "staff_qualification": ("staff_id", "qualification"),
     "report_signal": ("report_id", "signal_id"),
@@ -472,6 +479,7 @@ _RULES = (
             ),
         },
         row_checks=(_ends_after_start(MAX_ACTIVITY),),
+        together=TIMES,
     ),
     TableRule(
         "restriction",
@@ -525,6 +533,7 @@ _RULES = (
         },
         delete="staff.write",
         row_checks=(_ends_after_start(None),),
+        together=TIMES,
     ),
     TableRule(
         "shift",
@@ -538,6 +547,7 @@ _RULES = (
         },
         delete="staff.write",
         row_checks=(_ends_after_start(MAX_SHIFT),),
+        together=TIMES,
     ),
     TableRule(
         "deployment",
