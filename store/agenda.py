@@ -958,7 +958,8 @@ def restrict_activity(
         BadInput: an unknown kind or reason, an activity already cancelled, a move without a
             start, a shortening that is not shorter and inside, a relocation without a place,
             bad text or times.
-        RuleViolation: no deciding authority, or the calendar import's reserved one (R5).
+        RuleViolation: the activity is done (it has taken place), no deciding authority, or the
+            calendar import's reserved one (R5).
     """
     detail = {"kind": kind, "reason": reason, "authority": authority}
     with store.write("activity.restrict", None, detail, require="activity.restrict") as conn:
@@ -1067,6 +1068,22 @@ def _check_not_into_past(current: Activity, updates: dict[str, str], now: str) -
 
 
 def _check_restriction(current: Activity, kind: str, reason: str, authority: str) -> str:
+    """The restriction's kind, reason and authority checked (the authority returned, trimmed);
+    an activity already cancelled or done takes none (R5)."""
+    if current.status == "cancelled":
+        raise BadInput(
+            f"Activity {current.id[:13]} is already cancelled.",
+            code="already_cancelled",
+            activity=current.id[:13],
+        )
+    if current.status == "done":
+        raise RuleViolation(
+            "R5",
+            f"'{current.title}' is done: it has taken place, and a restriction decides what "
+            "happens next (rule R5).",
+            code="restriction_of_done",
+            title=current.title,
+        )
     if kind not in RESTRICTION_KINDS:
         raise BadInput(
             f"Unknown restriction {validate.shown(kind)}; choose one of: "
@@ -1090,8 +1107,6 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
             f"The authority '{CALENDAR_AUTHORITY}' is reserved for cancellations by a calendar "
             "import; name the person or body that decided (rule R5).",
         )
-    if current.status == "cancelled":
-        raise BadInput(f"Activity {current.id[:13]} is already cancelled.")
     return authority
 
 

@@ -1296,8 +1296,9 @@ def import_ics(
             elif row["status"] == "cancelled":
                 continue
             elif key in parsed.excluded:
-                if not older(parsed.excluded[key], _stored_version(row)):
-                    run.cancel(row, f"Cancelled in the calendar ({name}).", None)
+                if not older(parsed.excluded[key], _stored_version(row)) and run.cancel(
+                    row, f"Cancelled in the calendar ({name}).", None
+                ):
                     result.items.append(run.item(row, "cancelled"))
             elif not _in_window(row, window):
                 continue
@@ -1307,10 +1308,13 @@ def import_ics(
                 and _stored_version(row)[0] < parsed.series[key[0]][0]
             ):
                 note = f"Removed from the series in the calendar ({name})."
-                run.cancel(row, note, None, parsed.series[key[0]])
-                result.items.append(run.item(row, "removed"))
-            elif parsed.calendar is not None and row["source_calendar"] == parsed.calendar:
-                run.cancel(row, f"Removed from the calendar ({name}).", None)
+                if run.cancel(row, note, None, parsed.series[key[0]]):
+                    result.items.append(run.item(row, "removed"))
+            elif (
+                parsed.calendar is not None
+                and row["source_calendar"] == parsed.calendar
+                and run.cancel(row, f"Removed from the calendar ({name}).", None)
+            ):
                 result.items.append(run.item(row, "removed"))
     return result
 
@@ -1416,8 +1420,8 @@ class _Run:
             self.conn.execute("UPDATE activity SET status = 'planned' WHERE id = ?", (row["id"],))
             return self.item(row, "reinstated")
         if occ.cancelled:
-            self.cancel(row, f"Cancelled in the calendar ({self.name}).", occ)
-            return self.item(row, "cancelled")
+            cancelled = self.cancel(row, f"Cancelled in the calendar ({self.name}).", occ)
+            return self.item(row, "cancelled" if cancelled else "unchanged")
         if (
             "time" in changed
             and row["status"] == "done"
@@ -1479,11 +1483,18 @@ class _Run:
 
     def cancel(
         self, row: Any, note: str, occ: Occurrence | None, version: Version | None = None
-    ) -> None:
+    ) -> bool:
         """Cancel an imported activity: a restriction (cancelled, the person's own choice, by
         the calendar, R5) and the status; ``occ`` (a cancelled event) gives the version and
         content, or ``version`` (of the series master that no longer gives it) the version,
-        so an older export does not bring it back."""
+        so an older export does not bring it back. An activity done here has taken place: no
+        restriction is recorded (R5), a warning says so, and False is returned."""
+        if row["status"] == "done":
+            self.result.warnings.append(
+                f"{self._what(row)} is done here; {self.name} cancels it, but it has taken "
+                "place, so it stays done."
+            )
+            return False
         self.conn.execute(
             "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
             " old_start_at, old_end_at, recorded_at, recorded_by, device)"
@@ -1515,6 +1526,7 @@ class _Run:
                 "UPDATE activity SET source_sequence = ?, source_modified = ? WHERE id = ?",
                 (*version, row["id"]),
             )
+        return True
 
     def _cancelled_by(self, activity_id: str) -> str:
         """Who cancelled the activity besides the calendar ('' when only the calendar did):

@@ -96,6 +96,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "which has already passed (rule R5)."
         )
     ),
+    "restriction_of_done": _template(
+        _(
+            "'{title}' is done: it has taken place, and a restriction decides what happens "
+            "next (rule R5)."
+        )
+    ),
+    "already_cancelled": _template(_("Activity {activity} is already cancelled.")),
     "clearance_needs_reason": _template(_("Say why the entry is cleared.")),
     "assessment_request_needs_person": _template(
         _("A request for a new threat assessment names the person.")
