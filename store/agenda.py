@@ -18,7 +18,8 @@ and a concept another laptop put on a kind of subject it does not serve shows as
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -133,14 +134,20 @@ class ConceptOption:
         name: its name, for people.
         level: the resistance level it provides.
         valid: whether it may go on the subject's activities now (R1, R2, R3, R4).
-        reason: why it may not ('' when valid), an English sentence naming the rule.
+        rule: the rule it breaks (``R1`` … ``R4``), '' when valid.
+        why: what is wrong, a code the faces word (``words.errors.concept_why``):
+            ``concept_below_required``, ``concept_not_in_package``, ``concept_wrong_kind``,
+            ``concept_outside_pilot`` or ``no_package``; '' when valid.
+        params: the facts the words are made of (JSON values).
     """
 
     code: str
     name: str
     level: str
     valid: bool
-    reason: str
+    rule: str = ""
+    why: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 _SELECT = """
@@ -284,28 +291,26 @@ def restriction_counts(store: Store, *, person: str | None = None) -> list[dict[
 # Concept rules ------------------------------------------------------------------------------
 
 
-def _judge(subject: Subject, concept: Concept, package_concepts: set[str], rank: int) -> str:
-    """Why ``concept`` may not go on an activity of ``subject`` ('' when it may)."""
+def _judge(
+    subject: Subject, concept: Concept, package_concepts: set[str], rank: int
+) -> tuple[str, str, dict[str, Any]] | None:
+    """Why ``concept`` may not go on an activity of ``subject``: (rule, code, params), or
+    None when it may."""
+    facts: dict[str, Any] = {"concept": concept.code, "subject": subject.code}
     if concept.rank < rank:
-        return (
-            f"provides {concept.level} but {subject.code} requires {subject.required_level} "
-            "(rule R1)"
-        )
+        facts |= {"level": concept.level, "required": subject.required_level}
+        return ("R1", "concept_below_required", facts)
     if concept.code not in package_concepts:
-        return f"not in {subject.code}'s package {subject.package} (rule R3)"
+        return ("R3", "concept_not_in_package", facts | {"package": subject.package})
     if subject.kind not in concept.subject_kinds:
-        return (
-            f"serves {' and '.join(_kinds(concept.subject_kinds))}, not {subject.code}, a "
-            f"protected {subject.kind} (rule R3)"
-        )
+        facts |= {"serves": _kinds(concept.subject_kinds), "kind": subject.kind}
+        return ("R3", "concept_wrong_kind", facts)
     if concept.pilot and not (
         subject.unit in concept.pilot_units or subject.package in concept.pilot_packages
     ):
-        scope = ", ".join(concept.pilot_units + concept.pilot_packages) or "nowhere yet"
-        return (
-            f"a pilot concept usable only in {scope}; {subject.code} is in {subject.unit} (rule R4)"
-        )
-    return ""
+        facts |= {"scope": [*concept.pilot_units, *concept.pilot_packages], "unit": subject.unit}
+        return ("R4", "concept_outside_pilot", facts)
+    return None
 
 
 def _kinds(kinds: tuple[str, ...]) -> list[str]:
@@ -343,8 +348,11 @@ def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
         invalid, naming R2, when the subject has no threat assessment yet.
     """
     if subject.package is None or subject.required_level is None:
-        reason = f"{subject.code} has no threat assessment yet, so no package (rule R2)"
-        return [ConceptOption(c.code, c.name, c.level, False, reason) for c in list_concepts(store)]
+        facts = {"subject": subject.code}
+        return [
+            ConceptOption(c.code, c.name, c.level, False, "R2", "no_package", facts)
+            for c in list_concepts(store)
+        ]
     package = package_concepts(store, subject)
     rank_row = store.one(
         "SELECT rank FROM resistance_level WHERE code = ?", (subject.required_level,)
@@ -353,7 +361,9 @@ def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
     options = []
     for concept in list_concepts(store):
         why = _judge(subject, concept, package, rank)
-        options.append(ConceptOption(concept.code, concept.name, concept.level, not why, why))
+        options.append(
+            ConceptOption(concept.code, concept.name, concept.level, why is None, *(why or ()))
+        )
     return options
 
 
@@ -415,36 +425,14 @@ def check_concept(store: Store, subject: Subject, code: str) -> Concept:
     verdict = next(o for o in options if o.code == concept.code)
     if verdict.valid:
         return concept
-    rule = verdict.reason.rsplit("(rule ", 1)[-1].rstrip(")")
-    facts: dict[str, dict[str, Any]] = {
-        "R1": {
-            "code": "concept_below_required",
-            "level": concept.level,
-            "required": subject.required_level,
-        },
-        "R3": (
-            {"code": "concept_not_in_package", "package": subject.package}
-            if concept.code not in package_concepts(store, subject)
-            else {
-                "code": "concept_wrong_kind",
-                "serves": _kinds(concept.subject_kinds),
-                "kind": subject.kind,
-            }
-        ),
-        "R4": {
-            "code": "concept_outside_pilot",
-            "scope": [*concept.pilot_units, *concept.pilot_packages],
-            "unit": subject.unit,
-        },
-    }
     choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
     raise RuleViolation(
-        rule,
-        f"Concept {concept.code} {verdict.reason}; choose one of: {choices}.",
-        concept=concept.code,
-        subject=subject.code,
+        verdict.rule,
+        f"Concept {concept.code} may not go on {subject.code}'s activities (rule "
+        f"{verdict.rule}); choose one of: {choices}.",
+        code=verdict.why,
         valid=valid,
-        **facts[rule],
+        **verdict.params,
     )
 
 

@@ -43,6 +43,32 @@ from .matching import cover
 from .staff import Staff, get_staff
 
 REST = timedelta(hours=11)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an officer may not be deployed on an activity: a fact the faces put into words
+    (``words.deployments``), never a sentence of the store's.
+
+    Attributes:
+        code: what is wrong: ``activity_cancelled``, ``no_concept``, ``not_on_duty``,
+            ``travel_from_unit``, ``unqualified``, ``one_place``, ``travel_from_previous``,
+            ``travel_to_next``, ``rest``, ``already_deployed``, ``no_open_slot``,
+            ``open_slots``.
+        rule: the rule it breaks: ``R8``, ``on duty``, ``travel``, ``one place at a time``,
+            ``rest between shifts``, ``staffing`` or ``deployment``.
+        params: the facts the words are made of (JSON values; times as stored UTC text).
+    """
+
+    code: str
+    rule: str
+    params: dict[str, Any]
+
+    def facts(self) -> dict[str, Any]:
+        """The problem as JSON values: ``{code, rule, params}``."""
+        return {"code": self.code, "rule": self.rule, "params": self.params}
+
+
 #: The longest travel the catalogue allows between two units (unit_travel.minutes).
 MAX_TRAVEL_MINUTES = 1440
 #: A roster file larger than this is refused before it is read.
@@ -323,9 +349,9 @@ def deployment_problem(
     concept: str | None = None,
     *,
     next_too: bool = True,
-) -> str:
-    """Why ``officer`` may not be deployed on the activity (full id): an English phrase
-    naming the rule (on duty, travel, R8, one place at a time, rest), or '' when they may.
+) -> Problem | None:
+    """Why ``officer`` may not be deployed on the activity (full id): the problem and its rule
+    (on duty, travel, R8, one place at a time, rest), or None when they may.
     ``concept`` judges the deployment as if the activity carried that concept (a suggestion
     that assigns one first; ``NotFound`` when the catalogue lacks it). ``next_too``: also
     whether they reach their next deployment in time (a listing of violations leaves that
@@ -338,9 +364,9 @@ def deployment_problem(
     assert row is not None
     concept = concept or row["concept"]
     if row["status"] == "cancelled":
-        return "the activity is cancelled"
+        return Problem("activity_cancelled", "deployment", {})
     if concept is None:
-        return "the activity has no concept yet; assign one first"
+        return Problem("no_concept", "deployment", {})
     start, end = row["start_at"], row["end_at"]
     shifts = store.query(
         "SELECT id, start_at, end_at FROM shift WHERE staff_id = ? AND end_at > ?"
@@ -348,20 +374,20 @@ def deployment_problem(
         (officer.id, start, end),
     )
     if not _on_duty(shifts, start, end):
-        return (
-            f"{officer.callsign} is not on duty for the whole activity "
-            f"{_span(start, end)} (rule: on duty)"
+        return Problem(
+            "not_on_duty", "on duty", {"callsign": officer.callsign, "start": start, "end": end}
         )
     travel = travel_minutes(store, officer.unit, row["unit"])
     leave = to_db(from_db(start) - timedelta(minutes=travel))
     if travel and not _on_duty(_shifts_from(store, officer, leave, end), leave, end):
-        return (
-            f"{officer.callsign} needs {travel} min travel from {officer.unit} and is not on "
-            f"duty by {local(leave):%H:%M} (rule: travel)"
+        return Problem(
+            "travel_from_unit",
+            "travel",
+            {"callsign": officer.callsign, "minutes": travel, "unit": officer.unit, "by": leave},
         )
     needs = {s.qualification for s in get_concept(store, concept).staffing}
     lapsed = _unqualified(officer, needs, start, end)
-    if lapsed:
+    if lapsed is not None:
         return lapsed
     clash = store.one(
         "SELECT a.id, a.start_at, a.end_at FROM deployment d JOIN activity a ON a.id ="
@@ -370,13 +396,25 @@ def deployment_problem(
         (officer.id, activity_id, end, start),
     )
     if clash:
-        return (
-            f"{officer.callsign} is already deployed on activity {clash['id'][:13]} "
-            f"{_span(clash['start_at'], clash['end_at'])} (rule: one place at a time)"
+        return Problem(
+            "one_place",
+            "one place at a time",
+            {
+                "callsign": officer.callsign,
+                "activity": clash["id"][:13],
+                "start": clash["start_at"],
+                "end": clash["end_at"],
+            },
         )
     between = _travel_between(store, officer, activity_id, row["unit"], start, end, next_too)
-    if between:
+    if between is not None:
         return between
+    return _short_rest(store, officer, shifts)
+
+
+def _short_rest(store: Store, officer: Staff, shifts: list[Any]) -> Problem | None:
+    """Whether one of these shifts of the officer leaves less than 11 hours' rest next to
+    another of theirs (rule: rest between shifts); None when none does."""
     for shift in shifts:
         rest = store.one(
             "SELECT start_at, end_at FROM shift WHERE staff_id = ? AND id != ?"
@@ -389,12 +427,18 @@ def deployment_problem(
             ),
         )
         if rest:
-            return (
-                f"{officer.callsign} has less than 11 hours' rest between "
-                f"{_span(shift['start_at'], shift['end_at'])} and "
-                f"{_span(rest['start_at'], rest['end_at'])} (rule: rest between shifts)"
+            return Problem(
+                "rest",
+                "rest between shifts",
+                {
+                    "callsign": officer.callsign,
+                    "start": shift["start_at"],
+                    "end": shift["end_at"],
+                    "other_start": rest["start_at"],
+                    "other_end": rest["end_at"],
+                },
             )
-    return ""
+    return None
 
 
 def _travel_between(
@@ -405,10 +449,10 @@ def _travel_between(
     start: str,
     end: str,
     next_too: bool,
-) -> str:
+) -> Problem | None:
     """Whether the officer can travel from their previous deployment (the unit of its
     subject) to this one, and from this one to their next, in the catalogue's minutes
-    (rule: travel); '' when they can."""
+    (rule: travel); None when they can."""
     reach = timedelta(minutes=MAX_TRAVEL_MINUTES)
     rows = store.query(
         "SELECT a.id, a.start_at, a.end_at, s.unit FROM deployment d"
@@ -429,20 +473,34 @@ def _travel_between(
         if other["end_at"] <= start:
             need = travel_minutes(store, other["unit"], unit)
             if from_db(start) - from_db(other["end_at"]) < timedelta(minutes=need):
-                return (
-                    f"{officer.callsign} needs {need} min travel from the previous deployment at"
-                    f" {other['unit']} ending {local(other['end_at']):%H:%M} to {unit} by "
-                    f"{local(start):%H:%M} (rule: travel)"
+                return Problem(
+                    "travel_from_previous",
+                    "travel",
+                    {
+                        "callsign": officer.callsign,
+                        "minutes": need,
+                        "from": other["unit"],
+                        "ends": other["end_at"],
+                        "to": unit,
+                        "by": start,
+                    },
                 )
         elif next_too:
             need = travel_minutes(store, unit, other["unit"])
             if from_db(other["start_at"]) - from_db(end) < timedelta(minutes=need):
-                return (
-                    f"{officer.callsign} needs {need} min travel from {unit} ending "
-                    f"{local(end):%H:%M} to the next deployment at {other['unit']} starting "
-                    f"{local(other['start_at']):%H:%M} (rule: travel)"
+                return Problem(
+                    "travel_to_next",
+                    "travel",
+                    {
+                        "callsign": officer.callsign,
+                        "minutes": need,
+                        "from": unit,
+                        "ends": end,
+                        "to": other["unit"],
+                        "starts": other["start_at"],
+                    },
                 )
-    return ""
+    return None
 
 
 def _on_duty(shifts: list[Any], start: str, end: str) -> bool:
@@ -462,8 +520,8 @@ def _shifts_from(store: Store, officer: Staff, start: str, end: str) -> list[Any
     )
 
 
-def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> str:
-    """Why ``officer`` may not work the activity [start, end) under R8 ('' when they may):
+def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> Problem | None:
+    """Why ``officer`` may not work the activity [start, end) under R8 (None when they may):
     on every local day it touches, they must hold one of the qualifications it needs. An
     activity across midnight is checked on both days; the refusal names the first moment
     without one."""
@@ -472,15 +530,21 @@ def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> str:
     while day <= last.date():
         if not any(q.code in needs and q.valid_on(day) for q in officer.qualifications):
             expired = {q.code for q in officer.qualifications} & needs
-            why = f" ({', '.join(sorted(expired))} expired)" if expired else ""
             since = first if day == first.date() else local_to_utc(day, 0, 0)
-            return (
-                f"{officer.callsign} holds none of {', '.join(sorted(needs))} valid from "
-                f"{local(since):%Y-%m-%d %H:%M}, within the activity {_span(start, end)}"
-                f"{why} (rule R8)"
+            return Problem(
+                "unqualified",
+                "R8",
+                {
+                    "callsign": officer.callsign,
+                    "needs": sorted(needs),
+                    "since": to_db(since),
+                    "start": start,
+                    "end": end,
+                    "expired": sorted(expired),
+                },
             )
         day += timedelta(days=1)
-    return ""
+    return None
 
 
 def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
@@ -598,30 +662,26 @@ def _deployed(store: Store, activity_id: str) -> list[Staff]:
 
 def _no_open_slot(
     officer: Staff, staffing: dict[str, int], filled: dict[str, int], day: date, since: datetime
-) -> str:
+) -> Problem:
     """Why ``officer`` adds nothing to the group from ``since``: which of the slots they could
     fill are already filled, and which qualifications lapsed (R8)."""
     held = {q.code: q for q in officer.qualifications if q.code in staffing}
-    full = [f"{q} ({filled[q]} of {staffing[q]})" for q in sorted(held) if held[q].valid_on(day)]
+    full = [[q, filled[q], staffing[q]] for q in sorted(held) if held[q].valid_on(day)]
     lapsed = [
-        f"{code} lapsed {until + timedelta(days=1):%Y-%m-%d} 00:00"
+        [code, to_db(local_to_utc(until + timedelta(days=1), 0, 0))]
         for code, until in sorted((c, q.valid_until) for c, q in held.items())
         if until is not None and until < day
     ]
-    why = (
-        "; ".join(([f"already filled: {', '.join(full)}"] if full else []) + lapsed)
-        or "holds none of its qualifications"
-    )
-    rule = "rule R8" if lapsed else "rule: staffing"
-    return (
-        f"{officer.callsign} fills no open slot of the concept from "
-        f"{local(since):%Y-%m-%d %H:%M} ({why}) ({rule})"
+    return Problem(
+        "no_open_slot",
+        "R8" if lapsed else "staffing",
+        {"callsign": officer.callsign, "since": to_db(since), "full": full, "lapsed": lapsed},
     )
 
 
 def _group_problems(
     store: Store, activity_id: str, concept: str, officers: list[Staff]
-) -> list[str]:
+) -> list[Problem]:
     """Each officer in ``officers`` must fill a slot of the concept that the officers already
     deployed (and those before them in the list) leave open, on every local day of the
     activity (R8 across midnight): why not, per officer."""
@@ -688,24 +748,33 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
 
 
 def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
-    problems = []
+    problems: list[Problem] = []
     for officer in officers:
         if store.one(
             "SELECT 1 FROM deployment WHERE activity_id = ? AND staff_id = ?",
             (activity_id, officer.id),
         ):
-            problems.append(f"{officer.callsign} is already deployed on this activity")
+            problems.append(
+                Problem("already_deployed", "deployment", {"callsign": officer.callsign})
+            )
             continue
         why = deployment_problem(store, activity_id, officer)
-        if why:
+        if why is not None:
             problems.append(why)
     if not problems:
         row = store.one("SELECT concept FROM activity WHERE id = ?", (activity_id,))
         assert row is not None  # deployment_problem found its concept
         problems = _group_problems(store, activity_id, row["concept"], officers)
     if problems:
-        rule = "R8" if any("R8" in p for p in problems) else "deployment"
-        raise RuleViolation(rule, "Not deployed: " + "; ".join(problems) + ".")
+        rule = "R8" if any(p.rule == "R8" for p in problems) else "deployment"
+        raise RuleViolation(
+            rule,
+            "Not deployed: "
+            + "; ".join(f"{p.params.get('callsign', 'the officer')}: {p.code}" for p in problems)
+            + ".",
+            code="not_deployed",
+            problems=[p.facts() for p in problems],
+        )
 
 
 def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
@@ -734,7 +803,7 @@ def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
 
 def deployment_violations(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """Deployments on live activities in [start, end) that break a rule now (e.g. a
     qualification whose lapse was recorded after the deployment, R8).
 
@@ -745,8 +814,9 @@ def deployment_violations(
         unit: only activities of this unit's subjects (any case); None for all.
 
     Returns:
-        ``{activity, callsign, problem}`` dicts (the activity's full id, the officer, why in
-        English), by the activity's start then callsign; cancelled activities left out.
+        ``{activity, callsign, problem}`` dicts (the activity's full id, the officer, the
+        ``Problem``: words in ``words.deployments``), by the activity's start then callsign;
+        cancelled activities left out.
 
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
@@ -763,7 +833,7 @@ def deployment_violations(
     for row in rows:
         officer = get_staff(store, row["callsign"])
         why = deployment_problem(store, row["activity_id"], officer, next_too=False)
-        if why:
+        if why is not None:
             found.append(
                 {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
             )
@@ -777,17 +847,22 @@ def deployment_violations(
                     {
                         "activity": activity_id,
                         "callsign": ", ".join(short.lapsed),
-                        "problem": shortfall_text(short),
+                        "problem": shortfall_problem(short),
                     }
                 )
     return found
 
 
-def shortfall_text(short: Shortfall) -> str:
-    """``close_protection: 1 slot open 2026-12-03 00:00–01:00 (X1, X2 lapsed; rule R8)``."""
-    slots = "slot" if short.missing == 1 else "slots"
-    lapsed = f" ({', '.join(short.lapsed)} lapsed; rule R8)" if short.lapsed else ""
-    return (
-        f"{short.qualification}: {short.missing} {slots} open "
-        f"{_span(to_db(short.start), to_db(short.end))}{lapsed}"
+def shortfall_problem(short: Shortfall) -> Problem:
+    """A staffing shortfall as a problem (``open_slots``; R8 when lapses opened it)."""
+    return Problem(
+        "open_slots",
+        "R8" if short.lapsed else "staffing",
+        {
+            "qualification": short.qualification,
+            "missing": short.missing,
+            "start": to_db(short.start),
+            "end": to_db(short.end),
+            "lapsed": list(short.lapsed),
+        },
     )
