@@ -181,7 +181,7 @@ def get_activity(store: Store, activity_id: str) -> Activity:
     full = resolve_id(store, "activity", activity_id, "activity")
     row = store.one(_SELECT + " WHERE id = ?", (full,))
     if row is None:  # removed by another connection since the id was resolved
-        raise NotFound(f"No activity with id {full}.")
+        raise NotFound(f"No activity with id {full}.", code="unknown_activity", activity=full)
     return _row(row)
 
 
@@ -444,13 +444,17 @@ def _check_times(start: datetime, end: datetime) -> None:
     validate.moment(end, "The end")
     require_order(start, end, "The activity")
     if end - start > MAX_DURATION:
-        raise BadInput("An activity may last at most 72 hours; split it into several.")
+        raise BadInput(
+            "An activity may last at most 72 hours; split it into several.",
+            code="activity_too_long",
+            hours=72,
+        )
 
 
 def _check_text(value: str, what: str) -> str:
     text = validate.text(value, f"The {what}").strip()
     if not text:
-        raise BadInput(f"The {what} may not be empty.")
+        raise BadInput(f"The {what} may not be empty.", code="empty_text", field=what)
     return text
 
 
@@ -499,13 +503,23 @@ def add_activity(
         location = validate.text(location, "The location").strip()
         _check_times(start, end)
         if kind not in KINDS:
-            raise BadInput(f"Unknown kind {validate.shown(kind)}; choose work or private.")
+            raise BadInput(
+                f"Unknown kind {validate.shown(kind)}; choose work or private.",
+                code="unknown_activity_kind",
+                kind=validate.shown(kind),
+            )
         if status not in PLAIN_STATUSES:
             raise BadInput(
-                f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel."
+                f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel.",
+                code="status_not_plain",
+                statuses=list(PLAIN_STATUSES),
             )
         if status == "done" and to_db(end) > store.now():
-            raise RuleViolation("R5", "An activity can be marked done only once it has ended.")
+            raise RuleViolation(
+                "R5",
+                "An activity can be marked done only once it has ended.",
+                code="done_before_end",
+            )
         subject = get_subject(store, person)
         code = check_concept(store, subject, concept).code if concept else None
         detail.update(person=subject.code, concept=code)
@@ -618,6 +632,9 @@ def _check_done_after_end(store: Store, current: Activity, changes: dict[str, st
             "R5",
             f"'{current.title}' is done; it cannot be moved to a time that has not ended yet "
             f"(it would end {local_iso(from_db(end))}).",
+            code="done_moved_ahead",
+            title=current.title,
+            end=local_iso(from_db(end)),
         )
 
 
@@ -627,7 +644,11 @@ def _plain_changes(current: Activity, title: str | None, kind: str | None) -> di
         changes["title"] = _check_text(title, "title")
     if kind is not None and kind != current.kind:
         if kind not in KINDS:
-            raise BadInput(f"Unknown kind {validate.shown(kind)}; choose work or private.")
+            raise BadInput(
+                f"Unknown kind {validate.shown(kind)}; choose work or private.",
+                code="unknown_activity_kind",
+                kind=validate.shown(kind),
+            )
         changes["kind"] = kind
     return changes
 
@@ -644,19 +665,28 @@ def _check_status(store: Store, current: Activity, status: str) -> None:
         )
     if current.status == "cancelled":
         raise RuleViolation(
-            "R5", f"'{current.title}' was cancelled by a restriction; it stays cancelled."
+            "R5",
+            f"'{current.title}' was cancelled by a restriction; it stays cancelled.",
+            code="stays_cancelled",
+            title=current.title,
         )
     if status == "done" and current.end_at > store.clock.now():
         raise RuleViolation(
             "R5",
             f"'{current.title}' ends {local_iso(current.end_at)}; it can be marked done only "
             "once it has ended (to cancel it, restrict it).",
+            code="done_before_end",
+            title=current.title,
+            end=local_iso(current.end_at),
         )
     if status == "done" and current.replan_reason:
         raise RuleViolation(
             "R1",
             f"'{current.title}' needs re-planning ({current.replan_reason}); marking it done "
             "would hide that. Put a valid concept on it or log what happened.",
+            code="done_hides_replanning",
+            title=current.title,
+            reason=current.replan_reason,
         )
 
 
@@ -788,7 +818,8 @@ def restriction_kind(
     new_place = location is not None and location.strip() != current.location
     if new_time and new_place:
         raise BadInput(
-            "Change the time and the place one at a time: each is its own restriction (R5)."
+            "Change the time and the place one at a time: each is its own restriction (R5).",
+            code="time_and_place_at_once",
         )
     if new_place:
         return "relocated"
@@ -1075,12 +1106,18 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
     if kind not in RESTRICTION_KINDS:
         raise BadInput(
             f"Unknown restriction {validate.shown(kind)}; choose one of: "
-            f"{', '.join(RESTRICTION_KINDS)}."
+            f"{', '.join(RESTRICTION_KINDS)}.",
+            code="unknown_restriction_kind",
+            kind=validate.shown(kind),
+            kinds=list(RESTRICTION_KINDS),
         )
     if reason not in RESTRICTION_REASONS:
         raise BadInput(
             f"Unknown reason {validate.shown(reason)}; choose one of: "
-            f"{', '.join(RESTRICTION_REASONS)} (rule R5)."
+            f"{', '.join(RESTRICTION_REASONS)} (rule R5).",
+            code="unknown_restriction_reason",
+            reason=validate.shown(reason),
+            reasons=list(RESTRICTION_REASONS),
         )
     if not isinstance(authority, str) or not authority.strip():
         raise RuleViolation(
@@ -1094,6 +1131,8 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
             "R5",
             f"The authority '{CALENDAR_AUTHORITY}' is reserved for cancellations by a calendar "
             "import; name the person or body that decided (rule R5).",
+            code="calendar_authority_reserved",
+            authority=CALENDAR_AUTHORITY,
         )
     return authority
 
@@ -1123,7 +1162,8 @@ def _restricted_fields(
         end = new_end or old_end
         if start < old_start or end > old_end or (start, end) == (old_start, old_end):
             raise BadInput(
-                "Shortening keeps the activity inside its old time and makes it shorter."
+                "Shortening keeps the activity inside its old time and makes it shorter.",
+                code="shortening_not_shorter",
             )
     elif kind == "relocated":
         if not new_location or not new_location.strip():

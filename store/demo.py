@@ -172,7 +172,10 @@ def _check_span(first_day: date, days: int, today_here: date) -> None:
         raise BadInput(
             f"demo would write dates from {first.isoformat()} to {last.isoformat()}, outside "
             f"{validate.EARLIEST_DAY.isoformat()} to {validate.LATEST_DAY.isoformat()}; run it "
-            "with the clock (or SCHILDWACHT_NOW) inside that range. Nothing was written."
+            "with the clock (or SCHILDWACHT_NOW) inside that range. Nothing was written.",
+            code="demo_outside_range",
+            first=first.isoformat(),
+            last=last.isoformat(),
         )
 
 
@@ -190,7 +193,10 @@ def generate_demo(
     validate.integer(seed, "The seed", low=0, high=validate.INT64_MAX)
     if scale not in SCALES:
         raise BadInput(
-            f"Unknown scale {validate.shown(scale)}; choose one of: {', '.join(SCALES)}."
+            f"Unknown scale {validate.shown(scale)}; choose one of: {', '.join(SCALES)}.",
+            code="unknown_scale",
+            scale=validate.shown(scale),
+            scales=list(SCALES),
         )
     with store.write("demo.generate", None, {"seed": seed, "scale": scale}) as conn:
         existing = conn.execute("SELECT count(*) FROM subject").fetchone()[0]

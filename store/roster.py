@@ -129,7 +129,12 @@ def _check_shift(
     validate.moment(end, f"{officer.callsign}: the end")
     require_order(start, end, f"{officer.callsign}'s shift")
     if end - start > MAX_SHIFT:
-        raise BadInput(f"{officer.callsign}: a shift lasts at most 14 hours.")
+        raise BadInput(
+            f"{officer.callsign}: a shift lasts at most 14 hours.",
+            code="shift_too_long",
+            callsign=officer.callsign,
+            hours=14,
+        )
     lo, hi = to_db(start - REST), to_db(end + REST)
     others = [
         (r["start_at"], r["end_at"])
@@ -144,11 +149,19 @@ def _check_shift(
                 "rest",
                 f"{officer.callsign} already has a shift "
                 f"{_span(other_start, other_end)} that overlaps this one.",
+                code="shift_overlaps",
+                callsign=officer.callsign,
+                start=other_start,
+                end=other_end,
             )
         raise RuleViolation(
             "rest",
             f"{officer.callsign} would have less than the required 11 hours' rest "
             f"next to the shift {_span(other_start, other_end)} (rule: rest between shifts).",
+            code="shift_rest",
+            callsign=officer.callsign,
+            start=other_start,
+            end=other_end,
         )
 
 
@@ -288,20 +301,33 @@ def _roster_rows(path: Path) -> csv.DictReader[str]:
     try:
         if Path(path).stat().st_size > MAX_ROSTER_BYTES:
             raise BadInput(
-                f"{name} is larger than {MAX_ROSTER_BYTES // 1_000_000} MB; split the roster."
+                f"{name} is larger than {MAX_ROSTER_BYTES // 1_000_000} MB; split the roster.",
+                code="roster_too_large",
+                file=name,
+                megabytes=MAX_ROSTER_BYTES // 1_000_000,
             )
         text = machine.read_regular(path, MAX_ROSTER_BYTES, "The roster").decode("utf-8-sig")
     except OSError as exc:
         raise machine.os_fault(exc, path, "read") from None
     except UnicodeDecodeError:
-        raise BadInput(f"{name} is not UTF-8 text; save the roster as UTF-8 CSV.") from None
+        raise BadInput(
+            f"{name} is not UTF-8 text; save the roster as UTF-8 CSV.",
+            code="roster_not_utf8",
+            file=name,
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     try:
         fields = reader.fieldnames
     except csv.Error as exc:
-        raise BadInput(f"{name}: line 1 is not CSV ({exc}).") from None
+        raise BadInput(
+            f"{name}: line 1 is not CSV ({exc}).", code="roster_not_csv", file=name
+        ) from None
     if fields is None or not {"callsign", "start", "end"} <= set(fields):
-        raise BadInput(f"{name}: the first line must name the columns callsign,start,end.")
+        raise BadInput(
+            f"{name}: the first line must name the columns callsign,start,end.",
+            code="roster_columns",
+            file=name,
+        )
     return reader
 
 
@@ -338,7 +364,12 @@ def _plan_shifts(
     if errors:
         listing = "; ".join(errors[:20]) + ("; …" if len(errors) > 20 else "")
         name = validate.visible(Path(path).name)
-        raise BadInput(f"{name}: nothing imported, {len(errors)} bad lines: {listing}.")
+        raise BadInput(
+            f"{name}: nothing imported, {len(errors)} bad lines: {listing}.",
+            code="roster_bad_lines",
+            file=name,
+            count=len(errors),
+        )
     return planned
 
 
@@ -572,7 +603,7 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
     with store.write("deploy", None, detail, require="staff.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         if not callsigns:
-            raise BadInput("Name at least one officer to deploy.")
+            raise BadInput("Name at least one officer to deploy.", code="no_officer_named")
         officers = [get_staff(store, c) for c in callsigns]
         detail["officers"] = [o.callsign for o in officers]
         return deploy_officers(store, conn, full, officers)

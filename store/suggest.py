@@ -601,7 +601,9 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
         )
     if token is None:
         if n is None:
-            raise BadInput("Name the option to carry out: its number or its token.")
+            raise BadInput(
+                "Name the option to carry out: its number or its token.", code="no_option_named"
+            )
         return options[n - 1]
     wanted = validate.line(token, "The option's token").lower()
     if n is not None:
@@ -669,7 +671,7 @@ def _carry_out(
 ) -> None:
     """Inside the open write: ``apply_option``'s work."""
     if option.action not in _NEEDS:
-        raise BadInput("There is nothing to apply for this activity.")
+        raise BadInput("There is nothing to apply for this activity.", code="nothing_to_apply")
     if not (option.feasible or option.partial):
         raise BadInput(
             f"That option would not work: {option.reason or 'see its reason'}.",
@@ -696,7 +698,7 @@ def _carry_out(
             deploy_officers(store, conn, current.id, free)
     elif option.action == "move":
         if option.start is None:
-            raise BadInput("This move has no new time.")
+            raise BadInput("This move has no new time.", code="move_without_time")
         record_restriction(
             store,
             conn,
