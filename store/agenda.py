@@ -451,6 +451,31 @@ def _check_times(start: datetime, end: datetime) -> None:
         )
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise BadInput(
+            f"Unknown kind {validate.shown(kind)}; choose work or private.",
+            code="unknown_activity_kind",
+            kind=validate.shown(kind),
+        )
+
+
+def _check_new_status(status: str, end: datetime, now: str) -> None:
+    """A new activity is planned, confirmed or done (done only once it has ended, R5)."""
+    if status not in PLAIN_STATUSES:
+        raise BadInput(
+            f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel.",
+            code="status_not_plain",
+            statuses=list(PLAIN_STATUSES),
+        )
+    if status == "done" and to_db(end) > now:
+        raise RuleViolation(
+            "R5",
+            "An activity can be marked done only once it has ended.",
+            code="done_before_end",
+        )
+
+
 def _check_text(value: str, what: str) -> str:
     text = validate.text(value, f"The {what}").strip()
     if not text:
@@ -502,24 +527,8 @@ def add_activity(
         title = _check_text(title, "title")
         location = validate.text(location, "The location").strip()
         _check_times(start, end)
-        if kind not in KINDS:
-            raise BadInput(
-                f"Unknown kind {validate.shown(kind)}; choose work or private.",
-                code="unknown_activity_kind",
-                kind=validate.shown(kind),
-            )
-        if status not in PLAIN_STATUSES:
-            raise BadInput(
-                f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel.",
-                code="status_not_plain",
-                statuses=list(PLAIN_STATUSES),
-            )
-        if status == "done" and to_db(end) > store.now():
-            raise RuleViolation(
-                "R5",
-                "An activity can be marked done only once it has ended.",
-                code="done_before_end",
-            )
+        _check_kind(kind)
+        _check_new_status(status, end, store.now())
         subject = get_subject(store, person)
         code = check_concept(store, subject, concept).code if concept else None
         detail.update(person=subject.code, concept=code)
@@ -643,12 +652,7 @@ def _plain_changes(current: Activity, title: str | None, kind: str | None) -> di
     if title is not None and title.strip() != current.title:
         changes["title"] = _check_text(title, "title")
     if kind is not None and kind != current.kind:
-        if kind not in KINDS:
-            raise BadInput(
-                f"Unknown kind {validate.shown(kind)}; choose work or private.",
-                code="unknown_activity_kind",
-                kind=validate.shown(kind),
-            )
+        _check_kind(kind)
         changes["kind"] = kind
     return changes
 
