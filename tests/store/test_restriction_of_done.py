@@ -20,6 +20,7 @@ from tests.conftest import NOW, at, snapshot
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
 from words.errors import sentence
 
+ICS = Path(__file__).parent.parent / "fixtures" / "ics"
 RESTRICTIONS = {
     "cancelled": {},
     "relocated": {"new_location": "Stadhuis"},
@@ -129,3 +130,22 @@ def test_done_and_a_later_restriction_at_once_converge_on_three_laptops(
     ]
     assert held[0] == held[1] == held[2]
     assert {(d, t) for d, _s, t, _f in held[0]} == {(b.id, "restriction"), (b.id, "activity")}
+
+
+@pytest.mark.parametrize("calendar", ["done-event-cancelled.ics", "empty-work.ics"])
+def test_a_calendar_never_cancels_a_done_activity(store: Store, calendar: str) -> None:
+    """The event cancelled in the calendar, or gone from it, after it took place: the done
+    activity stays done, no restriction is recorded, a warning says so."""
+    from datetime import date
+
+    from store.ics import import_ics
+
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    window = {"start": date(2026, 11, 28), "days": 30}
+    import_ics(store, ICS / "done-event.ics", person="BEVER", **window)
+    (item,) = agenda.list_activities(store, person="BEVER")
+    agenda.edit_activity(store, item.id, status="done")
+    result = import_ics(store, ICS / calendar, person="BEVER", **window)
+    assert result.cancelled == 0 and "is done here" in result.warnings[0]
+    assert agenda.get_activity(store, item.id).status == "done"
+    assert agenda.list_restrictions(store, item.id) == []
