@@ -12,6 +12,7 @@ from store import agenda
 from store import ics_bounds as ics_limits
 from store.clock import local_iso, local_text
 from store.validate import visible
+from words.errors import concept_why
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
@@ -150,9 +151,10 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
         for c in agenda.list_corrections(store, item.id)
     ]
     from store import roster  # only this view needs the deployed group
+    from words.deployments import phrase
 
     data["staffing_open"] = [
-        roster.shortfall_text(s) for s in roster.staffing_shortfalls(store, item.id)
+        phrase(roster.shortfall_problem(s)) for s in roster.staffing_shortfalls(store, item.id)
     ]
     emit(data, fmt, output)
 
@@ -232,7 +234,13 @@ def activity_options(env: Env, activity_id: str, fmt: str, output: str | None) -
     item = agenda.get_activity(store, activity_id)
     options = agenda.concept_options(store, subject_by_id(store, item.subject_id))
     rows = [
-        {"concept": o.code, "level": o.level, "valid": o.valid, "reason": o.reason} for o in options
+        {
+            "concept": o.code,
+            "level": o.level,
+            "valid": o.valid,
+            "reason": concept_why(o.why, o.params) if o.why else "",
+        }
+        for o in options
     ]
     emit(rows, fmt, output, ("concept", "level", "valid", "reason"))
 

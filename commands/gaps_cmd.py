@@ -105,9 +105,13 @@ def gaps(
         return
     if violations:
         from store.roster import deployment_violations  # only this listing needs the rules
+        from words.deployments import phrase
 
         emit(
-            deployment_violations(store, first, last, unit=unit),
+            [
+                {**found, "problem": phrase(found["problem"])}
+                for found in deployment_violations(store, first, last, unit=unit)
+            ],
             fmt,
             output,
             ("activity", "callsign", "problem"),

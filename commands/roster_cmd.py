@@ -14,6 +14,7 @@ from store.clock import local_iso
 from store.errors import BadInput
 from store.suggest import Option, apply_suggestion
 from store.suggest import suggest as suggest_options
+from words.facts import reason
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
@@ -107,7 +108,7 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
         "cost": option.cost,
         "feasible": option.feasible,
         "partial": option.partial,
-        "reason": option.reason,
+        "reason": reason(option.reason, option.fact),
     }
 
 

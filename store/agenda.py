@@ -18,7 +18,8 @@ and a concept another laptop put on a kind of subject it does not serve shows as
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -133,14 +134,20 @@ class ConceptOption:
         name: its name, for people.
         level: the resistance level it provides.
         valid: whether it may go on the subject's activities now (R1, R2, R3, R4).
-        reason: why it may not ('' when valid), an English sentence naming the rule.
+        rule: the rule it breaks (``R1`` … ``R4``), '' when valid.
+        why: what is wrong, a code the faces word (``words.errors.concept_why``):
+            ``concept_below_required``, ``concept_not_in_package``, ``concept_wrong_kind``,
+            ``concept_outside_pilot`` or ``no_package``; '' when valid.
+        params: the facts the words are made of (JSON values).
     """
 
     code: str
     name: str
     level: str
     valid: bool
-    reason: str
+    rule: str = ""
+    why: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 _SELECT = """
@@ -174,7 +181,7 @@ def get_activity(store: Store, activity_id: str) -> Activity:
     full = resolve_id(store, "activity", activity_id, "activity")
     row = store.one(_SELECT + " WHERE id = ?", (full,))
     if row is None:  # removed by another connection since the id was resolved
-        raise NotFound(f"No activity with id {full}.")
+        raise NotFound(f"No activity with id {full}.", code="unknown_activity", activity=full)
     return _row(row)
 
 
@@ -284,28 +291,26 @@ def restriction_counts(store: Store, *, person: str | None = None) -> list[dict[
 # Concept rules ------------------------------------------------------------------------------
 
 
-def _judge(subject: Subject, concept: Concept, package_concepts: set[str], rank: int) -> str:
-    """Why ``concept`` may not go on an activity of ``subject`` ('' when it may)."""
+def _judge(
+    subject: Subject, concept: Concept, package_concepts: set[str], rank: int
+) -> tuple[str, str, dict[str, Any]] | None:
+    """Why ``concept`` may not go on an activity of ``subject``: (rule, code, params), or
+    None when it may."""
+    facts: dict[str, Any] = {"concept": concept.code, "subject": subject.code}
     if concept.rank < rank:
-        return (
-            f"provides {concept.level} but {subject.code} requires {subject.required_level} "
-            "(rule R1)"
-        )
+        facts |= {"level": concept.level, "required": subject.required_level}
+        return ("R1", "concept_below_required", facts)
     if concept.code not in package_concepts:
-        return f"not in {subject.code}'s package {subject.package} (rule R3)"
+        return ("R3", "concept_not_in_package", facts | {"package": subject.package})
     if subject.kind not in concept.subject_kinds:
-        return (
-            f"serves {' and '.join(_kinds(concept.subject_kinds))}, not {subject.code}, a "
-            f"protected {subject.kind} (rule R3)"
-        )
+        facts |= {"serves": _kinds(concept.subject_kinds), "kind": subject.kind}
+        return ("R3", "concept_wrong_kind", facts)
     if concept.pilot and not (
         subject.unit in concept.pilot_units or subject.package in concept.pilot_packages
     ):
-        scope = ", ".join(concept.pilot_units + concept.pilot_packages) or "nowhere yet"
-        return (
-            f"a pilot concept usable only in {scope}; {subject.code} is in {subject.unit} (rule R4)"
-        )
-    return ""
+        facts |= {"scope": [*concept.pilot_units, *concept.pilot_packages], "unit": subject.unit}
+        return ("R4", "concept_outside_pilot", facts)
+    return None
 
 
 def _kinds(kinds: tuple[str, ...]) -> list[str]:
@@ -343,8 +348,11 @@ def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
         invalid, naming R2, when the subject has no threat assessment yet.
     """
     if subject.package is None or subject.required_level is None:
-        reason = f"{subject.code} has no threat assessment yet, so no package (rule R2)"
-        return [ConceptOption(c.code, c.name, c.level, False, reason) for c in list_concepts(store)]
+        facts = {"subject": subject.code}
+        return [
+            ConceptOption(c.code, c.name, c.level, False, "R2", "no_package", facts)
+            for c in list_concepts(store)
+        ]
     package = package_concepts(store, subject)
     rank_row = store.one(
         "SELECT rank FROM resistance_level WHERE code = ?", (subject.required_level,)
@@ -353,7 +361,9 @@ def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
     options = []
     for concept in list_concepts(store):
         why = _judge(subject, concept, package, rank)
-        options.append(ConceptOption(concept.code, concept.name, concept.level, not why, why))
+        options.append(
+            ConceptOption(concept.code, concept.name, concept.level, why is None, *(why or ()))
+        )
     return options
 
 
@@ -415,36 +425,14 @@ def check_concept(store: Store, subject: Subject, code: str) -> Concept:
     verdict = next(o for o in options if o.code == concept.code)
     if verdict.valid:
         return concept
-    rule = verdict.reason.rsplit("(rule ", 1)[-1].rstrip(")")
-    facts: dict[str, dict[str, Any]] = {
-        "R1": {
-            "code": "concept_below_required",
-            "level": concept.level,
-            "required": subject.required_level,
-        },
-        "R3": (
-            {"code": "concept_not_in_package", "package": subject.package}
-            if concept.code not in package_concepts(store, subject)
-            else {
-                "code": "concept_wrong_kind",
-                "serves": _kinds(concept.subject_kinds),
-                "kind": subject.kind,
-            }
-        ),
-        "R4": {
-            "code": "concept_outside_pilot",
-            "scope": [*concept.pilot_units, *concept.pilot_packages],
-            "unit": subject.unit,
-        },
-    }
     choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
     raise RuleViolation(
-        rule,
-        f"Concept {concept.code} {verdict.reason}; choose one of: {choices}.",
-        concept=concept.code,
-        subject=subject.code,
+        verdict.rule,
+        f"Concept {concept.code} may not go on {subject.code}'s activities (rule "
+        f"{verdict.rule}); choose one of: {choices}.",
+        code=verdict.why,
         valid=valid,
-        **facts[rule],
+        **verdict.params,
     )
 
 
@@ -456,13 +444,42 @@ def _check_times(start: datetime, end: datetime) -> None:
     validate.moment(end, "The end")
     require_order(start, end, "The activity")
     if end - start > MAX_DURATION:
-        raise BadInput("An activity may last at most 72 hours; split it into several.")
+        raise BadInput(
+            "An activity may last at most 72 hours; split it into several.",
+            code="activity_too_long",
+            hours=72,
+        )
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise BadInput(
+            f"Unknown kind {validate.shown(kind)}; choose work or private.",
+            code="unknown_activity_kind",
+            kind=validate.shown(kind),
+        )
+
+
+def _check_new_status(status: str, end: datetime, now: str) -> None:
+    """A new activity is planned, confirmed or done (done only once it has ended, R5)."""
+    if status not in PLAIN_STATUSES:
+        raise BadInput(
+            f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel.",
+            code="status_not_plain",
+            statuses=list(PLAIN_STATUSES),
+        )
+    if status == "done" and to_db(end) > now:
+        raise RuleViolation(
+            "R5",
+            "An activity can be marked done only once it has ended.",
+            code="done_before_end",
+        )
 
 
 def _check_text(value: str, what: str) -> str:
     text = validate.text(value, f"The {what}").strip()
     if not text:
-        raise BadInput(f"The {what} may not be empty.")
+        raise BadInput(f"The {what} may not be empty.", code="empty_text", field=what)
     return text
 
 
@@ -510,14 +527,8 @@ def add_activity(
         title = _check_text(title, "title")
         location = validate.text(location, "The location").strip()
         _check_times(start, end)
-        if kind not in KINDS:
-            raise BadInput(f"Unknown kind {validate.shown(kind)}; choose work or private.")
-        if status not in PLAIN_STATUSES:
-            raise BadInput(
-                f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel."
-            )
-        if status == "done" and to_db(end) > store.now():
-            raise RuleViolation("R5", "An activity can be marked done only once it has ended.")
+        _check_kind(kind)
+        _check_new_status(status, end, store.now())
         subject = get_subject(store, person)
         code = check_concept(store, subject, concept).code if concept else None
         detail.update(person=subject.code, concept=code)
@@ -630,6 +641,9 @@ def _check_done_after_end(store: Store, current: Activity, changes: dict[str, st
             "R5",
             f"'{current.title}' is done; it cannot be moved to a time that has not ended yet "
             f"(it would end {local_iso(from_db(end))}).",
+            code="done_moved_ahead",
+            title=current.title,
+            end=local_iso(from_db(end)),
         )
 
 
@@ -638,8 +652,7 @@ def _plain_changes(current: Activity, title: str | None, kind: str | None) -> di
     if title is not None and title.strip() != current.title:
         changes["title"] = _check_text(title, "title")
     if kind is not None and kind != current.kind:
-        if kind not in KINDS:
-            raise BadInput(f"Unknown kind {validate.shown(kind)}; choose work or private.")
+        _check_kind(kind)
         changes["kind"] = kind
     return changes
 
@@ -656,19 +669,28 @@ def _check_status(store: Store, current: Activity, status: str) -> None:
         )
     if current.status == "cancelled":
         raise RuleViolation(
-            "R5", f"'{current.title}' was cancelled by a restriction; it stays cancelled."
+            "R5",
+            f"'{current.title}' was cancelled by a restriction; it stays cancelled.",
+            code="stays_cancelled",
+            title=current.title,
         )
     if status == "done" and current.end_at > store.clock.now():
         raise RuleViolation(
             "R5",
             f"'{current.title}' ends {local_iso(current.end_at)}; it can be marked done only "
             "once it has ended (to cancel it, restrict it).",
+            code="done_before_end",
+            title=current.title,
+            end=local_iso(current.end_at),
         )
     if status == "done" and current.replan_reason:
         raise RuleViolation(
             "R1",
             f"'{current.title}' needs re-planning ({current.replan_reason}); marking it done "
             "would hide that. Put a valid concept on it or log what happened.",
+            code="done_hides_replanning",
+            title=current.title,
+            reason=current.replan_reason,
         )
 
 
@@ -800,7 +822,8 @@ def restriction_kind(
     new_place = location is not None and location.strip() != current.location
     if new_time and new_place:
         raise BadInput(
-            "Change the time and the place one at a time: each is its own restriction (R5)."
+            "Change the time and the place one at a time: each is its own restriction (R5).",
+            code="time_and_place_at_once",
         )
     if new_place:
         return "relocated"
@@ -958,7 +981,8 @@ def restrict_activity(
         BadInput: an unknown kind or reason, an activity already cancelled, a move without a
             start, a shortening that is not shorter and inside, a relocation without a place,
             bad text or times.
-        RuleViolation: no deciding authority, or the calendar import's reserved one (R5).
+        RuleViolation: the activity is done (it has taken place), no deciding authority, or the
+            calendar import's reserved one (R5).
     """
     detail = {"kind": kind, "reason": reason, "authority": authority}
     with store.write("activity.restrict", None, detail, require="activity.restrict") as conn:
@@ -1067,15 +1091,37 @@ def _check_not_into_past(current: Activity, updates: dict[str, str], now: str) -
 
 
 def _check_restriction(current: Activity, kind: str, reason: str, authority: str) -> str:
+    """The restriction's kind, reason and authority checked (the authority returned, trimmed);
+    an activity already cancelled or done takes none (R5)."""
+    if current.status == "cancelled":
+        raise BadInput(
+            f"Activity {current.id[:13]} is already cancelled.",
+            code="already_cancelled",
+            activity=current.id[:13],
+        )
+    if current.status == "done":
+        raise RuleViolation(
+            "R5",
+            f"'{current.title}' is done: it has taken place, and a restriction decides what "
+            "happens next (rule R5).",
+            code="restriction_of_done",
+            title=current.title,
+        )
     if kind not in RESTRICTION_KINDS:
         raise BadInput(
             f"Unknown restriction {validate.shown(kind)}; choose one of: "
-            f"{', '.join(RESTRICTION_KINDS)}."
+            f"{', '.join(RESTRICTION_KINDS)}.",
+            code="unknown_restriction_kind",
+            kind=validate.shown(kind),
+            kinds=list(RESTRICTION_KINDS),
         )
     if reason not in RESTRICTION_REASONS:
         raise BadInput(
             f"Unknown reason {validate.shown(reason)}; choose one of: "
-            f"{', '.join(RESTRICTION_REASONS)} (rule R5)."
+            f"{', '.join(RESTRICTION_REASONS)} (rule R5).",
+            code="unknown_restriction_reason",
+            reason=validate.shown(reason),
+            reasons=list(RESTRICTION_REASONS),
         )
     if not isinstance(authority, str) or not authority.strip():
         raise RuleViolation(
@@ -1089,9 +1135,9 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
             "R5",
             f"The authority '{CALENDAR_AUTHORITY}' is reserved for cancellations by a calendar "
             "import; name the person or body that decided (rule R5).",
+            code="calendar_authority_reserved",
+            authority=CALENDAR_AUTHORITY,
         )
-    if current.status == "cancelled":
-        raise BadInput(f"Activity {current.id[:13]} is already cancelled.")
     return authority
 
 
@@ -1120,7 +1166,8 @@ def _restricted_fields(
         end = new_end or old_end
         if start < old_start or end > old_end or (start, end) == (old_start, old_end):
             raise BadInput(
-                "Shortening keeps the activity inside its old time and makes it shorter."
+                "Shortening keeps the activity inside its old time and makes it shorter.",
+                code="shortening_not_shorter",
             )
     elif kind == "relocated":
         if not new_location or not new_location.strip():

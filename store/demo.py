@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from . import access, validate
+from . import access, rules, validate
 from .catalogue import (
     Concept,
     Qualification,
@@ -154,18 +154,28 @@ class DemoSummary:
     log_entries: int
 
 
-def _check_span(first_day: date, days: int, subjects: int) -> None:
-    """Refuse a demo whose dates would leave 1970-2099: it writes threat assessments up to 30
-    days and signals up to three hours each (a quarter as many as subjects) before its first
-    day, and qualifications valid up to 700 days after it."""
-    back = max(timedelta(days=31), timedelta(hours=3 * max(6, subjects // 4) + 26))
-    first = first_day - timedelta(days=back.days + 1)
+#: How far before the clock the demo dates what it records as written earlier (the first threat
+#: assessments, signals and their steps, log entries): inside the limit past which the other
+#: laptops flag a record as back-dated (``rules.BACKDATE_LIMIT``), so a team built from a demo
+#: raises no alarm. What the demo shows is a history of the last hour: a first assessment, then
+#: a rise; signals at every step of their workflow; a log.
+HISTORY = rules.BACKDATE_LIMIT - timedelta(minutes=5)
+
+
+def _check_span(first_day: date, days: int, today_here: date) -> None:
+    """Refuse a demo whose dates would leave 1970-2099: it writes its history up to an hour
+    before the clock (``HISTORY``; signals observed 20 minutes before they were raised), and
+    qualifications valid up to 700 days after its first day (a day's margin either side)."""
+    first = min(first_day, today_here) - timedelta(days=1)
     last = first_day + timedelta(days=max(days, 700) + 1)
     if first < validate.EARLIEST_DAY or last > validate.LATEST_DAY:
         raise BadInput(
             f"demo would write dates from {first.isoformat()} to {last.isoformat()}, outside "
             f"{validate.EARLIEST_DAY.isoformat()} to {validate.LATEST_DAY.isoformat()}; run it "
-            "with the clock (or SCHILDWACHT_NOW) inside that range. Nothing was written."
+            "with the clock (or SCHILDWACHT_NOW) inside that range. Nothing was written.",
+            code="demo_outside_range",
+            first=first.isoformat(),
+            last=last.isoformat(),
         )
 
 
@@ -183,7 +193,10 @@ def generate_demo(
     validate.integer(seed, "The seed", low=0, high=validate.INT64_MAX)
     if scale not in SCALES:
         raise BadInput(
-            f"Unknown scale {validate.shown(scale)}; choose one of: {', '.join(SCALES)}."
+            f"Unknown scale {validate.shown(scale)}; choose one of: {', '.join(SCALES)}.",
+            code="unknown_scale",
+            scale=validate.shown(scale),
+            scales=list(SCALES),
         )
     with store.write("demo.generate", None, {"seed": seed, "scale": scale}) as conn:
         existing = conn.execute("SELECT count(*) FROM subject").fetchone()[0]
@@ -213,7 +226,7 @@ def fill(
     size = SCALES[scale]
     rng = random.Random(seed)
     first_day = start or today(store.clock)
-    _check_span(first_day, days or size["days"], size["subjects"])
+    _check_span(first_day, days or size["days"], today(store.clock))
     report = progress or (lambda stage, done, total: None)
     builder = _Builder(store, rng, first_day, days or size["days"])
     builder.conn = conn
@@ -404,7 +417,7 @@ class _Builder:
             level = self.rng.choices([1, 2, 3, 4, 5], [40, 35, 17, 6, 2])[0]
             subject_id = self._id()
             subject_rows.append((subject_id, code, kind, domain, unit, self.now))
-            assessed = to_db(self._at(self.first_day - timedelta(days=10 + n % 20), 10))
+            assessed = self._before((20 + n % 20) / 40)
             assessment_rows.append(
                 (
                     self._id(),
@@ -554,16 +567,18 @@ class _Builder:
     def signals(
         self, subjects: list[dict[str, object]], officers: list[tuple[str, str, str, list[str]]]
     ) -> int:
-        """Signals raised over the last hours, each taken some steps along by an analyst."""
+        """Signals raised over the last hour, each taken some steps along by an analyst."""
         analysts = [o for o in officers if o[1] in self.analysts] if self.may_process else []
         steps = ("received", "follow_up", "interpreted", "closed")
         outcomes = ("confirmed", "not_confirmed", "false_positive", "forwarded_to_investigation")
         signal_rows, event_rows = [], []
-        for n in range(max(6, len(subjects) // 4)):
+        count = max(6, len(subjects) // 4)
+        for n in range(count):
             subject = subjects[n % len(subjects)]
             category, text = _SIGNAL_TEXTS[n % len(_SIGNAL_TEXTS)]
             reporter = officers[(n * 13) % len(officers)][1]
-            raised = self.moment - timedelta(hours=2 + n * 3)
+            raised = from_db(self._before((n + 1) / (count + 1)))
+            pace = (self.moment - raised) / 5
             signal_id = self._id()
             signal_rows.append(
                 (
@@ -586,7 +601,7 @@ class _Builder:
                     (
                         self._id(),
                         signal_id,
-                        to_db(raised + timedelta(minutes=30 * (depth + 1))),
+                        to_db(raised + pace * (depth + 1)),
                         analyst,
                         self.device,
                         step,
@@ -627,7 +642,7 @@ class _Builder:
         log_rows = []
         for n in range(count):
             activity_id, subject_id = activities[(n * 7) % len(activities)]
-            at = self.moment - timedelta(minutes=35 * n + 5)
+            at = from_db(self._before((n + 1) / (count + 1)))
             kind = ("movement", "note", "deviation", "incident", "equipment")[n % 5]
             log_rows.append(
                 (
@@ -660,6 +675,11 @@ class _Builder:
         for callsign, written in sorted(by_author.items()):
             self.conn.executemany(sql, written)
             self.seal(callsign)
+
+    def _before(self, share: float) -> str:
+        """The stored time ``share`` (0–1) of the demo's history (``HISTORY``) before the
+        clock, to the second."""
+        return to_db(self.moment - timedelta(seconds=int(HISTORY.total_seconds() * share)))
 
     def seal(self, callsign: str | None) -> None:
         """Seal what was written so far as ``callsign``'s change set (None: the acting

@@ -294,9 +294,18 @@ _describe = ics_bounds.describe
 def _read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise BadInput(f"{path.name} is larger than 10 MB; split the calendar export.")
+            raise BadInput(
+                f"{path.name} is larger than 10 MB; split the calendar export.",
+                code="calendar_too_large",
+                file=path.name,
+            )
     except OSError as exc:
-        raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None
+        raise BadInput(
+            f"Cannot read {path}: {exc.strerror}.",
+            code="calendar_unreadable",
+            file=str(path),
+            cause=exc.strerror,
+        ) from None
     return machine.read_regular(path, MAX_FILE_BYTES, "The calendar")
 
 
@@ -314,7 +323,11 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
         try:
             return raw.decode("utf-16"), []
         except UnicodeDecodeError:
-            raise BadInput(f"{name} starts as UTF-16 but is not valid UTF-16.") from None
+            raise BadInput(
+                f"{name} starts as UTF-16 but is not valid UTF-16.",
+                code="calendar_bad_utf16",
+                file=name,
+            ) from None
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -333,7 +346,9 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
     raise BadInput(
         f"{name} is not UTF-8 (byte 0x{raw[position]:02X} at position {position}) and does not "
         "read as Western European (Windows-1252/Latin-1) text either — it may be in another "
-        "code page such as Windows-1251 (Cyrillic); export the calendar again as UTF-8."
+        "code page such as Windows-1251 (Cyrillic); export the calendar again as UTF-8.",
+        code="calendar_encoding",
+        file=name,
     )
 
 
@@ -359,7 +374,9 @@ def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
     raise BadInput(
         f"{name} is not UTF-8 and reads as text of more than one code page: byte "
         f"0x{raw[at]:02X} at position {at} is {read}; which letters it means cannot be told, "
-        "so nothing was imported — export the calendar again as UTF-8."
+        "so nothing was imported — export the calendar again as UTF-8.",
+        code="calendar_code_page_ambiguous",
+        file=name,
     )
 
 
@@ -466,9 +483,13 @@ def _parse(text: str, name: str) -> Any:
         calendar = _calendar_class().from_ical(text)
     except Exception as exc:
         message = validate.visible(str(exc))[:300]
-        raise BadInput(f"{name} is not a valid iCalendar file: {message}.") from None
+        raise BadInput(
+            f"{name} is not a valid iCalendar file: {message}.", code="calendar_invalid", file=name
+        ) from None
     if getattr(calendar, "name", None) != "VCALENDAR":
-        raise BadInput(f"{name} does not start with BEGIN:VCALENDAR.")
+        raise BadInput(
+            f"{name} does not start with BEGIN:VCALENDAR.", code="calendar_no_vcalendar", file=name
+        )
     return calendar
 
 
@@ -519,7 +540,9 @@ def _prune_event(event: Any, name: str) -> list[str]:
         if prop is None or str(prop).upper() in NEEDED:
             raise BadInput(
                 f"{name}: {_describe(event)}, property {prop or '(a line)'}: "
-                f"{validate.visible(message)}."
+                f"{validate.visible(message)}.",
+                code="calendar_bad_property",
+                file=name,
             )
         warnings.append(
             f"{_describe(event)}, property {prop}: {validate.visible(message)}; ignored."
@@ -579,7 +602,10 @@ class _Zones:
             raise BadInput(
                 f"{self.name}: {_describe(event)} has {prop} in time zone '{shown}', which is "
                 "neither a known zone (IANA or Windows name) nor defined in the file; a time of "
-                "protection is never guessed: export the calendar with standard time zones."
+                "protection is never guessed: export the calendar with standard time zones.",
+                code="calendar_unknown_zone",
+                file=self.name,
+                zone=shown,
             )
         skipped = getattr(component, "skipped", None)
         if skipped:
@@ -588,7 +614,10 @@ class _Zones:
                 f"{self.name}: {_describe(event)} has {prop} in time zone '{shown}', whose "
                 f"VTIMEZONE {skipped[0].name} rule cannot be read ({rule_prop}: "
                 f"{validate.visible(message)[:120]}); without it the time cannot be told: "
-                "export the calendar with standard time zones."
+                "export the calendar with standard time zones.",
+                code="calendar_zone_rule",
+                file=self.name,
+                zone=shown,
             )
         from icalendar.timezone import tzp
 
@@ -598,7 +627,10 @@ class _Zones:
             message = validate.visible(str(exc))[:200]
             raise BadInput(
                 f"{self.name}: the VTIMEZONE '{shown}' cannot be read ({message}); export the "
-                "calendar with standard time zones."
+                "calendar with standard time zones.",
+                code="calendar_zone_unreadable",
+                file=self.name,
+                zone=shown,
             ) from None
         self.built[tzid] = built
         return built
@@ -622,7 +654,9 @@ def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> 
         problem = "does not exist" if back != naive else "occurs twice"
         raise BadInput(
             f"{name}: {_describe(event)}: {what} {naive.isoformat(' ')} (floating, read in "
-            f"{zone}) {problem} because of a clock change; write it in UTC or with a TZID."
+            f"{zone}) {problem} because of a clock change; write it in UTC or with a TZID.",
+            code="calendar_floating_clock_change",
+            file=name,
         )
     return first
 
@@ -653,7 +687,9 @@ def _localise(calendar: Any, name: str) -> list[str]:
                             raise BadInput(
                                 f"{name}: {_describe(event)} has a floating {prop} and the "
                                 f"calendar's X-WR-TIMEZONE '{validate.visible(unknown)}' is not "
-                                "a time zone Schildwacht knows; export with time zones."
+                                "a time zone Schildwacht knows; export with time zones.",
+                                code="calendar_floating_unknown_zone",
+                                file=name,
                             )
                         item.dt = _attach(moment, zone, prop, event, name)
     if zone is None:
@@ -689,6 +725,8 @@ def _refuse_skipped(event: Any, name: str, prop: str, moment: datetime) -> None:
         f"{name}: {_describe(event)}: {prop} {moment.replace(tzinfo=None).isoformat(' ')} "
         f"does not exist in {moment.tzinfo} (the clocks skip that hour that night); correct "
         "the event (a time that exists, or in UTC).",
+        code="calendar_skipped_hour",
+        file=name,
     )
 
 
@@ -700,7 +738,11 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
     event, and so is a start or end in an hour a clock change skips. No length: 30 minutes (a
     whole day for a date), reported by the caller."""
     if event.get("DTSTART") is None:
-        raise BadInput(f"{name}: {_describe(event)} has no DTSTART; it is not a usable agenda.")
+        raise BadInput(
+            f"{name}: {_describe(event)} has no DTSTART; it is not a usable agenda.",
+            code="calendar_no_start",
+            file=name,
+        )
     start = event.decoded("DTSTART")
     timed = isinstance(start, datetime)
     if event.get("DTEND") is not None:
@@ -709,14 +751,18 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
             raise BadInput(
                 f"{name}: {_describe(event)} has a DTSTART that is a "
                 f"{'date-time' if timed else 'date'} but a DTEND that is a "
-                f"{'date' if timed else 'date-time'}; both must be the same kind (RFC 5545)."
+                f"{'date' if timed else 'date-time'}; both must be the same kind (RFC 5545).",
+                code="calendar_mixed_start_end",
+                file=name,
             )
     elif event.get("DURATION") is not None:
         length = event.decoded("DURATION")
         if not timed and length % timedelta(days=1):
             raise BadInput(
                 f"{name}: {_describe(event)} has a DTSTART that is a date but a DURATION of "
-                "hours or minutes; give whole days, or a DTSTART with a time."
+                "hours or minutes; give whole days, or a DTSTART with a time.",
+                code="calendar_date_with_hours",
+                file=name,
             )
         end = start + length
     else:
@@ -738,13 +784,17 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
             )
             raise BadInput(
                 f"{name}: {_describe(event)} ends before it starts ({given} < DTSTART "
-                f"{start.isoformat()}); correct the event."
+                f"{start.isoformat()}); correct the event.",
+                code="calendar_ends_before_start",
+                file=name,
             )
         end_utc = day_bounds(last - timedelta(days=1))[1] if last > start else start_utc
     if end_utc < start_utc:
         raise BadInput(
             f"{name}: {_describe(event)} ends before it starts (DTEND "
-            f"{end_utc.isoformat()} < DTSTART {start_utc.isoformat()}); correct the event."
+            f"{end_utc.isoformat()} < DTSTART {start_utc.isoformat()}); correct the event.",
+            code="calendar_ends_before_start",
+            file=name,
         )
     assumed = end_utc == start_utc
     if assumed:
@@ -753,7 +803,7 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
         try:
             validate.moment(moment, f"{name}: {_describe(event)} {what}")
         except BadInput as exc:
-            raise BadInput(str(exc)) from None
+            raise BadInput(str(exc), code=exc.code, **exc.params) from None
     return start_utc, end_utc, assumed
 
 
@@ -794,7 +844,11 @@ def _version(event: Any, name: str) -> Version:
     try:
         sequence = int(event.get("SEQUENCE") or 0)
     except (TypeError, ValueError):
-        raise BadInput(f"{name}: {_describe(event)} has a SEQUENCE that is not a number.") from None
+        raise BadInput(
+            f"{name}: {_describe(event)} has a SEQUENCE that is not a number.",
+            code="calendar_bad_sequence",
+            file=name,
+        ) from None
     stamps = [s for s in (_stamp(event, "LAST-MODIFIED"), _stamp(event, "DTSTAMP")) if s]
     return (max(min(sequence, 2**31 - 1), 0), max(stamps) if stamps else None)
 
@@ -864,7 +918,11 @@ def _deduplicate(calendar: Any, name: str) -> list[str]:
     groups: dict[tuple[str, str], list[Any]] = {}
     for event in calendar.walk("VEVENT"):
         if event.get("UID") is None:
-            raise BadInput(f"{name}: {_describe(event)} has no UID; cannot import it safely.")
+            raise BadInput(
+                f"{name}: {_describe(event)} has no UID; cannot import it safely.",
+                code="calendar_no_uid",
+                file=name,
+            )
         rid = event.get("RECURRENCE-ID")
         key = (str(event["UID"]), to_db(_as_utc(rid.dt)) if rid is not None else "")
         groups.setdefault(key, []).append(event)
@@ -886,7 +944,9 @@ def _deduplicate(calendar: Any, name: str) -> list[str]:
             raise BadInput(
                 f"{name}: {what} appears {len(events)} times with the same SEQUENCE "
                 f"({versions[best][0]}) and stamp but different content; which one is the "
-                "calendar's cannot be told. Export the calendar again."
+                "calendar's cannot be told. Export the calendar again.",
+                code="calendar_conflicting_versions",
+                file=name,
             )
         if any(i not in same for i in range(len(events))):
             warnings.append(
@@ -1109,7 +1169,11 @@ def _expand(
         raise ics_bounds.stopped(name, exc) from None
     except Exception as exc:
         message = validate.visible(str(exc))[:300]
-        raise BadInput(f"{name}: a recurrence rule cannot be expanded ({message}).") from None
+        raise BadInput(
+            f"{name}: a recurrence rule cannot be expanded ({message}).",
+            code="calendar_bad_recurrence",
+            file=name,
+        ) from None
     if passed:
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
@@ -1236,7 +1300,11 @@ def import_window(
             )
         last = first + timedelta(days=count)
     if (last - first).days > MAX_DAYS:
-        raise BadInput(f"An import window covers at most {MAX_DAYS} days.")
+        raise BadInput(
+            f"An import window covers at most {MAX_DAYS} days.",
+            code="window_too_long",
+            days=MAX_DAYS,
+        )
     validate.day(last - timedelta(days=1), "--to")
     return day_bounds(first)[0], day_bounds(last)[0]
 
@@ -1296,8 +1364,9 @@ def import_ics(
             elif row["status"] == "cancelled":
                 continue
             elif key in parsed.excluded:
-                if not older(parsed.excluded[key], _stored_version(row)):
-                    run.cancel(row, f"Cancelled in the calendar ({name}).", None)
+                if not older(parsed.excluded[key], _stored_version(row)) and run.cancel(
+                    row, f"Cancelled in the calendar ({name}).", None
+                ):
                     result.items.append(run.item(row, "cancelled"))
             elif not _in_window(row, window):
                 continue
@@ -1307,10 +1376,13 @@ def import_ics(
                 and _stored_version(row)[0] < parsed.series[key[0]][0]
             ):
                 note = f"Removed from the series in the calendar ({name})."
-                run.cancel(row, note, None, parsed.series[key[0]])
-                result.items.append(run.item(row, "removed"))
-            elif parsed.calendar is not None and row["source_calendar"] == parsed.calendar:
-                run.cancel(row, f"Removed from the calendar ({name}).", None)
+                if run.cancel(row, note, None, parsed.series[key[0]]):
+                    result.items.append(run.item(row, "removed"))
+            elif (
+                parsed.calendar is not None
+                and row["source_calendar"] == parsed.calendar
+                and run.cancel(row, f"Removed from the calendar ({name}).", None)
+            ):
                 result.items.append(run.item(row, "removed"))
     return result
 
@@ -1416,8 +1488,8 @@ class _Run:
             self.conn.execute("UPDATE activity SET status = 'planned' WHERE id = ?", (row["id"],))
             return self.item(row, "reinstated")
         if occ.cancelled:
-            self.cancel(row, f"Cancelled in the calendar ({self.name}).", occ)
-            return self.item(row, "cancelled")
+            cancelled = self.cancel(row, f"Cancelled in the calendar ({self.name}).", occ)
+            return self.item(row, "cancelled" if cancelled else "unchanged")
         if (
             "time" in changed
             and row["status"] == "done"
@@ -1479,11 +1551,18 @@ class _Run:
 
     def cancel(
         self, row: Any, note: str, occ: Occurrence | None, version: Version | None = None
-    ) -> None:
+    ) -> bool:
         """Cancel an imported activity: a restriction (cancelled, the person's own choice, by
         the calendar, R5) and the status; ``occ`` (a cancelled event) gives the version and
         content, or ``version`` (of the series master that no longer gives it) the version,
-        so an older export does not bring it back."""
+        so an older export does not bring it back. An activity done here has taken place: no
+        restriction is recorded (R5), a warning says so, and False is returned."""
+        if row["status"] == "done":
+            self.result.warnings.append(
+                f"{self._what(row)} is done here; {self.name} cancels it, but it has taken "
+                "place, so it stays done."
+            )
+            return False
         self.conn.execute(
             "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
             " old_start_at, old_end_at, recorded_at, recorded_by, device)"
@@ -1515,6 +1594,7 @@ class _Run:
                 "UPDATE activity SET source_sequence = ?, source_modified = ? WHERE id = ?",
                 (*version, row["id"]),
             )
+        return True
 
     def _cancelled_by(self, activity_id: str) -> str:
         """Who cancelled the activity besides the calendar ('' when only the calendar did):

@@ -43,6 +43,32 @@ from .matching import cover
 from .staff import Staff, get_staff, list_staff
 
 REST = timedelta(hours=11)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an officer may not be deployed on an activity: a fact the faces put into words
+    (``words.deployments``), never a sentence of the store's.
+
+    Attributes:
+        code: what is wrong: ``activity_cancelled``, ``no_concept``, ``not_on_duty``,
+            ``travel_from_unit``, ``unqualified``, ``one_place``, ``travel_from_previous``,
+            ``travel_to_next``, ``rest``, ``already_deployed``, ``no_open_slot``,
+            ``open_slots``.
+        rule: the rule it breaks: ``R8``, ``on duty``, ``travel``, ``one place at a time``,
+            ``rest between shifts``, ``staffing`` or ``deployment``.
+        params: the facts the words are made of (JSON values; times as stored UTC text).
+    """
+
+    code: str
+    rule: str
+    params: dict[str, Any]
+
+    def facts(self) -> dict[str, Any]:
+        """The problem as JSON values: ``{code, rule, params}``."""
+        return {"code": self.code, "rule": self.rule, "params": self.params}
+
+
 #: The longest travel the catalogue allows between two units (unit_travel.minutes).
 MAX_TRAVEL_MINUTES = 1440
 #: A roster file larger than this is refused before it is read.
@@ -103,7 +129,12 @@ def _check_shift(
     validate.moment(end, f"{officer.callsign}: the end")
     require_order(start, end, f"{officer.callsign}'s shift")
     if end - start > MAX_SHIFT:
-        raise BadInput(f"{officer.callsign}: a shift lasts at most 14 hours.")
+        raise BadInput(
+            f"{officer.callsign}: a shift lasts at most 14 hours.",
+            code="shift_too_long",
+            callsign=officer.callsign,
+            hours=14,
+        )
     lo, hi = to_db(start - REST), to_db(end + REST)
     others = [
         (r["start_at"], r["end_at"])
@@ -118,11 +149,19 @@ def _check_shift(
                 "rest",
                 f"{officer.callsign} already has a shift "
                 f"{_span(other_start, other_end)} that overlaps this one.",
+                code="shift_overlaps",
+                callsign=officer.callsign,
+                start=other_start,
+                end=other_end,
             )
         raise RuleViolation(
             "rest",
             f"{officer.callsign} would have less than the required 11 hours' rest "
             f"next to the shift {_span(other_start, other_end)} (rule: rest between shifts).",
+            code="shift_rest",
+            callsign=officer.callsign,
+            start=other_start,
+            end=other_end,
         )
 
 
@@ -262,20 +301,33 @@ def _roster_rows(path: Path) -> csv.DictReader[str]:
     try:
         if Path(path).stat().st_size > MAX_ROSTER_BYTES:
             raise BadInput(
-                f"{name} is larger than {MAX_ROSTER_BYTES // 1_000_000} MB; split the roster."
+                f"{name} is larger than {MAX_ROSTER_BYTES // 1_000_000} MB; split the roster.",
+                code="roster_too_large",
+                file=name,
+                megabytes=MAX_ROSTER_BYTES // 1_000_000,
             )
         text = machine.read_regular(path, MAX_ROSTER_BYTES, "The roster").decode("utf-8-sig")
     except OSError as exc:
         raise machine.os_fault(exc, path, "read") from None
     except UnicodeDecodeError:
-        raise BadInput(f"{name} is not UTF-8 text; save the roster as UTF-8 CSV.") from None
+        raise BadInput(
+            f"{name} is not UTF-8 text; save the roster as UTF-8 CSV.",
+            code="roster_not_utf8",
+            file=name,
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     try:
         fields = reader.fieldnames
     except csv.Error as exc:
-        raise BadInput(f"{name}: line 1 is not CSV ({exc}).") from None
+        raise BadInput(
+            f"{name}: line 1 is not CSV ({exc}).", code="roster_not_csv", file=name
+        ) from None
     if fields is None or not {"callsign", "start", "end"} <= set(fields):
-        raise BadInput(f"{name}: the first line must name the columns callsign,start,end.")
+        raise BadInput(
+            f"{name}: the first line must name the columns callsign,start,end.",
+            code="roster_columns",
+            file=name,
+        )
     return reader
 
 
@@ -312,7 +364,12 @@ def _plan_shifts(
     if errors:
         listing = "; ".join(errors[:20]) + ("; …" if len(errors) > 20 else "")
         name = validate.visible(Path(path).name)
-        raise BadInput(f"{name}: nothing imported, {len(errors)} bad lines: {listing}.")
+        raise BadInput(
+            f"{name}: nothing imported, {len(errors)} bad lines: {listing}.",
+            code="roster_bad_lines",
+            file=name,
+            count=len(errors),
+        )
     return planned
 
 
@@ -323,9 +380,9 @@ def deployment_problem(
     concept: str | None = None,
     *,
     next_too: bool = True,
-) -> str:
-    """Why ``officer`` may not be deployed on the activity (full id): an English phrase
-    naming the rule (on duty, travel, R8, one place at a time, rest), or '' when they may.
+) -> Problem | None:
+    """Why ``officer`` may not be deployed on the activity (full id): the problem and its rule
+    (on duty, travel, R8, one place at a time, rest), or None when they may.
     ``concept`` judges the deployment as if the activity carried that concept (a suggestion
     that assigns one first; ``NotFound`` when the catalogue lacks it). ``next_too``: also
     whether they reach their next deployment in time (a listing of violations leaves that
@@ -338,9 +395,9 @@ def deployment_problem(
     assert row is not None
     concept = concept or row["concept"]
     if row["status"] == "cancelled":
-        return "the activity is cancelled"
+        return Problem("activity_cancelled", "deployment", {})
     if concept is None:
-        return "the activity has no concept yet; assign one first"
+        return Problem("no_concept", "deployment", {})
     start, end = row["start_at"], row["end_at"]
     shifts = store.query(
         "SELECT id, start_at, end_at FROM shift WHERE staff_id = ? AND end_at > ?"
@@ -348,20 +405,20 @@ def deployment_problem(
         (officer.id, start, end),
     )
     if not _on_duty(shifts, start, end):
-        return (
-            f"{officer.callsign} is not on duty for the whole activity "
-            f"{_span(start, end)} (rule: on duty)"
+        return Problem(
+            "not_on_duty", "on duty", {"callsign": officer.callsign, "start": start, "end": end}
         )
     travel = travel_minutes(store, officer.unit, row["unit"])
     leave = to_db(from_db(start) - timedelta(minutes=travel))
     if travel and not _on_duty(_shifts_from(store, officer, leave, end), leave, end):
-        return (
-            f"{officer.callsign} needs {travel} min travel from {officer.unit} and is not on "
-            f"duty by {local(leave):%H:%M} (rule: travel)"
+        return Problem(
+            "travel_from_unit",
+            "travel",
+            {"callsign": officer.callsign, "minutes": travel, "unit": officer.unit, "by": leave},
         )
     needs = {s.qualification for s in get_concept(store, concept).staffing}
     lapsed = _unqualified(officer, needs, start, end)
-    if lapsed:
+    if lapsed is not None:
         return lapsed
     clash = store.one(
         "SELECT a.id, a.start_at, a.end_at FROM deployment d JOIN activity a ON a.id ="
@@ -370,13 +427,25 @@ def deployment_problem(
         (officer.id, activity_id, end, start),
     )
     if clash:
-        return (
-            f"{officer.callsign} is already deployed on activity {clash['id'][:13]} "
-            f"{_span(clash['start_at'], clash['end_at'])} (rule: one place at a time)"
+        return Problem(
+            "one_place",
+            "one place at a time",
+            {
+                "callsign": officer.callsign,
+                "activity": clash["id"][:13],
+                "start": clash["start_at"],
+                "end": clash["end_at"],
+            },
         )
     between = _travel_between(store, officer, activity_id, row["unit"], start, end, next_too)
-    if between:
+    if between is not None:
         return between
+    return _short_rest(store, officer, shifts)
+
+
+def _short_rest(store: Store, officer: Staff, shifts: list[Any]) -> Problem | None:
+    """Whether one of these shifts of the officer leaves less than 11 hours' rest next to
+    another of theirs (rule: rest between shifts); None when none does."""
     for shift in shifts:
         rest = store.one(
             "SELECT start_at, end_at FROM shift WHERE staff_id = ? AND id != ?"
@@ -389,12 +458,18 @@ def deployment_problem(
             ),
         )
         if rest:
-            return (
-                f"{officer.callsign} has less than 11 hours' rest between "
-                f"{_span(shift['start_at'], shift['end_at'])} and "
-                f"{_span(rest['start_at'], rest['end_at'])} (rule: rest between shifts)"
+            return Problem(
+                "rest",
+                "rest between shifts",
+                {
+                    "callsign": officer.callsign,
+                    "start": shift["start_at"],
+                    "end": shift["end_at"],
+                    "other_start": rest["start_at"],
+                    "other_end": rest["end_at"],
+                },
             )
-    return ""
+    return None
 
 
 def _travel_between(
@@ -405,10 +480,10 @@ def _travel_between(
     start: str,
     end: str,
     next_too: bool,
-) -> str:
+) -> Problem | None:
     """Whether the officer can travel from their previous deployment (the unit of its
     subject) to this one, and from this one to their next, in the catalogue's minutes
-    (rule: travel); '' when they can."""
+    (rule: travel); None when they can."""
     reach = timedelta(minutes=MAX_TRAVEL_MINUTES)
     rows = store.query(
         "SELECT a.id, a.start_at, a.end_at, s.unit FROM deployment d"
@@ -429,20 +504,34 @@ def _travel_between(
         if other["end_at"] <= start:
             need = travel_minutes(store, other["unit"], unit)
             if from_db(start) - from_db(other["end_at"]) < timedelta(minutes=need):
-                return (
-                    f"{officer.callsign} needs {need} min travel from the previous deployment at"
-                    f" {other['unit']} ending {local(other['end_at']):%H:%M} to {unit} by "
-                    f"{local(start):%H:%M} (rule: travel)"
+                return Problem(
+                    "travel_from_previous",
+                    "travel",
+                    {
+                        "callsign": officer.callsign,
+                        "minutes": need,
+                        "from": other["unit"],
+                        "ends": other["end_at"],
+                        "to": unit,
+                        "by": start,
+                    },
                 )
         elif next_too:
             need = travel_minutes(store, unit, other["unit"])
             if from_db(other["start_at"]) - from_db(end) < timedelta(minutes=need):
-                return (
-                    f"{officer.callsign} needs {need} min travel from {unit} ending "
-                    f"{local(end):%H:%M} to the next deployment at {other['unit']} starting "
-                    f"{local(other['start_at']):%H:%M} (rule: travel)"
+                return Problem(
+                    "travel_to_next",
+                    "travel",
+                    {
+                        "callsign": officer.callsign,
+                        "minutes": need,
+                        "from": unit,
+                        "ends": end,
+                        "to": other["unit"],
+                        "starts": other["start_at"],
+                    },
                 )
-    return ""
+    return None
 
 
 def _on_duty(shifts: list[Any], start: str, end: str) -> bool:
@@ -462,8 +551,8 @@ def _shifts_from(store: Store, officer: Staff, start: str, end: str) -> list[Any
     )
 
 
-def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> str:
-    """Why ``officer`` may not work the activity [start, end) under R8 ('' when they may):
+def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> Problem | None:
+    """Why ``officer`` may not work the activity [start, end) under R8 (None when they may):
     on every local day it touches, they must hold one of the qualifications it needs. An
     activity across midnight is checked on both days; the refusal names the first moment
     without one."""
@@ -472,15 +561,21 @@ def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> str:
     while day <= last.date():
         if not any(q.code in needs and q.valid_on(day) for q in officer.qualifications):
             expired = {q.code for q in officer.qualifications} & needs
-            why = f" ({', '.join(sorted(expired))} expired)" if expired else ""
             since = first if day == first.date() else local_to_utc(day, 0, 0)
-            return (
-                f"{officer.callsign} holds none of {', '.join(sorted(needs))} valid from "
-                f"{local(since):%Y-%m-%d %H:%M}, within the activity {_span(start, end)}"
-                f"{why} (rule R8)"
+            return Problem(
+                "unqualified",
+                "R8",
+                {
+                    "callsign": officer.callsign,
+                    "needs": sorted(needs),
+                    "since": to_db(since),
+                    "start": start,
+                    "end": end,
+                    "expired": sorted(expired),
+                },
             )
         day += timedelta(days=1)
-    return ""
+    return None
 
 
 def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
@@ -508,7 +603,7 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
     with store.write("deploy", None, detail, require="staff.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         if not callsigns:
-            raise BadInput("Name at least one officer to deploy.")
+            raise BadInput("Name at least one officer to deploy.", code="no_officer_named")
         officers = [get_staff(store, c) for c in callsigns]
         detail["officers"] = [o.callsign for o in officers]
         return deploy_officers(store, conn, full, officers)
@@ -598,30 +693,26 @@ def _deployed(store: Store, activity_id: str) -> list[Staff]:
 
 def _no_open_slot(
     officer: Staff, staffing: dict[str, int], filled: dict[str, int], day: date, since: datetime
-) -> str:
+) -> Problem:
     """Why ``officer`` adds nothing to the group from ``since``: which of the slots they could
     fill are already filled, and which qualifications lapsed (R8)."""
     held = {q.code: q for q in officer.qualifications if q.code in staffing}
-    full = [f"{q} ({filled[q]} of {staffing[q]})" for q in sorted(held) if held[q].valid_on(day)]
+    full = [[q, filled[q], staffing[q]] for q in sorted(held) if held[q].valid_on(day)]
     lapsed = [
-        f"{code} lapsed {until + timedelta(days=1):%Y-%m-%d} 00:00"
+        [code, to_db(local_to_utc(until + timedelta(days=1), 0, 0))]
         for code, until in sorted((c, q.valid_until) for c, q in held.items())
         if until is not None and until < day
     ]
-    why = (
-        "; ".join(([f"already filled: {', '.join(full)}"] if full else []) + lapsed)
-        or "holds none of its qualifications"
-    )
-    rule = "rule R8" if lapsed else "rule: staffing"
-    return (
-        f"{officer.callsign} fills no open slot of the concept from "
-        f"{local(since):%Y-%m-%d %H:%M} ({why}) ({rule})"
+    return Problem(
+        "no_open_slot",
+        "R8" if lapsed else "staffing",
+        {"callsign": officer.callsign, "since": to_db(since), "full": full, "lapsed": lapsed},
     )
 
 
 def _group_problems(
     store: Store, activity_id: str, concept: str, officers: list[Staff]
-) -> list[str]:
+) -> list[Problem]:
     """Each officer in ``officers`` must fill a slot of the concept that the officers already
     deployed (and those before them in the list) leave open, on every local day of the
     activity (R8 across midnight): why not, per officer."""
@@ -688,24 +779,33 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
 
 
 def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
-    problems = []
+    problems: list[Problem] = []
     for officer in officers:
         if store.one(
             "SELECT 1 FROM deployment WHERE activity_id = ? AND staff_id = ?",
             (activity_id, officer.id),
         ):
-            problems.append(f"{officer.callsign} is already deployed on this activity")
+            problems.append(
+                Problem("already_deployed", "deployment", {"callsign": officer.callsign})
+            )
             continue
         why = deployment_problem(store, activity_id, officer)
-        if why:
+        if why is not None:
             problems.append(why)
     if not problems:
         row = store.one("SELECT concept FROM activity WHERE id = ?", (activity_id,))
         assert row is not None  # deployment_problem found its concept
         problems = _group_problems(store, activity_id, row["concept"], officers)
     if problems:
-        rule = "R8" if any("R8" in p for p in problems) else "deployment"
-        raise RuleViolation(rule, "Not deployed: " + "; ".join(problems) + ".")
+        rule = "R8" if any(p.rule == "R8" for p in problems) else "deployment"
+        raise RuleViolation(
+            rule,
+            "Not deployed: "
+            + "; ".join(f"{p.params.get('callsign', 'the officer')}: {p.code}" for p in problems)
+            + ".",
+            code="not_deployed",
+            problems=[p.facts() for p in problems],
+        )
 
 
 @dataclass(frozen=True)
@@ -810,7 +910,7 @@ def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
 
 def deployment_violations(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """Deployments on live activities in [start, end) that break a rule now (e.g. a
     qualification whose lapse was recorded after the deployment, R8).
 
@@ -821,8 +921,9 @@ def deployment_violations(
         unit: only activities of this unit's subjects (any case); None for all.
 
     Returns:
-        ``{activity, callsign, problem}`` dicts (the activity's full id, the officer, why in
-        English), by the activity's start then callsign; cancelled activities left out.
+        ``{activity, callsign, problem}`` dicts (the activity's full id, the officer, the
+        ``Problem``: words in ``words.deployments``), by the activity's start then callsign;
+        cancelled activities left out.
 
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
@@ -839,7 +940,7 @@ def deployment_violations(
     for row in rows:
         officer = get_staff(store, row["callsign"])
         why = deployment_problem(store, row["activity_id"], officer, next_too=False)
-        if why:
+        if why is not None:
             found.append(
                 {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
             )
@@ -853,17 +954,22 @@ def deployment_violations(
                     {
                         "activity": activity_id,
                         "callsign": ", ".join(short.lapsed),
-                        "problem": shortfall_text(short),
+                        "problem": shortfall_problem(short),
                     }
                 )
     return found
 
 
-def shortfall_text(short: Shortfall) -> str:
-    """``close_protection: 1 slot open 2026-12-03 00:00–01:00 (X1, X2 lapsed; rule R8)``."""
-    slots = "slot" if short.missing == 1 else "slots"
-    lapsed = f" ({', '.join(short.lapsed)} lapsed; rule R8)" if short.lapsed else ""
-    return (
-        f"{short.qualification}: {short.missing} {slots} open "
-        f"{_span(to_db(short.start), to_db(short.end))}{lapsed}"
+def shortfall_problem(short: Shortfall) -> Problem:
+    """A staffing shortfall as a problem (``open_slots``; R8 when lapses opened it)."""
+    return Problem(
+        "open_slots",
+        "R8" if short.lapsed else "staffing",
+        {
+            "qualification": short.qualification,
+            "missing": short.missing,
+            "start": to_db(short.start),
+            "end": to_db(short.end),
+            "lapsed": list(short.lapsed),
+        },
     )

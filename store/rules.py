@@ -150,7 +150,9 @@ def require_grant(actor: access.Actor, new_role: str, old_role: str | None = Non
     if action == GRANT_ADMIN and actor.role != "admin":
         raise PermissionDenied(
             f"Only an admin may {words(GRANT_ADMIN)}; {actor.callsign} is "
-            f"{actor.role.replace('_', ' ')}."
+            f"{actor.role.replace('_', ' ')}.",
+            code="grant_admin_only_by_admin",
+            callsign=actor.callsign,
         )
     access.require(actor, "staff.write")
 
@@ -175,7 +177,12 @@ def _optional(check: Check) -> Check:
 def _pattern(pattern: re.Pattern[str], what: str) -> Check:
     def check(value: object, name: str) -> object:
         if not isinstance(value, str) or not pattern.match(value):
-            raise BadInput(f"{name} is not a {what}: {validate.visible(str(value))[:60]!r}.")
+            raise BadInput(
+                f"{name} is not a {what}: {validate.visible(str(value))[:60]!r}.",
+                code="not_a_pattern",
+                field=name,
+                what=what,
+            )
         return value
 
     return check
@@ -200,7 +207,7 @@ def _sequence(value: object, name: str) -> object:
 
 def _digest(value: object, name: str) -> object:
     if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
-        raise BadInput(f"{name} is not a SHA-256 digest.")
+        raise BadInput(f"{name} is not a SHA-256 digest.", code="not_a_digest", field=name)
     return value
 
 
@@ -247,6 +254,10 @@ class TableRule:
     delete: str | None = None
     row_checks: tuple[RowCheck, ...] = ()
     derived: frozenset[str] = field(default_factory=frozenset)
+    #: Fields the row checks (and the database's CHECK constraints) read together: a change
+    #: of one is judged with the others as they stood when it was made, so that two changes
+    #: made at once, each valid alone, cannot leave the row invalid on some laptops only.
+    together: frozenset[str] = frozenset()
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -265,9 +276,13 @@ def _ends_after_start(limit: timedelta | None) -> RowCheck:
         start, end = row.get("start_at"), row.get("end_at")
         if isinstance(start, str) and isinstance(end, str):
             if end <= start:
-                raise BadInput("end_at must be after start_at.")
+                raise BadInput("end_at must be after start_at.", code="end_not_after_start")
             if limit is not None and from_db(end) - from_db(start) > limit:
-                raise BadInput(f"it lasts longer than {limit.total_seconds() / 3600:g} hours.")
+                raise BadInput(
+                    f"it lasts longer than {limit.total_seconds() / 3600:g} hours.",
+                    code="lasts_too_long",
+                    hours=limit.total_seconds() / 3600,
+                )
 
     return check
 
@@ -275,16 +290,24 @@ def _ends_after_start(limit: timedelta | None) -> RowCheck:
 def _workflow_fields(row: Mapping[str, object]) -> None:
     kind = row.get("kind")
     if (kind == "closed") != (row.get("outcome") is not None):
-        raise BadInput("a signal event has an outcome exactly when it closes the signal.")
+        raise BadInput(
+            "a signal event has an outcome exactly when it closes the signal.",
+            code="outcome_without_closing",
+        )
     if (kind == "sighting") != (row.get("sighting") is not None):
-        raise BadInput("a signal event has a sighting exactly when it is one.")
+        raise BadInput(
+            "a signal event has a sighting exactly when it is one.", code="sighting_mismatch"
+        )
     if kind == "interpreted":
         validate.text(row.get("note"), "note (the duiding)", required=True)
 
 
 def _issued_to_an_audience(row: Mapping[str, object]) -> None:
     if (row.get("kind") == "issued") != (row.get("audience") is not None):
-        raise BadInput("a report event names an audience exactly when it issues the report.")
+        raise BadInput(
+            "a report event names an audience exactly when it issues the report.",
+            code="audience_mismatch",
+        )
 
 
 def content_hash(content: Mapping[str, object]) -> str:
@@ -297,28 +320,36 @@ def _handover_matches_its_hash(row: Mapping[str, object]) -> None:
     try:
         content = validate.json_document(str(row.get("content")), "the handover's content")
     except ValueError:
-        raise BadInput("the handover's content is not a JSON document.") from None
+        raise BadInput(
+            "the handover's content is not a JSON document.", code="handover_content_not_json"
+        ) from None
     if not isinstance(content, dict) or content_hash(content) != row.get("content_hash"):
-        raise BadInput("the handover's content does not match its signed hash.")
+        raise BadInput(
+            "the handover's content does not match its signed hash.", code="handover_hash_mismatch"
+        )
 
 
 def _supersedes_with_a_reason(row: Mapping[str, object]) -> None:
     if row.get("supersedes") is not None and not str(row.get("supersede_reason") or "").strip():
-        raise BadInput("a handover that supersedes another says why.")
+        raise BadInput(
+            "a handover that supersedes another says why.", code="handover_supersede_without_reason"
+        )
 
 
 def _new_times_in_order(row: Mapping[str, object]) -> None:
     """The time a restriction or correction gives an activity is one an activity may have."""
     start, end = row.get("new_start_at"), row.get("new_end_at")
     if isinstance(start, str) and isinstance(end, str) and end <= start:
-        raise BadInput("new_end_at must be after new_start_at.")
+        raise BadInput("new_end_at must be after new_start_at.", code="new_end_not_after_start")
     if (
         isinstance(start, str)
         and isinstance(end, str)
         and from_db(end) - from_db(start) > (MAX_ACTIVITY)
     ):
         raise BadInput(
-            f"it gives an activity longer than {MAX_ACTIVITY.total_seconds() / 3600:g} hours."
+            f"it gives an activity longer than {MAX_ACTIVITY.total_seconds() / 3600:g} hours.",
+            code="restriction_too_long",
+            hours=MAX_ACTIVITY.total_seconds() / 3600,
         )
 
 
@@ -385,6 +416,9 @@ ANY_RESTRICTION = frozenset(RESTRICTION_KINDS)
 CORRECTED = "correction"
 MOVES_OR_CORRECTED = MOVES | {CORRECTED}
 RELOCATES_OR_CORRECTED = RELOCATES | {CORRECTED}
+
+#: A period's start and end: read together (``CHECK (end_at > start_at)``, a longest duration).
+TIMES = frozenset({"start_at", "end_at"})
 
 KEYS = {
     "staff_qualification": ("staff_id", "qualification"),
@@ -472,6 +506,7 @@ _RULES = (
             ),
         },
         row_checks=(_ends_after_start(MAX_ACTIVITY),),
+        together=TIMES,
     ),
     TableRule(
         "restriction",
@@ -525,6 +560,7 @@ _RULES = (
         },
         delete="staff.write",
         row_checks=(_ends_after_start(None),),
+        together=TIMES,
     ),
     TableRule(
         "shift",
@@ -538,6 +574,7 @@ _RULES = (
         },
         delete="staff.write",
         row_checks=(_ends_after_start(MAX_SHIFT),),
+        together=TIMES,
     ),
     TableRule(
         "deployment",

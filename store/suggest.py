@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from . import access, validate
 from .agenda import (
@@ -82,6 +83,9 @@ class Option:
         team: the callsigns an adjacent activity's team adds (``combine``).
         partial: applying it helps but leaves the activity short (``reason`` says of what); it
             may be applied, and is never shown as feasible.
+        fact: why it would not work as a fact the faces word (``words.facts.reason``): a
+            concept's verdict or a deployment problem, ``{code, params}``; ``reason`` is then
+            ''. None otherwise.
     """
 
     action: str
@@ -97,6 +101,7 @@ class Option:
     travel_minutes: int | None = None
     team: tuple[str, ...] = ()
     partial: bool = False
+    fact: Mapping[str, Any] | None = None
 
     @property
     def token(self) -> str:
@@ -304,7 +309,11 @@ def _concepts(ctx: _Context) -> Iterator[Option]:
     for option in ctx.judged:
         if not option.valid:
             yield Option(
-                "assign", f"Use {option.code} ({option.level})", "none", False, option.reason
+                "assign",
+                f"Use {option.code} ({option.level})",
+                "none",
+                False,
+                fact={"code": option.why, "params": option.params},
             )
             continue
         confirm = option.code == current
@@ -388,13 +397,19 @@ def _lend_one(
     )
     cost = f"travel {travel} min"
 
-    def option(feasible: bool, reason: str = "", partial: bool = False) -> Option:
+    def option(
+        feasible: bool,
+        reason: str = "",
+        partial: bool = False,
+        fact: Mapping[str, Any] | None = None,
+    ) -> Option:
         return Option(
             "deploy",
             label,
             cost,
             feasible,
             reason,
+            fact=fact,
             callsign=callsign,
             concept=ctx.base,
             start=ctx.start,
@@ -404,11 +419,11 @@ def _lend_one(
         )
 
     why = deployment_problem(ctx.store, ctx.activity.id, get_staff(ctx.store, callsign), ctx.base)
-    if "rule: travel" in why and " deployment at " in why:  # between two deployments
-        return option(False, why.removeprefix(f"{callsign} ").removesuffix(" (rule: travel)"))
-    if "rule: travel" in why:
+    if why is not None and why.code in ("travel_from_previous", "travel_to_next"):
+        return option(False, fact=why.facts())
+    if why is not None and why.rule == "travel":
         return option(False, f"needs {travel} min travel")
-    if why:
+    if why is not None:
         return None
     a, b = int(ctx.start.timestamp()), int(ctx.end.timestamp())
     after_here = ctx.fits(ctx.base, supply=[*ctx.duties, Duty(callsign, ctx.unit, a, b, held)])
@@ -586,7 +601,9 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
         )
     if token is None:
         if n is None:
-            raise BadInput("Name the option to carry out: its number or its token.")
+            raise BadInput(
+                "Name the option to carry out: its number or its token.", code="no_option_named"
+            )
         return options[n - 1]
     wanted = validate.line(token, "The option's token").lower()
     if n is not None:
@@ -654,9 +671,14 @@ def _carry_out(
 ) -> None:
     """Inside the open write: ``apply_option``'s work."""
     if option.action not in _NEEDS:
-        raise BadInput("There is nothing to apply for this activity.")
+        raise BadInput("There is nothing to apply for this activity.", code="nothing_to_apply")
     if not (option.feasible or option.partial):
-        raise BadInput(f"That option would not work: {option.reason}.")
+        raise BadInput(
+            f"That option would not work: {option.reason or 'see its reason'}.",
+            code="option_would_not_work",
+            reason=option.reason,
+            fact=option.fact,
+        )
     current = get_activity(store, activity_id)
     store.target(current.id)
     # assigning the concept it has confirms it for a changed time or place (clears the flag)
@@ -671,12 +693,12 @@ def _carry_out(
         deploy_officers(store, conn, current.id, [get_staff(store, option.callsign)])
     elif option.action == "combine":
         team = [get_staff(store, c) for c in option.team]
-        free = [o for o in team if not deployment_problem(store, current.id, o)]
+        free = [o for o in team if deployment_problem(store, current.id, o) is None]
         if free:
             deploy_officers(store, conn, current.id, free)
     elif option.action == "move":
         if option.start is None:
-            raise BadInput("This move has no new time.")
+            raise BadInput("This move has no new time.", code="move_without_time")
         record_restriction(
             store,
             conn,

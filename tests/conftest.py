@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from store import proof, staff
 from store.clock import FixedClock
 from store.db import Store
 from store.demo import generate_demo
+from store.errors import StoreError
 from store.setup import init_database
 
 #: The fixed "now" of every test: Saturday 28 November 2026, 10:00 in Amsterdam.
@@ -139,3 +142,15 @@ def snapshot(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
         ]
     finally:
         conn.close()
+
+
+@contextmanager
+def refused_as(kind: type[StoreError], words: str) -> Iterator[None]:
+    """Like ``pytest.raises(kind, match=words)``, matched against the refusal as the faces
+    word it (``words.errors.sentence``: the store gives facts, not sentences)."""
+    from words.errors import sentence
+
+    with pytest.raises(kind) as caught:
+        yield
+    worded = sentence(caught.value)
+    assert re.search(words, worded), worded

@@ -13,40 +13,65 @@ from typing import Any
 from store.errors import StoreError
 
 from . import _
+from .deployments import refused
 
 
 def _choices(valid: list[str]) -> str:
     return ", ".join(valid) if valid else _("none in the catalogue; ask the planner")
 
 
-def _concept(params: Mapping[str, Any], why: str) -> str:
-    return _("Concept {concept} {why}; choose one of: {choices}.").format(
-        concept=params["concept"], why=why, choices=_choices(params["valid"])
-    )
-
-
 def _below(p: Mapping[str, Any]) -> str:
-    why = _("provides {level} but {subject} requires {required} (rule R1)").format(**p)
-    return _concept(p, why)
+    return _("provides {level} but {subject} requires {required} (rule R1)").format(**p)
 
 
 def _package(p: Mapping[str, Any]) -> str:
-    return _concept(p, _("not in {subject}'s package {package} (rule R3)").format(**p))
+    return _("not in {subject}'s package {package} (rule R3)").format(**p)
 
 
 def _kind(p: Mapping[str, Any]) -> str:
-    why = _("serves {serves}, not {subject}, a protected {kind} (rule R3)").format(
+    return _("serves {serves}, not {subject}, a protected {kind} (rule R3)").format(
         serves=_(" and ").join(p["serves"]), subject=p["subject"], kind=p["kind"]
     )
-    return _concept(p, why)
 
 
 def _pilot(p: Mapping[str, Any]) -> str:
     scope = ", ".join(p["scope"]) or _("nowhere yet")
-    why = _("a pilot concept usable only in {scope}; {subject} is in {unit} (rule R4)").format(
+    return _("a pilot concept usable only in {scope}; {subject} is in {unit} (rule R4)").format(
         scope=scope, subject=p["subject"], unit=p["unit"]
     )
-    return _concept(p, why)
+
+
+#: Why a concept may not go on a subject's activities (``store.agenda.ConceptOption.why``).
+CONCEPT_WHY: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "concept_below_required": _below,
+    "concept_not_in_package": _package,
+    "concept_wrong_kind": _kind,
+    "concept_outside_pilot": _pilot,
+    "no_package": lambda p: _(
+        "{subject} has no threat assessment yet, so no package (rule R2)"
+    ).format(**p),
+}
+
+
+def concept_why(why: str, params: Mapping[str, Any]) -> str:
+    """Why a concept may not be chosen, in words: ``provides W2 but BEVER requires W3 (rule
+    R1)``."""
+    return CONCEPT_WHY[why](params)
+
+
+def _concept(code: str) -> Callable[[Mapping[str, Any]], str]:
+    def words(p: Mapping[str, Any]) -> str:
+        return _("Concept {concept} {why}; choose one of: {choices}.").format(
+            concept=p["concept"], why=concept_why(code, p), choices=_choices(p["valid"])
+        )
+
+    return words
+
+
+def _reason(p: Mapping[str, Any]) -> str:
+    from .facts import reason  # facts words concepts with this module's phrases
+
+    return reason(str(p.get("reason") or ""), p.get("fact"))
 
 
 def rows(count: int) -> str:
@@ -60,10 +85,10 @@ def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
 
 #: Error code → its sentence, for any face.
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "concept_below_required": _below,
-    "concept_not_in_package": _package,
-    "concept_wrong_kind": _kind,
-    "concept_outside_pilot": _pilot,
+    "concept_below_required": _concept("concept_below_required"),
+    "concept_not_in_package": _concept("concept_not_in_package"),
+    "concept_wrong_kind": _concept("concept_wrong_kind"),
+    "concept_outside_pilot": _concept("concept_outside_pilot"),
     "no_threat_assessment": _template(
         _(
             "{subject} has no threat assessment yet, so no required level or package; "
@@ -95,6 +120,17 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "A restriction decides what happens next: it cannot move '{title}' to {moment}, "
             "which has already passed (rule R5)."
         )
+    ),
+    "restriction_of_done": _template(
+        _(
+            "'{title}' is done: it has taken place, and a restriction decides what happens "
+            "next (rule R5)."
+        )
+    ),
+    "already_cancelled": _template(_("Activity {activity} is already cancelled.")),
+    "not_deployed": lambda p: refused(p["problems"]),
+    "option_would_not_work": lambda p: _("That option would not work: {why}.").format(
+        why=_reason(p)
     ),
     "clearance_needs_reason": _template(_("Say why the entry is cleared.")),
     "assessment_request_needs_person": _template(

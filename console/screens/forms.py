@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from store import agenda, logbook, signals
 from store.agenda import Activity, ConceptOption
 from store.db import Store
+from words.errors import concept_why
 
 from .. import labels
 from ..i18n import _
@@ -251,7 +252,8 @@ class ConceptPicker(FormScreen[T]):
                 if option.valid:
                     text = f"{mark} {option.code:<10} {option.level}  {option.name}"
                 else:
-                    text = f"{mark} {option.code:<10} {option.level}  ✗ {option.reason}"
+                    why = concept_why(option.why, option.params)
+                    text = f"{mark} {option.code:<10} {option.level}  ✗ {why}"
                 items.append(
                     Option(literal(text, limit=None), id=option.code, disabled=not option.valid)
                 )

@@ -27,6 +27,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.gaps import Gap, gaps_by_hour, shortfall_hours
 from store.suggest import Option, apply_suggestion, may_apply, suggest
+from words.facts import reason
 
 from ..actions import Action
 from ..i18n import _
@@ -86,7 +87,10 @@ def option_row(number: int, option: Option) -> Row:
         str(number),
         (
             literal(option.description, style),
-            literal(option.reason or ("" if option.feasible else _("would not work"))),
+            literal(
+                reason(option.reason, option.fact)
+                or ("" if option.feasible else _("would not work"))
+            ),
             literal(option.cost),
         ),
     )
@@ -365,7 +369,9 @@ class RosterScreen(BaseScreen[RosterData]):
             return
         if not (option.feasible or option.partial):
             self.notify(
-                _("That option would not work: {why}").format(why=option.reason),
+                _("That option would not work: {why}").format(
+                    why=reason(option.reason, option.fact)
+                ),
                 severity="warning",
                 markup=False,
             )

@@ -557,6 +557,8 @@ class Judge:
                 f"{shown(rules.restricted_into_past(values))}, already past when it was "
                 "recorded; a restriction decides what happens next (R5)",
             )
+        if failed is None and rule.name == "restriction":
+            failed = self._of_a_done_activity(values, existence)
         if failed is None and rule.name == "handover_withdrawal":
             failed = self._withdrawn_by_signer(values, author)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
@@ -580,6 +582,23 @@ class Judge:
         existence = row.existence
         if kind == "cancelled" and existence is not None:
             self._cancelled[activity].append((_at(existence), rules.calendar_cancellation(values)))
+
+    def _of_a_done_activity(
+        self, values: Mapping[str, object], existence: Change
+    ) -> Verdict | None:
+        """A restriction of an activity that was done when it was recorded (as the store
+        refuses one): a done activity has taken place; a restriction decides what happens next
+        (R5). Its status is read as it stood then, so a 'done' and a restriction made at once
+        are judged alike everywhere; the session judges again the restrictions made after an
+        accepted status (``session._read_together``)."""
+        activity = json.dumps([values.get("activity_id")], ensure_ascii=False)
+        if self.context.status_as_of(activity, _at(existence)) != "done":
+            return None
+        return quarantine(
+            "R5",
+            "the activity was done when this restriction was recorded: it had taken place, and "
+            "a restriction decides what happens next (R5)",
+        )
 
     def _supersedes_a_flag(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
         """Superseding a flagged entry ends its flag as clearing does: only those who may clear
@@ -664,7 +683,9 @@ class Judge:
             failed = failed or _done_after_end(record, record.val, end)
             failed = failed or self._transition(record, str(row_id), end)
         if failed is None and rule.name == "activity" and record.col in _TIME_AND_PLACE:
-            failed = self._as_restricted(record, str(row_id), row, judged)
+            failed = self._as_restricted(record, str(row_id))
+        if failed is None and record.col in rule.together:
+            failed = self._together(record, rule, row, judged)
         if failed is None and (rule.name, record.col) == ("activity", "end_at"):
             failed = self._done_and_moved(record, str(row_id), row)
         if failed is None and not self._known(rule.name, record.pk):
@@ -741,11 +762,8 @@ class Judge:
         status = self.context.status_as_of(record.pk, _at(record))
         return _done_after_end(record, status, record.val)
 
-    def _as_restricted(
-        self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]
-    ) -> Verdict | None:
-        """An activity's new time or place: the one its restriction or correction gives, and
-        the row as it will be still a valid activity (ends after it starts, ≤ 72 hours)."""
+    def _as_restricted(self, record: Change, activity: str) -> Verdict | None:
+        """An activity's new time or place: the one its restriction or correction gives."""
         targets = self._targets.get(activity, [])
         wanted = {t.get(f"new_{record.col}") for t in targets} - {None}
         if wanted and record.val not in wanted:
@@ -754,16 +772,35 @@ class Judge:
                 f"activity.{record.col} {shown(record.val)} is not what its restriction or "
                 "correction records",
             )
-        if record.col == "location":
+        return None
+
+    def _together(
+        self, record: Change, rule: rules.TableRule, row: _Row, judged: Mapping[int, Verdict]
+    ) -> Verdict | None:
+        """A field the row checks read with others (a start and its end): the row as it will
+        be must hold, the others read from this change set where it writes them, else as they
+        stood when this change was made (from the accepted records). So of two changes made
+        at once, each valid alone, the later one loses on every laptop, whatever order they
+        arrive in; the session judges again the later ones when an earlier one is accepted
+        (``session._read_together``)."""
+        values: dict[str, object] = {record.col: record.val}
+        for other in sorted(rule.together - {record.col}):
+            found = row.fields.get(other)
+            if found is not None and (found.seq not in judged or judged[found.seq].applies):
+                values[other] = found.val
+            else:
+                values[other] = self.context.field_as_of(rule.name, record.pk, other, _at(record))
+        failed = _row_checks(rule, values)
+        if failed is None:
             return None
-        times: dict[str, object] = {record.col: record.val}
-        other = "end_at" if record.col == "start_at" else "start_at"
-        found = row.fields.get(other)
-        if found is not None and (found.seq not in judged or judged[found.seq].applies):
-            times[other] = found.val
-        else:
-            times[other] = self.context.field_as_of("activity", record.pk, other, _at(record))
-        return _row_checks(rules.TABLES["activity"], times)
+        stood = ", ".join(
+            f"{other} {shown(values[other])}" for other in sorted(rule.together - {record.col})
+        )
+        return quarantine(
+            "together",
+            f"{rule.name}.{record.col} {shown(record.val)} with {stood} as it stood when this "
+            f"change was made: {failed.reason.removeprefix(rule.name + ': ')}",
+        )
 
     def _delete(self, row: _Row, rule: rules.TableRule, author: _Author) -> dict[int, Verdict]:
         if row.fields:

@@ -32,7 +32,7 @@ from ..clock import to_db
 from . import forks, log, merge, rebuild
 from . import quarantine as kept
 from .capture import COUNTER_BITS, DAY_MS
-from .change import EXISTENCE, Change, Run
+from .change import EXISTENCE, Change, Run, key_of, key_parts
 from .judge import (
     CLOCK_WAIT,
     At,
@@ -46,7 +46,7 @@ from .judge import (
     callsign,
 )
 from .roster import Roster
-from .tables import shapes
+from .tables import CRITICAL_FIELDS, shapes
 
 SCHEMA_SEEN = "sync_schema_seen"
 #: A cascade of re-judging (role changes judged again after role changes …) ends well before
@@ -354,11 +354,20 @@ def _judge(
             if EXISTENCE in j.run.cols and j.run.cl % 2 == 1
         ),
     )
+    now: dict[Key, bool] = {}  # records whose verdict now differs from what was held
+    context.field_as_of = lambda tbl, pk, col, at: _field_as_of(
+        conn, tbl, pk, col, at, edits=(tbl, col) in CRITICAL_FIELDS, now=now
+    )
+    context.status_as_of = lambda pk, at: _field_as_of(
+        conn, "activity", pk, "status", at, edits=False, now=now
+    )
     judge = Judge(context)
     for (origin, hlc), group in sorted(candidates.items(), key=lambda i: (i[0][1], i[0][0])):
         for judged, verdict in zip(group, judge.change_set([j.run for j in group]), strict=True):
             judged.verdict = verdict
             verdicts = each(verdict, len(judged.run.cols))
+            if judged.run.tbl in _READ_AS_OF:
+                _note_now(now, judged, verdicts)
             if judged.run.tbl == "staff":
                 for record, one in zip(judged.run.changes(), verdicts, strict=True):
                     assert isinstance(one, Verdict)
@@ -378,6 +387,24 @@ def _judge(
     return context
 
 
+#: The tables whose fields the judge reads as they stood at a moment (``_field_as_of``).
+_READ_AS_OF = frozenset({"activity", "shift", "standing_post"})
+
+
+def _note_now(now: dict[Key, bool], judged: Judged, verdicts: tuple[object, ...]) -> None:
+    """Keep the records of a run whose verdict in this judging differs from their state held
+    before it (a new record refused, a held one accepted now or refused now): a field read as
+    it stood at a moment reads these as judged now, so the order of judging is the order the
+    changes were made, whatever came first."""
+    run = judged.run
+    befores = each(judged.before, len(run.cols))
+    for offset, verdict in enumerate(verdicts):
+        assert isinstance(verdict, Verdict)
+        held = befores[offset] in (NEW, kept.APPLIED)
+        if verdict.applies != held:
+            now[(run.origin, run.seq + offset)] = verdict.applies
+
+
 def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[Key]) -> Context:
     forked = forks.held_cuts(conn)
     devices = {
@@ -394,12 +421,10 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         soon=_soon(now_ms),
         roles=_role_book(conn, exclude),
         known_row=_known_rows(conn),
-        field_as_of=lambda tbl, pk, col, at: _field_as_of(conn, tbl, pk, col, at),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
         replanning=lambda activity: _replanning(conn, activity),
         status_of=lambda activity: _status_of(conn, activity),
-        status_as_of=lambda pk, at: _field_as_of(conn, "activity", pk, "status", at, edits=False),
     )
 
 
@@ -447,10 +472,12 @@ def _field_as_of(
     at: tuple[int, str],
     *,
     edits: bool = True,
+    now: dict[Key, bool] | None = None,
 ) -> object:
     """A field's value just before ``at``, from the accepted records (so every laptop holding
     the same records reads the same value, whatever it holds now): a critical field's from its
-    edits (``edits``), another's (an activity's status) from every record, its creation's too."""
+    edits (``edits``), another's (an activity's status) from every record, its creation's too.
+    ``now``: the records whose verdict in the judging under way differs from the one held."""
     runs = log.of_rows(conn, [(tbl, pk)], critical=edits)
     found = [
         r
@@ -461,7 +488,8 @@ def _field_as_of(
         and (r.hlc, r.origin) < at
     ]
     aside = kept.states(conn, [(r.origin, r.seq) for r in found])
-    accepted = [r for r in found if (r.origin, r.seq) not in aside]
+    now = now or {}
+    accepted = [r for r in found if now.get((r.origin, r.seq), (r.origin, r.seq) not in aside)]
     if not accepted:
         return None
     return max(accepted, key=lambda r: (r.cl, r.hlc, r.origin)).val
@@ -648,48 +676,97 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
     covered = _Covered(candidates)
     rivals = [key for key in context.rivals if key not in covered]
     more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
-    more.update(_load_change_sets(conn, _done_and_moved(conn, candidates, covered)))
+    more.update(_load_change_sets(conn, _read_together(conn, candidates, covered)))
     return {k: v for k, v in more.items() if k not in candidates}
 
 
-def _done_and_moved(
+#: Per synced table, per field: the fields whose verdict reads it as it stood when they were
+#: made (``judge``): a period's start and end (each other, ``rules.TableRule.together``), an
+#: activity's status (a 'done' reads the end) and its end (it reads the status).
+_READ_BY: dict[str, dict[str, frozenset[str]]] = {
+    rule.name: {col: rule.together - {col} for col in rule.together}
+    for rule in rules.TABLES.values()
+    if rule.together
+}
+_READ_BY["activity"] = {
+    **_READ_BY["activity"],
+    "end_at": _READ_BY["activity"]["end_at"] | {"status"},
+    "status": frozenset({"end_at"}),
+}
+
+
+def _read_together(
     conn: sqlite3.Connection, candidates: ChangeSets, covered: _Covered
 ) -> list[Key]:
-    """An activity's status and end are judged together (``judge``: a 'done' against the end
-    as of its own time, an end against the status as of its own time), so that the order in
-    which bundles arrive does not matter: an accepted end of an activity judges again the held
-    'done' of it made after it, and an accepted 'done' the held ends made after it — its
-    author's own too, which is then un-applied (``rebuild``)."""
-    ends: dict[str, list[tuple[int, str]]] = {}  # activity key → when an end was accepted
-    dones: dict[str, list[tuple[int, str]]] = {}
+    """Fields judged together (a start and its end; an activity's status and end; a
+    restriction and its activity's status) are each judged against the others as they stood
+    when the change was made, so that the order in which bundles arrive does not matter: a
+    change of one accepted now, or accepted before and refused now, judges again the held
+    changes of the others made after it — their author's own too, which is then un-applied
+    (``rebuild``). A row's creation is left out: what changes it later comes after it, and
+    waits for it when it arrives first."""
+    touched: dict[tuple[str, str], list[tuple[At, str]]] = {}  # row → (when, field)
     for group in candidates.values():
         for judged in group:
             run = judged.run
-            if run.tbl != "activity" or not {"status", "end_at"} & set(run.cols):
+            reads = _READ_BY.get(run.tbl)
+            if reads is None or not reads.keys() & set(run.cols) or EXISTENCE in run.cols:
                 continue
-            records = run.changes()
-            for offset, _before, verdict in judged.records():
-                record = records[offset]
-                if not verdict.applies:
-                    continue
-                if record.col == "end_at":
-                    ends.setdefault(run.pk, []).append((record.hlc, record.origin))
-                elif record.col == "status" and record.val == "done":
-                    dones.setdefault(run.pk, []).append((record.hlc, record.origin))
-    if not ends and not dones:
+            for offset, before, verdict in judged.records():
+                col = run.cols[offset]
+                if col in reads and (verdict.applies or before == kept.APPLIED):
+                    touched.setdefault(run.row, []).append(((run.hlc, run.origin), col))
+    if not touched:
         return []
     found = []
-    for run in log.of_rows(conn, [("activity", pk) for pk in {*ends, *dones}]):
+    for run in log.of_rows(conn, touched):
+        reads = _READ_BY[run.tbl]
         for record in run.changes():
             at = (record.hlc, record.origin)
-            if record.col == "status" and record.val == "done":
-                after = any(end < at for end in ends.get(run.pk, ()))
-            elif record.col == "end_at":
-                after = any(done < at for done in dones.get(run.pk, ()))
-            else:
-                continue
-            if after and (record.origin, record.seq) not in covered:
+            later = any(
+                when < at and record.col in reads.get(col, ()) for when, col in touched[run.row]
+            )
+            if later and (record.origin, record.seq) not in covered:
                 found.append((record.origin, record.seq))
+    statuses = {
+        pk: [when for when, col in changes if col == "status"]
+        for (tbl, pk), changes in touched.items()
+        if tbl == "activity"
+    }
+    return found + _restrictions_after(conn, statuses, covered)
+
+
+def _restrictions_after(
+    conn: sqlite3.Connection, statuses: dict[str, list[At]], covered: _Covered
+) -> list[Key]:
+    """The held creations of restrictions of these activities made after a change of their
+    status (a restriction of a done activity is refused: ``judge._of_a_done_activity``)."""
+    statuses = {pk: whens for pk, whens in statuses.items() if whens}
+    ids = [key_parts(pk) for pk in statuses]
+    named = [str(parts[0]) for parts in ids if parts]
+    if not named:
+        return []
+    marks = ", ".join("?" * len(named))
+    keys = {
+        key_of(str(r[0]))
+        for r in conn.execute(f"SELECT id FROM restriction WHERE activity_id IN ({marks})", named)
+    }
+    keys.update(
+        str(r[0])
+        for r in conn.execute(
+            "SELECT pk FROM sync_quarantine WHERE tbl = 'restriction' AND col = ''"
+            " UNION SELECT pk FROM sync_deferred WHERE tbl = 'restriction' AND col = ''"
+        )
+    )
+    found = []
+    for run in log.of_rows(conn, [("restriction", pk) for pk in keys]):
+        if EXISTENCE not in run.cols or "activity_id" not in run.cols or run.cl % 2 == 0:
+            continue
+        activity = run.values()[run.cols.index("activity_id")]
+        whens = statuses.get(key_of(activity)) if isinstance(activity, str) else None
+        key = (run.origin, run.seq + run.cols.index(EXISTENCE))
+        if whens and any(w < (run.hlc, run.origin) for w in whens) and key not in covered:
+            found.append(key)
     return found
 
 

@@ -15,8 +15,8 @@ from .conftest import Run
 @pytest.mark.parametrize(
     ("now", "dates"),
     [
-        ("2099-06-01T10:00:00+00:00", "from 2099-04-30 to 2101-05-03"),
-        ("1970-01-05T10:00:00+00:00", "from 1969-12-04 to 1971-12-07"),
+        ("2099-06-01T10:00:00+00:00", "from 2099-05-31 to 2101-05-03"),
+        ("1970-01-01T10:00:00+00:00", "from 1969-12-31 to 1971-12-03"),
     ],
 )
 def test_demo_near_the_ends_of_the_time_range_writes_nothing(

@@ -23,6 +23,12 @@ def _setup(run: Run) -> dict[str, str]:
         )  # fmt: skip
         assert added.exit_code == 0, added.stderr
         ids[code] = added.stdout.strip().splitlines()[-1]
+    ended = run(
+        "activity", "add", "--person", "KIEVIT", "--title", "Ontbijt", "--start",
+        "2026-11-28 07:00", "--end", "2026-11-28 08:00",
+    )  # fmt: skip
+    ids["done"] = ended.stdout.strip().splitlines()[-1]
+    assert run("activity", "edit", ids["done"], "--status", "done").exit_code == 0
     flagged = run("log", "add", "Voertuig", "--kind", "incident", "--flag")
     ids["flag"] = flagged.stdout.strip().splitlines()[-1]
     return ids
@@ -49,6 +55,8 @@ def test_refusals_are_worded_as_before(initialised: Run, tmp_path: Path) -> None
          "--authority", " "),
         ("activity", "restrict", bever, "--kind", "moved", "--reason", "capacity",
          "--authority", "OvJ", "--start", "2026-11-20 09:00"),
+        ("activity", "restrict", ids["done"], "--kind", "cancelled", "--reason", "capacity",
+         "--authority", "OvJ"),
         ("log", "clear", ids["flag"], "--reason", " "),
         ("signal", "raise", "Drone", "--category", "other", "--urgency", "routine",
          "--tlp", "green", "--request-assessment"),

@@ -27,6 +27,7 @@ from store.subjects import get_subject
 from store.sync import roster as rosters
 from tests.conftest import TEST_SECRET
 from tests.console.conftest import error_of, rows, settle, toasts, type_text
+from words.facts import reason
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ics"
 
@@ -162,7 +163,7 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         assert activity is not None
         for option, row in zip(screen.options, rows(app, "#suggestions"), strict=True):
             if not option.feasible:  # why not, where it is listed
-                assert row[1] == (option.reason or "would not work")
+                assert row[1] == (reason(option.reason, option.fact) or "would not work")
         # an officer who covers the activity, or partly (planfix: feasible means covered)
         officers = [
             i for i, o in enumerate(screen.options) if (o.feasible or o.partial) and o.callsign

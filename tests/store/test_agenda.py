@@ -11,7 +11,8 @@ from store import agenda, staff, subjects
 from store.clock import to_db
 from store.db import Store
 from store.errors import BadInput, PermissionDenied, RuleViolation
-from tests.conftest import as_user, snapshot
+from tests.conftest import as_user, refused_as, snapshot
+from words.errors import concept_why, sentence
 
 START = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
 END = START + timedelta(hours=2)
@@ -49,8 +50,8 @@ def test_r1_refusal_names_levels_and_valid_concepts(planned: Store) -> None:
     before = snapshot(planned.path)
     with pytest.raises(RuleViolation) as info:
         agenda.assign_concept(planned, only(planned, "BEVER").id, "STATIC")
-    assert info.value.rule == "R1"
-    assert str(info.value) == (
+    assert (info.value.rule, info.value.code) == ("R1", "concept_below_required")
+    assert sentence(info.value) == (
         "Concept STATIC provides W2 but BEVER requires W3 (rule R1); "
         "choose one of: CP-LIGHT, CP-HEAVY."
     )
@@ -63,8 +64,8 @@ def test_r3_a_concept_for_objects_is_refused_on_a_persons_activity(planned: Stor
     before = snapshot(planned.path)
     with pytest.raises(RuleViolation) as info:
         agenda.assign_concept(planned, only(planned, "BEVER").id, "OBJ-HRB")
-    assert info.value.rule == "R3"
-    assert str(info.value) == (
+    assert (info.value.rule, info.value.code) == ("R3", "concept_wrong_kind")
+    assert sentence(info.value) == (
         "Concept OBJ-HRB serves objects and services, not BEVER, a protected person (rule R3); "
         "choose one of: CP-LIGHT, CP-HEAVY."
     )
@@ -78,18 +79,15 @@ def test_r3_a_concept_for_objects_is_refused_on_a_persons_activity(planned: Stor
 def test_r3_concept_outside_the_package_is_refused(planned: Store) -> None:
     subjects.assess_threat(planned, "BEVER", level=2)
     before = snapshot(planned.path)
-    with pytest.raises(
-        RuleViolation, match=r"OBJ-HRB not in BEVER's package PKG-W2 \(rule R3\)"
-    ) as info:
+    with refused_as(RuleViolation, r"OBJ-HRB not in BEVER's package PKG-W2 \(rule R3\)"):
         agenda.assign_concept(planned, only(planned, "BEVER").id, "OBJ-HRB")
-    assert info.value.rule == "R3"
     assert snapshot(planned.path) == before
 
 
 def test_r4_pilot_concept_only_inside_its_scope(planned: Store) -> None:
     before = snapshot(planned.path)
-    with pytest.raises(
-        RuleViolation, match=r"pilot concept usable only in OB, ZWB; BEVER is in RT \(rule R4\)"
+    with refused_as(
+        RuleViolation, r"pilot concept usable only in OB, ZWB; BEVER is in RT \(rule R4\)"
     ):
         agenda.assign_concept(planned, only(planned, "BEVER").id, "REMOTE-CP")
     assert snapshot(planned.path) == before
@@ -265,8 +263,10 @@ def test_concept_options_explain_every_refusal(planned: Store) -> None:
         o.code: o for o in agenda.concept_options(planned, subjects.get_subject(planned, "BEVER"))
     }
     assert {c for c, o in options.items() if o.valid} == {"CP-LIGHT", "CP-HEAVY"}
-    assert "rule R1" in options["CAM"].reason
-    assert options["OBJ-HRB"].reason == (
+    assert (options["CAM"].rule, options["CAM"].why) == ("R1", "concept_below_required")
+    hrb = options["OBJ-HRB"]
+    assert (hrb.rule, hrb.why) == ("R3", "concept_wrong_kind")
+    assert concept_why(hrb.why, hrb.params) == (
         "serves objects and services, not BEVER, a protected person (rule R3)"
     )
-    assert "rule R4" in options["REMOTE-CP"].reason
+    assert (options["REMOTE-CP"].rule, options["REMOTE-CP"].why) == ("R4", "concept_outside_pilot")

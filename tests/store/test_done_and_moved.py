@@ -93,8 +93,9 @@ def test_done_and_moved_at_once_converge_on_three_laptops(
     if first == "move":  # the done came after the move, of an activity that had not ended
         assert states["a"][0] == "moved"
         assert ("activity", "status") in held[0]
-    else:  # the move of an activity already done came after it: a restriction still stands
-        assert states["a"][0] == "moved"
+    else:  # the move of an activity already done came after it: a done activity has taken
+        assert states["a"][0] == "done"  # place, and a restriction of it is refused (R5)
+        assert ("restriction", "") in held[0]
 
 
 def test_a_correction_made_after_a_concurrent_done_loses_on_every_laptop(tmp_path: Path) -> None:

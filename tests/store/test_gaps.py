@@ -21,6 +21,7 @@ from store.db import Store
 from store.gaps import Duty, Gap, Need, compute, find_gaps, shortfall_hours
 from store.suggest import suggest
 from tests.conftest import at
+from words.facts import reason
 
 T0 = 1_800_000_000  # an arbitrary epoch origin for the pure tests
 H = 3600
@@ -380,12 +381,18 @@ def test_suggestions_never_go_below_the_required_level(rt: Store) -> None:
     assigns = {o.description.split()[1]: o for o in options if o.action == "assign"}
     assert set(assigns) == {"CAM", "ESCORT", "STATIC", "REMOTE-CP", "CP-HEAVY", "OBJ-HRB"}
     for code in ("CAM", "ESCORT", "STATIC"):  # below W3 (R1)
-        assert not assigns[code].feasible and "rule R1" in assigns[code].reason
+        assert not assigns[code].feasible and "rule R1" in reason(
+            assigns[code].reason, assigns[code].fact
+        )
     # a pilot concept outside its scope (R4): never offered as feasible, never applied
-    assert not assigns["REMOTE-CP"].feasible and "rule R4" in assigns["REMOTE-CP"].reason
+    assert not assigns["REMOTE-CP"].feasible and "rule R4" in reason(
+        assigns["REMOTE-CP"].reason, assigns["REMOTE-CP"].fact
+    )
     assert assigns["REMOTE-CP"].concept is None
     # a concept for objects and services never goes on a person (R3)
-    assert not assigns["OBJ-HRB"].feasible and "rule R3" in assigns["OBJ-HRB"].reason
+    assert not assigns["OBJ-HRB"].feasible and "rule R3" in reason(
+        assigns["OBJ-HRB"].reason, assigns["OBJ-HRB"].fact
+    )
     # valid, but the roster cannot staff it
     assert not assigns["CP-HEAVY"].feasible and "still short of" in assigns["CP-HEAVY"].reason
 

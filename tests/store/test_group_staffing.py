@@ -12,6 +12,8 @@ from store import agenda, roster, staff, subjects
 from store.db import Store
 from store.errors import RuleViolation
 from tests.conftest import at, snapshot
+from words.deployments import phrase
+from words.errors import sentence
 
 LAPSES = date(2026, 12, 1)  # valid through 1 December: lapses at midnight into the 2nd
 
@@ -58,27 +60,27 @@ def test_two_officers_lapsing_at_midnight_are_refused_together(night: tuple[Stor
     store, activity_id = night
     refusal = _refused(store, activity_id, ["X1", "X2"])
     assert refusal.rule == "R8"
-    assert "X2 fills no open slot of the concept from 2026-12-02 00:00" in str(refusal)
-    assert "protective_driving (1 of 1)" in str(refusal)
-    assert "close_protection lapsed 2026-12-02 00:00" in str(refusal)
+    assert "X2 fills no open slot of the concept from 2026-12-02 00:00" in sentence(refusal)
+    assert "protective_driving (1 of 1)" in sentence(refusal)
+    assert "close_protection lapsed 2026-12-02 00:00" in sentence(refusal)
     # One at a time is the same group: the second is refused.
     roster.deploy(store, activity_id, ["X1"])
-    assert "X2 fills no open slot" in str(_refused(store, activity_id, ["X2"]))
+    assert "X2 fills no open slot" in sentence(_refused(store, activity_id, ["X2"]))
 
 
 def test_a_second_driver_fills_no_slot(night: tuple[Store, str]) -> None:
     store, activity_id = night
     refusal = _refused(store, activity_id, ["D1", "D2"])
     assert refusal.rule == "deployment"
-    assert "D2 fills no open slot of the concept from 2026-12-01 23:00" in str(refusal)
-    assert "already filled: protective_driving (1 of 1)" in str(refusal)
+    assert "D2 fills no open slot of the concept from 2026-12-01 23:00" in sentence(refusal)
+    assert "already filled: protective_driving (1 of 1)" in sentence(refusal)
 
 
 def test_a_group_that_fills_every_slot_all_night_is_deployed(night: tuple[Store, str]) -> None:
     store, activity_id = night
     roster.deploy(store, activity_id, ["X1", "C1"])  # X1 drives after midnight, C1 protects
     assert roster.staffing_shortfalls(store, activity_id) == []
-    assert "D1 fills no open slot" in str(_refused(store, activity_id, ["D1"]))
+    assert "D1 fills no open slot" in sentence(_refused(store, activity_id, ["D1"]))
 
 
 def test_a_lapse_recorded_after_the_deployment_is_a_group_violation(
@@ -105,7 +107,8 @@ def test_a_lapse_recorded_after_the_deployment_is_a_group_violation(
     (row,) = roster.deployment_violations(
         store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
     )
-    assert row == {
+    assert (row["problem"].code, row["problem"].rule) == ("open_slots", "R8")
+    assert {**row, "problem": phrase(row["problem"])} == {
         "activity": activity_id,
         "callsign": "X1, X2",
         "problem": "close_protection: 1 slot open 2026-12-02 00:00–01:00 (X1, X2 lapsed; rule R8)",

@@ -12,7 +12,7 @@ from store import agenda, roster, staff, subjects
 from store.clock import hours_between
 from store.db import Store
 from store.errors import BadInput, PermissionDenied, RuleViolation
-from tests.conftest import as_user, at, snapshot
+from tests.conftest import as_user, at, refused_as, snapshot
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_deployment_refusals_name_their_rule(duty: Store) -> None:
         (bare.id, "RT-0001", "no concept yet"),
     ]
     for activity_id, callsign, message in cases:
-        with pytest.raises(RuleViolation, match=message):
+        with refused_as(RuleViolation, message):
             roster.deploy(duty, activity_id, [callsign])
     assert snapshot(duty.path) == before
     roster.deploy(duty, covered.id, ["RT-0001"])
@@ -129,7 +129,7 @@ def test_deployment_refusals_name_their_rule(duty: Store) -> None:
         start=at(duty, "2026-12-01 10:00"),
         end=at(duty, "2026-12-01 12:00"),
     )
-    with pytest.raises(RuleViolation, match=r"already deployed on activity .* one place at a time"):
+    with refused_as(RuleViolation, r"already deployed on activity .* one place at a time"):
         roster.deploy(duty, overlap.id, ["RT-0001"])
     staff.add_staff(duty, "RT-0010", unit="RT", role="operator")
     with pytest.raises(PermissionDenied, match="may manage staff, shifts and deployments"):
@@ -148,9 +148,12 @@ def test_an_expired_qualification_refuses_deployment(duty: Store) -> None:
         start=at(duty, "2026-12-02 09:00"),
         end=at(duty, "2026-12-02 11:00"),
     )
-    with pytest.raises(RuleViolation, match=r"close_protection expired\) \(rule R8\)") as info:
+    with refused_as(RuleViolation, r"close_protection expired\) \(rule R8\)"):
         roster.deploy(duty, item.id, ["RT-0001"])
-    assert info.value.rule == "R8"
+    with pytest.raises(RuleViolation) as info:
+        roster.deploy(duty, item.id, ["RT-0001"])
+    assert (info.value.rule, info.value.code) == ("R8", "not_deployed")
+    assert info.value.params["problems"][0]["code"] == "unqualified"
 
 
 def test_deploying_lends_an_officer_to_another_unit(duty: Store) -> None:

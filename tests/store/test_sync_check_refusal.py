@@ -1,7 +1,9 @@
-"""Issue 13 (third review), item 6: a record the judge lets through but a CHECK of the database
-refuses is quarantined with the database's reason, visibly — never left waiting as a schema
-change. Two honest laptops that move one activity's start later and its end earlier at the
-same time produce one: each edit alone is valid, together the end falls before the start."""
+"""Issue 13 (third review), item 6, and its convergence: two honest laptops move one activity's
+start later and its end earlier at the same time. Each edit alone is valid; together the end
+falls before the start (the table's CHECK). The later change (by its clock, then device) loses
+on both laptops — quarantined with its reason, on its author's laptop undone — so the two end
+with the same times, never one refusing the other's change in the judge and the other in the
+database (``test_sync_together`` covers a third laptop and every such check)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from tests.conftest import at
 from tests.sync_team import make_team
 
 
-def test_a_check_refusal_at_import_is_quarantined_with_its_reason(
+def test_a_start_and_an_end_moved_at_once_end_alike_on_both_laptops(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
@@ -37,16 +39,17 @@ def test_a_check_refusal_at_import_is_quarantined_with_its_reason(
     )
     receipt = exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a1.swb").path)
     assert not b.store.one("SELECT 1 FROM sync_deferred")  # nothing waits without a reason
-    refused = [(q.table, q.field, q.reason) for q in receipt.quarantined]
-    assert refused == [
-        (
-            "activity",
-            "start_at",
-            "refused by the database: CHECK constraint failed: end_at > start_at",
-        )
-    ]
+    refused = [(q.device, q.table, q.field) for q in receipt.quarantined]
+    assert refused == [(b.id, "activity", "end_at")]  # b's own later change, undone on b
     assert receipt.failed  # exit 5, named on the receipt and in `sync status`
-    assert (
-        b.store.one("SELECT reason FROM sync_quarantine WHERE col = 'start_at'")[0]
-        == (refused[0][2])
+    reason = b.store.one("SELECT reason FROM sync_quarantine WHERE col = 'end_at'")[0]
+    assert reason == (
+        "activity.end_at '2026-12-02T09:00:00Z' with start_at '2026-12-02T10:30:00Z' as it "
+        "stood when this change was made: end_at must be after start_at"
     )
+    exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "b1.swb").path)
+    times = "SELECT start_at, end_at FROM activity WHERE id = ?"
+    assert a.store.tuples(times, (activity.id,)) == b.store.tuples(times, (activity.id,))
+    assert b.store.tuples(times, (activity.id,)) == [
+        ("2026-12-02T10:30:00Z", "2026-12-02T11:00:00Z")
+    ]

@@ -11,6 +11,8 @@ from store import agenda, roster, staff, subjects
 from store.db import Store
 from store.errors import RuleViolation
 from tests.conftest import at, snapshot
+from words.deployments import phrase
+from words.errors import sentence
 
 CP = [("close_protection", None), ("protective_driving", None)]
 
@@ -50,7 +52,7 @@ def test_refused_after_a_deployment_elsewhere_too_close(
     before = snapshot(store.path)
     with pytest.raises(RuleViolation) as refused:
         roster.deploy(store, two_cities["rt"], ["AM-0001"])
-    assert str(refused.value) == (
+    assert sentence(refused.value) == (
         "Not deployed: AM-0001 needs 60 min travel from the previous deployment at AM ending "
         "06:55 to RT by 07:00 (rule: travel)."
     )
@@ -64,7 +66,7 @@ def test_refused_before_a_deployment_elsewhere_too_close(
     roster.deploy(store, two_cities["rt"], ["AM-0001"])
     with pytest.raises(RuleViolation) as refused:
         roster.deploy(store, two_cities["am"], ["AM-0001"])
-    assert str(refused.value) == (
+    assert sentence(refused.value) == (
         "Not deployed: AM-0001 needs 60 min travel from AM ending 06:55 to the next deployment "
         "at RT starting 07:00 (rule: travel)."
     )
@@ -83,7 +85,11 @@ def test_a_pair_made_too_tight_later_is_listed_once(
         end=at(store, "2026-12-01 08:30"),
         correction="Het overleg duurt langer",
     )
-    assert roster.deployment_violations(store, *window) == [
+    found = roster.deployment_violations(store, *window)
+    assert [(f["problem"].code, f["problem"].rule) for f in found] == [
+        ("travel_from_previous", "travel")
+    ]
+    assert [{**f, "problem": phrase(f["problem"])} for f in found] == [
         {
             "activity": two_cities["rt_late"],
             "callsign": "AM-0001",

@@ -1,0 +1,36 @@
+"""The console refuses a restriction of a done activity as the store does (R5): the form
+stays open with the store's sentence, and nothing is written."""
+
+from __future__ import annotations
+
+from console.app import SchildwachtApp
+from console.screens.agenda import AgendaScreen
+from console.screens.forms import RestrictForm
+from store.db import Store
+from tests.conftest import snapshot
+from tests.console.conftest import error_of, settle
+
+
+async def test_a_restriction_of_a_done_activity_is_refused_in_the_form(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        item = app.screen.selected()
+        assert item is not None
+        with demo_store.write("test.setup"):  # it took place (set as a script would)
+            demo_store.conn.execute("UPDATE activity SET status = 'done' WHERE id = ?", (item.id,))
+        before = snapshot(demo_store.path)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RestrictForm)
+        await pilot.press("tab", "tab", *"OvJ", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RestrictForm)  # stays open
+        assert error_of(app) == (
+            f"'{item.title}' is done: it has taken place, and a restriction decides what "
+            "happens next (rule R5)."
+        )
+    assert snapshot(demo_store.path) == before

@@ -1,0 +1,146 @@
+"""Deployment problems in words: each ``store.roster.Problem`` (a code, its rule and its
+parameters) as the phrase the command line and the console show. The store never words them,
+and no face reads these phrases back: a face that needs the rule or the kind of problem reads
+the problem's ``code`` and ``rule``.
+
+Problems arrive as JSON values too (``{code, rule, params}``: the ``problems`` of a refused
+deployment, ``store.errors.RuleViolation`` with ``code="not_deployed"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from store.clock import local
+
+from . import _
+
+if TYPE_CHECKING:
+    from store.roster import Problem
+
+Params = Mapping[str, Any]
+
+
+def _minute(moment: str) -> str:
+    return f"{local(moment):%Y-%m-%d %H:%M}"
+
+
+def _clock(moment: str) -> str:
+    return f"{local(moment):%H:%M}"
+
+
+def _span(start: str, end: str) -> str:
+    return f"{_minute(start)}–{_clock(end)}"
+
+
+def _unqualified(p: Params) -> str:
+    expired = _(" ({codes} expired)").format(codes=", ".join(p["expired"])) if p["expired"] else ""
+    return _(
+        "{callsign} holds none of {needs} valid from {since}, within the activity {span}"
+        "{expired} (rule R8)"
+    ).format(
+        callsign=p["callsign"],
+        needs=", ".join(p["needs"]),
+        since=_minute(p["since"]),
+        span=_span(p["start"], p["end"]),
+        expired=expired,
+    )
+
+
+def _no_open_slot(p: Params) -> str:
+    full = [
+        _("{code} ({filled} of {count})").format(code=q, filled=f, count=c) for q, f, c in p["full"]
+    ]
+    lapsed = [
+        _("{code} lapsed {day}").format(code=code, day=_minute(day)) for code, day in p["lapsed"]
+    ]
+    why = "; ".join(
+        ([_("already filled: {slots}").format(slots=", ".join(full))] if full else []) + lapsed
+    ) or _("holds none of its qualifications")
+    rule = _("rule R8") if p["lapsed"] else _("rule: staffing")
+    return _("{callsign} fills no open slot of the concept from {since} ({why}) ({rule})").format(
+        callsign=p["callsign"], since=_minute(p["since"]), why=why, rule=rule
+    )
+
+
+def _open_slots(p: Params) -> str:
+    slots = _("slot") if p["missing"] == 1 else _("slots")
+    lapsed = (
+        _(" ({callsigns} lapsed; rule R8)").format(callsigns=", ".join(p["lapsed"]))
+        if p["lapsed"]
+        else ""
+    )
+    return _("{qualification}: {missing} {slots} open {span}{lapsed}").format(
+        qualification=p["qualification"],
+        missing=p["missing"],
+        slots=slots,
+        span=_span(p["start"], p["end"]),
+        lapsed=lapsed,
+    )
+
+
+PHRASES: dict[str, Callable[[Params], str]] = {
+    "activity_cancelled": lambda _p: _("the activity is cancelled"),
+    "no_concept": lambda _p: _("the activity has no concept yet; assign one first"),
+    "not_on_duty": lambda p: _(
+        "{callsign} is not on duty for the whole activity {span} (rule: on duty)"
+    ).format(callsign=p["callsign"], span=_span(p["start"], p["end"])),
+    "travel_from_unit": lambda p: _(
+        "{callsign} needs {minutes} min travel from {unit} and is not on duty by {by} "
+        "(rule: travel)"
+    ).format(callsign=p["callsign"], minutes=p["minutes"], unit=p["unit"], by=_clock(p["by"])),
+    "unqualified": _unqualified,
+    "one_place": lambda p: _(
+        "{callsign} is already deployed on activity {activity} {span} (rule: one place at a time)"
+    ).format(callsign=p["callsign"], activity=p["activity"], span=_span(p["start"], p["end"])),
+    "travel_from_previous": lambda p: _(
+        "{callsign} needs {minutes} min travel from the previous deployment at {origin} ending "
+        "{ends} to {to} by {by} (rule: travel)"
+    ).format(
+        callsign=p["callsign"],
+        minutes=p["minutes"],
+        origin=p["from"],
+        ends=_clock(p["ends"]),
+        to=p["to"],
+        by=_clock(p["by"]),
+    ),
+    "travel_to_next": lambda p: _(
+        "{callsign} needs {minutes} min travel from {origin} ending {ends} to the next "
+        "deployment at {to} starting {starts} (rule: travel)"
+    ).format(
+        callsign=p["callsign"],
+        minutes=p["minutes"],
+        origin=p["from"],
+        ends=_clock(p["ends"]),
+        to=p["to"],
+        starts=_clock(p["starts"]),
+    ),
+    "rest": lambda p: _(
+        "{callsign} has less than 11 hours' rest between {span} and {other} "
+        "(rule: rest between shifts)"
+    ).format(
+        callsign=p["callsign"],
+        span=_span(p["start"], p["end"]),
+        other=_span(p["other_start"], p["other_end"]),
+    ),
+    "already_deployed": lambda p: _("{callsign} is already deployed on this activity").format(
+        callsign=p["callsign"]
+    ),
+    "no_open_slot": _no_open_slot,
+    "open_slots": _open_slots,
+}
+
+
+def phrase(problem: Problem | Mapping[str, Any]) -> str:
+    """A deployment problem as a phrase: a ``Problem`` or its JSON facts."""
+    if isinstance(problem, Mapping):
+        code, params = str(problem["code"]), problem["params"]
+    else:
+        code, params = problem.code, problem.params
+    return PHRASES[code](params)
+
+
+def refused(problems: list[Mapping[str, Any]]) -> str:
+    """The sentence of a refused deployment: every officer's problem."""
+    return _("Not deployed: {problems}.").format(problems="; ".join(phrase(p) for p in problems))
