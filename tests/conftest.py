@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher, profiles
+from hypothesis import settings
 
 from store import proof, staff
 from store.clock import FixedClock
@@ -19,6 +20,11 @@ from store.db import Store
 from store.demo import generate_demo
 from store.errors import StoreError
 from store.setup import init_database
+
+# Property tests assert no wall-clock time either: the machines the suite runs on are shared,
+# so hypothesis's per-example deadline (200 ms) would fail honest code under load.
+settings.register_profile("schildwacht", deadline=None)
+settings.load_profile("schildwacht")
 
 #: The fixed "now" of every test: Saturday 28 November 2026, 10:00 in Amsterdam.
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)

@@ -20,7 +20,7 @@ def test_every_officer_offered_deploys_and_leaves_the_offer(demo_store: Store) -
     for candidate in offered:  # free, on duty, qualified for an open place: no rule refuses
         assert set(candidate.fills) <= needs
         officer = get_staff(demo_store, candidate.callsign)
-        assert roster.deployment_problem(demo_store, item.id, officer) == ""
+        assert roster.deployment_problem(demo_store, item.id, officer) is None
     first = offered[0]
     roster.deploy(demo_store, item.id, [first.callsign])
     assert first.callsign not in {c.callsign for c in roster.deployable(demo_store, item.id)}
