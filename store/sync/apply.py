@@ -51,14 +51,24 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     fresh = _fresh(conn, checked)
     log.store(conn, fresh)
     _store_segments(conn, checked)
+    bound_before = (
+        set(rosters.bound_callsigns(rosters.current(store)).items())
+        if checked.roster_is_new
+        else None
+    )
     rejudge = _accept_roster(store, conn, checked, now)
+    rebound = {
+        name
+        for name, binding in rosters.bound_callsigns(checked.team).items()
+        if bound_before is not None and (name, binding) not in bound_before
+    }
     for origin, cut in _keep_forks(store, conn, checked, now).items():
         rejudge[origin] = min(cut, rejudge.get(origin, cut))
     total = sum(len(r.cols) for r in fresh)
     progress("applying", 0, total)
     waiting = kept.deferred_by_origin(conn)
     outcome = session.judge_and_apply(
-        conn, checked.team, fresh, now_ms=now_ms, now=now, rejudge_origins=rejudge
+        conn, checked.team, fresh, now_ms=now_ms, now=now, rejudge_origins=rejudge, rebound=rebound
     )
     progress("applying", total, total)
     _count(conn, checked, outcome)
