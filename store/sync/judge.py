@@ -309,6 +309,9 @@ class Context:
     cancelled_at: Callable[[str], list[tuple[At, bool]]] = lambda _activity: []
     #: activity id → why it needs re-planning here now (R1 …), or None
     replanning: Callable[[str], str | None] = lambda _activity: None
+    #: (activity id, concept) → why the concept is below the level its person requires here
+    #: (R1), or None
+    below_required: Callable[[str, str], str | None] = lambda *_args: None
     #: activity id → its status here before the import, or None
     status_of: Callable[[str], str | None] = lambda _activity: None
     #: (activity key, when) → its status just before then, from accepted records
@@ -749,6 +752,8 @@ class Judge:
             failed = self._as_restricted(record, str(row_id), row, judged)
         if failed is None and (rule.name, record.col) == ("activity", "end_at"):
             failed = self._done_and_moved(record, str(row_id), row)
+        if failed is None and (rule.name, record.col) == ("activity", "concept"):
+            failed = self._concept_unflagged(record, str(row_id), row, judged)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")
         return failed or APPLY
@@ -822,6 +827,28 @@ class Judge:
             return None
         status = self.context.status_as_of(record.pk, _at(record))
         return _done_after_end(record, status, record.val)
+
+    def _concept_unflagged(
+        self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]
+    ) -> Verdict | None:
+        """R1 for a concept put on an activity that is done or cancelled (as of the change, or
+        by its own change set): no re-planning flag would show a concept below the required
+        level there, so it is refused as the store refuses it, whatever the status."""
+        status = row.fields.get("status")
+        if status is not None and (status.seq not in judged or judged[status.seq].applies):
+            state: object = status.val
+        else:
+            state = self.context.status_as_of(record.pk, _at(record))
+        if state not in ("done", "cancelled") or record.val is None:
+            return None
+        reason = self.context.below_required(activity, str(record.val))
+        if reason is None:
+            return None
+        return quarantine(
+            "R1",
+            f"activity.concept {shown(record.val)} on a {state} activity: {reason}; no "
+            "re-planning flag would show it (R1)",
+        )
 
     def _as_restricted(
         self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]

@@ -418,6 +418,7 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
         replanning=lambda activity: _replanning(conn, activity),
+        below_required=lambda activity, concept: _below_required(conn, activity, concept),
         status_of=lambda activity: _status_of(conn, activity),
         status_as_of=lambda pk, at: _field_as_of(conn, "activity", pk, "status", at, edits=False),
     )
@@ -525,6 +526,20 @@ def _replanning(conn: sqlite3.Connection, activity: str) -> str | None:
     row = conn.execute("SELECT replan_reason FROM activity_view WHERE id = ?", (activity,))
     found = row.fetchone()
     return None if found is None or found[0] is None else str(found[0])
+
+
+def _below_required(conn: sqlite3.Connection, activity: str, concept: str) -> str | None:
+    """Why ``concept`` on the activity would provide less than its person requires here (R1),
+    or None (it suffices, or the activity or the concept is not known here)."""
+    row = conn.execute(
+        "SELECT p.required_level, p.required_rank, cr.level, cr.rank FROM activity a"
+        " JOIN subject_protection p ON p.subject_id = a.subject_id"
+        " LEFT JOIN concept_rank cr ON cr.concept = ? WHERE a.id = ?",
+        (concept, activity),
+    ).fetchone()
+    if row is None or row[1] is None or (row[3] is not None and row[3] >= row[1]):
+        return None
+    return f"it provides {row[2] or 'no level'}, below the required {row[0]}"
 
 
 Creations = Callable[[str, str, int, Change], list[tuple[int, str, int]]]

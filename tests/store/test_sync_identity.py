@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from store import logbook, staff, subjects
+from store import agenda, logbook, staff, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.setup import init_database
 from store.sync import exchange
 from store.sync import roster as rosters
-from tests.conftest import NOW, as_user
+from tests.conftest import NOW, as_user, at
 from tests.hostile import Hostile, key
 from tests.store.test_sync_callsign import joined
 from tests.sync_team import Laptop, make_team, user_tables
@@ -188,3 +188,42 @@ def test_the_request_names_the_operators_unit_and_role(tmp_path: Path) -> None:
     data = rosters.read_request(tmp_path / "r.json").data
     assert (data["callsign"], data["unit"], data["operator_role"]) == ("RT-0001", "RT", "planner")
     store.close()
+
+
+def test_a_concept_lowered_on_a_done_activity_is_quarantined(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """donehide.sh (item 5): operator B marks an ended activity done, then lowers its concept
+    below the required level with raw SQL (the R1 trigger dropped and put back); no re-planning
+    flag shows on a done activity, so A refuses the change as the store would (R1)."""
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"), role="operator")
+    subjects.add_subject(a.store, "KIEVIT", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "KIEVIT", level=3)
+    school = agenda.add_activity(
+        a.store,
+        person="KIEVIT",
+        title="Kinderen naar school",
+        start=at(a.store, "2026-11-28 08:15"),
+        end=at(a.store, "2026-11-28 09:15"),
+        location="Basisschool",
+        concept="CP-LIGHT",
+    )
+    exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a0.swb").path)
+    clock.advance(minutes=30)
+    agenda.edit_activity(b.store, school.id, status="done")
+    hostile = Hostile(b, tmp_path)
+    trigger = str(
+        _one(b.store, "SELECT sql FROM sqlite_master WHERE name = 'activity_r1_update'")[0]
+    )
+    hostile.sql(
+        "DROP TRIGGER activity_r1_update",
+        ("UPDATE activity SET concept = 'CAM' WHERE id = ?", (school.id,)),
+        trigger,
+    )
+    hostile.seal()
+    receipt = exchange.import_file(a.store, hostile.export())
+    assert [(q.table, q.field) for q in receipt.quarantined] == [("activity", "concept")]
+    assert receipt.quarantined[0].rule == "R1"
+    row = "SELECT status, concept FROM activity WHERE id = ?"
+    assert _one(a.store, row, school.id) == ("done", "CP-LIGHT")
+    assert [r[2:4] for r in _quarantined(a.store)] == [("activity", "concept")]
