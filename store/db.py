@@ -32,7 +32,7 @@ from . import access, fingerprint, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 from .proof import SecretSource, prove
-from .sync import capture
+from .sync import capture, restored
 
 #: ``db repair``'s restorer of the shipped catalogue (``setup.restore_catalogue``): given the
 #: connection and the database's path, it returns what it did.
@@ -830,8 +830,14 @@ def backup_database(store: Store, target: str | Path) -> Path:
         path.unlink(missing_ok=True)
     try:
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        own = capture.last_seq(store.conn, store.device_id)
         if store.passphrase is None:
             store.conn.execute("VACUUM INTO ?", (str(temporary),))
+            store.conn.execute("ATTACH DATABASE ? AS backup", (str(temporary),))
+            try:
+                _note_backup(store.conn, own)
+            finally:
+                store.conn.execute("DETACH DATABASE backup")
         else:
             key = store.passphrase.replace("'", "''")
             store.conn.execute(f"ATTACH DATABASE ? AS backup KEY '{key}'", (str(temporary),))
@@ -839,6 +845,7 @@ def backup_database(store: Store, target: str | Path) -> Path:
                 store.conn.execute("SELECT sqlcipher_export('backup')")
                 version = store.conn.execute("PRAGMA user_version").fetchone()[0]
                 store.conn.execute(f"PRAGMA backup.user_version = {int(version)}")
+                _note_backup(store.conn, own)
             finally:
                 store.conn.execute("DETACH DATABASE backup")
         machine.check_target(destination, "the backup", database=store.path)
@@ -854,6 +861,17 @@ def backup_database(store: Store, target: str | Path) -> Path:
             raise fault from None
         raise
     return destination
+
+
+def _note_backup(conn: sqlite3.Connection, own: int) -> None:
+    """In the copy: how far this laptop's own changes went, so a laptop restored from it knows
+    which numbers the team may hold beyond it (``sync.restored``)."""
+    conn.execute(
+        "INSERT INTO backup.meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (restored.BACKUP_SEQ, str(own)),
+    )
+    conn.execute("DELETE FROM backup.meta WHERE key = ?", (restored.GAP,))
 
 
 def rekey_database(store: Store, new_passphrase: str) -> None:

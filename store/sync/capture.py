@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..errors import IntegrityFailure
 from ..validate import visible
-from . import clashes, conflicts, log
+from . import clashes, conflicts, log, restored
 from .change import Change, Run, changes_of, encode_values, normal_prevs
 from .tables import EXISTENCE, SAME_FACT, TableShape, shapes
 
@@ -245,7 +245,8 @@ def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
         return 0
     table_shapes = shapes(conn)
     _after_the_facts(conn, touched)
-    writer = _Writer(origin, next_hlc(conn, now_ms), actor, last_seq(conn, origin))
+    number = restored.next_after(conn, last_seq(conn, origin))  # after the team's copy
+    writer = _Writer(origin, next_hlc(conn, now_ms), actor, number)
     for tbl in sorted(touched):
         _seal_table(conn, table_shapes[tbl], touched[tbl], writer)
     conn.execute("DELETE FROM sync_pending")
