@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..errors import IntegrityFailure
 from ..validate import visible
 from . import clashes, conflicts, log, restored
-from .change import Change, Run, changes_of, encode_values, normal_prevs
+from .change import Change, Run, changes_of, encode_values, key_parts, normal_prevs
 from .tables import EXISTENCE, SAME_FACT, TableShape, shapes
 
 TRIGGER_PREFIX = "sync_capture_"
@@ -153,6 +153,8 @@ def queue_drift(conn: sqlite3.Connection) -> int:
                 _queue(conn, table.name, pk, "touch", json.dumps(drifted))
                 queued += 1
         for (pk, col), (stamp, _val) in logged.items():
+            if len(key_parts(pk) or ()) != len(table.key):
+                continue  # a record set aside (``log.set_aside_malformed``) names no row
             if col == EXISTENCE and stamp[0] % 2 == 1 and pk not in present:
                 _queue(conn, table.name, pk, "delete", None)
                 queued += 1
@@ -403,6 +405,12 @@ def clear_malformed_pending(conn: sqlite3.Connection) -> int:
     malformed = malformed_pending(conn)
     conn.executemany("DELETE FROM sync_pending WHERE id = ?", [(i,) for i, _why in malformed])
     return len(malformed)
+
+
+def set_aside_malformed(conn: sqlite3.Connection, me: str) -> int:
+    """``db repair``: this laptop's own change log rows no Schildwacht wrote, set aside
+    (``log.set_aside_malformed``); how many."""
+    return log.set_aside_malformed(conn, me)
 
 
 def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:

@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import machine, witness
 from ..db import Store
-from ..errors import BadInput
+from ..errors import BadInput, IntegrityFailure
 from ..findings import OWN_REFUSED_KEY
 from ..ids import uuid7
 from ..migrations import SCHEMA_VERSION
@@ -96,7 +96,8 @@ def export(
     bundle_id = uuid7()
     target = _target(store, bundle_id, out, folder, team.version)
     with store.write("sync.export", bundle_id) as conn:
-        log.check_shapes(conn)  # a change log edited outside Schildwacht: exit 5, not a crash
+        # a change log edited outside Schildwacht: exit 5, not a crash (records: as packed)
+        log.check_shapes(conn, records=False)
         store.seal()
         progress("sealing", 1, 1)
         warnings, malformed, packed = _cut_own_segment(conn, store, team)
@@ -211,7 +212,19 @@ def _pack(
     for number, (origin, num, first, last, header, signature) in enumerate(segments, 1):
         body = packed.get((origin, num))
         if body is None:
-            body = compressed_body(conn, origin, first, last, _encoding(bytes(header)))[0]
+            try:
+                body = compressed_body(conn, origin, first, last, _encoding(bytes(header)))[0]
+            except (ValueError, KeyError, TypeError, IndexError):
+                log.check_records(conn, origin, first, last)  # names the record
+                raise IntegrityFailure(
+                    f"This database's change log was changed outside Schildwacht: the changes "
+                    f"{first}–{last} of device {origin[:13]} cannot be read, so they cannot be "
+                    "sent. Nothing was written; restore the latest backup.",
+                    code="segment_unreadable",
+                    first=first,
+                    last=last,
+                    device=origin[:13],
+                ) from None
         changes += last - first + 1
         parts += [bytes(header), body, bytes(signature)]
         listed.append({"origin": origin, "number": num, "hash": sha256(bytes(header))})
@@ -265,6 +278,7 @@ def _cut_own_segment(
     last = capture.last_seq(conn, origin)
     if last <= covered or restored.gap(conn) is not None:
         return [], [], {}
+    log.check_records(conn, origin, covered + 1, last)
     body, digest, size = compressed_body(conn, origin, covered + 1, last, bundle.ENCODING)
     header = canonical(
         {
