@@ -103,6 +103,7 @@ class Store:
         passphrase: str | None = None,
         repair: bool = False,
         restore_catalogue: CatalogueRestore | None = None,
+        fixed: Clock | None = None,
     ) -> None:
         """``user`` acts (default: the laptop's operator); anyone but the operator needs
         ``secret`` — their secret, or a callable that asks for it when it is needed.
@@ -110,7 +111,9 @@ class Store:
         ``repair`` restores missing or altered guards (triggers, views) instead of refusing to
         open, and captures what changed while capture triggers were missing (``db repair``);
         ``restore_catalogue`` (``setup.restore_catalogue``) then puts back a reference catalogue
-        changed on disk, and says what it did."""
+        changed on disk, and says what it did. ``fixed``: a fixed clock (tests, demos) taken
+        instead of ``clock`` only when this database was created with one (``clock_fixed``),
+        before ``repair`` writes anything."""
         self.path = Path(path).expanduser()
         self.passphrase = passphrase or None
         self.clock: Clock = clock or SystemClock()
@@ -130,6 +133,8 @@ class Store:
                 raise integrity.refusal(findings, str(self.path))
             if not repair:
                 fingerprint.check(conn, str(self.path))
+            if fixed is not None and self.clock_fixed:
+                self.clock = fixed
             self._install_capture(conn)
             if user is not None and not create:
                 self._user = self._prove(user, secret)
@@ -324,8 +329,8 @@ class Store:
         the meta row alone does not make a real database take a fixed clock."""
         if self.meta(CLOCK_KEY) != "fixed":
             return False
-        row = self.one("SELECT action, detail FROM audit_event ORDER BY seq LIMIT 1")
-        if row is None or row[0] != "db.init":
+        row = self.one("SELECT action, detail, seq FROM audit_event ORDER BY seq LIMIT 1")
+        if row is None or row[0] != "db.init" or row[2] != 1:  # a planted event 0 decides not
             return False
         try:
             return bool(validate.json_document(row[1], "an audit event").get(CLOCK_KEY) == "fixed")
