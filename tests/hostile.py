@@ -20,6 +20,7 @@ from store.clock import FixedClock
 from store.db import Store
 from store.sync import bundle, capture, exchange
 from store.sync import export as exporter
+from store.sync import log as sync_log
 from store.sync import roster as rosters
 from store.sync.tables import CRITICAL_FIELDS, DERIVED_FIELDS
 from tests.conftest import NOW, at
@@ -150,8 +151,17 @@ class Hostile:
             raw.close()
 
     def export(self) -> Path:
+        """The real export, signed by the laptop, without the sender's own check of the records
+        it packs (``log.check_records``: an honest laptop refuses to send a record no store
+        wrote): a hostile member runs whatever software it likes, and the receivers must
+        quarantine such a record themselves."""
         self.sent += 1
-        return exchange.export(self.store, out=self.work / f"from-b-{self.sent}.swb").path
+        original = sync_log.check_records
+        sync_log.check_records = lambda *_args, **_kwargs: None
+        try:
+            return exchange.export(self.store, out=self.work / f"from-b-{self.sent}.swb").path
+        finally:
+            sync_log.check_records = original
 
     def export_with(self, manifest: Callable[[bytes], bytes]) -> Path:
         """The real export, with the signed manifest passed through ``manifest`` first (the
