@@ -182,12 +182,29 @@ def _operator(conn: sqlite3.Connection, callsign: str | None) -> dict[str, str] 
     found = row.fetchone()
     if found is None:
         return None
+    made = _created_as(conn, str(found[1]))
     return {
         "callsign": str(found[0]),
         "staff": str(found[1]),
-        "unit": str(found[2]),
-        "operator_role": str(found[3]),
+        "unit": made.get("unit", str(found[2])),
+        "operator_role": made.get("role", str(found[3])),
     }
+
+
+def _created_as(conn: sqlite3.Connection, staff_id: str) -> dict[str, str]:
+    """The unit and role the operator's row was created with (at ``init``, this laptop's first
+    change set), as its change records say: what the roster binds, even when the row changed
+    since."""
+    found: dict[str, str] = {}
+    for col, val in conn.execute(
+        "SELECT col, val FROM sync_change WHERE tbl = 'staff' AND pk = json_array(?)"
+        " AND col IN ('unit', 'role') AND origin = (SELECT value FROM meta"
+        " WHERE key = 'device_id') ORDER BY seq",
+        (staff_id,),
+    ):
+        if isinstance(val, str):
+            found.setdefault(str(col), val)
+    return found
 
 
 def bound_callsigns(roster: Roster | None) -> dict[str, tuple[str, str]]:
@@ -282,11 +299,12 @@ def _request_operator(conn: sqlite3.Connection, callsign: str | None) -> dict[st
     found = row.fetchone()
     if found is None:
         return {}
+    made = _created_as(conn, str(found[1]))
     return {
         "callsign": str(found[0]),
         "staff": str(found[1]),
-        "unit": str(found[2]),
-        "operator_role": str(found[3]),
+        "unit": made.get("unit", str(found[2])),
+        "operator_role": made.get("role", str(found[3])),
     }
 
 

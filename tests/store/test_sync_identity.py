@@ -227,3 +227,28 @@ def test_a_concept_lowered_on_a_done_activity_is_quarantined(
     row = "SELECT status, concept FROM activity WHERE id = ?"
     assert _one(a.store, row, school.id) == ("done", "CP-LIGHT")
     assert [r[2:4] for r in _quarantined(a.store)] == [("activity", "concept")]
+
+
+def test_the_roster_binds_the_operator_as_created_though_the_row_changed_since(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """A shift leader's laptop makes its own operator a planner before it asks to join: the
+    roster binds the role its first change set created them with, so that change set (and the
+    later change) still applies on the team's laptops."""
+    (a,) = make_team(tmp_path / "team", clock, names=("a",))
+    folder = tmp_path / "laptop-s"
+    folder.mkdir()
+    leader = init_database(
+        folder / "s.db", callsign="RT-0700", role="shift_leader", unit="RT", clock=clock
+    )
+    staff.set_role(leader, "RT-0700", "planner")
+    rosters.write_request(leader, tmp_path / "req-s.json")
+    request = rosters.read_request(tmp_path / "req-s.json")
+    assert (request.data["unit"], request.data["operator_role"]) == ("RT", "shift_leader")
+    rosters.enroll(a.store, request)
+    welcome = exchange.export(a.store, out=tmp_path / "w.swb", welcome=request.hash)
+    exchange.import_file(leader, welcome.path)
+    receipt = exchange.import_file(a.store, exchange.export(leader, out=tmp_path / "s.swb").path)
+    assert not receipt.quarantined and sum(receipt.deferred.values()) == 0
+    assert _one(a.store, "SELECT role FROM staff WHERE callsign = 'RT-0700'") == ("planner",)
+    leader.close()
