@@ -69,6 +69,19 @@ def copied_team(template: Path, work: Path) -> Iterator[tuple[Laptop, Hostile]]:
         b.close()
 
 
+@contextmanager
+def without_sender_checks() -> Iterator[None]:
+    """Exports that skip the sender's own check of the records they pack (an honest laptop
+    refuses to send a record no store wrote, ``log.check_records``): a hostile member runs
+    whatever software it likes, so the receivers' own checks are what the tests try."""
+    original = sync_log.check_records
+    sync_log.check_records = lambda *_args, **_kwargs: None
+    try:
+        yield
+    finally:
+        sync_log.check_records = original
+
+
 class Hostile:
     """The hostile operator's laptop: raw SQL, forged change records, the real export."""
 
@@ -156,12 +169,8 @@ class Hostile:
         wrote): a hostile member runs whatever software it likes, and the receivers must
         quarantine such a record themselves."""
         self.sent += 1
-        original = sync_log.check_records
-        sync_log.check_records = lambda *_args, **_kwargs: None
-        try:
+        with without_sender_checks():
             return exchange.export(self.store, out=self.work / f"from-b-{self.sent}.swb").path
-        finally:
-            sync_log.check_records = original
 
     def export_with(self, manifest: Callable[[bytes], bytes]) -> Path:
         """The real export, with the signed manifest passed through ``manifest`` first (the
