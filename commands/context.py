@@ -110,6 +110,7 @@ class Env:
             passphrase=self.passphrase,
             repair=repair,
             restore_catalogue=restore,
+            fixed=self.clock if isinstance(self.clock, FixedClock) else None,
         )
         if isinstance(self.clock, FixedClock):
             if store.clock_fixed:

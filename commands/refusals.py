@@ -194,6 +194,28 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{rows} no Schildwacht wrote ({first}). Nothing was written. Run `schildwacht db "
         "repair`: it removes them and captures what really changed."
     ).format(rows=rows(p["count"]), first=p["first"]),
+    "log_malformed": _template(
+        _(
+            "This database's change log was changed outside Schildwacht: record #{seq} of "
+            "device {device} ({what}) is not one Schildwacht wrote, so it cannot be sent. Nothing "
+            "was written. Run `schildwacht db repair`: it sets the record aside (the team then "
+            "quarantines it); a record already sent needs the latest backup."
+        )
+    ),
+    "segment_unreadable": _template(
+        _(
+            "This database's change log was changed outside Schildwacht: the changes "
+            "{first}–{last} of device {device} cannot be read, so they cannot be sent. Nothing "
+            "was written; restore the latest backup."
+        )
+    ),
+    "segment_malformed": _template(
+        _(
+            "This database's change log was changed outside Schildwacht: segment {number} of "
+            "device {device} is not one Schildwacht signed, so nothing can be sent. Nothing was "
+            "written. Run `schildwacht db repair`: it sets the segment aside."
+        )
+    ),
     "bundle_target_twice": _template(_("Give either --out FILE or --to DIR.")),
     "bundle_file_is_folder": _template(_("{path} is a folder; use --to for folder mode.")),
     "resolve_needs_one_value": _template(

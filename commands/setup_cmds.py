@@ -177,6 +177,11 @@ def db_repair(env: Env) -> None:
     )
     if done.get("malformed_queue"):
         info(f"Removed {done['malformed_queue']} queued rows no Schildwacht wrote.")
+    if done.get("set_aside"):
+        info(
+            f"Set aside {done['set_aside']} change log entries no Schildwacht wrote: they keep "
+            "their numbers and carry nothing, so the team quarantines them and takes the rest."
+        )
     if done.get("catalogue") and done["catalogue"] != "as made at init":
         info(f"Reference catalogue {done['catalogue']}.")
     for change in done.get("rederived", []):

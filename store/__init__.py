@@ -23,7 +23,7 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
    ``migrations``, ``ics_bounds`` (what a calendar file may cost before it is parsed or
    expanded), and the change capture and judgement of sync (``sync.capture``,
    ``sync.clashes``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,
-   ``sync.log``, ``sync.held``, ``sync.facts``).
+   ``sync.log``, ``sync.held``, ``sync.facts``, ``sync.restored``).
 6. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,
    ``sync.tables``.
 

@@ -104,6 +104,7 @@ class Store:
         passphrase: str | None = None,
         repair: bool = False,
         restore_catalogue: CatalogueRestore | None = None,
+        fixed: Clock | None = None,
     ) -> None:
         """``user`` acts (default: the laptop's operator); anyone but the operator needs
         ``secret`` — their secret, or a callable that asks for it when it is needed.
@@ -111,7 +112,9 @@ class Store:
         ``repair`` restores missing or altered guards (triggers, views) instead of refusing to
         open, and captures what changed while capture triggers were missing (``db repair``);
         ``restore_catalogue`` (``setup.restore_catalogue``) then puts back a reference catalogue
-        changed on disk, and says what it did."""
+        changed on disk, and says what it did. ``fixed``: a fixed clock (tests, demos) taken
+        instead of ``clock`` only when this database was created with one (``clock_fixed``),
+        before ``repair`` writes anything."""
         self.path = Path(path).expanduser()
         self.passphrase = passphrase or None
         self.clock: Clock = clock or SystemClock()
@@ -131,6 +134,8 @@ class Store:
                 raise integrity.refusal(findings, str(self.path))
             if not repair:
                 fingerprint.check(conn, str(self.path))
+            if fixed is not None and self.clock_fixed:
+                self.clock = fixed
             if create:  # a new database's first action (``setup``) writes outside ``write``
                 self._install_capture(conn)
             if user is not None and not create:
@@ -147,6 +152,7 @@ class Store:
                 detail["malformed_queue"] = capture.clear_malformed_pending(conn)
                 conn.execute("COMMIT")
                 with self.write("db.repair", None, detail) as c:
+                    detail["set_aside"] = capture.set_aside_malformed(c, self.device_id)
                     capture.install_triggers(c, baseline=False)
                     integrity.restore(c, integrity.check(c))
                     detail["catalogue"] = (
@@ -327,8 +333,8 @@ class Store:
         the meta row alone does not make a real database take a fixed clock."""
         if self.meta(CLOCK_KEY) != "fixed":
             return False
-        row = self.one("SELECT action, detail FROM audit_event ORDER BY seq LIMIT 1")
-        if row is None or row[0] != "db.init":
+        row = self.one("SELECT action, detail, seq FROM audit_event ORDER BY seq LIMIT 1")
+        if row is None or row[0] != "db.init" or row[2] != 1:  # a planted event 0 decides not
             return False
         try:
             return bool(validate.json_document(row[1], "an audit event").get(CLOCK_KEY) == "fixed")
@@ -834,6 +840,8 @@ _ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}$")
 def backup_database(store: Store, target: str | Path) -> Path:
     """A consistent copy, written under a temporary name and renamed; encrypted with the same
     passphrase when the database is."""
+    from .sync import capture  # a reading command loads no sync code
+
     destination = machine.check_target(target, "the backup", database=store.path)
     temporary = destination.with_name(f".{destination.name}.partial")
     leftovers = [temporary, *(Path(f"{temporary}{end}") for end in ("-journal", "-wal", "-shm"))]
@@ -841,8 +849,14 @@ def backup_database(store: Store, target: str | Path) -> Path:
         path.unlink(missing_ok=True)
     try:
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        own = capture.last_seq(store.conn, store.device_id)
         if store.passphrase is None:
             store.conn.execute("VACUUM INTO ?", (str(temporary),))
+            store.conn.execute("ATTACH DATABASE ? AS backup", (str(temporary),))
+            try:
+                _note_backup(store.conn, own)
+            finally:
+                store.conn.execute("DETACH DATABASE backup")
         else:
             key = store.passphrase.replace("'", "''")
             store.conn.execute(f"ATTACH DATABASE ? AS backup KEY '{key}'", (str(temporary),))
@@ -850,6 +864,7 @@ def backup_database(store: Store, target: str | Path) -> Path:
                 store.conn.execute("SELECT sqlcipher_export('backup')")
                 version = store.conn.execute("PRAGMA user_version").fetchone()[0]
                 store.conn.execute(f"PRAGMA backup.user_version = {int(version)}")
+                _note_backup(store.conn, own)
             finally:
                 store.conn.execute("DETACH DATABASE backup")
         machine.check_target(destination, "the backup", database=store.path)
@@ -865,6 +880,19 @@ def backup_database(store: Store, target: str | Path) -> Path:
             raise fault from None
         raise
     return destination
+
+
+def _note_backup(conn: sqlite3.Connection, own: int) -> None:
+    """In the copy: how far this laptop's own changes went, so a laptop restored from it knows
+    which numbers the team may hold beyond it (``sync.restored``)."""
+    from .sync import restored
+
+    conn.execute(
+        "INSERT INTO backup.meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (restored.BACKUP_SEQ, str(own)),
+    )
+    conn.execute("DELETE FROM backup.meta WHERE key = ?", (restored.GAP,))
 
 
 def rekey_database(store: Store, new_passphrase: str) -> None:

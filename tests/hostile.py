@@ -20,6 +20,7 @@ from store.clock import FixedClock
 from store.db import Store
 from store.sync import bundle, capture, exchange
 from store.sync import export as exporter
+from store.sync import log as sync_log
 from store.sync import roster as rosters
 from store.sync.tables import CRITICAL_FIELDS, DERIVED_FIELDS
 from tests.conftest import NOW, at
@@ -66,6 +67,19 @@ def copied_team(template: Path, work: Path) -> Iterator[tuple[Laptop, Hostile]]:
     finally:
         a.close()
         b.close()
+
+
+@contextmanager
+def without_sender_checks() -> Iterator[None]:
+    """Exports that skip the sender's own check of the records they pack (an honest laptop
+    refuses to send a record no store wrote, ``log.check_records``): a hostile member runs
+    whatever software it likes, so the receivers' own checks are what the tests try."""
+    original = sync_log.check_records
+    sync_log.check_records = lambda *_args, **_kwargs: None
+    try:
+        yield
+    finally:
+        sync_log.check_records = original
 
 
 class Hostile:
@@ -150,8 +164,13 @@ class Hostile:
             raw.close()
 
     def export(self) -> Path:
+        """The real export, signed by the laptop, without the sender's own check of the records
+        it packs (``log.check_records``: an honest laptop refuses to send a record no store
+        wrote): a hostile member runs whatever software it likes, and the receivers must
+        quarantine such a record themselves."""
         self.sent += 1
-        return exchange.export(self.store, out=self.work / f"from-b-{self.sent}.swb").path
+        with without_sender_checks():
+            return exchange.export(self.store, out=self.work / f"from-b-{self.sent}.swb").path
 
     def export_with(self, manifest: Callable[[bytes], bytes]) -> Path:
         """The real export, with the signed manifest passed through ``manifest`` first (the

@@ -211,6 +211,28 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{rows} no Schildwacht wrote ({first}). Nothing was written. Repairing the database "
         "removes them and captures what really changed."
     ).format(rows=rows(p["count"]), first=p["first"]),
+    "log_malformed": _template(
+        _(
+            "This database's change log was changed outside Schildwacht: record #{seq} of "
+            "device {device} ({what}) is not one Schildwacht wrote, so it cannot be sent. Nothing "
+            "was written. Repairing the database sets it aside (the team then quarantines it); a "
+            "record already sent needs the latest backup."
+        )
+    ),
+    "segment_unreadable": _template(
+        _(
+            "This database's change log was changed outside Schildwacht: the changes "
+            "{first}–{last} of device {device} cannot be read, so they cannot be sent. Nothing "
+            "was written; restore the latest backup."
+        )
+    ),
+    "segment_malformed": _template(
+        _(
+            "This database's change log was changed outside Schildwacht: segment {number} of "
+            "device {device} is not one Schildwacht signed, so nothing can be sent. Nothing was "
+            "written. Repairing the database sets it aside."
+        )
+    ),
     "bundle_target_twice": _template(_("Give either a bundle file or a sync folder, not both.")),
     "bundle_file_is_folder": _template(
         _("{path} is a folder; give a file, or the folder as a sync folder.")

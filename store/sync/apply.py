@@ -22,7 +22,7 @@ from ..clock import local_text
 from ..db import Store, append_audit
 from ..ids import uuid7
 from ..validate import visible
-from . import capture, forks, log, session
+from . import capture, forks, log, restored, session
 from . import quarantine as kept
 from . import roster as rosters
 from .change import Run
@@ -48,17 +48,29 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     receipt = checked.receipt
     now, now_ms = store.now(), store.now_ms()
     open_before = _open_conflicts(conn)
-    fresh = _fresh(conn, checked)
+    restored.notice(conn, store.device_id, dict(checked.manifest.get("vector", {})))
+    fresh = _fresh(conn, checked, store.device_id)
     log.store(conn, fresh)
+    restored.close_if_filled(conn, store.device_id)
     _store_segments(conn, checked)
+    bound_before = (
+        set(rosters.bound_callsigns(rosters.current(store)).items())
+        if checked.roster_is_new
+        else None
+    )
     rejudge = _accept_roster(store, conn, checked, now)
+    rebound = {
+        name
+        for name, binding in rosters.bound_callsigns(checked.team).items()
+        if bound_before is not None and (name, binding) not in bound_before
+    }
     for origin, cut in _keep_forks(store, conn, checked, now).items():
         rejudge[origin] = min(cut, rejudge.get(origin, cut))
     total = sum(len(r.cols) for r in fresh)
     progress("applying", 0, total)
     waiting = kept.deferred_by_origin(conn)
     outcome = session.judge_and_apply(
-        conn, checked.team, fresh, now_ms=now_ms, now=now, rejudge_origins=rejudge
+        conn, checked.team, fresh, now_ms=now_ms, now=now, rejudge_origins=rejudge, rebound=rebound
     )
     progress("applying", total, total)
     _count(conn, checked, outcome)
@@ -95,10 +107,17 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     _record_bundle(conn, checked, total, now)
 
 
-def _fresh(conn: sqlite3.Connection, checked: Verified) -> list[Run]:
-    """The records of the new segments this laptop does not hold yet (in clock order)."""
+def _fresh(conn: sqlite3.Connection, checked: Verified, me: str) -> list[Run]:
+    """The records of the new segments this laptop does not hold yet (in clock order); of its
+    own, those a restore from a backup lost (``restored``)."""
     fresh: list[Run] = []
     for segment in checked.segments:
+        if str(segment.header["origin"]) == me and restored.gap(conn) is not None:
+            back, known = restored.fresh(conn, segment.runs)
+            fresh += back
+            checked.receipt.skipped.update(known)
+            segment.runs = []
+            continue
         have = capture.last_seq(conn, str(segment.header["origin"]))
         for run in segment.runs:
             if run.seq > have:
@@ -244,12 +263,16 @@ def _deferred_limit(conn: sqlite3.Connection, checked: Verified, before: dict[st
 
 
 def _note_sender(conn: sqlite3.Connection, checked: Verified) -> None:
-    """What the sender holds: its version vector counts as its acknowledgement."""
+    """What the sender holds: its version vector counts as its acknowledgement. Of its own
+    changes it holds what it says, also less than before (restored from a backup: the team
+    sends them back, ``restored``)."""
     for origin, seq in dict(checked.manifest.get("vector", {})).items():
+        own = str(origin) == checked.sender
         conn.execute(
             "INSERT INTO sync_peer_ack (peer, origin, seq) VALUES (?, ?, ?) ON CONFLICT (peer,"
-            " origin) DO UPDATE SET seq = max(seq, excluded.seq)",
-            (checked.sender, str(origin), int(seq)),
+            " origin) DO UPDATE SET seq = CASE WHEN ? THEN excluded.seq"
+            " ELSE max(seq, excluded.seq) END",
+            (checked.sender, str(origin), int(seq), own),
         )
 
 

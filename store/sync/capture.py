@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 from ..errors import IntegrityFailure
 from ..validate import visible
-from . import clashes, conflicts, log
-from .change import Change, Run, changes_of, encode_values, normal_prevs
+from . import clashes, conflicts, log, restored
+from .change import Change, Run, changes_of, encode_values, key_parts, normal_prevs
 from .tables import EXISTENCE, SAME_FACT, TableShape, shapes
 
 TRIGGER_PREFIX = "sync_capture_"
@@ -153,6 +153,8 @@ def queue_drift(conn: sqlite3.Connection) -> int:
                 _queue(conn, table.name, pk, "touch", json.dumps(drifted))
                 queued += 1
         for (pk, col), (stamp, _val) in logged.items():
+            if len(key_parts(pk) or ()) != len(table.key):
+                continue  # a record set aside (``log.set_aside_malformed``) names no row
             if col == EXISTENCE and stamp[0] % 2 == 1 and pk not in present:
                 _queue(conn, table.name, pk, "delete", None)
                 queued += 1
@@ -245,7 +247,8 @@ def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
         return 0
     table_shapes = shapes(conn)
     _after_the_facts(conn, touched)
-    writer = _Writer(origin, next_hlc(conn, now_ms), actor, last_seq(conn, origin))
+    number = restored.next_after(conn, last_seq(conn, origin))  # after the team's copy
+    writer = _Writer(origin, next_hlc(conn, now_ms), actor, number)
     for tbl in sorted(touched):
         _seal_table(conn, table_shapes[tbl], touched[tbl], writer)
     conn.execute("DELETE FROM sync_pending")
@@ -402,6 +405,12 @@ def clear_malformed_pending(conn: sqlite3.Connection) -> int:
     malformed = malformed_pending(conn)
     conn.executemany("DELETE FROM sync_pending WHERE id = ?", [(i,) for i, _why in malformed])
     return len(malformed)
+
+
+def set_aside_malformed(conn: sqlite3.Connection, me: str) -> int:
+    """``db repair``: this laptop's own change log rows no Schildwacht wrote, set aside
+    (``log.set_aside_malformed``); how many."""
+    return log.set_aside_malformed(conn, me)
 
 
 def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:

@@ -21,12 +21,12 @@ from typing import Any
 
 from .. import machine, witness
 from ..db import Store
-from ..errors import BadInput
+from ..errors import BadInput, IntegrityFailure
 from ..findings import OWN_REFUSED_KEY
 from ..ids import uuid7
 from ..migrations import SCHEMA_VERSION
 from ..validate import shown
-from . import bundle, capture, forks, log, session
+from . import bundle, capture, forks, log, restored, session
 from . import roster as rosters
 from .bundle import canonical, sha256
 from .change import Run, changes_of
@@ -96,10 +96,12 @@ def export(
     bundle_id = uuid7()
     target = _target(store, bundle_id, out, folder, team.version)
     with store.write("sync.export", bundle_id) as conn:
-        log.check_shapes(conn)  # a change log edited outside Schildwacht: exit 5, not a crash
+        # a change log edited outside Schildwacht: exit 5, not a crash (records: as packed)
+        log.check_shapes(conn, records=False)
         store.seal()
         progress("sealing", 1, 1)
         warnings, malformed, packed = _cut_own_segment(conn, store, team)
+        warnings += _restored_gap(conn)
         segments = _select_segments(conn, store.device_id, team)
         parts, listed, changes = _pack(conn, segments, packed, progress)
         manifest = build_manifest(conn, store, team, bundle_id, welcome, listed)
@@ -171,7 +173,7 @@ def build_manifest(
             "sender": store.device_id,
             "created_at": store.now(),
             "recipients": [d["id"] for d in team.active()],
-            "vector": version_vector(conn),
+            "vector": version_vector(conn, store.device_id),
             "roster_version": team.version,
             "segments": segments,
             **forks.manifest_field(conn),
@@ -186,9 +188,14 @@ def build_manifest(
     )
 
 
-def version_vector(conn: sqlite3.Connection) -> dict[str, int]:
-    """Per origin (device id), the highest sequence number of its changes held here."""
-    return log.vector(conn)
+def version_vector(conn: sqlite3.Connection, me: str | None = None) -> dict[str, int]:
+    """Per origin (device id), the highest sequence number of its changes held here; for this
+    laptop (``me``) restored from a backup, how far it holds its own without a hole."""
+    vector = log.vector(conn)
+    held = restored.held(conn, me) if me is not None else None
+    if held is not None and me is not None:
+        vector[me] = held
+    return vector
 
 
 def _pack(
@@ -205,7 +212,19 @@ def _pack(
     for number, (origin, num, first, last, header, signature) in enumerate(segments, 1):
         body = packed.get((origin, num))
         if body is None:
-            body = compressed_body(conn, origin, first, last, _encoding(bytes(header)))[0]
+            try:
+                body = compressed_body(conn, origin, first, last, _encoding(bytes(header)))[0]
+            except (ValueError, KeyError, TypeError, IndexError):
+                log.check_records(conn, origin, first, last)  # names the record
+                raise IntegrityFailure(
+                    f"This database's change log was changed outside Schildwacht: the changes "
+                    f"{first}–{last} of device {origin[:13]} cannot be read, so they cannot be "
+                    "sent. Nothing was written; restore the latest backup.",
+                    code="segment_unreadable",
+                    first=first,
+                    last=last,
+                    device=origin[:13],
+                ) from None
         changes += last - first + 1
         parts += [bytes(header), body, bytes(signature)]
         listed.append({"origin": origin, "number": num, "hash": sha256(bytes(header))})
@@ -229,6 +248,20 @@ def compressed_body(
     return bundle.compressed(bundle.encode_runs(runs))
 
 
+def _restored_gap(conn: sqlite3.Connection) -> list[str]:
+    """While this restored laptop waits for its own changes back from the team, it cuts no
+    segment of its own (``restored``): said on every export, never a silent "0 changes"."""
+    found = restored.gap(conn)
+    if found is None:
+        return []
+    held, team = found
+    return [
+        f"This laptop was restored from a backup: the team holds its changes up to number {team}"
+        f", this copy only up to {held}. Its new changes are kept (numbered after {team}) and "
+        "sent once those came back: import the team's next bundle, then export again."
+    ]
+
+
 def _cut_own_segment(
     conn: sqlite3.Connection, store: Store, team: rosters.Roster
 ) -> tuple[list[str], list[str], dict[tuple[str, int], bytes]]:
@@ -243,8 +276,9 @@ def _cut_own_segment(
     ).fetchone()
     number, covered, prev = (row[0], row[1], row[2]) if row else (0, 0, "")
     last = capture.last_seq(conn, origin)
-    if last <= covered:
+    if last <= covered or restored.gap(conn) is not None:
         return [], [], {}
+    log.check_records(conn, origin, covered + 1, last)
     body, digest, size = compressed_body(conn, origin, covered + 1, last, bundle.ENCODING)
     header = canonical(
         {

@@ -30,6 +30,7 @@ from .. import rules, validate
 from ..errors import BadInput
 from .capture import COUNTER_BITS
 from .change import EXISTENCE, Change, Run, changes_of, key_of, key_parts
+from .clashes import derived
 from .conflicts import ASSESSED, field_of
 from .tables import CRITICAL_FIELDS
 
@@ -118,6 +119,9 @@ class Device:
         revoked_after: its last sequence number accepted before revocation, or None.
         forked_after: its last sequence number accepted before its change log forked
             (``forks.py``), or None.
+        operator: what its enrolment binds of its own operator (the signed roster's entry):
+            ``callsign``, ``staff`` (the row's id), and where the roster holds them ``unit``
+            and ``operator_role``; empty for a device enrolled before rosters bound one.
     """
 
     id: str
@@ -126,6 +130,7 @@ class Device:
     status: str
     revoked_after: int | None
     forked_after: int | None = None
+    operator: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def cut(self) -> tuple[int, Verdict] | None:
         """The last number accepted from it and why later ones are not (revoked, forked)."""
@@ -141,56 +146,133 @@ class Device:
 
 
 class RoleBook:
-    """Who had which role when, from the accepted staff records, and what became of every
-    held record of a person's creation (accepted, quarantined or still waiting)."""
+    """Who is who and had which role when, from the accepted staff records; and what became of
+    every held record of a person's creation (accepted, quarantined or still waiting).
 
-    def __init__(self) -> None:
-        self._rows: dict[str, dict[str, At]] = defaultdict(dict)  # callsign → pk → created
+    One lookup answers "who is the author recorded as ``name`` at a moment, and what may they
+    do", the same on every laptop (a function of the held records and the signed roster only):
+
+    - a callsign the roster binds to a laptop's enrolled operator is that staff row (from its
+      creation on; until its creation is held here, changes by that callsign wait for it);
+    - otherwise the row created with that callsign, of those that existed then, with the
+      smallest id: the row that keeps the callsign when two laptops gave it to two people
+      (``clashes.settle``);
+    - otherwise the row that lost such a clash and is kept under this derived callsign
+      (``RT-0600-56FE``, ``clashes.derived``).
+    """
+
+    def __init__(self, bound: Mapping[str, str] | None = None) -> None:
+        #: callsign → the staff row key (``["id"]``) the signed roster binds it to
+        self._bound = {callsign(name): pk for name, pk in (bound or {}).items()}
+        self._created: dict[str, At] = {}  # pk → when its accepted creation was made
+        self._name: dict[str, str] = {}  # pk → the callsign it was created with
+        self._rows: dict[str, set[str]] = defaultdict(set)  # callsign or derived one → pks
         self._roles: dict[str, list[tuple[At, str]]] = defaultdict(list)  # pk → role history
-        self._creations: dict[str, list[tuple[At, str]]] = defaultdict(list)
+        #: callsign or derived one → every held creation under it: (when, state, pk)
+        self._creations: dict[str, list[tuple[At, str, str]]] = defaultdict(list)
+        self._refused: set[str] = set()  # pks whose creation was quarantined
 
     def add(self, record: Change) -> None:
         """Take in an accepted staff record (its callsign or its role)."""
         at = (record.hlc, record.origin)
         if record.col == "callsign" and isinstance(record.val, str):
             name = callsign(record.val)
-            self._creations[name].append((at, "accepted"))
-            rows = self._rows[name]
-            if record.pk not in rows or at < rows[record.pk]:
-                rows[record.pk] = at
+            if record.pk not in self._created or at < self._created[record.pk]:
+                self._created[record.pk] = at
+            self._name[record.pk] = name
+            for each_name in self.names(record.pk, name):
+                self._creations[each_name].append((at, "accepted", record.pk))
+                self._rows[each_name].add(record.pk)
         elif record.col == "role" and isinstance(record.val, str):
             self._roles[record.pk].append((at, record.val))
 
     def note(self, record: Change, state: str) -> None:
         """A held creation of a person that was not accepted: 'quarantined' or 'deferred'."""
         if record.col == "callsign" and isinstance(record.val, str):
-            self._creations[callsign(record.val)].append(((record.hlc, record.origin), state))
+            at = (record.hlc, record.origin)
+            if state == "quarantined":
+                self._refused.add(record.pk)
+            for each_name in self.names(record.pk, callsign(record.val)):
+                self._creations[each_name].append((at, state, record.pk))
+
+    @staticmethod
+    def names(pk: str, name: str) -> list[str]:
+        """The callsign a row was created with and every derived one a clash may give it."""
+        row_id = _key_values(pk)[0] if _key_values(pk) else pk
+        return [name, *(derived("callsign", name, str(row_id), d) for d in (4, 6, 8, 12, 32))]
+
+    def _waits_for_bound(self, name: str) -> bool:
+        """Whether ``name`` is bound to a row whose creation is not held here (or waits)."""
+        bound = self._bound.get(name)
+        return bound is not None and bound not in self._created and bound not in self._refused
 
     def heard_of(self, name: str) -> bool:
         """Whether a creation of this person is held that is not itself waiting."""
-        return any(state != "deferred" for _at, state in self._creations.get(name, ()))
+        if self._waits_for_bound(name):
+            return False
+        return any(state != "deferred" for _at, state, _pk in self._creations.get(name, ()))
+
+    def row_at(self, name: str, at: At) -> str | None:
+        """The staff row (its key) that ``name`` stood for just before ``at``, or None."""
+        bound = self._bound.get(name)
+        if bound is not None and self._name.get(bound) == name and self._created[bound] < at:
+            return bound
+        if self._waits_for_bound(name):
+            return None
+        live = [pk for pk in self._rows.get(name, ()) if self._created[pk] < at]
+        exact = [pk for pk in live if self._name[pk] == name and pk != bound]
+        if exact:
+            return min(exact)
+        lost = [pk for pk in live if self._name[pk] != name and self._lost(pk, at)]
+        return min(lost) if lost else None
+
+    def _lost(self, pk: str, at: At) -> bool:
+        """Whether the row had lost its callsign to another by ``at`` (a clash)."""
+        name = self._name[pk]
+        bound = self._bound.get(name)
+        if bound == pk:
+            return False
+        return any(
+            other != pk
+            and self._name[other] == name
+            and self._created[other] < at
+            and (other == bound or other < pk)
+            for other in self._rows.get(name, ())
+        )
 
     def role_at(self, name: str, at: At) -> str | None:
-        """The role ``name`` had just before ``at`` (None: no accepted role yet). Two rows
-        created with one callsign on different laptops (a clash) are two people; the callsign
-        is the one of the row with the smallest id among those that existed then, as the
-        tables settle it (``clashes``)."""
-        existing = [pk for pk, created in self._rows.get(name, {}).items() if created < at]
-        if not existing:
-            return None
-        return self.role_of_row(min(existing), at)
+        """The role ``name`` had just before ``at`` (None: no accepted role yet)."""
+        pk = self.row_at(name, at)
+        return None if pk is None else self.role_of_row(pk, at)
 
     def role_of_row(self, pk: str, at: At) -> str | None:
+        """The role the staff row had just before ``at`` (None: none accepted yet)."""
         earlier = [(when, role) for when, role in self._roles.get(pk, ()) if when < at]
         return max(earlier)[1] if earlier else None
 
+    def shared(self, pk: str) -> bool:
+        """Whether another accepted row was created with this row's callsign (a clash: who
+        the callsign and its derived ones stand for may change with this row)."""
+        name = self._name.get(pk)
+        return name is not None and any(
+            other != pk and self._name[other] == name for other in self._rows.get(name, ())
+        )
+
+    def others(self, name: str, row: str | None) -> bool:
+        """Whether a row other than ``row`` was created with the callsign ``name``, or held
+        under it (accepted or not)."""
+        return any(pk != row for _at, _state, pk in self._creations.get(name, ()))
+
     def callsign_of(self, pk: str) -> str | None:
-        return next((name for name, rows in self._rows.items() if pk in rows), None)
+        """The callsign the row was created with (None: its creation is not accepted)."""
+        return self._name.get(pk)
 
     def without_role(self, name: str, at: At) -> Verdict:
         """Why a change by ``name`` at ``at`` has no author's role to judge it by."""
+        if self._waits_for_bound(name):
+            return defer(f"author:{name}", f"{named(name)} is not known here yet")
         held = self._creations.get(name, [])
-        earlier = {state for when, state in held if when < at}
+        earlier = {state for when, state, _pk in held if when < at}
         if not held or "deferred" in earlier:
             return defer(f"author:{name}", f"{named(name)} is not known here yet")
         if not earlier:
@@ -227,6 +309,9 @@ class Context:
     cancelled_at: Callable[[str], list[tuple[At, bool]]] = lambda _activity: []
     #: activity id → why it needs re-planning here now (R1 …), or None
     replanning: Callable[[str], str | None] = lambda _activity: None
+    #: (activity id, concept) → why the concept is below the level its person requires here
+    #: (R1), or None
+    below_required: Callable[[str, str], str | None] = lambda *_args: None
     #: activity id → its status here before the import, or None
     status_of: Callable[[str], str | None] = lambda _activity: None
     #: (activity key, when) → its status just before then, from accepted records
@@ -688,6 +773,8 @@ class Judge:
             failed = self._together(record, rule, row, judged)
         if failed is None and (rule.name, record.col) == ("activity", "end_at"):
             failed = self._done_and_moved(record, str(row_id), row)
+        if failed is None and (rule.name, record.col) == ("activity", "concept"):
+            failed = self._concept_unflagged(record, str(row_id), row, judged)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")
         return failed or APPLY
@@ -761,6 +848,28 @@ class Judge:
             return None
         status = self.context.status_as_of(record.pk, _at(record))
         return _done_after_end(record, status, record.val)
+
+    def _concept_unflagged(
+        self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]
+    ) -> Verdict | None:
+        """R1 for a concept put on an activity that is done or cancelled (as of the change, or
+        by its own change set): no re-planning flag would show a concept below the required
+        level there, so it is refused as the store refuses it, whatever the status."""
+        status = row.fields.get("status")
+        if status is not None and (status.seq not in judged or judged[status.seq].applies):
+            state: object = status.val
+        else:
+            state = self.context.status_as_of(record.pk, _at(record))
+        if state not in ("done", "cancelled") or record.val is None:
+            return None
+        reason = self.context.below_required(activity, str(record.val))
+        if reason is None:
+            return None
+        return quarantine(
+            "R1",
+            f"activity.concept {shown(record.val)} on a {state} activity: {reason}; no "
+            "re-planning flag would show it (R1)",
+        )
 
     def _as_restricted(self, record: Change, activity: str) -> Verdict | None:
         """An activity's new time or place: the one its restriction or correction gives."""
@@ -916,6 +1025,13 @@ class _Author:
             return cls(name, None, device, refused)
         if bootstrap is not None:  # the device's own start, whoever else holds the callsign
             return cls(name, bootstrap[1], device, bootstrap=bootstrap[0])
+        if _makes_bound_row(runs, device):
+            refused = quarantine(
+                "enrolment",
+                f"{named(device.label)} creates its operator otherwise than its enrolment binds "
+                f"({named(str(device.operator.get('callsign', '')))}: id, callsign, unit, role)",
+            )
+            return cls(name, None, device, refused)
         role = context.roles.role_at(name, (first.hlc, first.origin))
         if role is not None:
             return cls(name, role, device)
@@ -950,21 +1066,46 @@ def _a(words: str) -> str:
 def _bootstrap(runs: Sequence[Run], name: str, device: Device) -> tuple[str, str] | None:
     """The device's first change set creating its own operator (``init``): (row pk, role).
 
-    The operator keeps the role they started with, also when the admin enrolled the laptop
-    with another one (``team enroll --role``): everything the laptop sends is bounded by both
-    roles, so nothing of theirs waits for ever. Only an admin's device starts with an admin."""
+    The row must be exactly the one its enrolment binds (the signed roster's entry: id,
+    callsign, unit, the role it asked with) and written by that operator; anything else of it
+    about staff is judged by its author's role like any write. The operator keeps the role they
+    started with, also when the admin enrolled the laptop with another one (``team enroll
+    --role``): everything the laptop sends is bounded by both roles, so nothing of theirs waits
+    for ever. Only an admin's device starts with an admin."""
     if min(r.seq for r in runs) != 1:
         return None
+    bound = device.operator
     for row in _rows(changes_of(runs)).values():
+        if row.tbl != "staff" or row.existence is None:
+            continue
         fields = {col: r.val for col, r in row.fields.items()}
+        if not bound:  # enrolled before the roster bound an operator: its own callsign
+            if callsign(fields.get("callsign")) == name:
+                role = fields.get("role")
+                return (row.pk, role if isinstance(role, str) else "")
+            continue
+        if row.pk != key_of(str(bound.get("staff"))):
+            continue
+        role = fields.get("role")
         if (
-            row.tbl == "staff"
-            and row.existence is not None
-            and callsign(fields.get("callsign")) == name
+            callsign(fields.get("callsign")) != callsign(bound.get("callsign", ""))
+            or name != callsign(bound.get("callsign", ""))
+            or ("unit" in bound and fields.get("unit") != bound["unit"])
+            or ("operator_role" in bound and role != bound["operator_role"])
+            or not isinstance(role, str)
         ):
-            role = fields.get("role")
-            return (row.pk, role if isinstance(role, str) else "")
+            return None
+        return (row.pk, role)
     return None
+
+
+def _makes_bound_row(runs: Sequence[Run], device: Device) -> bool:
+    """Whether the change set creates the staff row the device's enrolment binds."""
+    staff = device.operator.get("staff")
+    if not staff:
+        return False
+    pk = key_of(str(staff))
+    return any(r.tbl == "staff" and r.pk == pk and EXISTENCE in r.cols for r in runs)
 
 
 #: The tables whose rows let an activity's status, time and place change (R5).

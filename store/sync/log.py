@@ -99,10 +99,12 @@ def _shape(shape_id: int, row: Sequence[object] | None) -> tuple[str, ...]:
     return tuple(cols)
 
 
-def check_shapes(conn: sqlite3.Connection) -> None:
+def check_shapes(conn: sqlite3.Connection, *, records: bool = True) -> None:
     """Every run's field list is one Schildwacht wrote for it (as many fields as the run has
-    records), else the refusal (exit 5): checked before anything is written that would read
-    or send the log (an enrolment's welcome, an export)."""
+    records), every kept segment's header its own and (``records``) every run's key, values
+    and history as Schildwacht writes them, else the refusal (exit 5) naming the first: checked
+    before anything is written that would read or send the log (an enrolment's welcome, an
+    export; an export checks the records it packs, ``check_records``)."""
     row = conn.execute(
         "SELECT l.shape FROM sync_log l JOIN sync_shape s ON s.id = l.shape"
         " WHERE NOT json_valid(s.cols) OR json_type(s.cols) != 'array'"
@@ -110,6 +112,133 @@ def check_shapes(conn: sqlite3.Connection) -> None:
     ).fetchone()
     if row is not None:
         _shape(int(row[0]), None)  # raises, naming it
+    _check_segments(conn)
+    if records:
+        check_records(conn)
+
+
+def check_records(
+    conn: sqlite3.Connection, origin: str | None = None, first: int = 1, last: int = 2**62
+) -> None:
+    """The refusal (exit 5) naming the first change log row (of ``origin``, numbered
+    ``first`` … ``last``; default: all) whose key, values or history no Schildwacht wrote."""
+    found = malformed_records(conn, limit=1, origin=origin, first=first, last=last)
+    if found:
+        device, seq, what = found[0]
+        raise IntegrityFailure(
+            f"This database's change log was changed outside Schildwacht: record #{seq} of "
+            f"device {device[:13]} ({what}) is not one Schildwacht wrote, so it cannot be sent. "
+            "Nothing was written. Repairing the database sets it aside (the team then "
+            "quarantines it); a record already sent needs the latest backup.",
+            code="log_malformed",
+            seq=seq,
+            device=device[:13],
+            what=what,
+        )
+
+
+#: SQL: what is wrong with a change log row's own text (its key, values, history), or NULL.
+_MALFORMED = (
+    "CASE WHEN NOT json_valid(l.pk) OR json_type(l.pk) != 'array' THEN 'its row key is not a"
+    " JSON list'"
+    " WHEN l.vals IS NULL AND l.n != 1 THEN 'its values are missing'"
+    " WHEN l.vals IS NOT NULL AND (NOT json_valid(l.vals) OR json_type(l.vals) != 'array')"
+    " THEN 'its values are not a JSON list'"
+    " WHEN l.vals IS NOT NULL AND json_array_length(l.vals) != l.n"
+    " THEN 'it holds another number of values than of fields'"
+    " WHEN l.prevs IS NOT NULL AND (NOT json_valid(l.prevs) OR json_type(l.prevs) != 'object')"
+    " THEN 'its history is not a JSON object'"
+    " WHEN instr(l.vals, '{') AND EXISTS (SELECT 1 FROM json_each(l.vals) e"
+    " WHERE e.type = 'object' AND ((json_type(e.value, '$.k') IS NOT NULL"
+    " AND (json_type(e.value, '$.k') != 'integer'"
+    " OR json_extract(e.value, '$.k') NOT BETWEEN 0 AND json_array_length(l.pk) - 1))"
+    " OR (SELECT count(*) FROM json_each(e.value)) != 1"
+    " OR (SELECT key FROM json_each(e.value)) NOT IN ('k', 'a', 't')))"
+    " THEN 'a value is a reference Schildwacht does not write' END"
+)
+
+
+def malformed_records(
+    conn: sqlite3.Connection,
+    limit: int = -1,
+    *,
+    origin: str | None = None,
+    first: int = 1,
+    last: int = 2**62,
+) -> list[tuple[str, int, str]]:
+    """The change log's rows whose text no Schildwacht wrote: (device, first number, what);
+    of one origin's records ``first`` … ``last`` when ``origin`` is given."""
+    where = "" if origin is None else " AND o.device = ? AND l.seq + l.n - 1 >= ? AND l.seq <= ?"
+    params = () if origin is None else (origin, first, last)
+    return [
+        (str(device), int(seq), str(what))
+        for device, seq, what in conn.execute(
+            f"SELECT o.device, l.seq, {_MALFORMED} AS what FROM sync_log l"
+            f" JOIN sync_origin o ON o.id = l.origin WHERE what IS NOT NULL{where}"
+            " ORDER BY l.origin, l.seq LIMIT ?",
+            (*params, limit),
+        )
+    ]
+
+
+def _segment_fault(origin: str, number: int, first: int, last: int, header: object) -> bool:
+    """Whether a kept segment's signed header is not the one its row describes."""
+    try:
+        found = json.loads(bytes(header))  # type: ignore[call-overload]
+    except (ValueError, TypeError):
+        return True
+    return not isinstance(found, dict) or (
+        found.get("origin"),
+        found.get("number"),
+        found.get("first_seq"),
+        found.get("last_seq"),
+    ) != (origin, number, first, last)
+
+
+def _check_segments(conn: sqlite3.Connection) -> None:
+    """Every kept segment's header is the one its row describes, else the refusal (exit 5)."""
+    for row in conn.execute("SELECT origin, number, first_seq, last_seq, header FROM sync_segment"):
+        if _segment_fault(*row):
+            raise IntegrityFailure(
+                f"This database's change log was changed outside Schildwacht: segment "
+                f"{row[1]} of device {str(row[0])[:13]} is not one Schildwacht signed, so "
+                "nothing can be sent. Nothing was written. Repairing the database sets it "
+                "aside.",
+                code="segment_malformed",
+                number=row[1],
+                device=str(row[0])[:13],
+            )
+
+
+def set_aside_malformed(conn: sqlite3.Connection, me: str) -> int:
+    """``db repair``: this laptop's own change log rows no Schildwacht wrote and not yet sent
+    keep their numbers but carry nothing (a key no table has: every laptop quarantines them,
+    and takes the rest); its kept segments whose header is not theirs are removed. Returns how
+    many were set aside."""
+    ident = origin_id(conn, me)
+    covered = conn.execute(
+        "SELECT max(last_seq) FROM sync_segment WHERE origin = ?", (me,)
+    ).fetchone()[0]
+    count = 0
+    for device, seq, _what in malformed_records(conn):
+        if device != me or ident is None or (covered is not None and seq <= covered):
+            continue
+        count += conn.execute(
+            "UPDATE sync_log SET pk = '[]', vals = (SELECT json_group_array(NULL) FROM"
+            " json_each(s.cols)), prevs = NULL, raw = NULL FROM sync_shape s WHERE"
+            " sync_log.origin = ? AND sync_log.seq = ? AND s.id = sync_log.shape"
+            " AND json_valid(s.cols) AND json_array_length(s.cols) = sync_log.n",
+            (ident, seq),
+        ).rowcount
+    for row in conn.execute(
+        "SELECT origin, number, first_seq, last_seq, header FROM sync_segment"
+    ).fetchall():
+        if _segment_fault(*row):
+            conn.execute(
+                "DELETE FROM sync_segment WHERE origin = ? AND number = ?", (row[0], row[1])
+            )
+            count += 1
+    return count
 
 
 def _prevs_text(prevs: Sequence[str | None]) -> str:

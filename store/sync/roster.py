@@ -154,11 +154,13 @@ def _entry(
     sign: str,
     age: str,
     now: str,
-    operator: tuple[str, str] | None = None,
+    operator: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A device's roster entry; ``operator`` (callsign, staff row id) binds the laptop's own
-    operator to it: of two people given that callsign, the bound one keeps it (``clashes``)."""
-    bound = {"callsign": operator[0], "staff": operator[1]} if operator else {}
+    """A device's roster entry; ``operator`` (callsign, staff row id, unit, the role it asked
+    with as ``operator_role``) binds the laptop's own operator to it: of two people given that
+    callsign, the bound one keeps it (``clashes``), and the only staff row the laptop may
+    create on its own is exactly that one (``judge``)."""
+    bound = dict(operator) if operator else {}
     return {
         "id": device_id,
         "label": label,
@@ -172,13 +174,37 @@ def _entry(
     }
 
 
-def _operator(conn: sqlite3.Connection, callsign: str | None) -> tuple[str, str] | None:
-    """The laptop's own operator as (callsign, staff row id), or None."""
+def _operator(conn: sqlite3.Connection, callsign: str | None) -> dict[str, str] | None:
+    """The laptop's own operator as its roster entry binds them, or None."""
     if not callsign:
         return None
-    row = conn.execute("SELECT callsign, id FROM staff WHERE callsign = ?", (callsign,))
+    row = conn.execute("SELECT callsign, id, unit, role FROM staff WHERE callsign = ?", (callsign,))
     found = row.fetchone()
-    return None if found is None else (str(found[0]), str(found[1]))
+    if found is None:
+        return None
+    made = _created_as(conn, str(found[1]))
+    return {
+        "callsign": str(found[0]),
+        "staff": str(found[1]),
+        "unit": made.get("unit", str(found[2])),
+        "operator_role": made.get("role", str(found[3])),
+    }
+
+
+def _created_as(conn: sqlite3.Connection, staff_id: str) -> dict[str, str]:
+    """The unit and role the operator's row was created with (at ``init``, this laptop's first
+    change set), as its change records say: what the roster binds, even when the row changed
+    since."""
+    found: dict[str, str] = {}
+    for col, val in conn.execute(
+        "SELECT col, val FROM sync_change WHERE tbl = 'staff' AND pk = json_array(?)"
+        " AND col IN ('unit', 'role') AND origin = (SELECT value FROM meta"
+        " WHERE key = 'device_id') ORDER BY seq",
+        (staff_id,),
+    ):
+        if isinstance(val, str):
+            found.setdefault(str(col), val)
+    return found
 
 
 def bound_callsigns(roster: Roster | None) -> dict[str, tuple[str, str]]:
@@ -269,11 +295,17 @@ def _request_operator(conn: sqlite3.Connection, callsign: str | None) -> dict[st
     """The laptop's own operator as the request names them: callsign, staff row id, unit."""
     if not callsign:
         return {}
-    row = conn.execute("SELECT callsign, id, unit FROM staff WHERE callsign = ?", (callsign,))
+    row = conn.execute("SELECT callsign, id, unit, role FROM staff WHERE callsign = ?", (callsign,))
     found = row.fetchone()
     if found is None:
         return {}
-    return {"callsign": str(found[0]), "staff": str(found[1]), "unit": str(found[2])}
+    made = _created_as(conn, str(found[1]))
+    return {
+        "callsign": str(found[0]),
+        "staff": str(found[1]),
+        "unit": made.get("unit", str(found[2])),
+        "operator_role": made.get("role", str(found[3])),
+    }
 
 
 def write_request(store: Store, out: Path) -> tuple[str, str]:
@@ -380,6 +412,8 @@ def read_request(path: Path) -> Request:
     for name in ("callsign", "staff", "unit"):
         if data.get(name) is not None:
             validate.code(data.get(name), f"The {name} in the request")
+    if data.get("operator_role") is not None and data.get("operator_role") not in access.ROLES:
+        raise BadInput(f"{path} names an unknown role for its operator.")
     return Request(body, data)
 
 
@@ -434,7 +468,7 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
                 request.data["sign"],
                 request.data["age"],
                 now,
-                (str(operator[0]), str(operator[1])) if all(operator) else None,
+                _requested_operator(request) if all(operator) else None,
             )
             | ({"clock": "fixed"} if request.data.get("clock") == "fixed" else {}),
         ]
@@ -442,6 +476,18 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
         updated = _sign(store, data)
         _accept_own(conn, updated, now)
     return updated
+
+
+def _requested_operator(request: Request) -> dict[str, str]:
+    """What the roster binds of a requesting laptop's operator: as its signed request names
+    them (callsign, staff row id, unit, and the role it asked with)."""
+    data = request.data
+    bound = {"callsign": str(data["callsign"]), "staff": str(data["staff"])}
+    if isinstance(data.get("unit"), str):
+        bound["unit"] = str(data["unit"])
+    if isinstance(data.get("operator_role"), str):
+        bound["operator_role"] = str(data["operator_role"])
+    return bound
 
 
 def _check_enrollable(store: Store, roster: Roster, request: Request) -> None:

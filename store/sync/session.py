@@ -31,6 +31,7 @@ from .. import rules
 from ..clock import to_db
 from . import forks, log, merge, rebuild
 from . import quarantine as kept
+from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
 from .change import EXISTENCE, Change, Run, key_of, key_parts
 from .judge import (
@@ -130,14 +131,20 @@ def judge_and_apply(
     now_ms: int,
     now: str,
     rejudge_origins: dict[str, int] | None = None,
+    rebound: Iterable[str] = (),
 ) -> Outcome:
-    """Judge ``fresh`` (stored already) and everything whose verdict may have changed; apply."""
+    """Judge ``fresh`` (stored already) and everything whose verdict may have changed; apply.
+    ``rebound``: callsigns a newer roster binds anew (their authors' records may be judged by
+    another person's role now)."""
     outcome = Outcome()
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(fresh), lambda _runs: [NEW] * len(_runs))
     held = _Loader(conn)
     for origin, after in (rejudge_origins or {}).items():
         held.add(candidates, _by_change_set(log.after(conn, origin, after)))
+    names = _rebound(conn, team, rebound)
+    if names:
+        held.add(candidates, _by_change_set(_by_actors_after(conn, dict.fromkeys(names, 0))))
     held.add(candidates, _load_change_sets(conn, _retryable(conn, team, now_ms)))
     for _round in range(MAX_ROUNDS):
         known = set(candidates)
@@ -154,6 +161,17 @@ def judge_and_apply(
         [(r.origin, r.seq, kind, detail, now) for r, kind, detail in outcome.flags],
     )
     return outcome
+
+
+def _rebound(conn: sqlite3.Connection, team: Roster, names: Iterable[str]) -> set[str]:
+    """Of the callsigns bound anew, those other rows were created with too (a clash): the
+    binding changes who they stand for, so what was written under them is judged again."""
+    wanted = {callsign(n) for n in names}
+    if not wanted:
+        return set()
+    book = _role_book(conn, set(), team)
+    bound = bound_rows(team)
+    return {name for name in wanted if book.others(name, bound.get(name))}
 
 
 def _taken_in(
@@ -409,7 +427,13 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
     forked = forks.held_cuts(conn)
     devices = {
         d["id"]: Device(
-            d["id"], d["label"], d["role"], d["status"], d.get("revoked_after"), forked.get(d["id"])
+            d["id"],
+            d["label"],
+            d["role"],
+            d["status"],
+            d.get("revoked_after"),
+            forked.get(d["id"]),
+            _binding(d),
         )
         for d in team.devices
     }
@@ -419,11 +443,12 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         columns={t.name: frozenset(t.columns) for t in shapes(conn).values()},
         horizon=_horizon(now_ms),
         soon=_soon(now_ms),
-        roles=_role_book(conn, exclude),
+        roles=_role_book(conn, exclude, team),
         known_row=_known_rows(conn),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
         replanning=lambda activity: _replanning(conn, activity),
+        below_required=lambda activity, concept: _below_required(conn, activity, concept),
         status_of=lambda activity: _status_of(conn, activity),
     )
 
@@ -444,10 +469,25 @@ def _catalogue(conn: sqlite3.Connection) -> dict[str, frozenset[object]]:
     return {name: frozenset(r[0] for r in conn.execute(sql)) for name, sql in lists.items()}
 
 
-def _role_book(conn: sqlite3.Connection, exclude: set[Key]) -> RoleBook:
+def _binding(device: dict[str, object]) -> dict[str, str]:
+    """What a roster entry binds of its laptop's own operator (``roster._entry``)."""
+    if not isinstance(device.get("staff"), str) or not isinstance(device.get("callsign"), str):
+        return {}
+    keys = ("callsign", "staff", "unit", "operator_role")
+    return {k: str(device[k]) for k in keys if isinstance(device.get(k), str)}
+
+
+def bound_rows(team: Roster) -> dict[str, str]:
+    """Callsign → the staff row key the signed roster binds it to (active laptops only, as
+    ``clashes.settle`` gives the callsign to that row)."""
+    return {name: key_of(staff) for name, (staff, _device) in rosters.bound_callsigns(team).items()}
+
+
+def _role_book(conn: sqlite3.Connection, exclude: set[Key], team: Roster) -> RoleBook:
     """The staff records held before this judging (the ones judged now excluded): the accepted
-    ones' callsigns and roles, and the creations quarantined or waiting."""
-    book = RoleBook()
+    ones' callsigns and roles, and the creations quarantined or waiting; the callsigns the
+    signed roster binds."""
+    book = RoleBook(bound_rows(team))
     records = [
         r
         for run in log.staff(conn)
@@ -518,6 +558,20 @@ def _replanning(conn: sqlite3.Connection, activity: str) -> str | None:
     row = conn.execute("SELECT replan_reason FROM activity_view WHERE id = ?", (activity,))
     found = row.fetchone()
     return None if found is None or found[0] is None else str(found[0])
+
+
+def _below_required(conn: sqlite3.Connection, activity: str, concept: str) -> str | None:
+    """Why ``concept`` on the activity would provide less than its person requires here (R1),
+    or None (it suffices, or the activity or the concept is not known here)."""
+    row = conn.execute(
+        "SELECT p.required_level, p.required_rank, cr.level, cr.rank FROM activity a"
+        " JOIN subject_protection p ON p.subject_id = a.subject_id"
+        " LEFT JOIN concept_rank cr ON cr.concept = ? WHERE a.id = ?",
+        (concept, activity),
+    ).fetchone()
+    if row is None or row[1] is None or (row[3] is not None and row[3] >= row[1]):
+        return None
+    return f"it provides {row[2] or 'no level'}, below the required {row[0]}"
 
 
 Creations = Callable[[str, str, int, Change], list[tuple[int, str, int]]]
@@ -664,13 +718,13 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
                 if before == NEW:
                     if created is None:
                         created = _created_staff(group)
-                    if record.pk in created:
+                    if record.pk in created and not context.roles.shared(record.pk):
                         continue  # a new person: what they wrote before waits (author:…)
                 name = context.roles.callsign_of(record.pk)
                 if name is None and record.col == "callsign":
                     name = callsign(record.val)
-                if name:
-                    changed[name] = min(record.hlc, changed.get(name, record.hlc))
+                for each_name in RoleBook.names(record.pk, name) if name else ():
+                    changed[each_name] = min(record.hlc, changed.get(each_name, record.hlc))
     more = _by_change_set(_by_actors_after(conn, changed)) if changed else {}
     more.update(_load_change_sets(conn, _waits_over(conn, context, _Covered(candidates))))
     covered = _Covered(candidates)

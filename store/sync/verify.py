@@ -25,7 +25,7 @@ from typing import Any
 from .. import rules
 from ..db import Store
 from ..validate import json_document, visible
-from . import bundle, capture, forks, log
+from . import bundle, capture, forks, log, restored
 from . import quarantine as kept
 from . import roster as rosters
 from .bundle import Refused, sha256
@@ -460,6 +460,8 @@ def _agrees(store: Store, origin: str, runs: list[Run]) -> bool:
     """Records of an unknown segment that this database already holds (its own changes not
     yet cut into a segment, when it was restored from a backup) must be the same ones."""
     have = capture.last_seq(store.conn, origin)
+    if origin == store.device_id and restored.held(store.conn, origin) is not None:
+        have = min(have, restored.held(store.conn, origin) or 0)  # the rest came back
     if not runs or runs[0].seq > have:
         return True
     overlap = [tuple(r) for r in changes_of(runs) if r.seq <= have]

@@ -23,6 +23,7 @@ from store.db import Store
 from store.errors import StoreError
 from store.sync import capture, exchange
 from tests.conftest import NOW
+from tests.hostile import without_sender_checks
 from tests.sync_team import Laptop, conflict_set, exchange_all, make_team, user_tables
 
 ROLES = {"a": "admin", "b": "shift_leader", "c": "operator", "d": "info_analyst", "e": "planner"}
@@ -137,7 +138,8 @@ def test_honest_laptops_converge_and_r1_holds_on_every_one(
 ) -> None:
     names = "abcde"[:devices]
     hostile = names[tamperer % devices]
-    with tempfile.TemporaryDirectory(prefix="trust-run-") as work:
+    # the tamperer runs its own software: it sends what it forged, unchecked
+    with tempfile.TemporaryDirectory(prefix="trust-run-") as work, without_sender_checks():
         root = Path(work)
         clock = FixedClock(NOW)
         stores = {}

@@ -1,0 +1,143 @@
+"""Issue 13 (fourth review), items 6 and 7: a laptop's own change log tampered with by raw SQL.
+``team enroll`` and ``sync export`` check every shape they would send inside their write, before
+the roster or a bundle is written, and refuse with exit 5 naming the record (never exit 1);
+``db repair`` sets the record aside so the laptop is not wedged: the team quarantines that one
+record and takes the rest."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from commands.cli import cli
+from store import logbook
+from store.clock import FixedClock
+from store.db import Store
+from store.errors import IntegrityFailure
+from store.setup import init_database
+from store.sync import exchange
+from store.sync import roster as rosters
+from tests.conftest import NOW
+from tests.sync_team import make_team, user_tables
+
+LAST = "(SELECT max(seq + n) FROM sync_log WHERE origin = 1)"
+COPY = "FROM sync_log WHERE origin = 1 AND seq = (SELECT max(seq) FROM sync_log WHERE origin = 1)"
+TAMPERED = {
+    "values-not-json": f"INSERT INTO sync_log SELECT origin, {LAST}, n, hlc + 1, tbl, pk, cl,"
+    f" actor, shape, '[1,2', prevs, raw {COPY}",
+    "too-few-values": f"INSERT INTO sync_log SELECT origin, {LAST}, n, hlc + 1, tbl, pk, cl,"
+    f" actor, shape, '[null]', prevs, raw {COPY}",
+    "history-not-json": f"INSERT INTO sync_log SELECT origin, {LAST}, n, hlc + 1, tbl, pk, cl,"
+    f" actor, shape, vals, '[[[', raw {COPY}",
+    "key-not-json": f"INSERT INTO sync_log SELECT origin, {LAST}, n, hlc + 1, tbl, 'not json',"
+    f" cl, actor, shape, vals, prevs, raw {COPY}",
+    "junk-segment": "INSERT INTO sync_segment VALUES ((SELECT device FROM sync_origin"
+    " WHERE id = 1), 99, 1, 2, 'x', x'00', x'00')",
+}
+
+
+def _tamper(path: Path, sql: str) -> None:
+    raw = sqlite3.connect(path)
+    raw.executescript(sql)
+    raw.commit()
+    raw.close()
+
+
+@pytest.fixture(scope="module")
+def admin_and_request(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """An admin laptop (closed, to be copied) and a new laptop's enrolment request."""
+    root = tmp_path_factory.mktemp("own-log")
+    clock = FixedClock(NOW)
+    (a,) = make_team(root / "team", clock, names=("a",))
+    logbook.add_entry(a.store, "Dienst begonnen")
+    a.store.close()
+    (root / "d").mkdir()
+    newcomer = init_database(
+        root / "d" / "d.db", callsign="RT-0499", role="operator", unit="RT", clock=clock
+    )
+    rosters.write_request(newcomer, root / "req-d.json")
+    newcomer.close()
+    return a.store.path, root / "req-d.json"
+
+
+def _roster_and_tables(path: Path) -> tuple[object, ...]:
+    store = Store(path, clock=FixedClock(NOW))
+    try:
+        return (store.tuples("SELECT * FROM sync_roster"), user_tables(store))
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERED))
+def test_enrol_refuses_a_tampered_change_log_before_the_roster_changes(
+    admin_and_request: tuple[Path, Path], tmp_path: Path, case: str
+) -> None:
+    template, request_file = admin_and_request
+    path = tmp_path / "a.db"
+    shutil.copy(template, path)
+    _tamper(path, TAMPERED[case])
+    before = _roster_and_tables(path)
+    admin = Store(path, clock=FixedClock(NOW))
+    with pytest.raises(IntegrityFailure, match="changed outside Schildwacht"):
+        rosters.enroll(admin, rosters.read_request(request_file))
+    admin.close()
+    assert _roster_and_tables(path) == before
+
+
+def test_team_enroll_on_a_tampered_log_exits_5(
+    admin_and_request: tuple[Path, Path], tmp_path: Path
+) -> None:
+    template, request_file = admin_and_request
+    path = tmp_path / "a.db"
+    shutil.copy(template, path)
+    _tamper(path, TAMPERED["key-not-json"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(path),
+            "team",
+            "enroll",
+            "--yes",
+            str(request_file),
+            "--out",
+            str(tmp_path / "w.swb"),
+        ],
+    )
+    assert result.exit_code == 5, result.output
+    assert "record #" in result.output and "db repair" in result.output
+    assert not (tmp_path / "w.swb").exists()
+
+
+def test_one_malformed_record_of_its_own_does_not_wedge_a_laptop(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """wedge.sh: a non-JSON row key planted in B's own log. Export refuses naming it (exit 5,
+    nothing written); `db repair` sets it aside; the next export goes, and A quarantines
+    exactly that record and takes B's honest later work."""
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"), role="operator")
+    _tamper(b.store.path, TAMPERED["key-not-json"])
+    found = b.store.one("SELECT max(seq) FROM sync_log WHERE origin = 1")
+    assert found is not None
+    planted = int(found[0])
+    with pytest.raises(IntegrityFailure, match=f"record #{planted}"):
+        exchange.export(b.store, out=tmp_path / "b1.swb")
+    assert not (tmp_path / "b1.swb").exists()
+    logbook.add_entry(b.store, "urgent: suspicious car at school", kind="incident")
+    path = b.store.path
+    b.store.close()
+    repaired = Store(path, clock=clock, repair=True)
+    assert repaired.repaired["set_aside"] == 1
+    sent = exchange.export(repaired, out=tmp_path / "b2.swb")
+    receipt = exchange.import_file(a.store, sent.path)
+    quarantined = a.store.tuples("SELECT seq, rule FROM sync_quarantine ORDER BY seq")
+    assert quarantined and {rule for _seq, rule in quarantined} == {"malformed"}
+    assert all(planted <= seq < planted + 7 for seq, _rule in quarantined)
+    assert len(receipt.quarantined) == len(quarantined)
+    texts = [r[0] for r in a.store.tuples("SELECT text FROM log_entry")]
+    assert texts == ["urgent: suspicious car at school"]
+    repaired.close()
