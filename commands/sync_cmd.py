@@ -438,8 +438,7 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
     )
     if not yes and not click.confirm("Do the codes match?", err=True):
         raise click.Abort()
-    roster = rosters.enroll(store, wanted, role)
-    done = exchange.export(store, out=out, welcome=wanted.hash)
+    roster, done = exchange.enroll(store, wanted, role, out)
     info(
         f"{wanted.data['label']} enrolled (roster version {roster.version}); welcome bundle "
         f"written with {done.changes} changes. Admin key: {rosters.admin_fingerprint(roster)}."

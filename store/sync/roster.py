@@ -467,7 +467,7 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
     held = require_team(store)
     _require_admin_device(store, held)
     last = held.device(request.data["device"])
-    if last is not None and _welcomed_last(held, last, request):
+    if last is not None and _welcomed_last(held, last, request) and last.get("role") == chosen:
         return held  # enrolled, its welcome not written (a full disk): write it again
     with store.write("team.enroll", request.data["device"], {"role": chosen}) as conn:
         access.require(store.actor, "team.manage")  # every check again inside the transaction
