@@ -132,7 +132,7 @@ def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
     finally:
         bars.close()
     for receipt in receipts:
-        info(_receipt_sentence(receipt))
+        info(_receipt_sentence(receipt), lines=True)
     if source.is_dir() and fmt == "json":
         emit([r.as_dict() for r in receipts], fmt, output)
     elif source.is_dir():  # one table for the folder: a row per bundle and table
@@ -489,7 +489,8 @@ def device_request(env: Env, out: Path) -> None:
     info(
         f"Request written to {written}. Authentication code: {code}\n"
         "Give the file to the team admin and compare this code with the one on their screen; "
-        "then import the welcome bundle with `schildwacht sync import`."
+        "then import the welcome bundle with `schildwacht sync import`.",
+        lines=True,
     )
     click.echo(code)
 
