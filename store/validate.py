@@ -357,7 +357,12 @@ def number_text(text: str, field: str, *, low: float, high: float) -> float:
     raw = text.strip()
     if not _NUMBER_TEXT.fullmatch(raw):
         raise BadInput(f"{field} must be a number written in digits 0-9; {shown(text)} is not.")
-    return number(float(raw), field, low=low, high=high, typed=raw)
+    value = float(raw)
+    if value == 0 and any(digit in "123456789" for digit in raw.split("e")[0].split("E")[0]):
+        raise BadInput(  # 1e-400: a number too small to hold is not zero
+            f"{field} {shown(text)} is too small to tell from 0; write 0 or a larger number."
+        )
+    return number(value, field, low=low, high=high, typed=raw)
 
 
 def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str]) -> str:

@@ -30,3 +30,20 @@ def test_a_calendar_error_quotes_a_short_excerpt(initialised: Run, tmp_path: Pat
     result = initialised("activity", "import-ics", str(calendar), "--person", "BEVER")
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: big.ics") and len(result.stderr) < 400
+
+
+def test_an_empty_db_is_refused_not_the_default(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from commands.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", "", "person", "list"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --db names no file")
+
+
+def test_a_number_too_small_to_hold_is_not_zero(initialised: Run) -> None:
+    result = initialised("capacity", "--fail-above", "1e-400")
+    assert result.exit_code == 2
+    assert "too small to tell from 0" in result.stderr
+    assert initialised("capacity", "--fail-above", "0e5").exit_code == 0
