@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.commands.conftest import Run
+from tests.conftest import snapshot
 
 
 def test_a_success_message_escapes_a_line_break_in_a_title(initialised: Run) -> None:
@@ -47,3 +50,24 @@ def test_a_number_too_small_to_hold_is_not_zero(initialised: Run) -> None:
     assert result.exit_code == 2
     assert "too small to tell from 0" in result.stderr
     assert initialised("capacity", "--fail-above", "0e5").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "callsign,start,end,note\nOPS-01,2026-12-01 07:00,2026-12-01 15:00,=cmd\n",
+        "callsign,start,end,end\nOPS-01,2026-12-01 07:00,2026-12-01 15:00,x\n",
+        "callsign,start,end\nOPS-01,2026-12-01 07:00,2026-12-01 15:00,extra\n",
+    ],
+    ids=["unknown-column", "twice", "extra-field"],
+)
+def test_a_roster_with_more_than_its_columns_imports_nothing(
+    initialised: Run, db_path: Path, tmp_path: Path, text: str
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text)
+    before = snapshot(db_path)
+    result = initialised("shift", "import", str(roster))
+    assert result.exit_code == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(db_path) == before
