@@ -71,3 +71,26 @@ def test_a_roster_with_more_than_its_columns_imports_nothing(
     assert result.exit_code == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert snapshot(db_path) == before
+
+
+def test_a_backup_onto_a_read_only_file_system_names_the_target(
+    initialised: Run, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+    ):
+        pytest.skip("needs root to mount a read-only file system")
+    try:
+        result = initialised("backup", str(mount / "copy.db"))
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+    assert result.exit_code == 6, result.stderr
+    assert "may not write the backup" in result.stderr and "database" not in result.stderr
