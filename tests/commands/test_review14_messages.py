@@ -94,3 +94,18 @@ def test_a_backup_onto_a_read_only_file_system_names_the_target(
         subprocess.run(["umount", "-l", str(mount)], check=False)
     assert result.exit_code == 6, result.stderr
     assert "may not write the backup" in result.stderr and "database" not in result.stderr
+
+
+def test_spaces_around_and_inside_a_time_are_as_the_readme_says() -> None:
+    from datetime import UTC, datetime
+
+    from store.clock import FixedClock, parse_time
+    from store.errors import BadInput
+
+    clock = FixedClock(datetime(2026, 11, 28, 9, tzinfo=UTC))
+    moment = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    for text in ("2026-12-01 10:00", " 2026-12-01 10:00 ", "2026-12-01  10:00"):
+        assert parse_time(text, clock) == moment
+    for text in ("2026-12-01\t10:00", "2026-12-01 10:00 +01:00"):
+        with pytest.raises((BadInput, ValueError)):
+            parse_time(text, clock)
