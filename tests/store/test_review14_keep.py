@@ -24,7 +24,7 @@ def team(tmp_path: Path, clock: FixedClock) -> list[Laptop]:
     return laptops
 
 
-@pytest.mark.parametrize("how", ["choose", "value"])
+@pytest.mark.parametrize("how", ["choose", "value", "start"])
 def test_a_conflict_resolved_with_the_value_shown_closes(
     team: list[Laptop], tmp_path: Path, clock: FixedClock, how: str
 ) -> None:
@@ -39,19 +39,24 @@ def test_a_conflict_resolved_with_the_value_shown_closes(
     ).id
     share = tmp_path / "share"
     exchange_all(team, share)
-    agenda.edit_activity(b.store, activity, location="Paleis", correction="typo")
-    clock.advance(minutes=1)
-    agenda.edit_activity(c.store, activity, location="Hof", correction="typo")
+    column = "start_at" if how == "start" else "location"
+    for laptop, value in ((b, "Paleis"), (c, "Hof")):
+        if how == "start":
+            start = at(laptop.store, "2026-11-30 08:00" if value == "Hof" else "2026-11-30 10:00")
+            agenda.edit_activity(laptop.store, activity, start=start, correction="typo")
+        else:
+            agenda.edit_activity(laptop.store, activity, location=value, correction="typo")
+        clock.advance(minutes=1)
     exchange_all(team, share)
     [conflict] = status.list_conflicts(a.store)
-    shown = a.store.one("SELECT location FROM activity WHERE id = ?", (activity,))[0]
-    assert conflict.heads[0]["value"] == shown == "Hof"
-    if how == "choose":
-        done = status.resolve(a.store, conflict.id, choose=1)
-    else:
+    shown = a.store.one(f"SELECT {column} FROM activity WHERE id = ?", (activity,))[0]
+    assert conflict.heads[0]["value"] == shown
+    if how == "value":
         done = status.resolve(a.store, conflict.id, value="Hof")
+    else:
+        done = status.resolve(a.store, conflict.id, choose=1)
     assert done.resolved_at is not None
-    assert a.store.one("SELECT location FROM activity WHERE id = ?", (activity,))[0] == "Hof"
+    assert a.store.one(f"SELECT {column} FROM activity WHERE id = ?", (activity,))[0] == shown
     exchange_all(team, share)
     assert [status.count_open(lap.store) for lap in team] == [0, 0, 0]
 
