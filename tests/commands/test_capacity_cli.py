@@ -80,7 +80,11 @@ def test_demand_without_supply_exceeds_every_limit(night: Run) -> None:
     result = night("capacity", *window, "--fail-above", "1000000")
     assert result.exit_code == 3, result.stderr
     (row,) = json.loads(result.stdout)
-    assert (row["occupancy"], row["supply_hours"], row["demand_hours"] > 0) == (None, 0.0, True)
+    assert (row["occupancy"], row["supply_hours"], row["demand_without_supply"]) == (
+        None,
+        0.0,
+        True,
+    )
     assert "RT (demand without supply)" in result.stderr
     assert night("capacity", *window).exit_code == 0
 
