@@ -3,11 +3,14 @@ by keys and read what it shows."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from textual import events
 from textual.app import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from console.app import SchildwachtApp
 from console.widgets.table import RecordTable
@@ -23,7 +26,9 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let workers finish (store calls answer) and the screen repaint, until quiet."""
     for _ in range(5):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        # a worker replaced by a newer call of its group is cancelled: wait for that one
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.is_running for w in pilot.app.workers):
             return
