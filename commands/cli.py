@@ -201,6 +201,11 @@ def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug
     for name, value in (("--db", db), ("--user", user)):
         if value is not None and not_text(value):  # from the environment, undecodable
             raise OneLineError(f"{name} {shown(value)} is not UTF-8 text.")
+    if db is not None and not db.strip():  # never the default database in its place
+        raise OneLineError(
+            "--db names no file (it is empty); name the database file, or leave --db out for "
+            "the default one."
+        )
     ctx.obj = Env(
         db_path=Path(db).expanduser() if db else default_db_path(), user=user, debug=debug
     )

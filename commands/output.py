@@ -174,12 +174,14 @@ def write_text(text: str, output: str | Path | None = None) -> None:
     write_private(output, text.encode("utf-8"), "the output", database=env.db_path if env else None)
 
 
-def info(message: str) -> None:
-    """A message for the person, on stderr (never mixed into data)."""
+def info(message: str, *, lines: bool = False) -> None:
+    """A message for the person, on stderr (never mixed into data). A line break in it is
+    written as ``\\u000a`` like any control character (a title's newline cannot start a fake
+    ``Error:`` line), unless ``lines``: a message of several lines whose parts were escaped."""
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.find_root().params.get("quiet"):
         return
-    click.echo(visible(message, keep_newlines=True), err=True)
+    click.echo(visible(message, keep_newlines=lines), err=True)
 
 
 def created(record_id: str, message: str) -> None:

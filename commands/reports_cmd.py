@@ -12,6 +12,7 @@ from store import capacity as model
 from store.catalogue import list_reinforcements, list_units, reinforcement_totals
 from store.errors import BadInput
 from store.subjects import MAX_LEVEL
+from store.validate import visible
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options
@@ -79,6 +80,8 @@ def capacity(
             supply_fte=row.supply_fte,
             shortfall_fte=row.shortfall_fte,
             demand_assumed_hours=row.demand_assumed_hours,
+            # JSON only (not a column): the occupancy left empty is infinite, not unknown
+            demand_without_supply=row.occupancy is None and row.demand_hours > 0,
         )
         data.append(item)
     columns = [
@@ -93,7 +96,21 @@ def capacity(
         "demand_assumed_hours",
     ]
     emit(data, fmt, output, columns)
-    if fail_above is not None and any((r.occupancy or 0) > fail_above for r in rows):
+    if fail_above is not None:
+        _fail_above(rows, fail_above)
+
+
+def _fail_above(rows: list[model.CapacityRow], limit: float) -> None:
+    """Exit 3 when an occupancy exceeds ``limit``; demand without supply (occupancy empty,
+    infinite) exceeds every limit. Says which, on stderr."""
+    over = [
+        r.key if r.occupancy is not None else f"{r.key} (demand without supply)"
+        for r in rows
+        if (r.occupancy is None and r.demand_hours > 0)
+        or (r.occupancy is not None and r.occupancy > limit)
+    ]
+    if over:
+        info(visible(f"Occupancy above {limit:g}: {', '.join(over)}."))
         raise click.exceptions.Exit(ExitCode.FOUND)
 
 

@@ -132,7 +132,7 @@ def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
     finally:
         bars.close()
     for receipt in receipts:
-        info(_receipt_sentence(receipt))
+        info(_receipt_sentence(receipt), lines=True)
     if source.is_dir() and fmt == "json":
         emit([r.as_dict() for r in receipts], fmt, output)
     elif source.is_dir():  # one table for the folder: a row per bundle and table
@@ -438,8 +438,7 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
     )
     if not yes and not click.confirm("Do the codes match?", err=True):
         raise click.Abort()
-    roster = rosters.enroll(store, wanted, role)
-    done = exchange.export(store, out=out, welcome=wanted.hash)
+    roster, done = exchange.enroll(store, wanted, role, out)
     info(
         f"{wanted.data['label']} enrolled (roster version {roster.version}); welcome bundle "
         f"written with {done.changes} changes. Admin key: {rosters.admin_fingerprint(roster)}."
@@ -490,7 +489,8 @@ def device_request(env: Env, out: Path) -> None:
     info(
         f"Request written to {written}. Authentication code: {code}\n"
         "Give the file to the team admin and compare this code with the one on their screen; "
-        "then import the welcome bundle with `schildwacht sync import`."
+        "then import the welcome bundle with `schildwacht sync import`.",
+        lines=True,
     )
     click.echo(code)
 

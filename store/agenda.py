@@ -903,13 +903,32 @@ def assign_concept(store: Store, activity_id: str, concept: str) -> Activity:
     Raises:
         PermissionDenied: the acting person may not write activities.
         NotFound: no such activity or concept.
+        BadInput: the activity has that concept already and no review flag
+            (``nothing_changed``: nothing is written, not even an audit event).
         RuleViolation: the concept may not go on the subject (see ``check_concept``).
     """
     detail: dict[str, str | None] = {}
     with store.write("activity.assign", None, detail, require="activity.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
+        _refuse_same_concept(store, conn, full, concept)
         put_concept(store, conn, full, concept, detail)
     return get_activity(store, full)
+
+
+def _refuse_same_concept(
+    store: Store, conn: sqlite3.Connection, activity_id: str, concept: str
+) -> None:
+    """The concept it has already, with no review flag to clear: nothing to write (issue 14);
+    the concept is still checked first, so one no longer allowed is refused as such."""
+    current = get_activity(store, activity_id)
+    chosen = check_concept(store, subject_by_id(store, current.subject_id), concept)
+    row = conn.execute("SELECT review_reason FROM activity WHERE id = ?", (activity_id,)).fetchone()
+    if chosen.code == current.concept and row[0] is None:
+        raise BadInput(
+            f"Nothing changed: '{current.title}' already has these values.",
+            code="nothing_changed",
+            title=current.title,
+        )
 
 
 def put_concept(

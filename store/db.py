@@ -18,6 +18,7 @@ captured again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -845,9 +846,9 @@ def backup_database(store: Store, target: str | Path) -> Path:
     destination = machine.check_target(target, "the backup", database=store.path)
     temporary = destination.with_name(f".{destination.name}.partial")
     leftovers = [temporary, *(Path(f"{temporary}{end}") for end in ("-journal", "-wal", "-shm"))]
-    for path in leftovers:
-        path.unlink(missing_ok=True)
-    try:
+    try:  # a folder that may not be written fails here already: the target is named
+        for path in leftovers:
+            path.unlink(missing_ok=True)
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         own = capture.last_seq(store.conn, store.device_id)
         if store.passphrase is None:
@@ -871,7 +872,8 @@ def backup_database(store: Store, target: str | Path) -> Path:
         temporary.replace(destination)
     except BaseException as exc:
         for path in leftovers:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise machine.os_fault(exc, destination, "write the backup") from None
         if isinstance(exc, Exception) and (

@@ -478,11 +478,17 @@ def _calendar_class() -> Any:
     return Calendar
 
 
+def _excerpt(message: object, limit: int = 160) -> str:
+    """What a parser said, as a short excerpt: a 120 KB property echoed back is no sentence."""
+    text = validate.visible(str(message))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _parse(text: str, name: str) -> Any:
     try:
         calendar = _calendar_class().from_ical(text)
     except Exception as exc:
-        message = validate.visible(str(exc))[:300]
+        message = _excerpt(exc, 300)
         raise BadInput(
             f"{name} is not a valid iCalendar file: {message}.", code="calendar_invalid", file=name
         ) from None
@@ -516,7 +522,7 @@ def _prune(calendar: Any, name: str) -> list[str]:
                 tzid = str(component.get("TZID"))
                 warnings.append(
                     f"VTIMEZONE {validate.visible(tzid)}: the {rule.name}"
-                    f" rule{since}, property {prop}: {validate.visible(message)}; that rule "
+                    f" rule{since}, property {prop}: {_excerpt(message)}; that rule "
                     "was skipped"
                     + (
                         f" (times in this zone are read by its name, as {known_zone(tzid)})."
@@ -528,7 +534,7 @@ def _prune(calendar: Any, name: str) -> list[str]:
         elif component.errors:
             prop, message = component.errors[0]
             warnings.append(
-                f"{_describe(component)}, property {prop}: {validate.visible(message)}; the "
+                f"{_describe(component)}, property {prop}: {_excerpt(message)}; the "
                 f"{component.name} was skipped (activities are made from events only)."
             )
     return warnings
@@ -539,20 +545,17 @@ def _prune_event(event: Any, name: str) -> list[str]:
     for prop, message in event.errors:
         if prop is None or str(prop).upper() in NEEDED:
             raise BadInput(
-                f"{name}: {_describe(event)}, property {prop or '(a line)'}: "
-                f"{validate.visible(message)}.",
+                f"{name}: {_describe(event)}, property {prop or '(a line)'}: {_excerpt(message)}.",
                 code="calendar_bad_property",
                 file=name,
             )
-        warnings.append(
-            f"{_describe(event)}, property {prop}: {validate.visible(message)}; ignored."
-        )
+        warnings.append(f"{_describe(event)}, property {prop}: {_excerpt(message)}; ignored.")
     kept = []
     for part in event.subcomponents:
         if part.errors:
             prop, message = part.errors[0]
             warnings.append(
-                f"{_describe(event)}: {part.name} property {prop}: {validate.visible(message)};"
+                f"{_describe(event)}: {part.name} property {prop}: {_excerpt(message)};"
                 f" the {part.name} was skipped."
             )
         else:
@@ -613,7 +616,7 @@ class _Zones:
             raise BadInput(
                 f"{self.name}: {_describe(event)} has {prop} in time zone '{shown}', whose "
                 f"VTIMEZONE {skipped[0].name} rule cannot be read ({rule_prop}: "
-                f"{validate.visible(message)[:120]}); without it the time cannot be told: "
+                f"{_excerpt(message)}); without it the time cannot be told: "
                 "export the calendar with standard time zones.",
                 code="calendar_zone_rule",
                 file=self.name,
@@ -624,7 +627,7 @@ class _Zones:
         try:
             built = component.to_tz(tzp, lookup_tzid=False)
         except Exception as exc:
-            message = validate.visible(str(exc))[:200]
+            message = _excerpt(exc, 200)
             raise BadInput(
                 f"{self.name}: the VTIMEZONE '{shown}' cannot be read ({message}); export the "
                 "calendar with standard time zones.",
@@ -1168,7 +1171,7 @@ def _expand(
     except ics_bounds.ExpansionTooLong as exc:
         raise ics_bounds.stopped(name, exc) from None
     except Exception as exc:
-        message = validate.visible(str(exc))[:300]
+        message = _excerpt(exc, 300)
         raise BadInput(
             f"{name}: a recurrence rule cannot be expanded ({message}).",
             code="calendar_bad_recurrence",

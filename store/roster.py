@@ -328,6 +328,15 @@ def _roster_rows(path: Path) -> csv.DictReader[str]:
             code="roster_columns",
             file=name,
         )
+    unknown = [f for f in fields if f not in ("callsign", "start", "end")]
+    if unknown or len(set(fields)) != len(fields):
+        raise BadInput(  # a column nobody reads would be lost without a word
+            f"{name}: the first line must name the columns callsign,start,end and no others "
+            f"(it names {validate.shown(','.join(fields))}).",
+            code="roster_extra_columns",
+            file=name,
+            columns=validate.shown(",".join(fields)),
+        )
     return reader
 
 
@@ -350,6 +359,8 @@ def _plan_shifts(
             break
         number = reader.line_num
         try:
+            if None in row:  # more fields than the three columns
+                raise BadInput("more fields than the columns callsign,start,end")
             for column in ("callsign", "start", "end"):
                 validate.text(row.get(column) or "", f"the {column}", max_len=validate.MAX_CODE)
             officer = get_staff(store, (row.get("callsign") or "").strip())

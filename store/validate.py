@@ -42,8 +42,19 @@ _STORED_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 #: Characters a terminal, a spreadsheet or a bidi algorithm would act on rather than show:
 #: C0 and C1 controls, DEL, and the Unicode formatting characters that reorder or hide text
 #: (and lone surrogates, the trace of bytes that were not UTF-8, which no stream can write).
-_FORMATTING = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb"
+#: Every Default_Ignorable_Code_Point (Unicode DerivedCoreProperties: a soft hyphen, the
+#: combining grapheme joiner, Hangul fillers, variation selectors, tag characters …) is among
+#: them: a renderer shows nothing for it, so two names that differ by one look the same.
+_FORMATTING = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e00ff\U000e01f0-\U000e0fff"
+)
+#: The variation selectors, the rest of them: they only choose how the character before them
+#: looks (an emoji's colour form), so text shows them as they are; a name refuses them.
+_VARIATION = "\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef"
 _INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMATTING}\ud800-\udfff]")
+_IN_NAMES = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMATTING}{_VARIATION}\ud800-\udfff]")
 #: Markdown syntax anywhere in a line, and at its start (a list item, a setext underline).
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _MARKDOWN_BLOCK = re.compile(r"^(\s*\d{0,9})([-+=.)])(?=\s|$)")
@@ -72,7 +83,8 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
         char = match.group(0)
         if keep_newlines and char == "\n":
             return char
-        return f"\\u{ord(char):04x}"
+        code = ord(char)
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
     return _INVISIBLE.sub(escape, text)
 
@@ -100,7 +112,16 @@ def visible_json(document: str) -> str:
     """A JSON document with DEL, the C1 controls (an 8-bit CSI starts an escape sequence) and
     the direction and invisible formatting marks written as ``\\uXXXX`` escapes: the same
     values when parsed, shown as text by a terminal."""
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", document)
+    return _RAW_IN_JSON.sub(_json_escape, document)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """One character as JSON writes it escaped (beyond the BMP: its UTF-16 surrogate pair)."""
+    code = ord(match.group(0))
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool = False) -> str:
@@ -162,7 +183,7 @@ def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool =
         raise BadInput(f"{field} may not be empty.")
     if len(value) > max_len:
         raise BadInput(f"{field} may hold at most {max_len} characters; {len(value)} were given.")
-    if has_invisible(value):
+    if _IN_NAMES.search(value) is not None:
         raise BadInput(
             f"{field} contains a control or invisible formatting character (a line break, an "
             "escape or a direction mark); use letters, digits, spaces and punctuation only."
@@ -336,7 +357,12 @@ def number_text(text: str, field: str, *, low: float, high: float) -> float:
     raw = text.strip()
     if not _NUMBER_TEXT.fullmatch(raw):
         raise BadInput(f"{field} must be a number written in digits 0-9; {shown(text)} is not.")
-    return number(float(raw), field, low=low, high=high, typed=raw)
+    value = float(raw)
+    if value == 0 and any(digit in "123456789" for digit in raw.split("e")[0].split("E")[0]):
+        raise BadInput(  # 1e-400: a number too small to hold is not zero
+            f"{field} {shown(text)} is too small to tell from 0; write 0 or a larger number."
+        )
+    return number(value, field, low=low, high=high, typed=raw)
 
 
 def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str]) -> str:

@@ -395,8 +395,17 @@ class AgendaScreen(BaseScreen[AgendaData]):
         day = self.data.day
 
         def save(store: Store, values: dict[str, str]) -> Activity | Moves:
-            start = parse_time_on(values["start"], day, store.clock)
-            end = parse_time_on(values["end"], day, store.clock)
+            # a time left as the form showed it (to the minute) keeps the stored one (seconds)
+            start = (
+                item.start_at
+                if values["start"].strip() == defaults.start
+                else parse_time_on(values["start"], day, store.clock)
+            )
+            end = (
+                item.end_at
+                if values["end"].strip() == defaults.end
+                else parse_time_on(values["end"], day, store.clock)
+            )
             if agenda.moves(item, start, end, values["location"]):
                 return Moves(start, end, values)
             return agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])

@@ -615,8 +615,7 @@ class SyncScreen(BaseScreen[SyncData]):
         )
 
         def enrol(store: Store) -> str:
-            roster = rosters.enroll(store, request, role or None)
-            done = exchange.export(store, out=out, welcome=request.hash)
+            roster, done = exchange.enroll(store, request, role or None, out)
             return _("{label} enrolled (roster v{version}); welcome bundle: {path}.").format(
                 label=request.data["label"], version=roster.version, path=visible(str(done.path))
             )

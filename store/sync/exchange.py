@@ -29,6 +29,7 @@ __all__ = [
     "Exported",
     "Receipt",
     "Refused",
+    "enroll",
     "export",
     "import_file",
     "import_path",
@@ -37,6 +38,29 @@ __all__ = [
 
 #: What a refused file in a folder is reported as, by the check it failed.
 FOLDER_RESULTS = {"not addressed": "not addressed to this device", "damaged": "damaged"}
+
+
+def enroll(
+    store: Store, request: rosters.Request, role: str | None, out: Path
+) -> tuple[rosters.Roster, Exported]:
+    """Enrol a device (``roster.enroll``) and write its welcome bundle to ``out``, in one
+    transaction: when the welcome cannot be written (a full disk, a target that may not be
+    written), the roster is not changed either, and a retry (with another role too) starts
+    afresh. A welcome written but not committed is removed again.
+
+    Raises:
+        what ``roster.enroll`` and ``export`` raise; nothing is written then.
+    """
+    written: Exported | None = None
+    try:
+        with store.write("team.welcome", str(request.data["device"])):
+            roster = rosters.enroll(store, request, role)
+            written = export(store, out=out, welcome=request.hash)
+    except BaseException:
+        if written is not None:
+            written.path.unlink(missing_ok=True)
+        raise
+    return roster, written
 
 
 def import_path(store: Store, path: Path, progress: Progress = quiet) -> list[Receipt]:

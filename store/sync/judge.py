@@ -307,8 +307,9 @@ class Context:
     rivals: set[Key] = field(default_factory=set)
     #: activity id → (clock, device) of each accepted cancellation, and whether its calendar's
     cancelled_at: Callable[[str], list[tuple[At, bool]]] = lambda _activity: []
-    #: activity id → why it needs re-planning here now (R1 …), or None
-    replanning: Callable[[str], str | None] = lambda _activity: None
+    #: (activity id, when) → why it needed re-planning just before then (R1 …), from the
+    #: accepted records (its concept and review flag, its subject's assessments), or None
+    replanning: Callable[[str, At], str | None] = lambda *_args: None
     #: (activity id, concept) → why the concept is below the level its person requires here
     #: (R1), or None
     below_required: Callable[[str, str], str | None] = lambda *_args: None
@@ -781,15 +782,18 @@ class Judge:
 
     def _transition(self, record: Change, activity: str, end: object) -> Verdict | None:
         """An activity's status judged as the store would (R5, R1): never revived once
-        cancelled; never done while it needs re-planning here; done only once it has ended on
-        this laptop's clock too (a change dated ahead waits until then)."""
+        cancelled; never done while it needed re-planning when the 'done' was made (its
+        concept, review flag and subject's threat level as they stood then, whatever order
+        they arrive in: the session judges a 'done' again when one of them made before it is
+        accepted or refused); done only once it has ended on this laptop's clock too (a
+        change dated ahead waits until then)."""
         if record.val != "cancelled":
             failed = self._revives(record, activity)
             if failed is not None:
                 return failed
         if record.val != "done":
             return None
-        reason = self.context.replanning(activity)
+        reason = self.context.replanning(activity, _at(record))
         if reason is not None:
             return quarantine(
                 "R1",

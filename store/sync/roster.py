@@ -16,9 +16,12 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pyrage
 
 from .. import access, db, machine, validate
 from ..db import Store
@@ -408,13 +411,67 @@ def read_request(path: Path) -> Request:
         raise IntegrityFailure(f"{path} is not signed by the key it carries; refused.")
     if data.get("role") not in access.ROLES:
         raise BadInput(f"{path} asks for an unknown role.")
+    check_request_fields(data)
+    return Request(body, data)
+
+
+#: The fields a request must carry, and those it may (``check_request_fields``).
+REQUEST_FIELDS = ("kind", "device", "label", "role", "sign", "age", "created_at")
+REQUEST_OPTIONAL = ("clock", "callsign", "staff", "unit", "operator_role")
+
+
+def check_request_fields(data: dict[str, Any]) -> None:
+    """Every field of an enrolment request as the roster and the bundles will use it, checked
+    before anything is written: ids as ids, the label, callsign and unit as code names, the
+    signing key as an Ed25519 key, the age recipient as pyrage reads it (a welcome and every
+    later export are encrypted to it), the time in range, the clock ``fixed`` or ``system``.
+
+    Raises:
+        BadInput: a field missing or malformed, named in one sentence.
+    """
+    for name in REQUEST_FIELDS:
+        if data.get(name) is None:
+            raise BadInput(f"The request has no {name}; it is not an enrolment request.")
+    for name in ("device", "staff"):
+        if data.get(name) is not None and not _is_id(data[name]):
+            raise BadInput(
+                f"The {name} id in the request is not an id: {validate.shown(data[name])}."
+            )
     validate.code(data.get("label"), "The device label in the request")
-    for name in ("callsign", "staff", "unit"):
+    for name in ("callsign", "unit"):
         if data.get(name) is not None:
             validate.code(data.get(name), f"The {name} in the request")
     if data.get("operator_role") is not None and data.get("operator_role") not in access.ROLES:
-        raise BadInput(f"{path} names an unknown role for its operator.")
-    return Request(body, data)
+        raise BadInput("The request names an unknown role for its operator.")
+    validate.stored_time(data.get("created_at"), "The request's creation time")
+    if data.get("clock") not in (None, "fixed", "system"):
+        raise BadInput(
+            f"The request's clock is {validate.shown(data['clock'])}, not fixed or system."
+        )
+    if not _is_key(data.get("sign"), 32):
+        raise BadInput("The signing key in the request is not an Ed25519 public key.")
+    try:
+        if not isinstance(data["age"], str):
+            raise TypeError
+        pyrage.x25519.Recipient.from_str(data["age"])
+    except (pyrage.RecipientError, ValueError, TypeError):
+        raise BadInput(
+            "The encryption key (age recipient) in the request is not one; ask for a new request."
+        ) from None
+
+
+def _is_id(value: object) -> bool:
+    try:
+        return isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def _is_key(value: object, size: int) -> bool:
+    try:
+        return isinstance(value, str) and len(base64.b64decode(value, validate=True)) == size
+    except ValueError:
+        return False
 
 
 def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
@@ -444,7 +501,7 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
     held = require_team(store)
     _require_admin_device(store, held)
     last = held.device(request.data["device"])
-    if last is not None and _welcomed_last(held, last, request):
+    if last is not None and _welcomed_last(held, last, request) and last.get("role") == chosen:
         return held  # enrolled, its welcome not written (a full disk): write it again
     with store.write("team.enroll", request.data["device"], {"role": chosen}) as conn:
         access.require(store.actor, "team.manage")  # every check again inside the transaction
@@ -499,6 +556,12 @@ def _check_enrollable(store: Store, roster: Roster, request: Request) -> None:
             f"Device {label} was created with a fixed "
             "clock (SCHILDWACHT_NOW: tests and demos), so it can date its records at will; it "
             "cannot join a real team. Create its database anew without SCHILDWACHT_NOW."
+        )
+    unit = request.data.get("unit")
+    if unit is not None and store.one("SELECT 1 FROM unit WHERE code = ?", (unit,)) is None:
+        raise BadInput(
+            f"Device {label} asks to join unit {validate.visible(str(unit))}, which is not in "
+            "this team's catalogue; set the new laptop up with one of its units."
         )
     callsign = request.data.get("callsign")
     bound = bound_callsigns(roster).get(str(callsign).upper()) if callsign else None

@@ -379,6 +379,10 @@ def _judge(
     context.status_as_of = lambda pk, at: _field_as_of(
         conn, "activity", pk, "status", at, edits=False, now=now
     )
+    assessments = _Assessments(conn, now)
+    context.replanning = lambda activity, at: _replanning(
+        conn, activity, at, context.field_as_of, assessments
+    )
     judge = Judge(context)
     for (origin, hlc), group in sorted(candidates.items(), key=lambda i: (i[0][1], i[0][0])):
         for judged, verdict in zip(group, judge.change_set([j.run for j in group]), strict=True):
@@ -406,7 +410,7 @@ def _judge(
 
 
 #: The tables whose fields the judge reads as they stood at a moment (``_field_as_of``).
-_READ_AS_OF = frozenset({"activity", "shift", "standing_post"})
+_READ_AS_OF = frozenset({"activity", "shift", "standing_post", "threat_assessment"})
 
 
 def _note_now(now: dict[Key, bool], judged: Judged, verdicts: tuple[object, ...]) -> None:
@@ -447,7 +451,6 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         known_row=_known_rows(conn),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
-        replanning=lambda activity: _replanning(conn, activity),
         below_required=lambda activity, concept: _below_required(conn, activity, concept),
         status_of=lambda activity: _status_of(conn, activity),
     )
@@ -552,12 +555,95 @@ def _cancelled_at(conn: sqlite3.Connection, activity: str) -> list[tuple[At, boo
     ]
 
 
-def _replanning(conn: sqlite3.Connection, activity: str) -> str | None:
-    """Why an activity needs re-planning here (R1: below the required level …), as the store
-    sees it before 'done' would hide it; None when it need not be (or is done or cancelled)."""
-    row = conn.execute("SELECT replan_reason FROM activity_view WHERE id = ?", (activity,))
-    found = row.fetchone()
-    return None if found is None or found[0] is None else str(found[0])
+def _replanning(
+    conn: sqlite3.Connection,
+    activity: str,
+    at: At,
+    field_as_of: Callable[[str, str, str, At], object],
+    assessments: _Assessments,
+) -> str | None:
+    """Why an activity needed re-planning just before ``at`` (R1: below the required level
+    …), as the store's view decides it (``activity_view.replan_reason``, its status aside),
+    from its concept and review flag and its subject's threat level as they stood then, read
+    from the accepted records: every laptop holding the same records judges a 'done' alike,
+    whatever order they came in. None when it need not be."""
+    row = conn.execute("SELECT subject_id FROM activity WHERE id = ?", (activity,)).fetchone()
+    if row is None:
+        return None
+    pk = key_of(activity)
+    concept = field_as_of("activity", pk, "concept", at)
+    review = field_as_of("activity", pk, "review_reason", at)
+    level = assessments.level_as_of(str(row[0]), at)
+    found = conn.execute(_REPLAN_AS_OF, (concept, level, concept, concept, review, row[0]))
+    reason = found.fetchone()
+    return None if reason is None or reason[0] is None else str(reason[0])
+
+
+#: ``activity_view.replan_reason`` for a given concept (1, 3, 4), threat level (2) and review
+#: flag (5) of an activity of subject (6); keep the two alike.
+_REPLAN_AS_OF = """
+SELECT CASE
+         WHEN ?1 IS NULL THEN NULL
+         WHEN rl.rank IS NULL THEN 'no_threat_assessment'
+         WHEN cr.rank IS NULL OR cr.rank < rl.rank THEN 'below_required'
+         WHEN NOT EXISTS (
+              SELECT 1 FROM package_concept pc
+              WHERE pc.package = t.package AND pc.concept = ?1) THEN 'outside_package'
+         WHEN instr(',' || c.subject_kinds || ',', ',' || s.kind || ',') = 0
+              THEN 'wrong_subject_kind'
+         WHEN c.pilot = 1 AND NOT EXISTS (
+              SELECT 1 FROM pilot_scope ps WHERE ps.concept = ?1
+              AND (ps.unit = s.unit OR ps.package = t.package)) THEN 'outside_pilot_scope'
+         ELSE ?5
+       END
+FROM subject s
+LEFT JOIN threat_level t ON t.level = ?2
+LEFT JOIN resistance_level rl ON rl.code = t.resistance_level
+LEFT JOIN concept_rank cr ON cr.concept = ?3
+LEFT JOIN concept c ON c.code = ?4
+WHERE s.id = ?6
+"""
+
+
+class _Assessments:
+    """The threat assessments the log holds, by subject, read once per judging; which of them
+    count is decided per question (the verdicts of the judging under way, ``now``, first)."""
+
+    def __init__(self, conn: sqlite3.Connection, now: dict[Key, bool]) -> None:
+        self.conn = conn
+        self.now = now
+        self._by_subject: dict[str, list[tuple[str, str, object, Key]]] | None = None
+
+    def _load(self) -> dict[str, list[tuple[str, str, object, Key]]]:
+        by_subject: dict[str, list[tuple[str, str, object, Key]]] = {}
+        for run in log.of_table(self.conn, "threat_assessment"):
+            if EXISTENCE not in run.cols or run.cl % 2 == 0:
+                continue
+            values = dict(zip(run.cols, run.values(), strict=True))
+            key = (run.origin, run.seq + run.cols.index(EXISTENCE))
+            by_subject.setdefault(str(values.get("subject_id")), []).append(
+                (str(values.get("assessed_at")), str(values.get("id")), values.get("level"), key)
+            )
+        return by_subject
+
+    def level_as_of(self, subject: str, at: At) -> object:
+        """The subject's threat level from its latest accepted assessment (by assessed_at, then
+        id, as R2 derives it) assessed at or before the moment ``at`` was made."""
+        if self._by_subject is None:
+            self._by_subject = self._load()
+        when = _stored_wall(at[0])
+        mine = [a for a in self._by_subject.get(subject, []) if a[0] <= when]
+        aside = kept.states(self.conn, [a[3] for a in mine])
+        counted = [a for a in mine if self.now.get(a[3], a[3] not in aside)]
+        return max(counted, key=lambda a: (a[0], a[1]))[2] if counted else None
+
+
+def _stored_wall(hlc: int) -> str:
+    """The wall-clock time of a change's clock, in stored form."""
+    try:
+        return to_db(datetime.fromtimestamp((hlc >> COUNTER_BITS) / 1000, UTC))
+    except (OverflowError, ValueError, OSError):
+        return "9999"
 
 
 def _below_required(conn: sqlite3.Connection, activity: str, concept: str) -> str | None:
@@ -745,7 +831,11 @@ _READ_BY: dict[str, dict[str, frozenset[str]]] = {
 _READ_BY["activity"] = {
     **_READ_BY["activity"],
     "end_at": _READ_BY["activity"]["end_at"] | {"status"},
-    "status": frozenset({"end_at"}),
+    # a status reads the status before it (a 'done' after a cancellation is refused), the
+    # concept and review flag (a 'done' hides no re-planning, R1) and the end
+    "status": frozenset({"end_at", "status"}),
+    "concept": frozenset({"status"}),
+    "review_reason": frozenset({"status"}),
 }
 
 
@@ -760,9 +850,13 @@ def _read_together(
     (``rebuild``). A row's creation is left out: what changes it later comes after it, and
     waits for it when it arrives first."""
     touched: dict[tuple[str, str], list[tuple[At, str]]] = {}  # row → (when, field)
+    assessed: dict[str, list[At]] = {}  # subject → when an assessment of it was made
     for group in candidates.values():
         for judged in group:
             run = judged.run
+            if run.tbl == "threat_assessment" and EXISTENCE in run.cols:
+                _note_assessment(judged, assessed)
+                continue
             reads = _READ_BY.get(run.tbl)
             if reads is None or not reads.keys() & set(run.cols) or EXISTENCE in run.cols:
                 continue
@@ -770,9 +864,9 @@ def _read_together(
                 col = run.cols[offset]
                 if col in reads and (verdict.applies or before == kept.APPLIED):
                     touched.setdefault(run.row, []).append(((run.hlc, run.origin), col))
+    found = _statuses_after_assessments(conn, assessed, covered)
     if not touched:
-        return []
-    found = []
+        return found
     for run in log.of_rows(conn, touched):
         reads = _READ_BY[run.tbl]
         for record in run.changes():
@@ -788,6 +882,35 @@ def _read_together(
         if tbl == "activity"
     }
     return found + _restrictions_after(conn, statuses, covered)
+
+
+def _note_assessment(judged: Judged, assessed: dict[str, list[At]]) -> None:
+    """An assessment accepted or refused in this judging: the subject and its clock."""
+    run = judged.run
+    for offset, before, verdict in judged.records():
+        if run.cols[offset] == EXISTENCE and (verdict.applies or before == kept.APPLIED):
+            subject = dict(zip(run.cols, run.values(), strict=True)).get("subject_id")
+            assessed.setdefault(str(subject), []).append((run.hlc, run.origin))
+
+
+def _statuses_after_assessments(
+    conn: sqlite3.Connection, assessed: dict[str, list[At]], covered: _Covered
+) -> list[Key]:
+    """The held 'done' records of the activities of these subjects (a 'done' reads the threat
+    level as it stood when it was made, ``_replanning``): judged again, their author's too."""
+    if not assessed:
+        return []
+    marks = ", ".join("?" * len(assessed))
+    activities = conn.execute(
+        f"SELECT id FROM activity WHERE subject_id IN ({marks})", list(assessed)
+    ).fetchall()
+    found = []
+    for run in log.of_rows(conn, [("activity", key_of(str(a[0]))) for a in activities]):
+        for record in run.changes():
+            key = (record.origin, record.seq)
+            if record.col == "status" and record.val == "done" and key not in covered:
+                found.append(key)
+    return found
 
 
 def _restrictions_after(

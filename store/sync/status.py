@@ -8,6 +8,7 @@ conflict closes on every device the resolution reaches.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -283,13 +284,40 @@ def resolve(
         if choose is not None:
             if not 1 <= choose <= len(conflict.heads):
                 raise BadInput(f"Choose a value between 1 and {len(conflict.heads)}.")
-            writer(store, conflict, conflict.heads[choose - 1]["value"], False)
+            _write_kept(conn, (store, writer), conflict, conflict.heads[choose - 1]["value"], False)
         else:
-            writer(store, conflict, value, True)
+            _write_kept(conn, (store, writer), conflict, value, True)
         store.seal()  # sealing the written field is what closes the conflict
         if get_conflict(store, conflict.id).resolved_at is None:  # the value was there already
             capture.touch(conn, conflict.table, json.dumps([conflict.row_id]), conflict.column)
     return get_conflict(store, conflict.id)
+
+
+def _write_kept(
+    conn: sqlite3.Connection,
+    writer: tuple[Store, Callable[[Store, Conflict, object, bool], None]],
+    conflict: Conflict,
+    value: object,
+    typed: bool,
+) -> None:
+    """The chosen value written; the value the row holds already is a decision too: the edit
+    writes no field change (``nothing_changed``) and the conflict is closed all the same — for
+    a time or place with a correction that keeps it, as every laptop needs one with the field
+    (R5)."""
+    store, write = writer
+    try:
+        write(store, conflict, value, typed)
+    except BadInput as refused:
+        if refused.code != "nothing_changed":
+            raise
+        if conflict.column in ("start_at", "end_at", "location"):
+            from ..agenda import get_activity, insert_correction
+
+            now = get_activity(store, conflict.row_id)
+            place = (to_db(now.start_at), to_db(now.end_at), now.location)
+            insert_correction(conn, store, now.id, place, place, _correction(conflict))
+        # sealed with the correction, in one batch: the field written as having seen every head
+        capture.touch(conn, conflict.table, json.dumps([conflict.row_id]), conflict.column)
 
 
 def _moment(store: Store, value: object, typed: bool, name: str) -> datetime:

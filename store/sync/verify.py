@@ -242,7 +242,7 @@ def _new_segments(
             receipt.gaps.append(f"{label}: segment {segment.number - 1} missing")
             continue
         if waiting.get(segment.origin, 0) > kept.MAX_DEFERRED_PER_ORIGIN:
-            _too_many_waiting(segment, manifest, waiting[segment.origin], receipt)
+            _too_many_waiting(segment, manifest, (waiting[segment.origin], 0), receipt)
             continue
         previous = chain.get((segment.origin, segment.number - 1), "") if segment.number > 1 else ""
         if segment.header.get("prev") != previous:
@@ -251,7 +251,7 @@ def _new_segments(
         unknown = _unknown_to_this_version(runs)
         if unknown and waiting.get(segment.origin, 0) + unknown > kept.MAX_DEFERRED_PER_ORIGIN:
             # stopped before it is stored: it and the origin's later segments (then a gap)
-            _too_many_waiting(segment, manifest, waiting.get(segment.origin, 0) + unknown, receipt)
+            _too_many_waiting(segment, manifest, (waiting.get(segment.origin, 0), unknown), receipt)
             continue
         waiting[segment.origin] = waiting.get(segment.origin, 0) + unknown
         segment.body = b""  # decoded: only the runs are kept
@@ -493,14 +493,20 @@ def _unknown_to_this_version(runs: Iterable[Run]) -> int:
 
 
 def _too_many_waiting(
-    segment: _Signed, manifest: dict[str, Any], count: int, receipt: Receipt
+    segment: _Signed, manifest: dict[str, Any], counts: tuple[int, int], receipt: Receipt
 ) -> None:
-    """An origin whose changes pile up unapplied here (``count``: held, or held with those of
-    this segment that would wait): set aside until someone acts."""
+    """An origin whose changes pile up unapplied here (``counts``: those held waiting, and
+    those of this segment that would wait, never stored): set aside until someone acts."""
     label = visible(segment.author["label"])
+    held, more = counts
+    where = (
+        f"{held:,} of them wait here (`sync status`)"
+        if held
+        else "none was stored: `sync status` shows none waiting"
+    )
     advice = (
-        f"{label} sent {count} changes that cannot be applied here yet (more than "
-        f"{kept.MAX_DEFERRED_PER_ORIGIN}; see `sync status`). Upgrade Schildwacht on this laptop "
+        f"{label} sent {held + more:,} changes that cannot be applied here yet (more than "
+        f"{kept.MAX_DEFERRED_PER_ORIGIN:,}; {where}). Upgrade Schildwacht on this laptop "
         f"if {label} runs a newer version; otherwise ask the admin to revoke {label} "
         "(`team revoke`). Until then its changes are not taken in."
     )

@@ -69,6 +69,26 @@ def test_fail_above_gates_scripts(night: Run) -> None:
     assert night("capacity", *window, "--fail-above", "3.5").exit_code == 0
 
 
+def test_demand_without_supply_exceeds_every_limit(night: Run) -> None:
+    """No officer on duty before the night shift: the evening's demand has no supply, its
+    occupancy is empty in the report (infinite) and above any --fail-above (issue 14)."""
+    night(
+        "activity", "add", "--person", "BEVER", "--title", "Avond", "--concept", "CP-LIGHT",
+        "--start", "2026-10-24 18:00", "--end", "2026-10-24 20:00",
+    )  # fmt: skip
+    window = ("--from", "2026-10-24 17:00", "--to", "2026-10-24 21:00", "--format", "json")
+    result = night("capacity", *window, "--fail-above", "1000000")
+    assert result.exit_code == 3, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["occupancy"], row["supply_hours"], row["demand_without_supply"]) == (
+        None,
+        0.0,
+        True,
+    )
+    assert "RT (demand without supply)" in result.stderr
+    assert night("capacity", *window).exit_code == 0
+
+
 def test_scenario_from_the_command_line(night: Run) -> None:
     result = night(
         "capacity",
