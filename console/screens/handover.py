@@ -167,6 +167,18 @@ def render_document(draft: dict[str, Any], max_subjects: int = 25) -> Text:
     return text
 
 
+def handover_state(record: model.HandoverRecord) -> tuple[str, str]:
+    """A signed handover's standing in words, and its style: withdrawn, superseded, overlapping
+    another in force, or in force (its own column: the period cell is cut at its width)."""
+    if record.withdrawn_at is not None:
+        return _("withdrawn"), "b red"
+    if record.superseded_by:
+        return _("superseded"), "yellow"
+    if record.overlaps:
+        return _("overlaps"), "b yellow"
+    return _("in force"), ""
+
+
 def fetch_handover(store: Store) -> HandoverData:
     draft = model.handover_content(model.draft_handover(store))
     history = model.list_handovers(store)
@@ -193,12 +205,11 @@ def fetch_handover(store: Store) -> HandoverData:
                 record.id,
                 (
                     Text(
-                        f"{at(record.period_start)[5:]}–{at(record.period_end, date=False)}"
-                        + (_(" — overlaps another in force") if record.overlaps else "")
-                        + (_(" — withdrawn") if record.withdrawn_at else ""),
+                        f"{at(record.period_start)[5:]}–{at(record.period_end, date=False)}",
                         end="",
                     ),
                     literal(record.signed_by),
+                    literal(*handover_state(record)),
                     literal(record.accepted_by or _("not yet")),
                 ),
             )
@@ -282,6 +293,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
                         [
                             Column(_("Period"), 18),
                             Column(_("Signed by"), 9),
+                            Column(_("State"), 10),
                             Column(_("Accepted by"), 11, grow=True),
                         ],
                         id="handover-history",
@@ -379,10 +391,33 @@ class HandoverScreen(BaseScreen[HandoverData]):
             self.notify(_("0 signed handovers to accept."), severity="warning")
             return
         record = next(r for r in self.data.history if r.id == key)
+        if record.withdrawn_at is not None:
+            self.notify(
+                _(
+                    "The handover of {when} was withdrawn by {who} at {withdrawn} and is no "
+                    "longer in force; it cannot be accepted."
+                ).format(
+                    when=at(record.period_start),
+                    who=literal(record.withdrawn_by).plain,
+                    withdrawn=at(record.withdrawn_at),
+                ),
+                severity="warning",
+            )
+            return
+        warning = ""
+        if record.superseded_by:
+            warning = _(" It was superseded by {who}'s handover {id}.").format(
+                who=literal(record.superseded_by_signer).plain, id=record.superseded_by[:13]
+            )
+        elif record.overlaps:
+            warning = _(" It overlaps another signed handover in force ({ids}).").format(
+                ids=", ".join(i[:13] for i in record.overlaps)
+            )
         self.confirm(
             _("Accept the handover of {when}, signed by {who}?").format(
                 when=at(record.period_start), who=record.signed_by
-            ),
+            )
+            + warning,
             _("Accept"),
             lambda: self.write(
                 lambda store: model.accept_handover(store, key), _("Handover accepted.")
