@@ -131,6 +131,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 "correction or a restriction (R5)"
             ),
             permission="activity.write",
+            selects="activity",
         ),
         Action(
             "c",
@@ -142,6 +143,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 "which rule forbids them (R1, R3, R4)"
             ),
             permission="activity.write",
+            selects="activity",
         ),
         Action(
             "r",
@@ -153,6 +155,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 "protection is never lowered"
             ),
             permission="activity.restrict",
+            selects="activity",
         ),
         Action(
             "o",
@@ -161,6 +164,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("Deploy officers on the selected activity"),
             _("Put officers on duty on it; qualifications must be valid that day (R8)"),
             permission="staff.write",
+            selects="activity",
         ),
         Action(
             "l",
@@ -179,6 +183,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("Clear a flagged log entry"),
             _("Clear the selected flagged log entry, with the reason (Tab to the log first)"),
             permission="log.clear",
+            selects="log entry",
         ),
         Action(
             "i",
@@ -328,6 +333,11 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if item is None:
             self.notify(_("Select an activity first."), severity="warning")
         return item
+
+    def select_record(self, kind: str, person: str | None, activity: str | None) -> bool:
+        if kind != "activity" or activity is None:
+            return False
+        return self.query_one("#day-activities", RecordTable).move_to(activity)
 
     def signal_context(self) -> tuple[str | None, str | None, str]:
         item = self.selected()

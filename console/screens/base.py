@@ -212,7 +212,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         self.data: D | None = None
         self.loading = False
         self._announce = False
-        self._pending: list[str] = []
+        self._pending: list[str | Callable[[], object]] = []
         self._on_mounted: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
@@ -285,7 +285,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             self.show(data)
         pending, self._pending = self._pending, []
         for action in pending:
-            self.call_later(self.run_action, action)
+            self.call_later(self._run_pending, action)
         if self._announce:
             self._announce = False
             self.notify(_("Up to date."))
@@ -306,12 +306,25 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         problem.add_class("shown")
         self.report_failure(error)
 
-    def when_loaded(self, action: str) -> None:
-        """Run a screen action once its data is here (from the palette, on a fresh screen)."""
+    def when_loaded(self, action: str | Callable[[], object]) -> None:
+        """Run a screen action (its name, or a callable) once its data is here (from the
+        palette, on a fresh screen)."""
         if self.data is not None:
-            self.call_later(self.run_action, action)
+            self.call_later(self._run_pending, action)
         else:
             self._pending.append(action)
+
+    async def _run_pending(self, action: str | Callable[[], object]) -> None:
+        if isinstance(action, str):
+            await self.run_action(action)
+        else:
+            action()
+
+    def select_record(self, kind: str, person: str | None, activity: str | None) -> bool:
+        """Put this screen's cursor on the record of ``kind`` the person was looking at on
+        another screen (its ``signal_context``: person and activity), for a palette action
+        taken there; False when this screen does not show it (none by default)."""
+        return False
 
     # Actions ----------------------------------------------------------------------------------
 

@@ -230,6 +230,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
             _("Go to"),
             _("Go to the selected open item"),
             _("The screen where it is handled, on the first such record"),
+            selects="open item",
         ),
         Action(
             "n",
@@ -253,6 +254,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
             _("Accept the selected signed handover"),
             _("As the incoming shift leader (not the one who signed); asked first"),
             permission="handover.sign",
+            selects="signed handover",
         ),
         Action(
             "w",
@@ -261,6 +263,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
             _("Withdraw the selected signed handover"),
             _("Its signer or an admin, with the reason; it stays recorded, no longer in force"),
             permission="handover.sign",
+            selects="signed handover",
         ),
         Action(
             "d",

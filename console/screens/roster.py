@@ -108,6 +108,7 @@ class RosterScreen(BaseScreen[RosterData]):
                 "(asks who decides: a restriction, R5); asked before it is done"
             ),
             permission=may_apply,
+            selects="suggestion",
         ),
         Action(
             "o",
@@ -116,6 +117,7 @@ class RosterScreen(BaseScreen[RosterData]):
             _("Deploy officers on the gap's activity"),
             _("Put named officers on the selected activity of the gap (R8 checked)"),
             permission="staff.write",
+            selects="activity",
         ),
         Action(
             "n",
@@ -131,6 +133,7 @@ class RosterScreen(BaseScreen[RosterData]):
             _("Agenda"),
             _("Show the gap's activity on the Agenda"),
             _("The selected activity on its day, with the cursor on it"),
+            selects="activity",
         ),
         Action(
             "left_square_bracket",

@@ -203,6 +203,7 @@ class SyncScreen(BaseScreen[SyncData]):
             _("Resolve: keep the first value"),
             _("Keep the first value of the selected conflict (the rules still hold)"),
             permission=may_resolve,
+            selects="conflict",
         ),
         Action(
             "2",
@@ -211,6 +212,7 @@ class SyncScreen(BaseScreen[SyncData]):
             _("Resolve: keep the second value"),
             _("Keep the second value of the selected conflict"),
             permission=may_resolve,
+            selects="conflict",
         ),
         Action(
             "v",
@@ -222,6 +224,7 @@ class SyncScreen(BaseScreen[SyncData]):
                 "below the required level)"
             ),
             permission=may_resolve,
+            selects="conflict",
         ),
         Action(
             "n",
@@ -259,6 +262,7 @@ class SyncScreen(BaseScreen[SyncData]):
             _("Revoke the selected device"),
             _("A lost laptop or an officer who left: no more bundles to or from it; asked first"),
             permission=any_of("team.manage"),
+            selects="device",
         ),
     )
 
