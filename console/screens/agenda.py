@@ -670,7 +670,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         )
 
     def action_clear_flag(self) -> None:
-        if self.data is None:
+        if self.data is None or not self.in_view("#log-entries", _("the log")):
             return
         table = self.query_one("#log-entries", RecordTable)
         entry = self.data.log.get(table.cursor_key or "")

@@ -38,6 +38,7 @@ from words.errors import sentence as refusal
 from ..actions import Action, bindings
 from ..i18n import _
 from ..literal import literal, plain
+from ..widgets.drawer import Drawer, focus_in
 from ..widgets.footer import KeysFooter
 from ..widgets.navbar import NavBar
 
@@ -319,6 +320,22 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             await self.run_action(action)
         else:
             action()
+
+    def in_view(self, selector: str, what: str) -> bool:
+        """Whether the table a key acts on (``selector``) is on screen. In a drawer that is
+        closed (a short terminal), the key does not act on a row nobody sees: the drawer opens
+        with the focus on that table, and the person is asked to check the row and press the
+        key again."""
+        table = self.query_one(selector)
+        drawer = next((a for a in table.ancestors if isinstance(a, Drawer)), None)
+        if drawer is None or drawer.has_class("-open") or not self.has_class("-short"):
+            return True
+        focus_in(table)
+        self.notify(
+            _("Opened {what}: check the selected row, then press the key again.").format(what=what),
+            severity="warning",
+        )
+        return False
 
     def select_record(self, kind: str, person: str | None, activity: str | None) -> bool:
         """Put this screen's cursor on the record of ``kind`` the person was looking at on

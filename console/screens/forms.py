@@ -29,8 +29,9 @@ from store.db import Store
 from .. import labels
 from ..i18n import _
 from ..literal import literal, plain
+from ..times import at
 from ..widgets.inputs import TextInput
-from .base import FormScreen
+from .base import Confirm, FormScreen
 
 T = TypeVar("T")
 Save = Callable[[Store, dict[str, str]], T]
@@ -317,8 +318,9 @@ def restrict_fields(item: Activity, start: str, end: str) -> list[Field]:
             "kind",
             _("What happens"),
             "choice",
-            "cancelled",
+            "",
             codes("restriction_kind", agenda.RESTRICTION_KINDS),
+            blank=_("Choose…"),  # no default: typing ahead never cancels an activity
         ),
         *decided_by(_("Reason")),
         Field("start", _("New start"), default=start, placeholder=_("HH:MM (moved, shortened)")),
@@ -340,6 +342,37 @@ class RestrictForm(Form[T]):
     def __init__(self, save: Save[T], heading: str, item: Activity, start: str, end: str) -> None:
         super().__init__(
             heading, restrict_fields(item, start, end), save, button=_("Record restriction")
+        )
+        self.item = item
+
+    def submit(self) -> None:
+        """Save once what happens is chosen; a cancellation is asked first (it is final)."""
+        if self.saving:
+            return
+        kind = self.values()["kind"]
+        if not kind:
+            self.query_one(".error", Static).update(
+                _("Choose what happens: moved, shortened, relocated or cancelled.")
+            )
+            self.query_one("#kind").focus()
+            return
+        if kind != "cancelled":
+            super().submit()
+            return
+        proceed = super().submit
+
+        def answered(sure: bool | None) -> None:
+            if sure:
+                proceed()
+
+        self.app.push_screen(
+            Confirm(
+                _("Cancel '{title}' ({person}, {when}) for good?").format(
+                    title=self.item.title, person=self.item.person, when=at(self.item.start_at)
+                ),
+                _("Cancel the activity"),
+            ),
+            answered,
         )
 
 

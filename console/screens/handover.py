@@ -388,6 +388,8 @@ class HandoverScreen(BaseScreen[HandoverData]):
         )
 
     def action_accept(self) -> None:
+        if not self.in_view("#handover-history", _("the signed handovers")):
+            return
         table = self.query_one("#handover-history", RecordTable)
         key = table.cursor_key
         if key is None or self.data is None:
@@ -428,6 +430,8 @@ class HandoverScreen(BaseScreen[HandoverData]):
         )
 
     def action_withdraw(self) -> None:
+        if not self.in_view("#handover-history", _("the signed handovers")):
+            return
         key = self.query_one("#handover-history", RecordTable).cursor_key
         if key is None or self.data is None:
             self.notify(_("0 signed handovers to withdraw."), severity="warning")

@@ -354,6 +354,8 @@ class RosterScreen(BaseScreen[RosterData]):
         self.reload()
 
     def action_apply(self) -> None:
+        if not self.in_view("#suggestions", _("what can still be done")):
+            return
         table = self.query_one("#suggestions", RecordTable)
         activity_id = self.selected_activity()
         key = table.cursor_key
@@ -414,6 +416,8 @@ class RosterScreen(BaseScreen[RosterData]):
         )
 
     def action_deploy(self) -> None:
+        if not self.in_view("#gap-activities", _("the gap's activities")):
+            return
         activity_id = self.selected_activity()
         if activity_id is None:
             self.notify(_("Select a gap with an activity first."), severity="warning")

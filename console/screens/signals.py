@@ -477,6 +477,8 @@ class SignalsScreen(BaseScreen[SignalsData]):
     # Signal reports --------------------------------------------------------------------------
 
     def action_open_report(self) -> None:
+        if not self.in_view("#report-list", _("the signal reports")):
+            return
         report = self.selected_report()
         if report is None:
             self.notify(_("0 signal reports."), severity="warning")
@@ -516,6 +518,8 @@ class SignalsScreen(BaseScreen[SignalsData]):
         self.query_one("#report-list", RecordTable).move_to(report.id)
 
     def _draft_or_warn(self) -> SignalReport | None:
+        if not self.in_view("#report-list", _("the signal reports")):
+            return None
         report = self.selected_report()
         if report is None or report.status != "draft":
             self.notify(_("Select a draft report first (Tab to the reports)."), severity="warning")
@@ -583,6 +587,8 @@ class SignalsScreen(BaseScreen[SignalsData]):
         )
 
     def action_acknowledge(self) -> None:
+        if not self.in_view("#report-list", _("the signal reports")):
+            return
         report = self.selected_report()
         if report is None:
             self.notify(_("Select a report first (Tab to the reports)."), severity="warning")

@@ -628,16 +628,29 @@ class SyncScreen(BaseScreen[SyncData]):
         self.confirm(question, _("The codes match: enrol"), lambda: self.write(enrol, str))
 
     def action_revoke(self) -> None:
+        if not self.in_view("#sync-peers", _("the devices")):
+            return
         key = self.query_one("#sync-peers", RecordTable).cursor_key
         if key is None or self.data is None:
             self.notify(_("Select a device first."), severity="warning")
             return
         peer = next(p for p in self.data.peers if p.device == key)
+        who = (
+            _("last written by {callsign}").format(callsign=peer.callsign)
+            if peer.callsign
+            else _("no change received from it yet")
+        )
         self.confirm(
             _(
-                "Revoke {label}? It gets no more bundles and its later changes are refused. "
-                "Export afterwards so the other devices learn of it."
-            ).format(label=peer.label),
+                "Revoke device '{label}' ({role}, id {id}, {who})? It gets no more bundles "
+                "and its later changes are refused. Export afterwards so the other devices "
+                "learn of it."
+            ).format(
+                label=peer.label,
+                role=labels.label("role", peer.role),
+                id="…" + peer.device[-7:],
+                who=who,
+            ),
             _("Revoke"),
             lambda: self.write(
                 lambda store: rosters.revoke(store, key),

@@ -5,16 +5,23 @@ that a refused or unseen action wrote nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Select
 
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
-from console.screens.base import Confirm
-from console.screens.forms import Form
+from console.screens.base import BaseScreen, Confirm
+from console.screens.forms import Form, RestrictForm
+from console.times import at as at_text
+from console.widgets.drawer import Drawer, DrawerTitle
 from console.widgets.table import RecordTable
-from store import handover
+from store import handover, logbook
+from store.clock import FixedClock
 from store.db import Store
 from tests.conftest import as_user, at, snapshot
-from tests.console.conftest import rows, settle, toasts
+from tests.console.conftest import error_of, rows, settle, toasts
+from tests.sync_team import exchange_all, make_team
 
 
 async def test_a_withdrawn_handover_is_marked_and_cannot_be_accepted(demo_store: Store) -> None:
@@ -81,4 +88,101 @@ async def test_a_palette_action_acts_on_the_record_on_screen(demo_store: Store) 
         assert app.screen.heading.startswith(f"Threat assessment for {chosen.person} ")
         await pilot.press("escape")
         await settle(pilot)
+    assert snapshot(demo_store.path) == before
+
+
+def drawer_open(app: SchildwachtApp, selector: str) -> bool:
+    return app.screen.query_one(selector, Drawer).has_class("-open")
+
+
+async def test_a_key_never_acts_on_a_row_in_a_closed_drawer(demo_store: Store) -> None:
+    """80x24: the log, the signal reports and the suggestions are closed drawers; their keys
+    open them and ask again, and write nothing until then."""
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    before = snapshot(demo_store.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for screen_key, key, drawer in (
+            ("a", "x", "#log-panel"),
+            ("s", "r", "#report-panel"),
+            ("g", "p", "#suggestion-panel"),
+        ):
+            await pilot.press(screen_key)
+            await settle(pilot)
+            assert not drawer_open(app, drawer)
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, BaseScreen), key  # no form, no question
+            assert drawer_open(app, drawer), key
+            assert toasts(app)[-1].endswith("then press the key again."), key
+        assert snapshot(demo_store.path) == before
+
+
+async def test_revoke_opens_the_devices_first_and_names_the_device(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    admin, b = make_team(tmp_path / "team", clock, names=("a", "b"), labels=("vm", "vm"))
+    logbook.add_entry(b.store, "Dienst begonnen", kind="note")
+    exchange_all([admin, b], tmp_path / "share")
+    app = SchildwachtApp(admin.store, remember=False, watch=None, ahead=False)
+    before = snapshot(admin.store.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        assert not drawer_open(app, "#peers-panel")
+        await pilot.press("x")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm) and drawer_open(app, "#peers-panel")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        question = app.screen.question
+        assert "'vm' (" in question and "OPS-B" in question and b.id[-7:] in question
+        await pilot.press("escape")
+        await settle(pilot)
+    assert snapshot(admin.store.path) == before
+
+
+async def test_tab_reaches_every_drawer_at_80x24(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("a", "g", "s", "h", "y"):
+            await pilot.press(key)
+            await settle(pilot)
+            drawers = {d.id for d in app.screen.query(Drawer)}
+            opened: set[str | None] = set()
+            for _step in range(12):
+                await pilot.press("tab")
+                await pilot.pause()
+                opened |= {d.id for d in app.screen.query(Drawer) if d.has_class("-open")}
+                focused = app.screen.focused
+                assert focused is None or not isinstance(focused, DrawerTitle), key
+            assert opened == drawers, key
+
+
+async def test_restrict_has_no_default_kind_and_asks_before_cancelling(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    before = snapshot(demo_store.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RestrictForm)
+        await pilot.press("tab", "tab", *"OvJ", "enter")  # typed ahead, no kind chosen
+        await settle(pilot)
+        assert app.screen is form
+        assert error_of(app).startswith("Choose what happens")
+        form.query_one("#kind", Select).value = "cancelled"
+        form.query_one("#note").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.question == (
+            f"Cancel '{form.item.title}' ({form.item.person}, {at_text(form.item.start_at)})"
+            " for good?"
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form
     assert snapshot(demo_store.path) == before
