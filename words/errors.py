@@ -109,6 +109,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "cannot be accepted."
         )
     ),
+    "signal_activity_of_another": _template(
+        _(
+            "The activity belongs to {activity_person}, not to {person}; name the person whose "
+            "activity it is, or leave one of them out."
+        )
+    ),
     "lend_needs_unit": _template(_("Lending names the unit that receives the officers.")),
     "persons_need_level": _template(_("Adding protected persons needs their threat level.")),
     "secret_change_needs_old": _template(

@@ -426,6 +426,9 @@ class SignalForm(Form[T]):
 
     def __init__(self, person: str | None, activity: str | None, where: str) -> None:
         self.activity = activity
+        # the activity is the person's: typing another person unlinks it (said in the note)
+        self.activity_person = person if activity else None
+        self.where = where
         fields = [
             Field(
                 "text",
@@ -462,6 +465,30 @@ class SignalForm(Form[T]):
             note=note,
         )
 
+    def _linked(self, person: str) -> bool:
+        """Whether the signal is about the activity: its person is the activity's."""
+        return self.activity_person is not None and (
+            person.strip().casefold() == self.activity_person.casefold()
+        )
+
+    @on(Input.Changed, "#person")
+    def _person_changed(self, event: Input.Changed) -> None:
+        if self.activity_person is None:
+            return
+        note = self.query_one(".note", Static)
+        if self._linked(event.value):
+            note.update(literal(_("About: {what}").format(what=self.where), limit=None))
+        else:
+            note.update(
+                literal(
+                    _(
+                        "Not about {what}: that activity is {person}'s; the signal is raised "
+                        "without it."
+                    ).format(what=self.where, person=self.activity_person),
+                    limit=None,
+                )
+            )
+
     def _raise(self, store: Store, values: dict[str, str]) -> Any:
         from store.clock import parse_time_on, today
 
@@ -473,7 +500,7 @@ class SignalForm(Form[T]):
             urgency=values["urgency"],
             tlp=values["tlp"],
             person=values["person"].strip() or None,
-            activity=self.activity,
+            activity=self.activity if self._linked(values["person"]) else None,
             location=values["location"],
             observed_at=parse_time_on(observed, today(store.clock), store.clock)
             if observed

@@ -58,6 +58,8 @@ def test_refusals_are_worded_as_before(initialised: Run, tmp_path: Path) -> None
         ("log", "clear", ids["flag"], "--reason", " "),
         ("signal", "raise", "Drone", "--category", "other", "--urgency", "routine",
          "--tlp", "green", "--request-assessment"),
+        ("signal", "raise", "Drone", "--category", "other", "--urgency", "routine",
+         "--tlp", "green", "--person", "KIEVIT", "--activity", bever),
         ("handover", "accept", "00000000"),
         ("--user", "RT-0100", "handover", "accept", ids["handover"]),
         ("--user", "NIEMAND", "person", "list"),

@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Select
+from textual.widgets import Input, Select, Static
 
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
 from console.screens.base import BaseScreen, Confirm
-from console.screens.forms import Form, RestrictForm
+from console.screens.forms import Form, RestrictForm, SignalForm
 from console.times import at as at_text
 from console.widgets.drawer import Drawer, DrawerTitle
 from console.widgets.table import RecordTable
-from store import handover, logbook
+from store import handover, logbook, signals
 from store.clock import FixedClock
 from store.db import Store
 from tests.conftest import as_user, at, snapshot
@@ -186,3 +186,32 @@ async def test_restrict_has_no_default_kind_and_asks_before_cancelling(demo_stor
         await settle(pilot)
         assert app.screen is form
     assert snapshot(demo_store.path) == before
+
+
+async def test_the_signal_form_keeps_person_and_activity_together(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        agenda = app.screen
+        assert isinstance(agenda, AgendaScreen)
+        item = agenda.selected()
+        assert item is not None
+        other = next(
+            a.person for a in (agenda.data.activities.values() if agenda.data else ())
+            if a.person != item.person
+        )  # fmt: skip
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SignalForm)
+        assert form.query_one("#person", Input).value == item.person
+        form.query_one("#text", Input).value = "Drone boven de locatie"
+        form.query_one("#person", Input).value = other
+        await settle(pilot)
+        note = str(form.query_one(".note", Static).render())
+        assert note.startswith("Not about") and f"{item.person}'s" in note
+        form.submit()
+        await settle(pilot)
+    (made,) = [s for s in signals.list_signals(demo_store) if s.text == "Drone boven de locatie"]
+    assert (made.person, made.activity_id) == (other, None)
