@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from store import agenda, logbook, roster
@@ -222,7 +223,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="agenda-summary", classes="summary")
-        yield DayBoard(id="board")
+        with VerticalScroll(id="board"):  # Tab onto it, arrows scroll it
+            yield DayBoard(id="board-lanes")
         yield RecordTable(
             activity_columns(person=True),
             id="day-activities",

@@ -299,7 +299,7 @@ class SyncScreen(BaseScreen[SyncData]):
                         zebra=False,
                         empty=_("0 other devices."),
                     )
-                yield Static(_("Last receipt"), classes="section-title")
+                yield Static(_("Last receipt"), id="receipt-title", classes="section-title")
                 yield Static(_("Nothing exchanged in this session yet."), id="sync-receipt")
                 yield ProgressBar(id="sync-progress", show_eta=False)
             with Vertical(id="sync-right"):

@@ -14,11 +14,14 @@ from console.screens.agenda import AgendaScreen
 from console.screens.base import BaseScreen, Confirm
 from console.screens.forms import Form, RestrictForm, SignalForm
 from console.times import at as at_text
-from console.widgets.drawer import Drawer, DrawerTitle
+from console.widgets.drawer import Drawer, DrawerTitle, focus_in
+from console.widgets.navbar import NavBar
 from console.widgets.table import RecordTable
 from store import handover, logbook, signals
 from store.clock import FixedClock
 from store.db import Store
+from store.staff import add_staff
+from store.sync import exchange
 from tests.conftest import as_user, at, snapshot
 from tests.console.conftest import error_of, rows, settle, toasts
 from tests.sync_team import exchange_all, make_team
@@ -215,3 +218,63 @@ async def test_the_signal_form_keeps_person_and_activity_together(demo_store: St
         await settle(pilot)
     (made,) = [s for s in signals.list_signals(demo_store) if s.text == "Drone boven de locatie"]
     assert (made.person, made.activity_id) == (other, None)
+
+
+async def test_80x24_sync_with_devices_open_keeps_the_conflicts_and_quarantine(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    from tests.console.test_sync_screen import conflicted_team
+
+    (a, _b), _activity = conflicted_team(tmp_path, clock)
+    exchange.import_folder(a.store, tmp_path / "share")
+    for number in range(3):  # secrets set by the admin: the summary's long warning
+        as_user(a.store, add_staff(a.store, f"RT-01{number}", unit="RT").callsign).close()
+    app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        conflicts = app.screen.query_one("#sync-conflicts").region
+        right = app.screen.query_one("#sync-right").region
+        assert conflicts.height >= 6 and right.contains_region(conflicts)  # drawers closed
+        focus_in(app.screen.query_one("#sync-peers"))
+        await settle(pilot)
+        assert drawer_open(app, "#peers-panel")
+        right = app.screen.query_one("#sync-right").region
+        conflicts = app.screen.query_one("#sync-conflicts").region
+        assert conflicts.height >= 6 and right.contains_region(conflicts)  # header + 5 rows
+        title = app.screen.query_one("#quarantine-panel DrawerTitle")
+        assert right.contains_region(title.region)
+        assert title.region.height == 1
+
+
+async def test_80x24_the_day_board_scrolls_to_every_lane(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        board = app.screen.query_one("#board")
+        assert board.max_scroll_y > 0  # more lanes than room
+        await pilot.press("shift+tab")  # the board takes the focus
+        assert app.screen.focused is board
+        await pilot.press("end")
+        await settle(pilot)
+        assert board.scroll_y == board.max_scroll_y
+        await pilot.press("home")
+        await settle(pilot)
+        assert board.scroll_y == 0
+        table = app.screen.query_one("#day-activities", RecordTable)
+        table.focus()
+        table.move_cursor(row=table.row_count - 1)  # its lane is below the board's room
+        await settle(pilot)
+        assert board.scroll_y > 0
+
+
+async def test_80x24_the_unread_badge_is_never_cut(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.badge = 12
+        bar = app.screen.query_one(NavBar)
+        line = bar.render().plain
+        assert "12" in line and "●" in line and len(line) <= 80
+        assert " t Today " in line  # this screen still named
