@@ -339,6 +339,7 @@ class SyncScreen(BaseScreen[SyncData]):
     load = staticmethod(fetch_sync)
 
     def show(self, data: SyncData) -> None:
+        self.refresh_bindings()  # Join only while not in a team
         summary = self.query_one("#sync-summary", Static)
         if data.team is None:
             summary.update(
@@ -536,7 +537,22 @@ class SyncScreen(BaseScreen[SyncData]):
             ),
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Join is offered only to a device that is not in a team yet."""
+        if action == "join" and self.data is not None and self.data.team is not None:
+            return False
+        return super().check_action(action, parameters)
+
     def action_join(self) -> None:
+        if self.data is not None and self.data.team is not None:
+            self.notify(
+                _("This device is in team {name} already.").format(
+                    name=self.data.team.data["name"]
+                ),
+                severity="warning",
+            )
+            return
+
         def save(store: Store, values: dict[str, str]) -> tuple[str, str]:
             out = Path(values["text"].strip()).expanduser()
             if not values["text"].strip():

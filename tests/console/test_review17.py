@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from console.app import SchildwachtApp
@@ -48,6 +49,17 @@ async def test_a_withdrawn_handover_is_marked_and_cannot_be_accepted(demo_store:
         await settle(pilot)
         assert not isinstance(app.screen, Confirm)
         assert "withdrawn by NN-0000" in toasts(app)[-1]
+        await pilot.press("a", "x")  # clearing a flag: its long caption is shown whole
+        await settle(pilot)
+        assert isinstance(app.screen, Form)
+        for caption in app.screen.query(".caption"):
+            words = str(caption.render())
+            row = caption.parent
+            assert isinstance(row, Widget)
+            lines = min(caption.content_region.height, row.content_region.height)
+            assert lines * caption.content_region.width >= len(words), words
+        await pilot.press("escape")
+        await settle(pilot)
     assert snapshot(demo_store.path) == before
 
 
@@ -135,6 +147,7 @@ async def test_revoke_opens_the_devices_first_and_names_the_device(
         await pilot.press("x")
         await settle(pilot)
         assert not isinstance(app.screen, Confirm) and drawer_open(app, "#peers-panel")
+        assert app.screen.check_action("join", ()) is False  # in a team: Join is not offered
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, Confirm)
