@@ -538,8 +538,19 @@ class AgendaScreen(BaseScreen[AgendaData]):
             ),
             lambda done: _("Restriction recorded: '{title}' {kind}.").format(
                 title=item.title, kind=labels.label("restriction_kind", done.kind)
+            )
+            + (
+                _(" Now {when}.").format(when=at(done.new_start_at))
+                if done.new_start_at is not None
+                else ""
             ),
+            self._follow,
         )
+
+    def _follow(self, done: agenda.Restriction) -> None:
+        """A move to another day: the board follows the activity there."""
+        if done.new_start_at is not None and local(done.new_start_at).date() != self.day:
+            self.reveal(done.activity_id)
 
     def action_deploy(self) -> None:
         item = self._selected_or_warn()

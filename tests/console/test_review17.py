@@ -291,3 +291,35 @@ async def test_80x24_the_unread_badge_is_never_cut(demo_store: Store) -> None:
         line = bar.render().plain
         assert "12" in line and "●" in line and len(line) <= 80
         assert " t Today " in line  # this screen still named
+
+
+async def test_a_move_to_another_day_takes_the_board_there(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        agenda_screen = app.screen
+        assert isinstance(agenda_screen, AgendaScreen)
+        table = agenda_screen.query_one("#day-activities", RecordTable)
+        index = next(
+            i for i, key in enumerate(table.keys)
+            if agenda_screen.data and agenda_screen.data.activities[key].status != "cancelled"
+        )  # fmt: skip
+        table.move_cursor(row=index)
+        item = agenda_screen.selected()
+        assert item is not None
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RestrictForm)
+        form.query_one("#kind", Select).value = "moved"
+        form.query_one("#start", Input).value = "2026-11-30 10:00"
+        form.query_one("#end", Input).value = "2026-11-30 11:00"
+        form.query_one("#authority", Input).value = "OvJ"
+        form.submit()
+        await settle(pilot)
+        assert app.screen is agenda_screen, error_of(app)
+        assert str(agenda_screen.day) == "2026-11-30"  # the board followed it
+        moved = agenda_screen.selected()
+        assert moved is not None and moved.id == item.id
+        assert toasts(app)[-1].endswith("Now 2026-11-30 10:00.")
