@@ -323,3 +323,35 @@ async def test_a_move_to_another_day_takes_the_board_there(demo_store: Store) ->
         moved = agenda_screen.selected()
         assert moved is not None and moved.id == item.id
         assert toasts(app)[-1].endswith("Now 2026-11-30 10:00.")
+
+
+async def test_a_what_if_says_when_the_data_changed_under_it(demo_store: Store) -> None:
+    from textual.widgets import Button
+
+    from store import roster
+    from store.errors import RuleViolation
+    from store.staff import list_staff
+
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        app.screen.query_one("#scenario-count", Input).value = "2"
+        app.screen.query_one("#scenario-run", Button).press()
+        await settle(pilot)
+        said = app.screen.query_one("#scenario-error", Static)
+        assert str(said.render()) == "Scenario worked out; nothing was written."
+        for person in list_staff(demo_store, role="operator"):  # one free that night
+            try:
+                roster.add_shift(
+                    demo_store, person.callsign, start=at(demo_store, "2026-11-29 01:00"),
+                    end=at(demo_store, "2026-11-29 05:00"),
+                )  # fmt: skip
+                break
+            except RuleViolation:
+                continue
+        app.changed()
+        await settle(pilot)
+        assert "out of date" in str(said.render())
