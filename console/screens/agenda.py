@@ -536,13 +536,15 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 at(item.start_at, date=False),
                 at(item.end_at, date=False),
             ),
-            lambda done: _("Restriction recorded: '{title}' {kind}.").format(
-                title=item.title, kind=labels.label("restriction_kind", done.kind)
-            )
-            + (
-                _(" Now {when}.").format(when=at(done.new_start_at))
-                if done.new_start_at is not None
-                else ""
+            lambda done: (
+                _("Restriction recorded: '{title}' {kind}.").format(
+                    title=item.title, kind=labels.label("restriction_kind", done.kind)
+                )
+                + (
+                    _(" Now {when}.").format(when=at(done.new_start_at))
+                    if done.new_start_at is not None
+                    else ""
+                )
             ),
             self._follow,
         )
