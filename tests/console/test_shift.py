@@ -46,6 +46,14 @@ async def act(pilot: Any, key: str) -> None:
         await press(pilot, key)
 
 
+async def until(pilot: Any, done: Any) -> None:
+    """Wait (bounded, 2 s) for what a worker writes on a loaded machine."""
+    for _wait in range(40):
+        if done():
+            return
+        await pilot.pause(0.05)
+
+
 async def keys(pilot: Any, *strokes: str | list[str]) -> None:
     """Keys in order: a string is one key (``"tab"``), a one-item list is text typed into the
     focused field (``["OvJ"]``)."""
@@ -228,6 +236,7 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         assert signed.notes == "Let op KIEVIT bij vertrek"
         await act(pilot, "c")
         await press(pilot, "y")  # the one who signed may not accept: refused, and said
+        await until(pilot, lambda: any("cannot accept it" in t for t in toasts(app)))
         assert any("cannot accept it" in t for t in toasts(app))
         assert handover.get_handover(store, signed.id).accepted_by is None
 
@@ -259,6 +268,7 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await act(pilot, "p")
         await choose(pilot, 1)  # to the competent authority
         await press(pilot, "ctrl+s")
+        await until(pilot, lambda: intel.list_reports(store)[0].status == "issued")
         (report,) = intel.list_reports(store)
         assert (report.status, report.audience) == ("issued", "authority")
         await press(pilot, "x")
