@@ -52,6 +52,12 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "supersede_needs_reason": _template(
         _("--supersedes needs --reason T: why the new handover replaces the signed one.")
     ),
+    "signal_activity_of_another": _template(
+        _(
+            "The activity belongs to {activity_person}, not to {person}: give --person "
+            "{activity_person}, or leave out --person or --activity."
+        )
+    ),
     "lend_needs_unit": _template(
         _("Lending names the unit that receives the officers (--to-unit).")
     ),

@@ -33,6 +33,10 @@ class Action:
     permission: Permission = None
     display: str | None = None  # how the key is written, when its name is not it ("[")
     show: bool = True  # shown in the footer
+    #: What it acts on: the record selected on its screen ("activity", "person", or another
+    #: kind's name), or None. From the palette on another screen it acts only on the record
+    #: the person was looking at (``BaseScreen.select_record``), never on a hidden cursor.
+    selects: str | None = None
 
     @property
     def shown_key(self) -> str:

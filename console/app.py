@@ -282,14 +282,39 @@ class SchildwachtApp(StoreWork, App[None]):
         return screen if isinstance(screen, BaseScreen) else None
 
     def run_on(self, mode: str, action: str) -> None:
-        """Go to a screen and take one of its actions there once its data is shown."""
+        """Go to a screen and take one of its actions there once its data is shown.
+
+        An action on a selected record, taken from another screen, acts on the record the
+        person was looking at when that screen shows it; otherwise it asks them to select
+        one there, and never acts on that screen's earlier, unseen cursor."""
         if mode not in self.MODES:
             return
+        item = next((a for a in MAIN_SCREENS[mode].ACTIONS if a.action == action), None)
+        looking = self.main_screen()
+        person = activity = None
         if self.current_mode != mode:
+            person, activity, _where = looking.signal_context() if looking else (None, None, "")
             self.action_go(mode)
         screen = next((s for s in self.screen_stack if isinstance(s, BaseScreen)), None)
-        if screen is not None:
+        if screen is None:
+            return
+        if item is None or item.selects is None or screen is looking:
             screen.when_loaded(action)
+            return
+        kind = item.selects
+
+        def act() -> None:
+            if screen.select_record(kind, person, activity):
+                screen.call_later(screen.run_action, action)
+                return
+            screen.notify(
+                _("Select the {kind} on {screen} first, then press {key}.").format(
+                    kind=_(kind), screen=MAIN_SCREENS[mode].TITLE, key=item.shown_key
+                ),
+                severity="warning",
+            )
+
+        screen.when_loaded(act)
 
     def action_reload(self) -> None:
         screen = self.main_screen()

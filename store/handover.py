@@ -720,6 +720,7 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
     Raises:
         PermissionDenied: the acting person may not sign handovers, or signed this one.
         BadInput: it was accepted already, or the questions are too long.
+        RuleViolation: it was withdrawn (``handover_withdrawn``): no longer in force.
         NotFound: no such handover.
     """
     with store.write("handover.accept", require="handover.sign") as conn:
@@ -730,6 +731,17 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
             raise PermissionDenied(
                 f"{store.actor.callsign} signed this handover and cannot accept it;"
                 " the incoming shift leader accepts it."
+            )
+        if record.withdrawn_at is not None:
+            raise RuleViolation(
+                "handover",
+                f"Handover {record.id[:13]} was withdrawn by {record.withdrawn_by} at "
+                f"{local_text(record.withdrawn_at)} and is no longer in force; it cannot be "
+                "accepted.",
+                code="handover_withdrawn",
+                handover=record.id[:13],
+                by=record.withdrawn_by,
+                at=local_text(record.withdrawn_at),
             )
         if record.accepted_by:
             raise BadInput(f"This handover was already accepted by {record.accepted_by}.")

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from . import access, rules, validate
 from .clock import to_db, with_times
 from .db import Store, resolve_id
-from .errors import BadInput, PermissionDenied
+from .errors import BadInput, PermissionDenied, RuleViolation
 from .ids import uuid7
 from .signers import Signers
 from .subjects import get_subject
@@ -194,11 +194,25 @@ def raise_signal(
         observed = observed_at or now
         if observed > now + CLOCK_SKEW:
             raise BadInput("The observation time lies in the future; give when it was seen.")
-        subject_id = get_subject(store, person).id if person else None
+        subject = get_subject(store, person) if person else None
+        subject_id = subject.id if subject else None
         activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
-        if activity_id and subject_id is None:
-            row = store.one("SELECT subject_id FROM activity WHERE id = ?", (activity_id,))
-            subject_id = row["subject_id"] if row else None
+        if activity_id:
+            row = store.one(
+                "SELECT a.subject_id, s.code FROM activity a JOIN subject s ON s.id = a.subject_id"
+                " WHERE a.id = ?",
+                (activity_id,),
+            )
+            if subject and row is not None and row["subject_id"] != subject.id:
+                raise RuleViolation(
+                    "signal",
+                    f"The activity belongs to {row['code']}, not to {subject.code}; name the "
+                    "person whose activity it is, or leave one of them out.",
+                    code="signal_activity_of_another",
+                    activity_person=row["code"],
+                    person=subject.code,
+                )
+            subject_id = row["subject_id"] if row else subject_id
         if requests_assessment and subject_id is None:
             raise BadInput(
                 "A request for a new threat assessment names the person.",

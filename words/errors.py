@@ -139,6 +139,18 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "supersede_needs_reason": _template(
         _("Superseding a signed handover needs the reason why the new one replaces it.")
     ),
+    "handover_withdrawn": _template(
+        _(
+            "Handover {handover} was withdrawn by {by} at {at} and is no longer in force; it "
+            "cannot be accepted."
+        )
+    ),
+    "signal_activity_of_another": _template(
+        _(
+            "The activity belongs to {activity_person}, not to {person}; name the person whose "
+            "activity it is, or leave one of them out."
+        )
+    ),
     "lend_needs_unit": _template(_("Lending names the unit that receives the officers.")),
     "persons_need_level": _template(_("Adding protected persons needs their threat level.")),
     "secret_change_needs_old": _template(

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from store import agenda, logbook, roster
@@ -131,6 +132,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 "correction or a restriction (R5)"
             ),
             permission="activity.write",
+            selects="activity",
         ),
         Action(
             "c",
@@ -142,6 +144,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 "which rule forbids them (R1, R3, R4)"
             ),
             permission="activity.write",
+            selects="activity",
         ),
         Action(
             "r",
@@ -153,6 +156,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 "protection is never lowered"
             ),
             permission="activity.restrict",
+            selects="activity",
         ),
         Action(
             "o",
@@ -161,6 +165,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("Deploy officers on the selected activity"),
             _("Put officers on duty on it; qualifications must be valid that day (R8)"),
             permission="staff.write",
+            selects="activity",
         ),
         Action(
             "l",
@@ -179,6 +184,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("Clear a flagged log entry"),
             _("Clear the selected flagged log entry, with the reason (Tab to the log first)"),
             permission="log.clear",
+            selects="log entry",
         ),
         Action(
             "i",
@@ -217,7 +223,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="agenda-summary", classes="summary")
-        yield DayBoard(id="board")
+        with VerticalScroll(id="board"):  # Tab onto it, arrows scroll it
+            yield DayBoard(id="board-lanes")
         yield RecordTable(
             activity_columns(person=True),
             id="day-activities",
@@ -328,6 +335,11 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if item is None:
             self.notify(_("Select an activity first."), severity="warning")
         return item
+
+    def select_record(self, kind: str, person: str | None, activity: str | None) -> bool:
+        if kind != "activity" or activity is None:
+            return False
+        return self.query_one("#day-activities", RecordTable).move_to(activity)
 
     def signal_context(self) -> tuple[str | None, str | None, str]:
         item = self.selected()
@@ -533,10 +545,23 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 at(item.start_at, date=False),
                 at(item.end_at, date=False),
             ),
-            lambda done: _("Restriction recorded: '{title}' {kind}.").format(
-                title=item.title, kind=labels.label("restriction_kind", done.kind)
+            lambda done: (
+                _("Restriction recorded: '{title}' {kind}.").format(
+                    title=item.title, kind=labels.label("restriction_kind", done.kind)
+                )
+                + (
+                    _(" Now {when}.").format(when=at(done.new_start_at))
+                    if done.new_start_at is not None
+                    else ""
+                )
             ),
+            self._follow,
         )
+
+    def _follow(self, done: agenda.Restriction) -> None:
+        """A move to another day: the board follows the activity there."""
+        if done.new_start_at is not None and local(done.new_start_at).date() != self.day:
+            self.reveal(done.activity_id)
 
     def action_deploy(self) -> None:
         item = self._selected_or_warn()
@@ -669,7 +694,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         )
 
     def action_clear_flag(self) -> None:
-        if self.data is None:
+        if self.data is None or not self.in_view("#log-entries", _("the log")):
             return
         table = self.query_one("#log-entries", RecordTable)
         entry = self.data.log.get(table.cursor_key or "")

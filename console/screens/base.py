@@ -38,6 +38,7 @@ from words.errors import sentence as refusal
 from ..actions import Action, bindings
 from ..i18n import _
 from ..literal import literal, plain
+from ..widgets.drawer import Drawer, focus_in
 from ..widgets.footer import KeysFooter
 from ..widgets.navbar import NavBar
 
@@ -212,7 +213,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         self.data: D | None = None
         self.loading = False
         self._announce = False
-        self._pending: list[str] = []
+        self._pending: list[str | Callable[[], object]] = []
         self._on_mounted: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
@@ -285,7 +286,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             self.show(data)
         pending, self._pending = self._pending, []
         for action in pending:
-            self.call_later(self.run_action, action)
+            self.call_later(self._run_pending, action)
         if self._announce:
             self._announce = False
             self.notify(_("Up to date."))
@@ -306,12 +307,41 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         problem.add_class("shown")
         self.report_failure(error)
 
-    def when_loaded(self, action: str) -> None:
-        """Run a screen action once its data is here (from the palette, on a fresh screen)."""
+    def when_loaded(self, action: str | Callable[[], object]) -> None:
+        """Run a screen action (its name, or a callable) once its data is here (from the
+        palette, on a fresh screen)."""
         if self.data is not None:
-            self.call_later(self.run_action, action)
+            self.call_later(self._run_pending, action)
         else:
             self._pending.append(action)
+
+    async def _run_pending(self, action: str | Callable[[], object]) -> None:
+        if isinstance(action, str):
+            await self.run_action(action)
+        else:
+            action()
+
+    def in_view(self, selector: str, what: str) -> bool:
+        """Whether the table a key acts on (``selector``) is on screen. In a drawer that is
+        closed (a short terminal), the key does not act on a row nobody sees: the drawer opens
+        with the focus on that table, and the person is asked to check the row and press the
+        key again."""
+        table = self.query_one(selector)
+        drawer = next((a for a in table.ancestors if isinstance(a, Drawer)), None)
+        if drawer is None or drawer.has_class("-open") or not self.has_class("-short"):
+            return True
+        focus_in(table)
+        self.notify(
+            _("Opened {what}: check the selected row, then press the key again.").format(what=what),
+            severity="warning",
+        )
+        return False
+
+    def select_record(self, kind: str, person: str | None, activity: str | None) -> bool:
+        """Put this screen's cursor on the record of ``kind`` the person was looking at on
+        another screen (its ``signal_context``: person and activity), for a palette action
+        taken there; False when this screen does not show it (none by default)."""
+        return False
 
     # Actions ----------------------------------------------------------------------------------
 

@@ -271,7 +271,18 @@ class CapacityScreen(BaseScreen[CapacityData]):
 
     load = staticmethod(fetch_capacity)
 
+    #: The figures a shown scenario was worked out against (None: no scenario shown).
+    scenario_basis: tuple[float, float, float] | None = None
+
     def show(self, data: CapacityData) -> None:
+        basis = (data.supply, data.demand, data.short)
+        if self.scenario_basis is not None and basis != self.scenario_basis:
+            self.query_one("#scenario-error", Static).update(
+                _(
+                    "The data changed since this scenario was worked out: its figures are out "
+                    "of date; Run it again."
+                )
+            )
         self.query_one("#capacity-summary", Static).update(
             template(
                 _(
@@ -358,6 +369,8 @@ class CapacityScreen(BaseScreen[CapacityData]):
         self.call_store(run, self.show_scenario, group="scenario", failed=failed)
 
     def show_scenario(self, rows: list[model.ScenarioRow]) -> None:
+        if self.data is not None:
+            self.scenario_basis = (self.data.supply, self.data.demand, self.data.short)
         self.query_one("#scenario-error", Static).update(
             _("Scenario worked out; nothing was written.")
         )

@@ -30,8 +30,9 @@ from words.errors import concept_why
 from .. import labels
 from ..i18n import _
 from ..literal import literal, plain
+from ..times import at
 from ..widgets.inputs import TextInput
-from .base import FormScreen
+from .base import Confirm, FormScreen
 
 T = TypeVar("T")
 Save = Callable[[Store, dict[str, str]], T]
@@ -319,8 +320,9 @@ def restrict_fields(item: Activity, start: str, end: str) -> list[Field]:
             "kind",
             _("What happens"),
             "choice",
-            "cancelled",
+            "",
             codes("restriction_kind", agenda.RESTRICTION_KINDS),
+            blank=_("Choose…"),  # no default: typing ahead never cancels an activity
         ),
         *decided_by(_("Reason")),
         Field("start", _("New start"), default=start, placeholder=_("HH:MM (moved, shortened)")),
@@ -342,6 +344,37 @@ class RestrictForm(Form[T]):
     def __init__(self, save: Save[T], heading: str, item: Activity, start: str, end: str) -> None:
         super().__init__(
             heading, restrict_fields(item, start, end), save, button=_("Record restriction")
+        )
+        self.item = item
+
+    def submit(self) -> None:
+        """Save once what happens is chosen; a cancellation is asked first (it is final)."""
+        if self.saving:
+            return
+        kind = self.values()["kind"]
+        if not kind:
+            self.query_one(".error", Static).update(
+                _("Choose what happens: moved, shortened, relocated or cancelled.")
+            )
+            self.query_one("#kind").focus()
+            return
+        if kind != "cancelled":
+            super().submit()
+            return
+        proceed = super().submit
+
+        def answered(sure: bool | None) -> None:
+            if sure:
+                proceed()
+
+        self.app.push_screen(
+            Confirm(
+                _("Cancel '{title}' ({person}, {when}) for good?").format(
+                    title=self.item.title, person=self.item.person, when=at(self.item.start_at)
+                ),
+                _("Cancel the activity"),
+            ),
+            answered,
         )
 
 
@@ -395,6 +428,9 @@ class SignalForm(Form[T]):
 
     def __init__(self, person: str | None, activity: str | None, where: str) -> None:
         self.activity = activity
+        # the activity is the person's: typing another person unlinks it (said in the note)
+        self.activity_person = person if activity else None
+        self.where = where
         fields = [
             Field(
                 "text",
@@ -431,6 +467,30 @@ class SignalForm(Form[T]):
             note=note,
         )
 
+    def _linked(self, person: str) -> bool:
+        """Whether the signal is about the activity: its person is the activity's."""
+        return self.activity_person is not None and (
+            person.strip().casefold() == self.activity_person.casefold()
+        )
+
+    @on(Input.Changed, "#person")
+    def _person_changed(self, event: Input.Changed) -> None:
+        if self.activity_person is None:
+            return
+        note = self.query_one(".note", Static)
+        if self._linked(event.value):
+            note.update(literal(_("About: {what}").format(what=self.where), limit=None))
+        else:
+            note.update(
+                literal(
+                    _(
+                        "Not about {what}: that activity is {person}'s; the signal is raised "
+                        "without it."
+                    ).format(what=self.where, person=self.activity_person),
+                    limit=None,
+                )
+            )
+
     def _raise(self, store: Store, values: dict[str, str]) -> Any:
         from store.clock import parse_time_on, today
 
@@ -442,7 +502,7 @@ class SignalForm(Form[T]):
             urgency=values["urgency"],
             tlp=values["tlp"],
             person=values["person"].strip() or None,
-            activity=self.activity,
+            activity=self.activity if self._linked(values["person"]) else None,
             location=values["location"],
             observed_at=parse_time_on(observed, today(store.clock), store.clock)
             if observed

@@ -167,6 +167,18 @@ def render_document(draft: dict[str, Any], max_subjects: int = 25) -> Text:
     return text
 
 
+def handover_state(record: model.HandoverRecord) -> tuple[str, str]:
+    """A signed handover's standing in words, and its style: withdrawn, superseded, overlapping
+    another in force, or in force (its own column: the period cell is cut at its width)."""
+    if record.withdrawn_at is not None:
+        return _("withdrawn"), "b red"
+    if record.superseded_by:
+        return _("superseded"), "yellow"
+    if record.overlaps:
+        return _("overlaps"), "b yellow"
+    return _("in force"), ""
+
+
 def fetch_handover(store: Store) -> HandoverData:
     draft = model.handover_content(model.draft_handover(store))
     history = model.list_handovers(store)
@@ -193,12 +205,11 @@ def fetch_handover(store: Store) -> HandoverData:
                 record.id,
                 (
                     Text(
-                        f"{at(record.period_start)[5:]}–{at(record.period_end, date=False)}"
-                        + (_(" — overlaps another in force") if record.overlaps else "")
-                        + (_(" — withdrawn") if record.withdrawn_at else ""),
+                        f"{at(record.period_start)[5:]}–{at(record.period_end, date=False)}",
                         end="",
                     ),
                     literal(record.signed_by),
+                    literal(*handover_state(record)),
                     literal(record.accepted_by or _("not yet")),
                 ),
             )
@@ -219,6 +230,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
             _("Go to"),
             _("Go to the selected open item"),
             _("The screen where it is handled, on the first such record"),
+            selects="open item",
         ),
         Action(
             "n",
@@ -242,6 +254,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
             _("Accept the selected signed handover"),
             _("As the incoming shift leader (not the one who signed); asked first"),
             permission="handover.sign",
+            selects="signed handover",
         ),
         Action(
             "w",
@@ -250,6 +263,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
             _("Withdraw the selected signed handover"),
             _("Its signer or an admin, with the reason; it stays recorded, no longer in force"),
             permission="handover.sign",
+            selects="signed handover",
         ),
         Action(
             "d",
@@ -282,6 +296,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
                         [
                             Column(_("Period"), 18),
                             Column(_("Signed by"), 9),
+                            Column(_("State"), 10),
                             Column(_("Accepted by"), 11, grow=True),
                         ],
                         id="handover-history",
@@ -373,16 +388,41 @@ class HandoverScreen(BaseScreen[HandoverData]):
         )
 
     def action_accept(self) -> None:
+        if not self.in_view("#handover-history", _("the signed handovers")):
+            return
         table = self.query_one("#handover-history", RecordTable)
         key = table.cursor_key
         if key is None or self.data is None:
             self.notify(_("0 signed handovers to accept."), severity="warning")
             return
         record = next(r for r in self.data.history if r.id == key)
+        if record.withdrawn_at is not None:
+            self.notify(
+                _(
+                    "The handover of {when} was withdrawn by {who} at {withdrawn} and is no "
+                    "longer in force; it cannot be accepted."
+                ).format(
+                    when=at(record.period_start),
+                    who=literal(record.withdrawn_by).plain,
+                    withdrawn=at(record.withdrawn_at),
+                ),
+                severity="warning",
+            )
+            return
+        warning = ""
+        if record.superseded_by:
+            warning = _(" It was superseded by {who}'s handover {id}.").format(
+                who=literal(record.superseded_by_signer).plain, id=record.superseded_by[:13]
+            )
+        elif record.overlaps:
+            warning = _(" It overlaps another signed handover in force ({ids}).").format(
+                ids=", ".join(i[:13] for i in record.overlaps)
+            )
         self.confirm(
             _("Accept the handover of {when}, signed by {who}?").format(
                 when=at(record.period_start), who=record.signed_by
-            ),
+            )
+            + warning,
             _("Accept"),
             lambda: self.write(
                 lambda store: model.accept_handover(store, key), _("Handover accepted.")
@@ -390,6 +430,8 @@ class HandoverScreen(BaseScreen[HandoverData]):
         )
 
     def action_withdraw(self) -> None:
+        if not self.in_view("#handover-history", _("the signed handovers")):
+            return
         key = self.query_one("#handover-history", RecordTable).cursor_key
         if key is None or self.data is None:
             self.notify(_("0 signed handovers to withdraw."), severity="warning")

@@ -112,6 +112,7 @@ class RosterScreen(BaseScreen[RosterData]):
                 "(asks who decides: a restriction, R5); asked before it is done"
             ),
             permission=may_apply,
+            selects="suggestion",
         ),
         Action(
             "o",
@@ -120,6 +121,7 @@ class RosterScreen(BaseScreen[RosterData]):
             _("Deploy officers on the gap's activity"),
             _("Put named officers on the selected activity of the gap (R8 checked)"),
             permission="staff.write",
+            selects="activity",
         ),
         Action(
             "n",
@@ -135,6 +137,7 @@ class RosterScreen(BaseScreen[RosterData]):
             _("Agenda"),
             _("Show the gap's activity on the Agenda"),
             _("The selected activity on its day, with the cursor on it"),
+            selects="activity",
         ),
         Action(
             "left_square_bracket",
@@ -355,6 +358,8 @@ class RosterScreen(BaseScreen[RosterData]):
         self.reload()
 
     def action_apply(self) -> None:
+        if not self.in_view("#suggestions", _("what can still be done")):
+            return
         table = self.query_one("#suggestions", RecordTable)
         activity_id = self.selected_activity()
         key = table.cursor_key
@@ -417,6 +422,8 @@ class RosterScreen(BaseScreen[RosterData]):
         )
 
     def action_deploy(self) -> None:
+        if not self.in_view("#gap-activities", _("the gap's activities")):
+            return
         activity_id = self.selected_activity()
         if activity_id is None:
             self.notify(_("Select a gap with an activity first."), severity="warning")

@@ -187,6 +187,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Receive the selected signal"),
             _("The information organisation has it (the reporter sees the status)"),
             permission="signal.process",
+            selects="signal",
         ),
         Action(
             "f",
@@ -195,6 +196,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Follow up the selected signal"),
             _("Record a follow-up with a note"),
             permission="signal.process",
+            selects="signal",
         ),
         Action(
             "i",
@@ -203,6 +205,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Interpret: duiding"),
             _("What the signal means (duiding)"),
             permission="signal.process",
+            selects="signal",
         ),
         Action(
             "x",
@@ -211,6 +214,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Close the selected signal"),
             _("Close with an outcome the reporter sees"),
             permission="signal.process",
+            selects="signal",
         ),
         Action(
             "w",
@@ -218,6 +222,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Sighting"),
             _("Add a sighting"),
             _("Seen again, not seen, or a false positive, on the selected signal"),
+            selects="signal",
         ),
         Action(
             "m",
@@ -232,6 +237,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Read"),
             _("Read the selected signal report"),
             _("The report as a document: duiding, scenarios, signals"),
+            selects="report",
         ),
         Action(
             "n",
@@ -248,6 +254,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Add a scenario to the report"),
             _("A realistic scenario on the selected draft report"),
             permission="intel.write",
+            selects="report",
         ),
         Action(
             "p",
@@ -256,6 +263,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Issue the selected signal report"),
             _("To line managers or the competent authority; it cannot change afterwards"),
             permission="intel.write",
+            selects="report",
         ),
         Action(
             "r",
@@ -264,6 +272,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Acknowledge the selected report"),
             _("Confirm you have read a report addressed to your role"),
             permission=can_acknowledge,
+            selects="report",
         ),
     )
 
@@ -468,6 +477,8 @@ class SignalsScreen(BaseScreen[SignalsData]):
     # Signal reports --------------------------------------------------------------------------
 
     def action_open_report(self) -> None:
+        if not self.in_view("#report-list", _("the signal reports")):
+            return
         report = self.selected_report()
         if report is None:
             self.notify(_("0 signal reports."), severity="warning")
@@ -507,6 +518,8 @@ class SignalsScreen(BaseScreen[SignalsData]):
         self.query_one("#report-list", RecordTable).move_to(report.id)
 
     def _draft_or_warn(self) -> SignalReport | None:
+        if not self.in_view("#report-list", _("the signal reports")):
+            return None
         report = self.selected_report()
         if report is None or report.status != "draft":
             self.notify(_("Select a draft report first (Tab to the reports)."), severity="warning")
@@ -574,6 +587,8 @@ class SignalsScreen(BaseScreen[SignalsData]):
         )
 
     def action_acknowledge(self) -> None:
+        if not self.in_view("#report-list", _("the signal reports")):
+            return
         report = self.selected_report()
         if report is None:
             self.notify(_("Select a report first (Tab to the reports)."), severity="warning")

@@ -203,6 +203,7 @@ class SyncScreen(BaseScreen[SyncData]):
             _("Resolve: keep the first value"),
             _("Keep the first value of the selected conflict (the rules still hold)"),
             permission=may_resolve,
+            selects="conflict",
         ),
         Action(
             "2",
@@ -211,6 +212,7 @@ class SyncScreen(BaseScreen[SyncData]):
             _("Resolve: keep the second value"),
             _("Keep the second value of the selected conflict"),
             permission=may_resolve,
+            selects="conflict",
         ),
         Action(
             "v",
@@ -222,6 +224,7 @@ class SyncScreen(BaseScreen[SyncData]):
                 "below the required level)"
             ),
             permission=may_resolve,
+            selects="conflict",
         ),
         Action(
             "n",
@@ -259,6 +262,7 @@ class SyncScreen(BaseScreen[SyncData]):
             _("Revoke the selected device"),
             _("A lost laptop or an officer who left: no more bundles to or from it; asked first"),
             permission=any_of("team.manage"),
+            selects="device",
         ),
     )
 
@@ -295,7 +299,7 @@ class SyncScreen(BaseScreen[SyncData]):
                         zebra=False,
                         empty=_("0 other devices."),
                     )
-                yield Static(_("Last receipt"), classes="section-title")
+                yield Static(_("Last receipt"), id="receipt-title", classes="section-title")
                 yield Static(_("Nothing exchanged in this session yet."), id="sync-receipt")
                 yield ProgressBar(id="sync-progress", show_eta=False)
             with Vertical(id="sync-right"):
@@ -335,6 +339,7 @@ class SyncScreen(BaseScreen[SyncData]):
     load = staticmethod(fetch_sync)
 
     def show(self, data: SyncData) -> None:
+        self.refresh_bindings()  # Join only while not in a team
         summary = self.query_one("#sync-summary", Static)
         if data.team is None:
             summary.update(
@@ -532,7 +537,22 @@ class SyncScreen(BaseScreen[SyncData]):
             ),
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Join is offered only to a device that is not in a team yet."""
+        if action == "join" and self.data is not None and self.data.team is not None:
+            return False
+        return super().check_action(action, parameters)
+
     def action_join(self) -> None:
+        if self.data is not None and self.data.team is not None:
+            self.notify(
+                _("This device is in team {name} already.").format(
+                    name=self.data.team.data["name"]
+                ),
+                severity="warning",
+            )
+            return
+
         def save(store: Store, values: dict[str, str]) -> tuple[str, str]:
             out = Path(values["text"].strip()).expanduser()
             if not values["text"].strip():
@@ -623,16 +643,29 @@ class SyncScreen(BaseScreen[SyncData]):
         self.confirm(question, _("The codes match: enrol"), lambda: self.write(enrol, str))
 
     def action_revoke(self) -> None:
+        if not self.in_view("#sync-peers", _("the devices")):
+            return
         key = self.query_one("#sync-peers", RecordTable).cursor_key
         if key is None or self.data is None:
             self.notify(_("Select a device first."), severity="warning")
             return
         peer = next(p for p in self.data.peers if p.device == key)
+        who = (
+            _("last written by {callsign}").format(callsign=peer.callsign)
+            if peer.callsign
+            else _("no change received from it yet")
+        )
         self.confirm(
             _(
-                "Revoke {label}? It gets no more bundles and its later changes are refused. "
-                "Export afterwards so the other devices learn of it."
-            ).format(label=peer.label),
+                "Revoke device '{label}' ({role}, id {id}, {who})? It gets no more bundles "
+                "and its later changes are refused. Export afterwards so the other devices "
+                "learn of it."
+            ).format(
+                label=peer.label,
+                role=labels.label("role", peer.role),
+                id="…" + peer.device[-7:],
+                who=who,
+            ),
             _("Revoke"),
             lambda: self.write(
                 lambda store: rosters.revoke(store, key),

@@ -191,6 +191,7 @@ class TodayScreen(BaseScreen[TodayData]):
                 "Go to the Agenda with the cursor on the selected subject's first activity "
                 "today (Enter does the same)"
             ),
+            selects="person",
         ),
         Action(
             "d",
@@ -202,6 +203,7 @@ class TodayScreen(BaseScreen[TodayData]):
                 "package follow from it (R2), and activities it leaves short turn red (R1)"
             ),
             permission="subject.write",
+            selects="person",
         ),
         Action(
             "e",
@@ -212,6 +214,7 @@ class TodayScreen(BaseScreen[TodayData]):
                 "How the selected subject's protection is derived, its assessments and its "
                 "work-process records"
             ),
+            selects="person",
         ),
         Action(
             "p",
@@ -223,6 +226,7 @@ class TodayScreen(BaseScreen[TodayData]):
                 "rationale, competent authority and document reference (R6)"
             ),
             permission="decision.adopt",
+            selects="person",
         ),
     )
 
@@ -300,6 +304,11 @@ class TodayScreen(BaseScreen[TodayData]):
 
     def signal_context(self) -> tuple[str | None, str | None, str]:
         return self.selected_code(), None, ""
+
+    def select_record(self, kind: str, person: str | None, activity: str | None) -> bool:
+        if kind != "person" or person is None:
+            return False
+        return self.query_one("#subjects", RecordTable).move_to(person)
 
     def _subject(self) -> Subject | None:
         code = self.selected_code()

@@ -189,7 +189,9 @@ def render_board(board: Board, width: int, selected: str | None = None) -> Text:
 
 
 class DayBoard(Widget):
-    """A read-only time line of one day's activities per subject, at the width it has."""
+    """A read-only time line of one day's activities per subject, at the width it has. In a
+    scrolling container (the Agenda's ``#board``, which takes the focus and scrolls by arrows
+    and page keys) it scrolls that container to the selected activity's lane."""
 
     DEFAULT_CSS = "DayBoard { height: auto; }"
 
@@ -206,6 +208,23 @@ class DayBoard(Widget):
         if activity_id != self.selected:
             self.selected = activity_id
             self.refresh()
+            self.call_after_refresh(self._reveal)
+
+    def _reveal(self) -> None:
+        """Scroll so the selected activity's lane is in view."""
+        if self.board is None or self.selected is None:
+            return
+        text = render_board(self.board, self.content_region.width or 80, self.selected)
+        start = next((span.start for span in text.spans if "reverse" in str(span.style)), None)
+        if start is None:
+            return
+        line = text.plain[:start].count("\n")
+        box = self.parent
+        if not isinstance(box, Widget):
+            return
+        height = max(1, box.scrollable_content_region.height)
+        if not box.scroll_y <= line < box.scroll_y + height:
+            box.scroll_to(y=max(0, line - height // 2), animate=False)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         if self.board is None:

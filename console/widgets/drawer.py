@@ -59,7 +59,11 @@ class Drawer(Vertical):
 
         def focus_inside() -> None:
             focused = self.screen.focused
-            if focused is not None and self in focused.ancestors:
+            if (
+                focused is not None
+                and self in focused.ancestors
+                and not isinstance(focused, DrawerTitle)  # Tab onto the title: go on in
+            ):
                 return
             target = next((w for w in self.query("*") if _takes_focus(w)), None)
             if target is not None:

@@ -46,15 +46,13 @@ class NavBar(Widget):
     def render(self) -> Text:
         app = cast("SchildwachtApp", self.app)
         width = self.size.width
-        keys = Text(" ")
-        for key, mode, name in SCREENS:
-            if mode == self.mode:
-                keys.append(f" {key} {name} ", style="bold reverse")
-            else:
-                keys.append(f" {key}", style="bold")
-                keys.append(f" {name} ", style="dim" if width < 100 else "")
         title = Text(" Schildwacht ", style="bold") if width >= 120 else Text()
-        room = width - cell_len(title.plain) - cell_len(keys.plain)
+        least = cell_len(app.identity_text(0)) + 1  # callsign and badge, never cut
+        for named in (True, False):  # too narrow: the other screens by their key alone
+            keys = self._keys(width, named=named)
+            room = width - cell_len(title.plain) - cell_len(keys.plain)
+            if room >= least:
+                break
         line = Text.assemble(title, keys)
         busy = getattr(self.screen, "loading", False)
         tail = ("↻ " if busy else "") + visible(app.identity_text(room - 3))
@@ -63,3 +61,16 @@ class NavBar(Widget):
         line.append(" " * max(1, room - cell_len(tail)))
         line.append(tail, style="bold" if app.badge else "")
         return line
+
+    def _keys(self, width: int, *, named: bool) -> Text:
+        """The screens' keys, this screen's named; the others named too when ``named``."""
+        keys = Text(" ")
+        for key, mode, name in SCREENS:
+            if mode == self.mode:
+                keys.append(f" {key} {name} ", style="bold reverse")
+            elif named:
+                keys.append(f" {key}", style="bold")
+                keys.append(f" {name} ", style="dim" if width < 100 else "")
+            else:
+                keys.append(f" {key}", style="bold")
+        return keys

@@ -31,6 +31,12 @@ def _setup(run: Run) -> dict[str, str]:
     assert run("activity", "edit", ids["done"], "--status", "done").exit_code == 0
     flagged = run("log", "add", "Voertuig", "--kind", "incident", "--flag")
     ids["flag"] = flagged.stdout.strip().splitlines()[-1]
+    run("staff", "add", "RT-0100", "--unit", "RT", "--role", "shift_leader")
+    signed = run("handover", "sign", "--from", START, "--to", END)
+    assert signed.exit_code == 0, signed.stderr
+    ids["handover"] = signed.stdout.strip().splitlines()[-1]
+    withdrawn = run("handover", "withdraw", ids["handover"], "--reason", "dubbel")
+    assert withdrawn.exit_code == 0, withdrawn.stderr
     return ids
 
 
@@ -60,7 +66,10 @@ def test_refusals_are_worded_as_before(initialised: Run, tmp_path: Path) -> None
         ("log", "clear", ids["flag"], "--reason", " "),
         ("signal", "raise", "Drone", "--category", "other", "--urgency", "routine",
          "--tlp", "green", "--request-assessment"),
+        ("signal", "raise", "Drone", "--category", "other", "--urgency", "routine",
+         "--tlp", "green", "--person", "KIEVIT", "--activity", bever),
         ("handover", "accept", "00000000"),
+        ("--user", "RT-0100", "handover", "accept", ids["handover"]),
         ("--user", "NIEMAND", "person", "list"),
         ("--db", str(tmp_path), "person", "list"),
         ("--db", str(tmp_path / "absent.db"), "person", "list"),
@@ -69,6 +78,7 @@ def test_refusals_are_worded_as_before(initialised: Run, tmp_path: Path) -> None
         ("team", "revoke", "laptop-x"),
     ]  # fmt: skip
     names = {str(tmp_path): "TMP", **{value: f"<{key}>" for key, value in ids.items()}}
+    names[ids["handover"][:13]] = "<handover>"
     lines = []
     for args in cases:
         result = initialised(*args)

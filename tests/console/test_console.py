@@ -79,7 +79,13 @@ async def test_a_refused_form_shows_the_reason_and_writes_nothing(
         assert restrict.query_one("#start", Input).value == local_iso(item.start_at)[11:16]
         reasons = [str(words) for words, _code in restrict.query_one("#reason", Select)._options]
         assert "the protected person's choice" in reasons  # words, not the code tbp_choice
+        assert restrict.query_one("#kind", Select).is_blank()  # no kind chosen for anyone
+        restrict.query_one("#kind", Select).value = "cancelled"
         await pilot.press("tab", "tab", *"OvJ", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)  # a cancellation is asked first
+        assert app.screen.question.endswith("for good?")
+        await pilot.press("y")
         await settle(pilot)
     (restriction,) = agenda.list_restrictions(demo_store, item.id)
     assert (restriction.kind, restriction.reason, restriction.authority) == (

@@ -54,6 +54,12 @@ def test_a_withdrawn_handover_ends_the_overlap_on_every_laptop(
         )
         assert len(audit) == (1 if laptop is c else 0)  # audited where it was done
     assert user_tables(a.store) == user_tables(c.store)
+    # a withdrawn handover is no longer in force: nobody accepts it (issue 17); nothing written
+    before = snapshot(a.store.path)
+    with pytest.raises(RuleViolation, match="withdrawn by OPS-C") as refused:
+        handover.accept_handover(a.store, theirs.id)
+    assert refused.value.code == "handover_withdrawn"
+    assert snapshot(a.store.path) == before
     # the period is A's alone now: signing it again needs A to supersede theirs
     with pytest.raises(handover.AlreadySigned):
         handover.sign_handover(c.store, *(at(c.store, t) for t in period), "C again")

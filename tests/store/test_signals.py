@@ -258,3 +258,33 @@ def test_only_the_information_organisation_writes_reports(team: dict[str, Store]
     with pytest.raises(PermissionDenied, match="draft signal report is visible only"):
         intel.get_report(team["OPS-01"], draft.id)
     assert intel.list_reports(team["OPS-01"]) == []
+
+
+def test_a_signal_about_an_activity_names_that_activitys_person(store: Store) -> None:
+    """Issue 17: the person and the activity of a signal cannot disagree."""
+    from store import agenda
+    from store.errors import RuleViolation
+    from tests.conftest import at
+
+    for code in ("BEVER", "KIEVIT"):
+        subjects.add_subject(store, code, kind="person", domain="local", unit="RT")
+        subjects.assess_threat(store, code, level=2)
+    bevers = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Zitting",
+        start=at(store, "2026-11-28 13:00"),
+        end=at(store, "2026-11-28 14:00"),
+    ).id
+    before = snapshot(store.path)
+    with pytest.raises(RuleViolation, match="belongs to BEVER, not to KIEVIT") as refused:
+        signals.raise_signal(
+            store, "Drone", category="other", urgency="routine", tlp="green",
+            person="KIEVIT", activity=bevers,
+        )  # fmt: skip
+    assert refused.value.code == "signal_activity_of_another"
+    assert snapshot(store.path) == before
+    made = signals.raise_signal(
+        store, "Drone", category="other", urgency="routine", tlp="green", activity=bevers
+    )
+    assert (made.person, made.activity_id) == ("BEVER", bevers)

@@ -1,0 +1,357 @@
+"""Issue 17, the fresh console review: what the console let an operator do unseen or wrongly.
+Each test drives the real console over a real demo database and checks what it shows and
+that a refused or unseen action wrote nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widget import Widget
+from textual.widgets import Input, Select, Static
+
+from console.app import SchildwachtApp
+from console.screens.agenda import AgendaScreen
+from console.screens.base import BaseScreen, Confirm
+from console.screens.forms import Form, RestrictForm, SignalForm
+from console.times import at as at_text
+from console.widgets.drawer import Drawer, DrawerTitle, focus_in
+from console.widgets.navbar import NavBar
+from console.widgets.table import RecordTable
+from store import handover, logbook, signals
+from store.clock import FixedClock
+from store.db import Store
+from store.staff import add_staff
+from store.sync import exchange
+from tests.conftest import as_user, at, snapshot
+from tests.console.conftest import error_of, rows, settle, toasts
+from tests.sync_team import exchange_all, make_team
+
+
+async def test_a_withdrawn_handover_is_marked_and_cannot_be_accepted(demo_store: Store) -> None:
+    other = as_user(demo_store, "NN-0000")
+    period = (at(other, "2026-11-27 07:00"), at(other, "2026-11-27 15:00"))
+    signed = handover.sign_handover(other, *period, "Overdracht")
+    handover.withdraw_handover(other, signed.id, "verkeerde dienst")
+    other.close()
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    before = snapshot(demo_store.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        history = rows(app, "#handover-history")
+        index = next(i for i, row in enumerate(history) if row[1] == "NN-0000")
+        assert history[index][2] == "withdrawn"  # its own column, never cut off the period
+        table = app.screen.query_one("#handover-history", RecordTable)
+        table.focus()
+        table.move_cursor(row=index)
+        await pilot.press("c")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm)
+        assert "withdrawn by NN-0000" in toasts(app)[-1]
+        await pilot.press("a", "x")  # clearing a flag: its long caption is shown whole
+        await settle(pilot)
+        assert isinstance(app.screen, Form)
+        for caption in app.screen.query(".caption"):
+            words = str(caption.render())
+            row = caption.parent
+            assert isinstance(row, Widget)
+            lines = min(caption.content_region.height, row.content_region.height)
+            assert lines * caption.content_region.width >= len(words), words
+        await pilot.press("escape")
+        await settle(pilot)
+    assert snapshot(demo_store.path) == before
+
+
+def palette_entry(app: SchildwachtApp, title: str) -> Callable[[], object]:
+    return next(run for name, _help, run in app.palette() if name == title)
+
+
+async def test_a_palette_action_acts_on_the_record_on_screen(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    before = snapshot(demo_store.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        agenda = app.screen
+        assert isinstance(agenda, AgendaScreen)
+        activities = agenda.query_one("#day-activities", RecordTable)
+        activities.move_cursor(row=activities.row_count - 1)  # left behind on the Agenda
+        hidden = agenda.selected()
+        assert hidden is not None
+        await pilot.press("t")
+        await settle(pilot)
+        subjects = app.screen.query_one("#subjects", RecordTable)
+        looking = next(code for code in subjects.keys if code != hidden.person)
+        assert subjects.move_to(looking)
+        # Today, a subject selected: "restrict" never opens on the Agenda's hidden row
+        palette_entry(app, "Agenda: Restrict the selected activity")()
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)  # no form opened
+        assert toasts(app)[-1] == "Select the activity on Agenda first, then press r."
+        # Agenda, a row of another subject selected: "threat" is for that subject
+        index = next(
+            i for i, key in enumerate(activities.keys)
+            if agenda.data and agenda.data.activities[key].person != looking
+        )  # fmt: skip
+        activities.move_cursor(row=index)
+        chosen = agenda.selected()
+        assert chosen is not None
+        palette_entry(app, "Today: Record a threat assessment (dreigingsinschatting)")()
+        await settle(pilot)
+        assert isinstance(app.screen, Form)
+        assert app.screen.heading.startswith(f"Threat assessment for {chosen.person} ")
+        await pilot.press("escape")
+        await settle(pilot)
+    assert snapshot(demo_store.path) == before
+
+
+def drawer_open(app: SchildwachtApp, selector: str) -> bool:
+    return app.screen.query_one(selector, Drawer).has_class("-open")
+
+
+async def test_a_key_never_acts_on_a_row_in_a_closed_drawer(demo_store: Store) -> None:
+    """80x24: the log, the signal reports and the suggestions are closed drawers; their keys
+    open them and ask again, and write nothing until then."""
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    before = snapshot(demo_store.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for screen_key, key, drawer in (
+            ("a", "x", "#log-panel"),
+            ("s", "r", "#report-panel"),
+            ("g", "p", "#suggestion-panel"),
+        ):
+            await pilot.press(screen_key)
+            await settle(pilot)
+            assert not drawer_open(app, drawer)
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, BaseScreen), key  # no form, no question
+            assert drawer_open(app, drawer), key
+            assert toasts(app)[-1].endswith("then press the key again."), key
+        assert snapshot(demo_store.path) == before
+
+
+async def test_revoke_opens_the_devices_first_and_names_the_device(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    admin, b = make_team(tmp_path / "team", clock, names=("a", "b"), labels=("vm", "vm"))
+    logbook.add_entry(b.store, "Dienst begonnen", kind="note")
+    exchange_all([admin, b], tmp_path / "share")
+    app = SchildwachtApp(admin.store, remember=False, watch=None, ahead=False)
+    before = snapshot(admin.store.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        assert not drawer_open(app, "#peers-panel")
+        await pilot.press("x")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm) and drawer_open(app, "#peers-panel")
+        assert app.screen.check_action("join", ()) is False  # in a team: Join is not offered
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        question = app.screen.question
+        assert "'vm' (" in question and "OPS-B" in question and b.id[-7:] in question
+        await pilot.press("escape")
+        await settle(pilot)
+    assert snapshot(admin.store.path) == before
+
+
+async def test_tab_reaches_every_drawer_at_80x24(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("a", "g", "s", "h", "y"):
+            await pilot.press(key)
+            await settle(pilot)
+            drawers = {d.id for d in app.screen.query(Drawer)}
+            opened: set[str | None] = set()
+            for _step in range(12):
+                await pilot.press("tab")
+                await pilot.pause()
+                opened |= {d.id for d in app.screen.query(Drawer) if d.has_class("-open")}
+                focused = app.screen.focused
+                assert focused is None or not isinstance(focused, DrawerTitle), key
+            assert opened == drawers, key
+
+
+async def test_restrict_has_no_default_kind_and_asks_before_cancelling(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    before = snapshot(demo_store.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RestrictForm)
+        await pilot.press("tab", "tab", *"OvJ", "enter")  # typed ahead, no kind chosen
+        await settle(pilot)
+        assert app.screen is form
+        assert error_of(app).startswith("Choose what happens")
+        form.query_one("#kind", Select).value = "cancelled"
+        form.query_one("#note").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.question == (
+            f"Cancel '{form.item.title}' ({form.item.person}, {at_text(form.item.start_at)})"
+            " for good?"
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form
+    assert snapshot(demo_store.path) == before
+
+
+async def test_the_signal_form_keeps_person_and_activity_together(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        agenda = app.screen
+        assert isinstance(agenda, AgendaScreen)
+        item = agenda.selected()
+        assert item is not None
+        other = next(
+            a.person for a in (agenda.data.activities.values() if agenda.data else ())
+            if a.person != item.person
+        )  # fmt: skip
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SignalForm)
+        assert form.query_one("#person", Input).value == item.person
+        form.query_one("#text", Input).value = "Drone boven de locatie"
+        form.query_one("#person", Input).value = other
+        await settle(pilot)
+        note = str(form.query_one(".note", Static).render())
+        assert note.startswith("Not about") and f"{item.person}'s" in note
+        form.submit()
+        await settle(pilot)
+    (made,) = [s for s in signals.list_signals(demo_store) if s.text == "Drone boven de locatie"]
+    assert (made.person, made.activity_id) == (other, None)
+
+
+async def test_80x24_sync_with_devices_open_keeps_the_conflicts_and_quarantine(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    from tests.console.test_sync_screen import conflicted_team
+
+    (a, _b), _activity = conflicted_team(tmp_path, clock)
+    exchange.import_folder(a.store, tmp_path / "share")
+    for number in range(3):  # secrets set by the admin: the summary's long warning
+        as_user(a.store, add_staff(a.store, f"RT-01{number}", unit="RT").callsign).close()
+    app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        conflicts = app.screen.query_one("#sync-conflicts").region
+        right = app.screen.query_one("#sync-right").region
+        assert conflicts.height >= 6 and right.contains_region(conflicts)  # drawers closed
+        focus_in(app.screen.query_one("#sync-peers"))
+        await settle(pilot)
+        assert drawer_open(app, "#peers-panel")
+        right = app.screen.query_one("#sync-right").region
+        conflicts = app.screen.query_one("#sync-conflicts").region
+        assert conflicts.height >= 6 and right.contains_region(conflicts)  # header + 5 rows
+        title = app.screen.query_one("#quarantine-panel DrawerTitle")
+        assert right.contains_region(title.region)
+        assert title.region.height == 1
+
+
+async def test_80x24_the_day_board_scrolls_to_every_lane(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        board = app.screen.query_one("#board")
+        assert board.max_scroll_y > 0  # more lanes than room
+        await pilot.press("shift+tab")  # the board takes the focus
+        assert app.screen.focused is board
+        await pilot.press("end")
+        await settle(pilot)
+        assert board.scroll_y == board.max_scroll_y
+        await pilot.press("home")
+        await settle(pilot)
+        assert board.scroll_y == 0
+        table = app.screen.query_one("#day-activities", RecordTable)
+        table.focus()
+        table.move_cursor(row=table.row_count - 1)  # its lane is below the board's room
+        await settle(pilot)
+        assert board.scroll_y > 0
+
+
+async def test_80x24_the_unread_badge_is_never_cut(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.badge = 12
+        bar = app.screen.query_one(NavBar)
+        line = bar.render().plain
+        assert "12" in line and "●" in line and len(line) <= 80
+        assert " t Today " in line  # this screen still named
+
+
+async def test_a_move_to_another_day_takes_the_board_there(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        agenda_screen = app.screen
+        assert isinstance(agenda_screen, AgendaScreen)
+        table = agenda_screen.query_one("#day-activities", RecordTable)
+        index = next(
+            i for i, key in enumerate(table.keys)
+            if agenda_screen.data and agenda_screen.data.activities[key].status != "cancelled"
+        )  # fmt: skip
+        table.move_cursor(row=index)
+        item = agenda_screen.selected()
+        assert item is not None
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RestrictForm)
+        form.query_one("#kind", Select).value = "moved"
+        form.query_one("#start", Input).value = "2026-11-30 10:00"
+        form.query_one("#end", Input).value = "2026-11-30 11:00"
+        form.query_one("#authority", Input).value = "OvJ"
+        form.submit()
+        await settle(pilot)
+        assert app.screen is agenda_screen, error_of(app)
+        assert str(agenda_screen.day) == "2026-11-30"  # the board followed it
+        moved = agenda_screen.selected()
+        assert moved is not None and moved.id == item.id
+        assert toasts(app)[-1].endswith("Now 2026-11-30 10:00.")
+
+
+async def test_a_what_if_says_when_the_data_changed_under_it(demo_store: Store) -> None:
+    from textual.widgets import Button
+
+    from store import roster
+    from store.errors import RuleViolation
+    from store.staff import list_staff
+
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        app.screen.query_one("#scenario-count", Input).value = "2"
+        app.screen.query_one("#scenario-run", Button).press()
+        await settle(pilot)
+        said = app.screen.query_one("#scenario-error", Static)
+        assert str(said.render()) == "Scenario worked out; nothing was written."
+        for person in list_staff(demo_store, role="operator"):  # one free that night
+            try:
+                roster.add_shift(
+                    demo_store, person.callsign, start=at(demo_store, "2026-11-29 01:00"),
+                    end=at(demo_store, "2026-11-29 05:00"),
+                )  # fmt: skip
+                break
+            except RuleViolation:
+                continue
+        app.changed()
+        await settle(pilot)
+        assert "out of date" in str(said.render())
