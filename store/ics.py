@@ -668,15 +668,19 @@ def _as_utc(value: datetime | date) -> datetime:
 
 
 def _skipped(moment: datetime) -> bool:
-    """Whether a zoned wall time lies in a gap that a clock change skips."""
+    """Whether a zoned wall time lies in a gap that a clock change skips: the one check for
+    every kind of zone (IANA, Windows name, or the file's own VTIMEZONE, whose built zones do
+    not all know ``fold``): a wall time that exists comes back unchanged through UTC."""
     if moment.tzinfo is None:
         return False
-    first, second = moment.replace(fold=0), moment.replace(fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return False
-    return first.astimezone(UTC).astimezone(moment.tzinfo).replace(tzinfo=None) != (
-        moment.replace(tzinfo=None)
-    )
+    back = moment.astimezone(UTC).astimezone(moment.tzinfo)
+    return back.replace(tzinfo=None, fold=0) != moment.replace(tzinfo=None, fold=0)
+
+
+def _zone_name(event: Any, prop: str, moment: datetime) -> str:
+    """The zone of ``moment`` as the file names it (its TZID), else the zone's own name."""
+    tzid = getattr(event.get(prop), "params", {}).get("TZID")
+    return validate.visible(str(tzid if tzid is not None else moment.tzinfo))[:80]
 
 
 def _refuse_skipped(event: Any, name: str, prop: str, moment: datetime) -> None:
@@ -687,7 +691,8 @@ def _refuse_skipped(event: Any, name: str, prop: str, moment: datetime) -> None:
         return
     raise BadInput(
         f"{name}: {_describe(event)}: {prop} {moment.replace(tzinfo=None).isoformat(' ')} "
-        f"does not exist in {moment.tzinfo} (the clocks skip that hour that night); correct "
+        f"does not exist in {_zone_name(event, prop, moment)} (the clocks skip that hour that "
+        "night); correct "
         "the event (a time that exists, or in UTC).",
     )
 

@@ -1,0 +1,75 @@
+"""Issue 16, fourth review: the hour a clock change skips is refused for every kind of zone.
+
+Outlook writes its own VTIMEZONE (``TZID:(UTC+01:00) Amsterdam, Berlin, …``); the zone built from
+it does not know ``fold``, so a wall time in the spring gap was read with a guessed offset and
+imported. The check is now one round trip through UTC with the zone the event resolves to.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from store import agenda
+from store.clock import local_iso
+from store.db import Store
+from store.errors import BadInput
+from store.ics import import_ics
+from tests.conftest import snapshot
+from tests.store.test_ics_programs import ICS, bever
+
+__all__ = ["bever"]
+
+YEAR_2027 = {"start": date(2027, 1, 1), "end": date(2027, 12, 31)}
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        (
+            "outlook-custom-zone-skipped.ics",
+            "VEVENT nachtoverleg-1@example.invalid (Nachtoverleg): DTSTART 2027-03-28 02:30:00 "
+            "does not exist in (UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna",
+        ),
+        (
+            "outlook-custom-eastern-skipped.ics",
+            "VEVENT us2 (US skipped): DTSTART 2027-03-14 02:30:00 does not exist in "
+            "(UTC-05:00) Eastern Time (US & Canada)",
+        ),
+        (
+            "custom-zone-series-skipped.ics",
+            "VEVENT ser9 (ser9): DTSTART 2027-03-28 02:30:00 does not exist in Havenstad Tijd",
+        ),
+    ],
+)
+def test_a_skipped_hour_in_the_files_own_zone_is_refused(
+    bever: Store, name: str, error: str
+) -> None:
+    before = snapshot(bever.path)
+    with pytest.raises(BadInput) as refused:
+        import_ics(bever, ICS / name, person="BEVER", **YEAR_2027)
+    assert str(refused.value) == (
+        f"{name}: {error} (the clocks skip that hour that night); correct the event (a time "
+        "that exists, or in UTC)."
+    )
+    assert snapshot(bever.path) == before
+
+
+def test_the_same_zone_outside_the_skipped_hour_reads_as_amsterdam(
+    bever: Store, tmp_path: Path
+) -> None:
+    """Without that event the file imports; the repeated autumn hour is the first (summer)."""
+    text = (ICS / "outlook-custom-zone-skipped.ics").read_text()
+    first = text.index("BEGIN:VEVENT")
+    kept = tmp_path / "kept.ics"
+    kept.write_text(text[:first] + text[text.index("END:VEVENT", first) + len("END:VEVENT\n") :])
+    import_ics(bever, kept, person="BEVER", **YEAR_2027)
+    assert [
+        (a.title, local_iso(a.start_at), local_iso(a.end_at))
+        for a in agenda.list_activities(bever, person="BEVER")
+    ] == [
+        ("ol3", "2027-03-29T09:00:00+02:00", "2027-03-29T10:00:00+02:00"),
+        ("ol2", "2027-10-31T02:30:00+02:00", "2027-10-31T03:30:00+01:00"),
+    ]
