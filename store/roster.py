@@ -19,6 +19,7 @@ import io
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -323,13 +324,15 @@ def deployment_problem(
     concept: str | None = None,
     *,
     next_too: bool = True,
+    span: tuple[datetime, datetime] | None = None,
 ) -> str:
     """Why ``officer`` may not be deployed on the activity (full id): an English phrase
     naming the rule (on duty, travel, R8, one place at a time, rest), or '' when they may.
     ``concept`` judges the deployment as if the activity carried that concept (a suggestion
     that assigns one first; ``NotFound`` when the catalogue lacks it). ``next_too``: also
     whether they reach their next deployment in time (a listing of violations leaves that
-    to the next one, so a pair is named once)."""
+    to the next one, so a pair is named once). ``span``: judge it as if the activity ran
+    then (a suggested move keeps its deployed officers only if they may stay)."""
     row = store.one(
         "SELECT a.id, a.start_at, a.end_at, a.concept, a.status, s.unit FROM activity a"
         " JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
@@ -341,7 +344,7 @@ def deployment_problem(
         return "the activity is cancelled"
     if concept is None:
         return "the activity has no concept yet; assign one first"
-    start, end = row["start_at"], row["end_at"]
+    start, end = (to_db(t) for t in span) if span else (row["start_at"], row["end_at"])
     shifts = store.query(
         "SELECT id, start_at, end_at FROM shift WHERE staff_id = ? AND end_at > ?"
         " AND start_at < ? ORDER BY start_at",
@@ -559,6 +562,7 @@ class Shortfall:
             qualification lapses there, R8).
         end: when it ends (aware UTC).
         lapsed: callsigns of deployed officers who hold it but not valid then (R8).
+        off_duty: callsigns of deployed officers who are not on duty then (count for nothing).
     """
 
     activity_id: str
@@ -567,6 +571,7 @@ class Shortfall:
     start: datetime
     end: datetime
     lapsed: tuple[str, ...]
+    off_duty: tuple[str, ...] = ()
 
 
 def _valid(officer: Staff, day: date) -> frozenset[str]:
@@ -647,7 +652,8 @@ def _group_problems(
 def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
     """The slots of the activity's concept that its deployed officers leave open, day by day
     (a qualification counts only on the days it is valid, R8: a lapse at midnight opens a
-    slot from then). Nothing for an activity without a concept, cancelled, or with nobody
+    slot from then) and only while they are on duty (a deployed officer off duty fills
+    nothing then). Nothing for an activity without a concept, cancelled, or with nobody
     deployed (``gaps`` shows unstaffed demand).
 
     Args:
@@ -655,7 +661,7 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
         activity_id: the activity's full id.
 
     Returns:
-        The open slots, by start then qualification; consecutive days with the same opening
+        The open slots, by start then qualification; consecutive parts with the same opening
         are one row.
     """
     row = store.one(
@@ -666,25 +672,61 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
         return []
     staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
     found: list[Shortfall] = []
-    for day, start, end in _days(row["start_at"], row["end_at"]):
-        filled = cover(staffing.items(), [_valid(o, day) for o in officers])
+    for day, start, end, on_duty in _duty_parts(store, officers, row["start_at"], row["end_at"]):
+        filled = cover(staffing.items(), [_valid(o, day) for o in on_duty])
+        off = tuple(o.callsign for o in officers if o not in on_duty)
         for qualification in sorted(staffing):
             missing = staffing[qualification] - filled[qualification]
             if missing <= 0:
                 continue
             lapsed = tuple(
                 o.callsign
-                for o in officers
+                for o in on_duty
                 if any(q.code == qualification and not q.valid_on(day) for q in o.qualifications)
             )
             last = next((f for f in reversed(found) if f.qualification == qualification), None)
-            if last and last.end == start and (last.missing, last.lapsed) == (missing, lapsed):
+            if (
+                last
+                and last.end == start
+                and (last.missing, last.lapsed, last.off_duty)
+                == (
+                    missing,
+                    lapsed,
+                    off,
+                )
+            ):
                 found[found.index(last)] = Shortfall(
-                    activity_id, qualification, missing, last.start, end, lapsed
+                    activity_id, qualification, missing, last.start, end, lapsed, off
                 )
             else:
-                found.append(Shortfall(activity_id, qualification, missing, start, end, lapsed))
+                found.append(
+                    Shortfall(activity_id, qualification, missing, start, end, lapsed, off)
+                )
     return sorted(found, key=lambda f: (f.start, f.qualification))
+
+
+def _duty_parts(
+    store: Store, officers: list[Staff], start: str, end: str
+) -> list[tuple[date, datetime, datetime, list[Staff]]]:
+    """The activity [start, end) cut at local midnight and where a deployed officer's shift
+    starts or ends: per part its local day and the officers on duty for all of it."""
+    shifts = {
+        o.callsign: [
+            (from_db(r["start_at"]), from_db(r["end_at"]))
+            for r in _shifts_from(store, o, start, end)
+        ]
+        for o in officers
+    }
+    parts = []
+    for day, begin, finish in _days(start, end):
+        cuts = sorted(
+            {begin, finish}
+            | {t for spans in shifts.values() for span in spans for t in span if begin < t < finish}
+        )
+        for a, b in pairwise(cuts):
+            here = [o for o in officers if any(s <= a and e >= b for s, e in shifts[o.callsign])]
+            parts.append((day, a, b, here))
+    return parts
 
 
 def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
@@ -787,7 +829,8 @@ def shortfall_text(short: Shortfall) -> str:
     """``close_protection: 1 slot open 2026-12-03 00:00–01:00 (X1, X2 lapsed; rule R8)``."""
     slots = "slot" if short.missing == 1 else "slots"
     lapsed = f" ({', '.join(short.lapsed)} lapsed; rule R8)" if short.lapsed else ""
+    off = f" ({', '.join(short.off_duty)} not on duty)" if short.off_duty else ""
     return (
         f"{short.qualification}: {short.missing} {slots} open "
-        f"{_span(to_db(short.start), to_db(short.end))}{lapsed}"
+        f"{_span(to_db(short.start), to_db(short.end))}{lapsed}{off}"
     )

@@ -53,7 +53,7 @@ from .db import Store
 from .errors import BadInput
 from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load_needs
 from .roster import deploy_officers, deployment_problem, list_deployments
-from .staff import get_staff, list_staff
+from .staff import Staff, get_staff, list_staff
 from .subjects import Subject, subject_by_id
 
 MARGIN = timedelta(hours=6)
@@ -466,40 +466,60 @@ def _combine(ctx: _Context) -> Iterator[Option]:
 
 
 def _move(ctx: _Context) -> Iterator[Option]:
-    """The nearest start within four hours at which the base concept would be covered, never
-    one already past (a restriction decides what happens next, R5)."""
+    """The nearest start within four hours at which the base concept would be covered and the
+    officers deployed on it may stay (on duty, qualified, travel: ``deployment_problem`` at
+    the new time), never one already past (a restriction decides what happens next, R5). A
+    time the unit covers but the deployed officers could not keep says so: not feasible."""
     if ctx.base is None:
         return
     now = ctx.store.clock.now()
+    deployed = [
+        get_staff(ctx.store, d.callsign) for d in list_deployments(ctx.store, ctx.activity.id)
+    ]
+    blocked = ""
     for k in range(1, int(MOVE_LIMIT / MOVE_STEP) + 1):
         for sign in (+1, -1):
             delta = MOVE_STEP * k * sign
-            if ctx.start + delta < now:
+            a, b = ctx.start + delta, ctx.end + delta
+            if a < now or ctx.fits(ctx.base, a, b):
                 continue
-            if not ctx.fits(ctx.base, ctx.start + delta, ctx.end + delta):
-                minutes = int(delta.total_seconds() // 60)
-                yield Option(
-                    "move",
-                    f"Move to {local_text(ctx.start + delta)}–"
-                    f"{local_text(ctx.end + delta, with_date=False)}"
-                    + (f" with {ctx.base}" if ctx.base != ctx.activity.concept else ""),
-                    f"moved {'+' if minutes > 0 else '-'}{abs(minutes) // 60}:"
-                    f"{abs(minutes) % 60:02d}",
-                    True,
-                    concept=ctx.base,
-                    start=ctx.start + delta,
-                    end=ctx.end + delta,
-                    shift_minutes=minutes,
+            stay = _cannot_stay(ctx, deployed, a, b)
+            if stay:
+                blocked = blocked or (
+                    f"at {local_text(a)}–{local_text(b, with_date=False)} the unit covers it, but "
+                    f"{stay}; deploy others first"
                 )
-                return
+                continue
+            minutes = int(delta.total_seconds() // 60)
+            yield Option(
+                "move",
+                f"Move to {local_text(a)}–{local_text(b, with_date=False)}"
+                + (f" with {ctx.base}" if ctx.base != ctx.activity.concept else ""),
+                f"moved {'+' if minutes > 0 else '-'}{abs(minutes) // 60}:{abs(minutes) % 60:02d}",
+                True,
+                concept=ctx.base,
+                start=a,
+                end=b,
+                shift_minutes=minutes,
+            )
+            return
     yield Option(
         "move",
         "Move the activity",
         "moved",
         False,
-        "no start within four hours either way is covered",
+        blocked or "no start within four hours either way is covered",
         concept=ctx.base,
     )
+
+
+def _cannot_stay(ctx: _Context, deployed: list[Staff], a: datetime, b: datetime) -> str:
+    """Why an officer deployed on the activity could not stay on it at [a, b) ('' if all can)."""
+    for officer in deployed:
+        why = deployment_problem(ctx.store, ctx.activity.id, officer, ctx.base, span=(a, b))
+        if why:
+            return f"{officer.callsign} (deployed) could not stay: {why}"
+    return ""
 
 
 def _cut(duty: Duty, callsign: str, a: int, b: int) -> list[Duty]:
