@@ -639,6 +639,32 @@ def unplanned_activities(
     ]
 
 
+def posts_below_required(
+    store: Store, start: datetime, end: datetime, *, unit: str | None = None
+) -> list[tuple[str, int, int, str, str]]:
+    """Standing posts in [start, end) whose concept is below their subject's required level
+    now (the threat level was raised after the post was set up; R1 forbids setting one up
+    so): they need re-planning. ``(id, start, end, concept, subject id)``, times epoch
+    seconds, by start; optionally of one unit's subjects.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
+    code = unit_code(store, unit)
+    return [
+        (p, a, b, c, subject)
+        for p, a, b, c, subject in store.tuples(
+            "SELECT p.id, unixepoch(p.start_at), unixepoch(p.end_at), p.concept, p.subject_id"
+            " FROM standing_post p JOIN subject s ON s.id = p.subject_id"
+            " JOIN subject_protection sp ON sp.subject_id = p.subject_id"
+            " JOIN concept_rank cr ON cr.concept = p.concept"
+            " WHERE p.start_at < ? AND p.end_at > ? AND cr.rank < sp.required_rank"
+            " AND (? IS NULL OR s.unit = ?) ORDER BY p.start_at, p.id",
+            (to_db(end), to_db(start), code, code),
+        )
+    ]
+
+
 @dataclass(frozen=True)
 class HourProfile:
     """One unit's hour: officers needed by what runs in it, and the worst shortfall in it."""

@@ -331,8 +331,7 @@ def deployment_problem(
     ``concept`` judges the deployment as if the activity carried that concept (a suggestion
     that assigns one first; ``NotFound`` when the catalogue lacks it). ``next_too``: also
     whether they reach their next deployment in time (a listing of violations leaves that
-    to the next one, so a pair is named once). ``span``: judge it as if the activity ran
-    then (a suggested move keeps its deployed officers only if they may stay)."""
+    to the next one, so a pair is named once). ``span``: as if the activity ran then."""
     row = store.one(
         "SELECT a.id, a.start_at, a.end_at, a.concept, a.status, s.unit FROM activity a"
         " JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
