@@ -627,8 +627,11 @@ def _group_problems(
     store: Store, activity_id: str, concept: str, officers: list[Staff]
 ) -> list[str]:
     """Each officer in ``officers`` must fill a slot of the concept that the officers already
-    deployed (and those before them in the list) leave open, on every local day of the
-    activity (R8 across midnight): why not, per officer."""
+    deployed (and those before them in the list) leave open, judged on every local day of the
+    activity with the matching ``staffing_shortfalls`` shows (R8 across midnight): refused when
+    they fill none on any day, or when a qualification of theirs lapses inside the activity
+    and leaves them filling nothing after it (R8). One who fills an open slot for part of the
+    activity and is only not needed for the rest (the others cover it) is deployed."""
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
@@ -636,16 +639,29 @@ def _group_problems(
     groups = {day: [_valid(o, day) for o in _deployed(store, activity_id)] for day, _, _ in days}
     problems = []
     for officer in officers:
+        idle = []
         for day, since, _ in days:
             before = cover(staffing.items(), groups[day])
             after = cover(staffing.items(), [*groups[day], _valid(officer, day)])
             if sum(after.values()) == sum(before.values()):
-                problems.append(_no_open_slot(officer, staffing, before, day, since))
-                break
+                idle.append((day, since, before))
+        lapsed = [i for i in idle if _lapses(officer, staffing, days[0][0], i[0])]
+        if len(idle) == len(days) or lapsed:
+            day, since, before = (lapsed or idle)[0]
+            problems.append(_no_open_slot(officer, staffing, before, day, since))
         else:
             for day, _, _ in days:
                 groups[day].append(_valid(officer, day))
     return problems
+
+
+def _lapses(officer: Staff, staffing: dict[str, int], first: date, day: date) -> bool:
+    """Whether a qualification of the concept that ``officer`` holds valid on the activity's
+    ``first`` day is no longer valid on ``day`` (it lapses inside the activity, R8)."""
+    return any(
+        q.code in staffing and q.valid_on(first) and not q.valid_on(day)
+        for q in officer.qualifications
+    )
 
 
 def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:

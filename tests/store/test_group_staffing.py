@@ -110,3 +110,40 @@ def test_a_lapse_recorded_after_the_deployment_is_a_group_violation(
         "callsign": "X1, X2",
         "problem": "close_protection: 1 slot open 2026-12-02 00:00–01:00 (X1, X2 lapsed; rule R8)",
     }
+
+
+def test_a_driver_for_the_slot_shown_open_before_midnight_is_deployed(store: Store) -> None:
+    """Issue 16, fourth review: CP-LIGHT (2 close protection + 1 driver) 23:00–01:00 with P1
+    (close protection) and P2 (close protection lapsing at midnight, driving) deployed:
+    ``activity show`` says the driving slot is open until midnight, and P3, who only drives,
+    was refused as "already filled" (after midnight P2 drives). One matching for both: P3
+    fills the open slot, and what stays open is the close protection P2's lapse leaves."""
+    subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "KIEVIT", level=3)
+    held: dict[str, list[tuple[str, date | None]]] = {
+        "P1": [("close_protection", None)],
+        "P2": [("close_protection", LAPSES), ("protective_driving", None)],
+        "P3": [("protective_driving", None)],
+    }
+    for callsign, qualifications in held.items():
+        staff.add_staff(store, callsign, unit="RT", qualifications=qualifications)
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 18:00"), end=at(store, "2026-12-02 04:00")
+        )
+    item = agenda.add_activity(
+        store,
+        person="KIEVIT",
+        title="Nacht",
+        start=at(store, "2026-12-01 23:00"),
+        end=at(store, "2026-12-02 01:00"),
+        concept="CP-LIGHT",
+    )
+    roster.deploy(store, item.id, ["P1", "P2"])
+    shown = [roster.shortfall_text(s) for s in roster.staffing_shortfalls(store, item.id)]
+    assert shown == [
+        "protective_driving: 1 slot open 2026-12-01 23:00–00:00",
+        "close_protection: 1 slot open 2026-12-02 00:00–01:00 (P2 lapsed; rule R8)",
+    ]
+    roster.deploy(store, item.id, ["P3"])
+    shown = [roster.shortfall_text(s) for s in roster.staffing_shortfalls(store, item.id)]
+    assert shown == ["close_protection: 1 slot open 2026-12-02 00:00–01:00 (P2 lapsed; rule R8)"]
