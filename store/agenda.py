@@ -908,11 +908,25 @@ def put_concept(
 
     Raises:
         NotFound: no such activity, subject or concept.
-        RuleViolation: the concept may not go on the subject (see ``check_concept``).
+        RuleViolation: the concept may not go on the subject (see ``check_concept``), or
+            the officers deployed on the activity do not fit it as a group (one would fill
+            no slot: choose a concept they fit).
     """
     current = get_activity(store, activity_id)
     subject = subject_by_id(store, current.subject_id)
     chosen = check_concept(store, subject, concept)
+    if chosen.code != current.concept:
+        from .roster import concept_group_problems  # the deployed group against the new one
+
+        over = concept_group_problems(store, current.id, chosen.code)
+        if over:
+            rule = "R8" if any("R8" in p for p in over) else "deployment"
+            raise RuleViolation(
+                rule,
+                f"{chosen.code} does not fit the officers deployed on the activity: "
+                + "; ".join(over)
+                + ".",
+            )
     if detail is not None:
         detail.update({"person": subject.code, "from": current.concept, "to": chosen.code})
     conn.execute(

@@ -624,19 +624,25 @@ def _no_open_slot(
 
 
 def _group_problems(
-    store: Store, activity_id: str, concept: str, officers: list[Staff]
+    store: Store,
+    activity_id: str,
+    concept: str,
+    officers: list[Staff],
+    already: list[Staff] | None = None,
 ) -> list[str]:
     """Each officer in ``officers`` must fill a slot of the concept that the officers already
     deployed (and those before them in the list) leave open, judged on every local day of the
     activity with the matching ``staffing_shortfalls`` shows (R8 across midnight): refused when
     they fill none on any day, or when a qualification of theirs lapses inside the activity
     and leaves them filling nothing after it (R8). One who fills an open slot for part of the
-    activity and is only not needed for the rest (the others cover it) is deployed."""
+    activity and is only not needed for the rest (the others cover it) is deployed.
+    ``already``: the group before them (default: the officers deployed on it now)."""
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     days = _days(row["start_at"], row["end_at"])
-    groups = {day: [_valid(o, day) for o in _deployed(store, activity_id)] for day, _, _ in days}
+    before = _deployed(store, activity_id) if already is None else already
+    groups = {day: [_valid(o, day) for o in before] for day, _, _ in days}
     problems = []
     for officer in officers:
         idle = []
@@ -662,6 +668,25 @@ def _lapses(officer: Staff, staffing: dict[str, int], first: date, day: date) ->
         q.code in staffing and q.valid_on(first) and not q.valid_on(day)
         for q in officer.qualifications
     )
+
+
+def concept_group_problems(store: Store, activity_id: str, concept: str) -> list[str]:
+    """Why the officers deployed on the activity could not all stay on it if it carried
+    ``concept``: judged as a group, as deploying them would be (each must fill a slot the ones
+    before them, by callsign, leave open; R8 across midnight). Empty when nobody is deployed.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's full id.
+        concept: the concept's code.
+
+    Returns:
+        One English phrase per officer who would fill no slot, naming the rule.
+    """
+    deployed = _deployed(store, activity_id)
+    if not deployed:
+        return []
+    return _group_problems(store, activity_id, concept, deployed, already=[])
 
 
 def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:

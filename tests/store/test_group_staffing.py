@@ -147,3 +147,38 @@ def test_a_driver_for_the_slot_shown_open_before_midnight_is_deployed(store: Sto
     roster.deploy(store, item.id, ["P3"])
     shown = [roster.shortfall_text(s) for s in roster.staffing_shortfalls(store, item.id)]
     assert shown == ["close_protection: 1 slot open 2026-12-02 00:00–01:00 (P2 lapsed; rule R8)"]
+
+
+def test_a_lighter_concept_is_judged_against_the_deployed_group(store: Store) -> None:
+    """Issue 16, fourth review: three officers deployed on CP-LIGHT (2 close protection + 1
+    driver) stayed when ESCORT (1 + 1) was assigned, with no refusal or violation. Assigning
+    judges the deployed group against the new concept: refused, nothing written; a concept
+    the group fits is assigned."""
+    subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "KIEVIT", level=2)
+    for callsign, qualification in (("C1", "close_protection"), ("C2", "close_protection")):
+        staff.add_staff(store, callsign, unit="RT", qualifications=[(qualification, None)])
+    staff.add_staff(store, "D1", unit="RT", qualifications=[("protective_driving", None)])
+    for callsign in ("C1", "C2", "D1"):
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 08:00"), end=at(store, "2026-12-01 18:00")
+        )
+    item = agenda.add_activity(
+        store,
+        person="KIEVIT",
+        title="Bezoek",
+        start=at(store, "2026-12-01 10:00"),
+        end=at(store, "2026-12-01 12:00"),
+        concept="CP-LIGHT",
+    )
+    roster.deploy(store, item.id, ["C1", "C2", "D1"])
+    before = snapshot(store.path)
+    with pytest.raises(RuleViolation) as refused:
+        agenda.assign_concept(store, item.id, "ESCORT")
+    assert str(refused.value) == (
+        "ESCORT does not fit the officers deployed on the activity: C2 fills no open slot of "
+        "the concept from 2026-12-01 10:00 (already filled: close_protection (1 of 1)) "
+        "(rule: staffing)."
+    )
+    assert snapshot(store.path) == before
+    assert agenda.assign_concept(store, item.id, "CP-LIGHT").concept == "CP-LIGHT"
