@@ -608,7 +608,12 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
         if n is None:
             raise BadInput("Name the option to carry out: its number or its token.")
         return options[n - 1]
-    wanted = validate.line(token, "The option's token").lower()
+    if not token.strip():
+        raise BadInput(
+            "The option's token is empty: give the token listed with the option, or none.",
+            code="empty_token",
+        )
+    wanted = validate.line(token, "The option's token").strip().lower()
     if n is not None:
         if options[n - 1].token != wanted:
             raise BadInput(

@@ -4,10 +4,16 @@ counted them at home during the travel."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from store import agenda, capacity, gaps, roster, staff, subjects
 from store.clock import local_text
 from store.db import Store
 from tests.conftest import at
+
+
+def d_at(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 def test_travel_to_and_from_another_unit_is_off_the_home_unit(store: Store) -> None:
@@ -34,11 +40,11 @@ def test_travel_to_and_from_another_unit_is_off_the_home_unit(store: Store) -> N
     )  # fmt: skip
     day = (at(store, "2026-12-01 00:00"), at(store, "2026-12-02 00:00"))
     duties = gaps.load_duties(store, *day)
-    assert [(d.unit, d.start, d.end) for d in duties] == [
-        ("RT", int(at(store, "2026-12-01 08:00").timestamp()), int(at(store, "2026-12-01 09:30").timestamp())),
-        ("DH", int(at(store, "2026-12-01 10:00").timestamp()), int(at(store, "2026-12-01 12:00").timestamp())),
-        ("RT", int(at(store, "2026-12-01 12:30").timestamp()), int(at(store, "2026-12-01 16:00").timestamp())),
-    ]  # fmt: skip
+    assert [(d.unit, local_text(d_at(d.start)), local_text(d_at(d.end))) for d in duties] == [
+        ("RT", "2026-12-01 08:00", "2026-12-01 09:30"),
+        ("DH", "2026-12-01 10:00", "2026-12-01 12:00"),
+        ("RT", "2026-12-01 12:30", "2026-12-01 16:00"),
+    ]
     short = [
         (local_text(g.start), local_text(g.end, with_date=False), g.shortfall)
         for g in gaps.find_gaps(store, *day, unit="RT")
