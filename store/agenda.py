@@ -694,6 +694,19 @@ def _record_correction(
     moved: dict[str, str],
     reason: str | None,
 ) -> None:
+    now = store.now()
+    for old, column in ((current.start_at, "start_at"), (current.end_at, "end_at")):
+        new = moved.get(column)
+        if new is not None and rules.corrected_into_past(to_db(old), new, now):
+            raise RuleViolation(
+                "R5",
+                f"A correction cannot move '{current.title}' to {local_text(from_db(new))}, "
+                "which has already passed, from a time that had not (rule R5); only a time "
+                "already past may be corrected to another past time.",
+                code="correction_into_past",
+                title=current.title,
+                moment=local_text(from_db(new)),
+            )
     if reason is None or not reason.strip():
         raise RuleViolation(
             "R5",
@@ -1031,7 +1044,7 @@ def record_restriction(
             validate.moment(given, what)
     updates = _restricted_fields(current, kind, new_start, new_end, new_location)
     updates["updated_at"] = store.now()
-    _check_not_into_past(current, updates, store.now())
+    _check_not_into_past(current, updates, store.now(), kind)
     restriction_id = uuid7()
     conn.execute(
         "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
@@ -1058,8 +1071,29 @@ def record_restriction(
     return restriction_id
 
 
-def _check_not_into_past(current: Activity, updates: dict[str, str], now: str) -> None:
-    """A restriction never moves an activity's start or end to a time already past (R5)."""
+def _check_not_into_past(
+    current: Activity, updates: dict[str, str], now: str, kind: str = ""
+) -> None:
+    """A restriction never restricts an activity that is over, nor moves its start or end to a
+    time already past (R5)."""
+    over = rules.restricted_after_end(
+        {
+            "old_end_at": to_db(current.end_at),
+            "new_start_at": updates.get("start_at"),
+            "recorded_at": now,
+            "kind": kind,
+            "authority": "",
+        }
+    )
+    if over is not None:
+        raise RuleViolation(
+            "R5",
+            f"'{current.title}' ended at {local_text(current.end_at)}: a restriction decides "
+            "what happens next, and an activity that is over has no next (rule R5).",
+            code="restriction_after_end",
+            title=current.title,
+            moment=local_text(current.end_at),
+        )
     past = rules.restricted_into_past(
         {
             "old_start_at": to_db(current.start_at),

@@ -362,6 +362,36 @@ def restricted_into_past(row: Mapping[str, object]) -> str | None:
     return None
 
 
+def restricted_after_end(row: Mapping[str, object]) -> str | None:
+    """The end of an activity that was already over when a restriction of it was recorded, or
+    None (R5: a restriction decides what happens next; an activity that has ended has no next:
+    cancelling, shortening or relocating it would rewrite what happened). Moving it to a time
+    still ahead is the one exception (what did not take place is planned anew); a calendar's
+    cancellation is the calendar's account, not a decision: not judged here.
+
+    Args:
+        row: the restriction's stored columns (``old_end_at``, ``new_start_at``,
+            ``recorded_at``, ``kind``, ``reason``, ``authority``; UTC text).
+
+    Returns:
+        The activity's end then (UTC text), or None.
+    """
+    end, now, ahead = row.get("old_end_at"), row.get("recorded_at"), row.get("new_start_at")
+    if not (isinstance(end, str) and isinstance(now, str) and end <= now):
+        return None
+    if row.get("kind") == "moved" and isinstance(ahead, str) and ahead >= now:
+        return None
+    return None if calendar_cancellation(row) else end
+
+
+def corrected_into_past(old: str, new: str, now: str) -> bool:
+    """Whether a correction moves a time of an activity that had not passed yet (``old``) to
+    one that has (``new``): the past-move rule of restrictions holds for corrections too (R5);
+    a time already past may be corrected to another past time (the record of what happened).
+    All UTC text."""
+    return new != old and new < now <= old
+
+
 def _restriction_create(row: Mapping[str, object]) -> str:
     return "activity.write" if calendar_cancellation(row) else "activity.restrict"
 

@@ -557,6 +557,12 @@ class Judge:
                 f"{shown(rules.restricted_into_past(values))}, already past when it was "
                 "recorded; a restriction decides what happens next (R5)",
             )
+        if failed is None and rule.name == "restriction" and rules.restricted_after_end(values):
+            failed = quarantine(
+                "R5",
+                "a restriction of an activity that had ended at "
+                f"{shown(rules.restricted_after_end(values))} when it was recorded (R5)",
+            )
         if failed is None and rule.name == "handover_withdrawal":
             failed = self._withdrawn_by_signer(values, author)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
