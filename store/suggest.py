@@ -279,6 +279,13 @@ def _settled(ctx: _Context) -> Option | None:
     activity = ctx.activity
     if activity.status == "cancelled":
         return Option("none", f"'{activity.title}' is cancelled; nothing to do.", "none", True)
+    if activity.end_at <= ctx.store.clock.now():
+        return Option(
+            "none",
+            f"'{activity.title}' ended at {local_text(activity.end_at)}; nothing to do.",
+            "none",
+            True,
+        )
     current = activity.concept
     if (
         current
@@ -684,6 +691,12 @@ def _carry_out(
         raise BadInput(f"That option would not work: {option.reason}.")
     current = get_activity(store, activity_id)
     store.target(current.id)
+    if current.end_at <= store.clock.now():
+        raise BadInput(
+            f"'{current.title}' ended at {local_text(current.end_at)}; there is nothing to "
+            "apply to it.",
+            code="activity_over",
+        )
     # assigning the concept it has confirms it for a changed time or place (clears the flag)
     changes_concept = option.concept is not None and (
         option.concept != current.concept or option.action == "assign"
