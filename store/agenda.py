@@ -1143,6 +1143,32 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
     return authority
 
 
+#: What each kind of restriction may be given besides its reason and authority.
+_RESTRICTION_FIELDS = {
+    "cancelled": (),
+    "moved": ("start", "end"),
+    "shortened": ("start", "end"),
+    "relocated": ("location",),
+}
+
+
+def _check_restriction_fields(
+    kind: str, new_start: datetime | None, new_end: datetime | None, new_location: str | None
+) -> None:
+    """A value the kind of restriction does not use is refused, never silently ignored."""
+    given = {"start": new_start, "end": new_end, "location": new_location}
+    unused = [name for name, value in given.items() if value is not None]
+    unused = [name for name in unused if name not in _RESTRICTION_FIELDS.get(kind, ())]
+    if unused:
+        raise BadInput(
+            f"A restriction of kind {kind} does not take a new {' or '.join(unused)}; "
+            f"it changes {', '.join(_RESTRICTION_FIELDS[kind]) or 'only the status'}.",
+            code="restriction_unused_field",
+            kind=kind,
+            fields=unused,
+        )
+
+
 def _restricted_fields(
     current: Activity,
     kind: str,
@@ -1152,10 +1178,17 @@ def _restricted_fields(
 ) -> dict[str, str]:
     old_start, old_end = current.start_at, current.end_at
     start, end = old_start, old_end
+    _check_restriction_fields(kind, new_start, new_end, new_location)
     updates: dict[str, str] = {"status": kind if kind != "relocated" else current.status}
     if kind == "moved":
         if new_start is None:
             raise BadInput("A move needs the new start.", code="move_needs_start")
+        if new_start == old_start:
+            raise BadInput(
+                "A move gives the activity another start; to end it earlier, shorten it "
+                "(a restriction never makes an activity longer).",
+                code="move_keeps_start",
+            )
         start = new_start
         end = new_end or new_start + (old_end - old_start)
         if (start, end) == (old_start, old_end):

@@ -786,6 +786,7 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
         assert row is not None  # deployment_problem found its concept
         problems = _group_problems(store, activity_id, row["concept"], officers)
     if problems:
+        problems = list(dict.fromkeys(problems))  # the activity's own problem once, not per officer
         rule = "R8" if any("R8" in p for p in problems) else "deployment"
         raise RuleViolation(rule, "Not deployed: " + "; ".join(problems) + ".")
 

@@ -182,3 +182,21 @@ def test_a_lighter_concept_is_judged_against_the_deployed_group(store: Store) ->
     )
     assert snapshot(store.path) == before
     assert agenda.assign_concept(store, item.id, "CP-LIGHT").concept == "CP-LIGHT"
+
+
+def test_an_activity_without_a_concept_is_refused_once_for_all_officers(store: Store) -> None:
+    """Issue 16, fourth review: four officers on an activity without a concept gave the same
+    refusal four times."""
+    subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "KIEVIT", level=2)
+    for n in range(1, 5):
+        staff.add_staff(store, f"O{n}", unit="RT", qualifications=[("close_protection", None)])
+    item = agenda.add_activity(
+        store,
+        person="KIEVIT",
+        title="Bezoek",
+        start=at(store, "2026-12-01 10:00"),
+        end=at(store, "2026-12-01 12:00"),
+    )
+    refusal = _refused(store, item.id, ["O1", "O2", "O3", "O4"])
+    assert str(refusal) == "Not deployed: the activity has no concept yet; assign one first."
