@@ -697,6 +697,18 @@ def _refuse_skipped(event: Any, name: str, prop: str, moment: datetime) -> None:
     )
 
 
+def _refuse_skipped_rdate(source: Any, name: str, start: datetime | date) -> None:
+    """An occurrence an RDATE gives at a wall time the clock change skips is refused naming
+    the RDATE (the occurrence's DTSTART is only a copy of it)."""
+    if not isinstance(start, datetime) or not _skipped(start):
+        return
+    wall = start.replace(tzinfo=None)
+    for value in _as_list(source.get("RDATE")):
+        for item in getattr(value, "dts", []):
+            if isinstance(item.dt, datetime) and item.dt.replace(tzinfo=None) == wall:
+                _refuse_skipped(source, name, "RDATE", start)
+
+
 def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
     """The event's start and end in UTC, and whether its length was assumed (it has none).
 
@@ -1102,6 +1114,7 @@ def _expand(
                     if not _overlaps(one.start, one.end, window):  # in a margin: counted only
                         passed = cap.passed(_as_utc(one.start), _as_utc(one.end))
                         continue
+                    _refuse_skipped_rdate(source, name, one.start)
                     recurrence = _recurrence_key(event, overrides)
                     occ = _occurrence(event, uid, recurrence, name, lengths[id(source)])
                     passed = cap.passed(occ.start, occ.end)

@@ -73,3 +73,16 @@ def test_the_same_zone_outside_the_skipped_hour_reads_as_amsterdam(
         ("ol3", "2027-03-29T09:00:00+02:00", "2027-03-29T10:00:00+02:00"),
         ("ol2", "2027-10-31T02:30:00+02:00", "2027-10-31T03:30:00+01:00"),
     ]
+
+
+def test_an_rdate_in_the_skipped_hour_is_named_as_the_rdate(bever: Store) -> None:
+    """The occurrence an RDATE gives was reported as DTSTART (the occurrence's copy of it)."""
+    before = snapshot(bever.path)
+    with pytest.raises(BadInput) as refused:
+        import_ics(bever, ICS / "rdate-in-skipped-hour.ics", person="BEVER", **YEAR_2027)
+    assert str(refused.value) == (
+        "rdate-in-skipped-hour.ics: VEVENT rd1@example.invalid (Nachtronde): RDATE 2027-03-28 "
+        "02:30:00 does not exist in Europe/Amsterdam (the clocks skip that hour that night); "
+        "correct the event (a time that exists, or in UTC)."
+    )
+    assert snapshot(bever.path) == before
