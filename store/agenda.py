@@ -455,8 +455,11 @@ def _check_times(start: datetime, end: datetime) -> None:
     validate.moment(start, "The start")
     validate.moment(end, "The end")
     require_order(start, end, "The activity")
-    if end - start > MAX_DURATION:
-        raise BadInput("An activity may last at most 72 hours; split it into several.")
+    if rules.too_long(start, end):
+        raise BadInput(
+            "An activity may last at most 72 hours (three whole days for an all-day one); "
+            "split it into several."
+        )
 
 
 def _check_text(value: str, what: str) -> str:

@@ -102,7 +102,7 @@ from .clock import LOCAL_TZ, day_bounds, from_db, local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
-from .rules import MAX_ACTIVITY
+from .rules import MAX_ACTIVITY, too_long
 from .subjects import get_subject
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -1000,7 +1000,7 @@ def _drop_too_long(
         key
         for found in (occurrences, explicit)
         for key, occ in found.items()
-        if occ.end - occ.start > MAX_ACTIVITY
+        if too_long(occ.start, occ.end)
     }
     limit = int(MAX_ACTIVITY.total_seconds() // 3600)
     for uid in sorted({uid for uid, _recurrence in keys}):

@@ -86,3 +86,20 @@ def test_an_rdate_in_the_skipped_hour_is_named_as_the_rdate(bever: Store) -> Non
         "correct the event (a time that exists, or in UTC)."
     )
     assert snapshot(bever.path) == before
+
+
+def test_three_whole_days_across_the_autumn_change_are_imported(bever: Store) -> None:
+    """29–31 October 2027 is 73 real hours (the clocks go back) but three calendar days: an
+    all-day event counts its days; four days are still too long."""
+    result = import_ics(
+        bever,
+        ICS / "all-day-across-autumn-change.ics",
+        person="BEVER",
+        start=date(2027, 10, 1),
+        end=date(2027, 11, 30),
+    )
+    assert [
+        (a.title, local_iso(a.start_at), local_iso(a.end_at))
+        for a in agenda.list_activities(bever, person="BEVER")
+    ] == [("Congres", "2027-10-29T00:00:00+02:00", "2027-11-01T00:00:00+01:00")]
+    assert any("Vierdaags" in w and "4 days" in w for w in result.warnings)
