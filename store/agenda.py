@@ -1186,18 +1186,18 @@ def _restricted_fields(
     if kind == "moved":
         if new_start is None:
             raise BadInput("A move needs the new start.", code="move_needs_start")
-        if new_start == old_start:
-            raise BadInput(
-                "A move gives the activity another start; to end it earlier, shorten it "
-                "(a restriction never makes an activity longer).",
-                code="move_keeps_start",
-            )
         start = new_start
         end = new_end or new_start + (old_end - old_start)
         if (start, end) == (old_start, old_end):
             raise BadInput(
                 "A move gives the activity another time; these are its present times.",
                 code="move_changes_nothing",
+            )
+        if new_start == old_start:
+            raise BadInput(
+                "A move gives the activity another start; to end it earlier, shorten it "
+                "(a restriction never makes an activity longer).",
+                code="move_keeps_start",
             )
     elif kind == "shortened":
         start = new_start or old_start
