@@ -641,8 +641,8 @@ def _group_problems(
     assert row is not None
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     days = _days(row["start_at"], row["end_at"])
-    before = _deployed(store, activity_id) if already is None else already
-    groups = {day: [_valid(o, day) for o in before] for day, _, _ in days}
+    first = _deployed(store, activity_id) if already is None else already
+    groups = {day: [_valid(o, day) for o in first] for day, _, _ in days}
     problems = []
     for officer in officers:
         idle = []
