@@ -79,6 +79,7 @@ def capacity(
             supply_fte=row.supply_fte,
             shortfall_fte=row.shortfall_fte,
             demand_assumed_hours=row.demand_assumed_hours,
+            shortfall_assumed_hours=row.shortfall_assumed_hours,
         )
         data.append(item)
     columns = [
@@ -91,6 +92,7 @@ def capacity(
         "supply_fte",
         "shortfall_fte",
         "demand_assumed_hours",
+        "shortfall_assumed_hours",
     ]
     emit(data, fmt, output, columns)
     if fail_above is not None and any((r.occupancy or 0) > fail_above for r in rows):

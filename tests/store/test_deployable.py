@@ -20,15 +20,17 @@ def test_every_officer_offered_deploys_and_leaves_the_offer(demo_store: Store) -
     for candidate in offered:  # free, on duty, qualified for an open place: no rule refuses
         assert set(candidate.fills) <= needs
         officer = get_staff(demo_store, candidate.callsign)
-        assert roster.deployment_problem(demo_store, item.id, officer) == ""
+        assert roster.deployment_problem(demo_store, item.id, officer) is None
     first = offered[0]
     roster.deploy(demo_store, item.id, [first.callsign])
     assert first.callsign not in {c.callsign for c in roster.deployable(demo_store, item.id)}
 
 
 def test_nothing_is_offered_without_a_concept_or_once_cancelled(demo_store: Store) -> None:
-    item = next(
-        a for a in agenda.list_activities(demo_store) if a.concept and a.status != "cancelled"
+    item = next(  # not yet over: one that has ended takes no restriction (R5)
+        a
+        for a in agenda.list_activities(demo_store)
+        if a.concept and a.status != "cancelled" and a.end_at > demo_store.clock.now()
     )
     before = snapshot(demo_store.path)
     assert roster.deployable(demo_store, item.id)
