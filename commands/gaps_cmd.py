@@ -120,7 +120,12 @@ def gaps(
     found = gap_model.find_gaps(store, first, last, unit=unit)
     emit(gap_dicts(found), fmt, output, GAP_COLUMNS)
     unplanned_count = len(gap_model.unplanned_activities(store, first, last, unit=unit))
-    info(f"{len(found)} gaps; {unplanned_count} activities without a concept (gaps --unplanned).")
+    posts = len(gap_model.posts_below_required(store, first, last, unit=unit))
+    below = f"; {posts} standing posts below the required level (re-plan them)" if posts else ""
+    info(
+        f"{len(found)} gaps; {unplanned_count} activities without a concept (gaps --unplanned)"
+        f"{below}."
+    )
     if fail_on_gap and found:
         raise click.exceptions.Exit(ExitCode.FOUND)
 

@@ -80,6 +80,7 @@ def capacity(
             supply_fte=row.supply_fte,
             shortfall_fte=row.shortfall_fte,
             demand_assumed_hours=row.demand_assumed_hours,
+            shortfall_assumed_hours=row.shortfall_assumed_hours,
             # JSON only (not a column): the occupancy left empty is infinite, not unknown
             demand_without_supply=row.occupancy is None and row.demand_hours > 0,
         )
@@ -94,6 +95,7 @@ def capacity(
         "supply_fte",
         "shortfall_fte",
         "demand_assumed_hours",
+        "shortfall_assumed_hours",
     ]
     emit(data, fmt, output, columns)
     if fail_above is not None:

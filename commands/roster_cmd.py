@@ -171,8 +171,10 @@ def suggest(
 
 def _numbered(text: str, expect: str | None) -> tuple[int, str | None]:
     """``N`` or ``N:TOKEN`` of --apply, with --expect's token (both must agree)."""
-    number, _, token = text.strip().partition(":")
+    number, colon, token = text.strip().partition(":")
     n = validate.whole_text(number.strip(), "--apply", low=-(2**63), high=2**63 - 1)
+    if (colon and not token.strip()) or (expect is not None and not expect.strip()):
+        raise BadInput("An empty token checks nothing: give the token listed with the option.")
     if token and expect and token.strip().lower() != expect.strip().lower():
         raise BadInput("--apply N:TOKEN and --expect TOKEN name two different tokens.")
     return n, (token or expect or None)

@@ -443,9 +443,10 @@ def _check_times(start: datetime, end: datetime) -> None:
     validate.moment(start, "The start")
     validate.moment(end, "The end")
     require_order(start, end, "The activity")
-    if end - start > MAX_DURATION:
+    if rules.too_long(start, end):
         raise BadInput(
-            "An activity may last at most 72 hours; split it into several.",
+            "An activity may last at most 72 hours (three whole days for an all-day one); "
+            "split it into several.",
             code="activity_too_long",
             hours=72,
         )
@@ -716,6 +717,19 @@ def _record_correction(
     moved: dict[str, str],
     reason: str | None,
 ) -> None:
+    now = store.now()
+    for old, column in ((current.start_at, "start_at"), (current.end_at, "end_at")):
+        new = moved.get(column)
+        if new is not None and rules.corrected_into_past(to_db(old), new, now):
+            raise RuleViolation(
+                "R5",
+                f"A correction cannot move '{current.title}' to {local_text(from_db(new))}, "
+                "which has already passed, from a time that had not (rule R5); only a time "
+                "already past may be corrected to another past time.",
+                code="correction_into_past",
+                title=current.title,
+                moment=local_text(from_db(new)),
+            )
     if reason is None or not reason.strip():
         raise RuleViolation(
             "R5",
@@ -950,11 +964,27 @@ def put_concept(
 
     Raises:
         NotFound: no such activity, subject or concept.
-        RuleViolation: the concept may not go on the subject (see ``check_concept``).
+        RuleViolation: the concept may not go on the subject (see ``check_concept``), or
+            the officers deployed on the activity do not fit it as a group (one would fill
+            no slot: choose a concept they fit).
     """
     current = get_activity(store, activity_id)
     subject = subject_by_id(store, current.subject_id)
     chosen = check_concept(store, subject, concept)
+    if chosen.code != current.concept:
+        from .roster import concept_group_problems  # the deployed group against the new one
+
+        over = concept_group_problems(store, current.id, chosen.code)
+        if over:
+            raise RuleViolation(
+                "R8" if any(p.rule == "R8" for p in over) else "deployment",
+                f"{chosen.code} does not fit the officers deployed on the activity: "
+                + "; ".join(f"{p.params.get('callsign', 'an officer')}: {p.code}" for p in over)
+                + ".",
+                code="concept_misfits_deployed",
+                concept=chosen.code,
+                problems=[p.facts() for p in over],
+            )
     if detail is not None:
         detail.update({"person": subject.code, "from": current.concept, "to": chosen.code})
     conn.execute(
@@ -1060,7 +1090,7 @@ def record_restriction(
             validate.moment(given, what)
     updates = _restricted_fields(current, kind, new_start, new_end, new_location)
     updates["updated_at"] = store.now()
-    _check_not_into_past(current, updates, store.now())
+    _check_not_into_past(current, updates, store.now(), kind)
     restriction_id = uuid7()
     conn.execute(
         "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
@@ -1087,8 +1117,29 @@ def record_restriction(
     return restriction_id
 
 
-def _check_not_into_past(current: Activity, updates: dict[str, str], now: str) -> None:
-    """A restriction never moves an activity's start or end to a time already past (R5)."""
+def _check_not_into_past(
+    current: Activity, updates: dict[str, str], now: str, kind: str = ""
+) -> None:
+    """A restriction never restricts an activity that is over, nor moves its start or end to a
+    time already past (R5)."""
+    over = rules.restricted_after_end(
+        {
+            "old_end_at": to_db(current.end_at),
+            "new_start_at": updates.get("start_at"),
+            "recorded_at": now,
+            "kind": kind,
+            "authority": "",
+        }
+    )
+    if over is not None:
+        raise RuleViolation(
+            "R5",
+            f"'{current.title}' ended at {local_text(current.end_at)}: a restriction decides "
+            "what happens next, and an activity that is over has no next (rule R5).",
+            code="restriction_after_end",
+            title=current.title,
+            moment=local_text(current.end_at),
+        )
     past = rules.restricted_into_past(
         {
             "old_start_at": to_db(current.start_at),
@@ -1160,6 +1211,32 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
     return authority
 
 
+#: What each kind of restriction may be given besides its reason and authority.
+_RESTRICTION_FIELDS = {
+    "cancelled": (),
+    "moved": ("start", "end"),
+    "shortened": ("start", "end"),
+    "relocated": ("location",),
+}
+
+
+def _check_restriction_fields(
+    kind: str, new_start: datetime | None, new_end: datetime | None, new_location: str | None
+) -> None:
+    """A value the kind of restriction does not use is refused, never silently ignored."""
+    given = {"start": new_start, "end": new_end, "location": new_location}
+    unused = [name for name, value in given.items() if value is not None]
+    unused = [name for name in unused if name not in _RESTRICTION_FIELDS.get(kind, ())]
+    if unused:
+        raise BadInput(
+            f"A restriction of kind {kind} does not take a new {' or '.join(unused)}; "
+            f"it changes {', '.join(_RESTRICTION_FIELDS[kind]) or 'only the status'}.",
+            code="restriction_unused_field",
+            kind=kind,
+            fields=unused,
+        )
+
+
 def _restricted_fields(
     current: Activity,
     kind: str,
@@ -1169,6 +1246,7 @@ def _restricted_fields(
 ) -> dict[str, str]:
     old_start, old_end = current.start_at, current.end_at
     start, end = old_start, old_end
+    _check_restriction_fields(kind, new_start, new_end, new_location)
     updates: dict[str, str] = {"status": kind if kind != "relocated" else current.status}
     if kind == "moved":
         if new_start is None:
@@ -1179,6 +1257,12 @@ def _restricted_fields(
             raise BadInput(
                 "A move gives the activity another time; these are its present times.",
                 code="move_changes_nothing",
+            )
+        if new_start == old_start:
+            raise BadInput(
+                "A move gives the activity another start; to end it earlier, shorten it "
+                "(a restriction never makes an activity longer).",
+                code="move_keeps_start",
             )
     elif kind == "shortened":
         start = new_start or old_start

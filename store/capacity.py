@@ -12,9 +12,14 @@ per reason and week; and what-if scenarios that change nothing in the database.
   concept that is not valid counts, per qualification, the larger of that concept's count and
   the valid one's: it is staffed with the first until re-planned and needs the second after,
   so no qualification it is planned with drops out of demand. ``demand_assumed_hours`` says
-  how much is so assumed. A subject with no threat assessment has no package, so nothing
-  can be assumed for it.
-- *Shortfall hours*: from the exact gap computation, where an officer counts once at a time.
+  how much is so assumed. A standing post whose concept is below its subject's required level
+  (a threat level raised after it was set up) counts the same way, and is assumed too. A
+  subject with no threat assessment has no package, so nothing can be assumed for it.
+- *Shortfall hours*: from the exact gap computation over that demand, where an officer counts
+  once at a time. ``shortfall_assumed_hours`` is the part of it that the assumed demand adds:
+  ``shortfall_hours - shortfall_assumed_hours`` is exactly what ``gaps`` lists for the same
+  period and group (the sum of its rows' ``shortfall_hours``), which judges the concepts as
+  planned (an unplanned activity is listed by ``gaps --unplanned``, not counted).
 - *Occupancy*: demand hours / supply hours.
 Hours are real elapsed hours (epoch arithmetic), so a night across a clock change counts 10 or
 8. FTE = hours / (hours per FTE per week × weeks in the period).
@@ -31,6 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from . import access, validate
 from .agenda import concept_options, lightest_valid_concept
@@ -54,6 +60,7 @@ from .gaps import (
     compute,
     load_duties,
     load_needs,
+    posts_below_required,
     shortfall_hours,
 )
 from .subjects import subject_by_id
@@ -90,7 +97,10 @@ class CapacityRow:
         supply_fte: supply in FTE (hours / (hours per FTE per week × weeks), to 0.01).
         shortfall_fte: shortfall in FTE, the same way.
         demand_assumed_hours: the part of the demand assumed at a valid concept (an activity
-            without one, or with one not valid for its person).
+            without one, or with one not valid for its person; a standing post below the
+            required level).
+        shortfall_assumed_hours: the part of the shortfall that the assumed demand adds; the
+            rest is what ``gaps`` lists (the concepts as planned).
     """
 
     key: str
@@ -101,6 +111,7 @@ class CapacityRow:
     supply_fte: float
     shortfall_fte: float
     demand_assumed_hours: float = 0.0
+    shortfall_assumed_hours: float = 0.0
 
 
 #: Re-planning reasons that say the concept on an activity is not valid for its person: its
@@ -114,11 +125,14 @@ class Demand:
 
     Attributes:
         needs: every need (activities and standing posts), times epoch seconds.
-        assumed: the ids of the activities whose need is assumed at the lightest valid concept.
+        assumed: the ids of the activities and posts whose need is assumed at the lightest
+            valid concept.
+        planned: the needs as planned (the concepts they carry; what ``gaps`` judges).
     """
 
     needs: list[Need]
     assumed: set[str]
+    planned: list[Need] = field(default_factory=list)
 
 
 def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
@@ -140,15 +154,7 @@ def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
     officers = {c.code: c.officers for c in concepts}
     valid_for: dict[tuple[object, ...], list[str]] = {}
     assumed: dict[str, Need] = {}
-    for row in store.query(
-        "SELECT v.id, unixepoch(v.start_at) AS a, unixepoch(v.end_at) AS b, v.concept,"
-        " v.subject_id FROM activity_view v WHERE v.status != 'cancelled'"
-        " AND (v.concept IS NULL OR v.replan_reason IN ("
-        + ", ".join(f"'{reason}'" for reason in INVALID_CONCEPT)
-        + "))"
-        " AND v.start_at < ? AND v.end_at > ?",
-        (to_db(end), to_db(start)),
-    ):
+    for row in [*_invalid_activities(store, start, end), *_posts_below(store, start, end)]:
         subject = subject_by_id(store, row["subject_id"])
         key = (subject.unit, subject.kind, subject.required_level, subject.package)
         if key not in valid_for:
@@ -157,9 +163,32 @@ def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
         code = lightest_valid_concept(concepts, valid_for[key], subject.kind, at_least=least)
         if code is not None:
             counts = _at_least(staffing[code], staffing.get(row["concept"], ()))
-            assumed[row["id"]] = Need(subject.unit, row["a"], row["b"], counts, row["id"])
-    kept = [n for n in needs if n.kind != "activity" or n.source not in assumed]
-    return Demand([*kept, *assumed.values()], set(assumed))
+            assumed[row["id"]] = Need(
+                subject.unit, row["a"], row["b"], counts, row["id"], row["kind"]
+            )
+    kept = [n for n in needs if n.source not in assumed]
+    return Demand([*kept, *assumed.values()], set(assumed), needs)
+
+
+def _invalid_activities(store: Store, start: datetime, end: datetime) -> list[Any]:
+    """Live activities in [start, end) with no concept or one not valid for their person."""
+    return store.query(
+        "SELECT v.id, unixepoch(v.start_at) AS a, unixepoch(v.end_at) AS b, v.concept,"
+        " v.subject_id, 'activity' AS kind FROM activity_view v WHERE v.status != 'cancelled'"
+        " AND (v.concept IS NULL OR v.replan_reason IN ("
+        + ", ".join(f"'{reason}'" for reason in INVALID_CONCEPT)
+        + "))"
+        " AND v.start_at < ? AND v.end_at > ?",
+        (to_db(end), to_db(start)),
+    )
+
+
+def _posts_below(store: Store, start: datetime, end: datetime) -> list[Any]:
+    """Standing posts in [start, end) whose concept is below the required level now."""
+    return [
+        {"id": p, "a": a, "b": b, "concept": c, "subject_id": s, "kind": "post"}
+        for p, a, b, c, s in posts_below_required(store, start, end)
+    ]
 
 
 def _at_least(
@@ -223,9 +252,11 @@ def _aggregate(
     by: str,
     organisation: dict[str, str],
     assumed: set[str] | None = None,
+    planned: list[Gap] | None = None,
 ) -> dict[str, list[float]]:
-    """key → [supply, demand, shortfall, assumed demand] hours."""
-    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    """key → [supply, demand, shortfall, assumed demand, shortfall as planned] hours
+    (``planned``: the gaps of the concepts as planned; None: the same as ``gaps``)."""
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0.0])
     assumed = assumed or set()
     days = _Days(lo, hi) if by == "day" else None
 
@@ -260,17 +291,18 @@ def _aggregate(
                 for key in keys(need.unit, (), day):
                     for c in column:
                         totals[key][c] += staff * (b - a) / 3600
-    for gap in gaps:
-        for a, b, day in clip(int(gap.start.timestamp()), int(gap.end.timestamp())):
-            for key in keys(gap.unit, (gap.qualification,), day):
-                totals[key][2] += gap.shortfall * (b - a) / 3600
+    for index, found in ((2, gaps), (4, gaps if planned is None else planned)):
+        for gap in found:
+            for a, b, day in clip(int(gap.start.timestamp()), int(gap.end.timestamp())):
+                for key in keys(gap.unit, (gap.qualification,), day):
+                    totals[key][index] += gap.shortfall * (b - a) / 3600
     return totals
 
 
 def _rows(totals: dict[str, list[float]], weeks: float, hours_per_fte: float) -> list[CapacityRow]:
     rows = []
     for key in sorted(totals):
-        supply, demand, short, assumed = totals[key]
+        supply, demand, short, assumed, as_planned = totals[key]
         rows.append(
             CapacityRow(
                 key=key,
@@ -281,6 +313,7 @@ def _rows(totals: dict[str, list[float]], weeks: float, hours_per_fte: float) ->
                 supply_fte=round(supply / (hours_per_fte * weeks), 2),
                 shortfall_fte=round(short / (hours_per_fte * weeks), 2),
                 demand_assumed_hours=round(assumed, 2),
+                shortfall_assumed_hours=round(max(0.0, short - as_planned), 2),
             )
         )
     return rows
@@ -327,7 +360,9 @@ def capacity_report(
     _check(start, end, by, hours_per_fte)
     demand = protection_demand(store, start, end)
     duties = load_duties(store, start, end)
-    return _report(store, demand.needs, duties, start, end, by, hours_per_fte, demand.assumed)
+    return _report(
+        store, demand.needs, duties, start, end, by, hours_per_fte, demand.assumed, demand.planned
+    )
 
 
 def _report(
@@ -339,13 +374,17 @@ def _report(
     by: str,
     hours_per_fte: float,
     assumed: set[str] | None = None,
+    planned: list[Need] | None = None,
 ) -> list[CapacityRow]:
     lo, hi = int(start.timestamp()), int(end.timestamp())
     order = attribution_order(q.code for q in list_qualifications(store))
     gaps = compute(needs, duties, (lo, hi), order)
+    as_planned = None
+    if assumed and planned is not None:
+        as_planned = compute(planned, duties, (lo, hi), order)
     organisation = {u.code: u.organisation for u in list_units(store)}
     weeks = (hi - lo) / (7 * 24 * 3600)
-    totals = _aggregate(needs, duties, gaps, lo, hi, by, organisation, assumed)
+    totals = _aggregate(needs, duties, gaps, lo, hi, by, organisation, assumed, as_planned)
     return _rows(totals, weeks, hours_per_fte)
 
 

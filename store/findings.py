@@ -41,6 +41,7 @@ class Finding:
         ids: what it concerns (audit sequence numbers, row ids, callsigns, device ids).
         device: the laptop it concerns, where it concerns one.
         at: when it was noticed (stored UTC text), where that is known.
+        count: how many things it counts (the people of a grouped secret finding; else 1).
     """
 
     kind: str
@@ -48,6 +49,7 @@ class Finding:
     ids: tuple[str, ...] = ()
     device: str | None = None  # the laptop it concerns, where it concerns one
     at: str | None = None  # when it was noticed
+    count: int = 1
 
 
 def _labels(store: Store) -> dict[str, str]:
@@ -113,6 +115,7 @@ def secrets_set_by_others(store: Store) -> list[Finding]:
                     "marked so in the audit"
                 ),
                 tuple(c for c, _b, _at in rows),
+                count=len(rows),
             )
         ]
     return [

@@ -45,7 +45,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from . import validate
-from .catalogue import get_unit, list_concepts, list_qualifications
+from .catalogue import get_unit, list_concepts, list_qualifications, travel_minutes
 from .clock import LOCAL_TZ, to_db
 from .db import Store
 from .matching import assign, attribution_order
@@ -510,19 +510,25 @@ def load_duties(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
 ) -> list[Duty]:
     """Officers on duty in [start, end), cut at local midnight (where a qualification may
-    lapse, R8) and where they are deployed on another unit's activity; optionally only the
-    duties that count for one unit. Times in epoch seconds."""
+    lapse, R8) and where they are deployed on another unit's activity — counted there while
+    deployed, and for no unit while they travel there and back (the catalogue's minutes);
+    optionally only the duties that count for one unit. Times in epoch seconds."""
     validate.period(start, end)
     window = (to_db(end), to_db(start))
-    away: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for staff_id, a, b, away_unit in store.tuples(
-        "SELECT d.staff_id, unixepoch(a.start_at), unixepoch(a.end_at), s.unit"
+    reach = timedelta(minutes=1440)  # the most travel the catalogue allows (unit_travel)
+    away: dict[str, list[tuple[int, int, str, int]]] = defaultdict(list)
+    travel: dict[tuple[str, str], int] = {}
+    for staff_id, a, b, away_unit, home_unit in store.tuples(
+        "SELECT d.staff_id, unixepoch(a.start_at), unixepoch(a.end_at), s.unit, p.unit"
         " FROM deployment d JOIN activity a ON a.id = d.activity_id"
         " JOIN subject s ON s.id = a.subject_id JOIN staff p ON p.id = d.staff_id"
         " WHERE s.unit != p.unit AND a.status != 'cancelled' AND a.start_at < ? AND a.end_at > ?",
-        window,
+        (to_db(end + reach), to_db(start - reach)),
     ):
-        away[staff_id].append((a, b, away_unit))
+        pair = (home_unit, away_unit)
+        if pair not in travel:
+            travel[pair] = travel_minutes(store, *pair) * 60
+        away[staff_id].append((a, b, away_unit, travel[pair]))
     midnights, day_names = _local_days(start, end)
     valid = _Qualifications(store, day_names[0], day_names[-1])
     steady = valid.steady
@@ -570,19 +576,23 @@ def load_duties(
 
 
 def _split_away(
-    start: int, end: int, unit: str, away: list[tuple[int, int, str]]
+    start: int, end: int, unit: str, away: list[tuple[int, int, str, int]]
 ) -> list[tuple[int, int, str]]:
-    """Cut a shift where the officer is deployed to another unit."""
+    """Cut a shift where the officer is deployed to another unit (counted there) and travels
+    there and back (``travel`` seconds each way: counted for no unit)."""
     pieces = []
-    cursor = start
-    for a, b, other in sorted(away):
-        a, b = max(a, start), min(b, end)
-        if a >= b or a < cursor:
+    cursor = placed = start  # home time resumes at cursor; deployed time at placed
+    for a, b, other, travel in sorted(away):
+        lo, hi = max(a - travel, start), min(b + travel, end)
+        if lo >= hi:
             continue
-        if a > cursor:
-            pieces.append((cursor, a, unit))
-        pieces.append((a, b, other))
-        cursor = b
+        if lo > cursor:
+            pieces.append((cursor, lo, unit))
+        there, back = max(a, start, placed), min(b, end)
+        if there < back:
+            pieces.append((there, back, other))
+            placed = back
+        cursor = max(cursor, hi)
     if cursor < end:
         pieces.append((cursor, end, unit))
     return pieces
@@ -634,6 +644,32 @@ def unplanned_activities(
             " WHERE a.concept IS NULL AND a.status != 'cancelled'"
             " AND a.start_at < ? AND a.end_at > ? AND (? IS NULL OR s.unit = ?)"
             " ORDER BY a.start_at, a.id",
+            (to_db(end), to_db(start), code, code),
+        )
+    ]
+
+
+def posts_below_required(
+    store: Store, start: datetime, end: datetime, *, unit: str | None = None
+) -> list[tuple[str, int, int, str, str]]:
+    """Standing posts in [start, end) whose concept is below their subject's required level
+    now (the threat level was raised after the post was set up; R1 forbids setting one up
+    so): they need re-planning. ``(id, start, end, concept, subject id)``, times epoch
+    seconds, by start; optionally of one unit's subjects.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
+    code = unit_code(store, unit)
+    return [
+        (p, a, b, c, subject)
+        for p, a, b, c, subject in store.tuples(
+            "SELECT p.id, unixepoch(p.start_at), unixepoch(p.end_at), p.concept, p.subject_id"
+            " FROM standing_post p JOIN subject s ON s.id = p.subject_id"
+            " JOIN subject_protection sp ON sp.subject_id = p.subject_id"
+            " JOIN concept_rank cr ON cr.concept = p.concept"
+            " WHERE p.start_at < ? AND p.end_at > ? AND cr.rank < sp.required_rank"
+            " AND (? IS NULL OR s.unit = ?) ORDER BY p.start_at, p.id",
             (to_db(end), to_db(start), code, code),
         )
     ]

@@ -38,7 +38,7 @@ from . import validate, witness
 from .clock import LOCAL_TZ, from_db, local_iso, local_text, require_order, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, IntegrityFailure, NotFound, PermissionDenied, RuleViolation
-from .gaps import find_gaps, shortfall_hours
+from .gaps import find_gaps, posts_below_required, shortfall_hours
 from .ids import uuid7
 from .rules import content_hash
 from .signals import list_signals
@@ -442,6 +442,8 @@ def _background(store: Store, period: _Period) -> tuple[Item, ...]:
 
 #: Gaps named one by one in the assessment's gaps item; the rest are counted.
 GAP_ITEMS = 8
+#: Open items that run on (standing posts to re-plan) are named up to this moment.
+_FOREVER = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
@@ -465,6 +467,7 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
         " ORDER BY start_at",
         (s,),
     )
+    posts = [p[0] for p in posts_below_required(store, period.start, _FOREVER)]
     flagged = store.query(
         "SELECT e.id FROM log_entry e WHERE e.flagged = 1 AND NOT EXISTS (SELECT 1 FROM"
         " log_clearance c WHERE c.entry_id = e.id) AND NOT EXISTS (SELECT 1 FROM log_entry n"
@@ -476,6 +479,7 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
     return (
         Item("gaps", len(gaps), gap_ids, {**short, "more": len(gaps) > GAP_ITEMS}),
         _counted("replan", [r[0] for r in replan]),
+        _counted("replan_posts", posts),
         _counted("open_signals", [x.id for x in list_signals(store, open_only=True)]),
         _counted("flagged_log", [r[0] for r in flagged]),
         _counted("conflicts", [r[0] for r in conflicts]),
@@ -572,7 +576,7 @@ def _finding_items(store: Store) -> list[Item]:
     found = findings.open_findings(store, findings.since_last_handover(store))
     if not found:
         return [Item("findings", 0)]
-    return [Item(f.kind, 1, f.ids, {"text": f.text}) for f in found]
+    return [Item(f.kind, f.count, f.ids, {"text": f.text}) for f in found]
 
 
 def handover_content(draft: Handover) -> dict[str, Any]:

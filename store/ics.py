@@ -102,7 +102,7 @@ from .clock import LOCAL_TZ, day_bounds, from_db, local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
-from .rules import MAX_ACTIVITY
+from .rules import MAX_ACTIVITY, too_long
 from .subjects import get_subject
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -707,15 +707,19 @@ def _as_utc(value: datetime | date) -> datetime:
 
 
 def _skipped(moment: datetime) -> bool:
-    """Whether a zoned wall time lies in a gap that a clock change skips."""
+    """Whether a zoned wall time lies in a gap that a clock change skips: the one check for
+    every kind of zone (IANA, Windows name, or the file's own VTIMEZONE, whose built zones do
+    not all know ``fold``): a wall time that exists comes back unchanged through UTC."""
     if moment.tzinfo is None:
         return False
-    first, second = moment.replace(fold=0), moment.replace(fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return False
-    return first.astimezone(UTC).astimezone(moment.tzinfo).replace(tzinfo=None) != (
-        moment.replace(tzinfo=None)
-    )
+    back = moment.astimezone(UTC).astimezone(moment.tzinfo)
+    return back.replace(tzinfo=None, fold=0) != moment.replace(tzinfo=None, fold=0)
+
+
+def _zone_name(event: Any, prop: str, moment: datetime) -> str:
+    """The zone of ``moment`` as the file names it (its TZID), else the zone's own name."""
+    tzid = getattr(event.get(prop), "params", {}).get("TZID")
+    return validate.visible(str(tzid if tzid is not None else moment.tzinfo))[:80]
 
 
 def _refuse_skipped(event: Any, name: str, prop: str, moment: datetime) -> None:
@@ -726,11 +730,24 @@ def _refuse_skipped(event: Any, name: str, prop: str, moment: datetime) -> None:
         return
     raise BadInput(
         f"{name}: {_describe(event)}: {prop} {moment.replace(tzinfo=None).isoformat(' ')} "
-        f"does not exist in {moment.tzinfo} (the clocks skip that hour that night); correct "
+        f"does not exist in {_zone_name(event, prop, moment)} (the clocks skip that hour that "
+        "night); correct "
         "the event (a time that exists, or in UTC).",
         code="calendar_skipped_hour",
         file=name,
     )
+
+
+def _refuse_skipped_rdate(source: Any, name: str, start: datetime | date) -> None:
+    """An occurrence an RDATE gives at a wall time the clock change skips is refused naming
+    the RDATE (the occurrence's DTSTART is only a copy of it)."""
+    if not isinstance(start, datetime) or not _skipped(start):
+        return
+    wall = start.replace(tzinfo=None)
+    for value in _as_list(source.get("RDATE")):
+        for item in getattr(value, "dts", []):
+            if isinstance(item.dt, datetime) and item.dt.replace(tzinfo=None) == wall:
+                _refuse_skipped(source, name, "RDATE", start)
 
 
 def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
@@ -1046,7 +1063,7 @@ def _drop_too_long(
         key
         for found in (occurrences, explicit)
         for key, occ in found.items()
-        if occ.end - occ.start > MAX_ACTIVITY
+        if too_long(occ.start, occ.end)
     }
     limit = int(MAX_ACTIVITY.total_seconds() // 3600)
     for uid in sorted({uid for uid, _recurrence in keys}):
@@ -1160,6 +1177,7 @@ def _expand(
                     if not _overlaps(one.start, one.end, window):  # in a margin: counted only
                         passed = cap.passed(_as_utc(one.start), _as_utc(one.end))
                         continue
+                    _refuse_skipped_rdate(source, name, one.start)
                     recurrence = _recurrence_key(event, overrides)
                     occ = _occurrence(event, uid, recurrence, name, lengths[id(source)])
                     passed = cap.passed(occ.start, occ.end)

@@ -19,6 +19,7 @@ import io
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -391,13 +392,14 @@ def deployment_problem(
     concept: str | None = None,
     *,
     next_too: bool = True,
+    span: tuple[datetime, datetime] | None = None,
 ) -> Problem | None:
     """Why ``officer`` may not be deployed on the activity (full id): the problem and its rule
     (on duty, travel, R8, one place at a time, rest), or None when they may.
     ``concept`` judges the deployment as if the activity carried that concept (a suggestion
     that assigns one first; ``NotFound`` when the catalogue lacks it). ``next_too``: also
     whether they reach their next deployment in time (a listing of violations leaves that
-    to the next one, so a pair is named once)."""
+    to the next one, so a pair is named once). ``span``: as if the activity ran then."""
     row = store.one(
         "SELECT a.id, a.start_at, a.end_at, a.concept, a.status, s.unit FROM activity a"
         " JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
@@ -409,7 +411,7 @@ def deployment_problem(
         return Problem("activity_cancelled", "deployment", {})
     if concept is None:
         return Problem("no_concept", "deployment", {})
-    start, end = row["start_at"], row["end_at"]
+    start, end = (to_db(t) for t in span) if span else (row["start_at"], row["end_at"])
     shifts = store.query(
         "SELECT id, start_at, end_at FROM shift WHERE staff_id = ? AND end_at > ?"
         " AND start_at < ? ORDER BY start_at",
@@ -665,6 +667,7 @@ class Shortfall:
             qualification lapses there, R8).
         end: when it ends (aware UTC).
         lapsed: callsigns of deployed officers who hold it but not valid then (R8).
+        off_duty: callsigns of deployed officers who are not on duty then (count for nothing).
     """
 
     activity_id: str
@@ -673,6 +676,7 @@ class Shortfall:
     start: datetime
     end: datetime
     lapsed: tuple[str, ...]
+    off_duty: tuple[str, ...] = ()
 
 
 def _valid(officer: Staff, day: date) -> frozenset[str]:
@@ -722,34 +726,76 @@ def _no_open_slot(
 
 
 def _group_problems(
-    store: Store, activity_id: str, concept: str, officers: list[Staff]
+    store: Store,
+    activity_id: str,
+    concept: str,
+    officers: list[Staff],
+    already: list[Staff] | None = None,
 ) -> list[Problem]:
     """Each officer in ``officers`` must fill a slot of the concept that the officers already
-    deployed (and those before them in the list) leave open, on every local day of the
-    activity (R8 across midnight): why not, per officer."""
+    deployed (and those before them in the list) leave open, judged on every local day of the
+    activity with the matching ``staffing_shortfalls`` shows (R8 across midnight): refused when
+    they fill none on any day, or when a qualification of theirs lapses inside the activity
+    and leaves them filling nothing after it (R8). One who fills an open slot for part of the
+    activity and is only not needed for the rest (the others cover it) is deployed.
+    ``already``: the group before them (default: the officers deployed on it now)."""
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     days = _days(row["start_at"], row["end_at"])
-    groups = {day: [_valid(o, day) for o in _deployed(store, activity_id)] for day, _, _ in days}
+    first = _deployed(store, activity_id) if already is None else already
+    groups = {day: [_valid(o, day) for o in first] for day, _, _ in days}
     problems = []
     for officer in officers:
+        idle = []
         for day, since, _ in days:
             before = cover(staffing.items(), groups[day])
             after = cover(staffing.items(), [*groups[day], _valid(officer, day)])
             if sum(after.values()) == sum(before.values()):
-                problems.append(_no_open_slot(officer, staffing, before, day, since))
-                break
+                idle.append((day, since, before))
+        lapsed = [i for i in idle if _lapses(officer, staffing, days[0][0], i[0])]
+        if len(idle) == len(days) or lapsed:
+            day, since, before = (lapsed or idle)[0]
+            problems.append(_no_open_slot(officer, staffing, before, day, since))
         else:
             for day, _, _ in days:
                 groups[day].append(_valid(officer, day))
     return problems
 
 
+def _lapses(officer: Staff, staffing: dict[str, int], first: date, day: date) -> bool:
+    """Whether a qualification of the concept that ``officer`` holds valid on the activity's
+    ``first`` day is no longer valid on ``day`` (it lapses inside the activity, R8)."""
+    return any(
+        q.code in staffing and q.valid_on(first) and not q.valid_on(day)
+        for q in officer.qualifications
+    )
+
+
+def concept_group_problems(store: Store, activity_id: str, concept: str) -> list[Problem]:
+    """Why the officers deployed on the activity could not all stay on it if it carried
+    ``concept``: judged as a group, as deploying them would be (each must fill a slot the ones
+    before them, by callsign, leave open; R8 across midnight). Empty when nobody is deployed.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's full id.
+        concept: the concept's code.
+
+    Returns:
+        One problem per officer who would fill no slot (``no_open_slot``, its rule).
+    """
+    deployed = _deployed(store, activity_id)
+    if not deployed:
+        return []
+    return _group_problems(store, activity_id, concept, deployed, already=[])
+
+
 def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
     """The slots of the activity's concept that its deployed officers leave open, day by day
     (a qualification counts only on the days it is valid, R8: a lapse at midnight opens a
-    slot from then). Nothing for an activity without a concept, cancelled, or with nobody
+    slot from then) and only while they are on duty (a deployed officer off duty fills
+    nothing then). Nothing for an activity without a concept, cancelled, or with nobody
     deployed (``gaps`` shows unstaffed demand).
 
     Args:
@@ -757,7 +803,7 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
         activity_id: the activity's full id.
 
     Returns:
-        The open slots, by start then qualification; consecutive days with the same opening
+        The open slots, by start then qualification; consecutive parts with the same opening
         are one row.
     """
     row = store.one(
@@ -768,25 +814,61 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
         return []
     staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
     found: list[Shortfall] = []
-    for day, start, end in _days(row["start_at"], row["end_at"]):
-        filled = cover(staffing.items(), [_valid(o, day) for o in officers])
+    for day, start, end, on_duty in _duty_parts(store, officers, row["start_at"], row["end_at"]):
+        filled = cover(staffing.items(), [_valid(o, day) for o in on_duty])
+        off = tuple(o.callsign for o in officers if o not in on_duty)
         for qualification in sorted(staffing):
             missing = staffing[qualification] - filled[qualification]
             if missing <= 0:
                 continue
             lapsed = tuple(
                 o.callsign
-                for o in officers
+                for o in on_duty
                 if any(q.code == qualification and not q.valid_on(day) for q in o.qualifications)
             )
             last = next((f for f in reversed(found) if f.qualification == qualification), None)
-            if last and last.end == start and (last.missing, last.lapsed) == (missing, lapsed):
+            if (
+                last
+                and last.end == start
+                and (last.missing, last.lapsed, last.off_duty)
+                == (
+                    missing,
+                    lapsed,
+                    off,
+                )
+            ):
                 found[found.index(last)] = Shortfall(
-                    activity_id, qualification, missing, last.start, end, lapsed
+                    activity_id, qualification, missing, last.start, end, lapsed, off
                 )
             else:
-                found.append(Shortfall(activity_id, qualification, missing, start, end, lapsed))
+                found.append(
+                    Shortfall(activity_id, qualification, missing, start, end, lapsed, off)
+                )
     return sorted(found, key=lambda f: (f.start, f.qualification))
+
+
+def _duty_parts(
+    store: Store, officers: list[Staff], start: str, end: str
+) -> list[tuple[date, datetime, datetime, list[Staff]]]:
+    """The activity [start, end) cut at local midnight and where a deployed officer's shift
+    starts or ends: per part its local day and the officers on duty for all of it."""
+    shifts = {
+        o.callsign: [
+            (from_db(r["start_at"]), from_db(r["end_at"]))
+            for r in _shifts_from(store, o, start, end)
+        ]
+        for o in officers
+    }
+    parts = []
+    for day, begin, finish in _days(start, end):
+        cuts = sorted(
+            {begin, finish}
+            | {t for spans in shifts.values() for span in spans for t in span if begin < t < finish}
+        )
+        for a, b in pairwise(cuts):
+            here = [o for o in officers if any(s <= a and e >= b for s, e in shifts[o.callsign])]
+            parts.append((day, a, b, here))
+    return parts
 
 
 def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
@@ -808,6 +890,8 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
         assert row is not None  # deployment_problem found its concept
         problems = _group_problems(store, activity_id, row["concept"], officers)
     if problems:
+        # the activity's own problem (cancelled, no concept) once, not per officer
+        problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
         rule = "R8" if any(p.rule == "R8" for p in problems) else "deployment"
         raise RuleViolation(
             rule,
@@ -982,5 +1066,6 @@ def shortfall_problem(short: Shortfall) -> Problem:
             "start": to_db(short.start),
             "end": to_db(short.end),
             "lapsed": list(short.lapsed),
+            "off_duty": list(short.off_duty),
         },
     )

@@ -31,10 +31,10 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from . import access, validate
-from .clock import from_db
+from .clock import LOCAL_TZ, from_db
 from .errors import BadInput, PermissionDenied
 
 # Enums: the values the schema's CHECK constraints list; the store's functions use these too. --
@@ -81,6 +81,9 @@ REINSTATED = "Reinstated by the calendar"
 CALLSIGN_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
 SUBJECT_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
 MAX_ACTIVITY = timedelta(hours=72)
+#: The same limit for whole days (an all-day event): calendar days, so that three days across
+#: the autumn clock change (73 real hours) are not longer than three days.
+MAX_ACTIVITY_DAYS = 3
 MAX_SHIFT = timedelta(hours=14)
 #: How far a recorded time may lie after the clock of the change that carries it (a signal's
 #: observation may be noted a little ahead of a laptop's clock, as the store allows).
@@ -271,13 +274,26 @@ def _always(action: str) -> Callable[[Mapping[str, object]], str]:
 # Row checks: what holds between the fields of one row -----------------------------------------
 
 
+def too_long(start: datetime, end: datetime) -> bool:
+    """Whether an activity [start, end) lasts longer than one may (R5 splits it): more than
+    ``MAX_ACTIVITY`` real hours, unless it is whole local days (midnight to midnight in
+    Europe/Amsterdam) and at most ``MAX_ACTIVITY_DAYS`` of them."""
+    if end - start <= MAX_ACTIVITY:
+        return False
+    first, last = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
+    whole = first.time() == last.time() == time(0) and first.tzinfo is not None
+    return not (whole and (last.date() - first.date()).days <= MAX_ACTIVITY_DAYS)
+
+
 def _ends_after_start(limit: timedelta | None) -> RowCheck:
     def check(row: Mapping[str, object]) -> None:
         start, end = row.get("start_at"), row.get("end_at")
         if isinstance(start, str) and isinstance(end, str):
             if end <= start:
                 raise BadInput("end_at must be after start_at.", code="end_not_after_start")
-            if limit is not None and from_db(end) - from_db(start) > limit:
+            over = limit is not None and from_db(end) - from_db(start) > limit
+            if over and (limit != MAX_ACTIVITY or too_long(from_db(start), from_db(end))):
+                assert limit is not None
                 raise BadInput(
                     f"it lasts longer than {limit.total_seconds() / 3600:g} hours.",
                     code="lasts_too_long",
@@ -341,11 +357,7 @@ def _new_times_in_order(row: Mapping[str, object]) -> None:
     start, end = row.get("new_start_at"), row.get("new_end_at")
     if isinstance(start, str) and isinstance(end, str) and end <= start:
         raise BadInput("new_end_at must be after new_start_at.", code="new_end_not_after_start")
-    if (
-        isinstance(start, str)
-        and isinstance(end, str)
-        and from_db(end) - from_db(start) > (MAX_ACTIVITY)
-    ):
+    if isinstance(start, str) and isinstance(end, str) and too_long(from_db(start), from_db(end)):
         raise BadInput(
             f"it gives an activity longer than {MAX_ACTIVITY.total_seconds() / 3600:g} hours.",
             code="restriction_too_long",
@@ -391,6 +403,36 @@ def restricted_into_past(row: Mapping[str, object]) -> str | None:
         if changed and isinstance(now, str) and isinstance(moved, str) and moved < now:
             return moved
     return None
+
+
+def restricted_after_end(row: Mapping[str, object]) -> str | None:
+    """The end of an activity that was already over when a restriction of it was recorded, or
+    None (R5: a restriction decides what happens next; an activity that has ended has no next:
+    cancelling, shortening or relocating it would rewrite what happened). Moving it to a time
+    still ahead is the one exception (what did not take place is planned anew); a calendar's
+    cancellation is the calendar's account, not a decision: not judged here.
+
+    Args:
+        row: the restriction's stored columns (``old_end_at``, ``new_start_at``,
+            ``recorded_at``, ``kind``, ``reason``, ``authority``; UTC text).
+
+    Returns:
+        The activity's end then (UTC text), or None.
+    """
+    end, now, ahead = row.get("old_end_at"), row.get("recorded_at"), row.get("new_start_at")
+    if not (isinstance(end, str) and isinstance(now, str) and end <= now):
+        return None
+    if row.get("kind") == "moved" and isinstance(ahead, str) and ahead >= now:
+        return None
+    return None if calendar_cancellation(row) else end
+
+
+def corrected_into_past(old: str, new: str, now: str) -> bool:
+    """Whether a correction moves a time of an activity that had not passed yet (``old``) to
+    one that has (``new``): the past-move rule of restrictions holds for corrections too (R5);
+    a time already past may be corrected to another past time (the record of what happened).
+    All UTC text."""
+    return new != old and new < now <= old
 
 
 def _restriction_create(row: Mapping[str, object]) -> str:

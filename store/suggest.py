@@ -53,8 +53,8 @@ from .clock import local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load_needs
-from .roster import deploy_officers, deployment_problem, list_deployments
-from .staff import get_staff, list_staff
+from .roster import Problem, deploy_officers, deployment_problem, list_deployments
+from .staff import Staff, get_staff, list_staff
 from .subjects import Subject, subject_by_id
 
 MARGIN = timedelta(hours=6)
@@ -284,6 +284,13 @@ def _settled(ctx: _Context) -> Option | None:
     activity = ctx.activity
     if activity.status == "cancelled":
         return Option("none", f"'{activity.title}' is cancelled; nothing to do.", "none", True)
+    if activity.end_at <= ctx.store.clock.now():
+        return Option(
+            "none",
+            f"'{activity.title}' ended at {local_text(activity.end_at)}; nothing to do.",
+            "none",
+            True,
+        )
     current = activity.concept
     if (
         current
@@ -481,40 +488,67 @@ def _combine(ctx: _Context) -> Iterator[Option]:
 
 
 def _move(ctx: _Context) -> Iterator[Option]:
-    """The nearest start within four hours at which the base concept would be covered, never
-    one already past (a restriction decides what happens next, R5)."""
+    """The nearest start within four hours at which the base concept would be covered and the
+    officers deployed on it may stay (on duty, qualified, travel: ``deployment_problem`` at
+    the new time), never one already past (a restriction decides what happens next, R5). A
+    time the unit covers but the deployed officers could not keep says so: not feasible."""
     if ctx.base is None:
         return
     now = ctx.store.clock.now()
+    deployed = [
+        get_staff(ctx.store, d.callsign) for d in list_deployments(ctx.store, ctx.activity.id)
+    ]
+    blocked: tuple[str, dict[str, Any]] | None = None
     for k in range(1, int(MOVE_LIMIT / MOVE_STEP) + 1):
         for sign in (+1, -1):
             delta = MOVE_STEP * k * sign
-            if ctx.start + delta < now:
+            a, b = ctx.start + delta, ctx.end + delta
+            if a < now or ctx.fits(ctx.base, a, b):
                 continue
-            if not ctx.fits(ctx.base, ctx.start + delta, ctx.end + delta):
-                minutes = int(delta.total_seconds() // 60)
-                yield Option(
-                    "move",
-                    f"Move to {local_text(ctx.start + delta)}–"
-                    f"{local_text(ctx.end + delta, with_date=False)}"
-                    + (f" with {ctx.base}" if ctx.base != ctx.activity.concept else ""),
-                    f"moved {'+' if minutes > 0 else '-'}{abs(minutes) // 60}:"
-                    f"{abs(minutes) % 60:02d}",
-                    True,
-                    concept=ctx.base,
-                    start=ctx.start + delta,
-                    end=ctx.end + delta,
-                    shift_minutes=minutes,
+            stay = _cannot_stay(ctx, deployed, a, b)
+            if stay is not None:
+                blocked = blocked or (
+                    f"at {local_text(a)}–{local_text(b, with_date=False)} the unit covers it, but "
+                    f"{stay.params.get('callsign')} (deployed) could not stay ({stay.code}, "
+                    f"rule: {stay.rule}); deploy others first",
+                    {
+                        "code": "move_loses_deployed",
+                        "params": {"start": to_db(a), "end": to_db(b), "problem": stay.facts()},
+                    },
                 )
-                return
+                continue
+            minutes = int(delta.total_seconds() // 60)
+            yield Option(
+                "move",
+                f"Move to {local_text(a)}–{local_text(b, with_date=False)}"
+                + (f" with {ctx.base}" if ctx.base != ctx.activity.concept else ""),
+                f"moved {'+' if minutes > 0 else '-'}{abs(minutes) // 60}:{abs(minutes) % 60:02d}",
+                True,
+                concept=ctx.base,
+                start=a,
+                end=b,
+                shift_minutes=minutes,
+            )
+            return
     yield Option(
         "move",
         "Move the activity",
         "moved",
         False,
-        "no start within four hours either way is covered",
+        blocked[0] if blocked else "no start within four hours either way is covered",
+        fact=blocked[1] if blocked else None,
         concept=ctx.base,
     )
+
+
+def _cannot_stay(ctx: _Context, deployed: list[Staff], a: datetime, b: datetime) -> Problem | None:
+    """Why an officer deployed on the activity could not stay on it at [a, b) (None if all
+    can)."""
+    for officer in deployed:
+        why = deployment_problem(ctx.store, ctx.activity.id, officer, ctx.base, span=(a, b))
+        if why is not None:
+            return why
+    return None
 
 
 def _cut(duty: Duty, callsign: str, a: int, b: int) -> list[Duty]:
@@ -605,7 +639,12 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
                 "Name the option to carry out: its number or its token.", code="no_option_named"
             )
         return options[n - 1]
-    wanted = validate.line(token, "The option's token").lower()
+    if not token.strip():
+        raise BadInput(
+            "The option's token is empty: give the token listed with the option, or none.",
+            code="empty_token",
+        )
+    wanted = validate.line(token, "The option's token").strip().lower()
     if n is not None:
         if options[n - 1].token != wanted:
             raise BadInput(
@@ -681,6 +720,14 @@ def _carry_out(
         )
     current = get_activity(store, activity_id)
     store.target(current.id)
+    if current.end_at <= store.clock.now():
+        raise BadInput(
+            f"'{current.title}' ended at {local_text(current.end_at)}; there is nothing to "
+            "apply to it.",
+            code="activity_over",
+            title=current.title,
+            moment=local_text(current.end_at),
+        )
     # assigning the concept it has confirms it for a changed time or place (clears the flag)
     changes_concept = option.concept is not None and (
         option.concept != current.concept or option.action == "assign"

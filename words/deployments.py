@@ -71,12 +71,18 @@ def _open_slots(p: Params) -> str:
         if p["lapsed"]
         else ""
     )
-    return _("{qualification}: {missing} {slots} open {span}{lapsed}").format(
+    off = (
+        _(" ({callsigns} not on duty)").format(callsigns=", ".join(p["off_duty"]))
+        if p.get("off_duty")
+        else ""
+    )
+    return _("{qualification}: {missing} {slots} open {span}{lapsed}{off}").format(
         qualification=p["qualification"],
         missing=p["missing"],
         slots=slots,
         span=_span(p["start"], p["end"]),
         lapsed=lapsed,
+        off=off,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from store.errors import StoreError
 
 from . import _
-from .deployments import refused
+from .deployments import phrase, refused
 
 
 def _choices(valid: list[str]) -> str:
@@ -129,6 +129,32 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "already_cancelled": _template(_("Activity {activity} is already cancelled.")),
     "not_deployed": lambda p: refused(p["problems"]),
+    "concept_misfits_deployed": lambda p: _(
+        "{concept} does not fit the officers deployed on the activity: {problems}."
+    ).format(concept=p["concept"], problems="; ".join(phrase(q) for q in p["problems"])),
+    "restriction_after_end": _template(
+        _(
+            "'{title}' ended at {moment}: a restriction decides what happens next, and an "
+            "activity that is over has no next (rule R5)."
+        )
+    ),
+    "correction_into_past": _template(
+        _(
+            "A correction cannot move '{title}' to {moment}, which has already passed, from a "
+            "time that had not (rule R5); only a time already past may be corrected to another "
+            "past time."
+        )
+    ),
+    "move_keeps_start": _template(
+        _(
+            "A move gives the activity another start; to end it earlier, shorten it "
+            "(a restriction never makes an activity longer)."
+        )
+    ),
+    "empty_token": _template(
+        _("The option's token is empty: give the token listed with the option, or none.")
+    ),
+    "activity_over": _template(_("'{title}' ended at {moment}; there is nothing to apply to it.")),
     "option_would_not_work": lambda p: _("That option would not work: {why}.").format(
         why=_reason(p)
     ),

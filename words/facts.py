@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from store.clock import local
+
+from . import _
 from .deployments import phrase
 from .errors import CONCEPT_WHY, concept_why
 
@@ -19,4 +22,15 @@ def reason(text: str, fact: Mapping[str, Any] | None) -> str:
     code = str(fact["code"])
     if code in CONCEPT_WHY:
         return concept_why(code, fact["params"])
+    if code == "move_loses_deployed":
+        p = fact["params"]
+        return _(
+            "at {start}–{end} the unit covers it, but {callsign} (deployed) could not stay: "
+            "{why}; deploy others first"
+        ).format(
+            start=f"{local(p['start']):%Y-%m-%d %H:%M}",
+            end=f"{local(p['end']):%H:%M}",
+            callsign=p["problem"]["params"].get("callsign", ""),
+            why=phrase(p["problem"]),
+        )
     return phrase(fact)

@@ -211,6 +211,9 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
     "assessment": {
         "gaps": _gaps,
         "replan": _counted(_("{n} activities need re-planning")),
+        "replan_posts": _counted(
+            _("{n} standing posts below the required level (threat raised) need re-planning")
+        ),
         "open_signals": _counted(_("{n} signals not yet closed")),
         "flagged_log": _counted(_("{n} flagged log entries not cleared")),
         "conflicts": _counted(_("{n} unresolved sync conflicts")),
@@ -234,6 +237,9 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         ),
         "replan": _counted(
             _("Re-plan these activities with a valid concept (`activity options ID`)")
+        ),
+        "replan_posts": _counted(
+            _("Re-plan the standing posts with a concept at the required level")
         ),
         "open_signals": _counted(_("Check the open signals with the information organisation")),
         "flagged_log": _counted(_("Act on or clear the flagged log entries (`log clear ID`)")),

@@ -61,6 +61,7 @@ JUMPS = {
 ITEMS = {
     "gaps": _("open gaps in the next shift"),
     "replan": _("activities need re-planning"),
+    "replan_posts": _("standing posts below the required level need re-planning"),
     "open_signals": _("signals not yet closed"),
     "flagged_log": _("flagged log entries not cleared"),
     "conflicts": _("unresolved sync conflicts"),
@@ -79,6 +80,7 @@ ITEMS = {
 ADVICE = {
     "gaps": _("Fill the gaps: g, select a gap and its activity, p applies a suggestion."),
     "replan": _("Re-plan: j goes to the first; c chooses a valid concept, or r restricts."),
+    "replan_posts": _("Re-plan the standing posts with a concept at the required level."),
     "open_signals": _("Check the open signals with the information organisation: j, then s."),
     "flagged_log": _("Act on the flagged log entries, or clear them: j, then x with a reason."),
     "conflicts": _("Resolve the sync conflicts: j, then 1, 2 or v."),

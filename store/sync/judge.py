@@ -645,6 +645,12 @@ class Judge:
             )
         if failed is None and rule.name == "restriction":
             failed = self._of_a_done_activity(values, existence)
+        if failed is None and rule.name == "restriction" and rules.restricted_after_end(values):
+            failed = quarantine(
+                "R5",
+                "a restriction of an activity that had ended at "
+                f"{shown(rules.restricted_after_end(values))} when it was recorded (R5)",
+            )
         if failed is None and rule.name == "handover_withdrawal":
             failed = self._withdrawn_by_signer(values, author)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:

@@ -202,6 +202,14 @@ def test_suggest_apply_checks_the_token_of_the_option_shown(
         assert snapshot(db_path) == before
     clash = initialised("suggest", activity_id, "--apply", "1:abc", "--expect", "def")
     assert clash.exit_code == 2 and "two different tokens" in clash.stderr
+    # an empty token checks nothing: refused, never taken as "no token" (issue 16, 4th review)
+    for args in (("--apply", f"{n}:"), ("--apply", f"{n}: "), ("--apply", n, "--expect", "")):
+        empty = initialised("suggest", activity_id, *args, *authority)
+        assert empty.exit_code == 2, empty.stderr
+        assert empty.stderr == (
+            "Error: An empty token checks nothing: give the token listed with the option.\n"
+        )
+        assert snapshot(db_path) == before
     done = initialised("suggest", activity_id, "--apply", f"{n}:{move['token']}", *authority)
     assert done.exit_code == 0, done.stderr
     item = json.loads(initialised("activity", "show", activity_id, "-f", "json").stdout)

@@ -180,17 +180,23 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await press(pilot, "g")
         screen = app.screen
         assert isinstance(screen, RosterScreen) and screen.data is not None
-        while screen.detail is None or not screen.detail.activities:
+
+        def offered() -> list[int]:  # an officer who covers it, or partly (feasible: covered)
+            return [
+                i for i, o in enumerate(screen.options) if (o.feasible or o.partial) and o.callsign
+            ]
+
+        # a gap of an activity not yet over (one that has ended gets nothing to do)
+        for _down in range(60):
+            if screen.detail is not None and screen.detail.activities and offered():
+                break
             await press(pilot, "down")
         activity = screen.selected_activity()
         assert activity is not None
         for option, row in zip(screen.options, rows(app, "#suggestions"), strict=True):
             if not option.feasible:  # why not, where it is listed
                 assert row[1] == (reason(option.reason, option.fact) or "would not work")
-        # an officer who covers the activity, or partly (planfix: feasible means covered)
-        officers = [
-            i for i, o in enumerate(screen.options) if (o.feasible or o.partial) and o.callsign
-        ]
+        officers = offered()
         lent = [i for i in officers if "lent from" in screen.options[i].description]
         chosen = (lent or officers)[0]
         short = sum(g.shortfall_hours for g in screen.data.gaps if activity in g.activities)

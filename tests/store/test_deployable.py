@@ -27,8 +27,10 @@ def test_every_officer_offered_deploys_and_leaves_the_offer(demo_store: Store) -
 
 
 def test_nothing_is_offered_without_a_concept_or_once_cancelled(demo_store: Store) -> None:
-    item = next(
-        a for a in agenda.list_activities(demo_store) if a.concept and a.status != "cancelled"
+    item = next(  # not yet over: one that has ended takes no restriction (R5)
+        a
+        for a in agenda.list_activities(demo_store)
+        if a.concept and a.status != "cancelled" and a.end_at > demo_store.clock.now()
     )
     before = snapshot(demo_store.path)
     assert roster.deployable(demo_store, item.id)

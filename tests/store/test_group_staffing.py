@@ -113,3 +113,97 @@ def test_a_lapse_recorded_after_the_deployment_is_a_group_violation(
         "callsign": "X1, X2",
         "problem": "close_protection: 1 slot open 2026-12-02 00:00–01:00 (X1, X2 lapsed; rule R8)",
     }
+
+
+def test_a_driver_for_the_slot_shown_open_before_midnight_is_deployed(store: Store) -> None:
+    """Issue 16, fourth review: CP-LIGHT (2 close protection + 1 driver) 23:00–01:00 with P1
+    (close protection) and P2 (close protection lapsing at midnight, driving) deployed:
+    ``activity show`` says the driving slot is open until midnight, and P3, who only drives,
+    was refused as "already filled" (after midnight P2 drives). One matching for both: P3
+    fills the open slot, and what stays open is the close protection P2's lapse leaves."""
+    subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "KIEVIT", level=3)
+    held: dict[str, list[tuple[str, date | None]]] = {
+        "P1": [("close_protection", None)],
+        "P2": [("close_protection", LAPSES), ("protective_driving", None)],
+        "P3": [("protective_driving", None)],
+    }
+    for callsign, qualifications in held.items():
+        staff.add_staff(store, callsign, unit="RT", qualifications=qualifications)
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 18:00"), end=at(store, "2026-12-02 04:00")
+        )
+    item = agenda.add_activity(
+        store,
+        person="KIEVIT",
+        title="Nacht",
+        start=at(store, "2026-12-01 23:00"),
+        end=at(store, "2026-12-02 01:00"),
+        concept="CP-LIGHT",
+    )
+    roster.deploy(store, item.id, ["P1", "P2"])
+    shown = [
+        phrase(roster.shortfall_problem(s)) for s in roster.staffing_shortfalls(store, item.id)
+    ]
+    assert shown == [
+        "protective_driving: 1 slot open 2026-12-01 23:00–00:00",
+        "close_protection: 1 slot open 2026-12-02 00:00–01:00 (P2 lapsed; rule R8)",
+    ]
+    roster.deploy(store, item.id, ["P3"])
+    shown = [
+        phrase(roster.shortfall_problem(s)) for s in roster.staffing_shortfalls(store, item.id)
+    ]
+    assert shown == ["close_protection: 1 slot open 2026-12-02 00:00–01:00 (P2 lapsed; rule R8)"]
+
+
+def test_a_lighter_concept_is_judged_against_the_deployed_group(store: Store) -> None:
+    """Issue 16, fourth review: three officers deployed on CP-LIGHT (2 close protection + 1
+    driver) stayed when ESCORT (1 + 1) was assigned, with no refusal or violation. Assigning
+    judges the deployed group against the new concept: refused, nothing written; a concept
+    the group fits is assigned."""
+    subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "KIEVIT", level=2)
+    for callsign, qualification in (("C1", "close_protection"), ("C2", "close_protection")):
+        staff.add_staff(store, callsign, unit="RT", qualifications=[(qualification, None)])
+    staff.add_staff(store, "D1", unit="RT", qualifications=[("protective_driving", None)])
+    for callsign in ("C1", "C2", "D1"):
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 08:00"), end=at(store, "2026-12-01 18:00")
+        )
+    item = agenda.add_activity(
+        store,
+        person="KIEVIT",
+        title="Bezoek",
+        start=at(store, "2026-12-01 10:00"),
+        end=at(store, "2026-12-01 12:00"),
+        concept="CP-LIGHT",
+    )
+    roster.deploy(store, item.id, ["C1", "C2", "D1"])
+    before = snapshot(store.path)
+    with pytest.raises(RuleViolation) as refused:
+        agenda.assign_concept(store, item.id, "ESCORT")
+    assert sentence(refused.value) == (
+        "ESCORT does not fit the officers deployed on the activity: C2 fills no open slot of "
+        "the concept from 2026-12-01 10:00 (already filled: close_protection (1 of 1)) "
+        "(rule: staffing)."
+    )
+    assert snapshot(store.path) == before
+    assert agenda.assign_concept(store, item.id, "CP-LIGHT").concept == "CP-LIGHT"
+
+
+def test_an_activity_without_a_concept_is_refused_once_for_all_officers(store: Store) -> None:
+    """Issue 16, fourth review: four officers on an activity without a concept gave the same
+    refusal four times."""
+    subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "KIEVIT", level=2)
+    for n in range(1, 5):
+        staff.add_staff(store, f"O{n}", unit="RT", qualifications=[("close_protection", None)])
+    item = agenda.add_activity(
+        store,
+        person="KIEVIT",
+        title="Bezoek",
+        start=at(store, "2026-12-01 10:00"),
+        end=at(store, "2026-12-01 12:00"),
+    )
+    refusal = _refused(store, item.id, ["O1", "O2", "O3", "O4"])
+    assert sentence(refusal) == "Not deployed: the activity has no concept yet; assign one first."

@@ -37,9 +37,9 @@ def test_a_restriction_that_changes_nothing_is_refused(
             kind=kind,
             reason="capacity",
             authority="OvJ X",
-            new_start=item.start_at,
-            new_end=item.end_at,
-            new_location="Rechtbank",
+            new_start=item.start_at if kind == "moved" else None,
+            new_end=item.end_at if kind == "moved" else None,
+            new_location="Rechtbank" if kind == "relocated" else None,
         )
     assert snapshot(bever.path) == before
 

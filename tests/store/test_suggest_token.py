@@ -42,6 +42,11 @@ def test_a_token_no_longer_offered_is_refused_and_one_offered_is_applied(store: 
             apply_suggestion(store, item.id, n=n, token=token)
         assert refused.value.code in ("option_changed", "no_such_option")
         assert snapshot(store.path) == before
+    for empty in ("", " "):  # an empty token checks nothing: refused (issue 16, 4th review)
+        with pytest.raises(BadInput) as refused:
+            apply_suggestion(store, item.id, n=1, token=empty)
+        assert refused.value.code == "empty_token"
+        assert snapshot(store.path) == before
     (cp_light,) = [o for o in options if o.action == "assign" and o.concept == "CP-LIGHT"]
     chosen, after = apply_suggestion(store, item.id, token=cp_light.token.upper())
     assert chosen == cp_light and after.concept == "CP-LIGHT"

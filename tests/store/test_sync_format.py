@@ -375,7 +375,12 @@ def as_before_the_compact_log(laptop: Laptop, keys: dict[str, Any]) -> list[tupl
             (text, bundle.sha256(text), keys[origin].sign(text), origin, number),
         )
     # The schema just before the compact log (016): what the later migrations made is undone
-    # too — 019's handover withdrawals (its triggers and index go with the table).
+    # too — 024's trigger over withdrawals goes back to 008's, then 019's handover withdrawals
+    # (its triggers and index go with the table).
+    conn.execute("DROP TRIGGER handover_signed_once")
+    sql = (Path(migrations.__file__).with_name("sql") / "008_planning.sql").read_text()
+    start = sql.index("CREATE TRIGGER handover_signed_once")
+    conn.execute(sql[start : sql.index("END;", start) + len("END;")])
     conn.execute("DROP TABLE handover_withdrawal")
     conn.execute("PRAGMA user_version = 16")
     conn.close()

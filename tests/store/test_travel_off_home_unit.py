@@ -1,0 +1,57 @@
+"""An officer deployed on another unit's activity is away from their home unit while they
+travel there and back, not only while deployed (issue 16, fourth review): gaps and capacity
+counted them at home during the travel."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from store import agenda, capacity, gaps, roster, staff, subjects
+from store.clock import local_text
+from store.db import Store
+from tests.conftest import at
+
+
+def d_at(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def test_travel_to_and_from_another_unit_is_off_the_home_unit(store: Store) -> None:
+    """R1 (Rotterdam, close protection) works 08:00–16:00 and is deployed on a The Hague
+    activity 10:00–12:00; the catalogue gives 30 minutes between DH and RT. Rotterdam's own
+    activity 09:00–13:00 needs one close protection officer: R1 covers it only until 09:30
+    and again from 12:30."""
+    subjects.add_subject(store, "KRAAI", kind="person", domain="local", unit="DH")
+    subjects.assess_threat(store, "KRAAI", level=2)
+    subjects.add_subject(store, "MEEUW", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "MEEUW", level=2)
+    staff.add_staff(store, "R1", unit="RT", qualifications=[("close_protection", None)])
+    roster.add_shift(
+        store, "R1", start=at(store, "2026-12-01 08:00"), end=at(store, "2026-12-01 16:00")
+    )
+    there = agenda.add_activity(
+        store, person="KRAAI", title="Overleg", start=at(store, "2026-12-01 10:00"),
+        end=at(store, "2026-12-01 12:00"), concept="ESCORT",
+    )  # fmt: skip
+    roster.deploy(store, there.id, ["R1"])
+    home = agenda.add_activity(
+        store, person="MEEUW", title="Werkbezoek", start=at(store, "2026-12-01 09:00"),
+        end=at(store, "2026-12-01 13:00"), concept="ESCORT",
+    )  # fmt: skip
+    day = (at(store, "2026-12-01 00:00"), at(store, "2026-12-02 00:00"))
+    duties = gaps.load_duties(store, *day)
+    assert [(d.unit, local_text(d_at(d.start)), local_text(d_at(d.end))) for d in duties] == [
+        ("RT", "2026-12-01 08:00", "2026-12-01 09:30"),
+        ("DH", "2026-12-01 10:00", "2026-12-01 12:00"),
+        ("RT", "2026-12-01 12:30", "2026-12-01 16:00"),
+    ]
+    short = [
+        (local_text(g.start), local_text(g.end, with_date=False), g.shortfall)
+        for g in gaps.find_gaps(store, *day, unit="RT")
+        if g.qualification == "close_protection"
+    ]
+    assert short == [("2026-12-01 09:30", "12:30", 1)]
+    assert home.id in next(g for g in gaps.find_gaps(store, *day, unit="RT")).activities
+    # capacity: R1's eight hours less the hour on the road (the two hours at DH count there)
+    supply = {r.key: r.supply_hours for r in capacity.capacity_report(store, *day)}
+    assert supply == {"DH": 2.0, "RT": 5.0}
