@@ -3,6 +3,8 @@ stays open with the store's sentence, and nothing is written."""
 
 from __future__ import annotations
 
+from textual.widgets import Select
+
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
 from console.screens.forms import RestrictForm
@@ -26,6 +28,7 @@ async def test_a_restriction_of_a_done_activity_is_refused_in_the_form(
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, RestrictForm)
+        app.screen.query_one("#kind", Select).value = "moved"
         await pilot.press("tab", "tab", *"OvJ", "enter")
         await settle(pilot)
         assert isinstance(app.screen, RestrictForm)  # stays open

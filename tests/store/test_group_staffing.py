@@ -188,7 +188,7 @@ def test_a_lighter_concept_is_judged_against_the_deployed_group(store: Store) ->
         "(rule: staffing)."
     )
     assert snapshot(store.path) == before
-    assert agenda.assign_concept(store, item.id, "CP-LIGHT").concept == "CP-LIGHT"
+    assert agenda.get_activity(store, item.id).concept == "CP-LIGHT"
 
 
 def test_an_activity_without_a_concept_is_refused_once_for_all_officers(store: Store) -> None:
