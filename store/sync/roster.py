@@ -296,19 +296,7 @@ def short_authentication_string(request_body: bytes) -> str:
 
 def _request_operator(conn: sqlite3.Connection, callsign: str | None) -> dict[str, str]:
     """The laptop's own operator as the request names them: callsign, staff row id, unit."""
-    if not callsign:
-        return {}
-    row = conn.execute("SELECT callsign, id, unit, role FROM staff WHERE callsign = ?", (callsign,))
-    found = row.fetchone()
-    if found is None:
-        return {}
-    made = _created_as(conn, str(found[1]))
-    return {
-        "callsign": str(found[0]),
-        "staff": str(found[1]),
-        "unit": made.get("unit", str(found[2])),
-        "operator_role": made.get("role", str(found[3])),
-    }
+    return _operator(conn, callsign) or {}
 
 
 def write_request(store: Store, out: Path) -> tuple[str, str]:
