@@ -738,7 +738,12 @@ def _receipt_line(receipt: exchange.Receipt) -> str:
         for t in receipt.tables()
         if t["applied"] or t["deferred"] or t["quarantined"]
     )
-    line = f"{name} from {sender}: {detail or _('nothing new')}"
+    # the counts are field changes per table (a new record is one per field), not records
+    line = (
+        f"{name} from {sender}: " + _("changes applied per table: {tables}").format(tables=detail)
+        if detail
+        else f"{name} from {sender}: " + _("nothing new")
+    )
     if receipt.quarantined:
         held = len(receipt.quarantined)
         line += "\n" + ngettext(

@@ -42,6 +42,11 @@ async def act(pilot: Any, key: str) -> None:
     drawer (the key never acts on a row nobody sees), the second acts."""
     said = len(toasts(pilot.app))
     await press(pilot, key)
+
+    def answered() -> bool:  # a dialog opened, or the drawer said it opened (loaded machine)
+        return isinstance(pilot.app.screen, Confirm) or len(toasts(pilot.app)) > said
+
+    await until(pilot, answered)
     shown = toasts(pilot.app)
     if len(shown) > said and shown[-1].endswith("then press the key again."):
         await press(pilot, key)
