@@ -608,7 +608,7 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
     Raises:
         PermissionDenied: the acting person may not manage staff.
         NotFound: no such activity or callsign.
-        BadInput: no officer named.
+        BadInput: no officer named, or one named twice.
         RuleViolation: a rule refuses a deployment (``rule`` is R8 when a qualification does,
             else ``deployment``); the message names every officer's problem.
     """
@@ -618,6 +618,13 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
         if not callsigns:
             raise BadInput("Name at least one officer to deploy.", code="no_officer_named")
         officers = [get_staff(store, c) for c in callsigns]
+        twice = sorted({o.callsign for o in officers if officers.count(o) > 1})
+        if twice:
+            raise BadInput(
+                f"{', '.join(twice)} named more than once; name each officer once.",
+                code="officer_named_twice",
+                callsigns=twice,
+            )
         detail["officers"] = [o.callsign for o in officers]
         return deploy_officers(store, conn, full, officers)
 

@@ -10,7 +10,7 @@ import pytest
 
 from store import agenda, roster, staff, subjects
 from store.db import Store
-from store.errors import RuleViolation
+from store.errors import BadInput, RuleViolation
 from tests.conftest import at, snapshot
 from words.deployments import phrase
 from words.errors import sentence
@@ -207,3 +207,15 @@ def test_an_activity_without_a_concept_is_refused_once_for_all_officers(store: S
     )
     refusal = _refused(store, item.id, ["O1", "O2", "O3", "O4"])
     assert sentence(refusal) == "Not deployed: the activity has no concept yet; assign one first."
+
+
+def test_an_officer_named_twice_is_refused_as_such(night: tuple[Store, str]) -> None:
+    """Issue 16, last review: `deploy A W2 W2` was refused as "fills no open slot"; it is the
+    same officer twice, and the refusal says so, nothing written."""
+    store, activity = night
+    before = snapshot(store.path)
+    with pytest.raises(BadInput) as refused:
+        roster.deploy(store, activity, ["C1", "D1", "C1"])
+    assert refused.value.code == "officer_named_twice"
+    assert sentence(refused.value) == "C1 named more than once; name each officer once."
+    assert snapshot(store.path) == before
