@@ -137,6 +137,11 @@ def require(actor: Actor, action: str) -> None:
         raise PermissionDenied(
             f"Only {names} may {words}; {actor.callsign} is {actor.role.replace('_', ' ')}.",
             bound="person",
+            code="role_may_not",
+            names=names,
+            words=words,
+            callsign=actor.callsign,
+            role=actor.role.replace("_", " "),
         )
     laptop = actor.laptop_role
     if laptop is not None and laptop != "admin" and laptop not in roles:
@@ -145,4 +150,9 @@ def require(actor: Actor, action: str) -> None:
             f"{laptop.replace('_', ' ')}, which bounds everyone who works on it "
             f"({actor.callsign} included).",
             bound="laptop",
+            code="laptop_may_not",
+            names=names,
+            words=words,
+            laptop=laptop.replace("_", " "),
+            callsign=actor.callsign,
         )

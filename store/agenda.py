@@ -1234,6 +1234,8 @@ def _check_restriction_fields(
             code="restriction_unused_field",
             kind=kind,
             fields=unused,
+            unused=" or ".join(unused),
+            changes=", ".join(_RESTRICTION_FIELDS[kind]) or "only the status",
         )
 
 

@@ -325,10 +325,16 @@ def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> Non
     validate.number(hours_per_fte, "Hours per FTE", low=MIN_HOURS_PER_FTE, high=MAX_HOURS_PER_FTE)
     require_order(start, end, "The period")
     if end - start > timedelta(days=92):
-        raise BadInput("A capacity report covers at most 92 days; split the period.")
+        raise BadInput(
+            "A capacity report covers at most 92 days; split the period.",
+            code="capacity_period_too_long",
+        )
     if by not in GROUPINGS:
         raise BadInput(
-            f"Unknown grouping {validate.shown(by)}; choose one of: {', '.join(GROUPINGS)}."
+            f"Unknown grouping {validate.shown(by)}; choose one of: {', '.join(GROUPINGS)}.",
+            code="unknown_grouping",
+            given=validate.shown(by),
+            choices=", ".join(GROUPINGS),
         )
 
 
@@ -484,13 +490,22 @@ class Change:
         kind = parts[0].lower().replace("-", "_")
         if kind not in FORMS:
             raise BadInput(
-                f"Unknown change {validate.shown(text)}; use one of: {', '.join(FORMS.values())}."
+                f"Unknown change {validate.shown(text)}; use one of: {', '.join(FORMS.values())}.",
+                code="unknown_scenario_change",
+                given=validate.shown(text),
+                forms=", ".join(FORMS.values()),
             )
         form = FORMS[kind]
         shown = validate.shown(text)
 
         def refuse(why: str) -> BadInput:
-            return BadInput(f"{shown} {why} (write {form}).")
+            return BadInput(
+                f"{shown} {why} (write {form}).",
+                code="scenario_change_malformed",
+                shown=shown,
+                why=why,
+                form=form,
+            )
 
         most = {"lend": 4, "add_officers": 4, "add_persons": 4}.get(kind, 3)
         if len(parts) > most:
@@ -579,19 +594,28 @@ def check_changes(store: Store, changes: list[Change]) -> None:
     qualifications = [q.code for q in list_qualifications(store)]
     for change in changes:
 
-        def refuse(sentence: str, change: Change = change) -> BadInput:
+        def refuse(
+            sentence: str, code: str | None, change: Change = change, **params: Any
+        ) -> BadInput:
             if not change.text:
-                return BadInput(sentence)
-            return BadInput(f"{change.written}: {sentence[0].lower()}{sentence[1:]}")
+                return BadInput(sentence, code=code, **params)
+            return BadInput(
+                f"{change.written}: {sentence[0].lower()}{sentence[1:]}",
+                code="scenario_change_refused",
+                change=change.written,
+                refusal=code,
+                why=sentence,
+                **params,
+            )
 
         if change.kind == "add_persons" and change.level is None:
-            raise refuse("Adding protected persons needs their threat level.")
+            raise refuse("Adding protected persons needs their threat level.", "persons_need_level")
         if change.level is not None:
             validate.integer(change.level, "The threat level", low=0, high=1000)
             try:
                 derive(store, change.level)
             except BadInput as exc:
-                raise refuse(str(exc)) from None
+                raise refuse(str(exc), exc.code, **exc.params) from None
         if not change.unit:
             raise BadInput(
                 f"{change.written} names no unit; write {_WITH_UNIT[change.kind]} or give the "
@@ -602,23 +626,33 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             )
         for unit in filter(None, (change.unit, change.to_unit)):
             if unit not in units:
+                known = ", ".join(sorted(units))
                 raise refuse(
-                    f"Unknown unit {validate.shown(unit)}; choose one of: "
-                    f"{', '.join(sorted(units))}."
+                    f"Unknown unit {validate.shown(unit)}; choose one of: {known}.",
+                    "unknown_unit",
+                    given=validate.shown(unit),
+                    known=known,
                 )
         if change.kind == "lend" and change.to_unit == change.unit:
             raise refuse(
                 f"Lending moves officers from one unit to another, not from {change.unit} to "
-                f"{change.unit} itself."
+                f"{change.unit} itself.",
+                "lend_to_itself",
+                unit=change.unit,
             )
         for code in change.qualifications:
             if code not in qualifications:
+                choices = ", ".join(qualifications)
                 raise refuse(
-                    f"Unknown qualification {validate.shown(code)}; choose one of: "
-                    f"{', '.join(qualifications)}."
+                    f"Unknown qualification {validate.shown(code)}; choose one of: {choices}.",
+                    "unknown_qualification",
+                    given=validate.shown(code),
+                    choices=choices,
                 )
         if change.count < 1:
-            raise refuse("A scenario changes at least one person or officer.")
+            raise refuse(
+                "A scenario changes at least one person or officer.", "scenario_without_count"
+            )
         validate.integer(change.count, "The number of persons or officers", high=MAX_SCENARIO_COUNT)
 
 
@@ -719,7 +753,11 @@ def apply_change(world: _World, change: Change) -> None:
         if len(chosen) < change.count:
             raise BadInput(
                 f"{change.written}: {change.unit} has only {len(chosen)} officers on duty in "
-                "the period."
+                "the period.",
+                code="lend_more_than_on_duty",
+                change=change.written,
+                unit=change.unit,
+                on_duty=len(chosen),
             )
         world.duties = [d for d in world.duties if d.officer not in set(chosen)]
     elif change.kind == "lend":
@@ -729,7 +767,11 @@ def apply_change(world: _World, change: Change) -> None:
             )
         _lend(world, change.unit, change.to_unit, change.count, change.written)
     else:
-        raise BadInput(f"Unknown scenario change '{change.kind}'.")
+        raise BadInput(
+            f"Unknown scenario change '{change.kind}'.",
+            code="unknown_scenario_change_kind",
+            kind=change.kind,
+        )
 
 
 def _on_duty(world: _World, unit: str) -> list[str]:
@@ -772,7 +814,12 @@ def _lend(world: _World, home: str, to: str, count: int, written: str = "") -> N
     (never onwards, never twice)."""
     travel = travel_minutes(world.store, home, to) * 60
     if not _on_duty(world, home):
-        raise BadInput(f"{written or 'Lending'}: {home} has no officers on duty in the period.")
+        raise BadInput(
+            f"{written or 'Lending'}: {home} has no officers on duty in the period.",
+            code="lend_none_on_duty",
+            change=written or "Lending",
+            home=home,
+        )
     for _round in range(count):
         best: tuple[float, str, list[Duty], list[Duty]] | None = None
         current = world.shortfall_hours(to) + world.shortfall_hours(home)
@@ -842,7 +889,11 @@ def _typical_concept(store: Store, level: int) -> Concept:
     concepts = [c for c in list_concepts(store) if c.code in package.concepts and not c.pilot]
     code = lightest_valid_concept(concepts, [c.code for c in concepts], "person")
     if code is None:
-        raise BadInput(f"Package {package.code} has no concept a new person could get.")
+        raise BadInput(
+            f"Package {package.code} has no concept a new person could get.",
+            code="package_without_person_concept",
+            package=package.code,
+        )
     return next(c for c in concepts if c.code == code)
 
 
@@ -871,7 +922,7 @@ def run_scenario(
     access.require(store.actor, "capacity.scenario")
     _check(start, end, "unit", DEFAULT_HOURS_PER_FTE)
     if not changes:
-        raise BadInput("Describe at least one change.")
+        raise BadInput("Describe at least one change.", code="scenario_without_change")
     check_changes(store, changes)
     demand = protection_demand(store, start, end)
     duties = load_duties(store, start, end)

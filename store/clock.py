@@ -131,7 +131,11 @@ def require_order(start: datetime, end: datetime, what: str) -> None:
     if end <= start:
         raise BadInput(
             f"{what} ends {local_text(end)}, not after its start {local_text(start)}; give an "
-            "end after the start."
+            "end after the start.",
+            code="end_not_after_start_period",
+            what=what,
+            end=local_text(end),
+            start=local_text(start),
         )
 
 
@@ -151,19 +155,26 @@ def parse_date(text: str, clock: Clock) -> date:
     else:
         raise BadInput(
             f"{validate.shown(text)} is not a date; use YYYY-MM-DD, 'today' or 'tomorrow'"
-            f"{_day_first_hint(word)}."
+            f"{_day_first_hint(word)}.",
+            code="not_a_date",
+            given=validate.shown(text),
+            hint=_day_first_hint(word),
         )
     try:
         return validate.day(day, "A date")
     except BadInput:
-        raise BadInput(_out_of_range(text, "date")) from None
+        raise _out_of_range(text, "date") from None
 
 
 def _real_date(digits: str, original: str) -> date:
     try:
         return date.fromisoformat(digits)
     except ValueError:
-        raise BadInput(f"{validate.shown(original)} is not a real date.") from None
+        raise BadInput(
+            f"{validate.shown(original)} is not a real date.",
+            code="not_a_real_date",
+            given=validate.shown(original),
+        ) from None
 
 
 def _day_first_hint(text: str) -> str:
@@ -178,10 +189,15 @@ def _day_first_hint(text: str) -> str:
     return " (the year comes first, in four digits: 06-10-2025 is written 2025-10-06)"
 
 
-def _out_of_range(text: str, what: str = "time") -> str:
-    return (
+def _out_of_range(text: str, what: str = "time") -> BadInput:
+    earliest, latest = validate.EARLIEST_DAY.isoformat(), validate.LATEST_DAY.isoformat()
+    return BadInput(
         f"{validate.shown(text)} lies outside the years Schildwacht accepts; give a {what} "
-        f"between {validate.EARLIEST_DAY.isoformat()} and {validate.LATEST_DAY.isoformat()}."
+        f"between {earliest} and {latest}.",
+        code="date_outside_years" if what == "date" else "time_outside_years",
+        given=validate.shown(text),
+        earliest=earliest,
+        latest=latest,
     )
 
 
@@ -195,7 +211,9 @@ def _local_to_utc(day: date, hour: int, minute: int, second: int, original: str 
     try:
         naive = datetime(day.year, day.month, day.day, hour, minute, second)
     except ValueError:
-        raise BadInput(f"{shown} is not a valid time of day.") from None
+        raise BadInput(
+            f"{shown} is not a valid time of day.", code="not_a_time_of_day", shown=shown
+        ) from None
     first = naive.replace(tzinfo=LOCAL_TZ, fold=0)
     second_reading = naive.replace(tzinfo=LOCAL_TZ, fold=1)
     if first.utcoffset() != second_reading.utcoffset():
@@ -204,12 +222,18 @@ def _local_to_utc(day: date, hour: int, minute: int, second: int, original: str 
         if round_trip != naive:
             raise BadInput(
                 f"{shown} does not exist in Europe/Amsterdam (the clocks skip that hour for "
-                f"summer time); give an explicit offset, e.g. {stamp}+01:00."
+                f"summer time); give an explicit offset, e.g. {stamp}+01:00.",
+                code="skipped_local_time",
+                shown=shown,
+                stamp=stamp,
             )
         raise BadInput(
             f"{shown} occurs twice in Europe/Amsterdam (the clocks go back that night); "
             f"give an explicit offset: {stamp}+02:00 for the first, {stamp}+01:00 for the "
-            "second."
+            "second.",
+            code="repeated_local_time",
+            shown=shown,
+            stamp=stamp,
         )
     return first.astimezone(UTC)
 
@@ -235,26 +259,33 @@ def parse_time(text: str, clock: Clock) -> datetime:
         else:
             day = _real_date(groups["date"], text)
             if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY:
-                raise BadInput(_out_of_range(text))
+                raise _out_of_range(text)
         moment = _local_to_utc(day, int(groups["h"]), int(groups["m"]), int(groups["s"] or 0), raw)
     elif _DATE_RE.match(lowered) or lowered in _WORDS:
         raise BadInput(
-            f"{validate.shown(text)} is a date; a time needs the hour too, e.g. '{raw} 09:00'."
+            f"{validate.shown(text)} is a date; a time needs the hour too, e.g. '{raw} 09:00'.",
+            code="date_without_hour",
+            given=validate.shown(text),
+            raw=raw,
         )
     else:
         raise BadInput(
-            f"{validate.shown(text)} is not a time{_day_first_hint(lowered)}; use {TIME_FORMS}."
+            f"{validate.shown(text)} is not a time{_day_first_hint(lowered)}; use {TIME_FORMS}.",
+            code="not_a_time",
+            given=validate.shown(text),
+            hint=_day_first_hint(lowered),
+            forms=TIME_FORMS,
         )
     try:
         return validate.moment(moment, "A time")
     except BadInput:
-        raise BadInput(_out_of_range(text)) from None
+        raise _out_of_range(text) from None
 
 
 def _with_offset(match: re.Match[str], original: str) -> datetime:
     day = _real_date(match["date"], original)
     if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY:
-        raise BadInput(_out_of_range(original))
+        raise _out_of_range(original)
     if match["z"]:
         offset = timedelta(0)
     else:
@@ -263,7 +294,12 @@ def _with_offset(match: re.Match[str], original: str) -> datetime:
         if minutes >= 60 or offset > MAX_OFFSET:
             raise BadInput(
                 f"{validate.shown(original)} has the offset {match['sign']}{match['oh']}:"
-                f"{match['om']}; an offset lies between -18:00 and +18:00."
+                f"{match['om']}; an offset lies between -18:00 and +18:00.",
+                code="offset_out_of_range",
+                given=validate.shown(original),
+                sign=match["sign"],
+                hours=match["oh"],
+                minutes=match["om"],
             )
         if match["sign"] == "-":
             offset = -offset
@@ -278,7 +314,11 @@ def _with_offset(match: re.Match[str], original: str) -> datetime:
             tzinfo=timezone(offset),
         )
     except ValueError:
-        raise BadInput(f"{validate.shown(original)} is not a valid time of day.") from None
+        raise BadInput(
+            f"{validate.shown(original)} is not a valid time of day.",
+            code="not_a_time_of_day",
+            shown=validate.shown(original),
+        ) from None
     return moment.astimezone(UTC)
 
 

@@ -169,7 +169,12 @@ class Store:
             fault = machine.machine_fault(exc, self.path)
             if fault is not None:
                 raise fault from None
-            raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
+            raise BadInput(
+                f"{self.path} is not a Schildwacht database ({exc}).",
+                code="not_a_database",
+                path=self.path,
+                reason=str(exc),
+            ) from None
         except StoreError:
             self.close()
             raise
@@ -207,7 +212,9 @@ class Store:
         elif is_encrypted(self.path) and self.passphrase is None:
             raise IntegrityFailure(
                 f"{self.path} is not a plain SQLite file: it is encrypted (give its passphrase "
-                "in SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database."
+                "in SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database.",
+                code="encrypted_or_foreign",
+                path=self.path,
             )
 
     # Connections ----------------------------------------------------------------------------
@@ -241,7 +248,9 @@ class Store:
                 except driver.DatabaseError:
                     conn.close()
                     raise IntegrityFailure(
-                        f"Wrong passphrase for {self.path}; nothing was opened."
+                        f"Wrong passphrase for {self.path}; nothing was opened.",
+                        code="wrong_passphrase",
+                        path=self.path,
                     ) from None
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -253,7 +262,12 @@ class Store:
             fault = machine.machine_fault(exc, self.path)
             if fault is not None:
                 raise fault from None
-            raise BadInput(f"{self.path} is not a Schildwacht database ({exc}).") from None
+            raise BadInput(
+                f"{self.path} is not a Schildwacht database ({exc}).",
+                code="not_a_database",
+                path=self.path,
+                reason=str(exc),
+            ) from None
         return conn
 
     def _install_capture(self, conn: sqlite3.Connection) -> None:
@@ -813,10 +827,24 @@ def audit_hash(
 def _constraint_error(exc: Exception) -> StoreError:
     message = str(exc)
     if message.startswith("R1:"):
-        return RuleViolation("R1", f"Refused by the database: {message} (rule R1).")
+        return RuleViolation(
+            "R1",
+            f"Refused by the database: {message} (rule R1).",
+            code="refused_by_database",
+            refusal=message,
+        )
     if message[:2] in {"R2", "R6", "R7", "R9"}:
-        return RuleViolation(message[:2], f"Refused by the database: {message}.")
-    return BadInput(f"The database refused the change: {message}.")
+        return RuleViolation(
+            message[:2],
+            f"Refused by the database: {message}.",
+            code="refused_by_database_rule",
+            refusal=message,
+        )
+    return BadInput(
+        f"The database refused the change: {message}.",
+        code="database_refused_change",
+        refusal=message,
+    )
 
 
 def resolve_id(store: Store, table: str, text: str, what: str) -> str:
@@ -830,9 +858,17 @@ def resolve_id(store: Store, table: str, text: str, what: str) -> str:
             return str(rows[0]["id"])
         if len(rows) > 1:
             raise BadInput(
-                f"{validate.shown(text)} matches more than one {what}; give more of the id."
+                f"{validate.shown(text)} matches more than one {what}; give more of the id.",
+                code="id_ambiguous",
+                given=validate.shown(text),
+                what=what,
             )
-    raise NotFound(f"No {what} with id {validate.shown(text)}.")
+    raise NotFound(
+        f"No {what} with id {validate.shown(text)}.",
+        code="unknown_id",
+        what=what,
+        given=validate.shown(text),
+    )
 
 
 _ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}$")
@@ -906,6 +942,6 @@ def rekey_database(store: Store, new_passphrase: str) -> None:
             code="not_encrypted",
         )
     if len(new_passphrase) < 8:
-        raise BadInput("Choose a passphrase of at least 8 characters.")
+        raise BadInput("Choose a passphrase of at least 8 characters.", code="passphrase_too_short")
     store.conn.execute(f"PRAGMA rekey = '{new_passphrase.replace(chr(39), chr(39) * 2)}'")
     store.passphrase = new_passphrase

@@ -89,12 +89,21 @@ def add_decision(
         subject = get_subject(store, person)
         if step not in STEPS:
             raise BadInput(
-                f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}."
+                f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.",
+                code="unknown_step",
+                given=validate.shown(step),
+                choices=", ".join(STEPS),
             )
         if not validate.text(rationale, "The rationale").strip():
-            raise BadInput("A work-process record needs its rationale (rule R6).")
+            raise BadInput(
+                "A work-process record needs its rationale (rule R6).",
+                code="decision_needs_rationale",
+            )
         if not validate.line(document, "The document reference", required=False):
-            raise BadInput("A work-process record names its document reference (rule R6).")
+            raise BadInput(
+                "A work-process record names its document reference (rule R6).",
+                code="decision_needs_reference",
+            )
         validate.line(authority, "The authority", required=False)
         if tailored is not None:
             validate.text(tailored, "The tailored exception's reason")
@@ -104,19 +113,33 @@ def add_decision(
             raise BadInput(
                 f"{subject.code} is in the {subject.domain} domain, where the competent "
                 f"authority is {' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
-                f"{validate.shown(authority)} (rule R6)."
+                f"{validate.shown(authority)} (rule R6).",
+                code="authority_not_competent",
+                subject=subject.code,
+                domain=subject.domain,
+                allowed=" or ".join(allowed),
+                example=allowed[-1],
+                given=validate.shown(authority),
             )
         if tailored is not None and not tailored.strip():
-            raise BadInput("A tailored exception (maatwerk) states its reason.")
+            raise BadInput(
+                "A tailored exception (maatwerk) states its reason.", code="maatwerk_needs_reason"
+            )
         replaced = None
         if supersedes:
             replaced = get_decision(store, supersedes)
             if replaced.person != subject.code:
-                raise BadInput("A record supersedes a record of the same protected subject.")
+                raise BadInput(
+                    "A record supersedes a record of the same protected subject.",
+                    code="supersede_other_subject",
+                )
             if replaced.superseded_by:
                 raise BadInput(
                     f"Record {replaced.id[:13]} is already superseded by "
-                    f"{replaced.superseded_by[:13]}; supersede that one."
+                    f"{replaced.superseded_by[:13]}; supersede that one.",
+                    code="decision_already_superseded",
+                    record=replaced.id[:13],
+                    by=replaced.superseded_by[:13],
                 )
         detail.update({"person": subject.code, "step": step})
         conn.execute(

@@ -176,6 +176,8 @@ def _check_span(first_day: date, days: int, today_here: date) -> None:
             code="demo_outside_range",
             first=first.isoformat(),
             last=last.isoformat(),
+            earliest=validate.EARLIEST_DAY.isoformat(),
+            latest=validate.LATEST_DAY.isoformat(),
         )
 
 

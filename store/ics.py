@@ -305,6 +305,7 @@ def _read_bytes(path: Path) -> bytes:
             code="calendar_unreadable",
             file=str(path),
             cause=exc.strerror,
+            path=path,
         ) from None
     return machine.read_regular(path, MAX_FILE_BYTES, "The calendar")
 
@@ -349,6 +350,8 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
         "code page such as Windows-1251 (Cyrillic); export the calendar again as UTF-8.",
         code="calendar_encoding",
         file=name,
+        byte=raw[position],
+        position=position,
     )
 
 
@@ -377,6 +380,9 @@ def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
         "so nothing was imported — export the calendar again as UTF-8.",
         code="calendar_code_page_ambiguous",
         file=name,
+        byte=raw[at],
+        position=at,
+        readings=read,
     )
 
 
@@ -490,7 +496,10 @@ def _parse(text: str, name: str) -> Any:
     except Exception as exc:
         message = _excerpt(exc, 300)
         raise BadInput(
-            f"{name} is not a valid iCalendar file: {message}.", code="calendar_invalid", file=name
+            f"{name} is not a valid iCalendar file: {message}.",
+            code="calendar_invalid",
+            file=name,
+            reason=message,
         ) from None
     if getattr(calendar, "name", None) != "VCALENDAR":
         raise BadInput(
@@ -548,6 +557,9 @@ def _prune_event(event: Any, name: str) -> list[str]:
                 f"{name}: {_describe(event)}, property {prop or '(a line)'}: {_excerpt(message)}.",
                 code="calendar_bad_property",
                 file=name,
+                event=_describe(event),
+                prop=prop or "(a line)",
+                excerpt=_excerpt(message),
             )
         warnings.append(f"{_describe(event)}, property {prop}: {_excerpt(message)}; ignored.")
     kept = []
@@ -609,6 +621,8 @@ class _Zones:
                 code="calendar_unknown_zone",
                 file=self.name,
                 zone=shown,
+                event=_describe(event),
+                prop=prop,
             )
         skipped = getattr(component, "skipped", None)
         if skipped:
@@ -621,6 +635,11 @@ class _Zones:
                 code="calendar_zone_rule",
                 file=self.name,
                 zone=shown,
+                event=_describe(event),
+                prop=prop,
+                rule=skipped[0].name,
+                rule_prop=rule_prop,
+                excerpt=_excerpt(message),
             )
         from icalendar.timezone import tzp
 
@@ -634,6 +653,7 @@ class _Zones:
                 code="calendar_zone_unreadable",
                 file=self.name,
                 zone=shown,
+                reason=message,
             ) from None
         self.built[tzid] = built
         return built
@@ -660,6 +680,11 @@ def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> 
             f"{zone}) {problem} because of a clock change; write it in UTC or with a TZID.",
             code="calendar_floating_clock_change",
             file=name,
+            event=_describe(event),
+            what=what,
+            moment=naive.isoformat(" "),
+            zone=zone,
+            problem=problem,
         )
     return first
 
@@ -693,6 +718,9 @@ def _localise(calendar: Any, name: str) -> list[str]:
                                 "a time zone Schildwacht knows; export with time zones.",
                                 code="calendar_floating_unknown_zone",
                                 file=name,
+                                event=_describe(event),
+                                prop=prop,
+                                zone=validate.visible(unknown),
                             )
                         item.dt = _attach(moment, zone, prop, event, name)
     if zone is None:
@@ -735,6 +763,10 @@ def _refuse_skipped(event: Any, name: str, prop: str, moment: datetime) -> None:
         "the event (a time that exists, or in UTC).",
         code="calendar_skipped_hour",
         file=name,
+        event=_describe(event),
+        prop=prop,
+        moment=moment.replace(tzinfo=None).isoformat(" "),
+        zone=_zone_name(event, prop, moment),
     )
 
 
@@ -762,6 +794,7 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
             f"{name}: {_describe(event)} has no DTSTART; it is not a usable agenda.",
             code="calendar_no_start",
             file=name,
+            event=_describe(event),
         )
     start = event.decoded("DTSTART")
     timed = isinstance(start, datetime)
@@ -774,6 +807,9 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
                 f"{'date' if timed else 'date-time'}; both must be the same kind (RFC 5545).",
                 code="calendar_mixed_start_end",
                 file=name,
+                event=_describe(event),
+                start_kind="date-time" if timed else "date",
+                end_kind="date" if timed else "date-time",
             )
     elif event.get("DURATION") is not None:
         length = event.decoded("DURATION")
@@ -783,6 +819,7 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
                 "hours or minutes; give whole days, or a DTSTART with a time.",
                 code="calendar_date_with_hours",
                 file=name,
+                event=_describe(event),
             )
         end = start + length
     else:
@@ -807,6 +844,9 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
                 f"{start.isoformat()}); correct the event.",
                 code="calendar_ends_before_start",
                 file=name,
+                event=_describe(event),
+                given=given,
+                start=start.isoformat(),
             )
         end_utc = day_bounds(last - timedelta(days=1))[1] if last > start else start_utc
     if end_utc < start_utc:
@@ -815,6 +855,9 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
             f"{end_utc.isoformat()} < DTSTART {start_utc.isoformat()}); correct the event.",
             code="calendar_ends_before_start",
             file=name,
+            event=_describe(event),
+            end=end_utc.isoformat(),
+            start=start_utc.isoformat(),
         )
     assumed = end_utc == start_utc
     if assumed:
@@ -868,6 +911,7 @@ def _version(event: Any, name: str) -> Version:
             f"{name}: {_describe(event)} has a SEQUENCE that is not a number.",
             code="calendar_bad_sequence",
             file=name,
+            event=_describe(event),
         ) from None
     stamps = [s for s in (_stamp(event, "LAST-MODIFIED"), _stamp(event, "DTSTAMP")) if s]
     return (max(min(sequence, 2**31 - 1), 0), max(stamps) if stamps else None)
@@ -942,6 +986,7 @@ def _deduplicate(calendar: Any, name: str) -> list[str]:
                 f"{name}: {_describe(event)} has no UID; cannot import it safely.",
                 code="calendar_no_uid",
                 file=name,
+                event=_describe(event),
             )
         rid = event.get("RECURRENCE-ID")
         key = (str(event["UID"]), to_db(_as_utc(rid.dt)) if rid is not None else "")
@@ -967,6 +1012,9 @@ def _deduplicate(calendar: Any, name: str) -> list[str]:
                 "calendar's cannot be told. Export the calendar again.",
                 code="calendar_conflicting_versions",
                 file=name,
+                what=what,
+                count=len(events),
+                sequence=versions[best][0],
             )
         if any(i not in same for i in range(len(events))):
             warnings.append(
@@ -1194,6 +1242,7 @@ def _expand(
             f"{name}: a recurrence rule cannot be expanded ({message}).",
             code="calendar_bad_recurrence",
             file=name,
+            reason=message,
         ) from None
     if passed:
         total = singles + cap.inside
@@ -1238,7 +1287,10 @@ def _over_limit(name: str, limit: int) -> BadInput:
     """The refusal of a file past its limit when the rules' bound did not see it coming (a
     safeguard: that bound is never below the real count)."""
     return BadInput(
-        f"{name} gives more occurrences than the limit of {limit:,}; nothing was imported."
+        f"{name} gives more occurrences than the limit of {limit:,}; nothing was imported.",
+        code="occurrences_over_limit",
+        file=name,
+        limit=limit,
     )
 
 

@@ -113,7 +113,10 @@ def prescan(text: str, name: str) -> None:
         if lines > MAX_LINES:
             raise BadInput(
                 f"{name} has more than {MAX_LINES:,} lines; export a shorter period of the "
-                "calendar."
+                "calendar.",
+                code="calendar_too_many_lines",
+                name=name,
+                most=MAX_LINES,
             )
         head = logical[:16].upper()
         if head.startswith(_NUMERIC) and not logical.isascii():
@@ -123,21 +126,32 @@ def prescan(text: str, name: str) -> None:
             if events > MAX_EVENTS:
                 raise BadInput(
                     f"{name} holds more than {MAX_EVENTS:,} events; export a shorter period of "
-                    "the calendar."
+                    "the calendar.",
+                    code="calendar_too_many_events",
+                    name=name,
+                    most=MAX_EVENTS,
                 )
         elif head.startswith(("RDATE", "EXDATE")) and head[5 if head[0] == "R" else 6] in ":;":
             values += logical.count(",") + 1
             if values > MAX_DATE_VALUES:
                 raise BadInput(
                     f"{name} lists more than {MAX_DATE_VALUES:,} RDATE and EXDATE dates; export "
-                    "a shorter period of the calendar."
+                    "a shorter period of the calendar.",
+                    code="calendar_too_many_dates",
+                    name=name,
+                    most=MAX_DATE_VALUES,
                 )
         elif head.startswith("UID") and head[3:4] in (":", ";"):
             uid = logical.split(":", 1)[1] if ":" in logical else ""
             if len(uid) > MAX_UID:
                 raise BadInput(
                     f"{name}: an event has a UID of {len(uid):,} characters "
-                    f"({validate.shown(uid, limit=40)}); at most {MAX_UID} are allowed."
+                    f"({validate.shown(uid, limit=40)}); at most {MAX_UID} are allowed.",
+                    code="calendar_uid_too_long",
+                    name=name,
+                    length=len(uid),
+                    uid=validate.shown(uid, limit=40),
+                    most=MAX_UID,
                 )
 
 
@@ -169,7 +183,13 @@ def _ascii_digits(logical: str, number: int, name: str) -> None:
         raise BadInput(
             f"{name}: line {number:,}: {validate.shown(prop, limit=20)} has the digit "
             f"{validate.shown(foreign)} (U+{ord(foreign):04X}); dates, times and numbers in a "
-            "calendar are written in the digits 0-9."
+            "calendar are written in the digits 0-9.",
+            code="calendar_foreign_digit",
+            name=name,
+            line=number,
+            property=validate.shown(prop, limit=20),
+            digit=validate.shown(foreign),
+            codepoint=ord(foreign),
         )
 
 
@@ -204,7 +224,11 @@ def check_event(event: Any, name: str) -> None:
         if isinstance(length, timedelta) and abs(length) > timedelta(days=366 * 130):
             raise BadInput(
                 f"{name}: {describe(event)} has a DURATION of {length.days:,} days; an event "
-                "lies between 1970 and 2099."
+                "lies between 1970 and 2099.",
+                code="calendar_duration_too_long",
+                name=name,
+                event=describe(event),
+                days=length.days,
             )
     rule = event.get("RRULE")
     for each in rule if isinstance(rule, list) else [rule] if rule is not None else []:
@@ -241,7 +265,14 @@ def _in_range(value: Any, what: str, event: Any, name: str) -> None:
         raise BadInput(
             f"{name}: {describe(event)} {what} must lie between "
             f"{validate.EARLIEST_DAY.isoformat()} and {validate.LATEST_DAY.isoformat()}; "
-            f"{value.isoformat()} does not."
+            f"{value.isoformat()} does not.",
+            code="calendar_out_of_years",
+            name=name,
+            event=describe(event),
+            what=what,
+            earliest=validate.EARLIEST_DAY.isoformat(),
+            latest=validate.LATEST_DAY.isoformat(),
+            value=value.isoformat(),
         )
 
 
@@ -249,7 +280,14 @@ def check_rule(rule: Any, event: Any, name: str) -> None:
     """Every part of an RRULE within RFC 5545, before anything is expanded."""
 
     def refuse(part: str, problem: str) -> BadInput:
-        return BadInput(f"{name}: {describe(event)}: RRULE {part} {problem}.")
+        return BadInput(
+            f"{name}: {describe(event)}: RRULE {part} {problem}.",
+            code="calendar_rrule_part",
+            name=name,
+            event=describe(event),
+            part=part,
+            problem=problem,
+        )
 
     unknown = sorted(str(part) for part in rule if str(part).upper() not in _PARTS)
     if unknown:
@@ -516,7 +554,12 @@ def too_long(name: str, steps: int, largest: str) -> BadInput:
     return BadInput(
         f"{name}: expanding its recurrence rules would take about {steps:,} steps from their "
         f"start (most: {largest}), more than {MAX_STEPS:,}; nothing was imported. Export the "
-        "calendar again from a later start date."
+        "calendar again from a later start date.",
+        code="calendar_recurrence_too_far",
+        name=name,
+        steps=steps,
+        largest=largest,
+        most=MAX_STEPS,
     )
 
 
@@ -578,5 +621,9 @@ def stopped(name: str, exc: ExpansionTooLong) -> BadInput:
     return BadInput(
         f"{name}: a recurrence rule ({validate.shown(rule, limit=120)}) steps through more than "
         f"{MAX_STEPS:,} periods without reaching the window's end (it seldom or never "
-        "matches, e.g. BYMONTH=2;BYMONTHDAY=30); nothing was imported. Correct the rule."
+        "matches, e.g. BYMONTH=2;BYMONTHDAY=30); nothing was imported. Correct the rule.",
+        code="calendar_recurrence_never_ends",
+        name=name,
+        rrule=validate.shown(rule, limit=120),
+        most=MAX_STEPS,
     )

@@ -159,7 +159,8 @@ def get_report(store: Store, report_id: str) -> SignalReport:
     if report.issued_at is None and not access.allowed(store.actor.role, "intel.write"):
         raise PermissionDenied(
             "A draft signal report is visible only to the information "
-            "organisation until it is issued."
+            "organisation until it is issued.",
+            code="draft_report_hidden",
         )
     return report
 
@@ -209,7 +210,7 @@ def draft_report(
     detail: dict[str, object] = {}
     with store.write("intel.draft", report_id, detail, require="intel.write") as conn:
         if not validate.text(title, "The title").strip():
-            raise BadInput("A signal report needs a title.")
+            raise BadInput("A signal report needs a title.", code="report_needs_title")
         validate.text(interpretation, "The interpretation")
         signal_ids = [get_signal(store, s).id for s in (signals or [])]
         detail["signals"] = len(signal_ids)
@@ -217,7 +218,10 @@ def draft_report(
         if supersedes:
             replaced = get_report(store, supersedes)
             if replaced.issued_at is None:
-                raise BadInput("Only an issued report can be superseded; edit the draft instead.")
+                raise BadInput(
+                    "Only an issued report can be superseded; edit the draft instead.",
+                    code="supersede_draft",
+                )
         conn.execute(
             "INSERT INTO signal_report (id, title, interpretation, created_at, created_by,"
             " supersedes) VALUES (?, ?, ?, ?, ?, ?)",
@@ -289,7 +293,7 @@ def add_scenario(
     with store.write("intel.scenario") as conn:
         report = _draft(store, report_id)
         if not description.strip():
-            raise BadInput("A scenario needs a description.")
+            raise BadInput("A scenario needs a description.", code="scenario_needs_description")
         conn.execute(
             "INSERT INTO report_scenario (id, report_id, description, likelihood, indicators,"
             " actions) VALUES (?, ?, ?, ?, ?, ?)",
@@ -355,11 +359,15 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
         if audience not in AUDIENCES:
             raise BadInput(
                 f"Unknown audience {validate.shown(audience)}; choose one of: "
-                f"{', '.join(AUDIENCES)}."
+                f"{', '.join(AUDIENCES)}.",
+                code="unknown_audience",
+                given=validate.shown(audience),
+                choices=", ".join(AUDIENCES),
             )
         if not report.interpretation:
             raise BadInput(
-                "A signal report is issued only with its duiding (interpretation); add one first."
+                "A signal report is issued only with its duiding (interpretation); add one first.",
+                code="report_needs_duiding",
             )
         if not report.scenarios:
             raise BadInput(
@@ -396,7 +404,9 @@ def acknowledge_report(store: Store, report_id: str) -> SignalReport:
         report = get_report(store, report_id)
         store.target(report.id)
         if report.audience is None:
-            raise BadInput("A draft cannot be acknowledged; it has not been issued.")
+            raise BadInput(
+                "A draft cannot be acknowledged; it has not been issued.", code="acknowledge_draft"
+            )
         roles = AUDIENCE_ROLES[report.audience]
         actor = store.actor
         if actor.role not in roles:
@@ -404,10 +414,19 @@ def acknowledge_report(store: Store, report_id: str) -> SignalReport:
             raise PermissionDenied(
                 f"This report is for {report.audience.replace('_', ' ')}: only "
                 f"{names} acknowledge it; {actor.callsign} is "
-                f"{actor.role.replace('_', ' ')}."
+                f"{actor.role.replace('_', ' ')}.",
+                code="report_for_others",
+                audience=report.audience.replace("_", " "),
+                names=names,
+                callsign=actor.callsign,
+                role=actor.role.replace("_", " "),
             )
         if any(a.actor == actor.callsign for a in report.acknowledgements):
-            raise BadInput(f"{actor.callsign} already acknowledged this report.")
+            raise BadInput(
+                f"{actor.callsign} already acknowledged this report.",
+                code="already_acknowledged",
+                callsign=actor.callsign,
+            )
         conn.execute(
             "INSERT INTO report_event (id, report_id, kind, at, actor, device)"
             " VALUES (?, ?, 'acknowledged', ?, ?, ?)",

@@ -118,10 +118,13 @@ def add_entry(
     with store.write("log.add", entry_id, detail, require="log.write") as conn:
         body = validate.text(text, "A log entry").strip()
         if not body:
-            raise BadInput("A log entry needs text.")
+            raise BadInput("A log entry needs text.", code="log_entry_needs_text")
         if kind not in KINDS:
             raise BadInput(
-                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}."
+                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.",
+                code="unknown_log_kind",
+                given=validate.shown(kind),
+                choices=", ".join(KINDS),
             )
         subject_id = get_subject(store, person).id if person else None
         activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
@@ -236,9 +239,18 @@ def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
         entry = get_entry(store, entry_id)
         store.target(entry.id)
         if not entry.flagged:
-            raise BadInput(f"Log entry {entry.id[:13]} is not flagged; there is nothing to clear.")
+            raise BadInput(
+                f"Log entry {entry.id[:13]} is not flagged; there is nothing to clear.",
+                code="log_entry_not_flagged",
+                entry=entry.id[:13],
+            )
         if entry.cleared_at:
-            raise BadInput(f"Log entry {entry.id[:13]} was already cleared by {entry.cleared_by}.")
+            raise BadInput(
+                f"Log entry {entry.id[:13]} was already cleared by {entry.cleared_by}.",
+                code="log_entry_already_cleared",
+                entry=entry.id[:13],
+                by=entry.cleared_by,
+            )
         if not validate.text(reason, "The reason").strip():
             raise BadInput("Say why the entry is cleared.", code="clearance_needs_reason")
         detail["reason"] = reason.strip()

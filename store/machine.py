@@ -67,7 +67,7 @@ def import_lock(database: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise MachineFault(ANOTHER_IMPORT) from None
+            raise MachineFault(ANOTHER_IMPORT, code="another_import") from None
         yield
     finally:
         os.close(fd)  # closing drops the lock
@@ -115,27 +115,38 @@ def machine_fault(
     where = f"{what} {shown(str(database), limit=PATH_SHOWN)}" if database else what
     if code in (_BUSY, _LOCKED):
         if database is not None and import_running(database):
-            return MachineFault(ANOTHER_IMPORT)
+            return MachineFault(ANOTHER_IMPORT, code="another_import")
         return MachineFault(
             f"{where.capitalize()} is busy: another program (the console, a script or a sync) "
-            "kept it locked for longer than Schildwacht waits; nothing was written, try again."
+            "kept it locked for longer than Schildwacht waits; nothing was written, try again.",
+            code="database_busy",
+            place=where.capitalize(),
         )
     if code == _FULL:
         return MachineFault(
-            f"The disk holding {where} is full; nothing was written. Free some space and try again."
+            f"The disk holding {where} is full; nothing was written. Free some space and try "
+            "again.",
+            code="disk_full",
+            where=where,
         )
     if code in (_READONLY, _PERM, _CANTOPEN):
         return MachineFault(
             f"This user may not write {where} or its folder (file permissions, or a read-only "
-            "disk); nothing was written. Check the owner and mode of the file and its folder."
+            "disk); nothing was written. Check the owner and mode of the file and its folder.",
+            code="database_not_writable",
+            where=where,
         )
     if code == _IOERR:
         return MachineFault(
             f"Reading or writing {where} failed (disk I/O error: the disk may be full, removed "
-            "or failing); nothing was written. Check the disk and try again."
+            "or failing); nothing was written. Check the disk and try again.",
+            code="disk_io_error",
+            where=where,
         )
     if code == _NOMEM:
-        return MachineFault("The machine ran out of memory; nothing was written. Try again.")
+        return MachineFault(
+            "The machine ran out of memory; nothing was written. Try again.", code="out_of_memory"
+        )
     return None
 
 
@@ -148,19 +159,36 @@ def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:
     if number in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return MachineFault(
             f"No room to {doing}{where} (the disk is full, or the file size limit was "
-            "reached); nothing was written. Free some space and try again."
+            "reached); nothing was written. Free some space and try again.",
+            code="no_room",
+            doing=doing,
+            where=where,
         )
     if number in (errno.EACCES, errno.EPERM, errno.EROFS):
         return MachineFault(
             f"This user may not {doing}{where} ({reason.lower()}); nothing was written. Check "
-            "the owner and mode of the file and its folder."
+            "the owner and mode of the file and its folder.",
+            code="file_not_permitted",
+            doing=doing,
+            where=where,
+            reason=reason.lower(),
         )
     if number in (errno.EIO, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EBUSY):
         return MachineFault(
             f"The machine could not {doing}{where} ({reason.lower()}); nothing was written. "
-            "Try again."
+            "Try again.",
+            code="file_operation_failed",
+            doing=doing,
+            where=where,
+            reason=reason.lower(),
         )
-    return BadInput(f"Cannot {doing}{where}: {reason.lower()}.")
+    return BadInput(
+        f"Cannot {doing}{where}: {reason.lower()}.",
+        code="file_operation_refused",
+        doing=doing,
+        where=where,
+        reason=reason.lower(),
+    )
 
 
 #: The files beside a database that belong to it: SQLite's write-ahead log, shared memory and
@@ -200,7 +228,11 @@ def check_target(path: Path | str, what: str, *, database: Path | None = None) -
     """
     text = os.fspath(path)
     if not text.strip():
-        raise BadInput(f"Give a file name for {what}; an empty name is not a file.")
+        raise BadInput(
+            f"Give a file name for {what}; an empty name is not a file.",
+            code="empty_file_name",
+            what=what,
+        )
     target = Path(text).expanduser()
     quoted = shown(str(target), limit=PATH_SHOWN)
     try:
@@ -213,13 +245,20 @@ def check_target(path: Path | str, what: str, *, database: Path | None = None) -
         if stat.S_ISLNK(info.st_mode):
             raise BadInput(
                 f"{quoted} is a symbolic link; Schildwacht does not write {what} over a link or "
-                "through it. Give the path of a regular file or a new name. Nothing was written."
+                "through it. Give the path of a regular file or a new name. Nothing was written.",
+                code="output_is_link",
+                quoted=quoted,
+                what=what,
             )
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
             raise BadInput(
                 f"{quoted} is {kind}, not a regular file; Schildwacht writes {what} only to a "
-                "regular file or a new name. Nothing was written."
+                "regular file or a new name. Nothing was written.",
+                code="output_not_regular",
+                quoted=quoted,
+                kind=kind,
+                what=what,
             )
     if database is not None:
         _not_the_database(target, info, database, what, quoted)
@@ -242,7 +281,11 @@ def _not_the_database(
             part = DATABASE_SUFFIXES[own.name[len(database.name) :]]
             raise BadInput(
                 f"{quoted} is a file of the database in use ({part}); write {what} to another "
-                "file. Nothing was written."
+                "file. Nothing was written.",
+                code="output_is_database",
+                quoted=quoted,
+                part=part,
+                what=what,
             )
 
 
@@ -288,7 +331,9 @@ def shared_subfolder(folder: Path, name: str, what: str) -> Path:
             quoted = shown(str(inside), limit=PATH_SHOWN)
             raise BadInput(
                 f"{quoted} is not a folder (a symbolic link or a file); remove it and try again. "
-                "Nothing was written."
+                "Nothing was written.",
+                code="not_a_folder",
+                quoted=quoted,
             )
         return inside
     try:
@@ -369,19 +414,48 @@ def read_regular(path: str | Path, limit: int, what: str) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise BadInput(f"{what} {name} cannot be read: {exc.strerror}.") from None
+        raise BadInput(
+            f"{what} {name} cannot be read: {exc.strerror}.",
+            code="file_unreadable",
+            what=what,
+            name=name,
+            reason=exc.strerror,
+        ) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise BadInput(f"{what} {name} is not a regular file (a folder, a pipe or a device).")
+            raise BadInput(
+                f"{what} {name} is not a regular file (a folder, a pipe or a device).",
+                code="file_not_regular",
+                what=what,
+                name=name,
+            )
         if info.st_size > limit:
-            raise BadInput(f"{what} {name} is larger than {limit:,} bytes.")
+            raise BadInput(
+                f"{what} {name} is larger than {limit:,} bytes.",
+                code="file_too_large",
+                what=what,
+                name=name,
+                limit=limit,
+            )
         read = read_at_most(fd, limit)
         if read is None:
-            raise BadInput(f"{what} {name} grew past {limit:,} bytes while being read.")
+            raise BadInput(
+                f"{what} {name} grew past {limit:,} bytes while being read.",
+                code="file_grew",
+                what=what,
+                name=name,
+                limit=limit,
+            )
         return read
     except OSError as exc:
-        raise BadInput(f"{what} {name} cannot be read: {exc.strerror}.") from None
+        raise BadInput(
+            f"{what} {name} cannot be read: {exc.strerror}.",
+            code="file_unreadable",
+            what=what,
+            name=name,
+            reason=exc.strerror,
+        ) from None
     finally:
         os.close(fd)
 

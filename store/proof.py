@@ -43,11 +43,19 @@ _demo_hashes: dict[tuple[int, int, int], str] = {}
 def check_new(secret: str) -> str:
     """A new secret: at least ``MIN_LENGTH`` characters, at most ``MAX_LENGTH``, no NUL."""
     if not isinstance(secret, str) or len(secret) < MIN_LENGTH:
-        raise BadInput(f"Choose a secret of at least {MIN_LENGTH} characters.")
+        raise BadInput(
+            f"Choose a secret of at least {MIN_LENGTH} characters.",
+            code="secret_too_short",
+            least=MIN_LENGTH,
+        )
     if len(secret) > MAX_LENGTH:
-        raise BadInput(f"Choose a secret of at most {MAX_LENGTH} characters.")
+        raise BadInput(
+            f"Choose a secret of at most {MAX_LENGTH} characters.",
+            code="secret_too_long",
+            most=MAX_LENGTH,
+        )
     if "\x00" in secret:
-        raise BadInput("A secret may not contain a NUL character.")
+        raise BadInput("A secret may not contain a NUL character.", code="secret_with_nul")
     return secret
 
 
@@ -126,9 +134,16 @@ def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
             f"Acting as {found} needs {found}'s secret (SCHILDWACHT_SECRET, or typed when "
             "asked on a terminal); nothing was done.",
             bound="secret",
+            code="secret_needed",
+            found=found,
         )
     if not matches(stored, given):
-        raise PermissionDenied(f"Wrong secret for {found}; nothing was done.", bound="secret")
+        raise PermissionDenied(
+            f"Wrong secret for {found}; nothing was done.",
+            bound="secret",
+            code="wrong_secret",
+            found=found,
+        )
     return found
 
 

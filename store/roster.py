@@ -321,7 +321,7 @@ def _roster_rows(path: Path) -> csv.DictReader[str]:
         fields = reader.fieldnames
     except csv.Error as exc:
         raise BadInput(
-            f"{name}: line 1 is not CSV ({exc}).", code="roster_not_csv", file=name
+            f"{name}: line 1 is not CSV ({exc}).", code="roster_not_csv", file=name, reason=str(exc)
         ) from None
     if fields is None or not {"callsign", "start", "end"} <= set(fields):
         raise BadInput(
@@ -381,6 +381,7 @@ def _plan_shifts(
             code="roster_bad_lines",
             file=name,
             count=len(errors),
+            listing=listing,
         )
     return planned
 

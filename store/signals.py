@@ -159,7 +159,11 @@ def _words(code: str) -> str:
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
         raise BadInput(
-            f"Unknown {what} {validate.shown(value)}; choose one of: {', '.join(allowed)}."
+            f"Unknown {what} {validate.shown(value)}; choose one of: {', '.join(allowed)}.",
+            code="unknown_signal_value",
+            what=what,
+            given=validate.shown(value),
+            choices=", ".join(allowed),
         )
     return value
 
@@ -183,7 +187,9 @@ def raise_signal(
     with store.write("signal.raise", signal_id, detail, require="signal.raise") as conn:
         body = validate.text(text, "The signal's text").strip()
         if not body:
-            raise BadInput("A signal needs a description of what was seen.")
+            raise BadInput(
+                "A signal needs a description of what was seen.", code="signal_needs_description"
+            )
         location = validate.text(location, "The location")
         if observed_at is not None:
             validate.moment(observed_at, "The observation time")
@@ -193,7 +199,10 @@ def raise_signal(
         now = store.clock.now()
         observed = observed_at or now
         if observed > now + CLOCK_SKEW:
-            raise BadInput("The observation time lies in the future; give when it was seen.")
+            raise BadInput(
+                "The observation time lies in the future; give when it was seen.",
+                code="observed_in_future",
+            )
         subject = get_subject(store, person) if person else None
         subject_id = subject.id if subject else None
         activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
@@ -268,7 +277,9 @@ def get_signal(store: Store, signal_id: str) -> Signal:
     ):
         raise PermissionDenied(
             f"Signal {full[:13]} is TLP:RED: only its reporter and the information organisation "
-            "may see it."
+            "may see it.",
+            code="signal_tlp_red",
+            signal=full[:13],
         )
     events = tuple(
         SignalEvent(**with_times(r, "at"))
@@ -329,7 +340,13 @@ def _step(
             raise BadInput(
                 f"Signal {current.id[:13]} is {_words(current.status)}; it can be "
                 f"{_words(kind)} only when {allowed} "
-                f"(workflow: {' → '.join(_words(s) for s in STATUSES)})."
+                f"(workflow: {' → '.join(_words(s) for s in STATUSES)}).",
+                code="signal_wrong_status",
+                signal=current.id[:13],
+                status=_words(current.status),
+                step=_words(kind),
+                allowed=allowed,
+                workflow=" → ".join(_words(s) for s in STATUSES),
             )
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"
@@ -388,7 +405,7 @@ def follow_up_signal(store: Store, signal_id: str, note: str = "") -> Signal:
 def interpret_signal(store: Store, signal_id: str, text: str) -> Signal:
     """Give the signal its meaning (*duiding*)."""
     if not validate.text(text, "The interpretation").strip():
-        raise BadInput("An interpretation (duiding) needs text.")
+        raise BadInput("An interpretation (duiding) needs text.", code="duiding_needs_text")
     return _step(store, signal_id, "interpreted", note=text)
 
 
@@ -425,10 +442,15 @@ def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") ->
         if current.reporter == store.actor.callsign:
             raise BadInput(
                 "A sighting comes from another officer; add to your own signal with a "
-                "log entry or raise a new signal."
+                "log entry or raise a new signal.",
+                code="sighting_of_own_signal",
             )
         if current.status == "closed":
-            raise BadInput(f"Signal {current.id[:13]} is closed; raise a new signal instead.")
+            raise BadInput(
+                f"Signal {current.id[:13]} is closed; raise a new signal instead.",
+                code="signal_closed",
+                signal=current.id[:13],
+            )
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, sighting)"
             " VALUES (?, ?, ?, ?, ?, 'sighting', ?, ?)",

@@ -79,7 +79,10 @@ def parse_qualification(text: str) -> tuple[str, date | None]:
     except BadInput as exc:
         raise BadInput(
             f"{validate.shown(text)}: a qualification's last valid day must be a date "
-            f"YYYY-MM-DD, e.g. close_protection:2027-03-31 ({str(exc).rstrip('.')})."
+            f"YYYY-MM-DD, e.g. close_protection:2027-03-31 ({str(exc).rstrip('.')}).",
+            code="qualification_day_malformed",
+            given=validate.shown(text),
+            reason=str(exc).rstrip("."),
         ) from None
 
 
@@ -99,7 +102,9 @@ def normalise_callsign(callsign: str) -> str:
     if not _CALLSIGN.match(value):
         raise BadInput(
             f"{validate.shown(callsign)} is not a callsign; use 2–24 letters, digits and "
-            "hyphens, e.g. RT-0412."
+            "hyphens, e.g. RT-0412.",
+            code="not_a_callsign",
+            given=validate.shown(callsign),
         )
     return value
 
@@ -144,7 +149,10 @@ def add_staff(
     with store.write("staff.add", staff_id, detail) as conn:
         if role not in access.ROLES:
             raise BadInput(
-                f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}."
+                f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}.",
+                code="unknown_role",
+                given=validate.shown(role),
+                choices=", ".join(access.ROLES),
             )
         if not bootstrap:
             rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
@@ -154,7 +162,11 @@ def add_staff(
         quals = qualifications or []
         _check_qualifications(store, quals)
         if find_staff(store, callsign) is not None:
-            raise BadInput(f"Callsign {callsign} is already taken; choose another.")
+            raise BadInput(
+                f"Callsign {callsign} is already taken; choose another.",
+                code="callsign_taken",
+                callsign=callsign,
+            )
         conn.execute(
             "INSERT INTO staff (id, callsign, name, unit, role, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -177,7 +189,10 @@ def _check_qualifications(store: Store, held: list[tuple[str, date | None]]) -> 
         if code not in known:
             raise BadInput(
                 f"Unknown qualification {validate.shown(code)}; choose one of: "
-                f"{', '.join(sorted(known))}."
+                f"{', '.join(sorted(known))}.",
+                code="unknown_qualification",
+                given=validate.shown(code),
+                choices=", ".join(sorted(known)),
             )
         if until is not None:
             validate.day(until, f"The last valid day of {code}")
@@ -204,12 +219,22 @@ def set_role(store: Store, callsign: str, role: str) -> Staff:
     detail: dict[str, str] = {}
     with store.write("staff.role", None, detail) as conn:
         if role not in access.ROLES:
-            raise BadInput(f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.")
+            raise BadInput(
+                f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.",
+                code="unknown_role_named",
+                role=role,
+                choices=", ".join(access.ROLES),
+            )
         person = get_staff(store, callsign)
         store.target(person.id)
         rules.require_grant(store.actor, role, person.role)
         if person.role == role:
-            raise BadInput(f"{person.callsign} is {role.replace('_', ' ')} already.")
+            raise BadInput(
+                f"{person.callsign} is {role.replace('_', ' ')} already.",
+                code="role_unchanged",
+                callsign=person.callsign,
+                role=role.replace("_", " "),
+            )
         detail.update({"callsign": person.callsign, "from": person.role, "to": role})
         conn.execute("UPDATE staff SET role = ? WHERE id = ?", (role, person.id))
     return get_staff(store, person.callsign)
@@ -331,7 +356,10 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
         known = {q.code for q in list_qualifications(store)}
         if code not in known:
             raise BadInput(
-                f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}."
+                f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}.",
+                code="unknown_qualification_named",
+                qualification=code,
+                choices=", ".join(sorted(known)),
             )
         until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
         held = {
@@ -345,6 +373,7 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
                 code="nothing_changed_qualification",
                 callsign=person.callsign,
                 qualification=code,
+                until=until,
             )
         detail.update({"callsign": person.callsign, "qualification": code, "valid_until": until})
         conn.execute(
@@ -407,13 +436,20 @@ def set_secret(
             )
         if not matches(stored, old):
             raise PermissionDenied(
-                f"Wrong secret for {found}; nothing was changed.", bound="secret"
+                f"Wrong secret for {found}; nothing was changed.",
+                bound="secret",
+                code="wrong_secret_unchanged",
+                found=found,
             )
     with store.write(action, found, {"callsign": found, "set_by": actor.callsign}) as conn:
         current = conn.execute(
             "SELECT hash FROM staff_secret WHERE staff_id = ?", (staff_id,)
         ).fetchone()
         if (current[0] if current else None) != stored:
-            raise BadInput(f"{found}'s secret was changed meanwhile; try again.")
+            raise BadInput(
+                f"{found}'s secret was changed meanwhile; try again.",
+                code="secret_changed_meanwhile",
+                found=found,
+            )
         store_secret(conn, staff_id, hashed, store.now(), actor.callsign)
     return action

@@ -124,7 +124,9 @@ def normalise_code(code: str) -> str:
     if not _CODE.match(value):
         raise BadInput(
             f"{validate.shown(code)} is not a code name; use 2–32 letters, digits and hyphens "
-            "starting with a letter, e.g. BEVER or REIGER-07."
+            "starting with a letter, e.g. BEVER or REIGER-07.",
+            code="not_a_code_name",
+            given=validate.shown(code),
         )
     return value
 
@@ -156,15 +158,26 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
         code = detail["code"] = normalise_code(code)
         if kind not in KINDS:
             raise BadInput(
-                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}."
+                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.",
+                code="unknown_subject_kind",
+                given=validate.shown(kind),
+                choices=", ".join(KINDS),
             )
         if domain not in DOMAINS:
-            raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
+            raise BadInput(
+                f"Unknown domain {validate.shown(domain)}; choose local or national.",
+                code="unknown_domain",
+                given=validate.shown(domain),
+            )
         from . import catalogue
 
         unit_code = catalogue.get_unit(store, unit).code
         if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
-            raise BadInput(f"Code name {code} is already in use; choose another.")
+            raise BadInput(
+                f"Code name {code} is already in use; choose another.",
+                code="code_name_taken",
+                name=code,
+            )
         conn.execute(
             "INSERT INTO subject (id, code, kind, domain, unit, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -211,7 +224,11 @@ def subject_by_id(store: Store, subject_id: str) -> Subject:
     """
     row = store.one(_SUBJECT_SQL + " WHERE s.id = ?", (subject_id,))
     if row is None:
-        raise NotFound(f"No protected subject with id {subject_id}.")
+        raise NotFound(
+            f"No protected subject with id {subject_id}.",
+            code="unknown_subject_id",
+            subject_id=subject_id,
+        )
     return Subject(**dict(row))
 
 
@@ -281,7 +298,11 @@ def assess_threat(
         catalogue.derive(store, level)  # a level the catalogue knows; the view derives the rest
         new_domain = domain or subject.domain
         if new_domain not in DOMAINS:
-            raise BadInput(f"Unknown domain {validate.shown(domain)}; choose local or national.")
+            raise BadInput(
+                f"Unknown domain {validate.shown(domain)}; choose local or national.",
+                code="unknown_domain",
+                given=validate.shown(domain),
+            )
         detail.update({"code": subject.code, "from": subject.threat_level, "to": level})
         conn.execute(
             "INSERT INTO threat_assessment"

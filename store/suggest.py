@@ -651,6 +651,9 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
                 f"Option {n} is no longer the one shown ({wanted}): it is now "
                 f"{options[n - 1].description.rstrip('.')}; list the options again and choose.",
                 code="option_changed",
+                n=n,
+                wanted=wanted,
+                now=options[n - 1].description.rstrip("."),
             )
         return options[n - 1]
     named = next((o for o in options if o.token == wanted), None)
@@ -658,6 +661,7 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
         raise BadInput(
             f"The option shown ({wanted}) is no longer offered; list the options again and choose.",
             code="option_changed",
+            wanted=wanted,
         )
     return named
 

@@ -140,13 +140,21 @@ def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool =
         BadInput: not a string, too long, a NUL, or empty when required.
     """
     if not isinstance(value, str) or not_text(value):
-        raise BadInput(f"{field} must be text (UTF-8).")
+        raise BadInput(f"{field} must be text (UTF-8).", code="not_text", field=field)
     if "\x00" in value:
-        raise BadInput(f"{field} contains a NUL character; remove it.")
+        raise BadInput(
+            f"{field} contains a NUL character; remove it.", code="text_with_nul", field=field
+        )
     if len(value) > max_len:
-        raise BadInput(f"{field} may hold at most {max_len} characters; {len(value)} were given.")
+        raise BadInput(
+            f"{field} may hold at most {max_len} characters; {len(value)} were given.",
+            code="text_too_long",
+            field=field,
+            max_len=max_len,
+            length=len(value),
+        )
     if required and not value.strip():
-        raise BadInput(f"{field} may not be empty.")
+        raise BadInput(f"{field} may not be empty.", code="text_empty", field=field)
     return value
 
 
@@ -177,22 +185,33 @@ def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool =
             empty when required.
     """
     if not isinstance(value, str) or not_text(value):
-        raise BadInput(f"{field} must be text (UTF-8).")
+        raise BadInput(f"{field} must be text (UTF-8).", code="not_text", field=field)
     value = value.strip()
     if required and not value:
-        raise BadInput(f"{field} may not be empty.")
+        raise BadInput(f"{field} may not be empty.", code="text_empty", field=field)
     if len(value) > max_len:
-        raise BadInput(f"{field} may hold at most {max_len} characters; {len(value)} were given.")
+        raise BadInput(
+            f"{field} may hold at most {max_len} characters; {len(value)} were given.",
+            code="text_too_long",
+            field=field,
+            max_len=max_len,
+            length=len(value),
+        )
     if _IN_NAMES.search(value) is not None:
         raise BadInput(
             f"{field} contains a control or invisible formatting character (a line break, an "
-            "escape or a direction mark); use letters, digits, spaces and punctuation only."
+            "escape or a direction mark); use letters, digits, spaces and punctuation only.",
+            code="invisible_character",
+            field=field,
         )
     mixed = _mixed_script_word(value)
     if mixed is not None:
         raise BadInput(
             f"{field} mixes the letters of two scripts in the word {shown(mixed)} (letters that "
-            "look alike but are not the same); write each word in one script."
+            "look alike but are not the same); write each word in one script.",
+            code="mixed_scripts",
+            field=field,
+            word=shown(mixed),
         )
     return value
 
@@ -223,7 +242,9 @@ def moment(value: datetime, field: str) -> datetime:
     """An aware datetime whose local day lies between 1970-01-01 and 2099-12-31; returned
     in UTC."""
     if not isinstance(value, datetime) or value.tzinfo is None:
-        raise BadInput(f"{field} must be a time with a time zone.")
+        raise BadInput(
+            f"{field} must be a time with a time zone.", code="time_without_zone", field=field
+        )
     try:
         day = value.astimezone(_LOCAL).date()
     except (OverflowError, ValueError):
@@ -231,7 +252,12 @@ def moment(value: datetime, field: str) -> datetime:
     if day is None or not EARLIEST_DAY <= day <= LATEST_DAY:
         raise BadInput(
             f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
-            f"{LATEST_DAY.isoformat()}; {value.isoformat()} does not."
+            f"{LATEST_DAY.isoformat()}; {value.isoformat()} does not.",
+            code="out_of_years",
+            field=field,
+            earliest=EARLIEST_DAY.isoformat(),
+            latest=LATEST_DAY.isoformat(),
+            value=value.isoformat(),
         )
     return value.astimezone(UTC)
 
@@ -240,11 +266,20 @@ def stored_time(value: object, field: str) -> str:
     """Stored UTC text ``YYYY-MM-DDTHH:MM:SSZ`` inside the time range (what a bundle or a
     database row must hold for a time column)."""
     if not isinstance(value, str) or not _STORED_TIME.match(value):
-        raise BadInput(f"{field} must be a UTC time written YYYY-MM-DDTHH:MM:SSZ.")
+        raise BadInput(
+            f"{field} must be a UTC time written YYYY-MM-DDTHH:MM:SSZ.",
+            code="stored_time_malformed",
+            field=field,
+        )
     try:
         parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
-        raise BadInput(f"{field} is not a real time: {value}.") from None
+        raise BadInput(
+            f"{field} is not a real time: {value}.",
+            code="not_a_real_time",
+            field=field,
+            value=value,
+        ) from None
     moment(parsed, field)
     return value
 
@@ -259,11 +294,16 @@ def day(value: date, field: str) -> date:
         BadInput: not a date (a datetime is not one), or out of range; ``field`` names it.
     """
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise BadInput(f"{field} must be a date.")
+        raise BadInput(f"{field} must be a date.", code="not_a_day", field=field)
     if not EARLIEST_DAY <= value <= LATEST_DAY:
         raise BadInput(
             f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
-            f"{LATEST_DAY.isoformat()}; {value.isoformat()} does not."
+            f"{LATEST_DAY.isoformat()}; {value.isoformat()} does not.",
+            code="out_of_years",
+            field=field,
+            earliest=EARLIEST_DAY.isoformat(),
+            latest=LATEST_DAY.isoformat(),
+            value=value.isoformat(),
         )
     return value
 
@@ -271,11 +311,18 @@ def day(value: date, field: str) -> date:
 def stored_date(value: object, field: str) -> str:
     """Stored date text ``YYYY-MM-DD`` inside the range."""
     if not isinstance(value, str) or not _STORED_DATE.match(value):
-        raise BadInput(f"{field} must be a date written YYYY-MM-DD.")
+        raise BadInput(
+            f"{field} must be a date written YYYY-MM-DD.", code="stored_date_malformed", field=field
+        )
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"{field} is not a real date: {value}.") from None
+        raise BadInput(
+            f"{field} is not a real date: {value}.",
+            code="not_a_real_date_field",
+            field=field,
+            value=value,
+        ) from None
     day(parsed, field)
     return value
 
@@ -296,9 +343,16 @@ def integer(value: object, field: str, *, low: int = INT64_MIN, high: int = INT6
         BadInput: not an integer, a bool, or out of range.
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BadInput(f"{field} must be a whole number.")
+        raise BadInput(f"{field} must be a whole number.", code="not_whole", field=field)
     if not low <= value <= high:
-        raise BadInput(f"{field} must lie between {low} and {high}; {value} does not.")
+        raise BadInput(
+            f"{field} must lie between {low} and {high}; {value} does not.",
+            code="out_of_range",
+            field=field,
+            low=low,
+            high=high,
+            given=value,
+        )
     return value
 
 
@@ -308,14 +362,24 @@ def number(
     """A finite number between ``low`` and ``high`` inclusive (NaN and infinities refused).
     A refusal shows the number as ``typed`` (or exactly: never rounded to look in range)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadInput(f"{field} must be a number.")
+        raise BadInput(f"{field} must be a number.", code="not_a_number", field=field)
     as_float = float(value)
     shown_as = typed if typed is not None else _exact(value)
     if not math.isfinite(as_float):
-        raise BadInput(f"{field} must be a finite number, not {shown_as}.")
+        raise BadInput(
+            f"{field} must be a finite number, not {shown_as}.",
+            code="not_finite",
+            field=field,
+            given=shown_as,
+        )
     if not low <= as_float <= high:
         raise BadInput(
-            f"{field} must lie between {_exact(low)} and {_exact(high)}; {shown_as} does not."
+            f"{field} must lie between {_exact(low)} and {_exact(high)}; {shown_as} does not.",
+            code="out_of_range",
+            field=field,
+            low=_exact(low),
+            high=_exact(high),
+            given=shown_as,
         )
     return as_float
 
@@ -343,11 +407,21 @@ def whole_text(text: str, field: str, *, low: int = INT64_MIN, high: int = INT64
     raw = text.strip()
     if not _WHOLE_TEXT.fullmatch(raw):
         raise BadInput(
-            f"{field} must be a whole number written in digits 0-9; {shown(text)} is not."
+            f"{field} must be a whole number written in digits 0-9; {shown(text)} is not.",
+            code="not_whole_digits",
+            field=field,
+            given=shown(text),
         )
     value = int(raw)
     if not low <= value <= high:
-        raise BadInput(f"{field} must lie between {low} and {high}; {raw} does not.")
+        raise BadInput(
+            f"{field} must lie between {low} and {high}; {raw} does not.",
+            code="out_of_range",
+            field=field,
+            low=low,
+            high=high,
+            given=raw,
+        )
     return value
 
 
@@ -356,11 +430,19 @@ def number_text(text: str, field: str, *, low: float, high: float) -> float:
     between ``low`` and ``high``; the refusal shows it as typed."""
     raw = text.strip()
     if not _NUMBER_TEXT.fullmatch(raw):
-        raise BadInput(f"{field} must be a number written in digits 0-9; {shown(text)} is not.")
+        raise BadInput(
+            f"{field} must be a number written in digits 0-9; {shown(text)} is not.",
+            code="not_number_digits",
+            field=field,
+            given=shown(text),
+        )
     value = float(raw)
     if value == 0 and any(digit in "123456789" for digit in raw.split("e")[0].split("E")[0]):
         raise BadInput(  # 1e-400: a number too small to hold is not zero
-            f"{field} {shown(text)} is too small to tell from 0; write 0 or a larger number."
+            f"{field} {shown(text)} is too small to tell from 0; write 0 or a larger number.",
+            code="number_underflow",
+            field=field,
+            given=shown(text),
         )
     return number(value, field, low=low, high=high, typed=raw)
 
@@ -381,7 +463,13 @@ def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str])
     """
     if not isinstance(value, str) or value not in allowed:
         options = ", ".join(sorted(allowed))
-        raise BadInput(f"{field} must be one of {options}; {shown(value)} is not.")
+        raise BadInput(
+            f"{field} must be one of {options}; {shown(value)} is not.",
+            code="not_a_choice",
+            field=field,
+            choices=options,
+            given=shown(value),
+        )
     return value
 
 
@@ -452,27 +540,33 @@ def period(
     if end > start:
         return start, end
     first, last, empty = _local_text(start), _local_text(end), end == start
+    facts = {"first": first, "last": last, "start_name": names[0], "end_name": names[1]}
+    facts |= {"start_cap": _cap(names[0]), "end_cap": _cap(names[1])}
     if given == (False, True):
+        code = "period_end_at_default_start" if empty else "period_end_before_default_start"
         message = (
             f"{_cap(names[1])} {last} lies {'at' if empty else 'before'} the start of the "
             f"period ({first}, the default); give {names[1]} after it, or {names[0]} too."
         )
     elif given == (True, False):
+        code = "period_start_at_default_end" if empty else "period_start_after_default_end"
         message = (
             f"{_cap(names[0])} {first} lies {'at' if empty else 'after'} the end of the "
             f"period ({last}, the default); give {names[0]} before it, or {names[1]} too."
         )
     elif empty:
+        code = "period_empty"
         message = (
             f"{_cap(names[1])} {last} is the same moment as {names[0]}: the period is empty; "
             f"give {names[1]} after {names[0]}."
         )
     else:
+        code = "period_backwards"
         message = (
             f"{_cap(names[1])} {last} lies before {names[0]} {first}: the period would run "
             f"backwards; give {names[1]} after {names[0]} (or swap them)."
         )
-    raise BadInput(message)
+    raise BadInput(message, code=code, **facts)
 
 
 def _cap(name: str) -> str:

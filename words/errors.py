@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from store.clock import local
 from store.errors import StoreError
 
 from . import _
@@ -77,6 +78,20 @@ def _reason(p: Mapping[str, Any]) -> str:
 def rows(count: int) -> str:
     """ "1 row", "2 rows": a count of rows in words."""
     return _("1 row") if count == 1 else _("{count} rows").format(count=count)
+
+
+def _span(p: Mapping[str, Any]) -> str:
+    return f"{local(p['start']):%Y-%m-%d %H:%M}–{local(p['end']):%H:%M}"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _inner(p: Mapping[str, Any]) -> str:
+    """The words of the refusal a scenario change carries (``refusal``, with the same params)."""
+    words = SENTENCES.get(p.get("refusal") or "")
+    return str(p.get("why", "")) if words is None else words(p)
 
 
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -282,6 +297,736 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "more_occurrences_than_limit": _template(
         _("{head}, more than the limit of {limit}{most}; nothing was imported.")
     ),
+    # Refusals of input checks, the catalogue, the machine, files and the other aggregates.
+    "acknowledge_draft": _template(_("A draft cannot be acknowledged; it has not been issued.")),
+    "activity_too_long": _template(
+        _(
+            "An activity may last at most 72 hours (three whole days for an all-day one); "
+            "split it into several."
+        )
+    ),
+    "already_acknowledged": _template(_("{callsign} already acknowledged this report.")),
+    "audience_mismatch": _template(
+        _("a report event names an audience exactly when it issues the report.")
+    ),
+    "audit_event_edited": _template(
+        _(
+            "Audit chain broken at event {seq} ({action}, {at}): its content does not match "
+            "its hash; the event was edited."
+        )
+    ),
+    "audit_event_missing": _template(
+        _(
+            "Audit chain broken: event {expected_seq} is missing (the next is {seq}); the "
+            "trail was altered."
+        )
+    ),
+    "audit_event_out_of_order": _template(
+        _(
+            "Audit chain broken at event {seq} ({action}, {at}): it does not follow the "
+            "event before it; events were removed or reordered."
+        )
+    ),
+    "authority_not_competent": _template(
+        _(
+            "{subject} is in the {domain} domain, where the competent authority is "
+            "{allowed} (e.g. {example}:Havenstad), not {given} (rule R6)."
+        )
+    ),
+    "calendar_authority_reserved": _template(
+        _(
+            "The authority '{authority}' is reserved for cancellations by a calendar "
+            "import; name the person or body that decided (rule R5)."
+        )
+    ),
+    "calendar_bad_property": _template(_("{file}: {event}, property {prop}: {excerpt}.")),
+    "calendar_bad_recurrence": _template(
+        _("{file}: a recurrence rule cannot be expanded ({reason}).")
+    ),
+    "calendar_bad_sequence": _template(_("{file}: {event} has a SEQUENCE that is not a number.")),
+    "calendar_bad_utf16": _template(_("{file} starts as UTF-16 but is not valid UTF-16.")),
+    "calendar_code_page_ambiguous": _template(
+        _(
+            "{file} is not UTF-8 and reads as text of more than one code page: byte "
+            "0x{byte:02X} at position {position} is {readings}; which letters it means "
+            "cannot be told, so nothing was imported — export the calendar again as UTF-8."
+        )
+    ),
+    "calendar_conflicting_versions": _template(
+        _(
+            "{file}: {what} appears {count} times with the same SEQUENCE ({sequence}) and "
+            "stamp but different content; which one is the calendar's cannot be told. "
+            "Export the calendar again."
+        )
+    ),
+    "calendar_date_with_hours": _template(
+        _(
+            "{file}: {event} has a DTSTART that is a date but a DURATION of hours or "
+            "minutes; give whole days, or a DTSTART with a time."
+        )
+    ),
+    "calendar_duration_too_long": _template(
+        _("{name}: {event} has a DURATION of {days:,} days; an event lies between 1970 and 2099.")
+    ),
+    "calendar_encoding": _template(
+        _(
+            "{file} is not UTF-8 (byte 0x{byte:02X} at position {position}) and does not "
+            "read as Western European (Windows-1252/Latin-1) text either — it may be in "
+            "another code page such as Windows-1251 (Cyrillic); export the calendar again "
+            "as UTF-8."
+        )
+    ),
+    "calendar_floating_clock_change": _template(
+        _(
+            "{file}: {event}: {what} {moment} (floating, read in {zone}) {problem} because "
+            "of a clock change; write it in UTC or with a TZID."
+        )
+    ),
+    "calendar_floating_unknown_zone": _template(
+        _(
+            "{file}: {event} has a floating {prop} and the calendar's X-WR-TIMEZONE "
+            "'{zone}' is not a time zone Schildwacht knows; export with time zones."
+        )
+    ),
+    "calendar_foreign_digit": _template(
+        _(
+            "{name}: line {line:,}: {property} has the digit {digit} (U+{codepoint:04X}); "
+            "dates, times and numbers in a calendar are written in the digits 0-9."
+        )
+    ),
+    "calendar_invalid": _template(_("{file} is not a valid iCalendar file: {reason}.")),
+    "calendar_mixed_start_end": _template(
+        _(
+            "{file}: {event} has a DTSTART that is a {start_kind} but a DTEND that is a "
+            "{end_kind}; both must be the same kind (RFC 5545)."
+        )
+    ),
+    "calendar_no_start": _template(_("{file}: {event} has no DTSTART; it is not a usable agenda.")),
+    "calendar_no_uid": _template(_("{file}: {event} has no UID; cannot import it safely.")),
+    "calendar_no_vcalendar": _template(_("{file} does not start with BEGIN:VCALENDAR.")),
+    "calendar_out_of_years": _template(
+        _("{name}: {event} {what} must lie between {earliest} and {latest}; {value} does not.")
+    ),
+    "calendar_recurrence_never_ends": _template(
+        _(
+            "{name}: a recurrence rule ({rrule}) steps through more than {most:,} periods "
+            "without reaching the window's end (it seldom or never matches, e.g. "
+            "BYMONTH=2;BYMONTHDAY=30); nothing was imported. Correct the rule."
+        )
+    ),
+    "calendar_recurrence_too_far": _template(
+        _(
+            "{name}: expanding its recurrence rules would take about {steps:,} steps from "
+            "their start (most: {largest}), more than {most:,}; nothing was imported. "
+            "Export the calendar again from a later start date."
+        )
+    ),
+    "calendar_rrule_part": _template(_("{name}: {event}: RRULE {part} {problem}.")),
+    "calendar_skipped_hour": _template(
+        _(
+            "{file}: {event}: {prop} {moment} does not exist in {zone} (the clocks skip "
+            "that hour that night); correct the event (a time that exists, or in UTC)."
+        )
+    ),
+    "calendar_too_large": _template(_("{file} is larger than 10 MB; split the calendar export.")),
+    "calendar_too_many_dates": _template(
+        _(
+            "{name} lists more than {most:,} RDATE and EXDATE dates; export a shorter "
+            "period of the calendar."
+        )
+    ),
+    "calendar_too_many_events": _template(
+        _("{name} holds more than {most:,} events; export a shorter period of the calendar.")
+    ),
+    "calendar_too_many_lines": _template(
+        _("{name} has more than {most:,} lines; export a shorter period of the calendar.")
+    ),
+    "calendar_uid_too_long": _template(
+        _(
+            "{name}: an event has a UID of {length:,} characters ({uid}); at most {most} "
+            "are allowed."
+        )
+    ),
+    "calendar_unknown_zone": _template(
+        _(
+            "{file}: {event} has {prop} in time zone '{zone}', which is neither a known "
+            "zone (IANA or Windows name) nor defined in the file; a time of protection is "
+            "never guessed: export the calendar with standard time zones."
+        )
+    ),
+    "calendar_unreadable": _template(_("Cannot read {path}: {cause}.")),
+    "calendar_zone_rule": _template(
+        _(
+            "{file}: {event} has {prop} in time zone '{zone}', whose VTIMEZONE {rule} rule "
+            "cannot be read ({rule_prop}: {excerpt}); without it the time cannot be told: "
+            "export the calendar with standard time zones."
+        )
+    ),
+    "calendar_zone_unreadable": _template(
+        _(
+            "{file}: the VTIMEZONE '{zone}' cannot be read ({reason}); export the calendar "
+            "with standard time zones."
+        )
+    ),
+    "callsign_taken": _template(_("Callsign {callsign} is already taken; choose another.")),
+    "capacity_period_too_long": _template(
+        _("A capacity report covers at most 92 days; split the period.")
+    ),
+    "catalogue_concept_kind": _template(_("Concept {concept} names unknown subject kind {kind}.")),
+    "catalogue_concept_level": _template(_("Concept {concept} names unknown level {level}.")),
+    "catalogue_concept_qualification": _template(
+        _("Concept {concept} needs unknown qualification {qualification}.")
+    ),
+    "catalogue_field_missing": _template(_("The catalogue lacks the field {field}.")),
+    "catalogue_fte_decimals": _template(_("FTE '{value}' has more than one decimal.")),
+    "catalogue_fte_not_number": _template(_("FTE '{value}' is not a number.")),
+    "catalogue_no_units": _template(_("The catalogue has no units.")),
+    "catalogue_not_boolean": _template(_("{mark} of {row} must be true or false.")),
+    "catalogue_not_restorable": _template(
+        _(
+            "{path}: its reference catalogue was changed outside Schildwacht, and it is not "
+            "the one shipped with Schildwacht, so it cannot be restored here. Restore the "
+            "latest backup."
+        )
+    ),
+    "catalogue_package_below": _template(
+        _("Package {package} ({level}) lists {concept}, which provides only {provides} (rule R1).")
+    ),
+    "catalogue_package_concept": _template(_("Package {package} lists unknown concept {concept}.")),
+    "catalogue_pilot_unit": _template(_("Pilot concept {concept} names unknown unit {unit}.")),
+    "catalogue_threat_mismatch": _template(
+        _(
+            "Threat level {threat_level} requires {required} but its package {package} is "
+            "built for {built_for}."
+        )
+    ),
+    "catalogue_threat_unknown": _template(
+        _("Threat level {threat_level} maps to an unknown level or package.")
+    ),
+    "catalogue_travel_minutes": _template(
+        _("Travel minutes must be whole minutes from 0 to 1440, not {value!r}.")
+    ),
+    "catalogue_travel_units": _template(_("Travel pair {units} must name two known units.")),
+    "catalogue_unreadable": _template(_("Cannot read the catalogue {path}: {reason}.")),
+    "code_name_taken": _template(_("Code name {name} is already in use; choose another.")),
+    "database_busy": _template(
+        _(
+            "{place} is busy: another program (the console, a script or a sync) kept it "
+            "locked for longer than Schildwacht waits; nothing was written, try again."
+        )
+    ),
+    "database_not_writable": _template(
+        _(
+            "This user may not write {where} or its folder (file permissions, or a "
+            "read-only disk); nothing was written. Check the owner and mode of the file and "
+            "its folder."
+        )
+    ),
+    "database_refused_change": _template(_("The database refused the change: {refusal}.")),
+    "date_without_hour": _template(
+        _("{given} is a date; a time needs the hour too, e.g. '{raw} 09:00'.")
+    ),
+    "decision_already_superseded": _template(
+        _("Record {record} is already superseded by {by}; supersede that one.")
+    ),
+    "decision_needs_rationale": _template(
+        _("A work-process record needs its rationale (rule R6).")
+    ),
+    "decision_needs_reference": _template(
+        _("A work-process record names its document reference (rule R6).")
+    ),
+    "demo_outside_range": _template(
+        _(
+            "demo would write dates from {first} to {last}, outside {earliest} to {latest}; "
+            "run it with the clock (or SCHILDWACHT_NOW) inside that range. Nothing was "
+            "written."
+        )
+    ),
+    "disk_full": _template(
+        _("The disk holding {where} is full; nothing was written. Free some space and try again.")
+    ),
+    "disk_io_error": _template(
+        _(
+            "Reading or writing {where} failed (disk I/O error: the disk may be full, "
+            "removed or failing); nothing was written. Check the disk and try again."
+        )
+    ),
+    "done_hides_replanning": _template(
+        _(
+            "'{title}' needs re-planning ({reason}); marking it done would hide that. Put a "
+            "valid concept on it or log what happened."
+        )
+    ),
+    "done_moved_ahead": _template(
+        _(
+            "'{title}' is done; it cannot be moved to a time that has not ended yet (it "
+            "would end {end})."
+        )
+    ),
+    "draft_report_hidden": _template(
+        _(
+            "A draft signal report is visible only to the information organisation until it "
+            "is issued."
+        )
+    ),
+    "duiding_needs_text": _template(_("An interpretation (duiding) needs text.")),
+    "empty_file_name": _template(_("Give a file name for {what}; an empty name is not a file.")),
+    "empty_text": _template(_("The {field} may not be empty.")),
+    "encrypted_or_foreign": _template(
+        _(
+            "{path} is not a plain SQLite file: it is encrypted (give its passphrase in "
+            "SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database."
+        )
+    ),
+    "end_not_after_start": _template(_("end_at must be after start_at.")),
+    "end_not_after_start_period": _template(
+        _("{what} ends {end}, not after its start {start}; give an end after the start.")
+    ),
+    "file_grew": _template(_("{what} {name} grew past {limit:,} bytes while being read.")),
+    "file_not_permitted": _template(
+        _(
+            "This user may not {doing}{where} ({reason}); nothing was written. Check the "
+            "owner and mode of the file and its folder."
+        )
+    ),
+    "file_not_regular": _template(
+        _("{what} {name} is not a regular file (a folder, a pipe or a device).")
+    ),
+    "file_operation_failed": _template(
+        _("The machine could not {doing}{where} ({reason}); nothing was written. Try again.")
+    ),
+    "file_operation_refused": _template(_("Cannot {doing}{where}: {reason}.")),
+    "file_too_large": _template(_("{what} {name} is larger than {limit:,} bytes.")),
+    "file_unreadable": _template(_("{what} {name} cannot be read: {reason}.")),
+    "handover_content_not_json": _template(_("the handover's content is not a JSON document.")),
+    "handover_hash_mismatch": _template(
+        _("the handover's content does not match its signed hash.")
+    ),
+    "handover_supersede_without_reason": _template(
+        _("a handover that supersedes another says why.")
+    ),
+    "id_ambiguous": _template(_("{given} matches more than one {what}; give more of the id.")),
+    "invisible_character": _template(
+        _(
+            "{field} contains a control or invisible formatting character (a line break, an "
+            "escape or a direction mark); use letters, digits, spaces and punctuation only."
+        )
+    ),
+    "laptop_may_not": _template(
+        _(
+            "Only {names} may {words}; this laptop is enrolled in the team as {laptop}, "
+            "which bounds everyone who works on it ({callsign} included)."
+        )
+    ),
+    "lasts_too_long": _template(_("it lasts longer than {hours:g} hours.")),
+    "lend_more_than_on_duty": _template(
+        _("{change}: {unit} has only {on_duty} officers on duty in the period.")
+    ),
+    "lend_none_on_duty": _template(_("{change}: {home} has no officers on duty in the period.")),
+    "log_entry_already_cleared": _template(_("Log entry {entry} was already cleared by {by}.")),
+    "log_entry_needs_text": _template(_("A log entry needs text.")),
+    "log_entry_not_flagged": _template(
+        _("Log entry {entry} is not flagged; there is nothing to clear.")
+    ),
+    "maatwerk_needs_reason": _template(_("A tailored exception (maatwerk) states its reason.")),
+    "mixed_scripts": _template(
+        _(
+            "{field} mixes the letters of two scripts in the word {word} (letters that look "
+            "alike but are not the same); write each word in one script."
+        )
+    ),
+    "move_without_time": _template(_("This move has no new time.")),
+    "new_end_not_after_start": _template(_("new_end_at must be after new_start_at.")),
+    "no_acting_person": _template(
+        _("No acting person: name one, or create the database with its operator.")
+    ),
+    "no_officer_named": _template(_("Name at least one officer to deploy.")),
+    "no_option_named": _template(_("Name the option to carry out: its number or its token.")),
+    "no_room": _template(
+        _(
+            "No room to {doing}{where} (the disk is full, or the file size limit was "
+            "reached); nothing was written. Free some space and try again."
+        )
+    ),
+    "no_such_option": _template(_("There is no option {n}; choose 1 to {count}.")),
+    "not_a_callsign": _template(
+        _("{given} is not a callsign; use 2–24 letters, digits and hyphens, e.g. RT-0412.")
+    ),
+    "not_a_choice": _template(_("{field} must be one of {choices}; {given} is not.")),
+    "not_a_code_name": _template(
+        _(
+            "{given} is not a code name; use 2–32 letters, digits and hyphens starting with "
+            "a letter, e.g. BEVER or REIGER-07."
+        )
+    ),
+    "not_a_database": _template(_("{path} is not a Schildwacht database ({reason}).")),
+    "not_a_date": _template(
+        _("{given} is not a date; use YYYY-MM-DD, 'today' or 'tomorrow'{hint}.")
+    ),
+    "not_a_day": _template(_("{field} must be a date.")),
+    "not_a_digest": _template(_("{field} is not a SHA-256 digest.")),
+    "not_a_folder": _template(
+        _(
+            "{quoted} is not a folder (a symbolic link or a file); remove it and try again. "
+            "Nothing was written."
+        )
+    ),
+    "not_a_number": _template(_("{field} must be a number.")),
+    "not_a_real_date": _template(_("{given} is not a real date.")),
+    "not_a_real_date_field": _template(_("{field} is not a real date: {value}.")),
+    "not_a_real_time": _template(_("{field} is not a real time: {value}.")),
+    "not_a_time": _template(_("{given} is not a time{hint}; use {forms}.")),
+    "not_a_time_of_day": _template(_("{shown} is not a valid time of day.")),
+    "not_encrypted": _template(
+        _(
+            "This database is not encrypted; create an encrypted one and move the data with "
+            "a backup."
+        )
+    ),
+    "not_finite": _template(_("{field} must be a finite number, not {given}.")),
+    "not_number_digits": _template(
+        _("{field} must be a number written in digits 0-9; {given} is not.")
+    ),
+    "not_text": _template(_("{field} must be text (UTF-8).")),
+    "not_whole": _template(_("{field} must be a whole number.")),
+    "not_whole_digits": _template(
+        _("{field} must be a whole number written in digits 0-9; {given} is not.")
+    ),
+    "nothing_to_apply": _template(_("There is nothing to apply for this activity.")),
+    "number_underflow": _template(
+        _("{field} {given} is too small to tell from 0; write 0 or a larger number.")
+    ),
+    "observed_in_future": _template(
+        _("The observation time lies in the future; give when it was seen.")
+    ),
+    "offset_out_of_range": _template(
+        _(
+            "{given} has the offset {sign}{hours}:{minutes}; an offset lies between -18:00 "
+            "and +18:00."
+        )
+    ),
+    "operator_not_created": _template(_("The operator could not be created.")),
+    "out_of_memory": _template(_("The machine ran out of memory; nothing was written. Try again.")),
+    "out_of_range": _template(_("{field} must lie between {low} and {high}; {given} does not.")),
+    "out_of_years": _template(
+        _("{field} must lie between {earliest} and {latest}; {value} does not.")
+    ),
+    "outcome_without_closing": _template(
+        _("a signal event has an outcome exactly when it closes the signal.")
+    ),
+    "output_is_database": _template(
+        _(
+            "{quoted} is a file of the database in use ({part}); write {what} to another "
+            "file. Nothing was written."
+        )
+    ),
+    "output_is_link": _template(
+        _(
+            "{quoted} is a symbolic link; Schildwacht does not write {what} over a link or "
+            "through it. Give the path of a regular file or a new name. Nothing was "
+            "written."
+        )
+    ),
+    "output_not_regular": _template(
+        _(
+            "{quoted} is {kind}, not a regular file; Schildwacht writes {what} only to a "
+            "regular file or a new name. Nothing was written."
+        )
+    ),
+    "package_without_person_concept": _template(
+        _("Package {package} has no concept a new person could get.")
+    ),
+    "passphrase_too_short": _template(_("Choose a passphrase of at least 8 characters.")),
+    "qualification_day_malformed": _template(
+        _(
+            "{given}: a qualification's last valid day must be a date YYYY-MM-DD, e.g. "
+            "close_protection:2027-03-31 ({reason})."
+        )
+    ),
+    "refused_by_database": _template(_("Refused by the database: {refusal} (rule R1).")),
+    "refused_by_database_rule": _template(_("Refused by the database: {refusal}.")),
+    "repeated_local_time": _template(
+        _(
+            "{shown} occurs twice in Europe/Amsterdam (the clocks go back that night); give "
+            "an explicit offset: {stamp}+02:00 for the first, {stamp}+01:00 for the second."
+        )
+    ),
+    "report_for_others": _template(
+        _("This report is for {audience}: only {names} acknowledge it; {callsign} is {role}.")
+    ),
+    "report_needs_duiding": _template(
+        _("A signal report is issued only with its duiding (interpretation); add one first.")
+    ),
+    "report_needs_title": _template(_("A signal report needs a title.")),
+    "restriction_too_long": _template(_("it gives an activity longer than {hours:g} hours.")),
+    "restriction_unused_field": _template(
+        _("A restriction of kind {kind} does not take a new {unused}; it changes {changes}.")
+    ),
+    "role_may_not": _template(_("Only {names} may {words}; {callsign} is {role}.")),
+    "role_unchanged": _template(_("{callsign} is {role} already.")),
+    "roster_bad_lines": _template(_("{file}: nothing imported, {count} bad lines: {listing}.")),
+    "roster_changed": _template(
+        _(
+            "The team's roster changed while this change was being made; nothing was "
+            "written. Try again."
+        )
+    ),
+    "roster_columns": _template(
+        _("{file}: the first line must name the columns callsign,start,end.")
+    ),
+    "roster_extra_columns": _template(
+        _(
+            "{file}: the first line must name the columns callsign,start,end and no others "
+            "(it names {columns})."
+        )
+    ),
+    "roster_not_utf8": _template(_("{file} is not UTF-8 text; save the roster as UTF-8 CSV.")),
+    "roster_too_large": _template(_("{file} is larger than {megabytes} MB; split the roster.")),
+    "scenario_change_malformed": _template(_("{shown} {why} (write {form}).")),
+    "scenario_needs_description": _template(_("A scenario needs a description.")),
+    "scenario_without_change": _template(_("Describe at least one change.")),
+    "schema_too_new": _template(
+        _(
+            "The database at {path} has schema version {current}, newer than this "
+            "Schildwacht understands ({known}); upgrade Schildwacht to open it."
+        )
+    ),
+    "secret_changed_meanwhile": _template(_("{found}'s secret was changed meanwhile; try again.")),
+    "secret_needed": _template(
+        _(
+            "Acting as {found} needs {found}'s secret (SCHILDWACHT_SECRET, or typed when "
+            "asked on a terminal); nothing was done."
+        )
+    ),
+    "secret_too_long": _template(_("Choose a secret of at most {most} characters.")),
+    "secret_too_short": _template(_("Choose a secret of at least {least} characters.")),
+    "secret_with_nul": _template(_("A secret may not contain a NUL character.")),
+    "shift_too_long": _template(_("{callsign}: a shift lasts at most 14 hours.")),
+    "shortening_not_shorter": _template(
+        _("Shortening keeps the activity inside its old time and makes it shorter.")
+    ),
+    "sighting_mismatch": _template(_("a signal event has a sighting exactly when it is one.")),
+    "sighting_of_own_signal": _template(
+        _(
+            "A sighting comes from another officer; add to your own signal with a log entry "
+            "or raise a new signal."
+        )
+    ),
+    "signal_closed": _template(_("Signal {signal} is closed; raise a new signal instead.")),
+    "signal_needs_description": _template(_("A signal needs a description of what was seen.")),
+    "signal_tlp_red": _template(
+        _(
+            "Signal {signal} is TLP:RED: only its reporter and the information organisation "
+            "may see it."
+        )
+    ),
+    "signal_wrong_status": _template(
+        _(
+            "Signal {signal} is {status}; it can be {step} only when {allowed} (workflow: "
+            "{workflow})."
+        )
+    ),
+    "skipped_local_time": _template(
+        _(
+            "{shown} does not exist in Europe/Amsterdam (the clocks skip that hour for "
+            "summer time); give an explicit offset, e.g. {stamp}+01:00."
+        )
+    ),
+    "stays_cancelled": _template(
+        _("'{title}' was cancelled by a restriction; it stays cancelled.")
+    ),
+    "stored_date_malformed": _template(_("{field} must be a date written YYYY-MM-DD.")),
+    "stored_time_malformed": _template(
+        _("{field} must be a UTC time written YYYY-MM-DDTHH:MM:SSZ.")
+    ),
+    "supersede_draft": _template(
+        _("Only an issued report can be superseded; edit the draft instead.")
+    ),
+    "supersede_other_subject": _template(
+        _("A record supersedes a record of the same protected subject.")
+    ),
+    "text_empty": _template(_("{field} may not be empty.")),
+    "text_too_long": _template(
+        _("{field} may hold at most {max_len} characters; {length} were given.")
+    ),
+    "text_with_nul": _template(_("{field} contains a NUL character; remove it.")),
+    "time_and_place_at_once": _template(
+        _("Change the time and the place one at a time: each is its own restriction (R5).")
+    ),
+    "time_without_zone": _template(_("{field} must be a time with a time zone.")),
+    "unknown_activity": _template(_("No activity with id {activity}.")),
+    "unknown_activity_kind": _template(_("Unknown kind {kind}; choose work or private.")),
+    "unknown_actor": _template(_("No person with callsign {callsign} in this database.")),
+    "unknown_audience": _template(_("Unknown audience {given}; choose one of: {choices}.")),
+    "unknown_concept": _template(_("Unknown concept {given}; choose one of: {known}.")),
+    "unknown_domain": _template(_("Unknown domain {given}; choose local or national.")),
+    "unknown_grouping": _template(_("Unknown grouping {given}; choose one of: {choices}.")),
+    "unknown_id": _template(_("No {what} with id {given}.")),
+    "unknown_log_kind": _template(_("Unknown kind {given}; choose one of: {choices}.")),
+    "unknown_package": _template(_("Unknown package {given}.")),
+    "unknown_qualification": _template(
+        _("Unknown qualification {given}; choose one of: {choices}.")
+    ),
+    "unknown_qualification_named": _template(
+        _("Unknown qualification '{qualification}'; choose one of: {choices}.")
+    ),
+    "unknown_role": _template(_("Unknown role {given}; choose one of: {choices}.")),
+    "unknown_role_named": _template(_("Unknown role '{role}'; choose one of: {choices}.")),
+    "unknown_scenario_change": _template(_("Unknown change {given}; use one of: {forms}.")),
+    "unknown_scenario_change_kind": _template(_("Unknown scenario change '{kind}'.")),
+    "unknown_signal_value": _template(_("Unknown {what} {given}; choose one of: {choices}.")),
+    "unknown_step": _template(_("Unknown step {given}; choose one of: {choices}.")),
+    "unknown_subject_id": _template(_("No protected subject with id {subject_id}.")),
+    "unknown_subject_kind": _template(_("Unknown kind {given}; choose one of: {choices}.")),
+    "unknown_threat_level": _template(
+        _("Threat level {threat_level} does not exist; choose one of: {levels}.")
+    ),
+    "unknown_unit": _template(_("Unknown unit {given}; choose one of: {known}.")),
+    "window_days_out_of_range": _template(_("The number of days must be between 1 and {most}.")),
+    "window_end_before_start": _template(_("The last day must not lie before the first.")),
+    "window_end_twice": _template(_("Give the last day or the number of days, not both.")),
+    "window_too_long": _template(_("An import window covers at most {days} days.")),
+    "withdraw_needs_reason": _template(_("Withdrawing a signed handover needs the reason.")),
+    "wrong_passphrase": _template(_("Wrong passphrase for {path}; nothing was opened.")),
+    "wrong_secret": _template(_("Wrong secret for {found}; nothing was done.")),
+    "wrong_secret_unchanged": _template(_("Wrong secret for {found}; nothing was changed.")),
+    "another_import": _template(
+        _("Another import is running; try again when it ends. Nothing was written.")
+    ),
+    "database_is_folder": _template(_("{path} is a directory; give the path of a database file.")),
+    "database_not_a_file": _template(
+        _(
+            "{path} is not a regular file (a device, a pipe or a socket); give the path of a "
+            "database file."
+        )
+    ),
+    "database_exists": _template(
+        _("A database already exists at {path}; use it, or choose another path.")
+    ),
+    "no_database": _template(_("There is no Schildwacht database at {path}; create one first.")),
+    "done_before_end": lambda p: (
+        _(
+            "'{title}' ends {end}; it can be marked done only once it has ended (to cancel it, "
+            "restrict it)."
+        ).format(**p)
+        if "title" in p
+        else _("An activity can be marked done only once it has ended.")
+    ),
+    "calendar_ends_before_start": lambda p: (
+        _("{file}: {event} ends before it starts ({given} < DTSTART {start}); correct the event.")
+        if "given" in p
+        else _(
+            "{file}: {event} ends before it starts (DTEND {end} < DTSTART {start}); correct the "
+            "event."
+        )
+    ).format(**p),
+    "option_changed": lambda p: (
+        _(
+            "Option {n} is no longer the one shown ({wanted}): it is now {now}; list the "
+            "options again and choose."
+        )
+        if "n" in p
+        else _(
+            "The option shown ({wanted}) is no longer offered; list the options again and choose."
+        )
+    ).format(**p),
+    "grant_admin_only_by_admin": _template(
+        _(
+            "Only an admin may make someone an admin or change an admin's role; {callsign} is "
+            "not an admin."
+        )
+    ),
+    "not_a_pattern": _template(_("{field} is not a {what}.")),
+    "nothing_changed_qualification": lambda p: (
+        _("Nothing changed: {callsign} holds {qualification} already, valid until {until}.")
+        if p.get("until")
+        else _("Nothing changed: {callsign} holds {qualification} already, valid without end.")
+    ).format(**p),
+    "officer_named_twice": lambda p: _(
+        "{callsigns} named more than once; name each officer once."
+    ).format(callsigns=", ".join(p["callsigns"])),
+    "roster_not_csv": _template(_("{file}: line 1 is not CSV ({reason}).")),
+    "scenario_change_refused": lambda p: _("{change}: {refusal}").format(
+        change=p["change"], refusal=_lower_first(_inner(p))
+    ),
+    "shift_overlaps": lambda p: _(
+        "{callsign} already has a shift {span} that overlaps this one."
+    ).format(callsign=p["callsign"], span=_span(p)),
+    "shift_rest": lambda p: _(
+        "{callsign} would have less than the required 11 hours' rest next to the shift {span} "
+        "(rule: rest between shifts)."
+    ).format(callsign=p["callsign"], span=_span(p)),
+    "status_not_plain": lambda p: _("Status must be one of {statuses}; restrict to cancel.").format(
+        statuses=", ".join(p["statuses"])
+    ),
+    "too_many_occurrences": lambda p: _(
+        "{head}, more than the limit of {limit:,}; nothing was imported. Import a shorter "
+        "window or raise the limit."
+    ).format(**p),
+    "unknown_restriction_kind": lambda p: _(
+        "Unknown restriction {kind}; choose one of: {kinds}."
+    ).format(kind=p["kind"], kinds=", ".join(p["kinds"])),
+    "unknown_restriction_reason": lambda p: _(
+        "Unknown reason {reason}; choose one of: {reasons} (rule R5)."
+    ).format(reason=p["reason"], reasons=", ".join(p["reasons"])),
+    "unknown_scale": lambda p: _("Unknown scale {scale}; choose one of: {scales}.").format(
+        scale=p["scale"], scales=", ".join(p["scales"])
+    ),
+    "occurrences_over_limit": lambda p: _(
+        "{file} gives more occurrences than the limit of {limit:,}; nothing was imported."
+    ).format(**p),
+    "date_outside_years": _template(
+        _(
+            "{given} lies outside the years Schildwacht accepts; give a date between "
+            "{earliest} and {latest}."
+        )
+    ),
+    "time_outside_years": _template(
+        _(
+            "{given} lies outside the years Schildwacht accepts; give a time between "
+            "{earliest} and {latest}."
+        )
+    ),
+    "period_end_before_default_start": _template(
+        _(
+            "{end_cap} {last} lies before the start of the period ({first}, the default); "
+            "give {end_name} after it, or {start_name} too."
+        )
+    ),
+    "period_end_at_default_start": _template(
+        _(
+            "{end_cap} {last} lies at the start of the period ({first}, the default); "
+            "give {end_name} after it, or {start_name} too."
+        )
+    ),
+    "period_start_after_default_end": _template(
+        _(
+            "{start_cap} {first} lies after the end of the period ({last}, the default); "
+            "give {start_name} before it, or {end_name} too."
+        )
+    ),
+    "period_start_at_default_end": _template(
+        _(
+            "{start_cap} {first} lies at the end of the period ({last}, the default); "
+            "give {start_name} before it, or {end_name} too."
+        )
+    ),
+    "period_empty": _template(
+        _(
+            "{end_cap} {last} is the same moment as {start_name}: the period is empty; "
+            "give {end_name} after {start_name}."
+        )
+    ),
+    "period_backwards": _template(
+        _(
+            "{end_cap} {last} lies before {start_name} {first}: the period would run "
+            "backwards; give {end_name} after {start_name} (or swap them)."
+        )
+    ),
+    "lend_to_itself": _template(
+        _("Lending moves officers from one unit to another, not from {unit} to {unit} itself.")
+    ),
+    "scenario_without_count": _template(_("A scenario changes at least one person or officer.")),
 }
 
 

@@ -1,0 +1,274 @@
+"""Every refusal the store raises is a fact with words outside the store (issue 15, item 6).
+
+Read from the source (AST, no database): every typed error the store builds carries
+``code=``; every code it raises has a sentence in ``words/errors.py``; each sentence can be
+made from the params its raise sites pass (no KeyError when a face words it) and names no
+command-line option. Then a handful of refusals built through the real store calls: the
+words say exactly what the store's own message says.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from store import capacity, clock, staff, subjects, validate
+from store.db import Store
+from store.errors import BadInput, StoreError
+from tests.conftest import snapshot
+from words.errors import SENTENCES, sentence
+
+STORE = Path(__file__).resolve().parents[2] / "store"
+TYPED = {
+    "StoreError",
+    "BadInput",
+    "NotFound",
+    "RuleViolation",
+    "PermissionDenied",
+    "IntegrityFailure",
+    "MachineFault",
+}
+
+#: Modules other helpers are changing now: their refusals get codes and words when they land
+#: (the lead shrinks these lists after merging).
+OWNED_BY_OTHERS = ("handover.py", "witness.py", "sync/")
+#: Codes raised there whose raise sites do not yet pass the facts their words need.
+CODES_WITHOUT_WORDS = {"callsign_enrolled"}
+#: Errors built without a code on purpose: caught where they are raised and listed in the
+#: refusal that carries the code (``roster_bad_lines``).
+INTERNAL = {("roster.py", "more fields than the columns callsign,start,end")}
+#: A code passed on from another refusal or verdict whose own code is checked where it is made.
+PASSED_ON = {"exc.code", "verdict.why"}
+#: What a RuleViolation and a PermissionDenied add to the params themselves.
+ADDED = {"RuleViolation": {"rule"}, "PermissionDenied": {"bound"}}
+
+
+def _name(call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
+
+
+@functools.cache
+def _modules() -> list[tuple[str, ast.Module]]:
+    """Every store module, parsed once per test process."""
+    return [
+        (path.relative_to(STORE).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(STORE.rglob("*.py"))
+    ]
+
+
+def _calls(tree: ast.Module) -> Iterator[tuple[ast.Call, ast.FunctionDef | None]]:
+    """Every construction of a typed error, with the function it is in."""
+
+    def visit(node: ast.AST, inside: ast.FunctionDef | None) -> Iterator[tuple[ast.Call, ...]]:
+        for child in ast.iter_child_nodes(node):
+            here = child if isinstance(child, ast.FunctionDef) else inside
+            if isinstance(child, ast.Call) and _name(child) in TYPED:
+                yield child, inside
+            yield from visit(child, here)
+
+    yield from visit(tree, None)  # type: ignore[misc]
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _constants(node: ast.expr) -> list[str] | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        body, orelse = _constants(node.body), _constants(node.orelse)
+        return None if body is None or orelse is None else body + orelse
+    return None
+
+
+def _codes_of(call: ast.Call, inside: ast.FunctionDef | None, tree: ast.Module) -> list[str]:
+    """The codes a construction can carry: a literal, either branch of a conditional, the
+    literals assigned to a local ``code``, or the literal a helper whose parameter ``code`` it
+    passes on is called with."""
+    node = _keyword(call, "code")
+    assert node is not None
+    found = _constants(node)
+    if found is not None:
+        return found
+    if ast.unparse(node) in PASSED_ON:
+        return []
+    assert isinstance(node, ast.Name) and inside is not None, ast.unparse(node)
+    params = [a.arg for a in inside.args.args]
+    if node.id in params:  # a helper: the literals it is called with
+        index = params.index(node.id)
+        return [
+            c.args[index].value
+            for c in ast.walk(tree)
+            if isinstance(c, ast.Call)
+            and isinstance(c.func, ast.Name)
+            and c.func.id == inside.name
+            and len(c.args) > index
+            and isinstance(c.args[index], ast.Constant)
+        ]
+    return [
+        value
+        for a in ast.walk(inside)
+        if isinstance(a, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == node.id for t in a.targets)
+        for value in (_constants(a.value) or [])
+    ]
+
+
+def _owned_by_others(module: str) -> bool:
+    return module.startswith(OWNED_BY_OTHERS)
+
+
+def _message(call: ast.Call) -> str:
+    first = call.args[-1] if call.args else None
+    return first.value if isinstance(first, ast.Constant) else ""
+
+
+def test_every_typed_error_carries_a_code() -> None:
+    missing = [
+        f"store/{module}:{call.lineno}"
+        for module, tree in _modules()
+        if not _owned_by_others(module)
+        for call, _inside in _calls(tree)
+        if _keyword(call, "code") is None and (module, _message(call)) not in INTERNAL
+    ]
+    assert missing == []
+
+
+def _raised() -> dict[str, list[tuple[str, set[str] | None]]]:
+    """Code → (where, the params its raise site passes; None when they are spread from a
+    dict) for every code raised in store/."""
+    codes: dict[str, list[tuple[str, set[str] | None]]] = {}
+    for module, tree in _modules():
+        for call, inside in _calls(tree):
+            if _keyword(call, "code") is None:
+                continue
+            names = {str(k.arg) for k in call.keywords if k.arg not in (None, "code")}
+            code = _keyword(call, "code")
+            spread = any(k.arg is None for k in call.keywords) or not isinstance(
+                code, ast.Constant | ast.IfExp
+            )
+            given = None if spread else names | ADDED.get(_name(call) or "", set())
+            for code in _codes_of(call, inside, tree):
+                codes.setdefault(code, []).append((f"store/{module}:{call.lineno}", given))
+    return codes
+
+
+def test_every_code_raised_has_words() -> None:
+    raised = _raised()
+    assert len(raised) > 250  # the scan finds the store's codes
+    without = sorted(set(raised) - set(SENTENCES) - CODES_WITHOUT_WORDS)
+    assert without == []
+    assert set(raised) - set(SENTENCES) >= CODES_WITHOUT_WORDS  # shrink it when words come
+    for code in CODES_WITHOUT_WORDS:
+        assert all(_owned_by_others(w.removeprefix("store/")) for w, _ in raised[code])
+
+
+class _Any(str):
+    """A param of any shape: text that is also a stored time, formats with any spec."""
+
+    def __new__(cls) -> _Any:
+        return super().__new__(cls, "2026-11-30T12:00:00Z")
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+#: Codes whose words read params a literal cannot stand for (typed facts, a list of problems):
+#: worded through the real store calls in their own tests (test_deploy*, test_suggest*).
+STRUCTURED = {"not_deployed", "concept_misfits_deployed", "option_would_not_work"}
+_OPTION = re.compile(r"(?<![\w-])--[a-z]")
+
+
+def test_each_code_is_worded_from_the_params_its_raise_sites_pass() -> None:
+    checked = 0
+    for code, sites in sorted(_raised().items()):
+        if code not in SENTENCES or code in STRUCTURED:
+            continue
+        for where, given in sites:
+            if given is None:  # spread from a dict: worded through the real calls below
+                continue
+            try:
+                words = SENTENCES[code]({name: _Any() for name in given})
+            except KeyError as missing:
+                pytest.fail(f"{where}: the words of {code} need {missing}, not passed there")
+            assert words and not _OPTION.search(words), (where, words)
+            checked += 1
+    assert checked > 250
+
+
+# Through the real store calls: the words are the store's own sentence ----------------------
+
+
+def _words_of(refusal: pytest.ExceptionInfo[StoreError]) -> str:
+    error = refusal.value
+    assert error.code in SENTENCES, error.code
+    return sentence(error)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "given"),
+    [
+        ("2026-11-30T12:00", "2026-11-30T11:00", (False, True)),
+        ("2026-11-30T12:00", "2026-11-30T12:00", (False, True)),
+        ("2026-11-30T12:00", "2026-11-30T11:00", (True, False)),
+        ("2026-11-30T12:00", "2026-11-30T12:00", (True, False)),
+        ("2026-11-30T12:00", "2026-11-30T12:00", (True, True)),
+        ("2026-11-30T12:00", "2026-11-30T11:00", (True, True)),
+    ],
+)
+def test_a_period_refusal_in_words(start: str, end: str, given: tuple[bool, bool]) -> None:
+    first, last = (datetime.fromisoformat(t).replace(tzinfo=UTC) for t in (start, end))
+    with pytest.raises(BadInput) as refused:
+        validate.period(first, last, names=("--from", "--to"), given=given)
+    assert _words_of(refused) == str(refused.value)
+
+
+_CLOCK = clock.FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        lambda: validate.text("x" * 5, "The note", max_len=4),
+        lambda: validate.line("a\u202eb", "The authority"),
+        lambda: validate.line("\u0441alendar", "The place"),
+        lambda: validate.number(float("nan"), "The FTE", low=0, high=1),
+        lambda: validate.number_text("1e-400", "The FTE", low=0, high=1),
+        lambda: validate.choice("x", "The kind", ("work", "private")),
+        lambda: validate.stored_time("2026-02-30T00:00:00Z", "The start"),
+        lambda: clock.parse_time("2100-01-01 09:00", _CLOCK),
+        lambda: clock.parse_date("31-12-2026", _CLOCK),
+        lambda: clock.parse_time("2026-03-29 02:30", _CLOCK),
+    ],
+)
+def test_an_input_check_in_words(check: object) -> None:
+    with pytest.raises(BadInput) as refused:
+        check()  # type: ignore[operator]
+    assert _words_of(refused) == str(refused.value)
+
+
+def test_store_refusals_in_words_write_nothing(store: Store, tmp_path: Path) -> None:
+    before = snapshot(store.path)
+    attempts = [
+        lambda: staff.add_staff(store, "OPS-01", name="Twice", unit="RT"),
+        lambda: subjects.add_subject(store, "bad code!", kind="person", domain="local", unit="RT"),
+        lambda: capacity.check_changes(store, [capacity.Change.parse("lend:2:RT:XX")]),
+        lambda: capacity.check_changes(store, [capacity.Change.parse("lend:2:RT:RT")]),
+        lambda: capacity.Change.parse("lend:two:RT:AMS"),
+        lambda: Store(tmp_path),
+    ]
+    for attempt in attempts:
+        with pytest.raises(StoreError) as refused:
+            attempt()
+        assert _words_of(refused) == str(refused.value)
+    assert snapshot(store.path) == before
