@@ -78,7 +78,18 @@ def list_audit(store: Store, *, limit: int = 100, action: str | None = None) -> 
 
 
 def verify_audit(store: Store) -> int:
-    """Walk the chain; return the number of events, or raise naming the first broken link."""
+    """Walk the chain; return the number of events, or raise naming the first broken link.
+
+    Args:
+        store: the open database.
+
+    Returns:
+        The number of events in the trail.
+
+    Raises:
+        IntegrityFailure: ``audit_event_missing``, ``audit_event_out_of_order`` or
+            ``audit_event_edited``.
+    """
     previous = GENESIS_HASH
     expected_seq = None
     count = 0

@@ -223,38 +223,7 @@ def _validate(data: dict[str, Any]) -> None:
         packages = {p["code"]: p for p in data["packages"]}
         quals = {q["code"] for q in data["qualifications"]}
         units = {u["code"] for u in data["units"]}
-        for concept in concepts.values():
-            if concept["level"] not in ranks:
-                raise BadInput(
-                    f"Concept {concept['code']} names unknown level {concept['level']}.",
-                    code="catalogue_concept_level",
-                    concept=concept["code"],
-                    level=concept["level"],
-                )
-            for qual in concept.get("staffing", {}):
-                if qual not in quals:
-                    raise BadInput(
-                        f"Concept {concept['code']} needs unknown qualification {qual}.",
-                        code="catalogue_concept_qualification",
-                        concept=concept["code"],
-                        qualification=qual,
-                    )
-            for unit in concept.get("pilot_units", []):
-                if unit not in units:
-                    raise BadInput(
-                        f"Pilot concept {concept['code']} names unknown unit {unit}.",
-                        code="catalogue_pilot_unit",
-                        concept=concept["code"],
-                        unit=unit,
-                    )
-            for kind in concept.get("subject_kinds", SUBJECT_KINDS):
-                if kind not in SUBJECT_KINDS:
-                    raise BadInput(
-                        f"Concept {concept['code']} names unknown subject kind {kind}.",
-                        code="catalogue_concept_kind",
-                        concept=concept["code"],
-                        kind=kind,
-                    )
+        _validate_concepts(concepts, ranks, quals, units)
         _validate_marks(data)
         _validate_travel(data.get("travel", {}), units)
         for package in packages.values():
@@ -299,6 +268,44 @@ def _validate(data: dict[str, Any]) -> None:
         raise BadInput(
             f"The catalogue lacks the field {exc}.", code="catalogue_field_missing", field=str(exc)
         ) from None
+
+
+def _validate_concepts(
+    concepts: dict[str, Any], ranks: dict[str, int], quals: set[str], units: set[str]
+) -> None:
+    """Every concept names a known level, qualifications, pilot units and subject kinds."""
+    for concept in concepts.values():
+        if concept["level"] not in ranks:
+            raise BadInput(
+                f"Concept {concept['code']} names unknown level {concept['level']}.",
+                code="catalogue_concept_level",
+                concept=concept["code"],
+                level=concept["level"],
+            )
+        for qual in concept.get("staffing", {}):
+            if qual not in quals:
+                raise BadInput(
+                    f"Concept {concept['code']} needs unknown qualification {qual}.",
+                    code="catalogue_concept_qualification",
+                    concept=concept["code"],
+                    qualification=qual,
+                )
+        for unit in concept.get("pilot_units", []):
+            if unit not in units:
+                raise BadInput(
+                    f"Pilot concept {concept['code']} names unknown unit {unit}.",
+                    code="catalogue_pilot_unit",
+                    concept=concept["code"],
+                    unit=unit,
+                )
+        for kind in concept.get("subject_kinds", SUBJECT_KINDS):
+            if kind not in SUBJECT_KINDS:
+                raise BadInput(
+                    f"Concept {concept['code']} names unknown subject kind {kind}.",
+                    code="catalogue_concept_kind",
+                    concept=concept["code"],
+                    kind=kind,
+                )
 
 
 def _validate_marks(data: dict[str, Any]) -> None:

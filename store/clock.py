@@ -79,7 +79,17 @@ class FixedClock:
 
 
 def to_db(moment: datetime) -> str:
-    """Format an aware datetime as stored UTC text."""
+    """Format an aware datetime as stored UTC text.
+
+    Args:
+        moment: an aware datetime (any zone).
+
+    Returns:
+        UTC text ``YYYY-MM-DDTHH:MM:SSZ`` (whole seconds).
+
+    Raises:
+        ValueError: a naive datetime (a programming error, not input).
+    """
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
     # isoformat pads the year to four digits, where strftime would write year 1 as "1".
@@ -89,13 +99,31 @@ def to_db(moment: datetime) -> str:
 @lru_cache(maxsize=4096)
 def from_db(text: str) -> datetime:
     """Parse stored UTC text into an aware UTC datetime (the same few thousand times recur:
-    remembered, as ``strptime`` is slow and a datetime never changes)."""
+    remembered, as ``strptime`` is slow and a datetime never changes).
+
+    Args:
+        text: stored UTC text ``YYYY-MM-DDTHH:MM:SSZ``.
+
+    Returns:
+        The aware UTC datetime.
+
+    Raises:
+        ValueError: text in another shape (rows are checked when written; not input).
+    """
     return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
 
 
 def with_times(row: Any, *columns: str) -> dict[str, Any]:
     """A database row as a dict whose named columns (stored UTC text, or NULL) are aware UTC
-    datetimes (or None): how a record is made from its row."""
+    datetimes (or None): how a record is made from its row.
+
+    Args:
+        row: a ``sqlite3.Row`` (or any mapping).
+        *columns: the names of its time columns.
+
+    Returns:
+        The row as a new dict, those columns as aware UTC datetimes or None.
+    """
     values = dict(row)
     for column in columns:
         if values[column] is not None:
@@ -104,21 +132,43 @@ def with_times(row: Any, *columns: str) -> dict[str, Any]:
 
 
 def local(moment: datetime | str) -> datetime:
-    """The moment in Europe/Amsterdam."""
+    """The moment in Europe/Amsterdam.
+
+    Args:
+        moment: an aware datetime, or stored UTC text.
+
+    Returns:
+        The same moment as an aware Europe/Amsterdam datetime.
+    """
     if isinstance(moment, str):
         moment = from_db(moment)
     return moment.astimezone(LOCAL_TZ)
 
 
 def local_iso(moment: datetime | str | None) -> str | None:
-    """ISO-8601 with the Amsterdam offset, as scripts receive it: ``2026-11-28T14:00:00+01:00``."""
+    """ISO-8601 with the Amsterdam offset, as scripts receive it: ``2026-11-28T14:00:00+01:00``.
+
+    Args:
+        moment: an aware datetime, stored UTC text, or None.
+
+    Returns:
+        The text, or None for None.
+    """
     if moment is None:
         return None
     return local(moment).isoformat()
 
 
 def local_text(moment: datetime | str | None, *, with_date: bool = True) -> str:
-    """A short human form: ``2026-11-28 14:00`` (or ``14:00``)."""
+    """A short human form: ``2026-11-28 14:00`` (or ``14:00``).
+
+    Args:
+        moment: an aware datetime, stored UTC text, or None.
+        with_date: include the local date.
+
+    Returns:
+        The Europe/Amsterdam wall-clock text, or "" for None.
+    """
     if moment is None:
         return ""
     value = local(moment)
@@ -126,8 +176,17 @@ def local_text(moment: datetime | str | None, *, with_date: bool = True) -> str:
 
 
 def require_order(start: datetime, end: datetime, what: str) -> None:
-    """Refuse (``BadInput``) an end that is not after the start, saying which and how to fix
-    it: ``The period ends 2026-12-01 11:00, not after its start 2026-12-01 11:30; …``."""
+    """Refuse an end that is not after the start, saying which and how to fix it:
+    ``The period ends 2026-12-01 11:00, not after its start 2026-12-01 11:30; …``.
+
+    Args:
+        start: aware datetime.
+        end: aware datetime.
+        what: what the two bound, for the refusal (``"The period"``).
+
+    Raises:
+        BadInput: ``end_not_after_start_period`` when ``end <= start``.
+    """
     if end <= start:
         raise BadInput(
             f"{what} ends {local_text(end)}, not after its start {local_text(start)}; give an "
@@ -140,13 +199,31 @@ def require_order(start: datetime, end: datetime, what: str) -> None:
 
 
 def today(clock: Clock) -> date:
-    """The local date now."""
+    """The local date now.
+
+    Args:
+        clock: the store's clock.
+
+    Returns:
+        Today's date in Europe/Amsterdam.
+    """
     return local(clock.now()).date()
 
 
 def parse_date(text: str, clock: Clock) -> date:
     """Parse ``YYYY-MM-DD``, ``today``, ``tomorrow`` or ``yesterday`` (local); the day must
-    lie between 1970-01-01 and 2099-12-31."""
+    lie between 1970-01-01 and 2099-12-31.
+
+    Args:
+        text: the date as typed.
+        clock: the store's clock (for the words).
+
+    Returns:
+        The local calendar date.
+
+    Raises:
+        BadInput: ``not_a_date``, ``not_a_real_date`` or ``date_outside_years``.
+    """
     word = text.strip().lower()
     if word in _WORDS:
         day = today(clock) + timedelta(days=_WORDS[word])
@@ -202,7 +279,21 @@ def _out_of_range(text: str, what: str = "time") -> BadInput:
 
 
 def local_to_utc(day: date, hour: int, minute: int, *, original: str | None = None) -> datetime:
-    """Turn a local wall-clock time into UTC, refusing nonexistent and ambiguous times."""
+    """Turn a local wall-clock time into UTC, refusing nonexistent and ambiguous times.
+
+    Args:
+        day: the Europe/Amsterdam date.
+        hour: 0-23.
+        minute: 0-59.
+        original: the text as typed, for the refusal.
+
+    Returns:
+        The aware UTC datetime.
+
+    Raises:
+        BadInput: ``not_a_time_of_day``; ``skipped_local_time`` (the spring clock change) or
+            ``repeated_local_time`` (the autumn one: give an offset).
+    """
     return _local_to_utc(day, hour, minute, 0, original)
 
 
@@ -245,6 +336,18 @@ def parse_time(text: str, clock: Clock) -> datetime:
     optional), ``today HH:MM`` / ``tomorrow HH:MM`` / ``yesterday HH:MM``, and ISO-8601 with
     an explicit offset (``2026-10-25T02:30+01:00``, ``…Z``; at most ±18:00). The time must
     fall between 1970-01-01 and 2099-12-31. Anything else is refused, never guessed.
+
+    Args:
+        text: the time as typed.
+        clock: the store's clock (for ``today`` and its kin).
+
+    Returns:
+        The aware UTC datetime.
+
+    Raises:
+        BadInput: ``not_a_time``, ``date_without_hour``, ``not_a_time_of_day``,
+            ``skipped_local_time``, ``repeated_local_time``, ``offset_out_of_range`` or
+            ``time_outside_years``.
     """
     raw = text.strip()
     lowered = raw.lower()
@@ -323,7 +426,14 @@ def _with_offset(match: re.Match[str], original: str) -> datetime:
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC start and end of a local calendar day (23 or 25 hours on change days)."""
+    """The UTC start and end of a local calendar day (23 or 25 hours on change days).
+
+    Args:
+        day: the Europe/Amsterdam date.
+
+    Returns:
+        ``(start, end)``: aware UTC datetimes, end exclusive (the next local midnight).
+    """
     start = datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ).astimezone(UTC)
     nxt = day + timedelta(days=1)
     end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=LOCAL_TZ).astimezone(UTC)
@@ -332,20 +442,47 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def iso_week(day: date) -> str:
     """The ISO-8601 week of a local date, ``YYYY-Www``: weeks start on Monday and belong to the
-    year of their Thursday, so 2026-12-31 is ``2026-W53`` and 2029-12-31 is ``2030-W01``."""
+    year of their Thursday, so 2026-12-31 is ``2026-W53`` and 2029-12-31 is ``2030-W01``.
+
+    Args:
+        day: the local date.
+
+    Returns:
+        The week as text.
+    """
     year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
 def hours_between(start: datetime | str, end: datetime | str) -> float:
-    """Real elapsed hours between two moments."""
+    """Real elapsed hours between two moments (a clock change counts as it happened).
+
+    Args:
+        start: an aware datetime or stored UTC text.
+        end: the same.
+
+    Returns:
+        Hours, as a float (negative when ``end`` is before ``start``).
+    """
     a = from_db(start) if isinstance(start, str) else start
     b = from_db(end) if isinstance(end, str) else end
     return (b - a).total_seconds() / 3600
 
 
 def parse_time_on(text: str, day: date, clock: Clock) -> datetime:
-    """Like ``parse_time``, but a bare ``HH:MM`` means that time on ``day``."""
+    """Like ``parse_time``, but a bare ``HH:MM`` means that time on ``day``.
+
+    Args:
+        text: the time as typed.
+        day: the local date a bare ``HH:MM`` falls on.
+        clock: the store's clock.
+
+    Returns:
+        The aware UTC datetime.
+
+    Raises:
+        BadInput: as ``parse_time``.
+    """
     raw = text.strip()
     if _HHMM_RE.match(raw):
         raw = f"{day.isoformat()} {raw}"

@@ -52,7 +52,14 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def is_encrypted(path: Path) -> bool:
-    """A non-empty file that does not start with SQLite's plain header."""
+    """A non-empty file that does not start with SQLite's plain header.
+
+    Args:
+        path: the database file.
+
+    Returns:
+        True for an encrypted (or not a SQLite) file; False for a plain or empty one.
+    """
     try:
         with open(path, "rb") as handle:
             head = handle.read(16)
@@ -82,12 +89,20 @@ def _driver_errors(name: str) -> tuple[type[Exception], ...]:
 
 
 def integrity_errors() -> tuple[type[Exception], ...]:
-    """Constraint errors of both drivers."""
+    """Constraint errors of both drivers.
+
+    Returns:
+        The exception classes to catch (sqlite3's and, when installed, SQLCipher's).
+    """
     return _driver_errors("IntegrityError")
 
 
 def database_errors() -> tuple[type[Exception], ...]:
-    """Operational errors of both drivers (busy, full, I/O, read-only …)."""
+    """Operational errors of both drivers (busy, full, I/O, read-only …).
+
+    Returns:
+        The exception classes to catch (sqlite3's and, when installed, SQLCipher's).
+    """
     return _driver_errors("OperationalError")
 
 
@@ -169,12 +184,7 @@ class Store:
             fault = machine.machine_fault(exc, self.path)
             if fault is not None:
                 raise fault from None
-            raise BadInput(
-                f"{self.path} is not a Schildwacht database ({exc}).",
-                code="not_a_database",
-                path=self.path,
-                reason=str(exc),
-            ) from None
+            raise _not_a_database(self.path, exc) from None
         except StoreError:
             self.close()
             raise
@@ -214,7 +224,7 @@ class Store:
                 f"{self.path} is not a plain SQLite file: it is encrypted (give its passphrase "
                 "in SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database.",
                 code="encrypted_or_foreign",
-                path=self.path,
+                path=str(self.path),
             )
 
     # Connections ----------------------------------------------------------------------------
@@ -250,7 +260,7 @@ class Store:
                     raise IntegrityFailure(
                         f"Wrong passphrase for {self.path}; nothing was opened.",
                         code="wrong_passphrase",
-                        path=self.path,
+                        path=str(self.path),
                     ) from None
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -262,12 +272,7 @@ class Store:
             fault = machine.machine_fault(exc, self.path)
             if fault is not None:
                 raise fault from None
-            raise BadInput(
-                f"{self.path} is not a Schildwacht database ({exc}).",
-                code="not_a_database",
-                path=self.path,
-                reason=str(exc),
-            ) from None
+            raise _not_a_database(self.path, exc) from None
         return conn
 
     def _install_capture(self, conn: sqlite3.Connection) -> None:
@@ -674,7 +679,15 @@ def _record_catalogue(conn: sqlite3.Connection, from_version: int) -> None:
 
 def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every subject's threat level as R2 derives it from its assessments; return the ones
-    that were not (lowered or raised on this disk outside Schildwacht)."""
+    that were not (lowered or raised on this disk outside Schildwacht).
+
+    Args:
+        conn: the connection of the open write transaction.
+
+    Returns:
+        ``{"subject": code name, "was": level held, "now": level derived}`` per subject whose
+        stored level was wrong (now corrected).
+    """
     derived = (
         "(SELECT a.level FROM threat_assessment a JOIN threat_level t ON t.level = a.level"
         " WHERE a.subject_id = s.id ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1)"
@@ -696,7 +709,15 @@ def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 def enrolled_role(conn: sqlite3.Connection, device_id: str) -> str | None:
     """The role ``device_id`` is enrolled with in the newest team roster this database holds
     (None outside a team, or when the roster does not name it). The roster's signature was
-    checked when it was stored (``sync.roster``)."""
+    checked when it was stored (``sync.roster``).
+
+    Args:
+        conn: an open connection.
+        device_id: the device's id.
+
+    Returns:
+        The role, or None.
+    """
     row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
     if row is None:
         return None
@@ -743,7 +764,14 @@ def _merging() -> int:
 
 
 def pending_mark(conn: sqlite3.Connection) -> int:
-    """The last captured row change so far (0: none), where a nested action's own begin."""
+    """The last captured row change so far (0: none), where a nested action's own begin.
+
+    Args:
+        conn: the connection of the open write transaction.
+
+    Returns:
+        The sequence number of the last captured change.
+    """
     try:
         return int(
             conn.execute("SELECT coalesce(max(rowid), 0) FROM temp.audit_pending").fetchone()[0]
@@ -754,7 +782,15 @@ def pending_mark(conn: sqlite3.Connection) -> int:
 
 def pending_changes(conn: sqlite3.Connection, *, after: int = 0) -> dict[str, Any]:
     """This transaction's captured row changes (those after the mark ``after``), before and
-    after, then cleared."""
+    after, then cleared.
+
+    Args:
+        conn: the connection of the open write transaction.
+        after: the mark (``pending_mark``) this action's changes follow.
+
+    Returns:
+        The changes as the audit event's detail holds them.
+    """
     try:
         total = conn.execute(
             "SELECT count(*) FROM temp.audit_pending WHERE rowid > ?", (after,)
@@ -788,7 +824,20 @@ def append_audit(
     target: str | None,
     detail: dict[str, Any],
 ) -> str:
-    """Append one hash-chained audit event and return its hash."""
+    """Append one hash-chained audit event and return its hash.
+
+    Args:
+        conn: the connection of the open write transaction.
+        at: when, stored UTC text.
+        actor: the acting person's callsign.
+        device: this device's id.
+        action: the action's name (``"log.add"``).
+        target: the id acted on, or None.
+        detail: the event's detail (JSON values).
+
+    Returns:
+        The event's hash, 64 hex digits.
+    """
     row = conn.execute("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS_HASH
     body = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
@@ -824,6 +873,16 @@ def audit_hash(
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+def _not_a_database(path: Path, exc: Exception) -> BadInput:
+    """The refusal of a file SQLite cannot read as a database."""
+    return BadInput(
+        f"{path} is not a Schildwacht database ({exc}).",
+        code="not_a_database",
+        path=str(path),
+        reason=str(exc),
+    )
+
+
 def _constraint_error(exc: Exception) -> StoreError:
     message = str(exc)
     if message.startswith("R1:"):
@@ -848,7 +907,21 @@ def _constraint_error(exc: Exception) -> StoreError:
 
 
 def resolve_id(store: Store, table: str, text: str, what: str) -> str:
-    """A full id, or a unique prefix of at least 8 characters (ids are long to type)."""
+    """A full id, or a unique prefix of at least 8 characters (ids are long to type).
+
+    Args:
+        store: the open database.
+        table: the table the id belongs to.
+        text: the id or prefix as typed.
+        what: what it is, for the refusal ("activity").
+
+    Returns:
+        The full id.
+
+    Raises:
+        BadInput: ``id_ambiguous`` (the prefix matches more than one).
+        NotFound: ``unknown_id``.
+    """
     value = text.strip().lower()
     if store.one(f"SELECT 1 FROM {table} WHERE id = ?", (value,)):
         return value
@@ -876,7 +949,19 @@ _ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}$")
 
 def backup_database(store: Store, target: str | Path) -> Path:
     """A consistent copy, written under a temporary name and renamed; encrypted with the same
-    passphrase when the database is."""
+    passphrase when the database is.
+
+    Args:
+        store: the open database.
+        target: the backup file to write (checked by ``machine.check_target``).
+
+    Returns:
+        The path written.
+
+    Raises:
+        BadInput: the target may not be written (``machine.check_target``).
+        MachineFault: the disk is full, the file may not be written, the database is busy.
+    """
     from .sync import capture  # a reading command loads no sync code
 
     destination = machine.check_target(target, "the backup", database=store.path)
@@ -934,7 +1019,15 @@ def _note_backup(conn: sqlite3.Connection, own: int) -> None:
 
 
 def rekey_database(store: Store, new_passphrase: str) -> None:
-    """Change the passphrase of an encrypted database."""
+    """Change the passphrase of an encrypted database.
+
+    Args:
+        store: the open database (the caller checks who may).
+        new_passphrase: at least 8 characters.
+
+    Raises:
+        BadInput: ``not_encrypted`` or ``passphrase_too_short``.
+    """
     if store.passphrase is None:
         raise BadInput(
             "This database is not encrypted; create an encrypted one and move the data with a "

@@ -19,7 +19,7 @@ from .clock import with_times
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
-from .subjects import get_subject
+from .subjects import Subject, get_subject
 
 STEPS = rules.DECISION_STEPS
 #: The competent authority by domain; a record names one, optionally with a place: mayor:Havenstad
@@ -87,60 +87,8 @@ def add_decision(
     detail: dict[str, str] = {}
     with store.write("decision.add", decision_id, detail, require="decision.adopt") as conn:
         subject = get_subject(store, person)
-        if step not in STEPS:
-            raise BadInput(
-                f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.",
-                code="unknown_step",
-                given=validate.shown(step),
-                choices=", ".join(STEPS),
-            )
-        if not validate.text(rationale, "The rationale").strip():
-            raise BadInput(
-                "A work-process record needs its rationale (rule R6).",
-                code="decision_needs_rationale",
-            )
-        if not validate.line(document, "The document reference", required=False):
-            raise BadInput(
-                "A work-process record names its document reference (rule R6).",
-                code="decision_needs_reference",
-            )
-        validate.line(authority, "The authority", required=False)
-        if tailored is not None:
-            validate.text(tailored, "The tailored exception's reason")
-        kind = authority.strip().split(":", 1)[0].lower()
-        allowed = AUTHORITIES[subject.domain]
-        if kind not in allowed:
-            raise BadInput(
-                f"{subject.code} is in the {subject.domain} domain, where the competent "
-                f"authority is {' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
-                f"{validate.shown(authority)} (rule R6).",
-                code="authority_not_competent",
-                subject=subject.code,
-                domain=subject.domain,
-                allowed=" or ".join(allowed),
-                example=allowed[-1],
-                given=validate.shown(authority),
-            )
-        if tailored is not None and not tailored.strip():
-            raise BadInput(
-                "A tailored exception (maatwerk) states its reason.", code="maatwerk_needs_reason"
-            )
-        replaced = None
-        if supersedes:
-            replaced = get_decision(store, supersedes)
-            if replaced.person != subject.code:
-                raise BadInput(
-                    "A record supersedes a record of the same protected subject.",
-                    code="supersede_other_subject",
-                )
-            if replaced.superseded_by:
-                raise BadInput(
-                    f"Record {replaced.id[:13]} is already superseded by "
-                    f"{replaced.superseded_by[:13]}; supersede that one.",
-                    code="decision_already_superseded",
-                    record=replaced.id[:13],
-                    by=replaced.superseded_by[:13],
-                )
+        _check_record(subject, step, rationale, document, authority, tailored)
+        replaced = _replaced(store, supersedes, subject)
         detail.update({"person": subject.code, "step": step})
         conn.execute(
             "INSERT INTO decision (id, subject_id, step, rationale, authority, document,"
@@ -161,6 +109,71 @@ def add_decision(
             ),
         )
     return get_decision(store, decision_id)
+
+
+def _check_record(
+    subject: Subject, step: str, rationale: str, document: str, authority: str, tailored: str | None
+) -> None:
+    """Refuse a record rule R6 does not allow (``add_decision`` says which refusals)."""
+    if step not in STEPS:
+        raise BadInput(
+            f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.",
+            code="unknown_step",
+            given=validate.shown(step),
+            choices=", ".join(STEPS),
+        )
+    if not validate.text(rationale, "The rationale").strip():
+        raise BadInput(
+            "A work-process record needs its rationale (rule R6).",
+            code="decision_needs_rationale",
+        )
+    if not validate.line(document, "The document reference", required=False):
+        raise BadInput(
+            "A work-process record names its document reference (rule R6).",
+            code="decision_needs_reference",
+        )
+    validate.line(authority, "The authority", required=False)
+    if tailored is not None:
+        validate.text(tailored, "The tailored exception's reason")
+    kind = authority.strip().split(":", 1)[0].lower()
+    allowed = AUTHORITIES[subject.domain]
+    if kind not in allowed:
+        raise BadInput(
+            f"{subject.code} is in the {subject.domain} domain, where the competent "
+            f"authority is {' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
+            f"{validate.shown(authority)} (rule R6).",
+            code="authority_not_competent",
+            subject=subject.code,
+            domain=subject.domain,
+            allowed=" or ".join(allowed),
+            example=allowed[-1],
+            given=validate.shown(authority),
+        )
+    if tailored is not None and not tailored.strip():
+        raise BadInput(
+            "A tailored exception (maatwerk) states its reason.", code="maatwerk_needs_reason"
+        )
+
+
+def _replaced(store: Store, supersedes: str | None, subject: Subject) -> Decision | None:
+    """The record ``supersedes`` names, when it may be superseded by one of ``subject``."""
+    if not supersedes:
+        return None
+    replaced = get_decision(store, supersedes)
+    if replaced.person != subject.code:
+        raise BadInput(
+            "A record supersedes a record of the same protected subject.",
+            code="supersede_other_subject",
+        )
+    if replaced.superseded_by:
+        raise BadInput(
+            f"Record {replaced.id[:13]} is already superseded by "
+            f"{replaced.superseded_by[:13]}; supersede that one.",
+            code="decision_already_superseded",
+            record=replaced.id[:13],
+            by=replaced.superseded_by[:13],
+        )
+    return replaced
 
 
 _SELECT = """

@@ -40,7 +40,14 @@ META_SETTINGS = ("travel_default_minutes",)
 
 
 def compute(conn: sqlite3.Connection) -> str:
-    """The SHA-256 of every catalogue row, table by table, in a fixed order."""
+    """The SHA-256 of every catalogue row, table by table, in a fixed order.
+
+    Args:
+        conn: an open connection.
+
+    Returns:
+        64 hex digits.
+    """
     present = {
         r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")
     }
@@ -60,7 +67,14 @@ def compute(conn: sqlite3.Connection) -> str:
 
 
 def recorded(conn: sqlite3.Connection) -> str | None:
-    """The fingerprint the audit trail holds last (db.init, or after a migration)."""
+    """The fingerprint the audit trail holds last (db.init, or after a migration).
+
+    Args:
+        conn: an open connection.
+
+    Returns:
+        64 hex digits, or None when none was recorded.
+    """
     for (detail,) in conn.execute(
         "SELECT detail FROM audit_event WHERE action IN ('db.init', ?) ORDER BY seq DESC",
         (ACTION,),
@@ -75,7 +89,14 @@ def recorded(conn: sqlite3.Connection) -> str | None:
 
 
 def record(conn: sqlite3.Connection) -> str:
-    """Compute the catalogue's fingerprint and record it in meta (``store_meta``); return it."""
+    """Compute the catalogue's fingerprint and record it in meta (``store_meta``); return it.
+
+    Args:
+        conn: the connection of the open write transaction.
+
+    Returns:
+        The fingerprint, 64 hex digits.
+    """
     value = compute(conn)
     store_meta(conn, value)
     return value
@@ -83,7 +104,12 @@ def record(conn: sqlite3.Connection) -> str:
 
 def store_meta(conn: sqlite3.Connection, value: str) -> None:
     """Record ``value`` as the catalogue's fingerprint in meta (inside the caller's
-    transaction)."""
+    transaction).
+
+    Args:
+        conn: the connection of the open write transaction.
+        value: the fingerprint, 64 hex digits.
+    """
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
         " SET value = excluded.value",
@@ -93,7 +119,15 @@ def store_meta(conn: sqlite3.Connection, value: str) -> None:
 
 def check(conn: sqlite3.Connection, path: str) -> None:
     """Raise ``IntegrityFailure`` unless the catalogue is the one recorded (a database that
-    recorded none yet, being made, passes)."""
+    recorded none yet, being made, passes).
+
+    Args:
+        conn: an open connection.
+        path: the database's path, for the refusal.
+
+    Raises:
+        IntegrityFailure: ``catalogue_changed``.
+    """
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
     kept = recorded(conn)
     if row is None and kept is None:

@@ -798,32 +798,7 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
         )
     start = event.decoded("DTSTART")
     timed = isinstance(start, datetime)
-    if event.get("DTEND") is not None:
-        end: datetime | date = event.decoded("DTEND")
-        if isinstance(end, datetime) != timed:
-            raise BadInput(
-                f"{name}: {_describe(event)} has a DTSTART that is a "
-                f"{'date-time' if timed else 'date'} but a DTEND that is a "
-                f"{'date' if timed else 'date-time'}; both must be the same kind (RFC 5545).",
-                code="calendar_mixed_start_end",
-                file=name,
-                event=_describe(event),
-                start_kind="date-time" if timed else "date",
-                end_kind="date" if timed else "date-time",
-            )
-    elif event.get("DURATION") is not None:
-        length = event.decoded("DURATION")
-        if not timed and length % timedelta(days=1):
-            raise BadInput(
-                f"{name}: {_describe(event)} has a DTSTART that is a date but a DURATION of "
-                "hours or minutes; give whole days, or a DTSTART with a time.",
-                code="calendar_date_with_hours",
-                file=name,
-                event=_describe(event),
-            )
-        end = start + length
-    else:
-        end = start if timed else start + timedelta(days=1)
+    end = _end_as_given(event, name, start, timed)
     if timed:
         assert isinstance(start, datetime) and isinstance(end, datetime)
         for prop, moment in (("DTSTART", start), ("DTEND", end)):
@@ -868,6 +843,38 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
         except BadInput as exc:
             raise BadInput(str(exc), code=exc.code, **exc.params) from None
     return start_utc, end_utc, assumed
+
+
+def _end_as_given(event: Any, name: str, start: datetime | date, timed: bool) -> datetime | date:
+    """The end an event gives (DTEND, or DTSTART plus DURATION; without either its start, or
+    the next day for a date), refused when its kind does not match DTSTART's."""
+    if event.get("DTEND") is not None:
+        end: datetime | date = event.decoded("DTEND")
+        if isinstance(end, datetime) != timed:
+            raise BadInput(
+                f"{name}: {_describe(event)} has a DTSTART that is a "
+                f"{'date-time' if timed else 'date'} but a DTEND that is a "
+                f"{'date' if timed else 'date-time'}; both must be the same kind (RFC 5545).",
+                code="calendar_mixed_start_end",
+                file=name,
+                event=_describe(event),
+                start_kind="date-time" if timed else "date",
+                end_kind="date" if timed else "date-time",
+            )
+    elif event.get("DURATION") is not None:
+        length = event.decoded("DURATION")
+        if not timed and length % timedelta(days=1):
+            raise BadInput(
+                f"{name}: {_describe(event)} has a DTSTART that is a date but a DURATION of "
+                "hours or minutes; give whole days, or a DTSTART with a time.",
+                code="calendar_date_with_hours",
+                file=name,
+                event=_describe(event),
+            )
+        end = start + length
+    else:
+        end = start if timed else start + timedelta(days=1)
+    return end
 
 
 def _length(event: Any, name: str) -> timedelta | None:

@@ -91,7 +91,14 @@ _TIMES = ("DTSTART", "DTEND", "RECURRENCE-ID", "RDATE", "EXDATE")
 
 
 def describe(component: Any) -> str:
-    """A component as a message names it: its kind, UID and summary, escaped and cut short."""
+    """A component as a message names it: its kind, UID and summary, escaped and cut short.
+
+    Args:
+        component: an icalendar component (a VEVENT).
+
+    Returns:
+        Text such as ``VEVENT abc-123 (Werkbezoek)``, safe to print.
+    """
     uid = component.get("UID")
     summary = component.get("SUMMARY")
     text = str(component.name)
@@ -107,7 +114,17 @@ def describe(component: Any) -> str:
 
 def prescan(text: str, name: str) -> None:
     """Refuse a file too large to parse: more than ``MAX_EVENTS`` events, ``MAX_LINES`` lines,
-    ``MAX_DATE_VALUES`` RDATE/EXDATE values, or a UID over ``MAX_UID`` characters."""
+    ``MAX_DATE_VALUES`` RDATE/EXDATE values, or a UID over ``MAX_UID`` characters.
+
+    Args:
+        text: the whole file, decoded.
+        name: the file's name, for the refusal.
+
+    Raises:
+        BadInput: ``calendar_too_many_lines``, ``calendar_too_many_events``,
+            ``calendar_too_many_dates``, ``calendar_uid_too_long`` or
+            ``calendar_foreign_digit``.
+    """
     events = values = 0
     for lines, logical in enumerate(_unfolded(text), start=1):
         if lines > MAX_LINES:
@@ -211,7 +228,16 @@ def _unfolded(text: str) -> Iterable[str]:
 
 
 def check_event(event: Any, name: str) -> None:
-    """Refuse an event whose UID, times or rule the import cannot safely use."""
+    """Refuse an event whose UID, times or rule the import cannot safely use.
+
+    Args:
+        event: the parsed VEVENT.
+        name: the file's name, for the refusal.
+
+    Raises:
+        BadInput: a UID that is not one line (``validate.line``), ``calendar_out_of_years``,
+            ``calendar_duration_too_long``, or a rule ``check_rule`` refuses.
+    """
     uid = event.get("UID")
     if uid is not None:
         validate.line(str(uid), f"{name}: {describe(event)} UID", max_len=MAX_UID)
@@ -277,7 +303,16 @@ def _in_range(value: Any, what: str, event: Any, name: str) -> None:
 
 
 def check_rule(rule: Any, event: Any, name: str) -> None:
-    """Every part of an RRULE within RFC 5545, before anything is expanded."""
+    """Every part of an RRULE within RFC 5545, before anything is expanded.
+
+    Args:
+        rule: the parsed RRULE.
+        event: its VEVENT, for the refusal.
+        name: the file's name, for the refusal.
+
+    Raises:
+        BadInput: ``calendar_rrule_part``, naming the part and what is wrong with it.
+    """
 
     def refuse(part: str, problem: str) -> BadInput:
         return BadInput(
@@ -359,7 +394,22 @@ def check_total(
     than ``limit`` occurrences in the window (an upper bound from each rule, summed over the
     file), else None. The caller then expands such a file only until its count passes the
     limit (``OccurrenceCap``), so an estimate above a file's real count never refuses it.
-    ``items``: each event with its start and end (UTC) and whether it recurs."""
+    ``items``: each event with its start and end (UTC) and whether it recurs.
+
+    Args:
+        items: ``(event, start, end, recurs)`` per event, times aware UTC.
+        window: the import window ``(start, end)``, aware UTC.
+        margin: how far before the window an occurrence may start and still reach into it.
+        limit: the most occurrences the import takes.
+        name: the file's name, for the refusal.
+
+    Returns:
+        The ``too_many_occurrences`` refusal to raise once the real count passes ``limit``, or
+        None.
+
+    Raises:
+        BadInput: ``calendar_recurrence_too_far``.
+    """
     lo, hi = window[0] - margin, window[1] + margin
     total = steps = events = 0
     largest, slowest = ("", -1), ("", -1)
@@ -407,7 +457,17 @@ class OccurrenceCap:
 
 def estimate(event: Any, start: datetime, lo: datetime, hi: datetime) -> tuple[int, int]:
     """An upper bound on the occurrences of a recurring event in [lo, hi), and on the steps
-    its expansion takes from ``start`` (its DTSTART, UTC) to ``hi`` — from the rule alone."""
+    its expansion takes from ``start`` (its DTSTART, UTC) to ``hi`` — from the rule alone.
+
+    Args:
+        event: the recurring VEVENT.
+        start: its DTSTART, aware UTC.
+        lo: the window's start, aware UTC.
+        hi: the window's end, aware UTC.
+
+    Returns:
+        ``(occurrences, steps)``, both upper bounds.
+    """
     rdates = [v for v in _values(event.get("RDATE")) if isinstance(v, date)]
     rule = event.get("RRULE")
     if isinstance(rule, list):
@@ -527,7 +587,19 @@ def too_many(
     events: int,
 ) -> BadInput:
     """The refusal of a file whose occurrences in the window pass ``limit``: the file's total
-    and the event that gives the most."""
+    and the event that gives the most.
+
+    Args:
+        name: the file's name.
+        total: the occurrences counted or bounded.
+        largest: ``(the event's description, its occurrences)``.
+        limit: the most occurrences the import takes.
+        window: the import window, aware UTC.
+        events: how many events recur.
+
+    Returns:
+        The ``too_many_occurrences`` refusal, to raise.
+    """
     first = window[0].astimezone(LOCAL_TZ).date()
     last = (window[1] - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
     amount, (what, most) = f"up to {total:,}", largest
@@ -550,7 +622,16 @@ def too_many(
 
 def too_long(name: str, steps: int, largest: str) -> BadInput:
     """The refusal of a file whose rules would take more than ``MAX_STEPS`` steps to expand
-    (``steps``: about how many; ``largest``: the event that takes the most)."""
+    (``steps``: about how many; ``largest``: the event that takes the most).
+
+    Args:
+        name: the file's name.
+        steps: about how many steps.
+        largest: the description of the event that takes the most.
+
+    Returns:
+        The ``calendar_recurrence_too_far`` refusal, to raise.
+    """
     return BadInput(
         f"{name}: expanding its recurrence rules would take about {steps:,} steps from their "
         f"start (most: {largest}), more than {MAX_STEPS:,}; nothing was imported. Export the "
@@ -581,7 +662,14 @@ class ExpansionTooLong(Exception):
 def expansion_budget(steps: int | None = None) -> Iterator[None]:
     """Within this block (on this thread), dateutil may step through ``steps`` (default
     ``MAX_STEPS``) periods of all the rules it expands together; one more raises
-    ``ExpansionTooLong``."""
+    ``ExpansionTooLong``.
+
+    Args:
+        steps: the budget, in periods stepped through.
+
+    Yields:
+        Nothing; the budget holds until the block ends.
+    """
     steps = MAX_STEPS if steps is None else steps
     _count_periods()
     previous = getattr(_BUDGET, "left", None)
@@ -616,7 +704,15 @@ def _count_periods() -> None:
 
 
 def stopped(name: str, exc: ExpansionTooLong) -> BadInput:
-    """The refusal of a file whose rules took longer to expand than the budget."""
+    """The refusal of a file whose rules took longer to expand than the budget.
+
+    Args:
+        name: the file's name.
+        exc: the ``ExpansionTooLong`` raised inside ``expansion_budget``.
+
+    Returns:
+        The ``calendar_recurrence_never_ends`` refusal, to raise.
+    """
     rule = str(exc.rule).replace("\n", " ")
     return BadInput(
         f"{name}: a recurrence rule ({validate.shown(rule, limit=120)}) steps through more than "

@@ -233,7 +233,22 @@ def _signed(entry: LogEntry, signers: Signers) -> LogEntry:
 
 
 def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
-    """A shift leader clears a flagged entry, saying why; it stops carrying into handovers."""
+    """A shift leader clears a flagged entry, saying why; it stops carrying into handovers.
+
+    Args:
+        store: the open database, acting as a shift leader.
+        entry_id: the entry's id or a unique prefix.
+        reason: why it is cleared.
+
+    Returns:
+        The entry as cleared.
+
+    Raises:
+        BadInput: ``clearance_needs_reason``, ``log_entry_not_flagged`` or
+            ``log_entry_already_cleared``.
+        NotFound: ``unknown_id``.
+        PermissionDenied: the acting person may not clear entries.
+    """
     detail: dict[str, str] = {}
     with store.write("log.clear", None, detail, require="log.clear") as conn:
         entry = get_entry(store, entry_id)

@@ -48,13 +48,31 @@ ANOTHER_IMPORT = "Another import is running; try again when it ends. Nothing was
 
 
 def lock_path(database: Path) -> Path:
-    """The lock file that keeps two imports into ``database`` from running at once (beside it)."""
+    """The lock file that keeps two imports into ``database`` from running at once (beside it).
+
+    Args:
+        database: the database file.
+
+    Returns:
+        ``<database>-import.lock``, beside it.
+    """
     return database.with_name(f"{database.name}-import.lock")
 
 
 @contextmanager
 def import_lock(database: Path) -> Iterator[None]:
-    """Hold the import lock of ``database``; refuse at once when another import holds it."""
+    """Hold the import lock of ``database``; refuse at once when another import holds it.
+
+    Args:
+        database: the database file.
+
+    Yields:
+        Nothing; the lock is held until the block ends.
+
+    Raises:
+        MachineFault: ``another_import`` while another import holds it; a fault of the machine
+            when the lock file cannot be opened (``os_fault``).
+    """
     if fcntl is None:  # pragma: no cover - Windows
         yield
         return
@@ -74,7 +92,14 @@ def import_lock(database: Path) -> Iterator[None]:
 
 
 def import_running(database: Path) -> bool:
-    """Whether another process holds the import lock of ``database`` right now."""
+    """Whether another process holds the import lock of ``database`` right now.
+
+    Args:
+        database: the database file.
+
+    Returns:
+        True while another process holds it.
+    """
     path = lock_path(database)
     if fcntl is None or not path.exists():
         return False
@@ -94,7 +119,15 @@ def import_running(database: Path) -> bool:
 
 
 def sqlite_code(exc: BaseException) -> int | None:
-    """SQLite's primary result code of a driver error (plain SQLite or SQLCipher)."""
+    """SQLite's primary result code of a driver error (plain SQLite or SQLCipher).
+
+    Args:
+        exc: any exception.
+
+    Returns:
+        The primary code (the extended code's low byte, or read from the message), or None
+        for an error that is not SQLite's.
+    """
     code = getattr(exc, "sqlite_errorcode", None)
     if isinstance(code, int):
         return code & 0xFF
@@ -106,7 +139,18 @@ def machine_fault(
     exc: BaseException, database: Path | None = None, what: str = "the database"
 ) -> StoreError | None:
     """The refusal for an error of the machine while using ``database`` (``what`` names it
-    for the person: the database, the backup), or None."""
+    for the person: the database, the backup), or None.
+
+    Args:
+        exc: the error the driver or the OS raised.
+        database: the database file, for the words (and to tell a running import).
+        what: what the database is to the person.
+
+    Returns:
+        A ``MachineFault`` (``database_busy``, ``another_import``, ``disk_full``,
+        ``database_not_writable``, ``disk_io_error``, ``out_of_memory``), an ``os_fault`` for an
+        ``OSError``, or None for an error that is no fault of the machine (the caller re-raises).
+    """
     if isinstance(exc, OSError):
         return os_fault(exc, database, f"use {what}")
     if not isinstance(exc, sqlite3.Error) and type(exc).__module__.split(".")[0] != "sqlcipher3":
@@ -152,7 +196,17 @@ def machine_fault(
 
 def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:
     """The refusal for a failed file operation on ``path`` (``doing`` says what was tried):
-    a fault of the machine (exit 6), or a path the person should correct (exit 2)."""
+    a fault of the machine (exit 6), or a path the person should correct (exit 2).
+
+    Args:
+        exc: the ``OSError``.
+        path: the file or folder, or None.
+        doing: what was tried, as a verb phrase ("write the bundle to").
+
+    Returns:
+        A ``MachineFault`` (``no_room``, ``file_not_permitted``, ``file_operation_failed``) or a
+        ``BadInput`` (``file_operation_refused``), to raise.
+    """
     where = f" {shown(str(path), limit=PATH_SHOWN)}" if path else ""
     reason = exc.strerror or type(exc).__name__
     number = exc.errno
@@ -211,7 +265,14 @@ _KINDS = (
 
 
 def database_files(database: Path) -> list[Path]:
-    """The database file and the files SQLite and Schildwacht keep beside it."""
+    """The database file and the files SQLite and Schildwacht keep beside it.
+
+    Args:
+        database: the database file.
+
+    Returns:
+        The paths, whether or not they exist.
+    """
     return [database.with_name(database.name + suffix) for suffix in DATABASE_SUFFIXES]
 
 
@@ -225,6 +286,19 @@ def check_target(path: Path | str, what: str, *, database: Path | None = None) -
     shared memory, journal, import lock), compared by resolved path and by device and inode so
     a hard link or a second path to the same file is caught too. Every writer (output files,
     bundles, requests, backups, the console's state) goes through here.
+
+    Args:
+        path: the name given.
+        what: what is to be written, for the refusal ("the bundle").
+        database: the database in use, whose files are never written over.
+
+    Returns:
+        The path (``~`` expanded).
+
+    Raises:
+        BadInput: ``empty_file_name``, ``output_is_link``, ``output_not_regular`` or
+            ``output_is_database``; a fault of the machine (``os_fault``) when it cannot be
+            examined.
     """
     text = os.fspath(path)
     if not text.strip():
@@ -290,7 +364,14 @@ def _not_the_database(
 
 
 def missing_folders(path: Path) -> list[Path]:
-    """The folders above ``path`` that do not exist yet, the deepest first."""
+    """The folders above ``path`` that do not exist yet, the deepest first.
+
+    Args:
+        path: a file's path.
+
+    Returns:
+        The folders, the deepest first (empty when its folder exists).
+    """
     missing = []
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
@@ -302,7 +383,18 @@ def missing_folders(path: Path) -> list[Path]:
 def private_folders(path: Path, what: str) -> list[Path]:
     """Create the missing folders above ``path`` readable by this user only (0700, whatever
     the umask); a folder that exists keeps its mode (it may be one the person shares). Returns
-    the folders created, the deepest first, so a caller that fails later can remove them."""
+    the folders created, the deepest first, so a caller that fails later can remove them.
+
+    Args:
+        path: the file to be written.
+        what: what it is, for the refusal.
+
+    Returns:
+        The folders created, the deepest first.
+
+    Raises:
+        MachineFault or BadInput: a folder cannot be created (``os_fault``).
+    """
     created: list[Path] = []
     try:
         for folder in reversed(missing_folders(path)):
@@ -318,7 +410,20 @@ def private_folders(path: Path, what: str) -> list[Path]:
 def shared_subfolder(folder: Path, name: str, what: str) -> Path:
     """``folder/name``, created when missing with ``folder``'s own mode (a folder the person
     shares with a file transport: it must read what is written inside), and refused when it
-    exists as anything but a real folder (a symbolic link would send the files elsewhere)."""
+    exists as anything but a real folder (a symbolic link would send the files elsewhere).
+
+    Args:
+        folder: the shared folder.
+        name: the subfolder's name.
+        what: what it holds, for the refusal.
+
+    Returns:
+        ``folder/name``.
+
+    Raises:
+        BadInput: ``not_a_folder``; a fault of the machine (``os_fault``) when it cannot be
+            created or used.
+    """
     inside = folder / name
     try:
         info = inside.lstat()
@@ -346,7 +451,11 @@ def shared_subfolder(folder: Path, name: str, what: str) -> Path:
 
 
 def remove_folders(folders: list[Path]) -> None:
-    """Remove folders this run created (the deepest first), those that are still empty."""
+    """Remove folders this run created (the deepest first), those that are still empty.
+
+    Args:
+        folders: as ``private_folders`` returned them.
+    """
     for folder in folders:
         with suppress(OSError):  # not empty: something else was put there meanwhile
             folder.rmdir()
@@ -365,7 +474,21 @@ def write_private(
     (``check_target``: only a regular file or a new name, never a file of ``database``) and
     again just before the rename. On any failure the temporary file is removed and the
     refusal names the cause (``what`` names the file for the person: "the bundle", "the
-    report")."""
+    report").
+
+    Args:
+        path: where to write.
+        data: the bytes.
+        what: what it is, for the refusal.
+        database: the database in use, whose files are never written over.
+
+    Returns:
+        The path written.
+
+    Raises:
+        BadInput: as ``check_target``.
+        MachineFault: the disk is full, the file may not be written (``os_fault``).
+    """
     import tempfile  # only when a file is written: scripted listings start faster
 
     target = check_target(path, what, database=database)
@@ -462,7 +585,15 @@ def read_regular(path: str | Path, limit: int, what: str) -> bytes:
 
 def read_at_most(fd: int, limit: int) -> bytes | None:
     """The rest of open file ``fd``, or None when it holds more than ``limit`` bytes (it may
-    grow while being read). Raises ``OSError`` as ``os.read`` does."""
+    grow while being read). Raises ``OSError`` as ``os.read`` does.
+
+    Args:
+        fd: an open file descriptor, read from where it stands.
+        limit: the most bytes, in bytes.
+
+    Returns:
+        The bytes, or None when there are more than ``limit``.
+    """
     chunks, size = [], 0
     while size <= limit:
         chunk = os.read(fd, min(1 << 20, limit + 1 - size))

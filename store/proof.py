@@ -41,7 +41,17 @@ _demo_hashes: dict[tuple[int, int, int], str] = {}
 
 
 def check_new(secret: str) -> str:
-    """A new secret: at least ``MIN_LENGTH`` characters, at most ``MAX_LENGTH``, no NUL."""
+    """A new secret: at least ``MIN_LENGTH`` characters, at most ``MAX_LENGTH``, no NUL.
+
+    Args:
+        secret: the new secret as typed.
+
+    Returns:
+        The secret unchanged.
+
+    Raises:
+        BadInput: ``secret_too_short``, ``secret_too_long`` or ``secret_with_nul``.
+    """
     if not isinstance(secret, str) or len(secret) < MIN_LENGTH:
         raise BadInput(
             f"Choose a secret of at least {MIN_LENGTH} characters.",
@@ -76,7 +86,11 @@ def hash_secret(secret: str) -> str:
 
 def demo_hash() -> str:
     """One hash of ``DEMO_SECRET`` per process and hasher, shared by every demo person (a fresh
-    salt per person would cost a memory-hard hash each: too slow for thousands of officers)."""
+    salt per person would cost a memory-hard hash each: too slow for thousands of officers).
+
+    Returns:
+        The stored form of ``DEMO_SECRET``.
+    """
     key = (HASHER.time_cost, HASHER.memory_cost, HASHER.parallelism)
     if key not in _demo_hashes:
         _demo_hashes[key] = HASHER.hash(DEMO_SECRET)
@@ -86,6 +100,13 @@ def demo_hash() -> str:
 def matches(stored: str, secret: str) -> bool:
     """Whether ``secret`` is the one ``stored`` (from ``hash_secret``) was made of; False also for
     a stored value that is not a hash this module reads.
+
+    Args:
+        stored: the stored hash.
+        secret: the secret given.
+
+    Returns:
+        True only when they match.
     """
     try:
         return HASHER.verify(stored, secret)
@@ -94,7 +115,18 @@ def matches(stored: str, secret: str) -> bool:
 
 
 def person_secret(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, str | None]:
-    """(staff id, callsign, stored hash or None) of a person, or NotFound."""
+    """(staff id, callsign, stored hash or None) of a person, or NotFound.
+
+    Args:
+        conn: an open connection.
+        callsign: the person's callsign.
+
+    Returns:
+        ``(staff_id, callsign, hash)``.
+
+    Raises:
+        NotFound: ``unknown_person``.
+    """
     row = conn.execute(
         "SELECT s.id, s.callsign, x.hash FROM staff s LEFT JOIN staff_secret x"
         " ON x.staff_id = s.id WHERE s.callsign = ?",
@@ -110,7 +142,15 @@ def person_secret(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, st
 
 
 def has_secret(conn: sqlite3.Connection, callsign: str) -> bool:
-    """Whether the person with this callsign has set a personal secret."""
+    """Whether the person with this callsign has set a personal secret.
+
+    Args:
+        conn: an open connection.
+        callsign: the person's callsign.
+
+    Returns:
+        True when a hash is stored for them (False also for an unknown callsign).
+    """
     return person_secret(conn, callsign)[2] is not None
 
 
@@ -118,7 +158,21 @@ def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
     """The callsign, if ``secret`` is this person's; raise ``PermissionDenied`` otherwise.
 
     ``secret`` may be a callable that asks for it; it is called only for a person who has one.
-    Reads only."""
+    Reads only.
+
+    Args:
+        conn: an open connection.
+        callsign: who claims to act.
+        secret: the secret, a callable that asks for it, or None.
+
+    Returns:
+        The callsign as stored.
+
+    Raises:
+        NotFound: ``unknown_person``.
+        PermissionDenied: ``no_secret_yet``, ``secret_needed`` or ``wrong_secret``
+            (``bound="secret"``).
+    """
     _id, found, stored = person_secret(conn, callsign)
     if stored is None:
         raise PermissionDenied(
@@ -148,7 +202,15 @@ def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
 
 
 def store_secret(conn: sqlite3.Connection, staff_id: str, hashed: str, at: str, by: str) -> None:
-    """Write a hash (inside the caller's write transaction)."""
+    """Write a hash (inside the caller's write transaction).
+
+    Args:
+        conn: the connection of the open write transaction.
+        staff_id: the person's id.
+        hashed: the hash (``hash_secret``).
+        at: when, stored UTC text.
+        by: the callsign of who set it.
+    """
     conn.execute(
         "INSERT INTO staff_secret (staff_id, hash, set_at, set_by) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (staff_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at,"

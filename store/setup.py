@@ -38,10 +38,13 @@ def init_database(
 ) -> Store:
     """Create and seed a new database; return it opened as its operator.
 
-    ``secret`` is the operator's secret on this laptop (``schildwacht init`` always sets one);
-    ``unit`` the operator's unit, by default the catalogue's (``catalogue.default_unit``).
-    A database created with a fixed clock (tests, reproducible demos) is marked so, in meta and
-    in its first audit event: only such a database honours ``SCHILDWACHT_NOW``."""
+    ``secret``: the operator's secret here (``schildwacht init`` always sets one); ``unit``: by
+    default ``catalogue.default_unit``. Made with a fixed clock (tests, demos), the database is
+    marked so (meta, first audit event): only such a one honours ``SCHILDWACHT_NOW``.
+
+    Raises:
+        BadInput: the file exists; a bad catalogue, callsign, unit, passphrase or secret.
+    """
     data = load_catalogue(catalogue)
     callsign = normalise_callsign(callsign)
     name = validate.line(name, "The name", required=False)

@@ -181,7 +181,26 @@ def raise_signal(
     observed_at: datetime | None = None,
     requests_assessment: bool = False,
 ) -> Signal:
-    """Anyone may raise a signal; it reaches the information organisation at once (R7)."""
+    """Anyone may raise a signal; it reaches the information organisation at once (R7).
+
+    Args:
+        store: the open database, acting as the reporter.
+        text: what was seen (required, at most 4,000 characters).
+        category, urgency, tlp: one of ``CATEGORIES``, ``URGENCIES``, ``TLPS`` (the marking).
+        person, activity: the subject's code name, the id (or prefix) of its activity, or None.
+        location: where, free text.
+        observed_at: when it was seen (aware; not in the future), or None for now.
+        requests_assessment: ask for a new threat assessment (needs ``person``).
+
+    Returns:
+        The signal as stored (``submitted``).
+
+    Raises:
+        BadInput: ``signal_needs_description``, ``unknown_signal_value``, ``observed_in_future``,
+            ``assessment_request_needs_person``.
+        RuleViolation: ``signal_activity_of_another``.
+        NotFound: no such subject or activity.
+    """
     signal_id = uuid7()
     detail = {"category": category, "urgency": urgency, "tlp": tlp}
     with store.write("signal.raise", signal_id, detail, require="signal.raise") as conn:
@@ -191,11 +210,7 @@ def raise_signal(
                 "A signal needs a description of what was seen.", code="signal_needs_description"
             )
         location = validate.text(location, "The location")
-        if observed_at is not None:
-            validate.moment(observed_at, "The observation time")
-        _choice(category, CATEGORIES, "category")
-        _choice(urgency, URGENCIES, "urgency")
-        _choice(tlp, TLPS, "TLP")
+        _check_marks(category, urgency, tlp, observed_at)
         now = store.clock.now()
         observed = observed_at or now
         if observed > now + CLOCK_SKEW:
@@ -203,25 +218,7 @@ def raise_signal(
                 "The observation time lies in the future; give when it was seen.",
                 code="observed_in_future",
             )
-        subject = get_subject(store, person) if person else None
-        subject_id = subject.id if subject else None
-        activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
-        if activity_id:
-            row = store.one(
-                "SELECT a.subject_id, s.code FROM activity a JOIN subject s ON s.id = a.subject_id"
-                " WHERE a.id = ?",
-                (activity_id,),
-            )
-            if subject and row is not None and row["subject_id"] != subject.id:
-                raise RuleViolation(
-                    "signal",
-                    f"The activity belongs to {row['code']}, not to {subject.code}; name the "
-                    "person whose activity it is, or leave one of them out.",
-                    code="signal_activity_of_another",
-                    activity_person=row["code"],
-                    person=subject.code,
-                )
-            subject_id = row["subject_id"] if row else subject_id
+        subject_id, activity_id = _subject_and_activity(store, person, activity)
         if requests_assessment and subject_id is None:
             raise BadInput(
                 "A request for a new threat assessment names the person.",
@@ -248,6 +245,42 @@ def raise_signal(
             ),
         )
     return get_signal(store, signal_id)
+
+
+def _check_marks(category: str, urgency: str, tlp: str, observed_at: datetime | None) -> None:
+    """Refuse an unknown category, urgency or TLP, or an observation time out of range."""
+    if observed_at is not None:
+        validate.moment(observed_at, "The observation time")
+    _choice(category, CATEGORIES, "category")
+    _choice(urgency, URGENCIES, "urgency")
+    _choice(tlp, TLPS, "TLP")
+
+
+def _subject_and_activity(
+    store: Store, person: str | None, activity: str | None
+) -> tuple[str | None, str | None]:
+    """The ids of the subject and the activity a signal names (the activity's subject when
+    only the activity is named); refused when the activity belongs to another subject."""
+    subject = get_subject(store, person) if person else None
+    subject_id = subject.id if subject else None
+    activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
+    if activity_id:
+        row = store.one(
+            "SELECT a.subject_id, s.code FROM activity a JOIN subject s ON s.id = a.subject_id"
+            " WHERE a.id = ?",
+            (activity_id,),
+        )
+        if subject and row is not None and row["subject_id"] != subject.id:
+            raise RuleViolation(
+                "signal",
+                f"The activity belongs to {row['code']}, not to {subject.code}; name the "
+                "person whose activity it is, or leave one of them out.",
+                code="signal_activity_of_another",
+                activity_person=row["code"],
+                person=subject.code,
+            )
+        subject_id = row["subject_id"] if row else subject_id
+    return subject_id, activity_id
 
 
 def get_signal(store: Store, signal_id: str) -> Signal:
@@ -300,7 +333,19 @@ def list_signals(
     open_only: bool = False,
     person: str | None = None,
 ) -> list[Signal]:
-    """Signals the acting person may see: the inbox order is urgency, then newest first."""
+    """Signals the acting person may see: the inbox order is urgency, then newest first.
+
+    Args:
+        store: the open database, acting as the reader.
+        mine: only the signals the acting person raised.
+        status: only this status, or None.
+        open_only: leave out closed signals.
+        person: only this subject's (code name), or None.
+
+    Returns:
+        The signals, in inbox order (TLP:RED ones only for their reporter and the information
+        organisation).
+    """
     clauses, params = [], []
     visible, visible_params = _visible_clause(store.actor)
     if visible:
@@ -403,7 +448,21 @@ def follow_up_signal(store: Store, signal_id: str, note: str = "") -> Signal:
 
 
 def interpret_signal(store: Store, signal_id: str, text: str) -> Signal:
-    """Give the signal its meaning (*duiding*)."""
+    """Give the signal its meaning (*duiding*).
+
+    Args:
+        store: the open database, acting as the information organisation.
+        signal_id: the signal's id or a unique prefix.
+        text: the interpretation.
+
+    Returns:
+        The signal as it now stands.
+
+    Raises:
+        BadInput: ``duiding_needs_text``, ``signal_wrong_status``.
+        NotFound: ``unknown_id``.
+        PermissionDenied: the acting person may not interpret signals.
+    """
     if not validate.text(text, "The interpretation").strip():
         raise BadInput("An interpretation (duiding) needs text.", code="duiding_needs_text")
     return _step(store, signal_id, "interpreted", note=text)
@@ -432,7 +491,22 @@ def close_signal(store: Store, signal_id: str, outcome: str, note: str = "") -> 
 
 
 def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") -> Signal:
-    """Another officer adds weight: seen again, not seen, or a false positive."""
+    """Another officer adds weight: seen again, not seen, or a false positive.
+
+    Args:
+        store: the open database, acting as an officer who did not raise it.
+        signal_id: the signal's id or a unique prefix.
+        sighting: one of ``SIGHTINGS``.
+        note: what was seen, free text.
+
+    Returns:
+        The signal as it now stands.
+
+    Raises:
+        BadInput: ``sighting_of_own_signal``, ``signal_closed``, ``unknown_signal_value``.
+        NotFound: ``unknown_id``.
+        PermissionDenied: ``signal_tlp_red`` (a TLP:RED signal of another).
+    """
     detail = {"sighting": sighting}
     with store.write("signal.sighting", None, detail, require="signal.raise") as conn:
         _choice(sighting, SIGHTINGS, "sighting")
@@ -468,7 +542,15 @@ def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") ->
 
 
 def unread_count(store: Store) -> int:
-    """For the information organisation: signals not yet received."""
+    """For the information organisation: signals not yet received.
+
+    Args:
+        store: the open database.
+
+    Returns:
+        The number of signals no one has received yet (0 for a role that does not process
+        signals).
+    """
     if not access.allowed(store.actor.role, "signal.process"):
         return 0
     row = store.one(

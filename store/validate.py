@@ -65,19 +65,41 @@ _RAW_IN_JSON = re.compile(f"[\x7f-\x9f{_FORMATTING}]")
 
 def not_text(value: str) -> bool:
     """True when ``value`` holds a lone surrogate: bytes that were not UTF-8 (a command-line
-    argument with binary junk arrives so); it cannot be stored, printed or sent."""
+    argument with binary junk arrives so); it cannot be stored, printed or sent.
+
+    Args:
+        value: a string.
+
+    Returns:
+        True when it holds a lone surrogate (it cannot be written as UTF-8).
+    """
     return _SURROGATE.search(value) is not None
 
 
 def has_invisible(text: str) -> bool:
-    """True when ``text`` holds a control, bidi or invisible formatting character."""
+    """True when ``text`` holds a control, bidi or invisible formatting character.
+
+    Args:
+        text: any text.
+
+    Returns:
+        True when it holds a control, bidi or invisible formatting character.
+    """
     return _INVISIBLE.search(text) is not None
 
 
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with every control, bidi and invisible formatting character written as
     ``\\uXXXX``, so it can be printed to a terminal or a file without acting on anything.
-    With ``keep_newlines`` a newline stays a newline (for multi-line displays)."""
+    With ``keep_newlines`` a newline stays a newline (for multi-line displays).
+
+    Args:
+        text: any text.
+        keep_newlines: leave line breaks as they are (a multi-line note).
+
+    Returns:
+        The text with those characters written as escapes.
+    """
 
     def escape(match: re.Match[str]) -> str:
         char = match.group(0)
@@ -91,7 +113,15 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 
 def shown(value: object, *, limit: int = 60) -> str:
     """A value quoted for a message: in single quotes, control and bidi characters escaped,
-    cut to ``limit`` characters (a 100 KB paste is not echoed back whole)."""
+    cut to ``limit`` characters (a 100 KB paste is not echoed back whole).
+
+    Args:
+        value: what a person gave (any value; not text is shown as its ``repr``).
+        limit: the most characters shown.
+
+    Returns:
+        The value quoted, cut and made visible, for a refusal.
+    """
     raw = value if isinstance(value, str) else repr(value)
     if len(raw) > limit:
         raw = f"{raw[:limit]}… ({len(raw)} characters)"
@@ -102,7 +132,14 @@ def markdown(value: object) -> str:
     """``value`` as Markdown that shows it literally: every character Markdown would read as
     syntax (emphasis, code, links, HTML, tables, headings, lists) escaped with a backslash,
     then control and bidi characters written as ``\\uXXXX`` (so a line break stays inside the
-    line it was typed in)."""
+    line it was typed in).
+
+    Args:
+        value: any value (None is "").
+
+    Returns:
+        The escaped Markdown text.
+    """
     escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", "" if value is None else str(value))
     escaped = _MARKDOWN_BLOCK.sub(r"\1\\\2", escaped)
     return visible(escaped)
@@ -111,7 +148,14 @@ def markdown(value: object) -> str:
 def visible_json(document: str) -> str:
     """A JSON document with DEL, the C1 controls (an 8-bit CSI starts an escape sequence) and
     the direction and invisible formatting marks written as ``\\uXXXX`` escapes: the same
-    values when parsed, shown as text by a terminal."""
+    values when parsed, shown as text by a terminal.
+
+    Args:
+        document: a JSON document as text.
+
+    Returns:
+        The same document with those characters escaped.
+    """
     return _RAW_IN_JSON.sub(_json_escape, document)
 
 
@@ -161,7 +205,19 @@ def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool =
 def code(value: object, field: str, *, max_len: int = MAX_CODE) -> str:
     """A code name, callsign or other identifying label: non-empty, at most ``max_len``
     characters, no control, bidi or invisible formatting characters (they would let two
-    different names look alike, or reorder what is shown next to them)."""
+    different names look alike, or reorder what is shown next to them).
+
+    Args:
+        value: the value given.
+        field: what it is, for the refusal.
+        max_len: the most characters (40 by default).
+
+    Returns:
+        The code, stripped.
+
+    Raises:
+        BadInput: as ``line``.
+    """
     return line(value, field, max_len=max_len)
 
 
@@ -240,7 +296,18 @@ _LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHER
 
 def moment(value: datetime, field: str) -> datetime:
     """An aware datetime whose local day lies between 1970-01-01 and 2099-12-31; returned
-    in UTC."""
+    in UTC.
+
+    Args:
+        value: the time given.
+        field: what it is, for the refusal.
+
+    Returns:
+        The same moment as an aware UTC datetime.
+
+    Raises:
+        BadInput: ``time_without_zone`` (naive or not a datetime) or ``out_of_years``.
+    """
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise BadInput(
             f"{field} must be a time with a time zone.", code="time_without_zone", field=field
@@ -264,7 +331,18 @@ def moment(value: datetime, field: str) -> datetime:
 
 def stored_time(value: object, field: str) -> str:
     """Stored UTC text ``YYYY-MM-DDTHH:MM:SSZ`` inside the time range (what a bundle or a
-    database row must hold for a time column)."""
+    database row must hold for a time column).
+
+    Args:
+        value: the value a row or a bundle holds.
+        field: what it is, for the refusal.
+
+    Returns:
+        The text unchanged.
+
+    Raises:
+        BadInput: ``stored_time_malformed``, ``not_a_real_time`` or ``out_of_years``.
+    """
     if not isinstance(value, str) or not _STORED_TIME.match(value):
         raise BadInput(
             f"{field} must be a UTC time written YYYY-MM-DDTHH:MM:SSZ.",
@@ -292,6 +370,10 @@ def day(value: date, field: str) -> date:
 
     Raises:
         BadInput: not a date (a datetime is not one), or out of range; ``field`` names it.
+
+    Args:
+        value: the date given.
+        field: what it is, for the refusal.
     """
     if not isinstance(value, date) or isinstance(value, datetime):
         raise BadInput(f"{field} must be a date.", code="not_a_day", field=field)
@@ -309,7 +391,18 @@ def day(value: date, field: str) -> date:
 
 
 def stored_date(value: object, field: str) -> str:
-    """Stored date text ``YYYY-MM-DD`` inside the range."""
+    """Stored date text ``YYYY-MM-DD`` inside the range.
+
+    Args:
+        value: the value a row or a bundle holds.
+        field: what it is, for the refusal.
+
+    Returns:
+        The text unchanged.
+
+    Raises:
+        BadInput: ``stored_date_malformed``, ``not_a_real_date_field`` or ``out_of_years``.
+    """
     if not isinstance(value, str) or not _STORED_DATE.match(value):
         raise BadInput(
             f"{field} must be a date written YYYY-MM-DD.", code="stored_date_malformed", field=field
@@ -360,7 +453,21 @@ def number(
     value: object, field: str, *, low: float, high: float, typed: str | None = None
 ) -> float:
     """A finite number between ``low`` and ``high`` inclusive (NaN and infinities refused).
-    A refusal shows the number as ``typed`` (or exactly: never rounded to look in range)."""
+    A refusal shows the number as ``typed`` (or exactly: never rounded to look in range).
+
+    Args:
+        value: the number given (an int or a float; not a bool).
+        field: what it is, for the refusal.
+        low: the least allowed.
+        high: the most allowed.
+        typed: the number as the person typed it, for the refusal.
+
+    Returns:
+        The number as a float.
+
+    Raises:
+        BadInput: ``not_a_number``, ``not_finite`` or ``out_of_range``.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BadInput(f"{field} must be a number.", code="not_a_number", field=field)
     as_float = float(value)
@@ -403,7 +510,20 @@ _NUMBER_TEXT = re.compile(
 
 def whole_text(text: str, field: str, *, low: int = INT64_MIN, high: int = INT64_MAX) -> int:
     """A whole number typed as text (ASCII digits, optional sign) between ``low`` and
-    ``high``; the refusal shows it as typed."""
+    ``high``; the refusal shows it as typed.
+
+    Args:
+        text: the number as typed.
+        field: what it is, for the refusal.
+        low: the least allowed.
+        high: the most allowed.
+
+    Returns:
+        The integer.
+
+    Raises:
+        BadInput: ``not_whole_digits`` or ``out_of_range``.
+    """
     raw = text.strip()
     if not _WHOLE_TEXT.fullmatch(raw):
         raise BadInput(
@@ -427,7 +547,21 @@ def whole_text(text: str, field: str, *, low: int = INT64_MIN, high: int = INT64
 
 def number_text(text: str, field: str, *, low: float, high: float) -> float:
     """A finite number typed as text (ASCII digits, optional sign, fraction and exponent)
-    between ``low`` and ``high``; the refusal shows it as typed."""
+    between ``low`` and ``high``; the refusal shows it as typed.
+
+    Args:
+        text: the number as typed.
+        field: what it is, for the refusal.
+        low: the least allowed.
+        high: the most allowed.
+
+    Returns:
+        The number as a float.
+
+    Raises:
+        BadInput: ``not_number_digits``, ``number_underflow``, ``not_finite`` or
+            ``out_of_range``.
+    """
     raw = text.strip()
     if not _NUMBER_TEXT.fullmatch(raw):
         raise BadInput(
@@ -494,7 +628,21 @@ def json_document(
     """Parse JSON that came from outside, bounded: longer than ``max_len`` (characters or
     bytes) or nested deeper than ``max_depth`` is refused with ``ValueError`` naming ``what``
     before the parser sees it, so no document can exhaust the stack (a RecursionError) or
-    memory. Malformed JSON is a ``ValueError`` too, as from ``json.loads``."""
+    memory. Malformed JSON is a ``ValueError`` too, as from ``json.loads``.
+
+    Args:
+        data: the document, as text or bytes.
+        what: what it is, for the error.
+        max_depth: the deepest nesting allowed.
+        max_len: the most characters (or bytes), or None for no bound.
+        parse_constant: as ``json.loads`` (e.g. to refuse NaN).
+
+    Returns:
+        The parsed value.
+
+    Raises:
+        ValueError: too long, too deep, or not JSON (the caller words it for its input).
+    """
     if max_len is not None and len(data) > max_len:
         raise ValueError(f"{what} is longer than {max_len} characters")
     if _nested_deeper(data, max_depth):
@@ -536,7 +684,22 @@ def period(
 ) -> tuple[datetime, datetime]:
     """A period that ends after it starts. The refusal names the end that is wrong: the one
     the person gave when the other was a default (``given``), else both (``names``: how the
-    person typed them, such as ``--from`` and ``--to``)."""
+    person typed them, such as ``--from`` and ``--to``).
+
+    Args:
+        start: aware datetime.
+        end: aware datetime.
+        names: how the person gave the start and the end, for the refusal.
+        given: whether each was given (False: a default).
+
+    Returns:
+        ``(start, end)`` unchanged.
+
+    Raises:
+        BadInput: ``period_backwards``, ``period_empty``, ``period_end_before_default_start``,
+            ``period_end_at_default_start``, ``period_start_after_default_end`` or
+            ``period_start_at_default_end``.
+    """
     if end > start:
         return start, end
     first, last, empty = _local_text(start), _local_text(end), end == start
