@@ -516,6 +516,16 @@ def write_private(
     return target
 
 
+def _unreadable(what: str, name: str, exc: OSError) -> BadInput:
+    return BadInput(
+        f"{what} {name} cannot be read: {exc.strerror}.",
+        code="file_unreadable",
+        what=what,
+        name=name,
+        reason=exc.strerror,
+    )
+
+
 def read_regular(path: str | Path, limit: int, what: str) -> bytes:
     """Read a file a person named (a calendar, a roster, a join request): a regular file only,
     opened without blocking so a FIFO or device is refused rather than read for ever, and at
@@ -537,13 +547,7 @@ def read_regular(path: str | Path, limit: int, what: str) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise BadInput(
-            f"{what} {name} cannot be read: {exc.strerror}.",
-            code="file_unreadable",
-            what=what,
-            name=name,
-            reason=exc.strerror,
-        ) from None
+        raise _unreadable(what, name, exc) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -572,13 +576,7 @@ def read_regular(path: str | Path, limit: int, what: str) -> bytes:
             )
         return read
     except OSError as exc:
-        raise BadInput(
-            f"{what} {name} cannot be read: {exc.strerror}.",
-            code="file_unreadable",
-            what=what,
-            name=name,
-            reason=exc.strerror,
-        ) from None
+        raise _unreadable(what, name, exc) from None
     finally:
         os.close(fd)
 
