@@ -31,8 +31,8 @@ def test_no_function_in_the_store_is_over_80_lines() -> None:
 
 
 #: Messages that still name a command-line option: the calendar import's labels for its window
-#: (--from, --to twice), calendar name and limit, given to ``validate`` (whose refusals carry no
-#: code yet): counted, so none is added unseen.
+#: (--from, --to twice), calendar name and limit, given to ``validate`` (whose refusals carry
+#: the label as a param, ``field``/``names``): counted, so none is added unseen.
 OPTIONS_STILL_NAMED = {
     "store/ics.py": 5,
 }
