@@ -14,6 +14,7 @@ from store.clock import local_iso
 from store.errors import BadInput
 from store.suggest import Option, apply_suggestion
 from store.suggest import suggest as suggest_options
+from words.deployments import phrase
 from words.facts import reason
 
 from .context import Env, pass_env
@@ -87,9 +88,13 @@ def shift_import(env: Env, file: Path) -> None:
 @click.argument("callsigns", nargs=-1, required=True)
 @pass_env
 def deploy(env: Env, activity_id: str, callsigns: tuple[str, ...]) -> None:
-    """Put officers on an activity (on duty, qualified, free, rested)."""
-    made = roster.deploy(env.store(), activity_id, list(callsigns))
+    """Put officers on an activity (on duty, qualified, free, rested); the whole group must
+    fill a slot each, whatever the order named; slots it leaves open are listed after."""
+    store = env.store()
+    made = roster.deploy(store, activity_id, list(callsigns))
     info(f"Deployed {', '.join(d.callsign for d in made)}.")
+    for short in roster.staffing_shortfalls(store, made[0].activity_id):
+        info(f"Still open: {phrase(roster.shortfall_problem(short))}.")
     for deployment in made:
         click.echo(deployment.id)
 

@@ -53,7 +53,14 @@ from .clock import local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load_needs
-from .roster import Problem, deploy_officers, deployment_problem, list_deployments
+from .roster import (
+    Problem,
+    deploy_officers,
+    deployed_officers,
+    deployment_problem,
+    group_problems,
+    list_deployments,
+)
 from .staff import Staff, get_staff, list_staff
 from .subjects import Subject, subject_by_id
 
@@ -432,6 +439,14 @@ def _lend_one(
         return option(False, f"needs {travel} min travel")
     if why is not None:
         return None
+    officer = get_staff(ctx.store, callsign)
+    if group_problems(
+        ctx.store,
+        ctx.activity.id,
+        ctx.base,
+        [*deployed_officers(ctx.store, ctx.activity.id), officer],
+    ):
+        return None  # deploying them would be refused: they fill no slot the group leaves open
     a, b = int(ctx.start.timestamp()), int(ctx.end.timestamp())
     after_here = ctx.fits(ctx.base, supply=[*ctx.duties, Duty(callsign, ctx.unit, a, b, held)])
     if sum(after_here.values()) >= missing_total:
@@ -740,7 +755,14 @@ def _carry_out(
         deploy_officers(store, conn, current.id, [get_staff(store, option.callsign)])
     elif option.action == "combine":
         team = [get_staff(store, c) for c in option.team]
-        free = [o for o in team if deployment_problem(store, current.id, o) is None]
+        free: list[Staff] = []
+        here = deployed_officers(store, current.id)
+        concept = get_activity(store, current.id).concept or ""
+        for officer in team:  # the team's officers the group still needs, as deploy judges it
+            if deployment_problem(store, current.id, officer) is None and not group_problems(
+                store, current.id, concept, [*here, *free, officer]
+            ):
+                free.append(officer)
         if free:
             deploy_officers(store, conn, current.id, free)
     elif option.action == "move":
