@@ -25,7 +25,7 @@ from store.agenda import Activity
 from store.clock import day_bounds, parse_time_on, today
 from store.db import Store
 from store.errors import BadInput
-from store.gaps import Gap, gaps_by_hour, shortfall_hours
+from store.gaps import Gap, gaps_by_hour, live_first, shortfall_hours
 from store.suggest import Option, apply_suggestion, may_apply, suggest
 from words.facts import reason
 
@@ -62,6 +62,8 @@ class GapDetail:
 def fetch_roster(store: Store, day: date) -> RosterData:
     start = day_bounds(day)[0]
     found, profile = gaps_by_hour(store, start, HOURS)
+    now = store.clock.now()
+    found = live_first(found, now)  # what the shift can still act on first; ended ones dimmed
     rows = [
         Row(
             str(index),
@@ -75,6 +77,7 @@ def fetch_roster(store: Store, day: date) -> RosterData:
                 literal(gap.shortfall, "b red"),
                 Text(str(len(gap.activities)) if gap.activities else _("post"), end=""),
             ),
+            style="dim" if gap.end <= now else "",
         )
         for index, gap in enumerate(found)
     ]
