@@ -131,8 +131,17 @@ def test_suggest_lists_options_in_every_format(initialised: Run) -> None:
         "feasible",
         "partial",
         "reason",
+        "what",
+        "price",
+        "why",
     }
     assert [r["n"] for r in rows] == list(range(1, len(rows) + 1))
+    # the words are made of the facts beside them: no qualification code in a sentence
+    for row in rows:
+        assert row["what"]["code"] and row["price"]["code"]
+        assert (row["why"] is None) == (row["reason"] == "")
+        for code in ("close_protection", "protective_driving"):
+            assert code not in row["option"] + row["reason"]
     assert any(r["action"] == "assign" and "rule R1" in r["reason"] for r in rows)
     for fmt in ("table", "csv", "md"):
         assert initialised("suggest", activity_id, "-f", fmt).exit_code == 0

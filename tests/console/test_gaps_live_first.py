@@ -8,6 +8,7 @@ from store.clock import local
 from store.db import Store
 from store.gaps import gaps_by_hour, live_first
 from store.suggest import suggest
+from words.suggestions import describe
 
 
 def test_the_first_gap_shown_is_one_the_shift_can_still_act_on(demo_store: Store) -> None:
@@ -21,6 +22,6 @@ def test_the_first_gap_shown_is_one_the_shift_can_still_act_on(demo_store: Store
     first = data.gaps[0]
     assert first.end > now
     (option, *_) = suggest(demo_store, first.activities[0])
-    assert "nothing to do" not in option.description
+    assert "nothing to do" not in describe(option.what)
     # an ended gap is still listed (last, dimmed), so yesterday's history is not lost
     assert (data.rows[0].style, data.rows[-1].style) == ("", "dim")
