@@ -14,7 +14,9 @@ from store.clock import local_iso
 from store.errors import BadInput
 from store.suggest import Option, apply_suggestion
 from store.suggest import suggest as suggest_options
+from words.deployments import phrase
 from words.facts import reason
+from words.suggestions import cost, describe
 
 from .context import Env, pass_env
 from .output import created, emit, info, output_options
@@ -87,9 +89,13 @@ def shift_import(env: Env, file: Path) -> None:
 @click.argument("callsigns", nargs=-1, required=True)
 @pass_env
 def deploy(env: Env, activity_id: str, callsigns: tuple[str, ...]) -> None:
-    """Put officers on an activity (on duty, qualified, free, rested)."""
-    made = roster.deploy(env.store(), activity_id, list(callsigns))
+    """Put officers on an activity (on duty, qualified, free, rested); the whole group must
+    fill a slot each, whatever the order named; slots it leaves open are listed after."""
+    store = env.store()
+    made = roster.deploy(store, activity_id, list(callsigns))
     info(f"Deployed {', '.join(d.callsign for d in made)}.")
+    for short in roster.staffing_shortfalls(store, made[0].activity_id):
+        info(f"Still open: {phrase(roster.shortfall_problem(short))}.")
     for deployment in made:
         click.echo(deployment.id)
 
@@ -98,17 +104,21 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
     return {
         "n": n,
         "token": option.token,
-        "option": option.description,
+        "option": describe(option.what),
         "action": option.action,
         "callsign": option.callsign,
         "concept": option.concept,
         "start": local_iso(option.start),
         "end": local_iso(option.end),
         "shift_minutes": option.shift_minutes,
-        "cost": option.cost,
+        "cost": cost(option.price),
         "feasible": option.feasible,
         "partial": option.partial,
-        "reason": reason(option.reason, option.fact),
+        "reason": reason("", option.fact),
+        # the same as facts ({code, params}), for scripts that must not parse words
+        "what": dict(option.what),
+        "price": dict(option.price),
+        "why": dict(option.fact) if option.fact is not None else None,
     }
 
 
@@ -165,7 +175,7 @@ def suggest(
     chosen, item = apply_suggestion(
         store, activity_id, n=n, token=token, reason=reason, authority=authority
     )
-    info(f"Done: {chosen.description}.")
+    info(f"Done: {describe(chosen.what)}.")
     click.echo(item.id)
 
 

@@ -106,6 +106,18 @@ class Gap(NamedTuple):
         return self.shortfall * (self.end - self.start).total_seconds() / 3600
 
 
+def live_first(gaps: Iterable[Gap], now: datetime) -> list[Gap]:
+    """The gaps not yet over at ``now`` (running or to come) first, then those that ended,
+    each in their order: what a shift can still act on comes before what is history.
+
+    Args:
+        gaps: gap rows, in the order listed (``compute``: by start, unit, qualification).
+        now: the moment that divides them (aware UTC).
+    """
+    rows = list(gaps)
+    return [g for g in rows if g.end > now] + [g for g in rows if g.end <= now]
+
+
 def shortfall_hours(gaps: Iterable[Gap]) -> float:
     """Officer-hours short over several rows."""
     return sum(g.shortfall_hours for g in gaps)

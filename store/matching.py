@@ -1,13 +1,15 @@
 """The best assignment of officers to a concept's slots: pure functions, no SQL.
 
 The gap sweep (``gaps``) uses it for every elementary interval of a unit, the deployment check
-(``roster``) for the group deployed on one activity, so both judge staffing the same way.
+(``roster``: deploy, assign, staffing shown open, violations, suggestions) for the group deployed
+on one activity (``judge_group``), so all judge staffing the same way.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 
 def attribution_order(qualifications: Iterable[str]) -> tuple[str, ...]:
@@ -82,3 +84,63 @@ def cover(staffing: Iterable[tuple[str, int]], group: Iterable[frozenset[str]]) 
             groups[mask] += 1
     filled = assign(tuple(needs[q] for q in order), tuple(groups.items()))
     return dict(zip(order, filled, strict=True))
+
+
+def needed(staffing: Mapping[str, int], part: Mapping[str, frozenset[str]]) -> set[str]:
+    """The officers of one part whose removal lowers the best assignment there: each of them
+    fills a slot in every best assignment of the part. The others are interchangeable with
+    someone (or fill nothing) there.
+
+    Args:
+        staffing: slots per qualification of the concept.
+        part: each officer on duty in the part (by callsign) with the qualifications valid then.
+    """
+    whole = sum(cover(staffing.items(), part.values()).values())
+    return {
+        officer
+        for officer in part
+        if sum(cover(staffing.items(), [h for o, h in part.items() if o != officer]).values())
+        < whole
+    }
+
+
+@dataclass(frozen=True)
+class GroupVerdict:
+    """A group of officers judged against a concept's staffing over the parts of an activity.
+
+    Attributes:
+        filled: per part, the slots filled per qualification (the best assignment, ``cover``).
+        idle: callsigns, sorted, who fill a slot in no part: removing any one of them lowers the
+            best assignment nowhere, so the group without them staffs the activity as well.
+    """
+
+    filled: tuple[dict[str, int], ...]
+    idle: tuple[str, ...]
+
+
+def judge_group(
+    staffing: Mapping[str, int],
+    group: Iterable[str],
+    parts: Sequence[Mapping[str, frozenset[str]]],
+) -> GroupVerdict:
+    """The whole group at once, part by part (a part: a stretch of the activity in which every
+    officer's duty and valid qualifications stay the same, R8). The verdict depends on the
+    group only, never on the order in which it was named or deployed. The sets of officers a
+    part's slots can take at once form a (transversal) matroid, so an officer needed in a part
+    of a group is needed there in every smaller group that holds him: a group with no idle
+    officer has no idle officer in any of its subgroups, and deploying it whole or one officer
+    at a time, in any order, gives the same verdict.
+
+    Args:
+        staffing: slots per qualification of the concept.
+        group: every officer of the group (callsigns).
+        parts: per part, each officer on duty then with the qualifications valid then.
+
+    Returns:
+        The filled slots per part and the officers who fill none anywhere.
+    """
+    filled = tuple(cover(staffing.items(), part.values()) for part in parts)
+    busy: set[str] = set()
+    for part in parts:
+        busy |= needed(staffing, part)
+    return GroupVerdict(filled, tuple(sorted(set(group) - busy)))

@@ -23,7 +23,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from . import machine, rules, validate
+from . import machine, matching, rules, validate
 from .catalogue import get_concept, get_unit, travel_minutes
 from .clock import (
     Clock,
@@ -40,7 +40,7 @@ from .clock import (
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
-from .matching import cover
+from .matching import GroupVerdict
 from .staff import Staff, get_staff, list_staff
 
 REST = timedelta(hours=11)
@@ -705,6 +705,11 @@ def _days(start: str, end: str) -> list[tuple[date, datetime, datetime]]:
         begin, day = day_end, day + timedelta(days=1)
 
 
+def deployed_officers(store: Store, activity_id: str) -> list[Staff]:
+    """The officers deployed on the activity (full id), by callsign."""
+    return _deployed(store, activity_id)
+
+
 def _deployed(store: Store, activity_id: str) -> list[Staff]:
     rows = store.query(
         "SELECT p.callsign FROM deployment d JOIN staff p ON p.id = d.staff_id"
@@ -715,16 +720,22 @@ def _deployed(store: Store, activity_id: str) -> list[Staff]:
 
 
 def _no_open_slot(
-    officer: Staff, staffing: dict[str, int], filled: dict[str, int], day: date, since: datetime
+    officer: Staff,
+    staffing: dict[str, int],
+    filled: dict[str, int],
+    day: date,
+    since: datetime,
+    last: date,
 ) -> Problem:
-    """Why ``officer`` adds nothing to the group from ``since``: which of the slots they could
-    fill are already filled, and which qualifications lapsed (R8)."""
+    """Why ``officer`` adds nothing to the group: which of the slots they could fill are
+    already filled (on ``day``, from ``since``), and which of their qualifications lapse
+    before the activity's ``last`` day ends (R8)."""
     held = {q.code: q for q in officer.qualifications if q.code in staffing}
     full = [[q, filled[q], staffing[q]] for q in sorted(held) if held[q].valid_on(day)]
     lapsed = [
         [code, to_db(local_to_utc(until + timedelta(days=1), 0, 0))]
         for code, until in sorted((c, q.valid_until) for c, q in held.items())
-        if until is not None and until < day
+        if until is not None and until < last
     ]
     return Problem(
         "no_open_slot",
@@ -733,57 +744,64 @@ def _no_open_slot(
     )
 
 
-def _group_problems(
-    store: Store,
-    activity_id: str,
-    concept: str,
-    officers: list[Staff],
-    already: list[Staff] | None = None,
-) -> list[Problem]:
-    """Each officer in ``officers`` must fill a slot of the concept that the officers already
-    deployed (and those before them in the list) leave open, judged on every local day of the
-    activity with the matching ``staffing_shortfalls`` shows (R8 across midnight): refused when
-    they fill none on any day, or when a qualification of theirs lapses inside the activity
-    and leaves them filling nothing after it (R8). One who fills an open slot for part of the
-    activity and is only not needed for the rest (the others cover it) is deployed.
-    ``already``: the group before them (default: the officers deployed on it now)."""
+def _parts(
+    store: Store, activity_id: str, officers: list[Staff]
+) -> list[tuple[date, datetime, datetime, dict[str, frozenset[str]]]]:
+    """The activity cut where a qualification's validity (local midnight, R8) or a shift
+    changes: per part its local day, start, end and each officer on duty for all of it with
+    the qualifications valid that day."""
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
+    return [
+        (day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
+        for day, a, b, on_duty in _duty_parts(store, officers, row["start_at"], row["end_at"])
+    ]
+
+
+def judge_group(
+    store: Store, activity_id: str, concept: str, officers: list[Staff]
+) -> tuple[list[tuple[date, datetime, datetime, dict[str, frozenset[str]]]], GroupVerdict]:
+    """The group ``officers`` on the activity as if it carried ``concept``: the one judgement
+    of staffing that deploying, assigning a concept, the staffing shown open, the violations
+    and the suggestions share (``matching.judge_group``, whole group, any order).
+
+    Returns:
+        The parts of the activity (``_parts``) and the verdict.
+    """
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
-    days = _days(row["start_at"], row["end_at"])
-    first = _deployed(store, activity_id) if already is None else already
-    groups = {day: [_valid(o, day) for o in first] for day, _, _ in days}
+    parts = _parts(store, activity_id, officers)
+    verdict = matching.judge_group(staffing, [o.callsign for o in officers], [p[3] for p in parts])
+    return parts, verdict
+
+
+def group_problems(
+    store: Store, activity_id: str, concept: str, officers: list[Staff]
+) -> list[Problem]:
+    """Why the group ``officers`` may not staff the activity with ``concept`` together: one
+    ``no_open_slot`` problem per officer who fills a slot in no part of it (judged whole,
+    ``judge_group``). Rule R8 when a qualification of the concept that they hold is not valid
+    in some part (it lapsed before or inside the activity), else staffing. A group that fills
+    what it can and leaves slots open (a lapse at midnight, too few officers) is not refused:
+    ``staffing_shortfalls`` shows what stays open."""
+    if not officers:
+        return []
+    parts, verdict = judge_group(store, activity_id, concept, officers)
+    staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     problems = []
-    for officer in officers:
-        idle = []
-        for day, since, _ in days:
-            before = cover(staffing.items(), groups[day])
-            after = cover(staffing.items(), [*groups[day], _valid(officer, day)])
-            if sum(after.values()) == sum(before.values()):
-                idle.append((day, since, before))
-        lapsed = [i for i in idle if _lapses(officer, staffing, days[0][0], i[0])]
-        if len(idle) == len(days) or lapsed:
-            day, since, before = (lapsed or idle)[0]
-            problems.append(_no_open_slot(officer, staffing, before, day, since))
-        else:
-            for day, _, _ in days:
-                groups[day].append(_valid(officer, day))
+    for callsign in verdict.idle:
+        officer = next(o for o in officers if o.callsign == callsign)
+        where = next((i for i, p in enumerate(parts) if callsign in p[3]), 0)
+        day, since = parts[where][0], parts[where][1]
+        last = parts[-1][0]
+        problems.append(_no_open_slot(officer, staffing, verdict.filled[where], day, since, last))
     return problems
-
-
-def _lapses(officer: Staff, staffing: dict[str, int], first: date, day: date) -> bool:
-    """Whether a qualification of the concept that ``officer`` holds valid on the activity's
-    ``first`` day is no longer valid on ``day`` (it lapses inside the activity, R8)."""
-    return any(
-        q.code in staffing and q.valid_on(first) and not q.valid_on(day)
-        for q in officer.qualifications
-    )
 
 
 def concept_group_problems(store: Store, activity_id: str, concept: str) -> list[Problem]:
     """Why the officers deployed on the activity could not all stay on it if it carried
-    ``concept``: judged as a group, as deploying them would be (each must fill a slot the ones
-    before them, by callsign, leave open; R8 across midnight). Empty when nobody is deployed.
+    ``concept``: judged as a group, as deploying them would be (``judge_group``: each must
+    fill a slot in some part of the activity; R8 across midnight). Empty when nobody is
+    deployed.
 
     Args:
         store: the open database.
@@ -793,10 +811,7 @@ def concept_group_problems(store: Store, activity_id: str, concept: str) -> list
     Returns:
         One problem per officer who would fill no slot (``no_open_slot``, its rule).
     """
-    deployed = _deployed(store, activity_id)
-    if not deployed:
-        return []
-    return _group_problems(store, activity_id, concept, deployed, already=[])
+    return group_problems(store, activity_id, concept, _deployed(store, activity_id))
 
 
 def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
@@ -821,10 +836,11 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
     if row is None or row["concept"] is None or row["status"] == "cancelled" or not officers:
         return []
     staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
+    parts, verdict = judge_group(store, activity_id, row["concept"], officers)
     found: list[Shortfall] = []
-    for day, start, end, on_duty in _duty_parts(store, officers, row["start_at"], row["end_at"]):
-        filled = cover(staffing.items(), [_valid(o, day) for o in on_duty])
-        off = tuple(o.callsign for o in officers if o not in on_duty)
+    for (day, start, end, here), filled in zip(parts, verdict.filled, strict=True):
+        on_duty = [o for o in officers if o.callsign in here]
+        off = tuple(o.callsign for o in officers if o.callsign not in here)
         for qualification in sorted(staffing):
             missing = staffing[qualification] - filled[qualification]
             if missing <= 0:
@@ -896,7 +912,10 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
     if not problems:
         row = store.one("SELECT concept FROM activity WHERE id = ?", (activity_id,))
         assert row is not None  # deployment_problem found its concept
-        problems = _group_problems(store, activity_id, row["concept"], officers)
+        # the whole group as it would be, so the verdict is the same in any order, named at
+        # once or one at a time (``matching.judge_group``)
+        group = [*_deployed(store, activity_id), *officers]
+        problems = group_problems(store, activity_id, row["concept"], group)
     if problems:
         # the activity's own problem (cancelled, no concept) once, not per officer
         problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
@@ -927,11 +946,11 @@ class Candidate:
 
 
 def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candidate]:
-    """The officers free and qualified for the activity's open places: they hold a
-    qualification its concept still lacks (after the officers deployed on it), valid on the
-    day, are on duty for all of it and no rule refuses them (``deployment_problem``: travel,
-    one place at a time, rest). The activity's own unit first, then by callsign; at most
-    ``limit``. Empty when the activity has no concept, is cancelled, or is fully staffed.
+    """The officers free and qualified for the activity's open places: on duty for all of it,
+    no rule refuses them (``deployment_problem``: R8, travel, one place at a time, rest), and
+    the group with them fills a slot more somewhere and leaves nobody idle (``judge_group``,
+    as deploying them would judge it). The activity's own unit first, then by callsign; at
+    most ``limit``. Empty when the activity has no concept, is cancelled, or is fully staffed.
 
     Args:
         store: the open database.
@@ -953,17 +972,10 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
     assert row is not None
     if row["concept"] is None or row["status"] == "cancelled":
         return []
-    open_places = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
-    deployed = {d.callsign for d in list_deployments(store, full)}
-    day = local(from_db(row["start_at"])).date()
-    officers = list_staff(store)
-    for officer in officers:
-        if officer.callsign in deployed:
-            for code in _held(officer, day) & set(open_places):
-                if open_places[code] > 0:
-                    open_places[code] -= 1
-                    break
-    wanted = {code for code, count in open_places.items() if count > 0}
+    staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
+    deployed = _deployed(store, full)
+    _, now = judge_group(store, full, row["concept"], deployed)
+    wanted = {q for filled in now.filled for q, n in staffing.items() if filled[q] < n}
     on_duty = {
         str(r[0])
         for r in store.tuples(
@@ -971,12 +983,15 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
             (row["end_at"], row["start_at"]),
         )
     }
+    day = local(from_db(row["start_at"])).date()
     found = []
-    for officer in sorted(officers, key=lambda o: (o.unit != row["unit"], o.callsign)):
+    for officer in sorted(list_staff(store), key=lambda o: (o.unit != row["unit"], o.callsign)):
         fills = _held(officer, day) & wanted
-        if officer.callsign in deployed or officer.id not in on_duty or not fills:
+        if officer in deployed or officer.id not in on_duty or not fills:
             continue
-        if not deployment_problem(store, full, officer):
+        if deployment_problem(store, full, officer) is None and not group_problems(
+            store, full, row["concept"], [*deployed, officer]
+        ):
             found.append(Candidate(officer.callsign, officer.unit, tuple(sorted(fills))))
             if len(found) >= limit:
                 break

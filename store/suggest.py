@@ -31,6 +31,7 @@ option. ``apply_option`` carries an option out in one transaction, checking ever
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -53,7 +54,14 @@ from .clock import local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load_needs
-from .roster import Problem, deploy_officers, deployment_problem, list_deployments
+from .roster import (
+    Problem,
+    deploy_officers,
+    deployed_officers,
+    deployment_problem,
+    group_problems,
+    list_deployments,
+)
 from .staff import Staff, get_staff, list_staff
 from .subjects import Subject, subject_by_id
 
@@ -69,10 +77,13 @@ class Option:
 
     Attributes:
         action: ``deploy``, ``assign``, ``combine``, ``move`` or ``none`` (``ACTIONS``).
-        description: what it does, an English sentence.
-        cost: what it costs the protected person (``travel 60 min``, ``moved +0:30``, ``none``).
+        what: what it does, a fact ``{code, params}`` the faces word (``words.suggestions``):
+            ``lend``, ``lend_any``, ``use_concept``, ``keep_concept``, ``keep_team``,
+            ``move_to``, ``move_any``, ``nothing_cancelled``, ``nothing_ended``,
+            ``nothing_covered``; qualifications come with their catalogue ``names``.
+        price: what it costs the protected person, a fact: ``none``, ``travel`` (minutes),
+            ``moved`` (minutes, or none when no move was found).
         feasible: whether it fully covers the activity without leaving others shorter.
-        reason: why it would not work or only partly ('' when feasible).
         callsign: the officer it deploys (``deploy``), else None.
         concept: the concept the activity carries after it (always valid for the person),
             or None when it keeps none.
@@ -83,16 +94,17 @@ class Option:
         team: the callsigns an adjacent activity's team adds (``combine``).
         partial: applying it helps but leaves the activity short (``reason`` says of what); it
             may be applied, and is never shown as feasible.
-        fact: why it would not work as a fact the faces word (``words.facts.reason``): a
-            concept's verdict or a deployment problem, ``{code, params}``; ``reason`` is then
-            ''. None otherwise.
+        fact: why it would not work or only partly, as a fact the faces word
+            (``words.facts.reason``): a concept's verdict, a deployment problem,
+            ``still_short``/``partly_covers`` (``missing`` [[qualification, count]],
+            ``others``, ``names``), ``home_short``, ``needs_travel``, ``no_lender``,
+            ``no_move`` or ``move_loses_deployed``; None when feasible.
     """
 
     action: str
-    description: str
-    cost: str
+    what: Mapping[str, Any]
+    price: Mapping[str, Any]
     feasible: bool
-    reason: str = ""
     callsign: str | None = None
     concept: str | None = None
     start: datetime | None = None
@@ -106,12 +118,20 @@ class Option:
     @property
     def token(self) -> str:
         """A short stable name of what the option does — its kind, concept, officer(s), times
-        and description — so that applying it can check it is still the option that was shown
-        (a list taken again may have changed, and option N with it)."""
+        and what it does (``what``) — so that applying it can check it is still the option
+        that was shown (a list taken again may have changed, and option N with it)."""
         times = [to_db(t) if t is not None else "" for t in (self.start, self.end)]
         what = [self.action, self.concept or "", self.callsign or "", ",".join(self.team), *times]
-        what.append(self.description)  # names what the others leave open (a rejected concept)
+        what.append(json.dumps(self.what, sort_keys=True))  # names a rejected concept too
         return hashlib.sha256("|".join(what).encode()).hexdigest()[:8]
+
+
+def fact(code: str, **params: Any) -> dict[str, Any]:
+    """A fact for the faces to word: ``{code, params}`` (JSON values)."""
+    return {"code": code, "params": params}
+
+
+NO_COST = fact("none")
 
 
 @dataclass
@@ -127,6 +147,7 @@ class _Context:
     judged: list[ConceptOption]
     concepts: dict[str, Concept]
     base: str | None  # the valid concept to plan with
+    names: dict[str, str]  # qualification code -> the catalogue's name
 
     @property
     def unit(self) -> str:
@@ -216,15 +237,16 @@ class _Context:
         return missing
 
 
-def _words(missing: dict[str, int]) -> str:
-    parts = [f"{count} × {qual}" for qual, count in sorted(missing.items()) if qual != "others"]
-    if "others" in missing:
-        parts.append("officers the unit's other activities need then")
-    return ", ".join(parts)
-
-
-def _partly(missing: dict[str, int]) -> str:
-    return f"partly covers (still short: {_words(missing)})"
+def _short_fact(code: str, missing: dict[str, int], names: dict[str, str]) -> dict[str, Any]:
+    """``still_short`` or ``partly_covers``: per qualification how many are missing, and
+    whether it would take officers the unit's other activities need then."""
+    counts = [(q, n) for q, n in sorted(missing.items()) if q != "others"]
+    return fact(
+        code,
+        missing=[[q, n] for q, n in counts],
+        others="others" in missing,
+        names={q: names.get(q, q) for q, _n in counts},
+    )
 
 
 def _context(store: Store, activity_id: str) -> _Context:
@@ -233,6 +255,7 @@ def _context(store: Store, activity_id: str) -> _Context:
     start, end = activity.start_at, activity.end_at
     judged = concept_options(store, subject)
     concepts = {c.code: c for c in list_concepts(store)}
+    qualifications = list_qualifications(store)
     valid = [o.code for o in judged if o.valid]
     base = activity.concept if activity.concept in valid else None
     if base is None:
@@ -243,12 +266,13 @@ def _context(store: Store, activity_id: str) -> _Context:
         subject=subject,
         start=start,
         end=end,
-        order=attribution_order(q.code for q in list_qualifications(store)),
+        order=attribution_order(q.code for q in qualifications),
         all_needs=load_needs(store, start - MARGIN, end + MARGIN),
         all_duties=load_duties(store, start - MARGIN, end + MARGIN),
         judged=judged,
         concepts=concepts,
         base=base,
+        names={q.code: q.name for q in qualifications},
     )
 
 
@@ -283,12 +307,12 @@ def _settled(ctx: _Context) -> Option | None:
     """The one ``none`` option when there is nothing to do."""
     activity = ctx.activity
     if activity.status == "cancelled":
-        return Option("none", f"'{activity.title}' is cancelled; nothing to do.", "none", True)
+        return Option("none", fact("nothing_cancelled", title=activity.title), NO_COST, True)
     if activity.end_at <= ctx.store.clock.now():
         return Option(
             "none",
-            f"'{activity.title}' ended at {local_text(activity.end_at)}; nothing to do.",
-            "none",
+            fact("nothing_ended", title=activity.title, end=to_db(activity.end_at)),
+            NO_COST,
             True,
         )
     current = activity.concept
@@ -300,8 +324,8 @@ def _settled(ctx: _Context) -> Option | None:
     ):
         return Option(
             "none",
-            f"'{activity.title}' is covered with {current}; nothing to do.",
-            "none",
+            fact("nothing_covered", title=activity.title, concept=current),
+            NO_COST,
             True,
             concept=current,
             start=ctx.start,
@@ -317,8 +341,8 @@ def _concepts(ctx: _Context) -> Iterator[Option]:
         if not option.valid:
             yield Option(
                 "assign",
-                f"Use {option.code} ({option.level})",
-                "none",
+                fact("use_concept", concept=option.code, level=option.level, current=None),
+                NO_COST,
                 False,
                 fact={"code": option.why, "params": option.params},
             )
@@ -328,16 +352,16 @@ def _concepts(ctx: _Context) -> Iterator[Option]:
             continue  # already on it (and short, or it would be settled)
         gap = ctx.fits(option.code)
         label = (
-            f"Keep {option.code} ({option.level}) for the changed time or place"
+            fact("keep_concept", concept=option.code, level=option.level)
             if confirm
-            else f"Use {option.code} ({option.level}) instead of {current or 'no concept'}"
+            else fact("use_concept", concept=option.code, level=option.level, current=current)
         )
         yield Option(
             "assign",
             label,
-            "none",
+            NO_COST,
             not gap,
-            f"still short of {_words(gap)}" if gap else "",
+            fact=_short_fact("still_short", gap, ctx.names) if gap else None,
             concept=option.code,
             start=ctx.start,
             end=ctx.end,
@@ -379,11 +403,14 @@ def _lend(ctx: _Context) -> Iterator[Option]:
     if not any(o.feasible or o.partial for o in found):
         yield Option(
             "deploy",
-            f"Lend officers with {', '.join(sorted(wanted))}",
-            "none",
+            fact(
+                "lend_any",
+                qualifications=sorted(wanted),
+                names={q: ctx.names.get(q, q) for q in sorted(wanted)},
+            ),
+            NO_COST,
             False,
-            "no officer of another unit is free and qualified for the whole activity "
-            "(travel included) without leaving their unit short",
+            fact=fact("no_lender"),
             concept=ctx.base,
         )
 
@@ -398,25 +425,25 @@ def _lend_one(
 ) -> Option | None:
     assert ctx.base is not None
     travel = travel_minutes(ctx.store, home, ctx.unit)
-    label = (
-        f"Deploy {callsign} ({', '.join(sorted(held & wanted) or sorted(held))}; lent from "
-        f"{home}, {travel} min travel)"
+    shown = sorted(held & wanted) or sorted(held)
+    label = fact(
+        "lend",
+        callsign=callsign,
+        qualifications=shown,
+        names={q: ctx.names.get(q, q) for q in shown},
+        unit=home,
+        minutes=travel,
     )
-    cost = f"travel {travel} min"
 
     def option(
-        feasible: bool,
-        reason: str = "",
-        partial: bool = False,
-        fact: Mapping[str, Any] | None = None,
+        feasible: bool, why: Mapping[str, Any] | None = None, partial: bool = False
     ) -> Option:
         return Option(
             "deploy",
             label,
-            cost,
+            fact("travel", minutes=travel),
             feasible,
-            reason,
-            fact=fact,
+            fact=why,
             callsign=callsign,
             concept=ctx.base,
             start=ctx.start,
@@ -427,11 +454,19 @@ def _lend_one(
 
     why = deployment_problem(ctx.store, ctx.activity.id, get_staff(ctx.store, callsign), ctx.base)
     if why is not None and why.code in ("travel_from_previous", "travel_to_next"):
-        return option(False, fact=why.facts())
+        return option(False, why.facts())
     if why is not None and why.rule == "travel":
-        return option(False, f"needs {travel} min travel")
+        return option(False, fact("needs_travel", minutes=travel))
     if why is not None:
         return None
+    officer = get_staff(ctx.store, callsign)
+    if group_problems(
+        ctx.store,
+        ctx.activity.id,
+        ctx.base,
+        [*deployed_officers(ctx.store, ctx.activity.id), officer],
+    ):
+        return None  # deploying them would be refused: they fill no slot the group leaves open
     a, b = int(ctx.start.timestamp()), int(ctx.end.timestamp())
     after_here = ctx.fits(ctx.base, supply=[*ctx.duties, Duty(callsign, ctx.unit, a, b, held)])
     if sum(after_here.values()) >= missing_total:
@@ -443,9 +478,9 @@ def _lend_one(
     before = sum(g.shortfall for g in compute(home_needs, home_duties, away, ctx.order))
     after = sum(g.shortfall for g in compute(home_needs, without, away, ctx.order))
     if after > before:
-        return option(False, f"would leave {home} short during the activity")
+        return option(False, fact("home_short", unit=home))
     if after_here:  # it helps, but the activity stays short: never "feasible"
-        return option(False, _partly(after_here), partial=True)
+        return option(False, _short_fact("partly_covers", after_here, ctx.names), partial=True)
     return option(True)
 
 
@@ -476,10 +511,10 @@ def _combine(ctx: _Context) -> Iterator[Option]:
         team = tuple(d.callsign for d in list_deployments(ctx.store, neighbour.id))
         yield Option(
             "combine",
-            f"Keep the {neighbour.concept} team of '{neighbour.title}' on",
-            "none",
+            fact("keep_team", concept=neighbour.concept, title=neighbour.title),
+            NO_COST,
             not gap,
-            f"still short of {_words(gap)}" if gap else "",
+            fact=_short_fact("still_short", gap, ctx.names) if gap else None,
             concept=neighbour.concept,
             start=ctx.start,
             end=ctx.end,
@@ -498,7 +533,7 @@ def _move(ctx: _Context) -> Iterator[Option]:
     deployed = [
         get_staff(ctx.store, d.callsign) for d in list_deployments(ctx.store, ctx.activity.id)
     ]
-    blocked: tuple[str, dict[str, Any]] | None = None
+    blocked: dict[str, Any] | None = None
     for k in range(1, int(MOVE_LIMIT / MOVE_STEP) + 1):
         for sign in (+1, -1):
             delta = MOVE_STEP * k * sign
@@ -507,22 +542,20 @@ def _move(ctx: _Context) -> Iterator[Option]:
                 continue
             stay = _cannot_stay(ctx, deployed, a, b)
             if stay is not None:
-                blocked = blocked or (
-                    f"at {local_text(a)}–{local_text(b, with_date=False)} the unit covers it, but "
-                    f"{stay.params.get('callsign')} (deployed) could not stay ({stay.code}, "
-                    f"rule: {stay.rule}); deploy others first",
-                    {
-                        "code": "move_loses_deployed",
-                        "params": {"start": to_db(a), "end": to_db(b), "problem": stay.facts()},
-                    },
+                blocked = blocked or fact(
+                    "move_loses_deployed", start=to_db(a), end=to_db(b), problem=stay.facts()
                 )
                 continue
             minutes = int(delta.total_seconds() // 60)
             yield Option(
                 "move",
-                f"Move to {local_text(a)}–{local_text(b, with_date=False)}"
-                + (f" with {ctx.base}" if ctx.base != ctx.activity.concept else ""),
-                f"moved {'+' if minutes > 0 else '-'}{abs(minutes) // 60}:{abs(minutes) % 60:02d}",
+                fact(
+                    "move_to",
+                    start=to_db(a),
+                    end=to_db(b),
+                    concept=ctx.base if ctx.base != ctx.activity.concept else None,
+                ),
+                fact("moved", minutes=minutes),
                 True,
                 concept=ctx.base,
                 start=a,
@@ -532,11 +565,10 @@ def _move(ctx: _Context) -> Iterator[Option]:
             return
     yield Option(
         "move",
-        "Move the activity",
-        "moved",
+        fact("move_any"),
+        fact("moved", minutes=None),
         False,
-        blocked[0] if blocked else "no start within four hours either way is covered",
-        fact=blocked[1] if blocked else None,
+        fact=blocked or fact("no_move"),
         concept=ctx.base,
     )
 
@@ -620,7 +652,7 @@ def apply_suggestion(
     detail: dict[str, object] = {"n": n, "token": token}
     with store.write("suggest.apply", None, detail) as conn:
         chosen = _chosen(suggest(store, activity_id), n, token)
-        detail.update({"action": chosen.action, "option": chosen.description})
+        detail.update({"action": chosen.action, "option": dict(chosen.what)})
         _carry_out(store, conn, activity_id, chosen, reason, authority)
     return chosen, get_activity(store, activity_id)
 
@@ -648,12 +680,12 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
     if n is not None:
         if options[n - 1].token != wanted:
             raise BadInput(
-                f"Option {n} is no longer the one shown ({wanted}): it is now "
-                f"{options[n - 1].description.rstrip('.')}; list the options again and choose.",
+                f"Option {n} is no longer the one shown ({wanted}); list the options again "
+                "and choose.",
                 code="option_changed",
                 n=n,
-                wanted=wanted,
-                now=options[n - 1].description.rstrip("."),
+                token=wanted,
+                now=dict(options[n - 1].what),
             )
         return options[n - 1]
     named = next((o for o in options if o.token == wanted), None)
@@ -661,7 +693,7 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
         raise BadInput(
             f"The option shown ({wanted}) is no longer offered; list the options again and choose.",
             code="option_changed",
-            wanted=wanted,
+            token=wanted,
         )
     return named
 
@@ -698,7 +730,7 @@ def apply_option(
         PermissionDenied: the acting person lacks a permission the option needs.
         RuleViolation: a rule refuses it now (R1, R3, R4, R5, R8, deployment).
     """
-    detail = {"action": option.action, "option": option.description}
+    detail = {"action": option.action, "option": dict(option.what)}
     with store.write("suggest.apply", None, detail) as conn:
         _carry_out(store, conn, activity_id, option, reason, authority)
     return get_activity(store, activity_id)
@@ -717,9 +749,9 @@ def _carry_out(
         raise BadInput("There is nothing to apply for this activity.", code="nothing_to_apply")
     if not (option.feasible or option.partial):
         raise BadInput(
-            f"That option would not work: {option.reason or 'see its reason'}.",
+            "That option would not work (see its reason).",
             code="option_would_not_work",
-            reason=option.reason,
+            reason="",
             fact=option.fact,
         )
     current = get_activity(store, activity_id)
@@ -744,7 +776,14 @@ def _carry_out(
         deploy_officers(store, conn, current.id, [get_staff(store, option.callsign)])
     elif option.action == "combine":
         team = [get_staff(store, c) for c in option.team]
-        free = [o for o in team if deployment_problem(store, current.id, o) is None]
+        free: list[Staff] = []
+        here = deployed_officers(store, current.id)
+        concept = get_activity(store, current.id).concept or ""
+        for officer in team:  # the team's officers the group still needs, as deploy judges it
+            if deployment_problem(store, current.id, officer) is None and not group_problems(
+                store, current.id, concept, [*here, *free, officer]
+            ):
+                free.append(officer)
         if free:
             deploy_officers(store, conn, current.id, free)
     elif option.action == "move":

@@ -75,6 +75,19 @@ def _reason(p: Mapping[str, Any]) -> str:
     return reason(str(p.get("reason") or ""), p.get("fact"))
 
 
+def _option_changed(p: Mapping[str, Any]) -> str:
+    if "now" not in p:
+        return _(
+            "The option shown ({token}) is no longer offered; list the options again and choose."
+        ).format(token=p.get("token", ""))
+    from .suggestions import describe  # the option as the list words it
+
+    return _(
+        "Option {n} is no longer the one shown ({token}): it is now {now}; list the options "
+        "again and choose."
+    ).format(n=p["n"], token=p["token"], now=describe(p["now"]).rstrip("."))
+
+
 def rows(count: int) -> str:
     """ "1 row", "2 rows": a count of rows in words."""
     return _("1 row") if count == 1 else _("{count} rows").format(count=count)
@@ -173,6 +186,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "option_would_not_work": lambda p: _("That option would not work: {why}.").format(
         why=_reason(p)
     ),
+    "option_changed": lambda p: _option_changed(p),
     "clearance_needs_reason": _template(_("Say why the entry is cleared.")),
     "assessment_request_needs_person": _template(
         _("A request for a new threat assessment names the person.")
@@ -918,16 +932,6 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         else _(
             "{file}: {event} ends before it starts (DTEND {end} < DTSTART {start}); correct the "
             "event."
-        )
-    ).format(**p),
-    "option_changed": lambda p: (
-        _(
-            "Option {n} is no longer the one shown ({wanted}): it is now {now}; list the "
-            "options again and choose."
-        )
-        if "n" in p
-        else _(
-            "The option shown ({wanted}) is no longer offered; list the options again and choose."
         )
     ).format(**p),
     "grant_admin_only_by_admin": _template(

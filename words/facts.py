@@ -1,5 +1,6 @@
 """Why something would not work, in words, whichever kind of fact the store gave: a concept's
-verdict (``words.errors.concept_why``) or a deployment problem (``words.deployments``). Used for
+verdict (``words.errors.concept_why``), a deployment problem (``words.deployments``) or a
+suggestion's own reason (``words.suggestions.WHY``). Used for
 the reasons of suggestions (``store.suggest.Option.fact``) by the command line and the console.
 """
 
@@ -13,6 +14,7 @@ from store.clock import local
 from . import _
 from .deployments import phrase
 from .errors import CONCEPT_WHY, concept_why
+from .suggestions import WHY
 
 
 def reason(text: str, fact: Mapping[str, Any] | None) -> str:
@@ -20,6 +22,8 @@ def reason(text: str, fact: Mapping[str, Any] | None) -> str:
     if fact is None:
         return text
     code = str(fact["code"])
+    if code in WHY:
+        return WHY[code](fact["params"])
     if code in CONCEPT_WHY:
         return concept_why(code, fact["params"])
     if code == "move_loses_deployed":

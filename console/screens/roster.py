@@ -25,9 +25,10 @@ from store.agenda import Activity
 from store.clock import day_bounds, parse_time_on, today
 from store.db import Store
 from store.errors import BadInput
-from store.gaps import Gap, gaps_by_hour, shortfall_hours
+from store.gaps import Gap, gaps_by_hour, live_first, shortfall_hours
 from store.suggest import Option, apply_suggestion, may_apply, suggest
 from words.facts import reason
+from words.suggestions import cost, describe
 
 from ..actions import Action
 from ..i18n import _
@@ -62,6 +63,8 @@ class GapDetail:
 def fetch_roster(store: Store, day: date) -> RosterData:
     start = day_bounds(day)[0]
     found, profile = gaps_by_hour(store, start, HOURS)
+    now = store.clock.now()
+    found = live_first(found, now)  # what the shift can still act on first; ended ones dimmed
     rows = [
         Row(
             str(index),
@@ -75,6 +78,7 @@ def fetch_roster(store: Store, day: date) -> RosterData:
                 literal(gap.shortfall, "b red"),
                 Text(str(len(gap.activities)) if gap.activities else _("post"), end=""),
             ),
+            style="dim" if gap.end <= now else "",
         )
         for index, gap in enumerate(found)
     ]
@@ -86,12 +90,9 @@ def option_row(number: int, option: Option) -> Row:
     return Row(
         str(number),
         (
-            literal(option.description, style),
-            literal(
-                reason(option.reason, option.fact)
-                or ("" if option.feasible else _("would not work"))
-            ),
-            literal(option.cost),
+            literal(describe(option.what), style),
+            literal(reason("", option.fact) or ("" if option.feasible else _("would not work"))),
+            literal(cost(option.price)),
         ),
     )
 
@@ -370,13 +371,11 @@ class RosterScreen(BaseScreen[RosterData]):
             return
         option = self.options[int(key)]
         if option.action == "none":
-            self.notify(literal(option.description).plain, severity="information", markup=False)
+            self.notify(literal(describe(option.what)).plain, severity="information", markup=False)
             return
         if not (option.feasible or option.partial):
             self.notify(
-                _("That option would not work: {why}").format(
-                    why=reason(option.reason, option.fact)
-                ),
+                _("That option would not work: {why}").format(why=reason("", option.fact)),
                 severity="warning",
                 markup=False,
             )
@@ -385,7 +384,7 @@ class RosterScreen(BaseScreen[RosterData]):
             self._ask_authority(activity_id, option)
             return
         self.confirm(
-            _("{what}? (cost: {cost})").format(what=option.description, cost=option.cost),
+            _("{what}? (cost: {cost})").format(what=describe(option.what), cost=cost(option.price)),
             _("Apply"),
             lambda: self._apply(activity_id, option),
         )
@@ -399,7 +398,7 @@ class RosterScreen(BaseScreen[RosterData]):
         def toast(added: int) -> str:
             if option.action == "combine" and not added:
                 return _("Nothing changed: no one of that team is free for it.")
-            return _("Done: {what}.").format(what=option.description)
+            return _("Done: {what}.").format(what=describe(option.what))
 
         self.write(run, toast)
 
@@ -414,11 +413,11 @@ class RosterScreen(BaseScreen[RosterData]):
         self.open_form(
             StepForm(
                 save,
-                _("{what} — a restriction for capacity (R5)").format(what=option.description),
+                _("{what} — a restriction for capacity (R5)").format(what=describe(option.what)),
                 _("Deciding authority"),
                 button=_("Move it"),
             ),
-            _("Done: {what}.").format(what=option.description),
+            _("Done: {what}.").format(what=describe(option.what)),
         )
 
     def action_deploy(self) -> None:

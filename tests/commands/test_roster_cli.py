@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.commands.conftest import Run
 from tests.conftest import snapshot
 
@@ -129,8 +131,17 @@ def test_suggest_lists_options_in_every_format(initialised: Run) -> None:
         "feasible",
         "partial",
         "reason",
+        "what",
+        "price",
+        "why",
     }
     assert [r["n"] for r in rows] == list(range(1, len(rows) + 1))
+    # the words are made of the facts beside them: no qualification code in a sentence
+    for row in rows:
+        assert row["what"]["code"] and row["price"]["code"]
+        assert (row["why"] is None) == (row["reason"] == "")
+        for code in ("close_protection", "protective_driving"):
+            assert code not in row["option"] + row["reason"]
     assert any(r["action"] == "assign" and "rule R1" in r["reason"] for r in rows)
     for fmt in ("table", "csv", "md"):
         assert initialised("suggest", activity_id, "-f", fmt).exit_code == 0
@@ -214,3 +225,33 @@ def test_suggest_apply_checks_the_token_of_the_option_shown(
     assert done.exit_code == 0, done.stderr
     item = json.loads(initialised("activity", "show", activity_id, "-f", "json").stdout)
     assert (item["start"], item["status"]) == ("2026-12-01T11:00:00+01:00", "moved")
+
+
+@pytest.mark.parametrize("order", [("W1", "W3"), ("W3", "W1")])
+def test_deploy_across_a_lapse_in_either_order_says_what_stays_open(
+    initialised: Run, order: tuple[str, str]
+) -> None:
+    """Issue 16 (plan8): W1 (close protection lapsing at midnight, driving) and W3 (driving) on
+    an ESCORT 23:00–01:00: both orders deploy both and name the slot the lapse leaves open."""
+    initialised("person", "add", "BEVER", "--domain", "local", "--unit", "RT")
+    initialised("threat", "assess", "BEVER", "--level", "2")
+    held = {
+        "W1": ["close_protection:2026-12-01", "protective_driving"],
+        "W3": ["protective_driving"],
+    }
+    for callsign, qualifications in held.items():
+        flags = [a for q in qualifications for a in ("--qualification", q)]
+        initialised("staff", "add", callsign, "--unit", "RT", *flags)
+        initialised(
+            "shift", "add", callsign, "--start", "2026-12-01 20:00", "--end", "2026-12-02 04:00"
+        )
+    activity_id = initialised(
+        "activity", "add", "--person", "BEVER", "--title", "Nachtrit", "--start",
+        "2026-12-01 23:00", "--end", "2026-12-02 01:00", "--concept", "ESCORT",
+    ).stdout.strip()  # fmt: skip
+    result = initialised("deploy", activity_id, *order)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "Deployed " + ", ".join(order) + ".",
+        "Still open: close_protection: 1 slot open 2026-12-02 00:00–01:00 (W1 lapsed; rule R8).",
+    ]

@@ -28,6 +28,7 @@ from store.sync import roster as rosters
 from tests.conftest import TEST_SECRET
 from tests.console.conftest import error_of, rows, settle, toasts, type_text
 from words.facts import reason
+from words.suggestions import describe
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ics"
 
@@ -200,9 +201,9 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         assert activity is not None
         for option, row in zip(screen.options, rows(app, "#suggestions"), strict=True):
             if not option.feasible:  # why not, where it is listed
-                assert row[1] == (reason(option.reason, option.fact) or "would not work")
+                assert row[1] == (reason("", option.fact) or "would not work")
         officers = offered()
-        lent = [i for i in officers if "lent from" in screen.options[i].description]
+        lent = [i for i in officers if "lent from" in describe(screen.options[i].what)]
         chosen = (lent or officers)[0]
         short = sum(g.shortfall_hours for g in screen.data.gaps if activity in g.activities)
         await press(pilot, "tab", "tab", *(["down"] * chosen), "p")

@@ -185,7 +185,7 @@ class _Any(str):
 
 #: Codes whose words read params a literal cannot stand for (typed facts, a list of problems):
 #: worded through the real store calls in their own tests (test_deploy*, test_suggest*).
-STRUCTURED = {"not_deployed", "concept_misfits_deployed", "option_would_not_work"}
+STRUCTURED = {"not_deployed", "concept_misfits_deployed", "option_would_not_work", "option_changed"}
 _OPTION = re.compile(r"(?<![\w-])--[a-z]")
 
 

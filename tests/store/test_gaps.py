@@ -22,6 +22,7 @@ from store.gaps import Duty, Gap, Need, compute, find_gaps, shortfall_hours
 from store.suggest import suggest
 from tests.conftest import at
 from words.facts import reason
+from words.suggestions import cost, describe
 
 T0 = 1_800_000_000  # an arbitrary epoch origin for the pure tests
 H = 3600
@@ -375,26 +376,22 @@ def test_suggestions_never_go_below_the_required_level(rt: Store) -> None:
         rt, "AM-0001", start=at(rt, "2026-12-01 07:00"), end=at(rt, "2026-12-01 15:00")
     )
     options = suggest(rt, item.id)
-    assert options[0].action == "deploy" and "AM-0001" in options[0].description
-    assert "lent from AM, 60 min travel" in options[0].description
-    assert options[0].cost == "travel 60 min"
-    assigns = {o.description.split()[1]: o for o in options if o.action == "assign"}
+    assert options[0].action == "deploy" and "AM-0001" in describe(options[0].what)
+    assert "lent from AM, 60 min travel" in describe(options[0].what)
+    assert cost(options[0].price) == "travel 60 min"
+    assigns = {describe(o.what).split()[1]: o for o in options if o.action == "assign"}
     assert set(assigns) == {"CAM", "ESCORT", "STATIC", "REMOTE-CP", "CP-HEAVY", "OBJ-HRB"}
     for code in ("CAM", "ESCORT", "STATIC"):  # below W3 (R1)
-        assert not assigns[code].feasible and "rule R1" in reason(
-            assigns[code].reason, assigns[code].fact
-        )
+        assert not assigns[code].feasible and "rule R1" in reason("", assigns[code].fact)
     # a pilot concept outside its scope (R4): never offered as feasible, never applied
-    assert not assigns["REMOTE-CP"].feasible and "rule R4" in reason(
-        assigns["REMOTE-CP"].reason, assigns["REMOTE-CP"].fact
-    )
+    assert not assigns["REMOTE-CP"].feasible and "rule R4" in reason("", assigns["REMOTE-CP"].fact)
     assert assigns["REMOTE-CP"].concept is None
     # a concept for objects and services never goes on a person (R3)
-    assert not assigns["OBJ-HRB"].feasible and "rule R3" in reason(
-        assigns["OBJ-HRB"].reason, assigns["OBJ-HRB"].fact
-    )
+    assert not assigns["OBJ-HRB"].feasible and "rule R3" in reason("", assigns["OBJ-HRB"].fact)
     # valid, but the roster cannot staff it
-    assert not assigns["CP-HEAVY"].feasible and "still short of" in assigns["CP-HEAVY"].reason
+    assert not assigns["CP-HEAVY"].feasible and "still short of" in reason(
+        "", assigns["CP-HEAVY"].fact
+    )
 
 
 def test_suggest_finds_the_nearest_covered_time(rt: Store) -> None:
@@ -420,7 +417,9 @@ def test_suggest_finds_the_nearest_covered_time(rt: Store) -> None:
     )
     moves = [o for o in suggest(rt, item.id) if o.action == "move"]
     assert moves == [moves[0]] and moves[0].feasible
-    assert moves[0].cost == "moved +1:00" and "2026-12-01 10:00–11:00" in moves[0].description
+    assert cost(moves[0].price) == "moved +1:00" and "2026-12-01 10:00–11:00" in describe(
+        moves[0].what
+    )
 
 
 def test_demo_gaps_over_a_week_are_plausible(demo_store: Store) -> None:
@@ -460,7 +459,7 @@ def test_lending_is_refused_when_it_leaves_the_home_unit_short(rt: Store) -> Non
         rt, "AM-0001", start=at(rt, "2026-12-01 07:00"), end=at(rt, "2026-12-01 15:00")
     )
     (lend,) = [o for o in suggest(rt, item.id) if o.callsign == "AM-0001"]
-    assert not lend.feasible and lend.reason == "would leave AM short during the activity"
+    assert not lend.feasible and reason("", lend.fact) == "would leave AM short during the activity"
 
 
 def test_suggest_keeps_an_adjacent_team_on(rt: Store) -> None:
@@ -490,4 +489,4 @@ def test_suggest_keeps_an_adjacent_team_on(rt: Store) -> None:
         end=at(rt, "2026-12-01 11:00"),
     )
     (combine,) = [o for o in suggest(rt, later.id) if o.action == "combine"]
-    assert combine.feasible and combine.description == "Keep the CP-LIGHT team of 'Zitting' on"
+    assert combine.feasible and describe(combine.what) == "Keep the CP-LIGHT team of 'Zitting' on"

@@ -56,24 +56,75 @@ def _refused(store: Store, activity_id: str, callsigns: list[str]) -> RuleViolat
     return caught.value
 
 
-def test_two_officers_lapsing_at_midnight_are_refused_together(night: tuple[Store, str]) -> None:
+def test_two_officers_lapsing_at_midnight_staff_until_midnight_and_leave_it_open(
+    night: tuple[Store, str],
+) -> None:
+    """R8 decides what counts when, not who may come: X1 and X2 both fill a slot until
+    midnight (one protects, one drives), so neither is idle and the group is deployed; from
+    midnight their close protection no longer counts, and that slot is shown open under R8
+    (activity show, gaps --violations) instead of being left open for the whole night."""
     store, activity_id = night
-    refusal = _refused(store, activity_id, ["X1", "X2"])
-    assert refusal.rule == "R8"
-    assert "X2 fills no open slot of the concept from 2026-12-02 00:00" in sentence(refusal)
-    assert "protective_driving (1 of 1)" in sentence(refusal)
-    assert "close_protection lapsed 2026-12-02 00:00" in sentence(refusal)
-    # One at a time is the same group: the second is refused.
+    roster.deploy(store, activity_id, ["X1", "X2"])
+    shown = [
+        phrase(roster.shortfall_problem(s)) for s in roster.staffing_shortfalls(store, activity_id)
+    ]
+    assert shown == [
+        "close_protection: 1 slot open 2026-12-02 00:00–01:00 (X1, X2 lapsed; rule R8)"
+    ]
+    (row,) = roster.deployment_violations(
+        store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
+    )
+    assert (row["problem"].rule, row["callsign"]) == ("R8", "X1, X2")
+
+
+@pytest.mark.parametrize("order", [["W1", "W3"], ["W3", "W1"]])
+def test_the_verdict_does_not_depend_on_the_order_named(
+    night: tuple[Store, str], order: list[str]
+) -> None:
+    """Issue 16 (plan8): W1 (close protection lapsing at midnight, driving) and W3 (driving)
+    on the ESCORT: `deploy A W1 W3` was accepted and `deploy A W3 W1` refused. Judged whole,
+    both orders (and one at a time) deploy both, leaving close protection open from 00:00."""
+    store, activity_id = night
+    staff.add_staff(
+        store,
+        "W1",
+        unit="RT",
+        qualifications=[("close_protection", LAPSES), ("protective_driving", None)],
+    )
+    staff.add_staff(store, "W3", unit="RT", qualifications=[("protective_driving", None)])
+    for callsign in ("W1", "W3"):
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 20:00"), end=at(store, "2026-12-02 04:00")
+        )
+    roster.deploy(store, activity_id, order)
+    assert [d.callsign for d in roster.list_deployments(store, activity_id)] == ["W1", "W3"]
+    (short,) = roster.staffing_shortfalls(store, activity_id)
+    assert (short.qualification, short.start, short.lapsed) == (
+        "close_protection",
+        at(store, "2026-12-02 00:00"),
+        ("W1",),
+    )
+
+
+def test_one_at_a_time_is_judged_as_the_group_it_makes(night: tuple[Store, str]) -> None:
+    """Deployed one by one in the other order, the group is the same and so is the verdict."""
+    store, activity_id = night
+    roster.deploy(store, activity_id, ["D1"])
     roster.deploy(store, activity_id, ["X1"])
-    assert "X2 fills no open slot" in sentence(_refused(store, activity_id, ["X2"]))
+    assert [d.callsign for d in roster.list_deployments(store, activity_id)] == ["D1", "X1"]
 
 
 def test_a_second_driver_fills_no_slot(night: tuple[Store, str]) -> None:
+    """Two drivers for one driving slot: neither is needed while the other is there, so both
+    are named (the verdict names no favourite by order)."""
     store, activity_id = night
-    refusal = _refused(store, activity_id, ["D1", "D2"])
+    refusal = _refused(store, activity_id, ["D2", "D1"])
     assert refusal.rule == "deployment"
+    assert "D1 fills no open slot of the concept from 2026-12-01 23:00" in sentence(refusal)
     assert "D2 fills no open slot of the concept from 2026-12-01 23:00" in sentence(refusal)
     assert "already filled: protective_driving (1 of 1)" in sentence(refusal)
+    roster.deploy(store, activity_id, ["D1"])
+    assert "D2 fills no open slot" in sentence(_refused(store, activity_id, ["D2"]))
 
 
 def test_a_group_that_fills_every_slot_all_night_is_deployed(night: tuple[Store, str]) -> None:
@@ -183,9 +234,10 @@ def test_a_lighter_concept_is_judged_against_the_deployed_group(store: Store) ->
     with pytest.raises(RuleViolation) as refused:
         agenda.assign_concept(store, item.id, "ESCORT")
     assert sentence(refused.value) == (
-        "ESCORT does not fit the officers deployed on the activity: C2 fills no open slot of "
+        "ESCORT does not fit the officers deployed on the activity: C1 fills no open slot of "
         "the concept from 2026-12-01 10:00 (already filled: close_protection (1 of 1)) "
-        "(rule: staffing)."
+        "(rule: staffing); C2 fills no open slot of the concept from 2026-12-01 10:00 "
+        "(already filled: close_protection (1 of 1)) (rule: staffing)."
     )
     assert snapshot(store.path) == before
     assert agenda.get_activity(store, item.id).concept == "CP-LIGHT"

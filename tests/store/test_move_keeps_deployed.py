@@ -56,7 +56,7 @@ def test_a_move_that_the_deployed_officer_could_not_keep_is_not_feasible(
     store, activity_id = valk
     (move,) = [o for o in suggest(store, activity_id) if o.action == "move"]
     assert not move.feasible
-    assert reason(move.reason, move.fact).startswith(
+    assert reason("", move.fact).startswith(
         "at 2026-12-01 10:00–12:00 the unit covers it, but DD (deployed) could not stay: DD is "
         "not on duty for the whole activity"
     )

@@ -18,6 +18,7 @@ from store.subjects import get_subject
 from store.suggest import apply_option, suggest
 from tests.conftest import at, refused_as, snapshot
 from words.facts import reason
+from words.suggestions import cost, describe
 
 CP = [("close_protection", None), ("protective_driving", None)]
 
@@ -57,8 +58,8 @@ def test_below_required_is_never_nothing_to_do(store: Store, kievit: agenda.Acti
     # uncovered-style alternatives: the valid concepts, and a move planned with CP-HEAVY
     assert any(o.action == "assign" and o.concept == "CP-HEAVY" for o in options)
     assert any(o.action == "move" and o.concept == "CP-HEAVY" for o in options)
-    refused = [o for o in options if o.action == "assign" and "rule R1" in reason(o.reason, o.fact)]
-    assert {o.description.split()[1] for o in refused} == {
+    refused = [o for o in options if o.action == "assign" and "rule R1" in reason("", o.fact)]
+    assert {describe(o.what).split()[1] for o in refused} == {
         "CAM",
         "STATIC",
         "ESCORT",
@@ -84,7 +85,7 @@ def test_lending_for_a_flagged_activity_staffs_a_valid_concept(
         _officer(store, callsign, "RT", [("hrb", None)], "2026-12-01 15:00", "2026-12-01 23:00")
     _dh_0035(store)
     (lend,) = [o for o in suggest(store, kievit.id) if o.callsign == "DH-0035"]
-    assert (lend.action, lend.concept, lend.feasible, lend.cost) == (
+    assert (lend.action, lend.concept, lend.feasible, cost(lend.price)) == (
         "deploy",
         "CP-HEAVY",
         True,
@@ -103,10 +104,10 @@ def test_an_officer_who_only_partly_covers_is_never_feasible(
     five places (close_protection 2, hrb 2, protective_driving 1) and three officers."""
     _dh_0035(store)
     (lend,) = [o for o in suggest(store, kievit.id) if o.callsign == "DH-0035"]
-    assert (lend.feasible, lend.partial, lend.reason) == (
+    assert (lend.feasible, lend.partial, reason("", lend.fact)) == (
         False,
         True,
-        "partly covers (still short: 1 × hrb, 1 × protective_driving)",
+        "partly covers (still short: 1 × High-risk protection, 1 × Protective driving)",
     )
     apply_option(store, kievit.id, lend)  # a real step: deployed, and the gap stays visible
     assert [d.callsign for d in roster.list_deployments(store, kievit.id)] == ["DH-0035"]
@@ -142,12 +143,12 @@ def test_an_officer_who_cannot_travel_in_time_is_infeasible(store: Store) -> Non
     _officer(store, "AM-0002", "AM", CP, "2026-12-01 06:00", "2026-12-01 14:00")
     found = {o.callsign: o for o in suggest(store, item.id) if o.callsign}
     late, early = found["AM-0001"], found["AM-0002"]
-    assert (late.feasible, late.reason, late.cost) == (
+    assert (late.feasible, reason("", late.fact), cost(late.price)) == (
         False,
         "needs 60 min travel",
         "travel 60 min",
     )
-    assert (early.feasible, early.cost, early.travel_minutes) == (True, "travel 60 min", 60)
+    assert (early.feasible, cost(early.price), early.travel_minutes) == (True, "travel 60 min", 60)
     before = snapshot(store.path)
     with refused_as(RuleViolation, r"AM-0001 needs 60 min travel from AM .* by 06:00"):
         roster.deploy(store, item.id, ["AM-0001"])
@@ -173,7 +174,7 @@ def test_a_changed_activity_can_keep_its_concept_confirmed(store: Store) -> None
     options = suggest(store, item.id)
     keep = options[0]
     assert (keep.action, keep.concept, keep.feasible) == ("assign", "CP-LIGHT", True)
-    assert keep.description == "Keep CP-LIGHT (W3) for the changed time or place"
+    assert describe(keep.what) == "Keep CP-LIGHT (W3) for the changed time or place"
     assert apply_option(store, item.id, keep).replan_reason is None
 
 

@@ -12,6 +12,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.suggest import apply_option, apply_suggestion, suggest
 from tests.conftest import at, snapshot
+from words.suggestions import describe
 
 
 def test_an_ended_activity_gets_no_options(store: Store, clock: FixedClock) -> None:
@@ -34,7 +35,7 @@ def test_an_ended_activity_gets_no_options(store: Store, clock: FixedClock) -> N
     assert shown  # ahead of it: options
     clock.advance(seconds=3 * 3600)  # 13:00: it has ended
     (only,) = suggest(store, item.id)
-    assert (only.action, only.description) == (
+    assert (only.action, describe(only.what)) == (
         "none",
         "'Zitting' ended at 2026-11-28 12:00; nothing to do.",
     )

@@ -1,0 +1,158 @@
+"""Property (issue 16): a deployed group is judged as a whole, so the verdict never depends on
+the order the officers are named in, nor on deploying them all at once or one at a time.
+
+Random small groups for CP-LIGHT (2 close protection + 1 driver) across midnight, each officer
+holding each qualification not at all, valid, lapsing at midnight (inside the activity) or
+lapsed the day before; every group is deployed whole in two orders and one at a time in
+both, on copies of one database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store import agenda, matching, roster, staff, subjects
+from store.clock import FixedClock
+from store.db import Store
+from store.errors import RuleViolation
+from tests.conftest import NOW, _new_store, at, isolate, snapshot
+
+QUALIFICATIONS = ("close_protection", "protective_driving")
+#: not held, valid, lapsing at midnight inside the activity, lapsed the day before
+HOLDINGS: tuple[date | str | None, ...] = ("none", None, date(2026, 12, 1), date(2026, 11, 30))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """KIEVIT (W3) with a CP-LIGHT activity 23:00–01:00 across midnight; nobody deployed."""
+    root = tmp_path_factory.mktemp("group-order")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(root, monkeypatch)
+        store = _new_store(root / "base.db", FixedClock(NOW))
+        subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
+        subjects.assess_threat(store, "KIEVIT", level=3)
+        item = agenda.add_activity(
+            store,
+            person="KIEVIT",
+            title="Nacht",
+            start=at(store, "2026-12-01 23:00"),
+            end=at(store, "2026-12-02 01:00"),
+            concept="CP-LIGHT",
+        )
+        store.close()
+        yield root / "base.db", item.id
+
+
+def _verdict(path: Path, activity: str, steps: list[list[str]]) -> tuple[set[str], set[str]]:
+    """Deploy ``steps`` one after another on a copy of ``path``: (deployed, refused names)."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "try.db"
+        shutil.copyfile(path, copy)
+        store = Store(copy, clock=FixedClock(NOW))
+        try:
+            refused: set[str] = set()
+            for step in steps:
+                before = snapshot(copy)
+                try:
+                    roster.deploy(store, activity, step)
+                except RuleViolation as error:
+                    assert snapshot(copy) == before
+                    problems = error.params["problems"]
+                    refused |= {p["params"].get("callsign", "") for p in problems}
+            deployed = {d.callsign for d in roster.list_deployments(store, activity)}
+        finally:
+            store.close()
+    return deployed, refused
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    holdings=st.lists(
+        st.tuples(st.sampled_from(HOLDINGS), st.sampled_from(HOLDINGS)), min_size=2, max_size=4
+    ),
+    seed=st.randoms(use_true_random=False),
+)
+def test_the_verdict_is_the_same_in_any_order(
+    template: tuple[Path, str], holdings: list[tuple[object, object]], seed: object
+) -> None:
+    base, activity = template
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "group.db"
+        shutil.copyfile(base, path)
+        store = Store(path, clock=FixedClock(NOW))
+        group = []
+        for n, held in enumerate(holdings, start=1):
+            callsign = f"G{n}"
+            quals = [(q, until) for q, until in zip(QUALIFICATIONS, held, strict=True)]
+            staff.add_staff(
+                store,
+                callsign,
+                unit="RT",
+                qualifications=[(q, u) for q, u in quals if u != "none"],  # type: ignore[misc]
+            )
+            roster.add_shift(
+                store,
+                callsign,
+                start=at(store, "2026-12-01 20:00"),
+                end=at(store, "2026-12-02 04:00"),
+            )
+            group.append(callsign)
+        officers = [staff.get_staff(store, c) for c in group]
+        alone = [roster.deployment_problem(store, activity, o) for o in officers]
+        whole = roster.group_problems(store, activity, "CP-LIGHT", officers)
+        store.close()
+        valid = not any(alone) and not whole
+        shuffled = list(group)
+        seed.shuffle(shuffled)  # type: ignore[attr-defined]
+        results = [
+            _verdict(path, activity, [group]),
+            _verdict(path, activity, [shuffled]),
+        ]
+        # all at once: accepted whole or not at all, naming the same officers in any order
+        assert results[0] == results[1]
+        assert results[0][0] == (set(group) if valid else set())
+        # one at a time, in both orders: the whole group ends deployed iff it is valid
+        for order in (group, shuffled):
+            deployed, _ = _verdict(path, activity, [[c] for c in order])
+            assert (deployed == set(group)) == valid
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parts=st.lists(
+        st.lists(
+            st.frozensets(st.sampled_from(("a", "b", "c")), max_size=2), min_size=1, max_size=5
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    staffing=st.dictionaries(st.sampled_from(("a", "b", "c")), st.integers(1, 2), min_size=1),
+)
+def test_a_valid_group_has_only_valid_subgroups(
+    parts: list[list[frozenset[str]]], staffing: dict[str, int]
+) -> None:
+    """The matroid property the order-independence rests on: a group without idle officers
+    has none in any subgroup, and naming the officers in another order changes nothing."""
+    size = min(len(p) for p in parts)
+    group = [f"o{i}" for i in range(size)]
+    table = [{o: part[i] for i, o in enumerate(group)} for part in parts]
+    verdict = matching.judge_group(staffing, group, table)
+    backwards = matching.judge_group(
+        staffing, group[::-1], [dict(reversed(list(p.items()))) for p in table]
+    )
+    assert verdict.idle == backwards.idle
+    if verdict.idle:
+        return
+    for k in range(1, size):
+        for sub in itertools.combinations(group, k):
+            smaller = [{o: p[o] for o in sub} for p in table]
+            assert matching.judge_group(staffing, sub, smaller).idle == ()

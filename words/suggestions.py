@@ -1,0 +1,120 @@
+"""Suggestions (*wat kan wél*) in words: what an option does, what it costs and why it would
+not work, from the facts ``store.suggest`` gives (``Option.what``, ``Option.price``,
+``Option.fact``: a code and its parameters). Qualifications are named as the catalogue names
+them (the part before a parenthesised gloss: "Close protection"), never by their code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from store.clock import local
+
+from . import _
+
+Params = Mapping[str, Any]
+
+
+def qualification(code: str, names: Mapping[str, str]) -> str:
+    """A qualification as people call it: its catalogue name up to a parenthesised gloss
+    ("Close protection (persoonsbeveiliging)" → "Close protection"); the code when the
+    catalogue has no name for it."""
+    name = str(names.get(code) or code)
+    return name.split(" (")[0] or name
+
+
+def _names(p: Params) -> str:
+    return ", ".join(qualification(q, p.get("names") or {}) for q in p["qualifications"])
+
+
+def _span(start: str, end: str) -> str:
+    return f"{local(start):%Y-%m-%d %H:%M}–{local(end):%H:%M}"
+
+
+WHAT: dict[str, Callable[[Params], str]] = {
+    "lend": lambda p: _(
+        "Deploy {callsign} ({qualifications}; lent from {unit}, {minutes} min travel)"
+    ).format(
+        callsign=p["callsign"], qualifications=_names(p), unit=p["unit"], minutes=p["minutes"]
+    ),
+    "lend_any": lambda p: _("Lend officers with {qualifications}").format(qualifications=_names(p)),
+    "use_concept": lambda p: (
+        _("Use {concept} ({level}) instead of {current}").format(
+            concept=p["concept"], level=p["level"], current=p["current"] or _("no concept")
+        )
+        if p.get("current") is not None
+        else _("Use {concept} ({level})").format(concept=p["concept"], level=p["level"])
+    ),
+    "keep_concept": lambda p: _("Keep {concept} ({level}) for the changed time or place").format(
+        concept=p["concept"], level=p["level"]
+    ),
+    "keep_team": lambda p: _("Keep the {concept} team of '{title}' on").format(
+        concept=p["concept"], title=p["title"]
+    ),
+    "move_to": lambda p: (
+        _("Move to {span}").format(span=_span(p["start"], p["end"]))
+        + (_(" with {concept}").format(concept=p["concept"]) if p.get("concept") else "")
+    ),
+    "move_any": lambda _p: _("Move the activity"),
+    "nothing_cancelled": lambda p: _("'{title}' is cancelled; nothing to do.").format(
+        title=p["title"]
+    ),
+    "nothing_ended": lambda p: _("'{title}' ended at {moment}; nothing to do.").format(
+        title=p["title"], moment=f"{local(p['end']):%Y-%m-%d %H:%M}"
+    ),
+    "nothing_covered": lambda p: _("'{title}' is covered with {concept}; nothing to do.").format(
+        title=p["title"], concept=p["concept"]
+    ),
+}
+
+
+def describe(what: Mapping[str, Any]) -> str:
+    """What an option does (``Option.what``) in words."""
+    return WHAT[str(what["code"])](what["params"])
+
+
+def cost(price: Mapping[str, Any]) -> str:
+    """What an option costs the protected person (``Option.price``) in words."""
+    code, p = str(price["code"]), price.get("params") or {}
+    if code == "travel":
+        return _("travel {minutes} min").format(minutes=p["minutes"])
+    if code == "moved":
+        minutes = p.get("minutes")
+        if minutes is None:
+            return _("moved")
+        sign = "+" if minutes > 0 else "-"
+        return _("moved {sign}{hours}:{minutes:02d}").format(
+            sign=sign, hours=abs(minutes) // 60, minutes=abs(minutes) % 60
+        )
+    return _("none")
+
+
+def shortfall(p: Params) -> str:
+    """``1 × Close protection, 1 × Protective driving`` (and the unit's other activities when
+    the option would take officers they need)."""
+    names = p.get("names") or {}
+    parts = [
+        _("{count} × {qualification}").format(count=n, qualification=qualification(q, names))
+        for q, n in p["missing"]
+    ]
+    if p.get("others"):
+        parts.append(_("officers the unit's other activities need then"))
+    return ", ".join(parts)
+
+
+WHY: dict[str, Callable[[Params], str]] = {
+    "still_short": lambda p: _("still short of {missing}").format(missing=shortfall(p)),
+    "partly_covers": lambda p: _("partly covers (still short: {missing})").format(
+        missing=shortfall(p)
+    ),
+    "home_short": lambda p: _("would leave {unit} short during the activity").format(
+        unit=p["unit"]
+    ),
+    "needs_travel": lambda p: _("needs {minutes} min travel").format(minutes=p["minutes"]),
+    "no_lender": lambda _p: _(
+        "no officer of another unit is free and qualified for the whole activity (travel "
+        "included) without leaving their unit short"
+    ),
+    "no_move": lambda _p: _("no start within four hours either way is covered"),
+}
