@@ -108,6 +108,16 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
     for warning in done.warnings:
         info(f"! {visible(warning)}")
     click.echo(visible(str(done.path)))
+    if done.malformed:
+        shown = ", ".join(done.malformed[:3]) + (" …" if len(done.malformed) > 3 else "")
+        raise IntegrityFailure(
+            visible(
+                f"This laptop's change log holds {len(done.malformed)} records no Schildwacht "
+                f"wrote ({shown}): it was edited outside Schildwacht. They were sent, and the "
+                "other laptops quarantine them; show this to the admin (`schildwacht db "
+                "repair` sets them aside)."
+            )
+        )
 
 
 @sync.command("import")

@@ -62,8 +62,10 @@ class Exported:
     segments: int
     recipients: int
     warnings: list[str] = field(default_factory=list)
-    #: this laptop's own records no store could have written: always empty, for such a
-    #: change log is refused before anything is written (``log.record_refusal``)
+    #: this laptop's own records no store could have written, yet readable (its change log
+    #: was edited outside Schildwacht): sent, quarantined by the others, and an integrity
+    #: finding here (``db status`` lists them; ``db repair`` sets them aside). Records no
+    #: laptop could read are refused before anything is written (``log.record_refusal``).
     malformed: list[str] = field(default_factory=list)
 
 
@@ -104,6 +106,8 @@ def export(
         store.seal()
         progress("sealing", 1, 1)
         warnings, malformed, packed = _cut_own_segment(conn, store, team)
+        if malformed and welcome:  # a new laptop's first bundle carries no such record
+            raise log.record_refusal(store.device_id, *malformed[0])
         warnings += _restored_gap(conn)
         segments = _select_segments(conn, store.device_id, team)
         parts, listed, changes, withheld = _pack(
@@ -126,9 +130,8 @@ def export(
         for older in target.parent.glob(f"*{bundle.SUFFIX}"):
             if older != target:  # the newest bundle carries everything the older ones did
                 older.unlink(missing_ok=True)
-    return Exported(
-        target, bundle_id, changes, len(segments), len(team.active()), warnings, malformed
-    )
+    named = [f"#{seq} ({why})" for seq, why in malformed]
+    return Exported(target, bundle_id, changes, len(segments), len(team.active()), warnings, named)
 
 
 def _target(
@@ -323,7 +326,7 @@ def _restored_gap(conn: sqlite3.Connection) -> list[str]:
 
 def _cut_own_segment(
     conn: sqlite3.Connection, store: Store, team: rosters.Roster
-) -> tuple[list[str], list[str], dict[tuple[str, int], bytes]]:
+) -> tuple[list[str], list[tuple[int, str]], dict[tuple[str, int], bytes]]:
     """Sign this device's changes not yet in a segment as its next segment; return what the
     other laptops will quarantine of them, which of them no store could have written, and the
     segment's compressed body."""
@@ -340,10 +343,6 @@ def _cut_own_segment(
     log.check_records(conn, origin, covered + 1, last)
     for seq, what in log.unreadable_records(conn, origin, covered + 1, last)[:1]:
         raise log.record_refusal(origin, seq, what)
-    own = log.read(conn, origin, covered + 1, last)
-    warnings, malformed = _will_be_quarantined(conn, team, own, store.now_ms())
-    if malformed:  # no store writes it: set aside by ``db repair``, never sent as it is
-        raise log.record_refusal(origin, *malformed[0])
     body, digest, size = compressed_body(conn, origin, covered + 1, last, bundle.ENCODING)
     header = canonical(
         {
@@ -364,19 +363,19 @@ def _cut_own_segment(
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (origin, number + 1, covered + 1, last, sha256(header), header, key.sign(header)),
     )
-    return warnings, [], {(origin, number + 1): body}
+    own = log.read(conn, origin, covered + 1, last)
+    warnings, malformed = _will_be_quarantined(conn, team, own, store.now_ms())
+    return warnings, malformed, {(origin, number + 1): body}
 
 
 def _will_be_quarantined(
     conn: sqlite3.Connection, team: rosters.Roster, own: list[Run], now_ms: int
 ) -> tuple[list[str], list[tuple[int, str]]]:
     """This laptop's new changes as the others will judge them: the refused ones, in words;
-    or else the malformed ones (records no store writes: the change log was edited, and not
-    set aside by ``db repair``): (number, why)."""
+    and the malformed ones (records no store writes: the change log was edited; not those
+    ``db repair`` set aside): (number, why)."""
     verdicts = session.preview(conn, team, own, now_ms)
     malformed = _malformed(verdicts, own)
-    if malformed:
-        return [], malformed
     refused = Counter(v.reason for _seq, v in verdicts if v.outcome == "quarantine")
     _keep_refused(conn, refused)
     if not refused:

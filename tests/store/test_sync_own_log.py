@@ -156,6 +156,7 @@ CONTENT = {
     "causal-length": f"UPDATE sync_log SET cl = 2 WHERE {ROW}",
     "deleted": f"DELETE FROM sync_log WHERE {ROW}",
 }
+UNREADABLE = {"key-null", "key-three-parts", "clock-back", "deleted"}
 
 
 @pytest.fixture(scope="module")
@@ -192,26 +193,31 @@ def _cli(db: Path, *args: str) -> tuple[int, str]:
 def test_a_content_tampering_of_its_own_is_refused_named_and_set_aside(
     three_laptops: dict[str, Path], tmp_path: Path, case: str
 ) -> None:
-    """No command exits 1; export writes nothing a receiver refuses, naming the record and
-    `db repair`; `db status` lists it; after the repair the export goes and C takes it."""
+    """No command exits 1; `db status` lists the record. One no laptop could read: export
+    writes nothing, naming it and `db repair`, which sets it aside, and the next export goes.
+    One that reads (no store writes it): sent and named, exit 5. Either way C quarantines it
+    and takes the honest entry after it."""
     db = _copies(three_laptops, tmp_path)
     _tamper(db["b"], CONTENT[case])
     code, out = _cli(db["b"], "db", "status", "--format", "json")
     assert code == 0 and '"unsendable": [\n    "#8' in out, out
     before = _roster_and_tables(db["b"])
     code, out = _cli(db["b"], "sync", "export", "--out", str(tmp_path / "b1.swb"))
-    assert code == 5 and "record #" in out and "db repair" in out, out
-    assert not (tmp_path / "b1.swb").exists()
-    assert _roster_and_tables(db["b"]) == before
-    code, out = _cli(db["b"], "db", "repair")
-    assert code == 0 and "Set aside" in out, out
-    code, out = _cli(db["b"], "db", "status", "--format", "json")
-    assert '"unsendable": []' in out, out
-    code, out = _cli(db["b"], "sync", "export", "--out", str(tmp_path / "b2.swb"))
-    assert code == 0, out
+    assert code == 5 and "db repair" in out, out
+    sent = tmp_path / "b1.swb"
+    if case in UNREADABLE:  # the others would refuse the bundle whole: none is written
+        assert "record #" in out and not sent.exists()
+        assert _roster_and_tables(db["b"]) == before
+        code, out = _cli(db["b"], "db", "repair")
+        assert code == 0 and "Set aside" in out, out
+        code, out = _cli(db["b"], "db", "status", "--format", "json")
+        assert '"unsendable": []' in out, out
+        sent = tmp_path / "b2.swb"
+        code, out = _cli(db["b"], "sync", "export", "--out", str(sent))
+        assert code == 0, out
     c = Store(db["c"], clock=FixedClock(NOW))
-    receipt = exchange.import_file(c, tmp_path / "b2.swb")
-    assert receipt.result == "applied"
+    receipt = exchange.import_file(c, sent)  # readable: sent, named, quarantined by the others
+    assert receipt.result == "applied" and receipt.quarantined
     texts = [r[0] for r in c.tuples("SELECT text FROM log_entry")]
     assert "Auto voor de deur" in texts  # the honest entry after it reached the team
     c.close()
