@@ -168,9 +168,14 @@ def db_repair(env: Env) -> None:
     """Restore the database's guards (R1, append-only, audit and sync capture triggers, the views
     they read) after a tool dropped or altered them, and capture every change made while
     capture was missing, so it still reaches the other laptops."""
+    from store.sync import exchange
+
     store = env.open(repair=True)
     done = store.repaired
-    store.close()
+    try:  # what the judge finds no store could write, among its own records not yet sent
+        done["set_aside"] = done.get("set_aside", 0) + exchange.set_aside_unsendable(store)
+    finally:
+        store.close()
     info(
         "Guards and capture triggers in place. Changes made while capture was missing are in "
         "the change log now and go out with the next `sync export`."

@@ -114,7 +114,8 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
             visible(
                 f"This laptop's change log holds {len(done.malformed)} records no Schildwacht "
                 f"wrote ({shown}): it was edited outside Schildwacht. They were sent, and the "
-                "other laptops quarantine them; show this to the admin."
+                "other laptops quarantine them; show this to the admin (`schildwacht db "
+                "repair` sets them aside)."
             )
         )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from . import findings
 from .db import Store
 from .migrations import schema_version
+from .sync.export import unsendable as exchange_unsendable
 
 COUNTED_TABLES = (
     "unit",
@@ -56,6 +57,9 @@ class Status:
     witnessed_heads: int  # heads of this laptop's audit chain that peers or handovers have seen
     catalogue: str  # "as made at init" (its fingerprint matches), or refused before this
     findings: dict[str, int]  # open trust findings by kind (``findings``)
+    #: this laptop's own records not sent yet that no export sends as they are (its change log
+    #: was edited outside Schildwacht; ``db repair`` sets them aside): "#number (why)"
+    unsendable: list[str]
     counts: dict[str, int]
 
 
@@ -91,5 +95,6 @@ def database_status(store: Store) -> Status:
         ),
         catalogue="as made at init",
         findings=dict(Counter(f.kind for f in findings.open_findings(store))),
+        unsendable=[f"#{seq} ({why})" for seq, why in exchange_unsendable(store)],
         counts=counts,
     )

@@ -71,15 +71,18 @@ def copied_team(template: Path, work: Path) -> Iterator[tuple[Laptop, Hostile]]:
 
 @contextmanager
 def without_sender_checks() -> Iterator[None]:
-    """Exports that skip the sender's own check of the records they pack (an honest laptop
-    refuses to send a record no store wrote, ``log.check_records``): a hostile member runs
-    whatever software it likes, so the receivers' own checks are what the tests try."""
-    original = sync_log.check_records
+    """Exports that skip the sender's own checks of the records they pack (an honest laptop
+    refuses to send a record no store wrote, ``log.check_records``, or no laptop could read,
+    ``log.unreadable_records`` and ``export._as_received``): a hostile member runs whatever
+    software it likes, so the receivers' own checks are what the tests try."""
+    originals = (sync_log.check_records, sync_log.unreadable_records, exporter._as_received)
     sync_log.check_records = lambda *_args, **_kwargs: None
+    sync_log.unreadable_records = lambda *_args, **_kwargs: []
+    exporter._as_received = lambda *_args, **_kwargs: True
     try:
         yield
     finally:
-        sync_log.check_records = original
+        sync_log.check_records, sync_log.unreadable_records, exporter._as_received = originals
 
 
 class Hostile:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..errors import IntegrityFailure
 from ..validate import visible
 from . import clashes, conflicts, log, restored
-from .change import Change, Run, changes_of, encode_values, key_parts, normal_prevs
+from .change import Change, Run, encode_values, key_parts, normal_prevs, readable_changes
 from .tables import EXISTENCE, SAME_FACT, TableShape, shapes
 
 TRIGGER_PREFIX = "sync_capture_"
@@ -127,7 +127,7 @@ def queue_drift(conn: sqlite3.Connection) -> int:
     queued = 0
     for table in shapes(conn).values():
         logged: dict[tuple[str, str], tuple[tuple[int, int, str], object]] = {}
-        for record in changes_of(log.of_table(conn, table.name)):
+        for record in readable_changes(log.of_table(conn, table.name)):
             stamp = record.stamp
             key = (record.pk, record.col)
             if key not in logged or stamp > logged[key][0]:

@@ -227,6 +227,17 @@ def changes_of(runs: Iterable[Run]) -> Iterator[Change]:
         yield from run.changes()
 
 
+def readable_changes(runs: Iterable[Run]) -> Iterator[Change]:
+    """The records of these runs, leaving out a run whose values cannot be read (one held in a
+    form no Schildwacht wrote, changed outside it: it names no value to reason about)."""
+    for run in runs:
+        try:
+            records = run.changes()
+        except (ValueError, TypeError):
+            continue
+        yield from records
+
+
 # Values ------------------------------------------------------------------------------------------
 
 

@@ -22,7 +22,15 @@ from ..validate import visible
 from . import apply, bundle, verify
 from . import roster as rosters
 from .bundle import Refused
-from .export import Exported, Progress, export, quiet, version_vector
+from .export import (
+    Exported,
+    Progress,
+    export,
+    quiet,
+    set_aside_unsendable,
+    unsendable,
+    version_vector,
+)
 from .receipt import Receipt
 
 __all__ = [
@@ -33,6 +41,8 @@ __all__ = [
     "export",
     "import_file",
     "import_path",
+    "set_aside_unsendable",
+    "unsendable",
     "version_vector",
 ]
 

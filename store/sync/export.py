@@ -26,12 +26,15 @@ from ..findings import OWN_REFUSED_KEY
 from ..ids import uuid7
 from ..migrations import SCHEMA_VERSION
 from ..validate import shown
-from . import bundle, capture, forks, log, restored, session
+from . import bundle, capture, forks, log, restored, session, verify
 from . import roster as rosters
 from .bundle import canonical, sha256
 from .change import Run, changes_of
 
 Progress = Callable[[str, int, int], None]
+
+#: The key of a record ``db repair`` set aside (``log.set_aside_malformed``): sent as it is.
+SET_ASIDE = "[]"
 
 
 def quiet(_stage: str, _done: int, _total: int) -> None:
@@ -59,8 +62,10 @@ class Exported:
     segments: int
     recipients: int
     warnings: list[str] = field(default_factory=list)
-    #: this laptop's own records no store could have written (its change log was edited
-    #: outside Schildwacht): sent, quarantined by the others, and an integrity finding here
+    #: this laptop's own records no store could have written, yet readable (its change log
+    #: was edited outside Schildwacht): sent, quarantined by the others, and an integrity
+    #: finding here (``db status`` lists them; ``db repair`` sets them aside). Records no
+    #: laptop could read are refused before anything is written (``log.record_refusal``).
     malformed: list[str] = field(default_factory=list)
 
 
@@ -101,9 +106,16 @@ def export(
         store.seal()
         progress("sealing", 1, 1)
         warnings, malformed, packed = _cut_own_segment(conn, store, team)
+        if malformed and welcome:  # a new laptop's first bundle carries no such record
+            raise log.record_refusal(store.device_id, *malformed[0])
         warnings += _restored_gap(conn)
         segments = _select_segments(conn, store.device_id, team)
-        parts, listed, changes = _pack(conn, segments, packed, progress)
+        parts, listed, changes, withheld = _pack(
+            conn, team, segments, packed, progress, own=store.device_id, strict=bool(welcome)
+        )
+        if withheld and not listed:
+            raise IntegrityFailure(" ".join(_withheld_words(team, withheld)) + " Nothing to send.")
+        warnings += _withheld_words(team, withheld)
         manifest = build_manifest(conn, store, team, bundle_id, welcome, listed)
         me = rosters.identity(store)
         plain = bundle.frame(
@@ -118,9 +130,8 @@ def export(
         for older in target.parent.glob(f"*{bundle.SUFFIX}"):
             if older != target:  # the newest bundle carries everything the older ones did
                 older.unlink(missing_ok=True)
-    return Exported(
-        target, bundle_id, changes, len(segments), len(team.active()), warnings, malformed
-    )
+    named = [f"#{seq} ({why})" for seq, why in malformed]
+    return Exported(target, bundle_id, changes, len(segments), len(team.active()), warnings, named)
 
 
 def _target(
@@ -200,12 +211,20 @@ def version_vector(conn: sqlite3.Connection, me: str | None = None) -> dict[str,
 
 def _pack(
     conn: sqlite3.Connection,
+    team: rosters.Roster,
     segments: list[tuple[Any, ...]],
     packed: dict[tuple[str, int], bytes],
     progress: Progress,
-) -> tuple[list[bytes], list[dict[str, Any]], int]:
+    *,
+    own: str,
+    strict: bool,
+) -> tuple[list[bytes], list[dict[str, Any]], int, dict[str, tuple[int, int]]]:
     """Each segment's header, compressed body and signature; the body encoded as its header
-    says (a segment cut before encoding 2 is relayed as it was signed)."""
+    says (a segment cut before encoding 2 is relayed as it was signed), then read back as a
+    receiving laptop reads it. One of this laptop's own (or, ``strict``, any) that no laptop
+    could read is the refusal; another laptop's (held here in a changed form) is withheld,
+    with that laptop's later segments: returned as origin → (first segment, first number)."""
+    withheld: dict[str, tuple[int, int]] = {}
     parts: list[bytes] = []
     listed = []
     changes = 0
@@ -225,11 +244,54 @@ def _pack(
                     last=last,
                     device=origin[:13],
                 ) from None
+        if origin in withheld or not _as_received(conn, team, segments[number - 1], body):
+            if origin == own or strict:
+                raise IntegrityFailure(
+                    f"This database's change log was changed outside Schildwacht: the changes "
+                    f"{first}–{last} of device {origin[:13]} (its segment {num}) are not the ones "
+                    "it signed, so no laptop could read them. Nothing was written; restore the "
+                    "latest backup.",
+                    code="segment_unreadable",
+                    first=first,
+                    last=last,
+                    device=origin[:13],
+                )
+            withheld.setdefault(origin, (num, first))
+            continue
         changes += last - first + 1
         parts += [bytes(header), body, bytes(signature)]
         listed.append({"origin": origin, "number": num, "hash": sha256(bytes(header))})
         progress("packing", number, len(segments))
-    return parts, listed, changes
+    return parts, listed, changes, withheld
+
+
+def _as_received(
+    conn: sqlite3.Connection, team: rosters.Roster, segment: tuple[Any, ...], body: bytes
+) -> bool:
+    """Whether a laptop that does not hold this segment yet reads it (``verify.as_received``)."""
+    origin, _num, first, _last, header, signature = segment
+    try:
+        verify.as_received(
+            team, bytes(header), body, bytes(signature), log.hlc_at(conn, origin, first - 1) or 0
+        )
+    except bundle.Refused:
+        return False
+    return True
+
+
+def _withheld_words(team: rosters.Roster, withheld: dict[str, tuple[int, int]]) -> list[str]:
+    """What a relayed segment withheld means, per origin, in words."""
+    words = []
+    for origin, (number, first) in sorted(withheld.items()):
+        device = team.device(origin)
+        label = shown(str(device["label"]) if device else origin[:13])
+        words.append(
+            f"{label}'s changes from number {first} (its segment {number} on) are held here in "
+            f"a form {label} did not sign (this database was changed outside Schildwacht); "
+            f"they were left out, and {label} sends them itself. Restore the latest backup of "
+            "this laptop."
+        )
+    return words
 
 
 def _encoding(header: bytes) -> int:
@@ -264,7 +326,7 @@ def _restored_gap(conn: sqlite3.Connection) -> list[str]:
 
 def _cut_own_segment(
     conn: sqlite3.Connection, store: Store, team: rosters.Roster
-) -> tuple[list[str], list[str], dict[tuple[str, int], bytes]]:
+) -> tuple[list[str], list[tuple[int, str]], dict[tuple[str, int], bytes]]:
     """Sign this device's changes not yet in a segment as its next segment; return what the
     other laptops will quarantine of them, which of them no store could have written, and the
     segment's compressed body."""
@@ -279,6 +341,8 @@ def _cut_own_segment(
     if last <= covered or restored.gap(conn) is not None:
         return [], [], {}
     log.check_records(conn, origin, covered + 1, last)
+    for seq, what in log.unreadable_records(conn, origin, covered + 1, last)[:1]:
+        raise log.record_refusal(origin, seq, what)
     body, digest, size = compressed_body(conn, origin, covered + 1, last, bundle.ENCODING)
     header = canonical(
         {
@@ -306,17 +370,14 @@ def _cut_own_segment(
 
 def _will_be_quarantined(
     conn: sqlite3.Connection, team: rosters.Roster, own: list[Run], now_ms: int
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[tuple[int, str]]]:
     """This laptop's new changes as the others will judge them: the refused ones, in words;
-    and the malformed ones (records no store writes: the change log was edited) by number."""
+    and the malformed ones (records no store writes: the change log was edited; not those
+    ``db repair`` set aside): (number, why)."""
     verdicts = session.preview(conn, team, own, now_ms)
+    malformed = _malformed(verdicts, own)
     refused = Counter(v.reason for _seq, v in verdicts if v.outcome == "quarantine")
     _keep_refused(conn, refused)
-    malformed = [
-        f"#{seq} ({verdict.reason})"
-        for seq, verdict in verdicts
-        if verdict.outcome == "quarantine" and verdict.rule == "malformed"
-    ]
     if not refused:
         return [], malformed
     total = sum(refused.values())
@@ -325,6 +386,45 @@ def _will_be_quarantined(
         f"{total} of this laptop's changes will be quarantined by the other laptops, because "
         f"they break the team's rules ({worst}). They are sent anyway, so the others see them."
     ], malformed
+
+
+def _malformed(verdicts: list[tuple[int, Any]], own: list[Run]) -> list[tuple[int, str]]:
+    """The records the judge finds no store could have written, but those ``db repair`` set
+    aside already (sent as they are): (number, why)."""
+    aside = {r.seq + i for r in own if r.pk == SET_ASIDE for i in range(len(r.cols))}
+    return [
+        (seq, str(verdict.reason))
+        for seq, verdict in verdicts
+        if verdict.outcome == "quarantine" and verdict.rule == "malformed" and seq not in aside
+    ]
+
+
+def unsendable(store: Store) -> list[tuple[int, str]]:
+    """This laptop's own records not sent yet that an export would refuse to send as they are
+    (its change log was edited outside Schildwacht; ``db repair`` sets them aside): (number,
+    why), the first of each run. Nothing is written."""
+    conn, me = store.conn, store.device_id
+    first, last = log.unsent_range(conn, me)
+    found = [(s, w) for _d, s, w in log.malformed_records(conn, origin=me, first=first, last=last)]
+    found += log.unreadable_records(conn, me, first, last)
+    team = rosters.current(store)
+    if found or team is None or last < first:
+        return sorted(set(found))
+    own = log.read(conn, me, first, last)
+    starts = {r.seq + i: r.seq for r in own for i in range(len(r.cols))}
+    malformed = _malformed(session.preview(conn, team, own, store.now_ms()), own)
+    return sorted({(starts[seq], why) for seq, why in malformed if seq in starts})
+
+
+def set_aside_unsendable(store: Store) -> int:
+    """``db repair``: set aside (``log.set_aside_malformed``) every record of this laptop's own
+    not sent yet that an export would refuse to send (``unsendable``), in one write; how many
+    runs were set aside."""
+    with store.write("db.repair", "change log") as conn:
+        found = unsendable(store)
+        if not found:
+            return 0
+        return log.set_aside_malformed(conn, store.device_id, [seq for seq, _why in found])
 
 
 def _keep_refused(conn: sqlite3.Connection, refused: Counter[str]) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from ..errors import IntegrityFailure
+from . import bundle
 from .change import EXISTENCE, Run, compact, decode_values, encode_values, runs_of
 
 _COLUMNS = "l.origin, l.seq, l.hlc, l.tbl, l.pk, l.cl, l.actor, l.shape, l.vals, l.prevs, l.raw"
@@ -124,17 +125,22 @@ def check_records(
     ``first`` … ``last``; default: all) whose key, values or history no Schildwacht wrote."""
     found = malformed_records(conn, limit=1, origin=origin, first=first, last=last)
     if found:
-        device, seq, what = found[0]
-        raise IntegrityFailure(
-            f"This database's change log was changed outside Schildwacht: record #{seq} of "
-            f"device {device[:13]} ({what}) is not one Schildwacht wrote, so it cannot be sent. "
-            "Nothing was written. Repairing the database sets it aside (the team then "
-            "quarantines it); a record already sent needs the latest backup.",
-            code="log_malformed",
-            seq=seq,
-            device=device[:13],
-            what=what,
-        )
+        raise record_refusal(*found[0])
+
+
+def record_refusal(device: str, seq: int, what: str) -> IntegrityFailure:
+    """The refusal (exit 5) to send a change log whose record ``seq`` of ``device`` no
+    Schildwacht wrote or no laptop could read (``what``); ``db repair`` sets it aside."""
+    return IntegrityFailure(
+        f"This database's change log was changed outside Schildwacht: record #{seq} of "
+        f"device {device[:13]} ({what}) is not one Schildwacht wrote, so it cannot be sent. "
+        "Nothing was written. Repairing the database sets it aside (the team then "
+        "quarantines it); a record already sent needs the latest backup.",
+        code="log_malformed",
+        seq=seq,
+        device=device[:13],
+        what=what,
+    )
 
 
 #: SQL: what is wrong with a change log row's own text (its key, values, history), or NULL.
@@ -210,26 +216,85 @@ def _check_segments(conn: sqlite3.Connection) -> None:
             )
 
 
-def set_aside_malformed(conn: sqlite3.Connection, me: str) -> int:
-    """``db repair``: this laptop's own change log rows no Schildwacht wrote and not yet sent
-    keep their numbers but carry nothing (a key no table has: every laptop quarantines them,
-    and takes the rest); its kept segments whose header is not theirs are removed. Returns how
-    many were set aside."""
-    ident = origin_id(conn, me)
+def unsent_range(conn: sqlite3.Connection, me: str) -> tuple[int, int]:
+    """The numbers of this laptop's own records not yet in a signed segment: (first, last);
+    first > last when there are none."""
     covered = conn.execute(
         "SELECT max(last_seq) FROM sync_segment WHERE origin = ?", (me,)
     ).fetchone()[0]
+    return int(covered or 0) + 1, last_seq(conn, me)
+
+
+def unreadable_records(
+    conn: sqlite3.Connection, origin: str, first: int, last: int
+) -> list[tuple[int, str]]:
+    """Records ``first`` … ``last`` of ``origin`` that a receiving laptop could not read in a
+    segment (it would refuse the whole bundle): (number, what), in order. A run is encoded and
+    decoded exactly as a bundle carries it (``bundle.encode_line``, ``bundle.decode_line``);
+    its numbers must follow on without a hole and its clock never run backwards."""
+    found: list[tuple[int, str]] = []
+    ident = origin_id(conn, origin)
+    if ident is None or last < first:
+        return found
+    before = hlc_at(conn, origin, first - 1) or 0
+    expected = first
+    names = _Names(conn)
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM sync_log l WHERE l.origin = ? AND l.seq + l.n - 1 >= ?"
+        " AND l.seq <= ? ORDER BY l.seq",
+        (ident, first, last),
+    )
+    for row in rows:
+        seq, hlc = int(row[1]), int(row[2])
+        if seq > expected:
+            found.append((expected, f"numbers {expected}–{seq - 1} are missing"))
+        try:
+            run = names.run(row)
+            bundle.decode_line(bundle.encode_line(run), origin, {})
+            run.changes()
+        except (ValueError, TypeError, KeyError, IntegrityFailure):
+            found.append((seq, "a receiving laptop cannot read it"))
+        else:
+            if hlc < before:
+                found.append((seq, "its clock runs back before the record ahead of it"))
+        before = max(before, hlc)
+        expected = max(expected, seq + _width(row, names))
+    if expected <= last:
+        found.append((expected, f"numbers {expected}–{last} are missing"))
+    return found
+
+
+def _width(row: Sequence[object], names: _Names) -> int:
+    try:
+        return len(names.shape(row[7]))  # type: ignore[arg-type]
+    except IntegrityFailure:
+        return 1
+
+
+def set_aside_malformed(conn: sqlite3.Connection, me: str, more: Iterable[int] = ()) -> int:
+    """``db repair``: this laptop's own change log rows no Schildwacht wrote, or that a
+    receiving laptop could not read, and not yet sent (with the records numbered ``more``)
+    keep their numbers but carry nothing (a key no table has: every laptop quarantines them,
+    and takes the rest); a hole in their numbers is filled so; a clock that runs back is set
+    after the record ahead; kept segments whose header is not theirs are removed. Returns how
+    many were set aside."""
+    ident = origin_id(conn, me)
+    first, last = unsent_range(conn, me)
     count = 0
-    for device, seq, _what in malformed_records(conn):
-        if device != me or ident is None or (covered is not None and seq <= covered):
-            continue
-        count += conn.execute(
-            "UPDATE sync_log SET pk = '[]', vals = (SELECT json_group_array(NULL) FROM"
-            " json_each(s.cols)), prevs = NULL, raw = NULL FROM sync_shape s WHERE"
-            " sync_log.origin = ? AND sync_log.seq = ? AND s.id = sync_log.shape"
-            " AND json_valid(s.cols) AND json_array_length(s.cols) = sync_log.n",
-            (ident, seq),
-        ).rowcount
+    if ident is not None:
+        chosen = {s for d, s, _w in malformed_records(conn) if d == me and s >= first} | {
+            s for s in more if s >= first
+        }
+        holes = []
+        for seq, what in unreadable_records(conn, me, first, last):
+            if what.startswith("numbers"):
+                holes.append(seq)
+            else:
+                chosen.add(seq)
+        for seq in sorted(chosen):
+            count += _set_aside(conn, ident, me, seq)
+        for seq in holes:
+            count += _fill_hole(conn, ident, me, seq, last)
     for row in conn.execute(
         "SELECT origin, number, first_seq, last_seq, header FROM sync_segment"
     ).fetchall():
@@ -239,6 +304,66 @@ def set_aside_malformed(conn: sqlite3.Connection, me: str) -> int:
             )
             count += 1
     return count
+
+
+def _clock_between(conn: sqlite3.Connection, me: str, seq: int, width: int) -> int:
+    """A clock for records ``seq`` … ``seq + width - 1`` set aside: after the record ahead of
+    them (a change set of their own where the next record's clock leaves room)."""
+    before = hlc_at(conn, me, seq - 1) or 0
+    row = conn.execute(
+        "SELECT l.hlc FROM sync_log l JOIN sync_origin o ON o.id = l.origin"
+        " WHERE o.device = ? AND l.seq >= ? ORDER BY l.seq LIMIT 1",
+        (me, seq + width),
+    ).fetchone()
+    following = None if row is None else int(row[0])
+    return before + 1 if following is None or before + 1 < following else before
+
+
+def _set_aside(conn: sqlite3.Connection, ident: int, me: str, seq: int) -> int:
+    """One run set aside (see ``set_aside_malformed``); 1, or 0 when its fields are unknown."""
+    row = conn.execute(
+        "SELECT l.hlc, l.n FROM sync_log l JOIN sync_shape s ON s.id = l.shape"
+        " WHERE l.origin = ? AND l.seq = ? AND json_valid(s.cols)"
+        " AND json_array_length(s.cols) = l.n",
+        (ident, seq),
+    ).fetchone()
+    if row is None:
+        return 0
+    before = hlc_at(conn, me, seq - 1) or 0
+    hlc = int(row[0]) if int(row[0]) >= before else _clock_between(conn, me, seq, int(row[1]))
+    return conn.execute(
+        "UPDATE sync_log SET pk = '[]', hlc = ?, vals = (SELECT json_group_array(NULL) FROM"
+        " json_each(s.cols)), prevs = NULL, raw = NULL FROM sync_shape s WHERE"
+        " sync_log.origin = ? AND sync_log.seq = ? AND s.id = sync_log.shape",
+        (hlc, ident, seq),
+    ).rowcount
+
+
+def _fill_hole(conn: sqlite3.Connection, ident: int, me: str, seq: int, last: int) -> int:
+    """Numbers ``seq`` … (the next record held) that were deleted: one record set aside."""
+    row = conn.execute(
+        "SELECT min(seq) FROM sync_log WHERE origin = ? AND seq > ?", (ident, seq)
+    ).fetchone()
+    end = int(row[0]) - 1 if row[0] is not None else last
+    width = end - seq + 1
+    if width < 1:
+        return 0
+    shape = _intern(conn, "sync_shape", "cols", {json.dumps([EXISTENCE] * width)})
+    actor = conn.execute("SELECT value FROM meta WHERE key = 'operator'").fetchone()
+    conn.execute(
+        "INSERT INTO sync_log (origin, seq, n, hlc, tbl, pk, cl, actor, shape, vals, prevs)"
+        " VALUES (?, ?, ?, ?, 'log_entry', '[]', 1, ?, ?, ?, NULL)",
+        (
+            ident,
+            seq,
+            width,
+            _clock_between(conn, me, seq, width),
+            str(actor[0]) if actor else "",
+            next(iter(shape.values())),
+            compact([None] * width),
+        ),
+    )
+    return 1
 
 
 def _prevs_text(prevs: Sequence[str | None]) -> str:

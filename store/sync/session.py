@@ -33,7 +33,7 @@ from . import forks, log, merge, rebuild
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
-from .change import EXISTENCE, Change, Run, key_of, key_parts
+from .change import EXISTENCE, Change, Run, key_of, key_parts, readable_changes
 from .judge import (
     CLOCK_WAIT,
     At,
@@ -493,8 +493,7 @@ def _role_book(conn: sqlite3.Connection, exclude: set[Key], team: Roster) -> Rol
     book = RoleBook(bound_rows(team))
     records = [
         r
-        for run in log.staff(conn)
-        for r in run.changes()
+        for r in readable_changes(log.staff(conn))  # a record changed outside: none of it
         if r.col in ("callsign", "role") and (r.origin, r.seq) not in exclude
     ]
     states = kept.states(conn, [(r.origin, r.seq) for r in records])

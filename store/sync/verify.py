@@ -417,16 +417,7 @@ def _checked_runs(store: Store, segment: _Signed) -> list[Run]:
     (for a laptop restored from a backup) the same records as any it holds already."""
     label = visible(segment.author["label"])
     runs = _decode(segment)
-    expected = segment.header["first_seq"]
-    for run in runs:
-        if run.seq != expected:
-            break
-        expected = run.last + 1
-    else:
-        if expected == segment.header["last_seq"] + 1:
-            expected = -1
-    if expected != -1:
-        raise Refused("chain", f"segment {segment.number} of {label} has gaps in it.")
+    _numbered(segment, runs)
     if not _agrees(store, segment.origin, runs):
         raise Refused(
             "chain",
@@ -438,6 +429,52 @@ def _checked_runs(store: Store, segment: _Signed) -> list[Run]:
     if not _clock_in_order(store, runs):
         raise Refused("format", f"the clock of {label}'s changes runs backwards.")
     return runs
+
+
+def _numbered(segment: _Signed, runs: list[Run]) -> None:
+    """A segment's runs carry exactly its numbers, in order, else the refusal (chain)."""
+    expected = segment.header["first_seq"]
+    for run in runs:
+        if run.seq != expected:
+            break
+        expected = run.last + 1
+    else:
+        if expected == segment.header["last_seq"] + 1:
+            return
+    label = visible(segment.author["label"])
+    raise Refused("chain", f"segment {segment.number} of {label} has gaps in it.")
+
+
+def as_received(
+    team: rosters.Roster, header_bytes: bytes, body: bytes, signature: bytes, before: int = 0
+) -> list[Run]:
+    """A format 2 segment as a laptop that does not hold it yet reads it, through the checks
+    ``verify`` makes: the body's length and hash against the signed header, the origin's
+    signature, the runs decoded, exactly the header's numbers, a clock never running backwards
+    (from ``before``, the clock of the origin's record before it). The exporter runs it on every
+    segment it packs, so no laptop writes a bundle it would refuse itself.
+
+    Raises:
+        Refused: the check it fails.
+    """
+    try:
+        listed = {"format": bundle.FORMAT, "segments": [{"hash": sha256(header_bytes)}]}
+        parts = [b"", b"", b"", b"", header_bytes, body, signature]
+        (segment,) = _signed_segments(team, listed, parts, {}, _quietly, "")
+        runs = _decode(segment)
+        _numbered(segment, runs)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        raise Refused("format", "its contents are malformed.") from None
+    for run in runs:
+        if run.hlc < before:
+            label = visible(segment.author["label"])
+            raise Refused("format", f"the clock of {label}'s changes runs backwards.")
+        before = run.hlc
+    return runs
+
+
+def _quietly(_stage: str, _done: int, _total: int) -> None:
+    return None
 
 
 def _decode(segment: _Signed) -> list[Run]:

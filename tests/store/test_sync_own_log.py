@@ -141,3 +141,105 @@ def test_one_malformed_record_of_its_own_does_not_wedge_a_laptop(
     texts = [r[0] for r in a.store.tuples("SELECT text FROM log_entry")]
     assert texts == ["urgent: suspicious car at school"]
     repaired.close()
+
+
+# Content tamperings (fifth review): a record of its own not sent yet, changed so that a
+# receiving laptop could not read the segment, or no store could have written it.
+
+#: B's own records not sent yet: two log entries, the first starting at record 8.
+ROW = "origin = 1 AND seq = (SELECT min(seq) FROM sync_log WHERE origin = 1 AND tbl = 'log_entry')"
+CONTENT = {
+    "key-null": f"UPDATE sync_log SET pk = '[null]' WHERE {ROW}",
+    "key-three-parts": f"UPDATE sync_log SET pk = '[1,2,3]' WHERE {ROW}",
+    "clock-back": f"UPDATE sync_log SET hlc = 5 WHERE {ROW}",
+    "id-not-key": f"UPDATE sync_log SET vals = replace(vals, '{{\"k\":0}}', '\"x\"') WHERE {ROW}",
+    "causal-length": f"UPDATE sync_log SET cl = 2 WHERE {ROW}",
+    "deleted": f"DELETE FROM sync_log WHERE {ROW}",
+}
+UNREADABLE = {"key-null", "key-three-parts", "clock-back", "deleted"}
+
+
+@pytest.fixture(scope="module")
+def three_laptops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A (admin), B and C (operators), enrolled; B knows C from A's bundle, not C's
+    acknowledgement of A's segments (so B relays them), and holds two log entries of its own
+    not sent yet. Closed: each test copies them."""
+    root = tmp_path_factory.mktemp("content")
+    a, b, c = make_team(root / "team", FixedClock(NOW), names=("a", "b", "c"), role="operator")
+    exchange.import_file(b.store, exchange.export(a.store, out=root / "a1.swb").path)
+    logbook.add_entry(b.store, "Dienst begonnen")
+    logbook.add_entry(b.store, "Auto voor de deur")
+    paths = {x.name: x.store.path for x in (a, b, c)}
+    for laptop in (a, b, c):
+        laptop.store.close()
+    return paths
+
+
+def _copies(paths: dict[str, Path], into: Path) -> dict[str, Path]:
+    copied = {}
+    for name, path in paths.items():
+        copied[name] = into / f"{name}.db"
+        shutil.copy(path, copied[name])
+    return copied
+
+
+def _cli(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert result.exit_code != 1, result.output
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("case", sorted(CONTENT))
+def test_a_content_tampering_of_its_own_is_refused_named_and_set_aside(
+    three_laptops: dict[str, Path], tmp_path: Path, case: str
+) -> None:
+    """No command exits 1; `db status` lists the record. One no laptop could read: export
+    writes nothing, naming it and `db repair`, which sets it aside, and the next export goes.
+    One that reads (no store writes it): sent and named, exit 5. Either way C quarantines it
+    and takes the honest entry after it."""
+    db = _copies(three_laptops, tmp_path)
+    _tamper(db["b"], CONTENT[case])
+    code, out = _cli(db["b"], "db", "status", "--format", "json")
+    assert code == 0 and '"unsendable": [\n    "#8' in out, out
+    before = _roster_and_tables(db["b"])
+    code, out = _cli(db["b"], "sync", "export", "--out", str(tmp_path / "b1.swb"))
+    assert code == 5 and "db repair" in out, out
+    sent = tmp_path / "b1.swb"
+    if case in UNREADABLE:  # the others would refuse the bundle whole: none is written
+        assert "record #" in out and not sent.exists()
+        assert _roster_and_tables(db["b"]) == before
+        code, out = _cli(db["b"], "db", "repair")
+        assert code == 0 and "Set aside" in out, out
+        code, out = _cli(db["b"], "db", "status", "--format", "json")
+        assert '"unsendable": []' in out, out
+        sent = tmp_path / "b2.swb"
+        code, out = _cli(db["b"], "sync", "export", "--out", str(sent))
+        assert code == 0, out
+    c = Store(db["c"], clock=FixedClock(NOW))
+    receipt = exchange.import_file(c, sent)  # readable: sent, named, quarantined by the others
+    assert receipt.result == "applied" and receipt.quarantined
+    texts = [r[0] for r in c.tuples("SELECT text FROM log_entry")]
+    assert "Auto voor de deur" in texts  # the honest entry after it reached the team
+    c.close()
+
+
+@pytest.mark.parametrize("case", ["key-null", "id-not-key", "deleted"])
+def test_a_relayed_record_held_changed_is_left_out_and_the_rest_sent(
+    three_laptops: dict[str, Path], tmp_path: Path, case: str
+) -> None:
+    """B holds a record of A's already signed segment in a changed form: B's export leaves A's
+    segment out (A sends it itself), names it, and sends the rest; C reads the bundle."""
+    db = _copies(three_laptops, tmp_path)
+    relayed = "origin = 2 AND seq = (SELECT min(seq) FROM sync_log WHERE origin = 2 AND n > 1)"
+    _tamper(db["b"], CONTENT[case].replace(ROW, relayed))
+    code, out = _cli(db["b"], "sync", "export", "--out", str(tmp_path / "b1.swb"))
+    assert code == 0 and "were left out" in out, out
+    c = Store(db["c"], clock=FixedClock(NOW))
+    receipt = exchange.import_file(c, tmp_path / "b1.swb")
+    assert receipt.result == "applied"
+    assert {"Dienst begonnen", "Auto voor de deur"} <= {
+        r[0] for r in c.tuples("SELECT text FROM log_entry")
+    }
+    c.close()
+    code, out = _cli(db["b"], "db", "repair")
+    assert code == 0, out
