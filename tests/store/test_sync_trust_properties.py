@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from store import agenda, logbook, roster, signals, staff, subjects
@@ -133,6 +133,11 @@ OPS = st.lists(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(devices=st.integers(2, 5), tamperer=st.integers(0, 4), ops=OPS)
+@example(  # found by hypothesis: three adds, a cancel on another laptop, a raw downgrade
+    devices=5,
+    tamperer=0,
+    ops=[("add", 0, 0), ("add", 0, 0), ("add", 0, 0), ("cancel", 4, 0), ("raw_downgrade", 0, 0)],
+)
 def test_honest_laptops_converge_and_r1_holds_on_every_one(
     template: Path, devices: int, tamperer: int, ops: list[tuple[str, int, int]]
 ) -> None:
