@@ -171,6 +171,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "cannot be accepted."
         )
     ),
+    "handover_superseded": _template(
+        _(
+            "Handover {handover} was superseded by handover {newer}, signed by {by} at {at}, "
+            "and is no longer in force; accept the newer one instead."
+        )
+    ),
     "signal_activity_of_another": _template(
         _(
             "The activity belongs to {activity_person}, not to {person}; name the person whose "

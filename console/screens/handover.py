@@ -411,12 +411,22 @@ class HandoverScreen(BaseScreen[HandoverData]):
                 severity="warning",
             )
             return
-        warning = ""
-        if record.superseded_by:
-            warning = _(" It was superseded by {who}'s handover {id}.").format(
-                who=literal(record.superseded_by_signer).plain, id=record.superseded_by[:13]
+        if record.superseded_by is not None and record.superseded_at is not None:
+            self.notify(
+                _(
+                    "The handover of {when} was superseded by {who}'s handover {id} at {later} "
+                    "and is no longer in force; accept the newer one instead."
+                ).format(
+                    when=at(record.period_start),
+                    who=literal(record.superseded_by_signer).plain,
+                    id=record.superseded_by[:13],
+                    later=at(record.superseded_at),
+                ),
+                severity="warning",
             )
-        elif record.overlaps:
+            return
+        warning = ""
+        if record.overlaps:
             warning = _(" It overlaps another signed handover in force ({ids}).").format(
                 ids=", ".join(i[:13] for i in record.overlaps)
             )

@@ -33,6 +33,9 @@ async def test_a_withdrawn_handover_is_marked_and_cannot_be_accepted(demo_store:
     period = (at(other, "2026-11-27 07:00"), at(other, "2026-11-27 15:00"))
     signed = handover.sign_handover(other, *period, "Overdracht")
     handover.withdraw_handover(other, signed.id, "verkeerde dienst")
+    later = (at(other, "2026-11-26 07:00"), at(other, "2026-11-26 15:00"))
+    replaced = handover.sign_handover(other, *later, "Eerste versie")
+    newer = handover.sign_handover(other, *later, "Tweede", supersedes=replaced.id, reason="x")
     other.close()
     app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
     before = snapshot(demo_store.path)
@@ -40,15 +43,22 @@ async def test_a_withdrawn_handover_is_marked_and_cannot_be_accepted(demo_store:
         await pilot.press("h")
         await settle(pilot)
         history = rows(app, "#handover-history")
-        index = next(i for i, row in enumerate(history) if row[1] == "NN-0000")
-        assert history[index][2] == "withdrawn"  # its own column, never cut off the period
         table = app.screen.query_one("#handover-history", RecordTable)
+        keys = table.keys
+        index = keys.index(signed.id)
+        assert history[index][2] == "withdrawn"  # its own column, never cut off the period
         table.focus()
         table.move_cursor(row=index)
         await pilot.press("c")
         await settle(pilot)
         assert not isinstance(app.screen, Confirm)
         assert "withdrawn by NN-0000" in toasts(app)[-1]
+        assert history[keys.index(replaced.id)][2] == "superseded"
+        table.move_cursor(row=keys.index(replaced.id))  # superseded: refused as withdrawn ones
+        await pilot.press("c")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm)
+        assert f"superseded by NN-0000's handover {newer.id[:13]}" in toasts(app)[-1]
         await pilot.press("a", "x")  # clearing a flag: its long caption is shown whole
         await settle(pilot)
         assert isinstance(app.screen, Form)
