@@ -191,6 +191,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "reset a forgotten one."
         )
     ),
+    "secret_repeat": _template(_("The new secret and its repeat differ; nothing was changed.")),
     "demo_needs_empty_database": _template(
         _(
             "The demo fills an empty database, and this one already has {subjects} protected "
