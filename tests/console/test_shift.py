@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
@@ -352,10 +353,14 @@ async def test_a_laptop_joins_the_team_by_keys(
     admin = console(store)
     async with admin.run_test(size=size) as pilot:
         await press(pilot, "y", "o")
-        await keys(pilot, [str(share / "request.json")], "enter")
+        assert form(admin).query_one("#request", Input).value == str(share / "request.json")
+        await fill(pilot, "request.json")  # relative: in the sync folder, not the cwd
+        await keys(pilot, "enter")
         await settle(pilot)
         assert isinstance(admin.screen, Confirm)  # compare the codes first
         asked = admin.screen.question
+        assert asked.startswith(f"Read {share / 'request.json'}: device new-laptop")
+        assert f"Its welcome bundle goes to {share / 'welcome-'}" in asked
         shown_code = code.split("Authentication code:")[1].split()[0]
         assert shown_code in asked
         await press(pilot, "y")
@@ -365,7 +370,8 @@ async def test_a_laptop_joins_the_team_by_keys(
     app = console(laptop)
     async with app.run_test(size=size) as pilot:
         await press(pilot, "y", "w")
-        await keys(pilot, [str(welcome)], "enter")
+        assert form(app).query_one(Input).value == str(welcome)  # the default: its own welcome
+        await keys(pilot, "enter")
         await settle(pilot)
         joined = rosters.current(laptop)
         assert joined is not None and joined.data["name"] == "DKDB Rotterdam"
