@@ -790,20 +790,20 @@ def _receipt_line(receipt: exchange.Receipt) -> str:
     sender = visible(receipt.sender)
     if receipt.result not in ("applied", "partly applied"):
         return f"{sender}/{name}: {receipt.result}"
+    # records per table (a new record carries one change per field: those are not counted)
     detail = ", ".join(
-        f"{t['table']} {t['applied']}"
-        + (f" (+{t['deferred']} deferred)" if t["deferred"] else "")
-        + (f" ({t['in_conflict']} in conflict)" if t["in_conflict"] else "")
-        + (f" ({t['quarantined']} quarantined)" if t["quarantined"] else "")
-        for t in receipt.tables()
-        if t["applied"] or t["deferred"] or t["quarantined"]
+        f"{labels.label('table', t['table'])} {t['applied']}"
+        + (" " + _("(+{n} waiting)").format(n=t["deferred"]) if t["deferred"] else "")
+        for t in receipt.records()
     )
-    # the counts are field changes per table (a new record is one per field), not records
-    line = (
-        f"{name} from {sender}: " + _("changes applied per table: {tables}").format(tables=detail)
-        if detail
-        else f"{name} from {sender}: " + _("nothing new")
+    line = f"{name} from {sender}: " + (
+        _("records per table: {tables}").format(tables=detail) if detail else _("nothing new")
     )
+    conflicts = sum(receipt.conflicts.values())
+    if conflicts:
+        line += "; " + ngettext("{n} new conflict", "{n} new conflicts", conflicts).format(
+            n=conflicts
+        )
     if receipt.quarantined:
         held = len(receipt.quarantined)
         line += "\n" + ngettext(
