@@ -15,6 +15,7 @@ from console.screens.agenda import AgendaScreen
 from console.screens.base import BaseScreen, Confirm
 from console.screens.forms import Form, RestrictForm, SignalForm
 from console.times import at as at_text
+from console.widgets.dayboard import DayAxis, DayBoard
 from console.widgets.drawer import Drawer, DrawerTitle, focus_in
 from console.widgets.navbar import NavBar
 from console.widgets.table import RecordTable
@@ -282,6 +283,13 @@ async def test_80x24_the_day_board_scrolls_to_every_lane(demo_store: Store) -> N
         await pilot.press("end")
         await settle(pilot)
         assert board.scroll_y == board.max_scroll_y
+        # the hour axis stays in view above the scrolled lanes, drawn for the lanes' width
+        axis, _where = app.screen.get_widget_at(board.region.x + 1, board.region.y - 1)
+        assert isinstance(axis, DayAxis)
+        assert str(axis.render()).split()[:2] == ["07", "08"]
+        lanes = app.screen.query_one(DayBoard)
+        assert axis.lanes_width == lanes.content_region.width
+        assert axis.content_region.x == lanes.content_region.x
         await pilot.press("home")
         await settle(pilot)
         assert board.scroll_y == 0
