@@ -23,7 +23,6 @@ from store import handover, logbook, signals
 from store.clock import FixedClock
 from store.db import Store
 from store.staff import add_staff
-from store.sync import exchange
 from tests.conftest import as_user, at, snapshot
 from tests.console.conftest import error_of, rows, settle, toasts
 from tests.sync_team import exchange_all, make_team
@@ -250,13 +249,15 @@ async def test_80x24_sync_with_devices_open_keeps_the_conflicts_and_quarantine(
     from tests.console.test_sync_screen import conflicted_team
 
     (a, _b), _activity = conflicted_team(tmp_path, clock)
-    exchange.import_folder(a.store, tmp_path / "share")
     for number in range(3):  # secrets set by the admin: the summary's long warning
         as_user(a.store, add_staff(a.store, f"RT-01{number}", unit="RT").callsign).close()
     app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
+    app.state["sync_folder"] = str(tmp_path / "share")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("y")
+        await pilot.press("y", "i")  # imported here: the last receipt takes its lines
         await settle(pilot)
+        await settle(pilot)
+        assert "1 new conflict" in str(app.screen.query_one("#sync-receipt", Static).render())
         conflicts = app.screen.query_one("#sync-conflicts").region
         right = app.screen.query_one("#sync-right").region
         assert conflicts.height >= 6 and right.contains_region(conflicts)  # drawers closed
