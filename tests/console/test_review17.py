@@ -272,7 +272,7 @@ async def test_80x24_sync_with_devices_open_keeps_the_conflicts_and_quarantine(
         assert title.region.height == 1
 
 
-async def test_80x24_the_day_board_scrolls_to_every_lane(demo_store: Store) -> None:
+async def test_80x24_the_day_board_and_the_gaps_scroll_under_a_fixed_axis(demo_store: Store) -> None:
     app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
@@ -299,6 +299,17 @@ async def test_80x24_the_day_board_scrolls_to_every_lane(demo_store: Store) -> N
         table.move_cursor(row=table.row_count - 1)  # its lane is below the board's room
         await settle(pilot)
         assert board.scroll_y > 0
+        await pilot.press("g")  # the Gaps time line: every unit reachable, its axis kept
+        await settle(pilot)
+        units = app.screen.query_one("#timeline")
+        assert units.max_scroll_y > 0
+        await pilot.press("shift+tab")
+        assert app.screen.focused is units
+        await pilot.press("end")
+        await settle(pilot)
+        assert units.scroll_y == units.max_scroll_y > 0
+        axis, _where = app.screen.get_widget_at(units.region.x + 1, units.region.y - 1)
+        assert axis.id == "timeline-axis" and str(axis.render()).split()[:2] == ["Sa", "06"]
 
 
 async def test_80x24_the_unread_badge_is_never_cut(demo_store: Store) -> None:
