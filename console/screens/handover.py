@@ -93,8 +93,8 @@ ADVICE = {
     "witness": _("Tell the admin: a laptop's audit trail was cut or rewritten (j shows it)."),
     "clash": _("Check the clashing names: one person or two? (j shows them)"),
     "secret": _(
-        "Ask each person whose secret someone else set to set their own (on the command "
-        "line: schildwacht staff secret)."
+        "Ask each person whose secret someone else set to set their own: U, acting as "
+        "themselves (u)."
     ),
     "outside": _("Ask who changed the database outside Schildwacht, and why (j shows it)."),
     "own_refused": _("Ask the admin about this laptop's refused changes (j, then export)."),

@@ -55,3 +55,12 @@ async def test_a_new_operator_sets_their_own_secret_in_the_console(demo_store: S
     with pytest.raises(PermissionDenied):
         Store(demo_store.path, user="RT-0999", secret=TEST_SECRET)
     newcomer.close()
+
+
+def test_the_handover_advice_names_console_keys_not_commands() -> None:
+    """The Handover's advice is for someone in the console: keys, never a CLI command (the
+    secret advice pointed to `schildwacht staff secret` before U existed)."""
+    from console.screens.handover import ADVICE
+
+    assert not [kind for kind, words in ADVICE.items() if "schildwacht" in words]
+    assert ": U, acting as themselves" in ADVICE["secret"]

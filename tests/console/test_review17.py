@@ -272,7 +272,9 @@ async def test_80x24_sync_with_devices_open_keeps_the_conflicts_and_quarantine(
         assert title.region.height == 1
 
 
-async def test_80x24_the_day_board_and_the_gaps_scroll_under_a_fixed_axis(demo_store: Store) -> None:
+async def test_80x24_the_day_board_and_the_gaps_scroll_under_a_fixed_axis(
+    demo_store: Store,
+) -> None:
     app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
