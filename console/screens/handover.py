@@ -220,6 +220,31 @@ def fetch_handover(store: Store) -> HandoverData:
     )
 
 
+def _not_in_force(record: model.HandoverRecord) -> str:
+    """Why a signed handover can no longer be accepted (withdrawn, or superseded by a newer
+    one of its period), in words; "" when it can."""
+    if record.withdrawn_at is not None:
+        return _(
+            "The handover of {when} was withdrawn by {who} at {withdrawn} and is no longer in "
+            "force; it cannot be accepted."
+        ).format(
+            when=at(record.period_start),
+            who=literal(record.withdrawn_by).plain,
+            withdrawn=at(record.withdrawn_at),
+        )
+    if record.superseded_by is not None and record.superseded_at is not None:
+        return _(
+            "The handover of {when} was superseded by {who}'s handover {id} at {later} and is "
+            "no longer in force; accept the newer one instead."
+        ).format(
+            when=at(record.period_start),
+            who=literal(record.superseded_by_signer).plain,
+            id=record.superseded_by[:13],
+            later=at(record.superseded_at),
+        )
+    return ""
+
+
 class HandoverScreen(BaseScreen[HandoverData]):
     MODE = "handover"
     MAIN = "#open-items"
@@ -398,32 +423,9 @@ class HandoverScreen(BaseScreen[HandoverData]):
             self.notify(_("0 signed handovers to accept."), severity="warning")
             return
         record = next(r for r in self.data.history if r.id == key)
-        if record.withdrawn_at is not None:
-            self.notify(
-                _(
-                    "The handover of {when} was withdrawn by {who} at {withdrawn} and is no "
-                    "longer in force; it cannot be accepted."
-                ).format(
-                    when=at(record.period_start),
-                    who=literal(record.withdrawn_by).plain,
-                    withdrawn=at(record.withdrawn_at),
-                ),
-                severity="warning",
-            )
-            return
-        if record.superseded_by is not None and record.superseded_at is not None:
-            self.notify(
-                _(
-                    "The handover of {when} was superseded by {who}'s handover {id} at {later} "
-                    "and is no longer in force; accept the newer one instead."
-                ).format(
-                    when=at(record.period_start),
-                    who=literal(record.superseded_by_signer).plain,
-                    id=record.superseded_by[:13],
-                    later=at(record.superseded_at),
-                ),
-                severity="warning",
-            )
+        refused = _not_in_force(record)
+        if refused:  # withdrawn or superseded: the store would refuse it; nothing is asked
+            self.notify(refused, severity="warning")
             return
         warning = ""
         if record.overlaps:
