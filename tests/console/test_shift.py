@@ -44,13 +44,16 @@ async def act(pilot: Any, key: str) -> None:
     said = len(toasts(pilot.app))
     await press(pilot, key)
 
-    def answered() -> bool:  # a dialog opened, or the drawer said it opened (loaded machine)
-        return isinstance(pilot.app.screen, Confirm) or len(toasts(pilot.app)) > said
+    def answered() -> bool:  # a dialog or form opened, or a toast (the drawer opened)
+        screen = pilot.app.screen
+        return isinstance(screen, Confirm | FormScreen) or len(toasts(pilot.app)) > said
 
     await until(pilot, answered)
     shown = toasts(pilot.app)
     if len(shown) > said and shown[-1].endswith("then press the key again."):
+        said = len(shown)
         await press(pilot, key)
+        await until(pilot, answered)  # on a loaded machine the form may take a while
 
 
 async def until(pilot: Any, done: Any) -> None:
