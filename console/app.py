@@ -69,6 +69,17 @@ GLOBAL_ACTIONS = (
         _("Act as another person from now on, proven with their secret"),
     ),
     Action(
+        "U",
+        "app.my_secret",
+        _("Secret"),
+        _("Set or change my secret"),
+        _(
+            "Your own secret on this laptop: set a first one, or change it with the current one "
+            "(password)"
+        ),
+        show=False,
+    ),
+    Action(
         "f5",
         "app.reload",
         _("Reload"),
@@ -355,6 +366,23 @@ class SchildwachtApp(StoreWork, App[None]):
                 who=actor.callsign, role=label("role", actor.role)
             ),
             switched,
+        )
+
+    def action_my_secret(self) -> None:
+        """Set or change the acting person's own secret: current, new and repeated."""
+        from .screens.switch_user import SecretForm
+
+        screen = self.main_screen()
+        if screen is None:
+            return
+        actions = {
+            "staff.secret_first": _("{who} has a secret on this laptop now."),
+            "staff.secret": _("{who}'s secret was changed."),
+        }
+        who = self.actor.callsign
+        screen.open_form(
+            SecretForm(who),
+            lambda action: actions.get(action, _("{who}'s secret was set.")).format(who=who),
         )
 
     def action_help(self) -> None:

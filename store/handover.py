@@ -724,7 +724,8 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
     Raises:
         PermissionDenied: the acting person may not sign handovers, or signed this one.
         BadInput: it was accepted already, or the questions are too long.
-        RuleViolation: it was withdrawn (``handover_withdrawn``): no longer in force.
+        RuleViolation: it was withdrawn (``handover_withdrawn``) or superseded by a newer
+            signed handover of its period (``handover_superseded``): no longer in force.
         NotFound: no such handover.
     """
     with store.write("handover.accept", require="handover.sign") as conn:
@@ -747,6 +748,8 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
                 by=record.withdrawn_by,
                 at=local_text(record.withdrawn_at),
             )
+        if record.superseded_by is not None:
+            raise _superseded(record)
         if record.accepted_by:
             raise BadInput(f"This handover was already accepted by {record.accepted_by}.")
         conn.execute(
@@ -762,6 +765,22 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
             ),
         )
     return get_handover(store, record.id)
+
+
+def _superseded(record: HandoverRecord) -> RuleViolation:
+    """The refusal to accept a handover that its signer replaced: the newer one is in force."""
+    assert record.superseded_by is not None and record.superseded_at is not None
+    return RuleViolation(
+        "handover",
+        f"Handover {record.id[:13]} was superseded by handover {record.superseded_by[:13]}, "
+        f"signed by {record.superseded_by_signer} at {local_text(record.superseded_at)}, and is "
+        "no longer in force; accept the newer one instead.",
+        code="handover_superseded",
+        handover=record.id[:13],
+        newer=record.superseded_by[:13],
+        by=record.superseded_by_signer,
+        at=local_text(record.superseded_at),
+    )
 
 
 def get_handover(store: Store, handover_id: str) -> HandoverRecord:

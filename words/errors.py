@@ -200,6 +200,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "cannot be accepted."
         )
     ),
+    "handover_superseded": _template(
+        _(
+            "Handover {handover} was superseded by handover {newer}, signed by {by} at {at}, "
+            "and is no longer in force; accept the newer one instead."
+        )
+    ),
     "signal_activity_of_another": _template(
         _(
             "The activity belongs to {activity_person}, not to {person}; name the person whose "
@@ -214,6 +220,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "reset a forgotten one."
         )
     ),
+    "secret_repeat": _template(_("The new secret and its repeat differ; nothing was changed.")),
     "demo_needs_empty_database": _template(
         _(
             "The demo fills an empty database, and this one already has {subjects} protected "

@@ -33,7 +33,14 @@ from ..actions import Action
 from ..i18n import _
 from ..literal import literal, template
 from ..times import at
-from ..widgets.dayboard import Board, DayBoard, activity_columns, activity_row, make_board
+from ..widgets.dayboard import (
+    Board,
+    DayAxis,
+    DayBoard,
+    activity_columns,
+    activity_row,
+    make_board,
+)
 from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
 from .base import BaseScreen
@@ -223,8 +230,10 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="agenda-summary", classes="summary")
+        axis = DayAxis(id="board-axis")  # stays in view while the lanes scroll
+        yield axis
         with VerticalScroll(id="board"):  # Tab onto it, arrows scroll it
-            yield DayBoard(id="board-lanes")
+            yield DayBoard(id="board-lanes", axis=axis)
         yield RecordTable(
             activity_columns(person=True),
             id="day-activities",

@@ -93,8 +93,8 @@ ADVICE = {
     "witness": _("Tell the admin: a laptop's audit trail was cut or rewritten (j shows it)."),
     "clash": _("Check the clashing names: one person or two? (j shows them)"),
     "secret": _(
-        "Ask each person whose secret someone else set to set their own (on the command "
-        "line: schildwacht staff secret)."
+        "Ask each person whose secret someone else set to set their own: U, acting as "
+        "themselves (u)."
     ),
     "outside": _("Ask who changed the database outside Schildwacht, and why (j shows it)."),
     "own_refused": _("Ask the admin about this laptop's refused changes (j, then export)."),
@@ -218,6 +218,31 @@ def fetch_handover(store: Store) -> HandoverData:
             for record in history
         ],
     )
+
+
+def _not_in_force(record: model.HandoverRecord) -> str:
+    """Why a signed handover can no longer be accepted (withdrawn, or superseded by a newer
+    one of its period), in words; "" when it can."""
+    if record.withdrawn_at is not None:
+        return _(
+            "The handover of {when} was withdrawn by {who} at {withdrawn} and is no longer in "
+            "force; it cannot be accepted."
+        ).format(
+            when=at(record.period_start),
+            who=literal(record.withdrawn_by).plain,
+            withdrawn=at(record.withdrawn_at),
+        )
+    if record.superseded_by is not None and record.superseded_at is not None:
+        return _(
+            "The handover of {when} was superseded by {who}'s handover {id} at {later} and is "
+            "no longer in force; accept the newer one instead."
+        ).format(
+            when=at(record.period_start),
+            who=literal(record.superseded_by_signer).plain,
+            id=record.superseded_by[:13],
+            later=at(record.superseded_at),
+        )
+    return ""
 
 
 class HandoverScreen(BaseScreen[HandoverData]):
@@ -398,25 +423,12 @@ class HandoverScreen(BaseScreen[HandoverData]):
             self.notify(_("0 signed handovers to accept."), severity="warning")
             return
         record = next(r for r in self.data.history if r.id == key)
-        if record.withdrawn_at is not None:
-            self.notify(
-                _(
-                    "The handover of {when} was withdrawn by {who} at {withdrawn} and is no "
-                    "longer in force; it cannot be accepted."
-                ).format(
-                    when=at(record.period_start),
-                    who=literal(record.withdrawn_by).plain,
-                    withdrawn=at(record.withdrawn_at),
-                ),
-                severity="warning",
-            )
+        refused = _not_in_force(record)
+        if refused:  # withdrawn or superseded: the store would refuse it; nothing is asked
+            self.notify(refused, severity="warning")
             return
         warning = ""
-        if record.superseded_by:
-            warning = _(" It was superseded by {who}'s handover {id}.").format(
-                who=literal(record.superseded_by_signer).plain, id=record.superseded_by[:13]
-            )
-        elif record.overlaps:
+        if record.overlaps:
             warning = _(" It overlaps another signed handover in force ({ids}).").format(
                 ids=", ".join(i[:13] for i in record.overlaps)
             )

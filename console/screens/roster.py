@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Container
+from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
 from store import agenda, roster
@@ -49,7 +49,7 @@ class RosterData:
     start: datetime
     gaps: list[Gap]
     rows: list[Row]
-    timeline: Text
+    timeline: tuple[Text, Text]  # the hour axis, the units' rows
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,9 @@ class RosterScreen(BaseScreen[RosterData]):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="roster-summary", classes="summary")
-        yield Timeline(id="timeline")
+        yield Static("", id="timeline-axis")  # stays in view while the units scroll
+        with VerticalScroll(id="timeline"):  # Tab onto it, arrows scroll it
+            yield Timeline(id="timeline-units")
         with Container(id="roster-top"):
             yield RecordTable(
                 [
@@ -231,7 +233,9 @@ class RosterScreen(BaseScreen[RosterData]):
         return (today(app.store.clock),)
 
     def show(self, data: RosterData) -> None:
-        self.query_one(Timeline).update(data.timeline)
+        axis, rows = data.timeline
+        self.query_one("#timeline-axis", Static).update(axis)
+        self.query_one(Timeline).update(rows)
         hours = shortfall_hours(data.gaps)
         units = len({g.unit for g in data.gaps})
         self.query_one("#roster-summary", Static).update(

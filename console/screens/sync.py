@@ -62,6 +62,20 @@ class SyncData:
     waiting: int
     #: Trust findings (a witnessed audit trail cut or rewritten, records no Schildwacht wrote…)
     findings: list[findings.Finding] = field(default_factory=list)
+    #: This device's id (the name of the welcome bundle an admin writes for it)
+    device: str = ""
+
+
+def in_folder(folder: Path, typed: str) -> Path:
+    """A path typed in a form: ``~`` expanded, and a relative one taken in the sync folder, never
+    in the directory the console happened to be started from."""
+    path = Path(typed.strip()).expanduser()
+    return path if path.is_absolute() else folder / path
+
+
+def welcome_name(device: str) -> str:
+    """The file name of a device's welcome bundle, as enrolling writes it into a folder."""
+    return f"welcome-{device[:8]}.bundle"
 
 
 def _value(conflict: status.Conflict, value: Any) -> str:
@@ -142,7 +156,19 @@ def fetch_sync(store: Store) -> SyncData:
         sum(len(c.changes) for c in sets),
         sum(w.count for w in waiting),
         findings.open_findings(store),
+        store.device_id,
     )
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A request read for enrolling: what it asks, the role given, where its welcome bundle goes,
+    and which file was read."""
+
+    request: rosters.Request
+    role: str
+    out: Path
+    path: Path
 
 
 class SyncProgress(Message, bubble=False):
@@ -507,14 +533,31 @@ class SyncScreen(BaseScreen[SyncData]):
         )
 
     def action_import_file(self) -> None:
+        folder = self.folder
+        joining = self.data is not None and self.data.team is None and self.data.device
+
         def save(store: Store, values: dict[str, str]) -> Path:
-            path = Path(values["text"].strip()).expanduser()
+            path = in_folder(folder, values["text"])
             if not values["text"].strip() or not path.is_file():
-                raise BadInput(_("Give the path of a bundle file."))
+                raise BadInput(
+                    _("Give the path of a bundle file ({path} is none).").format(
+                        path=visible(str(path))
+                    )
+                )
             return path
 
+        # A device that is not in a team yet waits for its welcome bundle, in the folder
+        default = str(folder / welcome_name(self.data.device)) if self.data and joining else ""
         self.open_form(
-            StepForm(save, _("Import one bundle file"), _("Bundle file"), button=_("Import")),
+            StepForm(
+                save,
+                _("Import one bundle file (a relative path is in {folder})").format(
+                    folder=visible(str(folder))
+                ),
+                _("Bundle file"),
+                default=default,
+                button=_("Import"),
+            ),
             None,
             lambda path: self._exchange("import", path),
         )
@@ -553,8 +596,10 @@ class SyncScreen(BaseScreen[SyncData]):
             )
             return
 
+        folder = self.folder
+
         def save(store: Store, values: dict[str, str]) -> tuple[str, str]:
-            out = Path(values["text"].strip()).expanduser()
+            out = in_folder(folder, values["text"])
             if not values["text"].strip():
                 raise BadInput(_("Give where to write the request."))
             return rosters.write_request(store, out)
@@ -579,7 +624,7 @@ class SyncScreen(BaseScreen[SyncData]):
                 save,
                 _("Join a team: write this device's enrolment request"),
                 _("Write it to"),
-                default=str(self.folder / "request.json"),
+                default=str(folder / "request.json"),
                 button=_("Write request"),
             ),
             None,
@@ -587,20 +632,28 @@ class SyncScreen(BaseScreen[SyncData]):
         )
 
     def action_enrol(self) -> None:
-        def read(store: Store, values: dict[str, str]) -> tuple[rosters.Request, str, Path]:
+        folder = self.folder
+
+        def read(store: Store, values: dict[str, str]) -> Enrolment:
             if not values["request"].strip():
                 raise BadInput(_("Give the path of the request file."))
-            request = rosters.read_request(Path(values["request"].strip()).expanduser())
-            out = Path(values["out"].strip() or str(self.folder)).expanduser()
+            path = in_folder(folder, values["request"])
+            request = rosters.read_request(path)
+            out = in_folder(folder, values["out"]) if values["out"].strip() else folder
             if out.is_dir():
-                out = out / f"welcome-{request.data['device'][:8]}.bundle"
-            return request, values["role"], out
+                out = out / welcome_name(request.data["device"])
+            return Enrolment(request, values["role"], out, path)
 
         self.open_form(
             Form(
-                _("Enrol a device from its request"),
+                _("Enrol a device from its request (a relative path is in the sync folder)"),
                 [
-                    Field("request", _("Request file"), placeholder=_("e.g. request.json")),
+                    Field(
+                        "request",
+                        _("Request file"),
+                        default=str(folder / "request.json"),
+                        placeholder=_("e.g. request.json"),
+                    ),
                     Field(
                         "role",
                         _("Role in the team"),
@@ -611,7 +664,12 @@ class SyncScreen(BaseScreen[SyncData]):
                         ),
                         default="",
                     ),
-                    Field("out", _("Welcome bundle to"), default=str(self.folder)),
+                    Field(
+                        "out",
+                        _("Welcome bundle to"),
+                        default=str(folder),
+                        placeholder=_("a folder (named after the device) or a file"),
+                    ),
                 ],
                 read,
                 button=_("Read request"),
@@ -620,13 +678,15 @@ class SyncScreen(BaseScreen[SyncData]):
             self._compare_codes,
         )
 
-    def _compare_codes(self, answer: tuple[rosters.Request, str, Path]) -> None:
-        request, role, out = answer
+    def _compare_codes(self, answer: Enrolment) -> None:
+        request, role, out = answer.request, answer.role, answer.out
         question = _(
-            "Device {label} ({role}) asks to join; its operator: {callsign}, unit {unit}. "
-            "Authentication code: {code}. Compare it with the code on the new device's screen: "
-            "do they match?"
+            "Read {path}: device {label} ({role}) asks to join; its operator: {callsign}, unit "
+            "{unit}. Authentication code: {code}. Compare it with the code on the new device's "
+            "screen: do they match? Its welcome bundle goes to {out}."
         ).format(
+            path=visible(str(answer.path)),
+            out=visible(str(out)),
             label=request.data["label"],
             role=labels.label("role", role or request.data["role"]),
             callsign=request.data.get("callsign") or _("not named (an older version)"),
@@ -730,20 +790,20 @@ def _receipt_line(receipt: exchange.Receipt) -> str:
     sender = visible(receipt.sender)
     if receipt.result not in ("applied", "partly applied"):
         return f"{sender}/{name}: {receipt.result}"
+    # records per table (a new record carries one change per field: those are not counted)
     detail = ", ".join(
-        f"{t['table']} {t['applied']}"
-        + (f" (+{t['deferred']} deferred)" if t["deferred"] else "")
-        + (f" ({t['in_conflict']} in conflict)" if t["in_conflict"] else "")
-        + (f" ({t['quarantined']} quarantined)" if t["quarantined"] else "")
-        for t in receipt.tables()
-        if t["applied"] or t["deferred"] or t["quarantined"]
+        f"{labels.label('table', t['table'])} {t['applied']}"
+        + (" " + _("(+{n} waiting)").format(n=t["deferred"]) if t["deferred"] else "")
+        for t in receipt.records()
     )
-    # the counts are field changes per table (a new record is one per field), not records
-    line = (
-        f"{name} from {sender}: " + _("changes applied per table: {tables}").format(tables=detail)
-        if detail
-        else f"{name} from {sender}: " + _("nothing new")
+    line = f"{name} from {sender}: " + (
+        _("records per table: {tables}").format(tables=detail) if detail else _("nothing new")
     )
+    conflicts = sum(receipt.conflicts.values())
+    if conflicts:
+        line += "; " + ngettext("{n} new conflict", "{n} new conflicts", conflicts).format(
+            n=conflicts
+        )
     if receipt.quarantined:
         held = len(receipt.quarantined)
         line += "\n" + ngettext(

@@ -132,18 +132,36 @@ def make_board(day: date, activities: Iterable[Activity], max_subjects: int = 60
     )
 
 
+def _per_hour(board: Board, width: int) -> int:
+    """Cells per hour at this width: four, three, two or one."""
+    return max(1, min(4, (width - LABEL_WIDTH - 1) // (board.last_hour - board.first_hour)))
+
+
 def render_board(board: Board, width: int, selected: str | None = None) -> Text:
-    """The board as text for ``width`` cells: equal-style runs are one span each."""
-    hours = board.last_hour - board.first_hour
-    per_hour = max(1, min(4, (width - LABEL_WIDTH - 1) // hours))
-    slots = hours * per_hour
-    text = Text(no_wrap=True, overflow="crop")
+    """The board as text for ``width`` cells, the hour axis on its first line."""
+    text = render_axis(board, width)
+    text.append("\n")
+    return text + render_lanes(board, width, selected)
+
+
+def render_axis(board: Board, width: int) -> Text:
+    """The hour axis for lanes of ``width`` cells (one line, no newline)."""
+    per_hour = _per_hour(board, width)
+    slots = (board.last_hour - board.first_hour) * per_hour
     step = max(1, math.ceil(3 / per_hour))  # a label needs three cells
     axis = [" "] * (slots + 2)
     for hour in range(board.first_hour, board.last_hour, step):
         at = (hour - board.first_hour) * per_hour
         axis[at : at + 2] = list(f"{hour:02d}")
-    text.append(" " * LABEL_WIDTH + "".join(axis[:slots]) + "\n", style="bold")
+    text = Text(no_wrap=True, overflow="crop")
+    return text.append(" " * LABEL_WIDTH + "".join(axis[:slots]), style="bold")
+
+
+def render_lanes(board: Board, width: int, selected: str | None = None) -> Text:
+    """The subjects' lanes for ``width`` cells: equal-style runs are one span each."""
+    per_hour = _per_hour(board, width)
+    slots = (board.last_hour - board.first_hour) * per_hour
+    text = Text(no_wrap=True, overflow="crop")
     if not board.subjects:
         text.append(_("0 activities on this day.") + "\n", style="italic")
         return text
@@ -188,21 +206,54 @@ def render_board(board: Board, width: int, selected: str | None = None) -> Text:
     return text
 
 
-class DayBoard(Widget):
-    """A read-only time line of one day's activities per subject, at the width it has. In a
-    scrolling container (the Agenda's ``#board``, which takes the focus and scrolls by arrows
-    and page keys) it scrolls that container to the selected activity's lane."""
+class DayAxis(Widget):
+    """The board's hour axis, one line outside the lanes' scrolling container, so it stays in
+    view while the lanes scroll; drawn for the lanes' width (``DayBoard`` tells it), so the
+    hours line up with the lanes whatever the scroll bar takes."""
 
-    DEFAULT_CSS = "DayBoard { height: auto; }"
+    DEFAULT_CSS = "DayAxis { height: 1; }"
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.board: Board | None = None
+        self.lanes_width = 0
+
+    def show(self, board: Board | None, width: int) -> None:
+        if (board, width) != (self.board, self.lanes_width):
+            self.board, self.lanes_width = board, width
+            self.refresh()
+
+    def render(self) -> Text:
+        if self.board is None or not self.lanes_width:
+            return Text("")
+        return render_axis(self.board, self.lanes_width)
+
+
+class DayBoard(Widget):
+    """A read-only time line of one day's activities per subject, at the width it has, under
+    its hour axis (``axis``). In a scrolling container (the Agenda's ``#board``, which takes
+    the focus and scrolls by arrows and page keys) it scrolls that container to the selected
+    activity's lane; the axis stays put."""
+
+    DEFAULT_CSS = "DayBoard { height: auto; }"
+
+    def __init__(self, id: str | None = None, axis: DayAxis | None = None) -> None:
+        super().__init__(id=id)
+        self.board: Board | None = None
         self.selected: str | None = None
+        self.axis = axis
 
     def show(self, board: Board) -> None:
         self.board = board
         self.refresh(layout=True)
+        self.call_after_refresh(self._show_axis)
+
+    def on_resize(self) -> None:
+        self._show_axis()
+
+    def _show_axis(self) -> None:
+        if self.axis is not None:
+            self.axis.show(self.board, self.content_region.width)
 
     def select(self, activity_id: str | None) -> None:
         if activity_id != self.selected:
@@ -214,7 +265,7 @@ class DayBoard(Widget):
         """Scroll so the selected activity's lane is in view."""
         if self.board is None or self.selected is None:
             return
-        text = render_board(self.board, self.content_region.width or 80, self.selected)
+        text = render_lanes(self.board, self.content_region.width or 80, self.selected)
         start = next((span.start for span in text.spans if "reverse" in str(span.style)), None)
         if start is None:
             return
@@ -229,11 +280,11 @@ class DayBoard(Widget):
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         if self.board is None:
             return 1
-        return render_board(self.board, width).plain.count("\n")
+        return render_lanes(self.board, width).plain.count("\n")
 
     def render(self) -> Text:
         if self.board is None:
             return Text(_("Loading…"))
-        text = render_board(self.board, self.content_region.width or 80, self.selected)
+        text = render_lanes(self.board, self.content_region.width or 80, self.selected)
         text.rstrip()
         return text

@@ -226,7 +226,8 @@ def _keep_forks(
 
 
 def _count(conn: sqlite3.Connection, checked: Verified, outcome: session.Outcome) -> None:
-    """Per table, how many of the bundle's new records were applied and how many wait."""
+    """Per table, how many of the bundle's new changes were applied and how many wait, and
+    to which records."""
     receipt = checked.receipt
     for judged in outcome.judged():
         if judged.before != session.NEW:
@@ -235,15 +236,19 @@ def _count(conn: sqlite3.Connection, checked: Verified, outcome: session.Outcome
         if isinstance(verdict, Verdict) and not outcome.refused:
             if verdict.applies:
                 receipt.applied[run.tbl] += len(run.cols)
+                receipt.record("applied", run.tbl, run.pk)
             elif verdict.outcome == "defer":
                 receipt.deferred[run.tbl] += len(run.cols)
+                receipt.record("deferred", run.tbl, run.pk)
             continue
         for offset, _before, one in judged.records():
             one = outcome.refused.get((run.origin, run.seq + offset), one)
             if one.applies:
                 receipt.applied[run.tbl] += 1
+                receipt.record("applied", run.tbl, run.pk)
             elif one.outcome == "defer":
                 receipt.deferred[run.tbl] += 1
+                receipt.record("deferred", run.tbl, run.pk)
     receipt.quarantined = kept.quarantined_keys(conn, sorted(outcome.became("quarantined")))
 
 

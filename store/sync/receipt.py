@@ -4,7 +4,13 @@ put in conflict and quarantined, or why the file was refused.
 Its JSON form, one object per file, is part of the command-line contract::
 
     {file, bundle_id, origin, result, applied, skipped, deferred, conflicts,
-     quarantined: [{device, seq, table, field, reason, ...}], ...}
+     quarantined: [{device, seq, table, field, reason, ...}], tables: [...],
+     records_applied, records: [{table, applied, deferred}], ...}
+
+``applied``, ``skipped``, ``deferred`` and ``conflicts`` and the ``tables`` entries count
+changes: one per field of a record (and one for its existence). ``records`` counts records per
+table: the rows that changes were applied to, or are waiting for (``deferred``);
+``records_applied`` is their sum.
 
 ``result`` is ``applied``, ``partly applied`` (a segment set aside: a gap, or an origin with too
 many deferred changes), ``already applied``, ``sent by this device``, ``not addressed to this
@@ -45,6 +51,8 @@ class Receipt:
         alarms: audit trails found cut or rewritten (exit 5).
         orphans: changes to rows no longer here.
         joined: the team's name, when this was the welcome bundle.
+        rows: per outcome (``applied``, ``deferred``), per table, the keys of the records
+            its changes touched (``record``).
     """
 
     bundle_id: str
@@ -69,6 +77,23 @@ class Receipt:
     forked: dict[str, int] = field(default_factory=dict)
     orphans: int = 0
     joined: str | None = None  # the team name, when this was the welcome
+    rows: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+
+    def record(self, outcome: str, table: str, key: str) -> None:
+        """A change to the record ``key`` of ``table`` was applied (or deferred)."""
+        self.rows.setdefault(outcome, {}).setdefault(table, set()).add(key)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Per table, how many records changes were applied to and how many wait."""
+        applied, deferred = self.rows.get("applied", {}), self.rows.get("deferred", {})
+        return [
+            {
+                "table": t,
+                "applied": len(applied.get(t, ())),
+                "deferred": len(deferred.get(t, ())),
+            }
+            for t in sorted(set(applied) | set(deferred))
+        ]
 
     @property
     def status(self) -> str:  # the older name of ``result``
@@ -119,6 +144,8 @@ class Receipt:
             "conflicts": sum(self.conflicts.values()),
             "quarantined": [q.as_dict(self.labels.get(q.device, "")) for q in self.quarantined],
             "tables": self.tables(),
+            "records_applied": sum(len(keys) for keys in self.rows.get("applied", {}).values()),
+            "records": self.records(),
             "gaps": self.gaps,
             "set_aside": self.set_aside,
             "over_limit": self.over_limit,

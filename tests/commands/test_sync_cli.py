@@ -120,6 +120,9 @@ def test_folder_exchange_with_a_json_receipt_and_already_applied(
         "quarantined": 0,
     }
     assert log_changes in receipt["tables"]
+    # records, not changes: one log entry, one person (issue 17)
+    assert receipt["records_applied"] == 2
+    assert {"table": "log_entry", "applied": 1, "deferred": 0} in receipt["records"]
     table = laptops("a", "sync", "import", share)  # the same folder again, as a table
     assert table.stdout.split()[:2] == ["from", "result"] and "already applied" in table.stdout
     bundle = Path(receipt["file"])

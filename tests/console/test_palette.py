@@ -137,7 +137,7 @@ async def test_the_palette_finds_daily_actions_by_the_words_people_type(
 
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        for words in ("new", "restrict", "sign", "export", "flag", "team"):
+        for words in ("new", "restrict", "sign", "export", "flag", "team", "secret"):
             await pilot.press("ctrl+p")
             await pilot.pause()
             assert isinstance(app.screen, CommandPalette)

@@ -15,6 +15,7 @@ from console.screens.agenda import AgendaScreen
 from console.screens.base import BaseScreen, Confirm
 from console.screens.forms import Form, RestrictForm, SignalForm
 from console.times import at as at_text
+from console.widgets.dayboard import DayAxis, DayBoard
 from console.widgets.drawer import Drawer, DrawerTitle, focus_in
 from console.widgets.navbar import NavBar
 from console.widgets.table import RecordTable
@@ -22,7 +23,6 @@ from store import handover, logbook, signals
 from store.clock import FixedClock
 from store.db import Store
 from store.staff import add_staff
-from store.sync import exchange
 from tests.conftest import as_user, at, snapshot
 from tests.console.conftest import error_of, rows, settle, toasts
 from tests.sync_team import exchange_all, make_team
@@ -33,6 +33,9 @@ async def test_a_withdrawn_handover_is_marked_and_cannot_be_accepted(demo_store:
     period = (at(other, "2026-11-27 07:00"), at(other, "2026-11-27 15:00"))
     signed = handover.sign_handover(other, *period, "Overdracht")
     handover.withdraw_handover(other, signed.id, "verkeerde dienst")
+    later = (at(other, "2026-11-26 07:00"), at(other, "2026-11-26 15:00"))
+    replaced = handover.sign_handover(other, *later, "Eerste versie")
+    newer = handover.sign_handover(other, *later, "Tweede", supersedes=replaced.id, reason="x")
     other.close()
     app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
     before = snapshot(demo_store.path)
@@ -40,15 +43,22 @@ async def test_a_withdrawn_handover_is_marked_and_cannot_be_accepted(demo_store:
         await pilot.press("h")
         await settle(pilot)
         history = rows(app, "#handover-history")
-        index = next(i for i, row in enumerate(history) if row[1] == "NN-0000")
-        assert history[index][2] == "withdrawn"  # its own column, never cut off the period
         table = app.screen.query_one("#handover-history", RecordTable)
+        keys = table.keys
+        index = keys.index(signed.id)
+        assert history[index][2] == "withdrawn"  # its own column, never cut off the period
         table.focus()
         table.move_cursor(row=index)
         await pilot.press("c")
         await settle(pilot)
         assert not isinstance(app.screen, Confirm)
         assert "withdrawn by NN-0000" in toasts(app)[-1]
+        assert history[keys.index(replaced.id)][2] == "superseded"
+        table.move_cursor(row=keys.index(replaced.id))  # superseded: refused as withdrawn ones
+        await pilot.press("c")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm)
+        assert f"superseded by NN-0000's handover {newer.id[:13]}" in toasts(app)[-1]
         await pilot.press("a", "x")  # clearing a flag: its long caption is shown whole
         await settle(pilot)
         assert isinstance(app.screen, Form)
@@ -239,13 +249,15 @@ async def test_80x24_sync_with_devices_open_keeps_the_conflicts_and_quarantine(
     from tests.console.test_sync_screen import conflicted_team
 
     (a, _b), _activity = conflicted_team(tmp_path, clock)
-    exchange.import_folder(a.store, tmp_path / "share")
     for number in range(3):  # secrets set by the admin: the summary's long warning
         as_user(a.store, add_staff(a.store, f"RT-01{number}", unit="RT").callsign).close()
     app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
+    app.state["sync_folder"] = str(tmp_path / "share")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("y")
+        await pilot.press("y", "i")  # imported here: the last receipt takes its lines
         await settle(pilot)
+        await settle(pilot)
+        assert "1 new conflict" in str(app.screen.query_one("#sync-receipt", Static).render())
         conflicts = app.screen.query_one("#sync-conflicts").region
         right = app.screen.query_one("#sync-right").region
         assert conflicts.height >= 6 and right.contains_region(conflicts)  # drawers closed
@@ -260,7 +272,9 @@ async def test_80x24_sync_with_devices_open_keeps_the_conflicts_and_quarantine(
         assert title.region.height == 1
 
 
-async def test_80x24_the_day_board_scrolls_to_every_lane(demo_store: Store) -> None:
+async def test_80x24_the_day_board_and_the_gaps_scroll_under_a_fixed_axis(
+    demo_store: Store,
+) -> None:
     app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
@@ -272,6 +286,13 @@ async def test_80x24_the_day_board_scrolls_to_every_lane(demo_store: Store) -> N
         await pilot.press("end")
         await settle(pilot)
         assert board.scroll_y == board.max_scroll_y
+        # the hour axis stays in view above the scrolled lanes, drawn for the lanes' width
+        axis, _where = app.screen.get_widget_at(board.region.x + 1, board.region.y - 1)
+        assert isinstance(axis, DayAxis)
+        assert str(axis.render()).split()[:2] == ["07", "08"]
+        lanes = app.screen.query_one(DayBoard)
+        assert axis.lanes_width == lanes.content_region.width
+        assert axis.content_region.x == lanes.content_region.x
         await pilot.press("home")
         await settle(pilot)
         assert board.scroll_y == 0
@@ -280,6 +301,17 @@ async def test_80x24_the_day_board_scrolls_to_every_lane(demo_store: Store) -> N
         table.move_cursor(row=table.row_count - 1)  # its lane is below the board's room
         await settle(pilot)
         assert board.scroll_y > 0
+        await pilot.press("g")  # the Gaps time line: every unit reachable, its axis kept
+        await settle(pilot)
+        units = app.screen.query_one("#timeline")
+        assert units.max_scroll_y > 0
+        await pilot.press("shift+tab")
+        assert app.screen.focused is units
+        await pilot.press("end")
+        await settle(pilot)
+        assert units.scroll_y == units.max_scroll_y > 0
+        axis, _where = app.screen.get_widget_at(units.region.x + 1, units.region.y - 1)
+        assert axis.id == "timeline-axis" and str(axis.render()).split()[:2] == ["Sa", "06"]
 
 
 async def test_80x24_the_unread_badge_is_never_cut(demo_store: Store) -> None:

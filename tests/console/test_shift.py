@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
@@ -44,13 +45,16 @@ async def act(pilot: Any, key: str) -> None:
     said = len(toasts(pilot.app))
     await press(pilot, key)
 
-    def answered() -> bool:  # a dialog opened, or the drawer said it opened (loaded machine)
-        return isinstance(pilot.app.screen, Confirm) or len(toasts(pilot.app)) > said
+    def answered() -> bool:  # a dialog or form opened, or a toast (the drawer opened)
+        screen = pilot.app.screen
+        return isinstance(screen, Confirm | FormScreen) or len(toasts(pilot.app)) > said
 
     await until(pilot, answered)
     shown = toasts(pilot.app)
     if len(shown) > said and shown[-1].endswith("then press the key again."):
+        said = len(shown)
         await press(pilot, key)
+        await until(pilot, answered)  # on a loaded machine the form may take a while
 
 
 async def until(pilot: Any, done: Any) -> None:
@@ -353,10 +357,14 @@ async def test_a_laptop_joins_the_team_by_keys(
     admin = console(store)
     async with admin.run_test(size=size) as pilot:
         await press(pilot, "y", "o")
-        await keys(pilot, [str(share / "request.json")], "enter")
+        assert form(admin).query_one("#request", Input).value == str(share / "request.json")
+        await fill(pilot, "request.json")  # relative: in the sync folder, not the cwd
+        await keys(pilot, "enter")
         await settle(pilot)
         assert isinstance(admin.screen, Confirm)  # compare the codes first
         asked = admin.screen.question
+        assert asked.startswith(f"Read {share / 'request.json'}: device new-laptop")
+        assert f"Its welcome bundle goes to {share / 'welcome-'}" in asked
         shown_code = code.split("Authentication code:")[1].split()[0]
         assert shown_code in asked
         await press(pilot, "y")
@@ -366,7 +374,8 @@ async def test_a_laptop_joins_the_team_by_keys(
     app = console(laptop)
     async with app.run_test(size=size) as pilot:
         await press(pilot, "y", "w")
-        await keys(pilot, [str(welcome)], "enter")
+        assert form(app).query_one(Input).value == str(welcome)  # the default: its own welcome
+        await keys(pilot, "enter")
         await settle(pilot)
         joined = rosters.current(laptop)
         assert joined is not None and joined.data["name"] == "DKDB Rotterdam"

@@ -12,6 +12,7 @@ from store.clock import to_db
 from store.db import Store
 from store.errors import BadInput, RuleViolation
 from tests.conftest import as_user, at, snapshot
+from words.errors import sentence
 from words.handover import handover_markdown, signature_of
 
 
@@ -106,4 +107,25 @@ def test_only_the_signer_supersedes_even_after_acceptance(store: Store) -> None:
     )
     assert f"Supersedes handover {first.id[:13]}: REIGER ontbrak" in shown_new
     handover.accept_handover(incoming, second.id)
+    incoming.close()
+
+
+def test_a_superseded_handover_cannot_be_accepted(store: Store) -> None:
+    """Its signer replaced it: the newer handover of the period is in force and is the one to
+    accept; accepting the old one is refused with a typed reason, and nothing is written."""
+    staff.add_staff(store, "OPS-02", unit="RT", role="shift_leader")
+    incoming = as_user(store, "OPS-02")
+    first = handover.sign_handover(store, notes="eerste")
+    second = handover.sign_handover(store, notes="tweede", supersedes=first.id, reason="REIGER")
+    before = snapshot(store.path)
+    with pytest.raises(RuleViolation) as refused:
+        handover.accept_handover(incoming, first.id)
+    assert refused.value.code == "handover_superseded"
+    assert refused.value.params["newer"] == second.id[:13]
+    assert sentence(refused.value) == (
+        f"Handover {first.id[:13]} was superseded by handover {second.id[:13]}, signed by "
+        "OPS-01 at 2026-11-28 10:00, and is no longer in force; accept the newer one instead."
+    )
+    assert snapshot(store.path) == before
+    assert handover.accept_handover(incoming, second.id).accepted_by == "OPS-02"
     incoming.close()
