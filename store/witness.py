@@ -776,7 +776,7 @@ def check_own(store: Store) -> int:
             " LEFT JOIN audit_event a ON a.seq = w.seq WHERE w.device = ? ORDER BY w.seq DESC",
             (store.device_id,),
         )
-        if not _excused(lost, int(seq), position)  # type: ignore[call-overload]
+        if not _excused(lost, int(seq), position)
     ]
     last = store.one("SELECT max(seq) FROM audit_event")
     end = int(last[0] or 0) if last is not None else 0

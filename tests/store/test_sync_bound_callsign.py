@@ -22,6 +22,12 @@ from tests.sync_team import Laptop, make_team, user_tables
 OLD_ID = "00000000-0000-7000-8000-000000000001"  # smaller than any id a laptop mints
 
 
+def _level(laptop: Laptop) -> object:
+    row = laptop.store.one("SELECT threat_level FROM subject WHERE code = 'KIEVIT'")
+    assert row is not None
+    return row[0]
+
+
 def _planted(b: Laptop, tmp_path: Path) -> Path:
     """B (a shift leader) plants a shift leader "RT-0413" — C's bound callsign — with the
     smallest id, then writes a threat assessment as that person."""
@@ -64,12 +70,12 @@ def test_a_planted_row_with_a_bound_callsign_decides_nothing(
         assert names and names[0][0] != "RT-0413"
         with pytest.raises(NotFound):
             as_user(a.store, "RT-0413")
-        assert a.store.one("SELECT threat_level FROM subject WHERE code = 'KIEVIT'")[0] == 4
-        assert a.store.one("SELECT count(*) FROM sync_deferred")[0] > 0
+        assert _level(a) == 4
+        assert a.store.tuples("SELECT 1 FROM sync_deferred")
     exchange.import_file(a.store, bundles[1])
     exchange.import_file(c.store, planted)
     for laptop in (a, c):
-        assert laptop.store.one("SELECT threat_level FROM subject WHERE code = 'KIEVIT'")[0] == 4
+        assert _level(laptop) == 4
         row = laptop.store.one("SELECT role FROM staff WHERE callsign = 'RT-0413'")
         assert row is not None and row[0] == "operator"
         reasons = [r[0] for r in laptop.store.tuples("SELECT reason FROM sync_quarantine")]
