@@ -18,7 +18,7 @@ import click
 from store import findings
 from store.clock import local_iso
 from store.errors import IntegrityFailure
-from store.sync import exchange, status
+from store.sync import exchange, late, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.keys import fingerprint
@@ -356,6 +356,20 @@ def sync_resolve(env: Env, conflict: str, choose: int | None, value: str | None)
     done = status.resolve(env.store(), conflict, choose=choose, value=value)
     info(f"Conflict on {done.label} ({done.column}) resolved: {done.resolution}.")
     click.echo(done.id)
+
+
+@sync.command("release")
+@click.argument("device")
+@click.argument("number", type=WholeParam(1, 2**62))
+@pass_env
+def sync_release(env: Env, device: str, number: int) -> None:
+    """Release a change held as late for a role its author lost since (admin only)."""
+    hold = late.release(env.store(), device, number)
+    info(
+        f"Released the held change set from change {hold.seq}; export now so every laptop "
+        "judges it again."
+    )
+    click.echo(hold.origin)
 
 
 # team and device -------------------------------------------------------------------------------

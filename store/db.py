@@ -887,7 +887,6 @@ def backup_database(store: Store, target: str | Path) -> Path:
 def _note_backup(conn: sqlite3.Connection, own: int) -> None:
     """In the copy: how far this laptop's own changes went, so a laptop restored from it knows
     which numbers the team may hold beyond it (``sync.restored``)."""
-    from . import witness
     from .sync import restored
 
     conn.execute(
@@ -899,7 +898,7 @@ def _note_backup(conn: sqlite3.Connection, own: int) -> None:
         "INSERT INTO backup.meta (key, value) SELECT ?, coalesce(max(seq), 0)"
         " FROM backup.audit_event WHERE true ON CONFLICT (key) DO UPDATE"
         " SET value = excluded.value",
-        (witness.BACKUP_AUDIT,),
+        (restored.BACKUP_AUDIT,),
     )
     conn.execute("DELETE FROM backup.meta WHERE key = ?", (restored.GAP,))
 

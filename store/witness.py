@@ -194,8 +194,6 @@ def _checked_evidence(value: object, keys: dict[str, str]) -> dict[str, Any] | N
 
 # Restores --------------------------------------------------------------------------------------
 
-#: In a backup copy (``db.backup_database``): how far its audit trail went when it was made.
-BACKUP_AUDIT = "sync_backup_audit"
 #: The meta key prefix of a device's declared restores (a JSON list of {seq, hash, at}).
 RESTORES_KEY = "witness_restores:"
 #: Restores declared per manifest and kept per device (the latest ones).
@@ -263,6 +261,8 @@ def recognise_restore(conn: sqlite3.Connection, me: str) -> None:
     """A database restored from a backup copy (its marker, ``BACKUP_AUDIT``) declares its trail
     restored at the copy's last event: the events after it that peers witnessed are lost, not
     rewritten. Its first export since fixes when (``seal_restore``)."""
+    from .sync.restored import BACKUP_AUDIT
+
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (BACKUP_AUDIT,)).fetchone()
     if row is None:
         return

@@ -22,7 +22,7 @@ from ..clock import local_text
 from ..db import Store, append_audit
 from ..ids import uuid7
 from ..validate import visible
-from . import capture, forks, log, restored, session
+from . import capture, forks, late, log, restored, session
 from . import quarantine as kept
 from . import roster as rosters
 from .change import Run
@@ -66,6 +66,9 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     }
     for origin, cut in _keep_forks(store, conn, checked, now).items():
         rejudge[origin] = min(cut, rejudge.get(origin, cut))
+    sender = checked.team.device(str(checked.manifest.get("sender"))) or {}
+    for hold in late.take(conn, checked.manifest, sender.get("role") == "admin"):
+        rejudge[hold.origin] = min(hold.seq - 1, rejudge.get(hold.origin, hold.seq - 1))
     total = sum(len(r.cols) for r in fresh)
     progress("applying", 0, total)
     waiting = kept.deferred_by_origin(conn)

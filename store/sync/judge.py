@@ -25,10 +25,11 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from .. import rules, validate
 from ..errors import BadInput
-from .capture import COUNTER_BITS
+from .capture import COUNTER_BITS, DAY_MS
 from .change import EXISTENCE, Change, Run, changes_of, key_of, key_parts
 from .clashes import derived
 from .conflicts import ASSESSED, field_of
@@ -250,6 +251,16 @@ class RoleBook:
         earlier = [(when, role) for when, role in self._roles.get(pk, ()) if when < at]
         return max(earlier)[1] if earlier else None
 
+    def lost_since(self, pk: str, at: At) -> tuple[str, At] | None:
+        """The role the staff row holds now and the first role change after ``at``, when its
+        role changed since (None: the same role, or no role record after ``at``)."""
+        later = sorted((when, role) for when, role in self._roles.get(pk, ()) if when > at)
+        if not later:
+            return None
+        then = self.role_of_row(pk, at)
+        first = next((when for when, role in later if role != then), None)
+        return None if first is None or later[-1][1] == then else (later[-1][1], first)
+
     def shared(self, pk: str) -> bool:
         """Whether another accepted row was created with this row's callsign (a clash: who
         the callsign and its derived ones stand for may change with this row)."""
@@ -319,6 +330,14 @@ class Context:
     status_as_of: Callable[[str, At], object] = lambda *_args: None
     #: records taken in that the judge noticed something about: (record, kind, detail)
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
+    #: change sets (origin, clock) held for an admin: late for a role lost since (``late``)
+    late_holds: set[tuple[str, int]] = field(default_factory=set)
+    #: change sets (origin, clock) that reached this laptop in this import
+    fresh: set[tuple[str, int]] = field(default_factory=set)
+    #: this laptop's clock (milliseconds)
+    now_ms: int = 0
+    #: change sets this judging holds for the first time (origin, clock, first number)
+    new_holds: set[tuple[str, int, int]] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -1018,6 +1037,11 @@ class _Author:
     device: Device
     verdict: Verdict | None = None  # set when nothing of the change set can be judged yet
     bootstrap: str | None = None  # the pk of the device operator's own row, made at init
+    #: the role the author holds now and when they lost the one they had then, where it
+    #: changed since and the change set is held as late for it (``late``)
+    late: tuple[str, At] | None = None
+    hold: tuple[str, int, int] | None = None  # the change set, to hold when it needs that role
+    context: Context | None = None
 
     @classmethod
     def of(cls, context: Context, runs: Sequence[Run], device: Device) -> _Author:
@@ -1044,7 +1068,11 @@ class _Author:
             return cls(name, None, device, refused)
         role = context.roles.role_at(name, (first.hlc, first.origin))
         if role is not None:
-            return cls(name, role, device)
+            late = _late(context, runs, name)
+            if late is None:
+                return cls(name, role, device)
+            hold = (first.origin, first.hlc, min(r.seq for r in runs))
+            return cls(name, role, device, late=late, hold=hold, context=context)
         return cls(name, None, device, context.roles.without_role(name, (first.hlc, first.origin)))
 
     def may(self, action: str, what: str) -> Verdict | None:
@@ -1062,7 +1090,44 @@ class _Author:
                 f"{named(self.name)} ({_role(self.role)}) may not write {what} (only roles that "
                 f"may {rules.words(action)})",
             )
+        if self.late is not None and not rules.allowed(self.late[0], action):
+            assert self.context is not None and self.hold is not None
+            self.context.new_holds.add(self.hold)
+            return quarantine(
+                "late",
+                f"{named(self.name)} was {_a(_role(self.role))} when this was stamped "
+                f"({_wall_of(self.hold[1])}) but became {_a(_role(self.late[0]))} at "
+                f"{_wall_of(self.late[1][0])}; it arrived more than a day after that: held for "
+                "an admin to decide",
+            )
         return None
+
+
+#: How long a laptop may be offline with changes made before its operator's role changed: a
+#: change set that reaches a laptop later than this after the role change is held (``late``).
+ALLOWANCE_MS = DAY_MS
+
+
+def _late(context: Context, runs: Sequence[Run], name: str) -> tuple[str, At] | None:
+    """The author's role now and when they lost the one they had, when the change set is late
+    for that role: held already (declared by a laptop of the team), or reaching this laptop now,
+    more than ``late.ALLOWANCE_MS`` after the role change that this laptop held already."""
+    first = runs[0]
+    at = (first.hlc, first.origin)
+    pk = context.roles.row_at(name, at)
+    lost = None if pk is None else context.roles.lost_since(pk, at)
+    if lost is None:
+        return None
+    if (first.origin, first.hlc) in context.late_holds:
+        return lost
+    since = context.now_ms - (lost[1][0] >> COUNTER_BITS)
+    if (first.origin, first.hlc) in context.fresh and since > ALLOWANCE_MS:
+        return lost
+    return None
+
+
+def _wall_of(hlc: int) -> str:
+    return datetime.fromtimestamp((hlc >> COUNTER_BITS) / 1000, UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 def _role(role: str | None) -> str:

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 
 from .. import rules
 from ..clock import to_db
-from . import forks, log, merge, rebuild
+from . import forks, late, log, merge, rebuild
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
@@ -153,6 +153,7 @@ def judge_and_apply(
         if set(candidates) == known:
             break
     outcome.sets = candidates
+    late.keep(conn, [late.Hold(*hold) for hold in context.new_holds])
     _apply(conn, outcome, now)
     outcome.flags = _taken_in(outcome, context.flags)
     conn.executemany(
@@ -360,6 +361,11 @@ def _judge(
         for i in range(len(j.run.cols))
     }
     context = _context(conn, team, now_ms, staff)
+    context.late_holds = late.held(conn)
+    context.now_ms = now_ms
+    context.fresh = {
+        key for key, group in candidates.items() if any(j.before == NEW for j in group)
+    }
     context.held = {
         j.run.row for group in candidates.values() for j in group if EXISTENCE in j.run.cols
     }
