@@ -73,7 +73,14 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     progress("applying", 0, total)
     waiting = kept.deferred_by_origin(conn)
     outcome = session.judge_and_apply(
-        conn, checked.team, fresh, now_ms=now_ms, now=now, rejudge_origins=rejudge, rebound=rebound
+        conn,
+        checked.team,
+        fresh,
+        now_ms=now_ms,
+        now=now,
+        rejudge_origins=rejudge,
+        rebound=rebound,
+        sender=checked.sender,
     )
     progress("applying", total, total)
     _count(conn, checked, outcome)

@@ -332,7 +332,8 @@ class Context:
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
     #: change sets (origin, clock) held for an admin: late for a role lost since (``late``)
     late_holds: set[tuple[str, int]] = field(default_factory=set)
-    #: change sets (origin, clock) that reached this laptop in this import
+    #: change sets (origin, clock) that reached this laptop in this import from their own
+    #: laptop (a relayed one was judged on its way: its hold, if any, travels with it)
     fresh: set[tuple[str, int]] = field(default_factory=set)
     #: this laptop's clock (milliseconds)
     now_ms: int = 0

@@ -132,10 +132,12 @@ def judge_and_apply(
     now: str,
     rejudge_origins: dict[str, int] | None = None,
     rebound: Iterable[str] = (),
+    sender: str | None = None,
 ) -> Outcome:
     """Judge ``fresh`` (stored already) and everything whose verdict may have changed; apply.
     ``rebound``: callsigns a newer roster binds anew (their authors' records may be judged by
-    another person's role now)."""
+    another person's role now). ``sender``: the bundle's sender; its own change sets in
+    ``fresh`` reach the team here first (a relayed one was judged on its way, ``late``)."""
     outcome = Outcome()
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(fresh), lambda _runs: [NEW] * len(_runs))
@@ -146,9 +148,10 @@ def judge_and_apply(
     if names:
         held.add(candidates, _by_change_set(_by_actors_after(conn, dict.fromkeys(names, 0))))
     held.add(candidates, _load_change_sets(conn, _retryable(conn, team, now_ms)))
+    arrived = {(r.origin, r.hlc) for r in fresh if r.origin == sender}
     for _round in range(MAX_ROUNDS):
         known = set(candidates)
-        context = _judge(conn, team, candidates, now_ms, outcome)
+        context = _judge(conn, team, candidates, now_ms, outcome, arrived)
         held.add(candidates, _cascade(conn, candidates, context))
         if set(candidates) == known:
             break
@@ -202,7 +205,7 @@ def preview(
     is written."""
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(runs), lambda _runs: [NEW] * len(_runs))
-    _judge(conn, team, candidates, now_ms, Outcome())
+    _judge(conn, team, candidates, now_ms, Outcome(), set())
     found: list[tuple[int, Verdict]] = []
     for group in candidates.values():
         for judged in group:
@@ -350,6 +353,7 @@ def _judge(
     candidates: ChangeSets,
     now_ms: int,
     outcome: Outcome,
+    arrived: set[tuple[str, int]],
 ) -> Context:
     """Judge every candidate change set in the order they were made; staff records accepted on
     the way count for the later ones."""
@@ -363,9 +367,7 @@ def _judge(
     context = _context(conn, team, now_ms, staff)
     context.late_holds = late.held(conn)
     context.now_ms = now_ms
-    context.fresh = {
-        key for key, group in candidates.items() if any(j.before == NEW for j in group)
-    }
+    context.fresh = arrived
     context.held = {
         j.run.row for group in candidates.values() for j in group if EXISTENCE in j.run.cols
     }
