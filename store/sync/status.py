@@ -83,7 +83,11 @@ def peers(store: Store) -> list[Peer]:
     found = []
     now_ms = store.now_ms()
     quarantined = dict(store.tuples("SELECT origin, count(*) FROM sync_quarantine GROUP BY origin"))
-    trust = [*findings.witness_alarms(store), *findings.back_dated(store)]
+    trust = [
+        *findings.witness_alarms(store),
+        *findings.back_dated(store),
+        *findings.clock_ahead(store),
+    ]
     waiting = {w.device: w for w in kept.deferred(store)}
     for device in team.devices:
         if device["id"] == store.device_id:
@@ -122,6 +126,17 @@ def peers(store: Store) -> list[Peer]:
             notes.append(f"audit trail cut or rewritten ({alarms} alarms)")
         if any(f.device == device["id"] and f.kind == "back_dated" for f in trust):
             notes.append("dates records back")
+        flagged = store.one(
+            "SELECT detail FROM sync_flag WHERE kind = 'clock_ahead' AND origin = ?"
+            " ORDER BY noticed_at DESC LIMIT 1",
+            (device["id"],),
+        )
+        if (
+            flagged is not None
+            and str(flagged[0]).isdigit()
+            and not any(n.startswith("clock ahead") for n in notes)
+        ):
+            notes.append(f"clock {findings.ahead_words(int(flagged[0]))} ahead")
         warning = "; ".join(notes)
         found.append(
             Peer(
