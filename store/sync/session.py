@@ -391,6 +391,9 @@ def _judge(
     context.replanning = lambda activity, at: _replanning(
         conn, activity, at, context.field_as_of, assessments
     )
+    context.below_required = lambda activity, concept, at: _below_required(
+        conn, activity, concept, at, assessments
+    )
     judge = Judge(context)
     for (origin, hlc), group in sorted(candidates.items(), key=lambda i: (i[0][1], i[0][0])):
         for judged, verdict in zip(group, judge.change_set([j.run for j in group]), strict=True):
@@ -459,7 +462,6 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         known_row=_known_rows(conn),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
-        below_required=lambda activity, concept: _below_required(conn, activity, concept),
         status_of=lambda activity: _status_of(conn, activity),
     )
 
@@ -654,14 +656,22 @@ def _stored_wall(hlc: int) -> str:
         return "9999"
 
 
-def _below_required(conn: sqlite3.Connection, activity: str, concept: str) -> str | None:
-    """Why ``concept`` on the activity would provide less than its person requires here (R1),
-    or None (it suffices, or the activity or the concept is not known here)."""
+def _below_required(
+    conn: sqlite3.Connection, activity: str, concept: str, at: At, assessments: _Assessments
+) -> str | None:
+    """Why ``concept`` on the activity would provide less than its person required just before
+    ``at`` (R1: the level of the latest assessment accepted by then, as R2 derives it), or None
+    (it suffices, no assessment yet, or the activity or the concept is not known here). Every
+    laptop holding the same records decides alike, whatever was assessed later."""
+    found = conn.execute("SELECT subject_id FROM activity WHERE id = ?", (activity,)).fetchone()
+    if found is None:
+        return None
+    level = assessments.level_as_of(str(found[0]), at)
     row = conn.execute(
-        "SELECT p.required_level, p.required_rank, cr.level, cr.rank FROM activity a"
-        " JOIN subject_protection p ON p.subject_id = a.subject_id"
-        " LEFT JOIN concept_rank cr ON cr.concept = ? WHERE a.id = ?",
-        (concept, activity),
+        "SELECT t.resistance_level, rl.rank, cr.level, cr.rank FROM threat_level t"
+        " JOIN resistance_level rl ON rl.code = t.resistance_level"
+        " LEFT JOIN concept_rank cr ON cr.concept = ? WHERE t.level = ?",
+        (concept, level),
     ).fetchone()
     if row is None or row[1] is None or (row[3] is not None and row[3] >= row[1]):
         return None
