@@ -328,6 +328,9 @@ class Context:
     status_of: Callable[[str], str | None] = lambda _activity: None
     #: (activity key, when) → its status just before then, from accepted records
     status_as_of: Callable[[str, At], object] = lambda *_args: None
+    #: (handover id, when) → who withdrew it by an accepted withdrawal made before then, or
+    #: None
+    withdrawn_before: Callable[[str, At], str | None] = lambda *_args: None
     #: records taken in that the judge noticed something about: (record, kind, detail)
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
     #: change sets (origin, clock) held for an admin: late for a role lost since (``late``)
@@ -673,6 +676,10 @@ class Judge:
             )
         if failed is None and rule.name == "handover_withdrawal":
             failed = self._withdrawn_by_signer(values, author)
+        if failed is None and rule.name == "handover_event":
+            failed = self._accepts_withdrawn(values, existence)
+        if failed is None and rule.name == "signal":
+            failed = self._activity_of_another(values)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
             failed = self._supersedes_a_flag(values, author)
         if failed is None and rule.name == "activity":
@@ -736,6 +743,41 @@ class Judge:
             "role",
             f"{named(author.name)} ({_role(author.role)}) may not withdraw a handover "
             f"{named(str(signer))} signed (only its signer or an admin)",
+        )
+
+    def _accepts_withdrawn(self, values: Mapping[str, object], existence: Change) -> Verdict | None:
+        """Accepting a handover withdrawn before (``rules.accepts_withdrawn``): its withdrawals
+        are read as they stood when the acceptance was made, and an accepted withdrawal judges
+        again the acceptances made after it (``session``), so every order of arrival ends
+        alike."""
+        if values.get("kind") != "accepted":
+            return None
+        handover = str(values.get("handover_id"))
+        withdrawn = self.context.withdrawn_before(handover, _at(existence))
+        if not rules.accepts_withdrawn(values.get("kind"), withdrawn is not None):
+            return None
+        return quarantine(
+            "handover",
+            f"handover {shown(handover, 13)} was withdrawn by {named(str(withdrawn))} before "
+            "this acceptance and is no longer in force; it cannot be accepted",
+        )
+
+    def _activity_of_another(self, values: Mapping[str, object]) -> Verdict | None:
+        """A signal naming a person and an activity of another person
+        (``rules.activity_of_another``); an activity's person never changes."""
+        activity = values.get("activity_id")
+        if activity is None or values.get("subject_id") is None:
+            return None
+        key = json.dumps([activity], ensure_ascii=False)
+        if not self._known("activity", key):
+            return defer(f"row:activity:{key}", "its activity is not known here yet")
+        owner = self.context.created_value("activity", key, "subject_id")
+        if not rules.activity_of_another(values.get("subject_id"), owner):
+            return None
+        return quarantine(
+            "signal",
+            "the signal names an activity of another person than the one it names; the store "
+            "refuses that (name the person whose activity it is, or leave one of them out)",
         )
 
     def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:

@@ -391,6 +391,8 @@ def _judge(
     context.replanning = lambda activity, at: _replanning(
         conn, activity, at, context.field_as_of, assessments
     )
+    withdrawals = _Withdrawals(conn, now)
+    context.withdrawn_before = withdrawals.before
     context.below_required = lambda activity, concept, at: _below_required(
         conn, activity, concept, at, assessments
     )
@@ -421,7 +423,9 @@ def _judge(
 
 
 #: The tables whose fields the judge reads as they stood at a moment (``_field_as_of``).
-_READ_AS_OF = frozenset({"activity", "shift", "standing_post", "threat_assessment"})
+_READ_AS_OF = frozenset(
+    {"activity", "shift", "standing_post", "threat_assessment", "handover_withdrawal"}
+)
 
 
 def _note_now(now: dict[Key, bool], judged: Judged, verdicts: tuple[object, ...]) -> None:
@@ -648,6 +652,33 @@ class _Assessments:
         return max(counted, key=lambda a: (a[0], a[1]))[2] if counted else None
 
 
+class _Withdrawals:
+    """The handover withdrawals the log holds, read once per judging; which count is decided
+    per question (the verdicts of the judging under way, ``now``, first)."""
+
+    def __init__(self, conn: sqlite3.Connection, now: dict[Key, bool]) -> None:
+        self.conn = conn
+        self.now = now
+        self._by_handover: dict[str, list[tuple[At, str, Key]]] | None = None
+
+    def before(self, handover: str, at: At) -> str | None:
+        """Who withdrew the handover by an accepted withdrawal made before ``at``, or None."""
+        if self._by_handover is None:
+            self._by_handover = {}
+            for run in log.of_table(self.conn, "handover_withdrawal"):
+                if EXISTENCE not in run.cols or run.cl % 2 == 0:
+                    continue
+                values = dict(zip(run.cols, run.values(), strict=True))
+                key = (run.origin, run.seq + run.cols.index(EXISTENCE))
+                self._by_handover.setdefault(str(values.get("handover_id")), []).append(
+                    ((run.hlc, run.origin), str(values.get("withdrawn_by")), key)
+                )
+        mine = [w for w in self._by_handover.get(handover, []) if w[0] < at]
+        aside = kept.states(self.conn, [w[2] for w in mine])
+        counted = [w for w in mine if self.now.get(w[2], w[2] not in aside)]
+        return min(counted)[1] if counted else None
+
+
 def _stored_wall(hlc: int) -> str:
     """The wall-clock time of a change's clock, in stored form."""
     try:
@@ -835,7 +866,37 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
     rivals = [key for key in context.rivals if key not in covered]
     more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
     more.update(_load_change_sets(conn, _read_together(conn, candidates, covered)))
+    more.update(_load_change_sets(conn, _acceptances_after(conn, candidates, covered)))
     return {k: v for k, v in more.items() if k not in candidates}
+
+
+def _acceptances_after(
+    conn: sqlite3.Connection, candidates: ChangeSets, covered: _Covered
+) -> list[Key]:
+    """The held acceptances of handovers made after a withdrawal of them judged now (a
+    withdrawn handover cannot be accepted: ``judge._accepts_withdrawn``)."""
+    withdrawn: dict[str, list[At]] = {}
+    for group in candidates.values():
+        for judged in group:
+            run = judged.run
+            if run.tbl == "handover_withdrawal" and EXISTENCE in run.cols:
+                handover = (
+                    run.values()[run.cols.index("handover_id")]
+                    if ("handover_id" in run.cols)
+                    else None
+                )
+                withdrawn.setdefault(str(handover), []).append((run.hlc, run.origin))
+    if not withdrawn:
+        return []
+    found = []
+    for run in log.of_table(conn, "handover_event"):
+        if EXISTENCE not in run.cols or "handover_id" not in run.cols:
+            continue
+        whens = withdrawn.get(str(run.values()[run.cols.index("handover_id")]), [])
+        key = (run.origin, run.seq + run.cols.index(EXISTENCE))
+        if any(w < (run.hlc, run.origin) for w in whens) and key not in covered:
+            found.append(key)
+    return found
 
 
 #: Per synced table, per field: the fields whose verdict reads it as it stood when they were

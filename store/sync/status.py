@@ -66,6 +66,30 @@ class Peer:
     enrolled_at: str = ""
 
 
+def _trust_notes(
+    store: Store, device: str, trust: list[findings.Finding], notes: list[str]
+) -> list[str]:
+    """What the trust findings say of one laptop, in a few words each."""
+    found = []
+    alarms = sum(1 for f in trust if f.device == device and f.kind == "witness")
+    if alarms:
+        found.append(f"audit trail cut or rewritten ({alarms} alarms)")
+    if any(f.device == device and f.kind == "back_dated" for f in trust):
+        found.append("dates records back")
+    flagged = store.one(
+        "SELECT detail FROM sync_flag WHERE kind = 'clock_ahead' AND origin = ?"
+        " ORDER BY noticed_at DESC LIMIT 1",
+        (device,),
+    )
+    if (
+        flagged is not None
+        and str(flagged[0]).isdigit()
+        and not any(n.startswith("clock ahead") for n in notes)
+    ):
+        found.append(f"clock {findings.ahead_words(int(flagged[0]))} ahead")
+    return found
+
+
 def peers(store: Store) -> list[Peer]:
     """The team's other laptops as this one knows them.
 
@@ -121,23 +145,7 @@ def peers(store: Store) -> list[Peer]:
                 f"{count:,} changes waiting, more than {kept.MAX_DEFERRED_PER_ORIGIN:,}: "
                 "its changes are set aside (upgrade, or `team revoke`)"
             )
-        alarms = sum(1 for f in trust if f.device == device["id"] and f.kind == "witness")
-        if alarms:
-            notes.append(f"audit trail cut or rewritten ({alarms} alarms)")
-        if any(f.device == device["id"] and f.kind == "back_dated" for f in trust):
-            notes.append("dates records back")
-        flagged = store.one(
-            "SELECT detail FROM sync_flag WHERE kind = 'clock_ahead' AND origin = ?"
-            " ORDER BY noticed_at DESC LIMIT 1",
-            (device["id"],),
-        )
-        if (
-            flagged is not None
-            and str(flagged[0]).isdigit()
-            and not any(n.startswith("clock ahead") for n in notes)
-        ):
-            notes.append(f"clock {findings.ahead_words(int(flagged[0]))} ahead")
-        warning = "; ".join(notes)
+        warning = "; ".join(notes + _trust_notes(store, device["id"], trust, notes))
         found.append(
             Peer(
                 device["id"],
