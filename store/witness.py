@@ -26,7 +26,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .db import append_audit
@@ -211,6 +211,7 @@ class Restore:
     seq: int
     hash: str
     at: int | None
+    sig: str | None = field(default=None, compare=False)  # the device's own, to pass it on
 
     def excuses(self, seq: int, position: int | None) -> bool:
         """Whether a witnessed head (its number, the device's clock when it sent it) belongs to
@@ -238,7 +239,36 @@ def _restore(value: object) -> Restore | None:
         return None
     if (seq > 0 and not _HASH.match(digest)) or (at is not None and type(at) is not int):
         return None
-    return Restore(seq, digest, at)
+    sig = value.get("sig")
+    return Restore(seq, digest, at, sig if isinstance(sig, str) and len(sig) <= 256 else None)
+
+
+def restore_statement(device: str, restore: Restore) -> bytes:
+    """What a laptop signs about a restore of its own trail (so others may pass it on)."""
+    from .sync.bundle import canonical
+
+    return canonical(
+        {
+            "audit_restore": {
+                "device": device,
+                "seq": restore.seq,
+                "hash": restore.hash,
+                "at": restore.at,
+            }
+        }
+    )
+
+
+def _restore_signed(device: str, restore: Restore, keys: dict[str, str]) -> bool:
+    from .sync.bundle import verified
+
+    if restore.sig is None or device not in keys:
+        return False
+    try:
+        signature = bytes.fromhex(restore.sig)
+    except ValueError:
+        return False
+    return verified(keys[device], signature, restore_statement(device, restore))
 
 
 def _set_restores(conn: sqlite3.Connection, device: str, kept: list[Restore]) -> None:
@@ -278,13 +308,37 @@ def recognise_restore(conn: sqlite3.Connection, me: str) -> None:
     _set_restores(conn, me, [*restores(conn, me), Restore(seq, digest, None)])
 
 
-def _seal_restore(conn: sqlite3.Connection, me: str, clock: int) -> list[dict[str, Any]]:
-    """This laptop's restores, the pending one dated ``clock`` (its first export since)."""
+def _seal_restore(
+    conn: sqlite3.Connection, me: str, clock: int, sign: Callable[[bytes], bytes] | None
+) -> list[dict[str, Any]]:
+    """This laptop's restores, the pending one dated ``clock`` (its first export since), each
+    signed so that other laptops may pass it on."""
     found = restores(conn, me)
-    if any(r.at is None for r in found):
-        found = [Restore(r.seq, r.hash, clock if r.at is None else r.at) for r in found]
+    if any(r.at is None or (r.sig is None and sign is not None) for r in found):
+        sealed = []
+        for r in found:
+            dated = Restore(r.seq, r.hash, clock if r.at is None else r.at, r.sig)
+            if dated.sig is None and sign is not None:
+                signature = sign(restore_statement(me, dated)).hex()
+                dated = Restore(dated.seq, dated.hash, dated.at, signature)
+            sealed.append(dated)
+        found = sealed
         _set_restores(conn, me, found)
     return [r.__dict__ for r in found]
+
+
+def _relayed_restores(conn: sqlite3.Connection, me: str) -> dict[str, list[dict[str, Any]]]:
+    """The signed restores of other laptops' trails kept here, to pass on."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for (name,) in conn.execute(
+        "SELECT key FROM meta WHERE key > ? AND key < ? ORDER BY key",
+        (RESTORES_KEY, RESTORES_KEY + "\uffff"),
+    ).fetchall():
+        device = str(name)[len(RESTORES_KEY) :]
+        signed = [r.__dict__ for r in restores(conn, device) if r.sig is not None]
+        if device != me and signed:
+            found[device] = signed
+    return found
 
 
 def _declared(
@@ -292,37 +346,64 @@ def _declared(
     manifest: dict[str, Any],
     sender: str,
     names: dict[str, str],
-    importer: str,
-    now: str,
+    keys: dict[str, str],
+    context: tuple[str, str, str],
 ) -> None:
-    """Keep the restores a sender declares in its signed manifest: each dated no later than the
-    manifest itself, and agreeing with the events of it witnessed here up to its point (else it
-    is no restore, and the rewrite is judged as one). Each is noted once in the audit trail."""
+    """Keep the restores a sender declares in its signed manifest (each dated no later than the
+    manifest itself), and those of other laptops it passes on (each with that laptop's own
+    signature): each agreeing with the events of that trail witnessed here up to its point
+    (else it is no restore, and the rewrite is judged as one). Each is noted once in the audit
+    trail. ``context``: this laptop, the importing person, now."""
+    me = context[0]
     sent = manifest.get("sent_at")
-    value = manifest.get("audit_restores")
-    kept = restores(conn, sender)
+
+    def in_time(restore: Restore) -> bool:
+        return type(sent) is int and restore.at is not None and restore.at <= sent
+
+    _take_restores(conn, sender, manifest.get("audit_restores"), names, context, in_time)
+    passed = manifest.get("witnessed_restores")
+    for device, value in passed.items() if isinstance(passed, dict) else []:
+        if not isinstance(device, str) or device in (me, sender):
+            continue
+
+        def signed(restore: Restore, by: str = device) -> bool:
+            return _restore_signed(by, restore, keys)
+
+        _take_restores(conn, device, value, names, context, signed)
+
+
+def _take_restores(
+    conn: sqlite3.Connection,
+    device: str,
+    value: object,
+    names: dict[str, str],
+    context: tuple[str, str, str],
+    trusted: Callable[[Restore], bool],
+) -> None:
+    _me, importer, now = context
+    kept = restores(conn, device)
     for entry in value[:MAX_RESTORES] if isinstance(value, list) else []:
         found = _restore(entry)
-        if found is None or found.at is None or type(sent) is not int or found.at > sent:
+        if found is None or found.at is None or not trusted(found):
             continue
         if found in kept:
             continue
         differs = conn.execute(
             "SELECT 1 FROM audit_witness WHERE device = ? AND seq = ? AND hash != ?",
-            (sender, found.seq, found.hash),
+            (device, found.seq, found.hash),
         ).fetchone()
         if differs is not None:
             continue
         kept.append(found)
-        _set_restores(conn, sender, kept)
-        name = names.get(sender, sender)
+        _set_restores(conn, device, kept)
+        name = names.get(device, device)
         append_audit(
             conn,
             now,
             importer,
-            sender,
+            device,
             RESTORE_ACTION,
-            sender,
+            device,
             {
                 "notice": f"{name} was restored from a backup: its audit trail holds its events "
                 f"up to {found.seq}; the ones after it, witnessed before, are gone"
@@ -376,7 +457,8 @@ def manifest_fields(
         for other in value.get("disputed", []):
             other.update(_signature_of(conn, device, Head(other["seq"], other["hash"])))
     recognise_restore(conn, me)
-    declared = _seal_restore(conn, me, clock)
+    declared = _seal_restore(conn, me, clock, sign)
+    passed_on = _relayed_restores(conn, me)
     signed = {}
     if head is not None and sign is not None:
         signed = {"audit_head_sig": sign(statement(me, head, clock)).hex()}
@@ -388,6 +470,7 @@ def manifest_fields(
         "witnessed": witnessed,
         "audit_links": _links(conn, me, peers, head),
         **({"audit_restores": declared} if declared else {}),
+        **({"witnessed_restores": passed_on} if passed_on else {}),
         "sent_at": clock,
     }
 
@@ -446,7 +529,7 @@ def observe(
     sender = str(manifest["sender"])
     recognise_restore(conn, me)
     if sender != me:
-        _declared(conn, manifest, sender, names, store.user or "system", now)
+        _declared(conn, manifest, sender, names, keys, (me, store.user or "system", now))
     vector = manifest.get("vector") or {}
     position = vector.get(sender) if type(vector.get(sender)) is int else None
     if type(manifest.get("sent_at")) is int:  # the sender's clock: newer even if nothing changed

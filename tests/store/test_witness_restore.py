@@ -90,3 +90,29 @@ def test_a_rewrite_after_the_restore_still_alarms(
     logbook.add_entry(b.store, "herschreven")
     receipt = send(b, a, folder)
     assert any("rewritten" in w or "changed" in w for w in receipt.alarms), receipt.alarms
+
+
+def test_a_restore_passed_on_by_another_laptop_raises_no_alarm(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """A hears of B's new trail from C first: C passes on B's signed restore with it."""
+    a, b, c = make_team(tmp_path / "team", clock)
+    send(a, b, tmp_path)
+    backup_database(b.store, tmp_path / "b-backup.db")
+    for n in range(3):
+        clock.advance(minutes=5)
+        logbook.add_entry(b.store, f"na de backup {n}")
+    send(b, a, tmp_path)
+    send(b, c, tmp_path)  # A and C both saw B's head of the lost tail
+    b.store.close()
+    (tmp_path / "b-backup.db").replace(b.store.path)
+    b.store = Store(b.store.path, clock=clock)
+    clock.advance(minutes=5)
+    send(a, b, tmp_path)
+    clock.advance(minutes=5)
+    logbook.add_entry(b.store, "na het terugzetten")
+    assert not send(b, c, tmp_path).alarms
+    clock.advance(minutes=5)
+    assert not send(c, a, tmp_path).alarms  # B's new head and its restore, through C
+    assert not send(b, a, tmp_path).alarms
+    assert _alarms(a.store) == [] and _alarms(c.store) == []
