@@ -23,23 +23,32 @@ def _alarms(store: Store) -> list[tuple[object, ...]]:
     return store.tuples("SELECT device, detail FROM audit_event WHERE action = ?", (ALARM_ACTION,))
 
 
+def _backed_up_worked_restored(
+    a: Laptop, b: Laptop, witnesses: list[Laptop], folder: Path, clock: FixedClock
+) -> None:
+    """B is backed up, works and sends that to the witnesses (A tells B what it saw), and is
+    restored from the copy."""
+    send(a, b, folder)
+    backup_database(b.store, folder / "b-backup.db")
+    for n in range(3):
+        clock.advance(minutes=5)
+        logbook.add_entry(b.store, f"na de backup {n}")
+    for seen_by in witnesses:
+        send(b, seen_by, folder)
+    send(a, b, folder)  # A tells B which head of B it saw
+    b.store.close()
+    (folder / "b-backup.db").replace(b.store.path)
+    b.store = Store(b.store.path, clock=clock)
+    clock.advance(minutes=5)
+
+
 @pytest.fixture
 def restored(tmp_path: Path, clock: FixedClock) -> tuple[Laptop, Laptop, Path]:
     """B backed up, worked on (A witnessed its later head and told B), restored, imported the
     team's newest bundle first, then worked again and sent it to A."""
     a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
     subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
-    send(a, b, tmp_path)
-    backup_database(b.store, tmp_path / "b-backup.db")
-    for n in range(3):
-        clock.advance(minutes=5)
-        logbook.add_entry(b.store, f"na de backup {n}")
-    send(b, a, tmp_path)
-    send(a, b, tmp_path)  # A tells B which head of B it saw
-    b.store.close()
-    (tmp_path / "b-backup.db").replace(b.store.path)
-    b.store = Store(b.store.path, clock=clock)
-    clock.advance(minutes=5)
+    _backed_up_worked_restored(a, b, [a], tmp_path, clock)
     first = send(a, b, tmp_path)  # the team's bundle first, as the README says
     assert not first.alarms, first.alarms
     clock.advance(minutes=5)
@@ -97,17 +106,7 @@ def test_a_restore_passed_on_by_another_laptop_raises_no_alarm(
 ) -> None:
     """A hears of B's new trail from C first: C passes on B's signed restore with it."""
     a, b, c = make_team(tmp_path / "team", clock)
-    send(a, b, tmp_path)
-    backup_database(b.store, tmp_path / "b-backup.db")
-    for n in range(3):
-        clock.advance(minutes=5)
-        logbook.add_entry(b.store, f"na de backup {n}")
-    send(b, a, tmp_path)
-    send(b, c, tmp_path)  # A and C both saw B's head of the lost tail
-    b.store.close()
-    (tmp_path / "b-backup.db").replace(b.store.path)
-    b.store = Store(b.store.path, clock=clock)
-    clock.advance(minutes=5)
+    _backed_up_worked_restored(a, b, [a, c], tmp_path, clock)  # A and C saw the lost tail
     send(a, b, tmp_path)
     clock.advance(minutes=5)
     logbook.add_entry(b.store, "na het terugzetten")
