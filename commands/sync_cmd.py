@@ -18,7 +18,7 @@ import click
 from store import findings
 from store.clock import local_iso
 from store.errors import IntegrityFailure
-from store.sync import exchange, late, status
+from store.sync import exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.keys import fingerprint
@@ -364,7 +364,7 @@ def sync_resolve(env: Env, conflict: str, choose: int | None, value: str | None)
 @pass_env
 def sync_release(env: Env, device: str, number: int) -> None:
     """Release a change held as late for a role its author lost since (admin only)."""
-    hold = late.release(env.store(), device, number)
+    hold = status.release_late(env.store(), device, number)
     info(
         f"Released the held change set from change {hold.seq}; export now so every laptop "
         "judges it again."

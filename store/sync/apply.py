@@ -45,6 +45,22 @@ def apply(store: Store, checked: Verified, progress: Progress) -> None:
         receipt.result = "partly applied"
 
 
+def rejudge(store: Store, origin: str, after: int) -> None:
+    """Judge again, here and now, the held changes of ``origin`` after number ``after`` (an
+    admin released a hold: ``late.release``), in the import's one transaction."""
+    team = rosters.require_team(store)
+    with store.importing(), store.merging() as conn:
+        session.judge_and_apply(
+            conn,
+            team,
+            [],
+            now_ms=store.now_ms(),
+            now=store.now(),
+            rejudge_origins={origin: after},
+        )
+    store.forget_actor()
+
+
 def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: Progress) -> None:
     receipt = checked.receipt
     now, now_ms = store.now(), store.now_ms()
@@ -67,8 +83,8 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     }
     for origin, cut in _keep_forks(store, conn, checked, now).items():
         rejudge[origin] = min(cut, rejudge.get(origin, cut))
-    sender = checked.team.device(str(checked.manifest.get("sender"))) or {}
-    for hold in late.take(conn, checked.manifest, sender.get("role") == "admin"):
+    from_admin = checked.sender == checked.team.data.get("admin_device")
+    for hold in late.take(conn, checked.manifest, from_admin):
         rejudge[hold.origin] = min(hold.seq - 1, rejudge.get(hold.origin, hold.seq - 1))
     total = sum(len(r.cols) for r in fresh)
     progress("applying", 0, total)

@@ -1170,7 +1170,13 @@ def _late(context: Context, runs: Sequence[Run], name: str) -> tuple[str, At] | 
 
 
 def _wall_of(hlc: int) -> str:
-    return datetime.fromtimestamp((hlc >> COUNTER_BITS) / 1000, UTC).strftime("%Y-%m-%dT%H:%MZ")
+    """A clock's wall time as people read it (Europe/Amsterdam)."""
+    from ..clock import local_text
+
+    try:
+        return local_text(datetime.fromtimestamp((hlc >> COUNTER_BITS) / 1000, UTC))
+    except (OverflowError, ValueError, OSError):
+        return "an unreadable time"
 
 
 def _role(role: str | None) -> str:

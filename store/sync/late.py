@@ -13,8 +13,8 @@ set's origin, clock and first number), and every laptop that receives the hold q
 same change set (judged again, taken out where it was applied): the outcome depends on the
 held changes and holds only, so every laptop decides the same. A hold names only change sets
 that need a lost role: a hold of anything else changes nothing. An admin releases a hold
-(``release``); the release travels in the admin laptop's manifests and the change set is judged
-again as any other.
+(``status.release_late``); the release travels in the admin laptop's manifests and the change
+set is judged again as any other.
 """
 
 from __future__ import annotations
@@ -119,25 +119,27 @@ def manifest_field(conn: sqlite3.Connection) -> dict[str, Any]:
     }
 
 
-def release(store: Store, origin: str, seq: int) -> Hold:
-    """An admin releases the held change set that holds ``origin``'s change number ``seq``
-    (``origin``: the device's id, its label or a prefix of its id): every laptop judges it
-    again as any change (its author's role when it was stamped).
+def record_release(store: Store, origin: str, seq: int) -> Hold:
+    """On the team's admin laptop, a person who may manage the team releases the held change
+    set that holds ``origin``'s change number ``seq`` (``origin``: the device's id, its label or
+    a prefix of its id): every laptop judges it again as any change (its author's role when it
+    was stamped); ``status.release_late`` judges it again here at once.
 
     Raises:
-        PermissionDenied: the acting person is no admin.
-        NotFound: no such hold.
+        PermissionDenied: not the admin laptop, or a person who may not manage the team.
+        NotFound: no such device in the roster, or no such hold.
     """
     with store.write("sync.release_late", origin, {"seq": seq}, require="team.manage") as conn:
-        if store.actor.role != "admin":
-            raise PermissionDenied(
-                "Only an admin releases a change held as late.", code="release_needs_admin"
-            )
         from . import roster as rosters
 
         team = rosters.current(store)
-        if team is not None:
-            origin = str(rosters.find_device(team, origin)["id"])
+        if team is None or team.data.get("admin_device") != store.device_id:
+            raise PermissionDenied(
+                "Only the team's admin laptop releases a change held as late.",
+                bound="laptop",
+                code="release_needs_admin",
+            )
+        origin = str(rosters.find_device(team, origin)["id"])
         found = [h for h in _read(conn, _HOLDS) if h.origin == origin and h.seq <= seq]
         runs = conn.execute(
             "SELECT l.hlc FROM sync_log l JOIN sync_origin o ON o.id = l.origin"

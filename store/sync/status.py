@@ -18,7 +18,7 @@ from .. import findings, validate
 from ..clock import from_db, parse_time, to_db
 from ..db import Store, resolve_id
 from ..errors import BadInput
-from . import capture
+from . import apply, capture, late
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import DAY_MS, hlc_wall_ms
@@ -426,3 +426,17 @@ _WRITERS: dict[tuple[str, str], Callable[[Store, Conflict, object, bool], None]]
     ("activity", "concept"): _concept,
     ("subject", "threat_level"): _assess,
 }
+
+
+def release_late(store: Store, device: str, seq: int) -> late.Hold:
+    """An admin releases the change set held as late that holds ``device``'s change ``seq``
+    (``late.record_release``); it is judged again here at once, and on every other laptop
+    when this laptop's next bundle brings the release.
+
+    Raises:
+        PermissionDenied: the acting person is no admin.
+        NotFound: no such device, or no such hold.
+    """
+    hold = late.record_release(store, device, seq)
+    apply.rejudge(store, hold.origin, hold.seq - 1)
+    return hold

@@ -16,7 +16,7 @@ from store import staff, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.errors import PermissionDenied
-from store.sync import exchange, late
+from store.sync import exchange, status
 from tests.conftest import NOW, as_user
 from tests.sync_team import Laptop, make_team, user_tables
 
@@ -80,10 +80,11 @@ def test_a_change_late_for_a_lost_role_is_held_on_every_laptop(
         )
 
     with pytest.raises(PermissionDenied):
-        late.release(as_user(c.store, "OPS-C"), b.id, 1_000_000)
+        status.release_late(as_user(c.store, "OPS-C"), b.id, 1_000_000)
     seq = a.store.one("SELECT seq FROM sync_quarantine WHERE rule = 'late'")
     assert seq is not None
-    late.release(a.store, b.id, int(seq[0]))  # the admin decides: it stands
+    status.release_late(a.store, b.id, int(seq[0]))  # the admin decides: it stands
+    assert _late(a) == [] and _level(a) == 1  # judged again here at once
     receipt = _send(a, c, folder)
     assert _late(c) == [] and _level(c) == 1
 
