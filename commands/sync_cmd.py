@@ -359,6 +359,20 @@ def sync_resolve(env: Env, conflict: str, choose: int | None, value: str | None)
     click.echo(done.id)
 
 
+@sync.command("release")
+@click.argument("device")
+@click.argument("number", type=WholeParam(1, 2**62))
+@pass_env
+def sync_release(env: Env, device: str, number: int) -> None:
+    """Release a change held as late for a role its author lost since (admin only)."""
+    hold = status.release_late(env.store(), device, number)
+    info(
+        f"Released the held change set from change {hold.seq}; export now so every laptop "
+        "judges it again."
+    )
+    click.echo(hold.origin)
+
+
 # team and device -------------------------------------------------------------------------------
 
 

@@ -1015,6 +1015,12 @@ def _note_backup(conn: sqlite3.Connection, own: int) -> None:
         " SET value = excluded.value",
         (restored.BACKUP_SEQ, str(own)),
     )
+    conn.execute(  # and how far its audit trail went: a restore from it starts there
+        "INSERT INTO backup.meta (key, value) SELECT ?, coalesce(max(seq), 0)"
+        " FROM backup.audit_event WHERE true ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (restored.BACKUP_AUDIT,),
+    )
     conn.execute("DELETE FROM backup.meta WHERE key = ?", (restored.GAP,))
 
 

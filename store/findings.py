@@ -8,7 +8,9 @@ disk, left behind. ``db status``, ``sync status``, the Sync screen and the hando
 - ``outside``: the database was changed outside Schildwacht (raw writes, sealed on their own);
 - ``own_refused``: changes of this laptop that the other laptops quarantine;
 - ``back_dated``: records a laptop dated well before it wrote them (a clock set back, or
-  back-dating): taken in, and named here.
+  back-dating): taken in, and named here;
+- ``clock_ahead``: a laptop whose clock was ahead of this one's when it wrote a bundle (its
+  edits win over later ones by their stamps): named with how far ahead.
 
 The handover carries the ones still open (secrets, clashes, this laptop's refused changes) and
 the events since the last signed handover (alarms, outside changes, back-dated records). Facts
@@ -28,7 +30,7 @@ from .validate import visible
 SECRETS_ONE_BY_ONE = 3
 #: The meta key keeping how many of this laptop's changes the others quarantine (``export``).
 OWN_REFUSED_KEY = "sync_own_refused"
-KINDS = ("witness", "clash", "secret", "outside", "own_refused", "back_dated")
+KINDS = ("witness", "clash", "secret", "outside", "own_refused", "back_dated", "clock_ahead")
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,40 @@ def back_dated(store: Store, since: str | None = None) -> list[Finding]:
     ]
 
 
+def ahead_words(ms: int) -> str:
+    """How far a clock is ahead, for people: minutes below two hours, else hours."""
+    minutes = ms // 60_000
+    return f"{minutes} minutes" if minutes < 120 else f"{minutes // 60} hours"
+
+
+def clock_ahead(store: Store, since: str | None = None) -> list[Finding]:
+    """Laptops whose clock was ahead of this one's when they wrote a bundle: the latest time
+    each was seen ahead, and by how much."""
+    labels = _labels(store)
+    found = []
+    for origin, detail, at in store.tuples(
+        "SELECT origin, detail, noticed_at FROM sync_flag f WHERE kind = 'clock_ahead'"
+        " AND noticed_at >= ? AND noticed_at = (SELECT max(noticed_at) FROM sync_flag"
+        " WHERE kind = 'clock_ahead' AND origin = f.origin) GROUP BY origin ORDER BY origin",
+        (since or "",),
+    ):
+        ahead = int(str(detail)) if str(detail).isdigit() else 0
+        found.append(
+            Finding(
+                "clock_ahead",
+                visible(
+                    f"{labels.get(str(origin), str(origin)[:13])}'s clock was "
+                    f"{ahead_words(ahead)} ahead of this laptop's when it sent a bundle: its "
+                    "edits win over later ones until its clock is put right"
+                ),
+                (str(origin),),
+                str(origin),
+                str(at),
+            )
+        )
+    return found
+
+
 def since_last_handover(store: Store) -> str | None:
     """When the latest handover was signed: events after it go into the next one."""
     row = store.one("SELECT max(signed_at) FROM handover")
@@ -232,4 +268,5 @@ def open_findings(store: Store, since: str | None = None) -> list[Finding]:
         *outside_changes(store, since),
         *own_refused(store),
         *back_dated(store, since),
+        *clock_ahead(store, since),
     ]

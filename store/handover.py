@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import validate, witness
+from . import rules, validate, witness
 from .clock import LOCAL_TZ, from_db, local_iso, local_text, require_order, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, IntegrityFailure, NotFound, PermissionDenied, RuleViolation
@@ -737,7 +737,7 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
                 f"{store.actor.callsign} signed this handover and cannot accept it;"
                 " the incoming shift leader accepts it."
             )
-        if record.withdrawn_at is not None:
+        if rules.accepts_withdrawn("accepted", record.withdrawn_at is not None):
             raise RuleViolation(
                 "handover",
                 f"Handover {record.id[:13]} was withdrawn by {record.withdrawn_by} at "

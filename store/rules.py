@@ -806,6 +806,22 @@ def table(name: str) -> TableRule | None:
     return TABLES.get(name)
 
 
+# Rules that tie a row to another row: the store refuses them (by these codes) and the judge
+# refuses a received row that breaks one, with the store's reason.
+
+
+def accepts_withdrawn(kind: object, withdrawn: bool) -> bool:
+    """A handover event that accepts a handover withdrawn before it (``handover_withdrawn``):
+    a withdrawn handover is no longer in force."""
+    return kind == "accepted" and withdrawn
+
+
+def activity_of_another(person: object, activity_person: object) -> bool:
+    """A signal that names a person and an activity of another person
+    (``signal_activity_of_another``)."""
+    return person is not None and activity_person is not None and person != activity_person
+
+
 def restriction_needed(status: object) -> str | None:
     """The restriction kind an activity status follows from (R5), or None for a plain one."""
     return status if isinstance(status, str) and status in RESTRICTED_STATUSES else None

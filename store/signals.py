@@ -270,7 +270,10 @@ def _subject_and_activity(
             " WHERE a.id = ?",
             (activity_id,),
         )
-        if subject and row is not None and row["subject_id"] != subject.id:
+        if row is not None and rules.activity_of_another(
+            subject.id if subject else None, row["subject_id"]
+        ):
+            assert subject is not None
             raise RuleViolation(
                 "signal",
                 f"The activity belongs to {row['code']}, not to {subject.code}; name the "

@@ -26,7 +26,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .db import append_audit
@@ -192,6 +192,225 @@ def _checked_evidence(value: object, keys: dict[str, str]) -> dict[str, Any] | N
     return manifest if verified(keys[device], signature, body) else None
 
 
+# Restores --------------------------------------------------------------------------------------
+
+#: The meta key prefix of a device's declared restores (a JSON list of {seq, hash, at}).
+RESTORES_KEY = "witness_restores:"
+#: Restores declared per manifest and kept per device (the latest ones).
+MAX_RESTORES = 8
+#: The audit action of the notice that a device's trail was restored from a backup.
+RESTORE_ACTION = "audit.witness_restore"
+
+
+@dataclass(frozen=True)
+class Restore:
+    """A device's audit trail restored from a backup: it holds its events up to ``seq``
+    (``hash``) as before; the events after it that were witnessed before ``at`` (the device's
+    clock when it declared the restore; None until its first export since) are gone."""
+
+    seq: int
+    hash: str
+    at: int | None
+    sig: str | None = field(default=None, compare=False)  # the device's own, to pass it on
+
+    def excuses(self, seq: int, position: int | None) -> bool:
+        """Whether a witnessed head (its number, the device's clock when it sent it) belongs to
+        the trail lost with the restore: after the backup's event, sent before the restore."""
+        if seq <= self.seq:
+            return False
+        return self.at is None or position is None or position < self.at
+
+
+def restores(conn: sqlite3.Connection, device: str) -> list[Restore]:
+    """The restores of ``device``'s trail known here (declared by it, or this laptop's own)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (RESTORES_KEY + device,)).fetchone()
+    try:
+        found = json.loads(row[0]) if row else []
+    except ValueError:
+        return []
+    return [r for r in map(_restore, found if isinstance(found, list) else []) if r is not None]
+
+
+def _restore(value: object) -> Restore | None:
+    if not isinstance(value, dict):
+        return None
+    seq, digest, at = value.get("seq"), value.get("hash"), value.get("at")
+    if type(seq) is not int or seq < 0 or not isinstance(digest, str):
+        return None
+    if (seq > 0 and not _HASH.match(digest)) or (at is not None and type(at) is not int):
+        return None
+    sig = value.get("sig")
+    return Restore(seq, digest, at, sig if isinstance(sig, str) and len(sig) <= 256 else None)
+
+
+def restore_statement(device: str, restore: Restore) -> bytes:
+    """What a laptop signs about a restore of its own trail (so others may pass it on)."""
+    from .sync.bundle import canonical
+
+    return canonical(
+        {
+            "audit_restore": {
+                "device": device,
+                "seq": restore.seq,
+                "hash": restore.hash,
+                "at": restore.at,
+            }
+        }
+    )
+
+
+def _restore_signed(device: str, restore: Restore, keys: dict[str, str]) -> bool:
+    from .sync.bundle import verified
+
+    if restore.sig is None or device not in keys:
+        return False
+    try:
+        signature = bytes.fromhex(restore.sig)
+    except ValueError:
+        return False
+    return verified(keys[device], signature, restore_statement(device, restore))
+
+
+def _set_restores(conn: sqlite3.Connection, device: str, kept: list[Restore]) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (
+            RESTORES_KEY + device,
+            json.dumps([r.__dict__ for r in kept[-MAX_RESTORES:]], sort_keys=True),
+        ),
+    )
+
+
+def _excused(found: list[Restore], seq: int, position: object) -> bool:
+    at = position if type(position) is int else None
+    return any(r.excuses(seq, at) for r in found)
+
+
+def recognise_restore(conn: sqlite3.Connection, me: str) -> None:
+    """A database restored from a backup copy (its marker, ``BACKUP_AUDIT``) declares its trail
+    restored at the copy's last event: the events after it that peers witnessed are lost, not
+    rewritten. Its first export since fixes when (``seal_restore``)."""
+    from .sync.restored import BACKUP_AUDIT
+
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (BACKUP_AUDIT,)).fetchone()
+    if row is None:
+        return
+    conn.execute("DELETE FROM meta WHERE key = ?", (BACKUP_AUDIT,))
+    try:
+        seq = int(row[0])
+    except (TypeError, ValueError):
+        return
+    held = conn.execute("SELECT hash FROM audit_event WHERE seq = ?", (seq,)).fetchone()
+    if seq > 0 and held is None:
+        return  # the copy does not hold the event it names: no restore to declare
+    digest = str(held[0]) if held is not None else ""
+    _set_restores(conn, me, [*restores(conn, me), Restore(seq, digest, None)])
+
+
+def _seal_restore(
+    conn: sqlite3.Connection, me: str, clock: int, sign: Callable[[bytes], bytes] | None
+) -> list[dict[str, Any]]:
+    """This laptop's restores, the pending one dated ``clock`` (its first export since), each
+    signed so that other laptops may pass it on."""
+    found = restores(conn, me)
+    if any(r.at is None or (r.sig is None and sign is not None) for r in found):
+        sealed = []
+        for r in found:
+            dated = Restore(r.seq, r.hash, clock if r.at is None else r.at, r.sig)
+            if dated.sig is None and sign is not None:
+                signature = sign(restore_statement(me, dated)).hex()
+                dated = Restore(dated.seq, dated.hash, dated.at, signature)
+            sealed.append(dated)
+        found = sealed
+        _set_restores(conn, me, found)
+    return [r.__dict__ for r in found]
+
+
+def _relayed_restores(conn: sqlite3.Connection, me: str) -> dict[str, list[dict[str, Any]]]:
+    """The signed restores of other laptops' trails kept here, to pass on."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for (name,) in conn.execute(
+        "SELECT key FROM meta WHERE key > ? AND key < ? ORDER BY key",
+        (RESTORES_KEY, RESTORES_KEY + "\uffff"),
+    ).fetchall():
+        device = str(name)[len(RESTORES_KEY) :]
+        signed = [r.__dict__ for r in restores(conn, device) if r.sig is not None]
+        if device != me and signed:
+            found[device] = signed
+    return found
+
+
+def _declared(
+    conn: sqlite3.Connection,
+    manifest: dict[str, Any],
+    sender: str,
+    names: dict[str, str],
+    keys: dict[str, str],
+    context: tuple[str, str, str],
+) -> None:
+    """Keep the restores a sender declares in its signed manifest (each dated no later than the
+    manifest itself), and those of other laptops it passes on (each with that laptop's own
+    signature): each agreeing with the events of that trail witnessed here up to its point
+    (else it is no restore, and the rewrite is judged as one). Each is noted once in the audit
+    trail. ``context``: this laptop, the importing person, now."""
+    me = context[0]
+    sent = manifest.get("sent_at")
+
+    def in_time(restore: Restore) -> bool:
+        return type(sent) is int and restore.at is not None and restore.at <= sent
+
+    _take_restores(conn, sender, manifest.get("audit_restores"), names, context, in_time)
+    passed = manifest.get("witnessed_restores")
+    for device, value in passed.items() if isinstance(passed, dict) else []:
+        if not isinstance(device, str) or device in (me, sender):
+            continue
+
+        def signed(restore: Restore, by: str = device) -> bool:
+            return _restore_signed(by, restore, keys)
+
+        _take_restores(conn, device, value, names, context, signed)
+
+
+def _take_restores(
+    conn: sqlite3.Connection,
+    device: str,
+    value: object,
+    names: dict[str, str],
+    context: tuple[str, str, str],
+    trusted: Callable[[Restore], bool],
+) -> None:
+    _me, importer, now = context
+    kept = restores(conn, device)
+    for entry in value[:MAX_RESTORES] if isinstance(value, list) else []:
+        found = _restore(entry)
+        if found is None or found.at is None or not trusted(found):
+            continue
+        if found in kept:
+            continue
+        differs = conn.execute(
+            "SELECT 1 FROM audit_witness WHERE device = ? AND seq = ? AND hash != ?",
+            (device, found.seq, found.hash),
+        ).fetchone()
+        if differs is not None:
+            continue
+        kept.append(found)
+        _set_restores(conn, device, kept)
+        name = names.get(device, device)
+        append_audit(
+            conn,
+            now,
+            importer,
+            device,
+            RESTORE_ACTION,
+            device,
+            {
+                "notice": f"{name} was restored from a backup: its audit trail holds its events "
+                f"up to {found.seq}; the ones after it, witnessed before, are gone"
+            },
+        )
+
+
 # Export ----------------------------------------------------------------------------------------
 
 
@@ -210,20 +429,21 @@ def manifest_fields(
     head (``audit_head_sig``); each relayed head carries its own device's signature where this
     laptop holds it (receivers take no head of a laptop without that laptop's signature)."""
     head = own_head(conn)
-    witnessed = {  # with the device's own clock when it sent that head, where known
-        device: {**Head(int(seq), str(digest)).as_dict(), "sent_at": sent}
-        for device, seq, digest, sent in conn.execute(
-            "SELECT device, seq, hash, max(position) FROM audit_witness w WHERE device != ?"
-            " AND seq = (SELECT max(seq) FROM audit_witness WHERE device = w.device)"
-            " GROUP BY device",
-            (me,),
-        )
-    }
-    for device, seq, digest in conn.execute(  # and what others saw of this laptop
-        "SELECT device, seq, hash FROM audit_witness WHERE device = ? ORDER BY seq DESC LIMIT 1",
-        (me,),
+    witnessed: dict[str, dict[str, Any]] = {}
+    lost: dict[str, list[Restore]] = {}
+    for device, seq, digest, sent in conn.execute(  # the highest head seen of each device,
+        "SELECT device, seq, hash, position FROM audit_witness"  # and of this laptop
+        " ORDER BY device, seq DESC, position DESC"
     ):
+        if device in witnessed:
+            continue
+        if device not in lost:
+            lost[device] = restores(conn, device)
+        if _excused(lost[device], int(seq), sent):
+            continue  # of a trail lost with a restore: not passed on as its head
         witnessed[device] = Head(int(seq), str(digest)).as_dict()
+        if device != me:  # with the device's own clock when it sent that head, where known
+            witnessed[device]["sent_at"] = sent
     for device, seq, digest in conn.execute(  # the evidence of a rewrite: both versions
         "SELECT DISTINCT w.device, w.seq, w.hash FROM audit_witness w WHERE EXISTS (SELECT 1"
         " FROM audit_witness o WHERE o.device = w.device AND o.seq = w.seq AND o.hash != w.hash)"
@@ -236,6 +456,9 @@ def manifest_fields(
         value.update(_signature_of(conn, device, Head(value["seq"], value["hash"])))
         for other in value.get("disputed", []):
             other.update(_signature_of(conn, device, Head(other["seq"], other["hash"])))
+    recognise_restore(conn, me)
+    declared = _seal_restore(conn, me, clock, sign)
+    passed_on = _relayed_restores(conn, me)
     signed = {}
     if head is not None and sign is not None:
         signed = {"audit_head_sig": sign(statement(me, head, clock)).hex()}
@@ -246,6 +469,8 @@ def manifest_fields(
         **({"witness_evidence": evidence} if evidence else {}),
         "witnessed": witnessed,
         "audit_links": _links(conn, me, peers, head),
+        **({"audit_restores": declared} if declared else {}),
+        **({"witnessed_restores": passed_on} if passed_on else {}),
         "sent_at": clock,
     }
 
@@ -257,11 +482,13 @@ def _links(
     first event when any peer has reported none: it may have seen any head) up to the head."""
     if head is None:
         return None
-    reported = dict(
-        conn.execute(
-            "SELECT via, max(seq) FROM audit_witness WHERE device = ? GROUP BY via", (me,)
-        ).fetchall()
-    )
+    lost = restores(conn, me)
+    reported: dict[str, int] = {}
+    for via, seq, position in conn.execute(
+        "SELECT via, seq, position FROM audit_witness WHERE device = ?", (me,)
+    ):
+        if not _excused(lost, int(seq), position):  # not of a trail lost with a restore
+            reported[via] = max(int(seq), reported.get(via, 0))
     first = min((int(reported[p]) if p in reported else 1 for p in peers), default=head.seq)
     first = max(1, min(first, head.seq))
     hashes = [
@@ -300,6 +527,9 @@ def observe(
     and passed on; evidence another laptop passed on is checked here the same way."""
     me, now = store.device_id, store.now()
     sender = str(manifest["sender"])
+    recognise_restore(conn, me)
+    if sender != me:
+        _declared(conn, manifest, sender, names, keys, (me, store.user or "system", now))
     vector = manifest.get("vector") or {}
     position = vector.get(sender) if type(vector.get(sender)) is int else None
     if type(manifest.get("sent_at")) is int:  # the sender's clock: newer even if nothing changed
@@ -396,7 +626,8 @@ def _relayed(
         if device == me:
             held = conn.execute("SELECT hash FROM audit_event WHERE seq = ?", (seen.seq,))
             row = held.fetchone()
-            if row is None or row[0] != seen.hash:
+            lost = _excused(restores(conn, me), seen.seq, sent)
+            if (row is None or row[0] != seen.hash) and not lost:
                 alarms.append(
                     (
                         me,
@@ -405,7 +636,7 @@ def _relayed(
                         "verify`",
                     )
                 )
-            _keep(conn, device, seen, sender, None, now)
+            _keep(conn, device, seen, sender, sent, now)
             continue
         alarms += [
             (device, a) for a in _judge(conn, device, seen, None if disputed else sent, names)
@@ -464,21 +695,30 @@ def _check_links(
     if chain is None:
         return [f"{name}'s bundle carries audit links that do not lead to its head"]
     first, hashes = chain
-    for seq, digest, via in conn.execute(
-        "SELECT seq, hash, via FROM audit_witness WHERE device = ? AND seq BETWEEN ? AND ?"
-        " ORDER BY seq",
+    lost = restores(conn, device)
+    for seq, digest, via, position in conn.execute(
+        "SELECT seq, hash, via, position FROM audit_witness WHERE device = ?"
+        " AND seq BETWEEN ? AND ? ORDER BY seq",
         (device, first, head.seq),
     ).fetchall():
-        if hashes[seq - first] != digest:
+        if hashes[seq - first] != digest and not _excused(lost, int(seq), position):
             contradicting = Head(int(seq), hashes[seq - first])
             _keep(conn, device, contradicting, device, None, now)
             return [
                 f"{name}'s audit trail was rewritten: event {seq} differs from the one "
                 f"{_who(via, names)} witnessed; its history was changed after it was seen"
             ]
-    highest = conn.execute(
-        "SELECT max(seq) FROM audit_witness WHERE device = ? AND seq <= ?", (device, head.seq)
-    ).fetchone()[0]
+    highest = max(
+        (
+            int(seq)
+            for seq, position in conn.execute(
+                "SELECT seq, position FROM audit_witness WHERE device = ? AND seq <= ?",
+                (device, head.seq),
+            )
+            if not _excused(lost, int(seq), position)
+        ),
+        default=None,
+    )
     if highest is not None and int(highest) < first:
         return [
             f"{name}'s bundle does not show that its audit trail still holds event {highest}, "
@@ -541,20 +781,33 @@ def _judge(
 ) -> list[str]:
     name = names.get(device, device)
     alarms = []
-    changed = conn.execute(
-        "SELECT via FROM audit_witness WHERE device = ? AND seq = ? AND hash != ? LIMIT 1",
-        (device, head.seq, head.hash),
-    ).fetchone()
-    if changed is not None:
+    lost = restores(conn, device)
+    changed = [
+        via
+        for via, seen_at in conn.execute(
+            "SELECT via, position FROM audit_witness WHERE device = ? AND seq = ? AND hash != ?",
+            (device, head.seq, head.hash),
+        )
+        if not _excused(lost, head.seq, seen_at)
+    ]
+    if changed and not _excused(lost, head.seq, position):
         alarms.append(
             f"{name}'s audit trail changed: event {head.seq} differs from the one witnessed "
             "before; its history was rewritten"
         )
     if position is not None:  # a later bundle of the device itself, with a lower head: a cut
-        later = conn.execute(  # (heads it sent earlier, seen here or passed on by others)
-            "SELECT max(seq) FROM audit_witness WHERE device = ? AND position < ? AND seq > ?",
-            (device, position, head.seq),
-        ).fetchone()[0]
+        later = max(  # (heads it sent earlier, seen here or passed on by others)
+            (
+                int(seq)
+                for seq, seen_at in conn.execute(
+                    "SELECT seq, position FROM audit_witness WHERE device = ? AND position < ?"
+                    " AND seq > ?",
+                    (device, position, head.seq),
+                )
+                if not _excused(lost, int(seq), seen_at)
+            ),
+            default=None,
+        )
         if later is not None:
             alarms.append(
                 f"{name}'s audit trail went backwards: it reported event {later} before and "
@@ -598,11 +851,16 @@ def labels(store: Store) -> dict[str, str]:
 def check_own(store: Store) -> int:
     """Check this laptop's chain against every head of it that was witnessed; return how many
     heads were checked, or raise ``IntegrityFailure`` naming the first that does not hold."""
-    rows = store.tuples(
-        "SELECT w.seq, w.hash, w.via, a.hash FROM audit_witness w"
-        " LEFT JOIN audit_event a ON a.seq = w.seq WHERE w.device = ? ORDER BY w.seq DESC",
-        (store.device_id,),
-    )
+    lost = restores(store.conn, store.device_id)
+    rows = [
+        (seq, digest, via, held)
+        for seq, digest, via, held, position in store.tuples(
+            "SELECT w.seq, w.hash, w.via, a.hash, w.position FROM audit_witness w"
+            " LEFT JOIN audit_event a ON a.seq = w.seq WHERE w.device = ? ORDER BY w.seq DESC",
+            (store.device_id,),
+        )
+        if not _excused(lost, int(seq), position)
+    ]
     last = store.one("SELECT max(seq) FROM audit_event")
     end = int(last[0] or 0) if last is not None else 0
     names = labels(store)

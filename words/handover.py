@@ -220,7 +220,8 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         "overlapping_handovers": _overlapping,
         "quarantined": _quarantined,
         **dict.fromkeys(
-            ("witness", "clash", "secret", "outside", "own_refused", "back_dated"), _finding
+            ("witness", "clash", "secret", "outside", "own_refused", "back_dated", "clock_ahead"),
+            _finding,
         ),
         "findings": _counted(
             _(
@@ -280,6 +281,7 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         "back_dated": _counted(
             _("Check the clock of the laptop that dated records back, or ask why")
         ),
+        "clock_ahead": _counted(_("Have the clock of the laptop that is ahead put right")),
         "none": _counted(_("0 open items to act on; keep monitoring")),
         "notes": lambda item, details: str(item["params"]["text"]),
     },

@@ -55,6 +55,7 @@ JUMPS = {
     "outside": "sync",
     "own_refused": "sync",
     "back_dated": "sync",
+    "clock_ahead": "sync",
 }
 
 #: The open items in the console's words (from the item's kind and count).
@@ -74,6 +75,7 @@ ITEMS = {
     "outside": _("changes made outside Schildwacht"),
     "own_refused": _("of this laptop's changes refused by the others"),
     "back_dated": _("records dated back"),
+    "clock_ahead": _("laptops with a clock ahead"),
 }
 
 #: What to do about each kind, with the console's keys.
@@ -99,6 +101,7 @@ ADVICE = {
     "outside": _("Ask who changed the database outside Schildwacht, and why (j shows it)."),
     "own_refused": _("Ask the admin about this laptop's refused changes (j, then export)."),
     "back_dated": _("Check the clock of the laptop that dated records back (j shows it)."),
+    "clock_ahead": _("Have the clock of the laptop that is ahead put right (j shows it)."),
 }
 
 SECTIONS = (

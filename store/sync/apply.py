@@ -18,11 +18,12 @@ from collections import Counter
 from collections.abc import Callable
 
 from .. import witness
-from ..clock import local_text
+from ..clock import from_db, local_text
 from ..db import Store, append_audit
+from ..findings import ahead_words
 from ..ids import uuid7
 from ..validate import visible
-from . import capture, forks, log, restored, session
+from . import capture, forks, late, log, restored, session
 from . import quarantine as kept
 from . import roster as rosters
 from .change import Run
@@ -42,6 +43,22 @@ def apply(store: Store, checked: Verified, progress: Progress) -> None:
     receipt = checked.receipt
     if receipt.gaps or receipt.set_aside:
         receipt.result = "partly applied"
+
+
+def rejudge(store: Store, origin: str, after: int) -> None:
+    """Judge again, here and now, the held changes of ``origin`` after number ``after`` (an
+    admin released a hold: ``late.release``), in the import's one transaction."""
+    team = rosters.require_team(store)
+    with store.importing(), store.merging() as conn:
+        session.judge_and_apply(
+            conn,
+            team,
+            [],
+            now_ms=store.now_ms(),
+            now=store.now(),
+            rejudge_origins={origin: after},
+        )
+    store.forget_actor()
 
 
 def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: Progress) -> None:
@@ -66,11 +83,21 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     }
     for origin, cut in _keep_forks(store, conn, checked, now).items():
         rejudge[origin] = min(cut, rejudge.get(origin, cut))
+    from_admin = checked.sender == checked.team.data.get("admin_device")
+    for hold in late.take(conn, checked.manifest, from_admin):
+        rejudge[hold.origin] = min(hold.seq - 1, rejudge.get(hold.origin, hold.seq - 1))
     total = sum(len(r.cols) for r in fresh)
     progress("applying", 0, total)
     waiting = kept.deferred_by_origin(conn)
     outcome = session.judge_and_apply(
-        conn, checked.team, fresh, now_ms=now_ms, now=now, rejudge_origins=rejudge, rebound=rebound
+        conn,
+        checked.team,
+        fresh,
+        now_ms=now_ms,
+        now=now,
+        rejudge_origins=rejudge,
+        rebound=rebound,
+        sender=checked.sender,
     )
     progress("applying", total, total)
     _count(conn, checked, outcome)
@@ -88,6 +115,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     if fresh:
         capture.observe_hlc(conn, max(r.hlc for r in fresh), now_ms)
     _clock_warnings(conn, checked, outcome.ahead, now)
+    _sender_ahead(conn, checked, now_ms, now)
     for origin, until in sorted(outcome.dated.items()):
         label = (checked.team.device(origin) or {"label": origin})["label"]
         receipt.warnings.append(
@@ -294,6 +322,39 @@ def _clock_warnings(
             " DO UPDATE SET hlc = excluded.hlc, seen_at = excluded.seen_at",
             (origin, stamp, now),
         )
+
+
+#: A sender's clock this far ahead of this laptop's is flagged (``findings.clock_ahead``).
+AHEAD_FLAGGED_MS = 5 * 60_000
+
+
+def _sender_ahead(conn: sqlite3.Connection, checked: Verified, now_ms: int, now: str) -> None:
+    """Flag a sender whose clock was ahead of this laptop's when it wrote the bundle (its
+    signed ``created_at``): its edits win over later ones by their stamps. A day ahead or more
+    its changes wait as well (``_clock_warnings``); less is taken in, and named: the laptop and
+    how far ahead, in the receipt, ``sync status`` and the trust findings."""
+    try:
+        written = from_db(str(checked.manifest.get("created_at")))
+    except (ValueError, TypeError):
+        return
+    ahead = int(written.timestamp() * 1000) - now_ms
+    if ahead <= AHEAD_FLAGGED_MS:
+        return
+    sender = checked.sender
+    label = (checked.team.device(sender) or {"label": sender})["label"]
+    checked.receipt.warnings.append(
+        f"{label}'s clock is {ahead_words(ahead)} ahead of this laptop's: its edits win over "
+        "later ones until its clock is put right"
+    )
+    vector = checked.manifest.get("vector")
+    own = vector.get(sender) if isinstance(vector, dict) else None
+    seq = own if type(own) is int else 0
+    conn.execute(
+        "INSERT INTO sync_flag (origin, seq, kind, detail, noticed_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (origin, seq, kind) DO UPDATE SET detail = excluded.detail,"
+        " noticed_at = excluded.noticed_at",
+        (sender, seq, "clock_ahead", str(ahead), now),
+    )
 
 
 def _open_conflicts(conn: sqlite3.Connection) -> dict[str, str]:

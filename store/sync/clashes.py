@@ -139,6 +139,19 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
         ]
         bound = _enrolled(conn, table, name)
         ids.sort(key=lambda row_id: (row_id != bound, row_id))
+        if bound is not None and bound not in ids:  # the name waits for its bound row
+            for row_id in ids:
+                conn.execute(
+                    f"UPDATE {table} SET {renamed} = ? WHERE id = ?",
+                    (_free(conn, table, renamed, name, row_id), row_id),
+                )
+            if ids:
+                told.append(
+                    f"{table}.{renamed} {str(name)[:60]!r} is bound by the team's roster to "
+                    "another laptop's operator: the rows given it elsewhere are kept as "
+                    + ", ".join(repr(derived(renamed, str(name), i)) for i in ids)
+                )
+            continue
         if len(ids) < 2:
             if ids:
                 conn.execute(f"UPDATE {table} SET {renamed} = ? WHERE id = ?", (name, ids[0]))
@@ -155,6 +168,33 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
             + ", ".join(repr(derived(renamed, str(name), i)) for i in ids[1:])
         )
     return told
+
+
+def bound_elsewhere(conn: sqlite3.Connection) -> set[tuple[Any, ...]]:
+    """The staff clash groups whose callsign the signed roster binds to another row than the
+    one holding it here (planted by another laptop, or held before the binding arrived): each
+    is settled, so the bound person's callsign stands for nobody else, from the start."""
+    row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
+    try:
+        devices = json.loads(row[0])["devices"] if row is not None else []
+    except (ValueError, KeyError, TypeError):
+        return set()
+    bound = {
+        str(d["callsign"]).upper(): str(d["staff"])
+        for d in (devices if isinstance(devices, list) else [])
+        if isinstance(d, dict)
+        and d.get("status") == "active"
+        and isinstance(d.get("callsign"), str)
+        and isinstance(d.get("staff"), str)
+    }
+    found: set[tuple[Any, ...]] = set()
+    for name, staff_id in bound.items():
+        held = conn.execute(
+            "SELECT 1 FROM staff WHERE callsign = ? AND id != ?", (name, staff_id)
+        ).fetchone()
+        if held is not None:
+            found.add((name,))
+    return found
 
 
 def _enrolled(conn: sqlite3.Connection, table: str, name: object) -> str | None:

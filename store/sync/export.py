@@ -26,7 +26,7 @@ from ..findings import OWN_REFUSED_KEY
 from ..ids import uuid7
 from ..migrations import SCHEMA_VERSION
 from ..validate import shown
-from . import bundle, capture, forks, log, restored, session, verify
+from . import bundle, capture, forks, late, log, restored, session, verify
 from . import roster as rosters
 from .bundle import canonical, sha256
 from .change import Run, changes_of
@@ -188,6 +188,7 @@ def build_manifest(
             "roster_version": team.version,
             "segments": segments,
             **forks.manifest_field(conn),
+            **late.manifest_field(conn),
             **witness.manifest_fields(
                 conn,
                 store.device_id,

@@ -25,10 +25,11 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from .. import rules, validate
 from ..errors import BadInput
-from .capture import COUNTER_BITS
+from .capture import COUNTER_BITS, DAY_MS
 from .change import EXISTENCE, Change, Run, changes_of, key_of, key_parts
 from .clashes import derived
 from .conflicts import ASSESSED, field_of
@@ -250,6 +251,16 @@ class RoleBook:
         earlier = [(when, role) for when, role in self._roles.get(pk, ()) if when < at]
         return max(earlier)[1] if earlier else None
 
+    def lost_since(self, pk: str, at: At) -> tuple[str, At] | None:
+        """The role the staff row holds now and the first role change after ``at``, when its
+        role changed since (None: the same role, or no role record after ``at``)."""
+        later = sorted((when, role) for when, role in self._roles.get(pk, ()) if when > at)
+        if not later:
+            return None
+        then = self.role_of_row(pk, at)
+        first = next((when for when, role in later if role != then), None)
+        return None if first is None or later[-1][1] == then else (later[-1][1], first)
+
     def shared(self, pk: str) -> bool:
         """Whether another accepted row was created with this row's callsign (a clash: who
         the callsign and its derived ones stand for may change with this row)."""
@@ -310,15 +321,27 @@ class Context:
     #: (activity id, when) → why it needed re-planning just before then (R1 …), from the
     #: accepted records (its concept and review flag, its subject's assessments), or None
     replanning: Callable[[str, At], str | None] = lambda *_args: None
-    #: (activity id, concept) → why the concept is below the level its person requires here
-    #: (R1), or None
-    below_required: Callable[[str, str], str | None] = lambda *_args: None
+    #: (activity id, concept, when) → why the concept is below the level its person required
+    #: just before then (R1: the latest accepted assessment by assessed_at, as R2), or None
+    below_required: Callable[[str, str, At], str | None] = lambda *_args: None
     #: activity id → its status here before the import, or None
     status_of: Callable[[str], str | None] = lambda _activity: None
     #: (activity key, when) → its status just before then, from accepted records
     status_as_of: Callable[[str, At], object] = lambda *_args: None
+    #: (handover id, when) → who withdrew it by an accepted withdrawal made before then, or
+    #: None
+    withdrawn_before: Callable[[str, At], str | None] = lambda *_args: None
     #: records taken in that the judge noticed something about: (record, kind, detail)
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
+    #: change sets (origin, clock) held for an admin: late for a role lost since (``late``)
+    late_holds: set[tuple[str, int]] = field(default_factory=set)
+    #: change sets (origin, clock) that reached this laptop in this import from their own
+    #: laptop (a relayed one was judged on its way: its hold, if any, travels with it)
+    fresh: set[tuple[str, int]] = field(default_factory=set)
+    #: this laptop's clock (milliseconds)
+    now_ms: int = 0
+    #: change sets this judging holds for the first time (origin, clock, first number)
+    new_holds: set[tuple[str, int, int]] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -653,6 +676,10 @@ class Judge:
             )
         if failed is None and rule.name == "handover_withdrawal":
             failed = self._withdrawn_by_signer(values, author)
+        if failed is None and rule.name == "handover_event":
+            failed = self._accepts_withdrawn(values, existence)
+        if failed is None and rule.name == "signal":
+            failed = self._activity_of_another(values)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
             failed = self._supersedes_a_flag(values, author)
         if failed is None and rule.name == "activity":
@@ -716,6 +743,41 @@ class Judge:
             "role",
             f"{named(author.name)} ({_role(author.role)}) may not withdraw a handover "
             f"{named(str(signer))} signed (only its signer or an admin)",
+        )
+
+    def _accepts_withdrawn(self, values: Mapping[str, object], existence: Change) -> Verdict | None:
+        """Accepting a handover withdrawn before (``rules.accepts_withdrawn``): its withdrawals
+        are read as they stood when the acceptance was made, and an accepted withdrawal judges
+        again the acceptances made after it (``session``), so every order of arrival ends
+        alike."""
+        if values.get("kind") != "accepted":
+            return None
+        handover = str(values.get("handover_id"))
+        withdrawn = self.context.withdrawn_before(handover, _at(existence))
+        if not rules.accepts_withdrawn(values.get("kind"), withdrawn is not None):
+            return None
+        return quarantine(
+            "handover",
+            f"handover {shown(handover, 13)} was withdrawn by {named(str(withdrawn))} before "
+            "this acceptance and is no longer in force; it cannot be accepted",
+        )
+
+    def _activity_of_another(self, values: Mapping[str, object]) -> Verdict | None:
+        """A signal naming a person and an activity of another person
+        (``rules.activity_of_another``); an activity's person never changes."""
+        activity = values.get("activity_id")
+        if activity is None or values.get("subject_id") is None:
+            return None
+        key = json.dumps([activity], ensure_ascii=False)
+        if not self._known("activity", key):
+            return defer(f"row:activity:{key}", "its activity is not known here yet")
+        owner = self.context.created_value("activity", key, "subject_id")
+        if not rules.activity_of_another(values.get("subject_id"), owner):
+            return None
+        return quarantine(
+            "signal",
+            "the signal names an activity of another person than the one it names; the store "
+            "refuses that (name the person whose activity it is, or leave one of them out)",
         )
 
     def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
@@ -872,7 +934,7 @@ class Judge:
             state = self.context.status_as_of(record.pk, _at(record))
         if state not in ("done", "cancelled") or record.val is None:
             return None
-        reason = self.context.below_required(activity, str(record.val))
+        reason = self.context.below_required(activity, str(record.val), _at(record))
         if reason is None:
             return None
         return quarantine(
@@ -1018,6 +1080,11 @@ class _Author:
     device: Device
     verdict: Verdict | None = None  # set when nothing of the change set can be judged yet
     bootstrap: str | None = None  # the pk of the device operator's own row, made at init
+    #: the role the author holds now and when they lost the one they had then, where it
+    #: changed since and the change set is held as late for it (``late``)
+    late: tuple[str, At] | None = None
+    hold: tuple[str, int, int] | None = None  # the change set, to hold when it needs that role
+    context: Context | None = None
 
     @classmethod
     def of(cls, context: Context, runs: Sequence[Run], device: Device) -> _Author:
@@ -1044,7 +1111,11 @@ class _Author:
             return cls(name, None, device, refused)
         role = context.roles.role_at(name, (first.hlc, first.origin))
         if role is not None:
-            return cls(name, role, device)
+            late = _late(context, runs, name)
+            if late is None:
+                return cls(name, role, device)
+            hold = (first.origin, first.hlc, min(r.seq for r in runs))
+            return cls(name, role, device, late=late, hold=hold, context=context)
         return cls(name, None, device, context.roles.without_role(name, (first.hlc, first.origin)))
 
     def may(self, action: str, what: str) -> Verdict | None:
@@ -1062,7 +1133,50 @@ class _Author:
                 f"{named(self.name)} ({_role(self.role)}) may not write {what} (only roles that "
                 f"may {rules.words(action)})",
             )
+        if self.late is not None and not rules.allowed(self.late[0], action):
+            assert self.context is not None and self.hold is not None
+            self.context.new_holds.add(self.hold)
+            return quarantine(
+                "late",
+                f"{named(self.name)} was {_a(_role(self.role))} when this was stamped "
+                f"({_wall_of(self.hold[1])}) but became {_a(_role(self.late[0]))} at "
+                f"{_wall_of(self.late[1][0])}; it arrived more than a day after that: held for "
+                "an admin to decide",
+            )
         return None
+
+
+#: How long a laptop may be offline with changes made before its operator's role changed: a
+#: change set that reaches a laptop later than this after the role change is held (``late``).
+ALLOWANCE_MS = DAY_MS
+
+
+def _late(context: Context, runs: Sequence[Run], name: str) -> tuple[str, At] | None:
+    """The author's role now and when they lost the one they had, when the change set is late
+    for that role: held already (declared by a laptop of the team), or reaching this laptop now,
+    more than ``late.ALLOWANCE_MS`` after the role change that this laptop held already."""
+    first = runs[0]
+    at = (first.hlc, first.origin)
+    pk = context.roles.row_at(name, at)
+    lost = None if pk is None else context.roles.lost_since(pk, at)
+    if lost is None:
+        return None
+    if (first.origin, first.hlc) in context.late_holds:
+        return lost
+    since = context.now_ms - (lost[1][0] >> COUNTER_BITS)
+    if (first.origin, first.hlc) in context.fresh and since > ALLOWANCE_MS:
+        return lost
+    return None
+
+
+def _wall_of(hlc: int) -> str:
+    """A clock's wall time as people read it (Europe/Amsterdam)."""
+    from ..clock import local_text
+
+    try:
+        return local_text(datetime.fromtimestamp((hlc >> COUNTER_BITS) / 1000, UTC))
+    except (OverflowError, ValueError, OSError):
+        return "an unreadable time"
 
 
 def _role(role: str | None) -> str:

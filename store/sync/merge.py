@@ -92,6 +92,8 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
     for (tbl, pk), group in rows.items():
         _decide(table_shapes[tbl], pk, group, clocks.get((tbl, pk), {}), plan)
     refused = plan.execute(conn, table_shapes)
+    if "staff" in table_shapes:
+        plan.clashes["staff"] |= clashes.bound_elsewhere(conn)
     for tbl, groups in sorted(plan.clashes.items()):
         outcome.clashes += clashes.settle(conn, tbl, groups)
     set_clocks(conn, _stamps(plan, refused))

@@ -30,6 +30,9 @@ from .change import Run
 
 #: In a backup copy: how far this laptop's own changes went when the copy was made.
 BACKUP_SEQ = "sync_backup_seq"
+#: In a backup copy: how far its audit trail went when it was made (``witness``: a laptop
+#: restored from it declares its trail restored at that event).
+BACKUP_AUDIT = "sync_backup_audit"
 #: After a restore: {"held": the last own number held here, "team": the last the team holds}.
 GAP = "sync_restored_gap"
 

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 
 from .. import rules
 from ..clock import to_db
-from . import forks, log, merge, rebuild
+from . import forks, late, log, merge, rebuild
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
@@ -132,10 +132,12 @@ def judge_and_apply(
     now: str,
     rejudge_origins: dict[str, int] | None = None,
     rebound: Iterable[str] = (),
+    sender: str | None = None,
 ) -> Outcome:
     """Judge ``fresh`` (stored already) and everything whose verdict may have changed; apply.
     ``rebound``: callsigns a newer roster binds anew (their authors' records may be judged by
-    another person's role now)."""
+    another person's role now). ``sender``: the bundle's sender; its own change sets in
+    ``fresh`` reach the team here first (a relayed one was judged on its way, ``late``)."""
     outcome = Outcome()
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(fresh), lambda _runs: [NEW] * len(_runs))
@@ -146,13 +148,15 @@ def judge_and_apply(
     if names:
         held.add(candidates, _by_change_set(_by_actors_after(conn, dict.fromkeys(names, 0))))
     held.add(candidates, _load_change_sets(conn, _retryable(conn, team, now_ms)))
+    arrived = {(r.origin, r.hlc) for r in fresh if r.origin == sender}
     for _round in range(MAX_ROUNDS):
         known = set(candidates)
-        context = _judge(conn, team, candidates, now_ms, outcome)
+        context = _judge(conn, team, candidates, now_ms, outcome, arrived)
         held.add(candidates, _cascade(conn, candidates, context))
         if set(candidates) == known:
             break
     outcome.sets = candidates
+    late.keep(conn, [late.Hold(*hold) for hold in context.new_holds])
     _apply(conn, outcome, now)
     outcome.flags = _taken_in(outcome, context.flags)
     conn.executemany(
@@ -201,7 +205,7 @@ def preview(
     is written."""
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(runs), lambda _runs: [NEW] * len(_runs))
-    _judge(conn, team, candidates, now_ms, Outcome())
+    _judge(conn, team, candidates, now_ms, Outcome(), set())
     found: list[tuple[int, Verdict]] = []
     for group in candidates.values():
         for judged in group:
@@ -349,6 +353,7 @@ def _judge(
     candidates: ChangeSets,
     now_ms: int,
     outcome: Outcome,
+    arrived: set[tuple[str, int]],
 ) -> Context:
     """Judge every candidate change set in the order they were made; staff records accepted on
     the way count for the later ones."""
@@ -360,6 +365,9 @@ def _judge(
         for i in range(len(j.run.cols))
     }
     context = _context(conn, team, now_ms, staff)
+    context.late_holds = late.held(conn)
+    context.now_ms = now_ms
+    context.fresh = arrived
     context.held = {
         j.run.row for group in candidates.values() for j in group if EXISTENCE in j.run.cols
     }
@@ -382,6 +390,11 @@ def _judge(
     assessments = _Assessments(conn, now)
     context.replanning = lambda activity, at: _replanning(
         conn, activity, at, context.field_as_of, assessments
+    )
+    withdrawals = _Withdrawals(conn, now)
+    context.withdrawn_before = withdrawals.before
+    context.below_required = lambda activity, concept, at: _below_required(
+        conn, activity, concept, at, assessments
     )
     judge = Judge(context)
     for (origin, hlc), group in sorted(candidates.items(), key=lambda i: (i[0][1], i[0][0])):
@@ -410,7 +423,9 @@ def _judge(
 
 
 #: The tables whose fields the judge reads as they stood at a moment (``_field_as_of``).
-_READ_AS_OF = frozenset({"activity", "shift", "standing_post", "threat_assessment"})
+_READ_AS_OF = frozenset(
+    {"activity", "shift", "standing_post", "threat_assessment", "handover_withdrawal"}
+)
 
 
 def _note_now(now: dict[Key, bool], judged: Judged, verdicts: tuple[object, ...]) -> None:
@@ -451,7 +466,6 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         known_row=_known_rows(conn),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
-        below_required=lambda activity, concept: _below_required(conn, activity, concept),
         status_of=lambda activity: _status_of(conn, activity),
     )
 
@@ -637,6 +651,33 @@ class _Assessments:
         return max(counted, key=lambda a: (a[0], a[1]))[2] if counted else None
 
 
+class _Withdrawals:
+    """The handover withdrawals the log holds, read once per judging; which count is decided
+    per question (the verdicts of the judging under way, ``now``, first)."""
+
+    def __init__(self, conn: sqlite3.Connection, now: dict[Key, bool]) -> None:
+        self.conn = conn
+        self.now = now
+        self._by_handover: dict[str, list[tuple[At, str, Key]]] | None = None
+
+    def before(self, handover: str, at: At) -> str | None:
+        """Who withdrew the handover by an accepted withdrawal made before ``at``, or None."""
+        if self._by_handover is None:
+            self._by_handover = {}
+            for run in log.of_table(self.conn, "handover_withdrawal"):
+                if EXISTENCE not in run.cols or run.cl % 2 == 0:
+                    continue
+                values = dict(zip(run.cols, run.values(), strict=True))
+                key = (run.origin, run.seq + run.cols.index(EXISTENCE))
+                self._by_handover.setdefault(str(values.get("handover_id")), []).append(
+                    ((run.hlc, run.origin), str(values.get("withdrawn_by")), key)
+                )
+        mine = [w for w in self._by_handover.get(handover, []) if w[0] < at]
+        aside = kept.states(self.conn, [w[2] for w in mine])
+        counted = [w for w in mine if self.now.get(w[2], w[2] not in aside)]
+        return min(counted)[1] if counted else None
+
+
 def _stored_wall(hlc: int) -> str:
     """The wall-clock time of a change's clock, in stored form."""
     try:
@@ -645,14 +686,22 @@ def _stored_wall(hlc: int) -> str:
         return "9999"
 
 
-def _below_required(conn: sqlite3.Connection, activity: str, concept: str) -> str | None:
-    """Why ``concept`` on the activity would provide less than its person requires here (R1),
-    or None (it suffices, or the activity or the concept is not known here)."""
+def _below_required(
+    conn: sqlite3.Connection, activity: str, concept: str, at: At, assessments: _Assessments
+) -> str | None:
+    """Why ``concept`` on the activity would provide less than its person required just before
+    ``at`` (R1: the level of the latest assessment accepted by then, as R2 derives it), or None
+    (it suffices, no assessment yet, or the activity or the concept is not known here). Every
+    laptop holding the same records decides alike, whatever was assessed later."""
+    found = conn.execute("SELECT subject_id FROM activity WHERE id = ?", (activity,)).fetchone()
+    if found is None:
+        return None
+    level = assessments.level_as_of(str(found[0]), at)
     row = conn.execute(
-        "SELECT p.required_level, p.required_rank, cr.level, cr.rank FROM activity a"
-        " JOIN subject_protection p ON p.subject_id = a.subject_id"
-        " LEFT JOIN concept_rank cr ON cr.concept = ? WHERE a.id = ?",
-        (concept, activity),
+        "SELECT t.resistance_level, rl.rank, cr.level, cr.rank FROM threat_level t"
+        " JOIN resistance_level rl ON rl.code = t.resistance_level"
+        " LEFT JOIN concept_rank cr ON cr.concept = ? WHERE t.level = ?",
+        (concept, level),
     ).fetchone()
     if row is None or row[1] is None or (row[3] is not None and row[3] >= row[1]):
         return None
@@ -816,7 +865,37 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
     rivals = [key for key in context.rivals if key not in covered]
     more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
     more.update(_load_change_sets(conn, _read_together(conn, candidates, covered)))
+    more.update(_load_change_sets(conn, _acceptances_after(conn, candidates, covered)))
     return {k: v for k, v in more.items() if k not in candidates}
+
+
+def _acceptances_after(
+    conn: sqlite3.Connection, candidates: ChangeSets, covered: _Covered
+) -> list[Key]:
+    """The held acceptances of handovers made after a withdrawal of them judged now (a
+    withdrawn handover cannot be accepted: ``judge._accepts_withdrawn``)."""
+    withdrawn: dict[str, list[At]] = {}
+    for group in candidates.values():
+        for judged in group:
+            run = judged.run
+            if run.tbl == "handover_withdrawal" and EXISTENCE in run.cols:
+                handover = (
+                    run.values()[run.cols.index("handover_id")]
+                    if ("handover_id" in run.cols)
+                    else None
+                )
+                withdrawn.setdefault(str(handover), []).append((run.hlc, run.origin))
+    if not withdrawn:
+        return []
+    found = []
+    for run in log.of_table(conn, "handover_event"):
+        if EXISTENCE not in run.cols or "handover_id" not in run.cols:
+            continue
+        whens = withdrawn.get(str(run.values()[run.cols.index("handover_id")]), [])
+        key = (run.origin, run.seq + run.cols.index(EXISTENCE))
+        if any(w < (run.hlc, run.origin) for w in whens) and key not in covered:
+            found.append(key)
+    return found
 
 
 #: Per synced table, per field: the fields whose verdict reads it as it stood when they were

@@ -18,7 +18,7 @@ from .. import findings, validate
 from ..clock import from_db, parse_time, to_db
 from ..db import Store, resolve_id
 from ..errors import BadInput
-from . import capture
+from . import apply, capture, late
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import DAY_MS, hlc_wall_ms
@@ -66,6 +66,30 @@ class Peer:
     enrolled_at: str = ""
 
 
+def _trust_notes(
+    store: Store, device: str, trust: list[findings.Finding], notes: list[str]
+) -> list[str]:
+    """What the trust findings say of one laptop, in a few words each."""
+    found = []
+    alarms = sum(1 for f in trust if f.device == device and f.kind == "witness")
+    if alarms:
+        found.append(f"audit trail cut or rewritten ({alarms} alarms)")
+    if any(f.device == device and f.kind == "back_dated" for f in trust):
+        found.append("dates records back")
+    flagged = store.one(
+        "SELECT detail FROM sync_flag WHERE kind = 'clock_ahead' AND origin = ?"
+        " ORDER BY noticed_at DESC LIMIT 1",
+        (device,),
+    )
+    if (
+        flagged is not None
+        and str(flagged[0]).isdigit()
+        and not any(n.startswith("clock ahead") for n in notes)
+    ):
+        found.append(f"clock {findings.ahead_words(int(flagged[0]))} ahead")
+    return found
+
+
 def peers(store: Store) -> list[Peer]:
     """The team's other laptops as this one knows them.
 
@@ -83,7 +107,11 @@ def peers(store: Store) -> list[Peer]:
     found = []
     now_ms = store.now_ms()
     quarantined = dict(store.tuples("SELECT origin, count(*) FROM sync_quarantine GROUP BY origin"))
-    trust = [*findings.witness_alarms(store), *findings.back_dated(store)]
+    trust = [
+        *findings.witness_alarms(store),
+        *findings.back_dated(store),
+        *findings.clock_ahead(store),
+    ]
     waiting = {w.device: w for w in kept.deferred(store)}
     for device in team.devices:
         if device["id"] == store.device_id:
@@ -117,12 +145,7 @@ def peers(store: Store) -> list[Peer]:
                 f"{count:,} changes waiting, more than {kept.MAX_DEFERRED_PER_ORIGIN:,}: "
                 "its changes are set aside (upgrade, or `team revoke`)"
             )
-        alarms = sum(1 for f in trust if f.device == device["id"] and f.kind == "witness")
-        if alarms:
-            notes.append(f"audit trail cut or rewritten ({alarms} alarms)")
-        if any(f.device == device["id"] and f.kind == "back_dated" for f in trust):
-            notes.append("dates records back")
-        warning = "; ".join(notes)
+        warning = "; ".join(notes + _trust_notes(store, device["id"], trust, notes))
         found.append(
             Peer(
                 device["id"],
@@ -403,3 +426,17 @@ _WRITERS: dict[tuple[str, str], Callable[[Store, Conflict, object, bool], None]]
     ("activity", "concept"): _concept,
     ("subject", "threat_level"): _assess,
 }
+
+
+def release_late(store: Store, device: str, seq: int) -> late.Hold:
+    """An admin releases the change set held as late that holds ``device``'s change ``seq``
+    (``late.record_release``); it is judged again here at once, and on every other laptop
+    when this laptop's next bundle brings the release.
+
+    Raises:
+        PermissionDenied: the acting person is no admin.
+        NotFound: no such device, or no such hold.
+    """
+    hold = late.record_release(store, device, seq)
+    apply.rejudge(store, hold.origin, hold.seq - 1)
+    return hold

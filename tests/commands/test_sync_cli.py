@@ -413,3 +413,19 @@ def test_enroll_on_a_tampered_change_log_is_exit_5_before_the_roster_is_touched(
     assert snapshot(laptops.db("a")) == before
     after = sqlite3.connect(laptops.db("a")).execute("SELECT max(version) FROM sync_roster")
     assert after.fetchone()[0] == version
+
+
+def test_sync_release_is_the_admins_and_names_a_held_change(
+    laptops: Laptops, tmp_path: Path
+) -> None:
+    """`sync release DEVICE NUMBER` (issue 13): a shift leader may not (exit 4); a number
+    nothing holds is exit 2; nothing written either way."""
+    before = snapshot(laptops.db("b"))
+    denied = laptops("b", "sync", "release", "laptop-a", "5")
+    assert denied.exit_code == 4, denied.stderr
+    assert snapshot(laptops.db("b")) == before
+    before = snapshot(laptops.db("a"))
+    missing = laptops("a", "sync", "release", "laptop-b", "5")
+    assert missing.exit_code == 2, missing.stderr
+    assert "No held change number 5" in missing.stderr
+    assert snapshot(laptops.db("a")) == before
