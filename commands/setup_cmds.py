@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -112,12 +114,17 @@ def demo(env: Env, seed: int, scale: str) -> None:
     """Fill an empty database with a deterministic synthetic dataset (a week from today)."""
     store = env.store()
     quiet = bool(click.get_current_context().find_root().params.get("quiet"))
-    with click.progressbar(
-        length=5, label="Building demo data", file=sys.stderr, hidden=quiet
-    ) as bar:
+    with ExitStack() as stack:
+        bars: list[Any] = []
 
         def progress(stage: str, done: int, total: int) -> None:
-            bar.update(done - bar.pos)
+            # the bar starts with the work, after the store's checks: a refusal is one sentence
+            if not bars:
+                bar = click.progressbar(
+                    length=5, label="Building demo data", file=sys.stderr, hidden=quiet
+                )
+                bars.append(stack.enter_context(bar))
+            bars[0].update(done - bars[0].pos)
 
         summary = generate_demo(store, seed=seed, scale=scale, progress=progress)
     info(

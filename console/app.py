@@ -446,4 +446,7 @@ def run_console(env: Any) -> None:
         env.passphrase = click.prompt(f"Passphrase for {env.db_path}", hide_input=True, err=True)
     store = env.store()
     store.actor  # noqa: B018 - fail early, with a plain message, on an unknown --user
+    from .paste import install
+
+    install()  # a bracketed paste arrives as the text pasted
     SchildwachtApp(store).run()

@@ -69,12 +69,14 @@ a file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without B
 with BOM) nor plausible Windows-1252/Latin-1 text, or reads as plausibly in another Latin code
 page (Windows-1250, -1254, -1257) with other letters; an event without UID or DTSTART, a fault in
 a property an activity is made from, DTEND before DTSTART or a negative DURATION, a time outside
-1970-01-01..2099-12-31, an unknown TZID; a window yielding more than ``max_occurrences``
-occurrences. What a file may cost is bounded before the work (``store/ics_bounds.py``): its
-size, events and lines before parsing, every RRULE part before expanding, and an upper bound on
-the file's occurrences from its rules; a file above the limit by that bound is expanded only
-until its real count passes the limit (``_expand``), so a minutely rule costs no more than the
-limit.
+1970-01-01..2099-12-31, an unknown TZID, an EXRULE (RFC 5545 removed it; ignoring it would import
+what the calendar excludes), a file's own VTIMEZONE whose rules repeat more often than yearly or
+have too many onsets (``ics_bounds.check_zone``, before the zone is read); a window yielding
+more than ``max_occurrences`` occurrences. What a file may cost is bounded before the work
+(``store/ics_bounds.py``): its size, events and lines before parsing, every RRULE part before
+expanding, and an upper bound on the file's occurrences from its rules; a file above the limit
+by that bound is expanded only until its real count passes the limit (``_expand``), so a
+minutely rule costs no more than the limit.
 
 **What is skipped with a warning** naming the component and property: parts the activities do
 not need — an alarm, a time-zone rule (e.g. a historical one, or one with an impossible offset,
@@ -606,6 +608,7 @@ class _Zones:
             str(c.get("TZID")): c for c in calendar.subcomponents if c.name == "VTIMEZONE"
         }
         self.built: dict[str, tzinfo] = {}
+        self.steps = 0  # of all the zones built, bounded by ics_bounds.MAX_FILE_ZONE_STEPS
 
     def zone(self, tzid: str, event: Any, prop: str) -> tzinfo:
         found = known_zone(tzid) or self.built.get(tzid)
@@ -640,6 +643,17 @@ class _Zones:
                 rule=skipped[0].name,
                 rule_prop=rule_prop,
                 excerpt=_excerpt(message),
+            )
+        self.steps += ics_bounds.check_zone(component, shown, self.name)
+        if self.steps > ics_bounds.MAX_FILE_ZONE_STEPS:
+            raise BadInput(
+                f"{self.name}: its time zones have rules with about {self.steps:,} clock changes "
+                f"up to 2099, more than {ics_bounds.MAX_FILE_ZONE_STEPS:,}; nothing was "
+                "imported. Export the calendar with standard time zones.",
+                code="calendar_file_zone_steps",
+                name=self.name,
+                steps=self.steps,
+                most=ics_bounds.MAX_FILE_ZONE_STEPS,
             )
         from icalendar.timezone import tzp
 
@@ -1071,9 +1085,23 @@ def parse_calendar(
         BadInput: an unreadable or malformed file, an ambiguous code page, an event out of
             bounds, more occurrences than ``max_occurrences`` (``too_many_occurrences``).
     """
+    name = Path(path).name
+    try:
+        with ics_bounds.expansion_budget():  # one bound on all the rules of the import
+            return _parse_calendar(Path(path), name, window, max_occurrences, calendar_name)
+    except ics_bounds.ExpansionTooLong as exc:
+        raise ics_bounds.stopped(name, exc) from None
+
+
+def _parse_calendar(
+    path: Path,
+    name: str,
+    window: tuple[datetime, datetime],
+    max_occurrences: int,
+    calendar_name: str | None,
+) -> ParsedCalendar:
     import x_wr_timezone
 
-    name = Path(path).name
     text, warnings = decode_text(_read_bytes(Path(path)), name)
     ics_bounds.prescan(text, name)
     calendar = _parse(text, name)

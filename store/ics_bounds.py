@@ -26,6 +26,11 @@ expensive step it guards:
    estimate sees it, yet dateutil would step through every period up to the year 9999 looking
    for one. The periods dateutil steps through are counted (its day-set builders, one call a
    period) and the expansion is stopped at ``MAX_STEPS`` for the whole file.
+5. **Before a file's own zone is read** (``check_zone``): dateutil steps through every onset of
+   a VTIMEZONE rule from its DTSTART each time it reads the zone, so a rule that repeats every
+   second from 1970 never ends. A zone rule repeats yearly at most, has no EXRULE, and a zone's
+   rules have at most ``MAX_ZONE_STEPS`` onsets up to 2099. Until then (``_in_range``) a time
+   in such a zone is checked by its wall date, never by reading the zone.
 """
 
 from __future__ import annotations
@@ -35,8 +40,9 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from . import validate
 from .clock import LOCAL_TZ
@@ -256,6 +262,14 @@ def check_event(event: Any, name: str) -> None:
                 event=describe(event),
                 days=length.days,
             )
+    if event.get("EXRULE") is not None:
+        raise BadInput(
+            f"{name}: {describe(event)} has an EXRULE, which RFC 5545 removed and Schildwacht "
+            "does not expand; nothing was imported. Export the calendar with EXDATE instead.",
+            code="calendar_exrule",
+            name=name,
+            event=describe(event),
+        )
     rule = event.get("RRULE")
     for each in rule if isinstance(rule, list) else [rule] if rule is not None else []:
         check_rule(each, event, name)
@@ -270,9 +284,11 @@ def _values(prop: Any) -> Iterable[Any]:
 
 
 def _in_range(value: Any, what: str, event: Any, name: str) -> None:
-    """A date or time in 1970–2099 (local days; a floating time by its own date)."""
+    """A date or time in 1970–2099 (local days; a floating time, and one in a zone a file
+    defines, by its own date: that zone is not read before ``check_zone`` has bounded it, and
+    the parser may have attached one of that name from another file)."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
+        if value.tzinfo is None or not isinstance(value.tzinfo, _READ_ZONES):
             ok = validate.EARLIEST_DAY <= value.date() <= validate.LATEST_DAY
         else:
             try:
@@ -302,13 +318,87 @@ def _in_range(value: Any, what: str, event: Any, name: str) -> None:
         )
 
 
-def check_rule(rule: Any, event: Any, name: str) -> None:
+#: Zones whose code is Python's own (IANA by name, UTC, a fixed offset): safe to read at any
+#: time. A zone a file defines (dateutil's ``tzical``) is read only once ``check_zone`` passed.
+_READ_ZONES = (ZoneInfo, timezone)
+#: The most steps the rules of one zone a file defines may take from their DTSTART to the end
+#: of 2099 (each onset is a step; a standard and a daylight rule, yearly from 1601 as Outlook
+#: writes them, take about 2,000), and of all the zones of one file together.
+MAX_ZONE_STEPS = 5_000
+MAX_FILE_ZONE_STEPS = 20_000
+_ZONE_END = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def check_zone(component: Any, shown: str, name: str) -> int:
+    """Before a zone the file defines (its VTIMEZONE ``component``; ``shown``: its TZID as a
+    message shows it) is built and read: every STANDARD and DAYLIGHT rule repeats yearly at
+    most, has one RRULE within RFC 5545 and no EXRULE, and all of them together take at most
+    ``MAX_ZONE_STEPS`` steps to 2099 (dateutil steps through every onset from the rule's
+    DTSTART on each time it reads the zone). Returns the steps, for the file's total."""
+    steps = 0
+    for observance in component.subcomponents:
+        where = f"{name}: VTIMEZONE {shown}: the {observance.name} rule"
+        if observance.get("EXRULE") is not None:
+            raise BadInput(
+                f"{where} has an EXRULE, which RFC 5545 removed; nothing was imported. Export "
+                "the calendar with standard time zones.",
+                code="calendar_zone_exrule",
+                where=where,
+            )
+        rules = observance.get("RRULE")
+        rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
+        if len(rules) > 1:
+            raise BadInput(
+                f"{where} has {len(rules)} RRULEs; a zone's rule has one at most.",
+                code="calendar_zone_rrules",
+                where=where,
+                count=len(rules),
+            )
+        for rule in rules:
+            check_rule(rule, observance, f"{name}: VTIMEZONE {shown}", until=False)
+            freq = str(rule["FREQ"][0]).upper()
+            if freq != "YEARLY":
+                raise BadInput(
+                    f"{where} repeats {freq}; a zone's clock changes repeat yearly "
+                    "(FREQ=YEARLY); nothing was imported. Export the calendar with standard "
+                    "time zones.",
+                    code="calendar_zone_frequency",
+                    where=where,
+                    freq=freq,
+                )
+        steps += estimate(observance, _onset(observance), _ZONE_END, _ZONE_END)[1]
+    if steps > MAX_ZONE_STEPS:
+        raise BadInput(
+            f"{name}: VTIMEZONE {shown} has rules with about {steps:,} clock changes up to 2099, "
+            f"more than {MAX_ZONE_STEPS:,}; nothing was imported. Export the calendar with "
+            "standard time zones.",
+            code="calendar_zone_steps",
+            name=name,
+            zone=shown,
+            steps=steps,
+            most=MAX_ZONE_STEPS,
+        )
+    return steps
+
+
+def _onset(observance: Any) -> datetime:
+    """A zone rule's DTSTART (a local wall time) read as UTC: for counting its steps."""
+    value = getattr(observance.get("DTSTART"), "dt", None)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC)  # its wall time: a day off is no matter for counting
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=UTC)
+    return _ZONE_END
+
+
+def check_rule(rule: Any, event: Any, name: str, *, until: bool = True) -> None:
     """Every part of an RRULE within RFC 5545, before anything is expanded.
 
     Args:
         rule: the parsed RRULE.
-        event: its VEVENT, for the refusal.
+        event: its VEVENT (or a zone's STANDARD/DAYLIGHT rule), for the refusal.
         name: the file's name, for the refusal.
+        until: also check its UNTIL lies in 1970–2099 (a zone's rule may end long before).
 
     Raises:
         BadInput: ``calendar_rrule_part``, naming the part and what is wrong with it.
@@ -340,8 +430,8 @@ def check_rule(rule: Any, event: Any, name: str) -> None:
             raise refuse(part, f"is {shown}; it must be a whole number from {low} to {high:,}")
     if rule.get("COUNT") is not None and rule.get("UNTIL") is not None:
         raise refuse("COUNT", "and UNTIL may not both be given (RFC 5545)")
-    for until in rule.get("UNTIL") or []:
-        _in_range(until, "RRULE UNTIL", event, name)
+    for end in rule.get("UNTIL") or [] if until else []:
+        _in_range(end, "RRULE UNTIL", event, name)
     for part, (low, high, signed) in _RANGES.items():
         values = rule.get(part)
         if values is None:
@@ -661,8 +751,8 @@ class ExpansionTooLong(Exception):
 @contextmanager
 def expansion_budget(steps: int | None = None) -> Iterator[None]:
     """Within this block (on this thread), dateutil may step through ``steps`` (default
-    ``MAX_STEPS``) periods of all the rules it expands together; one more raises
-    ``ExpansionTooLong``.
+    ``MAX_STEPS``) periods of all the rules it expands together, a zone's rules too; one more
+    raises ``ExpansionTooLong``. A block within another shares the outer one's budget.
 
     Args:
         steps: the budget, in periods stepped through.
@@ -673,6 +763,9 @@ def expansion_budget(steps: int | None = None) -> Iterator[None]:
     steps = MAX_STEPS if steps is None else steps
     _count_periods()
     previous = getattr(_BUDGET, "left", None)
+    if previous is not None:  # within a budget already: share it (one bound per import)
+        yield
+        return
     _BUDGET.left = steps
     try:
         yield

@@ -449,6 +449,52 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "that hour that night); correct the event (a time that exists, or in UTC)."
         )
     ),
+    "calendar_exrule": _template(
+        _(
+            "{name}: {event} has an EXRULE, which RFC 5545 removed and Schildwacht does not "
+            "expand; nothing was imported. Export the calendar with EXDATE instead."
+        )
+    ),
+    "calendar_zone_exrule": _template(
+        _(
+            "{where} has an EXRULE, which RFC 5545 removed; nothing was imported. Export the "
+            "calendar with standard time zones."
+        )
+    ),
+    "calendar_zone_rrules": _template(
+        _("{where} has {count} RRULEs; a zone's rule has one at most.")
+    ),
+    "calendar_zone_frequency": _template(
+        _(
+            "{where} repeats {freq}; a zone's clock changes repeat yearly (FREQ=YEARLY); nothing "
+            "was imported. Export the calendar with standard time zones."
+        )
+    ),
+    "calendar_zone_steps": _template(
+        _(
+            "{name}: VTIMEZONE {zone} has rules with about {steps:,} clock changes up to 2099, "
+            "more than {most:,}; nothing was imported. Export the calendar with standard time "
+            "zones."
+        )
+    ),
+    "calendar_file_zone_steps": _template(
+        _(
+            "{name}: its time zones have rules with about {steps:,} clock changes up to 2099, "
+            "more than {most:,}; nothing was imported. Export the calendar with standard time "
+            "zones."
+        )
+    ),
+    "callsign_enrolled": _template(
+        _(
+            "Device {label} asks to join with the callsign {callsign}, which laptop {holder} is "
+            "enrolled with; one callsign is one person. Set the new laptop up with its "
+            "operator's own callsign."
+        )
+    ),
+    "release_needs_admin": _template(
+        _("Only the team's admin laptop releases a change held as late.")
+    ),
+    "no_late_hold": _template(_("No held change number {seq} of that laptop.")),
     "calendar_too_large": _template(_("{file} is larger than 10 MB; split the calendar export.")),
     "calendar_too_many_dates": _template(
         _(

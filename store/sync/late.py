@@ -148,7 +148,9 @@ def record_release(store: Store, origin: str, seq: int) -> Hold:
         ).fetchone()
         hold = next((h for h in found if runs is not None and h.hlc == runs[0]), None)
         if hold is None:
-            raise NotFound(f"No held change number {seq} of that laptop.", code="no_late_hold")
+            raise NotFound(
+                f"No held change number {seq} of that laptop.", code="no_late_hold", seq=seq
+            )
         before = _read(conn, _RELEASED)
         if hold not in before:
             _write(conn, _RELEASED, [*before, hold])

@@ -23,7 +23,7 @@ from typing import Any
 
 import pyrage
 
-from .. import access, db, machine, validate
+from .. import access, db, machine, rules, validate
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure, NotFound, RuleViolation
 from ..ids import uuid7
@@ -387,10 +387,14 @@ def read_request(path: Path) -> Request:
             max_depth=4,
             max_len=1 << 20,
         )
+        if not isinstance(outer, dict):
+            raise TypeError  # a list, a string, a number: no request
         body = base64.b64decode(outer["request"], validate=True)
         signature = base64.b64decode(outer["signature"], validate=True)
         data = validate.json_document(body, "the request", max_depth=4)
-        ok = data.get("kind") == REQUEST_KIND and verified(data["sign"], signature, body)
+        if not isinstance(data, dict) or data.get("kind") != REQUEST_KIND:
+            raise TypeError  # the signed body too: an object of its kind, else no request
+        ok = verified(data["sign"], signature, body)
     except OSError as exc:
         raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None
     except (ValueError, KeyError, TypeError):
@@ -429,6 +433,8 @@ def check_request_fields(data: dict[str, Any]) -> None:
     for name in ("callsign", "unit"):
         if data.get(name) is not None:
             validate.code(data.get(name), f"The {name} in the request")
+    if data.get("callsign") is not None:  # the rule every stored callsign meets (staff, judge)
+        rules.CALLSIGN(data["callsign"], "The callsign in the request")
     if data.get("operator_role") is not None and data.get("operator_role") not in access.ROLES:
         raise BadInput("The request names an unknown role for its operator.")
     validate.stored_time(data.get("created_at"), "The request's creation time")
@@ -561,6 +567,9 @@ def _check_enrollable(store: Store, roster: Roster, request: Request) -> None:
             f"which laptop {validate.visible(str(holder['label']))} is enrolled with; one "
             "callsign is one person. Set the new laptop up with its operator's own callsign.",
             code="callsign_enrolled",
+            label=label,
+            callsign=validate.visible(str(callsign)),
+            holder=validate.visible(str(holder["label"])),
         )
 
 
