@@ -310,9 +310,9 @@ class Context:
     #: (activity id, when) → why it needed re-planning just before then (R1 …), from the
     #: accepted records (its concept and review flag, its subject's assessments), or None
     replanning: Callable[[str, At], str | None] = lambda *_args: None
-    #: (activity id, concept) → why the concept is below the level its person requires here
-    #: (R1), or None
-    below_required: Callable[[str, str], str | None] = lambda *_args: None
+    #: (activity id, concept, when) → why the concept is below the level its person required
+    #: just before then, from the accepted assessments (R1), or None
+    below_required: Callable[[str, str, At], str | None] = lambda *_args: None
     #: activity id → its status here before the import, or None
     status_of: Callable[[str], str | None] = lambda _activity: None
     #: (activity key, when) → its status just before then, from accepted records
@@ -872,7 +872,7 @@ class Judge:
             state = self.context.status_as_of(record.pk, _at(record))
         if state not in ("done", "cancelled") or record.val is None:
             return None
-        reason = self.context.below_required(activity, str(record.val))
+        reason = self.context.below_required(activity, str(record.val), _at(record))
         if reason is None:
             return None
         return quarantine(

@@ -383,6 +383,9 @@ def _judge(
     context.replanning = lambda activity, at: _replanning(
         conn, activity, at, context.field_as_of, assessments
     )
+    context.below_required = lambda activity, concept, at: _below_required(
+        conn, activity, concept, assessments.level_as_of, at
+    )
     judge = Judge(context)
     for (origin, hlc), group in sorted(candidates.items(), key=lambda i: (i[0][1], i[0][0])):
         for judged, verdict in zip(group, judge.change_set([j.run for j in group]), strict=True):
@@ -451,7 +454,6 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         known_row=_known_rows(conn),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
-        below_required=lambda activity, concept: _below_required(conn, activity, concept),
         status_of=lambda activity: _status_of(conn, activity),
     )
 
@@ -645,18 +647,29 @@ def _stored_wall(hlc: int) -> str:
         return "9999"
 
 
-def _below_required(conn: sqlite3.Connection, activity: str, concept: str) -> str | None:
-    """Why ``concept`` on the activity would provide less than its person requires here (R1),
-    or None (it suffices, or the activity or the concept is not known here)."""
-    row = conn.execute(
-        "SELECT p.required_level, p.required_rank, cr.level, cr.rank FROM activity a"
-        " JOIN subject_protection p ON p.subject_id = a.subject_id"
-        " LEFT JOIN concept_rank cr ON cr.concept = ? WHERE a.id = ?",
-        (concept, activity),
-    ).fetchone()
-    if row is None or row[1] is None or (row[3] is not None and row[3] >= row[1]):
+def _below_required(
+    conn: sqlite3.Connection,
+    activity: str,
+    concept: str,
+    level_as_of: Callable[[str, At], object],
+    at: At,
+) -> str | None:
+    """Why ``concept`` on the activity would provide less than its person required when the
+    change was made (R1: the threat level from the assessments accepted and made by then, as
+    ``_replanning`` reads it, so every laptop judges alike whatever order the assessments came
+    in), or None (it suffices, or the activity or the concept is not known here)."""
+    row = conn.execute("SELECT subject_id FROM activity WHERE id = ?", (activity,)).fetchone()
+    if row is None:
         return None
-    return f"it provides {row[2] or 'no level'}, below the required {row[0]}"
+    found = conn.execute(
+        "SELECT rl.code, rl.rank, cr.level, cr.rank FROM threat_level t"
+        " JOIN resistance_level rl ON rl.code = t.resistance_level"
+        " LEFT JOIN concept_rank cr ON cr.concept = ? WHERE t.level = ?",
+        (concept, level_as_of(str(row[0]), at)),
+    ).fetchone()
+    if found is None or found[1] is None or (found[3] is not None and found[3] >= found[1]):
+        return None
+    return f"it provides {found[2] or 'no level'}, below the required {found[0]}"
 
 
 Creations = Callable[[str, str, int, Change], list[tuple[int, str, int]]]
@@ -831,8 +844,9 @@ _READ_BY["activity"] = {
     **_READ_BY["activity"],
     "end_at": _READ_BY["activity"]["end_at"] | {"status"},
     # a status reads the status before it (a 'done' after a cancellation is refused), the
-    # concept and review flag (a 'done' hides no re-planning, R1) and the end
-    "status": frozenset({"end_at", "status"}),
+    # concept and review flag (a 'done' hides no re-planning, R1) and the end; a concept
+    # reads the status (below the required level on a done or cancelled activity, R1)
+    "status": frozenset({"end_at", "status", "concept"}),
     "concept": frozenset({"status"}),
     "review_reason": frozenset({"status"}),
 }
@@ -895,8 +909,9 @@ def _note_assessment(judged: Judged, assessed: dict[str, list[At]]) -> None:
 def _statuses_after_assessments(
     conn: sqlite3.Connection, assessed: dict[str, list[At]], covered: _Covered
 ) -> list[Key]:
-    """The held 'done' records of the activities of these subjects (a 'done' reads the threat
-    level as it stood when it was made, ``_replanning``): judged again, their author's too."""
+    """The held 'done' and concept records of the activities of these subjects (each reads the
+    threat level as it stood when it was made, ``_replanning``, ``_below_required``): judged
+    again, their author's too."""
     if not assessed:
         return []
     marks = ", ".join("?" * len(assessed))
@@ -907,7 +922,8 @@ def _statuses_after_assessments(
     for run in log.of_rows(conn, [("activity", key_of(str(a[0]))) for a in activities]):
         for record in run.changes():
             key = (record.origin, record.seq)
-            if record.col == "status" and record.val == "done" and key not in covered:
+            wanted = record.col == "concept" or (record.col, record.val) == ("status", "done")
+            if wanted and key not in covered:
                 found.append(key)
     return found
 
