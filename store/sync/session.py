@@ -823,7 +823,13 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
                     name = callsign(record.val)
                 for each_name in RoleBook.names(record.pk, name) if name else ():
                     changed[each_name] = min(record.hlc, changed.get(each_name, record.hlc))
-    more = _by_change_set(_by_actors_after(conn, changed)) if changed else {}
+    # a laptop whose operator's roles changed: who else could act there may have changed too
+    origins = {
+        d.id: changed[name]
+        for d in context.devices.values()
+        if (name := callsign(d.operator.get("callsign", ""))) in changed
+    }
+    more = _by_change_set(_by_actors_after(conn, changed, origins)) if changed else {}
     more.update(_load_change_sets(conn, _waits_over(conn, context, _Covered(candidates))))
     covered = _Covered(candidates)
     rivals = [key for key in context.rivals if key not in covered]
@@ -989,12 +995,15 @@ def _waits_over(conn: sqlite3.Connection, context: Context, covered: _Covered) -
     return [(str(o), int(s)) for o, s in keys if (str(o), int(s)) not in covered]
 
 
-def _by_actors_after(conn: sqlite3.Connection, changed: dict[str, int]) -> list[Run]:
-    """Every held record by these people after their role history changed (one pass)."""
-    found = []
+def _by_actors_after(
+    conn: sqlite3.Connection, changed: dict[str, int], origins: dict[str, int] | None = None
+) -> list[Run]:
+    """Every held record by these people after their role history changed, and every record
+    of the laptops these people are the operators of after then (one pass)."""
+    found, origins = [], origins or {}
     for run in log.since(conn, min(changed.values())):
-        since = changed.get(callsign(run.actor))
-        if since is not None and run.hlc > since:
+        since = min(changed.get(callsign(run.actor), 2**63), origins.get(run.origin, 2**63))
+        if run.hlc > since:
             found.append(run)
     return found
 
