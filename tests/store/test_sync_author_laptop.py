@@ -29,24 +29,28 @@ from tests.sync_team import Laptop, exchange_all, make_team, user_tables
 @pytest.fixture(scope="module")
 def template() -> Iterator[Path]:
     """Admin laptop a, operator laptop b (OPS-B, operator), shift leader laptop c (OPS-C, shift
-    leader); RT-0001 (an operator) known everywhere."""
+    leader), shift leader laptop d whose operator OPS-D is an operator (no staff rights until
+    promoted); RT-0001 (an operator) known everywhere."""
     root = Path(tempfile.mkdtemp(prefix="author-template-"))
     clock = FixedClock(NOW)
     laptops = make_team(root / "team", clock, names=("a", "b"), role="operator")
-    store = init_database(
-        root / "team" / "laptop-c" / "schildwacht.db",
-        callsign="OPS-C",
-        role="shift_leader",
-        unit="RT",
-        clock=clock,
-        device_label="laptop-c",
-    )
-    rosters.write_request(store, root / "request-c.json")
-    request = rosters.read_request(root / "request-c.json")
-    rosters.enroll(laptops[0].store, request)
-    welcome = exchange.export(laptops[0].store, out=root / "w-c.swb", welcome=request.hash)
-    exchange.import_file(store, welcome.path)
-    laptops.append(Laptop("c", store))
+    for name, role in (("c", "shift_leader"), ("d", "operator")):
+        store = init_database(
+            root / "team" / f"laptop-{name}" / "schildwacht.db",
+            callsign=f"OPS-{name.upper()}",
+            role=role,
+            unit="RT",
+            clock=clock,
+            device_label=f"laptop-{name}",
+        )
+        rosters.write_request(store, root / f"request-{name}.json")
+        request = rosters.read_request(root / f"request-{name}.json")
+        rosters.enroll(laptops[0].store, request, role="shift_leader")
+        welcome = exchange.export(
+            laptops[0].store, out=root / f"w-{name}.swb", welcome=request.hash
+        )
+        exchange.import_file(store, welcome.path)
+        laptops.append(Laptop(name, store))
     staff.add_staff(laptops[0].store, "RT-0001", unit="RT")
     exchange_all(laptops, root / "share")
     for laptop in laptops:
@@ -61,7 +65,7 @@ def team(template: Path, tmp_path: Path) -> Iterator[list[Laptop]]:
     clock = FixedClock(NOW)
     laptops = [
         Laptop(name, Store(tmp_path / "team" / f"laptop-{name}" / "schildwacht.db", clock=clock))
-        for name in "abc"
+        for name in "abcd"
     ]
     try:
         yield laptops
@@ -85,7 +89,7 @@ def _renamed(laptop: Laptop, work: Path, text: str, actor: str) -> Hostile:
 def test_a_raw_log_edit_naming_another_author_on_an_operator_laptop_is_quarantined(
     team: list[Laptop], tmp_path: Path
 ) -> None:
-    a, b, _c = team
+    a, b = team[:2]
     hostile = _renamed(b, tmp_path, "Beveiliging afgeschaald", "RT-0001")
     logbook.add_entry(b.store, "Route verkend")  # b's own operator: taken
     before = user_tables(a.store)
@@ -108,7 +112,7 @@ def test_the_admin_naming_another_author_on_an_operator_laptop_is_quarantined_to
     team: list[Laptop], tmp_path: Path
 ) -> None:
     """Whoever is named, the admin too: nobody but OPS-B can act on laptop b."""
-    a, b, c = team
+    a, b, c = team[:3]
     hostile = _renamed(b, tmp_path, "Nieuwe beheerder", "OPS-A")
     code, receipt = import_with_cli(c, hostile.export())
     assert code == 5
@@ -123,7 +127,7 @@ def test_another_person_with_their_secret_on_a_staff_rights_laptop_is_taken(
     """On c (a shift leader's laptop) OPS-C gives RT-0001 a secret; RT-0001's own entry is
     theirs on every laptop. A raw edit there naming a person nobody has heard of waits for
     them (it is never applied in an unknown name)."""
-    a, _b, c = team
+    a, c = team[0], team[2]
     other = as_user(c.store, "RT-0001")
     try:
         logbook.add_entry(other, "Ik ben RT-0001")
@@ -137,3 +141,41 @@ def test_another_person_with_their_secret_on_a_staff_rights_laptop_is_taken(
         ("RT-0001",)
     ]
     assert a.store.one("SELECT count(*) FROM log_entry WHERE text = 'Van niemand'")[0] == 0
+
+
+def test_a_promotion_that_arrives_late_judges_the_laptop_again(
+    team: list[Laptop], tmp_path: Path
+) -> None:
+    """Laptop d is enrolled as a shift leader's, but its operator OPS-D has no staff rights
+    until the admin promotes them; then OPS-D gives RT-0001 a secret and RT-0001 writes on d.
+    Laptop c gets d's bundle before the promotion (a transport that lost a's file): no one but
+    OPS-D could act on d as far as c knows, so it quarantines the entry; when the promotion
+    arrives, d's later records are judged again, and c ends as a does."""
+    from store.sync import export as exporting
+
+    a, c, d = team[0], team[2], team[3]
+    staff.set_role(a.store, "OPS-D", "shift_leader")
+    exchange.import_file(d.store, exchange.export(a.store, out=tmp_path / "a1.swb").path)
+    other = as_user(d.store, "RT-0001")
+    try:
+        logbook.add_entry(other, "Ik ben RT-0001, op laptop d")
+    finally:
+        other.close()
+    every = exporting._select_segments
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            exporting,
+            "_select_segments",
+            lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != a.id],
+        )
+        early = exchange.export(d.store, out=tmp_path / "d1.swb").path
+    first = exchange.import_file(c.store, early)
+    assert {q.rule for q in first.quarantined} == {"author"}
+    exchange.import_file(a.store, early)
+    exchange.import_file(c.store, exchange.export(a.store, out=tmp_path / "a2.swb").path)
+    held = "SELECT origin, seq, rule FROM sync_quarantine ORDER BY origin, seq"
+    assert c.store.tuples(held) == a.store.tuples(held) == []
+    assert user_tables(c.store)["log_entry"] == user_tables(a.store)["log_entry"]
+    assert c.store.one("SELECT author FROM log_entry WHERE text LIKE 'Ik ben RT-0001%'")[0] == (
+        "RT-0001"
+    )
