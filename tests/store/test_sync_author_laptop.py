@@ -17,13 +17,19 @@ import pytest
 
 from store import logbook, staff
 from store.clock import FixedClock
-from store.db import Store
 from store.setup import init_database
 from store.sync import exchange
 from store.sync import roster as rosters
 from tests.conftest import NOW, as_user
 from tests.hostile import Hostile, import_with_cli
-from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from tests.sync_team import (
+    Laptop,
+    copied_laptops,
+    exchange_all,
+    make_team,
+    user_tables,
+    without_segments_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,17 +67,8 @@ def template() -> Iterator[Path]:
 
 @pytest.fixture
 def team(template: Path, tmp_path: Path) -> Iterator[list[Laptop]]:
-    shutil.copytree(template, tmp_path / "team")
-    clock = FixedClock(NOW)
-    laptops = [
-        Laptop(name, Store(tmp_path / "team" / f"laptop-{name}" / "schildwacht.db", clock=clock))
-        for name in "abcd"
-    ]
-    try:
+    with copied_laptops(template, tmp_path / "team", "abcd") as laptops:
         yield laptops
-    finally:
-        for laptop in laptops:
-            laptop.store.close()
 
 
 def _renamed(laptop: Laptop, work: Path, text: str, actor: str) -> Hostile:
@@ -151,8 +148,6 @@ def test_a_promotion_that_arrives_late_judges_the_laptop_again(
     Laptop c gets d's bundle before the promotion (a transport that lost a's file): no one but
     OPS-D could act on d as far as c knows, so it quarantines the entry; when the promotion
     arrives, d's later records are judged again, and c ends as a does."""
-    from store.sync import export as exporting
-
     a, c, d = team[0], team[2], team[3]
     staff.set_role(a.store, "OPS-D", "shift_leader")
     exchange.import_file(d.store, exchange.export(a.store, out=tmp_path / "a1.swb").path)
@@ -161,13 +156,7 @@ def test_a_promotion_that_arrives_late_judges_the_laptop_again(
         logbook.add_entry(other, "Ik ben RT-0001, op laptop d")
     finally:
         other.close()
-    every = exporting._select_segments
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            exporting,
-            "_select_segments",
-            lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != a.id],
-        )
+    with without_segments_of(a.id):
         early = exchange.export(d.store, out=tmp_path / "d1.swb").path
     first = exchange.import_file(c.store, early)
     assert {q.rule for q in first.quarantined} == {"author"}

@@ -17,14 +17,13 @@ import pytest
 from commands.sync_cmd import _fail_if_refused
 from store import logbook
 from store.clock import FixedClock
-from store.db import Store
 from store.errors import IntegrityFailure
 from store.sync import exchange
 from store.sync import quarantine as kept
 from store.sync.bundle import Refused
 from tests.conftest import NOW, snapshot
 from tests.hostile import Hostile
-from tests.sync_team import Laptop, exchange_all, make_team
+from tests.sync_team import Laptop, copied_laptops, exchange_all, make_team
 
 GHOSTS = 3  # log entries about a missing activity: 11 records each wait for it
 
@@ -58,17 +57,8 @@ def template() -> Iterator[Path]:
 
 @pytest.fixture
 def team(template: Path, tmp_path: Path) -> Iterator[list[Laptop]]:
-    shutil.copytree(template, tmp_path / "team")
-    clock = FixedClock(NOW)
-    laptops = [
-        Laptop(name, Store(tmp_path / "team" / f"laptop-{name}" / "schildwacht.db", clock=clock))
-        for name in "abc"
-    ]
-    try:
+    with copied_laptops(template, tmp_path / "team", "abc") as laptops:
         yield laptops
-    finally:
-        for laptop in laptops:
-            laptop.store.close()
 
 
 def test_a_bundle_whose_rows_would_wait_past_the_limit_is_refused_whole(

@@ -20,7 +20,14 @@ from store.db import Store
 from store.sync import exchange
 from tests.conftest import NOW
 from tests.hostile import Hostile
-from tests.sync_team import Laptop, conflict_set, exchange_all, make_team, user_tables
+from tests.sync_team import (
+    Laptop,
+    conflict_set,
+    copied_laptops,
+    exchange_all,
+    make_team,
+    user_tables,
+)
 
 HELD = "SELECT origin, seq, tbl, col, rule FROM sync_quarantine ORDER BY origin, seq"
 
@@ -51,17 +58,8 @@ def template() -> Iterator[Path]:
 
 @pytest.fixture
 def team(template: Path, tmp_path: Path) -> Iterator[list[Laptop]]:
-    shutil.copytree(template, tmp_path / "team")
-    clock = FixedClock(NOW)
-    laptops = [
-        Laptop(name, Store(tmp_path / "team" / f"laptop-{name}" / "schildwacht.db", clock=clock))
-        for name in "abc"
-    ]
-    try:
+    with copied_laptops(template, tmp_path / "team", "abc") as laptops:
         yield laptops
-    finally:
-        for laptop in laptops:
-            laptop.store.close()
 
 
 def _activity(store: Store) -> str:

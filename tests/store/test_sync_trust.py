@@ -20,7 +20,7 @@ from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.bundle import Refused
 from tests.conftest import as_user, at, snapshot
-from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from tests.sync_team import Laptop, exchange_all, make_team, user_tables, without_segments_of
 
 
 def send(sender: Laptop, receiver: Laptop, tmp_path: Path, name: str) -> exchange.Receipt:
@@ -211,21 +211,13 @@ def _before_its_author(
 ) -> tuple[Laptop, Laptop, Laptop, exchange.Receipt]:
     """a adds an officer, who then writes on b; c gets b's changes without a's (a transport
     that lost a's file). Returns the laptops and c's receipt."""
-    from store.sync import export as exporting
-
     a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
     staff.add_staff(a.store, "RT-0002", unit="RT")
     send(a, b, tmp_path, "a-to-b")
     as_officer = as_user(b.store, "RT-0002")
     logbook.add_entry(as_officer, "Door de nieuwe collega")
     as_officer.close()
-    every = exporting._select_segments
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            exporting,
-            "_select_segments",
-            lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != a.id],
-        )
+    with without_segments_of(a.id):
         early = send(b, c, tmp_path, "b-to-c")
     return a, b, c, early
 
@@ -236,8 +228,6 @@ def test_an_import_whose_waiting_changes_pass_the_limit_says_so(
     """Changes that wait for something not known in advance (here: their author) are counted
     as they are judged, inside the import's transaction: the bundle that would take its
     sender past the limit is refused whole (exit 5, one sentence) and nothing is stored."""
-    from store.sync import export as exporting
-
     with monkeypatch.context() as patch:
         patch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 5)
         a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
@@ -247,13 +237,8 @@ def test_an_import_whose_waiting_changes_pass_the_limit_says_so(
         logbook.add_entry(as_officer, "Door de nieuwe collega")
         as_officer.close()
         before = snapshot(c.store.path)
-        every = exporting._select_segments
-        patch.setattr(  # a transport that lost a's file: b's bundle without a's segments
-            exporting,
-            "_select_segments",
-            lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != a.id],
-        )
-        bundle = exchange.export(b.store, out=tmp_path / "b-to-c.swb").path
+        with without_segments_of(a.id):  # a transport that lost a's file
+            bundle = exchange.export(b.store, out=tmp_path / "b-to-c.swb").path
         # c has not heard of RT-0002: the entry's 11 records would wait for their author
         with pytest.raises(Refused, match="revoke laptop-b") as refused:
             exchange.import_file(c.store, bundle)
