@@ -3,8 +3,13 @@ enrolled through the real request → enroll → welcome path."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from store.clock import FixedClock
 from store.db import Store
@@ -85,3 +90,37 @@ def conflict_set(store: Store) -> list[tuple[object, ...]]:
             " FROM sync_conflict"
         )
     )
+
+
+@contextmanager
+def copied_laptops(template: Path, work: Path, names: str) -> Iterator[list[Laptop]]:
+    """A fresh copy of a closed template team (``template/laptop-NAME/schildwacht.db``), the
+    laptops open on one fixed clock, closed afterwards."""
+    from tests.conftest import NOW
+
+    shutil.copytree(template, work)
+    clock = FixedClock(NOW)
+    laptops = [
+        Laptop(name, Store(work / f"laptop-{name}" / "schildwacht.db", clock=clock))
+        for name in names
+    ]
+    try:
+        yield laptops
+    finally:
+        for laptop in laptops:
+            laptop.store.close()
+
+
+@contextmanager
+def without_segments_of(origin: str) -> Iterator[None]:
+    """Exports that leave out ``origin``'s segments: a transport that lost its file."""
+    from store.sync import export as exporting
+
+    every = exporting._select_segments
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            exporting,
+            "_select_segments",
+            lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != origin],
+        )
+        yield

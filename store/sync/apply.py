@@ -12,6 +12,7 @@ writes is not captured again as this laptop's changes.
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 from collections import Counter
@@ -29,17 +30,51 @@ from . import roster as rosters
 from .change import Run
 from .judge import Verdict
 from .keys import fingerprint
-from .verify import Verified
+from .verify import Verified, too_many_waiting
 
 Progress = Callable[[str, int, int], None]
 AUDIT_SAMPLE = 50
 
 
+class _OverLimit(Exception):
+    """Judging took origins past the deferred limit: origin → (waiting before, waiting now)."""
+
+    def __init__(self, counts: dict[str, tuple[int, int]]) -> None:
+        super().__init__(counts)
+        self.counts = counts
+
+
 def apply(store: Store, checked: Verified, progress: Progress) -> None:
-    """Apply a verified bundle, all or nothing; fills in its receipt."""
-    with store.merging() as conn:  # local changes sealed first; R1 lets only this one through
-        _apply(store, conn, checked, progress)
-    store.forget_actor()  # the import may have changed the acting person's role
+    """Apply a verified bundle, all or nothing; fills in its receipt.
+
+    Changes whose wait cannot be foreseen before judging (a row or an author not known here)
+    are counted when judged, inside the import's transaction: when they would take an origin
+    past ``MAX_DEFERRED_PER_ORIGIN`` the transaction is rolled back, nothing stored. The
+    sender's own: the bundle is refused (exit 5, one sentence); an origin it relays: its
+    segments are set aside and the rest is applied again without them."""
+    runs = [list(segment.runs) for segment in checked.segments]  # _fresh empties them
+    receipt = copy.deepcopy(checked.receipt)
+    try:
+        with store.merging() as conn:  # local changes sealed first; R1 lets only this through
+            _apply(store, conn, checked, progress)
+    except _OverLimit as over:
+        checked.receipt = receipt  # as it was before the attempt rolled back
+        _refuse_or_set_aside(checked, over.counts)
+        kept_runs = [
+            (segment, found)
+            for segment, found in zip(checked.segments, runs, strict=True)
+            if str(segment.header["origin"]) not in over.counts
+        ]
+        for segment, found in kept_runs:
+            segment.runs = found
+        checked.segments = [segment for segment, _found in kept_runs]
+        try:
+            with store.merging() as conn:
+                _apply(store, conn, checked, progress)
+        except _OverLimit as again:  # only the origins set aside crossed it: never reached
+            _refuse_or_set_aside(checked, {checked.sender: next(iter(again.counts.values()))})
+    finally:
+        store.forget_actor()  # the import may have changed the acting person's role
     receipt = checked.receipt
     if receipt.gaps or receipt.set_aside:
         receipt.result = "partly applied"
@@ -110,7 +145,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
             f"{label} dated {count} records more than an hour before it wrote them (e.g. "
             f"{example}): its clock was set back, or they were back-dated; taken in, and noted"
         )
-    _deferred_limit(conn, checked, waiting)
+    _deferred_limit(conn, waiting)
     _note_sender(conn, checked)
     if fresh:
         capture.observe_hlc(conn, max(r.hlc for r in fresh), now_ms)
@@ -280,19 +315,24 @@ def _count(conn: sqlite3.Connection, checked: Verified, outcome: session.Outcome
     receipt.quarantined = kept.quarantined_keys(conn, sorted(outcome.became("quarantined")))
 
 
-def _deferred_limit(conn: sqlite3.Connection, checked: Verified, before: dict[str, int]) -> None:
-    """An origin whose waiting changes this import takes past the limit: said, not silent
-    (a warning and exit 5); from now on its bundles are set aside (verify.py)."""
-    for origin, count in kept.deferred_by_origin(conn).items():
-        if count > kept.MAX_DEFERRED_PER_ORIGIN >= before.get(origin, 0):
-            label = (checked.team.device(origin) or {"label": origin})["label"]
-            checked.receipt.over_limit.append(origin)
-            checked.receipt.warnings.append(
-                f"{label} now has {count:,} changes waiting here that cannot be applied yet, "
-                f"more than {kept.MAX_DEFERRED_PER_ORIGIN:,}: its further changes are set aside. "
-                f"Upgrade Schildwacht on this laptop if {label} runs a newer version; otherwise "
-                f"ask the admin to revoke {label} (`team revoke`)"
-            )
+def _deferred_limit(conn: sqlite3.Connection, before: dict[str, int]) -> None:
+    """Origins whose waiting changes this import takes past the limit: the import stops
+    (``apply`` rolls it back and refuses the bundle or sets their segments aside)."""
+    over = {
+        origin: (before.get(origin, 0), count)
+        for origin, count in kept.deferred_by_origin(conn).items()
+        if count > kept.MAX_DEFERRED_PER_ORIGIN >= before.get(origin, 0)
+    }
+    if over:
+        raise _OverLimit(over)
+
+
+def _refuse_or_set_aside(checked: Verified, counts: dict[str, tuple[int, int]]) -> None:
+    """The sender's own changes over the limit refuse the bundle; a relayed origin's are set
+    aside, said in a warning (``verify.too_many_waiting``)."""
+    for origin, (held, now) in sorted(counts.items(), key=lambda i: i[0] != checked.sender):
+        label = (checked.team.device(origin) or {"label": origin})["label"]
+        too_many_waiting(origin, label, checked.sender, (held, now - held), checked.receipt)
 
 
 def _note_sender(conn: sqlite3.Connection, checked: Verified) -> None:

@@ -246,6 +246,11 @@ class RoleBook:
         pk = self.row_at(name, at)
         return None if pk is None else self.role_of_row(pk, at)
 
+    def roles_before(self, name: str, at: At) -> set[str]:
+        """Every role ``name``'s row held before ``at`` (empty: no accepted role yet)."""
+        pk = self.row_at(name, at)
+        return {role for when, role in self._roles.get(pk or "", ()) if when < at}
+
     def role_of_row(self, pk: str, at: At) -> str | None:
         """The role the staff row had just before ``at`` (None: none accepted yet)."""
         earlier = [(when, role) for when, role in self._roles.get(pk, ()) if when < at]
@@ -1110,13 +1115,17 @@ class _Author:
             )
             return cls(name, None, device, refused)
         role = context.roles.role_at(name, (first.hlc, first.origin))
-        if role is not None:
-            late = _late(context, runs, name)
-            if late is None:
-                return cls(name, role, device)
-            hold = (first.origin, first.hlc, min(r.seq for r in runs))
-            return cls(name, role, device, late=late, hold=hold, context=context)
-        return cls(name, None, device, context.roles.without_role(name, (first.hlc, first.origin)))
+        if role is None:
+            verdict = context.roles.without_role(name, (first.hlc, first.origin))
+            return cls(name, None, device, verdict)
+        cannot = _cannot_act_there(context.roles, name, first, device)
+        if cannot is not None:
+            return cls(name, role, device, cannot)
+        late = _late(context, runs, name)
+        if late is None:
+            return cls(name, role, device)
+        hold = (first.origin, first.hlc, min(r.seq for r in runs))
+        return cls(name, role, device, late=late, hold=hold, context=context)
 
     def may(self, action: str, what: str) -> Verdict | None:
         """None when both the device's and the author's role allow ``action``."""
@@ -1177,6 +1186,35 @@ def _wall_of(hlc: int) -> str:
         return local_text(datetime.fromtimestamp((hlc >> COUNTER_BITS) / 1000, UTC))
     except (OverflowError, ValueError, OSError):
         return "an unreadable time"
+
+
+#: Who may give a person a secret on a laptop (``staff.set_secret``, ``staff.add_staff``).
+STAFF_RIGHTS = "staff.write"
+
+
+def _cannot_act_there(roles: RoleBook, name: str, first: Run, device: Device) -> Verdict | None:
+    """Secrets are local (``proof.py``): on a laptop acting as anyone but its own operator
+    needs that person's secret there, and only a person with staff rights on it can give one.
+    Where neither the laptop's enrolled role nor any role its bound operator held before the
+    change allows that, nobody but the operator can have acted there: a change set authored
+    by anyone else was written outside the store (a raw edit of the change log) and is
+    refused. Elsewhere the author must only be a known person with a role then (``role_at``).
+    Judged by the signed roster's binding and the accepted role history, so alike everywhere
+    (the session judges the device's records again when its operator's roles change)."""
+    operator = device.operator.get("callsign")
+    if not operator or callsign(operator) == name:
+        return None  # enrolled before rosters bound an operator: nothing to compare
+    at = (first.hlc, first.origin)
+    if rules.device_allows(device.role, STAFF_RIGHTS) and any(
+        rules.allowed(role, STAFF_RIGHTS) for role in roles.roles_before(callsign(operator), at)
+    ):
+        return None
+    return quarantine(
+        "author",
+        f"author cannot act on this laptop: {named(name)} wrote on {named(device.label)}, "
+        f"where only its operator {named(callsign(operator))} can act (no one there could give "
+        "anyone else a secret)",
+    )
 
 
 def _role(role: str | None) -> str:

@@ -295,6 +295,8 @@ def set_aside_malformed(conn: sqlite3.Connection, me: str, more: Iterable[int] =
             count += _set_aside(conn, ident, me, seq)
         for seq in holes:
             count += _fill_hole(conn, ident, me, seq, last)
+        if count:
+            _forget_clocks(conn, ident, me, first)
     for row in conn.execute(
         "SELECT origin, number, first_seq, last_seq, header FROM sync_segment"
     ).fetchall():
@@ -304,6 +306,21 @@ def set_aside_malformed(conn: sqlite3.Connection, me: str, more: Iterable[int] =
             )
             count += 1
     return count
+
+
+def _forget_clocks(conn: sqlite3.Connection, ident: int, me: str, first: int) -> None:
+    """The per-field clocks (``sync_clock``) this laptop's unsent records set and no record
+    of its log names any more (set aside or deleted): forgotten, so that a row whose records
+    went is written whole again (a new row, every field) when ``db repair`` queues it, not as
+    changes of a row no other laptop holds. Clocks of sent records are kept (the clock of the
+    last sent record bounds them)."""
+    sent = hlc_at(conn, me, first - 1) or 0
+    conn.execute(
+        "DELETE FROM sync_clock WHERE origin = ? AND hlc > ? AND NOT EXISTS (SELECT 1 FROM"
+        " sync_log l WHERE l.origin = ? AND l.seq >= ? AND l.hlc = sync_clock.hlc"
+        " AND l.tbl = sync_clock.tbl AND l.pk = sync_clock.pk)",
+        (ident, sent, ident, first),
+    )
 
 
 def _clock_between(conn: sqlite3.Connection, me: str, seq: int, width: int) -> int:

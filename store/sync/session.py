@@ -859,7 +859,13 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
                     name = callsign(record.val)
                 for each_name in RoleBook.names(record.pk, name) if name else ():
                     changed[each_name] = min(record.hlc, changed.get(each_name, record.hlc))
-    more = _by_change_set(_by_actors_after(conn, changed)) if changed else {}
+    # a laptop whose operator's roles changed: who else could act there may have changed too
+    origins = {
+        d.id: changed[name]
+        for d in context.devices.values()
+        if (name := callsign(d.operator.get("callsign", ""))) in changed
+    }
+    more = _by_change_set(_by_actors_after(conn, changed, origins)) if changed else {}
     more.update(_load_change_sets(conn, _waits_over(conn, context, _Covered(candidates))))
     covered = _Covered(candidates)
     rivals = [key for key in context.rivals if key not in covered]
@@ -910,8 +916,9 @@ _READ_BY["activity"] = {
     **_READ_BY["activity"],
     "end_at": _READ_BY["activity"]["end_at"] | {"status"},
     # a status reads the status before it (a 'done' after a cancellation is refused), the
-    # concept and review flag (a 'done' hides no re-planning, R1) and the end
-    "status": frozenset({"end_at", "status"}),
+    # concept and review flag (a 'done' hides no re-planning, R1) and the end; a concept
+    # reads the status (below the required level on a done or cancelled activity, R1)
+    "status": frozenset({"end_at", "status", "concept"}),
     "concept": frozenset({"status"}),
     "review_reason": frozenset({"status"}),
 }
@@ -974,8 +981,9 @@ def _note_assessment(judged: Judged, assessed: dict[str, list[At]]) -> None:
 def _statuses_after_assessments(
     conn: sqlite3.Connection, assessed: dict[str, list[At]], covered: _Covered
 ) -> list[Key]:
-    """The held 'done' records of the activities of these subjects (a 'done' reads the threat
-    level as it stood when it was made, ``_replanning``): judged again, their author's too."""
+    """The held 'done' and concept records of the activities of these subjects (each reads the
+    threat level as it stood when it was made, ``_replanning``, ``_below_required``): judged
+    again, their author's too."""
     if not assessed:
         return []
     marks = ", ".join("?" * len(assessed))
@@ -986,7 +994,8 @@ def _statuses_after_assessments(
     for run in log.of_rows(conn, [("activity", key_of(str(a[0]))) for a in activities]):
         for record in run.changes():
             key = (record.origin, record.seq)
-            if record.col == "status" and record.val == "done" and key not in covered:
+            wanted = record.col == "concept" or (record.col, record.val) == ("status", "done")
+            if wanted and key not in covered:
                 found.append(key)
     return found
 
@@ -1052,12 +1061,15 @@ def _waits_over(conn: sqlite3.Connection, context: Context, covered: _Covered) -
     return [(str(o), int(s)) for o, s in keys if (str(o), int(s)) not in covered]
 
 
-def _by_actors_after(conn: sqlite3.Connection, changed: dict[str, int]) -> list[Run]:
-    """Every held record by these people after their role history changed (one pass)."""
-    found = []
+def _by_actors_after(
+    conn: sqlite3.Connection, changed: dict[str, int], origins: dict[str, int] | None = None
+) -> list[Run]:
+    """Every held record by these people after their role history changed, and every record
+    of the laptops these people are the operators of after then (one pass)."""
+    found, origins = [], origins or {}
     for run in log.since(conn, min(changed.values())):
-        since = changed.get(callsign(run.actor))
-        if since is not None and run.hlc > since:
+        since = min(changed.get(callsign(run.actor), 2**63), origins.get(run.origin, 2**63))
+        if run.hlc > since:
             found.append(run)
     return found
 

@@ -535,6 +535,16 @@ def _too_many_waiting(
     """An origin whose changes pile up unapplied here (``counts``: those held waiting, and
     those of this segment that would wait, never stored): set aside until someone acts."""
     label = visible(segment.author["label"])
+    too_many_waiting(segment.origin, label, str(manifest.get("sender")), counts, receipt)
+
+
+def too_many_waiting(
+    origin: str, label: str, sender: str, counts: tuple[int, int], receipt: Receipt
+) -> None:
+    """Too many of ``origin``'s changes would wait here (``counts``: those held waiting, and
+    those of this bundle that would wait, never stored): the sender's own refuse the bundle
+    (``Refused``, one sentence); a relayed origin's are set aside, said in a warning."""
+    label = visible(label)
     held, more = counts
     where = (
         f"{held:,} of them wait here (`sync status`)"
@@ -547,11 +557,11 @@ def _too_many_waiting(
         f"if {label} runs a newer version; otherwise ask the admin to revoke {label} "
         "(`team revoke`). Until then its changes are not taken in."
     )
-    if segment.origin == manifest.get("sender"):
+    if origin == sender:
         raise Refused("deferred limit", advice)
     if advice not in receipt.warnings:
         receipt.warnings.append(advice)
-        receipt.set_aside.append(segment.origin)
+        receipt.set_aside.append(origin)
 
 
 def _known_segments(store: Store) -> dict[tuple[str, int], tuple[str, int]]:

@@ -223,6 +223,35 @@ def test_a_content_tampering_of_its_own_is_refused_named_and_set_aside(
     c.close()
 
 
+@pytest.mark.parametrize("case", ["key-null", "deleted"])
+def test_a_row_whose_records_were_set_aside_goes_out_whole(
+    three_laptops: dict[str, Path], tmp_path: Path, case: str
+) -> None:
+    """`db repair` sets aside B's tampered record of its first entry and queues the entry
+    again: it goes out as a new row (every field), not as changes of a row no other laptop
+    holds, so C takes it and waits for nothing (the row's per-field clocks were forgotten)."""
+    db = _copies(three_laptops, tmp_path)
+    _tamper(db["b"], CONTENT[case])
+    clock = FixedClock(NOW)
+    repaired = Store(db["b"], clock=clock, repair=True)
+    try:
+        assert repaired.repaired["set_aside"] == 1
+        sent = exchange.export(repaired, out=tmp_path / "b.swb").path
+    finally:
+        repaired.close()
+    c = Store(db["c"], clock=clock)
+    try:
+        receipt = exchange.import_file(c, sent)
+        assert sorted(r[0] for r in c.tuples("SELECT text FROM log_entry")) == [
+            "Auto voor de deur",
+            "Dienst begonnen",
+        ]
+        assert c.tuples("SELECT count(*) FROM sync_deferred") == [(0,)]
+        assert {q.rule for q in receipt.quarantined} == {"malformed"}  # the record set aside
+    finally:
+        c.close()
+
+
 @pytest.mark.parametrize("case", ["key-null", "id-not-key", "deleted"])
 def test_a_relayed_record_held_changed_is_left_out_and_the_rest_sent(
     three_laptops: dict[str, Path], tmp_path: Path, case: str

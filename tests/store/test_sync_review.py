@@ -60,11 +60,13 @@ def legal_entry(b: Hostile, a: Laptop) -> dict[str, Any]:
 # 1. A creation record for a row that exists already --------------------------------------------
 
 RECREATIONS = {
-    # the reviewer's f1.json: the activity moved and planned again, written in the admin's name
+    # the reviewer's f1.json: the activity moved and planned again (written in the admin's
+    # name there; here by b's own operator: someone else's name on an operator laptop is
+    # refused before anything else, test_a_record_in_someone_elses_name_…)
     "an activity moved to another time and place": (
         "activity",
         "activity",
-        "OPS-A",
+        "OPS-B",
         {
             "start_at": "2026-12-03T08:00:00Z",
             "end_at": "2026-12-03T09:00:00Z",
@@ -145,7 +147,14 @@ def test_whatever_the_order_the_genuine_creation_stands_everywhere(tmp_path: Pat
     entry = logbook.add_entry(a.store, "Kenteken genoteerd")
     exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a1.swb").path)
     b.forge_raw(
-        b.recreation("log_entry", entry.id, "OPS-A", text="Niets genoteerd", device=b.laptop.id)
+        b.recreation(
+            "log_entry",
+            entry.id,
+            "OPS-B",
+            author="OPS-B",
+            text="Niets genoteerd",
+            device=b.laptop.id,
+        )
     )
     original = exporter._select_segments
 
@@ -887,10 +896,14 @@ def test_a_secret_set_by_someone_else_stays_open_and_marks_what_is_done_with_it(
 def test_a_record_in_someone_elses_name_shows_the_laptop_that_signed_it(
     template: Path, tmp_path: Path
 ) -> None:
-    """The reviewer's f5.json: laptop b writes a log entry and a signal "by OPS-A" (within b's
-    role: accepted). Wherever the author is shown on the admin's laptop — log list, signal list,
-    audit list — laptop b stands beside it, so it never looks like OPS-A wrote it on their own
-    laptop; b's own operator's records show no such note."""
+    """The reviewer's f5.json: operator laptop b writes a log entry "by OPS-A" into its own
+    change log. Nobody but b's operator can act on an operator laptop (secrets are local, and
+    only staff rights give one), so the admin quarantines it: "author cannot act on this
+    laptop", exit 5, nothing of it applied (issue 13 item 3). Where another person did act —
+    RT-0001 with their own secret on the admin's laptop — laptop a stands beside the author
+    wherever it is shown on b (log list, audit list); b's own operator's records show no note."""
+    from tests.conftest import as_user
+
     with copied_team(template, tmp_path / "team") as (a, b):
         entry = "01a2ffff-0000-7000-8000-0000000000f5"
         values = {
@@ -909,17 +922,32 @@ def test_a_record_in_someone_elses_name_shows_the_laptop_that_signed_it(
             [("log_entry", key(entry), "", None, 1, None, "OPS-A")]
             + [("log_entry", key(entry), c, v, 1, None, "OPS-A") for c, v in values.items()]
         )
-        code, _receipt = import_with_cli(a, b.export())
+        before = user_tables(a.store)
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5
+        assert user_tables(a.store) == before
+        assert quarantined(receipt) == {("log_entry", f, "author") for f in ("", *values)}
+        assert all(
+            q["reason"].startswith("author cannot act on this laptop")
+            for q in receipt["quarantined"]
+        )
+        other = as_user(a.store, "RT-0001")
+        try:
+            logbook.add_entry(other, "Ik (RT-0001) op laptop a")
+        finally:
+            other.close()
+        code, _receipt = import_with_cli(
+            b.laptop, exchange.export(a.store, out=tmp_path / "a.swb").path
+        )
         assert code == 0
-        listed = json.loads(cli(a.store, "log", "list", "--format", "json").stdout)
+        listed = json.loads(cli(b.store, "log", "list", "--format", "json").stdout)
         by_text = {row["text"]: row for row in listed}
-        forged = by_text["Ik (OPS-A) heb de beveiliging afgeschaald"]
-        assert forged["author"] == "OPS-A via laptop-b" and forged["signed_by"] == "laptop-b"
+        theirs = by_text["Ik (RT-0001) op laptop a"]
+        assert theirs["author"] == "RT-0001 via laptop-a" and theirs["signed_by"] == "laptop-a"
         assert by_text["Voertuig gezien"]["author"] == "OPS-B"  # b's operator, on b
-        signals = json.loads(cli(a.store, "signal", "list", "--format", "json").stdout)
-        assert [s["reporter"] for s in signals] == ["OPS-B"]
-        trail = json.loads(cli(a.store, "audit", "list", "--format", "json").stdout)
-        assert any(e["actor"] == "OPS-A via laptop-b" for e in trail)
+        assert "Ik (OPS-A) heb de beveiliging afgeschaald" not in by_text
+        trail = json.loads(cli(b.store, "audit", "list", "--format", "json").stdout)
+        assert any(e["actor"] == "RT-0001 via laptop-a" for e in trail)
 
 
 # 9. Not addressed, or damaged ------------------------------------------------------------------

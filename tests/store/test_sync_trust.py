@@ -11,18 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from commands.sync_cmd import _fail_if_refused
 from store import agenda, logbook, roster, staff, subjects
 from store.clock import FixedClock
 from store.db import Store
-from store.errors import IntegrityFailure
 from store.ids import uuid7
 from store.sync import capture, exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.bundle import Refused
 from tests.conftest import as_user, at, snapshot
-from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from tests.sync_team import Laptop, exchange_all, make_team, user_tables, without_segments_of
 
 
 def send(sender: Laptop, receiver: Laptop, tmp_path: Path, name: str) -> exchange.Receipt:
@@ -213,21 +211,13 @@ def _before_its_author(
 ) -> tuple[Laptop, Laptop, Laptop, exchange.Receipt]:
     """a adds an officer, who then writes on b; c gets b's changes without a's (a transport
     that lost a's file). Returns the laptops and c's receipt."""
-    from store.sync import export as exporting
-
     a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
     staff.add_staff(a.store, "RT-0002", unit="RT")
     send(a, b, tmp_path, "a-to-b")
     as_officer = as_user(b.store, "RT-0002")
     logbook.add_entry(as_officer, "Door de nieuwe collega")
     as_officer.close()
-    every = exporting._select_segments
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            exporting,
-            "_select_segments",
-            lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != a.id],
-        )
+    with without_segments_of(a.id):
         early = send(b, c, tmp_path, "b-to-c")
     return a, b, c, early
 
@@ -236,21 +226,28 @@ def test_an_import_whose_waiting_changes_pass_the_limit_says_so(
     tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Changes that wait for something not known in advance (here: their author) are counted
-    after the import: the one that crosses the limit says so (a warning, exit 5), and that
-    origin's further bundles are refused."""
-    monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 5)
-    _a, b, c, early = _before_its_author(tmp_path, clock)
-    count = early.deferred["log_entry"]
-    assert count > 5 and early.failed and early.over_limit == [b.id]
-    [warning] = early.warnings
-    assert warning.startswith(f"laptop-b now has {count} changes waiting here"), warning
-    with pytest.raises(IntegrityFailure, match="passed the limit"):
-        _fail_if_refused([early])
-    peer = next(p for p in status.peers(c.store) if p.device == b.id)
-    assert peer.warning.startswith(f"{count} changes waiting, more than 5: its changes are set")
-    logbook.add_entry(b.store, "Nog meer")
-    with pytest.raises(Refused, match="revoke laptop-b"):
-        send(b, c, tmp_path, "b2")
+    as they are judged, inside the import's transaction: the bundle that would take its
+    sender past the limit is refused whole (exit 5, one sentence) and nothing is stored."""
+    with monkeypatch.context() as patch:
+        patch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 5)
+        a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
+        staff.add_staff(a.store, "RT-0002", unit="RT")
+        send(a, b, tmp_path, "a-to-b")
+        as_officer = as_user(b.store, "RT-0002")
+        logbook.add_entry(as_officer, "Door de nieuwe collega")
+        as_officer.close()
+        before = snapshot(c.store.path)
+        with without_segments_of(a.id):  # a transport that lost a's file
+            bundle = exchange.export(b.store, out=tmp_path / "b-to-c.swb").path
+        # c has not heard of RT-0002: the entry's 11 records would wait for their author
+        with pytest.raises(Refused, match="revoke laptop-b") as refused:
+            exchange.import_file(c.store, bundle)
+        assert refused.value.check == "deferred limit"
+        assert "none was stored" in str(refused.value)
+        assert snapshot(c.store.path) == before
+        assert c.store.one("SELECT count(*) FROM sync_deferred")[0] == 0
+    send(a, c, tmp_path, "a-to-c")  # the limit as shipped; the author known: all applies
+    assert not exchange.import_file(c.store, bundle).deferred
 
 
 def test_a_change_by_someone_not_known_yet_waits_for_them(
