@@ -475,9 +475,11 @@ def _lend_one(
     home_needs = [n for n in ctx.all_needs if n.unit == home]
     home_duties = [d for d in ctx.all_duties if d.unit == home]
     without = [piece for d in home_duties for piece in _cut(d, callsign, *away)]
-    before = sum(g.shortfall for g in compute(home_needs, home_duties, away, ctx.order))
-    after = sum(g.shortfall for g in compute(home_needs, without, away, ctx.order))
-    if after > before:
+    # officer-hours, not officers: a gap that only grows longer (the trip back eats the end of
+    # the officer's shift) keeps its shortfall count but leaves the home unit short for longer
+    before = sum(g.shortfall_hours for g in compute(home_needs, home_duties, away, ctx.order))
+    after = sum(g.shortfall_hours for g in compute(home_needs, without, away, ctx.order))
+    if after > before + 1e-9:
         return option(False, fact("home_short", unit=home))
     if after_here:  # it helps, but the activity stays short: never "feasible"
         return option(False, _short_fact("partly_covers", after_here, ctx.names), partial=True)
