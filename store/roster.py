@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -775,20 +776,32 @@ def judge_group(
 
 
 def group_problems(
-    store: Store, activity_id: str, concept: str, officers: list[Staff]
+    store: Store,
+    activity_id: str,
+    concept: str,
+    officers: list[Staff],
+    named: Collection[str] | None = None,
 ) -> list[Problem]:
     """Why the group ``officers`` may not staff the activity with ``concept`` together: one
     ``no_open_slot`` problem per officer who fills a slot in no part of it (judged whole,
     ``judge_group``). Rule R8 when a qualification of the concept that they hold is not valid
     in some part (it lapsed before or inside the activity), else staffing. A group that fills
     what it can and leaves slots open (a lapse at midnight, too few officers) is not refused:
-    ``staffing_shortfalls`` shows what stays open."""
+    ``staffing_shortfalls`` shows what stays open.
+
+    ``named``: only these officers' problems (the ones about to be deployed). Officers already
+    deployed who now fill nothing (stranded: a lapse recorded later, a restriction that moved
+    the activity past their shift) never block others: adding an officer can never make an
+    idle one needed (``matching.judge_group``), so they are as good as absent and the verdict
+    on the named officers stays the same in any order."""
     if not officers:
         return []
     parts, verdict = judge_group(store, activity_id, concept, officers)
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     problems = []
     for callsign in verdict.idle:
+        if named is not None and callsign not in named:
+            continue
         officer = next(o for o in officers if o.callsign == callsign)
         where = next((i for i, p in enumerate(parts) if callsign in p[3]), 0)
         day, since = parts[where][0], parts[where][1]
@@ -915,7 +928,8 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
         # the whole group as it would be, so the verdict is the same in any order, named at
         # once or one at a time (``matching.judge_group``)
         group = [*_deployed(store, activity_id), *officers]
-        problems = group_problems(store, activity_id, row["concept"], group)
+        named = {o.callsign for o in officers}
+        problems = group_problems(store, activity_id, row["concept"], group, named)
     if problems:
         # the activity's own problem (cancelled, no concept) once, not per officer
         problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
@@ -990,7 +1004,7 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
         if officer in deployed or officer.id not in on_duty or not fills:
             continue
         if deployment_problem(store, full, officer) is None and not group_problems(
-            store, full, row["concept"], [*deployed, officer]
+            store, full, row["concept"], [*deployed, officer], {officer.callsign}
         ):
             found.append(Candidate(officer.callsign, officer.unit, tuple(sorted(fills))))
             if len(found) >= limit:

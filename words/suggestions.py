@@ -38,6 +38,9 @@ WHAT: dict[str, Callable[[Params], str]] = {
     ).format(
         callsign=p["callsign"], qualifications=_names(p), unit=p["unit"], minutes=p["minutes"]
     ),
+    "fill_open": lambda p: _("Deploy {callsign} ({qualifications}; on duty in {unit})").format(
+        callsign=p["callsign"], qualifications=_names(p), unit=p["unit"]
+    ),
     "lend_any": lambda p: _("Lend officers with {qualifications}").format(qualifications=_names(p)),
     "use_concept": lambda p: (
         _("Use {concept} ({level}) instead of {current}").format(

@@ -1,0 +1,105 @@
+"""Deployed officers who come to fill nothing never block the activity's staffing (issue 16,
+fresh review): a lapse recorded after the deployment, or a restriction that moves the activity
+past their shifts, strands them; a valid officer can still be deployed for the places they
+leave open, and `suggest` offers that officer instead of "covered; nothing to do"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from store import agenda, roster, staff, subjects
+from store.db import Store
+from store.errors import RuleViolation
+from store.suggest import apply_option, suggest
+from tests.conftest import at, refused_as, snapshot
+
+
+@pytest.fixture
+def night(store: Store) -> str:
+    """MEREL (W2) has an ESCORT 23:00–01:00; ZC (close protection) and ZB (driver) are
+    deployed; ZD (both) and ZF (a second driver) are on duty 22:00–06:00 as well."""
+    subjects.add_subject(store, "MEREL", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "MEREL", level=2)
+    held = {
+        "ZB": ["protective_driving"],
+        "ZC": ["close_protection"],
+        "ZD": ["close_protection", "protective_driving"],
+        "ZF": ["protective_driving"],
+    }
+    for callsign, quals in held.items():
+        staff.add_staff(store, callsign, unit="RT", qualifications=[(q, None) for q in quals])
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 22:00"), end=at(store, "2026-12-02 06:00")
+        )
+    item = agenda.add_activity(
+        store,
+        person="MEREL",
+        title="Nacht",
+        start=at(store, "2026-12-01 23:00"),
+        end=at(store, "2026-12-02 01:00"),
+        concept="ESCORT",
+    )
+    roster.deploy(store, item.id, ["ZC", "ZB"])
+    return item.id
+
+
+def test_a_lapse_after_deployment_does_not_block_a_valid_replacement(
+    store: Store, night: str
+) -> None:
+    staff.set_qualification(store, "ZC", "close_protection", date(2026, 12, 1))  # lapses 00:00
+    (open_slot,) = roster.staffing_shortfalls(store, night)
+    assert (open_slot.qualification, open_slot.lapsed) == ("close_protection", ("ZC",))
+    # suggest: not "covered", and ZD (on duty, valid) is offered for the open place
+    options = suggest(store, night)
+    assert options[0].what["code"] == "fill_open" and options[0].callsign == "ZD"
+    assert options[0].feasible
+    assert not any(o.what["code"] == "nothing_covered" for o in options)
+    # a driver would fill nothing (ZB drives): refused naming him alone, not stranded ZC
+    before = snapshot(store.path)
+    with refused_as(RuleViolation, r"^Not deployed: ZF ") as _:
+        roster.deploy(store, night, ["ZF"])
+    assert snapshot(store.path) == before
+    apply_option(store, night, options[0])
+    assert roster.staffing_shortfalls(store, night) == []
+    assert [o.what["code"] for o in suggest(store, night)] == ["nothing_covered"]
+
+
+def test_officers_off_duty_after_a_move_do_not_block_those_on_duty(
+    store: Store, night: str
+) -> None:
+    for callsign in ("RT-0008", "RT-0068"):
+        staff.add_staff(
+            store,
+            callsign,
+            unit="RT",
+            qualifications=[("close_protection", None), ("protective_driving", None)],
+        )
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-02 07:00"), end=at(store, "2026-12-02 16:00")
+        )
+    agenda.restrict_activity(
+        store,
+        night,
+        kind="moved",
+        reason="capacity",
+        authority="OvJ",
+        new_start=at(store, "2026-12-02 07:00"),
+        new_end=at(store, "2026-12-02 08:00"),
+    )
+    assert {s.off_duty for s in roster.staffing_shortfalls(store, night)} == {("ZB", "ZC")}
+    assert {o.callsign for o in suggest(store, night) if o.what["code"] == "fill_open"} == {
+        "RT-0008",
+        "RT-0068",
+    }
+    roster.deploy(store, night, ["RT-0008", "RT-0068"])
+    assert roster.staffing_shortfalls(store, night) == []
+
+
+def test_deploy_accepts_a_replacement_beside_a_stranded_officer(store: Store, night: str) -> None:
+    """The review's `deploy A ZD` after `staff qualify ZC close_protection:2026-12-01`."""
+    staff.set_qualification(store, "ZC", "close_protection", date(2026, 12, 1))
+    roster.deploy(store, night, ["ZD"])
+    assert [d.callsign for d in roster.list_deployments(store, night)] == ["ZB", "ZC", "ZD"]
+    assert roster.staffing_shortfalls(store, night) == []
