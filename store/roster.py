@@ -631,6 +631,47 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
         return deploy_officers(store, conn, full, officers)
 
 
+def release(store: Store, activity_id: str, callsign: str, reason: str) -> Deployment:
+    """End an officer's deployment on an activity (a lapse recorded later, a restriction that
+    moved the activity past their shift, or they are needed elsewhere): the deployment row is
+    deleted in one audited write (``deploy.release``, with the officer, the deployment and the
+    reason), and the deletion travels with the change log; the rule table lets the same
+    roles delete a deployment as create one (``staff.write``), on every laptop.
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        callsign: the deployed officer.
+        reason: why the deployment ends (required free text).
+
+    Returns:
+        The deployment as it was.
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        NotFound: no such activity or callsign.
+        BadInput: no reason, or the officer is not deployed on the activity.
+    """
+    detail: dict[str, object] = {}
+    with store.write("deploy.release", None, detail, require="staff.write") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
+        officer = get_staff(store, callsign)
+        why = validate.text(reason, "The reason", required=True)
+        row = store.one(
+            "SELECT id, created_at FROM deployment WHERE activity_id = ? AND staff_id = ?",
+            (full, officer.id),
+        )
+        if row is None:
+            raise BadInput(
+                f"{officer.callsign} is not deployed on this activity.",
+                code="not_deployed_here",
+                callsign=officer.callsign,
+            )
+        detail.update({"officer": officer.callsign, "deployment": row["id"], "reason": why})
+        conn.execute("DELETE FROM deployment WHERE id = ?", (row["id"],))
+        return Deployment(row["id"], full, officer.callsign, from_db(row["created_at"]))
+
+
 def deploy_officers(
     store: Store, conn: sqlite3.Connection, activity_id: str, officers: list[Staff]
 ) -> list[Deployment]:

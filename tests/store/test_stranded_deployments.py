@@ -5,15 +5,19 @@ leave open, and `suggest` offers that officer instead of "covered; nothing to do
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, audit, roster, staff, subjects
+from store.clock import FixedClock
 from store.db import Store
-from store.errors import RuleViolation
+from store.errors import BadInput, PermissionDenied, RuleViolation
 from store.suggest import apply_option, suggest
-from tests.conftest import at, refused_as, snapshot
+from tests.conftest import as_user, at, refused_as, snapshot
+from tests.sync_team import exchange_all, make_team
 
 
 @pytest.fixture
@@ -103,3 +107,51 @@ def test_deploy_accepts_a_replacement_beside_a_stranded_officer(store: Store, ni
     roster.deploy(store, night, ["ZD"])
     assert [d.callsign for d in roster.list_deployments(store, night)] == ["ZB", "ZC", "ZD"]
     assert roster.staffing_shortfalls(store, night) == []
+
+
+def test_a_deployment_is_released_with_its_reason(store: Store, night: str) -> None:
+    staff.set_qualification(store, "ZC", "close_protection", date(2026, 12, 1))
+    staff.add_staff(store, "OP-0001", unit="RT", role="operator")
+    operator = as_user(store, "OP-0001")
+    before = snapshot(store.path)
+    with refused_as(BadInput, r"^The reason may not be empty\.$"):
+        roster.release(store, night, "ZC", " ")
+    with refused_as(BadInput, r"^ZD is not deployed on this activity\.$"):
+        roster.release(store, night, "ZD", "not needed")
+    with pytest.raises(PermissionDenied):
+        roster.release(operator, night, "ZC", "lapsed")
+    assert snapshot(store.path) == before
+    gone = roster.release(store, night, "ZC", "close protection lapses at midnight")
+    assert gone.callsign == "ZC"
+    assert [d.callsign for d in roster.list_deployments(store, night)] == ["ZB"]
+    (event,) = audit.list_audit(store, action="deploy.release")
+    detail = json.loads(event.detail)
+    assert (event.target, detail["officer"], detail["reason"]) == (
+        night,
+        "ZC",
+        "close protection lapses at midnight",
+    )
+
+
+def test_a_release_travels_to_the_other_laptops(tmp_path: Path, clock: FixedClock) -> None:
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
+    subjects.add_subject(a.store, "MEREL", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "MEREL", level=2)
+    staff.add_staff(a.store, "ZD", unit="RT", qualifications=[("close_protection", None)])
+    roster.add_shift(
+        a.store, "ZD", start=at(a.store, "2026-12-01 22:00"), end=at(a.store, "2026-12-02 06:00")
+    )
+    item = agenda.add_activity(
+        a.store,
+        person="MEREL",
+        title="Nacht",
+        start=at(a.store, "2026-12-01 23:00"),
+        end=at(a.store, "2026-12-02 01:00"),
+        concept="ESCORT",
+    )
+    roster.deploy(a.store, item.id, ["ZD"])
+    exchange_all([a, b], tmp_path / "x1")
+    roster.release(b.store, item.id, "ZD", "needed elsewhere")
+    exchange_all([a, b], tmp_path / "x2")
+    assert roster.list_deployments(a.store, item.id) == []
+    assert a.store.one("SELECT count(*) AS n FROM sync_quarantine")["n"] == 0  # type: ignore[index]
