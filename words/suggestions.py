@@ -111,9 +111,9 @@ WHY: dict[str, Callable[[Params], str]] = {
     "partly_covers": lambda p: _("partly covers (still short: {missing})").format(
         missing=shortfall(p)
     ),
-    "home_short": lambda p: _(
-        "would leave {unit} short (away for the activity and the travel both ways)"
-    ).format(unit=p["unit"]),
+    "home_short": lambda p: _("would leave {unit} short (with travel both ways)").format(
+        unit=p["unit"]
+    ),
     "needs_travel": lambda p: _("needs {minutes} min travel").format(minutes=p["minutes"]),
     "no_lender": lambda _p: _(
         "no officer of another unit is free and qualified for the whole activity (travel "

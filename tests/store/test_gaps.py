@@ -460,7 +460,7 @@ def test_lending_is_refused_when_it_leaves_the_home_unit_short(rt: Store) -> Non
     )
     (lend,) = [o for o in suggest(rt, item.id) if o.callsign == "AM-0001"]
     assert not lend.feasible and reason("", lend.fact) == (
-        "would leave AM short (away for the activity and the travel both ways)"
+        "would leave AM short (with travel both ways)"
     )
 
 

@@ -188,7 +188,7 @@ def test_a_lend_whose_trip_back_leaves_the_home_unit_short_longer_is_not_feasibl
     (lend,) = [o for o in suggest(store, item.id) if o.callsign == "AM-0002"]
     assert (lend.feasible, reason("", lend.fact)) == (
         False,
-        "would leave AM short (away for the activity and the travel both ways)",
+        "would leave AM short (with travel both ways)",
     )
 
 
