@@ -1,5 +1,6 @@
 """Property (issue 16): a deployed group is judged as a whole, so the verdict never depends on
-the order the officers are named in, nor on deploying them all at once or one at a time.
+the order the officers are named in; a valid group is deployed whole at once or one at a time
+in any order; an officer deployed before who fills nothing (stranded) changes no verdict.
 
 Random small groups for CP-LIGHT (2 close protection + 1 driver) across midnight, each officer
 holding each qualification not at all, valid, lapsing at midnight (inside the activity) or
@@ -10,6 +11,7 @@ both, on copies of one database.
 from __future__ import annotations
 
 import itertools
+import random
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from store import agenda, matching, roster, staff, subjects
@@ -86,6 +88,11 @@ def _verdict(path: Path, activity: str, steps: list[list[str]]) -> tuple[set[str
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@example(  # the counterexample to "deployed one by one only if valid whole" (see below)
+    holdings=[("none", None), (None, "none"), (date(2026, 12, 1), None), (None, "none")],
+    seed=random.Random(0),
+    stranded=False,
+)
 @given(
     holdings=st.lists(
         st.tuples(st.sampled_from(HOLDINGS), st.sampled_from(HOLDINGS)), min_size=2, max_size=4
@@ -139,10 +146,17 @@ def test_the_verdict_is_the_same_in_any_order(
         # all at once: accepted whole or not at all, naming the same officers in any order
         assert results[0] == results[1]
         assert results[0][0] == (set(group) if valid else set())
-        # one at a time, in both orders: the whole group ends deployed iff it is valid
+        # one at a time, in both orders: a valid group ends deployed whole in any order. (Not
+        # the converse: an officer deployed later may fill a slot another's lapse leaves open
+        # and so make that one redundant — G3 with close protection lapsing at midnight, then
+        # G4 for the close protection after it. Accepting G4 is what issue 16 asks (a valid
+        # replacement is never blocked by a deployed officer); the group named at once is
+        # refused, as G3 fills nothing in it. The redundant officer is listed by
+        # ``group_problems`` over the deployed group and can be released.)
         for order in (group, shuffled):
             deployed, _ = _strip(_verdict(path, activity, [[c] for c in order]))
-            assert (deployed == set(group)) == valid
+            if valid:
+                assert deployed == set(group)
 
 
 def _strip(verdict: tuple[set[str], set[str]]) -> tuple[set[str], set[str]]:

@@ -155,3 +155,16 @@ def test_a_release_travels_to_the_other_laptops(tmp_path: Path, clock: FixedCloc
     exchange_all([a, b], tmp_path / "x2")
     assert roster.list_deployments(a.store, item.id) == []
     assert a.store.one("SELECT count(*) AS n FROM sync_quarantine")["n"] == 0  # type: ignore[index]
+
+
+def test_a_replacement_makes_the_lapsing_officer_redundant_and_says_so(
+    store: Store, night: str
+) -> None:
+    """ZD fills the close protection ZC's lapse leaves open after midnight: accepted; ZC is
+    then redundant (ZD covers close protection all night, ZB drives), and the group check
+    over the deployed officers names him alone: the officer to release."""
+    staff.set_qualification(store, "ZC", "close_protection", date(2026, 12, 1))
+    roster.deploy(store, night, ["ZD"])
+    deployed = roster.deployed_officers(store, night)
+    redundant = roster.group_problems(store, night, "ESCORT", deployed)
+    assert sorted(p.params["callsign"] for p in redundant) == ["ZC"]
