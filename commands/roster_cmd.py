@@ -86,12 +86,42 @@ def shift_import(env: Env, file: Path) -> None:
 
 @click.command()
 @click.argument("activity_id")
-@click.argument("callsigns", nargs=-1, required=True)
+@click.argument("callsigns", nargs=-1)
+@click.option(
+    "--release",
+    "released",
+    metavar="CALLSIGN",
+    help="End this officer's deployment on the activity instead (needs --reason).",
+)
+@click.option("--reason", help="Why the deployment ends (with --release).")
 @pass_env
-def deploy(env: Env, activity_id: str, callsigns: tuple[str, ...]) -> None:
+def deploy(
+    env: Env,
+    activity_id: str,
+    callsigns: tuple[str, ...],
+    released: str | None,
+    reason: str | None,
+) -> None:
     """Put officers on an activity (on duty, qualified, free, rested); the whole group must
-    fill a slot each, whatever the order named; slots it leaves open are listed after."""
+    fill a slot each, whatever the order named; slots it leaves open are listed after.
+    Officers already deployed who fill nothing (a lapse recorded later, a move past their
+    shift) do not block others. `deploy ID --release CALLSIGN --reason TEXT` ends one
+    deployment (audited with the reason; it syncs like the deployment did)."""
     store = env.store()
+    if released is not None:
+        if callsigns:
+            raise click.UsageError("Name officers to deploy or one to --release, not both.")
+        if not reason:
+            raise click.UsageError("--release needs --reason TEXT (why the deployment ends).")
+        gone = roster.release(store, activity_id, released, reason)
+        info(f"Released {gone.callsign}.")
+        for short in roster.staffing_shortfalls(store, gone.activity_id):
+            info(f"Still open: {phrase(roster.shortfall_problem(short))}.")
+        return
+    if reason is not None:
+        raise click.UsageError("--reason goes with --release CALLSIGN.")
+    if not callsigns:
+        raise click.UsageError("Name at least one officer to deploy (or --release CALLSIGN).")
     made = roster.deploy(store, activity_id, list(callsigns))
     info(f"Deployed {', '.join(d.callsign for d in made)}.")
     for short in roster.staffing_shortfalls(store, made[0].activity_id):

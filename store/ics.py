@@ -22,7 +22,9 @@ declared zone):
   single and recurring events; one that does not exist or occurs twice in that zone (clock
   changes) refuses the file;
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
-  cancel; ``CLASS:PRIVATE`` and ``CLASS:CONFIDENTIAL`` make a private activity, else work;
+  cancel; ``CLASS:PRIVATE``, ``CLASS:CONFIDENTIAL`` and any class not known here (RFC 5545:
+  an unrecognised class is PRIVATE) make a private activity, ``PUBLIC`` or no CLASS work; an
+  override that does not repeat CLASS keeps its series' class;
 - **length**: an event without DTEND or DURATION, or whose end equals its start, lasts zero
   (RFC 5545) and an activity must last: it is imported as 30 minutes from its start, with a
   warning naming it. A date DTSTART with a date-time DTEND (or the reverse) refuses the file.
@@ -947,8 +949,26 @@ def _as_list(value: Any) -> list[Any]:
 # Occurrences ---------------------------------------------------------------------------------
 
 
+def _private(event: Any, series: Any = None) -> bool:
+    """Whether an event is private by its CLASS (RFC 5545 3.8.1.3). An override that does not
+    repeat CLASS keeps its series' class; no CLASS at all is PUBLIC; PRIVATE, CONFIDENTIAL and
+    any class this program does not know (an x-name such as ``X-OWNER-ONLY``) are private: RFC
+    5545 says an unrecognised class is treated as PRIVATE."""
+    value = event.get("CLASS")
+    if value is None and series is not None:
+        value = series.get("CLASS")
+    if value is None:
+        return False
+    return str(value).strip().upper() != "PUBLIC"
+
+
 def _occurrence(
-    event: Any, uid: str, recurrence: str, name: str, length: timedelta | None = None
+    event: Any,
+    uid: str,
+    recurrence: str,
+    name: str,
+    length: timedelta | None = None,
+    series: Any = None,
 ) -> Occurrence:
     start, end, assumed = _span(event, name)
     if length is not None:
@@ -967,7 +987,7 @@ def _occurrence(
         ),
         sequence=sequence,
         cancelled=str(event.get("STATUS") or "").upper() == "CANCELLED",
-        private=str(event.get("CLASS") or "").upper() in ("PRIVATE", "CONFIDENTIAL"),
+        private=_private(event, series),
         modified=modified,
         assumed_length=assumed,
     )
@@ -1262,7 +1282,9 @@ def _expand(
                         continue
                     _refuse_skipped_rdate(source, name, one.start)
                     recurrence = _recurrence_key(event, overrides)
-                    occ = _occurrence(event, uid, recurrence, name, lengths[id(source)])
+                    occ = _occurrence(
+                        event, uid, recurrence, name, lengths[id(source)], masters.get(uid)
+                    )
                     passed = cap.passed(occ.start, occ.end)
                     if occ.start < window[1] and occ.end > window[0]:
                         found[occ.key] = occ

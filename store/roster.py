@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -630,6 +631,47 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
         return deploy_officers(store, conn, full, officers)
 
 
+def release(store: Store, activity_id: str, callsign: str, reason: str) -> Deployment:
+    """End an officer's deployment on an activity (a lapse recorded later, a restriction that
+    moved the activity past their shift, or they are needed elsewhere): the deployment row is
+    deleted in one audited write (``deploy.release``, with the officer, the deployment and the
+    reason), and the deletion travels with the change log; the rule table lets the same
+    roles delete a deployment as create one (``staff.write``), on every laptop.
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        callsign: the deployed officer.
+        reason: why the deployment ends (required free text).
+
+    Returns:
+        The deployment as it was.
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        NotFound: no such activity or callsign.
+        BadInput: no reason, or the officer is not deployed on the activity.
+    """
+    detail: dict[str, object] = {}
+    with store.write("deploy.release", None, detail, require="staff.write") as conn:
+        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
+        officer = get_staff(store, callsign)
+        why = validate.text(reason, "The reason", required=True)
+        row = store.one(
+            "SELECT id, created_at FROM deployment WHERE activity_id = ? AND staff_id = ?",
+            (full, officer.id),
+        )
+        if row is None:
+            raise BadInput(
+                f"{officer.callsign} is not deployed on this activity.",
+                code="not_deployed_here",
+                callsign=officer.callsign,
+            )
+        detail.update({"officer": officer.callsign, "deployment": row["id"], "reason": why})
+        conn.execute("DELETE FROM deployment WHERE id = ?", (row["id"],))
+        return Deployment(row["id"], full, officer.callsign, from_db(row["created_at"]))
+
+
 def deploy_officers(
     store: Store, conn: sqlite3.Connection, activity_id: str, officers: list[Staff]
 ) -> list[Deployment]:
@@ -775,20 +817,32 @@ def judge_group(
 
 
 def group_problems(
-    store: Store, activity_id: str, concept: str, officers: list[Staff]
+    store: Store,
+    activity_id: str,
+    concept: str,
+    officers: list[Staff],
+    named: Collection[str] | None = None,
 ) -> list[Problem]:
     """Why the group ``officers`` may not staff the activity with ``concept`` together: one
     ``no_open_slot`` problem per officer who fills a slot in no part of it (judged whole,
     ``judge_group``). Rule R8 when a qualification of the concept that they hold is not valid
     in some part (it lapsed before or inside the activity), else staffing. A group that fills
     what it can and leaves slots open (a lapse at midnight, too few officers) is not refused:
-    ``staffing_shortfalls`` shows what stays open."""
+    ``staffing_shortfalls`` shows what stays open.
+
+    ``named``: only these officers' problems (the ones about to be deployed). Officers already
+    deployed who now fill nothing (stranded: a lapse recorded later, a restriction that moved
+    the activity past their shift) never block others: adding an officer can never make an
+    idle one needed (``matching.judge_group``), so they are as good as absent and the verdict
+    on the named officers stays the same in any order."""
     if not officers:
         return []
     parts, verdict = judge_group(store, activity_id, concept, officers)
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     problems = []
     for callsign in verdict.idle:
+        if named is not None and callsign not in named:
+            continue
         officer = next(o for o in officers if o.callsign == callsign)
         where = next((i for i, p in enumerate(parts) if callsign in p[3]), 0)
         day, since = parts[where][0], parts[where][1]
@@ -915,7 +969,8 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
         # the whole group as it would be, so the verdict is the same in any order, named at
         # once or one at a time (``matching.judge_group``)
         group = [*_deployed(store, activity_id), *officers]
-        problems = group_problems(store, activity_id, row["concept"], group)
+        named = {o.callsign for o in officers}
+        problems = group_problems(store, activity_id, row["concept"], group, named)
     if problems:
         # the activity's own problem (cancelled, no concept) once, not per officer
         problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
@@ -990,7 +1045,7 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
         if officer in deployed or officer.id not in on_duty or not fills:
             continue
         if deployment_problem(store, full, officer) is None and not group_problems(
-            store, full, row["concept"], [*deployed, officer]
+            store, full, row["concept"], [*deployed, officer], {officer.callsign}
         ):
             found.append(Candidate(officer.callsign, officer.unit, tuple(sorted(fills))))
             if len(found) >= limit:

@@ -57,10 +57,13 @@ from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load
 from .roster import (
     Problem,
     deploy_officers,
+    deployable,
     deployed_officers,
     deployment_problem,
     group_problems,
+    judge_group,
     list_deployments,
+    staffing_shortfalls,
 )
 from .staff import Staff, get_staff, list_staff
 from .subjects import Subject, subject_by_id
@@ -78,7 +81,7 @@ class Option:
     Attributes:
         action: ``deploy``, ``assign``, ``combine``, ``move`` or ``none`` (``ACTIONS``).
         what: what it does, a fact ``{code, params}`` the faces word (``words.suggestions``):
-            ``lend``, ``lend_any``, ``use_concept``, ``keep_concept``, ``keep_team``,
+            ``fill_open``, ``lend``, ``lend_any``, ``use_concept``, ``keep_concept``, ``keep_team``,
             ``move_to``, ``move_any``, ``nothing_cancelled``, ``nothing_ended``,
             ``nothing_covered``; qualifications come with their catalogue ``names``.
         price: what it costs the protected person, a fact: ``none``, ``travel`` (minutes),
@@ -296,7 +299,7 @@ def suggest(store: Store, activity_id: str) -> list[Option]:
     settled = _settled(ctx)
     if settled is not None:
         return [settled]
-    options = [*_lend(ctx), *_concepts(ctx), *_combine(ctx), *_move(ctx)]
+    options = [*_fill_open(ctx), *_lend(ctx), *_concepts(ctx), *_combine(ctx), *_move(ctx)]
     options.sort(
         key=lambda o: (0 if o.feasible else 1 if o.partial else 2, ACTIONS.index(o.action))
     )
@@ -321,6 +324,7 @@ def _settled(ctx: _Context) -> Option | None:
         and current in ctx.valid
         and not activity.needs_replanning
         and not ctx.short(current)
+        and not staffing_shortfalls(ctx.store, activity.id)
     ):
         return Option(
             "none",
@@ -365,6 +369,49 @@ def _concepts(ctx: _Context) -> Iterator[Option]:
             concept=option.code,
             start=ctx.start,
             end=ctx.end,
+        )
+
+
+def _fill_open(ctx: _Context) -> Iterator[Option]:
+    """Officers of the activity's own unit who may be deployed for the places its deployed
+    officers leave open (``staffing_shortfalls``: a lapse recorded after the deployment, a
+    restriction that moved it past their shifts) — the unit's gap count treats its officers
+    as one pool, so only the activity's own staffing shows such places. Feasible when the
+    group with them fills every place in every part, else partial."""
+    concept = ctx.activity.concept
+    if concept is None or concept not in ctx.valid:
+        return
+    if not staffing_shortfalls(ctx.store, ctx.activity.id):
+        return
+    staffing = {s.qualification: s.count for s in ctx.concepts[concept].staffing}
+    deployed = deployed_officers(ctx.store, ctx.activity.id)
+    for candidate in deployable(ctx.store, ctx.activity.id):
+        if candidate.unit != ctx.unit:
+            continue  # another unit's officer: a lend, with its travel (``_lend``)
+        officer = get_staff(ctx.store, candidate.callsign)
+        _parts, verdict = judge_group(ctx.store, ctx.activity.id, concept, [*deployed, officer])
+        missing: dict[str, int] = {}
+        for filled in verdict.filled:
+            for q, n in staffing.items():
+                if filled[q] < n:
+                    missing[q] = max(missing.get(q, 0), n - filled[q])
+        yield Option(
+            "deploy",
+            fact(
+                "fill_open",
+                callsign=candidate.callsign,
+                qualifications=list(candidate.fills),
+                names={q: ctx.names.get(q, q) for q in candidate.fills},
+                unit=candidate.unit,
+            ),
+            NO_COST,
+            not missing,
+            callsign=candidate.callsign,
+            concept=concept,
+            start=ctx.start,
+            end=ctx.end,
+            partial=bool(missing),
+            fact=_short_fact("partly_covers", missing, ctx.names) if missing else None,
         )
 
 
@@ -465,6 +512,7 @@ def _lend_one(
         ctx.activity.id,
         ctx.base,
         [*deployed_officers(ctx.store, ctx.activity.id), officer],
+        {callsign},
     ):
         return None  # deploying them would be refused: they fill no slot the group leaves open
     a, b = int(ctx.start.timestamp()), int(ctx.end.timestamp())
@@ -475,9 +523,11 @@ def _lend_one(
     home_needs = [n for n in ctx.all_needs if n.unit == home]
     home_duties = [d for d in ctx.all_duties if d.unit == home]
     without = [piece for d in home_duties for piece in _cut(d, callsign, *away)]
-    before = sum(g.shortfall for g in compute(home_needs, home_duties, away, ctx.order))
-    after = sum(g.shortfall for g in compute(home_needs, without, away, ctx.order))
-    if after > before:
+    # officer-hours, not officers: a gap that only grows longer (the trip back eats the end of
+    # the officer's shift) keeps its shortfall count but leaves the home unit short for longer
+    before = sum(g.shortfall_hours for g in compute(home_needs, home_duties, away, ctx.order))
+    after = sum(g.shortfall_hours for g in compute(home_needs, without, away, ctx.order))
+    if after > before + 1e-9:
         return option(False, fact("home_short", unit=home))
     if after_here:  # it helps, but the activity stays short: never "feasible"
         return option(False, _short_fact("partly_covers", after_here, ctx.names), partial=True)
@@ -781,7 +831,11 @@ def _carry_out(
         concept = get_activity(store, current.id).concept or ""
         for officer in team:  # the team's officers the group still needs, as deploy judges it
             if deployment_problem(store, current.id, officer) is None and not group_problems(
-                store, current.id, concept, [*here, *free, officer]
+                store,
+                current.id,
+                concept,
+                [*here, *free, officer],
+                {o.callsign for o in [*free, officer]},
             ):
                 free.append(officer)
         if free:

@@ -708,6 +708,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("No acting person: name one, or create the database with its operator.")
     ),
     "no_officer_named": _template(_("Name at least one officer to deploy.")),
+    "not_deployed_here": _template(_("{callsign} is not deployed on this activity.")),
     "no_option_named": _template(_("Name the option to carry out: its number or its token.")),
     "no_room": _template(
         _(

@@ -38,6 +38,9 @@ WHAT: dict[str, Callable[[Params], str]] = {
     ).format(
         callsign=p["callsign"], qualifications=_names(p), unit=p["unit"], minutes=p["minutes"]
     ),
+    "fill_open": lambda p: _("Deploy {callsign} ({qualifications}; on duty in {unit})").format(
+        callsign=p["callsign"], qualifications=_names(p), unit=p["unit"]
+    ),
     "lend_any": lambda p: _("Lend officers with {qualifications}").format(qualifications=_names(p)),
     "use_concept": lambda p: (
         _("Use {concept} ({level}) instead of {current}").format(
@@ -108,7 +111,7 @@ WHY: dict[str, Callable[[Params], str]] = {
     "partly_covers": lambda p: _("partly covers (still short: {missing})").format(
         missing=shortfall(p)
     ),
-    "home_short": lambda p: _("would leave {unit} short during the activity").format(
+    "home_short": lambda p: _("would leave {unit} short (with travel both ways)").format(
         unit=p["unit"]
     ),
     "needs_travel": lambda p: _("needs {minutes} min travel").format(minutes=p["minutes"]),

@@ -583,9 +583,25 @@ class AgendaScreen(BaseScreen[AgendaData]):
         )
 
     def _deploy_form(self, item: Activity, free: list[roster.Candidate]) -> None:
-        def save(store: Store, values: dict[str, str]) -> list[roster.Deployment]:
+        def save(
+            store: Store, values: dict[str, str]
+        ) -> list[roster.Deployment] | roster.Deployment:
             callsigns = values["callsigns"].replace(",", " ").split()
+            gone = values["release"].strip()
+            if gone:  # ends one deployment instead (a stranded officer, say), with a reason
+                if callsigns:
+                    raise BadInput(_("Deploy officers or release one, not both at once."))
+                return roster.release(store, item.id, gone, values["reason"])
             return roster.deploy(store, item.id, callsigns)
+
+        def done(made: list[roster.Deployment] | roster.Deployment) -> str:
+            if isinstance(made, roster.Deployment):
+                return _("Released {who} from '{title}'.").format(
+                    who=made.callsign, title=item.title
+                )
+            return _("Deployed {who} on '{title}'.").format(
+                who=", ".join(d.callsign for d in made), title=item.title
+            )
 
         if free:
             offered = _("Free and qualified for its open places now: {who}.").format(
@@ -612,7 +628,13 @@ class AgendaScreen(BaseScreen[AgendaData]):
                         placeholder=_("e.g. {who}").format(
                             who=" ".join(c.callsign for c in free[:2]) or "RT-0012 RT-0044"
                         ),
-                    )
+                    ),
+                    Field(
+                        "release",
+                        _("Or release (callsign)"),
+                        placeholder=_("an officer deployed here, to end the deployment"),
+                    ),
+                    Field("reason", _("Reason (for a release)")),
                 ],
                 save,
                 button=_("Deploy"),
@@ -623,9 +645,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     "qualifications on the day (R8); the store says why not."
                 ),
             ),
-            lambda made: _("Deployed {who} on '{title}'.").format(
-                who=", ".join(d.callsign for d in made), title=item.title
-            ),
+            done,
         )
 
     def action_import_calendar(self) -> None:

@@ -176,6 +176,24 @@ def test_lending_picks_the_officers_the_receiving_unit_lacks(ob_short: Store) ->
     assert snapshot(store.path) == before
 
 
+def test_a_lent_officer_leaves_in_time_to_travel_back(ob_short: Store) -> None:
+    """OB also needs CP-HEAVY 13:00–15:00; AM's shifts end at 15:00 and the trip takes 90
+    minutes each way (the catalogue's default): AM-0002 is at OB 08:30–13:30, so covers 10–12
+    and 13:00–13:30 only (without the trip back the scenario credited 13–15 as well: 4 hours
+    less, not 2.5)."""
+    store = ob_short
+    _activity(store, "OTTER", "2026-12-01 13:00", "2026-12-01 15:00", "CP-HEAVY")
+    rows = {
+        r.unit: r
+        for r in capacity.run_scenario(
+            store, [capacity.Change.parse("lend:1:AM:OB")], at(store, DAY[0]), at(store, DAY[1])
+        )
+    }
+    assert rows["OB"].lent_in == ("AM-0002",)
+    drop = rows["OB"].baseline_shortfall_hours - rows["OB"].scenario_shortfall_hours
+    assert drop == 2.5
+
+
 @pytest.mark.parametrize(("end", "lent"), [("13:00", ()), ("10:00", ("AM-0002",))])
 def test_lending_weighs_what_the_lending_unit_loses(
     ob_short: Store, end: str, lent: tuple[str, ...]

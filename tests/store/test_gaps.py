@@ -459,7 +459,9 @@ def test_lending_is_refused_when_it_leaves_the_home_unit_short(rt: Store) -> Non
         rt, "AM-0001", start=at(rt, "2026-12-01 07:00"), end=at(rt, "2026-12-01 15:00")
     )
     (lend,) = [o for o in suggest(rt, item.id) if o.callsign == "AM-0001"]
-    assert not lend.feasible and reason("", lend.fact) == "would leave AM short during the activity"
+    assert not lend.feasible and reason("", lend.fact) == (
+        "would leave AM short (with travel both ways)"
+    )
 
 
 def test_suggest_keeps_an_adjacent_team_on(rt: Store) -> None:

@@ -155,6 +155,43 @@ def test_an_officer_who_cannot_travel_in_time_is_infeasible(store: Store) -> Non
     assert snapshot(store.path) == before
 
 
+def test_a_lend_whose_trip_back_leaves_the_home_unit_short_longer_is_not_feasible(
+    store: Store,
+) -> None:
+    """AM-0002 (06:00–08:30) could drive BEVER's 07:00 meeting in Rotterdam, but travels back
+    until 09:00 and AM's own ESCORT from 08:00 loses its officer 08:00–08:30: AM's gap grows
+    from 08:30 to 08:00 with the same number of officers short — counted in officer-hours
+    (as `gaps` shows it), the home unit is left shorter: ``home_short``, never "yes"."""
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=3)
+    item = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Ontbijtoverleg",
+        start=at(store, "2026-12-01 07:00"),
+        end=at(store, "2026-12-01 08:00"),
+        concept="CP-LIGHT",
+    )
+    for callsign in ("RT-0001", "RT-0002"):  # CP-LIGHT's close protection; its driver lacks
+        _officer(store, callsign, "RT", [CP[0]], "2026-12-01 06:00", "2026-12-01 14:00")
+    subjects.add_subject(store, "MEEUW", kind="person", domain="local", unit="AM")
+    subjects.assess_threat(store, "MEEUW", level=2)
+    agenda.add_activity(
+        store,
+        person="MEEUW",
+        title="Bezoek",
+        start=at(store, "2026-12-01 08:00"),
+        end=at(store, "2026-12-01 10:00"),
+        concept="ESCORT",
+    )
+    _officer(store, "AM-0002", "AM", CP, "2026-12-01 06:00", "2026-12-01 08:30")
+    (lend,) = [o for o in suggest(store, item.id) if o.callsign == "AM-0002"]
+    assert (lend.feasible, reason("", lend.fact)) == (
+        False,
+        "would leave AM short (with travel both ways)",
+    )
+
+
 def test_a_changed_activity_can_keep_its_concept_confirmed(store: Store) -> None:
     subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "BEVER", level=3)
