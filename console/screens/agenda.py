@@ -128,6 +128,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("New activity"),
             _("Add an activity to a protected person's agenda"),
             permission="activity.write",
+            about=True,
         ),
         Action(
             "e",
@@ -183,6 +184,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 "A log entry of a kind, linked to the selected activity; a flagged entry "
                 "carries into every handover until a shift leader clears it"
             ),
+            about=True,
         ),
         Action(
             "x",
@@ -200,6 +202,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("Import a calendar file (iCalendar)"),
             _("Read a .ics file into a protected person's agenda (again: only changes)"),
             permission="activity.write",
+            about=True,
         ),
         Action(
             "left_square_bracket",
@@ -379,7 +382,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if self.data is None:
             return
         day = self.data.day
-        current = self.selected()
+        person = self.about().person or ""
 
         def save(store: Store, values: dict[str, str]) -> Activity:
             if not values["person"]:
@@ -401,7 +404,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 save,
                 _("New activity on {day}").format(day=day),
                 self.data.subjects,
-                ActivityDefaults(person=current.person if current else ""),
+                ActivityDefaults(person=person),
             ),
             lambda added: _("Added '{title}' for {person}, {when}.").format(
                 title=added.title, person=added.person, when=at(added.start_at)
@@ -629,8 +632,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         )
 
     def action_import_calendar(self) -> None:
-        item = self.selected()
-        person = item.person if item else ""
+        person = self.about().person or ""
 
         def save(store: Store, values: dict[str, str]) -> Any:
             from store.ics import import_ics
@@ -682,18 +684,19 @@ class AgendaScreen(BaseScreen[AgendaData]):
     # The operational log ----------------------------------------------------------------------
 
     def action_log(self) -> None:
-        item = self.selected()
+        context = self.about()  # the palette from another screen: what was selected there
 
         def save(store: Store, values: dict[str, str]) -> LogEntry:
             return logbook.add_entry(
                 store,
                 values["text"],
                 kind=values["kind"],
-                activity=item.id if item else None,
+                person=None if context.activity else context.person,
+                activity=context.activity,
                 flagged=bool(values["flag"]),
             )
 
-        about = f"{item.title} ({item.person})" if item else ""
+        about = context.where or context.person or ""
         self.open_form(
             LogForm(save, about),
             lambda entry: _("Logged ({kind}{flag}).").format(

@@ -60,6 +60,15 @@ def sentence(error: BaseException) -> str:
 
 
 @dataclass(frozen=True)
+class Context:
+    """What a person is looking at: a protected person, an activity (ids), and words for it."""
+
+    person: str | None = None
+    activity: str | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True)
 class Ticket:
     """One store call: its group, its number, and what to do with its answer."""
 
@@ -215,6 +224,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         self._announce = False
         self._pending: list[str | Callable[[], object]] = []
         self._on_mounted: list[Callable[[], None]] = []
+        self._borrowed: Context | None = None
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
@@ -336,6 +346,29 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             severity="warning",
         )
         return False
+
+    def about(self) -> Context:
+        """The person and activity an ``about`` action takes: those the person was looking at
+        on another screen when it came from the palette there, else this screen's own."""
+        if self._borrowed is not None:
+            return self._borrowed
+        person, activity, where = self.signal_context()
+        return Context(person, activity, where)
+
+    @property
+    def elsewhere(self) -> bool:
+        """Whether the ``about`` action running now came from another screen (so this screen's
+        own selection — a gap, a signal — is not what the person was looking at)."""
+        return self._borrowed is not None
+
+    async def run_about(self, action: str, context: Context) -> None:
+        """Run an ``about`` action on the context of another screen (a palette action taken
+        there), never on this screen's cursor."""
+        self._borrowed = context
+        try:
+            await self.run_action(action)
+        finally:
+            self._borrowed = None
 
     def select_record(self, kind: str, person: str | None, activity: str | None) -> bool:
         """Put this screen's cursor on the record of ``kind`` the person was looking at on

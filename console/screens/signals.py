@@ -246,6 +246,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Draft a signal report"),
             _("A proactive signal report (title, duiding), from the selected signal"),
             permission="intel.write",
+            about=True,
         ),
         Action(
             "c",
@@ -488,7 +489,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
         )
 
     def action_draft_report(self) -> None:
-        item = self.selected()
+        item = None if self.elsewhere else self.selected()  # a signal seen only here
         linked = [item.id] if item else []
 
         def save(store: Store, values: dict[str, str]) -> SignalReport:
