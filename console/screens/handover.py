@@ -26,10 +26,11 @@ from textual.widgets import Static, TextArea
 
 from store import handover as model
 from store.db import Store
+from store.validate import visible
 from words.handover import item_text
 
 from ..actions import Action
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..literal import literal
 from ..times import at
 from ..widgets.drawer import Drawer, DrawerTitle
@@ -181,6 +182,20 @@ def handover_state(record: model.HandoverRecord) -> tuple[str, str]:
     return _("in force"), ""
 
 
+def quarantined_words(params: dict[str, Any]) -> str:
+    """One quarantined write beside its count of changes (the Sync screen counts changes)."""
+    return ngettext(
+        "change from {device} by {actor} quarantined at sync ({field}: {reason})",
+        "changes from {device} by {actor} quarantined at sync ({field}: {reason})",
+        int(params["changes"]),
+    ).format(
+        device=visible(str(params["device"])),
+        actor=visible(str(params["actor"])),
+        field=params["field"],
+        reason=visible(str(params["reason"])),
+    )
+
+
 def fetch_handover(store: Store) -> HandoverData:
     draft = model.handover_content(model.draft_handover(store))
     history = model.list_handovers(store)
@@ -188,13 +203,17 @@ def fetch_handover(store: Store) -> HandoverData:
     items = []
     for number, item in enumerate(draft["assessment"]):
         words = ITEMS.get(item["kind"], item["kind"].replace("_", " "))
-        if item["kind"] == "quarantined" and seen & {"quarantined"}:
-            # one row per further quarantined write, as the draft says
+        count = item["count"]
+        if item["kind"] == "quarantined" and "changes" in item["params"]:
+            # one row per quarantined write, counting its changes as the Sync screen does
+            count = item["params"]["changes"]
+            words = quarantined_words(item["params"])
+        elif item["kind"] == "quarantined" and item["count"]:
             words = item_text("assessment", item, details=False)
         items.append(
             Row(
                 item_key(item["kind"], number, seen),
-                (literal(item["count"], "b red" if item["count"] else ""), literal(words)),
+                (literal(count, "b red" if count else ""), literal(words)),
             )
         )
     return HandoverData(

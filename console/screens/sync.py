@@ -35,6 +35,7 @@ from store.machine import os_fault
 from store.sync import exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
+from store.sync.receipt import FAILED
 from store.validate import visible
 
 from .. import labels
@@ -467,7 +468,7 @@ class SyncScreen(BaseScreen[SyncData]):
                     )
                 receipts = exchange.import_path(store, folder, progress=progress)
                 failed = any(r.failed for r in receipts)  # refused, damaged or quarantined
-                text = "\n".join(_receipt_line(r) for r in receipts) or _(
+                text = receipt_text(receipts) or _(
                     "No bundles from other devices in {folder}."
                 ).format(folder=visible(str(folder)))
                 return text, failed
@@ -785,9 +786,43 @@ class SyncScreen(BaseScreen[SyncData]):
         )
 
 
+def receipt_text(receipts: list[exchange.Receipt]) -> str:
+    """A folder's receipts: first what went wrong in numbers (the toast shows that line), then
+    the refused files, then the rest, one line each (a short screen shows the first lines)."""
+    if not receipts:
+        return ""
+    refused = [r for r in receipts if r.result in FAILED]
+    held = sum(len(r.quarantined) for r in receipts)
+    alarms = sum(len(r.alarms) for r in receipts)
+    head = []
+    if refused:
+        head.append(
+            ngettext(
+                "{n} of {total} file refused", "{n} of {total} files refused", len(receipts)
+            ).format(n=len(refused), total=len(receipts))
+        )
+    if held:
+        head.append(
+            ngettext("{n} change quarantined", "{n} changes quarantined", held).format(n=held)
+        )
+    if alarms:
+        head.append(
+            ngettext("{n} audit trail alarm", "{n} audit trail alarms", alarms).format(n=alarms)
+        )
+    if not head:
+        head.append(
+            ngettext("{n} file read", "{n} files read", len(receipts)).format(n=len(receipts))
+        )
+    ordered = refused + [r for r in receipts if r.result not in FAILED]
+    return "\n".join(["; ".join(head) + ".", *(_receipt_line(r) for r in ordered)])
+
+
 def _receipt_line(receipt: exchange.Receipt) -> str:
     name = visible(Path(receipt.file).name)
     sender = visible(receipt.sender)
+    if receipt.result in FAILED:
+        why = f" ({visible(receipt.warnings[0])})" if receipt.warnings else ""
+        return f"! {sender}/{name}: {receipt.result}{why}"
     if receipt.result not in ("applied", "partly applied"):
         return f"{sender}/{name}: {receipt.result}"
     # records per table (a new record carries one change per field: those are not counted)

@@ -1,0 +1,76 @@
+"""Issue 17, the fresh console review (console7): what a short screen hid from the person
+importing, and counts that disagreed between screens. Real laptops, real bundles, real files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from console.app import SchildwachtApp
+from console.screens.sync import SyncScreen
+from console.widgets.table import RecordTable
+from store import logbook
+from tests.console.conftest import rows, settle, toasts
+from tests.hostile import build_template, copied_team
+
+
+@pytest.fixture(scope="module")
+def template() -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="console7-"))
+    yield build_template(root)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+async def test_80x24_import_says_first_how_many_files_were_refused(
+    template: Path, tmp_path: Path
+) -> None:
+    """The review's folder (rev14 console_receipt.sh): one good bundle, a FIFO, a symlink and a
+    damaged file. The toast (the receipt's first line) says "3 of 4 files refused", the refused
+    files come first in the receipt, and the Handover counts the quarantined changes as the
+    Sync screen does."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        logbook.add_entry(b.store, "Ronde gelopen")
+        b.sql("UPDATE activity SET status = 'cancelled', location = 'Elders'")  # no R5: held
+        folder = tmp_path / "share"
+        (folder / "peer").mkdir(parents=True)
+        (folder / "x").mkdir()
+        shutil.copy(b.export(), folder / "peer" / "b.swb")
+        os.mkfifo(folder / "peer" / "f.swb")
+        (folder / "peer" / "link.swb").symlink_to(tmp_path / "team" / "laptop-a" / "x.db")
+        (folder / "x" / "d.swb").write_bytes(os.urandom(100))
+        app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
+        app.state["sync_folder"] = str(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("y")
+            await settle(pilot)
+            assert isinstance(app.screen, SyncScreen)
+            await pilot.press("i")
+            await settle(pilot)
+            await settle(pilot)
+            said = toasts(app)[-1]
+            assert said.startswith("3 of 4 files refused; "), said
+            assert "changes quarantined" in said
+            receipt = str(app.screen.query_one("#sync-receipt", Static).render()).splitlines()
+            assert receipt[0] == said
+            assert all(line.startswith("! ") for line in receipt[1:4]), receipt
+            assert {line.split("/")[-1].split(":")[0] for line in receipt[1:4]} == {
+                "d.swb",
+                "f.swb",
+                "link.swb",
+            }
+            assert "b.swb from laptop-b" in receipt[4]
+            summary = str(app.screen.query_one("#sync-summary", Static).render())
+            held = int(summary.split(" quarantined changes")[0].rsplit("· ", 1)[1])
+            assert held > 1
+            await pilot.press("h")
+            await settle(pilot)
+            items = [r for r in rows(app, "#open-items") if "quarantined at sync" in r[1]]
+            assert sum(int(r[0]) for r in items) == held, items
+            assert all(r[1].startswith("changes from laptop-b") for r in items), items
+            assert app.screen.query_one("#open-items", RecordTable).row_count
