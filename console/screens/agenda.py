@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from store import agenda, logbook, roster
@@ -35,6 +34,7 @@ from ..literal import literal, template
 from ..times import at
 from ..widgets.dayboard import (
     Board,
+    BoardScroll,
     DayAxis,
     DayBoard,
     activity_columns,
@@ -235,7 +235,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         yield Static("", id="agenda-summary", classes="summary")
         axis = DayAxis(id="board-axis")  # stays in view while the lanes scroll
         yield axis
-        with VerticalScroll(id="board"):  # Tab onto it, arrows scroll it
+        with BoardScroll(id="board"):  # Tab onto it, arrows scroll it
             yield DayBoard(id="board-lanes", axis=axis)
         yield RecordTable(
             activity_columns(person=True),
@@ -285,7 +285,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             template(
                 _(
                     "[b]$weekday $day[/] · $count activities · [b]$replan[/] to re-plan · $none "
-                    "without a concept · $flags log flags"
+                    "no concept · $flags log flags"
                 ),
                 weekday=data.day.strftime("%a"),
                 day=data.day.isoformat(),

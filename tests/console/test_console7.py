@@ -14,9 +14,10 @@ from textual.widgets import Static
 
 from console.app import SchildwachtApp
 from console.screens.sync import SyncScreen
+from console.widgets.dayboard import DayBoard, render_lanes
 from console.widgets.table import RecordTable
 from store import logbook
-from tests.console.conftest import rows, settle, toasts
+from tests.console.conftest import rows, settle, shown, toasts
 from tests.hostile import build_template, copied_team
 
 
@@ -74,3 +75,26 @@ async def test_80x24_import_says_first_how_many_files_were_refused(
             assert sum(int(r[0]) for r in items) == held, items
             assert all(r[1].startswith("changes from laptop-b") for r in items), items
             assert app.screen.query_one("#open-items", RecordTable).row_count
+
+
+async def test_80x24_the_board_keeps_the_selected_lane_in_view_when_the_log_opens(
+    app: SchildwachtApp,
+) -> None:
+    """The review (rep2): End on the day's activities, then Tab opens the log; the board,
+    three rows high then, still shows the selected activity's lane; the summary is one line."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen.query_one("#agenda-summary", Static).size.height == 1, shown(
+            app, "#agenda-summary"
+        )
+        await pilot.press("end", "tab")
+        await settle(pilot)
+        assert app.screen.query_one("#log-panel").has_class("-open")
+        board = app.screen.query_one(DayBoard)
+        box = app.screen.query_one("#board")
+        text = render_lanes(board.board, board.content_region.width, board.selected)  # type: ignore[arg-type]
+        start = next(s.start for s in text.spans if "reverse" in str(s.style))
+        line = text.plain[:start].count("\n")
+        height = box.scrollable_content_region.height
+        assert height <= 4 and box.scroll_y <= line < box.scroll_y + height, (line, box.scroll_y)
