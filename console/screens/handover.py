@@ -62,18 +62,18 @@ JUMPS = {
 ITEMS = {
     "gaps": _("open gaps in the next shift"),
     "replan": _("activities need re-planning"),
-    "replan_posts": _("standing posts below the required level need re-planning"),
+    "replan_posts": _("standing posts below required level"),
     "open_signals": _("signals not yet closed"),
     "flagged_log": _("flagged log entries not cleared"),
     "conflicts": _("unresolved sync conflicts"),
     "quarantined": _("changes quarantined at sync"),
     "expiring": _("qualifications lapse within a week"),
-    "overlapping_handovers": _("signed handovers overlap another in force"),
-    "witness": _("audit trails cut or rewritten (tell the admin)"),
+    "overlapping_handovers": _("signed handovers overlapping in force"),
+    "witness": _("audit trails cut or rewritten: admin"),
     "clash": _("names given twice offline"),
     "secret": _("secrets set by someone else"),
     "outside": _("changes made outside Schildwacht"),
-    "own_refused": _("of this laptop's changes refused by the others"),
+    "own_refused": _("own changes refused by other laptops"),
     "back_dated": _("records dated back"),
 }
 
@@ -341,7 +341,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
                     yield RecordTable(
                         [
                             Column(_("Period"), 18),
-                            Column(_("Signed by"), 9),
+                            Column(_("Signed by"), 9, drop=1),
                             Column(_("State"), 10),
                             Column(_("Accepted by"), 11, grow=True),
                         ],

@@ -199,7 +199,7 @@ class RosterScreen(BaseScreen[RosterData]):
                     [
                         Column(_("Time"), 11),
                         Column(_("Person"), 10),
-                        Column(_("Title"), 16, grow=True),
+                        Column(_("Title"), 16, grow=True, drop=1),
                         Column(_("Concept"), 9),
                     ],
                     id="gap-activities",

@@ -312,15 +312,15 @@ class SyncScreen(BaseScreen[SyncData]):
                     yield RecordTable(
                         [
                             Column(_("Device"), 10),
-                            Column(_("Callsign"), 9),
-                            Column(_("Id"), 8),
-                            Column(_("Role"), 12),
+                            Column(_("Callsign"), 9, drop=4),
+                            Column(_("Id"), 8, drop=5),
+                            Column(_("Role"), 12, drop=6),
                             Column(_("Status"), 8),
                             Column(_("Enrolled"), 10),
                             Column(_("Last seen"), 16),
-                            Column(_("Last sent"), 16),
-                            Column(_("Not acked"), 9, align="right"),
-                            Column(_("Warning"), 20, grow=True),
+                            Column(_("Last sent"), 16, drop=8),
+                            Column(_("Not acked"), 9, align="right", drop=9),
+                            Column(_("Warning"), 20, grow=True, drop=7),
                         ],
                         id="sync-peers",
                         zebra=False,
@@ -335,11 +335,11 @@ class SyncScreen(BaseScreen[SyncData]):
                 )
                 yield RecordTable(
                     [
-                        Column(_("Record"), 16),
+                        Column(_("Record"), 14),
                         Column(_("Field"), 10),
-                        Column(_("1 (shown)"), 16, grow=True),
-                        Column(_("2"), 16),
-                        Column(_("By"), 12),
+                        Column(_("1 (shown)"), 12, grow=True),
+                        Column(_("2"), 12, grow=True),
+                        Column(_("By"), 12, drop=1),
                     ],
                     id="sync-conflicts",
                     empty=_("0 open conflicts."),
@@ -349,10 +349,10 @@ class SyncScreen(BaseScreen[SyncData]):
                     yield RecordTable(
                         [
                             Column(_("Device"), 12),
-                            Column(_("#"), 5),
+                            Column(_("#"), 5, drop=2),
                             Column(_("Field"), 16),
-                            Column(_("By"), 9),
-                            Column(_("Why"), 30, grow=True),
+                            Column(_("By"), 9, drop=1),
+                            Column(_("Why"), 20, grow=True),
                         ],
                         id="sync-quarantine",
                         zebra=False,

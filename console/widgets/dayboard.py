@@ -55,7 +55,7 @@ def activity_columns(*, person: bool) -> list[Column]:
         Column(_("Concept"), 8),
         Column(_("Lvl/req"), 7),
         Column(_("Status"), 9),
-        Column(_("Re-plan"), 22),
+        Column(_("Re-plan"), 23),
         Column(_("Location"), 16),
     ]
     if person:

@@ -98,3 +98,47 @@ async def test_80x24_the_board_keeps_the_selected_lane_in_view_when_the_log_open
         line = text.plain[:start].count("\n")
         height = box.scrollable_content_region.height
         assert height <= 4 and box.scroll_y <= line < box.scroll_y + height, (line, box.scroll_y)
+
+
+async def test_120x40_no_table_is_cut_at_its_right_edge(app: SchildwachtApp) -> None:
+    """The review (rep3): at 120x40 the Handover's items, "Accepted by", Signals' "Category",
+    the Gaps activities' "Concept", the Agenda's "Re-plan" and Sync's "Enrolled" and "Last seen"
+    were cut. Every table now fits its width: lower-priority columns are dropped whole."""
+    from console.labels import LABELS
+    from console.screens.handover import ITEMS
+    from console.widgets.table import _needed
+
+    named = {
+        "h": {"Accepted by", "Item"},
+        "s": {"Category", "Raised"},
+        "g": {"Concept"},
+        "a": {"Re-plan", "Location"},
+        "y": {"Enrolled", "Last seen", "Device"},
+        "t": set(),
+        "k": set(),
+    }
+    async with app.run_test(size=(120, 40)) as pilot:
+        for key, labels in named.items():
+            await pilot.press(key)
+            await settle(pilot)
+            await settle(pilot)
+            shown_labels: set[str] = set()
+            for table in app.screen.query(RecordTable):
+                if not table.region.width:
+                    continue
+                kept = table._kept()
+                assert _needed(kept) <= table.scrollable_content_region.width, (key, table.id)
+                header = table.render_line(0).text
+                for column, width in zip(table.columns, kept, strict=True):
+                    if width:
+                        assert column.label in header, (key, column.label, header)
+                        shown_labels.add(column.label)
+                if table.id == "open-items":
+                    item_width = table._column_widths()[1]
+                    assert max(len(w) for w in ITEMS.values()) <= item_width, item_width
+                if table.id == "day-activities":
+                    replan = table._column_widths()[
+                        [c.label for c in table.columns].index("Re-plan")
+                    ]
+                    assert max(len(w) for w in LABELS["replan"].values()) <= replan
+            assert labels <= shown_labels, (key, labels - shown_labels)
