@@ -275,8 +275,8 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         ),
         "secret": _counted(
             _(
-                "Ask each person to change the secret someone else set for them "
-                "(`schildwacht staff secret`)"
+                "Ask each person to change the secret someone else set for them (in the "
+                "console: U; on the command line: `schildwacht staff secret`)"
             )
         ),
         "outside": _counted(_("Ask who changed the database outside Schildwacht, and why")),

@@ -396,7 +396,8 @@ class SyncScreen(BaseScreen[SyncData]):
             )
             if data.findings:  # trust findings below it, audit trail alarms first: the gravest
                 ordered = sorted(data.findings, key=lambda f: f.kind != "witness")
-                lines = [f"! {f.text}" for f in ordered[:6]]
+                lines = [f"! {f.text}" for f in ordered[:6] if f.kind != "secret"]
+                lines += secrets_line(data.findings)
                 lines += [_("… {n} more").format(n=len(ordered) - 6)] if len(ordered) > 6 else []
                 for line in lines:
                     head += Content("\n") + template("[b red]$line[/]", line=line)
@@ -784,6 +785,21 @@ class SyncScreen(BaseScreen[SyncData]):
         return _("Resolved: {record} keeps {value}.").format(
             record=done.label, value=_value(done, done.resolution)
         )
+
+
+def secrets_line(found: list[findings.Finding]) -> list[str]:
+    """Secrets set by someone else, in one line that names the console's key (the store's
+    sentence names the command line's)."""
+    people = sum(f.count for f in found if f.kind == "secret")
+    if not people:
+        return []
+    return [
+        ngettext(
+            "! {n} person's secret was set by someone else: they change it with U.",
+            "! {n} people's secrets were set by someone else: each changes theirs with U.",
+            people,
+        ).format(n=people)
+    ]
 
 
 def receipt_text(receipts: list[exchange.Receipt]) -> str:

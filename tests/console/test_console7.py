@@ -142,3 +142,23 @@ async def test_120x40_no_table_is_cut_at_its_right_edge(app: SchildwachtApp) -> 
                     ]
                     assert max(len(w) for w in LABELS["replan"].values()) <= replan
             assert labels <= shown_labels, (key, labels - shown_labels)
+
+
+async def test_80x24_the_sync_banner_names_the_console_key_in_one_line(
+    template: Path, tmp_path: Path
+) -> None:
+    """Four people given first secrets by the admin (one finding for them all): the Sync
+    summary says so in one line that names U, not the command line (it took 4 of 24 rows)."""
+    from store.staff import add_staff
+
+    with copied_team(template, tmp_path / "team") as (a, _b):
+        for number in range(4):
+            add_staff(a.store, f"RT-01{number}", unit="RT", secret="eerste-geheim-123")
+        app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("y")
+            await settle(pilot)
+            text = shown(app, "#sync-summary")
+    assert "staff secret" not in text
+    [line] = [line for line in text.splitlines() if "secret" in line]
+    assert line.endswith("each changes theirs with U.") and len(line) <= 78, line
