@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from store import agenda, logbook, roster
+from store import access, agenda, logbook, roster
 from store.agenda import Activity
 from store.clock import day_bounds, local, parse_time_on, today
 from store.db import Store
@@ -258,6 +258,10 @@ class AgendaScreen(BaseScreen[AgendaData]):
             )
 
     def on_mount(self) -> None:
+        if not access.allowed(self.role, "log.clear"):  # the keys this role has
+            self.query_one("#log-panel DrawerTitle", DrawerTitle).update(
+                _("Operational log (journaal) — l write")
+            )
         (self.day,) = self.opening(self.console_app)
         self.query_one("#day-activities", RecordTable).focus()
         super().on_mount()

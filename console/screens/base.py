@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -37,6 +38,7 @@ from words.errors import sentence as refusal
 
 from ..actions import Action, bindings
 from ..i18n import _
+from ..labels import label
 from ..literal import literal, plain
 from ..widgets.drawer import Drawer, focus_in
 from ..widgets.footer import KeysFooter
@@ -326,7 +328,11 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             self._pending.append(action)
 
     async def _run_pending(self, action: str | Callable[[], object]) -> None:
-        if isinstance(action, str):
+        if isinstance(action, str) and "(" not in action and self.check_action(action, ()) is False:
+            # hidden for now (join in a team): from the palette it says why, never nothing
+            if any(a.action == action and a.allowed(self.role) for a in self.ACTIONS):
+                getattr(self, f"action_{action}")()
+        elif isinstance(action, str):
             await self.run_action(action)
         else:
             action()
@@ -401,6 +407,20 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             if item.action.split("(")[0] == action:
                 return item.allowed(self.role)
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of this screen the acting person's role may not use (hidden from the footer)
+        says so, instead of doing nothing."""
+        for item in self.ACTIONS:
+            if item.key == event.key and not item.allowed(self.role):
+                event.stop()
+                self.notify(
+                    _("{key} ({what}): the {role} role may not do this.").format(
+                        key=item.shown_key, what=item.title, role=label("role", self.role)
+                    ),
+                    severity="warning",
+                )
+                return
 
     def write(
         self,

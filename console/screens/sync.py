@@ -567,6 +567,15 @@ class SyncScreen(BaseScreen[SyncData]):
     # The team ----------------------------------------------------------------------------------
 
     def action_create_team(self) -> None:
+        if self.data is not None and self.data.team is not None:  # the palette: said at once
+            self.notify(
+                _("This device is in team {name} already.").format(
+                    name=self.data.team.data["name"]
+                ),
+                severity="warning",
+            )
+            return
+
         def save(store: Store, values: dict[str, str]) -> rosters.Roster:
             return rosters.create_team(store, values["text"])
 
@@ -584,7 +593,7 @@ class SyncScreen(BaseScreen[SyncData]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Join is offered only to a device that is not in a team yet."""
-        if action == "join" and self.data is not None and self.data.team is not None:
+        if action in ("join", "create_team") and self.data is not None and self.data.team:
             return False
         return super().check_action(action, parameters)
 

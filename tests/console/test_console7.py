@@ -17,6 +17,8 @@ from console.screens.sync import SyncScreen
 from console.widgets.dayboard import DayBoard, render_lanes
 from console.widgets.table import RecordTable
 from store import logbook
+from store.db import Store
+from tests.conftest import as_user, snapshot
 from tests.console.conftest import rows, settle, shown, toasts
 from tests.hostile import build_template, copied_team
 
@@ -162,3 +164,35 @@ async def test_80x24_the_sync_banner_names_the_console_key_in_one_line(
     assert "staff secret" not in text
     [line] = [line for line in text.splitlines() if "secret" in line]
     assert line.endswith("each changes theirs with U.") and len(line) <= 78, line
+
+
+async def test_an_operators_keys_say_why_and_a_team_laptop_offers_no_new_team(
+    demo_store: Store, template: Path, tmp_path: Path
+) -> None:
+    """The review (rep4): as an operator `x`, `r`, `o` on the Agenda did nothing, silently,
+    and the log's title offered `x`. Each now says the role may not; nothing is written. A
+    laptop in a team refuses "Create a team" at once (from the palette), and hides its key."""
+    operator = as_user(demo_store, "RT-0008")
+    app = SchildwachtApp(operator, remember=False, watch=None, ahead=False)
+    before = snapshot(demo_store.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        title = str(app.screen.query_one("#log-panel DrawerTitle", Static).render())
+        assert "x clear" not in title
+        for key in "xro":
+            await pilot.press(key)
+            await settle(pilot)
+            assert "the operator role may not do this" in toasts(app)[-1], (key, toasts(app))
+    assert snapshot(demo_store.path) == before
+    with copied_team(template, tmp_path / "team") as (a, _b):
+        app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("y")
+            await settle(pilot)
+            assert not app.screen.check_action("create_team", ())
+            run = next(r for t, _h, r in app.palette() if t == "Sync: Create a team")
+            run()
+            await settle(pilot)
+            assert isinstance(app.screen, SyncScreen)  # no form: said at once
+            assert "already" in toasts(app)[-1]
