@@ -26,17 +26,18 @@ from textual.widgets import Static, TextArea
 
 from store import handover as model
 from store.db import Store
+from store.errors import StoreError
 from store.validate import visible
 from words.handover import item_text
 
 from ..actions import Action
 from ..i18n import _, ngettext
-from ..literal import literal
+from ..literal import literal, plain
 from ..times import at
 from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.inputs import NotesArea
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen
+from .base import BaseScreen, sentence
 from .document import DocumentScreen
 from .forms import StepForm
 
@@ -239,31 +240,6 @@ def fetch_handover(store: Store) -> HandoverData:
     )
 
 
-def _not_in_force(record: model.HandoverRecord) -> str:
-    """Why a signed handover can no longer be accepted (withdrawn, or superseded by a newer
-    one of its period), in words; "" when it can."""
-    if record.withdrawn_at is not None:
-        return _(
-            "The handover of {when} was withdrawn by {who} at {withdrawn} and is no longer in "
-            "force; it cannot be accepted."
-        ).format(
-            when=at(record.period_start),
-            who=literal(record.withdrawn_by).plain,
-            withdrawn=at(record.withdrawn_at),
-        )
-    if record.superseded_by is not None and record.superseded_at is not None:
-        return _(
-            "The handover of {when} was superseded by {who}'s handover {id} at {later} and is "
-            "no longer in force; accept the newer one instead."
-        ).format(
-            when=at(record.period_start),
-            who=literal(record.superseded_by_signer).plain,
-            id=record.superseded_by[:13],
-            later=at(record.superseded_at),
-        )
-    return ""
-
-
 class HandoverScreen(BaseScreen[HandoverData]):
     MODE = "handover"
     MAIN = "#open-items"
@@ -442,10 +418,18 @@ class HandoverScreen(BaseScreen[HandoverData]):
             self.notify(_("0 signed handovers to accept."), severity="warning")
             return
         record = next(r for r in self.data.history if r.id == key)
-        refused = _not_in_force(record)
-        if refused:  # withdrawn or superseded: the store would refuse it; nothing is asked
-            self.notify(refused, severity="warning")
-            return
+
+        def asked(refusal: StoreError | None) -> None:
+            if refusal is not None:  # signed by you, withdrawn, superseded: nothing is asked
+                self.notify(plain(sentence(refusal)), severity="warning", markup=False)
+            else:
+                self._ask_accept(record)
+
+        # the store says whether it would refuse (the same checks as accepting), before asking
+        self.call_store(lambda store: model.acceptance_refusal(store, key), asked, group="accept")
+
+    def _ask_accept(self, record: model.HandoverRecord) -> None:
+        key = record.id
         warning = ""
         if record.overlaps:
             warning = _(" It overlaps another signed handover in force ({ids}).").format(
