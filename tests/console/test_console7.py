@@ -196,3 +196,33 @@ async def test_an_operators_keys_say_why_and_a_team_laptop_offers_no_new_team(
             await settle(pilot)
             assert isinstance(app.screen, SyncScreen)  # no form: said at once
             assert "already" in toasts(app)[-1]
+
+
+async def test_a_report_draft_takes_the_signals_duiding_and_closing_has_no_default(
+    demo_store: Store,
+) -> None:
+    """The review: the report draft did not take the selected signal's interpretation
+    (duiding); the close form chose "confirmed" for Enter alone (test_shift closes by keys)."""
+    from textual.widgets import Input
+
+    from console.screens.forms import StepForm
+    from store import signals
+    from store.staff import list_staff
+
+    analyst = as_user(demo_store, list_staff(demo_store, role="info_analyst")[0].callsign)
+    item = next(s for s in signals.list_signals(analyst) if s.status == "received")
+    signals.interpret_signal(analyst, item.id, "Verkenning waarschijnlijk")
+    app = SchildwachtApp(analyst, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#signal-list", RecordTable).move_to(item.id)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.query_one("#interpretation", Input).value == "Verkenning waarschijnlijk"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, StepForm)
+        assert app.screen.values()["choice"] == ""
