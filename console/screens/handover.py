@@ -385,7 +385,11 @@ class HandoverScreen(BaseScreen[HandoverData]):
 
     def _signed(self, record: model.HandoverRecord) -> None:
         self.query_one("#handover-notes", TextArea).text = ""
-        self.notify(_("Handover signed ({digest}…).").format(digest=record.content_hash[:12]))
+        self.notify(  # the id refusals name; the content digest as the extra check
+            _("Handover {id} signed (content {digest}…).").format(
+                id=record.id[:13], digest=record.content_hash[:12]
+            )
+        )
         self.console_app.changed()
 
     def _ask_to_supersede(self, refusal: model.AlreadySigned, notes: str) -> None:

@@ -251,6 +251,10 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await press(pilot, "x", "y")
         (signed,) = handover.list_handovers(store)
         assert signed.notes == "Let op KIEVIT bij vertrek"
+        await until(
+            pilot, lambda: any(f"Handover {signed.id[:13]} signed" in t for t in toasts(app))
+        )
+        assert any(f"Handover {signed.id[:13]} signed" in t for t in toasts(app))  # refusals' id
         await act(pilot, "c")  # the one who signed may not accept: refused before asking
         await until(pilot, lambda: any("cannot accept it" in t for t in toasts(app)))
         assert not isinstance(app.screen, Confirm)
