@@ -37,6 +37,11 @@ class Action:
     #: kind's name), or None. From the palette on another screen it acts only on the record
     #: the person was looking at (``BaseScreen.select_record``), never on a hidden cursor.
     selects: str | None = None
+    #: It takes the person and activity selected where it is taken as a default or a link (a
+    #: log entry's subject, a new activity's person): from the palette on another screen those
+    #: of the screen the person was looking at (``BaseScreen.about``), never this screen's
+    #: cursor; none when that screen selects none.
+    about: bool = False
 
     @property
     def shown_key(self) -> str:

@@ -26,7 +26,7 @@ from .actions import Action
 from .i18n import _
 from .labels import label
 from .screens.agenda import AgendaScreen
-from .screens.base import BaseScreen, StoreWork
+from .screens.base import BaseScreen, Context, StoreWork
 from .screens.capacity import CapacityScreen
 from .screens.handover import HandoverScreen
 from .screens.help import HelpScreen
@@ -303,11 +303,16 @@ class SchildwachtApp(StoreWork, App[None]):
         item = next((a for a in MAIN_SCREENS[mode].ACTIONS if a.action == action), None)
         looking = self.main_screen()
         person = activity = None
+        where = ""
         if self.current_mode != mode:
-            person, activity, _where = looking.signal_context() if looking else (None, None, "")
+            person, activity, where = looking.signal_context() if looking else (None, None, "")
             self.action_go(mode)
         screen = next((s for s in self.screen_stack if isinstance(s, BaseScreen)), None)
         if screen is None:
+            return
+        if item is not None and item.about and screen is not looking:
+            context = Context(person, activity, where)
+            screen.when_loaded(lambda: screen.call_later(screen.run_about, action, context))
             return
         if item is None or item.selects is None or screen is looking:
             screen.when_loaded(action)

@@ -77,11 +77,11 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "domain": {"local": _("local"), "national": _("national (Rijksdomein)")},
     "replan": {
-        "below_required": _("concept below the required level"),
+        "below_required": _("below required level"),
         "no_threat_assessment": _("no threat assessment"),
-        "outside_package": _("concept outside the package"),
-        "outside_pilot_scope": _("pilot concept outside its scope"),
-        "changed_externally": _("changed in the calendar: check it"),
+        "outside_package": _("outside the package"),
+        "outside_pilot_scope": _("pilot outside its scope"),
+        "changed_externally": _("calendar changed: check"),
     },
     "subject_kind": {"person": _("person"), "object": _("object"), "service": _("service")},
 }

@@ -37,7 +37,14 @@ from typing import Any
 from . import rules, validate, witness
 from .clock import LOCAL_TZ, from_db, local_iso, local_text, require_order, to_db
 from .db import Store, resolve_id
-from .errors import BadInput, IntegrityFailure, NotFound, PermissionDenied, RuleViolation
+from .errors import (
+    BadInput,
+    IntegrityFailure,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    StoreError,
+)
 from .gaps import find_gaps, posts_below_required, shortfall_hours
 from .ids import uuid7
 from .rules import content_hash
@@ -732,26 +739,9 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
         questions = validate.text(questions, "The questions")
         record = get_handover(store, handover_id)
         store.target(record.id)
-        if record.signed_by == store.actor.callsign:
-            raise PermissionDenied(
-                f"{store.actor.callsign} signed this handover and cannot accept it;"
-                " the incoming shift leader accepts it."
-            )
-        if rules.accepts_withdrawn("accepted", record.withdrawn_at is not None):
-            raise RuleViolation(
-                "handover",
-                f"Handover {record.id[:13]} was withdrawn by {record.withdrawn_by} at "
-                f"{local_text(record.withdrawn_at)} and is no longer in force; it cannot be "
-                "accepted.",
-                code="handover_withdrawn",
-                handover=record.id[:13],
-                by=record.withdrawn_by,
-                at=local_text(record.withdrawn_at),
-            )
-        if record.superseded_by is not None:
-            raise _superseded(record)
-        if record.accepted_by:
-            raise BadInput(f"This handover was already accepted by {record.accepted_by}.")
+        refusal = _acceptance_refusal(store, record)
+        if refusal is not None:
+            raise refusal
         conn.execute(
             "INSERT INTO handover_event (id, handover_id, kind, at, actor, device, note)"
             " VALUES (?, ?, 'accepted', ?, ?, ?, ?)",
@@ -765,6 +755,44 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
             ),
         )
     return get_handover(store, record.id)
+
+
+def acceptance_refusal(store: Store, handover_id: str) -> StoreError | None:
+    """Why the acting person could not accept this handover now (the refusal
+    ``accept_handover`` would raise), or None: asked before a console asks "Accept …?"."""
+    return _acceptance_refusal(store, get_handover(store, handover_id))
+
+
+def _acceptance_refusal(store: Store, record: HandoverRecord) -> StoreError | None:
+    """Why ``store.actor`` may not accept ``record`` now (the signer, withdrawn, superseded,
+    already accepted), or None: the one check behind accepting and the console's question."""
+    if record.signed_by == store.actor.callsign:
+        return PermissionDenied(
+            f"{store.actor.callsign} signed this handover and cannot accept it;"
+            " the incoming shift leader accepts it.",
+            code="signer_cannot_accept",
+            callsign=store.actor.callsign,
+        )
+    if rules.accepts_withdrawn("accepted", record.withdrawn_at is not None):
+        return RuleViolation(
+            "handover",
+            f"Handover {record.id[:13]} was withdrawn by {record.withdrawn_by} at "
+            f"{local_text(record.withdrawn_at)} and is no longer in force; it cannot be "
+            "accepted.",
+            code="handover_withdrawn",
+            handover=record.id[:13],
+            by=record.withdrawn_by,
+            at=local_text(record.withdrawn_at),
+        )
+    if record.superseded_by is not None:
+        return _superseded(record)
+    if record.accepted_by:
+        return BadInput(
+            f"This handover was already accepted by {record.accepted_by}.",
+            code="handover_already_accepted",
+            by=record.accepted_by,
+        )
+    return None
 
 
 def _superseded(record: HandoverRecord) -> RuleViolation:

@@ -449,6 +449,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "that hour that night); correct the event (a time that exists, or in UTC)."
         )
     ),
+    "signer_cannot_accept": _template(
+        _(
+            "{callsign} signed this handover and cannot accept it; the incoming shift leader "
+            "accepts it."
+        )
+    ),
+    "handover_already_accepted": _template(_("This handover was already accepted by {by}.")),
     "calendar_exrule": _template(
         _(
             "{name}: {event} has an EXRULE, which RFC 5545 removed and Schildwacht does not "

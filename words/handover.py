@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from store.clock import local_text
 from store.validate import markdown, visible
 
-from . import _
+from . import _, ngettext
 
 if TYPE_CHECKING:
     from store.handover import HandoverRecord
@@ -134,9 +134,15 @@ def _quarantined(item: Item, details: bool) -> str:
             n=p["more"]
         )
     if "changes" not in p:
-        return _("{n} changes from other laptops quarantined at sync").format(n=item["count"])
-    return _(
-        "{changes} changes from {device} by {actor} quarantined at sync ({field}: {reason})"
+        return ngettext(
+            "{n} change from other laptops quarantined at sync",
+            "{n} changes from other laptops quarantined at sync",
+            int(item["count"]),
+        ).format(n=item["count"])
+    return ngettext(
+        "{changes} change from {device} by {actor} quarantined at sync ({field}: {reason})",
+        "{changes} changes from {device} by {actor} quarantined at sync ({field}: {reason})",
+        int(p["changes"]),
     ).format(
         changes=p["changes"],
         device=visible(p["device"]),
@@ -270,8 +276,8 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         ),
         "secret": _counted(
             _(
-                "Ask each person to change the secret someone else set for them "
-                "(`schildwacht staff secret`)"
+                "Ask each person to change the secret someone else set for them (in the "
+                "console: U; on the command line: `schildwacht staff secret`)"
             )
         ),
         "outside": _counted(_("Ask who changed the database outside Schildwacht, and why")),

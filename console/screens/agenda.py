@@ -16,10 +16,9 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from store import agenda, logbook, roster
+from store import access, agenda, logbook, roster
 from store.agenda import Activity
 from store.clock import day_bounds, local, parse_time_on, today
 from store.db import Store
@@ -35,6 +34,7 @@ from ..literal import literal, template
 from ..times import at
 from ..widgets.dayboard import (
     Board,
+    BoardScroll,
     DayAxis,
     DayBoard,
     activity_columns,
@@ -128,6 +128,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("New activity"),
             _("Add an activity to a protected person's agenda"),
             permission="activity.write",
+            about=True,
         ),
         Action(
             "e",
@@ -183,6 +184,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 "A log entry of a kind, linked to the selected activity; a flagged entry "
                 "carries into every handover until a shift leader clears it"
             ),
+            about=True,
         ),
         Action(
             "x",
@@ -200,6 +202,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("Import a calendar file (iCalendar)"),
             _("Read a .ics file into a protected person's agenda (again: only changes)"),
             permission="activity.write",
+            about=True,
         ),
         Action(
             "left_square_bracket",
@@ -232,7 +235,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         yield Static("", id="agenda-summary", classes="summary")
         axis = DayAxis(id="board-axis")  # stays in view while the lanes scroll
         yield axis
-        with VerticalScroll(id="board"):  # Tab onto it, arrows scroll it
+        with BoardScroll(id="board"):  # Tab onto it, arrows scroll it
             yield DayBoard(id="board-lanes", axis=axis)
         yield RecordTable(
             activity_columns(person=True),
@@ -255,6 +258,10 @@ class AgendaScreen(BaseScreen[AgendaData]):
             )
 
     def on_mount(self) -> None:
+        if not access.allowed(self.role, "log.clear"):  # the keys this role has
+            self.query_one("#log-panel DrawerTitle", DrawerTitle).update(
+                _("Operational log (journaal) — l write")
+            )
         (self.day,) = self.opening(self.console_app)
         self.query_one("#day-activities", RecordTable).focus()
         super().on_mount()
@@ -282,7 +289,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             template(
                 _(
                     "[b]$weekday $day[/] · $count activities · [b]$replan[/] to re-plan · $none "
-                    "without a concept · $flags log flags"
+                    "no concept · $flags log flags"
                 ),
                 weekday=data.day.strftime("%a"),
                 day=data.day.isoformat(),
@@ -379,7 +386,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if self.data is None:
             return
         day = self.data.day
-        current = self.selected()
+        person = self.about().person or ""
 
         def save(store: Store, values: dict[str, str]) -> Activity:
             if not values["person"]:
@@ -401,7 +408,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 save,
                 _("New activity on {day}").format(day=day),
                 self.data.subjects,
-                ActivityDefaults(person=current.person if current else ""),
+                ActivityDefaults(person=person),
             ),
             lambda added: _("Added '{title}' for {person}, {when}.").format(
                 title=added.title, person=added.person, when=at(added.start_at)
@@ -649,8 +656,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         )
 
     def action_import_calendar(self) -> None:
-        item = self.selected()
-        person = item.person if item else ""
+        person = self.about().person or ""
 
         def save(store: Store, values: dict[str, str]) -> Any:
             from store.ics import import_ics
@@ -702,18 +708,19 @@ class AgendaScreen(BaseScreen[AgendaData]):
     # The operational log ----------------------------------------------------------------------
 
     def action_log(self) -> None:
-        item = self.selected()
+        context = self.about()  # the palette from another screen: what was selected there
 
         def save(store: Store, values: dict[str, str]) -> LogEntry:
             return logbook.add_entry(
                 store,
                 values["text"],
                 kind=values["kind"],
-                activity=item.id if item else None,
+                person=None if context.activity else context.person,
+                activity=context.activity,
                 flagged=bool(values["flag"]),
             )
 
-        about = f"{item.title} ({item.person})" if item else ""
+        about = context.where or context.person or ""
         self.open_form(
             LogForm(save, about),
             lambda entry: _("Logged ({kind}{flag}).").format(

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -37,6 +38,7 @@ from words.errors import sentence as refusal
 
 from ..actions import Action, bindings
 from ..i18n import _
+from ..labels import label
 from ..literal import literal, plain
 from ..widgets.drawer import Drawer, focus_in
 from ..widgets.footer import KeysFooter
@@ -57,6 +59,15 @@ def sentence(error: BaseException) -> str:
     if isinstance(error, StoreError):
         return refusal(error)
     return _("Unexpected error ({kind}): {error}").format(kind=type(error).__name__, error=error)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a person is looking at: a protected person, an activity (ids), and words for it."""
+
+    person: str | None = None
+    activity: str | None = None
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -215,6 +226,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         self._announce = False
         self._pending: list[str | Callable[[], object]] = []
         self._on_mounted: list[Callable[[], None]] = []
+        self._borrowed: Context | None = None
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
@@ -316,7 +328,11 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             self._pending.append(action)
 
     async def _run_pending(self, action: str | Callable[[], object]) -> None:
-        if isinstance(action, str):
+        if isinstance(action, str) and "(" not in action and self.check_action(action, ()) is False:
+            # hidden for now (join in a team): from the palette it says why, never nothing
+            if any(a.action == action and a.allowed(self.role) for a in self.ACTIONS):
+                getattr(self, f"action_{action}")()
+        elif isinstance(action, str):
             await self.run_action(action)
         else:
             action()
@@ -336,6 +352,29 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             severity="warning",
         )
         return False
+
+    def about(self) -> Context:
+        """The person and activity an ``about`` action takes: those the person was looking at
+        on another screen when it came from the palette there, else this screen's own."""
+        if self._borrowed is not None:
+            return self._borrowed
+        person, activity, where = self.signal_context()
+        return Context(person, activity, where)
+
+    @property
+    def elsewhere(self) -> bool:
+        """Whether the ``about`` action running now came from another screen (so this screen's
+        own selection — a gap, a signal — is not what the person was looking at)."""
+        return self._borrowed is not None
+
+    async def run_about(self, action: str, context: Context) -> None:
+        """Run an ``about`` action on the context of another screen (a palette action taken
+        there), never on this screen's cursor."""
+        self._borrowed = context
+        try:
+            await self.run_action(action)
+        finally:
+            self._borrowed = None
 
     def select_record(self, kind: str, person: str | None, activity: str | None) -> bool:
         """Put this screen's cursor on the record of ``kind`` the person was looking at on
@@ -368,6 +407,20 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             if item.action.split("(")[0] == action:
                 return item.allowed(self.role)
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of this screen the acting person's role may not use (hidden from the footer)
+        says so, instead of doing nothing."""
+        for item in self.ACTIONS:
+            if item.key == event.key and not item.allowed(self.role):
+                event.stop()
+                self.notify(
+                    _("{key} ({what}): the {role} role may not do this.").format(
+                        key=item.shown_key, what=item.title, role=label("role", self.role)
+                    ),
+                    severity="warning",
+                )
+                return
 
     def write(
         self,

@@ -523,11 +523,19 @@ class StepForm(Form[T]):
         default: str = "",
         button: str = "",
         choice_caption: str = "",
+        chosen: bool = True,
     ) -> None:
         fields = []
-        if choices:
+        if choices:  # the first choice by default, or none when ``chosen`` is False
             fields.append(
-                Field("choice", choice_caption or _("Choose"), "choice", choices[0][1], choices)
+                Field(
+                    "choice",
+                    choice_caption or _("Choose"),
+                    "choice",
+                    choices[0][1] if chosen else "",
+                    choices,
+                    blank=None if chosen else _("Choose…"),
+                )
             )
         fields.append(Field("text", caption, default=default))
         super().__init__(heading, fields, save, button=button or _("Save"))

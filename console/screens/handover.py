@@ -26,16 +26,18 @@ from textual.widgets import Static, TextArea
 
 from store import handover as model
 from store.db import Store
+from store.errors import StoreError
+from store.validate import visible
 from words.handover import item_text
 
 from ..actions import Action
-from ..i18n import _
-from ..literal import literal
+from ..i18n import _, ngettext
+from ..literal import literal, plain
 from ..times import at
 from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.inputs import NotesArea
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen
+from .base import BaseScreen, sentence
 from .document import DocumentScreen
 from .forms import StepForm
 
@@ -62,18 +64,18 @@ JUMPS = {
 ITEMS = {
     "gaps": _("open gaps in the next shift"),
     "replan": _("activities need re-planning"),
-    "replan_posts": _("standing posts below the required level need re-planning"),
+    "replan_posts": _("standing posts below required level"),
     "open_signals": _("signals not yet closed"),
     "flagged_log": _("flagged log entries not cleared"),
     "conflicts": _("unresolved sync conflicts"),
     "quarantined": _("changes quarantined at sync"),
     "expiring": _("qualifications lapse within a week"),
-    "overlapping_handovers": _("signed handovers overlap another in force"),
-    "witness": _("audit trails cut or rewritten (tell the admin)"),
+    "overlapping_handovers": _("signed handovers overlapping in force"),
+    "witness": _("audit trails cut or rewritten: admin"),
     "clash": _("names given twice offline"),
     "secret": _("secrets set by someone else"),
     "outside": _("changes made outside Schildwacht"),
-    "own_refused": _("of this laptop's changes refused by the others"),
+    "own_refused": _("own changes refused by other laptops"),
     "back_dated": _("records dated back"),
     "clock_ahead": _("laptops with a clock ahead"),
 }
@@ -184,6 +186,20 @@ def handover_state(record: model.HandoverRecord) -> tuple[str, str]:
     return _("in force"), ""
 
 
+def quarantined_words(params: dict[str, Any]) -> str:
+    """One quarantined write beside its count of changes (the Sync screen counts changes)."""
+    return ngettext(
+        "change from {device} by {actor} quarantined at sync ({field}: {reason})",
+        "changes from {device} by {actor} quarantined at sync ({field}: {reason})",
+        int(params["changes"]),
+    ).format(
+        device=visible(str(params["device"])),
+        actor=visible(str(params["actor"])),
+        field=params["field"],
+        reason=visible(str(params["reason"])),
+    )
+
+
 def fetch_handover(store: Store) -> HandoverData:
     draft = model.handover_content(model.draft_handover(store))
     history = model.list_handovers(store)
@@ -191,13 +207,17 @@ def fetch_handover(store: Store) -> HandoverData:
     items = []
     for number, item in enumerate(draft["assessment"]):
         words = ITEMS.get(item["kind"], item["kind"].replace("_", " "))
-        if item["kind"] == "quarantined" and seen & {"quarantined"}:
-            # one row per further quarantined write, as the draft says
+        count = item["count"]
+        if item["kind"] == "quarantined" and "changes" in item["params"]:
+            # one row per quarantined write, counting its changes as the Sync screen does
+            count = item["params"]["changes"]
+            words = quarantined_words(item["params"])
+        elif item["kind"] == "quarantined" and item["count"]:
             words = item_text("assessment", item, details=False)
         items.append(
             Row(
                 item_key(item["kind"], number, seen),
-                (literal(item["count"], "b red" if item["count"] else ""), literal(words)),
+                (literal(count, "b red" if count else ""), literal(words)),
             )
         )
     return HandoverData(
@@ -221,31 +241,6 @@ def fetch_handover(store: Store) -> HandoverData:
             for record in history
         ],
     )
-
-
-def _not_in_force(record: model.HandoverRecord) -> str:
-    """Why a signed handover can no longer be accepted (withdrawn, or superseded by a newer
-    one of its period), in words; "" when it can."""
-    if record.withdrawn_at is not None:
-        return _(
-            "The handover of {when} was withdrawn by {who} at {withdrawn} and is no longer in "
-            "force; it cannot be accepted."
-        ).format(
-            when=at(record.period_start),
-            who=literal(record.withdrawn_by).plain,
-            withdrawn=at(record.withdrawn_at),
-        )
-    if record.superseded_by is not None and record.superseded_at is not None:
-        return _(
-            "The handover of {when} was superseded by {who}'s handover {id} at {later} and is "
-            "no longer in force; accept the newer one instead."
-        ).format(
-            when=at(record.period_start),
-            who=literal(record.superseded_by_signer).plain,
-            id=record.superseded_by[:13],
-            later=at(record.superseded_at),
-        )
-    return ""
 
 
 class HandoverScreen(BaseScreen[HandoverData]):
@@ -325,7 +320,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
                     yield RecordTable(
                         [
                             Column(_("Period"), 18),
-                            Column(_("Signed by"), 9),
+                            Column(_("Signed by"), 9, drop=1),
                             Column(_("State"), 10),
                             Column(_("Accepted by"), 11, grow=True),
                         ],
@@ -393,7 +388,11 @@ class HandoverScreen(BaseScreen[HandoverData]):
 
     def _signed(self, record: model.HandoverRecord) -> None:
         self.query_one("#handover-notes", TextArea).text = ""
-        self.notify(_("Handover signed ({digest}…).").format(digest=record.content_hash[:12]))
+        self.notify(  # the id refusals name; the content digest as the extra check
+            _("Handover {id} signed (content {digest}…).").format(
+                id=record.id[:13], digest=record.content_hash[:12]
+            )
+        )
         self.console_app.changed()
 
     def _ask_to_supersede(self, refusal: model.AlreadySigned, notes: str) -> None:
@@ -426,10 +425,18 @@ class HandoverScreen(BaseScreen[HandoverData]):
             self.notify(_("0 signed handovers to accept."), severity="warning")
             return
         record = next(r for r in self.data.history if r.id == key)
-        refused = _not_in_force(record)
-        if refused:  # withdrawn or superseded: the store would refuse it; nothing is asked
-            self.notify(refused, severity="warning")
-            return
+
+        def asked(refusal: StoreError | None) -> None:
+            if refusal is not None:  # signed by you, withdrawn, superseded: nothing is asked
+                self.notify(plain(sentence(refusal)), severity="warning", markup=False)
+            else:
+                self._ask_accept(record)
+
+        # the store says whether it would refuse (the same checks as accepting), before asking
+        self.call_store(lambda store: model.acceptance_refusal(store, key), asked, group="accept")
+
+    def _ask_accept(self, record: model.HandoverRecord) -> None:
+        key = record.id
         warning = ""
         if record.overlaps:
             warning = _(" It overlaps another signed handover in force ({ids}).").format(

@@ -131,6 +131,7 @@ class RosterScreen(BaseScreen[RosterData]):
             _("Add a shift to the roster"),
             _("An officer on duty from a start to an end (supply for the gaps)"),
             permission="staff.write",
+            about=True,
         ),
         Action(
             "j",
@@ -198,7 +199,7 @@ class RosterScreen(BaseScreen[RosterData]):
                     [
                         Column(_("Time"), 11),
                         Column(_("Person"), 10),
-                        Column(_("Title"), 16, grow=True),
+                        Column(_("Title"), 16, grow=True, drop=1),
                         Column(_("Concept"), 9),
                     ],
                     id="gap-activities",
@@ -447,7 +448,7 @@ class RosterScreen(BaseScreen[RosterData]):
 
     def action_new_shift(self) -> None:
         day = self.day or today(self.store.clock)
-        gap = self.selected_gap()
+        gap = None if self.elsewhere else self.selected_gap()  # its times, seen only here
 
         def save(store: Store, values: dict[str, str]) -> roster.Shift:
             if not values["callsign"].strip():

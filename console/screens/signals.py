@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from store import agenda, intel, signals
 from store.db import Store
-from store.errors import NotFound
+from store.errors import BadInput, NotFound
 from store.intel import SignalReport
 from store.signals import Signal
 
@@ -246,6 +246,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             _("Draft a signal report"),
             _("A proactive signal report (title, duiding), from the selected signal"),
             permission="intel.write",
+            about=True,
         ),
         Action(
             "c",
@@ -290,11 +291,11 @@ class SignalsScreen(BaseScreen[SignalsData]):
                     Column(_("TLP"), 14),
                     Column(_("Status"), 12),
                     Column(_("Person"), 9),
-                    Column(_("Raised"), 11),
-                    Column(_("Reporter"), 9),
-                    Column(_("Category"), 13),
-                    Column(_("Outcome"), 13),
-                    Column(_("Seen"), 4, align="right"),
+                    Column(_("Raised"), 11, drop=1),
+                    Column(_("Reporter"), 9, drop=2),
+                    Column(_("Category"), 21, grow=True),
+                    Column(_("Outcome"), 13, drop=3),
+                    Column(_("Seen"), 4, align="right", drop=4),
                 ],
                 id="signal-list",
                 empty=_("0 signals here; m shows all you may see, ! raises one."),
@@ -411,9 +412,11 @@ class SignalsScreen(BaseScreen[SignalsData]):
         toast: str,
         choices: tuple[tuple[str, str], ...] = (),
         choice_caption: str = "",
+        chosen: bool = True,
     ) -> None:
         self.open_form(
-            StepForm(act, heading, caption, choices, choice_caption=choice_caption), toast
+            StepForm(act, heading, caption, choices, choice_caption=choice_caption, chosen=chosen),
+            toast,
         )
 
     def _selected_or_warn(self) -> Signal | None:
@@ -447,13 +450,20 @@ class SignalsScreen(BaseScreen[SignalsData]):
                 _("Duiding recorded."),
             )
         else:
+
+            def close(store: Store, values: dict[str, str]) -> Signal:
+                if not values["choice"]:
+                    raise BadInput(_("Choose the outcome the reporter will see."))
+                return signals.close_signal(store, signal_id, values["choice"], values["text"])
+
             self._step_form(
                 _("Close with an outcome the reporter sees"),
                 _("Note"),
-                lambda store, v: signals.close_signal(store, signal_id, v["choice"], v["text"]),
+                close,
                 _("Signal closed; the reporter sees the outcome."),
                 codes("outcome", signals.OUTCOMES),
                 _("Outcome"),
+                chosen=False,  # no default: Enter alone never closes a signal as confirmed
             )
 
     def action_sighting(self) -> None:
@@ -488,7 +498,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
         )
 
     def action_draft_report(self) -> None:
-        item = self.selected()
+        item = None if self.elsewhere else self.selected()  # a signal seen only here
         linked = [item.id] if item else []
 
         def save(store: Store, values: dict[str, str]) -> SignalReport:
@@ -504,7 +514,12 @@ class SignalsScreen(BaseScreen[SignalsData]):
                 _("Draft a signal report"),
                 [
                     Field("title", _("Title")),
-                    Field("interpretation", _("Duiding"), placeholder=_("what it means")),
+                    Field(
+                        "interpretation",
+                        _("Duiding"),
+                        default=(item.interpretation or "") if item else "",
+                        placeholder=_("what it means"),
+                    ),
                 ],
                 save,
                 button=_("Draft"),

@@ -35,6 +35,7 @@ from store.machine import os_fault
 from store.sync import exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
+from store.sync.receipt import FAILED
 from store.validate import visible
 
 from .. import labels
@@ -311,15 +312,15 @@ class SyncScreen(BaseScreen[SyncData]):
                     yield RecordTable(
                         [
                             Column(_("Device"), 10),
-                            Column(_("Callsign"), 9),
-                            Column(_("Id"), 8),
-                            Column(_("Role"), 12),
+                            Column(_("Callsign"), 9, drop=4),
+                            Column(_("Id"), 8, drop=5),
+                            Column(_("Role"), 12, drop=6),
                             Column(_("Status"), 8),
                             Column(_("Enrolled"), 10),
                             Column(_("Last seen"), 16),
-                            Column(_("Last sent"), 16),
-                            Column(_("Not acked"), 9, align="right"),
-                            Column(_("Warning"), 20, grow=True),
+                            Column(_("Last sent"), 16, drop=8),
+                            Column(_("Not acked"), 9, align="right", drop=9),
+                            Column(_("Warning"), 20, grow=True, drop=7),
                         ],
                         id="sync-peers",
                         zebra=False,
@@ -334,11 +335,11 @@ class SyncScreen(BaseScreen[SyncData]):
                 )
                 yield RecordTable(
                     [
-                        Column(_("Record"), 16),
+                        Column(_("Record"), 14),
                         Column(_("Field"), 10),
-                        Column(_("1 (shown)"), 16, grow=True),
-                        Column(_("2"), 16),
-                        Column(_("By"), 12),
+                        Column(_("1 (shown)"), 12, grow=True),
+                        Column(_("2"), 12, grow=True),
+                        Column(_("By"), 12, drop=1),
                     ],
                     id="sync-conflicts",
                     empty=_("0 open conflicts."),
@@ -348,10 +349,10 @@ class SyncScreen(BaseScreen[SyncData]):
                     yield RecordTable(
                         [
                             Column(_("Device"), 12),
-                            Column(_("#"), 5),
+                            Column(_("#"), 5, drop=2),
                             Column(_("Field"), 16),
-                            Column(_("By"), 9),
-                            Column(_("Why"), 30, grow=True),
+                            Column(_("By"), 9, drop=1),
+                            Column(_("Why"), 20, grow=True),
                         ],
                         id="sync-quarantine",
                         zebra=False,
@@ -395,7 +396,8 @@ class SyncScreen(BaseScreen[SyncData]):
             )
             if data.findings:  # trust findings below it, audit trail alarms first: the gravest
                 ordered = sorted(data.findings, key=lambda f: f.kind != "witness")
-                lines = [f"! {f.text}" for f in ordered[:6]]
+                lines = [f"! {f.text}" for f in ordered[:6] if f.kind != "secret"]
+                lines += secrets_line(data.findings)
                 lines += [_("… {n} more").format(n=len(ordered) - 6)] if len(ordered) > 6 else []
                 for line in lines:
                     head += Content("\n") + template("[b red]$line[/]", line=line)
@@ -467,7 +469,7 @@ class SyncScreen(BaseScreen[SyncData]):
                     )
                 receipts = exchange.import_path(store, folder, progress=progress)
                 failed = any(r.failed for r in receipts)  # refused, damaged or quarantined
-                text = "\n".join(_receipt_line(r) for r in receipts) or _(
+                text = receipt_text(receipts) or _(
                     "No bundles from other devices in {folder}."
                 ).format(folder=visible(str(folder)))
                 return text, failed
@@ -565,6 +567,15 @@ class SyncScreen(BaseScreen[SyncData]):
     # The team ----------------------------------------------------------------------------------
 
     def action_create_team(self) -> None:
+        if self.data is not None and self.data.team is not None:  # the palette: said at once
+            self.notify(
+                _("This device is in team {name} already.").format(
+                    name=self.data.team.data["name"]
+                ),
+                severity="warning",
+            )
+            return
+
         def save(store: Store, values: dict[str, str]) -> rosters.Roster:
             return rosters.create_team(store, values["text"])
 
@@ -582,7 +593,7 @@ class SyncScreen(BaseScreen[SyncData]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Join is offered only to a device that is not in a team yet."""
-        if action == "join" and self.data is not None and self.data.team is not None:
+        if action in ("join", "create_team") and self.data is not None and self.data.team:
             return False
         return super().check_action(action, parameters)
 
@@ -785,9 +796,58 @@ class SyncScreen(BaseScreen[SyncData]):
         )
 
 
+def secrets_line(found: list[findings.Finding]) -> list[str]:
+    """Secrets set by someone else, in one line that names the console's key (the store's
+    sentence names the command line's)."""
+    people = sum(f.count for f in found if f.kind == "secret")
+    if not people:
+        return []
+    return [
+        ngettext(
+            "! {n} person's secret was set by someone else: they change it with U.",
+            "! {n} people's secrets were set by someone else: each changes theirs with U.",
+            people,
+        ).format(n=people)
+    ]
+
+
+def receipt_text(receipts: list[exchange.Receipt]) -> str:
+    """A folder's receipts: first what went wrong in numbers (the toast shows that line), then
+    the refused files, then the rest, one line each (a short screen shows the first lines)."""
+    if not receipts:
+        return ""
+    refused = [r for r in receipts if r.result in FAILED]
+    held = sum(len(r.quarantined) for r in receipts)
+    alarms = sum(len(r.alarms) for r in receipts)
+    head = []
+    if refused:
+        head.append(
+            ngettext(
+                "{n} of {total} file refused", "{n} of {total} files refused", len(receipts)
+            ).format(n=len(refused), total=len(receipts))
+        )
+    if held:
+        head.append(
+            ngettext("{n} change quarantined", "{n} changes quarantined", held).format(n=held)
+        )
+    if alarms:
+        head.append(
+            ngettext("{n} audit trail alarm", "{n} audit trail alarms", alarms).format(n=alarms)
+        )
+    if not head:
+        head.append(
+            ngettext("{n} file read", "{n} files read", len(receipts)).format(n=len(receipts))
+        )
+    ordered = refused + [r for r in receipts if r.result not in FAILED]
+    return "\n".join(["; ".join(head) + ".", *(_receipt_line(r) for r in ordered)])
+
+
 def _receipt_line(receipt: exchange.Receipt) -> str:
     name = visible(Path(receipt.file).name)
     sender = visible(receipt.sender)
+    if receipt.result in FAILED:
+        why = f" ({visible(receipt.warnings[0])})" if receipt.warnings else ""
+        return f"! {sender}/{name}: {receipt.result}{why}"
     if receipt.result not in ("applied", "partly applied"):
         return f"{sender}/{name}: {receipt.result}"
     # records per table (a new record carries one change per field: those are not counted)

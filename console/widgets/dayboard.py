@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from rich.text import Text
+from textual.containers import VerticalScroll
 from textual.widget import Widget
 
 from store.agenda import Activity
@@ -54,7 +55,7 @@ def activity_columns(*, person: bool) -> list[Column]:
         Column(_("Concept"), 8),
         Column(_("Lvl/req"), 7),
         Column(_("Status"), 9),
-        Column(_("Re-plan"), 22),
+        Column(_("Re-plan"), 23),
         Column(_("Location"), 16),
     ]
     if person:
@@ -259,9 +260,9 @@ class DayBoard(Widget):
         if activity_id != self.selected:
             self.selected = activity_id
             self.refresh()
-            self.call_after_refresh(self._reveal)
+            self.call_after_refresh(self.reveal)
 
-    def _reveal(self) -> None:
+    def reveal(self) -> None:
         """Scroll so the selected activity's lane is in view."""
         if self.board is None or self.selected is None:
             return
@@ -288,3 +289,12 @@ class DayBoard(Widget):
         text = render_lanes(self.board, self.content_region.width or 80, self.selected)
         text.rstrip()
         return text
+
+
+class BoardScroll(VerticalScroll):
+    """The lanes' scroll box. When it shrinks (the log opened on a short screen) or grows, the
+    selected activity's lane is scrolled back into view."""
+
+    def on_resize(self) -> None:
+        for board in self.query(DayBoard):
+            board.call_after_refresh(board.reveal)

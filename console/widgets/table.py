@@ -41,6 +41,9 @@ class Column:
     width: int
     align: Literal["left", "right"] = "left"
     grow: bool = False
+    #: When the table is narrower than its columns: 0 never goes; the others are dropped,
+    #: highest number first, until the rest fit (nothing is cut off at the right edge).
+    drop: int = 0
 
 
 def _signature(cell: Text) -> tuple[object, ...]:
@@ -329,21 +332,28 @@ class RecordTable(ScrollView, can_focus=True):
     # Drawing ----------------------------------------------------------------------------------
 
     def _total_width(self) -> int:
-        fixed = sum(self._widths) + GAP * max(0, len(self._widths) - 1) + 2
-        return max(fixed, self.size.width if self.is_mounted else 0)
+        return max(_needed(self._kept()), self.size.width if self.is_mounted else 0)
+
+    def _kept(self) -> tuple[int, ...]:
+        """The columns' widths, 0 for those dropped because the table is too narrow."""
+        widths = list(self._widths)
+        room = self.scrollable_content_region.width if self.is_mounted else 0
+        order = sorted((c.drop, i) for i, c in enumerate(self.columns) if c.drop)
+        while room and _needed(widths) > room and order:
+            widths[order.pop()[1]] = 0
+        return tuple(widths)
 
     def _column_widths(self) -> tuple[int, ...]:
-        """Fixed widths; the growing column takes what is left of the widget's width."""
-        spare = self.scrollable_content_region.width - (
-            sum(self._widths) + GAP * max(0, len(self._widths) - 1) + 2
-        )
-        growing = sum(1 for c in self.columns if c.grow)
+        """Fixed widths (those dropped 0); the growing columns take what is left."""
+        kept = self._kept()
+        spare = self.scrollable_content_region.width - _needed(kept)
+        growing = sum(1 for c, w in zip(self.columns, kept, strict=True) if c.grow and w)
         if spare <= 0 or not growing:
-            return self._widths
+            return kept
         share, extra = divmod(spare, growing)
         widths, given = [], 0
-        for column, width in zip(self.columns, self._widths, strict=True):
-            if column.grow:
+        for column, width in zip(self.columns, kept, strict=True):
+            if column.grow and width:
                 widths.append(width + share + (1 if given < extra else 0))
                 given += 1
             else:
@@ -353,11 +363,13 @@ class RecordTable(ScrollView, can_focus=True):
     def _cells_line(self, cells: Sequence[Text], widths: Sequence[int], base: Style) -> Strip:
         segments: list[Segment] = [Segment(" ", base)]
         console = self.app.console
-        for number, (cell, width, column) in enumerate(
-            zip(cells, widths, self.columns, strict=False)
-        ):
-            if number:
+        first = True
+        for cell, width, column in zip(cells, widths, self.columns, strict=False):
+            if not width:  # dropped: the table is too narrow for it
+                continue
+            if not first:
                 segments.append(Segment(" " * GAP, base))
+            first = False
             text = cell.copy()
             text.no_wrap = True
             text.overflow = "ellipsis"
@@ -406,6 +418,12 @@ class RecordTable(ScrollView, can_focus=True):
             strip = self._cells_line(record.cells, widths, style)
             self._lines[key] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+
+def _needed(widths: Sequence[int]) -> int:
+    """The cells a row of these column widths takes (dropped columns, 0, take none)."""
+    shown = [w for w in widths if w]
+    return sum(shown) + GAP * max(0, len(shown) - 1) + 2
 
 
 def strip_style(strip: Strip, base: Style) -> Style:

@@ -86,9 +86,8 @@ async def try_families(
         form = app.screen
         assert isinstance(form, kind), (open_form, value[:20])
         fill(form, value)
-        for name, good in (keep or {}).items():
-            field = form.query_one(f"#{name}", Input)
-            field.value = good
+        for name, good in (keep or {}).items():  # a field, or a choice (Select), kept valid
+            form.query_one(f"#{name}", Input | Select).value = good
         before = snapshot(store.path)
         form.submit()
         await settle(pilot)  # type: ignore[arg-type]
@@ -181,6 +180,7 @@ async def test_every_form_of_the_information_organisation(store: Store, clock: F
         await settle(pilot)
         assert await try_families(app, pilot, "f", StepForm, store) == 4  # not the long one
         assert await try_families(app, pilot, "i", StepForm, store) == 1  # then it is interpreted
-        assert await try_families(app, pilot, "x", StepForm, store) == 1  # then it is closed
+        closing = {"choice": "confirmed"}  # no default outcome: one is chosen
+        assert await try_families(app, pilot, "x", StepForm, store, closing) == 1  # closed
         assert await try_families(app, pilot, "w", StepForm, store) == 0  # a closed signal
         assert signals.get_signal(store, signal_id).status == "closed"

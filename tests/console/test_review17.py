@@ -58,7 +58,7 @@ async def test_a_withdrawn_handover_is_marked_and_cannot_be_accepted(demo_store:
         await pilot.press("c")
         await settle(pilot)
         assert not isinstance(app.screen, Confirm)
-        assert f"superseded by NN-0000's handover {newer.id[:13]}" in toasts(app)[-1]
+        assert f"superseded by handover {newer.id[:13]}, signed by NN-0000" in toasts(app)[-1]
         await pilot.press("a", "x")  # clearing a flag: its long caption is shown whole
         await settle(pilot)
         assert isinstance(app.screen, Form)

@@ -58,8 +58,8 @@ async def act(pilot: Any, key: str) -> None:
 
 
 async def until(pilot: Any, done: Any) -> None:
-    """Wait (bounded, 2 s) for what a worker writes on a loaded machine."""
-    for _wait in range(40):
+    """Wait (bounded, 6 s) for what a worker writes on a loaded machine."""
+    for _wait in range(120):
         if done():
             return
         await pilot.pause(0.05)
@@ -251,10 +251,14 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await press(pilot, "x", "y")
         (signed,) = handover.list_handovers(store)
         assert signed.notes == "Let op KIEVIT bij vertrek"
-        await act(pilot, "c")
-        await press(pilot, "y")  # the one who signed may not accept: refused, and said
+        await until(
+            pilot, lambda: any(f"Handover {signed.id[:13]} signed" in t for t in toasts(app))
+        )
+        assert any(f"Handover {signed.id[:13]} signed" in t for t in toasts(app))  # refusals' id
+        await act(pilot, "c")  # the one who signed may not accept: refused before asking
         await until(pilot, lambda: any("cannot accept it" in t for t in toasts(app)))
-        assert any("cannot accept it" in t for t in toasts(app))
+        assert not isinstance(app.screen, Confirm)
+        assert any("cannot accept it" in t for t in toasts(app)), toasts(app)[-3:]
         assert handover.get_handover(store, signed.id).accepted_by is None
 
         # The information analyst: a signal worked, a report issued -----------------------
@@ -289,9 +293,16 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         (report,) = intel.list_reports(store)
         assert (report.status, report.audience) == ("issued", "authority")
         await press(pilot, "x")
-        await keys(pilot, "tab", ["Afgesloten na duiding"], "enter")
+        await keys(pilot, "tab", ["Afgesloten na duiding"], "enter")  # no outcome chosen
         await settle(pilot)
-        assert signals.get_signal(store, chosen.id).status == "closed"
+        assert "Choose the outcome" in error_of(app)  # no default: refused inline
+        assert signals.get_signal(store, chosen.id).status != "closed"
+        await keys(pilot, "shift+tab")
+        await choose(pilot, 1)
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        closed = signals.get_signal(store, chosen.id)
+        assert (closed.status, closed.outcome) == ("closed", signals.OUTCOMES[0])
 
         # The authority liaison: a decision recorded, the report acknowledged ---------------
         await switch_user(app, pilot, "AUT-01")
