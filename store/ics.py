@@ -604,9 +604,14 @@ class _Zones:
 
     def __init__(self, calendar: Any, name: str) -> None:
         self.name = name
-        self.defined = {
-            str(c.get("TZID")): c for c in calendar.subcomponents if c.name == "VTIMEZONE"
-        }
+        self.defined: dict[str, Any] = {}
+        self.differ: set[str] = set()  # TZIDs defined twice, differently
+        for c in calendar.subcomponents:
+            if c.name == "VTIMEZONE":
+                tzid = str(c.get("TZID"))
+                first = self.defined.setdefault(tzid, c)
+                if first is not c and first.to_ical() != c.to_ical():
+                    self.differ.add(tzid)
         self.built: dict[str, tzinfo] = {}
         self.steps = 0  # of all the zones built, bounded by ics_bounds.MAX_FILE_ZONE_STEPS
 
@@ -626,6 +631,16 @@ class _Zones:
                 zone=shown,
                 event=_describe(event),
                 prop=prop,
+            )
+        if tzid in self.differ:
+            raise BadInput(
+                f"{self.name}: the file defines time zone '{shown}' twice, differently, so "
+                f"which one {_describe(event)} means cannot be told; nothing was imported. "
+                "Export the calendar with standard time zones.",
+                code="calendar_zone_twice",
+                file=self.name,
+                zone=shown,
+                event=_describe(event),
             )
         skipped = getattr(component, "skipped", None)
         if skipped:

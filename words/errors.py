@@ -529,6 +529,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "export the calendar with standard time zones."
         )
     ),
+    "calendar_zone_twice": _template(
+        _(
+            "{file}: the file defines time zone '{zone}' twice, differently, so which one "
+            "{event} means cannot be told; nothing was imported. Export the calendar with "
+            "standard time zones."
+        )
+    ),
     "calendar_zone_unreadable": _template(
         _(
             "{file}: the VTIMEZONE '{zone}' cannot be read ({reason}); export the calendar "
