@@ -16,7 +16,8 @@ keeps line breaks). Outside a paste the parser is Textual's own. A marker split 
 reads is held back until the rest arrives (a part of the start marker at most
 ``ESCAPE_DELAY``, then it is given to Textual as typed); a read that is one ESC alone goes
 to Textual's parser at once (the Escape key is not delayed), and when the next read completes
-a start marker while Textual still waits on that ESC, the paste is taken over all the same. ``install`` makes the terminal drivers use it.
+a start marker while Textual still waits on that ESC, the paste is taken over all the same.
+``install`` makes the terminal drivers use it.
 """
 
 from __future__ import annotations
