@@ -497,6 +497,9 @@ def _parse(text: str, name: str) -> Any:
         calendar = _calendar_class().from_ical(text)
     except Exception as exc:
         message = _excerpt(exc, 300)
+        if isinstance(exc, OSError):  # a TZID that names a folder of the zone database
+            where = Path(str(exc.filename or "")).name
+            message = f"a TZID names {validate.shown(where)}, which is not a time zone"
         raise BadInput(
             f"{name} is not a valid iCalendar file: {message}.",
             code="calendar_invalid",
@@ -691,10 +694,13 @@ class _Zones:
 def _declared_zone(calendar: Any) -> tuple[tzinfo | None, str]:
     """The zone X-WR-TIMEZONE declares (IANA or Windows name): (zone, '') or (None, name)."""
     declared = calendar.get("X-WR-TIMEZONE")
-    if declared is None or not str(declared).strip():
+    given = declared if isinstance(declared, list) else [] if declared is None else [declared]
+    names = sorted({str(value).strip() for value in given} - {""})
+    if not names:
         return LOCAL_TZ, ""
-    name = str(declared).strip()
-    return known_zone(name), name
+    if len(names) > 1:  # declared more than once, differently: no zone is known
+        return None, f"{', '.join(names)} (different zones, declared {len(given)} times)"
+    return known_zone(names[0]), names[0]
 
 
 def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> datetime:

@@ -304,17 +304,20 @@ def _in_range(value: Any, what: str, event: Any, name: str) -> None:
     else:
         return  # a period's duration: checked with the start it belongs to
     if not ok:
+        shown = value.isoformat()
+        if isinstance(value, datetime) and isinstance(value.tzinfo, _READ_ZONES):
+            shown = validate.local_iso(value)  # the zone of the day limits
         raise BadInput(
             f"{name}: {describe(event)} {what} must lie between "
             f"{validate.EARLIEST_DAY.isoformat()} and {validate.LATEST_DAY.isoformat()}; "
-            f"{value.isoformat()} does not.",
+            f"{shown} does not.",
             code="calendar_out_of_years",
             name=name,
             event=describe(event),
             what=what,
             earliest=validate.EARLIEST_DAY.isoformat(),
             latest=validate.LATEST_DAY.isoformat(),
-            value=value.isoformat(),
+            value=shown,
         )
 
 

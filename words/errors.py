@@ -547,7 +547,10 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("A capacity report covers at most 92 days; split the period.")
     ),
     "catalogue_bad_code": _template(
-        _("{field} must be a code of letters, digits, '_', '-' or '.' (at most 40); {given} is not.")
+        _(
+            "{field} must be a code of letters, digits, '_', '-' or '.' (at most 40); "
+            "{given} is not."
+        )
     ),
     "catalogue_list_size": _template(_("{field} must list exactly {size}.")),
     "catalogue_repeated": _template(_("{field} repeats {given} of {first}.")),
