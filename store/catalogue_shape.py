@@ -54,35 +54,26 @@ def _whole(low: int, high: int) -> Check:
 
 def _mark(value: object, field: str) -> object:
     if not isinstance(value, bool):
-        raise BadInput(
-            f"{field} must be true or false.",
-            code="catalogue_wrong_type",
-            field=field,
-            expected="true or false",
-        )
+        raise _wrong(field, "true or false")
     return value
 
 
 def _fte(value: object, field: str) -> object:
     if not isinstance(value, str) or len(value) > 12:
-        raise BadInput(
-            f'{field} must be a decimal number written as text ("27.5").',
-            code="catalogue_wrong_type",
-            field=field,
-            expected='a decimal number written as text ("27.5")',
-        )
+        raise _wrong(field, 'a decimal number written as text ("27.5")')
     return value
+
+
+def _wrong(field: str, expected: str) -> BadInput:
+    return BadInput(
+        f"{field} must be {expected}.", code="catalogue_wrong_type", field=field, expected=expected
+    )
 
 
 def _list_of(check: Check, *, size: int | None = None) -> Check:
     def checked(value: object, field: str) -> object:
         if not isinstance(value, list) or len(value) > MAX_ROWS:
-            raise BadInput(
-                f"{field} must be a list.",
-                code="catalogue_wrong_type",
-                field=field,
-                expected="a list",
-            )
+            raise _wrong(field, "a list")
         if size is not None and len(value) != size:
             raise BadInput(
                 f"{field} must list exactly {size}.",
@@ -99,12 +90,7 @@ def _list_of(check: Check, *, size: int | None = None) -> Check:
 
 def _staffing(value: object, field: str) -> object:
     if not isinstance(value, dict) or not value:
-        raise BadInput(
-            f"{field} must be a table of qualification = officers.",
-            code="catalogue_wrong_type",
-            field=field,
-            expected="a table of qualification = officers",
-        )
+        raise _wrong(field, "a table of qualification = officers")
     for qual, count in value.items():
         _code(qual, f"{field} (a qualification)")
         validate.integer(count, f"{field}.{qual}", low=1, high=MAX_ORDER)
@@ -195,12 +181,7 @@ def check(data: dict[str, Any]) -> None:
                 field=table,
             )
         if not isinstance(rows, list) or not rows or len(rows) > MAX_ROWS:
-            raise BadInput(
-                f"{table} must be a list of 1 to {MAX_ROWS} tables.",
-                code="catalogue_wrong_type",
-                field=table,
-                expected=f"a list of 1 to {MAX_ROWS} tables",
-            )
+            raise _wrong(table, f"a list of 1 to {MAX_ROWS} tables")
         for n, row in enumerate(rows, 1):
             _row(row, fields, f"{table}[{n}]")
         _unique(table, rows)
@@ -210,12 +191,7 @@ def check(data: dict[str, Any]) -> None:
 def _row(row: object, fields: dict[str, tuple[Check, bool]], where: str) -> None:
     """One row: a table with the declared fields only, each of its shape."""
     if not isinstance(row, dict):
-        raise BadInput(
-            f"{where} must be a table.",
-            code="catalogue_wrong_type",
-            field=where,
-            expected="a table",
-        )
+        raise _wrong(where, "a table")
     for key in row:
         if key not in fields:
             _unknown(f"{where}.{key}")
@@ -249,12 +225,7 @@ def _unique(table: str, rows: list[dict[str, Any]]) -> None:
 
 def _travel(travel: object) -> None:
     if not isinstance(travel, dict):
-        raise BadInput(
-            "travel must be a table.",
-            code="catalogue_wrong_type",
-            field="travel",
-            expected="a table",
-        )
+        raise _wrong("travel", "a table")
     for key in travel:
         if key not in ("default_minutes", "pairs"):
             _unknown(f"travel.{key}")
@@ -262,12 +233,7 @@ def _travel(travel: object) -> None:
         validate.integer(travel["default_minutes"], "travel.default_minutes", low=0, high=1440)
     pairs = travel.get("pairs", [])
     if not isinstance(pairs, list) or len(pairs) > MAX_ROWS:
-        raise BadInput(
-            "travel.pairs must be a list.",
-            code="catalogue_wrong_type",
-            field="travel.pairs",
-            expected="a list",
-        )
+        raise _wrong("travel.pairs", "a list")
     for n, pair in enumerate(pairs, 1):
         _row(pair, _TRAVEL_PAIR, f"travel.pairs[{n}]")
 
