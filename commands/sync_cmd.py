@@ -442,18 +442,19 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
         if holder
         else ""
     )
-    click.echo(
-        visible(
-            f"Device {wanted.data['label']} asks to join: {who}.\n"
-            f"Authentication code: {wanted.code}\n"
-            f"Compare it with the code on the new device's screen.{note}",
-            keep_newlines=True,
-        ),
-        err=True,
+    asks = visible(
+        f"Device {wanted.data['label']} asks to join: {who}.\n"
+        f"Authentication code: {wanted.code}\n"
+        f"Compare it with the code on the new device's screen.{note}",
+        keep_newlines=True,
     )
-    if not yes and not click.confirm("Do the codes match?", err=True):
-        raise click.Abort()
+    if not yes:  # the question needs the code first; with --yes a refusal stays one sentence
+        click.echo(asks, err=True)
+        if not click.confirm("Do the codes match?", err=True):
+            raise click.Abort()
     roster, done = exchange.enroll(store, wanted, role, out)
+    if yes:
+        click.echo(asks, err=True)
     info(
         f"{wanted.data['label']} enrolled (roster version {roster.version}); welcome bundle "
         f"written with {done.changes} changes. Admin key: {rosters.admin_fingerprint(roster)}."

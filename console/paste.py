@@ -9,13 +9,15 @@ paste's own ``Paste`` event, and control characters among them (BEL, RLO) are lo
 
 ``ExactPasteParser`` takes the paste out of the stream before Textual's parser sees it: from
 ``ESC [200~`` to ``ESC [201~`` everything is text, sent as one ``events.Paste`` with every
-character kept (NUL too: the store refuses it as it refuses typed NUL; ``TextInput`` writes
-control and bidi characters as ``\\uXXXX``, as for typed text). Outside a paste the parser is
-Textual's own. A marker split over two reads is held back until the rest arrives (a part of
-the start marker at most ``ESCAPE_DELAY``, then it is given to Textual as typed); a read that
-is one ESC alone goes to Textual's parser at once (the Escape key is not delayed), and when
-the next read completes a start marker while Textual still waits on that ESC, the paste is
-taken over all the same. ``install`` makes the terminal drivers use it.
+character kept. ``TextInput`` then makes line breaks and tabs spaces (a one-line field keeps
+every pasted line) and writes every other control and bidi character as ``\\uXXXX``, as for
+typed text; a NUL too, so no NUL reaches the store from a form, typed or pasted (``NotesArea``
+keeps line breaks). Outside a paste the parser is Textual's own. A marker split over two
+reads is held back until the rest arrives (a part of the start marker at most
+``ESCAPE_DELAY``, then it is given to Textual as typed); a read that is one ESC alone goes
+to Textual's parser at once (the Escape key is not delayed), and when the next read completes
+a start marker while Textual still waits on that ESC, the paste is taken over all the same.
+``install`` makes the terminal drivers use it.
 """
 
 from __future__ import annotations

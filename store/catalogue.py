@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from . import validate
+from . import catalogue_shape, machine, validate
 from .db import Store
 from .errors import BadInput, NotFound
 
@@ -24,6 +24,8 @@ SUBJECT_KINDS = ("person", "object", "service")
 DEFAULT_TRAVEL_MINUTES = 90
 #: The catalogue shipped with the package (installed as a file beside this module).
 SHIPPED = Path(__file__).with_name("catalogue.toml")
+#: The largest catalogue file read (the shipped one is about 7 KB).
+MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,10 @@ def load_catalogue(path: Path | None = None) -> dict[str, Any]:
         ``reinforcements``), ready for ``seed_catalogue``.
 
     Raises:
-        BadInput: the file cannot be read or is not TOML; a field is missing; a concept,
+        BadInput: the file is not a regular file of at most ``MAX_FILE_BYTES``, is not UTF-8
+            TOML or nests too deeply; its shape is wrong (``catalogue_shape.check``: a field
+            missing, unknown or of the wrong type, out of range, a code or name with characters
+            it may not hold, a repeated code, rank or threat level); a concept,
             package, threat level or travel pair names something unknown; a package lists a
             concept below its level (R1); a threat level's package is built for another level;
             an FTE has more than one decimal; a mark (``typical``, ``national``) is not
@@ -203,15 +208,20 @@ def load_catalogue(path: Path | None = None) -> dict[str, Any]:
         if path is None:
             text = SHIPPED.read_text("utf-8")
         else:
-            text = Path(path).read_text("utf-8")
+            raw = machine.read_regular(path, MAX_FILE_BYTES, "The catalogue")
+            text = raw.decode("utf-8")
         data = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        if isinstance(exc, UnicodeDecodeError):
+            reason = "not UTF-8 text"
         raise BadInput(
-            f"Cannot read the catalogue {path}: {exc}.",
+            f"Cannot read the catalogue {validate.shown(Path(path or SHIPPED).name)}: {reason}.",
             code="catalogue_unreadable",
-            path=path,
-            reason=str(exc),
+            path=validate.shown(Path(path or SHIPPED).name),
+            reason=reason,
         ) from None
+    catalogue_shape.check(data)
     _validate(data)
     return data
 
@@ -224,7 +234,6 @@ def _validate(data: dict[str, Any]) -> None:
         quals = {q["code"] for q in data["qualifications"]}
         units = {u["code"] for u in data["units"]}
         _validate_concepts(concepts, ranks, quals, units)
-        _validate_marks(data)
         _validate_travel(data.get("travel", {}), units)
         for package in packages.values():
             for code in package["concepts"]:
@@ -305,19 +314,6 @@ def _validate_concepts(
                     code="catalogue_concept_kind",
                     concept=concept["code"],
                     kind=kind,
-                )
-
-
-def _validate_marks(data: dict[str, Any]) -> None:
-    """The catalogue's marks (``typical`` qualifications, ``national`` units) are true/false."""
-    for table, mark in (("qualifications", "typical"), ("units", "national")):
-        for row in data[table]:
-            if not isinstance(row.get(mark, False), bool):
-                raise BadInput(
-                    f"{mark} of {row['code']} must be true or false.",
-                    code="catalogue_not_boolean",
-                    mark=mark,
-                    row=row["code"],
                 )
 
 

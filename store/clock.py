@@ -34,10 +34,11 @@ _HHMM = r"(?P<h>[0-9]{1,2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?"
 #: (seconds optional), read in Europe/Amsterdam.
 _LOCAL_RE = re.compile(rf"^(?P<date>[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})(?:t| +){_HHMM}\Z")
 _WORD_RE = re.compile(rf"^(?P<word>today|tomorrow|yesterday) +{_HHMM}\Z")
-#: ISO-8601 with an offset: ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]`` and ``Z`` or ``±HH:MM``.
+#: ISO-8601 with an offset: ``YYYY-MM-DDTHH:MM[:SS[.fffffffff]]`` and ``Z`` or ``±HH:MM`` (a
+#: fraction to nanoseconds, as other systems write it, is dropped).
 _OFFSET_RE = re.compile(
     r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[t ](?P<h>[0-9]{2}):(?P<m>[0-9]{2})"
-    r"(?::(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]{1,6}))?)?"
+    r"(?::(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]{1,9}))?)?"
     r"(?:(?P<z>z)|(?P<sign>[+-])(?P<oh>[0-9]{2}):(?P<om>[0-9]{2}))\Z"
 )
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")

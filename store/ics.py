@@ -499,6 +499,9 @@ def _parse(text: str, name: str) -> Any:
         calendar = _calendar_class().from_ical(text)
     except Exception as exc:
         message = _excerpt(exc, 300)
+        if isinstance(exc, OSError):  # a TZID that names a folder of the zone database
+            where = Path(str(exc.filename or "")).name
+            message = f"a TZID names {validate.shown(where)}, which is not a time zone"
         raise BadInput(
             f"{name} is not a valid iCalendar file: {message}.",
             code="calendar_invalid",
@@ -606,9 +609,14 @@ class _Zones:
 
     def __init__(self, calendar: Any, name: str) -> None:
         self.name = name
-        self.defined = {
-            str(c.get("TZID")): c for c in calendar.subcomponents if c.name == "VTIMEZONE"
-        }
+        self.defined: dict[str, Any] = {}
+        self.differ: set[str] = set()  # TZIDs defined twice, differently
+        for c in calendar.subcomponents:
+            if c.name == "VTIMEZONE":
+                tzid = str(c.get("TZID"))
+                first = self.defined.setdefault(tzid, c)
+                if first is not c and first.to_ical() != c.to_ical():
+                    self.differ.add(tzid)
         self.built: dict[str, tzinfo] = {}
         self.steps = 0  # of all the zones built, bounded by ics_bounds.MAX_FILE_ZONE_STEPS
 
@@ -628,6 +636,16 @@ class _Zones:
                 zone=shown,
                 event=_describe(event),
                 prop=prop,
+            )
+        if tzid in self.differ:
+            raise BadInput(
+                f"{self.name}: the file defines time zone '{shown}' twice, differently, so "
+                f"which one {_describe(event)} means cannot be told; nothing was imported. "
+                "Export the calendar with standard time zones.",
+                code="calendar_zone_twice",
+                file=self.name,
+                zone=shown,
+                event=_describe(event),
             )
         skipped = getattr(component, "skipped", None)
         if skipped:
@@ -678,10 +696,13 @@ class _Zones:
 def _declared_zone(calendar: Any) -> tuple[tzinfo | None, str]:
     """The zone X-WR-TIMEZONE declares (IANA or Windows name): (zone, '') or (None, name)."""
     declared = calendar.get("X-WR-TIMEZONE")
-    if declared is None or not str(declared).strip():
+    given = declared if isinstance(declared, list) else [] if declared is None else [declared]
+    names = sorted({str(value).strip() for value in given} - {""})
+    if not names:
         return LOCAL_TZ, ""
-    name = str(declared).strip()
-    return known_zone(name), name
+    if len(names) > 1:  # declared more than once, differently: no zone is known
+        return None, f"{', '.join(names)} (different zones, declared {len(given)} times)"
+    return known_zone(names[0]), names[0]
 
 
 def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> datetime:

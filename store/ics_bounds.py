@@ -304,17 +304,20 @@ def _in_range(value: Any, what: str, event: Any, name: str) -> None:
     else:
         return  # a period's duration: checked with the start it belongs to
     if not ok:
+        shown = value.isoformat()
+        if isinstance(value, datetime) and isinstance(value.tzinfo, _READ_ZONES):
+            shown = validate.local_iso(value)  # the zone of the day limits
         raise BadInput(
             f"{name}: {describe(event)} {what} must lie between "
             f"{validate.EARLIEST_DAY.isoformat()} and {validate.LATEST_DAY.isoformat()}; "
-            f"{value.isoformat()} does not.",
+            f"{shown} does not.",
             code="calendar_out_of_years",
             name=name,
             event=describe(event),
             what=what,
             earliest=validate.EARLIEST_DAY.isoformat(),
             latest=validate.LATEST_DAY.isoformat(),
-            value=value.isoformat(),
+            value=shown,
         )
 
 
@@ -568,9 +571,7 @@ def estimate(event: Any, start: datetime, lo: datetime, hi: datetime) -> tuple[i
     interval = int((rule.get("INTERVAL") or [1])[0])
     last = hi
     for until in rule.get("UNTIL") or []:
-        moment = until if isinstance(until, datetime) else datetime.combine(until, time())
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        last = min(hi, moment.astimezone(UTC) + timedelta(days=1))
+        last = min(hi, _day_after(until, hi))
     period = _FREQ_SECONDS[rank] * interval
     span = max((last - max(lo, start)).total_seconds(), 0.0)
     periods = span / period + 2  # the periods that reach into the window
@@ -588,6 +589,17 @@ def estimate(event: Any, start: datetime, lo: datetime, hi: datetime) -> tuple[i
         if not _filters(rule, rank):  # every period gives one at least: COUNT ends it
             walked = min(walked, limit[0])
     return math.ceil(count) + len(rdates), math.ceil(walked + produced) + len(rdates)
+
+
+def _day_after(until: date, hi: datetime) -> datetime:
+    """A rule's UNTIL plus a day, aware UTC, or ``hi`` when that lies past it: a zone's UNTIL
+    is not held to 1970–2099, and one in year 9999 (or 1) must not overflow the arithmetic."""
+    moment = until if isinstance(until, datetime) else datetime.combine(until, time())
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC) + timedelta(days=1)
+    except OverflowError:  # within a day of datetime's own range: far past or far future
+        return hi if moment.year > 1 else datetime.min.replace(tzinfo=UTC)
 
 
 #: The parts that expand a period (never leave it empty) at each frequency rank.

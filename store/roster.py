@@ -287,14 +287,24 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
         MachineFault: the file cannot be read.
     """
     detail: dict[str, object] = {"file": Path(path).name}
-    with store.write("shift.import", None, detail, require="staff.write") as conn:
-        planned = _plan_shifts(store, path, _roster_rows(path), clock or store.clock)
-        detail["shifts"] = len(planned)
-        conn.executemany(
-            "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
-            [(uuid7(), o.id, to_db(s), to_db(e), store.now()) for o, s, e in planned],
-        )
+    try:
+        with store.write("shift.import", None, detail, require="staff.write") as conn:
+            planned = _plan_shifts(store, path, _roster_rows(path), clock or store.clock)
+            if not planned:
+                raise _NoShifts  # a header alone: nothing written, not even the audit entry
+            detail["shifts"] = len(planned)
+            conn.executemany(
+                "INSERT INTO shift (id, staff_id, start_at, end_at, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(uuid7(), o.id, to_db(s), to_db(e), store.now()) for o, s, e in planned],
+            )
+    except _NoShifts:
+        return ImportReport(0, ())
     return ImportReport(len(planned), ())
+
+
+class _NoShifts(Exception):
+    """A roster file without shifts: the import's transaction is rolled back whole."""
 
 
 def _roster_rows(path: Path) -> csv.DictReader[str]:

@@ -319,14 +319,24 @@ def moment(value: datetime, field: str) -> datetime:
     if day is None or not EARLIEST_DAY <= day <= LATEST_DAY:
         raise BadInput(
             f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
-            f"{LATEST_DAY.isoformat()}; {value.isoformat()} does not.",
+            f"{LATEST_DAY.isoformat()}; {local_iso(value)} does not.",
             code="out_of_years",
             field=field,
             earliest=EARLIEST_DAY.isoformat(),
             latest=LATEST_DAY.isoformat(),
-            value=value.isoformat(),
+            value=local_iso(value),
         )
     return value.astimezone(UTC)
+
+
+def local_iso(value: datetime) -> str:
+    """An aware time as ISO text in Europe/Amsterdam, the zone of the day limits it is held to
+    (``2099-12-31T23:59:59+00:00`` is ``2100-01-01T00:59:59+01:00``); as given when it cannot
+    be told there (a time at the very end of Python's range)."""
+    try:
+        return value.astimezone(_LOCAL).isoformat()
+    except (OverflowError, ValueError):
+        return value.isoformat()
 
 
 def stored_time(value: object, field: str) -> str:

@@ -536,6 +536,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "export the calendar with standard time zones."
         )
     ),
+    "calendar_zone_twice": _template(
+        _(
+            "{file}: the file defines time zone '{zone}' twice, differently, so which one "
+            "{event} means cannot be told; nothing was imported. Export the calendar with "
+            "standard time zones."
+        )
+    ),
     "calendar_zone_unreadable": _template(
         _(
             "{file}: the VTIMEZONE '{zone}' cannot be read ({reason}); export the calendar "
@@ -546,6 +553,16 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "capacity_period_too_long": _template(
         _("A capacity report covers at most 92 days; split the period.")
     ),
+    "catalogue_bad_code": _template(
+        _(
+            "{field} must be a code of letters, digits, '_', '-' or '.' (at most 40); "
+            "{given} is not."
+        )
+    ),
+    "catalogue_list_size": _template(_("{field} must list exactly {size}.")),
+    "catalogue_repeated": _template(_("{field} repeats {given} of {first}.")),
+    "catalogue_unknown_field": _template(_("The catalogue has an unknown field {field}.")),
+    "catalogue_wrong_type": _template(_("{field} must be {expected}.")),
     "catalogue_concept_kind": _template(_("Concept {concept} names unknown subject kind {kind}.")),
     "catalogue_concept_level": _template(_("Concept {concept} names unknown level {level}.")),
     "catalogue_concept_qualification": _template(
@@ -555,7 +572,6 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "catalogue_fte_decimals": _template(_("FTE '{value}' has more than one decimal.")),
     "catalogue_fte_not_number": _template(_("FTE '{value}' is not a number.")),
     "catalogue_no_units": _template(_("The catalogue has no units.")),
-    "catalogue_not_boolean": _template(_("{mark} of {row} must be true or false.")),
     "catalogue_not_restorable": _template(
         _(
             "{path}: its reference catalogue was changed outside Schildwacht, and it is not "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from textual import events
 from textual.document._document import EditResult
 from textual.document._edit import Edit
 from textual.widgets import Input, TextArea
@@ -14,13 +15,29 @@ from textual.widgets import Input, TextArea
 from store.validate import visible
 
 _BREAKS = re.compile(r"\r\n?")
+#: What ends a line (``str.splitlines``'s breaks) or moves along one: in a one-line field each
+#: becomes one space, so a pasted address or message keeps every line.
+_ONE_LINE = re.compile(r"\r\n|[\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 class TextInput(Input):
-    """A one-line input (typing and pasting go through ``replace``)."""
+    """A one-line input (typing and pasting go through ``replace``). A paste keeps all its
+    lines: Textual's ``Input`` keeps only the first (``splitlines()[0]``, which also cuts at
+    U+0085 or U+2028) without a word; here line breaks and tabs become spaces."""
 
     def replace(self, text: str, start: int, end: int) -> None:
         super().replace(visible(text), start, end)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # not Textual's handler, which keeps the first line only
+        event.stop()
+        if event.text:
+            text = _ONE_LINE.sub(" ", event.text)
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *selection)
 
 
 class NotesArea(TextArea):

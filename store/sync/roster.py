@@ -486,7 +486,7 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
             team.
         PermissionDenied: the actor may not manage the team.
     """
-    chosen = role or request.data["role"]
+    chosen = request.data["role"] if role is None else role  # "" is no role: refused
     if chosen not in access.ROLES:
         raise BadInput(
             f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}."

@@ -111,7 +111,7 @@ def test_a_mark_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None:
     )
     path = tmp_path / "marks.toml"
     path.write_text(text, "utf-8")
-    with pytest.raises(BadInput, match="national of DKDB must be true or false"):
+    with pytest.raises(BadInput, match=r"units\[11\]\.national must be true or false"):
         catalogue.load_catalogue(path)
 
 
