@@ -489,7 +489,10 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
     chosen = request.data["role"] if role is None else role  # "" is no role: refused
     if chosen not in access.ROLES:
         raise BadInput(
-            f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}."
+            f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}.",
+            code="unknown_role",
+            given=validate.shown(chosen),
+            choices=", ".join(access.ROLES),
         )
     access.require(store.actor, "team.manage")
     held = require_team(store)
