@@ -135,11 +135,12 @@ def test_a_hold_and_the_demotion_in_one_bundle_take_out_what_was_taken_in_on_tim
     _alike(a, c)
 
 
-def test_a_hold_before_the_change_set_holds_it_on_arrival(
+def test_a_change_set_relayed_with_its_hold_and_the_demotion_is_held_on_arrival(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    """The other order: the hold (and the demotion) reach C first, B's change set after, late
-    or not: C holds it on arrival, as the admin laptop does."""
+    """The other order: B's change set reaches C first from the admin laptop, in one bundle
+    with the demotion and the hold (the admin laptop relays what it holds: a hold never
+    reaches a laptop before the change set can); B's own bundle after changes nothing."""
     a, b, c, folder = _demoted(tmp_path, clock, tell_c=False)
     clock.advance(days=2)
     _send(b, a, folder)
