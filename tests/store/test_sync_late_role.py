@@ -210,3 +210,24 @@ def test_holds_are_kept_per_origin_and_an_overflow_is_refused(
         assert late.keep(conn, [late.Hold(c.id, 10**6, 10**6)]) == []  # refused, not rotated
     _send(a, c, folder)
     assert _level(c) == 4 and held in late.held(c.store.conn)
+
+
+def test_not_even_the_admin_laptop_holds_the_work_of_someone_never_demoted(
+    demoted: tuple[Laptop, Laptop, Laptop, Path], clock: FixedClock
+) -> None:
+    """A hold counts only where the data shows the author lost a role the change set needed:
+    the admin laptop's own raw hold of shift leader OPS-C's assessment changes nothing."""
+    a, _b, c, folder = demoted
+    subjects.assess_threat(c.store, "KIEVIT", level=3, summary="raised")
+    _send(c, a, folder)
+    row = a.store.one(
+        "SELECT l.hlc, l.seq FROM sync_log l JOIN sync_origin o ON o.id = l.origin"
+        " WHERE o.device = ? ORDER BY l.seq DESC LIMIT 1",
+        (c.id,),
+    )
+    assert row is not None
+    _forged_holds(a, [{"origin": c.id, "hlc": row[0], "seq": row[1]}])
+    clock.advance(days=2)
+    _send(c, a, folder)
+    _send(a, c, folder)
+    assert _level(a) == _level(c) == 3 and _late(a) == _late(c) == []
