@@ -726,6 +726,27 @@ def enrolled_role(conn: sqlite3.Connection, device_id: str) -> str | None:
     return None if entry is None else str(entry["role"])
 
 
+def admin_operator(conn: sqlite3.Connection) -> tuple[str, str] | None:
+    """The team's admin laptop and the staff id of the operator the newest roster binds to it
+    (None outside a team, or when the roster binds no operator to it).
+
+    Args:
+        conn: an open connection.
+
+    Returns:
+        (device id, staff id), or None.
+    """
+    row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    team = json.loads(bytes(row[0]))
+    admin = team.get("admin_device")
+    entry = next((d for d in team.get("devices", []) if d.get("id") == admin), None)
+    if entry is None or not isinstance(entry.get("staff"), str):
+        return None
+    return (str(admin), entry["staff"])
+
+
 def _rollback(conn: sqlite3.Connection) -> None:
     """Roll back what is still open. SQLite has already rolled back by itself after some
     errors (a full disk); rolling back again would only hide the cause."""

@@ -147,6 +147,14 @@ def grant_action(new_role: str, old_role: str | None = None) -> str:
     return GRANT_ADMIN if "admin" in (new_role, old_role) else "staff.write"
 
 
+def admin_operator_elsewhere(staff_id: str, device: str, admin: tuple[str, str] | None) -> bool:
+    """Whether a change of ``staff_id``'s role made on ``device`` must be refused: the role of
+    the person bound to the team's admin laptop (``admin``: that laptop's id and its bound
+    operator's staff id, from the signed roster) changes only on the admin laptop, so no peer
+    can take away the rights the team's admin laptop needs to revoke or undo."""
+    return admin is not None and staff_id == admin[1] and device != admin[0]
+
+
 def require_grant(actor: access.Actor, new_role: str, old_role: str | None = None) -> None:
     """Refuse (PermissionDenied) unless ``actor`` may give someone ``new_role``."""
     action = grant_action(new_role, old_role)

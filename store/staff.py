@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from . import access, rules, validate
+from . import access, db, rules, validate
 from .catalogue import get_unit, list_qualifications
 from .db import Store
 from .errors import BadInput, NotFound, PermissionDenied
@@ -228,6 +228,13 @@ def set_role(store: Store, callsign: str, role: str) -> Staff:
         person = get_staff(store, callsign)
         store.target(person.id)
         rules.require_grant(store.actor, role, person.role)
+        if rules.admin_operator_elsewhere(person.id, store.device_id, db.admin_operator(conn)):
+            raise PermissionDenied(
+                f"{person.callsign} operates the team's admin laptop: their role changes only "
+                "there.",
+                code="admin_operator_role_elsewhere",
+                callsign=person.callsign,
+            )
         if person.role == role:
             raise BadInput(
                 f"{person.callsign} is {role.replace('_', ' ')} already.",

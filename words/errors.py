@@ -1017,6 +1017,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "not an admin."
         )
     ),
+    "admin_operator_role_elsewhere": _template(
+        _("{callsign} operates the team's admin laptop: their role changes only there.")
+    ),
     "not_a_pattern": _template(_("{field} is not a {what}.")),
     "nothing_changed_qualification": lambda p: (
         _("Nothing changed: {callsign} holds {qualification} already, valid until {until}.")

@@ -118,8 +118,9 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     }
     for origin, cut in _keep_forks(store, conn, checked, now).items():
         rejudge[origin] = min(cut, rejudge.get(origin, cut))
-    from_admin = checked.sender == checked.team.data.get("admin_device")
-    for hold in late.take(conn, checked.manifest, from_admin):
+    admin = checked.team.data.get("admin_device")
+    devices = [str(d["id"]) for d in checked.team.devices]
+    for hold in late.take(conn, checked.manifest, checked.sender == admin, devices):
         rejudge[hold.origin] = min(hold.seq - 1, rejudge.get(hold.origin, hold.seq - 1))
     total = sum(len(r.cols) for r in fresh)
     progress("applying", 0, total)
@@ -132,10 +133,11 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
         now=now,
         rejudge_origins=rejudge,
         rebound=rebound,
-        sender=checked.sender,
+        decides_holds=admin == store.device_id,
     )
     progress("applying", total, total)
     _count(conn, checked, outcome)
+    _held_again(store, conn, checked)
     receipt.warnings += [f"Clash: {clash}" for clash in outcome.merged.clashes]
     back = Counter(r.origin for r, kind, _d in outcome.flags if kind == "back_dated")
     for origin, count in sorted(back.items()):
@@ -168,6 +170,20 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     )
     _audit(store, conn, checked, fresh)
     _record_bundle(conn, checked, total, now)
+
+
+def _held_again(store: Store, conn: sqlite3.Connection, checked: Verified) -> None:
+    """Judge the held change sets again once everything of the import is taken in: one judged
+    before a role change of the same bundle (or a later one) is held now, as on a laptop that
+    had the role change first."""
+    again = late.held_sets(conn)
+    if not again:
+        return
+    outcome = session.judge_and_apply(
+        conn, checked.team, [], now_ms=store.now_ms(), now=store.now(), again=again
+    )
+    more = kept.quarantined_keys(conn, sorted(outcome.became("quarantined")))
+    checked.receipt.quarantined += [q for q in more if q not in checked.receipt.quarantined]
 
 
 def _fresh(conn: sqlite3.Connection, checked: Verified, me: str) -> list[Run]:

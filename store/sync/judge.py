@@ -340,9 +340,15 @@ class Context:
     flags: list[tuple[Change, str, str]] = field(default_factory=list)
     #: change sets (origin, clock) held for an admin: late for a role lost since (``late``)
     late_holds: set[tuple[str, int]] = field(default_factory=set)
-    #: change sets (origin, clock) that reached this laptop in this import from their own
-    #: laptop (a relayed one was judged on its way: its hold, if any, travels with it)
+    #: change sets (origin, clock) that reached this laptop, the team's admin laptop, in this
+    #: import (only the admin laptop decides holds: elsewhere always empty)
     fresh: set[tuple[str, int]] = field(default_factory=set)
+    #: origin → how many holds of its change sets this laptop keeps (at most
+    #: ``MAX_HOLDS_PER_ORIGIN``: one more is not decided, never pushes another out)
+    hold_counts: Mapping[str, int] = field(default_factory=dict)
+    #: the team's admin laptop and its bound operator's staff id (``rules.admin_operator_
+    #: elsewhere``), from the signed roster
+    admin_operator: tuple[str, str] | None = None
     #: this laptop's clock (milliseconds)
     now_ms: int = 0
     #: change sets this judging holds for the first time (origin, clock, first number)
@@ -830,7 +836,8 @@ class Judge:
             if (rule.name, record.col) == ("staff", "role"):
                 old = self.context.roles.role_of_row(record.pk, (record.hlc, record.origin))
                 action = rules.grant_action(str(record.val), old)
-            failed = author.may(action, f"{rule.name}.{record.col}")
+                failed = self._admin_operator(record, str(row_id))
+            failed = failed or author.may(action, f"{rule.name}.{record.col}")
         if failed is None and (rule.name, record.col) == ("activity", "status"):
             failed = _status_follows_restriction(record.val, {"id": row_id}, restrictions)
             moved = row.fields.get("end_at")
@@ -852,6 +859,16 @@ class Judge:
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")
         return failed or APPLY
+
+    def _admin_operator(self, record: Change, staff_id: str) -> Verdict | None:
+        """The role of the operator bound to the team's admin laptop changes only there."""
+        if not rules.admin_operator_elsewhere(staff_id, record.origin, self.context.admin_operator):
+            return None
+        return quarantine(
+            "admin_operator",
+            "the role of the person who operates the team's admin laptop changes only on that "
+            "laptop",
+        )
 
     def _transition(self, record: Change, activity: str, end: object) -> Verdict | None:
         """An activity's status judged as the store would (R5, R1): never revived once
@@ -1159,11 +1176,16 @@ class _Author:
 #: change set that reaches a laptop later than this after the role change is held (``late``).
 ALLOWANCE_MS = DAY_MS
 
+#: Holds the admin laptop keeps per origin device (``late``): beyond it a late change set is
+#: judged as any other (never held without its hold travelling).
+MAX_HOLDS_PER_ORIGIN = 256
+
 
 def _late(context: Context, runs: Sequence[Run], name: str) -> tuple[str, At] | None:
     """The author's role now and when they lost the one they had, when the change set is late
-    for that role: held already (declared by a laptop of the team), or reaching this laptop now,
-    more than ``late.ALLOWANCE_MS`` after the role change that this laptop held already."""
+    for that role: held already (declared by the team's admin laptop), or reaching this laptop,
+    the admin laptop, now, more than ``late.ALLOWANCE_MS`` after the role change that it held
+    already (and it has room for the hold)."""
     first = runs[0]
     at = (first.hlc, first.origin)
     pk = context.roles.row_at(name, at)
@@ -1173,9 +1195,12 @@ def _late(context: Context, runs: Sequence[Run], name: str) -> tuple[str, At] | 
     if (first.origin, first.hlc) in context.late_holds:
         return lost
     since = context.now_ms - (lost[1][0] >> COUNTER_BITS)
-    if (first.origin, first.hlc) in context.fresh and since > ALLOWANCE_MS:
-        return lost
-    return None
+    if (first.origin, first.hlc) not in context.fresh or since <= ALLOWANCE_MS:
+        return None
+    deciding = sum(1 for origin, _h, _s in context.new_holds if origin == first.origin)
+    if context.hold_counts.get(first.origin, 0) + deciding >= MAX_HOLDS_PER_ORIGIN:
+        return None  # no room for its hold: it would be held here alone
+    return lost
 
 
 def _wall_of(hlc: int) -> str:

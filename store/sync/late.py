@@ -8,19 +8,26 @@ stamped but no longer allows (the author lost it by a later role change), that r
 more than ``ALLOWANCE_MS`` after the stamp of that role change while the laptop already held the
 role change, is **held**: quarantined there, with a reason, for an admin to decide.
 
-The laptop that holds it says so, signed in every manifest it sends (``late_holds``: the change
-set's origin, clock and first number), and every laptop that receives the hold quarantines the
-same change set (judged again, taken out where it was applied): the outcome depends on the
-held changes and holds only, so every laptop decides the same. A hold names only change sets
-that need a lost role: a hold of anything else changes nothing. An admin releases a hold
-(``status.release_late``); the release travels in the admin laptop's manifests and the change
-set is judged again as any other.
+Only the team's admin laptop (the signed roster's ``admin_device``) decides holds: it holds
+such a change set on its first arrival there and says so, signed in every manifest it sends
+(``late_holds``: the change set's origin, clock and first number). Every other laptop applies a
+late change set as any other and takes it out when the admin laptop's hold reaches it (judged
+again); holds in any other laptop's manifest are ignored, so no member can hold (or keep
+held) another's change set. A hold counts only where the data shows its author lost, after
+the change set's stamp, a role it needed (``judge.Author.may``): even the admin laptop cannot
+take out the work of someone never demoted. Holds are kept per origin device, at most
+``MAX_HOLDS_PER_ORIGIN`` each: one more is refused, never pushing another out. An admin
+releases a hold (``status.release_late``); the release travels in the admin laptop's manifests
+and the change set is judged again as any other. Whatever order the role change, the hold and
+the change set arrive in, each import judges the held change sets again once all is taken in
+(``held_sets``), so every laptop ends alike.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,9 +35,8 @@ from typing import Any
 from ..db import Store
 from ..errors import NotFound, PermissionDenied
 from .judge import ALLOWANCE_MS as ALLOWANCE_MS
+from .judge import MAX_HOLDS_PER_ORIGIN
 
-#: Holds and releases declared per manifest (the latest ones).
-MAX_HOLDS = 256
 _HOLDS = "sync_late_holds"
 _RELEASED = "sync_late_released"
 
@@ -68,7 +74,7 @@ def _read(conn: sqlite3.Connection, key: str) -> list[Hold]:
 
 
 def _write(conn: sqlite3.Connection, key: str, holds: Iterable[Hold]) -> None:
-    kept = sorted(set(holds))[-MAX_HOLDS:]
+    kept = sorted(set(holds))
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
         " SET value = excluded.value",
@@ -82,31 +88,75 @@ def held(conn: sqlite3.Connection) -> set[tuple[str, int]]:
     return {(h.origin, h.hlc) for h in _read(conn, _HOLDS) if h not in released}
 
 
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Origin device → how many holds of its change sets are kept here."""
+    return dict(Counter(h.origin for h in _read(conn, _HOLDS)))
+
+
 def keep(conn: sqlite3.Connection, holds: Iterable[Hold]) -> list[Hold]:
-    """Add holds; return the ones new here."""
+    """Add holds, at most ``MAX_HOLDS_PER_ORIGIN`` per origin device (the first ones in
+    order; more are refused, none kept is pushed out); return the ones new here."""
     before = _read(conn, _HOLDS)
-    new = sorted(set(holds) - set(before))
+    room = Counter({origin: MAX_HOLDS_PER_ORIGIN for origin in {h.origin for h in holds}})
+    room.subtract(Counter(h.origin for h in before))
+    new: list[Hold] = []
+    for hold in sorted(set(holds) - set(before)):
+        if room[hold.origin] > 0:
+            room[hold.origin] -= 1
+            new.append(hold)
     if new:
         _write(conn, _HOLDS, [*before, *new])
     return new
 
 
+def _declared(found: object, devices: Iterable[str]) -> list[Hold]:
+    """The well-formed holds of a manifest field naming a device of the roster (at most
+    ``MAX_HOLDS_PER_ORIGIN`` per device read)."""
+    known = set(devices)
+    if not isinstance(found, list):
+        return []
+    holds = [h for h in map(_parse, found[: MAX_HOLDS_PER_ORIGIN * len(known)]) if h]
+    return [h for h in holds if h.origin in known]
+
+
 def take(
-    conn: sqlite3.Connection, manifest: Mapping[str, Any], sender_is_admin: bool
+    conn: sqlite3.Connection,
+    manifest: Mapping[str, Any],
+    sender_is_admin: bool,
+    devices: Iterable[str],
 ) -> list[Hold]:
-    """The holds (and, from an admin's laptop, the releases) a verified manifest declares;
-    return the change sets whose hold changed here (to be judged again)."""
-    found = manifest.get("late_holds")
-    holds = [h for h in map(_parse, found[:MAX_HOLDS] if isinstance(found, list) else []) if h]
-    changed = keep(conn, holds)
-    gone = manifest.get("late_released")
-    if sender_is_admin and isinstance(gone, list):
-        before = _read(conn, _RELEASED)
-        released = [h for h in map(_parse, gone[:MAX_HOLDS]) if h and h not in before]
-        if released:
-            _write(conn, _RELEASED, [*before, *released])
-            changed += released
+    """The holds and releases a verified manifest of the team's admin laptop declares (any
+    other laptop's are ignored: only the admin laptop decides holds), of change sets of the
+    roster's ``devices``; return the change sets whose hold changed here (to be judged
+    again)."""
+    if not sender_is_admin:
+        return []
+    known = list(devices)
+    changed = keep(conn, _declared(manifest.get("late_holds"), known))
+    before = _read(conn, _RELEASED)
+    released = [h for h in _declared(manifest.get("late_released"), known) if h not in before]
+    if released:
+        _write(conn, _RELEASED, [*before, *released])
+        changed += released
     return changed
+
+
+def held_sets(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """The change sets held and not released that this laptop holds records of, as (origin,
+    first number): judged again at the end of an import (a role change taken in with or
+    after its hold counts for them)."""
+    released = set(_read(conn, _RELEASED))
+    wanted = [h for h in _read(conn, _HOLDS) if h not in released]
+    found = []
+    for hold in wanted:
+        row = conn.execute(
+            "SELECT 1 FROM sync_log l JOIN sync_origin o ON o.id = l.origin"
+            " WHERE o.device = ? AND l.seq <= ? AND l.seq + l.n > ? AND l.hlc = ?",
+            (hold.origin, hold.seq, hold.seq, hold.hlc),
+        ).fetchone()
+        if row is not None:
+            found.append((hold.origin, hold.seq))
+    return found
 
 
 def manifest_field(conn: sqlite3.Connection) -> dict[str, Any]:

@@ -132,12 +132,14 @@ def judge_and_apply(
     now: str,
     rejudge_origins: dict[str, int] | None = None,
     rebound: Iterable[str] = (),
-    sender: str | None = None,
+    decides_holds: bool = False,
+    again: Iterable[Key] = (),
 ) -> Outcome:
     """Judge ``fresh`` (stored already) and everything whose verdict may have changed; apply.
     ``rebound``: callsigns a newer roster binds anew (their authors' records may be judged by
-    another person's role now). ``sender``: the bundle's sender; its own change sets in
-    ``fresh`` reach the team here first (a relayed one was judged on its way, ``late``)."""
+    another person's role now). ``decides_holds``: this is the
+    team's admin laptop, which holds change sets of ``fresh`` late for a role lost since
+    (``late``). ``again``: held records (origin, number) whose change sets are judged again."""
     outcome = Outcome()
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(fresh), lambda _runs: [NEW] * len(_runs))
@@ -148,7 +150,8 @@ def judge_and_apply(
     if names:
         held.add(candidates, _by_change_set(_by_actors_after(conn, dict.fromkeys(names, 0))))
     held.add(candidates, _load_change_sets(conn, _retryable(conn, team, now_ms)))
-    arrived = {(r.origin, r.hlc) for r in fresh if r.origin == sender}
+    held.add(candidates, _load_change_sets(conn, again))
+    arrived = {(r.origin, r.hlc) for r in fresh} if decides_holds else set()
     for _round in range(MAX_ROUNDS):
         known = set(candidates)
         context = _judge(conn, team, candidates, now_ms, outcome, arrived)
@@ -366,6 +369,10 @@ def _judge(
     }
     context = _context(conn, team, now_ms, staff)
     context.late_holds = late.held(conn)
+    context.hold_counts = late.counts(conn)
+    admin = team.device(str(team.data.get("admin_device")))
+    if admin is not None and isinstance(admin.get("staff"), str):
+        context.admin_operator = (str(admin["id"]), str(admin["staff"]))
     context.now_ms = now_ms
     context.fresh = arrived
     context.held = {
