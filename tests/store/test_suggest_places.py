@@ -19,6 +19,7 @@ from store.errors import BadInput
 from store.gaps import find_gaps
 from store.suggest import Option, apply_option, fact, suggest
 from tests.conftest import NOW, at, copy_database, refused_as, snapshot
+from words.deployments import phrase
 
 WINDOW = (NOW, NOW + timedelta(days=7))
 
@@ -156,3 +157,9 @@ def test_an_activity_under_way_is_not_moved(store: Store, night: str, clock: Fix
     assert [o for o in suggest(store, night) if o.action == "move"]
     clock.at = at(store, "2026-12-01 23:30")
     assert not [o for o in suggest(store, night) if o.action == "move"]
+
+
+def test_an_open_slot_past_midnight_gives_its_end_date(store: Store, night: str) -> None:
+    roster.release(store, night, "ZB", "needed elsewhere")  # the driver's place: 23:00–01:00
+    shown = [phrase(roster.shortfall_problem(s)) for s in roster.staffing_shortfalls(store, night)]
+    assert "protective_driving: 1 slot open 2026-12-01 23:00–2026-12-02 01:00" in shown
