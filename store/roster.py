@@ -55,7 +55,7 @@ class Problem:
 
     Attributes:
         code: what is wrong: ``activity_cancelled``, ``no_concept``, ``not_on_duty``,
-            ``travel_from_unit``, ``unqualified``, ``one_place``, ``travel_from_previous``,
+            ``travel_from_unit``, ``travel_to_unit``, ``unqualified``, ``one_place``, ``travel_from_previous``,
             ``travel_to_next``, ``rest``, ``already_deployed``, ``no_open_slot``,
             ``open_slots``.
         rule: the rule it breaks: ``R8``, ``on duty``, ``travel``, ``one place at a time``,
@@ -431,6 +431,14 @@ def deployment_problem(
             "travel_from_unit",
             "travel",
             {"callsign": officer.callsign, "minutes": travel, "unit": officer.unit, "by": leave},
+        )
+    back = to_db(from_db(end) + timedelta(minutes=travel))
+    if travel and not _on_duty(_shifts_from(store, officer, start, back), start, back):
+        # the trip home is working time too: it fits within the shift (as `capacity` lends)
+        return Problem(
+            "travel_to_unit",
+            "travel",
+            {"callsign": officer.callsign, "minutes": travel, "unit": officer.unit, "by": back},
         )
     needs = {s.qualification for s in get_concept(store, concept).staffing}
     lapsed = _unqualified(officer, needs, start, end)

@@ -101,6 +101,10 @@ PHRASES: dict[str, Callable[[Params], str]] = {
         "{callsign} needs {minutes} min travel from {unit} and is not on duty by {by} "
         "(rule: travel)"
     ).format(callsign=p["callsign"], minutes=p["minutes"], unit=p["unit"], by=_clock(p["by"])),
+    "travel_to_unit": lambda p: _(
+        "{callsign} needs {minutes} min travel back to {unit} and is not on duty until {by} "
+        "(rule: travel)"
+    ).format(callsign=p["callsign"], minutes=p["minutes"], unit=p["unit"], by=_clock(p["by"])),
     "unqualified": _unqualified,
     "one_place": lambda p: _(
         "{callsign} is already deployed on activity {activity} {span} (rule: one place at a time)"

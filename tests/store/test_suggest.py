@@ -168,10 +168,12 @@ def test_an_officer_who_cannot_travel_in_time_is_infeasible(store: Store) -> Non
 def test_a_lend_whose_trip_back_leaves_the_home_unit_short_longer_is_not_feasible(
     store: Store,
 ) -> None:
-    """AM-0002 (06:00–08:30) could drive BEVER's 07:00 meeting in Rotterdam, but travels back
-    until 09:00 and AM's own ESCORT from 08:00 loses its officer 08:00–08:30: AM's gap grows
-    from 08:30 to 08:00 with the same number of officers short — counted in officer-hours
-    (as `gaps` shows it), the home unit is left shorter: ``home_short``, never "yes"."""
+    """AM-0002 (06:00–09:00) could drive BEVER's 07:00 meeting in Rotterdam, but travels back
+    until 09:00 and AM's own ESCORT from 08:00 loses its officer 08:00–09:00: AM's gap grows
+    from 09:00 to 08:00 with the same number of officers short — counted in officer-hours
+    (as `gaps` shows it), the home unit is left shorter: ``home_short``, never "yes".
+    AM-0003 (06:00–08:30) would be back only after the shift ends: the trip home is working
+    time and must fit within the shift (plan10, as `capacity scenario` lends): refused."""
     subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "BEVER", level=3)
     item = agenda.add_activity(
@@ -194,12 +196,21 @@ def test_a_lend_whose_trip_back_leaves_the_home_unit_short_longer_is_not_feasibl
         end=at(store, "2026-12-01 10:00"),
         concept="ESCORT",
     )
-    _officer(store, "AM-0002", "AM", CP, "2026-12-01 06:00", "2026-12-01 08:30")
-    (lend,) = [o for o in suggest(store, item.id) if o.callsign == "AM-0002"]
-    assert (lend.feasible, reason("", lend.fact)) == (
+    _officer(store, "AM-0002", "AM", CP, "2026-12-01 06:00", "2026-12-01 09:00")
+    _officer(store, "AM-0003", "AM", CP, "2026-12-01 06:00", "2026-12-01 08:30")
+    found = {o.callsign: o for o in suggest(store, item.id) if o.callsign}
+    assert (found["AM-0002"].feasible, reason("", found["AM-0002"].fact)) == (
         False,
         "would leave AM short (with travel both ways)",
     )
+    assert (found["AM-0003"].feasible, reason("", found["AM-0003"].fact)) == (
+        False,
+        "needs 60 min travel",
+    )
+    before = snapshot(store.path)
+    with refused_as(RuleViolation, r"AM-0003 needs 60 min travel back to AM .* until 09:00"):
+        roster.deploy(store, item.id, ["AM-0003"])
+    assert snapshot(store.path) == before
 
 
 def test_a_changed_activity_can_keep_its_concept_confirmed(store: Store) -> None:
