@@ -1067,7 +1067,8 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
     no rule refuses them (``deployment_problem``: R8, travel, one place at a time, rest), and
     the group with them fills a slot more somewhere and leaves nobody idle (``judge_group``,
     as deploying them would judge it). The activity's own unit first, then by callsign; at
-    most ``limit``. Empty when the activity has no concept, is cancelled, or is fully staffed.
+    most ``limit``. Empty when the activity has no concept, is cancelled, has ended, or is
+    fully staffed.
 
     Args:
         store: the open database.
@@ -1089,6 +1090,8 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
     assert row is not None
     if row["concept"] is None or row["status"] == "cancelled":
         return []
+    if from_db(row["end_at"]) <= store.clock.now():
+        return []  # deploying on an ended activity is refused (``activity_over``)
     staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
     deployed = _deployed(store, full)
     _, now = judge_group(store, full, row["concept"], deployed)
