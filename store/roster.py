@@ -55,9 +55,9 @@ class Problem:
 
     Attributes:
         code: what is wrong: ``activity_cancelled``, ``no_concept``, ``not_on_duty``,
-            ``travel_from_unit``, ``travel_to_unit``, ``unqualified``, ``one_place``, ``travel_from_previous``,
-            ``travel_to_next``, ``rest``, ``already_deployed``, ``no_open_slot``,
-            ``open_slots``.
+            ``travel_from_unit``, ``travel_to_unit``, ``unqualified``, ``one_place``,
+            ``travel_from_previous``, ``travel_to_next``, ``rest``, ``already_deployed``,
+            ``no_open_slot``, ``open_slots``.
         rule: the rule it breaks: ``R8``, ``on duty``, ``travel``, ``one place at a time``,
             ``rest between shifts``, ``staffing`` or ``deployment``.
         params: the facts the words are made of (JSON values; times as stored UTC text).
