@@ -446,6 +446,11 @@ def _lend(ctx: _Context) -> Iterator[Option]:
     if ctx.base is None:
         return
     missing = ctx.short(ctx.base)
+    # places the deployed group leaves open that the unit's own officers cannot fill (the
+    # unit's pool may look covered in ``gaps`` while nobody of it is free to be deployed)
+    if not any(c.unit == ctx.unit for c in deployable(ctx.store, ctx.activity.id)):
+        for q, count in _open_places(ctx, ctx.base).items():
+            missing[q] = max(missing.get(q, 0), count)
     if not missing:
         return
     wanted = set(missing)

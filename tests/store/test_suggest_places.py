@@ -163,3 +163,20 @@ def test_an_open_slot_past_midnight_gives_its_end_date(store: Store, night: str)
     roster.release(store, night, "ZB", "needed elsewhere")  # the driver's place: 23:00–01:00
     shown = [phrase(roster.shortfall_problem(s)) for s in roster.staffing_shortfalls(store, night)]
     assert "protective_driving: 1 slot open 2026-12-01 23:00–2026-12-02 01:00" in shown
+
+
+def test_a_place_no_own_officer_can_fill_is_offered_to_a_lender(store: Store, night: str) -> None:
+    """ZC's place opens at midnight and ZD, the unit's only other close protection officer,
+    is busy elsewhere: a lent officer who fills it is offered "yes" and fills it. (Here `gaps`
+    shows the shortfall too; the review's `replanfill.sh` — the pool covered, nobody of it
+    deployable — is the case the lend for open places adds, checked by hand.)"""
+    busy = _activity(store, "Ander", "2026-12-02 00:30", "2026-12-02 02:00")
+    roster.deploy(store, busy, ["ZD", "ZF"])
+    staff.add_staff(store, "LX", unit="DH", qualifications=[("close_protection", None)])
+    roster.add_shift(
+        store, "LX", start=at(store, "2026-12-01 21:00"), end=at(store, "2026-12-02 05:00")
+    )
+    (lend,) = [o for o in suggest(store, night) if o.callsign == "LX"]
+    assert lend.feasible, lend.fact
+    apply_option(store, night, lend)
+    assert roster.staffing_shortfalls(store, night) == []
