@@ -234,15 +234,24 @@ def scenario(
     for row in rows:
         if row.lent_in:
             info(f"Lent to {row.unit}: {', '.join(row.lent_in)}.")
+    asked: dict[str, tuple[int, list[str]]] = {}  # a unit named in several lends: once
     for change in wanted:
         if change.kind == "lend":
-            given = sum(len(r.lent_out) for r in rows if r.unit == change.unit)
-            if given < change.count:
-                info(
-                    f"Only {given} of {change.count} officers of {change.unit} would reduce "
-                    f"{change.to_unit}'s shortfall more than {change.unit}'s would grow "
-                    "without them; only they are lent."
-                )
+            count, to_units = asked.get(change.unit, (0, []))
+            asked[change.unit] = (count + change.count, [*to_units, str(change.to_unit)])
+    for unit, (count, to_units) in asked.items():
+        given = sum(len(r.lent_out) for r in rows if r.unit == unit)
+        to = ", ".join(dict.fromkeys(to_units))
+        if given == 0:
+            info(
+                f"No officer of {unit} would reduce {to}'s shortfall more than {unit}'s "
+                "would grow without them; nobody is lent."
+            )
+        elif given < count:
+            info(
+                f"Only {given} of {count} officers of {unit} would reduce {to}'s shortfall "
+                f"more than {unit}'s would grow without them; only they are lent."
+            )
     emit(
         [
             {

@@ -91,7 +91,9 @@ def shift_import(env: Env, file: Path) -> None:
     "--release",
     "released",
     metavar="CALLSIGN",
-    help="End this officer's deployment on the activity instead (needs --reason).",
+    multiple=True,
+    help="End this officer's deployment on the activity instead (repeatable: all or none;"
+    " needs --reason).",
 )
 @click.option("--reason", help="Why the deployment ends (with --release).")
 @pass_env
@@ -99,24 +101,27 @@ def deploy(
     env: Env,
     activity_id: str,
     callsigns: tuple[str, ...],
-    released: str | None,
+    released: tuple[str, ...],
     reason: str | None,
 ) -> None:
     """Put officers on an activity (on duty, qualified, free, rested); the whole group must
     fill a slot each, whatever the order named; slots it leaves open are listed after.
     Officers already deployed who fill nothing (a lapse recorded later, a move past their
-    shift) do not block others. `deploy ID --release CALLSIGN --reason TEXT` ends one
-    deployment (audited with the reason; it syncs like the deployment did)."""
+    shift) do not block others. `deploy ID --release CALLSIGN --reason TEXT` ends a
+    deployment, audited with the reason (repeat --release for several: all or none); it
+    syncs like the deployment did."""
     store = env.store()
-    if released is not None:
+    if released:
         if callsigns:
-            raise click.UsageError("Name officers to deploy or one to --release, not both.")
+            raise click.UsageError("Name officers to deploy or to --release, not both.")
         if not reason:
             raise click.UsageError("--release needs --reason TEXT (why the deployment ends).")
-        gone = roster.release(store, activity_id, released, reason)
-        info(f"Released {gone.callsign}.")
-        for short in roster.staffing_shortfalls(store, gone.activity_id):
+        gone = roster.release_group(store, activity_id, list(released), reason)
+        info(f"Released {', '.join(d.callsign for d in gone)}.")
+        for short in roster.staffing_shortfalls(store, gone[0].activity_id):
             info(f"Still open: {phrase(roster.shortfall_problem(short))}.")
+        if not roster.list_deployments(store, gone[0].activity_id):
+            info("Nobody is deployed on it now: all its places are open (`gaps` counts them).")
         return
     if reason is not None:
         raise click.UsageError("--reason goes with --release CALLSIGN.")

@@ -32,6 +32,7 @@ from .clock import (
     from_db,
     hours_between,
     local,
+    local_text,
     local_to_utc,
     parse_time,
     require_order,
@@ -54,9 +55,9 @@ class Problem:
 
     Attributes:
         code: what is wrong: ``activity_cancelled``, ``no_concept``, ``not_on_duty``,
-            ``travel_from_unit``, ``unqualified``, ``one_place``, ``travel_from_previous``,
-            ``travel_to_next``, ``rest``, ``already_deployed``, ``no_open_slot``,
-            ``open_slots``.
+            ``travel_from_unit``, ``travel_to_unit``, ``unqualified``, ``one_place``,
+            ``travel_from_previous``, ``travel_to_next``, ``rest``, ``already_deployed``,
+            ``no_open_slot``, ``open_slots``.
         rule: the rule it breaks: ``R8``, ``on duty``, ``travel``, ``one place at a time``,
             ``rest between shifts``, ``staffing`` or ``deployment``.
         params: the facts the words are made of (JSON values; times as stored UTC text).
@@ -441,6 +442,14 @@ def deployment_problem(
             "travel",
             {"callsign": officer.callsign, "minutes": travel, "unit": officer.unit, "by": leave},
         )
+    back = to_db(from_db(end) + timedelta(minutes=travel))
+    if travel and not _on_duty(_shifts_from(store, officer, start, back), start, back):
+        # the trip home is working time too: it fits within the shift (as `capacity` lends)
+        return Problem(
+            "travel_to_unit",
+            "travel",
+            {"callsign": officer.callsign, "minutes": travel, "unit": officer.unit, "by": back},
+        )
     needs = {s.qualification for s in get_concept(store, concept).staffing}
     lapsed = _unqualified(officer, needs, start, end)
     if lapsed is not None:
@@ -638,11 +647,33 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
                 callsigns=twice,
             )
         detail["officers"] = [o.callsign for o in officers]
+        _refuse_over(store, full)
         return deploy_officers(store, conn, full, officers)
 
 
+def _refuse_over(store: Store, activity_id: str) -> None:
+    """Deployments of an activity that has ended do not change (as ``suggest`` refuses)."""
+    row = store.one("SELECT title, end_at FROM activity WHERE id = ?", (activity_id,))
+    assert row is not None
+    end = from_db(row["end_at"])
+    if end <= store.clock.now():
+        raise BadInput(
+            f"'{row['title']}' ended at {local_text(end)}; there is nothing to apply to it.",
+            code="activity_over",
+            title=row["title"],
+            moment=local_text(end),
+        )
+
+
 def release(store: Store, activity_id: str, callsign: str, reason: str) -> Deployment:
-    """End an officer's deployment on an activity (a lapse recorded later, a restriction that
+    """End one officer's deployment on an activity (``release_group`` with one officer)."""
+    return release_group(store, activity_id, [callsign], reason)[0]
+
+
+def release_group(
+    store: Store, activity_id: str, callsigns: list[str], reason: str
+) -> list[Deployment]:
+    """End officers' deployments on an activity (a lapse recorded later, a restriction that
     moved the activity past their shift, or they are needed elsewhere): the deployment row is
     deleted in one audited write (``deploy.release``, with the officer, the deployment and the
     reason), and the deletion travels with the change log; the rule table lets the same
@@ -651,35 +682,57 @@ def release(store: Store, activity_id: str, callsign: str, reason: str) -> Deplo
     Args:
         store: the open database, acting as a person who may ``staff.write``.
         activity_id: the activity's id, or a unique prefix of at least 8 characters.
-        callsign: the deployed officer.
-        reason: why the deployment ends (required free text).
+        callsigns: the deployed officers (all are released, or none).
+        reason: why the deployments end (required free text).
 
     Returns:
-        The deployment as it was.
+        The deployments as they were, in the order named.
 
     Raises:
         PermissionDenied: the acting person may not manage staff.
         NotFound: no such activity or callsign.
-        BadInput: no reason, or the officer is not deployed on the activity.
+        BadInput: no reason, an officer named twice or not deployed on the activity, or the
+            activity has ended (``activity_over``); nothing is released.
     """
+    named = list(callsigns)
     detail: dict[str, object] = {}
     with store.write("deploy.release", None, detail, require="staff.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
-        officer = get_staff(store, callsign)
-        why = validate.text(reason, "The reason", required=True)
-        row = store.one(
-            "SELECT id, created_at FROM deployment WHERE activity_id = ? AND staff_id = ?",
-            (full, officer.id),
-        )
-        if row is None:
+        if not named:
+            raise BadInput("Name at least one officer to deploy.", code="no_officer_named")
+        officers = [get_staff(store, c) for c in named]
+        twice = sorted({o.callsign for o in officers if officers.count(o) > 1})
+        if twice:
             raise BadInput(
-                f"{officer.callsign} is not deployed on this activity.",
-                code="not_deployed_here",
-                callsign=officer.callsign,
+                f"{', '.join(twice)} named more than once; name each officer once.",
+                code="officer_named_twice",
+                callsigns=twice,
             )
-        detail.update({"officer": officer.callsign, "deployment": row["id"], "reason": why})
-        conn.execute("DELETE FROM deployment WHERE id = ?", (row["id"],))
-        return Deployment(row["id"], full, officer.callsign, from_db(row["created_at"]))
+        why = validate.text(reason, "The reason", required=True)
+        _refuse_over(store, full)
+        gone = []
+        for officer in officers:
+            row = store.one(
+                "SELECT id, created_at FROM deployment WHERE activity_id = ? AND staff_id = ?",
+                (full, officer.id),
+            )
+            if row is None:
+                raise BadInput(
+                    f"{officer.callsign} is not deployed on this activity.",
+                    code="not_deployed_here",
+                    callsign=officer.callsign,
+                )
+            gone.append(Deployment(row["id"], full, officer.callsign, from_db(row["created_at"])))
+        detail.update(
+            {
+                "officer": gone[0].callsign if len(gone) == 1 else [d.callsign for d in gone],
+                "deployment": gone[0].id if len(gone) == 1 else [d.id for d in gone],
+                "reason": why,
+            }
+        )
+        for deployment in gone:
+            conn.execute("DELETE FROM deployment WHERE id = ?", (deployment.id,))
+        return gone
 
 
 def deploy_officers(
@@ -797,31 +850,40 @@ def _no_open_slot(
 
 
 def _parts(
-    store: Store, activity_id: str, officers: list[Staff]
+    store: Store,
+    activity_id: str,
+    officers: list[Staff],
+    span: tuple[datetime, datetime] | None = None,
 ) -> list[tuple[date, datetime, datetime, dict[str, frozenset[str]]]]:
     """The activity cut where a qualification's validity (local midnight, R8) or a shift
     changes: per part its local day, start, end and each officer on duty for all of it with
     the qualifications valid that day."""
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
+    start, end = (to_db(span[0]), to_db(span[1])) if span else (row["start_at"], row["end_at"])
     return [
         (day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
-        for day, a, b, on_duty in _duty_parts(store, officers, row["start_at"], row["end_at"])
+        for day, a, b, on_duty in _duty_parts(store, officers, start, end)
     ]
 
 
 def judge_group(
-    store: Store, activity_id: str, concept: str, officers: list[Staff]
+    store: Store,
+    activity_id: str,
+    concept: str,
+    officers: list[Staff],
+    span: tuple[datetime, datetime] | None = None,
 ) -> tuple[list[tuple[date, datetime, datetime, dict[str, frozenset[str]]]], GroupVerdict]:
-    """The group ``officers`` on the activity as if it carried ``concept``: the one judgement
-    of staffing that deploying, assigning a concept, the staffing shown open, the violations
-    and the suggestions share (``matching.judge_group``, whole group, any order).
+    """The group ``officers`` on the activity as if it carried ``concept`` (and ran over
+    ``span``, default its own time): the one judgement of staffing that deploying, assigning
+    a concept, the staffing shown open, the violations and the suggestions share
+    (``matching.judge_group``, whole group, any order).
 
     Returns:
         The parts of the activity (``_parts``) and the verdict.
     """
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
-    parts = _parts(store, activity_id, officers)
+    parts = _parts(store, activity_id, officers, span)
     verdict = matching.judge_group(staffing, [o.callsign for o in officers], [p[3] for p in parts])
     return parts, verdict
 
@@ -1015,7 +1077,8 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
     no rule refuses them (``deployment_problem``: R8, travel, one place at a time, rest), and
     the group with them fills a slot more somewhere and leaves nobody idle (``judge_group``,
     as deploying them would judge it). The activity's own unit first, then by callsign; at
-    most ``limit``. Empty when the activity has no concept, is cancelled, or is fully staffed.
+    most ``limit``. Empty when the activity has no concept, is cancelled, has ended, or is
+    fully staffed.
 
     Args:
         store: the open database.
@@ -1037,6 +1100,8 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
     assert row is not None
     if row["concept"] is None or row["status"] == "cancelled":
         return []
+    if from_db(row["end_at"]) <= store.clock.now():
+        return []  # deploying on an ended activity is refused (``activity_over``)
     staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
     deployed = _deployed(store, full)
     _, now = judge_group(store, full, row["concept"], deployed)

@@ -46,6 +46,7 @@ from .agenda import (
     get_activity,
     lightest_valid_concept,
     list_activities,
+    list_restrictions,
     put_concept,
     record_restriction,
 )
@@ -252,6 +253,29 @@ def _short_fact(code: str, missing: dict[str, int], names: dict[str, str]) -> di
     )
 
 
+def _open_places(
+    ctx: _Context,
+    concept: str,
+    span: tuple[datetime, datetime] | None = None,
+    extra: list[Staff] | None = None,
+) -> dict[str, int]:
+    """Per qualification, the most places of ``concept`` that the officers deployed on the
+    activity (with ``extra``) leave open in some part of it at ``span`` (default its time),
+    judged whole (``judge_group``); empty when nobody is deployed (the gap computation
+    judges demand nobody staffs yet)."""
+    group = [*deployed_officers(ctx.store, ctx.activity.id), *(extra or [])]
+    if not group:
+        return {}
+    staffing = {s.qualification: s.count for s in ctx.concepts[concept].staffing}
+    _parts, verdict = judge_group(ctx.store, ctx.activity.id, concept, group, span)
+    missing: dict[str, int] = {}
+    for filled in verdict.filled:
+        for q, n in staffing.items():
+            if filled[q] < n:
+                missing[q] = max(missing.get(q, 0), n - filled[q])
+    return missing
+
+
 def _context(store: Store, activity_id: str) -> _Context:
     activity = get_activity(store, activity_id)
     subject = subject_by_id(store, activity.subject_id)
@@ -360,15 +384,24 @@ def _concepts(ctx: _Context) -> Iterator[Option]:
             if confirm
             else fact("use_concept", concept=option.code, level=option.level, current=current)
         )
+        # the unit could staff it, but the officers deployed on it leave places open: partly
+        own = {} if gap else _open_places(ctx, option.code)
         yield Option(
             "assign",
             label,
             NO_COST,
-            not gap,
-            fact=_short_fact("still_short", gap, ctx.names) if gap else None,
+            not gap and not own,
+            fact=(
+                _short_fact("still_short", gap, ctx.names)
+                if gap
+                else _short_fact("partly_covers", own, ctx.names)
+                if own
+                else None
+            ),
             concept=option.code,
             start=ctx.start,
             end=ctx.end,
+            partial=bool(own),
         )
 
 
@@ -383,18 +416,10 @@ def _fill_open(ctx: _Context) -> Iterator[Option]:
         return
     if not staffing_shortfalls(ctx.store, ctx.activity.id):
         return
-    staffing = {s.qualification: s.count for s in ctx.concepts[concept].staffing}
-    deployed = deployed_officers(ctx.store, ctx.activity.id)
     for candidate in deployable(ctx.store, ctx.activity.id):
         if candidate.unit != ctx.unit:
             continue  # another unit's officer: a lend, with its travel (``_lend``)
-        officer = get_staff(ctx.store, candidate.callsign)
-        _parts, verdict = judge_group(ctx.store, ctx.activity.id, concept, [*deployed, officer])
-        missing: dict[str, int] = {}
-        for filled in verdict.filled:
-            for q, n in staffing.items():
-                if filled[q] < n:
-                    missing[q] = max(missing.get(q, 0), n - filled[q])
+        missing = _open_places(ctx, concept, extra=[get_staff(ctx.store, candidate.callsign)])
         yield Option(
             "deploy",
             fact(
@@ -421,6 +446,11 @@ def _lend(ctx: _Context) -> Iterator[Option]:
     if ctx.base is None:
         return
     missing = ctx.short(ctx.base)
+    # places the deployed group leaves open that the unit's own officers cannot fill (the
+    # unit's pool may look covered in ``gaps`` while nobody of it is free to be deployed)
+    if not any(c.unit == ctx.unit for c in deployable(ctx.store, ctx.activity.id)):
+        for q, count in _open_places(ctx, ctx.base).items():
+            missing[q] = max(missing.get(q, 0), count)
     if not missing:
         return
     wanted = set(missing)
@@ -529,6 +559,9 @@ def _lend_one(
     after = sum(g.shortfall_hours for g in compute(home_needs, without, away, ctx.order))
     if after > before + 1e-9:
         return option(False, fact("home_short", unit=home))
+    # the deployed group with them must fill every place too (``staffing_shortfalls``)
+    for q, count in _open_places(ctx, ctx.base, extra=[officer]).items():
+        after_here[q] = max(after_here.get(q, 0), count)
     if after_here:  # it helps, but the activity stays short: never "feasible"
         return option(False, _short_fact("partly_covers", after_here, ctx.names), partial=True)
     return option(True)
@@ -558,18 +591,50 @@ def _combine(ctx: _Context) -> Iterator[Option]:
             gap[row.qualification] = max(gap.get(row.qualification, 0), row.shortfall)
         for qualification, count in ctx.fits(neighbour.concept).items():
             gap[qualification] = max(gap.get(qualification, 0), count)
-        team = tuple(d.callsign for d in list_deployments(ctx.store, neighbour.id))
+        kept = _kept_on(ctx, neighbour, neighbour.concept)
+        if not kept:
+            continue  # nobody of that team can stay on: applying it would change nothing
+        own = {} if gap else _open_places(ctx, neighbour.concept, extra=kept)
         yield Option(
             "combine",
             fact("keep_team", concept=neighbour.concept, title=neighbour.title),
             NO_COST,
-            not gap,
-            fact=_short_fact("still_short", gap, ctx.names) if gap else None,
+            not gap and not own,
+            fact=(
+                _short_fact("still_short", gap, ctx.names)
+                if gap
+                else _short_fact("partly_covers", own, ctx.names)
+                if own
+                else None
+            ),
             concept=neighbour.concept,
             start=ctx.start,
             end=ctx.end,
-            team=team,
+            team=tuple(o.callsign for o in kept),
+            partial=bool(own),
         )
+
+
+def _kept_on(ctx: _Context, neighbour: Activity, concept: str) -> list[Staff]:
+    """The officers of ``neighbour``'s team who may stay on for this activity carrying
+    ``concept``, each filling a place the group leaves open (as deploying judges them)."""
+    here = deployed_officers(ctx.store, ctx.activity.id)
+    kept: list[Staff] = []
+    for deployment in list_deployments(ctx.store, neighbour.id):
+        officer = get_staff(ctx.store, deployment.callsign)
+        if officer.callsign in {o.callsign for o in here}:
+            continue
+        if deployment_problem(
+            ctx.store, ctx.activity.id, officer, concept
+        ) is None and not group_problems(
+            ctx.store,
+            ctx.activity.id,
+            concept,
+            [*here, *kept, officer],
+            {o.callsign for o in [*kept, officer]},
+        ):
+            kept.append(officer)
+    return kept
 
 
 def _move(ctx: _Context) -> Iterator[Option]:
@@ -577,9 +642,14 @@ def _move(ctx: _Context) -> Iterator[Option]:
     officers deployed on it may stay (on duty, qualified, travel: ``deployment_problem`` at
     the new time), never one already past (a restriction decides what happens next, R5). A
     time the unit covers but the deployed officers could not keep says so: not feasible."""
-    if ctx.base is None:
-        return
     now = ctx.store.clock.now()
+    if ctx.base is None or ctx.start <= now:
+        return  # an activity under way is not moved by a suggestion
+    undone = {
+        (r.old_start_at, r.old_end_at)
+        for r in list_restrictions(ctx.store, ctx.activity.id)
+        if r.kind == "moved"
+    }
     deployed = [
         get_staff(ctx.store, d.callsign) for d in list_deployments(ctx.store, ctx.activity.id)
     ]
@@ -588,13 +658,17 @@ def _move(ctx: _Context) -> Iterator[Option]:
         for sign in (+1, -1):
             delta = MOVE_STEP * k * sign
             a, b = ctx.start + delta, ctx.end + delta
-            if a < now or ctx.fits(ctx.base, a, b):
-                continue
+            if a < now or (a, b) in undone or ctx.fits(ctx.base, a, b):
+                continue  # never back to a time a restriction moved it from (no ping-pong)
             stay = _cannot_stay(ctx, deployed, a, b)
             if stay is not None:
                 blocked = blocked or fact(
                     "move_loses_deployed", start=to_db(a), end=to_db(b), problem=stay.facts()
                 )
+                continue
+            own = _open_places(ctx, ctx.base, (a, b))
+            if own:  # its deployed officers would leave places open there
+                blocked = blocked or _short_fact("partly_covers", own, ctx.names)
                 continue
             minutes = int(delta.total_seconds() // 60)
             yield Option(
@@ -838,6 +912,12 @@ def _carry_out(
                 {o.callsign for o in [*free, officer]},
             ):
                 free.append(officer)
+        if not free:
+            raise BadInput(
+                "Nobody of that team can stay on for this activity; the option would change "
+                "nothing.",
+                code="option_changes_nothing",
+            )
         if free:
             deploy_officers(store, conn, current.id, free)
     elif option.action == "move":

@@ -10,6 +10,7 @@ deployment, ``store.errors.RuleViolation`` with ``code="not_deployed"``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from store.clock import local
@@ -31,6 +32,10 @@ def _clock(moment: str) -> str:
 
 
 def _span(start: str, end: str) -> str:
+    """``2026-12-01 22:00–23:00``; an end after the next midnight gives its date too
+    (``2026-12-01 23:00–2026-12-02 01:00``; ending at midnight stays ``23:00–00:00``)."""
+    if (local(end) - timedelta(minutes=1)).date() != local(start).date():
+        return f"{_minute(start)}–{_minute(end)}"
     return f"{_minute(start)}–{_clock(end)}"
 
 
@@ -94,6 +99,10 @@ PHRASES: dict[str, Callable[[Params], str]] = {
     ).format(callsign=p["callsign"], span=_span(p["start"], p["end"])),
     "travel_from_unit": lambda p: _(
         "{callsign} needs {minutes} min travel from {unit} and is not on duty by {by} "
+        "(rule: travel)"
+    ).format(callsign=p["callsign"], minutes=p["minutes"], unit=p["unit"], by=_clock(p["by"])),
+    "travel_to_unit": lambda p: _(
+        "{callsign} needs {minutes} min travel back to {unit} and is not on duty until {by} "
         "(rule: travel)"
     ).format(callsign=p["callsign"], minutes=p["minutes"], unit=p["unit"], by=_clock(p["by"])),
     "unqualified": _unqualified,

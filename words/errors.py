@@ -183,6 +183,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("The option's token is empty: give the token listed with the option, or none.")
     ),
     "activity_over": _template(_("'{title}' ended at {moment}; there is nothing to apply to it.")),
+    "option_changes_nothing": _template(
+        _("Nobody of that team can stay on for this activity; the option would change nothing.")
+    ),
     "option_would_not_work": lambda p: _("That option would not work: {why}.").format(
         why=_reason(p)
     ),

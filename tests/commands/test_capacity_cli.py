@@ -132,7 +132,21 @@ def test_scenario_from_the_command_line(night: Run) -> None:
     assert combined.exit_code == 0, combined.stderr
     (row,) = json.loads(combined.stdout)
     assert (row["scenario_shortfall_hours"], row["lent_out"]) == (18.0, [])
-    assert "Only 0 of 1 officers of RT would reduce AM's shortfall" in combined.stderr
+    assert "No officer of RT would reduce AM's shortfall" in combined.stderr
+    assert "nobody is lent." in combined.stderr
+    twice = night(
+        "capacity",
+        "scenario",
+        "--from",
+        "2026-10-24 12:00",
+        "--to",
+        "2026-10-25 12:00",
+        "--change",
+        "lend:1:RT:AM",
+        "--change",
+        "lend:1:RT:AM",
+    )
+    assert twice.stderr.count("nobody is lent.") == 1, twice.stderr  # said once, for RT
     bad = night("capacity", "scenario", "--change", "lend:2:AM")
     assert (bad.exit_code, bad.stderr) == (
         2,

@@ -84,7 +84,9 @@ def test_a_lapse_at_midnight_shows_as_a_gap_and_refuses_the_deployment(
     start: str,
     end: str,
     hours: float,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("SCHILDWACHT_NOW", f"{evening}T09:00:00+00:00")  # not yet ended
     activity = _night(initialised, evening, morning)
     window = ("--from", f"{evening} 12:00", "--to", f"{morning} 12:00")
     result = initialised("gaps", *window, "--format", "json")
@@ -108,8 +110,8 @@ def test_a_lapse_at_midnight_shows_as_a_gap_and_refuses_the_deployment(
     assert refused.exit_code == 2
     assert (
         "RT-0001 holds none of close_protection, protective_driving valid from "
-        f"{morning} 00:00, within the activity {evening} 23:00–04:00 (close_protection expired)"
-        " (rule R8)"
+        f"{morning} 00:00, within the activity {evening} 23:00–{morning} 04:00 "
+        "(close_protection expired) (rule R8)"
     ) in refused.stderr
     assert snapshot(db_path) == before
     # the other two may work the whole night
@@ -118,8 +120,15 @@ def test_a_lapse_at_midnight_shows_as_a_gap_and_refuses_the_deployment(
 
 @pytest.mark.parametrize(("evening", "morning", "start", "end", "hours"), NIGHTS)
 def test_a_lapse_recorded_after_the_deployment_is_a_violation(
-    initialised: Run, evening: str, morning: str, start: str, end: str, hours: float
+    initialised: Run,
+    evening: str,
+    morning: str,
+    start: str,
+    end: str,
+    hours: float,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("SCHILDWACHT_NOW", f"{evening}T09:00:00+00:00")  # not yet ended
     activity = _night(initialised, evening, morning, lapse=False)
     window = ("--from", f"{evening} 12:00", "--to", f"{morning} 12:00")
     assert initialised("deploy", activity, "RT-0001").exit_code == 0
@@ -133,7 +142,7 @@ def test_a_lapse_recorded_after_the_deployment_is_a_violation(
             "activity": activity,
             "callsign": "RT-0001",
             "problem": "RT-0001 holds none of close_protection, protective_driving valid from "
-            f"{morning} 00:00, within the activity {evening} 23:00–04:00 "
+            f"{morning} 00:00, within the activity {evening} 23:00–{morning} 04:00 "
             "(close_protection expired) (rule R8)",
         }
     ]

@@ -474,7 +474,7 @@ def test_suggest_keeps_an_adjacent_team_on(rt: Store) -> None:
         roster.add_shift(
             rt, f"RT-00{n + 20}", start=at(rt, "2026-12-01 08:00"), end=at(rt, "2026-12-01 16:00")
         )
-    agenda.add_activity(
+    first = agenda.add_activity(
         rt,
         person="BEVER",
         title="Zitting",
@@ -490,5 +490,9 @@ def test_suggest_keeps_an_adjacent_team_on(rt: Store) -> None:
         start=at(rt, "2026-12-01 10:00"),
         end=at(rt, "2026-12-01 11:00"),
     )
+    # a team is kept on only once it is deployed (plan10: nobody to keep, nothing offered)
+    assert not [o for o in suggest(rt, later.id) if o.action == "combine"]
+    roster.deploy(rt, first.id, ["RT-0020", "RT-0021", "RT-0022"])
     (combine,) = [o for o in suggest(rt, later.id) if o.action == "combine"]
     assert combine.feasible and describe(combine.what) == "Keep the CP-LIGHT team of 'Zitting' on"
+    assert combine.team == ("RT-0020", "RT-0021", "RT-0022")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from store import agenda, roster, staff, subjects
-from store.clock import local_iso
 from store.db import Store
 from store.suggest import suggest
 from tests.conftest import at
@@ -62,14 +61,14 @@ def test_a_move_that_the_deployed_officer_could_not_keep_is_not_feasible(
     )
 
 
-def test_a_move_the_deployed_officer_keeps_is_feasible(store: Store) -> None:
-    """DD on duty until 13:00: the same move is feasible, and DD is on duty at the new time."""
+def test_a_move_the_deployed_officer_keeps_leaves_the_driver_place_open(store: Store) -> None:
+    """DD on duty until 13:00 could stay at 10:00, and the unit covers it then; but DD alone
+    leaves the driver's place open (``staffing_open`` after it): partly, never "yes"
+    (plan10)."""
     store, activity_id = _valk(store, "13:00")
     (move,) = [o for o in suggest(store, activity_id) if o.action == "move"]
-    assert (move.feasible, move.start and local_iso(move.start)) == (
-        True,
-        "2026-12-01T10:00:00+01:00",
-    )
+    assert not move.feasible
+    assert reason("", move.fact) == "partly covers (still short: 1 × Protective driving)"
 
 
 def test_open_slots_count_only_deployed_officers_on_duty(valk: tuple[Store, str]) -> None:

@@ -80,17 +80,20 @@ def test_lending_for_a_flagged_activity_staffs_a_valid_concept(
     """The issue's case: a DH officer was offered to staff the insufficient concept. Now the
     officer is offered for CP-HEAVY (2 close protection, 2 HRB, 1 driver: RT has two close
     protection drivers and two HRB officers, one short), and applying assigns CP-HEAVY and
-    deploys in one go, leaving no gap."""
+    deploys in one go, leaving no gap. Nobody else is deployed yet, so the places the unit's
+    own officers are to fill stay open: "partly", never "yes" (plan10)."""
     for callsign in ("RT-0003", "RT-0004"):
         _officer(store, callsign, "RT", [("hrb", None)], "2026-12-01 15:00", "2026-12-01 23:00")
     _dh_0035(store)
     (lend,) = [o for o in suggest(store, kievit.id) if o.callsign == "DH-0035"]
-    assert (lend.action, lend.concept, lend.feasible, cost(lend.price)) == (
+    assert (lend.action, lend.concept, lend.feasible, lend.partial, cost(lend.price)) == (
         "deploy",
         "CP-HEAVY",
+        False,
         True,
         "travel 30 min",
     )
+    assert lend.fact is not None and lend.fact["code"] == "partly_covers"
     applied = apply_option(store, kievit.id, lend)
     assert (applied.concept, applied.replan_reason) == ("CP-HEAVY", None)
     assert [d.callsign for d in roster.list_deployments(store, kievit.id)] == ["DH-0035"]
@@ -101,13 +104,15 @@ def test_an_officer_who_only_partly_covers_is_never_feasible(
     store: Store, kievit: agenda.Activity
 ) -> None:
     """Without RT's HRB officers, DH-0035 helps CP-HEAVY but leaves it short: hand-counted,
-    five places (close_protection 2, hrb 2, protective_driving 1) and three officers."""
+    five places (close_protection 2, hrb 2, protective_driving 1) and three officers. Only
+    DH-0035 would be deployed: the group of one leaves the rest of its places open (plan10)."""
     _dh_0035(store)
     (lend,) = [o for o in suggest(store, kievit.id) if o.callsign == "DH-0035"]
     assert (lend.feasible, lend.partial, reason("", lend.fact)) == (
         False,
         True,
-        "partly covers (still short: 1 × High-risk protection, 1 × Protective driving)",
+        "partly covers (still short: 1 × Close protection, 2 × High-risk protection,"
+        " 1 × Protective driving)",
     )
     apply_option(store, kievit.id, lend)  # a real step: deployed, and the gap stays visible
     assert [d.callsign for d in roster.list_deployments(store, kievit.id)] == ["DH-0035"]
@@ -148,7 +153,12 @@ def test_an_officer_who_cannot_travel_in_time_is_infeasible(store: Store) -> Non
         "needs 60 min travel",
         "travel 60 min",
     )
-    assert (early.feasible, cost(early.price), early.travel_minutes) == (True, "travel 60 min", 60)
+    # it works; nobody else is deployed yet, so CP-LIGHT's other place stays open: partly
+    assert (early.feasible or early.partial, cost(early.price), early.travel_minutes) == (
+        True,
+        "travel 60 min",
+        60,
+    )
     before = snapshot(store.path)
     with refused_as(RuleViolation, r"AM-0001 needs 60 min travel from AM .* by 06:00"):
         roster.deploy(store, item.id, ["AM-0001"])
@@ -158,10 +168,12 @@ def test_an_officer_who_cannot_travel_in_time_is_infeasible(store: Store) -> Non
 def test_a_lend_whose_trip_back_leaves_the_home_unit_short_longer_is_not_feasible(
     store: Store,
 ) -> None:
-    """AM-0002 (06:00–08:30) could drive BEVER's 07:00 meeting in Rotterdam, but travels back
-    until 09:00 and AM's own ESCORT from 08:00 loses its officer 08:00–08:30: AM's gap grows
-    from 08:30 to 08:00 with the same number of officers short — counted in officer-hours
-    (as `gaps` shows it), the home unit is left shorter: ``home_short``, never "yes"."""
+    """AM-0002 (06:00–09:00) could drive BEVER's 07:00 meeting in Rotterdam, but travels back
+    until 09:00 and AM's own ESCORT from 08:00 loses its officer 08:00–09:00: AM's gap grows
+    from 09:00 to 08:00 with the same number of officers short — counted in officer-hours
+    (as `gaps` shows it), the home unit is left shorter: ``home_short``, never "yes".
+    AM-0003 (06:00–08:30) would be back only after the shift ends: the trip home is working
+    time and must fit within the shift (plan10, as `capacity scenario` lends): refused."""
     subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "BEVER", level=3)
     item = agenda.add_activity(
@@ -184,12 +196,21 @@ def test_a_lend_whose_trip_back_leaves_the_home_unit_short_longer_is_not_feasibl
         end=at(store, "2026-12-01 10:00"),
         concept="ESCORT",
     )
-    _officer(store, "AM-0002", "AM", CP, "2026-12-01 06:00", "2026-12-01 08:30")
-    (lend,) = [o for o in suggest(store, item.id) if o.callsign == "AM-0002"]
-    assert (lend.feasible, reason("", lend.fact)) == (
+    _officer(store, "AM-0002", "AM", CP, "2026-12-01 06:00", "2026-12-01 09:00")
+    _officer(store, "AM-0003", "AM", CP, "2026-12-01 06:00", "2026-12-01 08:30")
+    found = {o.callsign: o for o in suggest(store, item.id) if o.callsign}
+    assert (found["AM-0002"].feasible, reason("", found["AM-0002"].fact)) == (
         False,
         "would leave AM short (with travel both ways)",
     )
+    assert (found["AM-0003"].feasible, reason("", found["AM-0003"].fact)) == (
+        False,
+        "needs 60 min travel",
+    )
+    before = snapshot(store.path)
+    with refused_as(RuleViolation, r"AM-0003 needs 60 min travel back to AM .* until 09:00"):
+        roster.deploy(store, item.id, ["AM-0003"])
+    assert snapshot(store.path) == before
 
 
 def test_a_changed_activity_can_keep_its_concept_confirmed(store: Store) -> None:
