@@ -505,6 +505,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("Only the team's admin laptop releases a change held as late.")
     ),
     "no_late_hold": _template(_("No held change number {seq} of that laptop.")),
+    "late_released_already": _template(
+        _("Nothing changed: change number {seq} of that laptop was released already.")
+    ),
     "calendar_too_large": _template(_("{file} is larger than 10 MB; split the calendar export.")),
     "calendar_too_many_dates": _template(
         _(

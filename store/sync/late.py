@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..db import Store
-from ..errors import NotFound, PermissionDenied
+from ..errors import BadInput, NotFound, PermissionDenied
 from .judge import ALLOWANCE_MS as ALLOWANCE_MS
 from .judge import MAX_HOLDS_PER_ORIGIN
 
@@ -178,6 +178,7 @@ def record_release(store: Store, origin: str, seq: int) -> Hold:
     Raises:
         PermissionDenied: not the admin laptop, or a person who may not manage the team.
         NotFound: no such device in the roster, or no such hold.
+        BadInput: ``late_released_already``, that change set was released before.
     """
     with store.write("sync.release_late", origin, {"seq": seq}, require="team.manage") as conn:
         from . import roster as rosters
@@ -202,6 +203,11 @@ def record_release(store: Store, origin: str, seq: int) -> Hold:
                 f"No held change number {seq} of that laptop.", code="no_late_hold", seq=seq
             )
         before = _read(conn, _RELEASED)
-        if hold not in before:
-            _write(conn, _RELEASED, [*before, hold])
+        if hold in before:
+            raise BadInput(
+                f"Nothing changed: change number {seq} of that laptop was released already.",
+                code="late_released_already",
+                seq=seq,
+            )
+        _write(conn, _RELEASED, [*before, hold])
     return hold

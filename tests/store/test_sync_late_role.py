@@ -16,7 +16,7 @@ import pytest
 from store import staff, subjects
 from store.clock import FixedClock
 from store.db import Store
-from store.errors import PermissionDenied
+from store.errors import BadInput, PermissionDenied
 from store.sync import exchange, late, status
 from tests.conftest import NOW, as_user
 from tests.hostile import Hostile
@@ -94,6 +94,11 @@ def test_a_change_late_for_a_lost_role_is_held_on_every_laptop(
     assert seq is not None
     status.release_late(a.store, b.id, int(seq[0]))  # the admin decides: it stands
     assert _late(a) == [] and _level(a) == 1  # judged again here at once
+    audit = a.store.one("SELECT count(*) FROM audit_event")
+    with pytest.raises(BadInput) as again:  # released twice: said, nothing written
+        status.release_late(a.store, b.id, int(seq[0]))
+    assert again.value.code == "late_released_already"
+    assert a.store.one("SELECT count(*) FROM audit_event") == audit
     receipt = _send(a, c, folder)
     assert _late(c) == [] and _level(c) == 1
 
