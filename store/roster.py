@@ -636,19 +636,27 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
     detail: dict[str, object] = {}
     with store.write("deploy", None, detail, require="staff.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
-        if not callsigns:
-            raise BadInput("Name at least one officer to deploy.", code="no_officer_named")
-        officers = [get_staff(store, c) for c in callsigns]
-        twice = sorted({o.callsign for o in officers if officers.count(o) > 1})
-        if twice:
-            raise BadInput(
-                f"{', '.join(twice)} named more than once; name each officer once.",
-                code="officer_named_twice",
-                callsigns=twice,
-            )
+        officers = _named_officers(store, callsigns, "deploy")
         detail["officers"] = [o.callsign for o in officers]
         _refuse_over(store, full)
         return deploy_officers(store, conn, full, officers)
+
+
+def _named_officers(store: Store, callsigns: list[str], doing: str) -> list[Staff]:
+    """The officers named to ``doing`` (deploy, release): at least one, each once."""
+    if not callsigns:
+        raise BadInput(
+            f"Name at least one officer to {doing}.", code="no_officer_named", doing=doing
+        )
+    officers = [get_staff(store, c) for c in callsigns]
+    twice = sorted({o.callsign for o in officers if officers.count(o) > 1})
+    if twice:
+        raise BadInput(
+            f"{', '.join(twice)} named more than once; name each officer once.",
+            code="officer_named_twice",
+            callsigns=twice,
+        )
+    return officers
 
 
 def _refuse_over(store: Store, activity_id: str) -> None:
@@ -698,16 +706,7 @@ def release_group(
     detail: dict[str, object] = {}
     with store.write("deploy.release", None, detail, require="staff.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
-        if not named:
-            raise BadInput("Name at least one officer to deploy.", code="no_officer_named")
-        officers = [get_staff(store, c) for c in named]
-        twice = sorted({o.callsign for o in officers if officers.count(o) > 1})
-        if twice:
-            raise BadInput(
-                f"{', '.join(twice)} named more than once; name each officer once.",
-                code="officer_named_twice",
-                callsigns=twice,
-            )
+        officers = _named_officers(store, named, "release")
         why = validate.text(reason, "The reason", required=True)
         _refuse_over(store, full)
         gone = []

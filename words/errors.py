@@ -736,7 +736,11 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "no_acting_person": _template(
         _("No acting person: name one, or create the database with its operator.")
     ),
-    "no_officer_named": _template(_("Name at least one officer to deploy.")),
+    "no_officer_named": lambda p: (
+        _("Name at least one officer to release.")
+        if p.get("doing") == "release"
+        else _("Name at least one officer to deploy.")
+    ),
     "not_deployed_here": _template(_("{callsign} is not deployed on this activity.")),
     "no_option_named": _template(_("Name the option to carry out: its number or its token.")),
     "no_room": _template(

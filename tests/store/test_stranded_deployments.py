@@ -118,6 +118,8 @@ def test_a_deployment_is_released_with_its_reason(store: Store, night: str) -> N
         roster.release(store, night, "ZC", " ")
     with refused_as(BadInput, r"^ZD is not deployed on this activity\.$"):
         roster.release(store, night, "ZD", "not needed")
+    with refused_as(BadInput, r"^Name at least one officer to release\.$"):
+        roster.release_group(store, night, [], "not needed")
     with pytest.raises(PermissionDenied):
         roster.release(operator, night, "ZC", "lapsed")
     assert snapshot(store.path) == before
