@@ -30,7 +30,17 @@ from .output import emit, info, output_options
 from .params import InputPath, OutputPath, WholeParam
 
 RECEIPT_COLUMNS = ("table", "applied", "already_known", "deferred", "in_conflict", "quarantined")
-QUARANTINE_COLUMNS = ("device_label", "seq", "table", "field", "row", "actor", "rule", "reason")
+QUARANTINE_COLUMNS = (
+    "device_label",
+    "seq",
+    "table",
+    "field",
+    "row",
+    "actor",
+    "rule",
+    "reason",
+    "branch",
+)
 #: Quarantined changes named one by one on stderr before "… N more".
 SHOWN = 10
 PEER_COLUMNS = (

@@ -138,6 +138,8 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     progress("applying", total, total)
     _count(conn, checked, outcome)
     _held_again(store, conn, checked)
+    branches = forks.set_aside(conn, checked.branches, now)
+    receipt.quarantined += kept.quarantined_branches(conn, branches)
     receipt.warnings += [f"Clash: {clash}" for clash in outcome.merged.clashes]
     back = Counter(r.origin for r, kind, _d in outcome.flags if kind == "back_dated")
     for origin, count in sorted(back.items()):

@@ -29,7 +29,7 @@ from ..validate import shown
 from . import bundle, capture, forks, late, log, restored, session, verify
 from . import roster as rosters
 from .bundle import canonical, sha256
-from .change import Run, changes_of
+from .change import Run
 
 Progress = Callable[[str, int, int], None]
 
@@ -116,6 +116,8 @@ def export(
         if withheld and not listed:
             raise IntegrityFailure(" ".join(_withheld_words(team, withheld)) + " Nothing to send.")
         warnings += _withheld_words(team, withheld)
+        branch_parts, branches = forks.branch_parts(conn)
+        parts, listed = parts + branch_parts, listed + branches
         manifest = build_manifest(conn, store, team, bundle_id, welcome, listed)
         me = rosters.identity(store)
         plain = bundle.frame(
@@ -233,7 +235,7 @@ def _pack(
         body = packed.get((origin, num))
         if body is None:
             try:
-                body = compressed_body(conn, origin, first, last, _encoding(bytes(header)))[0]
+                body = log.compressed_body(conn, origin, first, last, _encoding(bytes(header)))[0]
             except (ValueError, KeyError, TypeError, IndexError):
                 log.check_records(conn, origin, first, last)  # names the record
                 raise IntegrityFailure(
@@ -299,18 +301,6 @@ def _encoding(header: bytes) -> int:
     return int(json.loads(header).get("encoding", 1))
 
 
-def compressed_body(
-    conn: sqlite3.Connection, origin: str, first: int, last: int, encoding: int
-) -> tuple[bytes, str, int]:
-    """Records ``first`` … ``last`` of ``origin`` as a compressed body in ``encoding``: (the zlib
-    stream, the body's SHA-256 and its length)."""
-    runs = log.canonical_runs(log.stream(conn, origin, first, last))
-    if encoding == 1:
-        records = [tuple(r)[1:] for r in changes_of(runs)]
-        return bundle.compressed([bundle.encode_body(records)])
-    return bundle.compressed(bundle.encode_runs(runs))
-
-
 def _restored_gap(conn: sqlite3.Connection) -> list[str]:
     """While this restored laptop waits for its own changes back from the team, it cuts no
     segment of its own (``restored``): said on every export, never a silent "0 changes"."""
@@ -344,7 +334,7 @@ def _cut_own_segment(
     log.check_records(conn, origin, covered + 1, last)
     for seq, what in log.unreadable_records(conn, origin, covered + 1, last)[:1]:
         raise log.record_refusal(origin, seq, what)
-    body, digest, size = compressed_body(conn, origin, covered + 1, last, bundle.ENCODING)
+    body, digest, size = log.compressed_body(conn, origin, covered + 1, last, bundle.ENCODING)
     header = canonical(
         {
             "origin": origin,

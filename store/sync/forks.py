@@ -9,12 +9,21 @@ the one it follows (or does not start right after it).
 A proof is kept (``meta``, local) and travels in every manifest, so every laptop learns it,
 whichever branch it saw first. The forking laptop's records are accepted up to the *cut*, the
 lowest number before any proof of it (a pure function of the proofs, so laptops that hold the
-same proofs keep the same records); its records after it are quarantined (``judge.py``) and its
-further segments set aside, while everything else in a bundle applies. Each proof raises an
-alarm against the forking laptop (an ``audit.witness_alarm`` event: ``sync status``, the
-handover and the console's trust findings show it) until the admin revokes it and enrols it
-again. Nothing here trusts the bundle that carries a proof: both headers must verify against
-the origin's own key.
+same proofs keep the same records), while everything else in a bundle applies.
+
+Its segments after the cut — every *branch*, the one a laptop held first and the ones it learns
+of later — are kept aside as signed (``sync_fork_segment``, keyed by the header's hash) and
+relayed in every bundle (``branch_parts``), so every laptop ends holding all of them whatever
+order they arrived in. A laptop that applied a branch before it learnt of the fork takes it out
+(``judge.py`` quarantines it, the rows are rebuilt) and moves it from its change log to the
+branches (``set_aside``). Each branch's records are quarantined under their own key (origin,
+number, branch = the header's hash), rule ``forked``: both branches' work is visible to the
+admin (``sync quarantine``) and to be entered again by hand; none of it is applied.
+
+Each proof raises an alarm against the forking laptop (an ``audit.witness_alarm`` event:
+``sync status``, the handover and the console's trust findings show it) until the admin revokes
+it and enrols it again. Nothing here trusts the bundle that carries a proof: both headers must
+verify against the origin's own key.
 """
 
 from __future__ import annotations
@@ -25,14 +34,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..validate import json_document
-from . import bundle
+from . import bundle, log
 from .bundle import sha256
+from .change import Run
+from .judge import FORKED
 
 #: The meta key of the proofs held here (a JSON list of ``Proof.as_dict``).
 FORKS_KEY = "sync_forks"
 #: At most this many proofs are kept per origin, and read from a manifest (the first is enough
 #: to cut; more only lower the cut).
 MAX_PROOFS = 16
+#: At most this many branch segments are kept per forking origin: the lowest (number, hash)
+#: ones, so every laptop keeps the same ones whatever order they arrived in.
+MAX_BRANCH_SEGMENTS = 64
 
 
 @dataclass(frozen=True)
@@ -162,26 +176,187 @@ def held_cuts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def keep(conn: sqlite3.Connection, more: list[Proof]) -> list[Proof]:
-    """Add proofs to the ones held; return the ones that were new (at most ``MAX_PROOFS`` per
-    origin are kept, the lowest cuts first)."""
-    proofs = held(conn)
-    known = {p.key() for p in proofs}
-    new = []
-    for one in more:
-        if one.key() not in known and sum(p.origin == one.origin for p in proofs) < MAX_PROOFS:
-            proofs.append(one)
-            known.add(one.key())
-            new.append(one)
-    if new:
+    """Add proofs to the ones held; return the ones that were new and are kept. At most
+    ``MAX_PROOFS`` per origin are kept: the lowest (cut, key) ones, whatever order they arrived
+    in, so laptops that saw the same proofs keep the same ones and the same cut."""
+    held_now = held(conn)
+    known = {p.key() for p in held_now}
+    pooled = {p.key(): p for p in [*held_now, *more]}
+    kept: list[Proof] = []
+    for origin in sorted({p.origin for p in pooled.values()}):
+        mine = sorted((p for p in pooled.values() if p.origin == origin), key=_rank)
+        kept += mine[:MAX_PROOFS]
+    new = [p for p in kept if p.key() not in known]
+    if new or len(kept) != len(held_now):
         conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
             " SET value = excluded.value",
-            (FORKS_KEY, json.dumps([p.as_dict() for p in proofs], sort_keys=True)),
+            (FORKS_KEY, json.dumps([p.as_dict() for p in kept], sort_keys=True)),
         )
     return new
+
+
+def _rank(one: Proof) -> tuple[int, tuple[str, str, str]]:
+    return one.cut, one.key()
 
 
 def manifest_field(conn: sqlite3.Connection) -> dict[str, Any]:
     """For the signed manifest: ``forks``, the proofs held here (none: no field)."""
     proofs = held(conn)
     return {"forks": [p.as_dict() for p in proofs]} if proofs else {}
+
+
+# Branches: the forking laptop's segments after its cut --------------------------------------
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A signed segment of a forking laptop after its cut, checked against its key.
+
+    Attributes:
+        origin: the forking device.
+        header: the header as signed; body: its records, compressed (format 2);
+        signature: the origin's signature of the header.
+        runs: the records decoded from the body.
+    """
+
+    origin: str
+    header: bytes
+    body: bytes
+    signature: bytes
+    runs: tuple[Run, ...]
+
+    @property
+    def hash(self) -> str:
+        return sha256(self.header)
+
+
+def set_aside(conn: sqlite3.Connection, arrived: list[Branch], now: str) -> list[str]:
+    """Keep the branches that arrived and move every held segment after a cut from the change
+    log to the branches (its records were taken out by the judge: quarantined, rows rebuilt);
+    quarantine each branch's records under its own key. Returns the hashes of the branches
+    that arrived new and are kept."""
+    cut_at = held_cuts(conn)
+    moved = _from_log(conn, cut_at)
+    new = []
+    for branch in [*arrived, *moved]:
+        cut = cut_at.get(branch.origin)
+        if cut is None or int(_head(branch.header)["last_seq"]) <= cut:
+            continue
+        if _keep_branch(conn, branch, cut, now) and branch in arrived:
+            new.append(branch.hash)
+    for origin in sorted({b.origin for b in [*arrived, *moved]}):
+        _bound(conn, origin)
+    held = {str(r[0]) for r in conn.execute("SELECT hash FROM sync_fork_segment")}
+    return [h for h in new if h in held]
+
+
+def _from_log(conn: sqlite3.Connection, cut_at: dict[str, int]) -> list[Branch]:
+    """The log's segments of forking origins that start after the cut, removed from the log."""
+    found = []
+    for origin, cut in sorted(cut_at.items()):
+        rows = conn.execute(
+            "SELECT number, first_seq, last_seq, header, signature FROM sync_segment"
+            " WHERE origin = ? AND first_seq > ? ORDER BY number",
+            (origin, cut),
+        ).fetchall()
+        for number, first, last, header, signature in rows:
+            encoding = int(_head(bytes(header)).get("encoding", 1))
+            runs = tuple(log.read(conn, origin, first, last))
+            body = log.compressed_body(conn, origin, first, last, encoding)[0]
+            found.append(Branch(origin, bytes(header), body, bytes(signature), runs))
+            conn.execute(
+                "DELETE FROM sync_segment WHERE origin = ? AND number = ?", (origin, number)
+            )
+        if rows:
+            _forget_records(conn, origin, min(r[1] for r in rows))
+    return found
+
+
+def _forget_records(conn: sqlite3.Connection, origin: str, first: int) -> None:
+    """Remove ``origin``'s records from ``first`` on from the change log and what was noted of
+    them (quarantined, deferred, flagged): they are held as a branch now."""
+    ident = log.origin_id(conn, origin)
+    if ident is not None:
+        conn.execute("DELETE FROM sync_log WHERE origin = ? AND seq >= ?", (ident, first))
+    conn.execute(
+        "DELETE FROM sync_quarantine WHERE origin = ? AND seq >= ? AND branch = ''",
+        (origin, first),
+    )
+    for table in ("sync_deferred", "sync_flag"):
+        conn.execute(f"DELETE FROM {table} WHERE origin = ? AND seq >= ?", (origin, first))
+
+
+def _keep_branch(conn: sqlite3.Connection, branch: Branch, cut: int, now: str) -> int:
+    head = _head(branch.header)
+    added = conn.execute(
+        "INSERT OR IGNORE INTO sync_fork_segment (origin, hash, number, first_seq, last_seq,"
+        " header, body, signature, noticed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            branch.origin,
+            branch.hash,
+            head["number"],
+            head["first_seq"],
+            head["last_seq"],
+            branch.header,
+            branch.body,
+            branch.signature,
+            now,
+        ),
+    ).rowcount
+    conn.executemany(
+        "INSERT OR IGNORE INTO sync_quarantine (origin, seq, branch, hlc, tbl, pk, col, actor,"
+        " rule, reason, noticed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                run.origin,
+                run.seq + i,
+                branch.hash,
+                run.hlc,
+                run.tbl,
+                run.pk,
+                col,
+                run.actor,
+                FORKED.rule,
+                FORKED.reason,
+                now,
+            )
+            for run in branch.runs
+            if run.origin == branch.origin
+            for i, col in enumerate(run.cols)
+            if run.seq + i > cut
+        ],
+    )
+    return int(added)
+
+
+def _bound(conn: sqlite3.Connection, origin: str) -> None:
+    """Keep the lowest ``MAX_BRANCH_SEGMENTS`` (number, hash) branches of ``origin``."""
+    over = conn.execute(
+        "SELECT hash FROM sync_fork_segment WHERE origin = ? ORDER BY number, hash"
+        " LIMIT -1 OFFSET ?",
+        (origin, MAX_BRANCH_SEGMENTS),
+    ).fetchall()
+    for (digest,) in over:
+        conn.execute(
+            "DELETE FROM sync_fork_segment WHERE origin = ? AND hash = ?", (origin, digest)
+        )
+        conn.execute(
+            "DELETE FROM sync_quarantine WHERE origin = ? AND branch = ?", (origin, digest)
+        )
+
+
+def branch_parts(conn: sqlite3.Connection) -> tuple[list[bytes], list[dict[str, Any]]]:
+    """For a bundle: every branch held here (header, body, signature), and its manifest entry
+    (marked ``branch``: a receiver keeps it aside only, never in its change log)."""
+    parts: list[bytes] = []
+    listed: list[dict[str, Any]] = []
+    for origin, number, header, body, signature in conn.execute(
+        "SELECT origin, number, header, body, signature FROM sync_fork_segment"
+        " ORDER BY origin, number, hash"
+    ):
+        parts += [bytes(header), bytes(body), bytes(signature)]
+        listed.append(
+            {"origin": origin, "number": number, "hash": sha256(bytes(header)), "branch": True}
+        )
+    return parts, listed

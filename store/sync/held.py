@@ -35,6 +35,7 @@ def states(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, str]:
         for origin, seq in conn.execute(
             f"SELECT k.origin, k.seq FROM temp.judged_keys k JOIN {table} t"
             " ON t.origin = k.origin AND t.seq = k.seq"
+            + (" AND t.branch = ''" if table == "sync_quarantine" else "")
         ):
             found[(origin, int(seq))] = state
     conn.execute("DELETE FROM temp.judged_keys")

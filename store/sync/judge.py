@@ -85,6 +85,8 @@ _REVOKED = quarantine("revoked", "after revocation")
 _FORKED = quarantine(
     "forked", "after its laptop forked its change log (restored from an old copy): re-enrol it"
 )
+#: The verdict on every record of a forked laptop after its cut (``forks.set_aside``).
+FORKED = _FORKED
 _CLOCK_AHEAD = defer("clock", "clock more than a day ahead")
 _EXISTENCE_VALUE = quarantine("malformed", "an existence record carries a value")
 _PLAIN_HISTORY = quarantine("malformed", "history on a plain field")

@@ -23,7 +23,15 @@ from typing import NamedTuple
 
 from ..errors import IntegrityFailure
 from . import bundle
-from .change import EXISTENCE, Run, compact, decode_values, encode_values, runs_of
+from .change import (
+    EXISTENCE,
+    Run,
+    changes_of,
+    compact,
+    decode_values,
+    encode_values,
+    runs_of,
+)
 
 _COLUMNS = "l.origin, l.seq, l.hlc, l.tbl, l.pk, l.cl, l.actor, l.shape, l.vals, l.prevs, l.raw"
 
@@ -553,6 +561,18 @@ def _joined(runs: list[Run]) -> Run:
     if len(runs) == 1:
         return runs[0]
     return runs_of(r for run in runs for r in run.changes())[0]
+
+
+def compressed_body(
+    conn: sqlite3.Connection, origin: str, first: int, last: int, encoding: int
+) -> tuple[bytes, str, int]:
+    """Records ``first`` … ``last`` of ``origin`` as a compressed body in ``encoding``: (the zlib
+    stream, the body's SHA-256 and its length)."""
+    runs = canonical_runs(stream(conn, origin, first, last))
+    if encoding == 1:
+        records = [tuple(r)[1:] for r in changes_of(runs)]
+        return bundle.compressed([bundle.encode_body(records)])
+    return bundle.compressed(bundle.encode_runs(runs))
 
 
 def hlc_at(conn: sqlite3.Connection, origin: str, seq: int) -> int | None:

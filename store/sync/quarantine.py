@@ -65,18 +65,22 @@ def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], n
             )
         else:
             cleared.append(key)
-    conn.executemany("DELETE FROM sync_quarantine WHERE origin = ? AND seq = ?", cleared)
+    conn.executemany(
+        "DELETE FROM sync_quarantine WHERE origin = ? AND seq = ? AND branch = ''", cleared
+    )
     conn.executemany("DELETE FROM sync_deferred WHERE origin = ? AND seq = ?", cleared)
     conn.executemany(
         "DELETE FROM sync_deferred WHERE origin = ? AND seq = ?", [q[:2] for q in quarantined]
     )
     conn.executemany(
-        "DELETE FROM sync_quarantine WHERE origin = ? AND seq = ?", [d[:2] for d in deferred]
+        "DELETE FROM sync_quarantine WHERE origin = ? AND seq = ? AND branch = ''",
+        [d[:2] for d in deferred],
     )
     conn.executemany(
         "INSERT INTO sync_quarantine (origin, seq, hlc, tbl, pk, col, actor, rule, reason,"
-        " noticed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, seq) DO UPDATE"
-        " SET rule = excluded.rule, reason = excluded.reason",
+        " noticed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (origin, seq, branch) DO UPDATE SET rule = excluded.rule,"
+        " reason = excluded.reason",
         quarantined,
     )
     conn.executemany(
@@ -114,6 +118,7 @@ class Quarantined:
     reason: str
     change_set: int
     noticed_at: datetime
+    branch: str = ""  # a forked laptop's branch (``forks.py``): its segment header's hash
 
     def as_dict(self, label: str = "") -> dict[str, object]:
         return {
@@ -126,18 +131,20 @@ class Quarantined:
             "actor": self.actor,
             "rule": self.rule,
             "reason": self.reason,
+            "branch": self.branch[:12],  # a forked laptop's branch; '' for any other change
         }
 
 
 _SELECT = (
-    "SELECT origin, seq, tbl, col, pk, actor, rule, reason, hlc, noticed_at FROM sync_quarantine"
+    "SELECT origin, seq, tbl, col, pk, actor, rule, reason, hlc, noticed_at, branch"
+    " FROM sync_quarantine"
 )
 
 
 def _quarantined(rows: Iterable[tuple[Any, ...]]) -> list[Quarantined]:
     return [
-        Quarantined(o, int(s), t, c, _row_id(str(pk)), a, r, why, int(h), from_db(at))
-        for o, s, t, c, pk, a, r, why, h, at in rows
+        Quarantined(o, int(s), t, c, _row_id(str(pk)), a, r, why, int(h), from_db(at), b)
+        for o, s, t, c, pk, a, r, why, h, at, b in rows
     ]
 
 
@@ -147,16 +154,27 @@ def _row_id(pk: str) -> str:
 
 def quarantined(store: Store) -> list[Quarantined]:
     """Every quarantined change, by device and number."""
-    return _quarantined(store.tuples(_SELECT + " ORDER BY origin, seq"))
+    return _quarantined(store.tuples(_SELECT + " ORDER BY origin, seq, branch"))
 
 
 def quarantined_keys(conn: sqlite3.Connection, keys: Iterable[Key]) -> list[Quarantined]:
     """The quarantined changes among ``keys`` (``(origin, seq)``); keys not held are skipped."""
     found = []
     for origin, seq in keys:
-        row = conn.execute(_SELECT + " WHERE origin = ? AND seq = ?", (origin, seq)).fetchone()
+        row = conn.execute(
+            _SELECT + " WHERE origin = ? AND seq = ? AND branch = ''", (origin, seq)
+        ).fetchone()
         if row is not None:
             found.extend(_quarantined([tuple(row)]))
+    return found
+
+
+def quarantined_branches(conn: sqlite3.Connection, branches: Iterable[str]) -> list[Quarantined]:
+    """The quarantined records of these branches of forked laptops (``forks.set_aside``)."""
+    found = []
+    for branch in branches:
+        rows = conn.execute(_SELECT + " WHERE branch = ? ORDER BY origin, seq", (branch,))
+        found.extend(_quarantined([tuple(r) for r in rows]))
     return found
 
 
@@ -168,10 +186,12 @@ class ChangeSet:
     change_set: int
     actor: str
     changes: tuple[Quarantined, ...]
+    branch: str = ""  # a forked laptop's branch: its segment header's hash
 
     @property
     def id(self) -> str:
-        return f"{self.device}@{self.change_set}"
+        found = f"{self.device}@{self.change_set}"
+        return f"{found}~{self.branch[:12]}" if self.branch else found
 
     @property
     def first_seq(self) -> int:
@@ -182,12 +202,14 @@ def change_sets(store: Store) -> list[ChangeSet]:
     """The quarantined changes grouped by the change set they came in (one device's one action),
     oldest first.
     """
-    grouped: dict[tuple[str, int], list[Quarantined]] = {}
+    grouped: dict[tuple[str, int, str], list[Quarantined]] = {}
     for change in quarantined(store):
-        grouped.setdefault((change.device, change.change_set), []).append(change)
+        grouped.setdefault((change.device, change.change_set, change.branch), []).append(change)
     return [
-        ChangeSet(device, hlc, changes[0].actor, tuple(changes))
-        for (device, hlc), changes in sorted(grouped.items(), key=lambda i: (i[1][0].seq, i[0]))
+        ChangeSet(device, hlc, changes[0].actor, tuple(changes), branch)
+        for (device, hlc, branch), changes in sorted(
+            grouped.items(), key=lambda i: (i[1][0].seq, i[0])
+        )
     ]
 
 

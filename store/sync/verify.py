@@ -30,6 +30,7 @@ from . import quarantine as kept
 from . import roster as rosters
 from .bundle import Refused, sha256
 from .change import EXISTENCE, Run, changes_of
+from .forks import Branch
 from .receipt import Receipt
 
 Progress = Callable[[str, int, int], None]
@@ -74,6 +75,7 @@ class Verified:
     receipt: Receipt
     segments: list[Segment] = field(default_factory=list)
     forks: list[forks.Proof] = field(default_factory=list)
+    branches: list[Branch] = field(default_factory=list)
     signed: tuple[bytes, bytes] | None = None  # the manifest as signed, and its signature
 
     @property
@@ -200,6 +202,7 @@ class _Signed:
     author: dict[str, Any]
     compressed: bool  # a format 2 bundle's body: zlib
     differs: bool = False  # this laptop holds another segment of the origin under its number
+    branch: bool = False  # listed as a forking laptop's branch (``forks.branch_parts``)
 
     @property
     def origin(self) -> str:
@@ -230,8 +233,10 @@ def _new_segments(
             checked.forks.append(fork)
             cuts = forks.cuts([*forks.held(store.conn), *checked.forks])
         if segment.origin in cuts and segment.header["last_seq"] > cuts[segment.origin]:
-            receipt.forked[segment.origin] = receipt.forked.get(segment.origin, 0) + 1
+            _keep_branch(store, checked, segment)
             continue  # the forking laptop's records after the fork: set aside
+        if segment.branch:
+            continue  # another laptop's branch of an origin not known here to fork
         if (segment.origin, segment.number) in known:
             for run in log.read(
                 store.conn, segment.origin, segment.header["first_seq"], segment.header["last_seq"]
@@ -261,6 +266,27 @@ def _new_segments(
             runs[-1].last if runs else 0,
         )
     return segments
+
+
+def _keep_branch(store: Store, checked: Verified, segment: _Signed) -> None:
+    """A forking laptop's segment after its cut: kept aside as signed (``forks.set_aside``)
+    unless it is held there already; one whose records cannot be read is dropped (on every
+    laptop alike)."""
+    digest = sha256(segment.header_bytes)
+    held = store.one(
+        "SELECT 1 FROM sync_fork_segment WHERE origin = ? AND hash = ?", (segment.origin, digest)
+    )
+    if held is not None or any(b.hash == digest for b in checked.branches):
+        return
+    checked.receipt.forked[segment.origin] = checked.receipt.forked.get(segment.origin, 0) + 1
+    try:
+        runs = _decode(segment)
+    except Refused:
+        return
+    body = segment.body if segment.compressed else bundle.compressed([segment.body])[0]
+    checked.branches.append(
+        Branch(segment.origin, segment.header_bytes, body, segment.signature, tuple(runs))
+    )
 
 
 def _fork_of(
@@ -353,13 +379,18 @@ def _signed_segments(
             )
         held = known.get((str(header["origin"]), int(header["number"])))
         differs = held is not None and held[0] != sha256(header_bytes)
+        branch = entry.get("branch") is True
+        if branch and header["origin"] == own:
+            continue  # this laptop's own branches: it holds its own history
         if differs and header["origin"] == own:
             raise Refused(
                 "chain",
                 f"segment {header['number']} of {visible(author['label'])} differs from the one"
                 " held here.",
             )
-        signed.append(_Signed(header, header_bytes, body, signature, author, compressed, differs))
+        signed.append(
+            _Signed(header, header_bytes, body, signature, author, compressed, differs, branch)
+        )
         progress("verifying", index + 1, len(triples))
     return signed
 
