@@ -118,6 +118,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     }
     for origin, cut in _keep_forks(store, conn, checked, now).items():
         rejudge[origin] = min(cut, rejudge.get(origin, cut))
+    branches = forks.take_in(conn, checked.branches, now)
     admin = checked.team.data.get("admin_device")
     devices = [str(d["id"]) for d in checked.team.devices]
     for hold in late.take(conn, checked.manifest, checked.sender == admin, devices):
@@ -138,7 +139,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     progress("applying", total, total)
     _count(conn, checked, outcome)
     _held_again(store, conn, checked)
-    branches = forks.set_aside(conn, checked.branches, now)
+    forks.set_aside(conn, now)
     receipt.quarantined += kept.quarantined_branches(conn, branches)
     receipt.warnings += [f"Clash: {clash}" for clash in outcome.merged.clashes]
     back = Counter(r.origin for r, kind, _d in outcome.flags if kind == "back_dated")

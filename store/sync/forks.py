@@ -231,24 +231,34 @@ class Branch:
         return sha256(self.header)
 
 
-def set_aside(conn: sqlite3.Connection, arrived: list[Branch], now: str) -> list[str]:
-    """Keep the branches that arrived and move every held segment after a cut from the change
-    log to the branches (its records were taken out by the judge: quarantined, rows rebuilt);
-    quarantine each branch's records under its own key. Returns the hashes of the branches
-    that arrived new and are kept."""
+def take_in(conn: sqlite3.Connection, arrived: list[Branch], now: str) -> list[str]:
+    """Keep the branches that arrived (before the bundle's changes are judged: a change that
+    refers to a row a branch created finds it known, as on a laptop that held the branch
+    first); quarantine each one's records under its own key. Returns the hashes of those new
+    and kept."""
+    new = _keep(conn, arrived, now)
+    held_now = {str(r[0]) for r in conn.execute("SELECT hash FROM sync_fork_segment")}
+    return [h for h in new if h in held_now]
+
+
+def set_aside(conn: sqlite3.Connection, now: str) -> None:
+    """Move every segment of the change log after its origin's cut to the branches (its
+    records were taken out by the judge: quarantined, rows rebuilt)."""
+    _keep(conn, _from_log(conn, held_cuts(conn)), now)
+
+
+def _keep(conn: sqlite3.Connection, branches: list[Branch], now: str) -> list[str]:
     cut_at = held_cuts(conn)
-    moved = _from_log(conn, cut_at)
     new = []
-    for branch in [*arrived, *moved]:
+    for branch in branches:
         cut = cut_at.get(branch.origin)
         if cut is None or int(_head(branch.header)["last_seq"]) <= cut:
             continue
-        if _keep_branch(conn, branch, cut, now) and branch in arrived:
+        if _keep_branch(conn, branch, cut, now):
             new.append(branch.hash)
-    for origin in sorted({b.origin for b in [*arrived, *moved]}):
+    for origin in sorted({b.origin for b in branches}):
         _bound(conn, origin)
-    held = {str(r[0]) for r in conn.execute("SELECT hash FROM sync_fork_segment")}
-    return [h for h in new if h in held]
+    return new
 
 
 def _from_log(conn: sqlite3.Connection, cut_at: dict[str, int]) -> list[Branch]:

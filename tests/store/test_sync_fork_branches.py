@@ -156,3 +156,32 @@ def test_more_proofs_than_are_kept_give_the_same_cut_in_any_order(store: Store) 
         held.append(sorted(p.key() for p in forks.held(store.conn)))
         assert forks.held_cuts(store.conn) == {"dev-x": min(p.cut for p in proofs)}
     assert held[0] == held[1] and len(held[0]) == forks.MAX_PROOFS
+
+
+def test_a_change_to_a_row_of_one_branch_is_judged_alike_at_once(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """a cleared c's flagged entry of the first branch before it learnt of the fork; b only
+    ever saw the second branch. The bundle that brings b the first branch brings a's clearance
+    too: b takes the branch in before it judges the clearance, so it refers to a known row (as
+    on a) instead of waiting for one — both hold the same rows after that one import."""
+    a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
+    for one in (a, b, c):
+        exchange.export(one.store, folder=tmp_path / "share")
+    for one in (a, b, c):
+        exchange.import_path(one.store, tmp_path / "share")
+    backup_database(c.store, tmp_path / "c-backup.db")
+    entry = logbook.add_entry(c.store, "Tak een", flagged=True)
+    exchange.import_file(a.store, exchange.export(c.store, out=tmp_path / "c1.swb").path)
+    c.store.close()
+    shutil.copyfile(tmp_path / "c-backup.db", c.store.path)
+    c.store = Store(c.store.path, clock=clock)
+    logbook.add_entry(c.store, "Tak twee", flagged=True)
+    c2 = exchange.export(c.store, out=tmp_path / "c2.swb").path
+    logbook.clear_entry(a.store, entry.id, reason="Afgehandeld")
+    exchange.import_file(a.store, c2)
+    exchange.import_file(b.store, c2)
+    exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a1.swb").path)
+    assert not b.store.tuples("SELECT origin, seq, waits FROM sync_deferred")
+    assert user_tables(b.store) == user_tables(a.store)
+    assert quarantine_rows(b.store) == quarantine_rows(a.store)
