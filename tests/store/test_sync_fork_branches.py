@@ -14,8 +14,8 @@ from store import findings, logbook
 from store.clock import FixedClock
 from store.db import Store, backup_database
 from store.sync import exchange, forks
-from store.sync.bundle import canonical
 from store.sync import quarantine as kept
+from store.sync.bundle import canonical
 from tests.conftest import NOW, snapshot
 from tests.sync_team import Laptop, make_team, user_tables
 
@@ -58,7 +58,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Team:
     root = tmp_path_factory.mktemp("branches")
     clock = FixedClock(NOW)
     laptops = make_team(root / "team", clock, names=("a", "b", "c", "d"))
-    a, b, c, d = laptops
+    c = laptops[2]
     for one in laptops:  # everyone knows everyone (and c's first changes)
         exchange.export(one.store, folder=root / "share")
     for one in laptops:
