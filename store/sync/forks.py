@@ -46,7 +46,11 @@ FORKS_KEY = "sync_forks"
 MAX_PROOFS = 16
 #: At most this many branch segments are kept per forking origin: the lowest (number, hash)
 #: ones, so every laptop keeps the same ones whatever order they arrived in.
-MAX_BRANCH_SEGMENTS = 64
+MAX_BRANCH_SEGMENTS = 16
+#: A branch segment whose records are larger than this (its signed ``body_bytes``) is not kept
+#: (on every laptop alike): every bundle relays the branches, and a forking laptop must not be
+#: able to make the team's bundles too large to be read.
+MAX_BRANCH_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -252,13 +256,19 @@ def _keep(conn: sqlite3.Connection, branches: list[Branch], now: str) -> list[st
     new = []
     for branch in branches:
         cut = cut_at.get(branch.origin)
-        if cut is None or int(_head(branch.header)["last_seq"]) <= cut:
+        if cut is None or int(_head(branch.header)["last_seq"]) <= cut or _too_large(branch):
             continue
         if _keep_branch(conn, branch, cut, now):
             new.append(branch.hash)
     for origin in sorted({b.origin for b in branches}):
         _bound(conn, origin)
     return new
+
+
+def _too_large(branch: Branch) -> bool:
+    declared = _head(branch.header).get("body_bytes")
+    size = declared if type(declared) is int else len(branch.body)
+    return size > MAX_BRANCH_BYTES
 
 
 def _from_log(conn: sqlite3.Connection, cut_at: dict[str, int]) -> list[Branch]:

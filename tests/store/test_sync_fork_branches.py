@@ -185,3 +185,34 @@ def test_a_change_to_a_row_of_one_branch_is_judged_alike_at_once(
     assert not b.store.tuples("SELECT origin, seq, waits FROM sync_deferred")
     assert user_tables(b.store) == user_tables(a.store)
     assert quarantine_rows(b.store) == quarantine_rows(a.store)
+
+
+def test_a_branch_too_large_to_relay_is_kept_by_no_laptop(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every bundle relays the branches: one larger than ``MAX_BRANCH_BYTES`` (here made tiny)
+    is dropped on every laptop alike — the one that applied it first too — so a forking laptop
+    cannot make the team's bundles too large to read, and the laptops still end the same."""
+    monkeypatch.setattr(forks, "MAX_BRANCH_BYTES", 10)
+    a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
+    for one in (a, b, c):
+        exchange.export(one.store, folder=tmp_path / "share")
+    for one in (a, b, c):
+        exchange.import_path(one.store, tmp_path / "share")
+    backup_database(c.store, tmp_path / "c-backup.db")
+    logbook.add_entry(c.store, "Tak een")
+    c1 = exchange.export(c.store, out=tmp_path / "c1.swb").path
+    c.store.close()
+    shutil.copyfile(tmp_path / "c-backup.db", c.store.path)
+    c.store = Store(c.store.path, clock=clock)
+    logbook.add_entry(c.store, "Tak twee")
+    c2 = exchange.export(c.store, out=tmp_path / "c2.swb").path
+    for laptop, files in ((a, (c1, c2)), (b, (c2, c1))):
+        for path in files:
+            exchange.import_file(laptop.store, path)
+    relayed = exchange.export(a.store, out=tmp_path / "a1.swb")
+    exchange.import_file(b.store, relayed.path)
+    assert not branches(a.store) and not branches(b.store)
+    assert quarantine_rows(a.store) == quarantine_rows(b.store)
+    assert user_tables(a.store) == user_tables(b.store)
+    assert not {"Tak een", "Tak twee"} & (texts(a.store) | texts(b.store))
