@@ -869,12 +869,19 @@ def check_own(store: Store) -> int:
         if held is None:
             raise IntegrityFailure(
                 f"Audit trail cut short: {who} witnessed event {seq} of this laptop, but the "
-                f"trail ends at event {end}; its newest events were removed."
+                f"trail ends at event {end}; its newest events were removed.",
+                code="audit_cut_short",
+                who=who,
+                seq=seq,
+                end=end,
             )
         if held != digest:
             raise IntegrityFailure(
                 f"Audit trail rewritten: event {seq} differs from the one {who} witnessed; "
-                "the history of this laptop was changed after it was seen."
+                "the history of this laptop was changed after it was seen.",
+                code="audit_rewritten",
+                who=who,
+                seq=seq,
             )
     return len(rows)
 
@@ -896,10 +903,14 @@ def check_handover(store: Store, handover_id: str, digest: str) -> None:
         raise IntegrityFailure(
             f"Handover {handover_id[:13]} is not in the audit trail (no event recorded its "
             "signature when it was signed or arrived); it was put in the database outside "
-            "Schildwacht."
+            "Schildwacht.",
+            code="handover_not_witnessed",
+            handover=handover_id[:13],
         )
     if digest not in recorded:
         raise IntegrityFailure(
             f"Handover {handover_id[:13]} does not match the hash the audit trail recorded when "
-            "it was signed or arrived; its content was rewritten after signing."
+            "it was signed or arrived; its content was rewritten after signing.",
+            code="handover_rewritten",
+            handover=handover_id[:13],
         )

@@ -1124,6 +1124,119 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
 }
 
 
+#: The sync and witness refusals (store/sync/*, store/witness.py).
+SENTENCES.update(
+    {
+        "bundle_unreadable": _template(_("Cannot read {path}: {cause}.")),
+        "no_bundle": _template(_("There is no bundle at {path}.")),
+        "sync_folder_unreadable": _template(_("Cannot read the folder {path}: {cause}.")),
+        "not_an_active_member": _template(
+            _("This device is not an active member of the team; it cannot send.")
+        ),
+        "only_unsigned_to_send": _template(
+            _(
+                "The changes of {devices} are held here in a form they did not sign (this "
+                "database was changed outside Schildwacht); they were left out, and there is "
+                "nothing else to send. Restore the latest backup of this laptop."
+            )
+        ),
+        "sync_target_not_a_folder": _template(_("{path} is not a folder; give a folder.")),
+        "log_shape_foreign": _template(
+            _(
+                "This database's change log was changed outside Schildwacht: field list "
+                "{shape} (sync_shape) is not one Schildwacht wrote, so its changes cannot be "
+                "read or sent. Nothing was written; restore the latest backup."
+            )
+        ),
+        "roster_malformed": _template(_("The team roster in the bundle is malformed.")),
+        "roster_not_signed": _template(
+            _("The team roster is not signed by this team's admin key.")
+        ),
+        "team_needs_name": _template(_("Give the team a name.")),
+        "request_in_team": _template(
+            _("This device is already in a team; it needs no enrolment request.")
+        ),
+        "request_unreadable": _template(_("Cannot read {path}: {cause}.")),
+        "not_a_request": _template(_("{path} is not an enrolment request.")),
+        "request_not_signed": _template(_("{path} is not signed by the key it carries; refused.")),
+        "request_unknown_role": _template(_("{path} asks for an unknown role.")),
+        "request_field_missing": _template(
+            _("The request has no {field}; it is not an enrolment request.")
+        ),
+        "request_bad_id": _template(_("The {field} id in the request is not an id: {given}.")),
+        "request_unknown_operator_role": _template(
+            _("The request names an unknown role for its operator.")
+        ),
+        "request_bad_clock": _template(_("The request's clock is {given}, not fixed or system.")),
+        "request_bad_sign_key": _template(
+            _("The signing key in the request is not an Ed25519 public key.")
+        ),
+        "request_bad_age_key": _template(
+            _(
+                "The encryption key (age recipient) in the request is not one; ask for a new "
+                "request."
+            )
+        ),
+        "device_enrolled_already": _template(_("Device {label} is already in the roster.")),
+        "request_fixed_clock": _template(
+            _(
+                "Device {label} was created with a fixed clock (tests and demos), so it can "
+                "date its records at will; it cannot join a real team. Create its database "
+                "anew with the system clock."
+            )
+        ),
+        "request_unknown_unit": _template(
+            _(
+                "Device {label} asks to join unit {unit}, which is not in this team's "
+                "catalogue; set the new laptop up with one of its units."
+            )
+        ),
+        "revoke_self": _template(_("The admin device cannot revoke itself.")),
+        "revoked_already": _template(_("{label} is already revoked.")),
+        "roster_needs_admin": _template(_("Only the team's admin device can change the roster.")),
+        "no_conflict": _template(_("No conflict {given}.")),
+        "conflict_resolved_already": _template(
+            _("Conflict {conflict} was already resolved by {by}.")
+        ),
+        "conflict_on_existence": _template(
+            _("A conflict about a row's existence is resolved by editing the row.")
+        ),
+        "conflict_not_here": _template(_("A conflict on {table}.{field} cannot be resolved here.")),
+        "conflict_choice_out_of_range": _template(_("Choose a value between 1 and {count}.")),
+        "conflict_not_a_time": _template(_("'{given}' is not a time.")),
+        "conflict_needs_concept": _template(
+            _("Choose a concept for the activity; a concept is never simply removed.")
+        ),
+        "conflict_level_not_a_number": _template(_("A threat level is a number, not {given}.")),
+        "audit_cut_short": _template(
+            _(
+                "Audit trail cut short: {who} witnessed event {seq} of this laptop, but the "
+                "trail ends at event {end}; its newest events were removed."
+            )
+        ),
+        "audit_rewritten": _template(
+            _(
+                "Audit trail rewritten: event {seq} differs from the one {who} witnessed; the "
+                "history of this laptop was changed after it was seen."
+            )
+        ),
+        "handover_not_witnessed": _template(
+            _(
+                "Handover {handover} is not in the audit trail (no event recorded its "
+                "signature when it was signed or arrived); it was put in the database outside "
+                "Schildwacht."
+            )
+        ),
+        "handover_rewritten": _template(
+            _(
+                "Handover {handover} does not match the hash the audit trail recorded when it "
+                "was signed or arrived; its content was rewritten after signing."
+            )
+        ),
+    }
+)
+
+
 def sentence(error: StoreError) -> str:
     """The error in words, in the reader's language where a catalogue has it."""
     words = SENTENCES.get(error.code or "")

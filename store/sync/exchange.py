@@ -85,7 +85,11 @@ def _import_path(store: Store, path: Path, progress: Progress) -> list[Receipt]:
     if path.is_dir():
         return import_folder(store, path, progress)
     if not path.exists():
-        raise BadInput(f"There is no bundle at {visible(str(path))}.")
+        raise BadInput(
+            f"There is no bundle at {visible(str(path))}.",
+            code="no_bundle",
+            path=visible(str(path)),
+        )
     return [import_file(store, path, progress)]
 
 
@@ -173,7 +177,12 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
         with os.scandir(folder) as listing:
             return sorted(listing, key=lambda e: e.name)
     except OSError as exc:
-        raise BadInput(f"Cannot read the folder {visible(str(folder))}: {exc.strerror}.") from None
+        raise BadInput(
+            f"Cannot read the folder {visible(str(folder))}: {exc.strerror}.",
+            code="sync_folder_unreadable",
+            path=visible(str(folder)),
+            cause=exc.strerror,
+        ) from None
 
 
 #: A folder file's name: when it was written, with which roster (since this version), its id.

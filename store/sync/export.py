@@ -97,7 +97,10 @@ def export(
     team = rosters.require_team(store)
     mine = team.device(store.device_id)
     if mine is None or mine["status"] != "active":
-        raise BadInput("This device is not an active member of the team; it cannot send.")
+        raise BadInput(
+            "This device is not an active member of the team; it cannot send.",
+            code="not_an_active_member",
+        )
     bundle_id = uuid7()
     target = _target(store, bundle_id, out, folder, team.version)
     with store.write("sync.export", bundle_id) as conn:
@@ -114,7 +117,11 @@ def export(
             conn, team, segments, packed, progress, own=store.device_id, strict=bool(welcome)
         )
         if withheld and not listed:
-            raise IntegrityFailure(" ".join(_withheld_words(team, withheld)) + " Nothing to send.")
+            raise IntegrityFailure(
+                " ".join(_withheld_words(team, withheld)) + " Nothing to send.",
+                code="only_unsigned_to_send",
+                devices=", ".join(_withheld_labels(team, withheld)),
+            )
         warnings += _withheld_words(team, withheld)
         branch_parts, branches = forks.branch_parts(conn)
         parts, listed = parts + branch_parts, listed + branches
@@ -150,7 +157,11 @@ def _target(
         shared = folder.expanduser()
         if not shared.is_dir():
             if shared.exists() or shared.is_symlink():
-                raise BadInput(f"{shown(str(folder), limit=160)} is not a folder; give a folder.")
+                raise BadInput(
+                    f"{shown(str(folder), limit=160)} is not a folder; give a folder.",
+                    code="sync_target_not_a_folder",
+                    path=shown(str(folder), limit=160),
+                )
             machine.private_folders(shared / store.device_id, "the sync folder")
         # this device's folder takes the sync folder's mode: the transport must read it
         target_dir = machine.shared_subfolder(shared, store.device_id, "this device's folder")
@@ -280,6 +291,15 @@ def _as_received(
     except bundle.Refused:
         return False
     return True
+
+
+def _withheld_labels(team: rosters.Roster, withheld: dict[str, tuple[int, int]]) -> list[str]:
+    """The laptops whose changes were withheld, by label."""
+    labels = []
+    for origin in sorted(withheld):
+        device = team.device(origin)
+        labels.append(shown(str(device["label"]) if device else origin[:13]))
+    return labels
 
 
 def _withheld_words(team: rosters.Roster, withheld: dict[str, tuple[int, int]]) -> list[str]:

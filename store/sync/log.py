@@ -103,7 +103,9 @@ def _shape(shape_id: int, row: Sequence[object] | None) -> tuple[str, ...]:
         raise IntegrityFailure(
             f"This database's change log was changed outside Schildwacht: field list {shape_id} "
             "(sync_shape) is not one Schildwacht wrote, so its changes cannot be read or sent. "
-            "Nothing was written; restore the latest backup."
+            "Nothing was written; restore the latest backup.",
+            code="log_shape_foreign",
+            shape=shape_id,
         )
     return tuple(cols)
 

@@ -126,10 +126,14 @@ def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
         int(data["version"])
         list(data["devices"])
     except (ValueError, KeyError, TypeError):
-        raise IntegrityFailure("The team roster in the bundle is malformed.") from None
+        raise IntegrityFailure(
+            "The team roster in the bundle is malformed.", code="roster_malformed"
+        ) from None
     key = admin_key or claimed
     if claimed != key or not verified(key, signature, body):
-        raise IntegrityFailure("The team roster is not signed by this team's admin key.")
+        raise IntegrityFailure(
+            "The team roster is not signed by this team's admin key.", code="roster_not_signed"
+        )
     return Roster(body, signature, data)
 
 
@@ -238,7 +242,7 @@ def create_team(store: Store, name: str) -> Roster:
     """
     access.require(store.actor, "team.manage")
     if not isinstance(name, str) or not name.strip():
-        raise BadInput("Give the team a name.")
+        raise BadInput("Give the team a name.", code="team_needs_name")
     name = validate.code(name, "The team name")
     if current(store) is not None:
         raise BadInput("This device is already in a team.", code="already_in_team")
@@ -313,7 +317,10 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
         BadInput: the device is already in a team, or ``out`` may not be written.
     """
     if current(store) is not None:
-        raise BadInput("This device is already in a team; it needs no enrolment request.")
+        raise BadInput(
+            "This device is already in a team; it needs no enrolment request.",
+            code="request_in_team",
+        )
     with store.write("device.request") as conn:
         me = identity(store)
         label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
@@ -396,13 +403,26 @@ def read_request(path: Path) -> Request:
             raise TypeError  # the signed body too: an object of its kind, else no request
         ok = verified(data["sign"], signature, body)
     except OSError as exc:
-        raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None
+        raise BadInput(
+            f"Cannot read {path}: {exc.strerror}.",
+            code="request_unreadable",
+            path=str(path),
+            cause=exc.strerror,
+        ) from None
     except (ValueError, KeyError, TypeError):
-        raise BadInput(f"{path} is not an enrolment request.") from None
+        raise BadInput(
+            f"{path} is not an enrolment request.", code="not_a_request", path=str(path)
+        ) from None
     if not ok:
-        raise IntegrityFailure(f"{path} is not signed by the key it carries; refused.")
+        raise IntegrityFailure(
+            f"{path} is not signed by the key it carries; refused.",
+            code="request_not_signed",
+            path=str(path),
+        )
     if data.get("role") not in access.ROLES:
-        raise BadInput(f"{path} asks for an unknown role.")
+        raise BadInput(
+            f"{path} asks for an unknown role.", code="request_unknown_role", path=str(path)
+        )
     check_request_fields(data)
     return Request(body, data)
 
@@ -423,11 +443,18 @@ def check_request_fields(data: dict[str, Any]) -> None:
     """
     for name in REQUEST_FIELDS:
         if data.get(name) is None:
-            raise BadInput(f"The request has no {name}; it is not an enrolment request.")
+            raise BadInput(
+                f"The request has no {name}; it is not an enrolment request.",
+                code="request_field_missing",
+                field=name,
+            )
     for name in ("device", "staff"):
         if data.get(name) is not None and not _is_id(data[name]):
             raise BadInput(
-                f"The {name} id in the request is not an id: {validate.shown(data[name])}."
+                f"The {name} id in the request is not an id: {validate.shown(data[name])}.",
+                code="request_bad_id",
+                field=name,
+                given=validate.shown(data[name]),
             )
     validate.code(data.get("label"), "The device label in the request")
     for name in ("callsign", "unit"):
@@ -436,21 +463,30 @@ def check_request_fields(data: dict[str, Any]) -> None:
     if data.get("callsign") is not None:  # the rule every stored callsign meets (staff, judge)
         rules.CALLSIGN(data["callsign"], "The callsign in the request")
     if data.get("operator_role") is not None and data.get("operator_role") not in access.ROLES:
-        raise BadInput("The request names an unknown role for its operator.")
+        raise BadInput(
+            "The request names an unknown role for its operator.",
+            code="request_unknown_operator_role",
+        )
     validate.stored_time(data.get("created_at"), "The request's creation time")
     if data.get("clock") not in (None, "fixed", "system"):
         raise BadInput(
-            f"The request's clock is {validate.shown(data['clock'])}, not fixed or system."
+            f"The request's clock is {validate.shown(data['clock'])}, not fixed or system.",
+            code="request_bad_clock",
+            given=validate.shown(data["clock"]),
         )
     if not _is_key(data.get("sign"), 32):
-        raise BadInput("The signing key in the request is not an Ed25519 public key.")
+        raise BadInput(
+            "The signing key in the request is not an Ed25519 public key.",
+            code="request_bad_sign_key",
+        )
     try:
         if not isinstance(data["age"], str):
             raise TypeError
         pyrage.x25519.Recipient.from_str(data["age"])
     except (pyrage.RecipientError, ValueError, TypeError):
         raise BadInput(
-            "The encryption key (age recipient) in the request is not one; ask for a new request."
+            "The encryption key (age recipient) in the request is not one; ask for a new request.",
+            code="request_bad_age_key",
         ) from None
 
 
@@ -505,7 +541,11 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
         roster = require_team(store)
         _require_admin_device(store, roster)
         if roster.device(request.data["device"]) is not None:
-            raise BadInput(f"Device {request.data['label']} is already in the roster.")
+            raise BadInput(
+                f"Device {request.data['label']} is already in the roster.",
+                code="device_enrolled_already",
+                label=validate.visible(str(request.data["label"])),
+            )
         _check_enrollable(store, roster, request)
         log.check_shapes(conn)  # the welcome bundle must be writable: checked before the roster
         now = store.now()
@@ -552,13 +592,18 @@ def _check_enrollable(store: Store, roster: Roster, request: Request) -> None:
         raise BadInput(
             f"Device {label} was created with a fixed "
             "clock (SCHILDWACHT_NOW: tests and demos), so it can date its records at will; it "
-            "cannot join a real team. Create its database anew without SCHILDWACHT_NOW."
+            "cannot join a real team. Create its database anew without SCHILDWACHT_NOW.",
+            code="request_fixed_clock",
+            label=label,
         )
     unit = request.data.get("unit")
     if unit is not None and store.one("SELECT 1 FROM unit WHERE code = ?", (unit,)) is None:
         raise BadInput(
             f"Device {label} asks to join unit {validate.visible(str(unit))}, which is not in "
-            "this team's catalogue; set the new laptop up with one of its units."
+            "this team's catalogue; set the new laptop up with one of its units.",
+            code="request_unknown_unit",
+            label=label,
+            unit=validate.visible(str(unit)),
         )
     callsign = request.data.get("callsign")
     bound = bound_callsigns(roster).get(str(callsign).upper()) if callsign else None
@@ -634,9 +679,13 @@ def revoke(store: Store, device: str) -> Roster:
         entry = find_device(roster, device)
         store.target(entry["id"])
         if entry["id"] == store.device_id:
-            raise BadInput("The admin device cannot revoke itself.")
+            raise BadInput("The admin device cannot revoke itself.", code="revoke_self")
         if entry["status"] == "revoked":
-            raise BadInput(f"{entry['label']} is already revoked.")
+            raise BadInput(
+                f"{entry['label']} is already revoked.",
+                code="revoked_already",
+                label=validate.visible(str(entry["label"])),
+            )
         now = store.now()
         data = dict(roster.data)
         data["version"] = roster.version + 1
@@ -681,7 +730,9 @@ def find_device(roster: Roster, text: str) -> dict[str, Any]:
 
 def _require_admin_device(store: Store, roster: Roster) -> None:
     if roster.data["admin_device"] != store.device_id:
-        raise BadInput("Only the team's admin device can change the roster.")
+        raise BadInput(
+            "Only the team's admin device can change the roster.", code="roster_needs_admin"
+        )
 
 
 def admin_fingerprint(roster: Roster) -> str:
