@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
-from .clock import local_text
+from .clock import from_db, local_text
 from .db import OUTSIDE_ACTION, Store
 from .validate import visible
 
@@ -42,7 +43,7 @@ class Finding:
         text: one plain sentence, control characters made visible.
         ids: what it concerns (audit sequence numbers, row ids, callsigns, device ids).
         device: the laptop it concerns, where it concerns one.
-        at: when it was noticed (stored UTC text), where that is known.
+        at: when it was noticed (aware UTC), where that is known.
         count: how many things it counts (the people of a grouped secret finding; else 1).
     """
 
@@ -50,8 +51,13 @@ class Finding:
     text: str
     ids: tuple[str, ...] = ()
     device: str | None = None  # the laptop it concerns, where it concerns one
-    at: str | None = None  # when it was noticed
+    at: datetime | None = None  # when it was noticed
     count: int = 1
+
+
+def _at(text: object) -> datetime | None:
+    """A stored UTC time as an aware datetime (None where none is known)."""
+    return from_db(str(text)) if text else None
 
 
 def _labels(store: Store) -> dict[str, str]:
@@ -73,7 +79,7 @@ def witness_alarms(store: Store, since: str | None = None) -> list[Finding]:
             alarm = str(json.loads(detail).get("alarm", ""))
         except (ValueError, AttributeError):
             alarm = ""
-        found.append(Finding("witness", visible(alarm), (str(seq),), target, at))
+        found.append(Finding("witness", visible(alarm), (str(seq),), target, _at(at)))
     return found
 
 
@@ -129,7 +135,7 @@ def secrets_set_by_others(store: Store) -> list[Finding]:
                 f"act as {callsign}, and what is done as {callsign} is marked so in the audit"
             ),
             (callsign,),
-            at=set_at,
+            at=_at(set_at),
         )
         for callsign, set_by, set_at in rows
     ]
@@ -166,7 +172,7 @@ def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
                     "those changes are in the audit trail and went to the other laptops"
                 ),
                 (str(seq),),
-                at=at,
+                at=_at(at),
             )
         )
     return found
@@ -209,7 +215,7 @@ def back_dated(store: Store, since: str | None = None) -> list[Finding]:
             ),
             (origin,),
             origin,
-            at,
+            _at(at),
         )
         for origin, count, example, at in store.tuples(
             "SELECT origin, count(*), min(detail), max(noticed_at) FROM sync_flag"
@@ -247,7 +253,7 @@ def clock_ahead(store: Store, since: str | None = None) -> list[Finding]:
                 ),
                 (str(origin),),
                 str(origin),
-                str(at),
+                _at(at),
             )
         )
     return found

@@ -122,9 +122,9 @@ def fetch_sync(store: Store) -> SyncData:
             (
                 literal(conflict.label),
                 literal(conflict.column or _("exists")),
-                literal(_value(conflict, conflict.heads[0]["value"])),
-                literal(_value(conflict, conflict.heads[1]["value"])),
-                literal(" / ".join(str(h["actor"]) for h in conflict.heads)),
+                literal(_value(conflict, conflict.heads[0].value)),
+                literal(_value(conflict, conflict.heads[1].value)),
+                literal(" / ".join(str(h.actor) for h in conflict.heads)),
             ),
         )
         for conflict in conflicts
@@ -757,7 +757,7 @@ class SyncScreen(BaseScreen[SyncData]):
         conflict = self._selected()
         if conflict is None:
             return
-        value = _value(conflict, conflict.heads[number - 1]["value"])
+        value = _value(conflict, conflict.heads[number - 1].value)
         self.confirm(
             _("{record}: keep {field} = {value}? The other value is set aside.").format(
                 record=conflict.label, field=conflict.column or _("exists"), value=value

@@ -282,7 +282,7 @@ class _Writer:
     actor: str
     seq: int
     runs: list[Run] = field(default_factory=list)
-    revisited: set[tuple[str, str, str]] = field(default_factory=set)  # critical: may conflict
+    revisited: set[conflicts.Field] = field(default_factory=set)  # critical: may conflict
     latest: dict[tuple[str, str, str], str] = field(default_factory=dict)  # field → its record
     first: int = 0
 
@@ -321,7 +321,7 @@ class _Writer:
                     self.revisited.add(critical)
                 elif known:  # a critical field of a row with history: what it saw
                     prev = conflicts.prev_for(conn, tbl, pk, col, None, known)
-                    self.revisited.add((tbl, pk, col))
+                    self.revisited.add(conflicts.Field(tbl, pk, col))
                 else:
                     prev = "[]"  # a row new to the log: nothing seen before
                 prevs = prevs or [None] * len(cols)

@@ -23,7 +23,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import NamedTuple
 
 from ..clock import to_db
 from ..validate import json_document
@@ -36,8 +36,24 @@ THREAT_LEVEL = ("subject", "threat_level")
 #: The record that carries an assessment's place in that field's history.
 ASSESSED = ("threat_assessment", "subject_id")
 
-Record = tuple[str, int, int, object, str, str]  # (origin, seq, hlc, value, prev, actor)
-Field = tuple[str, str, str]  # (table, key, column)
+
+class Record(NamedTuple):
+    """One accepted record of a critical field, as conflicts weigh it."""
+
+    origin: str
+    seq: int
+    hlc: int
+    value: object
+    prev: str  # the heads its writer saw (JSON)
+    actor: str
+
+
+class Field(NamedTuple):
+    """A critical field: its table, its row's key (``change.key_of``) and its column."""
+
+    table: str
+    key: str
+    column: str
 
 
 def ref(origin: str, seq: int) -> str:
@@ -58,12 +74,12 @@ def _records(
     rows: dict[tuple[str, str], list[tuple[Field, str]]] = {}  # log row → (field, its column)
     for tbl, pk, col in asked:
         if (tbl, col) != THREAT_LEVEL:
-            rows.setdefault((tbl, pk), []).append(((tbl, pk, col), col))
+            rows.setdefault((tbl, pk), []).append((Field(tbl, pk, col), col))
     levels: dict[str, object] = {}  # assessment key → its level
-    for subject_field in (f for f in asked if (f[0], f[2]) == THREAT_LEVEL):
+    for subject_field in (f for f in asked if (f.table, f.column) == THREAT_LEVEL):
         for assessment, level in conn.execute(
             "SELECT id, level FROM threat_assessment WHERE subject_id = ?",
-            (_row_id(subject_field[1]),),
+            (_row_id(subject_field.key),),
         ):
             key = json.dumps([assessment], ensure_ascii=False)
             levels[key] = level
@@ -78,8 +94,8 @@ def _records(
         for target, col in rows[(run.tbl, run.pk)]:
             for index in carried.get(col, ()):
                 value: object = _UNREAD
-                if target[2] == THREAT_LEVEL[1]:  # an assessment: of this subject, at its level
-                    if run.values()[index] != _row_id(target[1]):
+                if target.column == THREAT_LEVEL[1]:  # an assessment: of this subject, its level
+                    if run.values()[index] != _row_id(target.key):
                         continue
                     value = levels[run.pk]
                 candidates.setdefault(target, []).append((run, index, value))
@@ -98,7 +114,9 @@ def _records(
                 value = values[index]
             prev = run.prev(index)
             assert prev is not None
-            found[target].append((run.origin, run.seq + index, run.hlc, value, prev, run.actor))
+            found[target].append(
+                Record(run.origin, run.seq + index, run.hlc, value, prev, run.actor)
+            )
     return found
 
 
@@ -116,12 +134,12 @@ def _aside(conn: sqlite3.Connection, keys: list[tuple[str, int]]) -> set[tuple[s
     return set(held.states(conn, keys))
 
 
-def field_of(tbl: str, pk: str, col: str, val: object) -> tuple[str, str, str] | None:
+def field_of(tbl: str, pk: str, col: str, val: object) -> Field | None:
     """The critical field a record of (tbl, pk, col) belongs to, or None."""
     if (tbl, col) in CRITICAL_FIELDS:
-        return (tbl, pk, col)
+        return Field(tbl, pk, col)
     if (tbl, col) == ASSESSED and isinstance(val, str):
-        return (THREAT_LEVEL[0], json.dumps([val]), THREAT_LEVEL[1])
+        return Field(THREAT_LEVEL[0], json.dumps([val]), THREAT_LEVEL[1])
     return None
 
 
@@ -144,17 +162,17 @@ def fields_of_runs(accepted: Iterable[tuple[Run, tuple[bool, ...] | None]]) -> s
             if col not in tracked or (mask is not None and not mask[index]):
                 continue
             if (run.tbl, col) != ASSESSED:
-                found.add((run.tbl, run.pk, col))
+                found.add(Field(run.tbl, run.pk, col))
                 continue
             values = values if values is not None else run.values()
             if isinstance(values[index], str):
-                found.add((THREAT_LEVEL[0], json.dumps([values[index]]), THREAT_LEVEL[1]))
+                found.add(Field(THREAT_LEVEL[0], json.dumps([values[index]]), THREAT_LEVEL[1]))
     return found
 
 
-def fields_of(records: Iterable[Change]) -> set[tuple[str, str, str]]:
+def fields_of(records: Iterable[Change]) -> set[Field]:
     """The critical fields these records belong to (to refresh their conflicts)."""
-    found = set()
+    found: set[Field] = set()
     for r in records:
         critical = field_of(r.tbl, r.pk, r.col, r.val)
         if critical is not None:
@@ -177,15 +195,16 @@ def prev_for(
 
 def heads(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> list[str]:
     """The field's current heads, as ``origin/seq`` references, sorted."""
-    records = _records(conn, [(tbl, pk, col)])[(tbl, pk, col)]
+    field = Field(tbl, pk, col)
+    records = _records(conn, [field])[field]
     return sorted(_heads(records))
 
 
 def _heads(records: list[Record]) -> set[str]:
     seen: set[str] = set()
     for record in records:
-        seen.update(_seen(record[4]))
-    return {ref(r[0], r[1]) for r in records} - seen
+        seen.update(_seen(record.prev))
+    return {ref(r.origin, r.seq) for r in records} - seen
 
 
 def _seen(prev: str) -> list[str]:
@@ -246,23 +265,29 @@ def refresh(conn: sqlite3.Connection, fields: Iterable[Field]) -> None:
     wanted = {
         f
         for f in wanted
-        if (f[0], f[2]) == THREAT_LEVEL
-        or (f[0], f[1]) in several
-        or (held and (f[0], _row_id(f[1]), f[2]) in held)
+        if (f.table, f.column) == THREAT_LEVEL
+        or (f.table, f.key) in several
+        or (held and (f.table, _row_id(f.key), f.column) in held)
     }
 
     def needed(target: Field, count: int) -> bool:
         """One record, or none: no conflict, and none held to remove."""
-        return count > 1 or (bool(held) and (target[0], _row_id(target[1]), target[2]) in held)
+        return count > 1 or (
+            bool(held) and (target.table, _row_id(target.key), target.column) in held
+        )
 
     found = _records(conn, wanted, needed)
     if held:
         found.update(
-            {f: [] for f in wanted if f not in found and (f[0], _row_id(f[1]), f[2]) in held}
+            {
+                f: []
+                for f in wanted
+                if f not in found and (f.table, _row_id(f.key), f.column) in held
+            }
         )
     for (tbl, pk, col), records in found.items():
         row_id = _row_id(pk)
-        by_ref = {ref(r[0], r[1]): r for r in records}
+        by_ref = {ref(r.origin, r.seq): r for r in records}
         conn.execute(
             "DELETE FROM sync_conflict WHERE table_name = ? AND row_id = ? AND column_name = ?",
             (tbl, row_id, col),
@@ -271,17 +296,17 @@ def refresh(conn: sqlite3.Connection, fields: Iterable[Field]) -> None:
         if _disagree(open_heads):
             _insert(conn, tbl, pk, row_id, col, open_heads, None)
         for record in records:
-            seen = _seen(record[4])
+            seen = _seen(record.prev)
             if len(seen) > 1 and all(s in by_ref for s in seen):
                 concurrent = [by_ref[s] for s in seen]
                 if _disagree(concurrent):
                     _insert(conn, tbl, pk, row_id, col, concurrent, record)
 
 
-def _disagree(concurrent: list[Any]) -> bool:
+def _disagree(concurrent: list[Record]) -> bool:
     """Concurrent records conflict only when their values differ: two laptops that set the
     same value offline (the same level, the same time) agree, and nobody has to choose."""
-    return len({(type(r[3]).__name__, r[3]) for r in concurrent}) > 1
+    return len({(type(r.value).__name__, r.value) for r in concurrent}) > 1
 
 
 def _insert(
@@ -290,12 +315,18 @@ def _insert(
     pk: str,
     row_id: str,
     col: str,
-    concurrent: list[Any],
-    resolution: Any | None,
+    concurrent: list[Record],
+    resolution: Record | None,
 ) -> None:
-    ordered = sorted(concurrent, key=lambda r: (r[2], r[0]), reverse=True)  # the shown one first
+    ordered = sorted(concurrent, key=lambda r: (r.hlc, r.origin), reverse=True)  # shown first
     heads = [
-        {"ref": ref(r[0], r[1]), "value": r[3], "device": r[0], "actor": r[5], "at": _at(r[2])}
+        {
+            "ref": ref(r.origin, r.seq),
+            "value": r.value,
+            "device": r.origin,
+            "actor": r.actor,
+            "at": _at(r.hlc),
+        }
         for r in ordered
     ]
     first, second = ordered[0], ordered[1]
@@ -304,18 +335,18 @@ def _insert(
         " value_b, device_a, device_b, detected_at, resolved_at, resolved_by, resolution, heads)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            conflict_id(tbl, pk, col, (h["ref"] for h in heads)),
+            conflict_id(tbl, pk, col, (ref(r.origin, r.seq) for r in ordered)),
             tbl,
             row_id,
             col,
-            _text(first[3]),
-            _text(second[3]),
-            first[0],
-            second[0],
-            _at(first[2]),
-            None if resolution is None else _at(resolution[2]),
-            None if resolution is None else f"{resolution[5]}@{resolution[0]}",
-            None if resolution is None else _text(resolution[3]),
+            _text(first.value),
+            _text(second.value),
+            first.origin,
+            second.origin,
+            _at(first.hlc),
+            None if resolution is None else _at(resolution.hlc),
+            None if resolution is None else f"{resolution.actor}@{resolution.origin}",
+            None if resolution is None else _text(resolution.value),
             json.dumps(heads, ensure_ascii=False, default=str),
         ),
     )

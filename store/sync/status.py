@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import findings, validate
 from ..clock import from_db, parse_time, to_db
@@ -173,6 +173,35 @@ def last_sent(store: Store) -> datetime | None:
     return from_db(row[0]) if row and row[0] else None
 
 
+class Head(NamedTuple):
+    """One of a conflict's concurrent values.
+
+    Attributes:
+        ref: the change that wrote it (``origin/seq``).
+        value: the value as stored (a time as stored UTC text, a level as a number).
+        device: the laptop that wrote it (device id).
+        actor: the person who wrote it (callsign).
+        at: when it was written (aware UTC; the change's clock).
+    """
+
+    ref: str
+    value: Any
+    device: str
+    actor: str
+    at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        """As JSON values: ``at`` as stored UTC text."""
+        return {**self._asdict(), "at": to_db(self.at)}
+
+
+def _heads(text: str) -> list[Head]:
+    return [
+        Head(str(h["ref"]), h["value"], str(h["device"]), str(h["actor"]), from_db(str(h["at"])))
+        for h in json.loads(text)
+    ]
+
+
 @dataclass(frozen=True)
 class Conflict:
     """Concurrent edits of a critical field, kept side by side until a person resolves them.
@@ -191,7 +220,7 @@ class Conflict:
     table: str
     row_id: str
     column: str
-    heads: list[dict[str, Any]]
+    heads: list[Head]
     detected_at: datetime
     resolved_at: datetime | None
     resolved_by: str | None
@@ -225,7 +254,7 @@ def list_conflicts(store: Store, *, include_resolved: bool = False) -> list[Conf
             r["table_name"],
             r["row_id"],
             r["column_name"],
-            json.loads(r["heads"]),
+            _heads(r["heads"]),
             from_db(r["detected_at"]),
             from_db(r["resolved_at"]) if r["resolved_at"] else None,
             r["resolved_by"],
@@ -319,7 +348,7 @@ def resolve(
                     code="conflict_choice_out_of_range",
                     count=len(conflict.heads),
                 )
-            _write_kept(conn, (store, writer), conflict, conflict.heads[choose - 1]["value"], False)
+            _write_kept(conn, (store, writer), conflict, conflict.heads[choose - 1].value, False)
         else:
             _write_kept(conn, (store, writer), conflict, value, True)
         store.seal()  # sealing the written field is what closes the conflict
@@ -431,7 +460,7 @@ def _assess(store: Store, conflict: Conflict, chosen: object, _typed: bool) -> N
             given=repr(validate.visible(str(chosen))),
         ) from None
     subject = subject_by_id(store, conflict.row_id)
-    values = " / ".join(str(h["value"]) for h in conflict.heads)
+    values = " / ".join(str(h.value) for h in conflict.heads)
     assess_threat(
         store,
         subject.code,

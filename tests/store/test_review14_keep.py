@@ -50,7 +50,7 @@ def test_a_conflict_resolved_with_the_value_shown_closes(
     exchange_all(team, share)
     [conflict] = status.list_conflicts(a.store)
     shown = a.store.one(f"SELECT {column} FROM activity WHERE id = ?", (activity,))[0]
-    assert conflict.heads[0]["value"] == shown
+    assert conflict.heads[0].value == shown
     if how == "value":
         done = status.resolve(a.store, conflict.id, value="Hof")
     else:

@@ -4,6 +4,7 @@ applied yet."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -73,8 +74,10 @@ def test_three_laptops_converge_and_show_the_same_conflict_until_it_is_resolved(
     assert [len(found) for found in conflicts] == [1, 1, 1]
     assert conflicts[0] == conflicts[1] == conflicts[2]
     shown = conflicts[0][0]
-    assert [h["value"] for h in shown.heads] == ["2026-11-30T07:00:00Z", "2026-11-30T09:00:00Z"]
-    assert {h["actor"] for h in shown.heads} == {"OPS-B", "OPS-C"}
+    assert [h.value for h in shown.heads] == ["2026-11-30T07:00:00Z", "2026-11-30T09:00:00Z"]
+    assert {h.actor for h in shown.heads} == {"OPS-B", "OPS-C"}
+    # the heads are typed data, their times aware UTC (issue 15), not JSON text
+    assert all(isinstance(h, status.Head) and h.at.utcoffset() == timedelta(0) for h in shown.heads)
 
     clock.advance(minutes=10)
     status.resolve(a.store, shown.id, choose=2)  # keep b's 10:00
@@ -338,7 +341,7 @@ def test_a_threat_level_conflict_is_resolved_with_an_assessment(
     subjects.assess_threat(c.store, "BEVER", level=2)
     exchange_all(team, folder)
     [conflict] = status.list_conflicts(a.store)
-    assert [h["value"] for h in conflict.heads] == [2, 4]
+    assert [h.value for h in conflict.heads] == [2, 4]
     status.resolve(a.store, conflict.id, choose=choose)
     exchange_all(team, folder)
     for laptop in team:

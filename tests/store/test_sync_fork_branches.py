@@ -6,6 +6,7 @@ the branches arrived in, and the alarm against the forking laptop still fires.""
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,7 @@ def test_a_third_laptop_that_never_saw_the_forking_laptop_ends_the_same(team: Te
     assert user_tables(d.store) == user_tables(a.store)
     alarms = [f for f in findings.open_findings(d.store) if f.kind == "witness"]
     assert any("forked its change log" in f.text for f in alarms)
+    assert all(f.at is not None and f.at.utcoffset() == timedelta(0) for f in alarms)  # data
 
 
 def test_the_forking_laptop_still_reads_the_team_bundles(team: Team) -> None:
