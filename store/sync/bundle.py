@@ -464,12 +464,7 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise Refused("file", "it is a symbolic link; only regular files are read.") from None
-        raise BadInput(
-            f"Cannot read {visible(str(path))}: {exc.strerror}.",
-            code="bundle_unreadable",
-            path=visible(str(path)),
-            cause=exc.strerror,
-        ) from None
+        raise _unreadable(path, exc) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -481,14 +476,18 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
             raise Refused("size", f"it grew past {MAX_BUNDLE_BYTES} bytes while being read.")
         return read
     except OSError as exc:
-        raise BadInput(
-            f"Cannot read {visible(str(path))}: {exc.strerror}.",
-            code="bundle_unreadable",
-            path=visible(str(path)),
-            cause=exc.strerror,
-        ) from None
+        raise _unreadable(path, exc) from None
     finally:
         os.close(fd)
+
+
+def _unreadable(path: Path, exc: OSError) -> BadInput:
+    return BadInput(
+        f"Cannot read {visible(str(path))}: {exc.strerror}.",
+        code="bundle_unreadable",
+        path=visible(str(path)),
+        cause=exc.strerror,
+    )
 
 
 def write_atomically(path: Path, data: bytes, database: Path | None = None) -> None:

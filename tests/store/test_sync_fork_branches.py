@@ -51,6 +51,21 @@ def forked_rows(store: Store, origin: str) -> set[str]:
     }
 
 
+def hear_each_other(laptops: list[Laptop], share: Path) -> None:
+    """Every laptop sends to a shared folder, then reads everyone else's."""
+    for one in laptops:
+        exchange.export(one.store, folder=share)
+    for one in laptops:
+        exchange.import_path(one.store, share)
+
+
+def copy_back(laptop: Laptop, backup: Path, clock: FixedClock) -> None:
+    """The laptop's database replaced by a plain copy of a backup (no restore procedure)."""
+    laptop.store.close()
+    shutil.copyfile(backup, laptop.store.path)
+    laptop.store = Store(laptop.store.path, clock=clock)
+
+
 @pytest.fixture(scope="module")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Team:
     """a (admin), b, c, d. c is copied back from a backup after it sent 'Tak een' (c1.swb),
@@ -60,16 +75,11 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Team:
     clock = FixedClock(NOW)
     laptops = make_team(root / "team", clock, names=("a", "b", "c", "d"))
     c = laptops[2]
-    for one in laptops:  # everyone knows everyone (and c's first changes)
-        exchange.export(one.store, folder=root / "share")
-    for one in laptops:
-        exchange.import_path(one.store, root / "share")
+    hear_each_other(laptops, root / "share")  # everyone knows everyone (and c's first changes)
     backup_database(c.store, root / "c-backup.db")
     logbook.add_entry(c.store, "Tak een")
     exchange.export(c.store, out=root / "c1.swb")
-    c.store.close()
-    shutil.copyfile(root / "c-backup.db", c.store.path)  # a plain copy, no restore procedure
-    c.store = Store(c.store.path, clock=clock)
+    copy_back(c, root / "c-backup.db", clock)
     logbook.add_entry(c.store, "Tak twee")
     exchange.export(c.store, out=root / "c2.swb")
     return laptops, root
@@ -168,16 +178,11 @@ def test_a_change_to_a_row_of_one_branch_is_judged_alike_at_once(
     too: b takes the branch in before it judges the clearance, so it refers to a known row (as
     on a) instead of waiting for one — both hold the same rows after that one import."""
     a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
-    for one in (a, b, c):
-        exchange.export(one.store, folder=tmp_path / "share")
-    for one in (a, b, c):
-        exchange.import_path(one.store, tmp_path / "share")
+    hear_each_other([a, b, c], tmp_path / "share")
     backup_database(c.store, tmp_path / "c-backup.db")
     entry = logbook.add_entry(c.store, "Tak een", flagged=True)
     exchange.import_file(a.store, exchange.export(c.store, out=tmp_path / "c1.swb").path)
-    c.store.close()
-    shutil.copyfile(tmp_path / "c-backup.db", c.store.path)
-    c.store = Store(c.store.path, clock=clock)
+    copy_back(c, tmp_path / "c-backup.db", clock)
     logbook.add_entry(c.store, "Tak twee", flagged=True)
     c2 = exchange.export(c.store, out=tmp_path / "c2.swb").path
     logbook.clear_entry(a.store, entry.id, reason="Afgehandeld")
@@ -197,16 +202,11 @@ def test_a_branch_too_large_to_relay_is_kept_by_no_laptop(
     cannot make the team's bundles too large to read, and the laptops still end the same."""
     monkeypatch.setattr(forks, "MAX_BRANCH_BYTES", 10)
     a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
-    for one in (a, b, c):
-        exchange.export(one.store, folder=tmp_path / "share")
-    for one in (a, b, c):
-        exchange.import_path(one.store, tmp_path / "share")
+    hear_each_other([a, b, c], tmp_path / "share")
     backup_database(c.store, tmp_path / "c-backup.db")
     logbook.add_entry(c.store, "Tak een")
     c1 = exchange.export(c.store, out=tmp_path / "c1.swb").path
-    c.store.close()
-    shutil.copyfile(tmp_path / "c-backup.db", c.store.path)
-    c.store = Store(c.store.path, clock=clock)
+    copy_back(c, tmp_path / "c-backup.db", clock)
     logbook.add_entry(c.store, "Tak twee")
     c2 = exchange.export(c.store, out=tmp_path / "c2.swb").path
     for laptop, files in ((a, (c1, c2)), (b, (c2, c1))):
