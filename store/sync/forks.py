@@ -281,10 +281,13 @@ def _from_log(conn: sqlite3.Connection, cut_at: dict[str, int]) -> list[Branch]:
             (origin, cut),
         ).fetchall()
         for number, first, last, header, signature in rows:
-            encoding = int(_head(bytes(header)).get("encoding", 1))
+            head = _head(bytes(header))
             runs = tuple(log.read(conn, origin, first, last))
-            body = log.compressed_body(conn, origin, first, last, encoding)[0]
-            found.append(Branch(origin, bytes(header), body, bytes(signature), runs))
+            body, digest, _size = log.compressed_body(
+                conn, origin, first, last, int(head.get("encoding", 1))
+            )
+            if digest == head.get("body_sha256"):  # else held in a form it did not sign
+                found.append(Branch(origin, bytes(header), body, bytes(signature), runs))
             conn.execute(
                 "DELETE FROM sync_segment WHERE origin = ? AND number = ?", (origin, number)
             )
