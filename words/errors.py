@@ -565,6 +565,21 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "{given} is not."
         )
     ),
+    "catalogue_code_case": _template(
+        _("{field} must be written in upper case (it is looked up so); {given} is not.")
+    ),
+    "catalogue_bad_fte": _template(
+        _(
+            "{field} must be full-time equivalents written with digits and at most one "
+            'decimal, more than 0 and at most {most} ("27.5"); {given} is not.'
+        )
+    ),
+    "catalogue_travel_repeated": _template(
+        _("{field} repeats the pair {units} of {first} (a pair holds both ways).")
+    ),
+    "catalogue_pilot_package": _template(
+        _("Pilot concept {concept} names unknown package {package}.")
+    ),
     "catalogue_list_size": _template(_("{field} must list exactly {size}.")),
     "catalogue_repeated": _template(_("{field} repeats {given} of {first}.")),
     "catalogue_unknown_field": _template(_("The catalogue has an unknown field {field}.")),
