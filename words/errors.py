@@ -758,6 +758,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "not_deployed_here": _template(_("{callsign} is not deployed on this activity.")),
     "no_option_named": _template(_("Name the option to carry out: its number or its token.")),
+    "output_failed": _template(
+        _(
+            "Writing to standard output failed ({reason}): the output was lost, the database "
+            "is as the command left it. Free some room or send the output elsewhere."
+        )
+    ),
     "no_room": _template(
         _(
             "No room to {doing}{where} (the disk is full, or the file size limit was "
