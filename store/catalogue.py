@@ -236,6 +236,13 @@ def _validate(data: dict[str, Any]) -> None:
         _validate_concepts(concepts, ranks, quals, units, set(packages))
         _validate_travel(data.get("travel", {}), units)
         for package in packages.values():
+            if package["level"] not in ranks:
+                raise BadInput(
+                    f"Package {package['code']} names unknown level {package['level']}.",
+                    code="catalogue_package_level",
+                    package=package["code"],
+                    level=package["level"],
+                )
             for code in package["concepts"]:
                 if code not in concepts:
                     raise BadInput(

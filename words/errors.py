@@ -577,6 +577,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "catalogue_travel_repeated": _template(
         _("{field} repeats the pair {units} of {first} (a pair holds both ways).")
     ),
+    "catalogue_package_level": _template(_("Package {package} names unknown level {level}.")),
     "catalogue_pilot_package": _template(
         _("Pilot concept {concept} names unknown package {package}.")
     ),

@@ -40,6 +40,10 @@ CASES = {
         changed('concepts = ["CAM", "STATIC", "ESCORT"]', 'concepts = ["CAM", "STATIC", "CAM"]'),
         r"packages\[1\]\.concepts\[3\] repeats 'CAM' of packages\[1\]\.concepts\[1\]",
     ),
+    "package_level_unknown": (
+        changed('level = "W1"\nconcepts = ["CAM"', 'level = "W9"\nconcepts = ["CAM"'),
+        r"Package PKG-W1 names unknown level W9\.",
+    ),
     "unit_lower_case": (
         changed('code = "NN"', 'code = "nn"'),
         r"units\[\d+\]\.code must be written in upper case .* 'nn' is not",
