@@ -19,7 +19,7 @@ from store.machine import machine_fault
 from store.validate import not_text, shown, visible
 
 from .context import Env, default_db_path
-from .output import ExitCode, exit_code
+from .output import ExitCode, exit_code, output_fault
 from .refusals import refusal
 
 #: Command name → module that defines it. Modules are imported only when their command runs
@@ -117,7 +117,11 @@ class SchildwachtGroup(click.Group):
                 click.echo(f"Error: {NUL_SENTENCE}", err=True)
                 ctx.exit(ExitCode.BAD_INPUT)
             env = ctx.find_object(Env)
-            fault = machine_fault(exc, env.db_path if env else None)
+            if isinstance(exc, OSError) and exc.filename is None:
+                # the store words its own files' faults: a bare OSError is a standard stream's
+                fault: StoreError | None = output_fault(exc)
+            else:
+                fault = machine_fault(exc, env.db_path if env else None)
             if fault is not None:
                 click.echo(f"Error: {visible(str(fault))}", err=True)
                 ctx.exit(exit_code(fault))

@@ -99,19 +99,16 @@ def main() -> None:
 
         ordinary()
         return
-    path, text = done
+    _path, text = done
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except OSError as exc:  # a closed pipe, a full disk: said as the ordinary path says it
-        from store.machine import machine_fault
         from store.validate import visible
 
-        from .output import exit_code
+        from .output import exit_code, output_fault
 
-        fault = machine_fault(exc, path)
-        if fault is None:
-            raise
+        fault = output_fault(exc)  # the output failed, not the database
         print(f"Error: {visible(str(fault))}", file=sys.stderr)
         os._exit(exit_code(fault))
     os._exit(0)  # no interpreter teardown, as ``cli.main`` ends a scripted command

@@ -162,12 +162,27 @@ def emit(
     write_text(render(data, fmt, columns), output)
 
 
+def output_fault(exc: OSError) -> MachineFault:
+    """The refusal when standard output cannot be written (a full device, a closed pipe): the
+    output failed, not the database (exit 6)."""
+    reason = (exc.strerror or type(exc).__name__).lower()
+    return MachineFault(
+        f"Writing to standard output failed ({reason}): the output was lost, the database "
+        "is as the command left it. Free some room or send the output elsewhere.",
+        code="output_failed",
+        reason=reason,
+    )
+
+
 def write_text(text: str, output: str | Path | None = None) -> None:
     """Text to stdout, or to a file (0600) written under a temporary name and renamed, so a
     failure (a full disk) leaves neither a half-written file nor a temporary one. The file is
     never anything but a regular file or a new name, and never a file of the database."""
     if output is None:
-        click.echo(text, nl=False)
+        try:
+            click.echo(text, nl=False)
+        except OSError as exc:
+            raise output_fault(exc) from None
         return
     ctx = click.get_current_context(silent=True)
     env = ctx.find_object(Env) if ctx else None
@@ -187,4 +202,7 @@ def info(message: str, *, lines: bool = False) -> None:
 def created(record_id: str, message: str) -> None:
     """Report a new record: a sentence on stderr, the id alone on the last line of stdout."""
     info(message)
-    click.echo(record_id)
+    try:
+        click.echo(record_id)
+    except OSError as exc:
+        raise output_fault(exc) from None

@@ -438,6 +438,7 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
     """Enrol a device from its request file and write its welcome bundle."""
     store = env.store()
     wanted = rosters.read_request(request)
+    rosters.check_enrol(store, wanted, role)  # a refusal known now, before the codes are asked
     callsign, unit = wanted.data.get("callsign"), wanted.data.get("unit")
     who = (
         f"its operator {callsign}, {str(wanted.data['role']).replace('_', ' ')} of unit {unit}"

@@ -233,9 +233,16 @@ def _validate(data: dict[str, Any]) -> None:
         packages = {p["code"]: p for p in data["packages"]}
         quals = {q["code"] for q in data["qualifications"]}
         units = {u["code"] for u in data["units"]}
-        _validate_concepts(concepts, ranks, quals, units)
+        _validate_concepts(concepts, ranks, quals, units, set(packages))
         _validate_travel(data.get("travel", {}), units)
         for package in packages.values():
+            if package["level"] not in ranks:
+                raise BadInput(
+                    f"Package {package['code']} names unknown level {package['level']}.",
+                    code="catalogue_package_level",
+                    package=package["code"],
+                    level=package["level"],
+                )
             for code in package["concepts"]:
                 if code not in concepts:
                     raise BadInput(
@@ -280,9 +287,14 @@ def _validate(data: dict[str, Any]) -> None:
 
 
 def _validate_concepts(
-    concepts: dict[str, Any], ranks: dict[str, int], quals: set[str], units: set[str]
+    concepts: dict[str, Any],
+    ranks: dict[str, int],
+    quals: set[str],
+    units: set[str],
+    packages: set[str],
 ) -> None:
-    """Every concept names a known level, qualifications, pilot units and subject kinds."""
+    """Every concept names a known level, qualifications, pilot units and packages, and
+    subject kinds."""
     for concept in concepts.values():
         if concept["level"] not in ranks:
             raise BadInput(
@@ -306,6 +318,14 @@ def _validate_concepts(
                     code="catalogue_pilot_unit",
                     concept=concept["code"],
                     unit=unit,
+                )
+        for package in concept.get("pilot_packages", []):
+            if package not in packages:
+                raise BadInput(
+                    f"Pilot concept {concept['code']} names unknown package {package}.",
+                    code="catalogue_pilot_package",
+                    concept=concept["code"],
+                    package=package,
                 )
         for kind in concept.get("subject_kinds", SUBJECT_KINDS):
             if kind not in SUBJECT_KINDS:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from . import validate
@@ -24,6 +25,9 @@ _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", re.ASCII)
 MAX_ROWS = 1000
 #: Ranks, threat levels and staffing counts lie in 1..MAX_ORDER.
 MAX_ORDER = 1000
+#: An FTE of one reinforcement line: digits with at most one decimal, above 0, at most MAX_FTE.
+_FTE = re.compile(r"[0-9]{1,5}(\.[0-9])?", re.ASCII)
+MAX_FTE = Decimal(10000)
 
 Check = Callable[[object, str], object]
 
@@ -34,6 +38,20 @@ def _code(value: object, field: str) -> object:
             f"{field} must be a code of letters, digits, '_', '-' or '.' (at most 40); "
             f"{validate.shown(value)} is not.",
             code="catalogue_bad_code",
+            field=field,
+            given=validate.shown(value),
+        )
+    return value
+
+
+def _upper_code(value: object, field: str) -> object:
+    """A code every lookup upper-cases (a unit's, a concept's): lower case would be unusable."""
+    _code(value, field)
+    if isinstance(value, str) and value != value.upper():
+        raise BadInput(
+            f"{field} must be written in upper case (it is looked up so); "
+            f"{validate.shown(value)} is not.",
+            code="catalogue_code_case",
             field=field,
             given=validate.shown(value),
         )
@@ -59,8 +77,20 @@ def _mark(value: object, field: str) -> object:
 
 
 def _fte(value: object, field: str) -> object:
+    """Full-time equivalents as text: digits, at most one decimal, more than 0, at most
+    MAX_FTE (no sign, exponent, space, '_', NaN or Infinity)."""
     if not isinstance(value, str) or len(value) > 12:
         raise _wrong(field, 'a decimal number written as text ("27.5")')
+    if _FTE.fullmatch(value) is None or not 0 < Decimal(value) <= MAX_FTE:
+        raise BadInput(
+            f"{field} must be full-time equivalents written with digits and at most one "
+            f'decimal, more than 0 and at most {MAX_FTE} ("27.5"); {validate.shown(value)} '
+            "is not.",
+            code="catalogue_bad_fte",
+            field=field,
+            most=str(MAX_FTE),
+            given=validate.shown(value),
+        )
     return value
 
 
@@ -71,6 +101,8 @@ def _wrong(field: str, expected: str) -> BadInput:
 
 
 def _list_of(check: Check, *, size: int | None = None) -> Check:
+    """A list of items of ``check``, none repeated (``size`` long when given)."""
+
     def checked(value: object, field: str) -> object:
         if not isinstance(value, list) or len(value) > MAX_ROWS:
             raise _wrong(field, "a list")
@@ -83,6 +115,15 @@ def _list_of(check: Check, *, size: int | None = None) -> Check:
             )
         for n, item in enumerate(value, 1):
             check(item, f"{field}[{n}]")
+            if item in value[: n - 1]:
+                raise BadInput(
+                    f"{field}[{n}] repeats {validate.shown(item)} of {field}"
+                    f"[{value.index(item) + 1}].",
+                    code="catalogue_repeated",
+                    field=f"{field}[{n}]",
+                    given=validate.shown(item),
+                    first=f"{field}[{value.index(item) + 1}]",
+                )
         return value
 
     return checked
@@ -98,7 +139,7 @@ def _staffing(value: object, field: str) -> object:
 
 
 _TRAVEL_PAIR: dict[str, tuple[Check, bool]] = {
-    "units": (_list_of(_code, size=2), True),
+    "units": (_list_of(_upper_code, size=2), True),
     "minutes": (_whole(0, 1440), True),
 }
 
@@ -117,7 +158,7 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
     },
     "qualifications": {"code": (_code, True), "name": (_name, True), "typical": (_mark, False)},
     "concepts": {
-        "code": (_code, True),
+        "code": (_upper_code, True),
         "name": (_name, True),
         "level": (_code, True),
         "staffing": (_staffing, True),
@@ -135,7 +176,7 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
         "care_modules": (_list_of(_name), False),
     },
     "units": {
-        "code": (_code, True),
+        "code": (_upper_code, True),
         "name": (_name, True),
         "organisation": (_name, True),
         "national": (_mark, False),
@@ -234,8 +275,20 @@ def _travel(travel: object) -> None:
     pairs = travel.get("pairs", [])
     if not isinstance(pairs, list) or len(pairs) > MAX_ROWS:
         raise _wrong("travel.pairs", "a list")
+    seen: dict[tuple[str, ...], int] = {}
     for n, pair in enumerate(pairs, 1):
         _row(pair, _TRAVEL_PAIR, f"travel.pairs[{n}]")
+        both = tuple(sorted(pair["units"]))  # a pair holds both ways
+        if both in seen:
+            raise BadInput(
+                f"travel.pairs[{n}].units repeats the pair {validate.shown(' and '.join(both))} "
+                f"of travel.pairs[{seen[both]}] (a pair holds both ways).",
+                code="catalogue_travel_repeated",
+                field=f"travel.pairs[{n}].units",
+                units=validate.shown(" and ".join(both)),
+                first=f"travel.pairs[{seen[both]}]",
+            )
+        seen[both] = n
 
 
 def _unknown(field: str) -> None:

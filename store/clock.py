@@ -47,6 +47,7 @@ _HHMM_RE = re.compile(r"^[0-9]{1,2}:[0-9]{2}\Z")
 _DAY_FIRST_RE = re.compile(r"^([0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})(?:$|[ t])")
 #: No time zone on earth is further from UTC than this; ISO-8601 offsets stay within it.
 MAX_OFFSET = timedelta(hours=18)
+_A_DAY = timedelta(days=1)
 TIME_FORMS = (
     "'YYYY-MM-DD HH:MM' or 'YYYY-MM-DDTHH:MM' (Europe/Amsterdam), 'today HH:MM', "
     "'tomorrow HH:MM', or ISO-8601 with an offset such as 2026-11-28T14:00+01:00"
@@ -388,7 +389,9 @@ def parse_time(text: str, clock: Clock) -> datetime:
 
 def _with_offset(match: re.Match[str], original: str) -> datetime:
     day = _real_date(match["date"], original)
-    if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY:
+    # only a bound on the written day (an offset moves it by at most a day); whether the
+    # moment lies in range is validate.moment's one check for every spelling (local day)
+    if not validate.EARLIEST_DAY - _A_DAY <= day <= validate.LATEST_DAY + _A_DAY:
         raise _out_of_range(original)
     if match["z"]:
         offset = timedelta(0)

@@ -94,6 +94,7 @@ import hashlib
 import json
 import re
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -586,15 +587,31 @@ def _prune_event(event: Any, name: str) -> list[str]:
 # Zones ---------------------------------------------------------------------------------------
 
 
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@functools.cache
+def _iana_names() -> frozenset[str]:
+    """The IANA zone names this machine's zone database has, without the names that are not a
+    zone of a calendar: ``localtime`` (the machine's own zone, a guess), ``posixrules``,
+    ``Factory`` and the ``right/`` (leap-second clocks) and ``posix/`` copies."""
+    return frozenset(
+        name
+        for name in zoneinfo.available_timezones()
+        if name not in _NOT_ZONES and not name.startswith(("right/", "posix/"))
+    )
+
+
 @functools.cache
 def known_zone(tzid: str) -> tzinfo | None:
-    """The zone a TZID names when it is an IANA name or a Windows name (CLDR's mapping, as
-    icalendar has it), else None. Never a zone remembered from another file."""
+    """The zone a TZID names when it is an IANA zone name or a Windows name (CLDR's mapping,
+    as icalendar has it), else None. Never a zone remembered from another file, nor one that
+    depends on the machine (``localtime``, ``posixrules``) or keeps leap seconds (``right/``)."""
     from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
     cleaned = tzid.strip().strip("/")
     for candidate in (cleaned, WINDOWS_TO_OLSON.get(cleaned)):
-        if not candidate or len(candidate) > 100 or ".." in candidate:
+        if not candidate or candidate not in _iana_names():
             continue
         try:
             return ZoneInfo(candidate)

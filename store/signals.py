@@ -205,7 +205,7 @@ def raise_signal(
     detail = {"category": category, "urgency": urgency, "tlp": tlp}
     with store.write("signal.raise", signal_id, detail, require="signal.raise") as conn:
         body = validate.text(text, "The signal's text").strip()
-        if not body:
+        if validate.blank(body):  # zero-width or bidi marks alone say nothing either
             raise BadInput(
                 "A signal needs a description of what was seen.", code="signal_needs_description"
             )
@@ -466,7 +466,7 @@ def interpret_signal(store: Store, signal_id: str, text: str) -> Signal:
         NotFound: ``unknown_id``.
         PermissionDenied: the acting person may not interpret signals.
     """
-    if not validate.text(text, "The interpretation").strip():
+    if validate.blank(validate.text(text, "The interpretation")):
         raise BadInput("An interpretation (duiding) needs text.", code="duiding_needs_text")
     return _step(store, signal_id, "interpreted", note=text)
 

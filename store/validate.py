@@ -168,6 +168,19 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
+def blank(text: str) -> bool:
+    """True when ``text`` shows nothing: only spaces, line breaks (also U+2028/U+2029), control
+    characters and invisible ones (zero-width, bidi marks, variation selectors …).
+
+    Args:
+        text: any text.
+
+    Returns:
+        True when no character of it would be seen.
+    """
+    return all(char.isspace() or _IN_NAMES.match(char) for char in text)
+
+
 def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool = False) -> str:
     """Free text: a string of at most ``max_len`` characters with no NUL.
 
@@ -175,7 +188,7 @@ def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool =
         value: the value given.
         field: what it is, for the refusal (``"The note"``).
         max_len: the most characters (4,000 by default).
-        required: refuse an empty or blank one.
+        required: refuse an empty or blank one (``blank``: invisible characters only).
 
     Returns:
         The text unchanged (control characters are escaped on display, ``visible``).
@@ -197,7 +210,7 @@ def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool =
             max_len=max_len,
             length=len(value),
         )
-    if required and not value.strip():
+    if required and blank(value):
         raise BadInput(f"{field} may not be empty.", code="text_empty", field=field)
     return value
 

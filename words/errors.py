@@ -565,6 +565,22 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "{given} is not."
         )
     ),
+    "catalogue_code_case": _template(
+        _("{field} must be written in upper case (it is looked up so); {given} is not.")
+    ),
+    "catalogue_bad_fte": _template(
+        _(
+            "{field} must be full-time equivalents written with digits and at most one "
+            'decimal, more than 0 and at most {most} ("27.5"); {given} is not.'
+        )
+    ),
+    "catalogue_travel_repeated": _template(
+        _("{field} repeats the pair {units} of {first} (a pair holds both ways).")
+    ),
+    "catalogue_package_level": _template(_("Package {package} names unknown level {level}.")),
+    "catalogue_pilot_package": _template(
+        _("Pilot concept {concept} names unknown package {package}.")
+    ),
     "catalogue_list_size": _template(_("{field} must list exactly {size}.")),
     "catalogue_repeated": _template(_("{field} repeats {given} of {first}.")),
     "catalogue_unknown_field": _template(_("The catalogue has an unknown field {field}.")),
@@ -743,6 +759,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "not_deployed_here": _template(_("{callsign} is not deployed on this activity.")),
     "no_option_named": _template(_("Name the option to carry out: its number or its token.")),
+    "output_failed": _template(
+        _(
+            "Writing to standard output failed ({reason}): the output was lost, the database "
+            "is as the command left it. Free some room or send the output elsewhere."
+        )
+    ),
     "no_room": _template(
         _(
             "No room to {doing}{where} (the disk is full, or the file size limit was "

@@ -31,7 +31,7 @@ from .. import labels
 from ..i18n import _
 from ..literal import literal, plain
 from ..times import at
-from ..widgets.inputs import TextInput
+from ..widgets.inputs import SecretInput, TextInput
 from .base import Confirm, FormScreen
 
 T = TypeVar("T")
@@ -129,7 +129,7 @@ class Form(FormScreen[T]):
         if spec.kind == "flag":
             return Checkbox(spec.placeholder, value=spec.default == "1", id=spec.name, compact=True)
         if spec.kind == "secret":
-            return Input(id=spec.name, password=True, max_length=1024, compact=True)
+            return SecretInput(id=spec.name)
         return TextInput(
             plain(spec.default),
             id=spec.name,

@@ -650,6 +650,7 @@ class SyncScreen(BaseScreen[SyncData]):
                 raise BadInput(_("Give the path of the request file."))
             path = in_folder(folder, values["request"])
             request = rosters.read_request(path)
+            rosters.check_enrol(store, request, values["role"] or None)  # before the codes
             out = in_folder(folder, values["out"]) if values["out"].strip() else folder
             if out.is_dir():
                 out = out / welcome_name(request.data["device"])

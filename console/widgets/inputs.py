@@ -14,6 +14,8 @@ from textual.widgets import Input, TextArea
 
 from store.validate import visible
 
+from ..i18n import _
+
 _BREAKS = re.compile(r"\r\n?")
 #: What ends a line (``str.splitlines``'s breaks) or moves along one: in a one-line field each
 #: becomes one space, so a pasted address or message keeps every line.
@@ -33,6 +35,39 @@ class TextInput(Input):
         event.stop()
         if event.text:
             text = _ONE_LINE.sub(" ", event.text)
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *selection)
+
+
+#: Line breaks only (``str.splitlines``'s), for a secret: a tab may be part of one.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+class SecretInput(Input):
+    """A one-line secret (shown as dots). A paste of more than one line is refused with a
+    word, nothing pasted: Textual's ``Input`` kept its first line only, silently, so a secret
+    pasted with a line break in it was cut without anyone seeing (the dots hide it). Line
+    breaks at the end of a paste (a copied line) are dropped."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, password=True, max_length=1024, compact=True)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # not Textual's handler, which keeps the first line only
+        event.stop()
+        text = _LINE_BREAK.sub("\n", event.text).rstrip("\n")
+        if "\n" in text:
+            self.notify(
+                _(
+                    "A secret is one line; the paste held {lines} lines, so nothing was pasted."
+                ).format(lines=text.count("\n") + 1),
+                severity="warning",
+            )
+            return
+        if text:
             selection = self.selection
             if selection.is_empty:
                 self.insert_text_at_cursor(text)

@@ -504,6 +504,44 @@ def _is_key(value: object, size: int) -> bool:
         return False
 
 
+def check_enrol(store: Store, request: Request, role: str | None = None) -> str:
+    """The refusals of ``enroll`` known before the person compares the authentication codes:
+    a face runs this first, so nobody is asked "do the codes match?" only to be refused.
+
+    Args:
+        store: the database, with the acting person.
+        request: the checked request (``read_request``).
+        role: the role to enrol it with; None takes the one it asked for.
+
+    Returns:
+        The role the device would be enrolled with.
+
+    Raises:
+        BadInput: an unknown role; this laptop is in no team or not its admin device; the
+            device is already in the roster (not by this very request, whose welcome is
+            written again); a device made with a fixed clock joining a real team.
+        PermissionDenied: the actor may not manage the team.
+    """
+    chosen = request.data["role"] if role is None else role  # "" is no role: refused
+    if chosen not in access.ROLES:
+        raise BadInput(
+            f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}.",
+            code="unknown_role",
+            given=validate.shown(chosen),
+            choices=", ".join(access.ROLES),
+        )
+    access.require(store.actor, "team.manage")
+    held = require_team(store)
+    _require_admin_device(store, held)
+    last = held.device(request.data["device"])
+    if last is not None and not (
+        _welcomed_last(held, last, request) and last.get("role") == chosen
+    ):
+        raise BadInput(f"Device {request.data['label']} is already in the roster.")
+    _check_enrollable(store, held, request)
+    return chosen
+
+
 def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
     """Add the requesting device to the roster: a new version, signed on the admin device.
 
@@ -522,17 +560,8 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
             team.
         PermissionDenied: the actor may not manage the team.
     """
-    chosen = request.data["role"] if role is None else role  # "" is no role: refused
-    if chosen not in access.ROLES:
-        raise BadInput(
-            f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}.",
-            code="unknown_role",
-            given=validate.shown(chosen),
-            choices=", ".join(access.ROLES),
-        )
-    access.require(store.actor, "team.manage")
+    chosen = check_enrol(store, request, role)
     held = require_team(store)
-    _require_admin_device(store, held)
     last = held.device(request.data["device"])
     if last is not None and _welcomed_last(held, last, request) and last.get("role") == chosen:
         return held  # enrolled, its welcome not written (a full disk): write it again
