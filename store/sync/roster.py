@@ -504,6 +504,15 @@ def _is_key(value: object, size: int) -> bool:
         return False
 
 
+def _enrolled_already(request: Request) -> BadInput:
+    """The refusal of a request from a device the roster holds already."""
+    return BadInput(
+        f"Device {request.data['label']} is already in the roster.",
+        code="device_enrolled_already",
+        label=validate.visible(str(request.data["label"])),
+    )
+
+
 def check_enrol(store: Store, request: Request, role: str | None = None) -> str:
     """The refusals of ``enroll`` known before the person compares the authentication codes:
     a face runs this first, so nobody is asked "do the codes match?" only to be refused.
@@ -537,7 +546,7 @@ def check_enrol(store: Store, request: Request, role: str | None = None) -> str:
     if last is not None and not (
         _welcomed_last(held, last, request) and last.get("role") == chosen
     ):
-        raise BadInput(f"Device {request.data['label']} is already in the roster.")
+        raise _enrolled_already(request)
     _check_enrollable(store, held, request)
     return chosen
 
@@ -570,11 +579,7 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
         roster = require_team(store)
         _require_admin_device(store, roster)
         if roster.device(request.data["device"]) is not None:
-            raise BadInput(
-                f"Device {request.data['label']} is already in the roster.",
-                code="device_enrolled_already",
-                label=validate.visible(str(request.data["label"])),
-            )
+            raise _enrolled_already(request)
         _check_enrollable(store, roster, request)
         log.check_shapes(conn)  # the welcome bundle must be writable: checked before the roster
         now = store.now()
