@@ -36,6 +36,7 @@ from store.db import Store
 from store.errors import StoreError
 from words.errors import sentence as refusal
 
+from .. import collector
 from ..actions import Action, bindings
 from ..i18n import _
 from ..labels import label
@@ -132,7 +133,8 @@ class StoreWork(_Node):
         def work() -> None:
             worker = get_current_worker()
             try:
-                result = call(store)
+                with collector.paused():
+                    result = call(store)
             except Exception as exc:  # every failure is shown, never lost in a worker
                 if not worker.is_cancelled:
                     self.post_message(StoreCall.Failed(ticket, exc))
@@ -296,6 +298,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             problem.remove_class("shown")
         with self.app.batch_update():
             self.show(data)
+        collector.shown()
         pending, self._pending = self._pending, []
         for action in pending:
             self.call_later(self._run_pending, action)
