@@ -16,12 +16,14 @@ with a form: a toast after every write, and the screen (and badge) refreshed.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from textual import events
+from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -223,6 +225,12 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
 
     def __init__(self) -> None:
         super().__init__()
+        # A new screen's widgets take the styles as they are when they mount. Textual would
+        # also parse every style sheet again and restyle every widget of every screen at a
+        # screen's first visit (twice: 30-100 ms of the UI thread on the large set, issue 18);
+        # it still does when the styles changed since (a theme), as for any screen it shows.
+        with contextlib.suppress(NoActiveAppError):
+            self._css_update_count = self.app._css_update_count
         self.data: D | None = None
         self.loading = False
         self._announce = False
