@@ -16,12 +16,14 @@ with a form: a toast after every write, and the screen (and badge) refreshed.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from textual import events
+from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -36,6 +38,7 @@ from store.db import Store
 from store.errors import StoreError
 from words.errors import sentence as refusal
 
+from .. import collector
 from ..actions import Action, bindings
 from ..i18n import _
 from ..labels import label
@@ -132,7 +135,8 @@ class StoreWork(_Node):
         def work() -> None:
             worker = get_current_worker()
             try:
-                result = call(store)
+                with collector.paused():
+                    result = call(store)
             except Exception as exc:  # every failure is shown, never lost in a worker
                 if not worker.is_cancelled:
                     self.post_message(StoreCall.Failed(ticket, exc))
@@ -221,6 +225,12 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
 
     def __init__(self) -> None:
         super().__init__()
+        # A new screen's widgets take the styles as they are when they mount. Textual would
+        # also parse every style sheet again and restyle every widget of every screen at a
+        # screen's first visit (twice: 30-100 ms of the UI thread on the large set, issue 18);
+        # it still does when the styles changed since (a theme), as for any screen it shows.
+        with contextlib.suppress(NoActiveAppError):
+            self._css_update_count = self.app._css_update_count
         self.data: D | None = None
         self.loading = False
         self._announce = False
@@ -296,6 +306,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             problem.remove_class("shown")
         with self.app.batch_update():
             self.show(data)
+        collector.shown()
         pending, self._pending = self._pending, []
         for action in pending:
             self.call_later(self._run_pending, action)

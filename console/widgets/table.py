@@ -58,6 +58,10 @@ class Row:
     cells: tuple[Text, ...]
     style: str = ""
 
+    def __post_init__(self) -> None:
+        # where the row is built (the worker): the UI thread only compares (issue 18)
+        _ = self.signature
+
     @cached_property
     def signature(self) -> tuple[object, ...]:
         """What the row shows; two rows with the same signature look the same."""
