@@ -264,17 +264,17 @@ class DayBoard(Widget):
 
     def reveal(self) -> None:
         """Scroll so the selected activity's lane is in view."""
-        if self.board is None or self.selected is None:
+        box = self.parent
+        if self.board is None or self.selected is None or not isinstance(box, Widget):
             return
-        text = render_lanes(self.board, self.content_region.width or 80, self.selected)
+        if not (self.content_region.width and box.scrollable_content_region.height):
+            return  # not laid out yet: the box's resize reveals it again once it has a size
+        text = render_lanes(self.board, self.content_region.width, self.selected)
         start = next((span.start for span in text.spans if "reverse" in str(span.style)), None)
         if start is None:
             return
         line = text.plain[:start].count("\n")
-        box = self.parent
-        if not isinstance(box, Widget):
-            return
-        height = max(1, box.scrollable_content_region.height)
+        height = box.scrollable_content_region.height
         if not box.scroll_y <= line < box.scroll_y + height:
             box.scroll_to(y=max(0, line - height // 2), animate=False)
 
