@@ -74,6 +74,30 @@ def in_folder(folder: Path, typed: str) -> Path:
     return path if path.is_absolute() else folder / path
 
 
+def request_name(callsign: str, device: str) -> str:
+    """The default file name of this device's enrolment request: its operator and the random
+    end of its id, so two laptops joining through one folder never write the same file."""
+    who = "".join(c for c in callsign if c.isascii() and (c.isalnum() or c in "-_"))
+    return f"request-{who or 'device'}-{device[-7:]}.json"
+
+
+def one_request(path: Path) -> Path:
+    """The request file a typed path names: a file itself, or the one ``request*.json`` in a
+    folder (several there: the admin names which, none is guessed)."""
+    if not path.is_dir():
+        return path
+    found = sorted(p for p in path.glob("request*.json") if p.is_file())
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise BadInput(_("No request file (request….json) in {path}.").format(path=visible(str(path))))
+    raise BadInput(
+        _("{n} request files in {path}: name which one ({names}).").format(
+            n=len(found), path=visible(str(path)), names=", ".join(p.name for p in found[:4])
+        )
+    )
+
+
 def welcome_name(device: str) -> str:
     """The file name of a device's welcome bundle, as enrolling writes it into a folder."""
     return f"welcome-{device[:8]}.bundle"
@@ -98,17 +122,24 @@ def fetch_sync(store: Store) -> SyncData:
         found = team.device(device) if team else None
         return str(found["label"]) if found else device[:13]
 
+    def operator(peer: status.Peer) -> str:
+        """The callsign the signed roster binds the device to (its request named it), else
+        who wrote its latest change here."""
+        found = team.device(peer.device) if team else None
+        bound = found.get("callsign") if found else None
+        return str(bound) if isinstance(bound, str) and bound else peer.callsign or "—"
+
     peer_rows = [
         Row(
             peer.device,
             (
                 literal(peer.label),
-                literal(peer.callsign or "—"),
+                literal(operator(peer)),
                 Text("…" + peer.device[-7:], end=""),  # the random end: ids begin with a time
-                literal(labels.label("role", peer.role)),
                 literal(peer.status),
-                literal(at(peer.enrolled_at)[:10] if peer.enrolled_at else "—"),
                 Text(at(peer.last_received) if peer.last_received else _("never"), end=""),
+                literal(labels.label("role", peer.role)),
+                literal(at(peer.enrolled_at)[:10] if peer.enrolled_at else "—"),
                 Text(at(peer.last_sent) if peer.last_sent else _("never"), end=""),
                 Text(str(peer.not_acknowledged), end=""),
                 literal(peer.warning or "", "b yellow"),
@@ -311,13 +342,14 @@ class SyncScreen(BaseScreen[SyncData]):
                     yield DrawerTitle(_("Devices in the team"))
                     yield RecordTable(
                         [
+                            # At 120x40 the five that tell devices apart stay (issue 17)
                             Column(_("Device"), 10),
-                            Column(_("Callsign"), 9, drop=4),
-                            Column(_("Id"), 8, drop=5),
-                            Column(_("Role"), 12, drop=6),
-                            Column(_("Status"), 8),
-                            Column(_("Enrolled"), 10),
+                            Column(_("Callsign"), 8),
+                            Column(_("Id end"), 8),
+                            Column(_("Status"), 7),
                             Column(_("Last seen"), 16),
+                            Column(_("Role"), 12, drop=5),
+                            Column(_("Enrolled"), 10, drop=4),
                             Column(_("Last sent"), 16, drop=8),
                             Column(_("Not acked"), 9, align="right", drop=9),
                             Column(_("Warning"), 20, grow=True, drop=7),
@@ -609,11 +641,10 @@ class SyncScreen(BaseScreen[SyncData]):
 
         folder = self.folder
 
-        def save(store: Store, values: dict[str, str]) -> tuple[str, str]:
-            out = in_folder(folder, values["text"])
+        def where(store: Store, values: dict[str, str]) -> Path:
             if not values["text"].strip():
                 raise BadInput(_("Give where to write the request."))
-            return rosters.write_request(store, out)
+            return in_folder(folder, values["text"])
 
         def written(answer: tuple[str, str]) -> None:
             code, path = answer
@@ -630,16 +661,36 @@ class SyncScreen(BaseScreen[SyncData]):
                 )
             )
 
+        def chosen(out: Path) -> None:
+            def write() -> None:
+                self.write(
+                    lambda store: rosters.write_request(store, out),
+                    lambda answer: _("Request written to {path}.").format(path=visible(answer[1])),
+                    written,
+                )
+
+            if not out.exists():
+                write()
+                return
+            self.confirm(  # another laptop's request waiting there must not vanish unasked
+                _(
+                    "{path} exists already (another laptop's request waiting for the admin?). "
+                    "Writing this device's request replaces it."
+                ).format(path=visible(str(out))),
+                _("Replace it"),
+                write,
+            )
+
         self.open_form(
             StepForm(
-                save,
+                where,
                 _("Join a team: write this device's enrolment request"),
                 _("Write it to"),
-                default=str(folder / "request.json"),
+                default=str(folder / request_name(self.store.actor.callsign, self.store.device_id)),
                 button=_("Write request"),
             ),
             None,
-            written,
+            chosen,
         )
 
     def action_enrol(self) -> None:
@@ -648,7 +699,7 @@ class SyncScreen(BaseScreen[SyncData]):
         def read(store: Store, values: dict[str, str]) -> Enrolment:
             if not values["request"].strip():
                 raise BadInput(_("Give the path of the request file."))
-            path = in_folder(folder, values["request"])
+            path = one_request(in_folder(folder, values["request"]))
             request = rosters.read_request(path)
             out = in_folder(folder, values["out"]) if values["out"].strip() else folder
             if out.is_dir():
@@ -662,8 +713,8 @@ class SyncScreen(BaseScreen[SyncData]):
                     Field(
                         "request",
                         _("Request file"),
-                        default=str(folder / "request.json"),
-                        placeholder=_("e.g. request.json"),
+                        default=str(folder),
+                        placeholder=_("a file, or a folder with one request-….json"),
                     ),
                     Field(
                         "role",

@@ -362,25 +362,38 @@ async def test_a_laptop_joins_the_team_by_keys(
         app.state["sync_folder"] = str(share)
         return app
 
+    waiting = share / "request.json"  # another laptop's request, waiting for the admin
+    waiting.write_text("another laptop's request")
+    own = f"request-DKDB-77-{laptop.device_id[-7:]}.json"
     app = console(laptop)
     async with app.run_test(size=size) as pilot:
         await press(pilot, "y", "j")
-        assert form(app).query_one("Input").value == str(share / "request.json")  # default
-        await press(pilot, "enter")
+        assert form(app).query_one("Input").value == str(share / own)  # its own default name
+        await fill(pilot, "request.json")  # over the waiting one: asked, and no replaces nothing
+        await keys(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert "exists already" in app.screen.question
+        await press(pilot, "n")
+        assert waiting.read_text() == "another laptop's request"
+        await press(pilot, "j", "enter")
         code = str(app.screen.query_one("#document-body").render())
-        assert "Authentication code" in code and (share / "request.json").is_file()
+        assert "Authentication code" in code and (share / own).is_file()
         await press(pilot, "escape")
 
     admin = console(store)
     async with admin.run_test(size=size) as pilot:
         await press(pilot, "y", "o")
-        assert form(admin).query_one("#request", Input).value == str(share / "request.json")
-        await fill(pilot, "request.json")  # relative: in the sync folder, not the cwd
+        assert form(admin).query_one("#request", Input).value == str(share)
+        await keys(pilot, "enter")  # the folder holds two requests: which one is asked
+        await settle(pilot)
+        assert f"2 request files in {share}" in error_of(admin)
+        await fill(pilot, own)  # relative: in the sync folder, not the cwd
         await keys(pilot, "enter")
         await settle(pilot)
         assert isinstance(admin.screen, Confirm)  # compare the codes first
         asked = admin.screen.question
-        assert asked.startswith(f"Read {share / 'request.json'}: device new-laptop")
+        assert asked.startswith(f"Read {share / own}: device new-laptop")
         assert f"Its welcome bundle goes to {share / 'welcome-'}" in asked
         shown_code = code.split("Authentication code:")[1].split()[0]
         assert shown_code in asked
