@@ -90,7 +90,9 @@ def one_request(path: Path) -> Path:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise BadInput(_("No request file (request….json) in {path}.").format(path=visible(str(path))))
+        raise BadInput(
+            _("No request file (request….json) in {path}.").format(path=visible(str(path)))
+        )
     raise BadInput(
         _("{n} request files in {path}: name which one ({names}).").format(
             n=len(found), path=visible(str(path)), names=", ".join(p.name for p in found[:4])
@@ -755,6 +757,10 @@ class SyncScreen(BaseScreen[SyncData]):
             unit=request.data.get("unit") or "?",
             code=request.code,
         )
+        if out.exists():  # said before the yes, never found out afterwards
+            question += " " + _("It replaces the existing file {out}.").format(
+                out=visible(str(out))
+            )
 
         def enrol(store: Store) -> str:
             roster, done = exchange.enroll(store, request, role or None, out)

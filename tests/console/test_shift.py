@@ -20,6 +20,7 @@ from console.screens.agenda import AgendaScreen
 from console.screens.base import BaseScreen, Confirm, FormScreen
 from console.screens.roster import RosterScreen
 from console.screens.signals import SignalsScreen
+from console.screens.sync import welcome_name
 from store import agenda, decisions, handover, intel, logbook, proof, roster, signals
 from store.clock import local_iso
 from store.db import Store
@@ -381,6 +382,8 @@ async def test_a_laptop_joins_the_team_by_keys(
         assert "Authentication code" in code and (share / own).is_file()
         await press(pilot, "escape")
 
+    stale = share / welcome_name(laptop.device_id)  # an old file where the welcome goes
+    stale.write_text("old")
     admin = console(store)
     async with admin.run_test(size=size) as pilot:
         await press(pilot, "y", "o")
@@ -394,7 +397,8 @@ async def test_a_laptop_joins_the_team_by_keys(
         assert isinstance(admin.screen, Confirm)  # compare the codes first
         asked = admin.screen.question
         assert asked.startswith(f"Read {share / own}: device new-laptop")
-        assert f"Its welcome bundle goes to {share / 'welcome-'}" in asked
+        assert f"Its welcome bundle goes to {stale}" in asked
+        assert f"It replaces the existing file {stale}." in asked
         shown_code = code.split("Authentication code:")[1].split()[0]
         assert shown_code in asked
         await press(pilot, "y")
