@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Button, Input, Select
 
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
@@ -147,6 +147,15 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await settle(pilot)
         assert [d.callsign for d in roster.list_deployments(store, added.id)] == [free]
         assert any(t.startswith("Deployed") for t in toasts(app))
+        await press(pilot, "o")  # the form names who is deployed, offered for release
+        assert f"Deployed here now: {free}." in str(form(app).query_one(".note").render())
+        release = form(app).query_one("#release", Select)
+        assert [value for _words, value in release._options if value != Select.NULL] == [free]
+        assert str(form(app).query_one("#save", Button).label) == "Deploy"
+        release.value = free
+        await settle(pilot)
+        assert str(form(app).query_one("#save", Button).label) == "Release"
+        await press(pilot, "escape")
 
         # The log: an incident, flagged; then a flag cleared with its reason ----------------
         await press(pilot, "l")
