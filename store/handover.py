@@ -583,7 +583,7 @@ def _finding_items(store: Store) -> list[Item]:
     found = findings.open_findings(store, findings.since_last_handover(store))
     if not found:
         return [Item("findings", 0)]
-    return [Item(f.kind, f.count, f.ids, {"text": f.text}) for f in found]
+    return [Item(f.kind, f.count, f.ids, {"text": f.text, **f.params}) for f in found]
 
 
 def handover_content(draft: Handover) -> dict[str, Any]:

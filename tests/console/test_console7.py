@@ -104,8 +104,9 @@ async def test_80x24_the_board_keeps_the_selected_lane_in_view_when_the_log_open
 
 async def test_120x40_no_table_is_cut_at_its_right_edge(app: SchildwachtApp) -> None:
     """The review (rep3): at 120x40 the Handover's items, "Accepted by", Signals' "Category",
-    the Gaps activities' "Concept", the Agenda's "Re-plan" and Sync's "Enrolled" and "Last seen"
-    were cut. Every table now fits its width: lower-priority columns are dropped whole."""
+    the Gaps activities' "Concept", the Agenda's "Re-plan" and Sync's "Last seen" were cut; Sync
+    keeps what tells devices apart. Every table now fits its width: lower-priority columns are
+    dropped whole."""
     from console.labels import LABELS
     from console.screens.handover import ITEMS
     from console.widgets.table import _needed
@@ -115,7 +116,7 @@ async def test_120x40_no_table_is_cut_at_its_right_edge(app: SchildwachtApp) -> 
         "s": {"Category", "Raised"},
         "g": {"Concept"},
         "a": {"Re-plan", "Location"},
-        "y": {"Enrolled", "Last seen", "Device"},
+        "y": {"Device", "Callsign", "Id end", "Status", "Last seen"},  # told apart (issue 17)
         "t": set(),
         "k": set(),
     }
