@@ -518,14 +518,20 @@ def _expiring(store: Store, period: _Period) -> Item:
     _s, e, n = period.bounds
     lapse = to_db(period.end + EXPIRY_HORIZON)
     expiring = store.query(
-        "SELECT DISTINCT p.callsign, q.qualification, q.valid_until FROM shift x"
+        "SELECT DISTINCT p.callsign, q.qualification, q.valid_until, c.name FROM shift x"
         " JOIN staff p ON p.id = x.staff_id JOIN staff_qualification q ON q.staff_id = p.id"
+        " LEFT JOIN qualification c ON c.code = q.qualification"
         " WHERE x.start_at < ? AND x.end_at > ? AND q.valid_until IS NOT NULL"
         " AND q.valid_until <= ? ORDER BY q.valid_until, p.callsign",
         (n, e, lapse[:10]),
     )
     held = [
-        {"callsign": r["callsign"], "qualification": r["qualification"], "until": r["valid_until"]}
+        {
+            "callsign": r["callsign"],
+            "qualification": r["qualification"],
+            "until": r["valid_until"],
+            "name": r["name"] or r["qualification"],  # the catalogue's, for people
+        }
         for r in expiring
     ]
     ids = [f"{r['callsign']}:{r['qualification']}" for r in expiring]

@@ -15,6 +15,7 @@ from store.clock import local_text
 from store.validate import markdown, visible
 
 from . import _, ngettext
+from .suggestions import qualification
 
 if TYPE_CHECKING:
     from store.handover import HandoverRecord
@@ -176,7 +177,13 @@ def _expiring(item: Item, details: bool) -> str:
     )
     if details:
         text += "".join(
-            _("; {callsign} {qualification} until {until}").format(**q)
+            _("; {callsign} {qualification} until {until}").format(
+                callsign=q["callsign"],
+                qualification=qualification(
+                    q["qualification"], {q["qualification"]: q.get("name")}
+                ),
+                until=q["until"],
+            )
             for q in item["params"]["qualifications"]
         )
     return text
