@@ -503,7 +503,7 @@ class SyncScreen(BaseScreen[SyncData]):
                     )
                 receipts = exchange.import_path(store, folder, progress=progress)
                 failed = any(r.failed for r in receipts)  # refused, damaged or quarantined
-                text = receipt_text(receipts) or _(
+                text = receipt_text(receipts, rosters.current(store)) or _(
                     "No bundles from other devices in {folder}."
                 ).format(folder=visible(str(folder)))
                 return text, failed
@@ -868,9 +868,10 @@ def secrets_line(found: list[findings.Finding]) -> list[str]:
     ]
 
 
-def receipt_text(receipts: list[exchange.Receipt]) -> str:
+def receipt_text(receipts: list[exchange.Receipt], team: rosters.Roster | None = None) -> str:
     """A folder's receipts: first what went wrong in numbers (the toast shows that line), then
-    the refused files, then the rest, one line each (a short screen shows the first lines)."""
+    the refused files, then the rest, one line each (a short screen shows the first lines).
+    A sender the ``team``'s roster knows is named with its operator and id end too."""
     if not receipts:
         return ""
     refused = [r for r in receipts if r.result in FAILED]
@@ -896,12 +897,22 @@ def receipt_text(receipts: list[exchange.Receipt]) -> str:
             ngettext("{n} file read", "{n} files read", len(receipts)).format(n=len(receipts))
         )
     ordered = refused + [r for r in receipts if r.result not in FAILED]
-    return "\n".join(["; ".join(head) + ".", *(_receipt_line(r) for r in ordered)])
+    return "\n".join(["; ".join(head) + ".", *(_receipt_line(r, team) for r in ordered)])
 
 
-def _receipt_line(receipt: exchange.Receipt) -> str:
+def _sender(receipt: exchange.Receipt, team: rosters.Roster | None) -> str:
+    """The sender's label, and (labels are shared: "vm") its bound operator and id end."""
+    found = team.device(receipt.origin) if team and receipt.origin else None
+    if found is None:
+        return visible(receipt.sender)
+    operator = found.get("callsign")
+    who = f"{operator}, " if isinstance(operator, str) and operator else ""
+    return visible(f"{receipt.sender} ({who}…{receipt.origin[-7:]})")
+
+
+def _receipt_line(receipt: exchange.Receipt, team: rosters.Roster | None = None) -> str:
     name = visible(Path(receipt.file).name)
-    sender = visible(receipt.sender)
+    sender = _sender(receipt, team)
     if receipt.result in FAILED:
         why = f" ({visible(receipt.warnings[0])})" if receipt.warnings else ""
         return f"! {sender}/{name}: {receipt.result}{why}"
