@@ -72,10 +72,10 @@ GLOBAL_ACTIONS = (
         "U",
         "app.my_secret",
         _("Secret"),
-        _("Set or change my secret"),
+        _("Set or change a secret"),
         _(
-            "Your own secret on this laptop: set a first one, or change it with the current one "
-            "(password)"
+            "Your own secret on this laptop: set a first one, or change it with the current one; "
+            "with staff rights another's first one, or a reset (password)"
         ),
         show=False,
     ),
@@ -374,7 +374,8 @@ class SchildwachtApp(StoreWork, App[None]):
         )
 
     def action_my_secret(self) -> None:
-        """Set or change the acting person's own secret: current, new and repeated."""
+        """Set or change a secret: one's own (current, new, repeated), or with staff rights
+        another's first one or a forgotten one reset."""
         from .screens.switch_user import SecretForm
 
         screen = self.main_screen()
@@ -382,12 +383,12 @@ class SchildwachtApp(StoreWork, App[None]):
             return
         actions = {
             "staff.secret_first": _("{who} has a secret on this laptop now."),
+            "staff.secret_reset": _("{who}'s secret was reset; the reset is in the audit trail."),
             "staff.secret": _("{who}'s secret was changed."),
         }
-        who = self.actor.callsign
         screen.open_form(
-            SecretForm(who),
-            lambda action: actions.get(action, _("{who}'s secret was set.")).format(who=who),
+            SecretForm(self.actor.callsign),
+            lambda done: actions.get(done[0], _("{who}'s secret was set.")).format(who=done[1]),
         )
 
     def action_help(self) -> None:

@@ -20,8 +20,9 @@ and one plain sentence each; nothing here writes.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .clock import from_db, local_text
 from .db import OUTSIDE_ACTION, Store
@@ -53,6 +54,9 @@ class Finding:
     device: str | None = None  # the laptop it concerns, where it concerns one
     at: datetime | None = None  # when it was noticed
     count: int = 1
+    #: Its facts for the faces to word (``secret``: ``people``, [callsign, set by, set at]),
+    #: so no sentence here names how one face or another puts it right.
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def _at(text: object) -> datetime | None:
@@ -111,6 +115,7 @@ def secrets_set_by_others(store: Store) -> list[Finding]:
         "SELECT s.callsign, x.set_by, x.set_at FROM staff_secret x JOIN staff s"
         " ON s.id = x.staff_id WHERE x.set_by != s.callsign ORDER BY s.callsign"
     )
+    people = [[str(c), str(b), str(t)] for c, b, t in rows]
     if len(rows) > SECRETS_ONE_BY_ONE:
         named = ", ".join(f"{c} by {b}" for c, b, _at in rows[:SECRETS_ONE_BY_ONE])
         return [
@@ -118,12 +123,12 @@ def secrets_set_by_others(store: Store) -> list[Finding]:
                 "secret",
                 visible(
                     f"{len(rows)} people's secrets on this laptop were set by someone else "
-                    f"({named}, …): until each changes theirs with `schildwacht staff "
-                    "secret`, whoever set it could act as them, and what is done as them is "
-                    "marked so in the audit"
+                    f"({named}, …): until each changes theirs, whoever set it could act as "
+                    "them, and what is done as them is marked so in the audit"
                 ),
                 tuple(c for c, _b, _at in rows),
                 count=len(rows),
+                params={"people": people},
             )
         ]
     return [
@@ -131,13 +136,14 @@ def secrets_set_by_others(store: Store) -> list[Finding]:
             "secret",
             visible(
                 f"{callsign}'s secret on this laptop was set by {set_by} ({local_text(set_at)});"
-                f" until {callsign} changes it with `schildwacht staff secret`, {set_by} could "
-                f"act as {callsign}, and what is done as {callsign} is marked so in the audit"
+                f" until {callsign} changes it, {set_by} could act as {callsign}, and what is "
+                f"done as {callsign} is marked so in the audit"
             ),
             (callsign,),
             at=_at(set_at),
+            params={"people": [person]},
         )
-        for callsign, set_by, set_at in rows
+        for person, (callsign, set_by, set_at) in zip(people, rows, strict=True)
     ]
 
 

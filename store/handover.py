@@ -518,14 +518,20 @@ def _expiring(store: Store, period: _Period) -> Item:
     _s, e, n = period.bounds
     lapse = to_db(period.end + EXPIRY_HORIZON)
     expiring = store.query(
-        "SELECT DISTINCT p.callsign, q.qualification, q.valid_until FROM shift x"
+        "SELECT DISTINCT p.callsign, q.qualification, q.valid_until, c.name FROM shift x"
         " JOIN staff p ON p.id = x.staff_id JOIN staff_qualification q ON q.staff_id = p.id"
+        " LEFT JOIN qualification c ON c.code = q.qualification"
         " WHERE x.start_at < ? AND x.end_at > ? AND q.valid_until IS NOT NULL"
         " AND q.valid_until <= ? ORDER BY q.valid_until, p.callsign",
         (n, e, lapse[:10]),
     )
     held = [
-        {"callsign": r["callsign"], "qualification": r["qualification"], "until": r["valid_until"]}
+        {
+            "callsign": r["callsign"],
+            "qualification": r["qualification"],
+            "until": r["valid_until"],
+            "name": r["name"] or r["qualification"],  # the catalogue's, for people
+        }
         for r in expiring
     ]
     ids = [f"{r['callsign']}:{r['qualification']}" for r in expiring]
@@ -583,7 +589,7 @@ def _finding_items(store: Store) -> list[Item]:
     found = findings.open_findings(store, findings.since_last_handover(store))
     if not found:
         return [Item("findings", 0)]
-    return [Item(f.kind, f.count, f.ids, {"text": f.text}) for f in found]
+    return [Item(f.kind, f.count, f.ids, {"text": f.text, **f.params}) for f in found]
 
 
 def handover_content(draft: Handover) -> dict[str, Any]:

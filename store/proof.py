@@ -41,7 +41,8 @@ _demo_hashes: dict[tuple[int, int, int], str] = {}
 
 
 def check_new(secret: str) -> str:
-    """A new secret: at least ``MIN_LENGTH`` characters, at most ``MAX_LENGTH``, no NUL.
+    """A new secret: at least ``MIN_LENGTH`` characters besides white space, at most
+    ``MAX_LENGTH``, no NUL.
 
     Args:
         secret: the new secret as typed.
@@ -52,9 +53,10 @@ def check_new(secret: str) -> str:
     Raises:
         BadInput: ``secret_too_short``, ``secret_too_long`` or ``secret_with_nul``.
     """
-    if not isinstance(secret, str) or len(secret) < MIN_LENGTH:
+    # white space does not count: eight spaces are no secret (issue 17)
+    if not isinstance(secret, str) or len("".join(secret.split())) < MIN_LENGTH:
         raise BadInput(
-            f"Choose a secret of at least {MIN_LENGTH} characters.",
+            f"Choose a secret of at least {MIN_LENGTH} characters (spaces do not count).",
             code="secret_too_short",
             least=MIN_LENGTH,
         )

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import machine, matching, rules, validate
-from .catalogue import get_concept, get_unit, travel_minutes
+from .catalogue import get_concept, get_unit, list_qualifications, travel_minutes
 from .clock import (
     Clock,
     day_bounds,
@@ -824,6 +824,7 @@ def _deployed(store: Store, activity_id: str) -> list[Staff]:
 
 
 def _no_open_slot(
+    names: dict[str, str],
     officer: Staff,
     staffing: dict[str, int],
     filled: dict[str, int],
@@ -844,7 +845,13 @@ def _no_open_slot(
     return Problem(
         "no_open_slot",
         "R8" if lapsed else "staffing",
-        {"callsign": officer.callsign, "since": to_db(since), "full": full, "lapsed": lapsed},
+        {
+            "callsign": officer.callsign,
+            "since": to_db(since),
+            "full": full,
+            "lapsed": lapsed,
+            "names": {q: names.get(q, q) for q in held},  # the catalogue's, for people
+        },
     )
 
 
@@ -911,6 +918,7 @@ def group_problems(
     parts, verdict = judge_group(store, activity_id, concept, officers)
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     problems = []
+    names = {q.code: q.name for q in list_qualifications(store)} if verdict.idle else {}
     for callsign in verdict.idle:
         if named is not None and callsign not in named:
             continue
@@ -918,7 +926,8 @@ def group_problems(
         where = next((i for i, p in enumerate(parts) if callsign in p[3]), 0)
         day, since = parts[where][0], parts[where][1]
         last = parts[-1][0]
-        problems.append(_no_open_slot(officer, staffing, verdict.filled[where], day, since, last))
+        found = _no_open_slot(names, officer, staffing, verdict.filled[where], day, since, last)
+        problems.append(found)
     return problems
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from store.clock import local
 
 from . import _
+from .suggestions import qualification
 
 if TYPE_CHECKING:
     from store.roster import Problem
@@ -54,11 +55,14 @@ def _unqualified(p: Params) -> str:
 
 
 def _no_open_slot(p: Params) -> str:
+    names = p.get("names") or {}  # the catalogue's names (none in problems kept before them)
     full = [
-        _("{code} ({filled} of {count})").format(code=q, filled=f, count=c) for q, f, c in p["full"]
+        _("{code} ({filled} of {count})").format(code=qualification(q, names), filled=f, count=c)
+        for q, f, c in p["full"]
     ]
     lapsed = [
-        _("{code} lapsed {day}").format(code=code, day=_minute(day)) for code, day in p["lapsed"]
+        _("{code} lapsed {day}").format(code=qualification(code, names), day=_minute(day))
+        for code, day in p["lapsed"]
     ]
     why = "; ".join(
         ([_("already filled: {slots}").format(slots=", ".join(full))] if full else []) + lapsed

@@ -922,7 +922,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "secret_too_long": _template(_("Choose a secret of at most {most} characters.")),
-    "secret_too_short": _template(_("Choose a secret of at least {least} characters.")),
+    "secret_too_short": _template(
+        _("Choose a secret of at least {least} characters (spaces do not count).")
+    ),
     "secret_with_nul": _template(_("A secret may not contain a NUL character.")),
     "shift_too_long": _template(_("{callsign}: a shift lasts at most 14 hours.")),
     "shortening_not_shorter": _template(

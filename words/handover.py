@@ -15,6 +15,7 @@ from store.clock import local_text
 from store.validate import markdown, visible
 
 from . import _, ngettext
+from .suggestions import qualification
 
 if TYPE_CHECKING:
     from store.handover import HandoverRecord
@@ -176,7 +177,13 @@ def _expiring(item: Item, details: bool) -> str:
     )
     if details:
         text += "".join(
-            _("; {callsign} {qualification} until {until}").format(**q)
+            _("; {callsign} {qualification} until {until}").format(
+                callsign=q["callsign"],
+                qualification=qualification(
+                    q["qualification"], {q["qualification"]: q.get("name")}
+                ),
+                until=q["until"],
+            )
             for q in item["params"]["qualifications"]
         )
     return text
@@ -185,6 +192,38 @@ def _expiring(item: Item, details: bool) -> str:
 def _finding(item: Item, details: bool) -> str:
     """A trust finding (``store.findings``): its sentence as the store gave it, made visible."""
     return visible(str(item["params"]["text"]))
+
+
+def secret_finding(people: list[list[str]]) -> str:
+    """Secrets someone else set (``store.findings``: [callsign, set by, set at] each), and how
+    each person puts it right in either face."""
+    how = _("(in the console: U; on the command line: `schildwacht staff secret`)")
+    if len(people) == 1:
+        [[callsign, by, when]] = people
+        return visible(
+            _(
+                "{callsign}'s secret on this laptop was set by {by} ({when}); until {callsign} "
+                "changes it {how}, {by} could act as {callsign}, and what is done as "
+                "{callsign} is marked so in the audit"
+            ).format(callsign=callsign, by=by, when=local_text(when), how=how)
+        )
+    named = ", ".join(
+        _("{callsign} by {by}").format(callsign=c, by=b) for c, b, _when in people[:3]
+    )
+    return visible(
+        _(
+            "{n} people's secrets on this laptop were set by someone else ({named}, …): until "
+            "each changes theirs {how}, whoever set it could act as them, and what is done as "
+            "them is marked so in the audit"
+        ).format(n=len(people), named=named, how=how)
+    )
+
+
+def _secret(item: Item, details: bool) -> str:
+    """A secret finding worded here from its facts; one signed before it carried them, as
+    the store gave it."""
+    people = item["params"].get("people")
+    return secret_finding(people) if people else _finding(item, details)
 
 
 #: Per section, per kind: the item's sentence (``details``: with the names and lines it lists).
@@ -226,9 +265,10 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         "overlapping_handovers": _overlapping,
         "quarantined": _quarantined,
         **dict.fromkeys(
-            ("witness", "clash", "secret", "outside", "own_refused", "back_dated", "clock_ahead"),
+            ("witness", "clash", "outside", "own_refused", "back_dated", "clock_ahead"),
             _finding,
         ),
+        "secret": _secret,
         "findings": _counted(
             _(
                 "{n} trust findings (audit trail alarms, names given twice, secrets set by "

@@ -48,6 +48,7 @@ from .forms import (
     ActivityDefaults,
     ActivityForm,
     ConceptPicker,
+    DeployForm,
     Field,
     Form,
     LogForm,
@@ -584,12 +585,15 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if item is None:
             return
         self.call_store(
-            lambda store: roster.deployable(store, item.id),
-            lambda found: self._deploy_form(item, found),
+            lambda store: (
+                roster.deployable(store, item.id),
+                [s.callsign for s in roster.deployed_officers(store, item.id)],
+            ),
+            lambda found: self._deploy_form(item, *found),
             group="options",
         )
 
-    def _deploy_form(self, item: Activity, free: list[roster.Candidate]) -> None:
+    def _deploy_form(self, item: Activity, free: list[roster.Candidate], on: list[str]) -> None:
         def save(
             store: Store, values: dict[str, str]
         ) -> list[roster.Deployment] | roster.Deployment:
@@ -624,7 +628,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         else:
             offered = _("No officer is free and qualified for its open places now.")
         self.open_form(
-            Form(
+            DeployForm(
                 _("Deploy officers on '{title}' ({person}, {when})").format(
                     title=item.title, person=item.person, when=span_of(item)
                 ),
@@ -638,14 +642,17 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     ),
                     Field(
                         "release",
-                        _("Or release (callsign)"),
-                        placeholder=_("an officer deployed here, to end the deployment"),
+                        _("Or release"),
+                        "choice",
+                        choices=tuple((c, c) for c in on),
+                        blank=_("nobody (deploy)") if on else _("nobody is deployed here"),
                     ),
                     Field("reason", _("Reason (for a release)")),
                 ],
                 save,
                 button=_("Deploy"),
-                note=offered
+                note=(_("Deployed here now: {who}.").format(who=", ".join(on)) + " " if on else "")
+                + offered
                 + " "
                 + _(
                     "Each officer must be on duty, free, rested and hold the concept's "

@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from store import agenda, logbook, signals
@@ -335,6 +335,16 @@ def restrict_fields(item: Activity, start: str, end: str) -> list[Field]:
         ),
         Field("note", _("Note")),
     ]
+
+
+class DeployForm(Form[T]):
+    """The deploy form: its release field offers the officers deployed on the activity, and
+    the button says what Enter does (deploy, or release the one chosen)."""
+
+    @on(Select.Changed, "#release")
+    def _release_chosen(self, event: Select.Changed) -> None:
+        button = self.query_one("#save", Button)
+        button.label = self.button if event.select.is_blank() else _("Release")
 
 
 class RestrictForm(Form[T]):

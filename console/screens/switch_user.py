@@ -4,8 +4,9 @@ Switch user: the laptop's operator needs no secret; anyone else types theirs (ma
 proves it (``Store.switch_user``, in a worker: the secret's hash is slow on purpose); a refusal
 is shown in the form, which stays open, and nothing changes.
 
-My secret: the acting person sets a first secret or changes theirs (current, new, and the new
-one again), through the same store function as ``staff secret`` (``store.staff.set_secret``).
+A secret: the acting person sets a first secret or changes theirs (current, new, and the new
+one again); someone with staff rights gives another person a first one or resets a forgotten
+one, through the same store function as ``staff secret`` (``store.staff.set_secret``).
 """
 
 from __future__ import annotations
@@ -40,30 +41,40 @@ class SwitchUserForm(Form[ActingPerson]):
         )
 
 
-def _set_mine(store: Store, values: dict[str, str]) -> str:
-    """The acting person's own secret: the repeat must match before the store is asked."""
+def _set_secret(store: Store, values: dict[str, str]) -> tuple[str, str]:
+    """A secret on this laptop, the acting person's own by default or another's (a first one
+    given in their presence, or a forgotten one reset: staff rights), as ``staff secret`` does:
+    the repeat must match before the store is asked. Returns the audit action and whose."""
     if values["new"] != values["repeat"]:
         raise BadInput(
             "The new secret and its repeat differ; nothing was changed.", code="secret_repeat"
         )
-    return set_secret(store, store.actor.callsign, values["new"], old=values["current"] or None)
+    whose = values["whose"].strip() or store.actor.callsign
+    reset = values["reset"] == "1"
+    old = None if reset else values["current"] or None
+    return set_secret(store, whose, values["new"], old=old, reset=reset), whose.upper()
 
 
-class SecretForm(Form[str]):
-    """Set or change the acting person's own secret on this laptop."""
+class SecretForm(Form[tuple[str, str]]):
+    """Set or change a secret on this laptop: the acting person's own, or (staff rights)
+    another's first one or a forgotten one reset."""
 
     def __init__(self, acting: str) -> None:
         super().__init__(
-            _("My secret on this laptop ({who})").format(who=acting),
+            _("A secret on this laptop (acting: {who})").format(who=acting),
             [
+                Field("whose", _("Whose"), default=acting, max_length=40),
                 Field("current", _("Current secret"), "secret"),
                 Field("new", _("New secret"), "secret"),
                 Field("repeat", _("New secret again"), "secret"),
+                Field("reset", _("Reset"), "flag", placeholder=_("forgotten: reset it")),
             ],
-            _set_mine,
+            _set_secret,
             button=_("Set secret"),
+            first="current",
             note=_(
-                "At least 8 characters. Leave the current one empty if you have none on this "
-                "laptop yet."
+                "At least 8 characters besides spaces. Leave the current one empty if there is "
+                "none on this laptop yet. Another person's first secret, or a reset of a "
+                "forgotten one, needs staff rights and is marked in the audit trail."
             ),
         )

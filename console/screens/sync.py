@@ -74,6 +74,32 @@ def in_folder(folder: Path, typed: str) -> Path:
     return path if path.is_absolute() else folder / path
 
 
+def request_name(callsign: str, device: str) -> str:
+    """The default file name of this device's enrolment request: its operator and the random
+    end of its id, so two laptops joining through one folder never write the same file."""
+    who = "".join(c for c in callsign if c.isascii() and (c.isalnum() or c in "-_"))
+    return f"request-{who or 'device'}-{device[-7:]}.json"
+
+
+def one_request(path: Path) -> Path:
+    """The request file a typed path names: a file itself, or the one ``request*.json`` in a
+    folder (several there: the admin names which, none is guessed)."""
+    if not path.is_dir():
+        return path
+    found = sorted(p for p in path.glob("request*.json") if p.is_file())
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise BadInput(
+            _("No request file (request….json) in {path}.").format(path=visible(str(path)))
+        )
+    raise BadInput(
+        _("{n} request files in {path}: name which one ({names}).").format(
+            n=len(found), path=visible(str(path)), names=", ".join(p.name for p in found[:4])
+        )
+    )
+
+
 def welcome_name(device: str) -> str:
     """The file name of a device's welcome bundle, as enrolling writes it into a folder."""
     return f"welcome-{device[:8]}.bundle"
@@ -98,17 +124,24 @@ def fetch_sync(store: Store) -> SyncData:
         found = team.device(device) if team else None
         return str(found["label"]) if found else device[:13]
 
+    def operator(peer: status.Peer) -> str:
+        """The callsign the signed roster binds the device to (its request named it), else
+        who wrote its latest change here."""
+        found = team.device(peer.device) if team else None
+        bound = found.get("callsign") if found else None
+        return str(bound) if isinstance(bound, str) and bound else peer.callsign or "—"
+
     peer_rows = [
         Row(
             peer.device,
             (
                 literal(peer.label),
-                literal(peer.callsign or "—"),
+                literal(operator(peer)),
                 Text("…" + peer.device[-7:], end=""),  # the random end: ids begin with a time
-                literal(labels.label("role", peer.role)),
                 literal(peer.status),
-                literal(at(peer.enrolled_at)[:10] if peer.enrolled_at else "—"),
                 Text(at(peer.last_received) if peer.last_received else _("never"), end=""),
+                literal(labels.label("role", peer.role)),
+                literal(at(peer.enrolled_at)[:10] if peer.enrolled_at else "—"),
                 Text(at(peer.last_sent) if peer.last_sent else _("never"), end=""),
                 Text(str(peer.not_acknowledged), end=""),
                 literal(peer.warning or "", "b yellow"),
@@ -311,13 +344,14 @@ class SyncScreen(BaseScreen[SyncData]):
                     yield DrawerTitle(_("Devices in the team"))
                     yield RecordTable(
                         [
+                            # At 120x40 the five that tell devices apart stay (issue 17)
                             Column(_("Device"), 10),
-                            Column(_("Callsign"), 9, drop=4),
-                            Column(_("Id"), 8, drop=5),
-                            Column(_("Role"), 12, drop=6),
-                            Column(_("Status"), 8),
-                            Column(_("Enrolled"), 10),
+                            Column(_("Callsign"), 8),
+                            Column(_("Id end"), 8),
+                            Column(_("Status"), 7),
                             Column(_("Last seen"), 16),
+                            Column(_("Role"), 12, drop=5),
+                            Column(_("Enrolled"), 10, drop=4),
                             Column(_("Last sent"), 16, drop=8),
                             Column(_("Not acked"), 9, align="right", drop=9),
                             Column(_("Warning"), 20, grow=True, drop=7),
@@ -469,7 +503,7 @@ class SyncScreen(BaseScreen[SyncData]):
                     )
                 receipts = exchange.import_path(store, folder, progress=progress)
                 failed = any(r.failed for r in receipts)  # refused, damaged or quarantined
-                text = receipt_text(receipts) or _(
+                text = receipt_text(receipts, rosters.current(store)) or _(
                     "No bundles from other devices in {folder}."
                 ).format(folder=visible(str(folder)))
                 return text, failed
@@ -609,11 +643,10 @@ class SyncScreen(BaseScreen[SyncData]):
 
         folder = self.folder
 
-        def save(store: Store, values: dict[str, str]) -> tuple[str, str]:
-            out = in_folder(folder, values["text"])
+        def where(store: Store, values: dict[str, str]) -> Path:
             if not values["text"].strip():
                 raise BadInput(_("Give where to write the request."))
-            return rosters.write_request(store, out)
+            return in_folder(folder, values["text"])
 
         def written(answer: tuple[str, str]) -> None:
             code, path = answer
@@ -630,16 +663,36 @@ class SyncScreen(BaseScreen[SyncData]):
                 )
             )
 
+        def chosen(out: Path) -> None:
+            def write() -> None:
+                self.write(
+                    lambda store: rosters.write_request(store, out),
+                    lambda answer: _("Request written to {path}.").format(path=visible(answer[1])),
+                    written,
+                )
+
+            if not out.exists():
+                write()
+                return
+            self.confirm(  # another laptop's request waiting there must not vanish unasked
+                _(
+                    "{path} exists already (another laptop's request waiting for the admin?). "
+                    "Writing this device's request replaces it."
+                ).format(path=visible(str(out))),
+                _("Replace it"),
+                write,
+            )
+
         self.open_form(
             StepForm(
-                save,
+                where,
                 _("Join a team: write this device's enrolment request"),
                 _("Write it to"),
-                default=str(folder / "request.json"),
+                default=str(folder / request_name(self.store.actor.callsign, self.store.device_id)),
                 button=_("Write request"),
             ),
             None,
-            written,
+            chosen,
         )
 
     def action_enrol(self) -> None:
@@ -648,7 +701,7 @@ class SyncScreen(BaseScreen[SyncData]):
         def read(store: Store, values: dict[str, str]) -> Enrolment:
             if not values["request"].strip():
                 raise BadInput(_("Give the path of the request file."))
-            path = in_folder(folder, values["request"])
+            path = one_request(in_folder(folder, values["request"]))
             request = rosters.read_request(path)
             rosters.check_enrol(store, request, values["role"] or None)  # before the codes
             out = in_folder(folder, values["out"]) if values["out"].strip() else folder
@@ -663,8 +716,8 @@ class SyncScreen(BaseScreen[SyncData]):
                     Field(
                         "request",
                         _("Request file"),
-                        default=str(folder / "request.json"),
-                        placeholder=_("e.g. request.json"),
+                        default=str(folder),
+                        placeholder=_("a file, or a folder with one request-….json"),
                     ),
                     Field(
                         "role",
@@ -705,6 +758,10 @@ class SyncScreen(BaseScreen[SyncData]):
             unit=request.data.get("unit") or "?",
             code=request.code,
         )
+        if out.exists():  # said before the yes, never found out afterwards
+            question += " " + _("It replaces the existing file {out}.").format(
+                out=visible(str(out))
+            )
 
         def enrol(store: Store) -> str:
             roster, done = exchange.enroll(store, request, role or None, out)
@@ -812,9 +869,10 @@ def secrets_line(found: list[findings.Finding]) -> list[str]:
     ]
 
 
-def receipt_text(receipts: list[exchange.Receipt]) -> str:
+def receipt_text(receipts: list[exchange.Receipt], team: rosters.Roster | None = None) -> str:
     """A folder's receipts: first what went wrong in numbers (the toast shows that line), then
-    the refused files, then the rest, one line each (a short screen shows the first lines)."""
+    the refused files, then the rest, one line each (a short screen shows the first lines).
+    A sender the ``team``'s roster knows is named with its operator and id end too."""
     if not receipts:
         return ""
     refused = [r for r in receipts if r.result in FAILED]
@@ -840,12 +898,22 @@ def receipt_text(receipts: list[exchange.Receipt]) -> str:
             ngettext("{n} file read", "{n} files read", len(receipts)).format(n=len(receipts))
         )
     ordered = refused + [r for r in receipts if r.result not in FAILED]
-    return "\n".join(["; ".join(head) + ".", *(_receipt_line(r) for r in ordered)])
+    return "\n".join(["; ".join(head) + ".", *(_receipt_line(r, team) for r in ordered)])
 
 
-def _receipt_line(receipt: exchange.Receipt) -> str:
+def _sender(receipt: exchange.Receipt, team: rosters.Roster | None) -> str:
+    """The sender's label, and (labels are shared: "vm") its bound operator and id end."""
+    found = team.device(receipt.origin) if team and receipt.origin else None
+    if found is None:
+        return visible(receipt.sender)
+    operator = found.get("callsign")
+    who = f"{operator}, " if isinstance(operator, str) and operator else ""
+    return visible(f"{receipt.sender} ({who}…{receipt.origin[-7:]})")
+
+
+def _receipt_line(receipt: exchange.Receipt, team: rosters.Roster | None = None) -> str:
     name = visible(Path(receipt.file).name)
-    sender = visible(receipt.sender)
+    sender = _sender(receipt, team)
     if receipt.result in FAILED:
         why = f" ({visible(receipt.warnings[0])})" if receipt.warnings else ""
         return f"! {sender}/{name}: {receipt.result}{why}"

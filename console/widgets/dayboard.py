@@ -50,13 +50,14 @@ def span_text(activity: Activity) -> str:
 
 def activity_columns(*, person: bool) -> list[Column]:
     columns = [
+        # Narrow (80x24) the table drops whole columns, never scrolls Re-plan away (issue 17)
         Column(_("Time"), 11),
         Column(_("Title"), 16, grow=True),
         Column(_("Concept"), 8),
-        Column(_("Lvl/req"), 7),
-        Column(_("Status"), 9),
+        Column(_("Lvl/req"), 7, drop=3),
+        Column(_("Status"), 9, drop=2),
         Column(_("Re-plan"), 23),
-        Column(_("Location"), 16),
+        Column(_("Location"), 16, grow=True, drop=1),
     ]
     if person:
         columns.insert(1, Column(_("Person"), 9))

@@ -40,6 +40,9 @@ def test_init_needs_a_secret_of_eight_characters(
     monkeypatch.setenv("SCHILDWACHT_NEW_SECRET", "short")
     short = run("init", "--callsign", "OPS-01")
     assert short.exit_code == 2 and "at least 8 characters" in short.stderr
+    monkeypatch.setenv("SCHILDWACHT_NEW_SECRET", " \t      a ")  # spaces are no secret
+    blank = run("init", "--callsign", "OPS-01")
+    assert blank.exit_code == 2 and "(spaces do not count)" in blank.stderr
     assert not db_path.exists()
 
 

@@ -64,3 +64,45 @@ def test_the_handover_advice_names_console_keys_not_commands() -> None:
 
     assert not [kind for kind, words in ADVICE.items() if "schildwacht" in words]
     assert ": U, acting as themselves" in ADVICE["secret"]
+
+
+async def test_a_shift_leader_resets_anothers_secret_in_the_console(demo_store: Store) -> None:
+    """The CLI's `staff secret CALLSIGN --reset` in the console (issue 17): U names whose
+    secret; an operator's reset is refused with nothing written; the shift leader's works, and
+    the reset is the audit's `staff.secret_reset`."""
+    from textual.widgets import Checkbox
+
+    add_staff(demo_store, "RT-0998", unit="RT", role="operator")
+    as_user(demo_store, "RT-0998").close()  # a first secret, TEST_SECRET
+    for acting, works in (("RT-0998", False), (demo_store.actor.callsign, True)):
+        store = as_user(demo_store, acting) if not works else demo_store
+        app = SchildwachtApp(store, remember=False, watch=None, ahead=False)
+        before = snapshot(demo_store.path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("U")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, SecretForm)
+            form.query_one("#whose", Input).value = "RT-0998" if works else "NN-0000"
+            form.query_one("#reset", Checkbox).value = True
+            for name in ("new", "repeat"):
+                form.query_one(f"#{name}", Input).value = "nieuw-geheim-9"
+            form.query_one("#repeat", Input).focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            if not works:
+                assert app.screen is form and "may manage staff" in error_of(app)
+                assert snapshot(demo_store.path) == before
+            else:
+                assert app.screen is not form
+                assert toasts(app)[-1].startswith("RT-0998's secret was reset")
+        if not works:
+            store.close()
+    proven = Store(demo_store.path, user="RT-0998", secret="nieuw-geheim-9")
+    assert proven.actor.callsign == "RT-0998"
+    proven.close()
+    assert (
+        demo_store.one("SELECT count(*) FROM audit_event WHERE action = 'staff.secret_reset'")[0]
+        == 1
+    )

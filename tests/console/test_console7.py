@@ -19,7 +19,7 @@ from console.widgets.table import RecordTable
 from store import logbook
 from store.db import Store
 from tests.conftest import as_user, snapshot
-from tests.console.conftest import rows, settle, shown, toasts
+from tests.console.conftest import row_text, rows, settle, shown, toasts
 from tests.hostile import build_template, copied_team
 
 
@@ -104,8 +104,9 @@ async def test_80x24_the_board_keeps_the_selected_lane_in_view_when_the_log_open
 
 async def test_120x40_no_table_is_cut_at_its_right_edge(app: SchildwachtApp) -> None:
     """The review (rep3): at 120x40 the Handover's items, "Accepted by", Signals' "Category",
-    the Gaps activities' "Concept", the Agenda's "Re-plan" and Sync's "Enrolled" and "Last seen"
-    were cut. Every table now fits its width: lower-priority columns are dropped whole."""
+    the Gaps activities' "Concept", the Agenda's "Re-plan" and Sync's "Last seen" were cut; Sync
+    keeps what tells devices apart. Every table now fits its width: lower-priority columns are
+    dropped whole."""
     from console.labels import LABELS
     from console.screens.handover import ITEMS
     from console.widgets.table import _needed
@@ -115,8 +116,8 @@ async def test_120x40_no_table_is_cut_at_its_right_edge(app: SchildwachtApp) -> 
         "s": {"Category", "Raised"},
         "g": {"Concept"},
         "a": {"Re-plan", "Location"},
-        "y": {"Enrolled", "Last seen", "Device"},
-        "t": set(),
+        "y": {"Device", "Callsign", "Id end", "Status", "Last seen"},  # told apart (issue 17)
+        "t": {"Location", "Re-plan"},  # Location was cut at 120x40 (issue 17)
         "k": set(),
     }
     async with app.run_test(size=(120, 40)) as pilot:
@@ -138,12 +139,24 @@ async def test_120x40_no_table_is_cut_at_its_right_edge(app: SchildwachtApp) -> 
                 if table.id == "open-items":
                     item_width = table._column_widths()[1]
                     assert max(len(w) for w in ITEMS.values()) <= item_width, item_width
+                if table.id == "today-activities" and table.row_count:  # Location whole
+                    where = [c.label for c in table.columns].index("Location")
+                    longest = max(len(row_text(table, i)[where]) for i in range(table.row_count))
+                    assert table._column_widths()[where] >= longest, longest
                 if table.id == "day-activities":
                     replan = table._column_widths()[
                         [c.label for c in table.columns].index("Re-plan")
                     ]
                     assert max(len(w) for w in LABELS["replan"].values()) <= replan
             assert labels <= shown_labels, (key, labels - shown_labels)
+        await pilot.resize_terminal(80, 24)  # the Agenda drops columns, never scrolls sideways
+        await pilot.press("a")
+        await settle(pilot)
+        table = app.screen.query_one("#day-activities", RecordTable)
+        kept = table._kept()
+        assert _needed(kept) <= table.scrollable_content_region.width
+        shown = {c.label for c, w in zip(table.columns, kept, strict=True) if w}
+        assert {"Time", "Person", "Title", "Concept", "Re-plan"} <= shown, shown
 
 
 async def test_80x24_the_sync_banner_names_the_console_key_in_one_line(

@@ -84,6 +84,12 @@ async def check_drawers(pilot: Pilot[None], main: str) -> list[str]:
     app = pilot.app
     problems = []
     for drawer in app.screen.query(Drawer):
+        column = drawer.parent
+        last = column is not None and list(column.children)[-1] is drawer
+        if last and isinstance(column, Widget):  # closed: the rows above it take the room
+            blank = column.content_region.bottom - drawer.region.bottom
+            if blank > 0:
+                problems.append(f"#{drawer.id} closed leaves {blank} blank rows below it")
         drawer.query_one(DrawerTitle).focus()
         await pilot.pause()
         await pilot.pause()

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Button, Input, Select
 
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
 from console.screens.base import BaseScreen, Confirm, FormScreen
 from console.screens.roster import RosterScreen
 from console.screens.signals import SignalsScreen
+from console.screens.sync import welcome_name
 from store import agenda, decisions, handover, intel, logbook, proof, roster, signals
 from store.clock import local_iso
 from store.db import Store
@@ -146,6 +147,15 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await settle(pilot)
         assert [d.callsign for d in roster.list_deployments(store, added.id)] == [free]
         assert any(t.startswith("Deployed") for t in toasts(app))
+        await press(pilot, "o")  # the form names who is deployed, offered for release
+        assert f"Deployed here now: {free}." in str(form(app).query_one(".note").render())
+        release = form(app).query_one("#release", Select)
+        assert [value for _words, value in release._options if value != Select.NULL] == [free]
+        assert str(form(app).query_one("#save", Button).label) == "Deploy"
+        release.value = free
+        await settle(pilot)
+        assert str(form(app).query_one("#save", Button).label) == "Release"
+        await press(pilot, "escape")
 
         # The log: an incident, flagged; then a flag cleared with its reason ----------------
         await press(pilot, "l")
@@ -362,26 +372,42 @@ async def test_a_laptop_joins_the_team_by_keys(
         app.state["sync_folder"] = str(share)
         return app
 
+    waiting = share / "request.json"  # another laptop's request, waiting for the admin
+    waiting.write_text("another laptop's request")
+    own = f"request-DKDB-77-{laptop.device_id[-7:]}.json"
     app = console(laptop)
     async with app.run_test(size=size) as pilot:
         await press(pilot, "y", "j")
-        assert form(app).query_one("Input").value == str(share / "request.json")  # default
-        await press(pilot, "enter")
+        assert form(app).query_one("Input").value == str(share / own)  # its own default name
+        await fill(pilot, "request.json")  # over the waiting one: asked, and no replaces nothing
+        await keys(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert "exists already" in app.screen.question
+        await press(pilot, "n")
+        assert waiting.read_text() == "another laptop's request"
+        await press(pilot, "j", "enter")
         code = str(app.screen.query_one("#document-body").render())
-        assert "Authentication code" in code and (share / "request.json").is_file()
+        assert "Authentication code" in code and (share / own).is_file()
         await press(pilot, "escape")
 
+    stale = share / welcome_name(laptop.device_id)  # an old file where the welcome goes
+    stale.write_text("old")
     admin = console(store)
     async with admin.run_test(size=size) as pilot:
         await press(pilot, "y", "o")
-        assert form(admin).query_one("#request", Input).value == str(share / "request.json")
-        await fill(pilot, "request.json")  # relative: in the sync folder, not the cwd
+        assert form(admin).query_one("#request", Input).value == str(share)
+        await keys(pilot, "enter")  # the folder holds two requests: which one is asked
+        await settle(pilot)
+        assert f"2 request files in {share}" in error_of(admin)
+        await fill(pilot, own)  # relative: in the sync folder, not the cwd
         await keys(pilot, "enter")
         await settle(pilot)
         assert isinstance(admin.screen, Confirm)  # compare the codes first
         asked = admin.screen.question
-        assert asked.startswith(f"Read {share / 'request.json'}: device new-laptop")
-        assert f"Its welcome bundle goes to {share / 'welcome-'}" in asked
+        assert asked.startswith(f"Read {share / own}: device new-laptop")
+        assert f"Its welcome bundle goes to {stale}" in asked
+        assert f"It replaces the existing file {stale}." in asked
         shown_code = code.split("Authentication code:")[1].split()[0]
         assert shown_code in asked
         await press(pilot, "y")

@@ -56,8 +56,9 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
         await settle(pilot)
         receipt = str(app.screen.query_one("#sync-receipt", Static).render())
         # records per table, not changes per field (the correction is one record of several)
-        assert receipt.endswith(
-            " from laptop-b: records per table: activity 1, activity correction 1; 1 new conflict"
+        assert receipt.endswith(  # a shared label is told apart by operator and id end
+            f" from laptop-b (OPS-B, …{_b.id[-7:]}): records per table: activity 1, "
+            "activity correction 1; 1 new conflict"
         ), receipt
         table = app.screen.query_one("#sync-conflicts", RecordTable)
         assert table.row_count == 1
@@ -97,18 +98,16 @@ async def test_the_handover_goes_to_the_conflict_itself(tmp_path: Path, clock: F
 async def test_devices_with_the_same_label_are_told_apart(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    """Three laptops all labelled "vm": the device list shows who writes on each (callsign),
-    a short device id and when it was enrolled and last seen, so the admin revokes the right
-    one."""
+    """Three laptops all labelled "vm": the device list shows the operator each is bound to
+    in the signed roster (even before it wrote anything), the id's end, status and when it
+    was last seen; at 120x40 those columns stay and the others go first."""
     laptops = make_team(tmp_path / "team", clock, labels=("vm", "vm", "vm"))
     admin, b, c = laptops
     logbook.add_entry(b.store, "Dienst begonnen", kind="note")
-    logbook.add_entry(c.store, "Dienst begonnen", kind="note")
-    exchange_all(laptops, tmp_path / "share")
+    exchange.export(b.store, folder=tmp_path / "share")  # nothing from c: its binding names it
+    exchange.import_path(admin.store, tmp_path / "share")
     peers = {p.device: p for p in status.peers(admin.store)}
-    assert peers[b.id].callsign == "OPS-B"  # its latest change's author
-    assert peers[c.id].callsign == "OPS-C"
-    assert peers[b.id].enrolled_at and peers[c.id].enrolled_at
+    assert peers[b.id].callsign == "OPS-B" and peers[c.id].callsign == ""
     app = SchildwachtApp(admin.store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("y")
@@ -116,8 +115,10 @@ async def test_devices_with_the_same_label_are_told_apart(
         table = app.screen.query_one("#sync-peers", RecordTable)
         shown = {key: row_text(table, i) for i, key in enumerate(table.keys)}
         assert set(shown) == {b.id, c.id}
-        assert shown[b.id][:3] == ["vm", "OPS-B", "…" + b.id[-7:]]
-        assert shown[c.id][:3] == ["vm", "OPS-C", "…" + c.id[-7:]]
+        assert shown[b.id][:4] == ["vm", "OPS-B", "…" + b.id[-7:], "active"]
+        assert shown[c.id][:4] == ["vm", "OPS-C", "…" + c.id[-7:], "active"]
         assert "…" + b.id[-7:] != "…" + c.id[-7:]
-        assert shown[b.id][5] == "2026-11-28"  # enrolled
-        assert shown[b.id][6] != "never"  # last seen: a bundle from it was read
+        assert shown[b.id][4] != "never"  # last seen: a bundle from it was read
+        assert shown[b.id][6] == "2026-11-28"  # enrolled
+        visible = [col.label for col, w in zip(table.columns, table._kept(), strict=True) if w]
+        assert visible[:5] == ["Device", "Callsign", "Id end", "Status", "Last seen"], visible

@@ -122,7 +122,8 @@ def test_a_second_driver_fills_no_slot(night: tuple[Store, str]) -> None:
     assert refusal.rule == "deployment"
     assert "D1 fills no open slot of the concept from 2026-12-01 23:00" in sentence(refusal)
     assert "D2 fills no open slot of the concept from 2026-12-01 23:00" in sentence(refusal)
-    assert "already filled: protective_driving (1 of 1)" in sentence(refusal)
+    # the qualification named as the catalogue names it, never its code (issue 17)
+    assert "already filled: Protective driving (1 of 1)" in sentence(refusal)
     roster.deploy(store, activity_id, ["D1"])
     assert "D2 fills no open slot" in sentence(_refused(store, activity_id, ["D2"]))
 
@@ -235,9 +236,9 @@ def test_a_lighter_concept_is_judged_against_the_deployed_group(store: Store) ->
         agenda.assign_concept(store, item.id, "ESCORT")
     assert sentence(refused.value) == (
         "ESCORT does not fit the officers deployed on the activity: C1 fills no open slot of "
-        "the concept from 2026-12-01 10:00 (already filled: close_protection (1 of 1)) "
+        "the concept from 2026-12-01 10:00 (already filled: Close protection (1 of 1)) "
         "(rule: staffing); C2 fills no open slot of the concept from 2026-12-01 10:00 "
-        "(already filled: close_protection (1 of 1)) (rule: staffing)."
+        "(already filled: Close protection (1 of 1)) (rule: staffing)."
     )
     assert snapshot(store.path) == before
     assert agenda.get_activity(store, item.id).concept == "CP-LIGHT"

@@ -105,6 +105,8 @@ def test_every_section_is_drawn_from_the_database(store: Store, shift: dict[str,
     assert assessment["flagged_log"]["ids"] == [shift["flag"]]
     assert assessment["conflicts"]["ids"] == ["c-1"]
     assert assessment["expiring"]["ids"] == ["RT-0001:close_protection"]
+    # named as the catalogue names it, never by its code (issue 17)
+    assert "; RT-0001 Close protection until " in assessment["expiring"]["text"]
     recommendation = section(content, "recommendation")
     assert set(recommendation) == {"gaps", "open_signals", "flagged_log", "conflicts", "expiring"}
 
