@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher, profiles
 from hypothesis import settings
+from textual import _wait
 
 from store import proof, staff
 from store.clock import FixedClock
@@ -25,6 +26,14 @@ from store.setup import init_database
 # so hypothesis's per-example deadline (200 ms) would fail honest code under load.
 settings.register_profile("schildwacht", deadline=None)
 settings.load_profile("schildwacht")
+
+# Textual's pilot waits after every key until the app is idle: it sleeps 20 ms, again while the
+# process worked in that sleep. A console test presses hundreds of keys, so those sleeps were
+# half its time (and the two cores idle). The same test with 5 ms sleeps and the same 1/20 idle
+# ratio: a key still waits until the app has done its work; what a worker writes is waited for
+# by ``tests/console/conftest.py: settle``, never by this sleep.
+_wait.SLEEP_GRANULARITY = 0.005
+_wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
 
 #: The fixed "now" of every test: Saturday 28 November 2026, 10:00 in Amsterdam.
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
@@ -79,10 +88,22 @@ def _new_store(path: Path, clock: FixedClock) -> Store:
     )
 
 
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh database (``_new_store``) made once per test process, closed: ``store`` opens
+    a copy (making one costs ~90 ms: the migrations, the catalogue, the keys; copying ~5 ms)."""
+    root = tmp_path_factory.mktemp("store-template")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(root, monkeypatch)
+        _new_store(root / "schildwacht.db", FixedClock(NOW)).close()
+    return copy_database(root / "schildwacht.db", root / "template.db")
+
+
 @pytest.fixture
-def store(db_path: Path, clock: FixedClock) -> Iterator[Store]:
-    """A fresh database whose operator is OPS-01, a shift leader in Rotterdam."""
-    opened = _new_store(db_path, clock)
+def store(store_template: Path, db_path: Path, clock: FixedClock) -> Iterator[Store]:
+    """A fresh database whose operator is OPS-01, a shift leader in Rotterdam (a copy of one
+    made once per process: each test's own file, opened with the test's clock)."""
+    opened = Store(copy_database(store_template, db_path), clock=clock)
     yield opened
     opened.close()
 
@@ -104,6 +125,7 @@ def copy_database(source: Path, target: Path) -> Path:
     """Copy a closed database file (a WAL left behind would mean it was not closed)."""
     assert not Path(f"{source}-wal").exists() or Path(f"{source}-wal").stat().st_size == 0
     shutil.copyfile(source, target)
+    shutil.copymode(source, target)  # owner-only, as the store made it
     return target
 
 

@@ -29,6 +29,7 @@ async def settle(pilot: Pilot[None]) -> None:
         except WorkerCancelled:  # a newer call of its group took over: that one is waited for
             continue
         await pilot.pause()
+        await pilot.app.animator.wait_until_complete()  # a scroll a key started ends first
         if not any(w.is_running for w in pilot.app.workers):
             return
 
