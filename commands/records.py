@@ -3,9 +3,11 @@ scripted listings, ``fast.py``, shares them with the commands)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from store.subjects import Subject
+
+TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 SUBJECT_COLUMNS = ("code", "kind", "domain", "unit", "threat_level", "required_level", "package")
 

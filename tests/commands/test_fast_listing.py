@@ -19,11 +19,14 @@ from tests.conftest import copy_database
 SCRIPT = [sys.executable, "-c", "from commands.fast import main; main()"]
 ORDINARY = [sys.executable, "-c", "from commands.cli import main; main()"]
 #: Runs the fast path and says whether click, or argon2 and the sync code (a reading command
-#: proves no one and captures nothing), were imported by it.
+#: proves no one and captures nothing), were imported by it, and which of the modules a listing
+#: need not run it ran (typing, OpenSSL through hashlib, inspect, the rule table: issue 18).
 PROBE = (
     "import sys\nfrom commands import fast\ndone = fast.run(sys.argv[1:])\n"
     "print(done is not None, 'click' in sys.modules,"
-    " any(m.startswith(('argon2', 'store.sync')) for m in sys.modules))"
+    " any(m.startswith(('argon2', 'store.sync')) for m in sys.modules),"
+    " *[m for m in ('typing', '_hashlib', 'inspect', 'ast', 'store.rules')"
+    " if m in sys.modules and not isinstance(sys.modules[m], fast._Deferred)])"
 )
 
 
