@@ -179,6 +179,8 @@ def visible_json(document: str) -> str:
     Returns:
         The same document with those characters escaped.
     """
+    if document.isascii() and "\x7f" not in document:  # DEL is the one such character in ASCII
+        return document  # (a scan in C: the pattern's own scan took ~15 ms for 2 MB of gaps)
     return _RAW_IN_JSON.sub(_json_escape, document)
 
 
