@@ -189,8 +189,12 @@ def main() -> None:
     """The ``schildwacht`` console script: a fast listing when the arguments are one, else the
     ordinary command line (``cli.main``)."""
 
+    import gc
+
+    gc.disable()  # a listing builds acyclic rows and ends the process: no cycles to collect
     done = run(sys.argv[1:])
     if done is None:
+        gc.enable()
         _undefer()
         from .cli import main as ordinary
 
