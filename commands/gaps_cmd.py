@@ -7,53 +7,15 @@ table); the rules behind ``--violations`` are imported when asked for.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import click
 
 from store import gaps as gap_model
-from store.clock import local_iso
 
 from .context import Env, pass_env
-from .output import ExitCode, emit, info, output_options
+from .output import ExitCode, emit, info, output_options, quiet
 from .params import DATE, TIME, checked_period, resolve_window
-
-GAP_COLUMNS = (
-    "start",
-    "end",
-    "unit",
-    "qualification",
-    "required",
-    "available",
-    "shortfall",
-    "activities",
-)
-
-
-def gap_dicts(found: list[gap_model.Gap]) -> list[dict[str, Any]]:
-    """Rows for output; each moment is converted to Amsterdam time once (rows share edges)."""
-    shown: dict[datetime, str] = {}
-
-    def local(moment: datetime) -> str:
-        text = shown.get(moment)
-        if text is None:
-            text = shown[moment] = str(local_iso(moment))
-        return text
-
-    return [
-        {
-            "start": local(gap.start),
-            "end": local(gap.end),
-            "unit": gap.unit,
-            "qualification": gap.qualification,
-            "required": gap.required,
-            "available": gap.available,
-            "shortfall": gap.shortfall,
-            "activities": list(gap.activities),
-            "posts": list(gap.posts),
-        }
-        for gap in found
-    ]
+from .records import GAP_COLUMNS, gap_dicts
 
 
 def _default_window(
@@ -119,13 +81,14 @@ def gaps(
         return
     found = gap_model.find_gaps(store, first, last, unit=unit)
     emit(gap_dicts(found), fmt, output, GAP_COLUMNS)
-    unplanned_count = len(gap_model.unplanned_activities(store, first, last, unit=unit))
-    posts = len(gap_model.posts_below_required(store, first, last, unit=unit))
-    below = f"; {posts} standing posts below the required level (re-plan them)" if posts else ""
-    info(
-        f"{len(found)} gaps; {unplanned_count} activities without a concept (gaps --unplanned)"
-        f"{below}."
-    )
+    if not quiet():  # the counts are for the person: a script with --quiet does not wait for them
+        unplanned_count = len(gap_model.unplanned_activities(store, first, last, unit=unit))
+        posts = len(gap_model.posts_below_required(store, first, last, unit=unit))
+        below = f"; {posts} standing posts below the required level (re-plan them)" if posts else ""
+        info(
+            f"{len(found)} gaps; {unplanned_count} activities without a concept "
+            f"(gaps --unplanned){below}."
+        )
     if fail_on_gap and found:
         raise click.exceptions.Exit(ExitCode.FOUND)
 

@@ -4,10 +4,13 @@ scripted listings (``fast.py``) write the same bytes through this one function."
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from store.errors import BadInput
 from store.validate import visible_json
+
+TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _json_default(value: Any) -> Any:

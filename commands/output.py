@@ -193,10 +193,15 @@ def info(message: str, *, lines: bool = False) -> None:
     """A message for the person, on stderr (never mixed into data). A line break in it is
     written as ``\\u000a`` like any control character (a title's newline cannot start a fake
     ``Error:`` line), unless ``lines``: a message of several lines whose parts were escaped."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and ctx.find_root().params.get("quiet"):
+    if quiet():
         return
     click.echo(visible(message, keep_newlines=lines), err=True)
+
+
+def quiet() -> bool:
+    """True when ``--quiet`` was given: no message for the person is written."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and bool(ctx.find_root().params.get("quiet"))
 
 
 def created(record_id: str, message: str) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 import click
 
 from store.clock import local_iso
+from store.rules import DOMAINS
+from store.rules import SUBJECT_KINDS as KINDS
 from store.subjects import (
-    DOMAINS,
-    KINDS,
     MAX_LEVEL,
     add_subject,
     assess_threat,

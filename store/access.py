@@ -9,9 +9,14 @@ roles allowed and which of the two did not allow it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from .errors import PermissionDenied
+
+TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
+if TYPE_CHECKING:
+    from typing import Protocol
+else:  # a protocol is the type checker's: at run time, a plain base class
+    Protocol = object
 
 ROLES = (
     "operator",

@@ -12,13 +12,16 @@ import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
-from . import catalogue_shape, machine, validate
+from . import machine, validate
 from .db import Store
 from .errors import BadInput, NotFound
+
+TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
+if TYPE_CHECKING:
+    from decimal import Decimal
+    from typing import Any
 
 SUBJECT_KINDS = ("person", "object", "service")
 DEFAULT_TRAVEL_MINUTES = 90
@@ -221,6 +224,8 @@ def load_catalogue(path: Path | None = None) -> dict[str, Any]:
             path=validate.shown(Path(path or SHIPPED).name),
             reason=reason,
         ) from None
+    from . import catalogue_shape  # only a catalogue file is checked for shape (and FTE)
+
     catalogue_shape.check(data)
     _validate(data)
     return data
@@ -357,6 +362,8 @@ def _validate_travel(travel: dict[str, Any], units: set[str]) -> None:
 
 
 def _fte_tenths(value: str | int | float) -> int:
+    from decimal import Decimal, InvalidOperation  # FTE is exact; a listing never loads decimal
+
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
@@ -736,6 +743,8 @@ def list_reinforcements(store: Store) -> list[Reinforcement]:
     Returns:
         The reinforcements as ``Reinforcement`` records, FTE exact (``Decimal``).
     """
+    from decimal import Decimal
+
     rows = store.query(
         "SELECT funding_line, organisation, purpose, fte_tenths FROM reinforcement ORDER BY id"
     )
@@ -754,6 +763,8 @@ def reinforcement_totals(store: Store) -> dict[str, Decimal]:
         FTE (``Decimal``, exact to a tenth) per organisation, by organisation name, and their sum
         under the key ``total``.
     """
+    from decimal import Decimal
+
     totals: dict[str, Decimal] = {}
     for row in store.query(
         "SELECT organisation, sum(fte_tenths) AS t FROM reinforcement GROUP BY organisation"

@@ -15,11 +15,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from . import validate
 from .errors import BadInput
+
+TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+else:  # a protocol is the type checker's: at run time, a plain base class
+    Protocol = object
 
 #: meta key (and field of the first audit event) saying how a database was created: "fixed"
 #: (a standing clock: tests, reproducible demos) or "system". Only a "fixed" database honours
@@ -32,19 +37,19 @@ _WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _HHMM = r"(?P<h>[0-9]{1,2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?"
 #: Local wall-clock forms: ``YYYY-MM-DD HH:MM``, ``YYYY-MM-DDTHH:MM`` and ``today HH:MM``
 #: (seconds optional), read in Europe/Amsterdam.
-_LOCAL_RE = re.compile(rf"^(?P<date>[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})(?:t| +){_HHMM}\Z")
-_WORD_RE = re.compile(rf"^(?P<word>today|tomorrow|yesterday) +{_HHMM}\Z")
+_LOCAL_RE = validate.later(rf"^(?P<date>[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})(?:t| +){_HHMM}\Z")
+_WORD_RE = validate.later(rf"^(?P<word>today|tomorrow|yesterday) +{_HHMM}\Z")
 #: ISO-8601 with an offset: ``YYYY-MM-DDTHH:MM[:SS[.fffffffff]]`` and ``Z`` or ``±HH:MM`` (a
 #: fraction to nanoseconds, as other systems write it, is dropped).
-_OFFSET_RE = re.compile(
+_OFFSET_RE = validate.later(
     r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[t ](?P<h>[0-9]{2}):(?P<m>[0-9]{2})"
     r"(?::(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]{1,9}))?)?"
     r"(?:(?P<z>z)|(?P<sign>[+-])(?P<oh>[0-9]{2}):(?P<om>[0-9]{2}))\Z"
 )
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_HHMM_RE = re.compile(r"^[0-9]{1,2}:[0-9]{2}\Z")
+_DATE_RE = validate.later(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_HHMM_RE = validate.later(r"^[0-9]{1,2}:[0-9]{2}\Z")
 #: A day-first date (``06-10-2025``): refused, pointing at the year-first form.
-_DAY_FIRST_RE = re.compile(r"^([0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})(?:$|[ t])")
+_DAY_FIRST_RE = validate.later(r"^([0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})(?:$|[ t])")
 #: No time zone on earth is further from UTC than this; ISO-8601 offsets stay within it.
 MAX_OFFSET = timedelta(hours=18)
 _A_DAY = timedelta(days=1)

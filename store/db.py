@@ -27,13 +27,15 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from . import access, fingerprint, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
 
+TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
 if TYPE_CHECKING:  # proving a person loads argon2: only when someone else acts
+    from typing import Any
+
     from .proof import SecretSource
 
 #: ``db repair``'s restorer of the shipped catalogue (``setup.restore_catalogue``): given the

@@ -11,7 +11,9 @@ these is raised inside a write transaction.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class StoreError(Exception):

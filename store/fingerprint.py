@@ -12,11 +12,11 @@ backup is restored. ``audit verify`` and ``db status`` check it too.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 
 from .errors import IntegrityFailure
+from .sha import sha256
 from .validate import json_document
 
 META_KEY = "catalogue_fingerprint"
@@ -51,7 +51,7 @@ def compute(conn: sqlite3.Connection) -> str:
     present = {
         r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")
     }
-    digest = hashlib.sha256()
+    digest = sha256()
     for table in TABLES:
         if table not in present:
             continue

@@ -19,13 +19,13 @@ make it miss, never match; ``tests/store/test_integrity.py`` fails until it is b
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass, field
 from functools import cache
 
 from . import migrations
 from .errors import IntegrityFailure
+from .sha import sha256
 
 #: The one thing that lets a write below R1 through: this application-defined function,
 #: registered only on the import's own connection (``Store.merging``).
@@ -136,7 +136,7 @@ def purpose(name: str, kind: str | None = None) -> str:
 
 def digest(guards: dict[str, tuple[str, str]]) -> str:
     """The SHA-256 of a set of guards (name, type, exact SQL) at this schema version."""
-    hashed = hashlib.sha256(str(migrations.SCHEMA_VERSION).encode())
+    hashed = sha256(str(migrations.SCHEMA_VERSION).encode())
     for name in sorted(guards):
         kind, sql = guards[name]
         for text in (name, kind, sql):

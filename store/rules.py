@@ -26,7 +26,6 @@ enrolled as ``admin`` may author whatever its author may.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -36,6 +35,7 @@ from datetime import datetime, time, timedelta
 from . import access, validate
 from .clock import LOCAL_TZ, from_db
 from .errors import BadInput, PermissionDenied
+from .sha import sha256
 
 # Enums: the values the schema's CHECK constraints list; the store's functions use these too. --
 
@@ -337,7 +337,7 @@ def _issued_to_an_audience(row: Mapping[str, object]) -> None:
 def content_hash(content: Mapping[str, object]) -> str:
     """The SHA-256 a signed handover carries (the same digest ``store/handover.py`` signs)."""
     body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return sha256(body.encode("utf-8")).hexdigest()
 
 
 def _handover_matches_its_hash(row: Mapping[str, object]) -> None:

@@ -10,20 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from . import rules, validate
+from . import validate
 from .clock import with_times
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
 
+TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
 if TYPE_CHECKING:  # the catalogue is read only by writes, explanations and a unit filter
     from .catalogue import Package, ThreatRule
 
-KINDS = rules.SUBJECT_KINDS
-DOMAINS = rules.DOMAINS
-_CODE = rules.SUBJECT_CODE_PATTERN
 #: No catalogue has threat levels beyond this; a larger number is refused before any lookup.
 MAX_LEVEL = 1000
 
@@ -120,8 +117,10 @@ def normalise_code(code: str) -> str:
     Raises:
         BadInput: not 2–32 letters, digits and hyphens starting with a letter.
     """
+    from .rules import SUBJECT_CODE_PATTERN  # the rule table: loaded by writes, not by listings
+
     value = code.strip().upper()
-    if not _CODE.match(value):
+    if not SUBJECT_CODE_PATTERN.match(value):
         raise BadInput(
             f"{validate.shown(code)} is not a code name; use 2–32 letters, digits and hyphens "
             "starting with a letter, e.g. BEVER or REIGER-07.",
@@ -156,6 +155,9 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
     detail = {"code": code, "kind": kind}
     with store.write("subject.add", subject_id, detail, require="subject.write") as conn:
         code = detail["code"] = normalise_code(code)
+        from .rules import DOMAINS
+        from .rules import SUBJECT_KINDS as KINDS
+
         if kind not in KINDS:
             raise BadInput(
                 f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.",
@@ -297,6 +299,8 @@ def assess_threat(
 
         catalogue.derive(store, level)  # a level the catalogue knows; the view derives the rest
         new_domain = domain or subject.domain
+        from .rules import DOMAINS
+
         if new_domain not in DOMAINS:
             raise BadInput(
                 f"Unknown domain {validate.shown(domain)}; choose local or national.",

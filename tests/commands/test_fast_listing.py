@@ -19,11 +19,14 @@ from tests.conftest import copy_database
 SCRIPT = [sys.executable, "-c", "from commands.fast import main; main()"]
 ORDINARY = [sys.executable, "-c", "from commands.cli import main; main()"]
 #: Runs the fast path and says whether click, or argon2 and the sync code (a reading command
-#: proves no one and captures nothing), were imported by it.
+#: proves no one and captures nothing), were imported by it, and which of the modules a listing
+#: need not run it ran (typing, OpenSSL through hashlib, inspect, the rule table: issue 18).
 PROBE = (
     "import sys\nfrom commands import fast\ndone = fast.run(sys.argv[1:])\n"
     "print(done is not None, 'click' in sys.modules,"
-    " any(m.startswith(('argon2', 'store.sync')) for m in sys.modules))"
+    " any(m.startswith(('argon2', 'store.sync')) for m in sys.modules),"
+    " *[m for m in ('typing', '_hashlib', 'inspect', 'ast', 'store.rules')"
+    " if m in sys.modules and not isinstance(sys.modules[m], fast._Deferred)])"
 )
 
 
@@ -67,9 +70,43 @@ def test_the_fast_listing_writes_the_ordinary_bytes_without_click(
     assert quick.stdout.startswith(b'[\n  {"code": ') and quick.stdout.endswith(b"}\n]\n")
 
 
+#: ``gaps`` over two days of the demo (times with an offset: no clock is read), quietly.
+GAPS = ("--from", "2026-11-28T06:00+01:00", "--to", "2026-11-30T06:00+01:00")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--db", "{db}", "--quiet", "gaps", *GAPS, "--format", "json"),
+        ("-q", "--db={db}", "gaps", "-f", "json", "--to=" + GAPS[3], "--from=" + GAPS[1]),
+    ],
+)
+def test_the_fast_gaps_write_the_ordinary_bytes_without_click(
+    database: Path, args: tuple[str, ...]
+) -> None:
+    argv = [a.format(db=database) for a in args]
+    probe = _run([sys.executable, "-c", PROBE], *argv)
+    found = probe.stdout.decode().split()
+    assert found == ["True", "False", "False", "typing"], probe.stderr.decode()  # NamedTuples
+    quick, ordinary = _run(SCRIPT, *argv), _run(ORDINARY, *argv)
+    assert (quick.returncode, quick.stderr) == (0, b"")
+    assert quick.stdout == ordinary.stdout
+    assert quick.stdout.count(b'"shortfall": ') > 10  # the demo falls short in those two days
+
+
 @pytest.mark.parametrize(
     ("args", "env"),
     [
+        (("--db", "{db}", "gaps", *GAPS, "--format", "json"), {}),  # the counts on stderr
+        (("--db", "{db}", "-q", "gaps", *GAPS, "--format", "json", "--fail-on-gap"), {}),
+        (("--db", "{db}", "-q", "gaps", *GAPS, "--format", "json", "--unit", "RT"), {}),
+        (("--db", "{db}", "-q", "gaps", *GAPS[:2], "--format", "json"), {}),
+        (("--db", "{db}", "-q", "gaps", *GAPS, *GAPS[:2], "--format", "json"), {}),
+        (("--db", "{db}", "-q", "gaps", *GAPS, "--format", "csv"), {}),
+        (("--db", "{db}", "-q", "gaps", "--from", "-1", "--to", "x", "--format", "json"), {}),
+        (("--db", "{db}", "-q", "gaps", "--from=", "--to", "x", "--format", "json"), {}),
+        (("--db", "{db}", "-q", "gaps", *GAPS, "-f=json"), {}),
+        (("--db", "{db}", "-q", "gaps", *GAPS, "--format", "json"), {"SCHILDWACHT_NOW": "x"}),
         (("--db", "{db}", "--debug", "person", "list", "--format", "json"), {}),
         (("--db", "{db}", "--user", "OPS-01", "person", "list", "--format", "json"), {}),
         (("--db", "{db}", "person", "list", "--unit", "RT", "--format", "json"), {}),
@@ -107,3 +144,16 @@ def test_a_failure_is_reported_by_the_ordinary_path_word_for_word(
         assert (quick.stdout, quick.stderr) == (ordinary.stdout, ordinary.stderr)
         assert quick.stderr.startswith(b"Error: ")
     assert not missing.exists()
+
+
+def test_a_refused_window_is_reported_by_the_ordinary_path_word_for_word(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SCHILDWACHT_NOW", raising=False)
+    for window in (("--from", "tomorrow 25:00", "--to", "x"), ("--from", GAPS[3], "--to", GAPS[1])):
+        args = ("--db", str(database), "-q", "gaps", *window, "--format", "json")
+        assert fast.parse(args) is not None and fast.run(args) is None
+        quick, ordinary = _run(SCRIPT, *args), _run(ORDINARY, *args)
+        assert quick.returncode == ordinary.returncode == 2
+        assert (quick.stdout, quick.stderr) == (ordinary.stdout, ordinary.stderr)
+        assert quick.stderr.startswith(b"Error: ")
