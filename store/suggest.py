@@ -124,11 +124,15 @@ class Option:
     @property
     def token(self) -> str:
         """A short stable name of what the option does — its kind, concept, officer(s), times
-        and what it does (``what``) — so that applying it can check it is still the option
-        that was shown (a list taken again may have changed, and option N with it)."""
+        and what it does (``what``) — and of its verdict (yes, partly or no, and what it would
+        still leave short or why not: ``fact``), so that applying it can check it is still the
+        option that was shown: a list taken again may have changed, option N with it, or the
+        same option may now fill less (a "yes" that became "partly")."""
         times = [to_db(t) if t is not None else "" for t in (self.start, self.end)]
         what = [self.action, self.concept or "", self.callsign or "", ",".join(self.team), *times]
         what.append(json.dumps(self.what, sort_keys=True))  # names a rejected concept too
+        verdict = "yes" if self.feasible else "partly" if self.partial else "no"
+        what += [verdict, json.dumps(self.fact, sort_keys=True)]
         return hashlib.sha256("|".join(what).encode()).hexdigest()[:8]
 
 

@@ -11,8 +11,9 @@ import pytest
 from store import agenda, roster, staff, subjects
 from store.clock import local
 from store.db import Store
-from store.suggest import apply_option, suggest
-from tests.conftest import at
+from store.errors import BadInput
+from store.suggest import apply_option, apply_suggestion, suggest
+from tests.conftest import at, snapshot
 
 CP, PD = "close_protection", "protective_driving"
 
@@ -71,3 +72,24 @@ def test_nobody_deployed_is_never_yes_nor_covered(store: Store, zitting: str) ->
     assert _open(store, zitting) == []
     assert [o.action for o in suggest(store, zitting)] == ["none"]
 
+
+def test_a_token_covers_the_verdict(store: Store, zitting: str) -> None:
+    """The option "Use CP-LIGHT" shown with nobody deployed (partly: every place open) is
+    the same option once RT-0002 is deployed, with another verdict (one close protection
+    place less open): the token shown with it no longer applies it, by number or alone; the
+    token now listed does."""
+    shown = suggest(store, zitting)
+    n, use = next((n, o) for n, o in enumerate(shown, 1) if o.concept == "CP-LIGHT")
+    roster.deploy(store, zitting, ["RT-0002"])
+    now = suggest(store, zitting)
+    same = next(o for o in now if o.concept == "CP-LIGHT" and o.action == "assign")
+    assert same.what == use.what and same.partial and same.fact != use.fact
+    assert same.token != use.token
+    before = snapshot(store.path)
+    for number in (n, None):
+        with pytest.raises(BadInput) as refused:
+            apply_suggestion(store, zitting, n=number, token=use.token)
+        assert refused.value.code == "option_changed"
+    assert snapshot(store.path) == before
+    done, item = apply_suggestion(store, zitting, token=same.token)
+    assert (done.concept, item.concept) == ("CP-LIGHT", "CP-LIGHT")
