@@ -122,6 +122,11 @@ class Option:
     fact: Mapping[str, Any] | None = None
 
     @property
+    def verdict(self) -> str:
+        """``yes`` (feasible), ``partly`` (partial) or ``no``."""
+        return "yes" if self.feasible else "partly" if self.partial else "no"
+
+    @property
     def token(self) -> str:
         """A short stable name of what the option does — its kind, concept, officer(s), times
         and what it does (``what``) — and of its verdict (yes, partly or no, and what it would
@@ -131,8 +136,7 @@ class Option:
         times = [to_db(t) if t is not None else "" for t in (self.start, self.end)]
         what = [self.action, self.concept or "", self.callsign or "", ",".join(self.team), *times]
         what.append(json.dumps(self.what, sort_keys=True))  # names a rejected concept too
-        verdict = "yes" if self.feasible else "partly" if self.partial else "no"
-        what += [verdict, json.dumps(self.fact, sort_keys=True)]
+        what += [self.verdict, json.dumps(self.fact, sort_keys=True)]
         return hashlib.sha256("|".join(what).encode()).hexdigest()[:8]
 
 
@@ -832,6 +836,8 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
                 n=n,
                 token=wanted,
                 now=dict(options[n - 1].what),
+                verdict=options[n - 1].verdict,  # the same option may now fill less
+                why=options[n - 1].fact,
             )
         return options[n - 1]
     named = next((o for o in options if o.token == wanted), None)

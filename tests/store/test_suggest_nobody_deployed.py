@@ -14,6 +14,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.suggest import apply_option, apply_suggestion, suggest
 from tests.conftest import at, snapshot
+from words.errors import sentence
 
 CP, PD = "close_protection", "protective_driving"
 
@@ -86,10 +87,16 @@ def test_a_token_covers_the_verdict(store: Store, zitting: str) -> None:
     assert same.what == use.what and same.partial and same.fact != use.fact
     assert same.token != use.token
     before = snapshot(store.path)
-    for number in (n, None):
+    for number in (None, n):
         with pytest.raises(BadInput) as refused:
             apply_suggestion(store, zitting, n=number, token=use.token)
         assert refused.value.code == "option_changed"
+    # the words say what changed: the same option, now filling less
+    assert sentence(refused.value) == (
+        f"Option {n} is no longer the one shown ({use.token}): it is now Use CP-LIGHT (W3) "
+        "instead of ESCORT, partly covers (still short: 1 × Close protection, 1 × Protective "
+        "driving); list the options again and choose."
+    )
     assert snapshot(store.path) == before
     done, item = apply_suggestion(store, zitting, token=same.token)
     assert (done.concept, item.concept) == ("CP-LIGHT", "CP-LIGHT")
