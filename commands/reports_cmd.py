@@ -39,7 +39,8 @@ def _window(
     type=NumberParam(model.MIN_HOURS_PER_FTE, model.MAX_HOURS_PER_FTE),
     default=model.DEFAULT_HOURS_PER_FTE,
     show_default=True,
-    help="Weekly hours of one FTE (1-168).",
+    help="Weekly hours of one FTE (1-168); FTE is over the period, or per day (--by day)"
+    " over that day's own hours.",
 )
 @click.option(
     "--fail-above",

@@ -22,7 +22,10 @@ per reason and week; and what-if scenarios that change nothing in the database.
   planned (an unplanned activity is listed by ``gaps --unplanned``, not counted).
 - *Occupancy*: demand hours / supply hours.
 Hours are real elapsed hours (epoch arithmetic), so a night across a clock change counts 10 or
-8. FTE = hours / (hours per FTE per week × weeks in the period).
+8. FTE = hours / (hours per FTE per week × weeks in the period); a per-day row (``by="day"``,
+the console's daily rows) is measured over its own day's part of the period instead (a whole
+day: its real hours / 168, 23 on the spring clock change), so a day reads the same in any
+window that holds it.
 
 Scenarios apply changes to in-memory copies of demand and supply and report each unit's
 shortfall before and after, side by side.
@@ -94,7 +97,9 @@ class CapacityRow:
         demand_hours: officer hours protection needs (staff count × hours, to 0.01).
         shortfall_hours: officer hours short, from the exact gap computation (to 0.01).
         occupancy: demand hours / supply hours (to 0.001), or None without supply.
-        supply_fte: supply in FTE (hours / (hours per FTE per week × weeks), to 0.01).
+        supply_fte: supply in FTE (hours / (hours per FTE per week × weeks), to 0.01); the
+            weeks of the period, or for a local day's row of that day's own part of it (its
+            real hours / 168: 23 hours on the spring clock change).
         shortfall_fte: shortfall in FTE, the same way.
         demand_assumed_hours: the part of the demand assumed at a valid concept (an activity
             without one, or with one not valid for its person; a standing post below the
@@ -299,10 +304,24 @@ def _aggregate(
     return totals
 
 
-def _rows(totals: dict[str, list[float]], weeks: float, hours_per_fte: float) -> list[CapacityRow]:
+WEEK_SECONDS = 7 * 24 * 3600
+
+
+def _day_weeks(lo: int, hi: int) -> dict[str, float]:
+    """Per local day of [lo, hi), the weeks its own part of the period lasts: real elapsed
+    hours / 168 (a whole day 24 hours, 23 on the spring clock change, 25 in autumn), so a
+    day's FTE is the same in any period that holds the whole day."""
+    return {_day(a): (b - a) / WEEK_SECONDS for a, b in _split_days(lo, hi)}
+
+
+def _rows(
+    totals: dict[str, list[float]], weeks: float | dict[str, float], hours_per_fte: float
+) -> list[CapacityRow]:
+    """The rows, FTE over ``weeks``: the period's, or per key (a local day's own length)."""
     rows = []
     for key in sorted(totals):
         supply, demand, short, assumed, as_planned = totals[key]
+        span = weeks[key] if isinstance(weeks, dict) else weeks
         rows.append(
             CapacityRow(
                 key=key,
@@ -310,8 +329,8 @@ def _rows(totals: dict[str, list[float]], weeks: float, hours_per_fte: float) ->
                 demand_hours=round(demand, 2),
                 shortfall_hours=round(short, 2),
                 occupancy=round(demand / supply, 3) if supply else None,
-                supply_fte=round(supply / (hours_per_fte * weeks), 2),
-                shortfall_fte=round(short / (hours_per_fte * weeks), 2),
+                supply_fte=round(supply / (hours_per_fte * span), 2),
+                shortfall_fte=round(short / (hours_per_fte * span), 2),
                 demand_assumed_hours=round(assumed, 2),
                 shortfall_assumed_hours=round(max(0.0, short - as_planned), 2),
             )
@@ -389,7 +408,8 @@ def _report(
     if assumed and planned is not None:
         as_planned = compute(planned, duties, (lo, hi), order)
     organisation = {u.code: u.organisation for u in list_units(store)}
-    weeks = (hi - lo) / (7 * 24 * 3600)
+    # a day's row over its own length, the other groupings over the whole period
+    weeks = _day_weeks(lo, hi) if by == "day" else (hi - lo) / WEEK_SECONDS
     totals = _aggregate(needs, duties, gaps, lo, hi, by, organisation, assumed, as_planned)
     return _rows(totals, weeks, hours_per_fte)
 
@@ -968,7 +988,8 @@ def week_overview(
 
     Returns:
         (rows per unit code: one ``CapacityRow`` per local day, keyed by date, FTE per week of
-        36 hours; the worst gaps, most officer-hours short first, then earliest).
+        36 hours over that day's own real length; the worst gaps, most officer-hours short
+        first, then earliest).
     """
     end = start + timedelta(days=days)
     demand = protection_demand(store, start, end)
@@ -977,6 +998,7 @@ def week_overview(
     order = attribution_order(q.code for q in list_qualifications(store))
     gaps = compute(needs, duties, (lo, hi), order)
     names = [_day(a) for a, _b in _split_days(lo, hi)]
+    day_weeks = _day_weeks(lo, hi)
     per_unit: dict[str, tuple[list[Need], list[Duty], list[Gap]]] = defaultdict(
         lambda: ([], [], [])
     )
@@ -999,7 +1021,7 @@ def week_overview(
             {},
             demand.assumed,
         )
-        rows = {r.key: r for r in _rows(totals, 1 / 7, DEFAULT_HOURS_PER_FTE)}
+        rows = {r.key: r for r in _rows(totals, day_weeks, DEFAULT_HOURS_PER_FTE)}
         daily[unit] = [rows.get(day, CapacityRow(day, 0, 0, 0, None, 0, 0)) for day in names]
     worst = sorted(gaps, key=lambda g: (-g.shortfall_hours, g.start))[:limit]
     return daily, worst

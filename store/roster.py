@@ -952,8 +952,10 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
     """The slots of the activity's concept that its deployed officers leave open, day by day
     (a qualification counts only on the days it is valid, R8: a lapse at midnight opens a
     slot from then) and only while they are on duty (a deployed officer off duty fills
-    nothing then). Nothing for an activity without a concept, cancelled, or with nobody
-    deployed (``gaps`` shows unstaffed demand).
+    nothing then). Nothing for an activity without a concept or cancelled; with nobody
+    deployed every place is open for all of it (an empty group fills nothing: the unit's pool
+    in ``gaps`` may cover the demand, but no place of the activity is filled until someone is
+    deployed on it).
 
     Args:
         store: the open database.
@@ -967,7 +969,7 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
         "SELECT start_at, end_at, concept, status FROM activity WHERE id = ?", (activity_id,)
     )
     officers = _deployed(store, activity_id)
-    if row is None or row["concept"] is None or row["status"] == "cancelled" or not officers:
+    if row is None or row["concept"] is None or row["status"] == "cancelled":
         return []
     staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
     parts, verdict = judge_group(store, activity_id, row["concept"], officers)

@@ -7,9 +7,11 @@ level, outside the package or for another kind of subject) the lightest valid co
 subject's kind. No option ever staffs a concept below the required level or outside the
 package. Each option is checked by re-running the gap computation on the changed demand or
 supply. An option is **feasible** only when, once carried out, no gap row names the activity
-(it is fully covered) and the unit's other activities are not left shorter; one that helps but
-leaves it short is *partial* ("partly covers (still short: 1 × hrb)"), may be applied, and is
-never shown as feasible. Each says what it costs the protected person; options that would not
+(it is fully covered), every place of its concept is filled by the officers deployed on it
+(with nobody deployed every place is open: the unit's pool covering the demand fills none) and
+the unit's other activities are not left shorter; one that helps but leaves it short is
+*partial* ("partly covers (still short: 1 × hrb)"), may be applied, and is never shown as
+feasible. Each says what it costs the protected person; options that would not
 work say why.
 
 One generator per kind of option, best first when feasible:
@@ -120,13 +122,21 @@ class Option:
     fact: Mapping[str, Any] | None = None
 
     @property
+    def verdict(self) -> str:
+        """``yes`` (feasible), ``partly`` (partial) or ``no``."""
+        return "yes" if self.feasible else "partly" if self.partial else "no"
+
+    @property
     def token(self) -> str:
         """A short stable name of what the option does — its kind, concept, officer(s), times
-        and what it does (``what``) — so that applying it can check it is still the option
-        that was shown (a list taken again may have changed, and option N with it)."""
+        and what it does (``what``) — and of its verdict (yes, partly or no, and what it would
+        still leave short or why not: ``fact``), so that applying it can check it is still the
+        option that was shown: a list taken again may have changed, option N with it, or the
+        same option may now fill less (a "yes" that became "partly")."""
         times = [to_db(t) if t is not None else "" for t in (self.start, self.end)]
         what = [self.action, self.concept or "", self.callsign or "", ",".join(self.team), *times]
         what.append(json.dumps(self.what, sort_keys=True))  # names a rejected concept too
+        what += [self.verdict, json.dumps(self.fact, sort_keys=True)]
         return hashlib.sha256("|".join(what).encode()).hexdigest()[:8]
 
 
@@ -261,11 +271,10 @@ def _open_places(
 ) -> dict[str, int]:
     """Per qualification, the most places of ``concept`` that the officers deployed on the
     activity (with ``extra``) leave open in some part of it at ``span`` (default its time),
-    judged whole (``judge_group``); empty when nobody is deployed (the gap computation
-    judges demand nobody staffs yet)."""
+    judged whole (``judge_group``); with nobody deployed (and no ``extra``) every place: the
+    unit's pool in the gap computation may cover the demand, but a place is filled only by an
+    officer deployed on it."""
     group = [*deployed_officers(ctx.store, ctx.activity.id), *(extra or [])]
-    if not group:
-        return {}
     staffing = {s.qualification: s.count for s in ctx.concepts[concept].staffing}
     _parts, verdict = judge_group(ctx.store, ctx.activity.id, concept, group, span)
     missing: dict[str, int] = {}
@@ -641,7 +650,10 @@ def _move(ctx: _Context) -> Iterator[Option]:
     """The nearest start within four hours at which the base concept would be covered and the
     officers deployed on it may stay (on duty, qualified, travel: ``deployment_problem`` at
     the new time), never one already past (a restriction decides what happens next, R5). A
-    time the unit covers but the deployed officers could not keep says so: not feasible."""
+    time the unit covers but the deployed officers could not keep says so: not feasible. A
+    time the unit covers where places stay open (the deployed group, or nobody deployed,
+    leaves them open) is partly, offered only when the unit is short at the current time (the
+    move helps) and no time fills every place."""
     now = ctx.store.clock.now()
     if ctx.base is None or ctx.start <= now:
         return  # an activity under way is not moved by a suggestion
@@ -654,6 +666,8 @@ def _move(ctx: _Context) -> Iterator[Option]:
         get_staff(ctx.store, d.callsign) for d in list_deployments(ctx.store, ctx.activity.id)
     ]
     blocked: dict[str, Any] | None = None
+    partly: Option | None = None  # the nearest time the unit covers but places stay open
+    helps = bool(ctx.fits(ctx.base))
     for k in range(1, int(MOVE_LIMIT / MOVE_STEP) + 1):
         for sign in (+1, -1):
             delta = MOVE_STEP * k * sign
@@ -666,34 +680,46 @@ def _move(ctx: _Context) -> Iterator[Option]:
                     "move_loses_deployed", start=to_db(a), end=to_db(b), problem=stay.facts()
                 )
                 continue
+            # places its deployed officers (nobody: all of them) would leave open there: partly
             own = _open_places(ctx, ctx.base, (a, b))
-            if own:  # its deployed officers would leave places open there
-                blocked = blocked or _short_fact("partly_covers", own, ctx.names)
-                continue
-            minutes = int(delta.total_seconds() // 60)
-            yield Option(
-                "move",
-                fact(
-                    "move_to",
-                    start=to_db(a),
-                    end=to_db(b),
-                    concept=ctx.base if ctx.base != ctx.activity.concept else None,
-                ),
-                fact("moved", minutes=minutes),
-                True,
-                concept=ctx.base,
-                start=a,
-                end=b,
-                shift_minutes=minutes,
-            )
-            return
-    yield Option(
+            if not own:
+                yield _moved(ctx, a, b, delta)
+                return
+            if helps:  # the unit is short now, not there: it helps, and deploying finishes it
+                partly = partly or _moved(ctx, a, b, delta, own)
+            blocked = blocked or _short_fact("partly_covers", own, ctx.names)
+    yield partly or Option(
         "move",
         fact("move_any"),
         fact("moved", minutes=None),
         False,
         fact=blocked or fact("no_move"),
         concept=ctx.base,
+    )
+
+
+def _moved(
+    ctx: _Context, a: datetime, b: datetime, delta: timedelta, own: dict[str, int] | None = None
+) -> Option:
+    """The move to [a, b): feasible, or partly when ``own`` places would stay open there."""
+    assert ctx.base is not None
+    minutes = int(delta.total_seconds() // 60)
+    return Option(
+        "move",
+        fact(
+            "move_to",
+            start=to_db(a),
+            end=to_db(b),
+            concept=ctx.base if ctx.base != ctx.activity.concept else None,
+        ),
+        fact("moved", minutes=minutes),
+        not own,
+        concept=ctx.base,
+        start=a,
+        end=b,
+        shift_minutes=minutes,
+        partial=bool(own),
+        fact=_short_fact("partly_covers", own, ctx.names) if own else None,
     )
 
 
@@ -810,6 +836,8 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
                 n=n,
                 token=wanted,
                 now=dict(options[n - 1].what),
+                verdict=options[n - 1].verdict,  # the same option may now fill less
+                why=options[n - 1].fact,
             )
         return options[n - 1]
     named = next((o for o in options if o.token == wanted), None)

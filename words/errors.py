@@ -80,12 +80,22 @@ def _option_changed(p: Mapping[str, Any]) -> str:
         return _(
             "The option shown ({token}) is no longer offered; list the options again and choose."
         ).format(token=p.get("token", ""))
+    from .facts import reason
     from .suggestions import describe  # the option as the list words it
 
+    now = describe(p["now"]).rstrip(".")
+    verdict = p.get("verdict")  # the same option may now fill less than when it was shown
+    if verdict == "yes":
+        now = _("{option}, feasible").format(option=now)
+    elif verdict in ("partly", "no"):
+        why = reason("", p.get("why"))
+        if verdict == "no":
+            why = _("not feasible: {why}").format(why=why) if why else _("not feasible")
+        now = _("{option}, {why}").format(option=now, why=why) if why else now
     return _(
         "Option {n} is no longer the one shown ({token}): it is now {now}; list the options "
         "again and choose."
-    ).format(n=p["n"], token=p["token"], now=describe(p["now"]).rstrip("."))
+    ).format(n=p["n"], token=p["token"], now=now)
 
 
 def rows(count: int) -> str:

@@ -74,6 +74,23 @@ def test_fte_uses_hours_per_fte_per_week(nights: Store) -> None:
     assert row.supply_hours == 10.0 and row.supply_fte == 0.25
 
 
+def test_a_day_row_fte_is_over_its_own_day_in_any_window(nights: Store) -> None:
+    """2027-03-28 (spring clock change, 23 hours): 00:00–07:00 is 6 real hours, 2 places short,
+    12 officer-hours: 12 / (36 × 23/168) = 2.43 FTE, whether the window is that day, three
+    days or two weeks (it read 2.33 or less before, issue 16 last review), and the same on the
+    console's daily rows."""
+    spring = "2027-03-28"
+    found = set()
+    for first, last in (("03-28", "03-29"), ("03-27", "03-30"), ("03-21", "04-04")):
+        window = (at(nights, f"2027-{first} 00:00"), at(nights, f"2027-{last} 00:00"))
+        days = {r.key: r for r in capacity.capacity_report(nights, *window, by="day")}
+        found.add((days[spring].shortfall_hours, days[spring].shortfall_fte))
+    assert found == {(12.0, round(12 / (36 * 23 / 168), 2))} == {(12.0, 2.43)}
+    daily, _worst = capacity.week_overview(nights, at(nights, "2027-03-27 00:00"), 3)
+    (row,) = [r for r in daily["RT"] if r.key == spring]
+    assert (row.shortfall_hours, row.shortfall_fte, row.supply_fte) == (12.0, 2.43, 1.22)
+
+
 def test_scenarios_against_hand_computed_figures_and_nothing_written(nights: Store) -> None:
     window = (at(nights, "2026-10-24 12:00"), at(nights, "2026-10-25 12:00"))
     before = snapshot(nights.path)

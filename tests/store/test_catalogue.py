@@ -195,6 +195,6 @@ def test_officers_of_national_units_are_suggested_after_regional_ones(
                 start=at(opened, "2026-12-01 06:00"),
                 end=at(opened, "2026-12-01 18:00"),
             )
-        deploys = [o.callsign for o in suggest(opened, item.id) if o.action == "deploy"]
+        deploys = [o.callsign for o in suggest(opened, item.id) if o.what["code"] == "lend"]
         assert deploys == expected
     other.close()

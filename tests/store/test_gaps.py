@@ -416,7 +416,8 @@ def test_suggest_finds_the_nearest_covered_time(rt: Store) -> None:
         end=at(rt, "2026-12-01 10:00"),
     )
     moves = [o for o in suggest(rt, item.id) if o.action == "move"]
-    assert moves == [moves[0]] and moves[0].feasible
+    # the unit covers it at 10:00, but nobody is deployed yet: partly (issue 16, last review)
+    assert moves == [moves[0]] and moves[0].partial and not moves[0].feasible
     assert cost(moves[0].price) == "moved +1:00" and "2026-12-01 10:00–11:00" in describe(
         moves[0].what
     )

@@ -227,6 +227,7 @@ def test_a_changed_activity_can_keep_its_concept_confirmed(store: Store) -> None
         end=at(store, "2026-12-01 10:00"),
         concept="CP-LIGHT",
     )
+    roster.deploy(store, item.id, ["RT-0001", "RT-0002", "RT-0003"])  # every place filled
     assert [o.action for o in suggest(store, item.id)] == ["none"]
     store.conn.execute("UPDATE activity SET review_reason = 'changed_externally'")
     options = suggest(store, item.id)
@@ -253,7 +254,7 @@ def test_a_move_is_a_restriction_with_its_authority(store: Store) -> None:
     before = snapshot(store.path)
     with pytest.raises(RuleViolation, match="names the deciding authority"):
         apply_option(store, item.id, move)
-    infeasible = next(o for o in suggest(store, item.id) if not o.feasible)
+    infeasible = next(o for o in suggest(store, item.id) if not (o.feasible or o.partial))
     with pytest.raises(BadInput, match="would not work"):
         apply_option(store, item.id, infeasible)
     assert snapshot(store.path) == before

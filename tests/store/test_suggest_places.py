@@ -101,13 +101,29 @@ def test_every_yes_fills_the_places_on_the_demo(demo_store: Store, tmp_path: Pat
         if a.needs_replanning and a.start_at > NOW + timedelta(days=1)
     ][:3]
     assert upcoming  # the demo has activities to re-plan
-    # the review's case: one officer deployed on a re-planning activity leaves a place open
-    first = upcoming[0].id
-    candidates = roster.deployable(demo_store, first)
-    if candidates:
-        roster.deploy(demo_store, first, [candidates[0].callsign])
+    # nobody deployed: every place is open, so no option is "yes" (issue 16, last review)
+    for item in upcoming:
+        assert not [o for o in suggest(demo_store, item.id) if o.feasible]
+    # the review's case: one officer deployed on a re-planning activity leaves places open;
+    # on the others all but one place filled, so that deploying one more is "yes"
+    for k, item in enumerate(upcoming):
+        _staff_all_but_one(demo_store, item.id, first=k == 0)
     tried = [_every_yes_fills_its_places(demo_store, a.id, tmp_path) for a in upcoming]
-    assert sum(tried) >= 2  # hand-counted on the demo: 0, 2, 2
+    assert sum(tried) >= 2  # hand-counted on the demo: 0, 5, 3
+
+
+def _staff_all_but_one(store: Store, activity: str, *, first: bool) -> None:
+    """Give the activity the valid concept suggested and deploy the unit's officers one at a
+    time until one place is left open (only one officer when ``first``)."""
+    use = next(o for o in suggest(store, activity) if o.action == "assign" and o.concept)
+    agenda.assign_concept(store, activity, str(use.concept))
+    while sum(s.missing for s in roster.staffing_shortfalls(store, activity)) > 1:
+        candidates = roster.deployable(store, activity)
+        if not candidates:
+            return
+        roster.deploy(store, activity, [candidates[0].callsign])
+        if first:
+            return
 
 
 def test_every_yes_fills_the_places_across_midnight(
