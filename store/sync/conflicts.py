@@ -295,7 +295,9 @@ def refresh(conn: sqlite3.Connection, fields: Iterable[Field]) -> None:
         open_heads = [by_ref[h] for h in _heads(records)]
         if _disagree(open_heads):
             _insert(conn, tbl, pk, row_id, col, open_heads, None)
-        for record in records:
+        # Two records may each resolve the same concurrent set (two laptops chose at once):
+        # the later by stamp is written last and kept, so every laptop records the same one.
+        for record in sorted(records, key=lambda r: (r.hlc, r.origin)):
             seen = _seen(record.prev)
             if len(seen) > 1 and all(s in by_ref for s in seen):
                 concurrent = [by_ref[s] for s in seen]

@@ -428,3 +428,35 @@ def test_a_deleted_deployment_brings_back_the_same_fact_another_laptop_recorded(
     exchange_all([a, b, c], tmp_path / "final", rounds=3)
     for laptop in (a, b, c):
         assert laptop.store.tuples("SELECT id FROM deployment") == [(second.id,)]
+
+
+def test_two_laptops_resolving_one_conflict_at_once_keep_the_same_record_of_it(
+    team: list[Laptop], folder: Path, clock: FixedClock
+) -> None:
+    """Two shift leaders resolve the same conflict offline, each another way, in the same
+    minute: every laptop records the resolution that won (the later by stamp), never the one
+    that happened to arrive last (a fresh review saw each laptop record the other's)."""
+    a, b, c = team
+    activity = zitting(a)
+    exchange_all(team, folder)
+    agenda.edit_activity(b.store, activity, location="Paleis", correction="typo")
+    agenda.edit_activity(c.store, activity, location="Hof", correction="typo")
+    exchange_all(team, folder)
+    conflict = status.list_conflicts(b.store)[0]
+    status.resolve(b.store, conflict.id, choose=1)
+    status.resolve(c.store, conflict.id, choose=2)
+    exchange_all(team, folder)
+
+    def resolutions(store: Store) -> list[tuple[object, ...]]:
+        return store.tuples(
+            "SELECT id, resolved_by, resolution FROM sync_conflict"
+            " WHERE resolved_at IS NOT NULL ORDER BY id"
+        )
+
+    records = [resolutions(lap.store) for lap in team]
+    assert records[0] and records[0] == records[1] == records[2]
+    locations = {
+        lap.store.one("SELECT location FROM activity WHERE id = ?", (activity,))[0] for lap in team
+    }
+    assert len(locations) == 1
+    assert records[0][0][2] == next(iter(locations))  # the resolution recorded is the one shown
