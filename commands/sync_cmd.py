@@ -140,8 +140,9 @@ def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
         receipts = exchange.import_path(env.store(), source, progress=bars)
     finally:
         bars.close()
+    labels = _labels(env.store())  # a refused file's sender is its folder: a device id
     for receipt in receipts:
-        info(_receipt_sentence(receipt), lines=True)
+        info(_receipt_sentence(receipt, labels), lines=True)
     if source.is_dir() and fmt == "json":
         emit([r.as_dict() for r in receipts], fmt, output)
     elif source.is_dir():  # one table for the folder: a row per bundle and table
@@ -168,7 +169,7 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
         return
     parts = []
     if refused:
-        parts.append(f"{len(refused)} of {len(receipts)} bundles were refused")
+        parts.append(counts.refused_of(len(refused), len(receipts)))
     if quarantined:
         parts.append(
             f"{_count(quarantined, 'change was', 'changes were')} quarantined (never applied;"
@@ -189,9 +190,9 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     raise IntegrityFailure("; ".join(parts).capitalize() + ".")
 
 
-def _receipt_sentence(receipt: exchange.Receipt) -> str:
+def _receipt_sentence(receipt: exchange.Receipt, labels: dict[str, str]) -> str:
     name = visible(Path(receipt.file).name)
-    sender = visible(receipt.sender)
+    sender = visible(labels.get(receipt.sender, receipt.sender))
     if receipt.result in FAILED or receipt.result.startswith("not addressed"):
         return f"{sender}/{name}: {receipt.result}. {' '.join(receipt.warnings)}".strip()
     if receipt.result == "already applied":

@@ -54,3 +54,10 @@ def deferred_waiting(n: int, device: str) -> str:
         "Deferred: {n} changes of {device} wait here",
         n,
     ).format(n=n, device=device)
+
+
+def refused_of(n: int, total: int) -> str:
+    """After ``sync import``: how many of the files read were refused."""
+    return ngettext(
+        "{n} of {total} bundles was refused", "{n} of {total} bundles were refused", n
+    ).format(n=n, total=total)

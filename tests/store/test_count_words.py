@@ -19,3 +19,5 @@ def test_one_and_many_read_right() -> None:
     assert counts.changes(1) == "1 change"
     assert counts.deferred_waiting(1, "laptop-b") == "Deferred: 1 change of laptop-b waits here"
     assert counts.deferred_waiting(4, "laptop-b") == "Deferred: 4 changes of laptop-b wait here"
+    assert counts.refused_of(1, 3) == "1 of 3 bundles was refused"
+    assert counts.refused_of(2, 3) == "2 of 3 bundles were refused"
