@@ -14,16 +14,20 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Opens the console on a demo database in the user's data directory (made on first run).
+# Opens the console on its own demo database, .venv/demo.db (made on first run). It never opens
+# the user's database: the path is passed with --db, whatever SCHILDWACHT_DB says.
+DEMO_DB := $(CURDIR)/$(VENV)/demo.db
+
 run: $(STAMP)
-	@db=$$($(BIN)/schildwacht db path); \
-	if [ ! -f "$$db" ]; then \
-		echo "Creating a demo database at $$db"; \
-		SCHILDWACHT_NEW_SECRET=demo-secret $(BIN)/schildwacht init --callsign OPS-01 \
-			--name "Demo shift leader" --role shift_leader --unit RT && \
-		$(BIN)/schildwacht demo --scale small; \
+	@if [ ! -f "$(DEMO_DB)" ]; then \
+		echo "Creating a demo database at $(DEMO_DB)"; \
+		SCHILDWACHT_NEW_SECRET=demo-secret $(BIN)/schildwacht --db "$(DEMO_DB)" init \
+			--callsign OPS-01 --name "Demo shift leader" --role shift_leader --unit RT && \
+		$(BIN)/schildwacht --db "$(DEMO_DB)" demo --scale small || \
+		{ rm -f "$(DEMO_DB)" "$(DEMO_DB)-wal" "$(DEMO_DB)-shm"; exit 1; }; \
 	fi
-	$(BIN)/schildwacht
+	@echo "Opening the demo database $(DEMO_DB) (commands: SCHILDWACHT_DB=$(DEMO_DB))"
+	@env -u SCHILDWACHT_USER -u SCHILDWACHT_SECRET $(BIN)/schildwacht --db "$(DEMO_DB)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

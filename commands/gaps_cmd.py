@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import click
 
 from store import gaps as gap_model
+from words import counts
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options, quiet
@@ -85,10 +86,7 @@ def gaps(
         unplanned_count = len(gap_model.unplanned_activities(store, first, last, unit=unit))
         posts = len(gap_model.posts_below_required(store, first, last, unit=unit))
         below = f"; {posts} standing posts below the required level (re-plan them)" if posts else ""
-        info(
-            f"{len(found)} gaps; {unplanned_count} activities without a concept "
-            f"(gaps --unplanned){below}."
-        )
+        info(f"{counts.gaps_summary(len(found), unplanned_count)} (gaps --unplanned){below}.")
     if fail_on_gap and found:
         raise click.exceptions.Exit(ExitCode.FOUND)
 

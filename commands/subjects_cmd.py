@@ -17,6 +17,7 @@ from store.subjects import (
     get_subject,
     list_subjects,
 )
+from words import counts
 
 from .context import Env, pass_env
 from .output import created, emit, output_options
@@ -92,7 +93,7 @@ def threat_assess(env: Env, code: str, level: int, domain: str | None, summary: 
         f"package {assessment.package}."
     )
     if replan:
-        message += f" {len(replan)} activities now need re-planning (rule R1)."
+        message += " " + counts.replan_needed(len(replan))
     created(assessment.id, message)
 
 

@@ -24,6 +24,7 @@ from store.sync import roster as rosters
 from store.sync.keys import fingerprint
 from store.sync.receipt import FAILED
 from store.validate import visible
+from words import counts
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
@@ -111,10 +112,7 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
         done = exchange.export(env.store(), out=out, folder=folder, progress=bars)
     finally:
         bars.close()
-    info(
-        f"Bundle written: {done.changes} changes in {done.segments} "
-        f"segment{'' if done.segments == 1 else 's'}, encrypted to {done.recipients} devices."
-    )
+    info(counts.bundle_written(done.changes, done.segments, done.recipients))
     for warning in done.warnings:
         info(f"! {visible(warning)}")
     click.echo(visible(str(done.path)))
@@ -142,8 +140,9 @@ def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
         receipts = exchange.import_path(env.store(), source, progress=bars)
     finally:
         bars.close()
+    labels = _labels(env.store())  # a refused file's sender is its folder: a device id
     for receipt in receipts:
-        info(_receipt_sentence(receipt), lines=True)
+        info(_receipt_sentence(receipt, labels), lines=True)
     if source.is_dir() and fmt == "json":
         emit([r.as_dict() for r in receipts], fmt, output)
     elif source.is_dir():  # one table for the folder: a row per bundle and table
@@ -170,7 +169,7 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
         return
     parts = []
     if refused:
-        parts.append(f"{len(refused)} of {len(receipts)} bundles were refused")
+        parts.append(counts.refused_of(len(refused), len(receipts)))
     if quarantined:
         parts.append(
             f"{_count(quarantined, 'change was', 'changes were')} quarantined (never applied;"
@@ -191,15 +190,15 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     raise IntegrityFailure("; ".join(parts).capitalize() + ".")
 
 
-def _receipt_sentence(receipt: exchange.Receipt) -> str:
+def _receipt_sentence(receipt: exchange.Receipt, labels: dict[str, str]) -> str:
     name = visible(Path(receipt.file).name)
-    sender = visible(receipt.sender)
+    sender = visible(labels.get(receipt.sender, receipt.sender))
     if receipt.result in FAILED or receipt.result.startswith("not addressed"):
         return f"{sender}/{name}: {receipt.result}. {' '.join(receipt.warnings)}".strip()
     if receipt.result == "already applied":
         return f"{name} from {sender}: already applied; nothing changed."
     total = sum(receipt.applied.values())
-    parts = [f"{name} from {sender}: {receipt.result}, {total} changes"]
+    parts = [f"{name} from {sender}: {receipt.result}, {counts.changes(total)}"]
     for count, words in (
         (sum(receipt.skipped.values()), "already known"),
         (sum(receipt.deferred.values()), "deferred"),
@@ -308,8 +307,9 @@ def _status_quarantine(store: Any) -> None:
     for waiting in kept.deferred(store):
         device = visible(labels.get(waiting.device, waiting.device[:13]))
         info(
-            f"Deferred: {waiting.count} changes of {device} wait here since "
-            f"{local_iso(waiting.since) or 'before this version'} ({', '.join(waiting.waits)})."
+            counts.deferred_waiting(waiting.count, device)
+            + f" since {local_iso(waiting.since) or 'before this version'} "
+            f"({', '.join(waiting.waits)})."
         )
 
 
@@ -468,7 +468,8 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
         click.echo(asks, err=True)
     info(
         f"{wanted.data['label']} enrolled (roster version {roster.version}); welcome bundle "
-        f"written with {done.changes} changes. Admin key: {rosters.admin_fingerprint(roster)}."
+        f"written with {counts.changes(done.changes)}. "
+        f"Admin key: {rosters.admin_fingerprint(roster)}."
     )
     chosen = (roster.device(wanted.data["device"]) or {}).get("role")
     if chosen != wanted.data["role"]:

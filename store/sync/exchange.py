@@ -128,11 +128,7 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
             receipts.append(import_file(store, path, progress, follow=False))
         except Refused as refusal:
             if refusal.check == "not addressed" and _written_since_joining(store, path):
-                refusal = Refused(
-                    "damaged",
-                    "it was written for this team after this laptop joined, yet this laptop "
-                    "cannot read it: it was altered or cut short on the way.",
-                )
+                refusal = _unreadable(store, path)
             receipts.append(_refused(path, refusal))
         except BadInput as exc:
             receipts.append(_refused(path, Refused("file", str(exc))))
@@ -208,6 +204,27 @@ def _written_since_joining(store: Store, path: Path) -> bool:
     entry = team.device(store.device_id)
     enrolled = str(entry.get("enrolled_at") or "") if entry else ""
     return bool(enrolled) and stamp >= enrolled.replace(":", "")
+
+
+def _unreadable(store: Store, path: Path) -> Refused:
+    """Why a team member's file this laptop should read cannot be read: written with a newer
+    roster than this laptop holds, it most likely left this laptop out (a revocation, which a
+    revoked laptop can never read); else it was damaged on the way."""
+    match = _NAME.match(path.name)
+    team = rosters.current(store)
+    if match and match.group(2) and team is not None and int(match.group(2)) > team.version:
+        return Refused(
+            "revoked",
+            f"it was written with the team's roster version {match.group(2)}, newer than this "
+            f"laptop's ({team.version}), and not for this laptop: most likely this laptop was "
+            "revoked from the team. Ask the team's admin; a revoked laptop takes part again "
+            "only enrolled anew.",
+        )
+    return Refused(
+        "damaged",
+        "it was written for this team after this laptop joined, yet this laptop "
+        "cannot read it: it was altered or cut short on the way.",
+    )
 
 
 def _fault(exc: Exception) -> Refused:

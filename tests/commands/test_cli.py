@@ -121,7 +121,7 @@ def test_a_day_built_from_the_command_line(initialised: Run) -> None:
     )
     assert initialised("activity", "assign", activity_id[:13], "CP-LIGHT").exit_code == 0
     raised = initialised("threat", "assess", "BEVER", "--level", "4")
-    assert "1 activities now need re-planning (rule R1)" in raised.stderr
+    assert "1 activity now needs re-planning (rule R1)" in raised.stderr
     shown = json.loads(initialised("activity", "show", activity_id, "-f", "json").stdout)
     assert (shown["concept"], shown["required_level"], shown["replan"]) == (
         "CP-LIGHT",

@@ -185,10 +185,10 @@ def test_the_unit_filters_unplanned_activities_and_the_summary(initialised: Run)
         listed = initialised("gaps", *day, "--unplanned", "--unit", unit, "-f", "json")
         assert json.loads(listed.stdout) == [{"id": unplanned[code]}]
     every = initialised("gaps", *day, "-f", "json")
-    assert every.stderr == "1 gaps; 2 activities without a concept (gaps --unplanned).\n"
+    assert every.stderr == "1 gap; 2 activities without a concept (gaps --unplanned).\n"
     rt = initialised("gaps", *day, "--unit", "rt", "-f", "json", "--fail-on-gap")
     assert (rt.exit_code, [g["activities"] for g in json.loads(rt.stdout)]) == (3, [[planned]])
-    assert rt.stderr == "1 gaps; 1 activities without a concept (gaps --unplanned).\n"
+    assert rt.stderr == "1 gap; 1 activity without a concept (gaps --unplanned).\n"
     am = initialised("gaps", *day, "--unit", "AM", "-f", "json", "--fail-on-gap")
     assert (am.exit_code, json.loads(am.stdout)) == (0, [])
-    assert am.stderr == "0 gaps; 1 activities without a concept (gaps --unplanned).\n"
+    assert am.stderr == "0 gaps; 1 activity without a concept (gaps --unplanned).\n"
