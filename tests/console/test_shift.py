@@ -161,7 +161,7 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await press(pilot, "l")
         await keys(pilot, ["Onbekende auto bij perscentrum"], "tab")
         await choose(pilot, 2)  # note → movement → incident
-        await pilot.press("tab", "space", "ctrl+s")
+        await pilot.press("tab", "space", "enter")  # Space ticks the flag, Enter saves (F-F)
         await settle(pilot)
         entry = logbook.list_entries(store, limit=1)[0]
         assert (entry.kind, entry.flagged, entry.activity_id) == ("incident", True, added.id)
