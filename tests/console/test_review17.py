@@ -19,7 +19,7 @@ from console.times import at as at_text
 from console.widgets.dayboard import DayAxis, DayBoard
 from console.widgets.drawer import Drawer, DrawerTitle, focus_in
 from console.widgets.navbar import NavBar
-from console.widgets.table import RecordTable
+from console.widgets.table import RecordTable, _needed
 from store import handover, logbook, signals
 from store.clock import FixedClock
 from store.db import Store
@@ -140,6 +140,11 @@ async def test_a_key_never_acts_on_a_row_in_a_closed_drawer(demo_store: Store) -
             assert isinstance(app.screen, BaseScreen), key  # no form, no question
             assert drawer_open(app, drawer), key
             assert toasts(app)[-1].endswith("then press the key again."), key
+            if drawer == "#report-panel":  # its Issued date whole: columns go first (issue 17)
+                reports = app.screen.query_one("#report-list", RecordTable)
+                widths = reports._column_widths()
+                assert widths[3] >= len("2026-11-28 10:00"), widths
+                assert _needed(widths) <= reports.scrollable_content_region.width, widths
         assert snapshot(demo_store.path) == before
 
 
@@ -261,6 +266,16 @@ async def test_the_signal_form_keeps_person_and_activity_together(demo_store: St
         assert note.startswith("Not about") and f"{item.person}'s" in note
         form.submit()
         await settle(pilot)
+        # o on an activity that has ended: the store's sentence, not "no officer is free"
+        ended = next(
+            a for a in agenda.data.activities.values() if a.end_at <= demo_store.clock.now()
+        )
+        agenda.query_one("#day-activities", RecordTable).move_to(ended.id)
+        await pilot.press("o")
+        await settle(pilot)
+        note = str(app.screen.query_one(".note", Static).render())
+        assert f"'{ended.title}' ended at " in note and "nothing to apply to it" in note, note
+        assert "No officer is free" not in note
     (made,) = [s for s in signals.list_signals(demo_store) if s.text == "Drone boven de locatie"]
     assert (made.person, made.activity_id) == (other, None)
 
@@ -436,3 +451,24 @@ def test_the_signal_forms_observed_at_takes_now_and_names_hh_mm(demo_store: Stor
         observed_at(demo_store, "straks")
     said = sentence(refused.value)
     assert said.startswith("'straks' is not a time; use 'now', 'HH:MM' (today), "), said
+
+
+def test_a_signals_duiding_is_labelled_once_and_the_advice_names_real_keys(
+    demo_store: Store,
+) -> None:
+    """The review: "Duiding: Duiding: …" in a signal's detail (a duiding typed with its own
+    label); the Handover's advice for open signals said "j, then s" (s is where j goes)."""
+    from console.screens.handover import ADVICE
+    from console.screens.signals import SignalsScreen, signal_detail
+    from store.staff import list_staff
+
+    analyst = as_user(demo_store, list_staff(demo_store, role="info_analyst")[0].callsign)
+    item = next(s for s in signals.list_signals(analyst) if s.status == "received")
+    signals.interpret_signal(analyst, item.id, "Duiding: verkenning waarschijnlijk")
+    shown = signal_detail(analyst, item.id).plain
+    assert "Duiding: verkenning waarschijnlijk" in shown and "Duiding: Duiding" not in shown
+    advice = ADVICE["open_signals"]
+    assert "then s" not in advice
+    keys = {a.key: a.action for a in SignalsScreen.ACTIONS}
+    assert "receives with v" in advice and keys["v"] == "step('received')"
+    assert "interprets with i" in advice and keys["i"] == "step('interpreted')"
