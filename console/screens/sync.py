@@ -354,7 +354,7 @@ class SyncScreen(BaseScreen[SyncData]):
                     yield RecordTable(
                         [
                             # At 120x40 the five that tell devices apart stay (issue 17)
-                            Column(_("Device"), 14),  # laptop-0412 whole (a host name)
+                            Column(_("Device"), 11, grow=True),  # laptop-0412 whole
                             Column(_("Callsign"), 8),
                             Column(_("Id end"), 8),
                             Column(_("Status"), 7),
