@@ -353,8 +353,8 @@ def intel_list(env: Env, fmt: str, output: str | None) -> None:
 def intel_show(env: Env, report_id: str, fmt: str, output: str | None) -> None:
     """One report; --format md gives the readable document."""
     report = intel.get_report(env.store(), report_id)
-    if fmt == "md":
-        write_text(intel.report_markdown(report), output)
+    if fmt == "md":  # its signals by what they are (category, person, raised), not raw ids
+        write_text(intel.report_markdown(report, intel.signal_names(env.store(), report)), output)
         return
     emit(report_dict(report), fmt, output)
 

@@ -457,12 +457,40 @@ def unacknowledged_count(store: Store) -> int:
     return count
 
 
-def report_markdown(report: SignalReport) -> str:
+def signal_names(store: Store, report: SignalReport) -> dict[str, str]:
+    """What each signal the report draws on is, in a few words (its category, person, when it
+    was raised and how its text begins), for the document; one the acting person may not
+    read, or that is not on this laptop, is left out (the document shows its id).
+
+    Args:
+        store: the open database (its acting person).
+        report: the report, as read.
+
+    Returns:
+        Signal id → its words.
+    """
+    names = {}
+    for signal_id in report.signals:
+        try:
+            found = get_signal(store, signal_id)
+        except (BadInput, PermissionDenied):  # NotFound is a BadInput
+            continue
+        person = f" · {found.person}" if found.person else ""
+        said = found.text if len(found.text) <= 40 else found.text[:40] + "…"
+        names[signal_id] = (
+            f"{found.category.replace('_', ' ')}{person} · raised "
+            f"{local_text(found.raised_at)}: {' '.join(said.split())}"
+        )
+    return names
+
+
+def report_markdown(report: SignalReport, names: dict[str, str] | None = None) -> str:
     """The report as a readable Markdown document; what people typed is escaped, so it reads
     as written and cannot change the document's structure.
 
     Args:
         report: the report, as read.
+        names: what each linked signal is (``signal_names``); without, its id alone.
 
     Returns:
         The document, times in local (Europe/Amsterdam) text, ending with a newline.
@@ -496,7 +524,10 @@ def report_markdown(report: SignalReport) -> str:
                 lines.append(f"- **{label}:** {md(value)}")
         lines.append("")
     lines += [f"## Signals ({len(report.signals)})", ""]
-    lines += [f"- `{s}`" for s in report.signals] or ["_(none)_"]
+    named = names or {}
+    lines += [
+        f"- {md(named[s])} (`{s[:13]}`)" if s in named else f"- `{s}`" for s in report.signals
+    ] or ["_(none)_"]
     lines += ["", f"## Acknowledged ({len(report.acknowledgements)})", ""]
     lines += [f"- {md(a.actor)}, {local_text(a.at)}" for a in report.acknowledgements] or [
         "_(none)_"

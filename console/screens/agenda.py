@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from store import access, agenda, logbook, roster
 from store.agenda import Activity
-from store.clock import day_bounds, local, parse_time_on, today
+from store.clock import day_bounds, local, local_text, parse_time_on, today
 from store.db import Store
 from store.errors import BadInput
 from store.logbook import LogEntry
@@ -43,7 +43,7 @@ from ..widgets.dayboard import (
 )
 from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen
+from .base import BaseScreen, sentence
 from .forms import (
     ActivityDefaults,
     ActivityForm,
@@ -614,7 +614,11 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 who=", ".join(d.callsign for d in made), title=item.title
             )
 
-        if free:
+        if item.end_at <= self.store.clock.now():  # the store's sentence, not "no officer"
+            offered = sentence(
+                BadInput("", code="activity_over", title=item.title, moment=local_text(item.end_at))
+            )
+        elif free:
             offered = _("Free and qualified for its open places now: {who}.").format(
                 who="; ".join(
                     f"{c.callsign} ({c.unit}, "

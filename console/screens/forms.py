@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from textual import on
@@ -25,13 +26,14 @@ from textual.widgets.option_list import Option
 from store import agenda, logbook, signals
 from store.agenda import Activity, ConceptOption
 from store.db import Store
+from store.errors import BadInput
 from words.errors import concept_why
 
 from .. import labels
 from ..i18n import _
 from ..literal import literal, plain
 from ..times import at
-from ..widgets.inputs import SecretInput, TextInput
+from ..widgets.inputs import FlagBox, SecretInput, TextInput
 from .base import Confirm, FormScreen
 
 T = TypeVar("T")
@@ -127,7 +129,7 @@ class Form(FormScreen[T]):
                 compact=True,
             )
         if spec.kind == "flag":
-            return Checkbox(spec.placeholder, value=spec.default == "1", id=spec.name, compact=True)
+            return FlagBox(spec.placeholder, value=spec.default == "1", id=spec.name, compact=True)
         if spec.kind == "secret":
             return SecretInput(id=spec.name)
         return TextInput(
@@ -502,9 +504,6 @@ class SignalForm(Form[T]):
             )
 
     def _raise(self, store: Store, values: dict[str, str]) -> Any:
-        from store.clock import parse_time_on, today
-
-        observed = values["observed"].strip()
         return signals.raise_signal(
             store,
             values["text"],
@@ -514,10 +513,30 @@ class SignalForm(Form[T]):
             person=values["person"].strip() or None,
             activity=self.activity if self._linked(values["person"]) else None,
             location=values["location"],
-            observed_at=parse_time_on(observed, today(store.clock), store.clock)
-            if observed
-            else None,
+            observed_at=observed_at(store, values["observed"]),
         )
+
+
+def observed_at(store: Store, typed: str) -> datetime | None:
+    """When a signal was seen, as typed in its form: empty or ``now`` (what the placeholder
+    offers) is now; ``HH:MM`` is today; refused, the sentence lists every accepted form."""
+    from store.clock import TIME_FORMS, parse_time_on, today
+
+    text = typed.strip()
+    if text.casefold() in ("", "now", _("now").casefold()):
+        return None
+    try:
+        return parse_time_on(text, today(store.clock), store.clock)
+    except BadInput as error:
+        if error.code != "not_a_time":
+            raise
+        forms = "'now', 'HH:MM' (" + _("today") + "), " + TIME_FORMS
+        params = {**error.params, "forms": forms}
+        raise BadInput(
+            "{given} is not a time{hint}; use {forms}.".format(**params),
+            code="not_a_time",
+            **params,
+        ) from None
 
 
 class StepForm(Form[T]):

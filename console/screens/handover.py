@@ -85,7 +85,10 @@ ADVICE = {
     "gaps": _("Fill the gaps: g, select a gap and its activity, p applies a suggestion."),
     "replan": _("Re-plan: j goes to the first; c chooses a valid concept, or r restricts."),
     "replan_posts": _("Re-plan the standing posts with a concept at the required level."),
-    "open_signals": _("Check the open signals with the information organisation: j, then s."),
+    "open_signals": _(
+        "Check the open signals with the information organisation: j goes to them (the "
+        "information organisation receives with v, interprets with i)."
+    ),
     "flagged_log": _("Act on the flagged log entries, or clear them: j, then x with a reason."),
     "conflicts": _("Resolve the sync conflicts: j, then 1, 2 or v."),
     "quarantined": _("Look at the quarantined changes with the team admin: j."),

@@ -218,6 +218,7 @@ class RosterScreen(BaseScreen[RosterData]):
                 zebra=False,
                 empty=_("Select an activity of the gap."),
             )
+            yield Static("", id="option-why")  # the selected option and its reason, whole
 
     def on_mount(self) -> None:
         self.day = today(self.store.clock)
@@ -274,6 +275,7 @@ class RosterScreen(BaseScreen[RosterData]):
             self.detail = None
             self.query_one("#gap-activities", RecordTable).set_rows([])
             self.query_one("#suggestions", RecordTable).set_rows([])
+            self.query_one("#option-why", Static).update("")
             return
 
         def read(store: Store) -> GapDetail:
@@ -315,6 +317,22 @@ class RosterScreen(BaseScreen[RosterData]):
             table.set_rows([])
         self.load_suggestions()
 
+    @on(RecordTable.Highlighted, "#suggestions")
+    def _option_highlighted(self) -> None:
+        self.show_option()
+
+    def show_option(self) -> None:
+        """The selected option in full below the table (its reason is cut in a narrow cell):
+        what it does, and why it would not work or covers only part."""
+        key = self.query_one("#suggestions", RecordTable).cursor_key
+        line = self.query_one("#option-why", Static)
+        if key is None or not self.options or int(key) >= len(self.options):
+            line.update("")
+            return
+        option = self.options[int(key)]
+        why = reason("", option.fact) or ("" if option.feasible else _("would not work"))
+        line.update(literal(f"{describe(option.what)}: {why}" if why else "", limit=None))
+
     def selected_activity(self) -> str | None:
         if self.detail is None or not self.detail.activities:
             return None
@@ -335,9 +353,11 @@ class RosterScreen(BaseScreen[RosterData]):
                 else _("Select an activity of the gap.")
             )
             table.set_rows([])
+            self.query_one("#option-why", Static).update("")
             return
         table.empty = _("Working out what can still be done…")
         table.set_rows([])
+        self.query_one("#option-why", Static).update("")
 
         def done(options: list[Option]) -> None:
             if activity_id != self.selected_activity():
@@ -345,6 +365,7 @@ class RosterScreen(BaseScreen[RosterData]):
             self.options = options
             table.empty = _("0 options.")
             table.set_rows([option_row(i, o) for i, o in enumerate(options)])
+            self.show_option()
 
         self.call_store(lambda store: suggest(store, activity_id), done, group="suggest")
 

@@ -148,8 +148,9 @@ def signal_detail(store: Store, signal_id: str) -> Text:
         text.append(_("Requests a new threat assessment") + "\n", style="bold")
     if signal.outcome:
         text.append(_("Outcome: ") + labels.label("outcome", signal.outcome) + "\n", style="bold")
-    if signal.interpretation:
-        text.append(_("Duiding: "), style="bold")
+    if signal.interpretation:  # typed with its own "Duiding:" it is not labelled twice
+        if not signal.interpretation.casefold().startswith(("duiding:", _("Duiding:").casefold())):
+            text.append(_("Duiding: "), style="bold")
         text.append_text(literal(signal.interpretation, limit=None))
         text.append("\n")
     text.append(
@@ -308,9 +309,9 @@ class SignalsScreen(BaseScreen[SignalsData]):
                 [
                     Column(_("Title"), 24, grow=True),
                     Column(_("Status"), 10),
-                    Column(_("Audience"), 24),
+                    Column(_("Audience"), 24, drop=1),  # at 80x24 Issued keeps its width
                     Column(_("Issued"), 16),
-                    Column(_("Scen."), 5, align="right"),
+                    Column(_("Scen."), 5, align="right", drop=2),
                     Column(_("Ack"), 3, align="right"),
                 ],
                 id="report-list",
@@ -493,9 +494,14 @@ class SignalsScreen(BaseScreen[SignalsData]):
         if report is None:
             self.notify(_("0 signal reports."), severity="warning")
             return
-        self.app.push_screen(
-            DocumentScreen(report.title, intel.report_markdown(report), markdown=True)
+        self.call_store(  # its signals by what they are, not by raw id
+            lambda store: intel.report_markdown(report, intel.signal_names(store, report)),
+            lambda text: self.show_document(report.title, text),
+            group="report",
         )
+
+    def show_document(self, title: str, text: str) -> None:
+        self.app.push_screen(DocumentScreen(title, text, markdown=True))
 
     def action_draft_report(self) -> None:
         item = None if self.elsewhere else self.selected()  # a signal seen only here

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Container, Vertical
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
@@ -257,6 +258,13 @@ class SyncScreen(BaseScreen[SyncData]):
             _("Import a single bundle, such as the welcome bundle after joining a team"),
         ),
         Action(
+            "r",
+            "receipt",
+            _("Receipt"),
+            _("Show the last receipt in full"),
+            _("Every file the last import read, with what was applied, in conflict or refused"),
+        ),
+        Action(
             "1",
             "choose(1)",
             _("Keep 1st"),
@@ -330,6 +338,7 @@ class SyncScreen(BaseScreen[SyncData]):
         super().__init__()
         self.busy = False
         self.revealing: str | None = None
+        self.receipt = ""  # the last export's or import's receipt, whole
 
     @property
     def folder(self) -> Path:
@@ -345,7 +354,7 @@ class SyncScreen(BaseScreen[SyncData]):
                     yield RecordTable(
                         [
                             # At 120x40 the five that tell devices apart stay (issue 17)
-                            Column(_("Device"), 10),
+                            Column(_("Device"), 11, grow=True),  # laptop-0412 whole
                             Column(_("Callsign"), 8),
                             Column(_("Id end"), 8),
                             Column(_("Status"), 7),
@@ -361,7 +370,8 @@ class SyncScreen(BaseScreen[SyncData]):
                         empty=_("0 other devices."),
                     )
                 yield Static(_("Last receipt"), id="receipt-title", classes="section-title")
-                yield Static(_("Nothing exchanged in this session yet."), id="sync-receipt")
+                with VerticalScroll(id="receipt-box"):  # focus it to scroll; r opens it whole
+                    yield Static(_("Nothing exchanged in this session yet."), id="sync-receipt")
                 yield ProgressBar(id="sync-progress", show_eta=False)
             with Vertical(id="sync-right"):
                 yield Static(
@@ -525,6 +535,7 @@ class SyncScreen(BaseScreen[SyncData]):
 
     def _finished(self, text: str, failed: bool) -> None:
         self.busy = False
+        self.receipt = text
         self.query_one("#sync-receipt", Static).update(literal(text, limit=None, lines=True))
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=1, progress=1)
@@ -535,6 +546,14 @@ class SyncScreen(BaseScreen[SyncData]):
             markup=False,
         )
         self.console_app.changed()
+
+    def action_receipt(self) -> None:
+        if not self.receipt:
+            self.notify(_("Nothing exchanged in this session yet."), severity="warning")
+            return
+        self.app.push_screen(
+            DocumentScreen(_("Last receipt"), literal(self.receipt, limit=None, lines=True))
+        )
 
     def action_folder(self) -> None:
         def save(store: Store, values: dict[str, str]) -> Path:
@@ -613,6 +632,15 @@ class SyncScreen(BaseScreen[SyncData]):
         def save(store: Store, values: dict[str, str]) -> rosters.Roster:
             return rosters.create_team(store, values["text"])
 
+        def created(roster: rosters.Roster) -> str:
+            return _("Team {name} created; admin key {key}.").format(
+                name=roster.data["name"], key=rosters.admin_fingerprint(roster)
+            )
+
+        def done(roster: rosters.Roster) -> None:  # an earlier "not in a team yet" is over
+            self.receipt = ""
+            self.query_one("#sync-receipt", Static).update(literal(created(roster), limit=None))
+
         self.open_form(
             StepForm(
                 save,
@@ -620,9 +648,8 @@ class SyncScreen(BaseScreen[SyncData]):
                 _("Team name"),
                 button=_("Create team"),
             ),
-            lambda roster: _("Team {name} created; admin key {key}.").format(
-                name=roster.data["name"], key=rosters.admin_fingerprint(roster)
-            ),
+            created,
+            done,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -630,6 +657,17 @@ class SyncScreen(BaseScreen[SyncData]):
         if action in ("join", "create_team") and self.data is not None and self.data.team:
             return False
         return super().check_action(action, parameters)
+
+    def on_key(self, event: events.Key) -> None:
+        """j and n on a device in a team (hidden from the footer) say why, never nothing."""
+        team = self.data.team if self.data is not None else None
+        if event.key in ("j", "n") and team is not None:
+            event.stop()
+            event.prevent_default()  # BaseScreen.on_key would word it as a role's refusal
+            self.notify(
+                _("This device is in team {name} already.").format(name=team.data["name"]),
+                severity="warning",
+            )
 
     def action_join(self) -> None:
         if self.data is not None and self.data.team is not None:
@@ -870,14 +908,16 @@ def secrets_line(found: list[findings.Finding]) -> list[str]:
 
 
 def receipt_text(receipts: list[exchange.Receipt], team: rosters.Roster | None = None) -> str:
-    """A folder's receipts: first what went wrong in numbers (the toast shows that line), then
-    the refused files, then the rest, one line each (a short screen shows the first lines).
+    """A folder's receipts: first what went wrong and the new conflicts in numbers (the toast
+    shows that line), then the refused files, then the rest, one line each (the receipt box
+    scrolls; r shows it whole).
     A sender the ``team``'s roster knows is named with its operator and id end too."""
     if not receipts:
         return ""
     refused = [r for r in receipts if r.result in FAILED]
     held = sum(len(r.quarantined) for r in receipts)
     alarms = sum(len(r.alarms) for r in receipts)
+    conflicts = sum(sum(r.conflicts.values()) for r in receipts if r.result not in FAILED)
     head = []
     if refused:
         head.append(
@@ -896,6 +936,10 @@ def receipt_text(receipts: list[exchange.Receipt], team: rosters.Roster | None =
     if not head:
         head.append(
             ngettext("{n} file read", "{n} files read", len(receipts)).format(n=len(receipts))
+        )
+    if conflicts:  # the first line (the toast) says what waits for a decision here
+        head.append(
+            ngettext("{n} new conflict", "{n} new conflicts", conflicts).format(n=conflicts)
         )
     ordered = refused + [r for r in receipts if r.result not in FAILED]
     return "\n".join(["; ".join(head) + ".", *(_receipt_line(r, team) for r in ordered)])

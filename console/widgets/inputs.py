@@ -6,11 +6,13 @@ and the store receives them visibly (STYLE.md: untrusted text stays text)."""
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.document._document import EditResult
 from textual.document._edit import Edit
-from textual.widgets import Input, TextArea
+from textual.widgets import Checkbox, Input, TextArea
 
 from store.validate import visible
 
@@ -20,6 +22,17 @@ _BREAKS = re.compile(r"\r\n?")
 #: What ends a line (``str.splitlines``'s breaks) or moves along one: in a one-line field each
 #: becomes one space, so a pasted address or message keeps every line.
 _ONE_LINE = re.compile(r"\r\n|[\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+class FlagBox(Checkbox):
+    """A form's checkbox: Space ticks it, Enter saves the form as in every other field
+    (Textual's checkbox toggles on Enter too, which unticked a flag instead of saving)."""
+
+    inherit_bindings = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_button", _("Toggle"), show=False),
+        Binding("enter", "screen.save", _("Save"), show=False),
+    ]
 
 
 class TextInput(Input):

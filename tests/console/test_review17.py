@@ -13,12 +13,13 @@ from textual.widgets import Input, Select, Static
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
 from console.screens.base import BaseScreen, Confirm
+from console.screens.document import DocumentScreen
 from console.screens.forms import Form, RestrictForm, SignalForm
 from console.times import at as at_text
 from console.widgets.dayboard import DayAxis, DayBoard
 from console.widgets.drawer import Drawer, DrawerTitle, focus_in
 from console.widgets.navbar import NavBar
-from console.widgets.table import RecordTable
+from console.widgets.table import RecordTable, _needed
 from store import handover, logbook, signals
 from store.clock import FixedClock
 from store.db import Store
@@ -139,6 +140,11 @@ async def test_a_key_never_acts_on_a_row_in_a_closed_drawer(demo_store: Store) -
             assert isinstance(app.screen, BaseScreen), key  # no form, no question
             assert drawer_open(app, drawer), key
             assert toasts(app)[-1].endswith("then press the key again."), key
+            if drawer == "#report-panel":  # its Issued date whole: columns go first (issue 17)
+                reports = app.screen.query_one("#report-list", RecordTable)
+                widths = reports._column_widths()
+                assert widths[3] >= len("2026-11-28 10:00"), widths
+                assert _needed(widths) <= reports.scrollable_content_region.width, widths
         assert snapshot(demo_store.path) == before
 
 
@@ -214,6 +220,27 @@ async def test_restrict_has_no_default_kind_and_asks_before_cancelling(demo_stor
     assert snapshot(demo_store.path) == before
 
 
+async def test_a_new_team_clears_the_receipt_and_join_says_why_not(demo_store: Store) -> None:
+    """The review (F-A, F-B): after n created a team the last receipt still said "not in a
+    team yet"; j (and n) on a device in a team did nothing and said nothing."""
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        receipt = app.screen.query_one("#sync-receipt", Static)
+        assert "not in a team yet" in str(receipt.render())
+        await pilot.press("n", *"Team RT", "enter")
+        await settle(pilot)
+        assert str(receipt.render()).startswith("Team Team RT created; admin key ")
+        for key in "jn":
+            await pilot.press(key)
+            await settle(pilot)
+            assert toasts(app)[-1] == "This device is in team Team RT already.", key
+            assert isinstance(app.screen, BaseScreen)  # no form opened
+
+
 async def test_the_signal_form_keeps_person_and_activity_together(demo_store: Store) -> None:
     app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -239,6 +266,16 @@ async def test_the_signal_form_keeps_person_and_activity_together(demo_store: St
         assert note.startswith("Not about") and f"{item.person}'s" in note
         form.submit()
         await settle(pilot)
+        # o on an activity that has ended: the store's sentence, not "no officer is free"
+        ended = next(
+            a for a in agenda.data.activities.values() if a.end_at <= demo_store.clock.now()
+        )
+        agenda.query_one("#day-activities", RecordTable).move_to(ended.id)
+        await pilot.press("o")
+        await settle(pilot)
+        note = str(app.screen.query_one(".note", Static).render())
+        assert f"'{ended.title}' ended at " in note and "nothing to apply to it" in note, note
+        assert "No officer is free" not in note
     (made,) = [s for s in signals.list_signals(demo_store) if s.text == "Drone boven de locatie"]
     assert (made.person, made.activity_id) == (other, None)
 
@@ -257,7 +294,17 @@ async def test_80x24_sync_with_devices_open_keeps_the_conflicts_and_quarantine(
         await pilot.press("y", "i")  # imported here: the last receipt takes its lines
         await settle(pilot)
         await settle(pilot)
-        assert "1 new conflict" in str(app.screen.query_one("#sync-receipt", Static).render())
+        receipt = str(app.screen.query_one("#sync-receipt", Static).render())
+        assert receipt.startswith("1 file read; 1 new conflict.\n"), receipt  # the toast's line
+        assert toasts(app)[-1] == "1 file read; 1 new conflict."
+        box = app.screen.query_one("#receipt-box")
+        assert box.focusable and box.max_scroll_y > 0  # cut at 80x24, it scrolls when focused
+        await pilot.press("r")  # ...and r shows it whole
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentScreen)
+        assert str(app.screen.query_one("#document-body", Static).render()) == receipt
+        await pilot.press("escape")
+        await settle(pilot)
         conflicts = app.screen.query_one("#sync-conflicts").region
         right = app.screen.query_one("#sync-right").region
         assert conflicts.height >= 6 and right.contains_region(conflicts)  # drawers closed
@@ -387,3 +434,41 @@ async def test_a_what_if_says_when_the_data_changed_under_it(demo_store: Store) 
         app.changed()
         await settle(pilot)
         assert "out of date" in str(said.render())
+
+
+def test_the_signal_forms_observed_at_takes_now_and_names_hh_mm(demo_store: Store) -> None:
+    """The review (F-D): the placeholder offers "now", which was refused, and the refusal did
+    not list HH:MM (which the field takes). Empty and "now" are now; a wrong time lists both."""
+    import pytest
+
+    from console.screens.base import sentence
+    from console.screens.forms import observed_at
+    from store.errors import BadInput
+
+    assert observed_at(demo_store, "") is None and observed_at(demo_store, " Now ") is None
+    assert observed_at(demo_store, "09:40") == at(demo_store, "2026-11-28 09:40")
+    with pytest.raises(BadInput) as refused:
+        observed_at(demo_store, "straks")
+    said = sentence(refused.value)
+    assert said.startswith("'straks' is not a time; use 'now', 'HH:MM' (today), "), said
+
+
+def test_a_signals_duiding_is_labelled_once_and_the_advice_names_real_keys(
+    demo_store: Store,
+) -> None:
+    """The review: "Duiding: Duiding: …" in a signal's detail (a duiding typed with its own
+    label); the Handover's advice for open signals said "j, then s" (s is where j goes)."""
+    from console.screens.handover import ADVICE
+    from console.screens.signals import SignalsScreen, signal_detail
+    from store.staff import list_staff
+
+    analyst = as_user(demo_store, list_staff(demo_store, role="info_analyst")[0].callsign)
+    item = next(s for s in signals.list_signals(analyst) if s.status == "received")
+    signals.interpret_signal(analyst, item.id, "Duiding: verkenning waarschijnlijk")
+    shown = signal_detail(analyst, item.id).plain
+    assert "Duiding: verkenning waarschijnlijk" in shown and "Duiding: Duiding" not in shown
+    advice = ADVICE["open_signals"]
+    assert "then s" not in advice
+    keys = {a.key: a.action for a in SignalsScreen.ACTIONS}
+    assert "receives with v" in advice and keys["v"] == "step('received')"
+    assert "interprets with i" in advice and keys["i"] == "step('interpreted')"

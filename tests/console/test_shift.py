@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input, Select, Static
 
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
@@ -21,6 +21,7 @@ from console.screens.base import BaseScreen, Confirm, FormScreen
 from console.screens.roster import RosterScreen
 from console.screens.signals import SignalsScreen
 from console.screens.sync import welcome_name
+from console.widgets.table import RecordTable
 from store import agenda, decisions, handover, intel, logbook, proof, roster, signals
 from store.clock import local_iso
 from store.db import Store
@@ -161,7 +162,7 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await press(pilot, "l")
         await keys(pilot, ["Onbekende auto bij perscentrum"], "tab")
         await choose(pilot, 2)  # note → movement → incident
-        await pilot.press("tab", "space", "ctrl+s")
+        await pilot.press("tab", "space", "enter")  # Space ticks the flag, Enter saves (F-F)
         await settle(pilot)
         entry = logbook.list_entries(store, limit=1)[0]
         assert (entry.kind, entry.flagged, entry.activity_id) == ("incident", True, added.id)
@@ -226,6 +227,14 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         lent = [i for i in officers if "lent from" in describe(screen.options[i].what)]
         chosen = (lent or officers)[0]
         short = sum(g.shortfall_hours for g in screen.data.gaps if activity in g.activities)
+        bad = next(i for i, o in enumerate(screen.options) if not o.feasible)
+        suggestions = screen.query_one("#suggestions", RecordTable)
+        suggestions.move_to(str(bad))
+        await settle(pilot)  # the selected option whole below the table, its reason never cut
+        shown = str(screen.query_one("#option-why", Static).render())
+        why = reason("", screen.options[bad].fact) or "would not work"
+        assert shown == f"{describe(screen.options[bad].what)}: {why}", shown
+        suggestions.move_to("0")
         await press(pilot, "tab", "tab", *(["down"] * chosen), "p")
         assert isinstance(app.screen, Confirm)  # asked first
         await press(pilot, "y")

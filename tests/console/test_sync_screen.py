@@ -118,6 +118,7 @@ async def test_devices_with_the_same_label_are_told_apart(
         assert shown[b.id][:4] == ["vm", "OPS-B", "…" + b.id[-7:], "active"]
         assert shown[c.id][:4] == ["vm", "OPS-C", "…" + c.id[-7:], "active"]
         assert "…" + b.id[-7:] != "…" + c.id[-7:]
+        assert table._column_widths()[0] >= len("laptop-0412")  # a host name whole (issue 17)
         assert shown[b.id][4] != "never"  # last seen: a bundle from it was read
         assert shown[b.id][6] == "2026-11-28"  # enrolled
         visible = [col.label for col, w in zip(table.columns, table._kept(), strict=True) if w]

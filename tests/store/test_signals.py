@@ -244,8 +244,16 @@ def test_report_issuing_rules(team: dict[str, Store]) -> None:
     intel.add_scenario(analyst, newer.id, description="Intimidatie")
     intel.issue_report(analyst, newer.id, audience="authority")
     assert intel.get_report(analyst, report.id).status == "superseded"
-    markdown = intel.report_markdown(intel.get_report(analyst, report.id))
+    old = intel.get_report(analyst, report.id)
+    markdown = intel.report_markdown(old)
     assert "## Duiding" in markdown and "Superseded by report" in markdown
+    # its signals by what they are, not by a raw id (issue 17)
+    named = intel.report_markdown(old, intel.signal_names(analyst, old))
+    assert (
+        "- vehicle · BEVER · raised 2026-11-28 10:00: Grijze bus twee keer langs de woning (`"
+        in named
+    )
+    assert f"`{made.id[:13]}`)" in named and f"- `{made.id}`" not in named
 
 
 def test_only_the_information_organisation_writes_reports(team: dict[str, Store]) -> None:
