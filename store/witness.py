@@ -632,8 +632,8 @@ def _relayed(
                     (
                         me,
                         f"this laptop's audit trail no longer holds event {seen.seq} as "
-                        f"{names.get(sender, sender)} witnessed it; run `schildwacht audit "
-                        "verify`",
+                        f"{names.get(sender, sender)} witnessed it; verify this laptop's "
+                        "audit trail",
                     )
                 )
             _keep(conn, device, seen, sender, sent, now)

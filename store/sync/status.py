@@ -143,7 +143,7 @@ def peers(store: Store) -> list[Peer]:
         if count > kept.MAX_DEFERRED_PER_ORIGIN:
             notes.append(
                 f"{count:,} changes waiting, more than {kept.MAX_DEFERRED_PER_ORIGIN:,}: "
-                "its changes are set aside (upgrade, or `team revoke`)"
+                "its changes are set aside (upgrade, or revoke the laptop)"
             )
         warning = "; ".join(notes + _trust_notes(store, device["id"], trust, notes))
         found.append(
