@@ -18,7 +18,7 @@ from typing import Any
 
 from ..clock import from_db
 from ..db import Store
-from .change import Change
+from .change import Change, row_id
 from .held import APPLIED as APPLIED
 from .held import DEFERRED as DEFERRED
 from .held import QUARANTINED as QUARANTINED
@@ -143,13 +143,9 @@ _SELECT = (
 
 def _quarantined(rows: Iterable[tuple[Any, ...]]) -> list[Quarantined]:
     return [
-        Quarantined(o, int(s), t, c, _row_id(str(pk)), a, r, why, int(h), from_db(at), b)
+        Quarantined(o, int(s), t, c, row_id(str(pk)), a, r, why, int(h), from_db(at), b)
         for o, s, t, c, pk, a, r, why, h, at, b in rows
     ]
-
-
-def _row_id(pk: str) -> str:
-    return pk[2:-2] if pk.startswith('["') and pk.endswith('"]') and '","' not in pk else pk
 
 
 def quarantined(store: Store) -> list[Quarantined]:

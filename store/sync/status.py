@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from .. import findings, validate
@@ -22,6 +22,7 @@ from . import apply, capture, late
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import DAY_MS, hlc_wall_ms
+from .change import clock_text
 
 #: Who may resolve a conflict on each table: the people who may edit it.
 RESOLVE_PERMISSION = {
@@ -137,8 +138,7 @@ def peers(store: Store) -> list[Peer]:
         skew = store.one("SELECT hlc FROM sync_skew WHERE origin = ?", (device["id"],))
         notes = []
         if skew and hlc_wall_ms(int(skew[0])) > now_ms + DAY_MS:
-            ahead = datetime.fromtimestamp(hlc_wall_ms(int(skew[0])) / 1000, UTC)
-            notes.append(f"clock ahead: stamped {to_db(ahead)}")
+            notes.append(f"clock ahead: stamped {clock_text(int(skew[0])) or '9999'}")
         count = waiting[device["id"]].count if device["id"] in waiting else 0
         if count > kept.MAX_DEFERRED_PER_ORIGIN:
             notes.append(
