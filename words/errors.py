@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from store.clock import local
+from store.clock import local_span
 from store.errors import StoreError
 
 from . import _
@@ -104,7 +104,7 @@ def rows(count: int) -> str:
 
 
 def _span(p: Mapping[str, Any]) -> str:
-    return f"{local(p['start']):%Y-%m-%d %H:%M}–{local(p['end']):%H:%M}"
+    return local_span(p["start"], p["end"])
 
 
 def _lower_first(text: str) -> str:
