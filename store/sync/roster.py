@@ -245,8 +245,11 @@ def create_team(store: Store, name: str) -> Roster:
         raise BadInput("Give the team a name.", code="team_needs_name")
     name = validate.code(name, "The team name")
     if current(store) is not None:
-        raise BadInput("This device is already in a team.", code="already_in_team")
+        raise _in_team_already()
     with store.write("team.create", None, {"name": name}) as conn:
+        access.require(store.actor, "team.manage")  # every check again inside the transaction
+        if current(store) is not None:
+            raise _in_team_already()
         me = identity(store)
         label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
         row = label.fetchone()
@@ -276,6 +279,10 @@ def create_team(store: Store, name: str) -> Roster:
     return roster
 
 
+def _in_team_already() -> BadInput:
+    return BadInput("This device is already in a team.", code="already_in_team")
+
+
 def _pin(conn: sqlite3.Connection, key: str) -> None:
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
@@ -303,6 +310,13 @@ def _request_operator(conn: sqlite3.Connection, callsign: str | None) -> dict[st
     return _operator(conn, callsign) or {}
 
 
+def _needs_no_request() -> BadInput:
+    return BadInput(
+        "This device is already in a team; it needs no enrolment request.",
+        code="request_in_team",
+    )
+
+
 def write_request(store: Store, out: Path) -> tuple[str, str]:
     """Write this device's enrolment request (its keys, label and role, signed with its own key).
 
@@ -317,11 +331,10 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
         BadInput: the device is already in a team, or ``out`` may not be written.
     """
     if current(store) is not None:
-        raise BadInput(
-            "This device is already in a team; it needs no enrolment request.",
-            code="request_in_team",
-        )
+        raise _needs_no_request()
     with store.write("device.request") as conn:
+        if current(store) is not None:  # joined meanwhile (another window): checked again
+            raise _needs_no_request()
         me = identity(store)
         label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
         row = label.fetchone()
