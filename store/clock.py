@@ -62,13 +62,16 @@ TIME_FORMS = (
 class Clock(Protocol):
     """Anything that tells the current time as an aware UTC datetime."""
 
-    def now(self) -> datetime: ...
+    def now(self) -> datetime:
+        """The time now, aware UTC."""
+        ...
 
 
 class SystemClock:
     """The real clock."""
 
     def now(self) -> datetime:
+        """The system's time now, aware UTC, to the whole second."""
         return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -79,9 +82,11 @@ class FixedClock:
     at: datetime = field(default_factory=lambda: datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
 
     def now(self) -> datetime:
+        """The fixed time (``at``), aware UTC."""
         return self.at
 
     def advance(self, **delta: float) -> None:
+        """Move the fixed time on by ``timedelta(**delta)`` (``hours=2``)."""
         self.at = self.at + timedelta(**delta)
 
 

@@ -53,6 +53,7 @@ class Head:
     hash: str
 
     def as_dict(self) -> dict[str, Any]:
+        """The head as JSON values."""
         return {"seq": self.seq, "hash": self.hash}
 
 

@@ -102,7 +102,11 @@ def encode_value(value: object) -> object:
 
 
 def decode_value(value: object) -> object:
-    """A value as SQLite will hold it exactly; anything else is malformed (ValueError)."""
+    """A value as SQLite will hold it exactly.
+
+    Raises:
+        ValueError: a malformed blob, an integer outside 64 bits, NaN or another JSON type.
+    """
     if isinstance(value, dict):
         if set(value) != {"b"} or not isinstance(value["b"], str):
             raise ValueError('a blob is written {"b": base64}')
@@ -254,7 +258,11 @@ def decode_line(line: bytes, origin: str, shared: dict[object, object]) -> Run:
 
 
 def decode_runs(lines: Iterable[bytes], origin: str) -> Iterator[Run]:
-    """The runs of an encoding 2 body, checked to be maximal."""
+    """The runs of an encoding 2 body, checked to be maximal.
+
+    Raises:
+        ValueError: a malformed line (``decode_line``), or two runs that should be one.
+    """
     shared: dict[object, object] = {}
     previous: Run | None = None
     for line in lines:
@@ -446,7 +454,11 @@ def encrypt(plain: bytes, recipients: list[str]) -> bytes:
 def decrypt(data: bytes, identity: str) -> bytes:
     """Decrypt with this device's identity. age tells a file with no part for this device
     ("not addressed") from one cut short or altered ("damaged"); the one damage it cannot tell
-    apart is to the very part addressed to this device, which then reads as not addressed."""
+    apart is to the very part addressed to this device, which then reads as not addressed.
+
+    Raises:
+        Refused: ``not addressed`` or ``damaged``.
+    """
     try:
         return pyrage.decrypt(data, [pyrage.x25519.Identity.from_str(identity)])
     except (pyrage.DecryptError, ValueError) as exc:
@@ -457,7 +469,13 @@ def decrypt(data: bytes, identity: str) -> bytes:
 
 def read_file(path: Path, *, follow: bool = True) -> bytes:
     """Read a bundle file defensively: a regular file only (``follow=False``: not through a
-    symbolic link either), its size checked before a bounded read; never blocks on a FIFO."""
+    symbolic link either), its size checked before a bounded read; never blocks on a FIFO.
+
+    Raises:
+        Refused: ``file`` (a symbolic link, not a regular file) or ``size`` (too large, or grew
+            past the limit while read).
+        BadInput: the file cannot be read (``bundle_unreadable``).
+    """
     flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     try:
         fd = os.open(path, flags)

@@ -73,6 +73,7 @@ class Change(NamedTuple):
 
     @property
     def row(self) -> tuple[str, str]:
+        """(table, row key): the row the change is to."""
         return (self.tbl, self.pk)
 
     @property
@@ -82,6 +83,7 @@ class Change(NamedTuple):
 
     @property
     def ref(self) -> str:
+        """``origin/seq``: how other records refer to this one."""
         return f"{self.origin}/{self.seq}"
 
 
@@ -124,14 +126,17 @@ class Run:
 
     @property
     def last(self) -> int:
+        """The number of the run's last change."""
         return self.seq + len(self.cols) - 1
 
     @property
     def row(self) -> tuple[str, str]:
+        """(table, row key): the row the run is to."""
         return (self.tbl, self.pk)
 
     @property
     def change_set(self) -> tuple[str, int]:
+        """(origin, clock): the change set the run belongs to."""
         return (self.origin, self.hlc)
 
     @property
@@ -140,9 +145,11 @@ class Run:
         return (self.hlc, self.tbl, self.pk, self.cl, self.actor)
 
     def values(self) -> list[object]:
+        """The run's values, one per column, decoded."""
         return decode_values(self.vals, self.pk, self.actor, self.hlc)
 
     def prev(self, index: int) -> str | None:
+        """The record the ``index``-th change follows (``origin/seq``), or None."""
         return None if self.prevs is None else self.prevs[index]
 
     def changes(self) -> list[Change]:

@@ -70,6 +70,7 @@ class Verdict:
 
     @property
     def applies(self) -> bool:
+        """Whether the change is applied now (neither held back nor quarantined)."""
         return self.outcome == "apply"
 
 

@@ -121,6 +121,7 @@ class Quarantined:
     branch: str = ""  # a forked laptop's branch (``forks.py``): its segment header's hash
 
     def as_dict(self, label: str = "") -> dict[str, object]:
+        """The quarantined change as JSON values, its device named by ``label``."""
         return {
             "device": self.device,
             "device_label": label,
@@ -186,11 +187,13 @@ class ChangeSet:
 
     @property
     def id(self) -> str:
+        """``device@clock`` (``~branch`` for a forked branch's): how a person names the set."""
         found = f"{self.device}@{self.change_set}"
         return f"{found}~{self.branch[:12]}" if self.branch else found
 
     @property
     def first_seq(self) -> int:
+        """The number of the set's first change."""
         return self.changes[0].seq
 
 

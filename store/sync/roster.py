@@ -55,16 +55,20 @@ class Roster:
 
     @property
     def version(self) -> int:
+        """The roster's version (1 for a new team, one more for each change)."""
         return int(self.data["version"])
 
     @property
     def devices(self) -> list[dict[str, Any]]:
+        """Every device the roster lists, revoked ones too."""
         return list(self.data["devices"])
 
     def device(self, device_id: str) -> dict[str, Any] | None:
+        """The roster's entry for this device id, or None."""
         return next((d for d in self.data["devices"] if d["id"] == device_id), None)
 
     def active(self) -> list[dict[str, Any]]:
+        """The devices not revoked."""
         return [d for d in self.data["devices"] if d["status"] == "active"]
 
 
@@ -379,10 +383,12 @@ class Request:
 
     @property
     def code(self) -> str:
+        """The short authentication string both screens show."""
         return short_authentication_string(self.body)
 
     @property
     def hash(self) -> str:
+        """The SHA-256 of the request's body (how a welcome names it)."""
         return sha256(self.body)
 
 

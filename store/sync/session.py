@@ -99,6 +99,7 @@ class Outcome:
     refused: dict[Key, Verdict] = field(default_factory=dict)
 
     def judged(self) -> Iterator[Judged]:
+        """Every judged change, change set by change set."""
         for group in self.sets.values():
             yield from group
 

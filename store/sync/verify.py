@@ -80,6 +80,7 @@ class Verified:
 
     @property
     def sender(self) -> str:
+        """The device id of the bundle's sender (its manifest)."""
         return str(self.manifest["sender"])
 
 
