@@ -48,7 +48,8 @@ class Peer:
         deferred_since: since when the oldest waits (aware UTC), or None.
         callsign: who wrote its latest change received here ('' before any), so devices
             with the same label are told apart.
-        enrolled_at: when the roster enrolled it (as the roster has it), or ''.
+        enrolled_at: when the roster enrolled it (aware UTC), or None (a roster without a
+            readable time).
     """
 
     device: str
@@ -64,7 +65,7 @@ class Peer:
     deferred: int = 0  # its changes waiting here
     deferred_since: datetime | None = None
     callsign: str = ""
-    enrolled_at: str = ""
+    enrolled_at: datetime | None = None
 
 
 def _trust_notes(
@@ -161,10 +162,19 @@ def peers(store: Store) -> list[Peer]:
                 waiting[device["id"]].count if device["id"] in waiting else 0,
                 waiting[device["id"]].since if device["id"] in waiting else None,
                 str(author[0]) if author else "",
-                str(device.get("enrolled_at") or ""),
+                _enrolled_at(device),
             )
         )
     return found
+
+
+def _enrolled_at(device: dict[str, Any]) -> datetime | None:
+    """When the roster enrolled the device, or None when it names no readable time."""
+    value = device.get("enrolled_at")
+    try:
+        return from_db(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
 
 
 def last_sent(store: Store) -> datetime | None:
