@@ -213,6 +213,36 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "cannot be accepted."
         )
     ),
+    "supersede_not_in_force": _template(
+        _(
+            "Handover {handover} is not a signed handover of an overlapping period that is "
+            "still in force; see the list of handovers."
+        )
+    ),
+    "supersede_not_yours": lambda p: _(
+        "only {signed_by}, who signed handover {handover}, may supersede it (a handover is its "
+        "signer's account of the shift){accepted}. Record what is wrong in a flagged log entry "
+        "(it carries into every handover until cleared), or ask {signed_by} to sign a new one."
+    ).format(
+        signed_by=p["signed_by"],
+        handover=p["handover"],
+        accepted=_("; {me} accepted it at {at}").format(me=p["me"], at=p["accepted_at"])
+        if p["accepted_at"]
+        else "",
+    ),
+    "handover_not_found": _template(_("No handover with id {handover}.")),
+    "handover_signature_mismatch": _template(
+        _("Handover {handover} does not match its signature; the record was altered after signing.")
+    ),
+    "handover_withdrawn_already": _template(
+        _("Handover {handover} was withdrawn already by {by} at {at}.")
+    ),
+    "withdraw_not_yours": _template(
+        _(
+            "Only {signed_by}, who signed handover {handover}, or an admin may withdraw it (a "
+            "handover is its signer's account of the shift)."
+        )
+    ),
     "handover_superseded": _template(
         _(
             "Handover {handover} was superseded by handover {newer}, signed by {by} at {at}, "
