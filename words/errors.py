@@ -117,6 +117,13 @@ def _inner(p: Mapping[str, Any]) -> str:
     return str(p.get("why", "")) if words is None else words(p)
 
 
+def _refused(reason: str) -> Callable[[Mapping[str, Any]], str]:
+    """A bundle's refusal (``store.sync.bundle.Refused``): its check, then ``reason``."""
+    return lambda p: _("Bundle refused ({check}): {reason} Nothing was changed.").format(
+        check=p["check"], reason=reason.format(**p)
+    )
+
+
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda params: text.format(**params)
 
@@ -904,6 +911,36 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _(
             "{given}: a qualification's last valid day must be a date YYYY-MM-DD, e.g. "
             "close_protection:2027-03-31 ({reason})."
+        )
+    ),
+    "bundle_not_one": _refused(_("this is not a Schildwacht bundle.")),
+    "bundle_cut_short": _refused(_("the bundle is cut short.")),
+    "bundle_too_many_parts": _refused(_("the bundle claims {count} parts, more than allowed.")),
+    "bundle_part_past_end": _refused(_("a part runs past the end of the bundle.")),
+    "bundle_trailing_bytes": _refused(_("there are trailing bytes after the last part.")),
+    "bundle_not_addressed": _refused(_("it is not addressed to this device.")),
+    "bundle_damaged": _refused(_("it was cut short or altered on the way.")),
+    "bundle_symbolic_link": _refused(_("it is a symbolic link; only regular files are read.")),
+    "bundle_not_regular": _refused(_("it is not a regular file (a FIFO, a device or a folder).")),
+    "bundle_too_large": _refused(_("it is larger than {limit} bytes.")),
+    "bundle_grew": _refused(_("it grew past {limit} bytes while being read.")),
+    "bundle_damaged_since_joined": _refused(
+        _(
+            "it was written for this team after this laptop joined, yet this laptop cannot "
+            "read it: it was altered or cut short on the way."
+        )
+    ),
+    "bundle_file": lambda p: _("Bundle refused ({check}): {reason} Nothing was changed.").format(
+        check=p["check"], reason=_inner(p)
+    ),
+    "bundle_link": _refused(_("it is a symbolic link.")),
+    "bundle_not_regular_in_folder": _refused(
+        _("it is not a regular file (a link, a FIFO or a device); it was not read.")
+    ),
+    "bundle_import_fault": _refused(
+        _(
+            "importing it failed unexpectedly ({error}); nothing of it was applied. Report it "
+            "with the file (importing that file alone, with debugging on, shows the details)."
         )
     ),
     "refused_by_database": _template(_("Refused by the database: {refusal} (rule R1).")),
