@@ -14,7 +14,8 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
 3. Aggregates, one module each: ``agenda``, ``roster``, ``signals``, ``intel``, ``logbook``,
    ``decisions``, ``subjects``, ``staff``, ``gaps``, ``catalogue``, ``witness``; what is
    shown about trust (``findings``, ``signers``); the team roster and the merge
-   (``sync.roster``, ``sync.merge``, ``sync.quarantine``).
+   (``sync.roster``, ``sync.merge``, ``sync.quarantine``, ``sync.forks``); the late-change
+   holds (``sync.late``).
 4. ``db``: the ``Store`` (connections, one audited write transaction per action, the acting
    person as an ``access.Actor``).
 5. Rules and mechanisms beneath the database: ``integrity``, ``fingerprint`` (the

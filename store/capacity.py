@@ -558,12 +558,13 @@ class Change:
 
     @property
     def written(self) -> str:
-        """The change as its user wrote it, for a message."""
+        """The change as its user wrote it, for a message (else in the ``KIND:ARGS`` form)."""
         if self.text:
             return validate.shown(self.text)
-        return {"add_persons": "--add-persons", "add_officers": "--add-officers"}.get(
-            self.kind, f"--{self.kind.replace('_', '-')}"
-        )
+        parts = [self.kind.replace("_", "-"), str(self.count)]
+        if self.kind == "add_persons":
+            parts.append(str(self.level))
+        return ":".join([*parts, self.unit] if self.unit else parts)
 
 
 def _amount(

@@ -62,13 +62,16 @@ TIME_FORMS = (
 class Clock(Protocol):
     """Anything that tells the current time as an aware UTC datetime."""
 
-    def now(self) -> datetime: ...
+    def now(self) -> datetime:
+        """The time now, aware UTC."""
+        ...
 
 
 class SystemClock:
     """The real clock."""
 
     def now(self) -> datetime:
+        """The system's time now, aware UTC, to the whole second."""
         return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -79,9 +82,11 @@ class FixedClock:
     at: datetime = field(default_factory=lambda: datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
 
     def now(self) -> datetime:
+        """The fixed time (``at``), aware UTC."""
         return self.at
 
     def advance(self, **delta: float) -> None:
+        """Move the fixed time on by ``timedelta(**delta)`` (``hours=2``)."""
         self.at = self.at + timedelta(**delta)
 
 
@@ -163,7 +168,7 @@ def local_iso(moment: datetime | str | None) -> str | None:
     """
     if moment is None:
         return None
-    return local(moment).isoformat()
+    return validate.local_iso(from_db(moment) if isinstance(moment, str) else moment)
 
 
 def local_text(moment: datetime | str | None, *, with_date: bool = True) -> str:
@@ -180,6 +185,24 @@ def local_text(moment: datetime | str | None, *, with_date: bool = True) -> str:
         return ""
     value = local(moment)
     return value.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+
+
+def local_span(start: datetime | str, end: datetime | str) -> str:
+    """A span as people read it, in Europe/Amsterdam: ``2026-12-01 22:00–23:00``.
+
+    Args:
+        start: an aware datetime, or stored UTC text.
+        end: the same, after ``start``.
+
+    Returns:
+        The start's date and minute, and the end's minute; an end after the next midnight
+        gives its date too (``2026-12-01 23:00–2026-12-02 01:00``), one at midnight does not
+        (``2026-12-01 23:00–00:00``).
+    """
+    first, last = local(start), local(end)
+    if (last - timedelta(minutes=1)).date() != first.date():
+        return f"{first:%Y-%m-%d %H:%M}–{last:%Y-%m-%d %H:%M}"
+    return f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}"
 
 
 def require_order(start: datetime, end: datetime, what: str) -> None:

@@ -319,6 +319,7 @@ class Store:
                 )
 
     def close(self) -> None:
+        """Close every connection this store opened (on any thread); later calls open anew."""
         with self._lock:
             for conn in self._connections:
                 conn.close()
@@ -328,6 +329,15 @@ class Store:
     # Reading -------------------------------------------------------------------------------
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        """Every row ``sql`` selects (read only: writes go through ``write``).
+
+        Args:
+            sql: one SQL statement with ``?`` or ``:name`` placeholders.
+            params: their values.
+
+        Returns:
+            The rows, ``sqlite3.Row`` (by index or column name).
+        """
         return self.conn.execute(sql, params).fetchall()
 
     def tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -337,10 +347,12 @@ class Store:
         return cursor.execute(sql, params).fetchall()
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        """The first row ``sql`` selects, or None (read only, as ``query``)."""
         row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
 
     def meta(self, key: str) -> str | None:
+        """A value of the database's ``meta`` table (``device_id``, ``schema``…), or None."""
         row = self.one("SELECT value FROM meta WHERE key = ?", (key,))
         return None if row is None else str(row[0])
 
@@ -365,6 +377,7 @@ class Store:
 
     @property
     def device_id(self) -> str:
+        """This database's device id (``meta``), or ``unknown-device`` before it has one."""
         return self.meta("device_id") or "unknown-device"
 
     @property
@@ -429,9 +442,11 @@ class Store:
         self._actor = None
 
     def now(self) -> str:
+        """The clock's time now as stored UTC text ``YYYY-MM-DDTHH:MM:SSZ``."""
         return to_db(self.clock.now())
 
     def now_ms(self) -> int:
+        """The clock's time now in milliseconds since 1970 UTC (the sync clock's wall part)."""
         return int(self.clock.now().timestamp() * 1000)
 
     def seal(self, actor: str | None = None) -> int:

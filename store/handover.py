@@ -686,10 +686,20 @@ def _check_signed_once(
         if found is None:
             raise BadInput(
                 f"Handover {replaced[:13]} is not a signed handover of an overlapping period "
-                "that is still in force; see the list of handovers."
+                "that is still in force; see the list of handovers.",
+                code="supersede_not_in_force",
+                handover=replaced[:13],
             )
         if found["signed_by"] != me:
-            raise RuleViolation("handover", _not_yours(found, me))
+            raise RuleViolation(
+                "handover",
+                _not_yours(found, me),
+                code="supersede_not_yours",
+                handover=found["id"][:13],
+                signed_by=found["signed_by"],
+                me=me,
+                accepted_at=local_text(found["accepted_at"]) if found["accepted_by"] == me else "",
+            )
     for row in live:
         if row["id"] != replaced:
             period = _period_text(from_db(row["period_start"]), from_db(row["period_end"]))
@@ -835,7 +845,7 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
         (full,),
     )
     if row is None:
-        raise NotFound(f"No handover with id {full}.")
+        raise NotFound(f"No handover with id {full}.", code="handover_not_found", handover=full)
     try:
         content = validate.json_document(row["content"], "the handover's content")
     except ValueError:
@@ -843,7 +853,9 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
     if not isinstance(content, dict) or content_hash(content) != row["content_hash"]:
         raise IntegrityFailure(
             f"Handover {full[:13]} does not match its signature; the record "
-            "was altered after signing."
+            "was altered after signing.",
+            code="handover_signature_mismatch",
+            handover=full[:13],
         )
     witness.check_handover(store, full, row["content_hash"])
     later = store.one(
@@ -924,7 +936,11 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
         if record.withdrawn_at is not None:
             raise BadInput(
                 f"Handover {record.id[:13]} was withdrawn already by {record.withdrawn_by} at "
-                f"{local_text(record.withdrawn_at)}."
+                f"{local_text(record.withdrawn_at)}.",
+                code="handover_withdrawn_already",
+                handover=record.id[:13],
+                by=record.withdrawn_by,
+                at=local_text(record.withdrawn_at),
             )
         me = store.actor
         if record.signed_by != me.callsign and me.role != "admin":
@@ -932,6 +948,9 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
                 "handover",
                 f"Only {record.signed_by}, who signed handover {record.id[:13]}, or an admin "
                 "may withdraw it (a handover is its signer's account of the shift).",
+                code="withdraw_not_yours",
+                handover=record.id[:13],
+                signed_by=record.signed_by,
             )
         detail.update({"handover": record.id, "reason": reason})
         conn.execute(

@@ -176,30 +176,37 @@ class ImportResult:
     calendar: str | None = None
 
     def count(self, action: str) -> int:
+        """How many of the import's items had this action (``added``, ``updated``…)."""
         return sum(1 for item in self.items if item.action == action)
 
     @property
     def added(self) -> int:
+        """How many events were added."""
         return self.count("added")
 
     @property
     def updated(self) -> int:
+        """How many events were updated."""
         return self.count("updated")
 
     @property
     def cancelled(self) -> int:
+        """How many events were cancelled."""
         return self.count("cancelled")
 
     @property
     def removed(self) -> int:
+        """How many events were removed."""
         return self.count("removed")
 
     @property
     def reinstated(self) -> int:
+        """How many events were reinstated."""
         return self.count("reinstated")
 
     @property
     def unchanged(self) -> int:
+        """How many events were left unchanged."""
         return self.count("unchanged")
 
 
@@ -235,14 +242,17 @@ class Occurrence:
 
     @property
     def key(self) -> tuple[str, str]:
+        """The occurrence's identity: (UID, RECURRENCE-ID or '')."""
         return (self.uid, self.recurrence)
 
     @property
     def version(self) -> Version:
+        """Which of two versions is newer: (SEQUENCE, LAST-MODIFIED)."""
         return (self.sequence, self.modified)
 
     @property
     def kind(self) -> str:
+        """``private`` or ``work``: what the activity is recorded as."""
         return "private" if self.private else "work"
 
     @property

@@ -337,7 +337,15 @@ def check_zone(component: Any, shown: str, name: str) -> int:
     message shows it) is built and read: every STANDARD and DAYLIGHT rule repeats yearly at
     most, has one RRULE within RFC 5545 and no EXRULE, and all of them together take at most
     ``MAX_ZONE_STEPS`` steps to 2099 (dateutil steps through every onset from the rule's
-    DTSTART on each time it reads the zone). Returns the steps, for the file's total."""
+    DTSTART on each time it reads the zone).
+
+    Returns:
+        The steps, for the file's total.
+
+    Raises:
+        BadInput: a rule with an EXRULE, more than one RRULE, repeating more often than yearly
+            or outside RFC 5545, or rules that together take more than ``MAX_ZONE_STEPS`` steps.
+    """
     steps = 0
     for observance in component.subcomponents:
         where = f"{name}: VTIMEZONE {shown}: the {observance.name} rule"

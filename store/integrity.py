@@ -92,6 +92,7 @@ class Findings:
 
     @property
     def only_capture_missing(self) -> bool:
+        """Whether the only findings are missing sync capture triggers (repairable as such)."""
         from .sync import capture
 
         return (
@@ -101,6 +102,7 @@ class Findings:
         )
 
     def sentence(self) -> str:
+        """The findings in one English sentence (``missing: …; altered: …``)."""
         parts = []
         for label, names in (
             ("missing", self.missing),

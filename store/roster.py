@@ -32,6 +32,7 @@ from .clock import (
     from_db,
     hours_between,
     local,
+    local_span,
     local_text,
     local_to_utc,
     parse_time,
@@ -151,7 +152,7 @@ def _check_shift(
             raise RuleViolation(
                 "rest",
                 f"{officer.callsign} already has a shift "
-                f"{_span(other_start, other_end)} that overlaps this one.",
+                f"{local_span(other_start, other_end)} that overlaps this one.",
                 code="shift_overlaps",
                 callsign=officer.callsign,
                 start=other_start,
@@ -160,16 +161,12 @@ def _check_shift(
         raise RuleViolation(
             "rest",
             f"{officer.callsign} would have less than the required 11 hours' rest "
-            f"next to the shift {_span(other_start, other_end)} (rule: rest between shifts).",
+            f"next to the shift {local_span(other_start, other_end)} (rule: rest between shifts).",
             code="shift_rest",
             callsign=officer.callsign,
             start=other_start,
             end=other_end,
         )
-
-
-def _span(start: str, end: str) -> str:
-    return f"{local(start):%Y-%m-%d %H:%M}–{local(end):%H:%M}"
 
 
 def add_shift(store: Store, callsign: str, *, start: datetime, end: datetime) -> Shift:

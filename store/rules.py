@@ -272,6 +272,7 @@ class TableRule:
 
     @property
     def key(self) -> tuple[str, ...]:
+        """The table's key columns (``id`` unless ``KEYS`` names others)."""
         return KEYS.get(self.name, ("id",))
 
 

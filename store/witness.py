@@ -53,6 +53,7 @@ class Head:
     hash: str
 
     def as_dict(self) -> dict[str, Any]:
+        """The head as JSON values."""
         return {"seq": self.seq, "hash": self.hash}
 
 
@@ -632,8 +633,8 @@ def _relayed(
                     (
                         me,
                         f"this laptop's audit trail no longer holds event {seen.seq} as "
-                        f"{names.get(sender, sender)} witnessed it; run `schildwacht audit "
-                        "verify`",
+                        f"{names.get(sender, sender)} witnessed it; verify this laptop's "
+                        "audit trail",
                     )
                 )
             _keep(conn, device, seen, sender, sent, now)

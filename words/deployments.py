@@ -10,10 +10,9 @@ deployment, ``store.errors.RuleViolation`` with ``code="not_deployed"``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from store.clock import local
+from store.clock import local, local_span
 
 from . import _
 from .suggestions import qualification
@@ -32,14 +31,6 @@ def _clock(moment: str) -> str:
     return f"{local(moment):%H:%M}"
 
 
-def _span(start: str, end: str) -> str:
-    """``2026-12-01 22:00–23:00``; an end after the next midnight gives its date too
-    (``2026-12-01 23:00–2026-12-02 01:00``; ending at midnight stays ``23:00–00:00``)."""
-    if (local(end) - timedelta(minutes=1)).date() != local(start).date():
-        return f"{_minute(start)}–{_minute(end)}"
-    return f"{_minute(start)}–{_clock(end)}"
-
-
 def _unqualified(p: Params) -> str:
     expired = _(" ({codes} expired)").format(codes=", ".join(p["expired"])) if p["expired"] else ""
     return _(
@@ -49,7 +40,7 @@ def _unqualified(p: Params) -> str:
         callsign=p["callsign"],
         needs=", ".join(p["needs"]),
         since=_minute(p["since"]),
-        span=_span(p["start"], p["end"]),
+        span=local_span(p["start"], p["end"]),
         expired=expired,
     )
 
@@ -89,7 +80,7 @@ def _open_slots(p: Params) -> str:
         qualification=p["qualification"],
         missing=p["missing"],
         slots=slots,
-        span=_span(p["start"], p["end"]),
+        span=local_span(p["start"], p["end"]),
         lapsed=lapsed,
         off=off,
     )
@@ -100,7 +91,7 @@ PHRASES: dict[str, Callable[[Params], str]] = {
     "no_concept": lambda _p: _("the activity has no concept yet; assign one first"),
     "not_on_duty": lambda p: _(
         "{callsign} is not on duty for the whole activity {span} (rule: on duty)"
-    ).format(callsign=p["callsign"], span=_span(p["start"], p["end"])),
+    ).format(callsign=p["callsign"], span=local_span(p["start"], p["end"])),
     "travel_from_unit": lambda p: _(
         "{callsign} needs {minutes} min travel from {unit} and is not on duty by {by} "
         "(rule: travel)"
@@ -112,7 +103,7 @@ PHRASES: dict[str, Callable[[Params], str]] = {
     "unqualified": _unqualified,
     "one_place": lambda p: _(
         "{callsign} is already deployed on activity {activity} {span} (rule: one place at a time)"
-    ).format(callsign=p["callsign"], activity=p["activity"], span=_span(p["start"], p["end"])),
+    ).format(callsign=p["callsign"], activity=p["activity"], span=local_span(p["start"], p["end"])),
     "travel_from_previous": lambda p: _(
         "{callsign} needs {minutes} min travel from the previous deployment at {origin} ending "
         "{ends} to {to} by {by} (rule: travel)"
@@ -140,8 +131,8 @@ PHRASES: dict[str, Callable[[Params], str]] = {
         "(rule: rest between shifts)"
     ).format(
         callsign=p["callsign"],
-        span=_span(p["start"], p["end"]),
-        other=_span(p["other_start"], p["other_end"]),
+        span=local_span(p["start"], p["end"]),
+        other=local_span(p["other_start"], p["other_end"]),
     ),
     "already_deployed": lambda p: _("{callsign} is already deployed on this activity").format(
         callsign=p["callsign"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from store.clock import local
+from store.clock import local_span
 from store.errors import StoreError
 
 from . import _
@@ -104,7 +104,7 @@ def rows(count: int) -> str:
 
 
 def _span(p: Mapping[str, Any]) -> str:
-    return f"{local(p['start']):%Y-%m-%d %H:%M}–{local(p['end']):%H:%M}"
+    return local_span(p["start"], p["end"])
 
 
 def _lower_first(text: str) -> str:
@@ -115,6 +115,13 @@ def _inner(p: Mapping[str, Any]) -> str:
     """The words of the refusal a scenario change carries (``refusal``, with the same params)."""
     words = SENTENCES.get(p.get("refusal") or "")
     return str(p.get("why", "")) if words is None else words(p)
+
+
+def _refused(reason: str) -> Callable[[Mapping[str, Any]], str]:
+    """A bundle's refusal (``store.sync.bundle.Refused``): its check, then ``reason``."""
+    return lambda p: _("Bundle refused ({check}): {reason} Nothing was changed.").format(
+        check=p["check"], reason=reason.format(**p)
+    )
 
 
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -211,6 +218,36 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _(
             "Handover {handover} was withdrawn by {by} at {at} and is no longer in force; it "
             "cannot be accepted."
+        )
+    ),
+    "supersede_not_in_force": _template(
+        _(
+            "Handover {handover} is not a signed handover of an overlapping period that is "
+            "still in force; see the list of handovers."
+        )
+    ),
+    "supersede_not_yours": lambda p: _(
+        "only {signed_by}, who signed handover {handover}, may supersede it (a handover is its "
+        "signer's account of the shift){accepted}. Record what is wrong in a flagged log entry "
+        "(it carries into every handover until cleared), or ask {signed_by} to sign a new one."
+    ).format(
+        signed_by=p["signed_by"],
+        handover=p["handover"],
+        accepted=_("; {me} accepted it at {at}").format(me=p["me"], at=p["accepted_at"])
+        if p["accepted_at"]
+        else "",
+    ),
+    "handover_not_found": _template(_("No handover with id {handover}.")),
+    "handover_signature_mismatch": _template(
+        _("Handover {handover} does not match its signature; the record was altered after signing.")
+    ),
+    "handover_withdrawn_already": _template(
+        _("Handover {handover} was withdrawn already by {by} at {at}.")
+    ),
+    "withdraw_not_yours": _template(
+        _(
+            "Only {signed_by}, who signed handover {handover}, or an admin may withdraw it (a "
+            "handover is its signer's account of the shift)."
         )
     ),
     "handover_superseded": _template(
@@ -874,6 +911,44 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _(
             "{given}: a qualification's last valid day must be a date YYYY-MM-DD, e.g. "
             "close_protection:2027-03-31 ({reason})."
+        )
+    ),
+    "bundle_not_one": _refused(_("this is not a Schildwacht bundle.")),
+    "bundle_cut_short": _refused(_("the bundle is cut short.")),
+    "bundle_too_many_parts": _refused(_("the bundle claims {count} parts, more than allowed.")),
+    "bundle_part_past_end": _refused(_("a part runs past the end of the bundle.")),
+    "bundle_trailing_bytes": _refused(_("there are trailing bytes after the last part.")),
+    "bundle_not_addressed": _refused(_("it is not addressed to this device.")),
+    "bundle_damaged": _refused(_("it was cut short or altered on the way.")),
+    "bundle_symbolic_link": _refused(_("it is a symbolic link; only regular files are read.")),
+    "bundle_not_regular": _refused(_("it is not a regular file (a FIFO, a device or a folder).")),
+    "bundle_too_large": _refused(_("it is larger than {limit} bytes.")),
+    "bundle_grew": _refused(_("it grew past {limit} bytes while being read.")),
+    "bundle_from_newer_roster": _refused(
+        _(
+            "it was written with the team's roster version {version}, newer than this "
+            "laptop's ({mine}), and not for this laptop: most likely this laptop was revoked "
+            "from the team. Ask the team's admin; a revoked laptop takes part again only "
+            "enrolled anew."
+        )
+    ),
+    "bundle_damaged_since_joined": _refused(
+        _(
+            "it was written for this team after this laptop joined, yet this laptop cannot "
+            "read it: it was altered or cut short on the way."
+        )
+    ),
+    "bundle_file": lambda p: _("Bundle refused ({check}): {reason} Nothing was changed.").format(
+        check=p["check"], reason=_inner(p)
+    ),
+    "bundle_link": _refused(_("it is a symbolic link.")),
+    "bundle_not_regular_in_folder": _refused(
+        _("it is not a regular file (a link, a FIFO or a device); it was not read.")
+    ),
+    "bundle_import_fault": _refused(
+        _(
+            "importing it failed unexpectedly ({error}); nothing of it was applied. Report it "
+            "with the file (importing that file alone, with debugging on, shows the details)."
         )
     ),
     "refused_by_database": _template(_("Refused by the database: {refusal} (rule R1).")),

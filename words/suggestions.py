@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from store.clock import local
+from store.clock import local, local_span
 
 from . import _
 
@@ -26,10 +26,6 @@ def qualification(code: str, names: Mapping[str, str]) -> str:
 
 def _names(p: Params) -> str:
     return ", ".join(qualification(q, p.get("names") or {}) for q in p["qualifications"])
-
-
-def _span(start: str, end: str) -> str:
-    return f"{local(start):%Y-%m-%d %H:%M}–{local(end):%H:%M}"
 
 
 WHAT: dict[str, Callable[[Params], str]] = {
@@ -56,7 +52,7 @@ WHAT: dict[str, Callable[[Params], str]] = {
         concept=p["concept"], title=p["title"]
     ),
     "move_to": lambda p: (
-        _("Move to {span}").format(span=_span(p["start"], p["end"]))
+        _("Move to {span}").format(span=local_span(p["start"], p["end"]))
         + (_(" with {concept}").format(concept=p["concept"]) if p.get("concept") else "")
     ),
     "move_any": lambda _p: _("Move the activity"),

@@ -284,7 +284,7 @@ def _keep_forks(
             f"versions of its changes from number {proof.cut + 1} (segment {proof.number}), "
             "as a laptop restored from an old copy of its database does. Its changes from "
             f"number {proof.cut + 1} are set aside on every laptop. The admin revokes it "
-            "(`team revoke`) and enrols it again after it is set up afresh"
+            "and enrols it again after it is set up afresh"
         )
         if alarm not in checked.receipt.alarms:
             checked.receipt.alarms.append(alarm)
@@ -302,7 +302,7 @@ def _keep_forks(
         if device is not None and device["status"] == "active":
             checked.receipt.warnings.append(
                 f"{visible(device['label'])}'s chain forked: {count} of its segments were set "
-                "aside (`sync status`)"
+                "aside (the sync status lists them)"
             )
     return {o: c for o, c in after.items() if before.get(o) != c}
 

@@ -76,10 +76,22 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 class Refused(IntegrityFailure):
-    """A bundle failed a check; ``check`` names which one. Nothing was written."""
+    """A bundle failed a check; ``check`` names which one. Nothing was written.
 
-    def __init__(self, check: str, message: str) -> None:
-        super().__init__(f"Bundle refused ({check}): {message} Nothing was changed.")
+    Args:
+        check: which check failed (``format``, ``file``, ``size``, ``signature``…).
+        message: the English reason, one sentence.
+        code: what went wrong, for the faces' words (``words.errors``), or None.
+        **params: the facts the words are made of (``check`` is added to them).
+    """
+
+    def __init__(self, check: str, message: str, *, code: str | None = None, **params: Any) -> None:
+        super().__init__(
+            f"Bundle refused ({check}): {message} Nothing was changed.",
+            code=code,
+            check=check,
+            **params,
+        )
         self.check = check
 
 
@@ -102,7 +114,11 @@ def encode_value(value: object) -> object:
 
 
 def decode_value(value: object) -> object:
-    """A value as SQLite will hold it exactly; anything else is malformed (ValueError)."""
+    """A value as SQLite will hold it exactly.
+
+    Raises:
+        ValueError: a malformed blob, an integer outside 64 bits, NaN or another JSON type.
+    """
     if isinstance(value, dict):
         if set(value) != {"b"} or not isinstance(value["b"], str):
             raise ValueError('a blob is written {"b": base64}')
@@ -254,7 +270,11 @@ def decode_line(line: bytes, origin: str, shared: dict[object, object]) -> Run:
 
 
 def decode_runs(lines: Iterable[bytes], origin: str) -> Iterator[Run]:
-    """The runs of an encoding 2 body, checked to be maximal."""
+    """The runs of an encoding 2 body, checked to be maximal.
+
+    Raises:
+        ValueError: a malformed line (``decode_line``), or two runs that should be one.
+    """
     shared: dict[object, object] = {}
     previous: Run | None = None
     for line in lines:
@@ -406,27 +426,36 @@ def unframe(data: bytes) -> list[bytes]:
             the end, or bytes after the last part.
     """
     if not data.startswith(MAGIC):
-        raise Refused("format", "this is not a Schildwacht bundle.")
+        raise Refused("format", "this is not a Schildwacht bundle.", code="bundle_not_one")
     view = memoryview(data)
     offset = len(MAGIC)
     if len(data) < offset + 4:
-        raise Refused("format", "the bundle is cut short.")
+        raise Refused("format", "the bundle is cut short.", code="bundle_cut_short")
     (count,) = struct.unpack_from(">I", view, offset)
     offset += 4
     if count > MAX_PARTS:
-        raise Refused("format", f"the bundle claims {count} parts, more than allowed.")
+        raise Refused(
+            "format",
+            f"the bundle claims {count} parts, more than allowed.",
+            code="bundle_too_many_parts",
+            count=count,
+        )
     parts = []
     for _ in range(count):
         if len(data) < offset + 8:
-            raise Refused("format", "the bundle is cut short.")
+            raise Refused("format", "the bundle is cut short.", code="bundle_cut_short")
         (size,) = struct.unpack_from(">Q", view, offset)
         offset += 8
         if offset + size > len(data):
-            raise Refused("format", "a part runs past the end of the bundle.")
+            raise Refused(
+                "format", "a part runs past the end of the bundle.", code="bundle_part_past_end"
+            )
         parts.append(bytes(view[offset : offset + size]))
         offset += size
     if offset != len(data):
-        raise Refused("format", "there are trailing bytes after the last part.")
+        raise Refused(
+            "format", "there are trailing bytes after the last part.", code="bundle_trailing_bytes"
+        )
     return parts
 
 
@@ -446,34 +475,66 @@ def encrypt(plain: bytes, recipients: list[str]) -> bytes:
 def decrypt(data: bytes, identity: str) -> bytes:
     """Decrypt with this device's identity. age tells a file with no part for this device
     ("not addressed") from one cut short or altered ("damaged"); the one damage it cannot tell
-    apart is to the very part addressed to this device, which then reads as not addressed."""
+    apart is to the very part addressed to this device, which then reads as not addressed.
+
+    Raises:
+        Refused: ``not addressed`` or ``damaged``.
+    """
     try:
         return pyrage.decrypt(data, [pyrage.x25519.Identity.from_str(identity)])
     except (pyrage.DecryptError, ValueError) as exc:
         if "no matching keys" in str(exc).lower():
-            raise Refused("not addressed", "it is not addressed to this device.") from None
-        raise Refused("damaged", "it was cut short or altered on the way.") from None
+            raise Refused(
+                "not addressed", "it is not addressed to this device.", code="bundle_not_addressed"
+            ) from None
+        raise Refused(
+            "damaged", "it was cut short or altered on the way.", code="bundle_damaged"
+        ) from None
 
 
 def read_file(path: Path, *, follow: bool = True) -> bytes:
     """Read a bundle file defensively: a regular file only (``follow=False``: not through a
-    symbolic link either), its size checked before a bounded read; never blocks on a FIFO."""
+    symbolic link either), its size checked before a bounded read; never blocks on a FIFO.
+
+    Raises:
+        Refused: ``file`` (a symbolic link, not a regular file) or ``size`` (too large, or grew
+            past the limit while read).
+        BadInput: the file cannot be read (``bundle_unreadable``).
+    """
     flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     try:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise Refused("file", "it is a symbolic link; only regular files are read.") from None
+            raise Refused(
+                "file",
+                "it is a symbolic link; only regular files are read.",
+                code="bundle_symbolic_link",
+            ) from None
         raise _unreadable(path, exc) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise Refused("file", "it is not a regular file (a FIFO, a device or a folder).")
+            raise Refused(
+                "file",
+                "it is not a regular file (a FIFO, a device or a folder).",
+                code="bundle_not_regular",
+            )
         if info.st_size > MAX_BUNDLE_BYTES:
-            raise Refused("size", f"it is larger than {MAX_BUNDLE_BYTES} bytes.")
+            raise Refused(
+                "size",
+                f"it is larger than {MAX_BUNDLE_BYTES} bytes.",
+                code="bundle_too_large",
+                limit=MAX_BUNDLE_BYTES,
+            )
         read = machine.read_at_most(fd, MAX_BUNDLE_BYTES)
         if read is None:
-            raise Refused("size", f"it grew past {MAX_BUNDLE_BYTES} bytes while being read.")
+            raise Refused(
+                "size",
+                f"it grew past {MAX_BUNDLE_BYTES} bytes while being read.",
+                code="bundle_grew",
+                limit=MAX_BUNDLE_BYTES,
+            )
         return read
     except OSError as exc:
         raise _unreadable(path, exc) from None

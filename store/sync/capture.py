@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from ..errors import IntegrityFailure
 from ..validate import visible
 from . import clashes, conflicts, log, restored
+from .change import COUNTER_BITS as COUNTER_BITS
 from .change import Change, Run, encode_values, key_parts, normal_prevs, readable_changes
+from .change import hlc_wall_ms as hlc_wall_ms
 from .tables import EXISTENCE, SAME_FACT, TableShape, shapes
 
 TRIGGER_PREFIX = "sync_capture_"
 HLC_KEY = "sync_hlc"
-COUNTER_BITS = 16
 DAY_MS = 86_400_000
 #: The schema version that brought sync; older databases get a baseline capture.
 SYNC_SCHEMA = 3
@@ -181,11 +182,6 @@ def _queue(conn: sqlite3.Connection, table: str, pk: str, op: str, cols: str | N
 
 
 # The hybrid logical clock ----------------------------------------------------------------------
-
-
-def hlc_wall_ms(hlc: int) -> int:
-    """The wall-clock part of a hybrid logical clock stamp: milliseconds since the epoch, UTC."""
-    return hlc >> COUNTER_BITS
 
 
 def read_hlc(conn: sqlite3.Connection) -> int:

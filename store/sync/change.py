@@ -73,6 +73,7 @@ class Change(NamedTuple):
 
     @property
     def row(self) -> tuple[str, str]:
+        """(table, row key): the row the change is to."""
         return (self.tbl, self.pk)
 
     @property
@@ -82,6 +83,7 @@ class Change(NamedTuple):
 
     @property
     def ref(self) -> str:
+        """``origin/seq``: how other records refer to this one."""
         return f"{self.origin}/{self.seq}"
 
 
@@ -124,14 +126,17 @@ class Run:
 
     @property
     def last(self) -> int:
+        """The number of the run's last change."""
         return self.seq + len(self.cols) - 1
 
     @property
     def row(self) -> tuple[str, str]:
+        """(table, row key): the row the run is to."""
         return (self.tbl, self.pk)
 
     @property
     def change_set(self) -> tuple[str, int]:
+        """(origin, clock): the change set the run belongs to."""
         return (self.origin, self.hlc)
 
     @property
@@ -140,9 +145,11 @@ class Run:
         return (self.hlc, self.tbl, self.pk, self.cl, self.actor)
 
     def values(self) -> list[object]:
+        """The run's values, one per column, decoded."""
         return decode_values(self.vals, self.pk, self.actor, self.hlc)
 
     def prev(self, index: int) -> str | None:
+        """The record the ``index``-th change follows (``origin/seq``), or None."""
         return None if self.prevs is None else self.prevs[index]
 
     def changes(self) -> list[Change]:
@@ -255,6 +262,13 @@ def key_parts(pk: str) -> list[object] | None:
     return key if isinstance(key, list) else None
 
 
+def row_id(pk: str) -> str:
+    """The ``id`` a row key names: its one part as text; a key of several parts, or one that
+    is not a JSON list (a quarantined record's malformed key, which names no row), as given."""
+    key = key_parts(pk)
+    return str(key[0]) if key is not None and len(key) == 1 else pk
+
+
 def key_of(value: str) -> str:
     """The row key of a one-part key (``json.dumps([value])``, fast for the usual ids)."""
     if _SIMPLE_PART.match(value):
@@ -265,14 +279,28 @@ def key_of(value: str) -> str:
 _SIMPLE_PART = re.compile(r'[^"\\\x00-\x1f]*\Z')
 
 
+#: The low bits of a hybrid logical clock stamp: a counter within one millisecond.
+COUNTER_BITS = 16
+
+
+def hlc_wall_ms(hlc: int) -> int:
+    """The wall-clock part of a hybrid logical clock stamp: milliseconds since the epoch, UTC."""
+    return hlc >> COUNTER_BITS
+
+
+def clock_moment(hlc: int) -> datetime | None:
+    """A clock's wall time, aware UTC (None: a clock no datetime can hold)."""
+    try:
+        return datetime.fromtimestamp(hlc_wall_ms(hlc) / 1000, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
 @lru_cache(maxsize=1024)
 def clock_text(hlc: int) -> str | None:
     """A clock's second as a stored time (None: a clock no stored time can name)."""
-    try:
-        moment = datetime.fromtimestamp((hlc >> 16) // 1000, UTC)
-    except (OverflowError, ValueError, OSError):
-        return None
-    return to_db(moment)
+    moment = clock_moment(hlc)
+    return None if moment is None else to_db(moment)
 
 
 def encode_values(values: Sequence[object], pk: str, actor: str, hlc: int) -> str:

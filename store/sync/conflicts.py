@@ -22,13 +22,11 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from typing import NamedTuple
 
-from ..clock import to_db
 from ..validate import json_document
 from . import held, log
-from .change import Change, Run, key_parts
+from .change import Change, Run, clock_text, row_id
 from .tables import CRITICAL_FIELDS
 
 #: The virtual critical field whose records are the subject's threat assessments.
@@ -79,7 +77,7 @@ def _records(
     for subject_field in (f for f in asked if (f.table, f.column) == THREAT_LEVEL):
         for assessment, level in conn.execute(
             "SELECT id, level FROM threat_assessment WHERE subject_id = ?",
-            (_row_id(subject_field.key),),
+            (row_id(subject_field.key),),
         ):
             key = json.dumps([assessment], ensure_ascii=False)
             levels[key] = level
@@ -95,7 +93,7 @@ def _records(
             for index in carried.get(col, ()):
                 value: object = _UNREAD
                 if target.column == THREAT_LEVEL[1]:  # an assessment: of this subject, its level
-                    if run.values()[index] != _row_id(target.key):
+                    if run.values()[index] != row_id(target.key):
                         continue
                     value = levels[run.pk]
                 candidates.setdefault(target, []).append((run, index, value))
@@ -237,16 +235,12 @@ def conflict_id(tbl: str, pk: str, col: str, refs: Iterable[str]) -> str:
 
 
 def _at(hlc: int) -> str:
-    return to_db(datetime.fromtimestamp((hlc >> 16) / 1000, UTC))
+    """A record's clock in stored form ("9999": a clock no stored time can name)."""
+    return clock_text(hlc) or "9999"
 
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def _row_id(pk: str) -> str:
-    key = key_parts(pk)  # None: a quarantined record's malformed key, which names no row
-    return str(key[0]) if key is not None and len(key) == 1 else pk
 
 
 def refresh(conn: sqlite3.Connection, fields: Iterable[Field]) -> None:
@@ -267,34 +261,30 @@ def refresh(conn: sqlite3.Connection, fields: Iterable[Field]) -> None:
         for f in wanted
         if (f.table, f.column) == THREAT_LEVEL
         or (f.table, f.key) in several
-        or (held and (f.table, _row_id(f.key), f.column) in held)
+        or (held and (f.table, row_id(f.key), f.column) in held)
     }
 
     def needed(target: Field, count: int) -> bool:
         """One record, or none: no conflict, and none held to remove."""
         return count > 1 or (
-            bool(held) and (target.table, _row_id(target.key), target.column) in held
+            bool(held) and (target.table, row_id(target.key), target.column) in held
         )
 
     found = _records(conn, wanted, needed)
     if held:
         found.update(
-            {
-                f: []
-                for f in wanted
-                if f not in found and (f.table, _row_id(f.key), f.column) in held
-            }
+            {f: [] for f in wanted if f not in found and (f.table, row_id(f.key), f.column) in held}
         )
     for (tbl, pk, col), records in found.items():
-        row_id = _row_id(pk)
+        the_row = row_id(pk)
         by_ref = {ref(r.origin, r.seq): r for r in records}
         conn.execute(
             "DELETE FROM sync_conflict WHERE table_name = ? AND row_id = ? AND column_name = ?",
-            (tbl, row_id, col),
+            (tbl, the_row, col),
         )
         open_heads = [by_ref[h] for h in _heads(records)]
         if _disagree(open_heads):
-            _insert(conn, tbl, pk, row_id, col, open_heads, None)
+            _insert(conn, tbl, pk, the_row, col, open_heads, None)
         # Two records may each resolve the same concurrent set (two laptops chose at once):
         # the later by stamp is written last and kept, so every laptop records the same one.
         for record in sorted(records, key=lambda r: (r.hlc, r.origin)):
@@ -302,7 +292,7 @@ def refresh(conn: sqlite3.Connection, fields: Iterable[Field]) -> None:
             if len(seen) > 1 and all(s in by_ref for s in seen):
                 concurrent = [by_ref[s] for s in seen]
                 if _disagree(concurrent):
-                    _insert(conn, tbl, pk, row_id, col, concurrent, record)
+                    _insert(conn, tbl, pk, the_row, col, concurrent, record)
 
 
 def _disagree(concurrent: list[Record]) -> bool:

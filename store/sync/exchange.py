@@ -131,7 +131,8 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
                 refusal = _unreadable(store, path)
             receipts.append(_refused(path, refusal))
         except BadInput as exc:
-            receipts.append(_refused(path, Refused("file", str(exc))))
+            why = {**exc.params, "refusal": exc.code, "why": str(exc)}  # worded by its code
+            receipts.append(_refused(path, Refused("file", str(exc), code="bundle_file", **why)))
         except MachineFault:
             raise  # the disk or the database refused: every other file would fail the same way
         except StoreError as exc:
@@ -150,7 +151,9 @@ def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
             continue
         if not sub.is_dir(follow_symlinks=False):
             if sub.is_symlink():
-                found.append((Path(sub.path), Refused("file", "it is a symbolic link.")))
+                found.append(
+                    (Path(sub.path), Refused("file", "it is a symbolic link.", code="bundle_link"))
+                )
             continue
         for entry in _entries(Path(sub.path)):
             if entry.name.startswith(".") or not entry.name.endswith(bundle.SUFFIX):
@@ -162,6 +165,7 @@ def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
                 else Refused(
                     "file",
                     "it is not a regular file (a link, a FIFO or a device); it was not read.",
+                    code="bundle_not_regular_in_folder",
                 )
             )
             found.append((Path(entry.path), problem))
@@ -219,11 +223,15 @@ def _unreadable(store: Store, path: Path) -> Refused:
             f"laptop's ({team.version}), and not for this laptop: most likely this laptop was "
             "revoked from the team. Ask the team's admin; a revoked laptop takes part again "
             "only enrolled anew.",
+            code="bundle_from_newer_roster",
+            version=int(match.group(2)),
+            mine=team.version,
         )
     return Refused(
         "damaged",
         "it was written for this team after this laptop joined, yet this laptop "
         "cannot read it: it was altered or cut short on the way.",
+        code="bundle_damaged_since_joined",
     )
 
 
@@ -235,6 +243,8 @@ def _fault(exc: Exception) -> Refused:
         f"importing it failed unexpectedly ({type(exc).__name__}); nothing of it was applied. "
         "Report it with the file (importing that file alone, with debugging on, shows the "
         "details).",
+        code="bundle_import_fault",
+        error=type(exc).__name__,
     )
 
 

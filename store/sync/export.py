@@ -69,6 +69,18 @@ class Exported:
     malformed: list[str] = field(default_factory=list)
 
 
+def _active_team(store: Store) -> rosters.Roster:
+    """The team's roster, this device an active member of it."""
+    team = rosters.require_team(store)
+    mine = team.device(store.device_id)
+    if mine is None or mine["status"] != "active":
+        raise BadInput(
+            "This device is not an active member of the team; it cannot send.",
+            code="not_an_active_member",
+        )
+    return team
+
+
 def export(
     store: Store,
     *,
@@ -94,16 +106,11 @@ def export(
         BadInput: not in a team, or not an active member of it; a bad target.
         MachineFault: the file could not be written (nothing recorded).
     """
-    team = rosters.require_team(store)
-    mine = team.device(store.device_id)
-    if mine is None or mine["status"] != "active":
-        raise BadInput(
-            "This device is not an active member of the team; it cannot send.",
-            code="not_an_active_member",
-        )
+    team = _active_team(store)
     bundle_id = uuid7()
     target = _target(store, bundle_id, out, folder, team.version)
     with store.write("sync.export", bundle_id) as conn:
+        team = _active_team(store)  # revoked meanwhile (a roster taken in): checked again
         # a change log edited outside Schildwacht: exit 5, not a crash (records: as packed)
         log.check_shapes(conn, records=False)
         store.seal()

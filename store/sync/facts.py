@@ -24,7 +24,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from . import held, log
-from .change import key_parts
+from .change import row_id
 from .tables import SAME_FACT, TableShape
 
 #: An existence record's place in time: (clock, device, number).
@@ -119,7 +119,7 @@ def _kept(rows: list[_Row], pks: list[str]) -> str | None:
         for pk, row in zip(pks, rows, strict=True)
         if row.alive and (latest is None or row.born > latest)
     ]
-    return min(alive, key=_row_id) if alive else None
+    return min(alive, key=row_id) if alive else None
 
 
 def _rows(conn: sqlite3.Connection, found: list[log.Existence], skip: set[str]) -> dict[str, _Row]:
@@ -143,8 +143,3 @@ def _rows(conn: sqlite3.Connection, found: list[log.Existence], skip: set[str]) 
         if life > row.life:
             row.life, row.born = life, moment
     return rows
-
-
-def _row_id(pk: str) -> str:
-    key = key_parts(pk)
-    return str(key[0]) if key else pk

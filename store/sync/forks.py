@@ -80,9 +80,11 @@ class Proof:
         return int(_head(self.first)["number"])
 
     def key(self) -> tuple[str, str, str]:
+        """(origin, hash of one version, hash of the other): the same proof, however it came."""
         return (self.origin, sha256(self.first), sha256(self.second))
 
     def as_dict(self) -> dict[str, str]:
+        """The proof as JSON values (both signed headers and signatures)."""
         return {
             "origin": self.origin,
             "first": self.first.decode(),
@@ -232,6 +234,7 @@ class Branch:
 
     @property
     def hash(self) -> str:
+        """The SHA-256 of the branch's signed header."""
         return sha256(self.header)
 
 

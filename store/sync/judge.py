@@ -25,12 +25,21 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from .. import rules, validate
 from ..errors import BadInput
-from .capture import COUNTER_BITS, DAY_MS
-from .change import EXISTENCE, Change, Run, changes_of, key_of, key_parts
+from .capture import DAY_MS
+from .change import (
+    EXISTENCE,
+    Change,
+    Run,
+    changes_of,
+    clock_moment,
+    clock_text,
+    hlc_wall_ms,
+    key_of,
+    key_parts,
+)
 from .clashes import derived
 from .conflicts import ASSESSED, field_of
 from .tables import CRITICAL_FIELDS
@@ -61,6 +70,7 @@ class Verdict:
 
     @property
     def applies(self) -> bool:
+        """Whether the change is applied now (neither held back nor quarantined)."""
         return self.outcome == "apply"
 
 
@@ -1196,7 +1206,7 @@ def _late(context: Context, runs: Sequence[Run], name: str) -> tuple[str, At] | 
         return None
     if (first.origin, first.hlc) in context.late_holds:
         return lost
-    since = context.now_ms - (lost[1][0] >> COUNTER_BITS)
+    since = context.now_ms - hlc_wall_ms(lost[1][0])
     if (first.origin, first.hlc) not in context.fresh or since <= ALLOWANCE_MS:
         return None
     deciding = sum(1 for origin, _h, _s in context.new_holds if origin == first.origin)
@@ -1209,10 +1219,8 @@ def _wall_of(hlc: int) -> str:
     """A clock's wall time as people read it (Europe/Amsterdam)."""
     from ..clock import local_text
 
-    try:
-        return local_text(datetime.fromtimestamp((hlc >> COUNTER_BITS) / 1000, UTC))
-    except (OverflowError, ValueError, OSError):
-        return "an unreadable time"
+    moment = clock_moment(hlc)
+    return "an unreadable time" if moment is None else local_text(moment)
 
 
 #: Who may give a person a secret on a laptop (``staff.set_secret``, ``staff.add_staff``).
@@ -1468,39 +1476,26 @@ def _at(record: Change) -> At:
 
 def _wall(record: Change) -> str:
     """The wall-clock time of the change's own clock, in stored form."""
-    from datetime import UTC, datetime
-
-    from ..clock import to_db
-
-    try:
-        return to_db(datetime.fromtimestamp((record.hlc >> COUNTER_BITS) / 1000, UTC))
-    except (OverflowError, ValueError, OSError):
-        return "9999"
+    return clock_text(record.hlc) or "9999"
 
 
 def _earliest(record: Change) -> str:
     """The earliest recorded time a record may carry without being flagged as back-dated."""
-    from datetime import UTC, datetime
-
     from ..clock import to_db
 
-    wall = (record.hlc >> COUNTER_BITS) / 1000
+    wall = clock_moment(record.hlc)
     try:
-        moment = datetime.fromtimestamp(wall, UTC) - rules.BACKDATE_LIMIT
-    except (OverflowError, ValueError, OSError):
+        return "" if wall is None else to_db(wall - rules.BACKDATE_LIMIT)
+    except OverflowError:
         return ""
-    return to_db(moment)
 
 
 def _latest(record: Change) -> str:
     """The latest stored time a record may carry: its own clock, plus the allowed skew."""
-    from datetime import UTC, datetime
-
     from ..clock import to_db
 
-    wall = (record.hlc >> COUNTER_BITS) / 1000
+    wall = clock_moment(record.hlc)
     try:
-        moment = datetime.fromtimestamp(wall, UTC) + rules.CLOCK_SKEW
-    except (OverflowError, ValueError, OSError):
+        return "9999" if wall is None else to_db(wall + rules.CLOCK_SKEW)
+    except OverflowError:
         return "9999"
-    return to_db(moment)

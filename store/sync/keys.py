@@ -35,6 +35,7 @@ class Identity:
 
     @property
     def sign_public(self) -> str:
+        """The device's public signing key (Ed25519), base64."""
         raw = self.sign_key.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
@@ -42,6 +43,7 @@ class Identity:
 
     @property
     def age_recipient(self) -> str:
+        """The device's age recipient (``age1…``), to which bundles are encrypted."""
         return str(pyrage.x25519.Identity.from_str(self.age_identity).to_public())
 
 

@@ -50,6 +50,7 @@ class Hold:
     seq: int
 
     def as_dict(self) -> dict[str, Any]:
+        """The hold as JSON values."""
         return {"origin": self.origin, "hlc": self.hlc, "seq": self.seq}
 
 

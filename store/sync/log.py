@@ -132,7 +132,11 @@ def check_records(
     conn: sqlite3.Connection, origin: str | None = None, first: int = 1, last: int = 2**62
 ) -> None:
     """The refusal (exit 5) naming the first change log row (of ``origin``, numbered
-    ``first`` … ``last``; default: all) whose key, values or history no Schildwacht wrote."""
+    ``first`` … ``last``; default: all) whose key, values or history no Schildwacht wrote.
+
+    Raises:
+        IntegrityFailure: such a row (``record_refusal``).
+    """
     found = malformed_records(conn, limit=1, origin=origin, first=first, last=last)
     if found:
         raise record_refusal(*found[0])

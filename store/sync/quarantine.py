@@ -18,7 +18,7 @@ from typing import Any
 
 from ..clock import from_db
 from ..db import Store
-from .change import Change
+from .change import Change, row_id
 from .held import APPLIED as APPLIED
 from .held import DEFERRED as DEFERRED
 from .held import QUARANTINED as QUARANTINED
@@ -121,6 +121,7 @@ class Quarantined:
     branch: str = ""  # a forked laptop's branch (``forks.py``): its segment header's hash
 
     def as_dict(self, label: str = "") -> dict[str, object]:
+        """The quarantined change as JSON values, its device named by ``label``."""
         return {
             "device": self.device,
             "device_label": label,
@@ -143,13 +144,9 @@ _SELECT = (
 
 def _quarantined(rows: Iterable[tuple[Any, ...]]) -> list[Quarantined]:
     return [
-        Quarantined(o, int(s), t, c, _row_id(str(pk)), a, r, why, int(h), from_db(at), b)
+        Quarantined(o, int(s), t, c, row_id(str(pk)), a, r, why, int(h), from_db(at), b)
         for o, s, t, c, pk, a, r, why, h, at, b in rows
     ]
-
-
-def _row_id(pk: str) -> str:
-    return pk[2:-2] if pk.startswith('["') and pk.endswith('"]') and '","' not in pk else pk
 
 
 def quarantined(store: Store) -> list[Quarantined]:
@@ -190,11 +187,13 @@ class ChangeSet:
 
     @property
     def id(self) -> str:
+        """``device@clock`` (``~branch`` for a forked branch's): how a person names the set."""
         found = f"{self.device}@{self.change_set}"
         return f"{found}~{self.branch[:12]}" if self.branch else found
 
     @property
     def first_seq(self) -> int:
+        """The number of the set's first change."""
         return self.changes[0].seq
 
 

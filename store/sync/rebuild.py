@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from . import clashes, conflicts, log, merge
 from . import quarantine as kept
-from .change import key_parts
+from .change import row_id
 from .tables import shapes
 
 
@@ -26,7 +26,7 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
         return merge.Outcome()
     table_shapes = shapes(conn)
     named = {  # unique names these rows held: settled again once they are rebuilt
-        tbl: clashes.groups_of_rows(conn, tbl, [_row_id(pk) for t, pk in wanted if t == tbl])
+        tbl: clashes.groups_of_rows(conn, tbl, [row_id(pk) for t, pk in wanted if t == tbl])
         for tbl in clashes.CLASH_KEYS
     }
     for tbl, pk in wanted:
@@ -48,11 +48,6 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
         outcome.clashes += clashes.settle(conn, tbl, groups)
     conflicts.refresh(conn, conflicts.fields_of_runs((run, None) for run in runs))
     return _revived(conn, outcome, set(wanted))
-
-
-def _row_id(pk: str) -> str:
-    key = key_parts(pk)
-    return str(key[0]) if key else pk
 
 
 def merged(conn: sqlite3.Connection, accepted: list[merge.Accepted]) -> merge.Outcome:

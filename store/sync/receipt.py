@@ -97,23 +97,29 @@ class Receipt:
 
     @property
     def status(self) -> str:  # the older name of ``result``
+        """The older name of ``result``."""
         return self.result
 
     @status.setter
     def status(self, value: str) -> None:
+        """Set ``result`` by its older name."""
         self.result = value
 
     @property
     def known(self) -> Counter[str]:  # the older name of ``skipped``
+        """The older name of ``skipped``."""
         return self.skipped
 
     @property
     def failed(self) -> bool:
+        """Whether the import failed or left something to look at (quarantined, set aside, over a
+        limit, an alarm)."""
         return self.result in FAILED or bool(
             self.quarantined or self.set_aside or self.over_limit or self.alarms
         )
 
     def tables(self) -> list[dict[str, Any]]:
+        """Per table: how many changes were applied, skipped, deferred and quarantined."""
         quarantined = Counter(q.table for q in self.quarantined)
         names = sorted(
             set(self.applied) | set(self.skipped) | set(self.deferred) | set(quarantined)
@@ -131,6 +137,7 @@ class Receipt:
         ]
 
     def as_dict(self) -> dict[str, Any]:
+        """The receipt as JSON values (what a script reads)."""
         return {
             "file": self.file,
             "bundle_id": self.bundle_id,

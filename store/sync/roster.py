@@ -55,16 +55,20 @@ class Roster:
 
     @property
     def version(self) -> int:
+        """The roster's version (1 for a new team, one more for each change)."""
         return int(self.data["version"])
 
     @property
     def devices(self) -> list[dict[str, Any]]:
+        """Every device the roster lists, revoked ones too."""
         return list(self.data["devices"])
 
     def device(self, device_id: str) -> dict[str, Any] | None:
+        """The roster's entry for this device id, or None."""
         return next((d for d in self.data["devices"] if d["id"] == device_id), None)
 
     def active(self) -> list[dict[str, Any]]:
+        """The devices not revoked."""
         return [d for d in self.data["devices"] if d["status"] == "active"]
 
 
@@ -245,8 +249,11 @@ def create_team(store: Store, name: str) -> Roster:
         raise BadInput("Give the team a name.", code="team_needs_name")
     name = validate.code(name, "The team name")
     if current(store) is not None:
-        raise BadInput("This device is already in a team.", code="already_in_team")
+        raise _in_team_already()
     with store.write("team.create", None, {"name": name}) as conn:
+        access.require(store.actor, "team.manage")  # every check again inside the transaction
+        if current(store) is not None:
+            raise _in_team_already()
         me = identity(store)
         label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
         row = label.fetchone()
@@ -276,6 +283,10 @@ def create_team(store: Store, name: str) -> Roster:
     return roster
 
 
+def _in_team_already() -> BadInput:
+    return BadInput("This device is already in a team.", code="already_in_team")
+
+
 def _pin(conn: sqlite3.Connection, key: str) -> None:
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
@@ -303,6 +314,13 @@ def _request_operator(conn: sqlite3.Connection, callsign: str | None) -> dict[st
     return _operator(conn, callsign) or {}
 
 
+def _needs_no_request() -> BadInput:
+    return BadInput(
+        "This device is already in a team; it needs no enrolment request.",
+        code="request_in_team",
+    )
+
+
 def write_request(store: Store, out: Path) -> tuple[str, str]:
     """Write this device's enrolment request (its keys, label and role, signed with its own key).
 
@@ -317,11 +335,10 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
         BadInput: the device is already in a team, or ``out`` may not be written.
     """
     if current(store) is not None:
-        raise BadInput(
-            "This device is already in a team; it needs no enrolment request.",
-            code="request_in_team",
-        )
+        raise _needs_no_request()
     with store.write("device.request") as conn:
+        if current(store) is not None:  # joined meanwhile (another window): checked again
+            raise _needs_no_request()
         me = identity(store)
         label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
         row = label.fetchone()
@@ -366,10 +383,12 @@ class Request:
 
     @property
     def code(self) -> str:
+        """The short authentication string both screens show."""
         return short_authentication_string(self.body)
 
     @property
     def hash(self) -> str:
+        """The SHA-256 of the request's body (how a welcome names it)."""
         return sha256(self.body)
 
 

@@ -33,7 +33,7 @@ from . import forks, late, log, merge, rebuild
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
-from .change import EXISTENCE, Change, Run, key_of, key_parts, readable_changes
+from .change import EXISTENCE, Change, Run, clock_text, key_of, key_parts, readable_changes
 from .judge import (
     CLOCK_WAIT,
     At,
@@ -99,6 +99,7 @@ class Outcome:
     refused: dict[Key, Verdict] = field(default_factory=dict)
 
     def judged(self) -> Iterator[Judged]:
+        """Every judged change, change set by change set."""
         for group in self.sets.values():
             yield from group
 
@@ -687,10 +688,7 @@ class _Withdrawals:
 
 def _stored_wall(hlc: int) -> str:
     """The wall-clock time of a change's clock, in stored form."""
-    try:
-        return to_db(datetime.fromtimestamp((hlc >> COUNTER_BITS) / 1000, UTC))
-    except (OverflowError, ValueError, OSError):
-        return "9999"
+    return clock_text(hlc) or "9999"
 
 
 def _below_required(

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from .. import findings, validate
@@ -22,6 +22,7 @@ from . import apply, capture, late
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import DAY_MS, hlc_wall_ms
+from .change import clock_text
 
 #: Who may resolve a conflict on each table: the people who may edit it.
 RESOLVE_PERMISSION = {
@@ -47,7 +48,8 @@ class Peer:
         deferred_since: since when the oldest waits (aware UTC), or None.
         callsign: who wrote its latest change received here ('' before any), so devices
             with the same label are told apart.
-        enrolled_at: when the roster enrolled it (as the roster has it), or ''.
+        enrolled_at: when the roster enrolled it (aware UTC), or None (a roster without a
+            readable time).
     """
 
     device: str
@@ -63,7 +65,7 @@ class Peer:
     deferred: int = 0  # its changes waiting here
     deferred_since: datetime | None = None
     callsign: str = ""
-    enrolled_at: str = ""
+    enrolled_at: datetime | None = None
 
 
 def _trust_notes(
@@ -137,13 +139,12 @@ def peers(store: Store) -> list[Peer]:
         skew = store.one("SELECT hlc FROM sync_skew WHERE origin = ?", (device["id"],))
         notes = []
         if skew and hlc_wall_ms(int(skew[0])) > now_ms + DAY_MS:
-            ahead = datetime.fromtimestamp(hlc_wall_ms(int(skew[0])) / 1000, UTC)
-            notes.append(f"clock ahead: stamped {to_db(ahead)}")
+            notes.append(f"clock ahead: stamped {clock_text(int(skew[0])) or '9999'}")
         count = waiting[device["id"]].count if device["id"] in waiting else 0
         if count > kept.MAX_DEFERRED_PER_ORIGIN:
             notes.append(
                 f"{count:,} changes waiting, more than {kept.MAX_DEFERRED_PER_ORIGIN:,}: "
-                "its changes are set aside (upgrade, or `team revoke`)"
+                "its changes are set aside (upgrade, or revoke the laptop)"
             )
         warning = "; ".join(notes + _trust_notes(store, device["id"], trust, notes))
         found.append(
@@ -161,10 +162,19 @@ def peers(store: Store) -> list[Peer]:
                 waiting[device["id"]].count if device["id"] in waiting else 0,
                 waiting[device["id"]].since if device["id"] in waiting else None,
                 str(author[0]) if author else "",
-                str(device.get("enrolled_at") or ""),
+                _enrolled_at(device),
             )
         )
     return found
+
+
+def _enrolled_at(device: dict[str, Any]) -> datetime | None:
+    """When the roster enrolled the device, or None when it names no readable time."""
+    value = device.get("enrolled_at")
+    try:
+        return from_db(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
 
 
 def last_sent(store: Store) -> datetime | None:

@@ -95,6 +95,7 @@ class TableShape:
         return isinstance(key, list) and len(key) == len(self.key)
 
     def key_json(self, prefix: str) -> str:
+        """SQL for the row key of a row named ``prefix`` (``json_array(p.id)``)."""
         return "json_array(" + ", ".join(f"{prefix}.{c}" for c in self.key) + ")"
 
 

@@ -80,6 +80,7 @@ class Verified:
 
     @property
     def sender(self) -> str:
+        """The device id of the bundle's sender (its manifest)."""
         return str(self.manifest["sender"])
 
 
@@ -578,15 +579,15 @@ def too_many_waiting(
     label = visible(label)
     held, more = counts
     where = (
-        f"{held:,} of them wait here (`sync status`)"
+        f"{held:,} of them wait here (the sync status lists them)"
         if held
-        else "none was stored: `sync status` shows none waiting"
+        else "none was stored: the sync status shows none waiting"
     )
     advice = (
         f"{label} sent {held + more:,} changes that cannot be applied here yet (more than "
         f"{kept.MAX_DEFERRED_PER_ORIGIN:,}; {where}). Upgrade Schildwacht on this laptop "
-        f"if {label} runs a newer version; otherwise ask the admin to revoke {label} "
-        "(`team revoke`). Until then its changes are not taken in."
+        f"if {label} runs a newer version; otherwise ask the admin to revoke {label}. "
+        "Until then its changes are not taken in."
     )
     if origin == sender:
         raise Refused("deferred limit", advice)

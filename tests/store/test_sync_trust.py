@@ -177,7 +177,9 @@ def test_deferred_changes_wait_for_what_they_need_and_an_origin_piling_them_up_i
     with pytest.raises(Refused, match="revoke laptop-b") as refused:
         send(b, a, tmp_path, "b2")
     assert refused.value.check == "deferred limit" and "25 changes" in str(refused.value)
-    assert "15 of them wait here (`sync status`)" in str(refused.value)  # what status shows
+    assert "15 of them wait here (the sync status lists them)" in str(
+        refused.value
+    )  # what status shows
     assert snapshot(a.store.path) == before
     monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 30)  # c allows more: it takes them
     assert send(b, c, tmp_path, "b2-to-c").deferred["escort"] == 10
