@@ -6,7 +6,8 @@ name VALK; two laptops import the same person's calendar offline (the same event
 database takes one row per name, so the second could never be applied, and what it carried
 waited for ever. Instead: of the rows that hold a name (by their own creation's value), the one
 the team's signed roster binds it to (a laptop's enrolled operator) keeps it everywhere, else
-the one with the smallest id (never a value a claimant controls decides against a binding);
+the one whose creation came first (by its change's stamp, then its device, then its id: a
+late creation never takes the name of a row the team already holds, whatever id it chose);
 each other is kept under a derived name (the name and
 the end of its id: ``RT-0600-3B1F``). References are by id and follow unchanged. Because the
 outcome depends only on which rows exist, every laptop ends the same whatever the order, and
@@ -115,9 +116,23 @@ def _intended(conn: sqlite3.Connection, table: str, column: str, row_id: str) ->
     return None if row is None else row[0]
 
 
+def _first_named(
+    conn: sqlite3.Connection, table: str, column: str, row_id: str
+) -> tuple[int, str]:
+    """When the row was first given its name (its creation, by its accepted record's stamp
+    and origin): of two rows created with one name, the earlier keeps it, on every laptop
+    alike (an id is the sender's choice: ``'0'`` would sort before every honest id)."""
+    row = conn.execute(
+        "SELECT c.hlc, c.origin FROM sync_change c WHERE c.tbl = ? AND c.pk = json_array(?)"
+        " AND c.col = ?" + _ACCEPTED + " ORDER BY c.hlc, c.origin LIMIT 1",
+        (table, row_id, column),
+    ).fetchone()
+    return (1 << 63, "") if row is None else (int(row[0]), str(row[1]))
+
+
 def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[str]:
     """Give each clash group's name to the row the team's roster binds it to (a laptop's
-    enrolled operator), else to its row with the smallest id, and a derived name to the
+    enrolled operator), else to its row created first (stamp, device, id), and a derived name to the
     others; return what was settled, in words (for the receipt)."""
     columns, renamed = CLASH_KEYS[table]
     told = []
@@ -138,7 +153,8 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
             )
         ]
         bound = _enrolled(conn, table, name)
-        ids.sort(key=lambda row_id: (row_id != bound, row_id))
+        first = {i: _first_named(conn, table, renamed, i) for i in ids}
+        ids.sort(key=lambda row_id: (row_id != bound, first[row_id], row_id))
         if bound is not None and bound not in ids:  # the name waits for its bound row
             for row_id in ids:
                 conn.execute(

@@ -157,9 +157,9 @@ class RoleBook:
 
     - a callsign the roster binds to a laptop's enrolled operator is that staff row (from its
       creation on; until its creation is held here, changes by that callsign wait for it);
-    - otherwise the row created with that callsign, of those that existed then, with the
-      smallest id: the row that keeps the callsign when two laptops gave it to two people
-      (``clashes.settle``);
+    - otherwise the row created with that callsign, of those that existed then, created
+      first (stamp, device, then id): the row that keeps the callsign when two laptops gave it
+      to two people (``clashes.settle``);
     - otherwise the row that lost such a clash and is kept under this derived callsign
       (``RT-0600-56FE``, ``clashes.derived``).
     """
@@ -225,9 +225,13 @@ class RoleBook:
         live = [pk for pk in self._rows.get(name, ()) if self._created[pk] < at]
         exact = [pk for pk in live if self._name[pk] == name and pk != bound]
         if exact:
-            return min(exact)
+            return min(exact, key=self._first)
         lost = [pk for pk in live if self._name[pk] != name and self._lost(pk, at)]
-        return min(lost) if lost else None
+        return min(lost, key=self._first) if lost else None
+
+    def _first(self, pk: str) -> tuple[At, str]:
+        """The order of rows created with one callsign: the earlier creation keeps it."""
+        return (self._created[pk], pk)
 
     def _lost(self, pk: str, at: At) -> bool:
         """Whether the row had lost its callsign to another by ``at`` (a clash)."""
@@ -239,7 +243,7 @@ class RoleBook:
             other != pk
             and self._name[other] == name
             and self._created[other] < at
-            and (other == bound or other < pk)
+            and (other == bound or self._first(other) < self._first(pk))
             for other in self._rows.get(name, ())
         )
 
