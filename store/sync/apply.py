@@ -297,6 +297,15 @@ def _keep_forks(
                 proof.origin,
                 {"alarm": alarm},
             )
+    own = forks.note_own(conn, checked.own_forks)
+    if own is not None:
+        checked.receipt.alarms.append(
+            f"this laptop forked its change log at number {own}: it signed two different "
+            f"versions of its changes after number {own}, as a laptop restored from an old "
+            f"copy of its database does. The team sets aside everything it wrote after number "
+            f"{own} (never applied on the other laptops). Ask the admin to revoke it and enrol "
+            "it again once it is set up afresh; enter that work again there"
+        )
     for origin, count in sorted(checked.receipt.forked.items()):
         device = checked.team.device(origin)
         if device is not None and device["status"] == "active":

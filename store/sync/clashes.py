@@ -116,9 +116,7 @@ def _intended(conn: sqlite3.Connection, table: str, column: str, row_id: str) ->
     return None if row is None else row[0]
 
 
-def _first_named(
-    conn: sqlite3.Connection, table: str, column: str, row_id: str
-) -> tuple[int, str]:
+def _first_named(conn: sqlite3.Connection, table: str, column: str, row_id: str) -> tuple[int, str]:
     """When the row was first given its name (its creation, by its accepted record's stamp
     and origin): of two rows created with one name, the earlier keeps it, on every laptop
     alike (an id is the sender's choice: ``'0'`` would sort before every honest id)."""

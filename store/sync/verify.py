@@ -30,7 +30,7 @@ from . import quarantine as kept
 from . import roster as rosters
 from .bundle import Refused, sha256
 from .change import EXISTENCE, Run, changes_of
-from .forks import Branch
+from .forks import Branch, Proof
 from .receipt import Receipt
 
 Progress = Callable[[str, int, int], None]
@@ -75,6 +75,8 @@ class Verified:
     receipt: Receipt
     segments: list[Segment] = field(default_factory=list)
     forks: list[forks.Proof] = field(default_factory=list)
+    #: proofs that this laptop itself forked its chain (``forks.note_own``)
+    own_forks: list[Proof] = field(default_factory=list)
     branches: list[Branch] = field(default_factory=list)
     signed: tuple[bytes, bytes] | None = None  # the manifest as signed, and its signature
 
@@ -126,6 +128,7 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
         receipt.result = "already applied"
     else:
         checked.forks = _carried_forks(store, team, manifest)
+        checked.own_forks = _own_forks(store, team, manifest)
         checked.segments = _new_segments(store, checked, parts, progress)
     return checked
 
@@ -313,6 +316,22 @@ def _held_header(store: Store, origin: str, number: int) -> tuple[bytes, bytes] 
         (origin, number),
     )
     return None if row is None else (bytes(row[0]), bytes(row[1]))
+
+
+def _own_forks(store: Store, team: rosters.Roster, manifest: dict[str, Any]) -> list[forks.Proof]:
+    """The fork proofs a manifest carries about this laptop itself (both headers signed by its
+    own key): it was restored from an old copy and the team sets aside what it wrote after the
+    cut; it is told so (``forks.note_own``). Anything else is ignored."""
+    listed = manifest.get("forks", [])
+    device = team.device(store.device_id)
+    if not isinstance(listed, list) or device is None:
+        return []
+    found = [forks.parse(value) for value in listed[: forks.MAX_PROOFS * 4]]
+    return [
+        p
+        for p in found
+        if p is not None and p.origin == store.device_id and forks.verified(p, device["sign"])
+    ]
 
 
 def _carried_forks(

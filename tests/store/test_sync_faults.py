@@ -258,7 +258,10 @@ def test_a_killed_import_leaves_the_database_consistent_and_can_be_repeated(
         conn.executemany(
             "INSERT INTO log_entry (id, at, author, device, kind, text) VALUES"
             " (?, ?, 'OPS-B', ?, 'note', ?)",
-            [(f"00000000-0000-7000-8000-{n:012d}", b.store.now(), b.id, f"Waarneming {n}") for n in range(1500)],
+            [
+                (f"00000000-0000-7000-8000-{n:012d}", b.store.now(), b.id, f"Waarneming {n}")
+                for n in range(1500)
+            ],
         )
     big = exchange.export(b.store, out=tmp_path / "big.swb").path
     before = user_tables(a.store)

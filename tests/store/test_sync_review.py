@@ -618,7 +618,8 @@ def test_a_laptop_enrolled_below_its_operators_role_is_bounded_not_left_waiting(
         staff.add_staff(d.store, "RT-0601", unit="RT")
     Hostile(d, tmp_path).sql(  # and a raw write of it is quarantined on the other laptops
         "INSERT INTO staff (id, callsign, unit, role, created_at) VALUES"
-        " ('00000000-0000-7000-8000-000000000601', 'RT-0601', 'RT', 'operator', '2026-11-28T09:00:00Z')"
+        " ('00000000-0000-7000-8000-000000000601', 'RT-0601', 'RT', 'operator',"
+        " '2026-11-28T09:00:00Z')"
     )
     code, receipt = import_with_cli(a, exchange.export(d.store, out=tmp_path / "d.swb").path)
     assert code == 5 and receipt["deferred"] == 0
