@@ -75,6 +75,8 @@ class Verified:
     receipt: Receipt
     segments: list[Segment] = field(default_factory=list)
     forks: list[forks.Proof] = field(default_factory=list)
+    #: the alarm when the bundle's roster is a twin of the one held (an admin fork)
+    admin_fork: str | None = None
     #: proofs that this laptop itself forked its chain (``forks.note_own``)
     own_forks: list[Proof] = field(default_factory=list)
     branches: list[Branch] = field(default_factory=list)
@@ -113,6 +115,7 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
     if len(parts) < 4 or (len(parts) - 4) % 3:
         raise Refused("format", "the bundle's parts are incomplete.")
     manifest = _manifest(parts[0])
+    fork_alarm = _admin_fork(store, parts[2], parts[3])
     team, roster_is_new, pin = _check_roster(store, manifest, parts[2], parts[3])
     sender = _check_sender(store, team, manifest, parts)
     receipt = Receipt(
@@ -120,6 +123,9 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
     )
     receipt.labels = {d["id"]: d["label"] for d in team.devices}
     checked = Verified(manifest, team, roster_is_new, pin, receipt, signed=(parts[0], parts[1]))
+    if fork_alarm is not None:
+        receipt.alarms.append(fork_alarm)
+        checked.admin_fork = fork_alarm
     if sender["id"] == store.device_id:
         receipt.result = "sent by this device"
     elif store.one(
@@ -190,7 +196,36 @@ def _check_roster(
         raise Refused("roster signature", str(exc)) from None
     if held is None or offered.version > held.version:
         return offered, True, None
+    if rosters.twin(held, offered):  # an admin fork: every laptop keeps the same one
+        kept = rosters.preferred(held, offered)
+        return kept, kept is offered, None
     return held, False, None
+
+
+def _admin_fork(store: Store, body: bytes, signature: bytes) -> str | None:
+    """The alarm when the bundle's roster and the one held here are two different rosters of
+    one version, both signed by the admin (an admin fork), else None."""
+    held, pinned = rosters.current(store), rosters.pinned_admin_key(store)
+    if held is None or pinned is None:
+        return None
+    try:
+        offered = rosters.parse(body, signature, pinned)
+    except Exception:  # refused by ``_check_roster``, in its words
+        return None
+    if not rosters.twin(held, offered):
+        return None
+    kept = rosters.preferred(held, offered)
+    other = offered if kept is held else held
+    dropped = sorted(
+        visible(str(d["label"])) for d in other.devices if kept.device(d["id"]) is None
+    )
+    return (
+        f"the admin laptop signed two different team rosters of version {held.version}, as an "
+        "admin laptop restored from an old copy of its database does. Every laptop keeps the "
+        f"same one (fingerprint {sha256(kept.body)[:12]}); "
+        + (f"{', '.join(dropped)} only in the other: not members. " if dropped else "")
+        + "The admin enrols those laptops again (the next roster replaces both)"
+    )
 
 
 # Segments --------------------------------------------------------------------------------------
@@ -221,7 +256,13 @@ def _new_segments(
 ) -> list[Segment]:
     team, manifest, receipt = checked.team, checked.manifest, checked.receipt
     known = _known_segments(store)
-    signed = _signed_segments(team, manifest, parts, known, progress, store.device_id)
+    outside: list[str] = []
+    signed = _signed_segments(team, manifest, parts, known, progress, store.device_id, outside)
+    if outside:
+        receipt.warnings.append(
+            f"{len(outside)} segments by {len(set(outside))} devices outside this laptop's team "
+            "roster were not taken in"
+        )
     chain = {k: v[0] for k, v in known.items()} | {
         (s.origin, s.number): sha256(s.header_bytes) for s in signed
     }
@@ -370,8 +411,11 @@ def _signed_segments(
     known: dict[tuple[str, int], tuple[str, int]],
     progress: Progress,
     own: str,
+    outside: list[str] | None = None,
 ) -> list[_Signed]:
-    """Every segment's hash against the manifest and its origin's signature."""
+    """Every segment's hash against the manifest and its origin's signature; the origins of
+    segments by devices outside the roster go to ``outside`` (those are not taken in)."""
+    outside = [] if outside is None else outside
     listed = manifest.get("segments", [])
     triples = [parts[i : i + 3] for i in range(4, len(parts), 3)]
     if not isinstance(listed, list) or len(listed) != len(triples):
@@ -388,8 +432,9 @@ def _signed_segments(
         if _body_digest(header, body, compressed, budget, index) != header.get("body_sha256"):
             raise Refused("segment hash", f"segment {index + 1}'s changes do not match its hash.")
         author = team.device(str(header["origin"]))
-        if author is None:
-            raise Refused("origin", f"segment {index + 1} claims an origin outside the team.")
+        if author is None:  # never signed into this roster (an admin fork's other roster)
+            outside.append(str(header["origin"]))
+            continue
         if not bundle.verified(author["sign"], signature, header_bytes):
             raise Refused(
                 "origin signature",
