@@ -7,16 +7,14 @@ device outside the roster are left out, not the whole bundle."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from store import findings, logbook
 from store.clock import FixedClock
-from store.db import Store
 from store.sync import exchange
 from store.sync import roster as rosters
 from tests.store.test_sync_review import join, welcome
-from tests.sync_team import exchange_all, make_team, user_tables
+from tests.sync_team import copy_database, exchange_all, make_team, user_tables
 
 
 def test_two_rosters_of_one_version_settle_alike_and_the_team_still_exchanges(
@@ -24,20 +22,13 @@ def test_two_rosters_of_one_version_settle_alike_and_the_team_still_exchanges(
 ) -> None:
     a, b, c = make_team(tmp_path / "team", clock)
     exchange_all([a, b, c], tmp_path / "share", rounds=1)
-    path = a.store.path
-    a.store.close()
-    shutil.copy(path, tmp_path / "a-copy.db")
-    a.store = Store(path, clock=clock)
+    copy_database(a, a.store.path, tmp_path / "a-copy.db")
     d1, request1 = join(a, tmp_path, "RT-0901", "operator", "laptop-d1")
     welcome(a, d1, request1)
     exchange.import_file(c.store, exchange.export(a.store, out=tmp_path / "a1.swb").path)
     logbook.add_entry(d1.store, "Van d1")
     exchange.import_file(c.store, exchange.export(d1.store, out=tmp_path / "d1.swb").path)
-    a.store.close()
-    shutil.copy(tmp_path / "a-copy.db", path)
-    for extra in ("-wal", "-shm"):
-        Path(str(path) + extra).unlink(missing_ok=True)
-    a.store = Store(path, clock=clock)
+    copy_database(a, tmp_path / "a-copy.db", a.store.path)
     d2, request2 = join(a, tmp_path, "RT-0902", "operator", "laptop-d2")
     welcome(a, d2, request2)
     exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a2.swb").path)

@@ -5,32 +5,23 @@ laptop itself was never told. Now its import says so (an alarm: exit 5), and so 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from store import findings, logbook
 from store.clock import FixedClock
-from store.db import Store
 from store.status import database_status
 from store.sync import exchange
-from tests.sync_team import exchange_all, make_team
+from tests.sync_team import copy_database, exchange_all, make_team
 
 
 def test_a_forked_laptop_is_told_where_it_forked(tmp_path: Path, clock: FixedClock) -> None:
     a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
     exchange_all([a, b], tmp_path / "share", rounds=1)
     kept = b.store.one("SELECT max(seq) FROM sync_change WHERE origin = ?", (b.id,))[0]
-    path = b.store.path
-    b.store.close()
-    shutil.copy(path, tmp_path / "copy.db")
-    b.store = Store(path, clock=clock)
+    copy_database(b, b.store.path, tmp_path / "copy.db")
     logbook.add_entry(b.store, "Tak een")
     one = exchange.export(b.store, out=tmp_path / "one.swb").path
-    b.store.close()
-    shutil.copy(tmp_path / "copy.db", path)
-    for extra in ("-wal", "-shm"):
-        Path(str(path) + extra).unlink(missing_ok=True)
-    b.store = Store(path, clock=clock)
+    copy_database(b, tmp_path / "copy.db", b.store.path)
     logbook.add_entry(b.store, "Tak twee")
     two = exchange.export(b.store, out=tmp_path / "two.swb").path
     exchange.import_file(a.store, one)
