@@ -12,7 +12,7 @@ from store import staff, subjects
 from store.clock import FixedClock
 from store.sync import exchange
 from store.sync.clashes import derived
-from tests.conftest import snapshot
+from tests.conftest import as_user, snapshot
 from tests.hostile import Hostile, key
 from tests.sync_team import Laptop, exchange_all, make_team
 
@@ -23,7 +23,7 @@ SMALL = "00000000-0000-7000-8000-000000000000"
 def _team(tmp_path: Path, clock: FixedClock) -> tuple[Laptop, Hostile]:
     """The admin's laptop holding RT-0700 and KIEVIT, and a shift leader's, synced."""
     a, c = make_team(tmp_path / "team", clock, names=("a", "c"))
-    staff.add_staff(a.store, "RT-0700", unit="RT", name="Echte planner")
+    staff.add_staff(a.store, "RT-0700", unit="RT", role="shift_leader", name="Echte planner")
     subjects.add_subject(a.store, "KIEVIT", kind="person", domain="local", unit="RT")
     exchange_all([a, c], tmp_path / "share", rounds=1)
     return a, Hostile(c, tmp_path)
@@ -50,8 +50,12 @@ def test_a_later_creation_never_takes_a_held_name_whatever_its_id(
     real_subject = a.store.one("SELECT id FROM subject WHERE code = 'KIEVIT'")[0]
     assert min(real_staff, real_subject) > SMALL  # the old rule gave the name to the decoy
     c.forge(*_decoys(SMALL, a.store.now()), actor="OPS-C")
+    planner = as_user(c.store, "RT-0700")  # the real shift leader's work after the decoy
+    subjects.add_subject(planner, "REIGER", kind="person", domain="local", unit="RT")
+    planner.close()
     receipt = exchange.import_file(a.store, c.export())
     assert not receipt.failed, [q.reason for q in receipt.quarantined]
+    assert subjects.get_subject(a.store, "REIGER")  # judged as RT-0700's, not the decoy's
     assert sum("Clash" in w for w in receipt.warnings) == 2
     assert a.store.one("SELECT id FROM staff WHERE callsign = 'RT-0700'")[0] == real_staff
     assert a.store.one("SELECT id FROM subject WHERE code = 'KIEVIT'")[0] == real_subject
