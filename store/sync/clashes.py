@@ -23,7 +23,12 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+#: The bits of a stamp below its milliseconds (``capture.COUNTER_BITS``: capture imports this
+#: module's callers, so the value is repeated here; a test holds the two equal).
+COUNTER_BITS = 16
 
 #: Per table: the columns of its unique key, and the one that takes the derived name.
 CLASH_KEYS = {
@@ -116,16 +121,42 @@ def _intended(conn: sqlite3.Connection, table: str, column: str, row_id: str) ->
     return None if row is None else row[0]
 
 
-def _first_named(conn: sqlite3.Connection, table: str, column: str, row_id: str) -> tuple[int, str]:
+def enrolled_clocks(devices: object) -> dict[str, int]:
+    """Per device of a signed roster, its enrolment as a clock value (``capture``'s stamps):
+    a creation counts as made no earlier than its laptop joined the team, so a laptop whose
+    clock was set back cannot date a name before the rows the team held when it joined."""
+    found: dict[str, int] = {}
+    for device in devices if isinstance(devices, list) else []:
+        if not isinstance(device, dict) or not isinstance(device.get("enrolled_at"), str):
+            continue
+        try:
+            when = datetime.fromisoformat(device["enrolled_at"])
+        except ValueError:
+            continue
+        if when.tzinfo is not None:
+            found[str(device.get("id"))] = int(when.timestamp() * 1000) << COUNTER_BITS
+    return found
+
+
+def first_order(hlc: int, origin: str, enrolled: dict[str, int]) -> tuple[int, str]:
+    """The order of a row's creation among rows created with one name: its stamp, no earlier
+    than its laptop's enrolment, then its laptop."""
+    return (max(hlc, enrolled.get(origin, 0)), origin)
+
+
+def _first_named(
+    conn: sqlite3.Connection, table: str, column: str, row_id: str, enrolled: dict[str, int]
+) -> tuple[int, str]:
     """When the row was first given its name (its creation, by its accepted record's stamp
-    and origin): of two rows created with one name, the earlier keeps it, on every laptop
-    alike (an id is the sender's choice: ``'0'`` would sort before every honest id)."""
+    and origin, ``first_order``): of two rows created with one name, the earlier keeps it, on
+    every laptop alike (an id is the sender's choice: ``'0'`` would sort before every honest
+    id)."""
     row = conn.execute(
         "SELECT c.hlc, c.origin FROM sync_change c WHERE c.tbl = ? AND c.pk = json_array(?)"
         " AND c.col = ?" + _ACCEPTED + " ORDER BY c.hlc, c.origin LIMIT 1",
         (table, row_id, column),
     ).fetchone()
-    return (1 << 63, "") if row is None else (int(row[0]), str(row[1]))
+    return (1 << 63, "") if row is None else first_order(int(row[0]), str(row[1]), enrolled)
 
 
 def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[str]:
@@ -151,7 +182,8 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
             )
         ]
         bound = _enrolled(conn, table, name)
-        first = {i: _first_named(conn, table, renamed, i) for i in ids}
+        enrolled = enrolled_clocks(_roster_devices(conn))
+        first = {i: _first_named(conn, table, renamed, i, enrolled) for i in ids}
         ids.sort(key=lambda row_id: (row_id != bound, first[row_id], row_id))
         if bound is not None and bound not in ids:  # the name waits for its bound row
             for row_id in ids:
@@ -231,6 +263,15 @@ def _enrolled(conn: sqlite3.Connection, table: str, name: object) -> str | None:
         ):
             return str(device["staff"])
     return None
+
+
+def _roster_devices(conn: sqlite3.Connection) -> object:
+    """The devices of the team's latest signed roster held here (None: none readable)."""
+    row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
+    try:
+        return json.loads(row[0])["devices"] if row is not None else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _free(conn: sqlite3.Connection, table: str, column: str, name: str, row_id: str) -> str:

@@ -31,7 +31,7 @@ from .. import rules, validate
 from ..errors import BadInput
 from .capture import COUNTER_BITS, DAY_MS
 from .change import EXISTENCE, Change, Run, changes_of, key_of, key_parts
-from .clashes import derived
+from .clashes import derived, first_order
 from .conflicts import ASSESSED, field_of
 from .tables import CRITICAL_FIELDS
 
@@ -164,9 +164,13 @@ class RoleBook:
       (``RT-0600-56FE``, ``clashes.derived``).
     """
 
-    def __init__(self, bound: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, bound: Mapping[str, str] | None = None, enrolled: dict[str, int] | None = None
+    ) -> None:
         #: callsign → the staff row key (``["id"]``) the signed roster binds it to
         self._bound = {callsign(name): pk for name, pk in (bound or {}).items()}
+        #: device → its enrolment as a clock value (``clashes.enrolled_clocks``)
+        self._enrolled = enrolled or {}
         self._created: dict[str, At] = {}  # pk → when its accepted creation was made
         self._name: dict[str, str] = {}  # pk → the callsign it was created with
         self._rows: dict[str, set[str]] = defaultdict(set)  # callsign or derived one → pks
@@ -231,7 +235,7 @@ class RoleBook:
 
     def _first(self, pk: str) -> tuple[At, str]:
         """The order of rows created with one callsign: the earlier creation keeps it."""
-        return (self._created[pk], pk)
+        return (first_order(*self._created[pk], self._enrolled), pk)
 
     def _lost(self, pk: str, at: At) -> bool:
         """Whether the row had lost its callsign to another by ``at`` (a clash)."""

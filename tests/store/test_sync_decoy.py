@@ -99,3 +99,16 @@ def test_the_export_warning_accounts_for_every_refused_change(
     assert total == len(_decoys("0", a.store.now()))
     assert sum(int(n) for n in re.findall(r"(\d+) ×", breakdown)) == total
     assert "for other reasons" in text
+
+
+def test_a_creation_counts_from_its_laptops_enrolment() -> None:
+    """A laptop whose clock was set back cannot date a name before it joined the team."""
+    from store.sync import capture, clashes
+
+    assert clashes.COUNTER_BITS == capture.COUNTER_BITS
+    enrolled = clashes.enrolled_clocks(
+        [{"id": "late", "enrolled_at": "2026-11-28T09:00:00Z"}, {"id": "old"}]
+    )
+    early = 1 << clashes.COUNTER_BITS  # dated 1970
+    assert clashes.first_order(early, "late", enrolled) > clashes.first_order(early, "old", {})
+    assert clashes.first_order(early, "old", enrolled) == (early, "old")
