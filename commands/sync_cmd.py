@@ -180,7 +180,7 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     if alarms:
         parts.append(
             f"{_count(alarms, 'alarm', 'alarms')} about an audit trail that was cut or rewritten"
-            " (see above; `schildwacht sync status`)"
+            " or a change log that forked (see above; `schildwacht sync status`)"
         )
     if over_limit:
         parts.append(

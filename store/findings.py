@@ -185,18 +185,23 @@ def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
 
 
 def own_refused(store: Store) -> list[Finding]:
-    """This laptop's changes the others quarantine (judged at each export)."""
+    """This laptop's changes the others quarantine (judged at each export), and its own fork
+    (the team sets aside what it wrote after the cut)."""
+    from .sync.forks import own_cut
+
+    forked = own_fork(own_cut(store.conn))
     raw = store.meta(OWN_REFUSED_KEY)
     if not raw:
-        return []
+        return forked
     try:
         kept = json.loads(raw)
         count, reasons = int(kept["count"]), [str(r) for r in kept["reasons"]]
     except (ValueError, KeyError, TypeError):
         return []
     if not count:
-        return []
+        return forked
     return [
+        *forked,
         Finding(
             "own_refused",
             visible(
@@ -204,6 +209,22 @@ def own_refused(store: Store) -> list[Finding]:
                 f"break the team's rules ({'; '.join(reasons[:3])}); they were written here "
                 "outside the store (or its role is not the one its user has)"
             ),
+        ),
+    ]
+
+
+def own_fork(cut: int | None) -> list[Finding]:
+    """This laptop's change log forked at ``cut`` (the team proved it): what it wrote after
+    that is set aside on every other laptop, for good."""
+    if cut is None:
+        return []
+    return [
+        Finding(
+            "own_refused",
+            f"this laptop forked its change log at number {cut} (it was restored from an old "
+            f"copy of its database): the team sets aside everything it wrote after number {cut}; "
+            "the admin revokes it and enrols it again once it is set up afresh",
+            params={"forked_at": cut},
         )
     ]
 

@@ -208,6 +208,21 @@ def _ident(value: object, name: str) -> object:
     return validate.code(value, name, max_len=64)
 
 
+#: The shape of every record id a store writes (``ids.uuid7``: lowercase text UUID).
+_RECORD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _record_id(value: object, name: str) -> object:
+    """A record's own id: the shape a store writes (a chosen id such as ``'0'`` is no store's,
+    and would decide whatever order ids decide)."""
+    _ident(value, name)
+    if not isinstance(value, str) or _RECORD_ID.fullmatch(value) is None:
+        raise BadInput(
+            f"{name} is not a record id a store writes.", code="not_a_record_id", field=name
+        )
+    return value
+
+
 def _level(value: object, name: str) -> object:
     return validate.integer(value, name, low=1, high=99)
 
@@ -242,7 +257,7 @@ class FieldRule:
     stamp: bool = False  # when it was recorded: not after the change's own clock
 
 
-ID = FieldRule(_ident)
+ID = FieldRule(_record_id)
 STAMP = FieldRule(TIME, stamp=True)
 ACTOR = FieldRule(CALLSIGN, actor=True)
 DEVICE = FieldRule(_ident, device=True)

@@ -12,6 +12,7 @@ from . import findings
 from .db import Store
 from .migrations import schema_version
 from .sync.export import unsendable as exchange_unsendable
+from .sync.forks import own_cut
 
 COUNTED_TABLES = (
     "unit",
@@ -60,6 +61,9 @@ class Status:
     #: this laptop's own records not sent yet that no export sends as they are (its change log
     #: was edited outside Schildwacht; ``db repair`` sets them aside): "#number (why)"
     unsendable: list[str]
+    #: the last number of this laptop's own changes the team keeps, when the team proved its
+    #: change log forked (restored from an old copy: what it wrote after it is set aside)
+    forked_at: int | None
     counts: dict[str, int]
 
 
@@ -96,5 +100,6 @@ def database_status(store: Store) -> Status:
         catalogue="as made at init",
         findings=dict(Counter(f.kind for f in findings.open_findings(store))),
         unsendable=[f"#{seq} ({why})" for seq, why in exchange_unsendable(store)],
+        forked_at=own_cut(store.conn),
         counts=counts,
     )

@@ -165,3 +165,15 @@ def without_segments_of(origin: str) -> Iterator[None]:
             lambda conn, me, team: [s for s in every(conn, me, team) if s[0] != origin],
         )
         yield
+
+
+def copy_database(laptop: Laptop, source: Path, target: Path) -> None:
+    """Copy a laptop's database file as ``cp`` would (closed first, reopened after): a backup
+    taken (``source`` its own file) or an old copy restored over it (``target`` its file)."""
+    path, clock = laptop.store.path, laptop.store.clock
+    laptop.store.close()
+    shutil.copy(source, target)
+    if target == path:
+        for extra in ("-wal", "-shm"):
+            Path(str(path) + extra).unlink(missing_ok=True)
+    laptop.store = Store(path, clock=clock)

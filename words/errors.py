@@ -835,6 +835,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "not_a_day": _template(_("{field} must be a date.")),
     "not_a_digest": _template(_("{field} is not a SHA-256 digest.")),
+    "not_a_record_id": _template(_("{field} is not a record id a store writes.")),
     "not_a_folder": _template(
         _(
             "{quoted} is not a folder (a symbolic link or a file); remove it and try again. "

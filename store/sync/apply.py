@@ -111,6 +111,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
         else None
     )
     rejudge = _accept_roster(store, conn, checked, now)
+    _admin_fork_alarm(store, conn, checked, now)
     rebound = {
         name
         for name, binding in rosters.bound_callsigns(checked.team).items()
@@ -263,7 +264,29 @@ def _accept_roster(
             device.get("revoked_after"),
         ):
             changed[device["id"]] = int(device.get("revoked_after") or 0)
+    for device in held.devices if held else []:
+        if checked.team.device(device["id"]) is None:  # only in the twin roster set aside
+            changed[device["id"]] = 0
     return changed
+
+
+def _admin_fork_alarm(store: Store, conn: sqlite3.Connection, checked: Verified, now: str) -> None:
+    """Keep the alarm of an admin fork (two rosters of one version) in the audit trail, once:
+    ``sync status``, the handover and the console's trust findings list it."""
+    admin = str(checked.team.data.get("admin_device") or "")
+    alarm = checked.admin_fork
+    if (
+        alarm is None
+        or conn.execute(
+            "SELECT 1 FROM audit_event WHERE action = ? AND target = ? AND detail = ?",
+            (witness.ALARM_ACTION, admin, json.dumps({"alarm": alarm}, ensure_ascii=False)),
+        ).fetchone()
+    ):
+        return
+    importer = store.user or "system"
+    append_audit(
+        conn, now, importer, store.device_id, witness.ALARM_ACTION, admin, {"alarm": alarm}
+    )
 
 
 def _keep_forks(
@@ -297,6 +320,15 @@ def _keep_forks(
                 proof.origin,
                 {"alarm": alarm},
             )
+    own = forks.note_own(conn, checked.own_forks)
+    if own is not None:
+        checked.receipt.alarms.append(
+            f"this laptop forked its change log at number {own}: it signed two different "
+            f"versions of its changes after number {own}, as a laptop restored from an old "
+            f"copy of its database does. The team sets aside everything it wrote after number "
+            f"{own} (never applied on the other laptops). Ask the admin to revoke it and enrol "
+            "it again once it is set up afresh; enter that work again there"
+        )
     for origin, count in sorted(checked.receipt.forked.items()):
         device = checked.team.device(origin)
         if device is not None and device["status"] == "active":

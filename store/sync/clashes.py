@@ -6,7 +6,8 @@ name VALK; two laptops import the same person's calendar offline (the same event
 database takes one row per name, so the second could never be applied, and what it carried
 waited for ever. Instead: of the rows that hold a name (by their own creation's value), the one
 the team's signed roster binds it to (a laptop's enrolled operator) keeps it everywhere, else
-the one with the smallest id (never a value a claimant controls decides against a binding);
+the one whose creation came first (by its change's stamp, then its device, then its id: a
+late creation never takes the name of a row the team already holds, whatever id it chose);
 each other is kept under a derived name (the name and
 the end of its id: ``RT-0600-3B1F``). References are by id and follow unchanged. Because the
 outcome depends only on which rows exist, every laptop ends the same whatever the order, and
@@ -22,7 +23,10 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from .change import COUNTER_BITS
 
 #: Per table: the columns of its unique key, and the one that takes the derived name.
 CLASH_KEYS = {
@@ -115,9 +119,47 @@ def _intended(conn: sqlite3.Connection, table: str, column: str, row_id: str) ->
     return None if row is None else row[0]
 
 
+def enrolled_clocks(devices: object) -> dict[str, int]:
+    """Per device of a signed roster, its enrolment as a clock value (``capture``'s stamps):
+    a creation counts as made no earlier than its laptop joined the team, so a laptop whose
+    clock was set back cannot date a name before the rows the team held when it joined."""
+    found: dict[str, int] = {}
+    for device in devices if isinstance(devices, list) else []:
+        if not isinstance(device, dict) or not isinstance(device.get("enrolled_at"), str):
+            continue
+        try:
+            when = datetime.fromisoformat(device["enrolled_at"])
+        except ValueError:
+            continue
+        if when.tzinfo is not None:
+            found[str(device.get("id"))] = int(when.timestamp() * 1000) << COUNTER_BITS
+    return found
+
+
+def first_order(hlc: int, origin: str, enrolled: dict[str, int]) -> tuple[int, str]:
+    """The order of a row's creation among rows created with one name: its stamp, no earlier
+    than its laptop's enrolment, then its laptop."""
+    return (max(hlc, enrolled.get(origin, 0)), origin)
+
+
+def _first_named(
+    conn: sqlite3.Connection, table: str, column: str, row_id: str, enrolled: dict[str, int]
+) -> tuple[int, str]:
+    """When the row was first given its name (its creation, by its accepted record's stamp
+    and origin, ``first_order``): of two rows created with one name, the earlier keeps it, on
+    every laptop alike (an id is the sender's choice: ``'0'`` would sort before every honest
+    id)."""
+    row = conn.execute(
+        "SELECT c.hlc, c.origin FROM sync_change c WHERE c.tbl = ? AND c.pk = json_array(?)"
+        " AND c.col = ?" + _ACCEPTED + " ORDER BY c.hlc, c.origin LIMIT 1",
+        (table, row_id, column),
+    ).fetchone()
+    return (1 << 63, "") if row is None else first_order(int(row[0]), str(row[1]), enrolled)
+
+
 def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[str]:
     """Give each clash group's name to the row the team's roster binds it to (a laptop's
-    enrolled operator), else to its row with the smallest id, and a derived name to the
+    enrolled operator), else to its row created first (stamp, device, id), and a derived name to the
     others; return what was settled, in words (for the receipt)."""
     columns, renamed = CLASH_KEYS[table]
     told = []
@@ -138,7 +180,9 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
             )
         ]
         bound = _enrolled(conn, table, name)
-        ids.sort(key=lambda row_id: (row_id != bound, row_id))
+        enrolled = enrolled_clocks(_roster_devices(conn))
+        first = {i: _first_named(conn, table, renamed, i, enrolled) for i in ids}
+        ids.sort(key=lambda row_id: (row_id != bound, first[row_id], row_id))
         if bound is not None and bound not in ids:  # the name waits for its bound row
             for row_id in ids:
                 conn.execute(
@@ -217,6 +261,15 @@ def _enrolled(conn: sqlite3.Connection, table: str, name: object) -> str | None:
         ):
             return str(device["staff"])
     return None
+
+
+def _roster_devices(conn: sqlite3.Connection) -> object:
+    """The devices of the team's latest signed roster held here (None: none readable)."""
+    row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
+    try:
+        return json.loads(row[0])["devices"] if row is not None else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _free(conn: sqlite3.Connection, table: str, column: str, name: str, row_id: str) -> str:

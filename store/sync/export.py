@@ -399,7 +399,16 @@ def _will_be_quarantined(
     if not refused:
         return [], malformed
     total = sum(refused.values())
-    worst = "; ".join(f"{n} × {reason}" for reason, n in refused.most_common(3))
+    shown = refused.most_common(3)
+    worst = "; ".join(f"{n} × {reason}" for reason, n in shown)
+    rest = total - sum(n for _reason, n in shown)
+    if rest:  # the breakdown adds up to the total it explains
+        told = {reason for reason, _n in shown}
+        others = Counter(
+            v.rule for _seq, v in verdicts if v.outcome == "quarantine" and v.reason not in told
+        )
+        listed = ", ".join(f"{n} × {rule}" for rule, n in sorted(others.items()))
+        worst += f"; {rest} × for other reasons ({listed})"
     return [
         f"{total} of this laptop's changes will be quarantined by the other laptops, because "
         f"they break the team's rules ({worst}). They are sent anyway, so the others see them."

@@ -41,6 +41,8 @@ from .judge import FORKED
 
 #: The meta key of the proofs held here (a JSON list of ``Proof.as_dict``).
 FORKS_KEY = "sync_forks"
+#: The meta key of what this laptop learnt of its own fork (``note_own``): its cut, as JSON.
+OWN_FORK_KEY = "sync_own_fork"
 #: At most this many proofs are kept per origin, and read from a manifest (the first is enough
 #: to cut; more only lower the cut).
 MAX_PROOFS = 16
@@ -200,6 +202,34 @@ def keep(conn: sqlite3.Connection, more: list[Proof]) -> list[Proof]:
             (FORKS_KEY, json.dumps([p.as_dict() for p in kept], sort_keys=True)),
         )
     return new
+
+
+def note_own(conn: sqlite3.Connection, proofs: list[Proof]) -> int | None:
+    """Keep what the team proves about this laptop's own chain (it signed two versions of its
+    changes: restored from an old copy): the lowest cut. Return the cut when it is new or
+    lower than the one known, else None."""
+    if not proofs:
+        return None
+    cut = min(p.cut for p in proofs)
+    known = own_cut(conn)
+    if known is not None and known <= cut:
+        return None
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (OWN_FORK_KEY, json.dumps({"cut": cut})),
+    )
+    return cut
+
+
+def own_cut(conn: sqlite3.Connection) -> int | None:
+    """The last number of this laptop's own changes the team keeps, when the team proved its
+    chain forked (None: no fork of it known here)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (OWN_FORK_KEY,)).fetchone()
+    try:
+        return None if row is None else int(json.loads(row[0])["cut"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _rank(one: Proof) -> tuple[int, tuple[str, str, str]]:

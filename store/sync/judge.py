@@ -40,7 +40,7 @@ from .change import (
     key_of,
     key_parts,
 )
-from .clashes import derived
+from .clashes import derived, first_order
 from .conflicts import ASSESSED, field_of
 from .tables import CRITICAL_FIELDS
 
@@ -167,16 +167,20 @@ class RoleBook:
 
     - a callsign the roster binds to a laptop's enrolled operator is that staff row (from its
       creation on; until its creation is held here, changes by that callsign wait for it);
-    - otherwise the row created with that callsign, of those that existed then, with the
-      smallest id: the row that keeps the callsign when two laptops gave it to two people
-      (``clashes.settle``);
+    - otherwise the row created with that callsign, of those that existed then, created
+      first (stamp, device, then id): the row that keeps the callsign when two laptops gave it
+      to two people (``clashes.settle``);
     - otherwise the row that lost such a clash and is kept under this derived callsign
       (``RT-0600-56FE``, ``clashes.derived``).
     """
 
-    def __init__(self, bound: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, bound: Mapping[str, str] | None = None, enrolled: dict[str, int] | None = None
+    ) -> None:
         #: callsign → the staff row key (``["id"]``) the signed roster binds it to
         self._bound = {callsign(name): pk for name, pk in (bound or {}).items()}
+        #: device → its enrolment as a clock value (``clashes.enrolled_clocks``)
+        self._enrolled = enrolled or {}
         self._created: dict[str, At] = {}  # pk → when its accepted creation was made
         self._name: dict[str, str] = {}  # pk → the callsign it was created with
         self._rows: dict[str, set[str]] = defaultdict(set)  # callsign or derived one → pks
@@ -235,9 +239,13 @@ class RoleBook:
         live = [pk for pk in self._rows.get(name, ()) if self._created[pk] < at]
         exact = [pk for pk in live if self._name[pk] == name and pk != bound]
         if exact:
-            return min(exact)
+            return min(exact, key=self._first)
         lost = [pk for pk in live if self._name[pk] != name and self._lost(pk, at)]
-        return min(lost) if lost else None
+        return min(lost, key=self._first) if lost else None
+
+    def _first(self, pk: str) -> tuple[At, str]:
+        """The order of rows created with one callsign: the earlier creation keeps it."""
+        return (first_order(*self._created[pk], self._enrolled), pk)
 
     def _lost(self, pk: str, at: At) -> bool:
         """Whether the row had lost its callsign to another by ``at`` (a clash)."""
@@ -249,7 +257,7 @@ class RoleBook:
             other != pk
             and self._name[other] == name
             and self._created[other] < at
-            and (other == bound or other < pk)
+            and (other == bound or self._first(other) < self._first(pk))
             for other in self._rows.get(name, ())
         )
 

@@ -141,10 +141,34 @@ def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
     return Roster(body, signature, data)
 
 
+def twin(held: Roster | None, offered: Roster) -> bool:
+    """Whether two rosters the admin signed share one version but differ: an admin fork (the
+    admin laptop restored from an old copy, then enrolling or revoking again)."""
+    return held is not None and offered.version == held.version and offered.body != held.body
+
+
+def preferred(one: Roster, other: Roster) -> Roster:
+    """Of two twin rosters, the one every laptop keeps: the lower hash of its signed body (a
+    function of the two alone, so every laptop keeps the same one whatever order they came
+    in). A device only the other one lists is no member."""
+    return min((one, other), key=lambda r: (sha256(r.body), r.body))
+
+
 def accept(conn: sqlite3.Connection, roster: Roster, now: str) -> bool:
-    """Store a roster newer than the one held; return whether it was newer."""
-    row = conn.execute("SELECT max(version) FROM sync_roster").fetchone()
-    if row[0] is not None and roster.version <= int(row[0]):
+    """Store a roster newer than the one held, or the preferred twin of the one held (an
+    admin fork, ``preferred``); return whether it was stored."""
+    row = conn.execute(
+        "SELECT version, body, signature FROM sync_roster ORDER BY version DESC LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        held = Roster(bytes(row[1]), bytes(row[2]), json.loads(bytes(row[1])))
+        if twin(held, roster) and preferred(held, roster) is roster:
+            conn.execute(
+                "UPDATE sync_roster SET body = ?, signature = ?, accepted_at = ? WHERE version = ?",
+                (roster.body, roster.signature, now, roster.version),
+            )
+            return True
+    if row is not None and roster.version <= int(row[0]):
         return False
     conn.execute(
         "INSERT INTO sync_roster (version, body, signature, accepted_at) VALUES (?, ?, ?, ?)",

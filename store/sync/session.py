@@ -34,6 +34,7 @@ from . import quarantine as kept
 from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
 from .change import EXISTENCE, Change, Run, clock_text, key_of, key_parts, readable_changes
+from .clashes import enrolled_clocks
 from .judge import (
     CLOCK_WAIT,
     At,
@@ -512,7 +513,7 @@ def _role_book(conn: sqlite3.Connection, exclude: set[Key], team: Roster) -> Rol
     """The staff records held before this judging (the ones judged now excluded): the accepted
     ones' callsigns and roles, and the creations quarantined or waiting; the callsigns the
     signed roster binds."""
-    book = RoleBook(bound_rows(team))
+    book = RoleBook(bound_rows(team), enrolled_clocks(team.devices))
     records = [
         r
         for r in readable_changes(log.staff(conn))  # a record changed outside: none of it

@@ -30,7 +30,7 @@ from . import quarantine as kept
 from . import roster as rosters
 from .bundle import Refused, sha256
 from .change import EXISTENCE, Run, changes_of
-from .forks import Branch
+from .forks import Branch, Proof
 from .receipt import Receipt
 
 Progress = Callable[[str, int, int], None]
@@ -75,6 +75,10 @@ class Verified:
     receipt: Receipt
     segments: list[Segment] = field(default_factory=list)
     forks: list[forks.Proof] = field(default_factory=list)
+    #: the alarm when the bundle's roster is a twin of the one held (an admin fork)
+    admin_fork: str | None = None
+    #: proofs that this laptop itself forked its chain (``forks.note_own``)
+    own_forks: list[Proof] = field(default_factory=list)
     branches: list[Branch] = field(default_factory=list)
     signed: tuple[bytes, bytes] | None = None  # the manifest as signed, and its signature
 
@@ -112,6 +116,7 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
     if len(parts) < 4 or (len(parts) - 4) % 3:
         raise Refused("format", "the bundle's parts are incomplete.")
     manifest = _manifest(parts[0])
+    fork_alarm = _admin_fork(store, parts[2], parts[3])
     team, roster_is_new, pin = _check_roster(store, manifest, parts[2], parts[3])
     sender = _check_sender(store, team, manifest, parts)
     receipt = Receipt(
@@ -119,6 +124,9 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
     )
     receipt.labels = {d["id"]: d["label"] for d in team.devices}
     checked = Verified(manifest, team, roster_is_new, pin, receipt, signed=(parts[0], parts[1]))
+    if fork_alarm is not None:
+        receipt.alarms.append(fork_alarm)
+        checked.admin_fork = fork_alarm
     if sender["id"] == store.device_id:
         receipt.result = "sent by this device"
     elif store.one(
@@ -127,6 +135,7 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
         receipt.result = "already applied"
     else:
         checked.forks = _carried_forks(store, team, manifest)
+        checked.own_forks = _own_forks(store, team, manifest)
         checked.segments = _new_segments(store, checked, parts, progress)
     return checked
 
@@ -188,7 +197,36 @@ def _check_roster(
         raise Refused("roster signature", str(exc)) from None
     if held is None or offered.version > held.version:
         return offered, True, None
+    if rosters.twin(held, offered):  # an admin fork: every laptop keeps the same one
+        kept = rosters.preferred(held, offered)
+        return kept, kept is offered, None
     return held, False, None
+
+
+def _admin_fork(store: Store, body: bytes, signature: bytes) -> str | None:
+    """The alarm when the bundle's roster and the one held here are two different rosters of
+    one version, both signed by the admin (an admin fork), else None."""
+    held, pinned = rosters.current(store), rosters.pinned_admin_key(store)
+    if held is None or pinned is None:
+        return None
+    try:
+        offered = rosters.parse(body, signature, pinned)
+    except Exception:  # refused by ``_check_roster``, in its words
+        return None
+    if not rosters.twin(held, offered):
+        return None
+    kept = rosters.preferred(held, offered)
+    other = offered if kept is held else held
+    dropped = sorted(
+        visible(str(d["label"])) for d in other.devices if kept.device(d["id"]) is None
+    )
+    return (
+        f"the admin laptop signed two different team rosters of version {held.version}, as an "
+        "admin laptop restored from an old copy of its database does. Every laptop keeps the "
+        f"same one (fingerprint {sha256(kept.body)[:12]}); "
+        + (f"{', '.join(dropped)} only in the other: not members. " if dropped else "")
+        + "The admin enrols those laptops again (the next roster replaces both)"
+    )
 
 
 # Segments --------------------------------------------------------------------------------------
@@ -219,7 +257,13 @@ def _new_segments(
 ) -> list[Segment]:
     team, manifest, receipt = checked.team, checked.manifest, checked.receipt
     known = _known_segments(store)
-    signed = _signed_segments(team, manifest, parts, known, progress, store.device_id)
+    outside: list[str] = []
+    signed = _signed_segments(team, manifest, parts, known, progress, store.device_id, outside)
+    if outside:
+        receipt.warnings.append(
+            f"{len(outside)} segments by {len(set(outside))} devices outside this laptop's team "
+            "roster were not taken in"
+        )
     chain = {k: v[0] for k, v in known.items()} | {
         (s.origin, s.number): sha256(s.header_bytes) for s in signed
     }
@@ -316,6 +360,22 @@ def _held_header(store: Store, origin: str, number: int) -> tuple[bytes, bytes] 
     return None if row is None else (bytes(row[0]), bytes(row[1]))
 
 
+def _own_forks(store: Store, team: rosters.Roster, manifest: dict[str, Any]) -> list[forks.Proof]:
+    """The fork proofs a manifest carries about this laptop itself (both headers signed by its
+    own key): it was restored from an old copy and the team sets aside what it wrote after the
+    cut; it is told so (``forks.note_own``). Anything else is ignored."""
+    listed = manifest.get("forks", [])
+    device = team.device(store.device_id)
+    if not isinstance(listed, list) or device is None:
+        return []
+    found = [forks.parse(value) for value in listed[: forks.MAX_PROOFS * 4]]
+    return [
+        p
+        for p in found
+        if p is not None and p.origin == store.device_id and forks.verified(p, device["sign"])
+    ]
+
+
 def _carried_forks(
     store: Store, team: rosters.Roster, manifest: dict[str, Any]
 ) -> list[forks.Proof]:
@@ -352,8 +412,11 @@ def _signed_segments(
     known: dict[tuple[str, int], tuple[str, int]],
     progress: Progress,
     own: str,
+    outside: list[str] | None = None,
 ) -> list[_Signed]:
-    """Every segment's hash against the manifest and its origin's signature."""
+    """Every segment's hash against the manifest and its origin's signature; the origins of
+    segments by devices outside the roster go to ``outside`` (those are not taken in)."""
+    outside = [] if outside is None else outside
     listed = manifest.get("segments", [])
     triples = [parts[i : i + 3] for i in range(4, len(parts), 3)]
     if not isinstance(listed, list) or len(listed) != len(triples):
@@ -370,8 +433,9 @@ def _signed_segments(
         if _body_digest(header, body, compressed, budget, index) != header.get("body_sha256"):
             raise Refused("segment hash", f"segment {index + 1}'s changes do not match its hash.")
         author = team.device(str(header["origin"]))
-        if author is None:
-            raise Refused("origin", f"segment {index + 1} claims an origin outside the team.")
+        if author is None:  # never signed into this roster (an admin fork's other roster)
+            outside.append(str(header["origin"]))
+            continue
         if not bundle.verified(author["sign"], signature, header_bytes):
             raise Refused(
                 "origin signature",

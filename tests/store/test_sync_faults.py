@@ -187,7 +187,7 @@ def test_a_device_authoring_what_its_role_may_not_is_quarantined_and_still_sends
     raw = sqlite3.connect(b.store.path)  # an operator's laptop writes a signal report
     raw.execute(
         "INSERT INTO signal_report (id, title, created_at, created_by) VALUES"
-        " ('r-1', 'Duiding', ?, 'OPS-B')",
+        " ('00000000-0000-7000-8000-0000000000f1', 'Duiding', ?, 'OPS-B')",
         (b.store.now(),),
     )
     raw.commit()
@@ -258,7 +258,10 @@ def test_a_killed_import_leaves_the_database_consistent_and_can_be_repeated(
         conn.executemany(
             "INSERT INTO log_entry (id, at, author, device, kind, text) VALUES"
             " (?, ?, 'OPS-B', ?, 'note', ?)",
-            [(f"e-{n:05d}", b.store.now(), b.id, f"Waarneming {n}") for n in range(1500)],
+            [
+                (f"00000000-0000-7000-8000-{n:012d}", b.store.now(), b.id, f"Waarneming {n}")
+                for n in range(1500)
+            ],
         )
     big = exchange.export(b.store, out=tmp_path / "big.swb").path
     before = user_tables(a.store)

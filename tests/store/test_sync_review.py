@@ -181,6 +181,9 @@ def test_whatever_the_order_the_genuine_creation_stands_everywhere(tmp_path: Pat
     assert c.store.tuples(held) == a.store.tuples(held)
 
 
+D1 = "00000000-0000-7000-8000-0000000000d1"  # a deployment id of the shape a store writes
+
+
 def test_a_re_creation_after_a_deletion_is_judged_as_a_creation(
     template: Path, tmp_path: Path
 ) -> None:
@@ -188,27 +191,29 @@ def test_a_re_creation_after_a_deletion_is_judged_as_a_creation(
     deployment), refused for an operator, whose role may not delete it."""
     with copied_team(template, tmp_path / "team") as (a, b):
         known = ids(a.store)
-        row = ("d-1", known["activity"], known["officer"], NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        row = (D1, known["activity"], known["officer"], NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
         insert = (
             "INSERT INTO deployment (id, activity_id, staff_id, created_at, created_by)"
             " VALUES (?, ?, ?, ?, 'OPS-A')"
         )
         admin = Hostile(a, tmp_path)  # the admin's raw SQL: within its role
-        for statement in ((insert, row), "DELETE FROM deployment WHERE id = 'd-1'", (insert, row)):
+        for statement in (
+            (insert, row),
+            ("DELETE FROM deployment WHERE id = ?", (D1,)),
+            (insert, row),
+        ):
             admin.sql(statement)
             admin.seal()
-        assert a.store.one("SELECT max(cl) FROM sync_clock WHERE pk = ?", (key("d-1"),))[0] == 3
+        assert a.store.one("SELECT max(cl) FROM sync_clock WHERE pk = ?", (key(D1),))[0] == 3
         code, receipt = import_with_cli(
             b.laptop, exchange.export(a.store, out=tmp_path / "a.swb").path
         )
         assert code == 0 and receipt["quarantined"] == []
-        assert b.store.one("SELECT count(*) FROM deployment WHERE id = 'd-1'")[0] == 1
+        assert b.store.one("SELECT count(*) FROM deployment WHERE id = ?", (D1,))[0] == 1
         b.forge_raw(
             [
                 (t, k, col, val, 5, p, "OPS-B")
-                for t, k, col, val, _cl, p, _a in b.recreation(
-                    "deployment", "d-1", created_by="OPS-B"
-                )
+                for t, k, col, val, _cl, p, _a in b.recreation("deployment", D1, created_by="OPS-B")
             ]
         )
         code, receipt = import_with_cli(a, b.export())
@@ -613,7 +618,8 @@ def test_a_laptop_enrolled_below_its_operators_role_is_bounded_not_left_waiting(
         staff.add_staff(d.store, "RT-0601", unit="RT")
     Hostile(d, tmp_path).sql(  # and a raw write of it is quarantined on the other laptops
         "INSERT INTO staff (id, callsign, unit, role, created_at) VALUES"
-        " ('s-0601', 'RT-0601', 'RT', 'operator', '2026-11-28T09:00:00Z')"
+        " ('00000000-0000-7000-8000-000000000601', 'RT-0601', 'RT', 'operator',"
+        " '2026-11-28T09:00:00Z')"
     )
     code, receipt = import_with_cli(a, exchange.export(d.store, out=tmp_path / "d.swb").path)
     assert code == 5 and receipt["deferred"] == 0
@@ -725,7 +731,7 @@ def test_a_planted_record_in_the_own_change_log_is_sent_and_named_exit_5(
 @pytest.mark.parametrize("order", ["a first", "d first"])
 def test_one_name_given_twice_offline_ends_the_same_everywhere(tmp_path: Path, order: str) -> None:
     """Two shift leaders' laptops add the callsign RT-0600, make the code name VALK and import
-    the same calendar event, offline. The row with the smaller id keeps the name on every
+    the same calendar event, offline. The row created first keeps the name on every
     laptop; the other is kept under a derived name (its references follow, by id); the work
     written in the name is taken in (it waited for ever before); the receipt says so."""
     from store import ics, staff, subjects
@@ -763,14 +769,14 @@ def test_one_name_given_twice_offline_ends_the_same_everywhere(tmp_path: Path, o
         ("subject", "code", "VALK"),
         ("activity", "source_uid", "zitting-1@example.org"),
     ):
-        ids_made = sorted(
+        ids_made = [  # the row created first keeps the name (its stamp, then its device)
             str(r[0])
             for r in a.store.query(
                 "SELECT json_extract(pk, '$[0]') FROM sync_change WHERE tbl = ? AND col = ?"
-                " AND val = ?",
+                " AND val = ? ORDER BY hlc, origin",
                 (table, column, name),
             )
-        )
+        ]
         held = dict(
             a.store.tuples(f"SELECT id, {column} FROM {table} WHERE id IN (?, ?)", ids_made)
         )

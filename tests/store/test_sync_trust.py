@@ -309,7 +309,8 @@ def test_a_restriction_changes_only_what_its_kind_changes(
     raw = sqlite3.connect(b.store.path)
     raw.execute(
         "INSERT INTO restriction (id, activity_id, kind, reason, authority, old_start_at,"
-        " old_end_at, recorded_at, recorded_by, device) VALUES ('r-x', ?, 'relocated', 'threat',"
+        " old_end_at, recorded_at, recorded_by, device) VALUES"
+        " ('00000000-0000-7000-8000-0000000000ee', ?, 'relocated', 'threat',"
         " 'OvJ', '2026-11-30T08:00:00Z', '2026-11-30T11:00:00Z', ?, 'OPS-B', ?)",
         (activity, b.store.now(), b.id),
     )

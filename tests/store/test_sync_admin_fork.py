@@ -1,0 +1,56 @@
+"""adminfork.sh: the admin laptop, restored by cp from an old copy, enrols a different laptop
+on each branch: two different rosters of version 4, both signed by the admin. B and C refused
+each other's bundles whole ("segment claims an origin outside the team"). Now every laptop
+keeps the same one of the two (``roster.preferred``: the lower hash), raises an alarm, and
+judges again the work of a laptop only the other roster lists (no member); segments of a
+device outside the roster are left out, not the whole bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store import findings, logbook
+from store.clock import FixedClock
+from store.sync import exchange
+from store.sync import roster as rosters
+from tests.store.test_sync_review import join, welcome
+from tests.sync_team import copy_database, exchange_all, make_team, user_tables
+
+
+def test_two_rosters_of_one_version_settle_alike_and_the_team_still_exchanges(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    a, b, c = make_team(tmp_path / "team", clock)
+    exchange_all([a, b, c], tmp_path / "share", rounds=1)
+    copy_database(a, a.store.path, tmp_path / "a-copy.db")
+    d1, request1 = join(a, tmp_path, "RT-0901", "operator", "laptop-d1")
+    welcome(a, d1, request1)
+    exchange.import_file(c.store, exchange.export(a.store, out=tmp_path / "a1.swb").path)
+    logbook.add_entry(d1.store, "Van d1")
+    exchange.import_file(c.store, exchange.export(d1.store, out=tmp_path / "d1.swb").path)
+    copy_database(a, tmp_path / "a-copy.db", a.store.path)
+    d2, request2 = join(a, tmp_path, "RT-0902", "operator", "laptop-d2")
+    welcome(a, d2, request2)
+    exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a2.swb").path)
+    logbook.add_entry(d2.store, "Van d2")
+    exchange.import_file(b.store, exchange.export(d2.store, out=tmp_path / "d2.swb").path)
+    one, two = rosters.current(c.store), rosters.current(b.store)
+    assert one is not None and two is not None and rosters.twin(one, two)
+    kept = rosters.preferred(one, two)
+    member, outsider = (d1, d2) if kept is one else (d2, d1)
+
+    from_b = exchange.import_file(c.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
+    from_c = exchange.import_file(b.store, exchange.export(c.store, out=tmp_path / "c.swb").path)
+    assert not any(r.status.startswith("refused") for r in (from_b, from_c))
+    assert any("two different team rosters of version 4" in alarm for alarm in from_b.alarms)
+    exchange_all([b, c], tmp_path / "share2", rounds=2)
+    for laptop in (b, c):
+        assert rosters.current(laptop.store) == kept
+        texts = {r[0] for r in laptop.store.query("SELECT text FROM log_entry")}
+        assert f"Van {member.name[-2:]}" in texts and f"Van {outsider.name[-2:]}" not in texts
+    assert user_tables(b.store) == user_tables(c.store)
+    switched = c if kept is two else b  # it held the twin set aside
+    for laptop in (b, c):  # sync status, the handover and the console list it, once
+        listed = [f.text for f in findings.open_findings(laptop.store) if f.kind == "witness"]
+        told = sum("two different team rosters" in text for text in listed)
+        assert told == 1 if laptop is switched else told <= 1

@@ -1,0 +1,39 @@
+"""fork3.sh: a laptop restored from an old copy of its database signs a second version of its
+changes; the team proves the fork and sets aside what it wrote after the cut, but the forked
+laptop itself was never told. Now its import says so (an alarm: exit 5), and so do
+``sync status`` (a finding) and ``db status`` (``forked_at``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store import findings, logbook
+from store.clock import FixedClock
+from store.status import database_status
+from store.sync import exchange
+from tests.sync_team import copy_database, exchange_all, make_team
+
+
+def test_a_forked_laptop_is_told_where_it_forked(tmp_path: Path, clock: FixedClock) -> None:
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
+    exchange_all([a, b], tmp_path / "share", rounds=1)
+    kept = b.store.one("SELECT max(seq) FROM sync_change WHERE origin = ?", (b.id,))[0]
+    copy_database(b, b.store.path, tmp_path / "copy.db")
+    logbook.add_entry(b.store, "Tak een")
+    one = exchange.export(b.store, out=tmp_path / "one.swb").path
+    copy_database(b, tmp_path / "copy.db", b.store.path)
+    logbook.add_entry(b.store, "Tak twee")
+    two = exchange.export(b.store, out=tmp_path / "two.swb").path
+    exchange.import_file(a.store, one)
+    exchange.import_file(a.store, two)
+    assert database_status(b.store).forked_at is None
+    receipt = exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
+    told = [alarm for alarm in receipt.alarms if alarm.startswith("this laptop forked")]
+    assert receipt.failed and len(told) == 1 and f"at number {kept}" in told[0]
+    assert database_status(b.store).forked_at == kept
+    assert any(
+        f.params.get("forked_at") == kept and "revokes it" in f.text
+        for f in findings.open_findings(b.store)
+    )
+    again = exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a2.swb").path)
+    assert not any(alarm.startswith("this laptop forked") for alarm in again.alarms)
