@@ -592,6 +592,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("Pilot concept {concept} names unknown package {package}.")
     ),
     "catalogue_list_size": _template(_("{field} must list exactly {size}.")),
+    "catalogue_list_short": _template(_("{field} must list at least {least}.")),
     "catalogue_repeated": _template(_("{field} repeats {given} of {first}.")),
     "catalogue_unknown_field": _template(_("The catalogue has an unknown field {field}.")),
     "catalogue_wrong_type": _template(_("{field} must be {expected}.")),
