@@ -1,0 +1,53 @@
+"""The last fresh review of issue 14 (commands): a standard stream that cannot be written, a
+file that is not a Schildwacht database, a created id that cannot be printed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.commands.test_machine_faults import CLI
+from tests.conftest import copy_database, snapshot
+
+FULL = Path("/dev/full")
+needs_full = pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
+
+
+def run_full(args: list[str], *, out: bool, err: bool) -> subprocess.CompletedProcess[str]:
+    """The command line with stdout and/or stderr on /dev/full (the other one captured)."""
+    with FULL.open("w") as full:
+        return subprocess.run(
+            [*CLI, *args],
+            stdout=full if out else subprocess.PIPE,
+            stderr=full if err else subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+
+
+@needs_full
+@pytest.mark.parametrize("args", [["--help"], ["--version"]])
+def test_help_and_version_onto_a_full_device_exit_6(args: list[str]) -> None:
+    """Before: exit 1 with a traceback (the help is printed outside any command)."""
+    done = run_full(args, out=True, err=False)
+    assert done.returncode == 6, done.stderr
+    assert done.stderr.startswith("Error: Writing to standard output failed (no space left")
+    assert "Traceback" not in done.stderr
+
+
+@needs_full
+def test_a_usage_error_with_a_full_stderr_still_exits_2() -> None:
+    """Before: exit 1 (the refusal could not be printed, and the traceback neither)."""
+    done = run_full(["activity", "list", "--bogus"], out=False, err=True)
+    assert (done.returncode, done.stdout) == (2, "")
+
+
+@needs_full
+def test_a_listing_with_both_streams_full_exits_6(demo_template: Path, tmp_path: Path) -> None:
+    database = copy_database(demo_template, tmp_path / "d.db")
+    before = snapshot(database)
+    done = run_full(["--db", str(database), "person", "list"], out=True, err=True)
+    assert done.returncode == 6
+    assert snapshot(database) == before
