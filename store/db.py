@@ -143,6 +143,7 @@ class Store:
         self._actor: access.ActingPerson | None = None
         self._merge_lock = threading.Lock()
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
+        self._create = create
         self._check_path(create)
         conn = self.conn
         try:
@@ -216,11 +217,7 @@ class Store:
                 )
             _create_private(self.path)
         elif not self.path.exists():
-            raise BadInput(
-                f"There is no Schildwacht database at {self.path}; create one first.",
-                code="no_database",
-                path=str(self.path),
-            )
+            raise _no_database(self.path)
         elif is_encrypted(self.path) and self.passphrase is None:
             raise IntegrityFailure(
                 f"{self.path} is not a plain SQLite file: it is encrypted (give its passphrase "
@@ -265,6 +262,9 @@ class Store:
                         path=str(self.path),
                     ) from None
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not self._create and not _is_schildwacht(conn):
+                conn.close()  # before WAL or any migration writes a byte into the file
+                raise _no_database(self.path)
             conn.execute("PRAGMA foreign_keys = ON")
             # R1's trigger reads pragma_function_list(); the schema is checked at every open.
             conn.execute("PRAGMA trusted_schema = ON")
@@ -894,6 +894,27 @@ def audit_hash(
 
     material = "\x1f".join([prev, at, actor, device, action, target or "", body])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _no_database(path: Path) -> BadInput:
+    """The refusal of a path that holds no Schildwacht database (none, an empty file, another
+    program's SQLite file): only ``init`` creates one."""
+    return BadInput(
+        f"There is no Schildwacht database at {path}; create one first.",
+        code="no_database",
+        path=str(path),
+    )
+
+
+def _is_schildwacht(conn: sqlite3.Connection) -> bool:
+    """Whether the open file is a Schildwacht database: a schema version set by its migrations
+    and the tables its first one made. Reads only (an empty file reads as version 0)."""
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]) < 1:
+        return False
+    found = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'device')"
+    ).fetchone()[0]
+    return int(found) == 2
 
 
 def _not_a_database(path: Path, exc: Exception) -> BadInput:
