@@ -19,7 +19,7 @@ from words.facts import reason
 from words.suggestions import cost, describe
 
 from .context import Env, pass_env
-from .output import created, emit, info, output_options
+from .output import created, creating, emit, info, output_options
 from .params import DATE, TIME, InputPath, resolve_window
 
 
@@ -35,7 +35,8 @@ def shift() -> None:
 @pass_env
 def shift_add(env: Env, callsign: str, start: datetime, end: datetime) -> None:
     """Add a shift (at most 14 hours; 11 hours' rest from the officer's other shifts)."""
-    made = roster.add_shift(env.store(), callsign, start=start, end=end)
+    with creating(env.store()):
+        made = roster.add_shift(env.store(), callsign, start=start, end=end)
     created(made.id, f"Shift for {made.callsign} added.")
 
 

@@ -19,7 +19,7 @@ from store.subjects import (
 )
 
 from .context import Env, pass_env
-from .output import created, emit, output_options
+from .output import created, creating, emit, output_options
 from .params import WholeParam
 from .records import SUBJECT_COLUMNS, subject_dict
 
@@ -42,7 +42,8 @@ def person() -> None:
 @pass_env
 def person_add(env: Env, code: str, kind: str, domain: str, unit: str) -> None:
     """Add a protected subject by code name."""
-    subject = add_subject(env.store(), code, kind=kind, domain=domain, unit=unit)
+    with creating(env.store()):
+        subject = add_subject(env.store(), code, kind=kind, domain=domain, unit=unit)
     created(subject.id, f"Added {subject.kind} {subject.code} ({subject.unit}, {subject.domain}).")
 
 

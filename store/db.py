@@ -143,6 +143,10 @@ class Store:
         self._actor: access.ActingPerson | None = None
         self._merge_lock = threading.Lock()
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
+        #: Called once, with the target, inside the next outermost write just before its
+        #: COMMIT (then cleared): a command that prints a created id does it there, so output
+        #: that cannot be written rolls the record back (``commands.output.creating``).
+        self.before_commit: Callable[[str | None], None] | None = None
         self._create = create
         self._check_path(create)
         conn = self.conn
@@ -503,6 +507,9 @@ class Store:
             self.seal(actor)
             target = self._local.targets[-1]
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
+            announce, self.before_commit = self.before_commit, None
+            if announce is not None:
+                announce(target)
             conn.execute("COMMIT")
         except integrity_errors() as exc:
             _rollback(conn)

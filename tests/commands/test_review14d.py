@@ -3,6 +3,7 @@ file that is not a Schildwacht database, a created id that cannot be printed."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -51,3 +52,28 @@ def test_a_listing_with_both_streams_full_exits_6(demo_template: Path, tmp_path:
     done = run_full(["--db", str(database), "person", "list"], out=True, err=True)
     assert done.returncode == 6
     assert snapshot(database) == before
+
+
+@needs_full
+def test_a_created_id_that_cannot_be_printed_writes_nothing(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    """Before: ``activity add … >/dev/full`` wrote the activity, then exited 6 ("nothing was
+    written, try again"), so a script that retried made two. The id is printed inside the
+    transaction now: a retry after exit 6 leaves exactly one activity."""
+    database = copy_database(demo_template, tmp_path / "d.db")
+    conn = sqlite3.connect(database)
+    code = conn.execute("SELECT code FROM subject WHERE kind = 'person' LIMIT 1").fetchone()[0]
+    conn.close()
+    before = snapshot(database)
+    add = ["--db", str(database), "activity", "add", "--person", code, "--title", "retry"]
+    add += ["--start", "2027-06-01 10:00", "--end", "2027-06-01 11:00"]
+    done = run_full(add, out=True, err=False)
+    assert done.returncode == 6, done.stderr
+    assert snapshot(database) == before
+    again = subprocess.run([*CLI, *add], capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    conn = sqlite3.connect(database)
+    rows = conn.execute("SELECT id FROM activity WHERE title = 'retry'").fetchall()
+    conn.close()
+    assert [row[0] for row in rows] == [again.stdout.strip()]
