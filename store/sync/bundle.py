@@ -55,6 +55,8 @@ from ..validate import visible
 from .change import Change, Run, checked_values, compact, normal_prevs, runs_of, strict_json
 
 MAGIC = b"SCHILDWACHT-BUNDLE\n"
+#: How every bundle file begins: the age format's header line (age-encryption.org/v1).
+AGE_MAGIC = b"age-encryption.org/v1\n"
 #: The bundle format written: 2 compresses segment bodies; 1 (plain bodies) is still read.
 FORMAT = 2
 #: The body encoding written: 2 is one line per run; 1 (a list of records) is still read.
@@ -457,7 +459,8 @@ def decrypt(data: bytes, identity: str) -> bytes:
 
 def read_file(path: Path, *, follow: bool = True) -> bytes:
     """Read a bundle file defensively: a regular file only (``follow=False``: not through a
-    symbolic link either), its size checked before a bounded read; never blocks on a FIFO."""
+    symbolic link either), its size and its first bytes (age's header line) checked before a
+    bounded read of the rest; never blocks on a FIFO."""
     flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     try:
         fd = os.open(path, flags)
@@ -471,10 +474,13 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
             raise Refused("file", "it is not a regular file (a FIFO, a device or a folder).")
         if info.st_size > MAX_BUNDLE_BYTES:
             raise Refused("size", f"it is larger than {MAX_BUNDLE_BYTES} bytes.")
-        read = machine.read_at_most(fd, MAX_BUNDLE_BYTES)
+        head = os.read(fd, len(AGE_MAGIC))  # a junk file is refused before the rest is read
+        if head != AGE_MAGIC:
+            raise Refused("damaged", "it does not begin as an encrypted bundle does.")
+        read = machine.read_at_most(fd, MAX_BUNDLE_BYTES - len(head))
         if read is None:
             raise Refused("size", f"it grew past {MAX_BUNDLE_BYTES} bytes while being read.")
-        return read
+        return head + read
     except OSError as exc:
         raise _unreadable(path, exc) from None
     finally:
