@@ -170,7 +170,11 @@ def restrictions(
     "add-fte:F:UNIT, remove-officers:N:UNIT, add-persons:N:LEVEL[:UNIT].",
 )
 @click.option("--add-persons", type=COUNT, help="Add N protected persons (with --level).")
-@click.option("--level", type=WholeParam(0, MAX_LEVEL), help="Threat level of the added persons.")
+@click.option(
+    "--level",
+    type=WholeParam(0, MAX_LEVEL, digits_only=True),
+    help="Threat level of the added persons.",
+)
 @click.option("--add-officers", type=COUNT, help="Add N officers (five day shifts a week).")
 @click.option(
     "--add-fte",

@@ -76,7 +76,7 @@ def threat() -> None:
 @click.argument("code")
 @click.option(
     "--level",
-    type=WholeParam(0, MAX_LEVEL),
+    type=WholeParam(0, MAX_LEVEL, digits_only=True),
     required=True,
     help="Threat level (see catalogue threat-levels).",
 )

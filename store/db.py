@@ -53,6 +53,15 @@ OUTSIDE_ACTION = "db.changed_outside"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def _is_plain(path: Path) -> bool:
+    """A file that starts with SQLite's plain header (never one an encrypted database makes)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def is_encrypted(path: Path) -> bool:
     """A non-empty file that does not start with SQLite's plain header.
 
@@ -222,6 +231,13 @@ class Store:
             _create_private(self.path)
         elif not self.path.exists():
             raise _no_database(self.path)
+        elif self.passphrase is not None and _is_plain(self.path):
+            raise BadInput(
+                f"{self.path} is not encrypted (a plain SQLite file): no passphrase opens it; "
+                "open it without SCHILDWACHT_PASSPHRASE.",
+                code="passphrase_for_plain",
+                path=str(self.path),
+            )
         elif is_encrypted(self.path) and self.passphrase is None:
             raise IntegrityFailure(
                 f"{self.path} is not a plain SQLite file: it is encrypted (give its passphrase "

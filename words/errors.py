@@ -695,6 +695,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "duiding_needs_text": _template(_("An interpretation (duiding) needs text.")),
     "empty_file_name": _template(_("Give a file name for {what}; an empty name is not a file.")),
     "empty_text": _template(_("The {field} may not be empty.")),
+    "passphrase_for_plain": _template(
+        _(
+            "{path} is not encrypted (a plain SQLite file): no passphrase opens it; open it "
+            "without SCHILDWACHT_PASSPHRASE."
+        )
+    ),
     "encrypted_or_foreign": _template(
         _(
             "{path} is not a plain SQLite file: it is encrypted (give its passphrase in "

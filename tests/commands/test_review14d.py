@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands.conftest import Run
 from tests.commands.test_machine_faults import CLI
 from tests.conftest import copy_database, snapshot
 
@@ -77,3 +78,23 @@ def test_a_created_id_that_cannot_be_printed_writes_nothing(
     rows = conn.execute("SELECT id FROM activity WHERE title = 'retry'").fetchall()
     conn.close()
     assert [row[0] for row in rows] == [again.stdout.strip()]
+
+
+@pytest.mark.parametrize("level", ["+3", " 3", "00003", "3 "])
+def test_a_level_is_digits_only(demo: Run, db_path: Path, level: str) -> None:
+    """README: a threat level is digits 0-9. Before, ``+3``, `` 3`` and ``00003`` were taken."""
+    before = snapshot(db_path)
+    result = demo("threat", "assess", "BEVER", "--level", level)
+    assert result.exit_code == 2, result.output
+    assert "--level must be a whole number written in digits 0-9" in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_a_passphrase_on_a_plain_database_says_it_is_not_encrypted(
+    demo: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: "Wrong passphrase" for a database that has none."""
+    monkeypatch.setenv("SCHILDWACHT_PASSPHRASE", "anything")
+    result = demo("activity", "list")
+    assert result.exit_code == 2
+    assert "is not encrypted (a plain SQLite file)" in result.stderr
