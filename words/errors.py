@@ -695,6 +695,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "duiding_needs_text": _template(_("An interpretation (duiding) needs text.")),
     "empty_file_name": _template(_("Give a file name for {what}; an empty name is not a file.")),
     "empty_text": _template(_("The {field} may not be empty.")),
+    "too_many_shifts": _template(
+        _(
+            "{file} holds {lines} lines, more than the limit of {limit} shifts; nothing was "
+            "imported."
+        )
+    ),
     "passphrase_for_plain": _template(
         _(
             "{path} is not encrypted (a plain SQLite file): no passphrase opens it; open it "
