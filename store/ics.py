@@ -1487,6 +1487,8 @@ def import_window(
                 most=MAX_DAYS,
             )
         last = first + timedelta(days=count)
+        if days is None:  # the default window ends with the time range (as ``gaps`` does)
+            last = min(last, validate.LATEST_DAY + timedelta(days=1))
     if (last - first).days > MAX_DAYS:
         raise BadInput(
             f"An import window covers at most {MAX_DAYS} days.",

@@ -729,6 +729,16 @@ def _nested_deeper(data: str | bytes, limit: int) -> bool:
     return bool(skeleton)
 
 
+def latest_moment() -> datetime:
+    """The last moment the time range holds (2099-12-31 23:59:59 in Amsterdam, as UTC): where a
+    default window that would run past the range ends instead.
+
+    Returns:
+        An aware UTC datetime.
+    """
+    return datetime(2099, 12, 31, 23, 59, 59, tzinfo=_LOCAL).astimezone(UTC)
+
+
 def period(
     start: datetime,
     end: datetime,

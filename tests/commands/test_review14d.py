@@ -115,3 +115,23 @@ def test_a_roster_over_its_shift_limit_is_refused_whole(
     assert "holds 3 lines, more than the limit of 2 shifts (--max-shifts)" in result.stderr
     assert snapshot(db_path) == before
     assert demo("shift", "import", str(roster), "--max-shifts", "3").exit_code == 0
+
+
+def test_default_windows_near_2099_end_with_the_range(
+    initialised: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``capacity`` (7 days) and ``import-ics`` (90 days) on 2099-12-31 refused their own
+    default end in 2100, naming an option nobody typed; they end with the range now."""
+    monkeypatch.setenv("SCHILDWACHT_NOW", "2099-12-31T20:00:00+00:00")
+    assert initialised("person", "add", "BEVER", "--domain", "local", "--unit", "RT").exit_code == 0
+    capacity = initialised("capacity")
+    assert capacity.exit_code == 0, capacity.stderr
+    ics = tmp_path / "tail.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:tail@x\r\n"
+        "DTSTART:20991231T090000Z\r\nDTEND:20991231T100000Z\r\nSUMMARY:tail\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    imported = initialised("activity", "import-ics", str(ics), "--person", "BEVER")
+    assert imported.exit_code == 0, imported.stderr
+    assert "tail" in imported.stdout
