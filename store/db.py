@@ -120,6 +120,11 @@ def database_errors() -> tuple[type[Exception], ...]:
 class Store:
     """A Schildwacht database, the clock that stamps it, and the person acting on it."""
 
+    #: Called once, with the target, inside the next outermost write just before its COMMIT
+    #: (then cleared): a command that prints a created id does it there, so output that cannot
+    #: be written rolls the record back (``commands.output.creating``).
+    before_commit: Callable[[str | None], None] | None = None
+
     def __init__(
         self,
         path: str | Path,
@@ -152,10 +157,6 @@ class Store:
         self._actor: access.ActingPerson | None = None
         self._merge_lock = threading.Lock()
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
-        #: Called once, with the target, inside the next outermost write just before its
-        #: COMMIT (then cleared): a command that prints a created id does it there, so output
-        #: that cannot be written rolls the record back (``commands.output.creating``).
-        self.before_commit: Callable[[str | None], None] | None = None
         self._create = create
         self._check_path(create)
         conn = self.conn
