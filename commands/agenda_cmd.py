@@ -15,7 +15,7 @@ from store.validate import visible
 from words.errors import concept_why
 
 from .context import Env, pass_env
-from .output import created, emit, info, output_options
+from .output import created, creating, emit, info, output_options
 from .params import DATE, TIME, InputPath, WholeParam, resolve_window
 
 ACTIVITY_COLUMNS = (
@@ -76,16 +76,17 @@ def activity_add(
     concept: str | None,
 ) -> None:
     """Add an activity to a protected person's agenda."""
-    item = agenda.add_activity(
-        env.store(),
-        person=person,
-        title=title,
-        start=start,
-        end=end,
-        location=location,
-        kind=kind,
-        concept=concept,
-    )
+    with creating(env.store()):
+        item = agenda.add_activity(
+            env.store(),
+            person=person,
+            title=title,
+            start=start,
+            end=end,
+            location=location,
+            kind=kind,
+            concept=concept,
+        )
     created(
         item.id,
         f"Added '{item.title}' for {item.person} on {local_text(item.start_at)}"

@@ -7,6 +7,7 @@ only then, so scripted commands start fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -162,7 +163,9 @@ class OneLineError(click.ClickException):
         super().__init__(f"{message.rstrip('.')} (see {where}).")
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {self.message}", err=True)
+        # stderr full or closed: nothing can be said, and the exit code still is 2
+        with contextlib.suppress(OSError):
+            click.echo(f"Error: {self.message}", err=True)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -224,20 +227,47 @@ def main() -> None:
 
     A scripted command ends without the interpreter's teardown (freeing every module and
     object costs about a seventh of a short listing): by then it has closed the database and
-    written its output, so only the standard streams need flushing. The console, and anything
-    that cannot flush, takes the ordinary way out.
+    written its output, so only the standard streams need flushing. The console takes the
+    ordinary way out. A standard stream that cannot be written (``>/dev/full``, a closed pipe)
+    never ends in a traceback or exit 1: the exit code is the one the command had reached (2
+    for a usage error whose sentence could not be printed), else 6 (the output was lost).
     """
     try:
         cli(prog_name="schildwacht")
+        code = 0
     except SystemExit as exc:
         if "textual" in sys.modules or not isinstance(exc.code, int | None):
             raise
+        code = exc.code or 0
+        if code == ExitCode.FAILURE and type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+            code = ExitCode.MACHINE  # click's own exit 1 for a closed pipe (``--help | :``)
+    except OSError as exc:  # raised outside a command (``--help``) or while saying a refusal
+        code = _stream_code(exc)
+    for stream in (sys.stdout, sys.stderr):
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except OSError:
-            raise exc from None
-        os._exit(exc.code or 0)
+            stream.flush()
+        except OSError as exc:  # Python's own exit-time flush would end with 120
+            code = code or _stream_code(exc)
+        except ValueError:  # a stream already closed
+            code = code or ExitCode.MACHINE
+    os._exit(code)
+
+
+def _stream_code(exc: OSError) -> int:
+    """The exit code when a standard stream failed: the code of what was being said when it
+    failed (a usage error: 2; a refusal: its own), else 6 with a sentence on stderr if it can
+    still be written."""
+    said = exc.__context__
+    if isinstance(said, click.ClickException):
+        return said.exit_code
+    if isinstance(said, click.exceptions.Exit):
+        return said.exit_code
+    if isinstance(said, StoreError):
+        return exit_code(said)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"Error: {visible(str(output_fault(exc)))}\n")
+        sys.stderr.flush()
+    return ExitCode.MACHINE
 
 
 if __name__ == "__main__":  # pragma: no cover

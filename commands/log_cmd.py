@@ -11,7 +11,7 @@ from store import logbook
 from store.clock import local_iso
 
 from .context import Env, pass_env
-from .output import created, emit, info, output_options
+from .output import created, creating, emit, info, output_options
 from .params import DATE, TIME, WholeParam, resolve_window
 
 LOG_COLUMNS = ("id", "at", "author", "kind", "person", "flagged", "text", "status")
@@ -67,15 +67,16 @@ def log_add(
     supersedes: str | None,
 ) -> None:
     """Write an entry in the operational log."""
-    entry = logbook.add_entry(
-        env.store(),
-        text,
-        kind=kind,
-        person=person,
-        activity=activity_id,
-        flagged=flag,
-        supersedes=supersedes,
-    )
+    with creating(env.store()):
+        entry = logbook.add_entry(
+            env.store(),
+            text,
+            kind=kind,
+            person=person,
+            activity=activity_id,
+            flagged=flag,
+            supersedes=supersedes,
+        )
     created(entry.id, f"Logged {entry.kind}{' (flagged)' if entry.flagged else ''}.")
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -28,6 +30,9 @@ from store.machine import write_private
 from store.validate import markdown, visible
 
 from .context import Env
+
+if TYPE_CHECKING:
+    from store.db import Store
 from .jsonout import json_text
 from .params import OutputPath
 
@@ -204,9 +209,40 @@ def quiet() -> bool:
     return ctx is not None and bool(ctx.find_root().params.get("quiet"))
 
 
+#: Ids already printed inside the transaction that wrote them (``creating``).
+_ANNOUNCED: set[str] = set()
+
+
+@contextmanager
+def creating(store: Store) -> Iterator[None]:
+    """Print the id of the record the block creates inside the transaction that writes it,
+    just before its COMMIT (``Store.before_commit``): when stdout cannot take it (a full disk,
+    a closed pipe) the record is rolled back and exit 6 means what it says, nothing was
+    written, so a script that runs the command again makes one record, not two."""
+
+    def announce(target: str | None) -> None:
+        if target is None:
+            return
+        try:
+            click.echo(target)
+            sys.stdout.flush()
+        except OSError as exc:
+            raise output_fault(exc) from None
+        _ANNOUNCED.add(target)
+
+    store.before_commit = announce
+    try:
+        yield
+    finally:
+        store.before_commit = None
+
+
 def created(record_id: str, message: str) -> None:
-    """Report a new record: a sentence on stderr, the id alone on the last line of stdout."""
+    """Report a new record: a sentence on stderr, the id alone on the last line of stdout
+    (unless ``creating`` printed it already, inside its transaction)."""
     info(message)
+    if record_id in _ANNOUNCED:
+        return
     try:
         click.echo(record_id)
     except OSError as exc:

@@ -7,6 +7,7 @@ naming the option (exit 2), exactly like every other refusal.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -78,18 +79,31 @@ class NumberParam(click.ParamType):
         return validate.number_text(str(value), _name(param), low=self.low, high=self.high)
 
 
+#: A number as a catalogue lists it: digits only, no sign, space or leading zero.
+_PLAIN_DIGITS = re.compile(r"0|[1-9][0-9]{0,17}", re.ASCII)
+
+
 class WholeParam(click.ParamType):
     """A whole number between ``low`` and ``high`` typed in ASCII digits (click's ``INT``
     would take ``١٠``, ``１０`` and ``1_0``); a refusal shows it as typed."""
 
     name = "integer"
 
-    def __init__(self, low: int, high: int) -> None:
-        self.low, self.high = low, high
+    def __init__(self, low: int, high: int, *, digits_only: bool = False) -> None:
+        self.low, self.high, self.digits_only = low, high, digits_only
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int) and not isinstance(value, bool):
             return validate.integer(value, _name(param), low=self.low, high=self.high)
+        if self.digits_only and _PLAIN_DIGITS.fullmatch(str(value)) is None:
+            # a level is written as the catalogue lists it: no sign, space or leading zero
+            raise BadInput(
+                f"{_name(param)} must be a whole number written in digits 0-9; "
+                f"{shown(str(value))} is not.",
+                code="not_whole_digits",
+                field=_name(param),
+                given=shown(str(value)),
+            )
         return validate.whole_text(str(value), _name(param), low=self.low, high=self.high)
 
 

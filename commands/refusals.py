@@ -230,6 +230,12 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "scenario_change_needs_unit": _template(
         _("{change} names no unit; write {form} or give --unit.")
     ),
+    "too_many_shifts": _template(
+        _(
+            "{file} holds {lines} lines, more than the limit of {limit} shifts (--max-shifts); "
+            "nothing was imported. Split the roster or raise the limit."
+        )
+    ),
     "more_occurrences_than_limit": _template(
         _("{head}, more than the limit of {limit} (--max-occurrences){most}; nothing was imported.")
     ),

@@ -12,7 +12,7 @@ from store import capacity as model
 from store.catalogue import list_reinforcements, list_units, reinforcement_totals
 from store.errors import BadInput
 from store.subjects import MAX_LEVEL
-from store.validate import visible
+from store.validate import latest_moment, visible
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options
@@ -26,7 +26,8 @@ def _window(
     env: Env, start: datetime | None, end: datetime | None, default_days: int = 7
 ) -> tuple[datetime, datetime]:
     first = start or env.clock.now()
-    last = end or first + timedelta(days=default_days)
+    # a default end past 2099 ends with the range instead (as ``gaps`` does)
+    last = end or min(first + timedelta(days=default_days), latest_moment())
     return checked_period(first, last, given=(start is not None, end is not None))
 
 
@@ -170,7 +171,11 @@ def restrictions(
     "add-fte:F:UNIT, remove-officers:N:UNIT, add-persons:N:LEVEL[:UNIT].",
 )
 @click.option("--add-persons", type=COUNT, help="Add N protected persons (with --level).")
-@click.option("--level", type=WholeParam(0, MAX_LEVEL), help="Threat level of the added persons.")
+@click.option(
+    "--level",
+    type=WholeParam(0, MAX_LEVEL, digits_only=True),
+    help="Threat level of the added persons.",
+)
 @click.option("--add-officers", type=COUNT, help="Add N officers (five day shifts a week).")
 @click.option(
     "--add-fte",

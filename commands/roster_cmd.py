@@ -19,8 +19,8 @@ from words.facts import reason
 from words.suggestions import cost, describe
 
 from .context import Env, pass_env
-from .output import created, emit, info, output_options
-from .params import DATE, TIME, InputPath, resolve_window
+from .output import created, creating, emit, info, output_options
+from .params import DATE, TIME, InputPath, WholeParam, resolve_window
 
 
 @click.group()
@@ -35,7 +35,8 @@ def shift() -> None:
 @pass_env
 def shift_add(env: Env, callsign: str, start: datetime, end: datetime) -> None:
     """Add a shift (at most 14 hours; 11 hours' rest from the officer's other shifts)."""
-    made = roster.add_shift(env.store(), callsign, start=start, end=end)
+    with creating(env.store()):
+        made = roster.add_shift(env.store(), callsign, start=start, end=end)
     created(made.id, f"Shift for {made.callsign} added.")
 
 
@@ -77,10 +78,17 @@ def shift_list(
 
 @shift.command("import")
 @click.argument("file", type=InputPath())
+@click.option(
+    "--max-shifts",
+    type=WholeParam(1, roster.MAX_MAX_SHIFTS),
+    default=roster.DEFAULT_MAX_SHIFTS,
+    show_default=True,
+    help="Refuse a file with more shifts than this.",
+)
 @pass_env
-def shift_import(env: Env, file: Path) -> None:
+def shift_import(env: Env, file: Path, max_shifts: int) -> None:
     """Import a roster CSV (callsign,start,end); any bad line imports nothing."""
-    report = roster.import_shifts(env.store(), file)
+    report = roster.import_shifts(env.store(), file, max_shifts=max_shifts)
     info(f"{file.name}: {report.imported} shifts imported.")
 
 

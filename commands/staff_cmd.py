@@ -23,7 +23,7 @@ from store.staff import (
 )
 
 from .context import Env, ask_secret, new_secret, pass_env
-from .output import created, emit, info, output_options
+from .output import created, creating, emit, info, output_options
 
 
 def staff_dict(staff: Staff) -> dict[str, Any]:
@@ -64,15 +64,16 @@ def staff_add(
     store = env.store()
     access.require(store.actor, "staff.write")  # before asking anyone for a secret
     secret = new_secret(normalise_callsign(callsign), optional=True)
-    person = add_staff(
-        store,
-        callsign,
-        unit=unit,
-        role=role,
-        name=name,
-        qualifications=[parse_qualification(q) for q in qualifications],
-        secret=secret,
-    )
+    with creating(store):
+        person = add_staff(
+            store,
+            callsign,
+            unit=unit,
+            role=role,
+            name=name,
+            qualifications=[parse_qualification(q) for q in qualifications],
+            secret=secret,
+        )
     created(
         person.id,
         f"Added {person.callsign} ({person.role}, {person.unit})"

@@ -20,7 +20,7 @@ from store.subjects import (
 from words import counts
 
 from .context import Env, pass_env
-from .output import created, emit, output_options
+from .output import created, creating, emit, output_options
 from .params import WholeParam
 from .records import SUBJECT_COLUMNS, subject_dict
 
@@ -43,7 +43,8 @@ def person() -> None:
 @pass_env
 def person_add(env: Env, code: str, kind: str, domain: str, unit: str) -> None:
     """Add a protected subject by code name."""
-    subject = add_subject(env.store(), code, kind=kind, domain=domain, unit=unit)
+    with creating(env.store()):
+        subject = add_subject(env.store(), code, kind=kind, domain=domain, unit=unit)
     created(subject.id, f"Added {subject.kind} {subject.code} ({subject.unit}, {subject.domain}).")
 
 
@@ -76,7 +77,7 @@ def threat() -> None:
 @click.argument("code")
 @click.option(
     "--level",
-    type=WholeParam(0, MAX_LEVEL),
+    type=WholeParam(0, MAX_LEVEL, digits_only=True),
     required=True,
     help="Threat level (see catalogue threat-levels).",
 )

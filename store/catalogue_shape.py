@@ -100,12 +100,20 @@ def _wrong(field: str, expected: str) -> BadInput:
     )
 
 
-def _list_of(check: Check, *, size: int | None = None) -> Check:
-    """A list of items of ``check``, none repeated (``size`` long when given)."""
+def _list_of(check: Check, *, size: int | None = None, least: int = 0) -> Check:
+    """A list of items of ``check``, none repeated (``size`` long when given, at least
+    ``least`` long: later code picks from a package's concepts and a concept's kinds)."""
 
     def checked(value: object, field: str) -> object:
         if not isinstance(value, list) or len(value) > MAX_ROWS:
             raise _wrong(field, "a list")
+        if len(value) < least:
+            raise BadInput(
+                f"{field} must list at least {least}.",
+                code="catalogue_list_short",
+                field=field,
+                least=least,
+            )
         if size is not None and len(value) != size:
             raise BadInput(
                 f"{field} must list exactly {size}.",
@@ -162,7 +170,7 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
         "name": (_name, True),
         "level": (_code, True),
         "staffing": (_staffing, True),
-        "subject_kinds": (_list_of(_code), False),
+        "subject_kinds": (_list_of(_code, least=1), False),
         "pilot": (_mark, False),
         "pilot_units": (_list_of(_code), False),
         "pilot_packages": (_list_of(_code), False),
@@ -172,7 +180,7 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
         "code": (_code, True),
         "name": (_name, True),
         "level": (_code, True),
-        "concepts": (_list_of(_code), True),
+        "concepts": (_list_of(_code, least=1), True),
         "care_modules": (_list_of(_name), False),
     },
     "units": {

@@ -53,6 +53,15 @@ OUTSIDE_ACTION = "db.changed_outside"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def _is_plain(path: Path) -> bool:
+    """A file that starts with SQLite's plain header (never one an encrypted database makes)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def is_encrypted(path: Path) -> bool:
     """A non-empty file that does not start with SQLite's plain header.
 
@@ -111,6 +120,11 @@ def database_errors() -> tuple[type[Exception], ...]:
 class Store:
     """A Schildwacht database, the clock that stamps it, and the person acting on it."""
 
+    #: Called once, with the target, inside the next outermost write just before its COMMIT
+    #: (then cleared): a command that prints a created id does it there, so output that cannot
+    #: be written rolls the record back (``commands.output.creating``).
+    before_commit: Callable[[str | None], None] | None = None
+
     def __init__(
         self,
         path: str | Path,
@@ -143,6 +157,7 @@ class Store:
         self._actor: access.ActingPerson | None = None
         self._merge_lock = threading.Lock()
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
+        self._create = create
         self._check_path(create)
         conn = self.conn
         try:
@@ -216,9 +231,12 @@ class Store:
                 )
             _create_private(self.path)
         elif not self.path.exists():
+            raise _no_database(self.path)
+        elif self.passphrase is not None and _is_plain(self.path):
             raise BadInput(
-                f"There is no Schildwacht database at {self.path}; create one first.",
-                code="no_database",
+                f"{self.path} is not encrypted (a plain SQLite file): no passphrase opens it; "
+                "open it without SCHILDWACHT_PASSPHRASE.",
+                code="passphrase_for_plain",
                 path=str(self.path),
             )
         elif is_encrypted(self.path) and self.passphrase is None:
@@ -265,6 +283,9 @@ class Store:
                         path=str(self.path),
                     ) from None
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not self._create and not _is_schildwacht(conn):
+                conn.close()  # before WAL or any migration writes a byte into the file
+                raise _no_database(self.path)
             conn.execute("PRAGMA foreign_keys = ON")
             # R1's trigger reads pragma_function_list(); the schema is checked at every open.
             conn.execute("PRAGMA trusted_schema = ON")
@@ -518,6 +539,9 @@ class Store:
             self.seal(actor)
             target = self._local.targets[-1]
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
+            announce, self.before_commit = self.before_commit, None
+            if announce is not None:
+                announce(target)
             conn.execute("COMMIT")
         except integrity_errors() as exc:
             _rollback(conn)
@@ -909,6 +933,27 @@ def audit_hash(
 
     material = "\x1f".join([prev, at, actor, device, action, target or "", body])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _no_database(path: Path) -> BadInput:
+    """The refusal of a path that holds no Schildwacht database (none, an empty file, another
+    program's SQLite file): only ``init`` creates one."""
+    return BadInput(
+        f"There is no Schildwacht database at {path}; create one first.",
+        code="no_database",
+        path=str(path),
+    )
+
+
+def _is_schildwacht(conn: sqlite3.Connection) -> bool:
+    """Whether the open file is a Schildwacht database: a schema version set by its migrations
+    and the tables its first one made. Reads only (an empty file reads as version 0)."""
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]) < 1:
+        return False
+    found = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'device')"
+    ).fetchone()[0]
+    return int(found) == 2
 
 
 def _not_a_database(path: Path, exc: Exception) -> BadInput:

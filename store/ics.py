@@ -1266,6 +1266,7 @@ def _sort_events(
     explicit: dict[tuple[str, str], Occurrence] = {}
     excluded: dict[tuple[str, str], Version] = {}
     spans: list[tuple[Any, datetime, datetime, bool]] = []
+    singles: dict[str, Any] = {}
     for event in events:
         start, end, _assumed = _span(event, name)
         uid = str(event["UID"])
@@ -1282,8 +1283,27 @@ def _sort_events(
             spans.append((event, start, end, True))
         else:
             explicit[(uid, "")] = _occurrence(event, uid, "", name)
+            singles[uid] = event
             spans.append((event, start, end, False))
+    _override_singles(singles, overrides, explicit, name)
     return masters, overrides, explicit, excluded, spans
+
+
+def _override_singles(
+    singles: dict[str, Any],
+    overrides: dict[tuple[str, str], Any],
+    explicit: dict[tuple[str, str], Occurrence],
+    name: str,
+) -> None:
+    """An override of a single event (its UID, a RECURRENCE-ID of its start) replaces it, as
+    an override replaces a series' occurrence: one occurrence, under the single event's key
+    (so an activity imported before the override is moved, not doubled)."""
+    for (uid, rid), override in overrides.items():
+        single = singles.get(uid)
+        if single is None or to_db(_as_utc(single.decoded("DTSTART"))) != rid:
+            continue
+        del explicit[(uid, rid)]
+        explicit[(uid, "")] = _occurrence(override, uid, "", name)
 
 
 def _expand(
@@ -1477,6 +1497,8 @@ def import_window(
                 most=MAX_DAYS,
             )
         last = first + timedelta(days=count)
+        if days is None:  # the default window ends with the time range (as ``gaps`` does)
+            last = min(last, validate.LATEST_DAY + timedelta(days=1))
     if (last - first).days > MAX_DAYS:
         raise BadInput(
             f"An import window covers at most {MAX_DAYS} days.",

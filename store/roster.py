@@ -77,6 +77,9 @@ class Problem:
 MAX_TRAVEL_MINUTES = 1440
 #: A roster file larger than this is refused before it is read.
 MAX_ROSTER_BYTES = 20_000_000
+#: The most shifts one roster file adds unless told otherwise (a year of 10 officers' shifts),
+#: and the most it may ever be told: a file past it is refused before its lines are checked.
+DEFAULT_MAX_SHIFTS, MAX_MAX_SHIFTS = 5_000, 100_000
 MAX_SHIFT = rules.MAX_SHIFT
 
 
@@ -264,7 +267,9 @@ class ImportReport:
     errors: tuple[str, ...]
 
 
-def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> ImportReport:
+def import_shifts(
+    store: Store, path: Path, clock: Clock | None = None, *, max_shifts: int = DEFAULT_MAX_SHIFTS
+) -> ImportReport:
     """Import a roster file of ``callsign,start,end`` lines (times as ``parse_time`` reads
     them); any bad line refuses the whole file, listing all (at most 20 named). One audited
     write (``shift.import``).
@@ -273,13 +278,15 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
         store: the open database, acting as a person who may ``staff.write``.
         path: the CSV file (UTF-8, a header line naming callsign, start and end; 20 MB at most).
         clock: the clock that reads relative times in the file; None for the store's.
+        max_shifts: the most shifts the file may hold (1..MAX_MAX_SHIFTS).
 
     Returns:
         How many shifts were imported.
 
     Raises:
         PermissionDenied: the acting person may not manage staff.
-        BadInput: the file is too large, not UTF-8 CSV, or has bad lines (unknown callsign,
+        BadInput: the file is too large or holds more than ``max_shifts`` lines, is not UTF-8
+            CSV, or has bad lines (unknown callsign,
             bad time, overlap or too little rest, also between lines of the file); nothing
             imported.
         MachineFault: the file cannot be read.
@@ -287,7 +294,9 @@ def import_shifts(store: Store, path: Path, clock: Clock | None = None) -> Impor
     detail: dict[str, object] = {"file": Path(path).name}
     try:
         with store.write("shift.import", None, detail, require="staff.write") as conn:
-            planned = _plan_shifts(store, path, _roster_rows(path), clock or store.clock)
+            validate.integer(max_shifts, "the most shifts", low=1, high=MAX_MAX_SHIFTS)
+            rows = _roster_rows(path, max_shifts)
+            planned = _plan_shifts(store, path, rows, clock or store.clock)
             if not planned:
                 raise _NoShifts  # a header alone: nothing written, not even the audit entry
             detail["shifts"] = len(planned)
@@ -305,8 +314,9 @@ class _NoShifts(Exception):
     """A roster file without shifts: the import's transaction is rolled back whole."""
 
 
-def _roster_rows(path: Path) -> csv.DictReader[str]:
-    """The roster file as CSV rows with the columns callsign, start and end."""
+def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
+    """The roster file as CSV rows with the columns callsign, start and end, at most
+    ``max_shifts`` of them (lines counted before any is checked)."""
     name = validate.visible(Path(path).name)
     try:
         if Path(path).stat().st_size > MAX_ROSTER_BYTES:
@@ -325,6 +335,16 @@ def _roster_rows(path: Path) -> csv.DictReader[str]:
             code="roster_not_utf8",
             file=name,
         ) from None
+    lines = sum(1 for line in text.splitlines() if line.strip()) - 1  # the header
+    if lines > max_shifts:
+        raise BadInput(
+            f"{name} holds {lines:,} lines, more than the limit of {max_shifts:,} shifts; "
+            "nothing was imported.",
+            code="too_many_shifts",
+            file=name,
+            lines=lines,
+            limit=max_shifts,
+        )
     reader = csv.DictReader(io.StringIO(text))
     try:
         fields = reader.fieldnames

@@ -81,6 +81,9 @@ _IN_NAMES = later(f"[\x00-\x1f\x7f-\x9f{_FORMATTING}{_VARIATION}\ud800-\udfff]")
 #: Markdown syntax anywhere in a line, and at its start (a list item, a setext underline).
 _MARKDOWN_SYNTAX = later(r"([\\`*_\[\]<>|~&#!])")
 _MARKDOWN_BLOCK = later(r"^(\s*\d{0,9})([-+=.)])(?=\s|$)")
+#: What makes a bare URL, domain or e-mail address a reader (GitHub, markdown-it's linkify,
+#: Textual's Markdown) turns into a link: a scheme's ``://``, a dot before a letter, an at sign.
+_MARKDOWN_AUTOLINK = later(r"(:(?=//)|\.(?=[^\W\d_])|@(?=[^\s\\]))")
 _SURROGATE = later("[\ud800-\udfff]")
 #: What JSON leaves raw of those: it escapes the C0 controls itself.
 _RAW_IN_JSON = later(f"[\x7f-\x9f{_FORMATTING}]")
@@ -154,6 +157,8 @@ def shown(value: object, *, limit: int = 60) -> str:
 def markdown(value: object) -> str:
     """``value`` as Markdown that shows it literally: every character Markdown would read as
     syntax (emphasis, code, links, HTML, tables, headings, lists) escaped with a backslash,
+    and what makes a bare URL, domain or e-mail address a link (``://``, a dot before a
+    letter, ``@``),
     then control and bidi characters written as ``\\uXXXX`` (so a line break stays inside the
     line it was typed in).
 
@@ -165,6 +170,7 @@ def markdown(value: object) -> str:
     """
     escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", "" if value is None else str(value))
     escaped = _MARKDOWN_BLOCK.sub(r"\1\\\2", escaped)
+    escaped = _MARKDOWN_AUTOLINK.sub(r"\\\1", escaped)
     return visible(escaped)
 
 
@@ -721,6 +727,16 @@ def _nested_deeper(data: str | bytes, limit: int) -> bool:
         if not found:
             return True  # brackets that do not balance: not JSON, whatever their depth
     return bool(skeleton)
+
+
+def latest_moment() -> datetime:
+    """The last moment the time range holds (2099-12-31 23:59:59 in Amsterdam, as UTC): where a
+    default window that would run past the range ends instead.
+
+    Returns:
+        An aware UTC datetime.
+    """
+    return datetime(2099, 12, 31, 23, 59, 59, tzinfo=_LOCAL).astimezone(UTC)
 
 
 def period(

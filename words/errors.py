@@ -629,6 +629,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("Pilot concept {concept} names unknown package {package}.")
     ),
     "catalogue_list_size": _template(_("{field} must list exactly {size}.")),
+    "catalogue_list_short": _template(_("{field} must list at least {least}.")),
     "catalogue_repeated": _template(_("{field} repeats {given} of {first}.")),
     "catalogue_unknown_field": _template(_("The catalogue has an unknown field {field}.")),
     "catalogue_wrong_type": _template(_("{field} must be {expected}.")),
@@ -731,6 +732,18 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "duiding_needs_text": _template(_("An interpretation (duiding) needs text.")),
     "empty_file_name": _template(_("Give a file name for {what}; an empty name is not a file.")),
     "empty_text": _template(_("The {field} may not be empty.")),
+    "too_many_shifts": _template(
+        _(
+            "{file} holds {lines} lines, more than the limit of {limit} shifts; nothing was "
+            "imported."
+        )
+    ),
+    "passphrase_for_plain": _template(
+        _(
+            "{path} is not encrypted (a plain SQLite file): no passphrase opens it; open it "
+            "without SCHILDWACHT_PASSPHRASE."
+        )
+    ),
     "encrypted_or_foreign": _template(
         _(
             "{path} is not a plain SQLite file: it is encrypted (give its passphrase in "
@@ -933,6 +946,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "enrolled anew."
         )
     ),
+    "bundle_not_age": _refused(_("it does not begin as an encrypted bundle does.")),
     "bundle_damaged_since_joined": _refused(
         _(
             "it was written for this team after this laptop joined, yet this laptop cannot "

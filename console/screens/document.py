@@ -27,7 +27,7 @@ class DocumentScreen(ModalScreen[None]):
         with VerticalScroll(classes="form document"):
             yield Label(literal(self.heading, limit=None), classes="title")
             if self.markdown:
-                yield Markdown(str(self.body))
+                yield Markdown(str(self.body), open_links=False)  # a typed URL is never followed
             else:
                 yield Static(self.body, id="document-body")
             yield Static(_("Escape closes."), classes="note")

@@ -55,6 +55,8 @@ from ..validate import visible
 from .change import Change, Run, checked_values, compact, normal_prevs, runs_of, strict_json
 
 MAGIC = b"SCHILDWACHT-BUNDLE\n"
+#: How every bundle file begins: the age format's header line (age-encryption.org/v1).
+AGE_MAGIC = b"age-encryption.org/v1\n"
 #: The bundle format written: 2 compresses segment bodies; 1 (plain bodies) is still read.
 FORMAT = 2
 #: The body encoding written: 2 is one line per run; 1 (a list of records) is still read.
@@ -494,11 +496,12 @@ def decrypt(data: bytes, identity: str) -> bytes:
 
 def read_file(path: Path, *, follow: bool = True) -> bytes:
     """Read a bundle file defensively: a regular file only (``follow=False``: not through a
-    symbolic link either), its size checked before a bounded read; never blocks on a FIFO.
+    symbolic link either), its size and its first bytes (age's header line) checked before a
+    bounded read of the rest; never blocks on a FIFO.
 
     Raises:
-        Refused: ``file`` (a symbolic link, not a regular file) or ``size`` (too large, or grew
-            past the limit while read).
+        Refused: ``file`` (a symbolic link, not a regular file), ``size`` (too large, or grew
+            past the limit while read) or ``damaged`` (it does not begin as an age file does).
         BadInput: the file cannot be read (``bundle_unreadable``).
     """
     flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
@@ -527,7 +530,14 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
                 code="bundle_too_large",
                 limit=MAX_BUNDLE_BYTES,
             )
-        read = machine.read_at_most(fd, MAX_BUNDLE_BYTES)
+        head = os.read(fd, len(AGE_MAGIC))  # a junk file is refused before the rest is read
+        if head != AGE_MAGIC:
+            raise Refused(
+                "damaged",
+                "it does not begin as an encrypted bundle does.",
+                code="bundle_not_age",
+            )
+        read = machine.read_at_most(fd, MAX_BUNDLE_BYTES - len(head))
         if read is None:
             raise Refused(
                 "size",
@@ -535,7 +545,7 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
                 code="bundle_grew",
                 limit=MAX_BUNDLE_BYTES,
             )
-        return read
+        return head + read
     except OSError as exc:
         raise _unreadable(path, exc) from None
     finally:

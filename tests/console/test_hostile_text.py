@@ -154,6 +154,7 @@ async def test_every_screen_shows_hostile_text_literally(hostile_app: Schildwach
         await pilot.pause()
         document = app.screen.query_one(Markdown).source
         assert "\\[/\\]" in document and "\\u202e" in document
+        assert app.screen.query_one(Markdown)._open_links is False  # a typed URL is not followed
         assert_nothing_raw(app)
         await pilot.press("escape")
 

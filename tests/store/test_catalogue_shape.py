@@ -60,6 +60,15 @@ CASES = {
         ),
         r"qualifications\[1\]\.typical must be true or false",
     ),
+    # Issue 14, last fresh review: an empty package made `demo` exit 1 (IndexError).
+    "package_no_concepts": (
+        changed('concepts = ["CAM", "STATIC", "ESCORT"]', "concepts = []"),
+        r"packages\[1\]\.concepts must list at least 1",
+    ),
+    "concept_no_kinds": (
+        changed('subject_kinds = ["object", "service"]', "subject_kinds = []"),
+        r"concepts\[\d+\]\.subject_kinds must list at least 1",
+    ),
     "deep": (SHIPPED + "\nx = " + "[" * 5000 + "]" * 5000 + "\n", r"nested too deeply"),
     "unknown_table": (SHIPPED + "\n[evil]\nx = 1\n", r"unknown field 'evil'"),
     "unknown_field": (changed(RANK, "rank = 1\nevil = 2\n"), r"resistance_levels\[1\]\.evil"),

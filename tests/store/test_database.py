@@ -31,12 +31,36 @@ def test_init_creates_wal_database_with_schema(store: Store) -> None:
     assert store.actor.role == "shift_leader"
 
 
-def test_migrates_an_empty_database_from_version_zero(tmp_path: Path) -> None:
+def test_only_creating_migrates_an_empty_database_from_version_zero(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     sqlite3.connect(path).close()
-    opened = Store(path)
+    opened = Store(path, create=True)
     assert migrations.schema_version(opened.conn) == migrations.SCHEMA_VERSION
     assert opened.one("SELECT count(*) FROM sqlite_master WHERE name = 'activity'")[0] == 1  # type: ignore[index]
+
+
+@pytest.mark.parametrize("content", ["empty", "foreign", "foreign_versioned"])
+def test_a_file_that_is_no_schildwacht_database_is_refused_unchanged(
+    tmp_path: Path, content: str
+) -> None:
+    """Issue 14, last fresh review: a listing on a 0-byte file or another program's SQLite
+    file wrote the whole schema into it and switched it to WAL. Only ``init`` creates."""
+    path = tmp_path / "other.db"
+    path.touch()
+    if content != "empty":
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE foo (x)")
+        conn.execute("INSERT INTO foo VALUES (1)")
+        if content == "foreign_versioned":
+            conn.execute("PRAGMA user_version = 3")
+        conn.commit()
+        conn.close()
+    before = path.read_bytes()
+    with pytest.raises(BadInput, match="There is no Schildwacht database at") as refused:
+        Store(path)
+    assert refused.value.code == "no_database"
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
 
 
 def test_every_older_version_migrates_up(tmp_path: Path) -> None:
