@@ -572,7 +572,8 @@ def check_enrol(store: Store, request: Request, role: str | None = None) -> str:
         BadInput: an unknown role; this laptop is in no team or not its admin device; the
             device is already in the roster (not by this very request, whose welcome is
             written again); a device made with a fixed clock joining a real team.
-        PermissionDenied: the actor may not manage the team.
+        PermissionDenied: the actor may not manage the team, or enrols an admin device without
+            being an admin.
     """
     chosen = request.data["role"] if role is None else role  # "" is no role: refused
     if chosen not in access.ROLES:
@@ -585,6 +586,7 @@ def check_enrol(store: Store, request: Request, role: str | None = None) -> str:
     access.require(store.actor, "team.manage")
     held = require_team(store)
     _require_admin_device(store, held)
+    _require_grant(store, chosen)
     last = held.device(request.data["device"])
     if last is not None and not (
         _welcomed_last(held, last, request) and last.get("role") == chosen
@@ -619,6 +621,7 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
         return held  # enrolled, its welcome not written (a full disk): write it again
     with store.write("team.enroll", request.data["device"], {"role": chosen}) as conn:
         access.require(store.actor, "team.manage")  # every check again inside the transaction
+        _require_grant(store, chosen)
         roster = require_team(store)
         _require_admin_device(store, roster)
         if roster.device(request.data["device"]) is not None:
@@ -659,6 +662,13 @@ def _requested_operator(request: Request) -> dict[str, str]:
     if isinstance(data.get("operator_role"), str):
         bound["operator_role"] = str(data["operator_role"])
     return bound
+
+
+def _require_grant(store: Store, role: str) -> None:
+    """A device enrolled as ``admin`` carries an admin's changes to the whole team: only an admin
+    may enrol one (as only an admin may make someone an admin through the store)."""
+    if role == "admin":
+        rules.require_grant(store.actor, role)
 
 
 def _check_enrollable(store: Store, roster: Roster, request: Request) -> None:

@@ -173,7 +173,12 @@ def test_an_enrolment_with_a_bad_welcome_target_enrols_nobody(
 
     runner = CliRunner()
     base = ["--db", str(other)]
-    assert runner.invoke(cli, [*base, "init", "--callsign", "OPS-B", "--unit", "RT"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, [*base, "init", "--callsign", "OPS-B", "--role", "operator", "--unit", "RT"]
+        ).exit_code
+        == 0
+    )
     request = tmp_path / "req.json"
     assert runner.invoke(cli, [*base, "device", "request", "--out", str(request)]).exit_code == 0
     before = snapshot(db_path)

@@ -23,7 +23,12 @@ def request_file(tmp_path: Path) -> Path:
     """An enrolment request of another laptop (operator OPS-B of unit RT)."""
     base = ["--db", str(tmp_path / "other.db")]
     runner = CliRunner()
-    assert runner.invoke(cli, [*base, "init", "--callsign", "OPS-B", "--unit", "RT"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, [*base, "init", "--callsign", "OPS-B", "--role", "operator", "--unit", "RT"]
+        ).exit_code
+        == 0
+    )
     path = tmp_path / "req.json"
     assert runner.invoke(cli, [*base, "device", "request", "--out", str(path)]).exit_code == 0
     return path
