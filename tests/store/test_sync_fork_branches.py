@@ -66,7 +66,7 @@ def copy_back(laptop: Laptop, backup: Path, clock: FixedClock) -> None:
     laptop.store = Store(laptop.store.path, clock=clock)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def team(tmp_path_factory: pytest.TempPathFactory) -> Team:
     """a (admin), b, c, d. c is copied back from a backup after it sent 'Tak een' (c1.swb),
     then writes 'Tak twee' under the same numbers (c2.swb). a receives c1 then c2, b receives
@@ -85,7 +85,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Team:
     return laptops, root
 
 
-def test_both_orders_end_with_both_branches_held_and_neither_applied(team: Team) -> None:
+def _both_orders_end_with_both_branches_held_and_neither_applied(team: Team) -> None:
     (a, b, c, _d), root = team
     first = exchange.import_file(a.store, root / "c1.swb")
     assert "Tak een" in texts(a.store) and not first.failed
@@ -106,7 +106,7 @@ def test_both_orders_end_with_both_branches_held_and_neither_applied(team: Team)
     assert forks.held_cuts(a.store.conn) == forks.held_cuts(b.store.conn)
 
 
-def test_the_same_bundles_again_change_nothing(team: Team) -> None:
+def _the_same_bundles_again_change_nothing(team: Team) -> None:
     (a, b, _c, _d), root = team
     before = snapshot(a.store.path)
     for name in ("c1.swb", "c2.swb", "b1.swb"):
@@ -119,7 +119,7 @@ def test_the_same_bundles_again_change_nothing(team: Team) -> None:
     assert (user_tables(a.store), quarantine_rows(a.store), branches(a.store)) == held
 
 
-def test_a_third_laptop_that_never_saw_the_forking_laptop_ends_the_same(team: Team) -> None:
+def _a_third_laptop_that_never_saw_the_forking_laptop_ends_the_same(team: Team) -> None:
     (a, b, _c, d), root = team
     receipt = exchange.import_file(d.store, exchange.export(a.store, out=root / "a2.swb").path)
     assert any("forked its change log" in x for x in receipt.alarms)  # the alarm fires on d
@@ -132,13 +132,23 @@ def test_a_third_laptop_that_never_saw_the_forking_laptop_ends_the_same(team: Te
     assert all(f.at is not None and f.at.utcoffset() == timedelta(0) for f in alarms)  # data
 
 
-def test_the_forking_laptop_still_reads_the_team_bundles(team: Team) -> None:
+def _the_forking_laptop_still_reads_the_team_bundles(team: Team) -> None:
     """Its own branches come back to it in every bundle: it skips them (it holds its own
     history) instead of refusing the bundle."""
     (a, _b, c, _d), root = team
     receipt = exchange.import_file(c.store, exchange.export(a.store, out=root / "a3.swb").path)
     assert receipt.result in ("applied", "partly applied"), receipt.warnings
     assert "Tak twee" in texts(c.store)
+
+
+def test_a_fork_seen_by_four_laptops_step_by_step(team: Team) -> None:
+    """The steps share the laptops and build on each other (bundles made in one are read in the
+    next), so they run in one test: spread over test workers, a later step once ran on a worker
+    where the earlier ones had not, and found no fork."""
+    _both_orders_end_with_both_branches_held_and_neither_applied(team)
+    _the_same_bundles_again_change_nothing(team)
+    _a_third_laptop_that_never_saw_the_forking_laptop_ends_the_same(team)
+    _the_forking_laptop_still_reads_the_team_bundles(team)
 
 
 def test_more_proofs_than_are_kept_give_the_same_cut_in_any_order(store: Store) -> None:
