@@ -184,7 +184,10 @@ async def test_tab_reaches_every_drawer_at_80x24(demo_store: Store) -> None:
             opened: set[str | None] = set()
             for _step in range(6):  # a full round of every screen's Tab stops
                 await pilot.press("tab")
-                await pilot.pause()
+                for _wait in range(20):  # the focus goes on in after the drawer's repaint
+                    await pilot.pause()
+                    if not isinstance(app.screen.focused, DrawerTitle):
+                        break
                 opened |= {d.id for d in app.screen.query(Drawer) if d.has_class("-open")}
                 focused = app.screen.focused
                 assert focused is None or not isinstance(focused, DrawerTitle), key
