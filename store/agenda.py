@@ -479,7 +479,7 @@ def _check_new_status(status: str, end: datetime, now: str) -> None:
 
 def _check_text(value: str, what: str) -> str:
     text = validate.text(value, f"The {what}").strip()
-    if not text:
+    if validate.blank(text):
         raise BadInput(f"The {what} may not be empty.", code="empty_text", field=what)
     return text
 
@@ -730,7 +730,7 @@ def _record_correction(
                 title=current.title,
                 moment=local_text(from_db(new)),
             )
-    if reason is None or not reason.strip():
+    if reason is None:
         raise RuleViolation(
             "R5",
             f"Changing the time or place of '{current.title}' is a restriction (rule R5): "

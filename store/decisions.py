@@ -122,7 +122,7 @@ def _check_record(
             given=validate.shown(step),
             choices=", ".join(STEPS),
         )
-    if not validate.text(rationale, "The rationale").strip():
+    if validate.blank(validate.text(rationale, "The rationale")):
         raise BadInput(
             "A work-process record needs its rationale (rule R6).",
             code="decision_needs_rationale",

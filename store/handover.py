@@ -928,7 +928,7 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
     with store.write("handover.withdraw", None, detail, require="handover.sign") as conn:
         record = get_handover(store, handover_id)
         store.target(record.id)
-        if not isinstance(reason, str) or not reason.strip():
+        if not isinstance(reason, str) or validate.blank(reason):
             raise BadInput(
                 "Withdrawing a signed handover needs the reason.", code="withdraw_needs_reason"
             )

@@ -209,7 +209,7 @@ def draft_report(
     report_id = uuid7()
     detail: dict[str, object] = {}
     with store.write("intel.draft", report_id, detail, require="intel.write") as conn:
-        if not validate.text(title, "The title").strip():
+        if validate.blank(validate.text(title, "The title")):
             raise BadInput("A signal report needs a title.", code="report_needs_title")
         validate.text(interpretation, "The interpretation")
         signal_ids = [get_signal(store, s).id for s in (signals or [])]
@@ -292,7 +292,7 @@ def add_scenario(
         validate.text(value, what)
     with store.write("intel.scenario") as conn:
         report = _draft(store, report_id)
-        if not description.strip():
+        if validate.blank(description):
             raise BadInput("A scenario needs a description.", code="scenario_needs_description")
         conn.execute(
             "INSERT INTO report_scenario (id, report_id, description, likelihood, indicators,"

@@ -117,7 +117,7 @@ def add_entry(
     detail = {"kind": kind, "flagged": flagged}
     with store.write("log.add", entry_id, detail, require="log.write") as conn:
         body = validate.text(text, "A log entry").strip()
-        if not body:
+        if validate.blank(body):
             raise BadInput("A log entry needs text.", code="log_entry_needs_text")
         if kind not in KINDS:
             raise BadInput(
@@ -266,7 +266,7 @@ def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
                 entry=entry.id[:13],
                 by=entry.cleared_by,
             )
-        if not validate.text(reason, "The reason").strip():
+        if validate.blank(validate.text(reason, "The reason")):
             raise BadInput("Say why the entry is cleared.", code="clearance_needs_reason")
         detail["reason"] = reason.strip()
         conn.execute(

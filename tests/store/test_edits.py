@@ -47,6 +47,17 @@ def test_moving_without_restriction_or_correction_is_refused(
     assert snapshot(store.path) == before
 
 
+def test_a_blank_correction_says_its_reason_is_missing(
+    store: Store, zitting: agenda.Activity
+) -> None:
+    """A correction given blank is a correction without its reason, not a move without one
+    (a fresh review got the general R5 sentence, as if no correction had been given)."""
+    before = snapshot(store.path)
+    with pytest.raises(BadInput, match="reason of the correction may not be empty"):
+        agenda.edit_activity(store, zitting.id, location="Gerechtshof", correction="  \t")
+    assert snapshot(store.path) == before
+
+
 def test_a_correction_is_recorded_with_its_reason(store: Store, zitting: agenda.Activity) -> None:
     edited = agenda.edit_activity(
         store,
