@@ -232,6 +232,8 @@ def main() -> None:
     never ends in a traceback or exit 1: the exit code is the one the command had reached (2
     for a usage error whose sentence could not be printed), else 6 (the output was lost).
     """
+    if _closed_streams():
+        os._exit(ExitCode.MACHINE)
     try:
         cli(prog_name="schildwacht")
         code = 0
@@ -251,6 +253,32 @@ def main() -> None:
         except ValueError:  # a stream already closed
             code = code or ExitCode.MACHINE
     os._exit(code)
+
+
+def _closed_streams() -> bool:
+    """Started with a standard stream closed (``>&-``, ``2>&-``): the free descriptors 0–2
+    get the null device, so no file the command opens (the database) becomes a standard stream.
+    A closed standard error only loses the sentences (the exit code still tells); a closed
+    standard output would lose what the command says it did, so nothing is done: True (exit 6,
+    said on standard error when it is open)."""
+    closed = {name: getattr(sys, name) is None for name in ("stdin", "stdout", "stderr")}
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+    for name, was_closed in closed.items():
+        if was_closed:
+            setattr(sys, name, open(os.devnull, "r+", encoding="utf-8"))  # noqa: SIM115
+    if closed["stdout"]:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(
+                "Error: Standard output is closed, so what the command says would be lost; "
+                "nothing was done. Run it again with standard output open (>/dev/null to "
+                "discard it).\n"
+            )
+            sys.stderr.flush()
+    return closed["stdout"]
 
 
 def _stream_code(exc: OSError) -> int:

@@ -3,8 +3,10 @@ file that is not a Schildwacht database, a created id that cannot be printed."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,49 @@ def test_default_windows_near_2099_end_with_the_range(
     imported = initialised("activity", "import-ics", str(ics), "--person", "BEVER")
     assert imported.exit_code == 0, imported.stderr
     assert "tail" in imported.stdout
+
+
+def _closed(fd: int) -> Callable[[], None]:
+    return lambda: os.close(fd)
+
+
+def test_a_closed_stdout_does_nothing_and_exits_6(demo_template: Path, tmp_path: Path) -> None:
+    """Before: ``>&-`` ended every command with a traceback and exit 1 (``log add`` after its
+    check, a listing at the flush). What a command says is its result, so nothing is done."""
+    database = copy_database(demo_template, tmp_path / "d.db")
+    before = snapshot(database)
+    for args in (["activity", "list"], ["log", "add", "closed stdout"]):
+        done = subprocess.run(
+            [*CLI, "--db", str(database), *args],
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            preexec_fn=_closed(1),
+        )
+        assert done.returncode == 6, done.stderr
+        assert done.stderr.startswith("Error: Standard output is closed") and "Traceback" not in (
+            done.stderr
+        )
+    assert snapshot(database) == before
+
+
+def test_a_closed_stderr_keeps_the_exit_code(demo_template: Path, tmp_path: Path) -> None:
+    """Before: ``2>&-`` made a listing, a refusal and a write that was done all exit 1 (the
+    write after committing, so a script retried it)."""
+    database = copy_database(demo_template, tmp_path / "d.db")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*CLI, "--db", str(database), *args],
+            stdout=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            preexec_fn=_closed(2),
+        )
+
+    assert run("activity", "list").returncode == 0
+    before = snapshot(database)
+    assert run("activity", "add", "--person", "NOPE", "--title", "x").returncode == 2
+    assert snapshot(database) == before
+    written = run("log", "add", "closed stderr")
+    assert written.returncode == 0 and written.stdout.strip()
