@@ -33,7 +33,8 @@ async def test_an_edit_that_moves_asks_correction_or_restriction(
         assert isinstance(form, MoveForm)
         await pilot.press("enter")  # no reason given: refused inline, nothing written
         await settle(pilot)
-        assert "rule R5" in str(form.query_one(".error", Static).render())
+        said = str(form.query_one(".error", Static).render())
+        assert "reason of the correction may not be empty" in said  # a correction needs its why
         assert agenda.get_activity(demo_store, activity_id).location == before.location
         await pilot.press(*"adres verkeerd overgenomen")
         await pilot.press("enter")
