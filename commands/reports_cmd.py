@@ -114,7 +114,7 @@ def _fail_above(rows: list[model.CapacityRow], limit: float) -> None:
         or (r.occupancy is not None and r.occupancy > limit)
     ]
     if over:
-        info(visible(f"Occupancy above {limit:g}: {', '.join(over)}."))
+        info(visible(f"Occupancy above {limit + 0.0:g}: {', '.join(over)}."))  # never "-0"
         raise click.exceptions.Exit(ExitCode.FOUND)
 
 

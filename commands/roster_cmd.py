@@ -14,6 +14,7 @@ from store.clock import local_iso
 from store.errors import BadInput
 from store.suggest import Option, apply_suggestion
 from store.suggest import suggest as suggest_options
+from words.counts import counted
 from words.deployments import phrase
 from words.facts import reason
 from words.suggestions import cost, describe
@@ -89,7 +90,7 @@ def shift_list(
 def shift_import(env: Env, file: Path, max_shifts: int) -> None:
     """Import a roster CSV (callsign,start,end); any bad line imports nothing."""
     report = roster.import_shifts(env.store(), file, max_shifts=max_shifts)
-    info(f"{file.name}: {report.imported} shifts imported.")
+    info(f"{file.name}: {counted(report.imported, '{n} shift', '{n} shifts')} imported.")
 
 
 @click.command()

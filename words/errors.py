@@ -13,7 +13,7 @@ from typing import Any
 from store.clock import local_span
 from store.errors import StoreError
 
-from . import _
+from . import _, ngettext
 from .deployments import phrase, refused
 
 
@@ -987,7 +987,11 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "role_may_not": _template(_("Only {names} may {words}; {callsign} is {role}.")),
     "role_unchanged": _template(_("{callsign} is {role} already.")),
-    "roster_bad_lines": _template(_("{file}: nothing imported, {count} bad lines: {listing}.")),
+    "roster_bad_lines": lambda p: ngettext(
+        "{file}: nothing imported, {count} bad line: {listing}.",
+        "{file}: nothing imported, {count} bad lines: {listing}.",
+        int(p["count"]),
+    ).format(**p),
     "roster_changed": _template(
         _(
             "The team's roster changed while this change was being made; nothing was "

@@ -192,7 +192,7 @@ def test_a_roster_field_past_the_csv_limit_is_exit_2_naming_the_line(
     before = snapshot(db_path)
     result = demo("shift", "import", str(roster))
     assert result.exit_code == 2
-    assert "nothing imported, 1 bad lines: line 3: not readable as CSV" in result.stderr
+    assert "nothing imported, 1 bad line: line 3: not readable as CSV" in result.stderr
     assert len(result.stderr) < 1000  # the 140 KB field is not echoed back
     assert snapshot(db_path) == before
 

@@ -21,3 +21,14 @@ def test_one_and_many_read_right() -> None:
     assert counts.deferred_waiting(4, "laptop-b") == "Deferred: 4 changes of laptop-b wait here"
     assert counts.refused_of(1, 3) == "1 of 3 bundles was refused"
     assert counts.refused_of(2, 3) == "2 of 3 bundles were refused"
+
+
+def test_one_bad_line_and_one_refusal_read_right() -> None:
+    """The review's "1 bad lines" (a roster refused whole)."""
+    from words.errors import SENTENCES
+
+    one = {"file": "r.csv", "count": 1, "listing": "line 3: x"}
+    assert SENTENCES["roster_bad_lines"](one) == "r.csv: nothing imported, 1 bad line: line 3: x."
+    two = {**one, "count": 2}
+    assert "2 bad lines" in SENTENCES["roster_bad_lines"](two)
+    assert counts.counted(1, "{n} shift", "{n} shifts") == "1 shift"
