@@ -990,7 +990,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "roster_bad_lines": lambda p: ngettext(
         "{file}: nothing imported, {count} bad line: {listing}.",
         "{file}: nothing imported, {count} bad lines: {listing}.",
-        int(p["count"]),
+        1 if str(p["count"]) == "1" else 2,
     ).format(**p),
     "roster_changed": _template(
         _(
