@@ -59,12 +59,22 @@ def gaps(
     store = env.store()
     first, last = _default_window(env, day, start, end)
     if unplanned:
-        emit(
-            [{"id": i} for i in gap_model.unplanned_activities(store, first, last, unit=unit)],
-            fmt,
-            output,
-            ("id",),
-        )
+        from store.agenda import get_activity
+        from store.clock import local_iso
+
+        rows = []
+        for activity_id in gap_model.unplanned_activities(store, first, last, unit=unit):
+            activity = get_activity(store, activity_id)  # which one it is, for the shift leader
+            rows.append(
+                {
+                    "id": activity.id,
+                    "person": activity.person,
+                    "title": activity.title,
+                    "start": local_iso(activity.start_at),
+                    "end": local_iso(activity.end_at),
+                }
+            )
+        emit(rows, fmt, output, ("id", "person", "title", "start", "end"))
         return
     if violations:
         from store.roster import deployment_violations  # only this listing needs the rules

@@ -183,7 +183,10 @@ def test_the_unit_filters_unplanned_activities_and_the_summary(initialised: Run)
     day = ("--from", "2026-12-01 12:00", "--to", "2026-12-02 12:00")
     for unit, code in (("RT", "BEVER"), ("am", "OTTER")):
         listed = initialised("gaps", *day, "--unplanned", "--unit", unit, "-f", "json")
-        assert json.loads(listed.stdout) == [{"id": unplanned[code]}]
+        (row,) = json.loads(listed.stdout)  # which activity: its person, title and times too
+        assert (row["id"], row["person"]) == (unplanned[code], code)
+        assert set(row) == {"id", "person", "title", "start", "end"}
+        assert (row["title"], row["start"]) == ("Nog in te plannen", "2026-12-01T13:00:00+01:00")
     every = initialised("gaps", *day, "-f", "json")
     assert every.stderr == "1 gap; 2 activities without a concept (gaps --unplanned).\n"
     rt = initialised("gaps", *day, "--unit", "rt", "-f", "json", "--fail-on-gap")
