@@ -59,21 +59,21 @@ def gaps(
     store = env.store()
     first, last = _default_window(env, day, start, end)
     if unplanned:
-        from store.agenda import get_activity
+        from store.agenda import list_activities
         from store.clock import local_iso
 
-        rows = []
-        for activity_id in gap_model.unplanned_activities(store, first, last, unit=unit):
-            activity = get_activity(store, activity_id)  # which one it is, for the shift leader
-            rows.append(
-                {
-                    "id": activity.id,
-                    "person": activity.person,
-                    "title": activity.title,
-                    "start": local_iso(activity.start_at),
-                    "end": local_iso(activity.end_at),
-                }
-            )
+        ids = gap_model.unplanned_activities(store, first, last, unit=unit)
+        window = {a.id: a for a in list_activities(store, start=first, end=last)}  # one query
+        rows = [
+            {
+                "id": i,
+                "person": window[i].person,
+                "title": window[i].title,
+                "start": local_iso(window[i].start_at),
+                "end": local_iso(window[i].end_at),
+            }
+            for i in ids
+        ]
         emit(rows, fmt, output, ("id", "person", "title", "start", "end"))
         return
     if violations:
