@@ -3,6 +3,8 @@ by keys and read what it shows."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual import events
 from textual.app import _character_to_key
@@ -31,7 +33,17 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await pilot.app.animator.wait_until_complete()  # a scroll a key started ends first
         if not any(w.is_running for w in pilot.app.workers):
+            await _painted(pilot)
             return
+
+
+async def _painted(pilot: Pilot[None]) -> None:
+    """Until the screen has been painted once more: with the pilot's short idle steps a test
+    could read the screen (a screenshot) before its first frame was composed."""
+    painted = asyncio.Event()
+    pilot.app.screen.call_after_refresh(painted.set)
+    pilot.app.screen.refresh()
+    await asyncio.wait_for(painted.wait(), timeout=30)
 
 
 def row_text(table: RecordTable, index: int) -> list[str]:
