@@ -124,6 +124,21 @@ def _refused(reason: str) -> Callable[[Mapping[str, Any]], str]:
     )
 
 
+def too_many_waiting(p: Mapping[str, Any]) -> str:
+    """Too many of one origin's changes would wait here (``label``, ``held`` waiting, ``total``
+    with this bundle's, ``limit``): the advice, for a refusal and for a receipt's warning alike."""
+    where = (
+        _("{held:,} of them wait here (the sync status lists them)").format(**p)
+        if p["held"]
+        else _("none was stored: the sync status shows none waiting")
+    )
+    return _(
+        "{label} sent {total:,} changes that cannot be applied here yet (more than {limit:,}; "
+        "{where}). Upgrade Schildwacht on this laptop if {label} runs a newer version; "
+        "otherwise ask the admin to revoke {label}. Until then its changes are not taken in."
+    ).format(**p, where=where)
+
+
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda params: text.format(**params)
 
@@ -966,6 +981,60 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "with the file (importing that file alone, with debugging on, shows the details)."
         )
     ),
+    "bundle_malformed": _refused(_("its contents are malformed.")),
+    "bundle_parts_incomplete": _refused(_("the bundle's parts are incomplete.")),
+    "bundle_manifest_unreadable": _refused(_("the manifest is unreadable.")),
+    "bundle_newer_format": _refused(
+        _("it was written in bundle format {format}; upgrade Schildwacht to read it.")
+    ),
+    "bundle_sender_outside": _refused(_("it was sent by a device outside this team.")),
+    "bundle_manifest_unsigned": _refused(_("the manifest is not signed by its sender.")),
+    "bundle_sender_revoked": _refused(_("its sender {label} has been revoked.")),
+    "bundle_vector_malformed": _refused(_("the manifest's version vector is malformed.")),
+    "bundle_not_recipient": _refused(_("this device is not among its recipients.")),
+    "bundle_no_team_yet": _refused(
+        _(
+            "this device is in no team yet; only the welcome bundle for its own enrolment "
+            "request can be imported."
+        )
+    ),
+    "bundle_roster_refused": lambda p: _(
+        "Bundle refused ({check}): {reason} Nothing was changed."
+    ).format(check=p["check"], reason=_inner(p)),
+    "bundle_segments_unlisted": _refused(_("the manifest does not list the segments it carries.")),
+    "bundle_segment_unlisted": _refused(_("segment {segment} is not the one the manifest lists.")),
+    "bundle_segment_hash": _refused(_("segment {segment}'s changes do not match its hash.")),
+    "bundle_segment_unsigned": _refused(
+        _("segment {segment} is not signed by {label}, the device it names.")
+    ),
+    "bundle_own_segment_differs": _refused(
+        _("segment {number} of {label} differs from the one held here.")
+    ),
+    "bundle_segment_unchained": _refused(_("segment {number} of {label} does not chain.")),
+    "bundle_segment_gaps": _refused(_("segment {number} of {label} has gaps in it.")),
+    "bundle_segment_too_large": _refused(
+        _("segment {segment} holds more changes than a bundle may.")
+    ),
+    "bundle_changes_too_large": _refused(_("its changes are larger than a bundle may hold.")),
+    "bundle_segment_header": _refused(_("segment {segment} has an unreadable header.")),
+    "bundle_segment_encoding": _refused(
+        _(
+            "segment {segment} is written in a body encoding this version does not know; "
+            "upgrade Schildwacht to read it."
+        )
+    ),
+    "bundle_changes_differ": _refused(
+        _(
+            "{label}'s changes from number {first} differ from the ones held here. If this "
+            "database was restored from a backup, changes made since the restore reuse numbers "
+            "the team already has: restore again and import from the team before working."
+        )
+    ),
+    "bundle_clock_backwards": _refused(_("the clock of {label}'s changes runs backwards.")),
+    "bundle_segment_unreadable": _refused(_("a segment of {label} is unreadable.")),
+    "bundle_deferred_limit": lambda p: _(
+        "Bundle refused ({check}): {reason} Nothing was changed."
+    ).format(check=p["check"], reason=too_many_waiting(p)),
     "refused_by_database": _template(_("Refused by the database: {refusal} (rule R1).")),
     "refused_by_database_rule": _template(_("Refused by the database: {refusal}.")),
     "repeated_local_time": _template(

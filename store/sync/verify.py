@@ -108,13 +108,15 @@ def verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verifi
     try:
         return _verify(store, plain, path, progress)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        raise Refused("format", "its contents are malformed.") from None
+        raise Refused("format", "its contents are malformed.", code="bundle_malformed") from None
 
 
 def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verified:
     parts = bundle.unframe(plain)
     if len(parts) < 4 or (len(parts) - 4) % 3:
-        raise Refused("format", "the bundle's parts are incomplete.")
+        raise Refused(
+            "format", "the bundle's parts are incomplete.", code="bundle_parts_incomplete"
+        )
     manifest = _manifest(parts[0])
     fork_alarm = _admin_fork(store, parts[2], parts[3])
     team, roster_is_new, pin = _check_roster(store, manifest, parts[2], parts[3])
@@ -145,13 +147,18 @@ def _manifest(part: bytes) -> dict[str, Any]:
         manifest = json_document(part, "the manifest", max_depth=8)
         fmt = int(manifest["format"])
     except (ValueError, KeyError, TypeError):
-        raise Refused("format", "the manifest is unreadable.") from None
+        raise Refused(
+            "format", "the manifest is unreadable.", code="bundle_manifest_unreadable"
+        ) from None
     if fmt > bundle.FORMAT:
         raise Refused(
-            "format", f"it was written in bundle format {fmt}; upgrade Schildwacht to read it."
+            "format",
+            f"it was written in bundle format {fmt}; upgrade Schildwacht to read it.",
+            code="bundle_newer_format",
+            format=fmt,
         )
     if not isinstance(manifest, dict):
-        raise Refused("format", "the manifest is unreadable.")
+        raise Refused("format", "the manifest is unreadable.", code="bundle_manifest_unreadable")
     return manifest
 
 
@@ -160,19 +167,37 @@ def _check_sender(
 ) -> dict[str, Any]:
     sender = team.device(str(manifest.get("sender")))
     if sender is None:
-        raise Refused("sender", "it was sent by a device outside this team.")
+        raise Refused(
+            "sender", "it was sent by a device outside this team.", code="bundle_sender_outside"
+        )
     if not bundle.verified(sender["sign"], parts[1], parts[0]):
-        raise Refused("manifest signature", "the manifest is not signed by its sender.")
+        raise Refused(
+            "manifest signature",
+            "the manifest is not signed by its sender.",
+            code="bundle_manifest_unsigned",
+        )
     if sender["status"] != "active":
-        raise Refused("sender", f"its sender {visible(sender['label'])} has been revoked.")
+        label = visible(sender["label"])
+        raise Refused(
+            "sender",
+            f"its sender {label} has been revoked.",
+            code="bundle_sender_revoked",
+            label=label,
+        )
     vector = manifest.get("vector")
     if not isinstance(vector, dict) or not all(
         isinstance(k, str) and type(v) is int for k, v in vector.items()
     ):
-        raise Refused("format", "the manifest's version vector is malformed.")
+        raise Refused(
+            "format",
+            "the manifest's version vector is malformed.",
+            code="bundle_vector_malformed",
+        )
     recipients = manifest.get("recipients")
     if not isinstance(recipients, list) or store.device_id not in recipients:
-        raise Refused("recipient", "this device is not among its recipients.")
+        raise Refused(
+            "recipient", "this device is not among its recipients.", code="bundle_not_recipient"
+        )
     return sender
 
 
@@ -189,12 +214,14 @@ def _check_roster(
                 "team",
                 "this device is in no team yet; only the welcome bundle for its own enrolment "
                 "request can be imported.",
+                code="bundle_no_team_yet",
             )
         return offered, True, offered.data["admin"]
     try:
         offered = rosters.parse(body, signature, pinned)
     except Exception as exc:
-        raise Refused("roster signature", str(exc)) from None
+        why = {**getattr(exc, "params", {}), "refusal": getattr(exc, "code", None), "why": str(exc)}
+        raise Refused("roster signature", str(exc), code="bundle_roster_refused", **why) from None
     if held is None or offered.version > held.version:
         return offered, True, None
     if rosters.twin(held, offered):  # an admin fork: every laptop keeps the same one
@@ -296,7 +323,13 @@ def _new_segments(
             continue
         previous = chain.get((segment.origin, segment.number - 1), "") if segment.number > 1 else ""
         if segment.header.get("prev") != previous:
-            raise Refused("chain", f"segment {segment.number} of {label} does not chain.")
+            raise Refused(
+                "chain",
+                f"segment {segment.number} of {label} does not chain.",
+                code="bundle_segment_unchained",
+                number=segment.number,
+                label=label,
+            )
         runs = _checked_runs(store, segment)
         unknown = _unknown_to_this_version(runs)
         if unknown and waiting.get(segment.origin, 0) + unknown > kept.MAX_DEFERRED_PER_ORIGIN:
@@ -420,7 +453,11 @@ def _signed_segments(
     listed = manifest.get("segments", [])
     triples = [parts[i : i + 3] for i in range(4, len(parts), 3)]
     if not isinstance(listed, list) or len(listed) != len(triples):
-        raise Refused("segment hash", "the manifest does not list the segments it carries.")
+        raise Refused(
+            "segment hash",
+            "the manifest does not list the segments it carries.",
+            code="bundle_segments_unlisted",
+        )
     compressed = int(manifest["format"]) >= 2
     budget = bundle.Budget()
     signed = []
@@ -428,10 +465,20 @@ def _signed_segments(
         zip(triples, listed, strict=True)
     ):
         if sha256(header_bytes) != entry.get("hash"):
-            raise Refused("segment hash", f"segment {index + 1} is not the one the manifest lists.")
+            raise Refused(
+                "segment hash",
+                f"segment {index + 1} is not the one the manifest lists.",
+                code="bundle_segment_unlisted",
+                segment=index + 1,
+            )
         header = _header(header_bytes, index)
         if _body_digest(header, body, compressed, budget, index) != header.get("body_sha256"):
-            raise Refused("segment hash", f"segment {index + 1}'s changes do not match its hash.")
+            raise Refused(
+                "segment hash",
+                f"segment {index + 1}'s changes do not match its hash.",
+                code="bundle_segment_hash",
+                segment=index + 1,
+            )
         author = team.device(str(header["origin"]))
         if author is None:  # never signed into this roster (an admin fork's other roster)
             outside.append(str(header["origin"]))
@@ -441,6 +488,9 @@ def _signed_segments(
                 "origin signature",
                 f"segment {index + 1} is not signed by {visible(author['label'])}, the device it"
                 " names.",
+                code="bundle_segment_unsigned",
+                segment=index + 1,
+                label=visible(author["label"]),
             )
         held = known.get((str(header["origin"]), int(header["number"])))
         differs = held is not None and held[0] != sha256(header_bytes)
@@ -452,6 +502,9 @@ def _signed_segments(
                 "chain",
                 f"segment {header['number']} of {visible(author['label'])} differs from the one"
                 " held here.",
+                code="bundle_own_segment_differs",
+                number=header["number"],
+                label=visible(author["label"]),
             )
         signed.append(
             _Signed(header, header_bytes, body, signature, author, compressed, differs, branch)
@@ -469,7 +522,12 @@ def _body_digest(
         return sha256(body)
     declared = header.get("body_bytes")
     if declared is not None and declared > budget.left:
-        raise Refused("size", f"segment {index + 1} holds more changes than a bundle may.")
+        raise Refused(
+            "size",
+            f"segment {index + 1} holds more changes than a bundle may.",
+            code="bundle_segment_too_large",
+            segment=index + 1,
+        )
     limit = budget.left if declared is None else declared
     digest, size = hashlib.sha256(), 0
     try:
@@ -478,7 +536,11 @@ def _body_digest(
             size += len(chunk)
     except bundle.TooLarge:
         if declared is None:
-            raise Refused("size", "its changes are larger than a bundle may hold.") from None
+            raise Refused(
+                "size",
+                "its changes are larger than a bundle may hold.",
+                code="bundle_changes_too_large",
+            ) from None
         return None
     except ValueError:
         return None
@@ -498,12 +560,19 @@ def _header(header_bytes: bytes, index: int) -> dict[str, Any]:
         if declared is not None and (type(declared) is not int or declared < 0):
             raise TypeError
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise Refused("format", f"segment {index + 1} has an unreadable header.") from None
+        raise Refused(
+            "format",
+            f"segment {index + 1} has an unreadable header.",
+            code="bundle_segment_header",
+            segment=index + 1,
+        ) from None
     if header.get("encoding", 1) not in (1, bundle.ENCODING):
         raise Refused(
             "format",
             f"segment {index + 1} is written in a body encoding this version does not know; "
             "upgrade Schildwacht to read it.",
+            code="bundle_segment_encoding",
+            segment=index + 1,
         )
     return dict(header)
 
@@ -521,9 +590,17 @@ def _checked_runs(store: Store, segment: _Signed) -> list[Run]:
             "ones held here. If this database was restored from a backup, changes made "
             "since the restore reuse numbers the team already has: restore again and import "
             "from the team before working.",
+            code="bundle_changes_differ",
+            label=label,
+            first=segment.header["first_seq"],
         )
     if not _clock_in_order(store, runs):
-        raise Refused("format", f"the clock of {label}'s changes runs backwards.")
+        raise Refused(
+            "format",
+            f"the clock of {label}'s changes runs backwards.",
+            code="bundle_clock_backwards",
+            label=label,
+        )
     return runs
 
 
@@ -538,7 +615,13 @@ def _numbered(segment: _Signed, runs: list[Run]) -> None:
         if expected == segment.header["last_seq"] + 1:
             return
     label = visible(segment.author["label"])
-    raise Refused("chain", f"segment {segment.number} of {label} has gaps in it.")
+    raise Refused(
+        "chain",
+        f"segment {segment.number} of {label} has gaps in it.",
+        code="bundle_segment_gaps",
+        number=segment.number,
+        label=label,
+    )
 
 
 def as_received(
@@ -560,11 +643,16 @@ def as_received(
         runs = _decode(segment)
         _numbered(segment, runs)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        raise Refused("format", "its contents are malformed.") from None
+        raise Refused("format", "its contents are malformed.", code="bundle_malformed") from None
     for run in runs:
         if run.hlc < before:
             label = visible(segment.author["label"])
-            raise Refused("format", f"the clock of {label}'s changes runs backwards.")
+            raise Refused(
+                "format",
+                f"the clock of {label}'s changes runs backwards.",
+                code="bundle_clock_backwards",
+                label=label,
+            )
         before = run.hlc
     return runs
 
@@ -584,8 +672,12 @@ def _decode(segment: _Signed) -> list[Run]:
             return bundle.runs_of_v1(b"".join(chunks), segment.origin)
         return list(bundle.decode_runs(bundle.lines(chunks), segment.origin))
     except (ValueError, KeyError, TypeError):
+        label = visible(segment.author["label"])
         raise Refused(
-            "format", f"a segment of {visible(segment.author['label'])} is unreadable."
+            "format",
+            f"a segment of {label} is unreadable.",
+            code="bundle_segment_unreadable",
+            label=label,
         ) from None
 
 
@@ -654,7 +746,15 @@ def too_many_waiting(
         "Until then its changes are not taken in."
     )
     if origin == sender:
-        raise Refused("deferred limit", advice)
+        raise Refused(
+            "deferred limit",
+            advice,
+            code="bundle_deferred_limit",
+            label=label,
+            held=held,
+            total=held + more,
+            limit=kept.MAX_DEFERRED_PER_ORIGIN,
+        )
     if advice not in receipt.warnings:
         receipt.warnings.append(advice)
         receipt.set_aside.append(origin)

@@ -24,6 +24,7 @@ from store.sync.bundle import Refused
 from tests.conftest import NOW, snapshot
 from tests.hostile import Hostile
 from tests.sync_team import Laptop, copied_laptops, exchange_all, make_team
+from words.errors import sentence
 
 GHOSTS = 3  # log entries about a missing activity: 11 records each wait for it
 
@@ -74,6 +75,7 @@ def test_a_bundle_whose_rows_would_wait_past_the_limit_is_refused_whole(
     assert refused.value.check == "deferred limit"
     assert f"laptop-b sent {11 * GHOSTS:,} changes" in str(refused.value)
     assert "none was stored" in str(refused.value)
+    assert sentence(refused.value) == str(refused.value)
     assert snapshot(a.store.path) == before
     monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 11 * GHOSTS)  # at the limit: kept
     receipt = exchange.import_file(a.store, sent)

@@ -28,6 +28,7 @@ from store.sync import roster as rosters
 from store.sync.bundle import Refused
 from tests.conftest import snapshot
 from tests.sync_team import Laptop, make_team, user_tables
+from words.errors import sentence
 
 
 @pytest.fixture
@@ -49,6 +50,7 @@ def refused(laptop: Laptop, path: Path) -> str:
     with pytest.raises(Refused) as caught:
         exchange.import_file(laptop.store, path)
     assert snapshot(laptop.store.path) == before
+    assert sentence(caught.value) == str(caught.value)  # worded outside the store alike
     return caught.value.check
 
 

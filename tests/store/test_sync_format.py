@@ -27,6 +27,7 @@ from store.sync.bundle import Refused
 from store.sync.change import Change, Run, decode_values, encode_values, runs_of
 from tests.conftest import snapshot
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from words.errors import sentence
 
 
 @pytest.fixture
@@ -60,6 +61,7 @@ def refused(laptop: Laptop, path: Path) -> Refused:
     with pytest.raises(Refused) as caught:
         exchange.import_file(laptop.store, path)
     assert snapshot(laptop.store.path) == before
+    assert sentence(caught.value) == str(caught.value)  # worded outside the store alike
     return caught.value
 
 

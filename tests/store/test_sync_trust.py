@@ -21,6 +21,7 @@ from store.sync import roster as rosters
 from store.sync.bundle import Refused
 from tests.conftest import as_user, at, snapshot
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables, without_segments_of
+from words.errors import sentence
 
 
 def send(sender: Laptop, receiver: Laptop, tmp_path: Path, name: str) -> exchange.Receipt:
@@ -180,6 +181,7 @@ def test_deferred_changes_wait_for_what_they_need_and_an_origin_piling_them_up_i
     assert "15 of them wait here (the sync status lists them)" in str(
         refused.value
     )  # what status shows
+    assert sentence(refused.value) == str(refused.value)
     assert snapshot(a.store.path) == before
     monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 30)  # c allows more: it takes them
     assert send(b, c, tmp_path, "b2-to-c").deferred["escort"] == 10
