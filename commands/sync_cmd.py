@@ -25,6 +25,7 @@ from store.sync.keys import fingerprint
 from store.sync.receipt import FAILED
 from store.validate import visible
 from words import counts
+from words.receipts import as_json, said
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
@@ -144,7 +145,7 @@ def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
     for receipt in receipts:
         info(_receipt_sentence(receipt, labels), lines=True)
     if source.is_dir() and fmt == "json":
-        emit([r.as_dict() for r in receipts], fmt, output)
+        emit([_receipt_json(r) for r in receipts], fmt, output)
     elif source.is_dir():  # one table for the folder: a row per bundle and table
         rows = [
             {"from": r.sender, "result": r.result, **table}
@@ -153,7 +154,7 @@ def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
         ]
         emit(rows, fmt, output, ("from", "result", *RECEIPT_COLUMNS))
     elif fmt == "json":
-        emit(receipts[0].as_dict(), fmt, output)
+        emit(_receipt_json(receipts[0]), fmt, output)
     else:
         emit(receipts[0].tables(), fmt, output, RECEIPT_COLUMNS)
     _fail_if_refused(receipts)
@@ -190,11 +191,25 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     raise IntegrityFailure("; ".join(parts).capitalize() + ".")
 
 
+def _receipt_json(receipt: exchange.Receipt) -> dict[str, Any]:
+    """A receipt for a script: its warnings, alarms and gaps by stable code and params, each
+    with its ``text`` in words."""
+    found = receipt.as_dict()
+    for key, notices in (
+        ("gaps", receipt.gaps),
+        ("warnings", receipt.warnings),
+        ("alarms", receipt.alarms),
+    ):
+        found[key] = [as_json(n) for n in notices]
+    return found
+
+
 def _receipt_sentence(receipt: exchange.Receipt, labels: dict[str, str]) -> str:
     name = visible(Path(receipt.file).name)
     sender = visible(labels.get(receipt.sender, receipt.sender))
     if receipt.result in FAILED or receipt.result.startswith("not addressed"):
-        return f"{sender}/{name}: {receipt.result}. {' '.join(receipt.warnings)}".strip()
+        why = " ".join(said(n) for n in receipt.warnings)
+        return f"{sender}/{name}: {receipt.result}. {why}".strip()
     if receipt.result == "already applied":
         return f"{name} from {sender}: already applied; nothing changed."
     total = sum(receipt.applied.values())
@@ -214,9 +229,9 @@ def _receipt_sentence(receipt: exchange.Receipt, labels: dict[str, str]) -> str:
     if len(receipt.quarantined) > SHOWN:
         text += f"\n  ! … {len(receipt.quarantined) - SHOWN} more: `schildwacht sync quarantine`"
     for note in [*receipt.gaps, *receipt.warnings]:
-        text += f"\n  ! {visible(note)}"
+        text += f"\n  ! {visible(said(note))}"
     for alarm in receipt.alarms:
-        text += f"\n  !! {visible(alarm)}"
+        text += f"\n  !! {visible(said(alarm))}"
     if receipt.joined:
         text += (
             f"\nJoined team {visible(receipt.joined)}; compare the admin key with the admin's"

@@ -213,6 +213,12 @@ def import_with_cli(receiver: Laptop, bundle: Path) -> tuple[int, dict[str, Any]
     return result.exit_code, json.loads(result.stdout) if result.stdout else {}
 
 
+def texts(notices: list[dict[str, Any]]) -> list[str]:
+    """The words of a JSON receipt's warnings or alarms, each checked to carry a stable code."""
+    assert all(isinstance(n, dict) and n.get("code") for n in notices), notices
+    return [str(n["text"]) for n in notices]
+
+
 def tables_with(store: Store, table: str, rows: list[tuple[object, ...]]) -> dict[str, Any]:
     """The receiver's user tables as they must be: as now, plus exactly these rows."""
     expected = user_tables(store)

@@ -38,6 +38,7 @@ from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.receipt import FAILED
 from store.validate import visible
+from words.receipts import said
 
 from .. import labels
 from ..actions import Action, any_of
@@ -959,7 +960,7 @@ def _receipt_line(receipt: exchange.Receipt, team: rosters.Roster | None = None)
     name = visible(Path(receipt.file).name)
     sender = _sender(receipt, team)
     if receipt.result in FAILED:
-        why = f" ({visible(receipt.warnings[0])})" if receipt.warnings else ""
+        why = f" ({visible(said(receipt.warnings[0]))})" if receipt.warnings else ""
         return f"! {sender}/{name}: {receipt.result}{why}"
     if receipt.result not in ("applied", "partly applied"):
         return f"{sender}/{name}: {receipt.result}"
@@ -985,5 +986,5 @@ def _receipt_line(receipt: exchange.Receipt, team: rosters.Roster | None = None)
             held,
         ).format(n=held)
     for alarm in receipt.alarms:  # an audit trail cut or rewritten
-        line += "\n!! " + visible(alarm)
+        line += "\n!! " + visible(said(alarm))
     return line

@@ -19,9 +19,8 @@ from collections import Counter
 from collections.abc import Callable
 
 from .. import witness
-from ..clock import from_db, local_text
+from ..clock import from_db
 from ..db import Store, append_audit
-from ..findings import ahead_words
 from ..ids import uuid7
 from ..validate import visible
 from . import capture, forks, late, log, restored, session
@@ -30,6 +29,7 @@ from . import roster as rosters
 from .change import Run
 from .judge import Verdict
 from .keys import fingerprint
+from .notice import notice
 from .verify import Verified, too_many_waiting
 
 Progress = Callable[[str, int, int], None]
@@ -142,15 +142,12 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     _held_again(store, conn, checked)
     forks.set_aside(conn, now)
     receipt.quarantined += kept.quarantined_branches(conn, branches)
-    receipt.warnings += [f"Clash: {clash}" for clash in outcome.merged.clashes]
+    receipt.warnings += outcome.merged.clashes
     back = Counter(r.origin for r, kind, _d in outcome.flags if kind == "back_dated")
     for origin, count in sorted(back.items()):
         label = (checked.team.device(origin) or {"label": origin})["label"]
         example = next(d for r, k, d in outcome.flags if r.origin == origin and k == "back_dated")
-        receipt.warnings.append(
-            f"{label} dated {count} records more than an hour before it wrote them (e.g. "
-            f"{example}): its clock was set back, or they were back-dated; taken in, and noted"
-        )
+        receipt.warnings.append(notice("back_dated", label=label, count=count, example=example))
     _deferred_limit(conn, waiting)
     _note_sender(conn, checked)
     if fresh:
@@ -159,19 +156,18 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     _sender_ahead(conn, checked, now_ms, now)
     for origin, until in sorted(outcome.dated.items()):
         label = (checked.team.device(origin) or {"label": origin})["label"]
-        receipt.warnings.append(
-            f"{label} sent records dated ahead of this laptop's clock (up to "
-            f"{local_text(until)}): an assessment, a restriction, a decision or a signal's "
-            "step, an activity marked done before it ends; they wait until then"
-        )
+        receipt.warnings.append(notice("dated_ahead", label=label, until=from_db(until)))
     for conflict_id, table in _open_conflicts(conn).items():
         if conflict_id not in open_before:
             receipt.conflicts[table] += 1
     receipt.orphans = len(conn.execute("PRAGMA foreign_key_check").fetchall())
     keys = {d["id"]: d["sign"] for d in checked.team.devices}
-    receipt.alarms += witness.observe(
-        store, conn, checked.manifest, witness.labels(store), keys, checked.signed
-    )
+    receipt.alarms += [
+        notice("audit_alarm", alarm=alarm)
+        for alarm in witness.observe(
+            store, conn, checked.manifest, witness.labels(store), keys, checked.signed
+        )
+    ]
     _audit(store, conn, checked, fresh)
     _record_bundle(conn, checked, total, now)
 
@@ -309,8 +305,8 @@ def _keep_forks(
             f"number {proof.cut + 1} are set aside on every laptop. The admin revokes it "
             "and enrols it again after it is set up afresh"
         )
-        if alarm not in checked.receipt.alarms:
-            checked.receipt.alarms.append(alarm)
+        if notice("audit_alarm", alarm=alarm) not in checked.receipt.alarms:
+            checked.receipt.alarms.append(notice("audit_alarm", alarm=alarm))
             append_audit(
                 conn,
                 now,
@@ -322,19 +318,12 @@ def _keep_forks(
             )
     own = forks.note_own(conn, checked.own_forks)
     if own is not None:
-        checked.receipt.alarms.append(
-            f"this laptop forked its change log at number {own}: it signed two different "
-            f"versions of its changes after number {own}, as a laptop restored from an old "
-            f"copy of its database does. The team sets aside everything it wrote after number "
-            f"{own} (never applied on the other laptops). Ask the admin to revoke it and enrol "
-            "it again once it is set up afresh; enter that work again there"
-        )
+        checked.receipt.alarms.append(notice("own_fork", cut=own))
     for origin, count in sorted(checked.receipt.forked.items()):
         device = checked.team.device(origin)
         if device is not None and device["status"] == "active":
             checked.receipt.warnings.append(
-                f"{visible(device['label'])}'s chain forked: {count} of its segments were set "
-                "aside (the sync status lists them)"
+                notice("chain_forked", label=device["label"], count=count)
             )
     return {o: c for o, c in after.items() if before.get(o) != c}
 
@@ -405,9 +394,7 @@ def _clock_warnings(
 ) -> None:
     for origin, stamp in ahead.items():
         label = (checked.team.device(origin) or {"label": origin})["label"]
-        checked.receipt.warnings.append(
-            f"{label}'s clock is more than a day ahead; its changes wait"
-        )
+        checked.receipt.warnings.append(notice("clock_day_ahead", label=label))
         conn.execute(
             "INSERT INTO sync_skew (origin, hlc, seen_at) VALUES (?, ?, ?) ON CONFLICT (origin)"
             " DO UPDATE SET hlc = excluded.hlc, seen_at = excluded.seen_at",
@@ -433,10 +420,7 @@ def _sender_ahead(conn: sqlite3.Connection, checked: Verified, now_ms: int, now:
         return
     sender = checked.sender
     label = (checked.team.device(sender) or {"label": sender})["label"]
-    checked.receipt.warnings.append(
-        f"{label}'s clock is {ahead_words(ahead)} ahead of this laptop's: its edits win over "
-        "later ones until its clock is put right"
-    )
+    checked.receipt.warnings.append(notice("sender_ahead", label=label, ahead_ms=ahead))
     vector = checked.manifest.get("vector")
     own = vector.get(sender) if isinstance(vector, dict) else None
     seq = own if type(own) is int else 0

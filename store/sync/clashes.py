@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from .change import COUNTER_BITS
+from .notice import Notice, notice
 
 #: Per table: the columns of its unique key, and the one that takes the derived name.
 CLASH_KEYS = {
@@ -157,12 +158,12 @@ def _first_named(
     return (1 << 63, "") if row is None else first_order(int(row[0]), str(row[1]), enrolled)
 
 
-def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[str]:
+def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[Notice]:
     """Give each clash group's name to the row the team's roster binds it to (a laptop's
     enrolled operator), else to its row created first (stamp, device, id), and a derived name to the
-    others; return what was settled, in words (for the receipt)."""
+    others; return what was settled, as facts for the receipt (``clash_bound``, ``clash``)."""
     columns, renamed = CLASH_KEYS[table]
-    told = []
+    told: list[Notice] = []
     for group in sorted(set(groups), key=repr):
         values = dict(zip(columns, group, strict=True))
         name = values[renamed]
@@ -190,10 +191,9 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
                     (_free(conn, table, renamed, name, row_id), row_id),
                 )
             if ids:
+                kept_as = [derived(renamed, str(name), i) for i in ids]
                 told.append(
-                    f"{table}.{renamed} {str(name)[:60]!r} is bound by the team's roster to "
-                    "another laptop's operator: the rows given it elsewhere are kept as "
-                    + ", ".join(repr(derived(renamed, str(name), i)) for i in ids)
+                    notice("clash_bound", field=f"{table}.{renamed}", name=name, kept_as=kept_as)
                 )
             continue
         if len(ids) < 2:
@@ -206,10 +206,16 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
                 (_free(conn, table, renamed, name, row_id), row_id),
             )
         conn.execute(f"UPDATE {table} SET {renamed} = ? WHERE id = ?", (name, ids[0]))
+        kept_as = [derived(renamed, str(name), i) for i in ids[1:]]
         told.append(
-            f"{table}.{renamed} {str(name)[:60]!r} was given to {len(ids)} rows on different "
-            f"laptops: {ids[0][:13]} keeps it, the others are kept as "
-            + ", ".join(repr(derived(renamed, str(name), i)) for i in ids[1:])
+            notice(
+                "clash",
+                field=f"{table}.{renamed}",
+                name=name,
+                rows=len(ids),
+                keeper=ids[0],
+                kept_as=kept_as,
+            )
         )
     return told
 

@@ -31,6 +31,7 @@ from .export import (
     unsendable,
     version_vector,
 )
+from .notice import notice
 from .receipt import Receipt
 
 __all__ = [
@@ -106,9 +107,7 @@ def import_file(
         before = {o.ids for o in overlapping_handovers(store)}
         apply.apply(store, checked, progress)
         checked.receipt.warnings.extend(
-            f"handovers {o.ids[0][:13]} by {o.signed_by[0]} and {o.ids[1][:13]} by "
-            f"{o.signed_by[1]} are both signed and in force for overlapping periods; one "
-            "signer supersedes theirs (see the next handover draft)"
+            notice("handovers_overlap", ids=list(o.ids), signed_by=list(o.signed_by))
             for o in overlapping_handovers(store)
             if o.ids not in before
         )
@@ -256,5 +255,5 @@ def _refused(path: Path, refusal: StoreError) -> Receipt:
         FOLDER_RESULTS.get(check, "refused"),
         file=str(path),
         check=check,
-        warnings=[str(refusal)],
+        warnings=[notice("refused", error=refusal.code, facts=dict(refusal.params))],
     )

@@ -37,6 +37,7 @@ from ..db import integrity_errors
 from . import clashes, conflicts, facts
 from .capture import set_clocks
 from .change import EXISTENCE, Change, Run
+from .notice import Notice
 from .tables import SAME_FACT, TableShape, shapes
 
 Stamp = tuple[int, int, str]  # (cl, hlc, origin)
@@ -55,7 +56,7 @@ class Outcome:
     #: Rows to rebuild from the change log (``rebuild.rows``): the row of a fact the rule
     #: keeps (``facts``) that this laptop does not hold (``_the_same_fact``).
     revive: set[tuple[str, str]] = field(default_factory=set)
-    clashes: list[str] = field(default_factory=list)  # unique names settled, in words
+    clashes: list[Notice] = field(default_factory=list)  # unique names settled, as facts
 
 
 def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:

@@ -5,7 +5,11 @@ Its JSON form, one object per file, is part of the command-line contract::
 
     {file, bundle_id, origin, result, applied, skipped, deferred, conflicts,
      quarantined: [{device, seq, table, field, reason, ...}], tables: [...],
-     records_applied, records: [{table, applied, deferred}], ...}
+     records_applied, records: [{table, applied, deferred}],
+     warnings: [{code, ...params}], alarms: [{code, ...params}], gaps: [{code, ...params}], ...}
+
+Warnings, alarms and gaps are facts (``notice.Notice``): a stable ``code`` and its params;
+``words/receipts.py`` words them (the command line adds that sentence as ``text``).
 
 ``applied``, ``skipped``, ``deferred`` and ``conflicts`` and the ``tables`` entries count
 changes: one per field of a record (and one for its existence). ``records`` counts records per
@@ -23,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .notice import Notice
 from .quarantine import Quarantined
 
 #: Results after which the command exits 5 (with quarantined changes, it always does).
@@ -43,12 +48,13 @@ class Receipt:
         quarantined: the changes held because they broke a rule.
         labels: device id → label, for people.
         check: the check a refused file failed.
-        gaps: segments set aside because earlier changes are missing.
+        gaps: segments set aside because earlier changes are missing (``segment_missing``).
         set_aside: origins with too many waiting changes.
         over_limit: origins this import took past that limit.
         forked: per origin whose chain forked, its segments set aside (``forks.py``).
-        warnings: what a person should know, in words.
-        alarms: audit trails found cut or rewritten (exit 5).
+        warnings: what a person should know, as facts (``notice.Notice``; worded by
+            ``words.receipts``).
+        alarms: audit trails found cut or rewritten, chains forked (exit 5), as facts.
         orphans: changes to rows no longer here.
         joined: the team's name, when this was the welcome bundle.
         rows: per outcome (``applied``, ``deferred``), per table, the keys of the records
@@ -67,12 +73,12 @@ class Receipt:
     quarantined: list[Quarantined] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # device id → label, for people
     check: str = ""  # the check a refused file failed
-    gaps: list[str] = field(default_factory=list)
+    gaps: list[Notice] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)  # origins with too many waiting changes
     over_limit: list[str] = field(default_factory=list)  # origins this import took past it
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     #: an audit trail found cut or rewritten (this import's witnessing): exit 5
-    alarms: list[str] = field(default_factory=list)
+    alarms: list[Notice] = field(default_factory=list)
     #: per origin that forked its chain, how many of its segments were set aside
     forked: dict[str, int] = field(default_factory=dict)
     orphans: int = 0
@@ -153,11 +159,11 @@ class Receipt:
             "tables": self.tables(),
             "records_applied": sum(len(keys) for keys in self.rows.get("applied", {}).values()),
             "records": self.records(),
-            "gaps": self.gaps,
+            "gaps": [n.as_dict() for n in self.gaps],
             "set_aside": self.set_aside,
             "over_limit": self.over_limit,
-            "warnings": self.warnings,
-            "alarms": self.alarms,
+            "warnings": [n.as_dict() for n in self.warnings],
+            "alarms": [n.as_dict() for n in self.alarms],
             "forked": dict(self.forked),
             "orphans": self.orphans,
             "joined": self.joined,

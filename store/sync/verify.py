@@ -31,6 +31,7 @@ from . import roster as rosters
 from .bundle import Refused, sha256
 from .change import EXISTENCE, Run, changes_of
 from .forks import Branch, Proof
+from .notice import notice
 from .receipt import Receipt
 
 Progress = Callable[[str, int, int], None]
@@ -127,7 +128,7 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
     receipt.labels = {d["id"]: d["label"] for d in team.devices}
     checked = Verified(manifest, team, roster_is_new, pin, receipt, signed=(parts[0], parts[1]))
     if fork_alarm is not None:
-        receipt.alarms.append(fork_alarm)
+        receipt.alarms.append(notice("audit_alarm", alarm=fork_alarm))
         checked.admin_fork = fork_alarm
     if sender["id"] == store.device_id:
         receipt.result = "sent by this device"
@@ -288,8 +289,7 @@ def _new_segments(
     signed = _signed_segments(team, manifest, parts, known, progress, store.device_id, outside)
     if outside:
         receipt.warnings.append(
-            f"{len(outside)} segments by {len(set(outside))} devices outside this laptop's team "
-            "roster were not taken in"
+            notice("outside_roster", segments=len(outside), devices=len(set(outside)))
         )
     chain = {k: v[0] for k, v in known.items()} | {
         (s.origin, s.number): sha256(s.header_bytes) for s in signed
@@ -316,7 +316,9 @@ def _new_segments(
                 receipt.skipped[run.tbl] += len(run.cols)
             continue
         if segment.number > 1 and (segment.origin, segment.number - 1) not in known:
-            receipt.gaps.append(f"{label}: segment {segment.number - 1} missing")
+            receipt.gaps.append(
+                notice("segment_missing", label=segment.author["label"], number=segment.number - 1)
+            )
             continue
         if waiting.get(segment.origin, 0) > kept.MAX_DEFERRED_PER_ORIGIN:
             _too_many_waiting(segment, manifest, (waiting[segment.origin], 0), receipt)
@@ -734,29 +736,24 @@ def too_many_waiting(
     (``Refused``, one sentence); a relayed origin's are set aside, said in a warning."""
     label = visible(label)
     held, more = counts
-    where = (
-        f"{held:,} of them wait here (the sync status lists them)"
-        if held
-        else "none was stored: the sync status shows none waiting"
-    )
-    advice = (
-        f"{label} sent {held + more:,} changes that cannot be applied here yet (more than "
-        f"{kept.MAX_DEFERRED_PER_ORIGIN:,}; {where}). Upgrade Schildwacht on this laptop "
-        f"if {label} runs a newer version; otherwise ask the admin to revoke {label}. "
-        "Until then its changes are not taken in."
-    )
+    facts = {"label": label, "held": held, "total": held + more}
+    facts["limit"] = kept.MAX_DEFERRED_PER_ORIGIN
     if origin == sender:
-        raise Refused(
-            "deferred limit",
-            advice,
-            code="bundle_deferred_limit",
-            label=label,
-            held=held,
-            total=held + more,
-            limit=kept.MAX_DEFERRED_PER_ORIGIN,
+        where = (
+            f"{held:,} of them wait here (the sync status lists them)"
+            if held
+            else "none was stored: the sync status shows none waiting"
         )
-    if advice not in receipt.warnings:
-        receipt.warnings.append(advice)
+        advice = (
+            f"{label} sent {held + more:,} changes that cannot be applied here yet (more than "
+            f"{kept.MAX_DEFERRED_PER_ORIGIN:,}; {where}). Upgrade Schildwacht on this laptop "
+            f"if {label} runs a newer version; otherwise ask the admin to revoke {label}. "
+            "Until then its changes are not taken in."
+        )
+        raise Refused("deferred limit", advice, code="bundle_deferred_limit", **facts)
+    warning = notice("too_many_waiting", **facts)
+    if warning not in receipt.warnings:
+        receipt.warnings.append(warning)
         receipt.set_aside.append(origin)
 
 

@@ -13,6 +13,7 @@ from store.sync import exchange
 from tests.conftest import at
 from tests.sync_team import exchange_all, make_team, user_tables
 from words.handover import item_text
+from words.receipts import said_all
 
 
 def test_overlapping_signatures_from_two_laptops_stay_open_until_superseded(
@@ -28,7 +29,7 @@ def test_overlapping_signatures_from_two_laptops_stay_open_until_superseded(
         c.store, at(c.store, "2026-11-28 08:00"), at(c.store, "2026-11-28 16:00"), "C"
     )
     bundle = exchange.export(c.store, out=tmp_path / "c.swb")
-    (warning,) = exchange.import_file(a.store, bundle.path).warnings
+    (warning,) = said_all(exchange.import_file(a.store, bundle.path).warnings)
     assert warning == (
         f"handovers {early.id[:13]} by OPS-A and {late.id[:13]} by OPS-C are both signed and in"
         " force for overlapping periods; one signer supersedes theirs (see the next handover"

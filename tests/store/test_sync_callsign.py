@@ -17,6 +17,7 @@ from store.sync import roster as rosters
 from tests.conftest import NOW, snapshot
 from tests.hostile import Hostile, key
 from tests.sync_team import make_team
+from words.receipts import said_all
 
 
 def joined(root: Path, admin_store, name: str, callsign: str, clock: FixedClock):  # type: ignore[no-untyped-def]
@@ -114,7 +115,7 @@ def test_older_looking_ids_do_not_take_over_an_enrolled_callsign(
         ("staff", key(OLD_ID), "", None), *(("staff", key(OLD_ID), c, v) for c, v in fields.items())
     )
     receipt = exchange.import_file(a.store, Hostile(b, tmp_path).export())
-    assert any("OPS-A" in w for w in receipt.warnings)  # the clash, named
+    assert any("OPS-A" in w for w in said_all(receipt.warnings))  # the clash, named
     assert a.store.one("SELECT id FROM staff WHERE callsign = 'OPS-A'")[0] == admin_row
     renamed = a.store.one("SELECT callsign FROM staff WHERE id = ?", (OLD_ID,))[0]
     assert renamed.startswith("OPS-A-")

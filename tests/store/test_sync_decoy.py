@@ -15,6 +15,7 @@ from store.sync.clashes import derived
 from tests.conftest import as_user, snapshot
 from tests.hostile import Hostile, key
 from tests.sync_team import Laptop, exchange_all, make_team
+from words.receipts import said_all
 
 #: Uuid-shaped, and smaller than every id a store mints (a UUIDv7 starts with its time).
 SMALL = "00000000-0000-7000-8000-000000000000"
@@ -56,7 +57,7 @@ def test_a_later_creation_never_takes_a_held_name_whatever_its_id(
     receipt = exchange.import_file(a.store, c.export())
     assert not receipt.failed, [q.reason for q in receipt.quarantined]
     assert subjects.get_subject(a.store, "REIGER")  # judged as RT-0700's, not the decoy's
-    assert sum("Clash" in w for w in receipt.warnings) == 2
+    assert sum("Clash" in w for w in said_all(receipt.warnings)) == 2
     assert a.store.one("SELECT id FROM staff WHERE callsign = 'RT-0700'")[0] == real_staff
     assert a.store.one("SELECT id FROM subject WHERE code = 'KIEVIT'")[0] == real_subject
     decoy = a.store.one(

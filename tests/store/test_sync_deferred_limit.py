@@ -25,6 +25,7 @@ from tests.conftest import NOW, snapshot
 from tests.hostile import Hostile
 from tests.sync_team import Laptop, copied_laptops, exchange_all, make_team
 from words.errors import sentence
+from words.receipts import said_all
 
 GHOSTS = 3  # log entries about a missing activity: 11 records each wait for it
 
@@ -92,7 +93,8 @@ def test_relayed_rows_past_the_limit_are_set_aside_and_the_rest_applied(
     monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 11 * GHOSTS - 1)
     receipt = exchange.import_file(a.store, exchange.export(c.store, out=tmp_path / "c.swb").path)
     assert receipt.result == "partly applied" and receipt.set_aside == [b.id]
-    [warning] = receipt.warnings
+    [warning] = said_all(receipt.warnings)
+    assert receipt.warnings[0].code == "too_many_waiting"
     assert warning.startswith(f"laptop-b sent {11 * GHOSTS:,} changes"), warning
     assert a.store.one("SELECT count(*) FROM log_entry WHERE text = 'Van c'")[0] == 1
     assert a.store.one("SELECT count(*) FROM sync_deferred")[0] == 0

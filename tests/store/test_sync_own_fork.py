@@ -12,6 +12,7 @@ from store.clock import FixedClock
 from store.status import database_status
 from store.sync import exchange
 from tests.sync_team import copy_database, exchange_all, make_team
+from words.receipts import said_all
 
 
 def test_a_forked_laptop_is_told_where_it_forked(tmp_path: Path, clock: FixedClock) -> None:
@@ -28,7 +29,7 @@ def test_a_forked_laptop_is_told_where_it_forked(tmp_path: Path, clock: FixedClo
     exchange.import_file(a.store, two)
     assert database_status(b.store).forked_at is None
     receipt = exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
-    told = [alarm for alarm in receipt.alarms if alarm.startswith("this laptop forked")]
+    told = [alarm for alarm in said_all(receipt.alarms) if alarm.startswith("this laptop forked")]
     assert receipt.failed and len(told) == 1 and f"at number {kept}" in told[0]
     assert database_status(b.store).forked_at == kept
     assert any(
@@ -36,4 +37,4 @@ def test_a_forked_laptop_is_told_where_it_forked(tmp_path: Path, clock: FixedClo
         for f in findings.open_findings(b.store)
     )
     again = exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a2.swb").path)
-    assert not any(alarm.startswith("this laptop forked") for alarm in again.alarms)
+    assert not any(alarm.startswith("this laptop forked") for alarm in said_all(again.alarms))

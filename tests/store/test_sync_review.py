@@ -33,8 +33,10 @@ from tests.hostile import (
     key,
     outsider_bundle,
     tables_with,
+    texts,
 )
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from words.receipts import said_all
 
 
 @pytest.fixture(scope="module")
@@ -536,7 +538,7 @@ def test_an_assessment_dated_ahead_waits_and_pins_nothing(tmp_path: Path) -> Non
     )
     code, receipt = import_with_cli(b, exchange.export(a.store, out=tmp_path / "1.swb").path)
     assert code == 0 and receipt["deferred"] == 9 and receipt["applied"] == 0
-    assert any("dated ahead" in w for w in receipt["warnings"])
+    assert any("dated ahead" in w for w in texts(receipt["warnings"]))
     assert b.store.one("SELECT threat_level FROM subject")[0] == 4
     subjects.assess_threat(b.store, "BEVER", level=3)  # made meanwhile: shows at once
     assert b.store.one("SELECT threat_level FROM subject")[0] == 3
@@ -646,7 +648,7 @@ def test_a_laptop_whose_operator_the_team_knows_already_is_taken_in(tmp_path: Pa
     logbook.add_entry(e.store, "Dienst begonnen")
     code, receipt = import_with_cli(a, exchange.export(e.store, out=tmp_path / "e.swb").path)
     assert code == 0 and receipt["deferred"] == 0 and receipt["quarantined"] == []
-    assert any("Clash" in w for w in receipt["warnings"])
+    assert any("Clash" in w for w in texts(receipt["warnings"]))
     bound = e.store.one("SELECT id FROM staff WHERE callsign = 'RT-0700'")[0]
     assert a.store.one("SELECT id FROM staff WHERE callsign = 'RT-0700'")[0] == bound
     renamed = a.store.one("SELECT callsign FROM staff WHERE name = 'Added by the admin'")[0]
@@ -755,7 +757,7 @@ def test_one_name_given_twice_offline_ends_the_same_everywhere(tmp_path: Path, o
         second.store, exchange.export(first.store, out=tmp_path / "1.swb").path
     )
     assert not receipt.failed and not receipt.deferred
-    assert sum("Clash" in w for w in receipt.warnings) == 3
+    assert sum("Clash" in w for w in said_all(receipt.warnings)) == 3
     exchange.import_file(first.store, exchange.export(second.store, out=tmp_path / "2.swb").path)
     assert user_tables(a.store) == user_tables(d.store)
     listed = cli(d.store, "sync", "conflicts")  # for a person to look at: one person or two?
@@ -844,7 +846,7 @@ def test_a_rewritten_or_cut_audit_trail_is_caught_by_the_peers_and_at_home(
         code, receipt = import_with_cli(a, tmp_path / "b.swb")
         assert code == 5, receipt
         word = "rewritten" if mode == "rewrite" else "went backwards"
-        assert any(word in alarm for alarm in receipt["alarms"]), receipt["alarms"]
+        assert any(word in alarm for alarm in texts(receipt["alarms"])), receipt["alarms"]
         status = cli(a.store, "sync", "status")
         assert word in status.stderr, status.output
         items = handover.handover_content(handover.draft_handover(a.store))["assessment"]
@@ -1082,7 +1084,7 @@ def test_a_laptop_whose_clock_was_set_back_is_flagged_never_quarantined(
         flagged = a.store.tuples("SELECT DISTINCT detail FROM sync_flag")
         assert any("log_entry.at" in d for (d,) in flagged)
         assert not any("observed_at" in d for (d,) in flagged)
-        assert any("dated" in w and "laptop-b" in w for w in receipt["warnings"])
+        assert any("dated" in w and "laptop-b" in w for w in texts(receipt["warnings"]))
         assert "dates records back" in cli(a.store, "sync", "status").output
         items = handover.handover_content(handover.draft_handover(a.store))["assessment"]
         assert [i["ids"] for i in items if i["kind"] == "back_dated"] == [[b.laptop.id]]

@@ -17,7 +17,7 @@ from store import agenda, logbook, subjects
 from store.errors import PermissionDenied
 from store.sync import capture
 from tests.conftest import at, snapshot
-from tests.hostile import Hostile, build_template, copied_team, ids, import_with_cli, key
+from tests.hostile import Hostile, build_template, copied_team, ids, import_with_cli, key, texts
 from tests.store.test_sync_review import history, legal_entry, quarantined
 from tests.sync_team import Laptop, exchange_all, user_tables
 
@@ -107,7 +107,7 @@ def test_done_on_a_clock_ahead_waits_until_the_activity_has_ended_here(
         assert code == 0  # nothing refused: it waits, named (as records dated ahead do)
         assert user_tables(a.store) == must_be
         assert receipt["deferred"] == 1
-        assert any("done before it ends" in w for w in receipt["warnings"])
+        assert any("done before it ends" in w for w in texts(receipt["warnings"]))
         held = a.store.tuples("SELECT waits FROM sync_deferred")
         assert held == [("clock:2026-11-28T11:00:00Z",)]
 

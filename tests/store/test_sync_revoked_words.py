@@ -10,6 +10,7 @@ from store.sync import exchange
 from store.sync import roster as rosters
 from tests.conftest import snapshot
 from tests.sync_team import make_team
+from words.receipts import said_all
 
 
 def test_a_revoked_laptop_reads_that_it_was_revoked(tmp_path: Path, clock: FixedClock) -> None:
@@ -24,6 +25,6 @@ def test_a_revoked_laptop_reads_that_it_was_revoked(tmp_path: Path, clock: Fixed
     receipts = exchange.import_path(b.store, share)
     late = [r for r in receipts if r.result != "already applied"]
     assert [(r.result, r.check) for r in late] == [("refused", "revoked")]
-    assert "most likely this laptop was revoked from the team" in late[0].warnings[0]
-    assert "altered" not in late[0].warnings[0]
+    assert "most likely this laptop was revoked from the team" in said_all(late[0].warnings)[0]
+    assert "altered" not in said_all(late[0].warnings)[0]
     assert snapshot(b.store.path) == before

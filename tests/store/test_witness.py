@@ -17,6 +17,7 @@ from store.db import GENESIS_HASH, Store, audit_hash
 from store.errors import IntegrityFailure
 from store.sync import exchange
 from tests.sync_team import Laptop, make_team
+from words.receipts import said_all
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_an_import_flags_a_peer_whose_head_went_backwards(
     clock.advance(minutes=5)
     logbook.add_entry(store, "Na het knippen")  # a later change: its change log moved on
     receipt = send(a, b, tmp_path)
-    assert any("went backwards" in w for w in receipt.alarms), receipt.alarms
+    assert any("went backwards" in w for w in said_all(receipt.alarms)), receipt.alarms
     alarm = b.store.one(
         "SELECT device, detail FROM audit_event WHERE action = 'audit.witness_alarm'"
     )
@@ -140,7 +141,7 @@ def test_a_relayed_witness_tells_a_laptop_its_own_trail_changed(
     send(a, b, tmp_path)
     tamper(a, "UPDATE audit_event SET actor = 'SOMEONE-ELSE' WHERE seq = 2", rewrite_from=1)
     receipt = send(b, a, tmp_path)
-    assert any("this laptop's audit trail no longer holds" in w for w in receipt.alarms)
+    assert any("this laptop's audit trail no longer holds" in w for w in said_all(receipt.alarms))
 
 
 def test_a_rewritten_handover_is_caught_on_the_signer_and_on_the_receiver(

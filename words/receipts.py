@@ -1,0 +1,152 @@
+"""An import's receipt in words: each warning, alarm and gap (``store.sync.notice.Notice``).
+
+The store lists what a person should know about an import as facts (a code and its params);
+this module holds their one table of sentences, for the command line and the console alike.
+Labels and names a bundle carried are shown with control and bidi characters made visible;
+counts go through ``ngettext``; times are shown in Europe/Amsterdam.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from store.clock import local_text
+from store.sync.notice import Notice
+from store.validate import visible
+
+from . import _, ngettext
+from .errors import SENTENCES as REFUSALS
+from .errors import too_many_waiting
+
+
+def _label(p: Mapping[str, Any]) -> str:
+    return visible(str(p["label"]))
+
+
+def _kept_as(p: Mapping[str, Any]) -> str:
+    return ", ".join(repr(visible(str(name))) for name in p["kept_as"])
+
+
+def _name(p: Mapping[str, Any]) -> str:
+    return repr(visible(str(p["name"])[:60]))
+
+
+def ahead(ms: int) -> str:
+    """How far a clock is ahead, for people: minutes below two hours, else hours."""
+    minutes = ms // 60_000
+    if minutes < 120:
+        return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    return ngettext("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60)
+
+
+def _refused(p: Mapping[str, Any]) -> str:
+    words = REFUSALS.get(str(p["error"]))
+    facts = p.get("facts") or {}
+    return words(facts) if words is not None else str(facts.get("why", p["error"]))
+
+
+def _back_dated(p: Mapping[str, Any]) -> str:
+    return ngettext(
+        "{label} dated {count} record more than an hour before it wrote it (e.g. {example}): "
+        "its clock was set back, or it was back-dated; taken in, and noted",
+        "{label} dated {count} records more than an hour before it wrote them (e.g. "
+        "{example}): its clock was set back, or they were back-dated; taken in, and noted",
+        p["count"],
+    ).format(label=_label(p), count=p["count"], example=visible(str(p["example"])))
+
+
+def _chain_forked(p: Mapping[str, Any]) -> str:
+    return ngettext(
+        "{label}'s chain forked: {count} of its segments was set aside (the sync status lists it)",
+        "{label}'s chain forked: {count} of its segments were set aside (the sync status "
+        "lists them)",
+        p["count"],
+    ).format(label=_label(p), count=p["count"])
+
+
+def _outside(p: Mapping[str, Any]) -> str:
+    return ngettext(
+        "{n} segment by {devices} outside this laptop's team roster was not taken in",
+        "{n} segments by {devices} outside this laptop's team roster were not taken in",
+        p["segments"],
+    ).format(
+        n=p["segments"],
+        devices=ngettext("{n} device", "{n} devices", p["devices"]).format(n=p["devices"]),
+    )
+
+
+def _clash(p: Mapping[str, Any]) -> str:
+    return _(
+        "Clash: {field} {name} was given to {rows} rows on different laptops: {keeper} keeps "
+        "it, the others are kept as {kept_as}"
+    ).format(
+        field=p["field"],
+        name=_name(p),
+        rows=p["rows"],
+        keeper=str(p["keeper"])[:13],
+        kept_as=_kept_as(p),
+    )
+
+
+#: Notice code → its sentence (one table for every face).
+SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "audit_alarm": lambda p: visible(str(p["alarm"])),
+    "back_dated": _back_dated,
+    "chain_forked": _chain_forked,
+    "clash": _clash,
+    "clash_bound": lambda p: _(
+        "Clash: {field} {name} is bound by the team's roster to another laptop's operator: the "
+        "rows given it elsewhere are kept as {kept_as}"
+    ).format(field=p["field"], name=_name(p), kept_as=_kept_as(p)),
+    "clock_day_ahead": lambda p: _(
+        "{label}'s clock is more than a day ahead; its changes wait"
+    ).format(label=_label(p)),
+    "dated_ahead": lambda p: _(
+        "{label} sent records dated ahead of this laptop's clock (up to {until}): an "
+        "assessment, a restriction, a decision or a signal's step, an activity marked done "
+        "before it ends; they wait until then"
+    ).format(label=_label(p), until=local_text(p["until"])),
+    "handovers_overlap": lambda p: _(
+        "handovers {first} by {first_signer} and {second} by {second_signer} are both signed "
+        "and in force for overlapping periods; one signer supersedes theirs (see the next "
+        "handover draft)"
+    ).format(
+        first=str(p["ids"][0])[:13],
+        first_signer=visible(str(p["signed_by"][0])),
+        second=str(p["ids"][1])[:13],
+        second_signer=visible(str(p["signed_by"][1])),
+    ),
+    "outside_roster": _outside,
+    "own_fork": lambda p: _(
+        "this laptop forked its change log at number {cut}: it signed two different versions "
+        "of its changes after number {cut}, as a laptop restored from an old copy of its "
+        "database does. The team sets aside everything it wrote after number {cut} (never "
+        "applied on the other laptops). Ask the admin to revoke it and enrol it again once it "
+        "is set up afresh; enter that work again there"
+    ).format(cut=p["cut"]),
+    "refused": _refused,
+    "segment_missing": lambda p: _("{label}: segment {number} missing").format(
+        label=_label(p), number=p["number"]
+    ),
+    "sender_ahead": lambda p: _(
+        "{label}'s clock is {ahead} ahead of this laptop's: its edits win over later ones "
+        "until its clock is put right"
+    ).format(label=_label(p), ahead=ahead(int(p["ahead_ms"]))),
+    "too_many_waiting": lambda p: too_many_waiting({**p, "label": _label(p)}),
+}
+
+
+def said(notice: Notice) -> str:
+    """One warning, alarm or gap of a receipt in words."""
+    return SENTENCES[notice.code](notice.params)
+
+
+def said_all(notices: Iterable[Notice]) -> list[str]:
+    """Every warning, alarm or gap of a list in words, in order."""
+    return [said(n) for n in notices]
+
+
+def as_json(notice: Notice) -> dict[str, Any]:
+    """A notice for a script: its stable ``code`` and params, and its ``text`` in words."""
+    return {**notice.as_dict(), "text": said(notice)}
