@@ -436,7 +436,7 @@ def team_show(env: Env, fmt: str, output: str | None) -> None:
             "role": d["role"],
             "status": d["status"],
             "fingerprint": fingerprint(d["sign"]),
-            "enrolled_at": local_iso(d["enrolled_at"]),
+            "enrolled_at": local_iso(rosters.enrolled_at(d)),
         }
         for d in roster.devices
     ]

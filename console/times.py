@@ -1,5 +1,5 @@
-"""Times at the console's edge: any moment a record carries (an aware ``datetime``, or ISO text
-in UTC or with an offset) shown in Europe/Amsterdam, ``2026-11-28 14:00`` or ``14:00``."""
+"""Times at the console's edge: a moment a record carries (an aware ``datetime``; records carry
+no time as text) shown in Europe/Amsterdam, ``2026-11-28 14:00`` or ``14:00``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ from datetime import datetime
 from store.clock import local_text
 
 
-def at(value: datetime | str | None, *, date: bool = True) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return local_text(value, with_date=date)
+def at(value: datetime | None, *, date: bool = True) -> str:
+    """``value`` in Europe/Amsterdam (with its date unless ``date`` is False); "" for None."""
+    return "" if value is None else local_text(value, with_date=date)

@@ -30,6 +30,7 @@ from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
 from store import access, findings
+from store.clock import from_db
 from store.db import Store
 from store.errors import BadInput
 from store.machine import os_fault
@@ -111,7 +112,10 @@ def _value(conflict: status.Conflict, value: Any) -> str:
     if value is None:
         return "—"
     if conflict.column.endswith("_at") and isinstance(value, str):
-        return at(value)
+        try:  # a conflict's value is the column's stored text: read at this edge
+            return at(from_db(value))
+        except ValueError:
+            return visible(value)
     return str(value)
 
 

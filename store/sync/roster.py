@@ -18,12 +18,14 @@ import json
 import sqlite3
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pyrage
 
 from .. import access, db, machine, rules, validate
+from ..clock import from_db
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure, NotFound, RuleViolation
 from ..ids import uuid7
@@ -139,6 +141,23 @@ def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
             "The team roster is not signed by this team's admin key.", code="roster_not_signed"
         )
     return Roster(body, signature, data)
+
+
+def enrolled_at(device: dict[str, Any]) -> datetime | None:
+    """When the roster enrolled a device: the time it signed, read once here.
+
+    Args:
+        device: one entry of a roster's ``devices``.
+
+    Returns:
+        An aware UTC datetime, or None when the entry names no readable time (a roster
+        written before enrolment times were kept).
+    """
+    value = device.get("enrolled_at")
+    try:
+        return from_db(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
 
 
 def twin(held: Roster | None, offered: Roster) -> bool:

@@ -162,19 +162,10 @@ def peers(store: Store) -> list[Peer]:
                 waiting[device["id"]].count if device["id"] in waiting else 0,
                 waiting[device["id"]].since if device["id"] in waiting else None,
                 str(author[0]) if author else "",
-                _enrolled_at(device),
+                rosters.enrolled_at(device),
             )
         )
     return found
-
-
-def _enrolled_at(device: dict[str, Any]) -> datetime | None:
-    """When the roster enrolled the device, or None when it names no readable time."""
-    value = device.get("enrolled_at")
-    try:
-        return from_db(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
 
 
 def last_sent(store: Store) -> datetime | None:
