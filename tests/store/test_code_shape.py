@@ -243,7 +243,10 @@ def test_every_public_store_function_names_its_arguments() -> None:
 
 
 def test_the_args_reader_reads_google_style() -> None:
-    doc = "One line.\n\nArgs:\n    start: UTC.\n    *names: all of them.\n    limit (int): at most\n        this.\n\nReturns:\n    x: not an argument.\n"
+    doc = (
+        "One line.\n\nArgs:\n    start: UTC.\n    *names: all of them.\n"
+        "    limit (int): at most\n        this.\n\nReturns:\n    x: not an argument.\n"
+    )
     assert _named_in_args(doc) == {"start", "names", "limit"}
     assert _named_in_args("One line naming start: nothing.") == set()
 
