@@ -490,6 +490,12 @@ def home_organisation(units: list[Unit]) -> str:
     """The organisation with the most units (the first of them in the catalogue on a tie):
     the one whose regional units protect most subjects (``Politie`` in the shipped catalogue).
 
+    Args:
+        units: the catalogue's units, in its order.
+
+    Returns:
+        The organisation's name.
+
     Raises:
         BadInput: a catalogue with no units.
     """
@@ -502,6 +508,12 @@ def default_unit(units: list[Unit]) -> str:
     """The unit a new operator belongs to unless told otherwise: the first national unit of the
     home organisation (``home_organisation``), else its first unit (``DKDB`` in the shipped
     catalogue).
+
+    Args:
+        units: the catalogue's units, in its order.
+
+    Returns:
+        The unit's code.
 
     Raises:
         BadInput: a catalogue with no units.

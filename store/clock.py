@@ -86,7 +86,11 @@ class FixedClock:
         return self.at
 
     def advance(self, **delta: float) -> None:
-        """Move the fixed time on by ``timedelta(**delta)`` (``hours=2``)."""
+        """Move the fixed time on by ``timedelta(**delta)`` (``hours=2``).
+
+        Args:
+            **delta: a ``timedelta``'s keywords (``hours=2``, ``minutes=-5``).
+        """
         self.at = self.at + timedelta(**delta)
 
 

@@ -362,18 +362,35 @@ class Store:
         return self.conn.execute(sql, params).fetchall()
 
     def tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Plain tuples, for bulk reads where row objects would cost more than the query."""
+        """Plain tuples, for bulk reads where row objects would cost more than the query.
+
+        Args:
+            sql: one SELECT statement, with ``?`` placeholders.
+            params: the values of its placeholders.
+
+        Returns:
+            Every row selected, as a plain tuple.
+        """
         cursor = self.conn.cursor()
         cursor.row_factory = None
         return cursor.execute(sql, params).fetchall()
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        """The first row ``sql`` selects, or None (read only, as ``query``)."""
+        """The first row ``sql`` selects, or None (read only, as ``query``).
+
+        Args:
+            sql: one SELECT statement, with ``?`` or ``:name`` placeholders.
+            params: the values of its placeholders (a sequence, or a mapping by name).
+        """
         row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
 
     def meta(self, key: str) -> str | None:
-        """A value of the database's ``meta`` table (``device_id``, ``schema``…), or None."""
+        """A value of the database's ``meta`` table (``device_id``, ``schema``…), or None.
+
+        Args:
+            key: the key (``device_id``, ``schema``…).
+        """
         row = self.one("SELECT value FROM meta WHERE key = ?", (key,))
         return None if row is None else str(row[0])
 
@@ -451,7 +468,18 @@ class Store:
     def switch_user(self, user: str, secret: SecretSource) -> access.ActingPerson:
         """Act as another person from now on (the console's Switch user): the operator without
         more ado, anyone else with their secret. Raises ``PermissionDenied`` (nothing changes)
-        on a wrong or missing secret; returns the new actor."""
+        on a wrong or missing secret; returns the new actor.
+
+        Args:
+            user: the callsign of the person to act as.
+            secret: where their secret comes from (none needed for this database's operator).
+
+        Returns:
+            The new acting person.
+
+        Raises:
+            PermissionDenied: a wrong or missing secret; nothing changes.
+        """
         callsign = self._prove(user, secret)
         with self._lock:
             self._user = callsign
@@ -471,7 +499,15 @@ class Store:
         return int(self.clock.now().timestamp() * 1000)
 
     def seal(self, actor: str | None = None) -> int:
-        """Seal captured changes into the change log; inside a write transaction."""
+        """Seal captured changes into the change log; inside a write transaction.
+
+        Args:
+            actor: who made the changes (default: the acting user, else the operator, else
+                ``system``).
+
+        Returns:
+            How many changes were sealed.
+        """
         from .sync import capture  # loaded by the first write, not by a reading command
 
         who = actor or self._user or self.meta("operator") or "system"
@@ -594,7 +630,11 @@ class Store:
 
     def target(self, value: str) -> str:
         """Name the id the innermost open write concerns, once the block has resolved it
-        inside the transaction (an id typed as a prefix, say); returns ``value``."""
+        inside the transaction (an id typed as a prefix, say); returns ``value``.
+
+        Args:
+            value: the id the write concerns, resolved (a whole id, not a prefix).
+        """
         self._local.targets[-1] = value
         return value
 

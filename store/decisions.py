@@ -77,6 +77,19 @@ def add_decision(
     with a place (``mayor:Havenstad``); ``tailored`` a *maatwerk* reason or None; ``supersedes``
     the id (or prefix) of the same subject's record it replaces. Returns the record as stored.
 
+    Args:
+        person: the subject's code name.
+        step: ``decision``, ``execution`` or ``monitoring``.
+        rationale: why (not empty).
+        authority: the competent authority of the subject's domain (``nctv``; ``prosecutor`` or
+            ``mayor``), optionally with a place (``mayor:Havenstad``).
+        document: the reference of its document (not empty).
+        tailored: a *maatwerk* reason, or None.
+        supersedes: the id (or prefix) of the same subject's record it replaces, or None.
+
+    Returns:
+        The record as stored.
+
     Raises:
         PermissionDenied: the acting person may not adopt decisions (``decision.adopt``).
         NotFound: no such subject, or no record to supersede.

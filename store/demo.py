@@ -190,7 +190,22 @@ def generate_demo(
     days: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> DemoSummary:
-    """Fill an empty database with the synthetic dataset; refuse a database that has subjects."""
+    """Fill an empty database with the synthetic dataset; refuse a database that has subjects.
+
+    Args:
+        seed: the random seed (0 or more): the same seed gives the same data.
+        scale: one of ``SCALES`` (``small``…).
+        start: the first local day of the agenda (default: today).
+        days: how many days of agenda (default: the scale's).
+        progress: called with (stage, done, total), or None.
+
+    Returns:
+        What was made, counted.
+
+    Raises:
+        PermissionDenied: the acting person may not write staff.
+        BadInput: an unknown scale, a bad seed, or a database that has subjects already.
+    """
     access.require(store.actor, "staff.write")
     validate.integer(seed, "The seed", low=0, high=validate.INT64_MAX)
     if scale not in SCALES:
@@ -224,7 +239,18 @@ def fill(
 ) -> DemoSummary:
     """Write the dataset's rows through ``conn``, inside the caller's transaction; ``store``
     gives the catalogue, this device and its operator. (The bench writes the same rows into a
-    database without triggers: the floor ``demo`` is measured against.)"""
+    database without triggers: the floor ``demo`` is measured against.)
+
+    Args:
+        seed: the random seed.
+        scale: one of ``SCALES``.
+        start: the first local day of the agenda, or None for today.
+        days: how many days of agenda, or None for the scale's.
+        progress: called with (stage, done, total), or None.
+
+    Returns:
+        What was made, counted.
+    """
     size = SCALES[scale]
     rng = random.Random(seed)
     first_day = start or today(store.clock)

@@ -71,7 +71,14 @@ def _labels(store: Store) -> dict[str, str]:
 
 
 def witness_alarms(store: Store, since: str | None = None) -> list[Finding]:
-    """Alarms raised at import about a laptop's audit trail (cut, rewritten)."""
+    """Alarms raised at import about a laptop's audit trail (cut, rewritten).
+
+    Args:
+        since: stored UTC text: only events from then on (None: every one).
+
+    Returns:
+        One finding per alarm, oldest first.
+    """
     from .witness import ALARM_ACTION
 
     found = []
@@ -148,7 +155,14 @@ def secrets_set_by_others(store: Store) -> list[Finding]:
 
 
 def secret_set_by(store: Store, callsign: str) -> str | None:
-    """Who last set ``callsign``'s secret here, when it was not ``callsign`` themselves."""
+    """Who last set ``callsign``'s secret here, when it was not ``callsign`` themselves.
+
+    Args:
+        callsign: the person's callsign.
+
+    Returns:
+        The callsign of who set it, or None.
+    """
     row = store.one(
         "SELECT x.set_by FROM staff_secret x JOIN staff s ON s.id = x.staff_id"
         " WHERE s.callsign = ? AND x.set_by != s.callsign",
@@ -158,7 +172,14 @@ def secret_set_by(store: Store, callsign: str) -> str | None:
 
 
 def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
-    """Writes made outside Schildwacht and sealed on their own at the next action."""
+    """Writes made outside Schildwacht and sealed on their own at the next action.
+
+    Args:
+        since: stored UTC text: only events from then on (None: every one).
+
+    Returns:
+        One finding per sealed outside write, oldest first.
+    """
     found = []
     for seq, at, detail in store.tuples(
         "SELECT seq, at, detail FROM audit_event WHERE action = ? AND at >= ? ORDER BY seq",
@@ -215,7 +236,14 @@ def own_refused(store: Store) -> list[Finding]:
 
 def own_fork(cut: int | None) -> list[Finding]:
     """This laptop's change log forked at ``cut`` (the team proved it): what it wrote after
-    that is set aside on every other laptop, for good."""
+    that is set aside on every other laptop, for good.
+
+    Args:
+        cut: the last number of this laptop's changes the team keeps, or None (no fork known).
+
+    Returns:
+        One finding, or none.
+    """
     if cut is None:
         return []
     return [
@@ -230,7 +258,14 @@ def own_fork(cut: int | None) -> list[Finding]:
 
 
 def back_dated(store: Store, since: str | None = None) -> list[Finding]:
-    """Laptops whose records were dated well before they were written."""
+    """Laptops whose records were dated well before they were written.
+
+    Args:
+        since: stored UTC text: only events from then on (None: every one).
+
+    Returns:
+        One finding per laptop.
+    """
     labels = _labels(store)
     return [
         Finding(
@@ -253,14 +288,25 @@ def back_dated(store: Store, since: str | None = None) -> list[Finding]:
 
 
 def ahead_words(ms: int) -> str:
-    """How far a clock is ahead, for people: minutes below two hours, else hours."""
+    """How far a clock is ahead, for people: minutes below two hours, else hours.
+
+    Args:
+        ms: how far ahead, in milliseconds.
+    """
     minutes = ms // 60_000
     return f"{minutes} minutes" if minutes < 120 else f"{minutes // 60} hours"
 
 
 def clock_ahead(store: Store, since: str | None = None) -> list[Finding]:
     """Laptops whose clock was ahead of this one's when they wrote a bundle: the latest time
-    each was seen ahead, and by how much."""
+    each was seen ahead, and by how much.
+
+    Args:
+        since: stored UTC text: only events from then on (None: every one).
+
+    Returns:
+        One finding per laptop, by origin.
+    """
     labels = _labels(store)
     found = []
     for origin, detail, at in store.tuples(
@@ -293,7 +339,14 @@ def since_last_handover(store: Store) -> str | None:
 
 
 def open_findings(store: Store, since: str | None = None) -> list[Finding]:
-    """Everything still open, and the events since ``since`` (every one without it)."""
+    """Everything still open, and the events since ``since`` (every one without it).
+
+    Args:
+        since: stored UTC text: only events from then on (None: every one).
+
+    Returns:
+        The findings, audit trail alarms first.
+    """
     return [
         *witness_alarms(store, since),
         *clashes(store),

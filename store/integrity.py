@@ -36,7 +36,12 @@ def finish_migrations(conn: sqlite3.Connection, from_version: int) -> None:
     """After migrations, inside the last one's transaction: re-create the capture triggers (a
     migration may have rebuilt a table; a database from before sync queues its existing rows so
     they reach the other laptops), drop the old table switch nothing reads any more, and keep an
-    older change log as runs."""
+    older change log as runs.
+
+    Args:
+        from_version: the schema version the database had before these migrations (0: a new
+            database).
+    """
     from .sync import capture, log  # the change log's code: loaded when something changes
 
     capture.install_triggers(conn, baseline=0 < from_version < capture.SYNC_SCHEMA)
@@ -118,7 +123,15 @@ class Findings:
 
 def purpose(name: str, kind: str | None = None) -> str:
     """What a guard protects, in a few words, for the refusal; ``kind`` is what an unexpected
-    object is in the database (a planted view is named a view, not a trigger)."""
+    object is in the database (a planted view is named a view, not a trigger).
+
+    Args:
+        name: the guard's name (a trigger or view).
+        kind: what the object found in the database is (``trigger``, ``view``, ``table``…), or None.
+
+    Returns:
+        A few words: ``R1``, ``audit trail``, ``sync capture``…
+    """
     from .sync import capture
 
     if name.startswith(capture.TRIGGER_PREFIX):
@@ -137,7 +150,14 @@ def purpose(name: str, kind: str | None = None) -> str:
 
 
 def digest(guards: dict[str, tuple[str, str]]) -> str:
-    """The SHA-256 of a set of guards (name, type, exact SQL) at this schema version."""
+    """The SHA-256 of a set of guards (name, type, exact SQL) at this schema version.
+
+    Args:
+        guards: name → (type, exact SQL) of each guard.
+
+    Returns:
+        The hex SHA-256.
+    """
     hashed = sha256(str(migrations.SCHEMA_VERSION).encode())
     for name in sorted(guards):
         kind, sql = guards[name]
@@ -175,7 +195,15 @@ def check(conn: sqlite3.Connection) -> Findings:
 
 
 def refusal(findings: Findings, path: str) -> IntegrityFailure:
-    """The refusal to open a database whose guards were changed outside Schildwacht."""
+    """The refusal to open a database whose guards were changed outside Schildwacht.
+
+    Args:
+        findings: what the check of the guards found.
+        path: the database file, for the message.
+
+    Returns:
+        The ``IntegrityFailure`` to raise (code ``guards_changed``, or the capture's own).
+    """
     from .sync import capture
 
     if findings.only_capture_missing:
@@ -192,7 +220,11 @@ def refusal(findings: Findings, path: str) -> IntegrityFailure:
 
 
 def restore(conn: sqlite3.Connection, findings: Findings) -> None:
-    """Put the reference guards back; inside the caller's transaction (``db repair``)."""
+    """Put the reference guards back; inside the caller's transaction (``db repair``).
+
+    Args:
+        findings: what the check of the guards found: unexpected, altered and missing guards.
+    """
     expected = reference()
     for name in findings.unexpected + findings.altered:
         kind = _kind(conn, name)

@@ -42,6 +42,18 @@ def init_database(
     default ``catalogue.default_unit``. Made with a fixed clock (tests, demos), the database is
     marked so (meta, first audit event): only such a one honours ``SCHILDWACHT_NOW``.
 
+    Args:
+        path: the new database file (it must not exist, or be empty).
+        callsign: the operator's callsign.
+        name: the operator's name (may be empty).
+        role: the operator's role (default ``admin``).
+        unit: the operator's unit (default: ``catalogue.default_unit``).
+        catalogue: a catalogue file (default: the shipped one).
+        clock: the clock (default: the system clock; a fixed one marks the database).
+        device_label: this device's label in a team, or None.
+        passphrase: encrypts the device keys when given (at least 8 characters).
+        secret: the operator's secret here.
+
     Raises:
         BadInput: the file exists; a bad catalogue, callsign, unit, passphrase or secret.
     """

@@ -36,7 +36,12 @@ class Signers:
 
     def note(self, author: object, device: object) -> str | None:
         """The signing laptop's label when a record came from another laptop than ``author``'s own,
-        else None."""
+        else None.
+
+        Args:
+            author: who the record names as its author (a callsign).
+            device: the id of the laptop that signed it.
+        """
         if not isinstance(device, str) or not device or device == self.here:
             return None  # written here: this laptop proved who acted
         if device in self.own.get(str(author).strip().upper(), set()):
@@ -44,6 +49,11 @@ class Signers:
         return self.labels.get(device, "this laptop" if device == self.here else device[:13])
 
     def shown(self, author: object, device: object) -> str:
-        """``author``, with ``via LAPTOP`` when another laptop than their own signed it."""
+        """``author``, with ``via LAPTOP`` when another laptop than their own signed it.
+
+        Args:
+            author: who the record names as its author (a callsign).
+            device: the id of the laptop that signed it.
+        """
         note = self.note(author, device)
         return str(author) if note is None else f"{author} via {note}"

@@ -33,7 +33,11 @@ class HeldQualification:
     valid_until: date | None
 
     def valid_on(self, day: date) -> bool:
-        """Whether it counts for work on ``day`` (a local calendar date; R8)."""
+        """Whether it counts for work on ``day`` (a local calendar date; R8).
+
+        Args:
+            day: a local (Europe/Amsterdam) calendar date.
+        """
         return self.valid_until is None or day <= self.valid_until
 
 

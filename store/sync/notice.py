@@ -31,7 +31,15 @@ class Notice:
 
 
 def notice(code: str, **params: Any) -> Notice:
-    """A notice of ``code`` with ``params`` (keyword arguments read as the facts)."""
+    """A notice of ``code`` with ``params`` (keyword arguments read as the facts).
+
+    Args:
+        code: what happened (a key of ``words.receipts.SENTENCES``).
+        **params: the facts its words are made of.
+
+    Returns:
+        The notice.
+    """
     return Notice(code, params)
 
 

@@ -86,7 +86,13 @@ class Receipt:
     rows: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def record(self, outcome: str, table: str, key: str) -> None:
-        """A change to the record ``key`` of ``table`` was applied (or deferred)."""
+        """A change to the record ``key`` of ``table`` was applied (or deferred).
+
+        Args:
+            outcome: ``applied`` or ``deferred``.
+            table: the record's table.
+            key: the record's primary key (JSON text).
+        """
         self.rows.setdefault(outcome, {}).setdefault(table, set()).add(key)
 
     def records(self) -> list[dict[str, Any]]:
