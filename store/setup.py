@@ -36,26 +36,14 @@ def init_database(
     passphrase: str | None = None,
     secret: str | None = None,
 ) -> Store:
-    """Create and seed a new database; return it opened as its operator.
-
-    ``secret``: the operator's secret here (``schildwacht init`` always sets one); ``unit``: by
-    default ``catalogue.default_unit``. Made with a fixed clock (tests, demos), the database is
-    marked so (meta, first audit event): only such a one honours ``SCHILDWACHT_NOW``.
+    """Create and seed a new database; return it opened as its operator. Raises ``BadInput``:
+    the file exists; a bad catalogue, callsign, unit, passphrase or secret.
 
     Args:
-        path: the new database file (it must not exist, or be empty).
-        callsign: the operator's callsign.
-        name: the operator's name (may be empty).
-        role: the operator's role (default ``admin``).
-        unit: the operator's unit (default: ``catalogue.default_unit``).
-        catalogue: a catalogue file (default: the shipped one).
-        clock: the clock (default: the system clock; a fixed one marks the database).
-        device_label: this device's label in a team, or None.
-        passphrase: encrypts the device keys when given (at least 8 characters).
-        secret: the operator's secret here.
-
-    Raises:
-        BadInput: the file exists; a bad catalogue, callsign, unit, passphrase or secret.
+        path, callsign, name, role, unit: the new file (absent or empty); the operator's
+            (unit by default ``catalogue.default_unit``).
+        catalogue, clock, device_label, passphrase, secret: the catalogue file; the clock (a
+            fixed one lets ``SCHILDWACHT_NOW`` in); team label; keys' passphrase; the secret.
     """
     data = load_catalogue(catalogue)
     callsign = normalise_callsign(callsign)
