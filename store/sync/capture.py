@@ -38,7 +38,14 @@ SYNC_SCHEMA = 3
 
 
 def trigger_statements(table: TableShape) -> list[tuple[str, str]]:
-    """(name, CREATE TRIGGER …) for the table's insert, update and delete capture."""
+    """(name, CREATE TRIGGER …) for the table's insert, update and delete capture.
+
+    Args:
+        table: the table's shape as this database has it.
+
+    Returns:
+        (name, SQL) per trigger.
+    """
     changed = (
         "json_array("
         + ", ".join(f"CASE WHEN OLD.{c} IS NOT NEW.{c} THEN '{c}' END" for c in table.synced)
@@ -86,6 +93,9 @@ def install_triggers(conn: sqlite3.Connection, *, baseline: bool) -> None:
 
     ``baseline`` queues every existing row as inserted: for a database that existed before
     sync, so its rows reach the other laptops too.
+
+    Args:
+        baseline: queue every existing row as inserted.
     """
     for row in conn.execute(
         "SELECT name FROM main.sqlite_master WHERE type = 'trigger' AND name LIKE ?",
@@ -108,7 +118,15 @@ def install_triggers(conn: sqlite3.Connection, *, baseline: bool) -> None:
 
 
 def missing_refusal(missing: set[str], path: str) -> IntegrityFailure:
-    """The refusal to open a database whose capture triggers are missing."""
+    """The refusal to open a database whose capture triggers are missing.
+
+    Args:
+        missing: the names of the triggers missing.
+        path: the database file, for the message.
+
+    Returns:
+        The ``IntegrityFailure`` to raise.
+    """
     return IntegrityFailure(
         f"{path} lacks {len(missing)} sync capture triggers (e.g. {sorted(missing)[0]}): "
         "something rewrote its tables outside Schildwacht, and changes made now would never "
@@ -191,20 +209,38 @@ def read_hlc(conn: sqlite3.Connection) -> int:
 
 
 def next_hlc(conn: sqlite3.Connection, now_ms: int) -> int:
-    """A stamp later than every stamp this device issued or trusted, and not behind the wall."""
+    """A stamp later than every stamp this device issued or trusted, and not behind the wall.
+
+    Args:
+        now_ms: the wall clock, milliseconds since the epoch (UTC).
+
+    Returns:
+        The stamp (a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by
+            ``COUNTER_BITS``, plus a counter.), also stored as the last one issued.
+    """
     stamp = max(read_hlc(conn) + 1, now_ms << COUNTER_BITS)
     write_hlc(conn, stamp)
     return stamp
 
 
 def observe_hlc(conn: sqlite3.Connection, seen: int, now_ms: int) -> None:
-    """Move the clock past a received stamp, unless that stamp is more than a day ahead."""
+    """Move the clock past a received stamp, unless that stamp is more than a day ahead.
+
+    Args:
+        seen: the received stamp.
+        now_ms: the wall clock, milliseconds since the epoch (UTC).
+    """
     if hlc_wall_ms(seen) <= now_ms + DAY_MS and seen > read_hlc(conn):
         write_hlc(conn, seen)
 
 
 def write_hlc(conn: sqlite3.Connection, stamp: int) -> None:
-    """Store ``stamp`` as the last stamp issued or trusted (callers only move it forward)."""
+    """Store ``stamp`` as the last stamp issued or trusted (callers only move it forward).
+
+    Args:
+        stamp: the stamp (a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by
+            ``COUNTER_BITS``, plus a counter.).
+    """
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -213,7 +249,11 @@ def write_hlc(conn: sqlite3.Connection, stamp: int) -> None:
 
 
 def last_seq(conn: sqlite3.Connection, origin: str) -> int:
-    """The highest sequence number of ``origin``'s changes held here (0 for none)."""
+    """The highest sequence number of ``origin``'s changes held here (0 for none).
+
+    Args:
+        origin: a device id.
+    """
     return log.last_seq(conn, origin)
 
 
@@ -234,7 +274,19 @@ Record = Change
 
 def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
     """Seal pending rows into change records; return how many records were written. Raise
-    ``IntegrityFailure`` (nothing written) when a queued row is not one Schildwacht wrote."""
+    ``IntegrityFailure`` (nothing written) when a queued row is not one Schildwacht wrote.
+
+    Args:
+        origin: this device's id.
+        actor: who made the changes (a callsign, or ``system``).
+        now_ms: the wall clock, milliseconds since the epoch (UTC).
+
+    Returns:
+        How many change records were written.
+
+    Raises:
+        IntegrityFailure: a queued row no trigger wrote; nothing written.
+    """
     malformed = malformed_pending(conn)
     if malformed:
         raise malformed_refusal(malformed)
@@ -405,13 +457,28 @@ def clear_malformed_pending(conn: sqlite3.Connection) -> int:
 
 def set_aside_malformed(conn: sqlite3.Connection, me: str) -> int:
     """``db repair``: this laptop's own change log rows no Schildwacht wrote, set aside
-    (``log.set_aside_malformed``); how many."""
+    (``log.set_aside_malformed``); how many.
+
+    Args:
+        me: this device's id.
+
+    Returns:
+        How many rows were set aside.
+    """
     return log.set_aside_malformed(conn, me)
 
 
 def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:
     """The refusal (exit 5) to seal a queue holding rows no trigger wrote: ``found`` is what
-    ``malformed_pending`` returned; it names the first and ``db repair``."""
+    ``malformed_pending`` returned; it names the first and ``db repair``.
+
+    Args:
+        found: (id, what is wrong) of each queued row no trigger wrote, as ``malformed_pending``
+            returns them.
+
+    Returns:
+        The ``IntegrityFailure`` to raise.
+    """
     rows = f"{len(found)} row{'' if len(found) == 1 else 's'}"
     return IntegrityFailure(
         f"This database was changed outside Schildwacht: its queue of changes to send holds "
@@ -513,7 +580,13 @@ def _values(
 
 
 def touch(conn: sqlite3.Connection, table: str, pk: str, col: str) -> None:
-    """Queue a field to be sealed even if its value did not change (a conflict resolution)."""
+    """Queue a field to be sealed even if its value did not change (a conflict resolution).
+
+    Args:
+        table: the table.
+        pk: the row key (JSON text).
+        col: the column.
+    """
     conn.execute(
         "INSERT INTO sync_pending (tbl, pk, op, cols) VALUES (?, ?, 'touch', json_array(?))",
         (table, pk, col),
@@ -548,7 +621,12 @@ def _causal_lengths(conn: sqlite3.Connection, table: str) -> dict[str, int]:
 def set_clocks(
     conn: sqlite3.Connection, stamps: Iterable[tuple[str, str, str, int, int, str]]
 ) -> None:
-    """Record (tbl, pk, col, cl, hlc, origin) as the stamp each field now holds."""
+    """Record (tbl, pk, col, cl, hlc, origin) as the stamp each field now holds.
+
+    Args:
+        stamps: (tbl, pk, col, cl, hlc, origin) per field: cl the causal length (odd: the row
+            exists), hlc its stamp.
+    """
     rows = stamps if isinstance(stamps, list) else list(stamps)
     if not rows:
         return

@@ -88,7 +88,11 @@ class Change(NamedTuple):
 
 
 def as_changes(rows: object) -> list[Change]:
-    """Rows of ``SELECT {COLUMNS} FROM sync_change`` as ``Change`` records."""
+    """Rows of ``SELECT {COLUMNS} FROM sync_change`` as ``Change`` records.
+
+    Args:
+        rows: the rows selected (tuples in ``COLUMNS`` order).
+    """
     return [Change(*row) for row in rows]  # type: ignore[attr-defined]
 
 
@@ -149,7 +153,11 @@ class Run:
         return decode_values(self.vals, self.pk, self.actor, self.hlc)
 
     def prev(self, index: int) -> str | None:
-        """The record the ``index``-th change follows (``origin/seq``), or None."""
+        """The record the ``index``-th change follows (``origin/seq``), or None.
+
+        Args:
+            index: the change's place in the run (0 for the first).
+        """
         return None if self.prevs is None else self.prevs[index]
 
     def changes(self) -> list[Change]:
@@ -170,7 +178,12 @@ class Run:
         ]
 
     def part(self, first: int, last: int) -> Run:
-        """The records numbered ``first`` … ``last`` of this run, as a run."""
+        """The records numbered ``first`` … ``last`` of this run, as a run.
+
+        Args:
+            first: the first record's sequence number.
+            last: the last record's sequence number.
+        """
         if first <= self.seq and last >= self.last:
             return self
         lo, hi = max(first, self.seq) - self.seq, min(last, self.last) - self.seq + 1
@@ -189,12 +202,20 @@ class Run:
 
 
 def normal_prevs(prevs: Sequence[str | None]) -> tuple[str | None, ...] | None:
-    """A run's previous stamps per field, or None when no field carries one."""
+    """A run's previous stamps per field, or None when no field carries one.
+
+    Args:
+        prevs: per field, the stamp it follows (``origin/seq``), or None.
+    """
     return None if all(p is None for p in prevs) else tuple(prevs)
 
 
 def runs_of(records: Iterable[Change]) -> list[Run]:
-    """Records of one origin, in number order, as their maximal runs."""
+    """Records of one origin, in number order, as their maximal runs.
+
+    Args:
+        records: change records of one origin, in number order.
+    """
     runs: list[Run] = []
     group: list[Change] = []
     for record in records:
@@ -229,14 +250,22 @@ def _run(group: list[Change]) -> Run:
 
 
 def changes_of(runs: Iterable[Run]) -> Iterator[Change]:
-    """The records of these runs, one ``Change`` per field, in the runs' order."""
+    """The records of these runs, one ``Change`` per field, in the runs' order.
+
+    Args:
+        runs: the runs.
+    """
     for run in runs:
         yield from run.changes()
 
 
 def readable_changes(runs: Iterable[Run]) -> Iterator[Change]:
     """The records of these runs, leaving out a run whose values cannot be read (one held in a
-    form no Schildwacht wrote, changed outside it: it names no value to reason about)."""
+    form no Schildwacht wrote, changed outside it: it names no value to reason about).
+
+    Args:
+        runs: the runs.
+    """
     for run in runs:
         try:
             records = run.changes()
@@ -252,7 +281,11 @@ _SIMPLE_KEY = re.compile(r'\["[^"\\\x00-\x1f]*"\]\Z')
 
 
 def key_parts(pk: str) -> list[object] | None:
-    """The parts of a row key (None: not a JSON list)."""
+    """The parts of a row key (None: not a JSON list).
+
+    Args:
+        pk: a row key (JSON text).
+    """
     if _SIMPLE_KEY.match(pk):
         return [pk[2:-2]]  # one text part with nothing to unescape: most keys, read fast
     try:
@@ -264,13 +297,21 @@ def key_parts(pk: str) -> list[object] | None:
 
 def row_id(pk: str) -> str:
     """The ``id`` a row key names: its one part as text; a key of several parts, or one that
-    is not a JSON list (a quarantined record's malformed key, which names no row), as given."""
+    is not a JSON list (a quarantined record's malformed key, which names no row), as given.
+
+    Args:
+        pk: a row key (JSON text).
+    """
     key = key_parts(pk)
     return str(key[0]) if key is not None and len(key) == 1 else pk
 
 
 def key_of(value: str) -> str:
-    """The row key of a one-part key (``json.dumps([value])``, fast for the usual ids)."""
+    """The row key of a one-part key (``json.dumps([value])``, fast for the usual ids).
+
+    Args:
+        value: the row's id.
+    """
     if _SIMPLE_PART.match(value):
         return f'["{value}"]'
     return json.dumps([value], ensure_ascii=False)
@@ -284,12 +325,22 @@ COUNTER_BITS = 16
 
 
 def hlc_wall_ms(hlc: int) -> int:
-    """The wall-clock part of a hybrid logical clock stamp: milliseconds since the epoch, UTC."""
+    """The wall-clock part of a hybrid logical clock stamp: milliseconds since the epoch, UTC.
+
+    Args:
+        hlc: a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by ``COUNTER_BITS``,
+            plus a counter.
+    """
     return hlc >> COUNTER_BITS
 
 
 def clock_moment(hlc: int) -> datetime | None:
-    """A clock's wall time, aware UTC (None: a clock no datetime can hold)."""
+    """A clock's wall time, aware UTC (None: a clock no datetime can hold).
+
+    Args:
+        hlc: a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by ``COUNTER_BITS``,
+            plus a counter.
+    """
     try:
         return datetime.fromtimestamp(hlc_wall_ms(hlc) / 1000, UTC)
     except (OverflowError, ValueError, OSError):
@@ -298,13 +349,26 @@ def clock_moment(hlc: int) -> datetime | None:
 
 @lru_cache(maxsize=1024)
 def clock_text(hlc: int) -> str | None:
-    """A clock's second as a stored time (None: a clock no stored time can name)."""
+    """A clock's second as a stored time (None: a clock no stored time can name).
+
+    Args:
+        hlc: a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by ``COUNTER_BITS``,
+            plus a counter.
+    """
     moment = clock_moment(hlc)
     return None if moment is None else to_db(moment)
 
 
 def encode_values(values: Sequence[object], pk: str, actor: str, hlc: int) -> str:
-    """The canonical JSON text of a run's values (see the module's docstring)."""
+    """The canonical JSON text of a run's values (see the module's docstring).
+
+    Args:
+        values: the run's values, in its columns' order.
+        pk: the run's row key (JSON text).
+        actor: who made the run (a callsign).
+        hlc: the run's stamp (a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by
+            ``COUNTER_BITS``, plus a counter.).
+    """
     refs: dict[str, object] = {}  # text the run carries → how it is referred to
     key = key_parts(pk)
     if key:
@@ -338,13 +402,35 @@ _CLOCK = {"t": 1}
 
 def decode_values(text: str, pk: str, actor: str, hlc: int) -> list[object]:
     """The values of a run's text, each exactly as SQLite holds it; anything else raises
-    ValueError (a bundle that carries it is refused as malformed)."""
+    ValueError (a bundle that carries it is refused as malformed).
+
+    Args:
+        text: the run's values as JSON text.
+        pk: the run's row key (JSON text).
+        actor: who made the run (a callsign).
+        hlc: the run's stamp (a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by
+            ``COUNTER_BITS``, plus a counter.).
+
+    Raises:
+        ValueError: a value SQLite cannot hold exactly, or malformed text.
+    """
     return checked_values(strict_json(text), pk, actor, hlc)
 
 
 def checked_values(values: object, pk: str, actor: str, hlc: int) -> list[object]:
     """Parsed values (a list, changed in place) as SQLite holds them: blobs and references to
-    what the run carries resolved; anything SQLite cannot hold exactly raises ValueError."""
+    what the run carries resolved; anything SQLite cannot hold exactly raises ValueError.
+
+    Args:
+        values: the parsed JSON (a list, changed in place).
+        pk: the run's row key (JSON text).
+        actor: who made the run (a callsign).
+        hlc: the run's stamp (a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by
+            ``COUNTER_BITS``, plus a counter.).
+
+    Raises:
+        ValueError: a value SQLite cannot hold exactly.
+    """
     if type(values) is not list:
         raise ValueError("a run's values are not a list")
     key: list[object] | None = None

@@ -48,13 +48,21 @@ class Identity:
 
 
 def fingerprint(sign_public: str) -> str:
-    """A short, readable digest of a public signing key (compared aloud at enrolment)."""
+    """A short, readable digest of a public signing key (compared aloud at enrolment).
+
+    Args:
+        sign_public: the Ed25519 public key, base64.
+    """
     digest = hashlib.sha256(sign_public.encode("ascii")).hexdigest()[:16].upper()
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
 
 
 def load_identity(conn: sqlite3.Connection, device_id: str) -> Identity | None:
-    """This device's keys, or None when it has none yet (``ensure_identity`` makes them)."""
+    """This device's keys, or None when it has none yet (``ensure_identity`` makes them).
+
+    Args:
+        device_id: this device's id.
+    """
     row = conn.execute(
         "SELECT sign_private, age_identity FROM sync_identity WHERE device_id = ?", (device_id,)
     ).fetchone()
@@ -64,7 +72,12 @@ def load_identity(conn: sqlite3.Connection, device_id: str) -> Identity | None:
 
 
 def ensure_identity(conn: sqlite3.Connection, device_id: str, now: str) -> Identity:
-    """This device's keys, made now if it has none (inside the caller's transaction)."""
+    """This device's keys, made now if it has none (inside the caller's transaction).
+
+    Args:
+        device_id: this device's id.
+        now: the time, stored UTC text (when the keys were made).
+    """
     found = load_identity(conn, device_id)
     if found is not None:
         return found

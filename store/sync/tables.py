@@ -87,7 +87,11 @@ class TableShape:
 
     def is_key(self, pk: str) -> bool:
         """Whether ``pk`` is a JSON array of as many values as this table's key (anything else
-        names no row, and SQLite's JSON functions would refuse it)."""
+        names no row, and SQLite's JSON functions would refuse it).
+
+        Args:
+            pk: a row key (JSON text).
+        """
         try:
             key = json_document(pk, "a row key", max_depth=2)
         except ValueError:
@@ -95,12 +99,20 @@ class TableShape:
         return isinstance(key, list) and len(key) == len(self.key)
 
     def key_json(self, prefix: str) -> str:
-        """SQL for the row key of a row named ``prefix`` (``json_array(p.id)``)."""
+        """SQL for the row key of a row named ``prefix`` (``json_array(p.id)``).
+
+        Args:
+            prefix: the table alias in the SQL (``p``).
+        """
         return "json_array(" + ", ".join(f"{prefix}.{c}" for c in self.key) + ")"
 
 
 def shape(conn: sqlite3.Connection, table: str) -> TableShape | None:
-    """The table's columns and primary key as this database has them (None: no such table)."""
+    """The table's columns and primary key as this database has them (None: no such table).
+
+    Args:
+        table: the table's name.
+    """
     info = conn.execute(f"PRAGMA main.table_info({table})").fetchall()
     if not info:
         return None
