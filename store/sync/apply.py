@@ -51,7 +51,12 @@ def apply(store: Store, checked: Verified, progress: Progress) -> None:
     are counted when judged, inside the import's transaction: when they would take an origin
     past ``MAX_DEFERRED_PER_ORIGIN`` the transaction is rolled back, nothing stored. The
     sender's own: the bundle is refused (exit 5, one sentence); an origin it relays: its
-    segments are set aside and the rest is applied again without them."""
+    segments are set aside and the rest is applied again without them.
+
+    Args:
+        checked: the bundle as ``verify.verify`` passed it (its receipt is filled in).
+        progress: called with (stage, done, total).
+    """
     runs = [list(segment.runs) for segment in checked.segments]  # _fresh empties them
     receipt = copy.deepcopy(checked.receipt)
     try:
@@ -82,7 +87,12 @@ def apply(store: Store, checked: Verified, progress: Progress) -> None:
 
 def rejudge(store: Store, origin: str, after: int) -> None:
     """Judge again, here and now, the held changes of ``origin`` after number ``after`` (an
-    admin released a hold: ``late.release``), in the import's one transaction."""
+    admin released a hold: ``late.release``), in the import's one transaction.
+
+    Args:
+        origin: the device id whose held changes are judged again.
+        after: the sequence number after which they are.
+    """
     team = rosters.require_team(store)
     with store.importing(), store.merging() as conn:
         session.judge_and_apply(

@@ -55,7 +55,12 @@ class Field(NamedTuple):
 
 
 def ref(origin: str, seq: int) -> str:
-    """A change's reference, ``origin/seq``, as conflicts name their heads."""
+    """A change's reference, ``origin/seq``, as conflicts name their heads.
+
+    Args:
+        origin: the device id.
+        seq: the change's sequence number.
+    """
     return f"{origin}/{seq}"
 
 
@@ -133,7 +138,14 @@ def _aside(conn: sqlite3.Connection, keys: list[tuple[str, int]]) -> set[tuple[s
 
 
 def field_of(tbl: str, pk: str, col: str, val: object) -> Field | None:
-    """The critical field a record of (tbl, pk, col) belongs to, or None."""
+    """The critical field a record of (tbl, pk, col) belongs to, or None.
+
+    Args:
+        tbl: the table.
+        pk: the row key (JSON text).
+        col: the column.
+        val: the value the record carries.
+    """
     if (tbl, col) in CRITICAL_FIELDS:
         return Field(tbl, pk, col)
     if (tbl, col) == ASSESSED and isinstance(val, str):
@@ -149,7 +161,11 @@ for _tbl, _col in (*CRITICAL_FIELDS, ASSESSED):
 
 
 def fields_of_runs(accepted: Iterable[tuple[Run, tuple[bool, ...] | None]]) -> set[Field]:
-    """The critical fields the (accepted records of these) runs belong to."""
+    """The critical fields the (accepted records of these) runs belong to.
+
+    Args:
+        accepted: runs with, per record, whether it was accepted (None: all).
+    """
     found: set[Field] = set()
     for run, mask in accepted:
         tracked = TRACKED.get(run.tbl)
@@ -169,7 +185,11 @@ def fields_of_runs(accepted: Iterable[tuple[Run, tuple[bool, ...] | None]]) -> s
 
 
 def fields_of(records: Iterable[Change]) -> set[Field]:
-    """The critical fields these records belong to (to refresh their conflicts)."""
+    """The critical fields these records belong to (to refresh their conflicts).
+
+    Args:
+        records: change records.
+    """
     found: set[Field] = set()
     for r in records:
         critical = field_of(r.tbl, r.pk, r.col, r.val)
@@ -182,7 +202,15 @@ def prev_for(
     conn: sqlite3.Connection, tbl: str, pk: str, col: str, val: object, known: bool
 ) -> str | None:
     """What a new record of this field saw: the heads (JSON), ``[]`` for a field new to the log,
-    None for a field that is not critical."""
+    None for a field that is not critical.
+
+    Args:
+        tbl: the table.
+        pk: the row key (JSON text).
+        col: the column.
+        val: the value the new record carries.
+        known: whether the log holds records of this field already.
+    """
     critical = field_of(tbl, pk, col, val)
     if critical is None:
         return None
@@ -192,7 +220,13 @@ def prev_for(
 
 
 def heads(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> list[str]:
-    """The field's current heads, as ``origin/seq`` references, sorted."""
+    """The field's current heads, as ``origin/seq`` references, sorted.
+
+    Args:
+        tbl: the table.
+        pk: the row key (JSON text).
+        col: the column.
+    """
     field = Field(tbl, pk, col)
     records = _records(conn, [field])[field]
     return sorted(_heads(records))
@@ -244,7 +278,11 @@ def _text(value: object) -> str | None:
 
 
 def refresh(conn: sqlite3.Connection, fields: Iterable[Field]) -> None:
-    """Rebuild the conflict rows of these (table, key, column) fields from the log."""
+    """Rebuild the conflict rows of these (table, key, column) fields from the log.
+
+    Args:
+        fields: (table, key, column) of each critical field.
+    """
     wanted = set(fields)
     if not wanted:
         return

@@ -193,7 +193,17 @@ def build_manifest(
     welcome: str | None,
     segments: list[dict[str, Any]],
 ) -> bytes:
-    """The manifest the sender signs: what the bundle is, for whom, and what it carries."""
+    """The manifest the sender signs: what the bundle is, for whom, and what it carries.
+
+    Args:
+        team: the roster the bundle is written for.
+        bundle_id: the new bundle's id.
+        welcome: the enrolment request's hash this bundle welcomes, or None.
+        segments: per segment carried, its manifest entry (hash, branch…).
+
+    Returns:
+        The manifest as canonical JSON bytes (signed by the caller).
+    """
     return canonical(
         {
             "format": bundle.FORMAT,
@@ -222,7 +232,11 @@ def build_manifest(
 
 def version_vector(conn: sqlite3.Connection, me: str | None = None) -> dict[str, int]:
     """Per origin (device id), the highest sequence number of its changes held here; for this
-    laptop (``me``) restored from a backup, how far it holds its own without a hole."""
+    laptop (``me``) restored from a backup, how far it holds its own without a hole.
+
+    Args:
+        me: this device's id, or None (no restored gap to allow for).
+    """
     vector = log.vector(conn)
     held = restored.held(conn, me) if me is not None else None
     if held is not None and me is not None:

@@ -54,7 +54,13 @@ def settle(
 ) -> set[str]:
     """Make ``table`` hold, for the fact of each ``touched`` row, the row the rule keeps; return
     the rows to rebuild from the change log (kept by the rule, not held here). Rows in ``skip``
-    (the database refused them in this merge) do not count."""
+    (the database refused them in this merge) do not count.
+
+    Args:
+        table: the table's shape.
+        touched: the row keys this merge touched.
+        skip: the row keys the database refused in this merge.
+    """
     cols = SAME_FACT[table.name]
     if len(touched) > BULK:  # a first import: one pass over the log
         rows = _rows(conn, log.existences(conn, table.name, cols), skip)

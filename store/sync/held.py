@@ -15,7 +15,14 @@ __all__ = ["APPLIED", "DEFERRED", "QUARANTINED", "Key", "states"]
 
 
 def states(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, str]:
-    """Which of these held records are quarantined or deferred (the rest: applied or new)."""
+    """Which of these held records are quarantined or deferred (the rest: applied or new).
+
+    Args:
+        keys: (origin, seq) of each record.
+
+    Returns:
+        (origin, seq) → ``quarantined`` or ``deferred``, for those held so.
+    """
     wanted = list(keys)
     if (
         not wanted

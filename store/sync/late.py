@@ -96,7 +96,11 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 def keep(conn: sqlite3.Connection, holds: Iterable[Hold]) -> list[Hold]:
     """Add holds, at most ``MAX_HOLDS_PER_ORIGIN`` per origin device (the first ones in
-    order; more are refused, none kept is pushed out); return the ones new here."""
+    order; more are refused, none kept is pushed out); return the ones new here.
+
+    Args:
+        holds: the holds, in order.
+    """
     before = _read(conn, _HOLDS)
     room = Counter({origin: MAX_HOLDS_PER_ORIGIN for origin in {h.origin for h in holds}})
     room.subtract(Counter(h.origin for h in before))
@@ -129,7 +133,13 @@ def take(
     """The holds and releases a verified manifest of the team's admin laptop declares (any
     other laptop's are ignored: only the admin laptop decides holds), of change sets of the
     roster's ``devices``; return the change sets whose hold changed here (to be judged
-    again)."""
+    again).
+
+    Args:
+        manifest: the verified manifest.
+        sender_is_admin: whether its sender is the team's admin laptop.
+        devices: the roster's device ids.
+    """
     if not sender_is_admin:
         return []
     known = list(devices)
@@ -175,6 +185,13 @@ def record_release(store: Store, origin: str, seq: int) -> Hold:
     set that holds ``origin``'s change number ``seq`` (``origin``: the device's id, its label or
     a prefix of its id): every laptop judges it again as any change (its author's role when it
     was stamped); ``status.release_late`` judges it again here at once.
+
+    Args:
+        origin: the device's id, its label or a prefix of its id.
+        seq: the number of one of the held change set's changes.
+
+    Returns:
+        The hold released.
 
     Raises:
         PermissionDenied: not the admin laptop, or a person who may not manage the team.

@@ -60,7 +60,14 @@ class Outcome:
 
 
 def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
-    """Apply accepted records; their rows' critical-field conflicts are rebuilt."""
+    """Apply accepted records; their rows' critical-field conflicts are rebuilt.
+
+    Args:
+        accepted: runs with, per record, whether it was accepted (None: all).
+
+    Returns:
+        What the merge did, per table, with the records the database refused.
+    """
     outcome = Outcome()
     table_shapes = shapes(conn)
     rows: dict[tuple[str, str], list[Accepted]] = defaultdict(list)

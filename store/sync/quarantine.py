@@ -32,7 +32,12 @@ MAX_DEFERRED_PER_ORIGIN = 10_000
 
 def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], now: str) -> None:
     """Keep each verdict: quarantined and deferred records are listed, applied ones leave both
-    lists (a deferred record keeps the time it first waited)."""
+    lists (a deferred record keeps the time it first waited).
+
+    Args:
+        judged: each change with its verdict.
+        now: the time, stored UTC text (a record's first wait).
+    """
     quarantined, deferred, cleared = [], [], []
     for change, verdict in judged:
         key = (change.origin, change.seq)
@@ -121,7 +126,11 @@ class Quarantined:
     branch: str = ""  # a forked laptop's branch (``forks.py``): its segment header's hash
 
     def as_dict(self, label: str = "") -> dict[str, object]:
-        """The quarantined change as JSON values, its device named by ``label``."""
+        """The quarantined change as JSON values, its device named by ``label``.
+
+        Args:
+            label: the device's label ("": none known).
+        """
         return {
             "device": self.device,
             "device_label": label,
@@ -155,7 +164,11 @@ def quarantined(store: Store) -> list[Quarantined]:
 
 
 def quarantined_keys(conn: sqlite3.Connection, keys: Iterable[Key]) -> list[Quarantined]:
-    """The quarantined changes among ``keys`` (``(origin, seq)``); keys not held are skipped."""
+    """The quarantined changes among ``keys`` (``(origin, seq)``); keys not held are skipped.
+
+    Args:
+        keys: (origin, seq) of each change.
+    """
     found = []
     for origin, seq in keys:
         row = conn.execute(
@@ -167,7 +180,11 @@ def quarantined_keys(conn: sqlite3.Connection, keys: Iterable[Key]) -> list[Quar
 
 
 def quarantined_branches(conn: sqlite3.Connection, branches: Iterable[str]) -> list[Quarantined]:
-    """The quarantined records of these branches of forked laptops (``forks.set_aside``)."""
+    """The quarantined records of these branches of forked laptops (``forks.set_aside``).
+
+    Args:
+        branches: the branch ids.
+    """
     found = []
     for branch in branches:
         rows = conn.execute(_SELECT + " WHERE branch = ? ORDER BY origin, seq", (branch,))

@@ -20,7 +20,14 @@ from .tables import shapes
 
 
 def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Outcome:
-    """Rebuild these (table, key) rows from their accepted records."""
+    """Rebuild these (table, key) rows from their accepted records.
+
+    Args:
+        keys: (table, row key) of each row.
+
+    Returns:
+        What the rebuild did (``merge.Outcome``).
+    """
     wanted = sorted(set(keys))
     if not wanted:
         return merge.Outcome()
@@ -51,7 +58,14 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
 
 
 def merged(conn: sqlite3.Connection, accepted: list[merge.Accepted]) -> merge.Outcome:
-    """Merge accepted runs (``merge.merge``) and rebuild the rows that merge asks for."""
+    """Merge accepted runs (``merge.merge``) and rebuild the rows that merge asks for.
+
+    Args:
+        accepted: runs with, per record, whether it was accepted (None: all).
+
+    Returns:
+        What merge and rebuild did together.
+    """
     return _revived(conn, merge.merge(conn, accepted), set())
 
 

@@ -66,7 +66,12 @@ def gap(conn: sqlite3.Connection) -> tuple[int, int] | None:
 
 def notice(conn: sqlite3.Connection, me: str, vector: Mapping[str, object]) -> None:
     """A received manifest's version vector: when it holds more of this laptop's own changes
-    than this restored copy, and nothing was written here since the restore, open the gap."""
+    than this restored copy, and nothing was written here since the restore, open the gap.
+
+    Args:
+        me: this device's id.
+        vector: the manifest's version vector: device id → highest sequence number held.
+    """
     try:
         theirs = int(vector.get(me, 0))  # type: ignore[call-overload]
     except (TypeError, ValueError):
@@ -89,21 +94,33 @@ def notice(conn: sqlite3.Connection, me: str, vector: Mapping[str, object]) -> N
 
 def next_after(conn: sqlite3.Connection, last: int) -> int:
     """The number this laptop's next own change follows: after the team's copy while the gap
-    is open."""
+    is open.
+
+    Args:
+        last: the highest number of this laptop's own changes held here.
+    """
     found = gap(conn)
     return max(last, found[1]) if found is not None else last
 
 
 def held(conn: sqlite3.Connection, me: str) -> int | None:
     """How far this laptop holds its own changes without a hole (its version vector's entry),
-    or None when there is no gap."""
+    or None when there is no gap.
+
+    Args:
+        me: this device's id.
+    """
     found = gap(conn)
     return None if found is None else found[0]
 
 
 def fresh(conn: sqlite3.Connection, runs: list[Run]) -> tuple[list[Run], Counter[str]]:
     """Of a segment of this laptop's own changes that came back, the records of the gap (to
-    take in), and per table how many others it holds (known here already)."""
+    take in), and per table how many others it holds (known here already).
+
+    Args:
+        runs: the segment's runs of this laptop's own changes.
+    """
     found = gap(conn)
     low, high = found if found is not None else (0, 0)
     taken: list[Run] = []
@@ -117,7 +134,11 @@ def fresh(conn: sqlite3.Connection, runs: list[Run]) -> tuple[list[Run], Counter
 
 
 def close_if_filled(conn: sqlite3.Connection, me: str) -> None:
-    """Close the gap once every own record of it is held here."""
+    """Close the gap once every own record of it is held here.
+
+    Args:
+        me: this device's id.
+    """
     found = gap(conn)
     if found is None:
         return

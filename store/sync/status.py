@@ -484,6 +484,13 @@ def release_late(store: Store, device: str, seq: int) -> late.Hold:
     (``late.record_release``); it is judged again here at once, and on every other laptop
     when this laptop's next bundle brings the release.
 
+    Args:
+        device: the device's id, its label or a prefix of its id.
+        seq: the number of one of the held change set's changes.
+
+    Returns:
+        The hold released.
+
     Raises:
         PermissionDenied: the acting person is no admin.
         NotFound: no such device, or no such hold.

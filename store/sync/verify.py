@@ -635,6 +635,16 @@ def as_received(
     (from ``before``, the clock of the origin's record before it). The exporter runs it on every
     segment it packs, so no laptop writes a bundle it would refuse itself.
 
+    Args:
+        team: the roster (the origin's signing key).
+        header_bytes: the segment's header as signed.
+        body: its body (zlib-compressed runs).
+        signature: the origin's signature of the header.
+        before: the clock of the origin's record before this segment (0: none).
+
+    Returns:
+        The segment's runs.
+
     Raises:
         Refused: the check it fails.
     """
@@ -733,7 +743,18 @@ def too_many_waiting(
 ) -> None:
     """Too many of ``origin``'s changes would wait here (``counts``: those held waiting, and
     those of this bundle that would wait, never stored): the sender's own refuse the bundle
-    (``Refused``, one sentence); a relayed origin's are set aside, said in a warning."""
+    (``Refused``, one sentence); a relayed origin's are set aside, said in a warning.
+
+    Args:
+        origin: the device id whose changes would wait.
+        label: its label.
+        sender: the bundle's sender (device id).
+        counts: (held waiting, of this bundle that would wait).
+        receipt: the receipt; a relayed origin's notice goes on it.
+
+    Raises:
+        Refused: the sender's own changes: the bundle (``bundle_deferred_limit``).
+    """
     label = visible(label)
     held, more = counts
     facts = {"label": label, "held": held, "total": held + more}
