@@ -103,13 +103,20 @@ class Refused(IntegrityFailure):
 def canonical(value: Any) -> bytes:
     """The one byte form of a JSON value that signatures and hashes are made over: keys sorted, no
     spaces, UTF-8 (not escaped).
+
+    Args:
+        value: a JSON value.
     """
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def encode_value(value: object) -> object:
     """A column value as JSON can carry it: bytes become ``{"b": base64}``, anything else is
-    kept."""
+    kept.
+
+    Args:
+        value: a column value.
+    """
     if isinstance(value, bytes):
         return {"b": base64.b64encode(value).decode("ascii")}
     return value
@@ -117,6 +124,9 @@ def encode_value(value: object) -> object:
 
 def decode_value(value: object) -> object:
     """A value as SQLite will hold it exactly.
+
+    Args:
+        value: a value as JSON carried it.
 
     Raises:
         ValueError: a malformed blob, an integer outside 64 bits, NaN or another JSON type.
@@ -136,7 +146,14 @@ def decode_value(value: object) -> object:
 
 def encode_body(records: list[tuple[Any, ...]]) -> bytes:
     """Records without their origin, as compact JSON lists in a fixed order:
-    [seq, hlc, tbl, pk, col, val, cl, prev, actor]."""
+    [seq, hlc, tbl, pk, col, val, cl, prev, actor].
+
+    Args:
+        records: the records, as tuples in the change log's column order.
+
+    Returns:
+        The body: one JSON list per record.
+    """
     rows = [
         [seq, hlc, tbl, pk, col, encode_value(val), cl, prev, actor]
         for seq, hlc, tbl, pk, col, val, cl, prev, actor in records
@@ -146,7 +163,12 @@ def encode_body(records: list[tuple[Any, ...]]) -> bytes:
 
 def decode_body(body: bytes, origin: str) -> list[Change]:
     """The records of a segment body, every field of the type the change log stores; a body
-    that does not fit raises ValueError (the bundle is refused as ``format``)."""
+    that does not fit raises ValueError (the bundle is refused as ``format``).
+
+    Args:
+        body: an encoding 1 body.
+        origin: the origin's device id.
+    """
     try:  # the shape is checked record by record below: a nesting the parser cannot take is
         rows = json.loads(body, parse_constant=_no_constant)  # refused as well (format)
     except RecursionError:
@@ -209,13 +231,21 @@ def _no_constant(name: str) -> object:
 
 
 def encode_line(run: Run) -> bytes:
-    """A run as its canonical line (newline included)."""
+    """A run as its canonical line (newline included).
+
+    Args:
+        run: the run.
+    """
     head = compact([run.seq, run.hlc, run.tbl, run.pk, run.cl, run.actor, run.cols, run.prevs])
     return f"{head[:-1]},{run.vals}]\n".encode()
 
 
 def encode_runs(runs: Iterable[Run]) -> Iterator[bytes]:
-    """A body's lines, for runs of one origin in number order (maximal runs: ``log``)."""
+    """A body's lines, for runs of one origin in number order (maximal runs: ``log``).
+
+    Args:
+        runs: runs of one origin, in number order.
+    """
     for run in runs:
         yield encode_line(run)
 
@@ -224,7 +254,13 @@ def decode_line(line: bytes, origin: str, shared: dict[object, object]) -> Run:
     """One line of an encoding 2 body as a run; anything else raises ValueError (the bundle is
     refused as malformed). The values are checked and kept as the text they came in, so the run
     is relayed byte for byte; everything else must be written canonically. ``shared`` holds one
-    copy of what many runs repeat (tables, authors, clocks, field lists, histories)."""
+    copy of what many runs repeat (tables, authors, clocks, field lists, histories).
+
+    Args:
+        line: one line of the body, newline included.
+        origin: the origin's device id.
+        shared: what earlier lines of the body carried, kept once (filled in).
+    """
     text = line.decode("utf-8")  # strict: bytes that are not UTF-8 are refused
     item = strict_json(text)
     if type(item) is not list or len(item) != 9:
@@ -274,6 +310,10 @@ def decode_line(line: bytes, origin: str, shared: dict[object, object]) -> Run:
 def decode_runs(lines: Iterable[bytes], origin: str) -> Iterator[Run]:
     """The runs of an encoding 2 body, checked to be maximal.
 
+    Args:
+        lines: the body's lines.
+        origin: the origin's device id.
+
     Raises:
         ValueError: a malformed line (``decode_line``), or two runs that should be one.
     """
@@ -292,7 +332,12 @@ def decode_runs(lines: Iterable[bytes], origin: str) -> Iterator[Run]:
 
 
 def runs_of_v1(body: bytes, origin: str) -> list[Run]:
-    """The records of an encoding 1 body, as runs."""
+    """The records of an encoding 1 body, as runs.
+
+    Args:
+        body: an encoding 1 body.
+        origin: the origin's device id.
+    """
     return runs_of(decode_body(body, origin))
 
 
@@ -300,7 +345,11 @@ def runs_of_v1(body: bytes, origin: str) -> list[Run]:
 
 
 def compressed(lines: Iterable[bytes]) -> tuple[bytes, str, int]:
-    """A body compressed as it is encoded: (zlib stream, SHA-256 and length of the body)."""
+    """A body compressed as it is encoded: (zlib stream, SHA-256 and length of the body).
+
+    Args:
+        lines: the body's lines.
+    """
     packer = zlib.compressobj(LEVEL)
     digest = hashlib.sha256()
     size = 0
@@ -326,7 +375,12 @@ class Budget:
 
 def inflate(part: bytes, limit: int) -> Iterator[bytes]:
     """A zlib stream's content in chunks of at most ``CHUNK`` bytes; a stream that holds more
-    than ``limit`` bytes raises TooLarge, one cut short or followed by anything ValueError."""
+    than ``limit`` bytes raises TooLarge, one cut short or followed by anything ValueError.
+
+    Args:
+        part: the zlib stream.
+        limit: the most bytes it may hold.
+    """
     unpacker = zlib.decompressobj()
     data = part
     produced = 0
@@ -351,7 +405,11 @@ def inflate(part: bytes, limit: int) -> Iterator[bytes]:
 
 def lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Newline-ended lines of a body given in chunks; a last line without its newline raises
-    ValueError."""
+    ValueError.
+
+    Args:
+        chunks: the body in chunks of any size.
+    """
     rest = b""
     for chunk in chunks:
         parts = (rest + chunk).split(b"\n")
@@ -363,7 +421,11 @@ def lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def sha256(data: bytes) -> str:
-    """The SHA-256 of ``data``, 64 hex digits."""
+    """The SHA-256 of ``data``, 64 hex digits.
+
+    Args:
+        data: the bytes.
+    """
     return hashlib.sha256(data).hexdigest()
 
 
@@ -371,12 +433,19 @@ def sha256(data: bytes) -> str:
 
 
 def b64(data: bytes) -> str:
-    """``data`` in standard base64, as ASCII text."""
+    """``data`` in standard base64, as ASCII text.
+
+    Args:
+        data: the bytes.
+    """
     return base64.b64encode(data).decode("ascii")
 
 
 def public_key(text: str) -> Ed25519PublicKey:
     """An Ed25519 public key from its raw 32 bytes in base64.
+
+    Args:
+        text: the key's raw 32 bytes in base64.
 
     Raises:
         ValueError: not base64, or not 32 bytes (``binascii.Error`` is a ValueError).
@@ -385,13 +454,23 @@ def public_key(text: str) -> Ed25519PublicKey:
 
 
 def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
-    """The Ed25519 signature (64 bytes) of ``data`` by ``key``."""
+    """The Ed25519 signature (64 bytes) of ``data`` by ``key``.
+
+    Args:
+        key: this device's signing key.
+        data: the bytes to sign.
+    """
     return key.sign(data)
 
 
 def verified(public: str, signature: bytes, data: bytes) -> bool:
     """Whether ``signature`` is the signature of ``data`` by the key ``public`` (base64); False
     also for a key that is not one.
+
+    Args:
+        public: the Ed25519 public key, base64.
+        signature: the signature (64 bytes).
+        data: the bytes signed.
     """
     try:
         public_key(public).verify(signature, data)
@@ -406,6 +485,9 @@ def verified(public: str, signature: bytes, data: bytes) -> bool:
 def frame(parts: list[bytes]) -> bytes:
     """The parts in one byte string: the magic, the number of parts (4 bytes, big-endian), then each
     part's length (8 bytes, big-endian) and bytes. ``unframe`` reads it back.
+
+    Args:
+        parts: the parts, in order.
     """
     chunks = [MAGIC, struct.pack(">I", len(parts))]
     for part in parts:
@@ -467,6 +549,10 @@ def unframe(data: bytes) -> list[bytes]:
 def encrypt(plain: bytes, recipients: list[str]) -> bytes:
     """``plain`` encrypted with age to each of the recipients (X25519 public keys, ``age1…``).
 
+    Args:
+        plain: the framed bundle.
+        recipients: the age X25519 public keys (``age1…``).
+
     Raises:
         pyrage.RecipientError: a recipient that is not an age X25519 public key (the roster's
         keys were checked when it was accepted).
@@ -478,6 +564,13 @@ def decrypt(data: bytes, identity: str) -> bytes:
     """Decrypt with this device's identity. age tells a file with no part for this device
     ("not addressed") from one cut short or altered ("damaged"); the one damage it cannot tell
     apart is to the very part addressed to this device, which then reads as not addressed.
+
+    Args:
+        data: the bundle file's bytes.
+        identity: this device's age identity (``AGE-SECRET-KEY-1…``).
+
+    Returns:
+        The framed bundle.
 
     Raises:
         Refused: ``not addressed`` or ``damaged``.
@@ -498,6 +591,13 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
     """Read a bundle file defensively: a regular file only (``follow=False``: not through a
     symbolic link either), its size and its first bytes (age's header line) checked before a
     bounded read of the rest; never blocks on a FIFO.
+
+    Args:
+        path: the bundle file.
+        follow: whether a symbolic link is followed.
+
+    Returns:
+        The file's bytes.
 
     Raises:
         Refused: ``file`` (a symbolic link, not a regular file), ``size`` (too large, or grew
@@ -563,10 +663,20 @@ def _unreadable(path: Path, exc: OSError) -> BadInput:
 
 def write_atomically(path: Path, data: bytes, database: Path | None = None) -> None:
     """Write to a temporary name in the same folder (0600), flush to disk, then rename; never
-    over anything but a regular file, nor over a file of ``database``."""
+    over anything but a regular file, nor over a file of ``database``.
+
+    Args:
+        path: the file to write.
+        data: its bytes.
+        database: the database file, whose files are never overwritten (None: none).
+    """
     machine.write_private(path, data, "the bundle", database=database)
 
 
 def partial_files(folder: Path) -> Iterator[Path]:
-    """Files a write into ``folder`` left behind when it was interrupted (``.NAME.partial``)."""
+    """Files a write into ``folder`` left behind when it was interrupted (``.NAME.partial``).
+
+    Args:
+        folder: the folder.
+    """
     return folder.glob(".*.partial")

@@ -115,7 +115,11 @@ def check_shapes(conn: sqlite3.Connection, *, records: bool = True) -> None:
     records), every kept segment's header its own and (``records``) every run's key, values
     and history as Schildwacht writes them, else the refusal (exit 5) naming the first: checked
     before anything is written that would read or send the log (an enrolment's welcome, an
-    export; an export checks the records it packs, ``check_records``)."""
+    export; an export checks the records it packs, ``check_records``).
+
+    Args:
+        records: also check every run's key, values and history.
+    """
     row = conn.execute(
         "SELECT l.shape FROM sync_log l JOIN sync_shape s ON s.id = l.shape"
         " WHERE NOT json_valid(s.cols) OR json_type(s.cols) != 'array'"
@@ -134,6 +138,11 @@ def check_records(
     """The refusal (exit 5) naming the first change log row (of ``origin``, numbered
     ``first`` … ``last``; default: all) whose key, values or history no Schildwacht wrote.
 
+    Args:
+        origin: a device id, or None for every origin.
+        first: the first record's sequence number.
+        last: the last record's sequence number.
+
     Raises:
         IntegrityFailure: such a row (``record_refusal``).
     """
@@ -144,7 +153,16 @@ def check_records(
 
 def record_refusal(device: str, seq: int, what: str) -> IntegrityFailure:
     """The refusal (exit 5) to send a change log whose record ``seq`` of ``device`` no
-    Schildwacht wrote or no laptop could read (``what``); ``db repair`` sets it aside."""
+    Schildwacht wrote or no laptop could read (``what``); ``db repair`` sets it aside.
+
+    Args:
+        device: the device id.
+        seq: the record's sequence number.
+        what: what is wrong with it, in a few words.
+
+    Returns:
+        The ``IntegrityFailure`` to raise.
+    """
     return IntegrityFailure(
         f"This database's change log was changed outside Schildwacht: record #{seq} of "
         f"device {device[:13]} ({what}) is not one Schildwacht wrote, so it cannot be sent. "
@@ -187,7 +205,14 @@ def malformed_records(
     last: int = 2**62,
 ) -> list[tuple[str, int, str]]:
     """The change log's rows whose text no Schildwacht wrote: (device, first number, what);
-    of one origin's records ``first`` … ``last`` when ``origin`` is given."""
+    of one origin's records ``first`` … ``last`` when ``origin`` is given.
+
+    Args:
+        limit: the most rows to name (-1: all).
+        origin: a device id, or None for every origin.
+        first: the first record's sequence number.
+        last: the last record's sequence number.
+    """
     where = "" if origin is None else " AND o.device = ? AND l.seq + l.n - 1 >= ? AND l.seq <= ?"
     params = () if origin is None else (origin, first, last)
     return [
@@ -232,7 +257,11 @@ def _check_segments(conn: sqlite3.Connection) -> None:
 
 def unsent_range(conn: sqlite3.Connection, me: str) -> tuple[int, int]:
     """The numbers of this laptop's own records not yet in a signed segment: (first, last);
-    first > last when there are none."""
+    first > last when there are none.
+
+    Args:
+        me: this device's id.
+    """
     covered = conn.execute(
         "SELECT max(last_seq) FROM sync_segment WHERE origin = ?", (me,)
     ).fetchone()[0]
@@ -245,7 +274,13 @@ def unreadable_records(
     """Records ``first`` … ``last`` of ``origin`` that a receiving laptop could not read in a
     segment (it would refuse the whole bundle): (number, what), in order. A run is encoded and
     decoded exactly as a bundle carries it (``bundle.encode_line``, ``bundle.decode_line``);
-    its numbers must follow on without a hole and its clock never run backwards."""
+    its numbers must follow on without a hole and its clock never run backwards.
+
+    Args:
+        origin: the origin's device id.
+        first: the first record's sequence number.
+        last: the last record's sequence number.
+    """
     found: list[tuple[int, str]] = []
     ident = origin_id(conn, origin)
     if ident is None or last < first:
@@ -291,7 +326,15 @@ def set_aside_malformed(conn: sqlite3.Connection, me: str, more: Iterable[int] =
     keep their numbers but carry nothing (a key no table has: every laptop quarantines them,
     and takes the rest); a hole in their numbers is filled so; a clock that runs back is set
     after the record ahead; kept segments whose header is not theirs are removed. Returns how
-    many were set aside."""
+    many were set aside.
+
+    Args:
+        me: this device's id.
+        more: the sequence numbers of further records to set aside.
+
+    Returns:
+        How many records were set aside.
+    """
     ident = origin_id(conn, me)
     first, last = unsent_range(conn, me)
     count = 0
@@ -408,7 +451,11 @@ def _prevs(text: str, count: int) -> tuple[str | None, ...]:
 
 
 def origin_id(conn: sqlite3.Connection, device: str) -> int | None:
-    """The local id ``device`` is interned as in ``sync_origin``, or None when it has none."""
+    """The local id ``device`` is interned as in ``sync_origin``, or None when it has none.
+
+    Args:
+        device: the device id.
+    """
     row = conn.execute("SELECT id FROM sync_origin WHERE device = ?", (device,)).fetchone()
     return None if row is None else int(row[0])
 
@@ -427,7 +474,14 @@ def _intern(conn: sqlite3.Connection, table: str, column: str, names: set[str]) 
 
 
 def intern_origins(conn: sqlite3.Connection, devices: set[str]) -> dict[str, int]:
-    """The interned ids of these device ids (added where new)."""
+    """The interned ids of these device ids (added where new).
+
+    Args:
+        devices: the device ids.
+
+    Returns:
+        Device id → its interned id.
+    """
     return _intern(conn, "sync_origin", "device", devices)
 
 
@@ -435,7 +489,11 @@ def intern_origins(conn: sqlite3.Connection, devices: set[str]) -> dict[str, int
 
 
 def store(conn: sqlite3.Connection, runs: Sequence[Run]) -> None:
-    """Keep these runs (records this log does not hold yet)."""
+    """Keep these runs (records this log does not hold yet).
+
+    Args:
+        runs: the runs.
+    """
     if not runs:
         return
     origins = intern_origins(conn, {r.origin for r in runs})
@@ -474,7 +532,11 @@ def store(conn: sqlite3.Connection, runs: Sequence[Run]) -> None:
 
 
 def last_seq(conn: sqlite3.Connection, origin: str) -> int:
-    """The highest number held of this origin (0: none)."""
+    """The highest number held of this origin (0: none).
+
+    Args:
+        origin: the origin's device id.
+    """
     row = conn.execute(
         "SELECT l.seq + l.n - 1 FROM sync_log l JOIN sync_origin o ON o.id = l.origin"
         " WHERE o.device = ? ORDER BY l.seq DESC LIMIT 1",
@@ -496,7 +558,13 @@ def vector(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def read(conn: sqlite3.Connection, origin: str, first: int, last: int) -> list[Run]:
-    """The records numbered ``first`` … ``last`` of this origin, as runs."""
+    """The records numbered ``first`` … ``last`` of this origin, as runs.
+
+    Args:
+        origin: the origin's device id.
+        first: the first record's sequence number.
+        last: the last record's sequence number.
+    """
     names = _Names(conn)
     ident = origin_id(conn, origin)
     if ident is None or last < first:
@@ -521,7 +589,14 @@ def stream(
     conn: sqlite3.Connection, origin: str, first: int, last: int, batch: int = 2048
 ) -> Iterator[Run]:
     """The records numbered ``first`` … ``last`` of this origin, as runs, read ``batch`` whole
-    runs at a time (a segment of any size is written holding one batch)."""
+    runs at a time (a segment of any size is written holding one batch).
+
+    Args:
+        origin: the origin's device id.
+        first: the first record's sequence number.
+        last: the last record's sequence number.
+        batch: how many runs to read at a time.
+    """
     ident = origin_id(conn, origin)
     if ident is None or last < first:
         return
@@ -548,7 +623,11 @@ def stream(
 
 def canonical_runs(runs: Iterable[Run]) -> Iterator[Run]:
     """Runs as maximal runs: neighbours of one row and change set (written one record at a
-    time, through ``sync_change``) joined."""
+    time, through ``sync_change``) joined.
+
+    Args:
+        runs: runs of one origin, in number order.
+    """
     pending: list[Run] = []
     for run in runs:
         if pending and (
@@ -573,7 +652,14 @@ def compressed_body(
     conn: sqlite3.Connection, origin: str, first: int, last: int, encoding: int
 ) -> tuple[bytes, str, int]:
     """Records ``first`` … ``last`` of ``origin`` as a compressed body in ``encoding``: (the zlib
-    stream, the body's SHA-256 and its length)."""
+    stream, the body's SHA-256 and its length).
+
+    Args:
+        origin: the origin's device id.
+        first: the first record's sequence number.
+        last: the last record's sequence number.
+        encoding: the body encoding (1 or 2).
+    """
     runs = canonical_runs(stream(conn, origin, first, last))
     if encoding == 1:
         records = [tuple(r)[1:] for r in changes_of(runs)]
@@ -582,7 +668,12 @@ def compressed_body(
 
 
 def hlc_at(conn: sqlite3.Connection, origin: str, seq: int) -> int | None:
-    """The clock of record ``seq`` of this origin (None: not held)."""
+    """The clock of record ``seq`` of this origin (None: not held).
+
+    Args:
+        origin: the origin's device id.
+        seq: the record's sequence number.
+    """
     row = conn.execute(
         "SELECT l.hlc, l.seq + l.n - 1 FROM sync_log l JOIN sync_origin o ON o.id = l.origin"
         " WHERE o.device = ? AND l.seq <= ? ORDER BY l.seq DESC LIMIT 1",
@@ -595,7 +686,12 @@ def hlc_at(conn: sqlite3.Connection, origin: str, seq: int) -> int | None:
 
 def change_set(conn: sqlite3.Connection, origin: str, seq: int) -> list[Run]:
     """Every run of the change set record ``seq`` of this origin belongs to (same clock, numbers
-    next to each other: the verifier refuses a device whose clock runs backwards)."""
+    next to each other: the verifier refuses a device whose clock runs backwards).
+
+    Args:
+        origin: the origin's device id.
+        seq: the sequence number of one of its records.
+    """
     ident = origin_id(conn, origin)
     stamp = hlc_at(conn, origin, seq)
     if ident is None or stamp is None:
@@ -621,7 +717,12 @@ def change_set(conn: sqlite3.Connection, origin: str, seq: int) -> list[Run]:
 
 
 def after(conn: sqlite3.Connection, origin: str, seq: int) -> list[Run]:
-    """This origin's records numbered after ``seq``."""
+    """This origin's records numbered after ``seq``.
+
+    Args:
+        origin: the origin's device id.
+        seq: the sequence number after which.
+    """
     return read(conn, origin, seq + 1, 2**63 - 1)
 
 
@@ -632,7 +733,11 @@ def staff(conn: sqlite3.Connection) -> list[Run]:
 
 
 def of_table(conn: sqlite3.Connection, table: str) -> list[Run]:
-    """Every run the log holds of ``table`` (in no particular order)."""
+    """Every run the log holds of ``table`` (in no particular order).
+
+    Args:
+        table: the table.
+    """
     names = _Names(conn)
     return names.runs(conn.execute(f"SELECT {_COLUMNS} FROM sync_log l WHERE l.tbl = ?", (table,)))
 
@@ -659,7 +764,14 @@ def existences(
     """The records of ``table`` that create or delete a row, with the values of ``cols`` where
     a creation's run carries them all: of the ``rows`` keys given, or every deletion and the
     creations whose values of ``cols`` are among ``facts``. One pass over the log, the values
-    read by SQLite (a value its run refers to, such as the author's callsign, is decoded)."""
+    read by SQLite (a value its run refers to, such as the author's callsign, is decoded).
+
+    Args:
+        table: the table.
+        cols: the columns whose values are read.
+        rows: the row keys (JSON text) asked about, or None.
+        facts: the values of ``cols`` asked about, or None.
+    """
     names = _Names(conn)
     width = len(cols)
     places = []
@@ -719,7 +831,11 @@ def existences(
 
 
 def since(conn: sqlite3.Connection, stamp: int) -> list[Run]:
-    """Every run with a later clock than ``stamp``."""
+    """Every run with a later clock than ``stamp``.
+
+    Args:
+        stamp: a hybrid logical clock stamp.
+    """
     names = _Names(conn)
     return names.runs(conn.execute(f"SELECT {_COLUMNS} FROM sync_log l WHERE l.hlc > ?", (stamp,)))
 
@@ -727,7 +843,12 @@ def since(conn: sqlite3.Connection, stamp: int) -> list[Run]:
 def of_rows(
     conn: sqlite3.Connection, rows: Iterable[tuple[str, str]], *, critical: bool = False
 ) -> list[Run]:
-    """Every run of these (table, key) rows (``critical``: only runs that carry ``prev``)."""
+    """Every run of these (table, key) rows (``critical``: only runs that carry ``prev``).
+
+    Args:
+        rows: (table, row key) of each row.
+        critical: only runs that carry ``prev``.
+    """
     wanted = sorted(set(rows))
     if not wanted:
         return []
@@ -755,7 +876,11 @@ def of_rows(
 
 def revisited(conn: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which of these (table, key) rows have more than one run that carries ``prev`` (only
-    those can hold two records of one critical field)."""
+    those can hold two records of one critical field).
+
+    Args:
+        rows: (table, row key) of each row.
+    """
     wanted = sorted(set(rows))
     if not wanted:
         return set()
