@@ -124,26 +124,45 @@ _EXTRA_ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
 
 
 def allowed(role: str, action: str) -> bool:
-    """Whether a person of ``role`` may take ``action``."""
+    """Whether a person of ``role`` may take ``action``.
+
+    Args:
+        role: the person's role.
+        action: the action (``signal.raise``…).
+    """
     if action in _EXTRA_ACTIONS:
         return role in _EXTRA_ACTIONS[action][1]
     return action in access.PERMISSIONS and access.allowed(role, action)
 
 
 def device_allows(role: str, action: str) -> bool:
-    """Whether a device enrolled with ``role`` may carry ``action`` (an admin device: any)."""
+    """Whether a device enrolled with ``role`` may carry ``action`` (an admin device: any).
+
+    Args:
+        role: the role the device was enrolled with.
+        action: the action.
+    """
     return role == "admin" or allowed(role, action)
 
 
 def words(action: str) -> str:
-    """The action in words: ``make someone an admin …``."""
+    """The action in words: ``make someone an admin …``.
+
+    Args:
+        action: the action.
+    """
     if action in _EXTRA_ACTIONS:
         return _EXTRA_ACTIONS[action][0]
     return access.PERMISSIONS[action][0] if action in access.PERMISSIONS else action
 
 
 def grant_action(new_role: str, old_role: str | None = None) -> str:
-    """The permission giving someone ``new_role`` needs (from ``old_role`` when they had one)."""
+    """The permission giving someone ``new_role`` needs (from ``old_role`` when they had one).
+
+    Args:
+        new_role: the role given.
+        old_role: the role they had, or None.
+    """
     return GRANT_ADMIN if "admin" in (new_role, old_role) else "staff.write"
 
 
@@ -151,12 +170,27 @@ def admin_operator_elsewhere(staff_id: str, device: str, admin: tuple[str, str] 
     """Whether a change of ``staff_id``'s role made on ``device`` must be refused: the role of
     the person bound to the team's admin laptop (``admin``: that laptop's id and its bound
     operator's staff id, from the signed roster) changes only on the admin laptop, so no peer
-    can take away the rights the team's admin laptop needs to revoke or undo."""
+    can take away the rights the team's admin laptop needs to revoke or undo.
+
+    Args:
+        staff_id: the staff row whose role changes.
+        device: the laptop the change was made on (its id).
+        admin: the admin laptop's id and its bound operator's staff id, or None.
+    """
     return admin is not None and staff_id == admin[1] and device != admin[0]
 
 
 def require_grant(actor: access.Actor, new_role: str, old_role: str | None = None) -> None:
-    """Refuse (PermissionDenied) unless ``actor`` may give someone ``new_role``."""
+    """Refuse (PermissionDenied) unless ``actor`` may give someone ``new_role``.
+
+    Args:
+        actor: the acting person.
+        new_role: the role given.
+        old_role: the role they had, or None.
+
+    Raises:
+        PermissionDenied: the actor may not give it.
+    """
     action = grant_action(new_role, old_role)
     if action == GRANT_ADMIN and actor.role != "admin":
         raise PermissionDenied(
@@ -301,7 +335,12 @@ def _always(action: str) -> Callable[[Mapping[str, object]], str]:
 def too_long(start: datetime, end: datetime) -> bool:
     """Whether an activity [start, end) lasts longer than one may (R5 splits it): more than
     ``MAX_ACTIVITY`` real hours, unless it is whole local days (midnight to midnight in
-    Europe/Amsterdam) and at most ``MAX_ACTIVITY_DAYS`` of them."""
+    Europe/Amsterdam) and at most ``MAX_ACTIVITY_DAYS`` of them.
+
+    Args:
+        start: aware UTC.
+        end: aware UTC (exclusive).
+    """
     if end - start <= MAX_ACTIVITY:
         return False
     first, last = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
@@ -351,7 +390,14 @@ def _issued_to_an_audience(row: Mapping[str, object]) -> None:
 
 
 def content_hash(content: Mapping[str, object]) -> str:
-    """The SHA-256 a signed handover carries (the same digest ``store/handover.py`` signs)."""
+    """The SHA-256 a signed handover carries (the same digest ``store/handover.py`` signs).
+
+    Args:
+        content: the handover's frozen content.
+
+    Returns:
+        64 hex digits.
+    """
     body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return sha256(body.encode("utf-8")).hexdigest()
 
@@ -399,7 +445,11 @@ def _staff_create(row: Mapping[str, object]) -> str:
 def calendar_cancellation(row: Mapping[str, object]) -> bool:
     """A restriction that is the person's own calendar cancelling an event: the one restriction
     whoever may import calendars records (and only of an activity that came from a calendar,
-    which the importer checks; the store's own restrictions refuse this authority)."""
+    which the importer checks; the store's own restrictions refuse this authority).
+
+    Args:
+        row: the restriction's columns.
+    """
     return (
         row.get("kind") == "cancelled"
         and row.get("reason") == "tbp_choice"
@@ -455,7 +505,13 @@ def corrected_into_past(old: str, new: str, now: str) -> bool:
     """Whether a correction moves a time of an activity that had not passed yet (``old``) to
     one that has (``new``): the past-move rule of restrictions holds for corrections too (R5);
     a time already past may be corrected to another past time (the record of what happened).
-    All UTC text."""
+    All UTC text.
+
+    Args:
+        old: the time before, stored UTC text.
+        new: the time after, stored UTC text.
+        now: now, stored UTC text.
+    """
     return new != old and new < now <= old
 
 
@@ -826,7 +882,11 @@ TABLES: dict[str, TableRule] = {rule.name: rule for rule in _RULES}
 
 
 def table(name: str) -> TableRule | None:
-    """The rule for writing the table ``name``, or None for a table no person writes."""
+    """The rule for writing the table ``name``, or None for a table no person writes.
+
+    Args:
+        name: the table.
+    """
     return TABLES.get(name)
 
 
@@ -836,18 +896,32 @@ def table(name: str) -> TableRule | None:
 
 def accepts_withdrawn(kind: object, withdrawn: bool) -> bool:
     """A handover event that accepts a handover withdrawn before it (``handover_withdrawn``):
-    a withdrawn handover is no longer in force."""
+    a withdrawn handover is no longer in force.
+
+    Args:
+        kind: the handover event's kind.
+        withdrawn: whether its handover was withdrawn before it.
+    """
     return kind == "accepted" and withdrawn
 
 
 def activity_of_another(person: object, activity_person: object) -> bool:
     """A signal that names a person and an activity of another person
-    (``signal_activity_of_another``)."""
+    (``signal_activity_of_another``).
+
+    Args:
+        person: the subject the signal names.
+        activity_person: the subject of the activity it names.
+    """
     return person is not None and activity_person is not None and person != activity_person
 
 
 def restriction_needed(status: object) -> str | None:
-    """The restriction kind an activity status follows from (R5), or None for a plain one."""
+    """The restriction kind an activity status follows from (R5), or None for a plain one.
+
+    Args:
+        status: the activity's status.
+    """
     return status if isinstance(status, str) and status in RESTRICTED_STATUSES else None
 
 

@@ -108,7 +108,12 @@ def _head(header: bytes) -> dict[str, Any]:
 
 def contradicts(first: bytes, second: bytes) -> bool:
     """Whether two headers of one origin cannot both be in its chain (``first``'s number is
-    the lower or the same)."""
+    the lower or the same).
+
+    Args:
+        first: a segment header as signed.
+        second: another of the same origin.
+    """
     a, b = _head(first), _head(second)
     if a["number"] == b["number"]:
         return first != second
@@ -119,7 +124,13 @@ def contradicts(first: bytes, second: bytes) -> bool:
 
 def proof(origin: str, one: tuple[bytes, bytes], other: tuple[bytes, bytes]) -> Proof | None:
     """A proof from two (header, signature) pairs of ``origin``, lower number first; None when
-    they agree. The signatures are checked by the caller (``verified``)."""
+    they agree. The signatures are checked by the caller (``verified``).
+
+    Args:
+        origin: the device id.
+        one: (header, signature) of one segment.
+        other: (header, signature) of another.
+    """
     first, second = sorted((one, other), key=lambda h: (int(_head(h[0])["number"]), h[0]))
     if not contradicts(first[0], second[0]):
         return None
@@ -127,7 +138,12 @@ def proof(origin: str, one: tuple[bytes, bytes], other: tuple[bytes, bytes]) -> 
 
 
 def verified(found: Proof, sign_key: str) -> bool:
-    """Both headers name the origin and carry its signature, and they contradict each other."""
+    """Both headers name the origin and carry its signature, and they contradict each other.
+
+    Args:
+        found: the proof.
+        sign_key: the origin's Ed25519 public key, base64.
+    """
     try:
         heads = (_head(found.first), _head(found.second))
     except ValueError:
@@ -141,7 +157,11 @@ def verified(found: Proof, sign_key: str) -> bool:
 
 
 def parse(value: object) -> Proof | None:
-    """A proof as a manifest or this laptop's meta carries it; None when malformed."""
+    """A proof as a manifest or this laptop's meta carries it; None when malformed.
+
+    Args:
+        value: the proof as JSON values.
+    """
     if not isinstance(value, dict):
         return None
     try:
@@ -171,7 +191,14 @@ def held(conn: sqlite3.Connection) -> list[Proof]:
 
 
 def cuts(proofs: list[Proof]) -> dict[str, int]:
-    """Per forking origin, the last number of its records kept (the lowest cut of its proofs)."""
+    """Per forking origin, the last number of its records kept (the lowest cut of its proofs).
+
+    Args:
+        proofs: the proofs.
+
+    Returns:
+        Origin → the last sequence number kept.
+    """
     found: dict[str, int] = {}
     for one in proofs:
         found[one.origin] = min(one.cut, found.get(one.origin, one.cut))
@@ -186,7 +213,11 @@ def held_cuts(conn: sqlite3.Connection) -> dict[str, int]:
 def keep(conn: sqlite3.Connection, more: list[Proof]) -> list[Proof]:
     """Add proofs to the ones held; return the ones that were new and are kept. At most
     ``MAX_PROOFS`` per origin are kept: the lowest (cut, key) ones, whatever order they arrived
-    in, so laptops that saw the same proofs keep the same ones and the same cut."""
+    in, so laptops that saw the same proofs keep the same ones and the same cut.
+
+    Args:
+        more: the proofs to add.
+    """
     held_now = held(conn)
     known = {p.key() for p in held_now}
     pooled = {p.key(): p for p in [*held_now, *more]}
@@ -207,7 +238,11 @@ def keep(conn: sqlite3.Connection, more: list[Proof]) -> list[Proof]:
 def note_own(conn: sqlite3.Connection, proofs: list[Proof]) -> int | None:
     """Keep what the team proves about this laptop's own chain (it signed two versions of its
     changes: restored from an old copy): the lowest cut. Return the cut when it is new or
-    lower than the one known, else None."""
+    lower than the one known, else None.
+
+    Args:
+        proofs: proofs about this laptop's own chain.
+    """
     if not proofs:
         return None
     cut = min(p.cut for p in proofs)
@@ -272,7 +307,12 @@ def take_in(conn: sqlite3.Connection, arrived: list[Branch], now: str) -> list[s
     """Keep the branches that arrived (before the bundle's changes are judged: a change that
     refers to a row a branch created finds it known, as on a laptop that held the branch
     first); quarantine each one's records under its own key. Returns the hashes of those new
-    and kept."""
+    and kept.
+
+    Args:
+        arrived: the branches a bundle carried.
+        now: the time, stored UTC text.
+    """
     new = _keep(conn, arrived, now)
     held_now = {str(r[0]) for r in conn.execute("SELECT hash FROM sync_fork_segment")}
     return [h for h in new if h in held_now]
@@ -280,7 +320,11 @@ def take_in(conn: sqlite3.Connection, arrived: list[Branch], now: str) -> list[s
 
 def set_aside(conn: sqlite3.Connection, now: str) -> None:
     """Move every segment of the change log after its origin's cut to the branches (its
-    records were taken out by the judge: quarantined, rows rebuilt)."""
+    records were taken out by the judge: quarantined, rows rebuilt).
+
+    Args:
+        now: the time, stored UTC text.
+    """
     _keep(conn, _from_log(conn, held_cuts(conn)), now)
 
 

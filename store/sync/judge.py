@@ -80,13 +80,23 @@ RunVerdict = Verdict | tuple[Verdict, ...]
 
 
 def quarantine(rule: str, reason: str) -> Verdict:
-    """The verdict for a change that broke ``rule``, with the reason in words."""
+    """The verdict for a change that broke ``rule``, with the reason in words.
+
+    Args:
+        rule: the rule broken (``R1``, ``role``…).
+        reason: the reason, in words.
+    """
     return Verdict("quarantine", rule, reason)
 
 
 def defer(waits: str, reason: str) -> Verdict:
     """The verdict for a change that waits for ``waits`` (``"clock"``, ``"row:…"``), with the
-    reason."""
+    reason.
+
+    Args:
+        waits: what it waits for (``clock``, ``row:…``).
+        reason: the reason, in words.
+    """
     return Verdict("defer", waits, reason)
 
 
@@ -105,18 +115,31 @@ _TWICE = quarantine("malformed", "a field written twice in one change set")
 
 
 def shown(value: object, limit: int = 40) -> str:
-    """A value inside a reason: control characters made visible, cut short."""
+    """A value inside a reason: control characters made visible, cut short.
+
+    Args:
+        value: the value.
+        limit: the most characters shown.
+    """
     text = validate.visible(repr(value) if not isinstance(value, str) else value)
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def named(text: str) -> str:
-    """A callsign or device label inside a reason: visible, cut short, unquoted."""
+    """A callsign or device label inside a reason: visible, cut short, unquoted.
+
+    Args:
+        text: the callsign or label.
+    """
     return validate.visible(text)[:40] or "(nobody)"
 
 
 def callsign(text: object) -> str:
-    """A callsign as records compare them: text, stripped, upper case."""
+    """A callsign as records compare them: text, stripped, upper case.
+
+    Args:
+        text: the callsign as a record carries it.
+    """
     return str(text).strip().upper()
 
 
@@ -190,7 +213,11 @@ class RoleBook:
         self._refused: set[str] = set()  # pks whose creation was quarantined
 
     def add(self, record: Change) -> None:
-        """Take in an accepted staff record (its callsign or its role)."""
+        """Take in an accepted staff record (its callsign or its role).
+
+        Args:
+            record: the accepted staff record.
+        """
         at = (record.hlc, record.origin)
         if record.col == "callsign" and isinstance(record.val, str):
             name = callsign(record.val)
@@ -204,7 +231,12 @@ class RoleBook:
             self._roles[record.pk].append((at, record.val))
 
     def note(self, record: Change, state: str) -> None:
-        """A held creation of a person that was not accepted: 'quarantined' or 'deferred'."""
+        """A held creation of a person that was not accepted: 'quarantined' or 'deferred'.
+
+        Args:
+            record: the held creation.
+            state: ``quarantined`` or ``deferred``.
+        """
         if record.col == "callsign" and isinstance(record.val, str):
             at = (record.hlc, record.origin)
             if state == "quarantined":
@@ -214,7 +246,12 @@ class RoleBook:
 
     @staticmethod
     def names(pk: str, name: str) -> list[str]:
-        """The callsign a row was created with and every derived one a clash may give it."""
+        """The callsign a row was created with and every derived one a clash may give it.
+
+        Args:
+            pk: the staff row's key (JSON text).
+            name: the callsign it was created with.
+        """
         row_id = _key_values(pk)[0] if _key_values(pk) else pk
         return [name, *(derived("callsign", name, str(row_id), d) for d in (4, 6, 8, 12, 32))]
 
@@ -224,13 +261,22 @@ class RoleBook:
         return bound is not None and bound not in self._created and bound not in self._refused
 
     def heard_of(self, name: str) -> bool:
-        """Whether a creation of this person is held that is not itself waiting."""
+        """Whether a creation of this person is held that is not itself waiting.
+
+        Args:
+            name: a callsign, as records compare them.
+        """
         if self._waits_for_bound(name):
             return False
         return any(state != "deferred" for _at, state, _pk in self._creations.get(name, ()))
 
     def row_at(self, name: str, at: At) -> str | None:
-        """The staff row (its key) that ``name`` stood for just before ``at``, or None."""
+        """The staff row (its key) that ``name`` stood for just before ``at``, or None.
+
+        Args:
+            name: a callsign, as records compare them.
+            at: (hlc, origin): a point in the order changes were made.
+        """
         bound = self._bound.get(name)
         if bound is not None and self._name.get(bound) == name and self._created[bound] < at:
             return bound
@@ -262,23 +308,43 @@ class RoleBook:
         )
 
     def role_at(self, name: str, at: At) -> str | None:
-        """The role ``name`` had just before ``at`` (None: no accepted role yet)."""
+        """The role ``name`` had just before ``at`` (None: no accepted role yet).
+
+        Args:
+            name: a callsign, as records compare them.
+            at: (hlc, origin): a point in the order changes were made.
+        """
         pk = self.row_at(name, at)
         return None if pk is None else self.role_of_row(pk, at)
 
     def roles_before(self, name: str, at: At) -> set[str]:
-        """Every role ``name``'s row held before ``at`` (empty: no accepted role yet)."""
+        """Every role ``name``'s row held before ``at`` (empty: no accepted role yet).
+
+        Args:
+            name: a callsign, as records compare them.
+            at: (hlc, origin): a point in the order changes were made.
+        """
         pk = self.row_at(name, at)
         return {role for when, role in self._roles.get(pk or "", ()) if when < at}
 
     def role_of_row(self, pk: str, at: At) -> str | None:
-        """The role the staff row had just before ``at`` (None: none accepted yet)."""
+        """The role the staff row had just before ``at`` (None: none accepted yet).
+
+        Args:
+            pk: the staff row's key (JSON text).
+            at: (hlc, origin): a point in the order changes were made.
+        """
         earlier = [(when, role) for when, role in self._roles.get(pk, ()) if when < at]
         return max(earlier)[1] if earlier else None
 
     def lost_since(self, pk: str, at: At) -> tuple[str, At] | None:
         """The role the staff row holds now and the first role change after ``at``, when its
-        role changed since (None: the same role, or no role record after ``at``)."""
+        role changed since (None: the same role, or no role record after ``at``).
+
+        Args:
+            pk: the staff row's key (JSON text).
+            at: (hlc, origin): a point in the order changes were made.
+        """
         later = sorted((when, role) for when, role in self._roles.get(pk, ()) if when > at)
         if not later:
             return None
@@ -288,7 +354,11 @@ class RoleBook:
 
     def shared(self, pk: str) -> bool:
         """Whether another accepted row was created with this row's callsign (a clash: who
-        the callsign and its derived ones stand for may change with this row)."""
+        the callsign and its derived ones stand for may change with this row).
+
+        Args:
+            pk: the staff row's key (JSON text).
+        """
         name = self._name.get(pk)
         return name is not None and any(
             other != pk and self._name[other] == name for other in self._rows.get(name, ())
@@ -296,15 +366,29 @@ class RoleBook:
 
     def others(self, name: str, row: str | None) -> bool:
         """Whether a row other than ``row`` was created with the callsign ``name``, or held
-        under it (accepted or not)."""
+        under it (accepted or not).
+
+        Args:
+            name: a callsign, as records compare them.
+            row: the row's key, or None.
+        """
         return any(pk != row for _at, _state, pk in self._creations.get(name, ()))
 
     def callsign_of(self, pk: str) -> str | None:
-        """The callsign the row was created with (None: its creation is not accepted)."""
+        """The callsign the row was created with (None: its creation is not accepted).
+
+        Args:
+            pk: the staff row's key (JSON text).
+        """
         return self._name.get(pk)
 
     def without_role(self, name: str, at: At) -> Verdict:
-        """Why a change by ``name`` at ``at`` has no author's role to judge it by."""
+        """Why a change by ``name`` at ``at`` has no author's role to judge it by.
+
+        Args:
+            name: a callsign, as records compare them.
+            at: (hlc, origin): a point in the order changes were made.
+        """
         if self._waits_for_bound(name):
             return defer(f"author:{name}", f"{named(name)} is not known here yet")
         held = self._creations.get(name, [])
@@ -431,7 +515,11 @@ class Judge:
 
     def change_set(self, runs: Sequence[Run]) -> list[RunVerdict]:
         """Verdicts for every record of one change set (same origin and clock), one entry per
-        run: a verdict for all its records, or a tuple with one per record."""
+        run: a verdict for all its records, or a tuple with one per record.
+
+        Args:
+            runs: the runs of one change set (same origin and clock).
+        """
         first = runs[0]
         device = self.context.devices.get(first.origin)
         self._targets.clear()
