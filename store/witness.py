@@ -83,7 +83,16 @@ KEEP_SIGNED = 8
 
 def statement(device: str, head: Head, sent_at: int | None) -> bytes:
     """What a laptop signs about its own head: a relayed claim about it counts only with this
-    signature (a member cannot put words about another laptop's trail in its own manifest)."""
+    signature (a member cannot put words about another laptop's trail in its own manifest).
+
+    Args:
+        device: the laptop's id.
+        head: its head.
+        sent_at: its clock (a hybrid logical clock stamp) when it sent the head, or None.
+
+    Returns:
+        The canonical bytes signed.
+    """
     from .sync.bundle import canonical
 
     return canonical({"audit_head": {"device": device, **head.as_dict()}, "sent_at": sent_at})
@@ -216,14 +225,24 @@ class Restore:
 
     def excuses(self, seq: int, position: int | None) -> bool:
         """Whether a witnessed head (its number, the device's clock when it sent it) belongs to
-        the trail lost with the restore: after the backup's event, sent before the restore."""
+        the trail lost with the restore: after the backup's event, sent before the restore.
+
+        Args:
+            seq: the witnessed head's event number.
+            position: the device's clock (a hybrid logical clock stamp) when it sent that
+                head, or None.
+        """
         if seq <= self.seq:
             return False
         return self.at is None or position is None or position < self.at
 
 
 def restores(conn: sqlite3.Connection, device: str) -> list[Restore]:
-    """The restores of ``device``'s trail known here (declared by it, or this laptop's own)."""
+    """The restores of ``device``'s trail known here (declared by it, or this laptop's own).
+
+    Args:
+        device: the device id.
+    """
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (RESTORES_KEY + device,)).fetchone()
     try:
         found = json.loads(row[0]) if row else []
@@ -245,7 +264,15 @@ def _restore(value: object) -> Restore | None:
 
 
 def restore_statement(device: str, restore: Restore) -> bytes:
-    """What a laptop signs about a restore of its own trail (so others may pass it on)."""
+    """What a laptop signs about a restore of its own trail (so others may pass it on).
+
+    Args:
+        device: the laptop's id.
+        restore: the restore.
+
+    Returns:
+        The canonical bytes signed.
+    """
     from .sync.bundle import canonical
 
     return canonical(
@@ -291,7 +318,11 @@ def _excused(found: list[Restore], seq: int, position: object) -> bool:
 def recognise_restore(conn: sqlite3.Connection, me: str) -> None:
     """A database restored from a backup copy (its marker, ``BACKUP_AUDIT``) declares its trail
     restored at the copy's last event: the events after it that peers witnessed are lost, not
-    rewritten. Its first export since fixes when (``seal_restore``)."""
+    rewritten. Its first export since fixes when (``seal_restore``).
+
+    Args:
+        me: this device's id.
+    """
     from .sync.restored import BACKUP_AUDIT
 
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (BACKUP_AUDIT,)).fetchone()
@@ -428,7 +459,14 @@ def manifest_fields(
     head still descends from what it saw) and ``sent_at`` (this laptop's clock: which of its
     bundles is newer, also when nothing changed between them). ``sign`` signs this laptop's
     head (``audit_head_sig``); each relayed head carries its own device's signature where this
-    laptop holds it (receivers take no head of a laptop without that laptop's signature)."""
+    laptop holds it (receivers take no head of a laptop without that laptop's signature).
+
+    Args:
+        me: this device's id.
+        peers: the other devices' ids.
+        clock: this laptop's clock now (a hybrid logical clock stamp).
+        sign: signs with this device's key, or None (nothing signed).
+    """
     head = own_head(conn)
     witnessed: dict[str, dict[str, Any]] = {}
     lost: dict[str, list[Restore]] = {}
@@ -525,7 +563,17 @@ def observe(
     said to be was signed by that laptop: a claim without its signature is not taken, and one
     with a false signature is an alarm against the sender. ``as_signed`` (the manifest as signed,
     and its signature) is kept as evidence when it shows its sender's trail cut or rewritten,
-    and passed on; evidence another laptop passed on is checked here the same way."""
+    and passed on; evidence another laptop passed on is checked here the same way.
+
+    Args:
+        manifest: the verified manifest.
+        names: device id → label, for the alarms.
+        keys: device id → its Ed25519 public key (base64), from the roster.
+        as_signed: the manifest as signed and its signature, or None.
+
+    Returns:
+        The new alarms, in words (each also written to the audit trail).
+    """
     me, now = store.device_id, store.now()
     sender = str(manifest["sender"])
     recognise_restore(conn, me)
@@ -889,7 +937,15 @@ def check_own(store: Store) -> int:
 
 def check_handover(store: Store, handover_id: str, digest: str) -> None:
     """A signed handover's hash must be the one its audit event recorded when it was signed
-    here or arrived here; raise ``IntegrityFailure`` otherwise."""
+    here or arrived here; raise ``IntegrityFailure`` otherwise.
+
+    Args:
+        handover_id: the handover's id.
+        digest: its content hash (64 hex digits).
+
+    Raises:
+        IntegrityFailure: another hash than the one recorded.
+    """
     rows = store.tuples(
         "SELECT detail FROM audit_event WHERE target = ? AND action IN (?, ?)",
         (handover_id, *HANDOVER_RECORDS),

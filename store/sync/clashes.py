@@ -46,13 +46,27 @@ _ACCEPTED = (
 
 
 def derived(column: str, name: str, row_id: str, digits: int = 4) -> str:
-    """The name a row that lost a clash is kept under: the name and the end of its id."""
+    """The name a row that lost a clash is kept under: the name and the end of its id.
+
+    Args:
+        column: the column (its width bounds the name).
+        name: the name the row was created with.
+        row_id: the row's id.
+        digits: how many characters of the id end the name.
+    """
     suffix = "".join(ch for ch in row_id if ch.isalnum())[-digits:].upper()
     return f"{name[: _WIDTH[column] - digits - 1]}-{suffix}"
 
 
 def is_derived(column: str, name: object, row_id: str, value: object) -> bool:
-    """Whether ``value`` is the name a clash gave a row created with ``name``."""
+    """Whether ``value`` is the name a clash gave a row created with ``name``.
+
+    Args:
+        column: the column.
+        name: the name the row was created with.
+        row_id: the row's id.
+        value: the value asked about.
+    """
     return isinstance(name, str) and any(
         value == derived(column, name, row_id, digits) for digits in (4, 6, 8, 12)
     )
@@ -70,7 +84,12 @@ def _looks_derived(column: str, alias: str = "t") -> str:
 
 
 def clash_of(table: str, message: str) -> bool:
-    """Whether the database refused an insert into ``table`` for its clash key."""
+    """Whether the database refused an insert into ``table`` for its clash key.
+
+    Args:
+        table: the table.
+        message: the database's refusal (``sqlite3.IntegrityError`` text).
+    """
     if table not in CLASH_KEYS or "UNIQUE constraint failed" not in message:
         return False
     columns, _renamed = CLASH_KEYS[table]
@@ -78,14 +97,24 @@ def clash_of(table: str, message: str) -> bool:
 
 
 def group_of(table: str, values: dict[str, Any]) -> tuple[Any, ...]:
-    """The clash key of a row about to be inserted (its own creation's values)."""
+    """The clash key of a row about to be inserted (its own creation's values).
+
+    Args:
+        table: the table.
+        values: the row's values by column.
+    """
     return tuple(values.get(c) for c in CLASH_KEYS[table][0])
 
 
 def groups_of_rows(
     conn: sqlite3.Connection, table: str, row_ids: Iterable[str]
 ) -> set[tuple[Any, ...]]:
-    """The clash keys these rows were created with (before they are rebuilt)."""
+    """The clash keys these rows were created with (before they are rebuilt).
+
+    Args:
+        table: the table.
+        row_ids: the rows' ids.
+    """
     if table not in CLASH_KEYS:
         return set()
     columns, renamed = CLASH_KEYS[table]
@@ -123,7 +152,14 @@ def _intended(conn: sqlite3.Connection, table: str, column: str, row_id: str) ->
 def enrolled_clocks(devices: object) -> dict[str, int]:
     """Per device of a signed roster, its enrolment as a clock value (``capture``'s stamps):
     a creation counts as made no earlier than its laptop joined the team, so a laptop whose
-    clock was set back cannot date a name before the rows the team held when it joined."""
+    clock was set back cannot date a name before the rows the team held when it joined.
+
+    Args:
+        devices: the roster's ``devices`` (anything else: none).
+
+    Returns:
+        Device id → its enrolment as a hybrid logical clock stamp.
+    """
     found: dict[str, int] = {}
     for device in devices if isinstance(devices, list) else []:
         if not isinstance(device, dict) or not isinstance(device.get("enrolled_at"), str):
@@ -139,7 +175,13 @@ def enrolled_clocks(devices: object) -> dict[str, int]:
 
 def first_order(hlc: int, origin: str, enrolled: dict[str, int]) -> tuple[int, str]:
     """The order of a row's creation among rows created with one name: its stamp, no earlier
-    than its laptop's enrolment, then its laptop."""
+    than its laptop's enrolment, then its laptop.
+
+    Args:
+        hlc: the creation's stamp.
+        origin: the device id that made it.
+        enrolled: device id → its enrolment stamp (``enrolled_clocks``).
+    """
     return (max(hlc, enrolled.get(origin, 0)), origin)
 
 
@@ -161,7 +203,12 @@ def _first_named(
 def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[Notice]:
     """Give each clash group's name to the row the team's roster binds it to (a laptop's
     enrolled operator), else to its row created first (stamp, device, id), and a derived name to the
-    others; return what was settled, as facts for the receipt (``clash_bound``, ``clash``)."""
+    others; return what was settled, as facts for the receipt (``clash_bound``, ``clash``).
+
+    Args:
+        table: the table.
+        groups: the clash keys to settle.
+    """
     columns, renamed = CLASH_KEYS[table]
     told: list[Notice] = []
     for group in sorted(set(groups), key=repr):

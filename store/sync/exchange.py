@@ -59,6 +59,14 @@ def enroll(
     written), the roster is not changed either, and a retry (with another role too) starts
     afresh. A welcome written but not committed is removed again.
 
+    Args:
+        request: the enrolment request, checked.
+        role: the device's role (None: the one it asked for).
+        out: the welcome bundle's file.
+
+    Returns:
+        The new roster and what was written.
+
     Raises:
         what ``roster.enroll`` and ``export`` raise; nothing is written then.
     """
@@ -76,7 +84,15 @@ def enroll(
 
 def import_path(store: Store, path: Path, progress: Progress = quiet) -> list[Receipt]:
     """Import a bundle file, or every other device's bundles in a sync folder; one import at
-    a time (a second one is refused at once, exit 6)."""
+    a time (a second one is refused at once, exit 6).
+
+    Args:
+        path: a bundle file or a sync folder.
+        progress: called with (stage, done, total).
+
+    Returns:
+        One receipt per file.
+    """
     with store.importing():
         return _import_path(store, path, progress)
 
@@ -97,7 +113,19 @@ def _import_path(store: Store, path: Path, progress: Progress) -> list[Receipt]:
 def import_file(
     store: Store, path: Path, progress: Progress = quiet, *, follow: bool = True
 ) -> Receipt:
-    """Import one bundle file; raise ``Refused`` naming the check it failed."""
+    """Import one bundle file; raise ``Refused`` naming the check it failed.
+
+    Args:
+        path: the bundle file.
+        progress: called with (stage, done, total).
+        follow: whether a symbolic link is followed.
+
+    Returns:
+        Its receipt.
+
+    Raises:
+        Refused: the check it failed; nothing written.
+    """
     progress("decrypting", 0, 1)
     data = bundle.read_file(path, follow=follow)
     plain = bundle.decrypt(data, rosters.identity(store).age_identity)
@@ -117,7 +145,15 @@ def import_file(
 def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> list[Receipt]:
     """Every other device's bundles in a sync folder, each judged alone: regular files only
     (never through a symbolic link, never a FIFO or a device), each with its own receipt. A
-    bad file is reported and does not hold up the others."""
+    bad file is reported and does not hold up the others.
+
+    Args:
+        folder: the sync folder.
+        progress: called with (stage, done, total).
+
+    Returns:
+        One receipt per file, a refused one too.
+    """
     receipts = []
     for path, problem in bundle_files(folder, store.device_id):
         if problem is not None:
@@ -143,7 +179,12 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
 
 def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
     """``folder/<device>/*.swb`` for every other device, by name; entries that are not a real
-    folder or a regular file come with the refusal that reports them (nothing is followed)."""
+    folder or a regular file come with the refusal that reports them (nothing is followed).
+
+    Args:
+        folder: the sync folder.
+        own: this device's id (its folder is skipped).
+    """
     found: list[tuple[Path, Refused | None]] = []
     for sub in _entries(folder):
         if sub.name == own or sub.name.startswith("."):

@@ -66,7 +66,11 @@ class Roster:
         return list(self.data["devices"])
 
     def device(self, device_id: str) -> dict[str, Any] | None:
-        """The roster's entry for this device id, or None."""
+        """The roster's entry for this device id, or None.
+
+        Args:
+            device_id: the device id.
+        """
         return next((d for d in self.data["devices"] if d["id"] == device_id), None)
 
     def active(self) -> list[dict[str, Any]]:
@@ -162,20 +166,35 @@ def enrolled_at(device: dict[str, Any]) -> datetime | None:
 
 def twin(held: Roster | None, offered: Roster) -> bool:
     """Whether two rosters the admin signed share one version but differ: an admin fork (the
-    admin laptop restored from an old copy, then enrolling or revoking again)."""
+    admin laptop restored from an old copy, then enrolling or revoking again).
+
+    Args:
+        held: the roster held here, or None.
+        offered: the roster a bundle carries.
+    """
     return held is not None and offered.version == held.version and offered.body != held.body
 
 
 def preferred(one: Roster, other: Roster) -> Roster:
     """Of two twin rosters, the one every laptop keeps: the lower hash of its signed body (a
     function of the two alone, so every laptop keeps the same one whatever order they came
-    in). A device only the other one lists is no member."""
+    in). A device only the other one lists is no member.
+
+    Args:
+        one: a roster.
+        other: its twin.
+    """
     return min((one, other), key=lambda r: (sha256(r.body), r.body))
 
 
 def accept(conn: sqlite3.Connection, roster: Roster, now: str) -> bool:
     """Store a roster newer than the one held, or the preferred twin of the one held (an
-    admin fork, ``preferred``); return whether it was stored."""
+    admin fork, ``preferred``); return whether it was stored.
+
+    Args:
+        roster: the roster, verified.
+        now: the time, stored UTC text.
+    """
     row = conn.execute(
         "SELECT version, body, signature FROM sync_roster ORDER BY version DESC LIMIT 1"
     ).fetchone()
@@ -262,7 +281,11 @@ def _created_as(conn: sqlite3.Connection, staff_id: str) -> dict[str, str]:
 
 
 def bound_callsigns(roster: Roster | None) -> dict[str, tuple[str, str]]:
-    """Callsign → (staff row id, device id) of every active device's enrolled operator."""
+    """Callsign → (staff row id, device id) of every active device's enrolled operator.
+
+    Args:
+        roster: the roster, or None (no team: none).
+    """
     if roster is None:
         return {}
     return {
@@ -346,7 +369,11 @@ def pinned_admin_key(store: Store) -> str | None:
 
 
 def short_authentication_string(request_body: bytes) -> str:
-    """Nine digits both screens show; equal digits mean the admin holds the genuine request."""
+    """Nine digits both screens show; equal digits mean the admin holds the genuine request.
+
+    Args:
+        request_body: the enrolment request as signed.
+    """
     number = int(sha256(request_body)[:12], 16) % 1_000_000_000
     text = f"{number:09d}"
     return f"{text[:3]} {text[3:6]} {text[6:]}"
@@ -499,6 +526,9 @@ def check_request_fields(data: dict[str, Any]) -> None:
     before anything is written: ids as ids, the label, callsign and unit as code names, the
     signing key as an Ed25519 key, the age recipient as pyrage reads it (a welcome and every
     later export are encrypted to it), the time in range, the clock ``fixed`` or ``system``.
+
+    Args:
+        data: the request's fields.
 
     Raises:
         BadInput: a field missing or malformed, named in one sentence.
@@ -742,7 +772,11 @@ def _accept_own(conn: sqlite3.Connection, roster: Roster, now: str) -> None:
 def callsign_holder(store: Store, request: Request) -> str | None:
     """Who already has the callsign a request's operator has, on this laptop (name and unit),
     or None: the admin sees it before enrolling (once the laptop joins, its enrolled operator
-    keeps the callsign and that person is kept under a derived one, listed as a clash)."""
+    keeps the callsign and that person is kept under a derived one, listed as a clash).
+
+    Args:
+        request: the enrolment request.
+    """
     callsign = request.data.get("callsign")
     if not isinstance(callsign, str) or callsign.upper() in bound_callsigns(current(store)):
         return None  # another laptop is enrolled with it: the enrolment is refused, saying so
@@ -842,5 +876,9 @@ def _require_admin_device(store: Store, roster: Roster) -> None:
 
 
 def admin_fingerprint(roster: Roster) -> str:
-    """The fingerprint of the roster's admin key, as people compare it (``keys.fingerprint``)."""
+    """The fingerprint of the roster's admin key, as people compare it (``keys.fingerprint``).
+
+    Args:
+        roster: the roster.
+    """
     return fingerprint(roster.data["admin"])

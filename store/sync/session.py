@@ -60,7 +60,12 @@ States = str | tuple[str, ...]  # one state for all of a run's records, or one p
 
 
 def each(value: RunVerdict | States, count: int) -> tuple[object, ...]:
-    """A run's verdicts or states, one per record."""
+    """A run's verdicts or states, one per record.
+
+    Args:
+        value: one verdict or state for the whole run, or a tuple of one per record.
+        count: how many records the run has.
+    """
     return value if isinstance(value, tuple) else (value,) * count
 
 
@@ -105,7 +110,11 @@ class Outcome:
             yield from group
 
     def became(self, state: str) -> list[Key]:
-        """Records that are ``state`` now and were not before this import."""
+        """Records that are ``state`` now and were not before this import.
+
+        Args:
+            state: ``applied``, ``deferred`` or ``quarantined``.
+        """
         wanted = {"quarantined": "quarantine", "deferred": "defer", "applied": "apply"}[state]
         found = []
         for judged in self.judged():
@@ -141,7 +150,22 @@ def judge_and_apply(
     ``rebound``: callsigns a newer roster binds anew (their authors' records may be judged by
     another person's role now). ``decides_holds``: this is the
     team's admin laptop, which holds change sets of ``fresh`` late for a role lost since
-    (``late``). ``again``: held records (origin, number) whose change sets are judged again."""
+    (``late``). ``again``: held records (origin, number) whose change sets are judged again.
+
+    Args:
+        team: the roster to judge by.
+        fresh: the new runs, stored already.
+        now_ms: the wall clock, milliseconds since the epoch (UTC).
+        now: the time, stored UTC text.
+        rejudge_origins: device id → the number after which its held records are judged again, or
+            None.
+        rebound: callsigns a newer roster binds anew.
+        decides_holds: this is the team's admin laptop.
+        again: (origin, seq) of further held records to judge again.
+
+    Returns:
+        What was judged and applied.
+    """
     outcome = Outcome()
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(fresh), lambda _runs: [NEW] * len(_runs))
@@ -207,7 +231,13 @@ def preview(
 ) -> list[tuple[int, Verdict]]:
     """How the laptops of the team will judge these records: (number, verdict) of each record
     they will not apply (one per record would be a million tuples for a first export); nothing
-    is written."""
+    is written.
+
+    Args:
+        team: the roster.
+        runs: this laptop's runs about to be sent.
+        now_ms: the wall clock, milliseconds since the epoch (UTC).
+    """
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(runs), lambda _runs: [NEW] * len(_runs))
     _judge(conn, team, candidates, now_ms, Outcome(), set())
@@ -505,7 +535,11 @@ def _binding(device: dict[str, object]) -> dict[str, str]:
 
 def bound_rows(team: Roster) -> dict[str, str]:
     """Callsign → the staff row key the signed roster binds it to (active laptops only, as
-    ``clashes.settle`` gives the callsign to that row)."""
+    ``clashes.settle`` gives the callsign to that row).
+
+    Args:
+        team: the roster.
+    """
     return {name: key_of(staff) for name, (staff, _device) in rosters.bound_callsigns(team).items()}
 
 
@@ -1088,7 +1122,11 @@ def refused_verdict(reason: str) -> Verdict:
     through. A missing field or value (NOT NULL, an unknown field) may be one a newer version
     fills in: it waits for an upgrade (listed with its reason). A CHECK or UNIQUE refusal, a
     guard's (an append-only table, R2) or a row no key names is this version's own rule broken
-    for good: quarantined with the database's reason, never left waiting."""
+    for good: quarantined with the database's reason, never left waiting.
+
+    Args:
+        reason: the database's refusal, in its words.
+    """
     if "NOT NULL constraint failed" in reason or reason.startswith("unknown field"):
         return Verdict("defer", "schema", f"refused by the database: {reason}")
     return Verdict("quarantine", "database", f"refused by the database: {reason}")

@@ -145,12 +145,7 @@ ARGS_STILL_MISSING: dict[str, int] = {
     "store/matching.py": 2,
     "store/roster.py": 6,
     "store/suggest.py": 1,
-    "store/sync/clashes.py": 8,
-    "store/sync/exchange.py": 5,
-    "store/sync/roster.py": 9,
-    "store/sync/session.py": 6,
     "store/validate.py": 2,
-    "store/witness.py": 8,
 }
 
 
