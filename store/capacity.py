@@ -78,7 +78,11 @@ MIN_FTE = 0.5
 
 def fte_officers(fte: float) -> int:
     """Added FTE as whole officers, half up (0.5 is one officer, 2.5 three): Python's own
-    ``round`` rounds half to even, which made 0.5 FTE no officer at all."""
+    ``round`` rounds half to even, which made 0.5 FTE no officer at all.
+
+    Args:
+        fte: the FTE added (1.0 is one officer full time).
+    """
     return math.floor(fte + 0.5)
 
 
@@ -505,7 +509,12 @@ class Change:
         """``KIND:ARGS`` as typed: ``lend:N:FROM:TO``, ``add-officers:N:UNIT[:Q+Q]``,
         ``add-fte:F:UNIT``, ``remove-officers:N:UNIT``, ``add-persons:N:LEVEL[:UNIT]``; a
         missing unit is ``default_unit``. Raises ``BadInput`` naming what is wrong in it (the
-        codes are checked against the catalogue by ``check_changes``)."""
+        codes are checked against the catalogue by ``check_changes``).
+
+        Args:
+            text: the change as typed (``KIND:ARGS``).
+            default_unit: the unit of a change that names none, or None.
+        """
         parts = [p.strip() for p in text.split(":")]
         kind = parts[0].lower().replace("-", "_")
         if kind not in FORMS:

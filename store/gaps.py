@@ -119,7 +119,14 @@ def live_first(gaps: Iterable[Gap], now: datetime) -> list[Gap]:
 
 
 def shortfall_hours(gaps: Iterable[Gap]) -> float:
-    """Officer-hours short over several rows."""
+    """Officer-hours short over several rows.
+
+    Args:
+        gaps: gap rows.
+
+    Returns:
+        The officer-hours short, summed.
+    """
     return sum(g.shortfall_hours for g in gaps)
 
 
@@ -140,7 +147,14 @@ def _acyclic() -> Iterator[None]:
 def compute(
     needs: list[Need], duties: list[Duty], window: tuple[int, int], order: tuple[str, ...]
 ) -> list[Gap]:
-    """All gap rows in ``window`` (epoch seconds), ordered by start, unit, qualification."""
+    """All gap rows in ``window`` (epoch seconds), ordered by start, unit, qualification.
+
+    Args:
+        needs: the demand (``load_needs``).
+        duties: the officers on duty (``load_duties``).
+        window: (start, end) in epoch seconds, UTC.
+        order: the qualifications in attribution order (``matching.attribution_order``).
+    """
     with _acyclic():
         return _compute(needs, duties, window, order)
 
@@ -435,7 +449,13 @@ def load_needs(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
 ) -> list[Need]:
     """Demand in [start, end): live activities with a concept and standing posts, optionally of
-    one unit's subjects; times in epoch seconds."""
+    one unit's subjects; times in epoch seconds.
+
+    Args:
+        start: aware UTC, the start of the window (inclusive).
+        end: aware UTC, its end (exclusive).
+        unit: a unit's catalogue code (any case), or None for every unit.
+    """
     staffing: dict[str, tuple[tuple[str, int], ...]] = {
         c.code: tuple((s.qualification, s.count) for s in c.staffing) for c in list_concepts(store)
     }
@@ -524,7 +544,13 @@ def load_duties(
     """Officers on duty in [start, end), cut at local midnight (where a qualification may
     lapse, R8) and where they are deployed on another unit's activity — counted there while
     deployed, and for no unit while they travel there and back (the catalogue's minutes);
-    optionally only the duties that count for one unit. Times in epoch seconds."""
+    optionally only the duties that count for one unit. Times in epoch seconds.
+
+    Args:
+        start: aware UTC, the start of the window (inclusive).
+        end: aware UTC, its end (exclusive).
+        unit: a unit's catalogue code (any case), or None for every unit.
+    """
     validate.period(start, end)
     window = (to_db(end), to_db(start))
     reach = timedelta(minutes=1440)  # the most travel the catalogue allows (unit_travel)
@@ -617,6 +643,9 @@ def _window(start: datetime, end: datetime) -> tuple[int, int]:
 def unit_code(store: Store, unit: str | None) -> str | None:
     """The catalogue code of ``unit`` (any case), or None for all units.
 
+    Args:
+        unit: a unit's code in any case, or None.
+
     Raises:
         NotFound: no such unit (so a filter never reports a false all-clear).
     """
@@ -627,6 +656,11 @@ def find_gaps(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
 ) -> list[Gap]:
     """Gaps in [start, end), optionally for one unit, ordered by start, unit, qualification.
+
+    Args:
+        start: aware UTC, the start of the window (inclusive).
+        end: aware UTC, its end (exclusive).
+        unit: a unit's catalogue code (any case), or None for every unit.
 
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
@@ -644,6 +678,11 @@ def unplanned_activities(
 ) -> list[str]:
     """Ids of live activities in [start, end) that have no concept yet, optionally of one
     unit's subjects, by start.
+
+    Args:
+        start: aware UTC, the start of the window (inclusive).
+        end: aware UTC, its end (exclusive).
+        unit: a unit's catalogue code (any case), or None for every unit.
 
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
@@ -668,6 +707,11 @@ def posts_below_required(
     now (the threat level was raised after the post was set up; R1 forbids setting one up
     so): they need re-planning. ``(id, start, end, concept, subject id)``, times epoch
     seconds, by start; optionally of one unit's subjects.
+
+    Args:
+        start: aware UTC, the start of the window (inclusive).
+        end: aware UTC, its end (exclusive).
+        unit: a unit's catalogue code (any case), or None for every unit.
 
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
@@ -699,7 +743,12 @@ def gaps_by_hour(
     store: Store, start: datetime, hours: int
 ) -> tuple[list[Gap], dict[str, list[HourProfile]]]:
     """The gaps of ``hours`` hours from ``start`` and, per unit with demand, hour by hour, the
-    officers needed and the worst shortfall: for the Roster & gaps time line. Reads once."""
+    officers needed and the worst shortfall: for the Roster & gaps time line. Reads once.
+
+    Args:
+        start: aware UTC, the first hour's start.
+        hours: how many hours.
+    """
     end = start + timedelta(hours=hours)
     order = attribution_order(q.code for q in list_qualifications(store))
     with _acyclic():
@@ -711,7 +760,14 @@ def gaps_by_hour(
 def hourly_profile(
     needs: list[Need], found: list[Gap], start: datetime, hours: int
 ) -> dict[str, list[HourProfile]]:
-    """Per unit with demand, hour by hour from ``start``: officers needed and worst shortfall."""
+    """Per unit with demand, hour by hour from ``start``: officers needed and worst shortfall.
+
+    Args:
+        needs: the demand (``load_needs``).
+        found: the gap rows.
+        start: aware UTC, the first hour's start.
+        hours: how many hours.
+    """
     lo = int(start.timestamp())
     demand: dict[str, list[int]] = defaultdict(lambda: [0] * hours)
     short: dict[str, list[int]] = defaultdict(lambda: [0] * hours)

@@ -109,7 +109,11 @@ class Handover:
     recommendation: tuple[Item, ...]
 
     def section(self, name: str) -> tuple[Item, ...]:
-        """The items of one section by its name (one of ``SECTIONS``)."""
+        """The items of one section by its name (one of ``SECTIONS``).
+
+        Args:
+            name: one of ``SECTIONS``.
+        """
         if name not in SECTIONS:
             raise KeyError(name)
         items: tuple[Item, ...] = getattr(self, name)
@@ -595,7 +599,11 @@ def _finding_items(store: Store) -> list[Item]:
 def handover_content(draft: Handover) -> dict[str, Any]:
     """The handover as JSON values (what is signed and hashed, and what scripts read): the
     period as ISO-8601 with the Amsterdam offset, each section a list of
-    ``{kind, count, ids, params}``."""
+    ``{kind, count, ids, params}``.
+
+    Args:
+        draft: the handover drafted.
+    """
 
     def items(section: tuple[Item, ...]) -> list[dict[str, Any]]:
         return [
@@ -622,7 +630,15 @@ def sign_handover(
 
     A period is signed once: when a signed handover that is not superseded overlaps it, this
     raises ``AlreadySigned`` unless ``supersedes`` names that handover and ``reason`` says why
-    it is replaced. Nothing is written on a refusal."""
+    it is replaced. Nothing is written on a refusal.
+
+    Args:
+        start: aware UTC, the period's start (None with ``end``: the current shift).
+        end: aware UTC, its end.
+        notes: the outgoing leader's notes.
+        supersedes: the id (or prefix) of the signed handover it replaces, or None.
+        reason: why it replaces that one.
+    """
     handover_id = uuid7()
     detail: dict[str, Any] = {}
     with store.write("handover.sign", handover_id, detail, require="handover.sign") as conn:
@@ -744,6 +760,10 @@ def _not_yours(row: Any, me: str, *, named: bool = True) -> str:
 def accept_handover(store: Store, handover_id: str, questions: str = "") -> HandoverRecord:
     """A different shift leader accepts the handover, optionally with questions.
 
+    Args:
+        handover_id: the handover's id (or prefix).
+        questions: the incoming leader's questions, if any.
+
     Raises:
         PermissionDenied: the acting person may not sign handovers, or signed this one.
         BadInput: it was accepted already, or the questions are too long.
@@ -775,7 +795,11 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
 
 def acceptance_refusal(store: Store, handover_id: str) -> StoreError | None:
     """Why the acting person could not accept this handover now (the refusal
-    ``accept_handover`` would raise), or None: asked before a console asks "Accept …?"."""
+    ``accept_handover`` would raise), or None: asked before a console asks "Accept …?".
+
+    Args:
+        handover_id: the handover's id (or prefix).
+    """
     return _acceptance_refusal(store, get_handover(store, handover_id))
 
 

@@ -176,7 +176,11 @@ class ImportResult:
     calendar: str | None = None
 
     def count(self, action: str) -> int:
-        """How many of the import's items had this action (``added``, ``updated``…)."""
+        """How many of the import's items had this action (``added``, ``updated``…).
+
+        Args:
+            action: ``added``, ``updated``…
+        """
         return sum(1 for item in self.items if item.action == action)
 
     @property
@@ -217,7 +221,12 @@ Version = tuple[int, str | None]
 
 def older(version: Version, than: Version) -> bool:
     """Whether ``version`` is older than ``than``: a lower SEQUENCE, or the same SEQUENCE and
-    an earlier stamp (when both have one)."""
+    an earlier stamp (when both have one).
+
+    Args:
+        version: an event's version.
+        than: another's.
+    """
     if version[0] != than[0]:
         return version[0] < than[0]
     return version[1] is not None and than[1] is not None and version[1] < than[1]
@@ -334,7 +343,15 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
     reads Latin-1 text the same) when the text is plausibly Western European (see
     ``_plausible_western``) and not as plausibly another Latin code page (see
     ``_refuse_ambiguous``). Anything else is refused naming the encoding problem: a guess at
-    another code page would store garbled titles and places."""
+    another code page would store garbled titles and places.
+
+    Args:
+        raw: the file's bytes.
+        name: the file as a message names it.
+
+    Returns:
+        The text, and the warnings of its reading.
+    """
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), []
@@ -616,7 +633,11 @@ def _iana_names() -> frozenset[str]:
 def known_zone(tzid: str) -> tzinfo | None:
     """The zone a TZID names when it is an IANA zone name or a Windows name (CLDR's mapping,
     as icalendar has it), else None. Never a zone remembered from another file, nor one that
-    depends on the machine (``localtime``, ``posixrules``) or keeps leap seconds (``right/``)."""
+    depends on the machine (``localtime``, ``posixrules``) or keeps leap seconds (``right/``).
+
+    Args:
+        tzid: the TZID as the file gives it.
+    """
     from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
     cleaned = tzid.strip().strip("/")
@@ -1520,11 +1541,15 @@ def import_ics(
     max_occurrences: int = DEFAULT_MAX_OCCURRENCES,
     calendar: str | None = None,
 ) -> ImportResult:
-    """Import ``path`` into ``person``'s agenda over the window, all or nothing (see the module
-    docstring for what is read, versions, reinstatements, calendars, the window and removals).
-    ``calendar`` names the calendar the file is (default: the file's own name for it). Raises
-    ``BadInput`` naming the file, event and property for anything refused;
-    ``PermissionDenied`` unless the actor may write activities."""
+    """Import ``path`` into ``person``'s agenda over the window, all or nothing (the module
+    docstring says how); raises ``BadInput`` naming file, event, property; PermissionDenied.
+
+    Args:
+        path, person: the iCalendar file; the subject's code name.
+        start, end, days: the window's first and last local day (None: today; none), or
+            ``days`` local days instead of ``end`` (1 to 730; 90 when neither is given).
+        max_occurrences, calendar: the most occurrences it may expand to; its calendar's name.
+    """
     name = Path(path).name
     detail: dict[str, Any] = {"file": name}
     with store.write("activity.import_ics", None, detail, require="activity.write") as conn:

@@ -339,6 +339,11 @@ def check_zone(component: Any, shown: str, name: str) -> int:
     ``MAX_ZONE_STEPS`` steps to 2099 (dateutil steps through every onset from the rule's
     DTSTART on each time it reads the zone).
 
+    Args:
+        component: the VTIMEZONE component.
+        shown: its TZID as a message shows it.
+        name: the file as a message names it.
+
     Returns:
         The steps, for the file's total.
 
@@ -542,14 +547,24 @@ class OccurrenceCap:
         self.inside = self.produced = 0
 
     def passed(self, start: datetime, end: datetime) -> bool:
-        """Count one occurrence; True once the file has passed its limit."""
+        """Count one occurrence; True once the file has passed its limit.
+
+        Args:
+            start: the occurrence's start (aware).
+            end: its end (aware).
+        """
         self.produced += 1
         self.inside += start < self.window[1] and end > self.window[0]
         return self.inside > self.limit or self.produced > 3 * self.limit + 10_000
 
     def more(self, start: datetime, end: datetime) -> bool:
         """Past the limit, count one more occurrence: True when it lies in the window (the
-        count so far is not the file's total) or the expansion has gone on too long."""
+        count so far is not the file's total) or the expansion has gone on too long.
+
+        Args:
+            start: the occurrence's start (aware).
+            end: its end (aware).
+        """
         self.produced += 1
         return (start < self.window[1] and end > self.window[0]) or (
             self.produced > 3 * self.limit + 10_000

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 
 
 def attribution_order(qualifications: Iterable[str]) -> tuple[str, ...]:
-    """The fixed order in which shortfall is attributed: alphabetical by code."""
+    """The fixed order in which shortfall is attributed: alphabetical by code.
+
+    Args:
+        qualifications: qualification codes.
+    """
     return tuple(sorted(qualifications))
 
 
@@ -34,6 +38,11 @@ def assign(
     S may be limited to qualifications with demand (adding one without demand never lowers the
     cut). With the handful of qualifications a unit needs at once that is a few dozen sums.
     ``reach`` memoises "officers in groups holding any of S" for calls with the same groups.
+
+    Args:
+        demand: officers needed per qualification, in fill order.
+        groups: (qualification bit mask, officer count) per group of officers alike.
+        reach: a memo for calls with the same groups, or None.
     """
     if reach is None:
         reach = {}

@@ -424,12 +424,15 @@ def deployment_problem(
     next_too: bool = True,
     span: tuple[datetime, datetime] | None = None,
 ) -> Problem | None:
-    """Why ``officer`` may not be deployed on the activity (full id): the problem and its rule
-    (on duty, travel, R8, one place at a time, rest), or None when they may.
-    ``concept`` judges the deployment as if the activity carried that concept (a suggestion
-    that assigns one first; ``NotFound`` when the catalogue lacks it). ``next_too``: also
-    whether they reach their next deployment in time (a listing of violations leaves that
-    to the next one, so a pair is named once). ``span``: as if the activity ran then."""
+    """Why ``officer`` may not be deployed on the activity: the problem and its rule (on duty,
+    travel, R8, one place at a time, rest), or None when they may.
+
+    Args:
+        activity_id, officer: the activity's full id; the officer.
+        concept: as if the activity carried it (``NotFound`` when the catalogue lacks it).
+        next_too: also whether they reach their next deployment in time (not in listings).
+        span: (start, end), aware UTC: as if the activity ran then, or None.
+    """
     row = store.one(
         "SELECT a.id, a.start_at, a.end_at, a.concept, a.status, s.unit FROM activity a"
         " JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
@@ -691,7 +694,13 @@ def _refuse_over(store: Store, activity_id: str) -> None:
 
 
 def release(store: Store, activity_id: str, callsign: str, reason: str) -> Deployment:
-    """End one officer's deployment on an activity (``release_group`` with one officer)."""
+    """End one officer's deployment on an activity (``release_group`` with one officer).
+
+    Args:
+        activity_id: the activity's id (or prefix).
+        callsign: the officer's callsign.
+        reason: why (not empty).
+    """
     return release_group(store, activity_id, [callsign], reason)[0]
 
 
@@ -827,7 +836,11 @@ def _days(start: str, end: str) -> list[tuple[date, datetime, datetime]]:
 
 
 def deployed_officers(store: Store, activity_id: str) -> list[Staff]:
-    """The officers deployed on the activity (full id), by callsign."""
+    """The officers deployed on the activity (full id), by callsign.
+
+    Args:
+        activity_id: the activity's full id.
+    """
     return _deployed(store, activity_id)
 
 
@@ -902,6 +915,12 @@ def judge_group(
     a concept, the staffing shown open, the violations and the suggestions share
     (``matching.judge_group``, whole group, any order).
 
+    Args:
+        activity_id: the activity's full id.
+        concept: the concept judged.
+        officers: the group.
+        span: (start, end), aware UTC, or None for the activity's own.
+
     Returns:
         The parts of the activity (``_parts``) and the verdict.
     """
@@ -929,7 +948,14 @@ def group_problems(
     deployed who now fill nothing (stranded: a lapse recorded later, a restriction that moved
     the activity past their shift) never block others: adding an officer can never make an
     idle one needed (``matching.judge_group``), so they are as good as absent and the verdict
-    on the named officers stays the same in any order."""
+    on the named officers stays the same in any order.
+
+    Args:
+        activity_id: the activity's full id.
+        concept: the concept.
+        officers: the group.
+        named: only these officers' problems (callsigns), or None for all.
+    """
     if not officers:
         return []
     parts, verdict = judge_group(store, activity_id, concept, officers)
@@ -1236,7 +1262,11 @@ def deployment_violations(
 
 
 def shortfall_problem(short: Shortfall) -> Problem:
-    """A staffing shortfall as a problem (``open_slots``; R8 when lapses opened it)."""
+    """A staffing shortfall as a problem (``open_slots``; R8 when lapses opened it).
+
+    Args:
+        short: the shortfall.
+    """
     return Problem(
         "open_slots",
         "R8" if short.lapsed else "staffing",

@@ -141,7 +141,12 @@ class Option:
 
 
 def fact(code: str, **params: Any) -> dict[str, Any]:
-    """A fact for the faces to word: ``{code, params}`` (JSON values)."""
+    """A fact for the faces to word: ``{code, params}`` (JSON values).
+
+    Args:
+        code: what the fact is.
+        **params: its parameters (JSON values).
+    """
     return {"code": code, "params": params}
 
 

@@ -54,7 +54,12 @@ class _Later:
 
 
 def later(source: str, flags: int = 0) -> re.Pattern[str]:
-    """``re.compile(source, flags)``, compiled when it is first used."""
+    """``re.compile(source, flags)``, compiled when it is first used.
+
+    Args:
+        source: the pattern.
+        flags: ``re`` flags.
+    """
     return _Later(source, flags)  # type: ignore[return-value]  # it answers as the pattern
 
 
@@ -376,7 +381,11 @@ def moment(value: datetime, field: str) -> datetime:
 def local_iso(value: datetime) -> str:
     """An aware time as ISO text in Europe/Amsterdam, the zone of the day limits it is held to
     (``2099-12-31T23:59:59+00:00`` is ``2100-01-01T00:59:59+01:00``); as given when it cannot
-    be told there (a time at the very end of Python's range)."""
+    be told there (a time at the very end of Python's range).
+
+    Args:
+        value: an aware time.
+    """
     try:
         return value.astimezone(_LOCAL).isoformat()
     except (OverflowError, ValueError):

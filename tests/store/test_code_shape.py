@@ -134,20 +134,6 @@ def test_every_public_store_function_and_record_has_a_docstring() -> None:
 #: connection a store function is handed (always the same thing, named once in the module).
 OBVIOUS = {"self", "cls", "conn", "store"}
 
-#: Functions whose ``Args:`` section is still missing or incomplete, per module (issue 15, point
-#: 10): counted so none is added unseen; shrink it as they are documented.
-ARGS_STILL_MISSING: dict[str, int] = {
-    "store/capacity.py": 2,
-    "store/gaps.py": 10,
-    "store/handover.py": 5,
-    "store/ics.py": 5,
-    "store/ics_bounds.py": 3,
-    "store/matching.py": 2,
-    "store/roster.py": 6,
-    "store/suggest.py": 1,
-    "store/validate.py": 2,
-}
-
 
 def _named_in_args(doc: str) -> set[str]:
     """The parameters an ``Args:`` section names (``name:``, ``*names:``, ``**params:``, or
@@ -196,12 +182,7 @@ def test_every_public_store_function_names_its_arguments() -> None:
         wanted = set(_parameters(function))
         if wanted - _named_in_args(ast.get_docstring(function) or ""):
             missing.setdefault(module, []).append(f"{function.lineno} {function.name}")
-    counted = {module: len(found) for module, found in missing.items()}
-    assert counted == ARGS_STILL_MISSING, {
-        m: missing.get(m)
-        for m in set(counted) | set(ARGS_STILL_MISSING)
-        if counted.get(m) != ARGS_STILL_MISSING.get(m)
-    }
+    assert missing == {}
 
 
 def test_the_args_reader_reads_google_style() -> None:
