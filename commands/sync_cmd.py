@@ -115,7 +115,7 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
         bars.close()
     info(counts.bundle_written(done.changes, done.segments, done.recipients))
     for warning in done.warnings:
-        info(f"! {visible(warning)}")
+        info(f"! {visible(said(warning))}")
     click.echo(visible(str(done.path)))
     if done.malformed:
         shown = ", ".join(done.malformed[:3]) + (" …" if len(done.malformed) > 3 else "")

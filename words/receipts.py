@@ -1,4 +1,4 @@
-"""An import's receipt in words: each warning, alarm and gap (``store.sync.notice.Notice``).
+"""An import's receipt and an export's warnings in words (``store.sync.notice.Notice``).
 
 The store lists what a person should know about an import as facts (a code and its params);
 this module holds their one table of sentences, for the command line and the console alike.
@@ -13,7 +13,7 @@ from typing import Any
 
 from store.clock import local_text
 from store.sync.notice import Notice
-from store.validate import visible
+from store.validate import shown, visible
 
 from . import _, ngettext
 from .errors import SENTENCES as REFUSALS
@@ -89,6 +89,21 @@ def _clash(p: Mapping[str, Any]) -> str:
     )
 
 
+def _will_be_quarantined(p: Mapping[str, Any]) -> str:
+    worst = [f"{n} × {visible(str(reason))}" for reason, n in p["reasons"]]
+    rest = p["total"] - sum(n for _reason, n in p["reasons"])
+    if rest:  # the breakdown adds up to the total it explains
+        listed = ", ".join(f"{n} × {rule}" for rule, n in p["others"])
+        worst.append(_("{n} × for other reasons ({listed})").format(n=rest, listed=listed))
+    return ngettext(
+        "{total} of this laptop's changes will be quarantined by the other laptops, because it "
+        "breaks the team's rules ({worst}). It is sent anyway, so the others see it.",
+        "{total} of this laptop's changes will be quarantined by the other laptops, because "
+        "they break the team's rules ({worst}). They are sent anyway, so the others see them.",
+        p["total"],
+    ).format(total=p["total"], worst="; ".join(worst))
+
+
 #: Notice code → its sentence (one table for every face).
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "audit_alarm": lambda p: visible(str(p["alarm"])),
@@ -134,6 +149,18 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "until its clock is put right"
     ).format(label=_label(p), ahead=ahead(int(p["ahead_ms"]))),
     "too_many_waiting": lambda p: too_many_waiting({**p, "label": _label(p)}),
+    # an export's warnings
+    "restored_gap": lambda p: _(
+        "This laptop was restored from a backup: the team holds its changes up to number "
+        "{team}, this copy only up to {held}. Its new changes are kept (numbered after {team}) "
+        "and sent once those came back: import the team's next bundle, then export again."
+    ).format(team=p["team"], held=p["held"]),
+    "will_be_quarantined": _will_be_quarantined,
+    "withheld": lambda p: _(
+        "{label}'s changes from number {first} (its segment {segment} on) are held here in a "
+        "form {label} did not sign (this database was changed outside Schildwacht); they were "
+        "left out, and {label} sends them itself. Restore the latest backup of this laptop."
+    ).format(label=shown(str(p["label"])), first=p["first"], segment=p["segment"]),
 }
 
 

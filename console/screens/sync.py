@@ -503,7 +503,7 @@ class SyncScreen(BaseScreen[SyncData]):
                             "No other device is enrolled yet: nobody will read "
                             "it until one is (o enrols one)."
                         )
-                    text += "".join(f"\n! {warning}" for warning in done.warnings)
+                    text += "".join(f"\n! {said(warning)}" for warning in done.warnings)
                     if done.malformed:  # the change log was edited outside Schildwacht
                         text += "\n! " + _(
                             "This laptop's change log holds {count} records no Schildwacht "

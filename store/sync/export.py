@@ -30,6 +30,7 @@ from . import bundle, capture, forks, late, log, restored, session, verify
 from . import roster as rosters
 from .bundle import canonical, sha256
 from .change import Run
+from .notice import Notice, notice
 
 Progress = Callable[[str, int, int], None]
 
@@ -52,7 +53,8 @@ class Exported:
         changes: how many change records it carries.
         segments: how many signed segments it carries (each one origin's numbered range).
         recipients: how many active devices it is encrypted to (this one included).
-        warnings: this laptop's own changes the others will refuse, in words.
+        warnings: this laptop's own changes the others will refuse, and what was left out
+            or waits, as facts (``notice.Notice``, worded by ``words.receipts``).
         malformed: as commented at the field.
     """
 
@@ -61,7 +63,7 @@ class Exported:
     changes: int
     segments: int
     recipients: int
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     #: this laptop's own records no store could have written, yet readable (its change log
     #: was edited outside Schildwacht): sent, quarantined by the others, and an integrity
     #: finding here (``db status`` lists them; ``db repair`` sets them aside). Records no
@@ -124,10 +126,13 @@ def export(
             conn, team, segments, packed, progress, own=store.device_id, strict=bool(welcome)
         )
         if withheld and not listed:
+            devices = ", ".join(_withheld_labels(team, withheld))
             raise IntegrityFailure(
-                " ".join(_withheld_words(team, withheld)) + " Nothing to send.",
+                f"The changes of {devices} are held here in a form they did not sign (this "
+                "database was changed outside Schildwacht); they were left out, and there is "
+                "nothing else to send. Restore the latest backup of this laptop.",
                 code="only_unsigned_to_send",
-                devices=", ".join(_withheld_labels(team, withheld)),
+                devices=devices,
             )
         warnings += _withheld_words(team, withheld)
         branch_parts, branches = forks.branch_parts(conn)
@@ -323,42 +328,33 @@ def _withheld_labels(team: rosters.Roster, withheld: dict[str, tuple[int, int]])
     return labels
 
 
-def _withheld_words(team: rosters.Roster, withheld: dict[str, tuple[int, int]]) -> list[str]:
-    """What a relayed segment withheld means, per origin, in words."""
-    words = []
+def _withheld_words(team: rosters.Roster, withheld: dict[str, tuple[int, int]]) -> list[Notice]:
+    """What a relayed segment withheld means, per origin (``withheld``)."""
+    found = []
     for origin, (number, first) in sorted(withheld.items()):
         device = team.device(origin)
-        label = shown(str(device["label"]) if device else origin[:13])
-        words.append(
-            f"{label}'s changes from number {first} (its segment {number} on) are held here in "
-            f"a form {label} did not sign (this database was changed outside Schildwacht); "
-            f"they were left out, and {label} sends them itself. Restore the latest backup of "
-            "this laptop."
-        )
-    return words
+        label = str(device["label"]) if device else origin[:13]
+        found.append(notice("withheld", label=label, first=first, segment=number))
+    return found
 
 
 def _encoding(header: bytes) -> int:
     return int(json.loads(header).get("encoding", 1))
 
 
-def _restored_gap(conn: sqlite3.Connection) -> list[str]:
+def _restored_gap(conn: sqlite3.Connection) -> list[Notice]:
     """While this restored laptop waits for its own changes back from the team, it cuts no
     segment of its own (``restored``): said on every export, never a silent "0 changes"."""
     found = restored.gap(conn)
     if found is None:
         return []
     held, team = found
-    return [
-        f"This laptop was restored from a backup: the team holds its changes up to number {team}"
-        f", this copy only up to {held}. Its new changes are kept (numbered after {team}) and "
-        "sent once those came back: import the team's next bundle, then export again."
-    ]
+    return [notice("restored_gap", team=team, held=held)]
 
 
 def _cut_own_segment(
     conn: sqlite3.Connection, store: Store, team: rosters.Roster
-) -> tuple[list[str], list[tuple[int, str]], dict[tuple[str, int], bytes]]:
+) -> tuple[list[Notice], list[tuple[int, str]], dict[tuple[str, int], bytes]]:
     """Sign this device's changes not yet in a segment as its next segment; return what the
     other laptops will quarantine of them, which of them no store could have written, and the
     segment's compressed body."""
@@ -402,8 +398,8 @@ def _cut_own_segment(
 
 def _will_be_quarantined(
     conn: sqlite3.Connection, team: rosters.Roster, own: list[Run], now_ms: int
-) -> tuple[list[str], list[tuple[int, str]]]:
-    """This laptop's new changes as the others will judge them: the refused ones, in words;
+) -> tuple[list[Notice], list[tuple[int, str]]]:
+    """This laptop's new changes as the others will judge them: the refused ones (a notice);
     and the malformed ones (records no store writes: the change log was edited; not those
     ``db repair`` set aside): (number, why)."""
     verdicts = session.preview(conn, team, own, now_ms)
@@ -413,19 +409,18 @@ def _will_be_quarantined(
     if not refused:
         return [], malformed
     total = sum(refused.values())
-    shown = refused.most_common(3)
-    worst = "; ".join(f"{n} × {reason}" for reason, n in shown)
-    rest = total - sum(n for _reason, n in shown)
-    if rest:  # the breakdown adds up to the total it explains
-        told = {reason for reason, _n in shown}
-        others = Counter(
-            v.rule for _seq, v in verdicts if v.outcome == "quarantine" and v.reason not in told
-        )
-        listed = ", ".join(f"{n} × {rule}" for rule, n in sorted(others.items()))
-        worst += f"; {rest} × for other reasons ({listed})"
+    worst = refused.most_common(3)
+    told = {reason for reason, _n in worst}
+    others = Counter(  # the breakdown adds up to the total it explains
+        v.rule for _seq, v in verdicts if v.outcome == "quarantine" and v.reason not in told
+    )
     return [
-        f"{total} of this laptop's changes will be quarantined by the other laptops, because "
-        f"they break the team's rules ({worst}). They are sent anyway, so the others see them."
+        notice(
+            "will_be_quarantined",
+            total=total,
+            reasons=[[reason, n] for reason, n in worst],
+            others=[[rule, n] for rule, n in sorted(others.items())],
+        )
     ], malformed
 
 

@@ -2,7 +2,8 @@
 
 Every warning, alarm and gap the store puts on a receipt (``receipt.warnings``,
 ``checked.receipt.alarms``, ``Receipt(warnings=...)``…) is a ``Notice`` built by
-``notice(code, ...)``, never a string; every code built has a sentence in
+``notice(code, ...)``, never a string (an export's warnings too: ``Exported.warnings``,
+typed so); every code built has a sentence in
 ``words/receipts.py`` and every sentence there a code the store builds. The receipt's own
 fields are typed so (mypy holds the rest). The words themselves are checked through real
 imports in the sync tests (``said_all``, the CLI's JSON ``texts``).
@@ -16,6 +17,7 @@ import typing
 from collections.abc import Iterator
 from pathlib import Path
 
+from store.sync.export import Exported
 from store.sync.notice import Notice, notice
 from store.sync.receipt import Receipt
 from words.receipts import SENTENCES, as_json, said
@@ -113,10 +115,11 @@ def test_every_code_built_has_words_and_every_sentence_a_code() -> None:
     assert sorted(set(SENTENCES) - set(built)) == []
 
 
-def test_the_receipt_is_typed_as_facts() -> None:
+def test_the_receipt_and_an_export_are_typed_as_facts() -> None:
     hints = typing.get_type_hints(Receipt)
     for item in ITEMS:
         assert hints[item] == list[Notice], item
+    assert typing.get_type_hints(Exported)["warnings"] == list[Notice]
 
 
 def test_a_notice_as_json_keeps_its_code_and_params() -> None:

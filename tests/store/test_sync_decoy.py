@@ -94,7 +94,7 @@ def test_the_export_warning_accounts_for_every_refused_change(
     a, c = _team(tmp_path, clock)
     c.forge(*_decoys("0", a.store.now()), actor="OPS-C")  # four different reasons
     sent = exchange.export(c.store, out=tmp_path / "c.swb")
-    text = next(w for w in sent.warnings if "will be quarantined" in w)
+    text = next(w for w in said_all(sent.warnings) if "will be quarantined" in w)
     total = int(text.split(" ", 1)[0])
     breakdown = re.sub(r"\([^()]*\)", "", text.split("(", 1)[1])
     assert total == len(_decoys("0", a.store.now()))

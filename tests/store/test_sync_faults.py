@@ -29,6 +29,7 @@ from store.sync.bundle import Refused
 from tests.conftest import snapshot
 from tests.sync_team import Laptop, make_team, user_tables
 from words.errors import sentence
+from words.receipts import said_all
 
 
 @pytest.fixture
@@ -195,7 +196,7 @@ def test_a_device_authoring_what_its_role_may_not_is_quarantined_and_still_sends
     raw.commit()
     raw.close()
     sent = exchange.export(b.store, out=tmp_path / "b.swb")  # its own export never refuses
-    assert sent.warnings and "will be quarantined" in sent.warnings[0]
+    assert sent.warnings and "will be quarantined" in said_all(sent.warnings)[0]
     receipt = exchange.import_file(a.store, sent.path)
     assert receipt.failed and {q.table for q in receipt.quarantined} == {"signal_report"}
     assert all("intel" in q.reason or "signal reports" in q.reason for q in receipt.quarantined)

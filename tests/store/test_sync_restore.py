@@ -14,6 +14,7 @@ from store.clock import FixedClock
 from store.db import Store, backup_database
 from store.sync import exchange, forks, log, restored
 from tests.sync_team import make_team, user_tables
+from words.receipts import said_all
 
 
 def test_a_restored_laptop_that_imports_first_continues_after_the_teams_copy(
@@ -36,7 +37,8 @@ def test_a_restored_laptop_that_imports_first_continues_after_the_teams_copy(
     assert log.last_seq(back.conn, b.id) > team_copy  # never a number the team holds
     waiting = exchange.export(back, out=tmp_path / "b2.swb")
     assert waiting.changes == 0
-    assert any("restored from a backup" in w for w in waiting.warnings)  # never silent
+    assert any("restored from a backup" in w for w in said_all(waiting.warnings))  # never silent
+    assert [n.code for n in waiting.warnings] == ["restored_gap"]
     exchange.import_file(a.store, waiting.path)
     assert not forks.held_cuts(a.store.conn)
 
