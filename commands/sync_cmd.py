@@ -25,7 +25,7 @@ from store.sync.keys import fingerprint
 from store.sync.receipt import FAILED
 from store.validate import visible
 from words import counts
-from words.receipts import as_json, said
+from words.receipts import as_json, joined, said
 
 from .context import Env, pass_env
 from .output import emit, info, output_options
@@ -295,7 +295,8 @@ def sync_status(env: Env, fmt: str, output: str | None) -> None:
             "quarantined": p.quarantined,
             "deferred": p.deferred,
             "deferred_since": local_iso(p.deferred_since) if p.deferred_since else None,
-            "warning": p.warning,
+            "warning": joined(p.warnings),
+            "warnings": [as_json(n) for n in p.warnings],  # JSON: by stable code
         }
         for p in status.peers(store)
     ]

@@ -149,6 +149,21 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "until its clock is put right"
     ).format(label=_label(p), ahead=ahead(int(p["ahead_ms"]))),
     "too_many_waiting": lambda p: too_many_waiting({**p, "label": _label(p)}),
+    # a peer's warnings in the sync status (``status.Peer.warnings``)
+    "peer_alarms": lambda p: ngettext(
+        "audit trail cut or rewritten ({n} alarm)",
+        "audit trail cut or rewritten ({n} alarms)",
+        p["count"],
+    ).format(n=p["count"]),
+    "peer_back_dated": lambda p: _("dates records back"),
+    "peer_clock_ahead": lambda p: _("clock {ahead} ahead").format(ahead=ahead(int(p["ahead_ms"]))),
+    "peer_clock_day_ahead": lambda p: _("clock ahead: stamped {stamped}").format(
+        stamped=local_text(p["stamped"]) if p["stamped"] is not None else "9999"
+    ),
+    "peer_over_limit": lambda p: _(
+        "{count:,} changes waiting, more than {limit:,}: its changes are set aside (upgrade, "
+        "or revoke the laptop)"
+    ).format(count=p["count"], limit=p["limit"]),
     # an export's warnings
     "restored_gap": lambda p: _(
         "This laptop was restored from a backup: the team holds its changes up to number "
@@ -172,6 +187,11 @@ def said(notice: Notice) -> str:
 def said_all(notices: Iterable[Notice]) -> list[str]:
     """Every warning, alarm or gap of a list in words, in order."""
     return [said(n) for n in notices]
+
+
+def joined(notices: Iterable[Notice]) -> str:
+    """Several notices on one line (a peer's warnings in a table): ``; `` between them."""
+    return "; ".join(said(n) for n in notices)
 
 
 def as_json(notice: Notice) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.receipt import FAILED
 from store.validate import visible
-from words.receipts import said
+from words.receipts import joined, said
 
 from .. import labels
 from ..actions import Action, any_of
@@ -150,7 +150,7 @@ def fetch_sync(store: Store) -> SyncData:
                 literal(at(peer.enrolled_at)[:10] if peer.enrolled_at else "—"),
                 Text(at(peer.last_sent) if peer.last_sent else _("never"), end=""),
                 Text(str(peer.not_acknowledged), end=""),
-                literal(peer.warning or "", "b yellow"),
+                literal(joined(peer.warnings), "b yellow"),
             ),
         )
         for peer in peers

@@ -22,7 +22,8 @@ from . import apply, capture, late
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import DAY_MS, hlc_wall_ms
-from .change import clock_text
+from .change import clock_moment
+from .notice import Notice, notice
 
 #: Who may resolve a conflict on each table: the people who may edit it.
 RESOLVE_PERMISSION = {
@@ -42,7 +43,8 @@ class Peer:
         last_received: when it last received one from it (aware UTC), or None.
         acknowledged: the last of this laptop's changes it acknowledged.
         not_acknowledged: how many of this laptop's changes it has not acknowledged.
-        warning: a clock far ahead, or ''.
+        warnings: what a person should know of it (a clock far ahead, too many changes
+            waiting, trust findings), as facts (``notice.Notice``, worded by ``words.receipts``).
         quarantined: its changes held here that broke a rule.
         deferred: its changes waiting here.
         deferred_since: since when the oldest waits (aware UTC), or None.
@@ -60,7 +62,7 @@ class Peer:
     last_received: datetime | None
     acknowledged: int
     not_acknowledged: int
-    warning: str
+    warnings: list[Notice]
     quarantined: int = 0  # its changes held here that broke a rule
     deferred: int = 0  # its changes waiting here
     deferred_since: datetime | None = None
@@ -69,15 +71,16 @@ class Peer:
 
 
 def _trust_notes(
-    store: Store, device: str, trust: list[findings.Finding], notes: list[str]
-) -> list[str]:
-    """What the trust findings say of one laptop, in a few words each."""
+    store: Store, device: str, trust: list[findings.Finding], notes: list[Notice]
+) -> list[Notice]:
+    """What the trust findings say of one laptop (``peer_alarms``, ``peer_back_dated``,
+    ``peer_clock_ahead``)."""
     found = []
     alarms = sum(1 for f in trust if f.device == device and f.kind == "witness")
     if alarms:
-        found.append(f"audit trail cut or rewritten ({alarms} alarms)")
+        found.append(notice("peer_alarms", count=alarms))
     if any(f.device == device and f.kind == "back_dated" for f in trust):
-        found.append("dates records back")
+        found.append(notice("peer_back_dated"))
     flagged = store.one(
         "SELECT detail FROM sync_flag WHERE kind = 'clock_ahead' AND origin = ?"
         " ORDER BY noticed_at DESC LIMIT 1",
@@ -86,9 +89,9 @@ def _trust_notes(
     if (
         flagged is not None
         and str(flagged[0]).isdigit()
-        and not any(n.startswith("clock ahead") for n in notes)
+        and not any(n.code == "peer_clock_day_ahead" for n in notes)
     ):
-        found.append(f"clock {findings.ahead_words(int(flagged[0]))} ahead")
+        found.append(notice("peer_clock_ahead", ahead_ms=int(flagged[0])))
     return found
 
 
@@ -137,16 +140,13 @@ def peers(store: Store) -> list[Peer]:
         )
         acknowledged = int(ack[0]) if ack else 0
         skew = store.one("SELECT hlc FROM sync_skew WHERE origin = ?", (device["id"],))
-        notes = []
+        notes: list[Notice] = []
         if skew and hlc_wall_ms(int(skew[0])) > now_ms + DAY_MS:
-            notes.append(f"clock ahead: stamped {clock_text(int(skew[0])) or '9999'}")
+            notes.append(notice("peer_clock_day_ahead", stamped=clock_moment(int(skew[0]))))
         count = waiting[device["id"]].count if device["id"] in waiting else 0
         if count > kept.MAX_DEFERRED_PER_ORIGIN:
-            notes.append(
-                f"{count:,} changes waiting, more than {kept.MAX_DEFERRED_PER_ORIGIN:,}: "
-                "its changes are set aside (upgrade, or revoke the laptop)"
-            )
-        warning = "; ".join(notes + _trust_notes(store, device["id"], trust, notes))
+            notes.append(notice("peer_over_limit", count=count, limit=kept.MAX_DEFERRED_PER_ORIGIN))
+        warnings = notes + _trust_notes(store, device["id"], trust, notes)
         found.append(
             Peer(
                 device["id"],
@@ -157,7 +157,7 @@ def peers(store: Store) -> list[Peer]:
                 from_db(received[0]) if received and received[0] else None,
                 acknowledged,
                 max(own - acknowledged, 0),
-                warning,
+                warnings,
                 int(quarantined.get(device["id"], 0)),
                 waiting[device["id"]].count if device["id"] in waiting else 0,
                 waiting[device["id"]].since if device["id"] in waiting else None,

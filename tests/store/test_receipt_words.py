@@ -20,6 +20,7 @@ from pathlib import Path
 from store.sync.export import Exported
 from store.sync.notice import Notice, notice
 from store.sync.receipt import Receipt
+from store.sync.status import Peer
 from words.receipts import SENTENCES, as_json, said
 
 STORE = Path(__file__).resolve().parents[2] / "store"
@@ -115,11 +116,12 @@ def test_every_code_built_has_words_and_every_sentence_a_code() -> None:
     assert sorted(set(SENTENCES) - set(built)) == []
 
 
-def test_the_receipt_and_an_export_are_typed_as_facts() -> None:
+def test_the_receipt_an_export_and_a_peer_are_typed_as_facts() -> None:
     hints = typing.get_type_hints(Receipt)
     for item in ITEMS:
         assert hints[item] == list[Notice], item
     assert typing.get_type_hints(Exported)["warnings"] == list[Notice]
+    assert typing.get_type_hints(Peer)["warnings"] == list[Notice]  # the sync status's
 
 
 def test_a_notice_as_json_keeps_its_code_and_params() -> None:

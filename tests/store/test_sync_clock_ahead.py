@@ -13,7 +13,7 @@ from store.db import Store
 from store.sync import exchange, status
 from tests.conftest import NOW
 from tests.sync_team import Laptop, make_team
-from words.receipts import said_all
+from words.receipts import joined, said_all
 
 
 def _send(sender: Laptop, receiver: Laptop, folder: Path) -> exchange.Receipt:
@@ -35,7 +35,7 @@ def test_a_clock_hours_ahead_is_named_with_how_far(tmp_path: Path, clock: FixedC
     assert finding.device == b.id and "laptop-b" in finding.text and "23 hours" in finding.text
     assert finding in findings.open_findings(c.store)
     peer = next(p for p in status.peers(c.store) if p.device == b.id)
-    assert "clock 23 hours ahead" in peer.warning
+    assert "clock 23 hours ahead" in joined(peer.warnings)
 
     clock.advance(minutes=1)
     logbook.add_entry(c.store, "C took in B's stamps")  # C's stamps follow B's clock …

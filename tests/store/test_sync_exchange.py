@@ -17,6 +17,7 @@ from store.sync import capture, exchange, status
 from store.sync import roster as rosters
 from tests.conftest import as_user, at, snapshot
 from tests.sync_team import Laptop, conflict_set, exchange_all, make_team, user_tables
+from words.receipts import joined
 
 
 @pytest.fixture
@@ -224,9 +225,9 @@ def test_a_clock_more_than_a_day_ahead_is_flagged_and_its_changes_wait(
     receipt = exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "x.swb").path)
     assert receipt.deferred["log_entry"] > 0 and receipt.warnings
     assert not a.store.one("SELECT 1 FROM log_entry WHERE text = 'Vanuit de toekomst'")
-    assert next(p.warning for p in status.peers(a.store) if p.device == b.id).startswith(
-        "clock ahead"
-    )
+    peer = next(p for p in status.peers(a.store) if p.device == b.id)
+    assert joined(peer.warnings).startswith("clock ahead: stamped ")
+    assert [n.code for n in peer.warnings] == ["peer_clock_day_ahead"]
     clock.advance(days=3)  # a's own clock catches up: the waiting changes apply at the next import
     b.store.clock = clock
     logbook.add_entry(b.store, "Later")
