@@ -1,0 +1,157 @@
+"""A deployment binds its officer to the activity (issue 16, the fresh review's HIGH finding):
+officer X deployed on activity A counts for A's places while A runs and for nothing else then,
+in ``gaps`` and in ``suggest`` alike (``gaps.bind``), so a ``yes`` option, carried out, leaves
+no gap row naming the activity."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from pathlib import Path
+
+from store import agenda, roster, staff, subjects
+from store.capacity import capacity_report
+from store.db import Store, backup_database
+from store.errors import StoreError
+from store.gaps import find_gaps
+from store.suggest import apply_option, suggest
+from tests.conftest import at
+
+CP = ("close_protection", None)
+PD = ("protective_driving", None)
+
+
+def _officer(store: Store, callsign: str, unit: str, quals: list, start: str, end: str) -> None:
+    staff.add_staff(store, callsign, unit=unit, qualifications=quals)
+    roster.add_shift(store, callsign, start=at(store, start), end=at(store, end))
+
+
+def _naming(store: Store, activity_id: str) -> list[tuple[str, int]]:
+    """The gap rows that name the activity, as `gaps` lists them: (qualification, shortfall)."""
+    item = agenda.get_activity(store, activity_id)
+    rows = find_gaps(store, item.start_at, item.end_at)
+    return [(g.qualification, g.shortfall) for g in rows if activity_id in g.activities]
+
+
+def _merel(store: Store) -> tuple[agenda.Activity, agenda.Activity]:
+    """The review's case: two overlapping ESCORTs of MEREL (close protection + driver each)
+    and two officers holding both, RT-0068 deployed on 'tk'. (council meeting, tk)"""
+    subjects.add_subject(store, "MEREL", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "MEREL", level=1)
+    council = agenda.add_activity(
+        store,
+        person="MEREL",
+        title="Raadsvergadering",
+        start=at(store, "2026-12-01 09:45"),
+        end=at(store, "2026-12-01 10:45"),
+        concept="ESCORT",
+    )
+    tk = agenda.add_activity(
+        store,
+        person="MEREL",
+        title="tk",
+        start=at(store, "2026-12-01 10:00"),
+        end=at(store, "2026-12-01 11:00"),
+        concept="ESCORT",
+    )
+    for callsign in ("RT-0008", "RT-0068"):
+        _officer(store, callsign, "RT", [CP, PD], "2026-12-01 07:00", "2026-12-01 15:00")
+    roster.deploy(store, tk.id, ["RT-0068"])
+    return council, tk
+
+
+def test_a_deployed_officer_counts_for_his_own_activity_only(store: Store) -> None:
+    """RT-0008 deployed on 'tk' too: 'tk' is staffed, and only the council meeting is short —
+    before, the pool matching counted both towards close protection of either and named 'tk'
+    in a driver gap although its staffing showed nothing open."""
+    council, tk = _merel(store)
+    (option,) = [o for o in suggest(store, tk.id) if o.callsign == "RT-0008"]
+    # it staffs 'tk', but takes the officer the council meeting has in the pool: never "yes"
+    assert (option.feasible, option.partial) == (False, True)
+    apply_option(store, tk.id, option)
+    assert roster.staffing_shortfalls(store, tk.id) == []
+    assert _naming(store, tk.id) == []
+    assert sorted(_naming(store, council.id)) == [
+        ("close_protection", 1),
+        ("protective_driving", 1),
+    ]
+
+
+def test_capacity_counts_deployed_officers_where_they_are_deployed(store: Store) -> None:
+    """Capacity's matching binds deployments as ``gaps`` does: with both officers on 'tk',
+    the council meeting lacks one close protection officer and one driver (0.75 h each), not
+    two drivers."""
+    _council, tk = _merel(store)
+    roster.deploy(store, tk.id, ["RT-0008"])
+    rows = capacity_report(
+        store, at(store, "2026-12-01 09:00"), at(store, "2026-12-01 12:00"), by="qualification"
+    )
+    assert {r.key: r.shortfall_hours for r in rows} == {
+        "close_protection": 0.75,
+        "protective_driving": 0.75,
+    }
+
+
+def _situation(store: Store, seed: int) -> list[str]:
+    """A generated morning for RT: two or three overlapping activities of one W2 person,
+    officers with random qualifications and shifts (one lendable from AM), and some of them
+    deployed where the store allows it. Returns the activities' ids."""
+    rng = random.Random(seed)
+    subjects.add_subject(store, "GRUTTO", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "GRUTTO", level=2)
+    ids = []
+    for n in range(rng.randint(2, 3)):
+        start = 8 * 60 + 30 * rng.randint(0, 6)
+        end = start + 30 * rng.randint(2, 4)
+        item = agenda.add_activity(
+            store,
+            person="GRUTTO",
+            title=f"A{n}",
+            start=at(store, f"2026-12-01 {start // 60:02d}:{start % 60:02d}"),
+            end=at(store, f"2026-12-01 {end // 60:02d}:{end % 60:02d}"),
+            concept=rng.choice(["ESCORT", "CP-LIGHT", None]),
+        )
+        ids.append(item.id)
+    officers = []
+    for n in range(rng.randint(2, 5)):
+        quals = rng.choice([[CP], [PD], [CP, PD], [CP, PD]])
+        first = rng.choice(["06:00", "07:00", "09:00"])
+        _officer(store, f"RT-{n:04d}", "RT", quals, f"2026-12-01 {first}", "2026-12-01 16:00")
+        officers.append(f"RT-{n:04d}")
+    _officer(store, "AM-0001", "AM", [CP, PD], "2026-12-01 06:00", "2026-12-01 16:00")
+    for activity_id in ids:
+        for callsign in rng.sample(officers, rng.randint(0, 2)):
+            # refused (not needed there, busy elsewhere): as a planner would see it
+            with contextlib.suppress(StoreError):
+                roster.deploy(store, activity_id, [callsign])
+    return ids
+
+
+def test_every_yes_option_carried_out_leaves_no_gap_naming_the_activity(
+    store: Store, tmp_path: Path
+) -> None:
+    """The README's promise as a property over generated situations: each ``yes`` option,
+    carried out on a copy, leaves no gap row naming the activity and no open place."""
+    tried = 0
+    for seed in range(20):  # seed 16 caught the review's fault (fill_open judged alone)
+        path = tmp_path / f"s{seed}.db"
+        backup_database(store, path)  # the empty database
+        world = Store(path, clock=store.clock)
+        try:
+            for activity_id in _situation(world, seed):
+                for k, option in enumerate(suggest(world, activity_id)):
+                    if not option.feasible or option.action == "none":
+                        continue
+                    copy = Store(
+                        backup_database(world, tmp_path / f"{seed}-{k}.db"), clock=world.clock
+                    )
+                    try:
+                        apply_option(copy, activity_id, option, authority="OvJ")
+                        assert _naming(copy, activity_id) == [], (seed, option)
+                        assert roster.staffing_shortfalls(copy, activity_id) == [], (seed, option)
+                    finally:
+                        copy.close()
+                    tried += 1
+        finally:
+            world.close()
+    assert tried >= 3  # the situations do offer "yes" options to check
