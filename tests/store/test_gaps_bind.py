@@ -155,3 +155,30 @@ def test_every_yes_option_carried_out_leaves_no_gap_naming_the_activity(
         finally:
             world.close()
     assert tried >= 3  # the situations do offer "yes" options to check
+
+
+def test_still_short_says_what_this_activity_lacks(store: Store) -> None:
+    """One officer for two overlapping activities: the unit's driver row is short 2 (one
+    driver each), but CP-LIGHT for 'tk' lacks one driver, not two: an option's "still short"
+    counts the activity's own open places, never the shortfall it shares with others."""
+    subjects.add_subject(store, "MEREL", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "MEREL", level=2)
+    for title, start, end in (("Raad", "09:45", "10:45"), ("tk", "10:00", "11:00")):
+        item = agenda.add_activity(
+            store,
+            person="MEREL",
+            title=title,
+            start=at(store, f"2026-12-01 {start}"),
+            end=at(store, f"2026-12-01 {end}"),
+            concept="ESCORT",
+        )
+    _officer(store, "RT-0008", "RT", [CP, PD], "2026-12-01 07:00", "2026-12-01 15:00")
+    assert ("protective_driving", 2) in _naming(store, item.id)
+    (light,) = [
+        o for o in suggest(store, item.id) if o.concept == "CP-LIGHT" and o.action == "assign"
+    ]
+    assert light.fact is not None
+    assert (light.fact["code"], light.fact["params"]["missing"]) == (
+        "still_short",
+        [["close_protection", 2], ["protective_driving", 1]],
+    )
