@@ -152,6 +152,7 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
         "action": option.action,
         "callsign": option.callsign,
         "concept": option.concept,
+        "changes_concept": option.changes_concept,
         "start": local_iso(option.start),
         "end": local_iso(option.end),
         "shift_minutes": option.shift_minutes,

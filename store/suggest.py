@@ -133,6 +133,17 @@ class Option:
     fact: Mapping[str, Any] | None = None
 
     @property
+    def changes_concept(self) -> bool:
+        """Whether carrying it out gives the activity another concept (or its first one): its
+        words say so (``what``'s ``concept`` and ``current``, or ``use_concept``)."""
+        code, params = self.what.get("code"), self.what.get("params", {})
+        if code == "use_concept":
+            return True
+        if code == "keep_team":
+            return "current" in params
+        return code in ("lend", "lend_any", "move_to") and bool(params.get("concept"))
+
+    @property
     def verdict(self) -> str:
         """``yes`` (feasible), ``partly`` (partial) or ``no``."""
         return "yes" if self.feasible else "partly" if self.partial else "no"
@@ -538,12 +549,21 @@ def _lend(ctx: _Context) -> Iterator[Option]:
                 "lend_any",
                 qualifications=sorted(wanted),
                 names={q: ctx.names.get(q, q) for q in sorted(wanted)},
+                **_replacing(ctx),
             ),
             NO_COST,
             False,
             fact=fact("no_lender"),
             concept=ctx.base,
         )
+
+
+def _replacing(ctx: _Context) -> dict[str, Any]:
+    """A deploy option's words also name the concept it plans the activity with, when that is
+    not the one it carries (``concept``, and the ``current`` one or None)."""
+    if ctx.base == ctx.activity.concept:
+        return {}
+    return {"concept": ctx.base, "current": ctx.activity.concept}
 
 
 def _lend_one(
@@ -564,6 +584,7 @@ def _lend_one(
         names={q: ctx.names.get(q, q) for q in shown},
         unit=home,
         minutes=travel,
+        **_replacing(ctx),
     )
 
     def option(
@@ -658,7 +679,16 @@ def _combine(ctx: _Context) -> Iterator[Option]:
         own = {} if gap else _open_places(ctx, neighbour.concept, extra=kept)
         yield Option(
             "combine",
-            fact("keep_team", concept=neighbour.concept, title=neighbour.title),
+            fact(
+                "keep_team",
+                concept=neighbour.concept,
+                title=neighbour.title,
+                **(
+                    {"current": ctx.activity.concept}
+                    if neighbour.concept != ctx.activity.concept
+                    else {}
+                ),
+            ),
             NO_COST,
             not gap and not own,
             fact=(

@@ -16,6 +16,7 @@ from store.errors import StoreError
 from store.gaps import find_gaps
 from store.suggest import apply_option, suggest
 from tests.conftest import at
+from words.suggestions import describe
 
 CP = ("close_protection", None)
 PD = ("protective_driving", None)
@@ -68,6 +69,7 @@ def test_a_deployed_officer_counts_for_his_own_activity_only(store: Store) -> No
     (option,) = [o for o in suggest(store, tk.id) if o.callsign == "RT-0008"]
     # it staffs 'tk', but takes the officer the council meeting has in the pool: never "yes"
     assert (option.feasible, option.partial) == (False, True)
+    assert not option.changes_concept and "plan with" not in describe(option.what)
     apply_option(store, tk.id, option)
     assert roster.staffing_shortfalls(store, tk.id) == []
     assert _naming(store, tk.id) == []
