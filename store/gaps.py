@@ -200,14 +200,16 @@ def bind(
     for need in needs:
         (staffed if need.kind == "activity" and need.source in group else kept).append(need)
     shared: dict[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]] = {}
-    pool = _Pool(rest)
+    pool = _Pool(duties)
     for need in sorted(staffed, key=lambda n: (n.start, n.source)):
         kept += _bound_need(need, group[need.source], free, shared, pool)
     return kept, rest + [d for pieces in free.values() for d in pieces]
 
 
 class _Pool:
-    """The officers deployed nowhere, by unit: how many hold a qualification around a time."""
+    """The officers on duty, by unit: how many hold a qualification while a need runs (all of
+    them, deployed or not: so a deployment elsewhere or on another day never changes which
+    places a group takes)."""
 
     def __init__(self, duties: list[Duty]) -> None:
         self.by_unit: dict[str, list[Duty]] = defaultdict(list)
@@ -216,15 +218,16 @@ class _Pool:
         self.starts = {u: [d.start for d in ds] for u, ds in self.by_unit.items()}
         self.longest = max((d.end - d.start for d in duties), default=0)
 
-    def scarcest_first(self, need: Need) -> tuple[str, ...]:
-        """The need's qualifications by how few pool officers of its unit hold them while it
-        runs (then by code): a deployed officer takes the place the pool can fill least."""
+    def scarcest_first(self, need: Need, own: list[str]) -> tuple[str, ...]:
+        """The need's qualifications by how few other officers of its unit (not ``own``) hold
+        them while it runs (then by code): a deployed officer takes the place the others can
+        fill least."""
         duties, starts = self.by_unit.get(need.unit, []), self.starts.get(need.unit, [])
         lo = bisect_left(starts, need.start - self.longest)
         hi = bisect_left(starts, need.end)
         holders: dict[str, set[str]] = defaultdict(set)
         for duty in duties[lo:hi]:
-            if duty.end > need.start:
+            if duty.end > need.start and duty.officer not in own:
                 for q in duty.qualifications:
                     holders[q].add(duty.officer)
         return tuple(sorted({q for q, _n in need.needs}, key=lambda q: (len(holders[q]), q)))
@@ -248,7 +251,7 @@ def _bound_need(
     for q, count in need.needs:
         wanted[q] += count
     left: list[Need] = []
-    order = pool.scarcest_first(need) if there else ()
+    order = pool.scarcest_first(need, officers) if there else ()
     for lo, hi in pairwise(cuts):
         held = {d.officer: d.qualifications for d in there if d.start <= lo and d.end >= hi}
         filled = cover(wanted.items(), held.values(), order) if held else {}

@@ -184,3 +184,26 @@ def test_still_short_says_what_this_activity_lacks(store: Store) -> None:
         "still_short",
         [["close_protection", 2], ["protective_driving", 1]],
     )
+
+
+def test_an_officer_who_frees_a_deployed_driver_is_offered(store: Store) -> None:
+    """CP-LIGHT (2 close protection, 1 driver) with X (both) and Y (close protection)
+    deployed: the open place is counted as the driver's, but Z (close protection) completes
+    the group, X driving. Z is offered, and `yes` (before, only lent drivers were offered)."""
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=3)
+    item = agenda.add_activity(
+        store,
+        person="BEVER",
+        title="Overleg",
+        start=at(store, "2026-12-01 09:00"),
+        end=at(store, "2026-12-01 10:00"),
+        concept="CP-LIGHT",
+    )
+    _officer(store, "RT-0001", "RT", [CP, PD], "2026-12-01 07:00", "2026-12-01 15:00")
+    for callsign in ("RT-0002", "RT-0003"):
+        _officer(store, callsign, "RT", [CP], "2026-12-01 07:00", "2026-12-01 15:00")
+    roster.deploy(store, item.id, ["RT-0001", "RT-0002"])
+    assert [c.callsign for c in roster.deployable(store, item.id)] == ["RT-0003"]
+    (option,) = [o for o in suggest(store, item.id) if o.callsign == "RT-0003"]
+    assert option.feasible
