@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+from datetime import date
 from pathlib import Path
 
 from store import agenda, roster, staff, subjects
@@ -207,3 +208,37 @@ def test_an_officer_who_frees_a_deployed_driver_is_offered(store: Store) -> None
     assert [c.callsign for c in roster.deployable(store, item.id)] == ["RT-0003"]
     (option,) = [o for o in suggest(store, item.id) if o.callsign == "RT-0003"]
     assert option.feasible
+
+
+def test_a_bound_officer_whose_qualification_lapses_counts_until_local_midnight(
+    store: Store,
+) -> None:
+    """The October clock change night (02:00–03:00 twice): ZC's close protection lapses at
+    local midnight on a 23:00–04:00 ESCORT with ZB driving. Bound to it, ZC fills the close
+    protection place until 00:00 local, then nothing: the activity is short of close
+    protection from midnight for its last five real hours (the night has 25), and no other
+    officer on duty is counted for it."""
+    subjects.add_subject(store, "REIGER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "REIGER", level=1)
+    night = agenda.add_activity(
+        store,
+        person="REIGER",
+        title="Nacht",
+        start=at(store, "2027-10-30 23:00"),
+        end=at(store, "2027-10-31 04:00"),
+        concept="ESCORT",
+    )
+    _officer(
+        store,
+        "ZC",
+        "RT",
+        [("close_protection", date(2027, 10, 30)), PD],
+        "2027-10-30 22:00",
+        "2027-10-31 06:00",
+    )
+    _officer(store, "ZB", "RT", [PD], "2027-10-30 22:00", "2027-10-31 06:00")
+    _officer(store, "ZX", "RT", [CP], "2027-10-31 05:00", "2027-10-31 12:00")  # too late
+    roster.deploy(store, night.id, ["ZC", "ZB"])
+    rows = [g for g in find_gaps(store, night.start_at, night.end_at) if night.id in g.activities]
+    assert [(g.qualification, g.shortfall, g.hours) for g in rows] == [("close_protection", 1, 5.0)]
+    assert rows[0].start == at(store, "2027-10-31 00:00")
