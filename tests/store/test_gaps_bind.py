@@ -136,7 +136,7 @@ def test_every_yes_option_carried_out_leaves_no_gap_naming_the_activity(
     """The README's promise as a property over generated situations: each ``yes`` option,
     carried out on a copy, leaves no gap row naming the activity and no open place."""
     tried = 0
-    for seed in range(20):  # seed 16 caught the review's fault (fill_open judged alone)
+    for seed in range(12, 20):  # seed 16 catches the review's fault (fill_open judged alone)
         path = tmp_path / f"s{seed}.db"
         backup_database(store, path)  # the empty database
         world = Store(path, clock=store.clock)
