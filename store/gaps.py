@@ -217,6 +217,25 @@ class _Pool:
             self.by_unit[duty.unit].append(duty)
         self.starts = {u: [d.start for d in ds] for u, ds in self.by_unit.items()}
         self.longest = max((d.end - d.start for d in duties), default=0)
+        self.covered: dict[tuple[object, ...], dict[str, int]] = {}
+        self.kept: list[object] = []
+
+    def cover(
+        self,
+        staffing: tuple[tuple[str, int], ...],
+        wanted: dict[str, int],
+        held: Iterable[frozenset[str]],
+        order: tuple[str, ...] | None,
+    ) -> dict[str, int]:
+        """``matching.cover``, once per distinct staffing, group and order (the tuples and
+        sets are shared by identity, as ``load_needs`` and ``load_duties`` build them)."""
+        group = list(held)
+        key = (id(staffing), order, tuple(sorted(map(id, group))))
+        found = self.covered.get(key)
+        if found is None:
+            found = self.covered[key] = cover(wanted.items(), group, order)
+            self.kept.append((staffing, group))  # alive while keyed by their ids
+        return found
 
     def scarcest_first(self, need: Need, own: list[str]) -> tuple[str, ...]:
         """The need's qualifications by how few other officers of its unit (not ``own``) hold
@@ -225,12 +244,17 @@ class _Pool:
         duties, starts = self.by_unit.get(need.unit, []), self.starts.get(need.unit, [])
         lo = bisect_left(starts, need.start - self.longest)
         hi = bisect_left(starts, need.end)
-        holders: dict[str, set[str]] = defaultdict(set)
-        for duty in duties[lo:hi]:
-            if duty.end > need.start and duty.officer not in own:
-                for q in duty.qualifications:
-                    holders[q].add(duty.officer)
-        return tuple(sorted({q for q, _n in need.needs}, key=lambda q: (len(holders[q]), q)))
+        needed = {q for q, _n in need.needs}
+        on_duty = {
+            duty.officer: duty.qualifications & needed
+            for duty in duties[lo:hi]
+            if duty.end > need.start and duty.officer not in own
+        }
+        holders: dict[str, int] = dict.fromkeys(needed, 0)
+        for held in on_duty.values():
+            for q in held:
+                holders[q] += 1
+        return tuple(sorted(needed, key=lambda q: (holders[q], q)))
 
 
 def _bound_need(
@@ -251,10 +275,15 @@ def _bound_need(
     for q, count in need.needs:
         wanted[q] += count
     left: list[Need] = []
-    order = pool.scarcest_first(need, officers) if there else ()
+    order: tuple[str, ...] | None = None  # worked out only when there is a choice
     for lo, hi in pairwise(cuts):
         held = {d.officer: d.qualifications for d in there if d.start <= lo and d.end >= hi}
-        filled = cover(wanted.items(), held.values(), order) if held else {}
+        filled = pool.cover(need.needs, wanted, held.values(), None) if held else {}
+        if sum(filled.values()) < sum(wanted.values()) and any(
+            len(quals & wanted.keys()) > 1 for quals in held.values()
+        ):  # places stay open and an officer could take another: the scarcest first
+            order = order or pool.scarcest_first(need, officers)
+            filled = pool.cover(need.needs, wanted, held.values(), order)
         if not any(filled.values()):
             rest = need.needs
         else:
@@ -267,8 +296,9 @@ def _bound_need(
         else:
             left.append(need._replace(start=lo, end=hi, needs=rest))
     for officer in officers:
-        if officer in free:
-            free[officer] = [p for d in free[officer] for p in _without(d, a, b)]
+        pieces = free.get(officer)
+        if pieces and any(d.start < b and d.end > a for d in pieces):
+            free[officer] = [p for d in pieces for p in _without(d, a, b)]
     return left
 
 
