@@ -124,8 +124,10 @@ def shortfall(p: Params) -> str:
 
 WHY: dict[str, Callable[[Params], str]] = {
     "still_short": lambda p: _("still short of {missing}").format(missing=shortfall(p)),
-    "partly_covers": lambda p: _("partly covers (still short: {missing})").format(
-        missing=shortfall(p)
+    "partly_covers": lambda p: (
+        _("partly covers (still short: {missing})").format(missing=shortfall(p))
+        if p["missing"]
+        else _("staffs it, but takes officers the unit's other activities need then")
     ),
     "home_short": lambda p: _("would leave {unit} short (with travel both ways)").format(
         unit=p["unit"]

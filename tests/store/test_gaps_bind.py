@@ -17,6 +17,7 @@ from store.errors import StoreError
 from store.gaps import find_gaps
 from store.suggest import apply_option, suggest
 from tests.conftest import at
+from words.facts import reason
 from words.suggestions import describe
 
 CP = ("close_protection", None)
@@ -71,6 +72,9 @@ def test_a_deployed_officer_counts_for_his_own_activity_only(store: Store) -> No
     # it staffs 'tk', but takes the officer the council meeting has in the pool: never "yes"
     assert (option.feasible, option.partial) == (False, True)
     assert not option.changes_concept and "plan with" not in describe(option.what)
+    assert reason("", option.fact) == (
+        "staffs it, but takes officers the unit's other activities need then"
+    )
     apply_option(store, tk.id, option)
     assert roster.staffing_shortfalls(store, tk.id) == []
     assert _naming(store, tk.id) == []
