@@ -5,8 +5,10 @@ Every option keeps the resistance level: the activity is planned with a *valid* 
 R3, R4) — its own when that is valid, otherwise (no concept yet, or one below the required
 level, outside the package or for another kind of subject) the lightest valid concept for the
 subject's kind. No option ever staffs a concept below the required level or outside the
-package. Each option is checked by re-running the gap computation on the changed demand or
-supply. An option is **feasible** only when, once carried out, no gap row names the activity
+package. Each option is checked by re-running the gap computation on the changed demand,
+supply or deployments, with the deployments bound to their activities exactly as ``gaps``
+binds them (``gaps.bind``: the officer an option deploys counts for this activity only). An
+option is **feasible** only when, once carried out, no gap row names the activity
 (it is fully covered), every place of its concept is filled by the officers deployed on it
 (with nobody deployed every place is open: the unit's pool covering the demand fills none) and
 the unit's other activities are not left shorter; one that helps but leaves it short is
