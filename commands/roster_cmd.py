@@ -129,8 +129,6 @@ def deploy(
         info(f"Released {', '.join(d.callsign for d in gone)}.")
         for short in roster.staffing_shortfalls(store, gone[0].activity_id):
             info(f"Still open: {phrase(roster.shortfall_problem(short))}.")
-        if not roster.list_deployments(store, gone[0].activity_id):
-            info("Nobody is deployed on it now: all its places are open (`gaps` counts them).")
         return
     if reason is not None:
         raise click.UsageError("--reason goes with --release CALLSIGN.")
@@ -152,6 +150,7 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
         "action": option.action,
         "callsign": option.callsign,
         "concept": option.concept,
+        "changes_concept": option.changes_concept,
         "start": local_iso(option.start),
         "end": local_iso(option.end),
         "shift_minutes": option.shift_minutes,

@@ -56,11 +56,13 @@ from .clock import LOCAL_TZ, iso_week, local, require_order, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import (
+    Bond,
     Duty,
     Gap,
     Need,
     attribution_order,
     compute,
+    load_bonds,
     load_duties,
     load_needs,
     posts_below_required,
@@ -390,7 +392,16 @@ def capacity_report(
     demand = protection_demand(store, start, end)
     duties = load_duties(store, start, end)
     return _report(
-        store, demand.needs, duties, start, end, by, hours_per_fte, demand.assumed, demand.planned
+        store,
+        demand.needs,
+        duties,
+        start,
+        end,
+        by,
+        hours_per_fte,
+        demand.assumed,
+        demand.planned,
+        load_bonds(store, start, end),
     )
 
 
@@ -404,13 +415,15 @@ def _report(
     hours_per_fte: float,
     assumed: set[str] | None = None,
     planned: list[Need] | None = None,
+    bonds: list[Bond] | None = None,
 ) -> list[CapacityRow]:
     lo, hi = int(start.timestamp()), int(end.timestamp())
     order = attribution_order(q.code for q in list_qualifications(store))
-    gaps = compute(needs, duties, (lo, hi), order)
+    # deployed officers fill their own activities' places (``gaps.bind``), as in ``gaps``
+    gaps = compute(needs, duties, (lo, hi), order, bonds or ())
     as_planned = None
     if assumed and planned is not None:
-        as_planned = compute(planned, duties, (lo, hi), order)
+        as_planned = compute(planned, duties, (lo, hi), order, bonds or ())
     organisation = {u.code: u.organisation for u in list_units(store)}
     # a day's row over its own length, the other groupings over the whole period
     weeks = _day_weeks(lo, hi) if by == "day" else (hi - lo) / WEEK_SECONDS
@@ -739,6 +752,7 @@ class _World:
     start: datetime
     end: datetime
     lent: list[tuple[str, str, str]]  # officer, from, to
+    bonds: list[Bond]  # the deployments (``gaps.bind``)
     made: int = 0  # persons and officers the scenario added so far
 
     def new_name(self, prefix: str) -> str:
@@ -757,6 +771,7 @@ class _World:
             [d for d in (self.duties if duties is None else duties) if d.unit == unit],
             self.window,
             order,
+            self.bonds,
         )
         return shortfall_hours(rows)
 
@@ -880,6 +895,7 @@ def _candidates(world: _World, home: str, to: str) -> set[str]:
         [d for d in world.duties if d.unit == to],
         world.window,
         order,
+        world.bonds,
     )
     lent = {officer for officer, _from, _to in world.lent}
     return {
@@ -906,6 +922,7 @@ def _short_of(world: _World, unit: str) -> frozenset[str]:
         [d for d in world.duties if d.unit == unit],
         world.window,
         order,
+        world.bonds,
     )
     return frozenset(g.qualification for g in gaps) or frozenset(
         q.code for q in qualifications if q.typical
@@ -956,18 +973,27 @@ def run_scenario(
         raise BadInput("Describe at least one change.", code="scenario_without_change")
     check_changes(store, changes)
     demand = protection_demand(store, start, end)
-    duties = load_duties(store, start, end)
+    duties, bonds = load_duties(store, start, end), load_bonds(store, start, end)
     baseline = {
         r.key: r.shortfall_hours
-        for r in _report(store, demand.needs, duties, start, end, "unit", DEFAULT_HOURS_PER_FTE)
+        for r in _report(
+            store, demand.needs, duties, start, end, "unit", DEFAULT_HOURS_PER_FTE, bonds=bonds
+        )
     }
-    world = _World(store, list(demand.needs), list(duties), start, end, [])
+    world = _World(store, list(demand.needs), list(duties), start, end, [], bonds)
     for change in changes:
         apply_change(world, change)
     after = {
         r.key: r.shortfall_hours
         for r in _report(
-            store, world.needs, world.duties, start, end, "unit", DEFAULT_HOURS_PER_FTE
+            store,
+            world.needs,
+            world.duties,
+            start,
+            end,
+            "unit",
+            DEFAULT_HOURS_PER_FTE,
+            bonds=bonds,
         )
     }
     units = sorted(set(baseline) | set(after) | {u for _o, a, b in world.lent for u in (a, b)})
@@ -1006,7 +1032,7 @@ def week_overview(
     needs, duties = demand.needs, load_duties(store, start, end)
     lo, hi = int(start.timestamp()), int(end.timestamp())
     order = attribution_order(q.code for q in list_qualifications(store))
-    gaps = compute(needs, duties, (lo, hi), order)
+    gaps = compute(needs, duties, (lo, hi), order, load_bonds(store, start, end))
     names = [_day(a) for a, _b in _split_days(lo, hi)]
     day_weeks = _day_weeks(lo, hi)
     per_unit: dict[str, tuple[list[Need], list[Duty], list[Gap]]] = defaultdict(

@@ -8,6 +8,11 @@ Supply: officers on duty, each with the qualifications valid on that day (R8). A
 once at a time, even holding several qualifications. An officer deployed on an activity of
 another unit counts for that unit while deployed.
 
+Deployments first (``bind``): an officer deployed on an activity is at it for its whole time,
+fills the places of it that he can (the same best assignment as the activity's own open
+staffing) and counts for nothing else then; only the places the deployed officers leave open
+remain the activity's demand, and only officers not deployed at that time form the unit's pool.
+
 For each unit, time is cut into elementary intervals at every start and end. In each, the best
 possible assignment of officers to required qualifications is a maximum flow
 (qualifications → groups of interchangeable officers, i.e. officers with the same set of valid
@@ -41,6 +46,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -48,7 +54,7 @@ from . import validate
 from .catalogue import get_unit, list_concepts, list_qualifications, travel_minutes
 from .clock import LOCAL_TZ, to_db
 from .db import Store
-from .matching import assign, attribution_order
+from .matching import assign, attribution_order, cover
 
 
 class Need(NamedTuple):
@@ -144,19 +150,183 @@ def _acyclic() -> Iterator[None]:
             gc.enable()
 
 
+class Bond(NamedTuple):
+    """A deployment as the gap computation sees it: ``officer`` (callsign) is deployed on the
+    activity ``activity`` (id) — at it for its whole time, filling its places only."""
+
+    officer: str
+    activity: str
+
+
 def compute(
-    needs: list[Need], duties: list[Duty], window: tuple[int, int], order: tuple[str, ...]
+    needs: list[Need],
+    duties: list[Duty],
+    window: tuple[int, int],
+    order: tuple[str, ...],
+    bonds: Iterable[Bond] = (),
 ) -> list[Gap]:
-    """All gap rows in ``window`` (epoch seconds), ordered by start, unit, qualification.
+    """All gap rows in ``window`` (epoch seconds), ordered by start, unit, qualification; the
+    deployments ``bonds`` are first bound to their activities (``bind``).
 
     Args:
         needs: the demand (``load_needs``).
         duties: the officers on duty (``load_duties``).
         window: (start, end) in epoch seconds, UTC.
         order: the qualifications in attribution order (``matching.attribution_order``).
+        bonds: the deployments (officer callsign, activity id) bound before matching.
     """
     with _acyclic():
+        bonds = list(bonds)
+        if bonds:
+            needs, duties = bind(needs, duties, bonds)
         return _compute(needs, duties, window, order)
+
+
+def bind(
+    needs: list[Need], duties: list[Duty], bonds: Iterable[Bond]
+) -> tuple[list[Need], list[Duty]]:
+    """What the deployments assign, taken out before the unit's pool is matched: an officer
+    deployed on an activity is at it for its whole time, so while on duty he fills the places
+    of that activity he can (``matching.cover``: the same best assignment as ``staffing
+    open`` judges the group) and counts nowhere else then. Returns the demand left — each
+    activity's places its deployed officers leave open, part by part, still named by the
+    activity — and the duties left to the pool.
+
+    An officer deployed on two activities at once is bound to the one that starts first (then
+    by id). The one rule for ``gaps``, ``capacity`` and ``suggest``: suggestions simulate a
+    deployment as one more bond.
+
+    Args:
+        needs: demand (``load_needs``).
+        duties: supply (``load_duties``).
+        bonds: the deployments (``load_bonds``), with any simulated ones.
+    """
+    group: dict[str, list[str]] = defaultdict(list)
+    for officer, activity in bonds:
+        if officer not in group[activity]:
+            group[activity].append(officer)
+    bound = {officer for officers in group.values() for officer in officers}
+    free: dict[str, list[Duty]] = defaultdict(list)
+    rest: list[Duty] = []
+    for duty in duties:
+        (free[duty.officer] if duty.officer in bound else rest).append(duty)
+    kept: list[Need] = []
+    staffed: list[Need] = []
+    for need in needs:
+        (staffed if need.kind == "activity" and need.source in group else kept).append(need)
+    shared: dict[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]] = {}
+    pool = _Pool(duties)
+    for need in sorted(staffed, key=lambda n: (n.start, n.source)):
+        kept += _bound_need(need, group[need.source], free, shared, pool)
+    return kept, rest + [d for pieces in free.values() for d in pieces]
+
+
+class _Pool:
+    """The officers on duty, by unit: how many hold a qualification while a need runs (all of
+    them, deployed or not: so a deployment elsewhere or on another day never changes which
+    places a group takes)."""
+
+    def __init__(self, duties: list[Duty]) -> None:
+        self.by_unit: dict[str, list[Duty]] = defaultdict(list)
+        for duty in sorted(duties, key=itemgetter(2)):
+            self.by_unit[duty.unit].append(duty)
+        self.starts = {u: [d.start for d in ds] for u, ds in self.by_unit.items()}
+        self.longest = max((d.end - d.start for d in duties), default=0)
+        self.covered: dict[tuple[object, ...], dict[str, int]] = {}
+        self.kept: list[object] = []
+
+    def cover(
+        self,
+        staffing: tuple[tuple[str, int], ...],
+        wanted: dict[str, int],
+        held: Iterable[frozenset[str]],
+        order: tuple[str, ...] | None,
+    ) -> dict[str, int]:
+        """``matching.cover``, once per distinct staffing, group and order (the tuples and
+        sets are shared by identity, as ``load_needs`` and ``load_duties`` build them)."""
+        group = list(held)
+        key = (id(staffing), order, tuple(sorted(map(id, group))))
+        found = self.covered.get(key)
+        if found is None:
+            found = self.covered[key] = cover(wanted.items(), group, order)
+            self.kept.append((staffing, group))  # alive while keyed by their ids
+        return found
+
+    def scarcest_first(self, need: Need, own: list[str]) -> tuple[str, ...]:
+        """The need's qualifications by how few other officers of its unit (not ``own``) hold
+        them while it runs (then by code): a deployed officer takes the place the others can
+        fill least."""
+        duties, starts = self.by_unit.get(need.unit, []), self.starts.get(need.unit, [])
+        lo = bisect_left(starts, need.start - self.longest)
+        hi = bisect_left(starts, need.end)
+        needed = {q for q, _n in need.needs}
+        on_duty = {
+            duty.officer: duty.qualifications & needed
+            for duty in duties[lo:hi]
+            if duty.end > need.start and duty.officer not in own
+        }
+        holders: dict[str, int] = dict.fromkeys(needed, 0)
+        for held in on_duty.values():
+            for q in held:
+                holders[q] += 1
+        return tuple(sorted(needed, key=lambda q: (holders[q], q)))
+
+
+def _bound_need(
+    need: Need,
+    officers: list[str],
+    free: dict[str, list[Duty]],
+    shared: dict[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]],
+    pool: _Pool,
+) -> list[Need]:
+    """The parts of ``need`` its deployed ``officers`` leave open (cut where their duty or
+    valid qualifications change); their duties in its time are taken from ``free``. Of the
+    places they can fill at once (as many as ``staffing open`` counts), they take those the
+    unit's pool can fill least."""
+    a, b = need.start, need.end
+    there = [d for o in officers for d in free.get(o, ()) if d.start < b and d.end > a]
+    cuts = sorted({a, b, *(max(d.start, a) for d in there), *(min(d.end, b) for d in there)})
+    wanted: dict[str, int] = defaultdict(int)
+    for q, count in need.needs:
+        wanted[q] += count
+    left: list[Need] = []
+    order: tuple[str, ...] | None = None  # worked out only when there is a choice
+    for lo, hi in pairwise(cuts):
+        held = {d.officer: d.qualifications for d in there if d.start <= lo and d.end >= hi}
+        filled = pool.cover(need.needs, wanted, held.values(), None) if held else {}
+        if sum(filled.values()) < sum(wanted.values()) and any(
+            len(quals & wanted.keys()) > 1 for quals in held.values()
+        ):  # places stay open and an officer could take another: the scarcest first
+            order = order or pool.scarcest_first(need, officers)
+            filled = pool.cover(need.needs, wanted, held.values(), order)
+        if not any(filled.values()):
+            rest = need.needs
+        else:
+            open_ = tuple((q, n - filled[q]) for q, n in wanted.items() if n > filled[q])
+            if not open_:
+                continue
+            rest = shared.setdefault(open_, open_)
+        if left and left[-1].needs is rest and left[-1].end == lo:
+            left[-1] = left[-1]._replace(end=hi)
+        else:
+            left.append(need._replace(start=lo, end=hi, needs=rest))
+    for officer in officers:
+        pieces = free.get(officer)
+        if pieces and any(d.start < b and d.end > a for d in pieces):
+            free[officer] = [p for d in pieces for p in _without(d, a, b)]
+    return left
+
+
+def _without(duty: Duty, a: int, b: int) -> list[Duty]:
+    """``duty`` without [a, b)."""
+    if duty.end <= a or duty.start >= b:
+        return [duty]
+    pieces = []
+    if duty.start < a:
+        pieces.append(duty._replace(end=a))
+    if duty.end > b:
+        pieces.append(duty._replace(start=b))
+    return pieces
 
 
 def _compute(
@@ -652,6 +822,27 @@ def unit_code(store: Store, unit: str | None) -> str | None:
     return None if unit is None else get_unit(store, unit).code
 
 
+def load_bonds(store: Store, start: datetime, end: datetime) -> list[Bond]:
+    """The deployments on live activities in [start, end), by activity start then id.
+
+    Args:
+        start: aware UTC, the start of the window (inclusive).
+        end: aware UTC, its end (exclusive).
+
+    Returns:
+        One ``Bond`` (officer callsign, activity id) per deployment.
+    """
+    return [
+        Bond(callsign, activity)
+        for callsign, activity in store.tuples(
+            "SELECT p.callsign, a.id FROM deployment d JOIN activity a ON a.id = d.activity_id"
+            " JOIN staff p ON p.id = d.staff_id WHERE a.status != 'cancelled'"
+            " AND a.start_at < ? AND a.end_at > ? ORDER BY a.start_at, a.id, p.callsign",
+            (to_db(end), to_db(start)),
+        )
+    ]
+
+
 def find_gaps(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
 ) -> list[Gap]:
@@ -670,7 +861,8 @@ def find_gaps(
     with _acyclic():
         needs = load_needs(store, start, end, unit=code)
         duties = load_duties(store, start, end, unit=code)
-        return compute(needs, duties, _window(start, end), order)
+        bonds = load_bonds(store, start, end)
+        return compute(needs, duties, _window(start, end), order, bonds)
 
 
 def unplanned_activities(
@@ -753,7 +945,8 @@ def gaps_by_hour(
     order = attribution_order(q.code for q in list_qualifications(store))
     with _acyclic():
         needs = load_needs(store, start, end)
-        found = compute(needs, load_duties(store, start, end), _window(start, end), order)
+        duties, bonds = load_duties(store, start, end), load_bonds(store, start, end)
+        found = compute(needs, duties, _window(start, end), order, bonds)
     return found, hourly_profile(needs, found, start, hours)
 
 

@@ -69,7 +69,11 @@ def assign(
     return tuple(covered)
 
 
-def cover(staffing: Iterable[tuple[str, int]], group: Iterable[frozenset[str]]) -> dict[str, int]:
+def cover(
+    staffing: Iterable[tuple[str, int]],
+    group: Iterable[frozenset[str]],
+    order: Sequence[str] | None = None,
+) -> dict[str, int]:
     """The slots of a concept's staffing that a group of officers fills at once.
 
     The same best assignment as the gap sweep (``assign``), for one group: each officer fills
@@ -79,12 +83,14 @@ def cover(staffing: Iterable[tuple[str, int]], group: Iterable[frozenset[str]]) 
     Args:
         staffing: (qualification, count) per slot kind of the concept.
         group: each officer's valid qualifications.
+        order: the order in which the qualifications are filled, when not
+            ``attribution_order`` (the gap sweep's binding fills the scarcest first).
 
     Returns:
         Filled slots per qualification of ``staffing`` (0 for none).
     """
     needs = dict(staffing)
-    order = attribution_order(needs)
+    order = tuple(order) if order is not None else attribution_order(needs)
     index = {q: i for i, q in enumerate(order)}
     groups: dict[int, int] = defaultdict(int)
     for held in group:

@@ -1169,7 +1169,10 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
     day = local(from_db(row["start_at"])).date()
     found = []
     for officer in sorted(list_staff(store), key=lambda o: (o.unit != row["unit"], o.callsign)):
-        fills = _held(officer, day) & wanted
+        held = _held(officer, day)
+        # one holding another of the concept's qualifications can take the place of a deployed
+        # officer who holds the open one too (the group is judged whole: ``group_problems``)
+        fills = held & wanted or held & staffing.keys()
         if officer in deployed or officer.id not in on_duty or not fills:
             continue
         if deployment_problem(store, full, officer) is None and not group_problems(

@@ -5,8 +5,10 @@ Every option keeps the resistance level: the activity is planned with a *valid* 
 R3, R4) — its own when that is valid, otherwise (no concept yet, or one below the required
 level, outside the package or for another kind of subject) the lightest valid concept for the
 subject's kind. No option ever staffs a concept below the required level or outside the
-package. Each option is checked by re-running the gap computation on the changed demand or
-supply. An option is **feasible** only when, once carried out, no gap row names the activity
+package. Each option is checked by re-running the gap computation on the changed demand,
+supply or deployments, with the deployments bound to their activities exactly as ``gaps``
+binds them (``gaps.bind``: the officer an option deploys counts for this activity only). An
+option is **feasible** only when, once carried out, no gap row names the activity
 (it is fully covered), every place of its concept is filled by the officers deployed on it
 (with nobody deployed every place is open: the unit's pool covering the demand fills none) and
 the unit's other activities are not left shorter; one that helps but leaves it short is
@@ -56,7 +58,18 @@ from .catalogue import Concept, list_concepts, list_qualifications, list_units, 
 from .clock import local_text, to_db
 from .db import Store
 from .errors import BadInput
-from .gaps import Duty, Gap, Need, attribution_order, compute, load_duties, load_needs
+from .gaps import (
+    Bond,
+    Duty,
+    Gap,
+    Need,
+    attribution_order,
+    bind,
+    compute,
+    load_bonds,
+    load_duties,
+    load_needs,
+)
 from .roster import (
     Problem,
     deploy_officers,
@@ -122,6 +135,17 @@ class Option:
     fact: Mapping[str, Any] | None = None
 
     @property
+    def changes_concept(self) -> bool:
+        """Whether carrying it out gives the activity another concept (or its first one): its
+        words say so (``what``'s ``concept`` and ``current``, or ``use_concept``)."""
+        code, params = self.what.get("code"), self.what.get("params", {})
+        if code == "use_concept":
+            return True
+        if code == "keep_team":
+            return "current" in params
+        return code in ("lend", "lend_any", "move_to") and bool(params.get("concept"))
+
+    @property
     def verdict(self) -> str:
         """``yes`` (feasible), ``partly`` (partial) or ``no``."""
         return "yes" if self.feasible else "partly" if self.partial else "no"
@@ -163,6 +187,7 @@ class _Context:
     order: tuple[str, ...]
     all_needs: list[Need]
     all_duties: list[Duty]
+    bonds: list[Bond]  # the deployments (``gaps.bind``)
     judged: list[ConceptOption]
     concepts: dict[str, Concept]
     base: str | None  # the valid concept to plan with
@@ -188,20 +213,43 @@ class _Context:
         staffing = tuple((s.qualification, s.count) for s in self.concepts[concept].staffing)
         return Need(self.unit, int(a.timestamp()), int(b.timestamp()), staffing, self.activity.id)
 
+    def deploying(self, *callsigns: str) -> list[Bond]:
+        """The bonds that deploying ``callsigns`` on the activity adds."""
+        return [Bond(c, self.activity.id) for c in callsigns]
+
     def short(
         self,
         concept: str | None,
         a: datetime | None = None,
         b: datetime | None = None,
         supply: list[Duty] | None = None,
+        extra: list[Bond] | None = None,
     ) -> dict[str, int]:
         """Per qualification, the worst shortfall of the activity itself over [a, b) when it
-        carries ``concept``: the gap rows that name it, as ``gaps`` would list them once the
-        option is carried out (no concept: nothing)."""
+        carries ``concept`` (and ``extra`` officers are deployed on it): the gap rows that name
+        it, as ``gaps`` would list them once the option is carried out, each counted at most
+        at the places the activity itself still has open then (a row shared with the unit's
+        other activities counts their shortfall too); no concept: nothing."""
         found: dict[str, int] = {}
-        for row in self._rows(concept, a, b, supply):
-            if self.activity.id in row.activities:
-                found[row.qualification] = max(found.get(row.qualification, 0), row.shortfall)
+        rows, own = self._solve(concept, a, b, supply, None, extra)
+        for row in rows:
+            if self.activity.id not in row.activities:
+                continue
+            lo, hi = int(row.start.timestamp()), int(row.end.timestamp())
+            mine = max(
+                (
+                    count
+                    for need in own
+                    if need.start < hi and need.end > lo
+                    for q, count in need.needs
+                    if q == row.qualification
+                ),
+                default=0,
+            )
+            if min(mine, row.shortfall):
+                found[row.qualification] = max(
+                    found.get(row.qualification, 0), min(mine, row.shortfall)
+                )
         return found
 
     def others_short(
@@ -211,32 +259,37 @@ class _Context:
         b: datetime | None = None,
         supply: list[Duty] | None = None,
         window: tuple[datetime, datetime] | None = None,
+        extra: list[Bond] | None = None,
     ) -> float:
         """Officer-hours short for the unit's other demand in ``window`` (default: around the
         activity and [a, b)), with the activity carrying ``concept`` at [a, b)."""
         return sum(
             row.shortfall_hours
-            for row in self._rows(concept, a, b, supply, window)
+            for row in self._solve(concept, a, b, supply, window, extra)[0]
             if self.activity.id not in row.activities
         )
 
-    def _rows(
+    def _solve(
         self,
         concept: str | None,
         a: datetime | None,
         b: datetime | None,
         supply: list[Duty] | None,
         window: tuple[datetime, datetime] | None = None,
-    ) -> list[Gap]:
+        extra: list[Bond] | None = None,
+    ) -> tuple[list[Gap], list[Need]]:
+        """The unit's gap rows as ``gaps`` computes them once the option is carried out (the
+        same binding of deployments, ``gaps.bind``), and the places the activity's deployed
+        officers leave open."""
         a, b = a or self.start, b or self.end
         needs = [*self.others, *([self.need(concept, a, b)] if concept else [])]
         lo, hi = window or (min(a, self.start), max(b, self.end))
-        return compute(
-            needs,
-            self.duties if supply is None else supply,
-            (int(lo.timestamp()), int(hi.timestamp())),
-            self.order,
+        left, duties = bind(
+            needs, self.duties if supply is None else supply, [*self.bonds, *(extra or [])]
         )
+        rows = compute(left, duties, (int(lo.timestamp()), int(hi.timestamp())), self.order)
+        own = [n for n in left if n.source == self.activity.id and n.kind == "activity"]
+        return rows, own
 
     def fits(
         self,
@@ -244,14 +297,15 @@ class _Context:
         a: datetime | None = None,
         b: datetime | None = None,
         supply: list[Duty] | None = None,
+        extra: list[Bond] | None = None,
     ) -> dict[str, int]:
-        """What the activity would still be short of with ``concept`` at [a, b) and
-        ``supply`` (empty: fully covered); ``others`` when it would take officers the unit's
-        other demand has now."""
-        missing = self.short(concept, a, b, supply)
+        """What the activity would still be short of with ``concept`` at [a, b), ``supply``
+        and ``extra`` officers deployed on it (empty: fully covered); ``others`` when it would
+        take officers the unit's other demand has now."""
+        missing = self.short(concept, a, b, supply, extra)
         window = (min(a or self.start, self.start), max(b or self.end, self.end))
         now = self.others_short(self.activity.concept, window=window)
-        if self.others_short(concept, a, b, supply, window) > now + 1e-9:
+        if self.others_short(concept, a, b, supply, window, extra) > now + 1e-9:
             missing["others"] = 1
         return missing
 
@@ -310,6 +364,7 @@ def _context(store: Store, activity_id: str) -> _Context:
         order=attribution_order(q.code for q in qualifications),
         all_needs=load_needs(store, start - MARGIN, end + MARGIN),
         all_duties=load_duties(store, start - MARGIN, end + MARGIN),
+        bonds=load_bonds(store, start - MARGIN, end + MARGIN),
         judged=judged,
         concepts=concepts,
         base=base,
@@ -434,6 +489,9 @@ def _fill_open(ctx: _Context) -> Iterator[Option]:
         if candidate.unit != ctx.unit:
             continue  # another unit's officer: a lend, with its travel (``_lend``)
         missing = _open_places(ctx, concept, extra=[get_staff(ctx.store, candidate.callsign)])
+        # once deployed, the activity as ``gaps`` counts it (the same binding): nothing short
+        for q, count in ctx.fits(concept, extra=ctx.deploying(candidate.callsign)).items():
+            missing[q] = max(missing.get(q, 0), count)
         yield Option(
             "deploy",
             fact(
@@ -498,12 +556,21 @@ def _lend(ctx: _Context) -> Iterator[Option]:
                 "lend_any",
                 qualifications=sorted(wanted),
                 names={q: ctx.names.get(q, q) for q in sorted(wanted)},
+                **_replacing(ctx),
             ),
             NO_COST,
             False,
             fact=fact("no_lender"),
             concept=ctx.base,
         )
+
+
+def _replacing(ctx: _Context) -> dict[str, Any]:
+    """A deploy option's words also name the concept it plans the activity with, when that is
+    not the one it carries (``concept``, and the ``current`` one or None)."""
+    if ctx.base == ctx.activity.concept:
+        return {}
+    return {"concept": ctx.base, "current": ctx.activity.concept}
 
 
 def _lend_one(
@@ -524,6 +591,7 @@ def _lend_one(
         names={q: ctx.names.get(q, q) for q in shown},
         unit=home,
         minutes=travel,
+        **_replacing(ctx),
     )
 
     def option(
@@ -560,7 +628,11 @@ def _lend_one(
     ):
         return None  # deploying them would be refused: they fill no slot the group leaves open
     a, b = int(ctx.start.timestamp()), int(ctx.end.timestamp())
-    after_here = ctx.fits(ctx.base, supply=[*ctx.duties, Duty(callsign, ctx.unit, a, b, held)])
+    after_here = ctx.fits(
+        ctx.base,
+        supply=[*ctx.duties, Duty(callsign, ctx.unit, a, b, held)],
+        extra=ctx.deploying(callsign),
+    )
     if sum(after_here.values()) >= missing_total:
         return None
     away = (a - travel * 60, b + travel * 60)
@@ -569,8 +641,10 @@ def _lend_one(
     without = [piece for d in home_duties for piece in _cut(d, callsign, *away)]
     # officer-hours, not officers: a gap that only grows longer (the trip back eats the end of
     # the officer's shift) keeps its shortfall count but leaves the home unit short for longer
-    before = sum(g.shortfall_hours for g in compute(home_needs, home_duties, away, ctx.order))
-    after = sum(g.shortfall_hours for g in compute(home_needs, without, away, ctx.order))
+    before = sum(
+        g.shortfall_hours for g in compute(home_needs, home_duties, away, ctx.order, ctx.bonds)
+    )
+    after = sum(g.shortfall_hours for g in compute(home_needs, without, away, ctx.order, ctx.bonds))
     if after > before + 1e-9:
         return option(False, fact("home_short", unit=home))
     # the deployed group with them must fill every place too (``staffing_shortfalls``)
@@ -600,18 +674,28 @@ def _combine(ctx: _Context) -> Iterator[Option]:
         a, b = min(other.start, start), max(other.end, end)
         merged = [n for n in ctx.others if n is not other]
         merged.append(Need(ctx.unit, a, b, other.needs, other.source))
-        gap: dict[str, int] = {}
-        for row in compute(merged, ctx.duties, (a, b), ctx.order):
-            gap[row.qualification] = max(gap.get(row.qualification, 0), row.shortfall)
-        for qualification, count in ctx.fits(neighbour.concept).items():
-            gap[qualification] = max(gap.get(qualification, 0), count)
         kept = _kept_on(ctx, neighbour, neighbour.concept)
         if not kept:
             continue  # nobody of that team can stay on: applying it would change nothing
+        gap: dict[str, int] = {}
+        for row in compute(merged, ctx.duties, (a, b), ctx.order, ctx.bonds):
+            gap[row.qualification] = max(gap.get(row.qualification, 0), row.shortfall)
+        team = ctx.deploying(*(o.callsign for o in kept))
+        for qualification, count in ctx.fits(neighbour.concept, extra=team).items():
+            gap[qualification] = max(gap.get(qualification, 0), count)
         own = {} if gap else _open_places(ctx, neighbour.concept, extra=kept)
         yield Option(
             "combine",
-            fact("keep_team", concept=neighbour.concept, title=neighbour.title),
+            fact(
+                "keep_team",
+                concept=neighbour.concept,
+                title=neighbour.title,
+                **(
+                    {"current": ctx.activity.concept}
+                    if neighbour.concept != ctx.activity.concept
+                    else {}
+                ),
+            ),
             NO_COST,
             not gap and not own,
             fact=(

@@ -28,16 +28,31 @@ def _names(p: Params) -> str:
     return ", ".join(qualification(q, p.get("names") or {}) for q in p["qualifications"])
 
 
+def _replacing(p: Params) -> str:
+    """The words " and plan with CP-HEAVY instead of ESCORT" when a deployment also changes the
+    activity's concept (nothing when it keeps its concept)."""
+    if not p.get("concept"):
+        return ""
+    if p.get("current"):
+        return _(" and plan with {concept} instead of {current}").format(
+            concept=p["concept"], current=p["current"]
+        )
+    return _(" and plan with {concept}").format(concept=p["concept"])
+
+
 WHAT: dict[str, Callable[[Params], str]] = {
-    "lend": lambda p: _(
-        "Deploy {callsign} ({qualifications}; lent from {unit}, {minutes} min travel)"
-    ).format(
-        callsign=p["callsign"], qualifications=_names(p), unit=p["unit"], minutes=p["minutes"]
+    "lend": lambda p: (
+        _("Deploy {callsign} ({qualifications}; lent from {unit}, {minutes} min travel)").format(
+            callsign=p["callsign"], qualifications=_names(p), unit=p["unit"], minutes=p["minutes"]
+        )
+        + _replacing(p)
     ),
     "fill_open": lambda p: _("Deploy {callsign} ({qualifications}; on duty in {unit})").format(
         callsign=p["callsign"], qualifications=_names(p), unit=p["unit"]
     ),
-    "lend_any": lambda p: _("Lend officers with {qualifications}").format(qualifications=_names(p)),
+    "lend_any": lambda p: (
+        _("Lend officers with {qualifications}").format(qualifications=_names(p)) + _replacing(p)
+    ),
     "use_concept": lambda p: (
         _("Use {concept} ({level}) instead of {current}").format(
             concept=p["concept"], level=p["level"], current=p["current"] or _("no concept")
@@ -48,8 +63,13 @@ WHAT: dict[str, Callable[[Params], str]] = {
     "keep_concept": lambda p: _("Keep {concept} ({level}) for the changed time or place").format(
         concept=p["concept"], level=p["level"]
     ),
-    "keep_team": lambda p: _("Keep the {concept} team of '{title}' on").format(
-        concept=p["concept"], title=p["title"]
+    "keep_team": lambda p: (
+        _("Keep the {concept} team of '{title}' on").format(concept=p["concept"], title=p["title"])
+        + (
+            _(" (instead of {current})").format(current=p["current"] or _("no concept"))
+            if "current" in p
+            else ""
+        )
     ),
     "move_to": lambda p: (
         _("Move to {span}").format(span=local_span(p["start"], p["end"]))
@@ -104,8 +124,10 @@ def shortfall(p: Params) -> str:
 
 WHY: dict[str, Callable[[Params], str]] = {
     "still_short": lambda p: _("still short of {missing}").format(missing=shortfall(p)),
-    "partly_covers": lambda p: _("partly covers (still short: {missing})").format(
-        missing=shortfall(p)
+    "partly_covers": lambda p: (
+        _("partly covers (still short: {missing})").format(missing=shortfall(p))
+        if p["missing"]
+        else _("staffs it, but takes officers the unit's other activities need then")
     ),
     "home_short": lambda p: _("would leave {unit} short (with travel both ways)").format(
         unit=p["unit"]

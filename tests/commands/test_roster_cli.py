@@ -124,6 +124,7 @@ def test_suggest_lists_options_in_every_format(initialised: Run) -> None:
         "action",
         "callsign",
         "concept",
+        "changes_concept",
         "start",
         "end",
         "shift_minutes",

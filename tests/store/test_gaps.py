@@ -495,5 +495,8 @@ def test_suggest_keeps_an_adjacent_team_on(rt: Store) -> None:
     assert not [o for o in suggest(rt, later.id) if o.action == "combine"]
     roster.deploy(rt, first.id, ["RT-0020", "RT-0021", "RT-0022"])
     (combine,) = [o for o in suggest(rt, later.id) if o.action == "combine"]
-    assert combine.feasible and describe(combine.what) == "Keep the CP-LIGHT team of 'Zitting' on"
+    assert combine.feasible and describe(combine.what) == (
+        "Keep the CP-LIGHT team of 'Zitting' on (instead of CP-HEAVY)"
+    )
+    assert combine.changes_concept
     assert combine.team == ("RT-0020", "RT-0021", "RT-0022")

@@ -94,6 +94,12 @@ def test_lending_for_a_flagged_activity_staffs_a_valid_concept(
         "travel 30 min",
     )
     assert lend.fact is not None and lend.fact["code"] == "partly_covers"
+    # it also replaces the concept: its words and its fields say so (the review's L4)
+    assert describe(lend.what) == (
+        "Deploy DH-0035 (Close protection, High-risk protection; lent from DH, 30 min travel)"
+        " and plan with CP-HEAVY instead of ESCORT"
+    )
+    assert lend.changes_concept
     applied = apply_option(store, kievit.id, lend)
     assert (applied.concept, applied.replan_reason) == ("CP-HEAVY", None)
     assert [d.callsign for d in roster.list_deployments(store, kievit.id)] == ["DH-0035"]
