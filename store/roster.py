@@ -656,7 +656,9 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
         officers = _named_officers(store, callsigns, "deploy")
         detail["officers"] = [o.callsign for o in officers]
         _refuse_over(store, full)
-        return deploy_officers(store, conn, full, officers)
+        made = deploy_officers(store, conn, full, officers)
+        store.made(*(d.id for d in made))
+        return made
 
 
 def _named_officers(store: Store, callsigns: list[str], doing: str) -> list[Staff]:
