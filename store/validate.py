@@ -548,15 +548,33 @@ def number(
             given=shown_as,
         )
     if not low <= as_float <= high:
-        raise BadInput(
-            f"{field} must lie between {_exact(low)} and {_exact(high)}; {shown_as} does not.",
-            code="out_of_range",
-            field=field,
-            low=_exact(low),
-            high=_exact(high),
-            given=shown_as,
-        )
+        raise _out_of_range(field, low, high, shown_as)
     return as_float
+
+
+def _out_of_range(field: str, low: float, high: float, given: str) -> BadInput:
+    return BadInput(
+        f"{field} must lie between {_exact(low)} and {_exact(high)}; {given} does not.",
+        code="out_of_range",
+        field=field,
+        low=_exact(low),
+        high=_exact(high),
+        given=given,
+    )
+
+
+def _number_digits(text: str, field: str) -> str:
+    """A typed number's text without the spaces around it, refused unless it is ASCII digits
+    with an optional sign, fraction and exponent."""
+    raw = text.strip()
+    if not _NUMBER_TEXT.fullmatch(raw):
+        raise BadInput(
+            f"{field} must be a number written in digits 0-9; {shown(text)} is not.",
+            code="not_number_digits",
+            field=field,
+            given=shown(text),
+        )
+    return raw
 
 
 def _exact(value: float) -> str:
@@ -630,14 +648,7 @@ def number_text(text: str, field: str, *, low: float, high: float) -> float:
         BadInput: ``not_number_digits``, ``number_underflow``, ``not_finite`` or
             ``out_of_range``.
     """
-    raw = text.strip()
-    if not _NUMBER_TEXT.fullmatch(raw):
-        raise BadInput(
-            f"{field} must be a number written in digits 0-9; {shown(text)} is not.",
-            code="not_number_digits",
-            field=field,
-            given=shown(text),
-        )
+    raw = _number_digits(text, field)
     value = float(raw)
     if value == 0 and any(digit in "123456789" for digit in raw.split("e")[0].split("E")[0]):
         raise BadInput(  # 1e-400: a number too small to hold is not zero
@@ -668,24 +679,10 @@ def tenths_text(text: str, field: str, *, low: float, high: float) -> Decimal:
     """
     from decimal import Decimal  # exact; a command that types no FTE never loads it
 
-    raw = text.strip()
-    if not _NUMBER_TEXT.fullmatch(raw):
-        raise BadInput(
-            f"{field} must be a number written in digits 0-9; {shown(text)} is not.",
-            code="not_number_digits",
-            field=field,
-            given=shown(text),
-        )
+    raw = _number_digits(text, field)
     value = Decimal(raw)
     if not Decimal(str(low)) <= value <= Decimal(str(high)):
-        raise BadInput(
-            f"{field} must lie between {_exact(low)} and {_exact(high)}; {raw} does not.",
-            code="out_of_range",
-            field=field,
-            low=_exact(low),
-            high=_exact(high),
-            given=raw,
-        )
+        raise _out_of_range(field, low, high, raw)
     if value * 10 != (value * 10).to_integral_value():
         raise BadInput(
             f"{field} has at most one decimal; {raw} has more.",

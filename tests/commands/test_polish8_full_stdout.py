@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from commands.cli import cli
-from tests.commands.conftest import Run
-from tests.conftest import snapshot
+from tests.commands.conftest import INIT, Run, _cli_template
+from tests.conftest import copy_database, snapshot
 
 FULL = Path("/dev/full")
 
@@ -163,15 +163,23 @@ def _full_run(args: list[str]) -> int:
     return 0
 
 
+@pytest.fixture(scope="session")
+def team_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``init`` and the team, once per test process; each case gets a copy."""
+    root = tmp_path_factory.mktemp("full-stdout-team")
+    return _cli_template(root, INIT, *(step for _name, step, _who in TEAM))
+
+
 @pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("case", list(CASES))
 def test_an_id_that_cannot_be_printed_writes_nothing(
-    initialised: Run, db_path: Path, case: str
+    team_template: Path, run: Run, db_path: Path, case: str
 ) -> None:
+    copy_database(team_template, db_path)
     setup, args, user = CASES[case]
     ids: dict[str, str] = {}
-    for name, step, who in [*TEAM, *setup]:
-        done = initialised(*[a.format(**ids) for a in step], user=who)
+    for name, step, who in setup:
+        done = run(*[a.format(**ids) for a in step], user=who)
         assert done.exit_code == 0, (step, done.stderr)
         if name:
             ids[name] = done.stdout.strip()
@@ -180,7 +188,7 @@ def test_an_id_that_cannot_be_printed_writes_nothing(
     before = snapshot(db_path)
     assert _full_run([*prefix, *argv]) == 6
     assert snapshot(db_path) == before, f"{case} wrote, then said exit 6"
-    again = initialised(*argv, user=user)
+    again = run(*argv, user=user)
     assert again.exit_code == 0, again.stderr
     # the refused run wrote nothing (above), so the retry's write is the one write; its id
     # is printed once (inside the transaction, not again after it)
