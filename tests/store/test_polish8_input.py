@@ -164,3 +164,11 @@ def test_an_activity_may_end_at_the_first_instant_of_2100(store: Store) -> None:
 def test_nothing_after_the_closing_instant(typed: str) -> None:
     with pytest.raises(BadInput, match="lies outside the years"):
         parse_time(typed, CLOCK)
+
+
+def test_a_qualification_day_follows_the_same_rule() -> None:
+    from store.staff import parse_qualification
+
+    assert parse_qualification("close_protection: 2027-03-31 ")[1] == date(2027, 3, 31)
+    with pytest.raises(BadInput, match="last valid day"):
+        parse_qualification("close_protection:2027-03-31\u00a0")
