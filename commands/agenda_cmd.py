@@ -15,7 +15,7 @@ from store.validate import visible
 from words.errors import concept_why
 
 from .context import Env, pass_env
-from .output import created, creating, emit, info, output_options
+from .output import created, creating, emit, info, output_options, printed
 from .params import DATE, TIME, InputPath, WholeParam, resolve_window
 
 ACTIVITY_COLUMNS = (
@@ -194,19 +194,20 @@ def activity_edit(
     """Change an activity. Moving it (time, length, place) is a restriction: use restrict, or
     --correction REASON when the agenda was simply wrong. Cancel only with restrict; done only
     once it has ended."""
-    item = agenda.edit_activity(
-        env.store(),
-        activity_id,
-        title=title,
-        start=start,
-        end=end,
-        location=location,
-        kind=kind,
-        status=status,
-        correction=correction,
-    )
+    with creating(env.store()):
+        item = agenda.edit_activity(
+            env.store(),
+            activity_id,
+            title=title,
+            start=start,
+            end=end,
+            location=location,
+            kind=kind,
+            status=status,
+            correction=correction,
+        )
     info(f"Updated '{item.title}' for {item.person}.")
-    click.echo(item.id)
+    printed(item.id)
 
 
 @activity.command("assign")
@@ -215,12 +216,13 @@ def activity_edit(
 @pass_env
 def activity_assign(env: Env, activity_id: str, concept: str) -> None:
     """Put a security concept on an activity (R1, R3, R4)."""
-    item = agenda.assign_concept(env.store(), activity_id, concept)
+    with creating(env.store()):
+        item = agenda.assign_concept(env.store(), activity_id, concept)
     info(
         f"{item.concept} ({item.concept_level}) on '{item.title}' for {item.person}, "
         f"who requires {item.required_level}."
     )
-    click.echo(item.id)
+    printed(item.id)
 
 
 @activity.command("options")
@@ -268,17 +270,18 @@ def activity_restrict(
     location: str | None,
 ) -> None:
     """Record a facilitation restriction (R5); never lowers protection."""
-    record = agenda.restrict_activity(
-        env.store(),
-        activity_id,
-        kind=kind,
-        reason=reason,
-        authority=authority,
-        note=note,
-        new_start=start,
-        new_end=end,
-        new_location=location,
-    )
+    with creating(env.store()):
+        record = agenda.restrict_activity(
+            env.store(),
+            activity_id,
+            kind=kind,
+            reason=reason,
+            authority=authority,
+            note=note,
+            new_start=start,
+            new_end=end,
+            new_location=location,
+        )
     created(record.id, f"Recorded: activity {kind} ({reason}), decided by {authority}.")
 
 

@@ -14,7 +14,7 @@ from store.signers import Signers
 from store.validate import visible
 
 from .context import Env, pass_env
-from .output import created, emit, info, output_options
+from .output import created, creating, emit, info, output_options
 from .params import OutputPath, WholeParam
 
 DECISION_COLUMNS = (
@@ -76,16 +76,17 @@ def decision_add(
     supersedes: str | None,
 ) -> None:
     """Adopt a work-process record (authority only); records are never edited."""
-    record = decisions.add_decision(
-        env.store(),
-        person=person,
-        step=step,
-        rationale=rationale,
-        authority=authority,
-        document=document,
-        tailored=tailored,
-        supersedes=supersedes,
-    )
+    with creating(env.store()):
+        record = decisions.add_decision(
+            env.store(),
+            person=person,
+            step=step,
+            rationale=rationale,
+            authority=authority,
+            document=document,
+            tailored=tailored,
+            supersedes=supersedes,
+        )
     created(
         record.id,
         f"{record.step.capitalize()} for {record.person} adopted "

@@ -13,7 +13,7 @@ from store.errors import BadInput
 from words.handover import handover_json, handover_markdown, item_text, signature_of
 
 from .context import Env, pass_env
-from .output import created, emit, info, output_options, write_text
+from .output import created, creating, emit, info, output_options, printed, write_text
 from .params import TIME, checked_period
 
 
@@ -122,9 +122,10 @@ def handover_sign(
     first, last = _period(start, end)
     if reason and not supersedes:
         raise BadInput("--reason goes with --supersedes ID.")
-    record = model.sign_handover(
-        env.store(), first, last, note, supersedes=supersedes, reason=reason
-    )
+    with creating(env.store()):
+        record = model.sign_handover(
+            env.store(), first, last, note, supersedes=supersedes, reason=reason
+        )
     created(
         record.id, f"Handover signed by {record.signed_by} (sha256 {record.content_hash[:12]}…)."
     )
@@ -136,9 +137,10 @@ def handover_sign(
 @pass_env
 def handover_accept(env: Env, handover_id: str, questions: str) -> None:
     """Accept a signed handover (a different shift leader)."""
-    record = model.accept_handover(env.store(), handover_id, questions)
+    with creating(env.store()):
+        record = model.accept_handover(env.store(), handover_id, questions)
     info(f"Handover accepted by {record.accepted_by}.")
-    click.echo(record.id)
+    printed(record.id)
 
 
 @handover.command("withdraw")
@@ -148,9 +150,10 @@ def handover_accept(env: Env, handover_id: str, questions: str) -> None:
 def handover_withdraw(env: Env, handover_id: str, reason: str) -> None:
     """Withdraw a signed handover (its signer, or an admin): it stays recorded, no longer in
     force (it overlaps nothing; its period may be signed again)."""
-    record = model.withdraw_handover(env.store(), handover_id, reason)
+    with creating(env.store()):
+        record = model.withdraw_handover(env.store(), handover_id, reason)
     info(f"Handover {record.id[:13]} withdrawn by {record.withdrawn_by}.")
-    click.echo(record.id)
+    printed(record.id)
 
 
 @handover.command("list")

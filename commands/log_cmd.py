@@ -11,7 +11,7 @@ from store import logbook
 from store.clock import local_iso
 
 from .context import Env, pass_env
-from .output import created, creating, emit, info, output_options
+from .output import created, creating, emit, info, output_options, printed
 from .params import DATE, TIME, WholeParam, resolve_window
 
 LOG_COLUMNS = ("id", "at", "author", "kind", "person", "flagged", "text", "status")
@@ -119,9 +119,10 @@ def log_list(
 @pass_env
 def log_clear(env: Env, entry_id: str, reason: str) -> None:
     """Clear a flagged entry (shift leader); it stops carrying into handovers."""
-    entry = logbook.clear_entry(env.store(), entry_id, reason=reason)
+    with creating(env.store()):
+        entry = logbook.clear_entry(env.store(), entry_id, reason=reason)
     info(f"Cleared log entry by {entry.cleared_by}.")
-    click.echo(entry.id)
+    printed(entry.id)
 
 
 COMMANDS = [log]

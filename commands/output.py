@@ -220,15 +220,14 @@ def creating(store: Store) -> Iterator[None]:
     a closed pipe) the record is rolled back and exit 6 means what it says, nothing was
     written, so a script that runs the command again makes one record, not two."""
 
-    def announce(target: str | None) -> None:
-        if target is None:
-            return
+    def announce(ids: tuple[str, ...]) -> None:
         try:
-            click.echo(target)
+            for one in ids:
+                click.echo(one)
             sys.stdout.flush()
         except OSError as exc:
             raise output_fault(exc) from None
-        _ANNOUNCED.add(target)
+        _ANNOUNCED.update(ids)
 
     store.before_commit = announce
     try:
@@ -241,6 +240,12 @@ def created(record_id: str, message: str) -> None:
     """Report a new record: a sentence on stderr, the id alone on the last line of stdout
     (unless ``creating`` printed it already, inside its transaction)."""
     info(message)
+    printed(record_id)
+
+
+def printed(record_id: str) -> None:
+    """The id of a record a command wrote, alone on a line of stdout, unless ``creating``
+    printed it already inside the transaction that wrote it."""
     if record_id in _ANNOUNCED:
         return
     try:

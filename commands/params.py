@@ -79,6 +79,14 @@ class NumberParam(click.ParamType):
         return validate.number_text(str(value), _name(param), low=self.low, high=self.high)
 
 
+class TenthsParam(NumberParam):
+    """A number with at most one decimal (an FTE), read exactly from the text typed
+    (``validate.tenths_text``): a float would take ``0.49999999999999999999`` as 0.5."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return validate.tenths_text(str(value), _name(param), low=self.low, high=self.high)
+
+
 #: A number as a catalogue lists it: digits only, no sign, space or leading zero.
 _PLAIN_DIGITS = re.compile(r"0|[1-9][0-9]{0,17}", re.ASCII)
 

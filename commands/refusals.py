@@ -232,7 +232,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "too_many_shifts": _template(
         _(
-            "{file} holds {lines} lines, more than the limit of {limit} shifts (--max-shifts); "
+            "{file} holds {shifts} shifts, more than the limit of {limit} (--max-shifts); "
             "nothing was imported. Split the roster or raise the limit."
         )
     ),

@@ -4,6 +4,7 @@ what-if scenarios."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import click
@@ -16,7 +17,7 @@ from store.validate import latest_moment, visible
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options
-from .params import TIME, NumberParam, WholeParam, checked_period
+from .params import TIME, NumberParam, TenthsParam, WholeParam, checked_period
 
 #: How many persons or officers a scenario adds, removes or lends.
 COUNT = WholeParam(1, model.MAX_SCENARIO_COUNT)
@@ -179,7 +180,7 @@ def restrictions(
 @click.option("--add-officers", type=COUNT, help="Add N officers (five day shifts a week).")
 @click.option(
     "--add-fte",
-    type=NumberParam(model.MIN_FTE, model.MAX_SCENARIO_COUNT),
+    type=TenthsParam(model.MIN_FTE, model.MAX_SCENARIO_COUNT),
     help="Add FTE (0.5 to 1,000; whole officers, half up: 0.5 is one officer).",
 )
 @click.option("--remove-officers", type=COUNT, help="Remove N officers.")
@@ -202,7 +203,7 @@ def scenario(
     add_persons: int | None,
     level: int | None,
     add_officers: int | None,
-    add_fte: float | None,
+    add_fte: Decimal | None,
     remove_officers: int | None,
     lend: int | None,
     unit: str | None,

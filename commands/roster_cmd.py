@@ -20,7 +20,7 @@ from words.facts import reason
 from words.suggestions import cost, describe
 
 from .context import Env, pass_env
-from .output import created, creating, emit, info, output_options
+from .output import created, creating, emit, info, output_options, printed
 from .params import DATE, TIME, InputPath, WholeParam, resolve_window
 
 
@@ -134,12 +134,13 @@ def deploy(
         raise click.UsageError("--reason goes with --release CALLSIGN.")
     if not callsigns:
         raise click.UsageError("Name at least one officer to deploy (or --release CALLSIGN).")
-    made = roster.deploy(store, activity_id, list(callsigns))
+    with creating(store):
+        made = roster.deploy(store, activity_id, list(callsigns))
     info(f"Deployed {', '.join(d.callsign for d in made)}.")
     for short in roster.staffing_shortfalls(store, made[0].activity_id):
         info(f"Still open: {phrase(roster.shortfall_problem(short))}.")
     for deployment in made:
-        click.echo(deployment.id)
+        printed(deployment.id)
 
 
 def option_dict(n: int, option: Option) -> dict[str, Any]:
@@ -215,11 +216,12 @@ def suggest(
         )
         return
     n, token = _numbered(apply_n, expect)
-    chosen, item = apply_suggestion(
-        store, activity_id, n=n, token=token, reason=reason, authority=authority
-    )
+    with creating(store):
+        chosen, item = apply_suggestion(
+            store, activity_id, n=n, token=token, reason=reason, authority=authority
+        )
     info(f"Done: {describe(chosen.what)}.")
-    click.echo(item.id)
+    printed(item.id)
 
 
 def _numbered(text: str, expect: str | None) -> tuple[int, str | None]:

@@ -11,7 +11,7 @@ from store import intel, signals
 from store.clock import local_iso
 
 from .context import Env, pass_env
-from .output import created, emit, info, output_options, write_text
+from .output import created, creating, emit, info, output_options, printed, write_text
 from .params import TIME
 
 SIGNAL_COLUMNS = (
@@ -71,7 +71,7 @@ def signal_dict(signal: signals.Signal, *, full: bool = False) -> dict[str, Any]
 
 def _done(signal: signals.Signal, message: str) -> None:
     info(message)
-    click.echo(signal.id)
+    printed(signal.id)
 
 
 @click.group()
@@ -110,18 +110,19 @@ def signal_raise(
     request_assessment: bool,
 ) -> None:
     """Raise a signal about something suspicious."""
-    made = signals.raise_signal(
-        env.store(),
-        text,
-        category=category,
-        urgency=urgency,
-        tlp=tlp,
-        person=person,
-        activity=activity_id,
-        location=location,
-        observed_at=observed,
-        requests_assessment=request_assessment,
-    )
+    with creating(env.store()):
+        made = signals.raise_signal(
+            env.store(),
+            text,
+            category=category,
+            urgency=urgency,
+            tlp=tlp,
+            person=person,
+            activity=activity_id,
+            location=location,
+            observed_at=observed,
+            requests_assessment=request_assessment,
+        )
     created(
         made.id,
         f"Signal raised ({made.urgency}, TLP:{made.tlp.upper()}); the information "
@@ -169,7 +170,8 @@ def signal_show(env: Env, signal_id: str, fmt: str, output: str | None) -> None:
 @pass_env
 def signal_receive(env: Env, signal_id: str) -> None:
     """Information organisation: receive a submitted signal."""
-    _done(signals.receive_signal(env.store(), signal_id), "Signal received.")
+    with creating(env.store()):
+        _done(signals.receive_signal(env.store(), signal_id), "Signal received.")
 
 
 @signal.command("follow-up")
@@ -178,7 +180,8 @@ def signal_receive(env: Env, signal_id: str) -> None:
 @pass_env
 def signal_follow_up(env: Env, signal_id: str, note: str) -> None:
     """Information organisation: record follow-up."""
-    _done(signals.follow_up_signal(env.store(), signal_id, note), "Follow-up recorded.")
+    with creating(env.store()):
+        _done(signals.follow_up_signal(env.store(), signal_id, note), "Follow-up recorded.")
 
 
 @signal.command("interpret")
@@ -187,7 +190,8 @@ def signal_follow_up(env: Env, signal_id: str, note: str) -> None:
 @pass_env
 def signal_interpret(env: Env, signal_id: str, text: str) -> None:
     """Information organisation: give the signal its meaning (duiding)."""
-    _done(signals.interpret_signal(env.store(), signal_id, text), "Duiding recorded.")
+    with creating(env.store()):
+        _done(signals.interpret_signal(env.store(), signal_id, text), "Duiding recorded.")
 
 
 @signal.command("close")
@@ -197,7 +201,11 @@ def signal_interpret(env: Env, signal_id: str, text: str) -> None:
 @pass_env
 def signal_close(env: Env, signal_id: str, outcome: str, note: str) -> None:
     """Information organisation: close with an outcome the reporter sees."""
-    _done(signals.close_signal(env.store(), signal_id, outcome, note), f"Signal closed: {outcome}.")
+    with creating(env.store()):
+        _done(
+            signals.close_signal(env.store(), signal_id, outcome, note),
+            f"Signal closed: {outcome}.",
+        )
 
 
 @signal.command("sight")
@@ -207,7 +215,8 @@ def signal_close(env: Env, signal_id: str, outcome: str, note: str) -> None:
 @pass_env
 def signal_sight(env: Env, signal_id: str, sighting: str, note: str) -> None:
     """Add a sighting to another officer's signal."""
-    made = signals.sight_signal(env.store(), signal_id, sighting, note)
+    with creating(env.store()):
+        made = signals.sight_signal(env.store(), signal_id, sighting, note)
     _done(made, f"Sighting added ({sighting}); {made.sightings} in all.")
 
 
@@ -268,13 +277,14 @@ def intel_draft(
     env: Env, title: str, interpretation: str, signal_ids: tuple[str, ...], supersedes: str | None
 ) -> None:
     """Draft a signal report."""
-    report = intel.draft_report(
-        env.store(),
-        title=title,
-        interpretation=interpretation,
-        signals=list(signal_ids),
-        supersedes=supersedes,
-    )
+    with creating(env.store()):
+        report = intel.draft_report(
+            env.store(),
+            title=title,
+            interpretation=interpretation,
+            signals=list(signal_ids),
+            supersedes=supersedes,
+        )
     created(report.id, f"Drafted '{report.title}'.")
 
 
@@ -289,16 +299,17 @@ def intel_scenario(
     env: Env, report_id: str, text: str, likelihood: str, indicators: str, actions: str
 ) -> None:
     """Add a realistic scenario to a draft report."""
-    report = intel.add_scenario(
-        env.store(),
-        report_id,
-        description=text,
-        likelihood=likelihood,
-        indicators=indicators,
-        actions=actions,
-    )
+    with creating(env.store()):
+        report = intel.add_scenario(
+            env.store(),
+            report_id,
+            description=text,
+            likelihood=likelihood,
+            indicators=indicators,
+            actions=actions,
+        )
     info(f"Scenario added; {len(report.scenarios)} in all.")
-    click.echo(report.id)
+    printed(report.id)
 
 
 @intel_group.command("interpret")
@@ -307,9 +318,10 @@ def intel_scenario(
 @pass_env
 def intel_interpret(env: Env, report_id: str, text: str) -> None:
     """Set the duiding of a draft report."""
-    report = intel.set_interpretation(env.store(), report_id, text)
+    with creating(env.store()):
+        report = intel.set_interpretation(env.store(), report_id, text)
     info("Duiding set.")
-    click.echo(report.id)
+    printed(report.id)
 
 
 @intel_group.command("issue")
@@ -318,9 +330,10 @@ def intel_interpret(env: Env, report_id: str, text: str) -> None:
 @pass_env
 def intel_issue(env: Env, report_id: str, audience: str) -> None:
     """Issue a report (needs a duiding and at least one scenario)."""
-    report = intel.issue_report(env.store(), report_id, audience=audience)
+    with creating(env.store()):
+        report = intel.issue_report(env.store(), report_id, audience=audience)
     info(f"Issued to {audience.replace('_', ' ')}.")
-    click.echo(report.id)
+    printed(report.id)
 
 
 @intel_group.command("ack")
@@ -328,9 +341,10 @@ def intel_issue(env: Env, report_id: str, audience: str) -> None:
 @pass_env
 def intel_ack(env: Env, report_id: str) -> None:
     """Acknowledge an issued report addressed to you."""
-    report = intel.acknowledge_report(env.store(), report_id)
+    with creating(env.store()):
+        report = intel.acknowledge_report(env.store(), report_id)
     info("Acknowledged.")
-    click.echo(report.id)
+    printed(report.id)
 
 
 @intel_group.command("list")

@@ -127,7 +127,8 @@ def staff_secret(env: Env, callsign: str | None, reset: bool) -> None:
 @pass_env
 def staff_role(env: Env, callsign: str, role: str) -> None:
     """Give a person another role (an admin's role only by an admin)."""
-    person = set_role(env.store(), callsign, role)
+    with creating(env.store()):
+        person = set_role(env.store(), callsign, role)
     created(person.id, f"{person.callsign} is now {person.role.replace('_', ' ')}.")
 
 

@@ -87,7 +87,8 @@ def threat() -> None:
 def threat_assess(env: Env, code: str, level: int, domain: str | None, summary: str) -> None:
     """Record a threat assessment; protection follows from it deterministically."""
     store = env.store()
-    assessment = assess_threat(store, code, level=level, domain=domain, summary=summary)
+    with creating(store):
+        assessment = assess_threat(store, code, level=level, domain=domain, summary=summary)
     replan = explain_threat(store, code).activities_to_replan
     message = (
         f"{assessment.subject}: threat level {assessment.level} → {assessment.required_level}, "

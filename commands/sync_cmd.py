@@ -28,7 +28,7 @@ from words import counts
 from words.receipts import as_json, joined, said
 
 from .context import Env, pass_env
-from .output import emit, info, output_options
+from .output import creating, emit, info, output_options, printed
 from .params import InputPath, OutputPath, WholeParam
 
 RECEIPT_COLUMNS = ("table", "applied", "already_known", "deferred", "in_conflict", "quarantined")
@@ -380,9 +380,10 @@ def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> 
 @pass_env
 def sync_resolve(env: Env, conflict: str, choose: int | None, value: str | None) -> None:
     """Resolve a conflict; the choice syncs like any edit and closes it everywhere."""
-    done = status.resolve(env.store(), conflict, choose=choose, value=value)
+    with creating(env.store()):
+        done = status.resolve(env.store(), conflict, choose=choose, value=value)
     info(f"Conflict on {done.label} ({done.column}) resolved: {done.resolution}.")
-    click.echo(done.id)
+    printed(done.id)
 
 
 @sync.command("release")
@@ -412,12 +413,13 @@ def team() -> None:
 @pass_env
 def team_create(env: Env, name: str) -> None:
     """Make this device the admin of a new team (shift leader or admin)."""
-    roster = rosters.create_team(env.store(), name)
+    with creating(env.store()):
+        roster = rosters.create_team(env.store(), name)
     info(
         f"Team {roster.data['name']} created; this device is its admin. Admin key: "
         f"{rosters.admin_fingerprint(roster)}."
     )
-    click.echo(roster.data["team"])
+    printed(roster.data["team"])
 
 
 @team.command("show")
@@ -510,13 +512,14 @@ def _role_words(role: str) -> str:
 @pass_env
 def team_revoke(env: Env, device: str) -> None:
     """Revoke a device (lost laptop, officer leaves): no more bundles to or from it."""
-    roster = rosters.revoke(env.store(), device)
+    with creating(env.store()):
+        roster = rosters.revoke(env.store(), device)
     entry = rosters.find_device(roster, device)
     info(
         f"{entry['label']} revoked after its change {entry['revoked_after']} (roster version "
         f"{roster.version}); export now so the other devices learn of it."
     )
-    click.echo(entry["id"])
+    printed(entry["id"])
 
 
 @click.group()

@@ -1048,6 +1048,7 @@ def restrict_activity(
             new_end=new_end,
             new_location=new_location,
         )
+        store.made(restriction_id)
     return next(r for r in list_restrictions(store, full) if r.id == restriction_id)
 
 

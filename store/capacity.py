@@ -39,6 +39,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from . import access, validate
@@ -78,14 +79,15 @@ MAX_SCENARIO_COUNT = 1_000
 MIN_FTE = 0.5
 
 
-def fte_officers(fte: float) -> int:
+def fte_officers(fte: Decimal | float) -> int:
     """Added FTE as whole officers, half up (0.5 is one officer, 2.5 three): Python's own
-    ``round`` rounds half to even, which made 0.5 FTE no officer at all.
+    ``round`` rounds half to even, which made 0.5 FTE no officer at all. FTE is typed with at
+    most one decimal and read exactly (``validate.tenths_text``).
 
     Args:
-        fte: the FTE added (1.0 is one officer full time).
+        fte: the FTE added (1.0 is one officer full time), a Decimal when typed.
     """
-    return math.floor(fte + 0.5)
+    return math.floor(fte + Decimal("0.5") if isinstance(fte, Decimal) else fte + 0.5)
 
 
 #: The hours one FTE works in a week: at least one, at most every hour of the week.
@@ -597,7 +599,7 @@ def _amount(
     what: str = "number",
     low: float = 1,
     high: float = MAX_SCENARIO_COUNT,
-) -> float:
+) -> Decimal | int:
     """A change's number as typed: ASCII digits only (``int`` would read ``١٠`` as ten), then
     within ``low``..``high``, the refusal showing it as typed."""
     raw = text.strip()
@@ -617,7 +619,7 @@ def _amount(
         "number": "The number of FTE" if fractional else "The number of persons or officers",
     }[what]
     if fractional:
-        return validate.number_text(raw, field, low=low, high=high)
+        return validate.tenths_text(raw, field, low=low, high=high)
     return validate.whole_text(raw, field, low=int(low), high=int(high))
 
 

@@ -258,7 +258,7 @@ def parse_date(text: str, clock: Clock) -> date:
     Raises:
         BadInput: ``not_a_date``, ``not_a_real_date`` or ``date_outside_years``.
     """
-    word = text.strip().lower()
+    word = validate.trimmed(text).lower()
     if word in _WORDS:
         day = today(clock) + timedelta(days=_WORDS[word])
     elif _DATE_RE.match(word):
@@ -266,10 +266,10 @@ def parse_date(text: str, clock: Clock) -> date:
     else:
         raise BadInput(
             f"{validate.shown(text)} is not a date; use YYYY-MM-DD, 'today' or 'tomorrow'"
-            f"{_day_first_hint(word)}.",
+            f"{_hint(word)}.",
             code="not_a_date",
             given=validate.shown(text),
-            hint=_day_first_hint(word),
+            hint=_hint(word),
         )
     try:
         return validate.day(day, "A date")
@@ -286,6 +286,15 @@ def _real_date(digits: str, original: str) -> date:
             code="not_a_real_date",
             given=validate.shown(original),
         ) from None
+
+
+def _hint(text: str) -> str:
+    """What to change in a refused time or date: a blank that is not a plain space (a no-break
+    space looks like one), else a day-first date."""
+    blank = next((c for c in text if c.isspace() and c != " "), None)
+    if blank is not None:
+        return f" (it holds U+{ord(blank):04X}, which is not a plain space)"
+    return _day_first_hint(text)
 
 
 def _day_first_hint(text: str) -> str:
@@ -383,7 +392,7 @@ def parse_time(text: str, clock: Clock) -> datetime:
             ``skipped_local_time``, ``repeated_local_time``, ``offset_out_of_range`` or
             ``time_outside_years``.
     """
-    raw = text.strip()
+    raw = validate.trimmed(text)
     lowered = raw.lower()
     offset = _OFFSET_RE.match(lowered)
     local_match = _LOCAL_RE.match(lowered) or _WORD_RE.match(lowered)
@@ -395,8 +404,8 @@ def parse_time(text: str, clock: Clock) -> datetime:
             day = parse_date(groups["word"], clock)
         else:
             day = _real_date(groups["date"], text)
-            if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY:
-                raise _out_of_range(text)
+            if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY + _A_DAY:
+                raise _out_of_range(text)  # the day after: its first instant closes the range
         moment = _local_to_utc(day, int(groups["h"]), int(groups["m"]), int(groups["s"] or 0), raw)
     elif _DATE_RE.match(lowered) or lowered in _WORDS:
         raise BadInput(
@@ -407,10 +416,10 @@ def parse_time(text: str, clock: Clock) -> datetime:
         )
     else:
         raise BadInput(
-            f"{validate.shown(text)} is not a time{_day_first_hint(lowered)}; use {TIME_FORMS}.",
+            f"{validate.shown(text)} is not a time{_hint(lowered)}; use {TIME_FORMS}.",
             code="not_a_time",
             given=validate.shown(text),
-            hint=_day_first_hint(lowered),
+            hint=_hint(lowered),
             forms=TIME_FORMS,
         )
     try:
@@ -519,7 +528,7 @@ def parse_time_on(text: str, day: date, clock: Clock) -> datetime:
     Raises:
         BadInput: as ``parse_time``.
     """
-    raw = text.strip()
+    raw = validate.trimmed(text)
     if _HHMM_RE.match(raw):
         raw = f"{day.isoformat()} {raw}"
     return parse_time(raw, clock)

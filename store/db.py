@@ -120,10 +120,11 @@ def database_errors() -> tuple[type[Exception], ...]:
 class Store:
     """A Schildwacht database, the clock that stamps it, and the person acting on it."""
 
-    #: Called once, with the target, inside the next outermost write just before its COMMIT
-    #: (then cleared): a command that prints a created id does it there, so output that cannot
-    #: be written rolls the record back (``commands.output.creating``).
-    before_commit: Callable[[str | None], None] | None = None
+    #: Called once, with the ids the action made (``made``; else its target), inside the next
+    #: outermost write just before its COMMIT (then cleared): a command that prints a created
+    #: id does it there, so output that cannot be written rolls the record back
+    #: (``commands.output.creating``).
+    before_commit: Callable[[tuple[str, ...]], None] | None = None
 
     def __init__(
         self,
@@ -560,6 +561,7 @@ class Store:
             raise self._fault(exc) from None
         self._local.depth = 1
         self._local.targets = [target]
+        self._local.made = ()
         pending_changes(conn)  # nothing captured outside a store action is attributed to it
         try:
             self._seal_outside(conn)
@@ -577,7 +579,7 @@ class Store:
             append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             announce, self.before_commit = self.before_commit, None
             if announce is not None:
-                announce(target)
+                announce(self._local.made or ((target,) if target else ()))
             conn.execute("COMMIT")
         except integrity_errors() as exc:
             _rollback(conn)
@@ -627,6 +629,12 @@ class Store:
         finally:
             self._local.depth = depth
             self._local.targets.pop()
+
+    def made(self, *ids: str) -> None:
+        """Name the records the open write creates when they are not the id it concerns (an
+        assessment of a subject, the deployments on an activity): what ``before_commit`` is
+        told, in this order."""
+        self._local.made = (*getattr(self._local, "made", ()), *ids)
 
     def target(self, value: str) -> str:
         """Name the id the innermost open write concerns, once the block has resolved it

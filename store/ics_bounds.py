@@ -120,7 +120,9 @@ def describe(component: Any) -> str:
 
 def prescan(text: str, name: str) -> None:
     """Refuse a file too large to parse: more than ``MAX_EVENTS`` events, ``MAX_LINES`` lines,
-    ``MAX_DATE_VALUES`` RDATE/EXDATE values, or a UID over ``MAX_UID`` characters.
+    ``MAX_DATE_VALUES`` RDATE/EXDATE values, or a UID over ``MAX_UID`` characters; and a
+    recurrence rule that gives a part twice (``FREQ=DAILY;FREQ=MINUTELY``: the parser would
+    keep the last without a word).
 
     Args:
         text: the whole file, decoded.
@@ -128,8 +130,8 @@ def prescan(text: str, name: str) -> None:
 
     Raises:
         BadInput: ``calendar_too_many_lines``, ``calendar_too_many_events``,
-            ``calendar_too_many_dates``, ``calendar_uid_too_long`` or
-            ``calendar_foreign_digit``.
+            ``calendar_too_many_dates``, ``calendar_uid_too_long``,
+            ``calendar_foreign_digit`` or ``calendar_rule_part_twice``.
     """
     events = values = 0
     for lines, logical in enumerate(_unfolded(text), start=1):
@@ -144,6 +146,8 @@ def prescan(text: str, name: str) -> None:
         head = logical[:16].upper()
         if head.startswith(_NUMERIC) and not logical.isascii():
             _ascii_digits(logical, lines, name)
+        if head.startswith(("RRULE", "EXRULE")) and head[5 if head[0] == "R" else 6] in ":;":
+            _parts_once(logical, lines, name)
         if head.startswith("BEGIN:VEVENT"):
             events += 1
             if events > MAX_EVENTS:
@@ -214,6 +218,27 @@ def _ascii_digits(logical: str, number: int, name: str) -> None:
             digit=validate.shown(foreign),
             codepoint=ord(foreign),
         )
+
+
+def _parts_once(logical: str, number: int, name: str) -> None:
+    """Each part of a recurrence rule given once: icalendar and dateutil both keep the last of
+    ``FREQ=DAILY;FREQ=MINUTELY`` without a word, so the rule run is not the one a reader sees."""
+    prop, _, value = logical.partition(":")
+    seen: set[str] = set()
+    for piece in value.split(";"):
+        part = piece.split("=", 1)[0].strip().upper()
+        if part in seen:
+            shown_prop = prop.split(";", 1)[0].upper()  # RRULE or EXRULE (prescan's test)
+            raise BadInput(
+                f"{name}: line {number:,}: {shown_prop} gives {validate.shown(part, limit=20)} "
+                "more than once; a rule gives each part once (RFC 5545).",
+                code="calendar_rule_part_twice",
+                name=name,
+                line=number,
+                property=shown_prop,
+                part=validate.shown(part, limit=20),
+            )
+        seen.add(part)
 
 
 def _unfolded(text: str) -> Iterable[str]:

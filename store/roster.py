@@ -335,14 +335,14 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
             code="roster_not_utf8",
             file=name,
         ) from None
-    lines = sum(1 for line in text.splitlines() if line.strip()) - 1  # the header
-    if lines > max_shifts:
+    shifts = _records(text) - 1  # the header
+    if shifts > max_shifts:
         raise BadInput(
-            f"{name} holds {lines:,} lines, more than the limit of {max_shifts:,} shifts; "
+            f"{name} holds {shifts:,} shifts, more than the limit of {max_shifts:,}; "
             "nothing was imported.",
             code="too_many_shifts",
             file=name,
-            lines=lines,
+            shifts=shifts,
             limit=max_shifts,
         )
     reader = csv.DictReader(io.StringIO(text))
@@ -368,6 +368,19 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
             columns=validate.shown(",".join(fields)),
         )
     return reader
+
+
+def _records(text: str) -> int:
+    """How many CSV records ``text`` holds that are not blank: a quoted field may hold a
+    line break, so counting lines would count its record twice. A record csv cannot read
+    ends the count (reading the file names it, with its line)."""
+    count = 0
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            count += any(field.strip() for field in row)
+    except csv.Error:
+        pass
+    return count
 
 
 def _plan_shifts(
@@ -659,7 +672,9 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
         officers = _named_officers(store, callsigns, "deploy")
         detail["officers"] = [o.callsign for o in officers]
         _refuse_over(store, full)
-        return deploy_officers(store, conn, full, officers)
+        made = deploy_officers(store, conn, full, officers)
+        store.made(*(d.id for d in made))
+        return made
 
 
 def _named_officers(store: Store, callsigns: list[str], doing: str) -> list[Staff]:

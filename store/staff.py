@@ -79,7 +79,9 @@ def parse_qualification(text: str) -> tuple[str, date | None]:
     if not until:
         return code, None
     try:
-        return code, date.fromisoformat(validate.stored_date(until.strip(), "The last valid day"))
+        return code, date.fromisoformat(
+            validate.stored_date(validate.trimmed(until), "The last valid day")
+        )
     except BadInput as exc:
         raise BadInput(
             f"{validate.shown(text)}: a qualification's last valid day must be a date "

@@ -325,6 +325,7 @@ def assess_threat(
         )
         # the threat level follows from the assessment by trigger (R2); the domain with it
         conn.execute("UPDATE subject SET domain = ? WHERE id = ?", (new_domain, subject.id))
+        store.made(assessment_id)
     return _assessments(store, "WHERE a.id = ?", (assessment_id,))[0]
 
 

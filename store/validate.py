@@ -17,18 +17,21 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from .errors import BadInput
 
 TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
 if TYPE_CHECKING:
+    from decimal import Decimal
     from typing import Any
 
 #: The first and last local day a time may fall on.
 EARLIEST_DAY = date(1970, 1, 1)
 LATEST_DAY = date(2099, 12, 31)
+#: The day whose first instant (local midnight) closes the range: a time may be that instant.
+_CLOSING_DAY = date(2100, 1, 1)
 #: Free text (titles, notes, log entries, signal text …): at most this many characters.
 MAX_TEXT = 4000
 #: Code names, callsigns, labels that identify something: at most this many characters.
@@ -343,9 +346,18 @@ def _mixed_script_word(text: str) -> str | None:
 _LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"})
 
 
+def trimmed(text: str) -> str:
+    """A typed time or date without the ASCII spaces around it: the one rule for every one
+    (CLI, console forms, roster files, sync resolve). Nothing else is dropped: a no-break
+    space, a tab, a carriage return or a line break (a quoted CSV cell may end in one) is
+    not part of any time, so the text is refused as typed instead of read as a time."""
+    return text.strip(" ")
+
+
 def moment(value: datetime, field: str) -> datetime:
-    """An aware datetime whose local day lies between 1970-01-01 and 2099-12-31; returned
-    in UTC.
+    """An aware datetime whose local day lies between 1970-01-01 and 2099-12-31, or the
+    instant that closes that range (2100-01-01 00:00 local, the end of its last day: an
+    activity may end at midnight of New Year 2100, as at any other midnight); in UTC.
 
     Args:
         value: the time given.
@@ -362,10 +374,12 @@ def moment(value: datetime, field: str) -> datetime:
             f"{field} must be a time with a time zone.", code="time_without_zone", field=field
         )
     try:
-        day = value.astimezone(_LOCAL).date()
+        seen = value.astimezone(_LOCAL)
+        day = seen.date()
     except (OverflowError, ValueError):
         day = None
-    if day is None or not EARLIEST_DAY <= day <= LATEST_DAY:
+    closing = day == _CLOSING_DAY and seen.time() == time(0)
+    if day is None or not (EARLIEST_DAY <= day <= LATEST_DAY or closing):
         raise BadInput(
             f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
             f"{LATEST_DAY.isoformat()}; {local_iso(value)} does not.",
@@ -543,15 +557,33 @@ def number(
             given=shown_as,
         )
     if not low <= as_float <= high:
-        raise BadInput(
-            f"{field} must lie between {_exact(low)} and {_exact(high)}; {shown_as} does not.",
-            code="out_of_range",
-            field=field,
-            low=_exact(low),
-            high=_exact(high),
-            given=shown_as,
-        )
+        raise _out_of_range(field, low, high, shown_as)
     return as_float
+
+
+def _out_of_range(field: str, low: float, high: float, given: str) -> BadInput:
+    return BadInput(
+        f"{field} must lie between {_exact(low)} and {_exact(high)}; {given} does not.",
+        code="out_of_range",
+        field=field,
+        low=_exact(low),
+        high=_exact(high),
+        given=given,
+    )
+
+
+def _number_digits(text: str, field: str) -> str:
+    """A typed number's text without the spaces around it, refused unless it is ASCII digits
+    with an optional sign, fraction and exponent."""
+    raw = text.strip()
+    if not _NUMBER_TEXT.fullmatch(raw):
+        raise BadInput(
+            f"{field} must be a number written in digits 0-9; {shown(text)} is not.",
+            code="not_number_digits",
+            field=field,
+            given=shown(text),
+        )
+    return raw
 
 
 def _exact(value: float) -> str:
@@ -625,14 +657,7 @@ def number_text(text: str, field: str, *, low: float, high: float) -> float:
         BadInput: ``not_number_digits``, ``number_underflow``, ``not_finite`` or
             ``out_of_range``.
     """
-    raw = text.strip()
-    if not _NUMBER_TEXT.fullmatch(raw):
-        raise BadInput(
-            f"{field} must be a number written in digits 0-9; {shown(text)} is not.",
-            code="not_number_digits",
-            field=field,
-            given=shown(text),
-        )
+    raw = _number_digits(text, field)
     value = float(raw)
     if value == 0 and any(digit in "123456789" for digit in raw.split("e")[0].split("E")[0]):
         raise BadInput(  # 1e-400: a number too small to hold is not zero
@@ -642,6 +667,39 @@ def number_text(text: str, field: str, *, low: float, high: float) -> float:
             given=shown(text),
         )
     return number(value, field, low=low, high=high, typed=raw)
+
+
+def tenths_text(text: str, field: str, *, low: float, high: float) -> Decimal:
+    """A number with at most one decimal (an FTE), typed as text and read exactly: a float
+    would round ``0.49999999999999999999`` up to 0.5 and let it past ``low``. ASCII digits,
+    optional fraction and exponent, as ``number_text``; within ``low``..``high``.
+
+    Args:
+        text: the number as typed.
+        field: what it is, for the refusal.
+        low: the least allowed.
+        high: the most allowed.
+
+    Returns:
+        The number, exactly as typed.
+
+    Raises:
+        BadInput: ``not_number_digits``, ``more_than_one_decimal`` or ``out_of_range``.
+    """
+    from decimal import Decimal  # exact; a command that types no FTE never loads it
+
+    raw = _number_digits(text, field)
+    value = Decimal(raw)
+    if not Decimal(str(low)) <= value <= Decimal(str(high)):
+        raise _out_of_range(field, low, high, raw)
+    if value * 10 != (value * 10).to_integral_value():
+        raise BadInput(
+            f"{field} has at most one decimal; {raw} has more.",
+            code="more_than_one_decimal",
+            field=field,
+            given=raw,
+        )
+    return value
 
 
 def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str]) -> str:

@@ -480,6 +480,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "dates, times and numbers in a calendar are written in the digits 0-9."
         )
     ),
+    "calendar_rule_part_twice": _template(
+        _(
+            "{name}: line {line:,}: {property} gives {part} more than once; a rule gives each "
+            "part once (RFC 5545)."
+        )
+    ),
     "calendar_invalid": _template(_("{file} is not a valid iCalendar file: {reason}.")),
     "calendar_mixed_start_end": _template(
         _(
@@ -748,10 +754,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "empty_file_name": _template(_("Give a file name for {what}; an empty name is not a file.")),
     "empty_text": _template(_("The {field} may not be empty.")),
     "too_many_shifts": _template(
-        _(
-            "{file} holds {lines} lines, more than the limit of {limit} shifts; nothing was "
-            "imported."
-        )
+        _("{file} holds {shifts} shifts, more than the limit of {limit}; nothing was imported.")
     ),
     "passphrase_for_plain": _template(
         _(
@@ -891,6 +894,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "not_whole_digits": _template(
         _("{field} must be a whole number written in digits 0-9; {given} is not.")
     ),
+    "more_than_one_decimal": _template(_("{field} has at most one decimal; {given} has more.")),
     "nothing_to_apply": _template(_("There is nothing to apply for this activity.")),
     "number_underflow": _template(
         _("{field} {given} is too small to tell from 0; write 0 or a larger number.")

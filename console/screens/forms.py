@@ -33,7 +33,7 @@ from .. import labels
 from ..i18n import _
 from ..literal import literal, plain
 from ..times import at
-from ..widgets.inputs import FlagBox, SecretInput, TextInput
+from ..widgets.inputs import FlagBox, FormSelect, SecretInput, TextInput
 from .base import Confirm, FormScreen
 
 T = TypeVar("T")
@@ -120,7 +120,7 @@ class Form(FormScreen[T]):
             value: Any = spec.default if spec.default else Select.NULL
             if spec.blank is None and not spec.default and spec.choices:
                 value = spec.choices[0][1]
-            return Select(
+            return FormSelect(
                 [(literal(words), code) for words, code in spec.choices],
                 id=spec.name,
                 value=value,

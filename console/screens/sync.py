@@ -393,20 +393,22 @@ class SyncScreen(BaseScreen[SyncData]):
                     id="sync-conflicts",
                     empty=_("0 open conflicts."),
                 )
-                with Drawer(id="quarantine-panel"):
-                    yield DrawerTitle(_("Quarantined — others' changes the team's rules refused"))
-                    yield RecordTable(
-                        [
-                            Column(_("Device"), 12),
-                            Column(_("#"), 5, drop=2),
-                            Column(_("Field"), 16),
-                            Column(_("By"), 9, drop=1),
-                            Column(_("Why"), 20, grow=True),
-                        ],
-                        id="sync-quarantine",
-                        zebra=False,
-                        empty=_("0 quarantined changes."),
-                    )
+        # the whole width under both halves: at 120x40 a half had no room for "#" and "By"
+        # beside the reason, which is what the table is for (issue 17)
+        with Drawer(id="quarantine-panel"):
+            yield DrawerTitle(_("Quarantined — others' changes the team's rules refused"))
+            yield RecordTable(
+                [
+                    Column(_("Device"), 12),
+                    Column(_("#"), 5, align="right", drop=2),
+                    Column(_("Field"), 16),
+                    Column(_("By"), 9, drop=1),
+                    Column(_("Why"), 20, grow=True),
+                ],
+                id="sync-quarantine",
+                zebra=False,
+                empty=_("0 quarantined changes."),
+            )
 
     def on_mount(self) -> None:
         self.query_one("#sync-conflicts", RecordTable).focus()

@@ -12,7 +12,9 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.document._document import EditResult
 from textual.document._edit import Edit
-from textual.widgets import Checkbox, Input, TextArea
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widgets._select import SelectOverlay
 
 from store.validate import visible
 
@@ -95,3 +97,25 @@ class NotesArea(TextArea):
     def edit(self, edit: Edit) -> EditResult:
         edit.text = visible(_BREAKS.sub("\n", edit.text).replace("\t", "    "), keep_newlines=True)
         return super().edit(edit)
+
+
+class FormSelect(Select[str]):
+    """A dropdown in a dialog whose list stays inside the dialog's border: Textual draws the
+    list on the screen's overlay layer, so a field near the dialog's foot (the enrol form's
+    Role) had its eight roles run over the border and the buttons' line (issue 17). While it
+    is open the list is at most as tall as the rows left below the field inside the dialog
+    (it scrolls); with fewer than three rows there it keeps Textual's own height."""
+
+    #: The least room, in rows, worth fitting the list into (a border and one option).
+    LEAST = 3
+
+    def watch_expanded(self, expanded: bool) -> None:
+        """Fit the list into the dialog as it opens."""
+        if not expanded:
+            return
+        dialog = next((a for a in self.ancestors if a.has_class("form")), None)
+        if not isinstance(dialog, Widget):
+            return
+        room = dialog.content_region.bottom - self.region.bottom
+        overlay = self.query_one(SelectOverlay)
+        overlay.styles.max_height = room if room >= self.LEAST else None

@@ -346,6 +346,7 @@ def create_team(store: Store, name: str) -> Roster:
         roster = _sign(store, data)
         accept(conn, roster, now)
         _pin(conn, me.sign_public)
+        store.made(str(data["team"]))
     return roster
 
 

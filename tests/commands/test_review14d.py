@@ -106,7 +106,7 @@ def test_a_roster_over_its_shift_limit_is_refused_whole(
     demo: Run, db_path: Path, tmp_path: Path
 ) -> None:
     """``shift import`` had no count bound (105,000 shifts from a 4.5 MB file): a file with
-    more lines than ``--max-shifts`` (default 5,000) is refused before any line is checked."""
+    more shifts than ``--max-shifts`` (default 5,000) is refused before any line is checked."""
     callsign = sqlite3.connect(db_path).execute("SELECT callsign FROM staff LIMIT 1").fetchone()[0]
     lines = [f"{callsign},2027-0{m}-01 08:00,2027-0{m}-01 16:00" for m in (1, 2, 3)]
     roster = tmp_path / "roster.csv"
@@ -114,7 +114,7 @@ def test_a_roster_over_its_shift_limit_is_refused_whole(
     before = snapshot(db_path)
     result = demo("shift", "import", str(roster), "--max-shifts", "2")
     assert result.exit_code == 2, result.output
-    assert "holds 3 lines, more than the limit of 2 shifts (--max-shifts)" in result.stderr
+    assert "holds 3 shifts, more than the limit of 2 (--max-shifts)" in result.stderr
     assert snapshot(db_path) == before
     assert demo("shift", "import", str(roster), "--max-shifts", "3").exit_code == 0
 

@@ -318,8 +318,15 @@ async def test_80x24_sync_with_devices_open_keeps_the_conflicts_and_quarantine(
         conflicts = app.screen.query_one("#sync-conflicts").region
         assert conflicts.height >= 6 and right.contains_region(conflicts)  # header + 5 rows
         title = app.screen.query_one("#quarantine-panel DrawerTitle")
-        assert right.contains_region(title.region)
-        assert title.region.height == 1
+        footer_y = app.screen.region.bottom - 1
+        assert title.region.height == 1 and conflicts.bottom <= title.region.y < footer_y
+        # the receipt stays on screen with a drawer open: its first line, what was exchanged
+        # (before, it stepped aside until the drawer closed; r still opens it whole)
+        box = app.screen.query_one("#receipt-box")
+        assert box.display and box.region.height == 1
+        assert app.screen.region.contains_region(box.region)
+        first_line = app.screen.query_one("#sync-receipt", Static).render_line(0).text.strip()
+        assert first_line == "1 file read; 1 new conflict."
 
 
 async def test_80x24_the_day_board_and_the_gaps_scroll_under_a_fixed_axis(

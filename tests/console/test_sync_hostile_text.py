@@ -102,12 +102,14 @@ async def test_the_sync_screen_shows_hostile_text_literally(template: Path, tmp_
         code, _receipt = import_with_cli(a, b.export())
         assert code == 5
         app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
-        async with app.run_test(size=(130, 40)) as pilot:
+        async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("y")
             await settle(pilot)
             assert isinstance(app.screen, SyncScreen)
             table = app.screen.query_one("#sync-quarantine", RecordTable)
             assert table.row_count == 1
+            # at 120x40 every column, "#" and "By" too (the table had half the width: issue 17)
+            assert all(table._kept()) and table._column_widths()[-1] >= 40
             cells = [str(cell) for cell in table.get_row_at(0)]
             assert cells[2] == "activity.concept" and "'[/]'" in cells[4]
             summary = str(app.screen.query_one("#sync-summary", Static).render())
@@ -135,3 +137,30 @@ async def test_the_handover_names_a_quarantined_write_and_goes_to_it(
             table = app.screen.query_one("#sync-quarantine", RecordTable)
             row = table.cursor_key
             assert row == item["ids"][0]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_enrol_forms_role_list_stays_inside_the_dialog(
+    template: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Issue 17: the Role dropdown's eight roles ran over the dialog's border and the line
+    below it; the open list now fits the rows left inside the dialog (and scrolls)."""
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    with copied_team(template, tmp_path / "team") as (a, _b):
+        app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("y")
+            await settle(pilot)
+            await pilot.press("o")
+            await settle(pilot)
+            role = app.screen.query_one("#role", Select)
+            role.focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            assert role.expanded
+            dialog = app.screen.query_one(".form").content_region
+            listed = role.query_one(SelectOverlay)
+            assert dialog.contains_region(listed.region), (dialog, listed.region)
+            assert listed.region.height >= 3
