@@ -633,7 +633,11 @@ class Store:
     def made(self, *ids: str) -> None:
         """Name the records the open write creates when they are not the id it concerns (an
         assessment of a subject, the deployments on an activity): what ``before_commit`` is
-        told, in this order."""
+        told, in this order.
+
+        Args:
+            ids: the created records' ids, in the order they are printed.
+        """
         self._local.made = (*getattr(self._local, "made", ()), *ids)
 
     def target(self, value: str) -> str:

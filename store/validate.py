@@ -350,7 +350,11 @@ def trimmed(text: str) -> str:
     """A typed time or date without the ASCII spaces around it: the one rule for every one
     (CLI, console forms, roster files, sync resolve). Nothing else is dropped: a no-break
     space, a tab, a carriage return or a line break (a quoted CSV cell may end in one) is
-    not part of any time, so the text is refused as typed instead of read as a time."""
+    not part of any time, so the text is refused as typed instead of read as a time.
+
+    Args:
+        text: the time or date as typed.
+    """
     return text.strip(" ")
 
 
