@@ -625,6 +625,7 @@ async def test_the_console_opens_every_screen_after_the_accepted_changes(
     """Every command line the harness saw accepted, replayed on one database (plus a fixed set
     of hostile changes, so this holds when run alone); then every screen opens headless."""
     from console.app import SchildwachtApp
+    from tests.console.conftest import screenshot as composed
     from tests.console.conftest import settle
 
     database = tmp_path / "schildwacht.db"
@@ -674,7 +675,7 @@ async def test_the_console_opens_every_screen_after_the_accepted_changes(
         for key in ("a", "g", "s", "h", "k", "y", "t"):
             await pilot.press(key)
             await settle(pilot)
-            screenshot = app.export_screenshot()
+            screenshot = await composed(pilot)
             assert not any(c in screenshot for c in ("\x1b", "\x07", "\u202e")), key
     store.close()
     assert snapshot(database)

@@ -46,6 +46,20 @@ async def _painted(pilot: Pilot[None]) -> None:
     await asyncio.wait_for(painted.wait(), timeout=30)
 
 
+async def screenshot(pilot: Pilot[None]) -> str:
+    """The screen as exported SVG text, once a whole frame is composed.
+
+    Between a layout change and the next paint Textual's compositor can hold a cut no widget
+    has drawn yet (export_screenshot then raises TypeError from inside Textual); the terminal
+    never draws such a frame, so the test waits for the next paint and reads again."""
+    for _ in range(10):
+        try:
+            return pilot.app.export_screenshot()
+        except TypeError:
+            await _painted(pilot)
+    return pilot.app.export_screenshot()
+
+
 def row_text(table: RecordTable, index: int) -> list[str]:
     """A table row as the plain text it shows (cells are Text objects, never markup)."""
     return [str(cell) for cell in table.get_row_at(index)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Select, Static
 
 from console.app import SchildwachtApp
@@ -26,7 +27,7 @@ from store import agenda, logbook, signals, staff, subjects
 from store.clock import FixedClock, day_bounds, today
 from store.db import Store
 from tests.conftest import as_user, snapshot
-from tests.console.conftest import settle
+from tests.console.conftest import screenshot, settle
 
 FAMILIES = [
     "   ",
@@ -55,10 +56,10 @@ def small_store(store: Store, clock: FixedClock) -> tuple[str, str]:
     return "IO-01", raised.id
 
 
-def nothing_raw(app: SchildwachtApp) -> None:
-    screenshot = app.export_screenshot()
+async def nothing_raw(pilot: Pilot[None]) -> None:
+    screen = await screenshot(pilot)
     for char in RAW:
-        assert char not in screenshot, f"{char!r} reached the terminal"
+        assert char not in screen, f"{char!r} reached the terminal"
 
 
 def fill(form: FormScreen, value: str) -> None:
@@ -110,7 +111,7 @@ async def try_families(
         else:
             accepted += 1
             await settle(pilot)  # type: ignore[arg-type]
-    nothing_raw(app)
+    await nothing_raw(pilot)
     if isinstance(app.screen, kind):
         await pilot.press("escape")  # type: ignore[attr-defined]
         await pilot.pause()  # type: ignore[attr-defined]
@@ -142,7 +143,7 @@ async def test_every_form_of_the_shift_leader(store: Store, clock: FixedClock) -
         assert "\x1b" not in notes.text and "\\u001b" in notes.text
         await pilot.press("escape", "x", "y")
         await settle(pilot)
-        nothing_raw(app)
+        await nothing_raw(pilot)
 
         await pilot.press("y")
         await settle(pilot)
@@ -153,7 +154,7 @@ async def test_every_form_of_the_shift_leader(store: Store, clock: FixedClock) -
             await settle(pilot)
             receipt = str(app.screen.query_one("#sync-receipt", Static).render())
             assert "file name too long" in receipt or "does not exist" in receipt, receipt
-        nothing_raw(app)
+        await nothing_raw(pilot)
 
         await pilot.press("k")
         await settle(pilot)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, Select, Static
 
 from console.app import SchildwachtApp
@@ -24,7 +25,7 @@ from store.staff import list_staff
 from store.sync import exchange
 from store.validate import visible
 from tests.conftest import as_user
-from tests.console.conftest import row_text, settle
+from tests.console.conftest import row_text, screenshot, settle
 from tests.sync_team import exchange_all, make_team
 
 HOSTILE = {
@@ -116,9 +117,9 @@ def cells(app: SchildwachtApp, table_id: str) -> list[list[str]]:
     return [row_text(table, i) for i in range(table.row_count)]
 
 
-def assert_nothing_raw(app: SchildwachtApp) -> None:
+async def assert_nothing_raw(pilot: Pilot[None]) -> None:
     """No control or bidi character in what the terminal was sent to draw."""
-    screen = app.export_screenshot()
+    screen = await screenshot(pilot)
     for char in RAW:
         assert char not in screen, f"{char!r} reached the terminal"
 
@@ -127,7 +128,7 @@ async def test_every_screen_shows_hostile_text_literally(hostile_app: Schildwach
     app = hostile_app
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(pilot)  # Today
-        assert_nothing_raw(app)
+        await assert_nothing_raw(pilot)
 
         await pilot.press("a")  # Agenda: today's activities and the last 50 log entries
         await settle(pilot)
@@ -135,11 +136,11 @@ async def test_every_screen_shows_hostile_text_literally(hostile_app: Schildwach
         assert {shown(v) for v in HOSTILE.values()} <= titles
         log = {row[4] for row in cells(app, "#log-entries")}
         assert shown(HOSTILE["colour"]) in log and "⚑ [/bold] x" in log
-        assert_nothing_raw(app)
+        await assert_nothing_raw(pilot)
 
         await pilot.press("g")  # Roster & gaps
         await settle(pilot)
-        assert_nothing_raw(app)
+        await assert_nothing_raw(pilot)
 
         await pilot.press("s")  # Signals: each hostile signal's detail, and the report
         await settle(pilot)
@@ -148,32 +149,32 @@ async def test_every_screen_shows_hostile_text_literally(hostile_app: Schildwach
         for index in [i for i, row in enumerate(rows) if row[5] == "OPS-A"]:
             table.move_cursor(row=index)
             await settle(pilot)
-            assert_nothing_raw(app)
+            await assert_nothing_raw(pilot)
         assert cells(app, "#report-list")[0][0] == "[/]"
         await pilot.press("o")
         await pilot.pause()
         document = app.screen.query_one(Markdown).source
         assert "\\[/\\]" in document and "\\u202e" in document
         assert app.screen.query_one(Markdown)._open_links is False  # a typed URL is not followed
-        assert_nothing_raw(app)
+        await assert_nothing_raw(pilot)
         await pilot.press("escape")
 
         await pilot.press("h")  # Handover: titles of activities across the change of shift
         await settle(pilot)
         assert "'[/bold] x'" in str(app.screen.query_one("#handover-text", Static).render())
         assert cells(app, "#handover-history")[0][1] == "OPS-A"
-        assert_nothing_raw(app)
+        await assert_nothing_raw(pilot)
 
         await pilot.press("k")  # Capacity
         await settle(pilot)
-        assert_nothing_raw(app)
+        await assert_nothing_raw(pilot)
 
         await pilot.press("y")  # Sync: the peer's label, the conflict carried by a bundle
         await settle(pilot)
         assert [row[0] for row in cells(app, "#sync-peers")] == ["[/]"]
         conflict = cells(app, "#sync-conflicts")[0]
         assert {conflict[2], conflict[3]} == {shown(HOSTILE["clear"]), shown(HOSTILE["clipboard"])}
-        assert_nothing_raw(app)
+        await assert_nothing_raw(pilot)
 
 
 async def test_the_main_dialogs_open_on_hostile_records(hostile_app: SchildwachtApp) -> None:
@@ -193,7 +194,7 @@ async def test_the_main_dialogs_open_on_hostile_records(hostile_app: Schildwacht
                 await pilot.press(key)
                 await pilot.pause()
                 assert isinstance(app.screen, DIALOGS[key]), key
-                assert_nothing_raw(app)
+                await assert_nothing_raw(pilot)
                 await pilot.press("escape")
                 await pilot.pause()
 
@@ -213,4 +214,4 @@ async def test_the_main_dialogs_open_on_hostile_records(hostile_app: Schildwacht
         await settle(pilot)
         error = str(form.query_one(".error", Static).render())
         assert error.startswith("'[/] \\u001b]52;c;eA==\\u0007' is not a time")
-        assert_nothing_raw(app)
+        await assert_nothing_raw(pilot)
