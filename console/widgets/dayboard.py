@@ -244,9 +244,11 @@ class DayBoard(Widget):
         self.board: Board | None = None
         self.selected: str | None = None
         self.axis = axis
+        self._drawn: dict[tuple[int, str | None], Text] = {}
 
     def show(self, board: Board) -> None:
         self.board = board
+        self._drawn = {}
         self.refresh(layout=True)
         self.call_after_refresh(self._show_axis)
 
@@ -270,7 +272,7 @@ class DayBoard(Widget):
             return
         if not (self.content_region.width and box.scrollable_content_region.height):
             return  # not laid out yet: the box's resize reveals it again once it has a size
-        text = render_lanes(self.board, self.content_region.width, self.selected)
+        text = self._lanes(self.board, self.content_region.width, self.selected)
         start = next((span.start for span in text.spans if "reverse" in str(span.style)), None)
         if start is None:
             return
@@ -282,14 +284,27 @@ class DayBoard(Widget):
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         if self.board is None:
             return 1
-        return render_lanes(self.board, width).plain.count("\n")
+        return self._lanes(self.board, width, self.selected).plain.count("\n")
 
     def render(self) -> Text:
         if self.board is None:
             return Text(_("Loading…"))
-        text = render_lanes(self.board, self.content_region.width or 80, self.selected)
+        text = self._lanes(self.board, self.content_region.width or 80, self.selected).copy()
         text.rstrip()
         return text
+
+    def _lanes(self, board: Board, width: int, selected: str | None) -> Text:
+        """The lanes at this width and selection, drawn once per board shown: the layout asks
+        for their height, the render for their text and the reveal for the selection, and each
+        drew them anew on the UI thread (10-40 ms each on the large set, issue 18). Never
+        changed in place (``render`` copies)."""
+        key = (width, selected)
+        found = self._drawn.get(key)
+        if found is None:
+            if len(self._drawn) >= 8:  # widths and selections seen since the board came
+                self._drawn.clear()
+            found = self._drawn[key] = render_lanes(board, width, selected)
+        return found
 
 
 class BoardScroll(VerticalScroll):
