@@ -1,7 +1,0 @@
--- Indexes for the operational log's reads (issue 18): which entry supersedes an entry (asked for
--- every entry listed, and by the open flags) and whether an entry was cleared were answered by
--- scanning the whole log for each entry listed (the Agenda and Handover screens, 17 ms for 500
--- entries on the large set, quadratic in the log); with these, 0.5 ms.
-
-CREATE INDEX log_entry_supersedes ON log_entry(supersedes);
-CREATE INDEX log_clearance_entry ON log_clearance(entry_id);
