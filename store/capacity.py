@@ -300,11 +300,13 @@ def _aggregate(
                 row = totals[key(need.unit, day)]
                 for c in column:
                     row[c] += staff * (b - a) / 3600
-    for index, found in ((2, gaps), (4, gaps if planned is None else planned)):
+    shortfalls = [(gaps, (2, 4))] if planned is None else [(gaps, (2,)), (planned, (4,))]
+    for found, columns in shortfalls:  # the same gaps as planned: cut once, added to both
         for gap in found:
             for a, b, day in clip(int(gap.start.timestamp()), int(gap.end.timestamp())):
-                k = gap.qualification if by_qualification else key(gap.unit, day)
-                totals[k][index] += gap.shortfall * (b - a) / 3600
+                row = totals[gap.qualification if by_qualification else key(gap.unit, day)]
+                for c in columns:
+                    row[c] += gap.shortfall * (b - a) / 3600
     return totals
 
 
