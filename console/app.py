@@ -22,6 +22,7 @@ from textual.screen import Screen
 from store.access import ActingPerson
 from store.db import Store
 
+from . import styles
 from .actions import Action
 from .i18n import _
 from .labels import label
@@ -201,6 +202,7 @@ class SchildwachtApp(StoreWork, App[None]):
     # Screens and refreshing -------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        styles.preload(self)  # before the first screen: no screen parses the sheet again
         mode = self.state.get("mode", "today")
         self.switch_mode(mode if mode in self.MODES else "today")
         self.refresh_identity()

@@ -231,6 +231,45 @@ def list_activities(
     return [_row(r) for r in rows]
 
 
+#: A live activity's ``replan_reason`` (``activity_view``) follows from its person, its concept
+#: and its ``review_reason`` alone: the view is asked once per such group in the window (a few
+#: thousand on the large set) instead of once per activity (its joins and subqueries made that
+#: the slowest read of the Handover and Capacity screens, issue 18). Times as stored text; no
+#: bound: "" sorts before every stored time, "~" after every one.
+_REPLANNED = (
+    "WITH pick AS MATERIALIZED (SELECT min(id) AS id FROM activity"
+    " WHERE end_at > ?1 AND start_at < ?2 AND status NOT IN ('cancelled', 'done')"
+    " AND concept IS NOT NULL GROUP BY subject_id, concept, review_reason),"
+    " replan AS MATERIALIZED (SELECT v.subject_id, v.concept, v.review_reason, v.replan_reason"
+    " FROM pick JOIN activity_view v ON v.id = pick.id WHERE v.replan_reason IS NOT NULL)"
+    " SELECT a.id, unixepoch(a.start_at), unixepoch(a.end_at), a.concept, a.subject_id,"
+    " r.replan_reason FROM activity a JOIN replan r ON r.subject_id = a.subject_id"
+    " AND r.concept = a.concept AND r.review_reason IS a.review_reason"
+    " WHERE a.end_at > ?1 AND a.start_at < ?2 AND a.status NOT IN ('cancelled', 'done')"
+    " ORDER BY a.start_at, a.id"
+)
+
+
+def replanned(
+    store: Store, *, start: datetime | None = None, end: datetime | None = None
+) -> list[tuple[str, int, int, str, str, str]]:
+    """The activities that need re-planning (``replan_reason`` set), ending after ``start`` and
+    starting before ``end`` (None: no bound), by start then id; each as (id, start, end in
+    epoch seconds, concept, subject id, replan reason). The same rows as ``activity_view``
+    (tested), read faster.
+
+    Args:
+        store: the open database.
+        start: only those ending after this moment (aware UTC); None for no lower bound.
+        end: only those starting before this moment (aware UTC); None for no upper bound.
+
+    Returns:
+        The activities' tuples.
+    """
+    params = ("" if start is None else to_db(start), "~" if end is None else to_db(end))
+    return store.tuples(_REPLANNED, params)
+
+
 def list_restrictions(store: Store, activity_id: str) -> list[Restriction]:
     """The restrictions (R5) of one activity, oldest first.
 

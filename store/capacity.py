@@ -43,7 +43,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import access, validate
-from .agenda import concept_options, lightest_valid_concept
+from .agenda import concept_options, lightest_valid_concept, replanned
 from .catalogue import (
     Concept,
     derive,
@@ -69,7 +69,7 @@ from .gaps import (
     posts_below_required,
     shortfall_hours,
 )
-from .subjects import subject_by_id
+from .subjects import Subject, subject_by_id
 
 GROUPINGS = ("unit", "organisation", "qualification", "day")
 DEFAULT_HOURS_PER_FTE = 36.0
@@ -167,8 +167,11 @@ def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
     officers = {c.code: c.officers for c in concepts}
     valid_for: dict[tuple[object, ...], list[str]] = {}
     assumed: dict[str, Need] = {}
+    subjects: dict[str, Subject] = {}  # a person's activities share it
     for row in [*_invalid_activities(store, start, end), *_posts_below(store, start, end)]:
-        subject = subject_by_id(store, row["subject_id"])
+        subject = subjects.get(row["subject_id"])
+        if subject is None:
+            subject = subjects[row["subject_id"]] = subject_by_id(store, row["subject_id"])
         key = (subject.unit, subject.kind, subject.required_level, subject.package)
         if key not in valid_for:
             valid_for[key] = [o.code for o in concept_options(store, subject) if o.valid]
@@ -185,15 +188,16 @@ def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
 
 def _invalid_activities(store: Store, start: datetime, end: datetime) -> list[Any]:
     """Live activities in [start, end) with no concept or one not valid for their person."""
-    return store.query(
-        "SELECT v.id, unixepoch(v.start_at) AS a, unixepoch(v.end_at) AS b, v.concept,"
-        " v.subject_id, 'activity' AS kind FROM activity_view v WHERE v.status != 'cancelled'"
-        " AND (v.concept IS NULL OR v.replan_reason IN ("
-        + ", ".join(f"'{reason}'" for reason in INVALID_CONCEPT)
-        + "))"
-        " AND v.start_at < ? AND v.end_at > ?",
+    unplanned = store.tuples(
+        "SELECT id, unixepoch(start_at), unixepoch(end_at), concept, subject_id FROM activity"
+        " WHERE start_at < ? AND end_at > ? AND status != 'cancelled' AND concept IS NULL",
         (to_db(end), to_db(start)),
     )
+    invalid = [r[:5] for r in replanned(store, start=start, end=end) if r[5] in INVALID_CONCEPT]
+    return [
+        {"id": i, "a": a, "b": b, "concept": c, "subject_id": s, "kind": "activity"}
+        for i, a, b, c, s in sorted([*unplanned, *invalid], key=lambda r: (r[1], r[0]))
+    ]
 
 
 def _posts_below(store: Store, start: datetime, end: datetime) -> list[Any]:
@@ -246,6 +250,8 @@ class _Days:
 
     def split(self, a: int, b: int) -> list[tuple[int, int, str]]:
         index = max(0, bisect_right(self.starts, a) - 1)
+        if self.starts[index] <= a < b <= self.ends[index]:  # within one day: most intervals
+            return [(a, b, self.names[index])]
         found = []
         while a < b and index < len(self.starts):
             stop = min(b, self.ends[index])
@@ -271,44 +277,44 @@ def _aggregate(
     (``planned``: the gaps of the concepts as planned; None: the same as ``gaps``)."""
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0.0])
     assumed = assumed or set()
-    days = _Days(lo, hi) if by == "day" else None
+    split = _Days(lo, hi).split if by == "day" else None
 
     def clip(a: int, b: int) -> list[tuple[int, int, str]]:
         a, b = max(a, lo), min(b, hi)
         if a >= b:
             return []
-        return days.split(a, b) if days is not None else [(a, b, "")]
+        return split(a, b) if split is not None else [(a, b, "")]
 
-    def keys(unit: str, quals: tuple[str, ...], day: str) -> list[str]:
+    def key(unit: str, day: str) -> str:  # the one key of a row when not by qualification
         if by == "unit":
-            return [unit]
-        if by == "organisation":
-            return [organisation.get(unit, unit)]
-        if by == "qualification":
-            return list(quals)
-        return [day]
+            return unit
+        return organisation.get(unit, unit) if by == "organisation" else day
 
-    for duty in duties:
+    by_qualification = by == "qualification"
+    for duty in duties:  # a sorted tuple of qualifications only where they are the keys
+        quals = tuple(sorted(duty.qualifications)) if by_qualification else ()
         for a, b, day in clip(duty.start, duty.end):
-            for key in keys(duty.unit, tuple(sorted(duty.qualifications)), day):
-                totals[key][0] += (b - a) / 3600
+            for k in quals if by_qualification else (key(duty.unit, day),):
+                totals[k][0] += (b - a) / 3600
     for need in needs:
         column = (1, 3) if need.source in assumed else (1,)
         for a, b, day in clip(need.start, need.end):
-            if by == "qualification":
+            if by_qualification:
                 for qual, count in need.needs:
                     for c in column:
                         totals[qual][c] += count * (b - a) / 3600
             else:
                 staff = sum(count for _q, count in need.needs)
-                for key in keys(need.unit, (), day):
-                    for c in column:
-                        totals[key][c] += staff * (b - a) / 3600
-    for index, found in ((2, gaps), (4, gaps if planned is None else planned)):
+                row = totals[key(need.unit, day)]
+                for c in column:
+                    row[c] += staff * (b - a) / 3600
+    shortfalls = [(gaps, (2, 4))] if planned is None else [(gaps, (2,)), (planned, (4,))]
+    for found, columns in shortfalls:  # the same gaps as planned: cut once, added to both
         for gap in found:
             for a, b, day in clip(int(gap.start.timestamp()), int(gap.end.timestamp())):
-                for key in keys(gap.unit, (gap.qualification,), day):
-                    totals[key][index] += gap.shortfall * (b - a) / 3600
+                row = totals[gap.qualification if by_qualification else key(gap.unit, day)]
+                for c in columns:
+                    row[c] += gap.shortfall * (b - a) / 3600
     return totals
 
 

@@ -35,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import rules, validate, witness
+from .agenda import replanned
 from .clock import LOCAL_TZ, from_db, local_iso, local_text, require_order, to_db
 from .db import Store, resolve_id
 from .errors import (
@@ -459,7 +460,6 @@ _FOREVER = datetime(2100, 1, 1, tzinfo=UTC)
 
 def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
     """A: what is open, not limited to the period (it carries forward)."""
-    s = period.bounds[0]
     gaps = find_gaps(store, period.end, period.next_end)
     named = [
         {
@@ -473,11 +473,7 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
     ]
     gap_ids = tuple(sorted({a for g in gaps for a in g.activities}))
     short = {"officer_hours": round(shortfall_hours(gaps), 1), "gaps": named}
-    replan = store.query(
-        "SELECT id FROM activity_view WHERE replan_reason IS NOT NULL AND end_at > ?"
-        " ORDER BY start_at",
-        (s,),
-    )
+    replan = replanned(store, start=period.start)
     posts = [p[0] for p in posts_below_required(store, period.start, _FOREVER)]
     flagged = store.query(
         "SELECT e.id FROM log_entry e WHERE e.flagged = 1 AND NOT EXISTS (SELECT 1 FROM"

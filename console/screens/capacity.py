@@ -9,6 +9,7 @@ restrictions, ``f`` reinforcements (funding).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
@@ -17,6 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane
 
 from store import access
@@ -139,6 +141,17 @@ def fetch_capacity(store: Store) -> CapacityData:
     )
 
 
+class ScenarioPanel(Vertical):
+    """The What-if tab: its fields, button and result. Out of sight when the screen opens, so
+    mounted after the screen's first paint (``Lazy``): its selects, inputs and table are a
+    third of the screen's widgets, styled and laid out on the UI thread (issue 18)."""
+
+    def on_mount(self) -> None:
+        screen = self.screen
+        if isinstance(screen, CapacityScreen):
+            screen.scenario_mounted()
+
+
 class CapacityScreen(BaseScreen[CapacityData]):
     MODE = "capacity"
     MAIN = "#bottlenecks-table"
@@ -196,7 +209,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
                     id="bottlenecks-table",
                     empty=_("0 bottlenecks this week."),
                 )
-            with TabPane(_("What if (w)"), id="scenario"), Vertical(id="scenario-panel"):
+            with TabPane(_("What if (w)"), id="scenario"), Lazy(ScenarioPanel(id="scenario-panel")):
                 with Horizontal(classes="scenario-line"):
                     yield Select(
                         KINDS,
@@ -260,14 +273,35 @@ class CapacityScreen(BaseScreen[CapacityData]):
                     zebra=False,
                 )
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: What waits for the What-if panel to be mounted; None once it is.
+        self._scenario_waiting: list[Callable[[], object]] | None = []
+
     def on_mount(self) -> None:
+        self.query_one("#bottlenecks-table", RecordTable).focus()
+        super().on_mount()
+
+    def scenario_mounted(self) -> None:
+        """The What-if panel is mounted (after the screen's first paint, ``Lazy``): offered to
+        the roles it is for, filled with the units, then what waited for it done."""
         if not access.allowed(self.role, "capacity.scenario"):
             self.query_one("#scenario-run", Button).disabled = True
             self.query_one("#scenario-error", Static).update(
                 _("Scenarios are for capacity analysts, planners and shift leaders.")
             )
-        self.query_one("#bottlenecks-table", RecordTable).focus()
-        super().on_mount()
+        if self.data is not None:
+            self._offer_units(self.data.units)
+        waiting, self._scenario_waiting = self._scenario_waiting or [], None
+        for callback in waiting:
+            callback()
+
+    def when_scenario(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once the What-if panel is mounted (now, when it is)."""
+        if self._scenario_waiting is None:
+            callback()
+        else:
+            self._scenario_waiting.append(callback)
 
     load = staticmethod(fetch_capacity)
 
@@ -300,17 +334,21 @@ class CapacityScreen(BaseScreen[CapacityData]):
         self.query_one("#bottlenecks-table", RecordTable).set_rows(data.bottlenecks)
         self.query_one("#restrictions-table", RecordTable).set_rows(data.restrictions)
         self.query_one("#reinforcements-table", RecordTable).set_rows(data.reinforcements)
-        options = [(u, u) for u in data.units]
+        if self._scenario_waiting is None:  # the panel is mounted (else it asks when it is)
+            self._offer_units(data.units)
+
+    def _offer_units(self, units: list[str]) -> None:
+        options = [(u, u) for u in units]
         for name in ("#scenario-unit", "#scenario-to"):
             select = self.query_one(name, Select)
             if len(select._options) != len(options) + (1 if select._allow_blank else 0):
                 keep = select.value
                 select.set_options(options)
-                if keep in data.units:
+                if keep in units:
                     select.value = keep
         unit = self.query_one("#scenario-unit", Select)
-        if unit.is_blank() and data.units:
-            unit.value = "RT" if "RT" in data.units else data.units[0]
+        if unit.is_blank() and units:
+            unit.value = "RT" if "RT" in units else units[0]
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
@@ -322,11 +360,13 @@ class CapacityScreen(BaseScreen[CapacityData]):
         """Escape from the scenario's fields: to its result, where the screen's keys work."""
         active = self.query_one(TabbedContent).active
         table = "#scenario-result" if active == "scenario" else f"#{active}-table"
-        self.query_one(table).focus()
+        found = self.query(table)  # the What-if panel may not be mounted yet
+        if found:
+            found.first().focus()
 
     def action_scenario(self) -> None:
         self.query_one(TabbedContent).active = "scenario"
-        self.query_one("#scenario-count", Input).focus()
+        self.when_scenario(lambda: self.query_one("#scenario-count", Input).focus())
 
     @on(Input.Submitted, "#scenario-panel Input")
     def _enter(self, event: Input.Submitted) -> None:

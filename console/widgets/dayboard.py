@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -69,15 +70,23 @@ def activity_row(activity: Activity, *, person: bool = False) -> Row:
     cells: list[Text] = [
         Text(span_text(activity), end=""),
         literal(activity.title),
-        literal(activity.concept or _("none"), activity_style(activity)),
-        literal(f"{activity.concept_level or '—'}/{activity.required_level or '—'}"),
-        literal(labels.label("activity_status", activity.status)),
-        literal(labels.label("replan", activity.replan_reason), "b red"),
+        _shared(activity.concept or _("none"), activity_style(activity)),
+        _shared(f"{activity.concept_level or '—'}/{activity.required_level or '—'}"),
+        _shared(labels.label("activity_status", activity.status)),
+        _shared(labels.label("replan", activity.replan_reason), "b red"),
         literal(activity.location),
     ]
     if person:
-        cells.insert(1, literal(activity.person))
+        cells.insert(1, _shared(activity.person))
     return Row(activity.id, tuple(cells))
+
+
+@lru_cache(maxsize=4096)
+def _shared(value: str, style: str = "") -> Text:
+    """A cell whose text recurs from row to row (a concept, a status, a person's code name),
+    made once and shared by the rows showing it: tables copy a cell before drawing it and
+    nothing changes a cell in place (issue 18: a day of 2,400 activities)."""
+    return literal(value, style)
 
 
 @dataclass(frozen=True)
@@ -244,9 +253,11 @@ class DayBoard(Widget):
         self.board: Board | None = None
         self.selected: str | None = None
         self.axis = axis
+        self._drawn: dict[tuple[int, str | None], Text] = {}
 
     def show(self, board: Board) -> None:
         self.board = board
+        self._drawn = {}
         self.refresh(layout=True)
         self.call_after_refresh(self._show_axis)
 
@@ -270,7 +281,7 @@ class DayBoard(Widget):
             return
         if not (self.content_region.width and box.scrollable_content_region.height):
             return  # not laid out yet: the box's resize reveals it again once it has a size
-        text = render_lanes(self.board, self.content_region.width, self.selected)
+        text = self._lanes(self.board, self.content_region.width, self.selected)
         start = next((span.start for span in text.spans if "reverse" in str(span.style)), None)
         if start is None:
             return
@@ -282,14 +293,27 @@ class DayBoard(Widget):
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         if self.board is None:
             return 1
-        return render_lanes(self.board, width).plain.count("\n")
+        return self._lanes(self.board, width, self.selected).plain.count("\n")
 
     def render(self) -> Text:
         if self.board is None:
             return Text(_("Loading…"))
-        text = render_lanes(self.board, self.content_region.width or 80, self.selected)
+        text = self._lanes(self.board, self.content_region.width or 80, self.selected).copy()
         text.rstrip()
         return text
+
+    def _lanes(self, board: Board, width: int, selected: str | None) -> Text:
+        """The lanes at this width and selection, drawn once per board shown: the layout asks
+        for their height, the render for their text and the reveal for the selection, and each
+        drew them anew on the UI thread (10-40 ms each on the large set, issue 18). Never
+        changed in place (``render`` copies)."""
+        key = (width, selected)
+        found = self._drawn.get(key)
+        if found is None:
+            if len(self._drawn) >= 8:  # widths and selections seen since the board came
+                self._drawn.clear()
+            found = self._drawn[key] = render_lanes(board, width, selected)
+        return found
 
 
 class BoardScroll(VerticalScroll):

@@ -385,6 +385,9 @@ def as_before_the_compact_log(laptop: Laptop, keys: dict[str, Any]) -> list[tupl
     start = sql.index("CREATE TRIGGER handover_signed_once")
     conn.execute(sql[start : sql.index("END;", start) + len("END;")])
     conn.execute("DROP TABLE handover_withdrawal")
+    conn.execute("DROP INDEX log_entry_supersedes")  # 030's indexes of the log
+    conn.execute("DROP INDEX log_clearance_entry")
+    conn.execute("DROP INDEX activity_created")
     conn.execute("PRAGMA user_version = 16")
     conn.close()
     return records
