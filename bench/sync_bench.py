@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .common import ROOT, DataSet, Result, ms
+from .common import copy_database as copy
 
 IMPORT_TARGET = 100_000  # changes per second
 REIMPORT_TARGET = 0.05  # × the import
@@ -51,19 +52,6 @@ class Sent:
     payload: int  # its bodies' bytes, uncompressed
     export_cpu: float
     folder: Path
-
-
-def copy(source: Path, target: Path) -> Path:
-    """A consistent copy of a database (its WAL included)."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
 
 
 def send(data: DataSet, folder: Path) -> Sent:
