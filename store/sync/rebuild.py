@@ -50,7 +50,7 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
     return _revived(conn, outcome, set(wanted))
 
 
-def merged(conn: sqlite3.Connection, accepted: list[merge.Accepted]) -> merge.Outcome:
+def merged(conn: sqlite3.Connection, accepted: Iterable[merge.Accepted]) -> merge.Outcome:
     """Merge accepted runs (``merge.merge``) and rebuild the rows that merge asks for."""
     return _revived(conn, merge.merge(conn, accepted), set())
 
