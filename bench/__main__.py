@@ -28,7 +28,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from .common import Commands, DataSet, Result, build, load, workspace
+from .common import KEPT, Commands, DataSet, Result, build, load, workspace
 
 MEASURES = ("gaps", "commands", "growth", "console", "demo", "sync")
 
@@ -57,8 +57,9 @@ def _table(results: list[Result]) -> str:
 
 
 def _built(data: DataSet) -> Result:
+    kept = " (kept from an earlier run)" if data.reused else ""
     return Result(
-        f"the {data.scale} set built ({data.days} days)",
+        f"the {data.scale} set built ({data.days} days){kept}",
         f"{data.build_seconds:.1f} s wall ({data.activities} activities, {data.shifts} shifts)",
         target="(demo speed: the demo measure)",
     )
@@ -69,22 +70,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only", action="append", choices=MEASURES, help="run only these measures (repeat)"
     )
-    parser.add_argument("--keep", action="store_true", help="keep the data sets (~0.8 GB)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"keep the generated data sets (~0.4 GB) in {KEPT} and reuse them in later runs "
+        "(keyed by the generator's parameters, the day and the code version)",
+    )
     args = parser.parse_args(argv)
     folder = workspace()
     try:
-        _run(set(args.only or MEASURES), folder)
+        _run(set(args.only or MEASURES), folder, args.keep)
     finally:
+        shutil.rmtree(folder, ignore_errors=True)
         if args.keep:
-            print(f"The data sets are in {folder}.")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
+            print(f"The data sets are kept in {KEPT} (remove the folder to free the space).")
 
 
-def _run(chosen: set[str], folder: Path) -> None:
+def _run(chosen: set[str], folder: Path, keep: bool = False) -> None:
     before = load()
     print(f"{before}; data in {folder}")
-    large = build(folder, "large")
+    large = build(folder, "large", keep=keep)
     results = [_built(large)]
     if "gaps" in chosen:
         from .gaps_bench import gaps_fortnight
@@ -103,7 +108,7 @@ def _run(chosen: set[str], folder: Path) -> None:
     if "growth" in chosen:
         from .gaps_bench import growth
 
-        xlarge = build(folder, "xlarge")
+        xlarge = build(folder, "xlarge", keep=keep)
         results.append(_built(xlarge))
         results += _safely("growth", lambda: growth(large, xlarge))
     if "console" in chosen:

@@ -13,15 +13,19 @@ machine more than the code. Ratios and verdicts use CPU time.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -139,6 +143,7 @@ class DataSet:
     activities: int
     shifts: int
     build_seconds: float
+    reused: bool = False  # copied from a set kept by an earlier run (``--keep``)
 
     @property
     def rows(self) -> int:
@@ -146,13 +151,65 @@ class DataSet:
         return self.activities + self.shifts
 
 
-def build(folder: Path, scale: str, days: int = 14) -> DataSet:
-    """A demo set of ``scale`` holding ``days`` days of agenda and shifts from today."""
+#: Where ``--keep`` keeps the data sets between runs (``SCHILDWACHT_BENCH_DATA`` overrides).
+KEPT = Path(
+    os.environ.get("SCHILDWACHT_BENCH_DATA")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "schildwacht-bench"
+)
+#: How the bench's laptop is set up before the demo fills it (part of a kept set's key).
+SETUP = {"callsign": "BENCH-01", "role": "admin", "unit": "DKDB"}
+
+
+def code_version() -> str:
+    """A digest of everything a data set is made by: every source, schema and resource file
+    of the store (the generator, the migrations, the triggers, the change log's format) and
+    this file (how the bench sets the laptop up)."""
+    digest = hashlib.sha256()
+    files = sorted(
+        p for p in (ROOT / "store").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+    for path in [*files, Path(__file__)]:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def kept_key(scale: str, days: int, first_day: date) -> str:
+    """The name a kept data set goes by: the generator's parameters (scale, days, its first
+    day, the demo's seed and the laptop's setup) and the code version."""
+    setup = "-".join(SETUP.values())
+    return f"{scale}-{days}d-{first_day.isoformat()}-seed7-{setup}-{code_version()}"
+
+
+def build(folder: Path, scale: str, days: int = 14, *, keep: bool = False) -> DataSet:
+    """A demo set of ``scale`` holding ``days`` days of agenda and shifts from today, in
+    ``folder``. With ``keep``, the set is taken from (or, the first time, built into) the kept
+    sets' folder (``KEPT``), keyed by ``kept_key``, and copied into ``folder``: the measures
+    may write into their copy, never into the kept one."""
+    from store.clock import SystemClock, today
+
+    path = folder / f"{scale}-{days}d.db"
+    if not keep:
+        return _generate(path, scale, days)
+    home = KEPT / kept_key(scale, days, today(SystemClock()))
+    facts = home / "set.json"
+    if facts.exists():
+        data = DataSet(**{**json.loads(facts.read_text()), "path": home / path.name}, reused=True)
+        print(f"reusing the kept {scale} set ({home})")
+    else:
+        home.mkdir(parents=True, exist_ok=True)
+        data = _generate(home / path.name, scale, days)
+        record = {k: v for k, v in vars(data).items() if k not in ("path", "reused")}
+        facts.write_text(json.dumps(record))  # written last: a set cut short is built again
+    copy_database(data.path, path)
+    return replace(data, path=path)
+
+
+def _generate(path: Path, scale: str, days: int) -> DataSet:
     from store.demo import generate_demo
     from store.setup import init_database
 
-    path = folder / f"{scale}-{days}d.db"
-    store = init_database(path, callsign="BENCH-01", role="admin", unit="DKDB")
+    store = init_database(path, callsign=SETUP["callsign"], role=SETUP["role"], unit=SETUP["unit"])
     start = time.perf_counter()
     summary = generate_demo(store, scale=scale, days=days)
     seconds = time.perf_counter() - start
@@ -162,6 +219,19 @@ def build(folder: Path, scale: str, days: int = 14) -> DataSet:
         f"{summary.activities} activities, {summary.shifts} shifts in {seconds:.1f} s"
     )
     return DataSet(scale, days, path, summary.activities, summary.shifts, seconds)
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A consistent copy of a database (its WAL included), replacing ``target``."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
 
 
 def workspace() -> Path:

@@ -19,6 +19,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from ..errors import IntegrityFailure
 from ..validate import visible
@@ -621,15 +622,23 @@ def _causal_lengths(conn: sqlite3.Connection, table: str) -> dict[str, int]:
 def set_clocks(
     conn: sqlite3.Connection, stamps: Iterable[tuple[str, str, str, int, int, str]]
 ) -> None:
-    """Record (tbl, pk, col, cl, hlc, origin) as the stamp each field now holds.
+    """Record (tbl, pk, col, cl, hlc, origin) as the stamp each field now holds, in batches of
+    ``CLOCK_BATCH`` (in their order: a field stamped twice keeps the later).
 
     Args:
         stamps: (tbl, pk, col, cl, hlc, origin) per field: cl the causal length (odd: the row
             exists), hlc its stamp.
     """
-    rows = stamps if isinstance(stamps, list) else list(stamps)
-    if not rows:
-        return
+    given = iter(stamps)
+    while batch := list(islice(given, CLOCK_BATCH)):
+        _set_clocks(conn, batch)
+
+
+#: Field stamps written at a time (a first import stamps a field or a row per record).
+CLOCK_BATCH = 50_000
+
+
+def _set_clocks(conn: sqlite3.Connection, rows: list[tuple[str, str, str, int, int, str]]) -> None:
     ids = log.intern_origins(conn, {r[5] for r in rows})
     if len(ids) == 1:  # one device's stamps (a seal): its id once
         (only,) = ids.values()

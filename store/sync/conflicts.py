@@ -21,7 +21,7 @@ import hashlib
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from ..validate import json_document
@@ -160,13 +160,15 @@ for _tbl, _col in (*CRITICAL_FIELDS, ASSESSED):
     TRACKED[_tbl] = TRACKED.get(_tbl, frozenset()) | {_col}
 
 
-def fields_of_runs(accepted: Iterable[tuple[Run, tuple[bool, ...] | None]]) -> set[Field]:
-    """The critical fields the (accepted records of these) runs belong to.
+def fields_of_runs(
+    accepted: Iterable[tuple[Run, tuple[bool, ...] | None]],
+) -> Iterator[Field]:
+    """The critical fields the (accepted records of these) runs belong to, one at a time (a
+    field written by several runs comes once per run: ``refresh`` takes each once).
 
     Args:
         accepted: runs with, per record, whether it was accepted (None: all).
     """
-    found: set[Field] = set()
     for run, mask in accepted:
         tracked = TRACKED.get(run.tbl)
         if not tracked:
@@ -176,12 +178,11 @@ def fields_of_runs(accepted: Iterable[tuple[Run, tuple[bool, ...] | None]]) -> s
             if col not in tracked or (mask is not None and not mask[index]):
                 continue
             if (run.tbl, col) != ASSESSED:
-                found.add(Field(run.tbl, run.pk, col))
+                yield Field(run.tbl, run.pk, col)
                 continue
             values = values if values is not None else run.values()
             if isinstance(values[index], str):
-                found.add(Field(THREAT_LEVEL[0], json.dumps([values[index]]), THREAT_LEVEL[1]))
-    return found
+                yield Field(THREAT_LEVEL[0], json.dumps([values[index]]), THREAT_LEVEL[1])
 
 
 def fields_of(records: Iterable[Change]) -> set[Field]:
@@ -277,15 +278,30 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+#: Fields refreshed at a time: a first import names a critical field of nearly every row it
+#: brings (a hundred thousand for a large set), and each batch is read and let go in turn.
+REFRESH_BATCH = 20_000
+
+
 def refresh(conn: sqlite3.Connection, fields: Iterable[Field]) -> None:
-    """Rebuild the conflict rows of these (table, key, column) fields from the log.
+    """Rebuild the conflict rows of these (table, key, column) fields from the log, in batches
+    of ``REFRESH_BATCH`` (a field's conflicts depend on its own records only, so a field named
+    again in a later batch is rebuilt to the same rows).
 
     Args:
         fields: (table, key, column) of each critical field.
     """
-    wanted = set(fields)
-    if not wanted:
-        return
+    batch: set[Field] = set()
+    for one in fields:
+        batch.add(one)
+        if len(batch) >= REFRESH_BATCH:
+            _refresh(conn, batch)
+            batch = set()
+    if batch:
+        _refresh(conn, batch)
+
+
+def _refresh(conn: sqlite3.Connection, wanted: set[Field]) -> None:
     held = {
         (t, r, c)
         for t, r, c in conn.execute("SELECT table_name, row_id, column_name FROM sync_conflict")

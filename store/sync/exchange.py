@@ -129,8 +129,10 @@ def import_file(
     progress("decrypting", 0, 1)
     data = bundle.read_file(path, follow=follow)
     plain = bundle.decrypt(data, rosters.identity(store).age_identity)
+    del data  # the file read: only its decrypted form is needed from here
     progress("decrypting", 1, 1)
     checked = verify.verify(store, plain, path, progress)
+    del plain  # the segments are decoded into runs: the decrypted file is not kept
     if checked.receipt.result == "applied":
         before = {o.ids for o in overlapping_handovers(store)}
         apply.apply(store, checked, progress)

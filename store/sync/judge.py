@@ -524,12 +524,20 @@ class Judge:
         device = self.context.devices.get(first.origin)
         self._targets.clear()
         verdicts: list[list[Verdict | None]] = []
-        rows: dict[tuple[str, str], list[int]] = {}
+        # the row of each run with records left to judge: its first run's place, and the
+        # places of its other runs, if any (a first import's change set has tens of thousands
+        # of rows, nearly each of one run)
+        rows: dict[tuple[str, str], int] = {}
+        more: dict[tuple[str, str], list[int]] = {}
         for index, run in enumerate(runs):
-            found = self._envelope(run, device)
+            key = run.row  # one tuple per run, shared with the memo of keys checked
+            found = self._envelope(run, device, key)
             verdicts.append(found)
             if None in found:
-                rows.setdefault(run.row, []).append(index)
+                if key in rows:
+                    more.setdefault(key, []).append(index)
+                else:
+                    rows[key] = index
         ahead = self._dated_ahead(runs, verdicts) if rows else None
         if ahead is not None:  # the whole change set waits: it is applied whole or not at all
             for found in verdicts:
@@ -539,11 +547,12 @@ class Judge:
             assert device is not None  # _envelope quarantines records of unknown devices
             author = _Author.of(self.context, runs, device)
             restrictions: dict[str, set[str]] = defaultdict(set)
-            ordered = sorted((_run_order(runs, verdicts, i), key) for key, i in rows.items())
-            for _order_key, key in ordered:
-                self._judge_row(
-                    key, [(runs[i], verdicts[i]) for i in rows[key]], author, restrictions
-                )
+            ordered = sorted(
+                rows, key=lambda key: _run_order(runs, verdicts, [rows[key], *more.get(key, ())])
+            )
+            for key in ordered:
+                places = [rows[key], *more.get(key, ())]
+                self._judge_row(key, [(runs[i], verdicts[i]) for i in places], author, restrictions)
         return [_collapse(found) for found in verdicts]
 
     def _judge_row(
@@ -619,9 +628,11 @@ class Judge:
             self._shapes[(run.tbl, run.cols)] = found
         return found
 
-    def _envelope(self, run: Run, device: Device | None) -> list[Verdict | None]:
+    def _envelope(
+        self, run: Run, device: Device | None, key: tuple[str, str] | None = None
+    ) -> list[Verdict | None]:
         """What is wrong with each record itself, whatever its change set holds (but what needs
-        a field's value, checked by ``_judge_row``)."""
+        a field's value, checked by ``_judge_row``); ``key``: the run's row, if made already."""
         count = len(run.cols)
         if device is None:
             return [_NO_DEVICE] * count
@@ -631,7 +642,7 @@ class Judge:
             return [after] * count
         shape = self._shape(run)
         ahead = run.hlc > self.context.horizon
-        key = (run.tbl, run.pk)
+        key = key or (run.tbl, run.pk)
         if revoked is None and not ahead and shape.known and run.cl % 2 == 1 and run.cl > 0:
             if key not in self._keys:  # the usual run: only its key and existence to look at
                 self._keys[key] = _malformed_key(run.pk, rules.TABLES[run.tbl])

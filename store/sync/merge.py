@@ -72,7 +72,8 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
     table_shapes = shapes(conn)
     rows: dict[tuple[str, str], list[Accepted]] = defaultdict(list)
     malformed: set[tuple[str, str]] = set()  # only a laptop's own forged records get here
-    for run, mask in accepted:
+    for item in accepted:
+        run, mask = item
         table = table_shapes.get(run.tbl)
         unknown = [i for i in _unknown(table, run.cols) if mask is None or mask[i]]
         if unknown:
@@ -83,6 +84,7 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
             mask = tuple(i in keep and (mask is None or mask[i]) for i in range(len(run.cols)))
             if not any(mask):
                 continue
+            item = (run, mask)
         assert table is not None
         if run.row not in rows and run.row not in malformed and not table.is_key(run.pk):
             malformed.add(run.row)
@@ -94,17 +96,18 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
                 if mask is None or mask[i]
             ]
         else:
-            rows[run.row].append((run, mask))
+            rows[run.row].append(item)  # the caller's pair, not a copy of it
     clocks = _local_clocks(conn, list(rows))
     plan = _Plan()
-    for (tbl, pk), group in rows.items():
-        _decide(table_shapes[tbl], pk, group, clocks.get((tbl, pk), {}), plan)
+    for key, group in rows.items():
+        _decide(table_shapes[key[0]], key, group, clocks.get(key, {}), plan)
     refused = plan.execute(conn, table_shapes)
     if "staff" in table_shapes:
         plan.clashes["staff"] |= clashes.bound_elsewhere(conn)
     for tbl, groups in sorted(plan.clashes.items()):
         outcome.clashes += clashes.settle(conn, tbl, groups)
     set_clocks(conn, _stamps(plan, refused))
+    del plan, clocks  # the winners and the stamps held before: let go before the conflicts
     for key, group in rows.items():
         if key in refused:
             for run, mask in group:
@@ -418,12 +421,15 @@ def _newer(a: Stamp, b: Stamp | None) -> bool:
 
 def _decide(
     table: TableShape,
-    pk: str,
+    key: tuple[str, str],
     group: list[Accepted],
     local: dict[str, Stamp],
     plan: _Plan,
 ) -> None:
-    """Choose each field's winner and the row write that follows from them."""
+    """Choose each field's winner and the row write that follows from them (``key``: the row,
+    (table, primary key), the very tuple the merge groups by: a first import plans a write for
+    each of tens of thousands of rows)."""
+    pk = key[1]
     if len(group) == 1 and not local:
         run, mask = group[0]
         if (
@@ -432,7 +438,7 @@ def _decide(
             and run.cl % 2 == 1
             and len(set(run.cols)) == len(run.cols)
         ):  # a new row, whole: every field wins
-            plan.winners[(table.name, pk)] = run
+            plan.winners[key] = run
             cols = _insert_cols(table, run.cols)
             plan.inserts[(table.name, cols)].append((pk, run))
             return
@@ -464,7 +470,7 @@ def _decide(
             if _newer(stamp, held):
                 best[col] = stamp
                 winners[col] = (run, index)
-    plan.winners[(table.name, pk)] = fields = _Fields(winners)
+    plan.winners[key] = fields = _Fields(winners)
     alive_before, alive_after = local_cl % 2 == 1, new_cl % 2 == 1
     written = [col for col in winners if col != EXISTENCE]
     if alive_after and not alive_before:

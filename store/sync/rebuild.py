@@ -57,7 +57,7 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
     return _revived(conn, outcome, set(wanted))
 
 
-def merged(conn: sqlite3.Connection, accepted: list[merge.Accepted]) -> merge.Outcome:
+def merged(conn: sqlite3.Connection, accepted: Iterable[merge.Accepted]) -> merge.Outcome:
     """Merge accepted runs (``merge.merge``) and rebuild the rows that merge asks for.
 
     Args:

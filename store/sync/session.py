@@ -22,7 +22,6 @@ import bisect
 import hashlib
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -186,8 +185,10 @@ def judge_and_apply(
             break
     outcome.sets = candidates
     late.keep(conn, [late.Hold(*hold) for hold in context.new_holds])
+    flags = context.flags
+    del context  # the judge's view of this laptop (roles, creations): not needed to merge
     _apply(conn, outcome, now)
-    outcome.flags = _taken_in(outcome, context.flags)
+    outcome.flags = _taken_in(outcome, flags)
     conn.executemany(
         "INSERT INTO sync_flag (origin, seq, kind, detail, noticed_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING",
@@ -412,7 +413,7 @@ def _judge(
     }
     context.creations = _creations(
         conn,
-        Counter(
+        _twice(
             (j.run.tbl, j.run.pk, j.run.cl)
             for group in candidates.values()
             for j in group
@@ -751,11 +752,22 @@ def _below_required(
 Creations = Callable[[str, str, int, Change], list[tuple[int, str, int]]]
 
 
-def _creations(conn: sqlite3.Connection, judged_now: Counter[tuple[str, str, int]]) -> Creations:
+def _twice(keys: Iterable[tuple[str, str, int]]) -> set[tuple[str, str, int]]:
+    """The keys that come more than once (only those are kept: a first import creates tens of
+    thousands of rows, each once)."""
+    seen: set[tuple[str, str, int]] = set()
+    twice: set[tuple[str, str, int]] = set()
+    for key in keys:
+        (twice if key in seen else seen).add(key)
+    return twice
+
+
+def _creations(conn: sqlite3.Connection, twice: set[tuple[str, str, int]]) -> Creations:
     """Every held creation record of one life of a row (any verdict), as (clock, device,
     number), the earliest first. The log is searched only where the row may have been created
-    more than once (two creations among the records judged now, another creation stamped on
-    the row here, or one set aside); otherwise the record judged is the row's only creation."""
+    more than once (two creations among the records judged now (``twice``), another creation
+    stamped on the row here, or one set aside); otherwise the record judged is the row's only
+    creation."""
     cache: dict[tuple[str, str, int], list[tuple[int, str, int]]] = {}
     aside = conn.execute(
         "SELECT EXISTS (SELECT 1 FROM sync_quarantine) OR EXISTS (SELECT 1 FROM sync_deferred)"
@@ -765,7 +777,7 @@ def _creations(conn: sqlite3.Connection, judged_now: Counter[tuple[str, str, int
         key = (table, pk, cl)
         if key in cache:
             return cache[key]
-        if judged_now[key] > 1 or _created_elsewhere(conn, key, record, bool(aside)):
+        if key in twice or _created_elsewhere(conn, key, record, bool(aside)):
             cache[key] = _held_creations(conn, key)
             return cache[key]
         # the row's only creation (the usual case) is not kept: a bundle creates tens of
@@ -1132,6 +1144,26 @@ def refused_verdict(reason: str) -> Verdict:
     return Verdict("quarantine", "database", f"refused by the database: {reason}")
 
 
+def _gained(
+    outcome: Outcome, lost: set[tuple[str, str]]
+) -> Iterator[tuple[Run, tuple[bool, ...] | None]]:
+    """The runs whose records are newly accepted (all of them, or those of the mask), one at
+    a time as the merge takes them (the merge does not depend on their order)."""
+    for judged in outcome.judged():
+        if judged.run.row in lost:
+            continue
+        before, verdict = judged.before, judged.verdict
+        if isinstance(before, str) and isinstance(verdict, Verdict):
+            if verdict.applies and before != kept.APPLIED:
+                yield (judged.run, None)
+            continue
+        mask = tuple(v.applies and b != kept.APPLIED for _o, b, v in judged.records())
+        if all(mask):
+            yield (judged.run, None)
+        elif any(mask):
+            yield (judged.run, mask)
+
+
 def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
     """Keep the verdicts; merge what is newly accepted; rebuild rows that lost a record."""
     lost: set[tuple[str, str]] = set()
@@ -1151,21 +1183,7 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
             if not verdict_one.applies or before_one not in (NEW, kept.APPLIED):
                 changed.append((records[offset], verdict_one))
     kept.record(conn, changed, now)
-    gained: list[tuple[Run, tuple[bool, ...] | None]] = []  # the merge does not depend on order
-    for judged in outcome.judged():
-        if judged.run.row in lost:
-            continue
-        before, verdict = judged.before, judged.verdict
-        if isinstance(before, str) and isinstance(verdict, Verdict):
-            if verdict.applies and before != kept.APPLIED:
-                gained.append((judged.run, None))
-            continue
-        mask = tuple(v.applies and b != kept.APPLIED for _o, b, v in judged.records())
-        if all(mask):
-            gained.append((judged.run, None))
-        elif any(mask):
-            gained.append((judged.run, mask))
-    outcome.merged = rebuild.merged(conn, gained)
+    outcome.merged = rebuild.merged(conn, _gained(outcome, lost))
     rebuilt = rebuild.rows(conn, lost)
     outcome.merged.clashes += rebuilt.clashes
     refused = outcome.merged.refused + rebuilt.refused
