@@ -177,6 +177,39 @@ def accept(conn: sqlite3.Connection, roster: Roster, now: str) -> bool:
     return True
 
 
+def drop_outside(conn: sqlite3.Connection, team: Roster, own: str) -> dict[str, int]:
+    """Forget every record held of a device the kept roster does not list (one only the twin
+    roster of an admin fork listed, ``preferred``); return how many per device.
+
+    A laptop that held the kept roster first never took them in (a non-member's segments are
+    not taken in, nor relayed); one that held the other twin first took them in and, once it
+    keeps this roster, has judged them again (taken out of its rows) before this runs. Both end
+    alike: the records leave the change log, the quarantine, the deferred and flagged records
+    and the branches; nothing of them is relayed. Should the admin enrol that device again, it
+    sends them anew and they are judged as any member's. This laptop's own records are kept."""
+    members = {str(d["id"]) for d in team.devices} | {own}
+    dropped: dict[str, int] = {}
+    for ident, device in conn.execute("SELECT id, device FROM sync_origin").fetchall():
+        if device in members:
+            continue
+        count = int(
+            conn.execute("SELECT coalesce(sum(n), 0) FROM sync_log WHERE origin = ?", (ident,))
+            .fetchone()[0]
+        )
+        conn.execute("DELETE FROM sync_log WHERE origin = ?", (ident,))
+        for table in (
+            "sync_segment",
+            "sync_quarantine",
+            "sync_deferred",
+            "sync_flag",
+            "sync_fork_segment",
+        ):
+            conn.execute(f"DELETE FROM {table} WHERE origin = ?", (device,))
+        if count:
+            dropped[str(device)] = count
+    return dropped
+
+
 def _sign(store: Store, data: dict[str, Any]) -> Roster:
     body = canonical(data)
     return Roster(body, identity(store).sign_key.sign(body), data)
