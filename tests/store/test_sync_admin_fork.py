@@ -7,14 +7,16 @@ device outside the roster are left out, not the whole bundle."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from store import findings, logbook
 from store.clock import FixedClock
-from store.sync import exchange
+from store.sync import exchange, log, quarantine
 from store.sync import roster as rosters
+from store.sync.bundle import Refused
 from tests.store.test_sync_review import join, welcome
-from tests.sync_team import copy_database, exchange_all, make_team, user_tables
+from tests.sync_team import Laptop, copy_database, exchange_all, make_team, user_tables
 
 
 def test_two_rosters_of_one_version_settle_alike_and_the_team_still_exchanges(
@@ -54,3 +56,60 @@ def test_two_rosters_of_one_version_settle_alike_and_the_team_still_exchanges(
         listed = [f.text for f in findings.open_findings(laptop.store) if f.kind == "witness"]
         told = sum("two different team rosters" in text for text in listed)
         assert told == 1 if laptop is switched else told <= 1
+
+
+def _held_aside(laptop: Laptop) -> list[tuple[object, ...]]:
+    """What a laptop quarantined (without when it noticed), and its handover's items of it."""
+    rows = laptop.store.tuples(
+        "SELECT origin, seq, branch, tbl, pk, col, actor, rule FROM sync_quarantine"
+        " ORDER BY origin, seq, branch"
+    )
+    sets = [
+        (s.device, s.change_set, s.branch, len(s.changes))
+        for s in quarantine.change_sets(laptop.store)
+    ]
+    return [*rows, *sorted(sets)]
+
+
+def test_a_non_members_work_is_dropped_alike_whichever_roster_a_laptop_held_first(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """rev13c atk_adminfork.sh: B learnt the kept roster first and never took in the dropped
+    twin's laptop's work; C learnt the other first, took it in and, on learning the kept one,
+    quarantined it (22 against 40). Now both drop it: the same rows, the same quarantine (the
+    admin laptop's forked branches only) and the same handover items, in both import orders."""
+    a, b, c = make_team(tmp_path / "team", clock)
+    exchange_all([a, b, c], tmp_path / "share", rounds=1)
+    copy_database(a, a.store.path, tmp_path / "a-copy.db")
+    d1, request1 = join(a, tmp_path, "RT-0901", "operator", "laptop-d1")
+    welcome(a, d1, request1)
+    logbook.add_entry(a.store, "Van a, tak 1")
+    a1 = exchange.export(a.store, out=tmp_path / "a1.swb").path
+    logbook.add_entry(d1.store, "Van d1")
+    d1_out = exchange.export(d1.store, out=tmp_path / "d1.swb").path
+    copy_database(a, tmp_path / "a-copy.db", a.store.path)
+    d2, request2 = join(a, tmp_path, "RT-0902", "operator", "laptop-d2")
+    welcome(a, d2, request2)
+    logbook.add_entry(a.store, "Van a, tak 2")
+    a2 = exchange.export(a.store, out=tmp_path / "a2.swb").path
+    logbook.add_entry(d2.store, "Van d2")
+    d2_out = exchange.export(d2.store, out=tmp_path / "d2.swb").path
+    for laptop, order in ((b, (a1, d1_out, a2, d2_out)), (c, (a2, d2_out, a1, d1_out))):
+        for path in order:  # B: branch one first, C: branch two first
+            with contextlib.suppress(Refused):  # sent by a device outside the kept roster
+                exchange.import_file(laptop.store, path)
+    exchange_all([b, c], tmp_path / "share2", rounds=2)
+
+    kept = rosters.current(b.store)
+    assert kept is not None and rosters.current(c.store) == kept
+    outsider = d2 if kept.device(d1.id) is not None else d1
+    assert kept.device(outsider.id) is None
+    assert user_tables(b.store) == user_tables(c.store)
+    assert _held_aside(b) == _held_aside(c)
+    for laptop in (b, c):
+        assert not laptop.store.tuples(
+            "SELECT 1 FROM sync_quarantine WHERE origin = ?", (outsider.id,)
+        )
+        assert outsider.id not in log.vector(laptop.store.conn)
+        texts = {r[0] for r in laptop.store.query("SELECT text FROM log_entry")}
+        assert f"Van {outsider.name[-2:]}" not in texts
