@@ -22,7 +22,7 @@ from store.sync import exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.keys import fingerprint
-from store.sync.receipt import FAILED
+from store.sync.receipt import FAILED, LEFT_OUT
 from store.validate import visible
 from words import counts
 
@@ -167,6 +167,12 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     over_limit = sum(len(r.over_limit) for r in receipts)
     if not (refused or quarantined or set_aside or alarms or over_limit):
         return
+    if refused and all(r.result == LEFT_OUT for r in refused) and not quarantined + alarms:
+        raise IntegrityFailure(
+            "This laptop is not in the team's roster (the team keeps a roster without it): ask "
+            "the admin to enrol it again with a new request (`schildwacht device request --out "
+            "FILE`); its data is kept."
+        )
     parts = []
     if refused:
         parts.append(counts.refused_of(len(refused), len(receipts)))
@@ -193,6 +199,8 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
 def _receipt_sentence(receipt: exchange.Receipt, labels: dict[str, str]) -> str:
     name = visible(Path(receipt.file).name)
     sender = visible(labels.get(receipt.sender, receipt.sender))
+    if receipt.result == LEFT_OUT:
+        return f"{sender}/{name}: {receipt.result}."
     if receipt.result in FAILED or receipt.result.startswith("not addressed"):
         return f"{sender}/{name}: {receipt.result}. {' '.join(receipt.warnings)}".strip()
     if receipt.result == "already applied":

@@ -946,6 +946,14 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "enrolled anew."
         )
     ),
+    "bundle_left_out": _refused(
+        _(
+            "it was written for the team, yet not for this laptop, as is every member's bundle "
+            "of its roster version here: the team keeps a roster that does not list this "
+            "laptop. Have the team's admin enrol it again (a new enrolment request from this "
+            "laptop; its data is kept)."
+        )
+    ),
     "bundle_not_age": _refused(_("it does not begin as an encrypted bundle does.")),
     "bundle_damaged_since_joined": _refused(
         _(

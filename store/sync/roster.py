@@ -35,6 +35,9 @@ from .keys import Identity, ensure_identity, fingerprint
 #: The meta key naming this laptop's own operator (set at ``init``).
 OPERATOR_KEY = "operator"
 ADMIN_KEY = "sync_admin_key"
+#: Noted when the team's bundles show the team keeps a roster that does not list this laptop
+#: (``exchange._left_out``): the roster version it held then. It may ask to be enrolled again.
+LEFT_OUT_KEY = "sync_left_out"
 REQUEST_KIND = "schildwacht-enrolment-request"
 
 
@@ -193,8 +196,9 @@ def drop_outside(conn: sqlite3.Connection, team: Roster, own: str) -> dict[str, 
         if device in members:
             continue
         count = int(
-            conn.execute("SELECT coalesce(sum(n), 0) FROM sync_log WHERE origin = ?", (ident,))
-            .fetchone()[0]
+            conn.execute(
+                "SELECT coalesce(sum(n), 0) FROM sync_log WHERE origin = ?", (ident,)
+            ).fetchone()[0]
         )
         conn.execute("DELETE FROM sync_log WHERE origin = ?", (ident,))
         for table in (
@@ -371,6 +375,20 @@ def _request_operator(conn: sqlite3.Connection, callsign: str | None) -> dict[st
     return _operator(conn, callsign) or {}
 
 
+def _may_request(store: Store) -> bool:
+    """Whether this laptop may ask to be enrolled: it is in no team, or the team's bundles
+    told it that the team keeps a roster that does not list it (``LEFT_OUT_KEY``, noted with
+    the roster version it held then), or its roster lists it revoked."""
+    team = current(store)
+    if team is None:
+        return True
+    left_out = store.meta(LEFT_OUT_KEY)
+    if left_out is not None and left_out.isdigit() and int(left_out) >= team.version:
+        return True
+    entry = team.device(store.device_id)
+    return entry is None or entry["status"] != "active"
+
+
 def _needs_no_request() -> BadInput:
     return BadInput(
         "This device is already in a team; it needs no enrolment request.",
@@ -391,10 +409,10 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
     Raises:
         BadInput: the device is already in a team, or ``out`` may not be written.
     """
-    if current(store) is not None:
+    if not _may_request(store):
         raise _needs_no_request()
     with store.write("device.request") as conn:
-        if current(store) is not None:  # joined meanwhile (another window): checked again
+        if not _may_request(store):  # joined meanwhile (another window): checked again
             raise _needs_no_request()
         me = identity(store)
         label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))

@@ -10,11 +10,15 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import pytest
+
 from store import findings, logbook
 from store.clock import FixedClock
+from store.errors import BadInput
 from store.sync import exchange, log, quarantine
 from store.sync import roster as rosters
 from store.sync.bundle import Refused
+from store.sync.receipt import LEFT_OUT
 from tests.store.test_sync_review import join, welcome
 from tests.sync_team import Laptop, copy_database, exchange_all, make_team, user_tables
 
@@ -71,13 +75,10 @@ def _held_aside(laptop: Laptop) -> list[tuple[object, ...]]:
     return [*rows, *sorted(sets)]
 
 
-def test_a_non_members_work_is_dropped_alike_whichever_roster_a_laptop_held_first(
-    tmp_path: Path, clock: FixedClock
-) -> None:
-    """rev13c atk_adminfork.sh: B learnt the kept roster first and never took in the dropped
-    twin's laptop's work; C learnt the other first, took it in and, on learning the kept one,
-    quarantined it (22 against 40). Now both drop it: the same rows, the same quarantine (the
-    admin laptop's forked branches only) and the same handover items, in both import orders."""
+def _forked(tmp_path: Path, clock: FixedClock) -> tuple[list[Laptop], Laptop, Laptop]:
+    """rev13c atk_adminfork.sh: A restored from an old copy enrols D1 on one branch and D2 on
+    the other; B takes branch one in first, C branch two; then B and C exchange. Returns
+    [A, B, C], the member of D1/D2 and the one left out."""
     a, b, c = make_team(tmp_path / "team", clock)
     exchange_all([a, b, c], tmp_path / "share", rounds=1)
     copy_database(a, a.store.path, tmp_path / "a-copy.db")
@@ -99,11 +100,21 @@ def test_a_non_members_work_is_dropped_alike_whichever_roster_a_laptop_held_firs
             with contextlib.suppress(Refused):  # sent by a device outside the kept roster
                 exchange.import_file(laptop.store, path)
     exchange_all([b, c], tmp_path / "share2", rounds=2)
-
     kept = rosters.current(b.store)
     assert kept is not None and rosters.current(c.store) == kept
-    outsider = d2 if kept.device(d1.id) is not None else d1
+    member, outsider = (d1, d2) if kept.device(d1.id) is not None else (d2, d1)
     assert kept.device(outsider.id) is None
+    return [a, b, c], member, outsider
+
+
+def test_a_non_members_work_is_dropped_alike_whichever_roster_a_laptop_held_first(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """rev13c atk_adminfork.sh: B learnt the kept roster first and never took in the dropped
+    twin's laptop's work; C learnt the other first, took it in and, on learning the kept one,
+    quarantined it (22 against 40). Now both drop it: the same rows, the same quarantine (the
+    admin laptop's forked branches only) and the same handover items, in both import orders."""
+    (_a, b, c), _member, outsider = _forked(tmp_path, clock)
     assert user_tables(b.store) == user_tables(c.store)
     assert _held_aside(b) == _held_aside(c)
     for laptop in (b, c):
@@ -113,3 +124,28 @@ def test_a_non_members_work_is_dropped_alike_whichever_roster_a_laptop_held_firs
         assert outsider.id not in log.vector(laptop.store.conn)
         texts = {r[0] for r in laptop.store.query("SELECT text FROM log_entry")}
         assert f"Van {outsider.name[-2:]}" not in texts
+
+
+def test_the_laptop_left_out_is_told_so_and_asks_to_join_again_keeping_its_work(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """rev13c: the laptop only the dropped twin roster lists was told its team's bundles were
+    "damaged", and `device request` refused it ("already in a team"). Now it is told it is not
+    in the team's roster (exit 5), may ask again without a new init, and once enrolled anew
+    its own work reaches the team."""
+    (a, b, c), _member, outsider = _forked(tmp_path, clock)
+    with pytest.raises(BadInput):  # a member needs no request
+        rosters.write_request(b.store, tmp_path / "b-again.json")
+    receipts = exchange.import_path(outsider.store, tmp_path / "share2")
+    assert receipts and {r.result for r in receipts} == {LEFT_OUT}
+    assert all(r.failed for r in receipts)  # exit 5
+    request = tmp_path / "again.json"
+    rosters.write_request(outsider.store, request)
+    for laptop in (a, outsider):
+        exchange.import_path(laptop.store, tmp_path / "share2")  # A learns the kept roster
+    welcome(a, outsider, request)
+    exchange_all([b, c, outsider], tmp_path / "share3", rounds=2)
+    for laptop in (b, c):
+        texts = {r[0] for r in laptop.store.query("SELECT text FROM log_entry")}
+        assert f"Van {outsider.name[-2:]}" in texts
+    assert user_tables(b.store) == user_tables(outsider.store)
