@@ -511,6 +511,21 @@ def team_revoke(env: Env, device: str) -> None:
     click.echo(entry["id"])
 
 
+@team.command("admin-handover")
+@click.argument("device")
+@pass_env
+def team_admin_handover(env: Env, device: str) -> None:
+    """Make another device the team's admin device (before this one is revoked or retired)."""
+    roster = rosters.admin_handover(env.store(), device)
+    entry = rosters.find_device(roster, device)
+    info(
+        f"{entry['label']} is the team's admin device from roster version {roster.version} "
+        f"(admin key {rosters.admin_fingerprint(roster)}); export now so every laptop learns "
+        "of it. From now on only that device enrols and revokes."
+    )
+    click.echo(entry["id"])
+
+
 @click.group()
 def device() -> None:
     """This device's part in a team."""

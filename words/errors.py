@@ -1328,6 +1328,9 @@ SENTENCES.update(
             )
         ),
         "revoke_self": _template(_("The admin device cannot revoke itself.")),
+        "handover_needs_other": _template(
+            _("Hand the team's administration to another active device of the team.")
+        ),
         "revoked_already": _template(_("{label} is already revoked.")),
         "roster_needs_admin": _template(_("Only the team's admin device can change the roster.")),
         "no_conflict": _template(_("No conflict {given}.")),

@@ -39,6 +39,8 @@ ADMIN_KEY = "sync_admin_key"
 #: (``exchange._left_out``): the roster version it held then. It may ask to be enrolled again.
 LEFT_OUT_KEY = "sync_left_out"
 REQUEST_KIND = "schildwacht-enrolment-request"
+#: What an admin key signs when it hands the team to another device's key (``admin_handover``).
+HANDOVER_KIND = "schildwacht-admin-handover"
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,8 @@ def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
         raise IntegrityFailure(
             "The team roster in the bundle is malformed.", code="roster_malformed"
         ) from None
-    key = admin_key or claimed
-    if claimed != key or not verified(key, signature, body):
+    key, signer = _handed_over(data, admin_key) if admin_key else (claimed, claimed)
+    if claimed != key or not verified(signer, signature, body):
         raise IntegrityFailure(
             "The team roster is not signed by this team's admin key.", code="roster_not_signed"
         )
@@ -212,6 +214,102 @@ def drop_outside(conn: sqlite3.Connection, team: Roster, own: str) -> dict[str, 
         if count:
             dropped[str(device)] = count
     return dropped
+
+
+def _handover_body(
+    team: object, old: object, new: object, device: object, version: object
+) -> bytes:
+    """What the admin key signs to hand the team's administration to another device's key."""
+    return canonical(
+        {
+            "kind": HANDOVER_KIND,
+            "team": team,
+            "from": old,
+            "to": new,
+            "device": device,
+            "version": version,
+        }
+    )
+
+
+def _handed_over(data: dict[str, Any], pinned: str) -> tuple[str, str]:
+    """For a laptop that pinned ``pinned``: the admin key a roster names (the pinned key, or
+    the key it was handed to, ``admin_handover``, each step signed by the key before it, in the
+    order the roster lists them) and the key that signs it (the one that handed over, for the
+    roster of the handover itself). Steps from another key are passed over (a laptop that
+    joined after a handover pinned the later key)."""
+    key = signer = pinned
+    listed = data.get("handovers", [])
+    for step in listed if isinstance(listed, list) else []:
+        if not isinstance(step, dict) or step.get("from") != key:
+            continue
+        try:
+            body = _handover_body(
+                data.get("team"), key, step["to"], step["device"], step["version"]
+            )
+            if isinstance(step["to"], str) and verified(key, base64.b64decode(step["sig"]), body):
+                signer = key if step["version"] == data.get("version") else step["to"]
+                key = step["to"]
+        except (KeyError, TypeError, ValueError):
+            continue
+    return key, signer
+
+
+def admin_handover(store: Store, device: str) -> Roster:
+    """Make another active device of the team its admin device: a new roster version whose
+    admin key is that device's signing key, with the step signed by this admin key (every
+    laptop that pinned this key follows it, ``parse``), so an admin laptop that forked or is
+    to be retired hands over before it is revoked.
+
+    Args:
+        store: the database; the actor needs ``team.manage``, on the admin device.
+        device: the new admin device's label or a prefix of its id.
+
+    Returns:
+        The new roster.
+
+    Raises:
+        BadInput: not in a team; this device is not the admin's; the device named is this one
+            or is revoked.
+        NotFound: no single device matches.
+        PermissionDenied: the actor may not manage the team.
+    """
+    with store.write("team.admin_handover") as conn:
+        access.require(store.actor, "team.manage")  # every check inside the transaction
+        roster = require_team(store)
+        _require_admin_device(store, roster)
+        entry = find_device(roster, device)
+        store.target(entry["id"])
+        if entry["id"] == store.device_id or entry["status"] != "active":
+            raise BadInput(
+                "Hand the team's administration to another active device of the team.",
+                code="handover_needs_other",
+            )
+        now = store.now()
+        data = dict(roster.data)
+        data["version"] = roster.version + 1
+        data["issued_at"] = now
+        data.pop("welcomes", None)
+        me = identity(store)
+        body = _handover_body(
+            data.get("team"), me.sign_public, entry["sign"], entry["id"], data["version"]
+        )
+        step = {
+            "from": me.sign_public,
+            "to": entry["sign"],
+            "device": entry["id"],
+            "version": data["version"],
+            "sig": b64(me.sign_key.sign(body)),
+        }
+        data["handovers"] = [*roster.data.get("handovers", []), step]
+        data["admin"] = entry["sign"]
+        data["admin_device"] = entry["id"]
+        data["devices"] = [
+            {**d, "role": "admin"} if d["id"] == entry["id"] else d for d in roster.devices
+        ]
+        updated = _sign(store, data)
+        _accept_own(conn, updated, now)
+    return updated
 
 
 def _sign(store: Store, data: dict[str, Any]) -> Roster:
