@@ -275,21 +275,12 @@ def admin_handover(store: Store, device: str) -> Roster:
         PermissionDenied: the actor may not manage the team.
     """
     with store.write("team.admin_handover") as conn:
-        access.require(store.actor, "team.manage")  # every check inside the transaction
-        roster = require_team(store)
-        _require_admin_device(store, roster)
-        entry = find_device(roster, device)
-        store.target(entry["id"])
+        roster, entry, data = _next_roster(store, device)
         if entry["id"] == store.device_id or entry["status"] != "active":
             raise BadInput(
                 "Hand the team's administration to another active device of the team.",
                 code="handover_needs_other",
             )
-        now = store.now()
-        data = dict(roster.data)
-        data["version"] = roster.version + 1
-        data["issued_at"] = now
-        data.pop("welcomes", None)
         me = identity(store)
         body = _handover_body(
             data.get("team"), me.sign_public, entry["sign"], entry["id"], data["version"]
@@ -308,8 +299,23 @@ def admin_handover(store: Store, device: str) -> Roster:
             {**d, "role": "admin"} if d["id"] == entry["id"] else d for d in roster.devices
         ]
         updated = _sign(store, data)
-        _accept_own(conn, updated, now)
+        _accept_own(conn, updated, data["issued_at"])
     return updated
+
+
+def _next_roster(store: Store, device: str) -> tuple[Roster, dict[str, Any], dict[str, Any]]:
+    """Inside an admin's write: the team's roster, the entry of ``device`` in it (the action's
+    target) and the next version's data (issued now, no welcome)."""
+    access.require(store.actor, "team.manage")  # every check inside the transaction
+    roster = require_team(store)
+    _require_admin_device(store, roster)
+    entry = find_device(roster, device)
+    store.target(entry["id"])
+    data = dict(roster.data)
+    data["version"] = roster.version + 1
+    data["issued_at"] = store.now()
+    data.pop("welcomes", None)
+    return roster, entry, data
 
 
 def _sign(store: Store, data: dict[str, Any]) -> Roster:
@@ -909,11 +915,7 @@ def revoke(store: Store, device: str) -> Roster:
         PermissionDenied: the actor may not manage the team.
     """
     with store.write("team.revoke") as conn:
-        access.require(store.actor, "team.manage")  # every check inside the transaction
-        roster = require_team(store)
-        _require_admin_device(store, roster)
-        entry = find_device(roster, device)
-        store.target(entry["id"])
+        roster, entry, data = _next_roster(store, device)
         if entry["id"] == store.device_id:
             raise BadInput("The admin device cannot revoke itself.", code="revoke_self")
         if entry["status"] == "revoked":
@@ -922,11 +924,6 @@ def revoke(store: Store, device: str) -> Roster:
                 code="revoked_already",
                 label=validate.visible(str(entry["label"])),
             )
-        now = store.now()
-        data = dict(roster.data)
-        data["version"] = roster.version + 1
-        data["issued_at"] = now
-        data.pop("welcomes", None)
         data["devices"] = [
             {**d, "status": "revoked", "revoked_after": last_seq(conn, d["id"])}
             if d["id"] == entry["id"]
@@ -934,7 +931,7 @@ def revoke(store: Store, device: str) -> Roster:
             for d in roster.devices
         ]
         updated = _sign(store, data)
-        _accept_own(conn, updated, now)
+        _accept_own(conn, updated, data["issued_at"])
     return updated
 
 

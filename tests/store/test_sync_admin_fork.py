@@ -75,6 +75,16 @@ def _held_aside(laptop: Laptop) -> list[tuple[object, ...]]:
     return [*rows, *sorted(sets)]
 
 
+def _branch(a: Laptop, tmp_path: Path, n: int) -> tuple[Laptop, Path, Path]:
+    """On the admin laptop as it is now: laptop-dN enrolled, a log entry each; both exported."""
+    d, request = join(a, tmp_path, f"RT-090{n}", "operator", f"laptop-d{n}")
+    welcome(a, d, request)
+    logbook.add_entry(a.store, f"Van a, tak {n}")
+    from_a = exchange.export(a.store, out=tmp_path / f"a{n}.swb").path
+    logbook.add_entry(d.store, f"Van d{n}")
+    return d, from_a, exchange.export(d.store, out=tmp_path / f"d{n}.swb").path
+
+
 def _forked(tmp_path: Path, clock: FixedClock) -> tuple[list[Laptop], Laptop, Laptop]:
     """rev13c atk_adminfork.sh: A restored from an old copy enrols D1 on one branch and D2 on
     the other; B takes branch one in first, C branch two; then B and C exchange. Returns
@@ -82,19 +92,9 @@ def _forked(tmp_path: Path, clock: FixedClock) -> tuple[list[Laptop], Laptop, La
     a, b, c = make_team(tmp_path / "team", clock)
     exchange_all([a, b, c], tmp_path / "share", rounds=1)
     copy_database(a, a.store.path, tmp_path / "a-copy.db")
-    d1, request1 = join(a, tmp_path, "RT-0901", "operator", "laptop-d1")
-    welcome(a, d1, request1)
-    logbook.add_entry(a.store, "Van a, tak 1")
-    a1 = exchange.export(a.store, out=tmp_path / "a1.swb").path
-    logbook.add_entry(d1.store, "Van d1")
-    d1_out = exchange.export(d1.store, out=tmp_path / "d1.swb").path
+    d1, a1, d1_out = _branch(a, tmp_path, 1)
     copy_database(a, tmp_path / "a-copy.db", a.store.path)
-    d2, request2 = join(a, tmp_path, "RT-0902", "operator", "laptop-d2")
-    welcome(a, d2, request2)
-    logbook.add_entry(a.store, "Van a, tak 2")
-    a2 = exchange.export(a.store, out=tmp_path / "a2.swb").path
-    logbook.add_entry(d2.store, "Van d2")
-    d2_out = exchange.export(d2.store, out=tmp_path / "d2.swb").path
+    d2, a2, d2_out = _branch(a, tmp_path, 2)
     for laptop, order in ((b, (a1, d1_out, a2, d2_out)), (c, (a2, d2_out, a1, d1_out))):
         for path in order:  # B: branch one first, C: branch two first
             with contextlib.suppress(Refused):  # sent by a device outside the kept roster
