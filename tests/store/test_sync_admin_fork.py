@@ -19,7 +19,7 @@ from store.sync import exchange, log, quarantine
 from store.sync import roster as rosters
 from store.sync.bundle import Refused
 from store.sync.receipt import LEFT_OUT
-from tests.store.test_sync_review import join, welcome
+from tests.store.test_sync_review import cli, join, welcome
 from tests.sync_team import Laptop, copy_database, exchange_all, make_team, user_tables
 
 
@@ -136,11 +136,14 @@ def test_the_laptop_left_out_is_told_so_and_asks_to_join_again_keeping_its_work(
     (a, b, c), _member, outsider = _forked(tmp_path, clock)
     with pytest.raises(BadInput):  # a member needs no request
         rosters.write_request(b.store, tmp_path / "b-again.json")
+    told = cli(outsider.store, "sync", "import", str(tmp_path / "share2"))
+    assert told.exit_code == 5 and told.output.count("not in the team's roster (") == 1
     receipts = exchange.import_path(outsider.store, tmp_path / "share2")
     assert receipts and {r.result for r in receipts} == {LEFT_OUT}
-    assert all(r.failed for r in receipts)  # exit 5
+    assert all(r.failed for r in receipts)
     request = tmp_path / "again.json"
-    rosters.write_request(outsider.store, request)
+    asked = cli(outsider.store, "device", "request", "--out", str(request))
+    assert asked.exit_code == 0, asked.output
     for laptop in (a, outsider):
         exchange.import_path(laptop.store, tmp_path / "share2")  # A learns the kept roster
     welcome(a, outsider, request)
