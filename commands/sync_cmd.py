@@ -22,7 +22,7 @@ from store.sync import exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.keys import fingerprint
-from store.sync.receipt import FAILED
+from store.sync.receipt import FAILED, LEFT_OUT
 from store.validate import visible
 from words import counts
 from words.receipts import as_json, joined, said
@@ -168,6 +168,12 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     over_limit = sum(len(r.over_limit) for r in receipts)
     if not (refused or quarantined or set_aside or alarms or over_limit):
         return
+    if refused and all(r.result == LEFT_OUT for r in refused) and not quarantined + alarms:
+        raise IntegrityFailure(
+            "This laptop is not in the team's roster (the team keeps a roster without it): ask "
+            "the admin to enrol it again with a new request (`schildwacht device request --out "
+            "FILE`); its data is kept."
+        )
     parts = []
     if refused:
         parts.append(counts.refused_of(len(refused), len(receipts)))
@@ -207,6 +213,8 @@ def _receipt_json(receipt: exchange.Receipt) -> dict[str, Any]:
 def _receipt_sentence(receipt: exchange.Receipt, labels: dict[str, str]) -> str:
     name = visible(Path(receipt.file).name)
     sender = visible(labels.get(receipt.sender, receipt.sender))
+    if receipt.result == LEFT_OUT:
+        return f"{sender}/{name}: {receipt.result}."
     if receipt.result in FAILED or receipt.result.startswith("not addressed"):
         why = " ".join(said(n) for n in receipt.warnings)
         return f"{sender}/{name}: {receipt.result}. {why}".strip()
@@ -520,6 +528,21 @@ def team_revoke(env: Env, device: str) -> None:
         f"{roster.version}); export now so the other devices learn of it."
     )
     printed(entry["id"])
+
+
+@team.command("admin-handover")
+@click.argument("device")
+@pass_env
+def team_admin_handover(env: Env, device: str) -> None:
+    """Make another device the team's admin device (before this one is revoked or retired)."""
+    roster = rosters.admin_handover(env.store(), device)
+    entry = rosters.find_device(roster, device)
+    info(
+        f"{entry['label']} is the team's admin device from roster version {roster.version} "
+        f"(admin key {rosters.admin_fingerprint(roster)}); export now so every laptop learns "
+        "of it. From now on only that device enrols and revokes."
+    )
+    click.echo(entry["id"])
 
 
 @click.group()

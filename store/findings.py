@@ -208,9 +208,9 @@ def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
 def own_refused(store: Store) -> list[Finding]:
     """This laptop's changes the others quarantine (judged at each export), and its own fork
     (the team sets aside what it wrote after the cut)."""
-    from .sync.forks import own_cut
+    from .sync.forks import own_cut, own_set_aside
 
-    forked = own_fork(own_cut(store.conn))
+    forked = own_fork(own_cut(store.conn), own_set_aside(store.conn, store.device_id))
     raw = store.meta(OWN_REFUSED_KEY)
     if not raw:
         return forked
@@ -234,25 +234,34 @@ def own_refused(store: Store) -> list[Finding]:
     ]
 
 
-def own_fork(cut: int | None) -> list[Finding]:
+def own_fork(cut: int | None, set_aside: dict[str, int] | None = None) -> list[Finding]:
     """This laptop's change log forked at ``cut`` (the team proved it): what it wrote after
     that is set aside on every other laptop, for good.
 
     Args:
         cut: the last number of this laptop's changes the team keeps, or None (no fork known).
+        set_aside: per table, the rows that work touched here (``forks.own_set_aside``), still
+            shown on this laptop.
 
     Returns:
         One finding, or none.
     """
     if cut is None:
         return []
+    rows = ", ".join(f"{table} {count}" for table, count in (set_aside or {}).items())
+    shown = (
+        f" (rows still shown here but held by no other laptop: {rows}; that work is to be "
+        "entered again)"
+        if rows
+        else ""
+    )
     return [
         Finding(
             "own_refused",
             f"this laptop forked its change log at number {cut} (it was restored from an old "
-            f"copy of its database): the team sets aside everything it wrote after number {cut}; "
-            "the admin revokes it and enrols it again once it is set up afresh",
-            params={"forked_at": cut},
+            f"copy of its database): the team sets aside everything it wrote after number "
+            f"{cut}{shown}; the admin revokes it and enrols it again once it is set up afresh",
+            params={"forked_at": cut, "set_aside": dict(set_aside or {})},
         )
     ]
 

@@ -12,7 +12,7 @@ from . import findings
 from .db import Store
 from .migrations import schema_version
 from .sync.export import unsendable as exchange_unsendable
-from .sync.forks import own_cut
+from .sync.forks import own_cut, own_set_aside
 
 COUNTED_TABLES = (
     "unit",
@@ -64,6 +64,9 @@ class Status:
     #: the last number of this laptop's own changes the team keeps, when the team proved its
     #: change log forked (restored from an old copy: what it wrote after it is set aside)
     forked_at: int | None
+    #: per table, the rows this laptop's own changes after ``forked_at`` touched: still shown
+    #: here, held by no other laptop (every laptop sets them aside)
+    set_aside: dict[str, int]
     counts: dict[str, int]
 
 
@@ -101,5 +104,6 @@ def database_status(store: Store) -> Status:
         findings=dict(Counter(f.kind for f in findings.open_findings(store))),
         unsendable=[f"#{seq} ({why})" for seq, why in exchange_unsendable(store)],
         forked_at=own_cut(store.conn),
+        set_aside=own_set_aside(store.conn, store.device_id),
         counts=counts,
     )

@@ -965,6 +965,14 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "enrolled anew."
         )
     ),
+    "bundle_left_out": _refused(
+        _(
+            "it was written for the team, yet not for this laptop, as is every member's bundle "
+            "of its roster version here: the team keeps a roster that does not list this "
+            "laptop. Have the team's admin enrol it again (a new enrolment request from this "
+            "laptop; its data is kept)."
+        )
+    ),
     "bundle_not_age": _refused(_("it does not begin as an encrypted bundle does.")),
     "bundle_damaged_since_joined": _refused(
         _(
@@ -1393,6 +1401,9 @@ SENTENCES.update(
             )
         ),
         "revoke_self": _template(_("The admin device cannot revoke itself.")),
+        "handover_needs_other": _template(
+            _("Hand the team's administration to another active device of the team.")
+        ),
         "revoked_already": _template(_("{label} is already revoked.")),
         "roster_needs_admin": _template(_("Only the team's admin device can change the roster.")),
         "no_conflict": _template(_("No conflict {given}.")),

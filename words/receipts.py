@@ -56,6 +56,16 @@ def _back_dated(p: Mapping[str, Any]) -> str:
     ).format(label=_label(p), count=p["count"], example=visible(str(p["example"])))
 
 
+def _outside_dropped(p: Mapping[str, Any]) -> str:
+    return ngettext(
+        "{count} change by {device}, a device the team roster does not list (the admin "
+        "laptop's other roster), was dropped: taken out of this laptop's data",
+        "{count} changes by {device}, a device the team roster does not list (the admin "
+        "laptop's other roster), were dropped: taken out of this laptop's data",
+        p["count"],
+    ).format(count=p["count"], device=visible(str(p["device"]))[:13])
+
+
 def _chain_forked(p: Mapping[str, Any]) -> str:
     return ngettext(
         "{label}'s chain forked: {count} of its segments was set aside (the sync status lists it)",
@@ -132,6 +142,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         second=str(p["ids"][1])[:13],
         second_signer=visible(str(p["signed_by"][1])),
     ),
+    "outside_dropped": _outside_dropped,
     "outside_roster": _outside,
     "own_fork": lambda p: _(
         "this laptop forked its change log at number {cut}: it signed two different versions "

@@ -148,6 +148,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
         decides_holds=admin == store.device_id,
     )
     progress("applying", total, total)
+    _drop_outside(conn, checked, store.device_id)
     _count(conn, checked, outcome)
     _held_again(store, conn, checked)
     forks.set_aside(conn, now)
@@ -180,6 +181,13 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     ]
     _audit(store, conn, checked, fresh)
     _record_bundle(conn, checked, total, now)
+
+
+def _drop_outside(conn: sqlite3.Connection, checked: Verified, me: str) -> None:
+    """Forget the records of devices the kept roster does not list (``rosters.drop_outside``),
+    judged again and taken out of the rows just before; say so in the receipt."""
+    for device, count in sorted(rosters.drop_outside(conn, checked.team, me).items()):
+        checked.receipt.warnings.append(notice("outside_dropped", device=device, count=count))
 
 
 def _held_again(store: Store, conn: sqlite3.Connection, checked: Verified) -> None:

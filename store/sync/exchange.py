@@ -32,7 +32,7 @@ from .export import (
     version_vector,
 )
 from .notice import notice
-from .receipt import Receipt
+from .receipt import LEFT_OUT, Receipt
 
 __all__ = [
     "Exported",
@@ -48,7 +48,11 @@ __all__ = [
 ]
 
 #: What a refused file in a folder is reported as, by the check it failed.
-FOLDER_RESULTS = {"not addressed": "not addressed to this device", "damaged": "damaged"}
+FOLDER_RESULTS = {
+    "not addressed": "not addressed to this device",
+    "damaged": "damaged",
+    "left out": LEFT_OUT,
+}
 
 
 def enroll(
@@ -157,15 +161,22 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
         One receipt per file, a refused one too.
     """
     receipts = []
+    read: list[Path] = []  # the files this laptop could decrypt
+    unreadable: list[tuple[int, Path]] = []  # written for it, by their names, yet unreadable
     for path, problem in bundle_files(folder, store.device_id):
         if problem is not None:
             receipts.append(_refused(path, problem))
             continue
         try:
             receipts.append(import_file(store, path, progress, follow=False))
+            read.append(path)
         except Refused as refusal:
             if refusal.check == "not addressed" and _written_since_joining(store, path):
                 refusal = _unreadable(store, path)
+                if refusal.check == "damaged":
+                    unreadable.append((len(receipts), path))
+            elif refusal.check != "not addressed":
+                read.append(path)
             receipts.append(_refused(path, refusal))
         except BadInput as exc:
             why = {**exc.params, "refusal": exc.code, "why": str(exc)}  # worded by its code
@@ -176,7 +187,48 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
             receipts.append(_refused(path, exc))
         except Exception as exc:  # one file never stops the rest of the folder
             receipts.append(_refused(path, _fault(exc)))
+    left_out = _left_out(store, read, [path for _index, path in unreadable])
+    if left_out is not None:
+        for index, path in unreadable:
+            receipts[index] = _refused(path, left_out)
     return receipts
+
+
+#: The meta key a laptop keeps when the team's bundles tell it it is not in the team's roster
+#: (``_left_out``): the roster version it held then (a new enrolment request is allowed).
+LEFT_OUT_KEY = rosters.LEFT_OUT_KEY
+
+
+def _left_out(store: Store, read: list[Path], unreadable: list[Path]) -> Refused | None:
+    """When no member's newest file written with this laptop's roster version (or a newer
+    one) could be read here and at least two such files could not, the team keeps a roster that
+    does not list this laptop (the admin laptop signed two of one version, and the team keeps
+    the other; ``roster.preferred``): the refusal that says so, noted (``LEFT_OUT_KEY``) so
+    that this laptop may ask to be enrolled again. One unreadable file among readable ones is
+    damage; so is a single one."""
+    team = rosters.current(store)
+    if team is None or len(unreadable) < 2:
+        return None
+    newest: dict[str, Path] = {}  # per sender, its newest file of this roster version or later
+    for path in [*read, *unreadable]:
+        match = _NAME.match(path.name)
+        if match and match.group(2) and int(match.group(2)) >= team.version:
+            held = newest.get(path.parent.name)
+            if held is None or path.name > held.name:
+                newest[path.parent.name] = path
+    if any(path in read for path in newest.values()):
+        return None
+    if store.meta(LEFT_OUT_KEY) != str(team.version):  # else noted at an earlier import
+        _note_left_out(store, team.version)
+    return Refused(
+        "left out",
+        "it was written for the team, yet not for this laptop, as is every member's bundle "
+        "of its roster version here: the team keeps a roster that does not list this laptop. "
+        "Have the team's admin enrol it again (a new enrolment request from this laptop; its "
+        "data is kept).",
+        code="bundle_left_out",
+        version=team.version,
+    )
 
 
 def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
@@ -275,6 +327,15 @@ def _unreadable(store: Store, path: Path) -> Refused:
         "cannot read it: it was altered or cut short on the way.",
         code="bundle_damaged_since_joined",
     )
+
+
+def _note_left_out(store: Store, version: int) -> None:
+    with store.write("sync.left_out", store.device_id, {"version": version}) as conn:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+            " SET value = excluded.value",
+            (LEFT_OUT_KEY, str(version)),
+        )
 
 
 def _fault(exc: Exception) -> Refused:

@@ -267,6 +267,20 @@ def own_cut(conn: sqlite3.Connection) -> int | None:
         return None
 
 
+def own_set_aside(conn: sqlite3.Connection, own: str) -> dict[str, int]:
+    """Per table, how many rows this laptop's own changes after its cut touched (the team
+    proved its chain forked, ``note_own``): work still shown here that no other laptop holds
+    (every laptop sets it aside), to be entered again once the laptop is enrolled afresh.
+    Empty when no fork of it is known."""
+    cut = own_cut(conn)
+    if cut is None:
+        return {}
+    rows: dict[str, set[str]] = {}
+    for run in log.after(conn, own, cut):
+        rows.setdefault(run.tbl, set()).add(run.pk)
+    return {table: len(keys) for table, keys in sorted(rows.items())}
+
+
 def _rank(one: Proof) -> tuple[int, tuple[str, str, str]]:
     return one.cut, one.key()
 

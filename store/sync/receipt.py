@@ -30,8 +30,11 @@ from typing import Any
 from .notice import Notice
 from .quarantine import Quarantined
 
+#: A folder's file written for the team but not for this laptop, as is every member's file of
+#: its roster version: the team keeps a roster that does not list it (``exchange._left_out``).
+LEFT_OUT = "not in the team's roster"
 #: Results after which the command exits 5 (with quarantined changes, it always does).
-FAILED = frozenset({"damaged", "refused"})
+FAILED = frozenset({"damaged", "refused", LEFT_OUT})
 
 
 @dataclass

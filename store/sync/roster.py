@@ -37,7 +37,12 @@ from .keys import Identity, ensure_identity, fingerprint
 #: The meta key naming this laptop's own operator (set at ``init``).
 OPERATOR_KEY = "operator"
 ADMIN_KEY = "sync_admin_key"
+#: Noted when the team's bundles show the team keeps a roster that does not list this laptop
+#: (``exchange._left_out``): the roster version it held then. It may ask to be enrolled again.
+LEFT_OUT_KEY = "sync_left_out"
 REQUEST_KIND = "schildwacht-enrolment-request"
+#: What an admin key signs when it hands the team to another device's key (``admin_handover``).
+HANDOVER_KIND = "schildwacht-admin-handover"
 
 
 @dataclass(frozen=True)
@@ -139,8 +144,8 @@ def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
         raise IntegrityFailure(
             "The team roster in the bundle is malformed.", code="roster_malformed"
         ) from None
-    key = admin_key or claimed
-    if claimed != key or not verified(key, signature, body):
+    key, signer = _handed_over(data, admin_key) if admin_key else (claimed, claimed)
+    if claimed != key or not verified(signer, signature, body):
         raise IntegrityFailure(
             "The team roster is not signed by this team's admin key.", code="roster_not_signed"
         )
@@ -213,6 +218,142 @@ def accept(conn: sqlite3.Connection, roster: Roster, now: str) -> bool:
         (roster.version, roster.body, roster.signature, now),
     )
     return True
+
+
+def drop_outside(conn: sqlite3.Connection, team: Roster, own: str) -> dict[str, int]:
+    """Forget every record held of a device the kept roster does not list (one only the twin
+    roster of an admin fork listed, ``preferred``); return how many per device.
+
+    A laptop that held the kept roster first never took them in (a non-member's segments are
+    not taken in, nor relayed); one that held the other twin first took them in and, once it
+    keeps this roster, has judged them again (taken out of its rows) before this runs. Both end
+    alike: the records leave the change log, the quarantine, the deferred and flagged records
+    and the branches; nothing of them is relayed. Should the admin enrol that device again, it
+    sends them anew and they are judged as any member's. This laptop's own records are kept."""
+    members = {str(d["id"]) for d in team.devices} | {own}
+    dropped: dict[str, int] = {}
+    for ident, device in conn.execute("SELECT id, device FROM sync_origin").fetchall():
+        if device in members:
+            continue
+        count = int(
+            conn.execute(
+                "SELECT coalesce(sum(n), 0) FROM sync_log WHERE origin = ?", (ident,)
+            ).fetchone()[0]
+        )
+        conn.execute("DELETE FROM sync_log WHERE origin = ?", (ident,))
+        for table in (
+            "sync_segment",
+            "sync_quarantine",
+            "sync_deferred",
+            "sync_flag",
+            "sync_fork_segment",
+        ):
+            conn.execute(f"DELETE FROM {table} WHERE origin = ?", (device,))
+        if count:
+            dropped[str(device)] = count
+    return dropped
+
+
+def _handover_body(
+    team: object, old: object, new: object, device: object, version: object
+) -> bytes:
+    """What the admin key signs to hand the team's administration to another device's key."""
+    return canonical(
+        {
+            "kind": HANDOVER_KIND,
+            "team": team,
+            "from": old,
+            "to": new,
+            "device": device,
+            "version": version,
+        }
+    )
+
+
+def _handed_over(data: dict[str, Any], pinned: str) -> tuple[str, str]:
+    """For a laptop that pinned ``pinned``: the admin key a roster names (the pinned key, or
+    the key it was handed to, ``admin_handover``, each step signed by the key before it, in the
+    order the roster lists them) and the key that signs it (the one that handed over, for the
+    roster of the handover itself). Steps from another key are passed over (a laptop that
+    joined after a handover pinned the later key)."""
+    key = signer = pinned
+    listed = data.get("handovers", [])
+    for step in listed if isinstance(listed, list) else []:
+        if not isinstance(step, dict) or step.get("from") != key:
+            continue
+        try:
+            body = _handover_body(
+                data.get("team"), key, step["to"], step["device"], step["version"]
+            )
+            if isinstance(step["to"], str) and verified(key, base64.b64decode(step["sig"]), body):
+                signer = key if step["version"] == data.get("version") else step["to"]
+                key = step["to"]
+        except (KeyError, TypeError, ValueError):
+            continue
+    return key, signer
+
+
+def admin_handover(store: Store, device: str) -> Roster:
+    """Make another active device of the team its admin device: a new roster version whose
+    admin key is that device's signing key, with the step signed by this admin key (every
+    laptop that pinned this key follows it, ``parse``), so an admin laptop that forked or is
+    to be retired hands over before it is revoked.
+
+    Args:
+        store: the database; the actor needs ``team.manage``, on the admin device.
+        device: the new admin device's label or a prefix of its id.
+
+    Returns:
+        The new roster.
+
+    Raises:
+        BadInput: not in a team; this device is not the admin's; the device named is this one
+            or is revoked.
+        NotFound: no single device matches.
+        PermissionDenied: the actor may not manage the team.
+    """
+    with store.write("team.admin_handover") as conn:
+        roster, entry, data = _next_roster(store, device)
+        if entry["id"] == store.device_id or entry["status"] != "active":
+            raise BadInput(
+                "Hand the team's administration to another active device of the team.",
+                code="handover_needs_other",
+            )
+        me = identity(store)
+        body = _handover_body(
+            data.get("team"), me.sign_public, entry["sign"], entry["id"], data["version"]
+        )
+        step = {
+            "from": me.sign_public,
+            "to": entry["sign"],
+            "device": entry["id"],
+            "version": data["version"],
+            "sig": b64(me.sign_key.sign(body)),
+        }
+        data["handovers"] = [*roster.data.get("handovers", []), step]
+        data["admin"] = entry["sign"]
+        data["admin_device"] = entry["id"]
+        data["devices"] = [
+            {**d, "role": "admin"} if d["id"] == entry["id"] else d for d in roster.devices
+        ]
+        updated = _sign(store, data)
+        _accept_own(conn, updated, data["issued_at"])
+    return updated
+
+
+def _next_roster(store: Store, device: str) -> tuple[Roster, dict[str, Any], dict[str, Any]]:
+    """Inside an admin's write: the team's roster, the entry of ``device`` in it (the action's
+    target) and the next version's data (issued now, no welcome)."""
+    access.require(store.actor, "team.manage")  # every check inside the transaction
+    roster = require_team(store)
+    _require_admin_device(store, roster)
+    entry = find_device(roster, device)
+    store.target(entry["id"])
+    data = dict(roster.data)
+    data["version"] = roster.version + 1
+    data["issued_at"] = store.now()
+    data.pop("welcomes", None)
+    return roster, entry, data
 
 
 def _sign(store: Store, data: dict[str, Any]) -> Roster:
@@ -385,6 +526,20 @@ def _request_operator(conn: sqlite3.Connection, callsign: str | None) -> dict[st
     return _operator(conn, callsign) or {}
 
 
+def _may_request(store: Store) -> bool:
+    """Whether this laptop may ask to be enrolled: it is in no team, or the team's bundles
+    told it that the team keeps a roster that does not list it (``LEFT_OUT_KEY``, noted with
+    the roster version it held then), or its roster lists it revoked."""
+    team = current(store)
+    if team is None:
+        return True
+    left_out = store.meta(LEFT_OUT_KEY)
+    if left_out is not None and left_out.isdigit() and int(left_out) >= team.version:
+        return True
+    entry = team.device(store.device_id)
+    return entry is None or entry["status"] != "active"
+
+
 def _needs_no_request() -> BadInput:
     return BadInput(
         "This device is already in a team; it needs no enrolment request.",
@@ -405,10 +560,10 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
     Raises:
         BadInput: the device is already in a team, or ``out`` may not be written.
     """
-    if current(store) is not None:
+    if not _may_request(store):
         raise _needs_no_request()
     with store.write("device.request") as conn:
-        if current(store) is not None:  # joined meanwhile (another window): checked again
+        if not _may_request(store):  # joined meanwhile (another window): checked again
             raise _needs_no_request()
         me = identity(store)
         label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
@@ -814,11 +969,7 @@ def revoke(store: Store, device: str) -> Roster:
         PermissionDenied: the actor may not manage the team.
     """
     with store.write("team.revoke") as conn:
-        access.require(store.actor, "team.manage")  # every check inside the transaction
-        roster = require_team(store)
-        _require_admin_device(store, roster)
-        entry = find_device(roster, device)
-        store.target(entry["id"])
+        roster, entry, data = _next_roster(store, device)
         if entry["id"] == store.device_id:
             raise BadInput("The admin device cannot revoke itself.", code="revoke_self")
         if entry["status"] == "revoked":
@@ -827,11 +978,6 @@ def revoke(store: Store, device: str) -> Roster:
                 code="revoked_already",
                 label=validate.visible(str(entry["label"])),
             )
-        now = store.now()
-        data = dict(roster.data)
-        data["version"] = roster.version + 1
-        data["issued_at"] = now
-        data.pop("welcomes", None)
         data["devices"] = [
             {**d, "status": "revoked", "revoked_after": last_seq(conn, d["id"])}
             if d["id"] == entry["id"]
@@ -839,7 +985,7 @@ def revoke(store: Store, device: str) -> Roster:
             for d in roster.devices
         ]
         updated = _sign(store, data)
-        _accept_own(conn, updated, now)
+        _accept_own(conn, updated, data["issued_at"])
     return updated
 
 

@@ -31,7 +31,15 @@ def test_a_forked_laptop_is_told_where_it_forked(tmp_path: Path, clock: FixedClo
     receipt = exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
     told = [alarm for alarm in said_all(receipt.alarms) if alarm.startswith("this laptop forked")]
     assert receipt.failed and len(told) == 1 and f"at number {kept}" in told[0]
-    assert database_status(b.store).forked_at == kept
+    status = database_status(b.store)
+    assert status.forked_at == kept
+    # its own work after the cut is still shown here, and marked so (rev13c item 4)
+    texts = {r[0] for r in b.store.query("SELECT text FROM log_entry")}
+    assert "Tak twee" in texts and status.set_aside.get("log_entry") == 1
+    assert any(
+        f.params.get("set_aside", {}).get("log_entry") == 1 and "held by no other laptop" in f.text
+        for f in findings.open_findings(b.store)
+    )
     assert any(
         f.params.get("forked_at") == kept and "revokes it" in f.text
         for f in findings.open_findings(b.store)
