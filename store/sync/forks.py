@@ -271,7 +271,13 @@ def own_set_aside(conn: sqlite3.Connection, own: str) -> dict[str, int]:
     """Per table, how many rows this laptop's own changes after its cut touched (the team
     proved its chain forked, ``note_own``): work still shown here that no other laptop holds
     (every laptop sets it aside), to be entered again once the laptop is enrolled afresh.
-    Empty when no fork of it is known."""
+
+    Args:
+        own: this laptop's device id.
+
+    Returns:
+        Rows touched per table name; empty when no fork of it is known.
+    """
     cut = own_cut(conn)
     if cut is None:
         return {}

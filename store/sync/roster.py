@@ -229,7 +229,15 @@ def drop_outside(conn: sqlite3.Connection, team: Roster, own: str) -> dict[str, 
     keeps this roster, has judged them again (taken out of its rows) before this runs. Both end
     alike: the records leave the change log, the quarantine, the deferred and flagged records
     and the branches; nothing of them is relayed. Should the admin enrol that device again, it
-    sends them anew and they are judged as any member's. This laptop's own records are kept."""
+    sends them anew and they are judged as any member's. This laptop's own records are kept.
+
+    Args:
+        team: the roster this laptop keeps.
+        own: this laptop's device id.
+
+    Returns:
+        Records dropped per device id (devices with none left out).
+    """
     members = {str(d["id"]) for d in team.devices} | {own}
     dropped: dict[str, int] = {}
     for ident, device in conn.execute("SELECT id, device FROM sync_origin").fetchall():
