@@ -110,7 +110,7 @@ class SchildwachtGroup(click.Group):
             raise
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing more was written.", err=True)
-            ctx.exit(130)
+            ctx.exit(ExitCode.INTERRUPTED)
         except Exception as exc:
             if _debug(ctx):
                 raise

@@ -50,6 +50,7 @@ class ExitCode(IntEnum):
     DENIED = 4
     INTEGRITY = 5
     MACHINE = 6
+    INTERRUPTED = 130  # Ctrl-C: the shell's convention (128 + SIGINT)
 
 
 #: The one table from store error class to exit code; the first class an error is an instance

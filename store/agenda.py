@@ -1233,7 +1233,7 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
             reason=validate.shown(reason),
             reasons=list(RESTRICTION_REASONS),
         )
-    if not isinstance(authority, str) or not authority.strip():
+    if not isinstance(authority, str) or validate.blank(authority):
         raise RuleViolation(
             "R5",
             "A restriction names the deciding authority (rule R5).",

@@ -151,3 +151,18 @@ def test_a_calendar_never_cancels_a_done_activity(store: Store, calendar: str) -
     assert result.cancelled == 0 and "is done here" in result.warnings[0]
     assert agenda.get_activity(store, item.id).status == "done"
     assert agenda.list_restrictions(store, item.id) == []
+
+
+@pytest.mark.parametrize("authority", ["", "   ", "\t", "\u00a0", "\u200b"])
+def test_a_restriction_that_names_no_authority_is_refused_as_r5(
+    store: Store, authority: str
+) -> None:
+    """R5: a restriction names the deciding authority; one that shows nothing names none."""
+    visit = _ended_visit(store)
+    before = snapshot(store.path)
+    with pytest.raises(RuleViolation) as caught:
+        agenda.restrict_activity(
+            store, visit.id, kind="cancelled", reason="capacity", authority=authority
+        )
+    assert (caught.value.code, caught.value.rule) == ("restriction_needs_authority", "R5")
+    assert snapshot(store.path) == before
