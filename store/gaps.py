@@ -46,7 +46,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
+from itertools import combinations, pairwise, product
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -280,25 +280,20 @@ def _bound_need(
     pool: _Pool,
 ) -> list[Need]:
     """The parts of ``need`` its deployed ``officers`` leave open (cut where their duty or
-    valid qualifications change); their duties in its time are taken from ``free``. Of the
-    places they can fill at once (as many as ``staffing open`` counts), they take those the
-    unit's pool can fill least."""
+    valid qualifications change); their duties in its time are taken from ``free``. In each
+    part they fill as many places as they can at once (as many as ``staffing open`` counts);
+    where they could fill other places as well (``_fills``), the open places left are the
+    fewest whole places over the activity, then those the unit's pool can fill least."""
     a, b = need.start, need.end
     there = [d for o in officers for d in free.get(o, ()) if d.start < b and d.end > a]
     cuts = sorted({a, b, *(max(d.start, a) for d in there), *(min(d.end, b) for d in there)})
     wanted: dict[str, int] = defaultdict(int)
     for q, count in need.needs:
         wanted[q] += count
+    spans = list(pairwise(cuts))
+    helds = [[d.qualifications for d in there if d.start <= lo and d.end >= hi] for lo, hi in spans]
     left: list[Need] = []
-    order: tuple[str, ...] | None = None  # worked out only when there is a choice
-    for lo, hi in pairwise(cuts):
-        held = {d.officer: d.qualifications for d in there if d.start <= lo and d.end >= hi}
-        filled = pool.cover(need.needs, wanted, held.values(), None) if held else {}
-        if sum(filled.values()) < sum(wanted.values()) and any(
-            len(quals & wanted.keys()) > 1 for quals in held.values()
-        ):  # places stay open and an officer could take another: the scarcest first
-            order = order or pool.scarcest_first(need, officers)
-            filled = pool.cover(need.needs, wanted, held.values(), order)
+    for (lo, hi), filled in zip(spans, _fills(need, officers, wanted, helds, pool), strict=True):
         if not any(filled.values()):
             rest = need.needs
         else:
@@ -315,6 +310,92 @@ def _bound_need(
         if pieces and any(d.start < b and d.end > a for d in pieces):
             free[officer] = [p for d in pieces for p in _without(d, a, b)]
     return left
+
+
+def _fills(
+    need: Need,
+    officers: list[str],
+    wanted: dict[str, int],
+    helds: list[list[frozenset[str]]],
+    pool: _Pool,
+) -> list[dict[str, int]]:
+    """Per part of ``need``, the places its deployed officers fill (``helds``: each one's
+    valid qualifications in that part). Always as many as they can fill at once; when that
+    leaves a choice of which (an officer holding two of the qualifications while places stay
+    open), the choice over all parts that leaves the fewest whole open places (a lapse at
+    midnight keeps the officer on the place he can hold for the whole activity, so one place
+    stays open for all of it, not two halves), then in each part, first to last, the places the
+    unit's pool can fill least (``_Pool.scarcest_first``)."""
+    fills = [pool.cover(need.needs, wanted, held, None) if held else {} for held in helds]
+    total = sum(wanted.values())
+    choice = [
+        sum(filled.values()) < total and any(len(quals & wanted.keys()) > 1 for quals in held)
+        for filled, held in zip(fills, helds, strict=True)
+    ]
+    if not any(choice):
+        return fills
+    order = pool.scarcest_first(need, officers)
+    if len(helds) == 1:
+        return [pool.cover(need.needs, wanted, helds[0], order)]
+    options = [
+        _max_fills(wanted, held, sum(filled.values()), order) if chosen else [filled]
+        for filled, held, chosen in zip(fills, helds, choice, strict=True)
+    ]
+    return _fewest_places(wanted, options)
+
+
+def _max_fills(
+    wanted: dict[str, int], held: list[frozenset[str]], most: int, order: tuple[str, ...]
+) -> list[dict[str, int]]:
+    """Every way the officers holding ``held`` fill ``most`` places of ``wanted`` at once
+    (Hall's condition: no set of qualifications takes more places than officers hold one of
+    them), best first in ``order`` (the scarcest qualification filled most first)."""
+    quals = list(order)
+    reach = {
+        subset: sum(1 for quals_ in held if quals_ & set(subset))
+        for size in range(1, len(quals) + 1)
+        for subset in combinations(quals, size)
+    }
+    found = []
+    for counts in product(*(range(wanted[q] + 1) for q in quals)):
+        if sum(counts) != most:
+            continue
+        filled = dict(zip(quals, counts, strict=True))
+        if all(sum(filled[q] for q in subset) <= n for subset, n in reach.items()):
+            found.append(filled)
+    found.sort(key=lambda f: tuple(-f[q] for q in quals))
+    return found
+
+
+def _fewest_places(
+    wanted: dict[str, int], options: list[list[dict[str, int]]]
+) -> list[dict[str, int]]:
+    """One fill per part, from its ``options`` (best first): the choice whose open places,
+    stated as whole places over time, are fewest (a place opens where a qualification's open
+    count rises), then the earliest parts' best options. A shortest path over the parts."""
+
+    def opened(before: dict[str, int] | None, after: dict[str, int]) -> int:
+        return sum(
+            max(0, (n - after.get(q, 0)) - (n - before.get(q, 0) if before is not None else 0))
+            for q, n in wanted.items()
+        )
+
+    # per option of the part so far: (places opened, ranks of the options taken, the fills)
+    paths: list[tuple[int, tuple[int, ...], list[dict[str, int]]]] = [
+        (opened(None, f), (rank,), [f]) for rank, f in enumerate(options[0])
+    ]
+    for part in options[1:]:
+        paths = [
+            min(
+                (
+                    (places + opened(fills[-1], f), (*ranks, rank), [*fills, f])
+                    for places, ranks, fills in paths
+                ),
+                key=lambda path: path[:2],
+            )
+            for rank, f in enumerate(part)
+        ]
+    return min(paths, key=lambda path: path[:2])[2]
 
 
 def _without(duty: Duty, a: int, b: int) -> list[Duty]:

@@ -117,7 +117,9 @@ def test_an_officer_who_only_partly_covers_is_never_feasible(
     assert (lend.feasible, lend.partial, reason("", lend.fact)) == (
         False,
         True,
-        "partly covers (still short: 1 × Close protection, 2 × High-risk protection,"
+        # DH-0035 takes the HRB place RT cannot fill (the scarcest, as ``gaps.bind``: the gap
+        # rows below agree), leaving both close-protection places to RT (plan13)
+        "partly covers (still short: 2 × Close protection, 1 × High-risk protection,"
         " 1 × Protective driving)",
     )
     apply_option(store, kievit.id, lend)  # a real step: deployed, and the gap stays visible
