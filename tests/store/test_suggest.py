@@ -53,7 +53,8 @@ def test_below_required_is_never_nothing_to_do(store: Store, kievit: agenda.Acti
     assert all(o.action != "none" for o in options)
     valid = {"CP-HEAVY"}  # OBJ-HRB provides W4 but guards objects (R3)
     for option in options:
-        if option.feasible or option.action in ("deploy", "move", "combine"):
+        # every option that can be applied (yes or partly), and every deploy, move or team
+        if option.feasible or option.partial or option.action in ("deploy", "move", "combine"):
             assert option.concept in valid, option
     # uncovered-style alternatives: the valid concepts, and a move planned with CP-HEAVY
     assert any(o.action == "assign" and o.concept == "CP-HEAVY" for o in options)
@@ -315,7 +316,8 @@ def test_suggest_never_offers_an_invalid_concept(
     valid = {o.code for o in concept_options(store, get_subject(store, code)) if o.valid}
     options = suggest(store, item.id)
     for option in options:
-        if option.feasible or option.action in ("deploy", "move", "combine"):
+        # every option that can be applied (yes or partly), and every deploy, move or team
+        if option.feasible or option.partial or option.action in ("deploy", "move", "combine"):
             assert option.concept in valid, (option, valid)
     usable = [o for o in options if o.feasible and o.action != "none"]
     if usable:  # applying a feasible option leaves a valid concept and no gap on the activity
