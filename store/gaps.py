@@ -271,6 +271,31 @@ class _Pool:
                 holders[q] += 1
         return tuple(sorted(needed, key=lambda q: (holders[q], q)))
 
+    def free_holders(
+        self, need: Need, own: list[str], spans: list[tuple[int, int]]
+    ) -> list[dict[str, int]]:
+        """Per part [lo, hi) of ``need``, how many other officers of its unit (not ``own``)
+        hold each of its qualifications valid on duty for all of the part: how many places
+        of each the pool could fill there, leaving the unit's other demand aside."""
+        duties, starts = self.by_unit.get(need.unit, []), self.starts.get(need.unit, [])
+        lo = bisect_left(starts, need.start - self.longest)
+        hi = bisect_left(starts, need.end)
+        near = [d for d in duties[lo:hi] if d.end > need.start and d.officer not in own]
+        needed = {q for q, _n in need.needs}
+        found = []
+        for a, b in spans:
+            counts: dict[str, int] = dict.fromkeys(needed, 0)
+            for _officer, q in {
+                (d.officer, q)
+                for d in near
+                if d.start <= a and d.end >= b
+                for q in d.qualifications
+                if q in counts
+            }:
+                counts[q] += 1
+            found.append(counts)
+        return found
+
 
 def _bound_need(
     need: Need,
@@ -293,7 +318,8 @@ def _bound_need(
     spans = list(pairwise(cuts))
     helds = [[d.qualifications for d in there if d.start <= lo and d.end >= hi] for lo, hi in spans]
     left: list[Need] = []
-    for (lo, hi), filled in zip(spans, _fills(need, officers, wanted, helds, pool), strict=True):
+    fills = _fills(need, officers, wanted, spans, helds, pool)
+    for (lo, hi), filled in zip(spans, fills, strict=True):
         if not any(filled.values()):
             rest = need.needs
         else:
@@ -316,16 +342,19 @@ def _fills(
     need: Need,
     officers: list[str],
     wanted: dict[str, int],
+    spans: list[tuple[int, int]],
     helds: list[list[frozenset[str]]],
     pool: _Pool,
 ) -> list[dict[str, int]]:
-    """Per part of ``need``, the places its deployed officers fill (``helds``: each one's
-    valid qualifications in that part). Always as many as they can fill at once; when that
-    leaves a choice of which (an officer holding two of the qualifications while places stay
-    open), the choice over all parts that leaves the fewest whole open places (a lapse at
-    midnight keeps the officer on the place he can hold for the whole activity, so one place
-    stays open for all of it, not two halves), then in each part, first to last, the places the
-    unit's pool can fill least (``_Pool.scarcest_first``)."""
+    """Per part ``spans`` of ``need``, the places its deployed officers fill (``helds``: each
+    one's valid qualifications in that part). Always as many as they can fill at once; when
+    that leaves a choice of which (an officer holding two of the qualifications while places
+    stay open), over all parts at once: first the choice that leaves the least open that the
+    unit's other officers on duty could not fill (officer-seconds, ``_Pool.free_holders``),
+    then the fewest whole open places (a lapse at midnight keeps the officer on the place he
+    can hold for all of the activity, so one place stays open for all of it, not two halves),
+    then in each part, first to last, the places the pool can fill least
+    (``_Pool.scarcest_first``)."""
     fills = [pool.cover(need.needs, wanted, held, None) if held else {} for held in helds]
     total = sum(wanted.values())
     choice = [
@@ -341,7 +370,13 @@ def _fills(
         _max_fills(wanted, held, sum(filled.values()), order) if chosen else [filled]
         for filled, held, chosen in zip(fills, helds, choice, strict=True)
     ]
-    return _fewest_places(wanted, options)
+    bare = [
+        [(b - a) * sum(max(0, n - f.get(q, 0) - free[q]) for q, n in wanted.items()) for f in part]
+        for (a, b), part, free in zip(
+            spans, options, pool.free_holders(need, officers, spans), strict=True
+        )
+    ]
+    return _fewest_places(wanted, options, bare)
 
 
 def _max_fills(
@@ -368,11 +403,15 @@ def _max_fills(
 
 
 def _fewest_places(
-    wanted: dict[str, int], options: list[list[dict[str, int]]]
+    wanted: dict[str, int],
+    options: list[list[dict[str, int]]],
+    bare: list[list[int]] | None = None,
 ) -> list[dict[str, int]]:
-    """One fill per part, from its ``options`` (best first): the choice whose open places,
-    stated as whole places over time, are fewest (a place opens where a qualification's open
-    count rises), then the earliest parts' best options. A shortest path over the parts."""
+    """One fill per part, from its ``options`` (best first): the choice that leaves the least
+    ``bare`` (per part and option, what the pool could not fill; none when not given), then
+    whose open places, stated as whole places over time, are fewest (a place opens where a
+    qualification's open count rises), then the earliest parts' best options. A shortest path
+    over the parts."""
 
     def opened(before: dict[str, int] | None, after: dict[str, int]) -> int:
         return sum(
@@ -380,22 +419,23 @@ def _fewest_places(
             for q, n in wanted.items()
         )
 
-    # per option of the part so far: (places opened, ranks of the options taken, the fills)
-    paths: list[tuple[int, tuple[int, ...], list[dict[str, int]]]] = [
-        (opened(None, f), (rank,), [f]) for rank, f in enumerate(options[0])
+    costs = bare or [[0] * len(part) for part in options]
+    # per option of the part so far: (left bare, places opened, ranks taken, the fills)
+    paths: list[tuple[int, int, tuple[int, ...], list[dict[str, int]]]] = [
+        (costs[0][rank], opened(None, f), (rank,), [f]) for rank, f in enumerate(options[0])
     ]
-    for part in options[1:]:
+    for part, cost in zip(options[1:], costs[1:], strict=True):
         paths = [
             min(
                 (
-                    (places + opened(fills[-1], f), (*ranks, rank), [*fills, f])
-                    for places, ranks, fills in paths
+                    (left + cost[rank], places + opened(fills[-1], f), (*ranks, rank), [*fills, f])
+                    for left, places, ranks, fills in paths
                 ),
-                key=lambda path: path[:2],
+                key=lambda path: path[:3],
             )
             for rank, f in enumerate(part)
         ]
-    return min(paths, key=lambda path: path[:2])[2]
+    return min(paths, key=lambda path: path[:3])[3]
 
 
 def _without(duty: Duty, a: int, b: int) -> list[Duty]:

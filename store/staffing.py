@@ -6,10 +6,11 @@ once its deployed officers are bound to it — the binding ``gaps``, ``capacity`
 use — so ``activity show``, the "still open" lines after a deployment, the suggestions and
 the gap rows of an activity with no other officer on duty say the same, hour by hour and per
 qualification. A deployed officer fills as many places as the group can at once; where he could
-take another, the open places left are the fewest whole places over the activity (an officer
-whose close-protection qualification lapses at midnight drives for all of it, and one
-close-protection place stays open for all of it, not a driving half and a close-protection
-half), then those the unit's pool can fill least.
+take another, the open places left are first those the unit's other officers on duty can fill
+(never hours short that the unit could cover), then the fewest whole places over the activity
+(an officer whose close-protection qualification lapses at midnight drives for all of it, and
+one close-protection place stays open for all of it, not a driving half and a
+close-protection half), then those the unit's pool can fill least.
 
 The open demand is stated as whole places: per qualification, a place opens where the open
 count rises and closes, last opened first, where it falls — the fewest and longest places.

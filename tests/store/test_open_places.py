@@ -116,6 +116,56 @@ def test_a_deployed_driver_lapsing_is_named_only_where_it_costs_a_place(store: S
     ]
 
 
+def test_whole_places_never_cost_the_unit_an_hour_it_could_cover(store: Store) -> None:
+    """The other side of whole places: XX (close protection lapsing at midnight, driving) is
+    deployed and YY, who only drives, is on duty undeployed; nobody else protects. XX driving
+    all night would leave close protection open 23:00–01:00, which nobody can fill: two hours
+    short. XX protecting until midnight leaves the driving to YY then — the unit is short only
+    00:00–01:00. Fewest whole places come second to what the unit can cover (``_fills``):
+    the activity states the driving place YY can take, and ``gaps`` one hour."""
+    subjects.add_subject(store, "MEREL", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "MEREL", level=1)
+    for callsign, held in (("XX", [(CP, date(2027, 2, 12)), (PD, None)]), ("YY", [(PD, None)])):
+        staff.add_staff(store, callsign, unit="RT", qualifications=held)
+        roster.add_shift(
+            store, callsign, start=at(store, "2027-02-12 22:00"), end=at(store, "2027-02-13 02:00")
+        )
+    night = agenda.add_activity(
+        store,
+        person="MEREL",
+        title="n",
+        start=at(store, "2027-02-12 23:00"),
+        end=at(store, "2027-02-13 01:00"),
+        concept="ESCORT",
+    ).id
+    roster.deploy(store, night, ["XX"])
+    window = (at(store, "2027-02-12 22:00"), at(store, "2027-02-13 02:00"))
+
+    def gaps() -> list[tuple[str, int, datetime, datetime]]:
+        return [
+            (g.qualification, g.shortfall, g.start, g.end)
+            for g in find_gaps(store, *window, unit="RT")
+            if night in g.activities
+        ]
+
+    assert gaps() == [(CP, 1, at(store, "2027-02-13 00:00"), at(store, "2027-02-13 01:00"))]
+    shown = [
+        phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
+    ]
+    assert shown == [
+        "protective_driving: 1 slot open 2027-02-12 23:00–00:00",
+        "close_protection: 1 slot open 2027-02-13 00:00–01:00",  # XX alone: the lapse costs none
+    ]
+    (offer,) = [o for o in suggest(store, night) if o.callsign == "YY"]
+    assert (offer.feasible, offer.partial) == (False, True)  # the close protection stays open
+    roster.deploy(store, night, ["YY"])
+    assert gaps() == [(CP, 1, at(store, "2027-02-13 00:00"), at(store, "2027-02-13 01:00"))]
+    shown = [
+        phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
+    ]
+    assert shown == ["close_protection: 1 slot open 2027-02-13 00:00–01:00 (XX lapsed; rule R8)"]
+
+
 def _scenario(store: Store, rng: random.Random) -> tuple[str, tuple[datetime, datetime]]:
     """One activity of BEVER with officers deployed on it, the only ones on duty that count."""
     concept = rng.choice(sorted(CONCEPTS))
@@ -226,34 +276,30 @@ def _places(wanted: dict[str, int], fills: list[dict[str, int]]) -> int:
     return total
 
 
+FILL = st.fixed_dictionaries({CP: st.integers(0, 2), PD: st.integers(0, 1)})
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
-        st.lists(
-            st.fixed_dictionaries({CP: st.integers(0, 2), PD: st.integers(0, 1)}),
-            min_size=1,
-            max_size=3,
-        ),
+        st.lists(st.tuples(FILL, st.integers(0, 2)), min_size=1, max_size=3),
         min_size=1,
         max_size=4,
     )
 )
-def test_the_choice_over_parts_leaves_the_fewest_places(
-    options: list[list[dict[str, int]]],
+def test_the_choice_over_parts_leaves_the_least_bare_then_the_fewest_places(
+    parts: list[list[tuple[dict[str, int], int]]],
 ) -> None:
-    """``_fewest_places`` against every choice: the fewest whole places, and of those the
-    earliest parts' best options."""
+    """``_fewest_places`` against every choice: the least left that the pool cannot fill,
+    then the fewest whole places, then the earliest parts' best options."""
     wanted = {CP: 2, PD: 1}
-    chosen = _fewest_places(wanted, options)
-    every = list(product(*options))
-    fewest = min(_places(wanted, list(c)) for c in every)
-    assert _places(wanted, chosen) == fewest
-    ranks = [
-        min(i for i, o in enumerate(part) if o == f)
-        for part, f in zip(options, chosen, strict=True)
-    ]
-    assert ranks == min(
-        [min(i for i, o in enumerate(part) if o == f) for part, f in zip(options, c, strict=True)]
-        for c in every
-        if _places(wanted, list(c)) == fewest
-    )
+    options = [[f for f, _bare in part] for part in parts]
+    bare = [[b for _f, b in part] for part in parts]
+    chosen = _fewest_places(wanted, options, bare)
+
+    def key(ranks: tuple[int, ...]) -> tuple[int, int, tuple[int, ...]]:
+        fills = [options[p][r] for p, r in enumerate(ranks)]
+        return (sum(bare[p][r] for p, r in enumerate(ranks)), _places(wanted, fills), ranks)
+
+    best = min(product(*(range(len(part)) for part in options)), key=key)
+    assert chosen == [options[p][r] for p, r in enumerate(best)]
