@@ -187,14 +187,14 @@ def bind(
 ) -> tuple[list[Need], list[Duty]]:
     """What the deployments assign, taken out before the unit's pool is matched: an officer
     deployed on an activity is at it for its whole time, so while on duty he fills the places
-    of that activity he can (``matching.cover``: the same best assignment as ``staffing
-    open`` judges the group) and counts nowhere else then. Returns the demand left — each
+    of that activity he can (``matching.cover``: as many as the group can fill at once; which
+    ones, ``_fills``) and counts nowhere else then. Returns the demand left — each
     activity's places its deployed officers leave open, part by part, still named by the
     activity — and the duties left to the pool.
 
     An officer deployed on two activities at once is bound to the one that starts first (then
-    by id). The one rule for ``gaps``, ``capacity`` and ``suggest``: suggestions simulate a
-    deployment as one more bond.
+    by id). The one rule for ``gaps``, ``capacity``, ``suggest`` (which simulates a deployment
+    as one more bond) and what an activity still needs (``staffing``: ``activity show``).
 
     Args:
         needs: demand (``load_needs``).
@@ -271,12 +271,13 @@ class _Pool:
                 holders[q] += 1
         return tuple(sorted(needed, key=lambda q: (holders[q], q)))
 
-    def free_holders(
+    def part_holders(
         self, need: Need, own: list[str], spans: list[tuple[int, int]]
     ) -> list[dict[str, int]]:
-        """Per part [lo, hi) of ``need``, how many other officers of its unit (not ``own``)
-        hold each of its qualifications valid on duty for all of the part: how many places
-        of each the pool could fill there, leaving the unit's other demand aside."""
+        """Per part [lo, hi) of ``need``, how many other officers of its unit (not ``own``;
+        deployed elsewhere or not, as ``scarcest_first``) hold each of its qualifications
+        valid on duty for all of the part: how many places of each the pool could fill there,
+        leaving the unit's other demand aside."""
         duties, starts = self.by_unit.get(need.unit, []), self.starts.get(need.unit, [])
         lo = bisect_left(starts, need.start - self.longest)
         hi = bisect_left(starts, need.end)
@@ -350,7 +351,7 @@ def _fills(
     one's valid qualifications in that part). Always as many as they can fill at once; when
     that leaves a choice of which (an officer holding two of the qualifications while places
     stay open), over all parts at once: first the choice that leaves the least open that the
-    unit's other officers on duty could not fill (officer-seconds, ``_Pool.free_holders``),
+    unit's other officers on duty could not fill (officer-seconds, ``_Pool.part_holders``),
     then the fewest whole open places (a lapse at midnight keeps the officer on the place he
     can hold for all of the activity, so one place stays open for all of it, not two halves),
     then in each part, first to last, the places the pool can fill least
@@ -373,7 +374,7 @@ def _fills(
     bare = [
         [(b - a) * sum(max(0, n - f.get(q, 0) - free[q]) for q, n in wanted.items()) for f in part]
         for (a, b), part, free in zip(
-            spans, options, pool.free_holders(need, officers, spans), strict=True
+            spans, options, pool.part_holders(need, officers, spans), strict=True
         )
     ]
     return _fewest_places(wanted, options, bare)

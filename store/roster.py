@@ -939,7 +939,7 @@ def group_problems(
     ``judge_group``). Rule R8 when a qualification of the concept that they hold is not valid
     in some part (it lapsed before or inside the activity), else staffing. A group that fills
     what it can and leaves slots open (a lapse at midnight, too few officers) is not refused:
-    ``staffing_shortfalls`` shows what stays open.
+    ``staffing.staffing_shortfalls`` shows what stays open.
 
     ``named``: only these officers' problems (the ones about to be deployed). Officers already
     deployed who now fill nothing (stranded: a lapse recorded later, a restriction that moved

@@ -198,10 +198,14 @@ def test_a_driver_for_the_slot_shown_open_before_midnight_is_deployed(store: Sto
     shown = [
         phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, item.id)
     ]
-    # one close-protection place for all of it (P2 drives throughout; as ``gaps.bind``),
-    # not a driving half and a close-protection half; the lapse costs no place: with P2's
-    # close protection valid, P1 and P2 would still fill two of the three (plan13)
-    assert shown == ["close_protection: 1 slot open 2026-12-01 23:00–2026-12-02 01:00"]
+    # as ``gaps.bind``: P2 protects until midnight so that P3 (on duty, undeployed) can drive
+    # then — P2 driving all night would leave close protection open 23:00–01:00, two hours
+    # nobody on duty can fill. No R8: with P2's close protection valid, P1 and P2 would still
+    # fill two of the three places (plan13)
+    assert shown == [
+        "protective_driving: 1 slot open 2026-12-01 23:00–00:00",
+        "close_protection: 1 slot open 2026-12-02 00:00–01:00",
+    ]
     roster.deploy(store, item.id, ["P3"])
     shown = [
         phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, item.id)
