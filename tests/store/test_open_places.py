@@ -11,7 +11,7 @@ rows of the activity, moment by moment and per qualification."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise, product
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from store import agenda, roster, staff, staffing, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.errors import RuleViolation
-from store.gaps import _fewest_places, find_gaps
+from store.gaps import _fewest_places, bind, find_gaps, load_bonds, load_duties, load_needs
 from store.suggest import suggest
 from tests.conftest import NOW, at, copy_database
 from words.deployments import phrase
@@ -166,8 +166,11 @@ def test_whole_places_never_cost_the_unit_an_hour_it_could_cover(store: Store) -
     assert shown == ["close_protection: 1 slot open 2027-02-13 00:00–01:00 (XX lapsed; rule R8)"]
 
 
-def _scenario(store: Store, rng: random.Random) -> tuple[str, tuple[datetime, datetime]]:
-    """One activity of BEVER with officers deployed on it, the only ones on duty that count."""
+def _scenario(
+    store: Store, rng: random.Random, pool: bool
+) -> tuple[str, tuple[datetime, datetime]]:
+    """One activity of BEVER with officers deployed on it — the only ones on duty that count,
+    unless ``pool``: then others of the unit are on duty too, undeployed."""
     concept = rng.choice(sorted(CONCEPTS))
     subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "BEVER", level=CONCEPTS[concept])
@@ -208,6 +211,13 @@ def _scenario(store: Store, rng: random.Random) -> tuple[str, tuple[datetime, da
             new_start=start + shift,
             new_end=end + shift,
         )
+    for k in range(rng.randint(1, 3) if pool else 0):  # on duty, not deployed
+        callsign = f"Q{k}"
+        quals = rng.sample(STAFFING[concept], rng.randint(1, len(STAFFING[concept])))
+        held = [(q, eve if rng.random() < 0.3 else None) for q in quals]
+        staff.add_staff(store, callsign, unit="RT", qualifications=held)
+        early = timedelta(minutes=30 * rng.randint(-2, 4))
+        roster.add_shift(store, callsign, start=start - early, end=end + timedelta(hours=1))
     return item.id, (start - timedelta(hours=3), end + timedelta(hours=3))
 
 
@@ -236,29 +246,46 @@ def _same(a: dict[tuple[str, datetime], int], b: dict[tuple[str, datetime], int]
 
 def test_open_places_equal_the_activitys_gap_rows(store_template: Path, tmp_path: Path) -> None:
     """Generated scenarios: ``staffing_shortfalls`` (``activity show``, "still open") and the
-    places suggest counts (``open_parts``) equal, moment by moment and per qualification, the
-    gap rows of the activity when only its deployed officers are on duty."""
+    places suggest counts (``open_parts``) are what ``gaps.bind`` leaves of the activity, as
+    ``find_gaps`` loads it (with the unit's other officers on duty deciding which places a
+    deployed officer takes); with only its deployed officers on duty they equal, moment by
+    moment and per qualification, the gap rows of the activity."""
     checked = 0
     for seed in range(40):
         rng = random.Random(seed)
         path = copy_database(store_template, tmp_path / f"s{seed}.db")
         store = Store(path, clock=FixedClock(NOW))
         try:
-            activity_id, window = _scenario(store, rng)
+            pool = seed % 3 == 2
+            activity_id, window = _scenario(store, rng, pool)
             shown = staffing.staffing_shortfalls(store, activity_id)
             opened = [(s.qualification, s.missing, s.start, s.end) for s in shown]
+            left, _rest = bind(
+                load_needs(store, *window, unit="RT"),
+                load_duties(store, *window, unit="RT"),
+                load_bonds(store, *window),
+            )
+            bound = [
+                (q, n, datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC))
+                for q, n, a, b in staffing.whole_places(
+                    [x for x in left if x.source == activity_id]
+                )
+            ]
+            assert opened == bound, (seed, opened, bound)
             gaps = [
                 (g.qualification, g.shortfall, g.start, g.end)
                 for g in find_gaps(store, *window, unit="RT")
                 if activity_id in g.activities
             ]
-            assert _same(_step(opened), _step(gaps)), (seed, opened, gaps)
             item = agenda.get_activity(store, activity_id)
             assert item.concept is not None
             group = roster.deployed_officers(store, activity_id)
             most = staffing.most_open(staffing.open_parts(store, activity_id, item.concept, group))
-            peak = {q: max(n for (p, _t), n in _step(gaps).items() if p == q) for q, *_ in gaps}
-            assert most == peak, (seed, most, peak)
+            assert most == staffing.most_open([x for x in left if x.source == activity_id])
+            if not pool:
+                assert _same(_step(opened), _step(gaps)), (seed, opened, gaps)
+                peak = {q: max(n for (p, _t), n in _step(gaps).items() if p == q) for q, *_ in gaps}
+                assert most == peak, (seed, most, peak)
             checked += bool(opened)
         finally:
             store.close()
