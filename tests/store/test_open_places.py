@@ -40,17 +40,16 @@ NIGHTS = (
 )
 
 
-def _lapse_night(store: Store) -> str:
-    """The review's case (issue 16): MEREL (W1) with ESCORT 23:00–01:00; RT-0128 holds close
-    protection valid through the 12th and driving, RT-0068 only close protection; both on
-    duty 22:00–02:00; RT-0128 is deployed."""
+LAPSES = date(2027, 2, 12)  # valid through 12 February: lapses at midnight
+
+
+def _merel_night(store: Store, held: dict[str, list[tuple[str, date | None]]], first: str) -> str:
+    """MEREL (W1) with ESCORT 23:00–01:00 on 12 February; the officers ``held`` on duty
+    22:00–02:00 with those qualifications; ``first`` deployed."""
     subjects.add_subject(store, "MEREL", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "MEREL", level=1)
-    for callsign, held in (
-        ("RT-0128", [(CP, date(2027, 2, 12)), (PD, None)]),
-        ("RT-0068", [(CP, None)]),
-    ):
-        staff.add_staff(store, callsign, unit="RT", qualifications=held)
+    for callsign, quals in held.items():
+        staff.add_staff(store, callsign, unit="RT", qualifications=quals)
         roster.add_shift(
             store, callsign, start=at(store, "2027-02-12 22:00"), end=at(store, "2027-02-13 02:00")
         )
@@ -62,8 +61,15 @@ def _lapse_night(store: Store) -> str:
         end=at(store, "2027-02-13 01:00"),
         concept="ESCORT",
     )
-    roster.deploy(store, item.id, ["RT-0128"])
+    roster.deploy(store, item.id, [first])
     return item.id
+
+
+def _lapse_night(store: Store) -> str:
+    """The review's case (issue 16): RT-0128 holds close protection valid through the 12th and
+    driving, RT-0068 only close protection; RT-0128 is deployed."""
+    held = {"RT-0128": [(CP, LAPSES), (PD, None)], "RT-0068": [(CP, None)]}
+    return _merel_night(store, held, "RT-0128")
 
 
 def test_a_lapse_at_midnight_leaves_one_whole_place_open(store: Store) -> None:
@@ -123,22 +129,7 @@ def test_whole_places_never_cost_the_unit_an_hour_it_could_cover(store: Store) -
     short. XX protecting until midnight leaves the driving to YY then — the unit is short only
     00:00–01:00. Fewest whole places come second to what the unit can cover (``_fills``):
     the activity states the driving place YY can take, and ``gaps`` one hour."""
-    subjects.add_subject(store, "MEREL", kind="person", domain="local", unit="RT")
-    subjects.assess_threat(store, "MEREL", level=1)
-    for callsign, held in (("XX", [(CP, date(2027, 2, 12)), (PD, None)]), ("YY", [(PD, None)])):
-        staff.add_staff(store, callsign, unit="RT", qualifications=held)
-        roster.add_shift(
-            store, callsign, start=at(store, "2027-02-12 22:00"), end=at(store, "2027-02-13 02:00")
-        )
-    night = agenda.add_activity(
-        store,
-        person="MEREL",
-        title="n",
-        start=at(store, "2027-02-12 23:00"),
-        end=at(store, "2027-02-13 01:00"),
-        concept="ESCORT",
-    ).id
-    roster.deploy(store, night, ["XX"])
+    night = _merel_night(store, {"XX": [(CP, LAPSES), (PD, None)], "YY": [(PD, None)]}, "XX")
     window = (at(store, "2027-02-12 22:00"), at(store, "2027-02-13 02:00"))
 
     def gaps() -> list[tuple[str, int, datetime, datetime]]:
