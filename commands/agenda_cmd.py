@@ -151,11 +151,11 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
         }
         for c in agenda.list_corrections(store, item.id)
     ]
-    from store import roster  # only this view needs the deployed group
+    from store import staffing  # only this view needs the deployed group
     from words.deployments import phrase
 
     data["staffing_open"] = [
-        phrase(roster.shortfall_problem(s)) for s in roster.staffing_shortfalls(store, item.id)
+        phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, item.id)
     ]
     emit(data, fmt, output)
 

@@ -77,7 +77,7 @@ def gaps(
         emit(rows, fmt, output, ("id", "person", "title", "start", "end"))
         return
     if violations:
-        from store.roster import deployment_violations  # only this listing needs the rules
+        from store.staffing import deployment_violations  # only this listing needs the rules
         from words.deployments import phrase
 
         emit(

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from store import roster, validate
+from store import roster, staffing, validate
 from store.agenda import RESTRICTION_REASONS
 from store.clock import local_iso
 from store.errors import BadInput
@@ -127,8 +127,8 @@ def deploy(
             raise click.UsageError("--release needs --reason TEXT (why the deployment ends).")
         gone = roster.release_group(store, activity_id, list(released), reason)
         info(f"Released {', '.join(d.callsign for d in gone)}.")
-        for short in roster.staffing_shortfalls(store, gone[0].activity_id):
-            info(f"Still open: {phrase(roster.shortfall_problem(short))}.")
+        for short in staffing.staffing_shortfalls(store, gone[0].activity_id):
+            info(f"Still open: {phrase(staffing.shortfall_problem(short))}.")
         return
     if reason is not None:
         raise click.UsageError("--reason goes with --release CALLSIGN.")
@@ -137,8 +137,8 @@ def deploy(
     with creating(store):
         made = roster.deploy(store, activity_id, list(callsigns))
     info(f"Deployed {', '.join(d.callsign for d in made)}.")
-    for short in roster.staffing_shortfalls(store, made[0].activity_id):
-        info(f"Still open: {phrase(roster.shortfall_problem(short))}.")
+    for short in staffing.staffing_shortfalls(store, made[0].activity_id):
+        info(f"Still open: {phrase(staffing.shortfall_problem(short))}.")
     for deployment in made:
         printed(deployment.id)
 

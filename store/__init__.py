@@ -11,21 +11,23 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
    ``audit``, ``status``; the import and export sides of sync (``sync.apply``,
    ``sync.export``, ``sync.verify``, ``sync.session``, ``sync.status``, ``sync.receipt``,
    ``sync.rebuild``).
-3. Aggregates, one module each: ``agenda``, ``roster``, ``signals``, ``intel``, ``logbook``,
+3. ``staffing``: what an activity still needs (open places, deployments breaking a rule now),
+   from the roster's deployments and the gap computation's binding, which plans share.
+4. Aggregates, one module each: ``agenda``, ``roster``, ``signals``, ``intel``, ``logbook``,
    ``decisions``, ``subjects``, ``staff``, ``gaps``, ``catalogue``, ``witness``; what is
    shown about trust (``findings``, ``signers``); the team roster and the merge
    (``sync.roster``, ``sync.merge``, ``sync.quarantine``, ``sync.forks``); the late-change
    holds (``sync.late``).
-4. ``db``: the ``Store`` (connections, one audited write transaction per action, the acting
+5. ``db``: the ``Store`` (connections, one audited write transaction per action, the acting
    person as an ``access.Actor``).
-5. Rules and mechanisms beneath the database: ``integrity``, ``fingerprint`` (the
+6. Rules and mechanisms beneath the database: ``integrity``, ``fingerprint`` (the
    catalogue's), ``rules`` (the one rule table), ``matching`` (officers to slots,
    pure), ``proof`` (secrets), ``machine``,
    ``migrations``, ``ics_bounds`` (what a calendar file may cost before it is parsed or
    expanded), and the change capture and judgement of sync (``sync.capture``,
    ``sync.clashes``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,
    ``sync.log``, ``sync.held``, ``sync.facts``, ``sync.restored``).
-6. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,
+7. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,
    ``sync.tables``, ``sync.notice``.
 
 No module imports one above it, not even inside a function: the acting person reaches the

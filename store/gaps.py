@@ -46,7 +46,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
+from itertools import combinations, pairwise, product
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -187,14 +187,14 @@ def bind(
 ) -> tuple[list[Need], list[Duty]]:
     """What the deployments assign, taken out before the unit's pool is matched: an officer
     deployed on an activity is at it for its whole time, so while on duty he fills the places
-    of that activity he can (``matching.cover``: the same best assignment as ``staffing
-    open`` judges the group) and counts nowhere else then. Returns the demand left — each
+    of that activity he can (``matching.cover``: as many as the group can fill at once; which
+    ones, ``_fills``) and counts nowhere else then. Returns the demand left — each
     activity's places its deployed officers leave open, part by part, still named by the
     activity — and the duties left to the pool.
 
     An officer deployed on two activities at once is bound to the one that starts first (then
-    by id). The one rule for ``gaps``, ``capacity`` and ``suggest``: suggestions simulate a
-    deployment as one more bond.
+    by id). The one rule for ``gaps``, ``capacity``, ``suggest`` (which simulates a deployment
+    as one more bond) and what an activity still needs (``staffing``: ``activity show``).
 
     Args:
         needs: demand (``load_needs``).
@@ -271,6 +271,32 @@ class _Pool:
                 holders[q] += 1
         return tuple(sorted(needed, key=lambda q: (holders[q], q)))
 
+    def part_holders(
+        self, need: Need, own: list[str], spans: list[tuple[int, int]]
+    ) -> list[dict[str, int]]:
+        """Per part [lo, hi) of ``need``, how many other officers of its unit (not ``own``;
+        deployed elsewhere or not, as ``scarcest_first``) hold each of its qualifications
+        valid on duty for all of the part: how many places of each the pool could fill there,
+        leaving the unit's other demand aside."""
+        duties, starts = self.by_unit.get(need.unit, []), self.starts.get(need.unit, [])
+        lo = bisect_left(starts, need.start - self.longest)
+        hi = bisect_left(starts, need.end)
+        near = [d for d in duties[lo:hi] if d.end > need.start and d.officer not in own]
+        needed = {q for q, _n in need.needs}
+        found = []
+        for a, b in spans:
+            counts: dict[str, int] = dict.fromkeys(needed, 0)
+            for _officer, q in {
+                (d.officer, q)
+                for d in near
+                if d.start <= a and d.end >= b
+                for q in d.qualifications
+                if q in counts
+            }:
+                counts[q] += 1
+            found.append(counts)
+        return found
+
 
 def _bound_need(
     need: Need,
@@ -280,25 +306,21 @@ def _bound_need(
     pool: _Pool,
 ) -> list[Need]:
     """The parts of ``need`` its deployed ``officers`` leave open (cut where their duty or
-    valid qualifications change); their duties in its time are taken from ``free``. Of the
-    places they can fill at once (as many as ``staffing open`` counts), they take those the
-    unit's pool can fill least."""
+    valid qualifications change); their duties in its time are taken from ``free``. In each
+    part they fill as many places as they can at once (as many as ``staffing open`` counts);
+    where they could fill other places as well (``_fills``), the open places left are the
+    fewest whole places over the activity, then those the unit's pool can fill least."""
     a, b = need.start, need.end
     there = [d for o in officers for d in free.get(o, ()) if d.start < b and d.end > a]
     cuts = sorted({a, b, *(max(d.start, a) for d in there), *(min(d.end, b) for d in there)})
     wanted: dict[str, int] = defaultdict(int)
     for q, count in need.needs:
         wanted[q] += count
+    spans = list(pairwise(cuts))
+    helds = [[d.qualifications for d in there if d.start <= lo and d.end >= hi] for lo, hi in spans]
     left: list[Need] = []
-    order: tuple[str, ...] | None = None  # worked out only when there is a choice
-    for lo, hi in pairwise(cuts):
-        held = {d.officer: d.qualifications for d in there if d.start <= lo and d.end >= hi}
-        filled = pool.cover(need.needs, wanted, held.values(), None) if held else {}
-        if sum(filled.values()) < sum(wanted.values()) and any(
-            len(quals & wanted.keys()) > 1 for quals in held.values()
-        ):  # places stay open and an officer could take another: the scarcest first
-            order = order or pool.scarcest_first(need, officers)
-            filled = pool.cover(need.needs, wanted, held.values(), order)
+    fills = _fills(need, officers, wanted, spans, helds, pool)
+    for (lo, hi), filled in zip(spans, fills, strict=True):
         if not any(filled.values()):
             rest = need.needs
         else:
@@ -315,6 +337,106 @@ def _bound_need(
         if pieces and any(d.start < b and d.end > a for d in pieces):
             free[officer] = [p for d in pieces for p in _without(d, a, b)]
     return left
+
+
+def _fills(
+    need: Need,
+    officers: list[str],
+    wanted: dict[str, int],
+    spans: list[tuple[int, int]],
+    helds: list[list[frozenset[str]]],
+    pool: _Pool,
+) -> list[dict[str, int]]:
+    """Per part ``spans`` of ``need``, the places its deployed officers fill (``helds``: each
+    one's valid qualifications in that part). Always as many as they can fill at once; when
+    that leaves a choice of which (an officer holding two of the qualifications while places
+    stay open), over all parts at once: first the choice that leaves the least open that the
+    unit's other officers on duty could not fill (officer-seconds, ``_Pool.part_holders``),
+    then the fewest whole open places (a lapse at midnight keeps the officer on the place he
+    can hold for all of the activity, so one place stays open for all of it, not two halves),
+    then in each part, first to last, the places the pool can fill least
+    (``_Pool.scarcest_first``)."""
+    fills = [pool.cover(need.needs, wanted, held, None) if held else {} for held in helds]
+    total = sum(wanted.values())
+    choice = [
+        sum(filled.values()) < total and any(len(quals & wanted.keys()) > 1 for quals in held)
+        for filled, held in zip(fills, helds, strict=True)
+    ]
+    if not any(choice):
+        return fills
+    order = pool.scarcest_first(need, officers)
+    if len(helds) == 1:
+        return [pool.cover(need.needs, wanted, helds[0], order)]
+    options = [
+        _max_fills(wanted, held, sum(filled.values()), order) if chosen else [filled]
+        for filled, held, chosen in zip(fills, helds, choice, strict=True)
+    ]
+    bare = [
+        [(b - a) * sum(max(0, n - f.get(q, 0) - free[q]) for q, n in wanted.items()) for f in part]
+        for (a, b), part, free in zip(
+            spans, options, pool.part_holders(need, officers, spans), strict=True
+        )
+    ]
+    return _fewest_places(wanted, options, bare)
+
+
+def _max_fills(
+    wanted: dict[str, int], held: list[frozenset[str]], most: int, order: tuple[str, ...]
+) -> list[dict[str, int]]:
+    """Every way the officers holding ``held`` fill ``most`` places of ``wanted`` at once
+    (Hall's condition: no set of qualifications takes more places than officers hold one of
+    them), best first in ``order`` (the scarcest qualification filled most first)."""
+    quals = list(order)
+    reach = {
+        subset: sum(1 for quals_ in held if quals_ & set(subset))
+        for size in range(1, len(quals) + 1)
+        for subset in combinations(quals, size)
+    }
+    found = []
+    for counts in product(*(range(wanted[q] + 1) for q in quals)):
+        if sum(counts) != most:
+            continue
+        filled = dict(zip(quals, counts, strict=True))
+        if all(sum(filled[q] for q in subset) <= n for subset, n in reach.items()):
+            found.append(filled)
+    found.sort(key=lambda f: tuple(-f[q] for q in quals))
+    return found
+
+
+def _fewest_places(
+    wanted: dict[str, int],
+    options: list[list[dict[str, int]]],
+    bare: list[list[int]] | None = None,
+) -> list[dict[str, int]]:
+    """One fill per part, from its ``options`` (best first): the choice that leaves the least
+    ``bare`` (per part and option, what the pool could not fill; none when not given), then
+    whose open places, stated as whole places over time, are fewest (a place opens where a
+    qualification's open count rises), then the earliest parts' best options. A shortest path
+    over the parts."""
+
+    def opened(before: dict[str, int] | None, after: dict[str, int]) -> int:
+        return sum(
+            max(0, (n - after.get(q, 0)) - (n - before.get(q, 0) if before is not None else 0))
+            for q, n in wanted.items()
+        )
+
+    costs = bare or [[0] * len(part) for part in options]
+    # per option of the part so far: (left bare, places opened, ranks taken, the fills)
+    paths: list[tuple[int, int, tuple[int, ...], list[dict[str, int]]]] = [
+        (costs[0][rank], opened(None, f), (rank,), [f]) for rank, f in enumerate(options[0])
+    ]
+    for part, cost in zip(options[1:], costs[1:], strict=True):
+        paths = [
+            min(
+                (
+                    (left + cost[rank], places + opened(fills[-1], f), (*ranks, rank), [*fills, f])
+                    for left, places, ranks, fills in paths
+                ),
+                key=lambda path: path[:3],
+            )
+            for rank, f in enumerate(part)
+        ]
+    return min(paths, key=lambda path: path[:3])[3]
 
 
 def _without(duty: Duty, a: int, b: int) -> list[Duty]:

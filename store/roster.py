@@ -808,30 +808,6 @@ def deploy_officers(
     return made
 
 
-@dataclass(frozen=True)
-class Shortfall:
-    """Slots of an activity's concept that its deployed officers leave open for a while.
-
-    Attributes:
-        activity_id: the activity.
-        qualification: the qualification whose slots are open.
-        missing: how many of its slots are open.
-        start: when it starts (aware UTC; a local midnight inside the activity when a
-            qualification lapses there, R8).
-        end: when it ends (aware UTC).
-        lapsed: callsigns of deployed officers who hold it but not valid then (R8).
-        off_duty: callsigns of deployed officers who are not on duty then (count for nothing).
-    """
-
-    activity_id: str
-    qualification: str
-    missing: int
-    start: datetime
-    end: datetime
-    lapsed: tuple[str, ...]
-    off_duty: tuple[str, ...] = ()
-
-
 def _valid(officer: Staff, day: date) -> frozenset[str]:
     return frozenset(q.code for q in officer.qualifications if q.valid_on(day))
 
@@ -900,15 +876,21 @@ def _no_open_slot(
     )
 
 
-def _parts(
+def group_parts(
     store: Store,
     activity_id: str,
     officers: list[Staff],
     span: tuple[datetime, datetime] | None = None,
 ) -> list[tuple[date, datetime, datetime, dict[str, frozenset[str]]]]:
-    """The activity cut where a qualification's validity (local midnight, R8) or a shift
-    changes: per part its local day, start, end and each officer on duty for all of it with
-    the qualifications valid that day."""
+    """The activity cut where a qualification's validity (local midnight, R8) or a shift of
+    one of ``officers`` changes: per part its local day, start, end and each of them on duty
+    for all of it with the qualifications valid that day.
+
+    Args:
+        activity_id: the activity's full id.
+        officers: the group.
+        span: (start, end), aware UTC, as if the activity ran then; None for its own time.
+    """
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
     start, end = (to_db(span[0]), to_db(span[1])) if span else (row["start_at"], row["end_at"])
@@ -937,10 +919,10 @@ def judge_group(
         span: (start, end), aware UTC, or None for the activity's own.
 
     Returns:
-        The parts of the activity (``_parts``) and the verdict.
+        The parts of the activity (``group_parts``) and the verdict.
     """
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
-    parts = _parts(store, activity_id, officers, span)
+    parts = group_parts(store, activity_id, officers, span)
     verdict = matching.judge_group(staffing, [o.callsign for o in officers], [p[3] for p in parts])
     return parts, verdict
 
@@ -957,7 +939,7 @@ def group_problems(
     ``judge_group``). Rule R8 when a qualification of the concept that they hold is not valid
     in some part (it lapsed before or inside the activity), else staffing. A group that fills
     what it can and leaves slots open (a lapse at midnight, too few officers) is not refused:
-    ``staffing_shortfalls`` shows what stays open.
+    ``staffing.staffing_shortfalls`` shows what stays open.
 
     ``named``: only these officers' problems (the ones about to be deployed). Officers already
     deployed who now fill nothing (stranded: a lapse recorded later, a restriction that moved
@@ -1004,65 +986,6 @@ def concept_group_problems(store: Store, activity_id: str, concept: str) -> list
         One problem per officer who would fill no slot (``no_open_slot``, its rule).
     """
     return group_problems(store, activity_id, concept, _deployed(store, activity_id))
-
-
-def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
-    """The slots of the activity's concept that its deployed officers leave open, day by day
-    (a qualification counts only on the days it is valid, R8: a lapse at midnight opens a
-    slot from then) and only while they are on duty (a deployed officer off duty fills
-    nothing then). Nothing for an activity without a concept or cancelled; with nobody
-    deployed every place is open for all of it (an empty group fills nothing: the unit's pool
-    in ``gaps`` may cover the demand, but no place of the activity is filled until someone is
-    deployed on it).
-
-    Args:
-        store: the open database.
-        activity_id: the activity's full id.
-
-    Returns:
-        The open slots, by start then qualification; consecutive parts with the same opening
-        are one row.
-    """
-    row = store.one(
-        "SELECT start_at, end_at, concept, status FROM activity WHERE id = ?", (activity_id,)
-    )
-    officers = _deployed(store, activity_id)
-    if row is None or row["concept"] is None or row["status"] == "cancelled":
-        return []
-    staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
-    parts, verdict = judge_group(store, activity_id, row["concept"], officers)
-    found: list[Shortfall] = []
-    for (day, start, end, here), filled in zip(parts, verdict.filled, strict=True):
-        on_duty = [o for o in officers if o.callsign in here]
-        off = tuple(o.callsign for o in officers if o.callsign not in here)
-        for qualification in sorted(staffing):
-            missing = staffing[qualification] - filled[qualification]
-            if missing <= 0:
-                continue
-            lapsed = tuple(
-                o.callsign
-                for o in on_duty
-                if any(q.code == qualification and not q.valid_on(day) for q in o.qualifications)
-            )
-            last = next((f for f in reversed(found) if f.qualification == qualification), None)
-            if (
-                last
-                and last.end == start
-                and (last.missing, last.lapsed, last.off_duty)
-                == (
-                    missing,
-                    lapsed,
-                    off,
-                )
-            ):
-                found[found.index(last)] = Shortfall(
-                    activity_id, qualification, missing, last.start, end, lapsed, off
-                )
-            else:
-                found.append(
-                    Shortfall(activity_id, qualification, missing, start, end, lapsed, off)
-                )
-    return sorted(found, key=lambda f: (f.start, f.qualification))
 
 
 def _duty_parts(
@@ -1225,75 +1148,3 @@ def list_deployments(store: Store, activity_id: str) -> list[Deployment]:
         (full,),
     )
     return [Deployment(**with_times(r, "created_at")) for r in rows]
-
-
-def deployment_violations(
-    store: Store, start: datetime, end: datetime, *, unit: str | None = None
-) -> list[dict[str, Any]]:
-    """Deployments on live activities in [start, end) that break a rule now (e.g. a
-    qualification whose lapse was recorded after the deployment, R8).
-
-    Args:
-        store: the open database.
-        start: the period's start (aware UTC).
-        end: the period's end (aware UTC).
-        unit: only activities of this unit's subjects (any case); None for all.
-
-    Returns:
-        ``{activity, callsign, problem}`` dicts (the activity's full id, the officer, the
-        ``Problem``: words in ``words.deployments``), by the activity's start then callsign;
-        cancelled activities left out.
-
-    Raises:
-        NotFound: ``unit`` is not a unit of the catalogue.
-    """
-    code = get_unit(store, unit).code if unit is not None else None
-    rows = store.query(
-        "SELECT d.activity_id, p.callsign FROM deployment d JOIN activity a ON a.id ="
-        " d.activity_id JOIN staff p ON p.id = d.staff_id JOIN subject s ON s.id = a.subject_id"
-        " WHERE a.status != 'cancelled' AND a.start_at < ? AND a.end_at > ?"
-        " AND (? IS NULL OR s.unit = ?) ORDER BY a.start_at, p.callsign",
-        (to_db(end), to_db(start), code, code),
-    )
-    found = []
-    for row in rows:
-        officer = get_staff(store, row["callsign"])
-        why = deployment_problem(store, row["activity_id"], officer, next_too=False)
-        if why is not None:
-            found.append(
-                {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
-            )
-    named = {(f["activity"], f["callsign"]) for f in found}
-    for activity_id in dict.fromkeys(r["activity_id"] for r in rows):
-        for short in staffing_shortfalls(store, activity_id):
-            # A lapse after the deployment left the group short (R8), of officers who still
-            # hold some qualification it needs (the others are listed above on their own).
-            if any((activity_id, c) not in named for c in short.lapsed):
-                found.append(
-                    {
-                        "activity": activity_id,
-                        "callsign": ", ".join(short.lapsed),
-                        "problem": shortfall_problem(short),
-                    }
-                )
-    return found
-
-
-def shortfall_problem(short: Shortfall) -> Problem:
-    """A staffing shortfall as a problem (``open_slots``; R8 when lapses opened it).
-
-    Args:
-        short: the shortfall.
-    """
-    return Problem(
-        "open_slots",
-        "R8" if short.lapsed else "staffing",
-        {
-            "qualification": short.qualification,
-            "missing": short.missing,
-            "start": to_db(short.start),
-            "end": to_db(short.end),
-            "lapsed": list(short.lapsed),
-            "off_duty": list(short.off_duty),
-        },
-    )

@@ -344,7 +344,7 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
     """Give a person a qualification, or record its new last valid day (``None``: no end).
 
     A lapse recorded after deployments were made does not undo them: deployments it leaves
-    without a valid qualification are listed by ``roster.deployment_violations`` (R8). One
+    without a valid qualification are listed by ``staffing.deployment_violations`` (R8). One
     audited write (``staff.qualify``).
 
     Args:

@@ -77,11 +77,10 @@ from .roster import (
     deployed_officers,
     deployment_problem,
     group_problems,
-    judge_group,
     list_deployments,
-    staffing_shortfalls,
 )
 from .staff import Staff, get_staff, list_staff
+from .staffing import most_open, open_parts, staffing_shortfalls
 from .subjects import Subject, subject_by_id
 
 MARGIN = timedelta(hours=6)
@@ -329,19 +328,12 @@ def _open_places(
     extra: list[Staff] | None = None,
 ) -> dict[str, int]:
     """Per qualification, the most places of ``concept`` that the officers deployed on the
-    activity (with ``extra``) leave open in some part of it at ``span`` (default its time),
-    judged whole (``judge_group``); with nobody deployed (and no ``extra``) every place: the
-    unit's pool in the gap computation may cover the demand, but a place is filled only by an
-    officer deployed on it."""
+    activity (with ``extra``) leave open at once at ``span`` (default its time), bound as
+    ``gaps`` binds them (``staffing.open_parts``: the fewest whole places); with nobody
+    deployed (and no ``extra``) every place: the unit's pool in the gap computation may cover
+    the demand, but a place is filled only by an officer deployed on it."""
     group = [*deployed_officers(ctx.store, ctx.activity.id), *(extra or [])]
-    staffing = {s.qualification: s.count for s in ctx.concepts[concept].staffing}
-    _parts, verdict = judge_group(ctx.store, ctx.activity.id, concept, group, span)
-    missing: dict[str, int] = {}
-    for filled in verdict.filled:
-        for q, n in staffing.items():
-            if filled[q] < n:
-                missing[q] = max(missing.get(q, 0), n - filled[q])
-    return missing
+    return most_open(open_parts(ctx.store, ctx.activity.id, concept, group, span, ctx.duties))
 
 
 def _context(store: Store, activity_id: str) -> _Context:

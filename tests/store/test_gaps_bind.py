@@ -10,7 +10,7 @@ import random
 from datetime import date
 from pathlib import Path
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.capacity import capacity_report
 from store.db import Store, backup_database
 from store.errors import StoreError
@@ -76,7 +76,7 @@ def test_a_deployed_officer_counts_for_his_own_activity_only(store: Store) -> No
         "staffs it, but takes officers the unit's other activities need then"
     )
     apply_option(store, tk.id, option)
-    assert roster.staffing_shortfalls(store, tk.id) == []
+    assert staffing.staffing_shortfalls(store, tk.id) == []
     assert _naming(store, tk.id) == []
     assert sorted(_naming(store, council.id)) == [
         ("close_protection", 1),
@@ -155,7 +155,7 @@ def test_every_yes_option_carried_out_leaves_no_gap_naming_the_activity(
                     try:
                         apply_option(copy, activity_id, option, authority="OvJ")
                         assert _naming(copy, activity_id) == [], (seed, option)
-                        assert roster.staffing_shortfalls(copy, activity_id) == [], (seed, option)
+                        assert staffing.staffing_shortfalls(copy, activity_id) == [], (seed, option)
                     finally:
                         copy.close()
                     tried += 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from store.suggest import suggest
 from tests.conftest import at
@@ -85,9 +85,10 @@ def test_open_slots_count_only_deployed_officers_on_duty(valk: tuple[Store, str]
         new_end=at(store, "2026-12-01 11:00"),
     )
     assert [
-        phrase(roster.shortfall_problem(s)) for s in roster.staffing_shortfalls(store, activity_id)
+        phrase(staffing.shortfall_problem(s))
+        for s in staffing.staffing_shortfalls(store, activity_id)
     ] == [
-        "protective_driving: 1 slot open 2026-12-01 09:00–10:00",
+        # whole places: the driver's for all of it, close protection from 10:00 (plan13)
+        "protective_driving: 1 slot open 2026-12-01 09:00–11:00",
         "close_protection: 1 slot open 2026-12-01 10:00–11:00 (DD not on duty)",
-        "protective_driving: 1 slot open 2026-12-01 10:00–11:00 (DD not on duty)",
     ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, audit, roster, staff, subjects
+from store import agenda, audit, roster, staff, staffing, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.errors import BadInput, PermissionDenied, RuleViolation
@@ -53,7 +53,7 @@ def test_a_lapse_after_deployment_does_not_block_a_valid_replacement(
     store: Store, night: str
 ) -> None:
     staff.set_qualification(store, "ZC", "close_protection", date(2026, 12, 1))  # lapses 00:00
-    (open_slot,) = roster.staffing_shortfalls(store, night)
+    (open_slot,) = staffing.staffing_shortfalls(store, night)
     assert (open_slot.qualification, open_slot.lapsed) == ("close_protection", ("ZC",))
     # suggest: not "covered", and ZD (on duty, valid) is offered for the open place
     options = suggest(store, night)
@@ -66,7 +66,7 @@ def test_a_lapse_after_deployment_does_not_block_a_valid_replacement(
         roster.deploy(store, night, ["ZF"])
     assert snapshot(store.path) == before
     apply_option(store, night, options[0])
-    assert roster.staffing_shortfalls(store, night) == []
+    assert staffing.staffing_shortfalls(store, night) == []
     assert [o.what["code"] for o in suggest(store, night)] == ["nothing_covered"]
 
 
@@ -92,13 +92,16 @@ def test_officers_off_duty_after_a_move_do_not_block_those_on_duty(
         new_start=at(store, "2026-12-02 07:00"),
         new_end=at(store, "2026-12-02 08:00"),
     )
-    assert {s.off_duty for s in roster.staffing_shortfalls(store, night)} == {("ZB", "ZC")}
+    assert {(s.qualification, s.off_duty) for s in staffing.staffing_shortfalls(store, night)} == {
+        ("close_protection", ("ZC",)),
+        ("protective_driving", ("ZB",)),
+    }  # each his own place
     assert {o.callsign for o in suggest(store, night) if o.what["code"] == "fill_open"} == {
         "RT-0008",
         "RT-0068",
     }
     roster.deploy(store, night, ["RT-0008", "RT-0068"])
-    assert roster.staffing_shortfalls(store, night) == []
+    assert staffing.staffing_shortfalls(store, night) == []
 
 
 def test_deploy_accepts_a_replacement_beside_a_stranded_officer(store: Store, night: str) -> None:
@@ -106,7 +109,7 @@ def test_deploy_accepts_a_replacement_beside_a_stranded_officer(store: Store, ni
     staff.set_qualification(store, "ZC", "close_protection", date(2026, 12, 1))
     roster.deploy(store, night, ["ZD"])
     assert [d.callsign for d in roster.list_deployments(store, night)] == ["ZB", "ZC", "ZD"]
-    assert roster.staffing_shortfalls(store, night) == []
+    assert staffing.staffing_shortfalls(store, night) == []
 
 
 def test_a_deployment_is_released_with_its_reason(store: Store, night: str) -> None:

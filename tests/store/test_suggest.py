@@ -53,7 +53,8 @@ def test_below_required_is_never_nothing_to_do(store: Store, kievit: agenda.Acti
     assert all(o.action != "none" for o in options)
     valid = {"CP-HEAVY"}  # OBJ-HRB provides W4 but guards objects (R3)
     for option in options:
-        if option.feasible or option.action in ("deploy", "move", "combine"):
+        # every option that can be applied (yes or partly), and every deploy, move or team
+        if option.feasible or option.partial or option.action in ("deploy", "move", "combine"):
             assert option.concept in valid, option
     # uncovered-style alternatives: the valid concepts, and a move planned with CP-HEAVY
     assert any(o.action == "assign" and o.concept == "CP-HEAVY" for o in options)
@@ -117,7 +118,9 @@ def test_an_officer_who_only_partly_covers_is_never_feasible(
     assert (lend.feasible, lend.partial, reason("", lend.fact)) == (
         False,
         True,
-        "partly covers (still short: 1 × Close protection, 2 × High-risk protection,"
+        # DH-0035 takes the HRB place RT cannot fill (the scarcest, as ``gaps.bind``: the gap
+        # rows below agree), leaving both close-protection places to RT (plan13)
+        "partly covers (still short: 2 × Close protection, 1 × High-risk protection,"
         " 1 × Protective driving)",
     )
     apply_option(store, kievit.id, lend)  # a real step: deployed, and the gap stays visible
@@ -313,7 +316,8 @@ def test_suggest_never_offers_an_invalid_concept(
     valid = {o.code for o in concept_options(store, get_subject(store, code)) if o.valid}
     options = suggest(store, item.id)
     for option in options:
-        if option.feasible or option.action in ("deploy", "move", "combine"):
+        # every option that can be applied (yes or partly), and every deploy, move or team
+        if option.feasible or option.partial or option.action in ("deploy", "move", "combine"):
             assert option.concept in valid, (option, valid)
     usable = [o for o in options if o.feasible and o.action != "none"]
     if usable:  # applying a feasible option leaves a valid concept and no gap on the activity
@@ -321,3 +325,34 @@ def test_suggest_never_offers_an_invalid_concept(
         applied = apply_option(store, item.id, option, authority="OvJ")
         assert applied.concept in valid and applied.replan_reason in (None, "changed_externally")
         assert covering(store, item.id) == [], option
+
+
+def test_outside_the_package_gets_the_package_concept_never_its_own(store: Store) -> None:
+    """A lowered threat leaves CP-LIGHT outside the person's package (R3): flagged, never
+    "nothing to do", and every option plans with ESCORT — the package's concept for a person —
+    never staffing CP-LIGHT; the officers on duty can staff ESCORT, so keeping it is not
+    offered and assigning ESCORT is."""
+    subjects.add_subject(store, "REIGER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "REIGER", level=3)
+    item = agenda.add_activity(
+        store,
+        person="REIGER",
+        title="Hoorzitting",
+        start=at(store, "2026-12-01 10:00"),
+        end=at(store, "2026-12-01 12:00"),
+        concept="CP-LIGHT",
+    )
+    _officer(store, "RT-0001", "RT", CP, "2026-12-01 08:00", "2026-12-01 16:00")
+    _officer(store, "RT-0002", "RT", CP, "2026-12-01 08:00", "2026-12-01 16:00")
+    subjects.assess_threat(store, "REIGER", level=1)
+    assert agenda.get_activity(store, item.id).replan_reason == "outside_package"
+    options = suggest(store, item.id)
+    assert all(o.action != "none" for o in options)
+    for option in options:
+        if option.feasible or option.partial or option.action in ("deploy", "move", "combine"):
+            assert option.concept == "ESCORT", option
+    (escort,) = [o for o in options if o.action == "assign" and o.concept == "ESCORT"]
+    assert escort.partial and not escort.feasible  # nobody deployed: its places stay open
+    assert reason("", escort.fact) == (
+        "partly covers (still short: 1 × Close protection, 1 × Protective driving)"
+    )

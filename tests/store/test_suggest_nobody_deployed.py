@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.clock import local
 from store.db import Store
 from store.errors import BadInput
@@ -46,7 +46,7 @@ def _open(store: Store, activity: str) -> list[tuple[str, int, str, str]]:
     return [
         (s.qualification, s.missing, local(s.start).strftime("%H:%M"),
          local(s.end).strftime("%H:%M"))
-        for s in roster.staffing_shortfalls(store, activity)
+        for s in staffing.staffing_shortfalls(store, activity)
     ]  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, audit, roster, staff, subjects
+from store import agenda, audit, roster, staff, staffing, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.errors import BadInput
@@ -45,7 +45,7 @@ def _every_yes_fills_its_places(store: Store, activity: str, tmp_path: Path) -> 
         try:
             before = agenda.get_activity(copy, activity)
             apply_option(copy, activity, option, authority="OvJ")
-            assert roster.staffing_shortfalls(copy, activity) == [], option.what
+            assert staffing.staffing_shortfalls(copy, activity) == [], option.what
             rows = find_gaps(copy, *WINDOW)
             assert not [r for r in rows if activity in r.activities], option.what
             assert _others_short(copy, activity) <= others + 1e-9, option.what
@@ -117,7 +117,7 @@ def _staff_all_but_one(store: Store, activity: str, *, first: bool) -> None:
     time until one place is left open (only one officer when ``first``)."""
     use = next(o for o in suggest(store, activity) if o.action == "assign" and o.concept)
     agenda.assign_concept(store, activity, str(use.concept))
-    while sum(s.missing for s in roster.staffing_shortfalls(store, activity)) > 1:
+    while sum(s.missing for s in staffing.staffing_shortfalls(store, activity)) > 1:
         candidates = roster.deployable(store, activity)
         if not candidates:
             return
@@ -177,7 +177,9 @@ def test_an_activity_under_way_is_not_moved(store: Store, night: str, clock: Fix
 
 def test_an_open_slot_past_midnight_gives_its_end_date(store: Store, night: str) -> None:
     roster.release(store, night, "ZB", "needed elsewhere")  # the driver's place: 23:00–01:00
-    shown = [phrase(roster.shortfall_problem(s)) for s in roster.staffing_shortfalls(store, night)]
+    shown = [
+        phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
+    ]
     assert "protective_driving: 1 slot open 2026-12-01 23:00–2026-12-02 01:00" in shown
 
 
@@ -195,4 +197,4 @@ def test_a_place_no_own_officer_can_fill_is_offered_to_a_lender(store: Store, ni
     (lend,) = [o for o in suggest(store, night) if o.callsign == "LX"]
     assert lend.feasible, lend.fact
     apply_option(store, night, lend)
-    assert roster.staffing_shortfalls(store, night) == []
+    assert staffing.staffing_shortfalls(store, night) == []

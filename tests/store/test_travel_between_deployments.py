@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from store.errors import RuleViolation
 from tests.conftest import at, snapshot
@@ -78,14 +78,14 @@ def test_a_pair_made_too_tight_later_is_listed_once(
     roster.deploy(store, two_cities["am"], ["AM-0001"])
     roster.deploy(store, two_cities["rt_late"], ["AM-0001"])
     window = (at(store, "2026-12-01 00:00"), at(store, "2026-12-02 00:00"))
-    assert roster.deployment_violations(store, *window) == []
+    assert staffing.deployment_violations(store, *window) == []
     agenda.edit_activity(
         store,
         two_cities["am"],
         end=at(store, "2026-12-01 08:30"),
         correction="Het overleg duurt langer",
     )
-    found = roster.deployment_violations(store, *window)
+    found = staffing.deployment_violations(store, *window)
     assert [(f["problem"].code, f["problem"].rule) for f in found] == [
         ("travel_from_previous", "travel")
     ]

@@ -1,0 +1,334 @@
+"""What an activity still needs: the places its deployed officers leave open, by qualification
+and time, and the deployments that break a rule now.
+
+One attribution rule: the open places are what ``gaps.bind`` leaves of the activity's demand
+once its deployed officers are bound to it — the binding ``gaps``, ``capacity`` and ``suggest``
+use — so ``activity show``, the "still open" lines after a deployment, the suggestions and
+the gap rows of an activity with no other officer on duty say the same, hour by hour and per
+qualification. A deployed officer fills as many places as the group can at once; where he could
+take another, the open places left are first those the unit's other officers on duty can fill
+(never hours short that the unit could cover), then the fewest whole places over the activity
+(an officer whose close-protection qualification lapses at midnight drives for all of it, and
+one close-protection place stays open for all of it, not a driving half and a
+close-protection half), then those the unit's pool can fill least.
+
+The open demand is stated as whole places: per qualification, a place opens where the open
+count rises and closes, last opened first, where it falls — the fewest and longest places.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from .catalogue import get_concept, get_unit
+from .clock import from_db, to_db
+from .db import Store
+from .gaps import Bond, Duty, Need, bind, load_duties
+from .matching import cover
+from .roster import Problem, deployed_officers, deployment_problem, group_parts
+from .staff import Staff, get_staff
+
+#: A part of an activity as ``roster.group_parts`` cuts it: local day, start, end, and each
+#: deployed officer on duty for all of it with the qualifications valid then.
+Part = tuple[date, datetime, datetime, dict[str, frozenset[str]]]
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Places of an activity's concept that its deployed officers leave open: ``missing``
+    whole places of one qualification, each open from ``start`` to ``end``.
+
+    Attributes:
+        activity_id: the activity.
+        qualification: the qualification whose places are open.
+        missing: how many places are open for all of [start, end).
+        start: when they open (aware UTC; a local midnight inside the activity when a
+            qualification lapses there, R8).
+        end: when they close (aware UTC).
+        lapsed: callsigns of deployed officers whose lapsed qualification (R8) leaves the group
+            a place short then: with it valid they would fill one more.
+        off_duty: callsigns of deployed officers holding the qualification who are not on
+            duty for some of it.
+    """
+
+    activity_id: str
+    qualification: str
+    missing: int
+    start: datetime
+    end: datetime
+    lapsed: tuple[str, ...]
+    off_duty: tuple[str, ...] = ()
+
+
+def open_parts(
+    store: Store,
+    activity_id: str,
+    concept: str,
+    officers: list[Staff],
+    span: tuple[datetime, datetime] | None = None,
+    pool: list[Duty] | None = None,
+) -> list[Need]:
+    """The demand of the activity (carrying ``concept``, at ``span``) that the group
+    ``officers`` deployed on it leaves open, part by part: ``gaps.bind`` of the activity alone,
+    the group's duties taken from their shifts (R8 per local day).
+
+    Args:
+        activity_id: the activity's full id.
+        concept: the concept its places are those of.
+        officers: the deployed group (with any officer a suggestion adds).
+        span: (start, end), aware UTC, as if it ran then; None for its own time.
+        pool: the officers on duty then (``gaps.load_duties``), whose scarcity decides which
+            place a deployed officer takes when he could take several; None to load them.
+
+    Returns:
+        The open parts, each a ``Need`` of the activity with the places left open.
+    """
+    row = store.one(
+        "SELECT a.start_at, a.end_at, s.unit FROM activity a JOIN subject s"
+        " ON s.id = a.subject_id WHERE a.id = ?",
+        (activity_id,),
+    )
+    assert row is not None
+    start, end = span or (from_db(row["start_at"]), from_db(row["end_at"]))
+    staffing = tuple((s.qualification, s.count) for s in get_concept(store, concept).staffing)
+    need = Need(row["unit"], int(start.timestamp()), int(end.timestamp()), staffing, activity_id)
+    if pool is None:
+        pool = load_duties(store, start, end, unit=row["unit"])
+    return _bound(need, group_parts(store, activity_id, officers, span), officers, pool)
+
+
+def _bound(need: Need, parts: list[Part], officers: list[Staff], pool: list[Duty]) -> list[Need]:
+    group = {o.callsign for o in officers}
+    duties = [
+        Duty(callsign, need.unit, int(a.timestamp()), int(b.timestamp()), quals)
+        for _day, a, b, here in parts
+        for callsign, quals in here.items()
+    ]
+    others = [d for d in pool if d.officer not in group and d.unit == need.unit]
+    left, _duties = bind([need], duties + others, [Bond(c, need.source) for c in sorted(group)])
+    return [n for n in left if n.source == need.source and n.kind == "activity"]
+
+
+def most_open(parts: list[Need]) -> dict[str, int]:
+    """Per qualification, the most places open at once in ``parts`` (``open_parts``).
+
+    Args:
+        parts: open parts of one activity.
+    """
+    found: dict[str, int] = {}
+    for part in parts:
+        for q, n in part.needs:
+            found[q] = max(found.get(q, 0), n)
+    return found
+
+
+def whole_places(parts: list[Need]) -> list[tuple[str, int, int, int]]:
+    """The open parts stated as whole places: per qualification a place opens where its open
+    count rises and the last opened closes first where it falls, so the places are the fewest
+    and the longest. ``(qualification, count, start, end)`` (epoch seconds), places with the
+    same qualification and time as one, by start then qualification.
+
+    Args:
+        parts: open parts of one activity (``open_parts``), by start.
+    """
+    counts: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for part in parts:
+        for q, n in part.needs:
+            counts[q].append((part.start, part.end, n))
+    found: dict[tuple[str, int, int], int] = defaultdict(int)
+    for q, pieces in counts.items():
+        opened: list[int] = []  # start of each open place, last opened last
+        moment = None
+        for a, b, n in sorted(pieces):
+            if moment is not None and moment < a:  # nothing open between two parts
+                _close(found, q, opened, 0, moment)
+            _close(found, q, opened, n, a)
+            opened += [a] * (n - len(opened))
+            moment = b
+        if moment is not None:
+            _close(found, q, opened, 0, moment)
+    return sorted(
+        ((q, n, a, b) for (q, a, b), n in found.items()), key=lambda p: (p[2], p[0], p[3])
+    )
+
+
+def _close(
+    found: dict[tuple[str, int, int], int], q: str, opened: list[int], keep: int, at: int
+) -> None:
+    """Close the places opened last until ``keep`` stay open, each ending ``at``."""
+    while len(opened) > keep:
+        found[(q, opened.pop(), at)] += 1
+
+
+def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
+    """The places of the activity's concept that its deployed officers leave open, as whole
+    places (``whole_places`` of ``open_parts``): a qualification counts only on the days it
+    is valid (R8) and a deployed officer only while on duty. Nothing for an activity without a
+    concept or cancelled; with nobody deployed every place is open for all of it (an empty group
+    fills nothing: the unit's pool in ``gaps`` may cover the demand, but no place of the
+    activity is filled until someone is deployed on it).
+
+    Args:
+        store: the open database.
+        activity_id: the activity's full id.
+
+    Returns:
+        The open places, by start then qualification.
+    """
+    return _shortfalls(store, activity_id, None)
+
+
+def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list[Shortfall]:
+    row = store.one(
+        "SELECT a.concept, a.status, s.unit FROM activity a JOIN subject s"
+        " ON s.id = a.subject_id WHERE a.id = ?",
+        (activity_id,),
+    )
+    if row is None or row["concept"] is None or row["status"] == "cancelled":
+        return []
+    officers = deployed_officers(store, activity_id)
+    parts = group_parts(store, activity_id, officers)
+    first, last = parts[0][1], parts[-1][2]
+    if pool is None:
+        pool = load_duties(store, first, last, unit=row["unit"])
+    concept = get_concept(store, row["concept"])
+    staffing = tuple((s.qualification, s.count) for s in concept.staffing)
+    need = Need(row["unit"], int(first.timestamp()), int(last.timestamp()), staffing, activity_id)
+    costly = _lapse_costs(dict(staffing), officers, parts)
+    found = []
+    for q, n, lo, hi in whole_places(_bound(need, parts, officers, pool)):
+        inside = [
+            i
+            for i, p in enumerate(parts)
+            if int(p[1].timestamp()) < hi and int(p[2].timestamp()) > lo
+        ]
+        off = {
+            o.callsign
+            for o in officers
+            if any(h.code == q for h in o.qualifications)
+            and any(o.callsign not in parts[i][3] for i in inside)
+        }
+        found.append(
+            Shortfall(
+                activity_id,
+                q,
+                n,
+                datetime.fromtimestamp(lo, UTC),
+                datetime.fromtimestamp(hi, UTC),
+                _lapsed(q, [costly[i] for i in inside]),
+                tuple(sorted(off)),
+            )
+        )
+    return found
+
+
+def _lapse_costs(
+    staffing: dict[str, int], officers: list[Staff], parts: list[Part]
+) -> list[dict[str, set[str]]]:
+    """Per part, when a lapse (R8) leaves the group a place short there — with every
+    qualification they hold valid they would fill more — each on-duty officer's lapsed
+    qualifications of the concept; else nothing."""
+    held = {o.callsign: frozenset(q.code for q in o.qualifications) for o in officers}
+    found: list[dict[str, set[str]]] = []
+    for _day, _a, _b, here in parts:
+        lapsed = {c: set((held[c] - quals) & staffing.keys()) for c, quals in here.items()}
+        lapsed = {c: qs for c, qs in lapsed.items() if qs}
+        if lapsed:
+            now = sum(cover(staffing.items(), here.values()).values())
+            whole = sum(cover(staffing.items(), [held[c] for c in here]).values())
+            if whole <= now:
+                lapsed = {}
+        found.append(lapsed)
+    return found
+
+
+def _lapsed(q: str, costs: list[dict[str, set[str]]]) -> tuple[str, ...]:
+    """Who, of the officers whose lapse costs the group a place in these parts, held ``q``,
+    by callsign."""
+    return tuple(sorted({c for cost in costs for c, qs in cost.items() if q in qs}))
+
+
+def deployment_violations(
+    store: Store, start: datetime, end: datetime, *, unit: str | None = None
+) -> list[dict[str, Any]]:
+    """Deployments on live activities in [start, end) that break a rule now (e.g. a
+    qualification whose lapse was recorded after the deployment, R8).
+
+    Args:
+        store: the open database.
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC).
+        unit: only activities of this unit's subjects (any case); None for all.
+
+    Returns:
+        ``{activity, callsign, problem}`` dicts (the activity's full id, the officer, the
+        ``Problem``: words in ``words.deployments``), by the activity's start then callsign;
+        cancelled activities left out.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
+    code = get_unit(store, unit).code if unit is not None else None
+    rows = store.query(
+        "SELECT d.activity_id, p.callsign, a.start_at, a.end_at FROM deployment d"
+        " JOIN activity a ON a.id = d.activity_id JOIN staff p ON p.id = d.staff_id"
+        " JOIN subject s ON s.id = a.subject_id"
+        " WHERE a.status != 'cancelled' AND a.start_at < ? AND a.end_at > ?"
+        " AND (? IS NULL OR s.unit = ?) ORDER BY a.start_at, p.callsign",
+        (to_db(end), to_db(start), code, code),
+    )
+    found = []
+    for row in rows:
+        officer = get_staff(store, row["callsign"])
+        why = deployment_problem(store, row["activity_id"], officer, next_too=False)
+        if why is not None:
+            found.append(
+                {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
+            )
+    named = {(f["activity"], f["callsign"]) for f in found}
+    pool = (
+        load_duties(
+            store,
+            min(from_db(r["start_at"]) for r in rows),
+            max(from_db(r["end_at"]) for r in rows),
+            unit=code,
+        )
+        if rows
+        else []
+    )
+    for activity_id in dict.fromkeys(r["activity_id"] for r in rows):
+        for short in _shortfalls(store, activity_id, pool):
+            # A lapse after the deployment left the group short (R8), of officers who still
+            # hold some qualification it needs (the others are listed above on their own).
+            if any((activity_id, c) not in named for c in short.lapsed):
+                found.append(
+                    {
+                        "activity": activity_id,
+                        "callsign": ", ".join(short.lapsed),
+                        "problem": shortfall_problem(short),
+                    }
+                )
+    return found
+
+
+def shortfall_problem(short: Shortfall) -> Problem:
+    """Open places as a problem (``open_slots``; R8 when a lapse opened them).
+
+    Args:
+        short: the open places.
+    """
+    return Problem(
+        "open_slots",
+        "R8" if short.lapsed else "staffing",
+        {
+            "qualification": short.qualification,
+            "missing": short.missing,
+            "start": to_db(short.start),
+            "end": to_db(short.end),
+            "lapsed": list(short.lapsed),
+            "off_duty": list(short.off_duty),
+        },
+    )

@@ -1,0 +1,323 @@
+"""What an activity still needs is what ``gaps`` says of it (plan13, issue 16): one attribution
+rule (``gaps.bind``) for ``activity show``, the "still open" lines, the suggestions and the
+gap rows, stated as the fewest whole places.
+
+The property test builds single-activity scenarios on real databases — officers whose
+qualifications lapse at midnight (before or after their deployment), shifts that end inside
+the activity once it is moved, nights across both clock changes and New Year — where the
+deployed officers are the only ones on duty, and checks that the open places equal the gap
+rows of the activity, moment by moment and per qualification."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise, product
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store import agenda, roster, staff, staffing, subjects
+from store.clock import FixedClock
+from store.db import Store
+from store.errors import RuleViolation
+from store.gaps import _fewest_places, bind, find_gaps, load_bonds, load_duties, load_needs
+from store.suggest import suggest
+from tests.conftest import NOW, at, copy_database
+from words.deployments import phrase
+
+CP, PD, HRB = "close_protection", "protective_driving", "hrb"
+#: (concept, threat level of the person) — each valid for the person
+CONCEPTS = {"ESCORT": 2, "CP-LIGHT": 2, "CP-HEAVY": 4}
+STAFFING = {"ESCORT": (CP, PD), "CP-LIGHT": (CP, PD), "CP-HEAVY": (CP, HRB, PD)}
+#: nights across a local midnight: an ordinary one, the spring and autumn clock changes, New Year
+NIGHTS = (
+    ("2026-12-01 22:00", "2026-12-02 02:00", date(2026, 12, 1)),
+    ("2027-03-27 23:00", "2027-03-28 04:00", date(2027, 3, 27)),
+    ("2027-10-30 23:00", "2027-10-31 04:00", date(2027, 10, 30)),
+    ("2026-12-31 22:00", "2027-01-01 02:00", date(2026, 12, 31)),
+)
+
+
+LAPSES = date(2027, 2, 12)  # valid through 12 February: lapses at midnight
+
+
+def _merel_night(store: Store, held: dict[str, list[tuple[str, date | None]]], first: str) -> str:
+    """MEREL (W1) with ESCORT 23:00–01:00 on 12 February; the officers ``held`` on duty
+    22:00–02:00 with those qualifications; ``first`` deployed."""
+    subjects.add_subject(store, "MEREL", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "MEREL", level=1)
+    for callsign, quals in held.items():
+        staff.add_staff(store, callsign, unit="RT", qualifications=quals)
+        roster.add_shift(
+            store, callsign, start=at(store, "2027-02-12 22:00"), end=at(store, "2027-02-13 02:00")
+        )
+    item = agenda.add_activity(
+        store,
+        person="MEREL",
+        title="n",
+        start=at(store, "2027-02-12 23:00"),
+        end=at(store, "2027-02-13 01:00"),
+        concept="ESCORT",
+    )
+    roster.deploy(store, item.id, [first])
+    return item.id
+
+
+def _lapse_night(store: Store) -> str:
+    """The review's case (issue 16): RT-0128 holds close protection valid through the 12th and
+    driving, RT-0068 only close protection; RT-0128 is deployed."""
+    held = {"RT-0128": [(CP, LAPSES), (PD, None)], "RT-0068": [(CP, None)]}
+    return _merel_night(store, held, "RT-0128")
+
+
+def test_a_lapse_at_midnight_leaves_one_whole_place_open(store: Store) -> None:
+    """The named case: RT-0128 drives for all of it, so one close-protection place is open
+    23:00–01:00 — not a driving place until midnight and a close-protection one after. The
+    lapse costs no place (with it valid, one officer still fills one of two), so no R8 and no
+    violation; the gap rows say the same, suggest offers RT-0068 for it, and no suggestion
+    says driving is short."""
+    night = _lapse_night(store)
+    shown = [
+        phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
+    ]
+    assert shown == ["close_protection: 1 slot open 2027-02-12 23:00–2027-02-13 01:00"]
+    window = (at(store, "2027-02-12 22:00"), at(store, "2027-02-13 02:00"))
+    assert staffing.deployment_violations(store, *window) == []
+    options = suggest(store, night)
+    assert [(o.callsign, o.feasible) for o in options if o.action == "deploy"] == [
+        ("RT-0068", True)
+    ]
+    assert not any(PD in str(o.fact) for o in options)
+    staff.set_qualification(store, "RT-0068", CP, date(2027, 2, 12))
+    # now the unit has nobody for close protection after midnight: that is the gap, and the
+    # places the activity states agree with it hour by hour
+    rows = [g for g in find_gaps(store, *window, unit="RT") if night in g.activities]
+    assert [(g.qualification, g.shortfall, g.start, g.end) for g in rows] == [
+        (CP, 1, at(store, "2027-02-13 00:00"), at(store, "2027-02-13 01:00"))
+    ]
+
+
+def test_a_deployed_driver_lapsing_is_named_only_where_it_costs_a_place(store: Store) -> None:
+    """Deploy RT-0068 too: both places filled until midnight; after it RT-0128 drives and
+    RT-0068 protects — nothing open. Then RT-0068's close protection lapses at midnight
+    (recorded after the deployment): the group is a place short from midnight because of it:
+    one close-protection place 00:00–01:00, R8, listed as violations."""
+    night = _lapse_night(store)
+    roster.deploy(store, night, ["RT-0068"])
+    assert staffing.staffing_shortfalls(store, night) == []
+    staff.set_qualification(store, "RT-0068", CP, date(2027, 2, 12))
+    shown = [
+        phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
+    ]
+    assert shown == [
+        "close_protection: 1 slot open 2027-02-13 00:00–01:00 (RT-0068, RT-0128 lapsed; rule R8)"
+    ]
+    window = (at(store, "2027-02-12 22:00"), at(store, "2027-02-13 02:00"))
+    found = staffing.deployment_violations(store, *window)
+    assert [(r["callsign"], r["problem"].code, r["problem"].rule) for r in found] == [
+        ("RT-0068", "unqualified", "R8"),  # holds nothing valid after midnight
+        ("RT-0068, RT-0128", "open_slots", "R8"),
+    ]
+
+
+def test_whole_places_never_cost_the_unit_an_hour_it_could_cover(store: Store) -> None:
+    """The other side of whole places: XX (close protection lapsing at midnight, driving) is
+    deployed and YY, who only drives, is on duty undeployed; nobody else protects. XX driving
+    all night would leave close protection open 23:00–01:00, which nobody can fill: two hours
+    short. XX protecting until midnight leaves the driving to YY then — the unit is short only
+    00:00–01:00. Fewest whole places come second to what the unit can cover (``_fills``):
+    the activity states the driving place YY can take, and ``gaps`` one hour."""
+    night = _merel_night(store, {"XX": [(CP, LAPSES), (PD, None)], "YY": [(PD, None)]}, "XX")
+    window = (at(store, "2027-02-12 22:00"), at(store, "2027-02-13 02:00"))
+
+    def gaps() -> list[tuple[str, int, datetime, datetime]]:
+        return [
+            (g.qualification, g.shortfall, g.start, g.end)
+            for g in find_gaps(store, *window, unit="RT")
+            if night in g.activities
+        ]
+
+    assert gaps() == [(CP, 1, at(store, "2027-02-13 00:00"), at(store, "2027-02-13 01:00"))]
+    shown = [
+        phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
+    ]
+    assert shown == [
+        "protective_driving: 1 slot open 2027-02-12 23:00–00:00",
+        "close_protection: 1 slot open 2027-02-13 00:00–01:00",  # XX alone: the lapse costs none
+    ]
+    (offer,) = [o for o in suggest(store, night) if o.callsign == "YY"]
+    assert (offer.feasible, offer.partial) == (False, True)  # the close protection stays open
+    roster.deploy(store, night, ["YY"])
+    assert gaps() == [(CP, 1, at(store, "2027-02-13 00:00"), at(store, "2027-02-13 01:00"))]
+    shown = [
+        phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
+    ]
+    assert shown == ["close_protection: 1 slot open 2027-02-13 00:00–01:00 (XX lapsed; rule R8)"]
+
+
+def _scenario(
+    store: Store, rng: random.Random, pool: bool
+) -> tuple[str, tuple[datetime, datetime]]:
+    """One activity of BEVER with officers deployed on it — the only ones on duty that count,
+    unless ``pool``: then others of the unit are on duty too, undeployed."""
+    concept = rng.choice(sorted(CONCEPTS))
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=CONCEPTS[concept])
+    start_text, end_text, eve = rng.choice(NIGHTS)
+    start, end = at(store, start_text), at(store, end_text)
+    item = agenda.add_activity(
+        store, person="BEVER", title="Nacht", start=start, end=end, concept=concept
+    )
+    officers = []
+    for k in range(rng.randint(1, 4)):
+        callsign = f"P{k}"
+        quals = rng.sample(STAFFING[concept], rng.randint(1, len(STAFFING[concept])))
+        held = [(q, eve if rng.random() < 0.3 else None) for q in quals]
+        staff.add_staff(store, callsign, unit="RT", qualifications=held)
+        early = timedelta(minutes=30 * rng.randint(0, 4))
+        late = timedelta(minutes=30 * rng.randint(0, 2))
+        roster.add_shift(store, callsign, start=start - early, end=end + late)
+        officers.append((callsign, quals))
+    deployed = []
+    for callsign, quals in officers:
+        try:
+            roster.deploy(store, item.id, [callsign])
+            deployed.append((callsign, quals))
+        except RuleViolation:  # fills no open place: out of the pool, only the deployed count
+            for q in quals:
+                staff.set_qualification(store, callsign, q, date(2020, 1, 1))
+    for callsign, quals in deployed:  # a lapse recorded after the deployment
+        if rng.random() < 0.25:
+            staff.set_qualification(store, callsign, rng.choice(quals), eve)
+    if rng.random() < 0.4:  # moved: some deployed officers off duty for part of it
+        shift = timedelta(minutes=rng.choice((-60, -30, 30, 60)))
+        agenda.restrict_activity(
+            store,
+            item.id,
+            kind="moved",
+            reason="capacity",
+            authority="OvJ",
+            new_start=start + shift,
+            new_end=end + shift,
+        )
+    for k in range(rng.randint(1, 3) if pool else 0):  # on duty, not deployed
+        callsign = f"Q{k}"
+        quals = rng.sample(STAFFING[concept], rng.randint(1, len(STAFFING[concept])))
+        held = [(q, eve if rng.random() < 0.3 else None) for q in quals]
+        staff.add_staff(store, callsign, unit="RT", qualifications=held)
+        early = timedelta(minutes=30 * rng.randint(-2, 4))
+        roster.add_shift(store, callsign, start=start - early, end=end + timedelta(hours=1))
+    return item.id, (start - timedelta(hours=3), end + timedelta(hours=3))
+
+
+def _step(rows: list[tuple[str, int, datetime, datetime]]) -> dict[tuple[str, datetime], int]:
+    """Per qualification and elementary moment, the count the rows add up to there."""
+    cuts = sorted({t for _q, _n, a, b in rows for t in (a, b)})
+    found: dict[tuple[str, datetime], int] = {}
+    for lo, _hi in pairwise(cuts):
+        for q, n, a, b in rows:
+            if a <= lo < b:
+                found[(q, lo)] = found.get((q, lo), 0) + n
+    return found
+
+
+def _same(a: dict[tuple[str, datetime], int], b: dict[tuple[str, datetime], int]) -> bool:
+    """Equal as step functions (cut at different moments, zeros left out)."""
+    moments = sorted({t for _q, t in a} | {t for _q, t in b})
+
+    def at_(f: dict[tuple[str, datetime], int], q: str, t: datetime) -> int:
+        starts = [m for (p, m) in f if p == q and m <= t]
+        return f[(q, max(starts))] if starts else 0
+
+    quals = {q for q, _t in a} | {q for q, _t in b}
+    return all(at_(a, q, t) == at_(b, q, t) for q in quals for t in moments)
+
+
+def test_open_places_equal_the_activitys_gap_rows(store_template: Path, tmp_path: Path) -> None:
+    """Generated scenarios: ``staffing_shortfalls`` (``activity show``, "still open") and the
+    places suggest counts (``open_parts``) are what ``gaps.bind`` leaves of the activity, as
+    ``find_gaps`` loads it (with the unit's other officers on duty deciding which places a
+    deployed officer takes); with only its deployed officers on duty they equal, moment by
+    moment and per qualification, the gap rows of the activity."""
+    checked = 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        path = copy_database(store_template, tmp_path / f"s{seed}.db")
+        store = Store(path, clock=FixedClock(NOW))
+        try:
+            pool = seed % 3 == 2
+            activity_id, window = _scenario(store, rng, pool)
+            shown = staffing.staffing_shortfalls(store, activity_id)
+            opened = [(s.qualification, s.missing, s.start, s.end) for s in shown]
+            left, _rest = bind(
+                load_needs(store, *window, unit="RT"),
+                load_duties(store, *window, unit="RT"),
+                load_bonds(store, *window),
+            )
+            bound = [
+                (q, n, datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC))
+                for q, n, a, b in staffing.whole_places(
+                    [x for x in left if x.source == activity_id]
+                )
+            ]
+            assert opened == bound, (seed, opened, bound)
+            gaps = [
+                (g.qualification, g.shortfall, g.start, g.end)
+                for g in find_gaps(store, *window, unit="RT")
+                if activity_id in g.activities
+            ]
+            item = agenda.get_activity(store, activity_id)
+            assert item.concept is not None
+            group = roster.deployed_officers(store, activity_id)
+            most = staffing.most_open(staffing.open_parts(store, activity_id, item.concept, group))
+            assert most == staffing.most_open([x for x in left if x.source == activity_id])
+            if not pool:
+                assert _same(_step(opened), _step(gaps)), (seed, opened, gaps)
+                peak = {q: max(n for (p, _t), n in _step(gaps).items() if p == q) for q, *_ in gaps}
+                assert most == peak, (seed, most, peak)
+            checked += bool(opened)
+        finally:
+            store.close()
+    assert checked >= 20  # most scenarios leave something open
+
+
+def _places(wanted: dict[str, int], fills: list[dict[str, int]]) -> int:
+    """Whole places the open counts need: a place opens where a count rises."""
+    before = dict.fromkeys(wanted, 0)
+    total = 0
+    for f in fills:
+        after = {q: n - f.get(q, 0) for q, n in wanted.items()}
+        total += sum(max(0, after[q] - before[q]) for q in wanted)
+        before = after
+    return total
+
+
+FILL = st.fixed_dictionaries({CP: st.integers(0, 2), PD: st.integers(0, 1)})
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(FILL, st.integers(0, 2)), min_size=1, max_size=3),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_the_choice_over_parts_leaves_the_least_bare_then_the_fewest_places(
+    parts: list[list[tuple[dict[str, int], int]]],
+) -> None:
+    """``_fewest_places`` against every choice: the least left that the pool cannot fill,
+    then the fewest whole places, then the earliest parts' best options."""
+    wanted = {CP: 2, PD: 1}
+    options = [[f for f, _bare in part] for part in parts]
+    bare = [[b for _f, b in part] for part in parts]
+    chosen = _fewest_places(wanted, options, bare)
+
+    def key(ranks: tuple[int, ...]) -> tuple[int, int, tuple[int, ...]]:
+        fills = [options[p][r] for p, r in enumerate(ranks)]
+        return (sum(bare[p][r] for p, r in enumerate(ranks)), _places(wanted, fills), ranks)
+
+    best = min(product(*(range(len(part)) for part in options)), key=key)
+    assert chosen == [options[p][r] for p, r in enumerate(best)]
