@@ -114,7 +114,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "window_days_out_of_range": _template(_("--days must be between 1 and {most}.")),
     "too_many_occurrences": _template(
         _(
-            "{head}, more than the limit of {limit} (--max-occurrences); nothing was imported. "
+            "{head}, more than the limit of {limit:,} (--max-occurrences); nothing was imported. "
             "Import a shorter window (--days or --to) or raise the limit."
         )
     ),
@@ -237,7 +237,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "more_occurrences_than_limit": _template(
-        _("{head}, more than the limit of {limit} (--max-occurrences){most}; nothing was imported.")
+        _("{head}, more than the limit of {limit:,} (--max-occurrences){most}; nothing was imported.")
     ),
 }
 

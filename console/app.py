@@ -457,4 +457,7 @@ def run_console(env: Any) -> None:
     from .paste import install
 
     install()  # a bracketed paste arrives as the text pasted
-    SchildwachtApp(store).run()
+    app = SchildwachtApp(store)
+    app.run()
+    if app.return_code:  # a crash (Textual printed its traceback) never exits 0
+        raise SystemExit(app.return_code)

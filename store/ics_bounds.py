@@ -766,7 +766,7 @@ def too_many(
         "window or raise the limit.",
         code="too_many_occurrences",
         head=head,
-        limit=f"{limit:,}",
+        limit=limit,
     )
 
 

@@ -1450,6 +1450,15 @@ SENTENCES.update(
 
 
 def sentence(error: StoreError) -> str:
-    """The error in words, in the reader's language where a catalogue has it."""
+    """The error in words, in the reader's language where a catalogue has it.
+
+    A refusal is always said: should a catalogue's words not fit the facts the store gave (a
+    translation that names a fact the error lacks, or formats it as another type), the store's
+    own sentence is said instead of failing the face that shows it."""
     words = SENTENCES.get(error.code or "")
-    return str(error) if words is None else words(error.params)
+    if words is None:
+        return str(error)
+    try:
+        return words(error.params)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return str(error)

@@ -357,3 +357,29 @@ def test_the_estimate_is_never_below_the_real_count(rule: str, days_before: int)
         assume(False)  # a rule that never matches: the import refuses it, naming the rule
         return
     assert count >= real, (rule, count, real)
+
+
+def test_too_many_occurrences_is_said_alike_by_every_face(bever: Store, tmp_path: Path) -> None:
+    """rev14 (session 8): a MINUTELY series over the limit crashed the console, whose words
+    formatted the limit as a number while the store gave it as text; the limit is a number
+    (a fact) and every face says the same refusal."""
+    from commands.refusals import refusal
+    from words.errors import sentence
+
+    minutely = event("min@x", "RRULE:FREQ=MINUTELY\r\n", "20270301T100000Z")
+    before = snapshot(bever.path)
+    with pytest.raises(BadInput) as caught:
+        import_ics(bever, calendar(tmp_path, minutely), person="BEVER", **MARCH)  # type: ignore[arg-type]
+    assert snapshot(bever.path) == before
+    assert caught.value.params["limit"] == 2000
+    assert "more than the limit of 2,000;" in sentence(caught.value)
+    assert "more than the limit of 2,000 (--max-occurrences)" in refusal(caught.value)
+
+
+def test_a_refusal_is_said_even_when_its_words_do_not_fit_its_facts() -> None:
+    """Words that do not fit the facts (a translation's slip) fall back to the store's own
+    sentence: a face never fails on saying a refusal."""
+    from words.errors import sentence
+
+    misfit = BadInput("The store's own sentence.", code="too_many_occurrences", head="x", limit="2")
+    assert sentence(misfit) == "The store's own sentence."
