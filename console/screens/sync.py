@@ -352,6 +352,8 @@ class SyncScreen(BaseScreen[SyncData]):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Loading…"), id="sync-summary", classes="summary")
+        # Devices beside the last receipt, the conflicts under both at the whole width: at
+        # 120x40 half the width had no room for "By" beside the two values (issue 17)
         with Container(id="sync-body"):
             with Vertical(id="sync-left"):
                 with Drawer(id="peers-panel"):
@@ -374,27 +376,28 @@ class SyncScreen(BaseScreen[SyncData]):
                         zebra=False,
                         empty=_("0 other devices."),
                     )
+            with Vertical(id="sync-right"):
                 yield Static(_("Last receipt"), id="receipt-title", classes="section-title")
                 with VerticalScroll(id="receipt-box"):  # focus it to scroll; r opens it whole
                     yield Static(_("Nothing exchanged in this session yet."), id="sync-receipt")
                 yield ProgressBar(id="sync-progress", show_eta=False)
-            with Vertical(id="sync-right"):
-                yield Static(
-                    _("Open conflicts — 1/2 keep a value, v enter another"), classes="section-title"
-                )
-                yield RecordTable(
-                    [
-                        Column(_("Record"), 14),
-                        Column(_("Field"), 10),
-                        Column(_("1 (shown)"), 12, grow=True),
-                        Column(_("2"), 12, grow=True),
-                        Column(_("By"), 12, drop=1),
-                    ],
-                    id="sync-conflicts",
-                    empty=_("0 open conflicts."),
-                )
-        # the whole width under both halves: at 120x40 a half had no room for "#" and "By"
-        # beside the reason, which is what the table is for (issue 17)
+        yield Static(
+            _("Open conflicts — 1/2 keep a value, v enter another"),
+            id="conflicts-title",
+            classes="section-title",
+        )
+        yield RecordTable(
+            [
+                Column(_("Record"), 14, grow=True),
+                Column(_("Field"), 10),
+                Column(_("1 (shown)"), 12, grow=True),
+                Column(_("2"), 12, grow=True),
+                Column(_("By"), 15, drop=1),  # "OPS-01 / OPS-02" whole
+            ],
+            id="sync-conflicts",
+            empty=_("0 open conflicts."),
+        )
+        # the whole width too: "#" and "By" beside the reason, which is what it is for
         with Drawer(id="quarantine-panel"):
             yield DrawerTitle(_("Quarantined — others' changes the team's rules refused"))
             yield RecordTable(

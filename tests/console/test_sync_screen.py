@@ -45,7 +45,7 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
     (a, _b), activity = conflicted_team(tmp_path, clock)
     app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
     app.state["sync_folder"] = str(tmp_path / "share")
-    async with app.run_test(size=(130, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert "open sync conflicts" not in str(app.screen.query_one("#today-summary").render())
         await pilot.press("y")
@@ -62,7 +62,16 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
         ), receipt
         table = app.screen.query_one("#sync-conflicts", RecordTable)
         assert table.row_count == 1
-        assert row_text(table, 0)[1:4] == ["location", "Gerechtshof", "Paleis van Justitie"]
+        assert row_text(table, 0)[1:] == [
+            "location",
+            "Gerechtshof",
+            "Paleis van Justitie",
+            "OPS-B / OPS-A",
+        ]
+        # at 120x40 every column is shown, "By" whole (it was dropped in half the width)
+        widths = table._column_widths()
+        assert all(widths), [c.label for c, w in zip(table.columns, widths, strict=True) if not w]
+        assert widths[-1] >= len("OPS-B / OPS-A")
         await pilot.press("t")
         await settle(pilot)
         assert "1 open sync conflicts" in str(app.screen.query_one("#today-summary").render())
