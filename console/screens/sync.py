@@ -355,27 +355,26 @@ class SyncScreen(BaseScreen[SyncData]):
         # Devices beside the last receipt, the conflicts under both at the whole width: at
         # 120x40 half the width had no room for "By" beside the two values (issue 17)
         with Container(id="sync-body"):
-            with Vertical(id="sync-left"):
-                with Drawer(id="peers-panel"):
-                    yield DrawerTitle(_("Devices in the team"))
-                    yield RecordTable(
-                        [
-                            # At 120x40 the five that tell devices apart stay (issue 17)
-                            Column(_("Device"), 11, grow=True),  # laptop-0412 whole
-                            Column(_("Callsign"), 8),
-                            Column(_("Id end"), 8),
-                            Column(_("Status"), 7),
-                            Column(_("Last seen"), 16),
-                            Column(_("Role"), 12, drop=5),
-                            Column(_("Enrolled"), 10, drop=4),
-                            Column(_("Last sent"), 16, drop=8),
-                            Column(_("Not acked"), 9, align="right", drop=9),
-                            Column(_("Warning"), 20, grow=True, drop=7),
-                        ],
-                        id="sync-peers",
-                        zebra=False,
-                        empty=_("0 other devices."),
-                    )
+            with Vertical(id="sync-left"), Drawer(id="peers-panel"):
+                yield DrawerTitle(_("Devices in the team"))
+                yield RecordTable(
+                    [
+                        # At 120x40 the five that tell devices apart stay (issue 17)
+                        Column(_("Device"), 11, grow=True),  # laptop-0412 whole
+                        Column(_("Callsign"), 8),
+                        Column(_("Id end"), 8),
+                        Column(_("Status"), 7),
+                        Column(_("Last seen"), 16),
+                        Column(_("Role"), 12, drop=5),
+                        Column(_("Enrolled"), 10, drop=4),
+                        Column(_("Last sent"), 16, drop=8),
+                        Column(_("Not acked"), 9, align="right", drop=9),
+                        Column(_("Warning"), 20, grow=True, drop=7),
+                    ],
+                    id="sync-peers",
+                    zebra=False,
+                    empty=_("0 other devices."),
+                )
             with Vertical(id="sync-right"):
                 yield Static(_("Last receipt"), id="receipt-title", classes="section-title")
                 with VerticalScroll(id="receipt-box"):  # focus it to scroll; r opens it whole

@@ -165,3 +165,8 @@ def test_the_day_board_spans_the_hours_that_hold_activities_and_lanes_overlaps(
     assert len(lanes) == 2  # the overlap is drawn in a lane of its own
     assert lanes[0].startswith("OTTER") and not lanes[1].startswith("OTTER")
     assert lanes[0].count("?") >= 1 and "?" in lanes[1]  # neither overwrites the other
+    # a wide terminal's room goes to the hours (eight cells each: a concept name whole); at
+    # 80 columns four; a quarter hour is whole cells either way
+    for width, per_hour in ((200, 8), (80, 4)):
+        axis = render_board(board, width).plain.splitlines()[0]
+        assert axis.index("05") - axis.index("04") == per_hour, width
