@@ -39,6 +39,7 @@ from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.receipt import FAILED
 from store.validate import visible
+from words.counts import counted
 from words.receipts import joined, said
 
 from .. import labels
@@ -435,16 +436,17 @@ class SyncScreen(BaseScreen[SyncData]):
             head = template(
                 _(
                     "Team [b]$name[/] · roster v$version · admin key $key · folder $folder · "
-                    "last sent $sent · [b]$open[/] open conflicts · $quarantined "
-                    "quarantined changes · $waiting waiting"
+                    "last sent $sent · [b]$open[/] · $quarantined · $waiting waiting"
                 ),
                 name=data.team.data["name"],
                 version=data.team.version,
                 key=rosters.admin_fingerprint(data.team),
                 folder=self.folder,
                 sent=at(data.last_sent) if data.last_sent else _("never"),
-                open=len(data.conflicts),
-                quarantined=data.quarantined,
+                open=counted(len(data.conflicts), "{n} open conflict", "{n} open conflicts"),
+                quarantined=counted(
+                    data.quarantined, "{n} quarantined change", "{n} quarantined changes"
+                ),
                 waiting=data.waiting,
             )
             if data.findings:  # trust findings below it, audit trail alarms first: the gravest

@@ -25,7 +25,7 @@ from store.clock import day_bounds, local
 from store.validate import visible
 
 from .. import labels
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..literal import literal
 from ..times import at
 from .table import Column, Row
@@ -213,7 +213,12 @@ def render_lanes(board: Board, width: int, selected: str | None = None) -> Text:
             text.append(run + "\n", style=run_style)
     if board.more:
         text.append(
-            _("… {n} more subjects on this day: see the list below.").format(n=board.more) + "\n",
+            ngettext(
+                "… {n} more subject on this day: see the list below.",
+                "… {n} more subjects on this day: see the list below.",
+                board.more,
+            ).format(n=board.more)
+            + "\n",
             style="italic",
         )
     return text

@@ -113,7 +113,7 @@ async def test_the_sync_screen_shows_hostile_text_literally(template: Path, tmp_
             cells = [str(cell) for cell in table.get_row_at(0)]
             assert cells[2] == "activity.concept" and "'[/]'" in cells[4]
             summary = str(app.screen.query_one("#sync-summary", Static).render())
-            assert "1 quarantined changes" in summary
+            assert "1 quarantined change ·" in summary  # one, in the singular
 
 
 async def test_the_handover_names_a_quarantined_write_and_goes_to_it(

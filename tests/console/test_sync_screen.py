@@ -60,6 +60,8 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
             f" from laptop-b (OPS-B, …{_b.id[-7:]}): records per table: activity 1, "
             "activity correction 1; 1 new conflict"
         ), receipt
+        summary = str(app.screen.query_one("#sync-summary", Static).render())
+        assert "1 open conflict · 0 quarantined changes ·" in summary  # counted words
         table = app.screen.query_one("#sync-conflicts", RecordTable)
         assert table.row_count == 1
         assert row_text(table, 0)[1:] == [
@@ -74,7 +76,7 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
         assert widths[-1] >= len("OPS-B / OPS-A")
         await pilot.press("t")
         await settle(pilot)
-        assert "1 open sync conflicts" in str(app.screen.query_one("#today-summary").render())
+        assert "1 open sync conflict (y)" in str(app.screen.query_one("#today-summary").render())
         await pilot.press("y")
         await settle(pilot)
         await pilot.press("2", "y")  # keep a's own value (asked first)
