@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from console.app import SchildwachtApp
@@ -39,15 +40,16 @@ def conflicted_team(root: Path, clock: FixedClock) -> tuple[list, str]:  # type:
     return laptops, activity
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
-    tmp_path: Path, clock: FixedClock
+    tmp_path: Path, clock: FixedClock, size: tuple[int, int]
 ) -> None:
     (a, _b), activity = conflicted_team(tmp_path, clock)
     app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
     app.state["sync_folder"] = str(tmp_path / "share")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        assert "open sync conflicts" not in str(app.screen.query_one("#today-summary").render())
+        assert "open sync conflict" not in str(app.screen.query_one("#today-summary").render())
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen)
@@ -70,7 +72,7 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
             "Paleis van Justitie",
             "OPS-B / OPS-A",
         ]
-        # at 120x40 every column is shown, "By" whole (it was dropped in half the width)
+        # every column is shown, "By" whole (at 120x40 it was dropped in half the width)
         widths = table._column_widths()
         assert all(widths), [c.label for c, w in zip(table.columns, widths, strict=True) if not w]
         assert widths[-1] >= len("OPS-B / OPS-A")
@@ -93,7 +95,7 @@ async def test_the_handover_goes_to_the_conflict_itself(tmp_path: Path, clock: F
     exchange.import_path(a.store, tmp_path / "share")
     [conflict] = status.list_conflicts(a.store)
     app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
-    async with app.run_test(size=(130, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("h")
         await settle(pilot)
