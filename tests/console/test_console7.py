@@ -139,6 +139,8 @@ async def test_120x40_no_table_is_cut_at_its_right_edge(app: SchildwachtApp) -> 
                 if table.id == "open-items":
                     item_width = table._column_widths()[1]
                     assert max(len(w) for w in ITEMS.values()) <= item_width, item_width
+                if table.id in ("sync-conflicts", "sync-quarantine"):  # every column (issue 17)
+                    assert all(kept), (table.id, kept)
                 if table.id == "today-activities" and table.row_count:  # Location whole
                     where = [c.label for c in table.columns].index("Location")
                     longest = max(len(row_text(table, i)[where]) for i in range(table.row_count))
