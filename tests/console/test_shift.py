@@ -171,6 +171,23 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await settle(pilot)
         assert sum(1 for e in logbook.list_entries(store) if e.clear_reason) == 1
 
+        # An edit of its title; a signal raised about it, its observed time typed ------------
+        await press(pilot, "e")
+        assert app.focused is form(app).query_one("#title")  # the record's values, to change
+        await keys(pilot, "end", "ctrl+u", ["Persconferentie OM"], "enter")
+        await settle(pilot)
+        assert agenda.get_activity(store, added.id).title == "Persconferentie OM"
+        assert "Saved 'Persconferentie OM'." in toasts(app)
+        await press(pilot, "exclamation_mark")
+        await keys(pilot, ["Drone boven het perscentrum"], *(["tab"] * 5), ["09:40"], "enter")
+        await settle(pilot)
+        (raised,) = [
+            s for s in signals.list_signals(store, mine=True) if s.text.startswith("Drone")
+        ]
+        assert (raised.person, raised.activity_id) == (added.person, added.id)
+        assert local_iso(raised.observed_at).startswith("2026-11-28T09:40")
+        assert any(t.startswith("Signal raised") for t in toasts(app))
+
         # A restriction, and a calendar file --------------------------------------------
         await press(pilot, "r")
         await choose(pilot, 1)  # no kind until chosen: cancelled
