@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from console.app import SchildwachtApp
@@ -29,7 +30,7 @@ from store.staff import add_staff, list_staff, set_secret
 from store.subjects import get_subject
 from store.sync import roster as rosters
 from tests.conftest import TEST_SECRET
-from tests.console.conftest import error_of, rows, settle, toasts, type_text
+from tests.console.conftest import dialog_problems, error_of, rows, settle, toasts, type_text
 from words.facts import reason
 from words.suggestions import describe
 
@@ -37,8 +38,11 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ics"
 
 
 async def press(pilot: Any, *keys: str) -> None:
+    """Keys, then the screen settled; a form or question they opened fits the terminal."""
     await pilot.press(*keys)
     await settle(pilot)
+    if isinstance(pilot.app.screen, ModalScreen):
+        assert dialog_problems(pilot.app.screen) == [], pilot.app.screen
 
 
 async def act(pilot: Any, key: str) -> None:
