@@ -314,7 +314,11 @@ class RosterScreen(BaseScreen[RosterData]):
                 ]
             )
         else:
-            table.empty = _("Standing post(s): {n}; nothing to re-plan.").format(n=len(gap.posts))
+            table.empty = counted(
+                len(gap.posts),
+                "{n} standing post; nothing to re-plan.",
+                "{n} standing posts; nothing to re-plan.",
+            )
             table.set_rows([])
         self.load_suggestions()
 
