@@ -191,6 +191,12 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         assert (raised.person, raised.activity_id) == (added.person, added.id)
         assert local_iso(raised.observed_at).startswith("2026-11-28T09:40")
         assert any(t.startswith("Signal raised") for t in toasts(app))
+        await press(pilot, "s")  # its detail names the activity it is about
+        listed = app.screen.query_one("#signal-list", RecordTable)
+        await press(pilot, "home", *(["down"] * listed.keys.index(raised.id)))
+        detail = str(app.screen.query_one("#signal-text", Static).render())
+        assert "Activity Persconferentie OM (2026-11-28 16:00–17:00, Perscentrum" in detail
+        await press(pilot, "a")
 
         # A restriction, and a calendar file --------------------------------------------
         await press(pilot, "r")
