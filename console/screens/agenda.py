@@ -26,6 +26,7 @@ from store.errors import BadInput
 from store.logbook import LogEntry
 from store.subjects import list_subjects, subject_by_id
 from store.validate import whole_text
+from words.counts import counted
 
 from .. import labels
 from ..actions import Action
@@ -289,15 +290,15 @@ class AgendaScreen(BaseScreen[AgendaData]):
         self.query_one("#agenda-summary", Static).update(
             template(
                 _(
-                    "[b]$weekday $day[/] · $count activities · [b]$replan[/] to re-plan · $none "
-                    "no concept · $flags log flags"
+                    "[b]$weekday $day[/] · $count · [b]$replan[/] to re-plan · $none no concept "
+                    "· $flags"
                 ),
                 weekday=data.day.strftime("%a"),
                 day=data.day.isoformat(),
-                count=len(data.activities),
+                count=counted(len(data.activities), "{n} activity", "{n} activities"),
                 replan=replan,
                 none=none,
-                flags=flags,
+                flags=counted(flags, "{n} log flag", "{n} log flags"),
             )
         )
         self.query_one(DayBoard).show(data.board)

@@ -511,6 +511,11 @@ class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
     BINDINGS = [
         Binding("escape", "cancel", _("Cancel")),
         Binding("ctrl+s", "save", _("Save"), key_display="^s"),
+        # Tab moves to the next field before the keys after it are handed on: typed fast (or
+        # arriving in one read over SSH) "09:30<Tab>11:00" filled one field with "09:3011:00",
+        # as Textual hands each key to the field focused when it arrives (issue 17)
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     def action_save(self) -> None:

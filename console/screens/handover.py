@@ -169,9 +169,13 @@ def render_document(draft: dict[str, Any], max_subjects: int = 25) -> Text:
             text.append("\n")
         if subjects > max_subjects:
             text.append(
-                _("• … and {n} more subjects (the full list: the signed record)\n").format(
-                    n=subjects - max_subjects
-                ),
+                "• "
+                + ngettext(
+                    "… and {n} more subject (the full list: the signed record)",
+                    "… and {n} more subjects (the full list: the signed record)",
+                    subjects - max_subjects,
+                ).format(n=subjects - max_subjects)
+                + "\n",
                 style="italic",
             )
     return text

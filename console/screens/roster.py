@@ -27,6 +27,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.gaps import Gap, gaps_by_hour, live_first, shortfall_hours
 from store.suggest import Option, apply_suggestion, may_apply, suggest
+from words.counts import counted
 from words.facts import reason
 from words.suggestions import cost, describe
 
@@ -243,12 +244,12 @@ class RosterScreen(BaseScreen[RosterData]):
         self.query_one("#roster-summary", Static).update(
             template(
                 _(
-                    "[b]$day[/] and the next day · $count gaps in $units units · [b]$hours[/] "
-                    "officer-hours short"
+                    "[b]$day[/] and the next day · $count in $units · [b]$hours[/] officer-hours "
+                    "short"
                 ),
                 day=at(data.start)[:10],
-                count=len(data.gaps),
-                units=units,
+                count=counted(len(data.gaps), "{n} gap", "{n} gaps"),
+                units=counted(units, "{n} unit", "{n} units"),
                 hours=f"{hours:.1f}",
             )
         )
@@ -313,7 +314,11 @@ class RosterScreen(BaseScreen[RosterData]):
                 ]
             )
         else:
-            table.empty = _("Standing post(s): {n}; nothing to re-plan.").format(n=len(gap.posts))
+            table.empty = counted(
+                len(gap.posts),
+                "{n} standing post; nothing to re-plan.",
+                "{n} standing posts; nothing to re-plan.",
+            )
             table.set_rows([])
         self.load_suggestions()
 

@@ -26,6 +26,7 @@ from store.db import Store
 from store.errors import BadInput, NotFound
 from store.intel import SignalReport
 from store.signals import Signal
+from words.counts import counted
 
 from .. import labels
 from ..actions import Action
@@ -346,15 +347,12 @@ class SignalsScreen(BaseScreen[SignalsData]):
         scope = _("my signals") if data.mine else _("all signals I may see")
         self.query_one("#signals-summary", Static).update(
             template(
-                _(
-                    "[b]$scope[/]: $total · $open open · $waiting not yet received · $reports "
-                    "reports"
-                ),
+                _("[b]$scope[/]: $total · $open open · $waiting not yet received · $reports"),
                 scope=scope,
                 total=len(data.signals),
                 open=sum(1 for s in items if s.status != "closed"),
                 waiting=sum(1 for s in items if s.status == "submitted"),
-                reports=len(data.reports),
+                reports=counted(len(data.reports), "{n} report", "{n} reports"),
             )
         )
         self.load_detail()

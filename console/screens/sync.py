@@ -39,6 +39,7 @@ from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.receipt import FAILED
 from store.validate import visible
+from words.counts import counted
 from words.receipts import joined, said
 
 from .. import labels
@@ -352,49 +353,51 @@ class SyncScreen(BaseScreen[SyncData]):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Loading…"), id="sync-summary", classes="summary")
+        # Devices beside the last receipt, the conflicts under both at the whole width: at
+        # 120x40 half the width had no room for "By" beside the two values (issue 17)
         with Container(id="sync-body"):
-            with Vertical(id="sync-left"):
-                with Drawer(id="peers-panel"):
-                    yield DrawerTitle(_("Devices in the team"))
-                    yield RecordTable(
-                        [
-                            # At 120x40 the five that tell devices apart stay (issue 17)
-                            Column(_("Device"), 11, grow=True),  # laptop-0412 whole
-                            Column(_("Callsign"), 8),
-                            Column(_("Id end"), 8),
-                            Column(_("Status"), 7),
-                            Column(_("Last seen"), 16),
-                            Column(_("Role"), 12, drop=5),
-                            Column(_("Enrolled"), 10, drop=4),
-                            Column(_("Last sent"), 16, drop=8),
-                            Column(_("Not acked"), 9, align="right", drop=9),
-                            Column(_("Warning"), 20, grow=True, drop=7),
-                        ],
-                        id="sync-peers",
-                        zebra=False,
-                        empty=_("0 other devices."),
-                    )
+            with Vertical(id="sync-left"), Drawer(id="peers-panel"):
+                yield DrawerTitle(_("Devices in the team"))
+                yield RecordTable(
+                    [
+                        # At 120x40 the five that tell devices apart stay (issue 17)
+                        Column(_("Device"), 11, grow=True),  # laptop-0412 whole
+                        Column(_("Callsign"), 8),
+                        Column(_("Id end"), 8),
+                        Column(_("Status"), 7),
+                        Column(_("Last seen"), 16),
+                        Column(_("Role"), 12, drop=5),
+                        Column(_("Enrolled"), 10, drop=4),
+                        Column(_("Last sent"), 16, drop=8),
+                        Column(_("Not acked"), 9, align="right", drop=9),
+                        Column(_("Warning"), 20, grow=True, drop=7),
+                    ],
+                    id="sync-peers",
+                    zebra=False,
+                    empty=_("0 other devices."),
+                )
+            with Vertical(id="sync-right"):
                 yield Static(_("Last receipt"), id="receipt-title", classes="section-title")
                 with VerticalScroll(id="receipt-box"):  # focus it to scroll; r opens it whole
                     yield Static(_("Nothing exchanged in this session yet."), id="sync-receipt")
                 yield ProgressBar(id="sync-progress", show_eta=False)
-            with Vertical(id="sync-right"):
-                yield Static(
-                    _("Open conflicts — 1/2 keep a value, v enter another"), classes="section-title"
-                )
-                yield RecordTable(
-                    [
-                        Column(_("Record"), 14),
-                        Column(_("Field"), 10),
-                        Column(_("1 (shown)"), 12, grow=True),
-                        Column(_("2"), 12, grow=True),
-                        Column(_("By"), 12, drop=1),
-                    ],
-                    id="sync-conflicts",
-                    empty=_("0 open conflicts."),
-                )
-        # the whole width under both halves: at 120x40 a half had no room for "#" and "By"
-        # beside the reason, which is what the table is for (issue 17)
+        yield Static(
+            _("Open conflicts — 1/2 keep a value, v enter another"),
+            id="conflicts-title",
+            classes="section-title",
+        )
+        yield RecordTable(
+            [
+                Column(_("Record"), 14, grow=True),
+                Column(_("Field"), 10),
+                Column(_("1 (shown)"), 12, grow=True),
+                Column(_("2"), 12, grow=True),
+                Column(_("By"), 15, drop=1),  # "OPS-01 / OPS-02" whole
+            ],
+            id="sync-conflicts",
+            empty=_("0 open conflicts."),
+        )
+        # the whole width too: "#" and "By" beside the reason, which is what it is for
         with Drawer(id="quarantine-panel"):
             yield DrawerTitle(_("Quarantined — others' changes the team's rules refused"))
             yield RecordTable(
@@ -433,16 +436,17 @@ class SyncScreen(BaseScreen[SyncData]):
             head = template(
                 _(
                     "Team [b]$name[/] · roster v$version · admin key $key · folder $folder · "
-                    "last sent $sent · [b]$open[/] open conflicts · $quarantined "
-                    "quarantined changes · $waiting waiting"
+                    "last sent $sent · [b]$open[/] · $quarantined · $waiting waiting"
                 ),
                 name=data.team.data["name"],
                 version=data.team.version,
                 key=rosters.admin_fingerprint(data.team),
                 folder=self.folder,
                 sent=at(data.last_sent) if data.last_sent else _("never"),
-                open=len(data.conflicts),
-                quarantined=data.quarantined,
+                open=counted(len(data.conflicts), "{n} open conflict", "{n} open conflicts"),
+                quarantined=counted(
+                    data.quarantined, "{n} quarantined change", "{n} quarantined changes"
+                ),
                 waiting=data.waiting,
             )
             if data.findings:  # trust findings below it, audit trail alarms first: the gravest

@@ -23,6 +23,7 @@ from store.clock import day_bounds, today
 from store.db import Store
 from store.subjects import Subject, assess_threat, explain_threat, list_subjects
 from store.sync.status import count_open
+from words.counts import counted
 
 from .. import labels
 from ..actions import Action
@@ -263,20 +264,26 @@ class TodayScreen(BaseScreen[TodayData]):
 
     def show(self, data: TodayData) -> None:
         self.query_one("#subjects", RecordTable).set_rows(data.subject_rows)
-        conflicts = _(" · [b red]$conflicts open sync conflicts[/] (y)") if data.conflicts else ""
+        conflicts = _(" · [b red]$conflicts[/] (y)") if data.conflicts else ""
         self.query_one("#today-summary", Static).update(
             template(
                 _(
-                    "$day · $subjects subjects · $activities activities · [b]$replan[/] to "
-                    "re-plan · $none without a concept"
+                    "$day · $subjects · $activities · [b]$replan[/] to re-plan · $none without a "
+                    "concept"
                 )
                 + conflicts,
                 day=data.day.isoformat(),
-                subjects=len(data.subjects),
-                activities=sum(len(v) for v in data.activities.values()),
+                subjects=counted(len(data.subjects), "{n} subject", "{n} subjects"),
+                activities=counted(
+                    sum(len(v) for v in data.activities.values()),
+                    "{n} activity",
+                    "{n} activities",
+                ),
                 replan=data.replan,
                 none=data.without_concept,
-                conflicts=data.conflicts,
+                conflicts=counted(
+                    data.conflicts, "{n} open sync conflict", "{n} open sync conflicts"
+                ),
             )
         )
         self.show_activities()

@@ -1,11 +1,11 @@
 """The day board: protected subjects down the side, the day's time line across.
 
 The time line spans the hours that hold activities (an 04:30 departure shows; an empty evening
-does not take room) and fits the width: four, three, two or one cells per hour. Activities of
-one subject that overlap are drawn in lanes, one line each, so none overwrites another. Each
-block is coloured by its state: green when its concept meets the required level, red when it
-needs re-planning, yellow when it has no concept yet, grey when cancelled; the activity under
-the table's cursor is drawn reversed.
+does not take room) and fits the width: eight, four, three, two or one cells per hour.
+Activities of one subject that overlap are drawn in lanes, one line each, so none overwrites
+another. Each block is coloured by its state: green when its concept meets the required level,
+red when it needs re-planning, yellow when it has no concept yet, grey when cancelled; the
+activity under the table's cursor is drawn reversed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from store.clock import day_bounds, local
 from store.validate import visible
 
 from .. import labels
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..literal import literal
 from ..times import at
 from .table import Column, Row
@@ -144,8 +144,10 @@ def make_board(day: date, activities: Iterable[Activity], max_subjects: int = 60
 
 
 def _per_hour(board: Board, width: int) -> int:
-    """Cells per hour at this width: four, three, two or one."""
-    return max(1, min(4, (width - LABEL_WIDTH - 1) // (board.last_hour - board.first_hour)))
+    """Cells per hour at this width: eight (a wide terminal: a block shows its whole concept
+    name; a quarter hour is still two whole cells), else four, three, two or one."""
+    room = (width - LABEL_WIDTH - 1) // (board.last_hour - board.first_hour)
+    return 8 if room >= 8 else max(1, min(4, room))
 
 
 def render_board(board: Board, width: int, selected: str | None = None) -> Text:
@@ -211,7 +213,12 @@ def render_lanes(board: Board, width: int, selected: str | None = None) -> Text:
             text.append(run + "\n", style=run_style)
     if board.more:
         text.append(
-            _("… {n} more subjects on this day: see the list below.").format(n=board.more) + "\n",
+            ngettext(
+                "… {n} more subject on this day: see the list below.",
+                "… {n} more subjects on this day: see the list below.",
+                board.more,
+            ).format(n=board.more)
+            + "\n",
             style="italic",
         )
     return text

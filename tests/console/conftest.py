@@ -4,11 +4,13 @@ by keys and read what it shows."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from textual import events
 from textual.app import _character_to_key
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
@@ -98,3 +100,18 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
         event.set_sender(app)
         driver.send_message(event)
     await pilot.pause()
+
+
+def dialog_problems(screen: Screen[Any]) -> list[str]:
+    """What is wrong with an open form's or question's layout, in words (empty when nothing):
+    a field or button squeezed to no height, or anything running past the terminal's edge."""
+    problems = []
+    edge = screen.region
+    for widget in screen.query("*"):
+        if not all(node.display for node in widget.ancestors_with_self if node is not screen):
+            continue
+        if widget.region.right > edge.right or widget.region.x < edge.x:
+            problems.append(f"{widget!r} runs past the edge ({widget.region})")
+        if widget.focusable and widget.region.height == 0:
+            problems.append(f"{widget!r} has no height")
+    return problems

@@ -3,6 +3,7 @@ checked. Refusals are shown in the form and write nothing; every write ends with
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Button, Input, Select
 
 from console.app import SchildwachtApp
@@ -17,7 +18,7 @@ from store.clock import local_iso
 from store.db import Store
 from store.subjects import list_subjects
 from tests.conftest import as_user, snapshot
-from tests.console.conftest import error_of, row_text, rows, settle, shown, toasts
+from tests.console.conftest import error_of, row_text, rows, settle, shown, toasts, type_text
 
 
 async def test_today_shows_subjects_levels_and_todays_activities(app: SchildwachtApp) -> None:
@@ -249,27 +250,40 @@ async def test_signals_open_on_everything_for_a_leader_and_on_their_own_for_an_o
         assert shown(mine, "#signals-summary").startswith("my signals")
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_capacity_scenario_beside_the_baseline_writes_nothing(
-    app: SchildwachtApp, demo_store: Store
+    app: SchildwachtApp, demo_store: Store, size: tuple[int, int]
 ) -> None:
+    """By keys only, at both sizes: the scenario's fields, its Run button and its result are
+    on the screen (at 80x24 they were below its bottom), the result beside the baseline."""
     from console.screens.capacity import CapacityScreen
 
     before = snapshot(demo_store.path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("k")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CapacityScreen) and screen.data is not None
         assert screen.query_one("#reinforcements-table", RecordTable).row_count == 8 + 3
+        short_unit = rows(app, "#bottlenecks-table")[0][2]
         await pilot.press("w")
         await settle(pilot)
-        short_unit = rows(app, "#bottlenecks-table")[0][2]
-        screen.query_one("#scenario-unit", Select).value = short_unit
-        await pilot.press("ctrl+a", *"6", "enter")
+        assert app.focused is screen.query_one("#scenario-count")
+        await pilot.press("ctrl+a", "6", "tab", "enter")  # six officers; open the unit list
+        unit = screen.query_one("#scenario-unit", Select)
+        await type_text(pilot, short_unit)  # the open list jumps to the unit typed
+        await pilot.press("enter", "shift+tab", "enter")  # chosen; Enter in the count runs it
         await settle(pilot)
+        assert unit.value == short_unit
         result = {row[0]: row for row in rows(app, "#scenario-result")}
         assert float(result[short_unit][2]) < float(result[short_unit][1])
         assert "nothing was written" in shown(app, "#scenario-error")
+        whole = screen.region
+        for part in ("#scenario-count", "#scenario-unit", "#scenario-run", "#scenario-result"):
+            region = screen.query_one(part).region
+            assert region.height and whole.contains_region(region), (part, region)
+        table = screen.query_one("#scenario-result", RecordTable)
+        assert table.scrollable_content_region.height - 1 >= 5  # five rows of the result
     assert snapshot(demo_store.path) == before
 
 

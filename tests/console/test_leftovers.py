@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
@@ -62,6 +62,8 @@ async def test_small_things_of_a_shift(demo_store: Store, tmp_path: Path) -> Non
         await pilot.press("f")
         await settle(pilot)
         field = app.screen.query_one("#text", Input)
+        assert field.value == str(tmp_path)  # it opens on the folder in use, not empty
+        assert str(app.screen.query_one("#save", Button).label) == "Save"  # not "Record"
         field.value = str(afile)
         await pilot.press("enter")
         await settle(pilot)

@@ -22,7 +22,7 @@ from console.widgets.table import RecordTable
 from store import logbook
 from store.db import Store
 from store.subjects import list_subjects
-from tests.console.conftest import settle
+from tests.console.conftest import dialog_problems, settle
 
 #: Actions that change only what a screen shows.
 VIEW = ("day(", "go_today", "toggle_mine", "tab(")
@@ -112,6 +112,10 @@ async def test_every_palette_action_acts_on_the_screen_in_view_or_asks_to_select
                 news = said[heard:]
                 where = f"{title} from {source}"
                 opened = app.screen if isinstance(app.screen, ModalScreen) else None
+                if opened is not None:  # it fits the small terminal, every field in sight
+                    await settle(pilot)
+                    assert dialog_problems(opened) == [], where
+                    checked["dialogs"] = checked.get("dialogs", 0) + 1
                 if any("first" in n and "Select" in n for n in news):
                     assert opened is None, where  # refused, nothing opened
                     checked["refused"] = checked.get("refused", 0) + 1
@@ -131,6 +135,7 @@ async def test_every_palette_action_acts_on_the_screen_in_view_or_asks_to_select
                     app.pop_screen()
                     await pilot.pause()
     assert checked["refused"] > 20 and checked["acted"] > 20, checked
+    assert checked["dialogs"] > 20, checked
 
 
 async def test_the_palette_log_from_today_writes_on_the_person_selected_there(

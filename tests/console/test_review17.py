@@ -309,14 +309,13 @@ async def test_80x24_sync_with_devices_open_keeps_the_conflicts_and_quarantine(
         await pilot.press("escape")
         await settle(pilot)
         conflicts = app.screen.query_one("#sync-conflicts").region
-        right = app.screen.query_one("#sync-right").region
-        assert conflicts.height >= 6 and right.contains_region(conflicts)  # drawers closed
+        whole = app.screen.region
+        assert conflicts.height >= 6 and whole.contains_region(conflicts)  # drawers closed
         focus_in(app.screen.query_one("#sync-peers"))
         await settle(pilot)
         assert drawer_open(app, "#peers-panel")
-        right = app.screen.query_one("#sync-right").region
         conflicts = app.screen.query_one("#sync-conflicts").region
-        assert conflicts.height >= 6 and right.contains_region(conflicts)  # header + 5 rows
+        assert conflicts.height >= 6 and whole.contains_region(conflicts)  # header + 5 rows
         title = app.screen.query_one("#quarantine-panel DrawerTitle")
         footer_y = app.screen.region.bottom - 1
         assert title.region.height == 1 and conflicts.bottom <= title.region.y < footer_y

@@ -36,6 +36,12 @@ SCREENS = (
     ("k", "capacity", "#bottlenecks-table"),
     ("y", "sync", "#sync-conflicts"),
 )
+#: Capacity's other tabs: keys that show one (Escape leaves the scenario's fields), its table.
+TABS = (
+    (("w", "escape"), "#scenario-result"),
+    (("r",), "#restrictions-table"),
+    (("f",), "#reinforcements-table"),
+)
 SIZES = ((80, 24), (120, 40))
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -68,6 +74,9 @@ def check_layout(app: SchildwachtApp, main: str) -> list[str]:
     for widget in screen.query("*"):
         if in_sight(widget) and height(widget) == 0:
             problems.append(f"{widget!r} has zero height")
+        footer = any(isinstance(node, Footer) for node in widget.ancestors_with_self)
+        if in_sight(widget) and not footer and widget.region.right > visible.right:  # cut off
+            problems.append(f"{widget!r} runs {widget.region.right - visible.right} past the edge")
     keys = {key.key: key for key in screen.query_one(Footer).query("FooterKey")}
     width = app.size.width
     for key in ("question_mark", "q"):
@@ -125,6 +134,13 @@ async def test_every_screen_fits_and_looks_as_before(
             assert svg(name=f"{name}-{width}x{height}") == picture
             if size == (80, 24):
                 assert await check_drawers(pilot, main) == [], name
+            if name == "capacity":  # its other tabs fit too (the scenario's Run, its result)
+                for keys, table in TABS:
+                    await pilot.press(*keys)
+                    await settle(pilot)
+                    assert check_layout(app, table) == [], (name, keys)
+                await pilot.press("b")
+                await settle(pilot)
             if size == (120, 40):  # the README's screenshot is this screen as it is now
                 doc = DOCS / f"{name}.svg"
                 if os.environ.get("SCHILDWACHT_DOCS"):
@@ -165,3 +181,8 @@ def test_the_day_board_spans_the_hours_that_hold_activities_and_lanes_overlaps(
     assert len(lanes) == 2  # the overlap is drawn in a lane of its own
     assert lanes[0].startswith("OTTER") and not lanes[1].startswith("OTTER")
     assert lanes[0].count("?") >= 1 and "?" in lanes[1]  # neither overwrites the other
+    # a wide terminal's room goes to the hours (eight cells each: a concept name whole); at
+    # 80 columns four; a quarter hour is whole cells either way
+    for width, per_hour in ((200, 8), (80, 4)):
+        axis = render_board(board, width).plain.splitlines()[0]
+        assert axis.index("05") - axis.index("04") == per_hour, width

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from console.app import SchildwachtApp
@@ -29,7 +30,7 @@ from store.staff import add_staff, list_staff, set_secret
 from store.subjects import get_subject
 from store.sync import roster as rosters
 from tests.conftest import TEST_SECRET
-from tests.console.conftest import error_of, rows, settle, toasts, type_text
+from tests.console.conftest import dialog_problems, error_of, rows, settle, toasts, type_text
 from words.facts import reason
 from words.suggestions import describe
 
@@ -37,8 +38,11 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ics"
 
 
 async def press(pilot: Any, *keys: str) -> None:
+    """Keys, then the screen settled; a form or question they opened fits the terminal."""
     await pilot.press(*keys)
     await settle(pilot)
+    if isinstance(pilot.app.screen, ModalScreen):
+        assert dialog_problems(pilot.app.screen) == [], pilot.app.screen
 
 
 async def act(pilot: Any, key: str) -> None:
@@ -170,6 +174,29 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await keys(pilot, ["Kenteken nagetrokken: bode"], "enter")
         await settle(pilot)
         assert sum(1 for e in logbook.list_entries(store) if e.clear_reason) == 1
+
+        # An edit of its title; a signal raised about it, its observed time typed ------------
+        await press(pilot, "e")
+        assert app.focused is form(app).query_one("#title")  # the record's values, to change
+        await keys(pilot, "end", "ctrl+u", ["Persconferentie OM"], "enter")
+        await settle(pilot)
+        assert agenda.get_activity(store, added.id).title == "Persconferentie OM"
+        assert "Saved 'Persconferentie OM'." in toasts(app)
+        await press(pilot, "exclamation_mark")
+        await keys(pilot, ["Drone boven het perscentrum"], *(["tab"] * 5), ["09:40"], "enter")
+        await settle(pilot)
+        (raised,) = [
+            s for s in signals.list_signals(store, mine=True) if s.text.startswith("Drone")
+        ]
+        assert (raised.person, raised.activity_id) == (added.person, added.id)
+        assert local_iso(raised.observed_at).startswith("2026-11-28T09:40")
+        assert any(t.startswith("Signal raised") for t in toasts(app))
+        await press(pilot, "s")  # its detail names the activity it is about
+        listed = app.screen.query_one("#signal-list", RecordTable)
+        await press(pilot, "home", *(["down"] * listed.keys.index(raised.id)))
+        detail = str(app.screen.query_one("#signal-text", Static).render())
+        assert "Activity Persconferentie OM (2026-11-28 16:00–17:00, Perscentrum" in detail
+        await press(pilot, "a")
 
         # A restriction, and a calendar file --------------------------------------------
         await press(pilot, "r")

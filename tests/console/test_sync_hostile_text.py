@@ -88,7 +88,7 @@ def test_hostile_text_from_a_bundle_breaks_no_listing(receiver: Store) -> None:
 
 async def test_hostile_text_from_a_bundle_breaks_no_console_screen(receiver: Store) -> None:
     app = SchildwachtApp(receiver, remember=False)
-    async with app.run_test(size=(130, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         for key in ("t", "a", "g", "s", "h", "k", "y", "t"):
             await pilot.press(key)
             await settle(pilot)
@@ -113,7 +113,7 @@ async def test_the_sync_screen_shows_hostile_text_literally(template: Path, tmp_
             cells = [str(cell) for cell in table.get_row_at(0)]
             assert cells[2] == "activity.concept" and "'[/]'" in cells[4]
             summary = str(app.screen.query_one("#sync-summary", Static).render())
-            assert "1 quarantined changes" in summary
+            assert "1 quarantined change ·" in summary  # one, in the singular
 
 
 async def test_the_handover_names_a_quarantined_write_and_goes_to_it(
@@ -127,7 +127,7 @@ async def test_the_handover_names_a_quarantined_write_and_goes_to_it(
         text = item_text("assessment", item)
         assert "laptop-b" in text and "activity.status" in text
         app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
-        async with app.run_test(size=(130, 40)) as pilot:
+        async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("h")
             await settle(pilot)
             app.screen.query_one("#open-items", RecordTable).move_to("quarantined")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from console.app import SchildwachtApp
@@ -39,15 +40,16 @@ def conflicted_team(root: Path, clock: FixedClock) -> tuple[list, str]:  # type:
     return laptops, activity
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
-    tmp_path: Path, clock: FixedClock
+    tmp_path: Path, clock: FixedClock, size: tuple[int, int]
 ) -> None:
     (a, _b), activity = conflicted_team(tmp_path, clock)
     app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
     app.state["sync_folder"] = str(tmp_path / "share")
-    async with app.run_test(size=(130, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        assert "open sync conflicts" not in str(app.screen.query_one("#today-summary").render())
+        assert "open sync conflict" not in str(app.screen.query_one("#today-summary").render())
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen)
@@ -60,12 +62,23 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
             f" from laptop-b (OPS-B, …{_b.id[-7:]}): records per table: activity 1, "
             "activity correction 1; 1 new conflict"
         ), receipt
+        summary = str(app.screen.query_one("#sync-summary", Static).render())
+        assert "1 open conflict · 0 quarantined changes ·" in summary  # counted words
         table = app.screen.query_one("#sync-conflicts", RecordTable)
         assert table.row_count == 1
-        assert row_text(table, 0)[1:4] == ["location", "Gerechtshof", "Paleis van Justitie"]
+        assert row_text(table, 0)[1:] == [
+            "location",
+            "Gerechtshof",
+            "Paleis van Justitie",
+            "OPS-B / OPS-A",
+        ]
+        # every column is shown, "By" whole (at 120x40 it was dropped in half the width)
+        widths = table._column_widths()
+        assert all(widths), [c.label for c, w in zip(table.columns, widths, strict=True) if not w]
+        assert widths[-1] >= len("OPS-B / OPS-A")
         await pilot.press("t")
         await settle(pilot)
-        assert "1 open sync conflicts" in str(app.screen.query_one("#today-summary").render())
+        assert "1 open sync conflict (y)" in str(app.screen.query_one("#today-summary").render())
         await pilot.press("y")
         await settle(pilot)
         await pilot.press("2", "y")  # keep a's own value (asked first)
@@ -82,7 +95,7 @@ async def test_the_handover_goes_to_the_conflict_itself(tmp_path: Path, clock: F
     exchange.import_path(a.store, tmp_path / "share")
     [conflict] = status.list_conflicts(a.store)
     app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
-    async with app.run_test(size=(130, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("h")
         await settle(pilot)

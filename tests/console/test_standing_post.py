@@ -1,0 +1,33 @@
+"""Issue 17: a gap on a standing post showed an empty suggestion panel without a word. It says
+there is nothing to re-plan and what can be done instead (a shift, or officers lent)."""
+
+from __future__ import annotations
+
+import re
+
+from console.app import SchildwachtApp
+from console.screens.roster import RosterScreen
+from console.widgets.table import RecordTable
+from tests.console.conftest import rows, settle
+
+
+async def test_a_standing_posts_gap_says_what_can_be_done(app: SchildwachtApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g", "]", "]")  # Monday: the week's standing posts are staffed
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RosterScreen)
+        posts = [i for i, row in enumerate(rows(app, "#gap-list")) if row[-1] == "post"]
+        assert posts, "the demo's Monday has a standing post short"
+        gaps = screen.query_one("#gap-list", RecordTable)
+        await pilot.press("home", *(["down"] * posts[0]))
+        await settle(pilot)
+        assert gaps.cursor_row == posts[0]
+        activities = screen.query_one("#gap-activities", RecordTable)
+        suggestions = screen.query_one("#suggestions", RecordTable)
+        assert (activities.row_count, suggestions.row_count) == (0, 0)
+        said = activities.empty  # counted in words: "1 standing post", "2 standing posts"
+        assert re.fullmatch(r"1 standing post|([2-9]|\d\d+) standing posts", said.split(";")[0])
+        assert said.endswith("; nothing to re-plan."), said
+        assert suggestions.empty.startswith("A standing post has no activity to move")
+        assert "add a shift (n)" in suggestions.empty
