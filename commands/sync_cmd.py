@@ -25,6 +25,7 @@ from store.sync.keys import fingerprint
 from store.sync.receipt import FAILED, LEFT_OUT
 from store.validate import visible
 from words import counts
+from words.findings import said as said_finding
 from words.receipts import as_json, joined, said
 
 from .context import Env, pass_env
@@ -313,7 +314,7 @@ def sync_status(env: Env, fmt: str, output: str | None) -> None:
     _status_quarantine(store)
     for finding in findings.open_findings(store):
         marker = "!!" if finding.kind == "witness" else "!"
-        info(f"{marker} {finding.text}")
+        info(f"{marker} {said_finding(finding)}")
     emit(rows, fmt, output, PEER_COLUMNS)
 
 
@@ -374,7 +375,7 @@ def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> 
     columns = CONFLICT_COLUMNS + (("resolved_by", "resolution") if everything else ())
     emit([conflict_dict(c) for c in found], fmt, output, columns)
     for clash in findings.clashes(store):  # a name given to two rows offline: for a person
-        info(f"! {clash.text}")
+        info(f"! {said_finding(clash)}")
 
 
 @sync.command("resolve")

@@ -15,6 +15,7 @@ from store.clock import local_text
 from store.validate import markdown, visible
 
 from . import _, ngettext
+from .findings import worded
 from .suggestions import qualification
 
 if TYPE_CHECKING:
@@ -190,8 +191,9 @@ def _expiring(item: Item, details: bool) -> str:
 
 
 def _finding(item: Item, details: bool) -> str:
-    """A trust finding (``store.findings``): its sentence as the store gave it, made visible."""
-    return visible(str(item["params"]["text"]))
+    """A trust finding (``store.findings``) from its code and params (``words.findings``); one
+    signed before findings were facts, its sentence as written, made visible."""
+    return worded(str(item["params"].get("code", "")), item["params"])
 
 
 def secret_finding(people: list[list[str]]) -> str:

@@ -16,6 +16,7 @@ from store.sync.notice import Notice
 from store.validate import shown, visible
 
 from . import _, ngettext
+from .alarms import ALARMS
 from .errors import SENTENCES as REFUSALS
 from .errors import too_many_waiting
 
@@ -116,7 +117,7 @@ def _will_be_quarantined(p: Mapping[str, Any]) -> str:
 
 #: Notice code → its sentence (one table for every face).
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "audit_alarm": lambda p: visible(str(p["alarm"])),
+    **ALARMS,  # an audit trail alarm (``words.alarms``)
     "back_dated": _back_dated,
     "chain_forked": _chain_forked,
     "clash": _clash,

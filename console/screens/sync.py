@@ -39,6 +39,7 @@ from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.receipt import FAILED
 from store.validate import visible
+from words.findings import said as said_finding
 from words.receipts import joined, said
 
 from .. import labels
@@ -447,7 +448,7 @@ class SyncScreen(BaseScreen[SyncData]):
             )
             if data.findings:  # trust findings below it, audit trail alarms first: the gravest
                 ordered = sorted(data.findings, key=lambda f: f.kind != "witness")
-                lines = [f"! {f.text}" for f in ordered[:6] if f.kind != "secret"]
+                lines = [f"! {said_finding(f)}" for f in ordered[:6] if f.kind != "secret"]
                 lines += secrets_line(data.findings)
                 lines += [_("… {n} more").format(n=len(ordered) - 6)] if len(ordered) > 6 else []
                 for line in lines:

@@ -15,6 +15,7 @@ from store.sync import exchange, forks
 from store.sync import roster as rosters
 from tests.conftest import NOW
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from words.findings import said as said_finding
 from words.receipts import said_all
 
 
@@ -64,8 +65,8 @@ def test_a_forked_chain_is_set_aside_and_the_rest_of_the_bundle_applies(
     # the alarm is a trust finding against b, on both
     for laptop in (a, c):
         alarms = [f for f in findings.open_findings(laptop.store) if f.kind == "witness"]
-        assert {f.device for f in alarms} == {b.id}, [f.text for f in alarms]
-        assert any("forked its change log" in f.text for f in alarms)
+        assert {f.device for f in alarms} == {b.id}, [said_finding(f) for f in alarms]
+        assert any("forked its change log" in said_finding(f) for f in alarms)
 
 
 def test_every_laptop_converges_and_the_revocation_gets_through(
