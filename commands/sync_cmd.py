@@ -26,6 +26,8 @@ from store.sync.receipt import FAILED, LEFT_OUT
 from store.validate import visible
 from words import counts
 from words.findings import said as said_finding
+from words.quarantine import as_json as reason_json
+from words.quarantine import said as said_reason
 from words.receipts import as_json, joined, said
 
 from .context import Env, pass_env
@@ -119,7 +121,8 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
         info(f"! {visible(said(warning))}")
     click.echo(visible(str(done.path)))
     if done.malformed:
-        shown = ", ".join(done.malformed[:3]) + (" …" if len(done.malformed) > 3 else "")
+        named = [f"#{seq} ({said_reason(why)})" for seq, why in done.malformed[:3]]
+        shown = ", ".join(named) + (" …" if len(done.malformed) > 3 else "")
         raise IntegrityFailure(
             visible(
                 f"This laptop's change log holds {len(done.malformed)} records no Schildwacht "
@@ -208,6 +211,9 @@ def _receipt_json(receipt: exchange.Receipt) -> dict[str, Any]:
         ("alarms", receipt.alarms),
     ):
         found[key] = [as_json(n) for n in notices]
+    found["quarantined"] = [  # by stable code and params, with the reason in words
+        reason_json(q, receipt.labels.get(q.device, "")) for q in receipt.quarantined
+    ]
     return found
 
 
@@ -253,7 +259,8 @@ def quarantine_line(change: kept.Quarantined, labels: dict[str, str]) -> str:
     """One quarantined change in words: which device, which number, which field, why."""
     device = visible(labels.get(change.device, change.device[:13]))
     field = f"{change.table}.{change.field}" if change.field else f"{change.table} (a row)"
-    return f"quarantined {device} #{change.seq} {field} by {visible(change.actor)}: {change.reason}"
+    why = said_reason(change.reason)
+    return f"quarantined {device} #{change.seq} {field} by {visible(change.actor)}: {why}"
 
 
 @sync.command("quarantine")
@@ -266,7 +273,7 @@ def sync_quarantine(env: Env, fmt: str, output: str | None) -> None:
     labels = _labels(store)
     rows = [
         {
-            **change.as_dict(labels.get(change.device, "")),
+            **reason_json(change, labels.get(change.device, "")),
             "noticed_at": local_iso(change.noticed_at),
         }
         for change in kept.quarantined(store)

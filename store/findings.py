@@ -27,6 +27,7 @@ from typing import Any
 
 from .clock import from_db
 from .db import OUTSIDE_ACTION, Store
+from .sync.reason import read
 
 #: Secrets set by someone else named one by one; more are one finding.
 SECRETS_ONE_BY_ONE = 3
@@ -206,7 +207,11 @@ def own_refused(store: Store) -> list[Finding]:
         return forked
     return [
         *forked,
-        Finding("own_refused", "own_quarantined", {"count": count, "reasons": reasons[:3]}),
+        Finding(
+            "own_refused",
+            "own_quarantined",
+            {"count": count, "reasons": [read(r).as_dict() for r in reasons[:3]]},
+        ),
     ]
 
 

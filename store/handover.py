@@ -570,7 +570,7 @@ def _quarantine_items(store: Store) -> list[Item]:
             "device": labels.get(change_set.device, change_set.device[:13]),
             "actor": change_set.actor,
             "field": f"{first.table}.{first.field}" if first.field else first.table,
-            "reason": first.reason,
+            "reason": first.cause.as_dict(),  # a fact (code, params), worded by the faces
         }
         items.append(Item("quarantined", 1, (change_set.id,), facts))
     rest = sets[QUARANTINE_ITEMS:]

@@ -18,6 +18,7 @@ from store.validate import visible
 
 from . import _, ngettext
 from .alarms import ALARMS
+from .quarantine import kept_words as reason_words
 from .receipts import ahead
 
 #: What a clashing name is, per table.
@@ -76,7 +77,7 @@ def _own_quarantined(p: Mapping[str, Any]) -> str:
         "team's rules ({reasons}); they were written here outside the store (or its role is "
         "not the one its user has)",
         p["count"],
-    ).format(count=p["count"], reasons="; ".join(str(r) for r in p["reasons"]))
+    ).format(count=p["count"], reasons="; ".join(reason_words(r) for r in p["reasons"]))
 
 
 def _own_forked(p: Mapping[str, Any]) -> str:

@@ -19,6 +19,7 @@ from . import _, ngettext
 from .alarms import ALARMS
 from .errors import SENTENCES as REFUSALS
 from .errors import too_many_waiting
+from .quarantine import kept_words as reason_words
 
 
 def _label(p: Mapping[str, Any]) -> str:
@@ -101,7 +102,7 @@ def _clash(p: Mapping[str, Any]) -> str:
 
 
 def _will_be_quarantined(p: Mapping[str, Any]) -> str:
-    worst = [f"{n} × {visible(str(reason))}" for reason, n in p["reasons"]]
+    worst = [f"{n} × {reason_words(reason)}" for reason, n in p["reasons"]]
     rest = p["total"] - sum(n for _reason, n in p["reasons"])
     if rest:  # the breakdown adds up to the total it explains
         listed = ", ".join(f"{n} × {rule}" for rule, n in p["others"])

@@ -40,6 +40,7 @@ from store.sync import roster as rosters
 from store.sync.receipt import FAILED
 from store.validate import visible
 from words.findings import said as said_finding
+from words.quarantine import said as said_reason
 from words.receipts import joined, said
 
 from .. import labels
@@ -182,7 +183,7 @@ def fetch_sync(store: Store) -> SyncData:
                     Text(f"{first.table}.{first.field}" if first.field else first.table)
                     + Text(f" +{more}" if more else "", style="dim"),
                     Text(visible(change_set.actor)),
-                    Text(visible(first.reason)),
+                    Text(said_reason(first.reason)),
                 ),
             )
         )

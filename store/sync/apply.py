@@ -485,7 +485,7 @@ def _audit(store: Store, conn: sqlite3.Connection, checked: Verified, fresh: lis
                     "seq": q.seq,
                     "table": q.table,
                     "field": q.field,
-                    "reason": q.reason,
+                    "reason": q.cause.as_dict(),
                 }
                 for q in checked.receipt.quarantined[:AUDIT_SAMPLE]
             ],
