@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from store.errors import StoreError
+from store.ics_bounds import FIELDS as ICS_FIELDS
 from words import _
 from words.errors import rows, sentence
 
@@ -242,7 +243,21 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
 }
 
 
+#: A value the store names by what it is (a refusal's ``field``) → the option that gives it.
+OPTIONS = {
+    ICS_FIELDS["calendar"]: "--calendar",
+    ICS_FIELDS["from"]: "--from",
+    ICS_FIELDS["to"]: "--to",
+    ICS_FIELDS["max_occurrences"]: "--max-occurrences",
+}
+
+
 def refusal(error: StoreError) -> str:
-    """The sentence the command line prints for a store error (after ``Error: ``)."""
+    """The sentence the command line prints for a store error (after ``Error: ``); a value the
+    store names by what it is, named by its option."""
+    option = OPTIONS.get(str(error.params.get("field")))
+    if option is not None:
+        named = StoreError(str(error), code=error.code, **{**error.params, "field": option})
+        return refusal(named)
     words = CLI_SENTENCES.get(error.code or "")
     return sentence(error) if words is None else words(error.params)

@@ -115,6 +115,8 @@ DEFAULT_DAYS = ics_bounds.DEFAULT_DAYS
 MAX_DAYS = ics_bounds.MAX_DAYS
 DEFAULT_MAX_OCCURRENCES = ics_bounds.DEFAULT_MAX_OCCURRENCES
 MAX_MAX_OCCURRENCES = ics_bounds.MAX_MAX_OCCURRENCES
+FIELDS = ics_bounds.FIELDS
+MAX_MAX = MAX_MAX_OCCURRENCES
 #: Properties an activity is made from: a fault in one of them refuses the file.
 NEEDED = frozenset(
     {
@@ -1140,10 +1142,10 @@ def _deduplicate(calendar: Any, name: str) -> list[str]:
 
 
 def _identity(calendar: Any, given: str | None) -> str | None:
-    """The calendar a file is: ``given`` (``--calendar``), else X-WR-RELCALID, else
+    """The calendar a file is: ``given`` (its name), else X-WR-RELCALID, else
     X-WR-CALNAME; None when the file names none."""
     if given is not None:
-        return validate.line(given, "--calendar")
+        return validate.line(given, FIELDS["calendar"])
     for prop in ("X-WR-RELCALID", "X-WR-CALNAME"):
         value = calendar.get(prop)
         text = validate.visible(str(value)).strip()[:200] if value is not None else ""
@@ -1497,13 +1499,13 @@ def import_window(
         BadInput: both ``end`` and ``days``; an end before the start; days out of range.
     """
     first = start or store.clock.now().astimezone(LOCAL_TZ).date()
-    validate.day(first, "--from")
+    validate.day(first, FIELDS["from"])
     if end is not None and days is not None:
         raise BadInput(
             "Give the last day or the number of days, not both.", code="window_end_twice"
         )
     if end is not None:
-        validate.day(end, "--to")
+        validate.day(end, FIELDS["to"])
         if end < first:
             raise BadInput(
                 "The last day must not lie before the first.", code="window_end_before_start"
@@ -1526,7 +1528,7 @@ def import_window(
             code="window_too_long",
             days=MAX_DAYS,
         )
-    validate.day(last - timedelta(days=1), "--to")
+    validate.day(last - timedelta(days=1), FIELDS["to"])
     return day_bounds(first)[0], day_bounds(last)[0]
 
 
@@ -1555,7 +1557,7 @@ def import_ics(
     with store.write("activity.import_ics", None, detail, require="activity.write") as conn:
         subject = get_subject(store, person)
         store.target(subject.id)
-        validate.integer(max_occurrences, "--max-occurrences", low=1, high=MAX_MAX_OCCURRENCES)
+        validate.integer(max_occurrences, FIELDS["max_occurrences"], low=1, high=MAX_MAX)
         window = import_window(store, start, end, days)
         parsed = parse_calendar(Path(path), window, max_occurrences, calendar)
         detail["calendar"] = parsed.calendar
