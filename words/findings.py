@@ -19,7 +19,7 @@ from store.validate import visible
 from . import _, ngettext
 from .alarms import ALARMS
 from .quarantine import kept_words as reason_words
-from .receipts import ahead
+from .receipts import ahead, back_dated_example
 
 #: What a clashing name is, per table.
 _NAMES = {"staff": _("callsign"), "subject": _("code name"), "activity": _("calendar event")}
@@ -112,7 +112,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{label} sent {count} records dated more than an hour before they were written (e.g. "
         "{example}): its clock was set back, or they were back-dated; they were taken in",
         p["count"],
-    ).format(label=p["label"], count=p["count"], example=p["example"]),
+    ).format(label=p["label"], count=p["count"], example=back_dated_example(p["example"])),
     "clock_ahead": lambda p: _(
         "{label}'s clock was {ahead} ahead of this laptop's when it sent a bundle: its edits "
         "win over later ones until its clock is put right"

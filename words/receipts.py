@@ -13,6 +13,7 @@ from typing import Any
 
 from store.clock import local_text
 from store.sync.notice import Notice
+from store.sync.reason import read
 from store.validate import shown, visible
 
 from . import _, ngettext
@@ -55,7 +56,19 @@ def _back_dated(p: Mapping[str, Any]) -> str:
         "{label} dated {count} records more than an hour before it wrote them (e.g. "
         "{example}): its clock was set back, or they were back-dated; taken in, and noted",
         p["count"],
-    ).format(label=_label(p), count=p["count"], example=visible(str(p["example"])))
+    ).format(label=_label(p), count=p["count"], example=back_dated_example(p["example"]))
+
+
+def back_dated_example(kept: object) -> str:
+    """A back-dated record as the judge noted it (``sync_flag.detail``): its field, the time
+    it carries and when it was written, all as stored (an older version's note: as it is)."""
+    found = read(kept)
+    if found.code != "back_dated":
+        return visible(str(kept))
+    p = found.params
+    return _("{field} {value} written at {written}").format(
+        field=p["field"], value=visible(str(p["value"])), written=p["written"]
+    )
 
 
 def _outside_dropped(p: Mapping[str, Any]) -> str:

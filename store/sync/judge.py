@@ -1124,9 +1124,8 @@ class Judge:
             and (record.tbl, record.col) not in rules.NOT_RECORDED
             and record.val < _earliest(record)
         ):
-            self.context.flags.append(
-                (record, "back_dated", f"{name} {record.val} written at {_wall(record)}")
-            )
+            example = fact("back_dated", field=name, value=cut(record.val), written=_wall(record))
+            self.context.flags.append((record, "back_dated", example))
         return None
 
     def _latest_of(self, record: Change) -> str:

@@ -24,6 +24,7 @@ from words.findings import worded as finding_words
 from words.handover import quarantine_reason
 from words.quarantine import REASONS, kept_words, said, worded
 from words.quarantine import as_json as quarantine_json
+from words.receipts import back_dated_example
 from words.receipts import said as said_notice
 
 STORE = Path(__file__).resolve().parents[2] / "store"
@@ -203,3 +204,11 @@ def test_findings_are_facts_and_old_handover_text_stays() -> None:
         {"count": 2, "reasons": [read(fact("after_revocation")).as_dict(), read("old").as_dict()]},
     )
     assert "(after revocation; old)" in said_finding(refused)
+
+
+def test_a_back_dated_record_is_noted_as_a_fact_and_old_notes_read_as_they_are() -> None:
+    noted = fact("back_dated", field="log_entry.at", value="2026-11-28T06:00:00Z", written="9")
+    assert back_dated_example(noted) == "log_entry.at 2026-11-28T06:00:00Z written at 9"
+    assert back_dated_example("log_entry.at x written at y\u202e") == (
+        "log_entry.at x written at y\\u202e"
+    )
