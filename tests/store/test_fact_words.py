@@ -22,6 +22,7 @@ from words.findings import as_json as finding_json
 from words.findings import said as said_finding
 from words.findings import worded as finding_words
 from words.handover import quarantine_reason
+from words.ics import WARNINGS as ICS_WARNINGS
 from words.quarantine import REASONS, kept_words, said, worded
 from words.quarantine import as_json as quarantine_json
 from words.receipts import back_dated_example
@@ -212,3 +213,10 @@ def test_a_back_dated_record_is_noted_as_a_fact_and_old_notes_read_as_they_are()
     assert back_dated_example("log_entry.at x written at y\u202e") == (
         "log_entry.at x written at y\\u202e"
     )
+
+
+def test_every_calendar_warning_code_has_words_and_every_sentence_a_code() -> None:
+    built = _codes("notice", prefix="ics_")
+    assert len(built) >= 12
+    assert sorted(set(built) ^ set(ICS_WARNINGS)) == []
+    assert all(where.startswith("store/ics.py:") for where in built.values())
