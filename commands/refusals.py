@@ -16,6 +16,17 @@ from words import _
 from words.errors import rows, sentence
 
 
+def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
+    """``{what}``: what is wrong with the record, a reason as kept (``words.quarantine``)."""
+
+    def words(p: Mapping[str, Any]) -> str:
+        from words.quarantine import said
+
+        return text.format(**{**p, "what": said(p["what"])})
+
+    return words
+
+
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda params: text.format(**params)
 
@@ -201,7 +212,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{rows} no Schildwacht wrote ({first}). Nothing was written. Run `schildwacht db "
         "repair`: it removes them and captures what really changed."
     ).format(rows=rows(p["count"]), first=p["first"]),
-    "log_malformed": _template(
+    "log_malformed": _log_malformed(
         _(
             "This database's change log was changed outside Schildwacht: record #{seq} of "
             "device {device} ({what}) is not one Schildwacht wrote, so it cannot be sent. Nothing "

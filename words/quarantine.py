@@ -270,6 +270,16 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         table=p["table"]
     ),
     "database_refused": lambda p: _("refused by the database: {why}").format(why=p["why"]),
+    # what is wrong with a record of this laptop's own change log (``log.malformed_records``)
+    "log_key_not_list": lambda p: _("its row key is not a JSON list"),
+    "log_values_missing": lambda p: _("its values are missing"),
+    "log_values_not_list": lambda p: _("its values are not a JSON list"),
+    "log_values_count": lambda p: _("it holds another number of values than of fields"),
+    "log_history_not_object": lambda p: _("its history is not a JSON object"),
+    "log_unknown_reference": lambda p: _("a value is a reference Schildwacht does not write"),
+    "log_numbers_missing": lambda p: _("numbers {first}–{last} are missing").format(**p),
+    "log_unreadable": lambda p: _("a receiving laptop cannot read it"),
+    "log_clock_back": lambda p: _("its clock runs back before the record ahead of it"),
 }
 
 
