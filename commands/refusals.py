@@ -11,8 +11,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from store.errors import StoreError
+from store.ics_bounds import FIELDS as ICS_FIELDS
 from words import _
 from words.errors import rows, sentence
+
+
+def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
+    """``{what}``: what is wrong with the record, a reason as kept (``words.quarantine``)."""
+
+    def words(p: Mapping[str, Any]) -> str:
+        from words.quarantine import said
+
+        return text.format(**{**p, "what": said(p["what"])})
+
+    return words
 
 
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -200,7 +212,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{rows} no Schildwacht wrote ({first}). Nothing was written. Run `schildwacht db "
         "repair`: it removes them and captures what really changed."
     ).format(rows=rows(p["count"]), first=p["first"]),
-    "log_malformed": _template(
+    "log_malformed": _log_malformed(
         _(
             "This database's change log was changed outside Schildwacht: record #{seq} of "
             "device {device} ({what}) is not one Schildwacht wrote, so it cannot be sent. Nothing "
@@ -242,7 +254,21 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
 }
 
 
+#: A value the store names by what it is (a refusal's ``field``) → the option that gives it.
+OPTIONS = {
+    ICS_FIELDS["calendar"]: "--calendar",
+    ICS_FIELDS["from"]: "--from",
+    ICS_FIELDS["to"]: "--to",
+    ICS_FIELDS["max_occurrences"]: "--max-occurrences",
+}
+
+
 def refusal(error: StoreError) -> str:
-    """The sentence the command line prints for a store error (after ``Error: ``)."""
+    """The sentence the command line prints for a store error (after ``Error: ``); a value the
+    store names by what it is, named by its option."""
+    option = OPTIONS.get(str(error.params.get("field")))
+    if option is not None:
+        named = StoreError(str(error), code=error.code, **{**error.params, "field": option})
+        return refusal(named)
     words = CLI_SENTENCES.get(error.code or "")
     return sentence(error) if words is None else words(error.params)

@@ -16,6 +16,7 @@ from store.errors import BadInput
 from store.setup import init_database
 from store.status import database_status
 from store.validate import visible
+from words.quarantine import said
 
 from .context import Env, new_secret, on_terminal, pass_env
 from .output import emit, info, output_options
@@ -211,8 +212,9 @@ def db_repair(env: Env) -> None:
 @pass_env
 def db_status(env: Env, fmt: str, output: str | None) -> None:
     """Schema version, size and record counts."""
-    status = database_status(env.store())
-    emit(asdict(status), fmt, output)
+    status = asdict(database_status(env.store()))
+    status["unsendable"] = [f"#{seq} ({said(why)})" for seq, why in status["unsendable"]]
+    emit(status, fmt, output)
 
 
 COMMANDS = [init, demo, db]

@@ -25,6 +25,9 @@ from store.sync.keys import fingerprint
 from store.sync.receipt import FAILED, LEFT_OUT
 from store.validate import visible
 from words import counts
+from words.findings import said as said_finding
+from words.quarantine import as_json as reason_json
+from words.quarantine import said as said_reason
 from words.receipts import as_json, joined, said
 
 from .context import Env, pass_env
@@ -118,7 +121,8 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
         info(f"! {visible(said(warning))}")
     click.echo(visible(str(done.path)))
     if done.malformed:
-        shown = ", ".join(done.malformed[:3]) + (" …" if len(done.malformed) > 3 else "")
+        named = [f"#{seq} ({said_reason(why)})" for seq, why in done.malformed[:3]]
+        shown = ", ".join(named) + (" …" if len(done.malformed) > 3 else "")
         raise IntegrityFailure(
             visible(
                 f"This laptop's change log holds {len(done.malformed)} records no Schildwacht "
@@ -207,6 +211,9 @@ def _receipt_json(receipt: exchange.Receipt) -> dict[str, Any]:
         ("alarms", receipt.alarms),
     ):
         found[key] = [as_json(n) for n in notices]
+    found["quarantined"] = [  # by stable code and params, with the reason in words
+        reason_json(q, receipt.labels.get(q.device, "")) for q in receipt.quarantined
+    ]
     return found
 
 
@@ -252,7 +259,8 @@ def quarantine_line(change: kept.Quarantined, labels: dict[str, str]) -> str:
     """One quarantined change in words: which device, which number, which field, why."""
     device = visible(labels.get(change.device, change.device[:13]))
     field = f"{change.table}.{change.field}" if change.field else f"{change.table} (a row)"
-    return f"quarantined {device} #{change.seq} {field} by {visible(change.actor)}: {change.reason}"
+    why = said_reason(change.reason)
+    return f"quarantined {device} #{change.seq} {field} by {visible(change.actor)}: {why}"
 
 
 @sync.command("quarantine")
@@ -265,7 +273,7 @@ def sync_quarantine(env: Env, fmt: str, output: str | None) -> None:
     labels = _labels(store)
     rows = [
         {
-            **change.as_dict(labels.get(change.device, "")),
+            **reason_json(change, labels.get(change.device, "")),
             "noticed_at": local_iso(change.noticed_at),
         }
         for change in kept.quarantined(store)
@@ -313,7 +321,7 @@ def sync_status(env: Env, fmt: str, output: str | None) -> None:
     _status_quarantine(store)
     for finding in findings.open_findings(store):
         marker = "!!" if finding.kind == "witness" else "!"
-        info(f"{marker} {finding.text}")
+        info(f"{marker} {said_finding(finding)}")
     emit(rows, fmt, output, PEER_COLUMNS)
 
 
@@ -374,7 +382,7 @@ def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> 
     columns = CONFLICT_COLUMNS + (("resolved_by", "resolution") if everything else ())
     emit([conflict_dict(c) for c in found], fmt, output, columns)
     for clash in findings.clashes(store):  # a name given to two rows offline: for a person
-        info(f"! {clash.text}")
+        info(f"! {said_finding(clash)}")
 
 
 @sync.command("resolve")

@@ -28,7 +28,7 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
    ``sync.clashes``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,
    ``sync.log``, ``sync.held``, ``sync.facts``, ``sync.restored``).
 7. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,
-   ``sync.tables``, ``sync.notice``.
+   ``sync.tables``, ``sync.notice``, ``sync.reason``.
 
 No module imports one above it, not even inside a function: the acting person reaches the
 layers below ``staff`` as the ``access.Actor`` protocol, not as a staff record.

@@ -13,8 +13,9 @@ disk, left behind. ``db status``, ``sync status``, the Sync screen and the hando
   edits win over later ones by their stamps): named with how far ahead.
 
 The handover carries the ones still open (secrets, clashes, this laptop's refused changes) and
-the events since the last signed handover (alarms, outside changes, back-dated records). Facts
-and one plain sentence each; nothing here writes.
+the events since the last signed handover (alarms, outside changes, back-dated records). Each
+finding is a fact (its code and params, JSON values), worded by ``words/findings.py``; nothing
+here writes.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .clock import from_db, local_text
+from .clock import from_db
 from .db import OUTSIDE_ACTION, Store
-from .validate import visible
+from .sync.reason import read
 
 #: Secrets set by someone else named one by one; more are one finding.
 SECRETS_ONE_BY_ONE = 3
@@ -41,7 +42,10 @@ class Finding:
 
     Attributes:
         kind: one of ``KINDS``.
-        text: one plain sentence, control characters made visible.
+        code: what was found (a key of ``words.findings.SENTENCES``; an audit trail alarm's
+            own code for a ``witness`` finding).
+        params: its facts, JSON values (labels, numbers, stored UTC text for times), which
+            the faces word: no sentence here, so none names how one face puts it right.
         ids: what it concerns (audit sequence numbers, row ids, callsigns, device ids).
         device: the laptop it concerns, where it concerns one.
         at: when it was noticed (aware UTC), where that is known.
@@ -49,14 +53,12 @@ class Finding:
     """
 
     kind: str
-    text: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
     ids: tuple[str, ...] = ()
     device: str | None = None  # the laptop it concerns, where it concerns one
     at: datetime | None = None  # when it was noticed
     count: int = 1
-    #: Its facts for the faces to word (``secret``: ``people``, [callsign, set by, set at]),
-    #: so no sentence here names how one face or another puts it right.
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 def _at(text: object) -> datetime | None:
@@ -79,18 +81,15 @@ def witness_alarms(store: Store, since: str | None = None) -> list[Finding]:
     Returns:
         One finding per alarm, oldest first.
     """
-    from .witness import ALARM_ACTION
+    from .witness import ALARM_ACTION, read_alarm
 
     found = []
     for seq, at, target, detail in store.tuples(
         "SELECT seq, at, target, detail FROM audit_event WHERE action = ? AND at >= ? ORDER BY seq",
         (ALARM_ACTION, since or ""),
     ):
-        try:
-            alarm = str(json.loads(detail).get("alarm", ""))
-        except (ValueError, AttributeError):
-            alarm = ""
-        found.append(Finding("witness", visible(alarm), (str(seq),), target, _at(at)))
+        alarm = read_alarm(detail)
+        found.append(Finding("witness", alarm.code, alarm.params, (str(seq),), target, _at(at)))
     return found
 
 
@@ -99,15 +98,17 @@ def clashes(store: Store) -> list[Finding]:
     (``sync.clashes``), one finding each; open until a person renames them."""
     from .sync.clashes import list_clashes
 
-    words = {"staff": "callsign", "subject": "code name", "activity": "calendar event"}
     return [
         Finding(
             "clash",
-            visible(
-                f"The {words[c.table]} {c.name} was given to two {c.table} rows offline: "
-                f"{c.row_id[:13]} is kept as {c.shown_as}"
-                + (f", {c.kept_by[:13]} keeps {c.name}" if c.kept_by else "")
-            ),
+            "clash_kept_as",
+            {
+                "table": c.table,
+                "name": c.name,
+                "row": c.row_id,
+                "kept_as": c.shown_as,
+                "keeper": c.kept_by or None,
+            },
             (c.row_id,),
         )
         for c in list_clashes(store.conn)
@@ -124,33 +125,20 @@ def secrets_set_by_others(store: Store) -> list[Finding]:
     )
     people = [[str(c), str(b), str(t)] for c, b, t in rows]
     if len(rows) > SECRETS_ONE_BY_ONE:
-        named = ", ".join(f"{c} by {b}" for c, b, _at in rows[:SECRETS_ONE_BY_ONE])
         return [
             Finding(
                 "secret",
-                visible(
-                    f"{len(rows)} people's secrets on this laptop were set by someone else "
-                    f"({named}, …): until each changes theirs, whoever set it could act as "
-                    "them, and what is done as them is marked so in the audit"
-                ),
+                "secrets_set_by_others",
+                {"people": people, "named": SECRETS_ONE_BY_ONE},
                 tuple(c for c, _b, _at in rows),
                 count=len(rows),
-                params={"people": people},
             )
         ]
     return [
         Finding(
-            "secret",
-            visible(
-                f"{callsign}'s secret on this laptop was set by {set_by} ({local_text(set_at)});"
-                f" until {callsign} changes it, {set_by} could act as {callsign}, and what is "
-                f"done as {callsign} is marked so in the audit"
-            ),
-            (callsign,),
-            at=_at(set_at),
-            params={"people": [person]},
+            "secret", "secret_set_by_other", {"people": [person]}, (person[0],), at=_at(person[2])
         )
-        for person, (callsign, set_by, set_at) in zip(people, rows, strict=True)
+        for person in people
     ]
 
 
@@ -189,15 +177,11 @@ def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
             tables = dict(json.loads(detail).get("tables", {}))
         except (ValueError, AttributeError, TypeError):
             tables = {}
-        shown = ", ".join(f"{n} {t}" for t, n in sorted(tables.items()))
         found.append(
             Finding(
                 "outside",
-                visible(
-                    f"This database was changed outside Schildwacht before {local_text(at)} "
-                    f"({shown}); "
-                    "those changes are in the audit trail and went to the other laptops"
-                ),
+                "outside_changed",
+                {"before": str(at), "tables": dict(sorted(tables.items()))},
                 (str(seq),),
                 at=_at(at),
             )
@@ -225,11 +209,8 @@ def own_refused(store: Store) -> list[Finding]:
         *forked,
         Finding(
             "own_refused",
-            visible(
-                f"{count} of this laptop's changes are quarantined by the other laptops: they "
-                f"break the team's rules ({'; '.join(reasons[:3])}); they were written here "
-                "outside the store (or its role is not the one its user has)"
-            ),
+            "own_quarantined",
+            {"count": count, "reasons": [read(r).as_dict() for r in reasons[:3]]},
         ),
     ]
 
@@ -248,22 +229,8 @@ def own_fork(cut: int | None, set_aside: dict[str, int] | None = None) -> list[F
     """
     if cut is None:
         return []
-    rows = ", ".join(f"{table} {count}" for table, count in (set_aside or {}).items())
-    shown = (
-        f" (rows still shown here but held by no other laptop: {rows}; that work is to be "
-        "entered again)"
-        if rows
-        else ""
-    )
-    return [
-        Finding(
-            "own_refused",
-            f"this laptop forked its change log at number {cut} (it was restored from an old "
-            f"copy of its database): the team sets aside everything it wrote after number "
-            f"{cut}{shown}; the admin revokes it and enrols it again once it is set up afresh",
-            params={"forked_at": cut, "set_aside": dict(set_aside or {})},
-        )
-    ]
+    params = {"forked_at": cut, "set_aside": dict(set_aside or {})}
+    return [Finding("own_refused", "own_forked", params)]
 
 
 def back_dated(store: Store, since: str | None = None) -> list[Finding]:
@@ -279,11 +246,8 @@ def back_dated(store: Store, since: str | None = None) -> list[Finding]:
     return [
         Finding(
             "back_dated",
-            visible(
-                f"{labels.get(origin, origin[:13])} sent {count} records dated more than an hour "
-                f"before they were written (e.g. {example}): its clock was set back, or they "
-                "were back-dated; they were taken in"
-            ),
+            "back_dated",
+            {"label": labels.get(origin, origin[:13]), "count": count, "example": example},
             (origin,),
             origin,
             _at(at),
@@ -294,16 +258,6 @@ def back_dated(store: Store, since: str | None = None) -> list[Finding]:
             (since or "",),
         )
     ]
-
-
-def ahead_words(ms: int) -> str:
-    """How far a clock is ahead, for people: minutes below two hours, else hours.
-
-    Args:
-        ms: how far ahead, in milliseconds.
-    """
-    minutes = ms // 60_000
-    return f"{minutes} minutes" if minutes < 120 else f"{minutes // 60} hours"
 
 
 def clock_ahead(store: Store, since: str | None = None) -> list[Finding]:
@@ -325,14 +279,12 @@ def clock_ahead(store: Store, since: str | None = None) -> list[Finding]:
         (since or "",),
     ):
         ahead = int(str(detail)) if str(detail).isdigit() else 0
+        label = labels.get(str(origin), str(origin)[:13])
         found.append(
             Finding(
                 "clock_ahead",
-                visible(
-                    f"{labels.get(str(origin), str(origin)[:13])}'s clock was "
-                    f"{ahead_words(ahead)} ahead of this laptop's when it sent a bundle: its "
-                    "edits win over later ones until its clock is put right"
-                ),
+                "clock_ahead",
+                {"label": label, "ahead_ms": ahead},
                 (str(origin),),
                 str(origin),
                 _at(at),

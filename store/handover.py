@@ -570,7 +570,7 @@ def _quarantine_items(store: Store) -> list[Item]:
             "device": labels.get(change_set.device, change_set.device[:13]),
             "actor": change_set.actor,
             "field": f"{first.table}.{first.field}" if first.field else first.table,
-            "reason": first.reason,
+            "reason": first.cause.as_dict(),  # a fact (code, params), worded by the faces
         }
         items.append(Item("quarantined", 1, (change_set.id,), facts))
     rest = sets[QUARANTINE_ITEMS:]
@@ -583,13 +583,13 @@ def _finding_items(store: Store) -> list[Item]:
     """An open item per trust finding (``findings``): what stays open (secrets set by someone
     else, clashes, this laptop's refused changes) and what happened since the last signed
     handover (audit trail alarms, changes made outside Schildwacht, back-dated records). Each
-    carries the finding's sentence (``text``) beside its ids."""
+    carries the finding's code and params (worded by ``words.findings``) beside its ids."""
     from . import findings
 
     found = findings.open_findings(store, findings.since_last_handover(store))
     if not found:
         return [Item("findings", 0)]
-    return [Item(f.kind, f.count, f.ids, {"text": f.text, **f.params}) for f in found]
+    return [Item(f.kind, f.count, f.ids, {"code": f.code, **f.params}) for f in found]
 
 
 def handover_content(draft: Handover) -> dict[str, Any]:

@@ -103,18 +103,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import ics_bounds, machine, rules, validate
 from .agenda import CALENDAR_AUTHORITY, insert_correction
-from .clock import LOCAL_TZ, day_bounds, from_db, local_text, to_db
+from .clock import LOCAL_TZ, day_bounds, from_db, to_db
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
 from .rules import MAX_ACTIVITY, too_long
 from .subjects import get_subject
+from .sync.notice import Notice, notice
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 DEFAULT_DAYS = ics_bounds.DEFAULT_DAYS
 MAX_DAYS = ics_bounds.MAX_DAYS
 DEFAULT_MAX_OCCURRENCES = ics_bounds.DEFAULT_MAX_OCCURRENCES
 MAX_MAX_OCCURRENCES = ics_bounds.MAX_MAX_OCCURRENCES
+FIELDS = ics_bounds.FIELDS
+MAX_MAX = MAX_MAX_OCCURRENCES
 #: Properties an activity is made from: a fault in one of them refuses the file.
 NEEDED = frozenset(
     {
@@ -163,7 +166,7 @@ class ImportResult:
         window: the period the import covered, start and end aware UTC.
         items: one per event considered, with what was done with it.
         replan: activities whose change needs re-planning (ids).
-        warnings: events skipped or doubtful, in words.
+        warnings: events skipped or doubtful, as facts (worded by ``words.ics``).
         calendar: the calendar the file was imported as (None: the file names none; nothing
             removed).
     """
@@ -171,7 +174,7 @@ class ImportResult:
     window: tuple[datetime, datetime]
     items: list[ImportItem] = field(default_factory=list)
     replan: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     #: The calendar the file was imported as (None: the file names none; nothing removed).
     calendar: str | None = None
 
@@ -295,7 +298,7 @@ class ParsedCalendar:
 
     occurrences: dict[tuple[str, str], Occurrence]
     explicit: dict[tuple[str, str], Occurrence]
-    warnings: list[str]
+    warnings: list[Notice]
     #: Occurrences a series excludes by EXDATE (cancelled in the calendar), with the version
     #: of the series that excludes them.
     excluded: dict[tuple[str, str], Version] = field(default_factory=dict)
@@ -338,7 +341,7 @@ def _read_bytes(path: Path) -> bytes:
 _UNFOLD = re.compile(rb"\r?\n[ \t]")
 
 
-def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
+def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
     """The file's text: UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252 (which
     reads Latin-1 text the same) when the text is plausibly Western European (see
     ``_plausible_western``) and not as plausibly another Latin code page (see
@@ -375,7 +378,7 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
         text = ""
     if text and _plausible_western(text):
         _refuse_ambiguous(raw, text, name)
-        return text, [f"{name} is not UTF-8; it was read as Windows-1252 (Western European)."]
+        return text, [notice("ics_read_as_western", file=name)]
     raise BadInput(
         f"{name} is not UTF-8 (byte 0x{raw[position]:02X} at position {position}) and does not "
         "read as Western European (Windows-1252/Latin-1) text either — it may be in another "
@@ -543,10 +546,10 @@ def _parse(text: str, name: str) -> Any:
     return calendar
 
 
-def _prune(calendar: Any, name: str) -> list[str]:
+def _prune(calendar: Any, name: str) -> list[Notice]:
     """Refuse faults in what activities are made of; skip, with a warning, the parts they do
     not need."""
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     for component in calendar.subcomponents:
         if component.name == "VEVENT":
             warnings += _prune_event(component, name)
@@ -562,29 +565,35 @@ def _prune(calendar: Any, name: str) -> list[str]:
             for rule in skipped:
                 prop, message = rule.errors[0]
                 start = rule.get("DTSTART")
-                since = f" from {start.to_ical().decode()[:8]}" if start is not None else ""
+                since = start.to_ical().decode()[:8] if start is not None else None
                 tzid = str(component.get("TZID"))
                 warnings.append(
-                    f"VTIMEZONE {validate.visible(tzid)}: the {rule.name}"
-                    f" rule{since}, property {prop}: {_excerpt(message)}; that rule "
-                    "was skipped"
-                    + (
-                        f" (times in this zone are read by its name, as {known_zone(tzid)})."
-                        if known_zone(tzid) is not None
-                        else "."
+                    notice(
+                        "ics_zone_rule_skipped",
+                        zone=tzid,
+                        rule=str(rule.name),
+                        since=since,
+                        prop=str(prop),
+                        message=_excerpt(message),
+                        read_as=str(known_zone(tzid) or "") or None,
                     )
                 )
             component.subcomponents = kept
         elif component.errors:
             prop, message = component.errors[0]
             warnings.append(
-                f"{_describe(component)}, property {prop}: {_excerpt(message)}; the "
-                f"{component.name} was skipped (activities are made from events only)."
+                notice(
+                    "ics_component_skipped",
+                    component=_describe(component),
+                    kind=str(component.name),
+                    prop=str(prop),
+                    message=_excerpt(message),
+                )
             )
     return warnings
 
 
-def _prune_event(event: Any, name: str) -> list[str]:
+def _prune_event(event: Any, name: str) -> list[Notice]:
     warnings = []
     for prop, message in event.errors:
         if prop is None or str(prop).upper() in NEEDED:
@@ -596,14 +605,26 @@ def _prune_event(event: Any, name: str) -> list[str]:
                 prop=prop or "(a line)",
                 excerpt=_excerpt(message),
             )
-        warnings.append(f"{_describe(event)}, property {prop}: {_excerpt(message)}; ignored.")
+        warnings.append(
+            notice(
+                "ics_property_ignored",
+                event=_describe(event),
+                prop=str(prop),
+                message=_excerpt(message),
+            )
+        )
     kept = []
     for part in event.subcomponents:
         if part.errors:
             prop, message = part.errors[0]
             warnings.append(
-                f"{_describe(event)}: {part.name} property {prop}: {_excerpt(message)};"
-                f" the {part.name} was skipped."
+                notice(
+                    "ics_part_skipped",
+                    event=_describe(event),
+                    part=str(part.name),
+                    prop=str(prop),
+                    message=_excerpt(message),
+                )
             )
         else:
             kept.append(part)
@@ -774,7 +795,7 @@ def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> 
     return first
 
 
-def _localise(calendar: Any, name: str) -> list[str]:
+def _localise(calendar: Any, name: str) -> list[Notice]:
     """Give every time its zone: a TZID's (``_Zones``), and the calendar's declared zone to
     floating times (see the module's reading). A zoned wall time the autumn change repeats is
     the first of the two (fold 0, as RFC 5545 reads it); one the spring change skips is
@@ -809,7 +830,7 @@ def _localise(calendar: Any, name: str) -> list[str]:
                             )
                         item.dt = _attach(moment, zone, prop, event, name)
     if zone is None:
-        return [f"X-WR-TIMEZONE '{validate.visible(unknown)}' is not a known time zone; ignored."]
+        return [notice("ics_zone_unknown", zone=unknown)]
     return []
 
 
@@ -1085,7 +1106,7 @@ def _content(event: Any) -> bytes:
     )
 
 
-def _deduplicate(calendar: Any, name: str) -> list[str]:
+def _deduplicate(calendar: Any, name: str) -> list[Notice]:
     """Keep one VEVENT per UID and recurrence id: the newest version (``older``). Copies with
     the same version and the same content are one; with different content the file is
     refused naming the UID (which one is right cannot be told)."""
@@ -1102,7 +1123,7 @@ def _deduplicate(calendar: Any, name: str) -> list[str]:
         key = (str(event["UID"]), to_db(_as_utc(rid.dt)) if rid is not None else "")
         groups.setdefault(key, []).append(event)
     dropped: set[int] = set()
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     for (uid, rid), events in groups.items():
         if len(events) < 2:
             continue
@@ -1128,10 +1149,14 @@ def _deduplicate(calendar: Any, name: str) -> list[str]:
             )
         if any(i not in same for i in range(len(events))):
             warnings.append(
-                f"{_describe(events[best])} appears {len(events)} times in {name}; the newest "
-                f"version (SEQUENCE {versions[best][0]}"
-                + (f", stamped {versions[best][1]}" if versions[best][1] else "")
-                + ") was taken."
+                notice(
+                    "ics_newest_taken",
+                    event=_describe(events[best]),
+                    count=len(events),
+                    file=name,
+                    sequence=versions[best][0],
+                    stamped=versions[best][1] or None,
+                )
             )
         dropped.update(id(e) for i, e in enumerate(events) if i != best)
     if dropped:
@@ -1140,10 +1165,10 @@ def _deduplicate(calendar: Any, name: str) -> list[str]:
 
 
 def _identity(calendar: Any, given: str | None) -> str | None:
-    """The calendar a file is: ``given`` (``--calendar``), else X-WR-RELCALID, else
+    """The calendar a file is: ``given`` (its name), else X-WR-RELCALID, else
     X-WR-CALNAME; None when the file names none."""
     if given is not None:
-        return validate.line(given, "--calendar")
+        return validate.line(given, FIELDS["calendar"])
     for prop in ("X-WR-RELCALID", "X-WR-CALNAME"):
         value = calendar.get(prop)
         text = validate.visible(str(value)).strip()[:200] if value is not None else ""
@@ -1225,7 +1250,7 @@ def _drop_too_long(
     occurrences: dict[tuple[str, str], Occurrence],
     explicit: dict[tuple[str, str], Occurrence],
     events: list[Any],
-    warnings: list[str],
+    warnings: list[Notice],
 ) -> set[tuple[str, str]]:
     """Take out every event and occurrence longer than an activity may last (a 14-day
     holiday, a 10-day trip): every laptop refuses such an activity, so it is never stored.
@@ -1244,29 +1269,20 @@ def _drop_too_long(
             (occurrences.get(k) or explicit[k] for k in mine), key=lambda o: o.end - o.start
         )
         event = next(e for e in events if str(e["UID"]) == uid)
-        times = f" ({len(mine)} occurrences)" if len(mine) > 1 else ""
         warnings.append(
-            f"{_describe(event)} lasts {_how_long(longest.start, longest.end)}{times}, longer "
-            f"than the {limit} hours an activity may last; it was not imported (nor changed, "
-            "if imported before) — add the days that need protection as activities."
+            notice(
+                "ics_too_long",
+                event=_describe(event),
+                start=longest.start,
+                end=longest.end,
+                occurrences=len(mine),
+                limit=limit,
+            )
         )
     for key in keys:
         occurrences.pop(key, None)
         explicit.pop(key, None)
     return keys
-
-
-def _how_long(start: datetime, end: datetime) -> str:
-    """``14 days`` (local midnight to midnight, whatever clock change lies between),
-    ``10 days 2 hours`` or ``80 hours``: a long length as a person says it."""
-    first, last = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
-    if first.time() == last.time() == datetime.min.time():
-        return f"{(last.date() - first.date()).days} days"
-    hours = (end - start).total_seconds() / 3600
-    days, rest = divmod(hours, 24)
-    if hours < 96:
-        return f"{hours:g} hours"
-    return f"{days:g} days" + (f" {rest:g} hours" if rest else "")
 
 
 def _sort_events(
@@ -1440,13 +1456,15 @@ def _over_limit(name: str, limit: int) -> BadInput:
     )
 
 
-def _lengthless(events: list[Any], occurrences: dict[tuple[str, str], Occurrence]) -> list[str]:
+def _lengthless(events: list[Any], occurrences: dict[tuple[str, str], Occurrence]) -> list[Notice]:
     """A warning per event imported with the assumed length (it gave none)."""
+    minutes = int(ASSUMED_LENGTH.total_seconds() // 60)
     return [
-        f"{_describe(next(e for e in events if str(e['UID']) == uid))} has no length (no DTEND "
-        f"or DURATION, or one equal to its start); imported as "
-        f"{int(ASSUMED_LENGTH.total_seconds() // 60)} minutes from its start (a date: the whole"
-        " day) — correct its end in the agenda if it lasts longer."
+        notice(
+            "ics_no_length",
+            event=_describe(next(e for e in events if str(e["UID"]) == uid)),
+            minutes=minutes,
+        )
         for uid in sorted({o.uid for o in occurrences.values() if o.assumed_length})
     ]
 
@@ -1497,13 +1515,13 @@ def import_window(
         BadInput: both ``end`` and ``days``; an end before the start; days out of range.
     """
     first = start or store.clock.now().astimezone(LOCAL_TZ).date()
-    validate.day(first, "--from")
+    validate.day(first, FIELDS["from"])
     if end is not None and days is not None:
         raise BadInput(
             "Give the last day or the number of days, not both.", code="window_end_twice"
         )
     if end is not None:
-        validate.day(end, "--to")
+        validate.day(end, FIELDS["to"])
         if end < first:
             raise BadInput(
                 "The last day must not lie before the first.", code="window_end_before_start"
@@ -1526,7 +1544,7 @@ def import_window(
             code="window_too_long",
             days=MAX_DAYS,
         )
-    validate.day(last - timedelta(days=1), "--to")
+    validate.day(last - timedelta(days=1), FIELDS["to"])
     return day_bounds(first)[0], day_bounds(last)[0]
 
 
@@ -1555,7 +1573,7 @@ def import_ics(
     with store.write("activity.import_ics", None, detail, require="activity.write") as conn:
         subject = get_subject(store, person)
         store.target(subject.id)
-        validate.integer(max_occurrences, "--max-occurrences", low=1, high=MAX_MAX_OCCURRENCES)
+        validate.integer(max_occurrences, FIELDS["max_occurrences"], low=1, high=MAX_MAX)
         window = import_window(store, start, end, days)
         parsed = parse_calendar(Path(path), window, max_occurrences, calendar)
         detail["calendar"] = parsed.calendar
@@ -1692,10 +1710,14 @@ class _Run:
         if older(occ.version, _stored_version(row)):
             if changed or occ.cancelled != cancelled:
                 self.result.warnings.append(
-                    f"{self._what(row)}: {self.name} has an older version of the event "
-                    f"(SEQUENCE {occ.sequence}{_stamped(occ.modified)}) than the one imported "
-                    f"before (SEQUENCE {row['source_sequence'] or 0}"
-                    f"{_stamped(row['source_modified'])}); it was left as it is."
+                    notice(
+                        "ics_older_version",
+                        **self._what(row),
+                        sequence=occ.sequence,
+                        stamped=occ.modified or None,
+                        before=row["source_sequence"] or 0,
+                        before_stamped=row["source_modified"] or None,
+                    )
                 )
             return self.item(row, "unchanged")
         if cancelled:
@@ -1703,10 +1725,7 @@ class _Run:
                 return self.item(row, "unchanged")
             by = self._cancelled_by(row["id"])
             if by:
-                self.result.warnings.append(
-                    f"{self._what(row)} is in {self.name} but stays cancelled: it was cancelled "
-                    f"by a restriction ({by}), which a calendar does not undo."
-                )
+                self.result.warnings.append(notice("ics_stays_cancelled", **self._what(row), by=by))
                 return self.item(row, "unchanged")
             reason = f"{REINSTATED} ({self.name}): the event is in it again."
             self._update(row, occ, changed, reason)
@@ -1721,9 +1740,7 @@ class _Run:
             and rules.done_before_end("done", to_db(occ.end), self.store.now())
         ):  # done holds only once it has ended: a later time would hide its re-planning
             self.result.warnings.append(
-                f"{self._what(row)} is done here; {self.name} moves it to "
-                f"{local_text(occ.start)}, which has not yet ended, so the calendar's new time "
-                "was not taken over (add it as a new activity if it happens again)."
+                notice("ics_done_not_moved", **self._what(row), to=occ.start)
             )
             return self.item(row, "unchanged")
         if changed:
@@ -1783,10 +1800,7 @@ class _Run:
         so an older export does not bring it back. An activity done here has taken place: no
         restriction is recorded (R5), a warning says so, and False is returned."""
         if row["status"] == "done":
-            self.result.warnings.append(
-                f"{self._what(row)} is done here; {self.name} cancels it, but it has taken "
-                "place, so it stays done."
-            )
+            self.result.warnings.append(notice("ics_done_stays_done", **self._what(row)))
             return False
         self.conn.execute(
             "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
@@ -1833,8 +1847,13 @@ class _Run:
             return ""
         return f"{other['reason']}, decided by {validate.visible(other['authority'])}"
 
-    def _what(self, row: Any) -> str:
-        return f"'{validate.visible(row['title'])[:80]}' ({local_text(row['start_at'])})"
+    def _what(self, row: Any) -> dict[str, Any]:
+        """The activity a warning names: its title, start and the calendar's name."""
+        return {
+            "title": str(row["title"])[:80],
+            "start": from_db(row["start_at"]),
+            "file": self.name,
+        }
 
 
 def _changed(row: Any, occ: Occurrence) -> set[str]:
@@ -1864,7 +1883,3 @@ def _changed(row: Any, occ: Occurrence) -> set[str]:
         "text": (occ.title, occ.kind) != (row["title"], row["kind"]),
     }
     return {part for part, yes in differs.items() if yes}
-
-
-def _stamped(stamp: str | None) -> str:
-    return f", stamped {stamp}" if stamp else ""

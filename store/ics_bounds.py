@@ -95,6 +95,15 @@ _NOT_WITH = {
 _LONGEST = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _TIMES = ("DTSTART", "DTEND", "RECURRENCE-ID", "RDATE", "EXDATE")
 
+#: The import's own values by what they are, as a refusal names them (its ``field`` param): the
+#: faces name them their own way (the command line by its options, ``commands/refusals.py``).
+FIELDS = {
+    "calendar": "The calendar's name",
+    "from": "The first day",
+    "to": "The last day",
+    "max_occurrences": "The most occurrences",
+}
+
 
 def describe(component: Any) -> str:
     """A component as a message names it: its kind, UID and summary, escaped and cut short.

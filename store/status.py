@@ -59,8 +59,9 @@ class Status:
     catalogue: str  # "as made at init" (its fingerprint matches), or refused before this
     findings: dict[str, int]  # open trust findings by kind (``findings``)
     #: this laptop's own records not sent yet that no export sends as they are (its change log
-    #: was edited outside Schildwacht; ``db repair`` sets them aside): "#number (why)"
-    unsendable: list[str]
+    #: was edited outside Schildwacht; ``db repair`` sets them aside): (number, why), the why
+    #: as a reason is kept (``sync.reason``; worded by ``words.quarantine``)
+    unsendable: list[tuple[int, str]]
     #: the last number of this laptop's own changes the team keeps, when the team proved its
     #: change log forked (restored from an old copy: what it wrote after it is set aside)
     forked_at: int | None
@@ -102,7 +103,7 @@ def database_status(store: Store) -> Status:
         ),
         catalogue="as made at init",
         findings=dict(Counter(f.kind for f in findings.open_findings(store))),
-        unsendable=[f"#{seq} ({why})" for seq, why in exchange_unsendable(store)],
+        unsendable=exchange_unsendable(store),
         forked_at=own_cut(store.conn),
         set_aside=own_set_aside(store.conn, store.device_id),
         counts=counts,

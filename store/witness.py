@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .db import append_audit
 from .errors import IntegrityFailure
+from .sync.notice import Notice, notice
 from .validate import json_document
 
 if TYPE_CHECKING:
@@ -208,7 +209,8 @@ def _checked_evidence(value: object, keys: dict[str, str]) -> dict[str, Any] | N
 RESTORES_KEY = "witness_restores:"
 #: Restores declared per manifest and kept per device (the latest ones).
 MAX_RESTORES = 8
-#: The audit action of the notice that a device's trail was restored from a backup.
+#: The audit action of the notice that a device's trail was restored from a backup (detail:
+#: its ``label`` and ``kept_up_to``, the last event the restored trail holds).
 RESTORE_ACTION = "audit.witness_restore"
 
 
@@ -436,10 +438,7 @@ def _take_restores(
             device,
             RESTORE_ACTION,
             device,
-            {
-                "notice": f"{name} was restored from a backup: its audit trail holds its events "
-                f"up to {found.seq}; the ones after it, witnessed before, are gone"
-            },
+            {"label": name, "kept_up_to": found.seq},  # the events after it are gone
         )
 
 
@@ -556,7 +555,7 @@ def observe(
     names: dict[str, str],
     keys: dict[str, str],
     as_signed: tuple[bytes, bytes] | None = None,
-) -> list[str]:
+) -> list[Notice]:
     """Keep the heads a verified bundle carries, record the signed handovers it brought, and
     return the alarms (also written to the audit trail). Inside the import's transaction.
     ``keys`` (device → signing key, from the roster) check that each head another laptop's is
@@ -572,7 +571,7 @@ def observe(
         as_signed: the manifest as signed and its signature, or None.
 
     Returns:
-        The new alarms, in words (each also written to the audit trail).
+        The new alarms, as facts (each also written to the audit trail).
     """
     me, now = store.device_id, store.now()
     sender = str(manifest["sender"])
@@ -613,10 +612,7 @@ def observe(
             signer, signed = embedded
             alarms += [(signer, a) for a in _judge(conn, signer, signed, None, names)]
             _keep(conn, signer, signed, f"handover:{handover_id}", None, now)
-    new = [(d, a) for d, a in dict.fromkeys(alarms) if not _raised(conn, d, a)]
-    for device, alarm in new:
-        append_audit(conn, now, importer, device, ALARM_ACTION, device, {"alarm": alarm})
-    return [alarm for _device, alarm in new]
+    return [a for d, a in alarms if raise_alarm(conn, (now, importer, d), d, a)]
 
 
 def _passed_on(
@@ -627,10 +623,10 @@ def _passed_on(
     names: dict[str, str],
     keys: dict[str, str],
     now: str,
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Notice]]:
     """Evidence another laptop passed on: manifests whose own signed head showed a trail cut
     or rewritten, each checked here as if its sender had sent it."""
-    alarms: list[tuple[str, str]] = []
+    alarms: list[tuple[str, Notice]] = []
     evidence = manifest.get("witness_evidence")
     for value in evidence[:MAX_EVIDENCE] if isinstance(evidence, list) else []:
         passed = _checked_evidence(value, keys)
@@ -651,10 +647,10 @@ def _relayed(
     names: dict[str, str],
     keys: dict[str, str],
     now: str,
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Notice]]:
     """The heads of other laptops (and of this one) the sender says it witnessed: taken only
     with their own laptop's signature."""
-    alarms: list[tuple[str, str]] = []
+    alarms: list[tuple[str, Notice]] = []
     for device, value, seen, disputed in _witnessed(manifest.get("witnessed")):
         if device == sender:
             continue
@@ -663,9 +659,11 @@ def _relayed(
                 alarms.append(
                     (
                         sender,
-                        f"{names.get(sender, sender)} passed on a head of "
-                        f"{names.get(device, device)}'s audit trail that "
-                        f"{names.get(device, device)} did not sign; it was not taken",
+                        notice(
+                            "alarm_unsigned_head",
+                            sender=names.get(sender, sender),
+                            label=names.get(device, device),
+                        ),
                     )
                 )
             continue  # unsigned (framing, or an older version's): not taken
@@ -677,14 +675,7 @@ def _relayed(
             row = held.fetchone()
             lost = _excused(restores(conn, me), seen.seq, sent)
             if (row is None or row[0] != seen.hash) and not lost:
-                alarms.append(
-                    (
-                        me,
-                        f"this laptop's audit trail no longer holds event {seen.seq} as "
-                        f"{names.get(sender, sender)} witnessed it; verify this laptop's "
-                        "audit trail",
-                    )
-                )
+                alarms.append((me, notice("alarm_own_trail", seq=seen.seq, **_who(sender, names))))
             _keep(conn, device, seen, sender, sent, now)
             continue
         alarms += [
@@ -701,7 +692,7 @@ def _own_head(
     position: object,
     names: dict[str, str],
     now: str,
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Notice]]:
     """Judge and keep the head a device signed in its own manifest (with its links)."""
     head = _parse(manifest.get("audit_head"))
     if head is None:
@@ -714,15 +705,64 @@ def _own_head(
     return alarms
 
 
-def _raised(conn: sqlite3.Connection, device: str, alarm: str) -> bool:
-    """Whether this alarm was raised here before (it is raised once, then listed)."""
-    return (
-        conn.execute(
-            "SELECT 1 FROM audit_event WHERE action = ? AND target = ? AND detail = ? LIMIT 1",
-            (ALARM_ACTION, device, json.dumps({"alarm": alarm}, ensure_ascii=False)),
-        ).fetchone()
-        is not None
-    )
+#: The codes of the alarms this version raises (worded by ``words.alarms``).
+ALARM_CODES = frozenset(
+    {
+        "alarm_unsigned_head",
+        "alarm_own_trail",
+        "alarm_links_broken",
+        "alarm_links_rewritten",
+        "alarm_links_short",
+        "alarm_trail_changed",
+        "alarm_trail_backwards",
+        "alarm_chain_forked",
+        "alarm_admin_fork",
+    }
+)
+
+
+def raise_alarm(
+    conn: sqlite3.Connection, event: tuple[str, str, str], target: str, alarm: Notice
+) -> bool:
+    """Keep an alarm in the audit trail (an ``ALARM_ACTION`` event whose detail is its code
+    and params), once: an alarm raised here before is not raised again.
+
+    Args:
+        event: the audit event's time (stored UTC text), actor and device.
+        target: the device the alarm concerns.
+        alarm: the alarm (a code of ``ALARM_CODES`` and its params, JSON values).
+
+    Returns:
+        Whether it was new (and is kept now).
+    """
+    detail = {"code": alarm.code, "params": alarm.params}
+    body = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
+    if conn.execute(
+        "SELECT 1 FROM audit_event WHERE action = ? AND target = ? AND detail = ? LIMIT 1",
+        (ALARM_ACTION, target, body),
+    ).fetchone():
+        return False
+    append_audit(conn, event[0], event[1], event[2], ALARM_ACTION, target, detail)
+    return True
+
+
+def read_alarm(detail: object) -> Notice:
+    """An alarm as the audit trail keeps it: its code and params, or (kept before alarms were
+    facts, or by a later version) its words as written, as ``audit_alarm``.
+
+    Args:
+        detail: the event's detail (JSON text).
+    """
+    try:
+        kept = json.loads(str(detail))
+    except ValueError:
+        kept = {}
+    if not isinstance(kept, dict):
+        kept = {}
+    code, params = kept.get("code"), kept.get("params")
+    if code in ALARM_CODES and isinstance(params, dict):
+        return Notice(str(code), params)
+    return notice("audit_alarm", alarm=str(kept.get("alarm", code or "")))
 
 
 def _check_links(
@@ -732,7 +772,7 @@ def _check_links(
     links: object,
     names: dict[str, str],
     now: str,
-) -> list[str]:
+) -> list[Notice]:
     """A new head must descend from every head of that device witnessed here: its links (the
     hashes of its chain from the oldest head any peer may have seen) must hold each witnessed
     hash at its number (else the history was rewritten) and reach down to the highest one
@@ -742,7 +782,7 @@ def _check_links(
     name = names.get(device, device)
     chain = _parse_links(links, head)
     if chain is None:
-        return [f"{name}'s bundle carries audit links that do not lead to its head"]
+        return [notice("alarm_links_broken", label=name)]
     first, hashes = chain
     lost = restores(conn, device)
     for seq, digest, via, position in conn.execute(
@@ -753,10 +793,7 @@ def _check_links(
         if hashes[seq - first] != digest and not _excused(lost, int(seq), position):
             contradicting = Head(int(seq), hashes[seq - first])
             _keep(conn, device, contradicting, device, None, now)
-            return [
-                f"{name}'s audit trail was rewritten: event {seq} differs from the one "
-                f"{_who(via, names)} witnessed; its history was changed after it was seen"
-            ]
+            return [notice("alarm_links_rewritten", label=name, seq=seq, **_who(via, names))]
     highest = max(
         (
             int(seq)
@@ -769,10 +806,7 @@ def _check_links(
         default=None,
     )
     if highest is not None and int(highest) < first:
-        return [
-            f"{name}'s bundle does not show that its audit trail still holds event {highest}, "
-            "witnessed here before"
-        ]
+        return [notice("alarm_links_short", label=name, seq=highest)]
     return []
 
 
@@ -789,8 +823,11 @@ def _parse_links(links: object, head: Head) -> tuple[int, list[str]] | None:
     return first, hashes
 
 
-def _who(via: str, names: dict[str, str]) -> str:
-    return f"signed handover {via[9:22]}" if via.startswith("handover:") else names.get(via, via)
+def _who(via: str, names: dict[str, str]) -> dict[str, str]:
+    """Who witnessed a head, as an alarm's params: a laptop's label, or a handover's id."""
+    if via.startswith("handover:"):
+        return {"handover": via[9:22]}
+    return {"witness": names.get(via, via)}
 
 
 def _witnessed(witnessed: object) -> list[tuple[str, object, Head, bool]]:
@@ -827,7 +864,7 @@ def _judge(
     head: Head,
     position: int | None,
     names: dict[str, str],
-) -> list[str]:
+) -> list[Notice]:
     name = names.get(device, device)
     alarms = []
     lost = restores(conn, device)
@@ -840,10 +877,7 @@ def _judge(
         if not _excused(lost, head.seq, seen_at)
     ]
     if changed and not _excused(lost, head.seq, position):
-        alarms.append(
-            f"{name}'s audit trail changed: event {head.seq} differs from the one witnessed "
-            "before; its history was rewritten"
-        )
+        alarms.append(notice("alarm_trail_changed", label=name, seq=head.seq))
     if position is not None:  # a later bundle of the device itself, with a lower head: a cut
         later = max(  # (heads it sent earlier, seen here or passed on by others)
             (
@@ -858,10 +892,7 @@ def _judge(
             default=None,
         )
         if later is not None:
-            alarms.append(
-                f"{name}'s audit trail went backwards: it reported event {later} before and "
-                f"now ends at {head.seq}; its newest events were removed"
-            )
+            alarms.append(notice("alarm_trail_backwards", label=name, before=later, seq=head.seq))
     return alarms
 
 

@@ -139,6 +139,17 @@ def too_many_waiting(p: Mapping[str, Any]) -> str:
     ).format(**p, where=where)
 
 
+def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
+    """``{what}``: what is wrong with the record, a reason as kept (``words.quarantine``)."""
+
+    def words(p: Mapping[str, Any]) -> str:
+        from words.quarantine import said
+
+        return text.format(**{**p, "what": said(p["what"])})
+
+    return words
+
+
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda params: text.format(**params)
 
@@ -350,7 +361,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{rows} no Schildwacht wrote ({first}). Nothing was written. Repairing the database "
         "removes them and captures what really changed."
     ).format(rows=rows(p["count"]), first=p["first"]),
-    "log_malformed": _template(
+    "log_malformed": _log_malformed(
         _(
             "This database's change log was changed outside Schildwacht: record #{seq} of "
             "device {device} ({what}) is not one Schildwacht wrote, so it cannot be sent. Nothing "

@@ -15,6 +15,8 @@ from store.clock import local_text
 from store.validate import markdown, visible
 
 from . import _, ngettext
+from .findings import worded as finding_words
+from .quarantine import kept_words
 from .suggestions import qualification
 
 if TYPE_CHECKING:
@@ -128,6 +130,12 @@ def _gaps(item: Item, details: bool) -> str:
     return text
 
 
+def quarantine_reason(kept: object) -> str:
+    """A quarantined change's reason: a fact (code and params), or (a handover signed before
+    reasons were facts) its words as written."""
+    return kept_words(kept)
+
+
 def _quarantined(item: Item, details: bool) -> str:
     p = item["params"]
     if "more" in p:
@@ -149,7 +157,7 @@ def _quarantined(item: Item, details: bool) -> str:
         device=visible(p["device"]),
         actor=visible(p["actor"]),
         field=p["field"],
-        reason=p["reason"],
+        reason=quarantine_reason(p["reason"]),
     )
 
 
@@ -190,8 +198,9 @@ def _expiring(item: Item, details: bool) -> str:
 
 
 def _finding(item: Item, details: bool) -> str:
-    """A trust finding (``store.findings``): its sentence as the store gave it, made visible."""
-    return visible(str(item["params"]["text"]))
+    """A trust finding (``store.findings``) from its code and params (``words.findings``); one
+    signed before findings were facts, its sentence as written, made visible."""
+    return finding_words(str(item["params"].get("code", "")), item["params"])
 
 
 def secret_finding(people: list[list[str]]) -> str:

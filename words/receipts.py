@@ -13,11 +13,14 @@ from typing import Any
 
 from store.clock import local_text
 from store.sync.notice import Notice
+from store.sync.reason import read
 from store.validate import shown, visible
 
 from . import _, ngettext
+from .alarms import ALARMS
 from .errors import SENTENCES as REFUSALS
 from .errors import too_many_waiting
+from .quarantine import kept_words as reason_words
 
 
 def _label(p: Mapping[str, Any]) -> str:
@@ -53,7 +56,19 @@ def _back_dated(p: Mapping[str, Any]) -> str:
         "{label} dated {count} records more than an hour before it wrote them (e.g. "
         "{example}): its clock was set back, or they were back-dated; taken in, and noted",
         p["count"],
-    ).format(label=_label(p), count=p["count"], example=visible(str(p["example"])))
+    ).format(label=_label(p), count=p["count"], example=back_dated_example(p["example"]))
+
+
+def back_dated_example(kept: object) -> str:
+    """A back-dated record as the judge noted it (``sync_flag.detail``): its field, the time
+    it carries and when it was written, all as stored (an older version's note: as it is)."""
+    found = read(kept)
+    if found.code != "back_dated":
+        return visible(str(kept))
+    p = found.params
+    return _("{field} {value} written at {written}").format(
+        field=p["field"], value=visible(str(p["value"])), written=p["written"]
+    )
 
 
 def _outside_dropped(p: Mapping[str, Any]) -> str:
@@ -100,7 +115,7 @@ def _clash(p: Mapping[str, Any]) -> str:
 
 
 def _will_be_quarantined(p: Mapping[str, Any]) -> str:
-    worst = [f"{n} × {visible(str(reason))}" for reason, n in p["reasons"]]
+    worst = [f"{n} × {reason_words(reason)}" for reason, n in p["reasons"]]
     rest = p["total"] - sum(n for _reason, n in p["reasons"])
     if rest:  # the breakdown adds up to the total it explains
         listed = ", ".join(f"{n} × {rule}" for rule, n in p["others"])
@@ -116,7 +131,7 @@ def _will_be_quarantined(p: Mapping[str, Any]) -> str:
 
 #: Notice code → its sentence (one table for every face).
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "audit_alarm": lambda p: visible(str(p["alarm"])),
+    **ALARMS,  # an audit trail alarm (``words.alarms``)
     "back_dated": _back_dated,
     "chain_forked": _chain_forked,
     "clash": _clash,

@@ -28,7 +28,7 @@ from store import handover as model
 from store.db import Store
 from store.errors import StoreError
 from store.validate import visible
-from words.handover import item_text
+from words.handover import item_text, quarantine_reason
 
 from ..actions import Action
 from ..i18n import _, ngettext
@@ -203,7 +203,7 @@ def quarantined_words(params: dict[str, Any]) -> str:
         device=visible(str(params["device"])),
         actor=visible(str(params["actor"])),
         field=params["field"],
-        reason=visible(str(params["reason"])),
+        reason=quarantine_reason(params["reason"]),
     )
 
 

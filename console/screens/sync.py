@@ -40,6 +40,8 @@ from store.sync import roster as rosters
 from store.sync.receipt import FAILED
 from store.validate import visible
 from words.counts import counted
+from words.findings import said as said_finding
+from words.quarantine import said as said_reason
 from words.receipts import joined, said
 
 from .. import labels
@@ -182,7 +184,7 @@ def fetch_sync(store: Store) -> SyncData:
                     Text(f"{first.table}.{first.field}" if first.field else first.table)
                     + Text(f" +{more}" if more else "", style="dim"),
                     Text(visible(change_set.actor)),
-                    Text(visible(first.reason)),
+                    Text(said_reason(first.reason)),
                 ),
             )
         )
@@ -451,7 +453,7 @@ class SyncScreen(BaseScreen[SyncData]):
             )
             if data.findings:  # trust findings below it, audit trail alarms first: the gravest
                 ordered = sorted(data.findings, key=lambda f: f.kind != "witness")
-                lines = [f"! {f.text}" for f in ordered[:6] if f.kind != "secret"]
+                lines = [f"! {said_finding(f)}" for f in ordered[:6] if f.kind != "secret"]
                 lines += secrets_line(data.findings)
                 lines += [_("… {n} more").format(n=len(ordered) - 6)] if len(ordered) > 6 else []
                 for line in lines:

@@ -22,7 +22,6 @@ from .. import witness
 from ..clock import from_db
 from ..db import Store, append_audit
 from ..ids import uuid7
-from ..validate import visible
 from . import capture, forks, late, log, restored, session
 from . import quarantine as kept
 from . import roster as rosters
@@ -173,12 +172,9 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
             receipt.conflicts[table] += 1
     receipt.orphans = len(conn.execute("PRAGMA foreign_key_check").fetchall())
     keys = {d["id"]: d["sign"] for d in checked.team.devices}
-    receipt.alarms += [
-        notice("audit_alarm", alarm=alarm)
-        for alarm in witness.observe(
-            store, conn, checked.manifest, witness.labels(store), keys, checked.signed
-        )
-    ]
+    receipt.alarms += witness.observe(
+        store, conn, checked.manifest, witness.labels(store), keys, checked.signed
+    )
     _audit(store, conn, checked, fresh)
     _record_bundle(conn, checked, total, now)
 
@@ -288,19 +284,9 @@ def _admin_fork_alarm(store: Store, conn: sqlite3.Connection, checked: Verified,
     """Keep the alarm of an admin fork (two rosters of one version) in the audit trail, once:
     ``sync status``, the handover and the console's trust findings list it."""
     admin = str(checked.team.data.get("admin_device") or "")
-    alarm = checked.admin_fork
-    if (
-        alarm is None
-        or conn.execute(
-            "SELECT 1 FROM audit_event WHERE action = ? AND target = ? AND detail = ?",
-            (witness.ALARM_ACTION, admin, json.dumps({"alarm": alarm}, ensure_ascii=False)),
-        ).fetchone()
-    ):
-        return
-    importer = store.user or "system"
-    append_audit(
-        conn, now, importer, store.device_id, witness.ALARM_ACTION, admin, {"alarm": alarm}
-    )
+    if checked.admin_fork is not None:
+        event = (now, store.user or "system", store.device_id)
+        witness.raise_alarm(conn, event, admin, checked.admin_fork)
 
 
 def _keep_forks(
@@ -316,24 +302,12 @@ def _keep_forks(
         device = checked.team.device(proof.origin)
         if device is None or device["status"] != "active":
             continue  # revoked: its later changes are refused anyway; no more alarms
-        alarm = (
-            f"{visible(device['label'])} forked its change log: it signed two different "
-            f"versions of its changes from number {proof.cut + 1} (segment {proof.number}), "
-            "as a laptop restored from an old copy of its database does. Its changes from "
-            f"number {proof.cut + 1} are set aside on every laptop. The admin revokes it "
-            "and enrols it again after it is set up afresh"
+        alarm = notice(
+            "alarm_chain_forked", label=device["label"], first=proof.cut + 1, segment=proof.number
         )
-        if notice("audit_alarm", alarm=alarm) not in checked.receipt.alarms:
-            checked.receipt.alarms.append(notice("audit_alarm", alarm=alarm))
-            append_audit(
-                conn,
-                now,
-                importer,
-                proof.origin,
-                witness.ALARM_ACTION,
-                proof.origin,
-                {"alarm": alarm},
-            )
+        if alarm not in checked.receipt.alarms:
+            checked.receipt.alarms.append(alarm)
+            witness.raise_alarm(conn, (now, importer, proof.origin), proof.origin, alarm)
     own = forks.note_own(conn, checked.own_forks)
     if own is not None:
         checked.receipt.alarms.append(notice("own_fork", cut=own))
@@ -511,7 +485,7 @@ def _audit(store: Store, conn: sqlite3.Connection, checked: Verified, fresh: lis
                     "seq": q.seq,
                     "table": q.table,
                     "field": q.field,
-                    "reason": q.reason,
+                    "reason": q.cause.as_dict(),
                 }
                 for q in checked.receipt.quarantined[:AUDIT_SAMPLE]
             ],

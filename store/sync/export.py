@@ -31,6 +31,7 @@ from . import roster as rosters
 from .bundle import canonical, sha256
 from .change import Run
 from .notice import Notice, notice
+from .reason import read
 
 Progress = Callable[[str, int, int], None]
 
@@ -68,7 +69,8 @@ class Exported:
     #: was edited outside Schildwacht): sent, quarantined by the others, and an integrity
     #: finding here (``db status`` lists them; ``db repair`` sets them aside). Records no
     #: laptop could read are refused before anything is written (``log.record_refusal``).
-    malformed: list[str] = field(default_factory=list)
+    #: (number, why): a reason as kept (``reason.fact``), worded by ``words.quarantine``.
+    malformed: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _active_team(store: Store) -> rosters.Roster:
@@ -151,8 +153,9 @@ def export(
         for older in target.parent.glob(f"*{bundle.SUFFIX}"):
             if older != target:  # the newest bundle carries everything the older ones did
                 older.unlink(missing_ok=True)
-    named = [f"#{seq} ({why})" for seq, why in malformed]
-    return Exported(target, bundle_id, changes, len(segments), len(team.active()), warnings, named)
+    return Exported(
+        target, bundle_id, changes, len(segments), len(team.active()), warnings, malformed
+    )
 
 
 def _target(
@@ -418,7 +421,7 @@ def _will_be_quarantined(
         notice(
             "will_be_quarantined",
             total=total,
-            reasons=[[reason, n] for reason, n in worst],
+            reasons=[[read(reason).as_dict(), n] for reason, n in worst],
             others=[[rule, n] for rule, n in sorted(others.items())],
         )
     ], malformed

@@ -25,6 +25,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import rules, validate
 from ..errors import BadInput
@@ -42,6 +43,8 @@ from .change import (
 )
 from .clashes import derived, first_order
 from .conflicts import ASSESSED, field_of
+from .reason import fact, read
+from .reason import value as cut
 from .tables import CRITICAL_FIELDS
 
 Key = tuple[str, int]  # (origin, seq)
@@ -61,7 +64,8 @@ class Verdict:
         outcome: ``apply``, ``quarantine`` (it broke a rule, ``rule``) or ``defer`` (it waits
             for something not yet here, named in ``rule``).
         rule: what was broken, or what it waits for; "" when it applies.
-        reason: the same in words, for the receipt.
+        reason: why, as a fact (``reason.fact``: canonical JSON of a code and its params),
+            kept as it is and worded by the faces (``words.quarantine``).
     """
 
     outcome: str  # apply | quarantine | defer
@@ -79,59 +83,48 @@ APPLY = Verdict("apply")
 RunVerdict = Verdict | tuple[Verdict, ...]
 
 
-def quarantine(rule: str, reason: str) -> Verdict:
-    """The verdict for a change that broke ``rule``, with the reason in words.
+def quarantine(rule: str, code: str, **params: Any) -> Verdict:
+    """The verdict for a change that broke ``rule``, with the reason as a fact.
 
     Args:
         rule: the rule broken (``R1``, ``role``…).
-        reason: the reason, in words.
+        code: why (a key of ``words.quarantine.REASONS``).
+        **params: the facts of the reason (JSON values).
     """
-    return Verdict("quarantine", rule, reason)
+    return Verdict("quarantine", rule, fact(code, **params))
 
 
-def defer(waits: str, reason: str) -> Verdict:
+def defer(waits: str, code: str, **params: Any) -> Verdict:
     """The verdict for a change that waits for ``waits`` (``"clock"``, ``"row:…"``), with the
-    reason.
+    reason as a fact.
 
     Args:
         waits: what it waits for (``clock``, ``row:…``).
-        reason: the reason, in words.
+        code: why (a key of ``words.quarantine.REASONS``).
+        **params: the facts of the reason (JSON values).
     """
-    return Verdict("defer", waits, reason)
+    return Verdict("defer", waits, fact(code, **params))
 
 
-_NO_DEVICE = quarantine("device", "its device is not in the team roster")
-_REVOKED = quarantine("revoked", "after revocation")
-_FORKED = quarantine(
-    "forked", "after its laptop forked its change log (restored from an old copy): re-enrol it"
-)
+_NO_DEVICE = quarantine("device", "device_unknown")
+_REVOKED = quarantine("revoked", "after_revocation")
+_FORKED = quarantine("forked", "after_fork")
 #: The verdict on every record of a forked laptop after its cut (``forks.set_aside``).
 FORKED = _FORKED
-_CLOCK_AHEAD = defer("clock", "clock more than a day ahead")
-_EXISTENCE_VALUE = quarantine("malformed", "an existence record carries a value")
-_PLAIN_HISTORY = quarantine("malformed", "history on a plain field")
-_NO_HISTORY = quarantine("malformed", "a critical field without the history its writer saw")
-_TWICE = quarantine("malformed", "a field written twice in one change set")
-
-
-def shown(value: object, limit: int = 40) -> str:
-    """A value inside a reason: control characters made visible, cut short.
-
-    Args:
-        value: the value.
-        limit: the most characters shown.
-    """
-    text = validate.visible(repr(value) if not isinstance(value, str) else value)
-    return repr(text if len(text) <= limit else text[:limit] + "…")
+_CLOCK_AHEAD = defer("clock", "clock_day_ahead")
+_EXISTENCE_VALUE = quarantine("malformed", "existence_value")
+_PLAIN_HISTORY = quarantine("malformed", "history_on_plain_field")
+_NO_HISTORY = quarantine("malformed", "no_history")
+_TWICE = quarantine("malformed", "written_twice")
 
 
 def named(text: str) -> str:
-    """A callsign or device label inside a reason: visible, cut short, unquoted.
+    """A callsign or device label inside a reason: cut short (the words make it visible).
 
     Args:
         text: the callsign or label.
     """
-    return validate.visible(text)[:40] or "(nobody)"
+    return text[:40]
 
 
 def callsign(text: object) -> str:
@@ -390,14 +383,14 @@ class RoleBook:
             at: (hlc, origin): a point in the order changes were made.
         """
         if self._waits_for_bound(name):
-            return defer(f"author:{name}", f"{named(name)} is not known here yet")
+            return defer(f"author:{name}", "author_unknown", name=named(name))
         held = self._creations.get(name, [])
         earlier = {state for when, state, _pk in held if when < at}
         if not held or "deferred" in earlier:
-            return defer(f"author:{name}", f"{named(name)} is not known here yet")
+            return defer(f"author:{name}", "author_unknown", name=named(name))
         if not earlier:
-            return quarantine("author", f"{named(name)} did not exist yet when this was written")
-        return quarantine("author", f"the staff record of {named(name)} was quarantined")
+            return quarantine("author", "author_not_yet", name=named(name))
+        return quarantine("author", "author_quarantined", name=named(name))
 
 
 @dataclass
@@ -604,10 +597,7 @@ class Judge:
                 latest = value
         if latest <= self.context.soon:
             return None
-        return defer(
-            f"{CLOCK_WAIT}{latest}",
-            f"dated {shown(latest)}, ahead of this laptop's clock: it waits until then",
-        )
+        return defer(f"{CLOCK_WAIT}{latest}", "dated_ahead", dated=cut(latest))
 
     # Each record alone -----------------------------------------------------------------------
 
@@ -666,7 +656,7 @@ class Judge:
                     self._keys[key] = _malformed_key(run.pk, rules.TABLES[run.tbl])
                 verdict = self._keys[key]
             if verdict is None and (run.cl < 1 or (col != EXISTENCE and run.cl % 2 == 0)):
-                verdict = quarantine("malformed", f"causal length {run.cl} does not fit the record")
+                verdict = quarantine("malformed", "causal_length", cl=run.cl)
             if verdict is None and col == EXISTENCE:
                 verdict = self._existence(run, index)
             found[index] = verdict
@@ -687,15 +677,11 @@ class Judge:
         rule = rules.table(tbl)
         columns = self.context.columns.get(tbl)
         if rule is None or columns is None:
-            return defer("schema", f"unknown table {shown(tbl)}")
+            return defer("schema", "unknown_table", table=cut(tbl))
         if col in rule.derived:
-            return quarantine(
-                "derived",
-                f"{tbl}.{col} is derived on every laptop (R2: from the threat "
-                "assessments); it is never taken from a bundle",
-            )
+            return quarantine("derived", "derived_field", table=tbl, column=col)
         if col != EXISTENCE and (col not in columns or col not in rule.fields):
-            return defer("schema", f"unknown column {tbl}.{shown(col)}")
+            return defer("schema", "unknown_column", table=tbl, column=cut(col))
         return None
 
     # One row of a change set ----------------------------------------------------------------
@@ -747,7 +733,7 @@ class Judge:
             return dict.fromkeys(_seqs(row), APPLY)
         if failed.outcome == "defer":
             return dict.fromkeys(_seqs(row), failed)
-        others = quarantine(failed.rule, f"the creation of this row was refused: {failed.reason}")
+        others = quarantine(failed.rule, "creation_refused", refused=read(failed.reason).as_dict())
         return {r.seq: (failed if r is culprit else others) for r in row.records}
 
     def _created_before(self, row: _Row) -> Verdict | None:
@@ -762,11 +748,7 @@ class Judge:
             self.context.rivals.update((origin, seq) for _hlc, origin, seq in made)
         if not made or made[0][:2] == (existence.hlc, existence.origin):
             return None
-        return quarantine(
-            "immutable",
-            f"this {row.tbl} row exists already (created by another write); a second creation "
-            "would rewrite it, and rows change only field by field, by those who may",
-        )
+        return quarantine("immutable", "created_twice", table=row.tbl)
 
     def _may_create(
         self,
@@ -779,30 +761,25 @@ class Judge:
         existence = row.existence
         assert existence is not None
         if existence.cl > 1 and rule.delete is None:
-            return quarantine("append-only", f"{rule.name} rows are never deleted or re-created")
+            return quarantine("append-only", "never_recreated", table=rule.name)
         if existence.cl > 1:  # a re-creation stands for a deletion too
-            failed = author.may(rule.delete or "", f"re-create {rule.name}")
+            failed = author.may(rule.delete or "", "recreate", rule.name)
             if failed is not None:
                 return failed
         if author.bootstrap == row.pk and rule.name == "staff":
             return None  # the device's own operator, made at init (its role checked there)
-        failed = author.may(rule.create(values), rule.name)
+        failed = author.may(rule.create(values), "create", rule.name)
         if failed is None and rule.name == "restriction" and rules.calendar_cancellation(values):
             failed = self._from_a_calendar(values, author)
         if failed is None and rule.name == "restriction" and rules.restricted_into_past(values):
             failed = quarantine(
-                "R5",
-                "a restriction moves the activity to "
-                f"{shown(rules.restricted_into_past(values))}, already past when it was "
-                "recorded; a restriction decides what happens next (R5)",
+                "R5", "restricted_into_past", to=cut(rules.restricted_into_past(values))
             )
         if failed is None and rule.name == "restriction":
             failed = self._of_a_done_activity(values, existence)
         if failed is None and rule.name == "restriction" and rules.restricted_after_end(values):
             failed = quarantine(
-                "R5",
-                "a restriction of an activity that had ended at "
-                f"{shown(rules.restricted_after_end(values))} when it was recorded (R5)",
+                "R5", "restricted_after_end", end=cut(rules.restricted_after_end(values))
             )
         if failed is None and rule.name == "handover_withdrawal":
             failed = self._withdrawn_by_signer(values, author)
@@ -843,36 +820,32 @@ class Judge:
         activity = json.dumps([values.get("activity_id")], ensure_ascii=False)
         if self.context.status_as_of(activity, _at(existence)) != "done":
             return None
-        return quarantine(
-            "R5",
-            "the activity was done when this restriction was recorded: it had taken place, and "
-            "a restriction decides what happens next (R5)",
-        )
+        return quarantine("R5", "restricted_when_done")
 
     def _supersedes_a_flag(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
         """Superseding a flagged entry ends its flag as clearing does: only those who may clear
         (the store refuses others too)."""
         replaced = json.dumps([values.get("supersedes")], ensure_ascii=False)
         if not self._known("log_entry", replaced):
-            return defer(
-                f"row:log_entry:{replaced}", "the entry it supersedes is not known here yet"
-            )
+            return defer(f"row:log_entry:{replaced}", "superseded_unknown")
         if self.context.created_value("log_entry", replaced, "flagged") != 1:
             return None
-        return author.may("log.clear", "a log entry superseding a flagged one")
+        return author.may("log.clear", "supersede_flagged")
 
     def _withdrawn_by_signer(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
         """A handover is withdrawn by its signer or an admin (as the store refuses others)."""
         handover = json.dumps([values.get("handover_id")], ensure_ascii=False)
         if not self._known("handover", handover):
-            return defer(f"row:handover:{handover}", "its handover is not known here yet")
+            return defer(f"row:handover:{handover}", "handover_unknown")
         signer = self.context.created_value("handover", handover, "signed_by")
         if author.name == signer or author.role == "admin":
             return None
         return quarantine(
             "role",
-            f"{named(author.name)} ({_role(author.role)}) may not withdraw a handover "
-            f"{named(str(signer))} signed (only its signer or an admin)",
+            "withdraw_not_signer",
+            name=named(author.name),
+            role=author.role,
+            signer=named(str(signer)),
         )
 
     def _accepts_withdrawn(self, values: Mapping[str, object], existence: Change) -> Verdict | None:
@@ -888,8 +861,9 @@ class Judge:
             return None
         return quarantine(
             "handover",
-            f"handover {shown(handover, 13)} was withdrawn by {named(str(withdrawn))} before "
-            "this acceptance and is no longer in force; it cannot be accepted",
+            "accepts_withdrawn",
+            handover=cut(handover, 13),
+            by=named(str(withdrawn)),
         )
 
     def _activity_of_another(self, values: Mapping[str, object]) -> Verdict | None:
@@ -900,27 +874,21 @@ class Judge:
             return None
         key = json.dumps([activity], ensure_ascii=False)
         if not self._known("activity", key):
-            return defer(f"row:activity:{key}", "its activity is not known here yet")
+            return defer(f"row:activity:{key}", "activity_unknown")
         owner = self.context.created_value("activity", key, "subject_id")
         if not rules.activity_of_another(values.get("subject_id"), owner):
             return None
-        return quarantine(
-            "signal",
-            "the signal names an activity of another person than the one it names; the store "
-            "refuses that (name the person whose activity it is, or leave one of them out)",
-        )
+        return quarantine("signal", "activity_of_another")
 
     def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
         """The calendar's authority covers only an activity that came from a calendar (its
         ``source_uid`` set when it was created); any other needs someone who may restrict."""
         activity = json.dumps([values.get("activity_id")], ensure_ascii=False)
         if not self._known("activity", activity):
-            return defer(f"row:activity:{activity}", "its activity is not known here yet")
+            return defer(f"row:activity:{activity}", "activity_unknown")
         if self.context.created_value("activity", activity, "source_uid") is not None:
             return None
-        return author.may(
-            "activity.restrict", "a restriction by the calendar of an activity from no calendar"
-        )
+        return author.may("activity.restrict", "calendar_restriction")
 
     def _update(
         self,
@@ -936,27 +904,21 @@ class Judge:
         now, else the accepted records before it, never a value that was refused."""
         field_rule = rule.fields[record.col]
         if record.col in rule.key or (field_rule.update is None and not field_rule.restricted):
-            return quarantine(
-                "immutable", f"{rule.name}.{record.col} never changes once the row exists"
-            )
+            return quarantine("immutable", "never_changes", table=rule.name, column=record.col)
         failed = self._value(record, field_rule, author)
         if failed is not None:
             return failed
         row_id = _key_values(record.pk)[0] if rule.key == ("id",) else None
         restricted = bool(field_rule.restricted & restrictions.get(str(row_id), set()))
         if not restricted and field_rule.update is None:
-            return quarantine(
-                "R5",
-                f"{rule.name}.{record.col} changes only together with a restriction or a "
-                "correction of that activity (R5)",
-            )
+            return quarantine("R5", "needs_restriction", table=rule.name, column=record.col)
         if not restricted:
             action = field_rule.update or "activity.write"
             if (rule.name, record.col) == ("staff", "role"):
                 old = self.context.roles.role_of_row(record.pk, (record.hlc, record.origin))
                 action = rules.grant_action(str(record.val), old)
                 failed = self._admin_operator(record, str(row_id))
-            failed = failed or author.may(action, f"{rule.name}.{record.col}")
+            failed = failed or author.may(action, "field", rule.name, record.col)
         if failed is None and (rule.name, record.col) == ("activity", "status"):
             failed = _status_follows_restriction(record.val, {"id": row_id}, restrictions)
             moved = row.fields.get("end_at")
@@ -976,18 +938,14 @@ class Judge:
         if failed is None and (rule.name, record.col) == ("activity", "concept"):
             failed = self._concept_unflagged(record, str(row_id), row, judged)
         if failed is None and not self._known(rule.name, record.pk):
-            failed = defer(f"row:{rule.name}:{record.pk}", "its row is not known here yet")
+            failed = defer(f"row:{rule.name}:{record.pk}", "row_unknown")
         return failed or APPLY
 
     def _admin_operator(self, record: Change, staff_id: str) -> Verdict | None:
         """The role of the operator bound to the team's admin laptop changes only there."""
         if not rules.admin_operator_elsewhere(staff_id, record.origin, self.context.admin_operator):
             return None
-        return quarantine(
-            "admin_operator",
-            "the role of the person who operates the team's admin laptop changes only on that "
-            "laptop",
-        )
+        return quarantine("admin_operator", "admin_operator_elsewhere")
 
     def _transition(self, record: Change, activity: str, end: object) -> Verdict | None:
         """An activity's status judged as the store would (R5, R1): never revived once
@@ -1004,11 +962,7 @@ class Judge:
             return None
         reason = self.context.replanning(activity, _at(record))
         if reason is not None:
-            return quarantine(
-                "R1",
-                f"the activity needs re-planning ({reason.replace('_', ' ')}); marking it done "
-                "would hide that (R1)",
-            )
+            return quarantine("R1", "done_needs_replanning", why=reason)
         return self._ended_here(end)
 
     def _revives(self, record: Change, activity: str) -> Verdict | None:
@@ -1032,21 +986,13 @@ class Judge:
         )
         if all(before) and reinstated:
             return None
-        return quarantine(
-            "transition",
-            f"the activity was cancelled; a cancelled activity is never {shown(record.val)} "
-            "again (R5), but by its calendar when that alone cancelled it",
-        )
+        return quarantine("transition", "cancelled_never_again", status=cut(record.val))
 
     def _ended_here(self, end: object) -> Verdict | None:
         """'done' of an activity that has not ended on this laptop's clock (the change's own
         clock ahead): it waits until it has (never quarantined: an honest clock may run fast)."""
         if isinstance(end, str) and end > self.context.soon:
-            return defer(
-                f"{CLOCK_WAIT}{end}",
-                f"marked done before it ends on this laptop's clock ({shown(end)}): it waits "
-                "until then",
-            )
+            return defer(f"{CLOCK_WAIT}{end}", "done_before_end", end=cut(end))
         return None
 
     def _done_and_moved(self, record: Change, activity: str, row: _Row) -> Verdict | None:
@@ -1079,9 +1025,7 @@ class Judge:
         if reason is None:
             return None
         return quarantine(
-            "R1",
-            f"activity.concept {shown(record.val)} on a {state} activity: {reason}; no "
-            "re-planning flag would show it (R1)",
+            "R1", "concept_unflagged", concept=cut(record.val), status=state, why=reason
         )
 
     def _as_restricted(self, record: Change, activity: str) -> Verdict | None:
@@ -1089,11 +1033,7 @@ class Judge:
         targets = self._targets.get(activity, [])
         wanted = {t.get(f"new_{record.col}") for t in targets} - {None}
         if wanted and record.val not in wanted:
-            return quarantine(
-                "R5",
-                f"activity.{record.col} {shown(record.val)} is not what its restriction or "
-                "correction records",
-            )
+            return quarantine("R5", "not_as_restricted", column=record.col, value=cut(record.val))
         return None
 
     def _together(
@@ -1115,22 +1055,24 @@ class Judge:
         failed = _row_checks(rule, values)
         if failed is None:
             return None
-        stood = ", ".join(
-            f"{other} {shown(values[other])}" for other in sorted(rule.together - {record.col})
-        )
+        stood = {other: cut(values[other]) for other in sorted(rule.together - {record.col})}
         return quarantine(
             "together",
-            f"{rule.name}.{record.col} {shown(record.val)} with {stood} as it stood when this "
-            f"change was made: {failed.reason.removeprefix(rule.name + ': ')}",
+            "together_refused",
+            table=rule.name,
+            column=record.col,
+            value=cut(record.val),
+            stood=stood,
+            refused=read(failed.reason).as_dict(),
         )
 
     def _delete(self, row: _Row, rule: rules.TableRule, author: _Author) -> dict[int, Verdict]:
         if row.fields:
-            verdict = quarantine("malformed", "a deletion that also writes fields")
+            verdict = quarantine("malformed", "deletion_with_fields")
         elif rule.delete is None:
-            verdict = quarantine("append-only", f"{rule.name} rows are never deleted")
+            verdict = quarantine("append-only", "never_deleted", table=rule.name)
         else:
-            verdict = author.may(rule.delete, f"delete {rule.name}") or APPLY
+            verdict = author.may(rule.delete, "delete", rule.name) or APPLY
         return dict.fromkeys(_seqs(row), verdict)
 
     # Values and references -------------------------------------------------------------------
@@ -1138,17 +1080,17 @@ class Judge:
     def _value(
         self, record: Change, field_rule: rules.FieldRule, author: _Author
     ) -> Verdict | None:
-        value = record.val
-        if type(value) is str and len(value) <= _SHORT:
+        val = record.val
+        if type(val) is str and len(val) <= _SHORT:
             memo = self._checked[(record.tbl, record.col)]
-            if value in memo:
-                failed = memo[value]
+            if val in memo:
+                failed = memo[val]
             else:
                 if self._memos > _MEMO:
                     self._checked.clear()
                     self._memos = 0
                     memo = self._checked[(record.tbl, record.col)]
-                failed = memo[value] = _checked(record, field_rule)
+                failed = memo[val] = _checked(record, field_rule)
                 self._memos += 1
         else:
             failed = _checked(record, field_rule)
@@ -1159,34 +1101,31 @@ class Judge:
         name = f"{record.tbl}.{record.col}"
         codes = self.context.catalogue.get(field_rule.catalogue or "")
         if field_rule.catalogue and record.val is not None and record.val not in (codes or ()):
-            return quarantine(
-                "value", f"{name}: {shown(record.val)} is not in this laptop's catalogue"
-            )
+            return quarantine("value", "not_in_catalogue", field=name, value=cut(record.val))
         if field_rule.actor and callsign(record.val) != author.name:
             return quarantine(
                 "attribution",
-                f"{name} names {shown(record.val)}, but the change was made by "
-                f"{named(author.name)}",
+                "names_another",
+                field=name,
+                value=cut(record.val),
+                author=named(author.name),
             )
         if field_rule.device and record.val != record.origin:
-            return quarantine(
-                "attribution", f"{name} names another device than the one that sent it"
-            )
+            return quarantine("attribution", "names_another_device", field=name)
         if (
             field_rule.stamp
             and isinstance(record.val, str)
             and record.val > self._latest_of(record)
         ):
-            return quarantine("value", f"{name} lies after the clock of the change that carries it")
+            return quarantine("value", "stamp_after_clock", field=name)
         if (
             field_rule.stamp
             and isinstance(record.val, str)
             and (record.tbl, record.col) not in rules.NOT_RECORDED
             and record.val < _earliest(record)
         ):
-            self.context.flags.append(
-                (record, "back_dated", f"{name} {record.val} written at {_wall(record)}")
-            )
+            example = fact("back_dated", field=name, value=cut(record.val), written=_wall(record))
+            self.context.flags.append((record, "back_dated", example))
         return None
 
     def _latest_of(self, record: Change) -> str:
@@ -1203,8 +1142,7 @@ class Judge:
             pk = key_of(value) if type(value) is str else json.dumps([value], ensure_ascii=False)
             if not self._known(target, pk):
                 return defer(
-                    f"row:{target}:{pk}",
-                    f"{rule.name}.{col} refers to a {target} not known here yet",
+                    f"row:{target}:{pk}", "refers_unknown", table=rule.name, column=col, to=target
                 )
         return None
 
@@ -1232,13 +1170,14 @@ class _Author:
         first = runs[0]
         name = callsign(first.actor)
         if any(r.actor != first.actor for r in runs):
-            return cls(name, None, device, quarantine("malformed", "one change set, two authors"))
+            return cls(name, None, device, quarantine("malformed", "two_authors"))
         bootstrap = _bootstrap(runs, name, device)
         if bootstrap is not None and bootstrap[1] == "admin" and device.role != "admin":
             refused = quarantine(
                 "role",
-                f"{named(device.label)} is {_a(_role(device.role))} device; only the admin's "
-                "laptop starts with an admin as its operator",
+                "admin_operator_elsewhere_made",
+                device=named(device.label),
+                role=device.role,
             )
             return cls(name, None, device, refused)
         if bootstrap is not None:  # the device's own start, whoever else holds the callsign
@@ -1246,8 +1185,9 @@ class _Author:
         if _makes_bound_row(runs, device):
             refused = quarantine(
                 "enrolment",
-                f"{named(device.label)} creates its operator otherwise than its enrolment binds "
-                f"({named(str(device.operator.get('callsign', '')))}: id, callsign, unit, role)",
+                "operator_not_as_enrolled",
+                device=named(device.label),
+                operator=named(str(device.operator.get("callsign", ""))),
             )
             return cls(name, None, device, refused)
         role = context.roles.role_at(name, (first.hlc, first.origin))
@@ -1263,30 +1203,41 @@ class _Author:
         hold = (first.origin, first.hlc, min(r.seq for r in runs))
         return cls(name, role, device, late=late, hold=hold, context=context)
 
-    def may(self, action: str, what: str) -> Verdict | None:
-        """None when both the device's and the author's role allow ``action``."""
+    def may(self, action: str, what: str, table: str = "", column: str = "") -> Verdict | None:
+        """None when both the device's and the author's role allow ``action``.
+
+        Args:
+            action: the permission needed (``rules.allowed``).
+            what: what is written, for the reason: ``create``, ``recreate``, ``delete`` (a
+                row of ``table``), ``field`` (``table.column``), ``supersede_flagged``,
+                ``calendar_restriction``.
+            table: the table written, where ``what`` names one.
+            column: the field written, where ``what`` is ``field``.
+        """
+        written = {"what": what, "table": table, "column": column, "action": action}
         if not rules.device_allows(self.device.role, action):
             return quarantine(
                 "role",
-                f"{named(self.device.label)} is {_a(_role(self.device.role))} device and may not"
-                " carry "
-                f"{what} (only roles that may {rules.words(action)})",
+                "device_may_not",
+                device=named(self.device.label),
+                role=self.device.role,
+                **written,
             )
         if self.role is None or not rules.allowed(self.role, action):
             return quarantine(
-                "role",
-                f"{named(self.name)} ({_role(self.role)}) may not write {what} (only roles that "
-                f"may {rules.words(action)})",
+                "role", "person_may_not", name=named(self.name), role=self.role, **written
             )
         if self.late is not None and not rules.allowed(self.late[0], action):
             assert self.context is not None and self.hold is not None
             self.context.new_holds.add(self.hold)
             return quarantine(
                 "late",
-                f"{named(self.name)} was {_a(_role(self.role))} when this was stamped "
-                f"({_wall_of(self.hold[1])}) but became {_a(_role(self.late[0]))} at "
-                f"{_wall_of(self.late[1][0])}; it arrived more than a day after that: held for "
-                "an admin to decide",
+                "late_role",
+                name=named(self.name),
+                role=self.role,
+                stamped=clock_text(self.hold[1]),
+                became=self.late[0],
+                changed=clock_text(self.late[1][0]),
             )
         return None
 
@@ -1322,14 +1273,6 @@ def _late(context: Context, runs: Sequence[Run], name: str) -> tuple[str, At] | 
     return lost
 
 
-def _wall_of(hlc: int) -> str:
-    """A clock's wall time as people read it (Europe/Amsterdam)."""
-    from ..clock import local_text
-
-    moment = clock_moment(hlc)
-    return "an unreadable time" if moment is None else local_text(moment)
-
-
 #: Who may give a person a secret on a laptop (``staff.set_secret``, ``staff.add_staff``).
 STAFF_RIGHTS = "staff.write"
 
@@ -1353,18 +1296,11 @@ def _cannot_act_there(roles: RoleBook, name: str, first: Run, device: Device) ->
         return None
     return quarantine(
         "author",
-        f"author cannot act on this laptop: {named(name)} wrote on {named(device.label)}, "
-        f"where only its operator {named(callsign(operator))} can act (no one there could give "
-        "anyone else a secret)",
+        "cannot_act_there",
+        name=named(name),
+        device=named(device.label),
+        operator=named(callsign(operator)),
     )
-
-
-def _role(role: str | None) -> str:
-    return (role or "no role").replace("_", " ")
-
-
-def _a(words: str) -> str:
-    return f"an {words}" if words[:1] in "aeiou" else f"a {words}"
 
 
 def _bootstrap(runs: Sequence[Run], name: str, device: Device) -> tuple[str, str] | None:
@@ -1477,11 +1413,11 @@ def _malformed_key(pk: str, rule: rules.TableRule) -> Verdict | None:
     the one canonical form (two spellings of one key would be two rows to the merge)."""
     key = _key_values(pk)
     if len(key) != len(rule.key) or not all(isinstance(k, str) and k for k in key):
-        return quarantine("malformed", f"its row key {shown(pk)} is not a key of {rule.name}")
+        return quarantine("malformed", "key_not_of_table", key=cut(pk), table=rule.name)
     if len(key) == 1 and pk == key_of(str(key[0])):
         return None  # canonical: what json.dumps writes, quickly
     if json.dumps(key, ensure_ascii=False, separators=(",", ":")) != pk:
-        return quarantine("malformed", f"its row key {shown(pk)} is not written canonically")
+        return quarantine("malformed", "key_not_canonical", key=cut(pk))
     return None
 
 
@@ -1495,7 +1431,7 @@ def _checked(record: Change, field_rule: rules.FieldRule) -> Verdict | None:
     try:
         field_rule.check(record.val, record.col)
     except BadInput as exc:
-        return quarantine("value", f"{record.tbl}.{validate.visible(str(exc)).rstrip('.')}")
+        return quarantine("value", "value_refused", table=record.tbl, **_refusal(exc))
     return None
 
 
@@ -1534,14 +1470,14 @@ def _malformed_prev(tbl: str, pk: str, col: str, val: object, prev: str | None) 
 def _missing(row: _Row, rule: rules.TableRule) -> Verdict | None:
     absent = [col for col in rule.fields if col not in row.fields]
     if absent:
-        return quarantine("malformed", f"a new {rule.name} row without {', '.join(absent[:3])}")
+        return quarantine("malformed", "fields_missing", table=rule.name, fields=absent[:3])
     return None
 
 
 def _key_mismatch(row: _Row, rule: rules.TableRule) -> Verdict | None:
     key = _key_values(row.pk)
     if [row.fields[col].val for col in rule.key] != key:
-        return quarantine("malformed", f"the {rule.name} row's fields do not match its key")
+        return quarantine("malformed", "key_mismatch", table=rule.name)
     return None
 
 
@@ -1550,8 +1486,14 @@ def _row_checks(rule: rules.TableRule, values: Mapping[str, object]) -> Verdict 
         try:
             check(values)
         except BadInput as exc:
-            return quarantine("value", f"{rule.name}: {validate.visible(str(exc)).rstrip('.')}")
+            return quarantine("value", "row_refused", table=rule.name, **_refusal(exc))
     return None
+
+
+def _refusal(exc: BadInput) -> dict[str, Any]:
+    """A store refusal inside a reason: its code and params (``words.errors``), and its English
+    message where no words are known for the code (an older or newer version's)."""
+    return {"error": exc.code, "facts": dict(exc.params), "why": str(exc).rstrip(".")}
 
 
 def _status_follows_restriction(
@@ -1561,20 +1503,14 @@ def _status_follows_restriction(
     needed = rules.restriction_needed(status)
     if needed is None or needed in restrictions.get(str(row.get("id")), set()):
         return None
-    return quarantine(
-        "transition",
-        f"an activity is {needed} only together with a restriction of that kind, its reason "
-        "and the deciding authority (R5)",
-    )
+    return quarantine("transition", "status_needs_restriction", status=needed)
 
 
 def _done_after_end(record: Change, status: object, end: object) -> Verdict | None:
     """An activity is done only once it has ended (else 'done' would hide its re-planning)."""
     if status != "done" or not isinstance(end, str) or end <= _latest(record):
         return None
-    return quarantine(
-        "transition", f"an activity is done only once it has ended; it ends {shown(end)}"
-    )
+    return quarantine("transition", "done_before_it_ends", end=cut(end))
 
 
 def _at(record: Change) -> At:

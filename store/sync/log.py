@@ -32,6 +32,8 @@ from .change import (
     encode_values,
     runs_of,
 )
+from .reason import fact
+from .reason import read as read_reason
 
 _COLUMNS = "l.origin, l.seq, l.hlc, l.tbl, l.pk, l.cl, l.actor, l.shape, l.vals, l.prevs, l.raw"
 
@@ -158,14 +160,14 @@ def record_refusal(device: str, seq: int, what: str) -> IntegrityFailure:
     Args:
         device: the device id.
         seq: the record's sequence number.
-        what: what is wrong with it, in a few words.
+        what: what is wrong with it, a reason as kept (``reason.fact``; the faces word it).
 
     Returns:
         The ``IntegrityFailure`` to raise.
     """
     return IntegrityFailure(
         f"This database's change log was changed outside Schildwacht: record #{seq} of "
-        f"device {device[:13]} ({what}) is not one Schildwacht wrote, so it cannot be sent. "
+        f"device {device[:13]} is not one Schildwacht wrote, so it cannot be sent. "
         "Nothing was written. Repairing the database sets it aside (the team then "
         "quarantines it); a record already sent needs the latest backup.",
         code="log_malformed",
@@ -175,24 +177,30 @@ def record_refusal(device: str, seq: int, what: str) -> IntegrityFailure:
     )
 
 
-#: SQL: what is wrong with a change log row's own text (its key, values, history), or NULL.
+#: SQL: what is wrong with a change log row's own text (its key, values, history), as a reason
+#: is kept (``reason.fact``, worded by ``words.quarantine``), or NULL.
+def _said(code: str) -> str:
+    """A reason as SQL text: ``'{"code":…,"params":{}}'``."""
+    return "'" + fact(code).replace("'", "''") + "'"
+
+
 _MALFORMED = (
-    "CASE WHEN NOT json_valid(l.pk) OR json_type(l.pk) != 'array' THEN 'its row key is not a"
-    " JSON list'"
-    " WHEN l.vals IS NULL AND l.n != 1 THEN 'its values are missing'"
+    "CASE WHEN NOT json_valid(l.pk) OR json_type(l.pk) != 'array'"
+    f" THEN {_said('log_key_not_list')}"
+    f" WHEN l.vals IS NULL AND l.n != 1 THEN {_said('log_values_missing')}"
     " WHEN l.vals IS NOT NULL AND (NOT json_valid(l.vals) OR json_type(l.vals) != 'array')"
-    " THEN 'its values are not a JSON list'"
+    f" THEN {_said('log_values_not_list')}"
     " WHEN l.vals IS NOT NULL AND json_array_length(l.vals) != l.n"
-    " THEN 'it holds another number of values than of fields'"
+    f" THEN {_said('log_values_count')}"
     " WHEN l.prevs IS NOT NULL AND (NOT json_valid(l.prevs) OR json_type(l.prevs) != 'object')"
-    " THEN 'its history is not a JSON object'"
+    f" THEN {_said('log_history_not_object')}"
     " WHEN instr(l.vals, '{') AND EXISTS (SELECT 1 FROM json_each(l.vals) e"
     " WHERE e.type = 'object' AND ((json_type(e.value, '$.k') IS NOT NULL"
     " AND (json_type(e.value, '$.k') != 'integer'"
     " OR json_extract(e.value, '$.k') NOT BETWEEN 0 AND json_array_length(l.pk) - 1))"
     " OR (SELECT count(*) FROM json_each(e.value)) != 1"
     " OR (SELECT key FROM json_each(e.value)) NOT IN ('k', 'a', 't')))"
-    " THEN 'a value is a reference Schildwacht does not write' END"
+    f" THEN {_said('log_unknown_reference')} END"
 )
 
 
@@ -296,20 +304,20 @@ def unreadable_records(
     for row in rows:
         seq, hlc = int(row[1]), int(row[2])
         if seq > expected:
-            found.append((expected, f"numbers {expected}–{seq - 1} are missing"))
+            found.append((expected, fact("log_numbers_missing", first=expected, last=seq - 1)))
         try:
             run = names.run(row)
             bundle.decode_line(bundle.encode_line(run), origin, {})
             run.changes()
         except (ValueError, TypeError, KeyError, IntegrityFailure):
-            found.append((seq, "a receiving laptop cannot read it"))
+            found.append((seq, fact("log_unreadable")))
         else:
             if hlc < before:
-                found.append((seq, "its clock runs back before the record ahead of it"))
+                found.append((seq, fact("log_clock_back")))
         before = max(before, hlc)
         expected = max(expected, seq + _width(row, names))
     if expected <= last:
-        found.append((expected, f"numbers {expected}–{last} are missing"))
+        found.append((expected, fact("log_numbers_missing", first=expected, last=last)))
     return found
 
 
@@ -344,7 +352,7 @@ def set_aside_malformed(conn: sqlite3.Connection, me: str, more: Iterable[int] =
         }
         holes = []
         for seq, what in unreadable_records(conn, me, first, last):
-            if what.startswith("numbers"):
+            if read_reason(what).code == "log_numbers_missing":
                 holes.append(seq)
             else:
                 chosen.add(seq)

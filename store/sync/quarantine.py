@@ -2,10 +2,10 @@
 
 A quarantined record broke the rule table (``store/rules.py``): it is never applied, but it is
 kept in the change log (so sequence numbers, relaying and convergence are unaffected) and named
-here with its device, number, table, field and reason. A deferred record waits for something
-(``waits``): a schema change, the clock, a person or a row not known here yet. Both are
-re-judged when what they depend on changes. The readers at the end list them for the receipt,
-``sync status``, ``sync quarantine``, the Sync screen and the handover.
+here with its device, number, table, field and reason (a fact: ``reason.py``). A deferred
+record waits for something (``waits``): a schema change, the clock, a person or a row not known
+here yet. Both are re-judged when what they depend on changes. The readers at the end list them
+for the receipt, ``sync status``, ``sync quarantine``, the Sync screen and the handover.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .held import DEFERRED as DEFERRED
 from .held import QUARANTINED as QUARANTINED
 from .held import states as states
 from .judge import Key, Verdict
+from .reason import Reason, read
 
 #: Above this many deferred records from one origin its own bundles are refused, and its
 #: segments relayed by others are set aside, until someone acts (upgrade, or revoke it).
@@ -111,7 +112,8 @@ def deferred_by_origin(conn: sqlite3.Connection) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Quarantined:
-    """One quarantined change: what the receipt, ``sync quarantine`` and the screens show."""
+    """One quarantined change: what the receipt, ``sync quarantine`` and the screens show.
+    Its ``reason`` is kept as a fact (``reason.fact``), read by ``cause``."""
 
     device: str
     seq: int
@@ -125,12 +127,19 @@ class Quarantined:
     noticed_at: datetime
     branch: str = ""  # a forked laptop's branch (``forks.py``): its segment header's hash
 
+    @property
+    def cause(self) -> Reason:
+        """Why it was quarantined: the code and params of its reason (words.quarantine)."""
+        return read(self.reason)
+
     def as_dict(self, label: str = "") -> dict[str, object]:
-        """The quarantined change as JSON values, its device named by ``label``.
+        """The quarantined change as JSON values, its device named by ``label``; its reason by
+        code and params (``reason_code``, ``reason_params``: the faces add ``reason`` in words).
 
         Args:
             label: the device's label ("": none known).
         """
+        cause = self.cause
         return {
             "device": self.device,
             "device_label": label,
@@ -140,7 +149,8 @@ class Quarantined:
             "row": self.row_id,
             "actor": self.actor,
             "rule": self.rule,
-            "reason": self.reason,
+            "reason_code": cause.code,
+            "reason_params": cause.params,
             "branch": self.branch[:12],  # a forked laptop's branch; '' for any other change
         }
 

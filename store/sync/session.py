@@ -45,6 +45,8 @@ from .judge import (
     RunVerdict,
     Verdict,
     callsign,
+    defer,
+    quarantine,
 )
 from .roster import Roster
 from .tables import CRITICAL_FIELDS, shapes
@@ -1140,8 +1142,8 @@ def refused_verdict(reason: str) -> Verdict:
         reason: the database's refusal, in its words.
     """
     if "NOT NULL constraint failed" in reason or reason.startswith("unknown field"):
-        return Verdict("defer", "schema", f"refused by the database: {reason}")
-    return Verdict("quarantine", "database", f"refused by the database: {reason}")
+        return defer("schema", "database_refused", why=reason)
+    return quarantine("database", "database_refused", why=reason)
 
 
 def _gained(

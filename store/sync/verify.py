@@ -31,7 +31,7 @@ from . import roster as rosters
 from .bundle import Refused, sha256
 from .change import EXISTENCE, Run, changes_of
 from .forks import Branch, Proof
-from .notice import notice
+from .notice import Notice, notice
 from .receipt import Receipt
 
 Progress = Callable[[str, int, int], None]
@@ -77,7 +77,7 @@ class Verified:
     segments: list[Segment] = field(default_factory=list)
     forks: list[forks.Proof] = field(default_factory=list)
     #: the alarm when the bundle's roster is a twin of the one held (an admin fork)
-    admin_fork: str | None = None
+    admin_fork: Notice | None = None
     #: proofs that this laptop itself forked its chain (``forks.note_own``)
     own_forks: list[Proof] = field(default_factory=list)
     branches: list[Branch] = field(default_factory=list)
@@ -128,7 +128,7 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
     receipt.labels = {d["id"]: d["label"] for d in team.devices}
     checked = Verified(manifest, team, roster_is_new, pin, receipt, signed=(parts[0], parts[1]))
     if fork_alarm is not None:
-        receipt.alarms.append(notice("audit_alarm", alarm=fork_alarm))
+        receipt.alarms.append(fork_alarm)
         checked.admin_fork = fork_alarm
     if sender["id"] == store.device_id:
         receipt.result = "sent by this device"
@@ -231,7 +231,7 @@ def _check_roster(
     return held, False, None
 
 
-def _admin_fork(store: Store, body: bytes, signature: bytes) -> str | None:
+def _admin_fork(store: Store, body: bytes, signature: bytes) -> Notice | None:
     """The alarm when the bundle's roster and the one held here are two different rosters of
     one version, both signed by the admin (an admin fork), else None."""
     held, pinned = rosters.current(store), rosters.pinned_admin_key(store)
@@ -245,15 +245,12 @@ def _admin_fork(store: Store, body: bytes, signature: bytes) -> str | None:
         return None
     kept = rosters.preferred(held, offered)
     other = offered if kept is held else held
-    dropped = sorted(
-        visible(str(d["label"])) for d in other.devices if kept.device(d["id"]) is None
-    )
-    return (
-        f"the admin laptop signed two different team rosters of version {held.version}, as an "
-        "admin laptop restored from an old copy of its database does. Every laptop keeps the "
-        f"same one (fingerprint {sha256(kept.body)[:12]}); "
-        + (f"{', '.join(dropped)} only in the other: not members. " if dropped else "")
-        + "The admin enrols those laptops again (the next roster replaces both)"
+    dropped = sorted(str(d["label"]) for d in other.devices if kept.device(d["id"]) is None)
+    return notice(
+        "alarm_admin_fork",
+        version=held.version,
+        fingerprint=sha256(kept.body)[:12],
+        dropped=dropped,
     )
 
 

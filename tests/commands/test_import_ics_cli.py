@@ -127,3 +127,16 @@ def test_an_unknown_time_zone_is_refused_with_exit_2(initialised: Run) -> None:
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "time zone 'Mars/Olympus', which is neither a known zone" in result.stderr
+
+
+def test_a_window_refusal_names_the_option_and_the_store_names_none(initialised: Run) -> None:
+    """The store names the import's values by what they are (``ics_bounds.FIELDS``); the
+    command line names its options (issue 15 item 6: "--from must be a date." came from the
+    store)."""
+    _person(initialised)
+    late = ("--from", "2099-12-01", "--days", "60")  # its last day lies past 2099
+    result = initialised(
+        "activity", "import-ics", str(ICS / "google-series.ics"), "--person", "BEVER", *late
+    )
+    assert result.exit_code == 2
+    assert "--to must lie between 1970-01-01 and 2099-12-31" in result.stderr

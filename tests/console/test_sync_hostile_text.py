@@ -5,6 +5,7 @@ laptop no listing and no console screen breaks over any of it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -21,10 +22,12 @@ from console.widgets.table import RecordTable
 from store import agenda, logbook, signals
 from store.db import Store
 from store.handover import draft_handover, handover_content
+from store.sync.reason import Reason
 from tests.conftest import at
 from tests.console.conftest import settle
 from tests.hostile import build_template, copied_team, import_with_cli
 from words.handover import item_text
+from words.quarantine import REASONS, worded
 
 FAMILIES = [
     "[/]",
@@ -67,6 +70,9 @@ def receiver(template: Path, tmp_path: Path) -> Iterator[Store]:
         code, receipt = import_with_cli(a, b.export())
         assert code == 5
         assert {q["field"] for q in receipt["quarantined"]} == {"title", "start_at"}
+        for held in receipt["quarantined"]:  # by stable code and params, and in words
+            assert held["reason_code"] == "value_refused" and held["reason_params"]["error"]
+            assert held["reason"].startswith("activity.") and '{"code"' not in held["reason"]
         assert a.store.one("SELECT count(*) FROM activity")[0] == 1 + len(FAMILIES)
         yield a.store
 
@@ -84,6 +90,10 @@ def test_hostile_text_from_a_bundle_breaks_no_listing(receiver: Store) -> None:
         for fmt in ("table", "csv", "md", "json"):
             done = runner.invoke(cli, ["--db", str(receiver.path), *command, "--format", fmt])
             assert done.exit_code == 0, (command, fmt, done.output)
+    done = runner.invoke(cli, ["--db", str(receiver.path), "sync", "quarantine", "-f", "json"])
+    rows = json.loads(done.stdout)
+    assert rows and all(r["reason_code"] in REASONS and r["reason"] for r in rows), rows
+    assert all(r["reason"] == worded(Reason(r["reason_code"], r["reason_params"])) for r in rows)
 
 
 async def test_hostile_text_from_a_bundle_breaks_no_console_screen(receiver: Store) -> None:

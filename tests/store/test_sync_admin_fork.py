@@ -21,6 +21,7 @@ from store.sync.bundle import Refused
 from store.sync.receipt import LEFT_OUT
 from tests.store.test_sync_review import cli, join, welcome
 from tests.sync_team import Laptop, copy_database, exchange_all, make_team, user_tables
+from words.findings import said as said_finding
 from words.receipts import said_all
 
 
@@ -60,7 +61,9 @@ def test_two_rosters_of_one_version_settle_alike_and_the_team_still_exchanges(
     assert user_tables(b.store) == user_tables(c.store)
     switched = c if kept is two else b  # it held the twin set aside
     for laptop in (b, c):  # sync status, the handover and the console list it, once
-        listed = [f.text for f in findings.open_findings(laptop.store) if f.kind == "witness"]
+        listed = [
+            said_finding(f) for f in findings.open_findings(laptop.store) if f.kind == "witness"
+        ]
         told = sum("two different team rosters" in text for text in listed)
         assert told == 1 if laptop is switched else told <= 1
 

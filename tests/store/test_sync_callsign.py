@@ -17,6 +17,7 @@ from store.sync import roster as rosters
 from tests.conftest import NOW, snapshot
 from tests.hostile import Hostile, key
 from tests.sync_team import make_team
+from words.findings import said as said_finding
 from words.receipts import said_all
 
 
@@ -69,7 +70,7 @@ def test_an_honest_callsign_collision_applies_everything_and_is_a_listed_finding
     held = {r[0] for r in admin.tuples("SELECT id FROM staff")}
     assert held <= {r[0] for r in laptop.tuples("SELECT id FROM staff")}  # every row arrived
     clash = [f for f in findings.open_findings(laptop) if f.kind == "clash"]
-    assert len(clash) == 1 and "RT-0602" in clash[0].text
+    assert len(clash) == 1 and "RT-0602" in said_finding(clash[0])
     assert laptop.one("SELECT count(*) FROM staff WHERE callsign = 'RT-0602'")[0] == 1
 
 
@@ -119,4 +120,6 @@ def test_older_looking_ids_do_not_take_over_an_enrolled_callsign(
     assert a.store.one("SELECT id FROM staff WHERE callsign = 'OPS-A'")[0] == admin_row
     renamed = a.store.one("SELECT callsign FROM staff WHERE id = ?", (OLD_ID,))[0]
     assert renamed.startswith("OPS-A-")
-    assert any(f.kind == "clash" and "OPS-A" in f.text for f in findings.open_findings(a.store))
+    assert any(
+        f.kind == "clash" and "OPS-A" in said_finding(f) for f in findings.open_findings(a.store)
+    )

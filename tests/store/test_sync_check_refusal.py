@@ -14,6 +14,7 @@ from store.clock import FixedClock
 from store.sync import exchange
 from tests.conftest import at
 from tests.sync_team import make_team
+from words.quarantine import said as said_reason
 
 
 def test_a_start_and_an_end_moved_at_once_end_alike_on_both_laptops(
@@ -42,7 +43,7 @@ def test_a_start_and_an_end_moved_at_once_end_alike_on_both_laptops(
     refused = [(q.device, q.table, q.field) for q in receipt.quarantined]
     assert refused == [(b.id, "activity", "end_at")]  # b's own later change, undone on b
     assert receipt.failed  # exit 5, named on the receipt and in `sync status`
-    reason = b.store.one("SELECT reason FROM sync_quarantine WHERE col = 'end_at'")[0]
+    reason = said_reason(b.store.one("SELECT reason FROM sync_quarantine WHERE col = 'end_at'")[0])
     assert reason == (
         "activity.end_at '2026-12-02T09:00:00Z' with start_at '2026-12-02T10:30:00Z' as it "
         "stood when this change was made: end_at must be after start_at"

@@ -13,6 +13,7 @@ from store.db import Store
 from store.sync import exchange, status
 from tests.conftest import NOW
 from tests.sync_team import Laptop, make_team
+from words.findings import said as said_finding
 from words.receipts import joined, said_all
 
 
@@ -32,7 +33,11 @@ def test_a_clock_hours_ahead_is_named_with_how_far(tmp_path: Path, clock: FixedC
     receipt = _send(b, c, tmp_path)
     assert any("23 hours ahead" in w for w in said_all(receipt.warnings)), receipt.warnings
     (finding,) = findings.clock_ahead(c.store)
-    assert finding.device == b.id and "laptop-b" in finding.text and "23 hours" in finding.text
+    assert (
+        finding.device == b.id
+        and "laptop-b" in said_finding(finding)
+        and "23 hours" in said_finding(finding)
+    )
     assert finding in findings.open_findings(c.store)
     peer = next(p for p in status.peers(c.store) if p.device == b.id)
     assert "clock 23 hours ahead" in joined(peer.warnings)

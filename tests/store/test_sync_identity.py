@@ -21,6 +21,7 @@ from tests.conftest import NOW, as_user, at
 from tests.hostile import Hostile, key
 from tests.store.test_sync_callsign import joined
 from tests.sync_team import Laptop, make_team, user_tables
+from words.quarantine import said as said_reason
 
 OLD_ID = "00000000-0000-7000-8000-000000000001"  # smaller than any id a laptop mints
 
@@ -122,7 +123,7 @@ def test_a_laptops_first_change_set_creates_only_the_operator_its_enrolment_bind
     receipt = exchange.import_file(a.store, Hostile(b, root).export())
     assert len(receipt.quarantined) == 7  # the whole row, none of it applied
     assert user_tables(a.store) == before
-    reasons = {str(r[4]) for r in _quarantined(a.store)}
+    reasons = {said_reason(r[4]) for r in _quarantined(a.store)}
     assert any(reason in text for text in reasons), reasons
     assert _one(a.store, "SELECT role FROM staff WHERE callsign = 'AM-0122'")[0] == "info_analyst"
 

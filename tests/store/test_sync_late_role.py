@@ -21,6 +21,7 @@ from store.sync import exchange, late, status
 from tests.conftest import NOW, as_user
 from tests.hostile import Hostile
 from tests.sync_team import Laptop, make_team, user_tables
+from words.quarantine import said as said_reason
 
 
 def _level(laptop: Laptop) -> object:
@@ -79,7 +80,7 @@ def test_a_change_late_for_a_lost_role_is_held_on_every_laptop(
     assert receipt.quarantined and _level(a) == 4
     print(_late(a))
     assert {table for table, _reason in _late(a)} == {"threat_assessment"}
-    assert all("held for an admin" in str(reason) for _table, reason in _late(a))
+    assert all("held for an admin" in said_reason(reason) for _table, reason in _late(a))
     _send(a, c, folder)  # A's hold reaches C: the same change set held there too
     assert _level(c) == 4 and set(_late(c)) == set(_late(a))
     for laptop in (a, c):

@@ -12,6 +12,7 @@ from store.clock import FixedClock
 from store.status import database_status
 from store.sync import exchange
 from tests.sync_team import copy_database, exchange_all, make_team
+from words.findings import said as said_finding
 from words.receipts import said_all
 
 
@@ -37,11 +38,12 @@ def test_a_forked_laptop_is_told_where_it_forked(tmp_path: Path, clock: FixedClo
     texts = {r[0] for r in b.store.query("SELECT text FROM log_entry")}
     assert "Tak twee" in texts and status.set_aside.get("log_entry") == 1
     assert any(
-        f.params.get("set_aside", {}).get("log_entry") == 1 and "held by no other laptop" in f.text
+        f.params.get("set_aside", {}).get("log_entry") == 1
+        and "held by no other laptop" in said_finding(f)
         for f in findings.open_findings(b.store)
     )
     assert any(
-        f.params.get("forked_at") == kept and "revokes it" in f.text
+        f.params.get("forked_at") == kept and "revokes it" in said_finding(f)
         for f in findings.open_findings(b.store)
     )
     again = exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a2.swb").path)

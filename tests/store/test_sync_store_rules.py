@@ -16,6 +16,7 @@ from store.sync import exchange
 from tests.conftest import at
 from tests.hostile import Hostile, key
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from words.quarantine import said as said_reason
 
 
 def _quarantined(laptop: Laptop, table: str) -> list[str]:
@@ -44,7 +45,7 @@ def test_accepting_a_withdrawn_handover_is_quarantined_in_every_order(
         exchange.import_file(c.store, bundle)
     exchange.import_file(a.store, acceptance)
     for laptop in (a, c):
-        reasons = _quarantined(laptop, "handover_event")
+        reasons = [said_reason(r) for r in _quarantined(laptop, "handover_event")]
         assert reasons and all("withdrawn by OPS-A" in r for r in reasons), reasons
         (record,) = handover.list_handovers(laptop.store)
         assert record.withdrawn_by == "OPS-A"
@@ -89,7 +90,7 @@ def test_a_signal_on_another_persons_activity_is_quarantined(
     hostile.forge_raw(forged)
     receipt = exchange.import_file(a.store, hostile.export())
     assert receipt.quarantined
-    reasons = _quarantined(a, "signal")
+    reasons = [said_reason(r) for r in _quarantined(a, "signal")]
     assert reasons and all("activity of another person" in r for r in reasons), reasons
     assert a.store.one("SELECT 1 FROM signal WHERE id = ?", (forged_id,)) is None
     assert a.store.one("SELECT 1 FROM signal WHERE id = ?", (raised.id,)) is not None

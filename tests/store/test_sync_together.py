@@ -24,6 +24,7 @@ from store.sync.session import refused_verdict
 from store.sync.tables import SYNCED_TABLES
 from tests.conftest import NOW, at
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from words.quarantine import said as said_reason
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def test_a_start_and_an_end_changed_at_once_converge_on_three_laptops(
     assert expected[case.second[0]] == before[case.second[0]]  # b's change is undone on b too
     for laptop in (a, b, c):
         assert not laptop.store.one("SELECT 1 FROM sync_deferred")
-    reasons = {q.reason for q in quarantined(c.store)}
+    reasons = {said_reason(q.reason) for q in quarantined(c.store)}
     assert all("as it stood when this change was made" in r for r in reasons), reasons
 
 
@@ -163,5 +164,7 @@ def test_the_database_refusing_a_record_the_judge_let_through_quarantines_it() -
     with the database's reason, never waiting for a schema change."""
     verdict = refused_verdict("CHECK constraint failed: end_at > start_at")
     assert (verdict.outcome, verdict.rule) == ("quarantine", "database")
-    assert verdict.reason == "refused by the database: CHECK constraint failed: end_at > start_at"
+    assert said_reason(verdict.reason) == (
+        "refused by the database: CHECK constraint failed: end_at > start_at"
+    )
     assert refused_verdict("NOT NULL constraint failed: x.y").outcome == "defer"

@@ -17,6 +17,7 @@ from store.sync.bundle import canonical
 from tests.hostile import Hostile
 from tests.store.test_witness import head, send, tamper
 from tests.sync_team import Laptop, make_team
+from words.findings import said as said_finding
 from words.receipts import said_all
 
 
@@ -45,7 +46,7 @@ def framed(victim: str, seq: int, sig: str | None = None):  # type: ignore[no-un
 
 
 def alarms_against(laptop: Laptop, device: str) -> list[str]:
-    return [f.text for f in findings.witness_alarms(laptop.store) if f.device == device]
+    return [said_finding(f) for f in findings.witness_alarms(laptop.store) if f.device == device]
 
 
 def test_a_member_cannot_frame_another_laptops_audit_trail(

@@ -1,0 +1,319 @@
+"""Why a change from another laptop was quarantined or waits, in words (``store.sync.reason``).
+
+The judge keeps each reason as a fact, a code and its params; this module holds their one
+table of sentences for ``sync quarantine``, the import receipt, ``sync status``, the Sync
+screen and the handover. A value check the store itself would refuse is worded by the store
+refusal's own words (``words.errors``). Labels, callsigns and values a bundle carried are shown
+with control and bidi characters made visible; times in Europe/Amsterdam. A reason kept before
+reasons were facts is English text, shown as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from store.clock import local_text
+from store.rules import words as action_words
+from store.sync.reason import Reason, read
+from store.validate import visible
+
+from . import _
+from .errors import SENTENCES as REFUSALS
+
+
+def _v(value: object) -> str:
+    """A value a bundle carried, quoted, control characters made visible."""
+    return repr(visible(value if isinstance(value, str) else repr(value)))
+
+
+def _n(name: object) -> str:
+    """A callsign or device label, unquoted, control characters made visible."""
+    return visible(str(name or ""))[:40] or _("(nobody)")
+
+
+def _role(role: object) -> str:
+    return str(role or _("no role")).replace("_", " ")
+
+
+def _a(role: object) -> str:
+    """A role with its article: ``an admin``, ``a planner``."""
+    words = _role(role)
+    return (_("an {role}") if words[:1] in "aeiou" else _("a {role}")).format(role=words)
+
+
+def _when(stamp: object) -> str:
+    return local_text(str(stamp)) if stamp else _("an unreadable time")
+
+
+def _inner(p: Mapping[str, Any]) -> str:
+    """The reason another record of the change set (or the row checks) was refused."""
+    refused = p["refused"]
+    return worded(Reason(str(refused["code"]), dict(refused["params"])))
+
+
+def _refusal(p: Mapping[str, Any]) -> str:
+    """A store refusal (``words.errors``), or its message where no words are known."""
+    words = REFUSALS.get(str(p.get("error") or ""))
+    if words is not None:
+        try:
+            return words(p.get("facts") or {}).rstrip(".")
+        except (KeyError, IndexError, TypeError, ValueError):
+            pass
+    return str(p.get("why", ""))
+
+
+#: What a change set writes, for a role's refusal (``judge._Author.may``).
+_WRITTEN: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "create": lambda p: str(p["table"]),
+    "recreate": lambda p: _("re-create {table}").format(table=p["table"]),
+    "delete": lambda p: _("delete {table}").format(table=p["table"]),
+    "field": lambda p: f"{p['table']}.{p['column']}",
+    "supersede_flagged": lambda p: _("a log entry superseding a flagged one"),
+    "calendar_restriction": lambda p: _(
+        "a restriction by the calendar of an activity from no calendar"
+    ),
+}
+
+
+def _written(p: Mapping[str, Any]) -> str:
+    words = _WRITTEN.get(str(p["what"]))
+    return words(p) if words is not None else str(p["what"])
+
+
+def _late(p: Mapping[str, Any]) -> str:
+    return _(
+        "{name} was {role} when this was stamped ({stamped}) but became {became} at {changed}; "
+        "it arrived more than a day after that: held for an admin to decide"
+    ).format(
+        name=_n(p["name"]),
+        role=_a(p["role"]),
+        stamped=_when(p["stamped"]),
+        became=_a(p["became"]),
+        changed=_when(p["changed"]),
+    )
+
+
+def _together(p: Mapping[str, Any]) -> str:
+    stood = ", ".join(f"{column} {_v(value)}" for column, value in dict(p["stood"]).items())
+    return _(
+        "{table}.{column} {value} with {stood} as it stood when this change was made: {why}"
+    ).format(
+        table=p["table"],
+        column=p["column"],
+        value=_v(p["value"]),
+        stood=stood,
+        why=_inner(p).removeprefix(f"{p['table']}: "),
+    )
+
+
+#: Reason code → its sentence.
+REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "device_unknown": lambda p: _("its device is not in the team roster"),
+    "after_revocation": lambda p: _("after revocation"),
+    "after_fork": lambda p: _(
+        "after its laptop forked its change log (restored from an old copy): re-enrol it"
+    ),
+    "clock_day_ahead": lambda p: _("clock more than a day ahead"),
+    "existence_value": lambda p: _("an existence record carries a value"),
+    "history_on_plain_field": lambda p: _("history on a plain field"),
+    "no_history": lambda p: _("a critical field without the history its writer saw"),
+    "written_twice": lambda p: _("a field written twice in one change set"),
+    "author_unknown": lambda p: _("{name} is not known here yet").format(name=_n(p["name"])),
+    "author_not_yet": lambda p: _("{name} did not exist yet when this was written").format(
+        name=_n(p["name"])
+    ),
+    "author_quarantined": lambda p: _("the staff record of {name} was quarantined").format(
+        name=_n(p["name"])
+    ),
+    "dated_ahead": lambda p: _(
+        "dated {dated}, ahead of this laptop's clock: it waits until then"
+    ).format(dated=_v(p["dated"])),
+    "causal_length": lambda p: _("causal length {cl} does not fit the record").format(cl=p["cl"]),
+    "unknown_table": lambda p: _("unknown table {table}").format(table=_v(p["table"])),
+    "unknown_column": lambda p: _("unknown column {table}.{column}").format(
+        table=p["table"], column=_v(p["column"])
+    ),
+    "derived_field": lambda p: _(
+        "{table}.{column} is derived on every laptop (R2: from the threat assessments); it is "
+        "never taken from a bundle"
+    ).format(table=p["table"], column=p["column"]),
+    "creation_refused": lambda p: _("the creation of this row was refused: {why}").format(
+        why=_inner(p)
+    ),
+    "created_twice": lambda p: _(
+        "this {table} row exists already (created by another write); a second creation would "
+        "rewrite it, and rows change only field by field, by those who may"
+    ).format(table=p["table"]),
+    "never_recreated": lambda p: _("{table} rows are never deleted or re-created").format(
+        table=p["table"]
+    ),
+    "never_deleted": lambda p: _("{table} rows are never deleted").format(table=p["table"]),
+    "restricted_into_past": lambda p: _(
+        "a restriction moves the activity to {to}, already past when it was recorded; a "
+        "restriction decides what happens next (R5)"
+    ).format(to=_v(p["to"])),
+    "restricted_after_end": lambda p: _(
+        "a restriction of an activity that had ended at {end} when it was recorded (R5)"
+    ).format(end=_v(p["end"])),
+    "restricted_when_done": lambda p: _(
+        "the activity was done when this restriction was recorded: it had taken place, and a "
+        "restriction decides what happens next (R5)"
+    ),
+    "superseded_unknown": lambda p: _("the entry it supersedes is not known here yet"),
+    "handover_unknown": lambda p: _("its handover is not known here yet"),
+    "activity_unknown": lambda p: _("its activity is not known here yet"),
+    "row_unknown": lambda p: _("its row is not known here yet"),
+    "refers_unknown": lambda p: _("{table}.{column} refers to a {to} not known here yet").format(
+        table=p["table"], column=p["column"], to=p["to"]
+    ),
+    "withdraw_not_signer": lambda p: _(
+        "{name} ({role}) may not withdraw a handover {signer} signed (only its signer or an admin)"
+    ).format(name=_n(p["name"]), role=_role(p["role"]), signer=_n(p["signer"])),
+    "accepts_withdrawn": lambda p: _(
+        "handover {handover} was withdrawn by {by} before this acceptance and is no longer in "
+        "force; it cannot be accepted"
+    ).format(handover=_v(p["handover"]), by=_n(p["by"])),
+    "activity_of_another": lambda p: _(
+        "the signal names an activity of another person than the one it names; the store "
+        "refuses that (name the person whose activity it is, or leave one of them out)"
+    ),
+    "never_changes": lambda p: _("{table}.{column} never changes once the row exists").format(
+        table=p["table"], column=p["column"]
+    ),
+    "needs_restriction": lambda p: _(
+        "{table}.{column} changes only together with a restriction or a correction of that "
+        "activity (R5)"
+    ).format(table=p["table"], column=p["column"]),
+    "admin_operator_elsewhere": lambda p: _(
+        "the role of the person who operates the team's admin laptop changes only on that laptop"
+    ),
+    "done_needs_replanning": lambda p: _(
+        "the activity needs re-planning ({why}); marking it done would hide that (R1)"
+    ).format(why=str(p["why"]).replace("_", " ")),
+    "cancelled_never_again": lambda p: _(
+        "the activity was cancelled; a cancelled activity is never {status} again (R5), but by "
+        "its calendar when that alone cancelled it"
+    ).format(status=_v(p["status"])),
+    "done_before_end": lambda p: _(
+        "marked done before it ends on this laptop's clock ({end}): it waits until then"
+    ).format(end=_v(p["end"])),
+    "done_before_it_ends": lambda p: _(
+        "an activity is done only once it has ended; it ends {end}"
+    ).format(end=_v(p["end"])),
+    "concept_unflagged": lambda p: _(
+        "activity.concept {concept} on a {status} activity: {why}; no re-planning flag would "
+        "show it (R1)"
+    ).format(concept=_v(p["concept"]), status=p["status"], why=str(p["why"])),
+    "not_as_restricted": lambda p: _(
+        "activity.{column} {value} is not what its restriction or correction records"
+    ).format(column=p["column"], value=_v(p["value"])),
+    "status_needs_restriction": lambda p: _(
+        "an activity is {status} only together with a restriction of that kind, its reason and "
+        "the deciding authority (R5)"
+    ).format(status=p["status"]),
+    "together_refused": _together,
+    "deletion_with_fields": lambda p: _("a deletion that also writes fields"),
+    "not_in_catalogue": lambda p: _("{field}: {value} is not in this laptop's catalogue").format(
+        field=p["field"], value=_v(p["value"])
+    ),
+    "names_another": lambda p: _(
+        "{field} names {value}, but the change was made by {author}"
+    ).format(field=p["field"], value=_v(p["value"]), author=_n(p["author"])),
+    "names_another_device": lambda p: _(
+        "{field} names another device than the one that sent it"
+    ).format(field=p["field"]),
+    "stamp_after_clock": lambda p: _(
+        "{field} lies after the clock of the change that carries it"
+    ).format(field=p["field"]),
+    "two_authors": lambda p: _("one change set, two authors"),
+    "admin_operator_elsewhere_made": lambda p: _(
+        "{device} is {role} device; only the admin's laptop starts with an admin as its operator"
+    ).format(device=_n(p["device"]), role=_a(p["role"])),
+    "operator_not_as_enrolled": lambda p: _(
+        "{device} creates its operator otherwise than its enrolment binds ({operator}: id, "
+        "callsign, unit, role)"
+    ).format(device=_n(p["device"]), operator=_n(p["operator"])),
+    "device_may_not": lambda p: _(
+        "{device} is {role} device and may not carry {what} (only roles that may {action})"
+    ).format(
+        device=_n(p["device"]),
+        role=_a(p["role"]),
+        what=_written(p),
+        action=action_words(str(p["action"])),
+    ),
+    "person_may_not": lambda p: _(
+        "{name} ({role}) may not write {what} (only roles that may {action})"
+    ).format(
+        name=_n(p["name"]),
+        role=_role(p["role"]),
+        what=_written(p),
+        action=action_words(str(p["action"])),
+    ),
+    "late_role": _late,
+    "cannot_act_there": lambda p: _(
+        "author cannot act on this laptop: {name} wrote on {device}, where only its operator "
+        "{operator} can act (no one there could give anyone else a secret)"
+    ).format(name=_n(p["name"]), device=_n(p["device"]), operator=_n(p["operator"])),
+    "key_not_of_table": lambda p: _("its row key {key} is not a key of {table}").format(
+        key=_v(p["key"]), table=p["table"]
+    ),
+    "key_not_canonical": lambda p: _("its row key {key} is not written canonically").format(
+        key=_v(p["key"])
+    ),
+    "value_refused": lambda p: f"{p['table']}.{_refusal(p)}",
+    "row_refused": lambda p: f"{p['table']}: {_refusal(p)}",
+    "fields_missing": lambda p: _("a new {table} row without {fields}").format(
+        table=p["table"], fields=", ".join(str(f) for f in p["fields"])
+    ),
+    "key_mismatch": lambda p: _("the {table} row's fields do not match its key").format(
+        table=p["table"]
+    ),
+    "database_refused": lambda p: _("refused by the database: {why}").format(why=p["why"]),
+    # what is wrong with a record of this laptop's own change log (``log.malformed_records``)
+    "log_key_not_list": lambda p: _("its row key is not a JSON list"),
+    "log_values_missing": lambda p: _("its values are missing"),
+    "log_values_not_list": lambda p: _("its values are not a JSON list"),
+    "log_values_count": lambda p: _("it holds another number of values than of fields"),
+    "log_history_not_object": lambda p: _("its history is not a JSON object"),
+    "log_unknown_reference": lambda p: _("a value is a reference Schildwacht does not write"),
+    "log_numbers_missing": lambda p: _("numbers {first}–{last} are missing").format(**p),
+    "log_unreadable": lambda p: _("a receiving laptop cannot read it"),
+    "log_clock_back": lambda p: _("its clock runs back before the record ahead of it"),
+}
+
+
+def worded(reason: Reason) -> str:
+    """A reason in words, control and bidi characters made visible (a reason kept as text
+    before reasons were facts, or of a code this version does not know: as it was kept).
+
+    Args:
+        reason: the reason read back (``store.sync.reason.read``).
+    """
+    words = REASONS.get(reason.code)
+    if words is None:
+        return visible(str(reason.params.get("text", reason.code)))
+    return visible(words(reason.params))
+
+
+def kept_words(kept: object) -> str:
+    """A reason as JSON carries it (``Reason.as_dict``), or as text (kept before reasons were
+    facts), in words.
+
+    Args:
+        kept: ``{"code": ..., "params": {...}}``, or text.
+    """
+    if isinstance(kept, Mapping) and isinstance(kept.get("params"), Mapping):
+        return worded(Reason(str(kept.get("code", "")), dict(kept["params"])))
+    return said(kept)
+
+
+def said(kept: object) -> str:
+    """A reason as kept (``Quarantined.reason``, ``Verdict.reason``) in words."""
+    return worded(read(kept))
+
+
+def as_json(change: Any, label: str = "") -> dict[str, Any]:
+    """A quarantined change for a script: its facts (``Quarantined.as_dict``, the reason by
+    ``reason_code`` and ``reason_params``) and its ``reason`` in words."""
+    return {**change.as_dict(label), "reason": worded(change.cause)}
