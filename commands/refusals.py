@@ -274,4 +274,9 @@ def refusal(error: StoreError) -> str:
         named = StoreError(str(error), code=error.code, **{**error.params, "field": option})
         return refusal(named)
     words = CLI_SENTENCES.get(error.code or "")
-    return sentence(error) if words is None else words(error.params)
+    if words is None:
+        return sentence(error)
+    try:
+        return words(error.params)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return sentence(error)  # words that do not fit the facts: the faces' own, never a crash

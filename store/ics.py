@@ -1440,7 +1440,7 @@ def _too_many(
         f"{head}, more than the limit of {limit:,}{most}; nothing was imported.",
         code="more_occurrences_than_limit",
         head=head,
-        limit=f"{limit:,}",
+        limit=limit,
         most=most,
     )
 

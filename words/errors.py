@@ -392,7 +392,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("{change} names no unit; write {form} or give the scenario's unit.")
     ),
     "more_occurrences_than_limit": _template(
-        _("{head}, more than the limit of {limit}{most}; nothing was imported.")
+        _("{head}, more than the limit of {limit:,}{most}; nothing was imported.")
     ),
     # Refusals of input checks, the catalogue, the machine, files and the other aggregates.
     "acknowledge_draft": _template(_("A draft cannot be acknowledged; it has not been issued.")),
