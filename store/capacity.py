@@ -295,27 +295,33 @@ def _aggregate(
         quals = tuple(sorted(duty.qualifications)) if by_qualification else ()
         for a, b, day in clip(duty.start, duty.end):
             for k in quals if by_qualification else (key(duty.unit, day),):
-                totals[k][0] += (b - a) / 3600
+                totals[k][0] += _officer_hours(a, b)
     for need in needs:
         column = (1, 3) if need.source in assumed else (1,)
         for a, b, day in clip(need.start, need.end):
             if by_qualification:
                 for qual, count in need.needs:
                     for c in column:
-                        totals[qual][c] += count * (b - a) / 3600
+                        totals[qual][c] += _officer_hours(a, b, count)
             else:
                 staff = sum(count for _q, count in need.needs)
                 row = totals[key(need.unit, day)]
                 for c in column:
-                    row[c] += staff * (b - a) / 3600
+                    row[c] += _officer_hours(a, b, staff)
     shortfalls = [(gaps, (2, 4))] if planned is None else [(gaps, (2,)), (planned, (4,))]
     for found, columns in shortfalls:  # the same gaps as planned: cut once, added to both
         for gap in found:
             for a, b, day in clip(int(gap.start.timestamp()), int(gap.end.timestamp())):
                 row = totals[gap.qualification if by_qualification else key(gap.unit, day)]
                 for c in columns:
-                    row[c] += gap.shortfall * (b - a) / 3600
+                    row[c] += _officer_hours(a, b, gap.shortfall)
     return totals
+
+
+def _officer_hours(a: int, b: int, officers: int = 1) -> float:
+    """Officer-hours of ``officers`` over [a, b) (epoch seconds): one division, after the
+    product, so equal officer-seconds give equal hours."""
+    return officers * (b - a) / 3600
 
 
 WEEK_SECONDS = 7 * 24 * 3600

@@ -1088,15 +1088,19 @@ def hourly_profile(
     short: dict[str, list[int]] = defaultdict(lambda: [0] * hours)
     for need in needs:
         total = sum(count for _q, count in need.needs)
-        for hour in range(
-            max(0, (need.start - lo) // 3600), min(hours, (need.end - lo - 1) // 3600 + 1)
-        ):
+        for hour in _hours_touched(need.start, need.end, lo, hours):
             demand[need.unit][hour] += total
     for gap in found:
         a, b = int(gap.start.timestamp()), int(gap.end.timestamp())
-        for hour in range(max(0, (a - lo) // 3600), min(hours, (b - lo - 1) // 3600 + 1)):
+        for hour in _hours_touched(a, b, lo, hours):
             short[gap.unit][hour] = max(short[gap.unit][hour], gap.shortfall)
     return {
         unit: [HourProfile(d, short[unit][h]) for h, d in enumerate(demand[unit])]
         for unit in sorted(demand)
     }
+
+
+def _hours_touched(a: int, b: int, lo: int, hours: int) -> range:
+    """The indexes of the whole hours from ``lo`` (of ``hours``) that [a, b) overlaps (all
+    epoch seconds)."""
+    return range(max(0, (a - lo) // 3600), min(hours, (b - lo - 1) // 3600 + 1))
