@@ -193,7 +193,11 @@ def _invalid_activities(store: Store, start: datetime, end: datetime) -> list[An
         " WHERE start_at < ? AND end_at > ? AND status != 'cancelled' AND concept IS NULL",
         (to_db(end), to_db(start)),
     )
-    invalid = [r[:5] for r in replanned(store, start=start, end=end) if r[5] in INVALID_CONCEPT]
+    invalid = [
+        (r.id, _epoch(r.start), _epoch(r.end), r.concept, r.subject_id)
+        for r in replanned(store, start=start, end=end)
+        if r.reason in INVALID_CONCEPT
+    ]
     return [
         {"id": i, "a": a, "b": b, "concept": c, "subject_id": s, "kind": "activity"}
         for i, a, b, c, s in sorted([*unplanned, *invalid], key=lambda r: (r[1], r[0]))
@@ -203,9 +207,21 @@ def _invalid_activities(store: Store, start: datetime, end: datetime) -> list[An
 def _posts_below(store: Store, start: datetime, end: datetime) -> list[Any]:
     """Standing posts in [start, end) whose concept is below the required level now."""
     return [
-        {"id": p, "a": a, "b": b, "concept": c, "subject_id": s, "kind": "post"}
-        for p, a, b, c, s in posts_below_required(store, start, end)
+        {
+            "id": p.id,
+            "a": _epoch(p.start),
+            "b": _epoch(p.end),
+            "concept": p.concept,
+            "subject_id": p.subject_id,
+            "kind": "post",
+        }
+        for p in posts_below_required(store, start, end)
     ]
+
+
+def _epoch(moment: datetime) -> int:
+    """Epoch seconds of an aware moment: what the demand sweep (``Need``) counts in."""
+    return int(moment.timestamp())
 
 
 def _at_least(

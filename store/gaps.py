@@ -1014,25 +1014,39 @@ def unplanned_activities(
     ]
 
 
+class PostBelow(NamedTuple):
+    """A standing post whose concept is below its subject's required level now, as
+    ``posts_below_required`` lists it; times aware UTC."""
+
+    id: str
+    start: datetime
+    end: datetime
+    concept: str
+    subject_id: str
+
+
 def posts_below_required(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
-) -> list[tuple[str, int, int, str, str]]:
+) -> list[PostBelow]:
     """Standing posts in [start, end) whose concept is below their subject's required level
     now (the threat level was raised after the post was set up; R1 forbids setting one up
-    so): they need re-planning. ``(id, start, end, concept, subject id)``, times epoch
-    seconds, by start; optionally of one unit's subjects.
+    so): they need re-planning. By start; optionally of one unit's subjects.
 
     Args:
         start: aware UTC, the start of the window (inclusive).
         end: aware UTC, its end (exclusive).
         unit: a unit's catalogue code (any case), or None for every unit.
 
+    Returns:
+        One ``PostBelow`` per post.
+
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
     """
     code = unit_code(store, unit)
+    moment = datetime.fromtimestamp
     return [
-        (p, a, b, c, subject)
+        PostBelow(p, moment(a, UTC), moment(b, UTC), c, subject)
         for p, a, b, c, subject in store.tuples(
             "SELECT p.id, unixepoch(p.start_at), unixepoch(p.end_at), p.concept, p.subject_id"
             " FROM standing_post p JOIN subject s ON s.id = p.subject_id"

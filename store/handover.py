@@ -474,7 +474,7 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
     gap_ids = tuple(sorted({a for g in gaps for a in g.activities}))
     short = {"officer_hours": round(shortfall_hours(gaps), 1), "gaps": named}
     replan = replanned(store, start=period.start)
-    posts = [p[0] for p in posts_below_required(store, period.start, _FOREVER)]
+    posts = [p.id for p in posts_below_required(store, period.start, _FOREVER)]
     flagged = store.query(
         "SELECT e.id FROM log_entry e WHERE e.flagged = 1 AND NOT EXISTS (SELECT 1 FROM"
         " log_clearance c WHERE c.entry_id = e.id) AND NOT EXISTS (SELECT 1 FROM log_entry n"
@@ -485,7 +485,7 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
     )
     return (
         Item("gaps", len(gaps), gap_ids, {**short, "more": len(gaps) > GAP_ITEMS}),
-        _counted("replan", [r[0] for r in replan]),
+        _counted("replan", [r.id for r in replan]),
         _counted("replan_posts", posts),
         _counted("open_signals", [x.id for x in list_signals(store, open_only=True)]),
         _counted("flagged_log", [r[0] for r in flagged]),
