@@ -58,10 +58,21 @@ from .matching import assign, attribution_order, cover
 
 
 class Need(NamedTuple):
-    """Demand: a unit needs these qualifications over [start, end) (epoch seconds).
+    """Demand: a unit needs these qualifications over [start, end).
 
-    A tuple, not a dataclass: the large set builds tens of thousands per call, and the sweep
-    unpacks them."""
+    The gap sweep's input, not a record for a face: ``start`` and ``end`` are **epoch seconds
+    (UTC)**, not datetimes, because the large set builds tens of thousands per call and the
+    sweep does integer arithmetic on them. A new public record carries aware UTC datetimes
+    (``Gap``, ``Replan``); convert at the edge (``int(moment.timestamp())``).
+
+    Attributes:
+        unit: the unit's catalogue code.
+        start: epoch seconds (UTC), inclusive.
+        end: epoch seconds (UTC), exclusive.
+        needs: (qualification code, officers) pairs.
+        source: the activity's or standing post's id.
+        kind: ``"activity"`` or ``"post"``.
+    """
 
     unit: str
     start: int
@@ -72,8 +83,16 @@ class Need(NamedTuple):
 
 
 class Duty(NamedTuple):
-    """Supply: an officer on duty for a unit over [start, end) (epoch seconds) with the
-    qualifications valid then (a tuple, as ``Need``)."""
+    """Supply: an officer on duty for a unit over [start, end) with the qualifications valid
+    then. Like ``Need``, sweep input in **epoch seconds (UTC)**, not a record for a face.
+
+    Attributes:
+        officer: the officer's callsign.
+        unit: the unit's catalogue code the time counts for.
+        start: epoch seconds (UTC), inclusive.
+        end: epoch seconds (UTC), exclusive.
+        qualifications: the qualification codes valid over the whole span.
+    """
 
     officer: str
     unit: str
