@@ -505,7 +505,7 @@ def _overlap_item(store: Store) -> Item:
         {
             "handovers": [i[:13] for i in pair.ids],
             "signed_by": list(pair.signed_by),
-            "periods": [_period_text(a, b) for a, b in pair.periods],
+            "periods": [{"start": local_iso(a), "end": local_iso(b)} for a, b in pair.periods],
         }
         for pair in pairs
     ]

@@ -44,6 +44,14 @@ def _time(moment: str) -> str:
     return moment[11:16]
 
 
+def _span(period: Mapping[str, str] | str) -> str:
+    """``2026-11-28 07:00–15:00`` from a period's ISO-8601 ``start`` and ``end``; a handover
+    signed before periods were ISO holds the text as signed."""
+    if isinstance(period, str):
+        return period
+    return f"{_day_time(period['start'])}–{_time(period['end'])}"
+
+
 def _names(names: list[str] | tuple[str, ...]) -> str:
     if not names:
         return ""
@@ -161,10 +169,10 @@ def _overlapping(item: Item, details: bool) -> str:
               " ({second_period})").format(
                 first=p["handovers"][0],
                 first_by=visible(p["signed_by"][0]),
-                first_period=p["periods"][0],
+                first_period=_span(p["periods"][0]),
                 second=p["handovers"][1],
                 second_by=visible(p["signed_by"][1]),
-                second_period=p["periods"][1],
+                second_period=_span(p["periods"][1]),
             )
             for p in item["params"].get("pairs", [])
         )  # fmt: skip
