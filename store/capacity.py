@@ -53,7 +53,7 @@ from .catalogue import (
     list_units,
     travel_minutes,
 )
-from .clock import LOCAL_TZ, iso_week, local, require_order, to_db
+from .clock import LOCAL_TZ, from_db, iso_week, local, require_order, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import (
@@ -483,7 +483,7 @@ def restriction_report(store: Store, start: datetime, end: datetime) -> list[dic
     )
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for row in rows:
-        week = iso_week(local(row["recorded_at"]).date())
+        week = iso_week(local(from_db(row["recorded_at"])).date())
         counts[(week, row["unit"])][row["reason"]] += 1
     return [
         {

@@ -142,9 +142,9 @@ def secrets_set_by_others(store: Store) -> list[Finding]:
         Finding(
             "secret",
             visible(
-                f"{callsign}'s secret on this laptop was set by {set_by} ({local_text(set_at)});"
-                f" until {callsign} changes it, {set_by} could act as {callsign}, and what is "
-                f"done as {callsign} is marked so in the audit"
+                f"{callsign}'s secret on this laptop was set by {set_by} "
+                f"({local_text(_at(set_at))}); until {callsign} changes it, {set_by} could act as "
+                f"{callsign}, and what is done as {callsign} is marked so in the audit"
             ),
             (callsign,),
             at=_at(set_at),
@@ -194,7 +194,7 @@ def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
             Finding(
                 "outside",
                 visible(
-                    f"This database was changed outside Schildwacht before {local_text(at)} "
+                    f"This database was changed outside Schildwacht before {local_text(_at(at))} "
                     f"({shown}); "
                     "those changes are in the audit trail and went to the other laptops"
                 ),

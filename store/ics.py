@@ -1834,7 +1834,7 @@ class _Run:
         return f"{other['reason']}, decided by {validate.visible(other['authority'])}"
 
     def _what(self, row: Any) -> str:
-        return f"'{validate.visible(row['title'])[:80]}' ({local_text(row['start_at'])})"
+        return f"'{validate.visible(row['title'])[:80]}' ({local_text(from_db(row['start_at']))})"
 
 
 def _changed(row: Any, occ: Occurrence) -> set[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from store.clock import local_text
+from store.clock import from_db, local_text
 from store.validate import markdown, visible
 
 from . import _, ngettext
@@ -213,7 +213,7 @@ def secret_finding(people: list[list[str]]) -> str:
                 "{callsign}'s secret on this laptop was set by {by} ({when}); until {callsign} "
                 "changes it {how}, {by} could act as {callsign}, and what is done as "
                 "{callsign} is marked so in the audit"
-            ).format(callsign=callsign, by=by, when=local_text(when), how=how)
+            ).format(callsign=callsign, by=by, when=local_text(from_db(when)), how=how)
         )
     named = ", ".join(
         _("{callsign} by {by}").format(callsign=c, by=b) for c, b, _when in people[:3]
