@@ -10,7 +10,7 @@ import click
 
 from store import roster, staffing, validate
 from store.agenda import RESTRICTION_REASONS
-from store.clock import local_iso
+from store.clock import json_times, local_iso
 from store.errors import BadInput
 from store.suggest import Option, apply_suggestion
 from store.suggest import suggest as suggest_options
@@ -160,9 +160,9 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
         "partial": option.partial,
         "reason": reason("", option.fact),
         # the same as facts ({code, params}), for scripts that must not parse words
-        "what": dict(option.what),
+        "what": json_times(option.what),
         "price": dict(option.price),
-        "why": dict(option.fact) if option.fact is not None else None,
+        "why": json_times(option.fact) if option.fact is not None else None,
     }
 
 

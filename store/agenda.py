@@ -20,8 +20,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from . import rules, validate
 from .catalogue import Concept, get_concept, get_unit, list_concepts
@@ -250,13 +250,25 @@ _REPLANNED = (
 )
 
 
+class Replan(NamedTuple):
+    """An activity that needs re-planning (``replan_reason`` set), as ``replanned`` lists it.
+
+    A NamedTuple (the large set lists thousands per capacity report); times aware UTC."""
+
+    id: str
+    start: datetime
+    end: datetime
+    concept: str
+    subject_id: str
+    reason: str
+
+
 def replanned(
     store: Store, *, start: datetime | None = None, end: datetime | None = None
-) -> list[tuple[str, int, int, str, str, str]]:
+) -> list[Replan]:
     """The activities that need re-planning (``replan_reason`` set), ending after ``start`` and
-    starting before ``end`` (None: no bound), by start then id; each as (id, start, end in
-    epoch seconds, concept, subject id, replan reason). The same rows as ``activity_view``
-    (tested), read faster.
+    starting before ``end`` (None: no bound), by start then id. The same rows as
+    ``activity_view`` (tested), read faster.
 
     Args:
         store: the open database.
@@ -264,10 +276,14 @@ def replanned(
         end: only those starting before this moment (aware UTC); None for no upper bound.
 
     Returns:
-        The activities' tuples.
+        One ``Replan`` per activity.
     """
     params = ("" if start is None else to_db(start), "~" if end is None else to_db(end))
-    return store.tuples(_REPLANNED, params)
+    moment = datetime.fromtimestamp
+    return [
+        Replan(i, moment(a, UTC), moment(b, UTC), c, s, r)
+        for i, a, b, c, s, r in store.tuples(_REPLANNED, params)
+    ]
 
 
 def list_restrictions(store: Store, activity_id: str) -> list[Restriction]:

@@ -53,7 +53,7 @@ from .catalogue import (
     list_units,
     travel_minutes,
 )
-from .clock import LOCAL_TZ, iso_week, local, require_order, to_db
+from .clock import LOCAL_TZ, from_db, iso_week, local, require_order, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import (
@@ -193,7 +193,11 @@ def _invalid_activities(store: Store, start: datetime, end: datetime) -> list[An
         " WHERE start_at < ? AND end_at > ? AND status != 'cancelled' AND concept IS NULL",
         (to_db(end), to_db(start)),
     )
-    invalid = [r[:5] for r in replanned(store, start=start, end=end) if r[5] in INVALID_CONCEPT]
+    invalid = [
+        (r.id, _epoch(r.start), _epoch(r.end), r.concept, r.subject_id)
+        for r in replanned(store, start=start, end=end)
+        if r.reason in INVALID_CONCEPT
+    ]
     return [
         {"id": i, "a": a, "b": b, "concept": c, "subject_id": s, "kind": "activity"}
         for i, a, b, c, s in sorted([*unplanned, *invalid], key=lambda r: (r[1], r[0]))
@@ -203,9 +207,21 @@ def _invalid_activities(store: Store, start: datetime, end: datetime) -> list[An
 def _posts_below(store: Store, start: datetime, end: datetime) -> list[Any]:
     """Standing posts in [start, end) whose concept is below the required level now."""
     return [
-        {"id": p, "a": a, "b": b, "concept": c, "subject_id": s, "kind": "post"}
-        for p, a, b, c, s in posts_below_required(store, start, end)
+        {
+            "id": p.id,
+            "a": _epoch(p.start),
+            "b": _epoch(p.end),
+            "concept": p.concept,
+            "subject_id": p.subject_id,
+            "kind": "post",
+        }
+        for p in posts_below_required(store, start, end)
     ]
+
+
+def _epoch(moment: datetime) -> int:
+    """Epoch seconds of an aware moment: what the demand sweep (``Need``) counts in."""
+    return int(moment.timestamp())
 
 
 def _at_least(
@@ -295,27 +311,33 @@ def _aggregate(
         quals = tuple(sorted(duty.qualifications)) if by_qualification else ()
         for a, b, day in clip(duty.start, duty.end):
             for k in quals if by_qualification else (key(duty.unit, day),):
-                totals[k][0] += (b - a) / 3600
+                totals[k][0] += _officer_hours(a, b)
     for need in needs:
         column = (1, 3) if need.source in assumed else (1,)
         for a, b, day in clip(need.start, need.end):
             if by_qualification:
                 for qual, count in need.needs:
                     for c in column:
-                        totals[qual][c] += count * (b - a) / 3600
+                        totals[qual][c] += _officer_hours(a, b, count)
             else:
                 staff = sum(count for _q, count in need.needs)
                 row = totals[key(need.unit, day)]
                 for c in column:
-                    row[c] += staff * (b - a) / 3600
+                    row[c] += _officer_hours(a, b, staff)
     shortfalls = [(gaps, (2, 4))] if planned is None else [(gaps, (2,)), (planned, (4,))]
     for found, columns in shortfalls:  # the same gaps as planned: cut once, added to both
         for gap in found:
             for a, b, day in clip(int(gap.start.timestamp()), int(gap.end.timestamp())):
                 row = totals[gap.qualification if by_qualification else key(gap.unit, day)]
                 for c in columns:
-                    row[c] += gap.shortfall * (b - a) / 3600
+                    row[c] += _officer_hours(a, b, gap.shortfall)
     return totals
+
+
+def _officer_hours(a: int, b: int, officers: int = 1) -> float:
+    """Officer-hours of ``officers`` over [a, b) (epoch seconds): one division, after the
+    product, so equal officer-seconds give equal hours."""
+    return officers * (b - a) / 3600
 
 
 WEEK_SECONDS = 7 * 24 * 3600
@@ -461,7 +483,7 @@ def restriction_report(store: Store, start: datetime, end: datetime) -> list[dic
     )
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for row in rows:
-        week = iso_week(local(row["recorded_at"]).date())
+        week = iso_week(local(from_db(row["recorded_at"])).date())
         counts[(week, row["unit"])][row["reason"]] += 1
     return [
         {

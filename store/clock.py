@@ -129,6 +129,26 @@ def from_db(text: str) -> datetime:
     return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
 
 
+def json_times(value: Any) -> Any:
+    """A record's facts as JSON carries them: aware datetimes as stored UTC text (``to_db``),
+    inside lists, tuples and dicts too; any other value as it is. For facts that are
+    hashed or written for scripts (a deployment problem in a suggestion's token or JSON).
+
+    Args:
+        value: a datetime, a list, tuple or dict of values, or any JSON value.
+
+    Returns:
+        The same structure with its times as text (tuples as lists, keys as text).
+    """
+    if isinstance(value, datetime):
+        return to_db(value)
+    if isinstance(value, dict):
+        return {str(k): json_times(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_times(v) for v in value]
+    return value
+
+
 def with_times(row: Any, *columns: str) -> dict[str, Any]:
     """A database row as a dict whose named columns (stored UTC text, or NULL) are aware UTC
     datetimes (or None): how a record is made from its row.
@@ -147,39 +167,37 @@ def with_times(row: Any, *columns: str) -> dict[str, Any]:
     return values
 
 
-def local(moment: datetime | str) -> datetime:
+def local(moment: datetime) -> datetime:
     """The moment in Europe/Amsterdam.
 
     Args:
-        moment: an aware datetime, or stored UTC text.
+        moment: an aware datetime (stored text is converted once, by ``from_db``).
 
     Returns:
         The same moment as an aware Europe/Amsterdam datetime.
     """
-    if isinstance(moment, str):
-        moment = from_db(moment)
     return moment.astimezone(LOCAL_TZ)
 
 
-def local_iso(moment: datetime | str | None) -> str | None:
+def local_iso(moment: datetime | None) -> str | None:
     """ISO-8601 with the Amsterdam offset, as scripts receive it: ``2026-11-28T14:00:00+01:00``.
 
     Args:
-        moment: an aware datetime, stored UTC text, or None.
+        moment: an aware datetime, or None.
 
     Returns:
         The text, or None for None.
     """
     if moment is None:
         return None
-    return validate.local_iso(from_db(moment) if isinstance(moment, str) else moment)
+    return validate.local_iso(moment)
 
 
-def local_text(moment: datetime | str | None, *, with_date: bool = True) -> str:
+def local_text(moment: datetime | None, *, with_date: bool = True) -> str:
     """A short human form: ``2026-11-28 14:00`` (or ``14:00``).
 
     Args:
-        moment: an aware datetime, stored UTC text, or None.
+        moment: an aware datetime, or None.
         with_date: include the local date.
 
     Returns:
@@ -191,11 +209,11 @@ def local_text(moment: datetime | str | None, *, with_date: bool = True) -> str:
     return value.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
 
 
-def local_span(start: datetime | str, end: datetime | str) -> str:
+def local_span(start: datetime, end: datetime) -> str:
     """A span as people read it, in Europe/Amsterdam: ``2026-12-01 22:00–23:00``.
 
     Args:
-        start: an aware datetime, or stored UTC text.
+        start: an aware datetime.
         end: the same, after ``start``.
 
     Returns:
@@ -499,19 +517,17 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def hours_between(start: datetime | str, end: datetime | str) -> float:
+def hours_between(start: datetime, end: datetime) -> float:
     """Real elapsed hours between two moments (a clock change counts as it happened).
 
     Args:
-        start: an aware datetime or stored UTC text.
+        start: an aware datetime.
         end: the same.
 
     Returns:
         Hours, as a float (negative when ``end`` is before ``start``).
     """
-    a = from_db(start) if isinstance(start, str) else start
-    b = from_db(end) if isinstance(end, str) else end
-    return (b - a).total_seconds() / 3600
+    return (end - start).total_seconds() / 3600
 
 
 def parse_time_on(text: str, day: date, clock: Clock) -> datetime:

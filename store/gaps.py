@@ -58,10 +58,21 @@ from .matching import assign, attribution_order, cover
 
 
 class Need(NamedTuple):
-    """Demand: a unit needs these qualifications over [start, end) (epoch seconds).
+    """Demand: a unit needs these qualifications over [start, end).
 
-    A tuple, not a dataclass: the large set builds tens of thousands per call, and the sweep
-    unpacks them."""
+    The gap sweep's input, not a record for a face: ``start`` and ``end`` are **epoch seconds
+    (UTC)**, not datetimes, because the large set builds tens of thousands per call and the
+    sweep does integer arithmetic on them. A new public record carries aware UTC datetimes
+    (``Gap``, ``Replan``); convert at the edge (``int(moment.timestamp())``).
+
+    Attributes:
+        unit: the unit's catalogue code.
+        start: epoch seconds (UTC), inclusive.
+        end: epoch seconds (UTC), exclusive.
+        needs: (qualification code, officers) pairs.
+        source: the activity's or standing post's id.
+        kind: ``"activity"`` or ``"post"``.
+    """
 
     unit: str
     start: int
@@ -72,8 +83,16 @@ class Need(NamedTuple):
 
 
 class Duty(NamedTuple):
-    """Supply: an officer on duty for a unit over [start, end) (epoch seconds) with the
-    qualifications valid then (a tuple, as ``Need``)."""
+    """Supply: an officer on duty for a unit over [start, end) with the qualifications valid
+    then. Like ``Need``, sweep input in **epoch seconds (UTC)**, not a record for a face.
+
+    Attributes:
+        officer: the officer's callsign.
+        unit: the unit's catalogue code the time counts for.
+        start: epoch seconds (UTC), inclusive.
+        end: epoch seconds (UTC), exclusive.
+        qualifications: the qualification codes valid over the whole span.
+    """
 
     officer: str
     unit: str
@@ -1014,25 +1033,39 @@ def unplanned_activities(
     ]
 
 
+class PostBelow(NamedTuple):
+    """A standing post whose concept is below its subject's required level now, as
+    ``posts_below_required`` lists it; times aware UTC."""
+
+    id: str
+    start: datetime
+    end: datetime
+    concept: str
+    subject_id: str
+
+
 def posts_below_required(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
-) -> list[tuple[str, int, int, str, str]]:
+) -> list[PostBelow]:
     """Standing posts in [start, end) whose concept is below their subject's required level
     now (the threat level was raised after the post was set up; R1 forbids setting one up
-    so): they need re-planning. ``(id, start, end, concept, subject id)``, times epoch
-    seconds, by start; optionally of one unit's subjects.
+    so): they need re-planning. By start; optionally of one unit's subjects.
 
     Args:
         start: aware UTC, the start of the window (inclusive).
         end: aware UTC, its end (exclusive).
         unit: a unit's catalogue code (any case), or None for every unit.
 
+    Returns:
+        One ``PostBelow`` per post.
+
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
     """
     code = unit_code(store, unit)
+    moment = datetime.fromtimestamp
     return [
-        (p, a, b, c, subject)
+        PostBelow(p, moment(a, UTC), moment(b, UTC), c, subject)
         for p, a, b, c, subject in store.tuples(
             "SELECT p.id, unixepoch(p.start_at), unixepoch(p.end_at), p.concept, p.subject_id"
             " FROM standing_post p JOIN subject s ON s.id = p.subject_id"
@@ -1088,15 +1121,19 @@ def hourly_profile(
     short: dict[str, list[int]] = defaultdict(lambda: [0] * hours)
     for need in needs:
         total = sum(count for _q, count in need.needs)
-        for hour in range(
-            max(0, (need.start - lo) // 3600), min(hours, (need.end - lo - 1) // 3600 + 1)
-        ):
+        for hour in _hours_touched(need.start, need.end, lo, hours):
             demand[need.unit][hour] += total
     for gap in found:
         a, b = int(gap.start.timestamp()), int(gap.end.timestamp())
-        for hour in range(max(0, (a - lo) // 3600), min(hours, (b - lo - 1) // 3600 + 1)):
+        for hour in _hours_touched(a, b, lo, hours):
             short[gap.unit][hour] = max(short[gap.unit][hour], gap.shortfall)
     return {
         unit: [HourProfile(d, short[unit][h]) for h, d in enumerate(demand[unit])]
         for unit in sorted(demand)
     }
+
+
+def _hours_touched(a: int, b: int, lo: int, hours: int) -> range:
+    """The indexes of the whole hours from ``lo`` (of ``hours``) that [a, b) overlaps (all
+    epoch seconds)."""
+    return range(max(0, (a - lo) // 3600), min(hours, (b - lo - 1) // 3600 + 1))

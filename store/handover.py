@@ -394,7 +394,7 @@ def _situation(store: Store, period: _Period, subjects: list[Any]) -> tuple[Item
         (e, e),
     )
     running = [
-        {"person": r["subject_code"], "title": r["title"], "end": local_iso(r["end_at"])}
+        {"person": r["subject_code"], "title": r["title"], "end": local_iso(from_db(r["end_at"]))}
         for r in across
     ]
     items.append(_counted("across", [r["id"] for r in across], activities=running))
@@ -474,7 +474,7 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
     gap_ids = tuple(sorted({a for g in gaps for a in g.activities}))
     short = {"officer_hours": round(shortfall_hours(gaps), 1), "gaps": named}
     replan = replanned(store, start=period.start)
-    posts = [p[0] for p in posts_below_required(store, period.start, _FOREVER)]
+    posts = [p.id for p in posts_below_required(store, period.start, _FOREVER)]
     flagged = store.query(
         "SELECT e.id FROM log_entry e WHERE e.flagged = 1 AND NOT EXISTS (SELECT 1 FROM"
         " log_clearance c WHERE c.entry_id = e.id) AND NOT EXISTS (SELECT 1 FROM log_entry n"
@@ -485,7 +485,7 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
     )
     return (
         Item("gaps", len(gaps), gap_ids, {**short, "more": len(gaps) > GAP_ITEMS}),
-        _counted("replan", [r[0] for r in replan]),
+        _counted("replan", [r.id for r in replan]),
         _counted("replan_posts", posts),
         _counted("open_signals", [x.id for x in list_signals(store, open_only=True)]),
         _counted("flagged_log", [r[0] for r in flagged]),
@@ -505,7 +505,7 @@ def _overlap_item(store: Store) -> Item:
         {
             "handovers": [i[:13] for i in pair.ids],
             "signed_by": list(pair.signed_by),
-            "periods": [_period_text(a, b) for a, b in pair.periods],
+            "periods": [{"start": local_iso(a), "end": local_iso(b)} for a, b in pair.periods],
         }
         for pair in pairs
     ]
@@ -710,7 +710,9 @@ def _check_signed_once(
                 handover=found["id"][:13],
                 signed_by=found["signed_by"],
                 me=me,
-                accepted_at=local_text(found["accepted_at"]) if found["accepted_by"] == me else "",
+                accepted_at=local_text(from_db(found["accepted_at"]))
+                if found["accepted_by"] == me
+                else "",
             )
     for row in live:
         if row["id"] != replaced:
@@ -718,7 +720,7 @@ def _check_signed_once(
             mine = row["signed_by"] == me
             raise AlreadySigned(
                 f"The period {period} was already signed by {row['signed_by']} at "
-                f"{local_text(row['signed_at'])} (handover {row['id'][:13]}); "
+                f"{local_text(from_db(row['signed_at']))} (handover {row['id'][:13]}); "
                 + (
                     "sign again only to supersede it, with a reason."
                     if mine
@@ -728,7 +730,7 @@ def _check_signed_once(
                 may_supersede=mine,
                 period=period,
                 signed_by=row["signed_by"],
-                signed_at=local_text(row["signed_at"]),
+                signed_at=local_text(from_db(row["signed_at"])),
             )
     return replaced
 
@@ -741,7 +743,7 @@ def _not_yours(row: Any, me: str, *, named: bool = True) -> str:
     """Why ``me`` may not supersede the handover ``row`` (``named``: say which handover)."""
     which = f"handover {row['id'][:13]}" if named else "it"
     accepted = (
-        f"; {me} accepted it at {local_text(row['accepted_at'])}"
+        f"; {me} accepted it at {local_text(from_db(row['accepted_at']))}"
         if row["accepted_by"] == me
         else ""
     )

@@ -61,7 +61,8 @@ class Problem:
             ``no_open_slot``, ``open_slots``.
         rule: the rule it breaks: ``R8``, ``on duty``, ``travel``, ``one place at a time``,
             ``rest between shifts``, ``staffing`` or ``deployment``.
-        params: the facts the words are made of (JSON values; times as stored UTC text).
+        params: the facts the words are made of: names, numbers, lists, and aware UTC
+            ``datetime``s for times (``clock.json_times`` writes them as JSON).
     """
 
     code: str
@@ -69,7 +70,8 @@ class Problem:
     params: dict[str, Any]
 
     def facts(self) -> dict[str, Any]:
-        """The problem as JSON values: ``{code, rule, params}``."""
+        """The problem as a mapping ``{code, rule, params}`` (times still datetimes; as JSON
+        through ``clock.json_times``)."""
         return {"code": self.code, "rule": self.rule, "params": self.params}
 
 
@@ -151,24 +153,25 @@ def _check_shift(
         )
     ] + [(a, b) for a, b in extra or [] if a < hi and b > lo]
     for other_start, other_end in others:
+        span = from_db(other_start), from_db(other_end)
         if other_start < to_db(end) and other_end > to_db(start):
             raise RuleViolation(
                 "rest",
                 f"{officer.callsign} already has a shift "
-                f"{local_span(other_start, other_end)} that overlaps this one.",
+                f"{local_span(*span)} that overlaps this one.",
                 code="shift_overlaps",
                 callsign=officer.callsign,
-                start=other_start,
-                end=other_end,
+                start=span[0],
+                end=span[1],
             )
         raise RuleViolation(
             "rest",
             f"{officer.callsign} would have less than the required 11 hours' rest "
-            f"next to the shift {local_span(other_start, other_end)} (rule: rest between shifts).",
+            f"next to the shift {local_span(*span)} (rule: rest between shifts).",
             code="shift_rest",
             callsign=officer.callsign,
-            start=other_start,
-            end=other_end,
+            start=span[0],
+            end=span[1],
         )
 
 
@@ -465,24 +468,13 @@ def deployment_problem(
     )
     if not _on_duty(shifts, start, end):
         return Problem(
-            "not_on_duty", "on duty", {"callsign": officer.callsign, "start": start, "end": end}
+            "not_on_duty",
+            "on duty",
+            {"callsign": officer.callsign, "start": from_db(start), "end": from_db(end)},
         )
-    travel = travel_minutes(store, officer.unit, row["unit"])
-    leave = to_db(from_db(start) - timedelta(minutes=travel))
-    if travel and not _on_duty(_shifts_from(store, officer, leave, end), leave, end):
-        return Problem(
-            "travel_from_unit",
-            "travel",
-            {"callsign": officer.callsign, "minutes": travel, "unit": officer.unit, "by": leave},
-        )
-    back = to_db(from_db(end) + timedelta(minutes=travel))
-    if travel and not _on_duty(_shifts_from(store, officer, start, back), start, back):
-        # the trip home is working time too: it fits within the shift (as `capacity` lends)
-        return Problem(
-            "travel_to_unit",
-            "travel",
-            {"callsign": officer.callsign, "minutes": travel, "unit": officer.unit, "by": back},
-        )
+    far = _travel_from_unit(store, officer, row["unit"], start, end)
+    if far is not None:
+        return far
     needs = {s.qualification for s in get_concept(store, concept).staffing}
     lapsed = _unqualified(officer, needs, start, end)
     if lapsed is not None:
@@ -500,14 +492,33 @@ def deployment_problem(
             {
                 "callsign": officer.callsign,
                 "activity": clash["id"][:13],
-                "start": clash["start_at"],
-                "end": clash["end_at"],
+                "start": from_db(clash["start_at"]),
+                "end": from_db(clash["end_at"]),
             },
         )
     between = _travel_between(store, officer, activity_id, row["unit"], start, end, next_too)
     if between is not None:
         return between
     return _short_rest(store, officer, shifts)
+
+
+def _travel_from_unit(
+    store: Store, officer: Staff, unit: str, start: str, end: str
+) -> Problem | None:
+    """Whether ``officer`` is on duty for the travel from their own unit to ``unit`` before
+    [start, end) and back after it (rule: travel); None when they are (or need none)."""
+    travel = travel_minutes(store, officer.unit, unit)
+    if not travel:
+        return None
+    facts = {"callsign": officer.callsign, "minutes": travel, "unit": officer.unit}
+    leave = from_db(start) - timedelta(minutes=travel)
+    if not _on_duty(_shifts_from(store, officer, to_db(leave), end), to_db(leave), end):
+        return Problem("travel_from_unit", "travel", {**facts, "by": leave})
+    back = from_db(end) + timedelta(minutes=travel)
+    if not _on_duty(_shifts_from(store, officer, start, to_db(back)), start, to_db(back)):
+        # the trip home is working time too: it fits within the shift (as `capacity` lends)
+        return Problem("travel_to_unit", "travel", {**facts, "by": back})
+    return None
 
 
 def _short_rest(store: Store, officer: Staff, shifts: list[Any]) -> Problem | None:
@@ -530,10 +541,10 @@ def _short_rest(store: Store, officer: Staff, shifts: list[Any]) -> Problem | No
                 "rest between shifts",
                 {
                     "callsign": officer.callsign,
-                    "start": shift["start_at"],
-                    "end": shift["end_at"],
-                    "other_start": rest["start_at"],
-                    "other_end": rest["end_at"],
+                    "start": from_db(shift["start_at"]),
+                    "end": from_db(shift["end_at"]),
+                    "other_start": from_db(rest["start_at"]),
+                    "other_end": from_db(rest["end_at"]),
                 },
             )
     return None
@@ -578,9 +589,9 @@ def _travel_between(
                         "callsign": officer.callsign,
                         "minutes": need,
                         "from": other["unit"],
-                        "ends": other["end_at"],
+                        "ends": from_db(other["end_at"]),
                         "to": unit,
-                        "by": start,
+                        "by": from_db(start),
                     },
                 )
         elif next_too:
@@ -593,9 +604,9 @@ def _travel_between(
                         "callsign": officer.callsign,
                         "minutes": need,
                         "from": unit,
-                        "ends": end,
+                        "ends": from_db(end),
                         "to": other["unit"],
-                        "starts": other["start_at"],
+                        "starts": from_db(other["start_at"]),
                     },
                 )
     return None
@@ -623,21 +634,22 @@ def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> Probl
     on every local day it touches, they must hold one of the qualifications it needs. An
     activity across midnight is checked on both days; the refusal names the first moment
     without one."""
-    first, last = local(start), local(from_db(end) - timedelta(seconds=1))
+    begin, finish = from_db(start), from_db(end)
+    first, last = local(begin), local(finish - timedelta(seconds=1))
     day = first.date()
     while day <= last.date():
         if not any(q.code in needs and q.valid_on(day) for q in officer.qualifications):
             expired = {q.code for q in officer.qualifications} & needs
-            since = first if day == first.date() else local_to_utc(day, 0, 0)
+            since = begin if day == first.date() else local_to_utc(day, 0, 0)
             return Problem(
                 "unqualified",
                 "R8",
                 {
                     "callsign": officer.callsign,
                     "needs": sorted(needs),
-                    "since": to_db(since),
-                    "start": start,
-                    "end": end,
+                    "since": since,
+                    "start": begin,
+                    "end": finish,
                     "expired": sorted(expired),
                 },
             )
@@ -859,7 +871,7 @@ def _no_open_slot(
     held = {q.code: q for q in officer.qualifications if q.code in staffing}
     full = [[q, filled[q], staffing[q]] for q in sorted(held) if held[q].valid_on(day)]
     lapsed = [
-        [code, to_db(local_to_utc(until + timedelta(days=1), 0, 0))]
+        [code, local_to_utc(until + timedelta(days=1), 0, 0)]
         for code, until in sorted((c, q.valid_until) for c, q in held.items())
         if until is not None and until < last
     ]
@@ -868,7 +880,7 @@ def _no_open_slot(
         "R8" if lapsed else "staffing",
         {
             "callsign": officer.callsign,
-            "since": to_db(since),
+            "since": since,
             "full": full,
             "lapsed": lapsed,
             "names": {q: names.get(q, q) for q in held},  # the catalogue's, for people

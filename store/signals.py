@@ -144,11 +144,11 @@ def _signal(
     return Signal(**data, events=events, signed_by=signed_by)
 
 
-def _visible_clause(actor: object) -> tuple[str, list[str]]:
+def _visible_clause(actor: access.Actor) -> tuple[str, list[str]]:
     """TLP:RED only for the reporter and the information organisation."""
-    if access.allowed(actor.role, "signal.process"):  # type: ignore[attr-defined]
+    if access.allowed(actor.role, "signal.process"):
         return "", []
-    return "(g.tlp != 'red' OR g.reporter = ?)", [actor.callsign]  # type: ignore[attr-defined]
+    return "(g.tlp != 'red' OR g.reporter = ?)", [actor.callsign]
 
 
 def _words(code: str) -> str:

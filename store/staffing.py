@@ -326,8 +326,8 @@ def shortfall_problem(short: Shortfall) -> Problem:
         {
             "qualification": short.qualification,
             "missing": short.missing,
-            "start": to_db(short.start),
-            "end": to_db(short.end),
+            "start": short.start,
+            "end": short.end,
             "lapsed": list(short.lapsed),
             "off_duty": list(short.off_duty),
         },

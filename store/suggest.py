@@ -55,7 +55,7 @@ from .agenda import (
     record_restriction,
 )
 from .catalogue import Concept, list_concepts, list_qualifications, list_units, travel_minutes
-from .clock import local_text, to_db
+from .clock import json_times, local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import (
@@ -158,17 +158,18 @@ class Option:
         same option may now fill less (a "yes" that became "partly")."""
         times = [to_db(t) if t is not None else "" for t in (self.start, self.end)]
         what = [self.action, self.concept or "", self.callsign or "", ",".join(self.team), *times]
-        what.append(json.dumps(self.what, sort_keys=True))  # names a rejected concept too
-        what += [self.verdict, json.dumps(self.fact, sort_keys=True)]
+        what.append(json.dumps(json_times(self.what), sort_keys=True))  # names a rejected one
+        what += [self.verdict, json.dumps(json_times(self.fact), sort_keys=True)]
         return hashlib.sha256("|".join(what).encode()).hexdigest()[:8]
 
 
 def fact(code: str, **params: Any) -> dict[str, Any]:
-    """A fact for the faces to word: ``{code, params}`` (JSON values).
+    """A fact for the faces to word: ``{code, params}`` (JSON values, and aware UTC datetimes
+    for times: ``clock.json_times`` writes them as JSON).
 
     Args:
         code: what the fact is.
-        **params: its parameters (JSON values).
+        **params: its parameters (JSON values; times as aware UTC datetimes).
     """
     return {"code": code, "params": params}
 
@@ -399,7 +400,7 @@ def _settled(ctx: _Context) -> Option | None:
     if activity.end_at <= ctx.store.clock.now():
         return Option(
             "none",
-            fact("nothing_ended", title=activity.title, end=to_db(activity.end_at)),
+            fact("nothing_ended", title=activity.title, end=activity.end_at),
             NO_COST,
             True,
         )
@@ -758,7 +759,7 @@ def _move(ctx: _Context) -> Iterator[Option]:
             stay = _cannot_stay(ctx, deployed, a, b)
             if stay is not None:
                 blocked = blocked or fact(
-                    "move_loses_deployed", start=to_db(a), end=to_db(b), problem=stay.facts()
+                    "move_loses_deployed", start=a, end=b, problem=stay.facts()
                 )
                 continue
             # places its deployed officers (nobody: all of them) would leave open there: partly
@@ -789,8 +790,8 @@ def _moved(
         "move",
         fact(
             "move_to",
-            start=to_db(a),
-            end=to_db(b),
+            start=a,
+            end=b,
             concept=ctx.base if ctx.base != ctx.activity.concept else None,
         ),
         fact("moved", minutes=minutes),

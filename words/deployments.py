@@ -3,13 +3,15 @@ parameters) as the phrase the command line and the console show. The store never
 and no face reads these phrases back: a face that needs the rule or the kind of problem reads
 the problem's ``code`` and ``rule``.
 
-Problems arrive as JSON values too (``{code, rule, params}``: the ``problems`` of a refused
-deployment, ``store.errors.RuleViolation`` with ``code="not_deployed"``).
+Problems arrive as their facts too (``Problem.facts()``, ``{code, rule, params}``: the
+``problems`` of a refused deployment, ``store.errors.RuleViolation`` with
+``code="not_deployed"``). Times are aware UTC datetimes either way: worded here, never parsed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from store.clock import local, local_span
@@ -23,11 +25,11 @@ if TYPE_CHECKING:
 Params = Mapping[str, Any]
 
 
-def _minute(moment: str) -> str:
+def _minute(moment: datetime) -> str:
     return f"{local(moment):%Y-%m-%d %H:%M}"
 
 
-def _clock(moment: str) -> str:
+def _clock(moment: datetime) -> str:
     return f"{local(moment):%H:%M}"
 
 
@@ -143,7 +145,7 @@ PHRASES: dict[str, Callable[[Params], str]] = {
 
 
 def phrase(problem: Problem | Mapping[str, Any]) -> str:
-    """A deployment problem as a phrase: a ``Problem`` or its JSON facts."""
+    """A deployment problem as a phrase: a ``Problem`` or its facts (``Problem.facts()``)."""
     if isinstance(problem, Mapping):
         code, params = str(problem["code"]), problem["params"]
     else:

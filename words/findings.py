@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from store.clock import local_text
+from store.clock import from_db, local_text
 from store.findings import Finding
 from store.validate import visible
 
@@ -45,7 +45,7 @@ def _secret(p: Mapping[str, Any]) -> str:
         "{callsign}'s secret on this laptop was set by {by} ({when}); until {callsign} changes "
         "it, {by} could act as {callsign}, and what is done as {callsign} is marked so in the "
         "audit"
-    ).format(callsign=callsign, by=by, when=local_text(when))
+    ).format(callsign=callsign, by=by, when=local_text(from_db(when)))
 
 
 def _secrets(p: Mapping[str, Any]) -> str:
@@ -65,7 +65,7 @@ def _outside(p: Mapping[str, Any]) -> str:
     return _(
         "This database was changed outside Schildwacht before {before} ({tables}); those "
         "changes are in the audit trail and went to the other laptops"
-    ).format(before=local_text(p["before"]), tables=tables)
+    ).format(before=local_text(from_db(p["before"])), tables=tables)
 
 
 def _own_quarantined(p: Mapping[str, Any]) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from store.clock import local_text
+from store.clock import from_db, local_text
 from store.validate import markdown, visible
 
 from . import _, ngettext
@@ -44,6 +44,14 @@ def _day_time(moment: str) -> str:
 def _time(moment: str) -> str:
     """``14:00`` from ISO-8601 with the Amsterdam offset."""
     return moment[11:16]
+
+
+def _span(period: Mapping[str, str] | str) -> str:
+    """``2026-11-28 07:00–15:00`` from a period's ISO-8601 ``start`` and ``end``; a handover
+    signed before periods were ISO holds the text as signed."""
+    if isinstance(period, str):
+        return period
+    return f"{_day_time(period['start'])}–{_time(period['end'])}"
 
 
 def _names(names: list[str] | tuple[str, ...]) -> str:
@@ -169,10 +177,10 @@ def _overlapping(item: Item, details: bool) -> str:
               " ({second_period})").format(
                 first=p["handovers"][0],
                 first_by=visible(p["signed_by"][0]),
-                first_period=p["periods"][0],
+                first_period=_span(p["periods"][0]),
                 second=p["handovers"][1],
                 second_by=visible(p["signed_by"][1]),
-                second_period=p["periods"][1],
+                second_period=_span(p["periods"][1]),
             )
             for p in item["params"].get("pairs", [])
         )  # fmt: skip
@@ -214,7 +222,7 @@ def secret_finding(people: list[list[str]]) -> str:
                 "{callsign}'s secret on this laptop was set by {by} ({when}); until {callsign} "
                 "changes it {how}, {by} could act as {callsign}, and what is done as "
                 "{callsign} is marked so in the audit"
-            ).format(callsign=callsign, by=by, when=local_text(when), how=how)
+            ).format(callsign=callsign, by=by, when=local_text(from_db(when)), how=how)
         )
     named = ", ".join(
         _("{callsign} by {by}").format(callsign=c, by=b) for c, b, _when in people[:3]

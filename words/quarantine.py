@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from store.clock import local_text
+from store.clock import from_db, local_text
 from store.rules import words as action_words
 from store.sync.reason import Reason, read
 from store.validate import visible
@@ -43,7 +43,7 @@ def _a(role: object) -> str:
 
 
 def _when(stamp: object) -> str:
-    return local_text(str(stamp)) if stamp else _("an unreadable time")
+    return local_text(from_db(str(stamp))) if stamp else _("an unreadable time")
 
 
 def _inner(p: Mapping[str, Any]) -> str:

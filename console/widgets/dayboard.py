@@ -101,7 +101,7 @@ class Board:
     more: int  # subjects on this day not drawn
 
 
-def _minutes(moment: datetime | str, day: date) -> int:
+def _minutes(moment: datetime, day: date) -> int:
     """Minutes after local midnight of ``day`` (clamped to the day)."""
     start, end = day_bounds(day)
     value = local(moment)

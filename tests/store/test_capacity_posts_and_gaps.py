@@ -11,6 +11,7 @@ fourth review).
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC
 
 import pytest
 
@@ -56,12 +57,14 @@ def test_a_raised_threat_level_replans_the_standing_posts(demo_store: Store) -> 
     before = {r.key: r for r in capacity.capacity_report(store, *week)}
     subjects.assess_threat(store, "DAS", level=3)
     posts = gaps.posts_below_required(store, *week)
-    assert posts and {p[3] for p in posts} == {"STATIC"}
+    assert posts and {p.concept for p in posts} == {"STATIC"}
+    assert all(p.start.tzinfo is UTC and p.start < p.end for p in posts)
     unit = subjects.get_subject(store, "DAS").unit
     assert gaps.posts_below_required(store, *week, unit=unit) == posts
     after = {r.key: r for r in capacity.capacity_report(store, *week)}
     lo, hi = (int(t.timestamp()) for t in week)
-    post_hours = sum((min(b, hi) - max(a, lo)) / 3600 for _i, a, b, _c, _s in posts)
+    spans = [(int(p.start.timestamp()), int(p.end.timestamp())) for p in posts]
+    post_hours = sum((min(b, hi) - max(a, lo)) / 3600 for a, b in spans)
     # counted at the lightest valid concept (more officers than STATIC's two), all assumed
     assert after[unit].demand_assumed_hours - before[unit].demand_assumed_hours == post_hours * 4
     assert after[unit].demand_hours - before[unit].demand_hours == post_hours * 2

@@ -9,6 +9,7 @@ import pytest
 from store.clock import (
     FixedClock,
     day_bounds,
+    from_db,
     hours_between,
     local_iso,
     parse_date,
@@ -86,8 +87,8 @@ def test_change_days_are_25_and_23_hours_long() -> None:
 def test_stored_utc_shown_with_amsterdam_offset() -> None:
     moment = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
     assert to_db(moment) == "2026-07-01T12:00:00Z"
-    assert local_iso("2026-07-01T12:00:00Z") == "2026-07-01T14:00:00+02:00"
-    assert local_iso("2026-12-01T12:00:00Z") == "2026-12-01T13:00:00+01:00"
+    assert local_iso(from_db("2026-07-01T12:00:00Z")) == "2026-07-01T14:00:00+02:00"
+    assert local_iso(from_db("2026-12-01T12:00:00Z")) == "2026-12-01T13:00:00+01:00"
 
 
 @pytest.mark.parametrize(

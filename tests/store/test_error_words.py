@@ -13,7 +13,7 @@ import ast
 import functools
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -174,13 +174,17 @@ def test_every_code_raised_has_words() -> None:
 
 
 class _Any(str):
-    """A param of any shape: text that is also a stored time, formats with any spec."""
+    """A param of any shape: text that is also a time (the clock's helpers take it as the
+    moment it names), formats with any spec."""
 
     def __new__(cls) -> _Any:
         return super().__new__(cls, "2026-11-30T12:00:00Z")
 
     def __format__(self, spec: str) -> str:
         return str(self)
+
+    def astimezone(self, zone: tzinfo | None = None) -> datetime:
+        return clock.from_db(str(self)).astimezone(zone)
 
 
 #: Codes whose words read params a literal cannot stand for (typed facts, a list of problems):

@@ -47,6 +47,11 @@ def test_overlapping_signatures_from_two_laptops_stay_open_until_superseded(
         )
         (item,) = [i for i in draft.assessment if i.kind == "overlapping_handovers"]
         assert (item.count, item.ids) == (1, (early.id, late.id))
+        # the record carries times, ISO-8601 with the Amsterdam offset; the face words them
+        assert item.params["pairs"][0]["periods"] == [
+            {"start": "2026-11-28T07:00:00+01:00", "end": "2026-11-28T15:00:00+01:00"},
+            {"start": "2026-11-28T08:00:00+01:00", "end": "2026-11-28T16:00:00+01:00"},
+        ]
         content = handover.handover_content(draft)
         (shown,) = [i for i in content["assessment"] if i["kind"] == "overlapping_handovers"]
         assert item_text("assessment", shown) == (

@@ -4,10 +4,10 @@ view gives for each — whatever mix of reasons, review flags and statuses the w
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from store import subjects
-from store.agenda import replanned
+from store.agenda import Replan, replanned
 from store.clock import to_db
 from store.db import Store
 
@@ -37,6 +37,11 @@ def test_replanned_lists_what_the_view_says_for_every_window(demo_store: Store) 
         found = replanned(demo_store, start=start, end=end)
         low = "" if start is None else to_db(start)
         high = "~" if end is None else to_db(end)
-        assert found == demo_store.tuples(VIEW, (low, high))
-        reasons |= {r[5] for r in found}
+        expected = [
+            Replan(i, datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC), c, s, r)
+            for i, a, b, c, s, r in demo_store.tuples(VIEW, (low, high))
+        ]
+        assert found == expected
+        assert all(r.start.tzinfo is UTC and r.start < r.end for r in found)
+        reasons |= {r.reason for r in found}
     assert {"below_required", "changed_externally"} <= reasons  # groups of both kinds compared

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from pathlib import Path
 
-from store.clock import FixedClock, local_iso
+from store.clock import FixedClock, from_db, local_iso
 from store.sync import roster as rosters
 from store.sync import status
 from tests.sync_team import make_team
@@ -18,7 +18,7 @@ def test_a_peer_enrolled_at_is_an_aware_time_from_the_roster(
     (peer,) = [p for p in status.peers(a.store) if p.device == b.id]
     entry = rosters.require_team(a.store).device(b.id) or {}
     assert peer.enrolled_at is not None and peer.enrolled_at.tzinfo == UTC
-    assert local_iso(peer.enrolled_at) == local_iso(str(entry["enrolled_at"]))
+    assert local_iso(peer.enrolled_at) == local_iso(from_db(str(entry["enrolled_at"])))
 
 
 def test_the_roster_hands_its_enrolment_times_as_aware_datetimes() -> None:

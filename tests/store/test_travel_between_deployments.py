@@ -5,9 +5,12 @@ edit makes a pair too tight afterwards (named once, on the later deployment)."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC
+
 import pytest
 
-from store import agenda, roster, staff, staffing, subjects
+from store import agenda, clock, roster, staff, staffing, subjects
 from store.db import Store
 from store.errors import RuleViolation
 from tests.conftest import at, snapshot
@@ -43,6 +46,29 @@ def two_cities(store: Store) -> dict[str, str]:
         store, "AM-0001", start=at(store, "2026-12-01 05:00"), end=at(store, "2026-12-01 13:00")
     )
     return ids
+
+
+def test_the_problem_carries_datetimes_and_its_json_the_stored_text(
+    store: Store, two_cities: dict[str, str]
+) -> None:
+    """One time type (issue 15): the problem's times are aware UTC datetimes, worded by the
+    face; as JSON (scripts, a suggestion's token) they are the stored UTC text as before."""
+    roster.deploy(store, two_cities["am"], ["AM-0001"])
+    with pytest.raises(RuleViolation) as refused:
+        roster.deploy(store, two_cities["rt"], ["AM-0001"])
+    (problem,) = refused.value.params["problems"]
+    ends, by = problem["params"]["ends"], problem["params"]["by"]
+    assert (ends, by) == (at(store, "2026-12-01 06:55"), at(store, "2026-12-01 07:00"))
+    assert ends.tzinfo is UTC and by.tzinfo is UTC
+    assert json.dumps(clock.json_times(problem), sort_keys=True) == (
+        '{"code": "travel_from_previous", "params": {"by": "2026-12-01T06:00:00Z", '
+        '"callsign": "AM-0001", "ends": "2026-12-01T05:55:00Z", "from": "AM", "minutes": 60, '
+        '"to": "RT"}, "rule": "travel"}'
+    )
+    assert phrase(problem) == (
+        "AM-0001 needs 60 min travel from the previous deployment at AM ending 06:55 to RT "
+        "by 07:00 (rule: travel)"
+    )
 
 
 def test_refused_after_a_deployment_elsewhere_too_close(

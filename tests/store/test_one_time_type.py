@@ -1,0 +1,62 @@
+"""One time type (issue 15 point 1): records and facts carry aware UTC datetimes, text only at
+the edges. The clock's display helpers take datetimes (stored text is converted once, with
+``from_db``); a deployment problem's times are datetimes that its JSON writes as the stored UTC
+text scripts always received (tests/store/test_travel_between_deployments.py); the handover's
+overlap periods are ISO with the offset (tests/store/test_handover_overlap.py)."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from store import clock
+
+ROOT = Path(__file__).parents[2]
+HELPERS = (clock.local, clock.local_iso, clock.local_text, clock.local_span, clock.hours_between)
+
+
+@pytest.mark.parametrize("helper", HELPERS, ids=lambda f: f.__name__)
+def test_the_clock_helpers_take_datetimes_not_stored_text(helper: Callable[..., object]) -> None:
+    for name, parameter in inspect.signature(helper).parameters.items():
+        if name != "with_date":
+            assert "str" not in str(parameter.annotation), (helper, name)
+
+
+def test_json_times_writes_datetimes_as_stored_utc_text_at_any_depth() -> None:
+    moment = datetime(2026, 12, 1, 6, 55, tzinfo=UTC)
+    local = moment.astimezone(clock.LOCAL_TZ)  # the same instant in Amsterdam: the same text
+    facts = {"at": local, "list": [moment, ("x", moment)], "n": 3, "none": None}
+    assert clock.json_times(facts) == {
+        "at": "2026-12-01T06:55:00Z",
+        "list": ["2026-12-01T06:55:00Z", ["x", "2026-12-01T06:55:00Z"]],
+        "n": 3,
+        "none": None,
+    }
+
+
+def test_no_store_or_command_passes_a_row_column_to_the_clock_helpers() -> None:
+    """A row's column is stored text (or Any): the store and the commands convert it once
+    (``from_db``) before a helper words it; mypy cannot see through a ``row[...]``."""
+    names = {f.__name__ for f in HELPERS}
+    found = []
+    for folder in ("store", "commands"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                called = node.func.id if isinstance(node.func, ast.Name) else None
+                if called in names and any(_column(a) for a in node.args):
+                    found.append(f"{path}:{node.lineno}")
+    assert not found, found
+
+
+def _column(node: ast.expr) -> bool:
+    """``row["start_at"]``: a subscript by a name in quotes."""
+    if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Constant):
+        return False
+    return isinstance(node.slice.value, str)
