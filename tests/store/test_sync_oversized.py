@@ -31,6 +31,7 @@ from tests.conftest import NOW, snapshot
 from tests.hostile import Hostile, key
 from tests.sync_team import Laptop, make_team, user_tables
 from words.errors import sentence
+from words.receipts import said
 
 ROW = "01a2ffff-0000-7000-8000-000000000001"
 
@@ -99,6 +100,20 @@ def test_an_oversized_change_refuses_its_segment_on_every_laptop(
     a, b, c = team
     records, (table, field, part) = ATTACKS[attack]
     b.forge(*records)
+    _refused_alike(a, b, c, (table, field, part))
+
+
+def test_a_history_longer_than_any_writer_saw(team: tuple[Laptop, Hostile, Laptop]) -> None:
+    a, b, c = team
+    seen = json.dumps([f"{b.laptop.id}/{n}" for n in range(30_000)])  # ~1.2 M characters
+    b.forge(("activity", key(ROW), "location", "Elders"), prev=seen)
+    _refused_alike(a, b, c, ("activity", "location", "history"))
+
+
+def _refused_alike(a: Laptop, b: Hostile, c: Laptop, named: tuple[str, str, str]) -> None:
+    """b's bundle is refused by a and c alike as damaged, naming ``named`` (table, field,
+    part), each database byte for byte unchanged."""
+    table, field, part = named
     sent = b.export()
     on_a, on_c = _refused(a, sent), _refused(c, sent)
     assert on_a.code == "bundle_change_too_large" and on_a.check == "damaged"
@@ -129,6 +144,7 @@ def test_the_chain_waits_and_the_others_still_apply_and_converge(
     refused, applied = receipts[b.laptop.id], receipts[c.id]
     assert refused.result == "damaged" and applied.result == "applied"
     assert refused.warnings[0].params["error"] == "bundle_change_too_large"
+    assert "log_entry.text longer than 4,000 characters" in said(refused.warnings[0])
     number = refused.warnings[0].params["facts"]["number"]
     # b's next honest change travels behind the refused segment: it waits, refused alike
     logbook.add_entry(b.store, "Later note from b")
