@@ -78,8 +78,10 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 #: The most bytes JSON takes for one character of a value (a control character: ``\\u0001``).
 JSON_CHAR = 6
 #: The most bytes of a body line before its values begin (its numbers, clock, table, row key,
-#: author, fields and histories).
-MAX_HEAD = 4 * 1024 * 1024
+#: author, fields and histories): three names of ``MAX_NAME``, the fields, and the histories of
+#: eight critical fields of ``rules.MAX_HISTORY`` characters (a history's JSON takes at most two
+#: bytes a character: only its quotes are escaped).
+MAX_HEAD = 16 * 1024 * 1024
 #: The most bytes of a body line: the largest run the rule table allows, written as JSON.
 MAX_LINE = MAX_HEAD + JSON_CHAR * (rules.LARGEST_UNKNOWN + rules.MAX_RUN_RECORDS * rules.SHORT)
 #: A body line shorter than this is read whole before its sizes are checked (``decode_line``).
@@ -504,7 +506,7 @@ def line_limit(line: bytes) -> int:
     Args:
         line: a body line, or its beginning.
     """
-    head = line[:MAX_HEAD].decode("utf-8", "ignore")
+    head = str(memoryview(line)[:MAX_HEAD], "utf-8", "ignore")  # no copy of the bytes first
     items, start = _head(head)
     if start < 0:
         if len(line) > MAX_HEAD:

@@ -183,11 +183,11 @@ def test_an_honest_laptop_does_not_send_a_change_no_laptop_would_take(
 
 
 def test_a_long_line_is_refused_before_it_is_held_whole() -> None:
-    """A 64 MB value compresses to 64 KB; reading it holds at most its field's bound and a
+    """A 16 MB value compresses to 16 KB; reading it holds at most its field's bound and a
     chunk, never the line (nor the whole body)."""
     run = [1, 1 << 16, "activity", key(ROW), 1, "OPS-B", ["title"], None]
     head = json.dumps(run, separators=(",", ":"))[:-1]
-    body = zlib.compress(f'{head},["'.encode() + b"a" * (64 << 20) + b'"]]\n')
+    body = zlib.compress(f'{head},["'.encode() + b"a" * (16 << 20) + b'"]]\n')
     tracemalloc.start()
     try:
         with pytest.raises(bundle.Oversized) as refused:
@@ -197,6 +197,21 @@ def test_a_long_line_is_refused_before_it_is_held_whole() -> None:
         tracemalloc.stop()
     assert (refused.value.table, refused.value.column) == ("activity", "title")
     assert peak < 8 * bundle.CHUNK
+
+
+def test_a_long_row_key_is_refused_before_it_is_held_whole() -> None:
+    run = [1, 1 << 16, "activity"]
+    head = json.dumps(run, separators=(",", ":"))[:-1]
+    body = zlib.compress(f'{head},"[\\"'.encode() + b"k" * (24 << 20) + b'\\"]",1]\n')
+    tracemalloc.start()
+    try:
+        with pytest.raises(bundle.Oversized) as refused:
+            list(bundle.lines(bundle.inflate(body, bundle.MAX_PAYLOAD_BYTES), bounded=True))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (refused.value.table, refused.value.part) == ("activity", "key")
+    assert peak < 3 * bundle.MAX_HEAD
 
 
 def test_the_largest_run_the_rule_table_allows_fits_a_line() -> None:
