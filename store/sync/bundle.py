@@ -20,6 +20,13 @@ is decompressed twice, in bounded chunks and never whole: once to check its leng
 against the signed header, once to decode it; together a bundle's bodies may not hold more than
 ``MAX_PAYLOAD_BYTES``. Format 1 bundles (plain bodies) are still read.
 
+**Sizes.** No run may be larger than the rule table lets any store write (``rules.largest`` per
+field, ``rules.MAX_RUN_RECORDS`` records, ``MAX_NAME`` for a row key, ``rules.MAX_HISTORY`` for
+a history): an encoding 2 body is read line by line and a line is never held longer than the
+run its head names may be, as JSON writes it (``line_limit``); every decoded run is checked
+exactly (``check_sizes``). A run over a bound raises ``Oversized``, and its segment is refused
+before anything of it is stored (an encoding 1 body is checked record by record once parsed).
+
 **Body encodings** (the segment header's ``encoding``; the hash is over the encoded body, so a
 relayed segment is re-encoded byte for byte). Encoding 2 (written now): one line per run
 (``change.Run``), canonical JSON ``[seq, hlc, tbl, pk, cl, actor, [fields], [prevs] | null,
