@@ -130,14 +130,17 @@ def check_sizes(
     """
     if len(cols) > rules.MAX_RUN_RECORDS:
         raise Oversized(tbl, "", "records", rules.MAX_RUN_RECORDS)
-    for col, value in zip(cols, values, strict=False):
-        if isinstance(value, str | bytes) and len(value) > rules.SHORT:
-            most = rules.largest(tbl, col)
-            if len(value) > most:
-                raise Oversized(tbl, col, "value", most)
-    for col, prev in zip(cols, prevs or (), strict=False):
-        if isinstance(prev, str) and len(prev) > rules.MAX_HISTORY:
-            raise Oversized(tbl, col, "history", rules.MAX_HISTORY)
+    short = rules.SHORT  # every field takes this much: only a longer value is looked up
+    for index, value in enumerate(values):
+        kind = type(value)
+        if (kind is str or kind is bytes) and len(value) > short:  # type: ignore[arg-type]
+            most = rules.largest(tbl, cols[index])
+            if len(value) > most:  # type: ignore[arg-type]
+                raise Oversized(tbl, cols[index], "value", most)
+    if prevs is not None:
+        for col, prev in zip(cols, prevs, strict=False):
+            if type(prev) is str and len(prev) > rules.MAX_HISTORY:
+                raise Oversized(tbl, col, "history", rules.MAX_HISTORY)
 
 
 class Refused(IntegrityFailure):
