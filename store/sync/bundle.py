@@ -25,7 +25,8 @@ field, ``rules.MAX_RUN_RECORDS`` records, ``MAX_NAME`` for a row key, ``rules.MA
 a history): an encoding 2 body is read line by line and a line is never held longer than the
 run its head names may be, as JSON writes it (``line_limit``); every decoded run is checked
 exactly (``check_sizes``). A run over a bound raises ``Oversized``, and its segment is refused
-before anything of it is stored (an encoding 1 body is checked record by record once parsed).
+before anything of it is stored. An encoding 1 body is read record by record the same way, a
+record never held longer than ``MAX_LINE`` (``records_v1``).
 
 **Body encodings** (the segment header's ``encoding``; the hash is over the encoded body, so a
 relayed segment is re-encoded byte for byte). Encoding 2 (written now): one line per run
@@ -40,6 +41,7 @@ non-BMP characters, blobs as ``{"b": base64}``, NULL).
 from __future__ import annotations
 
 import base64
+import codecs
 import errno
 import hashlib
 import json
@@ -242,25 +244,93 @@ def decode_body(body: bytes, origin: str) -> list[Change]:
     if not isinstance(rows, list):
         raise ValueError("segment body is not a list of change records")
     surrogates = b"\\ud" in body.lower()  # only an escape can make text no database stores
-    records = []
-    for row in rows:
-        if not isinstance(row, list) or len(row) != 9:
-            raise ValueError("segment body is not a list of change records")
-        seq, hlc, tbl, pk, col, val, cl, prev, actor = row
-        _check_key(tbl, pk)
-        if not (
-            _stamp_ok(seq, hlc, cl, tbl, pk, actor)
-            and type(col) is str
-            and len(col) <= MAX_NAME
-            and (prev is None or type(prev) is str)
-        ):
-            raise ValueError("a change record has fields of the wrong type")
-        record = Change(origin, seq, hlc, tbl, pk, col, decode_value(val), cl, prev, actor)
-        check_sizes(tbl, [col], [record.val], [prev])
-        if surrogates and not all(_encodable(t) for t in record[3:] if isinstance(t, str)):
-            raise ValueError("a change record holds text no database can store")
-        records.append(record)
-    return records
+    return [_record_v1(row, origin, surrogates) for row in rows]
+
+
+def _record_v1(row: object, origin: str, surrogates: bool) -> Change:
+    """One record of an encoding 1 body, checked (``surrogates``: the body escapes one)."""
+    if not isinstance(row, list) or len(row) != 9:
+        raise ValueError("segment body is not a list of change records")
+    seq, hlc, tbl, pk, col, val, cl, prev, actor = row
+    _check_key(tbl, pk)
+    if not (
+        _stamp_ok(seq, hlc, cl, tbl, pk, actor)
+        and type(col) is str
+        and len(col) <= MAX_NAME
+        and (prev is None or type(prev) is str)
+    ):
+        raise ValueError("a change record has fields of the wrong type")
+    record = Change(origin, seq, hlc, tbl, pk, col, decode_value(val), cl, prev, actor)
+    check_sizes(tbl, [col], [record.val], [prev])
+    if surrogates and not all(_encodable(t) for t in record[3:] if isinstance(t, str)):
+        raise ValueError("a change record holds text no database can store")
+    return record
+
+
+def records_v1(chunks: Iterable[bytes], origin: str) -> Iterator[Change]:
+    """The records of an encoding 1 body given in chunks, each parsed as soon as it is whole:
+    a record is never held longer than ``MAX_LINE`` (``Oversized``), so a value no store could
+    have written costs at most that; otherwise as ``decode_body``.
+
+    Args:
+        chunks: the body in chunks of any size.
+        origin: the origin's device id.
+    """
+    text, at, tried, begun, ended, surrogates = "", 0, 0, False, False, False
+    decoder = codecs.getincrementaldecoder("utf-8")()  # strict: bytes that are not UTF-8
+    for chunk in _ending(chunks):
+        last = chunk is None
+        fresh = decoder.decode(chunk or b"", final=last)
+        surrogates = surrogates or "\\ud" in (text[-2:] + fresh).lower()
+        text, at = text[at:] + fresh, 0
+        while not ended:
+            if not begun:
+                if not text:
+                    break
+                if text[0] != "[":
+                    raise ValueError("segment body is not a list of change records")
+                begun, at = True, 1
+                ended = text[at : at + 1] == "]"
+                at += ended
+                continue
+            pending = len(text) - at  # once a try failed: one record, not whole yet
+            if tried and pending > MAX_LINE:
+                raise _record_too_large(text[at : at + MAX_HEAD])
+            if pending <= tried and not last:
+                break  # read on
+            try:
+                row, end = _DECODER.raw_decode(text, at)
+            except RecursionError:
+                raise ValueError("segment body is nested too deeply") from None
+            except ValueError:
+                if last:
+                    raise
+                tried = 2 * pending  # tried again once twice as much is read
+                break
+            if end == len(text) and not last:
+                tried = pending  # what follows it is not read yet
+                break
+            yield _record_v1(row, origin, surrogates)
+            tried, separator = 0, text[end : end + 1]
+            if separator not in (",", "]"):
+                raise ValueError("segment body is not a list of change records")
+            at, ended = end + 1, separator == "]"
+    if not ended or text[at:]:
+        raise ValueError("segment body is not a list of change records")
+
+
+def _ending(chunks: Iterable[bytes]) -> Iterator[bytes | None]:
+    yield from chunks
+    yield None
+
+
+def _record_too_large(head: str) -> Oversized:
+    """What of an encoding 1 record too long is too large: its value, or its key."""
+    items, _start = _head(head, 5)
+    table = items[2] if len(items) > 2 and type(items[2]) is str else ""
+    if len(items) == 5 and type(items[4]) is str:
+        return Oversized(table, items[4], "value", rules.largest(table, items[4]))
+    return Oversized(table, "", "key" if len(items) == 3 else "name", MAX_NAME)
 
 
 def _stamp_ok(seq: object, hlc: object, cl: object, tbl: object, pk: object, actor: object) -> bool:
@@ -407,14 +477,14 @@ def decode_runs(lines: Iterable[bytes], origin: str) -> Iterator[Run]:
         yield run
 
 
-def runs_of_v1(body: bytes, origin: str) -> list[Run]:
-    """The records of an encoding 1 body, as runs.
+def runs_of_v1(chunks: Iterable[bytes], origin: str) -> list[Run]:
+    """The records of an encoding 1 body, as runs (``records_v1``).
 
     Args:
-        body: an encoding 1 body.
+        chunks: the body, in chunks of any size.
         origin: the origin's device id.
     """
-    return runs_of(decode_body(body, origin))
+    return runs_of(records_v1(chunks, origin))
 
 
 # Compressed bodies ------------------------------------------------------------------------------
@@ -537,14 +607,14 @@ def line_limit(line: bytes) -> int:
     return most
 
 
-def _head(text: str) -> tuple[list[object], int]:
-    """The items of a body line's head that ``text`` holds whole, and where its values begin
-    (-1: not in ``text``, or not a head)."""
+def _head(text: str, count: int = 8) -> tuple[list[object], int]:
+    """The first ``count`` items of a body line's head (or an encoding 1 record) that ``text``
+    holds whole, and where what follows them begins (-1: not in ``text``, or not a head)."""
     items: list[object] = []
     if not text.startswith("["):
         return items, -1
     at = 1
-    while len(items) < 8:
+    while len(items) < count:
         try:
             item, at = _DECODER.raw_decode(text, at)
         except ValueError:

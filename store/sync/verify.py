@@ -681,7 +681,7 @@ def _decode(segment: _Signed) -> list[Run]:
             else [segment.body]
         )
         if segment.header.get("encoding", 1) == 1:
-            return bundle.runs_of_v1(b"".join(chunks), segment.origin)
+            return bundle.runs_of_v1(chunks, segment.origin)
         return list(bundle.decode_runs(bundle.lines(chunks, bounded=True), segment.origin))
     except bundle.Oversized as too_large:
         raise _oversized(segment, too_large) from None

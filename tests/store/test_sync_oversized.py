@@ -103,6 +103,19 @@ def test_an_oversized_change_refuses_its_segment_on_every_laptop(
     _refused_alike(a, b, c, (table, field, part))
 
 
+def test_an_oversized_change_in_a_segment_of_the_first_body_encoding(
+    team: tuple[Laptop, Hostile, Laptop], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A segment a laptop signs in body encoding 1 (one JSON list, as before encoding 2) is
+    read record by record and refused alike."""
+    a, b, c = team
+    b.forge(("log_entry", key(ROW), "text", "x" * 3_000_000))
+    with monkeypatch.context() as patch:
+        patch.setattr(bundle, "ENCODING", 1)
+        sent = b.export()
+    _refused_alike(a, b, c, ("log_entry", "text", "value"), sent)
+
+
 def test_a_history_longer_than_any_writer_saw(team: tuple[Laptop, Hostile, Laptop]) -> None:
     a, b, c = team
     seen = json.dumps([f"{b.laptop.id}/{n}" for n in range(30_000)])  # ~1.2 M characters
@@ -110,11 +123,13 @@ def test_a_history_longer_than_any_writer_saw(team: tuple[Laptop, Hostile, Lapto
     _refused_alike(a, b, c, ("activity", "location", "history"))
 
 
-def _refused_alike(a: Laptop, b: Hostile, c: Laptop, named: tuple[str, str, str]) -> None:
-    """b's bundle is refused by a and c alike as damaged, naming ``named`` (table, field,
-    part), each database byte for byte unchanged."""
+def _refused_alike(
+    a: Laptop, b: Hostile, c: Laptop, named: tuple[str, str, str], sent: Path | None = None
+) -> None:
+    """b's bundle (``sent``, or exported now) is refused by a and c alike as damaged, naming
+    ``named`` (table, field, part), each database byte for byte unchanged."""
     table, field, part = named
-    sent = b.export()
+    sent = sent or b.export()
     on_a, on_c = _refused(a, sent), _refused(c, sent)
     assert on_a.code == "bundle_change_too_large" and on_a.check == "damaged"
     assert on_a.params == on_c.params  # identically on every laptop
@@ -212,6 +227,20 @@ def test_a_long_row_key_is_refused_before_it_is_held_whole() -> None:
         tracemalloc.stop()
     assert (refused.value.table, refused.value.part) == ("activity", "key")
     assert peak < 3 * bundle.MAX_HEAD
+
+
+def test_a_long_record_of_the_first_body_encoding_is_refused_before_it_is_held_whole() -> None:
+    record = b'[[1,65536,"activity","[\\"r\\"]","title","' + b"a" * (48 << 20)
+    body = zlib.compress(record + b'",1,null,"OPS-B"]]')
+    tracemalloc.start()
+    try:
+        with pytest.raises(bundle.Oversized) as refused:
+            list(bundle.records_v1(bundle.inflate(body, bundle.MAX_PAYLOAD_BYTES), "o"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (refused.value.table, refused.value.column) == ("activity", "title")
+    assert peak < 3 * bundle.MAX_LINE
 
 
 def test_the_largest_run_the_rule_table_allows_fits_a_line() -> None:
