@@ -197,49 +197,46 @@ def test_an_honest_laptop_does_not_send_a_change_no_laptop_would_take(
     assert not (b.work / "honest.swb").exists()
 
 
-def test_a_long_line_is_refused_before_it_is_held_whole() -> None:
-    """A 16 MB value compresses to 16 KB; reading it holds at most its field's bound and a
-    chunk, never the line (nor the whole body)."""
-    run = [1, 1 << 16, "activity", key(ROW), 1, "OPS-B", ["title"], None]
-    head = json.dumps(run, separators=(",", ":"))[:-1]
-    body = zlib.compress(f'{head},["'.encode() + b"a" * (16 << 20) + b'"]]\n')
+def _read_holding(body: bytes, encoding: int = 2) -> tuple[bundle.Oversized, int]:
+    """Reading a compressed body as a receiving laptop does: what it refuses, and the most
+    memory it held meanwhile (tracemalloc)."""
+    chunks = bundle.inflate(zlib.compress(body), bundle.MAX_PAYLOAD_BYTES)
     tracemalloc.start()
     try:
         with pytest.raises(bundle.Oversized) as refused:
-            list(bundle.lines(bundle.inflate(body, bundle.MAX_PAYLOAD_BYTES), bounded=True))
-        peak = tracemalloc.get_traced_memory()[1]
+            if encoding == 1:
+                list(bundle.records_v1(chunks, "o"))
+            else:
+                list(bundle.lines(chunks, bounded=True))
+        return refused.value, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert (refused.value.table, refused.value.column) == ("activity", "title")
+
+
+def _head(*items: object) -> bytes:
+    return json.dumps(list(items), separators=(",", ":"))[:-1].encode()
+
+
+def test_a_long_line_is_refused_before_it_is_held_whole() -> None:
+    """A 16 MB value compresses to 16 KB; reading it holds at most its field's bound and a
+    chunk, never the line (nor the whole body)."""
+    run = _head(1, 1 << 16, "activity", key(ROW), 1, "OPS-B", ["title"], None)
+    refused, peak = _read_holding(run + b',["' + b"a" * (16 << 20) + b'"]]\n')
+    assert (refused.table, refused.column) == ("activity", "title")
     assert peak < 8 * bundle.CHUNK
 
 
 def test_a_long_row_key_is_refused_before_it_is_held_whole() -> None:
-    run = [1, 1 << 16, "activity"]
-    head = json.dumps(run, separators=(",", ":"))[:-1]
-    body = zlib.compress(f'{head},"[\\"'.encode() + b"k" * (24 << 20) + b'\\"]",1]\n')
-    tracemalloc.start()
-    try:
-        with pytest.raises(bundle.Oversized) as refused:
-            list(bundle.lines(bundle.inflate(body, bundle.MAX_PAYLOAD_BYTES), bounded=True))
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert (refused.value.table, refused.value.part) == ("activity", "key")
+    run = _head(1, 1 << 16, "activity")
+    refused, peak = _read_holding(run + b',"[\\"' + b"k" * (24 << 20) + b'\\"]",1]\n')
+    assert (refused.table, refused.part) == ("activity", "key")
     assert peak < 3 * bundle.MAX_HEAD
 
 
 def test_a_long_record_of_the_first_body_encoding_is_refused_before_it_is_held_whole() -> None:
-    record = b'[[1,65536,"activity","[\\"r\\"]","title","' + b"a" * (48 << 20)
-    body = zlib.compress(record + b'",1,null,"OPS-B"]]')
-    tracemalloc.start()
-    try:
-        with pytest.raises(bundle.Oversized) as refused:
-            list(bundle.records_v1(bundle.inflate(body, bundle.MAX_PAYLOAD_BYTES), "o"))
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert (refused.value.table, refused.value.column) == ("activity", "title")
+    record = b"[" + _head(1, 1 << 16, "activity", key(ROW), "title") + b',"' + b"a" * (48 << 20)
+    refused, peak = _read_holding(record + b'",1,null,"OPS-B"]]', encoding=1)
+    assert (refused.table, refused.column) == ("activity", "title")
     assert peak < 3 * bundle.MAX_LINE
 
 
