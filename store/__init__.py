@@ -21,13 +21,15 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
 5. ``db``: the ``Store`` (connections, one audited write transaction per action, the acting
    person as an ``access.Actor``).
 6. Rules and mechanisms beneath the database: ``integrity``, ``fingerprint`` (the
-   catalogue's), ``rules`` (the one rule table), ``matching`` (officers to slots,
+   catalogue's), ``matching`` (officers to slots,
    pure), ``proof`` (secrets), ``machine``,
    ``migrations``, ``ics_bounds`` (what a calendar file may cost before it is parsed or
    expanded), and the change capture and judgement of sync (``sync.capture``,
    ``sync.clashes``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,
    ``sync.log``, ``sync.held``, ``sync.facts``, ``sync.restored``).
-7. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,
+7. ``rules`` (the one rule table), beneath the bundle format, which refuses a change larger
+   than the table allows as it reads it.
+8. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,
    ``sync.tables``, ``sync.notice``, ``sync.reason``.
 
 No module imports one above it, not even inside a function: the acting person reaches the

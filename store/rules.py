@@ -207,8 +207,19 @@ def require_grant(actor: access.Actor, new_role: str, old_role: str | None = Non
 Check = Callable[[object, str], object]
 
 
+#: The most characters a field's value may have, by its check: free text's own limit (``_text``);
+#: every other check takes short values (codes, ids, times, numbers, choices): ``SHORT``.
+_SIZES: dict[Check, int] = {}
+#: The most characters of a value no free text check takes (a code, id, time, number, choice).
+SHORT = 64
+
+
 def _text(required: bool = False, max_len: int = validate.MAX_TEXT) -> Check:
-    return lambda value, name: validate.text(value, name, max_len=max_len, required=required)
+    def check(value: object, name: str) -> object:
+        return validate.text(value, name, max_len=max_len, required=required)
+
+    _SIZES[check] = max_len
+    return check
 
 
 def _choice(options: tuple[str, ...]) -> Check:
@@ -216,7 +227,12 @@ def _choice(options: tuple[str, ...]) -> Check:
 
 
 def _optional(check: Check) -> Check:
-    return lambda value, name: None if value is None else check(value, name)
+    def optional(value: object, name: str) -> object:
+        return None if value is None else check(value, name)
+
+    if check in _SIZES:
+        _SIZES[optional] = _SIZES[check]
+    return optional
 
 
 def _pattern(pattern: re.Pattern[str], what: str) -> Check:
@@ -888,6 +904,40 @@ def table(name: str) -> TableRule | None:
         name: the table.
     """
     return TABLES.get(name)
+
+
+# How large a change may be ----------------------------------------------------------------------
+
+#: The most records one run (the fields of one row that one change set wrote) may hold: far more
+#: than any table has fields, so a newer version's fields fit too.
+MAX_RUN_RECORDS = 256
+#: The most characters a value of a table or field this version does not know may have (a
+#: newer version's): the longest any field has.
+LARGEST_UNKNOWN = MAX_DOCUMENT
+#: The most characters a critical field's history (``prev``: the records its writer had seen)
+#: may have: some ten thousand concurrent writes.
+MAX_HISTORY = 1_000_000
+
+
+def largest(table: str, column: str) -> int:
+    """The most characters (bytes, for a blob) a value of ``table``.``column`` may have: what the
+    rule table's check of that field lets the store write (free text its limit, anything else
+    ``SHORT``); a table or field this version does not know, ``LARGEST_UNKNOWN``. A received
+    change over it is one no store wrote: its segment is refused before it is stored.
+
+    Args:
+        table: the synced table.
+        column: the field ('' is the row's existence, which carries nothing).
+    """
+    rule = TABLES.get(table)
+    if rule is None:
+        return LARGEST_UNKNOWN
+    if column == "" or column in rule.derived:
+        return SHORT
+    found = rule.fields.get(column)
+    if found is None:
+        return LARGEST_UNKNOWN
+    return _SIZES.get(found.check, SHORT)
 
 
 # Rules that tie a row to another row: the store refuses them (by these codes) and the judge

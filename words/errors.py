@@ -124,6 +124,20 @@ def _refused(reason: str) -> Callable[[Mapping[str, Any]], str]:
     )
 
 
+def too_large(p: Mapping[str, Any]) -> str:
+    """What of a received change was larger than any store writes (``part`` of ``table`` and
+    ``field``, more than ``limit``), for ``bundle_change_too_large``."""
+    where = f"{p['table']}.{p['field']}" if p.get("field") else (p["table"] or _("a table"))
+    words = {
+        "value": _("a value of {where} longer than {limit:,} characters"),
+        "key": _("a row key of {where} longer than {limit:,} characters"),
+        "history": _("the history of {where} longer than {limit:,} characters"),
+        "records": _("a run of more than {limit:,} changes to one row of {where}"),
+    }
+    default = _("a head of a run of {where} longer than {limit:,} bytes")
+    return words.get(p["part"], default).format(where=where, limit=p["limit"])
+
+
 def too_many_waiting(p: Mapping[str, Any]) -> str:
     """Too many of one origin's changes would wait here (``label``, ``held`` waiting, ``total``
     with this bundle's, ``limit``): the advice, for a refusal and for a receipt's warning alike."""
@@ -1055,6 +1069,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "bundle_clock_backwards": _refused(_("the clock of {label}'s changes runs backwards.")),
     "bundle_segment_unreadable": _refused(_("a segment of {label} is unreadable.")),
+    "bundle_change_too_large": lambda p: _(
+        "Bundle refused ({check}): segment {number} of {label} carries a change larger than "
+        "any Schildwacht writes ({what}); nothing of it was taken in, and {label}'s later "
+        "changes wait behind it: no laptop takes them. Ask the team's admin. Nothing was "
+        "changed."
+    ).format(what=too_large(p), **p),
     "bundle_deferred_limit": lambda p: _(
         "Bundle refused ({check}): {reason} Nothing was changed."
     ).format(check=p["check"], reason=too_many_waiting(p)),

@@ -20,6 +20,14 @@ is decompressed twice, in bounded chunks and never whole: once to check its leng
 against the signed header, once to decode it; together a bundle's bodies may not hold more than
 ``MAX_PAYLOAD_BYTES``. Format 1 bundles (plain bodies) are still read.
 
+**Sizes.** No run may be larger than the rule table lets any store write (``rules.largest`` per
+field, ``rules.MAX_RUN_RECORDS`` records, ``MAX_NAME`` for a row key, ``rules.MAX_HISTORY`` for
+a history): an encoding 2 body is read line by line and a line is never held longer than the
+run its head names may be, as JSON writes it (``line_limit``); every decoded run is checked
+exactly (``check_sizes``). A run over a bound raises ``Oversized``, and its segment is refused
+before anything of it is stored. An encoding 1 body is read record by record the same way, a
+record never held longer than ``MAX_LINE`` (``records_v1``).
+
 **Body encodings** (the segment header's ``encoding``; the hash is over the encoded body, so a
 relayed segment is re-encoded byte for byte). Encoding 2 (written now): one line per run
 (``change.Run``), canonical JSON ``[seq, hlc, tbl, pk, cl, actor, [fields], [prevs] | null,
@@ -33,6 +41,7 @@ non-BMP characters, blobs as ``{"b": base64}``, NULL).
 from __future__ import annotations
 
 import base64
+import codecs
 import errno
 import hashlib
 import json
@@ -49,7 +58,7 @@ import pyrage
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .. import machine
+from .. import machine, rules
 from ..errors import BadInput, IntegrityFailure
 from ..validate import visible
 from .change import Change, Run, checked_values, compact, normal_prevs, runs_of, strict_json
@@ -75,6 +84,65 @@ MAX_PARTS = 200_000
 #: The longest table name, key, field name or callsign a change record may carry.
 MAX_NAME = 4096
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+#: The most bytes JSON takes for one character of a value (a control character: ``\\u0001``).
+JSON_CHAR = 6
+#: The most bytes of a body line before its values begin (its numbers, clock, table, row key,
+#: author, fields and histories): three names of ``MAX_NAME``, the fields, and the histories of
+#: eight critical fields of ``rules.MAX_HISTORY`` characters (a history's JSON takes at most two
+#: bytes a character: only its quotes are escaped).
+MAX_HEAD = 16 * 1024 * 1024
+#: The most bytes of a body line: the largest run the rule table allows, written as JSON.
+MAX_LINE = MAX_HEAD + JSON_CHAR * (rules.LARGEST_UNKNOWN + rules.MAX_RUN_RECORDS * rules.SHORT)
+#: A body line shorter than this is read whole before its sizes are checked (``decode_line``).
+FLOOR = CHUNK
+
+
+class Oversized(ValueError):
+    """A run no store could have written: larger than the rule table allows (``rules.largest``).
+    Its segment is refused whole, before anything of it is stored, on every laptop alike.
+
+    Args:
+        table: the run's table (as the bundle names it).
+        column: the field ('' when the part is not one field's).
+        part: ``value``, ``key`` (the row key), ``history`` (a critical field's ``prev``),
+            ``name`` (a table, field or author name) or ``records`` (how many the run holds).
+        limit: the most it may be (characters; records for ``records``).
+    """
+
+    def __init__(self, table: str, column: str, part: str, limit: int) -> None:
+        super().__init__(f"a run's {part} is larger than a change may be")
+        self.table = table[:64]
+        self.column = column[:64]
+        self.part = part
+        self.limit = limit
+
+
+def check_sizes(
+    tbl: str, cols: list[str], values: list[object], prevs: list[object] | None
+) -> None:
+    """Refuse (``Oversized``) a run whose values, histories or records are more than the rule
+    table allows: a value longer than its field's ``rules.largest``, more records than
+    ``rules.MAX_RUN_RECORDS``, a history longer than ``rules.MAX_HISTORY``.
+
+    Args:
+        tbl: the run's table.
+        cols: its fields.
+        values: its values, decoded.
+        prevs: its fields' histories (None: none).
+    """
+    if len(cols) > rules.MAX_RUN_RECORDS:
+        raise Oversized(tbl, "", "records", rules.MAX_RUN_RECORDS)
+    short = rules.SHORT  # every field takes this much: only a longer value is looked up
+    for index, value in enumerate(values):
+        kind = type(value)
+        if (kind is str or kind is bytes) and len(value) > short:  # type: ignore[arg-type]
+            most = rules.largest(tbl, cols[index])
+            if len(value) > most:  # type: ignore[arg-type]
+                raise Oversized(tbl, cols[index], "value", most)
+    if prevs is not None:
+        for col, prev in zip(cols, prevs, strict=False):
+            if type(prev) is str and len(prev) > rules.MAX_HISTORY:
+                raise Oversized(tbl, col, "history", rules.MAX_HISTORY)
 
 
 class Refused(IntegrityFailure):
@@ -176,23 +244,93 @@ def decode_body(body: bytes, origin: str) -> list[Change]:
     if not isinstance(rows, list):
         raise ValueError("segment body is not a list of change records")
     surrogates = b"\\ud" in body.lower()  # only an escape can make text no database stores
-    records = []
-    for row in rows:
-        if not isinstance(row, list) or len(row) != 9:
-            raise ValueError("segment body is not a list of change records")
-        seq, hlc, tbl, pk, col, val, cl, prev, actor = row
-        if not (
-            _stamp_ok(seq, hlc, cl, tbl, pk, actor)
-            and type(col) is str
-            and len(col) <= MAX_NAME
-            and (prev is None or type(prev) is str)
-        ):
-            raise ValueError("a change record has fields of the wrong type")
-        record = Change(origin, seq, hlc, tbl, pk, col, decode_value(val), cl, prev, actor)
-        if surrogates and not all(_encodable(t) for t in record[3:] if isinstance(t, str)):
-            raise ValueError("a change record holds text no database can store")
-        records.append(record)
-    return records
+    return [_record_v1(row, origin, surrogates) for row in rows]
+
+
+def _record_v1(row: object, origin: str, surrogates: bool) -> Change:
+    """One record of an encoding 1 body, checked (``surrogates``: the body escapes one)."""
+    if not isinstance(row, list) or len(row) != 9:
+        raise ValueError("segment body is not a list of change records")
+    seq, hlc, tbl, pk, col, val, cl, prev, actor = row
+    _check_key(tbl, pk)
+    if not (
+        _stamp_ok(seq, hlc, cl, tbl, pk, actor)
+        and type(col) is str
+        and len(col) <= MAX_NAME
+        and (prev is None or type(prev) is str)
+    ):
+        raise ValueError("a change record has fields of the wrong type")
+    record = Change(origin, seq, hlc, tbl, pk, col, decode_value(val), cl, prev, actor)
+    check_sizes(tbl, [col], [record.val], [prev])
+    if surrogates and not all(_encodable(t) for t in record[3:] if isinstance(t, str)):
+        raise ValueError("a change record holds text no database can store")
+    return record
+
+
+def records_v1(chunks: Iterable[bytes], origin: str) -> Iterator[Change]:
+    """The records of an encoding 1 body given in chunks, each parsed as soon as it is whole:
+    a record is never held longer than ``MAX_LINE`` (``Oversized``), so a value no store could
+    have written costs at most that; otherwise as ``decode_body``.
+
+    Args:
+        chunks: the body in chunks of any size.
+        origin: the origin's device id.
+    """
+    text, at, tried, begun, ended, surrogates = "", 0, 0, False, False, False
+    decoder = codecs.getincrementaldecoder("utf-8")()  # strict: bytes that are not UTF-8
+    for chunk in _ending(chunks):
+        last = chunk is None
+        fresh = decoder.decode(chunk or b"", final=last)
+        surrogates = surrogates or "\\ud" in (text[-2:] + fresh).lower()
+        text, at = text[at:] + fresh, 0
+        while not ended:
+            if not begun:
+                if not text:
+                    break
+                if text[0] != "[":
+                    raise ValueError("segment body is not a list of change records")
+                begun, at = True, 1
+                ended = text[at : at + 1] == "]"
+                at += ended
+                continue
+            pending = len(text) - at  # once a try failed: one record, not whole yet
+            if tried and pending > MAX_LINE:
+                raise _record_too_large(text[at : at + MAX_HEAD])
+            if pending <= tried and not last:
+                break  # read on
+            try:
+                row, end = _DECODER.raw_decode(text, at)
+            except RecursionError:
+                raise ValueError("segment body is nested too deeply") from None
+            except ValueError:
+                if last:
+                    raise
+                tried = 2 * pending  # tried again once twice as much is read
+                break
+            if end == len(text) and not last:
+                tried = pending  # what follows it is not read yet
+                break
+            yield _record_v1(row, origin, surrogates)
+            tried, separator = 0, text[end : end + 1]
+            if separator not in (",", "]"):
+                raise ValueError("segment body is not a list of change records")
+            at, ended = end + 1, separator == "]"
+    if not ended or text[at:]:
+        raise ValueError("segment body is not a list of change records")
+
+
+def _ending(chunks: Iterable[bytes]) -> Iterator[bytes | None]:
+    yield from chunks
+    yield None
+
+
+def _record_too_large(head: str) -> Oversized:
+    """What of an encoding 1 record too long is too large: its value, or its key."""
+    items, _start = _head(head, 5)
+    table = items[2] if len(items) > 2 and type(items[2]) is str else ""
+    if len(items) == 5 and type(items[4]) is str:
+        return Oversized(table, items[4], "value", rules.largest(table, items[4]))
+    return Oversized(table, "", "key" if len(items) == 3 else "name", MAX_NAME)
 
 
 def _stamp_ok(seq: object, hlc: object, cl: object, tbl: object, pk: object, actor: object) -> bool:
@@ -210,6 +348,12 @@ def _stamp_ok(seq: object, hlc: object, cl: object, tbl: object, pk: object, act
         and type(actor) is str
         and max(len(tbl), len(pk), len(actor)) <= MAX_NAME
     )
+
+
+def _check_key(tbl: object, pk: object) -> None:
+    """A row key longer than any a store writes is refused as too large (``Oversized``)."""
+    if type(pk) is str and len(pk) > MAX_NAME:
+        raise Oversized(tbl if type(tbl) is str else "", "", "key", MAX_NAME)
 
 
 def _encodable(text: str) -> bool:
@@ -266,6 +410,7 @@ def decode_line(line: bytes, origin: str, shared: dict[object, object]) -> Run:
     if type(item) is not list or len(item) != 9:
         raise ValueError("a body line is not a run")
     seq, hlc, tbl, pk, cl, actor, cols, prevs, values = item
+    _check_key(tbl, pk)
     if not (
         _stamp_ok(seq, hlc, cl, tbl, pk, actor)
         and type(cols) is list
@@ -284,6 +429,7 @@ def decode_line(line: bytes, origin: str, shared: dict[object, object]) -> Run:
     ):
         raise ValueError("a run has fields of the wrong type")
     checked_values(values, pk, actor, hlc)
+    check_sizes(tbl, cols, values, prevs)
     if "\\ud" in text.lower():  # only an escape can make text no database stores
         for part in (tbl, pk, actor, *cols, *(prevs or ()), *values):
             if type(part) is str:
@@ -331,14 +477,14 @@ def decode_runs(lines: Iterable[bytes], origin: str) -> Iterator[Run]:
         yield run
 
 
-def runs_of_v1(body: bytes, origin: str) -> list[Run]:
-    """The records of an encoding 1 body, as runs.
+def runs_of_v1(chunks: Iterable[bytes], origin: str) -> list[Run]:
+    """The records of an encoding 1 body, as runs (``records_v1``).
 
     Args:
-        body: an encoding 1 body.
+        chunks: the body, in chunks of any size.
         origin: the origin's device id.
     """
-    return runs_of(decode_body(body, origin))
+    return runs_of(records_v1(chunks, origin))
 
 
 # Compressed bodies ------------------------------------------------------------------------------
@@ -403,21 +549,100 @@ def inflate(part: bytes, limit: int) -> Iterator[bytes]:
         raise ValueError("a segment body has bytes after its end")
 
 
-def lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+def lines(chunks: Iterable[bytes], *, bounded: bool = False) -> Iterator[bytes]:
     """Newline-ended lines of a body given in chunks; a last line without its newline raises
-    ValueError.
+    ValueError. ``bounded``: a line is never held longer than the run it begins may be
+    (``line_limit``), so a value no store could have written costs at most that.
 
     Args:
         chunks: the body in chunks of any size.
+        bounded: refuse (``Oversized``) a line longer than its run may be, as it is read.
     """
-    rest = b""
+    pieces: list[bytes] = []  # the line read so far
+    size, check_at = 0, FLOOR
     for chunk in chunks:
-        parts = (rest + chunk).split(b"\n")
-        rest = parts.pop()
-        for part in parts:
-            yield part + b"\n"
-    if rest:
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            line = b"".join((*pieces, chunk[start : end + 1]))
+            if bounded and len(line) > FLOOR:
+                line_limit(line)
+            yield line
+            pieces, size, check_at, start = [], 0, FLOOR, end + 1
+        if start < len(chunk):
+            pieces.append(chunk[start:])
+            size += len(chunk) - start
+            if bounded and size > check_at:
+                pieces = [b"".join(pieces)]
+                check_at = line_limit(pieces[0])
+    if pieces:
         raise ValueError("a body's last line has no end")
+
+
+def line_limit(line: bytes) -> int:
+    """The most bytes a body line that begins so may have: its head, then for each field it
+    names the largest value the rule table allows (``rules.largest``) as JSON writes it; at
+    most ``MAX_LINE``. A beginning already longer raises ``Oversized``, naming what is too large.
+
+    Args:
+        line: a body line, or its beginning.
+    """
+    head = str(memoryview(line)[:MAX_HEAD], "utf-8", "ignore")  # no copy of the bytes first
+    items, start = _head(head)
+    if start < 0:
+        if len(line) > MAX_HEAD:
+            part = {3: "key", 7: "history"}.get(len(items), "name")
+            table = items[2] if len(items) > 2 and type(items[2]) is str else ""
+            raise Oversized(table, "", part, MAX_NAME if part == "key" else MAX_HEAD)
+        return MAX_HEAD
+    tbl, cols = items[2], items[6]
+    if type(tbl) is not str or type(cols) is not list or not all(type(c) is str for c in cols):
+        raise ValueError("a body line is not a run")
+    if len(cols) > rules.MAX_RUN_RECORDS:
+        raise Oversized(tbl, "", "records", rules.MAX_RUN_RECORDS)
+    most = len(head[:start].encode()) + 2
+    most += sum(JSON_CHAR * rules.largest(tbl, c) + 16 for c in cols)
+    most = min(most, MAX_LINE)
+    if len(line) > most:
+        raise _too_large(line.decode("utf-8", "ignore"), start, tbl, cols)
+    return most
+
+
+def _head(text: str, count: int = 8) -> tuple[list[object], int]:
+    """The first ``count`` items of a body line's head (or an encoding 1 record) that ``text``
+    holds whole, and where what follows them begins (-1: not in ``text``, or not a head)."""
+    items: list[object] = []
+    if not text.startswith("["):
+        return items, -1
+    at = 1
+    while len(items) < count:
+        try:
+            item, at = _DECODER.raw_decode(text, at)
+        except ValueError:
+            return items, -1
+        items.append(item)
+        if text[at : at + 1] != ",":
+            return items, -1
+        at += 1
+    return items, at
+
+
+def _too_large(text: str, start: int, tbl: str, cols: list[str]) -> Oversized:
+    """Which value of a line too long is too large: the first longer than its field may be, or
+    the one the line was cut in."""
+    at = start + 1  # past the values' "["
+    for col in cols:
+        most = rules.largest(tbl, col)
+        try:
+            value, end = _DECODER.raw_decode(text, at)
+        except ValueError:
+            return Oversized(tbl, col, "value", most)
+        if end - at > JSON_CHAR * most + 16 or (isinstance(value, str) and len(value) > most):
+            return Oversized(tbl, col, "value", most)
+        at = end + 1
+    return Oversized(tbl, "", "value", rules.LARGEST_UNKNOWN)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 
 
 def sha256(data: bytes) -> str:

@@ -309,6 +309,8 @@ def unreadable_records(
             run = names.run(row)
             bundle.decode_line(bundle.encode_line(run), origin, {})
             run.changes()
+        except bundle.Oversized:
+            found.append((seq, "it is larger than a change may be: every laptop refuses it"))
         except (ValueError, TypeError, KeyError, IntegrityFailure):
             found.append((seq, fact("log_unreadable")))
         else:

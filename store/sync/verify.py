@@ -678,8 +678,10 @@ def _decode(segment: _Signed) -> list[Run]:
             else [segment.body]
         )
         if segment.header.get("encoding", 1) == 1:
-            return bundle.runs_of_v1(b"".join(chunks), segment.origin)
-        return list(bundle.decode_runs(bundle.lines(chunks), segment.origin))
+            return bundle.runs_of_v1(chunks, segment.origin)
+        return list(bundle.decode_runs(bundle.lines(chunks, bounded=True), segment.origin))
+    except bundle.Oversized as too_large:
+        raise _oversized(segment, too_large) from None
     except (ValueError, KeyError, TypeError):
         label = visible(segment.author["label"])
         raise Refused(
@@ -688,6 +690,35 @@ def _decode(segment: _Signed) -> list[Run]:
             code="bundle_segment_unreadable",
             label=label,
         ) from None
+
+
+def _oversized(segment: _Signed, too_large: bundle.Oversized) -> Refused:
+    """A segment carrying a change larger than any store writes (``bundle.Oversized``), refused
+    as damaged: nothing of it is stored, so no laptop passes it on, and its origin's later
+    segments wait behind it."""
+    label = visible(segment.author["label"])
+    table, column = visible(too_large.table), visible(too_large.column)
+    where = f"{table}.{column}" if column else (table or "a table")
+    limit = too_large.limit
+    what = {
+        "value": f"a value of {where} longer than {limit:,} characters",
+        "key": f"a row key of {where} longer than {limit:,} characters",
+        "history": f"the history of {where} longer than {limit:,} characters",
+        "records": f"a run of more than {limit:,} changes to one row of {where}",
+    }.get(too_large.part, f"a head of a run of {where} longer than {limit:,} bytes")
+    return Refused(
+        "damaged",
+        f"segment {segment.number} of {label} carries a change larger than any Schildwacht "
+        f"writes ({what}); nothing of it was taken in, and {label}'s later changes wait behind "
+        "it: no laptop takes them. Ask the team's admin.",
+        code="bundle_change_too_large",
+        label=label,
+        number=segment.number,
+        table=table,
+        field=column,
+        part=too_large.part,
+        limit=limit,
+    )
 
 
 def _agrees(store: Store, origin: str, runs: list[Run]) -> bool:
