@@ -279,6 +279,7 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "log_unknown_reference": lambda p: _("a value is a reference Schildwacht does not write"),
     "log_numbers_missing": lambda p: _("numbers {first}–{last} are missing").format(**p),
     "log_unreadable": lambda p: _("a receiving laptop cannot read it"),
+    "log_too_large": lambda p: _("it is larger than a change may be: every laptop refuses it"),
     "log_clock_back": lambda p: _("its clock runs back before the record ahead of it"),
 }
 

@@ -310,7 +310,7 @@ def unreadable_records(
             bundle.decode_line(bundle.encode_line(run), origin, {})
             run.changes()
         except bundle.Oversized:
-            found.append((seq, "it is larger than a change may be: every laptop refuses it"))
+            found.append((seq, fact("log_too_large")))
         except (ValueError, TypeError, KeyError, IntegrityFailure):
             found.append((seq, fact("log_unreadable")))
         else:

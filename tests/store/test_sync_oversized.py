@@ -31,6 +31,7 @@ from tests.conftest import NOW, snapshot
 from tests.hostile import Hostile, key
 from tests.sync_team import Laptop, make_team, user_tables
 from words.errors import sentence
+from words.quarantine import said as said_reason
 from words.receipts import said
 
 ROW = "01a2ffff-0000-7000-8000-000000000001"
@@ -191,9 +192,10 @@ def test_an_honest_laptop_does_not_send_a_change_no_laptop_would_take(
 ) -> None:
     _a, b, _c = team
     b.sql(("UPDATE staff SET name = ? WHERE callsign = 'OPS-B'", ("n" * 4_001,)))
-    with pytest.raises(IntegrityFailure, match="larger than a change may be") as refused:
+    with pytest.raises(IntegrityFailure) as refused:
         exchange.export(b.store, out=b.work / "honest.swb")
     assert refused.value.code == "log_malformed"
+    assert "larger than a change may be" in said_reason(refused.value.params["what"])
     assert not (b.work / "honest.swb").exists()
 
 
