@@ -237,7 +237,10 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "more_occurrences_than_limit": _template(
-        _("{head}, more than the limit of {limit:,} (--max-occurrences){most}; nothing was imported.")
+        _(
+            "{head}, more than the limit of {limit:,} (--max-occurrences){most}; "
+            "nothing was imported."
+        )
     ),
 }
 
