@@ -53,6 +53,7 @@ _DAY_FIRST_RE = validate.later(r"^([0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})(?:$
 #: No time zone on earth is further from UTC than this; ISO-8601 offsets stay within it.
 MAX_OFFSET = timedelta(hours=18)
 _A_DAY = timedelta(days=1)
+_A_WEEK = timedelta(days=7)
 TIME_FORMS = (
     "'YYYY-MM-DD HH:MM' or 'YYYY-MM-DDTHH:MM' (Europe/Amsterdam), 'today HH:MM', "
     "'tomorrow HH:MM', or ISO-8601 with an offset such as 2026-11-28T14:00+01:00"
@@ -207,6 +208,61 @@ def local_span(start: datetime | str, end: datetime | str) -> str:
     if (last - timedelta(minutes=1)).date() != first.date():
         return f"{first:%Y-%m-%d %H:%M}–{last:%Y-%m-%d %H:%M}"
     return f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}"
+
+
+def day_moment(moment: datetime | str, day: date, *, end: bool = False) -> str:
+    """A moment as read on the local ``day``: ``14:00`` on that day, ``12-01 05:30`` on another
+    day of the week around it, ``2027-02-01 01:00`` further away.
+
+    Args:
+        moment: an aware datetime, or stored UTC text or ISO-8601 with an offset.
+        day: the Europe/Amsterdam date the moment is shown for.
+        end: the moment ends a span: the next midnight reads ``00:00`` (the day's end).
+
+    Returns:
+        The Europe/Amsterdam text.
+    """
+    value = local(_moment(moment))
+    on = (value - timedelta(minutes=1)).date() if end else value.date()
+    if on == day or (end and value.date() == day):
+        return f"{value:%H:%M}"
+    if abs(value.date() - day) <= _A_WEEK:  # across New Year too: 12-31 next to 01-01
+        return f"{value:%m-%d %H:%M}"
+    return f"{value:%Y-%m-%d %H:%M}"
+
+
+def day_span(
+    start: datetime | str, end: datetime | str, day: date | None = None, *, short: bool = False
+) -> str:
+    """A span as read on one local day: ``06:00–07:00``; a start or an end on another day
+    carries its date (``22:00–12-02 01:00``, ``11-30 22:00–01:00``), so an activity over
+    several days never reads as a span of that day alone.
+
+    Args:
+        start: an aware datetime, or stored UTC text or ISO-8601 with an offset.
+        end: the same, after ``start``.
+        day: the Europe/Amsterdam date shown (default: the start's).
+        short: for a narrow cell: on a day wholly inside the span, the start's date without
+            its hour (``11-28–12-01 05:30``); the start's own day shows its hour.
+
+    Returns:
+        The text.
+    """
+    first = local(_moment(start))
+    shown = first.date() if day is None else day
+    head, tail = day_moment(first, shown), day_moment(end, shown, end=True)
+    if short and first.date() != shown and "-" in tail:
+        head = head[: -len(" 00:00")]  # the day lies wholly inside: the start's date will do
+    return f"{head}–{tail}"
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A record's moment, stored UTC text or ISO-8601 with an offset (JSON) as a datetime."""
+    if isinstance(value, datetime):
+        return value
+    if value.endswith("Z"):
+        return from_db(value)
+    return datetime.fromisoformat(value)
 
 
 def require_order(start: datetime, end: datetime, what: str) -> None:

@@ -97,7 +97,7 @@ def fetch_agenda(store: Store, day: date) -> AgendaData:
     return AgendaData(
         day,
         {a.id: a for a in items},
-        [activity_row(a, person=True) for a in items],
+        [activity_row(a, person=True, day=day) for a in items],
         make_board(day, items),
         {e.id: e for e in entries},
         [log_row(e) for e in entries],
