@@ -173,6 +173,10 @@ def machine_fault(
             code="disk_full",
             where=where,
         )
+    if code in (_READONLY, _PERM, _CANTOPEN) and database is not None:
+        blocked = write_blocked(database)
+        if blocked is not None:
+            return not_writable(blocked, where)
     if code in (_READONLY, _PERM, _CANTOPEN):
         return MachineFault(
             f"This user may not write {where} or its folder (file permissions, or a read-only "
@@ -192,6 +196,63 @@ def machine_fault(
             "The machine ran out of memory; nothing was written. Try again.", code="out_of_memory"
         )
     return None
+
+
+#: Below this much free space a folder counts as full: SQLite could not make the 32 KiB
+#: shared-memory file of a WAL database, nor a page of its log.
+_NEARLY_FULL = 1 << 20
+
+
+def write_blocked(database: Path) -> str | None:
+    """Why nothing can be written beside ``database`` (which SQLite needs even to read a WAL
+    database: its ``-shm`` file), as a cause code, or None when the folder looks writable.
+
+    Args:
+        database: the database file.
+
+    Returns:
+        ``disk_read_only`` (mounted read-only), ``disk_full``, ``folder_not_writable`` (this
+        user may not create files in its folder), ``database_file_read_only`` (its mode), or
+        None.
+    """
+    folder = database.expanduser().absolute().parent
+    try:
+        disk = os.statvfs(folder)
+    except OSError:
+        return None
+    if disk.f_flag & os.ST_RDONLY:
+        return "disk_read_only"
+    if disk.f_bavail * disk.f_frsize < _NEARLY_FULL:
+        return "disk_full"
+    if not os.access(folder, os.W_OK):
+        return "folder_not_writable"
+    if database.exists() and not os.access(database, os.W_OK):
+        return "database_file_read_only"
+    return None
+
+
+def not_writable(cause: str, where: str) -> MachineFault:
+    """The refusal of a write that ``cause`` (``write_blocked``) prevents, naming it plainly.
+
+    Args:
+        cause: a cause code of ``write_blocked``.
+        where: what cannot be written, for the words ("the database /path").
+
+    Returns:
+        The ``MachineFault`` to raise (code: the cause).
+    """
+    sentences = {
+        "disk_read_only": f"The disk holding {where} is read-only (mounted read-only); "
+        "nothing was written. It can still be read and copied to another disk.",
+        "disk_full": f"The disk holding {where} is full; nothing was written. Free some "
+        "space and try again.",
+        "folder_not_writable": f"The folder of {where} is read-only for this user, and the "
+        "database writes its log beside it; nothing was written. Ask for write permission on "
+        "the folder; until then it can still be read and copied elsewhere.",
+        "database_file_read_only": f"This user may only read {where} (its file mode); "
+        "nothing was written. Ask for write permission on it.",
+    }
+    return MachineFault(sentences[cause], code=cause, where=where)
 
 
 def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:

@@ -723,8 +723,20 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "written."
         )
     ),
+    "database_file_read_only": _template(
+        _(
+            "This user may only read {where} (its file mode); nothing was written. Ask for "
+            "write permission on it."
+        )
+    ),
     "disk_full": _template(
         _("The disk holding {where} is full; nothing was written. Free some space and try again.")
+    ),
+    "disk_read_only": _template(
+        _(
+            "The disk holding {where} is read-only (mounted read-only); nothing was written. "
+            "It can still be read and copied to another disk."
+        )
     ),
     "disk_io_error": _template(
         _(
@@ -788,6 +800,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "file_operation_refused": _template(_("Cannot {doing}{where}: {reason}.")),
     "file_too_large": _template(_("{what} {name} is larger than {limit:,} bytes.")),
     "file_unreadable": _template(_("{what} {name} cannot be read: {reason}.")),
+    "folder_not_writable": _template(
+        _(
+            "The folder of {where} is read-only for this user, and the database writes its "
+            "log beside it; nothing was written. Ask for write permission on the folder; "
+            "until then it can still be read and copied elsewhere."
+        )
+    ),
     "handover_content_not_json": _template(_("the handover's content is not a JSON document.")),
     "handover_hash_mismatch": _template(
         _("the handover's content does not match its signed hash.")
