@@ -278,14 +278,32 @@ def require_order(start: datetime, end: datetime, what: str) -> None:
         BadInput: ``end_not_after_start_period`` when ``end <= start``.
     """
     if end <= start:
+        shown_end, shown_start = told_apart(end), told_apart(start)
         raise BadInput(
-            f"{what} ends {local_text(end)}, not after its start {local_text(start)}; give an "
-            "end after the start.",
+            f"{what} ends {shown_end}, not after its start {shown_start}; give an end after "
+            "the start.",
             code="end_not_after_start_period",
             what=what,
-            end=local_text(end),
-            start=local_text(start),
+            end=shown_end,
+            start=shown_start,
         )
+
+
+def told_apart(moment: datetime) -> str:
+    """``local_text``, with the offset when the wall-clock time occurs twice (the night the
+    clocks go back): ``2027-10-31 02:50+01:00`` is not ``2027-10-31 02:50+02:00``.
+
+    Args:
+        moment: an aware datetime.
+
+    Returns:
+        The Europe/Amsterdam text.
+    """
+    value = local(moment)
+    if value.replace(fold=1 - value.fold).utcoffset() == value.utcoffset():
+        return local_text(value)
+    offset = value.strftime("%z")
+    return f"{local_text(value)}{offset[:3]}:{offset[3:]}"
 
 
 def today(clock: Clock) -> date:
@@ -456,12 +474,12 @@ def parse_time(text: str, clock: Clock) -> datetime:
         moment = _with_offset(offset, text)
     elif local_match:
         groups = local_match.groupdict()
-        if groups.get("word"):
-            day = parse_date(groups["word"], clock)
+        if groups.get("word"):  # 'tomorrow 00:00' on 2099-12-31 is 2100-01-01 00:00
+            day = today(clock) + timedelta(days=_WORDS[groups["word"]])
         else:
             day = _real_date(groups["date"], text)
-            if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY + _A_DAY:
-                raise _out_of_range(text)  # the day after: its first instant closes the range
+        if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY + _A_DAY:
+            raise _out_of_range(text)  # the day after: its first instant closes the range
         moment = _local_to_utc(day, int(groups["h"]), int(groups["m"]), int(groups["s"] or 0), raw)
     elif _DATE_RE.match(lowered) or lowered in _WORDS:
         raise BadInput(

@@ -281,7 +281,7 @@ class Store:
             return self._open(_read_only_uri(self.path, "mode=ro"))
         except MachineFault:
             if _log_holds_changes(self.path):  # not without its shared memory
-                raise
+                raise machine.log_unreadable(self.path) from None
             return self._open(_read_only_uri(self.path, "immutable=1"))
 
     def _open(self, uri: str | None = None) -> sqlite3.Connection:

@@ -255,6 +255,27 @@ def not_writable(cause: str, where: str) -> MachineFault:
     return MachineFault(sentences[cause], code=cause, where=where)
 
 
+def log_unreadable(database: Path) -> MachineFault:
+    """The refusal to read a database whose write-ahead log holds changes that cannot be read
+    without writing its shared memory beside it (a read-only or full disk).
+
+    Args:
+        database: the database file.
+
+    Returns:
+        The ``MachineFault`` to raise (``log_unreadable``).
+    """
+    where = f"the database {shown(str(database), limit=PATH_SHOWN)}"
+    return MachineFault(
+        f"The latest changes to {where} are in its write-ahead log, which cannot be read "
+        "without writing beside it, and nothing can be written there; nothing was read. Make "
+        "room or make the disk writable, or copy the database with its -wal file to another "
+        "disk and read it there.",
+        code="log_unreadable",
+        where=where,
+    )
+
+
 def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:
     """The refusal for a failed file operation on ``path`` (``doing`` says what was tried):
     a fault of the machine (exit 6), or a path the person should correct (exit 2).
@@ -325,6 +346,21 @@ _KINDS = (
 )
 
 
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words (``a folder``, ``a FIFO (named
+    pipe)``, ``a symbolic link``…), from its ``st_mode`` (not following links).
+
+    Args:
+        mode: the ``st_mode`` of ``os.lstat``.
+
+    Returns:
+        The words.
+    """
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
+
+
 def database_files(database: Path) -> list[Path]:
     """The database file and the files SQLite and Schildwacht keep beside it.
 
@@ -386,7 +422,7 @@ def check_target(path: Path | str, what: str, *, database: Path | None = None) -
                 what=what,
             )
         if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            kind = file_kind(info.st_mode)
             raise BadInput(
                 f"{quoted} is {kind}, not a regular file; Schildwacht writes {what} only to a "
                 "regular file or a new name. Nothing was written.",

@@ -381,7 +381,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("{change} names no unit; write {form} or give the scenario's unit.")
     ),
     "more_occurrences_than_limit": _template(
-        _("{head}, more than the limit of {limit}{most}; nothing was imported.")
+        _("{head}, more than the limit of {limit:,}{most}; nothing was imported.")
     ),
     # Refusals of input checks, the catalogue, the machine, files and the other aggregates.
     "acknowledge_draft": _template(_("A draft cannot be acknowledged; it has not been issued.")),
@@ -765,6 +765,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "duiding_needs_text": _template(_("An interpretation (duiding) needs text.")),
     "empty_file_name": _template(_("Give a file name for {what}; an empty name is not a file.")),
     "empty_text": _template(_("The {field} may not be empty.")),
+    "too_many_digits": _template(
+        _(
+            "{field} has more digits than it can hold ({given}); give at most {most} digits "
+            "before the point and {most} after it."
+        )
+    ),
     "too_many_shifts": _template(
         _("{file} holds {shifts} shifts, more than the limit of {limit}; nothing was imported.")
     ),
@@ -856,10 +862,25 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "not_deployed_here": _template(_("{callsign} is not deployed on this activity.")),
     "no_option_named": _template(_("Name the option to carry out: its number or its token.")),
+    "output_closed": _template(
+        _(
+            "Writing to standard output failed ({reason}): the program reading it stopped "
+            "before the end; the database is as the command left it. Let that program read "
+            "all of the output, or send it to a file."
+        )
+    ),
     "output_failed": _template(
         _(
             "Writing to standard output failed ({reason}): the output was lost, the database "
             "is as the command left it. Free some room or send the output elsewhere."
+        )
+    ),
+    "log_unreadable": _template(
+        _(
+            "The latest changes to {where} are in its write-ahead log, which cannot be read "
+            "without writing beside it, and nothing can be written there; nothing was read. "
+            "Make room or make the disk writable, or copy the database with its -wal file to "
+            "another disk and read it there."
         )
     ),
     "no_room": _template(
@@ -1004,7 +1025,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "bundle_link": _refused(_("it is a symbolic link.")),
     "bundle_not_regular_in_folder": _refused(
-        _("it is not a regular file (a link, a FIFO or a device); it was not read.")
+        _("it is {kind}, not a regular file; it was not read.")
     ),
     "bundle_import_fault": _refused(
         _(

@@ -701,7 +701,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 button=_("Import"),
                 note=_(
                     "Importing the same file again changes only what changed (by UID and "
-                    "SEQUENCE); events gone from the file are cancelled."
+                    "SEQUENCE). Events gone from it are removed only when the file names its "
+                    "calendar (X-WR-RELCALID or X-WR-CALNAME), and only that calendar's; a file "
+                    "that names none only adds and updates."
                 ),
             ),
             lambda result: _(

@@ -135,13 +135,44 @@ def test_an_encrypted_database_on_a_read_only_disk_is_read_not_called_a_wrong_pa
         database = folder / "schildwacht.db"
         init = ("init", "--encrypt", "--callsign", "OPS-01", "--unit", "RT")
         assert _run(database, *init).exit_code == 0
-        assert _run(database, "log", "add", "before the disk went read-only").exit_code == 0
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
         try:
-            listed = _run(database, "log", "list", "--format", "json")
+            listed = _run(database, "audit", "list", "--format", "json")
             written = _run(database, "log", "add", "x")
         finally:
             subprocess.run(["mount", "-o", "remount,rw", str(folder)], check=True)
         assert listed.exit_code == 0, listed.stderr
-        assert [e["text"] for e in json.loads(listed.stdout)] == ["before the disk went read-only"]
+        assert json.loads(listed.stdout)  # read (init's events), not called a wrong passphrase
         assert written.exit_code == 6 and "is read-only" in written.stderr
+
+
+def test_a_log_with_changes_on_a_read_only_disk_is_refused_not_read_without_them(
+    tmp_path: Path, cli_demo_template: Path
+) -> None:
+    """``immutable=1`` would read the file without its write-ahead log: a log that holds
+    changes (a laptop that crashed or lost power) is refused, never silently left out."""
+    import sqlite3
+
+    folder = tmp_path / "disk"
+    with _disk(folder, "8m") as mounted:
+        if not mounted:
+            pytest.skip("needs a read-only mount (root and mount)")
+        live, crashed = folder / "live.db", folder / "crashed.db"
+        shutil.copyfile(cli_demo_template, live)
+        conn = sqlite3.connect(live, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        conn.execute("INSERT INTO meta (key, value) VALUES ('rev14', 'only in the log')")
+        shutil.copyfile(live, crashed)  # as a crash leaves it: the file and a log with changes
+        shutil.copyfile(f"{live}-wal", f"{crashed}-wal")
+        conn.close()
+        assert Path(f"{crashed}-wal").stat().st_size > 0
+        assert not Path(f"{crashed}-shm").exists()
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        try:
+            result = _run(crashed, "db", "status")
+        finally:
+            subprocess.run(["mount", "-o", "remount,rw", str(folder)], check=True)
+        assert result.exit_code == 6, result.stdout
+        (line,) = result.stderr.strip().splitlines()
+        assert "in its write-ahead log" in line and "nothing was read" in line
