@@ -197,7 +197,7 @@ class RosterScreen(BaseScreen[RosterData]):
                 yield DrawerTitle(_("Activities in this gap"), id="gap-title")
                 yield RecordTable(
                     [
-                        Column(_("Time"), 17),
+                        Column(_("Time"), 11, fit=17),
                         Column(_("Person"), 10),
                         Column(_("Title"), 16, grow=True, drop=1),
                         Column(_("Concept"), 9),

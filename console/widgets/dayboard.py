@@ -53,7 +53,7 @@ def span_text(activity: Activity, day: date | None = None) -> str:
 def activity_columns(*, person: bool) -> list[Column]:
     columns = [
         # Narrow (80x24) the table drops whole columns, never scrolls Re-plan away (issue 17)
-        Column(_("Time"), 17),  # 11-30 22:00–01:00: a start or an end on another day
+        Column(_("Time"), 11, fit=17),  # 17 on a day a start or end is on another day
         Column(_("Title"), 16, grow=True),
         Column(_("Concept"), 8),
         Column(_("Lvl/req"), 7, drop=3),
