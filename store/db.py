@@ -272,10 +272,10 @@ class Store:
         if self.read_only is None:
             try:
                 return self._open()
-            except MachineFault:
+            except MachineFault as fault:
                 blocked = None if self._create else machine.write_blocked(self.path)
-                if blocked is None:
-                    raise
+                if blocked is None or fault.code not in machine.CANNOT_WRITE:
+                    raise  # busy, out of memory…: not a disk that cannot be written
                 self.read_only = blocked
         try:
             return self._open(_read_only_uri(self.path, "mode=ro"))

@@ -173,7 +173,7 @@ def machine_fault(
             code="disk_full",
             where=where,
         )
-    if code in (_READONLY, _PERM, _CANTOPEN) and database is not None:
+    if code in (_READONLY, _PERM, _CANTOPEN, _IOERR) and database is not None:
         blocked = write_blocked(database)
         if blocked is not None:
             return not_writable(blocked, where)
@@ -198,6 +198,18 @@ def machine_fault(
     return None
 
 
+#: The refusals of a database that cannot be written beside (SQLite's, and ``not_writable``'s
+#: causes): the store reads such a database read-only instead.
+CANNOT_WRITE = frozenset(
+    {
+        "disk_full",
+        "database_not_writable",
+        "disk_read_only",
+        "folder_not_writable",
+        "database_file_read_only",
+        "disk_io_error",
+    }
+)
 #: Below this much free space a folder counts as full: SQLite could not make the 32 KiB
 #: shared-memory file of a WAL database, nor a page of its log.
 _NEARLY_FULL = 1 << 20
