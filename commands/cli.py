@@ -95,7 +95,9 @@ class SchildwachtGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            _say_read_only(ctx)
+            return result
         except StoreError as exc:
             if _debug(ctx):
                 raise
@@ -166,6 +168,29 @@ class OneLineError(click.ClickException):
         # stderr full or closed: nothing can be said, and the exit code still is 2
         with contextlib.suppress(OSError):
             click.echo(f"Error: {self.message}", err=True)
+
+
+#: Why a database was read without writing (``Store.read_only``), for the note that says so.
+READ_ONLY_CAUSES = {
+    "disk_read_only": "the disk holding it is read-only",
+    "disk_full": "the disk holding it is full",
+    "folder_not_writable": "its folder is read-only for this user",
+    "database_file_read_only": "the file is read-only for this user",
+}
+
+
+def _say_read_only(ctx: click.Context) -> None:
+    """One line on stderr after a command that read a database it could not write beside:
+    what it showed is the database as it is on disk (and nothing was written)."""
+    env = ctx.find_object(Env)
+    store = env.opened if env is not None else None
+    if store is None or store.read_only is None or ctx.find_root().params.get("quiet"):
+        return
+    with contextlib.suppress(OSError):
+        click.echo(
+            f"Note: read as it is on disk, without writing ({READ_ONLY_CAUSES[store.read_only]}).",
+            err=True,
+        )
 
 
 def _debug(ctx: click.Context) -> bool:

@@ -88,6 +88,11 @@ class Env:
         default_factory=lambda: os.environ.get("SCHILDWACHT_PASSPHRASE") or None
     )
 
+    @property
+    def opened(self) -> Store | None:
+        """The database if a command opened it, else None."""
+        return self._store
+
     def store(self) -> Store:
         if self._store is None:
             self._store = self.open()

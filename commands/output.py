@@ -8,6 +8,7 @@ Amsterdam offset) and hand them to ``emit``. stdout carries only data; messages 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -172,6 +173,14 @@ def output_fault(exc: OSError) -> MachineFault:
     """The refusal when standard output cannot be written (a full device, a closed pipe): the
     output failed, not the database (exit 6)."""
     reason = (exc.strerror or type(exc).__name__).lower()
+    if exc.errno == errno.EPIPE:  # no room is missing: the reader went away
+        return MachineFault(
+            f"Writing to standard output failed ({reason}): the program reading it stopped "
+            "before the end; the database is as the command left it. Let that program read "
+            "all of the output, or send it to a file.",
+            code="output_closed",
+            reason=reason,
+        )
     return MachineFault(
         f"Writing to standard output failed ({reason}): the output was lost, the database "
         "is as the command left it. Free some room or send the output elsewhere.",

@@ -53,6 +53,7 @@ _DAY_FIRST_RE = validate.later(r"^([0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})(?:$
 #: No time zone on earth is further from UTC than this; ISO-8601 offsets stay within it.
 MAX_OFFSET = timedelta(hours=18)
 _A_DAY = timedelta(days=1)
+_A_WEEK = timedelta(days=7)
 TIME_FORMS = (
     "'YYYY-MM-DD HH:MM' or 'YYYY-MM-DDTHH:MM' (Europe/Amsterdam), 'today HH:MM', "
     "'tomorrow HH:MM', or ISO-8601 with an offset such as 2026-11-28T14:00+01:00"
@@ -227,6 +228,61 @@ def local_span(start: datetime, end: datetime) -> str:
     return f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}"
 
 
+def day_moment(moment: datetime | str, day: date, *, end: bool = False) -> str:
+    """A moment as read on the local ``day``: ``14:00`` on that day, ``12-01 05:30`` on another
+    day of the week around it, ``2027-02-01 01:00`` further away.
+
+    Args:
+        moment: an aware datetime, or stored UTC text or ISO-8601 with an offset.
+        day: the Europe/Amsterdam date the moment is shown for.
+        end: the moment ends a span: the next midnight reads ``00:00`` (the day's end).
+
+    Returns:
+        The Europe/Amsterdam text.
+    """
+    value = local(_moment(moment))
+    on = (value - timedelta(minutes=1)).date() if end else value.date()
+    if on == day or (end and value.date() == day):
+        return f"{value:%H:%M}"
+    if abs(value.date() - day) <= _A_WEEK:  # across New Year too: 12-31 next to 01-01
+        return f"{value:%m-%d %H:%M}"
+    return f"{value:%Y-%m-%d %H:%M}"
+
+
+def day_span(
+    start: datetime | str, end: datetime | str, day: date | None = None, *, short: bool = False
+) -> str:
+    """A span as read on one local day: ``06:00–07:00``; a start or an end on another day
+    carries its date (``22:00–12-02 01:00``, ``11-30 22:00–01:00``), so an activity over
+    several days never reads as a span of that day alone.
+
+    Args:
+        start: an aware datetime, or stored UTC text or ISO-8601 with an offset.
+        end: the same, after ``start``.
+        day: the Europe/Amsterdam date shown (default: the start's).
+        short: for a narrow cell: on a day wholly inside the span, the start's date without
+            its hour (``11-28–12-01 05:30``); the start's own day shows its hour.
+
+    Returns:
+        The text.
+    """
+    first = local(_moment(start))
+    shown = first.date() if day is None else day
+    head, tail = day_moment(first, shown), day_moment(end, shown, end=True)
+    if short and first.date() != shown and "-" in tail:
+        head = head[: -len(" 00:00")]  # the day lies wholly inside: the start's date will do
+    return f"{head}–{tail}"
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A record's moment, stored UTC text or ISO-8601 with an offset (JSON) as a datetime."""
+    if isinstance(value, datetime):
+        return value
+    if value.endswith("Z"):
+        return from_db(value)
+    return datetime.fromisoformat(value)
+
+
 def require_order(start: datetime, end: datetime, what: str) -> None:
     """Refuse an end that is not after the start, saying which and how to fix it:
     ``The period ends 2026-12-01 11:00, not after its start 2026-12-01 11:30; …``.
@@ -240,14 +296,32 @@ def require_order(start: datetime, end: datetime, what: str) -> None:
         BadInput: ``end_not_after_start_period`` when ``end <= start``.
     """
     if end <= start:
+        shown_end, shown_start = told_apart(end), told_apart(start)
         raise BadInput(
-            f"{what} ends {local_text(end)}, not after its start {local_text(start)}; give an "
-            "end after the start.",
+            f"{what} ends {shown_end}, not after its start {shown_start}; give an end after "
+            "the start.",
             code="end_not_after_start_period",
             what=what,
-            end=local_text(end),
-            start=local_text(start),
+            end=shown_end,
+            start=shown_start,
         )
+
+
+def told_apart(moment: datetime) -> str:
+    """``local_text``, with the offset when the wall-clock time occurs twice (the night the
+    clocks go back): ``2027-10-31 02:50+01:00`` is not ``2027-10-31 02:50+02:00``.
+
+    Args:
+        moment: an aware datetime.
+
+    Returns:
+        The Europe/Amsterdam text.
+    """
+    value = local(moment)
+    if value.replace(fold=1 - value.fold).utcoffset() == value.utcoffset():
+        return local_text(value)
+    offset = value.strftime("%z")
+    return f"{local_text(value)}{offset[:3]}:{offset[3:]}"
 
 
 def today(clock: Clock) -> date:
@@ -418,12 +492,12 @@ def parse_time(text: str, clock: Clock) -> datetime:
         moment = _with_offset(offset, text)
     elif local_match:
         groups = local_match.groupdict()
-        if groups.get("word"):
-            day = parse_date(groups["word"], clock)
+        if groups.get("word"):  # 'tomorrow 00:00' on 2099-12-31 is 2100-01-01 00:00
+            day = today(clock) + timedelta(days=_WORDS[groups["word"]])
         else:
             day = _real_date(groups["date"], text)
-            if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY + _A_DAY:
-                raise _out_of_range(text)  # the day after: its first instant closes the range
+        if not validate.EARLIEST_DAY <= day <= validate.LATEST_DAY + _A_DAY:
+            raise _out_of_range(text)  # the day after: its first instant closes the range
         moment = _local_to_utc(day, int(groups["h"]), int(groups["m"]), int(groups["s"] or 0), raw)
     elif _DATE_RE.match(lowered) or lowered in _WORDS:
         raise BadInput(

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import access, fingerprint, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
-from .errors import BadInput, IntegrityFailure, NotFound, RuleViolation, StoreError
+from .errors import BadInput, IntegrityFailure, MachineFault, NotFound, RuleViolation, StoreError
 
 TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
 if TYPE_CHECKING:  # proving a person loads argon2: only when someone else acts
@@ -125,6 +125,10 @@ class Store:
     #: id does it there, so output that cannot be written rolls the record back
     #: (``commands.output.creating``).
     before_commit: Callable[[tuple[str, ...]], None] | None = None
+    #: Why the database is open for reading only (``machine.write_blocked``'s cause: the disk
+    #: is read-only or full, the folder may not be written), or None: it reads and writes.
+    #: Reading works as usual; every write is refused with that cause.
+    read_only: str | None = None
 
     def __init__(
         self,
@@ -262,13 +266,35 @@ class Store:
         return conn
 
     def _connect(self) -> sqlite3.Connection:
+        """A connection that reads and writes; when nothing can be written beside the database
+        (a read-only or full disk, a folder this user may not write), one that only reads it
+        as it is on disk (``read_only`` says why), so that it can still be read and copied."""
+        if self.read_only is None:
+            try:
+                return self._open()
+            except MachineFault as fault:
+                blocked = None if self._create else machine.write_blocked(self.path)
+                if blocked is None or fault.code not in machine.CANNOT_WRITE:
+                    raise  # busy, out of memory…: not a disk that cannot be written
+                self.read_only = blocked
+        try:
+            return self._open(_read_only_uri(self.path, "mode=ro"))
+        except MachineFault:
+            if _log_holds_changes(self.path):  # not without its shared memory
+                raise machine.log_unreadable(self.path) from None
+            return self._open(_read_only_uri(self.path, "immutable=1"))
+
+    def _open(self, uri: str | None = None) -> sqlite3.Connection:
+        """A connection to the database file, or (``uri``) the URI that opens it read-only."""
         driver = _driver(self.passphrase is not None)
+        read_only = uri is not None
         try:
             conn = driver.connect(
-                str(self.path),
+                uri or str(self.path),
                 isolation_level=None,
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 check_same_thread=False,
+                uri=read_only,
             )
             conn.row_factory = driver.Row
             if self.passphrase is not None:
@@ -276,8 +302,11 @@ class Store:
                 conn.execute(f"PRAGMA key = '{self.passphrase.replace(chr(39), chr(39) * 2)}'")
                 try:
                     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                except driver.DatabaseError:
+                except driver.DatabaseError as exc:
                     conn.close()
+                    # a disk that cannot be written is no wrong passphrase
+                    if (fault := machine.machine_fault(exc, self.path)) is not None:
+                        raise fault from None
                     raise IntegrityFailure(
                         f"Wrong passphrase for {self.path}; nothing was opened.",
                         code="wrong_passphrase",
@@ -290,8 +319,9 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             # R1's trigger reads pragma_function_list(); the schema is checked at every open.
             conn.execute("PRAGMA trusted_schema = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            if not read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
         except driver.DatabaseError as exc:
             fault = machine.machine_fault(exc, self.path)
             if fault is not None:
@@ -553,6 +583,8 @@ class Store:
             with self._savepoint(conn, depth, action, target, detail, require):
                 yield conn
             return
+        if self.read_only is not None:
+            raise self.cannot_write()
         validate.moment(self.clock.now(), "This computer's clock")  # every record is stamped
         self._install_capture(conn)  # at the first action: a reading command never needs it
         try:
@@ -687,12 +719,20 @@ class Store:
             {"tables": tables, "rows": sum(tables.values())},
         )
 
+    def cannot_write(self) -> MachineFault:
+        """The refusal of any write to a database open for reading only (``read_only``)."""
+        where = f"the database {validate.shown(str(self.path), limit=machine.PATH_SHOWN)}"
+        return machine.not_writable(self.read_only or "disk_read_only", where)
+
     def _fault(self, exc: Exception) -> Exception:
         """A database error as the machine's refusal (exit 6), or unchanged."""
         return machine.machine_fault(exc, self.path) or exc
 
     def importing(self) -> Any:
-        """Hold this database's import lock (a second import is refused at once)."""
+        """Hold this database's import lock (a second import is refused at once); a database
+        open for reading only refuses at once, naming why."""
+        if self.read_only is not None:
+            raise self.cannot_write()
         return machine.import_lock(self.path)
 
     @contextmanager
@@ -708,6 +748,8 @@ class Store:
         keys are off (a row may refer to one another laptop deleted). Everything inside is
         committed together, or nothing is.
         """
+        if self.read_only is not None:
+            raise self.cannot_write()
         with self._merge_lock:
             conn = self._connect()
             conn.create_function(integrity.MERGING_FUNCTION, 0, _merging)
@@ -731,6 +773,27 @@ class Store:
                 self._local.conn = previous
                 self._actor = None  # a roster that came with the import may change our role
                 conn.close()
+
+
+def _read_only_uri(path: Path, how: str) -> str:
+    """The URI that opens ``path`` for reading only: ``how`` is ``mode=ro`` (reads the
+    database with its write-ahead log, but needs the log's ``-shm`` file beside it, made by
+    SQLite or already there) or ``immutable=1`` (reads the file as it is, with no locks and no
+    shared memory: exact only when no log holds changes not yet in the file)."""
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path.absolute()))}?{how}"
+
+
+def _log_holds_changes(path: Path) -> bool:
+    """True when the write-ahead log beside ``path`` holds changes (it is not empty): they are
+    part of the database, and ``immutable=1`` would not read them."""
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # unknown: never read past it
 
 
 def _catalogue_state(conn: sqlite3.Connection, path: str) -> str:
@@ -1109,11 +1172,18 @@ def backup_database(store: Store, target: str | Path) -> Path:
         own = capture.last_seq(store.conn, store.device_id)
         if store.passphrase is None:
             store.conn.execute("VACUUM INTO ?", (str(temporary),))
-            store.conn.execute("ATTACH DATABASE ? AS backup", (str(temporary),))
+            # a database open for reading only attaches files for reading only: the copy
+            # is noted through a connection of its own
+            noting = (
+                sqlite3.connect(":memory:", isolation_level=None) if store.read_only else store.conn
+            )
+            noting.execute("ATTACH DATABASE ? AS backup", (str(temporary),))
             try:
-                _note_backup(store.conn, own)
+                _note_backup(noting, own)
             finally:
-                store.conn.execute("DETACH DATABASE backup")
+                noting.execute("DETACH DATABASE backup")
+                if noting is not store.conn:
+                    noting.close()
         else:
             key = store.passphrase.replace("'", "''")
             store.conn.execute(f"ATTACH DATABASE ? AS backup KEY '{key}'", (str(temporary),))

@@ -36,7 +36,7 @@ from typing import Any
 
 from . import rules, validate, witness
 from .agenda import replanned
-from .clock import LOCAL_TZ, from_db, local_iso, local_text, require_order, to_db
+from .clock import LOCAL_TZ, from_db, local_iso, local_span, local_text, require_order, to_db
 from .db import Store, resolve_id
 from .errors import (
     BadInput,
@@ -736,7 +736,7 @@ def _check_signed_once(
 
 
 def _period_text(start: datetime, end: datetime) -> str:
-    return f"{local_text(start)}–{local_text(end, with_date=False)}"
+    return local_span(start, end)
 
 
 def _not_yours(row: Any, me: str, *, named: bool = True) -> str:

@@ -1171,9 +1171,9 @@ def _identity(calendar: Any, given: str | None) -> str | None:
         return validate.line(given, FIELDS["calendar"])
     for prop in ("X-WR-RELCALID", "X-WR-CALNAME"):
         value = calendar.get(prop)
-        text = validate.visible(str(value)).strip()[:200] if value is not None else ""
-        if text:
-            return text
+        text = validate.visible(str(value))[: validate.MAX_LINE].strip() if value else ""
+        if text:  # escaped as shown, and held to the rule a typed name is: nameable when typed
+            return validate.line(text, f"The calendar's {prop}")
     return None
 
 

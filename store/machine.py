@@ -173,6 +173,10 @@ def machine_fault(
             code="disk_full",
             where=where,
         )
+    if code in (_READONLY, _PERM, _CANTOPEN, _IOERR) and database is not None:
+        blocked = write_blocked(database)
+        if blocked is not None:
+            return not_writable(blocked, where)
     if code in (_READONLY, _PERM, _CANTOPEN):
         return MachineFault(
             f"This user may not write {where} or its folder (file permissions, or a read-only "
@@ -192,6 +196,96 @@ def machine_fault(
             "The machine ran out of memory; nothing was written. Try again.", code="out_of_memory"
         )
     return None
+
+
+#: The refusals of a database that cannot be written beside (SQLite's, and ``not_writable``'s
+#: causes): the store reads such a database read-only instead.
+CANNOT_WRITE = frozenset(
+    {
+        "disk_full",
+        "database_not_writable",
+        "disk_read_only",
+        "folder_not_writable",
+        "database_file_read_only",
+        "disk_io_error",
+    }
+)
+#: Below this much free space a folder counts as full: SQLite could not make the 32 KiB
+#: shared-memory file of a WAL database, nor a page of its log.
+_NEARLY_FULL = 1 << 20
+
+
+def write_blocked(database: Path) -> str | None:
+    """Why nothing can be written beside ``database`` (which SQLite needs even to read a WAL
+    database: its ``-shm`` file), as a cause code, or None when the folder looks writable.
+
+    Args:
+        database: the database file.
+
+    Returns:
+        ``disk_read_only`` (mounted read-only), ``disk_full``, ``folder_not_writable`` (this
+        user may not create files in its folder), ``database_file_read_only`` (its mode), or
+        None.
+    """
+    folder = database.expanduser().absolute().parent
+    try:
+        disk = os.statvfs(folder)
+    except OSError:
+        return None
+    if disk.f_flag & os.ST_RDONLY:
+        return "disk_read_only"
+    if disk.f_bavail * disk.f_frsize < _NEARLY_FULL:
+        return "disk_full"
+    if not os.access(folder, os.W_OK):
+        return "folder_not_writable"
+    if database.exists() and not os.access(database, os.W_OK):
+        return "database_file_read_only"
+    return None
+
+
+def not_writable(cause: str, where: str) -> MachineFault:
+    """The refusal of a write that ``cause`` (``write_blocked``) prevents, naming it plainly.
+
+    Args:
+        cause: a cause code of ``write_blocked``.
+        where: what cannot be written, for the words ("the database /path").
+
+    Returns:
+        The ``MachineFault`` to raise (code: the cause).
+    """
+    sentences = {
+        "disk_read_only": f"The disk holding {where} is read-only (mounted read-only); "
+        "nothing was written. It can still be read and copied to another disk.",
+        "disk_full": f"The disk holding {where} is full; nothing was written. Free some "
+        "space and try again.",
+        "folder_not_writable": f"The folder of {where} is read-only for this user, and the "
+        "database writes its log beside it; nothing was written. Ask for write permission on "
+        "the folder; until then it can still be read and copied elsewhere.",
+        "database_file_read_only": f"This user may only read {where} (its file mode); "
+        "nothing was written. Ask for write permission on it.",
+    }
+    return MachineFault(sentences[cause], code=cause, where=where)
+
+
+def log_unreadable(database: Path) -> MachineFault:
+    """The refusal to read a database whose write-ahead log holds changes that cannot be read
+    without writing its shared memory beside it (a read-only or full disk).
+
+    Args:
+        database: the database file.
+
+    Returns:
+        The ``MachineFault`` to raise (``log_unreadable``).
+    """
+    where = f"the database {shown(str(database), limit=PATH_SHOWN)}"
+    return MachineFault(
+        f"The latest changes to {where} are in its write-ahead log, which cannot be read "
+        "without writing beside it, and nothing can be written there; nothing was read. Make "
+        "room or make the disk writable, or copy the database with its -wal file to another "
+        "disk and read it there.",
+        code="log_unreadable",
+        where=where,
+    )
 
 
 def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:
@@ -264,6 +358,21 @@ _KINDS = (
 )
 
 
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words (``a folder``, ``a FIFO (named
+    pipe)``, ``a symbolic link``…), from its ``st_mode`` (not following links).
+
+    Args:
+        mode: the ``st_mode`` of ``os.lstat``.
+
+    Returns:
+        The words.
+    """
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
+
+
 def database_files(database: Path) -> list[Path]:
     """The database file and the files SQLite and Schildwacht keep beside it.
 
@@ -325,7 +434,7 @@ def check_target(path: Path | str, what: str, *, database: Path | None = None) -
                 what=what,
             )
         if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            kind = file_kind(info.st_mode)
             raise BadInput(
                 f"{quoted} is {kind}, not a regular file; Schildwacht writes {what} only to a "
                 "regular file or a new name. Nothing was written.",

@@ -403,7 +403,7 @@ def _plan_shifts(
         except csv.Error as exc:  # e.g. a field over csv's 128 KB limit: the rest is unreadable
             errors.append(f"line {reader.line_num + 1}: not readable as CSV ({exc})")
             break
-        number = reader.line_num
+        number = reader.line_num - _line_breaks(row)  # a record over lines: its first
         try:
             if None in row:  # more fields than the three columns
                 raise BadInput("more fields than the columns callsign,start,end")
@@ -429,6 +429,14 @@ def _plan_shifts(
             listing=listing,
         )
     return planned
+
+
+def _line_breaks(row: dict[str | None, Any]) -> int:
+    """The line breaks inside a CSV record's quoted fields (``reader.line_num`` counts its
+    last line)."""
+    values = [v for v in row.values() if isinstance(v, str)]
+    values += [v for extra in row.values() if isinstance(extra, list) for v in extra]
+    return sum(value.count("\n") for value in values)
 
 
 def deployment_problem(

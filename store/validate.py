@@ -580,6 +580,15 @@ def _number_digits(text: str, field: str) -> str:
     """A typed number's text without the spaces around it, refused unless it is ASCII digits
     with an optional sign, fraction and exponent."""
     raw = text.strip()
+    if not _NUMBER_TEXT.fullmatch(raw) and _LONG_NUMBER_TEXT.fullmatch(raw):
+        raise BadInput(
+            f"{field} has more digits than it can hold ({shown(text)}); give at most "
+            f"{_MOST_DIGITS} digits before the point and {_MOST_DIGITS} after it.",
+            code="too_many_digits",
+            field=field,
+            given=shown(text),
+            most=_MOST_DIGITS,
+        )
     if not _NUMBER_TEXT.fullmatch(raw):
         raise BadInput(
             f"{field} must be a number written in digits 0-9; {shown(text)} is not.",
@@ -605,6 +614,9 @@ _WHOLE_TEXT = later(r"[+-]?[0-9]{1,30}", re.ASCII)
 _NUMBER_TEXT = later(
     r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})(?:[eE][+-]?[0-9]{1,4})?", re.ASCII
 )
+_MOST_DIGITS = 30
+#: A number in digits, however many: refused for its length, not for its form.
+_LONG_NUMBER_TEXT = later(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
 
 def whole_text(text: str, field: str, *, low: int = INT64_MIN, high: int = INT64_MAX) -> int:

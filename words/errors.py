@@ -748,8 +748,20 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "written."
         )
     ),
+    "database_file_read_only": _template(
+        _(
+            "This user may only read {where} (its file mode); nothing was written. Ask for "
+            "write permission on it."
+        )
+    ),
     "disk_full": _template(
         _("The disk holding {where} is full; nothing was written. Free some space and try again.")
+    ),
+    "disk_read_only": _template(
+        _(
+            "The disk holding {where} is read-only (mounted read-only); nothing was written. "
+            "It can still be read and copied to another disk."
+        )
     ),
     "disk_io_error": _template(
         _(
@@ -778,6 +790,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "duiding_needs_text": _template(_("An interpretation (duiding) needs text.")),
     "empty_file_name": _template(_("Give a file name for {what}; an empty name is not a file.")),
     "empty_text": _template(_("The {field} may not be empty.")),
+    "too_many_digits": _template(
+        _(
+            "{field} has more digits than it can hold ({given}); give at most {most} digits "
+            "before the point and {most} after it."
+        )
+    ),
     "too_many_shifts": _template(
         _("{file} holds {shifts} shifts, more than the limit of {limit}; nothing was imported.")
     ),
@@ -813,6 +831,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "file_operation_refused": _template(_("Cannot {doing}{where}: {reason}.")),
     "file_too_large": _template(_("{what} {name} is larger than {limit:,} bytes.")),
     "file_unreadable": _template(_("{what} {name} cannot be read: {reason}.")),
+    "folder_not_writable": _template(
+        _(
+            "The folder of {where} is read-only for this user, and the database writes its "
+            "log beside it; nothing was written. Ask for write permission on the folder; "
+            "until then it can still be read and copied elsewhere."
+        )
+    ),
     "handover_content_not_json": _template(_("the handover's content is not a JSON document.")),
     "handover_hash_mismatch": _template(
         _("the handover's content does not match its signed hash.")
@@ -862,10 +887,25 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "not_deployed_here": _template(_("{callsign} is not deployed on this activity.")),
     "no_option_named": _template(_("Name the option to carry out: its number or its token.")),
+    "output_closed": _template(
+        _(
+            "Writing to standard output failed ({reason}): the program reading it stopped "
+            "before the end; the database is as the command left it. Let that program read "
+            "all of the output, or send it to a file."
+        )
+    ),
     "output_failed": _template(
         _(
             "Writing to standard output failed ({reason}): the output was lost, the database "
             "is as the command left it. Free some room or send the output elsewhere."
+        )
+    ),
+    "log_unreadable": _template(
+        _(
+            "The latest changes to {where} are in its write-ahead log, which cannot be read "
+            "without writing beside it, and nothing can be written there; nothing was read. "
+            "Make room or make the disk writable, or copy the database with its -wal file to "
+            "another disk and read it there."
         )
     ),
     "no_room": _template(
@@ -1010,7 +1050,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "bundle_link": _refused(_("it is a symbolic link.")),
     "bundle_not_regular_in_folder": _refused(
-        _("it is not a regular file (a link, a FIFO or a device); it was not read.")
+        _("it is {kind}, not a regular file; it was not read.")
     ),
     "bundle_import_fault": _refused(
         _(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from store.clock import from_db, local_text
+from store.clock import day_span, from_db, local_text
 from store.validate import markdown, visible
 
 from . import _, ngettext
@@ -41,9 +41,16 @@ def _day_time(moment: str) -> str:
     return f"{moment[:10]} {moment[11:16]}"
 
 
-def _time(moment: str) -> str:
-    """``14:00`` from ISO-8601 with the Amsterdam offset."""
-    return moment[11:16]
+def _on_day(moment: str, start: str) -> str:
+    """The end of a span that starts at ``start``: ``14:00``, or ``11-29 07:00`` when it falls on
+    another day (both ISO-8601 with the Amsterdam offset)."""
+    return day_span(start, moment).partition("–")[2]
+
+
+def _dated(moment: str) -> str:
+    """``12-01 05:30`` from ISO-8601 with the Amsterdam offset: an activity running across the
+    change of shift may end days later."""
+    return f"{moment[5:10]} {moment[11:16]}"
 
 
 def _span(period: Mapping[str, str] | str) -> str:
@@ -51,7 +58,7 @@ def _span(period: Mapping[str, str] | str) -> str:
     signed before periods were ISO holds the text as signed."""
     if isinstance(period, str):
         return period
-    return f"{_day_time(period['start'])}–{_time(period['end'])}"
+    return f"{_day_time(period['start'])}–{_on_day(period['end'], period['start'])}"
 
 
 def _names(names: list[str] | tuple[str, ...]) -> str:
@@ -77,7 +84,9 @@ def _listed(sentence: str) -> Callable[[Item, bool], str]:
 def _period(item: Item, details: bool) -> str:
     p = item["params"]
     return _("Period {start}–{end}; next shift until {next_end}").format(
-        start=_day_time(p["start"]), end=_time(p["end"]), next_end=_time(p["next_end"])
+        start=_day_time(p["start"]),
+        end=_on_day(p["end"], p["start"]),
+        next_end=_on_day(p["next_end"], p["start"]),
     )
 
 
@@ -103,7 +112,7 @@ def _across(item: Item, details: bool) -> str:
     if details:
         text += "".join(
             _("; {person} '{title}' until {end}").format(
-                person=a["person"], title=a["title"], end=_time(a["end"])
+                person=a["person"], title=a["title"], end=_dated(a["end"])
             )
             for a in item["params"]["activities"]
         )
@@ -130,8 +139,8 @@ def _gaps(item: Item, details: bool) -> str:
                 unit=g["unit"],
                 qualification=g["qualification"],
                 shortfall=g["shortfall"],
-                start=_time(g["start"]),
-                end=_time(g["end"]),
+                start=g["start"][11:16],
+                end=_on_day(g["end"], g["start"]),
             )
             for g in p["gaps"]
         ) + ("; …" if p["more"] else "")
@@ -392,7 +401,7 @@ def handover_markdown(
     period = content["period"]
     lines = [
         _("# Handover {start} – {end}").format(
-            start=_day_time(period["start"]), end=_time(period["end"])
+            start=_day_time(period["start"]), end=_on_day(period["end"], period["start"])
         ),
         "",
     ]

@@ -98,7 +98,7 @@ def fetch_agenda(store: Store, day: date) -> AgendaData:
     return AgendaData(
         day,
         {a.id: a for a in items},
-        [activity_row(a, person=True) for a in items],
+        [activity_row(a, person=True, day=day) for a in items],
         make_board(day, items),
         {e.id: e for e in entries},
         [log_row(e) for e in entries],
@@ -702,7 +702,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 button=_("Import"),
                 note=_(
                     "Importing the same file again changes only what changed (by UID and "
-                    "SEQUENCE); events gone from the file are cancelled."
+                    "SEQUENCE). Events gone from it are removed only when the file names its "
+                    "calendar (X-WR-RELCALID or X-WR-CALNAME), and only that calendar's; a file "
+                    "that names none only adds and updates."
                 ),
             ),
             lambda result: _(

@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from store import agenda, roster
 from store.agenda import Activity
-from store.clock import day_bounds, parse_time_on, today
+from store.clock import day_bounds, local, parse_time_on, today
 from store.db import Store
 from store.errors import BadInput
 from store.gaps import Gap, gaps_by_hour, live_first, shortfall_hours
@@ -198,7 +198,7 @@ class RosterScreen(BaseScreen[RosterData]):
                 yield DrawerTitle(_("Activities in this gap"), id="gap-title")
                 yield RecordTable(
                     [
-                        Column(_("Time"), 11),
+                        Column(_("Time"), 11, fit=17),
                         Column(_("Person"), 10),
                         Column(_("Title"), 16, grow=True, drop=1),
                         Column(_("Concept"), 9),
@@ -304,7 +304,7 @@ class RosterScreen(BaseScreen[RosterData]):
                     Row(
                         item.id,
                         (
-                            Text(span_text(item), end=""),
+                            Text(span_text(item, local(gap.start).date()), end=""),
                             literal(item.person),
                             literal(item.title),
                             literal(item.concept or _("none")),

@@ -22,6 +22,7 @@ from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
 from store import agenda, intel, signals
+from store.clock import local_span
 from store.db import Store
 from store.errors import BadInput, NotFound
 from store.intel import SignalReport
@@ -142,7 +143,7 @@ def signal_detail(store: Store, signal_id: str) -> Text:
         else:
             text.append(_("Activity "), style="dim")
             text.append_text(literal(item.title))
-            text.append(f" ({at(item.start_at)}–{at(item.end_at, date=False)}, ")
+            text.append(f" ({local_span(item.start_at, item.end_at)}, ")
             text.append_text(literal(item.location))
             text.append(")\n")
     if signal.requests_assessment:

@@ -49,7 +49,9 @@ class TodayData:
     def activity_rows(self, code: str) -> list[Row]:
         """The subject's activities as rows, made when first asked for (a few per subject)."""
         if code not in self.shown:
-            self.shown[code] = [activity_row(a) for a in self.activities.get(code, [])]
+            self.shown[code] = [
+                activity_row(a, day=self.day) for a in self.activities.get(code, [])
+            ]
         return self.shown[code]
 
     @property

@@ -21,13 +21,12 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 
 from store.agenda import Activity
-from store.clock import day_bounds, local
+from store.clock import day_bounds, day_span, local
 from store.validate import visible
 
 from .. import labels
 from ..i18n import _, ngettext
 from ..literal import literal
-from ..times import at
 from .table import Column, Row
 
 LABEL_WIDTH = 11
@@ -45,14 +44,16 @@ def activity_style(activity: Activity) -> str:
     return "black on green3"
 
 
-def span_text(activity: Activity) -> str:
-    return f"{at(activity.start_at, date=False)}–{at(activity.end_at, date=False)}"
+def span_text(activity: Activity, day: date | None = None) -> str:
+    """``06:00–07:00`` on ``day`` (default: the start's); a start or end on another day shows
+    its date (``11-28–12-01 05:30`` on a day wholly inside a three-day activity)."""
+    return day_span(activity.start_at, activity.end_at, day, short=True)
 
 
 def activity_columns(*, person: bool) -> list[Column]:
     columns = [
         # Narrow (80x24) the table drops whole columns, never scrolls Re-plan away (issue 17)
-        Column(_("Time"), 11),
+        Column(_("Time"), 11, fit=17),  # 17 on a day a start or end is on another day
         Column(_("Title"), 16, grow=True),
         Column(_("Concept"), 8),
         Column(_("Lvl/req"), 7, drop=3),
@@ -65,10 +66,10 @@ def activity_columns(*, person: bool) -> list[Column]:
     return columns
 
 
-def activity_row(activity: Activity, *, person: bool = False) -> Row:
-    """An activity as a table row, every text literal (built in a worker)."""
+def activity_row(activity: Activity, *, person: bool = False, day: date | None = None) -> Row:
+    """An activity as a table row shown for ``day``, every text literal (built in a worker)."""
     cells: list[Text] = [
-        Text(span_text(activity), end=""),
+        Text(span_text(activity, day), end=""),
         literal(activity.title),
         _shared(activity.concept or _("none"), activity_style(activity)),
         _shared(f"{activity.concept_level or '—'}/{activity.required_level or '—'}"),

@@ -44,6 +44,9 @@ class Column:
     #: When the table is narrower than its columns: 0 never goes; the others are dropped,
     #: highest number first, until the rest fit (nothing is cut off at the right edge).
     drop: int = 0
+    #: Above ``width``: the column widens to its widest cell, up to this many cells, while
+    #: rows need it (a time with another day's date), and is ``width`` again when none does.
+    fit: int = 0
 
 
 def _signature(cell: Text) -> tuple[object, ...]:
@@ -211,9 +214,13 @@ class RecordTable(ScrollView, can_focus=True):
         kept = self.cursor_key
         self._rows = list(rows)
         self._index = {r.key: i for i, r in enumerate(self._rows)}
-        same_keys = len(old) == len(self._rows) and all(
-            a.key == b.key for a, b in zip(old, self._rows, strict=True)
+        widths = self._fitted()
+        same_keys = (
+            widths == self._widths
+            and len(old) == len(self._rows)
+            and all(a.key == b.key for a, b in zip(old, self._rows, strict=True))
         )
+        self._widths = widths
         if same_keys:
             for index, (before, after) in enumerate(zip(old, self._rows, strict=True)):
                 if before.signature != after.signature:
@@ -223,6 +230,16 @@ class RecordTable(ScrollView, can_focus=True):
             self.refresh()
         target = self._index.get(kept, self.cursor_row) if kept is not None else 0
         self.move_cursor(row=target, announce=True)
+
+    def _fitted(self) -> tuple[int, ...]:
+        """Each column's width for the rows held: ``width``, or for a ``fit`` column its widest
+        cell up to ``fit``."""
+        return tuple(
+            max(c.width, min(c.fit, max((r.cells[i].cell_len for r in self._rows), default=0)))
+            if c.fit > c.width
+            else c.width
+            for i, c in enumerate(self.columns)
+        )
 
     def move_to(self, key: str | None) -> bool:
         """Put the cursor on the record with this key; whether it is here."""

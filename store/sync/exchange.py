@@ -15,6 +15,7 @@ import re
 import stat
 from pathlib import Path
 
+from .. import machine
 from ..db import Store
 from ..errors import BadInput, MachineFault, StoreError
 from ..handover import overlapping_handovers
@@ -258,8 +259,9 @@ def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
                 if stat.S_ISREG(mode)
                 else Refused(
                     "file",
-                    "it is not a regular file (a link, a FIFO or a device); it was not read.",
+                    f"it is {machine.file_kind(mode)}, not a regular file; it was not read.",
                     code="bundle_not_regular_in_folder",
+                    kind=machine.file_kind(mode),
                 )
             )
             found.append((Path(entry.path), problem))

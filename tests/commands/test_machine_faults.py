@@ -240,7 +240,8 @@ def test_a_database_this_user_may_not_write_is_exit_6(
             folder.chmod(0o700)
             database.chmod(0o600)
     assert result.returncode == 6, result.stderr
-    assert "may not" in one_sentence(result.stderr)
+    # the cause named plainly (rev14): the read-only mount, or the folder this user may not write
+    assert "is read-only" in one_sentence(result.stderr)
     assert snapshot(database) == before
 
 
