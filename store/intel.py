@@ -410,16 +410,14 @@ def acknowledge_report(store: Store, report_id: str) -> SignalReport:
         roles = AUDIENCE_ROLES[report.audience]
         actor = store.actor
         if actor.role not in roles:
-            names = ", ".join(sorted(r.replace("_", " ") for r in roles))
             raise PermissionDenied(
-                f"This report is for {report.audience.replace('_', ' ')}: only "
-                f"{names} acknowledge it; {actor.callsign} is "
-                f"{actor.role.replace('_', ' ')}.",
+                f"This report is for {report.audience}: only {', '.join(sorted(roles))} "
+                f"acknowledge it; {actor.callsign} is {actor.role}.",
                 code="report_for_others",
-                audience=report.audience.replace("_", " "),
-                names=names,
+                audience=report.audience,
+                roles=sorted(roles),
                 callsign=actor.callsign,
-                role=actor.role.replace("_", " "),
+                role=actor.role,
             )
         if any(a.actor == actor.callsign for a in report.acknowledgements):
             raise BadInput(

@@ -114,12 +114,9 @@ MAX_DOCUMENT = 4_000_000
 GRANT_ADMIN = "staff.grant_admin"
 #: Acknowledging an issued signal report (its audience: line managers or the authority).
 ACKNOWLEDGE_REPORT = "intel.acknowledge"
-_EXTRA_ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
-    GRANT_ADMIN: ("make someone an admin or change an admin's role", frozenset({"admin"})),
-    ACKNOWLEDGE_REPORT: (
-        "acknowledge signal reports",
-        frozenset({"shift_leader", "planner", "authority", "admin"}),
-    ),
+_EXTRA_ACTIONS: dict[str, frozenset[str]] = {
+    GRANT_ADMIN: frozenset({"admin"}),
+    ACKNOWLEDGE_REPORT: frozenset({"shift_leader", "planner", "authority", "admin"}),
 }
 
 
@@ -131,7 +128,7 @@ def allowed(role: str, action: str) -> bool:
         action: the action (``signal.raise``…).
     """
     if action in _EXTRA_ACTIONS:
-        return role in _EXTRA_ACTIONS[action][1]
+        return role in _EXTRA_ACTIONS[action]
     return action in access.PERMISSIONS and access.allowed(role, action)
 
 
@@ -143,17 +140,6 @@ def device_allows(role: str, action: str) -> bool:
         action: the action.
     """
     return role == "admin" or allowed(role, action)
-
-
-def words(action: str) -> str:
-    """The action in words: ``make someone an admin …``.
-
-    Args:
-        action: the action.
-    """
-    if action in _EXTRA_ACTIONS:
-        return _EXTRA_ACTIONS[action][0]
-    return access.PERMISSIONS[action][0] if action in access.PERMISSIONS else action
 
 
 def grant_action(new_role: str, old_role: str | None = None) -> str:
@@ -194,10 +180,11 @@ def require_grant(actor: access.Actor, new_role: str, old_role: str | None = Non
     action = grant_action(new_role, old_role)
     if action == GRANT_ADMIN and actor.role != "admin":
         raise PermissionDenied(
-            f"Only an admin may {words(GRANT_ADMIN)}; {actor.callsign} is "
-            f"{actor.role.replace('_', ' ')}.",
+            f"{actor.callsign} ({actor.role}) may not take the action {GRANT_ADMIN}; it is "
+            "for admin.",
             code="grant_admin_only_by_admin",
             callsign=actor.callsign,
+            role=actor.role,
         )
     access.require(actor, "staff.write")
 

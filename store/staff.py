@@ -243,10 +243,10 @@ def set_role(store: Store, callsign: str, role: str) -> Staff:
             )
         if person.role == role:
             raise BadInput(
-                f"{person.callsign} is {role.replace('_', ' ')} already.",
+                f"{person.callsign} is {role} already.",
                 code="role_unchanged",
                 callsign=person.callsign,
-                role=role.replace("_", " "),
+                role=role,
             )
         detail.update({"callsign": person.callsign, "from": person.role, "to": role})
         conn.execute("UPDATE staff SET role = ? WHERE id = ?", (role, person.id))

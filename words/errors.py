@@ -14,6 +14,7 @@ from store.clock import local_span
 from store.errors import StoreError
 
 from . import _, ngettext
+from .access import worded
 from .deployments import phrase, refused
 
 
@@ -141,6 +142,11 @@ def too_many_waiting(p: Mapping[str, Any]) -> str:
 
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda params: text.format(**params)
+
+
+def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
+    """A permission refusal: its action and role codes in words (``words.access``)."""
+    return lambda params: text.format(**worded(params))
 
 
 #: Error code → its sentence, for any face.
@@ -802,7 +808,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "escape or a direction mark); use letters, digits, spaces and punctuation only."
         )
     ),
-    "laptop_may_not": _template(
+    "laptop_may_not": _access(
         _(
             "Only {names} may {words}; this laptop is enrolled in the team as {laptop}, "
             "which bounds everyone who works on it ({callsign} included)."
@@ -1055,7 +1061,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "an explicit offset: {stamp}+02:00 for the first, {stamp}+01:00 for the second."
         )
     ),
-    "report_for_others": _template(
+    "report_for_others": _access(
         _("This report is for {audience}: only {names} acknowledge it; {callsign} is {role}.")
     ),
     "report_needs_duiding": _template(
@@ -1066,8 +1072,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "restriction_unused_field": _template(
         _("A restriction of kind {kind} does not take a new {unused}; it changes {changes}.")
     ),
-    "role_may_not": _template(_("Only {names} may {words}; {callsign} is {role}.")),
-    "role_unchanged": _template(_("{callsign} is {role} already.")),
+    "role_may_not": _access(_("Only {names} may {words}; {callsign} is {role}.")),
+    "role_unchanged": _access(_("{callsign} is {role} already.")),
     "roster_bad_lines": lambda p: ngettext(
         "{file}: nothing imported, {count} bad line: {listing}.",
         "{file}: nothing imported, {count} bad lines: {listing}.",
@@ -1230,7 +1236,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "event."
         )
     ).format(**p),
-    "grant_admin_only_by_admin": _template(
+    "grant_admin_only_by_admin": _access(
         _(
             "Only an admin may make someone an admin or change an admin's role; {callsign} is "
             "not an admin."
