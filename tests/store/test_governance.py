@@ -94,7 +94,7 @@ def test_only_authority_adopts_and_records_are_never_edited(ledger: Store, store
     operator = as_user(store, "RT-0001")
     after_staff = snapshot(store.path)
     with pytest.raises(
-        PermissionDenied, match="Only admin, authority may take the action decision.adopt"
+        PermissionDenied, match=r"Only admin, authority may take the action decision\.adopt"
     ):
         decisions.add_decision(
             operator,

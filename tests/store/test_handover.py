@@ -133,11 +133,11 @@ def test_sign_and_accept_by_role(store: Store, shift: dict[str, str]) -> None:
     with pytest.raises(PermissionDenied, match="cannot accept it"):
         handover.accept_handover(store, record.id)
     with pytest.raises(
-        PermissionDenied, match="Only admin, shift_leader may take the action handover.sign"
+        PermissionDenied, match=r"Only admin, shift_leader may take the action handover\.sign"
     ):
         handover.accept_handover(operator, record.id)
     with pytest.raises(
-        PermissionDenied, match="Only admin, shift_leader may take the action handover.sign"
+        PermissionDenied, match=r"Only admin, shift_leader may take the action handover\.sign"
     ):
         handover.sign_handover(operator)
     assert snapshot(store.path) == before

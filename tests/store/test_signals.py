@@ -260,7 +260,7 @@ def test_only_the_information_organisation_writes_reports(team: dict[str, Store]
     before = snapshot(team["OPS-01"].path)
     for user in ("RT-0001", "OPS-01", "GZ-01"):
         with pytest.raises(
-            PermissionDenied, match="Only info_analyst may take the action intel.write"
+            PermissionDenied, match=r"Only info_analyst may take the action intel\.write"
         ):
             intel.draft_report(team[user], title="x")
     assert snapshot(team["OPS-01"].path) == before
