@@ -479,9 +479,9 @@ def check_concept(store: Store, subject: Subject, code: str) -> Concept:
 
 
 def _check_times(start: datetime, end: datetime) -> None:
-    validate.moment(start, "The start")
-    validate.moment(end, "The end")
-    require_order(start, end, "The activity")
+    validate.moment(start, "start")
+    validate.moment(end, "end")
+    require_order(start, end, "activity")
     if rules.too_long(start, end):
         raise BadInput(
             "An activity may last at most 72 hours (three whole days for an all-day one); "
@@ -517,9 +517,9 @@ def _check_new_status(status: str, end: datetime, now: str) -> None:
 
 
 def _check_text(value: str, what: str) -> str:
-    text = validate.text(value, f"The {what}").strip()
+    text = validate.text(value, what).strip()
     if validate.blank(text):
-        raise BadInput(f"The {what} may not be empty.", code="empty_text", field=what)
+        raise BadInput(f"{what} may not be empty.", code="empty_text", field=what)
     return text
 
 
@@ -565,7 +565,7 @@ def add_activity(
     detail: dict[str, object] = {}
     with store.write("activity.add", activity_id, detail, require="activity.write") as conn:
         title = _check_text(title, "title")
-        location = validate.text(location, "The location").strip()
+        location = validate.text(location, "location").strip()
         _check_times(start, end)
         _check_kind(kind)
         _check_new_status(status, end, store.now())
@@ -745,7 +745,7 @@ def _moved_fields(
         _check_times(new_start, new_end)
         moved["start_at"], moved["end_at"] = to_db(new_start), to_db(new_end)
     if location is not None and location.strip() != current.location:
-        moved["location"] = validate.text(location, "The location").strip()
+        moved["location"] = validate.text(location, "location").strip()
     return moved
 
 
@@ -788,7 +788,7 @@ def _record_correction(
             moved.get("end_at", to_db(current.end_at)),
             moved.get("location", current.location),
         ),
-        _check_text(reason, "reason of the correction"),
+        _check_text(reason, "correction_reason"),
     )
 
 
@@ -1122,10 +1122,10 @@ def record_restriction(
     """
     current = get_activity(store, activity_id)
     authority = _check_restriction(current, kind, reason, authority)
-    note = validate.text(note, "The note")
+    note = validate.text(note, "note")
     if new_location is not None:
-        validate.text(new_location, "The new location")
-    for given, what in ((new_start, "The new start"), (new_end, "The new end")):
+        validate.text(new_location, "new_location")
+    for given, what in ((new_start, "new_start"), (new_end, "new_end")):
         if given is not None:
             validate.moment(given, what)
     updates = _restricted_fields(current, kind, new_start, new_end, new_location)
@@ -1239,7 +1239,7 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
             "A restriction names the deciding authority (rule R5).",
             code="restriction_needs_authority",
         )
-    authority = validate.line(authority, "The deciding authority")
+    authority = validate.line(authority, "deciding_authority")
     if authority.lower() == CALENDAR_AUTHORITY:
         raise RuleViolation(
             "R5",

@@ -353,10 +353,10 @@ def _rows(
 
 
 def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> None:
-    validate.moment(start, "The start")
-    validate.moment(end, "The end")
-    validate.number(hours_per_fte, "Hours per FTE", low=MIN_HOURS_PER_FTE, high=MAX_HOURS_PER_FTE)
-    require_order(start, end, "The period")
+    validate.moment(start, "start")
+    validate.moment(end, "end")
+    validate.number(hours_per_fte, "hours_per_fte", low=MIN_HOURS_PER_FTE, high=MAX_HOURS_PER_FTE)
+    require_order(start, end, "period")
     if end - start > timedelta(days=92):
         raise BadInput(
             "A capacity report covers at most 92 days; split the period.",
@@ -621,8 +621,8 @@ def _amount(
     if not math.isfinite(value):
         raise refuse(f"gives {validate.shown(text)} where the {what} should be a number")
     field = {
-        "threat level": "The threat level",
-        "number": "The number of FTE" if fractional else "The number of persons or officers",
+        "threat level": "threat_level",
+        "number": "fte" if fractional else "persons",
     }[what]
     if fractional:
         return validate.tenths_text(raw, field, low=low, high=high)
@@ -662,7 +662,7 @@ def check_changes(store: Store, changes: list[Change]) -> None:
         if change.kind == "add_persons" and change.level is None:
             raise refuse("Adding protected persons needs their threat level.", "persons_need_level")
         if change.level is not None:
-            validate.integer(change.level, "The threat level", low=0, high=1000)
+            validate.integer(change.level, "threat_level", low=0, high=1000)
             try:
                 derive(store, change.level)
             except BadInput as exc:
@@ -704,7 +704,7 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             raise refuse(
                 "A scenario changes at least one person or officer.", "scenario_without_count"
             )
-        validate.integer(change.count, "The number of persons or officers", high=MAX_SCENARIO_COUNT)
+        validate.integer(change.count, "persons", high=MAX_SCENARIO_COUNT)
 
 
 @dataclass(frozen=True)

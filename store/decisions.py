@@ -135,19 +135,19 @@ def _check_record(
             given=validate.shown(step),
             choices=", ".join(STEPS),
         )
-    if validate.blank(validate.text(rationale, "The rationale")):
+    if validate.blank(validate.text(rationale, "rationale")):
         raise BadInput(
             "A work-process record needs its rationale (rule R6).",
             code="decision_needs_rationale",
         )
-    if not validate.line(document, "The document reference", required=False):
+    if not validate.line(document, "document_reference", required=False):
         raise BadInput(
             "A work-process record names its document reference (rule R6).",
             code="decision_needs_reference",
         )
-    validate.line(authority, "The authority", required=False)
+    validate.line(authority, "authority", required=False)
     if tailored is not None:
-        validate.text(tailored, "The tailored exception's reason")
+        validate.text(tailored, "exception_reason")
     kind = authority.strip().split(":", 1)[0].lower()
     allowed = AUTHORITIES[subject.domain]
     if kind not in allowed:

@@ -333,7 +333,7 @@ def _read_bytes(path: Path) -> bytes:
             cause=exc.strerror,
             path=path,
         ) from None
-    return machine.read_regular(path, MAX_FILE_BYTES, "The calendar")
+    return machine.read_regular(path, MAX_FILE_BYTES, "calendar")
 
 
 #: A folded line's break: CRLF (or a bare LF) followed by one space or tab (RFC 5545 §3.1).

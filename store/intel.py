@@ -209,9 +209,9 @@ def draft_report(
     report_id = uuid7()
     detail: dict[str, object] = {}
     with store.write("intel.draft", report_id, detail, require="intel.write") as conn:
-        if validate.blank(validate.text(title, "The title")):
+        if validate.blank(validate.text(title, "title")):
             raise BadInput("A signal report needs a title.", code="report_needs_title")
-        validate.text(interpretation, "The interpretation")
+        validate.text(interpretation, "interpretation")
         signal_ids = [get_signal(store, s).id for s in (signals or [])]
         detail["signals"] = len(signal_ids)
         replaced = None
@@ -284,10 +284,10 @@ def add_scenario(
             (``report_issued``).
     """
     for value, what in (
-        (description, "The scenario"),
-        (likelihood, "The likelihood"),
-        (indicators, "The indicators"),
-        (actions, "The actions"),
+        (description, "scenario"),
+        (likelihood, "likelihood"),
+        (indicators, "indicators"),
+        (actions, "actions"),
     ):
         validate.text(value, what)
     with store.write("intel.scenario") as conn:
@@ -325,7 +325,7 @@ def set_interpretation(store: Store, report_id: str, interpretation: str) -> Sig
         NotFound: no report has that id.
         BadInput: text too long, or the report is issued (``report_issued``).
     """
-    validate.text(interpretation, "The interpretation")
+    validate.text(interpretation, "interpretation")
     with store.write("intel.interpretation") as conn:
         report = _draft(store, report_id)
         conn.execute(

@@ -134,7 +134,7 @@ def _check_shift(
 ) -> None:
     validate.moment(start, f"{officer.callsign}: the start")
     validate.moment(end, f"{officer.callsign}: the end")
-    require_order(start, end, f"{officer.callsign}'s shift")
+    require_order(start, end, "shift", callsign=officer.callsign)
     if end - start > MAX_SHIFT:
         raise BadInput(
             f"{officer.callsign}: a shift lasts at most 14 hours.",
@@ -294,7 +294,7 @@ def import_shifts(
     detail: dict[str, object] = {"file": Path(path).name}
     try:
         with store.write("shift.import", None, detail, require="staff.write") as conn:
-            validate.integer(max_shifts, "the most shifts", low=1, high=MAX_MAX_SHIFTS)
+            validate.integer(max_shifts, "max_shifts", low=1, high=MAX_MAX_SHIFTS)
             rows = _roster_rows(path, max_shifts)
             planned = _plan_shifts(store, path, rows, clock or store.clock)
             if not planned:
@@ -326,7 +326,7 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
                 file=name,
                 megabytes=MAX_ROSTER_BYTES // 1_000_000,
             )
-        text = machine.read_regular(path, MAX_ROSTER_BYTES, "The roster").decode("utf-8-sig")
+        text = machine.read_regular(path, MAX_ROSTER_BYTES, "roster").decode("utf-8-sig")
     except OSError as exc:
         raise machine.os_fault(exc, path, "read") from None
     except UnicodeDecodeError:
@@ -405,7 +405,7 @@ def _plan_shifts(
             if None in row:  # more fields than the three columns
                 raise BadInput("more fields than the columns callsign,start,end")
             for column in ("callsign", "start", "end"):
-                validate.text(row.get(column) or "", f"the {column}", max_len=validate.MAX_CODE)
+                validate.text(row.get(column) or "", column, max_len=validate.MAX_CODE)
             officer = get_staff(store, (row.get("callsign") or "").strip())
             start = parse_time(row.get("start") or "", clock)
             end = parse_time(row.get("end") or "", clock)
@@ -748,7 +748,7 @@ def release_group(
     with store.write("deploy.release", None, detail, require="staff.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         officers = _named_officers(store, named, "release")
-        why = validate.text(reason, "The reason", required=True)
+        why = validate.text(reason, "reason", required=True)
         _refuse_over(store, full)
         gone = []
         for officer in officers:

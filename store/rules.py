@@ -180,8 +180,7 @@ def require_grant(actor: access.Actor, new_role: str, old_role: str | None = Non
     action = grant_action(new_role, old_role)
     if action == GRANT_ADMIN and actor.role != "admin":
         raise PermissionDenied(
-            f"{actor.callsign} ({actor.role}) may not take the action {GRANT_ADMIN}; it is "
-            "for admin.",
+            f"Only an admin may take the action {GRANT_ADMIN}; {actor.callsign} is {actor.role}.",
             code="grant_admin_only_by_admin",
             callsign=actor.callsign,
             role=actor.role,
@@ -365,7 +364,7 @@ def _workflow_fields(row: Mapping[str, object]) -> None:
             "a signal event has a sighting exactly when it is one.", code="sighting_mismatch"
         )
     if kind == "interpreted":
-        validate.text(row.get("note"), "note (the duiding)", required=True)
+        validate.text(row.get("note"), "duiding", required=True)
 
 
 def _issued_to_an_audience(row: Mapping[str, object]) -> None:
@@ -391,7 +390,7 @@ def content_hash(content: Mapping[str, object]) -> str:
 
 def _handover_matches_its_hash(row: Mapping[str, object]) -> None:
     try:
-        content = validate.json_document(str(row.get("content")), "the handover's content")
+        content = validate.json_document(str(row.get("content")), "handover_content")
     except ValueError:
         raise BadInput(
             "the handover's content is not a JSON document.", code="handover_content_not_json"

@@ -75,12 +75,12 @@ def parse_qualification(text: str) -> tuple[str, date | None]:
         BadInput: not a code, or the day is not a date in 1970–2099.
     """
     code, _, until = text.partition(":")
-    code = validate.code(code, "A qualification")
+    code = validate.code(code, "qualification")
     if not until:
         return code, None
     try:
         return code, date.fromisoformat(
-            validate.stored_date(validate.trimmed(until), "The last valid day")
+            validate.stored_date(validate.trimmed(until), "valid_until")
         )
     except BadInput as exc:
         raise BadInput(
@@ -163,7 +163,7 @@ def add_staff(
         if not bootstrap:
             rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
         callsign = detail["callsign"] = normalise_callsign(callsign)
-        name = validate.line(name, "The name", required=False)
+        name = validate.line(name, "name", required=False)
         unit_code = get_unit(store, unit).code
         quals = qualifications or []
         _check_qualifications(store, quals)
@@ -201,7 +201,7 @@ def _check_qualifications(store: Store, held: list[tuple[str, date | None]]) -> 
                 choices=", ".join(sorted(known)),
             )
         if until is not None:
-            validate.day(until, f"The last valid day of {code}")
+            validate.day(until, "valid_until")
 
 
 def set_role(store: Store, callsign: str, role: str) -> Staff:
@@ -374,7 +374,7 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
                 qualification=code,
                 choices=", ".join(sorted(known)),
             )
-        until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
+        until = validate.day(valid_until, "valid_until").isoformat() if valid_until else None
         held = {
             q.code: q.valid_until.isoformat() if q.valid_until else None
             for q in person.qualifications

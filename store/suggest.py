@@ -915,7 +915,7 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
             "The option's token is empty: give the token listed with the option, or none.",
             code="empty_token",
         )
-    wanted = validate.line(token, "The option's token").strip().lower()
+    wanted = validate.line(token, "option_token").strip().lower()
     if n is not None:
         if options[n - 1].token != wanted:
             raise BadInput(

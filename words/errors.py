@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from store.clock import local_span
+from store.clock import local_span, local_text
 from store.errors import StoreError
 
 from . import _, ngettext
 from .access import worded
 from .deployments import phrase, refused
+from .fields import FIELD_CODES, WHAT_CODES, named
 
 
 def _choices(valid: list[str]) -> str:
@@ -758,7 +759,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "duiding_needs_text": _template(_("An interpretation (duiding) needs text.")),
     "empty_file_name": _template(_("Give a file name for {what}; an empty name is not a file.")),
-    "empty_text": _template(_("The {field} may not be empty.")),
+    "empty_text": _template(_("{field} may not be empty.")),
     "too_many_shifts": _template(
         _("{file} holds {shifts} shifts, more than the limit of {limit}; nothing was imported.")
     ),
@@ -775,9 +776,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "end_not_after_start": _template(_("end_at must be after start_at.")),
-    "end_not_after_start_period": _template(
-        _("{what} ends {end}, not after its start {start}; give an end after the start.")
-    ),
+    "end_not_after_start_period": lambda p: _(
+        "{what} ends {end}, not after its start {start}; give an end after the start."
+    ).format(**{**p, "end": local_text(p["end"]), "start": local_text(p["start"])}),
     "file_grew": _template(_("{what} {name} grew past {limit:,} bytes while being read.")),
     "file_not_permitted": _template(
         _(
@@ -1453,6 +1454,11 @@ SENTENCES.update(
         ),
     }
 )
+
+
+for _code in FIELD_CODES | WHAT_CODES:  # the value a refusal names, in words (words/fields.py)
+    if _code in SENTENCES:
+        SENTENCES[_code] = named(_code, SENTENCES[_code])
 
 
 def sentence(error: StoreError) -> str:

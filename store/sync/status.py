@@ -397,7 +397,7 @@ def _moment(store: Store, value: object, typed: bool, name: str) -> datetime:
             code="conflict_not_a_time",
             given=validate.visible(str(value)),
         ) from None
-    return validate.moment(moment, f"The {name}")
+    return validate.moment(moment, name)
 
 
 def _correction(conflict: Conflict) -> str:
@@ -433,7 +433,7 @@ def _location(store: Store, conflict: Conflict, value: object, _typed: bool) -> 
     edit_activity(
         store,
         conflict.row_id,
-        location=validate.text(value, "The location"),
+        location=validate.text(value, "location"),
         correction=_correction(conflict),
     )
 
