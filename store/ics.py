@@ -1592,7 +1592,7 @@ def import_ics(
                 continue
             elif key in parsed.excluded:
                 if not older(parsed.excluded[key], _stored_version(row)) and run.cancel(
-                    row, f"Cancelled in the calendar ({name}).", None
+                    row, calendar_note("cancelled", name), None
                 ):
                     result.items.append(run.item(row, "cancelled"))
             elif not _in_window(row, window):
@@ -1602,13 +1602,13 @@ def import_ics(
                 and key[0] in parsed.series
                 and _stored_version(row)[0] < parsed.series[key[0]][0]
             ):
-                note = f"Removed from the series in the calendar ({name})."
+                note = calendar_note("removed_from_series", name)
                 if run.cancel(row, note, None, parsed.series[key[0]]):
                     result.items.append(run.item(row, "removed"))
             elif (
                 parsed.calendar is not None
                 and row["source_calendar"] == parsed.calendar
-                and run.cancel(row, f"Removed from the calendar ({name}).", None)
+                and run.cancel(row, calendar_note("removed", name), None)
             ):
                 result.items.append(run.item(row, "removed"))
     return result
@@ -1618,6 +1618,26 @@ def import_ics(
 #: put right, or a calendar's change of time or place): the rule table's, which the importer
 #: judges a reinstatement by.
 REINSTATED = rules.REINSTATED
+
+
+#: How a calendar ended an activity, the first word of its cancellation's note: the event
+#: was cancelled in it, removed from its series, or removed from the calendar.
+CALENDAR_ENDINGS = ("cancelled", "removed_from_series", "removed")
+
+
+def calendar_note(how: str, name: str) -> str:
+    """The note of a restriction by which a calendar cancels an activity: ``how`` (one of
+    ``CALENDAR_ENDINGS``), a space, and the calendar file's name, with no English in it (a
+    note is synced and kept for good; words/calendar.py words it).
+
+    Args:
+        how: one of ``CALENDAR_ENDINGS``.
+        name: the calendar file's name (as the person gave it, made visible).
+
+    Returns:
+        The note.
+    """
+    return f"{how} {name}"
 
 
 def _in_window(row: Any, window: tuple[datetime, datetime]) -> bool:
@@ -1715,7 +1735,7 @@ class _Run:
             self.conn.execute("UPDATE activity SET status = 'planned' WHERE id = ?", (row["id"],))
             return self.item(row, "reinstated")
         if occ.cancelled:
-            cancelled = self.cancel(row, f"Cancelled in the calendar ({self.name}).", occ)
+            cancelled = self.cancel(row, calendar_note("cancelled", self.name), occ)
             return self.item(row, "cancelled" if cancelled else "unchanged")
         if (
             "time" in changed

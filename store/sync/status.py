@@ -461,13 +461,9 @@ def _assess(store: Store, conflict: Conflict, chosen: object, _typed: bool) -> N
             given=repr(validate.visible(str(chosen))),
         ) from None
     subject = subject_by_id(store, conflict.row_id)
-    values = " / ".join(str(h.value) for h in conflict.heads)
-    assess_threat(
-        store,
-        subject.code,
-        level=level,
-        summary=f"Sync conflict {conflict.id[:8]} resolved: level {level} (was {values}).",
-    )
+    # No summary: the program's English would be saved into a synced record for good; the
+    # conflict record names who resolved it, when, and the levels it chose between.
+    assess_threat(store, subject.code, level=level)
 
 
 _WRITERS: dict[tuple[str, str], Callable[[Store, Conflict, object, bool], None]] = {

@@ -18,6 +18,7 @@ from store.db import Store
 from store.errors import BadInput, RuleViolation
 from store.ics import import_ics
 from tests.conftest import as_user, snapshot
+from words.calendar import restriction_note
 from words.errors import sentence
 
 ICS = Path(__file__).parent.parent / "fixtures" / "ics"
@@ -163,7 +164,9 @@ def test_a_cancelled_occurrence_is_cancelled_whichever_way_it_is_written(
         "tbp_choice",
         CALENDAR_AUTHORITY,
     )
-    assert restriction.note == f"Cancelled in the calendar ({name})."
+    assert restriction.note == f"cancelled {name}"  # no English in a synced record
+    said = restriction_note(restriction.authority, restriction.note)
+    assert said == f"Cancelled in the calendar ({name})."
 
 
 def test_an_event_gone_from_a_later_export_is_cancelled_as_removed(store: Store) -> None:
@@ -185,8 +188,12 @@ def test_an_event_gone_from_a_later_export_is_cancelled_as_removed(store: Store)
     assert (restriction.authority, restriction.recorded_by, restriction.note) == (
         "calendar",
         "RT-0100",
-        "Removed from the calendar (google-series-lunch-removed.ics).",
+        "removed google-series-lunch-removed.ics",
     )
+    assert restriction_note("calendar", restriction.note) == (
+        "Removed from the calendar (google-series-lunch-removed.ics)."
+    )
+    assert restriction_note("BZ", restriction.note) == restriction.note  # a person's own note
     # outside the window nothing is removed
     store.clock.advance(days=200)  # type: ignore[attr-defined]
     later = import_ics(operator, ICS / "google-series-lunch-removed.ics", person="BEVER")
