@@ -103,12 +103,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import ics_bounds, machine, rules, validate
 from .agenda import CALENDAR_AUTHORITY, insert_correction
-from .clock import LOCAL_TZ, day_bounds, from_db, local_text, to_db
+from .clock import LOCAL_TZ, day_bounds, from_db, to_db
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
 from .rules import MAX_ACTIVITY, too_long
 from .subjects import get_subject
+from .sync.notice import Notice, notice
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 DEFAULT_DAYS = ics_bounds.DEFAULT_DAYS
@@ -165,7 +166,8 @@ class ImportResult:
         window: the period the import covered, start and end aware UTC.
         items: one per event considered, with what was done with it.
         replan: activities whose change needs re-planning (ids).
-        warnings: events skipped or doubtful, in words.
+        warnings: events skipped or doubtful, as facts (``Notice``: a code and its params)
+            that words/calendar.py words.
         calendar: the calendar the file was imported as (None: the file names none; nothing
             removed).
     """
@@ -173,7 +175,7 @@ class ImportResult:
     window: tuple[datetime, datetime]
     items: list[ImportItem] = field(default_factory=list)
     replan: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     #: The calendar the file was imported as (None: the file names none; nothing removed).
     calendar: str | None = None
 
@@ -297,7 +299,7 @@ class ParsedCalendar:
 
     occurrences: dict[tuple[str, str], Occurrence]
     explicit: dict[tuple[str, str], Occurrence]
-    warnings: list[str]
+    warnings: list[Notice]
     #: Occurrences a series excludes by EXDATE (cancelled in the calendar), with the version
     #: of the series that excludes them.
     excluded: dict[tuple[str, str], Version] = field(default_factory=dict)
@@ -340,7 +342,7 @@ def _read_bytes(path: Path) -> bytes:
 _UNFOLD = re.compile(rb"\r?\n[ \t]")
 
 
-def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
+def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
     """The file's text: UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252 (which
     reads Latin-1 text the same) when the text is plausibly Western European (see
     ``_plausible_western``) and not as plausibly another Latin code page (see
@@ -377,7 +379,7 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
         text = ""
     if text and _plausible_western(text):
         _refuse_ambiguous(raw, text, name)
-        return text, [f"{name} is not UTF-8; it was read as Windows-1252 (Western European)."]
+        return text, [notice("calendar_read_as_cp1252", file=name)]
     raise BadInput(
         f"{name} is not UTF-8 (byte 0x{raw[position]:02X} at position {position}) and does not "
         "read as Western European (Windows-1252/Latin-1) text either — it may be in another "
@@ -545,10 +547,10 @@ def _parse(text: str, name: str) -> Any:
     return calendar
 
 
-def _prune(calendar: Any, name: str) -> list[str]:
+def _prune(calendar: Any, name: str) -> list[Notice]:
     """Refuse faults in what activities are made of; skip, with a warning, the parts they do
     not need."""
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     for component in calendar.subcomponents:
         if component.name == "VEVENT":
             warnings += _prune_event(component, name)
@@ -564,29 +566,36 @@ def _prune(calendar: Any, name: str) -> list[str]:
             for rule in skipped:
                 prop, message = rule.errors[0]
                 start = rule.get("DTSTART")
-                since = f" from {start.to_ical().decode()[:8]}" if start is not None else ""
+                since = start.to_ical().decode()[:8] if start is not None else None
                 tzid = str(component.get("TZID"))
+                known = known_zone(tzid)
                 warnings.append(
-                    f"VTIMEZONE {validate.visible(tzid)}: the {rule.name}"
-                    f" rule{since}, property {prop}: {_excerpt(message)}; that rule "
-                    "was skipped"
-                    + (
-                        f" (times in this zone are read by its name, as {known_zone(tzid)})."
-                        if known_zone(tzid) is not None
-                        else "."
+                    notice(
+                        "calendar_zone_rule_skipped",
+                        zone=validate.visible(tzid),
+                        rule=rule.name,
+                        since=since,
+                        prop=prop,
+                        excerpt=_excerpt(message),
+                        read_as=None if known is None else str(known),
                     )
                 )
             component.subcomponents = kept
         elif component.errors:
             prop, message = component.errors[0]
             warnings.append(
-                f"{_describe(component)}, property {prop}: {_excerpt(message)}; the "
-                f"{component.name} was skipped (activities are made from events only)."
+                notice(
+                    "calendar_component_skipped",
+                    event=_describe(component),
+                    component=component.name,
+                    prop=prop,
+                    excerpt=_excerpt(message),
+                )
             )
     return warnings
 
 
-def _prune_event(event: Any, name: str) -> list[str]:
+def _prune_event(event: Any, name: str) -> list[Notice]:
     warnings = []
     for prop, message in event.errors:
         if prop is None or str(prop).upper() in NEEDED:
@@ -598,14 +607,26 @@ def _prune_event(event: Any, name: str) -> list[str]:
                 prop=prop or "(a line)",
                 excerpt=_excerpt(message),
             )
-        warnings.append(f"{_describe(event)}, property {prop}: {_excerpt(message)}; ignored.")
+        warnings.append(
+            notice(
+                "calendar_property_ignored",
+                event=_describe(event),
+                prop=prop,
+                excerpt=_excerpt(message),
+            )
+        )
     kept = []
     for part in event.subcomponents:
         if part.errors:
             prop, message = part.errors[0]
             warnings.append(
-                f"{_describe(event)}: {part.name} property {prop}: {_excerpt(message)};"
-                f" the {part.name} was skipped."
+                notice(
+                    "calendar_part_skipped",
+                    event=_describe(event),
+                    part=part.name,
+                    prop=prop,
+                    excerpt=_excerpt(message),
+                )
             )
         else:
             kept.append(part)
@@ -776,7 +797,7 @@ def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> 
     return first
 
 
-def _localise(calendar: Any, name: str) -> list[str]:
+def _localise(calendar: Any, name: str) -> list[Notice]:
     """Give every time its zone: a TZID's (``_Zones``), and the calendar's declared zone to
     floating times (see the module's reading). A zoned wall time the autumn change repeats is
     the first of the two (fold 0, as RFC 5545 reads it); one the spring change skips is
@@ -811,7 +832,7 @@ def _localise(calendar: Any, name: str) -> list[str]:
                             )
                         item.dt = _attach(moment, zone, prop, event, name)
     if zone is None:
-        return [f"X-WR-TIMEZONE '{validate.visible(unknown)}' is not a known time zone; ignored."]
+        return [notice("calendar_unknown_declared_zone", zone=validate.visible(unknown))]
     return []
 
 
@@ -1087,7 +1108,7 @@ def _content(event: Any) -> bytes:
     )
 
 
-def _deduplicate(calendar: Any, name: str) -> list[str]:
+def _deduplicate(calendar: Any, name: str) -> list[Notice]:
     """Keep one VEVENT per UID and recurrence id: the newest version (``older``). Copies with
     the same version and the same content are one; with different content the file is
     refused naming the UID (which one is right cannot be told)."""
@@ -1104,7 +1125,7 @@ def _deduplicate(calendar: Any, name: str) -> list[str]:
         key = (str(event["UID"]), to_db(_as_utc(rid.dt)) if rid is not None else "")
         groups.setdefault(key, []).append(event)
     dropped: set[int] = set()
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     for (uid, rid), events in groups.items():
         if len(events) < 2:
             continue
@@ -1130,10 +1151,14 @@ def _deduplicate(calendar: Any, name: str) -> list[str]:
             )
         if any(i not in same for i in range(len(events))):
             warnings.append(
-                f"{_describe(events[best])} appears {len(events)} times in {name}; the newest "
-                f"version (SEQUENCE {versions[best][0]}"
-                + (f", stamped {versions[best][1]}" if versions[best][1] else "")
-                + ") was taken."
+                notice(
+                    "calendar_event_repeated",
+                    event=_describe(events[best]),
+                    count=len(events),
+                    file=name,
+                    sequence=versions[best][0],
+                    stamp=versions[best][1] or None,
+                )
             )
         dropped.update(id(e) for i, e in enumerate(events) if i != best)
     if dropped:
@@ -1227,7 +1252,7 @@ def _drop_too_long(
     occurrences: dict[tuple[str, str], Occurrence],
     explicit: dict[tuple[str, str], Occurrence],
     events: list[Any],
-    warnings: list[str],
+    warnings: list[Notice],
 ) -> set[tuple[str, str]]:
     """Take out every event and occurrence longer than an activity may last (a 14-day
     holiday, a 10-day trip): every laptop refuses such an activity, so it is never stored.
@@ -1246,29 +1271,20 @@ def _drop_too_long(
             (occurrences.get(k) or explicit[k] for k in mine), key=lambda o: o.end - o.start
         )
         event = next(e for e in events if str(e["UID"]) == uid)
-        times = f" ({len(mine)} occurrences)" if len(mine) > 1 else ""
         warnings.append(
-            f"{_describe(event)} lasts {_how_long(longest.start, longest.end)}{times}, longer "
-            f"than the {limit} hours an activity may last; it was not imported (nor changed, "
-            "if imported before) — add the days that need protection as activities."
+            notice(
+                "calendar_event_too_long",
+                event=_describe(event),
+                start=longest.start.astimezone(UTC),
+                end=longest.end.astimezone(UTC),
+                occurrences=len(mine),
+                limit=limit,
+            )
         )
     for key in keys:
         occurrences.pop(key, None)
         explicit.pop(key, None)
     return keys
-
-
-def _how_long(start: datetime, end: datetime) -> str:
-    """``14 days`` (local midnight to midnight, whatever clock change lies between),
-    ``10 days 2 hours`` or ``80 hours``: a long length as a person says it."""
-    first, last = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
-    if first.time() == last.time() == datetime.min.time():
-        return f"{(last.date() - first.date()).days} days"
-    hours = (end - start).total_seconds() / 3600
-    days, rest = divmod(hours, 24)
-    if hours < 96:
-        return f"{hours:g} hours"
-    return f"{days:g} days" + (f" {rest:g} hours" if rest else "")
 
 
 def _sort_events(
@@ -1442,13 +1458,14 @@ def _over_limit(name: str, limit: int) -> BadInput:
     )
 
 
-def _lengthless(events: list[Any], occurrences: dict[tuple[str, str], Occurrence]) -> list[str]:
+def _lengthless(events: list[Any], occurrences: dict[tuple[str, str], Occurrence]) -> list[Notice]:
     """A warning per event imported with the assumed length (it gave none)."""
     return [
-        f"{_describe(next(e for e in events if str(e['UID']) == uid))} has no length (no DTEND "
-        f"or DURATION, or one equal to its start); imported as "
-        f"{int(ASSUMED_LENGTH.total_seconds() // 60)} minutes from its start (a date: the whole"
-        " day) — correct its end in the agenda if it lasts longer."
+        notice(
+            "calendar_event_without_length",
+            event=_describe(next(e for e in events if str(e["UID"]) == uid)),
+            minutes=int(ASSUMED_LENGTH.total_seconds() // 60),
+        )
         for uid in sorted({o.uid for o in occurrences.values() if o.assumed_length})
     ]
 
@@ -1714,10 +1731,14 @@ class _Run:
         if older(occ.version, _stored_version(row)):
             if changed or occ.cancelled != cancelled:
                 self.result.warnings.append(
-                    f"{self._what(row)}: {self.name} has an older version of the event "
-                    f"(SEQUENCE {occ.sequence}{_stamped(occ.modified)}) than the one imported "
-                    f"before (SEQUENCE {row['source_sequence'] or 0}"
-                    f"{_stamped(row['source_modified'])}); it was left as it is."
+                    self._warning(
+                        "calendar_older_version",
+                        row,
+                        sequence=occ.sequence,
+                        stamp=occ.modified,
+                        stored_sequence=row["source_sequence"] or 0,
+                        stored_stamp=row["source_modified"],
+                    )
                 )
             return self.item(row, "unchanged")
         if cancelled:
@@ -1725,10 +1746,7 @@ class _Run:
                 return self.item(row, "unchanged")
             by = self._cancelled_by(row["id"])
             if by:
-                self.result.warnings.append(
-                    f"{self._what(row)} is in {self.name} but stays cancelled: it was cancelled "
-                    f"by a restriction ({by}), which a calendar does not undo."
-                )
+                self.result.warnings.append(self._warning("calendar_stays_cancelled", row, **by))
                 return self.item(row, "unchanged")
             reason = f"{REINSTATED} ({self.name}): the event is in it again."
             self._update(row, occ, changed, reason)
@@ -1743,9 +1761,7 @@ class _Run:
             and rules.done_before_end("done", to_db(occ.end), self.store.now())
         ):  # done holds only once it has ended: a later time would hide its re-planning
             self.result.warnings.append(
-                f"{self._what(row)} is done here; {self.name} moves it to "
-                f"{local_text(occ.start)}, which has not yet ended, so the calendar's new time "
-                "was not taken over (add it as a new activity if it happens again)."
+                self._warning("calendar_done_not_moved", row, to=occ.start.astimezone(UTC))
             )
             return self.item(row, "unchanged")
         if changed:
@@ -1805,10 +1821,7 @@ class _Run:
         so an older export does not bring it back. An activity done here has taken place: no
         restriction is recorded (R5), a warning says so, and False is returned."""
         if row["status"] == "done":
-            self.result.warnings.append(
-                f"{self._what(row)} is done here; {self.name} cancels it, but it has taken "
-                "place, so it stays done."
-            )
+            self.result.warnings.append(self._warning("calendar_done_stays_done", row))
             return False
         self.conn.execute(
             "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
@@ -1843,20 +1856,29 @@ class _Run:
             )
         return True
 
-    def _cancelled_by(self, activity_id: str) -> str:
-        """Who cancelled the activity besides the calendar ('' when only the calendar did):
-        a person's cancellation is never undone by a calendar."""
+    def _cancelled_by(self, activity_id: str) -> dict[str, str]:
+        """Who cancelled the activity besides the calendar: the restriction's ``reason`` code
+        and ``authority`` (empty when only the calendar did): a person's cancellation is never
+        undone by a calendar."""
         other = self.conn.execute(
             "SELECT reason, authority FROM restriction WHERE activity_id = ? AND kind ="
             " 'cancelled' AND authority != ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
             (activity_id, CALENDAR_AUTHORITY),
         ).fetchone()
         if other is None:
-            return ""
-        return f"{other['reason']}, decided by {validate.visible(other['authority'])}"
+            return {}
+        return {"reason": other["reason"], "authority": validate.visible(other["authority"])}
 
-    def _what(self, row: Any) -> str:
-        return f"'{validate.visible(row['title'])[:80]}' ({local_text(row['start_at'])})"
+    def _warning(self, code: str, row: Any, **params: Any) -> Notice:
+        """A warning about the activity ``row`` of this file: its title and start, the file's
+        name, and ``params``."""
+        return notice(
+            code,
+            title=validate.visible(row["title"])[:80],
+            start=from_db(row["start_at"]),
+            file=self.name,
+            **params,
+        )
 
 
 def _changed(row: Any, occ: Occurrence) -> set[str]:
@@ -1886,7 +1908,3 @@ def _changed(row: Any, occ: Occurrence) -> set[str]:
         "text": (occ.title, occ.kind) != (row["title"], row["kind"]),
     }
     return {part for part, yes in differs.items() if yes}
-
-
-def _stamped(stamp: str | None) -> str:
-    return f", stamped {stamp}" if stamp else ""

@@ -18,7 +18,7 @@ from store.db import Store
 from store.errors import BadInput, RuleViolation
 from store.ics import import_ics
 from tests.conftest import as_user, snapshot
-from words.calendar import restriction_note
+from words.calendar import restriction_note, worded
 from words.errors import sentence
 
 ICS = Path(__file__).parent.parent / "fixtures" / "ics"
@@ -101,7 +101,7 @@ def test_a_part_the_activities_do_not_need_is_skipped_with_a_warning(
 ) -> None:
     result = import_ics(bever, ICS / name, person="BEVER", **MARCH)
     assert result.added == 1
-    (found,) = result.warnings
+    (found,) = worded(result.warnings)
     assert found.startswith(warning) and "skipped" in found
     ((title, start, *_rest),) = agenda_of(bever)
     assert (title, start) == expected
@@ -234,7 +234,7 @@ def test_windows_1252_text_is_read_correctly(bever: Store) -> None:
     result = import_ics(bever, ICS / "outlook-windows-1252.ics", person="BEVER", **MARCH)
     ((title, *_rest),) = agenda_of(bever)
     assert title == "Restmülltonne buiten zetten – daarna koffie bij Café Noël"
-    assert result.warnings == [
+    assert worded(result.warnings) == [
         "outlook-windows-1252.ics is not UTF-8; it was read as Windows-1252 (Western European)."
     ]
 

@@ -19,6 +19,7 @@ from store.errors import BadInput
 from store.ics import import_ics
 from tests.conftest import snapshot
 from tests.store.test_ics_programs import ICS, MARCH, agenda_of, bever
+from words.calendar import worded
 
 __all__ = ["bever"]
 
@@ -26,7 +27,7 @@ __all__ = ["bever"]
 def test_an_event_longer_than_an_activity_is_skipped_naming_it(bever: Store) -> None:
     result = import_ics(bever, ICS / "multi-day-events.ics", person="BEVER", **MARCH)
     assert [(i.title, i.action) for i in result.items] == [("Zitting", "added")]
-    assert result.warnings == [
+    assert worded(result.warnings) == [
         f"VEVENT {uid} lasts {length}, longer than the 72 hours an activity may last; it was not "
         "imported (nor changed, if imported before) — add the days that need protection as "
         "activities."
@@ -55,7 +56,7 @@ def test_an_event_that_grew_too_long_leaves_its_activity_as_it_was(
     ]  # fmt: skip
     result = import_ics(bever, ICS / "multi-day-events.ics", person="BEVER", **MARCH)
     assert [a for a in agenda_of(bever) if a[0] == "Handelsmissie"] == before
-    assert "Handelsmissie) lasts 10 days" in result.warnings[0]
+    assert "Handelsmissie) lasts 10 days" in worded(result.warnings)[0]
 
 
 @pytest.mark.parametrize(
@@ -113,7 +114,7 @@ def test_a_date_end_before_the_start_is_refused_naming_the_event(
 
 def test_an_unused_zone_with_an_unreadable_rule_is_skipped(bever: Store) -> None:
     result = import_ics(bever, ICS / "unused-zone-unreadable.ics", person="BEVER", **MARCH)
-    assert result.warnings == [
+    assert worded(result.warnings) == [
         "VTIMEZONE Havenstad Standaardtijd: the STANDARD rule from 19961027, property "
         "TZOFFSETFROM: Offset must be less than 24 hours, was +9999; that rule was skipped."
     ]
