@@ -13,11 +13,11 @@ from typing import Any
 from store.errors import StoreError
 from store.ics_bounds import FIELDS as ICS_FIELDS
 from words import _
-from words.errors import rows, sentence
+from words.errors import joined, rows, sentence
 
 
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
-    return lambda params: text.format(**params)
+    return lambda params: text.format(**joined(params))
 
 
 def _nothing_to_change(params: Mapping[str, Any]) -> str:

@@ -683,7 +683,7 @@ def _check_done_after_end(store: Store, current: Activity, changes: dict[str, st
             f"(it would end {local_iso(from_db(end))}).",
             code="done_moved_ahead",
             title=current.title,
-            end=local_iso(from_db(end)),
+            end=from_db(end),
         )
 
 
@@ -721,7 +721,7 @@ def _check_status(store: Store, current: Activity, status: str) -> None:
             "once it has ended (to cancel it, restrict it).",
             code="done_before_end",
             title=current.title,
-            end=local_iso(current.end_at),
+            end=current.end_at,
         )
     if status == "done" and current.replan_reason:
         raise RuleViolation(
@@ -767,7 +767,7 @@ def _record_correction(
                 "already past may be corrected to another past time.",
                 code="correction_into_past",
                 title=current.title,
-                moment=local_text(from_db(new)),
+                moment=from_db(new),
             )
     if reason is None:
         raise RuleViolation(
@@ -1178,7 +1178,7 @@ def _check_not_into_past(
             "what happens next, and an activity that is over has no next (rule R5).",
             code="restriction_after_end",
             title=current.title,
-            moment=local_text(current.end_at),
+            moment=current.end_at,
         )
     past = rules.restricted_into_past(
         {
@@ -1196,7 +1196,7 @@ def _check_not_into_past(
             f"{local_text(from_db(past))}, which has already passed (rule R5).",
             code="restriction_into_past",
             title=current.title,
-            moment=local_text(from_db(past)),
+            moment=from_db(past),
         )
 
 
@@ -1274,8 +1274,7 @@ def _check_restriction_fields(
             code="restriction_unused_field",
             kind=kind,
             fields=unused,
-            unused=" or ".join(unused),
-            changes=", ".join(_RESTRICTION_FIELDS[kind]) or "only the status",
+            changes=list(_RESTRICTION_FIELDS[kind]),
         )
 
 

@@ -367,7 +367,7 @@ def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> Non
             f"Unknown grouping {validate.shown(by)}; choose one of: {', '.join(GROUPINGS)}.",
             code="unknown_grouping",
             given=validate.shown(by),
-            choices=", ".join(GROUPINGS),
+            choices=list(GROUPINGS),
         )
 
 
@@ -543,7 +543,7 @@ class Change:
                 f"Unknown change {validate.shown(text)}; use one of: {', '.join(FORMS.values())}.",
                 code="unknown_scenario_change",
                 given=validate.shown(text),
-                forms=", ".join(FORMS.values()),
+                forms=list(FORMS.values()),
             )
         form = FORMS[kind]
         shown = validate.shown(text)
@@ -677,9 +677,9 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             )
         for unit in filter(None, (change.unit, change.to_unit)):
             if unit not in units:
-                known = ", ".join(sorted(units))
+                known = sorted(units)
                 raise refuse(
-                    f"Unknown unit {validate.shown(unit)}; choose one of: {known}.",
+                    f"Unknown unit {validate.shown(unit)}; choose one of: {', '.join(known)}.",
                     "unknown_unit",
                     given=validate.shown(unit),
                     known=known,
@@ -693,9 +693,10 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             )
         for code in change.qualifications:
             if code not in qualifications:
-                choices = ", ".join(qualifications)
+                choices = sorted(qualifications)
                 raise refuse(
-                    f"Unknown qualification {validate.shown(code)}; choose one of: {choices}.",
+                    f"Unknown qualification {validate.shown(code)}; choose one of: "
+                    f"{', '.join(choices)}.",
                     "unknown_qualification",
                     given=validate.shown(code),
                     choices=choices,

@@ -133,7 +133,7 @@ def _check_record(
             f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.",
             code="unknown_step",
             given=validate.shown(step),
-            choices=", ".join(STEPS),
+            choices=list(STEPS),
         )
     if validate.blank(validate.text(rationale, "rationale")):
         raise BadInput(
@@ -158,7 +158,7 @@ def _check_record(
             code="authority_not_competent",
             subject=subject.code,
             domain=subject.domain,
-            allowed=" or ".join(allowed),
+            allowed=list(allowed),
             example=allowed[-1],
             given=validate.shown(authority),
         )

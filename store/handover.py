@@ -710,7 +710,7 @@ def _check_signed_once(
                 handover=found["id"][:13],
                 signed_by=found["signed_by"],
                 me=me,
-                accepted_at=local_text(found["accepted_at"]) if found["accepted_by"] == me else "",
+                accepted_at=from_db(found["accepted_at"]) if found["accepted_by"] == me else None,
             )
     for row in live:
         if row["id"] != replaced:
@@ -728,7 +728,7 @@ def _check_signed_once(
                 may_supersede=mine,
                 period=period,
                 signed_by=row["signed_by"],
-                signed_at=local_text(row["signed_at"]),
+                signed_at=from_db(row["signed_at"]),
             )
     return replaced
 
@@ -818,7 +818,7 @@ def _acceptance_refusal(store: Store, record: HandoverRecord) -> StoreError | No
             code="handover_withdrawn",
             handover=record.id[:13],
             by=record.withdrawn_by,
-            at=local_text(record.withdrawn_at),
+            at=record.withdrawn_at,
         )
     if record.superseded_by is not None:
         return _superseded(record)
@@ -843,7 +843,7 @@ def _superseded(record: HandoverRecord) -> RuleViolation:
         handover=record.id[:13],
         newer=record.superseded_by[:13],
         by=record.superseded_by_signer,
-        at=local_text(record.superseded_at),
+        at=record.superseded_at,
     )
 
 
@@ -960,7 +960,7 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
                 code="handover_withdrawn_already",
                 handover=record.id[:13],
                 by=record.withdrawn_by,
-                at=local_text(record.withdrawn_at),
+                at=record.withdrawn_at,
             )
         me = store.actor
         if record.signed_by != me.callsign and me.role != "admin":

@@ -362,7 +362,7 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
                 f"{', '.join(AUDIENCES)}.",
                 code="unknown_audience",
                 given=validate.shown(audience),
-                choices=", ".join(AUDIENCES),
+                choices=list(AUDIENCES),
             )
         if not report.interpretation:
             raise BadInput(

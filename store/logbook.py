@@ -124,7 +124,7 @@ def add_entry(
                 f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.",
                 code="unknown_log_kind",
                 given=validate.shown(kind),
-                choices=", ".join(KINDS),
+                choices=list(KINDS),
             )
         subject_id = get_subject(store, person).id if person else None
         activity_id = resolve_id(store, "activity", activity, "activity") if activity else None

@@ -704,7 +704,7 @@ def _refuse_over(store: Store, activity_id: str) -> None:
             f"'{row['title']}' ended at {local_text(end)}; there is nothing to apply to it.",
             code="activity_over",
             title=row["title"],
-            moment=local_text(end),
+            moment=end,
         )
 
 

@@ -163,7 +163,7 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
             code="unknown_signal_value",
             what=what,
             given=validate.shown(value),
-            choices=", ".join(allowed),
+            choices=list(allowed),
         )
     return value
 
@@ -391,10 +391,10 @@ def _step(
                 f"(workflow: {' → '.join(_words(s) for s in STATUSES)}).",
                 code="signal_wrong_status",
                 signal=current.id[:13],
-                status=_words(current.status),
-                step=_words(kind),
-                allowed=allowed,
-                workflow=" → ".join(_words(s) for s in STATUSES),
+                status=current.status,
+                step=kind,
+                allowed=list(_ALLOWED_FROM[kind]),
+                workflow=list(STATUSES),
             )
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"

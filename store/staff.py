@@ -158,7 +158,7 @@ def add_staff(
                 f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}.",
                 code="unknown_role",
                 given=validate.shown(role),
-                choices=", ".join(access.ROLES),
+                choices=list(access.ROLES),
             )
         if not bootstrap:
             rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
@@ -198,7 +198,7 @@ def _check_qualifications(store: Store, held: list[tuple[str, date | None]]) -> 
                 f"{', '.join(sorted(known))}.",
                 code="unknown_qualification",
                 given=validate.shown(code),
-                choices=", ".join(sorted(known)),
+                choices=sorted(known),
             )
         if until is not None:
             validate.day(until, "valid_until")
@@ -229,7 +229,7 @@ def set_role(store: Store, callsign: str, role: str) -> Staff:
                 f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.",
                 code="unknown_role_named",
                 role=role,
-                choices=", ".join(access.ROLES),
+                choices=list(access.ROLES),
             )
         person = get_staff(store, callsign)
         store.target(person.id)
@@ -372,7 +372,7 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
                 f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}.",
                 code="unknown_qualification_named",
                 qualification=code,
-                choices=", ".join(sorted(known)),
+                choices=sorted(known),
             )
         until = validate.day(valid_until, "valid_until").isoformat() if valid_until else None
         held = {

@@ -163,7 +163,7 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
                 f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.",
                 code="unknown_subject_kind",
                 given=validate.shown(kind),
-                choices=", ".join(KINDS),
+                choices=list(KINDS),
             )
         if domain not in DOMAINS:
             raise BadInput(

@@ -1003,7 +1003,7 @@ def _carry_out(
             "apply to it.",
             code="activity_over",
             title=current.title,
-            moment=local_text(current.end_at),
+            moment=current.end_at,
         )
     # assigning the concept it has confirms it for a changed time or place (clears the flag)
     changes_concept = option.concept is not None and (

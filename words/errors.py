@@ -8,6 +8,7 @@ does not know yet) is shown by its own English sentence. A face may word a code 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from store.clock import local_span, local_text
@@ -141,8 +142,39 @@ def too_many_waiting(p: Mapping[str, Any]) -> str:
     ).format(**p, where=where)
 
 
+#: A signal's status or workflow step (``store.signals``) in words.
+SIGNAL_WORDS: dict[str, str] = {
+    "submitted": _("submitted"),
+    "received": _("received"),
+    "in_follow_up": _("in follow up"),
+    "follow_up": _("follow up"),
+    "interpreted": _("interpreted"),
+    "closed": _("closed"),
+}
+
+
+def signal_word(code: str) -> str:
+    """A signal's status or step in words (``in_follow_up`` → "in follow up")."""
+    return SIGNAL_WORDS.get(code, code.replace("_", " "))
+
+
+def joined(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` ready for a sentence: each list (choices, forms, names) joined with commas
+    and each time in local time (``2026-12-01 09:00``): the store gives lists as lists and
+    times as aware UTC datetimes."""
+    return {k: _said(v) for k, v in params.items()}
+
+
+def _said(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    if isinstance(value, datetime):
+        return local_text(value)
+    return value
+
+
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
-    return lambda params: text.format(**params)
+    return lambda params: text.format(**joined(params))
 
 
 def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -255,7 +287,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ).format(
         signed_by=p["signed_by"],
         handover=p["handover"],
-        accepted=_("; {me} accepted it at {at}").format(me=p["me"], at=p["accepted_at"])
+        accepted=_("; {me} accepted it at {at}").format(me=p["me"], at=local_text(p["accepted_at"]))
         if p["accepted_at"]
         else "",
     ),
@@ -420,12 +452,10 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "event before it; events were removed or reordered."
         )
     ),
-    "authority_not_competent": _template(
-        _(
-            "{subject} is in the {domain} domain, where the competent authority is "
-            "{allowed} (e.g. {example}:Havenstad), not {given} (rule R6)."
-        )
-    ),
+    "authority_not_competent": lambda p: _(
+        "{subject} is in the {domain} domain, where the competent authority is "
+        "{allowed} (e.g. {example}:Havenstad), not {given} (rule R6)."
+    ).format(**{**p, "allowed": _(" or ").join(p["allowed"])}),
     "calendar_authority_reserved": _template(
         _(
             "The authority '{authority}' is reserved for cancellations by a calendar "
@@ -1070,8 +1100,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "report_needs_title": _template(_("A signal report needs a title.")),
     "restriction_too_long": _template(_("it gives an activity longer than {hours:g} hours.")),
-    "restriction_unused_field": _template(
-        _("A restriction of kind {kind} does not take a new {unused}; it changes {changes}.")
+    "restriction_unused_field": lambda p: _(
+        "A restriction of kind {kind} does not take a new {unused}; it changes {changes}."
+    ).format(
+        kind=p["kind"],
+        unused=_(" or ").join(p["fields"]),
+        changes=", ".join(p["changes"]) or _("only the status"),
     ),
     "role_may_not": _access(_("Only {names} may {words}; {callsign} is {role}.")),
     "role_unchanged": _access(_("{callsign} is {role} already.")),
@@ -1137,11 +1171,14 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "may see it."
         )
     ),
-    "signal_wrong_status": _template(
-        _(
-            "Signal {signal} is {status}; it can be {step} only when {allowed} (workflow: "
-            "{workflow})."
-        )
+    "signal_wrong_status": lambda p: _(
+        "Signal {signal} is {status}; it can be {step} only when {allowed} (workflow: {workflow})."
+    ).format(
+        signal=p["signal"],
+        status=signal_word(p["status"]),
+        step=signal_word(p["step"]),
+        allowed=_(" or ").join(signal_word(s) for s in p["allowed"]),
+        workflow=" → ".join(signal_word(s) for s in p["workflow"]),
     ),
     "skipped_local_time": _template(
         _(

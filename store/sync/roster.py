@@ -792,7 +792,7 @@ def check_enrol(store: Store, request: Request, role: str | None = None) -> str:
             f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}.",
             code="unknown_role",
             given=validate.shown(chosen),
-            choices=", ".join(access.ROLES),
+            choices=list(access.ROLES),
         )
     access.require(store.actor, "team.manage")
     held = require_team(store)
