@@ -132,8 +132,8 @@ def _check_shift(
     end: datetime,
     extra: list[tuple[str, str]] | None = None,
 ) -> None:
-    validate.moment(start, f"{officer.callsign}: the start")
-    validate.moment(end, f"{officer.callsign}: the end")
+    validate.moment(start, "start")
+    validate.moment(end, "end")
     require_order(start, end, "shift", callsign=officer.callsign)
     if end - start > MAX_SHIFT:
         raise BadInput(

@@ -81,6 +81,10 @@ LABELS: dict[str, str] = {
     "calendar": _("The calendar"),
     "request": _("The request"),
     "catalogue": _("The catalogue"),
+    # documents read back (``validate.json_document``)
+    "audit_event": _("An audit event"),
+    "history": _("A history"),
+    "handover_content": _("The handover's content"),
 }
 
 #: Refusal codes whose ``field`` is a field code (``store.validate`` and the checks like it).
