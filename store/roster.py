@@ -388,7 +388,8 @@ def _plan_shifts(
 ) -> list[tuple[Staff, datetime, datetime]]:
     """Inside an open write: every line checked (against the database and the lines before
     it); the shifts to add, or ``BadInput`` listing every bad line."""
-    errors: list[str] = []
+    errors: list[str] = []  # the store's own sentence (its message)
+    lines: list[dict[str, object]] = []  # the facts: each line's refusal, code and params
     planned: list[tuple[Staff, datetime, datetime]] = []
     pending: dict[str, list[tuple[str, str]]] = {}
     rows = iter(reader)
@@ -399,11 +400,15 @@ def _plan_shifts(
             break
         except csv.Error as exc:  # e.g. a field over csv's 128 KB limit: the rest is unreadable
             errors.append(f"line {reader.line_num + 1}: not readable as CSV ({exc})")
+            fact = {"code": "roster_line_not_csv", "params": {"reason": str(exc)}}
+            lines.append({"line": reader.line_num + 1, **fact})
             break
         number = reader.line_num
         try:
             if None in row:  # more fields than the three columns
-                raise BadInput("more fields than the columns callsign,start,end")
+                raise BadInput(
+                    "more fields than the columns callsign,start,end", code="roster_line_fields"
+                )
             for column in ("callsign", "start", "end"):
                 validate.text(row.get(column) or "", column, max_len=validate.MAX_CODE)
             officer = get_staff(store, (row.get("callsign") or "").strip())
@@ -412,6 +417,7 @@ def _plan_shifts(
             _check_shift(store, officer, start, end, pending.get(officer.id, []))
         except BadInput as exc:
             errors.append(f"line {number}: {str(exc).rstrip('.')}")
+            lines.append({"line": number, "code": exc.code, "params": dict(exc.params)})
             continue
         pending.setdefault(officer.id, []).append((to_db(start), to_db(end)))
         planned.append((officer, start, end))
@@ -423,7 +429,7 @@ def _plan_shifts(
             code="roster_bad_lines",
             file=name,
             count=len(errors),
-            listing=listing,
+            lines=lines[:20],
         )
     return planned
 

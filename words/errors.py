@@ -101,6 +101,22 @@ def _option_changed(p: Mapping[str, Any]) -> str:
     ).format(n=p["n"], token=p["token"], now=now)
 
 
+def _bad_lines(lines: object, count: object) -> str:
+    """A roster's bad lines (each line's refusal as its code and params) in words, joined."""
+    if not isinstance(lines, list):
+        return str(lines)
+    said = []
+    for line in lines:
+        if not isinstance(line, Mapping):
+            said.append(str(line))
+            continue
+        words = SENTENCES.get(str(line.get("code") or ""))
+        what = words(line["params"]) if words is not None else str(line.get("code"))
+        said.append(_("line {line}: {what}").format(line=line["line"], what=what.rstrip(".")))
+    more = isinstance(count, int) and count > len(lines)
+    return "; ".join(said) + ("; …" if more else "")
+
+
 def rows(count: int) -> str:
     """ "1 row", "2 rows": a count of rows in words."""
     return _("1 row") if count == 1 else _("{count} rows").format(count=count)
@@ -1113,7 +1129,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{file}: nothing imported, {count} bad line: {listing}.",
         "{file}: nothing imported, {count} bad lines: {listing}.",
         1 if str(p["count"]) == "1" else 2,
-    ).format(**p),
+    ).format(file=p["file"], count=p["count"], listing=_bad_lines(p["lines"], p["count"])),
+    "roster_line_not_csv": _template(_("not readable as CSV ({reason})")),
+    "roster_line_fields": _template(_("more fields than the columns callsign,start,end")),
     "roster_changed": _template(
         _(
             "The team's roster changed while this change was being made; nothing was "
