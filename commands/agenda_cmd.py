@@ -349,10 +349,10 @@ def activity_import_ics(
         max_occurrences=max_occurrences,
         calendar=calendar,
     )
-    from words.ics import said
+    from words.calendar import warning
 
-    for warning in result.warnings:
-        info(f"Warning: {said(warning)}")
+    for notice in result.warnings:
+        info(f"Warning: {visible(warning(notice))}")
     last_moment = result.window[1] - timedelta(seconds=1)
     window = f"{local_text(result.window[0])[:10]} – {local_text(last_moment)[:10]}"
     source = (

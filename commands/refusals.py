@@ -13,7 +13,7 @@ from typing import Any
 from store.errors import StoreError
 from store.ics_bounds import FIELDS as ICS_FIELDS
 from words import _
-from words.errors import rows, sentence
+from words.errors import joined, rows, sentence
 
 
 def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -28,7 +28,7 @@ def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
 
 
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
-    return lambda params: text.format(**params)
+    return lambda params: text.format(**joined(params))
 
 
 def _nothing_to_change(params: Mapping[str, Any]) -> str:

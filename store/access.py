@@ -2,8 +2,8 @@
 
 Everyone may read, raise signals and write the log. Every other action names the roles that may
 take it (DESIGN.md §3). Both roles bound an action: the acting person's and, in a team, the
-laptop's enrolled role. ``require`` raises ``PermissionDenied`` with a sentence that names the
-roles allowed and which of the two did not allow it.
+laptop's enrolled role. ``require`` raises ``PermissionDenied`` carrying the action's code, the role
+codes allowed and which of the two did not allow it; words/access.py words them.
 """
 
 from __future__ import annotations
@@ -30,42 +30,21 @@ ROLES = (
 
 _EVERYONE = frozenset(ROLES)
 
-#: action → (what it is, in words; the roles allowed)
-PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
-    "log.write": ("write the operational log", _EVERYONE),
-    "signal.raise": ("raise a signal", _EVERYONE),
-    "activity.write": (
-        "add or edit activities, assign concepts and import calendars",
-        frozenset({"operator", "planner", "shift_leader", "admin"}),
-    ),
-    "activity.restrict": (
-        "restrict an activity",
-        frozenset({"planner", "shift_leader", "authority", "admin"}),
-    ),
-    "subject.write": (
-        "add protected subjects and record threat assessments",
-        frozenset({"planner", "shift_leader", "info_analyst", "authority", "admin"}),
-    ),
-    "staff.write": (
-        "manage staff, shifts and deployments",
-        frozenset({"planner", "shift_leader", "admin"}),
-    ),
-    "signal.process": (
-        "receive, follow up, interpret and close signals",
-        frozenset({"info_analyst"}),
-    ),
-    "intel.write": ("draft and issue signal reports", frozenset({"info_analyst"})),
-    "handover.sign": ("sign and accept handovers", frozenset({"shift_leader", "admin"})),
-    "log.clear": ("clear flagged log entries", frozenset({"shift_leader", "admin"})),
-    "decision.adopt": ("adopt work-process decisions", frozenset({"authority", "admin"})),
-    "capacity.scenario": (
-        "run capacity scenarios",
-        frozenset({"capacity_analyst", "planner", "shift_leader", "admin"}),
-    ),
-    "team.manage": (
-        "create teams and enrol or revoke devices",
-        frozenset({"shift_leader", "admin"}),
-    ),
+#: action → the roles allowed. Faces word an action and a role (words/access.py).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "log.write": _EVERYONE,
+    "signal.raise": _EVERYONE,
+    "activity.write": frozenset({"operator", "planner", "shift_leader", "admin"}),
+    "activity.restrict": frozenset({"planner", "shift_leader", "authority", "admin"}),
+    "subject.write": frozenset({"planner", "shift_leader", "info_analyst", "authority", "admin"}),
+    "staff.write": frozenset({"planner", "shift_leader", "admin"}),
+    "signal.process": frozenset({"info_analyst"}),
+    "intel.write": frozenset({"info_analyst"}),
+    "handover.sign": frozenset({"shift_leader", "admin"}),
+    "log.clear": frozenset({"shift_leader", "admin"}),
+    "decision.adopt": frozenset({"authority", "admin"}),
+    "capacity.scenario": frozenset({"capacity_analyst", "planner", "shift_leader", "admin"}),
+    "team.manage": frozenset({"shift_leader", "admin"}),
 }
 
 
@@ -117,7 +96,7 @@ def allowed(role: str, action: str) -> bool:
     Raises:
         KeyError: ``action`` is not a permission (a programming error).
     """
-    return role in PERMISSIONS[action][1]
+    return role in PERMISSIONS[action]
 
 
 def require(actor: Actor, action: str) -> None:
@@ -136,28 +115,29 @@ def require(actor: Actor, action: str) -> None:
             role (``bound`` ``laptop``) does not allow the action.
         KeyError: ``action`` is not a permission (a programming error).
     """
-    words, roles = PERMISSIONS[action]
-    names = ", ".join(sorted(r.replace("_", " ") for r in roles))
+    roles = PERMISSIONS[action]
+    allowed_roles = sorted(roles)
     if actor.role not in roles:
         raise PermissionDenied(
-            f"Only {names} may {words}; {actor.callsign} is {actor.role.replace('_', ' ')}.",
+            f"Only {', '.join(allowed_roles)} may take the action {action}; {actor.callsign} "
+            f"is {actor.role}.",
             bound="person",
             code="role_may_not",
-            names=names,
-            words=words,
+            action=action,
+            roles=allowed_roles,
             callsign=actor.callsign,
-            role=actor.role.replace("_", " "),
+            role=actor.role,
         )
     laptop = actor.laptop_role
     if laptop is not None and laptop != "admin" and laptop not in roles:
         raise PermissionDenied(
-            f"Only {names} may {words}; this laptop is enrolled in the team as "
-            f"{laptop.replace('_', ' ')}, which bounds everyone who works on it "
+            f"Only {', '.join(allowed_roles)} may take the action {action}; this laptop is "
+            f"enrolled in the team as {laptop}, which bounds everyone who works on it "
             f"({actor.callsign} included).",
             bound="laptop",
             code="laptop_may_not",
-            names=names,
-            words=words,
-            laptop=laptop.replace("_", " "),
+            action=action,
+            roles=allowed_roles,
+            laptop=laptop,
             callsign=actor.callsign,
         )

@@ -495,9 +495,9 @@ def check_concept(store: Store, subject: Subject, code: str) -> Concept:
 
 
 def _check_times(start: datetime, end: datetime) -> None:
-    validate.moment(start, "The start")
-    validate.moment(end, "The end")
-    require_order(start, end, "The activity")
+    validate.moment(start, "start")
+    validate.moment(end, "end")
+    require_order(start, end, "activity")
     if rules.too_long(start, end):
         raise BadInput(
             "An activity may last at most 72 hours (three whole days for an all-day one); "
@@ -533,9 +533,9 @@ def _check_new_status(status: str, end: datetime, now: str) -> None:
 
 
 def _check_text(value: str, what: str) -> str:
-    text = validate.text(value, f"The {what}").strip()
+    text = validate.text(value, what).strip()
     if validate.blank(text):
-        raise BadInput(f"The {what} may not be empty.", code="empty_text", field=what)
+        raise BadInput(f"{what} may not be empty.", code="empty_text", field=what)
     return text
 
 
@@ -581,7 +581,7 @@ def add_activity(
     detail: dict[str, object] = {}
     with store.write("activity.add", activity_id, detail, require="activity.write") as conn:
         title = _check_text(title, "title")
-        location = validate.text(location, "The location").strip()
+        location = validate.text(location, "location").strip()
         _check_times(start, end)
         _check_kind(kind)
         _check_new_status(status, end, store.now())
@@ -699,7 +699,7 @@ def _check_done_after_end(store: Store, current: Activity, changes: dict[str, st
             f"(it would end {local_iso(from_db(end))}).",
             code="done_moved_ahead",
             title=current.title,
-            end=local_iso(from_db(end)),
+            end=from_db(end),
         )
 
 
@@ -737,7 +737,7 @@ def _check_status(store: Store, current: Activity, status: str) -> None:
             "once it has ended (to cancel it, restrict it).",
             code="done_before_end",
             title=current.title,
-            end=local_iso(current.end_at),
+            end=current.end_at,
         )
     if status == "done" and current.replan_reason:
         raise RuleViolation(
@@ -761,7 +761,7 @@ def _moved_fields(
         _check_times(new_start, new_end)
         moved["start_at"], moved["end_at"] = to_db(new_start), to_db(new_end)
     if location is not None and location.strip() != current.location:
-        moved["location"] = validate.text(location, "The location").strip()
+        moved["location"] = validate.text(location, "location").strip()
     return moved
 
 
@@ -783,7 +783,7 @@ def _record_correction(
                 "already past may be corrected to another past time.",
                 code="correction_into_past",
                 title=current.title,
-                moment=local_text(from_db(new)),
+                moment=from_db(new),
             )
     if reason is None:
         raise RuleViolation(
@@ -804,7 +804,7 @@ def _record_correction(
             moved.get("end_at", to_db(current.end_at)),
             moved.get("location", current.location),
         ),
-        _check_text(reason, "reason of the correction"),
+        _check_text(reason, "correction_reason"),
     )
 
 
@@ -1138,10 +1138,10 @@ def record_restriction(
     """
     current = get_activity(store, activity_id)
     authority = _check_restriction(current, kind, reason, authority)
-    note = validate.text(note, "The note")
+    note = validate.text(note, "note")
     if new_location is not None:
-        validate.text(new_location, "The new location")
-    for given, what in ((new_start, "The new start"), (new_end, "The new end")):
+        validate.text(new_location, "new_location")
+    for given, what in ((new_start, "new_start"), (new_end, "new_end")):
         if given is not None:
             validate.moment(given, what)
     updates = _restricted_fields(current, kind, new_start, new_end, new_location)
@@ -1194,7 +1194,7 @@ def _check_not_into_past(
             "what happens next, and an activity that is over has no next (rule R5).",
             code="restriction_after_end",
             title=current.title,
-            moment=local_text(current.end_at),
+            moment=current.end_at,
         )
     past = rules.restricted_into_past(
         {
@@ -1212,7 +1212,7 @@ def _check_not_into_past(
             f"{local_text(from_db(past))}, which has already passed (rule R5).",
             code="restriction_into_past",
             title=current.title,
-            moment=local_text(from_db(past)),
+            moment=from_db(past),
         )
 
 
@@ -1255,7 +1255,7 @@ def _check_restriction(current: Activity, kind: str, reason: str, authority: str
             "A restriction names the deciding authority (rule R5).",
             code="restriction_needs_authority",
         )
-    authority = validate.line(authority, "The deciding authority")
+    authority = validate.line(authority, "deciding_authority")
     if authority.lower() == CALENDAR_AUTHORITY:
         raise RuleViolation(
             "R5",
@@ -1290,8 +1290,7 @@ def _check_restriction_fields(
             code="restriction_unused_field",
             kind=kind,
             fields=unused,
-            unused=" or ".join(unused),
-            changes=", ".join(_RESTRICTION_FIELDS[kind]) or "only the status",
+            changes=list(_RESTRICTION_FIELDS[kind]),
         )
 
 

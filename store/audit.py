@@ -64,7 +64,7 @@ def list_audit(store: Store, *, limit: int = 100, action: str | None = None) -> 
     Raises:
         BadInput: a limit out of range.
     """
-    validate.integer(limit, "The limit", low=1, high=MAX_LIST)
+    validate.integer(limit, "limit", low=1, high=MAX_LIST)
     where, params = "", []
     if action:
         where = " WHERE action LIKE ?"

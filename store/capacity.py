@@ -375,10 +375,10 @@ def _rows(
 
 
 def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> None:
-    validate.moment(start, "The start")
-    validate.moment(end, "The end")
-    validate.number(hours_per_fte, "Hours per FTE", low=MIN_HOURS_PER_FTE, high=MAX_HOURS_PER_FTE)
-    require_order(start, end, "The period")
+    validate.moment(start, "start")
+    validate.moment(end, "end")
+    validate.number(hours_per_fte, "hours_per_fte", low=MIN_HOURS_PER_FTE, high=MAX_HOURS_PER_FTE)
+    require_order(start, end, "period")
     if end - start > timedelta(days=92):
         raise BadInput(
             "A capacity report covers at most 92 days; split the period.",
@@ -389,7 +389,7 @@ def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> Non
             f"Unknown grouping {validate.shown(by)}; choose one of: {', '.join(GROUPINGS)}.",
             code="unknown_grouping",
             given=validate.shown(by),
-            choices=", ".join(GROUPINGS),
+            choices=list(GROUPINGS),
         )
 
 
@@ -565,7 +565,7 @@ class Change:
                 f"Unknown change {validate.shown(text)}; use one of: {', '.join(FORMS.values())}.",
                 code="unknown_scenario_change",
                 given=validate.shown(text),
-                forms=", ".join(FORMS.values()),
+                forms=list(FORMS.values()),
             )
         form = FORMS[kind]
         shown = validate.shown(text)
@@ -643,8 +643,8 @@ def _amount(
     if not math.isfinite(value):
         raise refuse(f"gives {validate.shown(text)} where the {what} should be a number")
     field = {
-        "threat level": "The threat level",
-        "number": "The number of FTE" if fractional else "The number of persons or officers",
+        "threat level": "threat_level",
+        "number": "fte" if fractional else "persons",
     }[what]
     if fractional:
         return validate.tenths_text(raw, field, low=low, high=high)
@@ -684,7 +684,7 @@ def check_changes(store: Store, changes: list[Change]) -> None:
         if change.kind == "add_persons" and change.level is None:
             raise refuse("Adding protected persons needs their threat level.", "persons_need_level")
         if change.level is not None:
-            validate.integer(change.level, "The threat level", low=0, high=1000)
+            validate.integer(change.level, "threat_level", low=0, high=1000)
             try:
                 derive(store, change.level)
             except BadInput as exc:
@@ -699,9 +699,9 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             )
         for unit in filter(None, (change.unit, change.to_unit)):
             if unit not in units:
-                known = ", ".join(sorted(units))
+                known = sorted(units)
                 raise refuse(
-                    f"Unknown unit {validate.shown(unit)}; choose one of: {known}.",
+                    f"Unknown unit {validate.shown(unit)}; choose one of: {', '.join(known)}.",
                     "unknown_unit",
                     given=validate.shown(unit),
                     known=known,
@@ -715,9 +715,10 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             )
         for code in change.qualifications:
             if code not in qualifications:
-                choices = ", ".join(qualifications)
+                choices = sorted(qualifications)
                 raise refuse(
-                    f"Unknown qualification {validate.shown(code)}; choose one of: {choices}.",
+                    f"Unknown qualification {validate.shown(code)}; choose one of: "
+                    f"{', '.join(choices)}.",
                     "unknown_qualification",
                     given=validate.shown(code),
                     choices=choices,
@@ -726,7 +727,7 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             raise refuse(
                 "A scenario changes at least one person or officer.", "scenario_without_count"
             )
-        validate.integer(change.count, "The number of persons or officers", high=MAX_SCENARIO_COUNT)
+        validate.integer(change.count, "persons", high=MAX_SCENARIO_COUNT)
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,7 @@ def load_catalogue(path: Path | None = None) -> dict[str, Any]:
         if path is None:
             text = SHIPPED.read_text("utf-8")
         else:
-            raw = machine.read_regular(path, MAX_FILE_BYTES, "The catalogue")
+            raw = machine.read_regular(path, MAX_FILE_BYTES, "catalogue")
             text = raw.decode("utf-8")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:

@@ -283,17 +283,19 @@ def _moment(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def require_order(start: datetime, end: datetime, what: str) -> None:
+def require_order(start: datetime, end: datetime, what: str, **facts: object) -> None:
     """Refuse an end that is not after the start, saying which and how to fix it:
-    ``The period ends 2026-12-01 11:00, not after its start 2026-12-01 11:30; …``.
+    ``period ends 2026-12-01 11:00, not after its start 2026-12-01 11:30; …``.
 
     Args:
         start: aware datetime.
         end: aware datetime.
-        what: what the two bound, for the refusal (``"The period"``).
+        what: what the two bound, a code a face names (``"period"``, ``"shift"``).
+        facts: more params for the refusal (a shift's ``callsign``).
 
     Raises:
-        BadInput: ``end_not_after_start_period`` when ``end <= start``.
+        BadInput: ``end_not_after_start_period`` when ``end <= start``; its ``start`` and
+            ``end`` are the two datetimes.
     """
     if end <= start:
         shown_end, shown_start = told_apart(end), told_apart(start)
@@ -302,8 +304,9 @@ def require_order(start: datetime, end: datetime, what: str) -> None:
             "the start.",
             code="end_not_after_start_period",
             what=what,
-            end=shown_end,
-            start=shown_start,
+            end=end,
+            start=start,
+            **facts,
         )
 
 
@@ -364,7 +367,7 @@ def parse_date(text: str, clock: Clock) -> date:
             hint=_hint(word),
         )
     try:
-        return validate.day(day, "A date")
+        return validate.day(day, "date")
     except BadInput:
         raise _out_of_range(text, "date") from None
 
@@ -515,7 +518,7 @@ def parse_time(text: str, clock: Clock) -> datetime:
             forms=TIME_FORMS,
         )
     try:
-        return validate.moment(moment, "A time")
+        return validate.moment(moment, "time")
     except BadInput:
         raise _out_of_range(text) from None
 

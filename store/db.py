@@ -440,7 +440,7 @@ class Store:
         if row is None or row[0] != "db.init" or row[2] != 1:  # a planted event 0 decides not
             return False
         try:
-            return bool(validate.json_document(row[1], "an audit event").get(CLOCK_KEY) == "fixed")
+            return bool(validate.json_document(row[1], "audit_event").get(CLOCK_KEY) == "fixed")
         except (ValueError, AttributeError):
             return False
 
@@ -585,7 +585,7 @@ class Store:
             return
         if self.read_only is not None:
             raise self.cannot_write()
-        validate.moment(self.clock.now(), "This computer's clock")  # every record is stamped
+        validate.moment(self.clock.now(), "system_clock")  # every record is stamped
         self._install_capture(conn)  # at the first action: a reading command never needs it
         try:
             conn.execute("BEGIN IMMEDIATE")

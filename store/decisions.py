@@ -133,21 +133,21 @@ def _check_record(
             f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.",
             code="unknown_step",
             given=validate.shown(step),
-            choices=", ".join(STEPS),
+            choices=list(STEPS),
         )
-    if validate.blank(validate.text(rationale, "The rationale")):
+    if validate.blank(validate.text(rationale, "rationale")):
         raise BadInput(
             "A work-process record needs its rationale (rule R6).",
             code="decision_needs_rationale",
         )
-    if not validate.line(document, "The document reference", required=False):
+    if not validate.line(document, "document_reference", required=False):
         raise BadInput(
             "A work-process record names its document reference (rule R6).",
             code="decision_needs_reference",
         )
-    validate.line(authority, "The authority", required=False)
+    validate.line(authority, "authority", required=False)
     if tailored is not None:
-        validate.text(tailored, "The tailored exception's reason")
+        validate.text(tailored, "exception_reason")
     kind = authority.strip().split(":", 1)[0].lower()
     allowed = AUTHORITIES[subject.domain]
     if kind not in allowed:
@@ -158,7 +158,7 @@ def _check_record(
             code="authority_not_competent",
             subject=subject.code,
             domain=subject.domain,
-            allowed=" or ".join(allowed),
+            allowed=list(allowed),
             example=allowed[-1],
             given=validate.shown(authority),
         )

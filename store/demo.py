@@ -207,7 +207,7 @@ def generate_demo(
         BadInput: an unknown scale, a bad seed, or a database that has subjects already.
     """
     access.require(store.actor, "staff.write")
-    validate.integer(seed, "The seed", low=0, high=validate.INT64_MAX)
+    validate.integer(seed, "seed", low=0, high=validate.INT64_MAX)
     if scale not in SCALES:
         raise BadInput(
             f"Unknown scale {validate.shown(scale)}; choose one of: {', '.join(SCALES)}.",

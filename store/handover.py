@@ -312,9 +312,9 @@ def draft_handover(
     """
     if start is None or end is None:
         start, end = current_shift(store.clock.now())
-    validate.moment(start, "The period's start")
-    validate.moment(end, "The period's end")
-    require_order(start, end, "The handover's period")
+    validate.moment(start, "period_start")
+    validate.moment(end, "period_end")
+    require_order(start, end, "handover_period")
     period = _Period(start, end, end + (end - start))
     subjects = _subjects_concerned(store, period)
     assessment = _assessment(store, period)
@@ -638,7 +638,7 @@ def sign_handover(
     handover_id = uuid7()
     detail: dict[str, Any] = {}
     with store.write("handover.sign", handover_id, detail, require="handover.sign") as conn:
-        notes = validate.text(notes, "The notes")
+        notes = validate.text(notes, "notes")
         if start is None or end is None:
             start, end = current_shift(store.clock.now())
         content = handover_content(draft_handover(store, start, end, notes))  # true as signed
@@ -710,9 +710,7 @@ def _check_signed_once(
                 handover=found["id"][:13],
                 signed_by=found["signed_by"],
                 me=me,
-                accepted_at=local_text(from_db(found["accepted_at"]))
-                if found["accepted_by"] == me
-                else "",
+                accepted_at=from_db(found["accepted_at"]) if found["accepted_by"] == me else None,
             )
     for row in live:
         if row["id"] != replaced:
@@ -730,7 +728,7 @@ def _check_signed_once(
                 may_supersede=mine,
                 period=period,
                 signed_by=row["signed_by"],
-                signed_at=local_text(from_db(row["signed_at"])),
+                signed_at=from_db(row["signed_at"]),
             )
     return replaced
 
@@ -770,7 +768,7 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
         NotFound: no such handover.
     """
     with store.write("handover.accept", require="handover.sign") as conn:
-        questions = validate.text(questions, "The questions")
+        questions = validate.text(questions, "questions")
         record = get_handover(store, handover_id)
         store.target(record.id)
         refusal = _acceptance_refusal(store, record)
@@ -820,7 +818,7 @@ def _acceptance_refusal(store: Store, record: HandoverRecord) -> StoreError | No
             code="handover_withdrawn",
             handover=record.id[:13],
             by=record.withdrawn_by,
-            at=local_text(record.withdrawn_at),
+            at=record.withdrawn_at,
         )
     if record.superseded_by is not None:
         return _superseded(record)
@@ -845,7 +843,7 @@ def _superseded(record: HandoverRecord) -> RuleViolation:
         handover=record.id[:13],
         newer=record.superseded_by[:13],
         by=record.superseded_by_signer,
-        at=local_text(record.superseded_at),
+        at=record.superseded_at,
     )
 
 
@@ -869,7 +867,7 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
     if row is None:
         raise NotFound(f"No handover with id {full}.", code="handover_not_found", handover=full)
     try:
-        content = validate.json_document(row["content"], "the handover's content")
+        content = validate.json_document(row["content"], "handover_content")
     except ValueError:
         content = None
     if not isinstance(content, dict) or content_hash(content) != row["content_hash"]:
@@ -954,7 +952,7 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
             raise BadInput(
                 "Withdrawing a signed handover needs the reason.", code="withdraw_needs_reason"
             )
-        reason = validate.text(reason, "The reason").strip()
+        reason = validate.text(reason, "reason").strip()
         if record.withdrawn_at is not None:
             raise BadInput(
                 f"Handover {record.id[:13]} was withdrawn already by {record.withdrawn_by} at "
@@ -962,7 +960,7 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
                 code="handover_withdrawn_already",
                 handover=record.id[:13],
                 by=record.withdrawn_by,
-                at=local_text(record.withdrawn_at),
+                at=record.withdrawn_at,
             )
         me = store.actor
         if record.signed_by != me.callsign and me.role != "admin":

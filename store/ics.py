@@ -166,7 +166,8 @@ class ImportResult:
         window: the period the import covered, start and end aware UTC.
         items: one per event considered, with what was done with it.
         replan: activities whose change needs re-planning (ids).
-        warnings: events skipped or doubtful, as facts (worded by ``words.ics``).
+        warnings: events skipped or doubtful, as facts (``Notice``: a code and its params)
+            that words/calendar.py words.
         calendar: the calendar the file was imported as (None: the file names none; nothing
             removed).
     """
@@ -334,7 +335,7 @@ def _read_bytes(path: Path) -> bytes:
             cause=exc.strerror,
             path=path,
         ) from None
-    return machine.read_regular(path, MAX_FILE_BYTES, "The calendar")
+    return machine.read_regular(path, MAX_FILE_BYTES, "calendar")
 
 
 #: A folded line's break: CRLF (or a bare LF) followed by one space or tab (RFC 5545 §3.1).
@@ -378,7 +379,7 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         text = ""
     if text and _plausible_western(text):
         _refuse_ambiguous(raw, text, name)
-        return text, [notice("ics_read_as_western", file=name)]
+        return text, [notice("calendar_read_as_cp1252", file=name)]
     raise BadInput(
         f"{name} is not UTF-8 (byte 0x{raw[position]:02X} at position {position}) and does not "
         "read as Western European (Windows-1252/Latin-1) text either — it may be in another "
@@ -567,15 +568,16 @@ def _prune(calendar: Any, name: str) -> list[Notice]:
                 start = rule.get("DTSTART")
                 since = start.to_ical().decode()[:8] if start is not None else None
                 tzid = str(component.get("TZID"))
+                known = known_zone(tzid)
                 warnings.append(
                     notice(
-                        "ics_zone_rule_skipped",
-                        zone=tzid,
-                        rule=str(rule.name),
+                        "calendar_zone_rule_skipped",
+                        zone=validate.visible(tzid),
+                        rule=rule.name,
                         since=since,
-                        prop=str(prop),
-                        message=_excerpt(message),
-                        read_as=str(known_zone(tzid) or "") or None,
+                        prop=prop,
+                        excerpt=_excerpt(message),
+                        read_as=None if known is None else str(known),
                     )
                 )
             component.subcomponents = kept
@@ -583,11 +585,11 @@ def _prune(calendar: Any, name: str) -> list[Notice]:
             prop, message = component.errors[0]
             warnings.append(
                 notice(
-                    "ics_component_skipped",
-                    component=_describe(component),
-                    kind=str(component.name),
-                    prop=str(prop),
-                    message=_excerpt(message),
+                    "calendar_component_skipped",
+                    event=_describe(component),
+                    component=component.name,
+                    prop=prop,
+                    excerpt=_excerpt(message),
                 )
             )
     return warnings
@@ -607,10 +609,10 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
             )
         warnings.append(
             notice(
-                "ics_property_ignored",
+                "calendar_property_ignored",
                 event=_describe(event),
-                prop=str(prop),
-                message=_excerpt(message),
+                prop=prop,
+                excerpt=_excerpt(message),
             )
         )
     kept = []
@@ -619,11 +621,11 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
             prop, message = part.errors[0]
             warnings.append(
                 notice(
-                    "ics_part_skipped",
+                    "calendar_part_skipped",
                     event=_describe(event),
-                    part=str(part.name),
-                    prop=str(prop),
-                    message=_excerpt(message),
+                    part=part.name,
+                    prop=prop,
+                    excerpt=_excerpt(message),
                 )
             )
         else:
@@ -830,7 +832,7 @@ def _localise(calendar: Any, name: str) -> list[Notice]:
                             )
                         item.dt = _attach(moment, zone, prop, event, name)
     if zone is None:
-        return [notice("ics_zone_unknown", zone=unknown)]
+        return [notice("calendar_unknown_declared_zone", zone=validate.visible(unknown))]
     return []
 
 
@@ -1150,12 +1152,12 @@ def _deduplicate(calendar: Any, name: str) -> list[Notice]:
         if any(i not in same for i in range(len(events))):
             warnings.append(
                 notice(
-                    "ics_newest_taken",
+                    "calendar_event_repeated",
                     event=_describe(events[best]),
                     count=len(events),
                     file=name,
                     sequence=versions[best][0],
-                    stamped=versions[best][1] or None,
+                    stamp=versions[best][1] or None,
                 )
             )
         dropped.update(id(e) for i, e in enumerate(events) if i != best)
@@ -1271,10 +1273,10 @@ def _drop_too_long(
         event = next(e for e in events if str(e["UID"]) == uid)
         warnings.append(
             notice(
-                "ics_too_long",
+                "calendar_event_too_long",
                 event=_describe(event),
-                start=longest.start,
-                end=longest.end,
+                start=longest.start.astimezone(UTC),
+                end=longest.end.astimezone(UTC),
                 occurrences=len(mine),
                 limit=limit,
             )
@@ -1461,7 +1463,7 @@ def _lengthless(events: list[Any], occurrences: dict[tuple[str, str], Occurrence
     minutes = int(ASSUMED_LENGTH.total_seconds() // 60)
     return [
         notice(
-            "ics_no_length",
+            "calendar_event_without_length",
             event=_describe(next(e for e in events if str(e["UID"]) == uid)),
             minutes=minutes,
         )
@@ -1608,7 +1610,7 @@ def import_ics(
                 continue
             elif key in parsed.excluded:
                 if not older(parsed.excluded[key], _stored_version(row)) and run.cancel(
-                    row, f"Cancelled in the calendar ({name}).", None
+                    row, calendar_note("cancelled", name), None
                 ):
                     result.items.append(run.item(row, "cancelled"))
             elif not _in_window(row, window):
@@ -1618,13 +1620,13 @@ def import_ics(
                 and key[0] in parsed.series
                 and _stored_version(row)[0] < parsed.series[key[0]][0]
             ):
-                note = f"Removed from the series in the calendar ({name})."
+                note = calendar_note("removed_from_series", name)
                 if run.cancel(row, note, None, parsed.series[key[0]]):
                     result.items.append(run.item(row, "removed"))
             elif (
                 parsed.calendar is not None
                 and row["source_calendar"] == parsed.calendar
-                and run.cancel(row, f"Removed from the calendar ({name}).", None)
+                and run.cancel(row, calendar_note("removed", name), None)
             ):
                 result.items.append(run.item(row, "removed"))
     return result
@@ -1634,6 +1636,26 @@ def import_ics(
 #: put right, or a calendar's change of time or place): the rule table's, which the importer
 #: judges a reinstatement by.
 REINSTATED = rules.REINSTATED
+
+
+#: How a calendar ended an activity, the first word of its cancellation's note: the event
+#: was cancelled in it, removed from its series, or removed from the calendar.
+CALENDAR_ENDINGS = ("cancelled", "removed_from_series", "removed")
+
+
+def calendar_note(how: str, name: str) -> str:
+    """The note of a restriction by which a calendar cancels an activity: ``how`` (one of
+    ``CALENDAR_ENDINGS``), a space, and the calendar file's name, with no English in it (a
+    note is synced and kept for good; words/calendar.py words it).
+
+    Args:
+        how: one of ``CALENDAR_ENDINGS``.
+        name: the calendar file's name (as the person gave it, made visible).
+
+    Returns:
+        The note.
+    """
+    return f"{how} {name}"
 
 
 def _in_window(row: Any, window: tuple[datetime, datetime]) -> bool:
@@ -1710,13 +1732,13 @@ class _Run:
         if older(occ.version, _stored_version(row)):
             if changed or occ.cancelled != cancelled:
                 self.result.warnings.append(
-                    notice(
-                        "ics_older_version",
-                        **self._what(row),
+                    self._warning(
+                        "calendar_older_version",
+                        row,
                         sequence=occ.sequence,
-                        stamped=occ.modified or None,
-                        before=row["source_sequence"] or 0,
-                        before_stamped=row["source_modified"] or None,
+                        stamp=occ.modified,
+                        stored_sequence=row["source_sequence"] or 0,
+                        stored_stamp=row["source_modified"],
                     )
                 )
             return self.item(row, "unchanged")
@@ -1725,14 +1747,14 @@ class _Run:
                 return self.item(row, "unchanged")
             by = self._cancelled_by(row["id"])
             if by:
-                self.result.warnings.append(notice("ics_stays_cancelled", **self._what(row), by=by))
+                self.result.warnings.append(self._warning("calendar_stays_cancelled", row, **by))
                 return self.item(row, "unchanged")
             reason = f"{REINSTATED} ({self.name}): the event is in it again."
             self._update(row, occ, changed, reason)
             self.conn.execute("UPDATE activity SET status = 'planned' WHERE id = ?", (row["id"],))
             return self.item(row, "reinstated")
         if occ.cancelled:
-            cancelled = self.cancel(row, f"Cancelled in the calendar ({self.name}).", occ)
+            cancelled = self.cancel(row, calendar_note("cancelled", self.name), occ)
             return self.item(row, "cancelled" if cancelled else "unchanged")
         if (
             "time" in changed
@@ -1740,7 +1762,7 @@ class _Run:
             and rules.done_before_end("done", to_db(occ.end), self.store.now())
         ):  # done holds only once it has ended: a later time would hide its re-planning
             self.result.warnings.append(
-                notice("ics_done_not_moved", **self._what(row), to=occ.start)
+                self._warning("calendar_done_not_moved", row, to=occ.start.astimezone(UTC))
             )
             return self.item(row, "unchanged")
         if changed:
@@ -1800,7 +1822,7 @@ class _Run:
         so an older export does not bring it back. An activity done here has taken place: no
         restriction is recorded (R5), a warning says so, and False is returned."""
         if row["status"] == "done":
-            self.result.warnings.append(notice("ics_done_stays_done", **self._what(row)))
+            self.result.warnings.append(self._warning("calendar_done_stays_done", row))
             return False
         self.conn.execute(
             "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
@@ -1835,25 +1857,29 @@ class _Run:
             )
         return True
 
-    def _cancelled_by(self, activity_id: str) -> str:
-        """Who cancelled the activity besides the calendar ('' when only the calendar did):
-        a person's cancellation is never undone by a calendar."""
+    def _cancelled_by(self, activity_id: str) -> dict[str, str]:
+        """Who cancelled the activity besides the calendar: the restriction's ``reason`` code
+        and ``authority`` (empty when only the calendar did): a person's cancellation is never
+        undone by a calendar."""
         other = self.conn.execute(
             "SELECT reason, authority FROM restriction WHERE activity_id = ? AND kind ="
             " 'cancelled' AND authority != ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
             (activity_id, CALENDAR_AUTHORITY),
         ).fetchone()
         if other is None:
-            return ""
-        return f"{other['reason']}, decided by {validate.visible(other['authority'])}"
+            return {}
+        return {"reason": other["reason"], "authority": validate.visible(other["authority"])}
 
-    def _what(self, row: Any) -> dict[str, Any]:
-        """The activity a warning names: its title, start and the calendar's name."""
-        return {
-            "title": str(row["title"])[:80],
-            "start": from_db(row["start_at"]),
-            "file": self.name,
-        }
+    def _warning(self, code: str, row: Any, **params: Any) -> Notice:
+        """A warning about the activity ``row`` of this file: its title and start, the file's
+        name, and ``params``."""
+        return notice(
+            code,
+            title=validate.visible(row["title"])[:80],
+            start=from_db(row["start_at"]),
+            file=self.name,
+            **params,
+        )
 
 
 def _changed(row: Any, occ: Occurrence) -> set[str]:

@@ -209,9 +209,9 @@ def draft_report(
     report_id = uuid7()
     detail: dict[str, object] = {}
     with store.write("intel.draft", report_id, detail, require="intel.write") as conn:
-        if validate.blank(validate.text(title, "The title")):
+        if validate.blank(validate.text(title, "title")):
             raise BadInput("A signal report needs a title.", code="report_needs_title")
-        validate.text(interpretation, "The interpretation")
+        validate.text(interpretation, "interpretation")
         signal_ids = [get_signal(store, s).id for s in (signals or [])]
         detail["signals"] = len(signal_ids)
         replaced = None
@@ -284,10 +284,10 @@ def add_scenario(
             (``report_issued``).
     """
     for value, what in (
-        (description, "The scenario"),
-        (likelihood, "The likelihood"),
-        (indicators, "The indicators"),
-        (actions, "The actions"),
+        (description, "scenario"),
+        (likelihood, "likelihood"),
+        (indicators, "indicators"),
+        (actions, "actions"),
     ):
         validate.text(value, what)
     with store.write("intel.scenario") as conn:
@@ -325,7 +325,7 @@ def set_interpretation(store: Store, report_id: str, interpretation: str) -> Sig
         NotFound: no report has that id.
         BadInput: text too long, or the report is issued (``report_issued``).
     """
-    validate.text(interpretation, "The interpretation")
+    validate.text(interpretation, "interpretation")
     with store.write("intel.interpretation") as conn:
         report = _draft(store, report_id)
         conn.execute(
@@ -362,7 +362,7 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
                 f"{', '.join(AUDIENCES)}.",
                 code="unknown_audience",
                 given=validate.shown(audience),
-                choices=", ".join(AUDIENCES),
+                choices=list(AUDIENCES),
             )
         if not report.interpretation:
             raise BadInput(
@@ -410,16 +410,14 @@ def acknowledge_report(store: Store, report_id: str) -> SignalReport:
         roles = AUDIENCE_ROLES[report.audience]
         actor = store.actor
         if actor.role not in roles:
-            names = ", ".join(sorted(r.replace("_", " ") for r in roles))
             raise PermissionDenied(
-                f"This report is for {report.audience.replace('_', ' ')}: only "
-                f"{names} acknowledge it; {actor.callsign} is "
-                f"{actor.role.replace('_', ' ')}.",
+                f"This report is for {report.audience}: only {', '.join(sorted(roles))} "
+                f"acknowledge it; {actor.callsign} is {actor.role}.",
                 code="report_for_others",
-                audience=report.audience.replace("_", " "),
-                names=names,
+                audience=report.audience,
+                roles=sorted(roles),
                 callsign=actor.callsign,
-                role=actor.role.replace("_", " "),
+                role=actor.role,
             )
         if any(a.actor == actor.callsign for a in report.acknowledgements):
             raise BadInput(

@@ -116,7 +116,7 @@ def add_entry(
     entry_id = uuid7()
     detail = {"kind": kind, "flagged": flagged}
     with store.write("log.add", entry_id, detail, require="log.write") as conn:
-        body = validate.text(text, "A log entry").strip()
+        body = validate.text(text, "log_entry").strip()
         if validate.blank(body):
             raise BadInput("A log entry needs text.", code="log_entry_needs_text")
         if kind not in KINDS:
@@ -124,7 +124,7 @@ def add_entry(
                 f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.",
                 code="unknown_log_kind",
                 given=validate.shown(kind),
-                choices=", ".join(KINDS),
+                choices=list(KINDS),
             )
         subject_id = get_subject(store, person).id if person else None
         activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
@@ -220,7 +220,7 @@ def list_entries(
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     tail = " ORDER BY e.at DESC, e.id DESC"
     if limit is not None:
-        validate.integer(limit, "The limit", low=1, high=MAX_LIST)
+        validate.integer(limit, "limit", low=1, high=MAX_LIST)
     if limit:
         tail += " LIMIT ?"
         params.append(limit)
@@ -266,7 +266,7 @@ def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
                 entry=entry.id[:13],
                 by=entry.cleared_by,
             )
-        if validate.blank(validate.text(reason, "The reason")):
+        if validate.blank(validate.text(reason, "reason")):
             raise BadInput("Say why the entry is cleared.", code="clearance_needs_reason")
         detail["reason"] = reason.strip()
         conn.execute(

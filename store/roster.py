@@ -134,9 +134,9 @@ def _check_shift(
     end: datetime,
     extra: list[tuple[str, str]] | None = None,
 ) -> None:
-    validate.moment(start, f"{officer.callsign}: the start")
-    validate.moment(end, f"{officer.callsign}: the end")
-    require_order(start, end, f"{officer.callsign}'s shift")
+    validate.moment(start, "start")
+    validate.moment(end, "end")
+    require_order(start, end, "shift", callsign=officer.callsign)
     if end - start > MAX_SHIFT:
         raise BadInput(
             f"{officer.callsign}: a shift lasts at most 14 hours.",
@@ -297,7 +297,7 @@ def import_shifts(
     detail: dict[str, object] = {"file": Path(path).name}
     try:
         with store.write("shift.import", None, detail, require="staff.write") as conn:
-            validate.integer(max_shifts, "the most shifts", low=1, high=MAX_MAX_SHIFTS)
+            validate.integer(max_shifts, "max_shifts", low=1, high=MAX_MAX_SHIFTS)
             rows = _roster_rows(path, max_shifts)
             planned = _plan_shifts(store, path, rows, clock or store.clock)
             if not planned:
@@ -329,7 +329,7 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
                 file=name,
                 megabytes=MAX_ROSTER_BYTES // 1_000_000,
             )
-        text = machine.read_regular(path, MAX_ROSTER_BYTES, "The roster").decode("utf-8-sig")
+        text = machine.read_regular(path, MAX_ROSTER_BYTES, "roster").decode("utf-8-sig")
     except OSError as exc:
         raise machine.os_fault(exc, path, "read") from None
     except UnicodeDecodeError:
@@ -391,7 +391,8 @@ def _plan_shifts(
 ) -> list[tuple[Staff, datetime, datetime]]:
     """Inside an open write: every line checked (against the database and the lines before
     it); the shifts to add, or ``BadInput`` listing every bad line."""
-    errors: list[str] = []
+    errors: list[str] = []  # the store's own sentence (its message)
+    lines: list[dict[str, object]] = []  # the facts: each line's refusal, code and params
     planned: list[tuple[Staff, datetime, datetime]] = []
     pending: dict[str, list[tuple[str, str]]] = {}
     rows = iter(reader)
@@ -402,19 +403,24 @@ def _plan_shifts(
             break
         except csv.Error as exc:  # e.g. a field over csv's 128 KB limit: the rest is unreadable
             errors.append(f"line {reader.line_num + 1}: not readable as CSV ({exc})")
+            fact = {"code": "roster_line_not_csv", "params": {"reason": str(exc)}}
+            lines.append({"line": reader.line_num + 1, **fact})
             break
         number = reader.line_num - _line_breaks(row)  # a record over lines: its first
         try:
             if None in row:  # more fields than the three columns
-                raise BadInput("more fields than the columns callsign,start,end")
+                raise BadInput(
+                    "more fields than the columns callsign,start,end", code="roster_line_fields"
+                )
             for column in ("callsign", "start", "end"):
-                validate.text(row.get(column) or "", f"the {column}", max_len=validate.MAX_CODE)
+                validate.text(row.get(column) or "", column, max_len=validate.MAX_CODE)
             officer = get_staff(store, (row.get("callsign") or "").strip())
             start = parse_time(row.get("start") or "", clock)
             end = parse_time(row.get("end") or "", clock)
             _check_shift(store, officer, start, end, pending.get(officer.id, []))
         except BadInput as exc:
             errors.append(f"line {number}: {str(exc).rstrip('.')}")
+            lines.append({"line": number, "code": exc.code, "params": dict(exc.params)})
             continue
         pending.setdefault(officer.id, []).append((to_db(start), to_db(end)))
         planned.append((officer, start, end))
@@ -426,7 +432,7 @@ def _plan_shifts(
             code="roster_bad_lines",
             file=name,
             count=len(errors),
-            listing=listing,
+            lines=lines[:20],
         )
     return planned
 
@@ -724,7 +730,7 @@ def _refuse_over(store: Store, activity_id: str) -> None:
             f"'{row['title']}' ended at {local_text(end)}; there is nothing to apply to it.",
             code="activity_over",
             title=row["title"],
-            moment=local_text(end),
+            moment=end,
         )
 
 
@@ -768,7 +774,7 @@ def release_group(
     with store.write("deploy.release", None, detail, require="staff.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         officers = _named_officers(store, named, "release")
-        why = validate.text(reason, "The reason", required=True)
+        why = validate.text(reason, "reason", required=True)
         _refuse_over(store, full)
         gone = []
         for officer in officers:

@@ -114,12 +114,9 @@ MAX_DOCUMENT = 4_000_000
 GRANT_ADMIN = "staff.grant_admin"
 #: Acknowledging an issued signal report (its audience: line managers or the authority).
 ACKNOWLEDGE_REPORT = "intel.acknowledge"
-_EXTRA_ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
-    GRANT_ADMIN: ("make someone an admin or change an admin's role", frozenset({"admin"})),
-    ACKNOWLEDGE_REPORT: (
-        "acknowledge signal reports",
-        frozenset({"shift_leader", "planner", "authority", "admin"}),
-    ),
+_EXTRA_ACTIONS: dict[str, frozenset[str]] = {
+    GRANT_ADMIN: frozenset({"admin"}),
+    ACKNOWLEDGE_REPORT: frozenset({"shift_leader", "planner", "authority", "admin"}),
 }
 
 
@@ -131,7 +128,7 @@ def allowed(role: str, action: str) -> bool:
         action: the action (``signal.raise``…).
     """
     if action in _EXTRA_ACTIONS:
-        return role in _EXTRA_ACTIONS[action][1]
+        return role in _EXTRA_ACTIONS[action]
     return action in access.PERMISSIONS and access.allowed(role, action)
 
 
@@ -143,17 +140,6 @@ def device_allows(role: str, action: str) -> bool:
         action: the action.
     """
     return role == "admin" or allowed(role, action)
-
-
-def words(action: str) -> str:
-    """The action in words: ``make someone an admin …``.
-
-    Args:
-        action: the action.
-    """
-    if action in _EXTRA_ACTIONS:
-        return _EXTRA_ACTIONS[action][0]
-    return access.PERMISSIONS[action][0] if action in access.PERMISSIONS else action
 
 
 def grant_action(new_role: str, old_role: str | None = None) -> str:
@@ -194,10 +180,10 @@ def require_grant(actor: access.Actor, new_role: str, old_role: str | None = Non
     action = grant_action(new_role, old_role)
     if action == GRANT_ADMIN and actor.role != "admin":
         raise PermissionDenied(
-            f"Only an admin may {words(GRANT_ADMIN)}; {actor.callsign} is "
-            f"{actor.role.replace('_', ' ')}.",
+            f"Only an admin may take the action {GRANT_ADMIN}; {actor.callsign} is {actor.role}.",
             code="grant_admin_only_by_admin",
             callsign=actor.callsign,
+            role=actor.role,
         )
     access.require(actor, "staff.write")
 
@@ -394,7 +380,7 @@ def _workflow_fields(row: Mapping[str, object]) -> None:
             "a signal event has a sighting exactly when it is one.", code="sighting_mismatch"
         )
     if kind == "interpreted":
-        validate.text(row.get("note"), "note (the duiding)", required=True)
+        validate.text(row.get("note"), "duiding", required=True)
 
 
 def _issued_to_an_audience(row: Mapping[str, object]) -> None:
@@ -420,7 +406,7 @@ def content_hash(content: Mapping[str, object]) -> str:
 
 def _handover_matches_its_hash(row: Mapping[str, object]) -> None:
     try:
-        content = validate.json_document(str(row.get("content")), "the handover's content")
+        content = validate.json_document(str(row.get("content")), "handover_content")
     except ValueError:
         raise BadInput(
             "the handover's content is not a JSON document.", code="handover_content_not_json"

@@ -47,9 +47,9 @@ def init_database(
     """
     data = load_catalogue(catalogue)
     callsign = normalise_callsign(callsign)
-    name = validate.line(name, "The name", required=False)
+    name = validate.line(name, "name", required=False)
     if device_label is not None:
-        device_label = validate.code(device_label, "The device label")
+        device_label = validate.code(device_label, "device_label")
     target = Path(path).expanduser()
     if passphrase is not None and len(passphrase) < 8:
         raise BadInput("Choose a passphrase of at least 8 characters.", code="passphrase_too_short")

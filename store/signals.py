@@ -163,7 +163,7 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
             code="unknown_signal_value",
             what=what,
             given=validate.shown(value),
-            choices=", ".join(allowed),
+            choices=list(allowed),
         )
     return value
 
@@ -204,12 +204,12 @@ def raise_signal(
     signal_id = uuid7()
     detail = {"category": category, "urgency": urgency, "tlp": tlp}
     with store.write("signal.raise", signal_id, detail, require="signal.raise") as conn:
-        body = validate.text(text, "The signal's text").strip()
+        body = validate.text(text, "signal_text").strip()
         if validate.blank(body):  # zero-width or bidi marks alone say nothing either
             raise BadInput(
                 "A signal needs a description of what was seen.", code="signal_needs_description"
             )
-        location = validate.text(location, "The location")
+        location = validate.text(location, "location")
         _check_marks(category, urgency, tlp, observed_at)
         now = store.clock.now()
         observed = observed_at or now
@@ -250,7 +250,7 @@ def raise_signal(
 def _check_marks(category: str, urgency: str, tlp: str, observed_at: datetime | None) -> None:
     """Refuse an unknown category, urgency or TLP, or an observation time out of range."""
     if observed_at is not None:
-        validate.moment(observed_at, "The observation time")
+        validate.moment(observed_at, "observed_at")
     _choice(category, CATEGORIES, "category")
     _choice(urgency, URGENCIES, "urgency")
     _choice(tlp, TLPS, "TLP")
@@ -380,7 +380,7 @@ def _step(
 ) -> Signal:
     detail = {"outcome": outcome}
     with store.write(f"signal.{kind}", None, detail, require="signal.process") as conn:
-        validate.text(note, "The note")
+        validate.text(note, "note")
         current = get_signal(store, signal_id)
         store.target(current.id)
         if current.status not in _ALLOWED_FROM[kind]:
@@ -391,10 +391,10 @@ def _step(
                 f"(workflow: {' → '.join(_words(s) for s in STATUSES)}).",
                 code="signal_wrong_status",
                 signal=current.id[:13],
-                status=_words(current.status),
-                step=_words(kind),
-                allowed=allowed,
-                workflow=" → ".join(_words(s) for s in STATUSES),
+                status=current.status,
+                step=kind,
+                allowed=list(_ALLOWED_FROM[kind]),
+                workflow=list(STATUSES),
             )
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"
@@ -466,7 +466,7 @@ def interpret_signal(store: Store, signal_id: str, text: str) -> Signal:
         NotFound: ``unknown_id``.
         PermissionDenied: the acting person may not interpret signals.
     """
-    if validate.blank(validate.text(text, "The interpretation")):
+    if validate.blank(validate.text(text, "interpretation")):
         raise BadInput("An interpretation (duiding) needs text.", code="duiding_needs_text")
     return _step(store, signal_id, "interpreted", note=text)
 
@@ -513,7 +513,7 @@ def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") ->
     detail = {"sighting": sighting}
     with store.write("signal.sighting", None, detail, require="signal.raise") as conn:
         _choice(sighting, SIGHTINGS, "sighting")
-        validate.text(note, "The note")
+        validate.text(note, "note")
         current = get_signal(store, signal_id)
         store.target(current.id)
         if current.reporter == store.actor.callsign:

@@ -75,12 +75,12 @@ def parse_qualification(text: str) -> tuple[str, date | None]:
         BadInput: not a code, or the day is not a date in 1970–2099.
     """
     code, _, until = text.partition(":")
-    code = validate.code(code, "A qualification")
+    code = validate.code(code, "qualification")
     if not until:
         return code, None
     try:
         return code, date.fromisoformat(
-            validate.stored_date(validate.trimmed(until), "The last valid day")
+            validate.stored_date(validate.trimmed(until), "valid_until")
         )
     except BadInput as exc:
         raise BadInput(
@@ -158,12 +158,12 @@ def add_staff(
                 f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}.",
                 code="unknown_role",
                 given=validate.shown(role),
-                choices=", ".join(access.ROLES),
+                choices=list(access.ROLES),
             )
         if not bootstrap:
             rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
         callsign = detail["callsign"] = normalise_callsign(callsign)
-        name = validate.line(name, "The name", required=False)
+        name = validate.line(name, "name", required=False)
         unit_code = get_unit(store, unit).code
         quals = qualifications or []
         _check_qualifications(store, quals)
@@ -198,10 +198,10 @@ def _check_qualifications(store: Store, held: list[tuple[str, date | None]]) -> 
                 f"{', '.join(sorted(known))}.",
                 code="unknown_qualification",
                 given=validate.shown(code),
-                choices=", ".join(sorted(known)),
+                choices=sorted(known),
             )
         if until is not None:
-            validate.day(until, f"The last valid day of {code}")
+            validate.day(until, "valid_until")
 
 
 def set_role(store: Store, callsign: str, role: str) -> Staff:
@@ -229,7 +229,7 @@ def set_role(store: Store, callsign: str, role: str) -> Staff:
                 f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.",
                 code="unknown_role_named",
                 role=role,
-                choices=", ".join(access.ROLES),
+                choices=list(access.ROLES),
             )
         person = get_staff(store, callsign)
         store.target(person.id)
@@ -243,10 +243,10 @@ def set_role(store: Store, callsign: str, role: str) -> Staff:
             )
         if person.role == role:
             raise BadInput(
-                f"{person.callsign} is {role.replace('_', ' ')} already.",
+                f"{person.callsign} is {role} already.",
                 code="role_unchanged",
                 callsign=person.callsign,
-                role=role.replace("_", " "),
+                role=role,
             )
         detail.update({"callsign": person.callsign, "from": person.role, "to": role})
         conn.execute("UPDATE staff SET role = ? WHERE id = ?", (role, person.id))
@@ -372,9 +372,9 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
                 f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}.",
                 code="unknown_qualification_named",
                 qualification=code,
-                choices=", ".join(sorted(known)),
+                choices=sorted(known),
             )
-        until = validate.day(valid_until, "The last valid day").isoformat() if valid_until else None
+        until = validate.day(valid_until, "valid_until").isoformat() if valid_until else None
         held = {
             q.code: q.valid_until.isoformat() if q.valid_until else None
             for q in person.qualifications

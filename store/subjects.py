@@ -163,7 +163,7 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
                 f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.",
                 code="unknown_subject_kind",
                 given=validate.shown(kind),
-                choices=", ".join(KINDS),
+                choices=list(KINDS),
             )
         if domain not in DOMAINS:
             raise BadInput(
@@ -291,8 +291,8 @@ def assess_threat(
     assessment_id = uuid7()
     detail: dict[str, object] = {}
     with store.write("threat.assess", None, detail, require="subject.write") as conn:
-        validate.integer(level, "The threat level", low=0, high=MAX_LEVEL)
-        summary = validate.text(summary, "The summary")
+        validate.integer(level, "threat_level", low=0, high=MAX_LEVEL)
+        summary = validate.text(summary, "summary")
         subject = get_subject(store, code)
         store.target(subject.id)
         from . import catalogue

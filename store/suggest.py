@@ -908,7 +908,7 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
             "The option's token is empty: give the token listed with the option, or none.",
             code="empty_token",
         )
-    wanted = validate.line(token, "The option's token").strip().lower()
+    wanted = validate.line(token, "option_token").strip().lower()
     if n is not None:
         if options[n - 1].token != wanted:
             raise BadInput(
@@ -996,7 +996,7 @@ def _carry_out(
             "apply to it.",
             code="activity_over",
             title=current.title,
-            moment=local_text(current.end_at),
+            moment=current.end_at,
         )
     # assigning the concept it has confirms it for a changed time or place (clears the flag)
     changes_concept = option.concept is not None and (

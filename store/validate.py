@@ -391,7 +391,7 @@ def moment(value: datetime, field: str) -> datetime:
             field=field,
             earliest=EARLIEST_DAY.isoformat(),
             latest=LATEST_DAY.isoformat(),
-            value=local_iso(value),
+            value=value,
         )
     return value.astimezone(UTC)
 

@@ -8,13 +8,16 @@ does not know yet) is shown by its own English sentence. A face may word a code 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
-from store.clock import local_span
+from store.clock import local_span, local_text, told_apart
 from store.errors import StoreError
 
 from . import _, ngettext
+from .access import worded
 from .deployments import phrase, refused
+from .fields import FIELD_CODES, WHAT_CODES, named
 
 
 def _choices(valid: list[str]) -> str:
@@ -98,6 +101,22 @@ def _option_changed(p: Mapping[str, Any]) -> str:
     ).format(n=p["n"], token=p["token"], now=now)
 
 
+def _bad_lines(lines: object, count: object) -> str:
+    """A roster's bad lines (each line's refusal as its code and params) in words, joined."""
+    if not isinstance(lines, list):
+        return str(lines)
+    said = []
+    for line in lines:
+        if not isinstance(line, Mapping):
+            said.append(str(line))
+            continue
+        words = SENTENCES.get(str(line.get("code") or ""))
+        what = words(line["params"]) if words is not None else str(line.get("code"))
+        said.append(_("line {line}: {what}").format(line=line["line"], what=what.rstrip(".")))
+    more = isinstance(count, int) and count > len(lines)
+    return "; ".join(said) + ("; …" if more else "")
+
+
 def rows(count: int) -> str:
     """ "1 row", "2 rows": a count of rows in words."""
     return _("1 row") if count == 1 else _("{count} rows").format(count=count)
@@ -164,8 +183,44 @@ def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
     return words
 
 
+#: A signal's status or workflow step (``store.signals``) in words.
+SIGNAL_WORDS: dict[str, str] = {
+    "submitted": _("submitted"),
+    "received": _("received"),
+    "in_follow_up": _("in follow up"),
+    "follow_up": _("follow up"),
+    "interpreted": _("interpreted"),
+    "closed": _("closed"),
+}
+
+
+def signal_word(code: str) -> str:
+    """A signal's status or step in words (``in_follow_up`` → "in follow up")."""
+    return SIGNAL_WORDS.get(code, code.replace("_", " "))
+
+
+def joined(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` ready for a sentence: each list (choices, forms, names) joined with commas
+    and each time in local time (``2026-12-01 09:00``): the store gives lists as lists and
+    times as aware UTC datetimes."""
+    return {k: _said(v) for k, v in params.items()}
+
+
+def _said(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    if isinstance(value, datetime):
+        return told_apart(value)  # with its offset in the hour the clocks go back
+    return value
+
+
 def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
-    return lambda params: text.format(**params)
+    return lambda params: text.format(**joined(params))
+
+
+def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
+    """A permission refusal: its action and role codes in words (``words.access``)."""
+    return lambda params: text.format(**worded(params))
 
 
 #: Error code → its sentence, for any face.
@@ -273,7 +328,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ).format(
         signed_by=p["signed_by"],
         handover=p["handover"],
-        accepted=_("; {me} accepted it at {at}").format(me=p["me"], at=p["accepted_at"])
+        accepted=_("; {me} accepted it at {at}").format(me=p["me"], at=local_text(p["accepted_at"]))
         if p["accepted_at"]
         else "",
     ),
@@ -438,12 +493,10 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "event before it; events were removed or reordered."
         )
     ),
-    "authority_not_competent": _template(
-        _(
-            "{subject} is in the {domain} domain, where the competent authority is "
-            "{allowed} (e.g. {example}:Havenstad), not {given} (rule R6)."
-        )
-    ),
+    "authority_not_competent": lambda p: _(
+        "{subject} is in the {domain} domain, where the competent authority is "
+        "{allowed} (e.g. {example}:Havenstad), not {given} (rule R6)."
+    ).format(**{**p, "allowed": _(" or ").join(p["allowed"])}),
     "calendar_authority_reserved": _template(
         _(
             "The authority '{authority}' is reserved for cancellations by a calendar "
@@ -789,7 +842,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "duiding_needs_text": _template(_("An interpretation (duiding) needs text.")),
     "empty_file_name": _template(_("Give a file name for {what}; an empty name is not a file.")),
-    "empty_text": _template(_("The {field} may not be empty.")),
+    "empty_text": _template(_("{field} may not be empty.")),
     "too_many_digits": _template(
         _(
             "{field} has more digits than it can hold ({given}); give at most {most} digits "
@@ -812,9 +865,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "end_not_after_start": _template(_("end_at must be after start_at.")),
-    "end_not_after_start_period": _template(
-        _("{what} ends {end}, not after its start {start}; give an end after the start.")
-    ),
+    "end_not_after_start_period": lambda p: _(
+        "{what} ends {end}, not after its start {start}; give an end after the start."
+    ).format(**{**p, "end": local_text(p["end"]), "start": local_text(p["start"])}),
     "file_grew": _template(_("{what} {name} grew past {limit:,} bytes while being read.")),
     "file_not_permitted": _template(
         _(
@@ -852,7 +905,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "escape or a direction mark); use letters, digits, spaces and punctuation only."
         )
     ),
-    "laptop_may_not": _template(
+    "laptop_may_not": _access(
         _(
             "Only {names} may {words}; this laptop is enrolled in the team as {laptop}, "
             "which bounds everyone who works on it ({callsign} included)."
@@ -1126,7 +1179,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "an explicit offset: {stamp}+02:00 for the first, {stamp}+01:00 for the second."
         )
     ),
-    "report_for_others": _template(
+    "report_for_others": _access(
         _("This report is for {audience}: only {names} acknowledge it; {callsign} is {role}.")
     ),
     "report_needs_duiding": _template(
@@ -1134,16 +1187,22 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "report_needs_title": _template(_("A signal report needs a title.")),
     "restriction_too_long": _template(_("it gives an activity longer than {hours:g} hours.")),
-    "restriction_unused_field": _template(
-        _("A restriction of kind {kind} does not take a new {unused}; it changes {changes}.")
+    "restriction_unused_field": lambda p: _(
+        "A restriction of kind {kind} does not take a new {unused}; it changes {changes}."
+    ).format(
+        kind=p["kind"],
+        unused=_(" or ").join(p["fields"]),
+        changes=", ".join(p["changes"]) or _("only the status"),
     ),
-    "role_may_not": _template(_("Only {names} may {words}; {callsign} is {role}.")),
-    "role_unchanged": _template(_("{callsign} is {role} already.")),
+    "role_may_not": _access(_("Only {names} may {words}; {callsign} is {role}.")),
+    "role_unchanged": _access(_("{callsign} is {role} already.")),
     "roster_bad_lines": lambda p: ngettext(
         "{file}: nothing imported, {count} bad line: {listing}.",
         "{file}: nothing imported, {count} bad lines: {listing}.",
         1 if str(p["count"]) == "1" else 2,
-    ).format(**p),
+    ).format(file=p["file"], count=p["count"], listing=_bad_lines(p["lines"], p["count"])),
+    "roster_line_not_csv": _template(_("not readable as CSV ({reason})")),
+    "roster_line_fields": _template(_("more fields than the columns callsign,start,end")),
     "roster_changed": _template(
         _(
             "The team's roster changed while this change was being made; nothing was "
@@ -1201,11 +1260,14 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "may see it."
         )
     ),
-    "signal_wrong_status": _template(
-        _(
-            "Signal {signal} is {status}; it can be {step} only when {allowed} (workflow: "
-            "{workflow})."
-        )
+    "signal_wrong_status": lambda p: _(
+        "Signal {signal} is {status}; it can be {step} only when {allowed} (workflow: {workflow})."
+    ).format(
+        signal=p["signal"],
+        status=signal_word(p["status"]),
+        step=signal_word(p["step"]),
+        allowed=_(" or ").join(signal_word(s) for s in p["allowed"]),
+        workflow=" → ".join(signal_word(s) for s in p["workflow"]),
     ),
     "skipped_local_time": _template(
         _(
@@ -1301,7 +1363,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "event."
         )
     ).format(**p),
-    "grant_admin_only_by_admin": _template(
+    "grant_admin_only_by_admin": _access(
         _(
             "Only an admin may make someone an admin or change an admin's role; {callsign} is "
             "not an admin."
@@ -1518,6 +1580,11 @@ SENTENCES.update(
         ),
     }
 )
+
+
+for _code in FIELD_CODES | WHAT_CODES:  # the value a refusal names, in words (words/fields.py)
+    if _code in SENTENCES:
+        SENTENCES[_code] = named(_code, SENTENCES[_code])
 
 
 def sentence(error: StoreError) -> str:

@@ -14,11 +14,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from store.clock import from_db, local_text
-from store.rules import words as action_words
 from store.sync.reason import Reason, read
 from store.validate import visible
 
 from . import _
+from .access import action as action_words
 from .errors import SENTENCES as REFUSALS
 
 

@@ -30,7 +30,7 @@ from words.counts import counted
 
 from .. import labels
 from ..actions import Action
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..literal import literal, template
 from ..times import at
 from ..widgets.dayboard import (
@@ -707,16 +707,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     "that names none only adds and updates."
                 ),
             ),
-            lambda result: _(
-                "Calendar imported: {added} added, {updated} updated, {cancelled} cancelled, "
-                "{removed} removed; {replan} need re-planning."
-            ).format(
-                added=result.added,
-                updated=result.updated,
-                cancelled=result.cancelled,
-                removed=result.removed,
-                replan=len(result.replan),
-            ),
+            _imported,
         )
 
     # The operational log ----------------------------------------------------------------------
@@ -774,3 +765,34 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
 def span_of(item: Activity) -> str:
     return f"{at(item.start_at)}–{at(item.end_at, date=False)}"
+
+
+#: The most warnings a calendar import's toast lists (the rest are counted).
+TOAST_WARNINGS = 5
+
+
+def _imported(result: Any) -> str:
+    """The toast after a calendar import: what changed, then its warnings in words (the
+    command line prints the same sentences), the first ``TOAST_WARNINGS`` of them."""
+    from words.calendar import warning
+
+    said = _(
+        "Calendar imported: {added} added, {updated} updated, {cancelled} cancelled, "
+        "{removed} removed; {replan} need re-planning."
+    ).format(
+        added=result.added,
+        updated=result.updated,
+        cancelled=result.cancelled,
+        removed=result.removed,
+        replan=len(result.replan),
+    )
+    lines = [
+        said,
+        *(_("Warning: {text}").format(text=warning(w)) for w in result.warnings[:TOAST_WARNINGS]),
+    ]
+    rest = len(result.warnings) - TOAST_WARNINGS
+    if rest > 0:
+        lines.append(
+            ngettext("… and {n} more warning.", "… and {n} more warnings.", rest).format(n=rest)
+        )
+    return "\n".join(lines)

@@ -1456,7 +1456,7 @@ def _malformed_prev(tbl: str, pk: str, col: str, val: object, prev: str | None) 
         return None
     try:
         seen = (
-            validate.json_document(prev, "a history", max_depth=2, max_len=MAX_HISTORY)
+            validate.json_document(prev, "history", max_depth=2, max_len=MAX_HISTORY)
             if prev is not None
             else None
         )

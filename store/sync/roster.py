@@ -136,7 +136,7 @@ def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
         IntegrityFailure: malformed, or not signed by the admin key.
     """
     try:
-        data = validate.json_document(body, "the roster", max_depth=8)
+        data = validate.json_document(body, "roster", max_depth=8)
         claimed = data["admin"]
         int(data["version"])
         list(data["devices"])
@@ -462,7 +462,7 @@ def create_team(store: Store, name: str) -> Roster:
     access.require(store.actor, "team.manage")
     if not isinstance(name, str) or not name.strip():
         raise BadInput("Give the team a name.", code="team_needs_name")
-    name = validate.code(name, "The team name")
+    name = validate.code(name, "team_name")
     if current(store) is not None:
         raise _in_team_already()
     with store.write("team.create", None, {"name": name}) as conn:
@@ -597,9 +597,7 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
         text = json.dumps(
             {"request": base64.b64encode(body).decode(), "signature": b64(signature)}, indent=1
         )
-        machine.write_private(
-            out, (text + "\n").encode("utf-8"), "the request", database=store.path
-        )
+        machine.write_private(out, (text + "\n").encode("utf-8"), "request", database=store.path)
     return short_authentication_string(body), str(out)
 
 
@@ -642,8 +640,8 @@ def read_request(path: Path) -> Request:
     """
     try:
         outer = validate.json_document(
-            machine.read_regular(path, 1 << 20, "The request").decode("utf-8"),
-            "the request",
+            machine.read_regular(path, 1 << 20, "request").decode("utf-8"),
+            "request",
             max_depth=4,
             max_len=1 << 20,
         )
@@ -651,7 +649,7 @@ def read_request(path: Path) -> Request:
             raise TypeError  # a list, a string, a number: no request
         body = base64.b64decode(outer["request"], validate=True)
         signature = base64.b64decode(outer["signature"], validate=True)
-        data = validate.json_document(body, "the request", max_depth=4)
+        data = validate.json_document(body, "request", max_depth=4)
         if not isinstance(data, dict) or data.get("kind") != REQUEST_KIND:
             raise TypeError  # the signed body too: an object of its kind, else no request
         ok = verified(data["sign"], signature, body)
@@ -712,18 +710,18 @@ def check_request_fields(data: dict[str, Any]) -> None:
                 field=name,
                 given=validate.shown(data[name]),
             )
-    validate.code(data.get("label"), "The device label in the request")
+    validate.code(data.get("label"), "request_label")
     for name in ("callsign", "unit"):
         if data.get(name) is not None:
-            validate.code(data.get(name), f"The {name} in the request")
+            validate.code(data.get(name), f"request_{name}")
     if data.get("callsign") is not None:  # the rule every stored callsign meets (staff, judge)
-        rules.CALLSIGN(data["callsign"], "The callsign in the request")
+        rules.CALLSIGN(data["callsign"], "request_callsign")
     if data.get("operator_role") is not None and data.get("operator_role") not in access.ROLES:
         raise BadInput(
             "The request names an unknown role for its operator.",
             code="request_unknown_operator_role",
         )
-    validate.stored_time(data.get("created_at"), "The request's creation time")
+    validate.stored_time(data.get("created_at"), "request_created_at")
     if data.get("clock") not in (None, "fixed", "system"):
         raise BadInput(
             f"The request's clock is {validate.shown(data['clock'])}, not fixed or system.",
@@ -794,7 +792,7 @@ def check_enrol(store: Store, request: Request, role: str | None = None) -> str:
             f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}.",
             code="unknown_role",
             given=validate.shown(chosen),
-            choices=", ".join(access.ROLES),
+            choices=list(access.ROLES),
         )
     access.require(store.actor, "team.manage")
     held = require_team(store)

@@ -397,7 +397,7 @@ def _moment(store: Store, value: object, typed: bool, name: str) -> datetime:
             code="conflict_not_a_time",
             given=validate.visible(str(value)),
         ) from None
-    return validate.moment(moment, f"The {name}")
+    return validate.moment(moment, name)
 
 
 def _correction(conflict: Conflict) -> str:
@@ -433,7 +433,7 @@ def _location(store: Store, conflict: Conflict, value: object, _typed: bool) -> 
     edit_activity(
         store,
         conflict.row_id,
-        location=validate.text(value, "The location"),
+        location=validate.text(value, "location"),
         correction=_correction(conflict),
     )
 
@@ -461,13 +461,9 @@ def _assess(store: Store, conflict: Conflict, chosen: object, _typed: bool) -> N
             given=repr(validate.visible(str(chosen))),
         ) from None
     subject = subject_by_id(store, conflict.row_id)
-    values = " / ".join(str(h.value) for h in conflict.heads)
-    assess_threat(
-        store,
-        subject.code,
-        level=level,
-        summary=f"Sync conflict {conflict.id[:8]} resolved: level {level} (was {values}).",
-    )
+    # No summary: the program's English would be saved into a synced record for good; the
+    # conflict record names who resolved it, when, and the levels it chose between.
+    assess_threat(store, subject.code, level=level)
 
 
 _WRITERS: dict[tuple[str, str], Callable[[Store, Conflict, object, bool], None]] = {

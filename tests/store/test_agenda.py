@@ -147,7 +147,7 @@ def test_operator_may_add_but_not_restrict(planned: Store) -> None:
     operator = as_user(planned, "RT-0001")
     agenda.assign_concept(operator, only(planned, "BEVER").id, "CP-LIGHT")
     before = snapshot(planned.path)
-    with pytest.raises(PermissionDenied, match="may restrict an activity"):
+    with pytest.raises(PermissionDenied, match=r"may take the action activity\.restrict"):
         agenda.restrict_activity(
             operator,
             only(planned, "BEVER").id,

@@ -27,8 +27,12 @@ def test_one_bad_line_and_one_refusal_read_right() -> None:
     """The review's "1 bad lines" (a roster refused whole)."""
     from words.errors import SENTENCES
 
-    one = {"file": "r.csv", "count": 1, "listing": "line 3: x"}
-    assert SENTENCES["roster_bad_lines"](one) == "r.csv: nothing imported, 1 bad line: line 3: x."
+    bad = {"line": 3, "code": "roster_line_fields", "params": {}}
+    one = {"file": "r.csv", "count": 1, "lines": [bad]}
+    assert SENTENCES["roster_bad_lines"](one) == (
+        "r.csv: nothing imported, 1 bad line: line 3: more fields than the columns "
+        "callsign,start,end."
+    )
     two = {**one, "count": 2}
     assert "2 bad lines" in SENTENCES["roster_bad_lines"](two)
     assert counts.counted(1, "{n} shift", "{n} shifts") == "1 shift"

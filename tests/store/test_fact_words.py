@@ -17,12 +17,12 @@ from store.sync.quarantine import Quarantined
 from store.sync.reason import fact, read
 from store.witness import ALARM_CODES, read_alarm
 from words.alarms import ALARMS
+from words.calendar import WARNINGS as ICS_WARNINGS
 from words.findings import SENTENCES as FINDINGS
 from words.findings import as_json as finding_json
 from words.findings import said as said_finding
 from words.findings import worded as finding_words
 from words.handover import quarantine_reason
-from words.ics import WARNINGS as ICS_WARNINGS
 from words.quarantine import REASONS, kept_words, said, worded
 from words.quarantine import as_json as quarantine_json
 from words.receipts import back_dated_example
@@ -220,7 +220,7 @@ def test_a_back_dated_record_is_noted_as_a_fact_and_old_notes_read_as_they_are()
 
 
 def test_every_calendar_warning_code_has_words_and_every_sentence_a_code() -> None:
-    built = _codes("notice", prefix="ics_")
+    built = _codes("notice", prefix="calendar_")
     assert len(built) >= 12
     assert sorted(set(built) ^ set(ICS_WARNINGS)) == []
     assert all(where.startswith("store/ics.py:") for where in built.values())

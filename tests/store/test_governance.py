@@ -93,7 +93,9 @@ def test_only_authority_adopts_and_records_are_never_edited(ledger: Store, store
     staff.add_staff(store, "RT-0001", unit="RT", role="operator")
     operator = as_user(store, "RT-0001")
     after_staff = snapshot(store.path)
-    with pytest.raises(PermissionDenied, match="Only admin, authority may adopt"):
+    with pytest.raises(
+        PermissionDenied, match=r"Only admin, authority may take the action decision\.adopt"
+    ):
         decisions.add_decision(
             operator,
             person="BEVER",

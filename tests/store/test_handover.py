@@ -132,9 +132,13 @@ def test_sign_and_accept_by_role(store: Store, shift: dict[str, str]) -> None:
     before = snapshot(store.path)
     with pytest.raises(PermissionDenied, match="cannot accept it"):
         handover.accept_handover(store, record.id)
-    with pytest.raises(PermissionDenied, match="Only admin, shift leader may sign"):
+    with pytest.raises(
+        PermissionDenied, match=r"Only admin, shift_leader may take the action handover\.sign"
+    ):
         handover.accept_handover(operator, record.id)
-    with pytest.raises(PermissionDenied, match="Only admin, shift leader may sign"):
+    with pytest.raises(
+        PermissionDenied, match=r"Only admin, shift_leader may take the action handover\.sign"
+    ):
         handover.sign_handover(operator)
     assert snapshot(store.path) == before
     accepted = handover.accept_handover(as_user(store, "RT-0100"), record.id, "Wie belt OvJ?")

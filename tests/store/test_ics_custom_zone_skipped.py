@@ -19,7 +19,7 @@ from store.errors import BadInput
 from store.ics import import_ics
 from tests.conftest import snapshot
 from tests.store.test_ics_programs import ICS, bever
-from words.ics import said_all as said_ics
+from words.calendar import worded
 
 __all__ = ["bever"]
 
@@ -103,4 +103,4 @@ def test_three_whole_days_across_the_autumn_change_are_imported(bever: Store) ->
         (a.title, local_iso(a.start_at), local_iso(a.end_at))
         for a in agenda.list_activities(bever, person="BEVER")
     ] == [("Congres", "2027-10-29T00:00:00+02:00", "2027-11-01T00:00:00+01:00")]
-    assert any("Vierdaags" in w and "4 days" in w for w in said_ics(result.warnings))
+    assert any("Vierdaags" in w and "4 days" in w for w in worded(result.warnings))

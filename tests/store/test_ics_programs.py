@@ -18,8 +18,8 @@ from store.db import Store
 from store.errors import BadInput, RuleViolation
 from store.ics import import_ics
 from tests.conftest import as_user, snapshot
+from words.calendar import restriction_note, worded
 from words.errors import sentence
-from words.ics import said_all as said_ics
 
 ICS = Path(__file__).parent.parent / "fixtures" / "ics"
 MARCH = {"start": date(2027, 3, 1), "end": date(2027, 3, 31)}
@@ -101,7 +101,7 @@ def test_a_part_the_activities_do_not_need_is_skipped_with_a_warning(
 ) -> None:
     result = import_ics(bever, ICS / name, person="BEVER", **MARCH)
     assert result.added == 1
-    (found,) = said_ics(result.warnings)
+    (found,) = worded(result.warnings)
     assert found.startswith(warning) and "skipped" in found
     ((title, start, *_rest),) = agenda_of(bever)
     assert (title, start) == expected
@@ -109,7 +109,7 @@ def test_a_part_the_activities_do_not_need_is_skipped_with_a_warning(
 
 def test_windows_zone_name_in_x_wr_timezone(bever: Store) -> None:
     result = import_ics(bever, ICS / "outlook-x-wr-windows-zone.ics", person="BEVER", **MARCH)
-    assert (result.added, said_ics(result.warnings)) == (1, [])
+    assert (result.added, worded(result.warnings)) == (1, [])
     ((_title, start, end, _kind, _status),) = agenda_of(bever)
     assert (start, end) == ("2027-03-10T10:00:00+01:00", "2027-03-10T11:30:00+01:00")
 
@@ -164,7 +164,9 @@ def test_a_cancelled_occurrence_is_cancelled_whichever_way_it_is_written(
         "tbp_choice",
         CALENDAR_AUTHORITY,
     )
-    assert restriction.note == f"Cancelled in the calendar ({name})."
+    assert restriction.note == f"cancelled {name}"  # no English in a synced record
+    said = restriction_note(restriction.authority, restriction.note)
+    assert said == f"Cancelled in the calendar ({name})."
 
 
 def test_an_event_gone_from_a_later_export_is_cancelled_as_removed(store: Store) -> None:
@@ -186,8 +188,12 @@ def test_an_event_gone_from_a_later_export_is_cancelled_as_removed(store: Store)
     assert (restriction.authority, restriction.recorded_by, restriction.note) == (
         "calendar",
         "RT-0100",
-        "Removed from the calendar (google-series-lunch-removed.ics).",
+        "removed google-series-lunch-removed.ics",
     )
+    assert restriction_note("calendar", restriction.note) == (
+        "Removed from the calendar (google-series-lunch-removed.ics)."
+    )
+    assert restriction_note("BZ", restriction.note) == restriction.note  # a person's own note
     # outside the window nothing is removed
     store.clock.advance(days=200)  # type: ignore[attr-defined]
     later = import_ics(operator, ICS / "google-series-lunch-removed.ics", person="BEVER")
@@ -228,7 +234,7 @@ def test_windows_1252_text_is_read_correctly(bever: Store) -> None:
     result = import_ics(bever, ICS / "outlook-windows-1252.ics", person="BEVER", **MARCH)
     ((title, *_rest),) = agenda_of(bever)
     assert title == "Restmülltonne buiten zetten – daarna koffie bij Café Noël"
-    assert said_ics(result.warnings) == [
+    assert worded(result.warnings) == [
         "outlook-windows-1252.ics is not UTF-8; it was read as Windows-1252 (Western European)."
     ]
 

@@ -24,7 +24,7 @@ from store.errors import BadInput
 from store.ics import import_ics
 from tests.conftest import as_user, snapshot
 from tests.sync_team import exchange_all, make_team, user_tables
-from words.ics import said_all as said_ics
+from words.calendar import worded
 
 ICS = Path(__file__).parent.parent / "fixtures" / "ics"
 MARCH = {"start": date(2027, 3, 1), "end": date(2027, 3, 31)}
@@ -89,7 +89,7 @@ def test_an_older_export_never_overwrites_a_newer_one(bever: Store) -> None:
     # the receipt shows the stored time (14:00), not the old file's (10:00)
     starts = sorted(item.start.isoformat() for item in old.items)
     assert starts == ["2027-03-10T13:00:00+00:00", "2027-03-11T09:00:00+00:00"]
-    (warning,) = said_ics(old.warnings)
+    (warning,) = worded(old.warnings)
     assert warning == (
         "'Overleg wethouder (verplaatst)' (2027-03-10 14:00): outlook-saved.ics has an older "
         "version of the event (SEQUENCE 0, stamped 2027-03-01T08:00:00Z) than the one imported "
@@ -169,7 +169,7 @@ def test_the_older_export_does_not_bring_back_a_cancelled_override(bever: Store)
     import_ics(bever, ICS / "google-series-cancelled-override.ics", person="BEVER", **MARCH)
     result = import_ics(bever, ICS / "google-series.ics", person="BEVER", **MARCH)
     assert result.reinstated == 0
-    (warning,) = said_ics(result.warnings)
+    (warning,) = worded(result.warnings)
     assert "has an older version of the event" in warning and "2027-03-08 09:00" in warning
 
 
@@ -181,7 +181,7 @@ def test_a_persons_cancellation_is_never_undone_by_a_calendar(bever: Store) -> N
     )
     result = import_ics(bever, ICS / "google-series.ics", person="BEVER", **MARCH)
     assert (result.reinstated, agenda.get_activity(bever, lunch.id).status) == (0, "cancelled")
-    assert said_ics(result.warnings) == [
+    assert worded(result.warnings) == [
         "'Lunch redactie' (2027-03-05 14:00) is in google-series.ics but stays cancelled: it "
         "was cancelled by a restriction (capacity, decided by OvJ Havenstad), which a calendar "
         "does not undo."
@@ -229,7 +229,7 @@ def test_the_newer_of_two_copies_of_an_event_is_taken(bever: Store) -> None:
         "2027-03-11T13:00:00+01:00",
         "Haven West",
     )
-    assert [w.split(" appears")[0] for w in said_ics(result.warnings)] == [
+    assert [w.split(" appears")[0] for w in worded(result.warnings)] == [
         "VEVENT briefing-17@example.invalid (Briefing)",
         "VEVENT werkbezoek-4@example.invalid (Werkbezoek)",
     ]
@@ -378,7 +378,7 @@ def test_an_event_without_a_length_lasts_thirty_minutes_and_says_so(bever: Store
         "2027-03-10T08:45:00+01:00",
         "2027-03-10T09:15:00+01:00",
     )
-    assert said_ics(result.warnings) == [
+    assert worded(result.warnings) == [
         "VEVENT vertrek-5521@reisplanner.example.invalid (Vertrek trein naar Den Haag) has no "
         "length (no DTEND or DURATION, or one equal to its start); imported as 30 minutes from "
         "its start (a date: the whole day) — correct its end in the agenda if it lasts longer."
@@ -389,7 +389,7 @@ def test_an_impossible_offset_in_a_named_zone_is_skipped_loudly_and_the_times_ar
     bever: Store,
 ) -> None:
     result = import_ics(bever, ICS / "outlook-impossible-offset.ics", person="BEVER")
-    assert said_ics(result.warnings) == [
+    assert worded(result.warnings) == [
         "VTIMEZONE W. Europe Standard Time: the STANDARD rule from 16011028, property "
         "TZOFFSETFROM: Offset must be less than 24 hours, was +9999; that rule was skipped "
         "(times in this zone are read by its name, as Europe/Berlin)."
@@ -406,7 +406,7 @@ def test_a_broken_zone_of_one_file_never_reaches_the_next(bever: Store) -> None:
     by the zone's name all the same."""
     import_ics(bever, ICS / "outlook-impossible-offset.ics", person="BEVER")
     result = import_ics(bever, ICS / "outlook.ics", person="BEVER")
-    assert (said_ics(result.warnings), local_iso(one(bever, "Zitting rechtbank").start_at)) == (
+    assert (worded(result.warnings), local_iso(one(bever, "Zitting rechtbank").start_at)) == (
         [],
         "2026-12-01T09:30:00+01:00",
     )

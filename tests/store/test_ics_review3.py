@@ -19,7 +19,7 @@ from store.errors import BadInput
 from store.ics import import_ics
 from tests.conftest import snapshot
 from tests.store.test_ics_programs import ICS, MARCH, agenda_of, bever
-from words.ics import said_all as said_ics
+from words.calendar import worded
 
 __all__ = ["bever"]
 
@@ -27,7 +27,7 @@ __all__ = ["bever"]
 def test_an_event_longer_than_an_activity_is_skipped_naming_it(bever: Store) -> None:
     result = import_ics(bever, ICS / "multi-day-events.ics", person="BEVER", **MARCH)
     assert [(i.title, i.action) for i in result.items] == [("Zitting", "added")]
-    assert said_ics(result.warnings) == [
+    assert worded(result.warnings) == [
         f"VEVENT {uid} lasts {length}, longer than the 72 hours an activity may last; it was not "
         "imported (nor changed, if imported before) — add the days that need protection as "
         "activities."
@@ -56,7 +56,7 @@ def test_an_event_that_grew_too_long_leaves_its_activity_as_it_was(
     ]  # fmt: skip
     result = import_ics(bever, ICS / "multi-day-events.ics", person="BEVER", **MARCH)
     assert [a for a in agenda_of(bever) if a[0] == "Handelsmissie"] == before
-    assert "Handelsmissie) lasts 10 days" in said_ics(result.warnings)[0]
+    assert "Handelsmissie) lasts 10 days" in worded(result.warnings)[0]
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_a_date_end_before_the_start_is_refused_naming_the_event(
 
 def test_an_unused_zone_with_an_unreadable_rule_is_skipped(bever: Store) -> None:
     result = import_ics(bever, ICS / "unused-zone-unreadable.ics", person="BEVER", **MARCH)
-    assert said_ics(result.warnings) == [
+    assert worded(result.warnings) == [
         "VTIMEZONE Havenstad Standaardtijd: the STANDARD rule from 19961027, property "
         "TZOFFSETFROM: Offset must be less than 24 hours, was +9999; that rule was skipped."
     ]
@@ -146,8 +146,7 @@ def test_a_newer_series_master_removes_the_occurrences_it_no_longer_gives(bever:
     ]  # fmt: skip
     removed = agenda.list_restrictions(bever, agenda_of_ids(bever)["2027-03-02"])
     assert [(r.kind, r.authority, r.note) for r in removed] == [
-        ("cancelled", "calendar", "Removed from the series in the calendar "
-         "(weekly-moved-to-wednesday.ics)."),
+        ("cancelled", "calendar", "removed_from_series weekly-moved-to-wednesday.ics"),
     ]  # fmt: skip
     older = import_ics(bever, ICS / "weekly-tuesday.ics", person="BEVER", **MARCH)
     assert {i.action for i in older.items} == {"unchanged"}
@@ -166,6 +165,6 @@ def test_a_line_folded_inside_a_utf8_character_is_unfolded_before_decoding(
     """RFC 5545 §3.1: simple writers fold inside a multi-byte character; the reader unfolds
     first. The title reads as written, not as a refused or garbled file."""
     result = import_ics(bever, ICS / "folded-inside-a-character.ics", person="BEVER", **MARCH)
-    assert result.added == 1 and said_ics(result.warnings) == []
+    assert result.added == 1 and worded(result.warnings) == []
     (activity,) = agenda.list_activities(bever, person="BEVER")
     assert activity.title.endswith("over coördinatie en ideeën voor België")

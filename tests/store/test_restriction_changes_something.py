@@ -14,7 +14,7 @@ from store.errors import BadInput
 from store.ics import import_ics
 from tests.conftest import at, snapshot
 from tests.store.test_ics_programs import ICS, bever  # noqa: F401 (a fixture)
-from words.ics import said_all as said_ics
+from words.calendar import worded
 
 
 @pytest.mark.parametrize("kind", ["moved", "relocated"])
@@ -56,6 +56,6 @@ def test_a_calendar_never_moves_a_done_activity_to_a_time_not_yet_over(
     (item,) = agenda.list_activities(bever, person="BEVER")
     agenda.edit_activity(bever, item.id, status="done")
     result = import_ics(bever, ICS / "done-event-moved-ahead.ics", person="BEVER", **window)
-    assert result.updated == 0 and "is done here" in said_ics(result.warnings)[0]
+    assert result.updated == 0 and "is done here" in worded(result.warnings)[0]
     after = agenda.get_activity(bever, item.id)
     assert (after.status, after.start_at, after.end_at) == ("done", item.start_at, item.end_at)

@@ -18,8 +18,8 @@ from store.sync import exchange
 from store.sync.quarantine import quarantined
 from tests.conftest import NOW, at, snapshot
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from words.calendar import worded
 from words.errors import sentence
-from words.ics import said_all as said_ics
 
 ICS = Path(__file__).parent.parent / "fixtures" / "ics"
 RESTRICTIONS = {
@@ -149,7 +149,7 @@ def test_a_calendar_never_cancels_a_done_activity(store: Store, calendar: str) -
     (item,) = agenda.list_activities(store, person="BEVER")
     agenda.edit_activity(store, item.id, status="done")
     result = import_ics(store, ICS / calendar, person="BEVER", **window)
-    assert result.cancelled == 0 and "is done here" in said_ics(result.warnings)[0]
+    assert result.cancelled == 0 and "is done here" in worded(result.warnings)[0]
     assert agenda.get_activity(store, item.id).status == "done"
     assert agenda.list_restrictions(store, item.id) == []
 

@@ -82,7 +82,7 @@ def test_only_the_information_organisation_processes_signals(
         lambda s: signals.interpret_signal(s, made.id, "x"),
         lambda s: signals.close_signal(s, made.id, "confirmed"),
     ):
-        with pytest.raises(PermissionDenied, match="Only info analyst may"):
+        with pytest.raises(PermissionDenied, match="Only info_analyst may"):
             step(team[role_user])
     assert snapshot(team["OPS-01"].path) == before
 
@@ -233,7 +233,7 @@ def test_report_issuing_rules(team: dict[str, Store]) -> None:
     assert intel.unacknowledged_count(team["OPS-01"]) == 1
     intel.acknowledge_report(team["OPS-01"], report.id)
     assert intel.unacknowledged_count(team["OPS-01"]) == 0
-    with pytest.raises(PermissionDenied, match="only admin, planner, shift leader acknowledge"):
+    with pytest.raises(PermissionDenied, match="only admin, planner, shift_leader acknowledge"):
         intel.acknowledge_report(team["GZ-01"], report.id)
     with pytest.raises(BadInput, match="already acknowledged"):
         intel.acknowledge_report(team["OPS-01"], report.id)
@@ -259,7 +259,9 @@ def test_report_issuing_rules(team: dict[str, Store]) -> None:
 def test_only_the_information_organisation_writes_reports(team: dict[str, Store]) -> None:
     before = snapshot(team["OPS-01"].path)
     for user in ("RT-0001", "OPS-01", "GZ-01"):
-        with pytest.raises(PermissionDenied, match="Only info analyst may draft"):
+        with pytest.raises(
+            PermissionDenied, match=r"Only info_analyst may take the action intel\.write"
+        ):
             intel.draft_report(team[user], title="x")
     assert snapshot(team["OPS-01"].path) == before
     draft = intel.draft_report(team["IO-01"], title="Concept")

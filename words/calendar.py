@@ -1,0 +1,182 @@
+"""A calendar import in words: the note of a restriction by which a calendar cancelled an
+activity (``store.ics.calendar_note``), and the import's warnings (``store.ics.Warning``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from store.clock import LOCAL_TZ, local_text
+from store.sync.notice import Notice
+
+from . import _
+
+#: How a calendar ended an activity (``store.ics.CALENDAR_ENDINGS``) → the note in words.
+ENDINGS: dict[str, str] = {
+    "cancelled": _("Cancelled in the calendar ({name})."),
+    "removed_from_series": _("Removed from the series in the calendar ({name})."),
+    "removed": _("Removed from the calendar ({name})."),
+}
+
+
+def restriction_note(authority: str, note: str) -> str:
+    """A restriction's note as a face shows it: a calendar's cancellation (authority
+    ``calendar``, note ``cancelled work.ics``) in words; any other note is the person's own
+    text, shown as it is.
+
+    Args:
+        authority: the restriction's deciding authority.
+        note: its note.
+    """
+    how, _space, name = note.partition(" ")
+    if authority != "calendar" or how not in ENDINGS:
+        return note
+    return ENDINGS[how].format(name=name)
+
+
+def _quoted(p: Mapping[str, Any]) -> str:
+    """The activity a warning is about: ``'Title' (2027-03-08 09:00)``."""
+    return "'{title}' ({start})".format(title=p["title"], start=local_text(p["start"]))
+
+
+def _stamped(stamp: object) -> str:
+    return _(", stamped {stamp}").format(stamp=stamp) if stamp else ""
+
+
+def how_long(start: datetime, end: datetime) -> str:
+    """``14 days`` (local midnight to midnight, whatever clock change lies between),
+    ``10 days 2 hours`` or ``80 hours``: a long length as a person says it.
+
+    Args:
+        start: aware datetime.
+        end: aware datetime.
+    """
+    first, last = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
+    if first.time() == last.time() == datetime.min.time():
+        return _("{days} days").format(days=(last.date() - first.date()).days)
+    hours = (end - start).total_seconds() / 3600
+    days, rest = divmod(hours, 24)
+    if hours < 96:
+        return _("{hours:g} hours").format(hours=hours)
+    if rest:
+        return _("{days:g} days {hours:g} hours").format(days=days, hours=rest)
+    return _("{days:g} days").format(days=days)
+
+
+def _zone_rule(p: Mapping[str, Any]) -> str:
+    since = _(" from {day}").format(day=p["since"]) if p.get("since") else ""
+    head = _(
+        "VTIMEZONE {zone}: the {rule} rule{since}, property {prop}: {excerpt}; that rule was "
+        "skipped"
+    ).format(**{**p, "since": since})
+    if p.get("read_as"):
+        return head + _(" (times in this zone are read by its name, as {read_as}).").format(**p)
+    return head + "."
+
+
+def _too_long(p: Mapping[str, Any]) -> str:
+    times = (
+        _(" ({count} occurrences)").format(count=p["occurrences"]) if p["occurrences"] > 1 else ""
+    )
+    return _(
+        "{event} lasts {length}{times}, longer than the {limit} hours an activity may last; it "
+        "was not imported (nor changed, if imported before) — add the days that need "
+        "protection as activities."
+    ).format(**{**p, "length": how_long(p["start"], p["end"]), "times": times})
+
+
+def _repeated(p: Mapping[str, Any]) -> str:
+    return _(
+        "{event} appears {count} times in {file}; the newest version (SEQUENCE "
+        "{sequence}{stamped}) was taken."
+    ).format(**p, stamped=_stamped(p.get("stamp")))
+
+
+def _older(p: Mapping[str, Any]) -> str:
+    return _(
+        "{what}: {file} has an older version of the event (SEQUENCE {sequence}{stamped}) than "
+        "the one imported before (SEQUENCE {stored_sequence}{stored_stamped}); it was left as "
+        "it is."
+    ).format(
+        **p,
+        what=_quoted(p),
+        stamped=_stamped(p.get("stamp")),
+        stored_stamped=_stamped(p.get("stored_stamp")),
+    )
+
+
+def _stays_cancelled(p: Mapping[str, Any]) -> str:
+    return _(
+        "{what} is in {file} but stays cancelled: it was cancelled by a restriction ({reason}, "
+        "decided by {authority}), which a calendar does not undo."
+    ).format(**p, what=_quoted(p))
+
+
+def _done_not_moved(p: Mapping[str, Any]) -> str:
+    return _(
+        "{what} is done here; {file} moves it to {to}, which has not yet ended, so the "
+        "calendar's new time was not taken over (add it as a new activity if it happens again)."
+    ).format(**{**p, "to": local_text(p["to"])}, what=_quoted(p))
+
+
+#: Warning code (``store.ics``) → its sentence.
+WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "calendar_read_as_cp1252": lambda p: _(
+        "{file} is not UTF-8; it was read as Windows-1252 (Western European)."
+    ).format(**p),
+    "calendar_zone_rule_skipped": _zone_rule,
+    "calendar_component_skipped": lambda p: _(
+        "{event}, property {prop}: {excerpt}; the {component} was skipped (activities are made "
+        "from events only)."
+    ).format(**p),
+    "calendar_property_ignored": lambda p: _(
+        "{event}, property {prop}: {excerpt}; ignored."
+    ).format(**p),
+    "calendar_part_skipped": lambda p: _(
+        "{event}: {part} property {prop}: {excerpt}; the {part} was skipped."
+    ).format(**p),
+    "calendar_unknown_declared_zone": lambda p: _(
+        "X-WR-TIMEZONE '{zone}' is not a known time zone; ignored."
+    ).format(**p),
+    "calendar_event_repeated": _repeated,
+    "calendar_event_too_long": _too_long,
+    "calendar_event_without_length": lambda p: _(
+        "{event} has no length (no DTEND or DURATION, or one equal to its start); imported as "
+        "{minutes} minutes from its start (a date: the whole day) — correct its end in the "
+        "agenda if it lasts longer."
+    ).format(**p),
+    "calendar_older_version": _older,
+    "calendar_stays_cancelled": _stays_cancelled,
+    "calendar_done_not_moved": _done_not_moved,
+    "calendar_done_stays_done": lambda p: _(
+        "{what} is done here; {file} cancels it, but it has taken place, so it stays done."
+    ).format(**p, what=_quoted(p)),
+}
+
+
+def warning(notice: Notice) -> str:
+    """A calendar import's warning in words.
+
+    Args:
+        notice: the warning (``store.ics.ImportResult.warnings``).
+    """
+    return WARNINGS[notice.code](notice.params)
+
+
+def warning_json(notice: Notice) -> dict[str, Any]:
+    """A warning as JSON: ``{code, ...params, text}`` (times as UTC ISO text).
+
+    Args:
+        notice: the warning.
+    """
+    return {**notice.as_dict(), "text": warning(notice)}
+
+
+def worded(notices: list[Notice]) -> list[str]:
+    """A calendar import's warnings in words, in their order.
+
+    Args:
+        notices: the warnings.
+    """
+    return [warning(n) for n in notices]
