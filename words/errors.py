@@ -867,7 +867,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "end_not_after_start": _template(_("end_at must be after start_at.")),
     "end_not_after_start_period": lambda p: _(
         "{what} ends {end}, not after its start {start}; give an end after the start."
-    ).format(**{**p, "end": local_text(p["end"]), "start": local_text(p["start"])}),
+    ).format(**joined(p)),
     "file_grew": _template(_("{what} {name} grew past {limit:,} bytes while being read.")),
     "file_not_permitted": _template(
         _(

@@ -17,7 +17,6 @@ from store.sync.quarantine import Quarantined
 from store.sync.reason import fact, read
 from store.witness import ALARM_CODES, read_alarm
 from words.alarms import ALARMS
-from words.calendar import WARNINGS as ICS_WARNINGS
 from words.findings import SENTENCES as FINDINGS
 from words.findings import as_json as finding_json
 from words.findings import said as said_finding
@@ -217,10 +216,3 @@ def test_a_back_dated_record_is_noted_as_a_fact_and_old_notes_read_as_they_are()
     assert back_dated_example("log_entry.at x written at y\u202e") == (
         "log_entry.at x written at y\\u202e"
     )
-
-
-def test_every_calendar_warning_code_has_words_and_every_sentence_a_code() -> None:
-    built = _codes("notice", prefix="calendar_")
-    assert len(built) >= 12
-    assert sorted(set(built) ^ set(ICS_WARNINGS)) == []
-    assert all(where.startswith("store/ics.py:") for where in built.values())

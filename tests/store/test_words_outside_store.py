@@ -50,8 +50,6 @@ KNOWN_PROSE = {
     "store/staff.py:reason": "a nested refusal's English (a qualification's date)",
     "store/catalogue_shape.py:field": "a catalogue path, table[n].field: an identifier",
     "store/catalogue_shape.py:first": "a catalogue path, table[n].field: an identifier",
-    "store/ics.py:limit": "the calendar import (another builder's scope)",
-    "store/ics_bounds.py:limit": "the calendar import (another builder's scope)",
 }
 
 
