@@ -894,10 +894,63 @@ def group_parts(
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
     start, end = (to_db(span[0]), to_db(span[1])) if span else (row["start_at"], row["end_at"])
+    busy = bound_elsewhere(store, activity_id, officers, (start, end))
     return [
         (day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
-        for day, a, b, on_duty in _duty_parts(store, officers, start, end)
+        for day, a, b, on_duty in _duty_parts(store, officers, start, end, busy)
     ]
+
+
+def bound_elsewhere(
+    store: Store, activity_id: str, officers: list[Staff], span: tuple[str, str]
+) -> dict[str, list[tuple[datetime, datetime]]]:
+    """When each of ``officers`` is bound to another activity during ``span`` (the activity's
+    time, as stored): deployed on a live activity with a concept that starts before it (then by
+    id) — the one binding of ``gaps.bind``, where an officer deployed on two activities at once
+    is at the one that starts first and counts for nothing at the other then. Only officers
+    double-booked (a restriction, a correction or a calendar moved an activity) have any.
+
+    Args:
+        activity_id: the activity's full id.
+        officers: the group.
+        span: (start, end) of the activity as stored (``to_db``), or as if it ran then.
+
+    Returns:
+        Per callsign, the times (aware UTC, within ``span``) it is bound elsewhere.
+    """
+    start, end = span
+    found: dict[str, list[tuple[datetime, datetime]]] = {}
+    for o in officers:
+        for r in store.query(
+            "SELECT a.start_at, a.end_at FROM deployment d JOIN activity a"
+            " ON a.id = d.activity_id WHERE d.staff_id = ? AND a.id != ?"
+            " AND a.status != 'cancelled' AND a.concept IS NOT NULL"
+            " AND a.start_at < ? AND a.end_at > ?"
+            " AND (unixepoch(a.start_at) < unixepoch(?)"
+            " OR (unixepoch(a.start_at) = unixepoch(?) AND a.id < ?))",
+            (o.id, activity_id, end, start, start, start, activity_id),
+        ):
+            found.setdefault(o.callsign, []).append(
+                (
+                    max(from_db(r["start_at"]), from_db(start)),
+                    min(from_db(r["end_at"]), from_db(end)),
+                )
+            )
+    return found
+
+
+def _minus(
+    spans: list[tuple[datetime, datetime]], away: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    """``spans`` without the times ``away``."""
+    for a, b in away:
+        spans = [
+            piece
+            for s, e in spans
+            for piece in ((s, min(e, a)), (max(s, b), e))
+            if piece[0] < piece[1]
+        ]
+    return spans
 
 
 def judge_group(
@@ -989,15 +1042,23 @@ def concept_group_problems(store: Store, activity_id: str, concept: str) -> list
 
 
 def _duty_parts(
-    store: Store, officers: list[Staff], start: str, end: str
+    store: Store,
+    officers: list[Staff],
+    start: str,
+    end: str,
+    busy: dict[str, list[tuple[datetime, datetime]]],
 ) -> list[tuple[date, datetime, datetime, list[Staff]]]:
     """The activity [start, end) cut at local midnight and where a deployed officer's shift
-    starts or ends: per part its local day and the officers on duty for all of it."""
+    starts or ends or he is bound elsewhere (``busy``): per part its local day and the officers
+    on duty for all of it, not bound elsewhere then."""
     shifts = {
-        o.callsign: [
-            (from_db(r["start_at"]), from_db(r["end_at"]))
-            for r in _shifts_from(store, o, start, end)
-        ]
+        o.callsign: _minus(
+            [
+                (from_db(r["start_at"]), from_db(r["end_at"]))
+                for r in _shifts_from(store, o, start, end)
+            ],
+            busy.get(o.callsign, []),
+        )
         for o in officers
     }
     parts = []

@@ -76,13 +76,19 @@ def _open_slots(p: Params) -> str:
         if p.get("off_duty")
         else ""
     )
-    return _("{qualification}: {missing} {slots} open {span}{lapsed}{off}").format(
+    elsewhere = (
+        _(" ({callsigns} deployed elsewhere then)").format(callsigns=", ".join(p["elsewhere"]))
+        if p.get("elsewhere")
+        else ""
+    )
+    return _("{qualification}: {missing} {slots} open {span}{lapsed}{off}{elsewhere}").format(
         qualification=p["qualification"],
         missing=p["missing"],
         slots=slots,
         span=local_span(p["start"], p["end"]),
         lapsed=lapsed,
         off=off,
+        elsewhere=elsewhere,
     )
 
 
