@@ -998,6 +998,50 @@ def _length(event: Any, name: str) -> timedelta | None:
     return end - start
 
 
+def _period_lengths(event: Any, name: str) -> dict[str, timedelta]:
+    """The exact length of each occurrence an ``RDATE;VALUE=PERIOD`` gives (RFC 5545
+    3.8.5.2: a period is its own start and end, or start and duration), by its start as stored
+    UTC text: an end is exact, so is a duration of hours and minutes; a duration of days or
+    weeks is nominal (the same wall time that many days later, in the start's zone). A period
+    of no length keeps the series' length (as an event whose end is its start).
+
+    Raises:
+        BadInput: ``calendar_ends_before_start`` for a period that ends before it starts.
+    """
+    found: dict[str, timedelta] = {}
+    for value in _as_list(event.get("RDATE")):
+        for item in value.dts:
+            if not isinstance(item.dt, tuple):
+                continue
+            start, until = item.dt
+            if not isinstance(start, datetime):
+                continue
+            if isinstance(until, timedelta):
+                nominal = abs(until) >= timedelta(days=1) and start.tzinfo is not None
+                end = (
+                    (start.replace(tzinfo=None) + until).replace(tzinfo=start.tzinfo)
+                    if nominal
+                    else _as_utc(start) + until
+                )
+            else:
+                end = until
+            length = _as_utc(end) - _as_utc(start)
+            if length < timedelta(0):
+                given = f"RDATE period ending {end.isoformat()}"
+                raise BadInput(
+                    f"{name}: {_describe(event)} ends before it starts ({given} < DTSTART "
+                    f"{start.isoformat()}); correct the event.",
+                    code="calendar_ends_before_start",
+                    file=name,
+                    event=_describe(event),
+                    given=given,
+                    start=start.isoformat(),
+                )
+            if length > timedelta(0):
+                found[to_db(_as_utc(start))] = length
+    return found
+
+
 def _stamp(event: Any, prop: str) -> str | None:
     """A LAST-MODIFIED or DTSTAMP as stored UTC text (None when absent, unreadable or outside
     1970–2099: it then takes no part in ordering versions)."""
@@ -1363,6 +1407,7 @@ def _expand(
     limit, singles = limits
     found: dict[tuple[str, str], Occurrence] = {}
     lengths: dict[int, timedelta | None] = {}
+    periods = {uid: _period_lengths(master, name) for uid, master in masters.items()}
     per_uid: dict[str, int] = {}
     cap = ics_bounds.OccurrenceCap(window, limit - singles)
     passed = False
@@ -1387,9 +1432,10 @@ def _expand(
                         continue
                     _refuse_skipped_rdate(source, name, one.start)
                     recurrence = _recurrence_key(event, overrides)
-                    occ = _occurrence(
-                        event, uid, recurrence, name, lengths[id(source)], masters.get(uid)
-                    )
+                    length = lengths[id(source)]
+                    if source is masters.get(uid):  # an RDATE period keeps its own length
+                        length = periods[uid].get(to_db(_as_utc(one.start)), length)
+                    occ = _occurrence(event, uid, recurrence, name, length, masters.get(uid))
                     passed = cap.passed(occ.start, occ.end)
                     if occ.start < window[1] and occ.end > window[0]:
                         found[occ.key] = occ
