@@ -520,8 +520,11 @@ def _calendar_class() -> Any:
 
 
 def _excerpt(message: object, limit: int = 160) -> str:
-    """What a parser said, as a short excerpt: a 120 KB property echoed back is no sentence."""
-    text = validate.visible(str(message))
+    """What a parser said, as a short excerpt: a 120 KB property echoed back is no sentence.
+    The file's line breaks it quotes show as ``⏎`` (one readable line); any other control or
+    bidi character is escaped (``validate.visible``)."""
+    text = re.sub(r"\r\n|\r|\n", " ⏎ ", str(message))
+    text = validate.visible(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -86,3 +86,20 @@ def test_a_period_ending_before_it_starts_is_refused(bever: Store, tmp_path: Pat
 
 def _day(n: int) -> date:
     return date(2027, 3, n)
+
+
+def test_a_truncated_file_is_refused_in_one_readable_line(bever: Store, tmp_path: Path) -> None:
+    """Issue 16 (s14): the parser quotes the file's first lines; their breaks show as ``⏎``,
+    not as ``\\u000a`` escapes, and the sentence stays one line."""
+    path = tmp_path / "trunc.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:t@x\r\n"
+        "DTSTART:20261201T100000Z\r\nEND:VCALENDAR\r\n"
+    )
+    before = snapshot(bever.path)
+    with pytest.raises(BadInput) as caught:
+        import_ics(bever, path, person="BEVER", start=date(2026, 12, 1), end=date(2026, 12, 31))
+    text = str(caught.value)
+    assert caught.value.code == "calendar_invalid"
+    assert "⏎" in text and "\\u000a" not in text and "\n" not in text and "\r" not in text
+    assert snapshot(bever.path) == before
