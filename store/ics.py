@@ -1641,11 +1641,10 @@ def import_ics(
         }
         for occ in sorted(parsed.occurrences.values(), key=lambda o: (o.start, o.key)):
             row = existing.get(occ.key)
-            if row is None:
-                if not occ.cancelled:
-                    run.add(occ)
-            else:
+            if row is not None:
                 result.items.append(run.apply(row, occ))
+            elif not occ.cancelled:
+                run.add(occ)
         for key, row in existing.items():
             if key in parsed.occurrences or key in parsed.too_long:
                 continue
@@ -1676,7 +1675,17 @@ def import_ics(
                 and run.cancel(row, f"Removed from the calendar ({name}).", None)
             ):
                 result.items.append(run.item(row, "removed"))
+        result.warnings += _double_booked(store, result.items)
     return result
+
+
+def _double_booked(store: Store, items: list[ImportItem]) -> list[Notice]:
+    """A warning per officer an updated or reinstated activity now double-books (not refused:
+    the calendar may move an activity; the violations list it), ``ics_double_booked``."""
+    from .roster import double_bookings
+
+    changed = [i.activity_id for i in items if i.action in ("updated", "reinstated")]
+    return [notice("ics_double_booked", **p.params) for p in double_bookings(store, changed)]
 
 
 #: How a correction that reinstates an activity begins (the other corrections are mistakes

@@ -939,6 +939,47 @@ def bound_elsewhere(
     return found
 
 
+def double_bookings(store: Store, activity_ids: Collection[str]) -> list[Problem]:
+    """The officers deployed on these activities who are deployed on another live activity at
+    the same time (a restriction, a correction or a calendar moved one onto the other): not
+    refused (R5: scarcity may move an activity), but said, and listed by the violations. One
+    ``double_booked`` problem per officer and pair of activities: the officer, the activity,
+    the other (id prefixes), when they overlap (stored UTC), and the one he is bound to (the
+    one that starts first, then by id: ``gaps.bind``).
+
+    Args:
+        activity_ids: full ids of the activities changed.
+    """
+    found = []
+    for activity_id in dict.fromkeys(activity_ids):
+        for r in store.query(
+            "SELECT p.callsign, b.id, a.start_at AS a_start, a.end_at AS a_end,"
+            " b.start_at AS b_start, b.end_at AS b_end FROM deployment d"
+            " JOIN activity a ON a.id = d.activity_id JOIN staff p ON p.id = d.staff_id"
+            " JOIN deployment e ON e.staff_id = d.staff_id AND e.activity_id != a.id"
+            " JOIN activity b ON b.id = e.activity_id"
+            " WHERE a.id = ? AND a.status != 'cancelled' AND b.status != 'cancelled'"
+            " AND b.start_at < a.end_at AND b.end_at > a.start_at ORDER BY p.callsign, b.start_at",
+            (activity_id,),
+        ):
+            here, there = (from_db(r["a_start"]), activity_id), (from_db(r["b_start"]), r["id"])
+            found.append(
+                Problem(
+                    "double_booked",
+                    "one place at a time",
+                    {
+                        "callsign": r["callsign"],
+                        "activity": activity_id[:13],
+                        "other": r["id"][:13],
+                        "start": to_db(max(from_db(r["a_start"]), from_db(r["b_start"]))),
+                        "end": to_db(min(from_db(r["a_end"]), from_db(r["b_end"]))),
+                        "bound": min(here, there)[1][:13],
+                    },
+                )
+            )
+    return found
+
+
 def _minus(
     spans: list[tuple[datetime, datetime]], away: list[tuple[datetime, datetime]]
 ) -> list[tuple[datetime, datetime]]:

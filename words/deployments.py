@@ -110,6 +110,16 @@ PHRASES: dict[str, Callable[[Params], str]] = {
     "one_place": lambda p: _(
         "{callsign} is already deployed on activity {activity} {span} (rule: one place at a time)"
     ).format(callsign=p["callsign"], activity=p["activity"], span=local_span(p["start"], p["end"])),
+    "double_booked": lambda p: _(
+        "{callsign} is deployed on activity {activity} and on {other} at once, {span}; "
+        "counted at {bound} only (rule: one place at a time)"
+    ).format(
+        callsign=p["callsign"],
+        activity=p["activity"],
+        other=p["other"],
+        span=local_span(p["start"], p["end"]),
+        bound=p["bound"],
+    ),
     "travel_from_previous": lambda p: _(
         "{callsign} needs {minutes} min travel from the previous deployment at {origin} ending "
         "{ends} to {to} by {by} (rule: travel)"

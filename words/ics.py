@@ -17,6 +17,7 @@ from store.sync.notice import Notice
 from store.validate import visible
 
 from . import _, ngettext
+from .deployments import phrase
 
 
 def _what(p: Mapping[str, Any]) -> str:
@@ -124,6 +125,7 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{what} is done here; {file} moves it to {to}, which has not yet ended, so the "
         "calendar's new time was not taken over (add it as a new activity if it happens again)."
     ).format(what=_what(p), file=visible(str(p["file"])), to=local_text(p["to"])),
+    "ics_double_booked": lambda p: phrase({"code": "double_booked", "params": p}) + ".",
     "ics_done_stays_done": lambda p: _(
         "{what} is done here; {file} cancels it, but it has taken place, so it stays done."
     ).format(what=_what(p), file=visible(str(p["file"]))),
