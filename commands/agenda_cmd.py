@@ -207,7 +207,18 @@ def activity_edit(
             correction=correction,
         )
     info(f"Updated '{item.title}' for {item.person}.")
+    _double_booked(env, item.id)
     printed(item.id)
+
+
+def _double_booked(env: Env, activity_id: str) -> None:
+    """Warn of officers the change left deployed on two activities at once (not refused: R5
+    may move an activity; ``gaps --violations`` lists them)."""
+    from store.roster import double_bookings
+    from words.deployments import phrase
+
+    for problem in double_bookings(env.store(), [activity_id]):
+        info(f"Warning: {phrase(problem)}; see gaps --violations.")
 
 
 @activity.command("assign")
@@ -283,6 +294,7 @@ def activity_restrict(
             new_location=location,
         )
     created(record.id, f"Recorded: activity {kind} ({reason}), decided by {authority}.")
+    _double_booked(env, record.activity_id)
 
 
 @activity.command("restrictions")

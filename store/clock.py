@@ -220,12 +220,21 @@ def local_span(start: datetime, end: datetime) -> str:
     Returns:
         The start's date and minute, and the end's minute; an end after the next midnight
         gives its date too (``2026-12-01 23:00–2026-12-02 01:00``), one at midnight does not
-        (``2026-12-01 23:00–00:00``).
+        (``2026-12-01 23:00–00:00``). A time in the hour the autumn change repeats shows its
+        offset, as ``gaps`` does (``2027-10-31 02:00+02:00–02:00+01:00``).
     """
     first, last = local(start), local(end)
     if (last - timedelta(minutes=1)).date() != first.date():
-        return f"{first:%Y-%m-%d %H:%M}–{last:%Y-%m-%d %H:%M}"
-    return f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}"
+        return f"{first:%Y-%m-%d %H:%M}{_fold(first)}–{last:%Y-%m-%d %H:%M}{_fold(last)}"
+    return f"{first:%Y-%m-%d %H:%M}{_fold(first)}–{last:%H:%M}{_fold(last)}"
+
+
+def _fold(moment: datetime) -> str:
+    """The local moment's offset (``+02:00``) when its wall time is read twice (the autumn
+    change repeats an hour); else nothing."""
+    if moment.replace(fold=1 - moment.fold).utcoffset() == moment.utcoffset():
+        return ""
+    return moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
 
 
 def day_moment(moment: datetime | str, day: date, *, end: bool = False) -> str:

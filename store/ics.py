@@ -521,8 +521,11 @@ def _calendar_class() -> Any:
 
 
 def _excerpt(message: object, limit: int = 160) -> str:
-    """What a parser said, as a short excerpt: a 120 KB property echoed back is no sentence."""
-    text = validate.visible(str(message))
+    """What a parser said, as a short excerpt: a 120 KB property echoed back is no sentence.
+    The file's line breaks it quotes show as ``⏎`` (one readable line); any other control or
+    bidi character is escaped (``validate.visible``)."""
+    text = re.sub(r"\r\n|\r|\n", " ⏎ ", str(message))
+    text = validate.visible(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -1000,6 +1003,50 @@ def _length(event: Any, name: str) -> timedelta | None:
     return end - start
 
 
+def _period_lengths(event: Any, name: str) -> dict[str, timedelta]:
+    """The exact length of each occurrence an ``RDATE;VALUE=PERIOD`` gives (RFC 5545
+    3.8.5.2: a period is its own start and end, or start and duration), by its start as stored
+    UTC text: an end is exact, so is a duration of hours and minutes; a duration of days or
+    weeks is nominal (the same wall time that many days later, in the start's zone). A period
+    of no length keeps the series' length (as an event whose end is its start).
+
+    Raises:
+        BadInput: ``calendar_ends_before_start`` for a period that ends before it starts.
+    """
+    found: dict[str, timedelta] = {}
+    for value in _as_list(event.get("RDATE")):
+        for item in value.dts:
+            if not isinstance(item.dt, tuple):
+                continue
+            start, until = item.dt
+            if not isinstance(start, datetime):
+                continue
+            if isinstance(until, timedelta):
+                nominal = abs(until) >= timedelta(days=1) and start.tzinfo is not None
+                end = (
+                    (start.replace(tzinfo=None) + until).replace(tzinfo=start.tzinfo)
+                    if nominal
+                    else _as_utc(start) + until
+                )
+            else:
+                end = until
+            length = _as_utc(end) - _as_utc(start)
+            if length < timedelta(0):
+                given = f"RDATE period ending {end.isoformat()}"
+                raise BadInput(
+                    f"{name}: {_describe(event)} ends before it starts ({given} < DTSTART "
+                    f"{start.isoformat()}); correct the event.",
+                    code="calendar_ends_before_start",
+                    file=name,
+                    event=_describe(event),
+                    given=given,
+                    start=start.isoformat(),
+                )
+            if length > timedelta(0):
+                found[to_db(_as_utc(start))] = length
+    return found
+
+
 def _stamp(event: Any, prop: str) -> str | None:
     """A LAST-MODIFIED or DTSTAMP as stored UTC text (None when absent, unreadable or outside
     1970–2099: it then takes no part in ordering versions)."""
@@ -1365,6 +1412,7 @@ def _expand(
     limit, singles = limits
     found: dict[tuple[str, str], Occurrence] = {}
     lengths: dict[int, timedelta | None] = {}
+    periods = {uid: _period_lengths(master, name) for uid, master in masters.items()}
     per_uid: dict[str, int] = {}
     cap = ics_bounds.OccurrenceCap(window, limit - singles)
     passed = False
@@ -1389,9 +1437,10 @@ def _expand(
                         continue
                     _refuse_skipped_rdate(source, name, one.start)
                     recurrence = _recurrence_key(event, overrides)
-                    occ = _occurrence(
-                        event, uid, recurrence, name, lengths[id(source)], masters.get(uid)
-                    )
+                    length = lengths[id(source)]
+                    if source is masters.get(uid):  # an RDATE period keeps its own length
+                        length = periods[uid].get(to_db(_as_utc(one.start)), length)
+                    occ = _occurrence(event, uid, recurrence, name, length, masters.get(uid))
                     passed = cap.passed(occ.start, occ.end)
                     if occ.start < window[1] and occ.end > window[0]:
                         found[occ.key] = occ
@@ -1594,11 +1643,10 @@ def import_ics(
         }
         for occ in sorted(parsed.occurrences.values(), key=lambda o: (o.start, o.key)):
             row = existing.get(occ.key)
-            if row is None:
-                if not occ.cancelled:
-                    run.add(occ)
-            else:
+            if row is not None:
                 result.items.append(run.apply(row, occ))
+            elif not occ.cancelled:
+                run.add(occ)
         for key, row in existing.items():
             if key in parsed.occurrences or key in parsed.too_long:
                 continue
@@ -1629,7 +1677,17 @@ def import_ics(
                 and run.cancel(row, calendar_note("removed", name), None)
             ):
                 result.items.append(run.item(row, "removed"))
+        result.warnings += _double_booked(store, result.items)
     return result
+
+
+def _double_booked(store: Store, items: list[ImportItem]) -> list[Notice]:
+    """A warning per officer an updated or reinstated activity now double-books (not refused:
+    the calendar may move an activity; the violations list it), ``calendar_double_booked``."""
+    from .roster import double_bookings
+
+    changed = [i.activity_id for i in items if i.action in ("updated", "reinstated")]
+    return [notice("calendar_double_booked", **p.params) for p in double_bookings(store, changed)]
 
 
 #: How a correction that reinstates an activity begins (the other corrections are mistakes

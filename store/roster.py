@@ -920,10 +920,104 @@ def group_parts(
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
     start, end = (to_db(span[0]), to_db(span[1])) if span else (row["start_at"], row["end_at"])
+    busy = bound_elsewhere(store, activity_id, officers, (start, end))
     return [
         (day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
-        for day, a, b, on_duty in _duty_parts(store, officers, start, end)
+        for day, a, b, on_duty in _duty_parts(store, officers, start, end, busy)
     ]
+
+
+def bound_elsewhere(
+    store: Store, activity_id: str, officers: list[Staff], span: tuple[str, str]
+) -> dict[str, list[tuple[datetime, datetime]]]:
+    """When each of ``officers`` is bound to another activity during ``span`` (the activity's
+    time, as stored): deployed on a live activity with a concept that starts before it (then by
+    id) — the one binding of ``gaps.bind``, where an officer deployed on two activities at once
+    is at the one that starts first and counts for nothing at the other then. Only officers
+    double-booked (a restriction, a correction or a calendar moved an activity) have any.
+
+    Args:
+        activity_id: the activity's full id.
+        officers: the group.
+        span: (start, end) of the activity as stored (``to_db``), or as if it ran then.
+
+    Returns:
+        Per callsign, the times (aware UTC, within ``span``) it is bound elsewhere.
+    """
+    start, end = span
+    found: dict[str, list[tuple[datetime, datetime]]] = {}
+    for o in officers:
+        for r in store.query(
+            "SELECT a.start_at, a.end_at FROM deployment d JOIN activity a"
+            " ON a.id = d.activity_id WHERE d.staff_id = ? AND a.id != ?"
+            " AND a.status != 'cancelled' AND a.concept IS NOT NULL"
+            " AND a.start_at < ? AND a.end_at > ?"
+            " AND (unixepoch(a.start_at) < unixepoch(?)"
+            " OR (unixepoch(a.start_at) = unixepoch(?) AND a.id < ?))",
+            (o.id, activity_id, end, start, start, start, activity_id),
+        ):
+            found.setdefault(o.callsign, []).append(
+                (
+                    max(from_db(r["start_at"]), from_db(start)),
+                    min(from_db(r["end_at"]), from_db(end)),
+                )
+            )
+    return found
+
+
+def double_bookings(store: Store, activity_ids: Collection[str]) -> list[Problem]:
+    """The officers deployed on these activities who are deployed on another live activity at
+    the same time (a restriction, a correction or a calendar moved one onto the other): not
+    refused (R5: scarcity may move an activity), but said, and listed by the violations. One
+    ``double_booked`` problem per officer and pair of activities: the officer, the activity,
+    the other (id prefixes), when they overlap (stored UTC), and the one he is bound to (the
+    one that starts first, then by id: ``gaps.bind``).
+
+    Args:
+        activity_ids: full ids of the activities changed.
+    """
+    found = []
+    for activity_id in dict.fromkeys(activity_ids):
+        for r in store.query(
+            "SELECT p.callsign, b.id, a.start_at AS a_start, a.end_at AS a_end,"
+            " b.start_at AS b_start, b.end_at AS b_end FROM deployment d"
+            " JOIN activity a ON a.id = d.activity_id JOIN staff p ON p.id = d.staff_id"
+            " JOIN deployment e ON e.staff_id = d.staff_id AND e.activity_id != a.id"
+            " JOIN activity b ON b.id = e.activity_id"
+            " WHERE a.id = ? AND a.status != 'cancelled' AND b.status != 'cancelled'"
+            " AND b.start_at < a.end_at AND b.end_at > a.start_at ORDER BY p.callsign, b.start_at",
+            (activity_id,),
+        ):
+            here, there = (from_db(r["a_start"]), activity_id), (from_db(r["b_start"]), r["id"])
+            found.append(
+                Problem(
+                    "double_booked",
+                    "one place at a time",
+                    {
+                        "callsign": r["callsign"],
+                        "activity": activity_id[:13],
+                        "other": r["id"][:13],
+                        "start": to_db(max(from_db(r["a_start"]), from_db(r["b_start"]))),
+                        "end": to_db(min(from_db(r["a_end"]), from_db(r["b_end"]))),
+                        "bound": min(here, there)[1][:13],
+                    },
+                )
+            )
+    return found
+
+
+def _minus(
+    spans: list[tuple[datetime, datetime]], away: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    """``spans`` without the times ``away``."""
+    for a, b in away:
+        spans = [
+            piece
+            for s, e in spans
+            for piece in ((s, min(e, a)), (max(s, b), e))
+            if piece[0] < piece[1]
+        ]
+    return spans
 
 
 def judge_group(
@@ -1015,15 +1109,23 @@ def concept_group_problems(store: Store, activity_id: str, concept: str) -> list
 
 
 def _duty_parts(
-    store: Store, officers: list[Staff], start: str, end: str
+    store: Store,
+    officers: list[Staff],
+    start: str,
+    end: str,
+    busy: dict[str, list[tuple[datetime, datetime]]],
 ) -> list[tuple[date, datetime, datetime, list[Staff]]]:
     """The activity [start, end) cut at local midnight and where a deployed officer's shift
-    starts or ends: per part its local day and the officers on duty for all of it."""
+    starts or ends or he is bound elsewhere (``busy``): per part its local day and the officers
+    on duty for all of it, not bound elsewhere then."""
     shifts = {
-        o.callsign: [
-            (from_db(r["start_at"]), from_db(r["end_at"]))
-            for r in _shifts_from(store, o, start, end)
-        ]
+        o.callsign: _minus(
+            [
+                (from_db(r["start_at"]), from_db(r["end_at"]))
+                for r in _shifts_from(store, o, start, end)
+            ],
+            busy.get(o.callsign, []),
+        )
         for o in officers
     }
     parts = []

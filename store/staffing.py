@@ -28,7 +28,13 @@ from .clock import from_db, to_db
 from .db import Store
 from .gaps import Bond, Duty, Need, bind, load_duties
 from .matching import cover
-from .roster import Problem, deployed_officers, deployment_problem, group_parts
+from .roster import (
+    Problem,
+    bound_elsewhere,
+    deployed_officers,
+    deployment_problem,
+    group_parts,
+)
 from .staff import Staff, get_staff
 
 #: A part of an activity as ``roster.group_parts`` cuts it: local day, start, end, and each
@@ -52,6 +58,8 @@ class Shortfall:
             a place short then: with it valid they would fill one more.
         off_duty: callsigns of deployed officers holding the qualification who are not on
             duty for some of it.
+        elsewhere: callsigns of deployed officers holding the qualification who are bound to
+            another activity for some of it (double-booked: ``roster.bound_elsewhere``).
     """
 
     activity_id: str
@@ -61,6 +69,7 @@ class Shortfall:
     end: datetime
     lapsed: tuple[str, ...]
     off_duty: tuple[str, ...] = ()
+    elsewhere: tuple[str, ...] = ()
 
 
 def open_parts(
@@ -198,6 +207,7 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
     staffing = tuple((s.qualification, s.count) for s in concept.staffing)
     need = Need(row["unit"], int(first.timestamp()), int(last.timestamp()), staffing, activity_id)
     costly = _lapse_costs(dict(staffing), officers, parts)
+    busy = bound_elsewhere(store, activity_id, officers, (to_db(first), to_db(last)))
     found = []
     for q, n, lo, hi in whole_places(_bound(need, parts, officers, pool)):
         inside = [
@@ -205,12 +215,18 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
             for i, p in enumerate(parts)
             if int(p[1].timestamp()) < hi and int(p[2].timestamp()) > lo
         ]
-        off = {
+        away = {
             o.callsign
             for o in officers
             if any(h.code == q for h in o.qualifications)
             and any(o.callsign not in parts[i][3] for i in inside)
         }
+        there = {
+            c
+            for c in away
+            if any(int(x.timestamp()) < hi and int(y.timestamp()) > lo for x, y in busy.get(c, ()))
+        }
+        off = away - there
         found.append(
             Shortfall(
                 activity_id,
@@ -220,6 +236,7 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
                 datetime.fromtimestamp(hi, UTC),
                 _lapsed(q, [costly[i] for i in inside]),
                 tuple(sorted(off)),
+                tuple(sorted(there)),
             )
         )
     return found
@@ -330,5 +347,6 @@ def shortfall_problem(short: Shortfall) -> Problem:
             "end": short.end,
             "lapsed": list(short.lapsed),
             "off_duty": list(short.off_duty),
+            "elsewhere": list(short.elsewhere),
         },
     )

@@ -120,6 +120,14 @@ def _done_not_moved(p: Mapping[str, Any]) -> str:
     ).format(**{**p, "to": local_text(p["to"])}, what=_quoted(p))
 
 
+def _double_booked(p: Mapping[str, Any]) -> str:
+    """An officer the import now deploys on two activities at once (``roster.double_bookings``
+    facts; counted at one of them, listed as a violation)."""
+    from .deployments import phrase
+
+    return phrase({"code": "double_booked", "params": p}) + "."
+
+
 #: Warning code (``store.ics``) → its sentence.
 WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "calendar_read_as_cp1252": lambda p: _(
@@ -149,6 +157,7 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "calendar_older_version": _older,
     "calendar_stays_cancelled": _stays_cancelled,
     "calendar_done_not_moved": _done_not_moved,
+    "calendar_double_booked": lambda p: _double_booked(p),
     "calendar_done_stays_done": lambda p: _(
         "{what} is done here; {file} cancels it, but it has taken place, so it stays done."
     ).format(**p, what=_quoted(p)),

@@ -78,13 +78,19 @@ def _open_slots(p: Params) -> str:
         if p.get("off_duty")
         else ""
     )
-    return _("{qualification}: {missing} {slots} open {span}{lapsed}{off}").format(
+    elsewhere = (
+        _(" ({callsigns} deployed elsewhere then)").format(callsigns=", ".join(p["elsewhere"]))
+        if p.get("elsewhere")
+        else ""
+    )
+    return _("{qualification}: {missing} {slots} open {span}{lapsed}{off}{elsewhere}").format(
         qualification=p["qualification"],
         missing=p["missing"],
         slots=slots,
         span=local_span(p["start"], p["end"]),
         lapsed=lapsed,
         off=off,
+        elsewhere=elsewhere,
     )
 
 
@@ -106,6 +112,16 @@ PHRASES: dict[str, Callable[[Params], str]] = {
     "one_place": lambda p: _(
         "{callsign} is already deployed on activity {activity} {span} (rule: one place at a time)"
     ).format(callsign=p["callsign"], activity=p["activity"], span=local_span(p["start"], p["end"])),
+    "double_booked": lambda p: _(
+        "{callsign} is deployed on activity {activity} and on {other} at once, {span}; "
+        "counted at {bound} only (rule: one place at a time)"
+    ).format(
+        callsign=p["callsign"],
+        activity=p["activity"],
+        other=p["other"],
+        span=local_span(p["start"], p["end"]),
+        bound=p["bound"],
+    ),
     "travel_from_previous": lambda p: _(
         "{callsign} needs {minutes} min travel from the previous deployment at {origin} ending "
         "{ends} to {to} by {by} (rule: travel)"

@@ -478,7 +478,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     location=values["location"],
                     correction=answer["why"],
                 )
-                return _("Corrected '{title}'.").format(title=values["title"])
+                return _("Corrected '{title}'.").format(title=values["title"]) + _double_booked(
+                    store, item.id
+                )
             kind = agenda.restriction_kind(item, move.start, move.end, values["location"])
             agenda.restrict_activity(
                 store,
@@ -494,7 +496,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
             return _("Restriction recorded: '{title}' {kind}.").format(
                 title=item.title, kind=labels.label("restriction_kind", kind)
-            )
+            ) + _double_booked(store, item.id)
 
         heading = _("'{title}' moves: a correction or a restriction?").format(title=item.title)
         self.open_form(MoveForm(save, heading), lambda text: text)
@@ -530,6 +532,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if item is None or self.data is None:
             return
         day = self.data.day
+        said: list[str] = []  # the double bookings the restriction left, said after it
 
         def save(store: Store, values: dict[str, str]) -> agenda.Restriction:
             kind = values["kind"]
@@ -540,7 +543,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 end = parse_time_on(values["end"], day, store.clock)
             if kind == "relocated":
                 location = values["location"]
-            return agenda.restrict_activity(
+            done = agenda.restrict_activity(
                 store,
                 item.id,
                 kind=kind,
@@ -551,6 +554,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 new_end=end,
                 new_location=location,
             )
+            said[:] = [_double_booked(store, item.id)]
+            return done
 
         heading = _("Restrict '{title}' ({person}) — protection is never lowered").format(
             title=item.title, person=item.person
@@ -572,6 +577,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     if done.new_start_at is not None
                     else ""
                 )
+                + "".join(said)
             ),
             self._follow,
         )
@@ -796,3 +802,12 @@ def _imported(result: Any) -> str:
             ngettext("… and {n} more warning.", "… and {n} more warnings.", rest).format(n=rest)
         )
     return "\n".join(lines)
+
+
+def _double_booked(store: Store, activity_id: str) -> str:
+    """What a move left double-booked (officers deployed on two activities at once: not
+    refused, R5), as sentences after the move's own; "" when nothing."""
+    from words.deployments import phrase
+
+    found = roster.double_bookings(store, [activity_id])
+    return "".join(" " + phrase(p)[:1].upper() + phrase(p)[1:] + "." for p in found)

@@ -256,3 +256,35 @@ def test_deploy_across_a_lapse_in_either_order_says_what_stays_open(
         "Deployed " + ", ".join(order) + ".",
         "Still open: close_protection: 1 slot open 2026-12-02 00:00–01:00 (W1 lapsed; rule R8).",
     ]
+
+
+def test_a_restriction_or_correction_that_double_books_says_so(initialised: Run) -> None:
+    """Issue 16 (s3, s21): moving an activity onto another that shares a deployed officer is
+    recorded (R5), with a warning per double-booked officer; the move back says nothing."""
+    activity_id = _scenario(initialised)
+    initialised("person", "add", "KIEVIT", "--domain", "local", "--unit", "RT")
+    initialised("threat", "assess", "KIEVIT", "--level", "3")
+    initialised(
+        "shift", "add", "RT-0001", "--start", "2026-12-02 07:00", "--end", "2026-12-02 15:00"
+    )
+    other = initialised(
+        "activity", "add", "--person", "KIEVIT", "--title", "Later", "--start",
+        "2026-12-02 09:00", "--end", "2026-12-02 11:00", "--concept", "CP-LIGHT",
+    ).stdout.strip()  # fmt: skip
+    initialised("deploy", activity_id, "RT-0001")
+    initialised("deploy", other, "RT-0001")
+    moved = initialised(
+        "activity", "restrict", other, "--kind", "moved", "--reason", "capacity",
+        "--authority", "OvJ", "--start", "2026-12-01 10:00", "--end", "2026-12-01 12:00",
+    )  # fmt: skip
+    assert moved.exit_code == 0
+    assert (
+        f"Warning: RT-0001 is deployed on activity {other[:13]} and on {activity_id[:13]} at "
+        f"once, 2026-12-01 10:00–11:00; counted at {activity_id[:13]} only (rule: one place at "
+        "a time); see gaps --violations." in moved.stderr
+    )
+    back = initialised(
+        "activity", "edit", other, "--start", "2026-12-02 09:00", "--end", "2026-12-02 11:00",
+        "--correction", "typo",
+    )  # fmt: skip
+    assert back.exit_code == 0 and "Warning" not in back.stderr

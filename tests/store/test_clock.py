@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from store.clock import (
     from_db,
     hours_between,
     local_iso,
+    local_span,
     parse_date,
     parse_time,
     parse_time_on,
@@ -153,3 +154,17 @@ def test_a_huge_paste_is_not_echoed_back() -> None:
     with pytest.raises(BadInput) as refusal:
         parse_time("x" * 100_000, CLOCK)
     assert len(str(refusal.value)) < 400 and "(100000 characters)" in str(refusal.value)
+
+
+def test_a_span_in_the_repeated_autumn_hour_shows_its_offsets() -> None:
+    """Issue 16 (s32, s33): the first and the second 02:00 of 31 October 2027 read apart
+    wherever a span is worded (open places, violations, still open); other times as before."""
+    first = datetime(2027, 10, 31, 0, 0, tzinfo=UTC)  # 02:00+02:00
+    second = datetime(2027, 10, 31, 1, 0, tzinfo=UTC)  # 02:00+01:00
+    eve = datetime(2027, 10, 30, 20, 0, tzinfo=UTC)  # 22:00+02:00
+    assert local_span(eve, first) == "2027-10-30 22:00–2027-10-31 02:00+02:00"
+    assert local_span(eve, second) == "2027-10-30 22:00–2027-10-31 02:00+01:00"
+    assert local_span(first, second) == "2027-10-31 02:00+02:00–02:00+01:00"
+    later = datetime(2027, 10, 31, 2, 0, tzinfo=UTC)  # 03:00+01:00: not repeated
+    assert local_span(second, later) == "2027-10-31 02:00+01:00–03:00"
+    assert local_span(eve, eve + timedelta(hours=1)) == "2027-10-30 22:00–23:00"

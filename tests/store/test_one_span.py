@@ -18,9 +18,10 @@ def test_a_span_past_midnight_names_its_end_date() -> None:
     assert clock.local_span(from_db("2026-12-01T22:00:00Z"), from_db("2026-12-01T23:00:00Z")) == (
         "2026-12-01 23:00–00:00"
     )
-    # The night the clocks go back: 02:30 CEST to 02:30 CET is one hour, one day.
+    # The night the clocks go back: 02:30 CEST to 02:30 CET is one hour, one day; a time in
+    # the repeated hour shows its offset (issue 16).
     assert clock.local_span(from_db("2026-10-25T00:30:00Z"), from_db("2026-10-25T01:30:00Z")) == (
-        "2026-10-25 02:30–02:30"
+        "2026-10-25 02:30+02:00–02:30+01:00"
     )
     # New Year's Eve night: the end's date is the next year's.
     assert clock.local_span(

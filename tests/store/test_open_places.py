@@ -11,6 +11,7 @@ rows of the activity, moment by moment and per qualification."""
 from __future__ import annotations
 
 import random
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise, product
 from pathlib import Path
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from store import agenda, roster, staff, staffing, subjects
 from store.clock import FixedClock
 from store.db import Store
-from store.errors import RuleViolation
+from store.errors import BadInput, RuleViolation
 from store.gaps import _fewest_places, bind, find_gaps, load_bonds, load_duties, load_needs
 from store.suggest import suggest
 from tests.conftest import NOW, at, copy_database
@@ -157,11 +158,40 @@ def test_whole_places_never_cost_the_unit_an_hour_it_could_cover(store: Store) -
     assert shown == ["close_protection: 1 slot open 2027-02-13 00:00–01:00 (XX lapsed; rule R8)"]
 
 
+def _double_book(store: Store, rng: random.Random, main: str, deployed: list[str]) -> None:
+    """Some of the officers deployed on ``main`` are deployed on DAS's activity as well, which
+    a restriction then moves onto ``main`` (before, at or after its start): double-booked,
+    as a restriction, a correction or a calendar may leave them (issue 16)."""
+    subjects.add_subject(store, "DAS", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "DAS", level=2)
+    item = agenda.get_activity(store, main)
+    span = item.end_at - item.start_at
+    away = item.start_at - timedelta(days=3)
+    other = agenda.add_activity(
+        store, person="DAS", title="Elders", start=away, end=away + span, concept="ESCORT"
+    )
+    for callsign in rng.sample(deployed, rng.randint(1, len(deployed))):
+        roster.add_shift(store, callsign, start=away, end=away + span)
+        with suppress(RuleViolation):  # holds nothing the escort needs, or fills no place
+            roster.deploy(store, other.id, [callsign])
+    shift = timedelta(minutes=rng.choice((-60, -30, 0, 30, 60)))
+    agenda.restrict_activity(
+        store,
+        other.id,
+        kind="moved",
+        reason="capacity",
+        authority="OvJ",
+        new_start=item.start_at + shift,
+        new_end=item.start_at + shift + span,
+    )
+
+
 def _scenario(
-    store: Store, rng: random.Random, pool: bool
+    store: Store, rng: random.Random, pool: bool, double: bool = False
 ) -> tuple[str, tuple[datetime, datetime]]:
     """One activity of BEVER with officers deployed on it — the only ones on duty that count,
-    unless ``pool``: then others of the unit are on duty too, undeployed."""
+    unless ``pool``: then others of the unit are on duty too, undeployed; with ``double``,
+    some of them double-booked on another activity (``_double_book``)."""
     concept = rng.choice(sorted(CONCEPTS))
     subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "BEVER", level=CONCEPTS[concept])
@@ -190,7 +220,8 @@ def _scenario(
                 staff.set_qualification(store, callsign, q, date(2020, 1, 1))
     for callsign, quals in deployed:  # a lapse recorded after the deployment
         if rng.random() < 0.25:
-            staff.set_qualification(store, callsign, rng.choice(quals), eve)
+            with suppress(BadInput):  # lapsing on the eve already
+                staff.set_qualification(store, callsign, rng.choice(quals), eve)
     if rng.random() < 0.4:  # moved: some deployed officers off duty for part of it
         shift = timedelta(minutes=rng.choice((-60, -30, 30, 60)))
         agenda.restrict_activity(
@@ -202,6 +233,8 @@ def _scenario(
             new_start=start + shift,
             new_end=end + shift,
         )
+    if double and deployed:
+        _double_book(store, rng, item.id, [c for c, _q in deployed])
     for k in range(rng.randint(1, 3) if pool else 0):  # on duty, not deployed
         callsign = f"Q{k}"
         quals = rng.sample(STAFFING[concept], rng.randint(1, len(STAFFING[concept])))
@@ -249,38 +282,64 @@ def test_open_places_equal_the_activitys_gap_rows(store_template: Path, tmp_path
         try:
             pool = seed % 3 == 2
             activity_id, window = _scenario(store, rng, pool)
-            shown = staffing.staffing_shortfalls(store, activity_id)
-            opened = [(s.qualification, s.missing, s.start, s.end) for s in shown]
-            left, _rest = bind(
-                load_needs(store, *window, unit="RT"),
-                load_duties(store, *window, unit="RT"),
-                load_bonds(store, *window),
-            )
-            bound = [
-                (q, n, datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC))
-                for q, n, a, b in staffing.whole_places(
-                    [x for x in left if x.source == activity_id]
-                )
-            ]
-            assert opened == bound, (seed, opened, bound)
-            gaps = [
-                (g.qualification, g.shortfall, g.start, g.end)
-                for g in find_gaps(store, *window, unit="RT")
-                if activity_id in g.activities
-            ]
-            item = agenda.get_activity(store, activity_id)
-            assert item.concept is not None
-            group = roster.deployed_officers(store, activity_id)
-            most = staffing.most_open(staffing.open_parts(store, activity_id, item.concept, group))
-            assert most == staffing.most_open([x for x in left if x.source == activity_id])
-            if not pool:
-                assert _same(_step(opened), _step(gaps)), (seed, opened, gaps)
-                peak = {q: max(n for (p, _t), n in _step(gaps).items() if p == q) for q, *_ in gaps}
-                assert most == peak, (seed, most, peak)
-            checked += bool(opened)
+            checked += _agrees(store, activity_id, window, pool)
         finally:
             store.close()
     assert checked >= 20  # most scenarios leave something open
+
+
+def test_open_places_of_double_booked_officers_equal_the_binding(
+    store_template: Path, tmp_path: Path
+) -> None:
+    """Generated scenarios with officers deployed on two activities at once (a restriction
+    moved the other onto this one, issue 16): one binding — ``gaps.bind`` over every
+    deployment, an officer at the activity that starts first — decides what this one still
+    needs, for ``activity show`` and suggest alike; a double-booked officer counts for nothing
+    here while bound elsewhere."""
+    checked = elsewhere = 0
+    for seed in range(24):
+        rng = random.Random(1000 + seed)
+        path = copy_database(store_template, tmp_path / f"d{seed}.db")
+        store = Store(path, clock=FixedClock(NOW))
+        try:
+            activity_id, window = _scenario(store, rng, seed % 3 == 2, double=True)
+            checked += _agrees(store, activity_id, window, pool=True)
+            shown = staffing.staffing_shortfalls(store, activity_id)
+            elsewhere += any(s.elsewhere for s in shown)
+        finally:
+            store.close()
+    assert checked >= 10 and elsewhere >= 3  # the double booking mattered in some
+
+
+def _agrees(store: Store, activity_id: str, window: tuple[datetime, datetime], pool: bool) -> bool:
+    """Check one scenario (see the property tests); whether something is open."""
+    shown = staffing.staffing_shortfalls(store, activity_id)
+    opened = [(s.qualification, s.missing, s.start, s.end) for s in shown]
+    left, _rest = bind(
+        load_needs(store, *window, unit="RT"),
+        load_duties(store, *window, unit="RT"),
+        load_bonds(store, *window),
+    )
+    bound = [
+        (q, n, datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC))
+        for q, n, a, b in staffing.whole_places([x for x in left if x.source == activity_id])
+    ]
+    assert opened == bound, (opened, bound)
+    gaps = [
+        (g.qualification, g.shortfall, g.start, g.end)
+        for g in find_gaps(store, *window, unit="RT")
+        if activity_id in g.activities
+    ]
+    item = agenda.get_activity(store, activity_id)
+    assert item.concept is not None
+    group = roster.deployed_officers(store, activity_id)
+    most = staffing.most_open(staffing.open_parts(store, activity_id, item.concept, group))
+    assert most == staffing.most_open([x for x in left if x.source == activity_id])
+    if not pool:
+        assert _same(_step(opened), _step(gaps)), (opened, gaps)
+        peak = {q: max(n for (p, _t), n in _step(gaps).items() if p == q) for q, *_ in gaps}
+        assert most == peak, (most, peak)
+    return bool(opened)
 
 
 def _places(wanted: dict[str, int], fills: list[dict[str, int]]) -> int:
@@ -321,3 +380,70 @@ def test_the_choice_over_parts_leaves_the_least_bare_then_the_fewest_places(
 
     best = min(product(*(range(len(part)) for part in options)), key=key)
     assert chosen == [options[p][r] for p, r in enumerate(best)]
+
+
+def test_a_double_booked_group_leaves_its_places_open_and_takes_a_replacement(
+    store: Store,
+) -> None:
+    """Issue 16 (s3, s18, s21): XX and YY are deployed on REIGER's morning and KIEVIT's
+    afternoon; a restriction moves the afternoon onto the morning. They are at the morning
+    (it starts first by id): the afternoon's places are open, as ``gaps`` says, worded as
+    deployed elsewhere, suggest offers ZZ, and deploying ZZ there is accepted."""
+    for person in ("REIGER", "KIEVIT"):
+        subjects.add_subject(store, person, kind="person", domain="local", unit="RT")
+        subjects.assess_threat(store, person, level=2)
+    for callsign in ("XX", "YY", "ZZ"):
+        staff.add_staff(store, callsign, unit="RT", qualifications=[(CP, None), (PD, None)])
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 08:00"), end=at(store, "2026-12-01 20:00")
+        )
+    made = [
+        agenda.add_activity(
+            store,
+            person=person,
+            title=person,
+            start=at(store, f"2026-12-01 {hour}:00"),
+            end=at(store, f"2026-12-01 {hour + 2}:00"),
+            concept="ESCORT",
+        ).id
+        for person, hour in (("REIGER", 10), ("KIEVIT", 14))
+    ]
+    for item in made:
+        roster.deploy(store, item, ["XX", "YY"])
+    morning, afternoon = made
+    agenda.restrict_activity(
+        store,
+        afternoon,
+        kind="moved",
+        reason="tbp_choice",
+        authority="OvJ",
+        new_start=at(store, "2026-12-01 10:00"),
+        new_end=at(store, "2026-12-01 12:00"),
+    )
+    said = [phrase(p) for p in roster.double_bookings(store, [afternoon])]
+    assert said == [
+        f"{c} is deployed on activity {afternoon[:13]} and on {morning[:13]} at once, "
+        f"2026-12-01 10:00–12:00; counted at {morning[:13]} only (rule: one place at a time)"
+        for c in ("XX", "YY")
+    ]
+    assert staffing.staffing_shortfalls(store, morning) == []
+    shown = [
+        phrase(staffing.shortfall_problem(s))
+        for s in staffing.staffing_shortfalls(store, afternoon)
+    ]
+    assert shown == [
+        f"{q}: 1 slot open 2026-12-01 10:00–12:00 (XX, YY deployed elsewhere then)"
+        for q in (CP, PD)
+    ]
+    window = (at(store, "2026-12-01 06:00"), at(store, "2026-12-01 22:00"))
+    rows = find_gaps(store, *window, unit="RT")  # ZZ, on duty, covers one of the two
+    assert [(g.shortfall, g.activities) for g in rows] == [(1, (afternoon,))]
+    offers = [o for o in suggest(store, afternoon) if o.action == "deploy"]
+    assert [o.callsign for o in offers if o.callsign] == ["ZZ"]
+    roster.deploy(store, afternoon, ["ZZ"])
+    (left,) = staffing.staffing_shortfalls(store, afternoon)
+    assert left.missing == 1
+    rows = find_gaps(store, *window, unit="RT")
+    assert [(g.qualification, g.shortfall, g.activities) for g in rows] == [
+        (left.qualification, 1, (afternoon,))
+    ]

@@ -1,0 +1,84 @@
+"""A calendar that reinstates or moves an activity onto another one sharing its deployed
+officers says so (issue 16, s18): a warning ``calendar_double_booked``, not a refusal (the calendar
+may move an activity, R5); the activity that starts first keeps the officers."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from store import agenda, roster, staff, staffing, subjects
+from store.db import Store
+from store.ics import import_ics
+from tests.conftest import at
+from words.calendar import warning as said
+
+EVENT = """BEGIN:VEVENT\r
+UID:r1@example\r
+DTSTAMP:20261101T000000Z\r
+DTSTART:20261201T090000Z\r
+DTEND:20261201T110000Z\r
+SUMMARY:Raad\r
+END:VEVENT\r
+"""
+OTHER = """BEGIN:VEVENT\r
+UID:r2@example\r
+DTSTAMP:20261101T000000Z\r
+DTSTART:20261203T090000Z\r
+DTEND:20261203T110000Z\r
+SUMMARY:Anders\r
+END:VEVENT\r
+"""
+
+
+def _calendar(path: Path, *events: str) -> Path:
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nX-WR-CALNAME:Werk\r\n"
+    path.write_text(head + "".join(events) + "END:VCALENDAR\r\n")
+    return path
+
+
+def test_a_reinstated_event_that_double_books_its_officers_is_said(
+    store: Store, tmp_path: Path
+) -> None:
+    for person in ("REIGER", "KIEVIT"):
+        subjects.add_subject(store, person, kind="person", domain="local", unit="RT")
+        subjects.assess_threat(store, person, level=2)
+    for callsign in ("XX", "YY"):
+        staff.add_staff(
+            store,
+            callsign,
+            unit="RT",
+            qualifications=[("close_protection", None), ("protective_driving", None)],
+        )
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 08:00"), end=at(store, "2026-12-01 20:00")
+        )
+    window = {"start": date(2026, 12, 1), "end": date(2026, 12, 5)}
+    both = _calendar(tmp_path / "both.ics", EVENT, OTHER)
+    import_ics(store, both, person="REIGER", **window)
+    (raad,) = [a for a in agenda.list_activities(store, person="REIGER") if a.title == "Raad"]
+    agenda.assign_concept(store, raad.id, "ESCORT")
+    roster.deploy(store, raad.id, ["XX", "YY"])
+    gone = import_ics(store, _calendar(tmp_path / "none.ics", OTHER), person="REIGER", **window)
+    assert gone.warnings == []
+    other = agenda.add_activity(
+        store,
+        person="KIEVIT",
+        title="Anders",
+        start=at(store, "2026-12-01 10:00"),
+        end=at(store, "2026-12-01 12:00"),
+        concept="ESCORT",
+    )
+    roster.deploy(store, other.id, ["XX", "YY"])
+    back = import_ics(store, both, person="REIGER", **window)
+    assert back.reinstated == 1
+    assert [w.code for w in back.warnings] == ["calendar_double_booked"] * 2
+    assert said(back.warnings[0]) == (
+        f"XX is deployed on activity {raad.id[:13]} and on {other.id[:13]} at once, "
+        f"2026-12-01 10:00–12:00; counted at {raad.id[:13]} only (rule: one place at a time)."
+    )
+    # one binding: the reinstated Raad starts first and keeps them; Anders is open
+    assert staffing.staffing_shortfalls(store, raad.id) == []
+    assert {s.elsewhere for s in staffing.staffing_shortfalls(store, other.id)} == {("XX", "YY")}
+    again = import_ics(store, both, person="REIGER", **window)
+    assert again.warnings == []  # nothing changed: nothing to say again
