@@ -997,8 +997,8 @@ def double_bookings(store: Store, activity_ids: Collection[str]) -> list[Problem
                         "callsign": r["callsign"],
                         "activity": activity_id[:13],
                         "other": r["id"][:13],
-                        "start": to_db(max(from_db(r["a_start"]), from_db(r["b_start"]))),
-                        "end": to_db(min(from_db(r["a_end"]), from_db(r["b_end"]))),
+                        "start": max(from_db(r["a_start"]), from_db(r["b_start"])),
+                        "end": min(from_db(r["a_end"]), from_db(r["b_end"])),
                         "bound": min(here, there)[1][:13],
                     },
                 )
