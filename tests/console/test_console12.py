@@ -1,0 +1,51 @@
+"""Issue 17, second reviewer's shift (console12): the day board on clock-change days, the
+Signals view after a switch, refusals before questions, Enter on a drop-down, human words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from console.widgets.dayboard import make_board, render_board
+from store import agenda
+from store.db import Store
+
+
+def _board_of(store: Store, title: str, start: str, end: str) -> list[str]:
+    made = agenda.add_activity(
+        store,
+        person="OTTER",
+        title=title,
+        start=datetime.fromisoformat(start),
+        end=datetime.fromisoformat(end),
+        location="Havenstad",
+    )
+    day = datetime.fromisoformat(start).date()
+    board = make_board(day, [made])
+    return render_board(board, 11 + 1 + 25 * 4).plain.splitlines()
+
+
+def test_the_autumn_board_has_25_hours_and_draws_the_repeated_hour(demo_store: Store) -> None:
+    # 02:30 summer time to 02:30 winter time: one real hour, inside the repeated hour
+    axis, lane = _board_of(
+        demo_store, "Herfstnacht", "2027-10-31T02:30+02:00", "2027-10-31T02:30+01:00"
+    )[:2]
+    labels = axis.split()
+    assert labels[:4] == ["02", "02'", "03", "04"]  # the repeated hour is labelled apart
+    cells = lane[11:]
+    first = cells.index("?")
+    per_hour = axis.index("02'") - axis.index("02")
+    # the block starts half-way into the first 02 and lasts one real hour (per_hour cells)
+    assert first == per_hour // 2
+    assert cells[first : first + per_hour].strip(" ?") == "" and cells[first + per_hour] == "·"
+
+
+def test_the_spring_board_skips_the_missing_hour(demo_store: Store) -> None:
+    axis, lane = _board_of(
+        demo_store, "Lentenacht", "2027-03-28T01:30+01:00", "2027-03-28T04:00+02:00"
+    )[:2]
+    labels = axis.split()
+    assert labels[:3] == ["01", "03", "04"] and "02" not in labels
+    cells, per_hour = lane[11:], axis.index("03") - axis.index("01")
+    # 1.5 real hours: from half-way into 01 to the start of 04
+    start, end = per_hour // 2, per_hour * 2
+    assert cells.index("?") == start and cells[start:end].strip(" ?") == "" and cells[end] == "·"
