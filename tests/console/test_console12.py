@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from console.app import SchildwachtApp
 from console.widgets.dayboard import make_board, render_board
 from store import agenda
 from store.db import Store
+from store.staff import list_staff
+from tests.console.conftest import error_of, rows, settle, shown
 
 
 def _board_of(store: Store, title: str, start: str, end: str) -> list[str]:
@@ -49,3 +52,25 @@ def test_the_spring_board_skips_the_missing_hour(demo_store: Store) -> None:
     # 1.5 real hours: from half-way into 01 to the start of 04
     start, end = per_hour // 2, per_hour * 2
     assert cells.index("?") == start and cells[start:end].strip(" ?") == "" and cells[end] == "·"
+
+
+async def test_the_signals_view_follows_the_role_after_a_switch_of_user(
+    demo_store: Store,
+) -> None:
+    analyst = list_staff(demo_store, role="info_analyst")[0].callsign
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("m")  # the shift leader narrows the list to their own signals
+        await settle(pilot)
+        assert shown(app, "#signals-summary").startswith("my signals")
+        await pilot.press("u", *analyst, "tab", *"demo-secret", "enter")
+        await settle(pilot)
+        assert app.store.actor.callsign == analyst, error_of(app)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert shown(app, "#signals-summary").startswith("all signals I may see")
+        assert rows(app, "#signal-list")  # the inbox, not "0 signals here"
