@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from console.app import SchildwachtApp
+from console.screens.base import Confirm
+from console.screens.roster import RosterScreen
 from console.widgets.dayboard import make_board, render_board
 from store import agenda
 from store.db import Store
 from store.staff import list_staff
-from tests.console.conftest import error_of, rows, settle, shown
+from tests.conftest import as_user, snapshot
+from tests.console.conftest import error_of, rows, settle, shown, toasts
 
 
 def _board_of(store: Store, title: str, start: str, end: str) -> list[str]:
@@ -74,3 +77,23 @@ async def test_the_signals_view_follows_the_role_after_a_switch_of_user(
         await settle(pilot)
         assert shown(app, "#signals-summary").startswith("all signals I may see")
         assert rows(app, "#signal-list")  # the inbox, not "0 signals here"
+
+
+async def test_an_option_not_for_the_role_says_so_and_p_refuses_at_once(
+    demo_store: Store,
+) -> None:
+    operator = as_user(demo_store, list_staff(demo_store, role="operator")[0].callsign)
+    before = snapshot(demo_store.path)
+    app = SchildwachtApp(operator, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RosterScreen)
+        deploy = next(i for i, o in enumerate(screen.options) if o.action == "deploy")
+        assert rows(app, "#suggestions")[deploy][1].startswith("not for your role")
+        await pilot.press("tab", "tab", "home", *(["down"] * deploy), "p")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm)  # refused at once, never asked
+        assert any(t.startswith("Only ") and "operator" in t for t in toasts(app))
+    assert snapshot(demo_store.path) == before
