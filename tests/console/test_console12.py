@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual.widgets import Select
+
 from console.app import SchildwachtApp
 from console.screens.base import Confirm
 from console.screens.roster import RosterScreen
 from console.widgets.dayboard import make_board, render_board
-from store import agenda
+from console.widgets.table import RecordTable
+from store import agenda, intel
 from store.db import Store
 from store.staff import list_staff
 from tests.conftest import as_user, snapshot
@@ -97,3 +100,22 @@ async def test_an_option_not_for_the_role_says_so_and_p_refuses_at_once(
         assert not isinstance(app.screen, Confirm)  # refused at once, never asked
         assert any(t.startswith("Only ") and "operator" in t for t in toasts(app))
     assert snapshot(demo_store.path) == before
+
+
+async def test_enter_on_a_closed_drop_down_saves_its_form(demo_store: Store) -> None:
+    analyst = as_user(demo_store, list_staff(demo_store, role="info_analyst")[0].callsign)
+    report = intel.draft_report(analyst, title="Testrapport", interpretation="Duiding")
+    intel.add_scenario(analyst, report.id, description="Scenario")
+    app = SchildwachtApp(analyst, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await settle(pilot)
+        table = app.screen.query_one("#report-list", RecordTable)
+        table.focus()
+        assert table.move_to(report.id)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.focused, Select)  # the dialog's one field: "To"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert intel.get_report(analyst, report.id).status == "issued", error_of(app)
