@@ -17,6 +17,7 @@ with a form: a toast after every write, and the screen (and badge) refreshed.
 from __future__ import annotations
 
 import contextlib
+import copy
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from store.db import Store
 from store.errors import StoreError
 from words.errors import sentence as refusal
 
-from .. import collector
+from .. import collector, labels
 from ..actions import Action, bindings
 from ..i18n import _
 from ..labels import label
@@ -60,7 +61,9 @@ def sentence(error: BaseException) -> str:
     """A store refusal in words (``words.errors``, from its code and parameters); anything else
     is named as unexpected."""
     if isinstance(error, StoreError):
-        return refusal(error)
+        worded = copy.copy(error)  # its codes (a role, a status) in the console's labels
+        worded.params = labels.relabel(error.params)
+        return refusal(worded)
     return _("Unexpected error ({kind}): {error}").format(kind=type(error).__name__, error=error)
 
 
