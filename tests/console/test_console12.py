@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from console.app import SchildwachtApp
-from console.screens.base import Confirm
+from console.screens.agenda import AgendaScreen
+from console.screens.base import Confirm, sentence
+from console.screens.forms import ActivityForm, MoveForm
 from console.screens.roster import RosterScreen
 from console.widgets.dayboard import make_board, render_board
 from console.widgets.table import RecordTable
-from store import agenda, intel
+from store import access, agenda, intel, signals
 from store.db import Store
+from store.errors import BadInput, PermissionDenied
 from store.staff import list_staff
 from tests.conftest import as_user, snapshot
 from tests.console.conftest import error_of, rows, settle, shown, toasts
@@ -119,3 +122,50 @@ async def test_enter_on_a_closed_drop_down_saves_its_form(demo_store: Store) -> 
         await pilot.press("enter")
         await settle(pilot)
         assert intel.get_report(analyst, report.id).status == "issued", error_of(app)
+
+
+def test_refusals_name_roles_and_statuses_as_the_console_labels_them(demo_store: Store) -> None:
+    analyst = as_user(demo_store, list_staff(demo_store, role="info_analyst")[0].callsign)
+    try:
+        access.require(analyst.actor, "handover.sign")
+    except PermissionDenied as error:
+        said = sentence(error)
+    assert said.endswith("is information analyst.") and "info analyst" not in said
+    signal = next(s for s in signals.list_signals(analyst) if s.status == "submitted")
+    signals.receive_signal(analyst, signal.id)
+    signals.follow_up_signal(analyst, signal.id)
+    try:
+        signals.receive_signal(analyst, signal.id)
+    except BadInput as error:
+        said = sentence(error)
+    assert " is in follow-up; " in said and "in follow up" not in said
+
+
+async def test_an_edit_to_another_day_takes_the_board_there(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen) and screen.data is not None
+        table = screen.query_one("#day-activities", RecordTable)
+        table.move_to(
+            next(k for k in table.keys if screen.data.activities[k].status != "cancelled")
+        )
+        item = screen.selected()
+        assert item is not None
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ActivityForm)
+        form.query_one("#start", Input).value = "2026-11-30 10:00"
+        form.query_one("#end", Input).value = "2026-11-30 11:00"
+        form.submit()
+        await settle(pilot)
+        assert isinstance(app.screen, MoveForm), error_of(app)
+        await pilot.press(*"tikfout", "enter")  # a correction, with what was wrong
+        await settle(pilot)
+        assert app.screen is screen, error_of(app)
+        assert str(screen.day) == "2026-11-30"  # the board followed it
+        moved = screen.selected()
+        assert moved is not None and moved.id == item.id
