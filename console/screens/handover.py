@@ -328,9 +328,10 @@ class HandoverScreen(BaseScreen[HandoverData]):
                     yield RecordTable(
                         [
                             Column(_("Period"), 18),
+                            # who signed decides who may accept: it goes last
                             Column(_("Signed by"), 9, drop=1),
                             Column(_("State"), 10),
-                            Column(_("Accepted by"), 11, grow=True),
+                            Column(_("Accepted by"), 11, grow=True, drop=2),
                         ],
                         id="handover-history",
                         zebra=False,

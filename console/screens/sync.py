@@ -394,7 +394,7 @@ class SyncScreen(BaseScreen[SyncData]):
                 Column(_("Field"), 10),
                 Column(_("1 (shown)"), 12, grow=True),
                 Column(_("2"), 12, grow=True),
-                Column(_("By"), 15, drop=1),  # "OPS-01 / OPS-02" whole
+                Column(_("By"), 21, drop=1),  # two callsigns whole: "DKDB-0009 / RT-0733"
             ],
             id="sync-conflicts",
             empty=_("0 open conflicts."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
@@ -169,3 +169,23 @@ async def test_an_edit_to_another_day_takes_the_board_there(demo_store: Store) -
         assert str(screen.day) == "2026-11-30"  # the board followed it
         moved = screen.selected()
         assert moved is not None and moved.id == item.id
+
+
+async def test_signed_by_and_the_conflicts_by_fit_at_120x40_and_capacity_at_80x24(
+    demo_store: Store,
+) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        history = app.screen.query_one("#handover-history", RecordTable)
+        assert history._kept()[1] > 0  # "Signed by": who signed decides who may accept
+        await pilot.press("y")
+        await settle(pilot)
+        conflicts = app.screen.query_one("#sync-conflicts", RecordTable)
+        assert conflicts._kept()[-1] >= len("DKDB-0009 / RT-0733")  # two callsigns whole
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("k")
+        await settle(pilot)
+        summary = app.screen.query_one("#capacity-summary", Static)
+        assert "short" in str(summary.render()) and summary.region.height == 1
