@@ -4,6 +4,7 @@ Signals view after a switch, refusals before questions, Enter on a drop-down, hu
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from textual.widgets import Input, Select, Static
 
@@ -17,7 +18,9 @@ from console.widgets.table import RecordTable
 from store import access, agenda, intel, signals
 from store.db import Store
 from store.errors import BadInput, PermissionDenied
+from store.setup import init_database
 from store.staff import list_staff
+from store.sync import roster as rosters
 from tests.conftest import as_user, snapshot
 from tests.console.conftest import error_of, rows, settle, shown, toasts
 
@@ -189,3 +192,45 @@ async def test_signed_by_and_the_conflicts_by_fit_at_120x40_and_capacity_at_80x2
         await settle(pilot)
         summary = app.screen.query_one("#capacity-summary", Static)
         assert "short" in str(summary.render()) and summary.region.height == 1
+
+
+async def test_enrol_says_no_team_first_and_the_receipt_follows_an_enrolment(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    other = init_database(
+        tmp_path / "b.db",
+        callsign="RT-0733",
+        role="operator",
+        unit="RT",
+        clock=demo_store.clock,
+        device_label="lap-b",
+    )
+    request = tmp_path / "request-b.json"
+    rosters.write_request(other, request)
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        sync = app.screen
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.screen is sync  # no form about a request that cannot be read
+        assert toasts(app)[-1].startswith("No team yet: n creates one")
+        await pilot.press("e")  # an export nobody reads, said in the receipt
+        await settle(pilot)
+        receipt = sync.query_one("#sync-receipt", Static)
+        await pilot.press("n", *"Team RT", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "nobody will read it" in str(receipt.render())
+        await pilot.press("o")
+        await settle(pilot)
+        app.screen.query_one("#request", Input).value = str(request)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm), error_of(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert str(receipt.render()).startswith("lap-b enrolled (roster v2)")
+    other.close()
