@@ -17,7 +17,6 @@ with a form: a toast after every write, and the screen (and badge) refreshed.
 from __future__ import annotations
 
 import contextlib
-import copy
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,8 +60,8 @@ def sentence(error: BaseException) -> str:
     """A store refusal in words (``words.errors``, from its code and parameters); anything else
     is named as unexpected."""
     if isinstance(error, StoreError):
-        worded = copy.copy(error)  # its codes (a role, a status) in the console's labels
-        worded.params = labels.relabel(error.params)
+        # the same facts with its codes (a role, a status) in the console's labels
+        worded = StoreError(str(error), code=error.code, **labels.relabel(error.params))
         return refusal(worded)
     return _("Unexpected error ({kind}): {error}").format(kind=type(error).__name__, error=error)
 
