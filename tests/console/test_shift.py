@@ -305,7 +305,7 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         assert signed.notes == "Let op KIEVIT bij vertrek"
         said = f"Handover of {local_span(signed.period_start, signed.period_end)} signed by "
         await until(pilot, lambda: any(t.startswith(said) for t in toasts(app)))
-        assert not any(signed.id[:8] in t or signed.content_hash[:8] in t for t in toasts(app))
+        assert not any(signed.id[:13] in t or signed.content_hash[:12] in t for t in toasts(app))
         await act(pilot, "c")  # the one who signed may not accept: refused before asking
         await until(pilot, lambda: any("cannot accept it" in t for t in toasts(app)))
         assert not isinstance(app.screen, Confirm)
