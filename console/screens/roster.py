@@ -358,7 +358,7 @@ class RosterScreen(BaseScreen[RosterData]):
         option = self.options[int(key)]
         refusal = self.refusals[int(key)] if int(key) < len(self.refusals) else None
         why = why_not(option, None)
-        why = "; ".join(filter(None, (refusal, why)))
+        why = "; ".join(filter(None, (refusal and refusal.rstrip("."), why)))
         line.update(literal(f"{describe(option.what)}: {why}" if why else "", limit=None))
 
     def selected_activity(self) -> str | None:
