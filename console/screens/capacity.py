@@ -321,7 +321,8 @@ class CapacityScreen(BaseScreen[CapacityData]):
             template(
                 # one line at 80 columns (h: officer-hours, as in the bars' legend)
                 _(
-                    "$days days from $day · supply $supply h · demand $demand h · [b]short $short h[/]"
+                    "$days days from $day · supply $supply h · demand $demand h · "
+                    "[b]short $short h[/]"
                 ),
                 days=DAYS,
                 day=at(data.start)[:10],
