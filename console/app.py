@@ -350,10 +350,16 @@ class SchildwachtApp(StoreWork, App[None]):
         person, activity, where = screen.signal_context() if screen else (None, None, "")
         if screen is None:
             return
-        screen.open_form(
-            SignalForm(person, activity, where),
-            _("Signal raised; the information organisation has it."),
-        )
+
+        def said(made: Any) -> str:
+            if activity is not None and made.activity_id is None:  # another person was typed
+                return _(
+                    "Signal raised without the activity {what} (it is {person}'s); the "
+                    "information organisation has it."
+                ).format(what=where, person=person)
+            return _("Signal raised; the information organisation has it.")
+
+        screen.open_form(SignalForm(person, activity, where), said)
 
     def action_switch_user(self) -> None:
         """Act as another person from now on: callsign and secret, proven by the store."""

@@ -850,6 +850,23 @@ def may_apply(role: str) -> bool:
     return any(access.allowed(role, p) for needs in _NEEDS.values() for p in needs)
 
 
+def option_needs(option: Option, concept: str | None) -> tuple[str, ...]:
+    """The permissions applying ``option`` needs (``apply_option`` requires each of them).
+
+    Args:
+        option: the option to apply.
+        concept: the activity's concept now (an option that changes it, or assigns one,
+            also needs ``activity.write``).
+
+    Returns:
+        Permission names of ``store.access``.
+    """
+    changes = option.concept is not None and (
+        option.concept != concept or option.action == "assign"
+    )
+    return _NEEDS.get(option.action, ()) + (("activity.write",) if changes else ())
+
+
 def apply_suggestion(
     store: Store,
     activity_id: str,
@@ -1002,7 +1019,7 @@ def _carry_out(
     changes_concept = option.concept is not None and (
         option.concept != current.concept or option.action == "assign"
     )
-    for action in _NEEDS[option.action] + (("activity.write",) if changes_concept else ()):
+    for action in option_needs(option, current.concept):
         access.require(store.actor, action)
     if changes_concept and option.concept is not None:
         put_concept(store, conn, current.id, option.concept)

@@ -499,7 +499,13 @@ class AgendaScreen(BaseScreen[AgendaData]):
             ) + _double_booked(store, item.id)
 
         heading = _("'{title}' moves: a correction or a restriction?").format(title=item.title)
-        self.open_form(MoveForm(save, heading), lambda text: text)
+
+        def follow(_said: str) -> None:
+            """A move to another day: the board follows the activity there, as new does."""
+            if local(move.start).date() != self.day:
+                self.reveal(item.id)
+
+        self.open_form(MoveForm(save, heading), lambda text: text, follow)
 
     def action_concept(self) -> None:
         item = self._selected_or_warn()

@@ -319,9 +319,10 @@ class CapacityScreen(BaseScreen[CapacityData]):
             )
         self.query_one("#capacity-summary", Static).update(
             template(
+                # one line at 80 columns (h: officer-hours, as in the bars' legend)
                 _(
-                    "$days days from $day · supply $supply h · demand $demand h · [b]short $short "
-                    "officer-hours[/]"
+                    "$days days from $day · supply $supply h · demand $demand h · "
+                    "[b]short $short h[/]"
                 ),
                 days=DAYS,
                 day=at(data.start)[:10],

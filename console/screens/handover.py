@@ -25,6 +25,7 @@ from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import Static, TextArea
 
 from store import handover as model
+from store.clock import local_span
 from store.db import Store
 from store.errors import StoreError
 from store.validate import visible
@@ -327,9 +328,10 @@ class HandoverScreen(BaseScreen[HandoverData]):
                     yield RecordTable(
                         [
                             Column(_("Period"), 18),
+                            # who signed decides who may accept: it goes last
                             Column(_("Signed by"), 9, drop=1),
                             Column(_("State"), 10),
-                            Column(_("Accepted by"), 11, grow=True),
+                            Column(_("Accepted by"), 11, grow=True, drop=2),
                         ],
                         id="handover-history",
                         zebra=False,
@@ -395,10 +397,11 @@ class HandoverScreen(BaseScreen[HandoverData]):
 
     def _signed(self, record: model.HandoverRecord) -> None:
         self.query_one("#handover-notes", TextArea).text = ""
-        self.notify(  # the id refusals name; the content digest as the extra check
-            _("Handover {id} signed (content {digest}…).").format(
-                id=record.id[:13], digest=record.content_hash[:12]
-            )
+        self.notify(  # the period a person knows it by; ids and digests are in the CLI's output
+            _("Handover of {period} signed by {who}.").format(
+                period=local_span(record.period_start, record.period_end), who=record.signed_by
+            ),
+            markup=False,
         )
         self.console_app.changed()
 

@@ -20,13 +20,13 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
-from store import agenda, roster
+from store import access, agenda, roster
 from store.agenda import Activity
 from store.clock import day_bounds, local, parse_time_on, today
 from store.db import Store
-from store.errors import BadInput
+from store.errors import BadInput, PermissionDenied
 from store.gaps import Gap, gaps_by_hour, live_first, shortfall_hours
-from store.suggest import Option, apply_suggestion, may_apply, suggest
+from store.suggest import Option, apply_suggestion, may_apply, option_needs, suggest
 from words.counts import counted
 from words.facts import reason
 from words.suggestions import cost, describe
@@ -39,7 +39,7 @@ from ..widgets.dayboard import span_text
 from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.table import Column, RecordTable, Row
 from ..widgets.timeline import Timeline, render_timeline
-from .base import BaseScreen
+from .base import BaseScreen, sentence
 from .forms import Field, Form, StepForm
 
 HOURS = 48
@@ -86,16 +86,36 @@ def fetch_roster(store: Store, day: date) -> RosterData:
     return RosterData(start, found, rows, render_timeline(start, profile))
 
 
-def option_row(number: int, option: Option) -> Row:
+def option_row(number: int, option: Option, refusal: str | None = None) -> Row:
+    """An option as a row; one the acting person may not apply (``refusal``) is dim and says
+    so first in Why not, before its other reasons."""
     style = "green" if option.feasible else "yellow" if option.partial else "dim"
     return Row(
         str(number),
         (
-            literal(describe(option.what), style),
-            literal(reason("", option.fact) or ("" if option.feasible else _("would not work"))),
+            literal(describe(option.what), "dim" if refusal else style),
+            literal(why_not(option, refusal)),
             literal(cost(option.price)),
         ),
     )
+
+
+def why_not(option: Option, refusal: str | None) -> str:
+    why = reason("", option.fact) or ("" if option.feasible else _("would not work"))
+    if refusal:
+        return "; ".join(filter(None, (_("not for your role"), why)))
+    return why
+
+
+def option_refusal(actor: access.Actor, option: Option, concept: str | None) -> str | None:
+    """Why the acting person may not apply ``option`` (the store's own refusal, in words), or
+    None when they may: the same permissions ``apply_option`` requires."""
+    try:
+        for permission in option_needs(option, concept):
+            access.require(actor, permission)
+    except PermissionDenied as error:
+        return sentence(error)
+    return None
 
 
 class RosterScreen(BaseScreen[RosterData]):
@@ -173,6 +193,7 @@ class RosterScreen(BaseScreen[RosterData]):
         self.day: date | None = None
         self.detail: GapDetail | None = None
         self.options: list[Option] = []
+        self.refusals: list[str | None] = []  # per option: why this person may not apply it
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="roster-summary", classes="summary")
@@ -335,7 +356,9 @@ class RosterScreen(BaseScreen[RosterData]):
             line.update("")
             return
         option = self.options[int(key)]
-        why = reason("", option.fact) or ("" if option.feasible else _("would not work"))
+        refusal = self.refusals[int(key)] if int(key) < len(self.refusals) else None
+        why = why_not(option, None)
+        why = "; ".join(filter(None, (refusal and refusal.rstrip("."), why)))
         line.update(literal(f"{describe(option.what)}: {why}" if why else "", limit=None))
 
     def selected_activity(self) -> str | None:
@@ -368,8 +391,15 @@ class RosterScreen(BaseScreen[RosterData]):
             if activity_id != self.selected_activity():
                 return  # the selection moved on while this was worked out
             self.options = options
+            concept = (
+                next((a.concept for a in self.detail.activities if a.id == activity_id), None)
+                if self.detail is not None
+                else None
+            )
+            actor = self.console_app.actor
+            self.refusals = [option_refusal(actor, o, concept) for o in options]
             table.empty = _("0 options.")
-            table.set_rows([option_row(i, o) for i, o in enumerate(options)])
+            table.set_rows([option_row(i, o, self.refusals[i]) for i, o in enumerate(options)])
             self.show_option()
 
         self.call_store(lambda store: suggest(store, activity_id), done, group="suggest")
@@ -401,6 +431,10 @@ class RosterScreen(BaseScreen[RosterData]):
             )
             return
         option = self.options[int(key)]
+        refusal = self.refusals[int(key)] if int(key) < len(self.refusals) else None
+        if refusal and option.action != "none":  # refused at once, never asked first
+            self.notify(refusal, severity="warning", markup=False)
+            return
         if option.action == "none":
             self.notify(literal(describe(option.what)).plain, severity="information", markup=False)
             return

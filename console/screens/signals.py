@@ -284,6 +284,8 @@ class SignalsScreen(BaseScreen[SignalsData]):
         super().__init__()
         self.mine: bool | None = None
         self.revealing: str | None = None
+        # whom the view was chosen for: a switch of user chooses again by the new role
+        self.viewer: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="signals-summary", classes="summary")
@@ -322,16 +324,25 @@ class SignalsScreen(BaseScreen[SignalsData]):
             )
 
     def on_mount(self) -> None:
-        if self.mine is None:
-            (opening,) = self.opening(self.console_app)
-            self.mine = opening and self.revealing is None
+        self._follow_viewer()
         self.query_one("#signal-list", RecordTable).focus()
         super().on_mount()
 
     load = staticmethod(fetch_signals)
 
     def params(self) -> tuple[Any, ...]:
+        self._follow_viewer()
         return (bool(self.mine),)
+
+    def _follow_viewer(self) -> None:
+        """Choose the view by the acting person's role when the screen first opens and again
+        after every switch of user: an analyst who takes over from an operator who chose
+        "my signals" sees the inbox, not an empty list (issue 17)."""
+        viewer = self.console_app.actor.callsign
+        if self.mine is None or viewer != self.viewer:
+            (opening,) = self.opening(self.console_app)
+            self.mine = opening and self.revealing is None
+            self.viewer = viewer
 
     @classmethod
     def opening(cls, app: Any) -> tuple[Any, ...]:

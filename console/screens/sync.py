@@ -394,7 +394,7 @@ class SyncScreen(BaseScreen[SyncData]):
                 Column(_("Field"), 10),
                 Column(_("1 (shown)"), 12, grow=True),
                 Column(_("2"), 12, grow=True),
-                Column(_("By"), 15, drop=1),  # "OPS-01 / OPS-02" whole
+                Column(_("By"), 21, drop=1),  # two callsigns whole: "DKDB-0009 / RT-0733"
             ],
             id="sync-conflicts",
             empty=_("0 open conflicts."),
@@ -747,6 +747,12 @@ class SyncScreen(BaseScreen[SyncData]):
         )
 
     def action_enrol(self) -> None:
+        if self.data is not None and self.data.team is None:  # said before any form
+            self.notify(
+                _("No team yet: n creates one (this device becomes its admin), j joins one."),
+                severity="warning",
+            )
+            return
         folder = self.folder
 
         def read(store: Store, values: dict[str, str]) -> Enrolment:
@@ -820,7 +826,11 @@ class SyncScreen(BaseScreen[SyncData]):
                 label=request.data["label"], version=roster.version, path=visible(str(done.path))
             )
 
-        self.confirm(question, _("The codes match: enrol"), lambda: self.write(enrol, str))
+        def done(said: str) -> None:  # "nobody will read it" is over: someone will now
+            self.receipt = said
+            self.query_one("#sync-receipt", Static).update(literal(said, limit=None))
+
+        self.confirm(question, _("The codes match: enrol"), lambda: self.write(enrol, str, done))
 
     def action_revoke(self) -> None:
         if not self.in_view("#sync-peers", _("the devices")):

@@ -1,7 +1,10 @@
 """The day board: protected subjects down the side, the day's time line across.
 
 The time line spans the hours that hold activities (an 04:30 departure shows; an empty evening
-does not take room) and fits the width: eight, four, three, two or one cells per hour.
+does not take room) and fits the width: eight, four, three, two or one cells per hour. Its hours
+are the real hours of that local day: 25 on the autumn clock change (the repeated hour is
+labelled ``02'``), 23 in spring (no ``02``), so an activity in the repeated hour is drawn where
+it happens and a night across the change is as long as it truly is.
 Activities of one subject that overlap are drawn in lanes, one line each, so none overwrites
 another. Each block is coloured by its state: green when its concept meets the required level,
 red when it needs re-planning, yellow when it has no concept yet, grey when cancelled; the
@@ -13,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from rich.text import Text
@@ -97,20 +100,45 @@ class Board:
 
     day: date
     subjects: tuple[tuple[str, tuple[Activity, ...]], ...]
-    first_hour: int
+    first_hour: int  # real hours after local midnight (23, 24 or 25 in the day)
     last_hour: int
     more: int  # subjects on this day not drawn
 
+    def label(self, hour: int) -> str:
+        """The clock label of the ``hour``-th real hour of the day: ``02'`` for the repeated
+        autumn hour; the missing spring hour never has an index."""
+        return hour_labels(self.day)[hour]
+
+
+@lru_cache(maxsize=64)
+def hour_labels(day: date) -> tuple[str, ...]:
+    """The local clock labels of every real hour of ``day`` (plus its closing midnight)."""
+    start, end = day_bounds(day)
+    hours = round((end - start).total_seconds() / 3600)
+    seen: set[int] = set()
+    found: list[str] = []
+    for index in range(hours + 1):
+        hour = local(start + timedelta(hours=index)).hour
+        found.append(f"{hour:02d}'" if hour in seen and index < hours else f"{hour:02d}")
+        seen.add(hour)
+    return tuple(found)
+
+
+def day_hours(day: date) -> int:
+    """How many real hours the local ``day`` has: 23, 24 or 25."""
+    return len(hour_labels(day)) - 1
+
 
 def _minutes(moment: datetime, day: date) -> int:
-    """Minutes after local midnight of ``day`` (clamped to the day)."""
+    """Real minutes after local midnight of ``day`` (clamped to the day): elapsed time, so
+    the repeated autumn hour and the missing spring hour take the room they truly take."""
     start, end = day_bounds(day)
-    value = local(moment)
-    if value <= local(start):
+    value = local(moment).astimezone(UTC)
+    if value <= start:
         return 0
-    if value >= local(end):
-        return 24 * 60
-    return value.hour * 60 + value.minute
+    if value >= end:
+        return int((end - start).total_seconds()) // 60
+    return int((value - start).total_seconds()) // 60
 
 
 def make_board(day: date, activities: Iterable[Activity], max_subjects: int = 60) -> Board:
@@ -121,17 +149,19 @@ def make_board(day: date, activities: Iterable[Activity], max_subjects: int = 60
         by_subject, key=lambda p: (not any(a.needs_replanning for a in by_subject[p]), p)
     )
     shown = people[:max_subjects]
-    first, last = 24 * 60, 0
+    hours = day_hours(day)
+    first, last = hours * 60, -1
     for person in shown:
         for activity in by_subject[person]:
             first = min(first, _minutes(activity.start_at, day))
             last = max(last, _minutes(activity.end_at, day))
-    if first >= last:
-        first_hour, last_hour = 6, 24
-    else:
-        first_hour, last_hour = first // 60, min(24, math.ceil(last / 60))
+    if last < 0:
+        first_hour, last_hour = 6, hours
+    else:  # an activity of no length still has its hour
+        first_hour = min(first // 60, hours - 1)
+        last_hour = min(hours, max(first_hour + 1, math.ceil(last / 60)))
     while last_hour - first_hour < MIN_HOURS:
-        if last_hour < 24:
+        if last_hour < hours:
             last_hour += 1
         else:
             first_hour -= 1
@@ -163,10 +193,11 @@ def render_axis(board: Board, width: int) -> Text:
     per_hour = _per_hour(board, width)
     slots = (board.last_hour - board.first_hour) * per_hour
     step = max(1, math.ceil(3 / per_hour))  # a label needs three cells
-    axis = [" "] * (slots + 2)
+    axis = [" "] * (slots + 3)
     for hour in range(board.first_hour, board.last_hour, step):
         at = (hour - board.first_hour) * per_hour
-        axis[at : at + 2] = list(f"{hour:02d}")
+        label = board.label(hour)
+        axis[at : at + len(label)] = list(label)
     text = Text(no_wrap=True, overflow="crop")
     return text.append(" " * LABEL_WIDTH + "".join(axis[:slots]), style="bold")
 

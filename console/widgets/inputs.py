@@ -106,6 +106,15 @@ class FormSelect(Select[str]):
     is open the list is at most as tall as the rows left below the field inside the dialog
     (it scrolls); with fewer than three rows there it keeps Textual's own height."""
 
+    #: Enter on the closed list saves the form, as in every other field (Textual's Select opens
+    #: its list on Enter, so a dialog whose only field is a drop-down never saved by Enter);
+    #: Down, Up and Space open the list, and in the open list Enter chooses.
+    inherit_bindings = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,up,space", "show_overlay", _("Show menu"), show=False),
+        Binding("enter", "screen.save", _("Save"), show=False),
+    ]
+
     #: The least room, in rows, worth fitting the list into (a border and one option).
     LEAST = 3
 

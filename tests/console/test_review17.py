@@ -269,6 +269,8 @@ async def test_the_signal_form_keeps_person_and_activity_together(demo_store: St
         assert note.startswith("Not about") and f"{item.person}'s" in note
         form.submit()
         await settle(pilot)
+        # the toast says it too: the link was dropped, not lost without a word (f6)
+        assert any(t.startswith("Signal raised without the activity ") for t in toasts(app))
         # o on an activity that has ended: the store's sentence, not "no officer is free"
         ended = next(
             a for a in agenda.data.activities.values() if a.end_at <= demo_store.clock.now()

@@ -24,7 +24,7 @@ from console.screens.signals import SignalsScreen
 from console.screens.sync import welcome_name
 from console.widgets.table import RecordTable
 from store import agenda, decisions, handover, intel, logbook, proof, roster, signals
-from store.clock import local_iso
+from store.clock import local_iso, local_span
 from store.db import Store
 from store.staff import add_staff, list_staff, set_secret
 from store.subjects import get_subject
@@ -93,8 +93,8 @@ async def fill(pilot: Any, text: str) -> None:
 
 
 async def choose(pilot: Any, downs: int) -> None:
-    """In the focused choice: open it, move down, take it."""
-    await pilot.press("enter", *(["down"] * downs), "enter")
+    """In the focused choice: open it (Space; Enter would save), move down, take it."""
+    await pilot.press("space", *(["down"] * downs), "enter")
 
 
 def form(app: SchildwachtApp) -> FormScreen[Any]:
@@ -303,10 +303,9 @@ async def test_a_shift_by_keys(demo_store: Store, tmp_path: Path, size: tuple[in
         await press(pilot, "x", "y")
         (signed,) = handover.list_handovers(store)
         assert signed.notes == "Let op KIEVIT bij vertrek"
-        await until(
-            pilot, lambda: any(f"Handover {signed.id[:13]} signed" in t for t in toasts(app))
-        )
-        assert any(f"Handover {signed.id[:13]} signed" in t for t in toasts(app))  # refusals' id
+        said = f"Handover of {local_span(signed.period_start, signed.period_end)} signed by "
+        await until(pilot, lambda: any(t.startswith(said) for t in toasts(app)))
+        assert not any(signed.id[:13] in t or signed.content_hash[:12] in t for t in toasts(app))
         await act(pilot, "c")  # the one who signed may not accept: refused before asking
         await until(pilot, lambda: any("cannot accept it" in t for t in toasts(app)))
         assert not isinstance(app.screen, Confirm)

@@ -166,7 +166,7 @@ async def test_the_enrol_forms_role_list_stays_inside_the_dialog(
             await settle(pilot)
             role = app.screen.query_one("#role", Select)
             role.focus()
-            await pilot.press("enter")
+            await pilot.press("space")  # opens the list (Enter on a closed list saves)
             await settle(pilot)
             assert role.expanded
             dialog = app.screen.query_one(".form").content_region
