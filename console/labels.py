@@ -4,6 +4,8 @@ label is shown with its underscores as spaces, so nothing is ever hidden."""
 
 from __future__ import annotations
 
+from words.access import AUDIENCES, ROLES
+
 from .i18n import _
 
 LABELS: dict[str, dict[str, str]] = {
@@ -60,21 +62,13 @@ LABELS: dict[str, dict[str, str]] = {
         "not_seen": _("not seen"),
         "false_positive": _("false positive"),
     },
-    "audience": {"line_managers": _("line managers"), "authority": _("the competent authority")},
+    "audience": dict(AUDIENCES),
     "step": {
         "decision": _("decision"),
         "execution": _("execution"),
         "monitoring": _("monitoring"),
     },
-    "role": {
-        "operator": _("operator"),
-        "shift_leader": _("shift leader"),
-        "planner": _("planner"),
-        "info_analyst": _("information analyst"),
-        "authority": _("authority liaison"),
-        "capacity_analyst": _("capacity analyst"),
-        "admin": _("admin"),
-    },
+    "role": dict(ROLES),
     "domain": {"local": _("local"), "national": _("national (Rijksdomein)")},
     "replan": {
         "below_required": _("below required level"),

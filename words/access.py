@@ -8,13 +8,13 @@ from typing import Any
 
 from . import _
 
-#: Role code (``store.access.ROLES``) → its name.
+#: Role code (``store.access.ROLES``) → its name (every face: the console's labels too).
 ROLES: dict[str, str] = {
     "operator": _("operator"),
     "shift_leader": _("shift leader"),
     "planner": _("planner"),
-    "info_analyst": _("info analyst"),
-    "authority": _("authority"),
+    "info_analyst": _("information analyst"),
+    "authority": _("authority liaison"),
     "capacity_analyst": _("capacity analyst"),
     "admin": _("admin"),
 }
@@ -41,7 +41,7 @@ ACTIONS: dict[str, str] = {
 #: A signal report's audience (``store.intel.AUDIENCE_ROLES``) → its name.
 AUDIENCES: dict[str, str] = {
     "line_managers": _("line managers"),
-    "authority": _("the authority"),
+    "authority": _("the competent authority"),
 }
 
 

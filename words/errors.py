@@ -187,15 +187,15 @@ def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
 SIGNAL_WORDS: dict[str, str] = {
     "submitted": _("submitted"),
     "received": _("received"),
-    "in_follow_up": _("in follow up"),
-    "follow_up": _("follow up"),
+    "in_follow_up": _("in follow-up"),
+    "follow_up": _("follow-up"),
     "interpreted": _("interpreted"),
     "closed": _("closed"),
 }
 
 
 def signal_word(code: str) -> str:
-    """A signal's status or step in words (``in_follow_up`` → "in follow up")."""
+    """A signal's status or step in words (``in_follow_up`` → "in follow-up")."""
     return SIGNAL_WORDS.get(code, code.replace("_", " "))
 
 

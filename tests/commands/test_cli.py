@@ -200,7 +200,7 @@ def test_role_refusal_exits_4_and_changes_nothing(initialised: Run, db_path: Pat
     )
     assert result.exit_code == 4
     assert result.stderr.startswith(
-        "Error: Only admin, authority, info analyst, planner, shift "
+        "Error: Only admin, authority liaison, information analyst, planner, shift "
         "leader may add protected subjects"
     )
     assert snapshot(db_path) == before

@@ -10,6 +10,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.staff import list_staff
 from tests.conftest import as_user, snapshot
+from words.errors import sentence
 
 
 def test_a_step_out_of_order_is_refused_in_words(demo_store: Store) -> None:
@@ -20,6 +21,6 @@ def test_a_step_out_of_order_is_refused_in_words(demo_store: Store) -> None:
     before = snapshot(demo_store.path)
     with pytest.raises(BadInput) as refused:
         signals.receive_signal(analyst, signal.id)
-    words = str(refused.value)
-    assert "is in follow up" in words and "_" not in words.replace(signal.id[:13], "")
+    words = sentence(refused.value)  # as every face says it
+    assert "is in follow-up" in words and "_" not in words.replace(signal.id[:13], "")
     assert snapshot(demo_store.path) == before

@@ -190,7 +190,7 @@ def test_a_permission_refusal_carries_codes_and_reads_in_words() -> None:
     }
     assert sentence(refused.value) == (
         "Only admin, planner, shift leader may manage staff, shifts and deployments; IO-01 is "
-        "info analyst."
+        "information analyst."
     )
     on_laptop = ActingPerson("OPS-01", "shift_leader", laptop_role="capacity_analyst")
     with pytest.raises(PermissionDenied) as bounded:
