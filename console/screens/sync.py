@@ -606,10 +606,15 @@ class SyncScreen(BaseScreen[SyncData]):
 
         def save(store: Store, values: dict[str, str]) -> Path:
             path = in_folder(folder, values["text"])
-            if not values["text"].strip() or not path.is_file():
+            try:
+                found = bool(values["text"].strip()) and path.is_file()
+            except OSError:  # a name too long, a path through a file: no bundle file either
+                found = False
+            if not found:
+                shown = visible(str(path))
                 raise BadInput(
                     _("Give the path of a bundle file ({path} is none).").format(
-                        path=visible(str(path))
+                        path=shown if len(shown) <= 80 else shown[:77] + "…"
                     )
                 )
             return path

@@ -234,3 +234,24 @@ async def test_enrol_says_no_team_first_and_the_receipt_follows_an_enrolment(
         await settle(pilot)
         assert str(receipt.render()).startswith("lap-b enrolled (roster v2)")
     other.close()
+
+
+async def test_a_bundle_path_too_long_for_the_system_is_refused_in_one_short_sentence(
+    demo_store: Store,
+) -> None:
+    """rev14b: a 6,000-character path in the Sync screen's import dialog showed "Unexpected
+    error (OSError): File name too long" and the whole path; now the dialog's own refusal."""
+    before = snapshot(demo_store.path)
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        field.value = "/x/" + "x" * 6_000
+        await pilot.press("enter")
+        await settle(pilot)
+        said = error_of(app)
+        assert said.startswith("Give the path of a bundle file") and len(said) < 200, said
+    assert snapshot(demo_store.path) == before
