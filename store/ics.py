@@ -925,15 +925,7 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
                 if event.get("DTEND") is not None
                 else f"DURATION {event['DURATION'].to_ical().decode()} gives {last.isoformat()}"
             )
-            raise BadInput(
-                f"{name}: {_describe(event)} ends before it starts ({given} < DTSTART "
-                f"{start.isoformat()}); correct the event.",
-                code="calendar_ends_before_start",
-                file=name,
-                event=_describe(event),
-                given=given,
-                start=start.isoformat(),
-            )
+            raise _ends_before(name, event, given, start)
         end_utc = day_bounds(last - timedelta(days=1))[1] if last > start else start_utc
     if end_utc < start_utc:
         raise BadInput(
@@ -1033,15 +1025,7 @@ def _period_lengths(event: Any, name: str) -> dict[str, timedelta]:
             length = _as_utc(end) - _as_utc(start)
             if length < timedelta(0):
                 given = f"RDATE period ending {end.isoformat()}"
-                raise BadInput(
-                    f"{name}: {_describe(event)} ends before it starts ({given} < DTSTART "
-                    f"{start.isoformat()}); correct the event.",
-                    code="calendar_ends_before_start",
-                    file=name,
-                    event=_describe(event),
-                    given=given,
-                    start=start.isoformat(),
-                )
+                raise _ends_before(name, event, given, start)
             if length > timedelta(0):
                 found[to_db(_as_utc(start))] = length
     return found
@@ -1504,6 +1488,19 @@ def _over_limit(name: str, limit: int) -> BadInput:
         code="occurrences_over_limit",
         file=name,
         limit=limit,
+    )
+
+
+def _ends_before(name: str, event: Any, given: str, start: datetime) -> BadInput:
+    """The refusal of an event (or one of its RDATE periods) that ends before it starts."""
+    return BadInput(
+        f"{name}: {_describe(event)} ends before it starts ({given} < DTSTART "
+        f"{start.isoformat()}); correct the event.",
+        code="calendar_ends_before_start",
+        file=name,
+        event=_describe(event),
+        given=given,
+        start=start.isoformat(),
     )
 
 
