@@ -27,7 +27,9 @@ from store.catalogue import list_reinforcements, list_units, reinforcement_total
 from store.clock import day_bounds, today
 from store.db import Store
 from store.errors import BadInput
+from store.staff import find_staff
 from store.validate import visible, whole_text
+from words.access import roles
 
 from ..actions import Action
 from ..i18n import _
@@ -58,6 +60,7 @@ class CapacityData:
     restrictions: list[Row]
     reinforcements: list[Row]
     units: list[str]
+    own_unit: str | None  # the acting person's unit: the scenario's default
 
 
 def render_bars(daily: dict[str, list[model.CapacityRow]]) -> Text:
@@ -138,7 +141,14 @@ def fetch_capacity(store: Store) -> CapacityData:
         ],
         reinforcements,
         [u.code for u in list_units(store)],
+        _own_unit(store),
     )
+
+
+def _own_unit(store: Store) -> str | None:
+    """The acting person's unit (None for someone not on the staff list)."""
+    person = find_staff(store, store.actor.callsign)
+    return None if person is None else person.unit
 
 
 class ScenarioPanel(Vertical):
@@ -288,10 +298,12 @@ class CapacityScreen(BaseScreen[CapacityData]):
         if not access.allowed(self.role, "capacity.scenario"):
             self.query_one("#scenario-run", Button).disabled = True
             self.query_one("#scenario-error", Static).update(
-                _("Scenarios are for capacity analysts, planners and shift leaders.")
+                _("Scenarios are for: {roles}.").format(
+                    roles=roles(sorted(access.PERMISSIONS["capacity.scenario"]))
+                )
             )
         if self.data is not None:
-            self._offer_units(self.data.units)
+            self._offer_units(self.data.units, self.data.own_unit)
         waiting, self._scenario_waiting = self._scenario_waiting or [], None
         for callback in waiting:
             callback()
@@ -336,9 +348,9 @@ class CapacityScreen(BaseScreen[CapacityData]):
         self.query_one("#restrictions-table", RecordTable).set_rows(data.restrictions)
         self.query_one("#reinforcements-table", RecordTable).set_rows(data.reinforcements)
         if self._scenario_waiting is None:  # the panel is mounted (else it asks when it is)
-            self._offer_units(data.units)
+            self._offer_units(data.units, data.own_unit)
 
-    def _offer_units(self, units: list[str]) -> None:
+    def _offer_units(self, units: list[str], own: str | None = None) -> None:
         options = [(u, u) for u in units]
         for name in ("#scenario-unit", "#scenario-to"):
             select = self.query_one(name, Select)
@@ -349,7 +361,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
                     select.value = keep
         unit = self.query_one("#scenario-unit", Select)
         if unit.is_blank() and units:
-            unit.value = "RT" if "RT" in units else units[0]
+            unit.value = own if own in units else units[0]
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

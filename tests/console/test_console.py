@@ -398,3 +398,18 @@ async def test_only_its_signer_supersedes_a_handover(demo_store: Store) -> None:
         assert not isinstance(app.screen, StepForm)  # not asked for a reason to supersede it
         assert any("OPS-01" in t for t in toasts(app)), toasts(app)
     assert len(list_handovers(demo_store)) == 1
+
+
+async def test_the_scenario_offers_the_acting_persons_own_unit_first(demo_store: Store) -> None:
+    """The What-if tab's unit starts at the acting person's unit, never a unit named in code
+    (issue 15: catalogue codes from the data)."""
+    from store.staff import list_staff
+
+    leader = next(s for s in list_staff(demo_store, role="shift_leader") if s.unit != "RT")
+    app = SchildwachtApp(as_user(demo_store, leader.callsign), remember=False, watch=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert app.screen.query_one("#scenario-unit", Select).value == leader.unit
