@@ -32,6 +32,18 @@ def _name(param: click.Parameter | None) -> str:
     return param.opts[0] if param is not None and param.opts else "time"
 
 
+def _for_option(param: click.Parameter | None, exc: BadInput, text: str) -> BadInput:
+    """The store's refusal of an option's value, named by the option: its code and facts kept
+    (``option_value``, worded by words/errors from the store's own code)."""
+    return BadInput(
+        f"{_name(param)}: {text}",
+        code="option_value",
+        option=_name(param),
+        error=exc.code,
+        facts=dict(exc.params),
+    )
+
+
 class TimeParam(click.ParamType):
     """``YYYY-MM-DD HH:MM`` (Amsterdam), ``today HH:MM``, or ISO-8601 with an offset."""
 
@@ -45,7 +57,7 @@ class TimeParam(click.ParamType):
         try:
             return parse_time(str(value), _clock(ctx))
         except BadInput as exc:
-            raise BadInput(f"{_name(param)}: {exc}") from None
+            raise _for_option(param, exc, str(exc)) from None
 
 
 class DateParam(click.ParamType):
@@ -59,7 +71,7 @@ class DateParam(click.ParamType):
         try:
             return parse_date(str(value), _clock(ctx))
         except BadInput as exc:
-            raise BadInput(f"{_name(param)}: {exc}") from None
+            raise _for_option(param, exc, str(exc)) from None
 
 
 class NumberParam(click.ParamType):
@@ -149,7 +161,7 @@ class OutputPath(click.ParamType):
             if not isinstance(param, click.Option):
                 raise
             sentence = str(exc)
-            raise BadInput(f"{_name(param)}: {sentence[:1].lower()}{sentence[1:]}") from None
+            raise _for_option(param, exc, f"{sentence[:1].lower()}{sentence[1:]}") from None
         return str(path) if self.as_text else path
 
 

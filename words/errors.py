@@ -225,6 +225,7 @@ def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
 
 #: Error code → its sentence, for any face.
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "option_value": lambda p: _option_value(p),
     "concept_below_required": _concept("concept_below_required"),
     "concept_not_in_package": _concept("concept_not_in_package"),
     "concept_wrong_kind": _concept("concept_wrong_kind"),
@@ -1585,6 +1586,16 @@ SENTENCES.update(
 for _code in FIELD_CODES | WHAT_CODES:  # the value a refusal names, in words (words/fields.py)
     if _code in SENTENCES:
         SENTENCES[_code] = named(_code, SENTENCES[_code])
+
+
+def _option_value(p: Mapping[str, Any]) -> str:
+    """A value the command line's option carried, refused by the store: the option, then the
+    store's own refusal in words (from its code and facts)."""
+    inner = SENTENCES.get(str(p.get("error")))
+    if inner is None:
+        return _("{option}: the value was refused.").format(option=p["option"])
+    said = inner(p["facts"])
+    return "{option}: {said}".format(option=p["option"], said=said[:1].lower() + said[1:])
 
 
 def sentence(error: StoreError) -> str:
