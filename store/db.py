@@ -160,6 +160,7 @@ class Store:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._actor: access.ActingPerson | None = None
+        self._device_id: str | None = None  # set once at init, never changed: read once
         self._merge_lock = threading.Lock()
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
         self._create = create
@@ -446,8 +447,14 @@ class Store:
 
     @property
     def device_id(self) -> str:
-        """This database's device id (``meta``), or ``unknown-device`` before it has one."""
-        return self.meta("device_id") or "unknown-device"
+        """This database's device id (``meta``, set once by ``init``, read once: a screen may
+        ask for it on the UI thread), or ``unknown-device`` before it has one."""
+        if self._device_id is None:
+            found = self.meta("device_id")
+            if found is None:
+                return "unknown-device"
+            self._device_id = found
+        return self._device_id
 
     @property
     def user(self) -> str | None:
