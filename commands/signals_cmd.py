@@ -9,6 +9,7 @@ import click
 
 from store import intel, signals
 from store.clock import local_iso
+from words.intel import report_markdown
 
 from .context import Env, pass_env
 from .output import created, creating, emit, info, output_options, printed, write_text
@@ -368,7 +369,7 @@ def intel_show(env: Env, report_id: str, fmt: str, output: str | None) -> None:
     """One report; --format md gives the readable document."""
     report = intel.get_report(env.store(), report_id)
     if fmt == "md":  # its signals by what they are (category, person, raised), not raw ids
-        write_text(intel.report_markdown(report, intel.signal_names(env.store(), report)), output)
+        write_text(report_markdown(report, intel.signal_gists(env.store(), report)), output)
         return
     emit(report_dict(report), fmt, output)
 

@@ -129,6 +129,8 @@ class Store:
     #: is read-only or full, the folder may not be written), or None: it reads and writes.
     #: Reading works as usual; every write is refused with that cause.
     read_only: str | None = None
+    #: The device id once read (``device_id``: set once by ``init``, never changed).
+    _device_id: str | None = None
 
     def __init__(
         self,
@@ -160,7 +162,6 @@ class Store:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._actor: access.ActingPerson | None = None
-        self._device_id: str | None = None  # set once at init, never changed: read once
         self._merge_lock = threading.Lock()
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
         self._create = create

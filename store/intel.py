@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from . import access, rules, validate
-from .clock import from_db, local_text, with_times
+from .clock import from_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput, PermissionDenied
 from .ids import uuid7
@@ -455,79 +456,41 @@ def unacknowledged_count(store: Store) -> int:
     return count
 
 
-def signal_names(store: Store, report: SignalReport) -> dict[str, str]:
-    """What each signal the report draws on is, in a few words (its category, person, when it
-    was raised and how its text begins), for the document; one the acting person may not
-    read, or that is not on this laptop, is left out (the document shows its id).
+class SignalGist(NamedTuple):
+    """What a signal a report draws on is, in facts: for the report's document (words/intel).
+
+    Attributes:
+        category: its category code.
+        person: the code name of its person, or "".
+        raised_at: when it was raised (aware UTC).
+        text: its text as raised.
+    """
+
+    category: str
+    person: str
+    raised_at: datetime
+    text: str
+
+
+def signal_gists(store: Store, report: SignalReport) -> dict[str, SignalGist]:
+    """What each signal the report draws on is (its category, person, when it was raised and
+    its text), for the document; one the acting person may not read, or that is not on this
+    laptop, is left out (the document shows its id).
 
     Args:
         store: the open database (its acting person).
         report: the report, as read.
 
     Returns:
-        Signal id → its words.
+        Signal id → its gist.
     """
-    names = {}
+    gists = {}
     for signal_id in report.signals:
         try:
             found = get_signal(store, signal_id)
         except (BadInput, PermissionDenied):  # NotFound is a BadInput
             continue
-        person = f" · {found.person}" if found.person else ""
-        said = found.text if len(found.text) <= 40 else found.text[:40] + "…"
-        names[signal_id] = (
-            f"{found.category.replace('_', ' ')}{person} · raised "
-            f"{local_text(found.raised_at)}: {' '.join(said.split())}"
+        gists[signal_id] = SignalGist(
+            found.category, found.person or "", found.raised_at, found.text
         )
-    return names
-
-
-def report_markdown(report: SignalReport, names: dict[str, str] | None = None) -> str:
-    """The report as a readable Markdown document; what people typed is escaped, so it reads
-    as written and cannot change the document's structure.
-
-    Args:
-        report: the report, as read.
-        names: what each linked signal is (``signal_names``); without, its id alone.
-
-    Returns:
-        The document, times in local (Europe/Amsterdam) text, ending with a newline.
-    """
-    md = validate.markdown
-    lines = [f"# {md(report.title)}", ""]
-    state = report.status
-    if report.issued_at:
-        lines.append(
-            f"*{state.capitalize()}* {local_text(report.issued_at)} by "
-            f"{md(report.issued_by)} to {(report.audience or '').replace('_', ' ')}."
-        )
-    else:
-        lines.append(f"*Draft* by {md(report.created_by)}, {local_text(report.created_at)}.")
-    if report.supersedes:
-        lines.append(f"Supersedes report `{report.supersedes}`.")
-    if report.superseded_by:
-        lines.append(f"Superseded by report `{report.superseded_by}`.")
-    lines += ["", "## Duiding", "", md(report.interpretation) or "_(none yet)_", ""]
-    lines += [f"## Scenarios ({len(report.scenarios)})", ""]
-    for number, scenario in enumerate(report.scenarios, 1):
-        lines.append(f"### Scenario {number}")
-        lines.append("")
-        lines.append(md(scenario.description))
-        for label, value in (
-            ("Likelihood", scenario.likelihood),
-            ("Indicators", scenario.indicators),
-            ("Courses of action", scenario.actions),
-        ):
-            if value:
-                lines.append(f"- **{label}:** {md(value)}")
-        lines.append("")
-    lines += [f"## Signals ({len(report.signals)})", ""]
-    named = names or {}
-    lines += [
-        f"- {md(named[s])} (`{s[:13]}`)" if s in named else f"- `{s}`" for s in report.signals
-    ] or ["_(none)_"]
-    lines += ["", f"## Acknowledged ({len(report.acknowledgements)})", ""]
-    lines += [f"- {md(a.actor)}, {local_text(a.at)}" for a in report.acknowledgements] or [
-        "_(none)_"
-    ]
-    return "\n".join(lines) + "\n"
+    return gists

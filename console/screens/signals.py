@@ -28,6 +28,7 @@ from store.errors import BadInput, NotFound
 from store.intel import SignalReport
 from store.signals import Signal
 from words.counts import counted
+from words.intel import report_markdown
 
 from .. import labels
 from ..actions import Action
@@ -505,7 +506,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             self.notify(_("0 signal reports."), severity="warning")
             return
         self.call_store(  # its signals by what they are, not by raw id
-            lambda store: intel.report_markdown(report, intel.signal_names(store, report)),
+            lambda store: report_markdown(report, intel.signal_gists(store, report)),
             lambda text: self.show_document(report.title, text),
             group="report",
         )

@@ -12,6 +12,7 @@ from store.db import Store
 from store.errors import BadInput, PermissionDenied
 from store.ids import uuid7
 from tests.conftest import as_user, snapshot
+from words.intel import report_markdown
 
 
 @pytest.fixture
@@ -245,10 +246,10 @@ def test_report_issuing_rules(team: dict[str, Store]) -> None:
     intel.issue_report(analyst, newer.id, audience="authority")
     assert intel.get_report(analyst, report.id).status == "superseded"
     old = intel.get_report(analyst, report.id)
-    markdown = intel.report_markdown(old)
+    markdown = report_markdown(old)
     assert "## Duiding" in markdown and "Superseded by report" in markdown
     # its signals by what they are, not by a raw id (issue 17)
-    named = intel.report_markdown(old, intel.signal_names(analyst, old))
+    named = report_markdown(old, intel.signal_gists(analyst, old))
     assert (
         "- vehicle · BEVER · raised 2026-11-28 10:00: Grijze bus twee keer langs de woning (`"
         in named
