@@ -1,6 +1,6 @@
 """The ``schildwacht`` command: global options, error handling, and the command groups.
 
-Store errors become one plain sentence on stderr and the exit code of their class (DESIGN.md §3);
+Store errors become one plain sentence on stderr and the exit code of their class;
 a traceback only with ``--debug``. ``schildwacht`` alone opens the console; textual is imported
 only then, so scripted commands start fast.
 """

@@ -42,7 +42,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ExitCode(IntEnum):
-    """The exit codes scripts depend on (DESIGN.md §3)."""
+    """The exit codes scripts depend on (README: Exit codes)."""
 
     OK = 0
     FAILURE = 1

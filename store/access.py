@@ -1,7 +1,7 @@
 """Who may do what: the one permission table that the CLI, the console and sync all consult.
 
 Everyone may read, raise signals and write the log. Every other action names the roles that may
-take it (DESIGN.md §3). Both roles bound an action: the acting person's and, in a team, the
+take it. Both roles bound an action: the acting person's and, in a team, the
 laptop's enrolled role. ``require`` raises ``PermissionDenied`` carrying the action's code, the role
 codes allowed and which of the two did not allow it; words/access.py words them.
 """

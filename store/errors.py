@@ -5,7 +5,7 @@ which the faces put into words through the translation function (``words.errors`
 command line adds which option to give). Its message is a plain English sentence in no
 face's vocabulary (no command-line option, no key), used where no words are known for the
 code. The faces decide what a class means to their users: the command line maps each class to
-an exit code (``commands/output.py: EXIT_CODES``, DESIGN.md §3). Nothing is written when one of
+an exit code (``commands/output.py: EXIT_CODES``). Nothing is written when one of
 these is raised inside a write transaction.
 """
 

@@ -1,6 +1,6 @@
 """The bounds of a calendar import: how much work a file may cause, checked before the work.
 
-A calendar is a file from outside: it may carry any bytes (DESIGN.md §5). Nothing here decides
+A calendar is a file from outside: it may carry any bytes. Nothing here decides
 what an event means (that is store/ics.py); this module decides whether a file may be read at
 all, and refuses — ``BadInput``, exit 2, naming the file, the event and the part — before the
 expensive step it guards:

@@ -6,7 +6,7 @@ Each check returns the value it accepted (normalised where that is its job) or r
 ``BadInput`` naming the field, with a sentence the person can act on. Nothing here touches the
 database.
 
-Ranges (DESIGN.md §3): times from 1970-01-01 to 2099-12-31 (local dates in Europe/Amsterdam);
+Ranges: times from 1970-01-01 to 2099-12-31 (local dates in Europe/Amsterdam);
 free text at most ``MAX_TEXT`` characters and no NUL; code names and callsigns at most
 ``MAX_CODE`` characters with no control, bidi or other invisible formatting characters; numbers
 finite and inside the range the caller names.
