@@ -7,14 +7,14 @@ activity from; an activity under way is not moved."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from store import agenda, audit, roster, staff, staffing, subjects
-from store.clock import FixedClock, local_iso
+from store.clock import FixedClock
 from store.db import Store
 from store.errors import BadInput
 from store.gaps import find_gaps
@@ -227,7 +227,7 @@ def test_a_move_leaving_a_shared_row_to_the_other_activity_alone_is_yes(
     is B's before too."""
     subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "BEVER", level=2)
-    both = [("close_protection", None), ("protective_driving", None)]
+    both: list[tuple[str, date | None]] = [("close_protection", None), ("protective_driving", None)]
     for callsign in ("XX", "YY"):
         staff.add_staff(store, callsign, unit="RT", qualifications=both)
         roster.add_shift(
@@ -259,22 +259,25 @@ def test_a_move_leaving_a_shared_row_to_the_other_activity_alone_is_yes(
             new_end=at(store, f"2026-12-01 {end}"),
         )
 
-    def rows() -> list[tuple[str, str, int, tuple[str, ...]]]:
+    def rows() -> list[tuple[datetime, datetime, int, tuple[str, ...]]]:
         found = find_gaps(store, *WINDOW)
         return [
-            (local_iso(r.start)[11:16], local_iso(r.end)[11:16], r.shortfall, r.activities)
+            (r.start, r.end, r.shortfall, r.activities)
             for r in found
             if r.qualification == "close_protection"
         ]
 
+    def t(hm: str) -> datetime:
+        return at(store, f"2026-12-01 {hm}")
+
     b, c = ids["B"], ids["C"]
     assert rows() == [
-        ("11:00", "11:30", 1, (b,)),
-        ("11:30", "12:00", 2, tuple(sorted((b, c)))),
-        ("12:00", "13:00", 1, (c,)),
+        (t("11:00"), t("11:30"), 1, (b,)),
+        (t("11:30"), t("12:00"), 2, tuple(sorted((b, c)))),
+        (t("12:00"), t("13:00"), 1, (c,)),
     ]
     moves = [o for o in suggest(store, c) if o.action == "move"]
-    assert [(local_iso(o.start)[11:16], o.verdict) for o in moves if o.start] == [("13:00", "yes")]
+    assert [(o.start, o.verdict) for o in moves if o.start] == [(t("13:00"), "yes")]
     assert _every_yes_fills_its_places(store, c, tmp_path) >= 1
     apply_option(store, c, moves[0], authority="OvJ")
-    assert rows() == [("11:00", "12:00", 1, (b,))]
+    assert rows() == [(t("11:00"), t("12:00"), 1, (b,))]
