@@ -460,9 +460,10 @@ def test_a_double_booked_group_leaves_its_places_open_and_takes_a_replacement(
         new_end=at(store, "2026-12-01 12:00"),
     )
     said = [phrase(p) for p in roster.double_bookings(store, [afternoon])]
+    named, bound = (roster.short_activity_id(store, i) for i in (afternoon, morning))
     assert said == [
-        f"{c} is deployed on activity {afternoon[:13]} and on {morning[:13]} at once, "
-        f"2026-12-01 10:00–12:00; counted at {morning[:13]} only (rule: one place at a time)"
+        f"{c} is deployed on activity {named} and on {bound} at once, "
+        f"2026-12-01 10:00–12:00; counted at {bound} only (rule: one place at a time)"
         for c in ("XX", "YY")
     ]
     assert staffing.staffing_shortfalls(store, morning) == []
