@@ -215,10 +215,10 @@ def _double_booked(env: Env, activity_id: str) -> None:
     """Warn of officers the change left deployed on two activities at once (not refused: R5
     may move an activity; ``gaps --violations`` lists them)."""
     from store.roster import double_bookings
-    from words.deployments import phrase
+    from words.deployments import double_booked_warning
 
     for problem in double_bookings(env.store(), [activity_id]):
-        info(f"Warning: {phrase(problem)}; see gaps --violations.")
+        info(double_booked_warning(problem.params))
 
 
 @activity.command("assign")
@@ -362,9 +362,13 @@ def activity_import_ics(
         calendar=calendar,
     )
     from words.calendar import warning
+    from words.deployments import double_booked_warning
 
     for notice in result.warnings:
-        info(f"Warning: {visible(warning(notice))}")
+        if notice.code == "calendar_double_booked":  # as an edit's or a restriction's
+            info(visible(double_booked_warning(notice.params)))
+        else:
+            info(f"Warning: {visible(warning(notice))}")
     last_moment = result.window[1] - timedelta(seconds=1)
     window = f"{local_text(result.window[0])[:10]} – {local_text(last_moment)[:10]}"
     source = (

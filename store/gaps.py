@@ -865,19 +865,7 @@ def load_duties(
     validate.period(start, end)
     window = (to_db(end), to_db(start))
     reach = timedelta(minutes=1440)  # the most travel the catalogue allows (unit_travel)
-    away: dict[str, list[tuple[int, int, str, int]]] = defaultdict(list)
-    travel: dict[tuple[str, str], int] = {}
-    for staff_id, a, b, away_unit, home_unit in store.tuples(
-        "SELECT d.staff_id, unixepoch(a.start_at), unixepoch(a.end_at), s.unit, p.unit"
-        " FROM deployment d JOIN activity a ON a.id = d.activity_id"
-        " JOIN subject s ON s.id = a.subject_id JOIN staff p ON p.id = d.staff_id"
-        " WHERE s.unit != p.unit AND a.status != 'cancelled' AND a.start_at < ? AND a.end_at > ?",
-        (to_db(end + reach), to_db(start - reach)),
-    ):
-        pair = (home_unit, away_unit)
-        if pair not in travel:
-            travel[pair] = travel_minutes(store, *pair) * 60
-        away[staff_id].append((a, b, away_unit, travel[pair]))
+    away = _bound_away(store, to_db(end + reach), to_db(start - reach))
     midnights, day_names = _local_days(start, end)
     valid = _Qualifications(store, day_names[0], day_names[-1])
     steady = valid.steady
@@ -924,26 +912,73 @@ def load_duties(
     return duties
 
 
-def _split_away(
-    start: int, end: int, unit: str, away: list[tuple[int, int, str, int]]
-) -> list[tuple[int, int, str]]:
-    """Cut a shift where the officer is deployed to another unit (counted there) and travels
-    there and back (``travel`` seconds each way: counted for no unit)."""
-    pieces = []
-    cursor = placed = start  # home time resumes at cursor; deployed time at placed
-    for a, b, other, travel in sorted(away):
-        lo, hi = max(a - travel, start), min(b + travel, end)
-        if lo >= hi:
+#: An officer's time bound to his deployments (``_bound_away``): the pieces at another unit's
+#: activities (start, end, that unit, travel seconds each way) and those at his own unit's.
+Away = tuple[list[tuple[int, int, str, int]], list[tuple[int, int]]]
+
+
+def _bound_away(store: Store, before: str, after: str) -> dict[str, Away]:
+    """Per officer deployed on another unit's activity, the time he is bound to each of his
+    deployments as ``bind`` binds them — an officer deployed on two at once is at the one that
+    starts first (then by id) — split into that at other units and that at his own: travel
+    to an activity he is not at then cuts no time he counts at another (issue 16)."""
+    rows = store.tuples(
+        "SELECT d.staff_id, unixepoch(a.start_at), unixepoch(a.end_at), a.id, s.unit, p.unit"
+        " FROM deployment d JOIN activity a ON a.id = d.activity_id"
+        " JOIN subject s ON s.id = a.subject_id JOIN staff p ON p.id = d.staff_id"
+        " WHERE a.status != 'cancelled' AND a.concept IS NOT NULL AND a.start_at < ?"
+        " AND a.end_at > ? AND d.staff_id IN (SELECT e.staff_id FROM deployment e"
+        " JOIN activity f ON f.id = e.activity_id JOIN subject t ON t.id = f.subject_id"
+        " JOIN staff q ON q.id = e.staff_id WHERE t.unit != q.unit AND f.status != 'cancelled'"
+        " AND f.start_at < ? AND f.end_at > ?) ORDER BY 2, 4",
+        (before, after, before, after),
+    )
+    found: dict[str, Away] = {}
+    claimed: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    travel: dict[tuple[str, str], int] = {}
+    for staff_id, a, b, _id, there, home in rows:
+        pieces = [(a, b)]
+        for lo, hi in claimed[staff_id]:  # taken by a deployment that starts earlier
+            pieces = [
+                p for x, y in pieces for p in ((x, min(y, lo)), (max(x, hi), y)) if p[0] < p[1]
+            ]
+        claimed[staff_id].append((a, b))
+        others, held = found.setdefault(staff_id, ([], []))
+        if there == home:
+            held += pieces
             continue
-        if lo > cursor:
-            pieces.append((cursor, lo, unit))
-        there, back = max(a, start, placed), min(b, end)
-        if there < back:
-            pieces.append((there, back, other))
-            placed = back
-        cursor = max(cursor, hi)
-    if cursor < end:
-        pieces.append((cursor, end, unit))
+        if (home, there) not in travel:
+            travel[(home, there)] = travel_minutes(store, home, there) * 60
+        others += [(x, y, there, travel[(home, there)]) for x, y in pieces]
+    return found
+
+
+def _split_away(start: int, end: int, unit: str, away: Away) -> list[tuple[int, int, str]]:
+    """Cut a shift where the officer is bound to another unit's activity (counted there) and
+    travels there and back (``travel`` seconds each way: counted for no unit) — save where he
+    is bound to his own unit's activity then (``_bound_away``)."""
+    others, held = away
+    cuts = {start, end}
+    for a, b, _unit, travel in others:
+        cuts.update((a - travel, a, b, b + travel))
+    cuts.update(t for piece in held for t in piece)
+    pieces: list[tuple[int, int, str]] = []
+    points = sorted(t for t in cuts if start <= t <= end)
+    for lo, hi in pairwise(points):
+        label: str | None = unit
+        at = next((o for a, b, o, _t in others if a <= lo and hi <= b), None)
+        if at is not None:
+            label = at
+        elif not any(a <= lo and hi <= b for a, b in held) and any(
+            a - t <= lo and hi <= b + t for a, b, _o, t in others
+        ):
+            label = None  # travelling
+        if label is None:
+            continue
+        if pieces and pieces[-1][1] == lo and pieces[-1][2] == label:
+            pieces[-1] = (pieces[-1][0], hi, label)
+        else:
+            pieces.append((lo, hi, label))
     return pieces
 
 

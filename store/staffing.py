@@ -305,7 +305,10 @@ def deployment_violations(
             found.append(
                 {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
             )
-    named = {(f["activity"], f["callsign"]) for f in found}
+    # the officers listed above for a lapse of their own (R8: nothing they hold is valid);
+    # an officer listed for another rule (double-booked, travel…) still costs the group its
+    # lapse place below, which only the shortfall names
+    named = {(f["activity"], f["callsign"]) for f in found if f["problem"].code == "unqualified"}
     pool = (
         load_duties(
             store,

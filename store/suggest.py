@@ -262,11 +262,14 @@ class _Context:
         extra: list[Bond] | None = None,
     ) -> float:
         """Officer-hours short for the unit's other demand in ``window`` (default: around the
-        activity and [a, b)), with the activity carrying ``concept`` at [a, b)."""
-        return sum(
-            row.shortfall_hours
-            for row in self._solve(concept, a, b, supply, window, extra)[0]
-            if self.activity.id not in row.activities
+        activity and [a, b)), with the activity carrying ``concept`` at [a, b): every gap row's
+        shortfall less, where a row names the activity too, what the activity itself still has
+        open then (its own places count as its own, moment by moment — the attribution
+        ``short`` uses), so a row it shares with another activity counts that one's part the
+        same before and after an option."""
+        rows, own = self._solve(concept, a, b, supply, window, extra)
+        return sum(row.shortfall_hours for row in rows) - sum(
+            _own_hours(row, own) for row in rows if self.activity.id in row.activities
         )
 
     def _solve(
@@ -308,6 +311,20 @@ class _Context:
         if self.others_short(concept, a, b, supply, window, extra) > now + 1e-9:
             missing["others"] = 1
         return missing
+
+
+def _own_hours(row: Gap, own: list[Need]) -> float:
+    """Officer-hours of the gap row ``row`` that are the activity's own: where a part of it
+    (``own``: the places its deployed officers leave open) overlaps the row, the places of the
+    row's qualification it has open then, at most the row's shortfall."""
+    lo, hi = int(row.start.timestamp()), int(row.end.timestamp())
+    seconds = sum(
+        (min(hi, need.end) - max(lo, need.start))
+        * min(sum(n for q, n in need.needs if q == row.qualification), row.shortfall)
+        for need in own
+        if need.start < hi and need.end > lo
+    )
+    return seconds / 3600
 
 
 def _short_fact(code: str, missing: dict[str, int], names: dict[str, str]) -> dict[str, Any]:

@@ -169,6 +169,15 @@ def phrase(problem: Problem | Mapping[str, Any]) -> str:
     return PHRASES[code](params)
 
 
+def double_booked_warning(params: Params) -> str:
+    """The command line's warning of an officer a change (an edit, a restriction, a calendar
+    import) left deployed on two activities at once — ``double_booked`` facts — pointing to
+    the listing of violations (the console's faces word the fact alone)."""
+    return _("Warning: {problem}; see gaps --violations.").format(
+        problem=phrase({"code": "double_booked", "params": params})
+    )
+
+
 def refused(problems: list[Mapping[str, Any]]) -> str:
     """The sentence of a refused deployment: every officer's problem."""
     return _("Not deployed: {problems}.").format(problems="; ".join(phrase(p) for p in problems))

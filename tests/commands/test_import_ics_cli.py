@@ -140,3 +140,49 @@ def test_a_window_refusal_names_the_option_and_the_store_names_none(initialised:
     )
     assert result.exit_code == 2
     assert "--to must lie between 1970-01-01 and 2099-12-31" in result.stderr
+
+
+def _week(path: Path, twee: str) -> Path:
+    """Een 10:00–12:00 and Twee at ``twee`` (UTC, 10 March 2027): one calendar, one import."""
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:{uid}@x\r\nDTSTAMP:20270301T000000Z\r\nDTSTART:20270310T{a}00Z\r\n"
+        f"DTEND:20270310T{b}00Z\r\nSUMMARY:{title}\r\nEND:VEVENT\r\n"
+        for uid, title, (a, b) in (("e1", "Een", ("0900", "1100")), ("e2", "Twee", twee.split("-")))
+    )
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nX-WR-CALNAME:Werk\r\n"
+    path.write_text(head + events + "END:VCALENDAR\r\n")
+    return path
+
+
+def test_an_import_that_double_books_warns_as_an_edit_does(
+    initialised: Run, tmp_path: Path
+) -> None:
+    """Issue 16 (rev16c f3): the calendar moves Twee onto Een, both staffed by XX: the warning
+    points to ``gaps --violations`` as an edit's or a restriction's does, and names each
+    activity by a prefix that finds it alone (the two were made in one import)."""
+    initialised("person", "add", "REIGER", "--domain", "local", "--unit", "RT")
+    initialised("threat", "assess", "REIGER", "--level", "2")
+    initialised(
+        "staff", "add", "XX", "--unit", "RT",
+        "--qualification", "close_protection", "--qualification", "protective_driving",
+    )  # fmt: skip
+    initialised("shift", "add", "XX", "--start", "2027-03-10 07:00", "--end", "2027-03-10 19:00")
+    window = ("--person", "REIGER", "--from", "2027-03-01", "--to", "2027-03-31")
+    first = _week(tmp_path / "w1.ics", "1300-1500")
+    assert initialised("activity", "import-ics", str(first), *window).exit_code == 0
+    ids = [a["id"] for a in json.loads(initialised("activity", "list", "-f", "json").stdout)]
+    for activity_id in ids:
+        assert initialised("activity", "assign", activity_id, "ESCORT").exit_code == 0
+        assert initialised("deploy", activity_id, "XX").exit_code == 0
+    moved = initialised(
+        "activity", "import-ics", str(_week(tmp_path / "w2.ics", "1000-1200")), *window
+    )
+    assert moved.exit_code == 0, moved.stderr
+    (said,) = [line for line in moved.stderr.splitlines() if line.startswith("Warning")]
+    assert said.startswith("Warning: XX is deployed on activity ")
+    assert said.endswith("(rule: one place at a time); see gaps --violations.")
+    names = said.split("activity ")[1].split(" at once")[0].split(" and on ")
+    assert sorted(
+        json.loads(initialised("activity", "show", name, "-f", "json").stdout)["id"]
+        for name in names
+    ) == sorted(ids)

@@ -258,6 +258,14 @@ def test_deploy_across_a_lapse_in_either_order_says_what_stays_open(
     ]
 
 
+def _unique_prefix(full: str, ids: list[str]) -> str:
+    """The shortest prefix of ``full``, at least 13 characters, that no other id starts with."""
+    for length in range(13, len(full) + 1):
+        if not any(i != full and i.startswith(full[:length]) for i in ids):
+            return full[:length]
+    return full
+
+
 def test_a_restriction_or_correction_that_double_books_says_so(initialised: Run) -> None:
     """Issue 16 (s3, s21): moving an activity onto another that shares a deployed officer is
     recorded (R5), with a warning per double-booked officer; the move back says nothing."""
@@ -278,9 +286,11 @@ def test_a_restriction_or_correction_that_double_books_says_so(initialised: Run)
         "--authority", "OvJ", "--start", "2026-12-01 10:00", "--end", "2026-12-01 12:00",
     )  # fmt: skip
     assert moved.exit_code == 0
+    ids = [a["id"] for a in json.loads(initialised("activity", "list", "-f", "json").stdout)]
+    named, there = (_unique_prefix(i, ids) for i in (other, activity_id))
     assert (
-        f"Warning: RT-0001 is deployed on activity {other[:13]} and on {activity_id[:13]} at "
-        f"once, 2026-12-01 10:00–11:00; counted at {activity_id[:13]} only (rule: one place at "
+        f"Warning: RT-0001 is deployed on activity {named} and on {there} at "
+        f"once, 2026-12-01 10:00–11:00; counted at {there} only (rule: one place at "
         "a time); see gaps --violations." in moved.stderr
     )
     back = initialised(

@@ -123,6 +123,45 @@ def test_a_deployed_driver_lapsing_is_named_only_where_it_costs_a_place(store: S
     ]
 
 
+def test_a_lapse_stays_listed_once_the_lapsed_officer_is_double_booked(store: Store) -> None:
+    """Issue 16 (rev16c f2): XX (close protection lapsing at midnight, driving) and YY
+    (driving) are deployed: XX's lapse leaves close protection open 00:00–01:00 (R8). A
+    restriction then moves another activity of XX and ZZ (on duty) onto 00:00–01:00: XX is
+    double-booked too — both are listed, the lapse is not replaced by the double booking."""
+    held = {"XX": [(CP, LAPSES), (PD, None)], "YY": [(PD, None)], "ZZ": [(CP, None)]}
+    night = _merel_night(store, held, "XX")
+    roster.deploy(store, night, ["YY"])
+    window = (at(store, "2027-02-12 22:00"), at(store, "2027-02-13 02:00"))
+
+    def listed() -> list[tuple[str, str, str, str]]:
+        found = staffing.deployment_violations(store, *window)
+        return [(r["activity"], r["callsign"], r["problem"].code, r["problem"].rule) for r in found]
+
+    assert listed() == [(night, "XX", "open_slots", "R8")]
+    away = (at(store, "2027-02-09 22:00"), at(store, "2027-02-09 23:00"))
+    other = agenda.add_activity(
+        store, person="MEREL", title="m", start=away[0], end=away[1], concept="ESCORT"
+    )
+    for callsign in ("XX", "ZZ"):
+        roster.add_shift(store, callsign, start=away[0], end=away[1])
+    roster.deploy(store, other.id, ["XX", "ZZ"])
+    moved = (at(store, "2027-02-13 00:00"), at(store, "2027-02-13 01:00"))
+    agenda.restrict_activity(
+        store,
+        other.id,
+        kind="moved",
+        reason="capacity",
+        authority="OvJ",
+        new_start=moved[0],
+        new_end=moved[1],
+    )
+    assert listed() == [
+        (night, "XX", "one_place", "one place at a time"),
+        (other.id, "XX", "one_place", "one place at a time"),
+        (night, "XX", "open_slots", "R8"),
+    ]
+
+
 def test_whole_places_never_cost_the_unit_an_hour_it_could_cover(store: Store) -> None:
     """The other side of whole places: XX (close protection lapsing at midnight, driving) is
     deployed and YY, who only drives, is on duty undeployed; nobody else protects. XX driving
@@ -421,9 +460,10 @@ def test_a_double_booked_group_leaves_its_places_open_and_takes_a_replacement(
         new_end=at(store, "2026-12-01 12:00"),
     )
     said = [phrase(p) for p in roster.double_bookings(store, [afternoon])]
+    named, bound = (roster.short_activity_id(store, i) for i in (afternoon, morning))
     assert said == [
-        f"{c} is deployed on activity {afternoon[:13]} and on {morning[:13]} at once, "
-        f"2026-12-01 10:00–12:00; counted at {morning[:13]} only (rule: one place at a time)"
+        f"{c} is deployed on activity {named} and on {bound} at once, "
+        f"2026-12-01 10:00–12:00; counted at {bound} only (rule: one place at a time)"
         for c in ("XX", "YY")
     ]
     assert staffing.staffing_shortfalls(store, morning) == []

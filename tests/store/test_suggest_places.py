@@ -7,7 +7,8 @@ activity from; an activity under way is not moved."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,24 @@ WINDOW = (NOW, NOW + timedelta(days=7))
 
 
 def _others_short(store: Store, activity: str) -> float:
-    return sum(
-        row.shortfall_hours for row in find_gaps(store, *WINDOW) if activity not in row.activities
-    )
+    """Officer-hours the unit's other demand is short: every gap row, less where it names the
+    activity what the activity still has open itself then (``staffing_shortfalls``), moment
+    by moment — a row shared with the activity counts the other activities' part only."""
+    mine = staffing.staffing_shortfalls(store, activity)
+    total = 0.0
+    for row in find_gaps(store, *WINDOW):
+        if activity not in row.activities:
+            total += row.shortfall_hours
+            continue
+        inside = {t for s in mine for t in (s.start, s.end) if row.start < t < row.end}
+        for lo, hi in pairwise(sorted({row.start, row.end, *inside})):
+            own = sum(
+                s.missing
+                for s in mine
+                if s.qualification == row.qualification and s.start <= lo and s.end >= hi
+            )
+            total += (row.shortfall - min(own, row.shortfall)) * (hi - lo).total_seconds() / 3600
+    return total
 
 
 def _every_yes_fills_its_places(store: Store, activity: str, tmp_path: Path) -> int:
@@ -199,3 +215,69 @@ def test_a_place_no_own_officer_can_fill_is_offered_to_a_lender(store: Store, ni
     assert lend.feasible, lend.fact
     apply_option(store, night, lend)
     assert staffing.staffing_shortfalls(store, night) == []
+
+
+def test_a_move_leaving_a_shared_row_to_the_other_activity_alone_is_yes(
+    store: Store, tmp_path: Path
+) -> None:
+    """Issue 16 (rev16c f1): XX and YY are deployed on A, B and C; restrictions moved B to
+    11:00–13:00 and C to 11:30–14:00, so the pair is at A until 12:00, then at B, and the gap
+    rows 11:30–12:00 name B and C together. Moving C to 13:00–15:30 covers it and leaves B
+    exactly as short (one escort 11:00–12:00): "yes" — B's part of the row it shared with C
+    is B's before too."""
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=2)
+    both: list[tuple[str, date | None]] = [("close_protection", None), ("protective_driving", None)]
+    for callsign in ("XX", "YY"):
+        staff.add_staff(store, callsign, unit="RT", qualifications=both)
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-12-01 07:00"), end=at(store, "2026-12-01 19:00")
+        )
+    ids = {}
+    for title, start, end in (
+        ("A", "10:00", "12:00"),
+        ("B", "13:00", "15:00"),
+        ("C", "16:00", "18:00"),
+    ):
+        ids[title] = agenda.add_activity(
+            store,
+            person="BEVER",
+            title=title,
+            start=at(store, f"2026-12-01 {start}"),
+            end=at(store, f"2026-12-01 {end}"),
+            concept="ESCORT",
+        ).id
+        roster.deploy(store, ids[title], ["XX", "YY"])
+    for title, start, end in (("B", "11:00", "13:00"), ("C", "11:30", "14:00")):
+        agenda.restrict_activity(
+            store,
+            ids[title],
+            kind="moved",
+            reason="tbp_choice",
+            authority="OvJ",
+            new_start=at(store, f"2026-12-01 {start}"),
+            new_end=at(store, f"2026-12-01 {end}"),
+        )
+
+    def rows() -> list[tuple[datetime, datetime, int, tuple[str, ...]]]:
+        found = find_gaps(store, *WINDOW)
+        return [
+            (r.start, r.end, r.shortfall, r.activities)
+            for r in found
+            if r.qualification == "close_protection"
+        ]
+
+    def t(hm: str) -> datetime:
+        return at(store, f"2026-12-01 {hm}")
+
+    b, c = ids["B"], ids["C"]
+    assert rows() == [
+        (t("11:00"), t("11:30"), 1, (b,)),
+        (t("11:30"), t("12:00"), 2, tuple(sorted((b, c)))),
+        (t("12:00"), t("13:00"), 1, (c,)),
+    ]
+    moves = [o for o in suggest(store, c) if o.action == "move"]
+    assert [(o.start, o.verdict) for o in moves if o.start] == [(t("13:00"), "yes")]
+    assert _every_yes_fills_its_places(store, c, tmp_path) >= 1
+    apply_option(store, c, moves[0], authority="OvJ")
+    assert rows() == [(t("11:00"), t("12:00"), 1, (b,))]
