@@ -262,6 +262,7 @@ OPTIONS = {
     ICS_FIELDS["calendar"]: "--calendar",
     ICS_FIELDS["from"]: "--from",
     ICS_FIELDS["to"]: "--to",
+    ICS_FIELDS["days_end"]: "--days (its last day)",
     ICS_FIELDS["max_occurrences"]: "--max-occurrences",
 }
 

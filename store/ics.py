@@ -1592,7 +1592,7 @@ def import_window(
             code="window_too_long",
             days=MAX_DAYS,
         )
-    validate.day(last - timedelta(days=1), FIELDS["to"])
+    validate.day(last - timedelta(days=1), FIELDS["to" if days is None else "days_end"])
     return day_bounds(first)[0], day_bounds(last)[0]
 
 

@@ -101,6 +101,7 @@ FIELDS = {
     "calendar": "The calendar's name",
     "from": "The first day",
     "to": "The last day",
+    "days_end": "The last day the number of days reaches",
     "max_occurrences": "The most occurrences",
 }
 

@@ -139,7 +139,13 @@ def test_a_window_refusal_names_the_option_and_the_store_names_none(initialised:
         "activity", "import-ics", str(ICS / "google-series.ics"), "--person", "BEVER", *late
     )
     assert result.exit_code == 2
-    assert "--to must lie between 1970-01-01 and 2099-12-31" in result.stderr
+    # rev14b: the window was given by --days, so the refusal names --days, not --to
+    assert "--days (its last day) must lie between 1970-01-01 and 2099-12-31" in result.stderr
+    late_to = ("--from", "2099-12-01", "--to", "2100-01-30")
+    result = initialised(
+        "activity", "import-ics", str(ICS / "google-series.ics"), "--person", "BEVER", *late_to
+    )
+    assert result.exit_code == 2 and "--to" in result.stderr and "--days" not in result.stderr
 
 
 def _week(path: Path, twee: str) -> Path:
