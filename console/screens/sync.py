@@ -16,6 +16,7 @@ failed one says why and leaves the screen ready for the next.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -575,7 +576,13 @@ class SyncScreen(BaseScreen[SyncData]):
             path = Path(values["text"].strip()).expanduser()
             try:
                 not_a_folder = path.exists() and not path.is_dir()
-            except (OSError, ValueError):  # a name the file system refuses: said when used
+            except OSError as exc:
+                if exc.errno == errno.ENAMETOOLONG:  # it can never exist: said now, not later
+                    raise BadInput(
+                        _("That folder name is too long for this system; give a shorter one.")
+                    ) from None
+                not_a_folder = False  # another name the file system refuses: said when used
+            except ValueError:
                 not_a_folder = False
             if not_a_folder:
                 raise BadInput(

@@ -255,3 +255,23 @@ async def test_a_bundle_path_too_long_for_the_system_is_refused_in_one_short_sen
         said = error_of(app)
         assert said.startswith("Give the path of a bundle file") and len(said) < 200, said
     assert snapshot(demo_store.path) == before
+
+
+async def test_a_sync_folder_name_too_long_for_the_system_is_refused_when_saved(
+    demo_store: Store,
+) -> None:
+    """rev14b: a 6,000-character sync folder was saved and only refused at each export."""
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        before = app.screen.folder
+        await pilot.press("f")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "/x/" + "x" * 6_000
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "too long for this system" in error_of(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.folder == before
