@@ -147,7 +147,9 @@ async def test_every_form_of_the_shift_leader(store: Store, clock: FixedClock) -
 
         await pilot.press("y")
         await settle(pilot)
-        assert await try_families(app, pilot, "f", StepForm, store) == 4
+        # the sync folder: all but the blank one and the 4,100-character name, which no file
+        # system can hold (refused when saved, rev14b)
+        assert await try_families(app, pilot, "f", StepForm, store) == 3
         for folder in ("y" * 4100, "[/]\\u001b"):  # a name too long for the file system, …
             app.remember_state(sync_folder=folder)
             await pilot.press("i")
