@@ -376,8 +376,13 @@ async def test_80x24_the_unread_badge_is_never_cut(demo_store: Store) -> None:
     app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.badge = 12
         bar = app.screen.query_one(NavBar)
+        for _ in range(200):  # laid out at the terminal's width (under load it can lag a paint)
+            if bar.size.width == 80:
+                break
+            await pilot.pause(0.01)
+        assert bar.size.width == 80
+        app.badge = 12
         line = bar.render().plain
         assert "12" in line and "●" in line and len(line) <= 80
         assert " t Today " in line  # this screen still named
