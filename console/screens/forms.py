@@ -370,7 +370,8 @@ class RestrictForm(Form[T]):
             )
             self.query_one("#kind").focus()
             return
-        if kind != "cancelled":
+        over = self.item.end_at <= self.store.clock.now()  # the clock, not the database
+        if kind != "cancelled" or over:  # an activity that is over: refused inline, not asked
             super().submit()
             return
         proceed = super().submit

@@ -8,6 +8,7 @@ from textual.widgets import Select
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
 from console.screens.forms import RestrictForm
+from console.widgets.table import RecordTable
 from store.db import Store
 from tests.conftest import snapshot
 from tests.console.conftest import error_of, settle
@@ -36,4 +37,35 @@ async def test_a_restriction_of_a_done_activity_is_refused_in_the_form(
             f"'{item.title}' is done: it has taken place, and a restriction decides what "
             "happens next (rule R5)."
         )
+    assert snapshot(demo_store.path) == before
+
+
+async def test_cancelling_an_ended_activity_is_refused_without_asking_first(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    """rev17b: cancelling an activity that is over asked "… for good? (y)" and only then said
+    the store's refusal; it is now refused inline at once, nothing asked, nothing written."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen) and screen.data is not None
+        now = demo_store.clock.now()
+        table = screen.query_one("#day-activities", RecordTable)
+        index = next(
+            i
+            for i, key in enumerate(table.keys)
+            if screen.data.activities[key].end_at <= now
+            and screen.data.activities[key].status != "cancelled"
+        )
+        table.move_cursor(row=index)
+        before = snapshot(demo_store.path)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RestrictForm)
+        app.screen.query_one("#kind", Select).value = "cancelled"
+        await pilot.press("tab", "tab", *"OvJ", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RestrictForm)  # no question on top: refused in the form
+        assert "ended at" in error_of(app) and "(rule R5)" in error_of(app)
     assert snapshot(demo_store.path) == before
