@@ -91,38 +91,3 @@ def label(kind: str, code: str | None) -> str:
 def choices(kind: str, codes: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
     """``(words, code)`` pairs for a ``Select``."""
     return [(label(kind, code), code) for code in codes]
-
-
-#: The label kinds of a refusal's parameters that carry codes (as the store words them, with
-#: spaces for underscores): "AUT-01 is authority" reads "AUT-01 is authority liaison".
-PARAM_KINDS: dict[str, tuple[str, ...]] = {
-    "role": ("role",),
-    "names": ("role",),
-    "status": ("signal_status", "activity_status"),
-    "allowed": ("signal_status",),
-    "workflow": ("signal_status",),
-    "audience": ("audience",),
-}
-_JOINS = (" → ", ", ", " or ")
-
-
-def relabel(params: dict[str, object]) -> dict[str, object]:
-    """A refusal's parameters with the codes people do not say replaced by their labels; a
-    value that is not a known code (a callsign, a title) is left as it is."""
-    found = dict(params)
-    for name, kinds in PARAM_KINDS.items():
-        value = found.get(name)
-        if isinstance(value, str):
-            found[name] = _relabel_text(value, kinds)
-    return found
-
-
-def _relabel_text(value: str, kinds: tuple[str, ...], joins: tuple[str, ...] = _JOINS) -> str:
-    if joins:
-        join, rest = joins[0], joins[1:]
-        return join.join(_relabel_text(part, kinds, rest) for part in value.split(join))
-    code = value.strip().replace(" ", "_")
-    for kind in kinds:
-        if code in LABELS[kind]:
-            return LABELS[kind][code]
-    return value

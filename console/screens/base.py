@@ -38,7 +38,7 @@ from store.db import Store
 from store.errors import StoreError
 from words.errors import sentence as refusal
 
-from .. import collector, labels
+from .. import collector
 from ..actions import Action, bindings
 from ..i18n import _
 from ..labels import label
@@ -60,9 +60,7 @@ def sentence(error: BaseException) -> str:
     """A store refusal in words (``words.errors``, from its code and parameters); anything else
     is named as unexpected."""
     if isinstance(error, StoreError):
-        # the same facts with its codes (a role, a status) in the console's labels
-        worded = StoreError(str(error), code=error.code, **labels.relabel(error.params))
-        return refusal(worded)
+        return refusal(error)  # words/ names roles and statuses as the console's labels do
     return _("Unexpected error ({kind}): {error}").format(kind=type(error).__name__, error=error)
 
 
