@@ -428,7 +428,8 @@ def set_secret(
             changed meanwhile.
     """
     hashed = hash_secret(new)
-    staff_id, found, stored = person_secret(store.conn, callsign)
+    person = person_secret(store.conn, callsign)
+    staff_id, found, stored = person.staff_id, person.callsign, person.hash
     actor = store.actor
     if stored is None:
         action = "staff.secret_first"
