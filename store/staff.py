@@ -37,6 +37,9 @@ class HeldQualification:
 
         Args:
             day: a local (Europe/Amsterdam) calendar date.
+
+        Returns:
+            True when it has no end date or ``day`` is on or before ``valid_until`` (inclusive).
         """
         return self.valid_until is None or day <= self.valid_until
 
