@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
 STORE = Path(__file__).parents[2] / "store"
+
+
+@functools.cache
+def _parsed() -> tuple[tuple[Path, ast.Module], ...]:
+    """Every module of store/ and its syntax tree, parsed once per process (read only)."""
+    return tuple(
+        (path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(STORE.rglob("*.py"))
+    )
+
+
 #: The longest a function in store/ may be, its signature and docstring included; only the
 #: ``Returns:``, ``Yields:`` and ``Raises:`` sections that
 #: ``test_every_public_store_function_says_what_it_returns_and_raises`` asks for do not count
@@ -43,8 +54,7 @@ def test_only_the_contract_sections_are_not_counted() -> None:
 
 def _functions() -> list[tuple[str, int]]:
     found = []
-    for path in sorted(STORE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in _parsed():
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = (node.end_lineno or node.lineno) - node.lineno + 1 - _contract_lines(node)
@@ -90,8 +100,7 @@ def _messages_naming(pattern: re.Pattern[str]) -> dict[str, int]:
     """Per module: string constants in the store's errors (and the labels of its checks) that
     match ``pattern``; the strings an error's message is built from count as one message."""
     found: dict[str, int] = {}
-    for path in sorted(STORE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in _parsed():
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not _worded(node):
                 continue
@@ -123,8 +132,7 @@ def _undocumented() -> tuple[int, list[str]]:
     of those classes), and which of them have no docstring."""
     public = 0
     missing: list[str] = []
-    for path in sorted(STORE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in _parsed():
         for node in tree.body:
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 continue
@@ -179,9 +187,9 @@ def _public_functions() -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDe
     """Every public module-level function of store/ and public method of a public class
     (properties and setters aside: they take no arguments a caller gives)."""
     found: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]] = []
-    for path in sorted(STORE.rglob("*.py")):
+    for path, tree in _parsed():
         module = path.relative_to(STORE.parent).as_posix()
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        for node in tree.body:
             inside = node.body if isinstance(node, ast.ClassDef) else [node]
             if getattr(node, "name", "_").startswith("_"):
                 continue
@@ -238,8 +246,7 @@ def _docstrings(tree: ast.Module) -> set[int]:
 def _literals_naming_the_command_line() -> dict[str, list[str]]:
     """Per module: every string literal (not a docstring) that names a command or an option."""
     found: dict[str, list[str]] = {}
-    for path in sorted(STORE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in _parsed():
         skip = _docstrings(tree)
         for node in ast.walk(tree):
             text = node.value if isinstance(node, ast.Constant) else None
@@ -302,8 +309,8 @@ def _raised_here() -> tuple[set[str], set[str]]:
     one (``_unreadable``: a function whose return annotation is such a class)."""
     classes: dict[str, set[str]] = {}
     helpers: dict[str, str] = {}
-    for path in sorted(STORE.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for _path, tree in _parsed():
+        for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 classes[node.name] = {ast.unparse(b).split(".")[-1] for b in node.bases}
             elif isinstance(node, ast.FunctionDef) and node.returns is not None:
