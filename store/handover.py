@@ -832,6 +832,7 @@ def acceptance_refusal(store: Store, handover_id: str) -> StoreError | None:
 
     Raises:
         NotFound: no such handover.
+        BadInput: the prefix matches more than one handover.
         IntegrityFailure: the record was altered after signing (``get_handover``).
     """
     return _acceptance_refusal(store, get_handover(store, handover_id))

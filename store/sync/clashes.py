@@ -230,8 +230,10 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
         groups: the clash keys to settle.
 
     Returns:
-        One ``Notice`` per row renamed or given its name back (``clash_bound`` when the roster
-        decided, ``clash`` otherwise), for the receipt; empty when nothing changed.
+        One ``Notice`` per group with rows renamed, for the receipt: ``clash_bound`` (the name
+        waits for the row the roster binds it to; every row holding it now is kept under a
+        derived name) or ``clash`` (one row keeps it, ``kept_as`` lists the others' names);
+        empty when no group needed it.
     """
     columns, renamed = CLASH_KEYS[table]
     told: list[Notice] = []

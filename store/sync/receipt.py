@@ -102,8 +102,8 @@ class Receipt:
         """Per table, how many records changes were applied to and how many wait.
 
         Returns:
-            One ``{"table", "applied", "deferred"}`` per table touched, counting distinct records,
-            sorted by table.
+            One ``{"table", "applied", "deferred"}`` per table touched, sorted by table: how
+            many distinct rows (record keys) changes were applied to, or wait for.
         """
         applied, deferred = self.rows.get("applied", {}), self.rows.get("deferred", {})
         return [
