@@ -64,7 +64,11 @@ class Clock(Protocol):
     """Anything that tells the current time as an aware UTC datetime."""
 
     def now(self) -> datetime:
-        """The time now, aware UTC."""
+        """The time now, aware UTC.
+
+        Returns:
+            An aware ``datetime`` in UTC.
+        """
         ...
 
 
@@ -72,7 +76,11 @@ class SystemClock:
     """The real clock."""
 
     def now(self) -> datetime:
-        """The system's time now, aware UTC, to the whole second."""
+        """The system's time now, aware UTC, to the whole second.
+
+        Returns:
+            ``datetime.now(UTC)`` without its microseconds.
+        """
         return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -83,7 +91,11 @@ class FixedClock:
     at: datetime = field(default_factory=lambda: datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
 
     def now(self) -> datetime:
-        """The fixed time (``at``), aware UTC."""
+        """The fixed time (``at``), aware UTC.
+
+        Returns:
+            ``at``, the same on every call until it is changed.
+        """
         return self.at
 
     def advance(self, **delta: float) -> None:

@@ -414,6 +414,9 @@ class Store:
         Args:
             sql: one SELECT statement, with ``?`` or ``:name`` placeholders.
             params: the values of its placeholders (a sequence, or a mapping by name).
+
+        Returns:
+            The first ``sqlite3.Row`` (read by name or index), or None when it selects nothing.
         """
         row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
@@ -423,12 +426,20 @@ class Store:
 
         Args:
             key: the key (``device_id``, ``schema``…).
+
+        Returns:
+            The value as text, or None when the key is not set.
         """
         row = self.one("SELECT value FROM meta WHERE key = ?", (key,))
         return None if row is None else str(row[0])
 
     def data_version(self) -> int:
-        """Changes when another connection commits; the console polls it to refresh."""
+        """Changes when another connection commits; the console polls it to refresh.
+
+        Returns:
+            SQLite's ``PRAGMA data_version`` of this connection: a number that differs from the last
+            one read when another connection committed since (compare, never do arithmetic on it).
+        """
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     @property
@@ -530,11 +541,19 @@ class Store:
         self._actor = None
 
     def now(self) -> str:
-        """The clock's time now as stored UTC text ``YYYY-MM-DDTHH:MM:SSZ``."""
+        """The clock's time now as stored UTC text ``YYYY-MM-DDTHH:MM:SSZ``.
+
+        Returns:
+            Stored UTC text, ``2026-12-01T07:00:00Z`` (whole seconds).
+        """
         return to_db(self.clock.now())
 
     def now_ms(self) -> int:
-        """The clock's time now in milliseconds since 1970 UTC (the sync clock's wall part)."""
+        """The clock's time now in milliseconds since 1970 UTC (the sync clock's wall part).
+
+        Returns:
+            Whole milliseconds since 1970-01-01 UTC.
+        """
         return int(self.clock.now().timestamp() * 1000)
 
     def seal(self, actor: str | None = None) -> int:
@@ -578,6 +597,9 @@ class Store:
                 end, with the rows the action changed).
             require: a permission (``access.PERMISSIONS``) the acting person, read afresh
                 inside the transaction, must have.
+
+        Yields:
+            The connection to write through, inside the transaction (or its SAVEPOINT).
 
         Raises:
             PermissionDenied: the acting person may not take ``require``.
@@ -686,6 +708,9 @@ class Store:
 
         Args:
             value: the id the write concerns, resolved (a whole id, not a prefix).
+
+        Returns:
+            ``value`` unchanged.
         """
         self._local.targets[-1] = value
         return value
@@ -728,7 +753,12 @@ class Store:
         )
 
     def cannot_write(self) -> MachineFault:
-        """The refusal of any write to a database open for reading only (``read_only``)."""
+        """The refusal of any write to a database open for reading only (``read_only``).
+
+        Returns:
+            A ``MachineFault`` naming this database and why it is read only (``read_only``;
+            ``disk_read_only`` by default), to be raised by the caller.
+        """
         where = f"the database {validate.shown(str(self.path), limit=machine.PATH_SHOWN)}"
         return machine.not_writable(self.read_only or "disk_read_only", where)
 
@@ -738,7 +768,17 @@ class Store:
 
     def importing(self) -> Any:
         """Hold this database's import lock (a second import is refused at once); a database
-        open for reading only refuses at once, naming why."""
+        open for reading only refuses at once, naming why.
+
+        Returns:
+            A context manager (``machine.import_lock``) holding the import lock while its block
+            runs.
+
+        Raises:
+            MachineFault: the database is open for reading only (``cannot_write``); on entering the
+                block, ``another_import`` when another import holds the lock, or the lock file
+                cannot be opened.
+        """
         if self.read_only is not None:
             raise self.cannot_write()
         return machine.import_lock(self.path)
@@ -755,6 +795,13 @@ class Store:
         laptop's change (the rows it leaves in ``sync_pending`` are discarded), and foreign
         keys are off (a row may refer to one another laptop deleted). Everything inside is
         committed together, or nothing is.
+
+        Yields:
+            The import's own connection, inside ``BEGIN IMMEDIATE`` with foreign keys off.
+
+        Raises:
+            MachineFault: the database is open for reading only (``cannot_write``); busy, read-only
+                or full when the transaction runs or commits (nothing is kept).
         """
         if self.read_only is not None:
             raise self.cannot_write()

@@ -95,7 +95,13 @@ def witness_alarms(store: Store, since: str | None = None) -> list[Finding]:
 
 def clashes(store: Store) -> list[Finding]:
     """Rows kept under a derived name because two laptops gave them one unique name offline
-    (``sync.clashes``), one finding each; open until a person renames them."""
+    (``sync.clashes``), one finding each; open until a person renames them.
+
+    Returns:
+        One ``clash`` finding (``clash_kept_as``) per row kept under a derived name, its params the
+        table, the name asked for, the row id, the name kept as and the keeping laptop (or None);
+        ids the row. Empty when there is none.
+    """
     from .sync.clashes import list_clashes
 
     return [
@@ -118,7 +124,15 @@ def clashes(store: Store) -> list[Finding]:
 def secrets_set_by_others(store: Store) -> list[Finding]:
     """People whose secret here was last set by someone else (a first secret given in their
     presence, or a reset): open until they change it themselves. Many at once (a demo, a
-    team's people given first secrets) are one finding."""
+    team's people given first secrets) are one finding.
+
+    Returns:
+        One ``secret`` finding (``secret_set_by_other``) per person, with ``at`` when it was set,
+        while there are at most ``SECRETS_ONE_BY_ONE``; above that, a single
+        ``secrets_set_by_others`` finding naming them all (``count``: how many). Each person is
+        ``[callsign, set_by, set_at]``; ids are the callsigns. Empty when every secret was set by
+        its owner.
+    """
     rows = store.tuples(
         "SELECT s.callsign, x.set_by, x.set_at FROM staff_secret x JOIN staff s"
         " ON s.id = x.staff_id WHERE x.set_by != s.callsign ORDER BY s.callsign"
@@ -191,7 +205,13 @@ def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
 
 def own_refused(store: Store) -> list[Finding]:
     """This laptop's changes the others quarantine (judged at each export), and its own fork
-    (the team sets aside what it wrote after the cut)."""
+    (the team sets aside what it wrote after the cut).
+
+    Returns:
+        This laptop's fork findings (``own_fork``), then one ``own_quarantined`` finding with the
+        count and at most three reasons (``reason.read(…).as_dict()``) when the others quarantine
+        its changes. Empty when neither holds, or the kept count cannot be read.
+    """
     from .sync.forks import own_cut, own_set_aside
 
     forked = own_fork(own_cut(store.conn), own_set_aside(store.conn, store.device_id))

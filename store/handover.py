@@ -114,6 +114,12 @@ class Handover:
 
         Args:
             name: one of ``SECTIONS``.
+
+        Returns:
+            That section's items in the order drafted (empty when the section has none).
+
+        Raises:
+            KeyError: ``name`` is not one of ``SECTIONS``.
         """
         if name not in SECTIONS:
             raise KeyError(name)
@@ -599,6 +605,11 @@ def handover_content(draft: Handover) -> dict[str, Any]:
 
     Args:
         draft: the handover drafted.
+
+    Returns:
+        A JSON-ready dict: ``period`` (``start``/``end`` as local ISO-8601 text with the Amsterdam
+        offset) and one key per name in ``SECTIONS``, each a list of ``{"kind", "count", "ids",
+        "params"}`` (``params`` as drafted: codes, numbers and local ISO text).
     """
 
     def items(section: tuple[Item, ...]) -> list[dict[str, Any]]:
@@ -634,6 +645,21 @@ def sign_handover(
         notes: the outgoing leader's notes.
         supersedes: the id (or prefix) of the signed handover it replaces, or None.
         reason: why it replaces that one.
+
+    Returns:
+        The signed handover as read back by ``get_handover``: its content (``handover_content`` and
+        the signer laptop's ``audit_head``), hash and period (aware UTC).
+
+    Raises:
+        PermissionDenied: the acting person's role (or this laptop's) may not sign handovers.
+        AlreadySigned: a handover in force overlaps the period and ``supersedes`` does not name it
+            (``may_supersede`` says whether the acting leader signed it).
+        BadInput: notes too long or with a NUL; ``supersedes`` without a reason
+            (``supersede_needs_reason``) or naming no handover in force of an overlapping period
+            (``supersede_not_in_force``).
+        NotFound: ``supersedes`` names no handover.
+        RuleViolation: the handover to supersede was signed by someone else
+            (``supersede_not_yours``).
     """
     handover_id = uuid7()
     detail: dict[str, Any] = {}
@@ -760,6 +786,10 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
         handover_id: the handover's id (or prefix).
         questions: the incoming leader's questions, if any.
 
+    Returns:
+        The handover as read back by ``get_handover``, now with ``accepted_at`` (aware UTC),
+        ``accepted_by`` and ``questions``.
+
     Raises:
         PermissionDenied: the acting person may not sign handovers, or signed this one.
         BadInput: it was accepted already, or the questions are too long.
@@ -795,6 +825,15 @@ def acceptance_refusal(store: Store, handover_id: str) -> StoreError | None:
 
     Args:
         handover_id: the handover's id (or prefix).
+
+    Returns:
+        The ``PermissionDenied``, ``RuleViolation`` or ``BadInput`` that accepting would raise
+        (returned, not raised), or None when the acting person may accept it now.
+
+    Raises:
+        NotFound: no such handover.
+        BadInput: the prefix matches more than one handover.
+        IntegrityFailure: the record was altered after signing (``get_handover``).
     """
     return _acceptance_refusal(store, get_handover(store, handover_id))
 
@@ -852,6 +891,10 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
 
     Args:
         handover_id: the id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The ``HandoverRecord`` (times aware UTC), with who accepted, superseded or withdrew it and
+        the ids of overlapping handovers in force.
 
     Raises:
         NotFound: no such handover.
@@ -982,7 +1025,15 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
 
 
 def list_handovers(store: Store) -> list[HandoverRecord]:
-    """Every signed handover, newest first (each checked as by ``get_handover``)."""
+    """Every signed handover, newest first (each checked as by ``get_handover``).
+
+    Returns:
+        The ``HandoverRecord`` of every signed handover, newest signature first; empty when none is
+        signed.
+
+    Raises:
+        IntegrityFailure: one of them was altered after signing (the whole list is refused).
+    """
     return [
         get_handover(store, r[0])
         for r in store.query("SELECT id FROM handover ORDER BY signed_at DESC, id DESC")

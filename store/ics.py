@@ -184,6 +184,9 @@ class ImportResult:
 
         Args:
             action: ``added``, ``updated``…
+
+        Returns:
+            The number of ``items`` whose ``action`` is ``action`` (0 when none).
         """
         return sum(1 for item in self.items if item.action == action)
 
@@ -230,6 +233,10 @@ def older(version: Version, than: Version) -> bool:
     Args:
         version: an event's version.
         than: another's.
+
+    Returns:
+        True when ``version`` is older; False when it is newer, the same, or the stamps cannot tell
+        (one is missing).
     """
     if version[0] != than[0]:
         return version[0] < than[0]
@@ -355,6 +362,12 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
 
     Returns:
         The text, and the warnings of its reading.
+
+    Raises:
+        BadInput: a UTF-16 BOM on bytes that are not UTF-16 (``calendar_bad_utf16``); text that is
+            neither UTF-8 nor plausibly Windows-1252 (``calendar_encoding``, with the byte and its
+            position); text that reads as well in another Latin code page
+            (``calendar_code_page_ambiguous``).
     """
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -663,6 +676,10 @@ def known_zone(tzid: str) -> tzinfo | None:
 
     Args:
         tzid: the TZID as the file gives it.
+
+    Returns:
+        The ``ZoneInfo`` of that IANA name (or of the IANA zone a Windows name maps to), or None
+        when neither is a zone this machine ships.
     """
     from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
@@ -1615,6 +1632,20 @@ def import_ics(
         start, end, days: the window's first and last local day (None: today; none), or
             ``days`` local days instead of ``end`` (1 to 730; 90 when neither is given).
         max_occurrences, calendar: the most occurrences it may expand to; its calendar's name.
+
+    Returns:
+        The ``ImportResult``: the window (aware UTC), one ``ImportItem`` per event considered with
+        what was done (added, updated, unchanged, cancelled, removed…), the ids to re-plan and the
+        warnings as ``Notice`` facts. On a refusal nothing was imported.
+
+    Raises:
+        PermissionDenied: the acting person's role (or this laptop's) may not write activities.
+        NotFound: no subject has that code name.
+        BadInput: the file cannot be read (not a regular file, too large, not text in a known
+            encoding) or is not a calendar; an event, property or recurrence the import cannot take
+            (the message names the file, event and property); a window outside 1 to 730 days or the
+            time range; ``max_occurrences`` out of range, or more occurrences in the window than it
+            allows.
     """
     name = Path(path).name
     detail: dict[str, Any] = {"file": name}

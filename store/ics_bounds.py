@@ -587,6 +587,10 @@ class OccurrenceCap:
         Args:
             start: the occurrence's start (aware).
             end: its end (aware).
+
+        Returns:
+            True once more than ``limit`` occurrences fall in the window, or the expansion produced
+            over ``3 * limit + 10,000`` in all; False while it may go on.
         """
         self.produced += 1
         self.inside += start < self.window[1] and end > self.window[0]
@@ -599,6 +603,10 @@ class OccurrenceCap:
         Args:
             start: the occurrence's start (aware).
             end: its end (aware).
+
+        Returns:
+            True when this occurrence lies in the window or the expansion has produced over ``3 *
+            limit + 10,000``; False otherwise.
         """
         self.produced += 1
         return (start < self.window[1] and end > self.window[0]) or (

@@ -16,7 +16,13 @@ _counter = 0
 
 
 def uuid7() -> str:
-    """Return a new UUIDv7 as lowercase text."""
+    """Return a new UUIDv7 as lowercase text.
+
+    Returns:
+        36 characters, ``xxxxxxxx-xxxx-7xxx-yxxx-xxxxxxxxxxxx`` (RFC 9562): the first 48 bits the
+        Unix time in milliseconds, then a counter, so ids made later in this process sort later
+        (also within one millisecond); 62 random bits.
+    """
     global _last_ms, _counter
     with _lock:
         ms = time.time_ns() // 1_000_000

@@ -56,7 +56,12 @@ REFERENCE_DIGEST = "2f51e7bb3749729b7924a5a9dcc8fa3c5f3ff4e31254d884924069e80ca5
 
 @cache
 def reference() -> dict[str, tuple[str, str]]:
-    """name → (type, SQL) of every trigger and view a fresh database of this version has."""
+    """name → (type, SQL) of every trigger and view a fresh database of this version has.
+
+    Returns:
+        Guard name → ``(type, SQL)``: ``"trigger"`` or ``"view"`` and its exact SQL, as the
+        migrations make them in a fresh in-memory database (built once per process).
+    """
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         migrations.migrate(conn, ":memory:", after=finish_migrations)
@@ -107,7 +112,13 @@ class Findings:
         )
 
     def sentence(self) -> str:
-        """The findings in one English sentence (``missing: …; altered: …``)."""
+        """The findings in one English sentence (``missing: …; altered: …``).
+
+        Returns:
+            English text naming at most six guards per kind, each with its purpose, and how many
+            more; '' when nothing differs. The refusal of a database whose guards differ
+            carries it (message and ``found``).
+        """
         parts = []
         for label, names in (
             ("missing", self.missing),
@@ -167,13 +178,22 @@ def digest(guards: dict[str, tuple[str, str]]) -> str:
 
 
 def reference_digest() -> str:
-    """The digest of this version's reference guards (built in memory)."""
+    """The digest of this version's reference guards (built in memory).
+
+    Returns:
+        The hex SHA-256 of ``reference()`` (``digest``): the value ``REFERENCE_DIGEST`` must hold.
+    """
     return digest(reference())
 
 
 def check(conn: sqlite3.Connection) -> Findings:
     """Compare this database's guards with the reference (built only when they differ from
-    ``REFERENCE_DIGEST``)."""
+    ``REFERENCE_DIGEST``).
+
+    Returns:
+        ``Findings``: empty (false) when the database's guards are this version's; else the names
+        missing, altered and unexpected (a table shadowing a pragma function counts as unexpected).
+    """
     present = _guards(conn)
     shadows = [
         r[0]

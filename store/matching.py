@@ -17,6 +17,9 @@ def attribution_order(qualifications: Iterable[str]) -> tuple[str, ...]:
 
     Args:
         qualifications: qualification codes.
+
+    Returns:
+        The codes sorted alphabetically.
     """
     return tuple(sorted(qualifications))
 
@@ -43,6 +46,9 @@ def assign(
         demand: officers needed per qualification, in fill order.
         groups: (qualification bit mask, officer count) per group of officers alike.
         reach: a memo for calls with the same groups, or None.
+
+    Returns:
+        Officers covered per qualification, in the order of ``demand``; each at most its demand.
     """
     if reach is None:
         reach = {}
@@ -109,6 +115,10 @@ def needed(staffing: Mapping[str, int], part: Mapping[str, frozenset[str]]) -> s
     Args:
         staffing: slots per qualification of the concept.
         part: each officer on duty in the part (by callsign) with the qualifications valid then.
+
+    Returns:
+        The callsigns of the officers no one in the part can stand in for; empty when every slot has
+        a substitute.
     """
     whole = sum(cover(staffing.items(), part.values()).values())
     return {

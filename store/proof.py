@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -116,18 +117,29 @@ def matches(stored: str, secret: str) -> bool:
         return False
 
 
-def person_secret(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, str | None]:
-    """(staff id, callsign, stored hash or None) of a person, or NotFound.
+class PersonSecret(NamedTuple):
+    """A person as this laptop knows their secret (``person_secret``)."""
+
+    #: The person's staff id.
+    staff_id: str
+    #: The callsign as stored (upper case).
+    callsign: str
+    #: The stored Argon2id hash (``hash_secret``), or None: no secret on this laptop yet.
+    hash: str | None
+
+
+def person_secret(conn: sqlite3.Connection, callsign: str) -> PersonSecret:
+    """A person's staff id, callsign and stored hash, or NotFound.
 
     Args:
         conn: an open connection.
         callsign: the person's callsign.
 
     Returns:
-        ``(staff_id, callsign, hash)``.
+        A ``PersonSecret``; its ``hash`` is None when the person has no secret here yet.
 
     Raises:
-        NotFound: ``unknown_person``.
+        NotFound: ``unknown_person`` (the callsign is matched trimmed and in upper case).
     """
     row = conn.execute(
         "SELECT s.id, s.callsign, x.hash FROM staff s LEFT JOIN staff_secret x"
@@ -140,7 +152,7 @@ def person_secret(conn: sqlite3.Connection, callsign: str) -> tuple[str, str, st
             code="unknown_person",
             callsign=validate.shown(callsign),
         )
-    return str(row[0]), str(row[1]), row[2]
+    return PersonSecret(str(row[0]), str(row[1]), row[2])
 
 
 def has_secret(conn: sqlite3.Connection, callsign: str) -> bool:
@@ -151,9 +163,12 @@ def has_secret(conn: sqlite3.Connection, callsign: str) -> bool:
         callsign: the person's callsign.
 
     Returns:
-        True when a hash is stored for them (False also for an unknown callsign).
+        True when a hash is stored for them.
+
+    Raises:
+        NotFound: ``unknown_person``: no person has that callsign.
     """
-    return person_secret(conn, callsign)[2] is not None
+    return person_secret(conn, callsign).hash is not None
 
 
 def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
@@ -175,7 +190,8 @@ def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
         PermissionDenied: ``no_secret_yet``, ``secret_needed`` or ``wrong_secret``
             (``bound="secret"``).
     """
-    _id, found, stored = person_secret(conn, callsign)
+    person = person_secret(conn, callsign)
+    found, stored = person.callsign, person.hash
     if stored is None:
         raise PermissionDenied(
             f"{found} has no secret on this laptop yet, so nobody can act as {found} here; "

@@ -126,6 +126,10 @@ def allowed(role: str, action: str) -> bool:
     Args:
         role: the person's role.
         action: the action (``signal.raise``…).
+
+    Returns:
+        True when the role holds that permission (``access.PERMISSIONS``) or is among those the
+        extra actions name; False for an unknown action.
     """
     if action in _EXTRA_ACTIONS:
         return role in _EXTRA_ACTIONS[action]
@@ -138,6 +142,9 @@ def device_allows(role: str, action: str) -> bool:
     Args:
         role: the role the device was enrolled with.
         action: the action.
+
+    Returns:
+        True for an admin device, else as ``allowed(role, action)``.
     """
     return role == "admin" or allowed(role, action)
 
@@ -148,6 +155,9 @@ def grant_action(new_role: str, old_role: str | None = None) -> str:
     Args:
         new_role: the role given.
         old_role: the role they had, or None.
+
+    Returns:
+        ``GRANT_ADMIN`` when either role is admin, else ``"staff.write"``.
     """
     return GRANT_ADMIN if "admin" in (new_role, old_role) else "staff.write"
 
@@ -162,6 +172,10 @@ def admin_operator_elsewhere(staff_id: str, device: str, admin: tuple[str, str] 
         staff_id: the staff row whose role changes.
         device: the laptop the change was made on (its id).
         admin: the admin laptop's id and its bound operator's staff id, or None.
+
+    Returns:
+        True when the change must be refused: the row is the admin laptop's bound operator and
+        ``device`` is another laptop; False without a signed roster (``admin`` None).
     """
     return admin is not None and staff_id == admin[1] and device != admin[0]
 
@@ -342,6 +356,10 @@ def too_long(start: datetime, end: datetime) -> bool:
     Args:
         start: aware UTC.
         end: aware UTC (exclusive).
+
+    Returns:
+        True when the activity must be split; False for at most ``MAX_ACTIVITY`` of real time, or
+        whole local days up to ``MAX_ACTIVITY_DAYS``.
     """
     if end - start <= MAX_ACTIVITY:
         return False
@@ -451,6 +469,10 @@ def calendar_cancellation(row: Mapping[str, object]) -> bool:
 
     Args:
         row: the restriction's columns.
+
+    Returns:
+        True for a ``cancelled`` restriction with reason ``tbp_choice`` and ``CALENDAR_AUTHORITY``
+        as its authority.
     """
     return (
         row.get("kind") == "cancelled"
@@ -513,6 +535,10 @@ def corrected_into_past(old: str, new: str, now: str) -> bool:
         old: the time before, stored UTC text.
         new: the time after, stored UTC text.
         now: now, stored UTC text.
+
+    Returns:
+        True when the time changes from one at or after ``now`` to one before it (stored UTC text
+        compares as time).
     """
     return new != old and new < now <= old
 
@@ -888,6 +914,9 @@ def table(name: str) -> TableRule | None:
 
     Args:
         name: the table.
+
+    Returns:
+        The ``TableRule`` (who may write it, its fields and their checks), or None.
     """
     return TABLES.get(name)
 
@@ -914,6 +943,10 @@ def largest(table: str, column: str) -> int:
     Args:
         table: the synced table.
         column: the field ('' is the row's existence, which carries nothing).
+
+    Returns:
+        A count of characters (bytes for a blob): the field's limit, ``SHORT`` for the existence or
+        a derived field, ``LARGEST_UNKNOWN`` for a table or field this version does not know.
     """
     rule = TABLES.get(table)
     if rule is None:
@@ -937,6 +970,9 @@ def accepts_withdrawn(kind: object, withdrawn: bool) -> bool:
     Args:
         kind: the handover event's kind.
         withdrawn: whether its handover was withdrawn before it.
+
+    Returns:
+        True for an ``accepted`` event of a handover withdrawn before it (to be refused).
     """
     return kind == "accepted" and withdrawn
 
@@ -948,6 +984,9 @@ def activity_of_another(person: object, activity_person: object) -> bool:
     Args:
         person: the subject the signal names.
         activity_person: the subject of the activity it names.
+
+    Returns:
+        True when both are given and differ (to be refused); False when either is None.
     """
     return person is not None and activity_person is not None and person != activity_person
 
@@ -957,6 +996,10 @@ def restriction_needed(status: object) -> str | None:
 
     Args:
         status: the activity's status.
+
+    Returns:
+        The status itself when it is one of ``RESTRICTED_STATUSES`` (the restriction kind), else
+        None.
     """
     return status if isinstance(status, str) and status in RESTRICTED_STATUSES else None
 

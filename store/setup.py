@@ -44,6 +44,18 @@ def init_database(
             (unit by default ``catalogue.default_unit``).
         catalogue, clock, device_label, passphrase, secret: the catalogue file; the clock (a
             fixed one lets ``SCHILDWACHT_NOW`` in); team label; keys' passphrase; the secret.
+
+    Returns:
+        The new database, open, acting as its operator (``callsign``, upper case), who holds
+        ``role`` and, when ``secret`` is given, that secret. On any refusal nothing is left behind:
+        the files and folders it made are removed again.
+
+    Raises:
+        BadInput: the path exists and is not an empty file (``Store(create=True)``); the catalogue
+            does not load (``load_catalogue``); a callsign, name, unit, role, device label or secret
+            that does not pass; a passphrase under 8 characters (``passphrase_too_short``).
+        MachineFault: the disk or the file system refused the write (``machine_fault``: full,
+            read-only, busy).
     """
     data = load_catalogue(catalogue)
     callsign = normalise_callsign(callsign)

@@ -41,6 +41,11 @@ class Signers:
         Args:
             author: who the record names as its author (a callsign).
             device: the id of the laptop that signed it.
+
+        Returns:
+            The other laptop's label (its id's first 13 characters when it has none), or None
+            when the record was signed here, by one of the author's own laptops, or names no
+            device.
         """
         if not isinstance(device, str) or not device or device == self.here:
             return None  # written here: this laptop proved who acted
@@ -54,6 +59,9 @@ class Signers:
         Args:
             author: who the record names as its author (a callsign).
             device: the id of the laptop that signed it.
+
+        Returns:
+            ``author`` as text, or ``"AUTHOR via LAPTOP"`` when ``note`` names a laptop.
         """
         note = self.note(author, device)
         return str(author) if note is None else f"{author} via {note}"

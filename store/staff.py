@@ -37,6 +37,9 @@ class HeldQualification:
 
         Args:
             day: a local (Europe/Amsterdam) calendar date.
+
+        Returns:
+            True when it has no end date or ``day`` is on or before ``valid_until`` (inclusive).
         """
         return self.valid_until is None or day <= self.valid_until
 
@@ -428,7 +431,8 @@ def set_secret(
             changed meanwhile.
     """
     hashed = hash_secret(new)
-    staff_id, found, stored = person_secret(store.conn, callsign)
+    person = person_secret(store.conn, callsign)
+    staff_id, found, stored = person.staff_id, person.callsign, person.hash
     actor = store.actor
     if stored is None:
         action = "staff.secret_first"

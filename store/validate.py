@@ -62,6 +62,9 @@ def later(source: str, flags: int = 0) -> re.Pattern[str]:
     Args:
         source: the pattern.
         flags: ``re`` flags.
+
+    Returns:
+        A stand-in that compiles the pattern on its first use and answers as the ``re.Pattern``.
     """
     return _Later(source, flags)  # type: ignore[return-value]  # it answers as the pattern
 
@@ -354,6 +357,9 @@ def trimmed(text: str) -> str:
 
     Args:
         text: the time or date as typed.
+
+    Returns:
+        ``text`` without leading and trailing ASCII spaces.
     """
     return text.strip(" ")
 
@@ -403,6 +409,10 @@ def local_iso(value: datetime) -> str:
 
     Args:
         value: an aware time.
+
+    Returns:
+        ISO-8601 text with the Amsterdam offset (``2026-03-29T03:00:00+02:00``), or
+        ``value.isoformat()`` unconverted at the edge of Python's range.
     """
     try:
         return value.astimezone(_LOCAL).isoformat()

@@ -54,12 +54,20 @@ class Head:
     hash: str
 
     def as_dict(self) -> dict[str, Any]:
-        """The head as JSON values."""
+        """The head as JSON values.
+
+        Returns:
+            ``{"seq": event number, "hash": its hex SHA-256}``.
+        """
         return {"seq": self.seq, "hash": self.hash}
 
 
 def own_head(conn: sqlite3.Connection) -> Head | None:
-    """The head of this database's audit chain, or None before its first event."""
+    """The head of this database's audit chain, or None before its first event.
+
+    Returns:
+        The ``Head`` (event number, hash) of the highest-numbered audit event, or None.
+    """
     row = conn.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
     return None if row is None else Head(int(row[0]), str(row[1]))
 
@@ -233,6 +241,10 @@ class Restore:
             seq: the witnessed head's event number.
             position: the device's clock (a hybrid logical clock stamp) when it sent that
                 head, or None.
+
+        Returns:
+            True when the head lies after this restore's event and was sent before the restore (or
+            either clock is unknown); False for a head at or before it.
         """
         if seq <= self.seq:
             return False
@@ -244,6 +256,10 @@ def restores(conn: sqlite3.Connection, device: str) -> list[Restore]:
 
     Args:
         device: the device id.
+
+    Returns:
+        The ``Restore`` records kept in ``meta`` that read (malformed ones skipped); empty when
+        none.
     """
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (RESTORES_KEY + device,)).fetchone()
     try:
@@ -465,6 +481,12 @@ def manifest_fields(
         peers: the other devices' ids.
         clock: this laptop's clock now (a hybrid logical clock stamp).
         sign: signs with this device's key, or None (nothing signed).
+
+    Returns:
+        A JSON-ready dict: ``audit_head`` (``Head.as_dict()`` or None), ``audit_head_sig`` (hex)
+        when signed, ``witnessed`` (device id → head, with any ``disputed`` heads), ``audit_links``,
+        ``sent_at`` (the clock stamp), and ``witness_evidence``, ``audit_restores``,
+        ``witnessed_restores`` only when there are any.
     """
     head = own_head(conn)
     witnessed: dict[str, dict[str, Any]] = {}
@@ -540,7 +562,11 @@ def _links(
 
 
 def handover_head(store: Store) -> dict[str, Any] | None:
-    """The signer laptop's head, for a handover's frozen content."""
+    """The signer laptop's head, for a handover's frozen content.
+
+    Returns:
+        ``{"device": this device's id, "seq", "hash"}``, or None before the first audit event.
+    """
     head = own_head(store.conn)
     return None if head is None else {"device": store.device_id, **head.as_dict()}
 
@@ -752,6 +778,10 @@ def read_alarm(detail: object) -> Notice:
 
     Args:
         detail: the event's detail (JSON text).
+
+    Returns:
+        A ``Notice``: the kept code and params when the code is a known alarm, else ``audit_alarm``
+        with the kept words (or code) as ``alarm``.
     """
     try:
         kept = json.loads(str(detail))
@@ -915,13 +945,21 @@ def _keep(
 
 
 def witnessed_count(store: Store) -> int:
-    """How many heads of this laptop's chain peers or handovers have witnessed."""
+    """How many heads of this laptop's chain peers or handovers have witnessed.
+
+    Returns:
+        The number of witnessed heads of this device kept here (0 when none).
+    """
     row = store.one("SELECT count(*) FROM audit_witness WHERE device = ?", (store.device_id,))
     return int(row[0]) if row is not None else 0
 
 
 def labels(store: Store) -> dict[str, str]:
-    """Device id → label, from the team roster (for sentences)."""
+    """Device id → label, from the team roster (for sentences).
+
+    Returns:
+        Device id → its label as the roster lists it; empty outside a team.
+    """
     from .sync.roster import current
 
     roster = current(store)
@@ -930,7 +968,16 @@ def labels(store: Store) -> dict[str, str]:
 
 def check_own(store: Store) -> int:
     """Check this laptop's chain against every head of it that was witnessed; return how many
-    heads were checked, or raise ``IntegrityFailure`` naming the first that does not hold."""
+    heads were checked, or raise ``IntegrityFailure`` naming the first that does not hold.
+
+    Returns:
+        How many witnessed heads were checked (those a declared restore excuses are not counted).
+
+    Raises:
+        IntegrityFailure: ``audit_cut_short`` (a witnessed event no longer exists) or
+            ``audit_rewritten`` (it exists with another hash), naming the first such head from the
+            newest down.
+    """
     lost = restores(store.conn, store.device_id)
     rows = [
         (seq, digest, via, held)

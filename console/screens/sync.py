@@ -695,7 +695,9 @@ class SyncScreen(BaseScreen[SyncData]):
             )
 
     def action_join(self) -> None:
-        if self.data is not None and self.data.team is not None:
+        if self.data is None:  # the device id comes with the screen's data
+            return
+        if self.data.team is not None:
             self.notify(
                 _("This device is in team {name} already.").format(
                     name=self.data.team.data["name"]
@@ -704,7 +706,7 @@ class SyncScreen(BaseScreen[SyncData]):
             )
             return
 
-        folder = self.folder
+        folder, device = self.folder, self.data.device
 
         def where(store: Store, values: dict[str, str]) -> Path:
             if not values["text"].strip():
@@ -751,7 +753,7 @@ class SyncScreen(BaseScreen[SyncData]):
                 where,
                 _("Join a team: write this device's enrolment request"),
                 _("Write it to"),
-                default=str(folder / request_name(self.store.actor.callsign, self.store.device_id)),
+                default=str(folder / request_name(self.store.actor.callsign, device)),
                 button=_("Write request"),
             ),
             None,

@@ -129,6 +129,11 @@ def check_sizes(
         cols: its fields.
         values: its values, decoded.
         prevs: its fields' histories (None: none).
+
+    Raises:
+        Oversized: more fields than ``rules.MAX_RUN_RECORDS`` (part ``records``), a text or blob
+            value over its field's ``rules.largest`` (``value``), or a history over
+            ``rules.MAX_HISTORY`` (``history``).
     """
     if len(cols) > rules.MAX_RUN_RECORDS:
         raise Oversized(tbl, "", "records", rules.MAX_RUN_RECORDS)
@@ -174,6 +179,10 @@ def canonical(value: Any) -> bytes:
 
     Args:
         value: a JSON value.
+
+    Returns:
+        UTF-8 JSON bytes, sorted keys and no white space between items: equal values give equal
+        bytes.
     """
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -184,6 +193,9 @@ def encode_value(value: object) -> object:
 
     Args:
         value: a column value.
+
+    Returns:
+        ``{"b": base64 text}`` for bytes; any other value as it was.
     """
     if isinstance(value, bytes):
         return {"b": base64.b64encode(value).decode("ascii")}
@@ -195,6 +207,9 @@ def decode_value(value: object) -> object:
 
     Args:
         value: a value as JSON carried it.
+
+    Returns:
+        Bytes for ``{"b": …}``; None, text, a 64-bit integer or a float (not NaN) as given.
 
     Raises:
         ValueError: a malformed blob, an integer outside 64 bits, NaN or another JSON type.
@@ -236,6 +251,17 @@ def decode_body(body: bytes, origin: str) -> list[Change]:
     Args:
         body: an encoding 1 body.
         origin: the origin's device id.
+
+    Returns:
+        The body's ``Change`` records in the order written, ``origin`` set on each, their values
+        decoded (``decode_value``).
+
+    Raises:
+        ValueError: not a JSON list of nine-field records, nested too deeply, a field of the wrong
+            type, a constant JSON does not have (NaN, Infinity), or text no database can store (a
+            lone surrogate).
+        Oversized: a record's key, value or history is larger than the rule table allows
+            (``check_sizes``).
     """
     try:  # the shape is checked record by record below: a nesting the parser cannot take is
         rows = json.loads(body, parse_constant=_no_constant)  # refused as well (format)
@@ -275,6 +301,15 @@ def records_v1(chunks: Iterable[bytes], origin: str) -> Iterator[Change]:
     Args:
         chunks: the body in chunks of any size.
         origin: the origin's device id.
+
+    Yields:
+        Each ``Change`` record as soon as its text is whole, in the order written.
+
+    Raises:
+        ValueError: bytes that are not UTF-8, a body that is not a JSON list of records, or a record
+            as ``decode_body`` refuses it.
+        Oversized: a record longer than ``MAX_LINE`` before it is whole, or one larger than the rule
+            table allows.
     """
     text, at, tried, begun, ended, surrogates = "", 0, 0, False, False, False
     decoder = codecs.getincrementaldecoder("utf-8")()  # strict: bytes that are not UTF-8
@@ -379,6 +414,10 @@ def encode_line(run: Run) -> bytes:
 
     Args:
         run: the run.
+
+    Returns:
+        One canonical JSON line, UTF-8, ending in a newline: the run's stamp, table, key, clock,
+        author, fields and histories, then its values as the text they are kept in.
     """
     head = compact([run.seq, run.hlc, run.tbl, run.pk, run.cl, run.actor, run.cols, run.prevs])
     return f"{head[:-1]},{run.vals}]\n".encode()
@@ -389,6 +428,9 @@ def encode_runs(runs: Iterable[Run]) -> Iterator[bytes]:
 
     Args:
         runs: runs of one origin, in number order.
+
+    Yields:
+        One line per run (``encode_line``), in the order given.
     """
     for run in runs:
         yield encode_line(run)
@@ -404,6 +446,15 @@ def decode_line(line: bytes, origin: str, shared: dict[object, object]) -> Run:
         line: one line of the body, newline included.
         origin: the origin's device id.
         shared: what earlier lines of the body carried, kept once (filled in).
+
+    Returns:
+        The ``Run``, its values kept as the JSON text they came in (``Run.vals``); strings many
+        lines repeat are the one copy in ``shared``.
+
+    Raises:
+        ValueError: bytes that are not UTF-8; not a nine-field JSON list; fields of the wrong type,
+            a stamp out of range, or text not written canonically.
+        Oversized: a key, value or history larger than the rule table allows.
     """
     text = line.decode("utf-8")  # strict: bytes that are not UTF-8 are refused
     item = strict_json(text)
@@ -460,6 +511,9 @@ def decode_runs(lines: Iterable[bytes], origin: str) -> Iterator[Run]:
         lines: the body's lines.
         origin: the origin's device id.
 
+    Yields:
+        Each ``Run`` as its line is read, in the body's order.
+
     Raises:
         ValueError: a malformed line (``decode_line``), or two runs that should be one.
     """
@@ -483,6 +537,12 @@ def runs_of_v1(chunks: Iterable[bytes], origin: str) -> list[Run]:
     Args:
         chunks: the body, in chunks of any size.
         origin: the origin's device id.
+
+    Returns:
+        The body's records grouped into maximal runs (``change.runs_of``), in number order.
+
+    Raises:
+        ValueError, Oversized: as ``records_v1``.
     """
     return runs_of(records_v1(chunks, origin))
 
@@ -495,6 +555,10 @@ def compressed(lines: Iterable[bytes]) -> tuple[bytes, str, int]:
 
     Args:
         lines: the body's lines.
+
+    Returns:
+        ``(stream, sha256, length)``: the zlib stream (level ``LEVEL``), the hex SHA-256 of the
+        uncompressed body and its length in bytes.
     """
     packer = zlib.compressobj(LEVEL)
     digest = hashlib.sha256()
@@ -526,6 +590,13 @@ def inflate(part: bytes, limit: int) -> Iterator[bytes]:
     Args:
         part: the zlib stream.
         limit: the most bytes it may hold.
+
+    Yields:
+        The uncompressed bytes, in chunks of at most ``CHUNK``.
+
+    Raises:
+        ValueError: not a zlib stream, cut short, or bytes after its end.
+        TooLarge: it holds more than ``limit`` bytes (raised as soon as that is read).
     """
     unpacker = zlib.decompressobj()
     data = part
@@ -557,6 +628,14 @@ def lines(chunks: Iterable[bytes], *, bounded: bool = False) -> Iterator[bytes]:
     Args:
         chunks: the body in chunks of any size.
         bounded: refuse (``Oversized``) a line longer than its run may be, as it is read.
+
+    Yields:
+        Each line as bytes, its newline included, in order.
+
+    Raises:
+        ValueError: the last line has no newline; with ``bounded``, a line whose beginning is not a
+            run (``line_limit``).
+        Oversized: with ``bounded``, a line longer than its run may be.
     """
     pieces: list[bytes] = []  # the line read so far
     size, check_at = 0, FLOOR
@@ -585,6 +664,15 @@ def line_limit(line: bytes) -> int:
 
     Args:
         line: a body line, or its beginning.
+
+    Returns:
+        A number of bytes: ``MAX_HEAD`` while the head is not whole yet, else the head's length plus
+        the largest JSON of each field's value; at most ``MAX_LINE``.
+
+    Raises:
+        ValueError: the head is whole but is not a run's (its table or fields of the wrong type).
+        Oversized: the head itself is longer than a key, name or history may be, or it names more
+            fields than ``rules.MAX_RUN_RECORDS``.
     """
     head = str(memoryview(line)[:MAX_HEAD], "utf-8", "ignore")  # no copy of the bytes first
     items, start = _head(head)
@@ -650,6 +738,9 @@ def sha256(data: bytes) -> str:
 
     Args:
         data: the bytes.
+
+    Returns:
+        64 lower-case hex digits.
     """
     return hashlib.sha256(data).hexdigest()
 
@@ -662,6 +753,9 @@ def b64(data: bytes) -> str:
 
     Args:
         data: the bytes.
+
+    Returns:
+        Base64 text with padding (``+`` and ``/``, not the URL-safe alphabet).
     """
     return base64.b64encode(data).decode("ascii")
 
@@ -671,6 +765,9 @@ def public_key(text: str) -> Ed25519PublicKey:
 
     Args:
         text: the key's raw 32 bytes in base64.
+
+    Returns:
+        The ``Ed25519PublicKey`` (``cryptography``).
 
     Raises:
         ValueError: not base64, or not 32 bytes (``binascii.Error`` is a ValueError).
@@ -684,6 +781,9 @@ def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
     Args:
         key: this device's signing key.
         data: the bytes to sign.
+
+    Returns:
+        The 64-byte signature.
     """
     return key.sign(data)
 
@@ -696,6 +796,9 @@ def verified(public: str, signature: bytes, data: bytes) -> bool:
         public: the Ed25519 public key, base64.
         signature: the signature (64 bytes).
         data: the bytes signed.
+
+    Returns:
+        True only when the key reads and the signature holds.
     """
     try:
         public_key(public).verify(signature, data)
@@ -713,6 +816,9 @@ def frame(parts: list[bytes]) -> bytes:
 
     Args:
         parts: the parts, in order.
+
+    Returns:
+        ``MAGIC``, the count, then each part's length and bytes, as one byte string.
     """
     chunks = [MAGIC, struct.pack(">I", len(parts))]
     for part in parts:
@@ -777,6 +883,9 @@ def encrypt(plain: bytes, recipients: list[str]) -> bytes:
     Args:
         plain: the framed bundle.
         recipients: the age X25519 public keys (``age1…``).
+
+    Returns:
+        The age file (binary, not armored) any one of the recipients' identities decrypts.
 
     Raises:
         pyrage.RecipientError: a recipient that is not an age X25519 public key (the roster's
@@ -903,5 +1012,9 @@ def partial_files(folder: Path) -> Iterator[Path]:
 
     Args:
         folder: the folder.
+
+    Returns:
+        A lazy iterator over the ``.NAME.partial`` files directly in ``folder`` (none when it does
+        not exist).
     """
     return folder.glob(".*.partial")

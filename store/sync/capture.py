@@ -71,13 +71,20 @@ def trigger_statements(table: TableShape) -> list[tuple[str, str]]:
 
 
 def expected_triggers(conn: sqlite3.Connection) -> set[str]:
-    """The names of the change-capture triggers this version makes for the synced tables present."""
+    """The names of the change-capture triggers this version makes for the synced tables present.
+
+    Returns:
+        Trigger names, each beginning with ``TRIGGER_PREFIX``.
+    """
     return {name for t in shapes(conn).values() for name, _ in trigger_statements(t)}
 
 
 def missing_triggers(conn: sqlite3.Connection) -> set[str]:
     """The change-capture triggers this version makes that the database lacks (a gap in what
     is captured, and so in what is sent).
+
+    Returns:
+        The names missing; empty when capture is whole.
     """
     present = {
         r[0]
@@ -143,7 +150,12 @@ def missing_refusal(missing: set[str], path: str) -> IntegrityFailure:
 def queue_drift(conn: sqlite3.Connection) -> int:
     """Queue every difference between the tables and what the change log says they hold (rows
     and fields written while the triggers were missing); return how many were queued. Used by
-    ``db repair`` after re-installing the triggers, inside its transaction."""
+    ``db repair`` after re-installing the triggers, inside its transaction.
+
+    Returns:
+        How many rows (inserts, updates of fields, deletions) were queued in ``sync_pending``; 0
+        when the tables match the log.
+    """
     queued = 0
     for table in shapes(conn).values():
         logged: dict[tuple[str, str], tuple[tuple[int, int, str], object]] = {}
@@ -204,7 +216,11 @@ def _queue(conn: sqlite3.Connection, table: str, pk: str, op: str, cols: str | N
 
 
 def read_hlc(conn: sqlite3.Connection) -> int:
-    """The last stamp this device issued or trusted (0 before the first)."""
+    """The last stamp this device issued or trusted (0 before the first).
+
+    Returns:
+        The hybrid logical clock stamp kept in ``meta`` (an integer), or 0.
+    """
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (HLC_KEY,)).fetchone()
     return int(row[0]) if row else 0
 
@@ -254,6 +270,9 @@ def last_seq(conn: sqlite3.Connection, origin: str) -> int:
 
     Args:
         origin: a device id.
+
+    Returns:
+        The highest sequence number held, or 0.
     """
     return log.last_seq(conn, origin)
 
@@ -414,7 +433,12 @@ def malformed_pending(conn: sqlite3.Connection) -> list[tuple[int, str]]:
     """Queued rows no trigger of Schildwacht writes (a table that does not sync, a key of the
     wrong shape, a list of fields that is not one): (id, what is wrong), planted with a sqlite
     tool. Sealing them would fail or send nonsense. Checked in SQL, so a large write's queue
-    costs next to nothing."""
+    costs next to nothing.
+
+    Returns:
+        ``(sync_pending id, what is wrong)`` per planted row; ``what`` is English for the repair log
+        (``table 'x' does not sync``…). Empty when every queued row is one a trigger wrote.
+    """
     table_shapes = shapes(conn)
     ops = ", ".join(f"'{op}'" for op in sorted(PENDING_OPS))
     names = ", ".join(f"'{t}'" for t in table_shapes)
@@ -442,7 +466,11 @@ def malformed_pending(conn: sqlite3.Connection) -> list[tuple[int, str]]:
 
 
 def pending_tables(conn: sqlite3.Connection) -> dict[str, int]:
-    """How many rows of each table are queued and not sealed yet."""
+    """How many rows of each table are queued and not sealed yet.
+
+    Returns:
+        Table name → count of queued rows; tables with none are absent.
+    """
     return {
         str(tbl): int(n)
         for tbl, n in conn.execute("SELECT tbl, count(*) FROM sync_pending GROUP BY tbl")
@@ -450,7 +478,11 @@ def pending_tables(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def clear_malformed_pending(conn: sqlite3.Connection) -> int:
-    """Remove the queued rows no trigger wrote (``db repair``); return how many."""
+    """Remove the queued rows no trigger wrote (``db repair``); return how many.
+
+    Returns:
+        How many queued rows were deleted (0: none was malformed).
+    """
     malformed = malformed_pending(conn)
     conn.executemany("DELETE FROM sync_pending WHERE id = ?", [(i,) for i, _why in malformed])
     return len(malformed)

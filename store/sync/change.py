@@ -92,6 +92,9 @@ def as_changes(rows: object) -> list[Change]:
 
     Args:
         rows: the rows selected (tuples in ``COLUMNS`` order).
+
+    Returns:
+        One ``Change`` per row, in the rows' order.
     """
     return [Change(*row) for row in rows]  # type: ignore[attr-defined]
 
@@ -149,7 +152,15 @@ class Run:
         return (self.hlc, self.tbl, self.pk, self.cl, self.actor)
 
     def values(self) -> list[object]:
-        """The run's values, one per column, decoded."""
+        """The run's values, one per column, decoded.
+
+        Returns:
+            The values in the order of ``cols``: None, integers, floats, text or bytes, exactly as
+            SQLite holds them.
+
+        Raises:
+            ValueError: the kept text is not a run's values (``decode_values``).
+        """
         return decode_values(self.vals, self.pk, self.actor, self.hlc)
 
     def prev(self, index: int) -> str | None:
@@ -157,11 +168,21 @@ class Run:
 
         Args:
             index: the change's place in the run (0 for the first).
+
+        Returns:
+            The previous stamp as ``origin/seq`` text, or None when that field carries none.
         """
         return None if self.prevs is None else self.prevs[index]
 
     def changes(self) -> list[Change]:
-        """The run's records, values decoded."""
+        """The run's records, values decoded.
+
+        Returns:
+            One ``Change`` per field, numbered from ``seq`` on.
+
+        Raises:
+            ValueError: the kept values cannot be read (``values``).
+        """
         prevs = self.prevs or (None,) * len(self.cols)
         origin, seq, hlc, tbl, pk, cl, actor = (
             self.origin,
@@ -183,6 +204,10 @@ class Run:
         Args:
             first: the first record's sequence number.
             last: the last record's sequence number.
+
+        Returns:
+            This run itself when the range covers it, else a new ``Run`` of the overlapping records
+            (values re-encoded).
         """
         if first <= self.seq and last >= self.last:
             return self
@@ -206,6 +231,9 @@ def normal_prevs(prevs: Sequence[str | None]) -> tuple[str | None, ...] | None:
 
     Args:
         prevs: per field, the stamp it follows (``origin/seq``), or None.
+
+    Returns:
+        The stamps as a tuple, or None when every one is None.
     """
     return None if all(p is None for p in prevs) else tuple(prevs)
 
@@ -215,6 +243,10 @@ def runs_of(records: Iterable[Change]) -> list[Run]:
 
     Args:
         records: change records of one origin, in number order.
+
+    Returns:
+        The maximal runs (one row, one change set: same stamp, key, clock and author, numbers next
+        to each other), in order.
     """
     runs: list[Run] = []
     group: list[Change] = []
@@ -254,6 +286,12 @@ def changes_of(runs: Iterable[Run]) -> Iterator[Change]:
 
     Args:
         runs: the runs.
+
+    Yields:
+        Each record as a ``Change``.
+
+    Raises:
+        ValueError: a run's values cannot be read.
     """
     for run in runs:
         yield from run.changes()
@@ -265,6 +303,9 @@ def readable_changes(runs: Iterable[Run]) -> Iterator[Change]:
 
     Args:
         runs: the runs.
+
+    Yields:
+        Each record of the runs whose values read, as a ``Change``.
     """
     for run in runs:
         try:
@@ -285,6 +326,9 @@ def key_parts(pk: str) -> list[object] | None:
 
     Args:
         pk: a row key (JSON text).
+
+    Returns:
+        The key's parts (text and numbers), or None for text that is not a JSON list.
     """
     if _SIMPLE_KEY.match(pk):
         return [pk[2:-2]]  # one text part with nothing to unescape: most keys, read fast
@@ -301,6 +345,9 @@ def row_id(pk: str) -> str:
 
     Args:
         pk: a row key (JSON text).
+
+    Returns:
+        The single part as text (a row's id), or ``pk`` itself.
     """
     key = key_parts(pk)
     return str(key[0]) if key is not None and len(key) == 1 else pk
@@ -311,6 +358,9 @@ def key_of(value: str) -> str:
 
     Args:
         value: the row's id.
+
+    Returns:
+        The key as JSON text, ``["value"]`` (not ASCII-escaped).
     """
     if _SIMPLE_PART.match(value):
         return f'["{value}"]'
@@ -330,6 +380,9 @@ def hlc_wall_ms(hlc: int) -> int:
     Args:
         hlc: a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by ``COUNTER_BITS``,
             plus a counter.
+
+    Returns:
+        Milliseconds since 1970-01-01 UTC.
     """
     return hlc >> COUNTER_BITS
 
@@ -340,6 +393,10 @@ def clock_moment(hlc: int) -> datetime | None:
     Args:
         hlc: a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by ``COUNTER_BITS``,
             plus a counter.
+
+    Returns:
+        An aware UTC ``datetime`` to the millisecond, or None when the stamp lies outside what a
+        datetime holds.
     """
     try:
         return datetime.fromtimestamp(hlc_wall_ms(hlc) / 1000, UTC)
@@ -354,6 +411,9 @@ def clock_text(hlc: int) -> str | None:
     Args:
         hlc: a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by ``COUNTER_BITS``,
             plus a counter.
+
+    Returns:
+        Stored UTC text, ``2026-12-01T07:00:00Z`` (the millisecond dropped), or None.
     """
     moment = clock_moment(hlc)
     return None if moment is None else to_db(moment)
@@ -368,6 +428,10 @@ def encode_values(values: Sequence[object], pk: str, actor: str, hlc: int) -> st
         actor: who made the run (a callsign).
         hlc: the run's stamp (a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by
             ``COUNTER_BITS``, plus a counter.).
+
+    Returns:
+        Compact JSON text of the list: blobs as ``{"b": base64}``, and text the run carries anyway
+        (a key part, the author, its clock's second) as a short reference to it.
     """
     refs: dict[str, object] = {}  # text the run carries → how it is referred to
     key = key_parts(pk)
@@ -411,6 +475,9 @@ def decode_values(text: str, pk: str, actor: str, hlc: int) -> list[object]:
         hlc: the run's stamp (a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by
             ``COUNTER_BITS``, plus a counter.).
 
+    Returns:
+        The values in column order, references and blobs resolved (``checked_values``).
+
     Raises:
         ValueError: a value SQLite cannot hold exactly, or malformed text.
     """
@@ -427,6 +494,10 @@ def checked_values(values: object, pk: str, actor: str, hlc: int) -> list[object
         actor: who made the run (a callsign).
         hlc: the run's stamp (a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by
             ``COUNTER_BITS``, plus a counter.).
+
+    Returns:
+        ``values`` itself, its blobs decoded to bytes and its references replaced by the text they
+        name.
 
     Raises:
         ValueError: a value SQLite cannot hold exactly.

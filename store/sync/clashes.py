@@ -53,6 +53,10 @@ def derived(column: str, name: str, row_id: str, digits: int = 4) -> str:
         name: the name the row was created with.
         row_id: the row's id.
         digits: how many characters of the id end the name.
+
+    Returns:
+        ``NAME-SUFFIX``: the name cut to fit the column, a hyphen, and the last ``digits`` letters
+        and digits of the id in upper case.
     """
     suffix = "".join(ch for ch in row_id if ch.isalnum())[-digits:].upper()
     return f"{name[: _WIDTH[column] - digits - 1]}-{suffix}"
@@ -66,6 +70,9 @@ def is_derived(column: str, name: object, row_id: str, value: object) -> bool:
         name: the name the row was created with.
         row_id: the row's id.
         value: the value asked about.
+
+    Returns:
+        True when ``value`` is ``derived`` of ``name`` with 4, 6, 8 or 12 digits of the id.
     """
     return isinstance(name, str) and any(
         value == derived(column, name, row_id, digits) for digits in (4, 6, 8, 12)
@@ -89,6 +96,9 @@ def clash_of(table: str, message: str) -> bool:
     Args:
         table: the table.
         message: the database's refusal (``sqlite3.IntegrityError`` text).
+
+    Returns:
+        True when the table has a clash key and the message names every column of it.
     """
     if table not in CLASH_KEYS or "UNIQUE constraint failed" not in message:
         return False
@@ -102,6 +112,9 @@ def group_of(table: str, values: dict[str, Any]) -> tuple[Any, ...]:
     Args:
         table: the table.
         values: the row's values by column.
+
+    Returns:
+        The values of the clash key's columns, in ``CLASH_KEYS`` order (None for an absent one).
     """
     return tuple(values.get(c) for c in CLASH_KEYS[table][0])
 
@@ -114,6 +127,10 @@ def groups_of_rows(
     Args:
         table: the table.
         row_ids: the rows' ids.
+
+    Returns:
+        The distinct clash keys, each with the name the row was created with (not a derived one);
+        empty for a table without a clash key or rows not held.
     """
     if table not in CLASH_KEYS:
         return set()
@@ -181,6 +198,9 @@ def first_order(hlc: int, origin: str, enrolled: dict[str, int]) -> tuple[int, s
         hlc: the creation's stamp.
         origin: the device id that made it.
         enrolled: device id → its enrolment stamp (``enrolled_clocks``).
+
+    Returns:
+        ``(stamp, device id)``, the stamp raised to the enrolment's: smaller sorts first.
     """
     return (max(hlc, enrolled.get(origin, 0)), origin)
 
@@ -208,6 +228,12 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
     Args:
         table: the table.
         groups: the clash keys to settle.
+
+    Returns:
+        One ``Notice`` per group with rows renamed, for the receipt: ``clash_bound`` (the name
+        waits for the row the roster binds it to; every row holding it now is kept under a
+        derived name) or ``clash`` (one row keeps it, ``kept_as`` lists the others' names);
+        empty when no group needed it.
     """
     columns, renamed = CLASH_KEYS[table]
     told: list[Notice] = []
@@ -270,7 +296,12 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
 def bound_elsewhere(conn: sqlite3.Connection) -> set[tuple[Any, ...]]:
     """The staff clash groups whose callsign the signed roster binds to another row than the
     one holding it here (planted by another laptop, or held before the binding arrived): each
-    is settled, so the bound person's callsign stands for nobody else, from the start."""
+    is settled, so the bound person's callsign stands for nobody else, from the start.
+
+    Returns:
+        One ``(callsign,)`` clash key per such callsign; empty without a signed roster (or one that
+        does not read).
+    """
     row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
     try:
         devices = json.loads(row[0])["devices"] if row is not None else []
@@ -349,7 +380,12 @@ class Clash:
 
 
 def list_clashes(conn: sqlite3.Connection) -> list[Clash]:
-    """Every row kept under a derived name, by table and name (the same on every laptop)."""
+    """Every row kept under a derived name, by table and name (the same on every laptop).
+
+    Returns:
+        One ``Clash`` per renamed row (table, row id, the name asked for, the name kept as, the id
+        of the row holding the name or None), sorted by table, name and id.
+    """
     found = []
     for table, (_columns, renamed) in CLASH_KEYS.items():
         looks = (  # a derived name has a hyphen: most rows are passed over without the rest

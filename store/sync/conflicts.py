@@ -60,6 +60,9 @@ def ref(origin: str, seq: int) -> str:
     Args:
         origin: the device id.
         seq: the change's sequence number.
+
+    Returns:
+        ``"origin/seq"`` text.
     """
     return f"{origin}/{seq}"
 
@@ -145,6 +148,10 @@ def field_of(tbl: str, pk: str, col: str, val: object) -> Field | None:
         pk: the row key (JSON text).
         col: the column.
         val: the value the record carries.
+
+    Returns:
+        The ``Field`` (table, row key, column): the record's own for a critical field; for a threat
+        assessment naming its subject, that subject's threat level; else None.
     """
     if (tbl, col) in CRITICAL_FIELDS:
         return Field(tbl, pk, col)
@@ -168,6 +175,12 @@ def fields_of_runs(
 
     Args:
         accepted: runs with, per record, whether it was accepted (None: all).
+
+    Yields:
+        A ``Field`` per accepted record of a critical field (repeats included).
+
+    Raises:
+        ValueError: a threat assessment's values cannot be read (``Run.values``).
     """
     for run, mask in accepted:
         tracked = TRACKED.get(run.tbl)
@@ -190,6 +203,9 @@ def fields_of(records: Iterable[Change]) -> set[Field]:
 
     Args:
         records: change records.
+
+    Returns:
+        The distinct critical ``Field`` values (empty when none is critical).
     """
     found: set[Field] = set()
     for r in records:
@@ -211,6 +227,9 @@ def prev_for(
         col: the column.
         val: the value the new record carries.
         known: whether the log holds records of this field already.
+
+    Returns:
+        A JSON list of ``origin/seq`` heads as text (``"[]"`` for a field new to the log), or None.
     """
     critical = field_of(tbl, pk, col, val)
     if critical is None:
@@ -227,6 +246,10 @@ def heads(conn: sqlite3.Connection, tbl: str, pk: str, col: str) -> list[str]:
         tbl: the table.
         pk: the row key (JSON text).
         col: the column.
+
+    Returns:
+        The ``origin/seq`` references of the records no other record of the field follows; empty
+        when the log holds none.
     """
     field = Field(tbl, pk, col)
     records = _records(conn, [field])[field]

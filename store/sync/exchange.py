@@ -239,6 +239,15 @@ def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
     Args:
         folder: the sync folder.
         own: this device's id (its folder is skipped).
+
+    Returns:
+        ``(path, refusal)`` per bundle file, sorted by device folder then file name: ``refusal``
+        None for a regular file to read, else the ``Refused`` (a symbolic link, a folder or device
+        where a bundle should be) that reports it unread.
+
+    Raises:
+        BadInput: ``sync_folder_unreadable``: the folder or a device's folder in it cannot be
+            listed.
     """
     found: list[tuple[Path, Refused | None]] = []
     for sub in _entries(folder):

@@ -244,6 +244,10 @@ def version_vector(conn: sqlite3.Connection, me: str | None = None) -> dict[str,
 
     Args:
         me: this device's id, or None (no restored gap to allow for).
+
+    Returns:
+        Device id → highest sequence number held (0 or absent: none); for ``me`` after a restore,
+        the last number before its first hole.
     """
     vector = log.vector(conn)
     held = restored.held(conn, me) if me is not None else None
@@ -441,7 +445,12 @@ def _malformed(verdicts: list[tuple[int, Any]], own: list[Run]) -> list[tuple[in
 def unsendable(store: Store) -> list[tuple[int, str]]:
     """This laptop's own records not sent yet that an export would refuse to send as they are
     (its change log was edited outside Schildwacht; ``db repair`` sets them aside): (number,
-    why), the first of each run. Nothing is written."""
+    why), the first of each run. Nothing is written.
+
+    Returns:
+        Sorted, distinct ``(seq, why)`` pairs: the first sequence number of each refused run and the
+        reason code; empty when everything unsent can go (or nothing is unsent).
+    """
     conn, me = store.conn, store.device_id
     first, last = log.unsent_range(conn, me)
     found = [(s, w) for _d, s, w in log.malformed_records(conn, origin=me, first=first, last=last)]
@@ -458,7 +467,14 @@ def unsendable(store: Store) -> list[tuple[int, str]]:
 def set_aside_unsendable(store: Store) -> int:
     """``db repair``: set aside (``log.set_aside_malformed``) every record of this laptop's own
     not sent yet that an export would refuse to send (``unsendable``), in one write; how many
-    runs were set aside."""
+    runs were set aside.
+
+    Returns:
+        How many runs were set aside (0 when none needed it).
+
+    Raises:
+        MachineFault: the database is busy, read-only or the disk is full; nothing is set aside.
+    """
     with store.write("db.repair", "change log") as conn:
         found = unsendable(store)
         if not found:

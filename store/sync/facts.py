@@ -60,6 +60,10 @@ def settle(
         table: the table's shape.
         touched: the row keys this merge touched.
         skip: the row keys the database refused in this merge.
+
+    Returns:
+        The keys of the rows the rule keeps that this table does not hold: the caller rebuilds them
+        from the change log. Empty when every fact's kept row is held.
     """
     cols = SAME_FACT[table.name]
     if len(touched) > BULK:  # a first import: one pass over the log

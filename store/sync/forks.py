@@ -82,11 +82,20 @@ class Proof:
         return int(_head(self.first)["number"])
 
     def key(self) -> tuple[str, str, str]:
-        """(origin, hash of one version, hash of the other): the same proof, however it came."""
+        """(origin, hash of one version, hash of the other): the same proof, however it came.
+
+        Returns:
+            ``(origin, sha256 of first, sha256 of second)``, hex digests.
+        """
         return (self.origin, sha256(self.first), sha256(self.second))
 
     def as_dict(self) -> dict[str, str]:
-        """The proof as JSON values (both signed headers and signatures)."""
+        """The proof as JSON values (both signed headers and signatures).
+
+        Returns:
+            ``origin``, ``first`` and ``second`` (the headers as text) and ``first_sig``,
+            ``second_sig`` (the signatures as hex).
+        """
         return {
             "origin": self.origin,
             "first": self.first.decode(),
@@ -113,6 +122,14 @@ def contradicts(first: bytes, second: bytes) -> bool:
     Args:
         first: a segment header as signed.
         second: another of the same origin.
+
+    Returns:
+        True for two different headers of one number, or a next number whose ``prev`` is not the
+        first's hash or whose records do not follow on; False otherwise (numbers further apart prove
+        nothing).
+
+    Raises:
+        ValueError: a header that is not a segment header's JSON.
     """
     a, b = _head(first), _head(second)
     if a["number"] == b["number"]:
@@ -130,6 +147,12 @@ def proof(origin: str, one: tuple[bytes, bytes], other: tuple[bytes, bytes]) -> 
         origin: the device id.
         one: (header, signature) of one segment.
         other: (header, signature) of another.
+
+    Returns:
+        A ``Proof`` with the lower-numbered header first, or None.
+
+    Raises:
+        ValueError: a header that does not read.
     """
     first, second = sorted((one, other), key=lambda h: (int(_head(h[0])["number"]), h[0]))
     if not contradicts(first[0], second[0]):
@@ -143,6 +166,10 @@ def verified(found: Proof, sign_key: str) -> bool:
     Args:
         found: the proof.
         sign_key: the origin's Ed25519 public key, base64.
+
+    Returns:
+        True only when both headers read, name ``found.origin``, carry valid signatures by
+        ``sign_key`` and contradict each other.
     """
     try:
         heads = (_head(found.first), _head(found.second))
@@ -161,6 +188,10 @@ def parse(value: object) -> Proof | None:
 
     Args:
         value: the proof as JSON values.
+
+    Returns:
+        The ``Proof``, or None for anything malformed (a missing key, bad hex, an unreadable
+        header).
     """
     if not isinstance(value, dict):
         return None
@@ -179,7 +210,12 @@ def parse(value: object) -> Proof | None:
 
 
 def held(conn: sqlite3.Connection) -> list[Proof]:
-    """The proofs this laptop holds."""
+    """The proofs this laptop holds.
+
+    Returns:
+        The ``Proof`` values kept in ``meta`` that read (malformed ones are skipped); empty when
+        none.
+    """
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (FORKS_KEY,)).fetchone()
     if row is None:
         return []
@@ -206,7 +242,11 @@ def cuts(proofs: list[Proof]) -> dict[str, int]:
 
 
 def held_cuts(conn: sqlite3.Connection) -> dict[str, int]:
-    """Per forking origin known here, the last number of its records kept."""
+    """Per forking origin known here, the last number of its records kept.
+
+    Returns:
+        Device id → the last sequence number kept of it (``cuts``); empty when no fork is known.
+    """
     return cuts(held(conn))
 
 
@@ -217,6 +257,9 @@ def keep(conn: sqlite3.Connection, more: list[Proof]) -> list[Proof]:
 
     Args:
         more: the proofs to add.
+
+    Returns:
+        The proofs kept now that were not held before (empty when nothing changed).
     """
     held_now = held(conn)
     known = {p.key() for p in held_now}
@@ -242,6 +285,9 @@ def note_own(conn: sqlite3.Connection, proofs: list[Proof]) -> int | None:
 
     Args:
         proofs: proofs about this laptop's own chain.
+
+    Returns:
+        The new cut (a sequence number of this laptop's own), or None.
     """
     if not proofs:
         return None
@@ -259,7 +305,11 @@ def note_own(conn: sqlite3.Connection, proofs: list[Proof]) -> int | None:
 
 def own_cut(conn: sqlite3.Connection) -> int | None:
     """The last number of this laptop's own changes the team keeps, when the team proved its
-    chain forked (None: no fork of it known here)."""
+    chain forked (None: no fork of it known here).
+
+    Returns:
+        A sequence number of this laptop's own, or None (also when the kept value does not read).
+    """
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (OWN_FORK_KEY,)).fetchone()
     try:
         return None if row is None else int(json.loads(row[0])["cut"])
@@ -292,7 +342,11 @@ def _rank(one: Proof) -> tuple[int, tuple[str, str, str]]:
 
 
 def manifest_field(conn: sqlite3.Connection) -> dict[str, Any]:
-    """For the signed manifest: ``forks``, the proofs held here (none: no field)."""
+    """For the signed manifest: ``forks``, the proofs held here (none: no field).
+
+    Returns:
+        ``{"forks": [proof.as_dict(), …]}``, or ``{}`` when no proof is held.
+    """
     proofs = held(conn)
     return {"forks": [p.as_dict() for p in proofs]} if proofs else {}
 
@@ -332,6 +386,9 @@ def take_in(conn: sqlite3.Connection, arrived: list[Branch], now: str) -> list[s
     Args:
         arrived: the branches a bundle carried.
         now: the time, stored UTC text.
+
+    Returns:
+        The hex SHA-256 header hashes of the branches newly kept.
     """
     new = _keep(conn, arrived, now)
     held_now = {str(r[0]) for r in conn.execute("SELECT hash FROM sync_fork_segment")}
@@ -468,7 +525,12 @@ def _bound(conn: sqlite3.Connection, origin: str) -> None:
 
 def branch_parts(conn: sqlite3.Connection) -> tuple[list[bytes], list[dict[str, Any]]]:
     """For a bundle: every branch held here (header, body, signature), and its manifest entry
-    (marked ``branch``: a receiver keeps it aside only, never in its change log)."""
+    (marked ``branch``: a receiver keeps it aside only, never in its change log).
+
+    Returns:
+        ``(parts, listed)``: the bytes, three per branch (header, body, signature) by origin, number
+        and hash; and per branch ``{"origin", "number", "hash", "branch": True}``.
+    """
     parts: list[bytes] = []
     listed: list[dict[str, Any]] = []
     for origin, number, header, body, signature in conn.execute(

@@ -90,6 +90,10 @@ def quarantine(rule: str, code: str, **params: Any) -> Verdict:
         rule: the rule broken (``R1``, ``role``…).
         code: why (a key of ``words.quarantine.REASONS``).
         **params: the facts of the reason (JSON values).
+
+    Returns:
+        A ``Verdict`` with outcome ``quarantine``, ``rule`` and the reason's canonical JSON
+        (``reason.fact``).
     """
     return Verdict("quarantine", rule, fact(code, **params))
 
@@ -102,6 +106,9 @@ def defer(waits: str, code: str, **params: Any) -> Verdict:
         waits: what it waits for (``clock``, ``row:…``).
         code: why (a key of ``words.quarantine.REASONS``).
         **params: the facts of the reason (JSON values).
+
+    Returns:
+        A ``Verdict`` with outcome ``defer``, ``waits`` as its rule and the reason's canonical JSON.
     """
     return Verdict("defer", waits, fact(code, **params))
 
@@ -123,6 +130,9 @@ def named(text: str) -> str:
 
     Args:
         text: the callsign or label.
+
+    Returns:
+        At most the first 40 characters of ``text``.
     """
     return text[:40]
 
@@ -132,6 +142,9 @@ def callsign(text: object) -> str:
 
     Args:
         text: the callsign as a record carries it.
+
+    Returns:
+        ``str(text)``, stripped of white space, in upper case.
     """
     return str(text).strip().upper()
 
@@ -162,7 +175,13 @@ class Device:
     operator: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def cut(self) -> tuple[int, Verdict] | None:
-        """The last number accepted from it and why later ones are not (revoked, forked)."""
+        """The last number accepted from it and why later ones are not (revoked, forked).
+
+        Returns:
+            ``(last sequence number accepted, the verdict for later ones)``: the lower of a
+            revocation's and a fork's cut (at the same number, the revocation); None when the device
+            is neither revoked nor forked.
+        """
         found = []
         if self.status == "revoked":
             found.append((self.revoked_after or 0, 0, _REVOKED))
@@ -244,6 +263,10 @@ class RoleBook:
         Args:
             pk: the staff row's key (JSON text).
             name: the callsign it was created with.
+
+        Returns:
+            ``name`` first, then the names a clash may derive from it (4, 6, 8, 12 and 32 characters
+            of the id).
         """
         row_id = _key_values(pk)[0] if _key_values(pk) else pk
         return [name, *(derived("callsign", name, str(row_id), d) for d in (4, 6, 8, 12, 32))]
@@ -258,6 +281,10 @@ class RoleBook:
 
         Args:
             name: a callsign, as records compare them.
+
+        Returns:
+            True when an accepted or quarantined creation holds that callsign and it does not wait
+            for a bound row.
         """
         if self._waits_for_bound(name):
             return False
@@ -269,6 +296,11 @@ class RoleBook:
         Args:
             name: a callsign, as records compare them.
             at: (hlc, origin): a point in the order changes were made.
+
+        Returns:
+            The staff row's key (JSON text): the roster's bound row, else the first row created with
+            that exact callsign, else the first that lost it since; None when none stood for it then
+            (or it waits for the bound row).
         """
         bound = self._bound.get(name)
         if bound is not None and self._name.get(bound) == name and self._created[bound] < at:
@@ -306,6 +338,9 @@ class RoleBook:
         Args:
             name: a callsign, as records compare them.
             at: (hlc, origin): a point in the order changes were made.
+
+        Returns:
+            A role code (``admin``, ``shift_leader``…), or None.
         """
         pk = self.row_at(name, at)
         return None if pk is None else self.role_of_row(pk, at)
@@ -316,6 +351,9 @@ class RoleBook:
         Args:
             name: a callsign, as records compare them.
             at: (hlc, origin): a point in the order changes were made.
+
+        Returns:
+            Role codes; empty when there is no row or no accepted role record before ``at``.
         """
         pk = self.row_at(name, at)
         return {role for when, role in self._roles.get(pk or "", ()) if when < at}
@@ -326,6 +364,9 @@ class RoleBook:
         Args:
             pk: the staff row's key (JSON text).
             at: (hlc, origin): a point in the order changes were made.
+
+        Returns:
+            A role code, or None.
         """
         earlier = [(when, role) for when, role in self._roles.get(pk, ()) if when < at]
         return max(earlier)[1] if earlier else None
@@ -337,6 +378,9 @@ class RoleBook:
         Args:
             pk: the staff row's key (JSON text).
             at: (hlc, origin): a point in the order changes were made.
+
+        Returns:
+            ``(the role now, (hlc, origin) of the first change away from the role at at)``, or None.
         """
         later = sorted((when, role) for when, role in self._roles.get(pk, ()) if when > at)
         if not later:
@@ -351,6 +395,9 @@ class RoleBook:
 
         Args:
             pk: the staff row's key (JSON text).
+
+        Returns:
+            True when the row's callsign is held by another accepted creation too.
         """
         name = self._name.get(pk)
         return name is not None and any(
@@ -364,6 +411,10 @@ class RoleBook:
         Args:
             name: a callsign, as records compare them.
             row: the row's key, or None.
+
+        Returns:
+            True when any creation under ``name`` has another key than ``row`` (all of them for
+            ``row`` None).
         """
         return any(pk != row for _at, _state, pk in self._creations.get(name, ()))
 
@@ -372,6 +423,9 @@ class RoleBook:
 
         Args:
             pk: the staff row's key (JSON text).
+
+        Returns:
+            The callsign (upper case), or None.
         """
         return self._name.get(pk)
 
@@ -381,6 +435,11 @@ class RoleBook:
         Args:
             name: a callsign, as records compare them.
             at: (hlc, origin): a point in the order changes were made.
+
+        Returns:
+            A ``defer`` verdict (``author_unknown``) while the author's creation may still come;
+            else a ``quarantine`` verdict: ``author_not_yet`` (created only after ``at``) or
+            ``author_quarantined``.
         """
         if self._waits_for_bound(name):
             return defer(f"author:{name}", "author_unknown", name=named(name))
@@ -512,6 +571,10 @@ class Judge:
 
         Args:
             runs: the runs of one change set (same origin and clock).
+
+        Returns:
+            One ``RunVerdict`` per run, in the order given: a single ``Verdict`` for all its
+            records, or a tuple with one per record.
         """
         first = runs[0]
         device = self.context.devices.get(first.origin)

@@ -52,6 +52,10 @@ def fingerprint(sign_public: str) -> str:
 
     Args:
         sign_public: the Ed25519 public key, base64.
+
+    Returns:
+        Four groups of four upper-case hex digits, ``ABCD-1234-…``: the first 64 bits of the SHA-256
+        of the key's base64 text.
     """
     digest = hashlib.sha256(sign_public.encode("ascii")).hexdigest()[:16].upper()
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
@@ -62,6 +66,9 @@ def load_identity(conn: sqlite3.Connection, device_id: str) -> Identity | None:
 
     Args:
         device_id: this device's id.
+
+    Returns:
+        The ``Identity`` (its private keys), or None.
     """
     row = conn.execute(
         "SELECT sign_private, age_identity FROM sync_identity WHERE device_id = ?", (device_id,)
@@ -77,6 +84,9 @@ def ensure_identity(conn: sqlite3.Connection, device_id: str, now: str) -> Ident
     Args:
         device_id: this device's id.
         now: the time, stored UTC text (when the keys were made).
+
+    Returns:
+        The ``Identity``, the one held when there is one (it never replaces keys).
     """
     found = load_identity(conn, device_id)
     if found is not None:

@@ -50,7 +50,11 @@ class Hold:
     seq: int
 
     def as_dict(self) -> dict[str, Any]:
-        """The hold as JSON values."""
+        """The hold as JSON values.
+
+        Returns:
+            ``{"origin": device id, "hlc": stamp, "seq": sequence number}``.
+        """
         return {"origin": self.origin, "hlc": self.hlc, "seq": self.seq}
 
 
@@ -84,13 +88,21 @@ def _write(conn: sqlite3.Connection, key: str, holds: Iterable[Hold]) -> None:
 
 
 def held(conn: sqlite3.Connection) -> set[tuple[str, int]]:
-    """The change sets (origin, clock) held and not released."""
+    """The change sets (origin, clock) held and not released.
+
+    Returns:
+        ``(origin device id, hybrid logical clock stamp)`` per change set held; empty when none.
+    """
     released = set(_read(conn, _RELEASED))
     return {(h.origin, h.hlc) for h in _read(conn, _HOLDS) if h not in released}
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """Origin device → how many holds of its change sets are kept here."""
+    """Origin device → how many holds of its change sets are kept here.
+
+    Returns:
+        Device id → number of holds kept (released ones included); devices with none are absent.
+    """
     return dict(Counter(h.origin for h in _read(conn, _HOLDS)))
 
 
@@ -100,6 +112,10 @@ def keep(conn: sqlite3.Connection, holds: Iterable[Hold]) -> list[Hold]:
 
     Args:
         holds: the holds, in order.
+
+    Returns:
+        The holds added now, sorted; the ones held already and the ones over the limit are not in
+        it.
     """
     before = _read(conn, _HOLDS)
     room = Counter({origin: MAX_HOLDS_PER_ORIGIN for origin in {h.origin for h in holds}})
@@ -139,6 +155,10 @@ def take(
         manifest: the verified manifest.
         sender_is_admin: whether its sender is the team's admin laptop.
         devices: the roster's device ids.
+
+    Returns:
+        The ``Hold`` values new here or newly released (empty when the sender is not the admin
+        laptop).
     """
     if not sender_is_admin:
         return []
@@ -155,7 +175,11 @@ def take(
 def held_sets(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     """The change sets held and not released that this laptop holds records of, as (origin,
     first number): judged again at the end of an import (a role change taken in with or
-    after its hold counts for them)."""
+    after its hold counts for them).
+
+    Returns:
+        ``(origin device id, first sequence number)`` per held change set with records here.
+    """
     released = set(_read(conn, _RELEASED))
     wanted = [h for h in _read(conn, _HOLDS) if h not in released]
     found = []
@@ -172,7 +196,12 @@ def held_sets(conn: sqlite3.Connection) -> list[tuple[str, int]]:
 
 def manifest_field(conn: sqlite3.Connection) -> dict[str, Any]:
     """For the signed manifest: ``late_holds`` and ``late_released`` held here (none: no
-    field)."""
+    field).
+
+    Returns:
+        ``late_holds`` and ``late_released`` as lists of ``Hold.as_dict()``, each key only when it
+        has any; ``{}`` when none.
+    """
     holds, released = _read(conn, _HOLDS), _read(conn, _RELEASED)
     return {
         **({"late_holds": [h.as_dict() for h in holds]} if holds else {}),

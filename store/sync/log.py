@@ -220,6 +220,11 @@ def malformed_records(
         origin: a device id, or None for every origin.
         first: the first record's sequence number.
         last: the last record's sequence number.
+
+    Returns:
+        ``(device id, first sequence number of the run, why)`` per malformed run, by origin and
+        number; ``why`` is a reason fact's canonical JSON (``reason.fact``: ``log_key_not_list``…).
+        Empty when every row reads.
     """
     where = "" if origin is None else " AND o.device = ? AND l.seq + l.n - 1 >= ? AND l.seq <= ?"
     params = () if origin is None else (origin, first, last)
@@ -269,6 +274,9 @@ def unsent_range(conn: sqlite3.Connection, me: str) -> tuple[int, int]:
 
     Args:
         me: this device's id.
+
+    Returns:
+        ``(first, last)`` sequence numbers, inclusive; ``first > last`` when everything is signed.
     """
     covered = conn.execute(
         "SELECT max(last_seq) FROM sync_segment WHERE origin = ?", (me,)
@@ -288,6 +296,11 @@ def unreadable_records(
         origin: the origin's device id.
         first: the first record's sequence number.
         last: the last record's sequence number.
+
+    Returns:
+        ``(sequence number, why)`` per problem in number order, ``why`` a reason fact's canonical
+        JSON (``log_numbers_missing``, a run that does not round-trip, a clock running backwards…);
+        empty when the range reads (or the origin is unknown).
     """
     found: list[tuple[int, str]] = []
     ident = origin_id(conn, origin)
@@ -465,6 +478,9 @@ def origin_id(conn: sqlite3.Connection, device: str) -> int | None:
 
     Args:
         device: the device id.
+
+    Returns:
+        The ``sync_origin`` row id, or None.
     """
     row = conn.execute("SELECT id FROM sync_origin WHERE device = ?", (device,)).fetchone()
     return None if row is None else int(row[0])
@@ -546,6 +562,9 @@ def last_seq(conn: sqlite3.Connection, origin: str) -> int:
 
     Args:
         origin: the origin's device id.
+
+    Returns:
+        The sequence number of its last record held, or 0 when none is.
     """
     row = conn.execute(
         "SELECT l.seq + l.n - 1 FROM sync_log l JOIN sync_origin o ON o.id = l.origin"
@@ -556,7 +575,11 @@ def last_seq(conn: sqlite3.Connection, origin: str) -> int:
 
 
 def vector(conn: sqlite3.Connection) -> dict[str, int]:
-    """Per origin, the highest number held (this laptop's version vector)."""
+    """Per origin, the highest number held (this laptop's version vector).
+
+    Returns:
+        Device id → highest sequence number held, for every origin that has a record here.
+    """
     found = {}
     for device, last in conn.execute(
         "SELECT o.device, (SELECT l.seq + l.n - 1 FROM sync_log l WHERE l.origin = o.id"
@@ -574,6 +597,10 @@ def read(conn: sqlite3.Connection, origin: str, first: int, last: int) -> list[R
         origin: the origin's device id.
         first: the first record's sequence number.
         last: the last record's sequence number.
+
+    Returns:
+        The runs in number order, cut to ``first`` … ``last`` (``Run.part``); empty when the origin
+        is unknown or ``last < first``.
     """
     names = _Names(conn)
     ident = origin_id(conn, origin)
@@ -606,6 +633,10 @@ def stream(
         first: the first record's sequence number.
         last: the last record's sequence number.
         batch: how many runs to read at a time.
+
+    Yields:
+        The runs in number order, the first and last cut to the range; nothing when the origin is
+        unknown or ``last < first``.
     """
     ident = origin_id(conn, origin)
     if ident is None or last < first:
@@ -637,6 +668,9 @@ def canonical_runs(runs: Iterable[Run]) -> Iterator[Run]:
 
     Args:
         runs: runs of one origin, in number order.
+
+    Yields:
+        The maximal runs, in the order given.
     """
     pending: list[Run] = []
     for run in runs:
@@ -669,6 +703,10 @@ def compressed_body(
         first: the first record's sequence number.
         last: the last record's sequence number.
         encoding: the body encoding (1 or 2).
+
+    Returns:
+        ``(zlib stream, hex SHA-256 of the uncompressed body, its length in bytes)``
+        (``bundle.compressed``).
     """
     runs = canonical_runs(stream(conn, origin, first, last))
     if encoding == 1:
@@ -683,6 +721,10 @@ def hlc_at(conn: sqlite3.Connection, origin: str, seq: int) -> int | None:
     Args:
         origin: the origin's device id.
         seq: the record's sequence number.
+
+    Returns:
+        The hybrid logical clock stamp of that record (an integer: ``change.hlc_wall_ms`` reads its
+        wall time), or None.
     """
     row = conn.execute(
         "SELECT l.hlc, l.seq + l.n - 1 FROM sync_log l JOIN sync_origin o ON o.id = l.origin"
@@ -701,6 +743,9 @@ def change_set(conn: sqlite3.Connection, origin: str, seq: int) -> list[Run]:
     Args:
         origin: the origin's device id.
         seq: the sequence number of one of its records.
+
+    Returns:
+        The change set's runs in number order (empty when the record is not held).
     """
     ident = origin_id(conn, origin)
     stamp = hlc_at(conn, origin, seq)
@@ -732,12 +777,20 @@ def after(conn: sqlite3.Connection, origin: str, seq: int) -> list[Run]:
     Args:
         origin: the origin's device id.
         seq: the sequence number after which.
+
+    Returns:
+        Its runs from ``seq + 1`` on, in number order (empty when there are none or the origin is
+        unknown).
     """
     return read(conn, origin, seq + 1, 2**63 - 1)
 
 
 def staff(conn: sqlite3.Connection) -> list[Run]:
-    """Every run of the staff table (who had which role when)."""
+    """Every run of the staff table (who had which role when).
+
+    Returns:
+        The runs of ``staff`` from every origin, in no particular order.
+    """
     names = _Names(conn)
     return names.runs(conn.execute(f"SELECT {_COLUMNS} FROM sync_log l WHERE l.tbl = 'staff'"))
 
@@ -747,6 +800,9 @@ def of_table(conn: sqlite3.Connection, table: str) -> list[Run]:
 
     Args:
         table: the table.
+
+    Returns:
+        The runs, from every origin.
     """
     names = _Names(conn)
     return names.runs(conn.execute(f"SELECT {_COLUMNS} FROM sync_log l WHERE l.tbl = ?", (table,)))
@@ -781,6 +837,10 @@ def existences(
         cols: the columns whose values are read.
         rows: the row keys (JSON text) asked about, or None.
         facts: the values of ``cols`` asked about, or None.
+
+    Returns:
+        One ``Existence`` per creation or deletion found (key, clock, stamp, origin, its number, and
+        a creation's values of ``cols`` or None), in no particular order.
     """
     names = _Names(conn)
     width = len(cols)
@@ -845,6 +905,9 @@ def since(conn: sqlite3.Connection, stamp: int) -> list[Run]:
 
     Args:
         stamp: a hybrid logical clock stamp.
+
+    Returns:
+        The runs, from every origin, in no particular order.
     """
     names = _Names(conn)
     return names.runs(conn.execute(f"SELECT {_COLUMNS} FROM sync_log l WHERE l.hlc > ?", (stamp,)))
@@ -858,6 +921,9 @@ def of_rows(
     Args:
         rows: (table, row key) of each row.
         critical: only runs that carry ``prev``.
+
+    Returns:
+        The runs, from every origin, in no particular order (empty for no rows).
     """
     wanted = sorted(set(rows))
     if not wanted:
@@ -890,6 +956,9 @@ def revisited(conn: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> set[
 
     Args:
         rows: (table, row key) of each row.
+
+    Returns:
+        The ``(table, key)`` pairs among ``rows`` with at least two such runs.
     """
     wanted = sorted(set(rows))
     if not wanted:

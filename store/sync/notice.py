@@ -26,7 +26,12 @@ class Notice:
     params: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        """The notice as JSON values: ``{"code": ..., **params}`` (times as UTC ISO text)."""
+        """The notice as JSON values: ``{"code": ..., **params}`` (times as UTC ISO text).
+
+        Returns:
+            ``code`` and each param as JSON carries it: datetimes (also inside lists and mappings)
+            as ISO text ending in ``Z`` when UTC, everything else as it is.
+        """
         return {"code": self.code, **{k: _json(v) for k, v in self.params.items()}}
 
 

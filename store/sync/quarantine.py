@@ -98,7 +98,11 @@ def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], n
 
 
 def deferred_by_origin(conn: sqlite3.Connection) -> dict[str, int]:
-    """Per origin (device id), how many of its changes wait here."""
+    """Per origin (device id), how many of its changes wait here.
+
+    Returns:
+        Device id → number of deferred changes; devices with none are absent.
+    """
     return {
         origin: int(count)
         for origin, count in conn.execute(
@@ -138,6 +142,11 @@ class Quarantined:
 
         Args:
             label: the device's label ("": none known).
+
+        Returns:
+            ``device``, ``device_label``, ``seq``, ``table``, ``field`` (``(exists)`` for the row's
+            existence), ``row`` (its id), ``actor``, ``rule``, ``reason_code``, ``reason_params``
+            and ``branch`` (its first 12 characters; '' when not a fork's).
         """
         cause = self.cause
         return {
@@ -169,7 +178,12 @@ def _quarantined(rows: Iterable[tuple[Any, ...]]) -> list[Quarantined]:
 
 
 def quarantined(store: Store) -> list[Quarantined]:
-    """Every quarantined change, by device and number."""
+    """Every quarantined change, by device and number.
+
+    Returns:
+        One ``Quarantined`` per change, ordered by device id, sequence number and branch; empty when
+        none.
+    """
     return _quarantined(store.tuples(_SELECT + " ORDER BY origin, seq, branch"))
 
 
@@ -178,6 +192,10 @@ def quarantined_keys(conn: sqlite3.Connection, keys: Iterable[Key]) -> list[Quar
 
     Args:
         keys: (origin, seq) of each change.
+
+    Returns:
+        The ``Quarantined`` changes held, in the order of ``keys`` (branch records are not among
+        them).
     """
     found = []
     for origin, seq in keys:
@@ -194,6 +212,9 @@ def quarantined_branches(conn: sqlite3.Connection, branches: Iterable[str]) -> l
 
     Args:
         branches: the branch ids.
+
+    Returns:
+        The ``Quarantined`` records, branch by branch in the order given, each by origin and number.
     """
     found = []
     for branch in branches:
@@ -227,6 +248,10 @@ class ChangeSet:
 def change_sets(store: Store) -> list[ChangeSet]:
     """The quarantined changes grouped by the change set they came in (one device's one action),
     oldest first.
+
+    Returns:
+        One ``ChangeSet`` per (device, clock stamp, branch), ordered by its first sequence number;
+        empty when nothing is quarantined.
     """
     grouped: dict[tuple[str, int, str], list[Quarantined]] = {}
     for change in quarantined(store):
@@ -252,6 +277,10 @@ class Waiting:
 def deferred(store: Store) -> list[Waiting]:
     """Per origin (device id), its waiting changes: how many, since when (aware UTC, or None) and
     what they wait for. Ordered by device id.
+
+    Returns:
+        One ``Waiting`` per origin with deferred changes: device id, count, the earliest ``since``
+        (aware UTC) and the kinds waited for (``clock``, ``row``, ``author``…, sorted).
     """
     rows = store.tuples(
         "SELECT origin, count(*), min(since), group_concat(DISTINCT CASE WHEN instr(waits, ':')"

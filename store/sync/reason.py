@@ -44,6 +44,10 @@ def value(found: object, limit: int = LIMIT) -> object:
     Args:
         found: the value.
         limit: the most characters kept.
+
+    Returns:
+        ``found`` itself for None and numbers; else text of at most ``limit`` characters, with ``…``
+        when cut.
     """
     if found is None or type(found) in (int, float, bool):
         return found
@@ -60,7 +64,11 @@ class Reason:
     params: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        """The reason as JSON values: ``{"code": ..., "params": {...}}``."""
+        """The reason as JSON values: ``{"code": ..., "params": {...}}``.
+
+        Returns:
+            ``{"code": code, "params": {…}}``, a copy of the params.
+        """
         return {"code": self.code, "params": dict(self.params)}
 
 
@@ -69,6 +77,10 @@ def read(text: object) -> Reason:
 
     Args:
         text: the reason as kept (canonical JSON, or English text of an older version).
+
+    Returns:
+        The ``Reason``; an older version's English text comes back as code ``""`` with the text in
+        ``params["text"]``.
     """
     kept = str(text or "")
     if kept.startswith('{"code":'):

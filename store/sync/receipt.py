@@ -99,7 +99,12 @@ class Receipt:
         self.rows.setdefault(outcome, {}).setdefault(table, set()).add(key)
 
     def records(self) -> list[dict[str, Any]]:
-        """Per table, how many records changes were applied to and how many wait."""
+        """Per table, how many records changes were applied to and how many wait.
+
+        Returns:
+            One ``{"table", "applied", "deferred"}`` per table touched, sorted by table: how
+            many distinct rows (record keys) changes were applied to, or wait for.
+        """
         applied, deferred = self.rows.get("applied", {}), self.rows.get("deferred", {})
         return [
             {
@@ -134,7 +139,12 @@ class Receipt:
         )
 
     def tables(self) -> list[dict[str, Any]]:
-        """Per table: how many changes were applied, skipped, deferred and quarantined."""
+        """Per table: how many changes were applied, skipped, deferred and quarantined.
+
+        Returns:
+            One ``{"table", "applied", "already_known", "deferred", "in_conflict", "quarantined"}``
+            per table with any, counts of changes, sorted by table.
+        """
         quarantined = Counter(q.table for q in self.quarantined)
         names = sorted(
             set(self.applied) | set(self.skipped) | set(self.deferred) | set(quarantined)
@@ -152,7 +162,15 @@ class Receipt:
         ]
 
     def as_dict(self) -> dict[str, Any]:
-        """The receipt as JSON values (what a script reads)."""
+        """The receipt as JSON values (what a script reads).
+
+        Returns:
+            A JSON-ready dict: the file, bundle id, origin, sender, ``result`` and ``check`` (None
+            when not refused); counts of changes applied, skipped, deferred, in conflict; the
+            quarantined changes (``Quarantined.as_dict``), ``tables`` and ``records``; the gaps,
+            warnings and alarms as notices (times as UTC ISO text); what was set aside, over the
+            limit, forked, orphaned and joined.
+        """
         return {
             "file": self.file,
             "bundle_id": self.bundle_id,

@@ -52,7 +52,12 @@ def _set(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 def gap(conn: sqlite3.Connection) -> tuple[int, int] | None:
     """(the last own number held here, the last the team holds) while the team holds own
-    changes this laptop does not; None otherwise."""
+    changes this laptop does not; None otherwise.
+
+    Returns:
+        ``(held, team)`` sequence numbers of this laptop's own changes, ``team > held``; None when
+        there is no gap (or the kept value does not read).
+    """
     text = _meta(conn, GAP)
     if text is None:
         return None
@@ -98,6 +103,10 @@ def next_after(conn: sqlite3.Connection, last: int) -> int:
 
     Args:
         last: the highest number of this laptop's own changes held here.
+
+    Returns:
+        A sequence number: ``last``, or the team's last own number when the gap is open and it is
+        higher.
     """
     found = gap(conn)
     return max(last, found[1]) if found is not None else last
@@ -109,6 +118,9 @@ def held(conn: sqlite3.Connection, me: str) -> int | None:
 
     Args:
         me: this device's id.
+
+    Returns:
+        The last own sequence number before the hole, or None.
     """
     found = gap(conn)
     return None if found is None else found[0]
@@ -120,6 +132,10 @@ def fresh(conn: sqlite3.Connection, runs: list[Run]) -> tuple[list[Run], Counter
 
     Args:
         runs: the segment's runs of this laptop's own changes.
+
+    Returns:
+        ``(taken, known)``: the runs cut to the gap's numbers, and table → count of records outside
+        it.
     """
     found = gap(conn)
     low, high = found if found is not None else (0, 0)

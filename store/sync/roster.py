@@ -75,22 +75,40 @@ class Roster:
 
         Args:
             device_id: the device id.
+
+        Returns:
+            The entry as signed: ``id``, ``label``, ``role``, ``sign`` and ``age`` (public keys),
+            ``status`` (``active``/``revoked``), ``enrolled_at``, ``revoked_after`` and the bound
+            operator (``callsign``, ``staff``) where known; None when the device is not listed.
         """
         return next((d for d in self.data["devices"] if d["id"] == device_id), None)
 
     def active(self) -> list[dict[str, Any]]:
-        """The devices not revoked."""
+        """The devices not revoked.
+
+        Returns:
+            The entries (as ``device`` gives them) whose status is ``active``, in the roster's
+            order.
+        """
         return [d for d in self.data["devices"] if d["status"] == "active"]
 
 
 def identity(store: Store) -> Identity:
-    """This device's keys, made on first use."""
+    """This device's keys, made on first use.
+
+    Returns:
+        The ``Identity`` (private signing key and age identity) of this device.
+    """
     found = ensure_identity(store.conn, store.device_id, store.now())
     return found
 
 
 def current(store: Store) -> Roster | None:
-    """The newest roster this device accepted, or None when it is in no team."""
+    """The newest roster this device accepted, or None when it is in no team.
+
+    Returns:
+        The ``Roster`` (signed body, signature, parsed data) of the highest version held, or None.
+    """
     row = store.one("SELECT body, signature FROM sync_roster ORDER BY version DESC LIMIT 1")
     if row is None:
         return None
@@ -100,12 +118,19 @@ def current(store: Store) -> Roster | None:
 
 def enrolled_role(store: Store) -> str | None:
     """The role this laptop is enrolled with in the team's signed roster (None outside a team):
-    it bounds the role of everyone who works on it (``access.require``)."""
+    it bounds the role of everyone who works on it (``access.require``).
+
+    Returns:
+        A role code (``admin``, ``shift_leader``…), or None.
+    """
     return db.enrolled_role(store.conn, store.device_id)
 
 
 def require_team(store: Store) -> Roster:
     """The newest roster this device accepted.
+
+    Returns:
+        The ``Roster`` of the highest version held.
 
     Raises:
         BadInput: the device is in no team yet.
@@ -176,6 +201,9 @@ def twin(held: Roster | None, offered: Roster) -> bool:
     Args:
         held: the roster held here, or None.
         offered: the roster a bundle carries.
+
+    Returns:
+        True for one version with two different bodies; False without a held roster.
     """
     return held is not None and offered.version == held.version and offered.body != held.body
 
@@ -188,6 +216,9 @@ def preferred(one: Roster, other: Roster) -> Roster:
     Args:
         one: a roster.
         other: its twin.
+
+    Returns:
+        ``one`` or ``other``: the one with the lower SHA-256 of its body (then the lower body).
     """
     return min((one, other), key=lambda r: (sha256(r.body), r.body))
 
@@ -199,6 +230,10 @@ def accept(conn: sqlite3.Connection, roster: Roster, now: str) -> bool:
     Args:
         roster: the roster, verified.
         now: the time, stored UTC text.
+
+    Returns:
+        True when stored (newer, or the preferred twin replacing the held one); False when the held
+        one stays.
     """
     row = conn.execute(
         "SELECT version, body, signature FROM sync_roster ORDER BY version DESC LIMIT 1"
@@ -434,6 +469,9 @@ def bound_callsigns(roster: Roster | None) -> dict[str, tuple[str, str]]:
 
     Args:
         roster: the roster, or None (no team: none).
+
+    Returns:
+        Upper-case callsign → ``(staff row id, device id)``; empty without a roster.
     """
     if roster is None:
         return {}
@@ -511,7 +549,11 @@ def _pin(conn: sqlite3.Connection, key: str) -> None:
 
 
 def pinned_admin_key(store: Store) -> str | None:
-    """The admin's public signing key (base64) this device pinned, or None before it joined."""
+    """The admin's public signing key (base64) this device pinned, or None before it joined.
+
+    Returns:
+        The key's raw 32 bytes in base64, or None.
+    """
     return store.meta(ADMIN_KEY)
 
 
@@ -523,6 +565,9 @@ def short_authentication_string(request_body: bytes) -> str:
 
     Args:
         request_body: the enrolment request as signed.
+
+    Returns:
+        ``"123 456 789"``: nine decimal digits from the SHA-256 of the body, in groups of three.
     """
     number = int(sha256(request_body)[:12], 16) % 1_000_000_000
     text = f"{number:09d}"
@@ -938,6 +983,10 @@ def callsign_holder(store: Store, request: Request) -> str | None:
 
     Args:
         request: the enrolment request.
+
+    Returns:
+        ``"NAME (UNIT)"`` (the callsign when the person has no name), or None when no one here holds
+        it or an enrolled laptop's operator does.
     """
     callsign = request.data.get("callsign")
     if not isinstance(callsign, str) or callsign.upper() in bound_callsigns(current(store)):
@@ -1033,5 +1082,8 @@ def admin_fingerprint(roster: Roster) -> str:
 
     Args:
         roster: the roster.
+
+    Returns:
+        ``ABCD-1234-…``: four groups of four upper-case hex digits (``keys.fingerprint``).
     """
     return fingerprint(roster.data["admin"])

@@ -66,6 +66,9 @@ def each(value: RunVerdict | States, count: int) -> tuple[object, ...]:
     Args:
         value: one verdict or state for the whole run, or a tuple of one per record.
         count: how many records the run has.
+
+    Returns:
+        ``count`` items: the tuple as given, or the one value repeated.
     """
     return value if isinstance(value, tuple) else (value,) * count
 
@@ -82,7 +85,11 @@ class Judged:
         self.verdict: RunVerdict | None = None
 
     def records(self) -> Iterator[tuple[int, str, Verdict]]:
-        """(offset, state before, verdict) of each record."""
+        """(offset, state before, verdict) of each record.
+
+        Yields:
+            ``(offset in the run, state before the import, verdict)`` per record, in order.
+        """
         count = len(self.run.cols)
         assert self.verdict is not None
         befores, verdicts = each(self.before, count), each(self.verdict, count)
@@ -106,7 +113,11 @@ class Outcome:
     refused: dict[Key, Verdict] = field(default_factory=dict)
 
     def judged(self) -> Iterator[Judged]:
-        """Every judged change, change set by change set."""
+        """Every judged change, change set by change set.
+
+        Yields:
+            Each ``Judged`` run, change set by change set in the order they were judged.
+        """
         for group in self.sets.values():
             yield from group
 
@@ -115,6 +126,10 @@ class Outcome:
 
         Args:
             state: ``applied``, ``deferred`` or ``quarantined``.
+
+        Returns:
+            ``(origin device id, sequence number)`` of each such record (a database refusal
+            overrides the judge's verdict), in judging order.
         """
         wanted = {"quarantined": "quarantine", "deferred": "defer", "applied": "apply"}[state]
         found = []
@@ -240,6 +255,10 @@ def preview(
         team: the roster.
         runs: this laptop's runs about to be sent.
         now_ms: the wall clock, milliseconds since the epoch (UTC).
+
+    Returns:
+        ``(sequence number, verdict)`` of each record that will be quarantined or deferred; empty
+        when all will apply.
     """
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(runs), lambda _runs: [NEW] * len(_runs))
@@ -323,7 +342,11 @@ def _load_change_sets(conn: sqlite3.Connection, keys: Iterable[Key]) -> RunSets:
 
 
 def schema_fingerprint(conn: sqlite3.Connection) -> str:
-    """The synced tables and columns this database has: a change means an upgrade."""
+    """The synced tables and columns this database has: a change means an upgrade.
+
+    Returns:
+        16 hex digits: the start of the SHA-256 of the sorted table names with their columns.
+    """
     described = sorted((t.name, t.columns) for t in shapes(conn).values())
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:16]
 
@@ -542,6 +565,9 @@ def bound_rows(team: Roster) -> dict[str, str]:
 
     Args:
         team: the roster.
+
+    Returns:
+        Upper-case callsign → staff row key (JSON text, ``["id"]``).
     """
     return {name: key_of(staff) for name, (staff, _device) in rosters.bound_callsigns(team).items()}
 
@@ -1140,6 +1166,11 @@ def refused_verdict(reason: str) -> Verdict:
 
     Args:
         reason: the database's refusal, in its words.
+
+    Returns:
+        A ``defer`` verdict (waits for ``schema``) for a NOT NULL or unknown-field refusal, else a
+        ``quarantine`` verdict (rule ``database``); both with code ``database_refused`` and the
+        database's words as ``why``.
     """
     if "NOT NULL constraint failed" in reason or reason.startswith("unknown field"):
         return defer("schema", "database_refused", why=reason)

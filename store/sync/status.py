@@ -169,7 +169,11 @@ def peers(store: Store) -> list[Peer]:
 
 
 def last_sent(store: Store) -> datetime | None:
-    """When this laptop last sent a bundle (aware UTC), or None."""
+    """When this laptop last sent a bundle (aware UTC), or None.
+
+    Returns:
+        The latest ``at`` of a sent bundle as an aware UTC ``datetime``, or None before the first.
+    """
     row = store.one("SELECT max(at) FROM sync_bundle WHERE direction = 'sent'")
     return from_db(row[0]) if row and row[0] else None
 
@@ -192,7 +196,12 @@ class Head(NamedTuple):
     at: datetime
 
     def as_dict(self) -> dict[str, Any]:
-        """As JSON values: ``at`` as stored UTC text."""
+        """As JSON values: ``at`` as stored UTC text.
+
+        Returns:
+            ``ref``, ``value``, ``device``, ``actor`` as they are and ``at`` as stored UTC text
+            (``2026-12-01T07:00:00Z``).
+        """
         return {**self._asdict(), "at": to_db(self.at)}
 
 
@@ -267,7 +276,11 @@ def list_conflicts(store: Store, *, include_resolved: bool = False) -> list[Conf
 
 
 def count_open(store: Store) -> int:
-    """How many sync conflicts are not resolved."""
+    """How many sync conflicts are not resolved.
+
+    Returns:
+        The number of conflicts with no ``resolved_at`` (0 when none).
+    """
     row = store.one("SELECT count(*) FROM sync_conflict WHERE resolved_at IS NULL")
     return int(row[0]) if row else 0
 
@@ -278,6 +291,10 @@ def get_conflict(store: Store, text: str) -> Conflict:
     Args:
         store: the database.
         text: its id or a unique prefix of at least 8 characters.
+
+    Returns:
+        The ``Conflict``: the field, its heads, when it was detected and, once resolved, when (aware
+        UTC), by whom and how.
 
     Raises:
         NotFound: no such conflict.

@@ -91,6 +91,9 @@ class TableShape:
 
         Args:
             pk: a row key (JSON text).
+
+        Returns:
+            True for a JSON list of exactly ``len(key)`` values.
         """
         try:
             key = json_document(pk, "a row key", max_depth=2)
@@ -103,6 +106,9 @@ class TableShape:
 
         Args:
             prefix: the table alias in the SQL (``p``).
+
+        Returns:
+            SQL text, ``json_array(p.col, …)`` over the key's columns in order.
         """
         return "json_array(" + ", ".join(f"{prefix}.{c}" for c in self.key) + ")"
 
@@ -112,6 +118,9 @@ def shape(conn: sqlite3.Connection, table: str) -> TableShape | None:
 
     Args:
         table: the table's name.
+
+    Returns:
+        A ``TableShape`` (name, columns in order, key columns in key order), or None.
     """
     info = conn.execute(f"PRAGMA main.table_info({table})").fetchall()
     if not info:
@@ -122,7 +131,11 @@ def shape(conn: sqlite3.Connection, table: str) -> TableShape | None:
 
 
 def shapes(conn: sqlite3.Connection) -> dict[str, TableShape]:
-    """The shapes of the synced tables (``SYNCED_TABLES``) the database has, by name."""
+    """The shapes of the synced tables (``SYNCED_TABLES``) the database has, by name.
+
+    Returns:
+        Table name → ``TableShape``, in ``SYNCED_TABLES`` order; tables missing are absent.
+    """
     found = {}
     for table in SYNCED_TABLES:
         table_shape = shape(conn, table)

@@ -3,21 +3,61 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
 STORE = Path(__file__).parents[2] / "store"
-#: The longest a function in store/ may be, its signature and docstring included.
+
+
+@functools.cache
+def _parsed() -> tuple[tuple[Path, ast.Module], ...]:
+    """Every module of store/ and its syntax tree, parsed once per process (read only)."""
+    return tuple(
+        (path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(STORE.rglob("*.py"))
+    )
+
+
+#: The longest a function in store/ may be, its signature and docstring included; only the
+#: ``Returns:``, ``Yields:`` and ``Raises:`` sections that
+#: ``test_every_public_store_function_says_what_it_returns_and_raises`` asks for do not count
+#: (saying what a function gives back must not cost it code, nor shorten its other words).
 MAX_LINES = 80
+
+#: A Google style section's heading in a docstring, and the ones that state the contract.
+_HEADING = re.compile(r"^[A-Z][a-z]+(?: [a-z]+)?:$")
+_CONTRACT = re.compile(r"^(?:Returns|Yields|Raises):$")
+
+
+def _contract_lines(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """How many lines of the function's docstring are its ``Returns:``, ``Yields:`` and
+    ``Raises:`` sections, each with the blank line before it."""
+    lines = (ast.get_docstring(function) or "").splitlines()
+    counted, inside = 0, False
+    for index, line in enumerate(lines):
+        if _HEADING.match(line):
+            was_inside, inside = inside, bool(_CONTRACT.match(line))
+            if inside and not was_inside and index and not lines[index - 1].strip():
+                counted += 1  # the blank line before (counted already after another section)
+        counted += inside
+    return counted
+
+
+def test_only_the_contract_sections_are_not_counted() -> None:
+    doc = "One.\n\nArgs:\n    a: x.\n\nReturns:\n    y.\n\nRaises:\n    E: z.\n"
+    function = ast.parse(f"def f(a):\n    {doc!r}\n    return a\n").body[0]
+    assert isinstance(function, ast.FunctionDef)
+    assert _contract_lines(function) == 6  # blank, Returns:, y., blank, Raises:, E: z.
+    plain = ast.parse("def g(a):\n    'One line.'\n    return a\n").body[0]
+    assert isinstance(plain, ast.FunctionDef) and _contract_lines(plain) == 0
 
 
 def _functions() -> list[tuple[str, int]]:
     found = []
-    for path in sorted(STORE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in _parsed():
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                length = (node.end_lineno or node.lineno) - node.lineno + 1 - _contract_lines(node)
                 where = f"{path.relative_to(STORE.parent)}:{node.lineno} {node.name}"
                 found.append((where, length))
     return found
@@ -60,8 +100,7 @@ def _messages_naming(pattern: re.Pattern[str]) -> dict[str, int]:
     """Per module: string constants in the store's errors (and the labels of its checks) that
     match ``pattern``; the strings an error's message is built from count as one message."""
     found: dict[str, int] = {}
-    for path in sorted(STORE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in _parsed():
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not _worded(node):
                 continue
@@ -93,8 +132,7 @@ def _undocumented() -> tuple[int, list[str]]:
     of those classes), and which of them have no docstring."""
     public = 0
     missing: list[str] = []
-    for path in sorted(STORE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in _parsed():
         for node in tree.body:
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 continue
@@ -149,9 +187,9 @@ def _public_functions() -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDe
     """Every public module-level function of store/ and public method of a public class
     (properties and setters aside: they take no arguments a caller gives)."""
     found: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]] = []
-    for path in sorted(STORE.rglob("*.py")):
+    for path, tree in _parsed():
         module = path.relative_to(STORE.parent).as_posix()
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        for node in tree.body:
             inside = node.body if isinstance(node, ast.ClassDef) else [node]
             if getattr(node, "name", "_").startswith("_"):
                 continue
@@ -208,8 +246,7 @@ def _docstrings(tree: ast.Module) -> set[int]:
 def _literals_naming_the_command_line() -> dict[str, list[str]]:
     """Per module: every string literal (not a docstring) that names a command or an option."""
     found: dict[str, list[str]] = {}
-    for path in sorted(STORE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in _parsed():
         skip = _docstrings(tree)
         for node in ast.walk(tree):
             text = node.value if isinstance(node, ast.Constant) else None
@@ -248,3 +285,124 @@ def test_every_store_module_has_a_layer() -> None:
     }
     assert len(modules) > 60 and layered <= modules
     assert sorted(modules - layered) == []
+
+
+#: Files plan16 reshapes in parallel (gaps, staffing, roster, suggest, capacity): their
+#: ``Returns:``/``Raises:`` sections are written by the lead after merging, who then empties
+#: this set. Nothing else is exempt.
+NOT_YET: set[str] = {
+    "store/capacity.py",
+    "store/gaps.py",
+    "store/roster.py",
+    "store/staffing.py",
+    "store/suggest.py",
+}
+#: Functions whose signature words11 changes in parallel (stored text becomes a datetime):
+#: documented after that merge, then removed from here.
+NOT_YET_FUNCTIONS: set[str] = {"store/findings.py since_last_handover"}
+
+
+def _raised_here() -> tuple[set[str], set[str]]:
+    """The exceptions a store function may raise as its contract: every exception class
+    store/ defines (its errors, ``Refused``, ``Oversized``…) and ``ValueError``, which the
+    bundle's decoders raise for a body that does not fit; and the store's helpers that make
+    one (``_unreadable``: a function whose return annotation is such a class)."""
+    classes: dict[str, set[str]] = {}
+    helpers: dict[str, str] = {}
+    for _path, tree in _parsed():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                classes[node.name] = {ast.unparse(b).split(".")[-1] for b in node.bases}
+            elif isinstance(node, ast.FunctionDef) and node.returns is not None:
+                helpers[node.name] = ast.unparse(node.returns).split(".")[-1]
+    errors = {"Exception", "ValueError"}
+    while grown := {n for n, bases in classes.items() if bases & errors and n not in errors}:
+        errors |= grown
+    errors = {name for name in errors if not name.startswith("_")}  # private ones are caught
+    return errors, {name for name, made in helpers.items() if made in errors}
+
+
+def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """The nodes of a function's body, without those of functions and classes inside it."""
+    found: list[ast.AST] = []
+    todo: list[ast.AST] = list(function.body)
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            found.append(node)
+            todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _raises(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, errors: set[str], helpers: set[str]
+) -> bool:
+    """Whether the function raises one of ``errors`` itself (or one a helper makes), or opens
+    a write (``store.write``: refused as ``PermissionDenied``, or by the rules checked in it)."""
+    for node in _own_nodes(function):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            made = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            name = ast.unparse(made).split(".")[-1]
+            if name in errors or (isinstance(node.exc, ast.Call) and name in helpers):
+                return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "write"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "store"
+        ):
+            return True
+    return False
+
+
+def _has_section(doc: str, *names: str) -> bool:
+    return any(re.search(rf"^{name}:\n[ \t]+\S", doc, re.M) for name in names)
+
+
+def _without_contract() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Per module: public store functions that return something but do not say what
+    (``Returns:`` or ``Yields:``), and those that raise but do not say what and when."""
+    errors, helpers = _raised_here()
+    no_returns: dict[str, list[str]] = {}
+    no_raises: dict[str, list[str]] = {}
+    for module, function in _public_functions():
+        if module in NOT_YET or f"{module} {function.name}" in NOT_YET_FUNCTIONS:
+            continue
+        doc = ast.get_docstring(function) or ""
+        returned = function.returns is not None and ast.unparse(function.returns) != "None"
+        if returned and not _has_section(doc, "Returns", "Yields"):
+            no_returns.setdefault(module, []).append(f"{function.lineno} {function.name}")
+        if _raises(function, errors, helpers) and not _has_section(doc, "Raises"):
+            no_raises.setdefault(module, []).append(f"{function.lineno} {function.name}")
+    return no_returns, no_raises
+
+
+def test_every_public_store_function_says_what_it_returns_and_raises() -> None:
+    """Google style ``Returns:`` (``Yields:``) for every function with a return annotation
+    other than None: its shape and units (UTC, minutes, tenths of FTE); ``Raises:`` for every
+    function that raises a store error, a store exception or ``ValueError`` in its own body,
+    or opens a write, naming the types and when."""
+    errors, helpers = _raised_here()
+    assert {"NotFound", "AlreadySigned", "Refused", "Oversized", "ValueError"} <= errors
+    assert "_unreadable" in helpers  # a helper that makes the error is followed
+    no_returns, no_raises = _without_contract()
+    assert no_returns == {}
+    assert no_raises == {}
+
+
+def test_the_contract_reader_finds_what_is_missing() -> None:
+    """The scan sees a raise through a helper, a write, and a section with nothing in it."""
+    errors, helpers = _raised_here()
+    source = (
+        "def a(store):\n    with store.write('x'):\n        pass\n"
+        "def b(path):\n    raise _unreadable(path, None)\n"
+        "def c():\n    def inner():\n        raise BadInput('x')\n    return inner\n"
+        "def d():\n    raise errors.NotFound('x')\n"
+    )
+    a, b, c, d = ast.parse(source).body
+    assert all(isinstance(f, ast.FunctionDef) for f in (a, b, c, d))
+    found = [_raises(f, errors, helpers) for f in (a, b, c, d)]  # type: ignore[arg-type]
+    assert found == [True, True, False, True]
+    assert _has_section("One.\n\nReturns:\n    A list.\n", "Returns")
+    assert not _has_section("One.\n\nReturns:\n\nRaises:\n    x\n", "Returns")

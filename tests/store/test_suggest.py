@@ -315,6 +315,7 @@ def test_suggest_never_offers_an_invalid_concept(
     subjects.assess_threat(store, code, level=after)
     valid = {o.code for o in concept_options(store, get_subject(store, code)) if o.valid}
     options = suggest(store, item.id)
+    assert options, (concept, before, after)  # never vacuous: the checks below need options
     for option in options:
         # every option that can be applied (yes or partly), and every deploy, move or team
         if option.feasible or option.partial or option.action in ("deploy", "move", "combine"):
