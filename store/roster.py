@@ -42,6 +42,7 @@ from .clock import (
 )
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
+from .gaps import arrival
 from .ids import uuid7
 from .matching import GroupVerdict
 from .staff import Staff, get_staff, list_staff
@@ -920,21 +921,41 @@ def group_parts(
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
     start, end = (to_db(span[0]), to_db(span[1])) if span else (row["start_at"], row["end_at"])
-    busy = bound_elsewhere(store, activity_id, officers, (start, end))
+    busy = {c: a.spans() for c, a in absences(store, activity_id, officers, (start, end)).items()}
     return [
         (day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
         for day, a, b, on_duty in _duty_parts(store, officers, start, end, busy)
     ]
 
 
-def bound_elsewhere(
+@dataclass(frozen=True)
+class Absence:
+    """When a deployed officer, on duty, is not at an activity (``absences``); aware UTC.
+
+    Attributes:
+        bound: (start, end) he is bound to an activity that starts earlier (then by id) — the
+            one binding of ``gaps.bind`` — or None.
+        travelling: (start, end) he is on his way to it from the one before, the catalogue's
+            minutes between their places (``gaps.arrival``), or None.
+    """
+
+    bound: tuple[datetime, datetime] | None
+    travelling: tuple[datetime, datetime] | None
+
+    def spans(self) -> list[tuple[datetime, datetime]]:
+        """Both times, those he has."""
+        return [s for s in (self.bound, self.travelling) if s is not None]
+
+
+def absences(
     store: Store, activity_id: str, officers: list[Staff], span: tuple[str, str]
-) -> dict[str, list[tuple[datetime, datetime]]]:
-    """When each of ``officers`` is bound to another activity during ``span`` (the activity's
-    time, as stored): deployed on a live activity with a concept that starts before it (then by
-    id) — the one binding of ``gaps.bind``, where an officer deployed on two activities at once
-    is at the one that starts first and counts for nothing at the other then. Only officers
-    double-booked (a restriction, a correction or a calendar moved an activity) have any.
+) -> dict[str, Absence]:
+    """When each of ``officers`` deployed on the activity is elsewhere during ``span`` (the
+    activity's time, as stored): bound to a live activity with a concept that starts before it
+    (then by id) — where an officer deployed on two activities at once is — and then on his way
+    from it, until he can be there (``gaps.arrival``: the placement ``gaps``, ``capacity`` and
+    ``suggest`` count him by). Only officers double-booked or deployed too close to the one
+    before (a restriction, a correction or a calendar moved an activity) have any.
 
     Args:
         activity_id: the activity's full id.
@@ -942,25 +963,17 @@ def bound_elsewhere(
         span: (start, end) of the activity as stored (``to_db``), or as if it ran then.
 
     Returns:
-        Per callsign, the times (aware UTC, within ``span``) it is bound elsewhere.
+        Per callsign with any, when (within ``span``) he is bound elsewhere and on his way.
     """
-    start, end = span
-    found: dict[str, list[tuple[datetime, datetime]]] = {}
+    start, end = from_db(span[0]), from_db(span[1])
+    found: dict[str, Absence] = {}
     for o in officers:
-        for r in store.query(
-            "SELECT a.start_at, a.end_at FROM deployment d JOIN activity a"
-            " ON a.id = d.activity_id WHERE d.staff_id = ? AND a.id != ?"
-            " AND a.status != 'cancelled' AND a.concept IS NOT NULL"
-            " AND a.start_at < ? AND a.end_at > ?"
-            " AND (unixepoch(a.start_at) < unixepoch(?)"
-            " OR (unixepoch(a.start_at) = unixepoch(?) AND a.id < ?))",
-            (o.id, activity_id, end, start, start, start, activity_id),
-        ):
-            found.setdefault(o.callsign, []).append(
-                (
-                    max(from_db(r["start_at"]), from_db(start)),
-                    min(from_db(r["end_at"]), from_db(end)),
-                )
+        placed = arrival(store, o.id, activity_id, (start, end))
+        bound_from, there = placed if placed is not None else (end, end)
+        if bound_from > start or there > bound_from:
+            found[o.callsign] = Absence(
+                (start, bound_from) if bound_from > start else None,
+                (bound_from, there) if there > bound_from else None,
             )
     return found
 
