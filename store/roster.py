@@ -40,7 +40,7 @@ from .clock import (
     to_db,
     with_times,
 )
-from .db import Store, resolve_id
+from .db import Store, resolve_id, short_id
 from .errors import BadInput, RuleViolation
 from .gaps import arrival
 from .ids import uuid7
@@ -506,7 +506,7 @@ def deployment_problem(
             "one place at a time",
             {
                 "callsign": officer.callsign,
-                "activity": short_activity_id(store, clash["id"]),
+                "activity": short_id(store, "activity", clash["id"]),
                 "start": from_db(clash["start_at"]),
                 "end": from_db(clash["end_at"]),
             },
@@ -978,27 +978,6 @@ def absences(
     return found
 
 
-def short_activity_id(store: Store, activity_id: str) -> str:
-    """The activity's id as the faces name it: its first 13 characters, or as many more as it
-    takes that no other activity's id starts with them (activities made in one millisecond —
-    one calendar import — share their first 13), so the name can be typed back.
-
-    Args:
-        activity_id: the activity's full id.
-    """
-    near = store.query(
-        "SELECT id FROM (SELECT id FROM activity WHERE id < ? ORDER BY id DESC LIMIT 1)"
-        " UNION ALL SELECT id FROM (SELECT id FROM activity WHERE id > ? ORDER BY id LIMIT 1)",
-        (activity_id, activity_id),
-    )
-    length = 13  # ids share their hyphens' places: the first character that differs is hex
-    for row in near:
-        pairs = enumerate(zip(activity_id, row["id"], strict=False))
-        same = next((i for i, (x, y) in pairs if x != y), len(row["id"]))
-        length = max(length, same + 1)
-    return activity_id[:length]
-
-
 def double_bookings(store: Store, activity_ids: Collection[str]) -> list[Problem]:
     """The officers deployed on these activities who are deployed on another live activity at
     the same time (a restriction, a correction or a calendar moved one onto the other): not
@@ -1029,11 +1008,11 @@ def double_bookings(store: Store, activity_ids: Collection[str]) -> list[Problem
                     "one place at a time",
                     {
                         "callsign": r["callsign"],
-                        "activity": short_activity_id(store, activity_id),
-                        "other": short_activity_id(store, r["id"]),
+                        "activity": short_id(store, "activity", activity_id),
+                        "other": short_id(store, "activity", r["id"]),
                         "start": max(from_db(r["a_start"]), from_db(r["b_start"])),
                         "end": min(from_db(r["a_end"]), from_db(r["b_end"])),
-                        "bound": short_activity_id(store, min(here, there)[1]),
+                        "bound": short_id(store, "activity", min(here, there)[1]),
                     },
                 )
             )

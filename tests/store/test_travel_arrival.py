@@ -44,9 +44,10 @@ def _two_places(store: Store, first: tuple[str, str, str], second: tuple[str, st
         )  # fmt: skip
         roster.deploy(store, made.id, ["R1", "R2"])
         ids.append(made.id)
+    moved = (at(store, f"2026-12-01 {second[1]}"), at(store, f"2026-12-01 {second[2]}"))
     agenda.restrict_activity(
         store, ids[1], kind="moved", reason="capacity", authority="OvJ",
-        new_start=at(store, f"2026-12-01 {second[1]}"), new_end=at(store, f"2026-12-01 {second[2]}"),
+        new_start=moved[0], new_end=moved[1],
     )  # fmt: skip
     return ids[1]
 
@@ -95,8 +96,7 @@ def test_moved_too_close_after_the_one_before_is_short_until_they_arrive(store: 
     )
     day = (at(store, DAY[0]), at(store, DAY[1]))
     assert {
-        (v["callsign"], v["problem"].code)
-        for v in staffing.deployment_violations(store, *day)
+        (v["callsign"], v["problem"].code) for v in staffing.deployment_violations(store, *day)
     } == {("R1", "travel_from_previous"), ("R2", "travel_from_previous")}
 
 
