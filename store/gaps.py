@@ -60,10 +60,13 @@ from .matching import assign, attribution_order, cover
 class Need(NamedTuple):
     """Demand: a unit needs these qualifications over [start, end).
 
-    The gap sweep's input, not a record for a face: ``start`` and ``end`` are **epoch seconds
-    (UTC)**, not datetimes, because the large set builds tens of thousands per call and the
-    sweep does integer arithmetic on them. A new public record carries aware UTC datetimes
-    (``Gap``, ``Replan``); convert at the edge (``int(moment.timestamp())``).
+    The gap sweep's fast internal form, not a record for a face: ``start`` and ``end`` are
+    **epoch seconds (UTC)**, not datetimes, because the large set builds tens of thousands per
+    call and the sweep does integer arithmetic on them. Public because the what-if planners
+    (``capacity`` scenarios, ``suggest``, ``staffing``) build them for ``compute`` and ``bind``;
+    what any of them returns to a face carries aware UTC datetimes (``Gap``, ``Shortfall``,
+    ``Replan``); convert at the edge (``int(moment.timestamp())``; tested:
+    tests/store/test_epoch_records.py).
 
     Attributes:
         unit: the unit's catalogue code.
@@ -494,9 +497,10 @@ def _compute(
 
 
 #: A run of constant positive shortfall: (start, end, shortfall, peak demand), epoch seconds.
-Run = tuple[int, int, int, int]
-#: Demand as the attribution sweep sees it: (start, end, source id), clipped to the window.
-Entry = tuple[int, int, str]
+_Run = tuple[int, int, int, int]
+#: Demand as the attribution sweep sees it: (start, end, source id), clipped to the window;
+#: epoch seconds.
+_Entry = tuple[int, int, str]
 
 
 class _Sweep:
@@ -568,14 +572,14 @@ class _Sweep:
 
     def _demand(
         self, needs: list[Need], width: int, changes: dict[int, int]
-    ) -> dict[tuple[int, str], list[Entry]]:
+    ) -> dict[tuple[int, str], list[_Entry]]:
         """Add the needs' demand changes to ``changes``; return per (qualification index,
         kind) the needs that demand it."""
         lo, hi, index = self.lo, self.hi, self.index
-        demanding: dict[tuple[int, str], list[Entry]] = defaultdict(list)
+        demanding: dict[tuple[int, str], list[_Entry]] = defaultdict(list)
         # per distinct staffing and kind (keyed by identity: load_needs shares the staffing
         # tuples): its packed demand, and the lists of the qualifications it names
-        known: dict[tuple[int, str], tuple[int, list[list[Entry]]]] = {}
+        known: dict[tuple[int, str], tuple[int, list[list[_Entry]]]] = {}
         get = changes.get
         for _unit, a, b, staffing, source, kind in needs:
             key = (id(staffing), kind)
@@ -634,12 +638,12 @@ class _Sweep:
         supply_changes: dict[int, int],
         width: int,
         group_masks: list[int],
-    ) -> dict[int, list[Run]]:
+    ) -> dict[int, list[_Run]]:
         """Per qualification index, the maximal runs of constant positive shortfall, in time
         order."""
         nq = len(self.order)
         coverage = _Coverage(nq, width, group_masks)
-        runs: dict[int, list[Run]] = defaultdict(list)
+        runs: dict[int, list[_Run]] = defaultdict(list)
         nothing = (0,) * nq
         open_start = [0] * nq
         open_peak = [0] * nq
@@ -716,7 +720,7 @@ def _peak_count(needs: list[Need]) -> int:
     return max((sum(c for _q, c in s) for s in staffings.values()), default=0)
 
 
-def _concerned(runs: list[Run], demanding: list[Entry]) -> list[tuple[str, ...]]:
+def _concerned(runs: list[_Run], demanding: list[_Entry]) -> list[tuple[str, ...]]:
     """For each run of one qualification, the sorted ids of the needs of one kind (those in
     ``demanding``) that overlap it.
 
