@@ -40,9 +40,10 @@ use it unchanged; the ``Gap`` rows it returns carry aware UTC datetimes.
 from __future__ import annotations
 
 import gc
+import json
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -943,17 +944,22 @@ class _Stay(NamedTuple):
 
 
 def _itinerary(
-    deployments: Iterable[tuple[int, int, str, str]], home: str, travel: Callable[[str, str], int]
+    deployments: Iterable[tuple[int, int, str, str]],
+    home: str,
+    travel: Callable[[str, str], int],
+    starts: Sequence[int] = (),
 ) -> list[_Stay]:
     """The officer's stays, one per deployment that holds him some time: ``deployments`` are
     (start, end, activity id, place), epoch seconds, by start then id; ``home`` his unit;
-    ``travel(a, b)`` the seconds between two units.
+    ``travel(a, b)`` the seconds between two units; ``starts`` when each unbroken run of his
+    shifts begins (``_duty_starts``), at his own unit.
 
     An officer deployed on two activities at once is bound to the one that starts first (then
     by id) until it ends (``bind``); the next one has him from then, but counts him only once
-    he can be there: the end of the stay before plus the travel between their places (issue
-    16: a restriction that moves an activity too close to the one before leaves it short
-    until he arrives, as ``deploy`` would refuse him)."""
+    he can be there: the end of where he was before — the stay before, or his own unit when
+    his duty began — plus the travel between the places (issue 16: a restriction that moves an
+    activity too close to the one before, or to the start of his shift, leaves it short until
+    he arrives, as ``deploy`` would refuse him)."""
     stays: list[_Stay] = []
     furthest: int | None = None
     for a, b, activity, place in deployments:
@@ -961,14 +967,27 @@ def _itinerary(
         furthest = b if furthest is None or furthest < b else furthest
         if start >= b:
             continue  # held by activities that start earlier for all of it
+        since, origin = (stays[-1].end, stays[-1].place) if stays else (None, home)
+        began = bisect_left(starts, b) - 1  # the last run of duty that begins before it ends
+        if began >= 0 and (since is None or starts[began] >= since):
+            since, origin = starts[began], home  # on duty at his own unit since then
         leave, arrive = start - travel(home, place), start
-        if stays:
-            before = stays[-1]
-            reached = before.end + travel(before.place, place)
-            if reached > start:
-                leave, arrive = before.end, min(b, reached)
+        if since is not None and since + travel(origin, place) > start:
+            leave, arrive = since, min(b, since + travel(origin, place))
         stays.append(_Stay(activity, place, leave, start, arrive, b, b + travel(place, home)))
     return stays
+
+
+def _duty_starts(shifts: Iterable[tuple[int, int]]) -> list[int]:
+    """When each unbroken run of an officer's shifts (epoch seconds; shifts that meet or
+    overlap run on) begins, in order."""
+    starts: list[int] = []
+    reach: int | None = None
+    for a, b in sorted(shifts):
+        if reach is None or a > reach:
+            starts.append(a)
+        reach = b if reach is None or reach < b else reach
+    return starts
 
 
 def _travel_seconds(store: Store) -> Callable[[str, str], int]:
@@ -1018,11 +1037,14 @@ def arrival(
         (staff_id, activity_id, to_db(end), to_db(start - reach)),
     )
     own = (int(start.timestamp()), int(end.timestamp()), activity_id, place)
-    travel = _travel_seconds(store)
-    deployments = sorted([*rows, own], key=lambda r: (r[0], r[2]))
-    stay = next(
-        (s for s in _itinerary(deployments, home, travel) if s.activity == activity_id), None
+    shifts = store.tuples(
+        "SELECT unixepoch(start_at), unixepoch(end_at) FROM shift WHERE staff_id = ?"
+        " AND start_at < ? AND end_at > ?",
+        (staff_id, to_db(end), to_db(start - reach)),
     )
+    deployments = sorted([*rows, own], key=lambda r: (r[0], r[2]))
+    stays = _itinerary(deployments, home, _travel_seconds(store), _duty_starts(shifts))
+    stay = next((s for s in stays if s.activity == activity_id), None)
     if stay is None:
         return None
     return datetime.fromtimestamp(stay.start, UTC), datetime.fromtimestamp(stay.arrive, UTC)
@@ -1047,9 +1069,18 @@ def _bound_away(store: Store, before: str, after: str) -> dict[str, list[_Stay]]
     for staff_id, a, b, activity, there, home in rows:
         by_officer[staff_id].append((a, b, activity, there))
         homes[staff_id] = home
+    if not by_officer:
+        return {}
+    shifts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for staff_id, a, b in store.tuples(
+        "SELECT staff_id, unixepoch(start_at), unixepoch(end_at) FROM shift"
+        " WHERE start_at < ? AND end_at > ? AND staff_id IN (SELECT value FROM json_each(?))",
+        (before, after, json.dumps(list(by_officer))),
+    ):
+        shifts[staff_id].append((a, b))
     travel = _travel_seconds(store)
     return {
-        staff_id: _itinerary(deployments, homes[staff_id], travel)
+        staff_id: _itinerary(deployments, homes[staff_id], travel, _duty_starts(shifts[staff_id]))
         for staff_id, deployments in by_officer.items()
     }
 

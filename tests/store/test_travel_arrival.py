@@ -146,3 +146,42 @@ def test_time_enough_to_travel_leaves_nothing_open(
     faces = _faces(store, moved)
     assert (faces["gaps"], faces["open"], faces["suggest"]) == ([], [], "none")
     assert all(short == 0.0 for _supply, short in faces["capacity"].values())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("on_duty", "short"), [("10:00", True), ("09:30", False)])
+def test_moved_to_the_start_of_their_shift_is_short_until_they_arrive(
+    store: Store, on_duty: str, short: bool
+) -> None:
+    """Where he was before may be his own unit when his duty began: R1 and R2 of Rotterdam,
+    on duty from 10:00, deployed on The Hague's 14:00–16:00, moved to 10:00–12:00, arrive at
+    10:30 — short until then, as ``deploy`` would refuse them; on duty from 09:30 they are
+    there in time."""
+    subjects.add_subject(store, "VOS", kind="person", domain="local", unit="DH")
+    subjects.assess_threat(store, "VOS", level=2)
+    for callsign in ("R1", "R2"):
+        staff.add_staff(store, callsign, unit="RT", qualifications=BOTH)
+        roster.add_shift(
+            store,
+            callsign,
+            start=at(store, f"2026-12-01 {on_duty}"),
+            end=at(store, "2026-12-01 19:00"),
+        )
+    made = agenda.add_activity(
+        store, person="VOS", title="Vos", start=at(store, "2026-12-01 14:00"),
+        end=at(store, "2026-12-01 16:00"), concept="ESCORT",
+    )  # fmt: skip
+    roster.deploy(store, made.id, ["R1", "R2"])
+    agenda.restrict_activity(
+        store, made.id, kind="moved", reason="capacity", authority="OvJ",
+        new_start=at(store, "2026-12-01 10:00"), new_end=at(store, "2026-12-01 12:00"),
+    )  # fmt: skip
+    faces = _faces(store, made.id)
+    if not short:
+        assert (faces["gaps"], faces["open"], faces["suggest"]) == ([], [], "none")
+        return
+    quals = ("close_protection", "protective_driving")
+    assert faces["gaps"] == [("DH", q, "2026-12-01 10:00", "10:30") for q in quals]
+    assert faces["open"] == [(q, "2026-12-01 10:00", "10:30") for q in quals]
+    assert faces["capacity"] == {"DH": (3.0, 1.0), "RT": (13.0, 0.0)}
+    assert faces["suggest"] != "none"
+    assert {s.travelling for s in staffing.staffing_shortfalls(store, made.id)} == {("R1", "R2")}
