@@ -1003,51 +1003,60 @@ def _travel_seconds(store: Store) -> Callable[[str, str], int]:
     return travel
 
 
-def arrival(
-    store: Store, staff_id: str, activity_id: str, span: tuple[datetime, datetime]
-) -> tuple[datetime, datetime] | None:
-    """When an officer deployed on an activity (or as if he were, and as if it ran over
+def arrivals(
+    store: Store,
+    activity_id: str,
+    span: tuple[datetime, datetime],
+    officers: Iterable[tuple[str, str]],
+) -> dict[str, tuple[datetime, datetime] | None]:
+    """When each officer deployed on an activity (or as if he were, and as if it ran over
     ``span``) is bound to it and when he is there — the one placement ``load_duties`` and
     ``bind`` count him by (``_itinerary``).
 
     Args:
-        staff_id: the officer's id.
         activity_id: the activity's full id.
         span: (start, end), aware UTC: the activity's time, its own or as if it ran then.
+        officers: (staff id, own unit's code) of each officer.
 
     Returns:
-        (bound from, there from), aware UTC, within ``span``: before the first he is bound to
-        an activity that starts earlier, between them on his way from the one before; None
-        when activities that start earlier hold him for all of it.
+        Per staff id, (bound from, there from), aware UTC, within ``span``: before the first
+        he is bound to an activity that starts earlier, between them on his way from the one
+        before; None when activities that start earlier hold him for all of it.
     """
     start, end = span
     reach = timedelta(minutes=1440)  # the most travel the catalogue allows (unit_travel)
     row = store.one(
-        "SELECT s.unit, p.unit FROM activity a JOIN subject s ON s.id = a.subject_id,"
-        " staff p WHERE a.id = ? AND p.id = ?",
-        (activity_id, staff_id),
+        "SELECT s.unit FROM activity a JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
+        (activity_id,),
     )
     assert row is not None
-    place, home = row[0], row[1]
-    rows = store.tuples(
-        "SELECT unixepoch(a.start_at), unixepoch(a.end_at), a.id, s.unit FROM deployment d"
-        " JOIN activity a ON a.id = d.activity_id JOIN subject s ON s.id = a.subject_id"
-        " WHERE d.staff_id = ? AND a.id != ? AND a.status != 'cancelled'"
-        " AND a.concept IS NOT NULL AND a.start_at < ? AND a.end_at > ?",
-        (staff_id, activity_id, to_db(end), to_db(start - reach)),
-    )
-    own = (int(start.timestamp()), int(end.timestamp()), activity_id, place)
-    shifts = store.tuples(
-        "SELECT unixepoch(start_at), unixepoch(end_at) FROM shift WHERE staff_id = ?"
-        " AND start_at < ? AND end_at > ?",
-        (staff_id, to_db(end), to_db(start - reach)),
-    )
-    deployments = sorted([*rows, own], key=lambda r: (r[0], r[2]))
-    stays = _itinerary(deployments, home, _travel_seconds(store), _duty_starts(shifts))
-    stay = next((s for s in stays if s.activity == activity_id), None)
-    if stay is None:
-        return None
-    return datetime.fromtimestamp(stay.start, UTC), datetime.fromtimestamp(stay.arrive, UTC)
+    own = (int(start.timestamp()), int(end.timestamp()), activity_id, row[0])
+    window = (to_db(end), to_db(start - reach))
+    travel = _travel_seconds(store)
+    found: dict[str, tuple[datetime, datetime] | None] = {}
+    for staff_id, home in officers:
+        rows = store.tuples(
+            "SELECT unixepoch(a.start_at), unixepoch(a.end_at), a.id, s.unit FROM deployment d"
+            " JOIN activity a ON a.id = d.activity_id JOIN subject s ON s.id = a.subject_id"
+            " WHERE d.staff_id = ? AND a.id != ? AND a.status != 'cancelled'"
+            " AND a.concept IS NOT NULL AND a.start_at < ? AND a.end_at > ?",
+            (staff_id, activity_id, *window),
+        )
+        shifts = store.tuples(
+            "SELECT unixepoch(start_at), unixepoch(end_at) FROM shift WHERE staff_id = ?"
+            " AND start_at < ? AND end_at > ?",
+            (staff_id, *window),
+        )
+        deployments = sorted([*rows, own], key=lambda r: (r[0], r[2]))
+        stays = _itinerary(deployments, home, travel, _duty_starts(shifts))
+        stay = next((s for s in stays if s.activity == activity_id), None)
+        found[staff_id] = None
+        if stay is not None:
+            found[staff_id] = (
+                datetime.fromtimestamp(stay.start, UTC),
+                datetime.fromtimestamp(stay.arrive, UTC),
+            )
+    return found
 
 
 def _bound_away(store: Store, before: str, after: str) -> dict[str, list[_Stay]]:

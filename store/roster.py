@@ -42,7 +42,7 @@ from .clock import (
 )
 from .db import Store, resolve_id, short_id
 from .errors import BadInput, RuleViolation
-from .gaps import arrival
+from .gaps import arrivals
 from .ids import uuid7
 from .matching import GroupVerdict
 from .staff import Staff, get_staff, list_staff
@@ -908,20 +908,25 @@ def group_parts(
     activity_id: str,
     officers: list[Staff],
     span: tuple[datetime, datetime] | None = None,
+    gone: dict[str, Absence] | None = None,
 ) -> list[tuple[date, datetime, datetime, dict[str, frozenset[str]]]]:
     """The activity cut where a qualification's validity (local midnight, R8) or a shift of
-    one of ``officers`` changes: per part its local day, start, end and each of them on duty
-    for all of it with the qualifications valid that day.
+    one of ``officers`` changes, or where one is elsewhere (``absences``): per part its local
+    day, start, end and each of them on duty and there for all of it with the qualifications
+    valid that day.
 
     Args:
         activity_id: the activity's full id.
         officers: the group.
         span: (start, end), aware UTC, as if the activity ran then; None for its own time.
+        gone: the group's ``absences`` over the same time, when the caller has them.
     """
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
     start, end = (to_db(span[0]), to_db(span[1])) if span else (row["start_at"], row["end_at"])
-    busy = {c: a.spans() for c, a in absences(store, activity_id, officers, (start, end)).items()}
+    if gone is None:
+        gone = absences(store, activity_id, officers, (start, end))
+    busy = {c: a.spans() for c, a in gone.items()}
     return [
         (day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
         for day, a, b, on_duty in _duty_parts(store, officers, start, end, busy)
@@ -936,7 +941,7 @@ class Absence:
         bound: (start, end) he is bound to an activity that starts earlier (then by id) — the
             one binding of ``gaps.bind`` — or None.
         travelling: (start, end) he is on his way to it from the one before, the catalogue's
-            minutes between their places (``gaps.arrival``), or None.
+            minutes between their places (``gaps.arrivals``), or None.
     """
 
     bound: tuple[datetime, datetime] | None
@@ -953,7 +958,7 @@ def absences(
     """When each of ``officers`` deployed on the activity is elsewhere during ``span`` (the
     activity's time, as stored): bound to a live activity with a concept that starts before it
     (then by id) — where an officer deployed on two activities at once is — and then on his way
-    from it, until he can be there (``gaps.arrival``: the placement ``gaps``, ``capacity`` and
+    from it, until he can be there (``gaps.arrivals``: the placement ``gaps``, ``capacity`` and
     ``suggest`` count him by). Only officers double-booked or deployed too close to the one
     before (a restriction, a correction or a calendar moved an activity) have any.
 
@@ -966,10 +971,10 @@ def absences(
         Per callsign with any, when (within ``span``) he is bound elsewhere and on his way.
     """
     start, end = from_db(span[0]), from_db(span[1])
+    placed = arrivals(store, activity_id, (start, end), [(o.id, o.unit) for o in officers])
     found: dict[str, Absence] = {}
     for o in officers:
-        placed = arrival(store, o.id, activity_id, (start, end))
-        bound_from, there = placed if placed is not None else (end, end)
+        bound_from, there = placed[o.id] or (end, end)
         if bound_from > start or there > bound_from:
             found[o.callsign] = Absence(
                 (start, bound_from) if bound_from > start else None,

@@ -195,14 +195,15 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
 
 def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list[Shortfall]:
     row = store.one(
-        "SELECT a.concept, a.status, s.unit FROM activity a JOIN subject s"
+        "SELECT a.concept, a.status, a.start_at, a.end_at, s.unit FROM activity a JOIN subject s"
         " ON s.id = a.subject_id WHERE a.id = ?",
         (activity_id,),
     )
     if row is None or row["concept"] is None or row["status"] == "cancelled":
         return []
     officers = deployed_officers(store, activity_id)
-    parts = group_parts(store, activity_id, officers)
+    gone = absences(store, activity_id, officers, (row["start_at"], row["end_at"]))
+    parts = group_parts(store, activity_id, officers, gone=gone)
     first, last = parts[0][1], parts[-1][2]
     if pool is None:
         pool = load_duties(store, first, last, unit=row["unit"])
@@ -210,7 +211,6 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
     staffing = tuple((s.qualification, s.count) for s in concept.staffing)
     need = Need(row["unit"], int(first.timestamp()), int(last.timestamp()), staffing, activity_id)
     costly = _lapse_costs(dict(staffing), officers, parts)
-    gone = absences(store, activity_id, officers, (to_db(first), to_db(last)))
     found = []
     for q, n, lo, hi in whole_places(_bound(need, parts, officers, pool)):
         inside = [
