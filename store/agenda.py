@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from . import rules, validate
 from .catalogue import Concept, get_concept, get_unit, list_concepts
 from .clock import from_db, hours_between, local_iso, local_text, require_order, to_db, with_times
-from .db import Store, resolve_id
+from .db import Store, resolve_id, short_id
 from .errors import BadInput, NotFound, RuleViolation
 from .ids import uuid7
 from .subjects import Subject, get_subject, subject_by_id
@@ -1137,7 +1137,7 @@ def record_restriction(
         BadInput, RuleViolation: as for ``restrict_activity``.
     """
     current = get_activity(store, activity_id)
-    authority = _check_restriction(current, kind, reason, authority)
+    authority = _check_restriction(store, current, kind, reason, authority)
     note = validate.text(note, "note")
     if new_location is not None:
         validate.text(new_location, "new_location")
@@ -1216,14 +1216,15 @@ def _check_not_into_past(
         )
 
 
-def _check_restriction(current: Activity, kind: str, reason: str, authority: str) -> str:
+def _check_restriction(
+    store: Store, current: Activity, kind: str, reason: str, authority: str
+) -> str:
     """The restriction's kind, reason and authority checked (the authority returned, trimmed);
     an activity already cancelled or done takes none (R5)."""
     if current.status == "cancelled":
+        named = short_id(store, "activity", current.id)
         raise BadInput(
-            f"Activity {current.id[:13]} is already cancelled.",
-            code="already_cancelled",
-            activity=current.id[:13],
+            f"Activity {named} is already cancelled.", code="already_cancelled", activity=named
         )
     if current.status == "done":
         raise RuleViolation(

@@ -40,9 +40,10 @@ use it unchanged; the ``Gap`` rows it returns carry aware UTC datetimes.
 from __future__ import annotations
 
 import gc
+import json
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -60,10 +61,13 @@ from .matching import assign, attribution_order, cover
 class Need(NamedTuple):
     """Demand: a unit needs these qualifications over [start, end).
 
-    The gap sweep's input, not a record for a face: ``start`` and ``end`` are **epoch seconds
-    (UTC)**, not datetimes, because the large set builds tens of thousands per call and the
-    sweep does integer arithmetic on them. A new public record carries aware UTC datetimes
-    (``Gap``, ``Replan``); convert at the edge (``int(moment.timestamp())``).
+    The gap sweep's fast internal form, not a record for a face: ``start`` and ``end`` are
+    **epoch seconds (UTC)**, not datetimes, because the large set builds tens of thousands per
+    call and the sweep does integer arithmetic on them. Public because the what-if planners
+    (``capacity`` scenarios, ``suggest``, ``staffing``) build them for ``compute`` and ``bind``;
+    what any of them returns to a face carries aware UTC datetimes (``Gap``, ``Shortfall``,
+    ``Replan``); convert at the edge (``int(moment.timestamp())``; tested:
+    tests/store/test_epoch_records.py).
 
     Attributes:
         unit: the unit's catalogue code.
@@ -494,9 +498,10 @@ def _compute(
 
 
 #: A run of constant positive shortfall: (start, end, shortfall, peak demand), epoch seconds.
-Run = tuple[int, int, int, int]
-#: Demand as the attribution sweep sees it: (start, end, source id), clipped to the window.
-Entry = tuple[int, int, str]
+_Run = tuple[int, int, int, int]
+#: Demand as the attribution sweep sees it: (start, end, source id), clipped to the window;
+#: epoch seconds.
+_Entry = tuple[int, int, str]
 
 
 class _Sweep:
@@ -568,14 +573,14 @@ class _Sweep:
 
     def _demand(
         self, needs: list[Need], width: int, changes: dict[int, int]
-    ) -> dict[tuple[int, str], list[Entry]]:
+    ) -> dict[tuple[int, str], list[_Entry]]:
         """Add the needs' demand changes to ``changes``; return per (qualification index,
         kind) the needs that demand it."""
         lo, hi, index = self.lo, self.hi, self.index
-        demanding: dict[tuple[int, str], list[Entry]] = defaultdict(list)
+        demanding: dict[tuple[int, str], list[_Entry]] = defaultdict(list)
         # per distinct staffing and kind (keyed by identity: load_needs shares the staffing
         # tuples): its packed demand, and the lists of the qualifications it names
-        known: dict[tuple[int, str], tuple[int, list[list[Entry]]]] = {}
+        known: dict[tuple[int, str], tuple[int, list[list[_Entry]]]] = {}
         get = changes.get
         for _unit, a, b, staffing, source, kind in needs:
             key = (id(staffing), kind)
@@ -634,12 +639,12 @@ class _Sweep:
         supply_changes: dict[int, int],
         width: int,
         group_masks: list[int],
-    ) -> dict[int, list[Run]]:
+    ) -> dict[int, list[_Run]]:
         """Per qualification index, the maximal runs of constant positive shortfall, in time
         order."""
         nq = len(self.order)
         coverage = _Coverage(nq, width, group_masks)
-        runs: dict[int, list[Run]] = defaultdict(list)
+        runs: dict[int, list[_Run]] = defaultdict(list)
         nothing = (0,) * nq
         open_start = [0] * nq
         open_peak = [0] * nq
@@ -716,7 +721,7 @@ def _peak_count(needs: list[Need]) -> int:
     return max((sum(c for _q, c in s) for s in staffings.values()), default=0)
 
 
-def _concerned(runs: list[Run], demanding: list[Entry]) -> list[tuple[str, ...]]:
+def _concerned(runs: list[_Run], demanding: list[_Entry]) -> list[tuple[str, ...]]:
     """For each run of one qualification, the sorted ids of the needs of one kind (those in
     ``demanding``) that overlap it.
 
@@ -912,16 +917,151 @@ def load_duties(
     return duties
 
 
-#: An officer's time bound to his deployments (``_bound_away``): the pieces at another unit's
-#: activities (start, end, that unit, travel seconds each way) and those at his own unit's.
-Away = tuple[list[tuple[int, int, str, int]], list[tuple[int, int]]]
+class _Stay(NamedTuple):
+    """Where the deployments place an officer for one of them (``_itinerary``), the fast
+    internal form: **epoch seconds (UTC)** throughout, as the sweep's ``Need`` and ``Duty``.
+
+    Attributes:
+        activity: the activity's id.
+        place: the unit of its subject (where he must be).
+        leave: when he sets off for it: from the stay before when that leaves him too little
+            time (``arrive > start``), else ``start`` less the travel from his own unit.
+        start: when he is bound to it: its start, or the end of the time an activity that
+            starts earlier holds him (``bind``: the one that starts first, then by id).
+        arrive: when he is there and counts at it: ``start``, or later by what the travel
+            from the stay before still takes (the catalogue's minutes between the places).
+        end: its end.
+        back: when he is back at his own unit after it (``end`` plus the travel home).
+    """
+
+    activity: str
+    place: str
+    leave: int
+    start: int
+    arrive: int
+    end: int
+    back: int
 
 
-def _bound_away(store: Store, before: str, after: str) -> dict[str, Away]:
-    """Per officer deployed on another unit's activity, the time he is bound to each of his
-    deployments as ``bind`` binds them — an officer deployed on two at once is at the one that
-    starts first (then by id) — split into that at other units and that at his own: travel
-    to an activity he is not at then cuts no time he counts at another (issue 16)."""
+def _itinerary(
+    deployments: Iterable[tuple[int, int, str, str]],
+    home: str,
+    travel: Callable[[str, str], int],
+    starts: Sequence[int] = (),
+) -> list[_Stay]:
+    """The officer's stays, one per deployment that holds him some time: ``deployments`` are
+    (start, end, activity id, place), epoch seconds, by start then id; ``home`` his unit;
+    ``travel(a, b)`` the seconds between two units; ``starts`` when each unbroken run of his
+    shifts begins (``_duty_starts``), at his own unit.
+
+    An officer deployed on two activities at once is bound to the one that starts first (then
+    by id) until it ends (``bind``); the next one has him from then, but counts him only once
+    he can be there: the end of where he was before — the stay before, or his own unit when
+    his duty began — plus the travel between the places (issue 16: a restriction that moves an
+    activity too close to the one before, or to the start of his shift, leaves it short until
+    he arrives, as ``deploy`` would refuse him)."""
+    stays: list[_Stay] = []
+    furthest: int | None = None
+    for a, b, activity, place in deployments:
+        start = a if furthest is None or furthest < a else furthest
+        furthest = b if furthest is None or furthest < b else furthest
+        if start >= b:
+            continue  # held by activities that start earlier for all of it
+        since, origin = (stays[-1].end, stays[-1].place) if stays else (None, home)
+        began = bisect_left(starts, b) - 1  # the last run of duty that begins before it ends
+        if began >= 0 and (since is None or starts[began] >= since):
+            since, origin = starts[began], home  # on duty at his own unit since then
+        leave, arrive = start - travel(home, place), start
+        if since is not None and since + travel(origin, place) > start:
+            leave, arrive = since, min(b, since + travel(origin, place))
+        stays.append(_Stay(activity, place, leave, start, arrive, b, b + travel(place, home)))
+    return stays
+
+
+def _duty_starts(shifts: Iterable[tuple[int, int]]) -> list[int]:
+    """When each unbroken run of an officer's shifts (epoch seconds; shifts that meet or
+    overlap run on) begins, in order."""
+    starts: list[int] = []
+    reach: int | None = None
+    for a, b in sorted(shifts):
+        if reach is None or a > reach:
+            starts.append(a)
+        reach = b if reach is None or reach < b else reach
+    return starts
+
+
+def _travel_seconds(store: Store) -> Callable[[str, str], int]:
+    """The catalogue's travel between two units in seconds, each pair read once."""
+    seconds: dict[tuple[str, str], int] = {}
+
+    def travel(a: str, b: str) -> int:
+        found = seconds.get((a, b))
+        if found is None:
+            found = seconds[(a, b)] = travel_minutes(store, a, b) * 60
+        return found
+
+    return travel
+
+
+def arrivals(
+    store: Store,
+    activity_id: str,
+    span: tuple[datetime, datetime],
+    officers: Iterable[tuple[str, str]],
+) -> dict[str, tuple[datetime, datetime] | None]:
+    """When each officer deployed on an activity (or as if he were, and as if it ran over
+    ``span``) is bound to it and when he is there — the one placement ``load_duties`` and
+    ``bind`` count him by (``_itinerary``).
+
+    Args:
+        activity_id: the activity's full id.
+        span: (start, end), aware UTC: the activity's time, its own or as if it ran then.
+        officers: (staff id, own unit's code) of each officer.
+
+    Returns:
+        Per staff id, (bound from, there from), aware UTC, within ``span``: before the first
+        he is bound to an activity that starts earlier, between them on his way from the one
+        before; None when activities that start earlier hold him for all of it.
+    """
+    start, end = span
+    reach = timedelta(minutes=1440)  # the most travel the catalogue allows (unit_travel)
+    row = store.one(
+        "SELECT s.unit FROM activity a JOIN subject s ON s.id = a.subject_id WHERE a.id = ?",
+        (activity_id,),
+    )
+    assert row is not None
+    own = (int(start.timestamp()), int(end.timestamp()), activity_id, row[0])
+    window = (to_db(end), to_db(start - reach))
+    travel = _travel_seconds(store)
+    found: dict[str, tuple[datetime, datetime] | None] = {}
+    for staff_id, home in officers:
+        rows = store.tuples(
+            "SELECT unixepoch(a.start_at), unixepoch(a.end_at), a.id, s.unit FROM deployment d"
+            " JOIN activity a ON a.id = d.activity_id JOIN subject s ON s.id = a.subject_id"
+            " WHERE d.staff_id = ? AND a.id != ? AND a.status != 'cancelled'"
+            " AND a.concept IS NOT NULL AND a.start_at < ? AND a.end_at > ?",
+            (staff_id, activity_id, *window),
+        )
+        shifts = store.tuples(
+            "SELECT unixepoch(start_at), unixepoch(end_at) FROM shift WHERE staff_id = ?"
+            " AND start_at < ? AND end_at > ?",
+            (staff_id, *window),
+        )
+        deployments = sorted([*rows, own], key=lambda r: (r[0], r[2]))
+        stays = _itinerary(deployments, home, travel, _duty_starts(shifts))
+        stay = next((s for s in stays if s.activity == activity_id), None)
+        found[staff_id] = None
+        if stay is not None:
+            found[staff_id] = (
+                datetime.fromtimestamp(stay.start, UTC),
+                datetime.fromtimestamp(stay.arrive, UTC),
+            )
+    return found
+
+
+def _bound_away(store: Store, before: str, after: str) -> dict[str, list[_Stay]]:
+    """Per officer deployed on another unit's activity, his stays at all his deployments
+    (``_itinerary``): where he counts, and when he is on his way (counted for no unit)."""
     rows = store.tuples(
         "SELECT d.staff_id, unixepoch(a.start_at), unixepoch(a.end_at), a.id, s.unit, p.unit"
         " FROM deployment d JOIN activity a ON a.id = d.activity_id"
@@ -933,48 +1073,44 @@ def _bound_away(store: Store, before: str, after: str) -> dict[str, Away]:
         " AND f.start_at < ? AND f.end_at > ?) ORDER BY 2, 4",
         (before, after, before, after),
     )
-    found: dict[str, Away] = {}
-    claimed: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    travel: dict[tuple[str, str], int] = {}
-    for staff_id, a, b, _id, there, home in rows:
-        pieces = [(a, b)]
-        for lo, hi in claimed[staff_id]:  # taken by a deployment that starts earlier
-            pieces = [
-                p for x, y in pieces for p in ((x, min(y, lo)), (max(x, hi), y)) if p[0] < p[1]
-            ]
-        claimed[staff_id].append((a, b))
-        others, held = found.setdefault(staff_id, ([], []))
-        if there == home:
-            held += pieces
-            continue
-        if (home, there) not in travel:
-            travel[(home, there)] = travel_minutes(store, home, there) * 60
-        others += [(x, y, there, travel[(home, there)]) for x, y in pieces]
-    return found
+    by_officer: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    homes: dict[str, str] = {}
+    for staff_id, a, b, activity, there, home in rows:
+        by_officer[staff_id].append((a, b, activity, there))
+        homes[staff_id] = home
+    if not by_officer:
+        return {}
+    shifts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for staff_id, a, b in store.tuples(
+        "SELECT staff_id, unixepoch(start_at), unixepoch(end_at) FROM shift"
+        " WHERE start_at < ? AND end_at > ? AND staff_id IN (SELECT value FROM json_each(?))",
+        (before, after, json.dumps(list(by_officer))),
+    ):
+        shifts[staff_id].append((a, b))
+    travel = _travel_seconds(store)
+    return {
+        staff_id: _itinerary(deployments, homes[staff_id], travel, _duty_starts(shifts[staff_id]))
+        for staff_id, deployments in by_officer.items()
+    }
 
 
-def _split_away(start: int, end: int, unit: str, away: Away) -> list[tuple[int, int, str]]:
-    """Cut a shift where the officer is bound to another unit's activity (counted there) and
-    travels there and back (``travel`` seconds each way: counted for no unit) — save where he
-    is bound to his own unit's activity then (``_bound_away``)."""
-    others, held = away
+def _split_away(start: int, end: int, unit: str, stays: list[_Stay]) -> list[tuple[int, int, str]]:
+    """Cut a shift by the officer's stays (``_itinerary``): counted at a stay's place while
+    he is there, for no unit while on his way to it or back to his own ``unit``, and for
+    his own unit otherwise."""
     cuts = {start, end}
-    for a, b, _unit, travel in others:
-        cuts.update((a - travel, a, b, b + travel))
-    cuts.update(t for piece in held for t in piece)
+    for stay in stays:
+        cuts.update(stay[2:])
     pieces: list[tuple[int, int, str]] = []
     points = sorted(t for t in cuts if start <= t <= end)
     for lo, hi in pairwise(points):
-        label: str | None = unit
-        at = next((o for a, b, o, _t in others if a <= lo and hi <= b), None)
-        if at is not None:
-            label = at
-        elif not any(a <= lo and hi <= b for a, b in held) and any(
-            a - t <= lo and hi <= b + t for a, b, _o, t in others
-        ):
-            label = None  # travelling
+        label = next((s.place for s in stays if s.arrive <= lo and hi <= s.end), None)
         if label is None:
-            continue
+            if any(
+                (s.leave <= lo and hi <= s.arrive) or (s.end <= lo and hi <= s.back) for s in stays
+            ):
+                continue  # on the way
+            label = unit
         if pieces and pieces[-1][1] == lo and pieces[-1][2] == label:
             pieces[-1] = (pieces[-1][0], hi, label)
         else:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from . import access, rules, validate
 from .clock import from_db, with_times
-from .db import Store, resolve_id
+from .db import Store, resolve_id, short_id
 from .errors import BadInput, PermissionDenied
 from .ids import uuid7
 from .signals import get_signal
@@ -248,10 +248,11 @@ def _draft(store: Store, report_id: str) -> SignalReport:
     report = get_report(store, report_id)
     store.target(report.id)
     if report.issued_at:
+        named = short_id(store, "signal_report", report.id)
         raise BadInput(
-            f"Report {report.id[:13]} is issued and cannot change; draft one that supersedes it.",
+            f"Report {named} is issued and cannot change; draft one that supersedes it.",
             code="report_issued",
-            report=report.id[:13],
+            report=named,
         )
     return report
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from . import access, rules, validate
 from .clock import to_db, with_times
-from .db import Store, resolve_id
+from .db import Store, resolve_id, short_id
 from .errors import BadInput
 from .ids import uuid7
 from .signers import Signers
@@ -253,17 +253,18 @@ def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
     with store.write("log.clear", None, detail, require="log.clear") as conn:
         entry = get_entry(store, entry_id)
         store.target(entry.id)
+        named = short_id(store, "log_entry", entry.id)
         if not entry.flagged:
             raise BadInput(
-                f"Log entry {entry.id[:13]} is not flagged; there is nothing to clear.",
+                f"Log entry {named} is not flagged; there is nothing to clear.",
                 code="log_entry_not_flagged",
-                entry=entry.id[:13],
+                entry=named,
             )
         if entry.cleared_at:
             raise BadInput(
-                f"Log entry {entry.id[:13]} was already cleared by {entry.cleared_by}.",
+                f"Log entry {named} was already cleared by {entry.cleared_by}.",
                 code="log_entry_already_cleared",
-                entry=entry.id[:13],
+                entry=named,
                 by=entry.cleared_by,
             )
         if validate.blank(validate.text(reason, "reason")):

@@ -40,8 +40,9 @@ from .clock import (
     to_db,
     with_times,
 )
-from .db import Store, resolve_id
+from .db import Store, resolve_id, short_id
 from .errors import BadInput, RuleViolation
+from .gaps import arrivals
 from .ids import uuid7
 from .matching import GroupVerdict
 from .staff import Staff, get_staff, list_staff
@@ -505,7 +506,7 @@ def deployment_problem(
             "one place at a time",
             {
                 "callsign": officer.callsign,
-                "activity": short_activity_id(store, clash["id"]),
+                "activity": short_id(store, "activity", clash["id"]),
                 "start": from_db(clash["start_at"]),
                 "end": from_db(clash["end_at"]),
             },
@@ -907,34 +908,59 @@ def group_parts(
     activity_id: str,
     officers: list[Staff],
     span: tuple[datetime, datetime] | None = None,
+    gone: dict[str, Absence] | None = None,
 ) -> list[tuple[date, datetime, datetime, dict[str, frozenset[str]]]]:
     """The activity cut where a qualification's validity (local midnight, R8) or a shift of
-    one of ``officers`` changes: per part its local day, start, end and each of them on duty
-    for all of it with the qualifications valid that day.
+    one of ``officers`` changes, or where one is elsewhere (``absences``): per part its local
+    day, start, end and each of them on duty and there for all of it with the qualifications
+    valid that day.
 
     Args:
         activity_id: the activity's full id.
         officers: the group.
         span: (start, end), aware UTC, as if the activity ran then; None for its own time.
+        gone: the group's ``absences`` over the same time, when the caller has them.
     """
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
     start, end = (to_db(span[0]), to_db(span[1])) if span else (row["start_at"], row["end_at"])
-    busy = bound_elsewhere(store, activity_id, officers, (start, end))
+    if gone is None:
+        gone = absences(store, activity_id, officers, (start, end))
+    busy = {c: a.spans() for c, a in gone.items()}
     return [
         (day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
         for day, a, b, on_duty in _duty_parts(store, officers, start, end, busy)
     ]
 
 
-def bound_elsewhere(
+@dataclass(frozen=True)
+class Absence:
+    """When a deployed officer, on duty, is not at an activity (``absences``); aware UTC.
+
+    Attributes:
+        bound: (start, end) he is bound to an activity that starts earlier (then by id) — the
+            one binding of ``gaps.bind`` — or None.
+        travelling: (start, end) he is on his way to it from the one before, the catalogue's
+            minutes between their places (``gaps.arrivals``), or None.
+    """
+
+    bound: tuple[datetime, datetime] | None
+    travelling: tuple[datetime, datetime] | None
+
+    def spans(self) -> list[tuple[datetime, datetime]]:
+        """Both times, those he has."""
+        return [s for s in (self.bound, self.travelling) if s is not None]
+
+
+def absences(
     store: Store, activity_id: str, officers: list[Staff], span: tuple[str, str]
-) -> dict[str, list[tuple[datetime, datetime]]]:
-    """When each of ``officers`` is bound to another activity during ``span`` (the activity's
-    time, as stored): deployed on a live activity with a concept that starts before it (then by
-    id) — the one binding of ``gaps.bind``, where an officer deployed on two activities at once
-    is at the one that starts first and counts for nothing at the other then. Only officers
-    double-booked (a restriction, a correction or a calendar moved an activity) have any.
+) -> dict[str, Absence]:
+    """When each of ``officers`` deployed on the activity is elsewhere during ``span`` (the
+    activity's time, as stored): bound to a live activity with a concept that starts before it
+    (then by id) — where an officer deployed on two activities at once is — and then on his way
+    from it, until he can be there (``gaps.arrivals``: the placement ``gaps``, ``capacity`` and
+    ``suggest`` count him by). Only officers double-booked or deployed too close to the one
+    before (a restriction, a correction or a calendar moved an activity) have any.
 
     Args:
         activity_id: the activity's full id.
@@ -942,48 +968,19 @@ def bound_elsewhere(
         span: (start, end) of the activity as stored (``to_db``), or as if it ran then.
 
     Returns:
-        Per callsign, the times (aware UTC, within ``span``) it is bound elsewhere.
+        Per callsign with any, when (within ``span``) he is bound elsewhere and on his way.
     """
-    start, end = span
-    found: dict[str, list[tuple[datetime, datetime]]] = {}
+    start, end = from_db(span[0]), from_db(span[1])
+    placed = arrivals(store, activity_id, (start, end), [(o.id, o.unit) for o in officers])
+    found: dict[str, Absence] = {}
     for o in officers:
-        for r in store.query(
-            "SELECT a.start_at, a.end_at FROM deployment d JOIN activity a"
-            " ON a.id = d.activity_id WHERE d.staff_id = ? AND a.id != ?"
-            " AND a.status != 'cancelled' AND a.concept IS NOT NULL"
-            " AND a.start_at < ? AND a.end_at > ?"
-            " AND (unixepoch(a.start_at) < unixepoch(?)"
-            " OR (unixepoch(a.start_at) = unixepoch(?) AND a.id < ?))",
-            (o.id, activity_id, end, start, start, start, activity_id),
-        ):
-            found.setdefault(o.callsign, []).append(
-                (
-                    max(from_db(r["start_at"]), from_db(start)),
-                    min(from_db(r["end_at"]), from_db(end)),
-                )
+        bound_from, there = placed[o.id] or (end, end)
+        if bound_from > start or there > bound_from:
+            found[o.callsign] = Absence(
+                (start, bound_from) if bound_from > start else None,
+                (bound_from, there) if there > bound_from else None,
             )
     return found
-
-
-def short_activity_id(store: Store, activity_id: str) -> str:
-    """The activity's id as the faces name it: its first 13 characters, or as many more as it
-    takes that no other activity's id starts with them (activities made in one millisecond —
-    one calendar import — share their first 13), so the name can be typed back.
-
-    Args:
-        activity_id: the activity's full id.
-    """
-    near = store.query(
-        "SELECT id FROM (SELECT id FROM activity WHERE id < ? ORDER BY id DESC LIMIT 1)"
-        " UNION ALL SELECT id FROM (SELECT id FROM activity WHERE id > ? ORDER BY id LIMIT 1)",
-        (activity_id, activity_id),
-    )
-    length = 13  # ids share their hyphens' places: the first character that differs is hex
-    for row in near:
-        pairs = enumerate(zip(activity_id, row["id"], strict=False))
-        same = next((i for i, (x, y) in pairs if x != y), len(row["id"]))
-        length = max(length, same + 1)
-    return activity_id[:length]
 
 
 def double_bookings(store: Store, activity_ids: Collection[str]) -> list[Problem]:
@@ -1016,11 +1013,11 @@ def double_bookings(store: Store, activity_ids: Collection[str]) -> list[Problem
                     "one place at a time",
                     {
                         "callsign": r["callsign"],
-                        "activity": short_activity_id(store, activity_id),
-                        "other": short_activity_id(store, r["id"]),
+                        "activity": short_id(store, "activity", activity_id),
+                        "other": short_id(store, "activity", r["id"]),
                         "start": max(from_db(r["a_start"]), from_db(r["b_start"])),
                         "end": min(from_db(r["a_end"]), from_db(r["b_end"])),
-                        "bound": short_activity_id(store, min(here, there)[1]),
+                        "bound": short_id(store, "activity", min(here, there)[1]),
                     },
                 )
             )

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from . import access, rules, validate
 from .clock import to_db, with_times
-from .db import Store, resolve_id
+from .db import Store, resolve_id, short_id
 from .errors import BadInput, PermissionDenied, RuleViolation
 from .ids import uuid7
 from .signers import Signers
@@ -311,11 +311,12 @@ def get_signal(store: Store, signal_id: str) -> Signal:
         and row["reporter"] != actor.callsign
         and not access.allowed(actor.role, "signal.process")
     ):
+        named = short_id(store, "signal", full)
         raise PermissionDenied(
-            f"Signal {full[:13]} is TLP:RED: only its reporter and the information organisation "
+            f"Signal {named} is TLP:RED: only its reporter and the information organisation "
             "may see it.",
             code="signal_tlp_red",
-            signal=full[:13],
+            signal=named,
         )
     events = tuple(
         SignalEvent(**with_times(r, "at"))
@@ -385,12 +386,13 @@ def _step(
         store.target(current.id)
         if current.status not in _ALLOWED_FROM[kind]:
             allowed = " or ".join(_words(s) for s in _ALLOWED_FROM[kind])
+            named = short_id(store, "signal", current.id)
             raise BadInput(
-                f"Signal {current.id[:13]} is {_words(current.status)}; it can be "
+                f"Signal {named} is {_words(current.status)}; it can be "
                 f"{_words(kind)} only when {allowed} "
                 f"(workflow: {' → '.join(_words(s) for s in STATUSES)}).",
                 code="signal_wrong_status",
-                signal=current.id[:13],
+                signal=named,
                 status=current.status,
                 step=kind,
                 allowed=list(_ALLOWED_FROM[kind]),
@@ -523,10 +525,11 @@ def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") ->
                 code="sighting_of_own_signal",
             )
         if current.status == "closed":
+            named = short_id(store, "signal", current.id)
             raise BadInput(
-                f"Signal {current.id[:13]} is closed; raise a new signal instead.",
+                f"Signal {named} is closed; raise a new signal instead.",
                 code="signal_closed",
-                signal=current.id[:13],
+                signal=named,
             )
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, sighting)"

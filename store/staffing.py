@@ -30,7 +30,7 @@ from .gaps import Bond, Duty, Need, bind, load_duties
 from .matching import cover
 from .roster import (
     Problem,
-    bound_elsewhere,
+    absences,
     deployed_officers,
     deployment_problem,
     group_parts,
@@ -59,7 +59,9 @@ class Shortfall:
         off_duty: callsigns of deployed officers holding the qualification who are not on
             duty for some of it.
         elsewhere: callsigns of deployed officers holding the qualification who are bound to
-            another activity for some of it (double-booked: ``roster.bound_elsewhere``).
+            another activity for some of it (double-booked: ``roster.absences``).
+        travelling: callsigns of deployed officers holding the qualification who are on their
+            way from the deployment before for some of it (too close to reach it in time).
     """
 
     activity_id: str
@@ -70,6 +72,7 @@ class Shortfall:
     lapsed: tuple[str, ...]
     off_duty: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
+    travelling: tuple[str, ...] = ()
 
 
 def open_parts(
@@ -192,14 +195,15 @@ def staffing_shortfalls(store: Store, activity_id: str) -> list[Shortfall]:
 
 def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list[Shortfall]:
     row = store.one(
-        "SELECT a.concept, a.status, s.unit FROM activity a JOIN subject s"
+        "SELECT a.concept, a.status, a.start_at, a.end_at, s.unit FROM activity a JOIN subject s"
         " ON s.id = a.subject_id WHERE a.id = ?",
         (activity_id,),
     )
     if row is None or row["concept"] is None or row["status"] == "cancelled":
         return []
     officers = deployed_officers(store, activity_id)
-    parts = group_parts(store, activity_id, officers)
+    gone = absences(store, activity_id, officers, (row["start_at"], row["end_at"]))
+    parts = group_parts(store, activity_id, officers, gone=gone)
     first, last = parts[0][1], parts[-1][2]
     if pool is None:
         pool = load_duties(store, first, last, unit=row["unit"])
@@ -207,7 +211,6 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
     staffing = tuple((s.qualification, s.count) for s in concept.staffing)
     need = Need(row["unit"], int(first.timestamp()), int(last.timestamp()), staffing, activity_id)
     costly = _lapse_costs(dict(staffing), officers, parts)
-    busy = bound_elsewhere(store, activity_id, officers, (to_db(first), to_db(last)))
     found = []
     for q, n, lo, hi in whole_places(_bound(need, parts, officers, pool)):
         inside = [
@@ -221,12 +224,12 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
             if any(h.code == q for h in o.qualifications)
             and any(o.callsign not in parts[i][3] for i in inside)
         }
-        there = {
-            c
-            for c in away
-            if any(int(x.timestamp()) < hi and int(y.timestamp()) > lo for x, y in busy.get(c, ()))
-        }
-        off = away - there
+
+        def meets(span: tuple[datetime, datetime] | None, lo: int = lo, hi: int = hi) -> bool:
+            return span is not None and span[0].timestamp() < hi and span[1].timestamp() > lo
+
+        there = {c for c in away if c in gone and meets(gone[c].bound)}
+        moving = {c for c in away if c in gone and meets(gone[c].travelling)}
         found.append(
             Shortfall(
                 activity_id,
@@ -235,8 +238,9 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
                 datetime.fromtimestamp(lo, UTC),
                 datetime.fromtimestamp(hi, UTC),
                 _lapsed(q, [costly[i] for i in inside]),
-                tuple(sorted(off)),
+                tuple(sorted(away - there - moving)),
                 tuple(sorted(there)),
+                tuple(sorted(moving)),
             )
         )
     return found
@@ -351,5 +355,6 @@ def shortfall_problem(short: Shortfall) -> Problem:
             "lapsed": list(short.lapsed),
             "off_duty": list(short.off_duty),
             "elsewhere": list(short.elsewhere),
+            "travelling": list(short.travelling),
         },
     )

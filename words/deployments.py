@@ -83,7 +83,16 @@ def _open_slots(p: Params) -> str:
         if p.get("elsewhere")
         else ""
     )
-    return _("{qualification}: {missing} {slots} open {span}{lapsed}{off}{elsewhere}").format(
+    travelling = (
+        _(" ({callsigns} on the way from the deployment before then)").format(
+            callsigns=", ".join(p["travelling"])
+        )
+        if p.get("travelling")
+        else ""
+    )
+    return _(
+        "{qualification}: {missing} {slots} open {span}{lapsed}{off}{elsewhere}{travelling}"
+    ).format(
         qualification=p["qualification"],
         missing=p["missing"],
         slots=slots,
@@ -91,6 +100,7 @@ def _open_slots(p: Params) -> str:
         lapsed=lapsed,
         off=off,
         elsewhere=elsewhere,
+        travelling=travelling,
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from store import agenda, roster, staff, staffing, subjects
-from store.db import Store
+from store.db import Store, short_id
 from store.ics import import_ics
 from tests.conftest import at
 from words.calendar import warning as said
@@ -73,7 +73,7 @@ def test_a_reinstated_event_that_double_books_its_officers_is_said(
     back = import_ics(store, both, person="REIGER", **window)
     assert back.reinstated == 1
     assert [w.code for w in back.warnings] == ["calendar_double_booked"] * 2
-    named, elsewhere = (roster.short_activity_id(store, a.id) for a in (raad, other))
+    named, elsewhere = (short_id(store, "activity", a.id) for a in (raad, other))
     assert said(back.warnings[0]) == (
         f"XX is deployed on activity {named} and on {elsewhere} at once, "
         f"2026-12-01 10:00–12:00; counted at {named} only (rule: one place at a time)."
@@ -90,10 +90,10 @@ def test_a_reinstated_event_that_double_books_its_officers_is_said(
 def test_activities_are_named_by_a_prefix_that_names_them_alone(demo_store: Store) -> None:
     """Issue 16 (rev16c f3): activities made in one millisecond (the demo's seeding, one
     calendar import) share their first 13 id characters; the name the warnings and the
-    violations give each (``roster.short_activity_id``) is 13 characters where that is unique
+    violations give each (``db.short_id``) is 13 characters where that is unique
     and longer where it is not, and typed back it finds that activity."""
     ids = [row["id"] for row in demo_store.query("SELECT id FROM activity")]
-    names = {i: roster.short_activity_id(demo_store, i) for i in ids}
+    names = {i: short_id(demo_store, "activity", i) for i in ids}
     assert any(len(name) > 13 for name in names.values())  # the shared case is reached
     assert len({i[:13] for i in ids}) < len(ids)
     for full, name in names.items():

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from store import agenda, roster, staff, staffing, subjects
 from store.clock import FixedClock
-from store.db import Store
+from store.db import Store, short_id
 from store.errors import BadInput, RuleViolation
 from store.gaps import _fewest_places, bind, find_gaps, load_bonds, load_duties, load_needs
 from store.suggest import suggest
@@ -460,7 +460,7 @@ def test_a_double_booked_group_leaves_its_places_open_and_takes_a_replacement(
         new_end=at(store, "2026-12-01 12:00"),
     )
     said = [phrase(p) for p in roster.double_bookings(store, [afternoon])]
-    named, bound = (roster.short_activity_id(store, i) for i in (afternoon, morning))
+    named, bound = (short_id(store, "activity", i) for i in (afternoon, morning))
     assert said == [
         f"{c} is deployed on activity {named} and on {bound} at once, "
         f"2026-12-01 10:00–12:00; counted at {bound} only (rule: one place at a time)"

@@ -84,7 +84,9 @@ def test_a_restriction_of_a_done_activity_from_a_bundle_is_quarantined(
     check = agenda._check_restriction
     with monkeypatch.context() as patched:  # the older store checks as if it were not done
         patched.setattr(
-            agenda, "_check_restriction", lambda current, *rest: check(_not_done(current), *rest)
+            agenda,
+            "_check_restriction",
+            lambda store, current, *rest: check(store, _not_done(current), *rest),
         )  # ... and, older than plan6, lets a restriction of an activity that is over pass
         patched.setattr(agenda, "_check_not_into_past", lambda *_args: None)
         _restrict(b.store, visit.id, "relocated")

@@ -62,8 +62,9 @@ def test_travel_to_an_activity_the_officer_is_not_at_cuts_no_time(store: Store) 
     """Issue 16 (rev16c f4): R1 and R2 are deployed on Rotterdam's escort 09:00–11:00 and on
     The Hague's 14:00–16:00, which a restriction moves to 10:00–12:00. They are at the one
     that starts first (``bind``) until 11:00: the trip to The Hague (09:30–10:00) cuts nothing
-    from Rotterdam's escort — ``gaps``, ``capacity``, ``suggest`` and what the activity still
-    needs say the same: Rotterdam's covered, The Hague's short 10:00–11:00."""
+    from Rotterdam's escort; they reach The Hague at 11:30 (rev16d r1: 30 minutes from
+    Rotterdam) — ``gaps``, ``capacity``, ``suggest`` and what the activity still needs say the
+    same: Rotterdam's covered, The Hague's short 10:00–11:30."""
     subjects.add_subject(store, "KRAAI", kind="person", domain="local", unit="DH")
     subjects.assess_threat(store, "KRAAI", level=2)
     subjects.add_subject(store, "MEEUW", kind="person", domain="local", unit="RT")
@@ -96,16 +97,16 @@ def test_travel_to_an_activity_the_officer_is_not_at_cuts_no_time(store: Store) 
         if d.officer == "R1"
     ] == [
         ("RT", "2026-12-01 07:00", "2026-12-01 11:00"),  # at Rotterdam's escort till 11:00
-        ("DH", "2026-12-01 11:00", "2026-12-01 12:00"),
+        ("DH", "2026-12-01 11:30", "2026-12-01 12:00"),  # 11:00–11:30 on the road to DH
         ("RT", "2026-12-01 12:30", "2026-12-01 19:00"),  # the trip back is on the road
     ]
     rows = {(g.unit, local_text(g.start), local_text(g.end)) for g in gaps.find_gaps(store, *day)}
-    assert rows == {("DH", "2026-12-01 10:00", "2026-12-01 11:00")}
+    assert rows == {("DH", "2026-12-01 10:00", "2026-12-01 11:30")}
     assert staffing.staffing_shortfalls(store, home.id) == []
     assert {
         (local_text(s.start), local_text(s.end))
         for s in staffing.staffing_shortfalls(store, there.id)
-    } == {("2026-12-01 10:00", "2026-12-01 11:00")}
+    } == {("2026-12-01 10:00", "2026-12-01 11:30")}
     assert [o.action for o in suggest(store, home.id)] == ["none"]
     supply = {r.key: r.supply_hours for r in capacity.capacity_report(store, *day)}
-    assert supply == {"DH": 2.0, "RT": 21.0}
+    assert supply == {"DH": 1.0, "RT": 21.0}
