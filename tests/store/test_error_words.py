@@ -276,3 +276,21 @@ def test_store_refusals_in_words_write_nothing(store: Store, tmp_path: Path) -> 
             attempt()
         assert _words_of(refused) == str(refused.value)
     assert snapshot(store.path) == before
+
+
+def test_the_command_line_words_a_code_its_own_way_or_not_at_all() -> None:
+    """A code the command line words the same as every face is worded once (issue 15 rev15b:
+    three codes were written twice): its own table holds only sentences that name options."""
+    from commands.refusals import CLI_SENTENCES
+
+    compared = 0
+    for code, sites in sorted(_raised().items()):
+        if code not in CLI_SENTENCES or code not in SENTENCES:
+            continue
+        for _where, given in sites:
+            if given is None:
+                continue
+            params = {name: _Any() for name in given}
+            assert CLI_SENTENCES[code](params) != SENTENCES[code](params), code
+            compared += 1
+    assert compared > 20
