@@ -12,7 +12,9 @@ from typing import Any
 
 from store.errors import StoreError
 from store.ics_bounds import FIELDS as ICS_FIELDS
-from words import _
+from store.validate import visible
+from words import _, ngettext
+from words.counts import refused_of
 from words.errors import SENTENCES, rows, sentence, template
 
 
@@ -38,6 +40,58 @@ def _nothing_to_change(params: Mapping[str, Any]) -> str:
     return _("Nothing to change; give at least one of {options}.").format(options=options)
 
 
+def _import_not_clean(p: Mapping[str, Any]) -> str:
+    """After ``sync import``: what was refused, quarantined, set aside or alarmed, in one
+    sentence whose parts send the reader to the command that shows each."""
+    parts = []
+    if p["refused"]:
+        parts.append(refused_of(p["refused"], p["files"]))
+    if p["quarantined"]:
+        parts.append(
+            ngettext(
+                "{n} change was quarantined (never applied; see `schildwacht sync quarantine`)",
+                "{n} changes were quarantined (never applied; see `schildwacht sync quarantine`)",
+                p["quarantined"],
+            ).format(n=p["quarantined"])
+        )
+    if p["set_aside"]:
+        parts.append(_("a device's changes were set aside (see the warning above)"))
+    if p["alarms"]:
+        parts.append(
+            ngettext(
+                "{n} alarm about an audit trail that was cut or rewritten or a change log that "
+                "forked (see above; `schildwacht sync status`)",
+                "{n} alarms about an audit trail that was cut or rewritten or a change log that "
+                "forked (see above; `schildwacht sync status`)",
+                p["alarms"],
+            ).format(n=p["alarms"])
+        )
+    if p["over_limit"]:
+        parts.append(
+            _(
+                "a device's changes waiting here passed the limit; its further changes are set "
+                "aside (see the warning above)"
+            )
+        )
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _sent_malformed(p: Mapping[str, Any]) -> str:
+    """After ``sync export``: records in this laptop's change log no Schildwacht wrote."""
+    from words.quarantine import said
+
+    named = [f"#{seq} ({said(why)})" for seq, why in p["records"]]
+    shown = ", ".join(named) + (" …" if p["count"] > len(named) else "")
+    return visible(
+        _(
+            "This laptop's change log holds {count} records no Schildwacht wrote ({shown}): it "
+            "was edited outside Schildwacht. They were sent, and the other laptops quarantine "
+            "them; show this to the admin (`schildwacht db repair` sets them aside)."
+        ).format(count=p["count"], shown=shown)
+    )
+
+
 #: Error code → the command line's sentence (naming the option to give).
 CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "no_threat_assessment": template(
@@ -47,6 +101,66 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "nothing_to_change": _nothing_to_change,
+    # Refusals of the command line itself (its options, environment and output).
+    "fixed_now_without_offset": template(
+        _("SCHILDWACHT_NOW must be a time with an offset, e.g. 2026-11-28T09:00:00Z.")
+    ),
+    "handover_period_half": template(
+        _("Give both --from and --to, or neither (the shift now ending).")
+    ),
+    "reason_without_supersedes": template(_("--reason goes with --supersedes ID.")),
+    "json_number_not_finite": template(
+        _(
+            "The result holds a number too large or too small to write as JSON (infinite or "
+            "not a number); nothing was written. Check the numbers given to the command."
+        )
+    ),
+    "date_and_window": template(_("Give either --date or --from/--to, not both.")),
+    "expect_without_apply": template(_("--expect TOKEN goes with --apply N.")),
+    "empty_token": template(
+        _("An empty token checks nothing: give the token listed with the option.")
+    ),
+    "tokens_differ": template(_("--apply N:TOKEN and --expect TOKEN name two different tokens.")),
+    "init_needs_secret": template(
+        _(
+            "init needs the operator's secret (at least 8 characters): set "
+            "SCHILDWACHT_NEW_SECRET, or run it on a terminal to be asked."
+        )
+    ),
+    "init_needs_passphrase": template(
+        _(
+            "init --encrypt needs the passphrase: set SCHILDWACHT_PASSPHRASE, or run it on a "
+            "terminal to be asked."
+        )
+    ),
+    "rekey_needs_passphrase": template(
+        _(
+            "db rekey needs the new passphrase: set SCHILDWACHT_NEW_PASSPHRASE, or run it on a "
+            "terminal to be asked."
+        )
+    ),
+    "new_secret_needed": template(
+        _(
+            "Give {callsign}'s new secret (at least 8 characters) in SCHILDWACHT_NEW_SECRET, "
+            "or run this on a terminal to be asked."
+        )
+    ),
+    "change_needs_unit": template(_("Name the unit the change concerns (--unit).")),
+    "no_scenario_change": template(
+        _(
+            "Describe a change: --change KIND:ARGS (repeatable), --add-persons, --add-officers, "
+            "--add-fte, --remove-officers or --lend."
+        )
+    ),
+    "sent_malformed": _sent_malformed,
+    "left_out_of_roster": template(
+        _(
+            "This laptop is not in the team's roster (the team keeps a roster without it): ask "
+            "the admin to enrol it again with a new request (`schildwacht device request --out "
+            "FILE`); its data is kept."
+        )
+    ),
+    "import_not_clean": _import_not_clean,
     "move_needs_restriction": template(
         _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it with "
