@@ -32,14 +32,17 @@ def _period(
 
 def _emit_content(
     content: dict[str, Any],
+    facts: dict[str, Any],
     fmt: str,
     output: str | None,
     record: model.HandoverRecord | None = None,
 ) -> None:
+    """A handover in ``fmt``: its JSON as signed (``content``) for scripts, worded from its
+    facts (``facts``: the same handover, times as datetimes)."""
     if fmt == "md":
-        write_text(handover_markdown(content, _signature(record)), output)
+        write_text(handover_markdown(facts, _signature(record)), output)
     elif fmt == "json":
-        document = handover_json(content)
+        document = handover_json(content, facts)
         emit(
             document if record is None else {**document, "handover": _record_dict(record)},
             fmt,
@@ -54,7 +57,7 @@ def _emit_content(
                 "text": item_text(name, item),
             }
             for name in model.SECTIONS
-            for item in content[name]
+            for item in facts[name]
         ]
         emit(rows, fmt, output, ("section", "kind", "count", "text"))
 
@@ -102,7 +105,7 @@ def handover_draft(
     """The handover as drawn from the database now; --format md for the document."""
     first, last = _period(start, end)
     draft = model.draft_handover(env.store(), first, last)
-    _emit_content(model.handover_content(draft), fmt, output)
+    _emit_content(model.handover_content(draft), model.handover_facts(draft), fmt, output)
 
 
 @handover.command("sign")
@@ -191,7 +194,7 @@ def handover_list(env: Env, fmt: str, output: str | None) -> None:
 def handover_show(env: Env, handover_id: str, fmt: str, output: str | None) -> None:
     """One signed handover, as frozen."""
     record = model.get_handover(env.store(), handover_id)
-    _emit_content(record.content, fmt, output, record)
+    _emit_content(record.content, model.read_content(record.content), fmt, output, record)
 
 
 COMMANDS = [handover]

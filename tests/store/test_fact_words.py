@@ -190,17 +190,18 @@ def test_a_quarantined_change_as_json_keeps_code_params_and_words() -> None:
 
 
 def test_findings_are_facts_and_old_handover_text_stays() -> None:
-    secret = Finding(
-        "secret", "secret_set_by_other", {"people": [["RT-1", "OPS", "2026-11-28T09:00:00Z"]]}
+    set_at = datetime(2026, 11, 28, 9, tzinfo=UTC)
+    secret = Finding("secret", "secret_set_by_other", {"people": [["RT-1", "OPS", set_at]]})
+    assert said_finding(secret).startswith(
+        "RT-1's secret on this laptop was set by OPS (2026-11-28 10:00)"
     )
-    assert said_finding(secret).startswith("RT-1's secret on this laptop was set by OPS (2026-")
     found = finding_json(secret)
     assert (found["kind"], found["code"], found["text"]) == (
         "secret",
         "secret_set_by_other",
         said_finding(secret),
     )
-    assert found["people"] == secret.params["people"]
+    assert found["people"] == [["RT-1", "OPS", "2026-11-28T09:00:00Z"]]  # JSON: stored UTC text
     assert finding_words("", {"text": "signed before: \u202e"}) == "signed before: \\u202e"
     refused = Finding(
         "own_refused",
