@@ -1202,11 +1202,11 @@ def _identity(calendar: Any, given: str | None) -> str | None:
     X-WR-CALNAME; None when the file names none."""
     if given is not None:
         return validate.line(given, FIELDS["calendar"])
-    for prop in ("X-WR-RELCALID", "X-WR-CALNAME"):
+    for prop, code in ics_bounds.IDENTITY_FIELDS.items():
         value = calendar.get(prop)
         text = validate.visible(str(value))[: validate.MAX_LINE].strip() if value else ""
         if text:  # escaped as shown, and held to the rule a typed name is: nameable when typed
-            return validate.line(text, f"The calendar's {prop}")
+            return validate.line(text, code)
     return None
 
 
