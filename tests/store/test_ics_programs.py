@@ -16,7 +16,7 @@ from store.agenda import CALENDAR_AUTHORITY
 from store.clock import local_iso
 from store.db import Store
 from store.errors import BadInput, RuleViolation
-from store.ics import import_ics
+from store.ics import CalendarEnding, calendar_ending, import_ics
 from tests.conftest import as_user, snapshot
 from words.calendar import restriction_note, worded
 from words.errors import sentence
@@ -164,7 +164,10 @@ def test_a_cancelled_occurrence_is_cancelled_whichever_way_it_is_written(
         "tbp_choice",
         CALENDAR_AUTHORITY,
     )
-    assert restriction.note == f"cancelled {name}"  # no English in a synced record
+    # no words in a synced record: its facts, read back by calendar_ending
+    assert calendar_ending(restriction.authority, restriction.note) == CalendarEnding(
+        "cancelled", name
+    )
     said = restriction_note(restriction.authority, restriction.note)
     assert said == f"Cancelled in the calendar ({name})."
 
@@ -185,10 +188,9 @@ def test_an_event_gone_from_a_later_export_is_cancelled_as_removed(store: Store)
     )
     assert (result.removed, result.cancelled, result.unchanged) == (1, 0, 4)
     (restriction,) = agenda.list_restrictions(store, removed.activity_id)
-    assert (restriction.authority, restriction.recorded_by, restriction.note) == (
-        "calendar",
-        "RT-0100",
-        "removed google-series-lunch-removed.ics",
+    assert (restriction.authority, restriction.recorded_by) == ("calendar", "RT-0100")
+    assert calendar_ending("calendar", restriction.note) == CalendarEnding(
+        "removed", "google-series-lunch-removed.ics"
     )
     assert restriction_note("calendar", restriction.note) == (
         "Removed from the calendar (google-series-lunch-removed.ics)."

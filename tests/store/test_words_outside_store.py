@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -288,11 +289,15 @@ def test_every_calendar_warning_has_words_and_json() -> None:
     )  # local midnight to midnight across the spring clock change
 
 
-def test_a_calendar_note_holds_no_english() -> None:
+def test_a_calendar_note_holds_facts_and_no_words() -> None:
+    """rev15b: the note packed the ending and the file into "cancelled werk.ics" and the words
+    split it at its first space; it keeps them as two facts, and nothing reads words back."""
     for how in CALENDAR_ENDINGS:
-        note = calendar_note(how, "werk.ics")
-        assert note == f"{how} werk.ics"
-        assert calendar_words.restriction_note("calendar", note).endswith("(werk.ics).")
-    assert calendar_words.restriction_note("calendar", "a person's own note") == (
-        "a person's own note"
-    )
+        note = calendar_note(how, "mijn werk.ics")
+        assert json.loads(note) == {"ending": how, "file": "mijn werk.ics"}
+        assert calendar_words.restriction_note("calendar", note).endswith("(mijn werk.ics).")
+    for own in ("a person's own note", "cancelled werk.ics", calendar_note("x", "y"), "{\u202e"):
+        assert calendar_words.restriction_note("calendar", own) == validate.visible(own)
+    # a person's note that reads like the calendar's, under another authority: their text
+    note = calendar_note("cancelled", "werk.ics")
+    assert calendar_words.restriction_note("BZ", note) == note
