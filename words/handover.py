@@ -179,6 +179,25 @@ def quarantine_reason(kept: object) -> str:
     return kept_words(kept)
 
 
+def quarantined_write(params: Mapping[str, Any]) -> str:
+    """One quarantined write for a row whose count of changes stands in its own column (the
+    Sync screen counts changes): ``changes from laptop-b by OPS-B quarantined at sync (…)``.
+
+    Args:
+        params: the ``quarantined`` item's params (one change set).
+    """
+    return ngettext(
+        "change from {device} by {actor} quarantined at sync ({field}: {reason})",
+        "changes from {device} by {actor} quarantined at sync ({field}: {reason})",
+        int(params["changes"]),
+    ).format(
+        device=visible(str(params["device"])),
+        actor=visible(str(params["actor"])),
+        field=params["field"],
+        reason=quarantine_reason(params["reason"]),
+    )
+
+
 def _quarantined(item: Item, details: bool) -> str:
     p = item["params"]
     if "more" in p:

@@ -28,7 +28,7 @@ from store import handover as model
 from store.clock import local_span
 from store.db import Store
 from store.errors import StoreError
-from words.handover import item_text, period_ends, period_short
+from words.handover import item_text, period_ends, period_short, quarantined_write
 
 from ..actions import Action
 from ..i18n import _, ngettext
@@ -196,9 +196,11 @@ def fetch_handover(store: Store) -> HandoverData:
     for number, item in enumerate(draft["assessment"]):
         words = ITEMS.get(item["kind"], item["kind"].replace("_", " "))
         count = item["count"]
-        if item["kind"] == "quarantined" and item["count"]:
+        if item["kind"] == "quarantined" and "changes" in item["params"]:
             # one row per quarantined write, counting its changes as the Sync screen does
-            count = item["params"].get("changes", count)
+            count = item["params"]["changes"]
+            words = quarantined_write(item["params"])
+        elif item["kind"] == "quarantined" and item["count"]:
             words = item_text("assessment", item, details=False)
         items.append(
             Row(
