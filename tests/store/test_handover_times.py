@@ -126,3 +126,22 @@ def test_the_console_heads_a_night_shift_with_the_day_it_ends(store: Store) -> N
     assert row.cells[0].plain == "11-28 23:00–11-29 07:00"  # the list of signed handovers
     (across,) = [i for i in facts["situation"] if i["kind"] == "across"]
     assert "'Vroege vlucht' until 11-29 09:00" in item_text("situation", across)
+
+
+def test_events_before_the_last_signed_handover_leave_the_next(store: Store) -> None:
+    """``findings.*(since)`` take a datetime: the last signature's, as the store reads it."""
+    from store import findings
+
+    _night(store)
+    assert findings.since_last_handover(store) is None
+    assert len(findings.outside_changes(store)) == 1
+    store.clock.advance(minutes=1)  # type: ignore[attr-defined]
+    handover.sign_handover(store, at(store, "2026-11-28 23:00"), at(store, "2026-11-29 07:00"))
+    since = findings.since_last_handover(store)
+    assert since == store.clock.now()
+    assert findings.outside_changes(store, since) == []
+    draft = handover.draft_handover(
+        store, at(store, "2026-11-29 07:00"), at(store, "2026-11-29 15:00")
+    )
+    assert [i.kind for i in draft.assessment if i.count and i.kind == "outside"] == []
+    assert [i.kind for i in draft.assessment if i.kind == "secret"] == ["secret"]  # still open
