@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from store import findings
-from store.clock import from_db, local_iso
+from store.clock import local_iso
 from store.errors import IntegrityFailure
 from store.sync import exchange, status
 from store.sync import quarantine as kept
@@ -339,9 +339,8 @@ def _status_quarantine(store: Any) -> None:
 
 def _shown(conflict: status.Conflict, value: Any) -> Any:
     """Times in Amsterdam local time, like everywhere else on the command line."""
-    if conflict.column.endswith("_at") and isinstance(value, str):
-        return local_iso(from_db(value))
-    return value
+    moment = conflict.moment(value)
+    return value if moment is None else local_iso(moment)
 
 
 def conflict_dict(conflict: status.Conflict) -> dict[str, Any]:
