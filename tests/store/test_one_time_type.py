@@ -78,5 +78,12 @@ def test_a_conflicts_time_values_are_read_by_the_store_not_the_faces() -> None:
     assert conflict("title").moment("2026-11-28T18:00:00Z") is None  # a title, not a time
     assert not any(
         "from_db" in (ROOT / face).read_text(encoding="utf-8")
-        for face in ("commands/sync_cmd.py", "console/screens/sync.py", "words/findings.py")
+        for face in (
+            "commands/sync_cmd.py",
+            "console/screens/sync.py",
+            "console/screens/handover.py",
+            "words/findings.py",
+            "words/handover.py",
+            "words/quarantine.py",
+        )
     )
