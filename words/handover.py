@@ -11,7 +11,7 @@ period as text; both are shown as they were signed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from store.clock import day_span, local, local_text
@@ -70,13 +70,17 @@ def period_ends(period: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def period_short(start: datetime, end: datetime) -> str:
-    """A period for a narrow column: ``11-28 23:00–11-29 07:00``, ``11-28 07:00–15:00``.
+    """A period for a narrow column: ``11-28 07:00–15:00``; an end on a later day marked with
+    how many days later, as timetables do: ``11-28 23:00–07:00+1`` (a night shift).
 
     Args:
         start: the period's start (aware).
         end: its end (aware).
     """
-    return f"{_dated(start)}–{_on_day(end, start)}"
+    first, last = local(start), local(end)
+    days = ((last - timedelta(minutes=1)).date() - first.date()).days  # 24:00 is the same day
+    later = f"+{(last.date() - first.date()).days}" if days > 0 else ""
+    return f"{first:%m-%d %H:%M}–{last:%H:%M}{later}"
 
 
 def _span(period: Mapping[str, Any] | str) -> str:

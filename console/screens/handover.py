@@ -304,7 +304,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
                     yield DrawerTitle(_("Signed handovers — c to accept"))
                     yield RecordTable(
                         [
-                            Column(_("Period"), 23),  # 11-28 23:00–11-29 07:00
+                            Column(_("Period"), 19),  # 11-28 23:00–07:00+1
                             # who signed decides who may accept: it goes last
                             Column(_("Signed by"), 9, drop=1),
                             Column(_("State"), 10),

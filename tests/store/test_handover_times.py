@@ -21,7 +21,7 @@ from store import agenda, handover, logbook, staff, subjects
 from store.db import Store
 from store.rules import content_hash
 from tests.conftest import at
-from words.handover import handover_markdown, item_text
+from words.handover import handover_markdown, item_text, period_short
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 LOCAL_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
@@ -123,7 +123,16 @@ def test_the_console_heads_a_night_shift_with_the_day_it_ends(store: Store) -> N
     assert head == "Handover 2026-11-28 23:00 – 11-29 07:00"
     handover.sign_handover(store, at(store, "2026-11-28 23:00"), at(store, "2026-11-29 07:00"))
     (row,) = fetch_handover(store).history_rows
-    assert row.cells[0].plain == "11-28 23:00–11-29 07:00"  # the list of signed handovers
+    assert row.cells[0].plain == "11-28 23:00–07:00+1"  # the list of signed handovers
+    assert period_short(at(store, "2026-11-28 07:00"), at(store, "2026-11-28 15:00")) == (
+        "11-28 07:00–15:00"
+    )
+    assert period_short(at(store, "2026-11-28 15:00"), at(store, "2026-11-29 00:00")) == (
+        "11-28 15:00–00:00"
+    )
+    assert period_short(at(store, "2026-12-31 23:00"), at(store, "2027-01-02 07:00")) == (
+        "12-31 23:00–07:00+2"
+    )
     (across,) = [i for i in facts["situation"] if i["kind"] == "across"]
     assert "'Vroege vlucht' until 11-29 09:00" in item_text("situation", across)
 
