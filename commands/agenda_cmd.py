@@ -128,6 +128,8 @@ def activity_list(
 @pass_env
 def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> None:
     """Show one activity with its restrictions."""
+    from words.calendar import restriction_note  # only this view words restriction notes
+
     store = env.store()
     item = agenda.get_activity(store, activity_id)
     data = activity_dict(item)
@@ -136,6 +138,7 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
             "kind": r.kind,
             "reason": r.reason,
             "authority": r.authority,
+            "note": restriction_note(r.authority, r.note),
             "recorded_at": local_iso(r.recorded_at),
             "recorded_by": r.recorded_by,
         }

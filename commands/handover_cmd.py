@@ -21,7 +21,10 @@ def _period(
     start: datetime | None, end: datetime | None
 ) -> tuple[datetime | None, datetime | None]:
     if (start is None) != (end is None):
-        raise BadInput("Give both --from and --to, or neither (the shift now ending).")
+        raise BadInput(
+            "Give both --from and --to, or neither (the shift now ending).",
+            code="handover_period_half",
+        )
     if start is not None and end is not None:
         checked_period(start, end)
     return start, end
@@ -29,14 +32,17 @@ def _period(
 
 def _emit_content(
     content: dict[str, Any],
+    facts: dict[str, Any],
     fmt: str,
     output: str | None,
     record: model.HandoverRecord | None = None,
 ) -> None:
+    """A handover in ``fmt``: its JSON as signed (``content``) for scripts, worded from its
+    facts (``facts``: the same handover, times as datetimes)."""
     if fmt == "md":
-        write_text(handover_markdown(content, _signature(record)), output)
+        write_text(handover_markdown(facts, _signature(record)), output)
     elif fmt == "json":
-        document = handover_json(content)
+        document = handover_json(content, facts)
         emit(
             document if record is None else {**document, "handover": _record_dict(record)},
             fmt,
@@ -51,7 +57,7 @@ def _emit_content(
                 "text": item_text(name, item),
             }
             for name in model.SECTIONS
-            for item in content[name]
+            for item in facts[name]
         ]
         emit(rows, fmt, output, ("section", "kind", "count", "text"))
 
@@ -99,7 +105,7 @@ def handover_draft(
     """The handover as drawn from the database now; --format md for the document."""
     first, last = _period(start, end)
     draft = model.draft_handover(env.store(), first, last)
-    _emit_content(model.handover_content(draft), fmt, output)
+    _emit_content(model.handover_content(draft), model.handover_facts(draft), fmt, output)
 
 
 @handover.command("sign")
@@ -121,7 +127,7 @@ def handover_sign(
     signature supersedes the earlier one with a reason."""
     first, last = _period(start, end)
     if reason and not supersedes:
-        raise BadInput("--reason goes with --supersedes ID.")
+        raise BadInput("--reason goes with --supersedes ID.", code="reason_without_supersedes")
     with creating(env.store()):
         record = model.sign_handover(
             env.store(), first, last, note, supersedes=supersedes, reason=reason
@@ -188,7 +194,7 @@ def handover_list(env: Env, fmt: str, output: str | None) -> None:
 def handover_show(env: Env, handover_id: str, fmt: str, output: str | None) -> None:
     """One signed handover, as frozen."""
     record = model.get_handover(env.store(), handover_id)
-    _emit_content(record.content, fmt, output, record)
+    _emit_content(record.content, model.read_content(record.content), fmt, output, record)
 
 
 COMMANDS = [handover]

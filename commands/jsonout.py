@@ -45,7 +45,8 @@ def _json(data: list[dict[str, Any]] | dict[str, Any]) -> str:
     except ValueError:
         raise BadInput(
             "The result holds a number too large or too small to write as JSON (infinite or "
-            "not a number); nothing was written. Check the numbers given to the command."
+            "not a number); nothing was written. Check the numbers given to the command.",
+            code="json_number_not_finite",
         ) from None
 
 

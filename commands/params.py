@@ -175,7 +175,7 @@ def resolve_window(
     """``--date D`` or ``--from T --to T`` (never both) as a UTC window; a period given
     with both ends must end after it starts (``checked_period``)."""
     if day is not None and (start or end):
-        raise BadInput("Give either --date or --from/--to, not both.")
+        raise BadInput("Give either --date or --from/--to, not both.", code="date_and_window")
     if day is not None:
         return day_bounds(day)
     if start is not None and end is not None:

@@ -12,8 +12,10 @@ from typing import Any
 
 from store.errors import StoreError
 from store.ics_bounds import FIELDS as ICS_FIELDS
-from words import _
-from words.errors import joined, rows, sentence
+from store.validate import visible
+from words import _, ngettext
+from words.counts import refused_of
+from words.errors import SENTENCES, rows, sentence, template
 
 
 def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -27,8 +29,10 @@ def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
     return words
 
 
-def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
-    return lambda params: text.format(**joined(params))
+def _with_options(code: str, **options: str) -> Callable[[Mapping[str, Any]], str]:
+    """The sentence every face says for ``code`` (``words.errors``), with the options that
+    put it right named in its places for them."""
+    return lambda params: SENTENCES[code]({**params, **options})
 
 
 def _nothing_to_change(params: Mapping[str, Any]) -> str:
@@ -36,154 +40,265 @@ def _nothing_to_change(params: Mapping[str, Any]) -> str:
     return _("Nothing to change; give at least one of {options}.").format(options=options)
 
 
+def _import_not_clean(p: Mapping[str, Any]) -> str:
+    """After ``sync import``: what was refused, quarantined, set aside or alarmed, in one
+    sentence whose parts send the reader to the command that shows each."""
+    parts = []
+    if p["refused"]:
+        parts.append(refused_of(p["refused"], p["files"]))
+    if p["quarantined"]:
+        parts.append(
+            ngettext(
+                "{n} change was quarantined (never applied; see `schildwacht sync quarantine`)",
+                "{n} changes were quarantined (never applied; see `schildwacht sync quarantine`)",
+                p["quarantined"],
+            ).format(n=p["quarantined"])
+        )
+    if p["set_aside"]:
+        parts.append(_("a device's changes were set aside (see the warning above)"))
+    if p["alarms"]:
+        parts.append(
+            ngettext(
+                "{n} alarm about an audit trail that was cut or rewritten or a change log that "
+                "forked (see above; `schildwacht sync status`)",
+                "{n} alarms about an audit trail that was cut or rewritten or a change log that "
+                "forked (see above; `schildwacht sync status`)",
+                p["alarms"],
+            ).format(n=p["alarms"])
+        )
+    if p["over_limit"]:
+        parts.append(
+            _(
+                "a device's changes waiting here passed the limit; its further changes are set "
+                "aside (see the warning above)"
+            )
+        )
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _sent_malformed(p: Mapping[str, Any]) -> str:
+    """After ``sync export``: records in this laptop's change log no Schildwacht wrote."""
+    from words.quarantine import said
+
+    named = [f"#{seq} ({said(why)})" for seq, why in p["records"]]
+    shown = ", ".join(named) + (" …" if p["count"] > len(named) else "")
+    return visible(
+        _(
+            "This laptop's change log holds {count} records no Schildwacht wrote ({shown}): it "
+            "was edited outside Schildwacht. They were sent, and the other laptops quarantine "
+            "them; show this to the admin (`schildwacht db repair` sets them aside)."
+        ).format(count=p["count"], shown=shown)
+    )
+
+
 #: Error code → the command line's sentence (naming the option to give).
 CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "no_threat_assessment": _template(
+    "no_threat_assessment": template(
         _(
             "{subject} has no threat assessment yet, so no required level or package; "
             "record one first with `schildwacht threat assess {subject} --level N`."
         )
     ),
     "nothing_to_change": _nothing_to_change,
-    "move_needs_restriction": _template(
+    # Refusals of the command line itself (its options, environment and output).
+    "fixed_now_without_offset": template(
+        _("SCHILDWACHT_NOW must be a time with an offset, e.g. 2026-11-28T09:00:00Z.")
+    ),
+    "handover_period_half": template(
+        _("Give both --from and --to, or neither (the shift now ending).")
+    ),
+    "reason_without_supersedes": template(_("--reason goes with --supersedes ID.")),
+    "json_number_not_finite": template(
+        _(
+            "The result holds a number too large or too small to write as JSON (infinite or "
+            "not a number); nothing was written. Check the numbers given to the command."
+        )
+    ),
+    "date_and_window": template(_("Give either --date or --from/--to, not both.")),
+    "expect_without_apply": template(_("--expect TOKEN goes with --apply N.")),
+    "empty_token": template(
+        _("An empty token checks nothing: give the token listed with the option.")
+    ),
+    "tokens_differ": template(_("--apply N:TOKEN and --expect TOKEN name two different tokens.")),
+    "init_needs_secret": template(
+        _(
+            "init needs the operator's secret (at least 8 characters): set "
+            "SCHILDWACHT_NEW_SECRET, or run it on a terminal to be asked."
+        )
+    ),
+    "init_needs_passphrase": template(
+        _(
+            "init --encrypt needs the passphrase: set SCHILDWACHT_PASSPHRASE, or run it on a "
+            "terminal to be asked."
+        )
+    ),
+    "rekey_needs_passphrase": template(
+        _(
+            "db rekey needs the new passphrase: set SCHILDWACHT_NEW_PASSPHRASE, or run it on a "
+            "terminal to be asked."
+        )
+    ),
+    "new_secret_needed": template(
+        _(
+            "Give {callsign}'s new secret (at least 8 characters) in SCHILDWACHT_NEW_SECRET, "
+            "or run this on a terminal to be asked."
+        )
+    ),
+    "change_needs_unit": template(_("Name the unit the change concerns (--unit).")),
+    "no_scenario_change": template(
+        _(
+            "Describe a change: --change KIND:ARGS (repeatable), --add-persons, --add-officers, "
+            "--add-fte, --remove-officers or --lend."
+        )
+    ),
+    "sent_malformed": _sent_malformed,
+    "left_out_of_roster": template(
+        _(
+            "This laptop is not in the team's roster (the team keeps a roster without it): ask "
+            "the admin to enrol it again with a new request (`schildwacht device request --out "
+            "FILE`); its data is kept."
+        )
+    ),
+    "import_not_clean": _import_not_clean,
+    "move_needs_restriction": template(
         _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it with "
             "`activity restrict` (reason and deciding authority), or, when the agenda was "
             "simply wrong, say why with --correction REASON."
         )
     ),
-    "move_needs_start": _template(_("A move needs the new start (--start).")),
-    "relocation_needs_place": _template(_("A relocation needs the new place (--location).")),
-    "restriction_needs_authority": _template(
+    "move_needs_start": template(_("A move needs the new start (--start).")),
+    "relocation_needs_place": template(_("A relocation needs the new place (--location).")),
+    "restriction_needs_authority": template(
         _("A restriction names the deciding authority (rule R5); give --authority.")
     ),
-    "clearance_needs_reason": _template(_("Say why the entry is cleared (--reason).")),
-    "assessment_request_needs_person": _template(
+    "clearance_needs_reason": template(_("Say why the entry is cleared (--reason).")),
+    "assessment_request_needs_person": template(
         _("A request for a new threat assessment names the person (--person).")
     ),
-    "supersede_needs_reason": _template(
+    "supersede_needs_reason": template(
         _("--supersedes needs --reason T: why the new handover replaces the signed one.")
     ),
-    "signal_activity_of_another": _template(
+    "signal_activity_of_another": template(
         _(
             "The activity belongs to {activity_person}, not to {person}: give --person "
             "{activity_person}, or leave out --person or --activity."
         )
     ),
-    "lend_needs_unit": _template(
+    "lend_needs_unit": template(
         _("Lending names the unit that receives the officers (--to-unit).")
     ),
-    "persons_need_level": _template(
+    "persons_need_level": template(
         _("Adding protected persons needs their threat level (--level).")
     ),
-    "secret_change_needs_old": _template(
+    "secret_change_needs_old": template(
         _(
             "Changing {callsign}'s secret needs the old one (SCHILDWACHT_SECRET, or typed when "
             "asked); someone with staff rights can reset a forgotten one with --reset."
         )
     ),
-    "demo_needs_empty_database": _template(
+    "demo_needs_empty_database": template(
         _(
             "demo fills an empty database, and this one already has {subjects} protected "
             "subjects; use a new --db path."
         )
     ),
-    "database_is_folder": _template(
+    "database_is_folder": template(
         _("{path} is a directory; --db needs the path of a database file.")
     ),
-    "database_not_a_file": _template(
+    "database_not_a_file": template(
         _(
             "{path} is not a regular file (a device, a pipe or a socket); --db needs the path "
             "of a database file."
         )
     ),
-    "database_exists": _template(
+    "database_exists": template(
         _("A database already exists at {path}; use it, or choose another path with --db.")
     ),
-    "no_database": _template(
+    "no_database": template(
         _(
             "There is no Schildwacht database at {path}; create one with `schildwacht init` "
             "(or point --db at an existing one)."
         )
     ),
-    "no_acting_person": _template(
+    "no_acting_person": template(
         _("No acting person: pass --user CALLSIGN or run `schildwacht init`.")
     ),
-    "unknown_actor": _template(
+    "unknown_actor": template(
         _(
             "No person with callsign {callsign} in this database; pass --user with a callsign "
             "from `schildwacht staff list`."
         )
     ),
-    "not_encrypted": _template(
+    "not_encrypted": template(
         _(
             "This database is not encrypted; create an encrypted one with `init --encrypt` and "
             "move the data with a backup."
         )
     ),
-    "window_end_twice": _template(_("Give --to or --days, not both.")),
-    "window_end_before_start": _template(_("--to must not lie before --from.")),
-    "window_days_out_of_range": _template(_("--days must be between 1 and {most}.")),
-    "too_many_occurrences": _template(
-        _(
-            "{head}, more than the limit of {limit:,} (--max-occurrences); nothing was imported. "
-            "Import a shorter window (--days or --to) or raise the limit."
-        )
+    "window_end_twice": template(_("Give --to or --days, not both.")),
+    "window_end_before_start": template(_("--to must not lie before --from.")),
+    "window_days_out_of_range": template(_("--days must be between 1 and {most}.")),
+    "too_many_occurrences": _with_options(
+        "too_many_occurrences",
+        limit_option=" (--max-occurrences)",
+        window_options=" (--days or --to)",
     ),
-    "already_signed": _template(
+    "already_signed": template(
         _(
             "The period {period} was already signed by {signed_by} at {signed_at} (handover "
             "{handover}); sign again only to supersede it, with a reason (handover sign "
             "--supersedes {handover} --reason T)."
         )
     ),
-    "report_issued": _template(
+    "report_issued": template(
         _(
             "Report {report} is issued and cannot change; draft one that supersedes it "
             "(--supersedes)."
         )
     ),
-    "report_needs_scenario": _template(
+    "report_needs_scenario": template(
         _(
             "A signal report is issued only with at least one realistic scenario; "
             "add one with `intel scenario`."
         )
     ),
-    "unknown_subject": _template(
+    "unknown_subject": template(
         _("No protected subject with code name {name}; see `schildwacht person list`.")
     ),
-    "unknown_staff": _template(
+    "unknown_staff": template(
         _("No person with callsign {callsign}; see `schildwacht staff list`.")
     ),
-    "unknown_person": _template(
+    "unknown_person": template(
         _("No person with callsign {callsign} in this database; see `schildwacht staff list`.")
     ),
-    "no_secret_yet": _template(
+    "no_secret_yet": template(
         _(
             "{callsign} has no secret on this laptop yet, so nobody can act as {callsign} "
             "here; someone with staff rights sets a first one in their presence with "
             "`schildwacht staff secret {callsign}`."
         )
     ),
-    "status_set_by_restriction": _template(
+    "status_set_by_restriction": template(
         _(
             "Status {status} is set by a restriction (rule R5): use `activity restrict` with a "
             "reason and the deciding authority."
         )
     ),
-    "no_team": _template(
+    "no_team": template(
         _(
             "This device is not in a team yet: create one with `schildwacht team create`, or "
             "join one with `schildwacht device request` and the admin's welcome bundle."
         )
     ),
-    "already_in_team": _template(
+    "already_in_team": template(
         _("This device is already in a team; see `schildwacht team show`.")
     ),
-    "no_single_device": _template(
+    "no_single_device": template(
         _("No single device in the roster matches {device}; see `team show`.")
     ),
-    "guards_changed": _template(
+    "guards_changed": template(
         _(
             "{path} was changed outside Schildwacht: its guards are not the ones this version "
             "makes ({found}). Rules such as R1 and the append-only audit trail may not hold in "
@@ -191,7 +306,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "the latest backup."
         )
     ),
-    "catalogue_changed": _template(
+    "catalogue_changed": template(
         _(
             "{path} was changed outside Schildwacht: its reference catalogue (levels, concepts, "
             "packages, staffing, threat levels) is not the one it was made with, so R1 and R2 "
@@ -199,7 +314,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "it, or restore the latest backup."
         )
     ),
-    "capture_missing": _template(
+    "capture_missing": template(
         _(
             "{path} lacks {count} sync capture triggers (e.g. {first}): something rewrote its "
             "tables outside Schildwacht, and changes made now would never reach the other "
@@ -220,39 +335,29 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "quarantines it); a record already sent needs the latest backup."
         )
     ),
-    "segment_unreadable": _template(
-        _(
-            "This database's change log was changed outside Schildwacht: the changes "
-            "{first}–{last} of device {device} cannot be read, so they cannot be sent. Nothing "
-            "was written; restore the latest backup."
-        )
-    ),
-    "segment_malformed": _template(
+    "segment_malformed": template(
         _(
             "This database's change log was changed outside Schildwacht: segment {number} of "
             "device {device} is not one Schildwacht signed, so nothing can be sent. Nothing was "
             "written. Run `schildwacht db repair`: it sets the segment aside."
         )
     ),
-    "bundle_target_twice": _template(_("Give either --out FILE or --to DIR.")),
-    "bundle_file_is_folder": _template(_("{path} is a folder; use --to for folder mode.")),
-    "resolve_needs_one_value": _template(
+    "bundle_target_twice": template(_("Give either --out FILE or --to DIR.")),
+    "bundle_file_is_folder": template(_("{path} is a folder; use --to for folder mode.")),
+    "resolve_needs_one_value": template(
         _("Choose one of the values (--choose N) or enter one (--value TEXT).")
     ),
-    "scenario_change_needs_unit": _template(
+    "scenario_change_needs_unit": template(
         _("{change} names no unit; write {form} or give --unit.")
     ),
-    "too_many_shifts": _template(
+    "too_many_shifts": template(
         _(
             "{file} holds {shifts} shifts, more than the limit of {limit} (--max-shifts); "
             "nothing was imported. Split the roster or raise the limit."
         )
     ),
-    "more_occurrences_than_limit": _template(
-        _(
-            "{head}, more than the limit of {limit:,} (--max-occurrences){most}; nothing was "
-            "imported."
-        )
+    "more_occurrences_than_limit": _with_options(
+        "more_occurrences_than_limit", limit_option=" (--max-occurrences)"
     ),
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -215,29 +215,70 @@ def scenario(
     """What-if: the projected shortfall against the baseline, per unit, with the officers lent
     in and out (lending picks only officers the lending unit can spare: those who reduce the
     two units' shortfall together). Writes nothing."""
-    wanted = [model.Change.parse(text, unit) for text in changes]
-    single = (add_persons, add_officers, add_fte, remove_officers, lend)
-    if any(single) and not unit:
-        raise BadInput("Name the unit the change concerns (--unit).")
+    single = _SingleChanges(add_persons, level, add_officers, add_fte, remove_officers, lend)
+    wanted = _changes(changes, single, unit, to_unit, qualifications)
+    first, last = _window(env, start, end)
+    rows = model.run_scenario(env.store(), wanted, first, last)
+    _tell_lent(rows, wanted)
+    emit([_scenario_row(r) for r in rows], fmt, output, SCENARIO_COLUMNS)
+
+
+SCENARIO_COLUMNS = (
+    "unit",
+    "baseline_shortfall_hours",
+    "scenario_shortfall_hours",
+    "change_hours",
+    "lent_in",
+    "lent_out",
+)
+
+
+class _SingleChanges(NamedTuple):
+    """The options that each describe one change of the unit named by --unit."""
+
+    add_persons: int | None
+    level: int | None
+    add_officers: int | None
+    add_fte: Decimal | None
+    remove_officers: int | None
+    lend: int | None
+
+
+def _changes(
+    texts: tuple[str, ...],
+    single: _SingleChanges,
+    unit: str | None,
+    to_unit: str | None,
+    qualifications: tuple[str, ...],
+) -> list[model.Change]:
+    """The scenario's changes: each --change, then those of the single options (--unit)."""
+    wanted = [model.Change.parse(text, unit) for text in texts]
+    given = (single.add_persons, single.add_officers, single.add_fte)
+    if any((*given, single.remove_officers, single.lend)) and not unit:
+        raise BadInput("Name the unit the change concerns (--unit).", code="change_needs_unit")
     home = (unit or "").upper()
-    if add_persons:
-        wanted.append(model.Change("add_persons", add_persons, home, level=level))
-    if add_officers or add_fte:
-        count = (add_officers or 0) + model.fte_officers(add_fte or 0)
+    if single.add_persons:
+        wanted.append(model.Change("add_persons", single.add_persons, home, level=single.level))
+    if single.add_officers or single.add_fte:
+        count = (single.add_officers or 0) + model.fte_officers(single.add_fte or 0)
         wanted.append(model.Change("add_officers", count, home, qualifications=qualifications))
-    if remove_officers:
-        wanted.append(model.Change("remove_officers", remove_officers, home))
-    if lend:
-        wanted.append(
-            model.Change("lend", lend, home, to_unit=to_unit.upper() if to_unit else None)
-        )
+    if single.remove_officers:
+        wanted.append(model.Change("remove_officers", single.remove_officers, home))
+    if single.lend:
+        receiver = to_unit.upper() if to_unit else None
+        wanted.append(model.Change("lend", single.lend, home, to_unit=receiver))
     if not wanted:
         raise BadInput(
             "Describe a change: --change KIND:ARGS (repeatable), --add-persons, --add-officers, "
-            "--add-fte, --remove-officers or --lend."
+            "--add-fte, --remove-officers or --lend.",
+            code="no_scenario_change",
         )
-    first, last = _window(env, start, end)
-    rows = model.run_scenario(env.store(), wanted, first, last)
+    return wanted
+
+
+def _tell_lent(rows: list[model.ScenarioRow], wanted: list[model.Change]) -> None:
+    """On stderr: who is lent to whom, and where fewer officers are lent than asked (only
+    those the lending unit can spare)."""
     for row in rows:
         if row.lent_in:
             info(f"Lent to {row.unit}: {', '.join(row.lent_in)}.")
@@ -259,29 +300,18 @@ def scenario(
                 f"Only {given} of {count} officers of {unit} would reduce {to}'s shortfall "
                 f"more than {unit}'s would grow without them; only they are lent."
             )
-    emit(
-        [
-            {
-                "unit": r.unit,
-                "baseline_shortfall_hours": r.baseline_shortfall_hours,
-                "scenario_shortfall_hours": r.scenario_shortfall_hours,
-                "change_hours": r.change_hours,
-                "lent_in": list(r.lent_in),
-                "lent_out": list(r.lent_out),
-            }
-            for r in rows
-        ],
-        fmt,
-        output,
-        (
-            "unit",
-            "baseline_shortfall_hours",
-            "scenario_shortfall_hours",
-            "change_hours",
-            "lent_in",
-            "lent_out",
-        ),
-    )
+
+
+def _scenario_row(row: model.ScenarioRow) -> dict[str, Any]:
+    """One unit's row of the scenario's output."""
+    return {
+        "unit": row.unit,
+        "baseline_shortfall_hours": row.baseline_shortfall_hours,
+        "scenario_shortfall_hours": row.scenario_shortfall_hours,
+        "change_hours": row.change_hours,
+        "lent_in": list(row.lent_in),
+        "lent_out": list(row.lent_out),
+    }
 
 
 COMMANDS = [capacity]

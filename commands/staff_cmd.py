@@ -110,7 +110,9 @@ def staff_secret(env: Env, callsign: str | None, reset: bool) -> None:
     if new is None:
         raise BadInput(
             f"Give {target}'s new secret (at least 8 characters) in SCHILDWACHT_NEW_SECRET, or "
-            "run this on a terminal to be asked."
+            "run this on a terminal to be asked.",
+            code="new_secret_needed",
+            callsign=target,
         )
     action = set_secret(store, target, new, old=old, reset=reset)
     done = {

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from store import findings
-from store.clock import from_db, local_iso
+from store.clock import local_iso
 from store.errors import IntegrityFailure
 from store.sync import exchange, status
 from store.sync import quarantine as kept
@@ -129,7 +129,10 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
                 f"wrote ({shown}): it was edited outside Schildwacht. They were sent, and the "
                 "other laptops quarantine them; show this to the admin (`schildwacht db "
                 "repair` sets them aside)."
-            )
+            ),
+            code="sent_malformed",
+            count=len(done.malformed),
+            records=[[seq, why] for seq, why in done.malformed[:3]],
         )
 
 
@@ -176,29 +179,18 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
         raise IntegrityFailure(
             "This laptop is not in the team's roster (the team keeps a roster without it): ask "
             "the admin to enrol it again with a new request (`schildwacht device request --out "
-            "FILE`); its data is kept."
+            "FILE`); its data is kept.",
+            code="left_out_of_roster",
         )
-    parts = []
-    if refused:
-        parts.append(counts.refused_of(len(refused), len(receipts)))
-    if quarantined:
-        parts.append(
-            f"{_count(quarantined, 'change was', 'changes were')} quarantined (never applied;"
-            " see `schildwacht sync quarantine`)"
-        )
-    if set_aside:
-        parts.append("a device's changes were set aside (see the warning above)")
-    if alarms:
-        parts.append(
-            f"{_count(alarms, 'alarm', 'alarms')} about an audit trail that was cut or rewritten"
-            " or a change log that forked (see above; `schildwacht sync status`)"
-        )
-    if over_limit:
-        parts.append(
-            "a device's changes waiting here passed the limit; its further changes are set "
-            "aside (see the warning above)"
-        )
-    raise IntegrityFailure("; ".join(parts).capitalize() + ".")
+    facts = {
+        "refused": len(refused),
+        "files": len(receipts),
+        "quarantined": quarantined,
+        "set_aside": set_aside,
+        "alarms": alarms,
+        "over_limit": over_limit,
+    }
+    raise IntegrityFailure("The import was not clean.", code="import_not_clean", **facts)
 
 
 def _receipt_json(receipt: exchange.Receipt) -> dict[str, Any]:
@@ -347,9 +339,8 @@ def _status_quarantine(store: Any) -> None:
 
 def _shown(conflict: status.Conflict, value: Any) -> Any:
     """Times in Amsterdam local time, like everywhere else on the command line."""
-    if conflict.column.endswith("_at") and isinstance(value, str):
-        return local_iso(from_db(value))
-    return value
+    moment = conflict.moment(value)
+    return value if moment is None else local_iso(moment)
 
 
 def conflict_dict(conflict: status.Conflict) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from .errors import BadInput
 
 TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Protocol
 else:  # a protocol is the type checker's: at run time, a plain base class
     Protocol = object
@@ -142,23 +143,25 @@ def from_db(text: str) -> datetime:
     return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
 
 
-def json_times(value: Any) -> Any:
+def json_times(value: Any, as_text: Callable[[datetime], str | None] = to_db) -> Any:
     """A record's facts as JSON carries them: aware datetimes as stored UTC text (``to_db``),
     inside lists, tuples and dicts too; any other value as it is. For facts that are
     hashed or written for scripts (a deployment problem in a suggestion's token or JSON).
 
     Args:
         value: a datetime, a list, tuple or dict of values, or any JSON value.
+        as_text: how a time is written (``local_iso`` where a document has always carried
+            the Amsterdam offset, as a signed handover's own times do).
 
     Returns:
         The same structure with its times as text (tuples as lists, keys as text).
     """
     if isinstance(value, datetime):
-        return to_db(value)
+        return as_text(value)
     if isinstance(value, dict):
-        return {str(k): json_times(v) for k, v in value.items()}
+        return {str(k): json_times(v, as_text) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [json_times(v) for v in value]
+        return [json_times(v, as_text) for v in value]
     return value
 
 

@@ -14,8 +14,9 @@ disk, left behind. ``db status``, ``sync status``, the Sync screen and the hando
 
 The handover carries the ones still open (secrets, clashes, this laptop's refused changes) and
 the events since the last signed handover (alarms, outside changes, back-dated records). Each
-finding is a fact (its code and params, JSON values), worded by ``words/findings.py``; nothing
-here writes.
+finding is a fact (its code and params), worded by ``words/findings.py``; its times are aware
+UTC datetimes, written as stored UTC text only where it leaves as JSON (``clock.json_times``).
+Nothing here writes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .clock import from_db
+from .clock import from_db, to_db
 from .db import OUTSIDE_ACTION, Store
 from .sync.reason import read
 
@@ -44,8 +45,9 @@ class Finding:
         kind: one of ``KINDS``.
         code: what was found (a key of ``words.findings.SENTENCES``; an audit trail alarm's
             own code for a ``witness`` finding).
-        params: its facts, JSON values (labels, numbers, stored UTC text for times), which
-            the faces word: no sentence here, so none names how one face puts it right.
+        params: its facts (labels, numbers, lists, aware UTC datetimes for times; as JSON
+            through ``clock.json_times``), which the faces word: no sentence here, so none
+            names how one face puts it right.
         ids: what it concerns (audit sequence numbers, row ids, callsigns, device ids).
         device: the laptop it concerns, where it concerns one.
         at: when it was noticed (aware UTC), where that is known.
@@ -66,17 +68,22 @@ def _at(text: object) -> datetime | None:
     return from_db(str(text)) if text else None
 
 
+def _since(moment: datetime | None) -> str:
+    """``since`` as the stored UTC text the queries compare with ("" for every event)."""
+    return "" if moment is None else to_db(moment)
+
+
 def _labels(store: Store) -> dict[str, str]:
     from .witness import labels
 
     return labels(store)
 
 
-def witness_alarms(store: Store, since: str | None = None) -> list[Finding]:
+def witness_alarms(store: Store, since: datetime | None = None) -> list[Finding]:
     """Alarms raised at import about a laptop's audit trail (cut, rewritten).
 
     Args:
-        since: stored UTC text: only events from then on (None: every one).
+        since: only events from then on (aware), None: every one.
 
     Returns:
         One finding per alarm, oldest first.
@@ -86,7 +93,7 @@ def witness_alarms(store: Store, since: str | None = None) -> list[Finding]:
     found = []
     for seq, at, target, detail in store.tuples(
         "SELECT seq, at, target, detail FROM audit_event WHERE action = ? AND at >= ? ORDER BY seq",
-        (ALARM_ACTION, since or ""),
+        (ALARM_ACTION, _since(since)),
     ):
         alarm = read_alarm(detail)
         found.append(Finding("witness", alarm.code, alarm.params, (str(seq),), target, _at(at)))
@@ -137,7 +144,7 @@ def secrets_set_by_others(store: Store) -> list[Finding]:
         "SELECT s.callsign, x.set_by, x.set_at FROM staff_secret x JOIN staff s"
         " ON s.id = x.staff_id WHERE x.set_by != s.callsign ORDER BY s.callsign"
     )
-    people = [[str(c), str(b), str(t)] for c, b, t in rows]
+    people = [[str(c), str(b), from_db(str(t))] for c, b, t in rows]
     if len(rows) > SECRETS_ONE_BY_ONE:
         return [
             Finding(
@@ -149,10 +156,8 @@ def secrets_set_by_others(store: Store) -> list[Finding]:
             )
         ]
     return [
-        Finding(
-            "secret", "secret_set_by_other", {"people": [person]}, (person[0],), at=_at(person[2])
-        )
-        for person in people
+        Finding("secret", "secret_set_by_other", {"people": [person]}, (str(c),), at=from_db(t))
+        for person, (c, _b, t) in zip(people, rows, strict=True)
     ]
 
 
@@ -173,11 +178,11 @@ def secret_set_by(store: Store, callsign: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
+def outside_changes(store: Store, since: datetime | None = None) -> list[Finding]:
     """Writes made outside Schildwacht and sealed on their own at the next action.
 
     Args:
-        since: stored UTC text: only events from then on (None: every one).
+        since: only events from then on (aware), None: every one.
 
     Returns:
         One finding per sealed outside write, oldest first.
@@ -185,7 +190,7 @@ def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
     found = []
     for seq, at, detail in store.tuples(
         "SELECT seq, at, detail FROM audit_event WHERE action = ? AND at >= ? ORDER BY seq",
-        (OUTSIDE_ACTION, since or ""),
+        (OUTSIDE_ACTION, _since(since)),
     ):
         try:
             tables = dict(json.loads(detail).get("tables", {}))
@@ -195,7 +200,7 @@ def outside_changes(store: Store, since: str | None = None) -> list[Finding]:
             Finding(
                 "outside",
                 "outside_changed",
-                {"before": str(at), "tables": dict(sorted(tables.items()))},
+                {"before": from_db(str(at)), "tables": dict(sorted(tables.items()))},
                 (str(seq),),
                 at=_at(at),
             )
@@ -253,11 +258,11 @@ def own_fork(cut: int | None, set_aside: dict[str, int] | None = None) -> list[F
     return [Finding("own_refused", "own_forked", params)]
 
 
-def back_dated(store: Store, since: str | None = None) -> list[Finding]:
+def back_dated(store: Store, since: datetime | None = None) -> list[Finding]:
     """Laptops whose records were dated well before they were written.
 
     Args:
-        since: stored UTC text: only events from then on (None: every one).
+        since: only events from then on (aware), None: every one.
 
     Returns:
         One finding per laptop.
@@ -275,17 +280,17 @@ def back_dated(store: Store, since: str | None = None) -> list[Finding]:
         for origin, count, example, at in store.tuples(
             "SELECT origin, count(*), min(detail), max(noticed_at) FROM sync_flag"
             " WHERE kind = 'back_dated' AND noticed_at >= ? GROUP BY origin ORDER BY origin",
-            (since or "",),
+            (_since(since),),
         )
     ]
 
 
-def clock_ahead(store: Store, since: str | None = None) -> list[Finding]:
+def clock_ahead(store: Store, since: datetime | None = None) -> list[Finding]:
     """Laptops whose clock was ahead of this one's when they wrote a bundle: the latest time
     each was seen ahead, and by how much.
 
     Args:
-        since: stored UTC text: only events from then on (None: every one).
+        since: only events from then on (aware), None: every one.
 
     Returns:
         One finding per laptop, by origin.
@@ -296,7 +301,7 @@ def clock_ahead(store: Store, since: str | None = None) -> list[Finding]:
         "SELECT origin, detail, noticed_at FROM sync_flag f WHERE kind = 'clock_ahead'"
         " AND noticed_at >= ? AND noticed_at = (SELECT max(noticed_at) FROM sync_flag"
         " WHERE kind = 'clock_ahead' AND origin = f.origin) GROUP BY origin ORDER BY origin",
-        (since or "",),
+        (_since(since),),
     ):
         ahead = int(str(detail)) if str(detail).isdigit() else 0
         label = labels.get(str(origin), str(origin)[:13])
@@ -313,17 +318,22 @@ def clock_ahead(store: Store, since: str | None = None) -> list[Finding]:
     return found
 
 
-def since_last_handover(store: Store) -> str | None:
-    """When the latest handover was signed: events after it go into the next one."""
+def since_last_handover(store: Store) -> datetime | None:
+    """When the latest handover was signed (aware UTC), or None: events after it go into the
+    next one.
+
+    Args:
+        store: the database.
+    """
     row = store.one("SELECT max(signed_at) FROM handover")
-    return None if row is None or row[0] is None else str(row[0])
+    return None if row is None or row[0] is None else from_db(str(row[0]))
 
 
-def open_findings(store: Store, since: str | None = None) -> list[Finding]:
+def open_findings(store: Store, since: datetime | None = None) -> list[Finding]:
     """Everything still open, and the events since ``since`` (every one without it).
 
     Args:
-        since: stored UTC text: only events from then on (None: every one).
+        since: only events from then on (aware), None: every one.
 
     Returns:
         The findings, audit trail alarms first.

@@ -18,9 +18,12 @@
 Open items are not limited to the period, so flagged log entries, open signals and conflicts
 carry into every following handover until cleared, closed or resolved. Every item carries its
 count and the ids it concerns; an empty section says "0 …", never "all clear". Items are
-facts (a kind, a count, ids and parameters): ``words.handover`` puts them into words, so a
-face never parses the store's prose. One function per section builds it; ``handover_content``
-is its JSON, which is what a signature freezes.
+facts (a kind, a count, ids and parameters, times as aware UTC datetimes): ``words.handover``
+puts them into words, so a face never parses the store's prose. One function per section builds
+it; ``handover_facts`` gives it as mappings for the faces, ``handover_content`` as the JSON a
+signature freezes (its own times ISO-8601 with the Amsterdam offset, a trust finding's as stored
+UTC text: the shape signed since these documents were first signed), and ``read_content`` reads
+a signed document back into facts.
 
 ``sign_handover`` freezes the draft with its SHA-256; ``accept_handover`` records a different
 shift leader's acceptance. Both are shift leader (or admin) only; nobody accepts their own.
@@ -36,7 +39,16 @@ from typing import Any
 
 from . import rules, validate, witness
 from .agenda import replanned
-from .clock import LOCAL_TZ, from_db, local_iso, local_span, local_text, require_order, to_db
+from .clock import (
+    LOCAL_TZ,
+    from_db,
+    json_times,
+    local_iso,
+    local_span,
+    local_text,
+    require_order,
+    to_db,
+)
 from .db import Store, resolve_id
 from .errors import (
     BadInput,
@@ -46,6 +58,7 @@ from .errors import (
     RuleViolation,
     StoreError,
 )
+from .findings import KINDS as FINDING_KINDS
 from .gaps import find_gaps, posts_below_required, shortfall_hours
 from .ids import uuid7
 from .rules import content_hash
@@ -72,8 +85,8 @@ class Item:
             ``words.handover``).
         count: how many things it counts; 0 is said, never left out.
         ids: the ids (or callsigns, codes) it concerns, complete.
-        params: the facts the line is made of, as JSON values; times are ISO-8601 with the
-            Amsterdam offset, as in every JSON output.
+        params: the facts the line is made of: JSON values, and aware UTC datetimes for
+            times (``handover_content`` writes them as text).
     """
 
     kind: str
@@ -361,11 +374,7 @@ def _identify(store: Store, period: _Period, subjects: list[Any]) -> tuple[Item,
         )
     ]
     actor = store.actor
-    times = {
-        "start": local_iso(period.start),
-        "end": local_iso(period.end),
-        "next_end": local_iso(period.next_end),
-    }
+    times = {"start": period.start, "end": period.end, "next_end": period.next_end}
     return (
         Item("period", 1, (), times),
         _counted("outgoing", [actor.callsign], role=actor.role),
@@ -400,7 +409,7 @@ def _situation(store: Store, period: _Period, subjects: list[Any]) -> tuple[Item
         (e, e),
     )
     running = [
-        {"person": r["subject_code"], "title": r["title"], "end": local_iso(from_db(r["end_at"]))}
+        {"person": r["subject_code"], "title": r["title"], "end": from_db(r["end_at"])}
         for r in across
     ]
     items.append(_counted("across", [r["id"] for r in across], activities=running))
@@ -472,8 +481,8 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
             "unit": g.unit,
             "qualification": g.qualification,
             "shortfall": g.shortfall,
-            "start": local_iso(g.start),
-            "end": local_iso(g.end),
+            "start": g.start,
+            "end": g.end,
         }
         for g in gaps[:GAP_ITEMS]
     ]
@@ -511,7 +520,7 @@ def _overlap_item(store: Store) -> Item:
         {
             "handovers": [i[:13] for i in pair.ids],
             "signed_by": list(pair.signed_by),
-            "periods": [{"start": local_iso(a), "end": local_iso(b)} for a, b in pair.periods],
+            "periods": [{"start": a, "end": b} for a, b in pair.periods],
         }
         for pair in pairs
     ]
@@ -598,18 +607,17 @@ def _finding_items(store: Store) -> list[Item]:
     return [Item(f.kind, f.count, f.ids, {"code": f.code, **f.params}) for f in found]
 
 
-def handover_content(draft: Handover) -> dict[str, Any]:
-    """The handover as JSON values (what is signed and hashed, and what scripts read): the
-    period as ISO-8601 with the Amsterdam offset, each section a list of
-    ``{kind, count, ids, params}``.
+def handover_facts(draft: Handover) -> dict[str, Any]:
+    """The handover as the faces read it: the period and each section's items as mappings
+    ``{kind, count, ids, params}``, times as aware UTC datetimes (``read_content`` gives a
+    signed handover in the same form).
 
     Args:
         draft: the handover drafted.
 
     Returns:
-        A JSON-ready dict: ``period`` (``start``/``end`` as local ISO-8601 text with the Amsterdam
-        offset) and one key per name in ``SECTIONS``, each a list of ``{"kind", "count", "ids",
-        "params"}`` (``params`` as drafted: codes, numbers and local ISO text).
+        ``{"period": {"start", "end"}, <section>: [item, …] for each of SECTIONS}``, each item
+        ``{"kind", "count", "ids", "params"}``; times as aware UTC datetimes.
     """
 
     def items(section: tuple[Item, ...]) -> list[dict[str, Any]]:
@@ -619,9 +627,114 @@ def handover_content(draft: Handover) -> dict[str, Any]:
         ]
 
     return {
-        "period": {"start": local_iso(draft.start), "end": local_iso(draft.end)},
+        "period": {"start": draft.start, "end": draft.end},
         **{name: items(draft.section(name)) for name in SECTIONS},
     }
+
+
+def handover_content(draft: Handover) -> dict[str, Any]:
+    """The handover as JSON values (what is signed and hashed, and what scripts read): the
+    period and the handover's own times as ISO-8601 with the Amsterdam offset, a trust
+    finding's times as stored UTC text (``json_times``), each section a list of
+    ``{kind, count, ids, params}``.
+
+    Args:
+        draft: the handover drafted.
+
+    Returns:
+        The JSON document, in the shape every handover has been signed in.
+    """
+    return facts_as_content(handover_facts(draft))
+
+
+def facts_as_content(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """A handover's facts (``handover_facts``, ``read_content``) as its signed JSON
+    (``handover_content``): reading a signed document back and writing it gives it unchanged.
+
+    Args:
+        facts: the handover as facts.
+
+    Returns:
+        The JSON document.
+    """
+    return {
+        name: (
+            json_times(value, local_iso)
+            if name not in SECTIONS
+            else [json_times(i, to_db if i["kind"] in FINDING_KINDS else local_iso) for i in value]
+        )
+        for name, value in facts.items()
+    }
+
+
+#: Per item kind, where its params carry times in a signed document ("*": each element).
+_TIMES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "period": (("start",), ("end",), ("next_end",)),
+    "across": (("activities", "*", "end"),),
+    "gaps": (("gaps", "*", "start"), ("gaps", "*", "end")),
+    "overlapping_handovers": (
+        ("pairs", "*", "periods", "*", "start"),
+        ("pairs", "*", "periods", "*", "end"),
+    ),
+    "secret": (("people", "*", "2"),),
+    "outside": (("before",),),
+}
+
+
+def read_content(content: Mapping[str, Any]) -> dict[str, Any]:
+    """A signed handover's document read back as facts (``handover_facts``' form): its times
+    as aware UTC datetimes. What an older version signed in another shape (a period as text,
+    an item as its sentence) is kept as it was signed, for the faces to show as it is.
+
+    Args:
+        content: the signed document (``HandoverRecord.content``).
+
+    Returns:
+        The document with its times as datetimes; the signer laptop's audit head as signed.
+    """
+    read: dict[str, Any] = dict(content)
+    if isinstance(content.get("period"), Mapping):
+        read["period"] = {k: _read_time(v) for k, v in content["period"].items()}
+    for name in SECTIONS:
+        read[name] = [_read_item(item) for item in content.get(name, [])]
+    return read
+
+
+def _read_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """One signed item with the times its kind carries (``_TIMES``) read back."""
+    found = dict(item)
+    params = item.get("params")
+    if isinstance(params, Mapping):
+        for path in _TIMES.get(str(item.get("kind")), ()):
+            params = _read_at(params, path)
+        found["params"] = params
+    return found
+
+
+def _read_at(value: Any, path: tuple[str, ...]) -> Any:
+    """``value`` with the time at ``path`` read back (a copy; any other shape as it is)."""
+    if not path:
+        return _read_time(value)
+    head, rest = path[0], path[1:]
+    if head == "*" and isinstance(value, list):
+        return [_read_at(v, rest) for v in value]
+    if isinstance(value, list) and head.isdigit() and int(head) < len(value):
+        return [_read_at(v, rest) if n == int(head) else v for n, v in enumerate(value)]
+    if isinstance(value, Mapping) and head in value:
+        return {**value, head: _read_at(value[head], rest)}
+    return value
+
+
+def _read_time(value: Any) -> Any:
+    """A signed time (ISO-8601 with an offset, or stored UTC text) as an aware UTC datetime;
+    text in any other shape (signed by an older version) as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = from_db(value) if value.endswith("Z") else datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return moment.astimezone(UTC) if moment.tzinfo is not None else value
 
 
 def sign_handover(

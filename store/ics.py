@@ -1219,11 +1219,11 @@ def _identity(calendar: Any, given: str | None) -> str | None:
     X-WR-CALNAME; None when the file names none."""
     if given is not None:
         return validate.line(given, FIELDS["calendar"])
-    for prop in ("X-WR-RELCALID", "X-WR-CALNAME"):
+    for prop, code in ics_bounds.IDENTITY_FIELDS.items():
         value = calendar.get(prop)
         text = validate.visible(str(value))[: validate.MAX_LINE].strip() if value else ""
         if text:  # escaped as shown, and held to the rule a typed name is: nameable when typed
-            return validate.line(text, f"The calendar's {prop}")
+            return validate.line(text, code)
     return None
 
 
@@ -1724,15 +1724,28 @@ def _double_booked(store: Store, items: list[ImportItem]) -> list[Notice]:
 REINSTATED = rules.REINSTATED
 
 
-#: How a calendar ended an activity, the first word of its cancellation's note: the event
-#: was cancelled in it, removed from its series, or removed from the calendar.
+#: How a calendar ended an activity (its cancellation's ``ending``): the event was cancelled
+#: in it, removed from its series, or removed from the calendar.
 CALENDAR_ENDINGS = ("cancelled", "removed_from_series", "removed")
 
 
+@dataclass(frozen=True)
+class CalendarEnding:
+    """How a calendar cancelled an activity, the facts its restriction's note keeps.
+
+    Attributes:
+        ending: one of ``CALENDAR_ENDINGS``.
+        file: the calendar file's name (as the person gave it, made visible).
+    """
+
+    ending: str
+    file: str
+
+
 def calendar_note(how: str, name: str) -> str:
-    """The note of a restriction by which a calendar cancels an activity: ``how`` (one of
-    ``CALENDAR_ENDINGS``), a space, and the calendar file's name, with no English in it (a
-    note is synced and kept for good; words/calendar.py words it).
+    """The note of a restriction by which a calendar cancels an activity: its two facts, the
+    ending and the file's name, as canonical JSON (a note is synced and kept for good, so it
+    holds no words; ``calendar_ending`` reads it back, words/calendar.py words it).
 
     Args:
         how: one of ``CALENDAR_ENDINGS``.
@@ -1741,7 +1754,33 @@ def calendar_note(how: str, name: str) -> str:
     Returns:
         The note.
     """
-    return f"{how} {name}"
+    facts = {"ending": how, "file": name}
+    return json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def calendar_ending(authority: str, note: str) -> CalendarEnding | None:
+    """How a calendar cancelled an activity, from its restriction's authority and note; None
+    for any other restriction (its note is a person's own text, shown as written) and for a
+    calendar note of an older version (shown as it was written).
+
+    Args:
+        authority: the restriction's deciding authority.
+        note: its note.
+
+    Returns:
+        The ending and file, or None.
+    """
+    if authority != CALENDAR_AUTHORITY or not note.startswith('{"ending":'):
+        return None
+    try:
+        facts = json.loads(note)
+    except ValueError:
+        return None
+    if not isinstance(facts, dict) or set(facts) != {"ending", "file"}:
+        return None
+    if facts["ending"] not in CALENDAR_ENDINGS or not isinstance(facts["file"], str):
+        return None
+    return CalendarEnding(facts["ending"], facts["file"])
 
 
 def _in_window(row: Any, window: tuple[datetime, datetime]) -> bool:

@@ -98,12 +98,14 @@ _TIMES = ("DTSTART", "DTEND", "RECURRENCE-ID", "RDATE", "EXDATE")
 #: The import's own values by what they are, as a refusal names them (its ``field`` param): the
 #: faces name them their own way (the command line by its options, ``commands/refusals.py``).
 FIELDS = {
-    "calendar": "The calendar's name",
-    "from": "The first day",
-    "to": "The last day",
-    "days_end": "The last day the number of days reaches",
-    "max_occurrences": "The most occurrences",
+    "calendar": "calendar_name",
+    "from": "import_first_day",
+    "to": "import_last_day",
+    "days_end": "import_days_end",
+    "max_occurrences": "max_occurrences",
 }
+#: The calendar's own name, per property a file names it by: field codes (words/fields.py).
+IDENTITY_FIELDS = {"X-WR-RELCALID": "calendar_relcalid", "X-WR-CALNAME": "calendar_calname"}
 
 
 def describe(component: Any) -> str:

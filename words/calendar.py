@@ -1,5 +1,6 @@
 """A calendar import in words: the note of a restriction by which a calendar cancelled an
-activity (``store.ics.calendar_note``), and the import's warnings (``store.ics.Warning``)."""
+activity (its facts, ``store.ics.calendar_ending``), and the import's warnings
+(``store.ics.Warning``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from store.clock import LOCAL_TZ, local_text
+from store.ics import calendar_ending
 from store.sync.notice import Notice
+from store.validate import visible
 
 from . import _
 
@@ -21,18 +24,18 @@ ENDINGS: dict[str, str] = {
 
 
 def restriction_note(authority: str, note: str) -> str:
-    """A restriction's note as a face shows it: a calendar's cancellation (authority
-    ``calendar``, note ``cancelled work.ics``) in words; any other note is the person's own
-    text, shown as it is.
+    """A restriction's note as a face shows it: a calendar's cancellation (its ending and file,
+    ``store.ics.calendar_ending``) in words; any other note is the person's own text, shown
+    as it is (control and bidi characters made visible).
 
     Args:
         authority: the restriction's deciding authority.
         note: its note.
     """
-    how, _space, name = note.partition(" ")
-    if authority != "calendar" or how not in ENDINGS:
-        return note
-    return ENDINGS[how].format(name=name)
+    ending = calendar_ending(authority, note)
+    if ending is None:
+        return visible(note)
+    return ENDINGS[ending.ending].format(name=visible(ending.file))
 
 
 def _quoted(p: Mapping[str, Any]) -> str:

@@ -214,8 +214,19 @@ def _said(value: Any) -> Any:
     return value
 
 
-def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
+def template(text: str) -> Callable[[Mapping[str, Any]], str]:
+    """A refusal's words from one sentence: ``params`` filled in as ``joined`` says them.
+
+    Args:
+        text: the sentence, already through ``_``, with ``{param}`` places.
+    """
     return lambda params: text.format(**joined(params))
+
+
+def _options_named(text: str, **none: str) -> Callable[[Mapping[str, Any]], str]:
+    """A refusal whose sentence has places (``none``'s keys) where the command line names its
+    options; a face without options leaves them empty (``commands.refusals`` fills them)."""
+    return lambda params: text.format(**{**none, **joined(params)})
 
 
 def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -230,93 +241,93 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "concept_not_in_package": _concept("concept_not_in_package"),
     "concept_wrong_kind": _concept("concept_wrong_kind"),
     "concept_outside_pilot": _concept("concept_outside_pilot"),
-    "no_threat_assessment": _template(
+    "no_threat_assessment": template(
         _(
             "{subject} has no threat assessment yet, so no required level or package; "
             "record one first."
         )
     ),
-    "nothing_to_change": _template(_("Nothing to change; give at least one of: {fields}.")),
-    "nothing_changed": _template(_("Nothing changed: '{title}' already has these values.")),
-    "move_needs_restriction": _template(
+    "nothing_to_change": template(_("Nothing to change; give at least one of: {fields}.")),
+    "nothing_changed": template(_("Nothing changed: '{title}' already has these values.")),
+    "move_needs_restriction": template(
         _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it as "
             "a restriction (reason and deciding authority), or, when the agenda was simply "
             "wrong, say why as a correction."
         )
     ),
-    "move_needs_start": _template(_("A move needs the new start.")),
-    "relocation_needs_place": _template(_("A relocation needs the new place.")),
-    "move_changes_nothing": _template(
+    "move_needs_start": template(_("A move needs the new start.")),
+    "relocation_needs_place": template(_("A relocation needs the new place.")),
+    "move_changes_nothing": template(
         _("A move gives the activity another time; these are its present times.")
     ),
-    "relocation_changes_nothing": _template(
+    "relocation_changes_nothing": template(
         _("A relocation gives the activity another place; this is its present place.")
     ),
-    "restriction_needs_authority": _template(
+    "restriction_needs_authority": template(
         _("A restriction names the deciding authority (rule R5).")
     ),
-    "restriction_into_past": _template(
+    "restriction_into_past": template(
         _(
             "A restriction decides what happens next: it cannot move '{title}' to {moment}, "
             "which has already passed (rule R5)."
         )
     ),
-    "restriction_of_done": _template(
+    "restriction_of_done": template(
         _(
             "'{title}' is done: it has taken place, and a restriction decides what happens "
             "next (rule R5)."
         )
     ),
-    "already_cancelled": _template(_("Activity {activity} is already cancelled.")),
+    "already_cancelled": template(_("Activity {activity} is already cancelled.")),
     "not_deployed": lambda p: refused(p["problems"]),
     "concept_misfits_deployed": lambda p: _(
         "{concept} does not fit the officers deployed on the activity: {problems}."
     ).format(concept=p["concept"], problems="; ".join(phrase(q) for q in p["problems"])),
-    "restriction_after_end": _template(
+    "restriction_after_end": template(
         _(
             "'{title}' ended at {moment}: a restriction decides what happens next, and an "
             "activity that is over has no next (rule R5)."
         )
     ),
-    "correction_into_past": _template(
+    "correction_into_past": template(
         _(
             "A correction cannot move '{title}' to {moment}, which has already passed, from a "
             "time that had not (rule R5); only a time already past may be corrected to another "
             "past time."
         )
     ),
-    "move_keeps_start": _template(
+    "move_keeps_start": template(
         _(
             "A move gives the activity another start; to end it earlier, shorten it "
             "(a restriction never makes an activity longer)."
         )
     ),
-    "empty_token": _template(
+    "empty_token": template(
         _("The option's token is empty: give the token listed with the option, or none.")
     ),
-    "activity_over": _template(_("'{title}' ended at {moment}; there is nothing to apply to it.")),
-    "option_changes_nothing": _template(
+    "activity_over": template(_("'{title}' ended at {moment}; there is nothing to apply to it.")),
+    "option_changes_nothing": template(
         _("Nobody of that team can stay on for this activity; the option would change nothing.")
     ),
     "option_would_not_work": lambda p: _("That option would not work: {why}.").format(
         why=_reason(p)
     ),
     "option_changed": lambda p: _option_changed(p),
-    "clearance_needs_reason": _template(_("Say why the entry is cleared.")),
-    "assessment_request_needs_person": _template(
+    "clearance_needs_reason": template(_("Say why the entry is cleared.")),
+    "assessment_request_needs_person": template(
         _("A request for a new threat assessment names the person.")
     ),
-    "supersede_needs_reason": _template(
+    "supersede_needs_reason": template(
         _("Superseding a signed handover needs the reason why the new one replaces it.")
     ),
-    "handover_withdrawn": _template(
+    "handover_withdrawn": template(
         _(
             "Handover {handover} was withdrawn by {by} at {at} and is no longer in force; it "
             "cannot be accepted."
         )
     ),
-    "supersede_not_in_force": _template(
+    "supersede_not_in_force": template(
         _(
             "Handover {handover} is not a signed handover of an overlapping period that is "
             "still in force; see the list of handovers."
@@ -333,76 +344,76 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         if p["accepted_at"]
         else "",
     ),
-    "handover_not_found": _template(_("No handover with id {handover}.")),
-    "handover_signature_mismatch": _template(
+    "handover_not_found": template(_("No handover with id {handover}.")),
+    "handover_signature_mismatch": template(
         _("Handover {handover} does not match its signature; the record was altered after signing.")
     ),
-    "handover_withdrawn_already": _template(
+    "handover_withdrawn_already": template(
         _("Handover {handover} was withdrawn already by {by} at {at}.")
     ),
-    "withdraw_not_yours": _template(
+    "withdraw_not_yours": template(
         _(
             "Only {signed_by}, who signed handover {handover}, or an admin may withdraw it (a "
             "handover is its signer's account of the shift)."
         )
     ),
-    "handover_superseded": _template(
+    "handover_superseded": template(
         _(
             "Handover {handover} was superseded by handover {newer}, signed by {by} at {at}, "
             "and is no longer in force; accept the newer one instead."
         )
     ),
-    "signal_activity_of_another": _template(
+    "signal_activity_of_another": template(
         _(
             "The activity belongs to {activity_person}, not to {person}; name the person whose "
             "activity it is, or leave one of them out."
         )
     ),
-    "lend_needs_unit": _template(_("Lending names the unit that receives the officers.")),
-    "persons_need_level": _template(_("Adding protected persons needs their threat level.")),
-    "secret_change_needs_old": _template(
+    "lend_needs_unit": template(_("Lending names the unit that receives the officers.")),
+    "persons_need_level": template(_("Adding protected persons needs their threat level.")),
+    "secret_change_needs_old": template(
         _(
             "Changing {callsign}'s secret needs the old one; someone with staff rights can "
             "reset a forgotten one."
         )
     ),
-    "secret_repeat": _template(_("The new secret and its repeat differ; nothing was changed.")),
-    "demo_needs_empty_database": _template(
+    "secret_repeat": template(_("The new secret and its repeat differ; nothing was changed.")),
+    "demo_needs_empty_database": template(
         _(
             "The demo fills an empty database, and this one already has {subjects} protected "
             "subjects; use a new database."
         )
     ),
-    "report_issued": _template(
+    "report_issued": template(
         _("Report {report} is issued and cannot change; draft one that supersedes it.")
     ),
-    "report_needs_scenario": _template(
+    "report_needs_scenario": template(
         _("A signal report is issued only with at least one realistic scenario; add one first.")
     ),
-    "unknown_subject": _template(_("No protected subject with code name {name}.")),
-    "unknown_staff": _template(_("No person with callsign {callsign}.")),
-    "unknown_person": _template(_("No person with callsign {callsign} in this database.")),
-    "no_secret_yet": _template(
+    "unknown_subject": template(_("No protected subject with code name {name}.")),
+    "unknown_staff": template(_("No person with callsign {callsign}.")),
+    "unknown_person": template(_("No person with callsign {callsign} in this database.")),
+    "no_secret_yet": template(
         _(
             "{callsign} has no secret on this laptop yet, so nobody can act as {callsign} "
             "here; someone with staff rights sets a first one in their presence."
         )
     ),
-    "status_set_by_restriction": _template(
+    "status_set_by_restriction": template(
         _(
             "Status {status} is set by a restriction (rule R5): record a restriction, with a "
             "reason and the deciding authority."
         )
     ),
-    "no_team": _template(
+    "no_team": template(
         _(
             "This device is not in a team yet: create one, or join one with an enrolment "
             "request and the admin's welcome bundle."
         )
     ),
-    "already_in_team": _template(_("This device is already in a team.")),
-    "no_single_device": _template(_("No single device in the roster matches {device}.")),
-    "guards_changed": _template(
+    "already_in_team": template(_("This device is already in a team.")),
+    "no_single_device": template(_("No single device in the roster matches {device}.")),
+    "guards_changed": template(
         _(
             "{path} was changed outside Schildwacht: its guards are not the ones this version "
             "makes ({found}). Rules such as R1 and the append-only audit trail may not hold in "
@@ -410,7 +421,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "latest backup."
         )
     ),
-    "catalogue_changed": _template(
+    "catalogue_changed": template(
         _(
             "{path} was changed outside Schildwacht: its reference catalogue (levels, concepts, "
             "packages, staffing, threat levels) is not the one it was made with, so R1 and R2 "
@@ -418,7 +429,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "restore the latest backup."
         )
     ),
-    "capture_missing": _template(
+    "capture_missing": template(
         _(
             "{path} lacks {count} sync capture triggers (e.g. {first}): something rewrote its "
             "tables outside Schildwacht, and changes made now would never reach the other "
@@ -439,56 +450,57 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "record already sent needs the latest backup."
         )
     ),
-    "segment_unreadable": _template(
+    "segment_unreadable": template(
         _(
             "This database's change log was changed outside Schildwacht: the changes "
             "{first}–{last} of device {device} cannot be read, so they cannot be sent. Nothing "
             "was written; restore the latest backup."
         )
     ),
-    "segment_malformed": _template(
+    "segment_malformed": template(
         _(
             "This database's change log was changed outside Schildwacht: segment {number} of "
             "device {device} is not one Schildwacht signed, so nothing can be sent. Nothing was "
             "written. Repairing the database sets it aside."
         )
     ),
-    "bundle_target_twice": _template(_("Give either a bundle file or a sync folder, not both.")),
-    "bundle_file_is_folder": _template(
+    "bundle_target_twice": template(_("Give either a bundle file or a sync folder, not both.")),
+    "bundle_file_is_folder": template(
         _("{path} is a folder; give a file, or the folder as a sync folder.")
     ),
-    "resolve_needs_one_value": _template(_("Choose one of the values or enter one.")),
-    "scenario_change_needs_unit": _template(
+    "resolve_needs_one_value": template(_("Choose one of the values or enter one.")),
+    "scenario_change_needs_unit": template(
         _("{change} names no unit; write {form} or give the scenario's unit.")
     ),
-    "more_occurrences_than_limit": _template(
-        _("{head}, more than the limit of {limit:,}{most}; nothing was imported.")
+    "more_occurrences_than_limit": _options_named(
+        _("{head}, more than the limit of {limit:,}{limit_option}{most}; nothing was imported."),
+        limit_option="",
     ),
     # Refusals of input checks, the catalogue, the machine, files and the other aggregates.
-    "acknowledge_draft": _template(_("A draft cannot be acknowledged; it has not been issued.")),
-    "activity_too_long": _template(
+    "acknowledge_draft": template(_("A draft cannot be acknowledged; it has not been issued.")),
+    "activity_too_long": template(
         _(
             "An activity may last at most 72 hours (three whole days for an all-day one); "
             "split it into several."
         )
     ),
-    "already_acknowledged": _template(_("{callsign} already acknowledged this report.")),
-    "audience_mismatch": _template(
+    "already_acknowledged": template(_("{callsign} already acknowledged this report.")),
+    "audience_mismatch": template(
         _("a report event names an audience exactly when it issues the report.")
     ),
-    "audit_event_edited": _template(
+    "audit_event_edited": template(
         _(
             "Audit chain broken at event {seq} ({action}, {at}): its content does not match "
             "its hash; the event was edited."
         )
     ),
-    "audit_event_missing": _template(
+    "audit_event_missing": template(
         _(
             "Audit chain broken: event {expected_seq} is missing (the next is {seq}); the "
             "trail was altered."
         )
     ),
-    "audit_event_out_of_order": _template(
+    "audit_event_out_of_order": template(
         _(
             "Audit chain broken at event {seq} ({action}, {at}): it does not follow the "
             "event before it; events were removed or reordered."
@@ -498,42 +510,42 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{subject} is in the {domain} domain, where the competent authority is "
         "{allowed} (e.g. {example}:Havenstad), not {given} (rule R6)."
     ).format(**{**p, "allowed": _(" or ").join(p["allowed"])}),
-    "calendar_authority_reserved": _template(
+    "calendar_authority_reserved": template(
         _(
             "The authority '{authority}' is reserved for cancellations by a calendar "
             "import; name the person or body that decided (rule R5)."
         )
     ),
-    "calendar_bad_property": _template(_("{file}: {event}, property {prop}: {excerpt}.")),
-    "calendar_bad_recurrence": _template(
+    "calendar_bad_property": template(_("{file}: {event}, property {prop}: {excerpt}.")),
+    "calendar_bad_recurrence": template(
         _("{file}: a recurrence rule cannot be expanded ({reason}).")
     ),
-    "calendar_bad_sequence": _template(_("{file}: {event} has a SEQUENCE that is not a number.")),
-    "calendar_bad_utf16": _template(_("{file} starts as UTF-16 but is not valid UTF-16.")),
-    "calendar_code_page_ambiguous": _template(
+    "calendar_bad_sequence": template(_("{file}: {event} has a SEQUENCE that is not a number.")),
+    "calendar_bad_utf16": template(_("{file} starts as UTF-16 but is not valid UTF-16.")),
+    "calendar_code_page_ambiguous": template(
         _(
             "{file} is not UTF-8 and reads as text of more than one code page: byte "
             "0x{byte:02X} at position {position} is {readings}; which letters it means "
             "cannot be told, so nothing was imported — export the calendar again as UTF-8."
         )
     ),
-    "calendar_conflicting_versions": _template(
+    "calendar_conflicting_versions": template(
         _(
             "{file}: {what} appears {count} times with the same SEQUENCE ({sequence}) and "
             "stamp but different content; which one is the calendar's cannot be told. "
             "Export the calendar again."
         )
     ),
-    "calendar_date_with_hours": _template(
+    "calendar_date_with_hours": template(
         _(
             "{file}: {event} has a DTSTART that is a date but a DURATION of hours or "
             "minutes; give whole days, or a DTSTART with a time."
         )
     ),
-    "calendar_duration_too_long": _template(
+    "calendar_duration_too_long": template(
         _("{name}: {event} has a DURATION of {days:,} days; an event lies between 1970 and 2099.")
     ),
-    "calendar_encoding": _template(
+    "calendar_encoding": template(
         _(
             "{file} is not UTF-8 (byte 0x{byte:02X} at position {position}) and does not "
             "read as Western European (Windows-1252/Latin-1) text either — it may be in "
@@ -541,366 +553,362 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "as UTF-8."
         )
     ),
-    "calendar_floating_clock_change": _template(
+    "calendar_floating_clock_change": template(
         _(
             "{file}: {event}: {what} {moment} (floating, read in {zone}) {problem} because "
             "of a clock change; write it in UTC or with a TZID."
         )
     ),
-    "calendar_floating_unknown_zone": _template(
+    "calendar_floating_unknown_zone": template(
         _(
             "{file}: {event} has a floating {prop} and the calendar's X-WR-TIMEZONE "
             "'{zone}' is not a time zone Schildwacht knows; export with time zones."
         )
     ),
-    "calendar_foreign_digit": _template(
+    "calendar_foreign_digit": template(
         _(
             "{name}: line {line:,}: {property} has the digit {digit} (U+{codepoint:04X}); "
             "dates, times and numbers in a calendar are written in the digits 0-9."
         )
     ),
-    "calendar_rule_part_twice": _template(
+    "calendar_rule_part_twice": template(
         _(
             "{name}: line {line:,}: {property} gives {part} more than once; a rule gives each "
             "part once (RFC 5545)."
         )
     ),
-    "calendar_invalid": _template(_("{file} is not a valid iCalendar file: {reason}.")),
-    "calendar_mixed_start_end": _template(
+    "calendar_invalid": template(_("{file} is not a valid iCalendar file: {reason}.")),
+    "calendar_mixed_start_end": template(
         _(
             "{file}: {event} has a DTSTART that is a {start_kind} but a DTEND that is a "
             "{end_kind}; both must be the same kind (RFC 5545)."
         )
     ),
-    "calendar_no_start": _template(_("{file}: {event} has no DTSTART; it is not a usable agenda.")),
-    "calendar_no_uid": _template(_("{file}: {event} has no UID; cannot import it safely.")),
-    "calendar_no_vcalendar": _template(_("{file} does not start with BEGIN:VCALENDAR.")),
-    "calendar_out_of_years": _template(
+    "calendar_no_start": template(_("{file}: {event} has no DTSTART; it is not a usable agenda.")),
+    "calendar_no_uid": template(_("{file}: {event} has no UID; cannot import it safely.")),
+    "calendar_no_vcalendar": template(_("{file} does not start with BEGIN:VCALENDAR.")),
+    "calendar_out_of_years": template(
         _("{name}: {event} {what} must lie between {earliest} and {latest}; {value} does not.")
     ),
-    "calendar_recurrence_never_ends": _template(
+    "calendar_recurrence_never_ends": template(
         _(
             "{name}: a recurrence rule ({rrule}) steps through more than {most:,} periods "
             "without reaching the window's end (it seldom or never matches, e.g. "
             "BYMONTH=2;BYMONTHDAY=30); nothing was imported. Correct the rule."
         )
     ),
-    "calendar_recurrence_too_far": _template(
+    "calendar_recurrence_too_far": template(
         _(
             "{name}: expanding its recurrence rules would take about {steps:,} steps from "
             "their start (most: {largest}), more than {most:,}; nothing was imported. "
             "Export the calendar again from a later start date."
         )
     ),
-    "calendar_rrule_part": _template(_("{name}: {event}: RRULE {part} {problem}.")),
-    "calendar_skipped_hour": _template(
+    "calendar_rrule_part": template(_("{name}: {event}: RRULE {part} {problem}.")),
+    "calendar_skipped_hour": template(
         _(
             "{file}: {event}: {prop} {moment} does not exist in {zone} (the clocks skip "
             "that hour that night); correct the event (a time that exists, or in UTC)."
         )
     ),
-    "signer_cannot_accept": _template(
+    "signer_cannot_accept": template(
         _(
             "{callsign} signed this handover and cannot accept it; the incoming shift leader "
             "accepts it."
         )
     ),
-    "handover_already_accepted": _template(_("This handover was already accepted by {by}.")),
-    "calendar_exrule": _template(
+    "handover_already_accepted": template(_("This handover was already accepted by {by}.")),
+    "calendar_exrule": template(
         _(
             "{name}: {event} has an EXRULE, which RFC 5545 removed and Schildwacht does not "
             "expand; nothing was imported. Export the calendar with EXDATE instead."
         )
     ),
-    "calendar_zone_exrule": _template(
+    "calendar_zone_exrule": template(
         _(
             "{where} has an EXRULE, which RFC 5545 removed; nothing was imported. Export the "
             "calendar with standard time zones."
         )
     ),
-    "calendar_zone_rrules": _template(
+    "calendar_zone_rrules": template(
         _("{where} has {count} RRULEs; a zone's rule has one at most.")
     ),
-    "calendar_zone_frequency": _template(
+    "calendar_zone_frequency": template(
         _(
             "{where} repeats {freq}; a zone's clock changes repeat yearly (FREQ=YEARLY); nothing "
             "was imported. Export the calendar with standard time zones."
         )
     ),
-    "calendar_zone_steps": _template(
+    "calendar_zone_steps": template(
         _(
             "{name}: VTIMEZONE {zone} has rules with about {steps:,} clock changes up to 2099, "
             "more than {most:,}; nothing was imported. Export the calendar with standard time "
             "zones."
         )
     ),
-    "calendar_file_zone_steps": _template(
+    "calendar_file_zone_steps": template(
         _(
             "{name}: its time zones have rules with about {steps:,} clock changes up to 2099, "
             "more than {most:,}; nothing was imported. Export the calendar with standard time "
             "zones."
         )
     ),
-    "callsign_enrolled": _template(
+    "callsign_enrolled": template(
         _(
             "Device {label} asks to join with the callsign {callsign}, which laptop {holder} is "
             "enrolled with; one callsign is one person. Set the new laptop up with its "
             "operator's own callsign."
         )
     ),
-    "release_needs_admin": _template(
+    "release_needs_admin": template(
         _("Only the team's admin laptop releases a change held as late.")
     ),
-    "no_late_hold": _template(_("No held change number {seq} of that laptop.")),
-    "late_released_already": _template(
+    "no_late_hold": template(_("No held change number {seq} of that laptop.")),
+    "late_released_already": template(
         _("Nothing changed: change number {seq} of that laptop was released already.")
     ),
-    "calendar_too_large": _template(_("{file} is larger than 10 MB; split the calendar export.")),
-    "calendar_too_many_dates": _template(
+    "calendar_too_large": template(_("{file} is larger than 10 MB; split the calendar export.")),
+    "calendar_too_many_dates": template(
         _(
             "{name} lists more than {most:,} RDATE and EXDATE dates; export a shorter "
             "period of the calendar."
         )
     ),
-    "calendar_too_many_events": _template(
+    "calendar_too_many_events": template(
         _("{name} holds more than {most:,} events; export a shorter period of the calendar.")
     ),
-    "calendar_too_many_lines": _template(
+    "calendar_too_many_lines": template(
         _("{name} has more than {most:,} lines; export a shorter period of the calendar.")
     ),
-    "calendar_uid_too_long": _template(
+    "calendar_uid_too_long": template(
         _(
             "{name}: an event has a UID of {length:,} characters ({uid}); at most {most} "
             "are allowed."
         )
     ),
-    "calendar_unknown_zone": _template(
+    "calendar_unknown_zone": template(
         _(
             "{file}: {event} has {prop} in time zone '{zone}', which is neither a known "
             "zone (IANA or Windows name) nor defined in the file; a time of protection is "
             "never guessed: export the calendar with standard time zones."
         )
     ),
-    "calendar_unreadable": _template(_("Cannot read {path}: {cause}.")),
-    "calendar_zone_rule": _template(
+    "calendar_unreadable": template(_("Cannot read {path}: {cause}.")),
+    "calendar_zone_rule": template(
         _(
             "{file}: {event} has {prop} in time zone '{zone}', whose VTIMEZONE {rule} rule "
             "cannot be read ({rule_prop}: {excerpt}); without it the time cannot be told: "
             "export the calendar with standard time zones."
         )
     ),
-    "calendar_zone_twice": _template(
+    "calendar_zone_twice": template(
         _(
             "{file}: the file defines time zone '{zone}' twice, differently, so which one "
             "{event} means cannot be told; nothing was imported. Export the calendar with "
             "standard time zones."
         )
     ),
-    "calendar_zone_unreadable": _template(
+    "calendar_zone_unreadable": template(
         _(
             "{file}: the VTIMEZONE '{zone}' cannot be read ({reason}); export the calendar "
             "with standard time zones."
         )
     ),
-    "callsign_taken": _template(_("Callsign {callsign} is already taken; choose another.")),
-    "capacity_period_too_long": _template(
+    "callsign_taken": template(_("Callsign {callsign} is already taken; choose another.")),
+    "capacity_period_too_long": template(
         _("A capacity report covers at most 92 days; split the period.")
     ),
-    "catalogue_bad_code": _template(
+    "catalogue_bad_code": template(
         _(
             "{field} must be a code of letters, digits, '_', '-' or '.' (at most 40); "
             "{given} is not."
         )
     ),
-    "catalogue_code_case": _template(
+    "catalogue_code_case": template(
         _("{field} must be written in upper case (it is looked up so); {given} is not.")
     ),
-    "catalogue_bad_fte": _template(
+    "catalogue_bad_fte": template(
         _(
             "{field} must be full-time equivalents written with digits and at most one "
             'decimal, more than 0 and at most {most} ("27.5"); {given} is not.'
         )
     ),
-    "catalogue_travel_repeated": _template(
+    "catalogue_travel_repeated": template(
         _("{field} repeats the pair {units} of {first} (a pair holds both ways).")
     ),
-    "catalogue_package_level": _template(_("Package {package} names unknown level {level}.")),
-    "catalogue_pilot_package": _template(
+    "catalogue_package_level": template(_("Package {package} names unknown level {level}.")),
+    "catalogue_pilot_package": template(
         _("Pilot concept {concept} names unknown package {package}.")
     ),
-    "catalogue_list_size": _template(_("{field} must list exactly {size}.")),
-    "catalogue_list_short": _template(_("{field} must list at least {least}.")),
-    "catalogue_repeated": _template(_("{field} repeats {given} of {first}.")),
-    "catalogue_unknown_field": _template(_("The catalogue has an unknown field {field}.")),
-    "catalogue_wrong_type": _template(_("{field} must be {expected}.")),
-    "catalogue_concept_kind": _template(_("Concept {concept} names unknown subject kind {kind}.")),
-    "catalogue_concept_level": _template(_("Concept {concept} names unknown level {level}.")),
-    "catalogue_concept_qualification": _template(
+    "catalogue_list_size": template(_("{field} must list exactly {size}.")),
+    "catalogue_list_short": template(_("{field} must list at least {least}.")),
+    "catalogue_repeated": template(_("{field} repeats {given} of {first}.")),
+    "catalogue_unknown_field": template(_("The catalogue has an unknown field {field}.")),
+    "catalogue_wrong_type": template(_("{field} must be {expected}.")),
+    "catalogue_concept_kind": template(_("Concept {concept} names unknown subject kind {kind}.")),
+    "catalogue_concept_level": template(_("Concept {concept} names unknown level {level}.")),
+    "catalogue_concept_qualification": template(
         _("Concept {concept} needs unknown qualification {qualification}.")
     ),
-    "catalogue_field_missing": _template(_("The catalogue lacks the field {field}.")),
-    "catalogue_fte_decimals": _template(_("FTE '{value}' has more than one decimal.")),
-    "catalogue_fte_not_number": _template(_("FTE '{value}' is not a number.")),
-    "catalogue_no_units": _template(_("The catalogue has no units.")),
-    "catalogue_not_restorable": _template(
+    "catalogue_field_missing": template(_("The catalogue lacks the field {field}.")),
+    "catalogue_fte_decimals": template(_("FTE '{value}' has more than one decimal.")),
+    "catalogue_fte_not_number": template(_("FTE '{value}' is not a number.")),
+    "catalogue_no_units": template(_("The catalogue has no units.")),
+    "catalogue_not_restorable": template(
         _(
             "{path}: its reference catalogue was changed outside Schildwacht, and it is not "
             "the one shipped with Schildwacht, so it cannot be restored here. Restore the "
             "latest backup."
         )
     ),
-    "catalogue_package_below": _template(
+    "catalogue_package_below": template(
         _("Package {package} ({level}) lists {concept}, which provides only {provides} (rule R1).")
     ),
-    "catalogue_package_concept": _template(_("Package {package} lists unknown concept {concept}.")),
-    "catalogue_pilot_unit": _template(_("Pilot concept {concept} names unknown unit {unit}.")),
-    "catalogue_threat_mismatch": _template(
+    "catalogue_package_concept": template(_("Package {package} lists unknown concept {concept}.")),
+    "catalogue_pilot_unit": template(_("Pilot concept {concept} names unknown unit {unit}.")),
+    "catalogue_threat_mismatch": template(
         _(
             "Threat level {threat_level} requires {required} but its package {package} is "
             "built for {built_for}."
         )
     ),
-    "catalogue_threat_unknown": _template(
+    "catalogue_threat_unknown": template(
         _("Threat level {threat_level} maps to an unknown level or package.")
     ),
-    "catalogue_travel_minutes": _template(
+    "catalogue_travel_minutes": template(
         _("Travel minutes must be whole minutes from 0 to 1440, not {value!r}.")
     ),
-    "catalogue_travel_units": _template(_("Travel pair {units} must name two known units.")),
-    "catalogue_unreadable": _template(_("Cannot read the catalogue {path}: {reason}.")),
-    "code_name_taken": _template(_("Code name {name} is already in use; choose another.")),
-    "database_busy": _template(
+    "catalogue_travel_units": template(_("Travel pair {units} must name two known units.")),
+    "catalogue_unreadable": template(_("Cannot read the catalogue {path}: {reason}.")),
+    "code_name_taken": template(_("Code name {name} is already in use; choose another.")),
+    "database_busy": template(
         _(
             "{place} is busy: another program (the console, a script or a sync) kept it "
             "locked for longer than Schildwacht waits; nothing was written, try again."
         )
     ),
-    "database_not_writable": _template(
+    "database_not_writable": template(
         _(
             "This user may not write {where} or its folder (file permissions, or a "
             "read-only disk); nothing was written. Check the owner and mode of the file and "
             "its folder."
         )
     ),
-    "database_refused_change": _template(_("The database refused the change: {refusal}.")),
-    "date_without_hour": _template(
+    "database_refused_change": template(_("The database refused the change: {refusal}.")),
+    "date_without_hour": template(
         _("{given} is a date; a time needs the hour too, e.g. '{raw} 09:00'.")
     ),
-    "decision_already_superseded": _template(
+    "decision_already_superseded": template(
         _("Record {record} is already superseded by {by}; supersede that one.")
     ),
-    "decision_needs_rationale": _template(
-        _("A work-process record needs its rationale (rule R6).")
-    ),
-    "decision_needs_reference": _template(
+    "decision_needs_rationale": template(_("A work-process record needs its rationale (rule R6).")),
+    "decision_needs_reference": template(
         _("A work-process record names its document reference (rule R6).")
     ),
-    "demo_outside_range": _template(
+    "demo_outside_range": template(
         _(
             "demo would write dates from {first} to {last}, outside {earliest} to {latest}; "
             "run it with the clock (or SCHILDWACHT_NOW) inside that range. Nothing was "
             "written."
         )
     ),
-    "database_file_read_only": _template(
+    "database_file_read_only": template(
         _(
             "This user may only read {where} (its file mode); nothing was written. Ask for "
             "write permission on it."
         )
     ),
-    "disk_full": _template(
+    "disk_full": template(
         _("The disk holding {where} is full; nothing was written. Free some space and try again.")
     ),
-    "disk_read_only": _template(
+    "disk_read_only": template(
         _(
             "The disk holding {where} is read-only (mounted read-only); nothing was written. "
             "It can still be read and copied to another disk."
         )
     ),
-    "disk_io_error": _template(
+    "disk_io_error": template(
         _(
             "Reading or writing {where} failed (disk I/O error: the disk may be full, "
             "removed or failing); nothing was written. Check the disk and try again."
         )
     ),
-    "done_hides_replanning": _template(
+    "done_hides_replanning": template(
         _(
             "'{title}' needs re-planning ({reason}); marking it done would hide that. Put a "
             "valid concept on it or log what happened."
         )
     ),
-    "done_moved_ahead": _template(
+    "done_moved_ahead": template(
         _(
             "'{title}' is done; it cannot be moved to a time that has not ended yet (it "
             "would end {end})."
         )
     ),
-    "draft_report_hidden": _template(
+    "draft_report_hidden": template(
         _(
             "A draft signal report is visible only to the information organisation until it "
             "is issued."
         )
     ),
-    "duiding_needs_text": _template(_("An interpretation (duiding) needs text.")),
-    "empty_file_name": _template(_("Give a file name for {what}; an empty name is not a file.")),
-    "empty_text": _template(_("{field} may not be empty.")),
-    "too_many_digits": _template(
+    "duiding_needs_text": template(_("An interpretation (duiding) needs text.")),
+    "empty_file_name": template(_("Give a file name for {what}; an empty name is not a file.")),
+    "empty_text": template(_("{field} may not be empty.")),
+    "too_many_digits": template(
         _(
             "{field} has more digits than it can hold ({given}); give at most {most} digits "
             "before the point and {most} after it."
         )
     ),
-    "too_many_shifts": _template(
+    "too_many_shifts": template(
         _("{file} holds {shifts} shifts, more than the limit of {limit}; nothing was imported.")
     ),
-    "passphrase_for_plain": _template(
+    "passphrase_for_plain": template(
         _(
             "{path} is not encrypted (a plain SQLite file): no passphrase opens it; open it "
             "without SCHILDWACHT_PASSPHRASE."
         )
     ),
-    "encrypted_or_foreign": _template(
+    "encrypted_or_foreign": template(
         _(
             "{path} is not a plain SQLite file: it is encrypted (give its passphrase in "
             "SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database."
         )
     ),
-    "end_not_after_start": _template(_("end_at must be after start_at.")),
+    "end_not_after_start": template(_("end_at must be after start_at.")),
     "end_not_after_start_period": lambda p: _(
         "{what} ends {end}, not after its start {start}; give an end after the start."
     ).format(**joined(p)),
-    "file_grew": _template(_("{what} {name} grew past {limit:,} bytes while being read.")),
-    "file_not_permitted": _template(
+    "file_grew": template(_("{what} {name} grew past {limit:,} bytes while being read.")),
+    "file_not_permitted": template(
         _(
             "This user may not {doing}{where} ({reason}); nothing was written. Check the "
             "owner and mode of the file and its folder."
         )
     ),
-    "file_not_regular": _template(
+    "file_not_regular": template(
         _("{what} {name} is not a regular file (a folder, a pipe or a device).")
     ),
-    "file_operation_failed": _template(
+    "file_operation_failed": template(
         _("The machine could not {doing}{where} ({reason}); nothing was written. Try again.")
     ),
-    "file_operation_refused": _template(_("Cannot {doing}{where}: {reason}.")),
-    "file_too_large": _template(_("{what} {name} is larger than {limit:,} bytes.")),
-    "file_unreadable": _template(_("{what} {name} cannot be read: {reason}.")),
-    "folder_not_writable": _template(
+    "file_operation_refused": template(_("Cannot {doing}{where}: {reason}.")),
+    "file_too_large": template(_("{what} {name} is larger than {limit:,} bytes.")),
+    "file_unreadable": template(_("{what} {name} cannot be read: {reason}.")),
+    "folder_not_writable": template(
         _(
             "The folder of {where} is read-only for this user, and the database writes its "
             "log beside it; nothing was written. Ask for write permission on the folder; "
             "until then it can still be read and copied elsewhere."
         )
     ),
-    "handover_content_not_json": _template(_("the handover's content is not a JSON document.")),
-    "handover_hash_mismatch": _template(
-        _("the handover's content does not match its signed hash.")
-    ),
-    "handover_supersede_without_reason": _template(
+    "handover_content_not_json": template(_("the handover's content is not a JSON document.")),
+    "handover_hash_mismatch": template(_("the handover's content does not match its signed hash.")),
+    "handover_supersede_without_reason": template(
         _("a handover that supersedes another says why.")
     ),
-    "id_ambiguous": _template(_("{given} matches more than one {what}; give more of the id.")),
-    "invisible_character": _template(
+    "id_ambiguous": template(_("{given} matches more than one {what}; give more of the id.")),
+    "invisible_character": template(
         _(
             "{field} contains a control or invisible formatting character (a line break, an "
             "escape or a direction mark); use letters, digits, spaces and punctuation only."
@@ -912,26 +920,26 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "which bounds everyone who works on it ({callsign} included)."
         )
     ),
-    "lasts_too_long": _template(_("it lasts longer than {hours:g} hours.")),
-    "lend_more_than_on_duty": _template(
+    "lasts_too_long": template(_("it lasts longer than {hours:g} hours.")),
+    "lend_more_than_on_duty": template(
         _("{change}: {unit} has only {on_duty} officers on duty in the period.")
     ),
-    "lend_none_on_duty": _template(_("{change}: {home} has no officers on duty in the period.")),
-    "log_entry_already_cleared": _template(_("Log entry {entry} was already cleared by {by}.")),
-    "log_entry_needs_text": _template(_("A log entry needs text.")),
-    "log_entry_not_flagged": _template(
+    "lend_none_on_duty": template(_("{change}: {home} has no officers on duty in the period.")),
+    "log_entry_already_cleared": template(_("Log entry {entry} was already cleared by {by}.")),
+    "log_entry_needs_text": template(_("A log entry needs text.")),
+    "log_entry_not_flagged": template(
         _("Log entry {entry} is not flagged; there is nothing to clear.")
     ),
-    "maatwerk_needs_reason": _template(_("A tailored exception (maatwerk) states its reason.")),
-    "mixed_scripts": _template(
+    "maatwerk_needs_reason": template(_("A tailored exception (maatwerk) states its reason.")),
+    "mixed_scripts": template(
         _(
             "{field} mixes the letters of two scripts in the word {word} (letters that look "
             "alike but are not the same); write each word in one script."
         )
     ),
-    "move_without_time": _template(_("This move has no new time.")),
-    "new_end_not_after_start": _template(_("new_end_at must be after new_start_at.")),
-    "no_acting_person": _template(
+    "move_without_time": template(_("This move has no new time.")),
+    "new_end_not_after_start": template(_("new_end_at must be after new_start_at.")),
+    "no_acting_person": template(
         _("No acting person: name one, or create the database with its operator.")
     ),
     "no_officer_named": lambda p: (
@@ -939,22 +947,22 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         if p.get("doing") == "release"
         else _("Name at least one officer to deploy.")
     ),
-    "not_deployed_here": _template(_("{callsign} is not deployed on this activity.")),
-    "no_option_named": _template(_("Name the option to carry out: its number or its token.")),
-    "output_closed": _template(
+    "not_deployed_here": template(_("{callsign} is not deployed on this activity.")),
+    "no_option_named": template(_("Name the option to carry out: its number or its token.")),
+    "output_closed": template(
         _(
             "Writing to standard output failed ({reason}): the program reading it stopped "
             "before the end; the database is as the command left it. Let that program read "
             "all of the output, or send it to a file."
         )
     ),
-    "output_failed": _template(
+    "output_failed": template(
         _(
             "Writing to standard output failed ({reason}): the output was lost, the database "
             "is as the command left it. Free some room or send the output elsewhere."
         )
     ),
-    "log_unreadable": _template(
+    "log_unreadable": template(
         _(
             "The latest changes to {where} are in its write-ahead log, which cannot be read "
             "without writing beside it, and nothing can be written there; nothing was read. "
@@ -962,104 +970,104 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "another disk and read it there."
         )
     ),
-    "no_room": _template(
+    "no_room": template(
         _(
             "No room to {doing}{where} (the disk is full, or the file size limit was "
             "reached); nothing was written. Free some space and try again."
         )
     ),
-    "no_such_option": _template(_("There is no option {n}; choose 1 to {count}.")),
-    "not_a_callsign": _template(
+    "no_such_option": template(_("There is no option {n}; choose 1 to {count}.")),
+    "not_a_callsign": template(
         _("{given} is not a callsign; use 2–24 letters, digits and hyphens, e.g. RT-0412.")
     ),
-    "not_a_choice": _template(_("{field} must be one of {choices}; {given} is not.")),
-    "not_a_code_name": _template(
+    "not_a_choice": template(_("{field} must be one of {choices}; {given} is not.")),
+    "not_a_code_name": template(
         _(
             "{given} is not a code name; use 2–32 letters, digits and hyphens starting with "
             "a letter, e.g. BEVER or REIGER-07."
         )
     ),
-    "not_a_database": _template(_("{path} is not a Schildwacht database ({reason}).")),
-    "not_a_date": _template(
+    "not_a_database": template(_("{path} is not a Schildwacht database ({reason}).")),
+    "not_a_date": template(
         _("{given} is not a date; use YYYY-MM-DD, 'today' or 'tomorrow'{hint}.")
     ),
-    "not_a_day": _template(_("{field} must be a date.")),
-    "not_a_digest": _template(_("{field} is not a SHA-256 digest.")),
-    "not_a_record_id": _template(_("{field} is not a record id a store writes.")),
-    "not_a_folder": _template(
+    "not_a_day": template(_("{field} must be a date.")),
+    "not_a_digest": template(_("{field} is not a SHA-256 digest.")),
+    "not_a_record_id": template(_("{field} is not a record id a store writes.")),
+    "not_a_folder": template(
         _(
             "{quoted} is not a folder (a symbolic link or a file); remove it and try again. "
             "Nothing was written."
         )
     ),
-    "not_a_number": _template(_("{field} must be a number.")),
-    "not_a_real_date": _template(_("{given} is not a real date.")),
-    "not_a_real_date_field": _template(_("{field} is not a real date: {value}.")),
-    "not_a_real_time": _template(_("{field} is not a real time: {value}.")),
-    "not_a_time": _template(_("{given} is not a time{hint}; use {forms}.")),
-    "not_a_time_of_day": _template(_("{shown} is not a valid time of day.")),
-    "not_encrypted": _template(
+    "not_a_number": template(_("{field} must be a number.")),
+    "not_a_real_date": template(_("{given} is not a real date.")),
+    "not_a_real_date_field": template(_("{field} is not a real date: {value}.")),
+    "not_a_real_time": template(_("{field} is not a real time: {value}.")),
+    "not_a_time": template(_("{given} is not a time{hint}; use {forms}.")),
+    "not_a_time_of_day": template(_("{shown} is not a valid time of day.")),
+    "not_encrypted": template(
         _(
             "This database is not encrypted; create an encrypted one and move the data with "
             "a backup."
         )
     ),
-    "not_finite": _template(_("{field} must be a finite number, not {given}.")),
-    "not_number_digits": _template(
+    "not_finite": template(_("{field} must be a finite number, not {given}.")),
+    "not_number_digits": template(
         _("{field} must be a number written in digits 0-9; {given} is not.")
     ),
-    "not_text": _template(_("{field} must be text (UTF-8).")),
-    "not_whole": _template(_("{field} must be a whole number.")),
-    "not_whole_digits": _template(
+    "not_text": template(_("{field} must be text (UTF-8).")),
+    "not_whole": template(_("{field} must be a whole number.")),
+    "not_whole_digits": template(
         _("{field} must be a whole number written in digits 0-9; {given} is not.")
     ),
-    "more_than_one_decimal": _template(_("{field} has at most one decimal; {given} has more.")),
-    "nothing_to_apply": _template(_("There is nothing to apply for this activity.")),
-    "number_underflow": _template(
+    "more_than_one_decimal": template(_("{field} has at most one decimal; {given} has more.")),
+    "nothing_to_apply": template(_("There is nothing to apply for this activity.")),
+    "number_underflow": template(
         _("{field} {given} is too small to tell from 0; write 0 or a larger number.")
     ),
-    "observed_in_future": _template(
+    "observed_in_future": template(
         _("The observation time lies in the future; give when it was seen.")
     ),
-    "offset_out_of_range": _template(
+    "offset_out_of_range": template(
         _(
             "{given} has the offset {sign}{hours}:{minutes}; an offset lies between -18:00 "
             "and +18:00."
         )
     ),
-    "operator_not_created": _template(_("The operator could not be created.")),
-    "out_of_memory": _template(_("The machine ran out of memory; nothing was written. Try again.")),
-    "out_of_range": _template(_("{field} must lie between {low} and {high}; {given} does not.")),
-    "out_of_years": _template(
+    "operator_not_created": template(_("The operator could not be created.")),
+    "out_of_memory": template(_("The machine ran out of memory; nothing was written. Try again.")),
+    "out_of_range": template(_("{field} must lie between {low} and {high}; {given} does not.")),
+    "out_of_years": template(
         _("{field} must lie between {earliest} and {latest}; {value} does not.")
     ),
-    "outcome_without_closing": _template(
+    "outcome_without_closing": template(
         _("a signal event has an outcome exactly when it closes the signal.")
     ),
-    "output_is_database": _template(
+    "output_is_database": template(
         _(
             "{quoted} is a file of the database in use ({part}); write {what} to another "
             "file. Nothing was written."
         )
     ),
-    "output_is_link": _template(
+    "output_is_link": template(
         _(
             "{quoted} is a symbolic link; Schildwacht does not write {what} over a link or "
             "through it. Give the path of a regular file or a new name. Nothing was "
             "written."
         )
     ),
-    "output_not_regular": _template(
+    "output_not_regular": template(
         _(
             "{quoted} is {kind}, not a regular file; Schildwacht writes {what} only to a "
             "regular file or a new name. Nothing was written."
         )
     ),
-    "package_without_person_concept": _template(
+    "package_without_person_concept": template(
         _("Package {package} has no concept a new person could get.")
     ),
-    "passphrase_too_short": _template(_("Choose a passphrase of at least 8 characters.")),
-    "qualification_day_malformed": _template(
+    "passphrase_too_short": template(_("Choose a passphrase of at least 8 characters.")),
+    "qualification_day_malformed": template(
         _(
             "{given}: a qualification's last valid day must be a date YYYY-MM-DD, e.g. "
             "close_protection:2027-03-31 ({reason})."
@@ -1172,9 +1180,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "bundle_deferred_limit": lambda p: _(
         "Bundle refused ({check}): {reason} Nothing was changed."
     ).format(check=p["check"], reason=too_many_waiting(p)),
-    "refused_by_database": _template(_("Refused by the database: {refusal} (rule R1).")),
-    "refused_by_database_rule": _template(_("Refused by the database: {refusal}.")),
-    "repeated_local_time": _template(
+    "refused_by_database": template(_("Refused by the database: {refusal} (rule R1).")),
+    "refused_by_database_rule": template(_("Refused by the database: {refusal}.")),
+    "repeated_local_time": template(
         _(
             "{shown} occurs twice in Europe/Amsterdam (the clocks go back that night); give "
             "an explicit offset: {stamp}+02:00 for the first, {stamp}+01:00 for the second."
@@ -1183,11 +1191,11 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "report_for_others": _access(
         _("This report is for {audience}: only {names} acknowledge it; {callsign} is {role}.")
     ),
-    "report_needs_duiding": _template(
+    "report_needs_duiding": template(
         _("A signal report is issued only with its duiding (interpretation); add one first.")
     ),
-    "report_needs_title": _template(_("A signal report needs a title.")),
-    "restriction_too_long": _template(_("it gives an activity longer than {hours:g} hours.")),
+    "report_needs_title": template(_("A signal report needs a title.")),
+    "restriction_too_long": template(_("it gives an activity longer than {hours:g} hours.")),
     "restriction_unused_field": lambda p: _(
         "A restriction of kind {kind} does not take a new {unused}; it changes {changes}."
     ).format(
@@ -1202,60 +1210,60 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{file}: nothing imported, {count} bad lines: {listing}.",
         1 if str(p["count"]) == "1" else 2,
     ).format(file=p["file"], count=p["count"], listing=_bad_lines(p["lines"], p["count"])),
-    "roster_line_not_csv": _template(_("not readable as CSV ({reason})")),
-    "roster_line_fields": _template(_("more fields than the columns callsign,start,end")),
-    "roster_changed": _template(
+    "roster_line_not_csv": template(_("not readable as CSV ({reason})")),
+    "roster_line_fields": template(_("more fields than the columns callsign,start,end")),
+    "roster_changed": template(
         _(
             "The team's roster changed while this change was being made; nothing was "
             "written. Try again."
         )
     ),
-    "roster_columns": _template(
+    "roster_columns": template(
         _("{file}: the first line must name the columns callsign,start,end.")
     ),
-    "roster_extra_columns": _template(
+    "roster_extra_columns": template(
         _(
             "{file}: the first line must name the columns callsign,start,end and no others "
             "(it names {columns})."
         )
     ),
-    "roster_not_utf8": _template(_("{file} is not UTF-8 text; save the roster as UTF-8 CSV.")),
-    "roster_too_large": _template(_("{file} is larger than {megabytes} MB; split the roster.")),
-    "scenario_change_malformed": _template(_("{shown} {why} (write {form}).")),
-    "scenario_needs_description": _template(_("A scenario needs a description.")),
-    "scenario_without_change": _template(_("Describe at least one change.")),
-    "schema_too_new": _template(
+    "roster_not_utf8": template(_("{file} is not UTF-8 text; save the roster as UTF-8 CSV.")),
+    "roster_too_large": template(_("{file} is larger than {megabytes} MB; split the roster.")),
+    "scenario_change_malformed": template(_("{shown} {why} (write {form}).")),
+    "scenario_needs_description": template(_("A scenario needs a description.")),
+    "scenario_without_change": template(_("Describe at least one change.")),
+    "schema_too_new": template(
         _(
             "The database at {path} has schema version {current}, newer than this "
             "Schildwacht understands ({known}); upgrade Schildwacht to open it."
         )
     ),
-    "secret_changed_meanwhile": _template(_("{found}'s secret was changed meanwhile; try again.")),
-    "secret_needed": _template(
+    "secret_changed_meanwhile": template(_("{found}'s secret was changed meanwhile; try again.")),
+    "secret_needed": template(
         _(
             "Acting as {found} needs {found}'s secret (SCHILDWACHT_SECRET, or typed when "
             "asked on a terminal); nothing was done."
         )
     ),
-    "secret_too_long": _template(_("Choose a secret of at most {most} characters.")),
-    "secret_too_short": _template(
+    "secret_too_long": template(_("Choose a secret of at most {most} characters.")),
+    "secret_too_short": template(
         _("Choose a secret of at least {least} characters (spaces do not count).")
     ),
-    "secret_with_nul": _template(_("A secret may not contain a NUL character.")),
-    "shift_too_long": _template(_("{callsign}: a shift lasts at most 14 hours.")),
-    "shortening_not_shorter": _template(
+    "secret_with_nul": template(_("A secret may not contain a NUL character.")),
+    "shift_too_long": template(_("{callsign}: a shift lasts at most 14 hours.")),
+    "shortening_not_shorter": template(
         _("Shortening keeps the activity inside its old time and makes it shorter.")
     ),
-    "sighting_mismatch": _template(_("a signal event has a sighting exactly when it is one.")),
-    "sighting_of_own_signal": _template(
+    "sighting_mismatch": template(_("a signal event has a sighting exactly when it is one.")),
+    "sighting_of_own_signal": template(
         _(
             "A sighting comes from another officer; add to your own signal with a log entry "
             "or raise a new signal."
         )
     ),
-    "signal_closed": _template(_("Signal {signal} is closed; raise a new signal instead.")),
-    "signal_needs_description": _template(_("A signal needs a description of what was seen.")),
-    "signal_tlp_red": _template(
+    "signal_closed": template(_("Signal {signal} is closed; raise a new signal instead.")),
+    "signal_needs_description": template(_("A signal needs a description of what was seen.")),
+    "signal_tlp_red": template(
         _(
             "Signal {signal} is TLP:RED: only its reporter and the information organisation "
             "may see it."
@@ -1270,84 +1278,82 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         allowed=_(" or ").join(signal_word(s) for s in p["allowed"]),
         workflow=" → ".join(signal_word(s) for s in p["workflow"]),
     ),
-    "skipped_local_time": _template(
+    "skipped_local_time": template(
         _(
             "{shown} does not exist in Europe/Amsterdam (the clocks skip that hour for "
             "summer time); give an explicit offset, e.g. {stamp}+01:00."
         )
     ),
-    "stays_cancelled": _template(
-        _("'{title}' was cancelled by a restriction; it stays cancelled.")
-    ),
-    "stored_date_malformed": _template(_("{field} must be a date written YYYY-MM-DD.")),
-    "stored_time_malformed": _template(
+    "stays_cancelled": template(_("'{title}' was cancelled by a restriction; it stays cancelled.")),
+    "stored_date_malformed": template(_("{field} must be a date written YYYY-MM-DD.")),
+    "stored_time_malformed": template(
         _("{field} must be a UTC time written YYYY-MM-DDTHH:MM:SSZ.")
     ),
-    "supersede_draft": _template(
+    "supersede_draft": template(
         _("Only an issued report can be superseded; edit the draft instead.")
     ),
-    "supersede_other_subject": _template(
+    "supersede_other_subject": template(
         _("A record supersedes a record of the same protected subject.")
     ),
-    "text_empty": _template(_("{field} may not be empty.")),
-    "text_too_long": _template(
+    "text_empty": template(_("{field} may not be empty.")),
+    "text_too_long": template(
         _("{field} may hold at most {max_len} characters; {length} were given.")
     ),
-    "text_with_nul": _template(_("{field} contains a NUL character; remove it.")),
-    "time_and_place_at_once": _template(
+    "text_with_nul": template(_("{field} contains a NUL character; remove it.")),
+    "time_and_place_at_once": template(
         _("Change the time and the place one at a time: each is its own restriction (R5).")
     ),
-    "time_without_zone": _template(_("{field} must be a time with a time zone.")),
-    "unknown_activity": _template(_("No activity with id {activity}.")),
-    "unknown_activity_kind": _template(_("Unknown kind {kind}; choose work or private.")),
-    "unknown_actor": _template(_("No person with callsign {callsign} in this database.")),
-    "unknown_audience": _template(_("Unknown audience {given}; choose one of: {choices}.")),
-    "unknown_concept": _template(_("Unknown concept {given}; choose one of: {known}.")),
-    "unknown_domain": _template(_("Unknown domain {given}; choose local or national.")),
-    "unknown_grouping": _template(_("Unknown grouping {given}; choose one of: {choices}.")),
-    "unknown_id": _template(_("No {what} with id {given}.")),
-    "unknown_log_kind": _template(_("Unknown kind {given}; choose one of: {choices}.")),
-    "unknown_package": _template(_("Unknown package {given}.")),
-    "unknown_qualification": _template(
+    "time_without_zone": template(_("{field} must be a time with a time zone.")),
+    "unknown_activity": template(_("No activity with id {activity}.")),
+    "unknown_activity_kind": template(_("Unknown kind {kind}; choose work or private.")),
+    "unknown_actor": template(_("No person with callsign {callsign} in this database.")),
+    "unknown_audience": template(_("Unknown audience {given}; choose one of: {choices}.")),
+    "unknown_concept": template(_("Unknown concept {given}; choose one of: {known}.")),
+    "unknown_domain": template(_("Unknown domain {given}; choose local or national.")),
+    "unknown_grouping": template(_("Unknown grouping {given}; choose one of: {choices}.")),
+    "unknown_id": template(_("No {what} with id {given}.")),
+    "unknown_log_kind": template(_("Unknown kind {given}; choose one of: {choices}.")),
+    "unknown_package": template(_("Unknown package {given}.")),
+    "unknown_qualification": template(
         _("Unknown qualification {given}; choose one of: {choices}.")
     ),
-    "unknown_qualification_named": _template(
+    "unknown_qualification_named": template(
         _("Unknown qualification '{qualification}'; choose one of: {choices}.")
     ),
-    "unknown_role": _template(_("Unknown role {given}; choose one of: {choices}.")),
-    "unknown_role_named": _template(_("Unknown role '{role}'; choose one of: {choices}.")),
-    "unknown_scenario_change": _template(_("Unknown change {given}; use one of: {forms}.")),
-    "unknown_scenario_change_kind": _template(_("Unknown scenario change '{kind}'.")),
-    "unknown_signal_value": _template(_("Unknown {what} {given}; choose one of: {choices}.")),
-    "unknown_step": _template(_("Unknown step {given}; choose one of: {choices}.")),
-    "unknown_subject_id": _template(_("No protected subject with id {subject_id}.")),
-    "unknown_subject_kind": _template(_("Unknown kind {given}; choose one of: {choices}.")),
-    "unknown_threat_level": _template(
+    "unknown_role": template(_("Unknown role {given}; choose one of: {choices}.")),
+    "unknown_role_named": template(_("Unknown role '{role}'; choose one of: {choices}.")),
+    "unknown_scenario_change": template(_("Unknown change {given}; use one of: {forms}.")),
+    "unknown_scenario_change_kind": template(_("Unknown scenario change '{kind}'.")),
+    "unknown_signal_value": template(_("Unknown {what} {given}; choose one of: {choices}.")),
+    "unknown_step": template(_("Unknown step {given}; choose one of: {choices}.")),
+    "unknown_subject_id": template(_("No protected subject with id {subject_id}.")),
+    "unknown_subject_kind": template(_("Unknown kind {given}; choose one of: {choices}.")),
+    "unknown_threat_level": template(
         _("Threat level {threat_level} does not exist; choose one of: {levels}.")
     ),
-    "unknown_unit": _template(_("Unknown unit {given}; choose one of: {known}.")),
-    "window_days_out_of_range": _template(_("The number of days must be between 1 and {most}.")),
-    "window_end_before_start": _template(_("The last day must not lie before the first.")),
-    "window_end_twice": _template(_("Give the last day or the number of days, not both.")),
-    "window_too_long": _template(_("An import window covers at most {days} days.")),
-    "withdraw_needs_reason": _template(_("Withdrawing a signed handover needs the reason.")),
-    "wrong_passphrase": _template(_("Wrong passphrase for {path}; nothing was opened.")),
-    "wrong_secret": _template(_("Wrong secret for {found}; nothing was done.")),
-    "wrong_secret_unchanged": _template(_("Wrong secret for {found}; nothing was changed.")),
-    "another_import": _template(
+    "unknown_unit": template(_("Unknown unit {given}; choose one of: {known}.")),
+    "window_days_out_of_range": template(_("The number of days must be between 1 and {most}.")),
+    "window_end_before_start": template(_("The last day must not lie before the first.")),
+    "window_end_twice": template(_("Give the last day or the number of days, not both.")),
+    "window_too_long": template(_("An import window covers at most {days} days.")),
+    "withdraw_needs_reason": template(_("Withdrawing a signed handover needs the reason.")),
+    "wrong_passphrase": template(_("Wrong passphrase for {path}; nothing was opened.")),
+    "wrong_secret": template(_("Wrong secret for {found}; nothing was done.")),
+    "wrong_secret_unchanged": template(_("Wrong secret for {found}; nothing was changed.")),
+    "another_import": template(
         _("Another import is running; try again when it ends. Nothing was written.")
     ),
-    "database_is_folder": _template(_("{path} is a directory; give the path of a database file.")),
-    "database_not_a_file": _template(
+    "database_is_folder": template(_("{path} is a directory; give the path of a database file.")),
+    "database_not_a_file": template(
         _(
             "{path} is not a regular file (a device, a pipe or a socket); give the path of a "
             "database file."
         )
     ),
-    "database_exists": _template(
+    "database_exists": template(
         _("A database already exists at {path}; use it, or choose another path.")
     ),
-    "no_database": _template(_("There is no Schildwacht database at {path}; create one first.")),
+    "no_database": template(_("There is no Schildwacht database at {path}; create one first.")),
     "done_before_end": lambda p: (
         _(
             "'{title}' ends {end}; it can be marked done only once it has ended (to cancel it, "
@@ -1370,10 +1376,10 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "not an admin."
         )
     ),
-    "admin_operator_role_elsewhere": _template(
+    "admin_operator_role_elsewhere": template(
         _("{callsign} operates the team's admin laptop: their role changes only there.")
     ),
-    "not_a_pattern": _template(_("{field} is not a {what}.")),
+    "not_a_pattern": template(_("{field} is not a {what}.")),
     "nothing_changed_qualification": lambda p: (
         _("Nothing changed: {callsign} holds {qualification} already, valid until {until}.")
         if p.get("until")
@@ -1382,7 +1388,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "officer_named_twice": lambda p: _(
         "{callsigns} named more than once; name each officer once."
     ).format(callsigns=", ".join(p["callsigns"])),
-    "roster_not_csv": _template(_("{file}: line 1 is not CSV ({reason}).")),
+    "roster_not_csv": template(_("{file}: line 1 is not CSV ({reason}).")),
     "scenario_change_refused": lambda p: _("{change}: {refusal}").format(
         change=p["change"], refusal=_lower_first(_inner(p))
     ),
@@ -1396,10 +1402,14 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "status_not_plain": lambda p: _("Status must be one of {statuses}; restrict to cancel.").format(
         statuses=", ".join(p["statuses"])
     ),
-    "too_many_occurrences": lambda p: _(
-        "{head}, more than the limit of {limit:,}; nothing was imported. Import a shorter "
-        "window or raise the limit."
-    ).format(**p),
+    "too_many_occurrences": _options_named(
+        _(
+            "{head}, more than the limit of {limit:,}{limit_option}; nothing was imported. "
+            "Import a shorter window{window_options} or raise the limit."
+        ),
+        limit_option="",
+        window_options="",
+    ),
     "unknown_restriction_kind": lambda p: _(
         "Unknown restriction {kind}; choose one of: {kinds}."
     ).format(kind=p["kind"], kinds=", ".join(p["kinds"])),
@@ -1412,168 +1422,166 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "occurrences_over_limit": lambda p: _(
         "{file} gives more occurrences than the limit of {limit:,}; nothing was imported."
     ).format(**p),
-    "date_outside_years": _template(
+    "date_outside_years": template(
         _(
             "{given} lies outside the years Schildwacht accepts; give a date between "
             "{earliest} and {latest}."
         )
     ),
-    "time_outside_years": _template(
+    "time_outside_years": template(
         _(
             "{given} lies outside the years Schildwacht accepts; give a time between "
             "{earliest} and {latest}."
         )
     ),
-    "period_end_before_default_start": _template(
+    "period_end_before_default_start": template(
         _(
             "{end_cap} {last} lies before the start of the period ({first}, the default); "
             "give {end_name} after it, or {start_name} too."
         )
     ),
-    "period_end_at_default_start": _template(
+    "period_end_at_default_start": template(
         _(
             "{end_cap} {last} lies at the start of the period ({first}, the default); "
             "give {end_name} after it, or {start_name} too."
         )
     ),
-    "period_start_after_default_end": _template(
+    "period_start_after_default_end": template(
         _(
             "{start_cap} {first} lies after the end of the period ({last}, the default); "
             "give {start_name} before it, or {end_name} too."
         )
     ),
-    "period_start_at_default_end": _template(
+    "period_start_at_default_end": template(
         _(
             "{start_cap} {first} lies at the end of the period ({last}, the default); "
             "give {start_name} before it, or {end_name} too."
         )
     ),
-    "period_empty": _template(
+    "period_empty": template(
         _(
             "{end_cap} {last} is the same moment as {start_name}: the period is empty; "
             "give {end_name} after {start_name}."
         )
     ),
-    "period_backwards": _template(
+    "period_backwards": template(
         _(
             "{end_cap} {last} lies before {start_name} {first}: the period would run "
             "backwards; give {end_name} after {start_name} (or swap them)."
         )
     ),
-    "lend_to_itself": _template(
+    "lend_to_itself": template(
         _("Lending moves officers from one unit to another, not from {unit} to {unit} itself.")
     ),
-    "scenario_without_count": _template(_("A scenario changes at least one person or officer.")),
+    "scenario_without_count": template(_("A scenario changes at least one person or officer.")),
 }
 
 
 #: The sync and witness refusals (store/sync/*, store/witness.py).
 SENTENCES.update(
     {
-        "bundle_unreadable": _template(_("Cannot read {path}: {cause}.")),
-        "no_bundle": _template(_("There is no bundle at {path}.")),
-        "sync_folder_unreadable": _template(_("Cannot read the folder {path}: {cause}.")),
-        "not_an_active_member": _template(
+        "bundle_unreadable": template(_("Cannot read {path}: {cause}.")),
+        "no_bundle": template(_("There is no bundle at {path}.")),
+        "sync_folder_unreadable": template(_("Cannot read the folder {path}: {cause}.")),
+        "not_an_active_member": template(
             _("This device is not an active member of the team; it cannot send.")
         ),
-        "only_unsigned_to_send": _template(
+        "only_unsigned_to_send": template(
             _(
                 "The changes of {devices} are held here in a form they did not sign (this "
                 "database was changed outside Schildwacht); they were left out, and there is "
                 "nothing else to send. Restore the latest backup of this laptop."
             )
         ),
-        "sync_target_not_a_folder": _template(_("{path} is not a folder; give a folder.")),
-        "log_shape_foreign": _template(
+        "sync_target_not_a_folder": template(_("{path} is not a folder; give a folder.")),
+        "log_shape_foreign": template(
             _(
                 "This database's change log was changed outside Schildwacht: field list "
                 "{shape} (sync_shape) is not one Schildwacht wrote, so its changes cannot be "
                 "read or sent. Nothing was written; restore the latest backup."
             )
         ),
-        "roster_malformed": _template(_("The team roster in the bundle is malformed.")),
-        "roster_not_signed": _template(
-            _("The team roster is not signed by this team's admin key.")
-        ),
-        "team_needs_name": _template(_("Give the team a name.")),
-        "request_in_team": _template(
+        "roster_malformed": template(_("The team roster in the bundle is malformed.")),
+        "roster_not_signed": template(_("The team roster is not signed by this team's admin key.")),
+        "team_needs_name": template(_("Give the team a name.")),
+        "request_in_team": template(
             _("This device is already in a team; it needs no enrolment request.")
         ),
-        "request_unreadable": _template(_("Cannot read {path}: {cause}.")),
-        "not_a_request": _template(_("{path} is not an enrolment request.")),
-        "request_not_signed": _template(_("{path} is not signed by the key it carries; refused.")),
-        "request_unknown_role": _template(_("{path} asks for an unknown role.")),
-        "request_field_missing": _template(
+        "request_unreadable": template(_("Cannot read {path}: {cause}.")),
+        "not_a_request": template(_("{path} is not an enrolment request.")),
+        "request_not_signed": template(_("{path} is not signed by the key it carries; refused.")),
+        "request_unknown_role": template(_("{path} asks for an unknown role.")),
+        "request_field_missing": template(
             _("The request has no {field}; it is not an enrolment request.")
         ),
-        "request_bad_id": _template(_("The {field} id in the request is not an id: {given}.")),
-        "request_unknown_operator_role": _template(
+        "request_bad_id": template(_("The {field} id in the request is not an id: {given}.")),
+        "request_unknown_operator_role": template(
             _("The request names an unknown role for its operator.")
         ),
-        "request_bad_clock": _template(_("The request's clock is {given}, not fixed or system.")),
-        "request_bad_sign_key": _template(
+        "request_bad_clock": template(_("The request's clock is {given}, not fixed or system.")),
+        "request_bad_sign_key": template(
             _("The signing key in the request is not an Ed25519 public key.")
         ),
-        "request_bad_age_key": _template(
+        "request_bad_age_key": template(
             _(
                 "The encryption key (age recipient) in the request is not one; ask for a new "
                 "request."
             )
         ),
-        "device_enrolled_already": _template(_("Device {label} is already in the roster.")),
-        "request_fixed_clock": _template(
+        "device_enrolled_already": template(_("Device {label} is already in the roster.")),
+        "request_fixed_clock": template(
             _(
                 "Device {label} was created with a fixed clock (tests and demos), so it can "
                 "date its records at will; it cannot join a real team. Create its database "
                 "anew with the system clock."
             )
         ),
-        "request_unknown_unit": _template(
+        "request_unknown_unit": template(
             _(
                 "Device {label} asks to join unit {unit}, which is not in this team's "
                 "catalogue; set the new laptop up with one of its units."
             )
         ),
-        "revoke_self": _template(_("The admin device cannot revoke itself.")),
-        "handover_needs_other": _template(
+        "revoke_self": template(_("The admin device cannot revoke itself.")),
+        "handover_needs_other": template(
             _("Hand the team's administration to another active device of the team.")
         ),
-        "revoked_already": _template(_("{label} is already revoked.")),
-        "roster_needs_admin": _template(_("Only the team's admin device can change the roster.")),
-        "no_conflict": _template(_("No conflict {given}.")),
-        "conflict_resolved_already": _template(
+        "revoked_already": template(_("{label} is already revoked.")),
+        "roster_needs_admin": template(_("Only the team's admin device can change the roster.")),
+        "no_conflict": template(_("No conflict {given}.")),
+        "conflict_resolved_already": template(
             _("Conflict {conflict} was already resolved by {by}.")
         ),
-        "conflict_on_existence": _template(
+        "conflict_on_existence": template(
             _("A conflict about a row's existence is resolved by editing the row.")
         ),
-        "conflict_not_here": _template(_("A conflict on {table}.{field} cannot be resolved here.")),
-        "conflict_choice_out_of_range": _template(_("Choose a value between 1 and {count}.")),
-        "conflict_not_a_time": _template(_("'{given}' is not a time.")),
-        "conflict_needs_concept": _template(
+        "conflict_not_here": template(_("A conflict on {table}.{field} cannot be resolved here.")),
+        "conflict_choice_out_of_range": template(_("Choose a value between 1 and {count}.")),
+        "conflict_not_a_time": template(_("'{given}' is not a time.")),
+        "conflict_needs_concept": template(
             _("Choose a concept for the activity; a concept is never simply removed.")
         ),
-        "conflict_level_not_a_number": _template(_("A threat level is a number, not {given}.")),
-        "audit_cut_short": _template(
+        "conflict_level_not_a_number": template(_("A threat level is a number, not {given}.")),
+        "audit_cut_short": template(
             _(
                 "Audit trail cut short: {who} witnessed event {seq} of this laptop, but the "
                 "trail ends at event {end}; its newest events were removed."
             )
         ),
-        "audit_rewritten": _template(
+        "audit_rewritten": template(
             _(
                 "Audit trail rewritten: event {seq} differs from the one {who} witnessed; the "
                 "history of this laptop was changed after it was seen."
             )
         ),
-        "handover_not_witnessed": _template(
+        "handover_not_witnessed": template(
             _(
                 "Handover {handover} is not in the audit trail (no event recorded its "
                 "signature when it was signed or arrived); it was put in the database outside "
                 "Schildwacht."
             )
         ),
-        "handover_rewritten": _template(
+        "handover_rewritten": template(
             _(
                 "Handover {handover} does not match the hash the audit trail recorded when it "
                 "was signed or arrived; its content was rewritten after signing."

@@ -79,6 +79,14 @@ LABELS: dict[str, str] = {
     # files
     "roster": _("The roster"),
     "calendar": _("The calendar"),
+    # a calendar import's values (``store.ics_bounds``)
+    "calendar_name": _("The calendar's name"),
+    "calendar_relcalid": _("The calendar's X-WR-RELCALID"),
+    "calendar_calname": _("The calendar's X-WR-CALNAME"),
+    "import_first_day": _("The first day"),
+    "import_last_day": _("The last day"),
+    "import_days_end": _("The last day the number of days reaches"),
+    "max_occurrences": _("The most occurrences"),
     "request": _("The request"),
     "catalogue": _("The catalogue"),
     # documents read back (``validate.json_document``)

@@ -3,8 +3,9 @@
 ``sync status``, the Sync screen and the handover list what a person must look at about trust;
 the store gives each as a fact, and this module holds their one table of sentences (an audit
 trail alarm's from ``words.alarms``). Every sentence is shown with control and bidi characters
-made visible; times in Europe/Amsterdam. A handover signed before findings were facts carries
-its finding's sentence as it was written (``text``), shown as it is.
+made visible; times (aware datetimes in the facts) in Europe/Amsterdam. A handover signed
+before findings were facts carries its finding's sentence as it was written (``text``), shown
+as it is.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from store.clock import from_db, local_text
+from store.clock import json_times, local_text
 from store.findings import Finding
 from store.validate import visible
 
@@ -45,7 +46,7 @@ def _secret(p: Mapping[str, Any]) -> str:
         "{callsign}'s secret on this laptop was set by {by} ({when}); until {callsign} changes "
         "it, {by} could act as {callsign}, and what is done as {callsign} is marked so in the "
         "audit"
-    ).format(callsign=callsign, by=by, when=local_text(from_db(when)))
+    ).format(callsign=callsign, by=by, when=local_text(when))
 
 
 def _secrets(p: Mapping[str, Any]) -> str:
@@ -65,7 +66,7 @@ def _outside(p: Mapping[str, Any]) -> str:
     return _(
         "This database was changed outside Schildwacht before {before} ({tables}); those "
         "changes are in the audit trail and went to the other laptops"
-    ).format(before=local_text(from_db(p["before"])), tables=tables)
+    ).format(before=local_text(p["before"]), tables=tables)
 
 
 def _own_quarantined(p: Mapping[str, Any]) -> str:
@@ -139,5 +140,7 @@ def said(finding: Finding) -> str:
 
 
 def as_json(finding: Finding) -> dict[str, Any]:
-    """A finding for a script: its ``kind``, stable ``code`` and params, and ``text`` in words."""
-    return {"kind": finding.kind, "code": finding.code, **finding.params, "text": said(finding)}
+    """A finding for a script: its ``kind``, stable ``code`` and params (times as stored UTC
+    text, ``clock.json_times``), and ``text`` in words."""
+    facts = json_times(finding.params)
+    return {"kind": finding.kind, "code": finding.code, **facts, "text": said(finding)}

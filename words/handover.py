@@ -1,17 +1,20 @@
 """The handover in words: each item of ``store.handover`` (a kind, a count, ids, parameters) as
 a sentence, and the whole handover as a Markdown document.
 
-Items arrive as JSON values (``store.handover.handover_content``, or a signed handover's frozen
-content), so a draft and a signed record read the same. A handover signed before items carried
-facts has its English sentence in ``text``; it is shown as it was signed.
+Items arrive as facts (``store.handover.handover_facts`` of a draft, ``read_content`` of a
+signed handover's frozen document), times as aware datetimes, so a draft and a signed record
+read the same and nothing here reads a time back from text. A handover signed before items
+carried facts has its English sentence in ``text``, and one signed before periods were ISO its
+period as text; both are shown as they were signed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from store.clock import day_span, from_db, local_text
+from store.clock import day_span, local, local_text
 from store.validate import markdown, visible
 
 from . import _, ngettext
@@ -36,29 +39,56 @@ SECTION_TITLES = {
 }
 
 
-def _day_time(moment: str) -> str:
-    """``2026-11-28 14:00`` from ISO-8601 with the Amsterdam offset."""
-    return f"{moment[:10]} {moment[11:16]}"
+def _day_time(moment: datetime | str) -> str:
+    """``2026-11-28 14:00`` in Amsterdam (text signed by an older version: as it is)."""
+    return local_text(moment) if isinstance(moment, datetime) else visible(str(moment))
 
 
-def _on_day(moment: str, start: str) -> str:
+def _on_day(moment: datetime | str, start: datetime | str) -> str:
     """The end of a span that starts at ``start``: ``14:00``, or ``11-29 07:00`` when it falls on
-    another day (both ISO-8601 with the Amsterdam offset)."""
+    another day."""
+    if not isinstance(moment, datetime) or not isinstance(start, datetime):
+        return visible(str(moment))
     return day_span(start, moment).partition("–")[2]
 
 
-def _dated(moment: str) -> str:
-    """``12-01 05:30`` from ISO-8601 with the Amsterdam offset: an activity running across the
-    change of shift may end days later."""
-    return f"{moment[5:10]} {moment[11:16]}"
+def _dated(moment: datetime | str) -> str:
+    """``12-01 05:30``: an activity running across the change of shift may end days later."""
+    if not isinstance(moment, datetime):
+        return visible(str(moment))
+    return f"{local(moment):%m-%d %H:%M}"
 
 
-def _span(period: Mapping[str, str] | str) -> str:
-    """``2026-11-28 07:00–15:00`` from a period's ISO-8601 ``start`` and ``end``; a handover
-    signed before periods were ISO holds the text as signed."""
+def period_ends(period: Mapping[str, Any]) -> tuple[str, str]:
+    """A period's start with its date and its end as read on the start's day
+    (``2026-11-28 23:00``, ``11-29 07:00``): how every face heads a handover.
+
+    Args:
+        period: ``{"start", "end"}``, aware datetimes (a handover's ``period``).
+    """
+    return _day_time(period["start"]), _on_day(period["end"], period["start"])
+
+
+def period_short(start: datetime, end: datetime) -> str:
+    """A period for a narrow column: ``11-28 07:00–15:00``; an end on a later day marked with
+    how many days later, as timetables do: ``11-28 23:00–07:00+1`` (a night shift).
+
+    Args:
+        start: the period's start (aware).
+        end: its end (aware).
+    """
+    first, last = local(start), local(end)
+    days = ((last - timedelta(minutes=1)).date() - first.date()).days  # 24:00 is the same day
+    later = f"+{(last.date() - first.date()).days}" if days > 0 else ""
+    return f"{first:%m-%d %H:%M}–{last:%H:%M}{later}"
+
+
+def _span(period: Mapping[str, Any] | str) -> str:
+    """``2026-11-28 07:00–15:00`` from a period's ``start`` and ``end``; a handover signed
+    before periods were ISO holds the text as signed."""
     if isinstance(period, str):
-        return period
-    return f"{_day_time(period['start'])}–{_on_day(period['end'], period['start'])}"
+        return visible(period)
+    return "–".join(period_ends(period))
 
 
 def _names(names: list[str] | tuple[str, ...]) -> str:
@@ -139,7 +169,7 @@ def _gaps(item: Item, details: bool) -> str:
                 unit=g["unit"],
                 qualification=g["qualification"],
                 shortfall=g["shortfall"],
-                start=g["start"][11:16],
+                start=local_text(g["start"], with_date=False),
                 end=_on_day(g["end"], g["start"]),
             )
             for g in p["gaps"]
@@ -151,6 +181,25 @@ def quarantine_reason(kept: object) -> str:
     """A quarantined change's reason: a fact (code and params), or (a handover signed before
     reasons were facts) its words as written."""
     return kept_words(kept)
+
+
+def quarantined_write(params: Mapping[str, Any]) -> str:
+    """One quarantined write for a row whose count of changes stands in its own column (the
+    Sync screen counts changes): ``changes from laptop-b by OPS-B quarantined at sync (…)``.
+
+    Args:
+        params: the ``quarantined`` item's params (one change set).
+    """
+    return ngettext(
+        "change from {device} by {actor} quarantined at sync ({field}: {reason})",
+        "changes from {device} by {actor} quarantined at sync ({field}: {reason})",
+        int(params["changes"]),
+    ).format(
+        device=visible(str(params["device"])),
+        actor=visible(str(params["actor"])),
+        field=params["field"],
+        reason=quarantine_reason(params["reason"]),
+    )
 
 
 def _quarantined(item: Item, details: bool) -> str:
@@ -220,9 +269,9 @@ def _finding(item: Item, details: bool) -> str:
     return finding_words(str(item["params"].get("code", "")), item["params"])
 
 
-def secret_finding(people: list[list[str]]) -> str:
-    """Secrets someone else set (``store.findings``: [callsign, set by, set at] each), and how
-    each person puts it right in either face."""
+def secret_finding(people: list[list[Any]]) -> str:
+    """Secrets someone else set (``store.findings``: [callsign, set by, set at (aware)] each),
+    and how each person puts it right in either face."""
     how = _("(in the console: U; on the command line: `schildwacht staff secret`)")
     if len(people) == 1:
         [[callsign, by, when]] = people
@@ -231,7 +280,7 @@ def secret_finding(people: list[list[str]]) -> str:
                 "{callsign}'s secret on this laptop was set by {by} ({when}); until {callsign} "
                 "changes it {how}, {by} could act as {callsign}, and what is done as "
                 "{callsign} is marked so in the audit"
-            ).format(callsign=callsign, by=by, when=local_text(from_db(when)), how=how)
+            ).format(callsign=callsign, by=by, when=_day_time(when), how=how)
         )
     named = ", ".join(
         _("{callsign} by {by}").format(callsign=c, by=b) for c, b, _when in people[:3]
@@ -369,12 +418,20 @@ def item_text(section: str, item: Item, *, details: bool = True) -> str:
     return SENTENCES[section][item["kind"]](item, details)
 
 
-def handover_json(content: Mapping[str, Any]) -> dict[str, Any]:
-    """The handover's JSON for scripts: each item with its sentence (``text``) beside its
-    facts."""
+def handover_json(content: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The handover's JSON for scripts: each item of ``content`` (its JSON, times as text) with
+    its sentence (``text``) beside it, worded from the same item in ``facts``.
+
+    Args:
+        content: ``handover_content`` of a draft, or a signed record's content.
+        facts: the same handover as facts (``handover_facts``, ``read_content``).
+    """
     return {
         key: (
-            [{**item, "text": item_text(key, item)} for item in value]
+            [
+                {**item, "text": item_text(key, fact)}
+                for item, fact in zip(value, facts[key], strict=True)
+            ]
             if key in SECTION_TITLES
             else value
         )
@@ -390,7 +447,8 @@ def handover_markdown(
     """The handover as a readable document.
 
     Args:
-        content: ``store.handover.handover_content`` of a draft, or a signed record's content.
+        content: the handover as facts: ``store.handover.handover_facts`` of a draft, or
+            ``read_content`` of a signed record's content.
         signature: the lines on who signed and accepted it (a signed record), or None.
         max_subject_lines: shortens the Situation's per-subject lines for a screen (the counts
             stay whole; the full list is in the record).
@@ -398,13 +456,8 @@ def handover_markdown(
     What people typed (titles, notes, questions, names) is escaped: it reads as written and
     cannot change the document's structure.
     """
-    period = content["period"]
-    lines = [
-        _("# Handover {start} – {end}").format(
-            start=_day_time(period["start"]), end=_on_day(period["end"], period["start"])
-        ),
-        "",
-    ]
+    start, end = period_ends(content["period"])
+    lines = [_("# Handover {start} – {end}").format(start=start, end=end), ""]
     if signature is not None:
         lines += [signature, ""]
     for name, title in SECTION_TITLES.items():

@@ -11,10 +11,11 @@ reasons were facts is English text, shown as it is.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
-from store.clock import from_db, local_text
-from store.sync.reason import Reason, read
+from store.clock import local_text
+from store.sync.reason import Reason, from_dict, read
 from store.validate import visible
 
 from . import _
@@ -43,13 +44,14 @@ def _a(role: object) -> str:
 
 
 def _when(stamp: object) -> str:
-    return local_text(from_db(str(stamp))) if stamp else _("an unreadable time")
+    """A reason's time (aware, read by the store), or that none could be read."""
+    return local_text(stamp) if isinstance(stamp, datetime) else _("an unreadable time")
 
 
 def _inner(p: Mapping[str, Any]) -> str:
     """The reason another record of the change set (or the row checks) was refused."""
     refused = p["refused"]
-    return worded(Reason(str(refused["code"]), dict(refused["params"])))
+    return worded(from_dict(refused))
 
 
 def _refusal(p: Mapping[str, Any]) -> str:
@@ -305,7 +307,7 @@ def kept_words(kept: object) -> str:
         kept: ``{"code": ..., "params": {...}}``, or text.
     """
     if isinstance(kept, Mapping) and isinstance(kept.get("params"), Mapping):
-        return worded(Reason(str(kept.get("code", "")), dict(kept["params"])))
+        return worded(from_dict(kept))
     return said(kept)
 
 

@@ -28,8 +28,7 @@ from store import handover as model
 from store.clock import local_span
 from store.db import Store
 from store.errors import StoreError
-from store.validate import visible
-from words.handover import item_text, quarantine_reason
+from words.handover import item_text, period_ends, period_short, quarantined_write
 
 from ..actions import Action
 from ..i18n import _, ngettext
@@ -135,16 +134,11 @@ def item_key(kind: str, number: int, seen: set[str]) -> str:
 
 
 def render_document(draft: dict[str, Any], max_subjects: int = 25) -> Text:
-    """The ISBAR draft as a document; everything people typed is shown literally."""
-    period = draft["period"]
+    """The ISBAR draft (``handover_facts``) as a document; everything people typed is shown
+    literally; the period as every face heads it (``words.handover.period_ends``)."""
+    start, end = period_ends(draft["period"])
     text = Text()
-    text.append(
-        _("Handover {start} – {end}").format(
-            start=period["start"][:16].replace("T", " "), end=period["end"][11:16]
-        )
-        + "\n",
-        style="bold",
-    )
+    text.append(_("Handover {start} – {end}").format(start=start, end=end) + "\n", style="bold")
     for name, title in SECTIONS:
         items = draft[name]
         text.append("\n" + title + "\n", style="bold underline")
@@ -194,22 +188,8 @@ def handover_state(record: model.HandoverRecord) -> tuple[str, str]:
     return _("in force"), ""
 
 
-def quarantined_words(params: dict[str, Any]) -> str:
-    """One quarantined write beside its count of changes (the Sync screen counts changes)."""
-    return ngettext(
-        "change from {device} by {actor} quarantined at sync ({field}: {reason})",
-        "changes from {device} by {actor} quarantined at sync ({field}: {reason})",
-        int(params["changes"]),
-    ).format(
-        device=visible(str(params["device"])),
-        actor=visible(str(params["actor"])),
-        field=params["field"],
-        reason=quarantine_reason(params["reason"]),
-    )
-
-
 def fetch_handover(store: Store) -> HandoverData:
-    draft = model.handover_content(model.draft_handover(store))
+    draft = model.handover_facts(model.draft_handover(store))
     history = model.list_handovers(store)
     seen: set[str] = set()
     items = []
@@ -219,7 +199,7 @@ def fetch_handover(store: Store) -> HandoverData:
         if item["kind"] == "quarantined" and "changes" in item["params"]:
             # one row per quarantined write, counting its changes as the Sync screen does
             count = item["params"]["changes"]
-            words = quarantined_words(item["params"])
+            words = quarantined_write(item["params"])
         elif item["kind"] == "quarantined" and item["count"]:
             words = item_text("assessment", item, details=False)
         items.append(
@@ -237,10 +217,7 @@ def fetch_handover(store: Store) -> HandoverData:
             Row(
                 record.id,
                 (
-                    Text(
-                        f"{at(record.period_start)[5:]}–{at(record.period_end, date=False)}",
-                        end="",
-                    ),
+                    Text(period_short(record.period_start, record.period_end), end=""),
                     literal(record.signed_by),
                     literal(*handover_state(record)),
                     literal(record.accepted_by or _("not yet")),
@@ -327,7 +304,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
                     yield DrawerTitle(_("Signed handovers — c to accept"))
                     yield RecordTable(
                         [
-                            Column(_("Period"), 18),
+                            Column(_("Period"), 19),  # 11-28 23:00–07:00+1
                             # who signed decides who may accept: it goes last
                             Column(_("Signed by"), 9, drop=1),
                             Column(_("State"), 10),
@@ -367,8 +344,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
 
     def action_sign(self) -> None:
         notes = self.query_one("#handover-notes", TextArea).text
-        period = self.data.draft["period"] if self.data else None
-        when = f"{period['start'][:16].replace('T', ' ')}–{period['end'][11:16]}" if period else ""
+        when = "–".join(period_ends(self.data.draft["period"])) if self.data else ""
         self.confirm(
             _(
                 "Sign the handover of {when}{notes}? A signed handover cannot be changed; only "

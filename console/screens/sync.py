@@ -31,7 +31,6 @@ from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
 from store import access, findings
-from store.clock import from_db
 from store.db import Store
 from store.errors import BadInput
 from store.machine import os_fault
@@ -115,12 +114,10 @@ def welcome_name(device: str) -> str:
 def _value(conflict: status.Conflict, value: Any) -> str:
     if value is None:
         return "—"
-    if conflict.column.endswith("_at") and isinstance(value, str):
-        try:  # a conflict's value is the column's stored text: read at this edge
-            return at(from_db(value))
-        except ValueError:
-            return visible(value)
-    return str(value)
+    moment = conflict.moment(value)  # a time column's stored text, read by the store
+    if moment is not None:
+        return at(moment)
+    return visible(value) if conflict.column.endswith("_at") else str(value)
 
 
 def fetch_sync(store: Store) -> SyncData:

@@ -159,7 +159,7 @@ class Quarantined:
             "actor": self.actor,
             "rule": self.rule,
             "reason_code": cause.code,
-            "reason_params": cause.params,
+            "reason_params": cause.as_dict()["params"],
             "branch": self.branch[:12],  # a forked laptop's branch; '' for any other change
         }
 

@@ -5,16 +5,24 @@ A quarantined or deferred change keeps its reason (``sync_quarantine.reason``,
 change judged on any laptop keeps the same text, so reasons compare and count as text, and the
 faces word them (``words/quarantine.py``). A reason kept before reasons were facts is English
 text; it is read as the code ``""`` with the text as its ``text`` param, and shown as it is.
+Its times (``TIMES``) are kept as stored UTC text and read back as aware UTC datetimes, so no
+face reads stored text; ``Reason.as_dict`` writes them as text again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..clock import from_db, json_times
+
 #: Values a reason names are kept up to this many characters (the rest as "…").
 LIMIT = 40
+#: The params that are times (kept as stored UTC text, read as aware UTC datetimes).
+TIMES = ("stamped", "changed")
 
 
 def fact(code: str, **params: Any) -> str:
@@ -64,12 +72,37 @@ class Reason:
     params: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        """The reason as JSON values: ``{"code": ..., "params": {...}}``.
+        """The reason as JSON values: ``{"code": ..., "params": {...}}`` (times as stored UTC
+        text, as kept).
 
         Returns:
-            ``{"code": code, "params": {…}}``, a copy of the params.
+            ``{"code": code, "params": {…}}``, a copy of the params, times as stored UTC text.
         """
-        return {"code": self.code, "params": dict(self.params)}
+        return {"code": self.code, "params": json_times(dict(self.params))}
+
+
+def from_dict(kept: Mapping[str, Any]) -> Reason:
+    """A reason as JSON carries it (``Reason.as_dict``: in a signed handover, a finding, a
+    receipt, another reason) read back as ``read`` reads it.
+
+    Args:
+        kept: ``{"code": ..., "params": {...}}``.
+
+    Returns:
+        The reason, its times as aware UTC datetimes.
+    """
+    return Reason(str(kept.get("code", "")), _with_times(dict(kept.get("params") or {})))
+
+
+def _with_times(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with its times (``TIMES``) as aware UTC datetimes (one not readable as a
+    stored time, or None, as it is)."""
+    for name in TIMES:
+        found = params.get(name)
+        if isinstance(found, str):
+            with contextlib.suppress(ValueError):
+                params[name] = from_db(found)
+    return params
 
 
 def read(text: object) -> Reason:
@@ -89,5 +122,5 @@ def read(text: object) -> Reason:
         except ValueError:
             found = None
         if isinstance(found, dict) and isinstance(found.get("params"), dict):
-            return Reason(str(found["code"]), found["params"])
+            return Reason(str(found["code"]), _with_times(found["params"]))
     return Reason("", {"text": kept})

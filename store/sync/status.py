@@ -237,6 +237,23 @@ class Conflict:
     resolution: str | None
     label: str
 
+    def moment(self, value: Any) -> datetime | None:
+        """A value of this conflict's field as an aware UTC datetime, where the field is a time
+        (an ``…_at`` column: its values are stored UTC text), so no face reads stored text.
+
+        Args:
+            value: one of its heads' values, or its resolution.
+
+        Returns:
+            The moment; None for another field, or a value that is not a stored time.
+        """
+        if not self.column.endswith("_at") or not isinstance(value, str):
+            return None
+        try:
+            return from_db(value)
+        except ValueError:
+            return None
+
 
 def list_conflicts(store: Store, *, include_resolved: bool = False) -> list[Conflict]:
     """Sync conflicts: critical fields that two laptops changed concurrently, with their heads.

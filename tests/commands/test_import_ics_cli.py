@@ -39,6 +39,13 @@ def test_receipt_lists_what_was_removed_from_the_calendar(initialised: Run) -> N
     assert "1 removed from the calendar, 0 reinstated, 4 unchanged" in second.stderr
     (removed,) = [r for r in json.loads(second.stdout) if r["action"] == "removed"]
     assert (removed["title"], removed["start"]) == ("Lunch redactie", "2027-03-05T14:00:00+01:00")
+    # `activity show` words the restriction's note from its facts (README: restrictions)
+    shown = json.loads(initialised("activity", "show", removed["id"], "-f", "json").stdout)
+    (restriction,) = shown["restrictions"]
+    assert (restriction["authority"], restriction["note"]) == (
+        "calendar",
+        "Removed from the calendar (google-series-lunch-removed.ics).",
+    )
 
 
 def test_warnings_go_to_stderr_and_the_events_are_imported(initialised: Run) -> None:

@@ -21,7 +21,7 @@ from console.screens.sync import SyncScreen
 from console.widgets.table import RecordTable
 from store import agenda, logbook, signals
 from store.db import Store
-from store.handover import draft_handover, handover_content
+from store.handover import draft_handover, handover_facts
 from store.sync.reason import Reason
 from tests.conftest import at
 from tests.console.conftest import settle
@@ -131,7 +131,7 @@ async def test_the_handover_names_a_quarantined_write_and_goes_to_it(
     with copied_team(template, tmp_path / "team") as (a, b):
         b.sql("UPDATE activity SET status = 'cancelled'")  # without a restriction (R5)
         import_with_cli(a, b.export())
-        content = handover_content(draft_handover(a.store))
+        content = handover_facts(draft_handover(a.store))
         [item] = [i for i in content["assessment"] if i["kind"] == "quarantined"]
         text = item_text("assessment", item)
         assert "laptop-b" in text and "activity.status" in text

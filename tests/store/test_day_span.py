@@ -8,7 +8,7 @@ from datetime import date
 from store import clock
 from store.clock import day_span
 from store.db import Store
-from store.handover import draft_handover, handover_content
+from store.handover import draft_handover, handover_facts
 from tests.conftest import at
 from words.handover import handover_markdown, item_text
 
@@ -53,7 +53,7 @@ def test_the_handover_names_the_day_an_activity_across_the_change_ends(
         start=at(demo_store, "2026-11-28 06:00"),
         end=at(demo_store, "2026-12-01 05:30"),
     )
-    content = handover_content(
+    content = handover_facts(
         draft_handover(
             demo_store, at(demo_store, "2026-11-28 23:00"), at(demo_store, "2026-11-29 07:00")
         )

@@ -25,6 +25,7 @@ from tests.conftest import snapshot
 from words.errors import SENTENCES, sentence
 
 STORE = Path(__file__).resolve().parents[2] / "store"
+COMMANDS = STORE.parent / "commands"
 TYPED = {
     "StoreError",
     "BadInput",
@@ -44,7 +45,7 @@ CODES_WITHOUT_WORDS: set[str] = set()
 #: refusal that carries the code (``roster_bad_lines``).
 INTERNAL = {("roster.py", "more fields than the columns callsign,start,end")}
 #: A code passed on from another refusal or verdict whose own code is checked where it is made.
-PASSED_ON = {"exc.code", "verdict.why"}
+PASSED_ON = {"exc.code", "verdict.why", "error.code"}
 #: What a RuleViolation and a PermissionDenied add to the params themselves.
 ADDED = {"RuleViolation": {"rule"}, "PermissionDenied": {"bound"}, "Refused": {"check"}}
 
@@ -57,11 +58,11 @@ def _name(call: ast.Call) -> str | None:
 
 
 @functools.cache
-def _modules() -> list[tuple[str, ast.Module]]:
-    """Every store module, parsed once per test process."""
+def _modules(root: Path = STORE) -> list[tuple[str, ast.Module]]:
+    """Every module under ``root`` (the store's by default), parsed once per test process."""
     return [
-        (path.relative_to(STORE).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
-        for path in sorted(STORE.rglob("*.py"))
+        (path.relative_to(root).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(root.rglob("*.py"))
     ]
 
 
@@ -276,3 +277,67 @@ def test_store_refusals_in_words_write_nothing(store: Store, tmp_path: Path) -> 
             attempt()
         assert _words_of(refused) == str(refused.value)
     assert snapshot(store.path) == before
+
+
+def test_the_command_line_words_a_code_its_own_way_or_not_at_all() -> None:
+    """A code the command line words the same as every face is worded once (issue 15 rev15b:
+    three codes were written twice): its own table holds only sentences that name options."""
+    from commands.refusals import CLI_SENTENCES
+
+    compared = 0
+    for code, sites in sorted(_raised().items()):
+        if code not in CLI_SENTENCES or code not in SENTENCES:
+            continue
+        for _where, given in sites:
+            if given is None:
+                continue
+            params = {name: _Any() for name in given}
+            assert CLI_SENTENCES[code](params) != SENTENCES[code](params), code
+            compared += 1
+    assert compared > 20
+
+
+#: Command-line codes whose words read counts and lists: worded from real facts below.
+CLI_STRUCTURED = {"sent_malformed", "import_not_clean"}
+
+
+def test_the_command_lines_counted_refusals_are_worded_from_their_facts() -> None:
+    from commands.refusals import refusal
+    from store.errors import IntegrityFailure
+
+    clean = dict(refused=0, files=2, quarantined=0, set_aside=0, alarms=0, over_limit=0)
+    words = refusal(IntegrityFailure("x", code="import_not_clean", **{**clean, "refused": 1}))
+    assert words == "1 of 2 bundles was refused."
+    facts = {**clean, "quarantined": 3, "alarms": 1}
+    words = refusal(IntegrityFailure("x", code="import_not_clean", **facts))
+    assert words.startswith("3 changes were quarantined (never applied;")
+    assert "; 1 alarm about an audit trail" in words
+    records = [[7, "x"], [8, "y"], [9, "z"]]
+    words = refusal(IntegrityFailure("x", code="sent_malformed", count=4, records=records))
+    assert words.startswith("This laptop's change log holds 4 records no Schildwacht wrote (#7 (")
+    assert "), #9 (" in words and " …):" in words
+
+
+def test_every_refusal_the_command_line_raises_has_a_code_and_words() -> None:
+    """Not only the store's: a refusal of an option, the environment or the output raised in
+    commands/ carries a code, worded in commands/refusals.py or words/errors.py, so the
+    command line never prints a sentence that skipped the translation (rev15b: 17 did)."""
+    from commands.refusals import CLI_SENTENCES
+
+    missing, unworded, checked = [], [], 0
+    for module, tree in _modules(COMMANDS):
+        for call, inside in _calls(tree):
+            if _keyword(call, "code") is None:
+                missing.append(f"commands/{module}:{call.lineno}")
+                continue
+            given = {str(k.arg) for k in call.keywords if k.arg not in (None, "code")}
+            for code in _codes_of(call, inside, tree):
+                checked += 1
+                words = CLI_SENTENCES.get(code) or SENTENCES.get(code)
+                if words is None:
+                    unworded.append(f"commands/{module}:{call.lineno} {code}")
+                elif code not in CLI_STRUCTURED and all(k.arg is not None for k in call.keywords):
+                    words({name: _Any() for name in given})  # its params make its words
+    assert missing == []
+    assert unworded == []
+    assert checked > 15

@@ -190,17 +190,18 @@ def test_a_quarantined_change_as_json_keeps_code_params_and_words() -> None:
 
 
 def test_findings_are_facts_and_old_handover_text_stays() -> None:
-    secret = Finding(
-        "secret", "secret_set_by_other", {"people": [["RT-1", "OPS", "2026-11-28T09:00:00Z"]]}
+    set_at = datetime(2026, 11, 28, 9, tzinfo=UTC)
+    secret = Finding("secret", "secret_set_by_other", {"people": [["RT-1", "OPS", set_at]]})
+    assert said_finding(secret).startswith(
+        "RT-1's secret on this laptop was set by OPS (2026-11-28 10:00)"
     )
-    assert said_finding(secret).startswith("RT-1's secret on this laptop was set by OPS (2026-")
     found = finding_json(secret)
     assert (found["kind"], found["code"], found["text"]) == (
         "secret",
         "secret_set_by_other",
         said_finding(secret),
     )
-    assert found["people"] == secret.params["people"]
+    assert found["people"] == [["RT-1", "OPS", "2026-11-28T09:00:00Z"]]  # JSON: stored UTC text
     assert finding_words("", {"text": "signed before: \u202e"}) == "signed before: \\u202e"
     refused = Finding(
         "own_refused",
@@ -216,3 +217,29 @@ def test_a_back_dated_record_is_noted_as_a_fact_and_old_notes_read_as_they_are()
     assert back_dated_example("log_entry.at x written at y\u202e") == (
         "log_entry.at x written at y\\u202e"
     )
+
+
+def test_a_reasons_times_are_read_by_the_store_and_kept_as_text() -> None:
+    """rev15b: words/quarantine.py read a late change's times back with ``from_db``; the store
+    reads them (``reason.read``, ``from_dict``), the words get datetimes, and the kept text and
+    every JSON of it stay as they were."""
+    from store.sync.reason import from_dict
+
+    kept = fact(
+        "late_role", name="RT-1", role="planner", became="operator",
+        stamped="2026-11-28T09:00:00Z", changed="2026-11-27T09:00:00Z",
+    )  # fmt: skip
+    reason = read(kept)
+    assert reason.params["stamped"] == datetime(2026, 11, 28, 9, tzinfo=UTC)
+    assert from_dict(reason.as_dict()) == reason
+    assert reason.as_dict()["params"]["changed"] == "2026-11-27T09:00:00Z"  # as kept
+    assert fact(reason.code, **reason.as_dict()["params"]) == kept
+    words = worded(reason)
+    assert "stamped (2026-11-28 10:00)" in words and "at 2026-11-27 10:00" in words
+    unreadable = read(fact("late_role", name="x", role="a", became="b", stamped="?", changed=None))
+    assert worded(unreadable).count("an unreadable time") == 2
+    change = Quarantined(
+        "dev", 3, "threat_assessment", "level", "row", "RT-1", "late", kept, 7,
+        datetime(2026, 11, 28, tzinfo=UTC),
+    )  # fmt: skip
+    assert quarantine_json(change)["reason_params"]["stamped"] == "2026-11-28T09:00:00Z"

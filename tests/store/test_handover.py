@@ -17,7 +17,8 @@ from words.handover import handover_json, handover_markdown
 
 def drafted(store: Store) -> dict:  # type: ignore[type-arg]
     """The draft as scripts read it: each item's facts and its sentence."""
-    return handover_json(handover.handover_content(handover.draft_handover(store)))
+    draft = handover.draft_handover(store)
+    return handover_json(handover.handover_content(draft), handover.handover_facts(draft))
 
 
 def section(content: dict, name: str) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -116,7 +117,7 @@ def test_an_empty_section_counts_zero_and_never_says_all_clear(store: Store) -> 
     texts = [i["text"] for i in content["assessment"]]
     assert "0 open gaps in the next shift (0.0 officer-hours short)" in texts
     assert "0 unresolved sync conflicts" in texts
-    document = handover_markdown(content).lower()
+    document = handover_markdown(handover.handover_facts(handover.draft_handover(store))).lower()
     assert "all clear" not in document and "fine" not in document
     assert content["recommendation"][0]["text"] == "0 open items to act on; keep monitoring"
 

@@ -99,8 +99,8 @@ def test_only_the_signer_supersedes_even_after_acceptance(store: Store) -> None:
         "REIGER ontbrak",
     )
     assert second.accepted_by is None  # the replacement is accepted again
-    shown_old = handover_markdown(old.content, signature_of(old))
-    shown_new = handover_markdown(second.content, signature_of(second))
+    shown_old = handover_markdown(handover.read_content(old.content), signature_of(old))
+    shown_new = handover_markdown(handover.read_content(second.content), signature_of(second))
     assert (
         f"Superseded by handover {second.id[:13]}, signed by OPS-01 at 2026-11-28 10:00: "
         "REIGER ontbrak" in shown_old

@@ -47,13 +47,20 @@ def test_overlapping_signatures_from_two_laptops_stay_open_until_superseded(
         )
         (item,) = [i for i in draft.assessment if i.kind == "overlapping_handovers"]
         assert (item.count, item.ids) == (1, (early.id, late.id))
-        # the record carries times, ISO-8601 with the Amsterdam offset; the face words them
-        assert item.params["pairs"][0]["periods"] == [
+        # the record carries aware times, its JSON ISO-8601 with the Amsterdam offset (as
+        # signed); the face words them
+        assert item.params["pairs"][0]["periods"][1] == {
+            "start": at(store, "2026-11-28 08:00"),
+            "end": at(store, "2026-11-28 16:00"),
+        }
+        content = handover.handover_content(draft)
+        (signed,) = [i for i in content["assessment"] if i["kind"] == "overlapping_handovers"]
+        assert signed["params"]["pairs"][0]["periods"] == [
             {"start": "2026-11-28T07:00:00+01:00", "end": "2026-11-28T15:00:00+01:00"},
             {"start": "2026-11-28T08:00:00+01:00", "end": "2026-11-28T16:00:00+01:00"},
         ]
-        content = handover.handover_content(draft)
-        (shown,) = [i for i in content["assessment"] if i["kind"] == "overlapping_handovers"]
+        facts = handover.handover_facts(draft)
+        (shown,) = [i for i in facts["assessment"] if i["kind"] == "overlapping_handovers"]
         assert item_text("assessment", shown) == (
             f"1 overlaps between signed handovers in force; {early.id[:13]} by OPS-A"
             f" (2026-11-28 07:00–15:00) and {late.id[:13]} by OPS-C (2026-11-28 08:00–16:00)"

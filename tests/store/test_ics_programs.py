@@ -16,7 +16,7 @@ from store.agenda import CALENDAR_AUTHORITY
 from store.clock import local_iso
 from store.db import Store
 from store.errors import BadInput, RuleViolation
-from store.ics import import_ics
+from store.ics import CalendarEnding, calendar_ending, import_ics
 from tests.conftest import as_user, snapshot
 from words.calendar import restriction_note, worded
 from words.errors import sentence
@@ -164,7 +164,10 @@ def test_a_cancelled_occurrence_is_cancelled_whichever_way_it_is_written(
         "tbp_choice",
         CALENDAR_AUTHORITY,
     )
-    assert restriction.note == f"cancelled {name}"  # no English in a synced record
+    # no words in a synced record: its facts, read back by calendar_ending
+    assert calendar_ending(restriction.authority, restriction.note) == CalendarEnding(
+        "cancelled", name
+    )
     said = restriction_note(restriction.authority, restriction.note)
     assert said == f"Cancelled in the calendar ({name})."
 
@@ -185,10 +188,9 @@ def test_an_event_gone_from_a_later_export_is_cancelled_as_removed(store: Store)
     )
     assert (result.removed, result.cancelled, result.unchanged) == (1, 0, 4)
     (restriction,) = agenda.list_restrictions(store, removed.activity_id)
-    assert (restriction.authority, restriction.recorded_by, restriction.note) == (
-        "calendar",
-        "RT-0100",
-        "removed google-series-lunch-removed.ics",
+    assert (restriction.authority, restriction.recorded_by) == ("calendar", "RT-0100")
+    assert calendar_ending("calendar", restriction.note) == CalendarEnding(
+        "removed", "google-series-lunch-removed.ics"
     )
     assert restriction_note("calendar", restriction.note) == (
         "Removed from the calendar (google-series-lunch-removed.ics)."
@@ -297,5 +299,9 @@ def test_times_outside_1970_to_2099_are_refused(bever: Store, tmp_path: Path) ->
     late.write_text(text.replace("DTEND:20270310T110000Z", "DTEND:21000101T110000Z"))
     with pytest.raises(BadInput, match=r"late\.ics: VEVENT x@example \(Overleg griffie\) DTEND"):
         import_ics(bever, late, person="BEVER", **MARCH)
-    with pytest.raises(BadInput, match="The last day the number of days reaches must lie between"):
+    with pytest.raises(BadInput) as refused:
         import_ics(bever, late, person="BEVER", start=date(2099, 12, 1), days=90)
+    assert refused.value.params["field"] == "import_days_end"
+    assert sentence(refused.value).startswith(
+        "The last day the number of days reaches must lie between"
+    )

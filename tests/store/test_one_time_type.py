@@ -60,3 +60,30 @@ def _column(node: ast.expr) -> bool:
     if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Constant):
         return False
     return isinstance(node.slice.value, str)
+
+
+def test_a_conflicts_time_values_are_read_by_the_store_not_the_faces() -> None:
+    """rev15b: the command line and the console read a conflict's stored times with
+    ``from_db``; ``Conflict.moment`` reads them once, in the store."""
+    from store.sync.status import Conflict
+
+    def conflict(column: str) -> Conflict:
+        at = datetime(2026, 11, 28, 9, tzinfo=UTC)
+        return Conflict("c", "activity", "r", column, [], at, None, None, None, "x")
+
+    moment = conflict("start_at").moment("2026-11-28T18:00:00Z")
+    assert moment == datetime(2026, 11, 28, 18, tzinfo=UTC)
+    assert conflict("start_at").moment("not a time") is None  # a bundle's value, shown as is
+    assert conflict("start_at").moment(None) is None
+    assert conflict("title").moment("2026-11-28T18:00:00Z") is None  # a title, not a time
+    assert not any(
+        "from_db" in (ROOT / face).read_text(encoding="utf-8")
+        for face in (
+            "commands/sync_cmd.py",
+            "console/screens/sync.py",
+            "console/screens/handover.py",
+            "words/findings.py",
+            "words/handover.py",
+            "words/quarantine.py",
+        )
+    )

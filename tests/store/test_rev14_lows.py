@@ -111,7 +111,8 @@ def test_a_calendar_s_own_name_is_one_that_could_be_typed(
     with pytest.raises(BadInput) as refused:
         import_ics(demo_store, _calendar(tmp_path, "\u0421alendar"), person="BEVER", **window)
     assert refused.value.code == "mixed_scripts"
-    assert refused.value.params["field"] == "The calendar's X-WR-CALNAME"
+    assert refused.value.params["field"] == "calendar_calname"
+    assert sentence(refused.value).startswith("The calendar's X-WR-CALNAME ")
     assert snapshot(demo_store.path) == before
 
 

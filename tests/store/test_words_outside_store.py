@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,8 +54,10 @@ KNOWN_PROSE = {
 }
 
 
-#: The calendar import names an event's property by the event (another builder's scope).
-CALENDAR = {"store/ics.py", "store/ics_bounds.py"}
+#: What truly is data in a label: the calendar import names an event's property by the file,
+#: the event (``ics_bounds.describe``: its kind, UID and summary) and the property's iCalendar
+#: name (``f"{name}: {describe(event)} DTEND"``): constant parts only separators and names.
+_EVENT_PROPERTY = re.compile(r"[: ]*[A-Z][A-Z-]*|[: ]+")
 
 
 @functools.cache
@@ -89,8 +92,17 @@ def _prose_label(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
         return not (isinstance(node.value, str) and _CODE.fullmatch(node.value))
     if isinstance(node, ast.JoinedStr):  # f"request_{name}": code parts only
-        parts = [v.value for v in node.values if isinstance(v, ast.Constant)]
-        return not all(re.fullmatch(r"[a-z0-9_.]*", str(p)) for p in parts)
+        parts = [str(v.value) for v in node.values if isinstance(v, ast.Constant)]
+        if parts and all(_EVENT_PROPERTY.fullmatch(p) for p in parts):
+            return False  # data: a file, an event and its property (``_EVENT_PROPERTY``)
+        return not all(re.fullmatch(r"[a-z0-9_.]*", p) for p in parts)
+    if isinstance(node, ast.Subscript):  # FIELDS["calendar"]: the table's value, checked below
+        keys = node.slice
+        return (
+            not all(isinstance(k, ast.Constant) for k in (keys.body, keys.orelse))
+            if (isinstance(keys, ast.IfExp))
+            else not isinstance(keys, ast.Constant)
+        )
     return False
 
 
@@ -141,15 +153,31 @@ def test_no_store_check_is_given_an_english_label() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 label = _label(node)
-                if label is not None and _prose_label(label) and where not in CALENDAR:
+                if label is not None and _prose_label(label):
                     prose.append(f"{where}:{node.lineno} {ast.unparse(label)}")
     assert len(_literal_labels()) > 40  # the scan finds the checks
     assert prose == [], "give a field code (words/fields.py names it): " + "; ".join(prose)
 
 
+def test_the_calendar_imports_labels_are_field_codes_with_words() -> None:
+    """rev15b: the import named its values in English ("The first day"), passed through as
+    they were whatever the catalogue; now each is a code words/fields.py names."""
+    from store import ics_bounds
+    from words.fields import LABELS
+
+    codes = [*ics_bounds.FIELDS.values(), *ics_bounds.IDENTITY_FIELDS.values()]
+    assert all(_CODE.fullmatch(c) and c in LABELS for c in codes), codes
+    for where in ("store/ics.py", "store/ics_bounds.py"):  # its tables are the only labels
+        assert where in {w for w, _tree in _trees()}
+
+
 def test_the_scan_finds_an_english_label_and_a_rendered_param() -> None:
     tree = ast.parse('validate.text(x, "The note")', mode="eval")
     assert isinstance(tree.body, ast.Call) and _prose_label(_label(tree.body))  # type: ignore[arg-type]
+    for english in ('f"The calendar\'s {prop}"', 'f"{name}: the {what}"', "FIELDS[prop]"):
+        assert _prose_label(ast.parse(english, mode="eval").body), english
+    for data in ('f"{name}: {describe(event)} DTEND"', 'f"request_{n}"', 'FIELDS["to"]'):
+        assert not _prose_label(ast.parse(data, mode="eval").body), data
     for param in ('", ".join(roles)', 'role.replace("_", " ")', "local_text(at)", "str(exc)"):
         assert _rendered(ast.parse(param, mode="eval").body), param
     assert not _rendered(ast.parse("sorted(roles)", mode="eval").body)
@@ -261,11 +289,15 @@ def test_every_calendar_warning_has_words_and_json() -> None:
     )  # local midnight to midnight across the spring clock change
 
 
-def test_a_calendar_note_holds_no_english() -> None:
+def test_a_calendar_note_holds_facts_and_no_words() -> None:
+    """rev15b: the note packed the ending and the file into "cancelled werk.ics" and the words
+    split it at its first space; it keeps them as two facts, and nothing reads words back."""
     for how in CALENDAR_ENDINGS:
-        note = calendar_note(how, "werk.ics")
-        assert note == f"{how} werk.ics"
-        assert calendar_words.restriction_note("calendar", note).endswith("(werk.ics).")
-    assert calendar_words.restriction_note("calendar", "a person's own note") == (
-        "a person's own note"
-    )
+        note = calendar_note(how, "mijn werk.ics")
+        assert json.loads(note) == {"ending": how, "file": "mijn werk.ics"}
+        assert calendar_words.restriction_note("calendar", note).endswith("(mijn werk.ics).")
+    for own in ("a person's own note", "cancelled werk.ics", calendar_note("x", "y"), "{\u202e"):
+        assert calendar_words.restriction_note("calendar", own) == validate.visible(own)
+    # a person's note that reads like the calendar's, under another authority: their text
+    note = calendar_note("cancelled", "werk.ics")
+    assert calendar_words.restriction_note("BZ", note) == note
