@@ -54,8 +54,13 @@ def test_only_the_contract_sections_are_not_counted() -> None:
 
 def _functions(root: Path = STORE) -> list[tuple[str, int]]:
     found = []
-    trees = _parsed() if root == STORE else tuple(
-        (path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(root.rglob("*.py"))
+    trees = (
+        _parsed()
+        if root == STORE
+        else tuple(
+            (path, ast.parse(path.read_text(encoding="utf-8")))
+            for path in sorted(root.rglob("*.py"))
+        )
     )
     for path, tree in trees:
         for node in ast.walk(tree):
