@@ -338,7 +338,7 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
             code="roster_not_utf8",
             file=name,
         ) from None
-    shifts = _records(text) - 1  # the header
+    shifts = _records(text, name) - 1  # the header; a file csv cannot read is refused
     if shifts > max_shifts:
         raise BadInput(
             f"{name} holds {shifts:,} shifts, more than the limit of {max_shifts:,}; "
@@ -348,13 +348,8 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
             shifts=shifts,
             limit=max_shifts,
         )
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        fields = reader.fieldnames
-    except csv.Error as exc:
-        raise BadInput(
-            f"{name}: line 1 is not CSV ({exc}).", code="roster_not_csv", file=name, reason=str(exc)
-        ) from None
+    reader = csv.DictReader(io.StringIO(text), strict=True)  # read whole above: no csv.Error
+    fields = reader.fieldnames
     if fields is None or not {"callsign", "start", "end"} <= set(fields):
         raise BadInput(
             f"{name}: the first line must name the columns callsign,start,end.",
@@ -373,16 +368,35 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
     return reader
 
 
-def _records(text: str) -> int:
+def _records(text: str, name: str) -> int:
     """How many CSV records ``text`` holds that are not blank: a quoted field may hold a
-    line break, so counting lines would count its record twice. A record csv cannot read
-    ends the count (reading the file names it, with its line)."""
+    line break, so counting lines would count its record twice. Read strictly: a record csv
+    cannot read refuses the file, naming the line where that record starts (a quote never
+    closed swallows the rest of the file, so where csv stopped is no help)."""
     count = 0
+    reader = csv.reader(io.StringIO(text), strict=True)
+    start = 1
     try:
-        for row in csv.reader(io.StringIO(text)):
+        for row in reader:
             count += any(field.strip() for field in row)
-    except csv.Error:
-        pass
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if str(exc).startswith("unexpected end of data"):  # csv's words for an open quote
+            raise BadInput(
+                f"{name}: the quote opened on line {start} is never closed (the file ends at "
+                f"line {reader.line_num}); nothing was imported.",
+                code="roster_open_quote",
+                file=name,
+                line=start,
+                end=reader.line_num,
+            ) from None
+        raise BadInput(
+            f"{name}: line {start} is not CSV ({exc}); nothing was imported.",
+            code="roster_not_csv",
+            file=name,
+            line=start,
+            reason=str(exc),
+        ) from None
     return count
 
 
@@ -395,17 +409,7 @@ def _plan_shifts(
     lines: list[dict[str, object]] = []  # the facts: each line's refusal, code and params
     planned: list[tuple[Staff, datetime, datetime]] = []
     pending: dict[str, list[tuple[str, str]]] = {}
-    rows = iter(reader)
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # e.g. a field over csv's 128 KB limit: the rest is unreadable
-            errors.append(f"line {reader.line_num + 1}: not readable as CSV ({exc})")
-            fact = {"code": "roster_line_not_csv", "params": {"reason": str(exc)}}
-            lines.append({"line": reader.line_num + 1, **fact})
-            break
+    for row in reader:
         number = reader.line_num - _line_breaks(row)  # a record over lines: its first
         try:
             if None in row:  # more fields than the three columns

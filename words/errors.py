@@ -1382,7 +1382,15 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "officer_named_twice": lambda p: _(
         "{callsigns} named more than once; name each officer once."
     ).format(callsigns=", ".join(p["callsigns"])),
-    "roster_not_csv": _template(_("{file}: line 1 is not CSV ({reason}).")),
+    "roster_not_csv": _template(
+        _("{file}: line {line} is not CSV ({reason}); nothing was imported.")
+    ),
+    "roster_open_quote": _template(
+        _(
+            "{file}: the quote opened on line {line} is never closed (the file ends at line "
+            "{end}); nothing was imported."
+        )
+    ),
     "scenario_change_refused": lambda p: _("{change}: {refusal}").format(
         change=p["change"], refusal=_lower_first(_inner(p))
     ),

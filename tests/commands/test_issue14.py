@@ -192,8 +192,43 @@ def test_a_roster_field_past_the_csv_limit_is_exit_2_naming_the_line(
     before = snapshot(db_path)
     result = demo("shift", "import", str(roster))
     assert result.exit_code == 2
-    assert "nothing imported, 1 bad line: line 3: not readable as CSV" in result.stderr
+    assert result.stderr.startswith("Error: roster.csv: line 3 is not CSV (field larger")
+    assert result.stderr.endswith("; nothing was imported.\n")
     assert len(result.stderr) < 1000  # the 140 KB field is not echoed back
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (  # a quote opened on line 3 swallows the lines after it: named where it opened
+            "callsign,start,end\nOPS-01,2026-12-10 07:00,2026-12-10 15:00\n"
+            'OPS-01,"2026-12-11 07:00,2026-12-11 15:00\nOPS-01,2026-12-12 07:00,'
+            "2026-12-12 15:00\n",
+            "the quote opened on line 3 is never closed (the file ends at line 4)",
+        ),
+        (  # blank lines before it are counted, and so is a header's own open quote
+            'callsign,start,end\n\n\nOPS-01,"a\nb\n',
+            "the quote opened on line 4 is never closed (the file ends at line 5)",
+        ),
+        ('callsign,"start,end\nOPS-01,a,b\n', "the quote opened on line 1 is never closed"),
+        (  # text after a closing quote: the line of the record, not where csv stopped
+            'callsign,start,end\n"OPS-01\nx"y,a,b\n',
+            "line 2 is not CSV",
+        ),
+    ],
+    ids=["mid-file", "after-blank-lines", "header", "after-closing-quote"],
+)
+def test_a_broken_quote_in_a_roster_names_the_line_its_record_starts(
+    demo: Run, db_path: Path, tmp_path: Path, text: str, said: str
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text, encoding="utf-8")
+    before = snapshot(db_path)
+    result = demo("shift", "import", str(roster))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: roster.csv: {said}"), result.stderr
+    assert result.stderr.endswith("nothing was imported.\n") and result.stderr.count("\n") == 1
     assert snapshot(db_path) == before
 
 
