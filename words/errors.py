@@ -1352,7 +1352,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _(
             "'{title}' ends {end}; it can be marked done only once it has ended (to cancel it, "
             "restrict it)."
-        ).format(**p)
+        ).format(**joined(p))
         if "title" in p
         else _("An activity can be marked done only once it has ended.")
     ),

@@ -285,3 +285,23 @@ def test_bytes_that_are_not_utf8_are_exit_2(demo: Run, db_path: Path) -> None:
         assert result.exit_code == 2, (args, result.stderr)
         assert "is not UTF-8 text" in result.stderr and "\\udcff" in result.stderr
     assert snapshot(db_path) == before
+
+
+def test_done_before_the_end_names_the_end_in_local_time(demo: Run, db_path: Path) -> None:
+    """The refusal named the end as a raw UTC datetime ("2026-12-05 09:30:00+00:00"): every
+    time a person reads is local (Europe/Amsterdam) text."""
+    added = demo(*activity_add("2026-12-05 10:00", "2026-12-05 10:30", title="Later"))
+    assert added.exit_code == 0, added.output
+    (activity,) = [
+        a["id"]
+        for a in json.loads(demo("activity", "list", "--format", "json").stdout)
+        if a["title"] == "Later"
+    ]
+    before = snapshot(db_path)
+    result = demo("activity", "edit", activity, "--status", "done")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: 'Later' ends 2026-12-05 10:30; it can be marked done only once it has ended "
+        "(to cancel it, restrict it).\n"
+    )
+    assert snapshot(db_path) == before
