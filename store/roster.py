@@ -412,15 +412,10 @@ def _plan_shifts(
     for row in reader:
         number = reader.line_num - _line_breaks(row)  # a record over lines: its first
         try:
-            if None in row:  # more fields than the three columns
-                raise BadInput(
-                    "more fields than the columns callsign,start,end", code="roster_line_fields"
-                )
-            for column in ("callsign", "start", "end"):
-                validate.text(row.get(column) or "", column, max_len=validate.MAX_CODE)
-            officer = get_staff(store, (row.get("callsign") or "").strip())
-            start = parse_time(row.get("start") or "", clock)
-            end = parse_time(row.get("end") or "", clock)
+            callsign, given_start, given_end = _line_values(row)
+            officer = get_staff(store, callsign.strip())
+            start = parse_time(given_start, clock)
+            end = parse_time(given_end, clock)
             _check_shift(store, officer, start, end, pending.get(officer.id, []))
         except BadInput as exc:
             errors.append(f"line {number}: {str(exc).rstrip('.')}")
@@ -439,6 +434,22 @@ def _plan_shifts(
             lines=lines[:20],
         )
     return planned
+
+
+def _line_values(row: dict[str | None, Any]) -> tuple[str, str, str]:
+    """A roster line's callsign, start and end, each present, not blank and bounded; else
+    ``BadInput`` saying which (a short line was refused as "'' is not a time")."""
+    if None in row:  # more fields than the three columns
+        raise BadInput("more fields than the columns callsign,start,end", code="roster_line_fields")
+    values = []
+    for column in ("callsign", "start", "end"):
+        value = row.get(column)
+        if value is None:
+            raise BadInput(
+                "fewer fields than the columns callsign,start,end", code="roster_line_short"
+            )
+        values.append(validate.text(value, column, max_len=validate.MAX_CODE, required=True))
+    return values[0], values[1], values[2]
 
 
 def _line_breaks(row: dict[str | None, Any]) -> int:

@@ -1204,6 +1204,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ).format(file=p["file"], count=p["count"], listing=_bad_lines(p["lines"], p["count"])),
     "roster_line_not_csv": _template(_("not readable as CSV ({reason})")),
     "roster_line_fields": _template(_("more fields than the columns callsign,start,end")),
+    "roster_line_short": _template(_("fewer fields than the columns callsign,start,end")),
     "roster_changed": _template(
         _(
             "The team's roster changed while this change was being made; nothing was "

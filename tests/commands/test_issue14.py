@@ -305,3 +305,25 @@ def test_done_before_the_end_names_the_end_in_local_time(demo: Run, db_path: Pat
         "(to cancel it, restrict it).\n"
     )
     assert snapshot(db_path) == before
+
+
+def test_a_short_or_empty_roster_line_says_which_field(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """A line with fewer fields was refused as "'' is not a time", a blank callsign as "No
+    person with callsign ''": each now says what is missing."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "callsign,start,end\nOPS-01,2026-12-10 07:00\nOPS-01, ,2026-12-10 15:00\n"
+        ",2026-12-10 07:00,2026-12-10 15:00\n",
+        encoding="utf-8",
+    )
+    before = snapshot(db_path)
+    result = demo("shift", "import", str(roster))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: roster.csv: nothing imported, 3 bad lines: line 2: fewer fields than the "
+        "columns callsign,start,end; line 3: The start may not be empty; line 4: The callsign "
+        "may not be empty.\n"
+    )
+    assert snapshot(db_path) == before
