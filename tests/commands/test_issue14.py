@@ -242,6 +242,9 @@ def test_folder_names_in_a_sync_folder_are_printed_escaped(demo: Run, tmp_path: 
         assert result.exit_code == 5, result.stderr  # not bundles at all: damaged, refused
         assert no_raw(result.stdout) and no_raw(result.stderr)
         assert "\\u202eevil" in result.stdout
+        if fmt == "json":  # JSON stays exact: the folder's name as it is, once decoded
+            senders = {r["sender"] for r in json.loads(result.stdout)}
+            assert senders == {"\x1b]0;pwned\x07", "\u202eevil"}  # "[/bold]" nests: not read
 
 
 def test_a_pipe_or_a_device_is_refused_not_read(initialised: Run, tmp_path: Path) -> None:
