@@ -32,7 +32,7 @@ from .change import (
     encode_values,
     runs_of,
 )
-from .reason import fact
+from .reason import fact, value
 from .reason import read as read_reason
 
 _COLUMNS = "l.origin, l.seq, l.hlc, l.tbl, l.pk, l.cl, l.actor, l.shape, l.vals, l.prevs, l.raw"
@@ -459,9 +459,8 @@ def _set_aside(conn: sqlite3.Connection, ident: int, me: str, seq: int, why: str
     ).fetchone()
     if row is None:
         return []
-    held = f"{row[3]} {row[4]}"
-    held = held if len(held) <= HELD else held[: HELD - 1] + "…"
-    was = SetAside("record", seq, seq + int(row[1]) - 1, str(row[2] or ""), why, held)
+    held, table = str(value(f"{row[3]} {row[4]}", HELD)), str(value(row[2] or ""))
+    was = SetAside("record", seq, seq + int(row[1]) - 1, table, why, held)
     before = hlc_at(conn, me, seq - 1) or 0
     hlc = int(row[0]) if int(row[0]) >= before else _clock_between(conn, me, seq, int(row[1]))
     conn.execute(
@@ -470,6 +469,9 @@ def _set_aside(conn: sqlite3.Connection, ident: int, me: str, seq: int, why: str
         " sync_log.origin = ? AND sync_log.seq = ? AND s.id = sync_log.shape",
         (hlc, ident, seq),
     )
+    if unreadable_records(conn, me, seq, seq):  # emptied, still unreadable (its table's name):
+        conn.execute("DELETE FROM sync_log WHERE origin = ? AND seq = ?", (ident, seq))
+        _fill_hole(conn, ident, me, seq, was.last)  # replaced whole, as missing numbers are
     return [was]
 
 

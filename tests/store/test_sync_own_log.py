@@ -304,3 +304,35 @@ def test_db_repair_names_what_it_set_aside_where_it_is_kept_and_how_to_look(
     assert kept == [{k: v for k, v in record.items() if k != "reason"}]
     code, out = _cli(db["b"], "db", "repair")  # nothing more to set aside: not said again
     assert code == 0 and "Set aside" not in out
+
+
+def test_a_record_whose_table_name_no_bundle_carries_is_set_aside_once(
+    three_laptops: dict[str, Path], tmp_path: Path
+) -> None:
+    """Emptied in place, a record whose table name (5,000 characters and an escape) no bundle
+    can carry stayed unreadable: every `db repair` set it aside again and the export stayed
+    refused. It is replaced whole, as missing numbers are: named once (its table cut, escaped),
+    the next repair finds nothing, the export goes and C takes the honest entry after it."""
+    db = _copies(three_laptops, tmp_path)
+    _tamper(
+        db["b"],
+        "UPDATE sync_log SET pk = 'x', tbl = 'log_entry' || char(27) || '[2J' ||"
+        f" printf('%.5000c', 'z') WHERE {ROW}",
+    )
+    code, out = _cli(db["b"], "db", "repair")
+    assert code == 0 and "Set aside 1 record" in out and "\x1b" not in out, out
+    assert "(log_entry\\u001b[2Jzzz" in out and "z" * 100 not in out
+    code, out = _cli(db["b"], "db", "repair")
+    assert code == 0 and "Set aside" not in out, out
+    sent = tmp_path / "b.swb"
+    code, out = _cli(db["b"], "sync", "export", "--out", str(sent))
+    assert code == 0, out
+    c = Store(db["c"], clock=FixedClock(NOW))
+    try:
+        receipt = exchange.import_file(c, sent)
+        assert receipt.result == "applied" and {q.rule for q in receipt.quarantined} == {
+            "malformed"
+        }
+        assert "Auto voor de deur" in [r[0] for r in c.tuples("SELECT text FROM log_entry")]
+    finally:
+        c.close()
