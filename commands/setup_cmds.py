@@ -210,7 +210,7 @@ def db_repair(env: Env, fmt: str, output: str | None) -> None:
         )
     if fmt == "json":
         emit(repair.as_json(done, kept), fmt, output)
-    elif kept:  # the records set aside, one row each (data, on stdout)
+    elif kept or output:  # the records set aside, one row each (data: stdout or the file)
         rows = [
             {
                 "records": repair.numbers(k),
