@@ -174,30 +174,33 @@ def db_rekey(env: Env) -> None:
 
 
 @db.command("repair")
+@output_options
 @pass_env
-def db_repair(env: Env) -> None:
+def db_repair(env: Env, fmt: str, output: str | None) -> None:
     """Restore the database's guards (R1, append-only, audit and sync capture triggers, the views
     they read) after a tool dropped or altered them, and capture every change made while
-    capture was missing, so it still reaches the other laptops."""
+    capture was missing, so it still reaches the other laptops. Records of the change log no
+    Schildwacht wrote are set aside and named; what they held is kept in the audit trail.
+    With --format json, what was done as JSON on stdout."""
     from store.sync import exchange
+    from words import repair
 
     store = env.open(repair=True)
     done = store.repaired
     try:  # what the judge finds no store could write, among its own records not yet sent
-        done["set_aside"] = done.get("set_aside", 0) + exchange.set_aside_unsendable(store)
+        later = [s.as_dict() for s in exchange.set_aside_unsendable(store)]
     finally:
         store.close()
+    kept = [*done.get("set_aside_kept", []), *later]
+    done["set_aside"] = done.get("set_aside", 0) + len(later)
     info(
         "Guards and capture triggers in place. Changes made while capture was missing are in "
         "the change log now and go out with the next `sync export`."
     )
     if done.get("malformed_queue"):
-        info(f"Removed {done['malformed_queue']} queued rows no Schildwacht wrote.")
-    if done.get("set_aside"):
-        info(
-            f"Set aside {done['set_aside']} change log entries no Schildwacht wrote: they keep "
-            "their numbers and carry nothing, so the team quarantines them and takes the rest."
-        )
+        info(repair.removed_queue(done["malformed_queue"]))
+    if done["set_aside"]:
+        info(repair.set_aside_sentence(kept, done["set_aside"]))
     if done.get("catalogue") and done["catalogue"] != "as made at init":
         info(f"Reference catalogue {done['catalogue']}.")
     for change in done.get("rederived", []):
@@ -208,6 +211,19 @@ def db_repair(env: Env) -> None:
                 f"{change['now'] if change['now'] is not None else '—'} (rule R2)."
             )
         )
+    if fmt == "json":
+        emit(repair.as_json(done, kept), fmt, output)
+    elif kept or output:  # the records set aside, one row each (data: stdout or the file)
+        rows = [
+            {
+                "records": repair.numbers(k),
+                "table": k["table"],
+                "why": repair.reason(k),
+                "held": k["held"],
+            }
+            for k in kept
+        ]
+        emit(rows, fmt, output, ("records", "table", "why", "held"))
 
 
 @db.command("status")

@@ -192,7 +192,7 @@ class Store:
                 detail["malformed_queue"] = capture.clear_malformed_pending(conn)
                 conn.execute("COMMIT")
                 with self.write("db.repair", None, detail) as c:
-                    detail["set_aside"] = capture.set_aside_malformed(c, self.device_id)
+                    detail.update(capture.set_aside_malformed(c, self.device_id))
                     capture.install_triggers(c, baseline=False)
                     integrity.restore(c, integrity.check(c))
                     detail["catalogue"] = (

@@ -339,7 +339,7 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
             code="roster_not_utf8",
             file=name,
         ) from None
-    shifts = _records(text) - 1  # the header
+    shifts = _records(text, name) - 1  # the header; a file csv cannot read is refused
     if shifts > max_shifts:
         raise BadInput(
             f"{name} holds {shifts:,} shifts, more than the limit of {max_shifts:,}; "
@@ -349,13 +349,8 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
             shifts=shifts,
             limit=max_shifts,
         )
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        fields = reader.fieldnames
-    except csv.Error as exc:
-        raise BadInput(
-            f"{name}: line 1 is not CSV ({exc}).", code="roster_not_csv", file=name, reason=str(exc)
-        ) from None
+    reader = csv.DictReader(io.StringIO(text), strict=True)  # read whole above: no csv.Error
+    fields = reader.fieldnames
     if fields is None or not {"callsign", "start", "end"} <= set(fields):
         raise BadInput(
             f"{name}: the first line must name the columns callsign,start,end.",
@@ -374,16 +369,35 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
     return reader
 
 
-def _records(text: str) -> int:
+def _records(text: str, name: str) -> int:
     """How many CSV records ``text`` holds that are not blank: a quoted field may hold a
-    line break, so counting lines would count its record twice. A record csv cannot read
-    ends the count (reading the file names it, with its line)."""
+    line break, so counting lines would count its record twice. Read strictly: a record csv
+    cannot read refuses the file, naming the line where that record starts (a quote never
+    closed swallows the rest of the file, so where csv stopped is no help)."""
     count = 0
+    reader = csv.reader(io.StringIO(text), strict=True)
+    start = 1
     try:
-        for row in csv.reader(io.StringIO(text)):
+        for row in reader:
             count += any(field.strip() for field in row)
-    except csv.Error:
-        pass
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if str(exc).startswith("unexpected end of data"):  # csv's words for an open quote
+            raise BadInput(
+                f"{name}: the quote opened on line {start} is never closed (the file ends at "
+                f"line {reader.line_num}); nothing was imported.",
+                code="roster_open_quote",
+                file=name,
+                line=start,
+                end=reader.line_num,
+            ) from None
+        raise BadInput(
+            f"{name}: line {start} is not CSV ({exc}); nothing was imported.",
+            code="roster_not_csv",
+            file=name,
+            line=start,
+            reason=str(exc),
+        ) from None
     return count
 
 
@@ -396,28 +410,13 @@ def _plan_shifts(
     lines: list[dict[str, object]] = []  # the facts: each line's refusal, code and params
     planned: list[tuple[Staff, datetime, datetime]] = []
     pending: dict[str, list[tuple[str, str]]] = {}
-    rows = iter(reader)
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # e.g. a field over csv's 128 KB limit: the rest is unreadable
-            errors.append(f"line {reader.line_num + 1}: not readable as CSV ({exc})")
-            fact = {"code": "roster_line_not_csv", "params": {"reason": str(exc)}}
-            lines.append({"line": reader.line_num + 1, **fact})
-            break
+    for row in reader:
         number = reader.line_num - _line_breaks(row)  # a record over lines: its first
         try:
-            if None in row:  # more fields than the three columns
-                raise BadInput(
-                    "more fields than the columns callsign,start,end", code="roster_line_fields"
-                )
-            for column in ("callsign", "start", "end"):
-                validate.text(row.get(column) or "", column, max_len=validate.MAX_CODE)
-            officer = get_staff(store, (row.get("callsign") or "").strip())
-            start = parse_time(row.get("start") or "", clock)
-            end = parse_time(row.get("end") or "", clock)
+            callsign, given_start, given_end = _line_values(row)
+            officer = get_staff(store, callsign.strip())
+            start = parse_time(given_start, clock)
+            end = parse_time(given_end, clock)
             _check_shift(store, officer, start, end, pending.get(officer.id, []))
         except BadInput as exc:
             errors.append(f"line {number}: {str(exc).rstrip('.')}")
@@ -436,6 +435,22 @@ def _plan_shifts(
             lines=lines[:20],
         )
     return planned
+
+
+def _line_values(row: dict[str | None, Any]) -> tuple[str, str, str]:
+    """A roster line's callsign, start and end, each present, not blank and bounded; else
+    ``BadInput`` saying which (a short line was refused as "'' is not a time")."""
+    if None in row:  # more fields than the three columns
+        raise BadInput("more fields than the columns callsign,start,end", code="roster_line_fields")
+    values = []
+    for column in ("callsign", "start", "end"):
+        value = row.get(column)
+        if value is None:
+            raise BadInput(
+                "fewer fields than the columns callsign,start,end", code="roster_line_short"
+            )
+        values.append(validate.text(value, column, max_len=validate.MAX_CODE, required=True))
+    return values[0], values[1], values[2]
 
 
 def _line_breaks(row: dict[str | None, Any]) -> int:

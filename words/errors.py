@@ -1212,6 +1212,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ).format(file=p["file"], count=p["count"], listing=_bad_lines(p["lines"], p["count"])),
     "roster_line_not_csv": template(_("not readable as CSV ({reason})")),
     "roster_line_fields": template(_("more fields than the columns callsign,start,end")),
+    "roster_line_short": template(_("fewer fields than the columns callsign,start,end")),
     "roster_changed": template(
         _(
             "The team's roster changed while this change was being made; nothing was "
@@ -1358,7 +1359,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _(
             "'{title}' ends {end}; it can be marked done only once it has ended (to cancel it, "
             "restrict it)."
-        ).format(**p)
+        ).format(**joined(p))
         if "title" in p
         else _("An activity can be marked done only once it has ended.")
     ),
@@ -1388,7 +1389,15 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "officer_named_twice": lambda p: _(
         "{callsigns} named more than once; name each officer once."
     ).format(callsigns=", ".join(p["callsigns"])),
-    "roster_not_csv": template(_("{file}: line 1 is not CSV ({reason}).")),
+    "roster_not_csv": template(
+        _("{file}: line {line} is not CSV ({reason}); nothing was imported.")
+    ),
+    "roster_open_quote": template(
+        _(
+            "{file}: the quote opened on line {line} is never closed (the file ends at line "
+            "{end}); nothing was imported."
+        )
+    ),
     "scenario_change_refused": lambda p: _("{change}: {refusal}").format(
         change=p["change"], refusal=_lower_first(_inner(p))
     ),

@@ -283,6 +283,9 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "log_unreadable": lambda p: _("a receiving laptop cannot read it"),
     "log_too_large": lambda p: _("it is larger than a change may be: every laptop refuses it"),
     "log_clock_back": lambda p: _("its clock runs back before the record ahead of it"),
+    "segment_not_signed": lambda p: _(
+        "segment {number}'s signed header is not the one Schildwacht wrote"
+    ).format(**p),
 }
 
 

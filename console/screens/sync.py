@@ -222,6 +222,34 @@ class SyncProgress(Message, bubble=False):
         self.total = total
 
 
+class CountedDrawer(Drawer):
+    """A drawer whose title counts its rows and, closed on a short terminal, says that Tab
+    opens it: a title line alone read as an empty list (issue 14)."""
+
+    def __init__(self, words: tuple[str, str, str, str], *, id: str) -> None:
+        super().__init__(id=id)
+        self.words = words  # the title, what follows the count, the count's two forms
+        self.count: int | None = None  # unknown until the screen's first load
+
+    def counted(self, count: int) -> None:
+        """Show ``count`` in the title."""
+        self.count = count
+        self.retitle()
+
+    def retitle(self) -> None:
+        """The title for the drawer's state now (closed or open, short terminal or not)."""
+        head, tail, one, many = self.words
+        if self.count is not None:
+            head += " · " + counted(self.count, one, many)
+            if self.count and self.screen.has_class("-short") and not self.has_class("-open"):
+                head += " " + _("(Tab shows them)")
+        self.query_one(DrawerTitle).update(literal(head + tail))
+
+    def _opened(self, opened: bool) -> None:
+        super()._opened(opened)
+        self.retitle()
+
+
 def may_resolve(role: str) -> bool:
     return any(access.allowed(role, p) for p in status.RESOLVE_PERMISSION.values())
 
@@ -356,7 +384,13 @@ class SyncScreen(BaseScreen[SyncData]):
         # Devices beside the last receipt, the conflicts under both at the whole width: at
         # 120x40 half the width had no room for "By" beside the two values (issue 17)
         with Container(id="sync-body"):
-            with Vertical(id="sync-left"), Drawer(id="peers-panel"):
+            with (
+                Vertical(id="sync-left"),
+                CountedDrawer(
+                    (_("Devices in the team"), "", "{n} other device", "{n} other devices"),
+                    id="peers-panel",
+                ),
+            ):
                 yield DrawerTitle(_("Devices in the team"))
                 yield RecordTable(
                     [
@@ -398,7 +432,15 @@ class SyncScreen(BaseScreen[SyncData]):
             empty=_("0 open conflicts."),
         )
         # the whole width too: "#" and "By" beside the reason, which is what it is for
-        with Drawer(id="quarantine-panel"):
+        with CountedDrawer(
+            (
+                _("Quarantined"),
+                _(": others' changes the team's rules refused"),
+                "{n} change",
+                "{n} changes",
+            ),
+            id="quarantine-panel",
+        ):
             yield DrawerTitle(_("Quarantined — others' changes the team's rules refused"))
             yield RecordTable(
                 [
@@ -416,6 +458,11 @@ class SyncScreen(BaseScreen[SyncData]):
     def on_mount(self) -> None:
         self.query_one("#sync-conflicts", RecordTable).focus()
         super().on_mount()
+
+    def on_resize(self) -> None:
+        """A terminal made short or tall: the drawers' titles say whether Tab opens them."""
+        for drawer in self.query(CountedDrawer):
+            drawer.call_after_refresh(drawer.retitle)
 
     load = staticmethod(fetch_sync)
 
@@ -464,6 +511,8 @@ class SyncScreen(BaseScreen[SyncData]):
         table.set_rows(data.conflict_rows)
         quarantine = self.query_one("#sync-quarantine", RecordTable)
         quarantine.set_rows(data.quarantine_rows)
+        self.query_one("#peers-panel", CountedDrawer).counted(len(data.peer_rows))
+        self.query_one("#quarantine-panel", CountedDrawer).counted(data.quarantined)
         if table.move_to(self.revealing):
             table.focus()
             self.revealing = None

@@ -488,17 +488,17 @@ def clear_malformed_pending(conn: sqlite3.Connection) -> int:
     return len(malformed)
 
 
-def set_aside_malformed(conn: sqlite3.Connection, me: str) -> int:
+def set_aside_malformed(conn: sqlite3.Connection, me: str) -> dict[str, object]:
     """``db repair``: this laptop's own change log rows no Schildwacht wrote, set aside
-    (``log.set_aside_malformed``); how many.
+    (``log.set_aside_malformed``).
 
     Args:
         me: this device's id.
 
     Returns:
-        How many rows were set aside.
+        What was set aside, as the repair's audit event keeps it (``log.set_aside_detail``).
     """
-    return log.set_aside_malformed(conn, me)
+    return log.set_aside_detail(log.set_aside_malformed(conn, me))
 
 
 def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:

@@ -366,7 +366,7 @@ def _refused(path: Path, refusal: StoreError) -> Receipt:
     check = getattr(refusal, "check", "file")
     return Receipt(
         "",
-        visible(path.parent.name),
+        path.parent.name,  # as it is: each face escapes it (JSON exact, issue 14)
         FOLDER_RESULTS.get(check, "refused"),
         file=str(path),
         check=check,

@@ -464,22 +464,26 @@ def unsendable(store: Store) -> list[tuple[int, str]]:
     return sorted({(starts[seq], why) for seq, why in malformed if seq in starts})
 
 
-def set_aside_unsendable(store: Store) -> int:
+def set_aside_unsendable(store: Store) -> list[log.SetAside]:
     """``db repair``: set aside (``log.set_aside_malformed``) every record of this laptop's own
-    not sent yet that an export would refuse to send (``unsendable``), in one write; how many
-    runs were set aside.
+    not sent yet that an export would refuse to send (``unsendable``), in one write whose audit
+    event keeps what was set aside (``log.SetAside``).
+
+    Args:
+        store: the open database.
 
     Returns:
-        How many runs were set aside (0 when none needed it).
+        What was set aside, one ``log.SetAside`` per run (empty when none needed it).
 
     Raises:
         MachineFault: the database is busy, read-only or the disk is full; nothing is set aside.
     """
-    with store.write("db.repair", "change log") as conn:
+    detail: dict[str, object] = {}
+    with store.write("db.repair", "change log", detail) as conn:
         found = unsendable(store)
-        if not found:
-            return 0
-        return log.set_aside_malformed(conn, store.device_id, [seq for seq, _why in found])
+        done = log.set_aside_malformed(conn, store.device_id, found) if found else []
+        detail.update(log.set_aside_detail(done))
+    return done
 
 
 def _keep_refused(conn: sqlite3.Connection, refused: Counter[str]) -> None:

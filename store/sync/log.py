@@ -32,7 +32,7 @@ from .change import (
     encode_values,
     runs_of,
 )
-from .reason import fact
+from .reason import fact, value
 from .reason import read as read_reason
 
 _COLUMNS = "l.origin, l.seq, l.hlc, l.tbl, l.pk, l.cl, l.actor, l.shape, l.vals, l.prevs, l.raw"
@@ -343,39 +343,83 @@ def _width(row: Sequence[object], names: _Names) -> int:
         return 1
 
 
-def set_aside_malformed(conn: sqlite3.Connection, me: str, more: Iterable[int] = ()) -> int:
+#: How much of a set-aside record's key and values is kept (``SetAside.held``).
+HELD = 400
+
+
+class SetAside(NamedTuple):
+    """What ``db repair`` set aside: a record of this laptop's change log (``first`` … ``last``,
+    emptied in place: it keeps its numbers and carries nothing), numbers that were missing
+    (filled with one such record), or a kept segment whose signed header was not its own
+    (removed: the next export signs its records again).
+
+    Attributes:
+        what: ``record``, ``missing`` or ``segment``.
+        first, last: the record numbers it covered.
+        table: the table the record named ("" when none).
+        why: the reason, as kept (``reason.fact``).
+        held: the record's key and values as they were, cut to ``HELD`` characters.
+    """
+
+    what: str
+    first: int
+    last: int
+    table: str
+    why: str
+    held: str
+
+    def as_dict(self) -> dict[str, object]:
+        """For an audit event's detail and a script: every field, the reason as its facts."""
+        return {**self._asdict(), "why": json.loads(self.why)}
+
+
+#: How many set-aside records an audit event names one by one (the count names them all).
+NAMED = 50
+
+
+def set_aside_detail(done: Sequence[SetAside]) -> dict[str, object]:
+    """An audit event's detail for what ``db repair`` set aside: how many, and (the first
+    ``NAMED``) each one's facts with what it held, so it can be looked at afterwards.
+
+    Args:
+        done: what ``set_aside_malformed`` set aside.
+    """
+    return {"set_aside": len(done), "set_aside_kept": [d.as_dict() for d in done[:NAMED]]}
+
+
+def set_aside_malformed(
+    conn: sqlite3.Connection, me: str, more: Iterable[tuple[int, str]] = ()
+) -> list[SetAside]:
     """``db repair``: this laptop's own change log rows no Schildwacht wrote, or that a
-    receiving laptop could not read, and not yet sent (with the records numbered ``more``)
+    receiving laptop could not read, and not yet sent (with the records ``more`` names)
     keep their numbers but carry nothing (a key no table has: every laptop quarantines them,
     and takes the rest); a hole in their numbers is filled so; a clock that runs back is set
-    after the record ahead; kept segments whose header is not theirs are removed. Returns how
-    many were set aside.
+    after the record ahead; kept segments whose header is not theirs are removed.
 
     Args:
         me: this device's id.
-        more: the sequence numbers of further records to set aside.
+        more: further records to set aside: (sequence number, why as kept).
 
     Returns:
-        How many records were set aside.
+        What was set aside, in order.
     """
     ident = origin_id(conn, me)
     first, last = unsent_range(conn, me)
-    count = 0
+    done: list[SetAside] = []
     if ident is not None:
-        chosen = {s for d, s, _w in malformed_records(conn) if d == me and s >= first} | {
-            s for s in more if s >= first
-        }
+        chosen = {s: w for d, s, w in malformed_records(conn) if d == me and s >= first}
+        chosen.update((s, w) for s, w in more if s >= first and s not in chosen)
         holes = []
         for seq, what in unreadable_records(conn, me, first, last):
             if read_reason(what).code == "log_numbers_missing":
                 holes.append(seq)
             else:
-                chosen.add(seq)
+                chosen.setdefault(seq, what)
         for seq in sorted(chosen):
-            count += _set_aside(conn, ident, me, seq)
+            done += _set_aside(conn, ident, me, seq, chosen[seq])
         for seq in holes:
-            count += _fill_hole(conn, ident, me, seq, last)
-        if count:
+            done += _fill_hole(conn, ident, me, seq, last)
+        if done:
             _forget_clocks(conn, ident, me, first)
     for row in conn.execute(
         "SELECT origin, number, first_seq, last_seq, header FROM sync_segment"
@@ -384,8 +428,9 @@ def set_aside_malformed(conn: sqlite3.Connection, me: str, more: Iterable[int] =
             conn.execute(
                 "DELETE FROM sync_segment WHERE origin = ? AND number = ?", (row[0], row[1])
             )
-            count += 1
-    return count
+            why = fact("segment_not_signed", number=row[1])
+            done.append(SetAside("segment", int(row[2]), int(row[3]), "", why, ""))
+    return done
 
 
 def _forget_clocks(conn: sqlite3.Connection, ident: int, me: str, first: int) -> None:
@@ -416,27 +461,36 @@ def _clock_between(conn: sqlite3.Connection, me: str, seq: int, width: int) -> i
     return before + 1 if following is None or before + 1 < following else before
 
 
-def _set_aside(conn: sqlite3.Connection, ident: int, me: str, seq: int) -> int:
-    """One run set aside (see ``set_aside_malformed``); 1, or 0 when its fields are unknown."""
+def _set_aside(conn: sqlite3.Connection, ident: int, me: str, seq: int, why: str) -> list[SetAside]:
+    """One run set aside (see ``set_aside_malformed``): what it was, or nothing when its
+    fields are unknown."""
     row = conn.execute(
-        "SELECT l.hlc, l.n FROM sync_log l JOIN sync_shape s ON s.id = l.shape"
-        " WHERE l.origin = ? AND l.seq = ? AND json_valid(s.cols)"
+        "SELECT l.hlc, l.n, l.tbl, l.pk, l.vals FROM sync_log l JOIN sync_shape s"
+        " ON s.id = l.shape WHERE l.origin = ? AND l.seq = ? AND json_valid(s.cols)"
         " AND json_array_length(s.cols) = l.n",
         (ident, seq),
     ).fetchone()
     if row is None:
-        return 0
+        return []
+    held, table = str(value(f"{row[3]} {row[4]}", HELD)), str(value(row[2] or ""))
+    was = SetAside("record", seq, seq + int(row[1]) - 1, table, why, held)
     before = hlc_at(conn, me, seq - 1) or 0
     hlc = int(row[0]) if int(row[0]) >= before else _clock_between(conn, me, seq, int(row[1]))
-    return conn.execute(
+    conn.execute(
         "UPDATE sync_log SET pk = '[]', hlc = ?, vals = (SELECT json_group_array(NULL) FROM"
         " json_each(s.cols)), prevs = NULL, raw = NULL FROM sync_shape s WHERE"
         " sync_log.origin = ? AND sync_log.seq = ? AND s.id = sync_log.shape",
         (hlc, ident, seq),
-    ).rowcount
+    )
+    if unreadable_records(conn, me, seq, seq):  # emptied, still unreadable (its table's name):
+        conn.execute("DELETE FROM sync_log WHERE origin = ? AND seq = ?", (ident, seq))
+        _fill_hole(conn, ident, me, seq, was.last)  # replaced whole, as missing numbers are
+    return [was]
 
 
-def _fill_hole(conn: sqlite3.Connection, ident: int, me: str, seq: int, last: int) -> int:
+def _fill_hole(
+    conn: sqlite3.Connection, ident: int, me: str, seq: int, last: int
+) -> list[SetAside]:
     """Numbers ``seq`` … (the next record held) that were deleted: one record set aside."""
     row = conn.execute(
         "SELECT min(seq) FROM sync_log WHERE origin = ? AND seq > ?", (ident, seq)
@@ -444,7 +498,7 @@ def _fill_hole(conn: sqlite3.Connection, ident: int, me: str, seq: int, last: in
     end = int(row[0]) - 1 if row[0] is not None else last
     width = end - seq + 1
     if width < 1:
-        return 0
+        return []
     shape = _intern(conn, "sync_shape", "cols", {json.dumps([EXISTENCE] * width)})
     actor = conn.execute("SELECT value FROM meta WHERE key = 'operator'").fetchone()
     conn.execute(
@@ -460,7 +514,8 @@ def _fill_hole(conn: sqlite3.Connection, ident: int, me: str, seq: int, last: in
             compact([None] * width),
         ),
     )
-    return 1
+    why = fact("log_numbers_missing", first=seq, last=end)
+    return [SetAside("missing", seq, end, "", why, "")]
 
 
 def _prevs_text(prevs: Sequence[str | None]) -> str:

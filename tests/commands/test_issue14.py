@@ -192,8 +192,43 @@ def test_a_roster_field_past_the_csv_limit_is_exit_2_naming_the_line(
     before = snapshot(db_path)
     result = demo("shift", "import", str(roster))
     assert result.exit_code == 2
-    assert "nothing imported, 1 bad line: line 3: not readable as CSV" in result.stderr
+    assert result.stderr.startswith("Error: roster.csv: line 3 is not CSV (field larger")
+    assert result.stderr.endswith("; nothing was imported.\n")
     assert len(result.stderr) < 1000  # the 140 KB field is not echoed back
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (  # a quote opened on line 3 swallows the lines after it: named where it opened
+            "callsign,start,end\nOPS-01,2026-12-10 07:00,2026-12-10 15:00\n"
+            'OPS-01,"2026-12-11 07:00,2026-12-11 15:00\nOPS-01,2026-12-12 07:00,'
+            "2026-12-12 15:00\n",
+            "the quote opened on line 3 is never closed (the file ends at line 4)",
+        ),
+        (  # blank lines before it are counted, and so is a header's own open quote
+            'callsign,start,end\n\n\nOPS-01,"a\nb\n',
+            "the quote opened on line 4 is never closed (the file ends at line 5)",
+        ),
+        ('callsign,"start,end\nOPS-01,a,b\n', "the quote opened on line 1 is never closed"),
+        (  # text after a closing quote: the line of the record, not where csv stopped
+            'callsign,start,end\n"OPS-01\nx"y,a,b\n',
+            "line 2 is not CSV",
+        ),
+    ],
+    ids=["mid-file", "after-blank-lines", "header", "after-closing-quote"],
+)
+def test_a_broken_quote_in_a_roster_names_the_line_its_record_starts(
+    demo: Run, db_path: Path, tmp_path: Path, text: str, said: str
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text, encoding="utf-8")
+    before = snapshot(db_path)
+    result = demo("shift", "import", str(roster))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: roster.csv: {said}"), result.stderr
+    assert result.stderr.endswith("nothing was imported.\n") and result.stderr.count("\n") == 1
     assert snapshot(db_path) == before
 
 
@@ -207,6 +242,9 @@ def test_folder_names_in_a_sync_folder_are_printed_escaped(demo: Run, tmp_path: 
         assert result.exit_code == 5, result.stderr  # not bundles at all: damaged, refused
         assert no_raw(result.stdout) and no_raw(result.stderr)
         assert "\\u202eevil" in result.stdout
+        if fmt == "json":  # JSON stays exact: the folder's name as it is, once decoded
+            senders = {r["sender"] for r in json.loads(result.stdout)}
+            assert senders == {"\x1b]0;pwned\x07", "\u202eevil"}  # "[/bold]" nests: not read
 
 
 def test_a_pipe_or_a_device_is_refused_not_read(initialised: Run, tmp_path: Path) -> None:
@@ -249,4 +287,46 @@ def test_bytes_that_are_not_utf8_are_exit_2(demo: Run, db_path: Path) -> None:
         result = demo(*args)
         assert result.exit_code == 2, (args, result.stderr)
         assert "is not UTF-8 text" in result.stderr and "\\udcff" in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_done_before_the_end_names_the_end_in_local_time(demo: Run, db_path: Path) -> None:
+    """The refusal named the end as a raw UTC datetime ("2026-12-05 09:30:00+00:00"): every
+    time a person reads is local (Europe/Amsterdam) text."""
+    added = demo(*activity_add("2026-12-05 10:00", "2026-12-05 10:30", title="Later"))
+    assert added.exit_code == 0, added.output
+    (activity,) = [
+        a["id"]
+        for a in json.loads(demo("activity", "list", "--format", "json").stdout)
+        if a["title"] == "Later"
+    ]
+    before = snapshot(db_path)
+    result = demo("activity", "edit", activity, "--status", "done")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: 'Later' ends 2026-12-05 10:30; it can be marked done only once it has ended "
+        "(to cancel it, restrict it).\n"
+    )
+    assert snapshot(db_path) == before
+
+
+def test_a_short_or_empty_roster_line_says_which_field(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """A line with fewer fields was refused as "'' is not a time", a blank callsign as "No
+    person with callsign ''": each now says what is missing."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "callsign,start,end\nOPS-01,2026-12-10 07:00\nOPS-01, ,2026-12-10 15:00\n"
+        ",2026-12-10 07:00,2026-12-10 15:00\n",
+        encoding="utf-8",
+    )
+    before = snapshot(db_path)
+    result = demo("shift", "import", str(roster))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: roster.csv: nothing imported, 3 bad lines: line 2: fewer fields than the "
+        "columns callsign,start,end; line 3: The start may not be empty; line 4: The callsign "
+        "may not be empty.\n"
+    )
     assert snapshot(db_path) == before

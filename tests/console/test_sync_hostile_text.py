@@ -173,3 +173,40 @@ async def test_the_enrol_forms_role_list_stays_inside_the_dialog(
             listed = role.query_one(SelectOverlay)
             assert dialog.contains_region(listed.region), (dialog, listed.region)
             assert listed.region.height >= 3
+
+
+async def test_at_80x24_the_closed_drawers_count_their_rows_and_tab_shows_them(
+    receiver: Store,
+) -> None:
+    """Issue 14: at 80x24 the devices and the quarantine were a bare title line until Tab (a
+    list that looked empty). Closed, each title counts its rows and says Tab shows them; open,
+    each shows a header and five rows while the conflicts keep theirs."""
+    app = SchildwachtApp(receiver, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+
+        def title(panel: str) -> str:
+            return str(app.screen.query_one(f"{panel} DrawerTitle", Static).render())
+
+        assert title("#peers-panel") == "Devices in the team · 1 other device (Tab shows them)"
+        assert title("#quarantine-panel").startswith("Quarantined · 1 change (Tab shows them):")
+        whole = app.screen.region
+        for panel, table, rows in (
+            ("#peers-panel", "#sync-peers", 1),
+            ("#quarantine-panel", "#sync-quarantine", 1),
+        ):
+            for _step in range(8):  # Tab on until the drawer is open
+                if app.screen.query_one(panel).has_class("-open"):
+                    break
+                await pilot.press("tab")
+                await settle(pilot)
+            assert "Tab" not in title(panel), panel  # open: the hint is gone
+            shown = app.screen.query_one(table, RecordTable)
+            assert shown.row_count == rows
+            assert shown.region.height >= 6 and whole.contains_region(shown.region), panel
+            conflicts = app.screen.query_one("#sync-conflicts").region
+            assert conflicts.height >= 6 and whole.contains_region(conflicts)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert title("#quarantine-panel").startswith("Quarantined · 1 change (Tab shows them)")

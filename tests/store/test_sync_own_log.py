@@ -6,6 +6,7 @@ record and takes the rest."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -272,3 +273,66 @@ def test_a_relayed_record_held_changed_is_left_out_and_the_rest_sent(
     c.close()
     code, out = _cli(db["b"], "db", "repair")
     assert code == 0, out
+
+
+def test_db_repair_names_what_it_set_aside_where_it_is_kept_and_how_to_look(
+    three_laptops: dict[str, Path], tmp_path: Path
+) -> None:
+    """Issue 14: `db repair` said "Set aside 1 change log entries" and no more; the records'
+    contents were gone. It names each record (numbers, table, why), says what becomes of it,
+    and keeps what it held in the repair's audit event, which the command it names shows;
+    `--format json` gives the same facts to a script."""
+    db = _copies(three_laptops, tmp_path)
+    _tamper(db["b"], CONTENT["key-null"])
+    result = CliRunner().invoke(cli, ["--db", str(db["b"]), "db", "repair", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    said = result.stderr.splitlines()[1]
+    assert said.startswith("Set aside 1 record of this laptop's change log that no Schildwacht")
+    assert ": #8–#" in said and "(log_entry: " in said
+    assert "kept in the audit trail: `schildwacht audit list --action db.repair --format json`" in (
+        said
+    )
+    done = json.loads(result.stdout)
+    assert done["set_aside"] == 1 and done["set_aside_kept_in"]["audit_action"] == "db.repair"
+    (record,) = done["set_aside_records"]
+    assert record["what"] == "record" and record["first"] == 8 and record["table"] == "log_entry"
+    assert record["held"].startswith("[null] ") and "Dienst begonnen" in record["held"]
+    assert record["reason"] and record["why"]["code"]
+    code, out = _cli(db["b"], "audit", "list", "--action", "db.repair", "--format", "json")
+    details = [json.loads(e["detail"]) for e in json.loads(out)]  # the detail as kept: JSON
+    kept = [k for detail in details for k in detail.get("set_aside_kept", [])]
+    assert kept == [{k: v for k, v in record.items() if k != "reason"}]
+    code, out = _cli(db["b"], "db", "repair")  # nothing more to set aside: not said again
+    assert code == 0 and "Set aside" not in out
+
+
+def test_a_record_whose_table_name_no_bundle_carries_is_set_aside_once(
+    three_laptops: dict[str, Path], tmp_path: Path
+) -> None:
+    """Emptied in place, a record whose table name (5,000 characters and an escape) no bundle
+    can carry stayed unreadable: every `db repair` set it aside again and the export stayed
+    refused. It is replaced whole, as missing numbers are: named once (its table cut, escaped),
+    the next repair finds nothing, the export goes and C takes the honest entry after it."""
+    db = _copies(three_laptops, tmp_path)
+    _tamper(
+        db["b"],
+        "UPDATE sync_log SET pk = 'x', tbl = 'log_entry' || char(27) || '[2J' ||"
+        f" printf('%.5000c', 'z') WHERE {ROW}",
+    )
+    code, out = _cli(db["b"], "db", "repair")
+    assert code == 0 and "Set aside 1 record" in out and "\x1b" not in out, out
+    assert "(log_entry\\u001b[2Jzzz" in out and "z" * 100 not in out
+    code, out = _cli(db["b"], "db", "repair")
+    assert code == 0 and "Set aside" not in out, out
+    sent = tmp_path / "b.swb"
+    code, out = _cli(db["b"], "sync", "export", "--out", str(sent))
+    assert code == 0, out
+    c = Store(db["c"], clock=FixedClock(NOW))
+    try:
+        receipt = exchange.import_file(c, sent)
+        assert receipt.result == "applied" and {q.rule for q in receipt.quarantined} == {
+            "malformed"
+        }
+        assert "Auto voor de deur" in [r[0] for r in c.tuples("SELECT text FROM log_entry")]
+    finally:
+        c.close()
