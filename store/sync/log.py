@@ -369,7 +369,11 @@ class SetAside(NamedTuple):
     held: str
 
     def as_dict(self) -> dict[str, object]:
-        """For an audit event's detail and a script: every field, the reason as its facts."""
+        """For an audit event's detail and a script: every field, the reason as its facts.
+
+        Returns:
+            ``{what, first, last, table, why, held}``, ``why`` as the reason's facts (a dict).
+        """
         return {**self._asdict(), "why": json.loads(self.why)}
 
 
@@ -383,6 +387,9 @@ def set_aside_detail(done: Sequence[SetAside]) -> dict[str, object]:
 
     Args:
         done: what ``set_aside_malformed`` set aside.
+
+    Returns:
+        ``{"set_aside": count, "set_aside_kept": [SetAside.as_dict(), …]}`` (at most ``NAMED``).
     """
     return {"set_aside": len(done), "set_aside_kept": [d.as_dict() for d in done[:NAMED]]}
 
