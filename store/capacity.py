@@ -86,6 +86,9 @@ def fte_officers(fte: Decimal | float) -> int:
 
     Args:
         fte: the FTE added (1.0 is one officer full time), a Decimal when typed.
+
+    Returns:
+        Whole officers, never negative for a non-negative ``fte``: 0.4 is 0, 0.5 is 1.
     """
     return math.floor(fte + Decimal("0.5") if isinstance(fte, Decimal) else fte + 0.5)
 
@@ -557,6 +560,16 @@ class Change:
         Args:
             text: the change as typed (``KIND:ARGS``).
             default_unit: the unit of a change that names none, or None.
+
+        Returns:
+            The change; an ``add-fte`` one as ``add_officers`` (whole officers, half up), the
+            unit ``''`` when neither the change nor ``default_unit`` names one.
+
+        Raises:
+            BadInput: an unknown kind, more parts than its form, no count, a number not in
+                ASCII digits or out of range (a count 1..1,000, FTE 0.5..1,000 with at most
+                one decimal, a threat level 0..1,000), ``lend`` without both units or
+                ``add-persons`` without a threat level.
         """
         parts = [p.strip() for p in text.split(":")]
         kind = parts[0].lower().replace("-", "_")

@@ -142,6 +142,10 @@ def live_first(gaps: Iterable[Gap], now: datetime) -> list[Gap]:
     Args:
         gaps: gap rows, in the order listed (``compute``: by start, unit, qualification).
         now: the moment that divides them (aware UTC).
+
+    Returns:
+        The same rows, reordered: those ending after ``now`` first, then those ended at or
+        before it, each part in its given order.
     """
     rows = list(gaps)
     return [g for g in rows if g.end > now] + [g for g in rows if g.end <= now]
@@ -197,6 +201,10 @@ def compute(
         window: (start, end) in epoch seconds, UTC.
         order: the qualifications in attribution order (``matching.attribution_order``).
         bonds: the deployments (officer callsign, activity id) bound before matching.
+
+    Returns:
+        The gap rows (times aware UTC, cut to ``window``), by start, unit, qualification;
+        empty when every need is covered throughout.
     """
     with _acyclic():
         bonds = list(bonds)
@@ -223,6 +231,12 @@ def bind(
         needs: demand (``load_needs``).
         duties: supply (``load_duties``).
         bonds: the deployments (``load_bonds``), with any simulated ones.
+
+    Returns:
+        ``(needs, duties)`` left to the pool (epoch seconds, UTC): the needs of activities
+        without deployments and of posts unchanged, an activity's with deployments cut into
+        the parts and counts its officers leave open (none when they fill it); the duties of
+        officers not deployed unchanged, a deployed officer's without the time bound.
     """
     group: dict[str, list[str]] = defaultdict(list)
     for officer, activity in bonds:
@@ -770,7 +784,13 @@ def load_needs(
     Args:
         start: aware UTC, the start of the window (inclusive).
         end: aware UTC, its end (exclusive).
-        unit: a unit's catalogue code (any case), or None for every unit.
+        unit: a unit's catalogue code exactly as stored (``unit_code`` reads one typed in
+            any case), or None for every unit.
+
+    Returns:
+        One ``Need`` per activity, then per post, that overlaps the window, with its whole
+        time (epoch seconds, not cut to the window) and its concept's staffing; empty for a
+        code that names no unit.
     """
     staffing: dict[str, tuple[tuple[str, int], ...]] = {
         c.code: tuple((s.qualification, s.count) for s in c.staffing) for c in list_concepts(store)
@@ -865,7 +885,16 @@ def load_duties(
     Args:
         start: aware UTC, the start of the window (inclusive).
         end: aware UTC, its end (exclusive).
-        unit: a unit's catalogue code (any case), or None for every unit.
+        unit: a unit's catalogue code exactly as stored (``unit_code`` reads one typed in
+            any case), or None for every unit.
+
+    Returns:
+        One ``Duty`` per piece of each shift that overlaps the window (epoch seconds, not cut
+        to the window), with the qualifications valid on its local day; the time on the way
+        to or from a deployment is in none.
+
+    Raises:
+        BadInput: ``end`` is not after ``start`` (``validate.period``).
     """
     validate.period(start, end)
     window = (to_db(end), to_db(start))
@@ -1128,6 +1157,9 @@ def unit_code(store: Store, unit: str | None) -> str | None:
     Args:
         unit: a unit's code in any case, or None.
 
+    Returns:
+        The code as the catalogue writes it, or None when ``unit`` is None.
+
     Raises:
         NotFound: no such unit (so a filter never reports a false all-clear).
     """
@@ -1165,8 +1197,13 @@ def find_gaps(
         end: aware UTC, its end (exclusive).
         unit: a unit's catalogue code (any case), or None for every unit.
 
+    Returns:
+        The gap rows (``compute``: times aware UTC, cut to the window); empty when nothing
+        is short (activities without a concept demand nothing: ``unplanned_activities``).
+
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
+        BadInput: ``end`` is not after ``start``.
     """
     code = unit_code(store, unit)
     order = attribution_order(q.code for q in list_qualifications(store))
@@ -1187,6 +1224,9 @@ def unplanned_activities(
         start: aware UTC, the start of the window (inclusive).
         end: aware UTC, its end (exclusive).
         unit: a unit's catalogue code (any case), or None for every unit.
+
+    Returns:
+        The activity ids, by start then id; empty when every live activity has a concept.
 
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
@@ -1266,6 +1306,13 @@ def gaps_by_hour(
     Args:
         start: aware UTC, the first hour's start.
         hours: how many hours.
+
+    Returns:
+        ``(gaps, profile)``: the gap rows (``compute``: times aware UTC, cut to the
+        ``hours``), and ``hourly_profile`` of them.
+
+    Raises:
+        BadInput: ``hours`` is not positive.
     """
     end = start + timedelta(hours=hours)
     order = attribution_order(q.code for q in list_qualifications(store))
@@ -1286,6 +1333,12 @@ def hourly_profile(
         found: the gap rows.
         start: aware UTC, the first hour's start.
         hours: how many hours.
+
+    Returns:
+        Per unit code with demand in them, by code, ``hours`` ``HourProfile`` entries, one
+        per hour from ``start`` (elapsed hours, not local clock hours): the officers the
+        needs touching that hour ask for together, and the largest shortfall of a gap row in
+        it (0 when none).
     """
     lo = int(start.timestamp())
     demand: dict[str, list[int]] = defaultdict(lambda: [0] * hours)

@@ -72,7 +72,12 @@ class Problem:
 
     def facts(self) -> dict[str, Any]:
         """The problem as a mapping ``{code, rule, params}`` (times still datetimes; as JSON
-        through ``clock.json_times``)."""
+        through ``clock.json_times``).
+
+        Returns:
+            A new dict with the keys ``code``, ``rule`` and ``params`` (the same params dict,
+            not a copy).
+        """
         return {"code": self.code, "rule": self.rule, "params": self.params}
 
 
@@ -478,6 +483,16 @@ def deployment_problem(
         concept: as if the activity carried it (``NotFound`` when the catalogue lacks it).
         next_too: also whether they reach their next deployment in time (not in listings).
         span: (start, end), aware UTC: as if the activity ran then, or None.
+
+    Returns:
+        The first problem found, checked in this order: ``activity_cancelled`` or
+        ``no_concept`` (rule deployment), ``not_on_duty`` (on duty), ``travel_from_unit`` or
+        ``travel_to_unit`` (travel), ``unqualified`` (R8), ``one_place`` (one place at a
+        time), ``travel_from_previous`` or ``travel_to_next`` (travel), ``rest`` (rest
+        between shifts); params name the callsign, times aware UTC. None when they may.
+
+    Raises:
+        NotFound: ``concept`` (or the activity's own) is not in the catalogue.
     """
     row = store.one(
         "SELECT a.id, a.start_at, a.end_at, a.concept, a.status, s.unit FROM activity a"
@@ -757,6 +772,15 @@ def release(store: Store, activity_id: str, callsign: str, reason: str) -> Deplo
         activity_id: the activity's id (or prefix).
         callsign: the officer's callsign.
         reason: why (not empty).
+
+    Returns:
+        The deployment as it was (``created_at`` aware UTC).
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        NotFound: no such activity or callsign.
+        BadInput: no reason, the officer is not deployed on the activity, or it has ended;
+            nothing is released.
     """
     return release_group(store, activity_id, [callsign], reason)[0]
 
@@ -873,6 +897,10 @@ def deployed_officers(store: Store, activity_id: str) -> list[Staff]:
 
     Args:
         activity_id: the activity's full id.
+
+    Returns:
+        Each officer as read now (unit, qualifications with their validity); empty when
+        nobody is deployed (or no activity has that id).
     """
     return _deployed(store, activity_id)
 
@@ -935,6 +963,13 @@ def group_parts(
         officers: the group.
         span: (start, end), aware UTC, as if the activity ran then; None for its own time.
         gone: the group's ``absences`` over the same time, when the caller has them.
+
+    Returns:
+        The parts in time order, each ``(local day, start, end, officers)``: start and end
+        aware UTC, ``officers`` per callsign of each one on duty and there for the whole part
+        the codes of all his qualifications valid that day (empty set: none); an officer
+        off duty or elsewhere in a part is not in it. At least one part (one per local day
+        the activity touches, cut further where the group's duty changes).
     """
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
@@ -963,7 +998,12 @@ class Absence:
     travelling: tuple[datetime, datetime] | None
 
     def spans(self) -> list[tuple[datetime, datetime]]:
-        """Both times, those he has."""
+        """Both times, those he has.
+
+        Returns:
+            ``bound`` then ``travelling``, each (start, end) aware UTC, leaving out a None;
+            empty when he has neither.
+        """
         return [s for s in (self.bound, self.travelling) if s is not None]
 
 
@@ -1008,6 +1048,11 @@ def double_bookings(store: Store, activity_ids: Collection[str]) -> list[Problem
 
     Args:
         activity_ids: full ids of the activities changed.
+
+    Returns:
+        The ``double_booked`` problems (params times aware UTC), activity by activity in
+        the order given (each once), then by callsign and the other's start; a pair of two
+        activities both given is said from each. Empty when nobody is double-booked.
     """
     found = []
     for activity_id in dict.fromkeys(activity_ids):
@@ -1105,6 +1150,15 @@ def group_problems(
         concept: the concept.
         officers: the group.
         named: only these officers' problems (callsigns), or None for all.
+
+    Returns:
+        One ``no_open_slot`` problem (rule R8 or staffing) per idle officer, by callsign;
+        params: ``callsign``, ``since`` (aware UTC), ``full`` ([code, filled, needed] per
+        slot he could fill that day), ``lapsed`` ([code, lapse moment, aware UTC]) and
+        ``names`` (the catalogue's). Empty when every officer fills a slot, or none is given.
+
+    Raises:
+        NotFound: ``concept`` is not in the catalogue.
     """
     if not officers:
         return []

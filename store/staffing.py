@@ -129,6 +129,10 @@ def most_open(parts: list[Need]) -> dict[str, int]:
 
     Args:
         parts: open parts of one activity.
+
+    Returns:
+        Per qualification code named in a part, the largest open count of one part; empty
+        when nothing is open.
     """
     found: dict[str, int] = {}
     for part in parts:
@@ -145,6 +149,10 @@ def whole_places(parts: list[Need]) -> list[tuple[str, int, int, int]]:
 
     Args:
         parts: open parts of one activity (``open_parts``), by start.
+
+    Returns:
+        ``(qualification, count, start, end)`` per run of places, start and end in epoch
+        seconds (UTC), by start, qualification, end; empty when nothing is open.
     """
     counts: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for part in parts:
@@ -343,6 +351,11 @@ def shortfall_problem(short: Shortfall) -> Problem:
 
     Args:
         short: the open places.
+
+    Returns:
+        An ``open_slots`` problem, rule R8 when a lapse opened places, else staffing; its
+        params: ``qualification``, ``missing``, ``start`` and ``end`` (aware UTC) and the
+        callsigns ``lapsed``, ``off_duty``, ``elsewhere`` and ``travelling`` (lists).
     """
     return Problem(
         "open_slots",

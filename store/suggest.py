@@ -170,6 +170,10 @@ def fact(code: str, **params: Any) -> dict[str, Any]:
     Args:
         code: what the fact is.
         **params: its parameters (JSON values; times as aware UTC datetimes).
+
+    Returns:
+        A new dict ``{"code": code, "params": params}``; ``params`` empty for a fact that
+        has none.
     """
     return {"code": code, "params": params}
 
