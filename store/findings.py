@@ -324,6 +324,9 @@ def since_last_handover(store: Store) -> datetime | None:
 
     Args:
         store: the database.
+
+    Returns:
+        The latest signing time as an aware UTC datetime; None before the first handover.
     """
     row = store.one("SELECT max(signed_at) FROM handover")
     return None if row is None or row[0] is None else from_db(str(row[0]))

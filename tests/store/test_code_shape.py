@@ -304,11 +304,6 @@ def test_every_store_module_has_a_layer() -> None:
     assert sorted(modules - layered) == []
 
 
-#: Functions whose signature words11 changes in parallel (stored text becomes a datetime):
-#: documented after that merge, then removed from here.
-NOT_YET_FUNCTIONS: set[str] = {"store/findings.py since_last_handover"}
-
-
 def _raised_here() -> tuple[set[str], set[str]]:
     """The exceptions a store function may raise as its contract: every exception class
     store/ defines (its errors, ``Refused``, ``Oversized``…) and ``ValueError``, which the
@@ -374,8 +369,6 @@ def _without_contract() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     no_returns: dict[str, list[str]] = {}
     no_raises: dict[str, list[str]] = {}
     for module, function in _public_functions():
-        if f"{module} {function.name}" in NOT_YET_FUNCTIONS:
-            continue
         doc = ast.get_docstring(function) or ""
         returned = function.returns is not None and ast.unparse(function.returns) != "None"
         if returned and not _has_section(doc, "Returns", "Yields"):
