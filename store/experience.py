@@ -18,9 +18,10 @@ from .clock import from_db, iso_week, local
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
+from .rules import EXPERIENCE_WEIGHTS
 from .subjects import get_subject
 
-WEIGHTS = ("none", "some", "heavy")
+WEIGHTS = EXPERIENCE_WEIGHTS
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,12 @@ from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .gaps import find_gaps
 from .ids import uuid7
-from .rules import RESTRICTION_REASONS
+from .rules import REQUEST_ANSWERS, REQUEST_VERDICTS, RESTRICTION_REASONS
 from .subjects import get_subject
 from .suggest import Option, apply_option, suggest
 
-VERDICTS = ("as_asked", "with_changes", "not_feasible")
-ANSWERS = ("accepted", "refused")
+VERDICTS = REQUEST_VERDICTS
+ANSWERS = REQUEST_ANSWERS
 #: The most options an assessment keeps (``suggest`` ranks them; the rest are never chosen).
 MAX_OPTIONS = 12
 

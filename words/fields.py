@@ -58,6 +58,13 @@ LABELS: dict[str, str] = {
     "name": _("The name"),
     "authority": _("The authority"),
     "deciding_authority": _("The deciding authority"),
+    # the protected person at the centre (issue 20)
+    "assessment": _("The request's assessment"),
+    "concept": _("The concept"),
+    "experience_text": _("What the person said"),
+    "request_state": _("The request's state"),
+    "week": _("The week"),
+    "weight": _("The weight"),
     "document_reference": _("The document reference"),
     "device_label": _("The device label"),
     "team_name": _("The team name"),
