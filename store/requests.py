@@ -27,7 +27,7 @@ from typing import Any
 
 from . import validate
 from .agenda import add_activity, concept_options, lightest_valid_concept
-from .catalogue import list_concepts
+from .catalogue import get_concept, list_concepts
 from .clock import from_db, json_times, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
@@ -213,7 +213,7 @@ def _planned_concept(store: Store, person: str, concept: str | None) -> str | No
     subject = get_subject(store, person)
     valid = [o.code for o in concept_options(store, subject) if o.valid]
     if concept is not None:
-        wanted = validate.code(concept, "concept").upper()
+        wanted = get_concept(store, validate.code(concept, "concept")).code  # known, or refused
         return wanted if wanted in valid else None
     return lightest_valid_concept(list(list_concepts(store)), valid, subject.kind)
 
