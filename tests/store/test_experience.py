@@ -80,7 +80,7 @@ def test_hostile_entries_write_nothing(store: Store, kwargs: dict[str, str], err
     entry = {"person": "BEVER", "weight": "some", "text": "Druk", **kwargs}
     before = snapshot(store.path)
     with pytest.raises(BadInput) as refused:
-        experience.record_experience(store, **entry)  # type: ignore[arg-type]
+        experience.record_experience(store, **entry)
     assert refused.value.code == error
     assert snapshot(store.path) == before
     if error == "unknown_subject":

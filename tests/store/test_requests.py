@@ -108,7 +108,7 @@ def test_a_refusal_is_a_restriction_with_reason_and_authority(demo_store: Store)
         ({"accept": 99}, "no_such_option"),
     ):
         with pytest.raises(BadInput) as refused:
-            requests.answer_request(demo_store, short.id, **kwargs)  # type: ignore[arg-type]
+            requests.answer_request(demo_store, short.id, **kwargs)
         assert refused.value.code == code, kwargs
     movable = _request(demo_store, MOVABLE)
     useless = next(i for i, o in enumerate(movable.options, 1) if not o["partial"] + o["feasible"])
