@@ -51,7 +51,7 @@ LAZY_COMMANDS = {
     "device": "sync_cmd",
 }
 
-#: Group name → modules whose ``COMMANDS`` are added to that group when it is loaded (a group
+#: Group name → modules whose ``SUBCOMMANDS`` are added to that group when it is loaded (a group
 #: whose subcommands several modules define: issue 20's requests and the person's records).
 LAZY_SUBCOMMANDS = {
     "activity": ("requests_cmd",),
@@ -83,7 +83,7 @@ class SchildwachtGroup(click.Group):
             if command.name == cmd_name:
                 for extra in LAZY_SUBCOMMANDS.get(cmd_name, ()):
                     assert isinstance(command, click.Group)
-                    for sub in importlib.import_module(f"commands.{extra}").COMMANDS:
+                    for sub in importlib.import_module(f"commands.{extra}").SUBCOMMANDS:
                         command.add_command(sub)
                 return command
         raise LookupError(f"commands.{module_name} does not define {cmd_name}")

@@ -98,4 +98,4 @@ def person_statement(env: Env, code: str, week: str, fmt: str, output: str | Non
     write_text(text, output)
 
 
-COMMANDS = [person_experience, person_experiences, person_statement]
+SUBCOMMANDS = [person_experience, person_experiences, person_statement]

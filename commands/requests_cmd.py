@@ -178,4 +178,4 @@ def activity_requests(
     emit(rows, fmt, output, REQUEST_COLUMNS)
 
 
-COMMANDS = [activity_request, activity_answer, activity_requests]
+SUBCOMMANDS = [activity_request, activity_answer, activity_requests]
