@@ -20,13 +20,14 @@ are recorded, and the waiting time is measured from the request to the answer.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from . import validate
-from .agenda import add_activity, concept_options, lightest_valid_concept
+from .agenda import Activity, add_activity, concept_options, lightest_valid_concept
 from .catalogue import get_concept, list_concepts
 from .clock import from_db, json_times, to_db
 from .db import Store, resolve_id
@@ -145,14 +146,17 @@ def _verdict(options: list[dict[str, Any]]) -> str:
     return "with_changes" if any(coverable(o) for o in options[1:]) else "not_feasible"
 
 
-def _covered(store: Store, plan: Mapping[str, Any]) -> bool:
-    """Plan the activity inside a SAVEPOINT, see whether a gap row names it, roll it back."""
+@contextmanager
+def _on_trial(store: Store, plan: Mapping[str, Any]) -> Iterator[tuple[Activity, bool]]:
+    """The activity planned inside a SAVEPOINT (as ``activity add`` plans it) and whether it is
+    covered (no gap row names it: the officers on duty of its unit cover it); rolled back after
+    the block, whatever happens in it."""
     conn = store.conn
     conn.execute("SAVEPOINT request_trial")
     try:
         trial = add_activity(store, **plan)
         rows = find_gaps(store, trial.start_at, trial.end_at, unit=trial.unit)
-        return trial.concept is not None and not any(trial.id in g.activities for g in rows)
+        yield trial, trial.concept is not None and not any(trial.id in g.activities for g in rows)
     finally:
         conn.execute("ROLLBACK TO request_trial")
         conn.execute("RELEASE request_trial")
@@ -161,24 +165,17 @@ def _covered(store: Store, plan: Mapping[str, Any]) -> bool:
 def _trial(store: Store, plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The assessment: planning it as asked (option 1), then ``suggest``'s options for it, each
     marked ``coverable`` when the activity planned with its concept and time is covered (each
-    judged in a SAVEPOINT rolled back: nothing of the trials stays)."""
-    conn = store.conn
-    conn.execute("SAVEPOINT request_trial")
-    try:
-        trial = add_activity(store, **plan)
-        rows = find_gaps(store, trial.start_at, trial.end_at, unit=trial.unit)
-        covered = trial.concept is not None and not any(trial.id in g.activities for g in rows)
+    judged on a trial rolled back: nothing of the trials stays)."""
+    with _on_trial(store, plan) as (trial, covered):
         found = [o for o in suggest(store, trial.id) if o.action != "none"][: MAX_OPTIONS - 1]
-    finally:
-        conn.execute("ROLLBACK TO request_trial")
-        conn.execute("RELEASE request_trial")
     options = [_as_asked(plan, covered)]
     for option in found:
         shown = _option_json(option)
         if option.action in ("assign", "move") and option.concept and option.partial:
             changed = {**plan, "concept": option.concept}
             changed.update(start=option.start or plan["start"], end=option.end or plan["end"])
-            shown["coverable"] = _covered(store, changed)
+            with _on_trial(store, changed) as (_, fits):
+                shown["coverable"] = fits
         options.append(shown)
     return options
 
