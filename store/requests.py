@@ -27,14 +27,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import validate
-from .agenda import Activity, add_activity, concept_options, lightest_valid_concept
+from .agenda import Activity, add_activity, check_decision, concept_options, lightest_valid_concept
 from .catalogue import get_concept, list_concepts
 from .clock import from_db, json_times, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .gaps import find_gaps
 from .ids import uuid7
-from .rules import REQUEST_ANSWERS, REQUEST_VERDICTS, RESTRICTION_REASONS
+from .rules import REQUEST_ANSWERS, REQUEST_VERDICTS
 from .subjects import get_subject
 from .suggest import Option, apply_option, suggest
 
@@ -405,25 +405,6 @@ def _open_request(store: Store, request_id: str) -> Request:
     return current
 
 
-def _authority(reason: str, authority: str | None) -> str:
-    """A refusal's reason and deciding authority checked as a restriction's (R5)."""
-    if reason not in RESTRICTION_REASONS:
-        raise BadInput(
-            f"Unknown reason {validate.shown(reason)}; choose one of: "
-            f"{', '.join(RESTRICTION_REASONS)} (rule R5).",
-            code="unknown_restriction_reason",
-            reason=validate.shown(reason),
-            reasons=list(RESTRICTION_REASONS),
-        )
-    if not isinstance(authority, str) or validate.blank(authority):
-        raise RuleViolation(
-            "R5",
-            "A restriction names the deciding authority (rule R5).",
-            code="restriction_needs_authority",
-        )
-    return validate.line(authority, "deciding_authority")
-
-
 def _plan(store: Store, current: Request, n: int) -> str:
     """Carry out option ``n`` of the assessment; the planned activity's id."""
     if not 1 <= n <= len(current.options):
@@ -511,7 +492,7 @@ def answer_request(
         detail["request"] = current.id
         activity_id, who = None, None
         if refuse:
-            who = _authority(str(reason), authority)
+            who = check_decision(str(reason), authority)
         else:
             assert accept is not None
             activity_id = _plan(store, current, accept)

@@ -958,6 +958,7 @@ _RULES = (
             "device": DEVICE,
         },
         row_checks=(_ends_after_start(MAX_ACTIVITY),),
+        together=TIMES,  # never changed after insert: judged together all the same
     ),
     TableRule(
         "request_answer",
@@ -975,6 +976,7 @@ _RULES = (
             "device": DEVICE,
         },
         row_checks=(_answer_fields,),
+        together=frozenset({"answer", "option", "activity_id", "reason", "authority"}),
     ),
     TableRule(
         "experience",
@@ -991,6 +993,7 @@ _RULES = (
             "device": DEVICE,
         },
         row_checks=(_activity_or_week,),
+        together=frozenset({"activity_id", "week"}),
     ),
 )
 
