@@ -950,7 +950,7 @@ _RULES = (
             "start_at": FieldRule(TIME),
             "end_at": FieldRule(TIME),
             "location": FieldRule(TEXT),
-            "concept": FieldRule(_optional(validate.code)),
+            "concept": FieldRule(_optional(validate.code), catalogue="concept"),
             "verdict": FieldRule(_choice(REQUEST_VERDICTS)),
             "assessment": FieldRule(_text(required=True, max_len=MAX_ASSESSMENT)),
             "requested_at": STAMP,
