@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, requests, subjects
+from store import agenda, experience, requests, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.errors import BadInput, NotFound, PermissionDenied, RuleViolation
@@ -94,8 +94,11 @@ def test_accepting_plans_the_option_and_the_answer_is_recorded(demo_store: Store
     assert requests.list_requests(demo_store, state="open") == []
 
 
-def test_a_refusal_is_a_restriction_with_reason_and_authority(demo_store: Store) -> None:
+def test_a_refusal_is_a_restriction_with_reason_and_authority(
+    demo_store: Store, clock: FixedClock
+) -> None:
     short = _request(demo_store, SHORT)
+    clock.advance(minutes=95)  # the request waits for its answer; measured, never wall-clock
     before = snapshot(demo_store.path)
     for kwargs, code in (
         ({"refuse": True, "reason": "capacity", "authority": " "}, "restriction_needs_authority"),
@@ -123,6 +126,9 @@ def test_a_refusal_is_a_restriction_with_reason_and_authority(demo_store: Store)
         demo_store, short.id, refuse=True, reason="capacity", authority="Burgemeester"
     )
     assert (done.answer, done.reason, done.authority) == ("refused", "capacity", "Burgemeester")
+    clock.advance(hours=5)
+    assert done.waiting(clock.now()) == timedelta(minutes=95)  # answered: the wait has ended
+    assert requests.get_request(demo_store, short.id).answered_by == "OPS-01"
 
 
 @pytest.mark.parametrize("role", ["operator", "info_analyst", "capacity_analyst"])
@@ -188,7 +194,10 @@ def test_a_request_syncs_and_an_answer_from_an_operator_laptop_is_quarantined(
     assert ("request_answer", "") in {(q.table, q.field) for q in quarantined(a.store)}
     arrived = requests.get_request(a.store, asked.id)
     assert (arrived.verdict, arrived.answer) == (asked.verdict, None)  # the request, unanswered
-    # the admin laptop answers; the answer reaches b
+    # the admin laptop answers; the answer reaches b, and b's operator's experience reaches a
     requests.answer_request(a.store, asked.id, refuse=True, reason="threat", authority="NCTV")
+    told = experience.record_experience(b.store, "BEVER", weight="heavy", text="Gemist",
+                                        week="2026-W49")  # fmt: skip
     exchange_all([a, b], share)
-    assert requests.get_request(b.store, asked.id).answer in ("refused",)
+    assert requests.get_request(b.store, asked.id).answer == "refused"
+    assert [e.id for e in experience.list_experiences(a.store, "BEVER")] == [told.id]
