@@ -513,7 +513,8 @@ def week(value: object, field: str) -> date:
         monday = date.fromisocalendar(year, number, 1)
     except ValueError:
         raise BadInput(
-            f"{field}: the year {year} has no ISO week {number} (weeks run from 1 to 52 or 53).",
+            f"{field} names week {number} of {year}, which that year does not have (ISO weeks "
+            "run from 1 to 52 or 53).",
             code="no_such_week",
             field=field,
             year=year,

@@ -108,6 +108,8 @@ FIELD_CODES = frozenset(
         "not_a_real_date_field",
         "not_a_real_time",
         "not_a_record_id",
+        "not_a_week",
+        "no_such_week",
         "not_finite",
         "not_number_digits",
         "not_text",

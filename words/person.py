@@ -115,6 +115,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "not_a_week": _template(_("{field} must be an ISO week, YYYY-Www (2026-W53); {given} is not.")),
     "no_such_week": _template(
-        _("{field}: the year {year} has no ISO week {week} (weeks run from 1 to 52 or 53).")
+        _(
+            "{field} names week {week} of {year}, which that year does not have (ISO weeks run "
+            "from 1 to 52 or 53)."
+        )
     ),
 }
