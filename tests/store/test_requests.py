@@ -201,3 +201,22 @@ def test_a_request_syncs_and_an_answer_from_an_operator_laptop_is_quarantined(
     exchange_all([a, b], share)
     assert requests.get_request(b.store, asked.id).answer == "refused"
     assert [e.id for e in experience.list_experiences(a.store, "BEVER")] == [told.id]
+
+
+def test_two_laptops_answering_offline_show_the_same_first_answer(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"))  # shift leaders both
+    share = tmp_path / "share"
+    subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "BEVER", level=1)
+    start = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    asked = requests.request_activity(a.store, person="BEVER", title="Verzoek", start=start,
+                                      end=start + timedelta(hours=1))  # fmt: skip
+    exchange_all([a, b], share)
+    requests.answer_request(b.store, asked.id, refuse=True, reason="threat", authority="NCTV")
+    clock.advance(minutes=10)
+    requests.answer_request(a.store, asked.id, refuse=True, reason="capacity", authority="OvJ")
+    exchange_all([a, b], share)
+    shown = [requests.get_request(laptop.store, asked.id) for laptop in (a, b)]
+    assert shown[0] == shown[1] and (shown[0].reason, shown[0].answered_by) == ("threat", "OPS-B")
