@@ -23,13 +23,13 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import validate
 from .agenda import Activity, add_activity, check_decision, concept_options, lightest_valid_concept
 from .catalogue import get_concept, list_concepts
-from .clock import from_db, json_times, to_db
+from .clock import from_db, json_times, local, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, RuleViolation
 from .gaps import find_gaps
@@ -143,7 +143,8 @@ def coverable(option: Mapping[str, Any]) -> bool:
 def _verdict(options: list[dict[str, Any]]) -> str:
     if options and options[0]["action"] == "as_asked" and options[0]["feasible"]:
         return "as_asked"
-    return "with_changes" if any(coverable(o) for o in options[1:]) else "not_feasible"
+    changes = [o for o in options[1:] if not o.get("nearest")]
+    return "with_changes" if any(coverable(o) for o in changes) else "not_feasible"
 
 
 @contextmanager
@@ -177,7 +178,44 @@ def _trial(store: Store, plan: Mapping[str, Any]) -> list[dict[str, Any]]:
             with _on_trial(store, changed) as (_, fits):
                 shown["coverable"] = fits
         options.append(shown)
+    if not covered and not any(coverable(o) for o in options):
+        later = _later_day(store, plan)  # not feasible now: the nearest day it would be
+        if later is not None:
+            options.insert(1, later)
     return options
+
+
+#: How many days ahead a request not feasible now looks for the nearest day it would be.
+LATER_DAYS = 7
+
+
+def _later_day(store: Store, plan: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The nearest later day (up to ``LATER_DAYS``) on which the activity, at the same local
+    time with the same concept, would be covered: the option of moving it there, or None."""
+    if plan["concept"] is None:
+        return None
+    first, last = local(plan["start"]), local(plan["end"])
+    for days in range(1, LATER_DAYS + 1):
+        start = (first + timedelta(days=days)).astimezone(UTC)  # the same wall-clock time
+        end = (last + timedelta(days=days)).astimezone(UTC)
+        if end <= start:
+            continue
+        with _on_trial(store, {**plan, "start": start, "end": end}) as (_, covered):
+            if not covered:
+                continue
+        minutes = int((start - plan["start"]).total_seconds() // 60)
+        move = _as_asked({**plan, "start": start, "end": end}, True)
+        params = {"start": start, "end": end, "concept": None}
+        move.update(
+            action="move",
+            what=json_times({"code": "move_to", "params": params}),
+            price={"code": "moved", "params": {"minutes": minutes}},
+            shift_minutes=minutes,
+            token=f"later-{days}",
+            nearest=True,
+        )
+        return move
+    return None
 
 
 def _as_asked(plan: Mapping[str, Any], covered: bool) -> dict[str, Any]:

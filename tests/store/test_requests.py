@@ -220,3 +220,30 @@ def test_two_laptops_answering_offline_show_the_same_first_answer(
     exchange_all([a, b], share)
     shown = [requests.get_request(laptop.store, asked.id) for laptop in (a, b)]
     assert shown[0] == shown[1] and (shown[0].reason, shown[0].answered_by) == ("threat", "OPS-B")
+
+
+def test_not_feasible_now_offers_the_nearest_day_it_would_be(store: Store) -> None:
+    """Nobody on duty on Tuesday; a driver and a bodyguard on Thursday: the request for Tuesday
+    is not feasible now, and its nearest option is Thursday at the same local time (two days,
+    48 hours on); accepting it plans the activity there."""
+    from store import roster, staff
+
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=1)  # W1: ESCORT (close protection + driving)
+    thursday = datetime(2026, 12, 3, 7, tzinfo=UTC)
+    for callsign, skill in (("RT-0901", "close_protection"), ("RT-0902", "protective_driving")):
+        staff.add_staff(store, callsign, unit="RT", qualifications=[(skill, None)])
+        roster.add_shift(store, callsign, start=thursday, end=thursday + timedelta(hours=8))
+    tuesday = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    asked = requests.request_activity(
+        store, person="BEVER", title="Zitting", start=tuesday, end=tuesday + timedelta(hours=2)
+    )
+    assert asked.verdict == "not_feasible"
+    nearest = [(n, o) for n, o in enumerate(asked.options, 1) if o.get("nearest")]
+    assert len(nearest) == 1
+    n, option = nearest[0]
+    assert option["shift_minutes"] == 2 * 24 * 60 and option["start"] == "2026-12-03T09:00:00Z"
+    answered = requests.answer_request(store, asked.id, accept=n)
+    assert answered.activity_id is not None
+    planned = agenda.get_activity(store, answered.activity_id)
+    assert (planned.start_at, planned.concept) == (tuesday + timedelta(days=2), "ESCORT")
