@@ -8,7 +8,8 @@ the trial stays. The verdict is ``as_asked`` (covered at the time and place aske
 concept asked, or the lightest valid one when none was asked), ``with_changes`` (at least one
 option of ``suggest`` is feasible: another concept, another time, other officers — every one at
 or above the required level, as ``suggest`` guarantees) or ``not_feasible`` (none is: the
-options say why, and the partial ones are the nearest that can be done).
+options say why; the nearest later day within ``LATER_DAYS`` on which it would be covered at the
+same local time is offered as an option marked ``nearest``).
 
 ``answer_request`` accepts option N (the activity is planned through ``agenda.add_activity``
 and, for a deployment, ``suggest.apply_option``, so R1, R3, R4 and the deployment rules hold
