@@ -32,7 +32,7 @@ from .agenda import Activity, add_activity, check_decision, concept_options, lig
 from .catalogue import get_concept, list_concepts
 from .clock import from_db, json_times, local, to_db
 from .db import Store, resolve_id
-from .errors import BadInput, RuleViolation
+from .errors import BadInput, NotFound, RuleViolation
 from .gaps import find_gaps
 from .ids import uuid7
 from .rules import REQUEST_ANSWERS, REQUEST_VERDICTS
@@ -382,7 +382,10 @@ def get_request(store: Store, request_id: str) -> Request:
     """
     found = resolve_id(store, "activity_request", request_id, "request")
     row = store.one(_SELECT + " WHERE r.id = ?", (found,))
-    assert row is not None
+    if row is None:  # removed by another connection since the id was resolved
+        raise NotFound(
+            f"No request with id {found}.", code="unknown_id", what="request", given=found
+        )
     return _request(row)
 
 
