@@ -195,7 +195,8 @@ def _later_day(store: Store, plan: Mapping[str, Any]) -> dict[str, Any] | None:
     time with the same concept, would be covered: the option of moving it there, or None."""
     if plan["concept"] is None:
         return None
-    first, last = local(plan["start"]), local(plan["end"])
+    asked: tuple[datetime, datetime] = (plan["start"], plan["end"])
+    first, last = local(asked[0]), local(asked[1])
     for days in range(1, LATER_DAYS + 1):
         start = (first + timedelta(days=days)).astimezone(UTC)  # the same wall-clock time
         end = (last + timedelta(days=days)).astimezone(UTC)
