@@ -51,6 +51,13 @@ LAZY_COMMANDS = {
     "device": "sync_cmd",
 }
 
+#: Group name → modules whose ``SUBCOMMANDS`` are added to that group when it is loaded (a group
+#: whose subcommands several modules define: issue 20's requests and the person's records).
+LAZY_SUBCOMMANDS = {
+    "activity": ("requests_cmd",),
+    "person": ("person_cmd",),
+}
+
 
 #: What the operating system says of a path with a NUL character (only a test or a program
 #: calling the CLI in-process can pass one; a shell cannot).
@@ -74,6 +81,10 @@ class SchildwachtGroup(click.Group):
         module = importlib.import_module(f"commands.{module_name}")
         for command in module.COMMANDS:
             if command.name == cmd_name:
+                for extra in LAZY_SUBCOMMANDS.get(cmd_name, ()):
+                    assert isinstance(command, click.Group)
+                    for sub in importlib.import_module(f"commands.{extra}").SUBCOMMANDS:
+                        command.add_command(sub)
                 return command
         raise LookupError(f"commands.{module_name} does not define {cmd_name}")
 

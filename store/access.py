@@ -45,6 +45,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decision.adopt": frozenset({"authority", "admin"}),
     "capacity.scenario": frozenset({"capacity_analyst", "planner", "shift_leader", "admin"}),
     "team.manage": frozenset({"shift_leader", "admin"}),
+    # issue 20: a request for an activity is answered by whoever may restrict one (a refusal is a
+    # restriction, R5); the person's experience is told to whoever talks with them, and read by
+    # the shift leaders who steer their protection.
+    "request.answer": frozenset({"planner", "shift_leader", "authority", "admin"}),
+    "experience.write": frozenset({"operator", "shift_leader", "planner"}),
+    "experience.read": frozenset({"shift_leader", "admin"}),
 }
 
 

@@ -1242,6 +1242,34 @@ def _check_restriction(
             kind=validate.shown(kind),
             kinds=list(RESTRICTION_KINDS),
         )
+    authority = check_decision(reason, authority)
+    if authority.lower() == CALENDAR_AUTHORITY:
+        raise RuleViolation(
+            "R5",
+            f"The authority '{CALENDAR_AUTHORITY}' is reserved for cancellations by a calendar "
+            "import; name the person or body that decided (rule R5).",
+            code="calendar_authority_reserved",
+            authority=CALENDAR_AUTHORITY,
+        )
+    return authority
+
+
+def check_decision(reason: str, authority: str | None) -> str:
+    """A restriction's reason and deciding authority checked (R5): what a restriction of an
+    activity and a refused request (``store/requests.py``) both record.
+
+    Args:
+        reason: ``capacity``, ``threat`` or ``tbp_choice``.
+        authority: who decided, one line.
+
+    Returns:
+        The authority, stripped.
+
+    Raises:
+        BadInput: an unknown reason (``unknown_restriction_reason``), or an authority with
+            control, invisible or mixed-script characters, or too long.
+        RuleViolation: no authority (``restriction_needs_authority``).
+    """
     if reason not in RESTRICTION_REASONS:
         raise BadInput(
             f"Unknown reason {validate.shown(reason)}; choose one of: "
@@ -1256,16 +1284,7 @@ def _check_restriction(
             "A restriction names the deciding authority (rule R5).",
             code="restriction_needs_authority",
         )
-    authority = validate.line(authority, "deciding_authority")
-    if authority.lower() == CALENDAR_AUTHORITY:
-        raise RuleViolation(
-            "R5",
-            f"The authority '{CALENDAR_AUTHORITY}' is reserved for cancellations by a calendar "
-            "import; name the person or body that decided (rule R5).",
-            code="calendar_authority_reserved",
-            authority=CALENDAR_AUTHORITY,
-        )
-    return authority
+    return validate.line(authority, "deciding_authority")
 
 
 #: What each kind of restriction may be given besides its reason and authority.

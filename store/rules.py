@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from . import access, validate
-from .clock import LOCAL_TZ, from_db
+from .clock import LOCAL_TZ, from_db, iso_week
 from .errors import BadInput, PermissionDenied
 from .sha import sha256
 
@@ -69,6 +69,12 @@ REPORT_EVENT_KINDS = ("issued", "acknowledged")
 AUDIENCES = ("line_managers", "authority")
 HANDOVER_EVENT_KINDS = ("accepted", "question")
 DECISION_STEPS = ("decision", "execution", "monitoring")
+#: A requested activity's assessment (store/requests.py) and its answer; an experience's weight.
+REQUEST_VERDICTS = ("as_asked", "with_changes", "not_feasible")
+REQUEST_ANSWERS = ("accepted", "refused")
+EXPERIENCE_WEIGHTS = ("none", "some", "heavy")
+#: The most characters a request's assessment (its options as JSON) may have.
+MAX_ASSESSMENT = 200_000
 
 #: The deciding authority of a restriction that follows from the person's own calendar (an
 #: event cancelled there): every role that may import calendars may record that cancellation
@@ -452,6 +458,36 @@ def _new_times_in_order(row: Mapping[str, object]) -> None:
             f"it gives an activity longer than {MAX_ACTIVITY.total_seconds() / 3600:g} hours.",
             code="restriction_too_long",
             hours=MAX_ACTIVITY.total_seconds() / 3600,
+        )
+
+
+def _answer_fields(row: Mapping[str, object]) -> None:
+    """An acceptance names its option and activity; a refusal its reason and authority (R5)."""
+    accepted = row.get("answer") == "accepted"
+    if accepted != (row.get("option") is not None and row.get("activity_id") is not None):
+        raise BadInput(
+            "an answer names an option and an activity exactly when it accepts.",
+            code="answer_fields_mismatch",
+        )
+    if (not accepted) != (row.get("reason") is not None and row.get("authority") is not None):
+        raise BadInput(
+            "an answer names a reason and an authority exactly when it refuses (R5).",
+            code="answer_fields_mismatch",
+        )
+
+
+def _week(value: object, name: str) -> object:
+    monday = validate.week(value, name)
+    if iso_week(monday) != value:
+        raise BadInput(f"{name} is not an ISO week.", code="not_a_week", field=name, given="")
+    return value
+
+
+def _activity_or_week(row: Mapping[str, object]) -> None:
+    if (row.get("activity_id") is None) == (row.get("week") is None):
+        raise BadInput(
+            "an experience concerns an activity or a week, exactly one.",
+            code="experience_activity_and_week",
         )
 
 
@@ -902,6 +938,62 @@ _RULES = (
             "tailored": FieldRule(_optional(REQUIRED)),
             "supersedes": _ref("decision", optional=True),
         },
+    ),
+    TableRule(
+        "activity_request",
+        _always("activity.write"),
+        {
+            "id": ID,
+            "subject_id": _ref("subject"),
+            "title": FieldRule(REQUIRED),
+            "kind": FieldRule(_choice(ACTIVITY_KINDS)),
+            "start_at": FieldRule(TIME),
+            "end_at": FieldRule(TIME),
+            "location": FieldRule(TEXT),
+            "concept": FieldRule(_optional(validate.code), catalogue="concept"),
+            "verdict": FieldRule(_choice(REQUEST_VERDICTS)),
+            "assessment": FieldRule(_text(required=True, max_len=MAX_ASSESSMENT)),
+            "requested_at": STAMP,
+            "requested_by": ACTOR,
+            "device": DEVICE,
+        },
+        row_checks=(_ends_after_start(MAX_ACTIVITY),),
+        together=TIMES,  # never changed after insert: judged together all the same
+    ),
+    TableRule(
+        "request_answer",
+        _always("request.answer"),  # accepting also plans an activity: its own change, judged
+        {
+            "id": ID,
+            "request_id": _ref("activity_request"),
+            "answer": FieldRule(_choice(REQUEST_ANSWERS)),
+            "option": FieldRule(_optional(_sequence)),
+            "activity_id": _ref("activity", optional=True),
+            "reason": FieldRule(_optional(_choice(RESTRICTION_REASONS))),
+            "authority": FieldRule(_optional(_text(required=True, max_len=200))),
+            "answered_at": STAMP,
+            "answered_by": ACTOR,
+            "device": DEVICE,
+        },
+        row_checks=(_answer_fields,),
+        together=frozenset({"answer", "option", "activity_id", "reason", "authority"}),
+    ),
+    TableRule(
+        "experience",
+        _always("experience.write"),
+        {
+            "id": ID,
+            "subject_id": _ref("subject"),
+            "activity_id": _ref("activity", optional=True),
+            "week": FieldRule(_optional(_week)),
+            "weight": FieldRule(_choice(EXPERIENCE_WEIGHTS)),
+            "text": FieldRule(REQUIRED),
+            "recorded_at": STAMP,
+            "recorded_by": ACTOR,
+            "device": DEVICE,
+        },
+        row_checks=(_activity_or_week,),
+        together=frozenset({"activity_id", "week"}),
     ),
 )
 

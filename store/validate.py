@@ -481,6 +481,50 @@ def day(value: date, field: str) -> date:
     return value
 
 
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+
+def week(value: object, field: str) -> date:
+    """An ISO-8601 week ``YYYY-Www`` (weeks start on Monday and belong to the year of their
+    Thursday: 2026 has a week 53, 2027 none) whose seven days lie between 1970-01-01 and
+    2099-12-31 (1970-W01 begins on 1969-12-29, 2099-W53 ends in 2100: neither is taken).
+
+    Args:
+        value: the week given, e.g. ``"2026-W53"``.
+        field: what it is, for the refusal.
+
+    Returns:
+        The week's Monday.
+
+    Raises:
+        BadInput: not of the form ``YYYY-Www`` (``not_a_week``), a week the year does not have
+            (``no_such_week``: W00, W54, W53 of a 52-week year), or days out of range.
+    """
+    found = _WEEK.fullmatch(value) if isinstance(value, str) and value.isascii() else None
+    if found is None:
+        raise BadInput(
+            f"{field} must be an ISO week, YYYY-Www (2026-W53); {shown(value)} is not.",
+            code="not_a_week",
+            field=field,
+            given=shown(value),
+        )
+    year, number = int(found[1]), int(found[2])
+    try:
+        monday = date.fromisocalendar(year, number, 1)
+    except ValueError:
+        raise BadInput(
+            f"{field} names week {number} of {year}, which that year does not have (ISO weeks "
+            "run from 1 to 52 or 53).",
+            code="no_such_week",
+            field=field,
+            year=year,
+            week=number,
+        ) from None
+    day(monday, field)
+    day(date.fromisocalendar(year, number, 7), field)
+    return monday
+
+
 def stored_date(value: object, field: str) -> str:
     """Stored date text ``YYYY-MM-DD`` inside the range.
 

@@ -34,6 +34,9 @@ ACTIONS: dict[str, str] = {
     "decision.adopt": _("adopt work-process decisions"),
     "capacity.scenario": _("run capacity scenarios"),
     "team.manage": _("create teams and enrol or revoke devices"),
+    "request.answer": _("answer a requested activity"),
+    "experience.write": _("record the protected person's experience"),
+    "experience.read": _("read the protected person's experiences"),
     "staff.grant_admin": _("make someone an admin or change an admin's role"),
     "intel.acknowledge": _("acknowledge signal reports"),
 }

@@ -1600,6 +1600,16 @@ SENTENCES.update(
 )
 
 
+def _person_sentences() -> None:
+    """The refusals of the protected person's records (issue 20), worded in words/person.py."""
+    from .person import SENTENCES as PERSON
+
+    SENTENCES.update(PERSON)
+
+
+_person_sentences()
+
+
 for _code in FIELD_CODES | WHAT_CODES:  # the value a refusal names, in words (words/fields.py)
     if _code in SENTENCES:
         SENTENCES[_code] = named(_code, SENTENCES[_code])

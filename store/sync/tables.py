@@ -36,6 +36,9 @@ SYNCED_TABLES = (
     "handover_event",
     "handover_withdrawal",
     "decision",
+    "activity_request",
+    "request_answer",
+    "experience",
 )
 
 #: Fields whose concurrent writes become a conflict a person resolves ('' is existence).

@@ -18,9 +18,11 @@ from store import (
     agenda,
     capacity,
     decisions,
+    experience,
     handover,
     intel,
     logbook,
+    requests,
     signals,
     staff,
     subjects,
@@ -56,6 +58,13 @@ EXERCISERS: dict[str, Exerciser] = {
     "capacity.scenario": lambda s, ids: capacity.run_scenario(
         s, [capacity.Change("add_officers", 1, "RT")], START, START + timedelta(days=1)
     ),
+    "request.answer": lambda s, ids: requests.answer_request(
+        s, ids["request"], refuse=True, reason="capacity", authority="OvJ"
+    ),
+    "experience.write": lambda s, ids: experience.record_experience(
+        s, "BEVER", weight="some", text="Zwaar", week="2026-W49"
+    ),
+    "experience.read": lambda s, ids: experience.list_experiences(s, "BEVER"),
 }
 #: Actions whose store functions belong to an issue not yet built (sync, issue 6).
 NOT_YET_EXERCISED = {"team.manage"}
@@ -83,6 +92,10 @@ def test_role_and_action(store: Store, action: str, role: str) -> None:
     staff.add_staff(store, "ROLE-1", unit="RT", role=role, bootstrap=role == "admin")
     actor = as_user(store, "ROLE-1")
     ids = {"activity": item.id, "flag": flag.id, "signal": signal.id}
+    if action == "request.answer":  # assessed only where it is answered (issue 20)
+        ids["request"] = requests.request_activity(
+            store, person="BEVER", title="Verzoek", start=START, end=START + timedelta(hours=1)
+        ).id
     before = snapshot(store.path)
     if access.allowed(role, action):
         try:

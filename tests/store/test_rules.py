@@ -48,6 +48,10 @@ ENUMS = {
     ("report_event", "audience"): rules.AUDIENCES,
     ("handover_event", "kind"): rules.HANDOVER_EVENT_KINDS,
     ("decision", "step"): rules.DECISION_STEPS,
+    ("activity_request", "kind"): rules.ACTIVITY_KINDS,
+    ("activity_request", "verdict"): rules.REQUEST_VERDICTS,
+    ("request_answer", "answer"): rules.REQUEST_ANSWERS,
+    ("experience", "weight"): rules.EXPERIENCE_WEIGHTS,
 }
 
 

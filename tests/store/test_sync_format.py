@@ -388,6 +388,8 @@ def as_before_the_compact_log(laptop: Laptop, keys: dict[str, Any]) -> list[tupl
     conn.execute("DROP INDEX log_entry_supersedes")  # 030's indexes of the log
     conn.execute("DROP INDEX log_clearance_entry")
     conn.execute("DROP INDEX activity_created")
+    for table in ("experience", "request_answer", "activity_request"):  # 032's (issue 20)
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 16")
     conn.close()
     return records

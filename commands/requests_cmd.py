@@ -1,0 +1,181 @@
+"""``activity request|answer|requests``: requested activities, assessed at once and answered
+(issue 20, *wat kan wél?*). Added to the ``activity`` group (``cli.LAZY_SUBCOMMANDS``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import click
+
+from store import agenda, requests
+from store.clock import local_iso, local_text
+from store.errors import BadInput
+from store.rules import RESTRICTION_REASONS
+from store.validate import visible
+from words.person import VERDICTS, option_cost, option_text, option_why
+
+from .context import Env, pass_env
+from .output import created, creating, emit, info, output_options, render
+from .params import TIME
+
+REQUEST_COLUMNS = (
+    "id",
+    "person",
+    "title",
+    "kind",
+    "start",
+    "end",
+    "verdict",
+    "state",
+    "answer",
+    "answered_by",
+    "waiting_minutes",
+)
+
+
+def _option_dict(n: int, option: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "n": n,
+        "action": option.get("action"),
+        "option": option_text(option),
+        "cost": option_cost(option),
+        "feasible": requests.coverable(option),
+        "reason": option_why(option),
+    }
+
+
+def request_dict(item: requests.Request, now: datetime) -> dict[str, Any]:
+    """A request as its listing and JSON show it."""
+    return {
+        "id": item.id,
+        "person": item.person,
+        "title": item.title,
+        "kind": item.kind,
+        "start": local_iso(item.start),
+        "end": local_iso(item.end),
+        "location": item.location,
+        "concept": item.concept,
+        "verdict": item.verdict,
+        "state": "answered" if item.answer else "open",
+        "requested_at": local_iso(item.requested_at),
+        "requested_by": item.requested_by,
+        "answer": item.answer,
+        "option": item.option,
+        "activity": item.activity_id,
+        "reason": item.reason,
+        "authority": item.authority,
+        "answered_at": local_iso(item.answered_at),
+        "answered_by": item.answered_by,
+        "waiting_minutes": int(item.waiting(now).total_seconds() // 60),
+        "options": [_option_dict(n, dict(o)) for n, o in enumerate(item.options, start=1)],
+    }
+
+
+@click.command("request")
+@click.option("--person", required=True, help="Code name of the protected subject.")
+@click.option("--title", required=True)
+@click.option("--start", type=TIME, required=True, help="YYYY-MM-DD HH:MM (Amsterdam) or ISO.")
+@click.option("--end", type=TIME, required=True)
+@click.option("--location", default="")
+@click.option("--kind", type=click.Choice(agenda.KINDS), default="work", show_default=True)
+@click.option("--concept", help="Security concept asked for (the assessment keeps R1).")
+@pass_env
+def activity_request(
+    env: Env,
+    person: str,
+    title: str,
+    start: datetime,
+    end: datetime,
+    location: str,
+    kind: str,
+    concept: str | None,
+) -> None:
+    """Record an activity the person asks for and assess it at once: feasible as asked, with
+    changes (another concept, time or officers, never below the level), or not now (why, and
+    the nearest options). The assessment goes to stderr and the request's id alone to stdout;
+    `activity requests --format json` has the options, `activity answer ID --accept N`
+    carries one out."""
+    store = env.store()
+    with creating(store):
+        item = requests.request_activity(
+            store,
+            person=person,
+            title=title,
+            start=start,
+            end=end,
+            location=location,
+            kind=kind,
+            concept=concept,
+        )
+    table = render(
+        [_option_dict(n, dict(o)) for n, o in enumerate(item.options, start=1)],
+        "table",
+        ("n", "action", "option", "cost", "feasible", "reason"),
+    )
+    info(table.rstrip("\n"), lines=True)
+    created(
+        item.id,
+        f"Request '{visible(item.title)}' for {item.person} on {local_text(item.start)}: "
+        f"{VERDICTS[item.verdict]}.",
+    )
+
+
+@click.command("answer")
+@click.argument("request_id")
+@click.option("--accept", "accept", type=click.IntRange(1, 999), help="Accept option N.")
+@click.option("--refuse", is_flag=True, help="Refuse the request (a restriction, R5).")
+@click.option("--reason", type=click.Choice(RESTRICTION_REASONS), help="Why it is refused.")
+@click.option("--authority", help="The deciding authority of a refusal (R5).")
+@pass_env
+def activity_answer(
+    env: Env,
+    request_id: str,
+    accept: int | None,
+    refuse: bool,
+    reason: str | None,
+    authority: str | None,
+) -> None:
+    """Answer a request: --accept N plans option N of its assessment (every rule checked
+    again); --refuse --reason R --authority A records the refusal as a restriction (R5)."""
+    if accept is not None and refuse:
+        raise BadInput("Give --accept N or --refuse, not both.")
+    if accept is None and not refuse:
+        raise BadInput("Give --accept N (an option of the assessment) or --refuse.")
+    if refuse and (reason is None or authority is None):
+        raise BadInput("A refusal is a restriction (R5): give --reason and --authority.")
+    if accept is not None and (reason is not None or authority is not None):
+        raise BadInput("--reason and --authority go with --refuse.")
+    store = env.store()
+    with creating(store):
+        item = requests.answer_request(
+            store, request_id, accept=accept, refuse=refuse, reason=reason, authority=authority
+        )
+    minutes = int(item.waiting(store.clock.now()).total_seconds() // 60)
+    if item.answer == "accepted":
+        message = f"Accepted option {item.option}: planned as activity {item.activity_id}"
+    else:
+        message = f"Refused ({item.reason}, decided by {visible(item.authority or '')})"
+    info(f"{message}; the request waited {minutes} min for its answer.")
+
+
+@click.command("requests")
+@click.option("--person", help="Only this subject.")
+@click.option("--open", "state", flag_value="open", help="Only requests not yet answered.")
+@click.option("--answered", "state", flag_value="answered", help="Only answered requests.")
+@output_options
+@pass_env
+def activity_requests(
+    env: Env, person: str | None, state: str | None, fmt: str, output: str | None
+) -> None:
+    """Requests, open and answered, with their waiting time (request to answer, or to now)."""
+    store = env.store()
+    now = store.clock.now()
+    rows = [request_dict(r, now) for r in requests.list_requests(store, person=person, state=state)]
+    if fmt != "json":
+        for row in rows:
+            row.pop("options")
+    emit(rows, fmt, output, REQUEST_COLUMNS)
+
+
+SUBCOMMANDS = [activity_request, activity_answer, activity_requests]

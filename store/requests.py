@@ -1,0 +1,559 @@
+"""Requested activities, assessed at once and answered (issue 20: *wat kan wél?*).
+
+A protected person asks for an activity before it is planned. ``request_activity`` records the
+request and assesses it in the same transaction: the activity is planned *hypothetically*
+(``agenda.add_activity`` inside a SAVEPOINT, so every check of ``activity add`` holds), the
+options of ``suggest.suggest`` are taken for it, and the SAVEPOINT is rolled back: nothing of
+the trial stays. The verdict is ``as_asked`` (covered at the time and place asked with the
+concept asked, or the lightest valid one when none was asked), ``with_changes`` (at least one
+option of ``suggest`` is feasible: another concept, another time, other officers — every one at
+or above the required level, as ``suggest`` guarantees) or ``not_feasible`` (none is: the
+options say why; the nearest later day within ``LATER_DAYS`` on which it would be covered at the
+same local time is offered as an option marked ``nearest``).
+
+``answer_request`` accepts option N (the activity is planned through ``agenda.add_activity``
+and, for a deployment, ``suggest.apply_option``, so R1, R3, R4 and the deployment rules hold
+again at the moment of answering) or refuses the request: a facilitation restriction (R5) with
+its reason and deciding authority. A request is answered once; the answer, who gave it and when
+are recorded, and the waiting time is measured from the request to the answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from . import validate
+from .agenda import Activity, add_activity, check_decision, concept_options, lightest_valid_concept
+from .catalogue import get_concept, list_concepts
+from .clock import from_db, json_times, local, to_db
+from .db import Store, resolve_id
+from .errors import BadInput, NotFound, RuleViolation
+from .gaps import find_gaps
+from .ids import uuid7
+from .rules import REQUEST_ANSWERS, REQUEST_VERDICTS
+from .subjects import get_subject
+from .suggest import Option, apply_option, suggest
+
+VERDICTS = REQUEST_VERDICTS
+ANSWERS = REQUEST_ANSWERS
+#: The most options an assessment keeps (``suggest`` ranks them; the rest are never chosen).
+MAX_OPTIONS = 12
+
+
+@dataclass(frozen=True)
+class Request:
+    """A requested activity, its assessment and its answer (if any).
+
+    Attributes:
+        id: the request's id.
+        person: the subject's code name.
+        title: what the person asked for.
+        kind: ``work`` or ``private``.
+        start: when they asked it to start (aware UTC).
+        end: when they asked it to end (aware UTC).
+        location: where ('' when not said).
+        concept: the concept asked for, or None.
+        verdict: ``as_asked``, ``with_changes`` or ``not_feasible`` (``VERDICTS``).
+        options: the assessment's options, numbered from 1 (each a JSON object: ``action``,
+            ``what``, ``price``, ``feasible``, ``partial``, ``concept``, ``start``, ``end``,
+            ``shift_minutes``, ``callsign``, ``team``, ``fact``, ``token``; times as ISO UTC).
+        requested_at: when it was requested (aware UTC).
+        requested_by: who recorded it (callsign).
+        answer: ``accepted``, ``refused`` or None while open.
+        option: the option accepted, or None.
+        activity_id: the activity planned on acceptance, or None.
+        reason: a refusal's reason (R5), or None.
+        authority: a refusal's deciding authority, or None.
+        answered_at: when it was answered (aware UTC), or None.
+        answered_by: who answered (callsign), or None.
+    """
+
+    id: str
+    person: str
+    title: str
+    kind: str
+    start: datetime
+    end: datetime
+    location: str
+    concept: str | None
+    verdict: str
+    options: tuple[Mapping[str, Any], ...]
+    requested_at: datetime
+    requested_by: str
+    answer: str | None = None
+    option: int | None = None
+    activity_id: str | None = None
+    reason: str | None = None
+    authority: str | None = None
+    answered_at: datetime | None = None
+    answered_by: str | None = None
+
+    def waiting(self, now: datetime) -> timedelta:
+        """How long the request waited for its answer (until ``now`` while it is open).
+
+        Args:
+            now: the moment to measure an open request to (aware UTC).
+
+        Returns:
+            The time from the request to its answer, or to ``now``.
+        """
+        return (self.answered_at or now) - self.requested_at
+
+
+def _option_json(option: Option) -> dict[str, Any]:
+    return json_times(
+        {
+            "action": option.action,
+            "what": dict(option.what),
+            "price": dict(option.price),
+            "feasible": option.feasible,
+            "partial": option.partial,
+            "concept": option.concept,
+            "start": option.start,
+            "end": option.end,
+            "shift_minutes": option.shift_minutes,
+            "callsign": option.callsign,
+            "team": list(option.team),
+            "fact": None if option.fact is None else dict(option.fact),
+            "token": option.token,
+            "coverable": option.feasible,
+        }
+    )
+
+
+def coverable(option: Mapping[str, Any]) -> bool:
+    """Whether carrying out an option of the assessment leaves no gap naming the activity:
+    ``suggest`` calls it feasible, or (another concept, another time) the activity planned so
+    is covered by the officers on duty of its unit (its places are then filled by deployment,
+    as for any planned activity).
+
+    Args:
+        option: an option as the assessment keeps it (``Request.options``).
+
+    Returns:
+        True when it makes the activity plannable without a roster gap.
+    """
+    return bool(option.get("feasible") or option.get("coverable"))
+
+
+def _verdict(options: list[dict[str, Any]]) -> str:
+    if options and options[0]["action"] == "as_asked" and options[0]["feasible"]:
+        return "as_asked"
+    changes = [o for o in options[1:] if not o.get("nearest")]
+    return "with_changes" if any(coverable(o) for o in changes) else "not_feasible"
+
+
+@contextmanager
+def _on_trial(store: Store, plan: Mapping[str, Any]) -> Iterator[tuple[Activity, bool]]:
+    """The activity planned inside a SAVEPOINT (as ``activity add`` plans it) and whether it is
+    covered (no gap row names it: the officers on duty of its unit cover it); rolled back after
+    the block, whatever happens in it."""
+    conn = store.conn
+    conn.execute("SAVEPOINT request_trial")
+    try:
+        trial = add_activity(store, **plan)
+        rows = find_gaps(store, trial.start_at, trial.end_at, unit=trial.unit)
+        yield trial, trial.concept is not None and not any(trial.id in g.activities for g in rows)
+    finally:
+        conn.execute("ROLLBACK TO request_trial")
+        conn.execute("RELEASE request_trial")
+
+
+def _trial(store: Store, plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The assessment: planning it as asked (option 1), then ``suggest``'s options for it, each
+    marked ``coverable`` when the activity planned with its concept and time is covered (each
+    judged on a trial rolled back: nothing of the trials stays)."""
+    with _on_trial(store, plan) as (trial, covered):
+        found = [o for o in suggest(store, trial.id) if o.action != "none"][: MAX_OPTIONS - 1]
+    options = [_as_asked(plan, covered)]
+    for option in found:
+        shown = _option_json(option)
+        if option.action in ("assign", "move") and option.concept and option.partial:
+            changed = {**plan, "concept": option.concept}
+            changed.update(start=option.start or plan["start"], end=option.end or plan["end"])
+            with _on_trial(store, changed) as (_, fits):
+                shown["coverable"] = fits
+        options.append(shown)
+    if not covered and not any(coverable(o) for o in options):
+        later = _later_day(store, plan)  # not feasible now: the nearest day it would be
+        if later is not None:
+            options.insert(1, later)
+    return options
+
+
+#: How many days ahead a request not feasible now looks for the nearest day it would be.
+LATER_DAYS = 7
+
+
+def _later_day(store: Store, plan: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The nearest later day (up to ``LATER_DAYS``) on which the activity, at the same local
+    time with the same concept, would be covered: the option of moving it there, or None."""
+    if plan["concept"] is None:
+        return None
+    asked: tuple[datetime, datetime] = (plan["start"], plan["end"])
+    first, last = local(asked[0]), local(asked[1])
+    for days in range(1, LATER_DAYS + 1):
+        start = (first + timedelta(days=days)).astimezone(UTC)  # the same wall-clock time
+        end = (last + timedelta(days=days)).astimezone(UTC)
+        if end <= start:
+            continue
+        with _on_trial(store, {**plan, "start": start, "end": end}) as (_, covered):
+            if not covered:
+                continue
+        minutes = int((start - plan["start"]).total_seconds() // 60)
+        move = _as_asked({**plan, "start": start, "end": end}, True)
+        params = {"start": start, "end": end, "concept": None}
+        move.update(
+            action="move",
+            what=json_times({"code": "move_to", "params": params}),
+            price={"code": "moved", "params": {"minutes": minutes}},
+            shift_minutes=minutes,
+            token=f"later-{days}",
+            nearest=True,
+        )
+        return move
+    return None
+
+
+def _as_asked(plan: Mapping[str, Any], covered: bool) -> dict[str, Any]:
+    """The option of planning it as asked: feasible when the officers on duty cover it, else
+    partial (it may still be accepted: planned as ``activity add`` would, its gap shown)."""
+    found: dict[str, Any] = json_times(
+        {
+            "action": "as_asked",
+            "what": {"code": "as_asked", "params": {"concept": plan["concept"]}},
+            "price": {"code": "none", "params": {}},
+            "feasible": covered,
+            "partial": not covered,
+            "concept": plan["concept"],
+            "start": plan["start"],
+            "end": plan["end"],
+            "shift_minutes": None,
+            "callsign": None,
+            "team": [],
+            "fact": None if covered else {"code": "as_asked_short", "params": {}},
+            "token": "as-asked",
+        }
+    )
+    return found
+
+
+def _planned_concept(store: Store, person: str, concept: str | None) -> str | None:
+    """The concept the trial plans with: the one asked when it is valid for the person now,
+    else (none asked) the lightest valid one; an invalid one asked is left to ``suggest``,
+    which offers the valid ones (the verdict is then at best ``with_changes``)."""
+    subject = get_subject(store, person)
+    valid = [o.code for o in concept_options(store, subject) if o.valid]
+    if concept is not None:
+        wanted = get_concept(store, validate.code(concept, "concept")).code  # known, or refused
+        return wanted if wanted in valid else None
+    return lightest_valid_concept(list(list_concepts(store)), valid, subject.kind)
+
+
+def request_activity(
+    store: Store,
+    *,
+    person: str,
+    title: str,
+    start: datetime,
+    end: datetime,
+    location: str = "",
+    kind: str = "work",
+    concept: str | None = None,
+) -> Request:
+    """Record a requested activity and assess it at once (audited ``activity.request``).
+
+    Args:
+        store: the open database, acting as a person who may ``activity.write``.
+        person: the subject's code name.
+        title: what the person asks for.
+        start: when it would start (aware UTC).
+        end: when it would end (aware UTC).
+        location: where ('' when not said).
+        kind: ``work`` or ``private``.
+        concept: the concept asked for, or None.
+
+    Returns:
+        The request with its assessment.
+
+    Raises:
+        PermissionDenied: the acting person may not add activities.
+        NotFound: no such subject or concept.
+        BadInput: as ``agenda.add_activity``; ``request_over`` for a time already past.
+        RuleViolation: as ``agenda.add_activity``.
+    """
+    request_id = uuid7()
+    detail: dict[str, Any] = {}
+    with store.write("activity.request", request_id, detail, require="activity.write") as conn:
+        plan: dict[str, Any] = {
+            "person": person,
+            "title": title,
+            "start": start,
+            "end": end,
+            "location": location,
+            "kind": kind,
+        }
+        if end <= store.clock.now():
+            raise BadInput(
+                "The requested activity would have ended by now; request one still ahead.",
+                code="request_over",
+            )
+        plan["concept"] = _planned_concept(store, person, concept)
+        options = _trial(store, plan)
+        subject = get_subject(store, person)
+        verdict = _verdict(options)
+        detail.update(person=subject.code, verdict=verdict, options=len(options))
+        now = store.now()
+        conn.execute(
+            "INSERT INTO activity_request (id, subject_id, title, kind, start_at, end_at,"
+            " location, concept, verdict, assessment, requested_at, requested_by, device)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                request_id,
+                subject.id,
+                validate.text(title, "title").strip(),
+                kind,
+                to_db(start),
+                to_db(end),
+                validate.text(location, "location").strip(),
+                concept.strip().upper() if concept else None,
+                verdict,
+                json.dumps(options, sort_keys=True),
+                now,
+                store.actor.callsign,
+                store.device_id,
+            ),
+        )
+    return get_request(store, request_id)
+
+
+_SELECT = """
+SELECT r.*, s.code AS person, a.answer, a.option, a.activity_id, a.reason, a.authority,
+       a.answered_at, a.answered_by
+FROM activity_request r JOIN subject s ON s.id = r.subject_id
+LEFT JOIN request_answer a ON a.id = (
+    SELECT x.id FROM request_answer x WHERE x.request_id = r.id
+    ORDER BY x.answered_at, x.id LIMIT 1)
+"""
+
+
+def _request(row: Any) -> Request:
+    return Request(
+        id=row["id"],
+        person=row["person"],
+        title=row["title"],
+        kind=row["kind"],
+        start=from_db(row["start_at"]),
+        end=from_db(row["end_at"]),
+        location=row["location"],
+        concept=row["concept"],
+        verdict=row["verdict"],
+        options=tuple(validate.json_document(row["assessment"], "assessment")),
+        requested_at=from_db(row["requested_at"]),
+        requested_by=row["requested_by"],
+        answer=row["answer"],
+        option=row["option"],
+        activity_id=row["activity_id"],
+        reason=row["reason"],
+        authority=row["authority"],
+        answered_at=from_db(row["answered_at"]) if row["answered_at"] else None,
+        answered_by=row["answered_by"],
+    )
+
+
+def get_request(store: Store, request_id: str) -> Request:
+    """One request with its assessment and answer (the first recorded, should two laptops
+    have answered it offline).
+
+    Args:
+        store: the open database.
+        request_id: the id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        The request.
+
+    Raises:
+        NotFound: no request has that id.
+        BadInput: the prefix matches more than one request.
+    """
+    found = resolve_id(store, "activity_request", request_id, "request")
+    row = store.one(_SELECT + " WHERE r.id = ?", (found,))
+    if row is None:  # removed by another connection since the id was resolved
+        raise NotFound(
+            f"No request with id {found}.", code="unknown_id", what="request", given=found
+        )
+    return _request(row)
+
+
+def list_requests(
+    store: Store,
+    *,
+    person: str | None = None,
+    state: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[Request]:
+    """Requests, oldest first: open and answered (``state`` ``open`` or ``answered`` for one).
+
+    Args:
+        store: the open database.
+        person: only this subject's (code name), or None for all.
+        state: ``open``, ``answered`` or None for both.
+        start: only requests for activities ending after it (aware UTC), or None.
+        end: only requests for activities starting before it (aware UTC), or None.
+
+    Returns:
+        The requests, by request time.
+
+    Raises:
+        NotFound: no such subject.
+        BadInput: an unknown state.
+    """
+    where, params = ["1 = 1"], []
+    if person is not None:
+        where.append("r.subject_id = ?")
+        params.append(get_subject(store, person).id)
+    if state is not None:
+        validate.choice(state, "request_state", ("open", "answered"))
+        where.append("a.id IS NULL" if state == "open" else "a.id IS NOT NULL")
+    if start is not None:
+        where.append("r.end_at > ?")
+        params.append(to_db(start))
+    if end is not None:
+        where.append("r.start_at < ?")
+        params.append(to_db(end))
+    rows = store.query(
+        _SELECT + " WHERE " + " AND ".join(where) + " ORDER BY r.requested_at, r.id", params
+    )
+    return [_request(r) for r in rows]
+
+
+def _open_request(store: Store, request_id: str) -> Request:
+    current = get_request(store, request_id)
+    store.target(current.id)
+    if current.answer is not None:
+        raise RuleViolation(
+            "answer",
+            f"Request {current.id[:13]} was already {current.answer} by {current.answered_by}.",
+            code="request_answered",
+            request=current.id[:13],
+            answer=current.answer,
+            by=current.answered_by,
+        )
+    return current
+
+
+def _plan(store: Store, current: Request, n: int) -> str:
+    """Carry out option ``n`` of the assessment; the planned activity's id."""
+    if not 1 <= n <= len(current.options):
+        raise BadInput(
+            f"There is no option {n}; choose 1 to {len(current.options)}.",
+            code="no_such_option",
+            n=n,
+            count=len(current.options),
+        )
+    chosen = current.options[n - 1]
+    if not (chosen.get("feasible") or chosen.get("partial")):
+        raise BadInput(
+            f"Option {n} would not work (see its reason); choose another or refuse the request.",
+            code="request_option_not_feasible",
+            n=n,
+        )
+    moved = chosen.get("action") == "move" and chosen.get("start")
+    start = from_db(str(chosen["start"])) if moved else current.start
+    end = from_db(str(chosen["end"])) if moved else current.end
+    planned = add_activity(
+        store,
+        person=current.person,
+        title=current.title,
+        start=start,
+        end=end,
+        location=current.location,
+        kind=current.kind,
+        concept=chosen.get("concept") or None,
+    )
+    if chosen.get("action") in ("deploy", "combine"):
+        fresh = {o.token: o for o in suggest(store, planned.id)}
+        option = fresh.get(str(chosen.get("token")))
+        if option is None:
+            raise BadInput(
+                f"Option {n} can no longer be carried out as assessed; refuse the request or "
+                "request it again for a new assessment.",
+                code="request_option_gone",
+                n=n,
+            )
+        apply_option(store, planned.id, option)
+    return planned.id
+
+
+def answer_request(
+    store: Store,
+    request_id: str,
+    *,
+    accept: int | None = None,
+    refuse: bool = False,
+    reason: str | None = None,
+    authority: str | None = None,
+) -> Request:
+    """Answer a request once (audited ``activity.answer``): accept option ``accept`` of its
+    assessment, planning the activity as that option says, or refuse it (a restriction, R5).
+
+    Args:
+        store: the open database, acting as a person who may ``request.answer`` (and, to
+            accept, ``activity.write``, with ``staff.write`` for an option that deploys).
+        request_id: the request's id, or a unique prefix of at least 8 characters.
+        accept: the option's number (1 is the first), or None to refuse.
+        refuse: refuse the request (with ``reason`` and ``authority``).
+        reason: a refusal's reason: ``capacity``, ``threat`` or ``tbp_choice``.
+        authority: a refusal's deciding authority.
+
+    Returns:
+        The request with its answer.
+
+    Raises:
+        PermissionDenied: the acting person may not answer requests, or not plan the option.
+        NotFound: no such request.
+        BadInput: neither or both of accept and refuse, no such option, one that would not
+            work or can no longer be carried out, a bad reason or authority.
+        RuleViolation: already answered (``request_answered``), no authority (R5), or a rule
+            refuses the planning now (R1, R3, R4, deployment).
+    """
+    answer_id = uuid7()
+    detail: dict[str, Any] = {"accept": accept, "refuse": refuse}
+    with store.write("activity.answer", answer_id, detail, require="request.answer") as conn:
+        if (accept is None) == (not refuse):
+            raise BadInput(
+                "Answer a request either by accepting an option or by refusing it.",
+                code="answer_accept_or_refuse",
+            )
+        current = _open_request(store, request_id)
+        detail["request"] = current.id
+        activity_id, who = None, None
+        if refuse:
+            who = check_decision(str(reason), authority)
+        else:
+            assert accept is not None
+            activity_id = _plan(store, current, accept)
+        store.target(answer_id)
+        conn.execute(
+            "INSERT INTO request_answer (id, request_id, answer, option, activity_id, reason,"
+            " authority, answered_at, answered_by, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                answer_id,
+                current.id,
+                "refused" if refuse else "accepted",
+                accept,
+                activity_id,
+                reason if refuse else None,
+                who,
+                store.now(),
+                store.actor.callsign,
+                store.device_id,
+            ),
+        )
+    return get_request(store, current.id)

@@ -1,0 +1,123 @@
+"""Words for the protected person at the centre (issue 20): a request's assessment and
+answer, the person's experience, the weekly statement; and the refusals of those store modules
+(``SENTENCES``, merged into ``words/errors.py``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from store.clock import from_db
+
+from . import _
+from .facts import reason
+from .suggestions import cost, describe
+
+#: A request's verdict (``store.requests.VERDICTS``) in words.
+VERDICTS = {
+    "as_asked": _("feasible as asked"),
+    "with_changes": _("feasible with changes"),
+    "not_feasible": _("not feasible now"),
+}
+#: An experience's weight in words.
+WEIGHTS = {
+    "none": _("did not weigh"),
+    "some": _("weighed somewhat"),
+    "heavy": _("weighed heavily"),
+}
+
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
+
+
+def _times(value: Any) -> Any:
+    """An option kept as JSON with its times as aware datetimes again (the words take them)."""
+    if isinstance(value, str) and _STORED_TIME.fullmatch(value):
+        return from_db(value)
+    if isinstance(value, dict):
+        return {k: _times(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_times(v) for v in value]
+    return value
+
+
+def option_text(option: Mapping[str, Any]) -> str:
+    """What an option of the assessment does, in words."""
+    if option.get("action") == "as_asked":
+        concept = option.get("concept")
+        return (
+            _("plan it as asked with {concept}").format(concept=concept)
+            if concept
+            else _("plan it as asked, without a concept yet")
+        )
+    try:
+        return describe(_times(option["what"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return str(option.get("action"))
+
+
+def option_cost(option: Mapping[str, Any]) -> str:
+    """What an option costs the person, in words."""
+    try:
+        return cost(_times(option["price"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return ""
+
+
+def option_why(option: Mapping[str, Any]) -> str:
+    """Why an option would not work or only partly, in words ('' when it works)."""
+    fact = option.get("fact")
+    if not fact:
+        return ""
+    if option.get("coverable") and not option.get("feasible"):
+        return _("the officers on duty cover it; its places are then filled by deployment")
+    if fact.get("code") == "as_asked_short":
+        return _("the officers on duty do not cover it at that time (a roster gap)")
+    try:
+        return reason("", _times(fact))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return str(fact.get("code"))
+
+
+def _template(text: str) -> Callable[[Mapping[str, Any]], str]:
+    return lambda p: text.format(**p)
+
+
+#: The refusals of store/requests.py, store/experience.py, store/statement.py and the week check.
+SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "request_over": _template(
+        _("The requested activity would have ended by now; request one still ahead.")
+    ),
+    "request_answered": _template(_("Request {request} was already {answer} by {by}.")),
+    "request_option_not_feasible": _template(
+        _("Option {n} would not work (see its reason); choose another or refuse the request.")
+    ),
+    "request_option_gone": _template(
+        _(
+            "Option {n} can no longer be carried out as assessed; refuse the request or "
+            "request it again for a new assessment."
+        )
+    ),
+    "answer_accept_or_refuse": _template(
+        _("Answer a request either by accepting an option or by refusing it.")
+    ),
+    "answer_fields_mismatch": _template(
+        _(
+            "An answer names an option and an activity when it accepts, a reason and an "
+            "authority when it refuses."
+        )
+    ),
+    "experience_activity_and_week": _template(
+        _("An experience concerns one activity or one week, not both.")
+    ),
+    "experience_activity_of_another": _template(
+        _("Activity {activity} is on {owner}'s agenda, not {person}'s.")
+    ),
+    "not_a_week": _template(_("{field} must be an ISO week, YYYY-Www (2026-W53); {given} is not.")),
+    "no_such_week": _template(
+        _(
+            "{field} names week {week} of {year}, which that year does not have (ISO weeks run "
+            "from 1 to 52 or 53)."
+        )
+    ),
+}
