@@ -36,6 +36,7 @@ SYNCED_TABLES = (
     "handover_event",
     "handover_withdrawal",
     "decision",
+    "name_claim",
 )
 
 #: Fields whose concurrent writes become a conflict a person resolves ('' is existence).

@@ -48,6 +48,7 @@ ENUMS = {
     ("report_event", "audience"): rules.AUDIENCES,
     ("handover_event", "kind"): rules.HANDOVER_EVENT_KINDS,
     ("decision", "step"): rules.DECISION_STEPS,
+    ("name_claim", "tbl"): rules.NAMED_TABLES,
 }
 
 
