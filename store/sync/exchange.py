@@ -20,7 +20,7 @@ from ..db import Store
 from ..errors import BadInput, MachineFault, StoreError
 from ..handover import overlapping_handovers
 from ..validate import visible
-from . import apply, bundle, clashes, verify
+from . import apply, bundle, clashes, status, verify
 from . import roster as rosters
 from .bundle import Refused
 from .export import (
@@ -136,7 +136,11 @@ def import_file(
     plain = bundle.decrypt(data, rosters.identity(store).age_identity)
     del data  # the file read: only its decrypted form is needed from here
     progress("decrypting", 1, 1)
-    checked = verify.verify(store, plain, path, progress)
+    try:
+        checked = verify.verify(store, plain, path, progress)
+    except Refused as refusal:
+        status.note_refused(store, refusal)  # named by ``sync status`` until it is held
+        raise
     del plain  # the segments are decoded into runs: the decrypted file is not kept
     if checked.receipt.result == "applied":
         before = {o.ids for o in overlapping_handovers(store)}
