@@ -180,25 +180,25 @@ def refused_segments(store: Store) -> list[RefusedSegment]:
     Returns:
         The refused segments, the same list ``peers`` gives each laptop.
     """
-    found: dict[tuple[str, int, int, str], RefusedSegment] = {}
+    found: dict[tuple[str, int, int, str, str], RefusedSegment] = {}
     for e in _noted(store.conn):
         if capture.last_seq(store.conn, e["device"]) >= e["last"]:
             continue  # those numbers arrived since, in a form that passed every check
         when = _moment_of(e["at"])
         if when is not None:
-            found[(e["device"], e["number"], e["first"], e["code"])] = RefusedSegment(
+            found[(e["device"], e["number"], e["first"], e["code"], "")] = RefusedSegment(
                 e["device"], e["number"], e["first"], e["last"], e["code"], e["params"], when
             )
-    for origin, number, first, last, noticed in store.tuples(
-        "SELECT origin, number, first_seq, last_seq, noticed_at FROM sync_fork_segment"
+    for origin, digest, number, first, last, noticed in store.tuples(
+        "SELECT origin, hash, number, first_seq, last_seq, noticed_at FROM sync_fork_segment"
     ):
         when = _moment_of(str(noticed))
-        if when is not None:
-            key = (str(origin), int(number), int(first), "forked")
+        if when is not None:  # one per branch: the header's hash tells them apart
+            key = (str(origin), int(number), int(first), "forked", str(digest))
             found[key] = RefusedSegment(
-                str(origin), int(number), int(first), int(last), "forked", {}, when
+                str(origin), int(number), int(first), int(last), "forked", {"branch": digest}, when
             )
-    return sorted(found.values(), key=lambda r: (r.device, r.number, r.first_seq, r.code))
+    return [found[k] for k in sorted(found)]
 
 
 def _moment_of(text: str) -> datetime | None:
