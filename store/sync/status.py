@@ -117,6 +117,8 @@ class RefusedSegment:
 REFUSED_KEY = "sync_refused_segments"
 #: At most this many refused segments are kept (the latest): one more pushes out the oldest.
 MAX_REFUSED = 64
+#: The most characters of a refusal's text fact kept with the note.
+_SHORT = 200
 
 
 def note_refused(store: Store, refusal: Any) -> bool:
@@ -132,7 +134,11 @@ def note_refused(store: Store, refusal: Any) -> bool:
     segment = getattr(refusal, "segment", None)
     if not isinstance(segment, dict) or store.read_only is not None:
         return False
-    params = {k: v for k, v in refusal.params.items() if isinstance(v, str | int | float)}
+    params = {  # facts only, each short: a refused bundle's names are the sender's choice
+        k: v[:_SHORT] if isinstance(v, str) else v
+        for k, v in refusal.params.items()
+        if isinstance(v, str | int | float)
+    }
     entry = {**segment, "code": str(refusal.code or refusal.check), "params": params}
     with store.write("sync.segment_refused", str(segment["device"])):
         held = [
