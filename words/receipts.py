@@ -76,8 +76,8 @@ def _segment_refused(p: Mapping[str, Any]) -> str:
             why = code
     return _(
         "Segment {number} of {label} (changes {first}-{last}) was refused: {why}; {label}'s "
-        "later changes wait behind it. Ask its operator to import from the team, or the admin "
-        "to revoke it."
+        "later changes wait behind it until they come in a form that passes (else the admin "
+        "revokes {label} and enrols it again)."
     ).format(number=p["number"], label=_label(p), first=p["first"], last=p["last"], why=why)
 
 
