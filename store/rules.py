@@ -107,8 +107,9 @@ DATED_RECORDS = {
 }
 #: The tables whose rows carry a unique name a clash can give two rows (``sync/clashes.py``).
 NAMED_TABLES = ("staff", "subject", "activity")
-#: The longest name a claim may carry: a calendar event's key (its person, uid and recurrence).
-MAX_CLAIMED_NAME = 1200
+#: The longest name a claim may carry: a calendar event's key as JSON (its person's id, a uid of
+#: up to 1,000 characters and a recurrence of up to 100, each character escaped at most twice).
+MAX_CLAIMED_NAME = 4000
 #: A signed handover's frozen content may be long (it lists every id it concerns).
 MAX_DOCUMENT = 4_000_000
 
