@@ -290,6 +290,7 @@ def sync_status(env: Env, fmt: str, output: str | None) -> None:
     """Per peer: last sent and received, acknowledged and not yet acknowledged changes, clock
     warnings, and its changes quarantined or still waiting here."""
     store = env.store()
+    known = status.peers(store)
     rows = [
         {
             "device": p.device,
@@ -305,11 +306,25 @@ def sync_status(env: Env, fmt: str, output: str | None) -> None:
             "deferred_since": local_iso(p.deferred_since) if p.deferred_since else None,
             "warning": joined(p.warnings),
             "warnings": [as_json(n) for n in p.warnings],  # JSON: by stable code
+            "refused_segments": [
+                {
+                    "number": r.number,
+                    "first_seq": r.first_seq,
+                    "last_seq": r.last_seq,
+                    "code": r.code,
+                    "reason": said(r.as_notice(p.label)),
+                    "noticed_at": local_iso(r.noticed_at),
+                }
+                for r in p.refused_segments
+            ],
         }
-        for p in status.peers(store)
+        for p in known
     ]
     sent = status.last_sent(store)
     info(f"Last sent: {local_iso(sent) or 'never'}; open conflicts: {status.count_open(store)}.")
+    for peer in known:  # a segment refused here: its laptop's later changes wait behind it
+        for refused in peer.refused_segments:
+            info(f"! {said(refused.as_notice(peer.label))}")
     _status_quarantine(store)
     for finding in findings.open_findings(store):
         marker = "!!" if finding.kind == "witness" else "!"

@@ -111,6 +111,11 @@ DATED_RECORDS = {
     "decision": "adopted_at",
     "signal_event": "at",
 }
+#: The tables whose rows carry a unique name a clash can give two rows (``sync/clashes.py``).
+NAMED_TABLES = ("staff", "subject", "activity")
+#: The longest name a claim may carry: a calendar event's key as JSON (its person's id, a uid of
+#: up to 1,000 characters and a recurrence of up to 100, each character escaped at most twice).
+MAX_CLAIMED_NAME = 4000
 #: A signed handover's frozen content may be long (it lists every id it concerns).
 MAX_DOCUMENT = 4_000_000
 
@@ -120,10 +125,18 @@ MAX_DOCUMENT = 4_000_000
 GRANT_ADMIN = "staff.grant_admin"
 #: Acknowledging an issued signal report (its audience: line managers or the authority).
 ACKNOWLEDGE_REPORT = "intel.acknowledge"
+#: Witnessing which row first held a unique name (``name_claim``): the team's admin laptop
+#: writes it as it takes rows in, whoever works at it; no other laptop may (the judge also
+#: checks that the laptop is the roster's admin laptop, not only one enrolled as admin).
+CLAIM_NAME = "sync.claim_name"
 _EXTRA_ACTIONS: dict[str, frozenset[str]] = {
     GRANT_ADMIN: frozenset({"admin"}),
     ACKNOWLEDGE_REPORT: frozenset({"shift_leader", "planner", "authority", "admin"}),
+    CLAIM_NAME: frozenset(ROLES),
 }
+#: Actions that only a device enrolled with one of these roles may carry, whatever its
+#: person's role allows: the laptop, not the person, is the witness.
+_DEVICE_ONLY: dict[str, frozenset[str]] = {CLAIM_NAME: frozenset({"admin"})}
 
 
 def allowed(role: str, action: str) -> bool:
@@ -152,6 +165,8 @@ def device_allows(role: str, action: str) -> bool:
     Returns:
         True for an admin device, else as ``allowed(role, action)``.
     """
+    if action in _DEVICE_ONLY:
+        return role in _DEVICE_ONLY[action]
     return role == "admin" or allowed(role, action)
 
 
@@ -994,6 +1009,18 @@ _RULES = (
         },
         row_checks=(_activity_or_week,),
         together=frozenset({"activity_id", "week"}),
+    ),
+    TableRule(  # the admin laptop's witness of a name's first holder (``sync/clashes.py``)
+        "name_claim",
+        _always(CLAIM_NAME),
+        {
+            "id": ID,
+            "tbl": FieldRule(_choice(NAMED_TABLES)),
+            "name": FieldRule(_text(required=True, max_len=MAX_CLAIMED_NAME)),
+            "row_id": FieldRule(_record_id),
+            "claimed_at": STAMP,
+            "device": DEVICE,
+        },
     ),
 )
 

@@ -166,10 +166,20 @@ def snapshot(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
             )
         ]
         return [
-            (t, sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)) for t in tables
+            (t, sorted(conn.execute(f"SELECT * FROM {t}{_BUT_NOTES.get(t, '')}"), key=repr))
+            for t in tables
         ]
     finally:
         conn.close()
+
+
+#: What a refused import keeps of the refusal itself, left out of ``snapshot``: the segment it
+#: was refused for (``status.note_refused``: the note ``sync status`` lists, and its audit
+#: event), never anything the bundle carried.
+_BUT_NOTES = {
+    "meta": " WHERE key != 'sync_refused_segments'",
+    "audit_event": " WHERE action != 'sync.segment_refused'",
+}
 
 
 @contextmanager

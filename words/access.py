@@ -39,6 +39,7 @@ ACTIONS: dict[str, str] = {
     "experience.read": _("read the protected person's experiences"),
     "staff.grant_admin": _("make someone an admin or change an admin's role"),
     "intel.acknowledge": _("acknowledge signal reports"),
+    "sync.claim_name": _("witness which row first held a unique name (the team's admin laptop)"),
 }
 
 #: A signal report's audience (``store.intel.AUDIENCE_ROLES``) → its name.

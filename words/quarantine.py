@@ -187,6 +187,10 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{table}.{column} changes only together with a restriction or a correction of that "
         "activity (R5)"
     ).format(table=p["table"], column=p["column"]),
+    "name_claim_not_admin": lambda p: _(
+        "{device} is not the team's admin laptop; only that laptop witnesses which row first "
+        "held a name"
+    ).format(device=_n(p["device"])),
     "admin_operator_elsewhere": lambda p: _(
         "the role of the person who operates the team's admin laptop changes only on that laptop"
     ),

@@ -49,6 +49,38 @@ def _refused(p: Mapping[str, Any]) -> str:
     return words(facts) if words is not None else str(facts.get("why", p["error"]))
 
 
+#: Why a segment was refused at import, by the refusal's code: what its laptop's chain shows.
+_SEGMENT_REFUSALS: dict[str, str] = {
+    "bundle_clock_backwards": _("its clock runs backwards"),
+    "bundle_segment_gaps": _("its numbers have gaps"),
+    "bundle_segment_unchained": _("it does not follow the segment before it"),
+    "bundle_changes_differ": _(
+        "its changes differ from the ones held here under the same numbers (a laptop restored "
+        "from a backup?)"
+    ),
+    "bundle_segment_unreadable": _("it cannot be read"),
+    "forked": _(
+        "its laptop's change log forked: this branch is kept aside and none of it is applied"
+    ),
+}
+
+
+def _segment_refused(p: Mapping[str, Any]) -> str:
+    code = str(p["refusal"])
+    why = _SEGMENT_REFUSALS.get(code)
+    if why is None:  # another check: the refusal's own words
+        words = REFUSALS.get(code)
+        try:
+            why = words(p.get("facts") or {}) if words is not None else code
+        except (KeyError, IndexError, ValueError, TypeError):
+            why = code
+    return _(
+        "Segment {number} of {label} (changes {first}-{last}) was refused: {why}; {label}'s "
+        "later changes wait behind it until they come in a form that passes (else the admin "
+        "revokes {label} and enrols it again)."
+    ).format(number=p["number"], label=_label(p), first=p["first"], last=p["last"], why=why)
+
+
 def _back_dated(p: Mapping[str, Any]) -> str:
     return ngettext(
         "{label} dated {count} record more than an hour before it wrote it (e.g. {example}): "
@@ -135,6 +167,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "back_dated": _back_dated,
     "chain_forked": _chain_forked,
     "clash": _clash,
+    "segment_refused": _segment_refused,
     "clash_bound": lambda p: _(
         "Clash: {field} {name} is bound by the team's roster to another laptop's operator: the "
         "rows given it elsewhere are kept as {kept_as}"

@@ -168,6 +168,9 @@ class Refused(IntegrityFailure):
             **params,
         )
         self.check = check
+        #: the segment whose check failed, where one did (``verify``): its origin device,
+        #: number and first and last sequence numbers, kept by ``status.note_refused``
+        self.segment: dict[str, Any] | None = None
 
 
 # Canonical JSON and exact values ---------------------------------------------------------------

@@ -19,11 +19,12 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import islice
 
 from ..errors import IntegrityFailure
 from ..validate import visible
-from . import clashes, conflicts, log, restored
+from . import change, clashes, conflicts, log, restored
 from .change import COUNTER_BITS as COUNTER_BITS
 from .change import Change, Run, encode_values, key_parts, normal_prevs, readable_changes
 from .change import hlc_wall_ms as hlc_wall_ms
@@ -313,6 +314,8 @@ def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
     touched = _pending(conn)
     if not touched:
         return 0
+    if _witnessed(conn, origin, now_ms, touched):  # the admin laptop's name claims join in
+        touched = _pending(conn)
     table_shapes = shapes(conn)
     _after_the_facts(conn, touched)
     number = restored.next_after(conn, last_seq(conn, origin))  # after the team's copy
@@ -324,6 +327,22 @@ def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
     set_clocks(conn, writer.stamps())
     conflicts.refresh(conn, writer.revisited)
     return writer.seq - writer.first
+
+
+def _witnessed(
+    conn: sqlite3.Connection, origin: str, now_ms: int, touched: dict[str, dict[str, _Touched]]
+) -> int:
+    """On the team's admin laptop, claim the unique names of the rows this write creates
+    (``clashes.witness``): the claims are sealed with them. How many were written."""
+    created = {
+        tbl: {change.row_id(pk) for pk, row in rows.items() if "insert" in row.ops}
+        for tbl, rows in touched.items()
+        if tbl in clashes.CLASH_KEYS
+    }
+    if not any(created.values()):
+        return 0
+    now = datetime.fromtimestamp(now_ms / 1000, UTC)
+    return clashes.witness(conn, origin, now, created)
 
 
 def _after_the_facts(conn: sqlite3.Connection, touched: dict[str, dict[str, _Touched]]) -> None:

@@ -13,6 +13,16 @@ the end of its id: ``RT-0600-3B1F``). References are by id and follow unchanged.
 outcome depends only on which rows exist, every laptop ends the same whatever the order, and
 the clash is listed (``sync conflicts``, ``sync status``, the handover) for a person to look at.
 
+A creation's stamp is its author's word, so a laptop whose clock was set back could date a
+decoy before the row the team named. The team's admin laptop is therefore the **witness of
+first use**: when it first holds a row under a name (made there, or taken in from a bundle), it
+records a *name claim* (``name_claim``: table, name, row id) in its own signed changes; the
+rule table lets no other laptop write one (quarantined). A clash gives the name to the row the
+admin's earliest claim names, wherever one is held, before any stamp is read: a decoy
+back-dated after the admin laptop saw the real row loses on every laptop as soon as the admin
+laptop's bundle arrives. What stays open: a name the admin laptop has not seen yet is settled by
+the stamps, as before.
+
 Runs inside the import's transaction (``merge``, ``rebuild``): the renaming is not captured as
 this laptop's change, and the change log keeps the name each row was created with.
 """
@@ -26,6 +36,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..clock import to_db
+from ..ids import uuid7
+from ..rules import MAX_CLAIMED_NAME
 from .change import COUNTER_BITS
 from .notice import Notice, notice
 
@@ -222,8 +235,9 @@ def _first_named(
 
 def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[Notice]:
     """Give each clash group's name to the row the team's roster binds it to (a laptop's
-    enrolled operator), else to its row created first (stamp, device, id), and a derived name to the
-    others; return what was settled, as facts for the receipt (``clash_bound``, ``clash``).
+    enrolled operator), else to the row the admin laptop's earliest name claim names, else to
+    its row created first (stamp, device, id), and a derived name to the others; return what
+    was settled, as facts for the receipt (``clash_bound``, ``clash``).
 
     Args:
         table: the table.
@@ -254,9 +268,10 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
             )
         ]
         bound = _enrolled(conn, table, name)
+        claimed = _claimed(conn, table, group, ids)
         enrolled = enrolled_clocks(_roster_devices(conn))
         first = {i: _first_named(conn, table, renamed, i, enrolled) for i in ids}
-        ids.sort(key=lambda row_id: (row_id != bound, first[row_id], row_id))
+        ids.sort(key=lambda row_id: (row_id != bound, row_id != claimed, first[row_id], row_id))
         if bound is not None and bound not in ids:  # the name waits for its bound row
             for row_id in ids:
                 conn.execute(
@@ -409,3 +424,157 @@ def list_clashes(conn: sqlite3.Connection) -> list[Clash]:
                 )
             )
     return sorted(set(found), key=lambda c: (c.table, c.name, c.row_id))
+
+
+# Name claims: the admin laptop's witness of a name's first holder ------------------------------
+
+
+def claim_name(table: str, group: tuple[Any, ...]) -> str:
+    """The name a claim carries for a clash group: the name itself (a callsign, a code name),
+    or the JSON array of the key's values (a calendar event: its person, uid, recurrence).
+
+    Args:
+        table: the table.
+        group: the clash key's values (``group_of``).
+
+    Returns:
+        The name as a claim's ``name`` field holds it (text).
+    """
+    if len(CLASH_KEYS[table][0]) == 1:
+        return str(group[0])
+    return json.dumps(list(group), ensure_ascii=False, separators=(",", ":"))
+
+
+def _group_of_claim(table: str, name: str) -> tuple[Any, ...] | None:
+    """The clash group a claim's name stands for (None: not one of ``table``)."""
+    if table not in CLASH_KEYS:
+        return None
+    if len(CLASH_KEYS[table][0]) == 1:
+        return (name,)
+    try:
+        values = json.loads(name)
+    except ValueError:
+        return None
+    width = len(CLASH_KEYS[table][0])
+    return tuple(values) if isinstance(values, list) and len(values) == width else None
+
+
+def _claimed(
+    conn: sqlite3.Connection, table: str, group: tuple[Any, ...], ids: list[str]
+) -> str | None:
+    """Of ``ids``, the row the earliest name claim held here names (by its claim's time, then
+    its id: only the admin laptop's claims are ever applied), or None."""
+    if not ids:
+        return None
+    marks = ", ".join("?" * len(ids))
+    row = conn.execute(
+        f"SELECT row_id FROM name_claim WHERE tbl = ? AND name = ? AND row_id IN ({marks})"
+        " ORDER BY claimed_at, id LIMIT 1",
+        (table, claim_name(table, group), *ids),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def claimed_groups(conn: sqlite3.Connection, claim_ids: Iterable[str]) -> set[tuple[str, Any]]:
+    """The clash groups (table, group) that these name claims name: settled again when a claim
+    arrives, so a row the admin laptop saw first takes its name back from a back-dated decoy.
+
+    Args:
+        claim_ids: the ids of name claims just taken in.
+
+    Returns:
+        ``(table, group)`` per claim held here whose name reads as a group of that table; empty
+        when none does.
+    """
+    found: set[tuple[str, Any]] = set()
+    for claim_id in claim_ids:
+        row = conn.execute("SELECT tbl, name FROM name_claim WHERE id = ?", (claim_id,)).fetchone()
+        group = None if row is None else _group_of_claim(str(row[0]), str(row[1]))
+        if row is not None and group is not None:
+            found.add((str(row[0]), group))
+    return found
+
+
+def admin_laptop(conn: sqlite3.Connection) -> str | None:
+    """The team's admin laptop (the latest signed roster's ``admin_device``), or None.
+
+    Args:
+        conn: an open connection.
+
+    Returns:
+        The admin laptop's device id; None before a roster or when it names none.
+    """
+    row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
+    try:
+        admin = json.loads(row[0]).get("admin_device") if row is not None else None
+    except (ValueError, AttributeError, TypeError):
+        return None
+    return admin if isinstance(admin, str) else None
+
+
+def unclaimed(
+    conn: sqlite3.Connection, device: str, only: dict[str, set[str]] | None = None
+) -> list[tuple[str, str, tuple[Any, ...]]]:
+    """On the team's admin laptop, the rows that hold their own unique name here and have no
+    name claim yet, as (table, row id, clash group); elsewhere none.
+
+    Args:
+        device: this laptop's id.
+        only: per table, the ids of the rows to look at (None: every row).
+
+    Returns:
+        ``(table, row id, clash group)`` by table and id; empty on any other laptop.
+    """
+    if admin_laptop(conn) != device:
+        return []
+    found: list[tuple[str, str, tuple[Any, ...]]] = []
+    for table, (columns, renamed) in CLASH_KEYS.items():
+        if only is not None and not only.get(table):
+            continue
+        where = f"t.{renamed} IS NOT NULL AND NOT {_looks_derived(renamed)}"
+        params: list[Any] = []
+        if only is not None:
+            params = sorted(only[table])
+            where += f" AND t.id IN ({', '.join('?' * len(params))})"
+        found += [
+            (table, str(row[0]), tuple(row[1:]))
+            for row in conn.execute(
+                f"SELECT t.id, {', '.join(f't.{c}' for c in columns)} FROM {table} t"
+                f" WHERE {where} AND NOT EXISTS (SELECT 1 FROM name_claim c"
+                f" WHERE c.row_id = t.id AND c.tbl = '{table}') ORDER BY t.id",
+                params,
+            )
+        ]
+    # a name longer than a claim may carry (a calendar key full of escaped characters) is
+    # left to the stamps: a claim no laptop takes in would stop this laptop's exports
+    return [f for f in found if len(claim_name(f[0], f[2])) <= MAX_CLAIMED_NAME]
+
+
+def witness(
+    conn: sqlite3.Connection,
+    device: str,
+    now: datetime,
+    only: dict[str, set[str]] | None = None,
+) -> int:
+    """On the team's admin laptop: claim every row that holds its own unique name here and has
+    no claim yet (``unclaimed``), inside the caller's write transaction, so the claims are
+    captured and signed as this laptop's changes. Elsewhere nothing.
+
+    Args:
+        device: this laptop's id.
+        now: the time the claims are made (aware).
+        only: per table, the ids of the rows to look at (None: every row).
+
+    Returns:
+        How many claims were written (0 on any laptop but the admin's).
+    """
+    claims = [
+        (uuid7(), table, claim_name(table, group), row_id, to_db(now), device)
+        for table, row_id, group in unclaimed(conn, device, only)
+    ]
+    conn.executemany(
+        "INSERT INTO name_claim (id, tbl, name, row_id, claimed_at, device)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        claims,
+    )
+    return len(claims)

@@ -20,7 +20,7 @@ from ..db import Store
 from ..errors import BadInput, MachineFault, StoreError
 from ..handover import overlapping_handovers
 from ..validate import visible
-from . import apply, bundle, verify
+from . import apply, bundle, clashes, status, verify
 from . import roster as rosters
 from .bundle import Refused
 from .export import (
@@ -136,7 +136,11 @@ def import_file(
     plain = bundle.decrypt(data, rosters.identity(store).age_identity)
     del data  # the file read: only its decrypted form is needed from here
     progress("decrypting", 1, 1)
-    checked = verify.verify(store, plain, path, progress)
+    try:
+        checked = verify.verify(store, plain, path, progress)
+    except Refused as refusal:
+        status.note_refused(store, refusal)  # named by ``sync status`` until it is held
+        raise
     del plain  # the segments are decoded into runs: the decrypted file is not kept
     if checked.receipt.result == "applied":
         before = {o.ids for o in overlapping_handovers(store)}
@@ -146,7 +150,20 @@ def import_file(
             for o in overlapping_handovers(store)
             if o.ids not in before
         )
+        if any(checked.receipt.applied.get(t) for t in clashes.CLASH_KEYS):
+            _witness(store)
     return checked.receipt
+
+
+def _witness(store: Store) -> None:
+    """On the team's admin laptop, claim the names of the rows this import brought
+    (``clashes.witness``), as its own signed change right after the import: the row it holds
+    under a name now keeps it on every laptop, whatever stamp a later decoy carries."""
+    if not clashes.unclaimed(store.conn, store.device_id):
+        return
+    detail: dict[str, object] = {}
+    with store.write("sync.claim_names", None, detail) as conn:
+        detail["claims"] = clashes.witness(conn, store.device_id, store.clock.now())
 
 
 def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> list[Receipt]:

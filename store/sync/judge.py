@@ -223,6 +223,8 @@ class RoleBook:
         #: callsign or derived one → every held creation under it: (when, state, pk)
         self._creations: dict[str, list[tuple[At, str, str]]] = defaultdict(list)
         self._refused: set[str] = set()  # pks whose creation was quarantined
+        #: callsign → the admin laptop's name claims of it: (claimed at, claim id, staff pk)
+        self._claims: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
 
     def add(self, record: Change) -> None:
         """Take in an accepted staff record (its callsign or its role).
@@ -255,6 +257,34 @@ class RoleBook:
                 self._refused.add(record.pk)
             for each_name in self.names(record.pk, callsign(record.val)):
                 self._creations[each_name].append((at, state, record.pk))
+
+    def claim(self, name: str, pk: str, claimed_at: str, claim_id: str) -> None:
+        """Take in an accepted name claim of a callsign (``clashes.witness``): of the rows
+        created with it, the one the earliest claim names keeps it, as ``clashes.settle`` gives it.
+
+        Args:
+            name: the callsign claimed.
+            pk: the staff row's key (JSON text) the claim names.
+            claimed_at: when it was claimed (stored UTC text).
+            claim_id: the claim's id.
+        """
+        self._claims[callsign(name)].append((claimed_at, claim_id, pk))
+
+    def rows_named(self, name: str) -> set[str]:
+        """The staff rows (keys) whose accepted creation carries this callsign.
+
+        Args:
+            name: a callsign, as records compare them.
+
+        Returns:
+            The staff rows' keys (JSON text); empty when no accepted creation carries it.
+        """
+        return {pk for pk in self._rows.get(name, ()) if self._name.get(pk) == name}
+
+    def _claimed(self, name: str) -> str | None:
+        """The row the earliest claim of ``name`` names, of the rows created with it."""
+        held = [c for c in self._claims.get(name, ()) if self._name.get(c[2]) == name]
+        return min(held)[2] if held else None
 
     @staticmethod
     def names(pk: str, name: str) -> list[str]:
@@ -314,9 +344,12 @@ class RoleBook:
         lost = [pk for pk in live if self._name[pk] != name and self._lost(pk, at)]
         return min(lost, key=self._first) if lost else None
 
-    def _first(self, pk: str) -> tuple[At, str]:
-        """The order of rows created with one callsign: the earlier creation keeps it."""
-        return (first_order(*self._created[pk], self._enrolled), pk)
+    def _first(self, pk: str) -> tuple[bool, tuple[int, str], str]:
+        """The order of rows created with one callsign: the one the admin laptop claimed
+        first keeps it, else the earlier creation."""
+        claimed = self._claimed(self._name[pk]) if self._claims else None
+        unclaimed = claimed is not None and claimed != pk
+        return (unclaimed, first_order(*self._created[pk], self._enrolled), pk)
 
     def _lost(self, pk: str, at: At) -> bool:
         """Whether the row had lost its callsign to another by ``at`` (a clash)."""
@@ -505,6 +538,9 @@ class Context:
     #: the team's admin laptop and its bound operator's staff id (``rules.admin_operator_
     #: elsewhere``), from the signed roster
     admin_operator: tuple[str, str] | None = None
+    #: the team's admin laptop (the signed roster's ``admin_device``): the one witness of a
+    #: name's first holder (``name_claim``)
+    admin_device: str | None = None
     #: this laptop's clock (milliseconds)
     now_ms: int = 0
     #: change sets this judging holds for the first time (origin, clock, first number)
@@ -832,6 +868,8 @@ class Judge:
         if author.bootstrap == row.pk and rule.name == "staff":
             return None  # the device's own operator, made at init (its role checked there)
         failed = author.may(rule.create(values), "create", rule.name)
+        if failed is None and rule.name == "name_claim":
+            failed = self._claimed_elsewhere(existence, author)
         if failed is None and rule.name == "restriction" and rules.calendar_cancellation(values):
             failed = self._from_a_calendar(values, author)
         if failed is None and rule.name == "restriction" and rules.restricted_into_past(values):
@@ -860,6 +898,13 @@ class Judge:
             if failed is None and values.get("status") == "done":
                 failed = self._ended_here(values.get("end_at"))
         return failed
+
+    def _claimed_elsewhere(self, existence: Change, author: _Author) -> Verdict | None:
+        """A name claim counts only from the team's admin laptop (the signed roster's): a
+        member laptop enrolled with the admin role cannot witness names either."""
+        if existence.origin == self.context.admin_device:
+            return None
+        return quarantine("role", "name_claim_not_admin", device=named(author.device.label))
 
     def _restricts(self, row: _Row, restrictions: dict[str, set[str]]) -> None:
         """An accepted restriction or correction: what it lets the activity's fields become."""

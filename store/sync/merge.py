@@ -36,7 +36,7 @@ from typing import Any
 from ..db import integrity_errors
 from . import clashes, conflicts, facts
 from .capture import set_clocks
-from .change import EXISTENCE, Change, Run
+from .change import EXISTENCE, Change, Run, row_id
 from .notice import Notice
 from .tables import SAME_FACT, TableShape, shapes
 
@@ -104,6 +104,9 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
     refused = plan.execute(conn, table_shapes)
     if "staff" in table_shapes:
         plan.clashes["staff"] |= clashes.bound_elsewhere(conn)
+    claims = [row_id(pk) for tbl, pk in rows if tbl == "name_claim" and (tbl, pk) not in refused]
+    for tbl, group in clashes.claimed_groups(conn, claims):  # the admin laptop's witness
+        plan.clashes[tbl].add(group)
     for tbl, groups in sorted(plan.clashes.items()):
         outcome.clashes += clashes.settle(conn, tbl, groups)
     set_clocks(conn, _stamps(plan, refused))

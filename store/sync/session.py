@@ -431,6 +431,7 @@ def _judge(
     admin = team.device(str(team.data.get("admin_device")))
     if admin is not None and isinstance(admin.get("staff"), str):
         context.admin_operator = (str(admin["id"]), str(admin["staff"]))
+    context.admin_device = None if admin is None else str(admin["id"])
     context.now_ms = now_ms
     context.fresh = arrived
     context.held = {
@@ -468,6 +469,8 @@ def _judge(
             verdicts = each(verdict, len(judged.run.cols))
             if judged.run.tbl in _READ_AS_OF:
                 _note_now(now, judged, verdicts)
+            if judged.run.tbl == "name_claim" and _all_apply(verdicts):
+                _take_claim(context.roles, judged.run)
             if judged.run.tbl == "staff":
                 for record, one in zip(judged.run.changes(), verdicts, strict=True):
                     assert isinstance(one, Verdict)
@@ -572,11 +575,44 @@ def bound_rows(team: Roster) -> dict[str, str]:
     return {name: key_of(staff) for name, (staff, _device) in rosters.bound_callsigns(team).items()}
 
 
+def _all_apply(verdicts: Iterable[object]) -> bool:
+    """Whether every record of a run applies (a name claim is taken whole or not at all).
+
+    Args:
+        verdicts: the run's verdicts, one per record.
+    """
+    return all(isinstance(v, Verdict) and v.applies for v in verdicts)
+
+
+def _claimed_callsign(run: Run) -> tuple[str, str, str, str] | None:
+    """A name claim's callsign, claimed row (key), time and id, when the run creates the
+    claim of a callsign (None: anything else)."""
+    if EXISTENCE not in run.cols:
+        return None
+    values = dict(zip(run.cols, run.values(), strict=True))
+    name, row, at = values.get("name"), values.get("row_id"), values.get("claimed_at")
+    if values.get("tbl") != "staff" or not all(isinstance(v, str) for v in (name, row, at)):
+        return None
+    key = key_parts(run.pk)
+    return (str(name), key_of(str(row)), str(at), str(key[0]) if key else run.pk)
+
+
+def _take_claim(book: RoleBook, run: Run) -> None:
+    """An accepted claim of a callsign joins the role book (who the callsign stands for)."""
+    claim = _claimed_callsign(run)
+    if claim is not None:
+        book.claim(*claim)
+
+
 def _role_book(conn: sqlite3.Connection, exclude: set[Key], team: Roster) -> RoleBook:
     """The staff records held before this judging (the ones judged now excluded): the accepted
     ones' callsigns and roles, and the creations quarantined or waiting; the callsigns the
     signed roster binds."""
     book = RoleBook(bound_rows(team), enrolled_clocks(team.devices))
+    for name, row_id, claimed_at, claim_id in conn.execute(
+        "SELECT name, row_id, claimed_at, id FROM name_claim WHERE tbl = 'staff'"
+    ):
+        book.claim(str(name), key_of(str(row_id)), str(claimed_at), str(claim_id))
     records = [
         r
         for r in readable_changes(log.staff(conn))  # a record changed outside: none of it
@@ -939,6 +975,20 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
                     name = callsign(record.val)
                 for each_name in RoleBook.names(record.pk, name) if name else ():
                     changed[each_name] = min(record.hlc, changed.get(each_name, record.hlc))
+    for group in candidates.values():  # a callsign claimed now: who it stands for may change
+        for judged in group:
+            claim = _claimed_callsign(judged.run) if judged.run.tbl == "name_claim" else None
+            fresh = any(
+                v.applies and before != kept.APPLIED for _offset, before, v in judged.records()
+            )
+            if claim is None or not fresh:
+                continue
+            name = callsign(claim[0])
+            rows = context.roles.rows_named(name)
+            if len(rows) > 1:  # a clash: every change by its name and derived names again
+                for pk in rows:
+                    for each_name in RoleBook.names(pk, name):
+                        changed[each_name] = 0
     # a laptop whose operator's roles changed: who else could act there may have changed too
     origins = {
         d.id: changed[name]

@@ -68,6 +68,160 @@ class Peer:
     deferred_since: datetime | None = None
     callsign: str = ""
     enrolled_at: datetime | None = None
+    refused_segments: tuple[RefusedSegment, ...] = ()
+
+
+@dataclass(frozen=True)
+class RefusedSegment:
+    """A segment of a laptop's changes this laptop refused, and does not hold in another form
+    since: the bundle that carried it was refused at import (its clock runs back, its numbers
+    have gaps, it does not chain, it differs from what is held …), or it is a branch of a
+    laptop whose change log forked (kept aside, none of it applied). Its origin's later
+    changes wait behind it.
+
+    Attributes:
+        device: the laptop that signed it.
+        number: its number in that laptop's chain.
+        first_seq, last_seq: the sequence numbers it carries.
+        code: why, as the refusal's code (``words.errors``), or ``forked``.
+        params: the refusal's facts.
+        noticed_at: when this laptop refused it (aware UTC).
+    """
+
+    device: str
+    number: int
+    first_seq: int
+    last_seq: int
+    code: str
+    params: dict[str, Any]
+    noticed_at: datetime
+
+    def as_notice(self, label: str) -> Notice:
+        """The refusal as a peer's warning (``segment_refused``, ``words.receipts``).
+
+        Args:
+            label: the device's label.
+
+        Returns:
+            A ``segment_refused`` notice with the segment's numbers and the refusal's facts.
+        """
+        return notice(
+            "segment_refused",
+            label=label,
+            number=self.number,
+            first=self.first_seq,
+            last=self.last_seq,
+            refusal=self.code,
+            facts=self.params,
+        )
+
+
+#: The meta key of the segments refused at import (``note_refused``): a JSON list.
+REFUSED_KEY = "sync_refused_segments"
+#: At most this many refused segments are kept (the latest): one more pushes out the oldest.
+MAX_REFUSED = 64
+#: The most characters of a refusal's text fact kept with the note.
+_SHORT = 200
+
+
+def note_refused(store: Store, refusal: Any) -> bool:
+    """Keep the segment a refused bundle was refused for (``bundle.Refused.segment``), so
+    ``sync status`` names it until the laptop holds those numbers: its own write (an audit
+    event), after the import wrote nothing. A database that cannot be written keeps nothing
+    (the refusal itself is still reported).
+
+    Args:
+        store: the database.
+        refusal: the ``bundle.Refused`` raised by the import.
+
+    Returns:
+        Whether it was kept (False for a refusal without a segment or a read-only database).
+
+    Raises:
+        MachineFault: the database is busy or the disk is full; nothing is kept.
+    """
+    segment = getattr(refusal, "segment", None)
+    if not isinstance(segment, dict) or store.read_only is not None:
+        return False
+    params = {  # facts only, each short: a refused bundle's names are the sender's choice
+        k: v[:_SHORT] if isinstance(v, str) else v
+        for k, v in refusal.params.items()
+        if isinstance(v, str | int | float)
+    }
+    entry = {**segment, "code": str(refusal.code or refusal.check), "params": params}
+    with store.write("sync.segment_refused", str(segment["device"])):
+        held = [
+            e
+            for e in _noted(store.conn)
+            if {k: e.get(k) for k in ("device", "number", "first", "last", "code")}
+            != {k: entry[k] for k in ("device", "number", "first", "last", "code")}
+        ]
+        kept_entries = [*held, {**entry, "at": store.now()}][-MAX_REFUSED:]
+        store.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+            " SET value = excluded.value",
+            (REFUSED_KEY, json.dumps(kept_entries, sort_keys=True)),
+        )
+    return True
+
+
+def _noted(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """The refused segments kept in ``meta`` (well-formed entries only)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (REFUSED_KEY,)).fetchone()
+    try:
+        found = json.loads(row[0]) if row else []
+    except ValueError:
+        return []
+    return [
+        e
+        for e in (found if isinstance(found, list) else [])
+        if isinstance(e, dict)
+        and isinstance(e.get("device"), str)
+        and all(type(e.get(k)) is int for k in ("number", "first", "last"))
+        and isinstance(e.get("code"), str)
+        and isinstance(e.get("params", {}), dict)
+        and isinstance(e.get("at"), str)
+    ]
+
+
+def refused_segments(store: Store) -> list[RefusedSegment]:
+    """The segments refused here that this laptop does not hold in another form since (its
+    held numbers of that laptop end before them), and the forked laptops' branches kept
+    aside: by device, then number.
+
+    Args:
+        store: the database.
+
+    Returns:
+        The refused segments, the same list ``peers`` gives each laptop.
+    """
+    found: dict[tuple[str, int, int, str, str], RefusedSegment] = {}
+    for e in _noted(store.conn):
+        if capture.last_seq(store.conn, e["device"]) >= e["last"]:
+            continue  # those numbers arrived since, in a form that passed every check
+        when = _moment_of(e["at"])
+        if when is not None:
+            found[(e["device"], e["number"], e["first"], e["code"], "")] = RefusedSegment(
+                e["device"], e["number"], e["first"], e["last"], e["code"], e["params"], when
+            )
+    for origin, digest, number, first, last, noticed in store.tuples(
+        "SELECT origin, hash, number, first_seq, last_seq, noticed_at FROM sync_fork_segment"
+    ):
+        when = _moment_of(str(noticed))
+        if when is not None:  # one per branch: the header's hash tells them apart
+            key = (str(origin), int(number), int(first), "forked", str(digest))
+            found[key] = RefusedSegment(
+                str(origin), int(number), int(first), int(last), "forked", {"branch": digest}, when
+            )
+    return [found[k] for k in sorted(found)]
+
+
+def _moment_of(text: str) -> datetime | None:
+    """A stored UTC time, or None when it is not one."""
+    try:
+        return from_db(text)
+    except ValueError:
+        return None
 
 
 def _trust_notes(
@@ -118,6 +272,7 @@ def peers(store: Store) -> list[Peer]:
         *findings.clock_ahead(store),
     ]
     waiting = {w.device: w for w in kept.deferred(store)}
+    refused = refused_segments(store)
     for device in team.devices:
         if device["id"] == store.device_id:
             continue
@@ -146,6 +301,8 @@ def peers(store: Store) -> list[Peer]:
         count = waiting[device["id"]].count if device["id"] in waiting else 0
         if count > kept.MAX_DEFERRED_PER_ORIGIN:
             notes.append(notice("peer_over_limit", count=count, limit=kept.MAX_DEFERRED_PER_ORIGIN))
+        mine = tuple(r for r in refused if r.device == device["id"])
+        notes += [r.as_notice(str(device["label"])) for r in mine]
         warnings = notes + _trust_notes(store, device["id"], trust, notes)
         found.append(
             Peer(
@@ -163,6 +320,7 @@ def peers(store: Store) -> list[Peer]:
                 waiting[device["id"]].since if device["id"] in waiting else None,
                 str(author[0]) if author else "",
                 rosters.enrolled_at(device),
+                mine,
             )
         )
     return found

@@ -39,6 +39,7 @@ SYNCED_TABLES = (
     "activity_request",
     "request_answer",
     "experience",
+    "name_claim",
 )
 
 #: Fields whose concurrent writes become a conflict a person resolves ('' is existence).

@@ -321,15 +321,24 @@ def _new_segments(
             _too_many_waiting(segment, manifest, (waiting[segment.origin], 0), receipt)
             continue
         previous = chain.get((segment.origin, segment.number - 1), "") if segment.number > 1 else ""
-        if segment.header.get("prev") != previous:
-            raise Refused(
-                "chain",
-                f"segment {segment.number} of {label} does not chain.",
-                code="bundle_segment_unchained",
-                number=segment.number,
-                label=label,
-            )
-        runs = _checked_runs(store, segment)
+        try:
+            if segment.header.get("prev") != previous:
+                raise Refused(
+                    "chain",
+                    f"segment {segment.number} of {label} does not chain.",
+                    code="bundle_segment_unchained",
+                    number=segment.number,
+                    label=label,
+                )
+            runs = _checked_runs(store, segment)
+        except Refused as refusal:  # named, so the refused segment is shown until it is held
+            refusal.segment = {
+                "device": segment.origin,
+                "number": segment.number,
+                "first": int(segment.header["first_seq"]),
+                "last": int(segment.header["last_seq"]),
+            }
+            raise
         unknown = _unknown_to_this_version(runs)
         if unknown and waiting.get(segment.origin, 0) + unknown > kept.MAX_DEFERRED_PER_ORIGIN:
             # stopped before it is stored: it and the origin's later segments (then a gap)

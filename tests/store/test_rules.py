@@ -52,6 +52,7 @@ ENUMS = {
     ("activity_request", "verdict"): rules.REQUEST_VERDICTS,
     ("request_answer", "answer"): rules.REQUEST_ANSWERS,
     ("experience", "weight"): rules.EXPERIENCE_WEIGHTS,
+    ("name_claim", "tbl"): rules.NAMED_TABLES,
 }
 
 

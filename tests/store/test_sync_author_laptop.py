@@ -77,8 +77,13 @@ def _renamed(laptop: Laptop, work: Path, text: str, actor: str) -> Hostile:
     the record's actor, so it names them too)."""
     hostile = Hostile(laptop, work)
     logbook.add_entry(laptop.store, text)
+    own = "(SELECT id FROM sync_origin WHERE device = ?)"  # its own latest run, no other's
     hostile.sql(
-        ("UPDATE sync_log SET actor = ? WHERE seq = (SELECT max(seq) FROM sync_log)", (actor,))
+        (
+            f"UPDATE sync_log SET actor = ? WHERE origin = {own}"
+            f" AND seq = (SELECT max(seq) FROM sync_log WHERE origin = {own})",
+            (actor, laptop.id, laptop.id),
+        )
     )
     return hostile
 

@@ -80,4 +80,5 @@ def test_a_planted_row_with_a_bound_callsign_decides_nothing(
         assert row is not None and row[0] == "operator"
         reasons = [r[0] for r in laptop.store.tuples("SELECT reason FROM sync_quarantine")]
         assert any("RT-0413" in reason for reason in reasons), reasons
-    assert user_tables(a.store) == user_tables(c.store)
+    exchange.import_file(c.store, exchange.export(a.store, out=tmp_path / "a2.swb").path)
+    assert user_tables(a.store) == user_tables(c.store)  # the admin's name claims too

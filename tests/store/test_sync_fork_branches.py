@@ -14,7 +14,7 @@ import pytest
 from store import findings, logbook
 from store.clock import FixedClock
 from store.db import Store, backup_database
-from store.sync import exchange, forks
+from store.sync import exchange, forks, status
 from store.sync import quarantine as kept
 from store.sync.bundle import canonical
 from tests.conftest import NOW, snapshot
@@ -106,6 +106,12 @@ def _both_orders_end_with_both_branches_held_and_neither_applied(team: Team) -> 
     listed = kept.change_sets(a.store)
     assert len({s.id for s in listed if s.branch}) == 2
     assert forks.held_cuts(a.store.conn) == forks.held_cuts(b.store.conn)
+    # sync status names both branches, kept aside, by their laptop, numbers and reason
+    refused = [(r.device, r.code) for r in status.refused_segments(a.store)]
+    assert refused == [(c.id, "forked")] * 2
+    (peer,) = [p for p in status.peers(a.store) if p.device == c.id]
+    assert len(peer.refused_segments) == 2
+    assert sum("change log forked" in w for w in said_all(peer.warnings)) == 2
 
 
 def _the_same_bundles_again_change_nothing(team: Team) -> None:

@@ -11,7 +11,6 @@ The other members' bundles still apply and the honest laptops converge."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tracemalloc
 import zlib
@@ -76,22 +75,24 @@ def team(tmp_path: Path) -> Iterator[tuple[Laptop, Hostile, Laptop]]:
             laptop.store.close()
 
 
-def _files(laptop: Laptop) -> str:
-    """The database's files, byte for byte (the import's lock file aside)."""
-    digest = hashlib.sha256()
-    for path in sorted(laptop.store.path.parent.glob(laptop.store.path.name + "*")):
-        if not path.name.endswith(".lock"):
-            digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
 def _refused(laptop: Laptop, path: Path) -> Refused:
-    before, files = snapshot(laptop.store.path), _files(laptop)
+    """Refused, and nothing of the bundle kept: the tables as they were but for the short note
+    of the refused segment (``sync status`` names it), the files hardly larger."""
+    before, size = snapshot(laptop.store.path), _size(laptop)
     with pytest.raises(Refused) as refused:
         exchange.import_path(laptop.store, path)
     assert snapshot(laptop.store.path) == before
-    assert _files(laptop) == files
+    assert _size(laptop) - size < 256 * 1024  # the oversized change is a megabyte or more
     return refused.value
+
+
+def _size(laptop: Laptop) -> int:
+    """The database's files, in bytes together (the import's lock file aside)."""
+    return sum(
+        path.stat().st_size
+        for path in laptop.store.path.parent.glob(laptop.store.path.name + "*")
+        if not path.name.endswith(".lock")
+    )
 
 
 @pytest.mark.parametrize("attack", list(ATTACKS))

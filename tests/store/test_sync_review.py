@@ -530,7 +530,7 @@ def test_an_assessment_dated_ahead_waits_and_pins_nothing(tmp_path: Path) -> Non
     a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
     subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(a.store, "BEVER", level=4)
-    exchange_all([a, b], tmp_path / "share", rounds=1)
+    exchange_all([a, b], tmp_path / "share")  # the admin laptop's name claims reach b too
     subject = str(a.store.one("SELECT id FROM subject")[0])
     ahead = NOW + timedelta(hours=23)
     Hostile(a, tmp_path).forge_raw(
@@ -771,12 +771,12 @@ def test_one_name_given_twice_offline_ends_the_same_everywhere(tmp_path: Path, o
         ("subject", "code", "VALK"),
         ("activity", "source_uid", "zitting-1@example.org"),
     ):
-        ids_made = [  # the row created first keeps the name (its stamp, then its device)
+        ids_made = [  # the admin laptop's row keeps the name: it claimed it when it made it
             str(r[0])
             for r in a.store.query(
                 "SELECT json_extract(pk, '$[0]') FROM sync_change WHERE tbl = ? AND col = ?"
-                " AND val = ? ORDER BY hlc, origin",
-                (table, column, name),
+                " AND val = ? ORDER BY origin != ?, hlc, origin",
+                (table, column, name, a.id),
             )
         ]
         held = dict(

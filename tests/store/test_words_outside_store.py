@@ -199,7 +199,11 @@ def test_every_field_code_has_words() -> None:
 
 def test_every_permission_and_role_has_words() -> None:
     assert all(isinstance(roles, frozenset) for roles in access.PERMISSIONS.values())
-    actions = set(access.PERMISSIONS) | {rules.GRANT_ADMIN, rules.ACKNOWLEDGE_REPORT}
+    actions = set(access.PERMISSIONS) | {
+        rules.GRANT_ADMIN,
+        rules.ACKNOWLEDGE_REPORT,
+        rules.CLAIM_NAME,
+    }
     assert actions == set(access_words.ACTIONS)
     assert set(access.ROLES) == set(access_words.ROLES)
     assert set(rules.AUDIENCES) == set(access_words.AUDIENCES)
