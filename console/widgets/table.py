@@ -266,7 +266,7 @@ class RecordTable(ScrollView, can_focus=True):
             self._announced = key
             self.post_message(self.Highlighted(self, key))
 
-    def _scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self, *, again: bool = True) -> None:
         """Scroll so the cursor's row is in sight. A table not laid out now (under a dialog that
         is closing, a screen being switched to: no size) scrolls once it has its size again:
         measured with no size it scrolled as if one row were in sight, and the lines drawn
@@ -279,14 +279,22 @@ class RecordTable(ScrollView, can_focus=True):
             return
         self._scroll_later = False
         top = round(self.scroll_y)
+        wanted = top
         if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+            wanted = self.cursor_row
         elif self.cursor_row >= top + body:
-            self.scroll_to(y=self.cursor_row - body + 1, animate=False, immediate=True)
+            wanted = self.cursor_row - body + 1
+        if wanted != top:
+            self.scroll_to(y=wanted, animate=False, immediate=True)
+            if again and round(self.scroll_y) != wanted:
+                # rows set just now: the scroll range grows at the next layout (a scenario's
+                # unit below the fold stayed out of sight, issue 17); scroll once it has
+                self._scroll_later = True
+                self.call_after_refresh(self._scroll_when_laid_out)
 
     def _scroll_when_laid_out(self) -> None:
         if self._scroll_later and self.scrollable_content_region.height > 1:
-            self._scroll_to_cursor()
+            self._scroll_to_cursor(again=False)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
