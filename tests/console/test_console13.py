@@ -1,0 +1,68 @@
+"""Issue 17, a fresh breaker's low findings (console13): the What-if form by ctrl+s and its
+result in sight at 80x24, the focus after Switch user, keys typed as a form opens, the autumn
+night's repeated hour, an open drop-down's border, the footer and cut cells."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Select
+
+from console.app import SchildwachtApp
+from console.widgets.dayboard import activity_row
+from console.widgets.table import RecordTable
+from store import agenda
+from store.db import Store
+from tests.conftest import at
+from tests.console.conftest import settle, type_text
+
+
+def in_sight(table: RecordTable, key: str) -> bool:
+    """Whether the row with this key is among the rows the table shows now."""
+    index = table.keys.index(key)
+    top = round(table.scroll_y)
+    return top <= index < top + table.scrollable_content_region.height - 1
+
+
+async def test_ctrl_s_runs_the_what_if_and_its_unit_is_in_sight_at_80x24(
+    app: SchildwachtApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await type_text(pilot, "\b3")
+        await pilot.press("ctrl+s")  # in the count field: Input takes no ctrl+s
+        await settle(pilot)
+        result = app.screen.query_one("#scenario-result", RecordTable)
+        assert result.row_count > 5
+        assert result.cursor_key == "RT"  # the acting shift leader's unit, the default
+        assert in_sight(result, "RT")  # below the fold at 80x24 before (issue 17)
+        result.set_rows([])
+        unit = app.screen.query_one("#scenario-unit", Select)
+        unit.focus()
+        unit.value = "AM"
+        await pilot.press("enter")  # Enter on a closed drop-down runs it too
+        await settle(pilot)
+        assert result.cursor_key == "AM" and in_sight(result, "AM")
+        await pilot.press("b")  # ^s is the What-if's alone: on another tab it does nothing
+        await settle(pilot)
+        result.set_rows([])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert result.row_count == 0
+
+
+def test_the_autumn_nights_repeated_hour_reads_with_its_offsets(demo_store: Store) -> None:
+    added = agenda.add_activity(
+        demo_store,
+        person="BEVER",
+        title="Nachtvlucht",
+        start=at(demo_store, "2027-10-31T02:30:00+02:00"),
+        end=at(demo_store, "2027-10-31T02:30:00+01:00"),
+        location="Havenstad",
+        kind="work",
+    )
+    row = activity_row(added, person=True, day=date(2027, 10, 31))
+    assert str(row.cells[0]) == "02:30+02–02:30+01"  # "02:30–02:30" before (issue 17)
