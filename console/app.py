@@ -379,6 +379,7 @@ class SchildwachtApp(StoreWork, App[None]):
                 who=actor.callsign, role=label("role", actor.role)
             ),
             switched,
+            to_keys=True,  # a What-if field took the next person's screen keys (issue 17)
         )
 
     def action_my_secret(self) -> None:

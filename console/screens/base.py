@@ -395,10 +395,10 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
 
     # Actions ----------------------------------------------------------------------------------
 
-    def _typing(self) -> bool:
-        """Whether the focused widget takes ? and q as typed characters (a field, a list
-        that searches as one types)."""
-        focused = self.focused
+    def _typing(self, widget: Widget | None = None) -> bool:
+        """Whether the focused widget (or ``widget``) takes ? and q as typed characters (a
+        field, a list that searches as one types)."""
+        focused = self.focused if widget is None else widget
         return focused is not None and (
             focused.check_consume_key("q", "q") or focused.check_consume_key("question_mark", "?")
         )
@@ -456,13 +456,20 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         form: FormScreen[T],
         toast: str | Callable[[T], str] | None,
         done: Callable[[T], None] | None = None,
+        *,
+        to_keys: bool = False,
     ) -> None:
-        """Open a form; once it saved, a toast, ``done(result)`` and a refresh."""
+        """Open a form; once it saved, a toast, ``done(result)`` and a refresh. The focus goes
+        back where it was; with ``to_keys`` (another person acts now) a field it was in is left
+        for the screen's table, so the next keys are the screen's, not typed into a field."""
 
         before = self.focused
 
         def closed(outcome: Saved[T] | None) -> None:
-            self.call_after_refresh(self._refocus, before)
+            if to_keys and outcome is not None and (before is None or self._typing(before)):
+                self.call_after_refresh(self.action_leave_field)
+            else:
+                self.call_after_refresh(self._refocus, before)
             if outcome is None:
                 return
             if toast is not None:

@@ -66,3 +66,41 @@ def test_the_autumn_nights_repeated_hour_reads_with_its_offsets(demo_store: Stor
     )
     row = activity_row(added, person=True, day=date(2027, 10, 31))
     assert str(row.cells[0]) == "02:30+02–02:30+01"  # "02:30–02:30" before (issue 17)
+
+
+async def test_after_switch_user_the_keys_are_the_screens_not_a_fields(
+    app: SchildwachtApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        screen = app.screen
+        assert app.focused is screen.query_one("#scenario-count")
+        await pilot.press("ctrl+p")  # u is typed in a field: the palette switches user
+        await settle(pilot)
+        await type_text(pilot, "switch user")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_text(pilot, "RT-0080")
+        await pilot.press("tab")
+        await type_text(pilot, "demo-secret")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.actor.callsign == "RT-0080"
+        assert app.screen is screen
+        assert app.focused is screen.query_one("#scenario-result")  # was: the count field
+        await pilot.press("r")  # a screen key, not typed into the count
+        await settle(pilot)
+        assert app.focused is screen.query_one("#restrictions-table")
+        await pilot.press("u")  # from a table: back to the table it was on
+        await settle(pilot)
+        await type_text(pilot, "OPS-01")
+        await pilot.press("tab")
+        await type_text(pilot, "demo-secret")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.actor.callsign == "OPS-01"
+        assert app.focused is screen.query_one("#restrictions-table")
