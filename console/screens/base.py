@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
-from textual import events
+from textual import events, on
 from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -532,6 +532,19 @@ class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
         super().__init__()
         self.save = save
         self.saving = False
+        #: Whether the form takes keys: its first field has the focus. Keys typed before (in
+        #: one burst with the key that opened it) are held by the app until then.
+        self.taking_keys = False
+
+    @on(events.Mount)
+    def _focus_then_keys(self) -> None:
+        # after the form's own on_mount, which asked for its first field's focus: the app sets
+        # that focus before it runs this, so the held keys go into the field
+        self.app.call_later(self._take_keys)
+
+    def _take_keys(self) -> None:
+        self.taking_keys = True
+        self.console_app.release_keys()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from console.app import SchildwachtApp
+from console.screens.forms import ActivityForm
+from console.screens.switch_user import SwitchUserForm
 from console.widgets.dayboard import activity_row
 from console.widgets.table import RecordTable
 from store import agenda
@@ -104,3 +106,29 @@ async def test_after_switch_user_the_keys_are_the_screens_not_a_fields(
         await settle(pilot)
         assert app.actor.callsign == "OPS-01"
         assert app.focused is screen.query_one("#restrictions-table")
+
+
+async def test_keys_typed_with_the_key_that_opens_a_form_go_into_it(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "nPersmoment")  # one read: the form opens as they arrive
+        await pilot.press("tab")
+        await type_text(pilot, "16:00")
+        await pilot.press("tab")
+        await type_text(pilot, "17:00")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityForm)
+        assert [app.screen.query_one(f"#{n}", Input).value for n in ("title", "start", "end")] == [
+            "Persmoment",
+            "16:00",
+            "17:00",
+        ]
+        await pilot.press("escape")
+        await settle(pilot)
+        await type_text(pilot, "uRT-0080")  # another form, by a key of every screen
+        await settle(pilot)
+        assert isinstance(app.screen, SwitchUserForm)
+        assert app.screen.query_one("#callsign", Input).value == "RT-0080"
