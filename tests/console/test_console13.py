@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 from textual.widgets import Input, Select
+from textual.widgets._footer import FooterKey
 
 from console.app import SchildwachtApp
 from console.screens.forms import ActivityForm
 from console.screens.switch_user import SwitchUserForm
 from console.widgets.dayboard import activity_row
+from console.widgets.footer import KeysFooter
 from console.widgets.table import RecordTable
 from store import agenda
 from store.db import Store
@@ -132,3 +134,23 @@ async def test_keys_typed_with_the_key_that_opens_a_form_go_into_it(
         await settle(pilot)
         assert isinstance(app.screen, SwitchUserForm)
         assert app.screen.query_one("#callsign", Input).value == "RT-0080"
+
+
+async def test_every_footer_at_80x24_shows_help_and_quit_and_no_key_cut(
+    app: SchildwachtApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in "tagshky":
+            await pilot.press(key)
+            await settle(pilot)
+            footer = app.screen.query_one(KeysFooter)
+            palette = next(k for k in footer.query(FooterKey) if k.has_class("-command-palette"))
+            shown = [
+                k
+                for k in footer.query(FooterKey)
+                if k.display and not k.has_class("-command-palette")
+            ]
+            assert [k.key for k in shown[:2]] == ["question_mark", "q"], key
+            assert len(shown) >= 5, key
+            for item in shown:  # whole, left of the palette's key (80x24 showed "l▏")
+                assert item.region.width and item.region.right < palette.region.x, (key, item)
