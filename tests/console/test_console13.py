@@ -8,6 +8,7 @@ from datetime import date
 
 from textual.widgets import Input, Select
 from textual.widgets._footer import FooterKey
+from textual.widgets._select import SelectOverlay
 
 from console.app import SchildwachtApp
 from console.screens.forms import ActivityForm
@@ -154,3 +155,35 @@ async def test_every_footer_at_80x24_shows_help_and_quit_and_no_key_cut(
             assert len(shown) >= 5, key
             for item in shown:  # whole, left of the palette's key (80x24 showed "l▏")
                 assert item.region.width and item.region.right < palette.region.x, (key, item)
+
+
+def line_text(table: RecordTable, y: int) -> str:
+    return "".join(segment.text for segment in table.render_line(y))
+
+
+async def test_the_selected_row_shows_its_cut_cells_whole_and_a_list_has_a_border(
+    app: SchildwachtApp,
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        table = app.screen.query_one("#day-activities", RecordTable)
+        cells = [str(c) for c in table.get_row_at(0)]
+        title, location = cells[2], cells[-1]
+        assert title == "Kinderen naar school"  # 19 cells wide at 120x40: cut before
+        assert app.focused is table and table.cursor_row == 0
+        shown = " ".join(line_text(table, y) for y in (1, 2, 3))
+        assert "…" not in line_text(table, 1)
+        for word in (*title.split(), *location.split()):
+            assert word in shown.split(), word
+        assert "…" in line_text(table, 4)  # the next row, not selected: cut as before
+        await pilot.press("down")  # the cursor's row alone is shown whole
+        await settle(pilot)
+        assert "…" in line_text(table, 1) and "…" not in line_text(table, 2)
+        await pilot.press("l")  # a form's drop-down, opened: a border of box characters
+        await settle(pilot)
+        await pilot.press("tab", "down")
+        await settle(pilot)
+        overlay = app.screen.query_one(SelectOverlay)
+        assert overlay.display and overlay.region.height >= 3
+        assert overlay.styles.border_top[0] == "round"  # Textual's "tall" drew no edge in tmux
