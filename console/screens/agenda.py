@@ -27,6 +27,7 @@ from store.logbook import LogEntry
 from store.subjects import list_subjects, subject_by_id
 from store.validate import whole_text
 from words.counts import counted
+from words.deployments import refused
 
 from .. import labels
 from ..actions import Action
@@ -631,6 +632,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
             offered = sentence(
                 BadInput("", code="activity_over", title=item.title, moment=local_text(item.end_at))
             )
+        elif item.status == "cancelled":  # said at once: a release is all it may take
+            offered = refused([{"code": "activity_cancelled", "params": {}}])
         elif free:
             offered = _("Free and qualified for its open places now: {who}.").format(
                 who="; ".join(

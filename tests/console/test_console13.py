@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 from textual.widgets._footer import FooterKey
 from textual.widgets._select import SelectOverlay
 
@@ -187,3 +187,30 @@ async def test_the_selected_row_shows_its_cut_cells_whole_and_a_list_has_a_borde
         overlay = app.screen.query_one(SelectOverlay)
         assert overlay.display and overlay.region.height >= 3
         assert overlay.styles.border_top[0] == "round"  # Textual's "tall" drew no edge in tmux
+
+
+async def test_the_deploy_form_of_a_cancelled_activity_says_so_at_once(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    later = [
+        a
+        for a in agenda.list_activities(
+            demo_store,
+            start=at(demo_store, "2026-11-28 12:00"),
+            end=at(demo_store, "2026-11-29 00:00"),
+        )
+        if a.start_at > demo_store.clock.now()
+    ][-1]
+    agenda.restrict_activity(
+        demo_store, later.id, kind="cancelled", reason="capacity", authority="Burgemeester"
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        table = app.screen.query_one("#day-activities", RecordTable)
+        assert table.move_to(later.id)
+        await pilot.press("o")
+        await settle(pilot)
+        note = str(app.screen.query_one(".note", Static).render())
+        assert "Not deployed: the activity is cancelled." in note  # said on saving alone before
+        assert "Free and qualified" not in note
