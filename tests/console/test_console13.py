@@ -29,7 +29,7 @@ def in_sight(table: RecordTable, key: str) -> bool:
     return top <= index < top + table.scrollable_content_region.height - 1
 
 
-async def test_ctrl_s_runs_the_what_if_and_its_unit_is_in_sight_at_80x24(
+async def test_the_what_if_by_ctrl_s_in_sight_at_80x24_and_switch_user_leaves_its_field(
     app: SchildwachtApp,
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
@@ -51,35 +51,7 @@ async def test_ctrl_s_runs_the_what_if_and_its_unit_is_in_sight_at_80x24(
         await pilot.press("enter")  # Enter on a closed drop-down runs it too
         await settle(pilot)
         assert result.cursor_key == "AM" and in_sight(result, "AM")
-        await pilot.press("b")  # ^s is the What-if's alone: on another tab it does nothing
-        await settle(pilot)
-        result.set_rows([])
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert result.row_count == 0
-
-
-def test_the_autumn_nights_repeated_hour_reads_with_its_offsets(demo_store: Store) -> None:
-    added = agenda.add_activity(
-        demo_store,
-        person="BEVER",
-        title="Nachtvlucht",
-        start=at(demo_store, "2027-10-31T02:30:00+02:00"),
-        end=at(demo_store, "2027-10-31T02:30:00+01:00"),
-        location="Havenstad",
-        kind="work",
-    )
-    row = activity_row(added, person=True, day=date(2027, 10, 31))
-    assert str(row.cells[0]) == "02:30+02–02:30+01"  # "02:30–02:30" before (issue 17)
-
-
-async def test_after_switch_user_the_keys_are_the_screens_not_a_fields(
-    app: SchildwachtApp,
-) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("k")
-        await settle(pilot)
-        await pilot.press("w")
+        await pilot.press("w")  # back in the count field
         await settle(pilot)
         screen = app.screen
         assert app.focused is screen.query_one("#scenario-count")
@@ -109,13 +81,52 @@ async def test_after_switch_user_the_keys_are_the_screens_not_a_fields(
         await settle(pilot)
         assert app.actor.callsign == "OPS-01"
         assert app.focused is screen.query_one("#restrictions-table")
+        result.set_rows([])
+        await pilot.press("ctrl+s")  # ^s is the What-if's alone: on another tab it does nothing
+        await settle(pilot)
+        assert result.row_count == 0
 
 
-async def test_keys_typed_with_the_key_that_opens_a_form_go_into_it(
+def test_the_autumn_nights_repeated_hour_reads_with_its_offsets(demo_store: Store) -> None:
+    added = agenda.add_activity(
+        demo_store,
+        person="BEVER",
+        title="Nachtvlucht",
+        start=at(demo_store, "2027-10-31T02:30:00+02:00"),
+        end=at(demo_store, "2027-10-31T02:30:00+01:00"),
+        location="Havenstad",
+        kind="work",
+    )
+    row = activity_row(added, person=True, day=date(2027, 10, 31))
+    assert str(row.cells[0]) == "02:30+02–02:30+01"  # "02:30–02:30" before (issue 17)
+
+
+async def test_keys_typed_as_a_form_opens_go_into_it_and_a_cancelled_activitys_deploy_form(
     app: SchildwachtApp, demo_store: Store
 ) -> None:
+    later = [
+        a
+        for a in agenda.list_activities(
+            demo_store,
+            start=at(demo_store, "2026-11-28 12:00"),
+            end=at(demo_store, "2026-11-29 00:00"),
+        )
+        if a.start_at > demo_store.clock.now()
+    ][-1]
+    agenda.restrict_activity(
+        demo_store, later.id, kind="cancelled", reason="capacity", authority="Burgemeester"
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
+        await settle(pilot)
+        table = app.screen.query_one("#day-activities", RecordTable)
+        assert table.move_to(later.id)
+        await pilot.press("o")
+        await settle(pilot)
+        note = str(app.screen.query_one(".note", Static).render())
+        assert "Not deployed: the activity is cancelled." in note  # said on saving alone before
+        assert "Free and qualified" not in note
+        await pilot.press("escape")
         await settle(pilot)
         await type_text(pilot, "nPersmoment")  # one read: the form opens as they arrive
         await pilot.press("tab")
@@ -187,30 +198,3 @@ async def test_the_selected_row_shows_its_cut_cells_whole_and_a_list_has_a_borde
         overlay = app.screen.query_one(SelectOverlay)
         assert overlay.display and overlay.region.height >= 3
         assert overlay.styles.border_top[0] == "round"  # Textual's "tall" drew no edge in tmux
-
-
-async def test_the_deploy_form_of_a_cancelled_activity_says_so_at_once(
-    app: SchildwachtApp, demo_store: Store
-) -> None:
-    later = [
-        a
-        for a in agenda.list_activities(
-            demo_store,
-            start=at(demo_store, "2026-11-28 12:00"),
-            end=at(demo_store, "2026-11-29 00:00"),
-        )
-        if a.start_at > demo_store.clock.now()
-    ][-1]
-    agenda.restrict_activity(
-        demo_store, later.id, kind="cancelled", reason="capacity", authority="Burgemeester"
-    )
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("a")
-        await settle(pilot)
-        table = app.screen.query_one("#day-activities", RecordTable)
-        assert table.move_to(later.id)
-        await pilot.press("o")
-        await settle(pilot)
-        note = str(app.screen.query_one(".note", Static).render())
-        assert "Not deployed: the activity is cancelled." in note  # said on saving alone before
-        assert "Free and qualified" not in note
