@@ -32,6 +32,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .focus import KeepsFocus
+
 #: Spaces between two columns.
 GAP = 2
 #: The most lines the cursor's row takes to show its cut cells whole.
@@ -84,7 +86,7 @@ def row(key: str, *cells: Text | str, style: str = "") -> Row:
     )
 
 
-class RecordTable(ScrollView, can_focus=True):
+class RecordTable(KeepsFocus, ScrollView, can_focus=True):
     """Rows of records under a fixed header, with a row cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -404,15 +406,6 @@ class RecordTable(ScrollView, can_focus=True):
 
     def on_show(self) -> None:
         self._scroll_when_laid_out()
-
-    def _on_hide(self, event: events.Hide) -> None:
-        """Keep the focus through a Hide that arrives after a dialog over the screen closed
-        (Textual delivers it late, once the table is in sight again); blur only when the table
-        or a container of it is really out of sight (display: none, a tab not shown)."""
-        if self.screen.is_current and all(
-            node.display for node in self.ancestors_with_self if node is not self.screen
-        ):
-            event.prevent_default()
 
     def on_focus(self) -> None:
         self._lines.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 from textual.widgets._footer import FooterKey
 from textual.widgets._select import SelectOverlay
@@ -29,7 +30,7 @@ def in_sight(table: RecordTable, key: str) -> bool:
     return top <= index < top + table.scrollable_content_region.height - 1
 
 
-async def test_the_what_if_by_ctrl_s_in_sight_at_80x24_and_switch_user_leaves_its_field(
+async def test_the_what_if_by_ctrl_s_in_sight_at_80x24_and_the_focus_after_switch_user(
     app: SchildwachtApp,
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
@@ -51,40 +52,42 @@ async def test_the_what_if_by_ctrl_s_in_sight_at_80x24_and_switch_user_leaves_it
         await pilot.press("enter")  # Enter on a closed drop-down runs it too
         await settle(pilot)
         assert result.cursor_key == "AM" and in_sight(result, "AM")
-        await pilot.press("w")  # back in the count field
-        await settle(pilot)
         screen = app.screen
+        assert app.focused is unit
+        await switch_user(pilot, "u", "RT-0080")  # by its key, from the unit list
+        assert app.screen is screen and app.actor.callsign == "RT-0080"
+        assert app.focused is unit  # was: the count field (a late Hide blurred the list)
+        await pilot.press("r")  # a screen key, not typed into a field
+        await settle(pilot)
+        assert app.focused is screen.query_one("#restrictions-table")
+        await pilot.press("w")
+        await settle(pilot)
         assert app.focused is screen.query_one("#scenario-count")
-        await pilot.press("ctrl+p")  # u is typed in a field: the palette switches user
-        await settle(pilot)
-        await type_text(pilot, "switch user")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await type_text(pilot, "RT-0080")
-        await pilot.press("tab")
-        await type_text(pilot, "demo-secret")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.actor.callsign == "RT-0080"
-        assert app.screen is screen
-        assert app.focused is screen.query_one("#scenario-result")  # was: the count field
-        await pilot.press("r")  # a screen key, not typed into the count
-        await settle(pilot)
-        assert app.focused is screen.query_one("#restrictions-table")
-        await pilot.press("u")  # from a table: back to the table it was on
-        await settle(pilot)
-        await type_text(pilot, "OPS-01")
-        await pilot.press("tab")
-        await type_text(pilot, "demo-secret")
-        await pilot.press("enter")
-        await settle(pilot)
+        await switch_user(pilot, "ctrl+p", "OPS-01")  # u is typed in a field: by the palette
         assert app.actor.callsign == "OPS-01"
-        assert app.focused is screen.query_one("#restrictions-table")
+        assert app.focused is screen.query_one("#scenario-result")  # not back into the field
+        await pilot.press("b")
+        await settle(pilot)
         result.set_rows([])
         await pilot.press("ctrl+s")  # ^s is the What-if's alone: on another tab it does nothing
         await settle(pilot)
         assert result.row_count == 0
+
+
+async def switch_user(pilot: Pilot[None], key: str, callsign: str) -> None:
+    """Switch user by ``u`` or by the palette (``ctrl+p``), proven with the demo secret."""
+    await pilot.press(key)
+    await settle(pilot)
+    if key == "ctrl+p":
+        await type_text(pilot, "switch user")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    await type_text(pilot, callsign)
+    await pilot.press("tab")
+    await type_text(pilot, "demo-secret")
+    await pilot.press("enter")
+    await settle(pilot)
 
 
 def test_the_autumn_nights_repeated_hour_reads_with_its_offsets(demo_store: Store) -> None:
