@@ -159,6 +159,7 @@ class SchildwachtApp(StoreWork, App[None]):
         self.actor: ActingPerson = store.actor  # resolved before the console runs, on this thread
         self.badge = 0
         self._held: list[events.Key | events.Paste] = []
+        self._form_coming = False  # a key's form is being read (form_coming)
         #: The screen each key arrived on (while the key is on its way).
         self._arrived_on: weakref.WeakKeyDictionary[events.Event, Screen[Any]] = (
             weakref.WeakKeyDictionary()
@@ -187,17 +188,31 @@ class SchildwachtApp(StoreWork, App[None]):
         await super().on_event(event)
 
     def _meant_for_below(self, event: events.Key) -> bool:
-        """A key that came back up from the screen it arrived on, now under a form."""
+        """A key that came back up from the screen it arrived on, now under a form (or about
+        to be: its form is read first)."""
         arrived = self._arrived_on.get(event)
-        return (
-            arrived is not None
-            and arrived is not self.screen
-            and isinstance(self.screen, FormScreen)
+        if arrived is None:
+            return False
+        return self._form_coming or (
+            arrived is not self.screen and isinstance(self.screen, FormScreen)
         )
 
     def _form_opening(self) -> bool:
         screen = self.screen_stack[-1] if self.screen_stack else None
-        return isinstance(screen, FormScreen) and not screen.taking_keys
+        return self._form_coming or (isinstance(screen, FormScreen) and not screen.taking_keys)
+
+    def form_coming(self) -> None:
+        """A key's form opens once a store read answers (the concepts, the free officers): the
+        keys typed meanwhile wait for it, not act on the screen beneath (for two seconds at
+        most: a read that ends without a form hands them on to the screen)."""
+        self._form_coming = True
+        self.set_timer(2.0, self.form_came)
+
+    def form_came(self) -> None:
+        """The awaited form is open (or will not open): the held keys go on once it may."""
+        if self._form_coming:
+            self._form_coming = False
+            self.release_keys()
 
     def _hold(self, event: events.Key | events.Paste) -> None:
         self._held.append(event)

@@ -516,6 +516,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         def options(store: Store) -> list[agenda.ConceptOption]:
             return agenda.concept_options(store, subject_by_id(store, item.subject_id))
 
+        self.console_app.form_coming()  # keys typed meanwhile are the picker's
         self.call_store(options, lambda found: self._pick_concept(item, found), group="options")
 
     def _pick_concept(self, item: Activity, options: list[agenda.ConceptOption]) -> None:
@@ -598,6 +599,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         item = self._selected_or_warn()
         if item is None:
             return
+        self.console_app.form_coming()  # keys typed meanwhile are the form's
         self.call_store(
             lambda store: (
                 roster.deployable(store, item.id),

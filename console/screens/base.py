@@ -544,6 +544,7 @@ class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
 
     def _take_keys(self) -> None:
         self.taking_keys = True
+        self.console_app.form_came()
         self.console_app.release_keys()
 
     def action_cancel(self) -> None:

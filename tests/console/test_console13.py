@@ -124,8 +124,9 @@ async def test_keys_typed_as_a_form_opens_go_into_it_and_a_cancelled_activitys_d
         await settle(pilot)
         table = app.screen.query_one("#day-activities", RecordTable)
         assert table.move_to(later.id)
-        await pilot.press("o")
+        await type_text(pilot, "oZWB-0017")  # the form opens once the free officers are read
         await settle(pilot)
+        assert app.screen.query_one("#callsigns", Input).value == "ZWB-0017"
         note = str(app.screen.query_one(".note", Static).render())
         assert "Not deployed: the activity is cancelled." in note  # said on saving alone before
         assert "Free and qualified" not in note
