@@ -10,10 +10,12 @@ the screen when another process changes the database (a thread polls ``PRAGMA da
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -27,7 +29,7 @@ from .actions import Action
 from .i18n import _
 from .labels import label
 from .screens.agenda import AgendaScreen
-from .screens.base import BaseScreen, Context, StoreWork
+from .screens.base import BaseScreen, Context, FormScreen, StoreWork
 from .screens.capacity import CapacityScreen
 from .screens.handover import HandoverScreen
 from .screens.help import HelpScreen
@@ -156,8 +158,75 @@ class SchildwachtApp(StoreWork, App[None]):
         self.state: dict[str, Any] = load_state() if remember else {}
         self.actor: ActingPerson = store.actor  # resolved before the console runs, on this thread
         self.badge = 0
+        self._held: list[events.Key | events.Paste] = []
+        self._form_coming = False  # a key's form is being read (form_coming)
+        #: The screen each key arrived on (while the key is on its way).
+        self._arrived_on: weakref.WeakKeyDictionary[events.Event, Screen[Any]] = (
+            weakref.WeakKeyDictionary()
+        )
         self._stop = threading.Event()
         self._update_titles()
+
+    # Keys typed as a form opens ----------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed in one burst with the key that opens a form ("nPersmoment") go into the
+        form, in order. They were lost (issue 17): those that were on their way through the
+        screen beneath when the form opened reached the form's bindings, not its field, and
+        those that came while it was opening found no field with the focus. Both are held
+        until the form's first field has the focus, then handed on."""
+        if isinstance(event, (events.Key, events.Paste)):
+            if not event.is_forwarded:
+                self._arrived_on[event] = self.screen
+                if self._held or self._form_opening():
+                    self._hold(event)
+                    return
+            elif isinstance(event, events.Key) and self._meant_for_below(event):
+                event.stop()
+                self._hold(events.Key(event.key, event.character))
+                return
+        await super().on_event(event)
+
+    def _meant_for_below(self, event: events.Key) -> bool:
+        """A key that came back up from the screen it arrived on, now under a form (or about
+        to be: its form is read first)."""
+        arrived = self._arrived_on.get(event)
+        if arrived is None:
+            return False
+        return self._form_coming or (
+            arrived is not self.screen and isinstance(self.screen, FormScreen)
+        )
+
+    def _form_opening(self) -> bool:
+        screen = self.screen_stack[-1] if self.screen_stack else None
+        return self._form_coming or (isinstance(screen, FormScreen) and not screen.taking_keys)
+
+    def form_coming(self) -> None:
+        """A key's form opens once a store read answers (the concepts, the free officers): the
+        keys typed meanwhile wait for it, not act on the screen beneath (for two seconds at
+        most: a read that ends without a form hands them on to the screen)."""
+        self._form_coming = True
+        self.set_timer(2.0, self.form_came)
+
+    def form_came(self) -> None:
+        """The awaited form is open (or will not open): the held keys go on once it may."""
+        if self._form_coming:
+            self._form_coming = False
+            self.release_keys()
+
+    def _hold(self, event: events.Key | events.Paste) -> None:
+        self._held.append(event)
+        if not self._form_opening():
+            self.call_later(self._hand_on)
+
+    def release_keys(self) -> None:
+        """A form has the focus on its first field: the keys held for it go on (in order)."""
+        if self._held:
+            self.call_later(self._hand_on)
+
+    async def _hand_on(self) -> None:
+        while self._held and not self._form_opening():  # a key may open another form
+            await super().on_event(self._held.pop(0))
 
     # Who is acting ----------------------------------------------------------------------------
 
@@ -379,6 +448,7 @@ class SchildwachtApp(StoreWork, App[None]):
                 who=actor.callsign, role=label("role", actor.role)
             ),
             switched,
+            to_keys=True,  # a What-if field took the next person's screen keys (issue 17)
         )
 
     def action_my_secret(self) -> None:

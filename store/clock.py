@@ -254,7 +254,8 @@ def _fold(moment: datetime) -> str:
 
 def day_moment(moment: datetime | str, day: date, *, end: bool = False) -> str:
     """A moment as read on the local ``day``: ``14:00`` on that day, ``12-01 05:30`` on another
-    day of the week around it, ``2027-02-01 01:00`` further away.
+    day of the week around it, ``2027-02-01 01:00`` further away; in the autumn night's repeated
+    hour with its offset.
 
     Args:
         moment: an aware datetime, or stored UTC text or ISO-8601 with an offset.
@@ -262,15 +263,17 @@ def day_moment(moment: datetime | str, day: date, *, end: bool = False) -> str:
         end: the moment ends a span: the next midnight reads ``00:00`` (the day's end).
 
     Returns:
-        The Europe/Amsterdam text.
+        The Europe/Amsterdam text; a time in the hour the autumn change repeats carries its
+        offset in hours (``02:30+02``, then ``02:30+01``: ISO 8601's short form, so a span of
+        that hour, ``02:30+02–02:30+01``, fits a table's time column of 17 cells).
     """
     value = local(_moment(moment))
     on = (value - timedelta(minutes=1)).date() if end else value.date()
     if on == day or (end and value.date() == day):
-        return f"{value:%H:%M}"
+        return f"{value:%H:%M}{_fold(value)[:3]}"
     if abs(value.date() - day) <= _A_WEEK:  # across New Year too: 12-31 next to 01-01
-        return f"{value:%m-%d %H:%M}"
-    return f"{value:%Y-%m-%d %H:%M}"
+        return f"{value:%m-%d %H:%M}{_fold(value)[:3]}"
+    return f"{value:%Y-%m-%d %H:%M}{_fold(value)[:3]}"
 
 
 def day_span(
@@ -294,7 +297,7 @@ def day_span(
     shown = first.date() if day is None else day
     head, tail = day_moment(first, shown), day_moment(end, shown, end=True)
     if short and first.date() != shown and "-" in tail:
-        head = head[: -len(" 00:00")]  # the day lies wholly inside: the start's date will do
+        head = head.partition(" ")[0]  # the day lies wholly inside: the start's date will do
     return f"{head}–{tail}"
 
 

@@ -27,6 +27,7 @@ from store.logbook import LogEntry
 from store.subjects import list_subjects, subject_by_id
 from store.validate import whole_text
 from words.counts import counted
+from words.deployments import refused
 
 from .. import labels
 from ..actions import Action
@@ -515,6 +516,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         def options(store: Store) -> list[agenda.ConceptOption]:
             return agenda.concept_options(store, subject_by_id(store, item.subject_id))
 
+        self.console_app.form_coming()  # keys typed meanwhile are the picker's
         self.call_store(options, lambda found: self._pick_concept(item, found), group="options")
 
     def _pick_concept(self, item: Activity, options: list[agenda.ConceptOption]) -> None:
@@ -597,6 +599,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         item = self._selected_or_warn()
         if item is None:
             return
+        self.console_app.form_coming()  # keys typed meanwhile are the form's
         self.call_store(
             lambda store: (
                 roster.deployable(store, item.id),
@@ -631,6 +634,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
             offered = sentence(
                 BadInput("", code="activity_over", title=item.title, moment=local_text(item.end_at))
             )
+        elif item.status == "cancelled":  # said at once: a release is all it may take
+            offered = refused([{"code": "activity_cancelled", "params": {}}])
         elif free:
             offered = _("Free and qualified for its open places now: {who}.").format(
                 who="; ".join(

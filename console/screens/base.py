@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
-from textual import events
+from textual import events, on
 from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -395,10 +395,10 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
 
     # Actions ----------------------------------------------------------------------------------
 
-    def _typing(self) -> bool:
-        """Whether the focused widget takes ? and q as typed characters (a field, a list
-        that searches as one types)."""
-        focused = self.focused
+    def _typing(self, widget: Widget | None = None) -> bool:
+        """Whether the focused widget (or ``widget``) takes ? and q as typed characters (a
+        field, a list that searches as one types)."""
+        focused = self.focused if widget is None else widget
         return focused is not None and (
             focused.check_consume_key("q", "q") or focused.check_consume_key("question_mark", "?")
         )
@@ -456,13 +456,20 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         form: FormScreen[T],
         toast: str | Callable[[T], str] | None,
         done: Callable[[T], None] | None = None,
+        *,
+        to_keys: bool = False,
     ) -> None:
-        """Open a form; once it saved, a toast, ``done(result)`` and a refresh."""
+        """Open a form; once it saved, a toast, ``done(result)`` and a refresh. The focus goes
+        back where it was; with ``to_keys`` (another person acts now) a field it was in is left
+        for the screen's table, so the next keys are the screen's, not typed into a field."""
 
         before = self.focused
 
         def closed(outcome: Saved[T] | None) -> None:
-            self.call_after_refresh(self._refocus, before)
+            if to_keys and outcome is not None and (before is None or self._typing(before)):
+                self.call_after_refresh(self.action_leave_field)
+            else:
+                self.call_after_refresh(self._refocus, before)
             if outcome is None:
                 return
             if toast is not None:
@@ -525,6 +532,20 @@ class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
         super().__init__()
         self.save = save
         self.saving = False
+        #: Whether the form takes keys: its first field has the focus. Keys typed before (in
+        #: one burst with the key that opened it) are held by the app until then.
+        self.taking_keys = False
+
+    @on(events.Mount)
+    def _focus_then_keys(self) -> None:
+        # after the form's own on_mount, which asked for its first field's focus: the app sets
+        # that focus before it runs this, so the held keys go into the field
+        self.app.call_later(self._take_keys)
+
+    def _take_keys(self) -> None:
+        self.taking_keys = True
+        self.console_app.form_came()
+        self.console_app.release_keys()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

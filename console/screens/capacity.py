@@ -3,8 +3,8 @@ falls short), and below them in tabs the bottleneck windows, a what-if scenario 
 appears beside the baseline (it changes nothing in the database), the restrictions per unit and
 week, and the letter's capacity reinforcements.
 
-Keys: ``b`` bottlenecks, ``w`` what-if scenario (Enter in its fields runs it), ``r``
-restrictions, ``f`` reinforcements (funding).
+Keys: ``b`` bottlenecks, ``w`` what-if scenario (Enter in its fields, or ``ctrl+s`` anywhere on
+its tab, runs it), ``r`` restrictions, ``f`` reinforcements (funding).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
 from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane
@@ -35,7 +36,7 @@ from ..actions import Action
 from ..i18n import _
 from ..literal import literal, template
 from ..times import at
-from ..widgets.inputs import TextInput
+from ..widgets.inputs import FormSelect, TextInput
 from ..widgets.table import Column, RecordTable, Row
 from .base import BaseScreen
 
@@ -166,6 +167,9 @@ class CapacityScreen(BaseScreen[CapacityData]):
     MODE = "capacity"
     MAIN = "#bottlenecks-table"
     TITLE = _("Capacity")
+    #: ctrl+s runs the scenario as it saves a form (README: "save with Enter (or ctrl+s) in
+    #: any field"); shown in the footer while the What-if tab is open.
+    BINDINGS = [Binding("ctrl+s", "save", _("Run"), key_display="^s")]
     PURPOSE = _("supply against demand per unit for the week, bottlenecks, scenarios")
     ACTIONS: ClassVar[tuple[Action, ...]] = (
         Action(
@@ -221,7 +225,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
                 )
             with TabPane(_("What if (w)"), id="scenario"), Lazy(ScenarioPanel(id="scenario-panel")):
                 with Horizontal(classes="scenario-line"):
-                    yield Select(
+                    yield FormSelect(
                         KINDS,
                         id="scenario-kind",
                         value="add_officers",
@@ -235,8 +239,8 @@ class CapacityScreen(BaseScreen[CapacityData]):
                         compact=True,
                         placeholder=_("how many"),
                     )
-                    yield Select([], id="scenario-unit", prompt=_("unit"), compact=True)
-                    yield Select([], id="scenario-to", prompt=_("to unit (lend)"), compact=True)
+                    yield FormSelect([], id="scenario-unit", prompt=_("unit"), compact=True)
+                    yield FormSelect([], id="scenario-to", prompt=_("to unit (lend)"), compact=True)
                     yield TextInput(
                         "",
                         id="scenario-level",
@@ -381,6 +385,24 @@ class CapacityScreen(BaseScreen[CapacityData]):
         self.query_one(TabbedContent).active = "scenario"
         self.when_scenario(lambda: self.query_one("#scenario-count", Input).focus())
 
+    def _scenario_open(self) -> bool:
+        """Whether the What-if tab is the one shown, its panel mounted."""
+        return self._scenario_waiting is None and self.query_one(TabbedContent).active == "scenario"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":  # ctrl+s: on the What-if tab, for the roles it is for
+            return self._scenario_open() and access.allowed(self.role, "capacity.scenario")
+        return super().check_action(action, parameters)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.refresh_bindings()  # ^s Run is in the footer on the What-if tab alone
+
+    def action_save(self) -> None:
+        """ctrl+s (and Enter on a drop-down) on the What-if tab: run the scenario."""
+        if self._scenario_open():
+            self.run_scenario()
+
     @on(Input.Submitted, "#scenario-panel Input")
     def _enter(self, event: Input.Submitted) -> None:
         event.stop()
@@ -419,9 +441,14 @@ class CapacityScreen(BaseScreen[CapacityData]):
 
             error.update(literal(sentence(exc), limit=None))
 
-        self.call_store(run, self.show_scenario, group="scenario", failed=failed)
+        about = None if unit.is_blank() else str(unit.value)
+        self.call_store(
+            run, lambda rows: self.show_scenario(rows, about), group="scenario", failed=failed
+        )
 
-    def show_scenario(self, rows: list[model.ScenarioRow]) -> None:
+    def show_scenario(self, rows: list[model.ScenarioRow], unit: str | None = None) -> None:
+        """The scenario's rows beside the baseline, the cursor on the unit it changes: on a
+        short screen that unit's row may be below the rows in sight (80x24: RT, issue 17)."""
         if self.data is not None:
             self.scenario_basis = (self.data.supply, self.data.demand, self.data.short)
         self.query_one("#scenario-error", Static).update(
@@ -452,3 +479,4 @@ class CapacityScreen(BaseScreen[CapacityData]):
                 for row in rows
             ]
         )
+        self.query_one("#scenario-result", RecordTable).move_to(unit)

@@ -5,6 +5,11 @@ have changed: every focus move, every refresh after a write. A Tab between two t
 screen, or a reload, shows the very same keys, yet restyling a dozen new key widgets each time
 was the largest part of the console's work per screen (profiled: 7.7 s of 20 s over 21 screen
 visits). This footer remembers what it shows and recomposes only for a different set.
+
+On a narrow terminal (under 100 columns) its keys are set closer together, and a key that does
+not fit whole is left out rather than cut (80x24 showed "l▏", a key without its words): every
+key is in the help screen (``?``) and the palette. ``?`` and ``q`` come first, so they always
+show (issue 17).
 """
 
 from __future__ import annotations
@@ -15,6 +20,10 @@ from typing import Any
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+#: Below this many columns the keys are set closer together (Textual's compact footer).
+NARROW = 100
 
 
 def shown_keys(screen: Screen[Any]) -> tuple[tuple[object, ...], ...]:
@@ -36,13 +45,44 @@ class KeysFooter(Footer):
         if self._bindings_ready:
             self._shown = shown_keys(self.screen)
         yield from super().compose()
+        self.call_after_refresh(self.fit_keys)  # once the new keys are laid out
 
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        if (
-            self._shown is not None
-            and self.is_attached
-            and screen is self.screen
-            and shown_keys(screen) == self._shown
-        ):
+    def on_mount(self) -> None:
+        self.compact = self.app.size.width < NARROW
+
+    def on_resize(self) -> None:
+        self.compact = self.app.size.width < NARROW
+        self.call_after_refresh(self.fit_keys)
+
+    def _keys(self) -> tuple[list[FooterKey], FooterKey | None]:
+        found = list(self.query_children(FooterKey))
+        palette = next((k for k in found if k.has_class("-command-palette")), None)
+        return [k for k in found if k is not palette], palette
+
+    def fit_keys(self) -> None:
+        """Show the keys that fit whole left of the palette's key; leave out the rest (all
+        shown again first, to be measured at the width there is now)."""
+        keys, _palette = self._keys()
+        if not all(k.display for k in keys):
+            for key in keys:
+                key.display = True
+            self.call_after_refresh(self._leave_out_cut)
+        else:
+            self._leave_out_cut()
+
+    def _leave_out_cut(self, tries: int = 5) -> None:
+        keys, palette = self._keys()
+        if not self.is_attached or not keys:
             return
-        super().bindings_changed(screen)
+        if any(not k.virtual_region.width for k in keys if k.display) or (
+            palette is not None and not palette.virtual_region.width
+        ):
+            if tries:  # not laid out yet (a screen out of sight is not laid out at all)
+                self.call_after_refresh(self._leave_out_cut, tries - 1)
+            return
+        edge = (palette.virtual_region.x if palette else self.size.width) - 1
+        fitting = True
+        for key in keys:
+            fitting = fitting and key.virtual_region.right <= edge
+            if key.display != fitting:
+                key.display = fitting

@@ -19,6 +19,7 @@ from textual.widgets._select import SelectOverlay
 from store.validate import visible
 
 from ..i18n import _
+from .focus import KeepsFocus
 
 _BREAKS = re.compile(r"\r\n?")
 #: What ends a line (``str.splitlines``'s breaks) or moves along one: in a one-line field each
@@ -37,7 +38,7 @@ class FlagBox(Checkbox):
     ]
 
 
-class TextInput(Input):
+class TextInput(KeepsFocus, Input):
     """A one-line input (typing and pasting go through ``replace``). A paste keeps all its
     lines: Textual's ``Input`` keeps only the first (``splitlines()[0]``, which also cuts at
     U+0085 or U+2028) without a word; here line breaks and tabs become spaces."""
@@ -99,7 +100,7 @@ class NotesArea(TextArea):
         return super().edit(edit)
 
 
-class FormSelect(Select[str]):
+class FormSelect(KeepsFocus, Select[str]):
     """A dropdown in a dialog whose list stays inside the dialog's border: Textual draws the
     list on the screen's overlay layer, so a field near the dialog's foot (the enrol form's
     Role) had its eight roles run over the border and the buttons' line (issue 17). While it

@@ -7,6 +7,10 @@ screen hands over a finished list of ``Row`` objects (their cells ``rich.text.Te
 worker, so nothing is parsed as markup); ``set_rows`` compares them with the rows shown by their
 stable key and signature and refreshes just the lines that changed; ``render_line`` draws one
 visible line at a time, cached per row. The cursor stays on the same record across refreshes.
+
+A cell too long for its column ends in "…"; on the cursor's row of the focused table the cut
+cells are shown whole, wrapped within their columns over up to ``CURSOR_LINES`` lines, so the
+record one acts on is read in full at any terminal size (issue 17).
 """
 
 from __future__ import annotations
@@ -28,8 +32,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .focus import KeepsFocus
+
 #: Spaces between two columns.
 GAP = 2
+#: The most lines the cursor's row takes to show its cut cells whole.
+CURSOR_LINES = 4
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ def row(key: str, *cells: Text | str, style: str = "") -> Row:
     )
 
 
-class RecordTable(ScrollView, can_focus=True):
+class RecordTable(KeepsFocus, ScrollView, can_focus=True):
     """Rows of records under a fixed header, with a row cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -169,6 +177,8 @@ class RecordTable(ScrollView, can_focus=True):
         self._announced: str | None = None
         self._scroll_later = False
         self._widths = tuple(c.width for c in self.columns)
+        #: Lines the cursor's row takes beyond its own (its cut cells shown whole).
+        self._extra = 0
         self.virtual_size = Size(self._total_width(), 1)
 
     @property
@@ -221,15 +231,20 @@ class RecordTable(ScrollView, can_focus=True):
             and all(a.key == b.key for a, b in zip(old, self._rows, strict=True))
         )
         self._widths = widths
-        if same_keys:
+        if same_keys and not self._extra:
             for index, (before, after) in enumerate(zip(old, self._rows, strict=True)):
                 if before.signature != after.signature:
                     self.refresh_lines(index + 1)
         else:
-            self.virtual_size = Size(self._total_width(), len(self._rows) + 1)
+            self._size_rows()
             self.refresh()
         target = self._index.get(kept, self.cursor_row) if kept is not None else 0
         self.move_cursor(row=target, announce=True)
+
+    def _size_rows(self) -> None:
+        """The scroll size for the rows held, the cursor's row with its extra lines."""
+        self._extra = self._cursor_extra()
+        self.virtual_size = Size(self._total_width(), len(self._rows) + 1 + self._extra)
 
     def _fitted(self) -> tuple[int, ...]:
         """Each column's width for the rows held: ``width``, or for a ``fit`` column its widest
@@ -251,14 +266,64 @@ class RecordTable(ScrollView, can_focus=True):
     def move_cursor(self, *, row: int, announce: bool = True) -> None:
         last = max(0, len(self._rows) - 1)
         self.cursor_row = max(0, min(row, last))
+        self._resize_cursor()
         self._scroll_to_cursor()
         if announce:
             self._announce()
 
     def watch_cursor_row(self, old: int, new: int) -> None:
         if old != new:
-            self.refresh_lines(old + 1)
-            self.refresh_lines(new + 1)
+            if self._extra:  # the rows under the old cursor's row move up
+                self.refresh()
+            else:
+                self.refresh_lines(old + 1)
+                self.refresh_lines(new + 1)
+
+    def _resize_cursor(self) -> None:
+        """Give the cursor's row the lines its cut cells take whole (none when none is cut)."""
+        extra = self._cursor_extra()
+        if extra != self._extra:
+            self._size_rows()
+            self.refresh()
+
+    def _cursor_extra(self) -> int:
+        parts = self._cursor_parts(self._column_widths())
+        return max(len(p) for p in parts) - 1 if parts else 0
+
+    def _cursor_parts(self, widths: Sequence[int]) -> list[list[Text]] | None:
+        """The cursor's row's cells as the lines each takes within its column, when the table
+        has the focus and a cell is cut; else None (the row takes one line)."""
+        if not (self.show_cursor and self._rows and self.has_focus and self.is_mounted):
+            return None
+        record = self._rows[min(self.cursor_row, len(self._rows) - 1)]
+        cells = list(zip(record.cells, widths, strict=False))
+        if not any(width and cell.cell_len > width for cell, width in cells):
+            return None
+        console = self.app.console
+        parts: list[list[Text]] = []
+        for cell, width in cells:
+            if not width or cell.cell_len <= width:
+                parts.append([cell])
+                continue
+            text = cell.copy()
+            text.no_wrap = False
+            lines = list(text.wrap(console, width, overflow="fold"))
+            if len(lines) > CURSOR_LINES:  # what is left past the last line: "…"
+                lines = [*lines[: CURSOR_LINES - 1], Text(" ").join(lines[CURSOR_LINES - 1 :])]
+            for part in lines:
+                part.rstrip()
+            parts.append(lines or [cell])
+        return parts
+
+    def row_at_line(self, index: int) -> tuple[int, int]:
+        """The row shown on line ``index`` of the rows (0: the first row), and which of its
+        lines (0 unless it is the cursor's row shown over more lines)."""
+        cursor, extra = self.cursor_row, self._extra
+        if not extra or index <= cursor:
+            return index, 0
+        if index <= cursor + extra:
+            return cursor, index - cursor
+        return index - extra, 0
 
     def _announce(self) -> None:
         key = self.cursor_key
@@ -266,7 +331,7 @@ class RecordTable(ScrollView, can_focus=True):
             self._announced = key
             self.post_message(self.Highlighted(self, key))
 
-    def _scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self, *, again: bool = True) -> None:
         """Scroll so the cursor's row is in sight. A table not laid out now (under a dialog that
         is closing, a screen being switched to: no size) scrolls once it has its size again:
         measured with no size it scrolled as if one row were in sight, and the lines drawn
@@ -279,14 +344,23 @@ class RecordTable(ScrollView, can_focus=True):
             return
         self._scroll_later = False
         top = round(self.scroll_y)
+        wanted = top
+        last = self.cursor_row + min(self._extra, body - 1)  # its lines, as many as fit
         if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
-        elif self.cursor_row >= top + body:
-            self.scroll_to(y=self.cursor_row - body + 1, animate=False, immediate=True)
+            wanted = self.cursor_row
+        elif last >= top + body:
+            wanted = last - body + 1
+        if wanted != top:
+            self.scroll_to(y=wanted, animate=False, immediate=True)
+            if again and round(self.scroll_y) != wanted:
+                # rows set just now: the scroll range grows at the next layout (a scenario's
+                # unit below the fold stayed out of sight, issue 17); scroll once it has
+                self._scroll_later = True
+                self.call_after_refresh(self._scroll_when_laid_out)
 
     def _scroll_when_laid_out(self) -> None:
         if self._scroll_later and self.scrollable_content_region.height > 1:
-            self._scroll_to_cursor()
+            self._scroll_to_cursor(again=False)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -319,7 +393,7 @@ class RecordTable(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1:
             return
-        index = round(self.scroll_y) + offset.y - 1
+        index, _line = self.row_at_line(round(self.scroll_y) + offset.y - 1)
         if 0 <= index < len(self._rows):
             if index == self.cursor_row and event.chain > 1:
                 self.action_select()
@@ -327,27 +401,21 @@ class RecordTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._lines.clear()
-        self.virtual_size = Size(self._total_width(), len(self._rows) + 1)
+        self._size_rows()
         self._scroll_when_laid_out()
 
     def on_show(self) -> None:
         self._scroll_when_laid_out()
 
-    def _on_hide(self, event: events.Hide) -> None:
-        """Keep the focus through a Hide that arrives after a dialog over the screen closed
-        (Textual delivers it late, once the table is in sight again); blur only when the table
-        or a container of it is really out of sight (display: none, a tab not shown)."""
-        if self.screen.is_current and all(
-            node.display for node in self.ancestors_with_self if node is not self.screen
-        ):
-            event.prevent_default()
-
     def on_focus(self) -> None:
         self._lines.clear()
+        self._size_rows()  # the cursor's row shows its cut cells whole while focused
         self.refresh()
+        self._scroll_to_cursor()
 
     def on_blur(self) -> None:
         self._lines.clear()
+        self._size_rows()
         self.refresh()
 
     # Drawing ----------------------------------------------------------------------------------
@@ -416,7 +484,7 @@ class RecordTable(ScrollView, can_focus=True):
                 strip = self._cells_line(labels, widths, style)
                 self._lines[key] = strip
             return strip.crop_extend(scroll_x, scroll_x + width, strip_style(strip, base))
-        index = scroll_y + y - 1
+        index, line = self.row_at_line(scroll_y + y - 1)
         if index >= len(self._rows):
             if index == 0 and self.empty:
                 style = base + self.get_component_rich_style("record-table--empty")
@@ -426,7 +494,8 @@ class RecordTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         record = self._rows[index]
         cursor = self.show_cursor and index == self.cursor_row
-        key = (record.key, record.signature, widths, cursor, self.has_focus, index % 2)
+        whole = self._extra if cursor else 0
+        key = (record.key, record.signature, widths, cursor, self.has_focus, index % 2, whole, line)
         strip = self._lines.get(key)
         if strip is None:
             style = base
@@ -436,7 +505,11 @@ class RecordTable(ScrollView, can_focus=True):
                 style += Style.parse(record.style)
             if cursor:
                 style += self.get_component_rich_style("record-table--cursor")
-            strip = self._cells_line(record.cells, widths, style)
+            parts = self._cursor_parts(widths) if whole else None
+            cells: Sequence[Text] = record.cells
+            if parts is not None:
+                cells = [p[line] if line < len(p) else Text("", end="") for p in parts]
+            strip = self._cells_line(cells, widths, style)
             self._lines[key] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 

@@ -269,7 +269,8 @@ async def test_capacity_scenario_beside_the_baseline_writes_nothing(
         await pilot.press("w")
         await settle(pilot)
         assert app.focused is screen.query_one("#scenario-count")
-        await pilot.press("ctrl+a", "6", "tab", "enter")  # six officers; open the unit list
+        # six officers; open the unit list (Space or the arrows, as in a form's drop-down)
+        await pilot.press("ctrl+a", "6", "tab", "down")
         unit = screen.query_one("#scenario-unit", Select)
         await type_text(pilot, short_unit)  # the open list jumps to the unit typed
         await pilot.press("enter", "shift+tab", "enter")  # chosen; Enter in the count runs it

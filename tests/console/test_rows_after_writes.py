@@ -43,8 +43,9 @@ def mismatches(screen: AgendaScreen, store: Store) -> list[str]:
     lines = painted(table)[1:]  # less the header
     assert len(lines) >= 5
     for y, line in enumerate(lines):
-        if top + y < len(items):
-            item = items[top + y]
+        index, part = table.row_at_line(top + y)  # the selected row may take more lines
+        if part == 0 and index < len(items):
+            item = items[index]
             want = (f"{local(item.start_at):%H:%M}–{local(item.end_at):%H:%M}", item.person)
             if not all(word in line for word in want):
                 found.append(f"line {y + 1} shows {line.strip()!r}, the store has {want}")

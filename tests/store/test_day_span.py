@@ -34,6 +34,20 @@ def test_the_spring_night_reads_differently_on_its_two_days() -> None:
     assert day_span(start, end, date(2027, 3, 28), short=True) == "03-27 03:00–03:30"
 
 
+def test_the_autumn_nights_repeated_hour_carries_its_offset() -> None:
+    """02:30 happens twice on 2027-10-31: an hour from the first to the second read
+    "02:30–02:30" on the Agenda (issue 17, console13)."""
+    start, end = "2027-10-31T02:30:00+02:00", "2027-10-31T02:30:00+01:00"
+    assert day_span(start, end) == "02:30+02–02:30+01"
+    assert day_span(start, end, short=True) == "02:30+02–02:30+01"
+    assert day_span(start, end, date(2027, 10, 30)) == "10-31 02:30+02–10-31 02:30+01"
+    assert day_span("2027-10-29T22:00:00+02:00", end, date(2027, 10, 30), short=True) == (
+        "10-29–10-31 02:30+01"
+    )
+    # the hours around it are read once: no offset
+    assert day_span("2027-10-31T01:30:00+02:00", "2027-10-31T03:30:00+01:00") == "01:30–03:30"
+
+
 def test_new_year_is_named_without_the_year_and_far_dates_with_it() -> None:
     start, end = "2026-12-31T22:00:00+01:00", "2027-01-01T02:00:00+01:00"
     assert day_span(start, end) == "22:00–01-01 02:00"
