@@ -59,26 +59,45 @@ class KeysFooter(Footer):
         palette = next((k for k in found if k.has_class("-command-palette")), None)
         return [k for k in found if k is not palette], palette
 
+    #: Each fit's number: a later fit (a resize, a new set of keys, the screen shown) stops an
+    #: earlier one still waiting for the layout, so two never toggle the same keys.
+    _fit = 0
+    #: Whether a fit is still waiting for the keys to be laid out (tests wait for it).
+    fitting = False
+
+    def on_show(self) -> None:
+        """A screen composed out of sight is laid out only once it shows: fit its keys then."""
+        self.call_after_refresh(self.fit_keys)
+
     def fit_keys(self) -> None:
         """Show the keys that fit whole left of the palette's key; leave out the rest (all
         shown again first, to be measured at the width there is now)."""
+        self._fit += 1
+        self.fitting = True
         keys, _palette = self._keys()
         if not all(k.display for k in keys):
             for key in keys:
                 key.display = True
-            self.call_after_refresh(self._leave_out_cut)
+            self.call_after_refresh(self._leave_out_cut, self._fit)
         else:
-            self._leave_out_cut()
+            self._leave_out_cut(self._fit)
 
-    def _leave_out_cut(self, tries: int = 5) -> None:
+    def _leave_out_cut(self, fit: int, tries: int = 40) -> None:
+        if fit != self._fit:
+            return  # a later fit took over
         keys, palette = self._keys()
         if not self.is_attached or not keys:
+            self.fitting = False
             return
         if any(not k.virtual_region.width for k in keys if k.display) or (
             palette is not None and not palette.virtual_region.width
         ):
-            if tries:  # not laid out yet (a screen out of sight is not laid out at all)
-                self.call_after_refresh(self._leave_out_cut, tries - 1)
+            # not laid out yet (a screen out of sight is not laid out at all; a busy machine
+            # lays out late): look again shortly, for about two seconds, then at the next show
+            if tries:
+                self.set_timer(0.05, lambda: self._leave_out_cut(fit, tries - 1))
+            else:
+                self.fitting = False
             return
         edge = (palette.virtual_region.x if palette else self.size.width) - 1
         fitting = True
@@ -86,3 +105,4 @@ class KeysFooter(Footer):
             fitting = fitting and key.virtual_region.right <= edge
             if key.display != fitting:
                 key.display = fitting
+        self.fitting = False

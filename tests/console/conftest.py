@@ -35,8 +35,20 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await pilot.app.animator.wait_until_complete()  # a scroll a key started ends first
         if not any(w.is_running for w in pilot.app.workers):
+            await _footers_fitted(pilot)
             await _painted(pilot)
             return
+
+
+async def _footers_fitted(pilot: Pilot[None]) -> None:
+    """Until the footers have left out the keys that do not fit (a fit waits for the layout,
+    which a busy machine makes late): at most about three seconds."""
+    from console.widgets.footer import KeysFooter
+
+    for _ in range(150):
+        if not any(f.fitting for f in pilot.app.screen.query(KeysFooter)):
+            return
+        await pilot.pause(0.02)
 
 
 async def _painted(pilot: Pilot[None]) -> None:
