@@ -54,6 +54,16 @@ class KeysFooter(Footer):
         self.compact = self.app.size.width < NARROW
         self.call_after_refresh(self.fit_keys)
 
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if (
+            self._shown is not None
+            and self.is_attached
+            and screen is self.screen
+            and shown_keys(screen) == self._shown
+        ):
+            return
+        super().bindings_changed(screen)
+
     def _keys(self) -> tuple[list[FooterKey], FooterKey | None]:
         found = list(self.query_children(FooterKey))
         palette = next((k for k in found if k.has_class("-command-palette")), None)
