@@ -9,6 +9,7 @@ import click
 
 from store import handover as model
 from store.clock import local_iso
+from store.db import short_id
 from store.errors import BadInput
 from words.handover import handover_json, handover_markdown, item_text, signature_of
 
@@ -158,7 +159,8 @@ def handover_withdraw(env: Env, handover_id: str, reason: str) -> None:
     force (it overlaps nothing; its period may be signed again)."""
     with creating(env.store()):
         record = model.withdraw_handover(env.store(), handover_id, reason)
-    info(f"Handover {record.id[:13]} withdrawn by {record.withdrawn_by}.")
+    name = short_id(env.store(), "handover", record.id)
+    info(f"Handover {name} withdrawn by {record.withdrawn_by}.")
     printed(record.id)
 
 

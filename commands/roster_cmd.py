@@ -150,6 +150,7 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
         "option": describe(option.what),
         "action": option.action,
         "callsign": option.callsign,
+        "team": list(option.team),
         "concept": option.concept,
         "changes_concept": option.changes_concept,
         "start": local_iso(option.start),

@@ -49,7 +49,7 @@ from .clock import (
     require_order,
     to_db,
 )
-from .db import Store, resolve_id
+from .db import Store, resolve_id, short_id
 from .errors import (
     BadInput,
     IntegrityFailure,
@@ -250,15 +250,20 @@ def overlapping_handovers(store: Store) -> list[Overlap]:
 
 class AlreadySigned(BadInput):
     """The period overlaps a handover that is signed and not superseded; ``handover_id`` is
-    that handover; ``may_supersede``: whether the acting leader may replace it (its signer,
-    with a reason)."""
+    that handover (``short``: its name, unique in the database); ``may_supersede``: whether
+    the acting leader may replace it (its signer, with a reason)."""
 
     def __init__(
-        self, message: str, handover_id: str, may_supersede: bool = True, **params: Any
+        self,
+        message: str,
+        handover_id: str,
+        short: str,
+        may_supersede: bool = True,
+        **params: Any,
     ) -> None:
         # Only its signer may supersede it: the faces word that refusal by its message.
         code = "already_signed" if may_supersede else None
-        super().__init__(message, code=code, handover=handover_id[:13], **params)
+        super().__init__(message, code=code, handover=short, **params)
         self.handover_id = handover_id
         self.may_supersede = may_supersede
 
@@ -518,7 +523,7 @@ def _overlap_item(store: Store) -> Item:
     pairs = overlapping_handovers(store)
     named = [
         {
-            "handovers": [i[:13] for i in pair.ids],
+            "handovers": [short_id(store, "handover", i) for i in pair.ids],
             "signed_by": list(pair.signed_by),
             "periods": [{"start": a, "end": b} for a, b in pair.periods],
         }
@@ -582,7 +587,7 @@ def _quarantine_items(store: Store) -> list[Item]:
         first = change_set.changes[0]
         facts = {
             "changes": len(change_set.changes),
-            "device": labels.get(change_set.device, change_set.device[:13]),
+            "device": labels.get(change_set.device) or short_id(store, "device", change_set.device),
             "actor": change_set.actor,
             "field": f"{first.table}.{first.field}" if first.field else first.table,
             "reason": first.cause.as_dict(),  # a fact (code, params), worded by the faces
@@ -835,18 +840,19 @@ def _check_signed_once(
             )
         found = next((r for r in live if r["id"] == replaced), None)
         if found is None:
+            name = short_id(store, "handover", replaced)
             raise BadInput(
-                f"Handover {replaced[:13]} is not a signed handover of an overlapping period "
+                f"Handover {name} is not a signed handover of an overlapping period "
                 "that is still in force; see the list of handovers.",
                 code="supersede_not_in_force",
-                handover=replaced[:13],
+                handover=name,
             )
         if found["signed_by"] != me:
             raise RuleViolation(
                 "handover",
-                _not_yours(found, me),
+                _not_yours(found, me, name=short_id(store, "handover", found["id"])),
                 code="supersede_not_yours",
-                handover=found["id"][:13],
+                handover=short_id(store, "handover", found["id"]),
                 signed_by=found["signed_by"],
                 me=me,
                 accepted_at=from_db(found["accepted_at"]) if found["accepted_by"] == me else None,
@@ -855,15 +861,17 @@ def _check_signed_once(
         if row["id"] != replaced:
             period = _period_text(from_db(row["period_start"]), from_db(row["period_end"]))
             mine = row["signed_by"] == me
+            name = short_id(store, "handover", row["id"])
             raise AlreadySigned(
                 f"The period {period} was already signed by {row['signed_by']} at "
-                f"{local_text(from_db(row['signed_at']))} (handover {row['id'][:13]}); "
+                f"{local_text(from_db(row['signed_at']))} (handover {name}); "
                 + (
                     "sign again only to supersede it, with a reason."
                     if mine
-                    else _not_yours(row, me, named=False)
+                    else _not_yours(row, me, name=None)
                 ),
                 row["id"],
+                name,
                 may_supersede=mine,
                 period=period,
                 signed_by=row["signed_by"],
@@ -876,9 +884,10 @@ def _period_text(start: datetime, end: datetime) -> str:
     return local_span(start, end)
 
 
-def _not_yours(row: Any, me: str, *, named: bool = True) -> str:
-    """Why ``me`` may not supersede the handover ``row`` (``named``: say which handover)."""
-    which = f"handover {row['id'][:13]}" if named else "it"
+def _not_yours(row: Any, me: str, *, name: str | None) -> str:
+    """Why ``me`` may not supersede the handover ``row`` (``name``: say which handover, by
+    its name unique in the database; None: "it")."""
+    which = f"handover {name}" if name else "it"
     accepted = (
         f"; {me} accepted it at {local_text(from_db(row['accepted_at']))}"
         if row["accepted_by"] == me
@@ -962,18 +971,19 @@ def _acceptance_refusal(store: Store, record: HandoverRecord) -> StoreError | No
             callsign=store.actor.callsign,
         )
     if rules.accepts_withdrawn("accepted", record.withdrawn_at is not None):
+        name = short_id(store, "handover", record.id)
         return RuleViolation(
             "handover",
-            f"Handover {record.id[:13]} was withdrawn by {record.withdrawn_by} at "
+            f"Handover {name} was withdrawn by {record.withdrawn_by} at "
             f"{local_text(record.withdrawn_at)} and is no longer in force; it cannot be "
             "accepted.",
             code="handover_withdrawn",
-            handover=record.id[:13],
+            handover=name,
             by=record.withdrawn_by,
             at=record.withdrawn_at,
         )
     if record.superseded_by is not None:
-        return _superseded(record)
+        return _superseded(store, record)
     if record.accepted_by:
         return BadInput(
             f"This handover was already accepted by {record.accepted_by}.",
@@ -983,17 +993,19 @@ def _acceptance_refusal(store: Store, record: HandoverRecord) -> StoreError | No
     return None
 
 
-def _superseded(record: HandoverRecord) -> RuleViolation:
+def _superseded(store: Store, record: HandoverRecord) -> RuleViolation:
     """The refusal to accept a handover that its signer replaced: the newer one is in force."""
     assert record.superseded_by is not None and record.superseded_at is not None
+    name = short_id(store, "handover", record.id)
+    newer = short_id(store, "handover", record.superseded_by)
     return RuleViolation(
         "handover",
-        f"Handover {record.id[:13]} was superseded by handover {record.superseded_by[:13]}, "
+        f"Handover {name} was superseded by handover {newer}, "
         f"signed by {record.superseded_by_signer} at {local_text(record.superseded_at)}, and is "
         "no longer in force; accept the newer one instead.",
         code="handover_superseded",
-        handover=record.id[:13],
-        newer=record.superseded_by[:13],
+        handover=name,
+        newer=newer,
         by=record.superseded_by_signer,
         at=record.superseded_at,
     )
@@ -1027,11 +1039,11 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
     except ValueError:
         content = None
     if not isinstance(content, dict) or content_hash(content) != row["content_hash"]:
+        name = short_id(store, "handover", full)
         raise IntegrityFailure(
-            f"Handover {full[:13]} does not match its signature; the record "
-            "was altered after signing.",
+            f"Handover {name} does not match its signature; the record was altered after signing.",
             code="handover_signature_mismatch",
-            handover=full[:13],
+            handover=name,
         )
     witness.check_handover(store, full, row["content_hash"])
     later = store.one(
@@ -1109,12 +1121,13 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
                 "Withdrawing a signed handover needs the reason.", code="withdraw_needs_reason"
             )
         reason = validate.text(reason, "reason").strip()
+        name = short_id(store, "handover", record.id)
         if record.withdrawn_at is not None:
             raise BadInput(
-                f"Handover {record.id[:13]} was withdrawn already by {record.withdrawn_by} at "
+                f"Handover {name} was withdrawn already by {record.withdrawn_by} at "
                 f"{local_text(record.withdrawn_at)}.",
                 code="handover_withdrawn_already",
-                handover=record.id[:13],
+                handover=name,
                 by=record.withdrawn_by,
                 at=record.withdrawn_at,
             )
@@ -1122,10 +1135,10 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
         if record.signed_by != me.callsign and me.role != "admin":
             raise RuleViolation(
                 "handover",
-                f"Only {record.signed_by}, who signed handover {record.id[:13]}, or an admin "
+                f"Only {record.signed_by}, who signed handover {name}, or an admin "
                 "may withdraw it (a handover is its signer's account of the shift).",
                 code="withdraw_not_yours",
-                handover=record.id[:13],
+                handover=name,
                 signed_by=record.signed_by,
             )
         detail.update({"handover": record.id, "reason": reason})

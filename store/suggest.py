@@ -10,7 +10,8 @@ supply or deployments, with the deployments bound to their activities exactly as
 binds them (``gaps.bind``: the officer an option deploys counts for this activity only). An
 option is **feasible** only when, once carried out, no gap row names the activity
 (it is fully covered), every place of its concept is filled by the officers deployed on it
-(with nobody deployed every place is open: the unit's pool covering the demand fills none) and
+or by the officers the option deploys (the unit's pool covering the demand fills no place by
+itself: the option names who fills it) and
 the unit's other activities are not left shorter; one that helps but leaves it short is
 *partial* ("partly covers (still short: 1 × hrb)"), may be applied, and is never shown as
 feasible. Each says what it costs the protected person; options that would not
@@ -25,8 +26,10 @@ One generator per kind of option, best first when feasible:
 - ``assign``: another valid concept that the officers on duty can staff (for an activity
   whose time or place changed, keeping its concept confirms it); cost: none.
 - ``combine``: keep the team of an adjacent covered activity of the same person on.
-- ``move``: the nearest start (within four hours) at which the activity would be covered;
-  cost: moved (a restriction, R5).
+- ``move``: the nearest start (within four hours) at which the activity would be covered:
+  its deployed officers stay on, and the unit's officers free then (travel included) fill
+  the places they leave open — the option names them, and applying it deploys them; cost:
+  moved (a restriction, R5).
 
 An activity that is covered with a valid concept and flagged for nothing gets one ``none``
 option. ``apply_option`` carries an option out in one transaction, checking every rule again.
@@ -109,7 +112,8 @@ class Option:
         end: the activity's end after it (aware UTC), or None when not given.
         shift_minutes: minutes a move shifts the activity, later positive (``move``), else None.
         travel_minutes: the lent officer's travel between the units (``deploy``), else None.
-        team: the callsigns an adjacent activity's team adds (``combine``).
+        team: the callsigns an adjacent activity's team adds (``combine``), or the unit's
+            free officers a move deploys at the new time (``move``).
         partial: applying it helps but leaves the activity short (``reason`` says of what); it
             may be applied, and is never shown as feasible.
         fact: why it would not work or only partly, as a fact the faces word
@@ -752,11 +756,13 @@ def _kept_on(ctx: _Context, neighbour: Activity, concept: str) -> list[Staff]:
 def _move(ctx: _Context) -> Iterator[Option]:
     """The nearest start within four hours at which the base concept would be covered and the
     officers deployed on it may stay (on duty, qualified, travel: ``deployment_problem`` at
-    the new time), never one already past (a restriction decides what happens next, R5). A
-    time the unit covers but the deployed officers could not keep says so: not feasible. A
-    time the unit covers where places stay open (the deployed group, or nobody deployed,
-    leaves them open) is partly, offered only when the unit is short at the current time (the
-    move helps) and no time fills every place."""
+    the new time), never one already past (a restriction decides what happens next, R5). The
+    places they leave open (all of them when nobody is deployed) are filled there by the
+    unit's officers free then, judged as deploying them would be (``_free_at``); the option
+    names them and applying it deploys them. A time the unit covers but the deployed officers
+    could not keep says so: not feasible. A time where places stay open even so is partly,
+    offered only when the unit is short at the current time (the move helps) and no time
+    fills every place."""
     now = ctx.store.clock.now()
     if ctx.base is None or ctx.start <= now:
         return  # an activity under way is not moved by a suggestion
@@ -770,6 +776,8 @@ def _move(ctx: _Context) -> Iterator[Option]:
     ]
     blocked: dict[str, Any] | None = None
     partly: Option | None = None  # the nearest time the unit covers but places stay open
+    if not _staffed(ctx, deployed, ctx.start, ctx.end)[1]:
+        return  # deploying the unit's free officers covers it where it is: no move needed
     helps = bool(ctx.fits(ctx.base))
     for k in range(1, int(MOVE_LIMIT / MOVE_STEP) + 1):
         for sign in (+1, -1):
@@ -783,13 +791,14 @@ def _move(ctx: _Context) -> Iterator[Option]:
                     "move_loses_deployed", start=a, end=b, problem=stay.facts()
                 )
                 continue
-            # places its deployed officers (nobody: all of them) would leave open there: partly
-            own = _open_places(ctx, ctx.base, (a, b))
+            # the places its deployed officers leave open there, filled by the unit's officers
+            # free then (as deploying them would judge it); what stays open is partly
+            team, own = _staffed(ctx, deployed, a, b)
             if not own:
-                yield _moved(ctx, a, b, delta)
+                yield _moved(ctx, a, b, delta, team=team)
                 return
             if helps:  # the unit is short now, not there: it helps, and deploying finishes it
-                partly = partly or _moved(ctx, a, b, delta, own)
+                partly = partly or _moved(ctx, a, b, delta, own, team)
             blocked = blocked or _short_fact("partly_covers", own, ctx.names)
     yield partly or Option(
         "move",
@@ -801,12 +810,69 @@ def _move(ctx: _Context) -> Iterator[Option]:
     )
 
 
+def _calls(officers: list[Staff]) -> list[str]:
+    return [o.callsign for o in officers]
+
+
+def _staffed(
+    ctx: _Context, deployed: list[Staff], a: datetime, b: datetime
+) -> tuple[list[Staff], dict[str, int]]:
+    """The unit's officers free at [a, b) who would be deployed there (``_free_at``), and
+    per qualification what the activity would still be short of with them: the places the
+    group leaves open, or a gap row naming it (``fits``, the unit's other demand included)."""
+    assert ctx.base is not None
+    team = _free_at(ctx, deployed, a, b)
+    own = _open_places(ctx, ctx.base, (a, b), extra=team)
+    for q, count in ctx.fits(ctx.base, a, b, extra=ctx.deploying(*_calls(team))).items():
+        own[q] = max(own.get(q, 0), count)
+    return team, own
+
+
+def _free_at(ctx: _Context, deployed: list[Staff], a: datetime, b: datetime) -> list[Staff]:
+    """Officers of the activity's unit, not deployed on it, whom the activity moved to [a, b)
+    could have deployed for the places its deployed group leaves open there: on duty, no rule
+    refuses them then (``deployment_problem`` at the new time: travel, R8, one place at a
+    time, rest), each filling a place more (``_open_places``); by callsign, until none is
+    open."""
+    assert ctx.base is not None
+    needed = {s.qualification for s in ctx.concepts[ctx.base].staffing}
+    lo, hi = int(a.timestamp()), int(b.timestamp())
+    here = set(_calls(deployed))
+    candidates = sorted(
+        {
+            d.officer
+            for d in ctx.duties
+            if d.start < hi and d.end > lo and d.officer not in here and needed & d.qualifications
+        }
+    )
+    team: list[Staff] = []
+    open_now = sum(_open_places(ctx, ctx.base, (a, b)).values())
+    for callsign in candidates:
+        if not open_now:
+            break
+        officer = get_staff(ctx.store, callsign)
+        if deployment_problem(ctx.store, ctx.activity.id, officer, ctx.base, span=(a, b)):
+            continue
+        after = sum(_open_places(ctx, ctx.base, (a, b), extra=[*team, officer]).values())
+        if after < open_now:
+            team.append(officer)
+            open_now = after
+    return team
+
+
 def _moved(
-    ctx: _Context, a: datetime, b: datetime, delta: timedelta, own: dict[str, int] | None = None
+    ctx: _Context,
+    a: datetime,
+    b: datetime,
+    delta: timedelta,
+    own: dict[str, int] | None = None,
+    team: list[Staff] | None = None,
 ) -> Option:
-    """The move to [a, b): feasible, or partly when ``own`` places would stay open there."""
+    """The move to [a, b), deploying ``team`` there: feasible, or partly when ``own`` places
+    would stay open there."""
     assert ctx.base is not None
     minutes = int(delta.total_seconds() // 60)
+    callsigns = _calls(team or [])
     return Option(
         "move",
         fact(
@@ -814,6 +880,7 @@ def _moved(
             start=a,
             end=b,
             concept=ctx.base if ctx.base != ctx.activity.concept else None,
+            deploy=callsigns,
         ),
         fact("moved", minutes=minutes),
         not own,
@@ -821,6 +888,7 @@ def _moved(
         start=a,
         end=b,
         shift_minutes=minutes,
+        team=tuple(callsigns),
         partial=bool(own),
         fact=_short_fact("partly_covers", own, ctx.names) if own else None,
     )
@@ -885,7 +953,12 @@ def option_needs(option: Option, concept: str | None) -> tuple[str, ...]:
     changes = option.concept is not None and (
         option.concept != concept or option.action == "assign"
     )
-    return _NEEDS.get(option.action, ()) + (("activity.write",) if changes else ())
+    deploys = option.action == "move" and bool(option.team)
+    return (
+        _NEEDS.get(option.action, ())
+        + (("activity.write",) if changes else ())
+        + (("staff.write",) if deploys else ())
+    )
 
 
 def apply_suggestion(
@@ -1081,3 +1154,5 @@ def _carry_out(
             new_start=option.start,
             new_end=option.end,
         )
+        if option.team:  # the officers the move deploys there, judged again at the new time
+            deploy_officers(store, conn, current.id, [get_staff(store, c) for c in option.team])

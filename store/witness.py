@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .db import append_audit
+from .db import append_audit, short_id
 from .errors import IntegrityFailure
 from .sync.notice import Notice, notice
 from .validate import json_document
@@ -1034,18 +1034,20 @@ def check_handover(store: Store, handover_id: str, digest: str) -> None:
             recorded.add(json_document(detail, "an audit event").get("sha256"))
         except (ValueError, AttributeError):
             continue
+    if digest in recorded:
+        return
+    name = short_id(store, "handover", handover_id)  # unique in the database
     if not recorded:
         raise IntegrityFailure(
-            f"Handover {handover_id[:13]} is not in the audit trail (no event recorded its "
+            f"Handover {name} is not in the audit trail (no event recorded its "
             "signature when it was signed or arrived); it was put in the database outside "
             "Schildwacht.",
             code="handover_not_witnessed",
-            handover=handover_id[:13],
+            handover=name,
         )
-    if digest not in recorded:
-        raise IntegrityFailure(
-            f"Handover {handover_id[:13]} does not match the hash the audit trail recorded when "
-            "it was signed or arrived; its content was rewritten after signing.",
-            code="handover_rewritten",
-            handover=handover_id[:13],
-        )
+    raise IntegrityFailure(
+        f"Handover {name} does not match the hash the audit trail recorded when "
+        "it was signed or arrived; its content was rewritten after signing.",
+        code="handover_rewritten",
+        handover=name,
+    )

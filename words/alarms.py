@@ -26,7 +26,7 @@ def _name(p: Mapping[str, Any], key: str = "label") -> str:
 def _witness(p: Mapping[str, Any]) -> str:
     """Who witnessed an event: a laptop by its label, or a signed handover by its id."""
     if p.get("handover"):
-        return _("signed handover {id}").format(id=visible(str(p["handover"]))[:13])
+        return _("signed handover {id}").format(id=visible(str(p["handover"])))
     return _name(p, "witness")
 
 

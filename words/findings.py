@@ -32,11 +32,11 @@ def _clash(p: Mapping[str, Any]) -> str:
         what=_NAMES.get(str(p["table"]), str(p["table"])),
         name=p["name"],
         table=p["table"],
-        row=str(p["row"])[:13],
+        row=str(p["row"]),
         kept_as=p["kept_as"],
     )
     if p.get("keeper"):
-        said += _(", {keeper} keeps {name}").format(keeper=str(p["keeper"])[:13], name=p["name"])
+        said += _(", {keeper} keeps {name}").format(keeper=str(p["keeper"]), name=p["name"])
     return said
 
 

@@ -503,11 +503,11 @@ def signature_of(record: HandoverRecord) -> str:
         text += "\n" + _("Questions: {text}").format(text=markdown(record.questions))
     if record.supersedes:
         text += "\n" + _("Supersedes handover {id}: {reason}").format(
-            id=record.supersedes[:13], reason=markdown(record.supersede_reason)
+            id=record.supersedes, reason=markdown(record.supersede_reason)
         )
     if record.superseded_by:
         text += "\n" + _("Superseded by handover {id}, signed by {who} at {at}: {reason}").format(
-            id=record.superseded_by[:13],
+            id=record.superseded_by,
             who=markdown(record.superseded_by_signer or ""),
             at=local_text(record.superseded_at),
             reason=markdown(record.superseded_reason),
@@ -522,5 +522,5 @@ def signature_of(record: HandoverRecord) -> str:
         text += "\n" + _(
             "Overlaps handovers in force: {ids} (signed on laptops that had not synced; one "
             "signer supersedes theirs)."
-        ).format(ids=", ".join(i[:13] for i in record.overlaps))
+        ).format(ids=", ".join(record.overlaps))
     return text

@@ -72,7 +72,7 @@ def report_markdown(report: SignalReport, gists: dict[str, SignalGist] | None = 
     lines += [_("## Signals ({n})").format(n=len(report.signals)), ""]
     named = gists or {}
     lines += [
-        f"- {md(gist(named[s]))} (`{s[:13]}`)" if s in named else f"- `{s}`" for s in report.signals
+        f"- {md(gist(named[s]))} (`{s}`)" if s in named else f"- `{s}`" for s in report.signals
     ] or [_("_(none)_")]
     lines += ["", _("## Acknowledged ({n})").format(n=len(report.acknowledgements)), ""]
     lines += [f"- {md(a.actor)}, {local_text(a.at)}" for a in report.acknowledgements] or [

@@ -110,7 +110,7 @@ def _outside_dropped(p: Mapping[str, Any]) -> str:
         "{count} changes by {device}, a device the team roster does not list (the admin "
         "laptop's other roster), were dropped: taken out of this laptop's data",
         p["count"],
-    ).format(count=p["count"], device=visible(str(p["device"]))[:13])
+    ).format(count=p["count"], device=visible(str(p["device"])))
 
 
 def _chain_forked(p: Mapping[str, Any]) -> str:
@@ -141,7 +141,7 @@ def _clash(p: Mapping[str, Any]) -> str:
         field=p["field"],
         name=_name(p),
         rows=p["rows"],
-        keeper=str(p["keeper"])[:13],
+        keeper=str(p["keeper"]),
         kept_as=_kept_as(p),
     )
 
@@ -185,9 +185,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "and in force for overlapping periods; one signer supersedes theirs (see the next "
         "handover draft)"
     ).format(
-        first=str(p["ids"][0])[:13],
+        first=str(p["ids"][0]),
         first_signer=visible(str(p["signed_by"][0])),
-        second=str(p["ids"][1])[:13],
+        second=str(p["ids"][1]),
         second_signer=visible(str(p["signed_by"][1])),
     ),
     "outside_dropped": _outside_dropped,

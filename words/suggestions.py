@@ -74,6 +74,11 @@ WHAT: dict[str, Callable[[Params], str]] = {
     "move_to": lambda p: (
         _("Move to {span}").format(span=local_span(p["start"], p["end"]))
         + (_(" with {concept}").format(concept=p["concept"]) if p.get("concept") else "")
+        + (
+            _(" and deploy {callsigns}").format(callsigns=", ".join(p["deploy"]))
+            if p.get("deploy")
+            else ""
+        )
     ),
     "move_any": lambda _p: _("Move the activity"),
     "nothing_cancelled": lambda p: _("'{title}' is cancelled; nothing to do.").format(

@@ -140,7 +140,7 @@ def signal_detail(store: Store, signal_id: str) -> Text:
         try:
             item = agenda.get_activity(store, signal.activity_id)
         except NotFound:  # an activity not (yet) on this laptop
-            text.append(_("Activity ") + signal.activity_id[:13] + "\n", style="dim")
+            text.append(_("Activity ") + signal.activity_id + "\n", style="dim")
         else:
             text.append(_("Activity "), style="dim")
             text.append_text(literal(item.title))

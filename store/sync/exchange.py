@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 
 from .. import machine
-from ..db import Store
+from ..db import Store, short_id
 from ..errors import BadInput, MachineFault, StoreError
 from ..handover import overlapping_handovers
 from ..validate import visible
@@ -146,7 +146,11 @@ def import_file(
         before = {o.ids for o in overlapping_handovers(store)}
         apply.apply(store, checked, progress)
         checked.receipt.warnings.extend(
-            notice("handovers_overlap", ids=list(o.ids), signed_by=list(o.signed_by))
+            notice(
+                "handovers_overlap",
+                ids=[short_id(store, "handover", i) for i in o.ids],
+                signed_by=list(o.signed_by),
+            )
             for o in overlapping_handovers(store)
             if o.ids not in before
         )

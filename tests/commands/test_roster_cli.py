@@ -123,6 +123,7 @@ def test_suggest_lists_options_in_every_format(initialised: Run) -> None:
         "option",
         "action",
         "callsign",
+        "team",
         "concept",
         "changes_concept",
         "start",

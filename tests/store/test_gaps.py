@@ -416,11 +416,13 @@ def test_suggest_finds_the_nearest_covered_time(rt: Store) -> None:
         end=at(rt, "2026-12-01 10:00"),
     )
     moves = [o for o in suggest(rt, item.id) if o.action == "move"]
-    # the unit covers it at 10:00, but nobody is deployed yet: partly (issue 16, last review)
-    assert moves == [moves[0]] and moves[0].partial and not moves[0].feasible
+    # the unit covers it at 10:00 with the officers free then, whom the move names (issue 16)
+    assert moves == [moves[0]] and moves[0].feasible
+    assert moves[0].team == ("RT-0006", "RT-0007", "RT-0008")
     assert cost(moves[0].price) == "moved +1:00" and "2026-12-01 10:00–11:00" in describe(
         moves[0].what
     )
+    assert describe(moves[0].what).endswith("and deploy RT-0006, RT-0007, RT-0008")
 
 
 def test_demo_gaps_over_a_week_are_plausible(demo_store: Store) -> None:

@@ -102,10 +102,10 @@ def test_only_the_signer_supersedes_even_after_acceptance(store: Store) -> None:
     shown_old = handover_markdown(handover.read_content(old.content), signature_of(old))
     shown_new = handover_markdown(handover.read_content(second.content), signature_of(second))
     assert (
-        f"Superseded by handover {second.id[:13]}, signed by OPS-01 at 2026-11-28 10:00: "
+        f"Superseded by handover {second.id}, signed by OPS-01 at 2026-11-28 10:00: "
         "REIGER ontbrak" in shown_old
     )
-    assert f"Supersedes handover {first.id[:13]}: REIGER ontbrak" in shown_new
+    assert f"Supersedes handover {first.id}: REIGER ontbrak" in shown_new
     handover.accept_handover(incoming, second.id)
     incoming.close()
 

@@ -8,7 +8,7 @@ import pytest
 
 from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
-from store.suggest import suggest
+from store.suggest import apply_option, suggest
 from tests.conftest import at
 from words.deployments import phrase
 from words.facts import reason
@@ -61,14 +61,16 @@ def test_a_move_that_the_deployed_officer_could_not_keep_is_not_feasible(
     )
 
 
-def test_a_move_the_deployed_officer_keeps_leaves_the_driver_place_open(store: Store) -> None:
-    """DD on duty until 13:00 could stay at 10:00, and the unit covers it then; but DD alone
-    leaves the driver's place open (``staffing_open`` after it): partly, never "yes"
-    (plan10)."""
+def test_a_move_the_deployed_officer_keeps_deploys_a_free_driver(store: Store) -> None:
+    """DD on duty until 13:00 could stay at 10:00, and the unit covers it then; DD alone
+    leaves the driver's place open (plan10), and FF, free then, fills it: the move names FF
+    and carrying it out fills every place (issue 16, rev16d r4)."""
     store, activity_id = _valk(store, "13:00")
     (move,) = [o for o in suggest(store, activity_id) if o.action == "move"]
-    assert not move.feasible
-    assert reason("", move.fact) == "partly covers (still short: 1 × Protective driving)"
+    assert (move.feasible, move.team, move.start) == (True, ("FF",), at(store, "2026-12-01 10:00"))
+    apply_option(store, activity_id, move, authority="OvJ")
+    assert [d.callsign for d in roster.list_deployments(store, activity_id)] == ["DD", "FF"]
+    assert staffing.staffing_shortfalls(store, activity_id) == []
 
 
 def test_open_slots_count_only_deployed_officers_on_duty(valk: tuple[Store, str]) -> None:

@@ -254,7 +254,7 @@ def test_report_issuing_rules(team: dict[str, Store]) -> None:
         "- vehicle · BEVER · raised 2026-11-28 10:00: Grijze bus twee keer langs de woning (`"
         in named
     )
-    assert f"`{made.id[:13]}`)" in named and f"- `{made.id}`" not in named
+    assert f"(`{made.id}`)" in named and f"- `{made.id}`" not in named
 
 
 def test_only_the_information_organisation_writes_reports(team: dict[str, Store]) -> None:

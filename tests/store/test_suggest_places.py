@@ -148,9 +148,18 @@ def test_every_yes_fills_the_places_across_midnight(
     assert _every_yes_fills_its_places(store, night, tmp_path) >= 1
 
 
+def _others_busy(store: Store) -> None:
+    """ZD and ZF deployed elsewhere all night: nobody free can take ZC's place at its own
+    time, so a move is the way (a move is never offered when deploying covers it in place)."""
+    roster.deploy(
+        store, _activity(store, "Elders", "2026-12-01 22:00", "2026-12-02 06:00"), ["ZD", "ZF"]
+    )
+
+
 def test_a_use_concept_the_deployed_group_cannot_fill_is_partly(store: Store, night: str) -> None:
     """The unit could staff ESCORT after midnight, but ZC lapses: a move keeping ZC past
     midnight leaves a place open, so it is never "yes"."""
+    _others_busy(store)
     moves = [o for o in suggest(store, night) if o.action == "move" and o.feasible]
     assert moves  # the guard is reached: the rule below is checked on real rows
     for option in moves:
@@ -187,6 +196,7 @@ def test_a_team_that_can_stay_is_offered_and_kept_on(store: Store, night: str) -
 
 
 def test_an_activity_under_way_is_not_moved(store: Store, night: str, clock: FixedClock) -> None:
+    _others_busy(store)
     assert [o for o in suggest(store, night) if o.action == "move"]
     clock.at = at(store, "2026-12-01 23:30")
     assert not [o for o in suggest(store, night) if o.action == "move"]
