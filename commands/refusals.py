@@ -109,6 +109,12 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("Give both --from and --to, or neither (the shift now ending).")
     ),
     "reason_without_supersedes": template(_("--reason goes with --supersedes ID.")),
+    "answer_accept_and_refuse": template(_("Give --accept N or --refuse, not both.")),
+    "answer_neither": template(_("Give --accept N (an option of the assessment) or --refuse.")),
+    "answer_refusal_without_decision": template(
+        _("A refusal is a restriction (R5): give --reason and --authority.")
+    ),
+    "answer_decision_without_refusal": template(_("--reason and --authority go with --refuse.")),
     "json_number_not_finite": template(
         _(
             "The result holds a number too large or too small to write as JSON (infinite or "

@@ -21,7 +21,8 @@ from tests.sync_team import exchange_all, make_team
 # On the demo (seed 7, small), as the demo's roster stands:
 COVERED = ("KIEVIT", datetime(2026, 12, 1, 20, tzinfo=UTC))  # the officers on duty cover it
 MOVABLE = ("MEREL", datetime(2026, 12, 2, 3, tzinfo=UTC))  # covered three hours later
-SHORT = ("BEVER", datetime(2026, 12, 1, 9, tzinfo=UTC))  # nothing covers it nearby
+SHORT = ("KIEVIT", datetime(2026, 12, 1, 9, tzinfo=UTC))  # nothing covers it nearby (BEVER at
+# 09:00 is covered by a move 90 minutes later since a move counts the free officers it would deploy)
 
 
 def _request(store: Store, case: tuple[str, datetime], **more: object) -> requests.Request:
