@@ -518,6 +518,9 @@ class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
     BINDINGS = [
         Binding("escape", "cancel", _("Cancel")),
         Binding("ctrl+s", "save", _("Save"), key_display="^s"),
+        # a form's fields take ? and q as text: F1 and F10 are help and quit here too
+        Binding("f1", "app.help", _("Help"), key_display="F1"),
+        Binding("f10", "app.quit", _("Quit"), key_display="F10"),
         # Tab moves to the next field before the keys after it are handed on: typed fast (or
         # arriving in one read over SSH) "09:30<Tab>11:00" filled one field with "09:3011:00",
         # as Textual hands each key to the field focused when it arrives (issue 17)

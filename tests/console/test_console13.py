@@ -202,3 +202,28 @@ async def test_the_selected_row_shows_its_cut_cells_whole_and_a_list_has_a_borde
         overlay = app.screen.query_one(SelectOverlay)
         assert overlay.display and overlay.region.height >= 3
         assert overlay.styles.border_top[0] == "round"  # Textual's "tall" drew no edge in tmux
+
+
+async def test_f1_and_f10_are_help_and_quit_in_a_form_where_question_mark_and_q_are_typed(
+    app: SchildwachtApp,
+) -> None:
+    from console.screens.forms import LogForm
+    from console.screens.help import HelpScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")  # the Agenda: l writes the log
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LogForm)
+        await pilot.press("q", "question_mark")  # typed into the field, not quit or help
+        await settle(pilot)
+        assert isinstance(app.screen, LogForm) and app.is_running
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LogForm)  # back in the form, nothing lost
+        await pilot.press("f10")  # quits (the app ends: nothing left to settle)
+    assert app.return_code == 0 and not app.is_running
