@@ -392,7 +392,7 @@ def _clash_insert(
     row = dict(zip(cols, values, strict=True))
     _columns, renamed = clashes.CLASH_KEYS[tbl]
     group = clashes.group_of(tbl, row)
-    row[renamed] = clashes.derived(renamed, str(row[renamed]), str(row["id"]), 12)
+    row[renamed] = clashes.free_name(conn, tbl, str(row[renamed]), str(row["id"]), row)
     conn.execute(insert, [row[c] for c in cols])
     return group
 
