@@ -40,6 +40,8 @@ from datetime import datetime
 from typing import Any
 
 from ..clock import to_db
+from ..db import integrity_errors
+from ..errors import IntegrityFailure
 from ..ids import uuid7
 from ..rules import MAX_CLAIMED_NAME
 from .change import COUNTER_BITS
@@ -134,7 +136,7 @@ def is_derived(column: str, name: object, row_id: str, value: object) -> bool:
     if any(value == derived(column, name, row_id, digits) for digits in (*_DIGITS, 32)):
         return True
     first = hashed(column, name, row_id)
-    if len(value) != len(first) or value[: -_TAIL] != first[: -_TAIL]:
+    if len(value) != len(first) or value[:-_TAIL] != first[:-_TAIL]:
         return False
     for cut in range(_TAIL):  # the turn is the number that ends it
         mark = value[len(value) - cut :] if cut else ""
@@ -302,7 +304,39 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
         waits for the row the roster binds it to; every row holding it now is kept under a
         derived name) or ``clash`` (one row keeps it, ``kept_as`` lists the others' names);
         empty when no group needed it.
+
+    Raises:
+        Unsettled: the database refused a renaming (no derived name may be refused: a fault
+            of this version or of the database); the caller's transaction is to be rolled back.
     """
+    try:
+        return _settle(conn, table, groups)
+    except integrity_errors() as exc:
+        raise Unsettled(table, type(exc).__name__) from exc
+
+
+class Unsettled(IntegrityFailure):
+    """The database refused to settle a clash (``settle``): the import is refused, named.
+
+    Args:
+        table: the table whose clash could not be settled.
+        error: the database error's kind.
+    """
+
+    def __init__(self, table: str, error: str) -> None:
+        super().__init__(
+            f"A clash of names in {table} could not be settled ({error}).",
+            code="clash_unsettled",
+            table=table,
+            error=error,
+        )
+
+
+def _settle(
+    conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]
+) -> list[Notice]:
+    """``settle``, which may fail."""
+
     columns, renamed = CLASH_KEYS[table]
     told: list[Notice] = []
     for group in sorted(set(groups), key=repr):
@@ -415,7 +449,12 @@ def _roster_devices(conn: sqlite3.Connection) -> object:
 
 
 def free_name(
-    conn: sqlite3.Connection, table: str, name: str, row_id: str, key: dict[str, Any]
+    conn: sqlite3.Connection,
+    table: str,
+    name: str,
+    row_id: str,
+    key: dict[str, Any],
+    avoid: object = None,
 ) -> str:
     """The derived name a row created with ``name`` is kept under: of its short forms (the end
     of its id, while no other row created with the name has an id ending alike) and then its
@@ -430,6 +469,7 @@ def free_name(
         row_id: the row's id.
         key: the row's other clash-key columns' values (a calendar event's person and
             recurrence), by column.
+        avoid: a name the row must leave (the one another row is about to be given).
 
     Returns:
         The derived name: free here, and the one every laptop holding these rows gives it.
@@ -440,7 +480,7 @@ def free_name(
         f" AND {c} IS ?" for c in others
     )
     for candidate in _candidates(conn, table, column, name, row_id):
-        if _logged(conn, table, column, candidate, row_id):
+        if candidate == avoid or _logged(conn, table, column, candidate, row_id):
             continue
         if conn.execute(held, (candidate, row_id, *(key.get(c) for c in others))).fetchone():
             continue  # only two ids with one SHA-256 prefix could get here
@@ -480,7 +520,9 @@ def _logged(conn: sqlite3.Connection, table: str, column: str, value: str, row_i
     )
 
 
-def _rename(conn: sqlite3.Connection, table: str, row_id: str, name: str) -> str:
+def _rename(
+    conn: sqlite3.Connection, table: str, row_id: str, name: str, avoid: object = None
+) -> str:
     """Keep a row that lost the clash for ``name`` under its derived name; return it."""
     columns, column = CLASH_KEYS[table]
     others = [c for c in columns if c != column]
@@ -488,7 +530,7 @@ def _rename(conn: sqlite3.Connection, table: str, row_id: str, name: str) -> str
         f"SELECT {', '.join(others) or 'NULL'} FROM {table} WHERE id = ?", (row_id,)
     ).fetchone()
     key = dict(zip(others, row or (), strict=False))
-    kept_as = free_name(conn, table, name, row_id, key)
+    kept_as = free_name(conn, table, name, row_id, key, avoid)
     conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (kept_as, row_id))
     return kept_as
 
@@ -505,7 +547,8 @@ def _give(conn: sqlite3.Connection, table: str, row_id: str, name: object) -> No
     ).fetchall()
     for (holder,) in holders:
         created = _intended(conn, table, column, str(holder))
-        _rename(conn, table, str(holder), str(created if isinstance(created, str) else name))
+        created = created if isinstance(created, str) else name
+        _rename(conn, table, str(holder), str(created), avoid=name)
     conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (name, row_id))
 
 

@@ -34,13 +34,18 @@ def _calendar(path: Path, uids: list[str], day: int) -> Path:
         f"SUMMARY:event {i}\r\nEND:VEVENT\r\n"
         for i, uid in enumerate(uids)
     )
-    path.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{events}END:VCALENDAR\r\n")
+    path.write_text(
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{events}END:VCALENDAR\r\n"
+    )
     return path
 
 
 def _occupied(column: str, name: str, row_id: str) -> list[str]:
     """Every short derived name of the row, and its first hashed one."""
-    return [*(derived(column, name, row_id, d) for d in (4, 6, 8, 12)), hashed(column, name, row_id)]
+    return [
+        *(derived(column, name, row_id, d) for d in (4, 6, 8, 12)),
+        hashed(column, name, row_id),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -71,15 +76,24 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
         subjects.add_subject(c.store, name, kind="person", domain="local", unit="RT")
     occupiers = _occupied("source_uid", UID, event)
     import_ics(
-        c.store, _calendar(root / "occ.ics", occupiers, 10), person="KIEVIT", days=60,
+        c.store,
+        _calendar(root / "occ.ics", occupiers, 10),
+        person="KIEVIT",
+        days=60,
         calendar="other",
     )
     bundles["C2"] = exchange.export(c.store, out=root / "c2.swb").path
     laptops = {"a": a, "c": c}
     for laptop in (a, c, d):
         laptop.store.close()
-    yield {"root": root, "bundles": bundles, "d": d.store.path, "decoy": decoy, "event": event,
-           "laptops": laptops}
+    yield {
+        "root": root,
+        "bundles": bundles,
+        "d": d.store.path,
+        "decoy": decoy,
+        "event": event,
+        "laptops": laptops,
+    }
 
 
 def _copy(scene: dict[str, object], source: Path, name: str) -> Store:
@@ -143,7 +157,9 @@ def test_a_derived_name_always_fits_its_column(column: str) -> None:
         for turn in (0, 1, 9, 10, 12345):
             made = hashed(column, name, row_id, turn)
             assert len(made) <= _WIDTH[column], (column, turn)
-            assert made.replace("-", "").isalnum() and made == made.upper() or column == "source_uid"
+            assert (
+                made.replace("-", "").isalnum() and made == made.upper() or column == "source_uid"
+            )
             assert is_derived(column, name, row_id, made)
     assert not is_derived(column, "RT-0600", row_id, hashed(column, "RT-0600", row_id[::-1]))
 
@@ -158,3 +174,34 @@ def test_a_free_name_skips_every_name_another_row_was_made_with(tmp_path: Path) 
         subjects.add_subject(a.store, name, kind="person", domain="local", unit="RT")
     with a.store.write("test") as conn:
         assert free_name(conn, "subject", "VALK", loser, {}) == hashed("code", "VALK", loser, 1)
+
+
+def test_a_clash_the_database_will_not_settle_is_a_named_refusal(scene: dict[str, object]) -> None:
+    """Any other failure while settling (here a trigger of the test refuses every renaming)
+    refuses the bundle by name (exit 5: an IntegrityFailure), writes none of it, and ``sync
+    status`` names its segment; never a bare fault."""
+    from store.errors import IntegrityFailure
+    from store.sync.bundle import Refused
+    from store.sync.status import refused_segments
+    from tests.conftest import snapshot
+    from words.errors import sentence
+
+    bundles: dict[str, Path] = scene["bundles"]  # type: ignore[assignment]
+    store = _copy(scene, Path(str(scene["d"])), "d-refuses")
+    exchange.import_file(store, bundles["A1"])
+    store.conn.execute(
+        "CREATE TRIGGER no_rename BEFORE UPDATE OF code ON subject"
+        " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+    )
+    before = snapshot(store.path)
+    with pytest.raises(Refused) as refused:
+        exchange.import_file(store, bundles["C1"])
+    assert isinstance(refused.value, IntegrityFailure)  # exit 5
+    assert refused.value.code == "bundle_clash_unsettled"
+    assert "clash of names in subject" in sentence(refused.value)
+    assert [t for t in snapshot(store.path) if t[0] not in ("meta", "audit_event")] == [
+        t for t in before if t[0] not in ("meta", "audit_event")
+    ]
+    assert [s.code for s in refused_segments(store)] == ["bundle_clash_unsettled"]
+    store.conn.execute("DROP TRIGGER no_rename")
+    store.close()
