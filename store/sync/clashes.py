@@ -40,7 +40,6 @@ from datetime import datetime
 from typing import Any
 
 from ..clock import to_db
-from ..db import integrity_errors
 from ..errors import IntegrityFailure
 from ..ids import uuid7
 from ..rules import MAX_CLAIMED_NAME
@@ -306,13 +305,10 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
         empty when no group needed it.
 
     Raises:
-        Unsettled: the database refused a renaming (no derived name may be refused: a fault
-            of this version or of the database); the caller's transaction is to be rolled back.
+        sqlite3.IntegrityError: the database refused a renaming (no derived name may be refused:
+            a fault of this version or of the database); the caller raises ``Unsettled``.
     """
-    try:
-        return _settle(conn, table, groups)
-    except integrity_errors() as exc:
-        raise Unsettled(table, type(exc).__name__) from exc
+    return _settle(conn, table, groups)
 
 
 class Unsettled(IntegrityFailure):

@@ -147,9 +147,9 @@ def import_file(
         try:
             apply.apply(store, checked, progress)
         except clashes.Unsettled as exc:
-            refusal = _unsettled(checked, exc)
-            status.note_refused(store, refusal)  # named by ``sync status`` until it is held
-            raise refusal from exc
+            unsettled = _unsettled(checked, exc)
+            status.note_refused(store, unsettled)  # named by ``sync status`` until it is held
+            raise unsettled from exc
         checked.receipt.warnings.extend(
             notice(
                 "handovers_overlap",

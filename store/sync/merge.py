@@ -108,7 +108,7 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
     for tbl, group in clashes.claimed_groups(conn, claims):  # the admin laptop's witness
         plan.clashes[tbl].add(group)
     for tbl, groups in sorted(plan.clashes.items()):
-        outcome.clashes += clashes.settle(conn, tbl, groups)
+        outcome.clashes += settle(conn, tbl, groups)
     set_clocks(conn, _stamps(plan, refused))
     del plan, clocks  # the winners and the stamps held before: let go before the conflicts
     for key, group in rows.items():
@@ -382,6 +382,27 @@ class _Plan:
                     except integrity_errors() as again:
                         exc = again
                 refused[(tbl, pk)] = str(exc)
+
+
+def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[Notice]:
+    """``clashes.settle`` inside the import's transaction; a renaming the database refuses
+    (no derived name may be: a fault) is raised as ``clashes.Unsettled``, so the bundle is
+    refused by name and nothing of it is applied.
+
+    Args:
+        table: the table.
+        groups: the clash keys to settle.
+
+    Returns:
+        What was settled (``clashes.settle``).
+
+    Raises:
+        clashes.Unsettled: the database refused to settle a clash.
+    """
+    try:
+        return clashes.settle(conn, table, groups)
+    except integrity_errors() as exc:
+        raise clashes.Unsettled(table, type(exc).__name__) from exc
 
 
 def _clash_insert(
