@@ -17,6 +17,7 @@ import pytest
 
 from store import subjects
 from store.clock import FixedClock
+from store.rules import CALLSIGN_PATTERN, SUBJECT_CODE_PATTERN
 from store.db import Store
 from store.ics import import_ics
 from store.sync import exchange
@@ -159,6 +160,8 @@ def test_a_derived_name_always_fits_its_column(column: str) -> None:
             assert len(made) <= _WIDTH[column], (column, turn)
             tail = made.rsplit("-", 1)[1]
             assert tail.isalnum() and tail == tail.upper()
+            pattern = {"callsign": CALLSIGN_PATTERN, "code": SUBJECT_CODE_PATTERN}.get(column)
+            assert pattern is None or pattern.match(made), made
             assert is_derived(column, name, row_id, made)
     assert not is_derived(column, "RT-0600", row_id, hashed(column, "RT-0600", row_id[::-1]))
 
