@@ -17,9 +17,9 @@ import pytest
 
 from store import subjects
 from store.clock import FixedClock
-from store.rules import CALLSIGN_PATTERN, SUBJECT_CODE_PATTERN
 from store.db import Store
 from store.ics import import_ics
+from store.rules import CALLSIGN_PATTERN, SUBJECT_CODE_PATTERN
 from store.sync import exchange
 from store.sync.clashes import _WIDTH, derived, free_name, hashed, is_derived
 from tests.conftest import NOW
