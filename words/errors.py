@@ -1120,6 +1120,15 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "with the file (importing that file alone, with debugging on, shows the details)."
         )
     ),
+    "bundle_clash_unsettled": _refused(
+        _(
+            "a clash of names in {table} could not be settled ({error}); nothing of it was "
+            "applied. Report it with the file."
+        )
+    ),
+    "clash_unsettled": lambda p: _(
+        "A clash of names in {table} could not be settled ({error})."
+    ).format(**p),
     "bundle_malformed": _refused(_("its contents are malformed.")),
     "bundle_parts_incomplete": _refused(_("the bundle's parts are incomplete.")),
     "bundle_manifest_unreadable": _refused(_("the manifest is unreadable.")),

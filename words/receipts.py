@@ -54,6 +54,7 @@ _SEGMENT_REFUSALS: dict[str, str] = {
     "bundle_clock_backwards": _("its clock runs backwards"),
     "bundle_segment_gaps": _("its numbers have gaps"),
     "bundle_segment_unchained": _("it does not follow the segment before it"),
+    "bundle_clash_unsettled": _("a clash of names it carries could not be settled here"),
     "bundle_changes_differ": _(
         "its changes differ from the ones held here under the same numbers (a laptop restored "
         "from a backup?)"

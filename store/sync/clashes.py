@@ -29,6 +29,9 @@ this laptop's change, and the change log keeps the name each row was created wit
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -37,6 +40,7 @@ from datetime import datetime
 from typing import Any
 
 from ..clock import to_db
+from ..errors import IntegrityFailure
 from ..ids import uuid7
 from ..rules import MAX_CLAIMED_NAME
 from .change import COUNTER_BITS
@@ -65,18 +69,56 @@ def derived(column: str, name: str, row_id: str, digits: int = 4) -> str:
         column: the column (its width bounds the name).
         name: the name the row was created with.
         row_id: the row's id.
-        digits: how many characters of the id end the name.
+        digits: how many characters of the id end the name (at most the column's width less 2).
 
     Returns:
         ``NAME-SUFFIX``: the name cut to fit the column, a hyphen, and the last ``digits`` letters
-        and digits of the id in upper case.
+        and digits of the id in upper case; never longer than the column holds.
     """
+    digits = max(1, min(digits, _WIDTH[column] - 2))
     suffix = "".join(ch for ch in row_id if ch.isalnum())[-digits:].upper()
-    return f"{name[: _WIDTH[column] - digits - 1]}-{suffix}"
+    return f"{name[: _WIDTH[column] - len(suffix) - 1]}-{suffix}"
+
+
+#: How many characters end a derived name made from the whole id (``hashed``).
+_TAIL = 20
+
+
+def hashed(column: str, name: str, row_id: str, turn: int = 0) -> str:
+    """A derived name made from the whole id: the name cut to fit, a hyphen, and 20 base-32
+    characters of the id's SHA-256 (the ``turn``-th such name ends in the turn's number): two
+    rows never share one (their ids differ), and ``turn`` counts past names other rows were
+    created with.
+
+    Args:
+        column: the column (its width bounds the name).
+        name: the name the row was created with.
+        row_id: the row's id.
+        turn: 0 for the first; 1, 2, … for the next ones.
+
+    Returns:
+        ``NAME-TAIL``, as long as the column holds at most, in upper-case letters and digits.
+    """
+    digest = base64.b32encode(hashlib.sha256(row_id.encode()).digest()).decode()
+    mark = "" if turn == 0 else str(turn)
+    return f"{name[: _WIDTH[column] - _TAIL - 1]}-{digest[: _TAIL - len(mark)]}{mark}"
+
+
+def _short_forms(column: str, name: str, row_id: str) -> list[str]:
+    """The short derived names (the end of the id), tried first: only those whose name is not
+    cut, so one derived name never stands for two created names."""
+    return [
+        derived(column, name, row_id, digits)
+        for digits in _DIGITS
+        if len(name) + digits + 1 <= _WIDTH[column]
+    ]
+
+
+_DIGITS = (4, 6, 8, 12)
 
 
 def is_derived(column: str, name: object, row_id: str, value: object) -> bool:
-    """Whether ``value`` is the name a clash gave a row created with ``name``.
+    """Whether ``value`` is a name a clash may give a row created with ``name``.
 
     Args:
         column: the column.
@@ -85,22 +127,35 @@ def is_derived(column: str, name: object, row_id: str, value: object) -> bool:
         value: the value asked about.
 
     Returns:
-        True when ``value`` is ``derived`` of ``name`` with 4, 6, 8 or 12 digits of the id.
+        True when ``value`` is ``derived`` of ``name`` with 4, 6, 8 or 12 digits of the id, or
+        one of its ``hashed`` names.
     """
-    return isinstance(name, str) and any(
-        value == derived(column, name, row_id, digits) for digits in (4, 6, 8, 12)
-    )
+    if not isinstance(name, str) or not isinstance(value, str):
+        return False
+    if any(value == derived(column, name, row_id, digits) for digits in (*_DIGITS, 32)):
+        return True
+    first = hashed(column, name, row_id)
+    if len(value) != len(first) or value[:-_TAIL] != first[:-_TAIL]:
+        return False
+    for cut in range(_TAIL):  # the turn is the number that ends it
+        mark = value[len(value) - cut :] if cut else ""
+        if (not cut or (mark.isdigit() and mark[0] != "0")) and value == hashed(
+            column, name, row_id, int(mark or 0)
+        ):
+            return True
+    return False
 
 
 def _looks_derived(column: str, alias: str = "t") -> str:
-    """SQL: whether the row's ``column`` ends as a derived name of it does (``derived``): the
-    rows a clash may have renamed, found without reading the change log."""
+    """SQL: whether the row's ``column`` ends as a derived name of it does (``derived``,
+    ``hashed``): the rows a clash may have renamed, found without reading the change log."""
     ends = " OR ".join(
         f"substr({alias}.{column}, -{n + 1}) = '-' || upper(substr(replace({alias}.id, '-', ''),"
         f" -{n}))"
-        for n in (4, 6, 8, 12, 32)
+        for n in (4, 6, 8, 12, 22, 30, 32)
     )
-    return f"({ends})"
+    hashed_like = f"substr({alias}.{column}, -{_TAIL + 1}) GLOB '-{'[A-Z0-9]' * _TAIL}'"
+    return f"({ends} OR {hashed_like})"
 
 
 def clash_of(table: str, message: str) -> bool:
@@ -248,7 +303,36 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
         waits for the row the roster binds it to; every row holding it now is kept under a
         derived name) or ``clash`` (one row keeps it, ``kept_as`` lists the others' names);
         empty when no group needed it.
+
+    Raises:
+        sqlite3.IntegrityError: the database refused a renaming (no derived name may be refused:
+            a fault of this version or of the database); the caller raises ``Unsettled``.
     """
+    return _settle(conn, table, groups)
+
+
+class Unsettled(IntegrityFailure):
+    """The database refused to settle a clash (``settle``): the import is refused, named.
+
+    Args:
+        table: the table whose clash could not be settled.
+        error: the database error's kind.
+    """
+
+    def __init__(self, table: str, error: str) -> None:
+        super().__init__(
+            f"A clash of names in {table} could not be settled ({error}).",
+            code="clash_unsettled",
+            table=table,
+            error=error,
+        )
+
+
+def _settle(
+    conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]
+) -> list[Notice]:
+    """``settle``, which may fail."""
+
     columns, renamed = CLASH_KEYS[table]
     told: list[Notice] = []
     for group in sorted(set(groups), key=repr):
@@ -273,28 +357,17 @@ def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...
         first = {i: _first_named(conn, table, renamed, i, enrolled) for i in ids}
         ids.sort(key=lambda row_id: (row_id != bound, row_id != claimed, first[row_id], row_id))
         if bound is not None and bound not in ids:  # the name waits for its bound row
-            for row_id in ids:
-                conn.execute(
-                    f"UPDATE {table} SET {renamed} = ? WHERE id = ?",
-                    (_free(conn, table, renamed, name, row_id), row_id),
-                )
+            kept_as = [_rename(conn, table, row_id, str(name)) for row_id in ids]
             if ids:
-                kept_as = [derived(renamed, str(name), i) for i in ids]
                 told.append(
                     notice("clash_bound", field=f"{table}.{renamed}", name=name, kept_as=kept_as)
                 )
             continue
+        kept_as = [_rename(conn, table, row_id, str(name)) for row_id in ids[1:]]
+        if ids:
+            _give(conn, table, ids[0], name)
         if len(ids) < 2:
-            if ids:
-                conn.execute(f"UPDATE {table} SET {renamed} = ? WHERE id = ?", (name, ids[0]))
             continue
-        for row_id in ids[1:]:
-            conn.execute(
-                f"UPDATE {table} SET {renamed} = ? WHERE id = ?",
-                (_free(conn, table, renamed, name, row_id), row_id),
-            )
-        conn.execute(f"UPDATE {table} SET {renamed} = ? WHERE id = ?", (name, ids[0]))
-        kept_as = [derived(renamed, str(name), i) for i in ids[1:]]
         told.append(
             notice(
                 "clash",
@@ -371,16 +444,108 @@ def _roster_devices(conn: sqlite3.Connection) -> object:
         return None
 
 
-def _free(conn: sqlite3.Connection, table: str, column: str, name: str, row_id: str) -> str:
-    """The row's derived name, longer where a shorter one is taken by another row."""
-    for digits in (4, 6, 8, 12):
-        candidate = derived(column, name, row_id, digits)
-        taken = conn.execute(
-            f"SELECT 1 FROM {table} WHERE {column} = ? AND id != ?", (candidate, row_id)
+def free_name(
+    conn: sqlite3.Connection,
+    table: str,
+    name: str,
+    row_id: str,
+    key: dict[str, Any],
+    avoid: object = None,
+) -> str:
+    """The derived name a row created with ``name`` is kept under: of its short forms (the end
+    of its id, while no other row created with the name has an id ending alike) and then its
+    ``hashed`` names, the first no accepted change gives any other row (a name a laptop made
+    on purpose is never taken, whichever arrived first) and no other row of its key holds.
+    It depends only on the rows' ids and logged names, so every laptop picks the same one, and
+    it always fits the column (``derived``, ``hashed``).
+
+    Args:
+        table: the table (one of ``CLASH_KEYS``).
+        name: the name the row was created with.
+        row_id: the row's id.
+        key: the row's other clash-key columns' values (a calendar event's person and
+            recurrence), by column.
+        avoid: a name the row must leave (the one another row is about to be given).
+
+    Returns:
+        The derived name: free here, and the one every laptop holding these rows gives it.
+    """
+    columns, column = CLASH_KEYS[table]
+    others = [c for c in columns if c != column]
+    held = f"SELECT 1 FROM {table} WHERE {column} = ? AND id != ?" + "".join(
+        f" AND {c} IS ?" for c in others
+    )
+    for candidate in _candidates(conn, table, column, name, row_id):
+        if candidate == avoid or _logged(conn, table, column, candidate, row_id):
+            continue
+        if conn.execute(held, (candidate, row_id, *(key.get(c) for c in others))).fetchone():
+            continue  # only two ids with one SHA-256 prefix could get here
+        return candidate
+    raise AssertionError("unreachable: the hashed names never end")  # pragma: no cover
+
+
+def _candidates(
+    conn: sqlite3.Connection, table: str, column: str, name: str, row_id: str
+) -> Iterable[str]:
+    """The derived names to try, in order: the short ones no sibling's id shares, then the
+    hashed ones without end."""
+    siblings = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT DISTINCT json_extract(c.pk, '$[0]') FROM sync_change c WHERE c.tbl = ?"
+            " AND c.col = ? AND c.val = ? AND c.pk != json_array(?)" + _ACCEPTED,
+            (table, column, name, row_id),
+        )
+    ]
+    for digits, short in zip(_DIGITS, _short_forms(column, name, row_id), strict=False):
+        if all(derived(column, name, other, digits) != short for other in siblings):
+            yield short
+    for turn in itertools.count():
+        yield hashed(column, name, row_id, turn)
+
+
+def _logged(conn: sqlite3.Connection, table: str, column: str, value: str, row_id: str) -> bool:
+    """Whether an accepted change gives another row this name (made there on purpose)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM sync_change c WHERE c.tbl = ? AND c.col = ? AND c.val = ?"
+            " AND c.pk != json_array(?)" + _ACCEPTED + " LIMIT 1",
+            (table, column, value, row_id),
         ).fetchone()
-        if taken is None:
-            return candidate
-    return derived(column, name, row_id, 32)
+        is not None
+    )
+
+
+def _rename(
+    conn: sqlite3.Connection, table: str, row_id: str, name: str, avoid: object = None
+) -> str:
+    """Keep a row that lost the clash for ``name`` under its derived name; return it."""
+    columns, column = CLASH_KEYS[table]
+    others = [c for c in columns if c != column]
+    row = conn.execute(
+        f"SELECT {', '.join(others) or 'NULL'} FROM {table} WHERE id = ?", (row_id,)
+    ).fetchone()
+    key = dict(zip(others, row or (), strict=False))
+    kept_as = free_name(conn, table, name, row_id, key, avoid)
+    conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (kept_as, row_id))
+    return kept_as
+
+
+def _give(conn: sqlite3.Connection, table: str, row_id: str, name: object) -> None:
+    """Give ``name`` to the row that keeps it; a row holding it only as a derived name (another
+    row was made with that very name) moves on to its next derived name first."""
+    columns, column = CLASH_KEYS[table]
+    others = [c for c in columns if c != column]
+    match = "".join(f" AND t.{c} IS (SELECT k.{c} FROM {table} k WHERE k.id = ?)" for c in others)
+    holders = conn.execute(
+        f"SELECT t.id FROM {table} t WHERE t.{column} = ? AND t.id != ?{match}",
+        (name, row_id, *[row_id] * len(others)),
+    ).fetchall()
+    for (holder,) in holders:
+        created = _intended(conn, table, column, str(holder))
+        created = created if isinstance(created, str) else name
+        _rename(conn, table, str(holder), str(created), avoid=name)
+    conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (name, row_id))
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,12 @@ def import_file(
     del plain  # the segments are decoded into runs: the decrypted file is not kept
     if checked.receipt.result == "applied":
         before = {o.ids for o in overlapping_handovers(store)}
-        apply.apply(store, checked, progress)
+        try:
+            apply.apply(store, checked, progress)
+        except clashes.Unsettled as exc:
+            unsettled = _unsettled(checked, exc)
+            status.note_refused(store, unsettled)  # named by ``sync status`` until it is held
+            raise unsettled from exc
         checked.receipt.warnings.extend(
             notice(
                 "handovers_overlap",
@@ -368,6 +373,28 @@ def _note_left_out(store: Store, version: int) -> None:
             " SET value = excluded.value",
             (LEFT_OUT_KEY, str(version)),
         )
+
+
+def _unsettled(checked: verify.Verified, exc: clashes.Unsettled) -> Refused:
+    """The refusal of a bundle whose clash of names the database would not settle: nothing of
+    it was applied; its last segment is named (``sync status``) until it is held."""
+    refusal = Refused(
+        "clash",
+        f"a clash of names in {exc.params['table']} could not be settled; nothing of it was "
+        "applied.",
+        code="bundle_clash_unsettled",
+        table=exc.params["table"],
+        error=exc.params["error"],
+    )
+    if checked.segments:
+        header = checked.segments[-1].header
+        refusal.segment = {
+            "device": str(header["origin"]),
+            "number": int(header["number"]),
+            "first": int(header["first_seq"]),
+            "last": int(header["last_seq"]),
+        }
+    return refusal
 
 
 def _fault(exc: Exception) -> Refused:

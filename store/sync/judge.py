@@ -41,7 +41,7 @@ from .change import (
     key_of,
     key_parts,
 )
-from .clashes import derived, first_order
+from .clashes import derived, first_order, hashed
 from .conflicts import ASSESSED, field_of
 from .reason import fact, read
 from .reason import value as cut
@@ -296,10 +296,14 @@ class RoleBook:
 
         Returns:
             ``name`` first, then the names a clash may derive from it (4, 6, 8, 12 and 32 characters
-            of the id).
+            of the id, and its first hashed ones).
         """
-        row_id = _key_values(pk)[0] if _key_values(pk) else pk
-        return [name, *(derived("callsign", name, str(row_id), d) for d in (4, 6, 8, 12, 32))]
+        row_id = str(_key_values(pk)[0] if _key_values(pk) else pk)
+        return [
+            name,
+            *(derived("callsign", name, row_id, d) for d in (4, 6, 8, 12, 32)),
+            *(hashed("callsign", name, row_id, turn) for turn in range(3)),
+        ]
 
     def _waits_for_bound(self, name: str) -> bool:
         """Whether ``name`` is bound to a row whose creation is not held here (or waits)."""

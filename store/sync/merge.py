@@ -108,7 +108,7 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
     for tbl, group in clashes.claimed_groups(conn, claims):  # the admin laptop's witness
         plan.clashes[tbl].add(group)
     for tbl, groups in sorted(plan.clashes.items()):
-        outcome.clashes += clashes.settle(conn, tbl, groups)
+        outcome.clashes += settle(conn, tbl, groups)
     set_clocks(conn, _stamps(plan, refused))
     del plan, clocks  # the winners and the stamps held before: let go before the conflicts
     for key, group in rows.items():
@@ -384,6 +384,27 @@ class _Plan:
                 refused[(tbl, pk)] = str(exc)
 
 
+def settle(conn: sqlite3.Connection, table: str, groups: Iterable[tuple[Any, ...]]) -> list[Notice]:
+    """``clashes.settle`` inside the import's transaction; a renaming the database refuses
+    (no derived name may be: a fault) is raised as ``clashes.Unsettled``, so the bundle is
+    refused by name and nothing of it is applied.
+
+    Args:
+        table: the table.
+        groups: the clash keys to settle.
+
+    Returns:
+        What was settled (``clashes.settle``).
+
+    Raises:
+        clashes.Unsettled: the database refused to settle a clash.
+    """
+    try:
+        return clashes.settle(conn, table, groups)
+    except integrity_errors() as exc:
+        raise clashes.Unsettled(table, type(exc).__name__) from exc
+
+
 def _clash_insert(
     conn: sqlite3.Connection, tbl: str, cols: tuple[str, ...], values: list[Any], insert: str
 ) -> tuple[Any, ...]:
@@ -392,7 +413,7 @@ def _clash_insert(
     row = dict(zip(cols, values, strict=True))
     _columns, renamed = clashes.CLASH_KEYS[tbl]
     group = clashes.group_of(tbl, row)
-    row[renamed] = clashes.derived(renamed, str(row[renamed]), str(row["id"]), 12)
+    row[renamed] = clashes.free_name(conn, tbl, str(row[renamed]), str(row["id"]), row)
     conn.execute(insert, [row[c] for c in cols])
     return group
 

@@ -52,7 +52,7 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
             accepted.append((run, mask))
     outcome = merge.merge(conn, accepted)
     for tbl, groups in named.items():
-        outcome.clashes += clashes.settle(conn, tbl, groups)
+        outcome.clashes += merge.settle(conn, tbl, groups)
     conflicts.refresh(conn, conflicts.fields_of_runs((run, None) for run in runs))
     return _revived(conn, outcome, set(wanted))
 
