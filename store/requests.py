@@ -463,7 +463,7 @@ def _plan(store: Store, current: Request, n: int) -> str:
         raise BadInput(
             f"Request {current.id[:13]}'s assessment does not read ({current.fault}); refuse "
             "it or request it again for a new assessment.",
-            code="request_unreadable",
+            code="request_assessment_unreadable",
             request=current.id[:13],
             fault=current.fault,
         )

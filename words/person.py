@@ -99,7 +99,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "request it again for a new assessment."
         )
     ),
-    "request_unreadable": _template(
+    "request_assessment_unreadable": _template(
         _(
             "Request {request}'s assessment does not read as the store writes it ({fault}); "
             "refuse it or request it again for a new assessment."

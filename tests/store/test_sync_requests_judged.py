@@ -106,7 +106,7 @@ def test_requests_whose_assessment_the_store_would_not_write_are_quarantined(
     assert shown[honest.id].options == honest.options
     with pytest.raises(BadInput) as refused:
         requests.answer_request(b.store, ids["not json"], accept=1)
-    assert refused.value.code == "request_unreadable"
+    assert refused.value.code == "request_assessment_unreadable"
 
 
 def test_an_acceptance_of_another_option_or_persons_activity_is_quarantined(
