@@ -39,7 +39,7 @@ from .rules import (
     MAX_OPTIONS,
     REQUEST_ANSWERS,
     REQUEST_VERDICTS,
-    assessment_fault,
+    read_assessment,
     request_option_coverable,
     request_verdict,
 )
@@ -349,8 +349,7 @@ LEFT JOIN request_answer a ON a.id = (
 def _request(row: Any) -> Request:
     """A stored request; one whose assessment does not read as the store writes it (the rule
     table refuses such a row from a bundle) is shown ``unreadable``, without options."""
-    fault = assessment_fault(row["verdict"], row["assessment"])
-    options = () if fault else tuple(json.loads(row["assessment"]))
+    options, fault = read_assessment(row["verdict"], row["assessment"])
     return Request(
         id=row["id"],
         person=row["person"],
@@ -361,7 +360,7 @@ def _request(row: Any) -> Request:
         location=row["location"],
         concept=row["concept"],
         verdict=UNREADABLE if fault else row["verdict"],
-        options=options,
+        options=tuple(options),
         requested_at=from_db(row["requested_at"]),
         requested_by=row["requested_by"],
         answer=row["answer"],

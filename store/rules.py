@@ -581,35 +581,52 @@ def _option_fault(option: object) -> str | None:
     return None
 
 
-def assessment_fault(verdict: object, assessment: object) -> str | None:
-    """What is wrong with a request's assessment and verdict as stored (every face reads them,
-    every laptop receives them), or None when they are as the store writes them: JSON, a list
-    of 1 to ``MAX_OPTIONS`` + 1 options, the first planning it as asked, each option with the
-    store's fields of the store's kinds (times readable and in range), and the verdict the one
-    the store decides for these options (``request_verdict``).
+def read_assessment(
+    verdict: object, assessment: object
+) -> tuple[list[dict[str, object]], str | None]:
+    """A request's assessment as stored, read as the store writes it (every face reads it,
+    every laptop receives it): JSON, a list of 1 to ``MAX_OPTIONS`` + 1 options, the first
+    planning it as asked, each option with the store's fields of the store's kinds (times
+    readable and in range), and the verdict the one the store decides for these options
+    (``request_verdict``).
 
     Args:
         verdict: the stored verdict.
         assessment: the stored assessment (JSON text).
 
     Returns:
-        A code (``assessment_not_json``, ``assessment_not_options``, ``option_not_object``,
-        ``option_fields``, ``option_field_kind``, ``option_action``, ``option_time``,
-        ``verdict_mismatch``), or None.
+        The options and None; or no options and what is wrong (``assessment_not_json``,
+        ``assessment_not_options``, ``option_not_object``, ``option_fields``,
+        ``option_field_kind``, ``option_action``, ``option_time``, ``verdict_mismatch``).
     """
     try:
         options = validate.json_document(str(assessment), "assessment", max_len=MAX_ASSESSMENT)
     except ValueError:
-        return "assessment_not_json"
+        return [], "assessment_not_json"
     if not isinstance(options, list) or not 1 <= len(options) <= MAX_OPTIONS + 1:
-        return "assessment_not_options"
+        return [], "assessment_not_options"
     for option in options:
         fault = _option_fault(option)
         if fault is not None:
-            return fault
+            return [], fault
     if options[0]["action"] != "as_asked":
-        return "assessment_not_options"
-    return None if request_verdict(options) == verdict else "verdict_mismatch"
+        return [], "assessment_not_options"
+    if request_verdict(options) != verdict:
+        return [], "verdict_mismatch"
+    return options, None
+
+
+def assessment_fault(verdict: object, assessment: object) -> str | None:
+    """What is wrong with a request's assessment and verdict as stored (``read_assessment``).
+
+    Args:
+        verdict: the stored verdict.
+        assessment: the stored assessment (JSON text).
+
+    Returns:
+        The code of what is wrong, or None when it is as the store writes it.
+    """
+    return read_assessment(verdict, assessment)[1]
 
 
 def _assessment_as_written(row: Mapping[str, object]) -> None:

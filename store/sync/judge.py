@@ -1002,23 +1002,25 @@ class Judge:
             return None
         request = json.dumps([values.get("request_id")], ensure_ascii=False)
         activity = json.dumps([values.get("activity_id")], ensure_ascii=False)
-        for table, key in (("activity_request", request), ("activity", activity)):
+        for table, column, key in (
+            ("activity_request", "request_id", request),
+            ("activity", "activity_id", activity),
+        ):
             if not self._known(table, key):
                 return defer(
                     f"row:{table}:{key}",
                     "refers_unknown",
                     table="request_answer",
-                    column="request_id" if table != "activity" else "activity_id",
+                    column=column,
                     to=table,
                 )
         made = self.context.created_value
         verdict, assessment = (
             made("activity_request", request, c) for c in ("verdict", "assessment")
         )
-        fault = rules.assessment_fault(verdict, assessment)
+        options, fault = rules.read_assessment(verdict, assessment)
         if fault is not None:
             return quarantine("request", "answer_of_unreadable", fault=fault)
-        options = json.loads(str(assessment))
         n = values.get("option")
         if not isinstance(n, int) or not 1 <= n <= len(options):
             return quarantine("request", "answer_no_such_option", n=cut(n), count=len(options))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from store import agenda, experience, requests, subjects
+from store import agenda, experience, requests, rules, subjects
 from store.clock import FixedClock
 from store.errors import BadInput
 from store.sync import exchange
@@ -113,10 +113,13 @@ def test_an_acceptance_of_another_option_or_persons_activity_is_quarantined(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     a, b, made = _team(tmp_path, clock)
-    count = len(requests.get_request(b.store, made["request"]).options)
+    options = requests.get_request(b.store, made["request"]).options
+    count = len(options)
+    assert not (options[1]["feasible"] or options[1]["partial"])  # option 2 would not work
     answers = {  # accepted: option 99 of DAS's own activity; option 1 with VALK's activity
         "01a23000-0000-7000-8000-0000000b0001": (99, made["DAS"]),
         "01a23000-0000-7000-8000-0000000b0002": (1, made["VALK"]),
+        "01a23000-0000-7000-8000-0000000b0003": (2, made["DAS"]),  # would not work
     }
     _rows(b, "INSERT INTO request_answer VALUES (?, ?, 'accepted', ?, ?, NULL, NULL,"
              " '2026-11-28T09:01:00Z', 'OPS-B', ?)",
@@ -126,6 +129,7 @@ def test_an_acceptance_of_another_option_or_persons_activity_is_quarantined(
     assert {i: held[i].code for i in answers} == {
         "01a23000-0000-7000-8000-0000000b0001": "answer_no_such_option",
         "01a23000-0000-7000-8000-0000000b0002": "answer_activity_of_another",
+        "01a23000-0000-7000-8000-0000000b0003": "answer_option_not_feasible",
     }
     assert held["01a23000-0000-7000-8000-0000000b0001"].params == {"n": 99, "count": count}
     assert requests.get_request(a.store, made["request"]).answer is None  # still to answer
@@ -161,3 +165,31 @@ def test_an_experience_of_another_persons_activity_is_quarantined(
                                        activity_id=made["DAS"])  # fmt: skip
     exchange_all([a, b], tmp_path / "share")
     assert [e.id for e in experience.list_experiences(a.store, "DAS")] == [own.id]
+
+
+@pytest.mark.parametrize(
+    ("verdict", "options", "fault"),
+    [
+        ("as_asked", [{"feasible": 1}], "option_field_kind"),
+        ("as_asked", [{"action": "fly"}], "option_action"),
+        ("as_asked", [{"team": [5]}], "option_field_kind"),
+        ("as_asked", [{"end": "2100-01-01T00:00:00Z"}], "option_time"),
+        ("as_asked", [{"shift_minutes": True}], "option_field_kind"),
+        ("as_asked", [{"fact": "x"}], "option_field_kind"),
+        ("not_feasible", [{"action": "move", "feasible": False}], "assessment_not_options"),
+        ("as_asked", [{}] * (rules.MAX_OPTIONS + 2), "assessment_not_options"),
+        ("not_feasible", [{"feasible": False}, {"coverable": True}], "verdict_mismatch"),
+        ("as_asked", [{}, {"nearest": True, "feasible": True}], None),
+        ("not_feasible", [{"feasible": False}, {"nearest": True, "feasible": True}], None),
+    ],
+)
+def test_an_assessment_reads_only_as_the_store_writes_it(
+    verdict: str, options: list[dict[str, object]], fault: str | None
+) -> None:
+    first = {
+        "action": "as_asked", "what": {}, "price": {}, "feasible": True, "partial": False,
+        "concept": None, "start": "2026-12-01T09:00:00Z", "end": "2026-12-01T10:00:00Z",
+        "shift_minutes": None, "callsign": None, "team": [], "fact": None, "token": "as-asked",
+    }  # fmt: skip
+    written = [{**first, **options[0]}] + [{**first, "action": "deploy", **o} for o in options[1:]]
+    assert rules.assessment_fault(verdict, json.dumps(written)) == fault
