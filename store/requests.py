@@ -35,14 +35,22 @@ from .db import Store, resolve_id
 from .errors import BadInput, NotFound, RuleViolation
 from .gaps import find_gaps
 from .ids import uuid7
-from .rules import REQUEST_ANSWERS, REQUEST_VERDICTS
+from .rules import (
+    MAX_OPTIONS,
+    REQUEST_ANSWERS,
+    REQUEST_VERDICTS,
+    read_assessment,
+    request_option_coverable,
+    request_verdict,
+)
 from .subjects import get_subject
 from .suggest import Option, apply_option, suggest
 
 VERDICTS = REQUEST_VERDICTS
 ANSWERS = REQUEST_ANSWERS
-#: The most options an assessment keeps (``suggest`` ranks them; the rest are never chosen).
-MAX_OPTIONS = 12
+#: The verdict a stored request is shown with when its assessment is not one the store writes
+#: (``rules.assessment_fault``: a row from before the check, or a database edited by hand).
+UNREADABLE = "unreadable"
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,8 @@ class Request:
         end: when they asked it to end (aware UTC).
         location: where ('' when not said).
         concept: the concept asked for, or None.
-        verdict: ``as_asked``, ``with_changes`` or ``not_feasible`` (``VERDICTS``).
+        verdict: ``as_asked``, ``with_changes`` or ``not_feasible`` (``VERDICTS``), or
+            ``unreadable`` (``UNREADABLE``) when its assessment does not read: no options then.
         options: the assessment's options, numbered from 1 (each a JSON object: ``action``,
             ``what``, ``price``, ``feasible``, ``partial``, ``concept``, ``start``, ``end``,
             ``shift_minutes``, ``callsign``, ``team``, ``fact``, ``token``; times as ISO UTC).
@@ -71,6 +80,7 @@ class Request:
         authority: a refusal's deciding authority, or None.
         answered_at: when it was answered (aware UTC), or None.
         answered_by: who answered (callsign), or None.
+        fault: why the stored assessment does not read (``rules.assessment_fault``), or None.
     """
 
     id: str
@@ -92,6 +102,7 @@ class Request:
     authority: str | None = None
     answered_at: datetime | None = None
     answered_by: str | None = None
+    fault: str | None = None
 
     def waiting(self, now: datetime) -> timedelta:
         """How long the request waited for its answer (until ``now`` while it is open).
@@ -138,14 +149,7 @@ def coverable(option: Mapping[str, Any]) -> bool:
     Returns:
         True when it makes the activity plannable without a roster gap.
     """
-    return bool(option.get("feasible") or option.get("coverable"))
-
-
-def _verdict(options: list[dict[str, Any]]) -> str:
-    if options and options[0]["action"] == "as_asked" and options[0]["feasible"]:
-        return "as_asked"
-    changes = [o for o in options[1:] if not o.get("nearest")]
-    return "with_changes" if any(coverable(o) for o in changes) else "not_feasible"
+    return request_option_coverable(option)
 
 
 @contextmanager
@@ -306,7 +310,7 @@ def request_activity(
         plan["concept"] = _planned_concept(store, person, concept)
         options = _trial(store, plan)
         subject = get_subject(store, person)
-        verdict = _verdict(options)
+        verdict = request_verdict(options)
         detail.update(person=subject.code, verdict=verdict, options=len(options))
         now = store.now()
         conn.execute(
@@ -343,6 +347,9 @@ LEFT JOIN request_answer a ON a.id = (
 
 
 def _request(row: Any) -> Request:
+    """A stored request; one whose assessment does not read as the store writes it (the rule
+    table refuses such a row from a bundle) is shown ``unreadable``, without options."""
+    options, fault = read_assessment(row["verdict"], row["assessment"])
     return Request(
         id=row["id"],
         person=row["person"],
@@ -352,8 +359,8 @@ def _request(row: Any) -> Request:
         end=from_db(row["end_at"]),
         location=row["location"],
         concept=row["concept"],
-        verdict=row["verdict"],
-        options=tuple(validate.json_document(row["assessment"], "assessment")),
+        verdict=UNREADABLE if fault else row["verdict"],
+        options=tuple(options),
         requested_at=from_db(row["requested_at"]),
         requested_by=row["requested_by"],
         answer=row["answer"],
@@ -363,6 +370,7 @@ def _request(row: Any) -> Request:
         authority=row["authority"],
         answered_at=from_db(row["answered_at"]) if row["answered_at"] else None,
         answered_by=row["answered_by"],
+        fault=fault,
     )
 
 
@@ -450,6 +458,14 @@ def _open_request(store: Store, request_id: str) -> Request:
 
 def _plan(store: Store, current: Request, n: int) -> str:
     """Carry out option ``n`` of the assessment; the planned activity's id."""
+    if current.fault is not None:
+        raise BadInput(
+            f"Request {current.id[:13]}'s assessment does not read ({current.fault}); refuse "
+            "it or request it again for a new assessment.",
+            code="request_assessment_unreadable",
+            request=current.id[:13],
+            fault=current.fault,
+        )
     if not 1 <= n <= len(current.options):
         raise BadInput(
             f"There is no option {n}; choose 1 to {len(current.options)}.",

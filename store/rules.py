@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -75,6 +75,11 @@ REQUEST_ANSWERS = ("accepted", "refused")
 EXPERIENCE_WEIGHTS = ("none", "some", "heavy")
 #: The most characters a request's assessment (its options as JSON) may have.
 MAX_ASSESSMENT = 200_000
+#: The most options of ``suggest`` an assessment keeps besides planning it as asked (it ranks
+#: them; the rest are never chosen); the nearest later day may be offered besides.
+MAX_OPTIONS = 12
+#: What an option of an assessment does: plan it as asked, or one of ``suggest``'s actions.
+REQUEST_OPTION_ACTIONS = ("as_asked", "deploy", "assign", "combine", "move")
 
 #: The deciding authority of a restriction that follows from the person's own calendar (an
 #: event cancelled there): every role that may import calendars may record that cancellation
@@ -488,6 +493,149 @@ def _answer_fields(row: Mapping[str, object]) -> None:
         raise BadInput(
             "an answer names a reason and an authority exactly when it refuses (R5).",
             code="answer_fields_mismatch",
+        )
+
+
+def request_option_coverable(option: Mapping[str, object]) -> bool:
+    """Whether carrying out an option of a request's assessment leaves no gap naming the
+    activity: ``suggest`` calls it feasible, or the activity planned so is covered by the
+    officers on duty of its unit (``coverable``).
+
+    Args:
+        option: an option as the assessment keeps it.
+
+    Returns:
+        True when it makes the activity plannable without a roster gap.
+    """
+    return bool(option.get("feasible") or option.get("coverable"))
+
+
+def request_verdict(options: Sequence[Mapping[str, object]]) -> str:
+    """The verdict the store gives an assessment (``REQUEST_VERDICTS``): ``as_asked`` when its
+    first option (as asked) is feasible, ``with_changes`` when another option (not the nearest
+    later day) is coverable, else ``not_feasible``.
+
+    Args:
+        options: the assessment's options, as written.
+
+    Returns:
+        The verdict.
+    """
+    if options and options[0].get("action") == "as_asked" and options[0].get("feasible"):
+        return "as_asked"
+    changes = [o for o in options[1:] if not o.get("nearest")]
+    return "with_changes" if any(request_option_coverable(o) for o in changes) else "not_feasible"
+
+
+def _kind_of(value: object) -> str:
+    """The JSON kind of a value as an option's field is checked against."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    kinds: dict[type, str] = {int: "int", str: "text", dict: "object", list: "list"}
+    return kinds.get(type(value), "other")
+
+
+#: Every field of an assessment's option as the store writes it, and the JSON kinds it may
+#: hold (``coverable`` and ``nearest`` only on some options).
+_OPTION_FIELDS: dict[str, frozenset[str]] = {
+    "action": frozenset({"text"}),
+    "what": frozenset({"object"}),
+    "price": frozenset({"object"}),
+    "feasible": frozenset({"bool"}),
+    "partial": frozenset({"bool"}),
+    "concept": frozenset({"text", "null"}),
+    "start": frozenset({"text", "null"}),
+    "end": frozenset({"text", "null"}),
+    "shift_minutes": frozenset({"int", "null"}),
+    "callsign": frozenset({"text", "null"}),
+    "team": frozenset({"list"}),
+    "fact": frozenset({"object", "null"}),
+    "token": frozenset({"text"}),
+    "coverable": frozenset({"bool"}),
+    "nearest": frozenset({"bool"}),
+}
+_OPTIONAL_OPTION_FIELDS = frozenset({"coverable", "nearest"})
+
+
+def _option_fault(option: object) -> str | None:
+    """What is wrong with one option of an assessment as written, or None."""
+    if not isinstance(option, dict):
+        return "option_not_object"
+    missing = set(_OPTION_FIELDS) - _OPTIONAL_OPTION_FIELDS - set(option)
+    if missing or set(option) - set(_OPTION_FIELDS):
+        return "option_fields"
+    if any(_kind_of(option[k]) not in _OPTION_FIELDS[k] for k in option):
+        return "option_field_kind"
+    if option["action"] not in REQUEST_OPTION_ACTIONS:
+        return "option_action"
+    if not all(isinstance(member, str) for member in option["team"]):
+        return "option_field_kind"
+    for col in ("start", "end"):
+        if option[col] is not None:
+            try:
+                validate.stored_time(option[col], col)
+            except BadInput:
+                return "option_time"
+    return None
+
+
+def read_assessment(
+    verdict: object, assessment: object
+) -> tuple[list[dict[str, object]], str | None]:
+    """A request's assessment as stored, read as the store writes it (every face reads it,
+    every laptop receives it): JSON, a list of 1 to ``MAX_OPTIONS`` + 1 options, the first
+    planning it as asked, each option with the store's fields of the store's kinds (times
+    readable and in range), and the verdict the one the store decides for these options
+    (``request_verdict``).
+
+    Args:
+        verdict: the stored verdict.
+        assessment: the stored assessment (JSON text).
+
+    Returns:
+        The options and None; or no options and what is wrong (``assessment_not_json``,
+        ``assessment_not_options``, ``option_not_object``, ``option_fields``,
+        ``option_field_kind``, ``option_action``, ``option_time``, ``verdict_mismatch``).
+    """
+    try:
+        options = validate.json_document(str(assessment), "assessment", max_len=MAX_ASSESSMENT)
+    except ValueError:
+        return [], "assessment_not_json"
+    if not isinstance(options, list) or not 1 <= len(options) <= MAX_OPTIONS + 1:
+        return [], "assessment_not_options"
+    for option in options:
+        fault = _option_fault(option)
+        if fault is not None:
+            return [], fault
+    if options[0]["action"] != "as_asked":
+        return [], "assessment_not_options"
+    if request_verdict(options) != verdict:
+        return [], "verdict_mismatch"
+    return options, None
+
+
+def assessment_fault(verdict: object, assessment: object) -> str | None:
+    """What is wrong with a request's assessment and verdict as stored (``read_assessment``).
+
+    Args:
+        verdict: the stored verdict.
+        assessment: the stored assessment (JSON text).
+
+    Returns:
+        The code of what is wrong, or None when it is as the store writes it.
+    """
+    return read_assessment(verdict, assessment)[1]
+
+
+def _assessment_as_written(row: Mapping[str, object]) -> None:
+    fault = assessment_fault(row.get("verdict"), row.get("assessment"))
+    if fault is not None:
+        raise BadInput(
+            f"the request's assessment is not one the store writes ({fault}).",
+            code="request_assessment_malformed",
+            fault=fault,
         )
 
 
@@ -972,7 +1120,7 @@ _RULES = (
             "requested_by": ACTOR,
             "device": DEVICE,
         },
-        row_checks=(_ends_after_start(MAX_ACTIVITY),),
+        row_checks=(_ends_after_start(MAX_ACTIVITY), _assessment_as_written),
         together=TIMES,  # never changed after insert: judged together all the same
     ),
     TableRule(

@@ -19,6 +19,7 @@ VERDICTS = {
     "as_asked": _("feasible as asked"),
     "with_changes": _("feasible with changes"),
     "not_feasible": _("not feasible now"),
+    "unreadable": _("unreadable (its assessment is not one the store writes)"),
 }
 #: An experience's weight in words.
 WEIGHTS = {
@@ -97,6 +98,15 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "Option {n} can no longer be carried out as assessed; refuse the request or "
             "request it again for a new assessment."
         )
+    ),
+    "request_assessment_unreadable": _template(
+        _(
+            "Request {request}'s assessment does not read as the store writes it ({fault}); "
+            "refuse it or request it again for a new assessment."
+        )
+    ),
+    "request_assessment_malformed": _template(
+        _("The request's assessment is not one the store writes ({fault}).")
     ),
     "answer_accept_or_refuse": _template(
         _("Answer a request either by accepting an option or by refusing it.")

@@ -180,6 +180,25 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "the signal names an activity of another person than the one it names; the store "
         "refuses that (name the person whose activity it is, or leave one of them out)"
     ),
+    "experience_activity_of_another": lambda p: _(
+        "the experience names an activity of another person than the one it is about; the "
+        "store refuses that (name the person whose activity it is, or the week)"
+    ),
+    "answer_of_unreadable": lambda p: _(
+        "the answer accepts an option of a request whose assessment is not one the store "
+        "writes ({fault}); such a request can only be refused"
+    ).format(fault=_v(p["fault"])),
+    "answer_no_such_option": lambda p: _(
+        "the answer accepts option {n}, but the request's assessment has options 1 to {count}"
+    ).format(n=_v(p["n"]), count=p["count"]),
+    "answer_option_not_feasible": lambda p: _(
+        "the answer accepts option {n}, which the request's assessment says would not work; "
+        "the store refuses that"
+    ).format(n=p["n"]),
+    "answer_activity_of_another": lambda p: _(
+        "the answer plans an activity of another person than the one who made the request; "
+        "the store plans the requested activity for its person"
+    ),
     "never_changes": lambda p: _("{table}.{column} never changes once the row exists").format(
         table=p["table"], column=p["column"]
     ),

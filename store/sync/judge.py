@@ -890,8 +890,10 @@ class Judge:
             failed = self._withdrawn_by_signer(values, author)
         if failed is None and rule.name == "handover_event":
             failed = self._accepts_withdrawn(values, existence)
-        if failed is None and rule.name == "signal":
-            failed = self._activity_of_another(values)
+        if failed is None and rule.name in ("signal", "experience"):
+            failed = self._activity_of_another(rule.name, values)
+        if failed is None and rule.name == "request_answer":
+            failed = self._answers_its_request(values)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
             failed = self._supersedes_a_flag(values, author)
         if failed is None and rule.name == "activity":
@@ -978,9 +980,10 @@ class Judge:
             by=named(str(withdrawn)),
         )
 
-    def _activity_of_another(self, values: Mapping[str, object]) -> Verdict | None:
-        """A signal naming a person and an activity of another person
-        (``rules.activity_of_another``); an activity's person never changes."""
+    def _activity_of_another(self, table: str, values: Mapping[str, object]) -> Verdict | None:
+        """A signal or an experience naming a person and an activity of another person
+        (``rules.activity_of_another``, as the store refuses both); an activity's person never
+        changes."""
         activity = values.get("activity_id")
         if activity is None or values.get("subject_id") is None:
             return None
@@ -990,7 +993,47 @@ class Judge:
         owner = self.context.created_value("activity", key, "subject_id")
         if not rules.activity_of_another(values.get("subject_id"), owner):
             return None
+        if table == "experience":
+            return quarantine("experience", "experience_activity_of_another")
         return quarantine("signal", "activity_of_another")
+
+    def _answers_its_request(self, values: Mapping[str, object]) -> Verdict | None:
+        """An acceptance as the store records one: it names an option of the request's
+        assessment that would work (feasible or partly) and an activity of the request's person
+        (planned by the same change, or existing); a request's and an activity's person and a
+        request's assessment never change. A refusal's reason and authority are row checks."""
+        if values.get("answer") != "accepted":
+            return None
+        request = json.dumps([values.get("request_id")], ensure_ascii=False)
+        activity = json.dumps([values.get("activity_id")], ensure_ascii=False)
+        for table, column, key in (
+            ("activity_request", "request_id", request),
+            ("activity", "activity_id", activity),
+        ):
+            if not self._known(table, key):
+                return defer(
+                    f"row:{table}:{key}",
+                    "refers_unknown",
+                    table="request_answer",
+                    column=column,
+                    to=table,
+                )
+        made = self.context.created_value
+        verdict, assessment = (
+            made("activity_request", request, c) for c in ("verdict", "assessment")
+        )
+        options, fault = rules.read_assessment(verdict, assessment)
+        if fault is not None:
+            return quarantine("request", "answer_of_unreadable", fault=fault)
+        n = values.get("option")
+        if not isinstance(n, int) or not 1 <= n <= len(options):
+            return quarantine("request", "answer_no_such_option", n=cut(n), count=len(options))
+        if not (options[n - 1]["feasible"] or options[n - 1]["partial"]):
+            return quarantine("request", "answer_option_not_feasible", n=n)
+        person = made("activity_request", request, "subject_id")
+        if made("activity", activity, "subject_id") != person:
+            return quarantine("request", "answer_activity_of_another")
+        return None
 
     def _from_a_calendar(self, values: Mapping[str, object], author: _Author) -> Verdict | None:
         """The calendar's authority covers only an activity that came from a calendar (its
