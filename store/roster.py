@@ -992,19 +992,23 @@ class Absence:
             one binding of ``gaps.bind`` — or None.
         travelling: (start, end) he is on his way to it from the one before, the catalogue's
             minutes between their places (``gaps.arrivals``), or None.
+        leaving: (start, end) he is on his way home already, to be there when his duty ends
+            (the trip home is working time, rule: travel), or None.
     """
 
     bound: tuple[datetime, datetime] | None
     travelling: tuple[datetime, datetime] | None
+    leaving: tuple[datetime, datetime] | None = None
 
     def spans(self) -> list[tuple[datetime, datetime]]:
         """Both times, those he has.
 
         Returns:
-            ``bound`` then ``travelling``, each (start, end) aware UTC, leaving out a None;
+            ``bound``, ``travelling`` then ``leaving``, each (start, end) aware UTC, leaving
+            out a None;
             empty when he has neither.
         """
-        return [s for s in (self.bound, self.travelling) if s is not None]
+        return [s for s in (self.bound, self.travelling, self.leaving) if s is not None]
 
 
 def absences(
@@ -1029,11 +1033,12 @@ def absences(
     placed = arrivals(store, activity_id, (start, end), [(o.id, o.unit) for o in officers])
     found: dict[str, Absence] = {}
     for o in officers:
-        bound_from, there = placed[o.id] or (end, end)
-        if bound_from > start or there > bound_from:
+        bound_from, there, until = placed[o.id] or (end, end, end)
+        if bound_from > start or there > bound_from or until < end:
             found[o.callsign] = Absence(
                 (start, bound_from) if bound_from > start else None,
                 (bound_from, there) if there > bound_from else None,
+                (until, end) if until < end else None,
             )
     return found
 

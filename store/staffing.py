@@ -62,6 +62,8 @@ class Shortfall:
             another activity for some of it (double-booked: ``roster.absences``).
         travelling: callsigns of deployed officers holding the qualification who are on their
             way from the deployment before for some of it (too close to reach it in time).
+        leaving: callsigns of deployed officers holding the qualification who are on their
+            way home for some of it, to be there when their duty ends (rule: travel).
     """
 
     activity_id: str
@@ -73,6 +75,7 @@ class Shortfall:
     off_duty: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
     travelling: tuple[str, ...] = ()
+    leaving: tuple[str, ...] = ()
 
 
 def open_parts(
@@ -238,6 +241,7 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
 
         there = {c for c in away if c in gone and meets(gone[c].bound)}
         moving = {c for c in away if c in gone and meets(gone[c].travelling)}
+        homeward = {c for c in away if c in gone and meets(gone[c].leaving)} - there - moving
         found.append(
             Shortfall(
                 activity_id,
@@ -246,9 +250,10 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
                 datetime.fromtimestamp(lo, UTC),
                 datetime.fromtimestamp(hi, UTC),
                 _lapsed(q, [costly[i] for i in inside]),
-                tuple(sorted(away - there - moving)),
+                tuple(sorted(away - there - moving - homeward)),
                 tuple(sorted(there)),
                 tuple(sorted(moving)),
+                tuple(sorted(homeward)),
             )
         )
     return found
@@ -355,7 +360,8 @@ def shortfall_problem(short: Shortfall) -> Problem:
     Returns:
         An ``open_slots`` problem, rule R8 when a lapse opened places, else staffing; its
         params: ``qualification``, ``missing``, ``start`` and ``end`` (aware UTC) and the
-        callsigns ``lapsed``, ``off_duty``, ``elsewhere`` and ``travelling`` (lists).
+        callsigns ``lapsed``, ``off_duty``, ``elsewhere``, ``travelling`` and ``leaving``
+        (lists).
     """
     return Problem(
         "open_slots",
@@ -369,5 +375,6 @@ def shortfall_problem(short: Shortfall) -> Problem:
             "off_duty": list(short.off_duty),
             "elsewhere": list(short.elsewhere),
             "travelling": list(short.travelling),
+            "leaving": list(short.leaving),
         },
     )

@@ -90,6 +90,13 @@ def _open_slots(p: Params) -> str:
         if p.get("travelling")
         else ""
     )
+    travelling += (
+        _(" ({callsigns} on the way home to be back by the end of their shift)").format(
+            callsigns=", ".join(p["leaving"])
+        )
+        if p.get("leaving")
+        else ""
+    )
     return _(
         "{qualification}: {missing} {slots} open {span}{lapsed}{off}{elsewhere}{travelling}"
     ).format(
