@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from store.clock import local, local_span
+from store.clock import local, local_span, told_apart
 
 from . import _
 from .suggestions import qualification
@@ -30,7 +30,9 @@ def _minute(moment: datetime) -> str:
 
 
 def _clock(moment: datetime) -> str:
-    return f"{local(moment):%H:%M}"
+    """The local time of day, with its offset in the hour the autumn change repeats (as
+    ``told_apart`` words it): ``02:10+02:00`` is not ``02:10+01:00``."""
+    return told_apart(moment).split(" ", 1)[1]
 
 
 def _unqualified(p: Params) -> str:

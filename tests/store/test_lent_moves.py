@@ -5,8 +5,11 @@ the same rule at both ends of his duty."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
+from store.roster import Problem
 from store.suggest import suggest
 from tests.conftest import at
 from tests.store.test_travel_arrival import BOTH, _faces, _two_places
@@ -60,4 +63,20 @@ def test_the_trip_home_at_the_end_of_the_shift_leaves_it_short(store: Store) -> 
     assert phrase(staffing.shortfall_problem(short)) == (
         "close_protection: 1 slot open 2026-12-01 18:30–19:00 "
         "(R1, R2 on the way home to be back by the end of their shift)"
+    )
+
+
+def test_travel_times_in_the_repeated_autumn_hour_carry_their_offset() -> None:
+    """rev16e f2: in the night the clocks go back, 02:45 and 02:10 each happen twice; the
+    travel problems say which (the offset, as ``told_apart``), elsewhere the bare time."""
+    ends = datetime(2027, 10, 31, 0, 45, tzinfo=UTC)  # 02:45+02:00
+    by = datetime(2027, 10, 31, 1, 10, tzinfo=UTC)  # 02:10+01:00, the second 02:10
+    params = {"callsign": "R1", "minutes": 30, "from": "RT", "to": "DH", "ends": ends, "by": by}
+    assert phrase(Problem("travel_from_previous", "travel", params)) == (
+        "R1 needs 30 min travel from the previous deployment at RT ending 02:45+02:00 to DH "
+        "by 02:10+01:00 (rule: travel)"
+    )
+    plain = {**params, "ends": ends + timedelta(days=1), "by": by + timedelta(days=1)}
+    assert "ending 01:45 to DH by 02:10 (rule" in phrase(
+        Problem("travel_from_previous", "travel", plain)
     )
