@@ -964,6 +964,7 @@ class _Stay(NamedTuple):
             be home by the end of his duty (the trip home is working time, as ``deploy``
             holds; never before ``arrive``).
         back: when he is back at his own unit after it (``depart`` plus the travel home).
+        fresh: he comes to it from his own unit, where his duty began (not from a stay).
     """
 
     activity: str
@@ -974,6 +975,7 @@ class _Stay(NamedTuple):
     end: int
     depart: int
     back: int
+    fresh: bool = False
 
 
 def _itinerary(
@@ -1003,17 +1005,21 @@ def _itinerary(
         furthest = b if furthest is None or furthest < b else furthest
         if start >= b:
             continue  # held by activities that start earlier for all of it
-        since, origin = (stays[-1].end, stays[-1].place) if stays else (None, home)
+        since, origin, fresh = (
+            (stays[-1].end, stays[-1].place, False) if stays else (None, home, False)
+        )
         began = bisect_left(starts, b) - 1  # the last run of duty that begins before it ends
         if began >= 0 and (since is None or starts[began] >= since):
-            since, origin = starts[began], home  # on duty at his own unit since then
+            since, origin, fresh = starts[began], home, True  # on duty at his own unit since
         leave, arrive = start - travel(home, place), start
         if since is not None and since + travel(origin, place) > start:
             leave, arrive = since, min(b, since + travel(origin, place))
         home_trip, depart = travel(place, home), b
         if began >= 0 and home_trip and runs[began][1] - home_trip < b:
             depart = max(arrive, runs[began][1] - home_trip)
-        stays.append(_Stay(activity, place, leave, start, arrive, b, depart, depart + home_trip))
+        stays.append(
+            _Stay(activity, place, leave, start, arrive, b, depart, depart + home_trip, fresh)
+        )
     return stays
 
 
@@ -1047,7 +1053,7 @@ def arrivals(
     activity_id: str,
     span: tuple[datetime, datetime],
     officers: Iterable[tuple[str, str]],
-) -> dict[str, tuple[datetime, datetime, datetime] | None]:
+) -> dict[str, tuple[datetime, datetime, datetime, bool] | None]:
     """When each officer deployed on an activity (or as if he were, and as if it ran over
     ``span``) is bound to it, when he is there and when he leaves it to be home by the end of
     his duty — the one placement ``load_duties`` and ``bind`` count him by (``_itinerary``).
@@ -1058,10 +1064,11 @@ def arrivals(
         officers: (staff id, own unit's code) of each officer.
 
     Returns:
-        Per staff id, (bound from, there from, there until), aware UTC, within ``span``:
-        before the first he is bound to an activity that starts earlier, between the first
-        two on his way from the one before, after the last on his way home to be there when
-        his duty ends; None when activities that start earlier hold him for all of it.
+        Per staff id, (bound from, there from, there until, fresh), aware UTC, within
+        ``span``: before the first he is bound to an activity that starts earlier, between
+        the first two on his way from the one before (``fresh``: from his own unit, where his
+        duty began), after the last on his way home to be there when his duty ends; None when
+        activities that start earlier hold him for all of it.
     """
     start, end = span
     reach = timedelta(minutes=1440)  # the most travel the catalogue allows (unit_travel)
@@ -1073,7 +1080,7 @@ def arrivals(
     own = (int(start.timestamp()), int(end.timestamp()), activity_id, row[0])
     window = (to_db(end), to_db(start - reach))
     travel = _travel_seconds(store)
-    found: dict[str, tuple[datetime, datetime, datetime] | None] = {}
+    found: dict[str, tuple[datetime, datetime, datetime, bool] | None] = {}
     for staff_id, home in officers:
         rows = store.tuples(
             "SELECT unixepoch(a.start_at), unixepoch(a.end_at), a.id, s.unit FROM deployment d"
@@ -1096,6 +1103,7 @@ def arrivals(
                 datetime.fromtimestamp(stay.start, UTC),
                 datetime.fromtimestamp(stay.arrive, UTC),
                 datetime.fromtimestamp(stay.depart, UTC),
+                stay.fresh,
             )
     return found
 
@@ -1141,7 +1149,7 @@ def _split_away(start: int, end: int, unit: str, stays: list[_Stay]) -> list[tup
     his own unit otherwise."""
     cuts = {start, end}
     for stay in stays:
-        cuts.update(stay[2:])
+        cuts.update((stay.leave, stay.start, stay.arrive, stay.end, stay.depart, stay.back))
     pieces: list[tuple[int, int, str]] = []
     points = sorted(t for t in cuts if start <= t <= end)
     for lo, hi in pairwise(points):

@@ -994,11 +994,14 @@ class Absence:
             minutes between their places (``gaps.arrivals``), or None.
         leaving: (start, end) he is on his way home already, to be there when his duty ends
             (the trip home is working time, rule: travel), or None.
+        from_unit: his own unit when ``travelling`` is the way from it at the start of his
+            duty (not from a deployment before), else None.
     """
 
     bound: tuple[datetime, datetime] | None
     travelling: tuple[datetime, datetime] | None
     leaving: tuple[datetime, datetime] | None = None
+    from_unit: str | None = None
 
     def spans(self) -> list[tuple[datetime, datetime]]:
         """Both times, those he has.
@@ -1033,12 +1036,13 @@ def absences(
     placed = arrivals(store, activity_id, (start, end), [(o.id, o.unit) for o in officers])
     found: dict[str, Absence] = {}
     for o in officers:
-        bound_from, there, until = placed[o.id] or (end, end, end)
+        bound_from, there, until, fresh = placed[o.id] or (end, end, end, False)
         if bound_from > start or there > bound_from or until < end:
             found[o.callsign] = Absence(
                 (start, bound_from) if bound_from > start else None,
                 (bound_from, there) if there > bound_from else None,
                 (until, end) if until < end else None,
+                o.unit if fresh and there > bound_from else None,
             )
     return found
 

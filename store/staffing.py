@@ -64,6 +64,8 @@ class Shortfall:
             way from the deployment before for some of it (too close to reach it in time).
         leaving: callsigns of deployed officers holding the qualification who are on their
             way home for some of it, to be there when their duty ends (rule: travel).
+        arriving: (callsign, own unit) of deployed officers holding the qualification who are
+            on their way from their own unit, where their duty began, for some of it.
     """
 
     activity_id: str
@@ -76,6 +78,7 @@ class Shortfall:
     elsewhere: tuple[str, ...] = ()
     travelling: tuple[str, ...] = ()
     leaving: tuple[str, ...] = ()
+    arriving: tuple[tuple[str, str], ...] = ()
 
 
 def open_parts(
@@ -242,6 +245,7 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
         there = {c for c in away if c in gone and meets(gone[c].bound)}
         moving = {c for c in away if c in gone and meets(gone[c].travelling)}
         homeward = {c for c in away if c in gone and meets(gone[c].leaving)} - there - moving
+        fresh = {c for c in moving if gone[c].from_unit}
         found.append(
             Shortfall(
                 activity_id,
@@ -252,8 +256,9 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
                 _lapsed(q, [costly[i] for i in inside]),
                 tuple(sorted(away - there - moving - homeward)),
                 tuple(sorted(there)),
-                tuple(sorted(moving)),
+                tuple(sorted(moving - fresh)),
                 tuple(sorted(homeward)),
+                tuple(sorted((c, gone[c].from_unit or "") for c in fresh)),
             )
         )
     return found
@@ -361,7 +366,7 @@ def shortfall_problem(short: Shortfall) -> Problem:
         An ``open_slots`` problem, rule R8 when a lapse opened places, else staffing; its
         params: ``qualification``, ``missing``, ``start`` and ``end`` (aware UTC) and the
         callsigns ``lapsed``, ``off_duty``, ``elsewhere``, ``travelling`` and ``leaving``
-        (lists).
+        (lists), and ``arriving`` ([callsign, unit] pairs).
     """
     return Problem(
         "open_slots",
@@ -376,5 +381,6 @@ def shortfall_problem(short: Shortfall) -> Problem:
             "elsewhere": list(short.elsewhere),
             "travelling": list(short.travelling),
             "leaving": list(short.leaving),
+            "arriving": [list(pair) for pair in short.arriving],
         },
     )

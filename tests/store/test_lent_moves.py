@@ -80,3 +80,14 @@ def test_travel_times_in_the_repeated_autumn_hour_carry_their_offset() -> None:
     assert "ending 01:45 to DH by 02:10 (rule" in phrase(
         Problem("travel_from_previous", "travel", plain)
     )
+
+
+def test_double_booked_and_on_the_way_give_one_bracket(store: Store) -> None:
+    """rev16e f5/s11: moved onto the one before, they are bound elsewhere and then on the
+    way: one bracket gives both reasons for the span."""
+    moved = _two_places(store, ("BEVER", "09:00", "11:00"), ("VOS", "10:00", "12:00"))
+    (short, _other) = staffing.staffing_shortfalls(store, moved)
+    assert phrase(staffing.shortfall_problem(short)) == (
+        "close_protection: 1 slot open 2026-12-01 10:00–11:30 (R1, R2 deployed elsewhere then; "
+        "R1, R2 on the way from the deployment before then)"
+    )

@@ -184,4 +184,8 @@ def test_moved_to_the_start_of_their_shift_is_short_until_they_arrive(
     assert faces["open"] == [(q, "2026-12-01 10:00", "10:30") for q in quals]
     assert faces["capacity"] == {"DH": (3.0, 1.0), "RT": (13.0, 0.0)}
     assert faces["suggest"] != "none"
-    assert {s.travelling for s in staffing.staffing_shortfalls(store, made.id)} == {("R1", "R2")}
+    shorts = staffing.staffing_shortfalls(store, made.id)
+    assert {(s.travelling, s.arriving) for s in shorts} == {((), (("R1", "RT"), ("R2", "RT")))}
+    assert phrase(staffing.shortfall_problem(shorts[0])) == (  # rev16e f5: from their unit
+        "close_protection: 1 slot open 2026-12-01 10:00–10:30 (R1, R2 on the way from RT)"
+    )
