@@ -33,6 +33,7 @@ from .roster import (
     absences,
     deployed_officers,
     deployment_problem,
+    double_bookings,
     group_parts,
 )
 from .staff import Staff, get_staff
@@ -323,6 +324,8 @@ def deployment_violations(
     for row in rows:
         officer = get_staff(store, row["callsign"])
         why = deployment_problem(store, row["activity_id"], officer, next_too=False)
+        if why is not None and why.code == "one_place":
+            why = _as_warned(store, row["activity_id"], why)
         if why is not None:
             found.append(
                 {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
@@ -354,6 +357,21 @@ def deployment_violations(
                     }
                 )
     return found
+
+
+def _as_warned(store: Store, activity_id: str, clash: Problem) -> Problem:
+    """An officer already deployed on the activity and on another at once, as the move that
+    caused it warned (``double_bookings``: the time they overlap, where he counts); the
+    ``one_place`` problem itself when that names no such pair."""
+    return next(
+        (
+            p
+            for p in double_bookings(store, [activity_id])
+            if p.params["callsign"] == clash.params["callsign"]
+            and p.params["other"] == clash.params["activity"]
+        ),
+        clash,
+    )
 
 
 def shortfall_problem(short: Shortfall) -> Problem:

@@ -91,3 +91,17 @@ def test_double_booked_and_on_the_way_give_one_bracket(store: Store) -> None:
         "close_protection: 1 slot open 2026-12-01 10:00–11:30 (R1, R2 deployed elsewhere then; "
         "R1, R2 on the way from the deployment before then)"
     )
+
+
+def test_violations_name_the_double_booking_as_the_move_warned(store: Store) -> None:
+    """rev16e f5: the violations list a double-booking as the restriction's warning does —
+    the time the two overlap (10:00–11:00), not the other activity's whole time."""
+    moved = _two_places(store, ("BEVER", "09:00", "11:00"), ("VOS", "10:00", "12:00"))
+    rows = staffing.deployment_violations(
+        store, at(store, "2026-12-01 00:00"), at(store, "2026-12-02 00:00")
+    )
+    warned = roster.double_bookings(store, [moved])
+    assert [r["problem"] for r in rows if r["activity"] == moved] == warned
+    assert {(p.code, p.params["start"], p.params["end"]) for p in warned} == {
+        ("double_booked", at(store, "2026-12-01 10:00"), at(store, "2026-12-01 11:00"))
+    }
