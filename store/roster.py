@@ -1093,6 +1093,33 @@ def double_bookings(store: Store, activity_ids: Collection[str]) -> list[Problem
     return found
 
 
+#: Problems a change of time does not cause or ``double_bookings`` says already.
+_NOT_MOVED = ("one_place", "activity_cancelled", "no_concept")
+
+
+def move_problems(store: Store, activity_ids: Collection[str]) -> list[Problem]:
+    """What a change of these activities' times left wrong for the officers deployed on them:
+    the double-bookings (``double_bookings``), then every other rule a deployment there would
+    break now (travel too tight from the unit or the deployment before or to the next one, off
+    duty, R8, rest: ``deployment_problem``) — not refused (R5: scarcity may move an activity),
+    but said, as the violations list them.
+
+    Args:
+        activity_ids: full ids of the activities changed.
+
+    Returns:
+        The ``double_booked`` problems, then per activity (in the order given, each once) by
+        callsign the first other problem of each deployed officer; empty when none.
+    """
+    found = double_bookings(store, activity_ids)
+    for activity_id in dict.fromkeys(activity_ids):
+        for officer in deployed_officers(store, activity_id):
+            why = deployment_problem(store, activity_id, officer)
+            if why is not None and why.code not in _NOT_MOVED:
+                found.append(why)
+    return found
+
+
 def _minus(
     spans: list[tuple[datetime, datetime]], away: list[tuple[datetime, datetime]]
 ) -> list[tuple[datetime, datetime]]:

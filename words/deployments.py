@@ -186,6 +186,13 @@ def double_booked_warning(params: Params) -> str:
     )
 
 
+def move_warning(problem: Mapping[str, Any]) -> str:
+    """The command line's warning of a rule a change of time (an edit, a restriction) left
+    broken for an officer deployed there (``roster.move_problems`` facts), pointing to the
+    listing of violations."""
+    return _("Warning: {problem}; see gaps --violations.").format(problem=phrase(problem))
+
+
 def refused(problems: list[Mapping[str, Any]]) -> str:
     """The sentence of a refused deployment: every officer's problem."""
     return _("Not deployed: {problems}.").format(problems="; ".join(phrase(p) for p in problems))

@@ -105,3 +105,21 @@ def test_violations_name_the_double_booking_as_the_move_warned(store: Store) -> 
     assert {(p.code, p.params["start"], p.params["end"]) for p in warned} == {
         ("double_booked", at(store, "2026-12-01 10:00"), at(store, "2026-12-01 11:00"))
     }
+
+
+def test_a_move_that_leaves_travel_too_tight_is_said_as_a_double_booking_is(
+    store: Store,
+) -> None:
+    """rev16e f5: a restriction moving The Hague's escort to 10:00–12:00, when R1 and R2 of
+    Rotterdam start their duty at 07:00 — fine; to 07:00, no time to travel: the move is not
+    refused (R5) but says so, as ``deploy`` and the violations do."""
+    moved = _two_places(store, ("BEVER", "09:00", "11:00"), ("VOS", "11:30", "13:30"))
+    assert roster.move_problems(store, [moved]) == []
+    agenda.restrict_activity(
+        store, moved, kind="moved", reason="capacity", authority="OvJ",
+        new_start=at(store, "2026-12-01 07:00"), new_end=at(store, "2026-12-01 09:00"),
+    )  # fmt: skip
+    assert [(p.code, p.params["callsign"]) for p in roster.move_problems(store, [moved])] == [
+        ("travel_from_unit", "R1"),
+        ("travel_from_unit", "R2"),
+    ]
