@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from store import agenda, roster, staff, staffing, subjects
+from store import agenda, roster, staffing
 from store.db import Store
 from store.roster import Problem
 from store.suggest import suggest
 from tests.conftest import at
-from tests.store.test_travel_arrival import BOTH, _faces, _two_places
+from tests.store.test_travel_arrival import _faces, _two_places, lent_escort
 from words.deployments import phrase
 
 
@@ -35,30 +35,15 @@ def test_the_trip_home_at_the_end_of_the_shift_leaves_it_short(store: Store) -> 
     to 17:00–19:00: to be home by 19:00 they leave at 18:30, so it is short 18:30–19:00 in
     every face, as ``deploy`` and the violations say (rule: travel) — the same rule as at the
     start of their shift."""
-    subjects.add_subject(store, "VOS", kind="person", domain="local", unit="DH")
-    subjects.assess_threat(store, "VOS", level=2)
-    for callsign in ("R1", "R2"):
-        staff.add_staff(store, callsign, unit="RT", qualifications=BOTH)
-        roster.add_shift(
-            store, callsign, start=at(store, "2026-12-01 07:00"), end=at(store, "2026-12-01 19:00")
-        )
-    made = agenda.add_activity(
-        store, person="VOS", title="Vos", start=at(store, "2026-12-01 14:00"),
-        end=at(store, "2026-12-01 16:00"), concept="ESCORT",
-    )  # fmt: skip
-    roster.deploy(store, made.id, ["R1", "R2"])
-    agenda.restrict_activity(
-        store, made.id, kind="moved", reason="capacity", authority="OvJ",
-        new_start=at(store, "2026-12-01 17:00"), new_end=at(store, "2026-12-01 19:00"),
-    )  # fmt: skip
-    faces = _faces(store, made.id)
+    made = lent_escort(store, ("07:00", "19:00"), ("17:00", "19:00"))
+    faces = _faces(store, made)
     quals = ("close_protection", "protective_driving")
     assert faces["gaps"] == [("DH", q, "2026-12-01 18:30", "19:00") for q in quals]
     assert faces["open"] == [(q, "2026-12-01 18:30", "19:00") for q in quals]
     # R1, R2: 07:00–16:30 at home, 16:30–17:00 on the road, 1.5 h at DH, 18:30–19:00 home
     assert faces["capacity"] == {"DH": (3.0, 1.0), "RT": (19.0, 0.0)}
     assert faces["suggest"] == "move"
-    (short, _other) = staffing.staffing_shortfalls(store, made.id)
+    (short, _other) = staffing.staffing_shortfalls(store, made)
     assert short.leaving == ("R1", "R2") and short.off_duty == ()
     assert phrase(staffing.shortfall_problem(short)) == (
         "close_protection: 1 slot open 2026-12-01 18:30–19:00 "
