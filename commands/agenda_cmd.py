@@ -215,13 +215,14 @@ def activity_edit(
 
 
 def _double_booked(env: Env, activity_id: str) -> None:
-    """Warn of officers the change left deployed on two activities at once (not refused: R5
-    may move an activity; ``gaps --violations`` lists them)."""
-    from store.roster import double_bookings
-    from words.deployments import double_booked_warning
+    """Warn of officers the change left deployed on two activities at once, or with too
+    little time to travel (not refused: R5 may move an activity; ``gaps --violations`` lists
+    them)."""
+    from store.roster import move_problems
+    from words.deployments import move_warning
 
-    for problem in double_bookings(env.store(), [activity_id]):
-        info(double_booked_warning(problem.params))
+    for problem in move_problems(env.store(), [activity_id]):
+        info(move_warning(problem.facts()))
 
 
 @activity.command("assign")

@@ -960,7 +960,11 @@ class _Stay(NamedTuple):
         arrive: when he is there and counts at it: ``start``, or later by what the travel
             from the stay before still takes (the catalogue's minutes between the places).
         end: its end.
-        back: when he is back at his own unit after it (``end`` plus the travel home).
+        depart: when he leaves it for his own unit: ``end``, or earlier by what he needs to
+            be home by the end of his duty (the trip home is working time, as ``deploy``
+            holds; never before ``arrive``).
+        back: when he is back at his own unit after it (``depart`` plus the travel home).
+        fresh: he comes to it from his own unit, where his duty began (not from a stay).
     """
 
     activity: str
@@ -969,26 +973,31 @@ class _Stay(NamedTuple):
     start: int
     arrive: int
     end: int
+    depart: int
     back: int
+    fresh: bool = False
 
 
 def _itinerary(
     deployments: Iterable[tuple[int, int, str, str]],
     home: str,
     travel: Callable[[str, str], int],
-    starts: Sequence[int] = (),
+    runs: Sequence[tuple[int, int]] = (),
 ) -> list[_Stay]:
     """The officer's stays, one per deployment that holds him some time: ``deployments`` are
     (start, end, activity id, place), epoch seconds, by start then id; ``home`` his unit;
-    ``travel(a, b)`` the seconds between two units; ``starts`` when each unbroken run of his
-    shifts begins (``_duty_starts``), at his own unit.
+    ``travel(a, b)`` the seconds between two units; ``runs`` each unbroken run of his shifts
+    (``_duty_runs``: start, end), which begins and ends at his own unit.
 
     An officer deployed on two activities at once is bound to the one that starts first (then
     by id) until it ends (``bind``); the next one has him from then, but counts him only once
     he can be there: the end of where he was before — the stay before, or his own unit when
     his duty began — plus the travel between the places (issue 16: a restriction that moves an
     activity too close to the one before, or to the start of his shift, leaves it short until
-    he arrives, as ``deploy`` would refuse him)."""
+    he arrives, as ``deploy`` would refuse him). The same at the end of his duty: he leaves a
+    stay in time to be home when his run of duty ends, so a stay that ends later is short
+    from then (rev16e f3)."""
+    starts = [a for a, _b in runs]
     stays: list[_Stay] = []
     furthest: int | None = None
     for a, b, activity, place in deployments:
@@ -996,27 +1005,34 @@ def _itinerary(
         furthest = b if furthest is None or furthest < b else furthest
         if start >= b:
             continue  # held by activities that start earlier for all of it
-        since, origin = (stays[-1].end, stays[-1].place) if stays else (None, home)
+        since, origin, fresh = (
+            (stays[-1].end, stays[-1].place, False) if stays else (None, home, False)
+        )
         began = bisect_left(starts, b) - 1  # the last run of duty that begins before it ends
         if began >= 0 and (since is None or starts[began] >= since):
-            since, origin = starts[began], home  # on duty at his own unit since then
+            since, origin, fresh = starts[began], home, True  # on duty at his own unit since
         leave, arrive = start - travel(home, place), start
         if since is not None and since + travel(origin, place) > start:
             leave, arrive = since, min(b, since + travel(origin, place))
-        stays.append(_Stay(activity, place, leave, start, arrive, b, b + travel(place, home)))
+        home_trip, depart = travel(place, home), b
+        if began >= 0 and home_trip and runs[began][1] - home_trip < b:
+            depart = max(arrive, runs[began][1] - home_trip)
+        stays.append(
+            _Stay(activity, place, leave, start, arrive, b, depart, depart + home_trip, fresh)
+        )
     return stays
 
 
-def _duty_starts(shifts: Iterable[tuple[int, int]]) -> list[int]:
-    """When each unbroken run of an officer's shifts (epoch seconds; shifts that meet or
-    overlap run on) begins, in order."""
-    starts: list[int] = []
-    reach: int | None = None
+def _duty_runs(shifts: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each unbroken run of an officer's shifts (epoch seconds; shifts that meet or overlap
+    run on), (start, end) in order."""
+    runs: list[tuple[int, int]] = []
     for a, b in sorted(shifts):
-        if reach is None or a > reach:
-            starts.append(a)
-        reach = b if reach is None or reach < b else reach
-    return starts
+        if runs and a <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], b))
+        else:
+            runs.append((a, b))
+    return runs
 
 
 def _travel_seconds(store: Store) -> Callable[[str, str], int]:
@@ -1037,10 +1053,10 @@ def arrivals(
     activity_id: str,
     span: tuple[datetime, datetime],
     officers: Iterable[tuple[str, str]],
-) -> dict[str, tuple[datetime, datetime] | None]:
+) -> dict[str, tuple[datetime, datetime, datetime, bool] | None]:
     """When each officer deployed on an activity (or as if he were, and as if it ran over
-    ``span``) is bound to it and when he is there — the one placement ``load_duties`` and
-    ``bind`` count him by (``_itinerary``).
+    ``span``) is bound to it, when he is there and when he leaves it to be home by the end of
+    his duty — the one placement ``load_duties`` and ``bind`` count him by (``_itinerary``).
 
     Args:
         activity_id: the activity's full id.
@@ -1048,9 +1064,11 @@ def arrivals(
         officers: (staff id, own unit's code) of each officer.
 
     Returns:
-        Per staff id, (bound from, there from), aware UTC, within ``span``: before the first
-        he is bound to an activity that starts earlier, between them on his way from the one
-        before; None when activities that start earlier hold him for all of it.
+        Per staff id, (bound from, there from, there until, fresh), aware UTC, within
+        ``span``: before the first he is bound to an activity that starts earlier, between
+        the first two on his way from the one before (``fresh``: from his own unit, where his
+        duty began), after the last on his way home to be there when his duty ends; None when
+        activities that start earlier hold him for all of it.
     """
     start, end = span
     reach = timedelta(minutes=1440)  # the most travel the catalogue allows (unit_travel)
@@ -1062,7 +1080,7 @@ def arrivals(
     own = (int(start.timestamp()), int(end.timestamp()), activity_id, row[0])
     window = (to_db(end), to_db(start - reach))
     travel = _travel_seconds(store)
-    found: dict[str, tuple[datetime, datetime] | None] = {}
+    found: dict[str, tuple[datetime, datetime, datetime, bool] | None] = {}
     for staff_id, home in officers:
         rows = store.tuples(
             "SELECT unixepoch(a.start_at), unixepoch(a.end_at), a.id, s.unit FROM deployment d"
@@ -1077,13 +1095,15 @@ def arrivals(
             (staff_id, *window),
         )
         deployments = sorted([*rows, own], key=lambda r: (r[0], r[2]))
-        stays = _itinerary(deployments, home, travel, _duty_starts(shifts))
+        stays = _itinerary(deployments, home, travel, _duty_runs(shifts))
         stay = next((s for s in stays if s.activity == activity_id), None)
         found[staff_id] = None
         if stay is not None:
             found[staff_id] = (
                 datetime.fromtimestamp(stay.start, UTC),
                 datetime.fromtimestamp(stay.arrive, UTC),
+                datetime.fromtimestamp(stay.depart, UTC),
+                stay.fresh,
             )
     return found
 
@@ -1118,7 +1138,7 @@ def _bound_away(store: Store, before: str, after: str) -> dict[str, list[_Stay]]
         shifts[staff_id].append((a, b))
     travel = _travel_seconds(store)
     return {
-        staff_id: _itinerary(deployments, homes[staff_id], travel, _duty_starts(shifts[staff_id]))
+        staff_id: _itinerary(deployments, homes[staff_id], travel, _duty_runs(shifts[staff_id]))
         for staff_id, deployments in by_officer.items()
     }
 
@@ -1129,14 +1149,15 @@ def _split_away(start: int, end: int, unit: str, stays: list[_Stay]) -> list[tup
     his own unit otherwise."""
     cuts = {start, end}
     for stay in stays:
-        cuts.update(stay[2:])
+        cuts.update((stay.leave, stay.start, stay.arrive, stay.end, stay.depart, stay.back))
     pieces: list[tuple[int, int, str]] = []
     points = sorted(t for t in cuts if start <= t <= end)
     for lo, hi in pairwise(points):
-        label = next((s.place for s in stays if s.arrive <= lo and hi <= s.end), None)
+        label = next((s.place for s in stays if s.arrive <= lo and hi <= s.depart), None)
         if label is None:
             if any(
-                (s.leave <= lo and hi <= s.arrive) or (s.end <= lo and hi <= s.back) for s in stays
+                (s.leave <= lo and hi <= s.arrive) or (s.depart <= lo and hi <= s.back)
+                for s in stays
             ):
                 continue  # on the way
             label = unit

@@ -992,19 +992,26 @@ class Absence:
             one binding of ``gaps.bind`` — or None.
         travelling: (start, end) he is on his way to it from the one before, the catalogue's
             minutes between their places (``gaps.arrivals``), or None.
+        leaving: (start, end) he is on his way home already, to be there when his duty ends
+            (the trip home is working time, rule: travel), or None.
+        from_unit: his own unit when ``travelling`` is the way from it at the start of his
+            duty (not from a deployment before), else None.
     """
 
     bound: tuple[datetime, datetime] | None
     travelling: tuple[datetime, datetime] | None
+    leaving: tuple[datetime, datetime] | None = None
+    from_unit: str | None = None
 
     def spans(self) -> list[tuple[datetime, datetime]]:
         """Both times, those he has.
 
         Returns:
-            ``bound`` then ``travelling``, each (start, end) aware UTC, leaving out a None;
+            ``bound``, ``travelling`` then ``leaving``, each (start, end) aware UTC, leaving
+            out a None;
             empty when he has neither.
         """
-        return [s for s in (self.bound, self.travelling) if s is not None]
+        return [s for s in (self.bound, self.travelling, self.leaving) if s is not None]
 
 
 def absences(
@@ -1029,11 +1036,13 @@ def absences(
     placed = arrivals(store, activity_id, (start, end), [(o.id, o.unit) for o in officers])
     found: dict[str, Absence] = {}
     for o in officers:
-        bound_from, there = placed[o.id] or (end, end)
-        if bound_from > start or there > bound_from:
+        bound_from, there, until, fresh = placed[o.id] or (end, end, end, False)
+        if bound_from > start or there > bound_from or until < end:
             found[o.callsign] = Absence(
                 (start, bound_from) if bound_from > start else None,
                 (bound_from, there) if there > bound_from else None,
+                (until, end) if until < end else None,
+                o.unit if fresh and there > bound_from else None,
             )
     return found
 
@@ -1081,6 +1090,33 @@ def double_bookings(store: Store, activity_ids: Collection[str]) -> list[Problem
                     },
                 )
             )
+    return found
+
+
+#: Problems a change of time does not cause or ``double_bookings`` says already.
+_NOT_MOVED = ("one_place", "activity_cancelled", "no_concept")
+
+
+def move_problems(store: Store, activity_ids: Collection[str]) -> list[Problem]:
+    """What a change of these activities' times left wrong for the officers deployed on them:
+    the double-bookings (``double_bookings``), then every other rule a deployment there would
+    break now (travel too tight from the unit or the deployment before or to the next one, off
+    duty, R8, rest: ``deployment_problem``) — not refused (R5: scarcity may move an activity),
+    but said, as the violations list them.
+
+    Args:
+        activity_ids: full ids of the activities changed.
+
+    Returns:
+        The ``double_booked`` problems, then per activity (in the order given, each once) by
+        callsign the first other problem of each deployed officer; empty when none.
+    """
+    found = double_bookings(store, activity_ids)
+    for activity_id in dict.fromkeys(activity_ids):
+        for officer in deployed_officers(store, activity_id):
+            why = deployment_problem(store, activity_id, officer)
+            if why is not None and why.code not in _NOT_MOVED:
+                found.append(why)
     return found
 
 

@@ -33,6 +33,7 @@ from .roster import (
     absences,
     deployed_officers,
     deployment_problem,
+    double_bookings,
     group_parts,
 )
 from .staff import Staff, get_staff
@@ -62,6 +63,10 @@ class Shortfall:
             another activity for some of it (double-booked: ``roster.absences``).
         travelling: callsigns of deployed officers holding the qualification who are on their
             way from the deployment before for some of it (too close to reach it in time).
+        leaving: callsigns of deployed officers holding the qualification who are on their
+            way home for some of it, to be there when their duty ends (rule: travel).
+        arriving: (callsign, own unit) of deployed officers holding the qualification who are
+            on their way from their own unit, where their duty began, for some of it.
     """
 
     activity_id: str
@@ -73,6 +78,8 @@ class Shortfall:
     off_duty: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
     travelling: tuple[str, ...] = ()
+    leaving: tuple[str, ...] = ()
+    arriving: tuple[tuple[str, str], ...] = ()
 
 
 def open_parts(
@@ -238,6 +245,8 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
 
         there = {c for c in away if c in gone and meets(gone[c].bound)}
         moving = {c for c in away if c in gone and meets(gone[c].travelling)}
+        homeward = {c for c in away if c in gone and meets(gone[c].leaving)} - there - moving
+        fresh = {c for c in moving if gone[c].from_unit}
         found.append(
             Shortfall(
                 activity_id,
@@ -246,9 +255,11 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
                 datetime.fromtimestamp(lo, UTC),
                 datetime.fromtimestamp(hi, UTC),
                 _lapsed(q, [costly[i] for i in inside]),
-                tuple(sorted(away - there - moving)),
+                tuple(sorted(away - there - moving - homeward)),
                 tuple(sorted(there)),
-                tuple(sorted(moving)),
+                tuple(sorted(moving - fresh)),
+                tuple(sorted(homeward)),
+                tuple(sorted((c, gone[c].from_unit or "") for c in fresh)),
             )
         )
     return found
@@ -313,6 +324,8 @@ def deployment_violations(
     for row in rows:
         officer = get_staff(store, row["callsign"])
         why = deployment_problem(store, row["activity_id"], officer, next_too=False)
+        if why is not None and why.code == "one_place":
+            why = _as_warned(store, row["activity_id"], why)
         if why is not None:
             found.append(
                 {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
@@ -346,6 +359,21 @@ def deployment_violations(
     return found
 
 
+def _as_warned(store: Store, activity_id: str, clash: Problem) -> Problem:
+    """An officer already deployed on the activity and on another at once, as the move that
+    caused it warned (``double_bookings``: the time they overlap, where he counts); the
+    ``one_place`` problem itself when that names no such pair."""
+    return next(
+        (
+            p
+            for p in double_bookings(store, [activity_id])
+            if p.params["callsign"] == clash.params["callsign"]
+            and p.params["other"] == clash.params["activity"]
+        ),
+        clash,
+    )
+
+
 def shortfall_problem(short: Shortfall) -> Problem:
     """Open places as a problem (``open_slots``; R8 when a lapse opened them).
 
@@ -355,7 +383,8 @@ def shortfall_problem(short: Shortfall) -> Problem:
     Returns:
         An ``open_slots`` problem, rule R8 when a lapse opened places, else staffing; its
         params: ``qualification``, ``missing``, ``start`` and ``end`` (aware UTC) and the
-        callsigns ``lapsed``, ``off_duty``, ``elsewhere`` and ``travelling`` (lists).
+        callsigns ``lapsed``, ``off_duty``, ``elsewhere``, ``travelling`` and ``leaving``
+        (lists), and ``arriving`` ([callsign, unit] pairs).
     """
     return Problem(
         "open_slots",
@@ -369,5 +398,7 @@ def shortfall_problem(short: Shortfall) -> Problem:
             "off_duty": list(short.off_duty),
             "elsewhere": list(short.elsewhere),
             "travelling": list(short.travelling),
+            "leaving": list(short.leaving),
+            "arriving": [list(pair) for pair in short.arriving],
         },
     )

@@ -79,6 +79,7 @@ from .roster import (
     deployable,
     deployed_officers,
     deployment_problem,
+    group_parts,
     group_problems,
     list_deployments,
 )
@@ -783,7 +784,9 @@ def _move(ctx: _Context) -> Iterator[Option]:
         for sign in (+1, -1):
             delta = MOVE_STEP * k * sign
             a, b = ctx.start + delta, ctx.end + delta
-            if a < now or (a, b) in undone or ctx.fits(ctx.base, a, b):
+            if a < now or (a, b) in undone:
+                continue
+            if ctx.fits(ctx.base, a, b, supply=_supply_at(ctx, deployed, a, b)):
                 continue  # never back to a time a restriction moved it from (no ping-pong)
             stay = _cannot_stay(ctx, deployed, a, b)
             if stay is not None:
@@ -823,9 +826,32 @@ def _staffed(
     assert ctx.base is not None
     team = _free_at(ctx, deployed, a, b)
     own = _open_places(ctx, ctx.base, (a, b), extra=team)
-    for q, count in ctx.fits(ctx.base, a, b, extra=ctx.deploying(*_calls(team))).items():
+    supply = _supply_at(ctx, deployed, a, b)
+    for q, count in ctx.fits(ctx.base, a, b, supply, extra=ctx.deploying(*_calls(team))).items():
         own[q] = max(own.get(q, 0), count)
     return team, own
+
+
+def _supply_at(ctx: _Context, deployed: list[Staff], a: datetime, b: datetime) -> list[Duty]:
+    """The unit's officers on duty with the activity moved to [a, b): as loaded, but the
+    officers deployed on it from other units (lent) counted where the move puts them — at it
+    while on duty and there (``group_parts`` at the new time: shift, qualifications, travel)
+    instead of where its present time put them."""
+    lent = [o for o in deployed if o.unit != ctx.unit]
+    if not lent:
+        return ctx.duties
+    lo, hi = int(ctx.start.timestamp()), int(ctx.end.timestamp())
+    kept = [
+        piece
+        for duty in ctx.duties
+        for piece in (_cut(duty, duty.officer, lo, hi) if duty.officer in _calls(lent) else [duty])
+    ]
+    there = [
+        Duty(callsign, ctx.unit, int(p.timestamp()), int(q.timestamp()), quals)
+        for _day, p, q, here in group_parts(ctx.store, ctx.activity.id, lent, (a, b))
+        for callsign, quals in here.items()
+    ]
+    return kept + there
 
 
 def _free_at(ctx: _Context, deployed: list[Staff], a: datetime, b: datetime) -> list[Staff]:

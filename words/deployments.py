@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from store.clock import local, local_span
+from store.clock import local, local_span, told_apart
 
 from . import _
 from .suggestions import qualification
@@ -30,7 +30,9 @@ def _minute(moment: datetime) -> str:
 
 
 def _clock(moment: datetime) -> str:
-    return f"{local(moment):%H:%M}"
+    """The local time of day, with its offset in the hour the autumn change repeats (as
+    ``told_apart`` words it): ``02:10+02:00`` is not ``02:10+01:00``."""
+    return told_apart(moment).split(" ", 1)[1]
 
 
 def _unqualified(p: Params) -> str:
@@ -67,40 +69,36 @@ def _no_open_slot(p: Params) -> str:
 
 
 def _open_slots(p: Params) -> str:
+    """Open places, with why in one bracket: each reason the deployed officers leave them
+    open (joined by semicolons), then rule R8 when a lapse is one of them."""
     slots = _("slot") if p["missing"] == 1 else _("slots")
-    lapsed = (
-        _(" ({callsigns} lapsed; rule R8)").format(callsigns=", ".join(p["lapsed"]))
-        if p["lapsed"]
-        else ""
-    )
-    off = (
-        _(" ({callsigns} not on duty)").format(callsigns=", ".join(p["off_duty"]))
-        if p.get("off_duty")
-        else ""
-    )
-    elsewhere = (
-        _(" ({callsigns} deployed elsewhere then)").format(callsigns=", ".join(p["elsewhere"]))
-        if p.get("elsewhere")
-        else ""
-    )
-    travelling = (
-        _(" ({callsigns} on the way from the deployment before then)").format(
-            callsigns=", ".join(p["travelling"])
+    reasons = [
+        template.format(callsigns=", ".join(p[key]))
+        for key, template in (
+            ("lapsed", _("{callsigns} lapsed")),
+            ("off_duty", _("{callsigns} not on duty")),
+            ("elsewhere", _("{callsigns} deployed elsewhere then")),
+            ("travelling", _("{callsigns} on the way from the deployment before then")),
+            ("leaving", _("{callsigns} on the way home to be back by the end of their shift")),
         )
-        if p.get("travelling")
-        else ""
-    )
-    return _(
-        "{qualification}: {missing} {slots} open {span}{lapsed}{off}{elsewhere}{travelling}"
-    ).format(
+        if p.get(key)
+    ]
+    units: dict[str, list[str]] = {}
+    for callsign, unit in p.get("arriving") or ():
+        units.setdefault(unit, []).append(callsign)
+    reasons += [
+        _("{callsigns} on the way from {unit}").format(callsigns=", ".join(calls), unit=unit)
+        for unit, calls in units.items()
+    ]
+    if p["lapsed"]:
+        reasons.append(_("rule R8"))
+    why = _(" ({reasons})").format(reasons="; ".join(reasons)) if reasons else ""
+    return _("{qualification}: {missing} {slots} open {span}{why}").format(
         qualification=p["qualification"],
         missing=p["missing"],
         slots=slots,
         span=local_span(p["start"], p["end"]),
-        lapsed=lapsed,
-        off=off,
-        elsewhere=elsewhere,
-        travelling=travelling,
+        why=why,
     )
 
 
@@ -186,6 +184,13 @@ def double_booked_warning(params: Params) -> str:
     return _("Warning: {problem}; see gaps --violations.").format(
         problem=phrase({"code": "double_booked", "params": params})
     )
+
+
+def move_warning(problem: Mapping[str, Any]) -> str:
+    """The command line's warning of a rule a change of time (an edit, a restriction) left
+    broken for an officer deployed there (``roster.move_problems`` facts), pointing to the
+    listing of violations."""
+    return _("Warning: {problem}; see gaps --violations.").format(problem=phrase(problem))
 
 
 def refused(problems: list[Mapping[str, Any]]) -> str:

@@ -10,8 +10,7 @@ from typing import Any
 
 from store.clock import from_db
 
-from . import _
-from .facts import reason
+from . import _, facts
 from .suggestions import cost, describe
 
 #: A request's verdict (``store.requests.VERDICTS``) in words.
@@ -75,7 +74,7 @@ def option_why(option: Mapping[str, Any]) -> str:
     if fact.get("code") == "as_asked_short":
         return _("the officers on duty do not cover it at that time (a roster gap)")
     try:
-        return reason("", _times(fact))
+        return facts.reason("", _times(fact))
     except (KeyError, TypeError, ValueError, AttributeError):
         return str(fact.get("code"))
 

@@ -816,9 +816,9 @@ def _imported(result: Any) -> str:
 
 
 def _double_booked(store: Store, activity_id: str) -> str:
-    """What a move left double-booked (officers deployed on two activities at once: not
+    """What a move left wrong for the officers deployed (double-booked, travel too tight: not
     refused, R5), as sentences after the move's own; "" when nothing."""
     from words.deployments import phrase
 
-    found = roster.double_bookings(store, [activity_id])
+    found = roster.move_problems(store, [activity_id])
     return "".join(" " + phrase(p)[:1].upper() + phrase(p)[1:] + "." for p in found)

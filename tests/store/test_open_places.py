@@ -156,8 +156,8 @@ def test_a_lapse_stays_listed_once_the_lapsed_officer_is_double_booked(store: St
         new_end=moved[1],
     )
     assert listed() == [
-        (night, "XX", "one_place", "one place at a time"),
-        (other.id, "XX", "one_place", "one place at a time"),
+        (night, "XX", "double_booked", "one place at a time"),
+        (other.id, "XX", "double_booked", "one place at a time"),
         (night, "XX", "open_slots", "R8"),
     ]
 

@@ -52,6 +52,30 @@ def _two_places(store: Store, first: tuple[str, str, str], second: tuple[str, st
     return ids[1]
 
 
+def lent_escort(store: Store, duty: tuple[str, str], moved: tuple[str, str]) -> str:
+    """R1 and R2 of Rotterdam (both qualifications, on duty ``duty`` local times on
+    2026-12-01) deployed on The Hague's escort 14:00–16:00, which a restriction then moves to
+    ``moved``. Returns its id."""
+    subjects.add_subject(store, "VOS", kind="person", domain="local", unit="DH")
+    subjects.assess_threat(store, "VOS", level=2)
+    for callsign in ("R1", "R2"):
+        staff.add_staff(store, callsign, unit="RT", qualifications=BOTH)
+        roster.add_shift(
+            store, callsign, start=at(store, f"2026-12-01 {duty[0]}"),
+            end=at(store, f"2026-12-01 {duty[1]}"),
+        )  # fmt: skip
+    made = agenda.add_activity(
+        store, person="VOS", title="Vos", start=at(store, "2026-12-01 14:00"),
+        end=at(store, "2026-12-01 16:00"), concept="ESCORT",
+    )  # fmt: skip
+    roster.deploy(store, made.id, ["R1", "R2"])
+    agenda.restrict_activity(
+        store, made.id, kind="moved", reason="capacity", authority="OvJ",
+        new_start=at(store, f"2026-12-01 {moved[0]}"), new_end=at(store, f"2026-12-01 {moved[1]}"),
+    )  # fmt: skip
+    return made.id
+
+
 def _faces(store: Store, moved: str) -> dict[str, object]:
     """What each face says: the gap rows, the activity's open places, capacity per unit
     (supply, shortfall hours) and the first suggestion's action."""
@@ -156,26 +180,8 @@ def test_moved_to_the_start_of_their_shift_is_short_until_they_arrive(
     on duty from 10:00, deployed on The Hague's 14:00–16:00, moved to 10:00–12:00, arrive at
     10:30 — short until then, as ``deploy`` would refuse them; on duty from 09:30 they are
     there in time."""
-    subjects.add_subject(store, "VOS", kind="person", domain="local", unit="DH")
-    subjects.assess_threat(store, "VOS", level=2)
-    for callsign in ("R1", "R2"):
-        staff.add_staff(store, callsign, unit="RT", qualifications=BOTH)
-        roster.add_shift(
-            store,
-            callsign,
-            start=at(store, f"2026-12-01 {on_duty}"),
-            end=at(store, "2026-12-01 19:00"),
-        )
-    made = agenda.add_activity(
-        store, person="VOS", title="Vos", start=at(store, "2026-12-01 14:00"),
-        end=at(store, "2026-12-01 16:00"), concept="ESCORT",
-    )  # fmt: skip
-    roster.deploy(store, made.id, ["R1", "R2"])
-    agenda.restrict_activity(
-        store, made.id, kind="moved", reason="capacity", authority="OvJ",
-        new_start=at(store, "2026-12-01 10:00"), new_end=at(store, "2026-12-01 12:00"),
-    )  # fmt: skip
-    faces = _faces(store, made.id)
+    made_id = lent_escort(store, (on_duty, "19:00"), ("10:00", "12:00"))
+    faces = _faces(store, made_id)
     if not short:
         assert (faces["gaps"], faces["open"], faces["suggest"]) == ([], [], "none")
         return
@@ -184,4 +190,8 @@ def test_moved_to_the_start_of_their_shift_is_short_until_they_arrive(
     assert faces["open"] == [(q, "2026-12-01 10:00", "10:30") for q in quals]
     assert faces["capacity"] == {"DH": (3.0, 1.0), "RT": (13.0, 0.0)}
     assert faces["suggest"] != "none"
-    assert {s.travelling for s in staffing.staffing_shortfalls(store, made.id)} == {("R1", "R2")}
+    shorts = staffing.staffing_shortfalls(store, made_id)
+    assert {(s.travelling, s.arriving) for s in shorts} == {((), (("R1", "RT"), ("R2", "RT")))}
+    assert phrase(staffing.shortfall_problem(shorts[0])) == (  # rev16e f5: from their unit
+        "close_protection: 1 slot open 2026-12-01 10:00–10:30 (R1, R2 on the way from RT)"
+    )
