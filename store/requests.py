@@ -35,6 +35,7 @@ from .db import Store, resolve_id
 from .errors import BadInput, NotFound, RuleViolation
 from .gaps import find_gaps
 from .ids import uuid7
+from .roster import deploy
 from .rules import (
     MAX_OPTIONS,
     REQUEST_ANSWERS,
@@ -493,6 +494,8 @@ def _plan(store: Store, current: Request, n: int) -> str:
         kind=current.kind,
         concept=chosen.get("concept") or None,
     )
+    if moved and chosen.get("team"):  # a move that deploys: its officers, judged again now
+        deploy(store, planned.id, [str(c) for c in chosen["team"]])
     if chosen.get("action") in ("deploy", "combine"):
         fresh = {o.token: o for o in suggest(store, planned.id)}
         option = fresh.get(str(chosen.get("token")))

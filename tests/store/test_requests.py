@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, experience, requests, subjects
+from store import agenda, experience, requests, roster, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.errors import BadInput, NotFound, PermissionDenied, RuleViolation
@@ -84,6 +84,11 @@ def test_accepting_plans_the_option_and_the_answer_is_recorded(demo_store: Store
     assert planned.start_at == MOVABLE[1] + timedelta(hours=3)
     assert planned.concept == movable.options[n - 1]["concept"]
     assert not planned.needs_replanning
+    # a move that deploys its team (rev14c: it moved the activity and deployed nobody)
+    team = movable.options[n - 1]["team"]
+    assert team
+    deployed = {s.callsign for s in roster.deployed_officers(demo_store, planned.id)}
+    assert deployed == set(team)
     assert answered.waiting(demo_store.clock.now()) == timedelta(0)  # the fixed clock
     # answered once: nothing written the second time
     before = snapshot(demo_store.path)
