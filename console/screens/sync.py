@@ -107,8 +107,9 @@ def one_request(path: Path) -> Path:
 
 
 def welcome_name(device: str) -> str:
-    """The file name of a device's welcome bundle, as enrolling writes it into a folder."""
-    return f"welcome-{device[:8]}.bundle"
+    """The file name of a device's welcome bundle, as enrolling writes it into a folder: the
+    id's random end (a uuid7 begins with its time, alike for laptops set up within a minute)."""
+    return f"welcome-{device.replace('-', '')[-12:]}.bundle"
 
 
 def _value(conflict: status.Conflict, value: Any) -> str:

@@ -458,3 +458,11 @@ async def test_a_laptop_joins_the_team_by_keys(
         joined = rosters.current(laptop)
         assert joined is not None and joined.data["name"] == "DKDB Rotterdam"
         assert "no team yet" not in str(app.screen.query_one("#sync-summary").render())
+
+
+def test_two_laptops_set_up_in_the_same_minute_get_their_own_welcome_file() -> None:
+    # uuid7 ids of two laptops made within ~65 s share their first 8 digits (rev17c)
+    first = "01a2305b-1c2d-7e3f-8a4b-5c6d7e8f9a0b"
+    second = "01a2305b-1c2e-7f00-9b1c-2d3e4f5a6b7c"
+    assert welcome_name(first) != welcome_name(second)
+    assert welcome_name(first) == "welcome-5c6d7e8f9a0b.bundle"
