@@ -17,7 +17,7 @@ from words.person import VERDICTS, option_cost, option_text, option_why
 
 from .context import Env, pass_env
 from .output import created, creating, emit, info, output_options, render
-from .params import TIME
+from .params import TIME, WholeParam
 
 REQUEST_COLUMNS = (
     "id",
@@ -123,7 +123,9 @@ def activity_request(
 
 @click.command("answer")
 @click.argument("request_id")
-@click.option("--accept", "accept", type=click.IntRange(1, 999), help="Accept option N.")
+@click.option(
+    "--accept", "accept", type=WholeParam(1, 999, digits_only=True), help="Accept option N."
+)
 @click.option("--refuse", is_flag=True, help="Refuse the request (a restriction, R5).")
 @click.option("--reason", type=click.Choice(RESTRICTION_REASONS), help="Why it is refused.")
 @click.option("--authority", help="The deciding authority of a refusal (R5).")

@@ -29,6 +29,8 @@ def test_request_answer_and_list(demo: Run, db_path: Path) -> None:
         (("--refuse", "--reason", "capacity"), 2, "--authority"),
         (("--refuse", "--reason", "weer", "--authority", "OvJ"), 2, "weer"),
         (("--accept", "0"), 2, "--accept"),
+        (("--accept", "1.5"), 2, "digits 0-9"),  # rev14c: click's own words leaked here
+        (("--accept", "\uff12"), 2, "digits 0-9"),  # a full-width 2 was taken as option 2
     ):
         refused = demo("activity", "answer", request_id, *args)
         assert refused.exit_code == code and words in refused.stderr, (args, refused.stderr)
