@@ -110,6 +110,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "reason_without_supersedes": template(_("--reason goes with --supersedes ID.")),
     "answer_accept_and_refuse": template(_("Give --accept N or --refuse, not both.")),
+    "requests_open_and_answered": template(_("Give --open or --answered, not both.")),
     "answer_neither": template(_("Give --accept N (an option of the assessment) or --refuse.")),
     "answer_refusal_without_decision": template(
         _("A refusal is a restriction (R5): give --reason and --authority.")

@@ -170,14 +170,22 @@ def activity_answer(
 
 @click.command("requests")
 @click.option("--person", help="Only this subject.")
-@click.option("--open", "state", flag_value="open", help="Only requests not yet answered.")
-@click.option("--answered", "state", flag_value="answered", help="Only answered requests.")
+@click.option("--open", "only_open", is_flag=True, help="Only requests not yet answered.")
+@click.option("--answered", "only_answered", is_flag=True, help="Only answered requests.")
 @output_options
 @pass_env
 def activity_requests(
-    env: Env, person: str | None, state: str | None, fmt: str, output: str | None
+    env: Env,
+    person: str | None,
+    only_open: bool,
+    only_answered: bool,
+    fmt: str,
+    output: str | None,
 ) -> None:
     """Requests, open and answered, with their waiting time (request to answer, or to now)."""
+    if only_open and only_answered:
+        raise BadInput("Give --open or --answered, not both.", code="requests_open_and_answered")
+    state = "open" if only_open else "answered" if only_answered else None
     store = env.store()
     now = store.clock.now()
     rows = [request_dict(r, now) for r in requests.list_requests(store, person=person, state=state)]

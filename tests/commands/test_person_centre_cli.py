@@ -44,6 +44,8 @@ def test_request_answer_and_list(demo: Run, db_path: Path) -> None:
     again = demo("activity", "answer", request_id, "--refuse", "--reason", "capacity",
                  "--authority", "OvJ")  # fmt: skip
     assert again.exit_code == 2 and "already accepted" in again.stderr
+    both = demo("activity", "requests", "--open", "--answered")  # rev14c: both were taken
+    assert both.exit_code == 2 and "not both" in both.stderr and both.stdout == ""
     for fmt in ("table", "csv", "md"):
         shown = demo("activity", "requests", "--answered", "--format", fmt)
         assert shown.exit_code == 0 and "accepted" in shown.stdout and "options" not in shown.stdout
