@@ -631,17 +631,7 @@ class Store:
             if require is not None:
                 access.require(self.actor, require)
             yield conn
-            detail.update(pending_changes(conn))
-            actor = self._user or self.meta("operator") or "system"
-            set_by = self._secret_set_by(conn, actor)
-            if set_by is not None:  # whoever set that secret could have acted as them
-                detail["secret_set_by"] = set_by
-            self.seal(actor)
-            target = self._local.targets[-1]
-            append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
-            announce, self.before_commit = self.before_commit, None
-            if announce is not None:
-                announce(self._local.made or ((target,) if target else ()))
+            self._close_action(conn, action, detail)
             conn.execute("COMMIT")
         except integrity_errors() as exc:
             _rollback(conn)
@@ -655,6 +645,22 @@ class Store:
         finally:
             self._local.depth = 0
             self.forget_actor()  # a role may have changed (staff role, an import)
+
+    def _close_action(self, conn: sqlite3.Connection, action: str, detail: dict[str, Any]) -> None:
+        """The end of the outermost action, before its COMMIT: seal what it changed into the
+        change log, write its audit event (with those rows and who set the actor's secret),
+        and announce what it made (``before_commit``)."""
+        detail.update(pending_changes(conn))
+        actor = self._user or self.meta("operator") or "system"
+        set_by = self._secret_set_by(conn, actor)
+        if set_by is not None:  # whoever set that secret could have acted as them
+            detail["secret_set_by"] = set_by
+        self.seal(actor)
+        target = self._local.targets[-1]
+        append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
+        announce, self.before_commit = self.before_commit, None
+        if announce is not None:
+            announce(self._local.made or ((target,) if target else ()))
 
     @contextmanager
     def _savepoint(

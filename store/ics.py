@@ -1659,54 +1659,71 @@ def import_ics(
         result = ImportResult(window=window, warnings=parsed.warnings, calendar=parsed.calendar)
         run = _Run(store, subject.id, name, parsed.calendar, result)
         run.conn = conn
-        existing = {
-            (r["source_uid"], r["source_recurrence"] or ""): r
-            for r in conn.execute(
-                "SELECT id, source_uid, source_recurrence, source_sequence, source_modified,"
-                " source_calendar, source_hash, title, start_at, end_at, location, status,"
-                " concept, kind"
-                " FROM activity WHERE subject_id = ? AND source_uid IS NOT NULL",
-                (subject.id,),
-            )
-        }
+        existing = _imported_rows(conn, subject.id)
         for occ in sorted(parsed.occurrences.values(), key=lambda o: (o.start, o.key)):
             row = existing.get(occ.key)
             if row is not None:
                 result.items.append(run.apply(row, occ))
             elif not occ.cancelled:
                 run.add(occ)
-        for key, row in existing.items():
-            if key in parsed.occurrences or key in parsed.too_long:
-                continue
-            if key in parsed.explicit:  # still in the file, outside the window: changes only
-                item = run.apply(row, parsed.explicit[key])
-                if item.action != "unchanged":
-                    result.items.append(item)
-            elif row["status"] == "cancelled":
-                continue
-            elif key in parsed.excluded:
-                if not older(parsed.excluded[key], _stored_version(row)) and run.cancel(
-                    row, calendar_note("cancelled", name), None
-                ):
-                    result.items.append(run.item(row, "cancelled"))
-            elif not _in_window(row, window):
-                continue
-            elif (
-                key[1]
-                and key[0] in parsed.series
-                and _stored_version(row)[0] < parsed.series[key[0]][0]
-            ):
-                note = calendar_note("removed_from_series", name)
-                if run.cancel(row, note, None, parsed.series[key[0]]):
-                    result.items.append(run.item(row, "removed"))
-            elif (
-                parsed.calendar is not None
-                and row["source_calendar"] == parsed.calendar
-                and run.cancel(row, calendar_note("removed", name), None)
-            ):
-                result.items.append(run.item(row, "removed"))
+        _not_in_file(run, existing, parsed, window)
         result.warnings += _double_booked(store, result.items)
     return result
+
+
+def _imported_rows(conn: Any, subject_id: str) -> dict[tuple[str, str], Any]:
+    """The subject's activities imported from calendars, by (UID, recurrence id or '')."""
+    return {
+        (r["source_uid"], r["source_recurrence"] or ""): r
+        for r in conn.execute(
+            "SELECT id, source_uid, source_recurrence, source_sequence, source_modified,"
+            " source_calendar, source_hash, title, start_at, end_at, location, status,"
+            " concept, kind"
+            " FROM activity WHERE subject_id = ? AND source_uid IS NOT NULL",
+            (subject_id,),
+        )
+    }
+
+
+def _not_in_file(
+    run: _Run,
+    existing: dict[tuple[str, str], Any],
+    parsed: ParsedCalendar,
+    window: tuple[datetime, datetime],
+) -> None:
+    """The imported activities the file no longer holds in the window: changed when still in
+    the file outside the window; cancelled when the file excludes or its series dropped them,
+    or (for a named calendar) removed from it; kept as they are otherwise."""
+    for key, row in existing.items():
+        if key in parsed.occurrences or key in parsed.too_long:
+            continue
+        if key in parsed.explicit:  # still in the file, outside the window: changes only
+            item = run.apply(row, parsed.explicit[key])
+            if item.action != "unchanged":
+                run.result.items.append(item)
+        elif row["status"] == "cancelled":
+            continue
+        elif key in parsed.excluded:
+            if not older(parsed.excluded[key], _stored_version(row)) and run.cancel(
+                row, calendar_note("cancelled", run.name), None
+            ):
+                run.result.items.append(run.item(row, "cancelled"))
+        elif not _in_window(row, window):
+            continue
+        elif (
+            key[1]
+            and key[0] in parsed.series
+            and _stored_version(row)[0] < parsed.series[key[0]][0]
+        ):
+            note = calendar_note("removed_from_series", run.name)
+            if run.cancel(row, note, None, parsed.series[key[0]]):
+                run.result.items.append(run.item(row, "removed"))
+        elif (
+            parsed.calendar is not None
+            and row["source_calendar"] == parsed.calendar
+            and run.cancel(row, calendar_note("removed", run.name), None)
+        ):
+            run.result.items.append(run.item(row, "removed"))
 
 
 def _double_booked(store: Store, items: list[ImportItem]) -> list[Notice]:

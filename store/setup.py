@@ -11,6 +11,7 @@ import os
 import platform
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from . import fingerprint, machine, validate
 from .catalogue import default_unit, list_units, load_catalogue, seed_catalogue
@@ -71,40 +72,7 @@ def init_database(
     store: Store | None = None
     try:
         store = Store(target, clock=clock, user=callsign, create=True, passphrase=passphrase)
-        device_id = uuid7()
-        label = device_label or platform.node() or "laptop"
-        conn = store.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            seed_catalogue(conn, data)
-            now = store.now()
-            conn.execute(
-                "INSERT INTO device (id, label, created_at) VALUES (?, ?, ?)",
-                (device_id, label, now),
-            )
-            clock_kind = "fixed" if isinstance(store.clock, FixedClock) else "system"
-            conn.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [
-                    ("device_id", device_id),
-                    ("operator", callsign),
-                    ("created_at", now),
-                    (CLOCK_KEY, clock_kind),
-                ],
-            )
-            ensure_identity(conn, device_id, now)
-            catalogue_print = fingerprint.record(conn)
-            detail = {"device": label, "clock": clock_kind, "catalogue": catalogue_print}
-            append_audit(
-                conn, now, callsign, device_id, "db.init", None, {**detail, **pending_changes(conn)}
-            )
-            conn.execute("COMMIT")
-        except database_errors() as exc:
-            _rollback(conn)
-            raise machine_fault(exc, target) or exc from None
-        except BaseException:
-            _rollback(conn)
-            raise
+        _seed(store, data, callsign, device_label or platform.node() or "laptop", target)
         unit = unit or default_unit(list_units(store))
         add_staff(store, callsign, unit=unit, role=role, name=name, secret=secret, bootstrap=True)
     except BaseException:
@@ -115,6 +83,38 @@ def init_database(
     if store.actor is None:  # pragma: no cover - add_staff just created it
         raise BadInput("The operator could not be created.", code="operator_not_created")
     return store
+
+
+def _seed(store: Store, data: dict[str, Any], callsign: str, label: str, target: Path) -> None:
+    """The new database's first transaction: the catalogue, this device and its keys, the
+    meta rows and the ``db.init`` audit event, all or nothing (a refused write rolled back)."""
+    device_id = uuid7()
+    conn = store.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        seed_catalogue(conn, data)
+        now = store.now()
+        conn.execute(
+            "INSERT INTO device (id, label, created_at) VALUES (?, ?, ?)", (device_id, label, now)
+        )
+        clock_kind = "fixed" if isinstance(store.clock, FixedClock) else "system"
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("device_id", device_id), ("operator", callsign), ("created_at", now),
+             (CLOCK_KEY, clock_kind)],
+        )  # fmt: skip
+        ensure_identity(conn, device_id, now)
+        detail = {"device": label, "clock": clock_kind, "catalogue": fingerprint.record(conn)}
+        append_audit(
+            conn, now, callsign, device_id, "db.init", None, {**detail, **pending_changes(conn)}
+        )
+        conn.execute("COMMIT")
+    except database_errors() as exc:
+        _rollback(conn)
+        raise machine_fault(exc, target) or exc from None
+    except BaseException:
+        _rollback(conn)
+        raise
 
 
 def restore_catalogue(conn: sqlite3.Connection, path: str) -> str:
