@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -56,14 +57,36 @@ def activity() -> None:
     """The protected person's agenda: activities, concepts, restrictions."""
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def new_activity_options(concept_help: str) -> Callable[[F], F]:
+    """The options that describe a new activity (``activity add`` and ``activity request``)."""
+
+    def wrap(command: F) -> F:
+        for option in reversed(
+            (
+                click.option("--person", required=True, help="Code name of the protected subject."),
+                click.option("--title", required=True),
+                click.option(
+                    "--start", type=TIME, required=True, help="YYYY-MM-DD HH:MM (Amsterdam) or ISO."
+                ),
+                click.option("--end", type=TIME, required=True),
+                click.option("--location", default=""),
+                click.option(
+                    "--kind", type=click.Choice(agenda.KINDS), default="work", show_default=True
+                ),
+                click.option("--concept", help=concept_help),
+            )
+        ):
+            command = option(command)
+        return command
+
+    return wrap
+
+
 @activity.command("add")
-@click.option("--person", required=True, help="Code name of the protected subject.")
-@click.option("--title", required=True)
-@click.option("--start", type=TIME, required=True, help="YYYY-MM-DD HH:MM (Amsterdam) or ISO.")
-@click.option("--end", type=TIME, required=True)
-@click.option("--location", default="")
-@click.option("--kind", type=click.Choice(agenda.KINDS), default="work", show_default=True)
-@click.option("--concept", help="Security concept (must meet the required level, R1).")
+@new_activity_options("Security concept (must meet the required level, R1).")
 @pass_env
 def activity_add(
     env: Env,

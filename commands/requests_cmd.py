@@ -8,16 +8,17 @@ from typing import Any
 
 import click
 
-from store import agenda, requests
+from store import requests
 from store.clock import local_iso, local_text
 from store.errors import BadInput
 from store.rules import RESTRICTION_REASONS
 from store.validate import visible
 from words.person import VERDICTS, option_cost, option_text, option_why
 
+from .agenda_cmd import new_activity_options
 from .context import Env, pass_env
 from .output import created, creating, emit, info, output_options, render
-from .params import TIME, WholeParam
+from .params import WholeParam
 
 REQUEST_COLUMNS = (
     "id",
@@ -73,13 +74,7 @@ def request_dict(item: requests.Request, now: datetime) -> dict[str, Any]:
 
 
 @click.command("request")
-@click.option("--person", required=True, help="Code name of the protected subject.")
-@click.option("--title", required=True)
-@click.option("--start", type=TIME, required=True, help="YYYY-MM-DD HH:MM (Amsterdam) or ISO.")
-@click.option("--end", type=TIME, required=True)
-@click.option("--location", default="")
-@click.option("--kind", type=click.Choice(agenda.KINDS), default="work", show_default=True)
-@click.option("--concept", help="Security concept asked for (the assessment keeps R1).")
+@new_activity_options("Security concept asked for (the assessment keeps R1).")
 @pass_env
 def activity_request(
     env: Env,
