@@ -8,16 +8,17 @@ does not know yet) is shown by its own English sentence. A face may word a code 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Any
 
-from store.clock import local_span, local_text, told_apart
+from store.clock import local_span, local_text
 from store.errors import StoreError
 
 from . import _, ngettext
 from .access import worded
 from .deployments import phrase, refused
 from .fields import FIELD_CODES, WHAT_CODES, named
+from .filled import joined, template
+from .person_refusals import SENTENCES as PERSON
 
 
 def _choices(valid: list[str]) -> str:
@@ -197,30 +198,6 @@ SIGNAL_WORDS: dict[str, str] = {
 def signal_word(code: str) -> str:
     """A signal's status or step in words (``in_follow_up`` → "in follow-up")."""
     return SIGNAL_WORDS.get(code, code.replace("_", " "))
-
-
-def joined(params: Mapping[str, Any]) -> dict[str, Any]:
-    """``params`` ready for a sentence: each list (choices, forms, names) joined with commas
-    and each time in local time (``2026-12-01 09:00``): the store gives lists as lists and
-    times as aware UTC datetimes."""
-    return {k: _said(v) for k, v in params.items()}
-
-
-def _said(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return ", ".join(map(str, value))
-    if isinstance(value, datetime):
-        return told_apart(value)  # with its offset in the hour the clocks go back
-    return value
-
-
-def template(text: str) -> Callable[[Mapping[str, Any]], str]:
-    """A refusal's words from one sentence: ``params`` filled in as ``joined`` says them.
-
-    Args:
-        text: the sentence, already through ``_``, with ``{param}`` places.
-    """
-    return lambda params: text.format(**joined(params))
 
 
 def _options_named(text: str, **none: str) -> Callable[[Mapping[str, Any]], str]:
@@ -1609,14 +1586,7 @@ SENTENCES.update(
 )
 
 
-def _person_sentences() -> None:
-    """The refusals of the protected person's records (issue 20), worded in words/person.py."""
-    from .person import SENTENCES as PERSON
-
-    SENTENCES.update(PERSON)
-
-
-_person_sentences()
+SENTENCES.update(PERSON)  # the protected person's records (issue 20)
 
 
 for _code in FIELD_CODES | WHAT_CODES:  # the value a refusal names, in words (words/fields.py)
