@@ -105,6 +105,8 @@ def verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verifi
 
     Raises:
         Refused: the failed check (``Refused.check``); nothing written.
+        IntegrityFailure: a welcome bundle's roster is malformed or not signed by its admin
+            key (``roster.parse``); nothing written.
     """
     try:
         return _verify(store, plain, path, progress)
