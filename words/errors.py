@@ -244,6 +244,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "restriction_needs_authority": template(
         _("A restriction names the deciding authority (rule R5).")
     ),
+    "restriction_needs_reason": template(
+        _("A restriction names its reason, one of: {reasons} (rule R5).")
+    ),
     "restriction_into_past": template(
         _(
             "A restriction decides what happens next: it cannot move '{title}' to {moment}, "
