@@ -22,13 +22,13 @@ from store.sync import exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.keys import fingerprint
-from store.sync.receipt import FAILED, LEFT_OUT
+from store.sync.receipt import FAILED, Result
 from store.validate import visible
-from words import counts
+from words import _, counts, ngettext
 from words.findings import said as said_finding
 from words.quarantine import as_json as reason_json
 from words.quarantine import said as said_reason
-from words.receipts import as_json, joined, said
+from words.receipts import as_json, headline, joined, said
 
 from .context import Env, pass_env
 from .output import creating, emit, info, output_options, printed
@@ -175,7 +175,7 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     over_limit = sum(len(r.over_limit) for r in receipts)
     if not (refused or quarantined or set_aside or alarms or over_limit):
         return
-    if refused and all(r.result == LEFT_OUT for r in refused) and not quarantined + alarms:
+    if refused and all(r.result == Result.LEFT_OUT for r in refused) and not quarantined + alarms:
         raise IntegrityFailure(
             "This laptop is not in the team's roster (the team keeps a roster without it): ask "
             "the admin to enrol it again with a new request (`schildwacht device request --out "
@@ -210,40 +210,52 @@ def _receipt_json(receipt: exchange.Receipt) -> dict[str, Any]:
 
 
 def _receipt_sentence(receipt: exchange.Receipt, labels: dict[str, str]) -> str:
-    name = visible(Path(receipt.file).name)
-    sender = visible(labels.get(receipt.sender, receipt.sender))
-    if receipt.result == LEFT_OUT:
-        return f"{sender}/{name}: {receipt.result}."
-    if receipt.result in FAILED or receipt.result.startswith("not addressed"):
+    head = headline(receipt, labels.get(receipt.sender, receipt.sender))
+    if receipt.result == Result.LEFT_OUT:
+        return head + "."
+    if receipt.result in FAILED or receipt.result == Result.NOT_ADDRESSED:
         why = " ".join(said(n) for n in receipt.warnings)
-        return f"{sender}/{name}: {receipt.result}. {why}".strip()
-    if receipt.result == "already applied":
-        return f"{name} from {sender}: already applied; nothing changed."
-    total = sum(receipt.applied.values())
-    parts = [f"{name} from {sender}: {receipt.result}, {counts.changes(total)}"]
+        return f"{head}. {why}".strip()
+    if receipt.result == Result.ALREADY_APPLIED:
+        return _("{headline}; nothing changed.").format(headline=head)
+    known, deferred = sum(receipt.skipped.values()), sum(receipt.deferred.values())
+    conflicts, held = sum(receipt.conflicts.values()), len(receipt.quarantined)
+    parts = [head, counts.changes(sum(receipt.applied.values()))]
     for count, words in (
-        (sum(receipt.skipped.values()), "already known"),
-        (sum(receipt.deferred.values()), "deferred"),
-        (sum(receipt.conflicts.values()), "new conflicts"),
-        (len(receipt.quarantined), "quarantined"),
-        (receipt.orphans, "rows refer to records deleted elsewhere"),
+        (known, ngettext("{n} already known", "{n} already known", known)),
+        (deferred, ngettext("{n} deferred", "{n} deferred", deferred)),
+        (conflicts, ngettext("{n} new conflict", "{n} new conflicts", conflicts)),
+        (held, ngettext("{n} quarantined", "{n} quarantined", held)),
+        (
+            receipt.orphans,
+            ngettext(
+                "{n} row refers to a record deleted elsewhere",
+                "{n} rows refer to records deleted elsewhere",
+                receipt.orphans,
+            ),
+        ),
     ):
         if count:
-            parts.append(f"{count} {words}")
-    text = ", ".join(parts) + "."
+            parts.append(words.format(n=count))
+    return ", ".join(parts) + "." + _receipt_notes(receipt)
+
+
+def _receipt_notes(receipt: exchange.Receipt) -> str:
+    """The lines under a receipt's sentence: its quarantined changes, warnings and alarms."""
+    text = ""
     for change in receipt.quarantined[:SHOWN]:
         text += "\n  ! " + quarantine_line(change, receipt.labels)
     if len(receipt.quarantined) > SHOWN:
-        text += f"\n  ! … {len(receipt.quarantined) - SHOWN} more: `schildwacht sync quarantine`"
+        more = _("… {n} more: `schildwacht sync quarantine`")
+        text += "\n  ! " + more.format(n=len(receipt.quarantined) - SHOWN)
     for note in [*receipt.gaps, *receipt.warnings]:
         text += f"\n  ! {visible(said(note))}"
     for alarm in receipt.alarms:
         text += f"\n  !! {visible(said(alarm))}"
     if receipt.joined:
-        text += (
-            f"\nJoined team {visible(receipt.joined)}; compare the admin key with the admin's"
-            " screen."
-        )
+        text += "\n" + _(
+            "Joined team {team}; compare the admin key with the admin's screen."
+        ).format(team=visible(receipt.joined))
     return text
 
 

@@ -29,6 +29,7 @@ from .change import Run
 from .judge import Verdict
 from .keys import fingerprint
 from .notice import notice
+from .receipt import Result
 from .verify import Verified, too_many_waiting
 
 Progress = Callable[[str, int, int], None]
@@ -86,7 +87,7 @@ def apply(store: Store, checked: Verified, progress: Progress) -> None:
         store.forget_actor()  # the import may have changed the acting person's role
     receipt = checked.receipt
     if receipt.gaps or receipt.set_aside:
-        receipt.result = "partly applied"
+        receipt.result = Result.PARTLY_APPLIED
 
 
 def rejudge(store: Store, origin: str, after: int) -> None:

@@ -33,7 +33,7 @@ from .export import (
     version_vector,
 )
 from .notice import notice
-from .receipt import LEFT_OUT, Receipt
+from .receipt import Receipt, Result
 
 __all__ = [
     "Exported",
@@ -50,9 +50,9 @@ __all__ = [
 
 #: What a refused file in a folder is reported as, by the check it failed.
 FOLDER_RESULTS = {
-    "not addressed": "not addressed to this device",
-    "damaged": "damaged",
-    "left out": LEFT_OUT,
+    "not addressed": Result.NOT_ADDRESSED,
+    "damaged": Result.DAMAGED,
+    "left out": Result.LEFT_OUT,
 }
 
 
@@ -161,7 +161,7 @@ def import_file(
         status.note_refused(store, refusal)  # named by ``sync status`` until it is held
         raise
     del plain  # the segments are decoded into runs: the decrypted file is not kept
-    if checked.receipt.result == "applied":
+    if checked.receipt.result == Result.APPLIED:
         before = {o.ids for o in overlapping_handovers(store)}
         try:
             apply.apply(store, checked, progress)
@@ -440,7 +440,7 @@ def _refused(path: Path, refusal: StoreError) -> Receipt:
     return Receipt(
         "",
         path.parent.name,  # as it is: each face escapes it (JSON exact, issue 14)
-        FOLDER_RESULTS.get(check, "refused"),
+        FOLDER_RESULTS.get(check, Result.REFUSED),
         file=str(path),
         check=check,
         warnings=[notice("refused", error=refusal.code, facts=dict(refusal.params))],

@@ -32,7 +32,7 @@ from .bundle import Refused, sha256
 from .change import EXISTENCE, Run, changes_of
 from .forks import Branch, Proof
 from .notice import Notice, notice
-from .receipt import Receipt
+from .receipt import Receipt, Result
 
 Progress = Callable[[str, int, int], None]
 
@@ -125,7 +125,11 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
     team, roster_is_new, pin = _check_roster(store, manifest, parts[2], parts[3])
     sender = _check_sender(store, team, manifest, parts)
     receipt = Receipt(
-        str(manifest["bundle"]), sender["label"], "applied", origin=sender["id"], file=str(path)
+        str(manifest["bundle"]),
+        sender["label"],
+        Result.APPLIED,
+        origin=sender["id"],
+        file=str(path),
     )
     receipt.labels = {d["id"]: d["label"] for d in team.devices}
     checked = Verified(manifest, team, roster_is_new, pin, receipt, signed=(parts[0], parts[1]))
@@ -133,11 +137,11 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
         receipt.alarms.append(fork_alarm)
         checked.admin_fork = fork_alarm
     if sender["id"] == store.device_id:
-        receipt.result = "sent by this device"
+        receipt.result = Result.SENT_HERE
     elif store.one(
         "SELECT 1 FROM sync_bundle WHERE id = ? AND direction = 'received'", (receipt.bundle_id,)
     ):  # authentic and already applied: nothing more to check or do
-        receipt.result = "already applied"
+        receipt.result = Result.ALREADY_APPLIED
     else:
         checked.forks = _carried_forks(store, team, manifest)
         checked.own_forks = _own_forks(store, team, manifest)

@@ -57,3 +57,79 @@ def test_a_qualification_day_refusal_carries_its_inner_refusal_as_facts(
     said = sentence(refused.value)
     assert said.startswith(f"'{typed}': a qualification's last valid day must be a date")
     assert "(the last valid day " in said  # the field by its words, not ``valid_until``
+
+
+def test_every_result_of_an_import_has_words_and_a_stable_value() -> None:
+    import json
+
+    from store.sync.receipt import Receipt, Result
+    from words.receipts import RESULTS
+
+    assert set(RESULTS) == set(Result)
+    receipt = Receipt("b1", "laptop-b", Result.PARTLY_APPLIED, file="/share/x/y.swb")
+    assert json.loads(json.dumps(receipt.as_dict()))["result"] == "partly applied"  # scripts
+
+
+def test_both_faces_say_a_receipt_by_the_one_headline() -> None:
+    """The command line and the console built a receipt's headline each their own way (and
+    the console never said a file was only partly applied)."""
+    from commands.sync_cmd import _receipt_sentence
+    from console.screens.sync import _receipt_line
+    from store.sync.receipt import Receipt, Result
+    from words.receipts import headline
+
+    for result, head in (
+        (Result.PARTLY_APPLIED, "y.swb from laptop-b: partly applied"),
+        (Result.ALREADY_APPLIED, "y.swb from laptop-b: already applied"),
+        (Result.DAMAGED, "laptop-b/y.swb: damaged"),
+        (Result.NOT_ADDRESSED, "laptop-b/y.swb: not addressed to this device"),
+    ):
+        receipt = Receipt("b1", "laptop-b", result, file="/share/x/y.swb")
+        assert headline(receipt, "laptop-b") == head
+        assert _receipt_sentence(receipt, {}).startswith(head)
+        assert _receipt_line(receipt).lstrip("! ").startswith(head)
+
+
+def _text(node: object) -> bool:
+    """A text, or a tuple, list or set of texts, as written in the code."""
+    import ast
+
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_text(e) for e in node.elts)
+    return False
+
+
+def _compared_as_text() -> list[str]:
+    """Code that compares a receipt's ``result`` with a text (``== "applied"``,
+    ``.startswith("not addressed")``) instead of a ``Result``."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    found = []
+    for package in ("store", "commands", "console", "words"):
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Compare):
+                    sides = [node.left, *node.comparators]
+                    by_result = any(
+                        isinstance(s, ast.Attribute) and s.attr == "result" for s in sides
+                    )
+                    literal = [s for s in sides if _text(s)]
+                    if by_result and literal:
+                        found.append(f"{path.relative_to(root)}:{node.lineno}")
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Attribute)
+                    and node.func.value.attr == "result"
+                    and node.func.attr in ("startswith", "endswith")
+                ):
+                    found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_no_face_compares_a_result_as_text() -> None:
+    assert _compared_as_text() == []
