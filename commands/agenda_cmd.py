@@ -13,6 +13,7 @@ from store import agenda
 from store import ics_bounds as ics_limits
 from store.clock import local_iso, local_text
 from store.validate import visible
+from words import _
 from words.errors import concept_why
 
 from .context import Env, pass_env
@@ -110,10 +111,19 @@ def activity_add(
             kind=kind,
             concept=concept,
         )
+    said = (
+        _("Added '{title}' for {person} on {start} with {concept}.")
+        if item.concept
+        else _("Added '{title}' for {person} on {start} (no concept yet).")
+    )
     created(
         item.id,
-        f"Added '{item.title}' for {item.person} on {local_text(item.start_at)}"
-        f"{' with ' + item.concept if item.concept else ' (no concept yet)'}.",
+        said.format(
+            title=item.title,
+            person=item.person,
+            start=local_text(item.start_at),
+            concept=item.concept,
+        ),
     )
 
 
@@ -232,7 +242,7 @@ def activity_edit(
             status=status,
             correction=correction,
         )
-    info(f"Updated '{item.title}' for {item.person}.")
+    info(_("Updated '{title}' for {person}.").format(title=item.title, person=item.person))
     _double_booked(env, item.id)
     printed(item.id)
 
@@ -257,8 +267,13 @@ def activity_assign(env: Env, activity_id: str, concept: str) -> None:
     with creating(env.store()):
         item = agenda.assign_concept(env.store(), activity_id, concept)
     info(
-        f"{item.concept} ({item.concept_level}) on '{item.title}' for {item.person}, "
-        f"who requires {item.required_level}."
+        _("{concept} ({level}) on '{title}' for {person}, who requires {required}.").format(
+            concept=item.concept,
+            level=item.concept_level,
+            title=item.title,
+            person=item.person,
+            required=item.required_level,
+        )
     )
     printed(item.id)
 
@@ -320,7 +335,12 @@ def activity_restrict(
             new_end=end,
             new_location=location,
         )
-    created(record.id, f"Recorded: activity {kind} ({reason}), decided by {authority}.")
+    created(
+        record.id,
+        _("Recorded: activity {kind} ({reason}), decided by {authority}.").format(
+            kind=kind, reason=reason, authority=authority
+        ),
+    )
     _double_booked(env, record.activity_id)
 
 
@@ -395,19 +415,31 @@ def activity_import_ics(
         if notice.code == "calendar_double_booked":  # as an edit's or a restriction's
             info(visible(double_booked_warning(notice.params)))
         else:
-            info(f"Warning: {visible(warning(notice))}")
+            info(_("Warning: {warning}").format(warning=visible(warning(notice))))
     last_moment = result.window[1] - timedelta(seconds=1)
     window = f"{local_text(result.window[0])[:10]} – {local_text(last_moment)[:10]}"
     source = (
-        f"calendar '{visible(result.calendar)}'"
+        _("calendar '{calendar}'").format(calendar=visible(result.calendar))
         if result.calendar is not None
-        else "no calendar named (--calendar), so nothing removed"
+        else _("no calendar named (--calendar), so nothing removed")
     )
     info(
-        f"{visible(file.name)} ({window}, {source}): {result.added} added, {result.updated} "
-        f"updated, {result.cancelled} cancelled, {result.removed} removed from the calendar, "
-        f"{result.reinstated} reinstated, {result.unchanged} unchanged; "
-        f"{len(result.replan)} need re-planning."
+        _(
+            "{file} ({window}, {source}): {added} added, {updated} updated, {cancelled} "
+            "cancelled, {removed} removed from the calendar, {reinstated} reinstated, "
+            "{unchanged} unchanged; {replan} need re-planning."
+        ).format(
+            file=visible(file.name),
+            window=window,
+            source=source,
+            added=result.added,
+            updated=result.updated,
+            cancelled=result.cancelled,
+            removed=result.removed,
+            reinstated=result.reinstated,
+            unchanged=result.unchanged,
+            replan=len(result.replan),
+        )
     )
     emit(
         [

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import click
 
 from store import gaps as gap_model
-from words import counts
+from words import _, counts, ngettext
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options, quiet
@@ -95,8 +95,19 @@ def gaps(
     if not quiet():  # the counts are for the person: a script with --quiet does not wait for them
         unplanned_count = len(gap_model.unplanned_activities(store, first, last, unit=unit))
         posts = len(gap_model.posts_below_required(store, first, last, unit=unit))
-        below = f"; {posts} standing posts below the required level (re-plan them)" if posts else ""
-        info(f"{counts.gaps_summary(len(found), unplanned_count)} (gaps --unplanned){below}.")
+        summary = counts.gaps_summary(len(found), unplanned_count)
+        said = (
+            ngettext(
+                "{summary} (gaps --unplanned); {posts} standing post below the required level "
+                "(re-plan it).",
+                "{summary} (gaps --unplanned); {posts} standing posts below the required level "
+                "(re-plan them).",
+                posts,
+            )
+            if posts
+            else _("{summary} (gaps --unplanned).")
+        )
+        info(said.format(summary=summary, posts=posts))
     if fail_on_gap and found:
         raise click.exceptions.Exit(ExitCode.FOUND)
 

@@ -12,6 +12,7 @@ from store.clock import local_iso
 from store.db import backup_database
 from store.signers import Signers
 from store.validate import visible
+from words import _
 
 from .context import Env, pass_env
 from .output import created, creating, emit, info, output_options
@@ -89,8 +90,12 @@ def decision_add(
         )
     created(
         record.id,
-        f"{record.step.capitalize()} for {record.person} adopted "
-        f"({record.authority}, {record.document}).",
+        _("{step} for {person} adopted ({authority}, {document}).").format(
+            step=record.step.capitalize(),
+            person=record.person,
+            authority=record.authority,
+            document=record.document,
+        ),
     )
 
 
@@ -141,11 +146,15 @@ def audit_verify(env: Env) -> None:
     store = env.store()
     count = audit.verify_audit(store)
     heads = witness.witnessed_count(store)
-    info(
-        f"Audit chain intact: {count} events verified"
-        + (f", and against {heads} heads witnessed by peers." if heads else "; no peer has ")
-        + ("" if heads else "witnessed its head yet.")
+    said = (
+        _(
+            "Audit chain intact: {count} events verified, and against {heads} heads witnessed "
+            "by peers."
+        )
+        if heads
+        else _("Audit chain intact: {count} events verified; no peer has witnessed its head yet.")
     )
+    info(said.format(count=count, heads=heads))
     click.echo(count)
 
 
@@ -155,7 +164,7 @@ def audit_verify(env: Env) -> None:
 def backup(env: Env, file: Path) -> None:
     """A consistent copy of the database (encrypted like it); safe while the console runs."""
     written = backup_database(env.store(), file)
-    info(f"Backup written to {written}.")
+    info(_("Backup written to {file}.").format(file=written))
     click.echo(visible(str(written)))
 
 

@@ -11,6 +11,7 @@ from store import handover as model
 from store.clock import local_iso
 from store.db import short_id
 from store.errors import BadInput
+from words import _
 from words.handover import handover_json, handover_markdown, item_text, signature_of
 
 from .context import Env, pass_env
@@ -134,7 +135,10 @@ def handover_sign(
             env.store(), first, last, note, supersedes=supersedes, reason=reason
         )
     created(
-        record.id, f"Handover signed by {record.signed_by} (sha256 {record.content_hash[:12]}…)."
+        record.id,
+        _("Handover signed by {signer} (sha256 {hash}…).").format(
+            signer=record.signed_by, hash=record.content_hash[:12]
+        ),
     )
 
 
@@ -146,7 +150,7 @@ def handover_accept(env: Env, handover_id: str, questions: str) -> None:
     """Accept a signed handover (a different shift leader)."""
     with creating(env.store()):
         record = model.accept_handover(env.store(), handover_id, questions)
-    info(f"Handover accepted by {record.accepted_by}.")
+    info(_("Handover accepted by {person}.").format(person=record.accepted_by))
     printed(record.id)
 
 
@@ -160,7 +164,11 @@ def handover_withdraw(env: Env, handover_id: str, reason: str) -> None:
     with creating(env.store()):
         record = model.withdraw_handover(env.store(), handover_id, reason)
     name = short_id(env.store(), "handover", record.id)
-    info(f"Handover {name} withdrawn by {record.withdrawn_by}.")
+    info(
+        _("Handover {handover} withdrawn by {person}.").format(
+            handover=name, person=record.withdrawn_by
+        )
+    )
     printed(record.id)
 
 

@@ -9,6 +9,7 @@ import click
 
 from store import logbook
 from store.clock import local_iso
+from words import _
 
 from .context import Env, pass_env
 from .output import created, creating, emit, info, output_options, printed
@@ -77,7 +78,8 @@ def log_add(
             flagged=flag,
             supersedes=supersedes,
         )
-    created(entry.id, f"Logged {entry.kind}{' (flagged)' if entry.flagged else ''}.")
+    said = _("Logged {kind} (flagged).") if entry.flagged else _("Logged {kind}.")
+    created(entry.id, said.format(kind=entry.kind))
 
 
 @log.command("list")
@@ -121,7 +123,7 @@ def log_clear(env: Env, entry_id: str, reason: str) -> None:
     """Clear a flagged entry (shift leader); it stops carrying into handovers."""
     with creating(env.store()):
         entry = logbook.clear_entry(env.store(), entry_id, reason=reason)
-    info(f"Cleared log entry by {entry.cleared_by}.")
+    info(_("Cleared log entry by {person}.").format(person=entry.cleared_by))
     printed(entry.id)
 
 

@@ -7,6 +7,7 @@ import click
 
 from store import experience, statement
 from store.clock import local_iso
+from words import _
 
 from .context import Env, pass_env
 from .jsonout import json_text
@@ -32,14 +33,19 @@ def person_experience(
 ) -> None:
     """Record how the protection weighed on the person, per activity or per week."""
     if activity_id is not None and week is not None:
-        raise click.UsageError("Give --activity or --week, not both.")
+        raise click.UsageError(_("Give --activity or --week, not both."))
     store = env.store()
     with creating(store):
         entry = experience.record_experience(
             store, code, weight=weight, text=text, activity_id=activity_id, week=week
         )
-    about = f"activity {entry.activity_id}" if entry.activity_id else f"week {entry.week}"
-    created(entry.id, f"Recorded {entry.person}'s experience of {about} ({entry.weight}).")
+    said = (
+        _("Recorded {person}'s experience of activity {about} ({weight}).")
+        if entry.activity_id
+        else _("Recorded {person}'s experience of week {about} ({weight}).")
+    )
+    about = entry.activity_id or entry.week
+    created(entry.id, said.format(person=entry.person, about=about, weight=entry.weight))
 
 
 @click.command("experiences")

@@ -14,6 +14,7 @@ from store.catalogue import list_reinforcements, list_units, reinforcement_total
 from store.errors import BadInput
 from store.subjects import MAX_LEVEL
 from store.validate import latest_moment, visible
+from words import _
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options
@@ -109,13 +110,14 @@ def _fail_above(rows: list[model.CapacityRow], limit: float) -> None:
     """Exit 3 when an occupancy exceeds ``limit``; demand without supply (occupancy empty,
     infinite) exceeds every limit. Says which, on stderr."""
     over = [
-        r.key if r.occupancy is not None else f"{r.key} (demand without supply)"
+        r.key if r.occupancy is not None else _("{key} (demand without supply)").format(key=r.key)
         for r in rows
         if (r.occupancy is None and r.demand_hours > 0)
         or (r.occupancy is not None and r.occupancy > limit)
     ]
     if over:
-        info(visible(f"Occupancy above {limit + 0.0:g}: {', '.join(over)}."))  # never "-0"
+        said = _("Occupancy above {limit}: {over}.")
+        info(visible(said.format(limit=f"{limit + 0.0:g}", over=", ".join(over))))  # never "-0"
         raise click.exceptions.Exit(ExitCode.FOUND)
 
 
@@ -281,7 +283,11 @@ def _tell_lent(rows: list[model.ScenarioRow], wanted: list[model.Change]) -> Non
     those the lending unit can spare)."""
     for row in rows:
         if row.lent_in:
-            info(f"Lent to {row.unit}: {', '.join(row.lent_in)}.")
+            info(
+                _("Lent to {unit}: {officers}.").format(
+                    unit=row.unit, officers=", ".join(row.lent_in)
+                )
+            )
     asked: dict[str, tuple[int, list[str]]] = {}  # a unit named in several lends: once
     for change in wanted:
         if change.kind == "lend":
@@ -292,13 +298,17 @@ def _tell_lent(rows: list[model.ScenarioRow], wanted: list[model.Change]) -> Non
         to = ", ".join(dict.fromkeys(to_units))
         if given == 0:
             info(
-                f"No officer of {unit} would reduce {to}'s shortfall more than {unit}'s "
-                "would grow without them; nobody is lent."
+                _(
+                    "No officer of {unit} would reduce {to}'s shortfall more than {unit}'s "
+                    "would grow without them; nobody is lent."
+                ).format(unit=unit, to=to)
             )
         elif given < count:
             info(
-                f"Only {given} of {count} officers of {unit} would reduce {to}'s shortfall "
-                f"more than {unit}'s would grow without them; only they are lent."
+                _(
+                    "Only {given} of {count} officers of {unit} would reduce {to}'s shortfall "
+                    "more than {unit}'s would grow without them; only they are lent."
+                ).format(given=given, count=count, unit=unit, to=to)
             )
 
 

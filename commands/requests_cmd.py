@@ -13,6 +13,7 @@ from store.clock import local_iso, local_text
 from store.errors import BadInput
 from store.rules import RESTRICTION_REASONS
 from store.validate import visible
+from words import _
 from words.person import VERDICTS, option_cost, option_text, option_why
 
 from .agenda_cmd import new_activity_options
@@ -111,8 +112,12 @@ def activity_request(
     info(table.rstrip("\n"), lines=True)
     created(
         item.id,
-        f"Request '{visible(item.title)}' for {item.person} on {local_text(item.start)}: "
-        f"{VERDICTS[item.verdict]}.",
+        _("Request '{title}' for {person} on {start}: {verdict}.").format(
+            title=visible(item.title),
+            person=item.person,
+            start=local_text(item.start),
+            verdict=VERDICTS[item.verdict],
+        ),
     )
 
 
@@ -157,10 +162,18 @@ def activity_answer(
         )
     minutes = int(item.waiting(store.clock.now()).total_seconds() // 60)
     if item.answer == "accepted":
-        message = f"Accepted option {item.option}: planned as activity {item.activity_id}"
+        message = _("Accepted option {option}: planned as activity {activity}").format(
+            option=item.option, activity=item.activity_id
+        )
     else:
-        message = f"Refused ({item.reason}, decided by {visible(item.authority or '')})"
-    info(f"{message}; the request waited {minutes} min for its answer.")
+        message = _("Refused ({reason}, decided by {authority})").format(
+            reason=item.reason, authority=visible(item.authority or "")
+        )
+    info(
+        _("{answer}; the request waited {minutes} min for its answer.").format(
+            answer=message, minutes=minutes
+        )
+    )
 
 
 @click.command("requests")

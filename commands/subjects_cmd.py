@@ -17,7 +17,7 @@ from store.subjects import (
     get_subject,
     list_subjects,
 )
-from words import counts
+from words import _, counts
 
 from .context import Env, pass_env
 from .output import created, creating, emit, output_options
@@ -45,7 +45,12 @@ def person_add(env: Env, code: str, kind: str, domain: str, unit: str) -> None:
     """Add a protected subject by code name."""
     with creating(env.store()):
         subject = add_subject(env.store(), code, kind=kind, domain=domain, unit=unit)
-    created(subject.id, f"Added {subject.kind} {subject.code} ({subject.unit}, {subject.domain}).")
+    created(
+        subject.id,
+        _("Added {kind} {code} ({unit}, {domain}).").format(
+            kind=subject.kind, code=subject.code, unit=subject.unit, domain=subject.domain
+        ),
+    )
 
 
 @person.command("list")
@@ -90,9 +95,11 @@ def threat_assess(env: Env, code: str, level: int, domain: str | None, summary: 
     with creating(store):
         assessment = assess_threat(store, code, level=level, domain=domain, summary=summary)
     replan = explain_threat(store, code).activities_to_replan
-    message = (
-        f"{assessment.subject}: threat level {assessment.level} → {assessment.required_level}, "
-        f"package {assessment.package}."
+    message = _("{subject}: threat level {level} → {required}, package {package}.").format(
+        subject=assessment.subject,
+        level=assessment.level,
+        required=assessment.required_level,
+        package=assessment.package,
     )
     if replan:
         message += " " + counts.replan_needed(len(replan))

@@ -241,6 +241,16 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
 }
 
 
+#: A stage of an export or an import (``store.sync``'s ``progress(stage, …)``), in words.
+STAGES: dict[str, str] = {
+    "sealing": _("Sealing"),
+    "packing": _("Packing"),
+    "writing": _("Writing"),
+    "decrypting": _("Decrypting"),
+    "verifying": _("Verifying"),
+    "applying": _("Applying"),
+}
+
 #: What became of a bundle file (``store.sync.receipt.Result``), in words.
 RESULTS: dict[Result, str] = {
     Result.APPLIED: _("applied"),
