@@ -345,8 +345,8 @@ def _stream_code(exc: OSError) -> int:
     if isinstance(said, StoreError):
         return exit_code(said)
     with contextlib.suppress(OSError, ValueError):
-        said = _("Error: {refusal}").format(refusal=visible(refusal(output_fault(exc))))
-        sys.stderr.write(said + "\n")
+        line = _("Error: {refusal}").format(refusal=visible(refusal(output_fault(exc))))
+        sys.stderr.write(line + "\n")
         sys.stderr.flush()
     return ExitCode.MACHINE
 
