@@ -231,7 +231,7 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
                 read.append(path)
             receipts.append(_refused(path, refusal))
         except BadInput as exc:
-            why = {**exc.params, "refusal": exc.code, "why": str(exc)}  # worded by its code
+            why = verify.inner_refusal(exc)  # worded by its code
             receipts.append(_refused(path, Refused("file", str(exc), code="bundle_file", **why)))
         except MachineFault:
             raise  # the disk or the database refused: every other file would fail the same way

@@ -208,6 +208,24 @@ def _check_sender(
     return sender
 
 
+def inner_refusal(exc: Exception) -> dict[str, Any]:
+    """The facts of a refusal carried inside another one (a bundle refused because of it): its
+    ``refusal`` code and params, which ``words.errors`` words; its English (``why``) only when
+    it has no code (another library's error, whose text is all there is to say).
+
+    Args:
+        exc: the refusal (a ``StoreError``) or another error.
+
+    Returns:
+        The params to give the outer refusal.
+    """
+    code = getattr(exc, "code", None)
+    facts: dict[str, Any] = {**getattr(exc, "params", {}), "refusal": code}
+    if code is None:
+        facts["why"] = str(exc)
+    return facts
+
+
 def _check_roster(
     store: Store, manifest: dict[str, Any], body: bytes, signature: bytes
 ) -> tuple[rosters.Roster, bool, str | None]:
@@ -227,7 +245,7 @@ def _check_roster(
     try:
         offered = rosters.parse(body, signature, pinned)
     except Exception as exc:
-        why = {**getattr(exc, "params", {}), "refusal": getattr(exc, "code", None), "why": str(exc)}
+        why = inner_refusal(exc)
         raise Refused("roster signature", str(exc), code="bundle_roster_refused", **why) from None
     if held is None or offered.version > held.version:
         return offered, True, None

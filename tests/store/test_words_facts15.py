@@ -133,3 +133,25 @@ def _compared_as_text() -> list[str]:
 
 def test_no_face_compares_a_result_as_text() -> None:
     assert _compared_as_text() == []
+
+
+def test_a_refusal_inside_a_bundles_refusal_is_carried_as_facts() -> None:
+    """A bundle refused because of another refusal (a file that cannot be read, a roster that
+    does not parse) carried that refusal's English as ``why``; now its code and params, the
+    English only for an error with no code (another library's, all there is to say)."""
+    from store.sync.bundle import Refused
+    from store.sync.verify import inner_refusal
+
+    inner = BadInput(
+        "x is not readable.", code="bundle_unreadable", path="/share/x.swb", cause="EACCES"
+    )
+    facts = inner_refusal(inner)
+    assert facts == {"refusal": "bundle_unreadable", "path": "/share/x.swb", "cause": "EACCES"}
+    outer = Refused("file", str(inner), code="bundle_file", **facts)
+    assert sentence(outer) == (
+        "Bundle refused (file): Cannot read /share/x.swb: EACCES. Nothing was changed."
+    )  # by the inner refusal's words, not the English it was raised with
+    assert inner_refusal(ValueError("bad base64")) == {"refusal": None, "why": "bad base64"}
+    foreign = Refused("roster signature", "bad base64", code="bundle_roster_refused",
+                      **inner_refusal(ValueError("bad base64")))  # fmt: skip
+    assert sentence(foreign) == "Bundle refused (roster signature): bad base64 Nothing was changed."
