@@ -67,10 +67,15 @@ def new_activity_options(concept_help: str) -> Callable[[F], F]:
     def wrap(command: F) -> F:
         for option in reversed(
             (
-                click.option("--person", required=True, help="Code name of the protected subject."),
+                click.option(
+                    "--person", required=True, help=_("Code name of the protected subject.")
+                ),
                 click.option("--title", required=True),
                 click.option(
-                    "--start", type=TIME, required=True, help="YYYY-MM-DD HH:MM (Amsterdam) or ISO."
+                    "--start",
+                    type=TIME,
+                    required=True,
+                    help=_("YYYY-MM-DD HH:MM (Amsterdam) or ISO."),
                 ),
                 click.option("--end", type=TIME, required=True),
                 click.option("--location", default=""),
@@ -128,12 +133,12 @@ def activity_add(
 
 
 @activity.command("list")
-@click.option("--person", help="Only this subject.")
-@click.option("--unit", help="Only subjects of this unit (an unknown unit is an error, exit 2).")
-@click.option("--date", "day", type=DATE, help="One local day: YYYY-MM-DD, today, tomorrow.")
-@click.option("--from", "start", type=TIME, help="From this time.")
-@click.option("--to", "end", type=TIME, help="Until this time.")
-@click.option("--replan", is_flag=True, help="Only activities that need re-planning.")
+@click.option("--person", help=_("Only this subject."))
+@click.option("--unit", help=_("Only subjects of this unit (an unknown unit is an error, exit 2)."))
+@click.option("--date", "day", type=DATE, help=_("One local day: YYYY-MM-DD, today, tomorrow."))
+@click.option("--from", "start", type=TIME, help=_("From this time."))
+@click.option("--to", "end", type=TIME, help=_("Until this time."))
+@click.option("--replan", is_flag=True, help=_("Only activities that need re-planning."))
 @output_options
 @pass_env
 def activity_list(
@@ -213,7 +218,7 @@ def _time_and_place(start: datetime, end: datetime, location: str) -> str:
 @click.option(
     "--correction",
     metavar="REASON",
-    help="The agenda was wrong: correct its time or place, recorded with this reason.",
+    help=_("The agenda was wrong: correct its time or place, recorded with this reason."),
 )
 @pass_env
 def activity_edit(
@@ -305,11 +310,11 @@ def activity_options(env: Env, activity_id: str, fmt: str, output: str | None) -
 @click.argument("activity_id")
 @click.option("--kind", type=click.Choice(agenda.RESTRICTION_KINDS), required=True)
 @click.option("--reason", type=click.Choice(agenda.RESTRICTION_REASONS), required=True)
-@click.option("--authority", required=True, help="The deciding authority, e.g. 'OvJ Havenstad'.")
+@click.option("--authority", required=True, help=_("The deciding authority, e.g. 'OvJ Havenstad'."))
 @click.option("--note", default="")
-@click.option("--start", type=TIME, help="New start (moved, shortened).")
-@click.option("--end", type=TIME, help="New end (moved, shortened).")
-@click.option("--location", help="New place (relocated).")
+@click.option("--start", type=TIME, help=_("New start (moved, shortened)."))
+@click.option("--end", type=TIME, help=_("New end (moved, shortened)."))
+@click.option("--location", help=_("New place (relocated)."))
 @pass_env
 def activity_restrict(
     env: Env,
@@ -345,7 +350,7 @@ def activity_restrict(
 
 
 @activity.command("restrictions")
-@click.option("--person", help="Only this subject.")
+@click.option("--person", help=_("Only this subject."))
 @output_options
 @pass_env
 def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | None) -> None:
@@ -356,27 +361,30 @@ def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | 
 
 @activity.command("import-ics")
 @click.argument("file", type=InputPath())
-@click.option("--person", required=True, help="Code name of the protected subject.")
-@click.option("--from", "first", type=DATE, help="First day of the window (default: today).")
-@click.option("--to", "last", type=DATE, help="Last day of the window (inclusive).")
+@click.option("--person", required=True, help=_("Code name of the protected subject."))
+@click.option("--from", "first", type=DATE, help=_("First day of the window (default: today)."))
+@click.option("--to", "last", type=DATE, help=_("Last day of the window (inclusive)."))
 @click.option(
     "--days",
     type=WholeParam(1, ics_limits.MAX_DAYS),
-    help=f"Days in the window from --from (default {ics_limits.DEFAULT_DAYS}, at most "
-    f"{ics_limits.MAX_DAYS}).",
+    help=_("Days in the window from --from (default {default}, at most {most}).").format(
+        default=ics_limits.DEFAULT_DAYS, most=ics_limits.MAX_DAYS
+    ),
 )
 @click.option(
     "--max-occurrences",
     type=WholeParam(1, ics_limits.MAX_MAX_OCCURRENCES),
     default=ics_limits.DEFAULT_MAX_OCCURRENCES,
     show_default=True,
-    help="Refuse a file that yields more occurrences than this in the window.",
+    help=_("Refuse a file that yields more occurrences than this in the window."),
 )
 @click.option(
     "--calendar",
     metavar="NAME",
-    help="Which of the person's calendars the file is (default: its X-WR-RELCALID or "
-    "X-WR-CALNAME). Only this calendar's events missing from the file are removed.",
+    help=_(
+        "Which of the person's calendars the file is (default: its X-WR-RELCALID or "
+        "X-WR-CALNAME). Only this calendar's events missing from the file are removed."
+    ),
 )
 @output_options
 @pass_env

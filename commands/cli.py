@@ -224,16 +224,16 @@ def _debug(ctx: click.Context) -> bool:
     "db",
     type=click.Path(path_type=str),
     envvar="SCHILDWACHT_DB",
-    help="Database file (env SCHILDWACHT_DB; default: schildwacht.db in your data directory).",
+    help=_("Database file (env SCHILDWACHT_DB; default: schildwacht.db in your data directory)."),
 )
 @click.option(
     "--user",
     "user",
     envvar="SCHILDWACHT_USER",
-    help="Acting person's callsign (env SCHILDWACHT_USER; default: this device's operator).",
+    help=_("Acting person's callsign (env SCHILDWACHT_USER; default: this device's operator)."),
 )
-@click.option("--quiet", "-q", is_flag=True, help="No messages on stderr, only data and errors.")
-@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected failures.")
+@click.option("--quiet", "-q", is_flag=True, help=_("No messages on stderr, only data and errors."))
+@click.option("--debug", is_flag=True, help=_("Show tracebacks for unexpected failures."))
 @click.version_option(package_name="schildwacht")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug: bool) -> None:

@@ -29,13 +29,13 @@ def _default_window(
 
 
 @click.command()
-@click.option("--date", "day", type=DATE, help="One local day.")
-@click.option("--from", "start", type=TIME, help="From (default: now).")
-@click.option("--to", "end", type=TIME, help="Until (default: 48 hours after --from).")
-@click.option("--unit", help="Only this unit (an unknown unit is an error, exit 2).")
-@click.option("--fail-on-gap", is_flag=True, help="Exit 3 when there is any gap.")
-@click.option("--unplanned", is_flag=True, help="List activities with no concept instead.")
-@click.option("--violations", is_flag=True, help="List deployments that break a rule instead.")
+@click.option("--date", "day", type=DATE, help=_("One local day."))
+@click.option("--from", "start", type=TIME, help=_("From (default: now)."))
+@click.option("--to", "end", type=TIME, help=_("Until (default: 48 hours after --from)."))
+@click.option("--unit", help=_("Only this unit (an unknown unit is an error, exit 2)."))
+@click.option("--fail-on-gap", is_flag=True, help=_("Exit 3 when there is any gap."))
+@click.option("--unplanned", is_flag=True, help=_("List activities with no concept instead."))
+@click.option("--violations", is_flag=True, help=_("List deployments that break a rule instead."))
 @output_options
 @pass_env
 def gaps(

@@ -54,17 +54,17 @@ def decision() -> None:
 
 
 @decision.command("add")
-@click.option("--person", required=True, help="Code name of the protected subject.")
+@click.option("--person", required=True, help=_("Code name of the protected subject."))
 @click.option("--step", type=click.Choice(decisions.STEPS), required=True)
-@click.option("--rationale", required=True, help="Why (required, R6).")
+@click.option("--rationale", required=True, help=_("Why (required, R6)."))
 @click.option(
     "--authority",
     required=True,
-    help="nctv (national domain), prosecutor or mayor (local), e.g. mayor:Havenstad.",
+    help=_("nctv (national domain), prosecutor or mayor (local), e.g. mayor:Havenstad."),
 )
-@click.option("--document", required=True, help="The document reference.")
-@click.option("--tailored", help="A tailored exception (maatwerk), with its reason.")
-@click.option("--supersedes", help="Id of the record this one corrects.")
+@click.option("--document", required=True, help=_("The document reference."))
+@click.option("--tailored", help=_("A tailored exception (maatwerk), with its reason."))
+@click.option("--supersedes", help=_("Id of the record this one corrects."))
 @pass_env
 def decision_add(
     env: Env,
@@ -116,7 +116,7 @@ def audit_group() -> None:
 
 @audit_group.command("list")
 @click.option("--limit", type=WholeParam(1, audit.MAX_LIST), default=50, show_default=True)
-@click.option("--action", help="Only these actions, e.g. 'activity.*'.")
+@click.option("--action", help=_("Only these actions, e.g. 'activity.*'."))
 @output_options
 @pass_env
 def audit_list(env: Env, limit: int, action: str | None, fmt: str, output: str | None) -> None:

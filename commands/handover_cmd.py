@@ -97,7 +97,7 @@ def handover() -> None:
 
 
 @handover.command("draft")
-@click.option("--from", "start", type=TIME, help="Period start (default: the shift now ending).")
+@click.option("--from", "start", type=TIME, help=_("Period start (default: the shift now ending)."))
 @click.option("--to", "end", type=TIME)
 @output_options
 @pass_env
@@ -113,9 +113,11 @@ def handover_draft(
 @handover.command("sign")
 @click.option("--from", "start", type=TIME)
 @click.option("--to", "end", type=TIME)
-@click.option("--note", default="", help="The outgoing leader's notes.")
-@click.option("--supersedes", metavar="ID", help="The signed handover of this period it replaces.")
-@click.option("--reason", default="", help="Why it replaces that handover (with --supersedes).")
+@click.option("--note", default="", help=_("The outgoing leader's notes."))
+@click.option(
+    "--supersedes", metavar="ID", help=_("The signed handover of this period it replaces.")
+)
+@click.option("--reason", default="", help=_("Why it replaces that handover (with --supersedes)."))
 @pass_env
 def handover_sign(
     env: Env,
@@ -144,7 +146,7 @@ def handover_sign(
 
 @handover.command("accept")
 @click.argument("handover_id")
-@click.option("--note", "questions", default="", help="Questions for the outgoing leader.")
+@click.option("--note", "questions", default="", help=_("Questions for the outgoing leader."))
 @pass_env
 def handover_accept(env: Env, handover_id: str, questions: str) -> None:
     """Accept a signed handover (a different shift leader)."""
@@ -156,7 +158,7 @@ def handover_accept(env: Env, handover_id: str, questions: str) -> None:
 
 @handover.command("withdraw")
 @click.argument("handover_id")
-@click.option("--reason", required=True, help="Why the signed handover is withdrawn.")
+@click.option("--reason", required=True, help=_("Why the signed handover is withdrawn."))
 @pass_env
 def handover_withdraw(env: Env, handover_id: str, reason: str) -> None:
     """Withdraw a signed handover (its signer, or an admin): it stays recorded, no longer in

@@ -52,11 +52,11 @@ def log() -> None:
 
 @log.command("add")
 @click.argument("text")
-@click.option("--person", help="Code name the entry concerns.")
-@click.option("--activity", "activity_id", help="Activity id the entry concerns.")
+@click.option("--person", help=_("Code name the entry concerns."))
+@click.option("--activity", "activity_id", help=_("Activity id the entry concerns."))
 @click.option("--kind", type=click.Choice(logbook.KINDS), default="note", show_default=True)
-@click.option("--flag", is_flag=True, help="Carry into every handover until cleared.")
-@click.option("--supersedes", help="Id of the entry this one corrects.")
+@click.option("--flag", is_flag=True, help=_("Carry into every handover until cleared."))
+@click.option("--supersedes", help=_("Id of the entry this one corrects."))
 @pass_env
 def log_add(
     env: Env,
@@ -87,8 +87,8 @@ def log_add(
 @click.option("--date", "day", type=DATE)
 @click.option("--from", "start", type=TIME)
 @click.option("--to", "end", type=TIME)
-@click.option("--open", "open_only", is_flag=True, help="Only flagged entries not yet cleared.")
-@click.option("--limit", type=WholeParam(1, logbook.MAX_LIST), help="At most N entries.")
+@click.option("--open", "open_only", is_flag=True, help=_("Only flagged entries not yet cleared."))
+@click.option("--limit", type=WholeParam(1, logbook.MAX_LIST), help=_("At most N entries."))
 @output_options
 @pass_env
 def log_list(
@@ -117,7 +117,7 @@ def log_list(
 
 @log.command("clear")
 @click.argument("entry_id")
-@click.option("--reason", required=True, help="Why it no longer needs attention.")
+@click.option("--reason", required=True, help=_("Why it no longer needs attention."))
 @pass_env
 def log_clear(env: Env, entry_id: str, reason: str) -> None:
     """Clear a flagged entry (shift leader); it stops carrying into handovers."""

@@ -34,21 +34,23 @@ def _window(
 
 
 @click.group(invoke_without_command=True)
-@click.option("--from", "start", type=TIME, help="From (default: now).")
-@click.option("--to", "end", type=TIME, help="Until (default: seven days after --from).")
+@click.option("--from", "start", type=TIME, help=_("From (default: now)."))
+@click.option("--to", "end", type=TIME, help=_("Until (default: seven days after --from)."))
 @click.option("--by", type=click.Choice(model.GROUPINGS), default="unit", show_default=True)
 @click.option(
     "--hours-per-fte",
     type=NumberParam(model.MIN_HOURS_PER_FTE, model.MAX_HOURS_PER_FTE),
     default=model.DEFAULT_HOURS_PER_FTE,
     show_default=True,
-    help="Weekly hours of one FTE (1-168); FTE is over the period, or per day (--by day)"
-    " over that day's own hours.",
+    help=_(
+        "Weekly hours of one FTE (1-168); FTE is over the period, or per day (--by day)"
+        " over that day's own hours."
+    ),
 )
 @click.option(
     "--fail-above",
     type=NumberParam(0, 1_000_000),
-    help="Exit 3 when any occupancy exceeds this ratio.",
+    help=_("Exit 3 when any occupancy exceeds this ratio."),
 )
 @output_options
 @click.pass_context
@@ -122,7 +124,7 @@ def _fail_above(rows: list[model.CapacityRow], limit: float) -> None:
 
 
 @capacity.command("reinforcements")
-@click.option("--totals", is_flag=True, help="Only the totals per organisation and overall.")
+@click.option("--totals", is_flag=True, help=_("Only the totals per organisation and overall."))
 @output_options
 @pass_env
 def reinforcements(env: Env, totals: bool, fmt: str, output: str | None) -> None:
@@ -147,8 +149,8 @@ def reinforcements(env: Env, totals: bool, fmt: str, output: str | None) -> None
 
 
 @capacity.command("restrictions")
-@click.option("--from", "start", type=TIME, help="From (default: 28 days ago).")
-@click.option("--to", "end", type=TIME, help="Until (default: now).")
+@click.option("--from", "start", type=TIME, help=_("From (default: 28 days ago)."))
+@click.option("--to", "end", type=TIME, help=_("Until (default: now)."))
 @output_options
 @pass_env
 def restrictions(
@@ -163,37 +165,39 @@ def restrictions(
 
 
 @capacity.command("scenario")
-@click.option("--from", "start", type=TIME, help="From (default: now).")
-@click.option("--to", "end", type=TIME, help="Until (default: seven days after --from).")
+@click.option("--from", "start", type=TIME, help=_("From (default: now)."))
+@click.option("--to", "end", type=TIME, help=_("Until (default: seven days after --from)."))
 @click.option(
     "--change",
     "changes",
     multiple=True,
     metavar="KIND:ARGS",
-    help="A change; repeat to combine: lend:N:FROM:TO, add-officers:N:UNIT[:Q+Q], "
-    "add-fte:F:UNIT, remove-officers:N:UNIT, add-persons:N:LEVEL[:UNIT].",
+    help=_(
+        "A change; repeat to combine: lend:N:FROM:TO, add-officers:N:UNIT[:Q+Q], "
+        "add-fte:F:UNIT, remove-officers:N:UNIT, add-persons:N:LEVEL[:UNIT]."
+    ),
 )
-@click.option("--add-persons", type=COUNT, help="Add N protected persons (with --level).")
+@click.option("--add-persons", type=COUNT, help=_("Add N protected persons (with --level)."))
 @click.option(
     "--level",
     type=WholeParam(0, MAX_LEVEL, digits_only=True),
-    help="Threat level of the added persons.",
+    help=_("Threat level of the added persons."),
 )
-@click.option("--add-officers", type=COUNT, help="Add N officers (five day shifts a week).")
+@click.option("--add-officers", type=COUNT, help=_("Add N officers (five day shifts a week)."))
 @click.option(
     "--add-fte",
     type=TenthsParam(model.MIN_FTE, model.MAX_SCENARIO_COUNT),
-    help="Add FTE (0.5 to 1,000; whole officers, half up: 0.5 is one officer).",
+    help=_("Add FTE (0.5 to 1,000; whole officers, half up: 0.5 is one officer)."),
 )
-@click.option("--remove-officers", type=COUNT, help="Remove N officers.")
-@click.option("--lend", type=COUNT, help="Lend N officers from --unit to --to-unit.")
-@click.option("--unit", help="The unit the change concerns (the default unit of --change).")
-@click.option("--to-unit", help="The receiving unit (with --lend).")
+@click.option("--remove-officers", type=COUNT, help=_("Remove N officers."))
+@click.option("--lend", type=COUNT, help=_("Lend N officers from --unit to --to-unit."))
+@click.option("--unit", help=_("The unit the change concerns (the default unit of --change)."))
+@click.option("--to-unit", help=_("The receiving unit (with --lend)."))
 @click.option(
     "--qualification",
     "qualifications",
     multiple=True,
-    help="Qualifications of added officers (default: those the unit is short of).",
+    help=_("Qualifications of added officers (default: those the unit is short of)."),
 )
 @output_options
 @pass_env

@@ -124,11 +124,11 @@ def activity_request(
 @click.command("answer")
 @click.argument("request_id")
 @click.option(
-    "--accept", "accept", type=WholeParam(1, 999, digits_only=True), help="Accept option N."
+    "--accept", "accept", type=WholeParam(1, 999, digits_only=True), help=_("Accept option N.")
 )
-@click.option("--refuse", is_flag=True, help="Refuse the request (a restriction, R5).")
-@click.option("--reason", type=click.Choice(RESTRICTION_REASONS), help="Why it is refused.")
-@click.option("--authority", help="The deciding authority of a refusal (R5).")
+@click.option("--refuse", is_flag=True, help=_("Refuse the request (a restriction, R5)."))
+@click.option("--reason", type=click.Choice(RESTRICTION_REASONS), help=_("Why it is refused."))
+@click.option("--authority", help=_("The deciding authority of a refusal (R5)."))
 @pass_env
 def activity_answer(
     env: Env,
@@ -177,9 +177,9 @@ def activity_answer(
 
 
 @click.command("requests")
-@click.option("--person", help="Only this subject.")
-@click.option("--open", "only_open", is_flag=True, help="Only requests not yet answered.")
-@click.option("--answered", "only_answered", is_flag=True, help="Only answered requests.")
+@click.option("--person", help=_("Only this subject."))
+@click.option("--open", "only_open", is_flag=True, help=_("Only requests not yet answered."))
+@click.option("--answered", "only_answered", is_flag=True, help=_("Only answered requests."))
 @output_options
 @pass_env
 def activity_requests(

@@ -43,8 +43,10 @@ def shift_add(env: Env, callsign: str, start: datetime, end: datetime) -> None:
 
 
 @shift.command("list")
-@click.option("--unit", help="Only this unit's officers (an unknown unit is an error, exit 2).")
-@click.option("--callsign", help="Only this officer's (an unknown callsign is an error, exit 2).")
+@click.option("--unit", help=_("Only this unit's officers (an unknown unit is an error, exit 2)."))
+@click.option(
+    "--callsign", help=_("Only this officer's (an unknown callsign is an error, exit 2).")
+)
 @click.option("--date", "day", type=DATE)
 @click.option("--from", "start", type=TIME)
 @click.option("--to", "end", type=TIME)
@@ -85,7 +87,7 @@ def shift_list(
     type=WholeParam(1, roster.MAX_MAX_SHIFTS),
     default=roster.DEFAULT_MAX_SHIFTS,
     show_default=True,
-    help="Refuse a file with more shifts than this.",
+    help=_("Refuse a file with more shifts than this."),
 )
 @pass_env
 def shift_import(env: Env, file: Path, max_shifts: int) -> None:
@@ -113,10 +115,12 @@ def _still_open(store: Store, activity_id: str) -> None:
     "released",
     metavar="CALLSIGN",
     multiple=True,
-    help="End this officer's deployment on the activity instead (repeatable: all or none;"
-    " needs --reason).",
+    help=_(
+        "End this officer's deployment on the activity instead (repeatable: all or none;"
+        " needs --reason)."
+    ),
 )
-@click.option("--reason", help="Why the deployment ends (with --release).")
+@click.option("--reason", help=_("Why the deployment ends (with --release)."))
 @pass_env
 def deploy(
     env: Env,
@@ -183,21 +187,21 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
     "--apply",
     "apply_n",
     metavar="N[:TOKEN]",
-    help="Carry out option N; with the TOKEN listed beside it, only if it is still that option.",
+    help=_("Carry out option N; with the TOKEN listed beside it, only if it is still that option."),
 )
 @click.option(
     "--expect",
     metavar="TOKEN",
-    help="The token of the option shown as N (the same as --apply N:TOKEN).",
+    help=_("The token of the option shown as N (the same as --apply N:TOKEN)."),
 )
 @click.option(
     "--reason",
     type=click.Choice(RESTRICTION_REASONS),
     default="capacity",
     show_default=True,
-    help="Reason of a move (a restriction, R5).",
+    help=_("Reason of a move (a restriction, R5)."),
 )
-@click.option("--authority", help="The deciding authority of a move (a restriction, R5).")
+@click.option("--authority", help=_("The deciding authority of a move (a restriction, R5)."))
 @output_options
 @pass_env
 def suggest(

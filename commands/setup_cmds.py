@@ -25,30 +25,32 @@ from .params import InputPath, WholeParam
 
 
 @click.command()
-@click.option("--callsign", required=True, help="This device's operator, e.g. RT-0412.")
-@click.option("--name", default="", help="The operator's name.")
+@click.option("--callsign", required=True, help=_("This device's operator, e.g. RT-0412."))
+@click.option("--name", default="", help=_("The operator's name."))
 @click.option(
     "--role",
     type=click.Choice(ROLES),
     default="admin",
     show_default=True,
-    help="The operator's role.",
+    help=_("The operator's role."),
 )
 @click.option(
     "--unit",
-    help="The operator's unit code (default: the catalogue's national unit, DKDB in the "
-    "shipped one).",
+    help=_(
+        "The operator's unit code (default: the catalogue's national unit, DKDB in the "
+        "shipped one)."
+    ),
 )
 @click.option(
     "--catalogue",
     type=InputPath(),
-    help="A catalogue TOML file instead of the shipped fictional one.",
+    help=_("A catalogue TOML file instead of the shipped fictional one."),
 )
-@click.option("--label", help="This laptop's name in the team roster (default: its host name).")
+@click.option("--label", help=_("This laptop's name in the team roster (default: its host name)."))
 @click.option(
     "--encrypt",
     is_flag=True,
-    help="Encrypt the database (SQLCipher); passphrase from SCHILDWACHT_PASSPHRASE or asked.",
+    help=_("Encrypt the database (SQLCipher); passphrase from SCHILDWACHT_PASSPHRASE or asked."),
 )
 @pass_env
 def init(
@@ -114,7 +116,7 @@ def init(
     type=WholeParam(0, 2**63 - 1),
     default=7,
     show_default=True,
-    help="Random seed; same seed, same data.",
+    help=_("Random seed; same seed, same data."),
 )
 @click.option("--scale", type=click.Choice(list(SCALES)), default="small", show_default=True)
 @pass_env

@@ -90,14 +90,14 @@ def signal() -> None:
     "--tlp",
     type=click.Choice(signals.TLPS),
     required=True,
-    help="TLP 2.0 classification; red is seen only by you and the information organisation.",
+    help=_("TLP 2.0 classification; red is seen only by you and the information organisation."),
 )
-@click.option("--person", help="Code name concerned.")
-@click.option("--activity", "activity_id", help="Activity concerned.")
+@click.option("--person", help=_("Code name concerned."))
+@click.option("--activity", "activity_id", help=_("Activity concerned."))
 @click.option("--location", default="")
-@click.option("--observed", type=TIME, help="When it was seen (default: now).")
+@click.option("--observed", type=TIME, help=_("When it was seen (default: now)."))
 @click.option(
-    "--request-assessment", is_flag=True, help="Ask for a new threat assessment of the person."
+    "--request-assessment", is_flag=True, help=_("Ask for a new threat assessment of the person.")
 )
 @pass_env
 def signal_raise(
@@ -135,9 +135,9 @@ def signal_raise(
 
 
 @signal.command("list")
-@click.option("--mine", is_flag=True, help="Only signals I raised.")
+@click.option("--mine", is_flag=True, help=_("Only signals I raised."))
 @click.option("--status", type=click.Choice(signals.STATUSES))
-@click.option("--open", "open_only", is_flag=True, help="Only signals not yet closed.")
+@click.option("--open", "open_only", is_flag=True, help=_("Only signals not yet closed."))
 @click.option("--person")
 @output_options
 @pass_env
@@ -190,7 +190,7 @@ def signal_follow_up(env: Env, signal_id: str, note: str) -> None:
 
 @signal.command("interpret")
 @click.argument("signal_id")
-@click.option("--text", required=True, help="The duiding: what the signal means.")
+@click.option("--text", required=True, help=_("The duiding: what the signal means."))
 @pass_env
 def signal_interpret(env: Env, signal_id: str, text: str) -> None:
     """Information organisation: give the signal its meaning (duiding)."""
@@ -276,9 +276,9 @@ def intel_group() -> None:
 
 @intel_group.command("draft")
 @click.option("--title", required=True)
-@click.option("--interpretation", default="", help="The duiding.")
-@click.option("--signal", "signal_ids", multiple=True, help="A signal it builds on (repeat).")
-@click.option("--supersedes", help="Id of the issued report this one replaces.")
+@click.option("--interpretation", default="", help=_("The duiding."))
+@click.option("--signal", "signal_ids", multiple=True, help=_("A signal it builds on (repeat)."))
+@click.option("--supersedes", help=_("Id of the issued report this one replaces."))
 @pass_env
 def intel_draft(
     env: Env, title: str, interpretation: str, signal_ids: tuple[str, ...], supersedes: str | None
@@ -297,10 +297,10 @@ def intel_draft(
 
 @intel_group.command("scenario")
 @click.argument("report_id")
-@click.option("--text", required=True, help="What could happen.")
+@click.option("--text", required=True, help=_("What could happen."))
 @click.option("--likelihood", default="")
 @click.option("--indicators", default="")
-@click.option("--actions", default="", help="Suggested courses of action.")
+@click.option("--actions", default="", help=_("Suggested courses of action."))
 @pass_env
 def intel_scenario(
     env: Env, report_id: str, text: str, likelihood: str, indicators: str, actions: str

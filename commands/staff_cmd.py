@@ -55,7 +55,7 @@ def staff() -> None:
     "--qualification",
     "qualifications",
     multiple=True,
-    help="A qualification, optionally with its last valid day: CODE[:YYYY-MM-DD].",
+    help=_("A qualification, optionally with its last valid day: CODE[:YYYY-MM-DD]."),
 )
 @pass_env
 def staff_add(
@@ -97,7 +97,7 @@ def staff_add(
 @click.option(
     "--reset",
     is_flag=True,
-    help="Replace a forgotten secret (needs staff rights; recorded as a reset).",
+    help=_("Replace a forgotten secret (needs staff rights; recorded as a reset)."),
 )
 @pass_env
 def staff_secret(env: Env, callsign: str | None, reset: bool) -> None:

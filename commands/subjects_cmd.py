@@ -37,9 +37,9 @@ def person() -> None:
     "--domain",
     type=click.Choice(DOMAINS),
     required=True,
-    help="local (prosecutor, mayor) or national (NCTV).",
+    help=_("local (prosecutor, mayor) or national (NCTV)."),
 )
-@click.option("--unit", required=True, help="Responsible unit code, e.g. RT.")
+@click.option("--unit", required=True, help=_("Responsible unit code, e.g. RT."))
 @pass_env
 def person_add(env: Env, code: str, kind: str, domain: str, unit: str) -> None:
     """Add a protected subject by code name."""
@@ -54,8 +54,8 @@ def person_add(env: Env, code: str, kind: str, domain: str, unit: str) -> None:
 
 
 @person.command("list")
-@click.option("--unit", help="Only this unit.")
-@click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
+@click.option("--unit", help=_("Only this unit."))
+@click.option("--kind", type=click.Choice(KINDS), help=_("Only this kind."))
 @output_options
 @pass_env
 def person_list(env: Env, unit: str | None, kind: str | None, fmt: str, output: str | None) -> None:
@@ -84,10 +84,10 @@ def threat() -> None:
     "--level",
     type=WholeParam(0, MAX_LEVEL, digits_only=True),
     required=True,
-    help="Threat level (see catalogue threat-levels).",
+    help=_("Threat level (see catalogue threat-levels)."),
 )
-@click.option("--domain", type=click.Choice(DOMAINS), help="Change the subject's domain.")
-@click.option("--summary", default="", help="A short summary of the assessment.")
+@click.option("--domain", type=click.Choice(DOMAINS), help=_("Change the subject's domain."))
+@click.option("--summary", default="", help=_("A short summary of the assessment."))
 @pass_env
 def threat_assess(env: Env, code: str, level: int, domain: str | None, summary: str) -> None:
     """Record a threat assessment; protection follows from it deterministically."""

@@ -108,9 +108,9 @@ def sync() -> None:
     "--to",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
-    help="A shared sync folder: writes DIR/<this device's id>/<bundle>.swb.",
+    help=_("A shared sync folder: writes DIR/<this device's id>/<bundle>.swb."),
 )
-@click.option("--out", type=OutputPath("the bundle"), help="Write one bundle file.")
+@click.option("--out", type=OutputPath("the bundle"), help=_("Write one bundle file."))
 @pass_env
 def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
     """Write everything the other devices have not acknowledged yet into a bundle."""
@@ -409,7 +409,7 @@ def conflict_dict(conflict: status.Conflict) -> dict[str, Any]:
 
 
 @sync.command("conflicts")
-@click.option("--all", "everything", is_flag=True, help="Include resolved conflicts.")
+@click.option("--all", "everything", is_flag=True, help=_("Include resolved conflicts."))
 @output_options
 @pass_env
 def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> None:
@@ -428,9 +428,9 @@ def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> 
 @click.option(
     "--choose",
     type=WholeParam(1, 1000),
-    help="Keep value N (1 = the one shown, 2 = the other).",
+    help=_("Keep value N (1 = the one shown, 2 = the other)."),
 )
-@click.option("--value", help="Enter another value instead.")
+@click.option("--value", help=_("Enter another value instead."))
 @pass_env
 def sync_resolve(env: Env, conflict: str, choose: int | None, value: str | None) -> None:
     """Resolve a conflict; the choice syncs like any edit and closes it everywhere."""
@@ -469,7 +469,7 @@ def team() -> None:
 
 
 @team.command("create")
-@click.option("--name", required=True, help="The team's name, e.g. 'DKDB Rotterdam'.")
+@click.option("--name", required=True, help=_("The team's name, e.g. 'DKDB Rotterdam'."))
 @pass_env
 def team_create(env: Env, name: str) -> None:
     """Make this device the admin of a new team (shift leader or admin)."""
@@ -513,8 +513,8 @@ def team_show(env: Env, fmt: str, output: str | None) -> None:
 @team.command("enroll")
 @click.argument("request", type=InputPath())
 @click.option("--out", required=True, type=OutputPath("the welcome bundle"))
-@click.option("--role", help="The device's role in the team (default: the one it asked for).")
-@click.option("--yes", is_flag=True, help="Skip the question (you compared the code already).")
+@click.option("--role", help=_("The device's role in the team (default: the one it asked for)."))
+@click.option("--yes", is_flag=True, help=_("Skip the question (you compared the code already)."))
 @pass_env
 def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool) -> None:
     """Enrol a device from its request file and write its welcome bundle."""

@@ -1,7 +1,7 @@
 """Every sentence the command line says to a person goes through the translation function
 (STYLE.md: words for people; issue 15 point 6): an AST scan of commands/ for text passed to
-what prints it (``info``, ``created``, ``click.echo``, a prompt, click's own refusals) or to a
-store error raised there, written outside ``_()`` / ``ngettext()``. Data is not words: a text
+what prints it (``info``, ``created``, ``click.echo``, a prompt, click's own refusals) and
+for an option's ``help=``, written outside ``_()`` / ``ngettext()``. Data is not words: a text
 with no letters outside its ``{places}`` (``"{0}: {1}"``, ``"; "``) passes, as do the few
 texts on ``ALLOWED``."""
 
@@ -100,7 +100,7 @@ def _found() -> tuple[str, ...]:
             if not isinstance(call, ast.Call):
                 continue
             name = _name(call)
-            texts: list[ast.AST] = []
+            texts: list[ast.AST] = [k.value for k in call.keywords if k.arg == "help"]
             if name in SINKS:
                 texts = [call.args[i] for i in SINKS[name] if i < len(call.args)]
                 texts += [k.value for k in call.keywords if k.arg in ("message", "text", "label")]
@@ -113,8 +113,8 @@ def _found() -> tuple[str, ...]:
 
 
 def _inside(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> str:
-    """Why a text is no sentence built here: inside ``_()``, a ``help=``, a store error's
-    English (its first argument), or ``""`` when none of these."""
+    """Why a text is no sentence built here: inside ``_()``, a store error's English (its
+    first argument), or ``""`` when neither."""
     child, node = node, parents.get(node)  # type: ignore[assignment]
     while node is not None:
         if isinstance(node, ast.Call):
@@ -123,16 +123,14 @@ def _inside(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> str:
                 return "translated"
             if name in ERRORS and node.args and node.args[0] is child:
                 return "a store error's English"
-        if isinstance(node, ast.keyword) and node.arg == "help":
-            return "help"
         child, node = node, parents.get(node)  # type: ignore[assignment]
     return ""
 
 
 @functools.cache
 def _formatted() -> tuple[str, ...]:
-    """f-strings with words anywhere in commands/ that are not inside ``_()`` (nor a help
-    text, nor a store error's English), and not on ``ALLOWED``."""
+    """f-strings with words anywhere in commands/ that are not inside ``_()`` (nor a store
+    error's English), and not on ``ALLOWED``."""
     found = []
     for path in sorted(COMMANDS.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -168,9 +166,12 @@ def test_the_scan_finds_an_untranslated_sentence() -> None:
         'click.echo("Done: " + name)',
         'info(_("x") if a else "Nothing")',
         'info("{n} left".format(n=1))',
+        'click.option("--unit", help="Only this unit.")',
     ):
         call = ast.parse(code, mode="eval").body
-        assert isinstance(call, ast.Call) and _untranslated(call.args[0]), code
+        assert isinstance(call, ast.Call)
+        said = call.keywords[0].value if call.keywords else call.args[0]
+        assert _untranslated(said), code
     for code in (
         'info(_("Nothing to do."))',
         'info(f"{sender}/{name}: ")',
