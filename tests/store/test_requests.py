@@ -109,6 +109,7 @@ def test_a_refusal_is_a_restriction_with_reason_and_authority(
     for kwargs, code in (
         ({"refuse": True, "reason": "capacity", "authority": " "}, "restriction_needs_authority"),
         ({"refuse": True, "reason": "capacity"}, "restriction_needs_authority"),
+        ({"refuse": True, "authority": "OvJ"}, "restriction_needs_reason"),  # was "reason 'None'"
         ({"refuse": True, "reason": "weer", "authority": "OvJ"}, "unknown_restriction_reason"),
         ({"refuse": True, "reason": "capacity", "authority": "O\u202evJ"}, "invisible_character"),
         ({}, "answer_accept_or_refuse"),
