@@ -402,6 +402,24 @@ def moment(value: datetime, field: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def within_years(*values: datetime) -> bool:
+    """Whether every time lies in the accepted range (``moment`` would take it): a candidate
+    the store invents (a move, a later day) outside it is dropped, never refused.
+
+    Args:
+        values: aware times.
+
+    Returns:
+        True when ``moment`` accepts each of them.
+    """
+    for value in values:
+        try:
+            moment(value, "time")
+        except BadInput:
+            return False
+    return True
+
+
 def local_iso(value: datetime) -> str:
     """An aware time as ISO text in Europe/Amsterdam, the zone of the day limits it is held to
     (``2099-12-31T23:59:59+00:00`` is ``2100-01-01T00:59:59+01:00``); as given when it cannot

@@ -76,3 +76,10 @@ def test_a_sent_record_repair_cannot_mend_is_reported_and_export_names_it(
     refused = demo("sync", "export", "--to", str(tmp_path / "share"))
     assert refused.exit_code == 5 and f"record #{seq} of device" in refused.stderr
     assert "sync_shape" not in refused.stderr
+
+
+def test_a_request_on_the_last_evening_of_2099_is_recorded(demo: Run) -> None:
+    times = ("--start", "2099-12-31 21:00", "--end", "2099-12-31 23:00")
+    asked = demo("activity", "request", "--person", "BEVER", "--title", "Oudjaar", *times)
+    assert asked.exit_code == 0, asked.stderr
+    assert "2100" not in asked.stderr
