@@ -483,6 +483,15 @@ def _plan(store: Store, current: Request, n: int) -> str:
     moved = chosen.get("action") == "move" and chosen.get("start")
     start = from_db(str(chosen["start"])) if moved else current.start
     end = from_db(str(chosen["end"])) if moved else current.end
+    if end <= store.clock.now():  # stale: it would plan an activity already over
+        raise RuleViolation(
+            "answer",
+            f"Option {n} of request {current.id[:13]} would plan an activity that has already "
+            "ended; accept an option still ahead, or refuse the request.",
+            code="request_option_over",
+            n=n,
+            request=current.id[:13],
+        )
     planned = add_activity(
         store,
         person=current.person,
@@ -538,8 +547,10 @@ def answer_request(
         NotFound: no such request.
         BadInput: neither or both of accept and refuse, no such option, one that would not
             work or can no longer be carried out, a bad reason or authority.
-        RuleViolation: already answered (``request_answered``), no authority (R5), or a rule
-            refuses the planning now (R1, R3, R4, deployment).
+        RuleViolation: already answered (``request_answered``), the option chosen would plan
+            an activity already over (``request_option_over``: a stale request is refused, not
+            accepted), no authority (R5), or a rule refuses the planning now (R1, R3, R4,
+            deployment).
     """
     answer_id = uuid7()
     detail: dict[str, Any] = {"accept": accept, "refuse": refuse}

@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import snapshot
 
 from .conftest import Run
@@ -83,3 +85,19 @@ def test_a_request_on_the_last_evening_of_2099_is_recorded(demo: Run) -> None:
     asked = demo("activity", "request", "--person", "BEVER", "--title", "Oudjaar", *times)
     assert asked.exit_code == 0, asked.stderr
     assert "2100" not in asked.stderr
+
+
+def test_accepting_a_request_whose_time_has_ended_is_refused(
+    demo: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    times = ("--start", "2026-11-28 11:00", "--end", "2026-11-28 12:00")
+    asked = demo("activity", "request", "--person", "BEVER", "--title", "Zitting", *times)
+    assert asked.exit_code == 0, asked.stderr
+    monkeypatch.setenv("SCHILDWACHT_NOW", "2026-11-29T09:00:00+00:00")
+    before = snapshot(db_path)
+    for n in ("1", "2"):
+        refused = demo("activity", "answer", asked.stdout.strip(), "--accept", n)
+        assert refused.exit_code == 2, refused.stderr
+        assert len(refused.stderr.splitlines()) == 1
+        assert "has already ended" in refused.stderr or "would not work" in refused.stderr
+    assert snapshot(db_path) == before

@@ -5,13 +5,16 @@ the years accepted is dropped instead of failing the request."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from store import agenda, requests, roster, staff, subjects
-from store.clock import from_db, local
+from store.clock import FixedClock, from_db, local
 from store.db import Store
+from store.errors import RuleViolation
+from tests.conftest import snapshot
 from words.suggestions import cost
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -89,3 +92,33 @@ def test_a_request_in_the_last_week_of_2099_drops_candidates_past_the_range(
         for col in ("start", "end"):
             if option.get(col):
                 assert from_db(str(option[col])) <= datetime(2099, 12, 31, 23, tzinfo=UTC)
+
+
+def test_an_answer_to_a_stale_request_plans_nothing_that_has_ended(
+    store: Store, clock: FixedClock, db_path: Path
+) -> None:
+    """Asked for Tuesday, nearest Thursday; answered on Wednesday: accepting Tuesday is
+    refused (nothing written), Thursday (still ahead) may be accepted, and a stale request may
+    always be refused (that closes it, planning nothing)."""
+    thursday = datetime(2026, 12, 3, 7, tzinfo=UTC)
+    _bever_with_officers_on(store, (thursday, thursday + timedelta(hours=8)))
+    tuesday = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    asked = requests.request_activity(
+        store, person="BEVER", title="Zitting", start=tuesday, end=tuesday + timedelta(hours=2)
+    )
+    other = requests.request_activity(
+        store, person="BEVER", title="Overleg", start=tuesday, end=tuesday + timedelta(hours=1)
+    )
+    n, _option = _nearest(asked)
+    clock.advance(days=4)  # Wednesday 2 December, 09:00 UTC
+    before = snapshot(db_path)
+    with pytest.raises(RuleViolation) as stale:
+        requests.answer_request(store, asked.id, accept=1)
+    assert stale.value.code == "request_option_over"
+    assert snapshot(db_path) == before
+    answered = requests.answer_request(store, asked.id, accept=n)
+    assert answered.activity_id is not None
+    refused = requests.answer_request(
+        store, other.id, refuse=True, reason="capacity", authority="Burgemeester Havenstad"
+    )
+    assert refused.answer == "refused"
