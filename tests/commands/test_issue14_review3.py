@@ -101,3 +101,36 @@ def test_accepting_a_request_whose_time_has_ended_is_refused(
         assert len(refused.stderr.splitlines()) == 1
         assert "has already ended" in refused.stderr or "would not work" in refused.stderr
     assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            b"callsign,start,end\rOPS-01,2026-12-10 07:00,2026-12-10 15:00\r",
+            "line 1 ends in a carriage return alone",
+        ),
+        (
+            b"callsign,start,end\nOPS-01,2026-12-10 07:00,\"" + b"x" * 140_000 + b'"\n',
+            "line 2 holds a field longer than 131,072 characters",
+        ),
+        (
+            b'callsign,start,end\nOPS-01,"2026-12-10 07:00"x,2026-12-10 15:00\n',
+            "line 2 has a quote inside a field not quoted whole",
+        ),
+    ],
+    ids=["cr-only", "field-over-128k", "stray-quote"],
+)
+def test_a_roster_csv_cannot_read_is_one_sentence_of_ours(
+    demo: Run, db_path: Path, tmp_path: Path, content: bytes, said: str
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(content)
+    before = snapshot(db_path)
+    refused = demo("shift", "import", str(roster))
+    assert refused.exit_code == 2
+    assert refused.stderr == f"Error: roster.csv: {said}" + refused.stderr.split(said, 1)[1]
+    assert len(refused.stderr.splitlines()) == 1 and len(refused.stderr) < 400
+    for csv_words in ("new-line character", "field limit", "expected after", "universal"):
+        assert csv_words not in refused.stderr
+    assert snapshot(db_path) == before
