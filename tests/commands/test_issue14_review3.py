@@ -111,7 +111,7 @@ def test_accepting_a_request_whose_time_has_ended_is_refused(
             "line 1 ends in a carriage return alone",
         ),
         (
-            b"callsign,start,end\nOPS-01,2026-12-10 07:00,\"" + b"x" * 140_000 + b'"\n',
+            b'callsign,start,end\nOPS-01,2026-12-10 07:00,"' + b"x" * 140_000 + b'"\n',
             "line 2 holds a field longer than 131,072 characters",
         ),
         (
@@ -134,3 +134,56 @@ def test_a_roster_csv_cannot_read_is_one_sentence_of_ours(
     for csv_words in ("new-line character", "field limit", "expected after", "universal"):
         assert csv_words not in refused.stderr
     assert snapshot(db_path) == before
+
+
+CONTROL = ["\n", "\t", "\r", "\x1b", "\u202e", "\u200b"]
+
+
+@pytest.mark.parametrize("bad", CONTROL, ids=["newline", "tab", "cr", "esc", "rlo", "zwsp"])
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (("staff", "add", "RT-0901{}", "--unit", "RT"), "The callsign"),
+        (("person", "add", "{}KIEVIT", "--kind", "person", "--domain", "local", "--unit", "RT"),
+         "The code name"),
+        (("threat", "assess", "BEVER{}", "--level", "1"), "The code name"),
+        (("shift", "add", "OPS-01{}", "--start", "2026-12-02 08:00", "--end", "2026-12-02 16:00"),
+         "The callsign"),
+        (("staff", "add", "RT-0901", "--unit", "RT{}"), "The unit"),
+        (("activity", "show", "{}"), "The id"),
+    ],
+    ids=["staff-add", "person-add", "threat-ref", "shift-ref", "unit", "record-id"],
+)  # fmt: skip
+def test_an_identifier_with_a_control_or_bidi_character_is_refused_naming_the_field(
+    demo: Run, db_path: Path, args: tuple[str, ...], field: str, bad: str
+) -> None:
+    if args[:2] == ("activity", "show"):
+        listed = demo("activity", "list", "--format", "json").stdout
+        args = ("activity", "show", listed.split('"id": "', 1)[1][:36] + "{}")
+    before = snapshot(db_path)
+    refused = demo(*[a.replace("{}", bad) for a in args])
+    assert refused.exit_code == 2, refused.stderr
+    assert refused.stderr.startswith(f"Error: {field} contains a control or invisible")
+    assert len(refused.stderr.splitlines()) == 1
+    assert snapshot(db_path) == before
+
+
+def test_init_refuses_a_callsign_with_a_trailing_newline(run: Run, db_path: Path) -> None:
+    refused = run("init", "--callsign", "OPS-01\n", "--unit", "RT")
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith("Error: The callsign contains a control")
+    assert not db_path.exists()
+
+
+def test_lower_case_callsigns_and_code_names_are_read_in_upper_case(demo: Run) -> None:
+    """The README's accepted input: codes are upper case wherever they are typed."""
+    assert demo("staff", "add", "rt-0901", "--unit", "rt").exit_code == 0
+    added = demo(
+        "person", "add", "zzlower", "--kind", "person", "--domain", "local", "--unit", "RT"
+    )
+    assert added.exit_code == 0, added.stderr
+    staff = demo("staff", "list", "--format", "json").stdout
+    people = demo("person", "list", "--format", "json").stdout
+    assert '"RT-0901"' in staff and "rt-0901" not in staff
+    assert '"ZZLOWER"' in people and "zzlower" not in people
+    assert demo("threat", "assess", "zzlower", "--level", "1").exit_code == 0
