@@ -34,6 +34,7 @@ def test_a_line_refuses_a_control_character_around_it(value: str) -> None:
     [
         (rules.CALLSIGN, "RT-0412\n"),
         (rules._pattern(rules.SUBJECT_CODE_PATTERN, "code"), "BEVER\n"),
+        (rules.CALLSIGN, "rt-0412"),  # a bundle carries codes as a store writes them: upper case
     ],
 )
 def test_a_bundle_record_with_a_trailing_line_break_in_a_code_is_refused(
