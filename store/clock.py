@@ -494,6 +494,29 @@ def _local_to_utc(day: date, hour: int, minute: int, second: int, original: str 
     return first.astimezone(UTC)
 
 
+def days_later(start: datetime, end: datetime, days: int) -> tuple[datetime, datetime]:
+    """The span ``start`` … ``end`` ``days`` days later at the same Europe/Amsterdam wall-clock
+    times, across a clock change (10:00–12:00 stays 10:00–12:00). A wall-clock time the clocks
+    skip that day reads as the time after the skip (02:30 is 03:30 summer time), one they
+    repeat as its first reading; a span that would then be empty keeps its length.
+
+    Args:
+        start: an aware time.
+        end: an aware time after it.
+        days: how many days later.
+
+    Returns:
+        ``(start, end)`` as aware UTC datetimes.
+    """
+    first, last = local(start), local(end)
+    moved = (first.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=LOCAL_TZ)
+    until = (last.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=LOCAL_TZ)
+    a, b = moved.astimezone(UTC), until.astimezone(UTC)
+    if b <= a:
+        b = a + (end - start)
+    return a, b
+
+
 def parse_time(text: str, clock: Clock) -> datetime:
     """Parse a time typed by a person or a script into an aware UTC datetime.
 

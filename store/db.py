@@ -490,7 +490,8 @@ class Store:
                     code="no_acting_person",
                 )
             row = self.one(
-                "SELECT callsign, role FROM staff WHERE callsign = ?", (callsign.strip().upper(),)
+                "SELECT callsign, role FROM staff WHERE callsign = ?",
+                (validate.identifier(callsign, "user"),),
             )
             if row is None:
                 raise NotFound(
@@ -508,7 +509,7 @@ class Store:
         return self.meta("operator")
 
     def _prove(self, user: str, secret: SecretSource) -> str:
-        callsign = user.strip().upper()
+        callsign = validate.identifier(user, "user")
         if callsign == self.operator:
             return callsign
         from .proof import prove
@@ -1181,7 +1182,7 @@ def resolve_id(store: Store, table: str, text: str, what: str) -> str:
         BadInput: ``id_ambiguous`` (the prefix matches more than one).
         NotFound: ``unknown_id``.
     """
-    value = text.strip().lower()
+    value = validate.identifier(text, "id").lower()  # a trailing line break is refused
     if store.one(f"SELECT 1 FROM {table} WHERE id = ?", (value,)):
         return value
     if _ID_PREFIX.match(value):  # only id characters: no LIKE wildcards from the person
@@ -1203,7 +1204,7 @@ def resolve_id(store: Store, table: str, text: str, what: str) -> str:
     )
 
 
-_ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}$")
+_ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}\Z")
 
 
 def short_id(store: Store, table: str, full_id: str) -> str:

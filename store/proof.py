@@ -144,7 +144,7 @@ def person_secret(conn: sqlite3.Connection, callsign: str) -> PersonSecret:
     row = conn.execute(
         "SELECT s.id, s.callsign, x.hash FROM staff s LEFT JOIN staff_secret x"
         " ON x.staff_id = s.id WHERE s.callsign = ?",
-        (callsign.strip().upper(),),
+        (validate.identifier(callsign, "callsign"),),
     ).fetchone()
     if row is None:
         raise NotFound(

@@ -24,13 +24,13 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from . import validate
 from .agenda import Activity, add_activity, check_decision, concept_options, lightest_valid_concept
 from .catalogue import get_concept, list_concepts
-from .clock import from_db, json_times, local, to_db
+from .clock import days_later, from_db, json_times, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, NotFound, RuleViolation
 from .gaps import find_gaps
@@ -181,6 +181,8 @@ def _trial(store: Store, plan: Mapping[str, Any]) -> list[dict[str, Any]]:
         if option.action in ("assign", "move") and option.concept and option.partial:
             changed = {**plan, "concept": option.concept}
             changed.update(start=option.start or plan["start"], end=option.end or plan["end"])
+            if not validate.within_years(changed["start"], changed["end"]):
+                continue  # a candidate outside the years accepted is dropped, never tried
             with _on_trial(store, changed) as (_, fits):
                 shown["coverable"] = fits
         options.append(shown)
@@ -200,13 +202,10 @@ def _later_day(store: Store, plan: Mapping[str, Any]) -> dict[str, Any] | None:
     time with the same concept, would be covered: the option of moving it there, or None."""
     if plan["concept"] is None:
         return None
-    asked: tuple[datetime, datetime] = (plan["start"], plan["end"])
-    first, last = local(asked[0]), local(asked[1])
     for days in range(1, LATER_DAYS + 1):
-        start = (first + timedelta(days=days)).astimezone(UTC)  # the same wall-clock time
-        end = (last + timedelta(days=days)).astimezone(UTC)
-        if end <= start:
-            continue
+        start, end = days_later(plan["start"], plan["end"], days)  # the same wall-clock time
+        if not validate.within_years(start, end):
+            return None  # past the last day accepted: no later day is offered
         with _on_trial(store, {**plan, "start": start, "end": end}) as (_, covered):
             if not covered:
                 continue
@@ -216,7 +215,7 @@ def _later_day(store: Store, plan: Mapping[str, Any]) -> dict[str, Any] | None:
         move.update(
             action="move",
             what=json_times({"code": "move_to", "params": params}),
-            price={"code": "moved", "params": {"minutes": minutes}},
+            price={"code": "moved", "params": {"minutes": minutes, "days": days}},
             shift_minutes=minutes,
             token=f"later-{days}",
             nearest=True,
@@ -484,6 +483,15 @@ def _plan(store: Store, current: Request, n: int) -> str:
     moved = chosen.get("action") == "move" and chosen.get("start")
     start = from_db(str(chosen["start"])) if moved else current.start
     end = from_db(str(chosen["end"])) if moved else current.end
+    if end <= store.clock.now():  # stale: it would plan an activity already over
+        raise RuleViolation(
+            "answer",
+            f"Option {n} of request {current.id[:13]} would plan an activity that has already "
+            "ended; accept an option still ahead, or refuse the request.",
+            code="request_option_over",
+            n=n,
+            request=current.id[:13],
+        )
     planned = add_activity(
         store,
         person=current.person,
@@ -539,9 +547,11 @@ def answer_request(
         NotFound: no such request.
         BadInput: neither or both of accept and refuse, no such option, one that would not
             work or can no longer be carried out, a bad reason or authority.
-        RuleViolation: already answered (``request_answered``), no reason or authority (R5:
-            ``restriction_needs_reason``, ``restriction_needs_authority``), or a rule
-            refuses the planning now (R1, R3, R4, deployment).
+        RuleViolation: already answered (``request_answered``), the option chosen would plan
+            an activity already over (``request_option_over``: a stale request is refused, not
+            accepted), no reason or authority (R5: ``restriction_needs_reason``,
+            ``restriction_needs_authority``), or a rule refuses the planning now (R1, R3, R4,
+            deployment).
     """
     answer_id = uuid7()
     detail: dict[str, Any] = {"accept": accept, "refuse": refuse}

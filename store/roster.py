@@ -396,14 +396,37 @@ def _records(text: str, name: str) -> int:
                 line=start,
                 end=reader.line_num,
             ) from None
+        reason = next((r for words, r in _CSV_FAULTS if words in str(exc).lower()), "other")
         raise BadInput(
-            f"{name}: line {start} is not CSV ({exc}); nothing was imported.",
+            f"{name}: line {start} {_CSV_SAID[reason]}; nothing was imported.",
             code="roster_not_csv",
             file=name,
             line=start,
-            reason=str(exc),
+            reason=reason,
         ) from None
     return count
+
+
+#: What the csv library's refusal means (its words, lower case, never shown): our reason.
+_CSV_FAULTS = (
+    ("new-line character seen in unquoted field", "line_ends"),
+    ("field larger than field limit", "field_too_long"),
+    ("expected after", "stray_quote"),
+    ("nul", "nul"),
+)
+
+#: Each reason in the store's English (the faces word it: ``words.errors``).
+_CSV_SAID = {
+    "line_ends": "ends in a carriage return alone (old Mac line ends); save the roster with "
+    "Windows (CRLF) or Unix (LF) line ends",
+    "field_too_long": f"holds a field longer than {csv.field_size_limit():,} characters (a "
+    f"roster field is at most {validate.MAX_CODE})",
+    "stray_quote": "has a quote inside a field not quoted whole (write a quote in a quoted "
+    'field as "")',
+    "nul": "holds a NUL character; remove it",
+    "other": "is not CSV as Schildwacht reads it (fields separated by commas, a quoted field "
+    "quoted whole)",
+}
 
 
 def _plan_shifts(

@@ -89,8 +89,9 @@ CALENDAR_AUTHORITY = "calendar"
 #: way a cancelled activity is planned again: the calendar has the event again).
 REINSTATED = "Reinstated by the calendar"
 
-CALLSIGN_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
-SUBJECT_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
+#: ``\Z``, not ``$``: "$" also matches before a trailing line break ("RT-0412\n").
+CALLSIGN_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}\Z")
+SUBJECT_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,31}\Z")
 MAX_ACTIVITY = timedelta(hours=72)
 #: The same limit for whole days (an all-day event): calendar days, so that three days across
 #: the autumn clock change (73 real hours) are not longer than three days.

@@ -108,7 +108,7 @@ def normalise_callsign(callsign: str) -> str:
     Raises:
         BadInput: not 2–24 letters, digits and hyphens.
     """
-    value = callsign.strip().upper()
+    value = validate.identifier(callsign, "callsign")
     if not _CALLSIGN.match(value):
         raise BadInput(
             f"{validate.shown(callsign)} is not a callsign; use 2–24 letters, digits and "
@@ -283,7 +283,7 @@ def find_staff(store: Store, callsign: str) -> Staff | None:
     """
     row = store.one(
         "SELECT id, callsign, name, unit, role FROM staff WHERE callsign = ?",
-        (callsign.strip().upper(),),
+        (validate.identifier(callsign, "callsign"),),
     )
     if row is None:
         return None

@@ -119,7 +119,7 @@ def normalise_code(code: str) -> str:
     """
     from .rules import SUBJECT_CODE_PATTERN  # the rule table: loaded by writes, not by listings
 
-    value = code.strip().upper()
+    value = validate.identifier(code, "code_name")
     if not SUBJECT_CODE_PATTERN.match(value):
         raise BadInput(
             f"{validate.shown(code)} is not a code name; use 2–32 letters, digits and hyphens "
@@ -201,7 +201,7 @@ def get_subject(store: Store, code: str) -> Subject:
     Raises:
         NotFound: no subject has that code name.
     """
-    row = store.one(_SUBJECT_SQL + " WHERE s.code = ?", (code.strip().upper(),))
+    row = store.one(_SUBJECT_SQL + " WHERE s.code = ?", (validate.identifier(code, "code_name"),))
     if row is None:
         raise NotFound(
             f"No protected subject with code name {validate.shown(code)}.",

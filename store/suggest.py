@@ -784,8 +784,8 @@ def _move(ctx: _Context) -> Iterator[Option]:
         for sign in (+1, -1):
             delta = MOVE_STEP * k * sign
             a, b = ctx.start + delta, ctx.end + delta
-            if a < now or (a, b) in undone:
-                continue
+            if a < now or (a, b) in undone or not validate.within_years(a, b):
+                continue  # never in the past, nor outside the years accepted
             if ctx.fits(ctx.base, a, b, supply=_supply_at(ctx, deployed, a, b)):
                 continue  # never back to a time a restriction moved it from (no ping-pong)
             stay = _cannot_stay(ctx, deployed, a, b)

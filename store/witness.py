@@ -37,7 +37,7 @@ from .validate import json_document
 if TYPE_CHECKING:
     from .db import Store
 
-_HASH = re.compile(r"^[0-9a-f]{64}$")
+_HASH = re.compile(r"^[0-9a-f]{64}\Z")
 #: At most this many disputed heads (two versions of one event) are passed on per bundle.
 MAX_DISPUTED = 64
 #: The audit action of an alarm about a device's audit trail (target: that device).

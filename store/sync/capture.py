@@ -508,16 +508,20 @@ def clear_malformed_pending(conn: sqlite3.Connection) -> int:
 
 
 def set_aside_malformed(conn: sqlite3.Connection, me: str) -> dict[str, object]:
-    """``db repair``: this laptop's own change log rows no Schildwacht wrote, set aside
-    (``log.set_aside_malformed``).
+    """``db repair``: records whose count alone was changed get it back from their field list
+    (``log.restore_counts``); this laptop's own change log rows no Schildwacht wrote, set aside
+    (``log.set_aside_malformed``); what neither could mend is named (``log.unrepaired``).
 
     Args:
         me: this device's id.
 
     Returns:
-        What was set aside, as the repair's audit event keeps it (``log.set_aside_detail``).
+        What was set aside, as the repair's audit event keeps it (``log.set_aside_detail``),
+        with ``counts_restored`` and ``unrepaired``.
     """
-    return log.set_aside_detail(log.set_aside_malformed(conn, me))
+    restored = log.restore_counts(conn)
+    detail = log.set_aside_detail(log.set_aside_malformed(conn, me))
+    return {**detail, "counts_restored": restored, "unrepaired": log.unrepaired(conn)}
 
 
 def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:
