@@ -34,6 +34,7 @@ from .errors import BadInput, IntegrityFailure, MachineFault, NotFound, RuleViol
 
 TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
 if TYPE_CHECKING:  # proving a person loads argon2: only when someone else acts
+    from datetime import datetime
     from typing import Any
 
     from .proof import SecretSource
@@ -540,13 +541,13 @@ class Store:
         """Look the acting person up again at the next use: their role may have changed."""
         self._actor = None
 
-    def now(self) -> str:
-        """The clock's time now as stored UTC text ``YYYY-MM-DDTHH:MM:SSZ``.
+    def now(self) -> datetime:
+        """The clock's time now; ``to_db`` writes it as stored UTC text at a SQL row.
 
         Returns:
-            Stored UTC text, ``2026-12-01T07:00:00Z`` (whole seconds).
+            An aware UTC ``datetime``.
         """
-        return to_db(self.clock.now())
+        return self.clock.now()
 
     def now_ms(self) -> int:
         """The clock's time now in milliseconds since 1970 UTC (the sync clock's wall part).
@@ -657,7 +658,7 @@ class Store:
             detail["secret_set_by"] = set_by
         self.seal(actor)
         target = self._local.targets[-1]
-        append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
+        append_audit(conn, to_db(self.now()), actor, self.device_id, action, target, detail)
         announce, self.before_commit = self.before_commit, None
         if announce is not None:
             announce(self._local.made or ((target,) if target else ()))
@@ -685,7 +686,7 @@ class Store:
             detail.update(pending_changes(conn, after=mark))
             actor = self._user or self.meta("operator") or "system"
             target = self._local.targets[-1]
-            append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
+            append_audit(conn, to_db(self.now()), actor, self.device_id, action, target, detail)
             conn.execute(f"RELEASE {name}")
         except BaseException as exc:
             if conn.in_transaction:
@@ -750,7 +751,7 @@ class Store:
             return
         append_audit(
             conn,
-            self.now(),
+            to_db(self.now()),
             operator,
             self.device_id,
             OUTSIDE_ACTION,

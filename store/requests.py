@@ -313,7 +313,7 @@ def request_activity(
         subject = get_subject(store, person)
         verdict = request_verdict(options)
         detail.update(person=subject.code, verdict=verdict, options=len(options))
-        now = store.now()
+        now = to_db(store.now())
         conn.execute(
             "INSERT INTO activity_request (id, subject_id, title, kind, start_at, end_at,"
             " location, concept, verdict, assessment, requested_at, requested_by, device)"
@@ -570,7 +570,7 @@ def answer_request(
                 activity_id,
                 reason if refuse else None,
                 who,
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
             ),

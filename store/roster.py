@@ -208,7 +208,7 @@ def add_shift(store: Store, callsign: str, *, start: datetime, end: datetime) ->
         _check_shift(store, officer, start, end)
         conn.execute(
             "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
-            (shift_id, officer.id, to_db(start), to_db(end), store.now()),
+            (shift_id, officer.id, to_db(start), to_db(end), to_db(store.now())),
         )
     return list_shifts(store, callsign=officer.callsign, shift_id=shift_id)[0]
 
@@ -312,7 +312,7 @@ def import_shifts(
             conn.executemany(
                 "INSERT INTO shift (id, staff_id, start_at, end_at, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [(uuid7(), o.id, to_db(s), to_db(e), store.now()) for o, s, e in planned],
+                [(uuid7(), o.id, to_db(s), to_db(e), to_db(store.now())) for o, s, e in planned],
             )
     except _NoShifts:
         return ImportReport(0, ())
@@ -868,9 +868,9 @@ def deploy_officers(
         conn.execute(
             "INSERT INTO deployment (id, activity_id, staff_id, created_at,"
             " created_by) VALUES (?, ?, ?, ?, ?)",
-            (deployment_id, activity_id, officer.id, store.now(), store.actor.callsign),
+            (deployment_id, activity_id, officer.id, to_db(store.now()), store.actor.callsign),
         )
-        made.append(Deployment(deployment_id, activity_id, officer.callsign, from_db(store.now())))
+        made.append(Deployment(deployment_id, activity_id, officer.callsign, store.now()))
     return made
 
 

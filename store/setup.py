@@ -15,7 +15,7 @@ from typing import Any
 
 from . import fingerprint, machine, validate
 from .catalogue import default_unit, list_units, load_catalogue, seed_catalogue
-from .clock import CLOCK_KEY, Clock, FixedClock
+from .clock import CLOCK_KEY, Clock, FixedClock, to_db
 from .db import Store, _rollback, append_audit, database_errors, pending_changes
 from .errors import BadInput, IntegrityFailure
 from .ids import uuid7
@@ -93,7 +93,7 @@ def _seed(store: Store, data: dict[str, Any], callsign: str, label: str, target:
     conn.execute("BEGIN IMMEDIATE")
     try:
         seed_catalogue(conn, data)
-        now = store.now()
+        now = to_db(store.now())
         conn.execute(
             "INSERT INTO device (id, label, created_at) VALUES (?, ?, ?)", (device_id, label, now)
         )

@@ -12,6 +12,7 @@ from datetime import date
 
 from . import access, db, rules, validate
 from .catalogue import get_unit, list_qualifications
+from .clock import to_db
 from .db import Store
 from .errors import BadInput, NotFound, PermissionDenied
 from .ids import uuid7
@@ -179,7 +180,7 @@ def add_staff(
         conn.execute(
             "INSERT INTO staff (id, callsign, name, unit, role, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (staff_id, callsign, name.strip(), unit_code, role, store.now()),
+            (staff_id, callsign, name.strip(), unit_code, role, to_db(store.now())),
         )
         conn.executemany(
             "INSERT INTO staff_qualification (staff_id, qualification, valid_until)"
@@ -187,7 +188,7 @@ def add_staff(
             [(staff_id, code, until.isoformat() if until else None) for code, until in quals],
         )
         if hashed is not None:
-            store_secret(conn, staff_id, hashed, store.now(), store.user or callsign)
+            store_secret(conn, staff_id, hashed, to_db(store.now()), store.user or callsign)
     return get_staff(store, callsign)
 
 
@@ -468,5 +469,5 @@ def set_secret(
                 code="secret_changed_meanwhile",
                 found=found,
             )
-        store_secret(conn, staff_id, hashed, store.now(), actor.callsign)
+        store_secret(conn, staff_id, hashed, to_db(store.now()), actor.callsign)
     return action

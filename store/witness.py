@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .clock import to_db
 from .db import append_audit, short_id
 from .errors import IntegrityFailure
 from .sync.notice import Notice, notice
@@ -599,7 +600,7 @@ def observe(
     Returns:
         The new alarms, as facts (each also written to the audit trail).
     """
-    me, now = store.device_id, store.now()
+    me, now = store.device_id, to_db(store.now())
     sender = str(manifest["sender"])
     recognise_restore(conn, me)
     if sender != me:

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from .. import witness
-from ..clock import from_db
+from ..clock import from_db, to_db
 from ..db import Store, append_audit
 from ..ids import uuid7
 from . import capture, forks, late, log, restored, session
@@ -99,7 +99,7 @@ def rejudge(store: Store, origin: str, after: int) -> None:
             team,
             [],
             now_ms=store.now_ms(),
-            now=store.now(),
+            now=to_db(store.now()),
             rejudge_origins={origin: after},
         )
     store.forget_actor()
@@ -107,7 +107,7 @@ def rejudge(store: Store, origin: str, after: int) -> None:
 
 def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: Progress) -> None:
     receipt = checked.receipt
-    now, now_ms = store.now(), store.now_ms()
+    now, now_ms = to_db(store.now()), store.now_ms()
     open_before = _open_conflicts(conn)
     restored.notice(conn, store.device_id, dict(checked.manifest.get("vector", {})))
     fresh = _fresh(conn, checked, store.device_id)
@@ -194,7 +194,7 @@ def _held_again(store: Store, conn: sqlite3.Connection, checked: Verified) -> No
     if not again:
         return
     outcome = session.judge_and_apply(
-        conn, checked.team, [], now_ms=store.now_ms(), now=store.now(), again=again
+        conn, checked.team, [], now_ms=store.now_ms(), now=to_db(store.now()), again=again
     )
     more = kept.quarantined_keys(conn, sorted(outcome.became("quarantined")))
     checked.receipt.quarantined += [q for q in more if q not in checked.receipt.quarantined]
@@ -434,7 +434,7 @@ def _open_conflicts(conn: sqlite3.Connection) -> dict[str, str]:
 
 def _audit(store: Store, conn: sqlite3.Connection, checked: Verified, fresh: list[Run]) -> None:
     """One audit event per origin device whose changes were merged, then one for the import."""
-    now = store.now()
+    now = to_db(store.now())
     importer = store.user or "system"
     by_origin: dict[str, list[Run]] = {}
     for run in fresh:

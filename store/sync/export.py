@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import machine, witness
+from ..clock import to_db
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure
 from ..findings import OWN_REFUSED_KEY
@@ -180,7 +181,7 @@ def _target(
             machine.private_folders(shared / store.device_id, "the sync folder")
         # this device's folder takes the sync folder's mode: the transport must read it
         target_dir = machine.shared_subfolder(shared, store.device_id, "this device's folder")
-        name = f"{store.now().replace(':', '')}-r{roster}-{bundle_id}{bundle.SUFFIX}"
+        name = f"{to_db(store.now()).replace(':', '')}-r{roster}-{bundle_id}{bundle.SUFFIX}"
         return machine.check_target(target_dir / name, "the bundle", database=store.path)
     assert out is not None
     if out.expanduser().is_dir() and not out.expanduser().is_symlink():
@@ -220,7 +221,7 @@ def build_manifest(
             "kind": "welcome" if welcome else "changes",
             "welcomes": welcome,
             "sender": store.device_id,
-            "created_at": store.now(),
+            "created_at": to_db(store.now()),
             "recipients": [d["id"] for d in team.active()],
             "vector": version_vector(conn, store.device_id),
             "roster_version": team.version,
@@ -542,7 +543,7 @@ def _note_sent(
         (
             bundle_id,
             "team",
-            store.now(),
+            to_db(store.now()),
             changes,
             str(target),
             json.dumps({"recipients": [d["id"] for d in team.active()]}),

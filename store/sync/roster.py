@@ -25,7 +25,7 @@ from typing import Any
 import pyrage
 
 from .. import access, db, machine, rules, validate
-from ..clock import from_db
+from ..clock import from_db, to_db
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure, NotFound, RuleViolation
 from ..ids import uuid7
@@ -99,7 +99,7 @@ def identity(store: Store) -> Identity:
     Returns:
         The ``Identity`` (private signing key and age identity) of this device.
     """
-    found = ensure_identity(store.conn, store.device_id, store.now())
+    found = ensure_identity(store.conn, store.device_id, to_db(store.now()))
     return found
 
 
@@ -394,7 +394,7 @@ def _next_roster(store: Store, device: str) -> tuple[Roster, dict[str, Any], dic
     store.target(entry["id"])
     data = dict(roster.data)
     data["version"] = roster.version + 1
-    data["issued_at"] = store.now()
+    data["issued_at"] = to_db(store.now())
     data.pop("welcomes", None)
     return roster, entry, data
 
@@ -510,7 +510,7 @@ def create_team(store: Store, name: str) -> Roster:
         me = identity(store)
         label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
         row = label.fetchone()
-        now = store.now()
+        now = to_db(store.now())
         data = {
             "team": uuid7(),
             "name": name.strip(),
@@ -631,13 +631,13 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
                 "clock": "fixed" if store.clock_fixed else "system",
                 "sign": me.sign_public,
                 "age": me.age_recipient,
-                "created_at": store.now(),
+                "created_at": to_db(store.now()),
             }
         )
         signature = me.sign_key.sign(body)
         conn.execute(
             "INSERT OR REPLACE INTO sync_request (hash, body, created_at) VALUES (?, ?, ?)",
-            (sha256(body), body, store.now()),
+            (sha256(body), body, to_db(store.now())),
         )
         text = json.dumps(
             {"request": base64.b64encode(body).decode(), "signature": b64(signature)}, indent=1
@@ -884,7 +884,7 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
             raise _enrolled_already(request)
         _check_enrollable(store, roster, request)
         log.check_shapes(conn)  # the welcome bundle must be writable: checked before the roster
-        now = store.now()
+        now = to_db(store.now())
         data = dict(roster.data)
         data["version"] = roster.version + 1
         data["issued_at"] = now

@@ -156,7 +156,7 @@ def note_refused(store: Store, refusal: Any) -> bool:
             if {k: e.get(k) for k in ("device", "number", "first", "last", "code")}
             != {k: entry[k] for k in ("device", "number", "first", "last", "code")}
         ]
-        kept_entries = [*held, {**entry, "at": store.now()}][-MAX_REFUSED:]
+        kept_entries = [*held, {**entry, "at": to_db(store.now())}][-MAX_REFUSED:]
         store.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
             " SET value = excluded.value",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from store import agenda, experience, requests, roster, subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.db import Store
 from store.errors import BadInput, NotFound, PermissionDenied, RuleViolation
 from store.sync import exchange
@@ -193,7 +193,12 @@ def test_a_request_syncs_and_an_answer_from_an_operator_laptop_is_quarantined(
         conn.execute(
             "INSERT INTO request_answer (id, request_id, answer, reason, authority, answered_at,"
             " answered_by, device) VALUES (?, ?, 'refused', 'capacity', 'OvJ', ?, 'OPS-B', ?)",
-            ("01a2ffff-0000-7000-8000-0000000000f2", asked.id, b.store.now(), b.store.device_id),
+            (
+                "01a2ffff-0000-7000-8000-0000000000f2",
+                asked.id,
+                to_db(b.store.now()),
+                b.store.device_id,
+            ),
         )
     receipt = exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
     assert receipt.quarantined
