@@ -692,7 +692,7 @@ def _check_done_after_end(store: Store, current: Activity, changes: dict[str, st
     """A done activity stays ended: no move of it to a time not yet over (R5, hides R1)."""
     status = changes.get("status", current.status)
     end = changes.get("end_at", to_db(current.end_at))
-    if "end_at" in changes and rules.done_before_end(status, end, to_db(store.now())):
+    if "end_at" in changes and rules.done_before_end(status, from_db(end), store.now()):
         raise RuleViolation(
             "R5",
             f"'{current.title}' is done; it cannot be moved to a time that has not ended yet "
@@ -772,10 +772,10 @@ def _record_correction(
     moved: dict[str, str],
     reason: str | None,
 ) -> None:
-    now = to_db(store.now())
+    now = store.now()
     for old, column in ((current.start_at, "start_at"), (current.end_at, "end_at")):
         new = moved.get(column)
-        if new is not None and rules.corrected_into_past(to_db(old), new, now):
+        if new is not None and rules.corrected_into_past(old, from_db(new), now):
             raise RuleViolation(
                 "R5",
                 f"A correction cannot move '{current.title}' to {local_text(from_db(new))}, "

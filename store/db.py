@@ -549,14 +549,6 @@ class Store:
         """
         return self.clock.now()
 
-    def now_ms(self) -> int:
-        """The clock's time now in milliseconds since 1970 UTC (the sync clock's wall part).
-
-        Returns:
-            Whole milliseconds since 1970-01-01 UTC.
-        """
-        return int(self.clock.now().timestamp() * 1000)
-
     def seal(self, actor: str | None = None) -> int:
         """Seal captured changes into the change log; inside a write transaction.
 
@@ -570,7 +562,7 @@ class Store:
         from .sync import capture  # loaded by the first write, not by a reading command
 
         who = actor or self._user or self.meta("operator") or "system"
-        return capture.seal(self.conn, self.device_id, who, self.now_ms())
+        return capture.seal(self.conn, self.device_id, who, self.now())
 
     # Writing -------------------------------------------------------------------------------
 
@@ -658,7 +650,7 @@ class Store:
             detail["secret_set_by"] = set_by
         self.seal(actor)
         target = self._local.targets[-1]
-        append_audit(conn, to_db(self.now()), actor, self.device_id, action, target, detail)
+        append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
         announce, self.before_commit = self.before_commit, None
         if announce is not None:
             announce(self._local.made or ((target,) if target else ()))
@@ -686,7 +678,7 @@ class Store:
             detail.update(pending_changes(conn, after=mark))
             actor = self._user or self.meta("operator") or "system"
             target = self._local.targets[-1]
-            append_audit(conn, to_db(self.now()), actor, self.device_id, action, target, detail)
+            append_audit(conn, self.now(), actor, self.device_id, action, target, detail)
             conn.execute(f"RELEASE {name}")
         except BaseException as exc:
             if conn.in_transaction:
@@ -745,13 +737,13 @@ class Store:
         if not tables:
             return
         operator = self.meta("operator") or "system"
-        capture.seal(conn, self.device_id, operator, self.now_ms())
+        capture.seal(conn, self.device_id, operator, self.now())
         baseline = conn.execute("DELETE FROM meta WHERE key = ?", (capture.BASELINE_KEY,))
         if baseline.rowcount:
             return
         append_audit(
             conn,
-            to_db(self.now()),
+            self.now(),
             operator,
             self.device_id,
             OUTSIDE_ACTION,
@@ -886,7 +878,7 @@ def _record_catalogue(conn: sqlite3.Connection, from_version: int) -> None:
     meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('operator', 'device_id')"))
     append_audit(
         conn,
-        to_db(datetime.now(UTC)),
+        datetime.now(UTC),
         str(meta.get("operator") or "system"),
         str(meta.get("device_id") or "unknown-device"),
         fingerprint.ACTION,
@@ -1056,7 +1048,7 @@ def pending_changes(conn: sqlite3.Connection, *, after: int = 0) -> dict[str, An
 
 def append_audit(
     conn: sqlite3.Connection,
-    at: str,
+    at: datetime,
     actor: str,
     device: str,
     action: str,
@@ -1067,7 +1059,7 @@ def append_audit(
 
     Args:
         conn: the connection of the open write transaction.
-        at: when, stored UTC text.
+        at: when, aware UTC (written and hashed as stored UTC text).
         actor: the acting person's callsign.
         device: this device's id.
         action: the action's name (``"log.add"``).
@@ -1080,11 +1072,12 @@ def append_audit(
     row = conn.execute("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS_HASH
     body = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
-    digest = audit_hash(prev, at, actor, device, action, target, body)
+    stamp = to_db(at)
+    digest = audit_hash(prev, stamp, actor, device, action, target, body)
     conn.execute(
         "INSERT INTO audit_event (at, actor, device, action, target, detail, prev_hash, hash)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (at, actor, device, action, target, body, prev, digest),
+        (stamp, actor, device, action, target, body, prev, digest),
     )
     return digest
 

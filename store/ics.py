@@ -1901,7 +1901,7 @@ class _Run:
         if (
             "time" in changed
             and row["status"] == "done"
-            and rules.done_before_end("done", to_db(occ.end), to_db(self.store.now()))
+            and rules.done_before_end("done", occ.end, self.store.now())
         ):  # done holds only once it has ended: a later time would hide its re-planning
             self.result.warnings.append(
                 self._warning("calendar_done_not_moved", row, to=occ.start.astimezone(UTC))

@@ -188,7 +188,7 @@ def add_staff(
             [(staff_id, code, until.isoformat() if until else None) for code, until in quals],
         )
         if hashed is not None:
-            store_secret(conn, staff_id, hashed, to_db(store.now()), store.user or callsign)
+            store_secret(conn, staff_id, hashed, store.now(), store.user or callsign)
     return get_staff(store, callsign)
 
 
@@ -469,5 +469,5 @@ def set_secret(
                 code="secret_changed_meanwhile",
                 found=found,
             )
-        store_secret(conn, staff_id, hashed, to_db(store.now()), actor.callsign)
+        store_secret(conn, staff_id, hashed, store.now(), actor.callsign)
     return action

@@ -130,7 +130,7 @@ class Hostile:
         with self.store.write("test.forge") as conn:
             self.store.seal()
             seq = capture.last_seq(conn, self.laptop.id)
-            stamp = capture.next_hlc(conn, self.store.now_ms()) if hlc is None else hlc
+            stamp = capture.next_hlc(conn, self.store.now()) if hlc is None else hlc
             capture.write_hlc(conn, max(stamp, capture.read_hlc(conn)))
             conn.executemany(
                 "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"

@@ -16,6 +16,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -232,7 +233,7 @@ def build_manifest(
                 conn,
                 store.device_id,
                 [d["id"] for d in team.active() if d["id"] != store.device_id],
-                capture.next_hlc(conn, store.now_ms()),
+                capture.next_hlc(conn, store.now()),
                 rosters.identity(store).sign_key.sign,
             ),
         }
@@ -400,17 +401,17 @@ def _cut_own_segment(
         (origin, number + 1, covered + 1, last, sha256(header), header, key.sign(header)),
     )
     own = log.read(conn, origin, covered + 1, last)
-    warnings, malformed = _will_be_quarantined(conn, team, own, store.now_ms())
+    warnings, malformed = _will_be_quarantined(conn, team, own, store.now())
     return warnings, malformed, {(origin, number + 1): body}
 
 
 def _will_be_quarantined(
-    conn: sqlite3.Connection, team: rosters.Roster, own: list[Run], now_ms: int
+    conn: sqlite3.Connection, team: rosters.Roster, own: list[Run], now: datetime
 ) -> tuple[list[Notice], list[tuple[int, str]]]:
     """This laptop's new changes as the others will judge them: the refused ones (a notice);
     and the malformed ones (records no store writes: the change log was edited; not those
     ``db repair`` set aside): (number, why)."""
-    verdicts = session.preview(conn, team, own, now_ms)
+    verdicts = session.preview(conn, team, own, now)
     malformed = _malformed(verdicts, own)
     refused = Counter(v.reason for _seq, v in verdicts if v.outcome == "quarantine")
     _keep_refused(conn, refused)
@@ -461,7 +462,7 @@ def unsendable(store: Store) -> list[tuple[int, str]]:
         return sorted(set(found))
     own = log.read(conn, me, first, last)
     starts = {r.seq + i: r.seq for r in own for i in range(len(r.cols))}
-    malformed = _malformed(session.preview(conn, team, own, store.now_ms()), own)
+    malformed = _malformed(session.preview(conn, team, own, store.now()), own)
     return sorted({(starts[seq], why) for seq, why in malformed if seq in starts})
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from .. import findings, validate
-from ..clock import from_db, parse_time, to_db
+from ..clock import epoch_ms, from_db, parse_time, to_db
 from ..db import Store, resolve_id
 from ..errors import BadInput
 from . import apply, capture, late
@@ -264,7 +264,7 @@ def peers(store: Store) -> list[Peer]:
     team = rosters.require_team(store)
     own = capture.last_seq(store.conn, store.device_id)
     found = []
-    now_ms = store.now_ms()
+    now_ms = epoch_ms(store.now())  # the sync clock's wall part
     quarantined = dict(store.tuples("SELECT origin, count(*) FROM sync_quarantine GROUP BY origin"))
     trust = [
         *findings.witness_alarms(store),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from store.clock import FixedClock, to_db
+from store.clock import FixedClock
 from store.errors import BadInput
 from store.setup import init_database
 from store.sync import exchange
@@ -49,7 +49,7 @@ def test_a_laptop_revoked_meanwhile_sends_nothing(tmp_path: Path, clock: FixedCl
 
     def take_in_the_revocation() -> None:
         with b.store.write("test.roster") as conn:
-            assert rosters.accept(conn, revoking, to_db(b.store.now()))
+            assert rosters.accept(conn, revoking, b.store.now())
         before.append(snapshot(b.store.path))
 
     racing.race = take_in_the_revocation

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from store import agenda, logbook, subjects
-from store.clock import to_db
+from store.clock import epoch_ms, to_db
 from store.errors import PermissionDenied
 from store.sync import capture
 from tests.conftest import at, snapshot
@@ -102,7 +102,9 @@ def test_done_on_a_clock_ahead_waits_until_the_activity_has_ended_here(
         )
         exchange_all([a, b.laptop], tmp_path / "share", rounds=1)
         must_be = legal_entry(b, a)
-        ahead = b.store.now_ms() + int(timedelta(hours=23, minutes=48).total_seconds() * 1000)
+        ahead = epoch_ms(b.store.now()) + int(
+            timedelta(hours=23, minutes=48).total_seconds() * 1000
+        )
         status(b, soon.id, "done", hlc=ahead << capture.COUNTER_BITS)
         code, receipt = import_with_cli(a, b.export())
         assert code == 0  # nothing refused: it waits, named (as records dated ahead do)

@@ -200,7 +200,7 @@ def plant_newer_table(laptop: Laptop, count: int, first: int = 1) -> None:
         seq = conn.execute(
             "SELECT max(seq) FROM sync_change WHERE origin = ?", (laptop.id,)
         ).fetchone()
-        stamp = capture.next_hlc(conn, laptop.store.now_ms())
+        stamp = capture.next_hlc(conn, laptop.store.now())
         conn.executemany(
             "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
             " VALUES (?, ?, ?, 'escort', ?, '', NULL, 1, NULL, 'OPS-B')",
