@@ -1004,7 +1004,7 @@ def group_parts(
     assert row is not None
     start, end = (to_db(span[0]), to_db(span[1])) if span else (row["start_at"], row["end_at"])
     if gone is None:
-        gone = absences(store, activity_id, officers, (start, end))
+        gone = absences(store, activity_id, officers, (from_db(start), from_db(end)))
     busy = {c: a.spans() for c, a in gone.items()}
     return [
         GroupPart(day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
@@ -1044,7 +1044,7 @@ class Absence:
 
 
 def absences(
-    store: Store, activity_id: str, officers: list[Staff], span: tuple[str, str]
+    store: Store, activity_id: str, officers: list[Staff], span: tuple[datetime, datetime]
 ) -> dict[str, Absence]:
     """When each of ``officers`` deployed on the activity is elsewhere during ``span`` (the
     activity's time, as stored): bound to a live activity with a concept that starts before it
@@ -1056,12 +1056,12 @@ def absences(
     Args:
         activity_id: the activity's full id.
         officers: the group.
-        span: (start, end) of the activity as stored (``to_db``), or as if it ran then.
+        span: (start, end) of the activity, aware UTC, or as if it ran then.
 
     Returns:
         Per callsign with any, when (within ``span``) he is bound elsewhere and on his way.
     """
-    start, end = from_db(span[0]), from_db(span[1])
+    start, end = span
     placed = arrivals(store, activity_id, (start, end), [(o.id, o.unit) for o in officers])
     found: dict[str, Absence] = {}
     for o in officers:

@@ -216,7 +216,8 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
     if row is None or row["concept"] is None or row["status"] == "cancelled":
         return []
     officers = deployed_officers(store, activity_id)
-    gone = absences(store, activity_id, officers, (row["start_at"], row["end_at"]))
+    span = (from_db(row["start_at"]), from_db(row["end_at"]))
+    gone = absences(store, activity_id, officers, span)
     parts = group_parts(store, activity_id, officers, gone=gone)
     first, last = parts[0].start, parts[-1].end
     if pool is None:
