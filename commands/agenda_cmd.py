@@ -13,6 +13,7 @@ from store import agenda
 from store import ics_bounds as ics_limits
 from store.clock import local_iso, local_text
 from store.validate import visible
+from words import _
 from words.errors import concept_why
 
 from .context import Env, pass_env
@@ -66,10 +67,15 @@ def new_activity_options(concept_help: str) -> Callable[[F], F]:
     def wrap(command: F) -> F:
         for option in reversed(
             (
-                click.option("--person", required=True, help="Code name of the protected subject."),
+                click.option(
+                    "--person", required=True, help=_("Code name of the protected subject.")
+                ),
                 click.option("--title", required=True),
                 click.option(
-                    "--start", type=TIME, required=True, help="YYYY-MM-DD HH:MM (Amsterdam) or ISO."
+                    "--start",
+                    type=TIME,
+                    required=True,
+                    help=_("YYYY-MM-DD HH:MM (Amsterdam) or ISO."),
                 ),
                 click.option("--end", type=TIME, required=True),
                 click.option("--location", default=""),
@@ -110,20 +116,29 @@ def activity_add(
             kind=kind,
             concept=concept,
         )
+    said = (
+        _("Added '{title}' for {person} on {start} with {concept}.")
+        if item.concept
+        else _("Added '{title}' for {person} on {start} (no concept yet).")
+    )
     created(
         item.id,
-        f"Added '{item.title}' for {item.person} on {local_text(item.start_at)}"
-        f"{' with ' + item.concept if item.concept else ' (no concept yet)'}.",
+        said.format(
+            title=item.title,
+            person=item.person,
+            start=local_text(item.start_at),
+            concept=item.concept,
+        ),
     )
 
 
 @activity.command("list")
-@click.option("--person", help="Only this subject.")
-@click.option("--unit", help="Only subjects of this unit (an unknown unit is an error, exit 2).")
-@click.option("--date", "day", type=DATE, help="One local day: YYYY-MM-DD, today, tomorrow.")
-@click.option("--from", "start", type=TIME, help="From this time.")
-@click.option("--to", "end", type=TIME, help="Until this time.")
-@click.option("--replan", is_flag=True, help="Only activities that need re-planning.")
+@click.option("--person", help=_("Only this subject."))
+@click.option("--unit", help=_("Only subjects of this unit (an unknown unit is an error, exit 2)."))
+@click.option("--date", "day", type=DATE, help=_("One local day: YYYY-MM-DD, today, tomorrow."))
+@click.option("--from", "start", type=TIME, help=_("From this time."))
+@click.option("--to", "end", type=TIME, help=_("Until this time."))
+@click.option("--replan", is_flag=True, help=_("Only activities that need re-planning."))
 @output_options
 @pass_env
 def activity_list(
@@ -203,7 +218,7 @@ def _time_and_place(start: datetime, end: datetime, location: str) -> str:
 @click.option(
     "--correction",
     metavar="REASON",
-    help="The agenda was wrong: correct its time or place, recorded with this reason.",
+    help=_("The agenda was wrong: correct its time or place, recorded with this reason."),
 )
 @pass_env
 def activity_edit(
@@ -232,7 +247,7 @@ def activity_edit(
             status=status,
             correction=correction,
         )
-    info(f"Updated '{item.title}' for {item.person}.")
+    info(_("Updated '{title}' for {person}.").format(title=item.title, person=item.person))
     _double_booked(env, item.id)
     printed(item.id)
 
@@ -257,8 +272,13 @@ def activity_assign(env: Env, activity_id: str, concept: str) -> None:
     with creating(env.store()):
         item = agenda.assign_concept(env.store(), activity_id, concept)
     info(
-        f"{item.concept} ({item.concept_level}) on '{item.title}' for {item.person}, "
-        f"who requires {item.required_level}."
+        _("{concept} ({level}) on '{title}' for {person}, who requires {required}.").format(
+            concept=item.concept,
+            level=item.concept_level,
+            title=item.title,
+            person=item.person,
+            required=item.required_level,
+        )
     )
     printed(item.id)
 
@@ -290,11 +310,11 @@ def activity_options(env: Env, activity_id: str, fmt: str, output: str | None) -
 @click.argument("activity_id")
 @click.option("--kind", type=click.Choice(agenda.RESTRICTION_KINDS), required=True)
 @click.option("--reason", type=click.Choice(agenda.RESTRICTION_REASONS), required=True)
-@click.option("--authority", required=True, help="The deciding authority, e.g. 'OvJ Havenstad'.")
+@click.option("--authority", required=True, help=_("The deciding authority, e.g. 'OvJ Havenstad'."))
 @click.option("--note", default="")
-@click.option("--start", type=TIME, help="New start (moved, shortened).")
-@click.option("--end", type=TIME, help="New end (moved, shortened).")
-@click.option("--location", help="New place (relocated).")
+@click.option("--start", type=TIME, help=_("New start (moved, shortened)."))
+@click.option("--end", type=TIME, help=_("New end (moved, shortened)."))
+@click.option("--location", help=_("New place (relocated)."))
 @pass_env
 def activity_restrict(
     env: Env,
@@ -320,12 +340,17 @@ def activity_restrict(
             new_end=end,
             new_location=location,
         )
-    created(record.id, f"Recorded: activity {kind} ({reason}), decided by {authority}.")
+    created(
+        record.id,
+        _("Recorded: activity {kind} ({reason}), decided by {authority}.").format(
+            kind=kind, reason=reason, authority=authority
+        ),
+    )
     _double_booked(env, record.activity_id)
 
 
 @activity.command("restrictions")
-@click.option("--person", help="Only this subject.")
+@click.option("--person", help=_("Only this subject."))
 @output_options
 @pass_env
 def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | None) -> None:
@@ -336,27 +361,30 @@ def activity_restrictions(env: Env, person: str | None, fmt: str, output: str | 
 
 @activity.command("import-ics")
 @click.argument("file", type=InputPath())
-@click.option("--person", required=True, help="Code name of the protected subject.")
-@click.option("--from", "first", type=DATE, help="First day of the window (default: today).")
-@click.option("--to", "last", type=DATE, help="Last day of the window (inclusive).")
+@click.option("--person", required=True, help=_("Code name of the protected subject."))
+@click.option("--from", "first", type=DATE, help=_("First day of the window (default: today)."))
+@click.option("--to", "last", type=DATE, help=_("Last day of the window (inclusive)."))
 @click.option(
     "--days",
     type=WholeParam(1, ics_limits.MAX_DAYS),
-    help=f"Days in the window from --from (default {ics_limits.DEFAULT_DAYS}, at most "
-    f"{ics_limits.MAX_DAYS}).",
+    help=_("Days in the window from --from (default {default}, at most {most}).").format(
+        default=ics_limits.DEFAULT_DAYS, most=ics_limits.MAX_DAYS
+    ),
 )
 @click.option(
     "--max-occurrences",
     type=WholeParam(1, ics_limits.MAX_MAX_OCCURRENCES),
     default=ics_limits.DEFAULT_MAX_OCCURRENCES,
     show_default=True,
-    help="Refuse a file that yields more occurrences than this in the window.",
+    help=_("Refuse a file that yields more occurrences than this in the window."),
 )
 @click.option(
     "--calendar",
     metavar="NAME",
-    help="Which of the person's calendars the file is (default: its X-WR-RELCALID or "
-    "X-WR-CALNAME). Only this calendar's events missing from the file are removed.",
+    help=_(
+        "Which of the person's calendars the file is (default: its X-WR-RELCALID or "
+        "X-WR-CALNAME). Only this calendar's events missing from the file are removed."
+    ),
 )
 @output_options
 @pass_env
@@ -395,19 +423,31 @@ def activity_import_ics(
         if notice.code == "calendar_double_booked":  # as an edit's or a restriction's
             info(visible(double_booked_warning(notice.params)))
         else:
-            info(f"Warning: {visible(warning(notice))}")
+            info(_("Warning: {warning}").format(warning=visible(warning(notice))))
     last_moment = result.window[1] - timedelta(seconds=1)
     window = f"{local_text(result.window[0])[:10]} – {local_text(last_moment)[:10]}"
     source = (
-        f"calendar '{visible(result.calendar)}'"
+        _("calendar '{calendar}'").format(calendar=visible(result.calendar))
         if result.calendar is not None
-        else "no calendar named (--calendar), so nothing removed"
+        else _("no calendar named (--calendar), so nothing removed")
     )
     info(
-        f"{visible(file.name)} ({window}, {source}): {result.added} added, {result.updated} "
-        f"updated, {result.cancelled} cancelled, {result.removed} removed from the calendar, "
-        f"{result.reinstated} reinstated, {result.unchanged} unchanged; "
-        f"{len(result.replan)} need re-planning."
+        _(
+            "{file} ({window}, {source}): {added} added, {updated} updated, {cancelled} "
+            "cancelled, {removed} removed from the calendar, {reinstated} reinstated, "
+            "{unchanged} unchanged; {replan} need re-planning."
+        ).format(
+            file=visible(file.name),
+            window=window,
+            source=source,
+            added=result.added,
+            updated=result.updated,
+            cancelled=result.cancelled,
+            removed=result.removed,
+            reinstated=result.reinstated,
+            unchanged=result.unchanged,
+            replan=len(result.replan),
+        )
     )
     emit(
         [

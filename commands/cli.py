@@ -18,6 +18,7 @@ import click
 from store.errors import StoreError
 from store.machine import machine_fault
 from store.validate import not_text, shown, visible
+from words import _
 
 from .context import Env, default_db_path
 from .output import ExitCode, exit_code, output_fault
@@ -62,7 +63,7 @@ LAZY_SUBCOMMANDS = {
 #: What the operating system says of a path with a NUL character (only a test or a program
 #: calling the CLI in-process can pass one; a shell cannot).
 NUL_IN_PATH = "embedded null byte"
-NUL_SENTENCE = "A path contains a NUL character; remove it."
+NUL_SENTENCE = _("A path contains a NUL character; remove it.")
 
 
 class SchildwachtGroup(click.Group):
@@ -92,8 +93,10 @@ class SchildwachtGroup(click.Group):
         for arg in args:  # a shell passes bytes that are not UTF-8 as lone surrogates
             if not_text(arg):
                 raise OneLineError(
-                    f"{shown(arg)} is not UTF-8 text; type it again or save the file it came "
-                    "from as UTF-8."
+                    _(
+                        "{given} is not UTF-8 text; type it again or save the file it came from "
+                        "as UTF-8."
+                    ).format(given=shown(arg))
                 )
         try:
             return super().parse_args(ctx, args)
@@ -112,23 +115,23 @@ class SchildwachtGroup(click.Group):
         except StoreError as exc:
             if _debug(ctx):
                 raise
-            click.echo(f"Error: {visible(refusal(exc))}", err=True)
+            click.echo(_("Error: {refusal}").format(refusal=visible(refusal(exc))), err=True)
             ctx.exit(exit_code(exc))
         except click.UsageError as exc:
             raise OneLineError(exc) from None
         except click.Abort:
-            click.echo("Error: stopped at your answer; nothing was written.", err=True)
+            click.echo(_("Error: stopped at your answer; nothing was written."), err=True)
             ctx.exit(ExitCode.BAD_INPUT)
         except (click.exceptions.Exit, click.ClickException):
             raise
         except KeyboardInterrupt:
-            click.echo("Interrupted; nothing more was written.", err=True)
+            click.echo(_("Interrupted; nothing more was written."), err=True)
             ctx.exit(ExitCode.INTERRUPTED)
         except Exception as exc:
             if _debug(ctx):
                 raise
             if isinstance(exc, ValueError) and NUL_IN_PATH in str(exc):
-                click.echo(f"Error: {NUL_SENTENCE}", err=True)
+                click.echo(_("Error: {refusal}").format(refusal=NUL_SENTENCE), err=True)
                 ctx.exit(ExitCode.BAD_INPUT)
             env = ctx.find_object(Env)
             if isinstance(exc, OSError) and exc.filename is None:
@@ -137,11 +140,13 @@ class SchildwachtGroup(click.Group):
             else:
                 fault = machine_fault(exc, env.db_path if env else None)
             if fault is not None:
-                click.echo(f"Error: {visible(str(fault))}", err=True)
+                click.echo(_("Error: {refusal}").format(refusal=visible(refusal(fault))), err=True)
                 ctx.exit(exit_code(fault))
             click.echo(
-                f"Error: unexpected failure ({type(exc).__name__}: {shown(str(exc), limit=200)}); "
-                "rerun with --debug for the details and report it.",
+                _(
+                    "Error: unexpected failure ({kind}: {text}); rerun with --debug for the "
+                    "details and report it."
+                ).format(kind=type(exc).__name__, text=shown(str(exc), limit=200)),
                 err=True,
             )
             ctx.exit(ExitCode.FAILURE)
@@ -170,23 +175,25 @@ class OneLineError(click.ClickException):
                 r"'([^']{61,})'", lambda m: shown(m.group(1)), visible(error.format_message())
             )
         # click names no command for some option errors ("requires an argument")
-        where = "the command's --help"
+        where = _("the command's --help")
         if error.ctx:
             where = f"`{visible(error.ctx.command_path)} --help`"
-        super().__init__(f"{message.rstrip('.')} (see {where}).")
+        super().__init__(
+            _("{message} (see {where}).").format(message=message.rstrip("."), where=where)
+        )
 
     def show(self, file: Any = None) -> None:
         # stderr full or closed: nothing can be said, and the exit code still is 2
         with contextlib.suppress(OSError):
-            click.echo(f"Error: {self.message}", err=True)
+            click.echo(_("Error: {refusal}").format(refusal=self.message), err=True)
 
 
 #: Why a database was read without writing (``Store.read_only``), for the note that says so.
 READ_ONLY_CAUSES = {
-    "disk_read_only": "the disk holding it is read-only",
-    "disk_full": "the disk holding it is full",
-    "folder_not_writable": "its folder is read-only for this user",
-    "database_file_read_only": "the file is read-only for this user",
+    "disk_read_only": _("the disk holding it is read-only"),
+    "disk_full": _("the disk holding it is full"),
+    "folder_not_writable": _("its folder is read-only for this user"),
+    "database_file_read_only": _("the file is read-only for this user"),
 }
 
 
@@ -199,7 +206,9 @@ def _say_read_only(ctx: click.Context) -> None:
         return
     with contextlib.suppress(OSError):
         click.echo(
-            f"Note: read as it is on disk, without writing ({READ_ONLY_CAUSES[store.read_only]}).",
+            _("Note: read as it is on disk, without writing ({cause}).").format(
+                cause=READ_ONLY_CAUSES[store.read_only]
+            ),
             err=True,
         )
 
@@ -215,16 +224,16 @@ def _debug(ctx: click.Context) -> bool:
     "db",
     type=click.Path(path_type=str),
     envvar="SCHILDWACHT_DB",
-    help="Database file (env SCHILDWACHT_DB; default: schildwacht.db in your data directory).",
+    help=_("Database file (env SCHILDWACHT_DB; default: schildwacht.db in your data directory)."),
 )
 @click.option(
     "--user",
     "user",
     envvar="SCHILDWACHT_USER",
-    help="Acting person's callsign (env SCHILDWACHT_USER; default: this device's operator).",
+    help=_("Acting person's callsign (env SCHILDWACHT_USER; default: this device's operator)."),
 )
-@click.option("--quiet", "-q", is_flag=True, help="No messages on stderr, only data and errors.")
-@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected failures.")
+@click.option("--quiet", "-q", is_flag=True, help=_("No messages on stderr, only data and errors."))
+@click.option("--debug", is_flag=True, help=_("Show tracebacks for unexpected failures."))
 @click.version_option(package_name="schildwacht")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug: bool) -> None:
@@ -243,11 +252,15 @@ def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug
         warnings.simplefilter("ignore")
     for name, value in (("--db", db), ("--user", user)):
         if value is not None and not_text(value):  # from the environment, undecodable
-            raise OneLineError(f"{name} {shown(value)} is not UTF-8 text.")
+            raise OneLineError(
+                _("{option} {given} is not UTF-8 text.").format(option=name, given=shown(value))
+            )
     if db is not None and not db.strip():  # never the default database in its place
         raise OneLineError(
-            "--db names no file (it is empty); name the database file, or leave --db out for "
-            "the default one."
+            _(
+                "--db names no file (it is empty); name the database file, or leave --db out "
+                "for the default one."
+            )
         )
     ctx.obj = Env(
         db_path=Path(db).expanduser() if db else default_db_path(), user=user, debug=debug
@@ -309,9 +322,12 @@ def _closed_streams() -> bool:
     if closed["stdout"]:
         with contextlib.suppress(OSError, ValueError):
             sys.stderr.write(
-                "Error: Standard output is closed, so what the command says would be lost; "
-                "nothing was done. Run it again with standard output open (>/dev/null to "
-                "discard it).\n"
+                _(
+                    "Error: Standard output is closed, so what the command says would be lost; "
+                    "nothing was done. Run it again with standard output open (>/dev/null to "
+                    "discard it)."
+                )
+                + "\n"
             )
             sys.stderr.flush()
     return closed["stdout"]
@@ -329,7 +345,8 @@ def _stream_code(exc: OSError) -> int:
     if isinstance(said, StoreError):
         return exit_code(said)
     with contextlib.suppress(OSError, ValueError):
-        sys.stderr.write(f"Error: {visible(str(output_fault(exc)))}\n")
+        line = _("Error: {refusal}").format(refusal=visible(refusal(output_fault(exc))))
+        sys.stderr.write(line + "\n")
         sys.stderr.flush()
     return ExitCode.MACHINE
 

@@ -13,6 +13,7 @@ import click
 from store.clock import Clock, FixedClock, SystemClock
 from store.db import CatalogueRestore, Store
 from store.errors import BadInput
+from words import _
 
 
 def default_db_path() -> Path:
@@ -53,7 +54,8 @@ def ask_secret(callsign: str) -> str | None:
     if given:
         return given
     if on_terminal():
-        return str(click.prompt(f"Secret for {callsign}", hide_input=True, err=True))
+        asked = _("Secret for {callsign}").format(callsign=callsign)
+        return str(click.prompt(asked, hide_input=True, err=True))
     return None
 
 
@@ -65,9 +67,13 @@ def new_secret(callsign: str, *, optional: bool) -> str | None:
         return given
     if not on_terminal():
         return None
-    hint = " (empty: none yet)" if optional else ""
+    asked = (
+        _("New secret for {callsign} (empty: none yet)")
+        if optional
+        else _("New secret for {callsign}")
+    )
     answer = click.prompt(
-        f"New secret for {callsign}{hint}",
+        asked.format(callsign=callsign),
         hide_input=True,
         confirmation_prompt=True,
         default="" if optional else None,
@@ -123,8 +129,10 @@ class Env:
                 store.clock = self.clock
             else:
                 click.echo(
-                    "Warning: SCHILDWACHT_NOW is ignored: this database was not created with a "
-                    "fixed clock, so it keeps real time.",
+                    _(
+                        "Warning: SCHILDWACHT_NOW is ignored: this database was not created "
+                        "with a fixed clock, so it keeps real time."
+                    ),
                     err=True,
                 )
         return store

@@ -206,10 +206,12 @@ def main() -> None:
         sys.stdout.flush()
     except OSError as exc:  # a closed pipe, a full disk: said as the ordinary path says it
         from store.validate import visible
+        from words import _
 
         from .output import exit_code, output_fault
+        from .refusals import refusal
 
         fault = output_fault(exc)  # the output failed, not the database
-        print(f"Error: {visible(str(fault))}", file=sys.stderr)
+        print(_("Error: {refusal}").format(refusal=visible(refusal(fault))), file=sys.stderr)
         os._exit(exit_code(fault))
     os._exit(0)  # no interpreter teardown, as ``cli.main`` ends a scripted command

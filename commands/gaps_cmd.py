@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import click
 
 from store import gaps as gap_model
-from words import counts
+from words import _, counts, ngettext
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options, quiet
@@ -29,13 +29,13 @@ def _default_window(
 
 
 @click.command()
-@click.option("--date", "day", type=DATE, help="One local day.")
-@click.option("--from", "start", type=TIME, help="From (default: now).")
-@click.option("--to", "end", type=TIME, help="Until (default: 48 hours after --from).")
-@click.option("--unit", help="Only this unit (an unknown unit is an error, exit 2).")
-@click.option("--fail-on-gap", is_flag=True, help="Exit 3 when there is any gap.")
-@click.option("--unplanned", is_flag=True, help="List activities with no concept instead.")
-@click.option("--violations", is_flag=True, help="List deployments that break a rule instead.")
+@click.option("--date", "day", type=DATE, help=_("One local day."))
+@click.option("--from", "start", type=TIME, help=_("From (default: now)."))
+@click.option("--to", "end", type=TIME, help=_("Until (default: 48 hours after --from)."))
+@click.option("--unit", help=_("Only this unit (an unknown unit is an error, exit 2)."))
+@click.option("--fail-on-gap", is_flag=True, help=_("Exit 3 when there is any gap."))
+@click.option("--unplanned", is_flag=True, help=_("List activities with no concept instead."))
+@click.option("--violations", is_flag=True, help=_("List deployments that break a rule instead."))
 @output_options
 @pass_env
 def gaps(
@@ -95,8 +95,19 @@ def gaps(
     if not quiet():  # the counts are for the person: a script with --quiet does not wait for them
         unplanned_count = len(gap_model.unplanned_activities(store, first, last, unit=unit))
         posts = len(gap_model.posts_below_required(store, first, last, unit=unit))
-        below = f"; {posts} standing posts below the required level (re-plan them)" if posts else ""
-        info(f"{counts.gaps_summary(len(found), unplanned_count)} (gaps --unplanned){below}.")
+        summary = counts.gaps_summary(len(found), unplanned_count)
+        said = (
+            ngettext(
+                "{summary} (gaps --unplanned); {posts} standing post below the required level "
+                "(re-plan it).",
+                "{summary} (gaps --unplanned); {posts} standing posts below the required level "
+                "(re-plan them).",
+                posts,
+            )
+            if posts
+            else _("{summary} (gaps --unplanned).")
+        )
+        info(said.format(summary=summary, posts=posts))
     if fail_on_gap and found:
         raise click.exceptions.Exit(ExitCode.FOUND)
 

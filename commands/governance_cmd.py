@@ -12,6 +12,7 @@ from store.clock import local_iso
 from store.db import backup_database
 from store.signers import Signers
 from store.validate import visible
+from words import _
 
 from .context import Env, pass_env
 from .output import created, creating, emit, info, output_options
@@ -53,17 +54,17 @@ def decision() -> None:
 
 
 @decision.command("add")
-@click.option("--person", required=True, help="Code name of the protected subject.")
+@click.option("--person", required=True, help=_("Code name of the protected subject."))
 @click.option("--step", type=click.Choice(decisions.STEPS), required=True)
-@click.option("--rationale", required=True, help="Why (required, R6).")
+@click.option("--rationale", required=True, help=_("Why (required, R6)."))
 @click.option(
     "--authority",
     required=True,
-    help="nctv (national domain), prosecutor or mayor (local), e.g. mayor:Havenstad.",
+    help=_("nctv (national domain), prosecutor or mayor (local), e.g. mayor:Havenstad."),
 )
-@click.option("--document", required=True, help="The document reference.")
-@click.option("--tailored", help="A tailored exception (maatwerk), with its reason.")
-@click.option("--supersedes", help="Id of the record this one corrects.")
+@click.option("--document", required=True, help=_("The document reference."))
+@click.option("--tailored", help=_("A tailored exception (maatwerk), with its reason."))
+@click.option("--supersedes", help=_("Id of the record this one corrects."))
 @pass_env
 def decision_add(
     env: Env,
@@ -89,8 +90,12 @@ def decision_add(
         )
     created(
         record.id,
-        f"{record.step.capitalize()} for {record.person} adopted "
-        f"({record.authority}, {record.document}).",
+        _("{step} for {person} adopted ({authority}, {document}).").format(
+            step=record.step.capitalize(),
+            person=record.person,
+            authority=record.authority,
+            document=record.document,
+        ),
     )
 
 
@@ -111,7 +116,7 @@ def audit_group() -> None:
 
 @audit_group.command("list")
 @click.option("--limit", type=WholeParam(1, audit.MAX_LIST), default=50, show_default=True)
-@click.option("--action", help="Only these actions, e.g. 'activity.*'.")
+@click.option("--action", help=_("Only these actions, e.g. 'activity.*'."))
 @output_options
 @pass_env
 def audit_list(env: Env, limit: int, action: str | None, fmt: str, output: str | None) -> None:
@@ -141,11 +146,15 @@ def audit_verify(env: Env) -> None:
     store = env.store()
     count = audit.verify_audit(store)
     heads = witness.witnessed_count(store)
-    info(
-        f"Audit chain intact: {count} events verified"
-        + (f", and against {heads} heads witnessed by peers." if heads else "; no peer has ")
-        + ("" if heads else "witnessed its head yet.")
+    said = (
+        _(
+            "Audit chain intact: {count} events verified, and against {heads} heads witnessed "
+            "by peers."
+        )
+        if heads
+        else _("Audit chain intact: {count} events verified; no peer has witnessed its head yet.")
     )
+    info(said.format(count=count, heads=heads))
     click.echo(count)
 
 
@@ -155,7 +164,7 @@ def audit_verify(env: Env) -> None:
 def backup(env: Env, file: Path) -> None:
     """A consistent copy of the database (encrypted like it); safe while the console runs."""
     written = backup_database(env.store(), file)
-    info(f"Backup written to {written}.")
+    info(_("Backup written to {file}.").format(file=written))
     click.echo(visible(str(written)))
 
 

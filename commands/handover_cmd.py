@@ -11,6 +11,7 @@ from store import handover as model
 from store.clock import local_iso
 from store.db import short_id
 from store.errors import BadInput
+from words import _
 from words.handover import handover_json, handover_markdown, item_text, signature_of
 
 from .context import Env, pass_env
@@ -96,7 +97,7 @@ def handover() -> None:
 
 
 @handover.command("draft")
-@click.option("--from", "start", type=TIME, help="Period start (default: the shift now ending).")
+@click.option("--from", "start", type=TIME, help=_("Period start (default: the shift now ending)."))
 @click.option("--to", "end", type=TIME)
 @output_options
 @pass_env
@@ -112,9 +113,11 @@ def handover_draft(
 @handover.command("sign")
 @click.option("--from", "start", type=TIME)
 @click.option("--to", "end", type=TIME)
-@click.option("--note", default="", help="The outgoing leader's notes.")
-@click.option("--supersedes", metavar="ID", help="The signed handover of this period it replaces.")
-@click.option("--reason", default="", help="Why it replaces that handover (with --supersedes).")
+@click.option("--note", default="", help=_("The outgoing leader's notes."))
+@click.option(
+    "--supersedes", metavar="ID", help=_("The signed handover of this period it replaces.")
+)
+@click.option("--reason", default="", help=_("Why it replaces that handover (with --supersedes)."))
 @pass_env
 def handover_sign(
     env: Env,
@@ -134,25 +137,28 @@ def handover_sign(
             env.store(), first, last, note, supersedes=supersedes, reason=reason
         )
     created(
-        record.id, f"Handover signed by {record.signed_by} (sha256 {record.content_hash[:12]}…)."
+        record.id,
+        _("Handover signed by {signer} (sha256 {hash}…).").format(
+            signer=record.signed_by, hash=record.content_hash[:12]
+        ),
     )
 
 
 @handover.command("accept")
 @click.argument("handover_id")
-@click.option("--note", "questions", default="", help="Questions for the outgoing leader.")
+@click.option("--note", "questions", default="", help=_("Questions for the outgoing leader."))
 @pass_env
 def handover_accept(env: Env, handover_id: str, questions: str) -> None:
     """Accept a signed handover (a different shift leader)."""
     with creating(env.store()):
         record = model.accept_handover(env.store(), handover_id, questions)
-    info(f"Handover accepted by {record.accepted_by}.")
+    info(_("Handover accepted by {person}.").format(person=record.accepted_by))
     printed(record.id)
 
 
 @handover.command("withdraw")
 @click.argument("handover_id")
-@click.option("--reason", required=True, help="Why the signed handover is withdrawn.")
+@click.option("--reason", required=True, help=_("Why the signed handover is withdrawn."))
 @pass_env
 def handover_withdraw(env: Env, handover_id: str, reason: str) -> None:
     """Withdraw a signed handover (its signer, or an admin): it stays recorded, no longer in
@@ -160,7 +166,11 @@ def handover_withdraw(env: Env, handover_id: str, reason: str) -> None:
     with creating(env.store()):
         record = model.withdraw_handover(env.store(), handover_id, reason)
     name = short_id(env.store(), "handover", record.id)
-    info(f"Handover {name} withdrawn by {record.withdrawn_by}.")
+    info(
+        _("Handover {handover} withdrawn by {person}.").format(
+            handover=name, person=record.withdrawn_by
+        )
+    )
     printed(record.id)
 
 

@@ -9,6 +9,7 @@ import click
 
 from store import logbook
 from store.clock import local_iso
+from words import _
 
 from .context import Env, pass_env
 from .output import created, creating, emit, info, output_options, printed
@@ -51,11 +52,11 @@ def log() -> None:
 
 @log.command("add")
 @click.argument("text")
-@click.option("--person", help="Code name the entry concerns.")
-@click.option("--activity", "activity_id", help="Activity id the entry concerns.")
+@click.option("--person", help=_("Code name the entry concerns."))
+@click.option("--activity", "activity_id", help=_("Activity id the entry concerns."))
 @click.option("--kind", type=click.Choice(logbook.KINDS), default="note", show_default=True)
-@click.option("--flag", is_flag=True, help="Carry into every handover until cleared.")
-@click.option("--supersedes", help="Id of the entry this one corrects.")
+@click.option("--flag", is_flag=True, help=_("Carry into every handover until cleared."))
+@click.option("--supersedes", help=_("Id of the entry this one corrects."))
 @pass_env
 def log_add(
     env: Env,
@@ -77,7 +78,8 @@ def log_add(
             flagged=flag,
             supersedes=supersedes,
         )
-    created(entry.id, f"Logged {entry.kind}{' (flagged)' if entry.flagged else ''}.")
+    said = _("Logged {kind} (flagged).") if entry.flagged else _("Logged {kind}.")
+    created(entry.id, said.format(kind=entry.kind))
 
 
 @log.command("list")
@@ -85,8 +87,8 @@ def log_add(
 @click.option("--date", "day", type=DATE)
 @click.option("--from", "start", type=TIME)
 @click.option("--to", "end", type=TIME)
-@click.option("--open", "open_only", is_flag=True, help="Only flagged entries not yet cleared.")
-@click.option("--limit", type=WholeParam(1, logbook.MAX_LIST), help="At most N entries.")
+@click.option("--open", "open_only", is_flag=True, help=_("Only flagged entries not yet cleared."))
+@click.option("--limit", type=WholeParam(1, logbook.MAX_LIST), help=_("At most N entries."))
 @output_options
 @pass_env
 def log_list(
@@ -115,13 +117,13 @@ def log_list(
 
 @log.command("clear")
 @click.argument("entry_id")
-@click.option("--reason", required=True, help="Why it no longer needs attention.")
+@click.option("--reason", required=True, help=_("Why it no longer needs attention."))
 @pass_env
 def log_clear(env: Env, entry_id: str, reason: str) -> None:
     """Clear a flagged entry (shift leader); it stops carrying into handovers."""
     with creating(env.store()):
         entry = logbook.clear_entry(env.store(), entry_id, reason=reason)
-    info(f"Cleared log entry by {entry.cleared_by}.")
+    info(_("Cleared log entry by {person}.").format(person=entry.cleared_by))
     printed(entry.id)
 
 

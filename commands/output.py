@@ -29,6 +29,7 @@ from store.errors import (
 )
 from store.machine import write_private
 from store.validate import markdown, visible
+from words import _
 
 from .context import Env
 
@@ -76,7 +77,7 @@ def output_options(func: F) -> F:
         "--output",
         "output",
         type=OutputPath("the output", as_text=True),
-        help="Write to this file (a regular file or a new name) instead of standard output.",
+        help=_("Write to this file (a regular file or a new name) instead of standard output."),
     )(func)
     func = click.option(
         "-f",
@@ -85,7 +86,7 @@ def output_options(func: F) -> F:
         type=click.Choice(FORMATS),
         default="table",
         show_default=True,
-        help="Output format.",
+        help=_("Output format."),
     )(func)
     return func
 

@@ -19,6 +19,7 @@ from store.clock import SystemClock, day_bounds, parse_date, parse_time
 from store.errors import BadInput
 from store.machine import check_target
 from store.validate import shown
+from words import _
 
 from .context import Env
 
@@ -137,7 +138,9 @@ class InputPath(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = Path(os.fsdecode(super().convert(value, param, ctx)))
         if not (path.is_file() or (self.dir_okay and path.is_dir())):
-            self.fail(f"{shown(str(value))} is not a regular file.", param, ctx)
+            self.fail(
+                _("{given} is not a regular file.").format(given=shown(str(value))), param, ctx
+            )
         return path
 
 

@@ -7,6 +7,7 @@ import click
 
 from store import experience, statement
 from store.clock import local_iso
+from words import _
 
 from .context import Env, pass_env
 from .jsonout import json_text
@@ -18,13 +19,16 @@ EXPERIENCE_COLUMNS = ("id", "recorded_at", "recorded_by", "activity", "week", "w
 
 @click.command("experience")
 @click.argument("code")
-@click.option("--activity", "activity_id", help="The activity it concerns (id or prefix).")
-@click.option("--week", help="The ISO week it concerns, YYYY-Www (default: this week).")
+@click.option("--activity", "activity_id", help=_("The activity it concerns (id or prefix)."))
+@click.option("--week", help=_("The ISO week it concerns, YYYY-Www (default: this week)."))
 @click.option(
-    "--weight", type=click.Choice(experience.WEIGHTS), required=True, help="How heavily it weighed."
+    "--weight",
+    type=click.Choice(experience.WEIGHTS),
+    required=True,
+    help=_("How heavily it weighed."),
 )
 @click.option(
-    "--text", required=True, help="What the person said (how it weighed, what was missed)."
+    "--text", required=True, help=_("What the person said (how it weighed, what was missed).")
 )
 @pass_env
 def person_experience(
@@ -32,19 +36,24 @@ def person_experience(
 ) -> None:
     """Record how the protection weighed on the person, per activity or per week."""
     if activity_id is not None and week is not None:
-        raise click.UsageError("Give --activity or --week, not both.")
+        raise click.UsageError(_("Give --activity or --week, not both."))
     store = env.store()
     with creating(store):
         entry = experience.record_experience(
             store, code, weight=weight, text=text, activity_id=activity_id, week=week
         )
-    about = f"activity {entry.activity_id}" if entry.activity_id else f"week {entry.week}"
-    created(entry.id, f"Recorded {entry.person}'s experience of {about} ({entry.weight}).")
+    said = (
+        _("Recorded {person}'s experience of activity {about} ({weight}).")
+        if entry.activity_id
+        else _("Recorded {person}'s experience of week {about} ({weight}).")
+    )
+    about = entry.activity_id or entry.week
+    created(entry.id, said.format(person=entry.person, about=about, weight=entry.weight))
 
 
 @click.command("experiences")
 @click.argument("code")
-@click.option("--week", help="Only entries of this ISO week, YYYY-Www.")
+@click.option("--week", help=_("Only entries of this ISO week, YYYY-Www."))
 @output_options
 @pass_env
 def person_experiences(env: Env, code: str, week: str | None, fmt: str, output: str | None) -> None:
@@ -67,7 +76,7 @@ def person_experiences(env: Env, code: str, week: str | None, fmt: str, output: 
 
 @click.command("statement")
 @click.argument("code")
-@click.option("--week", required=True, help="The ISO week, YYYY-Www (Europe/Amsterdam).")
+@click.option("--week", required=True, help=_("The ISO week, YYYY-Www (Europe/Amsterdam)."))
 @click.option(
     "-f",
     "--format",
@@ -80,7 +89,7 @@ def person_experiences(env: Env, code: str, week: str | None, fmt: str, output: 
     "-o",
     "--output",
     type=OutputPath("the output", as_text=True),
-    help="Write to this file (a regular file or a new name) instead of standard output.",
+    help=_("Write to this file (a regular file or a new name) instead of standard output."),
 )
 @pass_env
 def person_statement(env: Env, code: str, week: str, fmt: str, output: str | None) -> None:

@@ -180,6 +180,9 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "restriction_needs_authority": template(
         _("A restriction names the deciding authority (rule R5); give --authority.")
     ),
+    "restriction_needs_reason": template(
+        _("A restriction names its reason (rule R5); give --reason (one of: {reasons}).")
+    ),
     "clearance_needs_reason": template(_("Say why the entry is cleared (--reason).")),
     "assessment_request_needs_person": template(
         _("A request for a new threat assessment names the person (--person).")

@@ -14,6 +14,7 @@ from store.catalogue import list_reinforcements, list_units, reinforcement_total
 from store.errors import BadInput
 from store.subjects import MAX_LEVEL
 from store.validate import latest_moment, visible
+from words import _
 
 from .context import Env, pass_env
 from .output import ExitCode, emit, info, output_options
@@ -33,21 +34,23 @@ def _window(
 
 
 @click.group(invoke_without_command=True)
-@click.option("--from", "start", type=TIME, help="From (default: now).")
-@click.option("--to", "end", type=TIME, help="Until (default: seven days after --from).")
+@click.option("--from", "start", type=TIME, help=_("From (default: now)."))
+@click.option("--to", "end", type=TIME, help=_("Until (default: seven days after --from)."))
 @click.option("--by", type=click.Choice(model.GROUPINGS), default="unit", show_default=True)
 @click.option(
     "--hours-per-fte",
     type=NumberParam(model.MIN_HOURS_PER_FTE, model.MAX_HOURS_PER_FTE),
     default=model.DEFAULT_HOURS_PER_FTE,
     show_default=True,
-    help="Weekly hours of one FTE (1-168); FTE is over the period, or per day (--by day)"
-    " over that day's own hours.",
+    help=_(
+        "Weekly hours of one FTE (1-168); FTE is over the period, or per day (--by day)"
+        " over that day's own hours."
+    ),
 )
 @click.option(
     "--fail-above",
     type=NumberParam(0, 1_000_000),
-    help="Exit 3 when any occupancy exceeds this ratio.",
+    help=_("Exit 3 when any occupancy exceeds this ratio."),
 )
 @output_options
 @click.pass_context
@@ -109,18 +112,19 @@ def _fail_above(rows: list[model.CapacityRow], limit: float) -> None:
     """Exit 3 when an occupancy exceeds ``limit``; demand without supply (occupancy empty,
     infinite) exceeds every limit. Says which, on stderr."""
     over = [
-        r.key if r.occupancy is not None else f"{r.key} (demand without supply)"
+        r.key if r.occupancy is not None else _("{key} (demand without supply)").format(key=r.key)
         for r in rows
         if (r.occupancy is None and r.demand_hours > 0)
         or (r.occupancy is not None and r.occupancy > limit)
     ]
     if over:
-        info(visible(f"Occupancy above {limit + 0.0:g}: {', '.join(over)}."))  # never "-0"
+        said = _("Occupancy above {limit}: {over}.")
+        info(visible(said.format(limit=f"{limit + 0.0:g}", over=", ".join(over))))  # never "-0"
         raise click.exceptions.Exit(ExitCode.FOUND)
 
 
 @capacity.command("reinforcements")
-@click.option("--totals", is_flag=True, help="Only the totals per organisation and overall.")
+@click.option("--totals", is_flag=True, help=_("Only the totals per organisation and overall."))
 @output_options
 @pass_env
 def reinforcements(env: Env, totals: bool, fmt: str, output: str | None) -> None:
@@ -145,8 +149,8 @@ def reinforcements(env: Env, totals: bool, fmt: str, output: str | None) -> None
 
 
 @capacity.command("restrictions")
-@click.option("--from", "start", type=TIME, help="From (default: 28 days ago).")
-@click.option("--to", "end", type=TIME, help="Until (default: now).")
+@click.option("--from", "start", type=TIME, help=_("From (default: 28 days ago)."))
+@click.option("--to", "end", type=TIME, help=_("Until (default: now)."))
 @output_options
 @pass_env
 def restrictions(
@@ -161,37 +165,39 @@ def restrictions(
 
 
 @capacity.command("scenario")
-@click.option("--from", "start", type=TIME, help="From (default: now).")
-@click.option("--to", "end", type=TIME, help="Until (default: seven days after --from).")
+@click.option("--from", "start", type=TIME, help=_("From (default: now)."))
+@click.option("--to", "end", type=TIME, help=_("Until (default: seven days after --from)."))
 @click.option(
     "--change",
     "changes",
     multiple=True,
     metavar="KIND:ARGS",
-    help="A change; repeat to combine: lend:N:FROM:TO, add-officers:N:UNIT[:Q+Q], "
-    "add-fte:F:UNIT, remove-officers:N:UNIT, add-persons:N:LEVEL[:UNIT].",
+    help=_(
+        "A change; repeat to combine: lend:N:FROM:TO, add-officers:N:UNIT[:Q+Q], "
+        "add-fte:F:UNIT, remove-officers:N:UNIT, add-persons:N:LEVEL[:UNIT]."
+    ),
 )
-@click.option("--add-persons", type=COUNT, help="Add N protected persons (with --level).")
+@click.option("--add-persons", type=COUNT, help=_("Add N protected persons (with --level)."))
 @click.option(
     "--level",
     type=WholeParam(0, MAX_LEVEL, digits_only=True),
-    help="Threat level of the added persons.",
+    help=_("Threat level of the added persons."),
 )
-@click.option("--add-officers", type=COUNT, help="Add N officers (five day shifts a week).")
+@click.option("--add-officers", type=COUNT, help=_("Add N officers (five day shifts a week)."))
 @click.option(
     "--add-fte",
     type=TenthsParam(model.MIN_FTE, model.MAX_SCENARIO_COUNT),
-    help="Add FTE (0.5 to 1,000; whole officers, half up: 0.5 is one officer).",
+    help=_("Add FTE (0.5 to 1,000; whole officers, half up: 0.5 is one officer)."),
 )
-@click.option("--remove-officers", type=COUNT, help="Remove N officers.")
-@click.option("--lend", type=COUNT, help="Lend N officers from --unit to --to-unit.")
-@click.option("--unit", help="The unit the change concerns (the default unit of --change).")
-@click.option("--to-unit", help="The receiving unit (with --lend).")
+@click.option("--remove-officers", type=COUNT, help=_("Remove N officers."))
+@click.option("--lend", type=COUNT, help=_("Lend N officers from --unit to --to-unit."))
+@click.option("--unit", help=_("The unit the change concerns (the default unit of --change)."))
+@click.option("--to-unit", help=_("The receiving unit (with --lend)."))
 @click.option(
     "--qualification",
     "qualifications",
     multiple=True,
-    help="Qualifications of added officers (default: those the unit is short of).",
+    help=_("Qualifications of added officers (default: those the unit is short of)."),
 )
 @output_options
 @pass_env
@@ -281,7 +287,11 @@ def _tell_lent(rows: list[model.ScenarioRow], wanted: list[model.Change]) -> Non
     those the lending unit can spare)."""
     for row in rows:
         if row.lent_in:
-            info(f"Lent to {row.unit}: {', '.join(row.lent_in)}.")
+            info(
+                _("Lent to {unit}: {officers}.").format(
+                    unit=row.unit, officers=", ".join(row.lent_in)
+                )
+            )
     asked: dict[str, tuple[int, list[str]]] = {}  # a unit named in several lends: once
     for change in wanted:
         if change.kind == "lend":
@@ -292,13 +302,17 @@ def _tell_lent(rows: list[model.ScenarioRow], wanted: list[model.Change]) -> Non
         to = ", ".join(dict.fromkeys(to_units))
         if given == 0:
             info(
-                f"No officer of {unit} would reduce {to}'s shortfall more than {unit}'s "
-                "would grow without them; nobody is lent."
+                _(
+                    "No officer of {unit} would reduce {to}'s shortfall more than {unit}'s "
+                    "would grow without them; nobody is lent."
+                ).format(unit=unit, to=to)
             )
         elif given < count:
             info(
-                f"Only {given} of {count} officers of {unit} would reduce {to}'s shortfall "
-                f"more than {unit}'s would grow without them; only they are lent."
+                _(
+                    "Only {given} of {count} officers of {unit} would reduce {to}'s shortfall "
+                    "more than {unit}'s would grow without them; only they are lent."
+                ).format(given=given, count=count, unit=unit, to=to)
             )
 
 

@@ -13,6 +13,7 @@ from store.clock import local_iso, local_text
 from store.errors import BadInput
 from store.rules import RESTRICTION_REASONS
 from store.validate import visible
+from words import _
 from words.person import VERDICTS, option_cost, option_text, option_why
 
 from .agenda_cmd import new_activity_options
@@ -111,19 +112,23 @@ def activity_request(
     info(table.rstrip("\n"), lines=True)
     created(
         item.id,
-        f"Request '{visible(item.title)}' for {item.person} on {local_text(item.start)}: "
-        f"{VERDICTS[item.verdict]}.",
+        _("Request '{title}' for {person} on {start}: {verdict}.").format(
+            title=visible(item.title),
+            person=item.person,
+            start=local_text(item.start),
+            verdict=VERDICTS[item.verdict],
+        ),
     )
 
 
 @click.command("answer")
 @click.argument("request_id")
 @click.option(
-    "--accept", "accept", type=WholeParam(1, 999, digits_only=True), help="Accept option N."
+    "--accept", "accept", type=WholeParam(1, 999, digits_only=True), help=_("Accept option N.")
 )
-@click.option("--refuse", is_flag=True, help="Refuse the request (a restriction, R5).")
-@click.option("--reason", type=click.Choice(RESTRICTION_REASONS), help="Why it is refused.")
-@click.option("--authority", help="The deciding authority of a refusal (R5).")
+@click.option("--refuse", is_flag=True, help=_("Refuse the request (a restriction, R5)."))
+@click.option("--reason", type=click.Choice(RESTRICTION_REASONS), help=_("Why it is refused."))
+@click.option("--authority", help=_("The deciding authority of a refusal (R5)."))
 @pass_env
 def activity_answer(
     env: Env,
@@ -157,16 +162,24 @@ def activity_answer(
         )
     minutes = int(item.waiting(store.clock.now()).total_seconds() // 60)
     if item.answer == "accepted":
-        message = f"Accepted option {item.option}: planned as activity {item.activity_id}"
+        message = _("Accepted option {option}: planned as activity {activity}").format(
+            option=item.option, activity=item.activity_id
+        )
     else:
-        message = f"Refused ({item.reason}, decided by {visible(item.authority or '')})"
-    info(f"{message}; the request waited {minutes} min for its answer.")
+        message = _("Refused ({reason}, decided by {authority})").format(
+            reason=item.reason, authority=visible(item.authority or "")
+        )
+    info(
+        _("{answer}; the request waited {minutes} min for its answer.").format(
+            answer=message, minutes=minutes
+        )
+    )
 
 
 @click.command("requests")
-@click.option("--person", help="Only this subject.")
-@click.option("--open", "only_open", is_flag=True, help="Only requests not yet answered.")
-@click.option("--answered", "only_answered", is_flag=True, help="Only answered requests.")
+@click.option("--person", help=_("Only this subject."))
+@click.option("--open", "only_open", is_flag=True, help=_("Only requests not yet answered."))
+@click.option("--answered", "only_answered", is_flag=True, help=_("Only answered requests."))
 @output_options
 @pass_env
 def activity_requests(

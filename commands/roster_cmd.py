@@ -11,10 +11,11 @@ import click
 from store import roster, staffing, validate
 from store.agenda import RESTRICTION_REASONS
 from store.clock import json_times, local_iso
+from store.db import Store
 from store.errors import BadInput
 from store.suggest import Option, apply_suggestion
 from store.suggest import suggest as suggest_options
-from words.counts import counted
+from words import _, ngettext
 from words.deployments import phrase
 from words.facts import reason
 from words.suggestions import cost, describe
@@ -38,12 +39,14 @@ def shift_add(env: Env, callsign: str, start: datetime, end: datetime) -> None:
     """Add a shift (at most 14 hours; 11 hours' rest from the officer's other shifts)."""
     with creating(env.store()):
         made = roster.add_shift(env.store(), callsign, start=start, end=end)
-    created(made.id, f"Shift for {made.callsign} added.")
+    created(made.id, _("Shift for {callsign} added.").format(callsign=made.callsign))
 
 
 @shift.command("list")
-@click.option("--unit", help="Only this unit's officers (an unknown unit is an error, exit 2).")
-@click.option("--callsign", help="Only this officer's (an unknown callsign is an error, exit 2).")
+@click.option("--unit", help=_("Only this unit's officers (an unknown unit is an error, exit 2)."))
+@click.option(
+    "--callsign", help=_("Only this officer's (an unknown callsign is an error, exit 2).")
+)
 @click.option("--date", "day", type=DATE)
 @click.option("--from", "start", type=TIME)
 @click.option("--to", "end", type=TIME)
@@ -84,13 +87,24 @@ def shift_list(
     type=WholeParam(1, roster.MAX_MAX_SHIFTS),
     default=roster.DEFAULT_MAX_SHIFTS,
     show_default=True,
-    help="Refuse a file with more shifts than this.",
+    help=_("Refuse a file with more shifts than this."),
 )
 @pass_env
 def shift_import(env: Env, file: Path, max_shifts: int) -> None:
     """Import a roster CSV (callsign,start,end); any bad line imports nothing."""
     report = roster.import_shifts(env.store(), file, max_shifts=max_shifts)
-    info(f"{file.name}: {counted(report.imported, '{n} shift', '{n} shifts')} imported.")
+    info(
+        ngettext(
+            "{file}: {n} shift imported.", "{file}: {n} shifts imported.", report.imported
+        ).format(file=file.name, n=report.imported)
+    )
+
+
+def _still_open(store: Store, activity_id: str) -> None:
+    """What the activity still lacks after a deployment or a release, one line each."""
+    for short in staffing.staffing_shortfalls(store, activity_id):
+        said = phrase(staffing.shortfall_problem(short))
+        info(_("Still open: {shortfall}.").format(shortfall=said))
 
 
 @click.command()
@@ -101,10 +115,12 @@ def shift_import(env: Env, file: Path, max_shifts: int) -> None:
     "released",
     metavar="CALLSIGN",
     multiple=True,
-    help="End this officer's deployment on the activity instead (repeatable: all or none;"
-    " needs --reason).",
+    help=_(
+        "End this officer's deployment on the activity instead (repeatable: all or none;"
+        " needs --reason)."
+    ),
 )
-@click.option("--reason", help="Why the deployment ends (with --release).")
+@click.option("--reason", help=_("Why the deployment ends (with --release)."))
 @pass_env
 def deploy(
     env: Env,
@@ -122,23 +138,21 @@ def deploy(
     store = env.store()
     if released:
         if callsigns:
-            raise click.UsageError("Name officers to deploy or to --release, not both.")
+            raise click.UsageError(_("Name officers to deploy or to --release, not both."))
         if not reason:
-            raise click.UsageError("--release needs --reason TEXT (why the deployment ends).")
+            raise click.UsageError(_("--release needs --reason TEXT (why the deployment ends)."))
         gone = roster.release_group(store, activity_id, list(released), reason)
-        info(f"Released {', '.join(d.callsign for d in gone)}.")
-        for short in staffing.staffing_shortfalls(store, gone[0].activity_id):
-            info(f"Still open: {phrase(staffing.shortfall_problem(short))}.")
+        info(_("Released {officers}.").format(officers=", ".join(d.callsign for d in gone)))
+        _still_open(store, gone[0].activity_id)
         return
     if reason is not None:
-        raise click.UsageError("--reason goes with --release CALLSIGN.")
+        raise click.UsageError(_("--reason goes with --release CALLSIGN."))
     if not callsigns:
-        raise click.UsageError("Name at least one officer to deploy (or --release CALLSIGN).")
+        raise click.UsageError(_("Name at least one officer to deploy (or --release CALLSIGN)."))
     with creating(store):
         made = roster.deploy(store, activity_id, list(callsigns))
-    info(f"Deployed {', '.join(d.callsign for d in made)}.")
-    for short in staffing.staffing_shortfalls(store, made[0].activity_id):
-        info(f"Still open: {phrase(staffing.shortfall_problem(short))}.")
+    info(_("Deployed {officers}.").format(officers=", ".join(d.callsign for d in made)))
+    _still_open(store, made[0].activity_id)
     for deployment in made:
         printed(deployment.id)
 
@@ -173,21 +187,21 @@ def option_dict(n: int, option: Option) -> dict[str, Any]:
     "--apply",
     "apply_n",
     metavar="N[:TOKEN]",
-    help="Carry out option N; with the TOKEN listed beside it, only if it is still that option.",
+    help=_("Carry out option N; with the TOKEN listed beside it, only if it is still that option."),
 )
 @click.option(
     "--expect",
     metavar="TOKEN",
-    help="The token of the option shown as N (the same as --apply N:TOKEN).",
+    help=_("The token of the option shown as N (the same as --apply N:TOKEN)."),
 )
 @click.option(
     "--reason",
     type=click.Choice(RESTRICTION_REASONS),
     default="capacity",
     show_default=True,
-    help="Reason of a move (a restriction, R5).",
+    help=_("Reason of a move (a restriction, R5)."),
 )
-@click.option("--authority", help="The deciding authority of a move (a restriction, R5).")
+@click.option("--authority", help=_("The deciding authority of a move (a restriction, R5)."))
 @output_options
 @pass_env
 def suggest(
@@ -221,7 +235,7 @@ def suggest(
         chosen, item = apply_suggestion(
             store, activity_id, n=n, token=token, reason=reason, authority=authority
         )
-    info(f"Done: {describe(chosen.what)}.")
+    info(_("Done: {option}.").format(option=describe(chosen.what)))
     printed(item.id)
 
 

@@ -16,6 +16,7 @@ from store.errors import BadInput
 from store.setup import init_database
 from store.status import database_status
 from store.validate import visible
+from words import _
 from words.quarantine import said
 
 from .context import Env, new_secret, on_terminal, pass_env
@@ -24,30 +25,32 @@ from .params import InputPath, WholeParam
 
 
 @click.command()
-@click.option("--callsign", required=True, help="This device's operator, e.g. RT-0412.")
-@click.option("--name", default="", help="The operator's name.")
+@click.option("--callsign", required=True, help=_("This device's operator, e.g. RT-0412."))
+@click.option("--name", default="", help=_("The operator's name."))
 @click.option(
     "--role",
     type=click.Choice(ROLES),
     default="admin",
     show_default=True,
-    help="The operator's role.",
+    help=_("The operator's role."),
 )
 @click.option(
     "--unit",
-    help="The operator's unit code (default: the catalogue's national unit, DKDB in the "
-    "shipped one).",
+    help=_(
+        "The operator's unit code (default: the catalogue's national unit, DKDB in the "
+        "shipped one)."
+    ),
 )
 @click.option(
     "--catalogue",
     type=InputPath(),
-    help="A catalogue TOML file instead of the shipped fictional one.",
+    help=_("A catalogue TOML file instead of the shipped fictional one."),
 )
-@click.option("--label", help="This laptop's name in the team roster (default: its host name).")
+@click.option("--label", help=_("This laptop's name in the team roster (default: its host name)."))
 @click.option(
     "--encrypt",
     is_flag=True,
-    help="Encrypt the database (SQLCipher); passphrase from SCHILDWACHT_PASSPHRASE or asked.",
+    help=_("Encrypt the database (SQLCipher); passphrase from SCHILDWACHT_PASSPHRASE or asked."),
 )
 @pass_env
 def init(
@@ -81,7 +84,7 @@ def init(
         )
     if encrypt:
         passphrase = env.passphrase or click.prompt(
-            "Passphrase for the new database",
+            _("Passphrase for the new database"),
             hide_input=True,
             confirmation_prompt=True,
             err=True,
@@ -98,7 +101,11 @@ def init(
         device_label=label,
         secret=secret,
     )
-    info(f"Created {store.path} for {store.actor.callsign} ({store.actor.role}).")
+    info(
+        _("Created {path} for {callsign} ({role}).").format(
+            path=store.path, callsign=store.actor.callsign, role=store.actor.role
+        )
+    )
     click.echo(store.device_id)
     store.close()
 
@@ -109,7 +116,7 @@ def init(
     type=WholeParam(0, 2**63 - 1),
     default=7,
     show_default=True,
-    help="Random seed; same seed, same data.",
+    help=_("Random seed; same seed, same data."),
 )
 @click.option("--scale", type=click.Choice(list(SCALES)), default="small", show_default=True)
 @pass_env
@@ -124,16 +131,28 @@ def demo(env: Env, seed: int, scale: str) -> None:
             # the bar starts with the work, after the store's checks: a refusal is one sentence
             if not bars:
                 bar = click.progressbar(
-                    length=5, label="Building demo data", file=sys.stderr, hidden=quiet
+                    length=5, label=_("Building demo data"), file=sys.stderr, hidden=quiet
                 )
                 bars.append(stack.enter_context(bar))
             bars[0].update(done - bars[0].pos)
 
         summary = generate_demo(store, seed=seed, scale=scale, progress=progress)
     info(
-        f"Demo data ({scale}, seed {seed}) from {summary.start}: {summary.subjects} subjects, "
-        f"{summary.officers} officers, {summary.activities} activities, {summary.shifts} shifts, "
-        f"{summary.signals} signals, {summary.log_entries} log entries."
+        _(
+            "Demo data ({scale}, seed {seed}) from {start}: {subjects} subjects, {officers} "
+            "officers, {activities} activities, {shifts} shifts, {signals} signals, {entries} "
+            "log entries."
+        ).format(
+            scale=scale,
+            seed=seed,
+            start=summary.start,
+            subjects=summary.subjects,
+            officers=summary.officers,
+            activities=summary.activities,
+            shifts=summary.shifts,
+            signals=summary.signals,
+            entries=summary.log_entries,
+        )
     )
 
 
@@ -167,10 +186,10 @@ def db_rekey(env: Env) -> None:
             code="rekey_needs_passphrase",
         )
     new = os.environ.get("SCHILDWACHT_NEW_PASSPHRASE") or click.prompt(
-        "New passphrase", hide_input=True, confirmation_prompt=True, err=True
+        _("New passphrase"), hide_input=True, confirmation_prompt=True, err=True
     )
     rekey_database(store, new)
-    info("Passphrase changed.")
+    info(_("Passphrase changed."))
 
 
 @db.command("repair")
@@ -194,21 +213,28 @@ def db_repair(env: Env, fmt: str, output: str | None) -> None:
     kept = [*done.get("set_aside_kept", []), *later]
     done["set_aside"] = done.get("set_aside", 0) + len(later)
     info(
-        "Guards and capture triggers in place. Changes made while capture was missing are in "
-        "the change log now and go out with the next `sync export`."
+        _(
+            "Guards and capture triggers in place. Changes made while capture was missing are "
+            "in the change log now and go out with the next `sync export`."
+        )
     )
     if done.get("malformed_queue"):
         info(repair.removed_queue(done["malformed_queue"]))
     if done["set_aside"]:
         info(repair.set_aside_sentence(kept, done["set_aside"]))
     if done.get("catalogue") and done["catalogue"] != "as made at init":
-        info(f"Reference catalogue {done['catalogue']}.")
+        info(_("Reference catalogue {state}.").format(state=done["catalogue"]))
     for change in done.get("rederived", []):
         info(
             visible(
-                f"Threat level of {change['subject']} re-derived from its assessments: "
-                f"{change['was'] if change['was'] is not None else '—'} → "
-                f"{change['now'] if change['now'] is not None else '—'} (rule R2)."
+                _(
+                    "Threat level of {subject} re-derived from its assessments: {was} → {now} "
+                    "(rule R2)."
+                ).format(
+                    subject=change["subject"],
+                    was=change["was"] if change["was"] is not None else "—",
+                    now=change["now"] if change["now"] is not None else "—",
+                )
             )
         )
     if fmt == "json":

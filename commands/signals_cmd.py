@@ -9,6 +9,8 @@ import click
 
 from store import intel, signals
 from store.clock import local_iso
+from words import _
+from words import access as access_words
 from words.intel import report_markdown
 
 from .context import Env, pass_env
@@ -88,14 +90,14 @@ def signal() -> None:
     "--tlp",
     type=click.Choice(signals.TLPS),
     required=True,
-    help="TLP 2.0 classification; red is seen only by you and the information organisation.",
+    help=_("TLP 2.0 classification; red is seen only by you and the information organisation."),
 )
-@click.option("--person", help="Code name concerned.")
-@click.option("--activity", "activity_id", help="Activity concerned.")
+@click.option("--person", help=_("Code name concerned."))
+@click.option("--activity", "activity_id", help=_("Activity concerned."))
 @click.option("--location", default="")
-@click.option("--observed", type=TIME, help="When it was seen (default: now).")
+@click.option("--observed", type=TIME, help=_("When it was seen (default: now)."))
 @click.option(
-    "--request-assessment", is_flag=True, help="Ask for a new threat assessment of the person."
+    "--request-assessment", is_flag=True, help=_("Ask for a new threat assessment of the person.")
 )
 @pass_env
 def signal_raise(
@@ -126,15 +128,16 @@ def signal_raise(
         )
     created(
         made.id,
-        f"Signal raised ({made.urgency}, TLP:{made.tlp.upper()}); the information "
-        "organisation has it.",
+        _("Signal raised ({urgency}, TLP:{tlp}); the information organisation has it.").format(
+            urgency=made.urgency, tlp=made.tlp.upper()
+        ),
     )
 
 
 @signal.command("list")
-@click.option("--mine", is_flag=True, help="Only signals I raised.")
+@click.option("--mine", is_flag=True, help=_("Only signals I raised."))
 @click.option("--status", type=click.Choice(signals.STATUSES))
-@click.option("--open", "open_only", is_flag=True, help="Only signals not yet closed.")
+@click.option("--open", "open_only", is_flag=True, help=_("Only signals not yet closed."))
 @click.option("--person")
 @output_options
 @pass_env
@@ -172,7 +175,7 @@ def signal_show(env: Env, signal_id: str, fmt: str, output: str | None) -> None:
 def signal_receive(env: Env, signal_id: str) -> None:
     """Information organisation: receive a submitted signal."""
     with creating(env.store()):
-        _done(signals.receive_signal(env.store(), signal_id), "Signal received.")
+        _done(signals.receive_signal(env.store(), signal_id), _("Signal received."))
 
 
 @signal.command("follow-up")
@@ -182,17 +185,17 @@ def signal_receive(env: Env, signal_id: str) -> None:
 def signal_follow_up(env: Env, signal_id: str, note: str) -> None:
     """Information organisation: record follow-up."""
     with creating(env.store()):
-        _done(signals.follow_up_signal(env.store(), signal_id, note), "Follow-up recorded.")
+        _done(signals.follow_up_signal(env.store(), signal_id, note), _("Follow-up recorded."))
 
 
 @signal.command("interpret")
 @click.argument("signal_id")
-@click.option("--text", required=True, help="The duiding: what the signal means.")
+@click.option("--text", required=True, help=_("The duiding: what the signal means."))
 @pass_env
 def signal_interpret(env: Env, signal_id: str, text: str) -> None:
     """Information organisation: give the signal its meaning (duiding)."""
     with creating(env.store()):
-        _done(signals.interpret_signal(env.store(), signal_id, text), "Duiding recorded.")
+        _done(signals.interpret_signal(env.store(), signal_id, text), _("Duiding recorded."))
 
 
 @signal.command("close")
@@ -205,7 +208,7 @@ def signal_close(env: Env, signal_id: str, outcome: str, note: str) -> None:
     with creating(env.store()):
         _done(
             signals.close_signal(env.store(), signal_id, outcome, note),
-            f"Signal closed: {outcome}.",
+            _("Signal closed: {outcome}.").format(outcome=outcome),
         )
 
 
@@ -218,7 +221,10 @@ def signal_sight(env: Env, signal_id: str, sighting: str, note: str) -> None:
     """Add a sighting to another officer's signal."""
     with creating(env.store()):
         made = signals.sight_signal(env.store(), signal_id, sighting, note)
-    _done(made, f"Sighting added ({sighting}); {made.sightings} in all.")
+    _done(
+        made,
+        _("Sighting added ({sighting}); {n} in all.").format(sighting=sighting, n=made.sightings),
+    )
 
 
 REPORT_COLUMNS = (
@@ -270,9 +276,9 @@ def intel_group() -> None:
 
 @intel_group.command("draft")
 @click.option("--title", required=True)
-@click.option("--interpretation", default="", help="The duiding.")
-@click.option("--signal", "signal_ids", multiple=True, help="A signal it builds on (repeat).")
-@click.option("--supersedes", help="Id of the issued report this one replaces.")
+@click.option("--interpretation", default="", help=_("The duiding."))
+@click.option("--signal", "signal_ids", multiple=True, help=_("A signal it builds on (repeat)."))
+@click.option("--supersedes", help=_("Id of the issued report this one replaces."))
 @pass_env
 def intel_draft(
     env: Env, title: str, interpretation: str, signal_ids: tuple[str, ...], supersedes: str | None
@@ -286,15 +292,15 @@ def intel_draft(
             signals=list(signal_ids),
             supersedes=supersedes,
         )
-    created(report.id, f"Drafted '{report.title}'.")
+    created(report.id, _("Drafted '{title}'.").format(title=report.title))
 
 
 @intel_group.command("scenario")
 @click.argument("report_id")
-@click.option("--text", required=True, help="What could happen.")
+@click.option("--text", required=True, help=_("What could happen."))
 @click.option("--likelihood", default="")
 @click.option("--indicators", default="")
-@click.option("--actions", default="", help="Suggested courses of action.")
+@click.option("--actions", default="", help=_("Suggested courses of action."))
 @pass_env
 def intel_scenario(
     env: Env, report_id: str, text: str, likelihood: str, indicators: str, actions: str
@@ -309,7 +315,7 @@ def intel_scenario(
             indicators=indicators,
             actions=actions,
         )
-    info(f"Scenario added; {len(report.scenarios)} in all.")
+    info(_("Scenario added; {n} in all.").format(n=len(report.scenarios)))
     printed(report.id)
 
 
@@ -321,7 +327,7 @@ def intel_interpret(env: Env, report_id: str, text: str) -> None:
     """Set the duiding of a draft report."""
     with creating(env.store()):
         report = intel.set_interpretation(env.store(), report_id, text)
-    info("Duiding set.")
+    info(_("Duiding set."))
     printed(report.id)
 
 
@@ -333,7 +339,7 @@ def intel_issue(env: Env, report_id: str, audience: str) -> None:
     """Issue a report (needs a duiding and at least one scenario)."""
     with creating(env.store()):
         report = intel.issue_report(env.store(), report_id, audience=audience)
-    info(f"Issued to {audience.replace('_', ' ')}.")
+    info(_("Issued to {audience}.").format(audience=access_words.audience(audience)))
     printed(report.id)
 
 
@@ -344,7 +350,7 @@ def intel_ack(env: Env, report_id: str) -> None:
     """Acknowledge an issued report addressed to you."""
     with creating(env.store()):
         report = intel.acknowledge_report(env.store(), report_id)
-    info("Acknowledged.")
+    info(_("Acknowledged."))
     printed(report.id)
 
 

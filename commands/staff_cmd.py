@@ -21,6 +21,8 @@ from store.staff import (
     set_role,
     set_secret,
 )
+from words import _
+from words import access as access_words
 
 from .context import Env, ask_secret, new_secret, pass_env
 from .output import created, creating, emit, info, output_options
@@ -53,7 +55,7 @@ def staff() -> None:
     "--qualification",
     "qualifications",
     multiple=True,
-    help="A qualification, optionally with its last valid day: CODE[:YYYY-MM-DD].",
+    help=_("A qualification, optionally with its last valid day: CODE[:YYYY-MM-DD]."),
 )
 @pass_env
 def staff_add(
@@ -74,14 +76,18 @@ def staff_add(
             qualifications=[parse_qualification(q) for q in qualifications],
             secret=secret,
         )
+    said = (
+        _("Added {callsign} ({role}, {unit}).")
+        if secret
+        else _(
+            "Added {callsign} ({role}, {unit}); no secret yet, so nobody can act as {callsign} "
+            "here until `schildwacht staff secret {callsign}` sets one."
+        )
+    )
     created(
         person.id,
-        f"Added {person.callsign} ({person.role}, {person.unit})"
-        + (
-            "."
-            if secret
-            else f"; no secret yet, so nobody can act as {person.callsign} here until "
-            f"`schildwacht staff secret {person.callsign}` sets one."
+        said.format(
+            callsign=person.callsign, role=access_words.role(person.role), unit=person.unit
         ),
     )
 
@@ -91,7 +97,7 @@ def staff_add(
 @click.option(
     "--reset",
     is_flag=True,
-    help="Replace a forgotten secret (needs staff rights; recorded as a reset).",
+    help=_("Replace a forgotten secret (needs staff rights; recorded as a reset)."),
 )
 @pass_env
 def staff_secret(env: Env, callsign: str | None, reset: bool) -> None:
@@ -116,11 +122,11 @@ def staff_secret(env: Env, callsign: str | None, reset: bool) -> None:
         )
     action = set_secret(store, target, new, old=old, reset=reset)
     done = {
-        "staff.secret_first": f"{target} has a secret on this laptop now.",
-        "staff.secret_reset": f"{target}'s secret was reset; the reset is in the audit trail.",
-        "staff.secret": f"{target}'s secret was changed.",
+        "staff.secret_first": _("{callsign} has a secret on this laptop now."),
+        "staff.secret_reset": _("{callsign}'s secret was reset; the reset is in the audit trail."),
+        "staff.secret": _("{callsign}'s secret was changed."),
     }
-    info(done[action])
+    info(done[action].format(callsign=target))
 
 
 @staff.command("role")
@@ -131,7 +137,12 @@ def staff_role(env: Env, callsign: str, role: str) -> None:
     """Give a person another role (an admin's role only by an admin)."""
     with creating(env.store()):
         person = set_role(env.store(), callsign, role)
-    created(person.id, f"{person.callsign} is now {person.role.replace('_', ' ')}.")
+    created(
+        person.id,
+        _("{callsign} is now {role}.").format(
+            callsign=person.callsign, role=access_words.role(person.role)
+        ),
+    )
 
 
 @staff.command("list")
@@ -157,9 +168,17 @@ def staff_qualify(env: Env, callsign: str, qualification: str) -> None:
     """
     code, until = parse_qualification(qualification)
     person = set_qualification(env.store(), callsign, code, until)
+    said = (
+        _("{callsign}: {qualification} valid through {until}.")
+        if until
+        else _("{callsign}: {qualification} valid without an end date.")
+    )
     info(
-        f"{person.callsign}: {code} valid "
-        + (f"through {until.isoformat()}." if until else "without an end date.")
+        said.format(
+            callsign=person.callsign,
+            qualification=code,
+            until=until.isoformat() if until else "",
+        )
     )
 
 

@@ -17,7 +17,7 @@ from store.subjects import (
     get_subject,
     list_subjects,
 )
-from words import counts
+from words import _, counts
 
 from .context import Env, pass_env
 from .output import created, creating, emit, output_options
@@ -37,20 +37,25 @@ def person() -> None:
     "--domain",
     type=click.Choice(DOMAINS),
     required=True,
-    help="local (prosecutor, mayor) or national (NCTV).",
+    help=_("local (prosecutor, mayor) or national (NCTV)."),
 )
-@click.option("--unit", required=True, help="Responsible unit code, e.g. RT.")
+@click.option("--unit", required=True, help=_("Responsible unit code, e.g. RT."))
 @pass_env
 def person_add(env: Env, code: str, kind: str, domain: str, unit: str) -> None:
     """Add a protected subject by code name."""
     with creating(env.store()):
         subject = add_subject(env.store(), code, kind=kind, domain=domain, unit=unit)
-    created(subject.id, f"Added {subject.kind} {subject.code} ({subject.unit}, {subject.domain}).")
+    created(
+        subject.id,
+        _("Added {kind} {code} ({unit}, {domain}).").format(
+            kind=subject.kind, code=subject.code, unit=subject.unit, domain=subject.domain
+        ),
+    )
 
 
 @person.command("list")
-@click.option("--unit", help="Only this unit.")
-@click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
+@click.option("--unit", help=_("Only this unit."))
+@click.option("--kind", type=click.Choice(KINDS), help=_("Only this kind."))
 @output_options
 @pass_env
 def person_list(env: Env, unit: str | None, kind: str | None, fmt: str, output: str | None) -> None:
@@ -79,10 +84,10 @@ def threat() -> None:
     "--level",
     type=WholeParam(0, MAX_LEVEL, digits_only=True),
     required=True,
-    help="Threat level (see catalogue threat-levels).",
+    help=_("Threat level (see catalogue threat-levels)."),
 )
-@click.option("--domain", type=click.Choice(DOMAINS), help="Change the subject's domain.")
-@click.option("--summary", default="", help="A short summary of the assessment.")
+@click.option("--domain", type=click.Choice(DOMAINS), help=_("Change the subject's domain."))
+@click.option("--summary", default="", help=_("A short summary of the assessment."))
 @pass_env
 def threat_assess(env: Env, code: str, level: int, domain: str | None, summary: str) -> None:
     """Record a threat assessment; protection follows from it deterministically."""
@@ -90,9 +95,11 @@ def threat_assess(env: Env, code: str, level: int, domain: str | None, summary: 
     with creating(store):
         assessment = assess_threat(store, code, level=level, domain=domain, summary=summary)
     replan = explain_threat(store, code).activities_to_replan
-    message = (
-        f"{assessment.subject}: threat level {assessment.level} → {assessment.required_level}, "
-        f"package {assessment.package}."
+    message = _("{subject}: threat level {level} → {required}, package {package}.").format(
+        subject=assessment.subject,
+        level=assessment.level,
+        required=assessment.required_level,
+        package=assessment.package,
     )
     if replan:
         message += " " + counts.replan_needed(len(replan))

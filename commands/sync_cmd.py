@@ -22,13 +22,14 @@ from store.sync import exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.keys import fingerprint
-from store.sync.receipt import FAILED, LEFT_OUT
+from store.sync.receipt import FAILED, Result
 from store.validate import visible
-from words import counts
+from words import _, counts, ngettext
+from words import access as access_words
 from words.findings import said as said_finding
 from words.quarantine import as_json as reason_json
 from words.quarantine import said as said_reason
-from words.receipts import as_json, joined, said
+from words.receipts import STAGES, as_json, headline, joined, said
 
 from .context import Env, pass_env
 from .output import creating, emit, info, output_options, printed
@@ -81,7 +82,9 @@ class StageBars:
             self.close()
             self.stage = stage
             self.bar = click.progressbar(
-                length=max(total, 1), label=stage.capitalize().ljust(10), file=sys.stderr
+                length=max(total, 1),
+                label=STAGES.get(stage, stage).ljust(10),
+                file=sys.stderr,
             )
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
@@ -105,9 +108,9 @@ def sync() -> None:
     "--to",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
-    help="A shared sync folder: writes DIR/<this device's id>/<bundle>.swb.",
+    help=_("A shared sync folder: writes DIR/<this device's id>/<bundle>.swb."),
 )
-@click.option("--out", type=OutputPath("the bundle"), help="Write one bundle file.")
+@click.option("--out", type=OutputPath("the bundle"), help=_("Write one bundle file."))
 @pass_env
 def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
     """Write everything the other devices have not acknowledged yet into a bundle."""
@@ -175,7 +178,7 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     over_limit = sum(len(r.over_limit) for r in receipts)
     if not (refused or quarantined or set_aside or alarms or over_limit):
         return
-    if refused and all(r.result == LEFT_OUT for r in refused) and not quarantined + alarms:
+    if refused and all(r.result == Result.LEFT_OUT for r in refused) and not quarantined + alarms:
         raise IntegrityFailure(
             "This laptop is not in the team's roster (the team keeps a roster without it): ask "
             "the admin to enrol it again with a new request (`schildwacht device request --out "
@@ -210,49 +213,70 @@ def _receipt_json(receipt: exchange.Receipt) -> dict[str, Any]:
 
 
 def _receipt_sentence(receipt: exchange.Receipt, labels: dict[str, str]) -> str:
-    name = visible(Path(receipt.file).name)
-    sender = visible(labels.get(receipt.sender, receipt.sender))
-    if receipt.result == LEFT_OUT:
-        return f"{sender}/{name}: {receipt.result}."
-    if receipt.result in FAILED or receipt.result.startswith("not addressed"):
+    head = headline(receipt, labels.get(receipt.sender, receipt.sender))
+    if receipt.result == Result.LEFT_OUT:
+        return head + "."
+    if receipt.result in FAILED or receipt.result == Result.NOT_ADDRESSED:
         why = " ".join(said(n) for n in receipt.warnings)
-        return f"{sender}/{name}: {receipt.result}. {why}".strip()
-    if receipt.result == "already applied":
-        return f"{name} from {sender}: already applied; nothing changed."
-    total = sum(receipt.applied.values())
-    parts = [f"{name} from {sender}: {receipt.result}, {counts.changes(total)}"]
+        return f"{head}. {why}".strip()
+    if receipt.result == Result.ALREADY_APPLIED:
+        return _("{headline}; nothing changed.").format(headline=head)
+    known, deferred = sum(receipt.skipped.values()), sum(receipt.deferred.values())
+    conflicts, held = sum(receipt.conflicts.values()), len(receipt.quarantined)
+    parts = [head, counts.changes(sum(receipt.applied.values()))]
     for count, words in (
-        (sum(receipt.skipped.values()), "already known"),
-        (sum(receipt.deferred.values()), "deferred"),
-        (sum(receipt.conflicts.values()), "new conflicts"),
-        (len(receipt.quarantined), "quarantined"),
-        (receipt.orphans, "rows refer to records deleted elsewhere"),
+        (known, ngettext("{n} already known", "{n} already known", known)),
+        (deferred, ngettext("{n} deferred", "{n} deferred", deferred)),
+        (conflicts, ngettext("{n} new conflict", "{n} new conflicts", conflicts)),
+        (held, ngettext("{n} quarantined", "{n} quarantined", held)),
+        (
+            receipt.orphans,
+            ngettext(
+                "{n} row refers to a record deleted elsewhere",
+                "{n} rows refer to records deleted elsewhere",
+                receipt.orphans,
+            ),
+        ),
     ):
         if count:
-            parts.append(f"{count} {words}")
-    text = ", ".join(parts) + "."
+            parts.append(words.format(n=count))
+    return ", ".join(parts) + "." + _receipt_notes(receipt)
+
+
+def _receipt_notes(receipt: exchange.Receipt) -> str:
+    """The lines under a receipt's sentence: its quarantined changes, warnings and alarms."""
+    text = ""
     for change in receipt.quarantined[:SHOWN]:
         text += "\n  ! " + quarantine_line(change, receipt.labels)
     if len(receipt.quarantined) > SHOWN:
-        text += f"\n  ! … {len(receipt.quarantined) - SHOWN} more: `schildwacht sync quarantine`"
+        more = _("… {n} more: `schildwacht sync quarantine`")
+        text += "\n  ! " + more.format(n=len(receipt.quarantined) - SHOWN)
     for note in [*receipt.gaps, *receipt.warnings]:
         text += f"\n  ! {visible(said(note))}"
     for alarm in receipt.alarms:
         text += f"\n  !! {visible(said(alarm))}"
     if receipt.joined:
-        text += (
-            f"\nJoined team {visible(receipt.joined)}; compare the admin key with the admin's"
-            " screen."
-        )
+        text += "\n" + _(
+            "Joined team {team}; compare the admin key with the admin's screen."
+        ).format(team=visible(receipt.joined))
     return text
 
 
 def quarantine_line(change: kept.Quarantined, labels: dict[str, str]) -> str:
     """One quarantined change in words: which device, which number, which field, why."""
     device = visible(labels.get(change.device, change.device[:13]))
-    field = f"{change.table}.{change.field}" if change.field else f"{change.table} (a row)"
-    why = said_reason(change.reason)
-    return f"quarantined {device} #{change.seq} {field} by {visible(change.actor)}: {why}"
+    field = (
+        f"{change.table}.{change.field}"
+        if change.field
+        else _("{table} (a row)").format(table=change.table)
+    )
+    return _("quarantined {device} #{seq} {field} by {actor}: {why}").format(
+        device=device,
+        seq=change.seq,
+        field=field,
+        actor=visible(change.actor),
+        why=said_reason(change.reason),
+    )
 
 
 @sync.command("quarantine")
@@ -270,12 +294,12 @@ def sync_quarantine(env: Env, fmt: str, output: str | None) -> None:
         }
         for change in kept.quarantined(store)
     ]
-    info(f"{_count(len(rows), 'quarantined change', 'quarantined changes')}.")
+    info(
+        ngettext("{n} quarantined change.", "{n} quarantined changes.", len(rows)).format(
+            n=len(rows)
+        )
+    )
     emit(rows, fmt, output, QUARANTINE_COLUMNS)
-
-
-def _count(number: int, one: str, more: str) -> str:
-    return f"{number} {one if number == 1 else more}"
 
 
 def _labels(store: Any) -> dict[str, str]:
@@ -321,7 +345,11 @@ def sync_status(env: Env, fmt: str, output: str | None) -> None:
         for p in known
     ]
     sent = status.last_sent(store)
-    info(f"Last sent: {local_iso(sent) or 'never'}; open conflicts: {status.count_open(store)}.")
+    info(
+        _("Last sent: {sent}; open conflicts: {open}.").format(
+            sent=local_iso(sent) or _("never"), open=status.count_open(store)
+        )
+    )
     for peer in known:  # a segment refused here: its laptop's later changes wait behind it
         for refused in peer.refused_segments:
             info(f"! {said(refused.as_notice(peer.label))}")
@@ -337,18 +365,22 @@ def _status_quarantine(store: Any) -> None:
     labels = _labels(store)
     sets = kept.change_sets(store)
     if sets:
-        changes = _count(sum(len(s.changes) for s in sets), "change", "changes")
-        info(f"Quarantined: {changes} in {_count(len(sets), 'write', 'writes')}:")
+        changes = counts.changes(sum(len(s.changes) for s in sets))
+        writes = ngettext("{n} write", "{n} writes", len(sets)).format(n=len(sets))
+        info(_("Quarantined: {changes} in {writes}:").format(changes=changes, writes=writes))
     for change_set in sets[:SHOWN]:
         first = change_set.changes[0]
-        more = f" (+{len(change_set.changes) - 1} more)" if len(change_set.changes) > 1 else ""
-        info(f"  ! {quarantine_line(first, labels)}{more}")
+        more = len(change_set.changes) - 1
+        extra = " " + _("(+{n} more)").format(n=more) if more else ""
+        info(f"  ! {quarantine_line(first, labels)}{extra}")
     for waiting in kept.deferred(store):
         device = visible(labels.get(waiting.device, waiting.device[:13]))
         info(
-            counts.deferred_waiting(waiting.count, device)
-            + f" since {local_iso(waiting.since) or 'before this version'} "
-            f"({', '.join(waiting.waits)})."
+            _("{waiting} since {since} ({waits}).").format(
+                waiting=counts.deferred_waiting(waiting.count, device),
+                since=local_iso(waiting.since) or _("before this version"),
+                waits=", ".join(waiting.waits),
+            )
         )
 
 
@@ -377,7 +409,7 @@ def conflict_dict(conflict: status.Conflict) -> dict[str, Any]:
 
 
 @sync.command("conflicts")
-@click.option("--all", "everything", is_flag=True, help="Include resolved conflicts.")
+@click.option("--all", "everything", is_flag=True, help=_("Include resolved conflicts."))
 @output_options
 @pass_env
 def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> None:
@@ -396,15 +428,19 @@ def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> 
 @click.option(
     "--choose",
     type=WholeParam(1, 1000),
-    help="Keep value N (1 = the one shown, 2 = the other).",
+    help=_("Keep value N (1 = the one shown, 2 = the other)."),
 )
-@click.option("--value", help="Enter another value instead.")
+@click.option("--value", help=_("Enter another value instead."))
 @pass_env
 def sync_resolve(env: Env, conflict: str, choose: int | None, value: str | None) -> None:
     """Resolve a conflict; the choice syncs like any edit and closes it everywhere."""
     with creating(env.store()):
         done = status.resolve(env.store(), conflict, choose=choose, value=value)
-    info(f"Conflict on {done.label} ({done.column}) resolved: {done.resolution}.")
+    info(
+        _("Conflict on {label} ({column}) resolved: {resolution}.").format(
+            label=done.label, column=done.column, resolution=done.resolution
+        )
+    )
     printed(done.id)
 
 
@@ -416,8 +452,10 @@ def sync_release(env: Env, device: str, number: int) -> None:
     """Release a change held as late for a role its author lost since (admin only)."""
     hold = status.release_late(env.store(), device, number)
     info(
-        f"Released the held change set from change {hold.seq}; export now so every laptop "
-        "judges it again."
+        _(
+            "Released the held change set from change {seq}; export now so every laptop "
+            "judges it again."
+        ).format(seq=hold.seq)
     )
     click.echo(hold.origin)
 
@@ -431,15 +469,16 @@ def team() -> None:
 
 
 @team.command("create")
-@click.option("--name", required=True, help="The team's name, e.g. 'DKDB Rotterdam'.")
+@click.option("--name", required=True, help=_("The team's name, e.g. 'DKDB Rotterdam'."))
 @pass_env
 def team_create(env: Env, name: str) -> None:
     """Make this device the admin of a new team (shift leader or admin)."""
     with creating(env.store()):
         roster = rosters.create_team(env.store(), name)
     info(
-        f"Team {roster.data['name']} created; this device is its admin. Admin key: "
-        f"{rosters.admin_fingerprint(roster)}."
+        _("Team {team} created; this device is its admin. Admin key: {key}.").format(
+            team=roster.data["name"], key=rosters.admin_fingerprint(roster)
+        )
     )
     printed(roster.data["team"])
 
@@ -451,8 +490,11 @@ def team_show(env: Env, fmt: str, output: str | None) -> None:
     """The roster as this device last accepted it."""
     roster = rosters.require_team(env.store())
     info(
-        f"Team {roster.data['name']}, roster version {roster.version}, admin key "
-        f"{rosters.admin_fingerprint(roster)}."
+        _("Team {team}, roster version {version}, admin key {key}.").format(
+            team=roster.data["name"],
+            version=roster.version,
+            key=rosters.admin_fingerprint(roster),
+        )
     )
     rows = [
         {
@@ -471,8 +513,8 @@ def team_show(env: Env, fmt: str, output: str | None) -> None:
 @team.command("enroll")
 @click.argument("request", type=InputPath())
 @click.option("--out", required=True, type=OutputPath("the welcome bundle"))
-@click.option("--role", help="The device's role in the team (default: the one it asked for).")
-@click.option("--yes", is_flag=True, help="Skip the question (you compared the code already).")
+@click.option("--role", help=_("The device's role in the team (default: the one it asked for)."))
+@click.option("--yes", is_flag=True, help=_("Skip the question (you compared the code already)."))
 @pass_env
 def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool) -> None:
     """Enrol a device from its request file and write its welcome bundle."""
@@ -481,52 +523,71 @@ def team_enroll(env: Env, request: Path, out: Path, role: str | None, yes: bool)
     rosters.check_enrol(store, wanted, role)  # a refusal known now, before the codes are asked
     callsign, unit = wanted.data.get("callsign"), wanted.data.get("unit")
     who = (
-        f"its operator {callsign}, {str(wanted.data['role']).replace('_', ' ')} of unit {unit}"
+        _("its operator {callsign}, {role} of unit {unit}").format(
+            callsign=callsign, role=access_words.role(wanted.data["role"]), unit=unit
+        )
         if callsign
-        else f"as {_role_words(wanted.data['role'])} (its request names no operator)"
+        else _("as {role} (its request names no operator)").format(
+            role=_role_words(wanted.data["role"])
+        )
     )
     holder = rosters.callsign_holder(store, wanted)
     note = (
-        f"\nThe callsign {callsign} already belongs to {holder} on this laptop: once the "
-        "laptop joins, its "
-        "operator keeps it and that person is kept under another callsign (a clash to check)."
+        "\n"
+        + _(
+            "The callsign {callsign} already belongs to {holder} on this laptop: once the "
+            "laptop joins, its operator keeps it and that person is kept under another "
+            "callsign (a clash to check)."
+        ).format(callsign=callsign, holder=holder)
         if holder
         else ""
     )
     asks = visible(
-        f"Device {wanted.data['label']} asks to join: {who}.\n"
-        f"Authentication code: {wanted.code}\n"
-        f"Compare it with the code on the new device's screen.{note}",
+        _(
+            "Device {label} asks to join: {who}.\nAuthentication code: {code}\nCompare it with "
+            "the code on the new device's screen."
+        ).format(label=wanted.data["label"], who=who, code=wanted.code)
+        + note,
         keep_newlines=True,
     )
     if not yes:  # the question needs the code first; with --yes a refusal stays one sentence
         click.echo(asks, err=True)
-        if not click.confirm("Do the codes match?", err=True):
+        if not click.confirm(_("Do the codes match?"), err=True):
             raise click.Abort()
     roster, done = exchange.enroll(store, wanted, role, out)
     if yes:
         click.echo(asks, err=True)
     info(
-        f"{wanted.data['label']} enrolled (roster version {roster.version}); welcome bundle "
-        f"written with {counts.changes(done.changes)}. "
-        f"Admin key: {rosters.admin_fingerprint(roster)}."
+        _(
+            "{label} enrolled (roster version {version}); welcome bundle written with "
+            "{changes}. Admin key: {key}."
+        ).format(
+            label=wanted.data["label"],
+            version=roster.version,
+            changes=counts.changes(done.changes),
+            key=rosters.admin_fingerprint(roster),
+        )
     )
     chosen = (roster.device(wanted.data["device"]) or {}).get("role")
     if chosen != wanted.data["role"]:
         asked, given = _role_words(wanted.data["role"]), _role_words(str(chosen))
         info(
             visible(
-                f"{wanted.data['label']} asked to be {asked} and is enrolled as {given}: "
-                f"everything done on it, by anyone, is bounded by what {given} may do (its "
-                f"operator keeps their own role, and both roles bound each change)."
+                _(
+                    "{label} asked to be {asked} and is enrolled as {given}: everything done on "
+                    "it, by anyone, is bounded by what {given} may do (its operator keeps their "
+                    "own role, and both roles bound each change)."
+                ).format(label=wanted.data["label"], asked=asked, given=given)
             )
         )
     click.echo(visible(str(done.path)))
 
 
 def _role_words(role: str) -> str:
-    words = role.replace("_", " ")
-    return f"an {words}" if words[:1] in "aeiou" else f"a {words}"
+    """A role with its article: "an operator", "a shift leader"."""
+    words = access_words.role(role)
+    said = _("an {role}") if words[:1] in "aeiou" else _("a {role}")
+    return said.format(role=words)
 
 
 @team.command("revoke")
@@ -538,8 +599,10 @@ def team_revoke(env: Env, device: str) -> None:
         roster = rosters.revoke(env.store(), device)
     entry = rosters.find_device(roster, device)
     info(
-        f"{entry['label']} revoked after its change {entry['revoked_after']} (roster version "
-        f"{roster.version}); export now so the other devices learn of it."
+        _(
+            "{label} revoked after its change {seq} (roster version {version}); export now so "
+            "the other devices learn of it."
+        ).format(label=entry["label"], seq=entry["revoked_after"], version=roster.version)
     )
     printed(entry["id"])
 
@@ -552,9 +615,13 @@ def team_admin_handover(env: Env, device: str) -> None:
     roster = rosters.admin_handover(env.store(), device)
     entry = rosters.find_device(roster, device)
     info(
-        f"{entry['label']} is the team's admin device from roster version {roster.version} "
-        f"(admin key {rosters.admin_fingerprint(roster)}); export now so every laptop learns "
-        "of it. From now on only that device enrols and revokes."
+        _(
+            "{label} is the team's admin device from roster version {version} (admin key "
+            "{key}); export now so every laptop learns of it. From now on only that device "
+            "enrols and revokes."
+        ).format(
+            label=entry["label"], version=roster.version, key=rosters.admin_fingerprint(roster)
+        )
     )
     click.echo(entry["id"])
 
@@ -571,9 +638,11 @@ def device_request(env: Env, out: Path) -> None:
     """Write an enrolment request for the team admin; shows the code to compare."""
     code, written = rosters.write_request(env.store(), out)
     info(
-        f"Request written to {written}. Authentication code: {code}\n"
-        "Give the file to the team admin and compare this code with the one on their screen; "
-        "then import the welcome bundle with `schildwacht sync import`.",
+        _(
+            "Request written to {file}. Authentication code: {code}\nGive the file to the team "
+            "admin and compare this code with the one on their screen; then import the welcome "
+            "bundle with `schildwacht sync import`."
+        ).format(file=written, code=code),
         lines=True,
     )
     click.echo(code)

@@ -1254,12 +1254,12 @@ def _check_restriction(
     return authority
 
 
-def check_decision(reason: str, authority: str | None) -> str:
+def check_decision(reason: str | None, authority: str | None) -> str:
     """A restriction's reason and deciding authority checked (R5): what a restriction of an
     activity and a refused request (``store/requests.py``) both record.
 
     Args:
-        reason: ``capacity``, ``threat`` or ``tbp_choice``.
+        reason: ``capacity``, ``threat`` or ``tbp_choice`` (None: none given).
         authority: who decided, one line.
 
     Returns:
@@ -1268,8 +1268,16 @@ def check_decision(reason: str, authority: str | None) -> str:
     Raises:
         BadInput: an unknown reason (``unknown_restriction_reason``), or an authority with
             control, invisible or mixed-script characters, or too long.
-        RuleViolation: no authority (``restriction_needs_authority``).
+        RuleViolation: no reason (``restriction_needs_reason``) or no authority
+            (``restriction_needs_authority``).
     """
+    if reason is None:
+        raise RuleViolation(
+            "R5",
+            "A restriction names its reason (rule R5).",
+            code="restriction_needs_reason",
+            reasons=list(RESTRICTION_REASONS),
+        )
     if reason not in RESTRICTION_REASONS:
         raise BadInput(
             f"Unknown reason {validate.shown(reason)}; choose one of: "

@@ -583,35 +583,28 @@ class Change:
         form = FORMS[kind]
         shown = validate.shown(text)
 
-        def refuse(why: str) -> BadInput:
-            return BadInput(
-                f"{shown} {why} (write {form}).",
-                code="scenario_change_malformed",
-                shown=shown,
-                why=why,
-                form=form,
-            )
+        def refuse(fault: str, **facts: Any) -> BadInput:
+            return _malformed(shown, form, fault, **facts)
 
         most = {"lend": 4, "add_officers": 4, "add_persons": 4}.get(kind, 3)
         if len(parts) > most:
-            extra = ":".join(parts[most:])
-            raise refuse(f"has more parts than its form: {validate.shown(extra)}")
+            raise refuse("more_parts", extra=validate.shown(":".join(parts[most:])))
         if len(parts) < 2 or not parts[1]:
-            raise refuse("does not say how many")
+            raise refuse("no_count")
         fte = kind == "add_fte"
         amount = _amount(parts[1], fractional=fte, refuse=refuse, low=MIN_FTE if fte else 1)
         rest = parts[2:]
         if kind == "lend":
             if not rest or not rest[0]:
-                raise refuse("names no unit that lends")
+                raise refuse("no_lender")
             if len(rest) < 2 or not rest[1]:
-                raise refuse("names no unit that receives")
+                raise refuse("no_receiver")
             return cls("lend", int(amount), rest[0].upper(), to_unit=rest[1].upper(), text=text)
         if kind == "add_persons":
             if not rest or not rest[0]:
-                raise refuse("gives no threat level")
+                raise refuse("no_level")
             level = _amount(
-                rest[0], fractional=False, refuse=refuse, what="threat level", low=0, high=1000
+                rest[0], fractional=False, refuse=refuse, what="threat_level", low=0, high=1000
             )
             unit = (rest[1] if len(rest) > 1 and rest[1] else default_unit or "").upper()
             return cls("add_persons", int(amount), unit, level=int(level), text=text)
@@ -632,17 +625,49 @@ class Change:
         return ":".join([*parts, self.unit] if self.unit else parts)
 
 
+#: What is wrong in a change as typed (``scenario_change_malformed``'s ``fault``): the
+#: store's own English; ``words.errors`` words each fault from its facts.
+_FAULTS = {
+    "more_parts": "has more parts than its form: {extra}",
+    "no_count": "does not say how many",
+    "no_lender": "names no unit that lends",
+    "no_receiver": "names no unit that receives",
+    "no_level": "gives no threat level",
+    "not_number": "gives {given} where the {what} should be a number",
+    "not_number_digits": "gives {given} where the {what} should be a number in digits 0-9",
+    "not_whole": "gives {given} where the {what} should be a whole number",
+    "not_whole_digits": "gives {given} where the {what} should be a whole number in digits 0-9",
+}
+#: The number a fault names (its ``what``), in the store's own English.
+_WHAT = {"count": "number", "threat_level": "threat level"}
+
+
+def _malformed(shown: str, form: str, fault: str, **facts: Any) -> BadInput:
+    """The refusal of a change as typed (``shown``) whose ``fault`` (``_FAULTS``) the facts
+    say; ``form`` is how it is written."""
+    english = {**facts, "what": _WHAT.get(facts.get("what", ""), "")}
+    return BadInput(
+        f"{shown} {_FAULTS[fault].format(**english)} (write {form}).",
+        code="scenario_change_malformed",
+        shown=shown,
+        fault=fault,
+        form=form,
+        **facts,
+    )
+
+
 def _amount(
     text: str,
     *,
     fractional: bool,
-    refuse: Callable[[str], BadInput],
-    what: str = "number",
+    refuse: Callable[..., BadInput],
+    what: str = "count",
     low: float = 1,
     high: float = MAX_SCENARIO_COUNT,
 ) -> Decimal | int:
     """A change's number as typed: ASCII digits only (``int`` would read ``١٠`` as ten), then
-    within ``low``..``high``, the refusal showing it as typed."""
+    within ``low``..``high``, the refusal showing it as typed. ``what`` is ``count`` or
+    ``threat_level`` (the refusal's fact)."""
     raw = text.strip()
     try:
         value = float(raw) if fractional else int(raw)
@@ -650,14 +675,14 @@ def _amount(
     except ValueError:
         value, typed = 0.0, False
     if not typed:
-        kind = "a number" if fractional else "a whole number"
-        digits = " in digits 0-9" if any(c.isdigit() for c in raw) else ""
-        raise refuse(f"gives {validate.shown(text)} where the {what} should be {kind}{digits}")
+        fault = "not_number" if fractional else "not_whole"
+        digits = "_digits" if any(c.isdigit() for c in raw) else ""
+        raise refuse(fault + digits, given=validate.shown(text), what=what)
     if not math.isfinite(value):
-        raise refuse(f"gives {validate.shown(text)} where the {what} should be a number")
+        raise refuse("not_number", given=validate.shown(text), what=what)
     field = {
-        "threat level": "threat_level",
-        "number": "fte" if fractional else "persons",
+        "threat_level": "threat_level",
+        "count": "fte" if fractional else "persons",
     }[what]
     if fractional:
         return validate.tenths_text(raw, field, low=low, high=high)
@@ -690,7 +715,6 @@ def check_changes(store: Store, changes: list[Change]) -> None:
                 code="scenario_change_refused",
                 change=change.written,
                 refusal=code,
-                why=sentence,
                 **params,
             )
 

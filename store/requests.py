@@ -653,7 +653,8 @@ def answer_request(
         NotFound: no such request.
         BadInput: neither or both of accept and refuse, no such option, one that would not
             work or can no longer be carried out, a bad reason or authority.
-        RuleViolation: already answered (``request_answered``), no authority (R5), or a rule
+        RuleViolation: already answered (``request_answered``), no reason or authority (R5:
+            ``restriction_needs_reason``, ``restriction_needs_authority``), or a rule
             refuses the planning now (R1, R3, R4, deployment).
     """
     answer_id = uuid7()
@@ -668,7 +669,7 @@ def answer_request(
         detail["request"] = current.id
         activity_id, who = None, None
         if refuse:
-            who = check_decision(str(reason), authority)
+            who = check_decision(reason, authority)
         else:
             assert accept is not None
             activity_id = _plan(store, current, accept)

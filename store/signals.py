@@ -200,6 +200,7 @@ def raise_signal(
             ``assessment_request_needs_person``.
         RuleViolation: ``signal_activity_of_another``.
         NotFound: no such subject or activity.
+        PermissionDenied: the acting person may not raise a signal (``signal.raise``).
     """
     signal_id = uuid7()
     detail = {"category": category, "urgency": urgency, "tlp": tlp}

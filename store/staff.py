@@ -92,7 +92,8 @@ def parse_qualification(text: str) -> tuple[str, date | None]:
             f"YYYY-MM-DD, e.g. close_protection:2027-03-31 ({str(exc).rstrip('.')}).",
             code="qualification_day_malformed",
             given=validate.shown(text),
-            reason=str(exc).rstrip("."),
+            refusal=exc.code,  # what is wrong with the day: its own refusal's code and facts
+            **exc.params,
         ) from None
 
 

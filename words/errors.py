@@ -8,16 +8,17 @@ does not know yet) is shown by its own English sentence. A face may word a code 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Any
 
-from store.clock import local_span, local_text, told_apart
+from store.clock import local_span, local_text
 from store.errors import StoreError
 
 from . import _, ngettext
 from .access import worded
 from .deployments import phrase, refused
 from .fields import FIELD_CODES, WHAT_CODES, named
+from .filled import joined, template
+from .person_refusals import SENTENCES as PERSON
 
 
 def _choices(valid: list[str]) -> str:
@@ -131,9 +132,35 @@ def _lower_first(text: str) -> str:
 
 
 def _inner(p: Mapping[str, Any]) -> str:
-    """The words of the refusal a scenario change carries (``refusal``, with the same params)."""
+    """The words of the refusal a scenario change or a bundle's file carries (``refusal``, with
+    the same params); an older or newer version's refusal without words here: its English
+    (``why``, which only a bundle's file refusal carries) or its code."""
     words = SENTENCES.get(p.get("refusal") or "")
-    return str(p.get("why", "")) if words is None else words(p)
+    return str(p.get("why") or p.get("refusal")) if words is None else words(p)
+
+
+#: What is wrong in a scenario's change as typed (``store.capacity``'s ``fault``).
+_SCENARIO_FAULTS = {
+    "more_parts": _("has more parts than its form: {extra}"),
+    "no_count": _("does not say how many"),
+    "no_lender": _("names no unit that lends"),
+    "no_receiver": _("names no unit that receives"),
+    "no_level": _("gives no threat level"),
+    "not_number": _("gives {given} where the {what} should be a number"),
+    "not_number_digits": _("gives {given} where the {what} should be a number in digits 0-9"),
+    "not_whole": _("gives {given} where the {what} should be a whole number"),
+    "not_whole_digits": _("gives {given} where the {what} should be a whole number in digits 0-9"),
+}
+#: The number a scenario's change gives (a fault's ``what``).
+_SCENARIO_NUMBERS = {"count": _("number"), "threat_level": _("threat level")}
+
+
+def _scenario_malformed(p: Mapping[str, Any]) -> str:
+    what = _SCENARIO_NUMBERS.get(str(p.get("what")), "")
+    fault = _SCENARIO_FAULTS[p["fault"]].format(**{**p, "what": what})
+    return _("{shown} {fault} (write {form}).").format(
+        shown=p["shown"], fault=fault, form=p["form"]
+    )
 
 
 def _refused(reason: str) -> Callable[[Mapping[str, Any]], str]:
@@ -199,30 +226,6 @@ def signal_word(code: str) -> str:
     return SIGNAL_WORDS.get(code, code.replace("_", " "))
 
 
-def joined(params: Mapping[str, Any]) -> dict[str, Any]:
-    """``params`` ready for a sentence: each list (choices, forms, names) joined with commas
-    and each time in local time (``2026-12-01 09:00``): the store gives lists as lists and
-    times as aware UTC datetimes."""
-    return {k: _said(v) for k, v in params.items()}
-
-
-def _said(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return ", ".join(map(str, value))
-    if isinstance(value, datetime):
-        return told_apart(value)  # with its offset in the hour the clocks go back
-    return value
-
-
-def template(text: str) -> Callable[[Mapping[str, Any]], str]:
-    """A refusal's words from one sentence: ``params`` filled in as ``joined`` says them.
-
-    Args:
-        text: the sentence, already through ``_``, with ``{param}`` places.
-    """
-    return lambda params: text.format(**joined(params))
-
-
 def _options_named(text: str, **none: str) -> Callable[[Mapping[str, Any]], str]:
     """A refusal whose sentence has places (``none``'s keys) where the command line names its
     options; a face without options leaves them empty (``commands.refusals`` fills them)."""
@@ -266,6 +269,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "restriction_needs_authority": template(
         _("A restriction names the deciding authority (rule R5).")
+    ),
+    "restriction_needs_reason": template(
+        _("A restriction names its reason, one of: {reasons} (rule R5).")
     ),
     "restriction_into_past": template(
         _(
@@ -1067,12 +1073,10 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("Package {package} has no concept a new person could get.")
     ),
     "passphrase_too_short": template(_("Choose a passphrase of at least 8 characters.")),
-    "qualification_day_malformed": template(
-        _(
-            "{given}: a qualification's last valid day must be a date YYYY-MM-DD, e.g. "
-            "close_protection:2027-03-31 ({reason})."
-        )
-    ),
+    "qualification_day_malformed": lambda p: _(
+        "{given}: a qualification's last valid day must be a date YYYY-MM-DD, e.g. "
+        "close_protection:2027-03-31 ({reason})."
+    ).format(given=p["given"], reason=_lower_first(_inner(p)).rstrip(".")),
     "bundle_not_one": _refused(_("this is not a Schildwacht bundle.")),
     "bundle_cut_short": _refused(_("the bundle is cut short.")),
     "bundle_too_many_parts": _refused(_("the bundle claims {count} parts, more than allowed.")),
@@ -1239,7 +1243,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "roster_not_utf8": template(_("{file} is not UTF-8 text; save the roster as UTF-8 CSV.")),
     "roster_too_large": template(_("{file} is larger than {megabytes} MB; split the roster.")),
-    "scenario_change_malformed": template(_("{shown} {why} (write {form}).")),
+    "scenario_change_malformed": _scenario_malformed,
     "scenario_needs_description": template(_("A scenario needs a description.")),
     "scenario_without_change": template(_("Describe at least one change.")),
     "schema_too_new": template(
@@ -1609,14 +1613,7 @@ SENTENCES.update(
 )
 
 
-def _person_sentences() -> None:
-    """The refusals of the protected person's records (issue 20), worded in words/person.py."""
-    from .person import SENTENCES as PERSON
-
-    SENTENCES.update(PERSON)
-
-
-_person_sentences()
+SENTENCES.update(PERSON)  # the protected person's records (issue 20)
 
 
 for _code in FIELD_CODES | WHAT_CODES:  # the value a refusal names, in words (words/fields.py)

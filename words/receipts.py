@@ -9,11 +9,13 @@ counts go through ``ngettext``; times are shown in Europe/Amsterdam.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from store.clock import local_text
 from store.sync.notice import Notice
 from store.sync.reason import read
+from store.sync.receipt import Receipt, Result
 from store.validate import shown, visible
 
 from . import _, ngettext
@@ -237,6 +239,52 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "left out, and {label} sends them itself. Restore the latest backup of this laptop."
     ).format(label=shown(str(p["label"])), first=p["first"], segment=p["segment"]),
 }
+
+
+#: A stage of an export or an import (``store.sync``'s ``progress(stage, …)``), in words.
+STAGES: dict[str, str] = {
+    "sealing": _("Sealing"),
+    "packing": _("Packing"),
+    "writing": _("Writing"),
+    "decrypting": _("Decrypting"),
+    "verifying": _("Verifying"),
+    "applying": _("Applying"),
+}
+
+#: What became of a bundle file (``store.sync.receipt.Result``), in words.
+RESULTS: dict[Result, str] = {
+    Result.APPLIED: _("applied"),
+    Result.PARTLY_APPLIED: _("partly applied"),
+    Result.ALREADY_APPLIED: _("already applied"),
+    Result.SENT_HERE: _("sent by this device"),
+    Result.NOT_ADDRESSED: _("not addressed to this device"),
+    Result.LEFT_OUT: _("not in the team's roster"),
+    Result.DAMAGED: _("damaged"),
+    Result.REFUSED: _("refused"),
+}
+#: The results of a file whose bundle was read here (its headline names the file first).
+READ = frozenset({Result.APPLIED, Result.PARTLY_APPLIED, Result.ALREADY_APPLIED, Result.SENT_HERE})
+
+
+def headline(receipt: Receipt, sender: str) -> str:
+    """A receipt's first words, for every face: which file from whom, and what became of it
+    (``x.swb from laptop-b: applied``; a file not taken in: ``laptop-b/x.swb: damaged``).
+
+    Args:
+        receipt: the file's receipt.
+        sender: how the face names its sender (a label, with operator and id end).
+
+    Returns:
+        The headline, with the file's name and the sender shown with control and bidi
+        characters made visible; no full stop (each face goes on after it).
+    """
+    name = visible(Path(receipt.file).name)
+    result = RESULTS.get(receipt.result, str(receipt.result))
+    if receipt.result in READ:
+        return _("{name} from {sender}: {result}").format(
+            name=name, sender=visible(sender), result=result
+        )
+    return _("{sender}/{name}: {result}").format(name=name, sender=visible(sender), result=result)
 
 
 def said(notice: Notice) -> str:

@@ -37,12 +37,12 @@ from store.machine import os_fault
 from store.sync import exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
-from store.sync.receipt import FAILED
+from store.sync.receipt import FAILED, Result
 from store.validate import visible
 from words.counts import counted
 from words.findings import said as said_finding
 from words.quarantine import said as said_reason
-from words.receipts import joined, said
+from words.receipts import headline, joined, said
 
 from .. import labels
 from ..actions import Action, any_of
@@ -1044,20 +1044,19 @@ def _sender(receipt: exchange.Receipt, team: rosters.Roster | None) -> str:
 
 
 def _receipt_line(receipt: exchange.Receipt, team: rosters.Roster | None = None) -> str:
-    name = visible(Path(receipt.file).name)
-    sender = _sender(receipt, team)
+    head = headline(receipt, _sender(receipt, team))
     if receipt.result in FAILED:
         why = f" ({visible(said(receipt.warnings[0]))})" if receipt.warnings else ""
-        return f"! {sender}/{name}: {receipt.result}{why}"
-    if receipt.result not in ("applied", "partly applied"):
-        return f"{sender}/{name}: {receipt.result}"
+        return f"! {head}{why}"
+    if receipt.result not in (Result.APPLIED, Result.PARTLY_APPLIED):
+        return head
     # records per table (a new record carries one change per field: those are not counted)
     detail = ", ".join(
         f"{labels.label('table', t['table'])} {t['applied']}"
         + (" " + _("(+{n} waiting)").format(n=t["deferred"]) if t["deferred"] else "")
         for t in receipt.records()
     )
-    line = f"{name} from {sender}: " + (
+    line = f"{head}; " + (
         _("records per table: {tables}").format(tables=detail) if detail else _("nothing new")
     )
     conflicts = sum(receipt.conflicts.values())

@@ -30,6 +30,7 @@ from .change import Run
 from .judge import Verdict
 from .keys import fingerprint
 from .notice import notice
+from .receipt import Result
 from .verify import Verified, too_many_waiting
 
 Progress = Callable[[str, int, int], None]
@@ -56,6 +57,11 @@ def apply(store: Store, checked: Verified, progress: Progress) -> None:
     Args:
         checked: the bundle as ``verify.verify`` passed it (its receipt is filled in).
         progress: called with (stage, done, total).
+
+    Raises:
+        Refused: the sender's own changes would wait past ``MAX_DEFERRED_PER_ORIGIN``
+            (``bundle_deferred_limit``); nothing stored.
+        clashes.Unsettled: the database refused to settle a clash of names; nothing stored.
     """
     runs = [list(segment.runs) for segment in checked.segments]  # _fresh empties them
     receipt = copy.deepcopy(checked.receipt)
@@ -82,7 +88,7 @@ def apply(store: Store, checked: Verified, progress: Progress) -> None:
         store.forget_actor()  # the import may have changed the acting person's role
     receipt = checked.receipt
     if receipt.gaps or receipt.set_aside:
-        receipt.result = "partly applied"
+        receipt.result = Result.PARTLY_APPLIED
 
 
 def rejudge(store: Store, origin: str, after: int) -> None:
@@ -92,6 +98,11 @@ def rejudge(store: Store, origin: str, after: int) -> None:
     Args:
         origin: the device id whose held changes are judged again.
         after: the sequence number after which they are.
+
+    Raises:
+        BadInput: this laptop is in no team (``roster.require_team``).
+        clashes.Unsettled: the database refused to settle a clash of names; nothing stored.
+        MachineFault: another import is running, or the database is busy or read-only.
     """
     team = rosters.require_team(store)
     with store.importing(), store.merging() as conn:

@@ -1006,6 +1006,10 @@ def write_atomically(path: Path, data: bytes, database: Path | None = None) -> N
         path: the file to write.
         data: its bytes.
         database: the database file, whose files are never overwritten (None: none).
+
+    Raises:
+        BadInput: as ``machine.check_target`` (a folder, a link, a database file).
+        MachineFault: the disk is full or the file may not be written.
     """
     machine.write_private(path, data, "the bundle", database=database)
 

@@ -33,7 +33,7 @@ from .export import (
     version_vector,
 )
 from .notice import notice
-from .receipt import LEFT_OUT, Receipt
+from .receipt import Receipt, Result
 
 __all__ = [
     "Exported",
@@ -50,9 +50,9 @@ __all__ = [
 
 #: What a refused file in a folder is reported as, by the check it failed.
 FOLDER_RESULTS = {
-    "not addressed": "not addressed to this device",
-    "damaged": "damaged",
-    "left out": LEFT_OUT,
+    "not addressed": Result.NOT_ADDRESSED,
+    "damaged": Result.DAMAGED,
+    "left out": Result.LEFT_OUT,
 }
 
 
@@ -73,7 +73,13 @@ def enroll(
         The new roster and what was written.
 
     Raises:
-        what ``roster.enroll`` and ``export`` raise; nothing is written then.
+        BadInput: as ``roster.enroll`` (not the admin device, an unknown role…) or ``export``
+            (a bad target); nothing is written then.
+        PermissionDenied: the actor may not manage the team.
+        IntegrityFailure: the change log holds a record no Schildwacht wrote, or the changes
+            to send are held in a form their laptops did not sign (``export``).
+        MachineFault: the welcome could not be written, the database is busy or the disk is
+            full.
     """
     written: Exported | None = None
     try:
@@ -97,6 +103,15 @@ def import_path(store: Store, path: Path, progress: Progress = quiet) -> list[Re
 
     Returns:
         One receipt per file.
+
+    Raises:
+        BadInput: no bundle at ``path``; a bundle file that cannot be read, or a folder that
+            cannot be listed.
+        Refused: a single bundle file failed a check (in a folder, a receipt says so instead).
+        IntegrityFailure: as ``import_file`` (a welcome's roster not signed by the admin key,
+            a clash the database would not settle: ``clashes.Unsettled``).
+        MachineFault: another import is running (``another_import``), the database is
+            read-only or busy, or the disk is full; nothing written.
     """
     with store.importing():
         return _import_path(store, path, progress)
@@ -130,6 +145,10 @@ def import_file(
 
     Raises:
         Refused: the check it failed; nothing written.
+        BadInput: the file cannot be read (``bundle_unreadable``).
+        IntegrityFailure: a welcome bundle's roster is malformed or not signed by its admin
+            key; nothing written.
+        MachineFault: the database is busy or the disk is full; nothing written.
     """
     progress("decrypting", 0, 1)
     data = bundle.read_file(path, follow=follow)
@@ -142,7 +161,7 @@ def import_file(
         status.note_refused(store, refusal)  # named by ``sync status`` until it is held
         raise
     del plain  # the segments are decoded into runs: the decrypted file is not kept
-    if checked.receipt.result == "applied":
+    if checked.receipt.result == Result.APPLIED:
         before = {o.ids for o in overlapping_handovers(store)}
         try:
             apply.apply(store, checked, progress)
@@ -186,6 +205,12 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
 
     Returns:
         One receipt per file, a refused one too.
+
+    Raises:
+        BadInput: the folder, or a device's folder in it, cannot be listed
+            (``sync_folder_unreadable``).
+        MachineFault: the database is busy or the disk is full: every other file would fail
+            the same way, so the import stops.
     """
     receipts = []
     read: list[Path] = []  # the files this laptop could decrypt
@@ -206,7 +231,7 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
                 read.append(path)
             receipts.append(_refused(path, refusal))
         except BadInput as exc:
-            why = {**exc.params, "refusal": exc.code, "why": str(exc)}  # worded by its code
+            why = verify.inner_refusal(exc)  # worded by its code
             receipts.append(_refused(path, Refused("file", str(exc), code="bundle_file", **why)))
         except MachineFault:
             raise  # the disk or the database refused: every other file would fail the same way
@@ -415,7 +440,7 @@ def _refused(path: Path, refusal: StoreError) -> Receipt:
     return Receipt(
         "",
         path.parent.name,  # as it is: each face escapes it (JSON exact, issue 14)
-        FOLDER_RESULTS.get(check, "refused"),
+        FOLDER_RESULTS.get(check, Result.REFUSED),
         file=str(path),
         check=check,
         warnings=[notice("refused", error=refusal.code, facts=dict(refusal.params))],

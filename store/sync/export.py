@@ -110,7 +110,12 @@ def export(
 
     Raises:
         BadInput: not in a team, or not an active member of it; a bad target.
-        MachineFault: the file could not be written (nothing recorded).
+        IntegrityFailure: the change log holds a record no Schildwacht wrote
+            (``log.check_shapes``; ``log.record_refusal`` for a welcome), or every change to
+            send is held here in a form its laptops did not sign (``bundle_withheld``); nothing
+            recorded.
+        MachineFault: the file could not be written, the database is busy or the disk is full
+            (nothing recorded).
     """
     team = _active_team(store)
     bundle_id = uuid7()

@@ -121,6 +121,10 @@ def check_shapes(conn: sqlite3.Connection, *, records: bool = True) -> None:
 
     Args:
         records: also check every run's key, values and history.
+
+    Raises:
+        IntegrityFailure: the first run, segment or record that is not as Schildwacht writes
+            it (``record_refusal``).
     """
     row = conn.execute(
         "SELECT l.shape FROM sync_log l JOIN sync_shape s ON s.id = l.shape"

@@ -67,6 +67,10 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
 
     Returns:
         What the merge did, per table, with the records the database refused.
+
+    Raises:
+        clashes.Unsettled: the database refused to settle a clash of names (the caller's
+            transaction is rolled back).
     """
     outcome = Outcome()
     table_shapes = shapes(conn)

@@ -27,6 +27,10 @@ def rows(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> merge.Out
 
     Returns:
         What the rebuild did (``merge.Outcome``).
+
+    Raises:
+        clashes.Unsettled: the database refused to settle a clash of names (the caller's
+            transaction is rolled back).
     """
     wanted = sorted(set(keys))
     if not wanted:
@@ -65,6 +69,10 @@ def merged(conn: sqlite3.Connection, accepted: Iterable[merge.Accepted]) -> merg
 
     Returns:
         What merge and rebuild did together.
+
+    Raises:
+        clashes.Unsettled: the database refused to settle a clash of names (the caller's
+            transaction is rolled back).
     """
     return _revived(conn, merge.merge(conn, accepted), set())
 

@@ -16,25 +16,51 @@ changes: one per field of a record (and one for its existence). ``records`` coun
 table: the rows that changes were applied to, or are waiting for (``deferred``);
 ``records_applied`` is their sum.
 
-``result`` is ``applied``, ``partly applied`` (a segment set aside: a gap, or an origin with too
-many deferred changes), ``already applied``, ``sent by this device``, ``not addressed to this
-device``, ``damaged`` or ``refused``.
+``result`` is a ``Result``: ``applied``, ``partly applied`` (a segment set aside: a gap, or an
+origin with too many deferred changes), ``already applied``, ``sent by this device``, ``not
+addressed to this device``, ``not in the team's roster``, ``damaged`` or ``refused``. These
+values are the JSON contract (scripts read them); people read the words ``words/receipts.py``
+gives each, and code compares the members, never the text.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .notice import Notice
 from .quarantine import Quarantined
 
-#: A folder's file written for the team but not for this laptop, as is every member's file of
-#: its roster version: the team keeps a roster that does not list it (``exchange._left_out``).
-LEFT_OUT = "not in the team's roster"
+
+class Result(StrEnum):
+    """What became of a bundle file: a stable value for scripts (the JSON's ``result``)."""
+
+    #: every change was judged (applied, deferred, quarantined or in conflict)
+    APPLIED = "applied"
+    #: a segment was set aside: a gap, or an origin with too many deferred changes
+    PARTLY_APPLIED = "partly applied"
+    #: this bundle was imported before; nothing changed
+    ALREADY_APPLIED = "already applied"
+    #: this laptop's own bundle
+    SENT_HERE = "sent by this device"
+    #: written for other devices (in a sync folder: not this laptop's to read)
+    NOT_ADDRESSED = "not addressed to this device"
+    #: a folder's file written for the team but not for this laptop, as is every member's file
+    #: of its roster version: the team keeps a roster that does not list it
+    #: (``exchange._left_out``)
+    LEFT_OUT = "not in the team's roster"
+    #: it cannot be decrypted or read as a bundle
+    DAMAGED = "damaged"
+    #: it failed a check (``check``; its refusal is the receipt's warning)
+    REFUSED = "refused"
+
+
+#: The older name of ``Result.LEFT_OUT``.
+LEFT_OUT = Result.LEFT_OUT
 #: Results after which the command exits 5 (with quarantined changes, it always does).
-FAILED = frozenset({"damaged", "refused", LEFT_OUT})
+FAILED = frozenset({Result.DAMAGED, Result.REFUSED, Result.LEFT_OUT})
 
 
 @dataclass
@@ -66,7 +92,7 @@ class Receipt:
 
     bundle_id: str
     sender: str  # the sending device's label (or its folder's name, when unreadable)
-    result: str
+    result: Result
     origin: str = ""  # the sending device's id
     file: str = ""
     applied: Counter[str] = field(default_factory=Counter)
@@ -123,7 +149,7 @@ class Receipt:
     @status.setter
     def status(self, value: str) -> None:
         """Set ``result`` by its older name."""
-        self.result = value
+        self.result = Result(value)
 
     @property
     def known(self) -> Counter[str]:  # the older name of ``skipped``
@@ -176,7 +202,7 @@ class Receipt:
             "bundle_id": self.bundle_id,
             "origin": self.origin,
             "sender": self.sender,
-            "result": self.result,
+            "result": str(self.result),
             "check": self.check or None,
             "applied": sum(self.applied.values()),
             "skipped": sum(self.skipped.values()),

@@ -613,6 +613,7 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
 
     Raises:
         BadInput: the device is already in a team, or ``out`` may not be written.
+        MachineFault: the disk is full or the file may not be written (``os_fault``).
     """
     if not _may_request(store):
         raise _needs_no_request()
@@ -870,6 +871,8 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
             the roster by another request; a device made with a fixed clock joining a real
             team.
         PermissionDenied: the actor may not manage the team.
+        IntegrityFailure: the change log holds a record no Schildwacht wrote
+            (``log.check_shapes``): a welcome would carry it.
     """
     chosen = check_enrol(store, request, role)
     held = require_team(store)

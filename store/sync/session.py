@@ -179,6 +179,10 @@ def judge_and_apply(
 
     Returns:
         What was judged and applied.
+
+    Raises:
+        clashes.Unsettled: the database refused to settle a clash of names (the caller's
+            transaction is rolled back).
     """
     now_ms, stamp = epoch_ms(now), to_db(now)
     outcome = Outcome()

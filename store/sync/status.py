@@ -682,6 +682,9 @@ def release_late(store: Store, device: str, seq: int) -> late.Hold:
     Raises:
         PermissionDenied: the acting person is no admin.
         NotFound: no such device, or no such hold.
+        BadInput: this laptop is in no team (``roster.require_team``).
+        clashes.Unsettled: the database refused to settle a clash the released changes
+            brought (an ``IntegrityFailure``); nothing released.
     """
     hold = late.record_release(store, device, seq)
     apply.rejudge(store, hold.origin, hold.seq - 1)

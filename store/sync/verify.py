@@ -32,7 +32,7 @@ from .bundle import Refused, sha256
 from .change import EXISTENCE, Run, changes_of
 from .forks import Branch, Proof
 from .notice import Notice, notice
-from .receipt import Receipt
+from .receipt import Receipt, Result
 
 Progress = Callable[[str, int, int], None]
 
@@ -105,6 +105,8 @@ def verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verifi
 
     Raises:
         Refused: the failed check (``Refused.check``); nothing written.
+        IntegrityFailure: a welcome bundle's roster is malformed or not signed by its admin
+            key (``roster.parse``); nothing written.
     """
     try:
         return _verify(store, plain, path, progress)
@@ -123,7 +125,11 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
     team, roster_is_new, pin = _check_roster(store, manifest, parts[2], parts[3])
     sender = _check_sender(store, team, manifest, parts)
     receipt = Receipt(
-        str(manifest["bundle"]), sender["label"], "applied", origin=sender["id"], file=str(path)
+        str(manifest["bundle"]),
+        sender["label"],
+        Result.APPLIED,
+        origin=sender["id"],
+        file=str(path),
     )
     receipt.labels = {d["id"]: d["label"] for d in team.devices}
     checked = Verified(manifest, team, roster_is_new, pin, receipt, signed=(parts[0], parts[1]))
@@ -131,11 +137,11 @@ def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verif
         receipt.alarms.append(fork_alarm)
         checked.admin_fork = fork_alarm
     if sender["id"] == store.device_id:
-        receipt.result = "sent by this device"
+        receipt.result = Result.SENT_HERE
     elif store.one(
         "SELECT 1 FROM sync_bundle WHERE id = ? AND direction = 'received'", (receipt.bundle_id,)
     ):  # authentic and already applied: nothing more to check or do
-        receipt.result = "already applied"
+        receipt.result = Result.ALREADY_APPLIED
     else:
         checked.forks = _carried_forks(store, team, manifest)
         checked.own_forks = _own_forks(store, team, manifest)
@@ -202,6 +208,24 @@ def _check_sender(
     return sender
 
 
+def inner_refusal(exc: Exception) -> dict[str, Any]:
+    """The facts of a refusal carried inside another one (a bundle refused because of it): its
+    ``refusal`` code and params, which ``words.errors`` words; its English (``why``) only when
+    it has no code (another library's error, whose text is all there is to say).
+
+    Args:
+        exc: the refusal (a ``StoreError``) or another error.
+
+    Returns:
+        The params to give the outer refusal.
+    """
+    code = getattr(exc, "code", None)
+    facts: dict[str, Any] = {**getattr(exc, "params", {}), "refusal": code}
+    if code is None:
+        facts["why"] = str(exc)
+    return facts
+
+
 def _check_roster(
     store: Store, manifest: dict[str, Any], body: bytes, signature: bytes
 ) -> tuple[rosters.Roster, bool, str | None]:
@@ -221,7 +245,7 @@ def _check_roster(
     try:
         offered = rosters.parse(body, signature, pinned)
     except Exception as exc:
-        why = {**getattr(exc, "params", {}), "refusal": getattr(exc, "code", None), "why": str(exc)}
+        why = inner_refusal(exc)
         raise Refused("roster signature", str(exc), code="bundle_roster_refused", **why) from None
     if held is None or offered.version > held.version:
         return offered, True, None

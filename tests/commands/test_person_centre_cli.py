@@ -27,6 +27,7 @@ def test_request_answer_and_list(demo: Run, db_path: Path) -> None:
         (("--accept", str(move), "--refuse"), 2, "not both"),
         ((), 2, "--accept N"),
         (("--refuse", "--reason", "capacity"), 2, "--authority"),
+        (("--refuse", "--authority", "OvJ"), 2, "--reason"),  # a refusal needs its reason (R5)
         (("--refuse", "--reason", "weer", "--authority", "OvJ"), 2, "weer"),
         (("--accept", "0"), 2, "--accept"),
         (("--accept", "1.5"), 2, "digits 0-9"),  # rev14c: click's own words leaked here

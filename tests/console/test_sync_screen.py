@@ -59,7 +59,7 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
         receipt = str(app.screen.query_one("#sync-receipt", Static).render())
         # records per table, not changes per field (the correction is one record of several)
         assert receipt.endswith(  # a shared label is told apart by operator and id end
-            f" from laptop-b (OPS-B, …{_b.id[-7:]}): records per table: activity 1, "
+            f" from laptop-b (OPS-B, …{_b.id[-7:]}): applied; records per table: activity 1, "
             "activity correction 1; 1 new conflict"
         ), receipt
         summary = str(app.screen.query_one("#sync-summary", Static).render())

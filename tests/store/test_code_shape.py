@@ -406,3 +406,138 @@ def test_the_contract_reader_finds_what_is_missing() -> None:
     assert found == [True, True, False, True]
     assert _has_section("One.\n\nReturns:\n    A list.\n", "Returns")
     assert not _has_section("One.\n\nReturns:\n\nRaises:\n    x\n", "Returns")
+
+
+def _error_bases() -> dict[str, set[str]]:
+    """Every exception class store/ defines, by name: the names of its bases."""
+    return {
+        node.name: {ast.unparse(b).split(".")[-1] for b in node.bases}
+        for _path, tree in _parsed()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+    }
+
+
+def _lineage(name: str, bases: dict[str, set[str]]) -> set[str]:
+    """``name`` and every class it derives from."""
+    found, todo = {name}, [name]
+    while todo:
+        for base in bases.get(todo.pop(), ()):
+            if base not in found:
+                found.add(base)
+                todo.append(base)
+    return found
+
+
+def _raised_in_body(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    errors: set[str],
+    made: dict[str, str],
+    anywhere: dict[str, set[str]] | None = None,
+) -> set[str]:
+    """The error classes a function raises in its own body: ``raise X(...)``, ``raise
+    helper(...)`` (the class its return annotation names: ``made`` for its module's helpers,
+    ``anywhere`` for ``module.helper(...)``, when only one class is made under that name), and
+    ``PermissionDenied`` for a write that requires a permission."""
+    found = set()
+    for node in _own_nodes(function):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            call = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            name = ast.unparse(call).split(".")[-1]
+            local = isinstance(call, ast.Name) or ast.unparse(call).startswith("self.")
+            if name in errors:
+                found.add(name)
+            elif isinstance(node.exc, ast.Call) and local and name in made:
+                found.add(made[name])
+            elif (
+                isinstance(node.exc, ast.Call)
+                and not local
+                and len((anywhere or {}).get(name, ())) == 1
+            ):
+                found |= (anywhere or {})[name]
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "write"
+            and any(k.arg == "require" for k in node.keywords)
+        ):
+            found.add("PermissionDenied")
+    return found
+
+
+def _named_in_raises(doc: str) -> set[str]:
+    """The classes a docstring's ``Raises:`` section names (``clashes.Unsettled`` as
+    ``Unsettled``; ``RuleViolation, BadInput: …`` as both)."""
+    section = re.search(r"^Raises:\n((?:[ \t]+.*\n?|\n)*)", doc, re.M)
+    if section is None:
+        return set()
+    entries = re.findall(
+        r"^ {4}([\w.]+(?:(?:, | or )[\w.]+)*)(?: \([^)]*\))?:", section.group(1), re.M
+    )
+    return {name.split(".")[-1] for entry in entries for name in re.split(", | or ", entry)}
+
+
+def _helpers_by_module(errors: set[str]) -> dict[Path, dict[str, str]]:
+    """Per module, its functions and methods that make an error to raise: name → class."""
+    found: dict[Path, dict[str, str]] = {}
+    for path, tree in _parsed():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.returns is not None:
+                returned = ast.unparse(node.returns).split(".")[-1].removesuffix(" | None")
+                if returned in errors - {"Exception"}:
+                    found.setdefault(path, {})[node.name] = returned
+    return found
+
+
+def _raises_unnamed() -> list[str]:
+    """Public store functions that raise an error class in their own body which their
+    ``Raises:`` section does not name (nor a class it derives from)."""
+    errors, _helpers = _raised_here()
+    bases = _error_bases()
+    helpers = _helpers_by_module(errors)
+    anywhere: dict[str, set[str]] = {}
+    for made in helpers.values():
+        for name, error in made.items():
+            anywhere.setdefault(name, set()).add(error)
+    unnamed = []
+    for module, function in _public_functions():
+        named = _named_in_raises(ast.get_docstring(function) or "")
+        made = helpers.get(STORE.parent / module, {})
+        for raised in sorted(_raised_in_body(function, errors, made, anywhere)):
+            # a helper that makes either of two classes (``StoreError``) is named by one of them
+            if not named & _lineage(raised, bases) and not any(
+                raised in _lineage(n, bases) for n in named
+            ):
+                unnamed.append(f"{module}:{function.lineno} {function.name} {raised}")
+    return unnamed
+
+
+def test_every_error_a_store_function_raises_is_named_in_its_raises_section() -> None:
+    """issue 15 point 10: ``export`` raised ``IntegrityFailure`` its docstring did not name,
+    so a caller reading it would not catch it; each class raised in a public function's own
+    body (or made by a helper it raises, or a write that requires a permission) is named."""
+    assert _raises_unnamed() == []
+
+
+def test_the_raises_reader_sees_an_unnamed_error() -> None:
+    errors, _helpers = _raised_here()
+    source = (
+        "def a(store):\n    '''A.\n\n    Raises:\n        BadInput: x.\n    '''\n"
+        "    raise IntegrityFailure('x')\n"
+        "def b(store):\n    '''B.\n\n    Raises:\n        clashes.Unsettled: x.\n    '''\n"
+        "    with store.write('x', require='y'):\n        raise Unsettled('x')\n"
+    )
+    a, b = ast.parse(source).body
+    assert isinstance(a, ast.FunctionDef) and isinstance(b, ast.FunctionDef)
+    assert _raised_in_body(a, errors, {}) == {"IntegrityFailure"}
+    assert _named_in_raises(ast.get_docstring(a) or "") == {"BadInput"}
+    assert _raised_in_body(b, errors, {}) == {"PermissionDenied", "Unsettled"}
+    assert _named_in_raises(ast.get_docstring(b) or "") == {"Unsettled"}
+    assert _named_in_raises("X.\n\nRaises:\n    RuleViolation, BadInput: y.\n") == {
+        "RuleViolation",
+        "BadInput",
+    }
+    assert _named_in_raises("X.\n\nRaises:\n    MachineFault or BadInput: y.\n") == {
+        "MachineFault",
+        "BadInput",
+    }

@@ -13,6 +13,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.gaps import load_needs
 from tests.conftest import at, snapshot
+from words.errors import sentence
 
 DAY = ("2026-12-01 00:00", "2026-12-02 00:00")
 
@@ -270,6 +271,13 @@ def test_an_officer_is_lent_once_in_a_scenario(ob_short: Store) -> None:
          "number should be a whole number (write remove-officers:N:UNIT)."),
         (["add-officers:1:RT:hrb:extra"], "'add-officers:1:RT:hrb:extra' has more parts than its "
          "form: 'extra' (write add-officers:N:UNIT[:QUAL+QUAL])."),
+        (["add-persons:2:\u0664"], "'add-persons:2:\u0664' gives '\u0664' where the threat level "
+         "should be a whole number in digits 0-9 (write add-persons:N:LEVEL[:UNIT])."),
+        (["add-fte:x:RT"], "'add-fte:x:RT' gives 'x' where the number should be a number "
+         "(write add-fte:F:UNIT)."),
+        (["lend:2"], "'lend:2' names no unit that lends (write lend:N:FROM:TO)."),
+        (["add-persons:2"], "'add-persons:2' gives no threat level (write "
+         "add-persons:N:LEVEL[:UNIT])."),
     ],
 )  # fmt: skip
 def test_a_scenario_change_is_refused_naming_its_real_problem(
@@ -279,6 +287,9 @@ def test_a_scenario_change_is_refused_naming_its_real_problem(
         parsed = [capacity.Change.parse(text) for text in changes]
         capacity.run_scenario(store, parsed, at(store, DAY[0]), at(store, DAY[1]))
     assert str(refused.value) == error
+    # issue 15 point 6: the facts are codes and values, words/ says them (no English in them)
+    assert sentence(refused.value) == error
+    assert "why" not in refused.value.params
 
 
 def test_a_concept_for_objects_on_a_person_counts_at_a_persons_concept(store: Store) -> None:

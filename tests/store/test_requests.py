@@ -18,6 +18,7 @@ from store.sync import exchange
 from store.sync.quarantine import quarantined
 from tests.conftest import as_user, snapshot
 from tests.sync_team import exchange_all, make_team
+from words.person import option_cost, option_text
 
 # On the demo (seed 7, small), as the demo's roster stands:
 COVERED = ("KIEVIT", datetime(2026, 12, 1, 20, tzinfo=UTC))  # the officers on duty cover it
@@ -110,6 +111,7 @@ def test_a_refusal_is_a_restriction_with_reason_and_authority(
     for kwargs, code in (
         ({"refuse": True, "reason": "capacity", "authority": " "}, "restriction_needs_authority"),
         ({"refuse": True, "reason": "capacity"}, "restriction_needs_authority"),
+        ({"refuse": True, "authority": "OvJ"}, "restriction_needs_reason"),  # was "reason 'None'"
         ({"refuse": True, "reason": "weer", "authority": "OvJ"}, "unknown_restriction_reason"),
         ({"refuse": True, "reason": "capacity", "authority": "O\u202evJ"}, "invisible_character"),
         ({}, "answer_accept_or_refuse"),
@@ -269,9 +271,6 @@ def test_options_are_typed_records_with_aware_times_and_their_json_as_written(
     """An option is a ``RequestOption`` whose times (its own and its facts') are aware UTC
     datetimes (issue 15: no dicts of stored text for the words to parse); its JSON is the
     assessment exactly as stored, and words it without parsing text."""
-    import words.errors  # noqa: F401 - first: words.person alone meets an import cycle
-    from words.person import option_cost, option_text
-
     movable = _request(demo_store, MOVABLE)
     moves = [o for o in movable.options if o.action == "move"]
     assert moves and all(isinstance(o, requests.RequestOption) for o in movable.options)

@@ -20,6 +20,7 @@ from store.errors import BadInput
 from store.sync import exchange
 from store.sync.quarantine import quarantined
 from store.sync.reason import Reason
+from tests.hostile import Hostile, key
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
 from words.quarantine import said
 
@@ -193,3 +194,44 @@ def test_an_assessment_reads_only_as_the_store_writes_it(
     }  # fmt: skip
     written = [{**first, **options[0]}] + [{**first, "action": "deploy", **o} for o in options[1:]]
     assert rules.assessment_fault(verdict, json.dumps(written)) == fault
+
+
+@pytest.mark.parametrize("missing", ["reason", "authority"])
+def test_a_refusal_from_a_bundle_without_its_reason_or_authority_is_quarantined(
+    tmp_path: Path, clock: FixedClock, missing: str
+) -> None:
+    """R5 for a synced answer (``rules._answer_fields``): a refusal names its reason and its
+    deciding authority. A laptop that sends one without (change records no store writes: its
+    own database's CHECK would refuse the row) has it quarantined by that rule, by name; the
+    receiving database is otherwise unchanged and the request still open there."""
+    a, b, made = _team(tmp_path, clock)
+    later = requests.request_activity(a.store, person="DAS", title="Lunch",
+                                      start=START + timedelta(hours=4),
+                                      end=START + timedelta(hours=5))  # fmt: skip
+    exchange_all([a, b], tmp_path / "share")
+    honest = requests.answer_request(b.store, made["request"], refuse=True, reason="threat",
+                                     authority="NCTV")  # fmt: skip
+    answer_id = b.store.one("SELECT id FROM request_answer WHERE request_id = ?", (honest.id,))
+    assert answer_id is not None
+    hostile = Hostile(b, tmp_path)  # b's honest refusal made again for the later request
+    forged_id = "01a23000-0000-7000-8000-0000000f0001"
+    forged = [
+        (tbl, key(forged_id), col, forged_id if col == "id" else val, cl, prev, actor)
+        for tbl, _pk, col, val, cl, prev, actor in hostile.recreation(
+            "request_answer", answer_id[0], **{"request_id": later.id, missing: None}
+        )
+    ]
+    hostile.forge_raw(forged)
+    before = user_tables(a.store)
+    receipt = exchange.import_file(a.store, hostile.export())
+    held = [q for q in quarantined(a.store) if q.row_id == forged_id]
+    assert receipt.quarantined and held
+    causes = {(q.cause.code, q.cause.params.get("error")) for q in held}
+    assert ("row_refused", "answer_fields_mismatch") in causes  # by the rule, by name
+    assert causes <= {("row_refused", "answer_fields_mismatch"), ("creation_refused", None)}
+    assert requests.get_request(a.store, later.id).answer is None  # still to answer there
+    after = user_tables(a.store)  # only b's honest refusal was taken in
+    assert [r[0] for r in after["request_answer"]] == [answer_id[0]]
+    assert {t: rows for t, rows in after.items() if t != "request_answer"} == {
+        t: rows for t, rows in before.items() if t != "request_answer"
+    }

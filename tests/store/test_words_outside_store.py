@@ -48,7 +48,6 @@ KNOWN_PROSE = {
     "store/catalogue.py:field": "a catalogue path the parser names (jsonschema's own text)",
     "store/db.py:reason": "an OS error's text (strerror)",
     "store/roster.py:reason": "csv's own error text",
-    "store/staff.py:reason": "a nested refusal's English (a qualification's date)",
     "store/catalogue_shape.py:field": "a catalogue path, table[n].field: an identifier",
     "store/catalogue_shape.py:first": "a catalogue path, table[n].field: an identifier",
 }
