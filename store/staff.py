@@ -12,6 +12,7 @@ from datetime import date
 
 from . import access, db, rules, validate
 from .catalogue import get_unit, list_qualifications
+from .clock import to_db
 from .db import Store
 from .errors import BadInput, NotFound, PermissionDenied
 from .ids import uuid7
@@ -180,7 +181,7 @@ def add_staff(
         conn.execute(
             "INSERT INTO staff (id, callsign, name, unit, role, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (staff_id, callsign, name.strip(), unit_code, role, store.now()),
+            (staff_id, callsign, name.strip(), unit_code, role, to_db(store.now())),
         )
         conn.executemany(
             "INSERT INTO staff_qualification (staff_id, qualification, valid_until)"

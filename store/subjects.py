@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import validate
-from .clock import with_times
+from .clock import to_db, with_times
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
@@ -183,7 +183,7 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
         conn.execute(
             "INSERT INTO subject (id, code, kind, domain, unit, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (subject_id, code, kind, domain, unit_code, store.now()),
+            (subject_id, code, kind, domain, unit_code, to_db(store.now())),
         )
     return get_subject(store, code)
 
@@ -318,7 +318,7 @@ def assess_threat(
                 level,
                 new_domain,
                 summary.strip(),
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
             ),

@@ -847,9 +847,9 @@ def _supply_at(ctx: _Context, deployed: list[Staff], a: datetime, b: datetime) -
         for piece in (_cut(duty, duty.officer, lo, hi) if duty.officer in _calls(lent) else [duty])
     ]
     there = [
-        Duty(callsign, ctx.unit, int(p.timestamp()), int(q.timestamp()), quals)
-        for _day, p, q, here in group_parts(ctx.store, ctx.activity.id, lent, (a, b))
-        for callsign, quals in here.items()
+        Duty(callsign, ctx.unit, int(part.start.timestamp()), int(part.end.timestamp()), quals)
+        for part in group_parts(ctx.store, ctx.activity.id, lent, (a, b))
+        for callsign, quals in part.officers.items()
     ]
     return kept + there
 

@@ -71,6 +71,9 @@ class SyncData:
     findings: list[findings.Finding] = field(default_factory=list)
     #: This device's id (the name of the welcome bundle an admin writes for it)
     device: str = ""
+    #: The acting person's callsign (the name of this device's enrolment request), read with
+    #: the rest so that no form asks the store on the UI thread
+    callsign: str = ""
 
 
 def in_folder(folder: Path, typed: str) -> Path:
@@ -199,6 +202,7 @@ def fetch_sync(store: Store) -> SyncData:
         sum(w.count for w in waiting),
         findings.open_findings(store),
         store.device_id,
+        store.actor.callsign,
     )
 
 
@@ -753,7 +757,7 @@ class SyncScreen(BaseScreen[SyncData]):
             )
             return
 
-        folder, device = self.folder, self.data.device
+        folder, device, callsign = self.folder, self.data.device, self.data.callsign
 
         def where(store: Store, values: dict[str, str]) -> Path:
             if not values["text"].strip():
@@ -800,7 +804,7 @@ class SyncScreen(BaseScreen[SyncData]):
                 where,
                 _("Join a team: write this device's enrolment request"),
                 _("Write it to"),
-                default=str(folder / request_name(self.store.actor.callsign, device)),
+                default=str(folder / request_name(callsign, device)),
                 button=_("Write request"),
             ),
             None,

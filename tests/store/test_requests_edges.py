@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from store import agenda, requests, roster, staff, subjects
-from store.clock import FixedClock, from_db, local
+from store.clock import FixedClock, local
 from store.db import Store
 from store.errors import RuleViolation
 from tests.conftest import snapshot
@@ -29,8 +29,8 @@ def _bever_with_officers_on(store: Store, shift: tuple[datetime, datetime]) -> N
         roster.add_shift(store, callsign, start=shift[0], end=shift[1])
 
 
-def _nearest(asked: requests.Request) -> tuple[int, dict[str, object]]:
-    found = [(n, o) for n, o in enumerate(asked.options, 1) if o.get("nearest")]
+def _nearest(asked: requests.Request) -> tuple[int, requests.RequestOption]:
+    found = [(n, o) for n, o in enumerate(asked.options, 1) if o.nearest]
     assert len(found) == 1, asked.options
     return found[0]
 
@@ -49,10 +49,11 @@ def test_the_nearest_later_day_keeps_the_local_time_across_a_clock_change(
         store, person="BEVER", title="Zitting", start=start, end=start + timedelta(hours=2)
     )
     n, option = _nearest(asked)
-    planned_start = local(from_db(str(option["start"])))
-    planned_end = local(from_db(str(option["end"])))
+    assert option.start is not None and option.end is not None
+    planned_start = local(option.start)
+    planned_end = local(option.end)
     assert (planned_start.date(), planned_start.hour, planned_end.hour) == (monday.date(), 10, 12)
-    assert cost(option["price"]) == "3 days later, same time"  # type: ignore[arg-type]
+    assert cost(option.price) == "3 days later, same time"
     answered = requests.answer_request(store, asked.id, accept=n)
     assert answered.activity_id is not None
     activity = agenda.get_activity(store, answered.activity_id)
@@ -71,7 +72,10 @@ def test_a_time_the_clocks_skip_on_the_later_day_is_read_after_the_skip(store: S
         store, person="BEVER", title="Nacht", start=start, end=start + timedelta(hours=1)
     )
     _n, option = _nearest(asked)
-    assert (option["start"], option["end"]) == ("2027-03-28T01:00:00Z", "2027-03-28T02:00:00Z")
+    assert (option.start, option.end) == (
+        datetime(2027, 3, 28, 1, tzinfo=UTC),
+        datetime(2027, 3, 28, 2, tzinfo=UTC),
+    )
 
 
 @pytest.mark.parametrize(
@@ -89,9 +93,9 @@ def test_a_request_in_the_last_week_of_2099_drops_candidates_past_the_range(
     )
     assert asked.verdict == "not_feasible"
     for option in asked.options:
-        for col in ("start", "end"):
-            if option.get(col):
-                assert from_db(str(option[col])) <= datetime(2099, 12, 31, 23, tzinfo=UTC)
+        for moment in (option.start, option.end):
+            if moment is not None:
+                assert moment <= datetime(2099, 12, 31, 23, tzinfo=UTC)
 
 
 def test_an_answer_to_a_stale_request_plans_nothing_that_has_ended(
