@@ -253,7 +253,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     Column(_("By"), 9),
                     Column(_("Kind"), 9),
                     Column(_("Person"), 9),
-                    Column(_("Entry"), 30, grow=True),
+                    # 80 columns hold the table whole, the entry cut with "…" (issue 17)
+                    Column(_("Entry"), 20, grow=True),
                 ],
                 id="log-entries",
                 zebra=False,
