@@ -1,0 +1,85 @@
+"""Issue 17, the last review at 80x24 (console14): each test drives the real console over a copy
+of the demo database and checks what an operator sees."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from console.app import SchildwachtApp
+from console.widgets.table import RecordTable
+from store.capacity import week_overview
+from store.clock import day_bounds, today
+from store.db import Store
+from store.logbook import list_entries
+from tests.console.conftest import settle, shown
+
+
+def screen_lines(app: SchildwachtApp) -> list[str]:
+    """The screen as the terminal shows it, line by line (plain text)."""
+    return ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
+
+
+async def test_every_capacity_unit_is_reachable_by_keys_at_80x24(demo_store: Store) -> None:
+    start = day_bounds(today(demo_store.clock))[0]
+    units = list(week_overview(demo_store, start, 7)[0])
+    assert len(units) > 8  # more than an 80x24 screen holds
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    seen: set[str] = set()
+
+    def look() -> int:
+        now = {u for line in screen_lines(app)[2:14] for u in units if line.startswith(f" {u} ")}
+        seen.update(now)
+        return len(now)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("k")
+        await settle(pilot)
+        look()
+        hidden = len(units) - len(seen)
+        assert hidden > 0
+        # the units out of sight are said (they were cut without a word)
+        assert shown(app, "#capacity-more").startswith(f"+{hidden} more units below")
+        await pilot.press("tab")  # from the bottlenecks onto the bars
+        await settle(pilot)
+        assert "↓" in shown(app, "#capacity-more")
+        for _ in units:
+            await pilot.press("down")
+            await _quiet(pilot)
+            in_sight = look()
+        assert seen == set(units)
+        above = len(units) - in_sight  # the legend takes the last line
+        assert shown(app, "#capacity-more").startswith(f"+{above} more units above")
+
+
+async def _quiet(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.animator.wait_until_complete()
+    await pilot.pause()
+
+
+async def test_the_agenda_log_cut_at_80_columns_ends_in_an_ellipsis(demo_store: Store) -> None:
+    assert any(len(e.text) > 30 for e in list_entries(demo_store, limit=50))
+    for width in (80, 64):  # 64: narrower than the log's columns, the line itself is cut
+        app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await pilot.press("a")
+            await settle(pilot)
+            await pilot.press("tab")  # the log's drawer opens, its first entry selected
+            await settle(pilot)
+            table = app.screen.query_one("#log-entries", RecordTable)
+            assert table.has_focus
+            table.move_cursor(row=table.row_count - 1)  # no long entry wrapped at the cursor
+            await settle(pilot)
+            lines = screen_lines(app)
+            checked = 0
+            top = round(table.scroll_y)
+            for y in range(table.region.y + 1, table.region.bottom - 1):
+                index = top + y - table.region.y - 1
+                if index >= table.cursor_row:
+                    break
+                entry = app.screen.data.log[table.keys[index]]
+                text = lines[y][: table.region.right - 1].rstrip()  # the scroll bar's cell
+                if entry.text[-12:] not in text:  # cut: said with "…" (at 80: in its cell)
+                    assert text.endswith("…"), (width, text)
+                    checked += 1
+            assert checked >= 2, width
