@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from store import access, agenda, logbook, roster
 from store.agenda import Activity
-from store.clock import day_bounds, local, local_text, parse_time_on, today
+from store.clock import day_bounds, local, local_span, local_text, parse_time_on, today
 from store.db import Store
 from store.errors import BadInput
 from store.logbook import LogEntry
@@ -33,7 +33,7 @@ from .. import labels
 from ..actions import Action
 from ..i18n import _, ngettext
 from ..literal import literal, template
-from ..times import at
+from ..times import at, told
 from ..widgets.dayboard import (
     Board,
     BoardScroll,
@@ -365,7 +365,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         item = self.selected()
         if item is None:
             return None, None, ""
-        label = f"{item.title} ({item.person}, {at(item.start_at)})"
+        label = f"{item.title} ({item.person}, {told(item.start_at)})"
         return item.person, item.id, label
 
     # Days -----------------------------------------------------------------------------------
@@ -415,7 +415,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 ActivityDefaults(person=person),
             ),
             lambda added: _("Added '{title}' for {person}, {when}.").format(
-                title=added.title, person=added.person, when=at(added.start_at)
+                title=added.title, person=added.person, when=told(added.start_at)
             ),
             self._go_to,
         )
@@ -582,7 +582,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     title=item.title, kind=labels.label("restriction_kind", done.kind)
                 )
                 + (
-                    _(" Now {when}.").format(when=at(done.new_start_at))
+                    _(" Now {when}.").format(when=told(done.new_start_at))
                     if done.new_start_at is not None
                     else ""
                 )
@@ -782,7 +782,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
 
 def span_of(item: Activity) -> str:
-    return f"{at(item.start_at)}–{at(item.end_at, date=False)}"
+    return local_span(item.start_at, item.end_at)  # the repeated hour's offsets told
 
 
 #: The most warnings a calendar import's toast lists (the rest are counted).

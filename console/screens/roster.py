@@ -34,7 +34,7 @@ from words.suggestions import cost, describe
 from ..actions import Action
 from ..i18n import _
 from ..literal import literal, template
-from ..times import at
+from ..times import at, told
 from ..widgets.dayboard import span_text
 from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.table import Column, RecordTable, Row
@@ -554,4 +554,4 @@ class RosterScreen(BaseScreen[RosterData]):
         if activity_id is None or self.detail is None:
             return None, None, ""
         item = next(a for a in self.detail.activities if a.id == activity_id)
-        return item.person, item.id, f"{item.title} ({item.person}, {at(item.start_at)})"
+        return item.person, item.id, f"{item.title} ({item.person}, {told(item.start_at)})"

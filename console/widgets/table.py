@@ -8,9 +8,10 @@ worker, so nothing is parsed as markup); ``set_rows`` compares them with the row
 stable key and signature and refreshes just the lines that changed; ``render_line`` draws one
 visible line at a time, cached per row. The cursor stays on the same record across refreshes.
 
-A cell too long for its column ends in "…", and so does a line cut at the right edge; on the cursor's row of the focused table the cut
-cells are shown whole, wrapped within their columns over up to ``CURSOR_LINES`` lines, so the
-record one acts on is read in full at any terminal size (issue 17).
+A cell too long for its column ends in "…", and so does a line cut at the right edge; on the
+cursor's row of the focused table the cut cells are shown whole, wrapped within their columns
+over up to ``CURSOR_LINES`` lines, so the record one acts on is read in full at any terminal
+size (issue 17).
 """
 
 from __future__ import annotations
