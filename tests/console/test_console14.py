@@ -4,14 +4,16 @@ of the demo database and checks what an operator sees."""
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.widgets import Input, Select
 
 from console.app import SchildwachtApp
+from console.screens.forms import Form
 from console.widgets.table import RecordTable
 from store.capacity import week_overview
 from store.clock import day_bounds, today
 from store.db import Store
 from store.logbook import list_entries
-from tests.console.conftest import settle, shown
+from tests.console.conftest import error_of, settle, shown, toasts, type_text
 
 
 def screen_lines(app: SchildwachtApp) -> list[str]:
@@ -83,3 +85,25 @@ async def test_the_agenda_log_cut_at_80_columns_ends_in_an_ellipsis(demo_store: 
                     assert text.endswith("…"), (width, text)
                     checked += 1
             assert checked >= 2, width
+
+
+async def test_the_toast_after_adding_an_activity_tells_the_repeated_hour_apart(
+    demo_store: Store,
+) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, Form)
+        app.screen.query_one("#person", Select).value = "BEVER"
+        app.screen.query_one("#title", Input).focus()
+        await type_text(pilot, "Nachtvlucht")
+        app.screen.query_one("#start", Input).value = "2027-10-31T02:30+01:00"  # the second 02:30
+        app.screen.query_one("#end", Input).value = "2027-10-31T03:15+01:00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, Form), error_of(app)
+        # "02:30" alone was the first 02:30 (+02:00) as much as this one (issue 17)
+        assert "Added 'Nachtvlucht' for BEVER, 2027-10-31 02:30+01:00." in toasts(app)
