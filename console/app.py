@@ -155,7 +155,7 @@ class SchildwachtApp(StoreWork, App[None]):
         self.ahead = ahead
         self._ahead: dict[str, tuple[tuple[Any, ...], Any]] = {}
         self._ahead_started = False
-        self.state: dict[str, Any] = load_state() if remember else {}
+        self.state: dict[str, Any] = load_state(store.path) if remember else {}
         self.actor: ActingPerson = store.actor  # resolved before the console runs, on this thread
         self.badge = 0
         self._held: list[events.Key | events.Paste] = []
@@ -350,7 +350,7 @@ class SchildwachtApp(StoreWork, App[None]):
     def remember_state(self, **values: Any) -> None:
         self.state.update(values)
         if self.remember:
-            save_state(self.state)
+            save_state(self.store.path, self.state)
 
     def action_go(self, mode: str) -> None:
         """Show a main screen (and remember it for the next start)."""

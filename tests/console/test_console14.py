@@ -3,11 +3,16 @@ of the demo database and checks what an operator sees."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from console.app import SchildwachtApp
 from console.screens.forms import Form
+from console.screens.sync import SyncScreen
+from console.screens.today import TodayScreen
 from console.widgets.table import RecordTable
 from store.capacity import week_overview
 from store.clock import day_bounds, today
@@ -107,3 +112,35 @@ async def test_the_toast_after_adding_an_activity_tells_the_repeated_hour_apart(
         assert not isinstance(app.screen, Form), error_of(app)
         # "02:30" alone was the first 02:30 (+02:00) as much as this one (issue 17)
         assert "Added 'Nachtvlucht' for BEVER, 2027-10-31 02:30+01:00." in toasts(app)
+
+
+async def test_the_console_remembers_screen_and_sync_folder_per_database(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    other_path = tmp_path / "demo-copy.db"
+    with sqlite3.connect(demo_store.path) as source, sqlite3.connect(other_path) as target:
+        source.backup(target)
+    other_path.chmod(0o600)
+    real = SchildwachtApp(demo_store, remember=True, watch=None, ahead=False)
+    async with real.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        real.remember_state(sync_folder=str(tmp_path / "team-share"))
+    other = Store(other_path, clock=demo_store.clock)
+    try:
+        demo = SchildwachtApp(other, remember=True, watch=None, ahead=False)
+        async with demo.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            # a demo opens on its own first screen and folder, not the real database's
+            assert isinstance(demo.screen, TodayScreen)
+            assert "sync_folder" not in demo.state
+            await pilot.press("k")
+            await settle(pilot)
+            demo.remember_state(sync_folder=str(tmp_path / "demo-share"))
+    finally:
+        other.close()
+    again = SchildwachtApp(demo_store, remember=True, watch=None, ahead=False)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, SyncScreen)  # not the demo's Capacity
+        assert again.state["sync_folder"] == str(tmp_path / "team-share")
