@@ -441,6 +441,8 @@ class SchildwachtApp(StoreWork, App[None]):
         def switched(actor: ActingPerson) -> None:
             self.actor = actor
             self._update_titles()
+            screen.show_role()  # its titles name the new role's keys (the others' on resume)
+            screen.refresh_bindings()
 
         screen.open_form(
             SwitchUserForm(self.actor.callsign),

@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from store import access, agenda, logbook, roster
+from store import agenda, logbook, roster
 from store.agenda import Activity
 from store.clock import day_bounds, local, local_span, local_text, parse_time_on, today
 from store.db import Store
@@ -30,7 +30,7 @@ from words.counts import counted
 from words.deployments import refused
 
 from .. import labels
-from ..actions import Action
+from ..actions import Action, KeyedTitle
 from ..i18n import _, ngettext
 from ..literal import literal, template
 from ..times import at, told
@@ -228,6 +228,14 @@ class AgendaScreen(BaseScreen[AgendaData]):
         ),
     )
 
+    KEYED_TITLES = (
+        KeyedTitle(
+            "#log-panel DrawerTitle",
+            _("Operational log (journaal)"),
+            (("log", _("l write")), ("clear_flag", _("x clear a flag"))),
+        ),
+    )
+
     def __init__(self) -> None:
         super().__init__()
         self.day: date | None = None
@@ -262,10 +270,6 @@ class AgendaScreen(BaseScreen[AgendaData]):
             )
 
     def on_mount(self) -> None:
-        if not access.allowed(self.role, "log.clear"):  # the keys this role has
-            self.query_one("#log-panel DrawerTitle", DrawerTitle).update(
-                _("Operational log (journaal) — l write")
-            )
         (self.day,) = self.opening(self.console_app)
         self.query_one("#day-activities", RecordTable).focus()
         super().on_mount()

@@ -31,7 +31,7 @@ from words.counts import counted
 from words.facts import reason
 from words.suggestions import cost, describe
 
-from ..actions import Action
+from ..actions import Action, KeyedTitle
 from ..i18n import _
 from ..literal import literal, template
 from ..times import at, told
@@ -241,6 +241,14 @@ class RosterScreen(BaseScreen[RosterData]):
                 empty=_("Select an activity of the gap."),
             )
             yield Static("", id="option-why")  # the selected option and its reason, whole
+
+    KEYED_TITLES = (
+        KeyedTitle(
+            "#suggestion-panel DrawerTitle",
+            _("What can still be done (wat kan wél)"),
+            (("apply", _("p applies")),),
+        ),
+    )
 
     def on_mount(self) -> None:
         self.day = today(self.store.clock)

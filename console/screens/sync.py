@@ -45,7 +45,7 @@ from words.quarantine import said as said_reason
 from words.receipts import joined, said
 
 from .. import labels
-from ..actions import Action, any_of
+from ..actions import Action, KeyedTitle, any_of
 from ..i18n import _, ngettext
 from ..literal import literal, plain, template
 from ..times import at
@@ -455,6 +455,15 @@ class SyncScreen(BaseScreen[SyncData]):
                 zebra=False,
                 empty=_("0 quarantined changes."),
             )
+
+    KEYED_TITLES = (
+        KeyedTitle(
+            "#conflicts-title",
+            _("Open conflicts"),
+            (("choose", _("1/2 keep a value")), ("enter_value", _("v enter another"))),
+            joiner=", ",
+        ),
+    )
 
     def on_mount(self) -> None:
         self.query_one("#sync-conflicts", RecordTable).focus()

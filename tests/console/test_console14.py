@@ -3,21 +3,28 @@ of the demo database and checks what an operator sees."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from pathlib import Path
+
+from rich.console import Console
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from console.app import SchildwachtApp
 from console.screens.forms import Form
+from console.screens.help import help_tables
 from console.screens.sync import SyncScreen
 from console.screens.today import TodayScreen
+from console.widgets.footer import shown_keys
 from console.widgets.table import RecordTable
+from store import proof, staff
 from store.capacity import week_overview
 from store.clock import day_bounds, today
 from store.db import Store
 from store.logbook import list_entries
+from tests.conftest import TEST_SECRET
 from tests.console.conftest import error_of, settle, shown, toasts, type_text
 
 
@@ -144,3 +151,43 @@ async def test_the_console_remembers_screen_and_sync_folder_per_database(
         await settle(pilot)
         assert isinstance(again.screen, SyncScreen)  # not the demo's Capacity
         assert again.state["sync_folder"] == str(tmp_path / "team-share")
+
+
+def _help_text(role: str, mode: str) -> str:
+    console = Console(width=110, record=True, file=io.StringIO())
+    for table in help_tables(role, mode):
+        console.print(table)
+    return console.export_text()
+
+
+async def test_an_operator_is_shown_only_the_keys_an_operator_may_use(demo_store: Store) -> None:
+    if not proof.has_secret(demo_store.conn, "AM-0002"):  # an operator of the demo
+        staff.set_secret(demo_store, "AM-0002", TEST_SECRET)
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        assert "x clear a flag" in shown(app, "#log-panel DrawerTitle")  # a shift leader's
+        await pilot.press("u")
+        await settle(pilot)
+        await type_text(pilot, "AM-0002")
+        await pilot.press("tab")
+        await type_text(pilot, TEST_SECRET)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.role == "operator"
+        # the log's title named x after Switch user (it was set once, when the screen mounted)
+        assert shown(app, "#log-panel DrawerTitle") == "Operational log (journaal) — l write"
+        assert "x" not in [key for key, *_rest in shown_keys(app.screen)]
+        assert not any("flag" in title.lower() and "Clear" in title for title, *_ in app.palette())
+        await pilot.press("s", "h")  # the other screens' titles follow the role too
+        await settle(pilot)
+        assert shown(app, "#history-panel DrawerTitle").startswith("Signed handovers")
+        assert "c to accept" not in shown(app, "#history-panel DrawerTitle")
+    # the help lists what the role may do, no longer every key dimmed "(not for operator)"
+    operator, leader = _help_text("operator", "agenda"), _help_text("shift_leader", "agenda")
+    assert "Clear the selected flagged log entry" in leader
+    assert "Clear the selected flagged log entry" not in operator
+    assert "not for" not in operator
+    assert "Write in the operational log" not in operator  # titles are the palette's
+    assert "A log entry of a kind" in operator
