@@ -780,6 +780,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 _("Clear the flag of: {text}").format(text=chosen.text[:120]),
                 _("Why it no longer needs attention"),
                 button=_("Clear flag"),
+                placeholder=_("e.g. vehicle checked: a delivery van"),
             ),
             _("Flag cleared; it no longer carries into handovers."),
         )

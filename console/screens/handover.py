@@ -403,6 +403,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
                 ),
                 _("Why does this handover replace the signed one?"),
                 button=_("Sign again"),
+                placeholder=_("e.g. the night's incident was missing"),
             ),
             None,
             self._signed,

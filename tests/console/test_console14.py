@@ -191,3 +191,40 @@ async def test_an_operator_is_shown_only_the_keys_an_operator_may_use(demo_store
     assert "not for" not in operator
     assert "Write in the operational log" not in operator  # titles are the palette's
     assert "A log entry of a kind" in operator
+
+
+def _fields_drawn(app: SchildwachtApp) -> list[str]:
+    """Each text field of the open form as it shows at 80x24 (fails if one is not drawn)."""
+    form = app.screen.query_one(".form")
+    drawn = []
+    for field in app.screen.query(Input):
+        region = field.region
+        assert region.height == 1 and app.screen.region.contains_region(region), field
+        assert field.styles.background != form.styles.background, field  # a band of its own
+        drawn.append("".join(s.text for s in field.render_line(0)).strip())
+    return drawn
+
+
+async def test_the_reason_fields_of_clear_flag_and_supersede_are_drawn_at_80x24(
+    demo_store: Store,
+) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("tab", "x")  # the log's drawer, then clear its first flag
+        await settle(pilot)
+        assert isinstance(app.screen, Form), app.screen
+        # empty, it showed nothing on the form's background: no field in sight
+        assert _fields_drawn(app) == ["e.g. vehicle checked: a delivery van"]
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        for _ in range(2):  # sign, then sign the same period again: supersede, with a reason
+            await pilot.press("x")
+            await settle(pilot)
+            await pilot.press("y")
+            await settle(pilot)
+        assert isinstance(app.screen, Form), app.screen
+        assert _fields_drawn(app) == ["e.g. the night's incident was missing"]
