@@ -15,8 +15,9 @@ from textual.widgets import Input, Select
 from console.app import SchildwachtApp
 from console.screens.forms import Form
 from console.screens.help import help_tables
-from console.screens.sync import SyncScreen
+from console.screens.sync import CountedDrawer, SyncScreen
 from console.screens.today import TodayScreen
+from console.widgets.drawer import DrawerTitle
 from console.widgets.footer import shown_keys
 from console.widgets.table import RecordTable
 from store import proof, staff
@@ -228,3 +229,20 @@ async def test_the_reason_fields_of_clear_flag_and_supersede_are_drawn_at_80x24(
             await settle(pilot)
         assert isinstance(app.screen, Form), app.screen
         assert _fields_drawn(app) == ["e.g. the night's incident was missing"]
+
+
+async def test_a_sync_drawer_title_too_long_for_80_columns_ends_in_an_ellipsis(
+    demo_store: Store,
+) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        drawer = app.screen.query_one("#quarantine-panel", CountedDrawer)
+        drawer.counted(12)  # as the screen's show counts twelve quarantined changes
+        await settle(pilot)
+        title = drawer.query_one(DrawerTitle)
+        words = shown(app, "#quarantine-panel DrawerTitle")
+        assert len(words) > 78 and "(Tab shows them)" in words
+        line = screen_lines(app)[title.region.y].rstrip()
+        assert line.endswith("…") and line.startswith(" Quarantined · 12 changes"), line
