@@ -28,6 +28,7 @@ from . import styles
 from .actions import Action
 from .i18n import _
 from .labels import label
+from .palette import ActionsProvider
 from .screens.agenda import AgendaScreen
 from .screens.base import BaseScreen, Context, FormScreen, StoreWork
 from .screens.capacity import CapacityScreen
@@ -124,6 +125,9 @@ class SchildwachtApp(StoreWork, App[None]):
     off the database watch (``watch=None``) to keep refreshes under their control."""
 
     CSS_PATH = "app.tcss"
+    #: The palette: every action the role may take, the one whose title has the words typed
+    #: whole first ("sign": Sign the handover).
+    COMMANDS: ClassVar[set[Any]] = {ActionsProvider}
     TITLE = "Schildwacht"
     MODES: ClassVar[dict[str, Any]] = dict(MAIN_SCREENS)
     HORIZONTAL_BREAKPOINTS = [

@@ -10,7 +10,8 @@ from pathlib import Path
 from rich.console import Console
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.command import CommandPalette
+from textual.widgets import Input, OptionList, Select
 
 from console.app import SchildwachtApp
 from console.screens.forms import Form
@@ -246,3 +247,35 @@ async def test_a_sync_drawer_title_too_long_for_80_columns_ends_in_an_ellipsis(
         assert len(words) > 78 and "(Tab shows them)" in words
         line = screen_lines(app)[title.region.y].rstrip()
         assert line.endswith("…") and line.startswith(" Quarantined · 12 changes"), line
+
+
+async def _palette_options(pilot: Pilot[None], words: str) -> list[str]:
+    """The palette's entries for ``words``, in the order shown, once its search settled."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(app.screen, CommandPalette)
+    await pilot.press(*words)
+    found: list[str] = []
+    for _ in range(60):  # the palette searches in the background
+        await pilot.pause(0.05)
+        options = app.screen.query_one("CommandList", OptionList)
+        now = [
+            str(options.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(options.option_count)
+        ]
+        if now and now == found:
+            break
+        found = now
+    await pilot.press("escape")
+    await pilot.pause()
+    return found
+
+
+async def test_the_palette_ranks_the_action_named_by_the_word_first(app: SchildwachtApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        found = await _palette_options(pilot, "sign")
+        # 7th before, tied with every "Signals" entry and "Raise a signal"
+        assert found[0] == "Handover: Sign the handover", found
+        assert (await _palette_options(pilot, "flag"))[0].startswith("Agenda: Write in the operational log")
