@@ -1039,13 +1039,19 @@ def receipt_text(receipts: list[exchange.Receipt], team: rosters.Roster | None =
 
 
 def _sender(receipt: exchange.Receipt, team: rosters.Roster | None) -> str:
-    """The sender's label, and (labels are shared: "vm") its bound operator and id end."""
-    found = team.device(receipt.origin) if team and receipt.origin else None
+    """The sender's label, and (labels are shared: "vm") its bound operator and id end. A
+    refused file's sender is its folder's name, a device id: named by the roster's label."""
+    origin, label = receipt.origin, receipt.sender
+    found = team.device(origin) if team and origin else None
+    if found is None and team is not None and team.device(receipt.sender) is not None:
+        origin = receipt.sender
+        found = team.device(origin)
+        label = str((found or {}).get("label") or origin)
     if found is None:
-        return visible(receipt.sender)
+        return visible(label)
     operator = found.get("callsign")
     who = f"{operator}, " if isinstance(operator, str) and operator else ""
-    return visible(f"{receipt.sender} ({who}…{receipt.origin[-7:]})")
+    return visible(f"{label} ({who}…{origin[-7:]})")
 
 
 def _receipt_line(receipt: exchange.Receipt, team: rosters.Roster | None = None) -> str:
