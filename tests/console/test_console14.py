@@ -8,9 +8,8 @@ import sqlite3
 from pathlib import Path
 
 from rich.console import Console
-
-from textual.pilot import Pilot
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select
 
 from console.app import SchildwachtApp
@@ -278,4 +277,5 @@ async def test_the_palette_ranks_the_action_named_by_the_word_first(app: Schildw
         found = await _palette_options(pilot, "sign")
         # 7th before, tied with every "Signals" entry and "Raise a signal"
         assert found[0] == "Handover: Sign the handover", found
-        assert (await _palette_options(pilot, "flag"))[0].startswith("Agenda: Write in the operational log")
+        flag = await _palette_options(pilot, "flag")
+        assert flag[0].startswith("Agenda: Write in the operational log"), flag
