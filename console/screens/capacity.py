@@ -1,5 +1,6 @@
 """Capacity: per unit, bars of demand against supply for the coming week (red where the roster
-falls short), and below them in tabs the bottleneck windows, a what-if scenario whose result
+falls short; they scroll under their day labels, Tab onto them, and a line says how many units
+are out of view), and below them in tabs the bottleneck windows, a what-if scenario whose result
 appears beside the baseline (it changes nothing in the database), the restrictions per unit and
 week, and the letter's capacity reinforcements.
 
@@ -387,7 +388,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
 
     def count_hidden_units(self) -> None:
         """Say how many units the bars' box hides above or below its view (a short terminal
-        holds eight of eleven): Tab onto the bars and the arrows bring them in (issue 17)."""
+        holds seven of eleven): Tab onto the bars and the arrows bring them in (issue 17)."""
         more = self.query_one("#capacity-more", Static)
         box = self.query_one("#capacity-bars", UnitBars)
         count = 0 if self.data is None else self.data.unit_count
