@@ -239,6 +239,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         self._pending: list[str | Callable[[], object]] = []
         self._on_mounted: list[Callable[[], None]] = []
         self._borrowed: Context | None = None
+        self._titled: dict[str, str] = {}  # the keyed titles as shown (show_role)
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
@@ -290,9 +291,13 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         """Name in the section titles only the keys the acting person's role may use (again
         after Switch user: another role, other keys)."""
         for keyed in self.KEYED_TITLES:
+            text = keyed.text(self.ACTIONS, self.role)
+            if self._titled.get(keyed.selector) == text:
+                continue  # as shown: no update, no new layout at every return from a form
+            self._titled[keyed.selector] = text
             for widget in self.query(keyed.selector):
                 if isinstance(widget, Static):
-                    widget.update(keyed.text(self.ACTIONS, self.role))
+                    widget.update(text)
 
     def on_screen_resume(self) -> None:
         self.show_role()
