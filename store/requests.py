@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import validate
+from . import rules, validate
 from .agenda import Activity, add_activity, check_decision, concept_options, lightest_valid_concept
 from .catalogue import get_concept, list_concepts
 from .clock import from_db, json_times, local, to_db
@@ -303,7 +303,7 @@ def request_activity(
             "location": location,
             "kind": kind,
         }
-        if end <= store.clock.now():
+        if rules.request_over(to_db(end), to_db(store.clock.now())):
             raise BadInput(
                 "The requested activity would have ended by now; request one still ahead.",
                 code="request_over",

@@ -157,25 +157,45 @@ def _check_shift(
             "SELECT start_at, end_at FROM shift WHERE staff_id = ? AND start_at < ? AND end_at > ?",
             (officer.id, hi, lo),
         )
-    ] + [(a, b) for a, b in extra or [] if a < hi and b > lo]
-    for other_start, other_end in others:
+    ] + list(extra or [])
+    check_rest(officer.callsign, to_db(start), to_db(end), others)
+
+
+def check_rest(callsign: str, start: str, end: str, others: list[tuple[str, str]]) -> None:
+    """Refuse a shift that overlaps another of the officer's shifts or leaves less than the
+    required rest next to one: the one check the store's writes and the sync judge
+    (``sync.judge_plans``) both make.
+
+    Args:
+        callsign: the officer's callsign (for the refusal).
+        start: when the shift starts (stored UTC text).
+        end: when it ends (stored UTC text).
+        others: the officer's other shifts, (start, end) as stored UTC text.
+
+    Raises:
+        RuleViolation: it overlaps one (``shift_overlaps``) or leaves less than 11 hours' rest
+            next to one (``shift_rest``); ``rule`` ``rest``.
+    """
+    lo, hi = to_db(from_db(start) - REST), to_db(from_db(end) + REST)
+    near = [(a, b) for a, b in others if a < hi and b > lo]
+    # an overlap is named before a short rest, whichever comes first
+    for other_start, other_end in sorted(near, key=lambda o: not (o[0] < end and o[1] > start)):
         span = from_db(other_start), from_db(other_end)
-        if other_start < to_db(end) and other_end > to_db(start):
+        if other_start < end and other_end > start:
             raise RuleViolation(
                 "rest",
-                f"{officer.callsign} already has a shift "
-                f"{local_span(*span)} that overlaps this one.",
+                f"{callsign} already has a shift {local_span(*span)} that overlaps this one.",
                 code="shift_overlaps",
-                callsign=officer.callsign,
+                callsign=callsign,
                 start=span[0],
                 end=span[1],
             )
         raise RuleViolation(
             "rest",
-            f"{officer.callsign} would have less than the required 11 hours' rest "
+            f"{callsign} would have less than the required 11 hours' rest "
             f"next to the shift {local_span(*span)} (rule: rest between shifts).",
             code="shift_rest",
-            callsign=officer.callsign,
+            callsign=callsign,
             start=span[0],
             end=span[1],
         )

@@ -10,17 +10,22 @@ reasons were facts is English text, shown as it is.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from store.clock import local_text
+from store.clock import from_db, local_text
 from store.sync.reason import Reason, from_dict, read
 from store.validate import visible
 
 from . import _
 from .access import action as action_words
 from .errors import SENTENCES as REFUSALS
+
+#: A time as the store keeps it (``clock.to_db``).
+STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 
 
 def _v(value: object) -> str:
@@ -55,14 +60,47 @@ def _inner(p: Mapping[str, Any]) -> str:
 
 
 def _refusal(p: Mapping[str, Any]) -> str:
-    """A store refusal (``words.errors``), or its message where no words are known."""
+    """A store refusal (``words.errors``), or its message where no words are known; its facts'
+    times (kept as stored UTC text) read back as the store gave them."""
     words = REFUSALS.get(str(p.get("error") or ""))
     if words is not None:
         try:
-            return words(p.get("facts") or {}).rstrip(".")
-        except (KeyError, IndexError, TypeError, ValueError):
+            return words(_times(p.get("facts") or {})).rstrip(".")
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
             pass
     return str(p.get("why", ""))
+
+
+def _times(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """Facts with their stored UTC times as aware datetimes (the store's refusals carry times
+    as datetimes; a reason keeps them as text)."""
+    found = dict(facts)
+    for name, value in found.items():
+        if isinstance(value, str) and STORED_TIME.fullmatch(value):
+            with contextlib.suppress(ValueError):
+                found[name] = from_db(value)
+    return found
+
+
+def _sentence_part(text: str) -> str:
+    """A sentence after a colon: its first letter in lower case (but for a code such as
+    ``R1`` or a callsign)."""
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() or any(c.isdigit() for c in first) else _lower(text)
+
+
+def _field_refused(p: Mapping[str, Any]) -> str:
+    """A field's value refused: ``table.field …`` where the store's words begin with the
+    field's name, else ``table: …`` (never a table name glued onto a sentence)."""
+    words = _refusal(p)
+    named = str(dict(p.get("facts") or {}).get("field") or "")
+    if named and words.startswith(named):
+        return f"{p['table']}.{words}"
+    return _("{table}: {why}").format(table=p["table"], why=_sentence_part(words))
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 #: What a change set writes, for a role's refusal (``judge._Author.may``).
@@ -286,8 +324,10 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "key_not_canonical": lambda p: _("its row key {key} is not written canonically").format(
         key=_v(p["key"])
     ),
-    "value_refused": lambda p: f"{p['table']}.{_refusal(p)}",
-    "row_refused": lambda p: f"{p['table']}: {_refusal(p)}",
+    "value_refused": lambda p: _field_refused(p),
+    "row_refused": lambda p: _("{table}: {why}").format(
+        table=p["table"], why=_sentence_part(_refusal(p))
+    ),
     "fields_missing": lambda p: _("a new {table} row without {fields}").format(
         table=p["table"], fields=", ".join(str(f) for f in p["fields"])
     ),

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 from .. import rules
 from ..clock import to_db
-from . import forks, late, log, merge, rebuild
+from . import forks, judge_plans, late, log, merge, rebuild
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
@@ -466,6 +466,7 @@ def _judge(
     context.below_required = lambda activity, concept, at: _below_required(
         conn, activity, concept, at, assessments
     )
+    context.plans = judge_plans.PlanFacts(conn, assessments.level_as_of, now)
     judge = Judge(context)
     for (origin, hlc), group in sorted(candidates.items(), key=lambda i: (i[0][1], i[0][0])):
         for judged, verdict in zip(group, judge.change_set([j.run for j in group]), strict=True):

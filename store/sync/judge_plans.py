@@ -1,0 +1,456 @@
+"""The judge's planning checks: what the store refuses on a write of an activity, a standing
+post, a correction, a shift, a decision or a request, refused the same way in a received
+change set (``judge.py`` calls these from small hooks).
+
+Each check calls the store's own check function (``agenda.concept_refusal``,
+``rules.corrected_into_past``, ``roster.check_rest``, ``decisions.check_record``,
+``rules.request_over``, ``rules.request_not_as_asked``), fed with the row as it stood when
+the change was made, read from the accepted records (``PlanFacts``), so every laptop holding
+the same records judges alike. A check returns the store's refusal (a ``StoreError`` with its
+code and facts), which the judge keeps as the reason (``row_refused``), worded by the store's
+own words.
+
+``JUDGED_CODES``: the store's refusal codes these checks cover (the scan test collects the
+``JUDGED_CODES`` of every ``store/sync/judge*.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from .. import rules
+from ..errors import BadInput, RuleViolation, StoreError
+from . import log
+from .change import EXISTENCE, clock_text, key_of
+
+At = tuple[int, str]  # (hlc, origin)
+Key = tuple[str, int]  # (origin, seq)
+
+#: The store's refusal codes the checks of this module make on a received change.
+JUDGED_CODES = frozenset(
+    {
+        "concept_below_required",
+        "concept_not_in_package",
+        "concept_wrong_kind",
+        "concept_outside_pilot",
+        "no_threat_assessment",
+        "correction_into_past",
+        "shift_overlaps",
+        "shift_rest",
+        "authority_not_competent",
+        "unknown_step",
+        "decision_needs_rationale",
+        "decision_needs_reference",
+        "maatwerk_needs_reason",
+        "request_over",
+        "request_not_as_asked",
+        "request_option_over",
+    }
+)
+
+#: The rule a store refusal without one (``BadInput``) breaks, for the quarantine's rule.
+_RULES = {
+    "authority_not_competent": "R6",
+    "unknown_step": "R6",
+    "decision_needs_rationale": "R6",
+    "decision_needs_reference": "R6",
+    "maatwerk_needs_reason": "R6",
+    "request_over": "request",
+    "request_not_as_asked": "request",
+}
+
+
+def rule_of(exc: StoreError) -> str:
+    """The rule a store refusal breaks, as the quarantine names it.
+
+    Args:
+        exc: the refusal.
+
+    Returns:
+        Its ``rule`` (``R1``…, ``rest``), else the rule its code belongs to, else ``value``.
+    """
+    return str(getattr(exc, "rule", "") or _RULES.get(str(exc.code), "value"))
+
+
+#: The statuses on which no re-planning flag would show a concept the store refuses.
+UNFLAGGED = ("done", "cancelled")
+
+
+class _Rows:
+    """The store's reading interface (``query``, ``one``) over a connection, so the store's
+    catalogue readers serve the judge too."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        cursor = self.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return list(cursor.execute(sql, params).fetchall())
+
+    def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
+        found = self.query(sql, params)
+        return found[0] if found else None
+
+
+@dataclass
+class PlanFacts:
+    """What the planning checks read of this laptop, as it stood when a change was made.
+
+    Attributes:
+        conn: the open database.
+        level_as_of: (subject id, when) → its threat level from the assessments accepted by
+            then (as R2 derives it), or None.
+        now: records whose verdict in the judging under way differs from the one held.
+    """
+
+    conn: sqlite3.Connection
+    level_as_of: Callable[[str, At], object]
+    now: dict[Key, bool] = field(default_factory=dict)
+    _concepts: list[Any] | None = None
+    _shifts: dict[str, list[tuple[str, At]]] | None = None
+
+    def row_as_of(self, table: str, row_id: str, at: At, inclusive: bool = False) -> dict | None:
+        """A row's fields from the accepted records made before ``at`` (``inclusive``: or at
+        it), or None when it did not exist then.
+
+        Args:
+            table: the synced table.
+            row_id: the row's id.
+            at: (hlc, origin) of the change judged.
+            inclusive: count the records of the change set itself too.
+
+        Returns:
+            Column → value, or None (no accepted creation, or deleted by then).
+        """
+        from . import quarantine as kept  # it imports the judge, which imports this module
+
+        runs = log.of_rows(self.conn, [(table, key_of(row_id))])
+        found = [
+            r
+            for run in runs
+            for r in run.changes()
+            if ((r.hlc, r.origin) <= at if inclusive else (r.hlc, r.origin) < at)
+        ]
+        aside = kept.states(self.conn, [(r.origin, r.seq) for r in found])
+        accepted = [
+            r for r in found if self.now.get((r.origin, r.seq), (r.origin, r.seq) not in aside)
+        ]
+        lives = [r for r in accepted if r.col == EXISTENCE]
+        if not lives:
+            return None
+        life = max(lives, key=lambda r: (r.cl, r.hlc, r.origin))
+        if life.cl % 2 == 0:
+            return None
+        values: dict[str, Any] = {}
+        for r in sorted(accepted, key=lambda r: (r.cl, r.hlc, r.origin)):
+            if r.col != EXISTENCE and r.cl == life.cl:
+                values[r.col] = r.val
+        return values
+
+    def subject_as_of(self, subject_id: object, at: At) -> Any:
+        """The subject with its protection as it stood at ``at`` (``subjects.Subject``), or
+        None when its creation is not held."""
+        from ..subjects import Subject
+
+        row = self.row_as_of("subject", str(subject_id), at, inclusive=True)
+        if row is None:
+            return None
+        level = self.level_as_of(str(subject_id), at)
+        protection = self.conn.execute(
+            "SELECT resistance_level, package FROM threat_level WHERE level = ?", (level,)
+        ).fetchone()
+        required, package = protection if protection else (None, None)
+        return Subject(
+            str(subject_id),
+            str(row.get("code")),
+            str(row.get("kind")),
+            str(row.get("domain")),
+            str(row.get("unit")),
+            level if isinstance(level, int) else None,
+            required,
+            package,
+        )
+
+    def concept_refusal(
+        self, subject_id: object, code: object, at: At, trigger: bool
+    ) -> StoreError | None:
+        """The store's refusal of ``code`` on the subject's activities as things stood at ``at``
+        (R1, R3, R4; ``agenda.concept_refusal``); ``trigger``: as the database's R1 trigger
+        judges a standing post, nothing without an assessment (else ``no_threat_assessment``,
+        as ``agenda.check_concept``)."""
+        from ..agenda import concept_refusal, package_concepts
+        from ..catalogue import list_concepts
+
+        reader = cast(Any, _Rows(self.conn))
+        if self._concepts is None:
+            self._concepts = list_concepts(reader)
+        concept = next((c for c in self._concepts if c.code == code), None)
+        subject = self.subject_as_of(subject_id, at)
+        if concept is None or subject is None:
+            return None  # an unknown concept is the catalogue check's; an unknown subject waits
+        if subject.package is None:
+            if trigger:
+                return None
+            return RuleViolation(
+                "R2",
+                f"{subject.code} has no threat assessment yet, so no required level or package.",
+                code="no_threat_assessment",
+                subject=subject.code,
+            )
+        found = self.conn.execute(
+            "SELECT rank FROM resistance_level WHERE code = ?", (subject.required_level,)
+        ).fetchone()
+        rank = int(found[0]) if found else 0
+        return concept_refusal(
+            subject, concept, self._concepts, package_concepts(reader, subject), rank
+        )
+
+    def shifts_of(self, staff_id: str) -> list[tuple[str, At]]:
+        """The shifts the log holds of an officer: (id, when created)."""
+        if self._shifts is None:
+            self._shifts = {}
+            for run in log.of_table(self.conn, "shift"):
+                if EXISTENCE not in run.cols or "staff_id" not in run.cols or run.cl % 2 == 0:
+                    continue
+                values = dict(zip(run.cols, run.values(), strict=True))
+                self._shifts.setdefault(str(values.get("staff_id")), []).append(
+                    (str(values.get("id")), (run.hlc, run.origin))
+                )
+        return self._shifts.get(staff_id, [])
+
+
+def _latest(hlc: int) -> str:
+    """The wall-clock time of a change's clock, stored form (when it was made)."""
+    return clock_text(hlc) or "9999"
+
+
+def on_create(
+    facts: PlanFacts | None, table: str, values: Mapping[str, object], at: At
+) -> StoreError | None:
+    """The store's refusal of a row created by a received change set, or None.
+
+    Args:
+        facts: what this laptop holds (None: nothing to read, nothing refused).
+        table: the table.
+        values: the new row's fields.
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The refusal the store raises for such a write, or None.
+    """
+    if facts is None:
+        return None
+    check = _CREATE.get(table)
+    return None if check is None else check(facts, values, at)
+
+
+def on_update(
+    facts: PlanFacts | None, table: str, row_id: str, values: Mapping[str, object], at: At
+) -> StoreError | None:
+    """The store's refusal of a field change of an existing row, the row as it will be
+    (``values``: the changed fields over the row as it stood), or None.
+
+    Args:
+        facts: what this laptop holds (None: nothing refused).
+        table: the table.
+        row_id: the row's id.
+        values: the changed fields (the others read as they stood).
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The refusal the store raises for such a write, or None.
+    """
+    if facts is None or table not in ("standing_post", "shift"):
+        return None
+    stood = facts.row_as_of(table, row_id, at)
+    if stood is None:
+        return None
+    row = {**stood, **values}
+    if table == "standing_post" and "concept" in values:
+        return facts.concept_refusal(row.get("subject_id"), row.get("concept"), at, True)
+    if table == "shift" and {"start_at", "end_at"} & set(values):
+        return _rest(facts, row, at)
+    return None
+
+
+def activity_concept(
+    facts: PlanFacts | None, activity: str, concept: object, at: At
+) -> StoreError | None:
+    """R1, R3, R4 for a concept put on an activity that is done or cancelled (no re-planning
+    flag would show it there), as the store refuses it.
+
+    Args:
+        facts: what this laptop holds (None: nothing refused).
+        activity: the activity's id.
+        concept: the concept's code.
+        at: (hlc, origin) of the change.
+
+    Returns:
+        The store's refusal, or None.
+    """
+    if facts is None or concept is None:
+        return None
+    row = facts.row_as_of("activity", activity, at, inclusive=True)
+    if row is None:
+        return None
+    return facts.concept_refusal(row.get("subject_id"), concept, at, False)
+
+
+def _activity(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """An activity created done or cancelled carries a concept the store allows (planned,
+    a concept below the level is flagged for re-planning instead)."""
+    if values.get("status") not in UNFLAGGED or values.get("concept") is None:
+        return None
+    return facts.concept_refusal(values.get("subject_id"), values.get("concept"), at, False)
+
+
+def _standing_post(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    return facts.concept_refusal(values.get("subject_id"), values.get("concept"), at, True)
+
+
+def _correction(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """A correction moves a time not yet passed into the past only never (R5), judged on the
+    activity's times as they stood then (not the old times the correction claims)."""
+    activity = facts.row_as_of("activity", str(values.get("activity_id")), at)
+    if activity is None:
+        return None
+    now = _latest(at[0])
+    for column in ("start_at", "end_at"):
+        old, new = activity.get(column), values.get(f"new_{column}")
+        if (
+            isinstance(old, str)
+            and isinstance(new, str)
+            and rules.corrected_into_past(old, new, now)
+        ):
+            return RuleViolation(
+                "R5",
+                f"A correction cannot move '{activity.get('title')}' to {new}, which had already "
+                "passed, from a time that had not (rule R5).",
+                code="correction_into_past",
+                title=str(activity.get("title")),
+                moment=new,
+            )
+    return None
+
+
+def _shift(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    return _rest(facts, values, at)
+
+
+def _rest(facts: PlanFacts, row: Mapping[str, object], at: At) -> StoreError | None:
+    """A shift overlapping another of the officer's, or too close to one (``roster.check_rest``),
+    the others as they stood when it was made (those of its own change set too)."""
+    from ..roster import check_rest
+
+    start, end, me = row.get("start_at"), row.get("end_at"), str(row.get("id"))
+    if not (isinstance(start, str) and isinstance(end, str)):
+        return None
+    others = []
+    for other, made in facts.shifts_of(str(row.get("staff_id"))):
+        if other == me or made > at:
+            continue
+        stood = facts.row_as_of("shift", other, at, inclusive=True)
+        if (
+            stood
+            and isinstance(stood.get("start_at"), str)
+            and isinstance(stood.get("end_at"), str)
+        ):
+            others.append((str(stood["start_at"]), str(stood["end_at"])))
+    staff = facts.row_as_of("staff", str(row.get("staff_id")), at, inclusive=True) or {}
+    try:
+        check_rest(str(staff.get("callsign", "?")), start, end, others)
+    except (BadInput, ValueError) as exc:
+        return exc if isinstance(exc, StoreError) else None
+    return None
+
+
+def _decision(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """A decision R6 allows: its authority competent for the subject's domain."""
+    from ..decisions import check_record
+
+    subject = facts.subject_as_of(values.get("subject_id"), at)
+    if subject is None:
+        return None
+    tailored = values.get("tailored")
+    try:
+        check_record(
+            subject,
+            str(values.get("step")),
+            str(values.get("rationale")),
+            str(values.get("document")),
+            str(values.get("authority")),
+            None if tailored is None else str(tailored),
+        )
+    except BadInput as exc:
+        return exc
+    return None
+
+
+def _request(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """A request still ahead when it was made, assessed as asked."""
+    if rules.request_over(values.get("end_at"), _latest(at[0])):
+        return BadInput(
+            "The requested activity would have ended by the time it was requested.",
+            code="request_over",
+        )
+    options, _fault = rules.read_assessment(values.get("verdict"), values.get("assessment"))
+    if rules.request_not_as_asked(values, options):
+        return BadInput(
+            "The request's assessment is not of the request's own times.",
+            code="request_not_as_asked",
+        )
+    return None
+
+
+def _answer(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """An acceptance plans an activity still ahead when it was made (the chosen option's end:
+    the request's, or a move's)."""
+    if values.get("answer") != "accepted":
+        return None
+    request = facts.row_as_of("activity_request", str(values.get("request_id")), at, inclusive=True)
+    if request is None:
+        return None
+    options, _fault = rules.read_assessment(request.get("verdict"), request.get("assessment"))
+    n = values.get("option")
+    chosen = options[n - 1] if isinstance(n, int) and 1 <= n <= len(options) else {}
+    end = chosen.get("end") if chosen.get("action") == "move" and chosen.get("start") else None
+    end = end or request.get("end_at")
+    if not rules.request_over(end, _latest(at[0])):
+        return None
+    return RuleViolation(
+        "answer",
+        f"Option {n} of request {str(values.get('request_id'))[:13]} would plan an activity "
+        "that had already ended when it was accepted.",
+        code="request_option_over",
+        n=n,
+        request=str(values.get("request_id"))[:13],
+    )
+
+
+_CREATE: dict[str, Callable[[PlanFacts, Mapping[str, object], At], StoreError | None]] = {
+    "activity": _activity,
+    "standing_post": _standing_post,
+    "activity_correction": _correction,
+    "shift": _shift,
+    "decision": _decision,
+    "activity_request": _request,
+    "request_answer": _answer,
+}
+
+
+def refusal_facts(exc: StoreError) -> dict[str, Any]:
+    """A store refusal inside a reason: its code, its facts as JSON values, its English.
+
+    Args:
+        exc: the refusal.
+
+    Returns:
+        ``{"error": code, "facts": {...}, "why": message}``.
+    """
+    facts = json.loads(json.dumps(dict(exc.params), default=str))
+    return {"error": exc.code, "facts": facts, "why": str(exc).rstrip(".")}
