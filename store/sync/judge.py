@@ -125,6 +125,32 @@ _PLAIN_HISTORY = quarantine("malformed", "history_on_plain_field")
 _NO_HISTORY = quarantine("malformed", "no_history")
 _TWICE = quarantine("malformed", "written_twice")
 
+#: The store's refusal codes this module's checks make on a received change (the planning
+#: checks' are ``judge_plans.JUDGED_CODES``; the scan test collects every ``judge*.py``'s).
+JUDGED_CODES = frozenset(
+    {
+        "status_not_plain",  # status_needs_restriction
+        "status_set_by_restriction",  # status_needs_restriction
+        "stays_cancelled",  # cancelled_never_again
+        "done_before_end",  # done_before_it_ends, done_before_end
+        "done_hides_replanning",  # done_needs_replanning
+        "done_moved_ahead",  # _done_and_moved
+        "move_needs_restriction",  # needs_restriction, not_as_restricted
+        "restriction_into_past",  # restricted_into_past
+        "restriction_after_end",  # restricted_after_end
+        "restriction_of_done",  # restricted_when_done
+        "calendar_authority_reserved",  # _from_a_calendar
+        "signal_activity_of_another",  # activity_of_another
+        "experience_activity_of_another",  # experience_activity_of_another
+        "withdraw_not_yours",  # withdraw_not_signer
+        "handover_withdrawn",  # accepts_withdrawn
+        "no_such_option",  # answer_no_such_option
+        "request_option_not_feasible",  # answer_option_not_feasible
+        "request_assessment_unreadable",  # answer_of_unreadable
+        "admin_operator_role_elsewhere",  # admin_operator_elsewhere
+    }
+)
+
 
 def named(text: str) -> str:
     """A callsign or device label inside a reason: cut short (the words make it visible).

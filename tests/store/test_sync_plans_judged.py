@@ -197,10 +197,10 @@ def test_shifts_that_overlap_or_leave_too_little_rest_are_quarantined(
     )
     spans = ((1, 4), (10, 16))  # hours after the held shift's start: overlaps; 1 h rest
     far = day + timedelta(days=3)
-    _raw(
-        b,
-        insert.format(n=7, staff=made["staff"], start=to_db(far), end=to_db(far + timedelta(hours=8))),
-    )  # fmt: skip
+    apart = insert.format(
+        n=7, staff=made["staff"], start=to_db(far), end=to_db(far + timedelta(hours=8))
+    )
+    _raw(b, apart)
     held_before = len(user_tables(a.store)["shift"])
     exchange_all([a, b], tmp_path / "share2")  # a shift apart from the others: applied
     assert len(user_tables(a.store)["shift"]) == held_before + 1
