@@ -18,17 +18,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from .. import rules
 from ..errors import BadInput, RuleViolation, StoreError
 from . import log
-from .change import EXISTENCE, clock_text, key_of
+from .change import EXISTENCE, Change, clock_text, key_of
 
 At = tuple[int, str]  # (hlc, origin)
 Key = tuple[str, int]  # (origin, seq)
+
+
+class Covered(Protocol):
+    """The records a judging covers already (``session._Covered``)."""
+
+    def __contains__(self, key: Key) -> bool: ...
+
 
 #: The store's refusal codes the checks of this module make on a received change.
 JUDGED_CODES = frozenset(
@@ -112,7 +119,9 @@ class PlanFacts:
     level_as_of: Callable[[str, At], object]
     now: dict[Key, bool] = field(default_factory=dict)
     _concepts: list[Any] | None = None
-    _shifts: dict[str, list[tuple[str, At]]] | None = None
+    _shifts: dict[str, list[tuple[str, At, str, str]]] | None = None
+    _shift_runs: dict[str, list[Any]] = field(default_factory=dict)
+    _shift_aside: set[Key] = field(default_factory=set)
 
     def row_as_of(self, table: str, row_id: str, at: At, inclusive: bool = False) -> dict | None:
         """A row's fields from the accepted records made before ``at`` (``inclusive``: or at
@@ -137,20 +146,7 @@ class PlanFacts:
             if ((r.hlc, r.origin) <= at if inclusive else (r.hlc, r.origin) < at)
         ]
         aside = kept.states(self.conn, [(r.origin, r.seq) for r in found])
-        accepted = [
-            r for r in found if self.now.get((r.origin, r.seq), (r.origin, r.seq) not in aside)
-        ]
-        lives = [r for r in accepted if r.col == EXISTENCE]
-        if not lives:
-            return None
-        life = max(lives, key=lambda r: (r.cl, r.hlc, r.origin))
-        if life.cl % 2 == 0:
-            return None
-        values: dict[str, Any] = {}
-        for r in sorted(accepted, key=lambda r: (r.cl, r.hlc, r.origin)):
-            if r.col != EXISTENCE and r.cl == life.cl:
-                values[r.col] = r.val
-        return values
+        return _as_of(found, lambda key: self.now.get(key, key not in aside))
 
     def subject_as_of(self, subject_id: object, at: At) -> Any:
         """The subject with its protection as it stood at ``at`` (``subjects.Subject``), or
@@ -210,18 +206,91 @@ class PlanFacts:
             subject, concept, self._concepts, package_concepts(reader, subject), rank
         )
 
-    def shifts_of(self, staff_id: str) -> list[tuple[str, At]]:
-        """The shifts the log holds of an officer: (id, when created)."""
+    def shifts_of(self, staff_id: str) -> list[tuple[str, At, str, str]]:
+        """The shifts the log holds of an officer: (id, when created, start and end as
+        created), read once per judging.
+
+        Args:
+            staff_id: the officer's staff id.
+
+        Returns:
+            One entry per creation of a shift of the officer.
+        """
         if self._shifts is None:
-            self._shifts = {}
-            for run in log.of_table(self.conn, "shift"):
-                if EXISTENCE not in run.cols or "staff_id" not in run.cols or run.cl % 2 == 0:
-                    continue
-                values = dict(zip(run.cols, run.values(), strict=True))
-                self._shifts.setdefault(str(values.get("staff_id")), []).append(
-                    (str(values.get("id")), (run.hlc, run.origin))
-                )
+            self._load_shifts()
+        assert self._shifts is not None
         return self._shifts.get(staff_id, [])
+
+    def _load_shifts(self) -> None:
+        from . import quarantine as kept  # it imports the judge, which imports this module
+
+        self._shifts = {}
+        self._shift_runs = {}
+        for run in log.of_table(self.conn, "shift"):
+            self._shift_runs.setdefault(run.pk, []).append(run)
+            if EXISTENCE not in run.cols or "staff_id" not in run.cols or run.cl % 2 == 0:
+                continue
+            values = dict(zip(run.cols, run.values(), strict=True))
+            self._shifts.setdefault(str(values.get("staff_id")), []).append(
+                (
+                    str(values.get("id")),
+                    (run.hlc, run.origin),
+                    str(values.get("start_at")),
+                    str(values.get("end_at")),
+                )
+            )
+        keys = [
+            (r.origin, r.seq) for runs in self._shift_runs.values() for run in runs
+            for r in run.changes()
+        ]  # fmt: skip
+        self._shift_aside = set(kept.states(self.conn, keys))
+
+    def edited(self, shift_id: str) -> bool:
+        """Whether the log holds more of the shift than its creation (an edit, a deletion).
+
+        Args:
+            shift_id: the shift's id.
+
+        Returns:
+            True when more than one run of it is held.
+        """
+        return len(self._shift_runs.get(key_of(shift_id), ())) > 1
+
+    def shift_as_of(self, shift_id: str, at: At) -> dict[str, Any] | None:
+        """A shift's fields from the accepted records made at or before ``at`` (its own change
+        set's too), from the shift records loaded once.
+
+        Args:
+            shift_id: the shift's id.
+            at: (hlc, origin) of the change judged.
+
+        Returns:
+            Column → value, or None when it did not exist then.
+        """
+        found = [
+            r
+            for run in self._shift_runs.get(key_of(shift_id), ())
+            for r in run.changes()
+            if (r.hlc, r.origin) <= at
+        ]
+        return _as_of(found, lambda key: self.now.get(key, key not in self._shift_aside))
+
+
+def _as_of(found: list[Change], accepted: Callable[[Key], bool]) -> dict[str, Any] | None:
+    """A row's fields from these records of it, those ``accepted``; None when its latest
+    accepted existence is a deletion, or none is accepted."""
+    taken = [r for r in found if accepted((r.origin, r.seq))]
+    lives = [r for r in taken if r.col == EXISTENCE]
+    if not lives:
+        return None
+    life = max(lives, key=lambda r: (r.cl, r.hlc, r.origin))
+    if life.cl % 2 == 0:
+        return None
+    values: dict[str, Any] = {}
+    for r in sorted(taken, key=lambda r: (r.cl, r.hlc, r.origin)):
+        if r.col != EXISTENCE and r.cl == life.cl:
+            values[r.col] = r.val
+    return values
 
 
 def _latest(hlc: int) -> str:
@@ -351,22 +420,38 @@ def _rest(facts: PlanFacts, row: Mapping[str, object], at: At) -> StoreError | N
     if not (isinstance(start, str) and isinstance(end, str)):
         return None
     others = []
-    for other, made in facts.shifts_of(str(row.get("staff_id"))):
+    lo, hi = _widened(start, end)
+    for other, made, created_start, created_end in facts.shifts_of(str(row.get("staff_id"))):
         if other == me or made > at:
             continue
-        stood = facts.row_as_of("shift", other, at, inclusive=True)
+        if (created_start >= hi or created_end <= lo) and not facts.edited(other):
+            continue  # far from it as created, and never moved since
+        stood = facts.shift_as_of(other, at)
         if (
             stood
             and isinstance(stood.get("start_at"), str)
             and isinstance(stood.get("end_at"), str)
         ):
             others.append((str(stood["start_at"]), str(stood["end_at"])))
+    if not others:
+        return None
     staff = facts.row_as_of("staff", str(row.get("staff_id")), at, inclusive=True) or {}
     try:
         check_rest(str(staff.get("callsign", "?")), start, end, others)
     except (BadInput, ValueError) as exc:
         return exc if isinstance(exc, StoreError) else None
     return None
+
+
+def _widened(start: str, end: str) -> tuple[str, str]:
+    """A shift's time widened by the rest required on either side (stored UTC text)."""
+    from ..clock import from_db, to_db
+    from ..roster import REST
+
+    try:
+        return to_db(from_db(start) - REST), to_db(from_db(end) + REST)
+    except (ValueError, OverflowError):
+        return "", "9999"
 
 
 def _decision(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
@@ -454,3 +539,83 @@ def refusal_facts(exc: StoreError) -> dict[str, Any]:
     """
     facts = json.loads(json.dumps(dict(exc.params), default=str))
     return {"error": exc.code, "facts": facts, "why": str(exc).rstrip(".")}
+
+
+# Judged again when what they read changes ---------------------------------------------------
+
+
+def after_assessments(
+    conn: sqlite3.Connection, subjects: Collection[str], covered: Covered
+) -> list[Key]:
+    """The held standing posts and activities created done or cancelled of these subjects
+    (their concept reads the threat level as it stood when they were made): judged again when
+    an assessment of the subject is accepted or refused, so every order of arrival ends alike.
+
+    Args:
+        conn: the open database.
+        subjects: the ids of the subjects whose assessments were judged now.
+        covered: the records judged already.
+
+    Returns:
+        (origin, number) of each such creation or concept record.
+    """
+    if not subjects:
+        return []
+    found = []
+    for table in ("standing_post", "activity"):
+        made: dict[str, bool] = {}  # row key → its creation names one of these subjects
+        runs = log.of_table(conn, table)
+        for run in runs:
+            if EXISTENCE in run.cols and "subject_id" in run.cols:
+                values = dict(zip(run.cols, run.values(), strict=True))
+                wanted = table == "standing_post" or values.get("status") in UNFLAGGED
+                mine = str(values.get("subject_id")) in subjects
+                made[run.pk] = made.get(run.pk, False) or (mine and wanted)
+        for run in runs:
+            if not made.get(run.pk):
+                continue
+            for offset, col in enumerate(run.cols):
+                key = (run.origin, run.seq + offset)
+                if col in (EXISTENCE, "concept") and key not in covered:
+                    found.append(key)
+    return found
+
+
+def shifts_after(
+    conn: sqlite3.Connection, changed: Mapping[str, At], covered: Covered
+) -> list[Key]:
+    """The held records of the other shifts of the officers of these shifts made after them
+    (a shift is judged against the officer's others as they stood when it was made): judged
+    again when one is accepted or refused now, so every order of arrival ends alike.
+
+    Args:
+        conn: the open database.
+        changed: shift row key → the earliest (hlc, origin) of its records judged now.
+        covered: the records judged already.
+
+    Returns:
+        (origin, number) of each such record.
+    """
+    if not changed:
+        return []
+    runs = log.of_table(conn, "shift")
+    staff: dict[str, str] = {}
+    for run in runs:
+        if EXISTENCE in run.cols and "staff_id" in run.cols:
+            staff[run.pk] = str(run.values()[run.cols.index("staff_id")])
+    since: dict[str, At] = {}
+    for pk, at in changed.items():
+        officer = staff.get(pk)
+        if officer is not None and (officer not in since or at < since[officer]):
+            since[officer] = at
+    found = []
+    for run in runs:
+        first = since.get(staff.get(run.pk, ""))
+        if first is None or run.pk in changed or (run.hlc, run.origin) <= first:
+            continue
+        found += [
+            (run.origin, run.seq + offset)
+            for offset in range(len(run.cols))
+            if (run.origin, run.seq + offset) not in covered
+        ]
+    return found

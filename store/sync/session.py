@@ -1085,6 +1085,8 @@ def _read_together(
                 if col in reads and (verdict.applies or before == kept.APPLIED):
                     touched.setdefault(run.row, []).append(((run.hlc, run.origin), col))
     found = _statuses_after_assessments(conn, assessed, covered)
+    found += judge_plans.after_assessments(conn, set(assessed), covered)
+    found += judge_plans.shifts_after(conn, _shifts_judged(candidates), covered)
     if not touched:
         return found
     for run in log.of_rows(conn, touched):
@@ -1102,6 +1104,21 @@ def _read_together(
         if tbl == "activity"
     }
     return found + _restrictions_after(conn, statuses, covered)
+
+
+def _shifts_judged(candidates: ChangeSets) -> dict[str, At]:
+    """The shifts whose records were accepted or refused now (or held applied before): row
+    key → the earliest such record's (hlc, origin) (``judge_plans.shifts_after``)."""
+    found: dict[str, At] = {}
+    for group in candidates.values():
+        for judged in group:
+            run = judged.run
+            if run.tbl != "shift":
+                continue
+            if any(v.applies or before == kept.APPLIED for _o, before, v in judged.records()):
+                at = (run.hlc, run.origin)
+                found[run.pk] = min(at, found.get(run.pk, at))
+    return found
 
 
 def _note_assessment(judged: Judged, assessed: dict[str, list[At]]) -> None:

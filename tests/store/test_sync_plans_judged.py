@@ -14,6 +14,8 @@ from typing import Any
 
 from store import agenda, requests, roster, staff, subjects
 from store.clock import FixedClock, to_db
+from store.sync import exchange
+from store.sync.quarantine import quarantined
 from tests.conftest import NOW
 from tests.hostile import Hostile, import_with_cli
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
@@ -287,3 +289,71 @@ def test_an_acceptance_after_the_request_ended_is_quarantined(
     )
     held = _judged(a, b, tmp_path)
     assert _errors(held, "request_answer") == ["request_option_over"]
+
+
+def _planners(tmp_path: Path, clock: FixedClock) -> tuple[Laptop, Laptop, Laptop, str]:
+    """Admin a, planners b and c; KIEVIT at threat level 3 (W3); officer RT-0080; exchanged."""
+    a, b, c = make_team(tmp_path / "team", clock, names=("a", "b", "c"), role="planner")
+    subjects.add_subject(a.store, "KIEVIT", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "KIEVIT", level=3)
+    staff.add_staff(a.store, "RT-0080", unit="RT")
+    exchange_all([a, b, c], tmp_path / "share")
+    return a, b, c, str(a.store.one("SELECT id FROM subject WHERE code = 'KIEVIT'")[0])
+
+
+def _bundle(laptop: Laptop, tmp_path: Path, name: str) -> Path:
+    return exchange.export(laptop.store, out=tmp_path / f"{name}.swb").path
+
+
+def _held_rows(laptop: Laptop, table: str) -> tuple[list[tuple[object, ...]], list[str]]:
+    """The table's rows and the ids of its rows whose creation is quarantined."""
+    rows = user_tables(laptop.store)[table]
+    refused = sorted({q.row_id for q in quarantined(laptop.store) if q.table == table})
+    return rows, refused
+
+
+def test_a_standing_post_is_judged_by_the_level_as_it_stood_whatever_order_it_arrives_in(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """b plans a standing post with CP-LIGHT (W3) a minute after a raised KIEVIT to level 4
+    (W4), before hearing of it: below the level when it was made (R1). c hears of the post
+    first, then of the assessment: the post is judged again and quarantined there too."""
+    a, b, c, kievit = _planners(tmp_path, clock)
+    clock.advance(minutes=1)
+    subjects.assess_threat(a.store, "KIEVIT", level=4)
+    clock.advance(minutes=1)
+    post = "01a2ffff-0000-7000-8000-00000000f101"
+    _raw(
+        b,
+        "INSERT INTO standing_post (id, subject_id, concept, start_at, end_at, created_at)"
+        f" VALUES ('{post}', '{kievit}', 'CP-LIGHT', '{to_db(FUTURE)}',"
+        f" '{to_db(FUTURE + timedelta(hours=8))}', '{to_db(clock.now())}')",
+    )
+    from_a, from_b = _bundle(a, tmp_path, "from-a"), _bundle(b, tmp_path, "from-b")
+    exchange.import_file(a.store, from_b)
+    exchange.import_file(c.store, from_b)
+    assert len(user_tables(c.store)["standing_post"]) == 1  # level 3 as far as c knows
+    exchange.import_file(c.store, from_a)
+    assert _held_rows(c, "standing_post") == _held_rows(a, "standing_post") == ([], [post])
+
+
+def test_two_planners_overlapping_shifts_end_alike_whatever_order_they_arrive_in(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """b and c each give RT-0080 a shift, c's a minute later and overlapping b's: c's loses on
+    every laptop, also where it arrived first (a), and on c itself."""
+    a, b, c, _kievit = _planners(tmp_path, clock)
+    day = NOW + timedelta(days=2)
+    clock.advance(minutes=1)
+    roster.add_shift(b.store, "RT-0080", start=day, end=day + timedelta(hours=8))
+    clock.advance(minutes=1)
+    later = roster.add_shift(c.store, "RT-0080", start=day + timedelta(hours=2),
+                             end=day + timedelta(hours=10)).id  # fmt: skip
+    from_b, from_c = _bundle(b, tmp_path, "from-b"), _bundle(c, tmp_path, "from-c")
+    exchange.import_file(a.store, from_c)
+    exchange.import_file(a.store, from_b)
+    exchange.import_file(b.store, from_c)
+    exchange.import_file(c.store, from_b)
+    found = {laptop.name: _held_rows(laptop, "shift") for laptop in (a, b, c)}
+    assert found["a"] == found["b"] == found["c"]
+    assert found["a"][1] == [later] and len(found["a"][0]) == 1
