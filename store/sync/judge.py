@@ -577,7 +577,7 @@ class Context:
     #: change sets this judging holds for the first time (origin, clock, first number)
     new_holds: set[tuple[str, int, int]] = field(default_factory=set)
     #: what the planning checks read (``judge_plans``); None: they refuse nothing
-    plans: judge_plans.PlanFacts | None = None
+    plans: judge_plans.Plans | None = None
 
 
 @dataclass(frozen=True)
