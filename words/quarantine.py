@@ -86,7 +86,8 @@ def _sentence_part(text: str) -> str:
     """A sentence after a colon: its first letter in lower case (but for a code such as
     ``R1`` or a callsign)."""
     first = text.split(" ", 1)[0]
-    return text if first.isupper() or any(c.isdigit() for c in first) else _lower(text)
+    code = len(first) > 1 and (first.isupper() or any(c.isdigit() for c in first))
+    return text if code else _lower(text)
 
 
 def _field_refused(p: Mapping[str, Any]) -> str:

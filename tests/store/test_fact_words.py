@@ -182,6 +182,11 @@ def test_a_value_refusal_is_worded_by_the_store_refusal_words() -> None:
         why="The week names week 53 of 2025, which has none",
     )
     assert said(week) == "experience: the week names week 53 of 2025, which has none"
+    refused = fact("row_refused", table="activity_correction", error="later", facts={},
+                   why="A correction cannot move it")  # fmt: skip
+    assert said(refused) == "activity_correction: a correction cannot move it"
+    kept_code = fact("row_refused", table="shift", error="later", facts={}, why="RT-0080 rests")
+    assert said(kept_code) == "shift: RT-0080 rests"
 
 
 def test_a_quarantined_change_as_json_keeps_code_params_and_words() -> None:
