@@ -16,6 +16,19 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("The requested activity would have ended by now; request one still ahead.")
     ),
     "request_answered": template(_("Request {request} was already {answer} by {by}.")),
+    # also written by the store's answer (input15); the judge refuses it in a bundle
+    "request_option_over": template(
+        _(
+            "Option {n} of request {request} would plan an activity that has already ended; "
+            "accept an option still ahead, or refuse the request."
+        )
+    ),
+    "request_not_as_asked": template(
+        _(
+            "The request's assessment is not of the request's own times: the store assesses "
+            "the time asked for."
+        )
+    ),
     "request_option_not_feasible": template(
         _("Option {n} would not work (see its reason); choose another or refuse the request.")
     ),

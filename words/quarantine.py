@@ -10,22 +10,17 @@ reasons were facts is English text, shown as it is.
 
 from __future__ import annotations
 
-import contextlib
-import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from store.clock import from_db, local_text
+from store.clock import local_text
 from store.sync.reason import Reason, from_dict, read
 from store.validate import visible
 
 from . import _
 from .access import action as action_words
 from .errors import SENTENCES as REFUSALS
-
-#: A time as the store keeps it (``clock.to_db``).
-STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 
 
 def _v(value: object) -> str:
@@ -60,26 +55,15 @@ def _inner(p: Mapping[str, Any]) -> str:
 
 
 def _refusal(p: Mapping[str, Any]) -> str:
-    """A store refusal (``words.errors``), or its message where no words are known; its facts'
-    times (kept as stored UTC text) read back as the store gave them."""
+    """A store refusal (``words.errors``), or its message where no words are known (its facts'
+    times read back as times by ``store.sync.reason``)."""
     words = REFUSALS.get(str(p.get("error") or ""))
     if words is not None:
         try:
-            return words(_times(p.get("facts") or {})).rstrip(".")
+            return words(p.get("facts") or {}).rstrip(".")
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):
             pass
     return str(p.get("why", ""))
-
-
-def _times(facts: Mapping[str, Any]) -> dict[str, Any]:
-    """Facts with their stored UTC times as aware datetimes (the store's refusals carry times
-    as datetimes; a reason keeps them as text)."""
-    found = dict(facts)
-    for name, value in found.items():
-        if isinstance(value, str) and STORED_TIME.fullmatch(value):
-            with contextlib.suppress(ValueError):
-                found[name] = from_db(value)
-    return found
 
 
 def _sentence_part(text: str) -> str:
