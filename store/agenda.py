@@ -475,19 +475,49 @@ def check_concept(store: Store, subject: Subject, code: str) -> Concept:
             code="no_threat_assessment",
             subject=subject.code,
         )
-    options = concept_options(store, subject)
-    valid = [o.code for o in options if o.valid]
-    verdict = next(o for o in options if o.code == concept.code)
-    if verdict.valid:
-        return concept
+    rank_row = store.one(
+        "SELECT rank FROM resistance_level WHERE code = ?", (subject.required_level,)
+    )
+    rank = int(rank_row["rank"]) if rank_row else 0
+    refused = concept_refusal(
+        subject, concept, list_concepts(store), package_concepts(store, subject), rank
+    )
+    if refused is not None:
+        raise refused
+    return concept
+
+
+def concept_refusal(
+    subject: Subject, concept: Concept, concepts: list[Concept], package: set[str], rank: int
+) -> RuleViolation | None:
+    """Why ``concept`` may not go on the subject's activities (R1, R3, R4), as the store refuses
+    it: the one check the store's writes and the sync judge (``sync.judge_plans``) both make.
+
+    Args:
+        subject: the subject as it stood (its package, kind and unit decide).
+        concept: the concept.
+        concepts: every concept of the catalogue (``list_concepts``), for the valid choices.
+        package: the codes of the concepts in the subject's package (``package_concepts``).
+        rank: the rank of the subject's required resistance level.
+
+    Returns:
+        The refusal to raise (``concept_below_required``, ``concept_not_in_package``,
+        ``concept_wrong_kind``, ``concept_outside_pilot``; ``valid`` lists the concepts that may
+        go on), or None when it may.
+    """
+    why = _judge(subject, concept, package, rank)
+    if why is None:
+        return None
+    rule, code, params = why
+    valid = [c.code for c in concepts if _judge(subject, c, package, rank) is None]
     choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
-    raise RuleViolation(
-        verdict.rule,
+    return RuleViolation(
+        rule,
         f"Concept {concept.code} may not go on {subject.code}'s activities (rule "
-        f"{verdict.rule}); choose one of: {choices}.",
-        code=verdict.why,
+        f"{rule}); choose one of: {choices}.",
+        code=code,
         valid=valid,
-        **verdict.params,
+        **params,
     )
 
 

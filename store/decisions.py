@@ -100,7 +100,7 @@ def add_decision(
     detail: dict[str, str] = {}
     with store.write("decision.add", decision_id, detail, require="decision.adopt") as conn:
         subject = get_subject(store, person)
-        _check_record(subject, step, rationale, document, authority, tailored)
+        check_record(subject, step, rationale, document, authority, tailored)
         replaced = _replaced(store, supersedes, subject)
         detail.update({"person": subject.code, "step": step})
         conn.execute(
@@ -124,10 +124,25 @@ def add_decision(
     return get_decision(store, decision_id)
 
 
-def _check_record(
+def check_record(
     subject: Subject, step: str, rationale: str, document: str, authority: str, tailored: str | None
 ) -> None:
-    """Refuse a record rule R6 does not allow (``add_decision`` says which refusals)."""
+    """Refuse a record rule R6 does not allow: the one check the store's writes and the sync
+    judge (``sync.judge_plans``) both make.
+
+    Args:
+        subject: the subject it concerns (its domain decides the competent authority).
+        step: the work-process step.
+        rationale: why.
+        document: the document reference.
+        authority: the deciding authority (``mayor:Havenstad``).
+        tailored: the reason of a tailored exception, or None.
+
+    Raises:
+        BadInput: an unknown step (``unknown_step``), no rationale or reference, an authority
+            not competent for the subject's domain (``authority_not_competent``), a tailored
+            exception without its reason.
+    """
     if step not in STEPS:
         raise BadInput(
             f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import validate
+from . import rules, validate
 from .agenda import Activity, add_activity, check_decision, concept_options, lightest_valid_concept
 from .catalogue import get_concept, list_concepts
 from .clock import days_later, from_db, json_times, to_db
@@ -416,7 +416,7 @@ def request_activity(
             "location": location,
             "kind": kind,
         }
-        if end <= store.clock.now():
+        if rules.request_over(end, store.clock.now()):
             raise BadInput(
                 "The requested activity would have ended by now; request one still ahead.",
                 code="request_over",

@@ -138,7 +138,7 @@ def _check_shift(
     officer: Staff,
     start: datetime,
     end: datetime,
-    extra: list[tuple[str, str]] | None = None,
+    extra: list[tuple[datetime, datetime]] | None = None,
 ) -> None:
     validate.moment(start, "start")
     validate.moment(end, "end")
@@ -152,30 +152,52 @@ def _check_shift(
         )
     lo, hi = to_db(start - REST), to_db(end + REST)
     others = [
-        (r["start_at"], r["end_at"])
+        (from_db(r["start_at"]), from_db(r["end_at"]))
         for r in store.query(
             "SELECT start_at, end_at FROM shift WHERE staff_id = ? AND start_at < ? AND end_at > ?",
             (officer.id, hi, lo),
         )
-    ] + [(a, b) for a, b in extra or [] if a < hi and b > lo]
-    for other_start, other_end in others:
-        span = from_db(other_start), from_db(other_end)
-        if other_start < to_db(end) and other_end > to_db(start):
+    ] + list(extra or [])
+    check_rest(officer.callsign, start, end, others)
+
+
+def check_rest(
+    callsign: str, start: datetime, end: datetime, others: list[tuple[datetime, datetime]]
+) -> None:
+    """Refuse a shift that overlaps another of the officer's shifts or leaves less than the
+    required rest next to one: the one check the store's writes and the sync judge
+    (``sync.judge_plans``) both make.
+
+    Args:
+        callsign: the officer's callsign (for the refusal).
+        start: when the shift starts, aware UTC.
+        end: when it ends, aware UTC.
+        others: the officer's other shifts, (start, end) aware UTC.
+
+    Raises:
+        RuleViolation: it overlaps one (``shift_overlaps``) or leaves less than 11 hours' rest
+            next to one (``shift_rest``); ``rule`` ``rest``.
+    """
+    lo, hi = start - REST, end + REST
+    near = [(a, b) for a, b in others if a < hi and b > lo]
+    # an overlap is named before a short rest, whichever comes first
+    for other_start, other_end in sorted(near, key=lambda o: not (o[0] < end and o[1] > start)):
+        span = other_start, other_end
+        if other_start < end and other_end > start:
             raise RuleViolation(
                 "rest",
-                f"{officer.callsign} already has a shift "
-                f"{local_span(*span)} that overlaps this one.",
+                f"{callsign} already has a shift {local_span(*span)} that overlaps this one.",
                 code="shift_overlaps",
-                callsign=officer.callsign,
+                callsign=callsign,
                 start=span[0],
                 end=span[1],
             )
         raise RuleViolation(
             "rest",
-            f"{officer.callsign} would have less than the required 11 hours' rest "
+            f"{callsign} would have less than the required 11 hours' rest "
             f"next to the shift {local_span(*span)} (rule: rest between shifts).",
             code="shift_rest",
-            callsign=officer.callsign,
+            callsign=callsign,
             start=span[0],
             end=span[1],
         )
@@ -437,7 +459,7 @@ def _plan_shifts(
     errors: list[str] = []  # the store's own sentence (its message)
     lines: list[dict[str, object]] = []  # the facts: each line's refusal, code and params
     planned: list[tuple[Staff, datetime, datetime]] = []
-    pending: dict[str, list[tuple[str, str]]] = {}
+    pending: dict[str, list[tuple[datetime, datetime]]] = {}
     for row in reader:
         number = reader.line_num - _line_breaks(row)  # a record over lines: its first
         try:
@@ -450,7 +472,7 @@ def _plan_shifts(
             errors.append(f"line {number}: {str(exc).rstrip('.')}")
             lines.append({"line": number, "code": exc.code, "params": dict(exc.params)})
             continue
-        pending.setdefault(officer.id, []).append((to_db(start), to_db(end)))
+        pending.setdefault(officer.id, []).append((start, end))
         planned.append((officer, start, end))
     if errors:
         listing = "; ".join(errors[:20]) + ("; …" if len(errors) > 20 else "")

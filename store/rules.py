@@ -630,6 +630,39 @@ def assessment_fault(verdict: object, assessment: object) -> str | None:
     return read_assessment(verdict, assessment)[1]
 
 
+def request_over(end: datetime | None, now: datetime) -> bool:
+    """Whether a request's activity would have ended by ``now`` (the store refuses to record
+    one, ``request_over``): the one check the store and the sync judge both make.
+
+    Args:
+        end: the requested end, aware UTC (None: not given, never over).
+        now: now (or when the request was made), aware UTC.
+
+    Returns:
+        True when ``end`` is at or before ``now``.
+    """
+    return end is not None and end <= now
+
+
+def request_not_as_asked(
+    row: Mapping[str, object], options: Sequence[Mapping[str, object]]
+) -> bool:
+    """Whether a request's assessment is not of the request itself: the store assesses the
+    request's own times, so its first option ("as asked") starts and ends as the request does.
+
+    Args:
+        row: the request (``start_at``, ``end_at`` as stored UTC text).
+        options: its assessment's options as read (``read_assessment``).
+
+    Returns:
+        True when the first option's start or end differs from the request's.
+    """
+    if not options:
+        return False
+    first = options[0]
+    return (first.get("start"), first.get("end")) != (row.get("start_at"), row.get("end_at"))
+
+
 def _assessment_as_written(row: Mapping[str, object]) -> None:
     fault = assessment_fault(row.get("verdict"), row.get("assessment"))
     if fault is not None:

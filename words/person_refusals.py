@@ -22,6 +22,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "accept an option still ahead, or refuse the request."
         )
     ),
+    "request_not_as_asked": template(
+        _(
+            "The request's assessment is not of the request's own times: the store assesses "
+            "the time asked for."
+        )
+    ),
     "request_option_not_feasible": template(
         _("Option {n} would not work (see its reason); choose another or refuse the request.")
     ),

@@ -55,14 +55,37 @@ def _inner(p: Mapping[str, Any]) -> str:
 
 
 def _refusal(p: Mapping[str, Any]) -> str:
-    """A store refusal (``words.errors``), or its message where no words are known."""
+    """A store refusal (``words.errors``), or its message where no words are known (its facts'
+    times read back as times by ``store.sync.reason``)."""
     words = REFUSALS.get(str(p.get("error") or ""))
     if words is not None:
         try:
             return words(p.get("facts") or {}).rstrip(".")
-        except (KeyError, IndexError, TypeError, ValueError):
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
             pass
     return str(p.get("why", ""))
+
+
+def _sentence_part(text: str) -> str:
+    """A sentence after a colon: its first letter in lower case (but for a code such as
+    ``R1`` or a callsign)."""
+    first = text.split(" ", 1)[0]
+    code = len(first) > 1 and (first.isupper() or any(c.isdigit() for c in first))
+    return text if code else _lower(text)
+
+
+def _field_refused(p: Mapping[str, Any]) -> str:
+    """A field's value refused: ``table.field …`` where the store's words begin with the
+    field's name, else ``table: …`` (never a table name glued onto a sentence)."""
+    words = _refusal(p)
+    named = str(dict(p.get("facts") or {}).get("field") or "")
+    if named and words.startswith(named):
+        return f"{p['table']}.{words}"
+    return _("{table}: {why}").format(table=p["table"], why=_sentence_part(words))
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 #: What a change set writes, for a role's refusal (``judge._Author.may``).
@@ -286,8 +309,10 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "key_not_canonical": lambda p: _("its row key {key} is not written canonically").format(
         key=_v(p["key"])
     ),
-    "value_refused": lambda p: f"{p['table']}.{_refusal(p)}",
-    "row_refused": lambda p: f"{p['table']}: {_refusal(p)}",
+    "value_refused": lambda p: _field_refused(p),
+    "row_refused": lambda p: _("{table}: {why}").format(
+        table=p["table"], why=_sentence_part(_refusal(p))
+    ),
     "fields_missing": lambda p: _("a new {table} row without {fields}").format(
         table=p["table"], fields=", ".join(str(f) for f in p["fields"])
     ),

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import rules, validate
-from ..errors import BadInput
+from ..errors import BadInput, StoreError
+from . import judge_plans
 from .capture import DAY_MS
 from .change import (
     EXISTENCE,
@@ -123,6 +124,32 @@ _EXISTENCE_VALUE = quarantine("malformed", "existence_value")
 _PLAIN_HISTORY = quarantine("malformed", "history_on_plain_field")
 _NO_HISTORY = quarantine("malformed", "no_history")
 _TWICE = quarantine("malformed", "written_twice")
+
+#: The store's refusal codes this module's checks make on a received change (the planning
+#: checks' are ``judge_plans.JUDGED_CODES``; the scan test collects every ``judge*.py``'s).
+JUDGED_CODES = frozenset(
+    {
+        "status_not_plain",  # status_needs_restriction
+        "status_set_by_restriction",  # status_needs_restriction
+        "stays_cancelled",  # cancelled_never_again
+        "done_before_end",  # done_before_it_ends, done_before_end
+        "done_hides_replanning",  # done_needs_replanning
+        "done_moved_ahead",  # _done_and_moved
+        "move_needs_restriction",  # needs_restriction, not_as_restricted
+        "restriction_into_past",  # restricted_into_past
+        "restriction_after_end",  # restricted_after_end
+        "restriction_of_done",  # restricted_when_done
+        "calendar_authority_reserved",  # _from_a_calendar
+        "signal_activity_of_another",  # activity_of_another
+        "experience_activity_of_another",  # experience_activity_of_another
+        "withdraw_not_yours",  # withdraw_not_signer
+        "handover_withdrawn",  # accepts_withdrawn
+        "no_such_option",  # answer_no_such_option
+        "request_option_not_feasible",  # answer_option_not_feasible
+        "request_assessment_unreadable",  # answer_of_unreadable
+        "admin_operator_role_elsewhere",  # admin_operator_elsewhere
+    }
+)
 
 
 def named(text: str) -> str:
@@ -549,6 +576,8 @@ class Context:
     now_ms: int = 0
     #: change sets this judging holds for the first time (origin, clock, first number)
     new_holds: set[tuple[str, int, int]] = field(default_factory=set)
+    #: what the planning checks read (``judge_plans``); None: they refuse nothing
+    plans: judge_plans.Plans | None = None
 
 
 @dataclass(frozen=True)
@@ -903,6 +932,9 @@ class Judge:
             )
             if failed is None and values.get("status") == "done":
                 failed = self._ended_here(values.get("end_at"))
+        if failed is None:  # the store's planning checks (``judge_plans``)
+            found = judge_plans.on_create(self.context.plans, rule.name, values, _at(existence))
+            failed = _store_refused(rule.name, found)
         return failed
 
     def _claimed_elsewhere(self, existence: Change, author: _Author) -> Verdict | None:
@@ -1092,6 +1124,12 @@ class Judge:
             failed = self._done_and_moved(record, str(row_id), row)
         if failed is None and (rule.name, record.col) == ("activity", "concept"):
             failed = self._concept_unflagged(record, str(row_id), row, judged)
+        if failed is None and rule.name in ("standing_post", "shift"):  # ``judge_plans``
+            written = {col: r.val for col, r in row.fields.items()}
+            found = judge_plans.on_update(
+                self.context.plans, rule.name, str(row_id), written, _at(record)
+            )
+            failed = _store_refused(rule.name, found)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "row_unknown")
         return failed or APPLY
@@ -1177,8 +1215,11 @@ class Judge:
         if state not in ("done", "cancelled") or record.val is None:
             return None
         reason = self.context.below_required(activity, str(record.val), _at(record))
-        if reason is None:
-            return None
+        if reason is None:  # R3, R4 (``judge_plans``)
+            found = judge_plans.activity_concept(
+                self.context.plans, activity, record.val, _at(record)
+            )
+            return _store_refused("activity", found)
         return quarantine(
             "R1", "concept_unflagged", concept=cut(record.val), status=state, why=reason
         )
@@ -1643,6 +1684,14 @@ def _row_checks(rule: rules.TableRule, values: Mapping[str, object]) -> Verdict 
         except BadInput as exc:
             return quarantine("value", "row_refused", table=rule.name, **_refusal(exc))
     return None
+
+
+def _store_refused(table: str, exc: StoreError | None) -> Verdict | None:
+    """The verdict on a change the store refuses with ``exc`` (``judge_plans``), or None."""
+    if exc is None:
+        return None
+    rule = judge_plans.rule_of(exc)
+    return quarantine(rule, "row_refused", table=table, **judge_plans.refusal_facts(exc))
 
 
 def _refusal(exc: BadInput) -> dict[str, Any]:

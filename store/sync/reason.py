@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,7 +103,23 @@ def _with_times(params: dict[str, Any]) -> dict[str, Any]:
         if isinstance(found, str):
             with contextlib.suppress(ValueError):
                 params[name] = from_db(found)
+    inner = params.get("facts")  # a store refusal's facts (``judge_plans.refusal_facts``)
+    if isinstance(inner, dict):
+        params["facts"] = {name: _time_or_text(value) for name, value in inner.items()}
     return params
+
+
+#: A time as the store keeps it (``clock.to_db``).
+STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def _time_or_text(value: object) -> object:
+    """A store refusal's fact: its times (kept as stored UTC text) as the store gave them,
+    aware UTC datetimes; any other value as it is."""
+    if isinstance(value, str) and STORED_TIME.fullmatch(value):
+        with contextlib.suppress(ValueError):
+            return from_db(value)
+    return value
 
 
 def read(text: object) -> Reason:

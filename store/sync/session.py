@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 from .. import rules
 from ..clock import epoch_ms, to_db
-from . import forks, late, log, merge, rebuild
+from . import forks, late, log, merge, plan_checks, rebuild
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
@@ -460,11 +460,11 @@ def _judge(
     context.replanning = lambda activity, at: _replanning(
         conn, activity, at, context.field_as_of, assessments
     )
-    withdrawals = _Withdrawals(conn, now)
-    context.withdrawn_before = withdrawals.before
+    context.withdrawn_before = _Withdrawals(conn, now).before
     context.below_required = lambda activity, concept, at: _below_required(
         conn, activity, concept, at, assessments
     )
+    context.plans = plan_checks.PlanFacts(conn, assessments.level_as_of, now)
     judge = Judge(context)
     for (origin, hlc), group in sorted(candidates.items(), key=lambda i: (i[0][1], i[0][0])):
         for judged, verdict in zip(group, judge.change_set([j.run for j in group]), strict=True):
@@ -1083,6 +1083,8 @@ def _read_together(
                 if col in reads and (verdict.applies or before == kept.APPLIED):
                     touched.setdefault(run.row, []).append(((run.hlc, run.origin), col))
     found = _statuses_after_assessments(conn, assessed, covered)
+    found += plan_checks.after_assessments(conn, set(assessed), covered)
+    found += plan_checks.shifts_after(conn, _shifts_judged(candidates), covered)
     if not touched:
         return found
     for run in log.of_rows(conn, touched):
@@ -1100,6 +1102,21 @@ def _read_together(
         if tbl == "activity"
     }
     return found + _restrictions_after(conn, statuses, covered)
+
+
+def _shifts_judged(candidates: ChangeSets) -> dict[str, At]:
+    """The shifts whose records were accepted or refused now (or held applied before): row
+    key → the earliest such record's (hlc, origin) (``plan_checks.shifts_after``)."""
+    found: dict[str, At] = {}
+    for group in candidates.values():
+        for judged in group:
+            run = judged.run
+            if run.tbl != "shift":
+                continue
+            if any(v.applies or before == kept.APPLIED for _o, before, v in judged.records()):
+                at = (run.hlc, run.origin)
+                found[run.pk] = min(at, found.get(run.pk, at))
+    return found
 
 
 def _note_assessment(judged: Judged, assessed: dict[str, list[At]]) -> None:

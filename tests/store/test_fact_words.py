@@ -172,7 +172,21 @@ def test_a_value_refusal_is_worded_by_the_store_refusal_words() -> None:
     )
     assert said(refused) == "activity.start_at must be a date"
     unknown = fact("value_refused", table="activity", error="later_code", facts={}, why="x y")
-    assert said(unknown) == "activity.x y"
+    assert said(unknown) == "activity: x y"
+    # a sentence that does not begin with the field's name is never glued to the table's
+    week = fact(
+        "value_refused",
+        table="experience",
+        error="later_code",
+        facts={"field": "week"},
+        why="The week names week 53 of 2025, which has none",
+    )
+    assert said(week) == "experience: the week names week 53 of 2025, which has none"
+    refused = fact("row_refused", table="activity_correction", error="later", facts={},
+                   why="A correction cannot move it")  # fmt: skip
+    assert said(refused) == "activity_correction: a correction cannot move it"
+    kept_code = fact("row_refused", table="shift", error="later", facts={}, why="RT-0080 rests")
+    assert said(kept_code) == "shift: RT-0080 rests"
 
 
 def test_a_quarantined_change_as_json_keeps_code_params_and_words() -> None:

@@ -1,0 +1,622 @@
+"""The planning checks of the sync judge (``judge_plans``): each calls the store's own check
+function, fed with the row as it stood when the change was made, read from the accepted
+records, so every laptop holding the same records judges alike; and which held records to
+judge again when what they read changes (``after_assessments``, ``shifts_after``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol, cast
+
+from .. import rules
+from ..agenda import concept_refusal, package_concepts
+from ..catalogue import list_concepts
+from ..clock import from_db, to_db
+from ..decisions import check_record
+from ..errors import BadInput, RuleViolation, StoreError
+from ..roster import REST, check_rest
+from ..subjects import Subject
+from . import log
+from . import quarantine as kept
+from .change import EXISTENCE, Change, clock_text, key_of
+
+At = tuple[int, str]  # (hlc, origin)
+Key = tuple[str, int]  # (origin, seq)
+
+
+class Covered(Protocol):
+    """The records a judging covers already (``session._Covered``)."""
+
+    def __contains__(self, key: Key) -> bool: ...
+
+
+UNFLAGGED = ("done", "cancelled")
+
+
+class _Rows:
+    """The store's reading interface (``query``, ``one``) over a connection, so the store's
+    catalogue readers serve the judge too."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        cursor = self.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return list(cursor.execute(sql, params).fetchall())
+
+    def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
+        found = self.query(sql, params)
+        return found[0] if found else None
+
+
+@dataclass
+class PlanFacts:
+    """What the planning checks read of this laptop, as it stood when a change was made.
+
+    Attributes:
+        conn: the open database.
+        level_as_of: (subject id, when) → its threat level from the assessments accepted by
+            then (as R2 derives it), or None.
+        now: records whose verdict in the judging under way differs from the one held.
+    """
+
+    conn: sqlite3.Connection
+    level_as_of: Callable[[str, At], object]
+    now: dict[Key, bool] = field(default_factory=dict)
+    _concepts: list[Any] | None = None
+    _shifts: dict[str, list[tuple[str, At, str, str]]] | None = None
+    _shift_runs: dict[str, list[Any]] = field(default_factory=dict)
+    _shift_aside: set[Key] = field(default_factory=set)
+
+    def row_as_of(self, table: str, row_id: str, at: At, inclusive: bool = False) -> dict | None:
+        """A row's fields from the accepted records made before ``at`` (``inclusive``: or at
+        it), or None when it did not exist then.
+
+        Args:
+            table: the synced table.
+            row_id: the row's id.
+            at: (hlc, origin) of the change judged.
+            inclusive: count the records of the change set itself too.
+
+        Returns:
+            Column → value, or None (no accepted creation, or deleted by then).
+        """
+        runs = log.of_rows(self.conn, [(table, key_of(row_id))])
+        found = [
+            r
+            for run in runs
+            for r in run.changes()
+            if ((r.hlc, r.origin) <= at if inclusive else (r.hlc, r.origin) < at)
+        ]
+        aside = kept.states(self.conn, [(r.origin, r.seq) for r in found])
+        return _as_of(found, lambda key: self.now.get(key, key not in aside))
+
+    def subject_as_of(self, subject_id: object, at: At) -> Any:
+        """The subject with its protection as it stood at ``at``.
+
+        Args:
+            subject_id: the subject's id.
+            at: (hlc, origin) of the change judged.
+
+        Returns:
+            A ``subjects.Subject`` (its threat level from the assessments accepted by then), or
+            None when its creation is not held.
+        """
+        row = self.row_as_of("subject", str(subject_id), at, inclusive=True)
+        if row is None:
+            return None
+        level = self.level_as_of(str(subject_id), at)
+        protection = self.conn.execute(
+            "SELECT resistance_level, package FROM threat_level WHERE level = ?", (level,)
+        ).fetchone()
+        required, package = protection if protection else (None, None)
+        return Subject(
+            str(subject_id),
+            str(row.get("code")),
+            str(row.get("kind")),
+            str(row.get("domain")),
+            str(row.get("unit")),
+            level if isinstance(level, int) else None,
+            required,
+            package,
+        )
+
+    def concept_refusal(
+        self, subject_id: object, code: object, at: At, trigger: bool
+    ) -> StoreError | None:
+        """The store's refusal of a concept on the subject's activities as things stood then
+        (R1, R3, R4; ``agenda.concept_refusal``).
+
+        Args:
+            subject_id: the subject's id.
+            code: the concept's code.
+            at: (hlc, origin) of the change judged.
+            trigger: judge as the database's R1 trigger judges a standing post: nothing
+                without an assessment (else ``no_threat_assessment``, as
+                ``agenda.check_concept``).
+
+        Returns:
+            The refusal, or None (it may go on; an unknown concept or subject: not judged here).
+        """
+        reader = cast(Any, _Rows(self.conn))
+        if self._concepts is None:
+            self._concepts = list_concepts(reader)
+        concept = next((c for c in self._concepts if c.code == code), None)
+        subject = self.subject_as_of(subject_id, at)
+        if concept is None or subject is None:
+            return None  # an unknown concept is the catalogue check's; an unknown subject waits
+        if subject.package is None:
+            if trigger:
+                return None
+            return RuleViolation(
+                "R2",
+                f"{subject.code} has no threat assessment yet, so no required level or package.",
+                code="no_threat_assessment",
+                subject=subject.code,
+            )
+        found = self.conn.execute(
+            "SELECT rank FROM resistance_level WHERE code = ?", (subject.required_level,)
+        ).fetchone()
+        rank = int(found[0]) if found else 0
+        return concept_refusal(
+            subject, concept, self._concepts, package_concepts(reader, subject), rank
+        )
+
+    def on_create(self, table: str, values: Mapping[str, object], at: At) -> StoreError | None:
+        """The store's refusal of a row created by a received change set (``on_create``).
+
+        Args:
+            table: the table.
+            values: the new row's fields.
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            The refusal, or None.
+        """
+        return on_create(self, table, values, at)
+
+    def on_update(
+        self, table: str, row_id: str, values: Mapping[str, object], at: At
+    ) -> StoreError | None:
+        """The store's refusal of a field change of an existing row (``on_update``).
+
+        Args:
+            table: the table.
+            row_id: the row's id.
+            values: the changed fields.
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            The refusal, or None.
+        """
+        return on_update(self, table, row_id, values, at)
+
+    def activity_concept(self, activity: str, concept: object, at: At) -> StoreError | None:
+        """R1, R3, R4 for a concept on a done or cancelled activity (``activity_concept``).
+
+        Args:
+            activity: the activity's id.
+            concept: the concept's code.
+            at: (hlc, origin) of the change.
+
+        Returns:
+            The refusal, or None.
+        """
+        return activity_concept(self, activity, concept, at)
+
+    def shifts_of(self, staff_id: str) -> list[tuple[str, At, str, str]]:
+        """The shifts the log holds of an officer: (id, when created, start and end as
+        created), read once per judging.
+
+        Args:
+            staff_id: the officer's staff id.
+
+        Returns:
+            One entry per creation of a shift of the officer.
+        """
+        if self._shifts is None:
+            self._load_shifts()
+        assert self._shifts is not None
+        return self._shifts.get(staff_id, [])
+
+    def _load_shifts(self) -> None:
+        self._shifts = {}
+        self._shift_runs = {}
+        for run in log.of_table(self.conn, "shift"):
+            self._shift_runs.setdefault(run.pk, []).append(run)
+            if EXISTENCE not in run.cols or "staff_id" not in run.cols or run.cl % 2 == 0:
+                continue
+            values = dict(zip(run.cols, run.values(), strict=True))
+            self._shifts.setdefault(str(values.get("staff_id")), []).append(
+                (
+                    str(values.get("id")),
+                    (run.hlc, run.origin),
+                    str(values.get("start_at")),
+                    str(values.get("end_at")),
+                )
+            )
+        keys = [
+            (r.origin, r.seq) for runs in self._shift_runs.values() for run in runs
+            for r in run.changes()
+        ]  # fmt: skip
+        self._shift_aside = set(kept.states(self.conn, keys))
+
+    def edited(self, shift_id: str) -> bool:
+        """Whether the log holds more of the shift than its creation (an edit, a deletion).
+
+        Args:
+            shift_id: the shift's id.
+
+        Returns:
+            True when more than one run of it is held.
+        """
+        return len(self._shift_runs.get(key_of(shift_id), ())) > 1
+
+    def shift_as_of(self, shift_id: str, at: At) -> dict[str, Any] | None:
+        """A shift's fields from the accepted records made at or before ``at`` (its own change
+        set's too), from the shift records loaded once.
+
+        Args:
+            shift_id: the shift's id.
+            at: (hlc, origin) of the change judged.
+
+        Returns:
+            Column → value, or None when it did not exist then.
+        """
+        found = [
+            r
+            for run in self._shift_runs.get(key_of(shift_id), ())
+            for r in run.changes()
+            if (r.hlc, r.origin) <= at
+        ]
+        return _as_of(found, lambda key: self.now.get(key, key not in self._shift_aside))
+
+
+def _as_of(found: list[Change], accepted: Callable[[Key], bool]) -> dict[str, Any] | None:
+    """A row's fields from these records of it, those ``accepted``; None when its latest
+    accepted existence is a deletion, or none is accepted."""
+    taken = [r for r in found if accepted((r.origin, r.seq))]
+    lives = [r for r in taken if r.col == EXISTENCE]
+    if not lives:
+        return None
+    life = max(lives, key=lambda r: (r.cl, r.hlc, r.origin))
+    if life.cl % 2 == 0:
+        return None
+    values: dict[str, Any] = {}
+    for r in sorted(taken, key=lambda r: (r.cl, r.hlc, r.origin)):
+        if r.col != EXISTENCE and r.cl == life.cl:
+            values[r.col] = r.val
+    return values
+
+
+def _moment(value: object) -> datetime | None:
+    """A stored UTC time as an aware datetime, or None where it is not one (the row checks
+    name a malformed time; this check has nothing to say of it)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return from_db(value)
+    except ValueError:
+        return None
+
+
+def _made_at(at: At) -> datetime:
+    """When a change was made (its clock's wall time), aware UTC; an unreadable clock reads as
+    the latest time there is (nothing then counts as still ahead)."""
+    return _moment(_latest(at[0])) or datetime.max.replace(tzinfo=UTC)
+
+
+def _latest(hlc: int) -> str:
+    """The wall-clock time of a change's clock, stored form (when it was made)."""
+    return clock_text(hlc) or "9999"
+
+
+def on_create(
+    facts: PlanFacts | None, table: str, values: Mapping[str, object], at: At
+) -> StoreError | None:
+    """The store's refusal of a row created by a received change set, or None.
+
+    Args:
+        facts: what this laptop holds (None: nothing to read, nothing refused).
+        table: the table.
+        values: the new row's fields.
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The refusal the store raises for such a write, or None.
+    """
+    if facts is None:
+        return None
+    check = _CREATE.get(table)
+    return None if check is None else check(facts, values, at)
+
+
+def on_update(
+    facts: PlanFacts | None, table: str, row_id: str, values: Mapping[str, object], at: At
+) -> StoreError | None:
+    """The store's refusal of a field change of an existing row, the row as it will be
+    (``values``: the changed fields over the row as it stood), or None.
+
+    Args:
+        facts: what this laptop holds (None: nothing refused).
+        table: the table.
+        row_id: the row's id.
+        values: the changed fields (the others read as they stood).
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The refusal the store raises for such a write, or None.
+    """
+    if facts is None or table not in ("standing_post", "shift"):
+        return None
+    stood = facts.row_as_of(table, row_id, at)
+    if stood is None:
+        return None
+    row = {**stood, **values}
+    if table == "standing_post" and "concept" in values:
+        return facts.concept_refusal(row.get("subject_id"), row.get("concept"), at, True)
+    if table == "shift" and {"start_at", "end_at"} & set(values):
+        return _rest(facts, row, at)
+    return None
+
+
+def activity_concept(
+    facts: PlanFacts | None, activity: str, concept: object, at: At
+) -> StoreError | None:
+    """R1, R3, R4 for a concept put on an activity that is done or cancelled (no re-planning
+    flag would show it there), as the store refuses it.
+
+    Args:
+        facts: what this laptop holds (None: nothing refused).
+        activity: the activity's id.
+        concept: the concept's code.
+        at: (hlc, origin) of the change.
+
+    Returns:
+        The store's refusal, or None.
+    """
+    if facts is None or concept is None:
+        return None
+    row = facts.row_as_of("activity", activity, at, inclusive=True)
+    if row is None:
+        return None
+    return facts.concept_refusal(row.get("subject_id"), concept, at, False)
+
+
+def _activity(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """An activity created done or cancelled carries a concept the store allows (planned,
+    a concept below the level is flagged for re-planning instead)."""
+    if values.get("status") not in UNFLAGGED or values.get("concept") is None:
+        return None
+    return facts.concept_refusal(values.get("subject_id"), values.get("concept"), at, False)
+
+
+def _standing_post(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    return facts.concept_refusal(values.get("subject_id"), values.get("concept"), at, True)
+
+
+def _correction(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """A correction moves a time not yet passed into the past only never (R5), judged on the
+    activity's times as they stood then (not the old times the correction claims)."""
+    activity = facts.row_as_of("activity", str(values.get("activity_id")), at)
+    if activity is None:
+        return None
+    now = _made_at(at)
+    for column in ("start_at", "end_at"):
+        old, new = activity.get(column), values.get(f"new_{column}")
+        before, after = _moment(old), _moment(new)
+        if (
+            before is not None
+            and after is not None
+            and rules.corrected_into_past(before, after, now)
+        ):
+            return RuleViolation(
+                "R5",
+                f"A correction cannot move '{activity.get('title')}' to {new}, which had already "
+                "passed, from a time that had not (rule R5).",
+                code="correction_into_past",
+                title=str(activity.get("title")),
+                moment=new,
+            )
+    return None
+
+
+def _shift(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    return _rest(facts, values, at)
+
+
+def _rest(facts: PlanFacts, row: Mapping[str, object], at: At) -> StoreError | None:
+    """A shift overlapping another of the officer's, or too close to one (``roster.check_rest``),
+    the others as they stood when it was made (those of its own change set too)."""
+    start, end, me = row.get("start_at"), row.get("end_at"), str(row.get("id"))
+    if not (isinstance(start, str) and isinstance(end, str)):
+        return None
+    others = []
+    lo, hi = _widened(start, end)
+    for other, made, created_start, created_end in facts.shifts_of(str(row.get("staff_id"))):
+        if other == me or made > at:
+            continue
+        if (created_start >= hi or created_end <= lo) and not facts.edited(other):
+            continue  # far from it as created, and never moved since
+        stood = facts.shift_as_of(other, at)
+        if (
+            stood
+            and isinstance(stood.get("start_at"), str)
+            and isinstance(stood.get("end_at"), str)
+        ):
+            begun, ended = _moment(stood["start_at"]), _moment(stood["end_at"])
+            if begun is not None and ended is not None:
+                others.append((begun, ended))
+    if not others:
+        return None
+    staff = facts.row_as_of("staff", str(row.get("staff_id")), at, inclusive=True) or {}
+    try:
+        begins, ends = _moment(start), _moment(end)
+        if begins is None or ends is None:
+            return None  # the row checks name a malformed time
+        check_rest(str(staff.get("callsign", "?")), begins, ends, others)
+    except (BadInput, ValueError) as exc:
+        return exc if isinstance(exc, StoreError) else None
+    return None
+
+
+def _widened(start: str, end: str) -> tuple[str, str]:
+    """A shift's time widened by the rest required on either side (stored UTC text)."""
+    try:
+        return to_db(from_db(start) - REST), to_db(from_db(end) + REST)
+    except (ValueError, OverflowError):
+        return "", "9999"
+
+
+def _decision(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """A decision R6 allows: its authority competent for the subject's domain."""
+    subject = facts.subject_as_of(values.get("subject_id"), at)
+    if subject is None:
+        return None
+    tailored = values.get("tailored")
+    try:
+        check_record(
+            subject,
+            str(values.get("step")),
+            str(values.get("rationale")),
+            str(values.get("document")),
+            str(values.get("authority")),
+            None if tailored is None else str(tailored),
+        )
+    except BadInput as exc:
+        return exc
+    return None
+
+
+def _request(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """A request still ahead when it was made, assessed as asked."""
+    if rules.request_over(_moment(values.get("end_at")), _made_at(at)):
+        return BadInput(
+            "The requested activity would have ended by the time it was requested.",
+            code="request_over",
+        )
+    options, _fault = rules.read_assessment(values.get("verdict"), values.get("assessment"))
+    if rules.request_not_as_asked(values, options):
+        return BadInput(
+            "The request's assessment is not of the request's own times.",
+            code="request_not_as_asked",
+        )
+    return None
+
+
+def _answer(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """An acceptance plans an activity still ahead when it was made (the chosen option's end:
+    the request's, or a move's)."""
+    if values.get("answer") != "accepted":
+        return None
+    request = facts.row_as_of("activity_request", str(values.get("request_id")), at, inclusive=True)
+    if request is None:
+        return None
+    options, _fault = rules.read_assessment(request.get("verdict"), request.get("assessment"))
+    n = values.get("option")
+    chosen = options[n - 1] if isinstance(n, int) and 1 <= n <= len(options) else {}
+    end = chosen.get("end") if chosen.get("action") == "move" and chosen.get("start") else None
+    end = end or request.get("end_at")
+    if not rules.request_over(_moment(end), _made_at(at)):
+        return None
+    return RuleViolation(
+        "answer",
+        f"Option {n} of request {str(values.get('request_id'))[:13]} would plan an activity "
+        "that had already ended when it was accepted.",
+        code="request_option_over",
+        n=n,
+        request=str(values.get("request_id"))[:13],
+    )
+
+
+_CREATE: dict[str, Callable[[PlanFacts, Mapping[str, object], At], StoreError | None]] = {
+    "activity": _activity,
+    "standing_post": _standing_post,
+    "activity_correction": _correction,
+    "shift": _shift,
+    "decision": _decision,
+    "activity_request": _request,
+    "request_answer": _answer,
+}
+
+
+def after_assessments(
+    conn: sqlite3.Connection, subjects: Collection[str], covered: Covered
+) -> list[Key]:
+    """The held standing posts and activities created done or cancelled of these subjects
+    (their concept reads the threat level as it stood when they were made): judged again when
+    an assessment of the subject is accepted or refused, so every order of arrival ends alike.
+
+    Args:
+        conn: the open database.
+        subjects: the ids of the subjects whose assessments were judged now.
+        covered: the records judged already.
+
+    Returns:
+        (origin, number) of each such creation or concept record.
+    """
+    if not subjects:
+        return []
+    found = []
+    for table in ("standing_post", "activity"):
+        made: dict[str, bool] = {}  # row key → its creation names one of these subjects
+        runs = log.of_table(conn, table)
+        for run in runs:
+            if EXISTENCE in run.cols and "subject_id" in run.cols:
+                values = dict(zip(run.cols, run.values(), strict=True))
+                wanted = table == "standing_post" or values.get("status") in UNFLAGGED
+                mine = str(values.get("subject_id")) in subjects
+                made[run.pk] = made.get(run.pk, False) or (mine and wanted)
+        for run in runs:
+            if not made.get(run.pk):
+                continue
+            for offset, col in enumerate(run.cols):
+                key = (run.origin, run.seq + offset)
+                if col in (EXISTENCE, "concept") and key not in covered:
+                    found.append(key)
+    return found
+
+
+def shifts_after(
+    conn: sqlite3.Connection, changed: Mapping[str, At], covered: Covered
+) -> list[Key]:
+    """The held records of the other shifts of the officers of these shifts made after them
+    (a shift is judged against the officer's others as they stood when it was made): judged
+    again when one is accepted or refused now, so every order of arrival ends alike.
+
+    Args:
+        conn: the open database.
+        changed: shift row key → the earliest (hlc, origin) of its records judged now.
+        covered: the records judged already.
+
+    Returns:
+        (origin, number) of each such record.
+    """
+    if not changed:
+        return []
+    runs = log.of_table(conn, "shift")
+    staff: dict[str, str] = {}
+    for run in runs:
+        if EXISTENCE in run.cols and "staff_id" in run.cols:
+            staff[run.pk] = str(run.values()[run.cols.index("staff_id")])
+    since: dict[str, At] = {}
+    for pk, at in changed.items():
+        officer = staff.get(pk)
+        if officer is not None and (officer not in since or at < since[officer]):
+            since[officer] = at
+    found = []
+    for run in runs:
+        first = since.get(staff.get(run.pk, ""))
+        if first is None or run.pk in changed or (run.hlc, run.origin) <= first:
+            continue
+        found += [
+            (run.origin, run.seq + offset)
+            for offset in range(len(run.cols))
+            if (run.origin, run.seq + offset) not in covered
+        ]
+    return found
