@@ -63,6 +63,7 @@ from .gaps import (
     Need,
     attribution_order,
     compute,
+    lent_for_duty,
     load_bonds,
     load_duties,
     load_needs,
@@ -922,8 +923,9 @@ def _lend(world: _World, home: str, to: str, count: int, written: str = "") -> N
     """Lend up to ``count`` officers of ``home`` on duty in the period to ``to``: each time the
     one who most reduces the two units' shortfall hours together (what ``to`` gains less what
     ``home`` loses without them; then by callsign), who arrives after the travel time between
-    the units and leaves the travel time before the shift ends (the trip back, as ``gaps``
-    counts it). Only officers ``home`` can spare are lent (a loan never makes the two units'
+    the units and leaves the travel time before the duty ends (the trip back, as ``gaps``
+    counts it; ``gaps.lent_for_duty``: once per unbroken run of duty, a night shift
+    included). Only officers ``home`` can spare are lent (a loan never makes the two units'
     total shortfall worse, nor leaves it as it was), and an officer is lent once in a scenario
     (never onwards, never twice)."""
     travel = travel_minutes(world.store, home, to) * 60
@@ -939,11 +941,11 @@ def _lend(world: _World, home: str, to: str, count: int, written: str = "") -> N
         current = world.shortfall_hours(to) + world.shortfall_hours(home)
         for officer in sorted(_candidates(world, home, to)):
             kept = [d for d in world.duties if not (d.officer == officer and d.unit == home)]
-            moved = [  # at ``to`` from arrival until they leave to be home by the shift's end
-                Duty(d.officer, to, d.start + travel, d.end - travel, d.qualifications)
-                for d in world.duties
-                if d.officer == officer and d.unit == home and d.end - travel > d.start + travel
-            ]
+            # at ``to`` from arrival until they leave to be home by the end of their duty:
+            # the travel once at each end of an unbroken run, not at every midnight cut
+            moved = lent_for_duty(
+                (d for d in world.duties if d.officer == officer and d.unit == home), to, travel
+            )
             after = world.shortfall_hours(to, [*kept, *moved]) + world.shortfall_hours(home, kept)
             gain = current - after
             if gain > 1e-9 and (best is None or gain > best[0]):

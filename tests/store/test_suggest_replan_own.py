@@ -11,9 +11,9 @@ import pytest
 
 from store import agenda, roster, staff, subjects
 from store.db import Store
+from store.errors import RuleViolation
 from store.suggest import Option, apply_option, suggest
 from tests.conftest import at, refused_as, snapshot
-from store.errors import RuleViolation
 from words.suggestions import describe as option_words
 
 CP, PD = "close_protection", "protective_driving"
