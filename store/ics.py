@@ -20,7 +20,8 @@ declared zone):
   (no zone) are read in the zone the calendar declares
   with ``X-WR-TIMEZONE`` (IANA or Windows name) and otherwise in Europe/Amsterdam — the same for
   single and recurring events; one that does not exist or occurs twice in that zone (clock
-  changes) refuses the file;
+  changes) refuses the file; an RRULE ``UNTIL`` given as a date on a timed series includes
+  that whole local day (``_until_whole_day``);
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
   cancel; ``CLASS:PRIVATE``, ``CLASS:CONFIDENTIAL`` and any class not known here (RFC 5545:
   an unrecognised class is PRIVATE) make a private activity, ``PUBLIC`` or no CLASS work; an
@@ -856,6 +857,37 @@ def _localise(calendar: Any, name: str) -> list[Notice]:
     return []
 
 
+def _until_whole_day(calendar: Any) -> None:
+    """A timed series whose RRULE's UNTIL is a date (RFC 5545 wants the type of DTSTART, but
+    common programs write a date) runs to the end of that local day, the last occurrence on it
+    included — the day in the series' own zone (a start in UTC: Europe/Amsterdam), as an
+    all-day EXDATE excludes a whole local day. recurring-ical-events would read it as 00:00
+    UTC and silently drop the occurrence on that day. Runs after ``_localise`` (every
+    DTSTART has its zone)."""
+    for event in calendar.walk("VEVENT"):
+        start = getattr(event.get("DTSTART"), "dt", None)
+        if not isinstance(start, datetime) or start.tzinfo is None:
+            continue
+        in_utc = start.utcoffset() == timedelta(0) and str(start.tzinfo) in ("UTC", "Etc/UTC")
+        zone = LOCAL_TZ if in_utc else start.tzinfo
+        rules = event.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules]:
+            if rule is None:
+                continue
+            untils = rule.get("UNTIL") or []
+            if not any(not isinstance(u, datetime) for u in untils):
+                continue
+            rule["UNTIL"] = [
+                u
+                if isinstance(u, datetime)
+                else (
+                    datetime.combine(u + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+                    - timedelta(seconds=1)
+                ).astimezone(UTC)
+                for u in untils
+            ]
+
+
 def _as_utc(value: datetime | date) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(UTC)
@@ -1274,6 +1306,7 @@ def _parse_calendar(
     for event in calendar.walk("VEVENT"):
         ics_bounds.check_event(event, name)
     warnings += _localise(calendar, name)
+    _until_whole_day(calendar)
     warnings += _deduplicate(calendar, name)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
