@@ -56,10 +56,12 @@ receipt warns).
 else the file's ``X-WR-RELCALID``, else its ``X-WR-CALNAME``. An activity imported earlier from
 *the same calendar* that overlaps the window and whose event is gone from the file is cancelled
 as *removed from the calendar*, and the receipt lists it; the events of other calendars are never
-removed by it. A file that names no calendar only adds and updates (the receipt warns), but a
-series master whose SEQUENCE is higher than that of the occurrences imported from it defines
-its series whole, in any file: its occurrences in the window it no longer gives are cancelled
-as *removed from the series*.
+removed by it. A file that names no calendar keeps the events it does not hold (the receipt
+says so), but a series in the file is authoritative for its own UID, in any file: when its
+master is not older than the occurrences imported from it (a higher SEQUENCE, or the same with
+a stamp not earlier — Outlook saves a shortened COUNT or a new weekday without a SEQUENCE
+bump), its occurrences in the window it no longer gives are cancelled as *removed from the
+series*.
 
 **The window.** Only events and occurrences overlapping the window are added: by default from
 the start of today for 90 days (``days``), or between ``start`` and ``end``; the same window for
@@ -1725,8 +1727,10 @@ def _not_in_file(
     window: tuple[datetime, datetime],
 ) -> None:
     """The imported activities the file no longer holds in the window: changed when still in
-    the file outside the window; cancelled when the file excludes or its series dropped them,
-    or (for a named calendar) removed from it; kept as they are otherwise."""
+    the file outside the window; cancelled when the file excludes them, or their series is in
+    the file (a master not older than what was imported: a SEQUENCE bump or not, a shorter
+    COUNT, another weekday) and no longer gives them, or (for a named calendar) removed from
+    it; kept as they are otherwise (a file naming no calendar keeps events it does not hold)."""
     for key, row in existing.items():
         if key in parsed.occurrences or key in parsed.too_long:
             continue
@@ -1746,8 +1750,8 @@ def _not_in_file(
         elif (
             key[1]
             and key[0] in parsed.series
-            and _stored_version(row)[0] < parsed.series[key[0]][0]
-        ):
+            and not older(parsed.series[key[0]], _stored_version(row))
+        ):  # a series in the file is authoritative for its own UID, calendar named or not
             note = calendar_note("removed_from_series", run.name)
             if run.cancel(row, note, None, parsed.series[key[0]]):
                 run.result.items.append(run.item(row, "removed"))
