@@ -638,6 +638,8 @@ _FAULTS = {
     "not_number_digits": "gives {given} where the {what} should be a number in digits 0-9",
     "not_whole": "gives {given} where the {what} should be a whole number",
     "not_whole_digits": "gives {given} where the {what} should be a whole number in digits 0-9",
+    "out_of_range": "gives {given} where the {what} should lie between {low} and {high}",
+    "more_than_one_decimal": "gives {given} where the {what} should have at most one decimal",
 }
 #: The number a fault names (its ``what``), in the store's own English.
 _WHAT = {"count": "number", "threat_level": "threat level"}
@@ -685,9 +687,15 @@ def _amount(
         "threat_level": "threat_level",
         "count": "fte" if fractional else "persons",
     }[what]
-    if fractional:
-        return validate.tenths_text(raw, field, low=low, high=high)
-    return validate.whole_text(raw, field, low=int(low), high=int(high))
+    try:
+        if fractional:
+            return validate.tenths_text(raw, field, low=low, high=high)
+        return validate.whole_text(raw, field, low=int(low), high=int(high))
+    except BadInput as exc:  # the refusal names the change, as every fault of one does
+        if exc.code not in ("out_of_range", "more_than_one_decimal"):
+            raise
+        facts = {k: exc.params[k] for k in ("low", "high") if k in exc.params}
+        raise refuse(str(exc.code), given=validate.shown(text), what=what, **facts) from None
 
 
 def check_changes(store: Store, changes: list[Change]) -> None:
