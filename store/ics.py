@@ -98,6 +98,7 @@ import json
 import re
 import unicodedata
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -1167,6 +1168,114 @@ def _occurrence(
     )
 
 
+def _this_and_future(event: Any) -> bool:
+    prop = event.get("RECURRENCE-ID")
+    return str(getattr(prop, "params", {}).get("RANGE", "")).upper() == "THISANDFUTURE"
+
+
+def _original_times(master: Any) -> Callable[[datetime], bool] | None:
+    """Whether a moment (aware UTC) is an occurrence of ``master``'s own rules (RRULE,
+    RDATE), before any override moves it; None when its rules cannot be read here."""
+    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+
+    start = master.decoded("DTSTART")
+    if not isinstance(start, datetime):
+        return None
+    values = master.get("RRULE")
+    try:
+        rules = [
+            rrulestr(rule.to_ical().decode(), dtstart=start)
+            for rule in (values if isinstance(values, list) else [values])
+            if rule is not None
+        ]
+    except (ValueError, TypeError):
+        return None
+    dates = master.get("RDATE")
+    extra = {
+        _as_utc(item.dt)
+        for value in (dates if isinstance(dates, list) else [dates] if dates else [])
+        for item in getattr(value, "dts", [])
+        if not isinstance(item.dt, tuple)
+    }
+
+    def original(moment: datetime) -> bool:
+        if moment in extra or moment == _as_utc(start):
+            return True
+        before = moment - timedelta(seconds=1)
+        return any(
+            (found := rule.after(before.astimezone(start.tzinfo))) is not None
+            and _as_utc(found) == moment
+            for rule in rules
+        )
+
+    return original
+
+
+def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
+    """An override whose RECURRENCE-ID is the time an earlier ``RANGE=THISANDFUTURE`` override
+    moved its occurrence to (some programs write that, RFC 5545 wants the original time) is
+    read as the override of the original occurrence, with a warning: otherwise
+    recurring-ical-events gives both it and the moved occurrence (11 of a COUNT=10). A
+    THISANDFUTURE override whose id names no occurrence of its series at all is warned of."""
+    from icalendar import vDDDTypes
+
+    events = calendar.walk("VEVENT")
+    masters = {
+        str(e["UID"]): e
+        for e in events
+        if e.get("RECURRENCE-ID") is None and e.get("RRULE") is not None and e.get("UID")
+    }
+    by_uid: dict[str, list[Any]] = {}
+    for event in events:
+        if event.get("RECURRENCE-ID") is not None and str(event.get("UID")) in masters:
+            by_uid.setdefault(str(event["UID"]), []).append(event)
+    warnings: list[Notice] = []
+    for uid, overrides in by_uid.items():
+        if not any(_this_and_future(o) for o in overrides):
+            continue
+        original = _original_times(masters[uid])
+        if original is None:
+            continue
+        shifts: list[tuple[datetime, timedelta]] = []  # THISANDFUTURE: (original id, shift)
+        for override in sorted(overrides, key=lambda o: _as_utc(o["RECURRENCE-ID"].dt)):
+            rid = _as_utc(override["RECURRENCE-ID"].dt)
+            if not original(rid):
+                meant = next(
+                    (
+                        rid - shift
+                        for since, shift in reversed(shifts)
+                        if since <= rid - shift and original(rid - shift)
+                    ),
+                    None,
+                )
+                if meant is None:
+                    if _this_and_future(override):
+                        warnings.append(
+                            notice(
+                                "calendar_recurrence_unmatched",
+                                event=_describe(override),
+                                given=rid,
+                            )
+                        )
+                    continue
+                prop = vDDDTypes(meant)
+                if _this_and_future(override):
+                    prop.params["RANGE"] = "THISANDFUTURE"
+                override["RECURRENCE-ID"] = prop
+                warnings.append(
+                    notice(
+                        "calendar_recurrence_moved",
+                        event=_describe(override),
+                        given=rid,
+                        meant=meant,
+                    )
+                )
+                rid = meant
+            if _this_and_future(override):
+                shifts.append((rid, _as_utc(override.decoded("DTSTART")) - rid))
+    return warnings
+
+
 def _recurrence_key(event: Any, overrides: dict[tuple[str, str], Any]) -> str:
     """The occurrence's own recurrence id. recurring-ical-events gives every occurrence after a
     RANGE=THISANDFUTURE override that override's id; undo its shift to find the original."""
@@ -1313,6 +1422,7 @@ def _parse_calendar(
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
+    warnings += _moved_recurrence_ids(calendar)
     events = calendar.walk("VEVENT")
     masters, overrides, explicit, excluded, spans = _sort_events(events, name)
     over = ics_bounds.check_total(spans, window, _MARGIN, max_occurrences, name)
