@@ -36,10 +36,10 @@ REQUEST_COLUMNS = (
 )
 
 
-def _option_dict(n: int, option: dict[str, Any]) -> dict[str, Any]:
+def _option_dict(n: int, option: requests.RequestOption) -> dict[str, Any]:
     return {
         "n": n,
-        "action": option.get("action"),
+        "action": option.action,
         "option": option_text(option),
         "cost": option_cost(option),
         "feasible": requests.coverable(option),
@@ -70,7 +70,7 @@ def request_dict(item: requests.Request, now: datetime) -> dict[str, Any]:
         "answered_at": local_iso(item.answered_at),
         "answered_by": item.answered_by,
         "waiting_minutes": int(item.waiting(now).total_seconds() // 60),
-        "options": [_option_dict(n, dict(o)) for n, o in enumerate(item.options, start=1)],
+        "options": [_option_dict(n, o) for n, o in enumerate(item.options, start=1)],
     }
 
 
@@ -105,7 +105,7 @@ def activity_request(
             concept=concept,
         )
     table = render(
-        [_option_dict(n, dict(o)) for n, o in enumerate(item.options, start=1)],
+        [_option_dict(n, o) for n, o in enumerate(item.options, start=1)],
         "table",
         ("n", "action", "option", "cost", "feasible", "reason"),
     )

@@ -220,8 +220,12 @@ def db_repair(env: Env, fmt: str, output: str | None) -> None:
     )
     if done.get("malformed_queue"):
         info(repair.removed_queue(done["malformed_queue"]))
+    if done.get("counts_restored"):
+        info(repair.counts_restored(done["counts_restored"]))
     if done["set_aside"]:
         info(repair.set_aside_sentence(kept, done["set_aside"]))
+    if done.get("unrepaired"):
+        info(repair.unrepaired(done["unrepaired"]))
     if done.get("catalogue") and done["catalogue"] != "as made at init":
         info(_("Reference catalogue {state}.").format(state=done["catalogue"]))
     for change in done.get("rederived", []):

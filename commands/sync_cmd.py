@@ -158,7 +158,8 @@ def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
         emit([_receipt_json(r) for r in receipts], fmt, output)
     elif source.is_dir():  # one table for the folder: a row per bundle and table
         rows = [
-            {"from": r.sender, "result": r.result, **table}
+            # a refused file's sender is its folder's name, a device id: its label instead
+            {"from": labels.get(r.sender, r.sender), "result": r.result, **table}
             for r in receipts
             for table in (r.tables() or [{"table": ""}])
         ]

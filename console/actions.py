@@ -58,6 +58,25 @@ class Action:
         return Binding(self.key, self.action, self.label, show=self.show, key_display=self.display)
 
 
+@dataclass(frozen=True)
+class KeyedTitle:
+    """A section title that names keys ("Operational log — l write · x clear a flag"): it
+    names only those the acting person's role may use, so an operator never reads of a key
+    that is not theirs (issue 17). ``keys``: each key's action name and its words."""
+
+    selector: str
+    title: str
+    keys: tuple[tuple[str, str], ...]
+    joiner: str = " · "
+
+    def text(self, actions: tuple[Action, ...], role: str) -> str:
+        """The title with the keys of ``actions`` the role may use (an action the screen does
+        not declare is everyone's)."""
+        refused = {a.action.split("(")[0] for a in actions if not a.allowed(role)}
+        named = [words for action, words in self.keys if action not in refused]
+        return self.title + (" — " + self.joiner.join(named) if named else "")
+
+
 def any_of(*permissions: str) -> Callable[[str], bool]:
     """Allowed to whoever holds one of these permissions."""
 

@@ -28,6 +28,7 @@ from . import styles
 from .actions import Action
 from .i18n import _
 from .labels import label
+from .palette import ActionsProvider
 from .screens.agenda import AgendaScreen
 from .screens.base import BaseScreen, Context, FormScreen, StoreWork
 from .screens.capacity import CapacityScreen
@@ -124,6 +125,9 @@ class SchildwachtApp(StoreWork, App[None]):
     off the database watch (``watch=None``) to keep refreshes under their control."""
 
     CSS_PATH = "app.tcss"
+    #: The palette: every action the role may take, the one whose title has the words typed
+    #: whole first ("sign": Sign the handover).
+    COMMANDS: ClassVar[set[Any]] = {ActionsProvider}
     TITLE = "Schildwacht"
     MODES: ClassVar[dict[str, Any]] = dict(MAIN_SCREENS)
     HORIZONTAL_BREAKPOINTS = [
@@ -155,7 +159,7 @@ class SchildwachtApp(StoreWork, App[None]):
         self.ahead = ahead
         self._ahead: dict[str, tuple[tuple[Any, ...], Any]] = {}
         self._ahead_started = False
-        self.state: dict[str, Any] = load_state() if remember else {}
+        self.state: dict[str, Any] = load_state(store.path) if remember else {}
         self.actor: ActingPerson = store.actor  # resolved before the console runs, on this thread
         self.badge = 0
         self._held: list[events.Key | events.Paste] = []
@@ -350,7 +354,7 @@ class SchildwachtApp(StoreWork, App[None]):
     def remember_state(self, **values: Any) -> None:
         self.state.update(values)
         if self.remember:
-            save_state(self.state)
+            save_state(self.store.path, self.state)
 
     def action_go(self, mode: str) -> None:
         """Show a main screen (and remember it for the next start)."""
@@ -441,6 +445,8 @@ class SchildwachtApp(StoreWork, App[None]):
         def switched(actor: ActingPerson) -> None:
             self.actor = actor
             self._update_titles()
+            screen.show_role()  # its titles name the new role's keys (the others' on resume)
+            screen.refresh_bindings()
 
         screen.open_form(
             SwitchUserForm(self.actor.callsign),

@@ -584,11 +584,11 @@ def add_activity(
         location = validate.text(location, "location").strip()
         _check_times(start, end)
         _check_kind(kind)
-        _check_new_status(status, end, store.now())
+        _check_new_status(status, end, to_db(store.now()))
         subject = get_subject(store, person)
         code = check_concept(store, subject, concept).code if concept else None
         detail.update(person=subject.code, concept=code)
-        now = store.now()
+        now = to_db(store.now())
         conn.execute(
             "INSERT INTO activity (id, subject_id, title, kind, start_at, end_at, location,"
             " status, concept, created_at, created_by, updated_at)"
@@ -682,7 +682,7 @@ def edit_activity(
                 title=current.title,
             )
         _check_done_after_end(store, current, changes)
-        changes["updated_at"] = store.now()
+        changes["updated_at"] = to_db(store.now())
         assignments = ", ".join(f"{column} = ?" for column in changes)
         conn.execute(f"UPDATE activity SET {assignments} WHERE id = ?", [*changes.values(), full])
     return get_activity(store, full)
@@ -692,7 +692,7 @@ def _check_done_after_end(store: Store, current: Activity, changes: dict[str, st
     """A done activity stays ended: no move of it to a time not yet over (R5, hides R1)."""
     status = changes.get("status", current.status)
     end = changes.get("end_at", to_db(current.end_at))
-    if "end_at" in changes and rules.done_before_end(status, end, store.now()):
+    if "end_at" in changes and rules.done_before_end(status, from_db(end), store.now()):
         raise RuleViolation(
             "R5",
             f"'{current.title}' is done; it cannot be moved to a time that has not ended yet "
@@ -775,7 +775,7 @@ def _record_correction(
     now = store.now()
     for old, column in ((current.start_at, "start_at"), (current.end_at, "end_at")):
         new = moved.get(column)
-        if new is not None and rules.corrected_into_past(to_db(old), new, now):
+        if new is not None and rules.corrected_into_past(old, from_db(new), now):
             raise RuleViolation(
                 "R5",
                 f"A correction cannot move '{current.title}' to {local_text(from_db(new))}, "
@@ -839,7 +839,7 @@ def insert_correction(
             reason,
             *old,
             *new,
-            store.now(),
+            to_db(store.now()),
             store.actor.callsign,
             store.device_id,
         ),
@@ -1044,7 +1044,7 @@ def put_concept(
         detail.update({"person": subject.code, "from": current.concept, "to": chosen.code})
     conn.execute(
         "UPDATE activity SET concept = ?, review_reason = NULL, updated_at = ? WHERE id = ?",
-        (chosen.code, store.now(), current.id),
+        (chosen.code, to_db(store.now()), current.id),
     )
 
 
@@ -1145,8 +1145,8 @@ def record_restriction(
         if given is not None:
             validate.moment(given, what)
     updates = _restricted_fields(current, kind, new_start, new_end, new_location)
-    updates["updated_at"] = store.now()
-    _check_not_into_past(current, updates, store.now(), kind)
+    updates["updated_at"] = to_db(store.now())
+    _check_not_into_past(current, updates, to_db(store.now()), kind)
     restriction_id = uuid7()
     conn.execute(
         "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
@@ -1163,7 +1163,7 @@ def record_restriction(
             to_db(current.end_at),
             updates.get("start_at"),
             updates.get("end_at"),
-            store.now(),
+            to_db(store.now()),
             store.actor.callsign,
             store.device_id,
         ),

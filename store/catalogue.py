@@ -536,7 +536,8 @@ def get_unit(store: Store, code: str) -> Unit:
         NotFound: no unit has that code (the message lists the known ones).
     """
     row = store.one(
-        "SELECT code, name, organisation, national FROM unit WHERE code = ?", (code.upper(),)
+        "SELECT code, name, organisation, national FROM unit WHERE code = ?",
+        (validate.identifier(code, "unit"),),
     )
     if row is None:
         known = ", ".join(u.code for u in list_units(store))
@@ -703,7 +704,7 @@ def get_concept(store: Store, code: str) -> Concept:
     Raises:
         NotFound: no concept has that code (the message lists the known ones).
     """
-    wanted = code.strip().upper()
+    wanted = validate.identifier(code, "concept")
     concepts = list_concepts(store)
     for concept in concepts:
         if concept.code == wanted:

@@ -126,6 +126,19 @@ def to_db(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
+def epoch_ms(moment: datetime) -> int:
+    """An aware datetime as whole milliseconds since 1970-01-01 UTC: the wall part of the sync
+    clock's stamps (a hybrid logical clock), the one edge where a time is a number.
+
+    Args:
+        moment: an aware datetime.
+
+    Returns:
+        Whole milliseconds since the epoch (UTC).
+    """
+    return int(moment.timestamp() * 1000)
+
+
 @lru_cache(maxsize=4096)
 def from_db(text: str) -> datetime:
     """Parse stored UTC text into an aware UTC datetime (the same few thousand times recur:
@@ -252,13 +265,13 @@ def _fold(moment: datetime) -> str:
     return moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
 
 
-def day_moment(moment: datetime | str, day: date, *, end: bool = False) -> str:
+def day_moment(moment: datetime, day: date, *, end: bool = False) -> str:
     """A moment as read on the local ``day``: ``14:00`` on that day, ``12-01 05:30`` on another
     day of the week around it, ``2027-02-01 01:00`` further away; in the autumn night's repeated
     hour with its offset.
 
     Args:
-        moment: an aware datetime, or stored UTC text or ISO-8601 with an offset.
+        moment: an aware datetime.
         day: the Europe/Amsterdam date the moment is shown for.
         end: the moment ends a span: the next midnight reads ``00:00`` (the day's end).
 
@@ -267,7 +280,7 @@ def day_moment(moment: datetime | str, day: date, *, end: bool = False) -> str:
         offset in hours (``02:30+02``, then ``02:30+01``: ISO 8601's short form, so a span of
         that hour, ``02:30+02–02:30+01``, fits a table's time column of 17 cells).
     """
-    value = local(_moment(moment))
+    value = local(moment)
     on = (value - timedelta(minutes=1)).date() if end else value.date()
     if on == day or (end and value.date() == day):
         return f"{value:%H:%M}{_fold(value)[:3]}"
@@ -277,15 +290,15 @@ def day_moment(moment: datetime | str, day: date, *, end: bool = False) -> str:
 
 
 def day_span(
-    start: datetime | str, end: datetime | str, day: date | None = None, *, short: bool = False
+    start: datetime, end: datetime, day: date | None = None, *, short: bool = False
 ) -> str:
     """A span as read on one local day: ``06:00–07:00``; a start or an end on another day
     carries its date (``22:00–12-02 01:00``, ``11-30 22:00–01:00``), so an activity over
     several days never reads as a span of that day alone.
 
     Args:
-        start: an aware datetime, or stored UTC text or ISO-8601 with an offset.
-        end: the same, after ``start``.
+        start: an aware datetime.
+        end: an aware datetime, after ``start``.
         day: the Europe/Amsterdam date shown (default: the start's).
         short: for a narrow cell: on a day wholly inside the span, the start's date without
             its hour (``11-28–12-01 05:30``); the start's own day shows its hour.
@@ -293,21 +306,12 @@ def day_span(
     Returns:
         The text.
     """
-    first = local(_moment(start))
+    first = local(start)
     shown = first.date() if day is None else day
     head, tail = day_moment(first, shown), day_moment(end, shown, end=True)
     if short and first.date() != shown and "-" in tail:
         head = head.partition(" ")[0]  # the day lies wholly inside: the start's date will do
     return f"{head}–{tail}"
-
-
-def _moment(value: datetime | str) -> datetime:
-    """A record's moment, stored UTC text or ISO-8601 with an offset (JSON) as a datetime."""
-    if isinstance(value, datetime):
-        return value
-    if value.endswith("Z"):
-        return from_db(value)
-    return datetime.fromisoformat(value)
 
 
 def require_order(start: datetime, end: datetime, what: str, **facts: object) -> None:
@@ -492,6 +496,29 @@ def _local_to_utc(day: date, hour: int, minute: int, second: int, original: str 
             stamp=stamp,
         )
     return first.astimezone(UTC)
+
+
+def days_later(start: datetime, end: datetime, days: int) -> tuple[datetime, datetime]:
+    """The span ``start`` … ``end`` ``days`` days later at the same Europe/Amsterdam wall-clock
+    times, across a clock change (10:00–12:00 stays 10:00–12:00). A wall-clock time the clocks
+    skip that day reads as the time after the skip (02:30 is 03:30 summer time), one they
+    repeat as its first reading; a span that would then be empty keeps its length.
+
+    Args:
+        start: an aware time.
+        end: an aware time after it.
+        days: how many days later.
+
+    Returns:
+        ``(start, end)`` as aware UTC datetimes.
+    """
+    first, last = local(start), local(end)
+    moved = (first.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=LOCAL_TZ)
+    until = (last.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=LOCAL_TZ)
+    a, b = moved.astimezone(UTC), until.astimezone(UTC)
+    if b <= a:
+        b = a + (end - start)
+    return a, b
 
 
 def parse_time(text: str, clock: Clock) -> datetime:

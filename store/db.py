@@ -34,6 +34,7 @@ from .errors import BadInput, IntegrityFailure, MachineFault, NotFound, RuleViol
 
 TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
 if TYPE_CHECKING:  # proving a person loads argon2: only when someone else acts
+    from datetime import datetime
     from typing import Any
 
     from .proof import SecretSource
@@ -490,7 +491,8 @@ class Store:
                     code="no_acting_person",
                 )
             row = self.one(
-                "SELECT callsign, role FROM staff WHERE callsign = ?", (callsign.strip().upper(),)
+                "SELECT callsign, role FROM staff WHERE callsign = ?",
+                (validate.identifier(callsign, "user"),),
             )
             if row is None:
                 raise NotFound(
@@ -508,7 +510,7 @@ class Store:
         return self.meta("operator")
 
     def _prove(self, user: str, secret: SecretSource) -> str:
-        callsign = user.strip().upper()
+        callsign = validate.identifier(user, "user")
         if callsign == self.operator:
             return callsign
         from .proof import prove
@@ -540,21 +542,13 @@ class Store:
         """Look the acting person up again at the next use: their role may have changed."""
         self._actor = None
 
-    def now(self) -> str:
-        """The clock's time now as stored UTC text ``YYYY-MM-DDTHH:MM:SSZ``.
+    def now(self) -> datetime:
+        """The clock's time now; ``to_db`` writes it as stored UTC text at a SQL row.
 
         Returns:
-            Stored UTC text, ``2026-12-01T07:00:00Z`` (whole seconds).
+            An aware UTC ``datetime``.
         """
-        return to_db(self.clock.now())
-
-    def now_ms(self) -> int:
-        """The clock's time now in milliseconds since 1970 UTC (the sync clock's wall part).
-
-        Returns:
-            Whole milliseconds since 1970-01-01 UTC.
-        """
-        return int(self.clock.now().timestamp() * 1000)
+        return self.clock.now()
 
     def seal(self, actor: str | None = None) -> int:
         """Seal captured changes into the change log; inside a write transaction.
@@ -569,7 +563,7 @@ class Store:
         from .sync import capture  # loaded by the first write, not by a reading command
 
         who = actor or self._user or self.meta("operator") or "system"
-        return capture.seal(self.conn, self.device_id, who, self.now_ms())
+        return capture.seal(self.conn, self.device_id, who, self.now())
 
     # Writing -------------------------------------------------------------------------------
 
@@ -744,7 +738,7 @@ class Store:
         if not tables:
             return
         operator = self.meta("operator") or "system"
-        capture.seal(conn, self.device_id, operator, self.now_ms())
+        capture.seal(conn, self.device_id, operator, self.now())
         baseline = conn.execute("DELETE FROM meta WHERE key = ?", (capture.BASELINE_KEY,))
         if baseline.rowcount:
             return
@@ -885,7 +879,7 @@ def _record_catalogue(conn: sqlite3.Connection, from_version: int) -> None:
     meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('operator', 'device_id')"))
     append_audit(
         conn,
-        to_db(datetime.now(UTC)),
+        datetime.now(UTC),
         str(meta.get("operator") or "system"),
         str(meta.get("device_id") or "unknown-device"),
         fingerprint.ACTION,
@@ -1055,7 +1049,7 @@ def pending_changes(conn: sqlite3.Connection, *, after: int = 0) -> dict[str, An
 
 def append_audit(
     conn: sqlite3.Connection,
-    at: str,
+    at: datetime,
     actor: str,
     device: str,
     action: str,
@@ -1066,7 +1060,7 @@ def append_audit(
 
     Args:
         conn: the connection of the open write transaction.
-        at: when, stored UTC text.
+        at: when, aware UTC (written and hashed as stored UTC text).
         actor: the acting person's callsign.
         device: this device's id.
         action: the action's name (``"log.add"``).
@@ -1079,11 +1073,12 @@ def append_audit(
     row = conn.execute("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS_HASH
     body = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
-    digest = audit_hash(prev, at, actor, device, action, target, body)
+    stamp = to_db(at)
+    digest = audit_hash(prev, stamp, actor, device, action, target, body)
     conn.execute(
         "INSERT INTO audit_event (at, actor, device, action, target, detail, prev_hash, hash)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (at, actor, device, action, target, body, prev, digest),
+        (stamp, actor, device, action, target, body, prev, digest),
     )
     return digest
 
@@ -1181,7 +1176,7 @@ def resolve_id(store: Store, table: str, text: str, what: str) -> str:
         BadInput: ``id_ambiguous`` (the prefix matches more than one).
         NotFound: ``unknown_id``.
     """
-    value = text.strip().lower()
+    value = validate.identifier(text, "id").lower()  # a trailing line break is refused
     if store.one(f"SELECT 1 FROM {table} WHERE id = ?", (value,)):
         return value
     if _ID_PREFIX.match(value):  # only id characters: no LIKE wildcards from the person
@@ -1203,7 +1198,7 @@ def resolve_id(store: Store, table: str, text: str, what: str) -> str:
     )
 
 
-_ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}$")
+_ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}\Z")
 
 
 def short_id(store: Store, table: str, full_id: str) -> str:

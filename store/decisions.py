@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import rules, validate
-from .clock import with_times
+from .clock import to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput
 from .ids import uuid7
@@ -114,7 +114,7 @@ def add_decision(
                 rationale.strip(),
                 authority.strip(),
                 document.strip(),
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
                 tailored.strip() if tailored else None,

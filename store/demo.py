@@ -333,7 +333,7 @@ class _Builder:
         self.rng = rng
         self.first_day = first_day
         self.days = days
-        self.now = store.now()
+        self.now = to_db(store.now())
         self.moment = from_db(self.now)
         self.device = store.device_id
         self.actor = store.actor.callsign

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import access, validate
 from .agenda import get_activity
-from .clock import from_db, iso_week, local
+from .clock import from_db, iso_week, local, to_db
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
@@ -115,7 +115,7 @@ def record_experience(
                 week,
                 weight,
                 said,
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
             ),

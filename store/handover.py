@@ -799,7 +799,7 @@ def sign_handover(
                 to_db(end),
                 json.dumps(content, ensure_ascii=False),
                 notes.strip(),
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
                 digest,
@@ -932,7 +932,7 @@ def accept_handover(store: Store, handover_id: str, questions: str = "") -> Hand
             (
                 uuid7(),
                 record.id,
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
                 questions.strip(),
@@ -1145,7 +1145,7 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
         conn.execute(
             "INSERT INTO handover_withdrawal (id, handover_id, reason, withdrawn_at,"
             " withdrawn_by, device) VALUES (?, ?, ?, ?, ?, ?)",
-            (uuid7(), record.id, reason, store.now(), me.callsign, store.device_id),
+            (uuid7(), record.id, reason, to_db(store.now()), me.callsign, store.device_id),
         )
     return get_handover(store, record.id)
 

@@ -1978,7 +1978,7 @@ class _Run:
 
     def add(self, occ: Occurrence) -> None:
         activity_id = uuid7()
-        stamp = self.store.now()
+        stamp = to_db(self.store.now())
         self.conn.execute(
             "INSERT INTO activity (id, subject_id, title, kind, start_at, end_at, location,"
             " status, source_uid, source_recurrence, source_sequence, source_modified,"
@@ -2048,7 +2048,7 @@ class _Run:
         if (
             "time" in changed
             and row["status"] == "done"
-            and rules.done_before_end("done", to_db(occ.end), self.store.now())
+            and rules.done_before_end("done", occ.end, self.store.now())
         ):  # done holds only once it has ended: a later time would hide its re-planning
             self.result.warnings.append(
                 self._warning("calendar_done_not_moved", row, to=occ.start.astimezone(UTC))
@@ -2094,7 +2094,7 @@ class _Run:
                 occ.sequence,
                 occ.modified,
                 occ.digest,
-                self.store.now(),
+                to_db(self.store.now()),
                 review,
                 row["id"],
             ),
@@ -2124,14 +2124,14 @@ class _Run:
                 note,
                 row["start_at"],
                 row["end_at"],
-                self.store.now(),
+                to_db(self.store.now()),
                 self.store.actor.callsign,
                 self.store.device_id,
             ),
         )
         self.conn.execute(
             "UPDATE activity SET status = 'cancelled', updated_at = ? WHERE id = ?",
-            (self.store.now(), row["id"]),
+            (to_db(self.store.now()), row["id"]),
         )
         if occ is not None:
             self.conn.execute(

@@ -84,7 +84,7 @@ _RANGES = {
     "BYSETPOS": (1, 366, True),
 }
 _PARTS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYDAY", *_RANGES})
-_WEEKDAY = re.compile(r"^([+-]?)([0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)$", re.ASCII)
+_WEEKDAY = re.compile(r"^([+-]?)([0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)\Z", re.ASCII)
 #: RFC 5545 §3.3.10: parts a frequency may not have.
 _NOT_WITH = {
     "BYWEEKNO": ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY"),

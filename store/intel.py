@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from . import access, rules, validate
-from .clock import from_db, with_times
+from .clock import from_db, to_db, with_times
 from .db import Store, resolve_id, short_id
 from .errors import BadInput, PermissionDenied
 from .ids import uuid7
@@ -230,7 +230,7 @@ def draft_report(
                 report_id,
                 title.strip(),
                 interpretation.strip(),
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 replaced.id if replaced else None,
             ),
@@ -381,7 +381,14 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
         conn.execute(
             "INSERT INTO report_event (id, report_id, kind, at, actor, device, audience)"
             " VALUES (?, ?, 'issued', ?, ?, ?, ?)",
-            (uuid7(), report.id, store.now(), store.actor.callsign, store.device_id, audience),
+            (
+                uuid7(),
+                report.id,
+                to_db(store.now()),
+                store.actor.callsign,
+                store.device_id,
+                audience,
+            ),
         )
     return get_report(store, report.id)
 
@@ -430,7 +437,7 @@ def acknowledge_report(store: Store, report_id: str) -> SignalReport:
         conn.execute(
             "INSERT INTO report_event (id, report_id, kind, at, actor, device)"
             " VALUES (?, ?, 'acknowledged', ?, ?, ?)",
-            (uuid7(), report.id, store.now(), actor.callsign, store.device_id),
+            (uuid7(), report.id, to_db(store.now()), actor.callsign, store.device_id),
         )
     return get_report(store, report.id)
 

@@ -141,7 +141,7 @@ def add_entry(
             " flagged, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry_id,
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
                 subject_id,
@@ -273,6 +273,6 @@ def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
         conn.execute(
             "INSERT INTO log_clearance (id, entry_id, cleared_at, cleared_by, reason)"
             " VALUES (?, ?, ?, ?, ?)",
-            (uuid7(), entry.id, store.now(), store.actor.callsign, reason.strip()),
+            (uuid7(), entry.id, to_db(store.now()), store.actor.callsign, reason.strip()),
         )
     return get_entry(store, entry.id)

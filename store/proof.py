@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime
 from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from . import validate
+from .clock import to_db
 from .errors import BadInput, NotFound, PermissionDenied
 
 #: Argon2id with RFC 9106's low-memory profile (argon2-cffi's default).
@@ -144,7 +146,7 @@ def person_secret(conn: sqlite3.Connection, callsign: str) -> PersonSecret:
     row = conn.execute(
         "SELECT s.id, s.callsign, x.hash FROM staff s LEFT JOIN staff_secret x"
         " ON x.staff_id = s.id WHERE s.callsign = ?",
-        (callsign.strip().upper(),),
+        (validate.identifier(callsign, "callsign"),),
     ).fetchone()
     if row is None:
         raise NotFound(
@@ -219,19 +221,21 @@ def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
     return found
 
 
-def store_secret(conn: sqlite3.Connection, staff_id: str, hashed: str, at: str, by: str) -> None:
+def store_secret(
+    conn: sqlite3.Connection, staff_id: str, hashed: str, at: datetime, by: str
+) -> None:
     """Write a hash (inside the caller's write transaction).
 
     Args:
         conn: the connection of the open write transaction.
         staff_id: the person's id.
         hashed: the hash (``hash_secret``).
-        at: when, stored UTC text.
+        at: when, aware UTC.
         by: the callsign of who set it.
     """
     conn.execute(
         "INSERT INTO staff_secret (staff_id, hash, set_at, set_by) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (staff_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at,"
         " set_by = excluded.set_by",
-        (staff_id, hashed, at, by),
+        (staff_id, hashed, to_db(at), by),
     )

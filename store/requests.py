@@ -23,14 +23,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from . import validate
 from .agenda import Activity, add_activity, check_decision, concept_options, lightest_valid_concept
 from .catalogue import get_concept, list_concepts
-from .clock import from_db, json_times, local, to_db
+from .clock import days_later, from_db, json_times, to_db
 from .db import Store, resolve_id
 from .errors import BadInput, NotFound, RuleViolation
 from .gaps import find_gaps
@@ -52,6 +52,127 @@ ANSWERS = REQUEST_ANSWERS
 #: The verdict a stored request is shown with when its assessment is not one the store writes
 #: (``rules.assessment_fault``: a row from before the check, or a database edited by hand).
 UNREADABLE = "unreadable"
+#: The params of an option's facts (``what``, ``price``, ``fact``, and a deployment problem
+#: inside one) that are times: aware UTC in a ``RequestOption``, stored UTC text in its JSON.
+TIME_PARAMS = frozenset(
+    {"start", "end", "since", "by", "ends", "starts", "other_start", "other_end"}
+)
+
+
+def _fact_times(value: Any, key: str | None = None) -> Any:
+    """A fact read from an assessment's JSON: its time params (``TIME_PARAMS``) as aware UTC
+    datetimes; one that does not read as stored UTC text stays text (the words then fall back
+    to the option's action, as for any fact they cannot word)."""
+    if isinstance(value, dict):
+        return {str(k): _fact_times(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fact_times(v) for v in value]
+    if key in TIME_PARAMS and isinstance(value, str):
+        try:
+            return from_db(value)
+        except ValueError:
+            return value
+    return value
+
+
+@dataclass(frozen=True)
+class RequestOption:
+    """One option of a request's assessment, numbered from 1 in ``Request.options``.
+
+    Attributes:
+        action: ``as_asked``, or an action of ``suggest`` (``deploy``, ``assign``, ``combine``,
+            ``move``).
+        what: what it does, a fact ``{code, params}`` (``words.suggestions``); times aware UTC.
+        price: what it costs the person, a fact (``none``, ``travel``, ``moved``).
+        feasible: ``suggest`` calls it feasible (as asked: the officers on duty cover it).
+        partial: it helps but leaves the activity short; it may still be accepted.
+        concept: the concept the activity carries after it, or None.
+        start: the activity's start after it (aware UTC), or None when not given.
+        end: the activity's end after it (aware UTC), or None when not given.
+        shift_minutes: minutes a move shifts the activity (later positive), else None.
+        callsign: the officer it deploys, else None.
+        team: the callsigns a combine or a move deploys.
+        fact: why it would not work or only partly, a fact (times aware UTC), or None.
+        token: ``suggest``'s token for the option (``as-asked``, ``later-N``).
+        coverable: planned so, the officers on duty cover the activity; None where the
+            assessment does not say (as asked, the nearest later day).
+        nearest: the nearest later day it would be covered (a not-feasible request), or None.
+    """
+
+    action: str
+    what: Mapping[str, Any]
+    price: Mapping[str, Any]
+    feasible: bool
+    partial: bool
+    concept: str | None
+    start: datetime | None
+    end: datetime | None
+    shift_minutes: int | None
+    callsign: str | None
+    team: tuple[str, ...] = field(default=())
+    fact: Mapping[str, Any] | None = None
+    token: str = ""
+    coverable: bool | None = None
+    nearest: bool | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The option as the assessment's JSON keeps it (times as stored UTC text; ``coverable``
+        and ``nearest`` only where said), the shape ``rules.read_assessment`` checks.
+
+        Returns:
+            A JSON object.
+        """
+        found: dict[str, Any] = json_times(
+            {
+                "action": self.action,
+                "what": dict(self.what),
+                "price": dict(self.price),
+                "feasible": self.feasible,
+                "partial": self.partial,
+                "concept": self.concept,
+                "start": self.start,
+                "end": self.end,
+                "shift_minutes": self.shift_minutes,
+                "callsign": self.callsign,
+                "team": list(self.team),
+                "fact": None if self.fact is None else dict(self.fact),
+                "token": self.token,
+            }
+        )
+        if self.coverable is not None:
+            found["coverable"] = self.coverable
+        if self.nearest is not None:
+            found["nearest"] = self.nearest
+        return found
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> RequestOption:
+        """An option from the assessment's JSON, as ``rules.read_assessment`` passed it.
+
+        Args:
+            value: one option of a read assessment (fields and kinds checked).
+
+        Returns:
+            The option, its times aware UTC.
+        """
+        start, end = value["start"], value["end"]
+        return cls(
+            action=str(value["action"]),
+            what=_fact_times(value["what"]),
+            price=_fact_times(value["price"]),
+            feasible=bool(value["feasible"]),
+            partial=bool(value["partial"]),
+            concept=value["concept"],
+            start=None if start is None else from_db(str(start)),
+            end=None if end is None else from_db(str(end)),
+            shift_minutes=value["shift_minutes"],
+            callsign=value["callsign"],
+            team=tuple(str(c) for c in value["team"]),
+            fact=None if value["fact"] is None else _fact_times(value["fact"]),
+            token=str(value["token"]),
+            coverable=value.get("coverable"),
+            nearest=value.get("nearest"),
+        )
 
 
 @dataclass(frozen=True)
@@ -69,9 +190,7 @@ class Request:
         concept: the concept asked for, or None.
         verdict: ``as_asked``, ``with_changes`` or ``not_feasible`` (``VERDICTS``), or
             ``unreadable`` (``UNREADABLE``) when its assessment does not read: no options then.
-        options: the assessment's options, numbered from 1 (each a JSON object: ``action``,
-            ``what``, ``price``, ``feasible``, ``partial``, ``concept``, ``start``, ``end``,
-            ``shift_minutes``, ``callsign``, ``team``, ``fact``, ``token``; times as ISO UTC).
+        options: the assessment's options (``RequestOption``), numbered from 1.
         requested_at: when it was requested (aware UTC).
         requested_by: who recorded it (callsign).
         answer: ``accepted``, ``refused`` or None while open.
@@ -93,7 +212,7 @@ class Request:
     location: str
     concept: str | None
     verdict: str
-    options: tuple[Mapping[str, Any], ...]
+    options: tuple[RequestOption, ...]
     requested_at: datetime
     requested_by: str
     answer: str | None = None
@@ -117,28 +236,28 @@ class Request:
         return (self.answered_at or now) - self.requested_at
 
 
-def _option_json(option: Option) -> dict[str, Any]:
-    return json_times(
-        {
-            "action": option.action,
-            "what": dict(option.what),
-            "price": dict(option.price),
-            "feasible": option.feasible,
-            "partial": option.partial,
-            "concept": option.concept,
-            "start": option.start,
-            "end": option.end,
-            "shift_minutes": option.shift_minutes,
-            "callsign": option.callsign,
-            "team": list(option.team),
-            "fact": None if option.fact is None else dict(option.fact),
-            "token": option.token,
-            "coverable": option.feasible,
-        }
+def _requested(option: Option) -> RequestOption:
+    """A ``suggest`` option as the assessment keeps it (coverable when feasible, until a trial
+    says more)."""
+    return RequestOption(
+        action=option.action,
+        what=option.what,
+        price=option.price,
+        feasible=option.feasible,
+        partial=option.partial,
+        concept=option.concept,
+        start=option.start,
+        end=option.end,
+        shift_minutes=option.shift_minutes,
+        callsign=option.callsign,
+        team=tuple(option.team),
+        fact=option.fact,
+        token=option.token,
+        coverable=option.feasible,
     )
 
 
-def coverable(option: Mapping[str, Any]) -> bool:
+def coverable(option: RequestOption) -> bool:
     """Whether carrying out an option of the assessment leaves no gap naming the activity:
     ``suggest`` calls it feasible, or (another concept, another time) the activity planned so
     is covered by the officers on duty of its unit (its places are then filled by deployment,
@@ -150,7 +269,7 @@ def coverable(option: Mapping[str, Any]) -> bool:
     Returns:
         True when it makes the activity plannable without a roster gap.
     """
-    return request_option_coverable(option)
+    return request_option_coverable(option.to_json())
 
 
 @contextmanager
@@ -169,7 +288,7 @@ def _on_trial(store: Store, plan: Mapping[str, Any]) -> Iterator[tuple[Activity,
         conn.execute("RELEASE request_trial")
 
 
-def _trial(store: Store, plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _trial(store: Store, plan: Mapping[str, Any]) -> list[RequestOption]:
     """The assessment: planning it as asked (option 1), then ``suggest``'s options for it, each
     marked ``coverable`` when the activity planned with its concept and time is covered (each
     judged on a trial rolled back: nothing of the trials stays)."""
@@ -177,12 +296,14 @@ def _trial(store: Store, plan: Mapping[str, Any]) -> list[dict[str, Any]]:
         found = [o for o in suggest(store, trial.id) if o.action != "none"][: MAX_OPTIONS - 1]
     options = [_as_asked(plan, covered)]
     for option in found:
-        shown = _option_json(option)
+        shown = _requested(option)
         if option.action in ("assign", "move") and option.concept and option.partial:
             changed = {**plan, "concept": option.concept}
             changed.update(start=option.start or plan["start"], end=option.end or plan["end"])
+            if not validate.within_years(changed["start"], changed["end"]):
+                continue  # a candidate outside the years accepted is dropped, never tried
             with _on_trial(store, changed) as (_, fits):
-                shown["coverable"] = fits
+                shown = replace(shown, coverable=fits)
         options.append(shown)
     if not covered and not any(coverable(o) for o in options):
         later = _later_day(store, plan)  # not feasible now: the nearest day it would be
@@ -195,57 +316,49 @@ def _trial(store: Store, plan: Mapping[str, Any]) -> list[dict[str, Any]]:
 LATER_DAYS = 7
 
 
-def _later_day(store: Store, plan: Mapping[str, Any]) -> dict[str, Any] | None:
+def _later_day(store: Store, plan: Mapping[str, Any]) -> RequestOption | None:
     """The nearest later day (up to ``LATER_DAYS``) on which the activity, at the same local
     time with the same concept, would be covered: the option of moving it there, or None."""
     if plan["concept"] is None:
         return None
-    asked: tuple[datetime, datetime] = (plan["start"], plan["end"])
-    first, last = local(asked[0]), local(asked[1])
     for days in range(1, LATER_DAYS + 1):
-        start = (first + timedelta(days=days)).astimezone(UTC)  # the same wall-clock time
-        end = (last + timedelta(days=days)).astimezone(UTC)
-        if end <= start:
-            continue
+        start, end = days_later(plan["start"], plan["end"], days)  # the same wall-clock time
+        if not validate.within_years(start, end):
+            return None  # past the last day accepted: no later day is offered
         with _on_trial(store, {**plan, "start": start, "end": end}) as (_, covered):
             if not covered:
                 continue
         minutes = int((start - plan["start"]).total_seconds() // 60)
-        move = _as_asked({**plan, "start": start, "end": end}, True)
         params = {"start": start, "end": end, "concept": None}
-        move.update(
+        return replace(
+            _as_asked({**plan, "start": start, "end": end}, True),
             action="move",
-            what=json_times({"code": "move_to", "params": params}),
-            price={"code": "moved", "params": {"minutes": minutes}},
+            what={"code": "move_to", "params": params},
+            price={"code": "moved", "params": {"minutes": minutes, "days": days}},
             shift_minutes=minutes,
             token=f"later-{days}",
             nearest=True,
         )
-        return move
     return None
 
 
-def _as_asked(plan: Mapping[str, Any], covered: bool) -> dict[str, Any]:
+def _as_asked(plan: Mapping[str, Any], covered: bool) -> RequestOption:
     """The option of planning it as asked: feasible when the officers on duty cover it, else
     partial (it may still be accepted: planned as ``activity add`` would, its gap shown)."""
-    found: dict[str, Any] = json_times(
-        {
-            "action": "as_asked",
-            "what": {"code": "as_asked", "params": {"concept": plan["concept"]}},
-            "price": {"code": "none", "params": {}},
-            "feasible": covered,
-            "partial": not covered,
-            "concept": plan["concept"],
-            "start": plan["start"],
-            "end": plan["end"],
-            "shift_minutes": None,
-            "callsign": None,
-            "team": [],
-            "fact": None if covered else {"code": "as_asked_short", "params": {}},
-            "token": "as-asked",
-        }
+    return RequestOption(
+        action="as_asked",
+        what={"code": "as_asked", "params": {"concept": plan["concept"]}},
+        price={"code": "none", "params": {}},
+        feasible=covered,
+        partial=not covered,
+        concept=plan["concept"],
+        start=plan["start"],
+        end=plan["end"],
+        shift_minutes=None,
+        callsign=None,
+        fact=None if covered else {"code": "as_asked_short", "params": {}},
+        token="as-asked",
     )
-    return found
 
 
 def _planned_concept(store: Store, person: str, concept: str | None) -> str | None:
@@ -309,11 +422,11 @@ def request_activity(
                 code="request_over",
             )
         plan["concept"] = _planned_concept(store, person, concept)
-        options = _trial(store, plan)
+        options = [o.to_json() for o in _trial(store, plan)]
         subject = get_subject(store, person)
         verdict = request_verdict(options)
         detail.update(person=subject.code, verdict=verdict, options=len(options))
-        now = store.now()
+        now = to_db(store.now())
         conn.execute(
             "INSERT INTO activity_request (id, subject_id, title, kind, start_at, end_at,"
             " location, concept, verdict, assessment, requested_at, requested_by, device)"
@@ -361,7 +474,7 @@ def _request(row: Any) -> Request:
         location=row["location"],
         concept=row["concept"],
         verdict=UNREADABLE if fault else row["verdict"],
-        options=tuple(options),
+        options=tuple(RequestOption.from_json(o) for o in options),
         requested_at=from_db(row["requested_at"]),
         requested_by=row["requested_by"],
         answer=row["answer"],
@@ -475,15 +588,24 @@ def _plan(store: Store, current: Request, n: int) -> str:
             count=len(current.options),
         )
     chosen = current.options[n - 1]
-    if not (chosen.get("feasible") or chosen.get("partial")):
+    if not (chosen.feasible or chosen.partial):
         raise BadInput(
             f"Option {n} would not work (see its reason); choose another or refuse the request.",
             code="request_option_not_feasible",
             n=n,
         )
-    moved = chosen.get("action") == "move" and chosen.get("start")
-    start = from_db(str(chosen["start"])) if moved else current.start
-    end = from_db(str(chosen["end"])) if moved else current.end
+    moved = chosen.action == "move" and chosen.start is not None and chosen.end is not None
+    start = chosen.start if moved and chosen.start else current.start
+    end = chosen.end if moved and chosen.end else current.end
+    if end <= store.clock.now():  # stale: it would plan an activity already over
+        raise RuleViolation(
+            "answer",
+            f"Option {n} of request {current.id[:13]} would plan an activity that has already "
+            "ended; accept an option still ahead, or refuse the request.",
+            code="request_option_over",
+            n=n,
+            request=current.id[:13],
+        )
     planned = add_activity(
         store,
         person=current.person,
@@ -492,13 +614,13 @@ def _plan(store: Store, current: Request, n: int) -> str:
         end=end,
         location=current.location,
         kind=current.kind,
-        concept=chosen.get("concept") or None,
+        concept=chosen.concept or None,
     )
-    if moved and chosen.get("team"):  # a move that deploys: its officers, judged again now
-        deploy(store, planned.id, [str(c) for c in chosen["team"]])
-    if chosen.get("action") in ("deploy", "combine"):
+    if moved and chosen.team:  # a move that deploys: its officers, judged again now
+        deploy(store, planned.id, list(chosen.team))
+    if chosen.action in ("deploy", "combine"):
         fresh = {o.token: o for o in suggest(store, planned.id)}
-        option = fresh.get(str(chosen.get("token")))
+        option = fresh.get(chosen.token)
         if option is None:
             raise BadInput(
                 f"Option {n} can no longer be carried out as assessed; refuse the request or "
@@ -539,9 +661,11 @@ def answer_request(
         NotFound: no such request.
         BadInput: neither or both of accept and refuse, no such option, one that would not
             work or can no longer be carried out, a bad reason or authority.
-        RuleViolation: already answered (``request_answered``), no reason or authority (R5:
-            ``restriction_needs_reason``, ``restriction_needs_authority``), or a rule
-            refuses the planning now (R1, R3, R4, deployment).
+        RuleViolation: already answered (``request_answered``), the option chosen would plan
+            an activity already over (``request_option_over``: a stale request is refused, not
+            accepted), no reason or authority (R5: ``restriction_needs_reason``,
+            ``restriction_needs_authority``), or a rule refuses the planning now (R1, R3, R4,
+            deployment).
     """
     answer_id = uuid7()
     detail: dict[str, Any] = {"accept": accept, "refuse": refuse}
@@ -571,7 +695,7 @@ def answer_request(
                 activity_id,
                 reason if refuse else None,
                 who,
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
             ),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import machine, matching, rules, validate
 from .catalogue import get_concept, get_unit, list_qualifications, travel_minutes
@@ -208,7 +208,7 @@ def add_shift(store: Store, callsign: str, *, start: datetime, end: datetime) ->
         _check_shift(store, officer, start, end)
         conn.execute(
             "INSERT INTO shift (id, staff_id, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?)",
-            (shift_id, officer.id, to_db(start), to_db(end), store.now()),
+            (shift_id, officer.id, to_db(start), to_db(end), to_db(store.now())),
         )
     return list_shifts(store, callsign=officer.callsign, shift_id=shift_id)[0]
 
@@ -312,7 +312,7 @@ def import_shifts(
             conn.executemany(
                 "INSERT INTO shift (id, staff_id, start_at, end_at, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [(uuid7(), o.id, to_db(s), to_db(e), store.now()) for o, s, e in planned],
+                [(uuid7(), o.id, to_db(s), to_db(e), to_db(store.now())) for o, s, e in planned],
             )
     except _NoShifts:
         return ImportReport(0, ())
@@ -396,14 +396,37 @@ def _records(text: str, name: str) -> int:
                 line=start,
                 end=reader.line_num,
             ) from None
+        reason = next((r for words, r in _CSV_FAULTS if words in str(exc).lower()), "other")
         raise BadInput(
-            f"{name}: line {start} is not CSV ({exc}); nothing was imported.",
+            f"{name}: line {start} {_CSV_SAID[reason]}; nothing was imported.",
             code="roster_not_csv",
             file=name,
             line=start,
-            reason=str(exc),
+            reason=reason,
         ) from None
     return count
+
+
+#: What the csv library's refusal means (its words, lower case, never shown): our reason.
+_CSV_FAULTS = (
+    ("new-line character seen in unquoted field", "line_ends"),
+    ("field larger than field limit", "field_too_long"),
+    ("expected after", "stray_quote"),
+    ("nul", "nul"),
+)
+
+#: Each reason in the store's English (the faces word it: ``words.errors``).
+_CSV_SAID = {
+    "line_ends": "ends in a carriage return alone (old Mac line ends); save the roster with "
+    "Windows (CRLF) or Unix (LF) line ends",
+    "field_too_long": f"holds a field longer than {csv.field_size_limit():,} characters (a "
+    f"roster field is at most {validate.MAX_CODE})",
+    "stray_quote": "has a quote inside a field not quoted whole (write a quote in a quoted "
+    'field as "")',
+    "nul": "holds a NUL character; remove it",
+    "other": "is not CSV as Schildwacht reads it (fields separated by commas, a quoted field "
+    "quoted whole)",
+}
 
 
 def _plan_shifts(
@@ -868,9 +891,9 @@ def deploy_officers(
         conn.execute(
             "INSERT INTO deployment (id, activity_id, staff_id, created_at,"
             " created_by) VALUES (?, ?, ?, ?, ?)",
-            (deployment_id, activity_id, officer.id, store.now(), store.actor.callsign),
+            (deployment_id, activity_id, officer.id, to_db(store.now()), store.actor.callsign),
         )
-        made.append(Deployment(deployment_id, activity_id, officer.callsign, from_db(store.now())))
+        made.append(Deployment(deployment_id, activity_id, officer.callsign, store.now()))
     return made
 
 
@@ -946,13 +969,42 @@ def _no_open_slot(
     )
 
 
+class GroupPart(NamedTuple):
+    """A part of an activity as ``group_parts`` cuts it.
+
+    Attributes:
+        day: the local (Europe/Amsterdam) day the part lies in.
+        start: when the part starts, aware UTC.
+        end: when it ends, aware UTC.
+        officers: per callsign of each officer on duty and there for the whole part, the codes
+            of his qualifications valid that day (empty set: none).
+    """
+
+    day: date
+    start: datetime
+    end: datetime
+    officers: dict[str, frozenset[str]]
+
+
+class GroupJudgement(NamedTuple):
+    """A group judged on an activity (``judge_group``).
+
+    Attributes:
+        parts: the activity's parts (``group_parts``), in time order.
+        verdict: the verdict of ``matching.judge_group`` over those parts.
+    """
+
+    parts: list[GroupPart]
+    verdict: GroupVerdict
+
+
 def group_parts(
     store: Store,
     activity_id: str,
     officers: list[Staff],
     span: tuple[datetime, datetime] | None = None,
     gone: dict[str, Absence] | None = None,
-) -> list[tuple[date, datetime, datetime, dict[str, frozenset[str]]]]:
+) -> list[GroupPart]:
     """The activity cut where a qualification's validity (local midnight, R8) or a shift of
     one of ``officers`` changes, or where one is elsewhere (``absences``): per part its local
     day, start, end and each of them on duty and there for all of it with the qualifications
@@ -965,20 +1017,20 @@ def group_parts(
         gone: the group's ``absences`` over the same time, when the caller has them.
 
     Returns:
-        The parts in time order, each ``(local day, start, end, officers)``: start and end
-        aware UTC, ``officers`` per callsign of each one on duty and there for the whole part
-        the codes of all his qualifications valid that day (empty set: none); an officer
-        off duty or elsewhere in a part is not in it. At least one part (one per local day
-        the activity touches, cut further where the group's duty changes).
+        The parts in time order, each a ``GroupPart`` (local day, start, end, officers):
+        start and end aware UTC, ``officers`` per callsign of each one on duty and there for
+        the whole part the codes of all his qualifications valid that day (empty set: none);
+        an officer off duty or elsewhere in a part is not in it. At least one part (one per
+        local day the activity touches, cut further where the group's duty changes).
     """
     row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
     start, end = (to_db(span[0]), to_db(span[1])) if span else (row["start_at"], row["end_at"])
     if gone is None:
-        gone = absences(store, activity_id, officers, (start, end))
+        gone = absences(store, activity_id, officers, (from_db(start), from_db(end)))
     busy = {c: a.spans() for c, a in gone.items()}
     return [
-        (day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
+        GroupPart(day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
         for day, a, b, on_duty in _duty_parts(store, officers, start, end, busy)
     ]
 
@@ -1015,7 +1067,7 @@ class Absence:
 
 
 def absences(
-    store: Store, activity_id: str, officers: list[Staff], span: tuple[str, str]
+    store: Store, activity_id: str, officers: list[Staff], span: tuple[datetime, datetime]
 ) -> dict[str, Absence]:
     """When each of ``officers`` deployed on the activity is elsewhere during ``span`` (the
     activity's time, as stored): bound to a live activity with a concept that starts before it
@@ -1027,12 +1079,12 @@ def absences(
     Args:
         activity_id: the activity's full id.
         officers: the group.
-        span: (start, end) of the activity as stored (``to_db``), or as if it ran then.
+        span: (start, end) of the activity, aware UTC, or as if it ran then.
 
     Returns:
         Per callsign with any, when (within ``span``) he is bound elsewhere and on his way.
     """
-    start, end = from_db(span[0]), from_db(span[1])
+    start, end = span
     placed = arrivals(store, activity_id, (start, end), [(o.id, o.unit) for o in officers])
     found: dict[str, Absence] = {}
     for o in officers:
@@ -1140,7 +1192,7 @@ def judge_group(
     concept: str,
     officers: list[Staff],
     span: tuple[datetime, datetime] | None = None,
-) -> tuple[list[tuple[date, datetime, datetime, dict[str, frozenset[str]]]], GroupVerdict]:
+) -> GroupJudgement:
     """The group ``officers`` on the activity as if it carried ``concept`` (and ran over
     ``span``, default its own time): the one judgement of staffing that deploying, assigning
     a concept, the staffing shown open, the violations and the suggestions share
@@ -1153,12 +1205,16 @@ def judge_group(
         span: (start, end), aware UTC, or None for the activity's own.
 
     Returns:
-        The parts of the activity (``group_parts``) and the verdict.
+        A ``GroupJudgement``: the parts of the activity (``group_parts``) and the verdict.
+
+    Raises:
+        NotFound: ``concept`` is not in the catalogue.
     """
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     parts = group_parts(store, activity_id, officers, span)
-    verdict = matching.judge_group(staffing, [o.callsign for o in officers], [p[3] for p in parts])
-    return parts, verdict
+    callsigns = [o.callsign for o in officers]
+    verdict = matching.judge_group(staffing, callsigns, [p.officers for p in parts])
+    return GroupJudgement(parts, verdict)
 
 
 def group_problems(
@@ -1206,9 +1262,9 @@ def group_problems(
         if named is not None and callsign not in named:
             continue
         officer = next(o for o in officers if o.callsign == callsign)
-        where = next((i for i, p in enumerate(parts) if callsign in p[3]), 0)
-        day, since = parts[where][0], parts[where][1]
-        last = parts[-1][0]
+        where = next((i for i, p in enumerate(parts) if callsign in p.officers), 0)
+        day, since = parts[where].day, parts[where].start
+        last = parts[-1].day
         found = _no_open_slot(names, officer, staffing, verdict.filled[where], day, since, last)
         problems.append(found)
     return problems
@@ -1351,7 +1407,7 @@ def deployable(
         return []  # deploying on an ended activity is refused (``activity_over``)
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     deployed = _deployed(store, full)
-    _, now = judge_group(store, full, concept, deployed)
+    now = judge_group(store, full, concept, deployed).verdict
     wanted = {q for filled in now.filled for q, n in staffing.items() if filled[q] < n}
     on_duty = {
         str(r[0])

@@ -89,8 +89,9 @@ CALENDAR_AUTHORITY = "calendar"
 #: way a cancelled activity is planned again: the calendar has the event again).
 REINSTATED = "Reinstated by the calendar"
 
-CALLSIGN_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
-SUBJECT_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
+#: ``\Z``, not ``$``: "$" also matches before a trailing line break ("RT-0412\n").
+CALLSIGN_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}\Z")
+SUBJECT_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,31}\Z")
 MAX_ACTIVITY = timedelta(hours=72)
 #: The same limit for whole days (an all-day event): calendar days, so that three days across
 #: the autumn clock change (73 real hours) are not longer than three days.
@@ -724,20 +725,18 @@ def restricted_after_end(row: Mapping[str, object]) -> str | None:
     return None if calendar_cancellation(row) else end
 
 
-def corrected_into_past(old: str, new: str, now: str) -> bool:
+def corrected_into_past(old: datetime, new: datetime, now: datetime) -> bool:
     """Whether a correction moves a time of an activity that had not passed yet (``old``) to
     one that has (``new``): the past-move rule of restrictions holds for corrections too (R5);
     a time already past may be corrected to another past time (the record of what happened).
-    All UTC text.
 
     Args:
-        old: the time before, stored UTC text.
-        new: the time after, stored UTC text.
-        now: now, stored UTC text.
+        old: the time before, aware UTC.
+        new: the time after, aware UTC.
+        now: now, aware UTC.
 
     Returns:
-        True when the time changes from one at or after ``now`` to one before it (stored UTC text
-        compares as time).
+        True when the time changes from one at or after ``now`` to one before it.
     """
     return new != old and new < now <= old
 
@@ -1271,7 +1270,7 @@ def restriction_needed(status: object) -> str | None:
     return status if isinstance(status, str) and status in RESTRICTED_STATUSES else None
 
 
-def done_before_end(status: object, end: object, now: str) -> bool:
+def done_before_end(status: object, end: datetime, now: datetime) -> bool:
     """Whether an activity would be ``done`` before it has ended (R5; it would hide R1).
 
     ``done`` holds only once an activity has ended, after every change of its status or its
@@ -1280,10 +1279,10 @@ def done_before_end(status: object, end: object, now: str) -> bool:
 
     Args:
         status: the activity's status after the change.
-        end: its end after the change, as stored UTC text.
-        now: the clock the change is judged by, as stored UTC text.
+        end: its end after the change, aware UTC.
+        now: the clock the change is judged by, aware UTC.
 
     Returns:
         True when the change would break the rule.
     """
-    return status == "done" and isinstance(end, str) and end > now
+    return status == "done" and end > now

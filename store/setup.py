@@ -15,7 +15,7 @@ from typing import Any
 
 from . import fingerprint, machine, validate
 from .catalogue import default_unit, list_units, load_catalogue, seed_catalogue
-from .clock import CLOCK_KEY, Clock, FixedClock
+from .clock import CLOCK_KEY, Clock, FixedClock, to_db
 from .db import Store, _rollback, append_audit, database_errors, pending_changes
 from .errors import BadInput, IntegrityFailure
 from .ids import uuid7
@@ -93,7 +93,8 @@ def _seed(store: Store, data: dict[str, Any], callsign: str, label: str, target:
     conn.execute("BEGIN IMMEDIATE")
     try:
         seed_catalogue(conn, data)
-        now = store.now()
+        moment = store.now()
+        now = to_db(moment)
         conn.execute(
             "INSERT INTO device (id, label, created_at) VALUES (?, ?, ?)", (device_id, label, now)
         )
@@ -103,10 +104,10 @@ def _seed(store: Store, data: dict[str, Any], callsign: str, label: str, target:
             [("device_id", device_id), ("operator", callsign), ("created_at", now),
              (CLOCK_KEY, clock_kind)],
         )  # fmt: skip
-        ensure_identity(conn, device_id, now)
+        ensure_identity(conn, device_id, moment)
         detail = {"device": label, "clock": clock_kind, "catalogue": fingerprint.record(conn)}
         append_audit(
-            conn, now, callsign, device_id, "db.init", None, {**detail, **pending_changes(conn)}
+            conn, moment, callsign, device_id, "db.init", None, {**detail, **pending_changes(conn)}
         )
         conn.execute("COMMIT")
     except database_errors() as exc:

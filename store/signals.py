@@ -405,7 +405,7 @@ def _step(
             (
                 uuid7(),
                 current.id,
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
                 kind,
@@ -538,7 +538,7 @@ def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") ->
             (
                 uuid7(),
                 current.id,
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
                 note.strip(),

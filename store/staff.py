@@ -12,6 +12,7 @@ from datetime import date
 
 from . import access, db, rules, validate
 from .catalogue import get_unit, list_qualifications
+from .clock import to_db
 from .db import Store
 from .errors import BadInput, NotFound, PermissionDenied
 from .ids import uuid7
@@ -108,7 +109,7 @@ def normalise_callsign(callsign: str) -> str:
     Raises:
         BadInput: not 2–24 letters, digits and hyphens.
     """
-    value = callsign.strip().upper()
+    value = validate.identifier(callsign, "callsign")
     if not _CALLSIGN.match(value):
         raise BadInput(
             f"{validate.shown(callsign)} is not a callsign; use 2–24 letters, digits and "
@@ -180,7 +181,7 @@ def add_staff(
         conn.execute(
             "INSERT INTO staff (id, callsign, name, unit, role, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (staff_id, callsign, name.strip(), unit_code, role, store.now()),
+            (staff_id, callsign, name.strip(), unit_code, role, to_db(store.now())),
         )
         conn.executemany(
             "INSERT INTO staff_qualification (staff_id, qualification, valid_until)"
@@ -283,7 +284,7 @@ def find_staff(store: Store, callsign: str) -> Staff | None:
     """
     row = store.one(
         "SELECT id, callsign, name, unit, role FROM staff WHERE callsign = ?",
-        (callsign.strip().upper(),),
+        (validate.identifier(callsign, "callsign"),),
     )
     if row is None:
         return None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from .catalogue import get_concept, get_unit
@@ -29,6 +29,7 @@ from .db import Store
 from .gaps import Bond, Duty, Need, bind, load_duties
 from .matching import cover
 from .roster import (
+    GroupPart,
     Problem,
     absences,
     deployed_officers,
@@ -37,10 +38,6 @@ from .roster import (
     group_parts,
 )
 from .staff import Staff, get_staff
-
-#: A part of an activity as ``roster.group_parts`` cuts it: local day, start, end, and each
-#: deployed officer on duty for all of it with the qualifications valid then.
-Part = tuple[date, datetime, datetime, dict[str, frozenset[str]]]
 
 
 @dataclass(frozen=True)
@@ -119,12 +116,14 @@ def open_parts(
     return _bound(need, group_parts(store, activity_id, officers, span), officers, pool)
 
 
-def _bound(need: Need, parts: list[Part], officers: list[Staff], pool: list[Duty]) -> list[Need]:
+def _bound(
+    need: Need, parts: list[GroupPart], officers: list[Staff], pool: list[Duty]
+) -> list[Need]:
     group = {o.callsign for o in officers}
     duties = [
-        Duty(callsign, need.unit, int(a.timestamp()), int(b.timestamp()), quals)
-        for _day, a, b, here in parts
-        for callsign, quals in here.items()
+        Duty(callsign, need.unit, int(part.start.timestamp()), int(part.end.timestamp()), quals)
+        for part in parts
+        for callsign, quals in part.officers.items()
     ]
     others = [d for d in pool if d.officer not in group and d.unit == need.unit]
     left, _duties = bind([need], duties + others, [Bond(c, need.source) for c in sorted(group)])
@@ -217,9 +216,10 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
     if row is None or row["concept"] is None or row["status"] == "cancelled":
         return []
     officers = deployed_officers(store, activity_id)
-    gone = absences(store, activity_id, officers, (row["start_at"], row["end_at"]))
+    span = (from_db(row["start_at"]), from_db(row["end_at"]))
+    gone = absences(store, activity_id, officers, span)
     parts = group_parts(store, activity_id, officers, gone=gone)
-    first, last = parts[0][1], parts[-1][2]
+    first, last = parts[0].start, parts[-1].end
     if pool is None:
         pool = load_duties(store, first, last, unit=row["unit"])
     concept = get_concept(store, row["concept"])
@@ -231,13 +231,13 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
         inside = [
             i
             for i, p in enumerate(parts)
-            if int(p[1].timestamp()) < hi and int(p[2].timestamp()) > lo
+            if int(p.start.timestamp()) < hi and int(p.end.timestamp()) > lo
         ]
         away = {
             o.callsign
             for o in officers
             if any(h.code == q for h in o.qualifications)
-            and any(o.callsign not in parts[i][3] for i in inside)
+            and any(o.callsign not in parts[i].officers for i in inside)
         }
 
         def meets(span: tuple[datetime, datetime] | None, lo: int = lo, hi: int = hi) -> bool:
@@ -266,14 +266,15 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
 
 
 def _lapse_costs(
-    staffing: dict[str, int], officers: list[Staff], parts: list[Part]
+    staffing: dict[str, int], officers: list[Staff], parts: list[GroupPart]
 ) -> list[dict[str, set[str]]]:
     """Per part, when a lapse (R8) leaves the group a place short there — with every
     qualification they hold valid they would fill more — each on-duty officer's lapsed
     qualifications of the concept; else nothing."""
     held = {o.callsign: frozenset(q.code for q in o.qualifications) for o in officers}
     found: list[dict[str, set[str]]] = []
-    for _day, _a, _b, here in parts:
+    for part in parts:
+        here = part.officers
         lapsed = {c: set((held[c] - quals) & staffing.keys()) for c, quals in here.items()}
         lapsed = {c: qs for c, qs in lapsed.items() if qs}
         if lapsed:

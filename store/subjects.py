@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import validate
-from .clock import with_times
+from .clock import to_db, with_times
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
@@ -119,7 +119,7 @@ def normalise_code(code: str) -> str:
     """
     from .rules import SUBJECT_CODE_PATTERN  # the rule table: loaded by writes, not by listings
 
-    value = code.strip().upper()
+    value = validate.identifier(code, "code_name")
     if not SUBJECT_CODE_PATTERN.match(value):
         raise BadInput(
             f"{validate.shown(code)} is not a code name; use 2–32 letters, digits and hyphens "
@@ -183,7 +183,7 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
         conn.execute(
             "INSERT INTO subject (id, code, kind, domain, unit, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (subject_id, code, kind, domain, unit_code, store.now()),
+            (subject_id, code, kind, domain, unit_code, to_db(store.now())),
         )
     return get_subject(store, code)
 
@@ -201,7 +201,7 @@ def get_subject(store: Store, code: str) -> Subject:
     Raises:
         NotFound: no subject has that code name.
     """
-    row = store.one(_SUBJECT_SQL + " WHERE s.code = ?", (code.strip().upper(),))
+    row = store.one(_SUBJECT_SQL + " WHERE s.code = ?", (validate.identifier(code, "code_name"),))
     if row is None:
         raise NotFound(
             f"No protected subject with code name {validate.shown(code)}.",
@@ -318,7 +318,7 @@ def assess_threat(
                 level,
                 new_domain,
                 summary.strip(),
-                store.now(),
+                to_db(store.now()),
                 store.actor.callsign,
                 store.device_id,
             ),

@@ -793,8 +793,8 @@ def _move(ctx: _Context) -> Iterator[Option]:
         for sign in (+1, -1):
             delta = MOVE_STEP * k * sign
             a, b = ctx.start + delta, ctx.end + delta
-            if a < now or (a, b) in undone:
-                continue
+            if a < now or (a, b) in undone or not validate.within_years(a, b):
+                continue  # never in the past, nor outside the years accepted
             if ctx.fits(ctx.base, a, b, supply=_supply_at(ctx, deployed, a, b)):
                 continue  # never back to a time a restriction moved it from (no ping-pong)
             stay = _cannot_stay(ctx, deployed, a, b)
@@ -856,9 +856,9 @@ def _supply_at(ctx: _Context, deployed: list[Staff], a: datetime, b: datetime) -
         for piece in (_cut(duty, duty.officer, lo, hi) if duty.officer in _calls(lent) else [duty])
     ]
     there = [
-        Duty(callsign, ctx.unit, int(p.timestamp()), int(q.timestamp()), quals)
-        for _day, p, q, here in group_parts(ctx.store, ctx.activity.id, lent, (a, b))
-        for callsign, quals in here.items()
+        Duty(callsign, ctx.unit, int(part.start.timestamp()), int(part.end.timestamp()), quals)
+        for part in group_parts(ctx.store, ctx.activity.id, lent, (a, b))
+        for callsign, quals in part.officers.items()
     ]
     return kept + there
 

@@ -276,6 +276,41 @@ def code(value: object, field: str, *, max_len: int = MAX_CODE) -> str:
     return line(value, field, max_len=max_len)
 
 
+def _no_invisible(value: str, field: str) -> None:
+    """The refusal of a control, bidi or invisible formatting character anywhere in ``value``
+    (a leading or trailing one included: never stripped away unseen)."""
+    if _IN_NAMES.search(value) is not None:
+        raise BadInput(
+            f"{field} contains a control or invisible formatting character (a line break, an "
+            "escape or a direction mark); use letters, digits, spaces and punctuation only.",
+            code="invisible_character",
+            field=field,
+        )
+
+
+def identifier(value: object, field: str) -> str:
+    """A callsign, code name or other code as typed (to add one or to look one up): spaces
+    around it dropped and upper case (``rt-0412`` is ``RT-0412``: codes are upper case
+    wherever they are typed, on the command line and in the console), but a control, bidi or
+    invisible formatting character anywhere in it, a trailing line break or tab included, is
+    refused naming the field, never stripped. The code's own pattern is checked by the caller.
+
+    Args:
+        value: the value given.
+        field: what it is, for the refusal (``callsign``, ``code_name``, ``concept``…).
+
+    Returns:
+        The code, without surrounding spaces, in upper case.
+
+    Raises:
+        BadInput: ``not_text`` or ``invisible_character``.
+    """
+    if not isinstance(value, str) or not_text(value):
+        raise BadInput(f"{field} must be text (UTF-8).", code="not_text", field=field)
+    _no_invisible(value, field)
+    return value.strip().upper()
+
+
 def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool = True) -> str:
     """One line that names someone or something (a person's name, a deciding authority, a
     document reference): no control, bidi or invisible formatting characters (they could make
@@ -297,6 +332,7 @@ def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool =
     """
     if not isinstance(value, str) or not_text(value):
         raise BadInput(f"{field} must be text (UTF-8).", code="not_text", field=field)
+    _no_invisible(value, field)  # before stripping: a trailing line break or tab is refused too
     value = value.strip()
     if required and not value:
         raise BadInput(f"{field} may not be empty.", code="text_empty", field=field)
@@ -307,13 +343,6 @@ def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool =
             field=field,
             max_len=max_len,
             length=len(value),
-        )
-    if _IN_NAMES.search(value) is not None:
-        raise BadInput(
-            f"{field} contains a control or invisible formatting character (a line break, an "
-            "escape or a direction mark); use letters, digits, spaces and punctuation only.",
-            code="invisible_character",
-            field=field,
         )
     mixed = _mixed_script_word(value)
     if mixed is not None:
@@ -400,6 +429,24 @@ def moment(value: datetime, field: str) -> datetime:
             value=value,
         )
     return value.astimezone(UTC)
+
+
+def within_years(*values: datetime) -> bool:
+    """Whether every time lies in the accepted range (``moment`` would take it): a candidate
+    the store invents (a move, a later day) outside it is dropped, never refused.
+
+    Args:
+        values: aware times.
+
+    Returns:
+        True when ``moment`` accepts each of them.
+    """
+    for value in values:
+        try:
+            moment(value, "time")
+        except BadInput:
+            return False
+    return True
 
 
 def local_iso(value: datetime) -> str:

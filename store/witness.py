@@ -29,15 +29,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .clock import to_db
 from .db import append_audit, short_id
 from .errors import IntegrityFailure
 from .sync.notice import Notice, notice
 from .validate import json_document
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .db import Store
 
-_HASH = re.compile(r"^[0-9a-f]{64}$")
+_HASH = re.compile(r"^[0-9a-f]{64}\Z")
 #: At most this many disputed heads (two versions of one event) are passed on per bundle.
 MAX_DISPUTED = 64
 #: The audit action of an alarm about a device's audit trail (target: that device).
@@ -397,7 +400,7 @@ def _declared(
     sender: str,
     names: dict[str, str],
     keys: dict[str, str],
-    context: tuple[str, str, str],
+    context: tuple[str, str, datetime],
 ) -> None:
     """Keep the restores a sender declares in its signed manifest (each dated no later than the
     manifest itself), and those of other laptops it passes on (each with that laptop's own
@@ -427,7 +430,7 @@ def _take_restores(
     device: str,
     value: object,
     names: dict[str, str],
-    context: tuple[str, str, str],
+    context: tuple[str, str, datetime],
     trusted: Callable[[Restore], bool],
 ) -> None:
     _me, importer, now = context
@@ -599,11 +602,12 @@ def observe(
     Returns:
         The new alarms, as facts (each also written to the audit trail).
     """
-    me, now = store.device_id, store.now()
+    me, moment = store.device_id, store.now()
+    now = to_db(moment)  # as the witness rows keep it
     sender = str(manifest["sender"])
     recognise_restore(conn, me)
     if sender != me:
-        _declared(conn, manifest, sender, names, keys, (me, store.user or "system", now))
+        _declared(conn, manifest, sender, names, keys, (me, store.user or "system", moment))
     vector = manifest.get("vector") or {}
     position = vector.get(sender) if type(vector.get(sender)) is int else None
     if type(manifest.get("sent_at")) is int:  # the sender's clock: newer even if nothing changed
@@ -626,7 +630,7 @@ def observe(
     ).fetchall():
         append_audit(
             conn,
-            now,
+            moment,
             importer,
             device,
             "handover.received",
@@ -638,7 +642,7 @@ def observe(
             signer, signed = embedded
             alarms += [(signer, a) for a in _judge(conn, signer, signed, None, names)]
             _keep(conn, signer, signed, f"handover:{handover_id}", None, now)
-    return [a for d, a in alarms if raise_alarm(conn, (now, importer, d), d, a)]
+    return [a for d, a in alarms if raise_alarm(conn, (moment, importer, d), d, a)]
 
 
 def _passed_on(
@@ -748,13 +752,13 @@ ALARM_CODES = frozenset(
 
 
 def raise_alarm(
-    conn: sqlite3.Connection, event: tuple[str, str, str], target: str, alarm: Notice
+    conn: sqlite3.Connection, event: tuple[datetime, str, str], target: str, alarm: Notice
 ) -> bool:
     """Keep an alarm in the audit trail (an ``ALARM_ACTION`` event whose detail is its code
     and params), once: an alarm raised here before is not raised again.
 
     Args:
-        event: the audit event's time (stored UTC text), actor and device.
+        event: the audit event's time (aware UTC), actor and device.
         target: the device the alarm concerns.
         alarm: the alarm (a code of ``ALARM_CODES`` and its params, JSON values).
 

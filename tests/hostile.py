@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from commands.cli import cli
 from store import agenda, logbook, signals, staff, subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.db import Store
 from store.sync import bundle, capture, exchange
 from store.sync import export as exporter
@@ -130,7 +130,7 @@ class Hostile:
         with self.store.write("test.forge") as conn:
             self.store.seal()
             seq = capture.last_seq(conn, self.laptop.id)
-            stamp = capture.next_hlc(conn, self.store.now_ms()) if hlc is None else hlc
+            stamp = capture.next_hlc(conn, self.store.now()) if hlc is None else hlc
             capture.write_hlc(conn, max(stamp, capture.read_hlc(conn)))
             conn.executemany(
                 "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
@@ -244,5 +244,5 @@ def ids(store: Any) -> dict[str, str]:
         "me": one("SELECT id FROM staff WHERE callsign = 'OPS-B'"),
         "officer": one("SELECT id FROM staff WHERE callsign = 'RT-0001'"),
         "assessment": one("SELECT id FROM threat_assessment"),
-        "now": store.now(),
+        "now": to_db(store.now()),
     }

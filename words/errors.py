@@ -201,6 +201,26 @@ def too_many_waiting(p: Mapping[str, Any]) -> str:
     ).format(**p, where=where)
 
 
+#: Why a roster line is not CSV (``roster._CSV_FAULTS``), in words; never the csv library's.
+_CSV_SAID: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "line_ends": lambda p: _(
+        "ends in a carriage return alone (old Mac line ends); save the roster with Windows "
+        "(CRLF) or Unix (LF) line ends"
+    ),
+    "field_too_long": lambda p: _(
+        "holds a field longer than 131,072 characters (a roster field is at most 40)"
+    ),
+    "stray_quote": lambda p: _(
+        'has a quote inside a field not quoted whole (write a quote in a quoted field as "")'
+    ),
+    "nul": lambda p: _("holds a NUL character; remove it"),
+    "other": lambda p: _(
+        "is not CSV as Schildwacht reads it (fields separated by commas, a quoted field "
+        "quoted whole)"
+    ),
+}
+
+
 def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
     """``{what}``: what is wrong with the record, a reason as kept (``words.quarantine``)."""
 
@@ -1404,8 +1424,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "officer_named_twice": lambda p: _(
         "{callsigns} named more than once; name each officer once."
     ).format(callsigns=", ".join(p["callsigns"])),
-    "roster_not_csv": template(
-        _("{file}: line {line} is not CSV ({reason}); nothing was imported.")
+    "roster_not_csv": lambda p: _("{file}: line {line} {said}; nothing was imported.").format(
+        file=p["file"], line=p["line"], said=_CSV_SAID.get(str(p["reason"]), _CSV_SAID["other"])(p)
     ),
     "roster_open_quote": template(
         _(

@@ -4,14 +4,13 @@ answer, the person's experience, the weekly statement (their refusals:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from typing import Any
-
-from store.clock import from_db
+from typing import TYPE_CHECKING
 
 from . import _, facts
 from .suggestions import cost, describe
+
+if TYPE_CHECKING:
+    from store.requests import RequestOption
 
 #: A request's verdict (``store.requests.VERDICTS``) in words.
 VERDICTS = {
@@ -27,53 +26,39 @@ WEIGHTS = {
     "heavy": _("weighed heavily"),
 }
 
-_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 
-
-def _times(value: Any) -> Any:
-    """An option kept as JSON with its times as aware datetimes again (the words take them)."""
-    if isinstance(value, str) and _STORED_TIME.fullmatch(value):
-        return from_db(value)
-    if isinstance(value, dict):
-        return {k: _times(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_times(v) for v in value]
-    return value
-
-
-def option_text(option: Mapping[str, Any]) -> str:
+def option_text(option: RequestOption) -> str:
     """What an option of the assessment does, in words."""
-    if option.get("action") == "as_asked":
-        concept = option.get("concept")
+    if option.action == "as_asked":
         return (
-            _("plan it as asked with {concept}").format(concept=concept)
-            if concept
+            _("plan it as asked with {concept}").format(concept=option.concept)
+            if option.concept
             else _("plan it as asked, without a concept yet")
         )
     try:
-        return describe(_times(option["what"]))
+        return describe(option.what)
     except (KeyError, TypeError, ValueError, AttributeError):
-        return str(option.get("action"))
+        return option.action
 
 
-def option_cost(option: Mapping[str, Any]) -> str:
+def option_cost(option: RequestOption) -> str:
     """What an option costs the person, in words."""
     try:
-        return cost(_times(option["price"]))
+        return cost(option.price)
     except (KeyError, TypeError, ValueError, AttributeError):
         return ""
 
 
-def option_why(option: Mapping[str, Any]) -> str:
+def option_why(option: RequestOption) -> str:
     """Why an option would not work or only partly, in words ('' when it works)."""
-    fact = option.get("fact")
+    fact = option.fact
     if not fact:
         return ""
-    if option.get("coverable") and not option.get("feasible"):
+    if option.coverable and not option.feasible:
         return _("the officers on duty cover it; its places are then filled by deployment")
     if fact.get("code") == "as_asked_short":
         return _("the officers on duty do not cover it at that time (a roster gap)")
     try:
-        return facts.reason("", _times(fact))
+        return facts.reason("", fact)
     except (KeyError, TypeError, ValueError, AttributeError):
         return str(fact.get("code"))

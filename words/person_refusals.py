@@ -16,6 +16,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("The requested activity would have ended by now; request one still ahead.")
     ),
     "request_answered": template(_("Request {request} was already {answer} by {by}.")),
+    "request_option_over": template(
+        _(
+            "Option {n} of request {request} would plan an activity that has already ended; "
+            "accept an option still ahead, or refuse the request."
+        )
+    ),
     "request_option_not_feasible": template(
         _("Option {n} would not work (see its reason); choose another or refuse the request.")
     ),

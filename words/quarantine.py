@@ -296,6 +296,7 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "database_refused": lambda p: _("refused by the database: {why}").format(why=p["why"]),
     # what is wrong with a record of this laptop's own change log (``log.malformed_records``)
+    "log_fields_count": lambda p: _("its count of records is not its field list's"),
     "log_key_not_list": lambda p: _("its row key is not a JSON list"),
     "log_values_missing": lambda p: _("its values are missing"),
     "log_values_not_list": lambda p: _("its values are not a JSON list"),

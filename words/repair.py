@@ -83,6 +83,48 @@ def set_aside_sentence(items: Sequence[Mapping[str, Any]], count: int) -> str:
     )
 
 
+def counts_restored(items: Sequence[Mapping[str, Any]]) -> str:
+    """The sentence for change log records whose count of records alone was changed and was
+    restored from their field list (``log.restore_counts``).
+
+    Args:
+        items: ``{"device", "seq", "was", "now"}`` each.
+    """
+    named = "; ".join(
+        _("#{seq} of device {device}: {was} → {now}").format(**i) for i in items[:SHOWN]
+    )
+    if len(items) > SHOWN:
+        named += "; " + _("{n} more").format(n=len(items) - SHOWN)
+    return ngettext(
+        "Restored the count of records of {n} change log record from its field list (it had "
+        "been changed outside Schildwacht; what it carries is unchanged): {named}.",
+        "Restored the count of records of {n} change log records from their field lists (it "
+        "had been changed outside Schildwacht; what they carry is unchanged): {named}.",
+        len(items),
+    ).format(n=len(items), named=named)
+
+
+def unrepaired(items: Sequence[Mapping[str, Any]]) -> str:
+    """The sentence for change log records no Schildwacht wrote that the repair could not set
+    aside (already sent, or another laptop's): export refuses until a backup is restored.
+
+    Args:
+        items: ``{"device", "seq", "why"}`` each (``log.unrepaired``).
+    """
+    first = items[0]
+    why = worded(Reason(str(first["why"]["code"]), dict(first["why"].get("params") or {})))
+    return ngettext(
+        "Not repaired: record #{seq} of device {device} ({why}) is not one Schildwacht wrote "
+        "and was already sent or came from another laptop, so it cannot be set aside; "
+        "`sync export` refuses until the latest backup is restored.",
+        "Not repaired: {n} records of the change log, the first #{seq} of device {device} "
+        "({why}), are not ones Schildwacht wrote and were already sent or came from another "
+        "laptop, so they cannot be set aside; `sync export` refuses until the latest backup "
+        "is restored.",
+        len(items),
+    ).format(n=len(items), seq=first["seq"], device=first["device"], why=why)
+
+
 def removed_queue(count: int) -> str:
     """The sentence for queued rows no trigger wrote, removed (they were never sealed).
 
@@ -119,4 +161,6 @@ def as_json(done: Mapping[str, Any], kept: Sequence[Mapping[str, Any]]) -> dict[
         "set_aside_kept_in": {"audit_action": "db.repair", "look": LOOK},
         "catalogue": done.get("catalogue"),
         "rederived": list(done.get("rederived", [])),
+        "counts_restored": list(done.get("counts_restored", [])),
+        "unrepaired": list(done.get("unrepaired", [])),
     }

@@ -11,7 +11,7 @@ from typing import Any
 
 from store.clock import local, local_span
 
-from . import _
+from . import _, ngettext
 
 Params = Mapping[str, Any]
 
@@ -110,6 +110,10 @@ def cost(price: Mapping[str, Any]) -> str:
         minutes = p.get("minutes")
         if minutes is None:
             return _("moved")
+        if p.get("days"):  # the nearest later day: the same local time, whatever the clocks do
+            return ngettext(
+                "{days} day later, same time", "{days} days later, same time", int(p["days"])
+            ).format(days=p["days"])
         sign = "+" if minutes > 0 else "-"
         return _("moved {sign}{hours}:{minutes:02d}").format(
             sign=sign, hours=abs(minutes) // 60, minutes=abs(minutes) % 60

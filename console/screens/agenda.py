@@ -18,9 +18,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from store import access, agenda, logbook, roster
+from store import agenda, logbook, roster
 from store.agenda import Activity
-from store.clock import day_bounds, local, local_text, parse_time_on, today
+from store.clock import day_bounds, local, local_span, local_text, parse_time_on, today
 from store.db import Store
 from store.errors import BadInput
 from store.logbook import LogEntry
@@ -30,10 +30,10 @@ from words.counts import counted
 from words.deployments import refused
 
 from .. import labels
-from ..actions import Action
+from ..actions import Action, KeyedTitle
 from ..i18n import _, ngettext
 from ..literal import literal, template
-from ..times import at
+from ..times import at, told
 from ..widgets.dayboard import (
     Board,
     BoardScroll,
@@ -228,6 +228,14 @@ class AgendaScreen(BaseScreen[AgendaData]):
         ),
     )
 
+    KEYED_TITLES = (
+        KeyedTitle(
+            "#log-panel DrawerTitle",
+            _("Operational log (journaal)"),
+            (("log", _("l write")), ("clear_flag", _("x clear a flag"))),
+        ),
+    )
+
     def __init__(self) -> None:
         super().__init__()
         self.day: date | None = None
@@ -253,7 +261,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     Column(_("By"), 9),
                     Column(_("Kind"), 9),
                     Column(_("Person"), 9),
-                    Column(_("Entry"), 30, grow=True),
+                    # 80 columns hold the table whole, the entry cut with "…" (issue 17)
+                    Column(_("Entry"), 20, grow=True),
                 ],
                 id="log-entries",
                 zebra=False,
@@ -261,10 +270,6 @@ class AgendaScreen(BaseScreen[AgendaData]):
             )
 
     def on_mount(self) -> None:
-        if not access.allowed(self.role, "log.clear"):  # the keys this role has
-            self.query_one("#log-panel DrawerTitle", DrawerTitle).update(
-                _("Operational log (journaal) — l write")
-            )
         (self.day,) = self.opening(self.console_app)
         self.query_one("#day-activities", RecordTable).focus()
         super().on_mount()
@@ -364,7 +369,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         item = self.selected()
         if item is None:
             return None, None, ""
-        label = f"{item.title} ({item.person}, {at(item.start_at)})"
+        label = f"{item.title} ({item.person}, {told(item.start_at)})"
         return item.person, item.id, label
 
     # Days -----------------------------------------------------------------------------------
@@ -414,7 +419,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 ActivityDefaults(person=person),
             ),
             lambda added: _("Added '{title}' for {person}, {when}.").format(
-                title=added.title, person=added.person, when=at(added.start_at)
+                title=added.title, person=added.person, when=told(added.start_at)
             ),
             self._go_to,
         )
@@ -581,7 +586,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     title=item.title, kind=labels.label("restriction_kind", done.kind)
                 )
                 + (
-                    _(" Now {when}.").format(when=at(done.new_start_at))
+                    _(" Now {when}.").format(when=told(done.new_start_at))
                     if done.new_start_at is not None
                     else ""
                 )
@@ -775,13 +780,14 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 _("Clear the flag of: {text}").format(text=chosen.text[:120]),
                 _("Why it no longer needs attention"),
                 button=_("Clear flag"),
+                placeholder=_("e.g. vehicle checked: a delivery van"),
             ),
             _("Flag cleared; it no longer carries into handovers."),
         )
 
 
 def span_of(item: Activity) -> str:
-    return f"{at(item.start_at)}–{at(item.end_at, date=False)}"
+    return local_span(item.start_at, item.end_at)  # the repeated hour's offsets told
 
 
 #: The most warnings a calendar import's toast lists (the rest are counted).

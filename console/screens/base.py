@@ -39,7 +39,7 @@ from store.errors import StoreError
 from words.errors import sentence as refusal
 
 from .. import collector
-from ..actions import Action, bindings
+from ..actions import Action, KeyedTitle, bindings
 from ..i18n import _
 from ..labels import label
 from ..literal import literal, plain
@@ -201,6 +201,8 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     PURPOSE: ClassVar[str] = ""
     #: The screen's main table: focused when the screen opens and after Escape in a field.
     MAIN: ClassVar[str] = ""
+    #: Section titles that name keys: each names only the keys the acting role may use.
+    KEYED_TITLES: ClassVar[tuple[KeyedTitle, ...]] = ()
     BINDINGS = [
         Binding("question_mark", "app.help", _("Help"), key_display="?"),
         Binding("q", "app.quit", _("Quit")),
@@ -237,6 +239,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         self._pending: list[str | Callable[[], object]] = []
         self._on_mounted: list[Callable[[], None]] = []
         self._borrowed: Context | None = None
+        self._titled: dict[str, str] = {}  # the keyed titles as shown (show_role)
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
@@ -268,6 +271,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         """Put the data on the screen (UI thread)."""
 
     def on_mount(self) -> None:
+        self.show_role()
         ahead = self.console_app.read_ahead(self.MODE, self.params())
         if ahead is not None:
             self._loaded(ahead)  # read while the first screen was on; refreshed at once
@@ -283,7 +287,20 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         else:
             self._on_mounted.append(callback)
 
+    def show_role(self) -> None:
+        """Name in the section titles only the keys the acting person's role may use (again
+        after Switch user: another role, other keys)."""
+        for keyed in self.KEYED_TITLES:
+            text = keyed.text(self.ACTIONS, self.role)
+            if self._titled.get(keyed.selector) == text:
+                continue  # as shown: no update, no new layout at every return from a form
+            self._titled[keyed.selector] = text
+            for widget in self.query(keyed.selector):
+                if isinstance(widget, Static):
+                    widget.update(text)
+
     def on_screen_resume(self) -> None:
+        self.show_role()
         self.query_one(NavBar).refresh()
         if self.data is not None:
             self.reload()

@@ -1,5 +1,6 @@
 """Capacity: per unit, bars of demand against supply for the coming week (red where the roster
-falls short), and below them in tabs the bottleneck windows, a what-if scenario whose result
+falls short; they scroll under their day labels, Tab onto them, and a line says how many units
+are out of view), and below them in tabs the bottleneck windows, a what-if scenario whose result
 appears beside the baseline (it changes nothing in the database), the restrictions per unit and
 week, and the letter's capacity reinforcements.
 
@@ -18,7 +19,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
 from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane
 
@@ -33,7 +34,7 @@ from store.validate import visible, whole_text
 from words.access import roles
 
 from ..actions import Action
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..literal import literal, template
 from ..times import at
 from ..widgets.inputs import FormSelect, TextInput
@@ -56,7 +57,9 @@ class CapacityData:
     supply: float
     demand: float
     short: float
-    bars: Text
+    axis: Text  # the day labels over the bars
+    bars: Text  # a line per unit, then the legend
+    unit_count: int
     bottlenecks: list[Row]
     restrictions: list[Row]
     reinforcements: list[Row]
@@ -64,20 +67,21 @@ class CapacityData:
     own_unit: str | None  # the acting person's unit: the scenario's default
 
 
-def render_bars(daily: dict[str, list[model.CapacityRow]]) -> Text:
-    """One row per unit (those short first); per day a block for occupancy (demand / supply)
-    and the hours short. Day labels and cells share one width, so they line up."""
-    text = Text(no_wrap=True, overflow="crop")
+def render_bars(daily: dict[str, list[model.CapacityRow]]) -> tuple[Text, Text]:
+    """The day labels (a line that stays in view), and under them one row per unit (those
+    short first) with per day a block for occupancy (demand / supply) and the hours short,
+    then the legend. Day labels and cells share one width, so they line up."""
     if not daily:
-        return Text(_("0 units with supply or demand in this period."))
+        return Text(""), Text(_("0 units with supply or demand in this period."))
     width = 9
     days = [row.key for row in next(iter(daily.values()))]
-    text.append(" " * 10, style="bold")
+    axis = Text(no_wrap=True, overflow="ellipsis")
+    axis.append(" " * 10, style="bold")
     for day in days:
-        text.append(f"{day[5:]:>{width}}", style="bold")
+        axis.append(f"{day[5:]:>{width}}", style="bold")
+    text = Text(no_wrap=True, overflow="ellipsis")
     short_first = sorted(daily, key=lambda u: (-sum(r.shortfall_hours for r in daily[u]), u))
     for unit in short_first:
-        text.append("\n")
         text.append(f"{visible(unit)[:9]:<10}", style="bold")
         for row in daily[unit]:
             level = min(8, round((row.occupancy or 0) * 8)) if row.supply_hours else 8
@@ -88,10 +92,9 @@ def render_bars(daily: dict[str, list[model.CapacityRow]]) -> Text:
                 )
             else:
                 text.append(f"{BLOCKS[level]:<{width - 1}}", style="green3")
-    text.append(
-        "\n" + _("block = demand ÷ supply; red = officer-hours short that day"), style="dim"
-    )
-    return text
+        text.append("\n")
+    text.append(_("block = demand ÷ supply; red = officer-hours short that day"), style="dim")
+    return axis, text
 
 
 def fetch_capacity(store: Store) -> CapacityData:
@@ -115,7 +118,8 @@ def fetch_capacity(store: Store) -> CapacityData:
         sum(r.supply_hours for r in rows),
         sum(r.demand_hours for r in rows),
         sum(r.shortfall_hours for r in rows),
-        render_bars(daily),
+        *render_bars(daily),
+        len(daily),
         [
             Row(
                 str(i),
@@ -163,6 +167,29 @@ class ScenarioPanel(Vertical):
             screen.scenario_mounted()
 
 
+class UnitBars(VerticalScroll):
+    """The units' bars: a Tab stop whose arrows scroll them; the screen says how many units
+    are out of view whenever the view moves or changes size."""
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._tell()
+
+    def on_resize(self) -> None:
+        self._tell()
+
+    def on_focus(self) -> None:
+        self._tell()
+
+    def on_blur(self) -> None:
+        self._tell()
+
+    def _tell(self) -> None:
+        screen = self.screen
+        if isinstance(screen, CapacityScreen):
+            screen.call_after_refresh(screen.count_hidden_units)
+
+
 class CapacityScreen(BaseScreen[CapacityData]):
     MODE = "capacity"
     MAIN = "#bottlenecks-table"
@@ -208,7 +235,10 @@ class CapacityScreen(BaseScreen[CapacityData]):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Loading…"), id="capacity-summary", classes="summary")
-        yield Static(id="capacity-bars")
+        yield Static(id="capacity-axis")  # the days stay in view while the units scroll
+        with UnitBars(id="capacity-bars"):  # Tab onto it, arrows scroll it
+            yield Static(id="capacity-units")
+        yield Static("", id="capacity-more")  # "+3 more units below": none is hidden unsaid
         with TabbedContent(id="capacity-tabs", initial="bottlenecks"):
             with TabPane(_("Bottlenecks (b)"), id="bottlenecks"):
                 yield RecordTable(
@@ -347,12 +377,42 @@ class CapacityScreen(BaseScreen[CapacityData]):
                 short=f"{data.short:.0f}",
             )
         )
-        self.query_one("#capacity-bars", Static).update(data.bars)
+        self.query_one("#capacity-axis", Static).update(data.axis)
+        self.query_one("#capacity-units", Static).update(data.bars)
+        self.call_after_refresh(self.count_hidden_units)
         self.query_one("#bottlenecks-table", RecordTable).set_rows(data.bottlenecks)
         self.query_one("#restrictions-table", RecordTable).set_rows(data.restrictions)
         self.query_one("#reinforcements-table", RecordTable).set_rows(data.reinforcements)
         if self._scenario_waiting is None:  # the panel is mounted (else it asks when it is)
             self._offer_units(data.units, data.own_unit)
+
+    def count_hidden_units(self) -> None:
+        """Say how many units the bars' box hides above or below its view (a short terminal
+        holds seven of eleven): Tab onto the bars and the arrows bring them in (issue 17)."""
+        more = self.query_one("#capacity-more", Static)
+        box = self.query_one("#capacity-bars", UnitBars)
+        count = 0 if self.data is None else self.data.unit_count
+        top = round(box.scroll_y)
+        above = min(top, count)
+        below = max(0, count - top - box.scrollable_content_region.height)
+        if below and box.has_focus:
+            words = ngettext(
+                "+{n} more unit below: ↓ shows it", "+{n} more units below: ↓ shows them", below
+            ).format(n=below)
+        elif below:
+            words = ngettext(
+                "+{n} more unit below: Tab to the bars, then ↓",
+                "+{n} more units below: Tab to the bars, then ↓",
+                below,
+            ).format(n=below)
+        elif above:
+            words = ngettext(
+                "+{n} more unit above: ↑ in the bars", "+{n} more units above: ↑ in the bars", above
+            ).format(n=above)
+        else:
+            words = ""
+        more.update(words)
+        more.display = bool(words)
 
     def _offer_units(self, units: list[str], own: str | None = None) -> None:
         options = [(u, u) for u in units]

@@ -30,7 +30,7 @@ from store.db import Store
 from store.errors import StoreError
 from words.handover import item_text, period_ends, period_short, quarantined_write
 
-from ..actions import Action
+from ..actions import Action, KeyedTitle
 from ..i18n import _, ngettext
 from ..literal import literal, plain
 from ..times import at
@@ -315,6 +315,12 @@ class HandoverScreen(BaseScreen[HandoverData]):
                         empty=_("0 signed handovers."),
                     )
 
+    KEYED_TITLES = (
+        KeyedTitle(
+            "#history-panel DrawerTitle", _("Signed handovers"), (("accept", _("c to accept")),)
+        ),
+    )
+
     def on_mount(self) -> None:
         self.query_one("#open-items", RecordTable).focus()
         super().on_mount()
@@ -397,6 +403,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
                 ),
                 _("Why does this handover replace the signed one?"),
                 button=_("Sign again"),
+                placeholder=_("e.g. the night's incident was missing"),
             ),
             None,
             self._signed,

@@ -1,6 +1,7 @@
 """The help screen (``?``): every key of every screen and what it does, made from the same
-``Action`` records as the key bindings and the command palette, so the three always agree. What
-the acting person's role may not do is listed dimmed, with "not for" the role."""
+``Action`` records as the key bindings and the command palette, so the three always agree. It
+lists only what the acting person's role may do, as the footer and the palette do (issue 17: an
+operator read "x: clear a flag"); the README's key table says who may do each."""
 
 from __future__ import annotations
 
@@ -44,14 +45,8 @@ def key_table(title: str, actions: tuple[Action, ...], role: str) -> Table:
     table.add_column(width=7, style="bold")
     table.add_column(ratio=1)
     for action in actions:
-        allowed = action.allowed(role)
-        what = Text(action.help)
-        if not allowed:
-            what = Text(
-                action.help + "  " + _("(not for {role})").format(role=labels.label("role", role)),
-                style="dim",
-            )
-        table.add_row(Text(action.shown_key, style="bold" if allowed else "dim"), what)
+        if action.allowed(role):
+            table.add_row(Text(action.shown_key, style="bold"), Text(action.help))
     return table
 
 

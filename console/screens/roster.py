@@ -31,10 +31,10 @@ from words.counts import counted
 from words.facts import reason
 from words.suggestions import cost, describe
 
-from ..actions import Action
+from ..actions import Action, KeyedTitle
 from ..i18n import _
 from ..literal import literal, template
-from ..times import at
+from ..times import at, told
 from ..widgets.dayboard import span_text
 from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.table import Column, RecordTable, Row
@@ -241,6 +241,14 @@ class RosterScreen(BaseScreen[RosterData]):
                 empty=_("Select an activity of the gap."),
             )
             yield Static("", id="option-why")  # the selected option and its reason, whole
+
+    KEYED_TITLES = (
+        KeyedTitle(
+            "#suggestion-panel DrawerTitle",
+            _("What can still be done (wat kan wél)"),
+            (("apply", _("p applies")),),
+        ),
+    )
 
     def on_mount(self) -> None:
         self.day = today(self.store.clock)
@@ -554,4 +562,4 @@ class RosterScreen(BaseScreen[RosterData]):
         if activity_id is None or self.detail is None:
             return None, None, ""
         item = next(a for a in self.detail.activities if a.id == activity_id)
-        return item.person, item.id, f"{item.title} ({item.person}, {at(item.start_at)})"
+        return item.person, item.id, f"{item.title} ({item.person}, {told(item.start_at)})"

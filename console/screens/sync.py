@@ -45,7 +45,7 @@ from words.quarantine import said as said_reason
 from words.receipts import headline, joined, said
 
 from .. import labels
-from ..actions import Action, any_of
+from ..actions import Action, KeyedTitle, any_of
 from ..i18n import _, ngettext
 from ..literal import literal, plain, template
 from ..times import at
@@ -71,6 +71,9 @@ class SyncData:
     findings: list[findings.Finding] = field(default_factory=list)
     #: This device's id (the name of the welcome bundle an admin writes for it)
     device: str = ""
+    #: The acting person's callsign (the name of this device's enrolment request), read with
+    #: the rest so that no form asks the store on the UI thread
+    callsign: str = ""
 
 
 def in_folder(folder: Path, typed: str) -> Path:
@@ -199,6 +202,7 @@ def fetch_sync(store: Store) -> SyncData:
         sum(w.count for w in waiting),
         findings.open_findings(store),
         store.device_id,
+        store.actor.callsign,
     )
 
 
@@ -455,6 +459,15 @@ class SyncScreen(BaseScreen[SyncData]):
                 zebra=False,
                 empty=_("0 quarantined changes."),
             )
+
+    KEYED_TITLES = (
+        KeyedTitle(
+            "#conflicts-title",
+            _("Open conflicts"),
+            (("choose", _("1/2 keep a value")), ("enter_value", _("v enter another"))),
+            joiner=", ",
+        ),
+    )
 
     def on_mount(self) -> None:
         self.query_one("#sync-conflicts", RecordTable).focus()
@@ -753,7 +766,7 @@ class SyncScreen(BaseScreen[SyncData]):
             )
             return
 
-        folder, device = self.folder, self.data.device
+        folder, device, callsign = self.folder, self.data.device, self.data.callsign
 
         def where(store: Store, values: dict[str, str]) -> Path:
             if not values["text"].strip():
@@ -800,7 +813,7 @@ class SyncScreen(BaseScreen[SyncData]):
                 where,
                 _("Join a team: write this device's enrolment request"),
                 _("Write it to"),
-                default=str(folder / request_name(self.store.actor.callsign, device)),
+                default=str(folder / request_name(callsign, device)),
                 button=_("Write request"),
             ),
             None,
@@ -1030,13 +1043,19 @@ def receipt_text(receipts: list[exchange.Receipt], team: rosters.Roster | None =
 
 
 def _sender(receipt: exchange.Receipt, team: rosters.Roster | None) -> str:
-    """The sender's label, and (labels are shared: "vm") its bound operator and id end."""
-    found = team.device(receipt.origin) if team and receipt.origin else None
+    """The sender's label, and (labels are shared: "vm") its bound operator and id end. A
+    refused file's sender is its folder's name, a device id: named by the roster's label."""
+    origin, label = receipt.origin, receipt.sender
+    found = team.device(origin) if team and origin else None
+    if found is None and team is not None and team.device(receipt.sender) is not None:
+        origin = receipt.sender
+        found = team.device(origin)
+        label = str((found or {}).get("label") or origin)
     if found is None:
-        return visible(receipt.sender)
+        return visible(label)
     operator = found.get("callsign")
     who = f"{operator}, " if isinstance(operator, str) and operator else ""
-    return visible(f"{receipt.sender} ({who}…{receipt.origin[-7:]})")
+    return visible(f"{label} ({who}…{origin[-7:]})")
 
 
 def _receipt_line(receipt: exchange.Receipt, team: rosters.Roster | None = None) -> str:

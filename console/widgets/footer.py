@@ -10,6 +10,16 @@ On a narrow terminal (under 100 columns) its keys are set closer together, and a
 not fit whole is left out rather than cut (80x24 showed "l▏", a key without its words): every
 key is in the help screen (``?``) and the palette. ``?`` and ``q`` come first, so they always
 show (issue 17).
+
+What this relies on from Textual (8.2.8), all public or by documented CSS type name; nothing
+from a private module or an underscore attribute. ``tests/console/test_footer_contract.py``
+fails loudly when an upgrade changes any of it:
+
+- ``Screen.active_bindings``: values ``(node, binding, enabled, tooltip)``;
+- ``Footer.bindings_changed(screen)``: the handler ``Footer.on_mount`` subscribes to the
+  screen's ``bindings_updated_signal``; after its first call ``Footer.compose`` yields keys;
+- the keys are widgets of CSS type ``FooterKey``, the palette's with class ``-command-palette``
+  (the selectors of Textual's own ``Footer.DEFAULT_CSS``).
 """
 
 from __future__ import annotations
@@ -20,10 +30,13 @@ from typing import Any
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 #: Below this many columns the keys are set closer together (Textual's compact footer).
 NARROW = 100
+#: The CSS type of a key in Textual's ``Footer`` (its class is not exported by textual.widgets).
+KEY_TYPE = "FooterKey"
+#: The class of the command palette's key among them.
+PALETTE_CLASS = "-command-palette"
 
 
 def shown_keys(screen: Screen[Any]) -> tuple[tuple[object, ...], ...]:
@@ -40,12 +53,20 @@ class KeysFooter(Footer):
     """A ``Footer`` that recomposes only when the keys it would show differ."""
 
     _shown: tuple[tuple[object, ...], ...] | None = None
+    #: Whether the screen has told its bindings (``bindings_changed``): before that Textual's
+    #: ``Footer.compose`` shows no keys, so there is nothing to remember.
+    _told = False
 
     def compose(self) -> Iterable[Widget]:
-        if self._bindings_ready:
+        if self._told:
             self._shown = shown_keys(self.screen)
         yield from super().compose()
         self.call_after_refresh(self.fit_keys)  # once the new keys are laid out
+
+    @property
+    def shown(self) -> tuple[tuple[object, ...], ...] | None:
+        """The keys composed last (``shown_keys``), or None before the screen told them."""
+        return self._shown
 
     def on_mount(self) -> None:
         self.compact = self.app.size.width < NARROW
@@ -62,11 +83,12 @@ class KeysFooter(Footer):
             and shown_keys(screen) == self._shown
         ):
             return
+        self._told = True
         super().bindings_changed(screen)
 
-    def _keys(self) -> tuple[list[FooterKey], FooterKey | None]:
-        found = list(self.query_children(FooterKey))
-        palette = next((k for k in found if k.has_class("-command-palette")), None)
+    def _keys(self) -> tuple[list[Widget], Widget | None]:
+        found = list(self.query_children(KEY_TYPE))
+        palette = next((k for k in found if k.has_class(PALETTE_CLASS)), None)
         return [k for k in found if k is not palette], palette
 
     #: Each fit's number: a later fit (a resize, a new set of keys, the screen shown) stops an

@@ -8,9 +8,10 @@ worker, so nothing is parsed as markup); ``set_rows`` compares them with the row
 stable key and signature and refreshes just the lines that changed; ``render_line`` draws one
 visible line at a time, cached per row. The cursor stays on the same record across refreshes.
 
-A cell too long for its column ends in "…"; on the cursor's row of the focused table the cut
-cells are shown whole, wrapped within their columns over up to ``CURSOR_LINES`` lines, so the
-record one acts on is read in full at any terminal size (issue 17).
+A cell too long for its column ends in "…", and so does a line cut at the right edge; on the
+cursor's row of the focused table the cut cells are shown whole, wrapped within their columns
+over up to ``CURSOR_LINES`` lines, so the record one acts on is read in full at any terminal
+size (issue 17).
 """
 
 from __future__ import annotations
@@ -483,7 +484,7 @@ class RecordTable(KeepsFocus, ScrollView, can_focus=True):
                 labels = [Text(c.label, end="") for c in self.columns]
                 strip = self._cells_line(labels, widths, style)
                 self._lines[key] = strip
-            return strip.crop_extend(scroll_x, scroll_x + width, strip_style(strip, base))
+            return in_view(strip, scroll_x, width, strip_style(strip, base))
         index, line = self.row_at_line(scroll_y + y - 1)
         if index >= len(self._rows):
             if index == 0 and self.empty:
@@ -511,7 +512,21 @@ class RecordTable(KeepsFocus, ScrollView, can_focus=True):
                 cells = [p[line] if line < len(p) else Text("", end="") for p in parts]
             strip = self._cells_line(cells, widths, style)
             self._lines[key] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        return in_view(strip, scroll_x, width, base)
+
+
+def in_view(strip: Strip, start: int, width: int, base: Style) -> Strip:
+    """The part of a line in view, from ``start``, ``width`` cells. A line whose text goes on
+    past the right edge (a table wider than its terminal) ends in "…" there, never cut without
+    a sign (issue 17: the log at 80 columns)."""
+    end = start + width
+    shown = strip.crop_extend(start, end, base)
+    if width < 2 or strip.cell_length <= end or not strip.crop(end, strip.cell_length).text.strip():
+        return shown
+    kept = shown.crop(0, width - 1)
+    last = list(shown.crop(width - 1, width))
+    style = last[0].style if last else base
+    return Strip.join([kept, Strip([Segment("…", style)])])
 
 
 def _needed(widths: Sequence[int]) -> int:

@@ -17,9 +17,10 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 
 from .. import witness
-from ..clock import from_db
+from ..clock import epoch_ms, from_db, to_db
 from ..db import Store, append_audit
 from ..ids import uuid7
 from . import capture, forks, late, log, restored, session
@@ -109,7 +110,6 @@ def rejudge(store: Store, origin: str, after: int) -> None:
             conn,
             team,
             [],
-            now_ms=store.now_ms(),
             now=store.now(),
             rejudge_origins={origin: after},
         )
@@ -118,7 +118,8 @@ def rejudge(store: Store, origin: str, after: int) -> None:
 
 def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: Progress) -> None:
     receipt = checked.receipt
-    now, now_ms = store.now(), store.now_ms()
+    moment = store.now()
+    now, now_ms = to_db(moment), epoch_ms(moment)  # as rows and the sync clock carry it
     open_before = _open_conflicts(conn)
     restored.notice(conn, store.device_id, dict(checked.manifest.get("vector", {})))
     fresh = _fresh(conn, checked, store.device_id)
@@ -130,16 +131,16 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
         if checked.roster_is_new
         else None
     )
-    rejudge = _accept_roster(store, conn, checked, now)
-    _admin_fork_alarm(store, conn, checked, now)
+    rejudge = _accept_roster(store, conn, checked, moment)
+    _admin_fork_alarm(store, conn, checked, moment)
     rebound = {
         name
         for name, binding in rosters.bound_callsigns(checked.team).items()
         if bound_before is not None and (name, binding) not in bound_before
     }
-    for origin, cut in _keep_forks(store, conn, checked, now).items():
+    for origin, cut in _keep_forks(store, conn, checked, moment).items():
         rejudge[origin] = min(cut, rejudge.get(origin, cut))
-    branches = forks.take_in(conn, checked.branches, now)
+    branches = forks.take_in(conn, checked.branches, moment)
     admin = checked.team.data.get("admin_device")
     devices = [str(d["id"]) for d in checked.team.devices]
     for hold in late.take(conn, checked.manifest, checked.sender == admin, devices):
@@ -151,8 +152,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
         conn,
         checked.team,
         fresh,
-        now_ms=now_ms,
-        now=now,
+        now=moment,
         rejudge_origins=rejudge,
         rebound=rebound,
         decides_holds=admin == store.device_id,
@@ -161,7 +161,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     _drop_outside(conn, checked, store.device_id)
     _count(conn, checked, outcome)
     _held_again(store, conn, checked)
-    forks.set_aside(conn, now)
+    forks.set_aside(conn, moment)
     receipt.quarantined += kept.quarantined_branches(conn, branches)
     receipt.warnings += outcome.merged.clashes
     back = Counter(r.origin for r, kind, _d in outcome.flags if kind == "back_dated")
@@ -172,7 +172,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     _deferred_limit(conn, waiting)
     _note_sender(conn, checked)
     if fresh:
-        capture.observe_hlc(conn, max(r.hlc for r in fresh), now_ms)
+        capture.observe_hlc(conn, max(r.hlc for r in fresh), moment)
     _clock_warnings(conn, checked, outcome.ahead, now)
     _sender_ahead(conn, checked, now_ms, now)
     for origin, until in sorted(outcome.dated.items()):
@@ -204,9 +204,7 @@ def _held_again(store: Store, conn: sqlite3.Connection, checked: Verified) -> No
     again = late.held_sets(conn)
     if not again:
         return
-    outcome = session.judge_and_apply(
-        conn, checked.team, [], now_ms=store.now_ms(), now=store.now(), again=again
-    )
+    outcome = session.judge_and_apply(conn, checked.team, [], now=store.now(), again=again)
     more = kept.quarantined_keys(conn, sorted(outcome.became("quarantined")))
     checked.receipt.quarantined += [q for q in more if q not in checked.receipt.quarantined]
 
@@ -257,7 +255,7 @@ def _store_segments(conn: sqlite3.Connection, checked: Verified) -> None:
 
 
 def _accept_roster(
-    store: Store, conn: sqlite3.Connection, checked: Verified, now: str
+    store: Store, conn: sqlite3.Connection, checked: Verified, now: datetime
 ) -> dict[str, int]:
     """Store a newer roster; return the devices whose changes must be judged again (from which
     number): a changed role, or a revocation."""
@@ -291,7 +289,9 @@ def _accept_roster(
     return changed
 
 
-def _admin_fork_alarm(store: Store, conn: sqlite3.Connection, checked: Verified, now: str) -> None:
+def _admin_fork_alarm(
+    store: Store, conn: sqlite3.Connection, checked: Verified, now: datetime
+) -> None:
     """Keep the alarm of an admin fork (two rosters of one version) in the audit trail, once:
     ``sync status``, the handover and the console's trust findings list it."""
     admin = str(checked.team.data.get("admin_device") or "")
@@ -301,7 +301,7 @@ def _admin_fork_alarm(store: Store, conn: sqlite3.Connection, checked: Verified,
 
 
 def _keep_forks(
-    store: Store, conn: sqlite3.Connection, checked: Verified, now: str
+    store: Store, conn: sqlite3.Connection, checked: Verified, now: datetime
 ) -> dict[str, int]:
     """Keep the new fork proofs; raise an alarm against each forking laptop not revoked yet;
     return the origins whose cut moved (their records after it are judged again)."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 
+from ..clock import epoch_ms
 from ..errors import IntegrityFailure
 from ..validate import visible
 from . import change, clashes, conflicts, log, restored
@@ -226,29 +227,29 @@ def read_hlc(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def next_hlc(conn: sqlite3.Connection, now_ms: int) -> int:
+def next_hlc(conn: sqlite3.Connection, now: datetime) -> int:
     """A stamp later than every stamp this device issued or trusted, and not behind the wall.
 
     Args:
-        now_ms: the wall clock, milliseconds since the epoch (UTC).
+        now: the wall clock, aware UTC.
 
     Returns:
         The stamp (a hybrid logical clock stamp: wall milliseconds (UTC) shifted left by
             ``COUNTER_BITS``, plus a counter.), also stored as the last one issued.
     """
-    stamp = max(read_hlc(conn) + 1, now_ms << COUNTER_BITS)
+    stamp = max(read_hlc(conn) + 1, epoch_ms(now) << COUNTER_BITS)
     write_hlc(conn, stamp)
     return stamp
 
 
-def observe_hlc(conn: sqlite3.Connection, seen: int, now_ms: int) -> None:
+def observe_hlc(conn: sqlite3.Connection, seen: int, now: datetime) -> None:
     """Move the clock past a received stamp, unless that stamp is more than a day ahead.
 
     Args:
         seen: the received stamp.
-        now_ms: the wall clock, milliseconds since the epoch (UTC).
+        now: the wall clock, aware UTC.
     """
-    if hlc_wall_ms(seen) <= now_ms + DAY_MS and seen > read_hlc(conn):
+    if hlc_wall_ms(seen) <= epoch_ms(now) + DAY_MS and seen > read_hlc(conn):
         write_hlc(conn, seen)
 
 
@@ -293,14 +294,14 @@ class _Touched:
 Record = Change
 
 
-def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
+def seal(conn: sqlite3.Connection, origin: str, actor: str, now: datetime) -> int:
     """Seal pending rows into change records; return how many records were written. Raise
     ``IntegrityFailure`` (nothing written) when a queued row is not one Schildwacht wrote.
 
     Args:
         origin: this device's id.
         actor: who made the changes (a callsign, or ``system``).
-        now_ms: the wall clock, milliseconds since the epoch (UTC).
+        now: the wall clock, aware UTC.
 
     Returns:
         How many change records were written.
@@ -314,12 +315,12 @@ def seal(conn: sqlite3.Connection, origin: str, actor: str, now_ms: int) -> int:
     touched = _pending(conn)
     if not touched:
         return 0
-    if _witnessed(conn, origin, now_ms, touched):  # the admin laptop's name claims join in
+    if _witnessed(conn, origin, epoch_ms(now), touched):  # the admin laptop's name claims join in
         touched = _pending(conn)
     table_shapes = shapes(conn)
     _after_the_facts(conn, touched)
     number = restored.next_after(conn, last_seq(conn, origin))  # after the team's copy
-    writer = _Writer(origin, next_hlc(conn, now_ms), actor, number)
+    writer = _Writer(origin, next_hlc(conn, now), actor, number)
     for tbl in sorted(touched):
         _seal_table(conn, table_shapes[tbl], touched[tbl], writer)
     conn.execute("DELETE FROM sync_pending")
@@ -508,16 +509,20 @@ def clear_malformed_pending(conn: sqlite3.Connection) -> int:
 
 
 def set_aside_malformed(conn: sqlite3.Connection, me: str) -> dict[str, object]:
-    """``db repair``: this laptop's own change log rows no Schildwacht wrote, set aside
-    (``log.set_aside_malformed``).
+    """``db repair``: records whose count alone was changed get it back from their field list
+    (``log.restore_counts``); this laptop's own change log rows no Schildwacht wrote, set aside
+    (``log.set_aside_malformed``); what neither could mend is named (``log.unrepaired``).
 
     Args:
         me: this device's id.
 
     Returns:
-        What was set aside, as the repair's audit event keeps it (``log.set_aside_detail``).
+        What was set aside, as the repair's audit event keeps it (``log.set_aside_detail``),
+        with ``counts_restored`` and ``unrepaired``.
     """
-    return log.set_aside_detail(log.set_aside_malformed(conn, me))
+    restored = log.restore_counts(conn)
+    detail = log.set_aside_detail(log.set_aside_malformed(conn, me))
+    return {**detail, "counts_restored": restored, "unrepaired": log.unrepaired(conn)}
 
 
 def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:

@@ -117,6 +117,8 @@ def _records(
                 values = decoded.get(id(run))
                 if values is None:
                     values = decoded[id(run)] = run.values()
+                if index >= len(values):  # a record changed by hand (``log.malformed_records``)
+                    continue
                 value = values[index]
             prev = run.prev(index)
             assert prev is not None

@@ -342,7 +342,7 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
 
 
 #: A folder file's name: when it was written, with which roster (since this version), its id.
-_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{6}Z)-(?:r(\d{1,9})-)?[^/]+\.swb$")
+_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{6}Z)-(?:r(\d{1,9})-)?[^/]+\.swb\Z")
 
 
 def _written_since_joining(store: Store, path: Path) -> bool:

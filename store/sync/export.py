@@ -16,10 +16,12 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from .. import machine, witness
+from ..clock import to_db
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure
 from ..findings import OWN_REFUSED_KEY
@@ -185,7 +187,7 @@ def _target(
             machine.private_folders(shared / store.device_id, "the sync folder")
         # this device's folder takes the sync folder's mode: the transport must read it
         target_dir = machine.shared_subfolder(shared, store.device_id, "this device's folder")
-        name = f"{store.now().replace(':', '')}-r{roster}-{bundle_id}{bundle.SUFFIX}"
+        name = f"{to_db(store.now()).replace(':', '')}-r{roster}-{bundle_id}{bundle.SUFFIX}"
         return machine.check_target(target_dir / name, "the bundle", database=store.path)
     assert out is not None
     if out.expanduser().is_dir() and not out.expanduser().is_symlink():
@@ -225,7 +227,7 @@ def build_manifest(
             "kind": "welcome" if welcome else "changes",
             "welcomes": welcome,
             "sender": store.device_id,
-            "created_at": store.now(),
+            "created_at": to_db(store.now()),
             "recipients": [d["id"] for d in team.active()],
             "vector": version_vector(conn, store.device_id),
             "roster_version": team.version,
@@ -236,7 +238,7 @@ def build_manifest(
                 conn,
                 store.device_id,
                 [d["id"] for d in team.active() if d["id"] != store.device_id],
-                capture.next_hlc(conn, store.now_ms()),
+                capture.next_hlc(conn, store.now()),
                 rosters.identity(store).sign_key.sign,
             ),
         }
@@ -404,17 +406,17 @@ def _cut_own_segment(
         (origin, number + 1, covered + 1, last, sha256(header), header, key.sign(header)),
     )
     own = log.read(conn, origin, covered + 1, last)
-    warnings, malformed = _will_be_quarantined(conn, team, own, store.now_ms())
+    warnings, malformed = _will_be_quarantined(conn, team, own, store.now())
     return warnings, malformed, {(origin, number + 1): body}
 
 
 def _will_be_quarantined(
-    conn: sqlite3.Connection, team: rosters.Roster, own: list[Run], now_ms: int
+    conn: sqlite3.Connection, team: rosters.Roster, own: list[Run], now: datetime
 ) -> tuple[list[Notice], list[tuple[int, str]]]:
     """This laptop's new changes as the others will judge them: the refused ones (a notice);
     and the malformed ones (records no store writes: the change log was edited; not those
     ``db repair`` set aside): (number, why)."""
-    verdicts = session.preview(conn, team, own, now_ms)
+    verdicts = session.preview(conn, team, own, now)
     malformed = _malformed(verdicts, own)
     refused = Counter(v.reason for _seq, v in verdicts if v.outcome == "quarantine")
     _keep_refused(conn, refused)
@@ -465,7 +467,7 @@ def unsendable(store: Store) -> list[tuple[int, str]]:
         return sorted(set(found))
     own = log.read(conn, me, first, last)
     starts = {r.seq + i: r.seq for r in own for i in range(len(r.cols))}
-    malformed = _malformed(session.preview(conn, team, own, store.now_ms()), own)
+    malformed = _malformed(session.preview(conn, team, own, store.now()), own)
     return sorted({(starts[seq], why) for seq, why in malformed if seq in starts})
 
 
@@ -547,7 +549,7 @@ def _note_sent(
         (
             bundle_id,
             "team",
-            store.now(),
+            to_db(store.now()),
             changes,
             str(target),
             json.dumps({"recipients": [d["id"] for d in team.active()]}),

@@ -31,8 +31,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from ..clock import to_db
 from ..validate import json_document
 from . import bundle, log
 from .bundle import sha256
@@ -377,7 +379,7 @@ class Branch:
         return sha256(self.header)
 
 
-def take_in(conn: sqlite3.Connection, arrived: list[Branch], now: str) -> list[str]:
+def take_in(conn: sqlite3.Connection, arrived: list[Branch], now: datetime) -> list[str]:
     """Keep the branches that arrived (before the bundle's changes are judged: a change that
     refers to a row a branch created finds it known, as on a laptop that held the branch
     first); quarantine each one's records under its own key. Returns the hashes of those new
@@ -385,24 +387,24 @@ def take_in(conn: sqlite3.Connection, arrived: list[Branch], now: str) -> list[s
 
     Args:
         arrived: the branches a bundle carried.
-        now: the time, stored UTC text.
+        now: the time, aware UTC.
 
     Returns:
         The hex SHA-256 header hashes of the branches newly kept.
     """
-    new = _keep(conn, arrived, now)
+    new = _keep(conn, arrived, to_db(now))
     held_now = {str(r[0]) for r in conn.execute("SELECT hash FROM sync_fork_segment")}
     return [h for h in new if h in held_now]
 
 
-def set_aside(conn: sqlite3.Connection, now: str) -> None:
+def set_aside(conn: sqlite3.Connection, now: datetime) -> None:
     """Move every segment of the change log after its origin's cut to the branches (its
     records were taken out by the judge: quarantined, rows rebuilt).
 
     Args:
-        now: the time, stored UTC text.
+        now: the time, aware UTC.
     """
-    _keep(conn, _from_log(conn, held_cuts(conn)), now)
+    _keep(conn, _from_log(conn, held_cuts(conn)), to_db(now))
 
 
 def _keep(conn: sqlite3.Connection, branches: list[Branch], now: str) -> list[str]:

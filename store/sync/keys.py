@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 
 import pyrage
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ..clock import to_db
 from .bundle import b64
 
 
@@ -78,12 +80,12 @@ def load_identity(conn: sqlite3.Connection, device_id: str) -> Identity | None:
     return Identity(device_id, Ed25519PrivateKey.from_private_bytes(bytes(row[0])), row[1])
 
 
-def ensure_identity(conn: sqlite3.Connection, device_id: str, now: str) -> Identity:
+def ensure_identity(conn: sqlite3.Connection, device_id: str, now: datetime) -> Identity:
     """This device's keys, made now if it has none (inside the caller's transaction).
 
     Args:
         device_id: this device's id.
-        now: the time, stored UTC text (when the keys were made).
+        now: the time, aware UTC (when the keys were made).
 
     Returns:
         The ``Identity``, the one held when there is one (it never replaces keys).
@@ -101,6 +103,6 @@ def ensure_identity(conn: sqlite3.Connection, device_id: str, now: str) -> Ident
     conn.execute(
         "INSERT INTO sync_identity (device_id, sign_private, age_identity, created_at)"
         " VALUES (?, ?, ?, ?)",
-        (device_id, raw, age_identity, now),
+        (device_id, raw, age_identity, to_db(now)),
     )
     return Identity(device_id, sign_key, age_identity)

@@ -123,19 +123,36 @@ def check_shapes(conn: sqlite3.Connection, *, records: bool = True) -> None:
         records: also check every run's key, values and history.
 
     Raises:
-        IntegrityFailure: the first run, segment or record that is not as Schildwacht writes
-            it (``record_refusal``).
+        IntegrityFailure: a record whose count of records is not its field list's
+            (``record_refusal``), a field list no Schildwacht wrote, or a segment not its own.
     """
-    row = conn.execute(
-        "SELECT l.shape FROM sync_log l JOIN sync_shape s ON s.id = l.shape"
-        " WHERE NOT json_valid(s.cols) OR json_type(s.cols) != 'array'"
-        " OR l.n != json_array_length(s.cols) LIMIT 1"
+    counted = conn.execute(  # its count, or the field list, or both not as Schildwacht wrote
+        f"SELECT o.device, l.seq, l.shape, {_COUNT_ALONE} FROM sync_log l"
+        " JOIN sync_shape s ON s.id = l.shape JOIN sync_origin o ON o.id = l.origin"
+        f" WHERE l.n != ({_WIDTH}) ORDER BY l.origin, l.seq LIMIT 1"
     ).fetchone()
-    if row is not None:
-        _shape(int(row[0]), None)  # raises, naming it
+    if counted is not None and (counted[3] or _shape_agreed(conn, int(counted[2]))):
+        # the record's count alone, or a field list other records agree with: the record
+        raise record_refusal(str(counted[0]), int(counted[1]), fact("log_fields_count"))
+    if counted is not None:
+        _shape(int(counted[2]), None)  # raises, naming the field list
     _check_segments(conn)
     if records:
         check_records(conn)
+
+
+def _shape_agreed(conn: sqlite3.Connection, shape_id: int) -> bool:
+    """Whether a field list is a list of names that some record of the log has as many
+    fields as (so a record that disagrees with it is the one changed)."""
+    row = conn.execute("SELECT cols FROM sync_shape WHERE id = ?", (shape_id,)).fetchone()
+    try:
+        cols = _shape(shape_id, row)
+    except IntegrityFailure:
+        return False
+    found = conn.execute(
+        "SELECT 1 FROM sync_log WHERE shape = ? AND n = ? LIMIT 1", (shape_id, len(cols))
+    ).fetchone()
+    return bool(cols) and found is not None
 
 
 def check_records(
@@ -188,8 +205,21 @@ def _said(code: str) -> str:
     return "'" + fact(code).replace("'", "''") + "'"
 
 
+#: SQL: whether a change log row's count of records (``n``) alone is not as Schildwacht wrote
+#: it: its field list and its values agree on another count (``restore_counts`` restores it).
+#: (CASE, not AND: SQLite may evaluate every operand, and JSON functions fail on text that is
+#: not JSON.)
+_WIDTH = "CASE WHEN NOT json_valid(s.cols) THEN -1 ELSE coalesce(json_array_length(s.cols), -1) END"
+_COUNT_ALONE = (
+    f"(CASE WHEN ({_WIDTH}) < 1 OR l.n = ({_WIDTH}) THEN 0 WHEN l.vals IS NULL THEN ({_WIDTH}) = 1"
+    " WHEN NOT json_valid(l.vals) THEN 0"
+    f" ELSE coalesce(json_array_length(l.vals), -1) = ({_WIDTH}) END)"
+)
+
 _MALFORMED = (
-    "CASE WHEN NOT json_valid(l.pk) OR json_type(l.pk) != 'array'"
+    f"CASE WHEN {_COUNT_ALONE} OR ({_WIDTH}) NOT IN (-1, 0, l.n)"
+    f" THEN {_said('log_fields_count')}"
+    " WHEN NOT json_valid(l.pk) OR json_type(l.pk) != 'array'"
     f" THEN {_said('log_key_not_list')}"
     f" WHEN l.vals IS NULL AND l.n != 1 THEN {_said('log_values_missing')}"
     " WHEN l.vals IS NOT NULL AND (NOT json_valid(l.vals) OR json_type(l.vals) != 'array')"
@@ -236,7 +266,8 @@ def malformed_records(
         (str(device), int(seq), str(what))
         for device, seq, what in conn.execute(
             f"SELECT o.device, l.seq, {_MALFORMED} AS what FROM sync_log l"
-            f" JOIN sync_origin o ON o.id = l.origin WHERE what IS NOT NULL{where}"
+            " JOIN sync_origin o ON o.id = l.origin LEFT JOIN sync_shape s ON s.id = l.shape"
+            f" WHERE what IS NOT NULL{where}"
             " ORDER BY l.origin, l.seq LIMIT ?",
             (*params, limit),
         )
@@ -444,6 +475,45 @@ def set_aside_malformed(
     return done
 
 
+def restore_counts(conn: sqlite3.Connection) -> list[dict[str, object]]:
+    """``db repair``: a change log record whose count of records (``n``) alone was changed:
+    its field list and its values still agree on how many it holds, and those numbers are its
+    own (the next record of its device starts after them). The count is restored from them;
+    nothing it carries changes, sent or not.
+
+    Returns:
+        ``{"device", "seq", "was", "now"}`` per record restored, by device and number.
+    """
+    rows = conn.execute(
+        "SELECT l.origin, o.device, l.seq, l.n, json_array_length(s.cols) FROM sync_log l"
+        " JOIN sync_shape s ON s.id = l.shape JOIN sync_origin o ON o.id = l.origin"
+        f" WHERE {_COUNT_ALONE} AND NOT EXISTS (SELECT 1 FROM sync_log x"
+        " WHERE x.origin = l.origin AND x.seq > l.seq"
+        f" AND x.seq < l.seq + ({_WIDTH}))"
+        " ORDER BY l.origin, l.seq"
+    ).fetchall()
+    for ident, _device, seq, _was, now in rows:
+        conn.execute("UPDATE sync_log SET n = ? WHERE origin = ? AND seq = ?", (now, ident, seq))
+    return [
+        {"device": str(d)[:13], "seq": int(q), "was": int(w), "now": int(n)}
+        for _i, d, q, w, n in rows
+    ]
+
+
+def unrepaired(conn: sqlite3.Connection) -> list[dict[str, object]]:
+    """What ``db repair`` could not set aside: change log records no Schildwacht wrote that
+    were already sent (or came from another laptop); ``sync export`` refuses until the latest
+    backup is restored.
+
+    Returns:
+        ``{"device", "seq", "why"}`` (``why`` a reason's facts) for the first ``NAMED``.
+    """
+    return [
+        {"device": device[:13], "seq": seq, "why": json.loads(why)}
+        for device, seq, why in malformed_records(conn, limit=NAMED)
+    ]
+
+
 def _forget_clocks(conn: sqlite3.Connection, ident: int, me: str, first: int) -> None:
     """The per-field clocks (``sync_clock``) this laptop's unsent records set and no record
     of its log names any more (set aside or deleted): forgotten, so that a row whose records
@@ -474,7 +544,16 @@ def _clock_between(conn: sqlite3.Connection, me: str, seq: int, width: int) -> i
 
 def _set_aside(conn: sqlite3.Connection, ident: int, me: str, seq: int, why: str) -> list[SetAside]:
     """One run set aside (see ``set_aside_malformed``): what it was, or nothing when its
-    fields are unknown."""
+    fields are unknown. A run whose count of records (``n``) is not its field list's first
+    takes the field list's: the records it names are the ones its fields and values describe
+    (as every reader counts them), so the numbers after it follow on."""
+    width = _WIDTH.replace("s.cols", "cols")
+    conn.execute(
+        f"UPDATE sync_log SET n = (SELECT {width} FROM sync_shape WHERE id = sync_log.shape)"
+        f" WHERE origin = ? AND seq = ? AND (SELECT {width} FROM sync_shape"
+        " WHERE id = sync_log.shape) NOT IN (-1, 0, sync_log.n)",
+        (ident, seq),
+    )
     row = conn.execute(
         "SELECT l.hlc, l.n, l.tbl, l.pk, l.vals FROM sync_log l JOIN sync_shape s"
         " ON s.id = l.shape WHERE l.origin = ? AND l.seq = ? AND json_valid(s.cols)"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..clock import from_db
+from ..clock import from_db, to_db
 from ..db import Store
 from .change import Change, row_id
 from .held import APPLIED as APPLIED
@@ -31,15 +31,18 @@ from .reason import Reason, read
 MAX_DEFERRED_PER_ORIGIN = 10_000
 
 
-def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], now: str) -> None:
+def record(
+    conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], now: datetime
+) -> None:
     """Keep each verdict: quarantined and deferred records are listed, applied ones leave both
     lists (a deferred record keeps the time it first waited).
 
     Args:
         judged: each change with its verdict.
-        now: the time, stored UTC text (a record's first wait).
+        now: the time, aware UTC (a record's first wait).
     """
     quarantined, deferred, cleared = [], [], []
+    at = to_db(now)
     for change, verdict in judged:
         key = (change.origin, change.seq)
         if verdict.outcome == "quarantine":
@@ -53,7 +56,7 @@ def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], n
                     change.actor,
                     verdict.rule,
                     verdict.reason,
-                    now,
+                    at,
                 )
             )
         elif verdict.outcome == "defer":
@@ -62,7 +65,7 @@ def record(conn: sqlite3.Connection, judged: Iterable[tuple[Change, Verdict]], n
                     *key,
                     verdict.reason,
                     verdict.rule,
-                    now,
+                    at,
                     change.hlc,
                     change.tbl,
                     change.pk,

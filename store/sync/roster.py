@@ -25,7 +25,7 @@ from typing import Any
 import pyrage
 
 from .. import access, db, machine, rules, validate
-from ..clock import from_db
+from ..clock import from_db, to_db
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure, NotFound, RuleViolation
 from ..ids import uuid7
@@ -223,13 +223,13 @@ def preferred(one: Roster, other: Roster) -> Roster:
     return min((one, other), key=lambda r: (sha256(r.body), r.body))
 
 
-def accept(conn: sqlite3.Connection, roster: Roster, now: str) -> bool:
+def accept(conn: sqlite3.Connection, roster: Roster, now: datetime) -> bool:
     """Store a roster newer than the one held, or the preferred twin of the one held (an
     admin fork, ``preferred``); return whether it was stored.
 
     Args:
         roster: the roster, verified.
-        now: the time, stored UTC text.
+        now: the time, aware UTC.
 
     Returns:
         True when stored (newer, or the preferred twin replacing the held one); False when the held
@@ -243,14 +243,14 @@ def accept(conn: sqlite3.Connection, roster: Roster, now: str) -> bool:
         if twin(held, roster) and preferred(held, roster) is roster:
             conn.execute(
                 "UPDATE sync_roster SET body = ?, signature = ?, accepted_at = ? WHERE version = ?",
-                (roster.body, roster.signature, now, roster.version),
+                (roster.body, roster.signature, to_db(now), roster.version),
             )
             return True
     if row is not None and roster.version <= int(row[0]):
         return False
     conn.execute(
         "INSERT INTO sync_roster (version, body, signature, accepted_at) VALUES (?, ?, ?, ?)",
-        (roster.version, roster.body, roster.signature, now),
+        (roster.version, roster.body, roster.signature, to_db(now)),
     )
     return True
 
@@ -394,7 +394,7 @@ def _next_roster(store: Store, device: str) -> tuple[Roster, dict[str, Any], dic
     store.target(entry["id"])
     data = dict(roster.data)
     data["version"] = roster.version + 1
-    data["issued_at"] = store.now()
+    data["issued_at"] = to_db(store.now())
     data.pop("welcomes", None)
     return roster, entry, data
 
@@ -510,7 +510,8 @@ def create_team(store: Store, name: str) -> Roster:
         me = identity(store)
         label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
         row = label.fetchone()
-        now = store.now()
+        moment = store.now()
+        now = to_db(moment)  # the roster document's text
         data = {
             "team": uuid7(),
             "name": name.strip(),
@@ -531,7 +532,7 @@ def create_team(store: Store, name: str) -> Roster:
             ],
         }
         roster = _sign(store, data)
-        accept(conn, roster, now)
+        accept(conn, roster, moment)
         _pin(conn, me.sign_public)
         store.made(str(data["team"]))
     return roster
@@ -632,13 +633,13 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
                 "clock": "fixed" if store.clock_fixed else "system",
                 "sign": me.sign_public,
                 "age": me.age_recipient,
-                "created_at": store.now(),
+                "created_at": to_db(store.now()),
             }
         )
         signature = me.sign_key.sign(body)
         conn.execute(
             "INSERT OR REPLACE INTO sync_request (hash, body, created_at) VALUES (?, ?, ?)",
-            (sha256(body), body, store.now()),
+            (sha256(body), body, to_db(store.now())),
         )
         text = json.dumps(
             {"request": base64.b64encode(body).decode(), "signature": b64(signature)}, indent=1
@@ -887,7 +888,7 @@ def enroll(store: Store, request: Request, role: str | None = None) -> Roster:
             raise _enrolled_already(request)
         _check_enrollable(store, roster, request)
         log.check_shapes(conn)  # the welcome bundle must be writable: checked before the roster
-        now = store.now()
+        now = to_db(store.now())
         data = dict(roster.data)
         data["version"] = roster.version + 1
         data["issued_at"] = now
@@ -967,10 +968,11 @@ def _check_enrollable(store: Store, roster: Roster, request: Request) -> None:
         )
 
 
-def _accept_own(conn: sqlite3.Connection, roster: Roster, now: str) -> None:
-    """Store a roster this device just signed; a newer one held already (another change of the
-    team at the same moment) is a refusal, never a silent no-op."""
-    if not accept(conn, roster, now):
+def _accept_own(conn: sqlite3.Connection, roster: Roster, issued: str) -> None:
+    """Store a roster this device just signed (at ``issued``, its document's text); a newer one
+    held already (another change of the team at the same moment) is a refusal, never a silent
+    no-op."""
+    if not accept(conn, roster, from_db(issued)):
         raise RuleViolation(
             "roster",
             "The team's roster changed while this change was being made; nothing was "

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .. import rules
-from ..clock import to_db
+from ..clock import epoch_ms, to_db
 from . import forks, late, log, merge, rebuild
 from . import quarantine as kept
 from . import roster as rosters
@@ -155,8 +155,7 @@ def judge_and_apply(
     team: Roster,
     fresh: list[Run],
     *,
-    now_ms: int,
-    now: str,
+    now: datetime,
     rejudge_origins: dict[str, int] | None = None,
     rebound: Iterable[str] = (),
     decides_holds: bool = False,
@@ -171,8 +170,7 @@ def judge_and_apply(
     Args:
         team: the roster to judge by.
         fresh: the new runs, stored already.
-        now_ms: the wall clock, milliseconds since the epoch (UTC).
-        now: the time, stored UTC text.
+        now: the time, aware UTC (the wall clock records are judged by).
         rejudge_origins: device id → the number after which its held records are judged again, or
             None.
         rebound: callsigns a newer roster binds anew.
@@ -186,6 +184,7 @@ def judge_and_apply(
         clashes.Unsettled: the database refused to settle a clash of names (the caller's
             transaction is rolled back).
     """
+    now_ms, stamp = epoch_ms(now), to_db(now)
     outcome = Outcome()
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(fresh), lambda _runs: [NEW] * len(_runs))
@@ -213,7 +212,7 @@ def judge_and_apply(
     conn.executemany(
         "INSERT INTO sync_flag (origin, seq, kind, detail, noticed_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING",
-        [(r.origin, r.seq, kind, detail, now) for r, kind, detail in outcome.flags],
+        [(r.origin, r.seq, kind, detail, stamp) for r, kind, detail in outcome.flags],
     )
     return outcome
 
@@ -249,7 +248,7 @@ def _taken_in(
 
 
 def preview(
-    conn: sqlite3.Connection, team: Roster, runs: list[Run], now_ms: int
+    conn: sqlite3.Connection, team: Roster, runs: list[Run], now: datetime
 ) -> list[tuple[int, Verdict]]:
     """How the laptops of the team will judge these records: (number, verdict) of each record
     they will not apply (one per record would be a million tuples for a first export); nothing
@@ -258,7 +257,7 @@ def preview(
     Args:
         team: the roster.
         runs: this laptop's runs about to be sent.
-        now_ms: the wall clock, milliseconds since the epoch (UTC).
+        now: the wall clock, aware UTC.
 
     Returns:
         ``(sequence number, verdict)`` of each record that will be quarantined or deferred; empty
@@ -266,7 +265,7 @@ def preview(
     """
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(runs), lambda _runs: [NEW] * len(_runs))
-    _judge(conn, team, candidates, now_ms, Outcome(), set())
+    _judge(conn, team, candidates, epoch_ms(now), Outcome(), set())
     found: list[tuple[int, Verdict]] = []
     for group in candidates.values():
         for judged in group:
@@ -1251,7 +1250,7 @@ def _gained(
             yield (judged.run, mask)
 
 
-def _apply(conn: sqlite3.Connection, outcome: Outcome, now: str) -> None:
+def _apply(conn: sqlite3.Connection, outcome: Outcome, now: datetime) -> None:
     """Keep the verdicts; merge what is newly accepted; rebuild rows that lost a record."""
     lost: set[tuple[str, str]] = set()
     changed: list[tuple[Change, Verdict]] = []

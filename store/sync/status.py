@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from .. import findings, validate
-from ..clock import from_db, parse_time, to_db
+from ..clock import epoch_ms, from_db, parse_time, to_db
 from ..db import Store, resolve_id
 from ..errors import BadInput
 from . import apply, capture, late
@@ -156,7 +156,7 @@ def note_refused(store: Store, refusal: Any) -> bool:
             if {k: e.get(k) for k in ("device", "number", "first", "last", "code")}
             != {k: entry[k] for k in ("device", "number", "first", "last", "code")}
         ]
-        kept_entries = [*held, {**entry, "at": store.now()}][-MAX_REFUSED:]
+        kept_entries = [*held, {**entry, "at": to_db(store.now())}][-MAX_REFUSED:]
         store.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
             " SET value = excluded.value",
@@ -264,7 +264,7 @@ def peers(store: Store) -> list[Peer]:
     team = rosters.require_team(store)
     own = capture.last_seq(store.conn, store.device_id)
     found = []
-    now_ms = store.now_ms()
+    now_ms = epoch_ms(store.now())  # the sync clock's wall part
     quarantined = dict(store.tuples("SELECT origin, count(*) FROM sync_quarantine GROUP BY origin"))
     trust = [
         *findings.witness_alarms(store),

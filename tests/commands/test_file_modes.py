@@ -126,9 +126,9 @@ def test_a_device_folder_planted_as_a_link_is_refused(
 def test_the_console_state_is_private(tmp_path: Path) -> None:
     from console.state import load_state, save_state
 
-    save_state({"screen": "agenda"})
+    save_state(tmp_path / "a.db", {"screen": "agenda"})
     state = tmp_path / "state" / "console.json"
-    assert load_state() == {"screen": "agenda"}
+    assert load_state(tmp_path / "a.db") == {"screen": "agenda"}
     assert mode(state) == 0o600 and mode(state.parent) == 0o700
     assert [p.name for p in state.parent.iterdir()] == ["console.json"]
 

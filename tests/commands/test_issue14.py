@@ -192,7 +192,7 @@ def test_a_roster_field_past_the_csv_limit_is_exit_2_naming_the_line(
     before = snapshot(db_path)
     result = demo("shift", "import", str(roster))
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: roster.csv: line 3 is not CSV (field larger")
+    assert result.stderr.startswith("Error: roster.csv: line 3 holds a field longer than")
     assert result.stderr.endswith("; nothing was imported.\n")
     assert len(result.stderr) < 1000  # the 140 KB field is not echoed back
     assert snapshot(db_path) == before
@@ -214,7 +214,7 @@ def test_a_roster_field_past_the_csv_limit_is_exit_2_naming_the_line(
         ('callsign,"start,end\nOPS-01,a,b\n', "the quote opened on line 1 is never closed"),
         (  # text after a closing quote: the line of the record, not where csv stopped
             'callsign,start,end\n"OPS-01\nx"y,a,b\n',
-            "line 2 is not CSV",
+            "line 2 has a quote inside a field not quoted whole",
         ),
     ],
     ids=["mid-file", "after-blank-lines", "header", "after-closing-quote"],

@@ -19,6 +19,15 @@ from console.widgets.table import RecordTable
 from store.db import Store
 
 
+@pytest.fixture(autouse=True)
+def _toasts_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A toast stays readable for the whole test. Textual drops a toast 5 s after it is shown,
+    also from ``app._notifications`` which ``toasts`` reads; on the full suite's loaded two
+    cores a write and the refreshes after it took longer than that, and a test found no toast
+    (test_review17's move to another day, console14)."""
+    monkeypatch.setattr(SchildwachtApp, "NOTIFICATION_TIMEOUT", 300)
+
+
 @pytest.fixture
 def app(demo_store: Store) -> SchildwachtApp:
     return SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)

@@ -3,7 +3,7 @@ another day carries its date, so a three-day activity never reads as a span of o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from store import clock
 from store.clock import day_span
@@ -12,7 +12,13 @@ from store.handover import draft_handover, handover_facts
 from tests.conftest import at
 from words.handover import handover_markdown, item_text
 
-THREE_DAYS = ("2026-11-28T06:00:00+01:00", "2026-12-01T05:30:00+01:00")
+
+def _t(text: str) -> datetime:
+    """An ISO-8601 moment with its offset (as the cases are written) as an aware datetime."""
+    return datetime.fromisoformat(text)
+
+
+THREE_DAYS = (_t("2026-11-28T06:00:00+01:00"), _t("2026-12-01T05:30:00+01:00"))
 
 
 def test_each_day_of_a_three_day_activity_names_the_other_days() -> None:
@@ -24,12 +30,12 @@ def test_each_day_of_a_three_day_activity_names_the_other_days() -> None:
 
 
 def test_one_day_and_its_midnight_end_read_as_before() -> None:
-    assert day_span("2026-11-28T06:00:00Z", "2026-11-28T07:00:00Z") == "07:00–08:00"
-    assert day_span("2026-11-28T22:00:00Z", "2026-11-28T23:00:00Z") == "23:00–00:00"
+    assert day_span(_t("2026-11-28T06:00:00Z"), _t("2026-11-28T07:00:00Z")) == "07:00–08:00"
+    assert day_span(_t("2026-11-28T22:00:00Z"), _t("2026-11-28T23:00:00Z")) == "23:00–00:00"
 
 
 def test_the_spring_night_reads_differently_on_its_two_days() -> None:
-    start, end = "2027-03-27T03:00:00+01:00", "2027-03-28T03:30:00+02:00"
+    start, end = _t("2027-03-27T03:00:00+01:00"), _t("2027-03-28T03:30:00+02:00")
     assert day_span(start, end, date(2027, 3, 27), short=True) == "03:00–03-28 03:30"
     assert day_span(start, end, date(2027, 3, 28), short=True) == "03-27 03:00–03:30"
 
@@ -37,22 +43,26 @@ def test_the_spring_night_reads_differently_on_its_two_days() -> None:
 def test_the_autumn_nights_repeated_hour_carries_its_offset() -> None:
     """02:30 happens twice on 2027-10-31: an hour from the first to the second read
     "02:30–02:30" on the Agenda (issue 17, console13)."""
-    start, end = "2027-10-31T02:30:00+02:00", "2027-10-31T02:30:00+01:00"
+    start, end = _t("2027-10-31T02:30:00+02:00"), _t("2027-10-31T02:30:00+01:00")
     assert day_span(start, end) == "02:30+02–02:30+01"
     assert day_span(start, end, short=True) == "02:30+02–02:30+01"
     assert day_span(start, end, date(2027, 10, 30)) == "10-31 02:30+02–10-31 02:30+01"
-    assert day_span("2027-10-29T22:00:00+02:00", end, date(2027, 10, 30), short=True) == (
+    assert day_span(_t("2027-10-29T22:00:00+02:00"), end, date(2027, 10, 30), short=True) == (
         "10-29–10-31 02:30+01"
     )
     # the hours around it are read once: no offset
-    assert day_span("2027-10-31T01:30:00+02:00", "2027-10-31T03:30:00+01:00") == "01:30–03:30"
+    assert (
+        day_span(_t("2027-10-31T01:30:00+02:00"), _t("2027-10-31T03:30:00+01:00")) == "01:30–03:30"
+    )
 
 
 def test_new_year_is_named_without_the_year_and_far_dates_with_it() -> None:
-    start, end = "2026-12-31T22:00:00+01:00", "2027-01-01T02:00:00+01:00"
+    start, end = _t("2026-12-31T22:00:00+01:00"), _t("2027-01-01T02:00:00+01:00")
     assert day_span(start, end) == "22:00–01-01 02:00"
     assert day_span(start, end, date(2027, 1, 1)) == "12-31 22:00–02:00"
-    assert clock.day_moment("2027-02-01T01:00:00+01:00", date(2026, 12, 31)) == "2027-02-01 01:00"
+    assert (
+        clock.day_moment(_t("2027-02-01T01:00:00+01:00"), date(2026, 12, 31)) == "2027-02-01 01:00"
+    )
 
 
 def test_the_handover_names_the_day_an_activity_across_the_change_ends(

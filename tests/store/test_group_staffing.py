@@ -277,3 +277,21 @@ def test_an_officer_named_twice_is_refused_as_such(night: tuple[Store, str]) -> 
     assert refused.value.code == "officer_named_twice"
     assert sentence(refused.value) == "C1 named more than once; name each officer once."
     assert snapshot(store.path) == before
+
+
+def test_group_parts_and_judgement_are_named_records(night: tuple[Store, str]) -> None:
+    """``group_parts`` cuts at the lapse (local midnight) and names each part's fields;
+    ``judge_group`` names its parts and verdict (issue 15: no records read by index)."""
+    store, activity_id = night
+    officers = [staff.get_staff(store, c) for c in ("X1", "D1")]
+    parts = roster.group_parts(store, activity_id, officers)
+    assert [(p.day, p.start, p.end) for p in parts] == [
+        (date(2026, 12, 1), at(store, "2026-12-01 23:00"), at(store, "2026-12-02 00:00")),
+        (date(2026, 12, 2), at(store, "2026-12-02 00:00"), at(store, "2026-12-02 01:00")),
+    ]
+    assert "close_protection" in parts[0].officers["X1"]
+    assert "close_protection" not in parts[1].officers["X1"]
+    judged = roster.judge_group(store, activity_id, "ESCORT", officers)
+    assert isinstance(judged, roster.GroupJudgement)
+    assert judged.parts == parts
+    assert judged.verdict.idle == ()

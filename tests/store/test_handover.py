@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from store import agenda, handover, logbook, roster, signals, staff, subjects
+from store.clock import to_db
 from store.db import Store
 from store.errors import BadInput, IntegrityFailure, PermissionDenied
 from tests.conftest import as_user, at, snapshot
@@ -72,7 +73,7 @@ def shift(store: Store) -> dict[str, str]:
             "INSERT INTO sync_conflict (id, table_name, row_id, column_name, value_a, value_b,"
             " device_a, device_b, detected_at) VALUES ('c-1', 'activity', ?, 'start_at', ?, ?,"
             " 'laptop-a', 'laptop-b', ?)",
-            (later.id, later.start_at, "2026-11-28T19:30:00Z", store.now()),
+            (later.id, later.start_at, "2026-11-28T19:30:00Z", to_db(store.now())),
         )
     return {"across": across.id, "later": later.id, "flag": flag.id, "signal": signal.id}
 
@@ -159,7 +160,8 @@ def test_open_items_carry_forward_until_cleared(store: Store, shift: dict[str, s
     logbook.clear_entry(incoming, shift["flag"], reason="Voertuig van buren")
     with incoming.write("test.resolve") as conn:
         conn.execute(
-            "UPDATE sync_conflict SET resolved_at = ?, resolved_by = 'RT-0100'", (incoming.now(),)
+            "UPDATE sync_conflict SET resolved_at = ?, resolved_by = 'RT-0100'",
+            (to_db(incoming.now()),),
         )
     cleared = section(drafted(incoming), "assessment")
     assert (cleared["flagged_log"]["count"], cleared["conflicts"]["count"]) == (0, 0)

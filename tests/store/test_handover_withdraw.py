@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from store import handover
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.errors import BadInput, RuleViolation
 from store.sync import exchange
 from store.sync.quarantine import quarantined
@@ -80,8 +80,8 @@ def test_an_admin_may_withdraw_and_a_forged_withdrawal_is_quarantined(
         conn.execute(
             "INSERT INTO handover_withdrawal (id, handover_id, reason, withdrawn_at,"
             " withdrawn_by, device) VALUES (?, ?, ?, ?, ?, ?)",
-            ("01a2ffff-0000-7000-8000-0000000000f1", record.id, "niet van mij", c.store.now(),
-             "OPS-C", c.store.device_id),
+            ("01a2ffff-0000-7000-8000-0000000000f1", record.id, "niet van mij",
+             to_db(c.store.now()), "OPS-C", c.store.device_id),
         )  # fmt: skip
     bundle = exchange.export(c.store, out=tmp_path / "c.swb")
     receipt = exchange.import_file(a.store, bundle.path)

@@ -144,7 +144,7 @@ CASES: dict[str, tuple[Case, str]] = {
     ),
     "code name with a direction mark": (
         lambda s: subjects.add_subject(s, "BEV\u202eER", kind="person", domain="local", unit="RT"),
-        "is not a code name",
+        "The code name contains a control",
     ),
     "threat level past SQLite's integers": (
         lambda s: subjects.assess_threat(s, "BEVER", level=2**70),
@@ -156,7 +156,7 @@ CASES: dict[str, tuple[Case, str]] = {
     ),
     "callsign with a direction mark": (
         lambda s: staff_model.add_staff(s, "RT-\u202e7", unit="RT"),
-        "is not a callsign",
+        "The callsign contains a control",
     ),
     "staff name over two lines": (
         lambda s: staff_model.add_staff(s, "RT-7777", unit="RT", name="Jan\nJansen"),

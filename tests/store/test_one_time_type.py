@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,3 +88,38 @@ def test_a_conflicts_time_values_are_read_by_the_store_not_the_faces() -> None:
             "words/quarantine.py",
         )
     )
+
+
+#: A public store function's parameter with one of these names is a time.
+_TIME_NAMES = ("now", "at", "moment", "start", "end", "since", "until", "when", "span", "now_ms")
+#: The three that keep text or a number on purpose (their docstrings and commit say why): an
+#: audit row's own stored text is what its hash covers; name claims are ordered by the text
+#: every laptop received; a witness statement's ``sent_at`` is a sync clock stamp.
+_TEXT_ON_PURPOSE = {("db", "audit_hash"), ("judge", "claim"), ("witness", "statement")}
+
+
+def test_store_now_is_an_aware_utc_datetime(store: object) -> None:
+    from store.db import Store
+
+    assert isinstance(store, Store)
+    now = store.now()
+    assert isinstance(now, datetime) and now.utcoffset() is not None
+    assert not hasattr(store, "now_ms")  # the sync clock's wall part is clock.epoch_ms(now)
+
+
+def test_no_public_store_function_takes_a_time_as_text_or_a_number() -> None:
+    """Issue 15 point 1: every public store function takes aware UTC datetimes; text and epoch
+    numbers exist only at SQL rows, JSON and the screen."""
+    found = []
+    for path in sorted((ROOT / "store").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            if (path.stem, node.name) in _TEXT_ON_PURPOSE:
+                continue
+            for arg in node.args.args + node.args.kwonlyargs:
+                timed = arg.arg in _TIME_NAMES or arg.arg.endswith("_at")
+                shape = ast.unparse(arg.annotation) if arg.annotation is not None else ""
+                if timed and re.search(r"\b(str|int)\b", shape):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}({arg.arg})")
+    assert not found, found

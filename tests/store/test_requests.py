@@ -4,19 +4,21 @@ a role that may, and a refusal is a restriction (R5). Every refusal writes nothi
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from store import agenda, experience, requests, roster, subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.db import Store
 from store.errors import BadInput, NotFound, PermissionDenied, RuleViolation
 from store.sync import exchange
 from store.sync.quarantine import quarantined
 from tests.conftest import as_user, snapshot
 from tests.sync_team import exchange_all, make_team
+from words.person import option_cost, option_text
 
 # On the demo (seed 7, small), as the demo's roster stands:
 COVERED = ("KIEVIT", datetime(2026, 12, 1, 20, tzinfo=UTC))  # the officers on duty cover it
@@ -42,20 +44,20 @@ def test_a_request_is_assessed_at_once_and_the_trial_leaves_nothing(demo_store: 
     agenda_before = [a.id for a in agenda.list_activities(demo_store)]
     covered = _request(demo_store, COVERED)
     assert covered.verdict == "as_asked"
-    assert covered.options[0]["action"] == "as_asked" and covered.options[0]["feasible"]
+    assert covered.options[0].action == "as_asked" and covered.options[0].feasible
     movable = _request(demo_store, MOVABLE)
     assert movable.verdict == "with_changes"
-    moves = [o for o in movable.options if o["action"] == "move" and requests.coverable(o)]
-    assert moves and moves[0]["shift_minutes"] == 180
+    moves = [o for o in movable.options if o.action == "move" and requests.coverable(o)]
+    assert moves and moves[0].shift_minutes == 180
     short = _request(demo_store, SHORT)
     assert short.verdict == "not_feasible"
-    assert not short.options[0]["feasible"]  # as asked: a roster gap, and why
-    assert all(o["fact"] for o in short.options if not o["feasible"])  # each says why not
+    assert not short.options[0].feasible  # as asked: a roster gap, and why
+    assert all(o.fact for o in short.options if not o.feasible)  # each says why not
     # every option keeps the level: a concept it plans is valid for the person (R1, R3, R4)
     for request in (covered, movable, short):
         subject = subjects.get_subject(demo_store, request.person)
         valid = {o.code for o in agenda.concept_options(demo_store, subject) if o.valid}
-        planned = {o["concept"] for o in request.options if o["feasible"] or o["partial"]}
+        planned = {o.concept for o in request.options if o.feasible or o.partial}
         assert planned - {None} <= valid
     # nothing of the trials stayed: the agenda is as it was; each request audited once
     assert [a.id for a in agenda.list_activities(demo_store)] == agenda_before
@@ -70,22 +72,22 @@ def test_a_request_is_assessed_at_once_and_the_trial_leaves_nothing(demo_store: 
 def test_a_concept_below_the_level_is_never_planned_as_asked(demo_store: Store) -> None:
     asked = _request(demo_store, COVERED, concept="CAM")  # W1 for KIEVIT, who requires W3
     assert asked.verdict == "with_changes" and asked.concept == "CAM"
-    assert asked.options[0]["concept"] is None  # as asked: without the concept asked
-    assert all(o["concept"] != "CAM" for o in asked.options if o["feasible"] or o["partial"])
+    assert asked.options[0].concept is None  # as asked: without the concept asked
+    assert all(o.concept != "CAM" for o in asked.options if o.feasible or o.partial)
 
 
 def test_accepting_plans_the_option_and_the_answer_is_recorded(demo_store: Store) -> None:
     movable = _request(demo_store, MOVABLE)
-    n = next(i for i, o in enumerate(movable.options, 1) if o["action"] == "move")
+    n = next(i for i, o in enumerate(movable.options, 1) if o.action == "move")
     answered = requests.answer_request(demo_store, movable.id, accept=n)
     assert (answered.answer, answered.option, answered.answered_by) == ("accepted", n, "OPS-01")
     assert answered.activity_id is not None
     planned = agenda.get_activity(demo_store, answered.activity_id)
     assert planned.start_at == MOVABLE[1] + timedelta(hours=3)
-    assert planned.concept == movable.options[n - 1]["concept"]
+    assert planned.concept == movable.options[n - 1].concept
     assert not planned.needs_replanning
     # a move that deploys its team (rev14c: it moved the activity and deployed nobody)
-    team = movable.options[n - 1]["team"]
+    team = movable.options[n - 1].team
     assert team
     deployed = {s.callsign for s in roster.deployed_officers(demo_store, planned.id)}
     assert deployed == set(team)
@@ -121,7 +123,7 @@ def test_a_refusal_is_a_restriction_with_reason_and_authority(
             requests.answer_request(demo_store, short.id, **kwargs)
         assert refused.value.code == code, kwargs
     movable = _request(demo_store, MOVABLE)
-    useless = next(i for i, o in enumerate(movable.options, 1) if not o["partial"] + o["feasible"])
+    useless = next(i for i, o in enumerate(movable.options, 1) if not o.partial + o.feasible)
     before = snapshot(demo_store.path)
     with pytest.raises(BadInput) as refused:
         requests.answer_request(demo_store, movable.id, accept=useless)
@@ -194,7 +196,12 @@ def test_a_request_syncs_and_an_answer_from_an_operator_laptop_is_quarantined(
         conn.execute(
             "INSERT INTO request_answer (id, request_id, answer, reason, authority, answered_at,"
             " answered_by, device) VALUES (?, ?, 'refused', 'capacity', 'OvJ', ?, 'OPS-B', ?)",
-            ("01a2ffff-0000-7000-8000-0000000000f2", asked.id, b.store.now(), b.store.device_id),
+            (
+                "01a2ffff-0000-7000-8000-0000000000f2",
+                asked.id,
+                to_db(b.store.now()),
+                b.store.device_id,
+            ),
         )
     receipt = exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
     assert receipt.quarantined
@@ -246,11 +253,34 @@ def test_not_feasible_now_offers_the_nearest_day_it_would_be(store: Store) -> No
         store, person="BEVER", title="Zitting", start=tuesday, end=tuesday + timedelta(hours=2)
     )
     assert asked.verdict == "not_feasible"
-    nearest = [(n, o) for n, o in enumerate(asked.options, 1) if o.get("nearest")]
+    nearest = [(n, o) for n, o in enumerate(asked.options, 1) if o.nearest]
     assert len(nearest) == 1
     n, option = nearest[0]
-    assert option["shift_minutes"] == 2 * 24 * 60 and option["start"] == "2026-12-03T09:00:00Z"
+    assert option.shift_minutes == 2 * 24 * 60 and option.start == datetime(
+        2026, 12, 3, 9, tzinfo=UTC
+    )
     answered = requests.answer_request(store, asked.id, accept=n)
     assert answered.activity_id is not None
     planned = agenda.get_activity(store, answered.activity_id)
     assert (planned.start_at, planned.concept) == (tuesday + timedelta(days=2), "ESCORT")
+
+
+def test_options_are_typed_records_with_aware_times_and_their_json_as_written(
+    demo_store: Store,
+) -> None:
+    """An option is a ``RequestOption`` whose times (its own and its facts') are aware UTC
+    datetimes (issue 15: no dicts of stored text for the words to parse); its JSON is the
+    assessment exactly as stored, and words it without parsing text."""
+    movable = _request(demo_store, MOVABLE)
+    moves = [o for o in movable.options if o.action == "move"]
+    assert moves and all(isinstance(o, requests.RequestOption) for o in movable.options)
+    move = moves[0]
+    assert move.start is not None and move.start.tzinfo is UTC
+    assert move.what["params"]["start"] == move.start  # a fact's time: a datetime too
+    stored = demo_store.one("SELECT assessment FROM activity_request WHERE id = ?", (movable.id,))
+    assert stored is not None
+    assert json.dumps([o.to_json() for o in movable.options], sort_keys=True) == stored[0]
+    assert [requests.RequestOption.from_json(o.to_json()) for o in movable.options] == list(
+        movable.options
+    )
+    assert option_text(move).startswith("Move to ") and option_cost(move)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from store import subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.errors import NotFound
 from store.sync import exchange
 from tests.conftest import as_user
@@ -36,7 +36,7 @@ def _planted(b: Laptop, tmp_path: Path) -> Path:
         (
             "INSERT INTO staff (id, callsign, name, unit, role, created_at)"
             " VALUES (?, 'RT-0413', 'x', 'RT', 'shift_leader', ?)",
-            (OLD_ID, b.store.now()),
+            (OLD_ID, to_db(b.store.now())),
         )
     )
     hostile.seal()

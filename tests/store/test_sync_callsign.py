@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from store import findings, staff
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.errors import RuleViolation
 from store.setup import init_database
 from store.sync import exchange
@@ -110,7 +110,7 @@ def test_older_looking_ids_do_not_take_over_an_enrolled_callsign(
         "name": "Overnemer",
         "unit": "RT",
         "role": "operator",
-        "created_at": b.store.now(),
+        "created_at": to_db(b.store.now()),
     }
     Hostile(b, tmp_path).forge(
         ("staff", key(OLD_ID), "", None), *(("staff", key(OLD_ID), c, v) for c, v in fields.items())

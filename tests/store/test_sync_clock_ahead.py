@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from store import findings, logbook
-from store.clock import FixedClock
+from store.clock import FixedClock, epoch_ms
 from store.db import Store
 from store.sync import exchange, status
 from tests.conftest import NOW
@@ -18,7 +18,7 @@ from words.receipts import joined, said_all
 
 
 def _send(sender: Laptop, receiver: Laptop, folder: Path) -> exchange.Receipt:
-    name = f"{sender.name}-{sender.store.now_ms()}-{receiver.name}.swb"
+    name = f"{sender.name}-{epoch_ms(sender.store.now())}-{receiver.name}.swb"
     return exchange.import_file(
         receiver.store, exchange.export(sender.store, out=folder / name).path
     )

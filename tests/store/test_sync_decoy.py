@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from store import staff, subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.sync import exchange
 from store.sync.clashes import derived
 from tests.conftest import as_user, snapshot
@@ -50,7 +50,7 @@ def test_a_later_creation_never_takes_a_held_name_whatever_its_id(
     real_staff = a.store.one("SELECT id FROM staff WHERE callsign = 'RT-0700'")[0]
     real_subject = a.store.one("SELECT id FROM subject WHERE code = 'KIEVIT'")[0]
     assert min(real_staff, real_subject) > SMALL  # the old rule gave the name to the decoy
-    c.forge(*_decoys(SMALL, a.store.now()), actor="OPS-C")
+    c.forge(*_decoys(SMALL, to_db(a.store.now())), actor="OPS-C")
     planner = as_user(c.store, "RT-0700")  # the real shift leader's work after the decoy
     subjects.add_subject(planner, "REIGER", kind="person", domain="local", unit="RT")
     planner.close()
@@ -71,7 +71,7 @@ def test_a_later_creation_never_takes_a_held_name_whatever_its_id(
 def test_a_created_id_no_store_writes_is_quarantined(tmp_path: Path, clock: FixedClock) -> None:
     a, c = _team(tmp_path, clock)
     before = snapshot(a.store.path)
-    c.forge(*_decoys("0", a.store.now()), actor="OPS-C")
+    c.forge(*_decoys("0", to_db(a.store.now())), actor="OPS-C")
     receipt = exchange.import_file(a.store, c.export())
     assert receipt.failed and {q.table for q in receipt.quarantined} == {"staff", "subject"}
     assert any("not a record id" in q.reason for q in receipt.quarantined)
@@ -92,12 +92,12 @@ def test_the_export_warning_accounts_for_every_refused_change(
     import re
 
     a, c = _team(tmp_path, clock)
-    c.forge(*_decoys("0", a.store.now()), actor="OPS-C")  # four different reasons
+    c.forge(*_decoys("0", to_db(a.store.now())), actor="OPS-C")  # four different reasons
     sent = exchange.export(c.store, out=tmp_path / "c.swb")
     text = next(w for w in said_all(sent.warnings) if "will be quarantined" in w)
     total = int(text.split(" ", 1)[0])
     breakdown = re.sub(r"\([^()]*\)", "", text.split("(", 1)[1])
-    assert total == len(_decoys("0", a.store.now()))
+    assert total == len(_decoys("0", to_db(a.store.now())))
     assert sum(int(n) for n in re.findall(r"(\d+) ×", breakdown)) == total
     assert "for other reasons" in text
 

@@ -192,7 +192,7 @@ def test_unknown_tables_and_columns_wait_for_the_upgrade_and_are_then_applied(
             0
         ]
         pk = f'["{activity}"]'
-        stamp = capture.next_hlc(conn, b.store.now_ms())  # as b's newer version would stamp it
+        stamp = capture.next_hlc(conn, b.store.now())  # as b's newer version would stamp it
         conn.executemany(
             "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'OPS-B')",

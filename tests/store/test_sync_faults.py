@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import logbook, machine
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.errors import MachineFault
 from store.sync import bundle, exchange
 from store.sync import roster as rosters
@@ -191,7 +191,7 @@ def test_a_device_authoring_what_its_role_may_not_is_quarantined_and_still_sends
     raw.execute(
         "INSERT INTO signal_report (id, title, created_at, created_by) VALUES"
         " ('00000000-0000-7000-8000-0000000000f1', 'Duiding', ?, 'OPS-B')",
-        (b.store.now(),),
+        (to_db(b.store.now()),),
     )
     raw.commit()
     raw.close()
@@ -262,7 +262,7 @@ def test_a_killed_import_leaves_the_database_consistent_and_can_be_repeated(
             "INSERT INTO log_entry (id, at, author, device, kind, text) VALUES"
             " (?, ?, 'OPS-B', ?, 'note', ?)",
             [
-                (f"00000000-0000-7000-8000-{n:012d}", b.store.now(), b.id, f"Waarneming {n}")
+                (f"00000000-0000-7000-8000-{n:012d}", to_db(b.store.now()), b.id, f"Waarneming {n}")
                 for n in range(1500)
             ],
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from store import agenda, logbook, staff, subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.db import Store
 from store.setup import init_database
 from store.sync import exchange
@@ -53,7 +53,7 @@ def test_a_planted_row_with_the_admins_callsign_does_not_change_the_admins_role(
         "name": "x",
         "unit": "RT",
         "role": "operator",
-        "created_at": b.store.now(),
+        "created_at": to_db(b.store.now()),
     }
     hostile = Hostile(b, tmp_path)
     hostile.forge(

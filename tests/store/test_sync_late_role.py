@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from store import staff, subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, epoch_ms
 from store.db import Store
 from store.errors import BadInput, PermissionDenied
 from store.sync import exchange, late, status
@@ -35,7 +35,7 @@ def _late(laptop: Laptop) -> list[tuple[object, ...]]:
 
 
 def _send(sender: Laptop, receiver: Laptop, folder: Path) -> exchange.Receipt:
-    name = f"{sender.name}-{sender.store.now_ms()}-{receiver.name}.swb"
+    name = f"{sender.name}-{epoch_ms(sender.store.now())}-{receiver.name}.swb"
     return exchange.import_file(
         receiver.store, exchange.export(sender.store, out=folder / name).path
     )

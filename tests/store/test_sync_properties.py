@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from store import agenda, logbook, roster, staff, subjects
-from store.clock import FixedClock, parse_time
+from store.clock import FixedClock, parse_time, to_db
 from store.db import Store
 from store.errors import StoreError
 from store.sync import exchange
@@ -184,7 +184,7 @@ def _play(
             mine = sorted(k for k in deleted if k[0] == str(store.path))
             key = mine[arg % len(mine)] if mine else None
             if key and not store.one("SELECT 1 FROM deployment WHERE id = ?", (key[1],)):
-                row = (*deleted[key][:3], store.now(), store.actor.callsign)
+                row = (*deleted[key][:3], to_db(store.now()), store.actor.callsign)
                 with store.write("test.recreate") as conn:
                     conn.execute("INSERT INTO deployment VALUES (?, ?, ?, ?, ?)", row)
         elif op == "deploy" and target:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from store import staff, subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, epoch_ms
 from store.setup import init_database
 from store.sync import exchange
 from store.sync import roster as rosters
@@ -17,7 +17,7 @@ from tests.sync_team import Laptop, make_team, user_tables
 
 
 def _send(sender: Laptop, receiver: Laptop, folder: Path) -> exchange.Receipt:
-    name = f"{sender.name}-{sender.store.now_ms()}-{receiver.name}.swb"
+    name = f"{sender.name}-{epoch_ms(sender.store.now())}-{receiver.name}.swb"
     return exchange.import_file(
         receiver.store, exchange.export(sender.store, out=folder / name).path
     )

@@ -67,9 +67,9 @@ def test_requests_whose_assessment_the_store_would_not_write_are_quarantined(
 ) -> None:
     a, b, made = _team(tmp_path, clock)
     honest = requests.get_request(b.store, made["request"])
-    written = json.dumps([dict(o) for o in honest.options], sort_keys=True)
-    bad_time = [{**honest.options[0], "start": "garbage"}]
-    extra_field = [{**honest.options[0], "say": "x"}]
+    written = json.dumps([o.to_json() for o in honest.options], sort_keys=True)
+    bad_time = [{**honest.options[0].to_json(), "start": "garbage"}]
+    extra_field = [{**honest.options[0].to_json(), "say": "x"}]
     forged = {
         "not json": (honest.verdict, "not json"),
         "a number": (honest.verdict, "5"),
@@ -116,7 +116,7 @@ def test_an_acceptance_of_another_option_or_persons_activity_is_quarantined(
     a, b, made = _team(tmp_path, clock)
     options = requests.get_request(b.store, made["request"]).options
     count = len(options)
-    assert not (options[1]["feasible"] or options[1]["partial"])  # option 2 would not work
+    assert not (options[1].feasible or options[1].partial)  # option 2 would not work
     answers = {  # accepted: option 99 of DAS's own activity; option 1 with VALK's activity
         "01a23000-0000-7000-8000-0000000b0001": (99, made["DAS"]),
         "01a23000-0000-7000-8000-0000000b0002": (1, made["VALK"]),

@@ -267,7 +267,7 @@ def handover_with_content(content: str, b: Hostile) -> list[tuple[Any, ...]]:
         "period_end": "2026-11-28T14:00:00Z",
         "content": content,
         "notes": "",
-        "signed_at": b.store.now(),
+        "signed_at": to_db(b.store.now()),
         "signed_by": "OPS-B",
         "device": b.laptop.id,
         "content_hash": "0" * 64,
@@ -431,7 +431,7 @@ def calendar_restriction(b: Hostile, activity: str, kind: str) -> list[tuple[Any
         "old_end_at": "2026-11-30T11:00:00Z",
         "new_start_at": "2026-11-30T12:00:00Z" if kind == "moved" else None,
         "new_end_at": "2026-11-30T15:00:00Z" if kind == "moved" else None,
-        "recorded_at": b.store.now(),
+        "recorded_at": to_db(b.store.now()),
         "recorded_by": "OPS-B",
         "device": b.laptop.id,
     }
@@ -916,7 +916,7 @@ def test_a_record_in_someone_elses_name_shows_the_laptop_that_signed_it(
         entry = "01a2ffff-0000-7000-8000-0000000000f5"
         values = {
             "id": entry,
-            "at": b.store.now(),
+            "at": to_db(b.store.now()),
             "author": "OPS-A",
             "device": b.laptop.id,
             "subject_id": None,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from store import agenda, logbook, subjects
+from store.clock import epoch_ms, to_db
 from store.errors import PermissionDenied
 from store.sync import capture
 from tests.conftest import at, snapshot
@@ -101,7 +102,9 @@ def test_done_on_a_clock_ahead_waits_until_the_activity_has_ended_here(
         )
         exchange_all([a, b.laptop], tmp_path / "share", rounds=1)
         must_be = legal_entry(b, a)
-        ahead = b.store.now_ms() + int(timedelta(hours=23, minutes=48).total_seconds() * 1000)
+        ahead = epoch_ms(b.store.now()) + int(
+            timedelta(hours=23, minutes=48).total_seconds() * 1000
+        )
         status(b, soon.id, "done", hlc=ahead << capture.COUNTER_BITS)
         code, receipt = import_with_cli(a, b.export())
         assert code == 0  # nothing refused: it waits, named (as records dated ahead do)
@@ -125,7 +128,7 @@ def correction(b: Hostile, activity: str, end: str) -> list[tuple[Any, ...]]:
         "new_start_at": "2026-11-30T08:00:00Z",
         "new_end_at": end,
         "new_location": "Rechtbank",
-        "recorded_at": b.store.now(),
+        "recorded_at": to_db(b.store.now()),
         "recorded_by": "OPS-B",
         "device": b.laptop.id,
     }
@@ -203,7 +206,7 @@ def test_a_bundle_superseding_a_flagged_entry_is_quarantined_unless_its_author_m
         row = "01a2ffff-0000-7000-8000-00000000e111"
         values = {
             "id": row,
-            "at": b.store.now(),
+            "at": to_db(b.store.now()),
             "author": "OPS-B",
             "device": b.laptop.id,
             "subject_id": None,
@@ -248,7 +251,7 @@ def test_a_done_activity_moved_into_the_future_by_a_bundle_is_quarantined(
             "new_start_at": "2026-12-20T08:00:00Z",
             "new_end_at": "2026-12-20T10:00:00Z",
             "new_location": "Haven",
-            "recorded_at": b.store.now(),
+            "recorded_at": to_db(b.store.now()),
             "recorded_by": "OPS-B",
             "device": b.laptop.id,
         }

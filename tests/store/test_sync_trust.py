@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from store import agenda, logbook, roster, staff, subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.db import Store
 from store.ids import uuid7
 from store.sync import capture, exchange, status
@@ -55,7 +55,7 @@ def test_a_laptop_whose_user_acted_beyond_its_device_still_sends_the_rest(
         "INSERT INTO threat_assessment (id, subject_id, level, domain, summary, assessed_at,"
         " assessed_by, device) SELECT ?, id, 1, 'local', '', ?, 'OPS-B', ? FROM subject"
         " WHERE code = 'BEVER'",
-        (uuid7(), b.store.now(), b.id),
+        (uuid7(), to_db(b.store.now()), b.id),
     )
     raw.commit()
     raw.close()
@@ -200,7 +200,7 @@ def plant_newer_table(laptop: Laptop, count: int, first: int = 1) -> None:
         seq = conn.execute(
             "SELECT max(seq) FROM sync_change WHERE origin = ?", (laptop.id,)
         ).fetchone()
-        stamp = capture.next_hlc(conn, laptop.store.now_ms())
+        stamp = capture.next_hlc(conn, laptop.store.now())
         conn.executemany(
             "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
             " VALUES (?, ?, ?, 'escort', ?, '', NULL, 1, NULL, 'OPS-B')",
@@ -315,7 +315,7 @@ def test_a_restriction_changes_only_what_its_kind_changes(
         " old_end_at, recorded_at, recorded_by, device) VALUES"
         " ('00000000-0000-7000-8000-0000000000ee', ?, 'relocated', 'threat',"
         " 'OvJ', '2026-11-30T08:00:00Z', '2026-11-30T11:00:00Z', ?, 'OPS-B', ?)",
-        (activity, b.store.now(), b.id),
+        (activity, to_db(b.store.now()), b.id),
     )
     raw.execute(
         "UPDATE activity SET start_at = '2026-11-30T06:00:00Z', location = 'Elders' WHERE id = ?",

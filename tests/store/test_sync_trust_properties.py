@@ -312,7 +312,7 @@ def _tamper(store: Store, op: str, arg: int, number: int) -> None:
     with store.write("test.forge") as conn:
         store.seal()
         seq = capture.last_seq(conn, store.device_id)
-        stamp = capture.next_hlc(conn, store.now_ms())
+        stamp = capture.next_hlc(conn, store.now())
         conn.execute(
             "INSERT INTO sync_change (origin, seq, hlc, tbl, pk, col, val, cl, prev, actor)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, 1, NULL, ?)",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from store import audit, handover, logbook, subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, epoch_ms
 from store.db import GENESIS_HASH, Store, audit_hash
 from store.errors import IntegrityFailure
 from store.sync import exchange
@@ -29,7 +29,9 @@ def pair(tmp_path: Path, clock: FixedClock) -> tuple[Laptop, Laptop]:
 
 
 def send(sender: Laptop, receiver: Laptop, folder: Path) -> exchange.Receipt:
-    sent = exchange.export(sender.store, out=folder / f"{sender.name}-{sender.store.now_ms()}.swb")
+    sent = exchange.export(
+        sender.store, out=folder / f"{sender.name}-{epoch_ms(sender.store.now())}.swb"
+    )
     (receipt,) = exchange.import_path(receiver.store, sent.path)
     return receipt
 

@@ -47,7 +47,6 @@ _CODE = re.compile(r"[a-z][a-z0-9_.]*")
 KNOWN_PROSE = {
     "store/catalogue.py:field": "a catalogue path the parser names (jsonschema's own text)",
     "store/db.py:reason": "an OS error's text (strerror)",
-    "store/roster.py:reason": "csv's own error text",
     "store/catalogue_shape.py:field": "a catalogue path, table[n].field: an identifier",
     "store/catalogue_shape.py:first": "a catalogue path, table[n].field: an identifier",
 }
