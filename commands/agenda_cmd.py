@@ -429,7 +429,7 @@ def activity_import_ics(
     source = (
         _("calendar '{calendar}'").format(calendar=visible(result.calendar))
         if result.calendar is not None
-        else _("no calendar named (--calendar), so nothing removed")
+        else _("no calendar named (--calendar), so events not in the file are kept")
     )
     info(
         _(

@@ -153,6 +153,9 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "change_needs_unit": template(_("Name the unit the change concerns (--unit).")),
+    "option_without_change": template(
+        _("{option} goes with {needs}; give {needs} too, or leave {option} out.")
+    ),
     "no_scenario_change": template(
         _(
             "Describe a change: --change KIND:ARGS (repeatable), --add-persons, --add-officers, "

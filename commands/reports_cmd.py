@@ -260,6 +260,18 @@ def _changes(
     """The scenario's changes: each --change, then those of the single options (--unit)."""
     wanted = [model.Change.parse(text, unit) for text in texts]
     given = (single.add_persons, single.add_officers, single.add_fte)
+    for option, value, needs, by in (  # an option that only qualifies a change it lacks
+        ("--to-unit", to_unit, "--lend", single.lend),
+        ("--level", single.level, "--add-persons", single.add_persons),
+        ("--qualification", qualifications, "--add-officers or --add-fte", given[1] or given[2]),
+    ):
+        if value not in (None, ()) and not by:
+            raise BadInput(
+                "An option describes a change that is not given.",
+                code="option_without_change",
+                option=option,
+                needs=needs,
+            )
     if any((*given, single.remove_officers, single.lend)) and not unit:
         raise BadInput("Name the unit the change concerns (--unit).", code="change_needs_unit")
     home = (unit or "").upper()

@@ -63,6 +63,7 @@ from .gaps import (
     Need,
     attribution_order,
     compute,
+    lent_for_duty,
     load_bonds,
     load_duties,
     load_needs,
@@ -637,6 +638,8 @@ _FAULTS = {
     "not_number_digits": "gives {given} where the {what} should be a number in digits 0-9",
     "not_whole": "gives {given} where the {what} should be a whole number",
     "not_whole_digits": "gives {given} where the {what} should be a whole number in digits 0-9",
+    "out_of_range": "gives {given} where the {what} should lie between {low} and {high}",
+    "more_than_one_decimal": "gives {given} where the {what} should have at most one decimal",
 }
 #: The number a fault names (its ``what``), in the store's own English.
 _WHAT = {"count": "number", "threat_level": "threat level"}
@@ -684,9 +687,15 @@ def _amount(
         "threat_level": "threat_level",
         "count": "fte" if fractional else "persons",
     }[what]
-    if fractional:
-        return validate.tenths_text(raw, field, low=low, high=high)
-    return validate.whole_text(raw, field, low=int(low), high=int(high))
+    try:
+        if fractional:
+            return validate.tenths_text(raw, field, low=low, high=high)
+        return validate.whole_text(raw, field, low=int(low), high=int(high))
+    except BadInput as exc:  # the refusal names the change, as every fault of one does
+        if exc.code not in ("out_of_range", "more_than_one_decimal"):
+            raise
+        facts = {k: exc.params[k] for k in ("low", "high") if k in exc.params}
+        raise refuse(str(exc.code), given=validate.shown(text), what=what, **facts) from None
 
 
 def check_changes(store: Store, changes: list[Change]) -> None:
@@ -922,8 +931,9 @@ def _lend(world: _World, home: str, to: str, count: int, written: str = "") -> N
     """Lend up to ``count`` officers of ``home`` on duty in the period to ``to``: each time the
     one who most reduces the two units' shortfall hours together (what ``to`` gains less what
     ``home`` loses without them; then by callsign), who arrives after the travel time between
-    the units and leaves the travel time before the shift ends (the trip back, as ``gaps``
-    counts it). Only officers ``home`` can spare are lent (a loan never makes the two units'
+    the units and leaves the travel time before the duty ends (the trip back, as ``gaps``
+    counts it; ``gaps.lent_for_duty``: once per unbroken run of duty, a night shift
+    included). Only officers ``home`` can spare are lent (a loan never makes the two units'
     total shortfall worse, nor leaves it as it was), and an officer is lent once in a scenario
     (never onwards, never twice)."""
     travel = travel_minutes(world.store, home, to) * 60
@@ -939,11 +949,11 @@ def _lend(world: _World, home: str, to: str, count: int, written: str = "") -> N
         current = world.shortfall_hours(to) + world.shortfall_hours(home)
         for officer in sorted(_candidates(world, home, to)):
             kept = [d for d in world.duties if not (d.officer == officer and d.unit == home)]
-            moved = [  # at ``to`` from arrival until they leave to be home by the shift's end
-                Duty(d.officer, to, d.start + travel, d.end - travel, d.qualifications)
-                for d in world.duties
-                if d.officer == officer and d.unit == home and d.end - travel > d.start + travel
-            ]
+            # at ``to`` from arrival until they leave to be home by the end of their duty:
+            # the travel once at each end of an unbroken run, not at every midnight cut
+            moved = lent_for_duty(
+                (d for d in world.duties if d.officer == officer and d.unit == home), to, travel
+            )
             after = world.shortfall_hours(to, [*kept, *moved]) + world.shortfall_hours(home, kept)
             gain = current - after
             if gain > 1e-9 and (best is None or gain > best[0]):

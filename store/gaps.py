@@ -1035,6 +1035,33 @@ def _duty_runs(shifts: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return runs
 
 
+def lent_for_duty(pieces: Iterable[Duty], unit: str, travel: int) -> list[Duty]:
+    """One officer's duty pieces (``load_duties``: cut at local midnight, R8) as they count at
+    ``unit`` when he is lent to it for all his duty: from the start of each unbroken run of
+    his duty plus the travel there, until the end of that run less the travel home — the trip
+    home is working time, as ``deploy`` holds and ``_itinerary`` places a deployed officer.
+    The travel is taken once at each end of a run, never at a midnight cut inside it.
+
+    Args:
+        pieces: the officer's duties at his own unit (epoch seconds).
+        unit: the unit he is lent to.
+        travel: the travel between the two units, seconds.
+
+    Returns:
+        The pieces at ``unit``, each within its own piece and local day (qualifications
+        kept); none for a run shorter than the travel there and back.
+    """
+    pieces = list(pieces)
+    runs = _duty_runs((d.start, d.end) for d in pieces)
+    lent: list[Duty] = []
+    for piece in pieces:
+        run = next(r for r in runs if r[0] <= piece.start and piece.end <= r[1])
+        lo, hi = max(piece.start, run[0] + travel), min(piece.end, run[1] - travel)
+        if hi > lo:
+            lent.append(Duty(piece.officer, unit, lo, hi, piece.qualifications))
+    return lent
+
+
 def _travel_seconds(store: Store) -> Callable[[str, str], int]:
     """The catalogue's travel between two units in seconds, each pair read once."""
     seconds: dict[tuple[str, str], int] = {}

@@ -20,7 +20,8 @@ declared zone):
   (no zone) are read in the zone the calendar declares
   with ``X-WR-TIMEZONE`` (IANA or Windows name) and otherwise in Europe/Amsterdam — the same for
   single and recurring events; one that does not exist or occurs twice in that zone (clock
-  changes) refuses the file;
+  changes) refuses the file; an RRULE ``UNTIL`` given as a date on a timed series includes
+  that whole local day (``_until_whole_day``);
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
   cancel; ``CLASS:PRIVATE``, ``CLASS:CONFIDENTIAL`` and any class not known here (RFC 5545:
   an unrecognised class is PRIVATE) make a private activity, ``PUBLIC`` or no CLASS work; an
@@ -55,10 +56,12 @@ receipt warns).
 else the file's ``X-WR-RELCALID``, else its ``X-WR-CALNAME``. An activity imported earlier from
 *the same calendar* that overlaps the window and whose event is gone from the file is cancelled
 as *removed from the calendar*, and the receipt lists it; the events of other calendars are never
-removed by it. A file that names no calendar only adds and updates (the receipt warns), but a
-series master whose SEQUENCE is higher than that of the occurrences imported from it defines
-its series whole, in any file: its occurrences in the window it no longer gives are cancelled
-as *removed from the series*.
+removed by it. A file that names no calendar keeps the events it does not hold (the receipt
+says so), but a series in the file is authoritative for its own UID, in any file: when its
+master is not older than the occurrences imported from it (a higher SEQUENCE, or the same with
+a stamp not earlier — Outlook saves a shortened COUNT or a new weekday without a SEQUENCE
+bump), its occurrences in the window it no longer gives are cancelled as *removed from the
+series*.
 
 **The window.** Only events and occurrences overlapping the window are added: by default from
 the start of today for 90 days (``days``), or between ``start`` and ``end``; the same window for
@@ -95,6 +98,7 @@ import json
 import re
 import unicodedata
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -856,6 +860,37 @@ def _localise(calendar: Any, name: str) -> list[Notice]:
     return []
 
 
+def _until_whole_day(calendar: Any) -> None:
+    """A timed series whose RRULE's UNTIL is a date (RFC 5545 wants the type of DTSTART, but
+    common programs write a date) runs to the end of that local day, the last occurrence on it
+    included — the day in the series' own zone (a start in UTC: Europe/Amsterdam), as an
+    all-day EXDATE excludes a whole local day. recurring-ical-events would read it as 00:00
+    UTC and silently drop the occurrence on that day. Runs after ``_localise`` (every
+    DTSTART has its zone)."""
+    for event in calendar.walk("VEVENT"):
+        start = getattr(event.get("DTSTART"), "dt", None)
+        if not isinstance(start, datetime) or start.tzinfo is None:
+            continue
+        in_utc = start.utcoffset() == timedelta(0) and str(start.tzinfo) in ("UTC", "Etc/UTC")
+        zone = LOCAL_TZ if in_utc else start.tzinfo
+        rules = event.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules]:
+            if rule is None:
+                continue
+            untils = rule.get("UNTIL") or []
+            if not any(not isinstance(u, datetime) for u in untils):
+                continue
+            rule["UNTIL"] = [
+                u
+                if isinstance(u, datetime)
+                else (
+                    datetime.combine(u + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+                    - timedelta(seconds=1)
+                ).astimezone(UTC)
+                for u in untils
+            ]
+
+
 def _as_utc(value: datetime | date) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(UTC)
@@ -1133,6 +1168,114 @@ def _occurrence(
     )
 
 
+def _this_and_future(event: Any) -> bool:
+    prop = event.get("RECURRENCE-ID")
+    return str(getattr(prop, "params", {}).get("RANGE", "")).upper() == "THISANDFUTURE"
+
+
+def _original_times(master: Any) -> Callable[[datetime], bool] | None:
+    """Whether a moment (aware UTC) is an occurrence of ``master``'s own rules (RRULE,
+    RDATE), before any override moves it; None when its rules cannot be read here."""
+    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+
+    start = master.decoded("DTSTART")
+    if not isinstance(start, datetime):
+        return None
+    values = master.get("RRULE")
+    try:
+        rules = [
+            rrulestr(rule.to_ical().decode(), dtstart=start)
+            for rule in (values if isinstance(values, list) else [values])
+            if rule is not None
+        ]
+    except (ValueError, TypeError):
+        return None
+    dates = master.get("RDATE")
+    extra = {
+        _as_utc(item.dt)
+        for value in (dates if isinstance(dates, list) else [dates] if dates else [])
+        for item in getattr(value, "dts", [])
+        if not isinstance(item.dt, tuple)
+    }
+
+    def original(moment: datetime) -> bool:
+        if moment in extra or moment == _as_utc(start):
+            return True
+        before = moment - timedelta(seconds=1)
+        return any(
+            (found := rule.after(before.astimezone(start.tzinfo))) is not None
+            and _as_utc(found) == moment
+            for rule in rules
+        )
+
+    return original
+
+
+def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
+    """An override whose RECURRENCE-ID is the time an earlier ``RANGE=THISANDFUTURE`` override
+    moved its occurrence to (some programs write that, RFC 5545 wants the original time) is
+    read as the override of the original occurrence, with a warning: otherwise
+    recurring-ical-events gives both it and the moved occurrence (11 of a COUNT=10). A
+    THISANDFUTURE override whose id names no occurrence of its series at all is warned of."""
+    from icalendar import vDDDTypes
+
+    events = calendar.walk("VEVENT")
+    masters = {
+        str(e["UID"]): e
+        for e in events
+        if e.get("RECURRENCE-ID") is None and e.get("RRULE") is not None and e.get("UID")
+    }
+    by_uid: dict[str, list[Any]] = {}
+    for event in events:
+        if event.get("RECURRENCE-ID") is not None and str(event.get("UID")) in masters:
+            by_uid.setdefault(str(event["UID"]), []).append(event)
+    warnings: list[Notice] = []
+    for uid, overrides in by_uid.items():
+        if not any(_this_and_future(o) for o in overrides):
+            continue
+        original = _original_times(masters[uid])
+        if original is None:
+            continue
+        shifts: list[tuple[datetime, timedelta]] = []  # THISANDFUTURE: (original id, shift)
+        for override in sorted(overrides, key=lambda o: _as_utc(o["RECURRENCE-ID"].dt)):
+            rid = _as_utc(override["RECURRENCE-ID"].dt)
+            if not original(rid):
+                meant = next(
+                    (
+                        rid - shift
+                        for since, shift in reversed(shifts)
+                        if since <= rid - shift and original(rid - shift)
+                    ),
+                    None,
+                )
+                if meant is None:
+                    if _this_and_future(override):
+                        warnings.append(
+                            notice(
+                                "calendar_recurrence_unmatched",
+                                event=_describe(override),
+                                given=rid,
+                            )
+                        )
+                    continue
+                prop = vDDDTypes(meant)
+                if _this_and_future(override):
+                    prop.params["RANGE"] = "THISANDFUTURE"
+                override["RECURRENCE-ID"] = prop
+                warnings.append(
+                    notice(
+                        "calendar_recurrence_moved",
+                        event=_describe(override),
+                        given=rid,
+                        meant=meant,
+                    )
+                )
+                rid = meant
+            if _this_and_future(override):
+                shifts.append((rid, _as_utc(override.decoded("DTSTART")) - rid))
+    return warnings
+
+
 def _recurrence_key(event: Any, overrides: dict[tuple[str, str], Any]) -> str:
     """The occurrence's own recurrence id. recurring-ical-events gives every occurrence after a
     RANGE=THISANDFUTURE override that override's id; undo its shift to find the original."""
@@ -1274,10 +1417,12 @@ def _parse_calendar(
     for event in calendar.walk("VEVENT"):
         ics_bounds.check_event(event, name)
     warnings += _localise(calendar, name)
+    _until_whole_day(calendar)
     warnings += _deduplicate(calendar, name)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
+    warnings += _moved_recurrence_ids(calendar)
     events = calendar.walk("VEVENT")
     masters, overrides, explicit, excluded, spans = _sort_events(events, name)
     over = ics_bounds.check_total(spans, window, _MARGIN, max_occurrences, name)
@@ -1692,8 +1837,10 @@ def _not_in_file(
     window: tuple[datetime, datetime],
 ) -> None:
     """The imported activities the file no longer holds in the window: changed when still in
-    the file outside the window; cancelled when the file excludes or its series dropped them,
-    or (for a named calendar) removed from it; kept as they are otherwise."""
+    the file outside the window; cancelled when the file excludes them, or their series is in
+    the file (a master not older than what was imported: a SEQUENCE bump or not, a shorter
+    COUNT, another weekday) and no longer gives them, or (for a named calendar) removed from
+    it; kept as they are otherwise (a file naming no calendar keeps events it does not hold)."""
     for key, row in existing.items():
         if key in parsed.occurrences or key in parsed.too_long:
             continue
@@ -1713,8 +1860,8 @@ def _not_in_file(
         elif (
             key[1]
             and key[0] in parsed.series
-            and _stored_version(row)[0] < parsed.series[key[0]][0]
-        ):
+            and not older(parsed.series[key[0]], _stored_version(row))
+        ):  # a series in the file is authoritative for its own UID, calendar named or not
             note = calendar_note("removed_from_series", run.name)
             if run.cancel(row, note, None, parsed.series[key[0]]):
                 run.result.items.append(run.item(row, "removed"))

@@ -1392,7 +1392,9 @@ class Candidate:
     fills: tuple[str, ...]
 
 
-def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candidate]:
+def deployable(
+    store: Store, activity_id: str, *, limit: int = 12, concept: str | None = None
+) -> list[Candidate]:
     """The officers free and qualified for the activity's open places: on duty for all of it,
     no rule refuses them (``deployment_problem``: R8, travel, one place at a time, rest), and
     the group with them fills a slot more somewhere and leaves nobody idle (``judge_group``,
@@ -1404,6 +1406,8 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
         store: the open database.
         activity_id: the activity's id, or a unique prefix of at least 8 characters.
         limit: the most officers listed.
+        concept: judge the places of this concept, as if the activity carried it (a
+            suggestion that plans it with a valid concept first); None for its own.
 
     Returns:
         The candidates, best first.
@@ -1418,13 +1422,14 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
         (full,),
     )
     assert row is not None
-    if row["concept"] is None or row["status"] == "cancelled":
+    concept = concept or row["concept"]
+    if concept is None or row["status"] == "cancelled":
         return []
     if from_db(row["end_at"]) <= store.clock.now():
         return []  # deploying on an ended activity is refused (``activity_over``)
-    staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
+    staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     deployed = _deployed(store, full)
-    now = judge_group(store, full, row["concept"], deployed).verdict
+    now = judge_group(store, full, concept, deployed).verdict
     wanted = {q for filled in now.filled for q, n in staffing.items() if filled[q] < n}
     on_duty = {
         str(r[0])
@@ -1442,8 +1447,8 @@ def deployable(store: Store, activity_id: str, *, limit: int = 12) -> list[Candi
         fills = held & wanted or held & staffing.keys()
         if officer in deployed or officer.id not in on_duty or not fills:
             continue
-        if deployment_problem(store, full, officer) is None and not group_problems(
-            store, full, row["concept"], [*deployed, officer], {officer.callsign}
+        if deployment_problem(store, full, officer, concept) is None and not group_problems(
+            store, full, concept, [*deployed, officer], {officer.callsign}
         ):
             found.append(Candidate(officer.callsign, officer.unit, tuple(sorted(fills))))
             if len(found) >= limit:

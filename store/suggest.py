@@ -147,7 +147,7 @@ class Option:
             return True
         if code == "keep_team":
             return "current" in params
-        return code in ("lend", "lend_any", "move_to") and bool(params.get("concept"))
+        return code in ("lend", "lend_any", "fill_open", "move_to") and bool(params.get("concept"))
 
     @property
     def verdict(self) -> str:
@@ -498,13 +498,21 @@ def _fill_open(ctx: _Context) -> Iterator[Option]:
     officers leave open (``staffing_shortfalls``: a lapse recorded after the deployment, a
     restriction that moved it past their shifts) — the unit's gap count treats its officers
     as one pool, so only the activity's own staffing shows such places. Feasible when the
-    group with them fills every place in every part, else partial."""
-    concept = ctx.activity.concept
-    if concept is None or concept not in ctx.valid:
+    group with them fills every place in every part, else partial.
+
+    An activity without a valid concept (none yet, or one below the required level, outside
+    the package or for another kind of subject) is planned with the base concept: its places
+    are those the officers are offered for, and applying the option sets that concept and
+    deploys them in one transaction — never the insufficient concept it carries."""
+    concept = ctx.base
+    if concept is None:
         return
-    if not staffing_shortfalls(ctx.store, ctx.activity.id):
+    if concept == ctx.activity.concept:
+        if not staffing_shortfalls(ctx.store, ctx.activity.id):
+            return
+    elif not _open_places(ctx, concept):
         return
-    for candidate in deployable(ctx.store, ctx.activity.id):
+    for candidate in deployable(ctx.store, ctx.activity.id, concept=concept):
         if candidate.unit != ctx.unit:
             continue  # another unit's officer: a lend, with its travel (``_lend``)
         missing = _open_places(ctx, concept, extra=[get_staff(ctx.store, candidate.callsign)])
@@ -519,6 +527,7 @@ def _fill_open(ctx: _Context) -> Iterator[Option]:
                 qualifications=list(candidate.fills),
                 names={q: ctx.names.get(q, q) for q in candidate.fills},
                 unit=candidate.unit,
+                **_replacing(ctx),
             ),
             NO_COST,
             not missing,

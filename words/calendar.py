@@ -161,6 +161,14 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "calendar_stays_cancelled": _stays_cancelled,
     "calendar_done_not_moved": _done_not_moved,
     "calendar_double_booked": lambda p: _double_booked(p),
+    "calendar_recurrence_moved": lambda p: _(
+        "{event}: its RECURRENCE-ID {given} is the time an earlier THISANDFUTURE change moved "
+        "the occurrence to; read as the change of the occurrence of {meant}."
+    ).format(event=p["event"], given=local_text(p["given"]), meant=local_text(p["meant"])),
+    "calendar_recurrence_unmatched": lambda p: _(
+        "{event}: its RECURRENCE-ID {given} names no occurrence of its series; check the "
+        "imported occurrences around it."
+    ).format(event=p["event"], given=local_text(p["given"])),
     "calendar_done_stays_done": lambda p: _(
         "{what} is done here; {file} cancels it, but it has taken place, so it stays done."
     ).format(**p, what=_quoted(p)),

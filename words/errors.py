@@ -150,6 +150,8 @@ _SCENARIO_FAULTS = {
     "not_number_digits": _("gives {given} where the {what} should be a number in digits 0-9"),
     "not_whole": _("gives {given} where the {what} should be a whole number"),
     "not_whole_digits": _("gives {given} where the {what} should be a whole number in digits 0-9"),
+    "out_of_range": _("gives {given} where the {what} should lie between {low} and {high}"),
+    "more_than_one_decimal": _("gives {given} where the {what} should have at most one decimal"),
 }
 #: The number a scenario's change gives (a fault's ``what``).
 _SCENARIO_NUMBERS = {"count": _("number"), "threat_level": _("threat level")}

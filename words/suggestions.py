@@ -47,8 +47,11 @@ WHAT: dict[str, Callable[[Params], str]] = {
         )
         + _replacing(p)
     ),
-    "fill_open": lambda p: _("Deploy {callsign} ({qualifications}; on duty in {unit})").format(
-        callsign=p["callsign"], qualifications=_names(p), unit=p["unit"]
+    "fill_open": lambda p: (
+        _("Deploy {callsign} ({qualifications}; on duty in {unit})").format(
+            callsign=p["callsign"], qualifications=_names(p), unit=p["unit"]
+        )
+        + _replacing(p)
     ),
     "lend_any": lambda p: (
         _("Lend officers with {qualifications}").format(qualifications=_names(p)) + _replacing(p)

@@ -122,7 +122,7 @@ def test_reinstated_in_the_receipt_and_calendars_kept_apart(initialised: Run) ->
     stderr, rows = imported("google-series-lunch-removed.ics", "--calendar", "Kantoor")
     assert "calendar 'Kantoor'): 0 added" in stderr and "0 removed from the calendar" in stderr
     stderr, _rows = imported("invite-hearing.ics")
-    assert "no calendar named (--calendar), so nothing removed): 1 added" in stderr
+    assert "no calendar named (--calendar), so events not in the file are kept): 1 added" in stderr
 
 
 def test_an_unknown_time_zone_is_refused_with_exit_2(initialised: Run) -> None:

@@ -115,9 +115,18 @@ def test_a_calendar_takes_ascii_digits_only(
         (("capacity", "--fail-above", "1000001"), "between 0 and 1000000; 1000001 does not"),
         (("capacity", "--fail-above", "1e400"), "a finite number, not 1e400"),
         (("capacity", "--fail-above", "nan"), "'nan' is not"),
-        (("capacity", "scenario", "--change", "add-officers:-5:RT"), "1 and 1000; -5 does not"),
-        (("capacity", "scenario", "--change", "add-fte:0.4:RT"), "0.5 and 1000; 0.4 does not"),
-        (("capacity", "scenario", "--change", "add-persons:1:1001:RT"), "1000; 1001 does not"),
+        (
+            ("capacity", "scenario", "--change", "add-officers:-5:RT"),
+            "'-5' where the number should lie between 1 and 1000",
+        ),
+        (
+            ("capacity", "scenario", "--change", "add-fte:0.4:RT"),
+            "'0.4' where the number should lie between 0.5 and 1000",
+        ),
+        (
+            ("capacity", "scenario", "--change", "add-persons:1:1001:RT"),
+            "'1001' where the threat level should lie between 0 and 1000",
+        ),
         (("log", "list", "--limit", "0"), "--limit must lie between 1 and"),
     ],
 )

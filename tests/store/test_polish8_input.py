@@ -39,8 +39,13 @@ CLOCK = SystemClock()
 def test_an_fte_is_read_exactly(typed: str, why: str) -> None:
     with pytest.raises(BadInput, match=why):
         validate.tenths_text(typed, "The number of FTE", low=0.5, high=1000)
-    with pytest.raises(BadInput, match=why):
+    # a change names itself and what it gives (issue 16, fresh review: the refusal named no
+    # change)
+    fault = "should lie between 0.5 and 1000" if "lie" in why else "should have at most one"
+    with pytest.raises(BadInput) as refused:
         Change.parse(f"add-fte:{typed}:RT", None)
+    assert str(refused.value).startswith(f"'add-fte:{typed}:RT' gives '{typed}' where the number")
+    assert fault in str(refused.value)
 
 
 @pytest.mark.parametrize(("typed", "officers"), [("0.5", 1), ("2.50", 3), ("1000", 1000)])
