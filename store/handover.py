@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import rules, validate, witness
+from . import rules, validate, witness, workflows
 from .agenda import replanned
 from .clock import (
     LOCAL_TZ,
@@ -54,7 +54,6 @@ from .errors import (
     BadInput,
     IntegrityFailure,
     NotFound,
-    PermissionDenied,
     RuleViolation,
     StoreError,
 )
@@ -963,13 +962,9 @@ def acceptance_refusal(store: Store, handover_id: str) -> StoreError | None:
 def _acceptance_refusal(store: Store, record: HandoverRecord) -> StoreError | None:
     """Why ``store.actor`` may not accept ``record`` now (the signer, withdrawn, superseded,
     already accepted), or None: the one check behind accepting and the console's question."""
-    if record.signed_by == store.actor.callsign:
-        return PermissionDenied(
-            f"{store.actor.callsign} signed this handover and cannot accept it;"
-            " the incoming shift leader accepts it.",
-            code="signer_cannot_accept",
-            callsign=store.actor.callsign,
-        )
+    signer = workflows.signer_refusal(record.signed_by, store.actor.callsign)
+    if signer is not None:
+        return signer
     if rules.accepts_withdrawn("accepted", record.withdrawn_at is not None):
         name = short_id(store, "handover", record.id)
         return RuleViolation(
@@ -984,13 +979,7 @@ def _acceptance_refusal(store: Store, record: HandoverRecord) -> StoreError | No
         )
     if record.superseded_by is not None:
         return _superseded(store, record)
-    if record.accepted_by:
-        return BadInput(
-            f"This handover was already accepted by {record.accepted_by}.",
-            code="handover_already_accepted",
-            by=record.accepted_by,
-        )
-    return None
+    return workflows.accepted_refusal(record.accepted_by)
 
 
 def _superseded(store: Store, record: HandoverRecord) -> RuleViolation:
