@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 from .. import rules
 from ..clock import to_db
-from . import forks, late, log, merge, rebuild
+from . import forks, judge_signals, late, log, merge, rebuild
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
@@ -461,6 +461,7 @@ def _judge(
     context.replanning = lambda activity, at: _replanning(
         conn, activity, at, context.field_as_of, assessments
     )
+    context.steps_before = judge_signals.Steps(conn, now).before
     withdrawals = _Withdrawals(conn, now)
     context.withdrawn_before = withdrawals.before
     context.below_required = lambda activity, concept, at: _below_required(
@@ -495,8 +496,9 @@ def _judge(
 
 
 #: The tables whose fields the judge reads as they stood at a moment (``_field_as_of``).
-_READ_AS_OF = frozenset(
-    {"activity", "shift", "standing_post", "threat_assessment", "handover_withdrawal"}
+_READ_AS_OF = (
+    frozenset({"activity", "shift", "standing_post", "threat_assessment", "handover_withdrawal"})
+    | judge_signals.READ_AS_OF
 )
 
 
@@ -1006,6 +1008,10 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
     more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
     more.update(_load_change_sets(conn, _read_together(conn, candidates, covered)))
     more.update(_load_change_sets(conn, _acceptances_after(conn, candidates, covered)))
+    runs = (j.run for group in candidates.values() for j in group)
+    more.update(
+        _load_change_sets(conn, judge_signals.steps_after(conn, runs, covered.__contains__))
+    )
     return {k: v for k, v in more.items() if k not in candidates}
 
 
