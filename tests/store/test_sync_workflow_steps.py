@@ -24,13 +24,14 @@ from store.sync import roster as rosters
 from store.sync.judge_signals import JUDGED_CODES
 from tests.conftest import NOW
 from tests.hostile import Hostile, import_with_cli
-from tests.sync_team import Laptop, exchange_all, user_tables
+from tests.sync_team import Laptop, exchange_all, user_tables, without_segments_of
 
 #: The team: the admin's laptop and one laptop per role that takes workflow steps.
 ROLES = {
     "a": "admin",
     "b": "operator",
     "c": "info_analyst",
+    "d": "info_analyst",
     "s": "shift_leader",
     "t": "authority",
 }
@@ -452,3 +453,38 @@ def test_the_store_still_refuses_each_step_itself(
         with pytest.raises(Exception) as caught:
             intel.set_interpretation(hostile.store, known["for_authority"], "Anders")
         assert getattr(caught.value, "code", None) == "report_issued"
+
+
+def test_a_close_that_arrives_before_the_duiding_it_follows_is_applied_once_it_arrives(
+    template: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """Steps are judged as the signal stood when they were made, whatever order they arrive
+    in: analyst D closes a signal after analyst C's duiding reached D; the admin's laptop gets
+    D's close first (quarantined: the signal is only received there), then C's duiding, and
+    the close is judged again and applied, as on a laptop that got them in order."""
+    shutil.copytree(template[0], tmp_path / "team")
+    known = template[1]
+    clock = FixedClock(NOW)
+    a, c, d = (
+        Store(tmp_path / "team" / f"laptop-{n}" / "schildwacht.db", clock=clock) for n in "acd"
+    )
+    try:
+        signals.interpret_signal(c, known["received"], "Past bij eerdere meldingen")
+        first = exchange.export(c, out=tmp_path / "from-c.swb").path
+        exchange.import_file(d, first)
+        signals.close_signal(d, known["received"], "confirmed")
+        with without_segments_of(c.device_id):
+            second = exchange.export(d, out=tmp_path / "from-d.swb").path
+        admin = Laptop("a", a)
+        code, receipt = import_with_cli(admin, second)
+        assert code == 5
+        assert refused_steps(receipt) == {("signal_event", "R7", "signal_wrong_status")}
+        assert signals.get_signal(a, known["received"]).status == "received"
+        code, receipt = import_with_cli(admin, first)
+        assert code == 0, receipt
+        shown = signals.get_signal(a, known["received"])
+        assert (shown.status, shown.outcome) == ("closed", "confirmed")
+        assert a.one("SELECT count(*) FROM sync_quarantine")[0] == 0
+    finally:
+        for store in (a, c, d):
+            store.close()
