@@ -286,12 +286,11 @@ class Workflows:
         author: tuple[str, str | None],
         device_role: str,
     ) -> Refusal | None:
+        flagged = self._made_value("log_entry", entry, "flagged")
+        if flagged is None:  # its creation is not in the log (a forked branch's): not judged
+            return None
         cleared = [e.get("cleared_by") for e in self._steps_of("log_clearance", entry, at)]
-        found = workflows.clear_refusal(
-            self._made_value("log_entry", entry, "flagged"),
-            cleared[0] if cleared else None,
-            _short(entry),
-        )
+        found = workflows.clear_refusal(flagged, cleared[0] if cleared else None, _short(entry))
         return None if found is None else ("log", found)
 
 
