@@ -215,11 +215,9 @@ def draft_report(
         replaced = None
         if supersedes:
             replaced = get_report(store, supersedes)
-            if replaced.issued_at is None:
-                raise BadInput(
-                    "Only an issued report can be superseded; edit the draft instead.",
-                    code="supersede_draft",
-                )
+            refused = workflows.supersede_draft_refusal(replaced.issued_at is not None)
+            if refused is not None:
+                raise refused
         conn.execute(
             "INSERT INTO signal_report (id, title, interpretation, created_at, created_by,"
             " supersedes) VALUES (?, ?, ?, ?, ?, ?)",

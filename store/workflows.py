@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import access
-from .errors import BadInput, PermissionDenied, StoreError
+from .errors import BadInput, PermissionDenied, RuleViolation, StoreError
 
 #: A signal's workflow, in order: its status is the furthest step its events took.
 SIGNAL_STATUSES = ("submitted", "received", "in_follow_up", "interpreted", "closed")
@@ -313,3 +313,72 @@ def clear_refusal(flagged: object, cleared_by: object, entry: str) -> BadInput |
             by=cleared_by,
         )
     return None
+
+
+def supersede_draft_refusal(issued: bool) -> BadInput | None:
+    """Why a report cannot supersede another: that one is a draft (``supersede_draft``).
+
+    Args:
+        issued: whether the report it replaces was issued before.
+
+    Returns:
+        The refusal, or None when it may supersede it.
+    """
+    if issued:
+        return None
+    return BadInput(
+        "Only an issued report can be superseded; edit the draft instead.",
+        code="supersede_draft",
+    )
+
+
+def superseded_refusal(
+    handover: str, newer: str | None, by: object, at: object, when: str
+) -> RuleViolation | None:
+    """Why a handover cannot be accepted: its signer replaced it (``handover_superseded``).
+
+    Args:
+        handover: its name in the refusal.
+        newer: the name of the handover that superseded it, or None.
+        by: who signed that one.
+        at: when (a fact of the refusal).
+        when: that time in words.
+
+    Returns:
+        The refusal, or None when it is not superseded.
+    """
+    if newer is None:
+        return None
+    return RuleViolation(
+        "handover",
+        f"Handover {handover} was superseded by handover {newer}, signed by {by} at {when}, "
+        "and is no longer in force; accept the newer one instead.",
+        code="handover_superseded",
+        handover=handover,
+        newer=newer,
+        by=by,
+        at=at,
+    )
+
+
+def withdrawn_already_refusal(handover: str, by: object, at: object, when: str) -> BadInput | None:
+    """Why a handover cannot be withdrawn: it was already (``handover_withdrawn_already``).
+
+    Args:
+        handover: its name in the refusal.
+        by: who withdrew it before.
+        at: when (a fact of the refusal), or None when no one did.
+        when: that time in words.
+
+    Returns:
+        The refusal, or None when it was not withdrawn.
+    """
+    if at is None:
+        return None
+    return BadInput(
+        f"Handover {handover} was withdrawn already by {by} at {when}.",
+        code="handover_withdrawn_already",
+        handover=handover,
+        by=by,
+        at=at,
+    )

@@ -44,8 +44,11 @@ JUDGED_CODES = frozenset(
         "acknowledge_draft",
         "report_for_others",
         "already_acknowledged",
+        "supersede_draft",
         "signer_cannot_accept",
         "handover_already_accepted",
+        "handover_superseded",
+        "handover_withdrawn_already",
         "log_entry_not_flagged",
         "log_entry_already_cleared",
     }
@@ -57,6 +60,9 @@ STEPS = {
     "report_event": ("report_id", "signal_report"),
     "report_scenario": ("report_id", "signal_report"),
     "handover_event": ("handover_id", "handover"),
+    "handover_withdrawal": ("handover_id", "handover"),
+    # a handover that supersedes another is a step of that one (no longer in force)
+    "handover": ("supersedes", "handover"),
     "log_clearance": ("entry_id", "log_entry"),
 }
 #: The tables whose verdicts these checks read as they stood at a moment.
@@ -157,14 +163,20 @@ class Workflows:
                 values.get("requests_assessment"), values.get("subject_id")
             )
             return None if found is None else ("R7", found)
+        if table == "signal_report" and values.get("supersedes") is not None:
+            replaced = str(values.get("supersedes"))
+            if not self._known("signal_report", _pk(replaced)):
+                return None
+            found = workflows.supersede_draft_refusal(bool(self._issued(replaced, at)))
+            return None if found is None else ("R7", found)
         step = STEPS.get(table)
         if step is None:
             return None
         parent = str(values.get(step[0]))
         if not self._known(step[1], _pk(parent)):
             return None
-        check = _CHECKS[table]
-        return check(self, values, parent, at, author, device_role)
+        check = _CHECKS.get(table)  # a superseding handover: who may, the store's period checks
+        return None if check is None else check(self, values, parent, at, author, device_role)
 
     def on_update(self, table: str, row_id: str, col: str, at: At) -> Refusal | None:
         """Why the store would refuse to change this field then (a report's duiding once it
@@ -276,6 +288,34 @@ class Workflows:
                 if e.get("kind") == "accepted"
             ]
             found = workflows.accepted_refusal(accepted[0] if accepted else None)
+        if found is None:
+            newer = self._steps_of("handover", handover, at)
+            first = newer[0] if newer else {}
+            found = workflows.superseded_refusal(
+                _short(handover),
+                _short(str(first["id"])) if newer else None,
+                first.get("signed_by"),
+                first.get("signed_at"),
+                str(first.get("signed_at")),
+            )
+        return None if found is None else ("handover", found)
+
+    def _handover_withdrawal(
+        self,
+        values: Mapping[str, object],
+        handover: str,
+        at: At,
+        author: tuple[str, str | None],
+        device_role: str,
+    ) -> Refusal | None:
+        before = self._steps_of("handover_withdrawal", handover, at)
+        first = before[0] if before else {}
+        found = workflows.withdrawn_already_refusal(
+            _short(handover),
+            first.get("withdrawn_by"),
+            first.get("withdrawn_at"),
+            str(first.get("withdrawn_at")),
+        )
         return None if found is None else ("handover", found)
 
     def _log_clearance(
@@ -302,6 +342,7 @@ _CHECKS: dict[str, _Check] = {
     "report_scenario": Workflows._report_scenario,
     "report_event": Workflows._report_event,
     "handover_event": Workflows._handover_event,
+    "handover_withdrawal": Workflows._handover_withdrawal,
     "log_clearance": Workflows._log_clearance,
 }
 

@@ -118,14 +118,17 @@ def template() -> Iterator[tuple[Path, dict[str, str]]]:
 
 
 @contextmanager
-def team(template: tuple[Path, dict[str, str]], work: Path, author: str) -> Iterator[Any]:
-    """A fresh copy of the team: the admin's laptop, the hostile author's, the ids."""
+def team(
+    template: tuple[Path, dict[str, str]], work: Path, author: str, importer: str = "a"
+) -> Iterator[Any]:
+    """A fresh copy of the team: the importing laptop (the admin's), the hostile author's, the
+    ids."""
     shutil.copytree(template[0], work)
     clock = FixedClock(NOW)
-    a = Store(work / "laptop-a" / "schildwacht.db", clock=clock)
+    a = Store(work / f"laptop-{importer}" / "schildwacht.db", clock=clock)
     other = Store(work / f"laptop-{author}" / "schildwacht.db", clock=clock)
     try:
-        yield Laptop("a", a), Hostile(Laptop(author, other), work), dict(template[1])
+        yield Laptop(importer, a), Hostile(Laptop(author, other), work), dict(template[1])
     finally:
         a.close()
         other.close()
@@ -488,3 +491,77 @@ def test_a_close_that_arrives_before_the_duiding_it_follows_is_applied_once_it_a
     finally:
         for store in (a, c, d):
             store.close()
+
+
+def test_a_report_superseding_a_draft_is_quarantined(
+    template: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    outcome = attack(
+        template,
+        tmp_path / "team",
+        "c",
+        lambda k: [
+            (
+                "INSERT INTO signal_report (id, title, interpretation, created_at, created_by,"
+                f" supersedes) VALUES (?, 'Nieuw', '', {NOW_SQL}, 'OPS-C', ?)",
+                (_id(14), k["draft"]),
+            )
+        ],
+    )
+    assert_refused(outcome, ("signal_report", "R7", "supersede_draft"))
+
+
+def _accepted(n: int, handover_id: str, actor: str) -> tuple[str, tuple]:
+    return (
+        "INSERT INTO handover_event (id, handover_id, kind, at, actor, device, note)"
+        f" VALUES (?, ?, 'accepted', {NOW_SQL}, ?, {DEVICE}, '')",
+        (_id(n), handover_id, actor),
+    )
+
+
+@pytest.mark.parametrize("code", ["handover_already_accepted", "handover_superseded"])
+def test_a_handover_accepted_once_more_or_after_it_was_superseded_is_quarantined(
+    template: tuple[Path, dict[str, str]], tmp_path: Path, code: str
+) -> None:
+    """The admin's laptop is the hostile one here (its operator is a second shift leader);
+    the signer's laptop imports."""
+    with team(template, tmp_path / "team", "a", importer="s") as (s, hostile, known):
+        if code == "handover_already_accepted":
+            handover.accept_handover(hostile.store, known["handover"])
+        else:
+            record = handover.get_handover(s.store, known["handover"])
+            handover.sign_handover(
+                s.store,
+                record.period_start,
+                record.period_end,
+                supersedes=record.id,
+                reason="Incident vergeten",
+            )
+        exchange_all([s, hostile.laptop], tmp_path / "share")
+        before = user_tables(s.store)
+        raw(hostile, _accepted(15, known["handover"], "OPS-A"))
+        code_seen, receipt = import_with_cli(s, hostile.export())
+        assert code_seen == 5 and user_tables(s.store) == before
+        assert refused_steps(receipt) == {("handover_event", "handover", code)}
+
+
+def test_a_handover_withdrawn_twice_is_quarantined(
+    template: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    with team(template, tmp_path / "team", "s") as (a, hostile, known):
+        handover.withdraw_handover(hostile.store, known["handover"], "Verkeerde dienst")
+        exchange_all([a, hostile.laptop], tmp_path / "share")
+        before = user_tables(a.store)
+        raw(
+            hostile,
+            (
+                "INSERT INTO handover_withdrawal (id, handover_id, reason, withdrawn_at,"
+                f" withdrawn_by, device) VALUES (?, ?, 'Nogmaals', {NOW_SQL}, 'OPS-S', {DEVICE})",
+                (_id(16), known["handover"]),
+            ),
+        )
+        code, receipt = import_with_cli(a, hostile.export())
+        assert code == 5 and user_tables(a.store) == before
+        assert refused_steps(receipt) == {
+            ("handover_withdrawal", "handover", "handover_withdrawn_already")
+        }
