@@ -462,8 +462,7 @@ def _judge(
         conn, activity, at, context.field_as_of, assessments
     )
     context.steps_before = judge_signals.Steps(conn, now).before
-    withdrawals = _Withdrawals(conn, now)
-    context.withdrawn_before = withdrawals.before
+    context.withdrawn_before = _Withdrawals(conn, now).before
     context.below_required = lambda activity, concept, at: _below_required(
         conn, activity, concept, at, assessments
     )
