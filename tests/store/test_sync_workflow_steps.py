@@ -247,6 +247,14 @@ def test_a_signal_step_out_of_workflow_order_is_quarantined(
         lambda k: [_signal_event(1, k[signal], "OPS-C", kind, outcome=outcome)],
     )
     assert_refused(outcome_tuple, ("signal_event", "R7", "signal_wrong_status"))
+    reasons = {q["reason"] for q in outcome_tuple[1]["quarantined"] if q["field"] == "(exists)"}
+    only_when = "interpreted" if kind == "closed" else "submitted"
+    assert reasons == {
+        f"signal_event: Signal {template[1][signal][:13]} is"
+        f" {'received' if signal == 'received' else 'closed'}; it can be"
+        f" {kind} only when {only_when}"
+        " (workflow: submitted → received → in follow-up → interpreted → closed)"
+    }
 
 
 def test_the_next_step_in_order_is_applied(
