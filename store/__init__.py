@@ -25,10 +25,11 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
    pure), ``proof`` (secrets), ``machine``,
    ``migrations``, ``ics_bounds`` (what a calendar file may cost before it is parsed or
    expanded), and the change capture and judgement of sync (``sync.capture``,
-   ``sync.clashes``, ``sync.judge``, ``sync.keys``, ``sync.bundle``, ``sync.conflicts``,
-   ``sync.log``, ``sync.held``, ``sync.facts``, ``sync.restored``).
+   ``sync.clashes``, ``sync.judge``, ``sync.judge_signals``, ``sync.keys``, ``sync.bundle``,
+   ``sync.conflicts``, ``sync.log``, ``sync.held``, ``sync.facts``, ``sync.restored``).
 7. ``rules`` (the one rule table), beneath the bundle format, which refuses a change larger
-   than the table allows as it reads it.
+   than the table allows as it reads it; ``workflows`` (the workflow checks of signals,
+   reports, handovers and the log, which the store and the judge both run).
 8. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,
    ``sync.tables``, ``sync.notice``, ``sync.reason``.
 

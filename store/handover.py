@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import rules, validate, witness
+from . import rules, validate, witness, workflows
 from .agenda import replanned
 from .clock import (
     LOCAL_TZ,
@@ -54,7 +54,6 @@ from .errors import (
     BadInput,
     IntegrityFailure,
     NotFound,
-    PermissionDenied,
     RuleViolation,
     StoreError,
 )
@@ -963,13 +962,9 @@ def acceptance_refusal(store: Store, handover_id: str) -> StoreError | None:
 def _acceptance_refusal(store: Store, record: HandoverRecord) -> StoreError | None:
     """Why ``store.actor`` may not accept ``record`` now (the signer, withdrawn, superseded,
     already accepted), or None: the one check behind accepting and the console's question."""
-    if record.signed_by == store.actor.callsign:
-        return PermissionDenied(
-            f"{store.actor.callsign} signed this handover and cannot accept it;"
-            " the incoming shift leader accepts it.",
-            code="signer_cannot_accept",
-            callsign=store.actor.callsign,
-        )
+    signer = workflows.signer_refusal(record.signed_by, store.actor.callsign)
+    if signer is not None:
+        return signer
     if rules.accepts_withdrawn("accepted", record.withdrawn_at is not None):
         name = short_id(store, "handover", record.id)
         return RuleViolation(
@@ -984,31 +979,21 @@ def _acceptance_refusal(store: Store, record: HandoverRecord) -> StoreError | No
         )
     if record.superseded_by is not None:
         return _superseded(store, record)
-    if record.accepted_by:
-        return BadInput(
-            f"This handover was already accepted by {record.accepted_by}.",
-            code="handover_already_accepted",
-            by=record.accepted_by,
-        )
-    return None
+    return workflows.accepted_refusal(record.accepted_by)
 
 
 def _superseded(store: Store, record: HandoverRecord) -> RuleViolation:
     """The refusal to accept a handover that its signer replaced: the newer one is in force."""
     assert record.superseded_by is not None and record.superseded_at is not None
-    name = short_id(store, "handover", record.id)
-    newer = short_id(store, "handover", record.superseded_by)
-    return RuleViolation(
-        "handover",
-        f"Handover {name} was superseded by handover {newer}, "
-        f"signed by {record.superseded_by_signer} at {local_text(record.superseded_at)}, and is "
-        "no longer in force; accept the newer one instead.",
-        code="handover_superseded",
-        handover=name,
-        newer=newer,
-        by=record.superseded_by_signer,
-        at=record.superseded_at,
+    refused = workflows.superseded_refusal(
+        short_id(store, "handover", record.id),
+        short_id(store, "handover", record.superseded_by),
+        record.superseded_by_signer,
+        record.superseded_at,
+        local_text(record.superseded_at),
     )
+    assert refused is not None
+    return refused
 
 
 def get_handover(store: Store, handover_id: str) -> HandoverRecord:
@@ -1122,15 +1107,12 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
             )
         reason = validate.text(reason, "reason").strip()
         name = short_id(store, "handover", record.id)
-        if record.withdrawn_at is not None:
-            raise BadInput(
-                f"Handover {name} was withdrawn already by {record.withdrawn_by} at "
-                f"{local_text(record.withdrawn_at)}.",
-                code="handover_withdrawn_already",
-                handover=name,
-                by=record.withdrawn_by,
-                at=record.withdrawn_at,
-            )
+        withdrawn = record.withdrawn_at
+        again = workflows.withdrawn_already_refusal(
+            name, record.withdrawn_by, withdrawn, local_text(withdrawn) if withdrawn else ""
+        )
+        if again is not None:
+            raise again
         me = store.actor
         if record.signed_by != me.callsign and me.role != "admin":
             raise RuleViolation(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from . import access, rules, validate
+from . import access, rules, validate, workflows
 from .clock import from_db, to_db, with_times
 from .db import Store, resolve_id, short_id
 from .errors import BadInput, PermissionDenied
@@ -22,10 +22,7 @@ from .signals import get_signal
 
 AUDIENCES = rules.AUDIENCES
 #: Who acknowledges a report, by audience.
-AUDIENCE_ROLES = {
-    "line_managers": frozenset({"shift_leader", "planner", "admin"}),
-    "authority": frozenset({"authority", "admin"}),
-}
+AUDIENCE_ROLES = workflows.AUDIENCE_ROLES
 
 
 @dataclass(frozen=True)
@@ -218,11 +215,9 @@ def draft_report(
         replaced = None
         if supersedes:
             replaced = get_report(store, supersedes)
-            if replaced.issued_at is None:
-                raise BadInput(
-                    "Only an issued report can be superseded; edit the draft instead.",
-                    code="supersede_draft",
-                )
+            refused = workflows.supersede_draft_refusal(replaced.issued_at is not None)
+            if refused is not None:
+                raise refused
         conn.execute(
             "INSERT INTO signal_report (id, title, interpretation, created_at, created_by,"
             " supersedes) VALUES (?, ?, ?, ?, ?, ?)",
@@ -247,13 +242,11 @@ def _draft(store: Store, report_id: str) -> SignalReport:
     access.require(store.actor, "intel.write")
     report = get_report(store, report_id)
     store.target(report.id)
-    if report.issued_at:
-        named = short_id(store, "signal_report", report.id)
-        raise BadInput(
-            f"Report {named} is issued and cannot change; draft one that supersedes it.",
-            code="report_issued",
-            report=named,
-        )
+    refused = workflows.report_issued_refusal(
+        report.issued_at is not None, short_id(store, "signal_report", report.id)
+    )
+    if refused is not None:
+        raise refused
     return report
 
 
@@ -366,18 +359,9 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
                 given=validate.shown(audience),
                 choices=list(AUDIENCES),
             )
-        if not report.interpretation:
-            raise BadInput(
-                "A signal report is issued only with its duiding (interpretation); add one first.",
-                code="report_needs_duiding",
-            )
-        if not report.scenarios:
-            raise BadInput(
-                "A signal report is issued only with at least one realistic scenario; "
-                "add one first.",
-                code="report_needs_scenario",
-                report=report.id,
-            )
+        refused = workflows.issue_refusal(report.interpretation, len(report.scenarios), report.id)
+        if refused is not None:
+            raise refused
         conn.execute(
             "INSERT INTO report_event (id, report_id, kind, at, actor, device, audience)"
             " VALUES (?, ?, 'issued', ?, ?, ?, ?)",
@@ -412,28 +396,15 @@ def acknowledge_report(store: Store, report_id: str) -> SignalReport:
     with store.write("intel.ack") as conn:
         report = get_report(store, report_id)
         store.target(report.id)
-        if report.audience is None:
-            raise BadInput(
-                "A draft cannot be acknowledged; it has not been issued.", code="acknowledge_draft"
-            )
-        roles = AUDIENCE_ROLES[report.audience]
         actor = store.actor
-        if actor.role not in roles:
-            raise PermissionDenied(
-                f"This report is for {report.audience}: only {', '.join(sorted(roles))} "
-                f"acknowledge it; {actor.callsign} is {actor.role}.",
-                code="report_for_others",
-                audience=report.audience,
-                roles=sorted(roles),
-                callsign=actor.callsign,
-                role=actor.role,
-            )
-        if any(a.actor == actor.callsign for a in report.acknowledgements):
-            raise BadInput(
-                f"{actor.callsign} already acknowledged this report.",
-                code="already_acknowledged",
-                callsign=actor.callsign,
-            )
+        refused = workflows.acknowledge_refusal(
+            report.audience,
+            actor.callsign,
+            actor.role,
+            (a.actor for a in report.acknowledgements),
+        )
+        if refused is not None:
+            raise refused
         conn.execute(
             "INSERT INTO report_event (id, report_id, kind, at, actor, device)"
             " VALUES (?, ?, 'acknowledged', ?, ?, ?)",

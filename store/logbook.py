@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from . import access, rules, validate
+from . import access, rules, validate, workflows
 from .clock import to_db, with_times
 from .db import Store, resolve_id, short_id
 from .errors import BadInput
@@ -254,19 +254,11 @@ def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
         entry = get_entry(store, entry_id)
         store.target(entry.id)
         named = short_id(store, "log_entry", entry.id)
-        if not entry.flagged:
-            raise BadInput(
-                f"Log entry {named} is not flagged; there is nothing to clear.",
-                code="log_entry_not_flagged",
-                entry=named,
-            )
-        if entry.cleared_at:
-            raise BadInput(
-                f"Log entry {named} was already cleared by {entry.cleared_by}.",
-                code="log_entry_already_cleared",
-                entry=named,
-                by=entry.cleared_by,
-            )
+        refused = workflows.clear_refusal(
+            entry.flagged, entry.cleared_by if entry.cleared_at else None, named
+        )
+        if refused is not None:
+            raise refused
         if validate.blank(validate.text(reason, "reason")):
             raise BadInput("Say why the entry is cleared.", code="clearance_needs_reason")
         detail["reason"] = reason.strip()

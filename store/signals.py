@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import access, rules, validate
+from . import access, rules, validate, workflows
 from .clock import to_db, with_times
 from .db import Store, resolve_id, short_id
-from .errors import BadInput, PermissionDenied, RuleViolation
+from .errors import BadInput, RuleViolation
 from .ids import uuid7
 from .signers import Signers
 from .subjects import get_subject
@@ -30,20 +30,7 @@ URGENCIES = rules.URGENCIES
 TLPS = rules.TLPS
 OUTCOMES = rules.OUTCOMES
 SIGHTINGS = rules.SIGHTINGS
-STATUSES = ("submitted", "received", "in_follow_up", "interpreted", "closed")
-_STEP_STATUS = {
-    "received": "received",
-    "follow_up": "in_follow_up",
-    "interpreted": "interpreted",
-    "closed": "closed",
-}
-#: A step may be taken from these statuses (the workflow order).
-_ALLOWED_FROM = {
-    "received": ("submitted",),
-    "follow_up": ("received", "in_follow_up"),
-    "interpreted": ("received", "in_follow_up"),
-    "closed": ("interpreted",),
-}
+STATUSES = workflows.SIGNAL_STATUSES
 CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -151,11 +138,6 @@ def _visible_clause(actor: access.Actor) -> tuple[str, list[str]]:
     return "(g.tlp != 'red' OR g.reporter = ?)", [actor.callsign]
 
 
-def _words(code: str) -> str:
-    """A status or step as words in a refusal (``in_follow_up`` → ``in follow up``)."""
-    return code.replace("_", " ")
-
-
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
         raise BadInput(
@@ -220,11 +202,9 @@ def raise_signal(
                 code="observed_in_future",
             )
         subject_id, activity_id = _subject_and_activity(store, person, activity)
-        if requests_assessment and subject_id is None:
-            raise BadInput(
-                "A request for a new threat assessment names the person.",
-                code="assessment_request_needs_person",
-            )
+        refused = workflows.assessment_request_refusal(requests_assessment, subject_id)
+        if refused is not None:
+            raise refused
         conn.execute(
             "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category, urgency,"
             " tlp, subject_id, activity_id, location, text, requests_assessment)"
@@ -307,18 +287,11 @@ def get_signal(store: Store, signal_id: str) -> Signal:
     row = store.one(_SELECT + " WHERE g.id = ?", (full,))
     assert row is not None
     actor = store.actor
-    if (
-        row["tlp"] == "red"
-        and row["reporter"] != actor.callsign
-        and not access.allowed(actor.role, "signal.process")
-    ):
-        named = short_id(store, "signal", full)
-        raise PermissionDenied(
-            f"Signal {named} is TLP:RED: only its reporter and the information organisation "
-            "may see it.",
-            code="signal_tlp_red",
-            signal=named,
-        )
+    hidden = workflows.red_refusal(
+        row["tlp"], row["reporter"], actor.callsign, actor.role, short_id(store, "signal", full)
+    )
+    if hidden is not None:
+        raise hidden
     events = tuple(
         SignalEvent(**with_times(r, "at"))
         for r in store.query(
@@ -385,20 +358,11 @@ def _step(
         validate.text(note, "note")
         current = get_signal(store, signal_id)
         store.target(current.id)
-        if current.status not in _ALLOWED_FROM[kind]:
-            allowed = " or ".join(_words(s) for s in _ALLOWED_FROM[kind])
-            named = short_id(store, "signal", current.id)
-            raise BadInput(
-                f"Signal {named} is {_words(current.status)}; it can be "
-                f"{_words(kind)} only when {allowed} "
-                f"(workflow: {' → '.join(_words(s) for s in STATUSES)}).",
-                code="signal_wrong_status",
-                signal=named,
-                status=current.status,
-                step=kind,
-                allowed=list(_ALLOWED_FROM[kind]),
-                workflow=list(STATUSES),
-            )
+        refused = workflows.step_refusal(
+            current.status, kind, short_id(store, "signal", current.id)
+        )
+        if refused is not None:
+            raise refused
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, outcome)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -519,19 +483,14 @@ def sight_signal(store: Store, signal_id: str, sighting: str, note: str = "") ->
         validate.text(note, "note")
         current = get_signal(store, signal_id)
         store.target(current.id)
-        if current.reporter == store.actor.callsign:
-            raise BadInput(
-                "A sighting comes from another officer; add to your own signal with a "
-                "log entry or raise a new signal.",
-                code="sighting_of_own_signal",
-            )
-        if current.status == "closed":
-            named = short_id(store, "signal", current.id)
-            raise BadInput(
-                f"Signal {named} is closed; raise a new signal instead.",
-                code="signal_closed",
-                signal=named,
-            )
+        refused = workflows.sighting_refusal(
+            current.reporter,
+            store.actor.callsign,
+            current.status,
+            short_id(store, "signal", current.id),
+        )
+        if refused is not None:
+            raise refused
         conn.execute(
             "INSERT INTO signal_event (id, signal_id, at, actor, device, kind, note, sighting)"
             " VALUES (?, ?, ?, ?, ?, 'sighting', ?, ?)",

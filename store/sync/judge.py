@@ -29,7 +29,7 @@ from typing import Any
 
 from .. import rules, validate
 from ..errors import BadInput, StoreError
-from . import judge_plans
+from . import judge_plans, judge_signals
 from .capture import DAY_MS
 from .change import (
     EXISTENCE,
@@ -536,6 +536,9 @@ class Context:
     #: row, as (clock, device, number), the earliest first: the row's own creation is the
     #: earliest
     creations: Callable[[str, str, int, Change], list[tuple[int, str, int]]] = lambda *_args: []
+    #: (step table, row id, when) → the accepted steps of that row made before then
+    #: (``judge_signals.Steps``)
+    steps_before: judge_signals.StepsBefore = lambda *_args: []
     #: (table, key, field) → the field's value in the row's own creation (None: not held)
     created_value: Callable[[str, str, str], object] = lambda *_args: None
     #: (device, number) of creation records whose row was created more than once: the judging
@@ -633,6 +636,13 @@ class Judge:
         #: per activity, the new time and place its restrictions and corrections in the change
         #: set being judged give it: an activity's new values must be theirs (R5)
         self._targets: dict[str, list[Mapping[str, object]]] = defaultdict(list)
+        #: workflow steps judged as the store checks them (R7, ``judge_signals``)
+        self._workflows = judge_signals.Workflows(
+            lambda *a: context.steps_before(*a),
+            lambda *a: context.created_value(*a),
+            lambda *a: context.field_as_of(*a),
+            self._known,
+        )
 
     def change_set(self, runs: Sequence[Run]) -> list[RunVerdict]:
         """Verdicts for every record of one change set (same origin and clock), one entry per
@@ -648,6 +658,7 @@ class Judge:
         first = runs[0]
         device = self.context.devices.get(first.origin)
         self._targets.clear()
+        self._workflows.start()
         verdicts: list[list[Verdict | None]] = []
         # the row of each run with records left to judge: its first run's place, and the
         # places of its other runs, if any (a first import's change set has tens of thousands
@@ -830,10 +841,16 @@ class Judge:
             verdicts = self._insert(row, rule, author, restrictions)
             if all(v.applies for v in verdicts.values()) and row.tbl in _RESTRICTING:
                 self._restricts(row, restrictions)
+            if all(v.applies for v in verdicts.values()):
+                self._workflows.accepted(row.tbl, {c: r.val for c, r in row.fields.items()})
             return verdicts
         judged: dict[int, Verdict] = {}
         for record in sorted(row.fields.values(), key=lambda r: r.col == "status"):
             judged[record.seq] = self._update(record, rule, author, restrictions, row, judged)
+            if judged[record.seq].applies and rule.key == ("id",):
+                self._workflows.updated(
+                    row.tbl, str(_key_values(row.pk)[0]), record.col, record.val
+                )
         return judged
 
     def _insert(
@@ -925,6 +942,17 @@ class Judge:
             failed = self._answers_its_request(values)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
             failed = self._supersedes_a_flag(values, author)
+        if failed is None:
+            failed = _workflow(
+                rule.name,
+                self._workflows.on_create(
+                    rule.name,
+                    values,
+                    _at(existence),
+                    (author.name, author.role),
+                    author.device.role,
+                ),
+            )
         if failed is None and rule.name == "activity":
             failed = _status_follows_restriction(values.get("status"), values, restrictions)
             failed = failed or _done_after_end(
@@ -1116,6 +1144,9 @@ class Judge:
                 end = self.context.field_as_of("activity", record.pk, "end_at", _at(record))
             failed = failed or _done_after_end(record, record.val, end)
             failed = failed or self._transition(record, str(row_id), end)
+        if failed is None and row_id is not None:
+            step = self._workflows.on_update(rule.name, str(row_id), record.col, _at(record))
+            failed = _workflow(rule.name, step)
         if failed is None and rule.name == "activity" and record.col in _TIME_AND_PLACE:
             failed = self._as_restricted(record, str(row_id))
         if failed is None and record.col in rule.together:
@@ -1126,10 +1157,10 @@ class Judge:
             failed = self._concept_unflagged(record, str(row_id), row, judged)
         if failed is None and rule.name in ("standing_post", "shift"):  # ``judge_plans``
             written = {col: r.val for col, r in row.fields.items()}
-            found = judge_plans.on_update(
+            refused = judge_plans.on_update(
                 self.context.plans, rule.name, str(row_id), written, _at(record)
             )
-            failed = _store_refused(rule.name, found)
+            failed = _store_refused(rule.name, refused)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "row_unknown")
         return failed or APPLY
@@ -1698,6 +1729,14 @@ def _refusal(exc: BadInput) -> dict[str, Any]:
     """A store refusal inside a reason: its code and params (``words.errors``), and its English
     message where no words are known for the code (an older or newer version's)."""
     return {"error": exc.code, "facts": dict(exc.params), "why": str(exc).rstrip(".")}
+
+
+def _workflow(table: str, found: judge_signals.Refusal | None) -> Verdict | None:
+    """A workflow step the store refuses (``judge_signals``): quarantined with its reason."""
+    if found is None:
+        return None
+    rule, exc = found
+    return quarantine(rule, "row_refused", table=table, **judge_plans.refusal_facts(exc))
 
 
 def _status_follows_restriction(

@@ -22,13 +22,13 @@ import bisect
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .. import rules
 from ..clock import epoch_ms, to_db
-from . import forks, late, log, merge, plan_checks, rebuild
+from . import forks, judge_signals, late, log, merge, plan_checks, rebuild
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
@@ -460,6 +460,7 @@ def _judge(
     context.replanning = lambda activity, at: _replanning(
         conn, activity, at, context.field_as_of, assessments
     )
+    context.steps_before = judge_signals.Steps(conn, now).before
     context.withdrawn_before = _Withdrawals(conn, now).before
     context.below_required = lambda activity, concept, at: _below_required(
         conn, activity, concept, at, assessments
@@ -475,14 +476,7 @@ def _judge(
             if judged.run.tbl == "name_claim" and _all_apply(verdicts):
                 _take_claim(context.roles, judged.run)
             if judged.run.tbl == "staff":
-                for record, one in zip(judged.run.changes(), verdicts, strict=True):
-                    assert isinstance(one, Verdict)
-                    if one.applies:
-                        context.roles.add(record)
-                    else:
-                        context.roles.note(
-                            record, "quarantined" if one.outcome == "quarantine" else "deferred"
-                        )
+                _note_roles(context, judged, verdicts)
             if any(v.rule == "clock" for v in verdicts):  # type: ignore[attr-defined]
                 outcome.ahead[origin] = max(hlc, outcome.ahead.get(origin, 0))
             for one in verdicts:
@@ -493,9 +487,21 @@ def _judge(
     return context
 
 
+def _note_roles(context: Context, judged: Judged, verdicts: Sequence[object]) -> None:
+    """Staff records accepted count for the change sets judged after them; the others are
+    noted as quarantined or deferred."""
+    for record, one in zip(judged.run.changes(), verdicts, strict=True):
+        assert isinstance(one, Verdict)
+        if one.applies:
+            context.roles.add(record)
+        else:
+            context.roles.note(record, "quarantined" if one.outcome == "quarantine" else "deferred")
+
+
 #: The tables whose fields the judge reads as they stood at a moment (``_field_as_of``).
-_READ_AS_OF = frozenset(
-    {"activity", "shift", "standing_post", "threat_assessment", "handover_withdrawal"}
+_READ_AS_OF = (
+    frozenset({"activity", "shift", "standing_post", "threat_assessment", "handover_withdrawal"})
+    | judge_signals.READ_AS_OF
 )
 
 
@@ -1005,6 +1011,10 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
     more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
     more.update(_load_change_sets(conn, _read_together(conn, candidates, covered)))
     more.update(_load_change_sets(conn, _acceptances_after(conn, candidates, covered)))
+    runs = (j.run for group in candidates.values() for j in group)
+    more.update(
+        _load_change_sets(conn, judge_signals.steps_after(conn, runs, covered.__contains__))
+    )
     return {k: v for k, v in more.items() if k not in candidates}
 
 

@@ -1,0 +1,384 @@
+"""The workflow checks of signals, signal reports, handovers and log entries (R7), each a pure
+function of facts: the store calls them on its own rows (``signals``, ``intel``, ``handover``,
+``logbook``) and the importer's judge (``sync.judge_signals``) on the rows as they stood when a
+received change was made, so a bundle can take no step the store refuses.
+
+Each returns the refusal the store raises (its code and facts), or None when the step may be
+taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import access
+from .errors import BadInput, PermissionDenied, RuleViolation, StoreError
+
+#: A signal's workflow, in order: its status is the furthest step its events took.
+SIGNAL_STATUSES = ("submitted", "received", "in_follow_up", "interpreted", "closed")
+#: The status each workflow step (a signal event's kind) brings a signal to.
+STEP_STATUS = {
+    "received": "received",
+    "follow_up": "in_follow_up",
+    "interpreted": "interpreted",
+    "closed": "closed",
+}
+#: A step may be taken from these statuses (the workflow order).
+ALLOWED_FROM = {
+    "received": ("submitted",),
+    "follow_up": ("received", "in_follow_up"),
+    "interpreted": ("received", "in_follow_up"),
+    "closed": ("interpreted",),
+}
+#: Who acknowledges a report, by audience.
+AUDIENCE_ROLES = {
+    "line_managers": frozenset({"shift_leader", "planner", "admin"}),
+    "authority": frozenset({"authority", "admin"}),
+}
+
+
+def _words(code: str) -> str:
+    """A status or step as words in a refusal (``in_follow_up`` → ``in follow up``)."""
+    return code.replace("_", " ")
+
+
+def signal_status(kinds: Iterable[object]) -> str:
+    """A signal's status from the kinds of its events: the furthest step taken (sightings and
+    unknown kinds aside), ``submitted`` when none.
+
+    Args:
+        kinds: the kinds of the signal's events, in any order.
+
+    Returns:
+        One of ``SIGNAL_STATUSES``.
+    """
+    ranks = [
+        SIGNAL_STATUSES.index(STEP_STATUS[k])
+        for k in kinds
+        if isinstance(k, str) and k in STEP_STATUS
+    ]
+    return SIGNAL_STATUSES[max(ranks, default=0)]
+
+
+def step_refusal(status: str, step: str, signal: str) -> BadInput | None:
+    """Why a workflow step cannot be taken on a signal of ``status`` (``signal_wrong_status``):
+    closed only once interpreted, interpreted only once received, nothing after closed.
+
+    Args:
+        status: the signal's status before the step (``SIGNAL_STATUSES``).
+        step: the step (``received``, ``follow_up``, ``interpreted``, ``closed``).
+        signal: the signal's name in the refusal.
+
+    Returns:
+        The refusal, or None when the step may be taken.
+    """
+    allowed_from = ALLOWED_FROM.get(step, ())
+    if status in allowed_from:
+        return None
+    allowed = " or ".join(_words(s) for s in allowed_from)
+    return BadInput(
+        f"Signal {signal} is {_words(status)}; it can be {_words(step)} only when {allowed} "
+        f"(workflow: {' → '.join(_words(s) for s in SIGNAL_STATUSES)}).",
+        code="signal_wrong_status",
+        signal=signal,
+        status=status,
+        step=step,
+        allowed=list(allowed_from),
+        workflow=list(SIGNAL_STATUSES),
+    )
+
+
+def red_refusal(
+    tlp: object, reporter: object, callsign: str, role: str | None, signal: str
+) -> PermissionDenied | None:
+    """Why a person may not see (so not act on) a signal: TLP:RED is for its reporter and the
+    information organisation alone (``signal_tlp_red``).
+
+    Args:
+        tlp: the signal's TLP marking.
+        reporter: who raised it.
+        callsign: the acting person.
+        role: the acting person's role (None: no role).
+        signal: the signal's name in the refusal.
+
+    Returns:
+        The refusal, or None when the person may see it.
+    """
+    if tlp != "red" or reporter == callsign:
+        return None
+    if role is not None and access.allowed(role, "signal.process"):
+        return None
+    return PermissionDenied(
+        f"Signal {signal} is TLP:RED: only its reporter and the information organisation "
+        "may see it.",
+        code="signal_tlp_red",
+        signal=signal,
+    )
+
+
+def sighting_refusal(reporter: object, callsign: str, status: str, signal: str) -> BadInput | None:
+    """Why a sighting cannot be added: it comes from another officer than the reporter
+    (``sighting_of_own_signal``), on a signal not closed (``signal_closed``).
+
+    Args:
+        reporter: who raised the signal.
+        callsign: who adds the sighting.
+        status: the signal's status before it (``SIGNAL_STATUSES``).
+        signal: the signal's name in the refusal.
+
+    Returns:
+        The refusal, or None when the sighting may be added.
+    """
+    if reporter == callsign:
+        return BadInput(
+            "A sighting comes from another officer; add to your own signal with a "
+            "log entry or raise a new signal.",
+            code="sighting_of_own_signal",
+        )
+    if status == "closed":
+        return BadInput(
+            f"Signal {signal} is closed; raise a new signal instead.",
+            code="signal_closed",
+            signal=signal,
+        )
+    return None
+
+
+def assessment_request_refusal(requests_assessment: object, subject_id: object) -> BadInput | None:
+    """Why a signal cannot ask for a new threat assessment: it names no person
+    (``assessment_request_needs_person``).
+
+    Args:
+        requests_assessment: whether it asks for one (truthy).
+        subject_id: the person it names, or None.
+
+    Returns:
+        The refusal, or None.
+    """
+    if not requests_assessment or subject_id is not None:
+        return None
+    return BadInput(
+        "A request for a new threat assessment names the person.",
+        code="assessment_request_needs_person",
+    )
+
+
+def report_issued_refusal(issued: bool, report: str) -> BadInput | None:
+    """Why a report cannot change (its duiding, a scenario, issuing it again): it is issued
+    (``report_issued``); a correction supersedes it.
+
+    Args:
+        issued: whether it was issued before.
+        report: the report's name in the refusal.
+
+    Returns:
+        The refusal, or None for a draft.
+    """
+    if not issued:
+        return None
+    return BadInput(
+        f"Report {report} is issued and cannot change; draft one that supersedes it.",
+        code="report_issued",
+        report=report,
+    )
+
+
+def issue_refusal(interpretation: object, scenarios: int, report: str) -> BadInput | None:
+    """Why a draft cannot be issued (R7): no duiding (``report_needs_duiding``), no scenario
+    (``report_needs_scenario``).
+
+    Args:
+        interpretation: its duiding as it stands ('' or None: none).
+        scenarios: how many scenarios it has.
+        report: the report's id.
+
+    Returns:
+        The refusal, or None when it may be issued.
+    """
+    if not interpretation:
+        return BadInput(
+            "A signal report is issued only with its duiding (interpretation); add one first.",
+            code="report_needs_duiding",
+        )
+    if scenarios < 1:
+        return BadInput(
+            "A signal report is issued only with at least one realistic scenario; add one first.",
+            code="report_needs_scenario",
+            report=report,
+        )
+    return None
+
+
+def acknowledge_refusal(
+    audience: object, callsign: str, role: str | None, acknowledged: Iterable[object]
+) -> StoreError | None:
+    """Why a person cannot acknowledge a report: a draft (``acknowledge_draft``), for another
+    audience than their role (``report_for_others``), acknowledged by them already
+    (``already_acknowledged``).
+
+    Args:
+        audience: the audience it was issued to, or None for a draft.
+        callsign: who acknowledges.
+        role: their role (None: no role).
+        acknowledged: who acknowledged it before.
+
+    Returns:
+        The refusal, or None when they may acknowledge it.
+    """
+    if audience is None:
+        return BadInput(
+            "A draft cannot be acknowledged; it has not been issued.", code="acknowledge_draft"
+        )
+    roles = AUDIENCE_ROLES.get(str(audience), frozenset())
+    if role not in roles:
+        return PermissionDenied(
+            f"This report is for {audience}: only {', '.join(sorted(roles))} "
+            f"acknowledge it; {callsign} is {role}.",
+            code="report_for_others",
+            audience=audience,
+            roles=sorted(roles),
+            callsign=callsign,
+            role=role,
+        )
+    if callsign in set(acknowledged):
+        return BadInput(
+            f"{callsign} already acknowledged this report.",
+            code="already_acknowledged",
+            callsign=callsign,
+        )
+    return None
+
+
+def signer_refusal(signed_by: object, callsign: str) -> PermissionDenied | None:
+    """Why a person cannot accept a handover: they signed it (``signer_cannot_accept``).
+
+    Args:
+        signed_by: who signed the handover.
+        callsign: who accepts it.
+
+    Returns:
+        The refusal, or None.
+    """
+    if signed_by != callsign:
+        return None
+    return PermissionDenied(
+        f"{callsign} signed this handover and cannot accept it;"
+        " the incoming shift leader accepts it.",
+        code="signer_cannot_accept",
+        callsign=callsign,
+    )
+
+
+def accepted_refusal(accepted_by: object) -> BadInput | None:
+    """Why a handover cannot be accepted again (``handover_already_accepted``).
+
+    Args:
+        accepted_by: who accepted it before, or None.
+
+    Returns:
+        The refusal, or None when no one has.
+    """
+    if not accepted_by:
+        return None
+    return BadInput(
+        f"This handover was already accepted by {accepted_by}.",
+        code="handover_already_accepted",
+        by=accepted_by,
+    )
+
+
+def clear_refusal(flagged: object, cleared_by: object, entry: str) -> BadInput | None:
+    """Why a log entry cannot be cleared: it is not flagged (``log_entry_not_flagged``), or
+    was cleared already (``log_entry_already_cleared``).
+
+    Args:
+        flagged: whether it is flagged (truthy).
+        cleared_by: who cleared it before, or None.
+        entry: the entry's name in the refusal.
+
+    Returns:
+        The refusal, or None when it may be cleared.
+    """
+    if not flagged:
+        return BadInput(
+            f"Log entry {entry} is not flagged; there is nothing to clear.",
+            code="log_entry_not_flagged",
+            entry=entry,
+        )
+    if cleared_by:
+        return BadInput(
+            f"Log entry {entry} was already cleared by {cleared_by}.",
+            code="log_entry_already_cleared",
+            entry=entry,
+            by=cleared_by,
+        )
+    return None
+
+
+def supersede_draft_refusal(issued: bool) -> BadInput | None:
+    """Why a report cannot supersede another: that one is a draft (``supersede_draft``).
+
+    Args:
+        issued: whether the report it replaces was issued before.
+
+    Returns:
+        The refusal, or None when it may supersede it.
+    """
+    if issued:
+        return None
+    return BadInput(
+        "Only an issued report can be superseded; edit the draft instead.",
+        code="supersede_draft",
+    )
+
+
+def superseded_refusal(
+    handover: str, newer: str | None, by: object, at: object, when: str
+) -> RuleViolation | None:
+    """Why a handover cannot be accepted: its signer replaced it (``handover_superseded``).
+
+    Args:
+        handover: its name in the refusal.
+        newer: the name of the handover that superseded it, or None.
+        by: who signed that one.
+        at: when (a fact of the refusal).
+        when: that time in words.
+
+    Returns:
+        The refusal, or None when it is not superseded.
+    """
+    if newer is None:
+        return None
+    return RuleViolation(
+        "handover",
+        f"Handover {handover} was superseded by handover {newer}, signed by {by} at {when}, "
+        "and is no longer in force; accept the newer one instead.",
+        code="handover_superseded",
+        handover=handover,
+        newer=newer,
+        by=by,
+        at=at,
+    )
+
+
+def withdrawn_already_refusal(handover: str, by: object, at: object, when: str) -> BadInput | None:
+    """Why a handover cannot be withdrawn: it was already (``handover_withdrawn_already``).
+
+    Args:
+        handover: its name in the refusal.
+        by: who withdrew it before.
+        at: when (a fact of the refusal), or None when no one did.
+        when: that time in words.
+
+    Returns:
+        The refusal, or None when it was not withdrawn.
+    """
+    if at is None:
+        return None
+    return BadInput(
+        f"Handover {handover} was withdrawn already by {by} at {when}.",
+        code="handover_withdrawn_already",
+        handover=handover,
+        by=by,
+        at=at,
+    )
