@@ -160,11 +160,12 @@ def machine_fault(
     if code in (_BUSY, _LOCKED):
         if database is not None and import_running(database):
             return MachineFault(ANOTHER_IMPORT, code="another_import")
+        place = where[:1].upper() + where[1:]  # the sentence's first letter; the path as typed
         return MachineFault(
-            f"{where.capitalize()} is busy: another program (the console, a script or a sync) "
-            "kept it locked for longer than Schildwacht waits; nothing was written, try again.",
+            f"{place} is busy: another program (the console, a script or a sync) kept it "
+            "locked for longer than Schildwacht waits; nothing was written, try again.",
             code="database_busy",
-            place=where.capitalize(),
+            place=place,
         )
     if code == _FULL:
         return MachineFault(

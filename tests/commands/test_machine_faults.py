@@ -90,6 +90,26 @@ def test_a_write_while_the_database_is_held_is_exit_6(
     assert snapshot(db_path) == before
 
 
+def test_a_busy_database_is_named_as_typed(
+    initialised: Run, db_path: Path, tmp_path: Path, short_wait: None
+) -> None:
+    """Input review: the sentence was capitalised with str.capitalize(), which lower-cased the
+    rest: "The database '…/busy/mydb.db' is busy" for …/Busy/MyDB.db, a file that is not there."""
+    from click.testing import CliRunner
+
+    from commands.cli import cli as schildwacht
+    from tests.conftest import copy_database
+
+    typed = tmp_path / "Busy" / "MyDB.db"
+    typed.parent.mkdir()
+    copy_database(db_path, typed)
+    with holder(typed, importing=False, writing=True):
+        result = CliRunner().invoke(schildwacht, ["--db", str(typed), "log", "add", "Route"])
+    assert result.exit_code == 6
+    said = one_sentence(result.stderr)
+    assert said.startswith("Error: The database '") and "/Busy/MyDB.db' is busy" in said, said
+
+
 def test_a_second_import_is_refused_at_once(
     initialised: Run, db_path: Path, tmp_path: Path
 ) -> None:
