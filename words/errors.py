@@ -562,6 +562,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "calendar_bad_property": template(_("{file}: {event}, property {prop}: {excerpt}.")),
+    "calendar_bad_time": template(
+        _(
+            "{file}: {event}, property {prop}: {value} is not a date or a date-time as "
+            "iCalendar writes them (20261202 or 20261202T100000, with Z for UTC)."
+        )
+    ),
     "calendar_bad_recurrence": template(
         _("{file}: a recurrence rule cannot be expanded ({reason}).")
     ),
