@@ -191,9 +191,10 @@ def test_a_full_disk_refuses_a_write_naming_the_cause(
     if small_disk is not None:
         result = cli("--db", str(database), "demo")
         cause = "is full"
-    else:  # the database may not grow past its size: EFBIG, which SQLite reports as I/O
+    else:  # the database may not grow past its size: EFBIG, which SQLite reports as I/O,
+        # worded as the same cause a file written directly gives (input review)
         result = cli("--db", str(database), "demo", fsize=database.stat().st_size)
-        cause = "disk I/O error"
+        cause = "the file size limit was reached"
     assert result.returncode == 6, result.stderr
     sentence = one_sentence(result.stderr.splitlines()[-1])
     assert cause in sentence and "nothing was written" in sentence
@@ -231,6 +232,9 @@ def test_a_backup_or_an_output_onto_a_full_disk_leaves_no_file(
     for result in (backup, output):
         assert result.returncode == 6, result.stderr
         assert "nothing was written" in one_sentence(result.stderr)
+        # one cause, one wording (input review: the backup said "disk I/O error")
+        cause = "is full" if small_disk else "the file size limit was reached"
+        assert cause in result.stderr and "I/O" not in result.stderr
     assert sorted(p.name for p in folder.iterdir()) == (["filler"] if small_disk else [])
 
 
