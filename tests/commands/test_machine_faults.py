@@ -319,3 +319,30 @@ def test_init_that_fails_on_a_given_empty_file_leaves_it_empty(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["given.db"]
     again = cli("--db", str(database), "init", "--callsign", "OPS-01", "--unit", "RT")
     assert again.returncode == 0, again.stderr
+
+
+def test_a_file_size_limit_is_one_cause_in_one_wording(tmp_path: Path) -> None:
+    """Input review: under ``ulimit -f`` the backup said "disk I/O error: the disk may be
+    full…" (SQLite reports EFBIG as I/O) and ``-o`` "the file size limit was reached"."""
+    database = tmp_path / "schildwacht.db"
+    assert (
+        cli("--db", str(database), "init", "--callsign", "OPS-01", "--unit", "RT").returncode == 0
+    )
+    folder = tmp_path / "out"
+    folder.mkdir()
+    backup = cli("--db", str(database), "backup", str(folder / "copy.db"), fsize=4096)
+    output = cli(
+        "--db", str(database), "audit", "list", "-f", "json", "-o", str(folder / "a.json"),
+        fsize=4096,
+    )  # fmt: skip
+    before = snapshot(database)
+    grow = cli("--db", str(database), "demo", fsize=database.stat().st_size)
+    for result in (backup, output, grow):
+        assert result.returncode == 6, result.stderr
+        said = one_sentence(result.stderr.splitlines()[-1])
+        assert "(the disk is full, or the file size limit was reached); nothing was written" in (
+            said
+        )
+        assert "I/O" not in said
+    assert sorted(p.name for p in folder.iterdir()) == []
+    assert snapshot(database) == before
