@@ -348,26 +348,32 @@ def test_a_file_size_limit_is_one_cause_in_one_wording(tmp_path: Path) -> None:
     assert snapshot(database) == before
 
 
-def test_a_refused_export_leaves_no_empty_device_folder(tmp_path: Path) -> None:
+def test_a_refused_export_leaves_no_empty_device_folder(
+    small_disk: Path | None, tmp_path: Path
+) -> None:
     """Input review: ``sync export --to DIR`` refused on a full disk left an empty
     ``DIR/<device-id>/`` behind; the folders an export creates go again when it is refused
     (a folder that was there already stays)."""
+    if small_disk is None:
+        pytest.skip("needs a real small file system (root and mount)")
     database = tmp_path / "schildwacht.db"
     for args in (
         ("init", "--callsign", "OPS-01", "--unit", "RT"),
         ("team", "create", "--name", "T"),
     ):
         assert cli("--db", str(database), *args).returncode == 0
-    shared = tmp_path / "share"
+    shared = small_disk / "share"
     shared.mkdir()
-    failed = cli("--db", str(database), "sync", "export", "--to", str(shared), fsize=4096)
+    _fill(small_disk)
+    failed = cli("--db", str(database), "sync", "export", "--to", str(shared))
     assert failed.returncode == 6, failed.stderr
     assert "nothing was written" in one_sentence(failed.stderr.splitlines()[-1])
     assert sorted(shared.iterdir()) == []
-    deeper = tmp_path / "new" / "sync"  # folders the export made itself: gone too
-    failed = cli("--db", str(database), "sync", "export", "--to", str(deeper), fsize=4096)
+    deeper = small_disk / "new" / "sync"  # folders the export made itself: gone too
+    failed = cli("--db", str(database), "sync", "export", "--to", str(deeper))
     assert failed.returncode == 6, failed.stderr
-    assert not (tmp_path / "new").exists()
+    assert not (small_disk / "new").exists()
+    (small_disk / "filler").unlink()
     written = cli("--db", str(database), "sync", "export", "--to", str(shared))
     assert written.returncode == 0, written.stderr
     assert len(list(shared.iterdir())) == 1
