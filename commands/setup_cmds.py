@@ -46,7 +46,10 @@ from .params import InputPath, WholeParam
     type=InputPath(),
     help=_("A catalogue TOML file instead of the shipped fictional one."),
 )
-@click.option("--label", help=_("This laptop's name in the team roster (default: its host name)."))
+@click.option(
+    "--label",
+    help=_("This laptop's name in the team roster (default: its host name, made a valid label)."),
+)
 @click.option(
     "--encrypt",
     is_flag=True,

@@ -376,11 +376,12 @@ def _status_quarantine(store: Any) -> None:
         info(f"  ! {quarantine_line(first, labels)}{extra}")
     for waiting in kept.deferred(store):
         device = visible(labels.get(waiting.device, waiting.device[:13]))
+        causes = counts.waiting_causes(waiting.kinds, device, local_iso(waiting.until) or "—")
         info(
-            _("{waiting} since {since} ({waits}).").format(
+            _("{waiting} since {since}: {causes}.").format(
                 waiting=counts.deferred_waiting(waiting.count, device),
                 since=local_iso(waiting.since) or _("before this version"),
-                waits=", ".join(waiting.waits),
+                causes=causes,
             )
         )
 

@@ -526,8 +526,10 @@ def parse_time(text: str, clock: Clock) -> datetime:
 
     Accepts exactly: ``YYYY-MM-DD HH:MM`` and ``YYYY-MM-DDTHH:MM`` (Europe/Amsterdam; seconds
     optional), ``today HH:MM`` / ``tomorrow HH:MM`` / ``yesterday HH:MM``, and ISO-8601 with
-    an explicit offset (``2026-10-25T02:30+01:00``, ``…Z``; at most ±18:00). The time must
-    fall between 1970-01-01 and 2099-12-31. Anything else is refused, never guessed.
+    an explicit offset (``2026-10-25T02:30+01:00``, ``…Z``; at most ±18:00; one space may
+    stand for the ``T``, as RFC 3339 allows and as ``local_span`` writes a repeated hour).
+    Letters in either case. The time must fall between 1970-01-01 and 2099-12-31. Anything
+    else is refused, never guessed (README, *Accepted input*).
 
     Args:
         text: the time as typed.

@@ -274,7 +274,9 @@ def current_shift(moment: datetime) -> tuple[datetime, datetime]:
         moment: an aware datetime.
 
     Returns:
-        The block's start and end, aware UTC (8 real hours, or 7 or 9 across a clock change).
+        The block's start and end, aware UTC (8 real hours, or 7 or 9 across a clock change);
+        the last night of 2099 ends at midnight, where the accepted range closes, so its
+        shift can hand over.
     """
     here = moment.astimezone(LOCAL_TZ)
     day = here.date()
@@ -289,7 +291,8 @@ def current_shift(moment: datetime) -> tuple[datetime, datetime]:
     next_hour = SHIFT_STARTS[(index + 1) % 3]
     end_day = start.date() + timedelta(days=1 if next_hour < start.hour else 0)
     end = datetime(end_day.year, end_day.month, end_day.day, next_hour, tzinfo=LOCAL_TZ)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    closing = validate.latest_moment() + timedelta(seconds=1)  # 2100-01-01 00:00 local
+    return start.astimezone(UTC), min(end.astimezone(UTC), closing)
 
 
 @dataclass(frozen=True)

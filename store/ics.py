@@ -615,9 +615,32 @@ def _prune(calendar: Any, name: str) -> list[Notice]:
     return warnings
 
 
+#: The properties that hold a date or a date-time: a value the parser cannot read is refused
+#: in our words, naming the property, not in the parser's.
+_TIME_PROPERTIES = frozenset({"DTSTART", "DTEND", "RDATE", "EXDATE", "RECURRENCE-ID"})
+
+
+def _bad_time(name: str, event: Any, prop: str, message: object) -> BadInput:
+    """The refusal of a date or time the parser could not read, naming the property and
+    quoting the value (the parser's ``Got: '…'``) when it said it."""
+    found = re.search(r"Got: '(.*)'", str(message), re.S)
+    value = validate.shown(found.group(1)) if found else "its value"
+    return BadInput(
+        f"{name}: {_describe(event)}, property {prop}: {value} is not a date or a date-time "
+        "as iCalendar writes them (20261202 or 20261202T100000, with Z for UTC).",
+        code="calendar_bad_time",
+        file=name,
+        event=_describe(event),
+        prop=prop,
+        value=value,
+    )
+
+
 def _prune_event(event: Any, name: str) -> list[Notice]:
     warnings = []
     for prop, message in event.errors:
+        if prop is not None and str(prop).upper() in _TIME_PROPERTIES:
+            raise _bad_time(name, event, str(prop).upper(), message)
         if prop is None or str(prop).upper() in NEEDED:
             raise BadInput(
                 f"{name}: {_describe(event)}, property {prop or '(a line)'}: {_excerpt(message)}.",

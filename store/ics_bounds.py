@@ -341,9 +341,7 @@ def _in_range(value: Any, what: str, event: Any, name: str) -> None:
     else:
         return  # a period's duration: checked with the start it belongs to
     if not ok:
-        shown = value.isoformat()
-        if isinstance(value, datetime) and isinstance(value.tzinfo, _READ_ZONES):
-            shown = validate.local_iso(value)  # the zone of the day limits
+        shown = _as_written(value)
         raise BadInput(
             f"{name}: {describe(event)} {what} must lie between "
             f"{validate.EARLIEST_DAY.isoformat()} and {validate.LATEST_DAY.isoformat()}; "
@@ -356,6 +354,18 @@ def _in_range(value: Any, what: str, event: Any, name: str) -> None:
             latest=validate.LATEST_DAY.isoformat(),
             value=shown,
         )
+
+
+def _as_written(value: date) -> str:
+    """A date or time as the file writes it (``00010101T000000Z``, ``21500101``): quoted
+    back as given, never converted to a zone (Amsterdam in year 1 ran on local mean time,
+    +00:19:32, which no one wrote)."""
+    from icalendar.prop import vDDDTypes  # the library that read it writes it back
+
+    try:
+        return str(vDDDTypes(value).to_ical().decode())
+    except (ValueError, TypeError, OverflowError):
+        return value.isoformat()
 
 
 #: Zones whose code is Python's own (IANA by name, UTC, a fixed offset): safe to read at any

@@ -160,11 +160,12 @@ def machine_fault(
     if code in (_BUSY, _LOCKED):
         if database is not None and import_running(database):
             return MachineFault(ANOTHER_IMPORT, code="another_import")
+        place = where[:1].upper() + where[1:]  # the sentence's first letter; the path as typed
         return MachineFault(
-            f"{where.capitalize()} is busy: another program (the console, a script or a sync) "
-            "kept it locked for longer than Schildwacht waits; nothing was written, try again.",
+            f"{place} is busy: another program (the console, a script or a sync) kept it "
+            "locked for longer than Schildwacht waits; nothing was written, try again.",
             code="database_busy",
-            place=where.capitalize(),
+            place=place,
         )
     if code == _FULL:
         return MachineFault(
@@ -177,6 +178,8 @@ def machine_fault(
         blocked = write_blocked(database)
         if blocked is not None:
             return not_writable(blocked, where)
+    if code == _IOERR and file_size_limited():  # EFBIG, which SQLite reports as I/O
+        return os_fault(OSError(errno.EFBIG, "File too large"), database, f"write {what}")
     if code in (_READONLY, _PERM, _CANTOPEN):
         return MachineFault(
             f"This user may not write {where} or its folder (file permissions, or a read-only "
@@ -286,6 +289,22 @@ def log_unreadable(database: Path) -> MachineFault:
         code="log_unreadable",
         where=where,
     )
+
+
+def file_size_limited() -> bool:
+    """Whether this process may write files only up to a size (``ulimit -f``): a write past it
+    fails with EFBIG, which SQLite reports as a disk I/O error; it is worded as the same cause
+    a file written directly gives (``os_fault``: no room, the file size limit).
+
+    Returns:
+        True when a file size limit is set.
+    """
+    try:
+        import resource  # not on Windows
+    except ImportError:  # pragma: no cover - POSIX only
+        return False
+    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return bool(soft != resource.RLIM_INFINITY)
 
 
 def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:

@@ -44,7 +44,9 @@ def init_database(
         path, callsign, name, role, unit: the new file (absent or empty); the operator's
             (unit by default ``catalogue.default_unit``).
         catalogue, clock, device_label, passphrase, secret: the catalogue file; the clock (a
-            fixed one lets ``SCHILDWACHT_NOW`` in); team label; keys' passphrase; the secret.
+            fixed one lets ``SCHILDWACHT_NOW`` in); the device's label in the team (by default
+            the computer's name made valid, ``validate.label_from``); keys' passphrase; the
+            secret.
 
     Returns:
         The new database, open, acting as its operator (``callsign``, upper case), who holds
@@ -62,7 +64,9 @@ def init_database(
     callsign = normalise_callsign(callsign)
     name = validate.line(name, "name", required=False)
     if device_label is not None:
-        device_label = validate.code(device_label, "device_label")
+        device_label = validate.device_label(device_label)
+    else:  # the computer's name, which no one typed: made into a valid label
+        device_label = validate.label_from(platform.node())
     target = Path(path).expanduser()
     if passphrase is not None and len(passphrase) < 8:
         raise BadInput("Choose a passphrase of at least 8 characters.", code="passphrase_too_short")
@@ -72,7 +76,7 @@ def init_database(
     store: Store | None = None
     try:
         store = Store(target, clock=clock, user=callsign, create=True, passphrase=passphrase)
-        _seed(store, data, callsign, device_label or platform.node() or "laptop", target)
+        _seed(store, data, callsign, device_label, target)
         unit = unit or default_unit(list_units(store))
         add_staff(store, callsign, unit=unit, role=role, name=name, secret=secret, bootstrap=True)
     except BaseException:

@@ -276,6 +276,49 @@ def code(value: object, field: str, *, max_len: int = MAX_CODE) -> str:
     return line(value, field, max_len=max_len)
 
 
+def device_label(value: object, field: str = "device_label") -> str:
+    """A device's label (its name in the team roster): the check every label passes, typed at
+    ``init --label``, made of the computer's name (``label_from``), read back before it is
+    put in a roster or an enrolment request, and carried in one (``check_request_fields``).
+
+    Args:
+        value: the label given.
+        field: what it is, for the refusal (``device_label``, ``request_label``…).
+
+    Returns:
+        The label, stripped.
+
+    Raises:
+        BadInput: as ``code``: not text, empty, over 40 characters, a control, bidi or
+            invisible character, a word that mixes scripts.
+    """
+    return code(value, field)
+
+
+def label_from(name: object) -> str:
+    """A valid device label made of a computer's name (the host name ``init`` uses when no
+    ``--label`` was given), which no one typed and which may be anything the operating system
+    allowed: what the label rules refuse is taken out (control, bidi and invisible characters),
+    the rest cut to ``MAX_CODE`` characters; when nothing valid remains (an empty name, a word
+    that mixes scripts), ``laptop-`` and four random hexadecimal digits.
+
+    Args:
+        name: the computer's name (any value; not text counts as none).
+
+    Returns:
+        A label that passes ``device_label``.
+    """
+    if isinstance(name, str):
+        cleaned = _IN_NAMES.sub("", name).strip()[:MAX_CODE].strip()
+        try:
+            return device_label(cleaned)
+        except BadInput:
+            pass
+    import secrets  # only here: a fallback label is rare
+
+    return f"laptop-{secrets.token_hex(2)}"
+
+
 def _no_invisible(value: str, field: str) -> None:
     """The refusal of a control, bidi or invisible formatting character anywhere in ``value``
     (a leading or trailing one included: never stripped away unseen)."""

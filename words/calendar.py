@@ -11,7 +11,6 @@ from typing import Any
 from store.clock import LOCAL_TZ, local_text
 from store.ics import calendar_ending
 from store.sync.notice import Notice
-from store.validate import visible
 
 from . import _
 
@@ -25,8 +24,10 @@ ENDINGS: dict[str, str] = {
 
 def restriction_note(authority: str, note: str) -> str:
     """A restriction's note as a face shows it: a calendar's cancellation (its ending and file,
-    ``store.ics.calendar_ending``) in words; any other note is the person's own text, shown
-    as it is (control and bidi characters made visible).
+    ``store.ics.calendar_ending``) in words; any other note is the person's own text, exactly
+    as stored. Nothing is escaped here: the record is built before its format is chosen, and
+    JSON keeps every value exact while table, CSV and Markdown output escape control and bidi
+    characters themselves (``commands.output``).
 
     Args:
         authority: the restriction's deciding authority.
@@ -34,8 +35,8 @@ def restriction_note(authority: str, note: str) -> str:
     """
     ending = calendar_ending(authority, note)
     if ending is None:
-        return visible(note)
-    return ENDINGS[ending.ending].format(name=visible(ending.file))
+        return note
+    return ENDINGS[ending.ending].format(name=ending.file)
 
 
 def _quoted(p: Mapping[str, Any]) -> str:

@@ -56,6 +56,42 @@ def deferred_waiting(n: int, device: str) -> str:
     ).format(n=n, device=device)
 
 
+def waiting_causes(kinds: tuple[tuple[str, int], ...], device: str, until: str) -> str:
+    """After ``deferred_waiting``: what a device's waiting changes wait for, by cause
+    (``kinds``: kind and count; ``until``: when the clock lets the last of them in, as text).
+    The clock's is not a fault of anyone's changes: they are taken in when their time comes."""
+    said = {
+        "clock": lambda n: ngettext(
+            "{n} for this laptop's clock ({device}'s clock runs ahead of it; it is taken in at "
+            "the first import after {until})",
+            "{n} for this laptop's clock ({device}'s clock runs ahead of it; they are taken in "
+            "at the first import after {until})",
+            n,
+        ),
+        "schema": lambda n: ngettext(
+            "{n} of a newer version (taken in once Schildwacht is upgraded here)",
+            "{n} of a newer version (taken in once Schildwacht is upgraded here)",
+            n,
+        ),
+        "row": lambda n: ngettext(
+            "{n} for a row not received here yet (taken in when it arrives)",
+            "{n} for rows not received here yet (taken in when they arrive)",
+            n,
+        ),
+        "author": lambda n: ngettext(
+            "{n} for a person not known here yet (taken in when they are)",
+            "{n} for people not known here yet (taken in when they are)",
+            n,
+        ),
+    }
+    return "; ".join(
+        said[kind](n).format(n=f"{n:,}", device=device, until=until)
+        if kind in said
+        else f"{n:,} ({kind})"
+        for kind, n in kinds
+    )
+
+
 def refused_of(n: int, total: int) -> str:
     """After ``sync import``: how many of the files read were refused."""
     return ngettext(

@@ -188,17 +188,36 @@ def too_large(p: Mapping[str, Any]) -> str:
 
 def too_many_waiting(p: Mapping[str, Any]) -> str:
     """Too many of one origin's changes would wait here (``label``, ``held`` waiting, ``total``
-    with this bundle's, ``limit``): the advice, for a refusal and for a receipt's warning alike."""
+    with this bundle's, ``newer`` of them of a newer version, the rest referring to rows or
+    people no laptop has sent here, ``limit``): the advice by cause, for a refusal and for a
+    receipt's warning alike (a notice without ``newer``, from before it was kept: all newer)."""
     where = (
         _("{held:,} of them wait here (the sync status lists them)").format(**p)
         if p["held"]
         else _("none was stored: the sync status shows none waiting")
     )
-    return _(
-        "{label} sent {total:,} changes that cannot be applied here yet (more than {limit:,}; "
-        "{where}). Upgrade Schildwacht on this laptop if {label} runs a newer version; "
-        "otherwise ask the admin to revoke {label}. Until then its changes are not taken in."
-    ).format(**p, where=where)
+    newer = int(p.get("newer", p["total"]))
+    facts = {**p, "where": where, "newer": newer, "missing": int(p["total"]) - newer}
+    if newer >= p["total"]:
+        said = _(
+            "{label} sent {total:,} changes of a newer version that cannot be applied here "
+            "(more than {limit:,}; {where}). Upgrade Schildwacht on this laptop if {label} runs "
+            "a newer version; otherwise ask the admin to revoke {label}."
+        )
+    elif not newer:
+        said = _(
+            "{label} sent {total:,} changes that refer to rows or people no laptop has sent "
+            "here (more than {limit:,}; {where}). Ask the admin to revoke {label} if it sends "
+            "them on purpose."
+        )
+    else:
+        said = _(
+            "{label} sent {total:,} changes that cannot be applied here yet ({newer:,} of a "
+            "newer version, {missing:,} referring to rows or people no laptop has sent here; "
+            "more than {limit:,}; {where}). Upgrade Schildwacht on this laptop if {label} runs "
+            "a newer version; otherwise ask the admin to revoke {label}."
+        )
+    return said.format(**facts) + " " + _("Until then its changes are not taken in.")
 
 
 #: Why a roster line is not CSV (``roster._CSV_FAULTS``), in words; never the csv library's.
@@ -545,6 +564,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "calendar_bad_property": template(_("{file}: {event}, property {prop}: {excerpt}.")),
+    "calendar_bad_time": template(
+        _(
+            "{file}: {event}, property {prop}: {value} is not a date or a date-time as "
+            "iCalendar writes them (20261202 or 20261202T100000, with Z for UTC)."
+        )
+    ),
     "calendar_bad_recurrence": template(
         _("{file}: a recurrence rule cannot be expanded ({reason}).")
     ),

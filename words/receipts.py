@@ -223,8 +223,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         stamped=local_text(p["stamped"]) if p["stamped"] is not None else "9999"
     ),
     "peer_over_limit": lambda p: _(
-        "{count:,} changes waiting, more than {limit:,}: its changes are set aside (upgrade, "
-        "or revoke the laptop)"
+        "{count:,} changes waiting for an upgrade, a row or a person, more than {limit:,}: its "
+        "changes are set aside (upgrade, or revoke the laptop)"
     ).format(count=p["count"], limit=p["limit"]),
     # an export's warnings
     "restored_gap": lambda p: _(

@@ -9,7 +9,7 @@ worker; a refusal is shown in the form, inline, and nothing is written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -33,7 +33,7 @@ from .. import labels
 from ..actions import Action, KeyedTitle
 from ..i18n import _, ngettext
 from ..literal import literal, template
-from ..times import at, told
+from ..times import at, step_day, told
 from ..widgets.dayboard import (
     Board,
     BoardScroll,
@@ -377,8 +377,12 @@ class AgendaScreen(BaseScreen[AgendaData]):
     def action_day(self, step: int) -> None:
         if self.day is None:
             return
-        self.day = self.day + timedelta(days=step)
-        self.reload()
+        day, stopped = step_day(self.day, step)  # never past the days a time may fall on
+        if stopped is not None:
+            self.notify(stopped)
+        if day != self.day:
+            self.day = day
+            self.reload()
 
     def action_go_today(self) -> None:
         day = today(self.store.clock)

@@ -11,7 +11,7 @@ refresh after each change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -34,7 +34,7 @@ from words.suggestions import cost, describe
 from ..actions import Action, KeyedTitle
 from ..i18n import _
 from ..literal import literal, template
-from ..times import at, told
+from ..times import at, step_day, told
 from ..widgets.dayboard import span_text
 from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.table import Column, RecordTable, Row
@@ -415,8 +415,13 @@ class RosterScreen(BaseScreen[RosterData]):
     # Actions ---------------------------------------------------------------------------------
 
     def action_day(self, step: int) -> None:
-        if self.day is not None:
-            self.day += timedelta(days=step)
+        if self.day is None:
+            return
+        day, stopped = step_day(self.day, step)  # never past the days a time may fall on
+        if stopped is not None:
+            self.notify(stopped)
+        if day != self.day:
+            self.day = day
             self.reload()
 
     def action_go_today(self) -> None:

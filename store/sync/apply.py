@@ -38,9 +38,10 @@ AUDIT_SAMPLE = 50
 
 
 class _OverLimit(Exception):
-    """Judging took origins past the deferred limit: origin → (waiting before, waiting now)."""
+    """Judging took origins past the deferred limit: origin → (waiting before, waiting now,
+    of those now of a newer version)."""
 
-    def __init__(self, counts: dict[str, tuple[int, int]]) -> None:
+    def __init__(self, counts: dict[str, tuple[int, int, int]]) -> None:
         super().__init__(counts)
         self.counts = counts
 
@@ -367,15 +368,17 @@ def _deferred_limit(conn: sqlite3.Connection, before: dict[str, int]) -> None:
         if count > kept.MAX_DEFERRED_PER_ORIGIN >= before.get(origin, 0)
     }
     if over:
-        raise _OverLimit(over)
+        newer = kept.newer_by_origin(conn)
+        raise _OverLimit({o: (held, now, newer.get(o, 0)) for o, (held, now) in over.items()})
 
 
-def _refuse_or_set_aside(checked: Verified, counts: dict[str, tuple[int, int]]) -> None:
+def _refuse_or_set_aside(checked: Verified, counts: dict[str, tuple[int, int, int]]) -> None:
     """The sender's own changes over the limit refuse the bundle; a relayed origin's are set
     aside, said in a warning (``verify.too_many_waiting``)."""
-    for origin, (held, now) in sorted(counts.items(), key=lambda i: i[0] != checked.sender):
+    for origin, (held, now, newer) in sorted(counts.items(), key=lambda i: i[0] != checked.sender):
         label = (checked.team.device(origin) or {"label": origin})["label"]
-        too_many_waiting(origin, label, checked.sender, (held, now - held), checked.receipt)
+        counted = (held, now - held, newer)
+        too_many_waiting(origin, label, checked.sender, counted, checked.receipt)
 
 
 def _note_sender(conn: sqlite3.Connection, checked: Verified) -> None:

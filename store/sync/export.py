@@ -119,7 +119,25 @@ def export(
     """
     team = _active_team(store)
     bundle_id = uuid7()
-    target = _target(store, bundle_id, out, folder, team.version)
+    made: list[Path] = []  # folders this export creates: removed again when it is refused
+    try:
+        target = _target(store, bundle_id, out, folder, team.version, made)
+        return _export(store, team, bundle_id, target, folder, welcome, progress)
+    except BaseException:
+        machine.remove_folders(made)  # only those still empty (a full disk: no bundle in it)
+        raise
+
+
+def _export(
+    store: Store,
+    team: rosters.Roster,
+    bundle_id: str,
+    target: Path,
+    folder: Path | None,
+    welcome: str | None,
+    progress: Progress,
+) -> Exported:
+    """``export`` once its target is known: pack, write and record the bundle."""
     with store.write("sync.export", bundle_id) as conn:
         team = _active_team(store)  # revoked meanwhile (a roster taken in): checked again
         # a change log edited outside Schildwacht: exit 5, not a crash (records: as packed)
@@ -166,11 +184,17 @@ def export(
 
 
 def _target(
-    store: Store, bundle_id: str, out: Path | None, folder: Path | None, roster: int
+    store: Store,
+    bundle_id: str,
+    out: Path | None,
+    folder: Path | None,
+    roster: int,
+    made: list[Path],
 ) -> Path:
     """``out``, or ``folder/<device>/<time>-r<roster version>-<bundle id>.swb``: the name says
     when it was written and with which roster (so a laptop that joined by then, and cannot
-    read it, knows it was damaged, not written before it joined)."""
+    read it, knows it was damaged, not written before it joined). The folders it creates are
+    added to ``made``, the deepest first."""
     if (out is None) == (folder is None):
         raise BadInput(
             "Give either a bundle file or a sync folder, not both.", code="bundle_target_twice"
@@ -184,9 +208,11 @@ def _target(
                     code="sync_target_not_a_folder",
                     path=shown(str(folder), limit=160),
                 )
-            machine.private_folders(shared / store.device_id, "the sync folder")
+            made += machine.private_folders(shared / store.device_id, "the sync folder")
         # this device's folder takes the sync folder's mode: the transport must read it
+        new = not (shared / store.device_id).exists()
         target_dir = machine.shared_subfolder(shared, store.device_id, "this device's folder")
+        made[:0] = [target_dir] if new else []
         name = f"{to_db(store.now()).replace(':', '')}-r{roster}-{bundle_id}{bundle.SUFFIX}"
         return machine.check_target(target_dir / name, "the bundle", database=store.path)
     assert out is not None

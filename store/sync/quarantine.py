@@ -13,12 +13,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..clock import from_db, to_db
 from ..db import Store
-from .change import Change, row_id
+from ..rules import CLOCK_SKEW
+from .change import Change, clock_moment, row_id
 from .held import APPLIED as APPLIED
 from .held import DEFERRED as DEFERRED
 from .held import QUARANTINED as QUARANTINED
@@ -27,8 +28,14 @@ from .judge import Key, Verdict
 from .reason import Reason, read
 
 #: Above this many deferred records from one origin its own bundles are refused, and its
-#: segments relayed by others are set aside, until someone acts (upgrade, or revoke it).
+#: segments relayed by others are set aside, until someone acts (upgrade, or revoke it). It
+#: counts the records that wait for something only a person can bring (``LIMITED``): a newer
+#: version's table or field, a row or a person no laptop has sent here. Records that wait for
+#: the clock (a laptop whose clock runs ahead, a record dated ahead) are not counted: their
+#: time comes by itself, and they are judged again only then.
 MAX_DEFERRED_PER_ORIGIN = 10_000
+#: The deferred records the limit counts (SQL, on ``sync_deferred``).
+LIMITED = "waits NOT LIKE 'clock%'"
 
 
 def record(
@@ -101,15 +108,31 @@ def record(
 
 
 def deferred_by_origin(conn: sqlite3.Connection) -> dict[str, int]:
-    """Per origin (device id), how many of its changes wait here.
+    """Per origin (device id), how many of its changes wait here that the limit counts
+    (``LIMITED``: not those waiting for the clock).
 
     Returns:
-        Device id → number of deferred changes; devices with none are absent.
+        Device id → number of deferred changes the limit counts; devices with none are absent.
     """
     return {
         origin: int(count)
         for origin, count in conn.execute(
-            "SELECT origin, count(*) FROM sync_deferred GROUP BY origin"
+            f"SELECT origin, count(*) FROM sync_deferred WHERE {LIMITED} GROUP BY origin"
+        )
+    }
+
+
+def newer_by_origin(conn: sqlite3.Connection) -> dict[str, int]:
+    """Per origin (device id), how many of its changes wait here for an upgrade: of a table
+    or field this version does not know (or that its database refused, ``schema``).
+
+    Returns:
+        Device id → number of such changes; devices with none are absent.
+    """
+    return {
+        origin: int(count)
+        for origin, count in conn.execute(
+            "SELECT origin, count(*) FROM sync_deferred WHERE waits = 'schema' GROUP BY origin"
         )
     }
 
@@ -269,12 +292,18 @@ def change_sets(store: Store) -> list[ChangeSet]:
 
 @dataclass(frozen=True)
 class Waiting:
-    """Deferred changes of one origin: how many and since when."""
+    """Deferred changes of one origin: how many and since when, and per cause."""
 
     device: str
     count: int
     since: datetime | None  # None: deferred before this version recorded when
     waits: tuple[str, ...]
+    #: Per kind waited for (``clock``, ``schema``, ``row``, ``author``), how many, sorted.
+    kinds: tuple[tuple[str, int], ...] = ()
+    #: How many of them the limit counts (``LIMITED``: all but those waiting for the clock).
+    limited: int = 0
+    #: The latest time those waiting for the clock wait until (aware UTC), or None.
+    until: datetime | None = None
 
 
 def deferred(store: Store) -> list[Waiting]:
@@ -283,14 +312,50 @@ def deferred(store: Store) -> list[Waiting]:
 
     Returns:
         One ``Waiting`` per origin with deferred changes: device id, count, the earliest ``since``
-        (aware UTC) and the kinds waited for (``clock``, ``row``, ``author``…, sorted).
+        (aware UTC), the kinds waited for (``clock``, ``row``, ``author``…, sorted), how many of
+        each, how many the limit counts and, for those waiting for the clock, until when.
     """
     rows = store.tuples(
-        "SELECT origin, count(*), min(since), group_concat(DISTINCT CASE WHEN instr(waits, ':')"
-        " THEN substr(waits, 1, instr(waits, ':') - 1) ELSE waits END) FROM sync_deferred"
-        " GROUP BY origin ORDER BY origin"
+        "SELECT origin, CASE WHEN instr(waits, ':') THEN substr(waits, 1, instr(waits, ':') - 1)"
+        " ELSE waits END AS kind, count(*), min(since), max(CASE WHEN waits = 'clock' THEN hlc"
+        " END), max(CASE WHEN waits LIKE 'clock:%' THEN substr(waits, 7) END) FROM sync_deferred"
+        " GROUP BY origin, kind ORDER BY origin, kind"
     )
-    return [
-        Waiting(str(o), int(n), from_db(since) if since else None, tuple(sorted(str(w).split(","))))
-        for o, n, since, w in rows
-    ]
+    found: dict[str, list[tuple[str, int, datetime | None, datetime | None]]] = {}
+    for origin, kind, n, since, hlc, dated in rows:
+        stamped = clock_moment(int(hlc)) if hlc is not None else None
+        moment = _time_or_none(dated)
+        until = [  # when this laptop's clock lets them in (``session._retryable``)
+            stamped - timedelta(days=1) if stamped is not None else None,
+            moment - CLOCK_SKEW if moment is not None else None,
+        ]
+        latest = max((t for t in until if t is not None), default=None)
+        found.setdefault(str(origin), []).append(
+            (str(kind), int(n), from_db(since) if since else None, latest)
+        )
+    return [_waiting(origin, kinds) for origin, kinds in found.items()]
+
+
+def _waiting(
+    origin: str, kinds: list[tuple[str, int, datetime | None, datetime | None]]
+) -> Waiting:
+    """One origin's ``Waiting`` from its rows per kind (kind, count, since, until)."""
+    since = [s for _k, _n, s, _u in kinds if s is not None]
+    until = [u for k, _n, _s, u in kinds if k == "clock" and u is not None]
+    return Waiting(
+        origin,
+        sum(n for _k, n, _s, _u in kinds),
+        min(since) if since and len(since) == len(kinds) else None,
+        tuple(sorted(k for k, _n, _s, _u in kinds)),
+        tuple((k, n) for k, n, _s, _u in kinds),
+        sum(n for k, n, _s, _u in kinds if k != "clock"),
+        max(until) if until else None,
+    )
+
+
+def _time_or_none(value: object) -> datetime | None:
+    """A stored time a record is dated (``clock:<time>``), or None when it is none."""
+    try:
+        return from_db(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None

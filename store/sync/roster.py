@@ -164,7 +164,8 @@ def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
         data = validate.json_document(body, "roster", max_depth=8)
         claimed = data["admin"]
         int(data["version"])
-        list(data["devices"])
+        if not all(isinstance(d["label"], str) for d in data["devices"]):
+            raise TypeError("a device label that is not text")  # shown escaped, never read
     except (ValueError, KeyError, TypeError):
         raise IntegrityFailure(
             "The team roster in the bundle is malformed.", code="roster_malformed"
@@ -508,8 +509,7 @@ def create_team(store: Store, name: str) -> Roster:
         if current(store) is not None:
             raise _in_team_already()
         me = identity(store)
-        label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
-        row = label.fetchone()
+        label = own_label(conn, store.device_id)
         moment = store.now()
         now = to_db(moment)  # the roster document's text
         data = {
@@ -522,7 +522,7 @@ def create_team(store: Store, name: str) -> Roster:
             "devices": [
                 _entry(
                     store.device_id,
-                    row[0] if row else "laptop",
+                    label,
                     "admin",
                     me.sign_public,
                     me.age_recipient,
@@ -536,6 +536,29 @@ def create_team(store: Store, name: str) -> Roster:
         _pin(conn, me.sign_public)
         store.made(str(data["team"]))
     return roster
+
+
+def own_label(conn: sqlite3.Connection, device_id: str) -> str:
+    """This device's label, valid, before it goes into a roster or an enrolment request: a
+    label stored by an older version (the computer's name, unchecked: too long, or with an
+    escape or a direction mark in it) is made valid (``validate.label_from``) and stored so,
+    inside the caller's transaction.
+
+    Args:
+        conn: the caller's connection, inside its write transaction.
+        device_id: this device's id.
+
+    Returns:
+        The label, which passes ``validate.device_label``.
+    """
+    row = conn.execute("SELECT label FROM device WHERE id = ?", (device_id,)).fetchone()
+    stored = row[0] if row else None
+    try:
+        return validate.device_label(stored)
+    except BadInput:
+        label = validate.label_from(stored)
+    conn.execute("UPDATE device SET label = ? WHERE id = ?", (label, device_id))
+    return label
 
 
 def _in_team_already() -> BadInput:
@@ -621,13 +644,12 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
         if not _may_request(store):  # joined meanwhile (another window): checked again
             raise _needs_no_request()
         me = identity(store)
-        label = conn.execute("SELECT label FROM device WHERE id = ?", (store.device_id,))
-        row = label.fetchone()
+        label = own_label(conn, store.device_id)
         body = canonical(
             {
                 "kind": REQUEST_KIND,
                 "device": store.device_id,
-                "label": row[0] if row else "laptop",
+                "label": label,
                 "role": store.actor.role,
                 **_request_operator(conn, store.meta(OPERATOR_KEY)),
                 "clock": "fixed" if store.clock_fixed else "system",
@@ -757,7 +779,7 @@ def check_request_fields(data: dict[str, Any]) -> None:
                 field=name,
                 given=validate.shown(data[name]),
             )
-    validate.code(data.get("label"), "request_label")
+    validate.device_label(data.get("label"), "request_label")
     for name in ("callsign", "unit"):
         if data.get(name) is not None:
             validate.code(data.get(name), f"request_{name}")

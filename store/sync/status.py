@@ -298,8 +298,8 @@ def peers(store: Store) -> list[Peer]:
         notes: list[Notice] = []
         if skew and hlc_wall_ms(int(skew[0])) > now_ms + DAY_MS:
             notes.append(notice("peer_clock_day_ahead", stamped=clock_moment(int(skew[0]))))
-        count = waiting[device["id"]].count if device["id"] in waiting else 0
-        if count > kept.MAX_DEFERRED_PER_ORIGIN:
+        count = waiting[device["id"]].limited if device["id"] in waiting else 0
+        if count > kept.MAX_DEFERRED_PER_ORIGIN:  # those waiting for the clock do not count
             notes.append(notice("peer_over_limit", count=count, limit=kept.MAX_DEFERRED_PER_ORIGIN))
         mine = tuple(r for r in refused if r.device == device["id"])
         notes += [r.as_notice(str(device["label"])) for r in mine]

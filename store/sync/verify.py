@@ -318,6 +318,7 @@ def _new_segments(
     headers = {(s.origin, s.number): (s.header_bytes, s.signature) for s in signed}
     cuts = forks.cuts([*forks.held(store.conn), *checked.forks])
     waiting = kept.deferred_by_origin(store.conn)
+    newer = kept.newer_by_origin(store.conn)
     segments = []
     for segment in sorted(signed, key=lambda s: (s.origin, s.number)):
         label = visible(segment.author["label"])
@@ -342,7 +343,8 @@ def _new_segments(
             )
             continue
         if waiting.get(segment.origin, 0) > kept.MAX_DEFERRED_PER_ORIGIN:
-            _too_many_waiting(segment, manifest, (waiting[segment.origin], 0), receipt)
+            counts = (waiting[segment.origin], 0, newer.get(segment.origin, 0))
+            _too_many_waiting(segment, manifest, counts, receipt)
             continue
         previous = chain.get((segment.origin, segment.number - 1), "") if segment.number > 1 else ""
         try:
@@ -366,9 +368,12 @@ def _new_segments(
         unknown = _unknown_to_this_version(runs)
         if unknown and waiting.get(segment.origin, 0) + unknown > kept.MAX_DEFERRED_PER_ORIGIN:
             # stopped before it is stored: it and the origin's later segments (then a gap)
-            _too_many_waiting(segment, manifest, (waiting.get(segment.origin, 0), unknown), receipt)
+            held = waiting.get(segment.origin, 0)
+            counts = (held, unknown, newer.get(segment.origin, 0) + unknown)
+            _too_many_waiting(segment, manifest, counts, receipt)
             continue
         waiting[segment.origin] = waiting.get(segment.origin, 0) + unknown
+        newer[segment.origin] = newer.get(segment.origin, 0) + unknown
         segment.body = b""  # decoded: only the runs are kept
         segments.append(Segment(segment.header, segment.header_bytes, segment.signature, runs))
         known[(segment.origin, segment.number)] = (
@@ -791,52 +796,75 @@ def _unknown_to_this_version(runs: Iterable[Run]) -> int:
 
 
 def _too_many_waiting(
-    segment: _Signed, manifest: dict[str, Any], counts: tuple[int, int], receipt: Receipt
+    segment: _Signed, manifest: dict[str, Any], counts: tuple[int, int, int], receipt: Receipt
 ) -> None:
-    """An origin whose changes pile up unapplied here (``counts``: those held waiting, and
-    those of this segment that would wait, never stored): set aside until someone acts."""
+    """An origin whose changes pile up unapplied here (``counts``: those held waiting, those
+    of this segment that would wait, never stored, and how many of all those are of a newer
+    version): set aside until someone acts."""
     label = visible(segment.author["label"])
     too_many_waiting(segment.origin, label, str(manifest.get("sender")), counts, receipt)
 
 
 def too_many_waiting(
-    origin: str, label: str, sender: str, counts: tuple[int, int], receipt: Receipt
+    origin: str, label: str, sender: str, counts: tuple[int, int, int], receipt: Receipt
 ) -> None:
-    """Too many of ``origin``'s changes would wait here (``counts``: those held waiting, and
-    those of this bundle that would wait, never stored): the sender's own refuse the bundle
-    (``Refused``, one sentence); a relayed origin's are set aside, said in a warning.
+    """Too many of ``origin``'s changes would wait here for something only a person can bring
+    (``counts``: those held waiting, those of this bundle that would wait, never stored, and
+    how many of all of them are of a newer version; the rest refer to rows or people no laptop
+    has sent here): the sender's own refuse the bundle (``Refused``, one sentence); a relayed
+    origin's are set aside, said in a warning. Changes that wait for the clock never count.
 
     Args:
         origin: the device id whose changes would wait.
         label: its label.
         sender: the bundle's sender (device id).
-        counts: (held waiting, of this bundle that would wait).
+        counts: (held waiting, of this bundle that would wait, of a newer version).
         receipt: the receipt; a relayed origin's notice goes on it.
 
     Raises:
         Refused: the sender's own changes: the bundle (``bundle_deferred_limit``).
     """
     label = visible(label)
-    held, more = counts
-    facts = {"label": label, "held": held, "total": held + more}
+    held, more, newer = counts
+    facts = {"label": label, "held": held, "total": held + more, "newer": newer}
     facts["limit"] = kept.MAX_DEFERRED_PER_ORIGIN
     if origin == sender:
-        where = (
-            f"{held:,} of them wait here (the sync status lists them)"
-            if held
-            else "none was stored: the sync status shows none waiting"
+        raise Refused(
+            "deferred limit", _waiting_advice(facts), code="bundle_deferred_limit", **facts
         )
-        advice = (
-            f"{label} sent {held + more:,} changes that cannot be applied here yet (more than "
-            f"{kept.MAX_DEFERRED_PER_ORIGIN:,}; {where}). Upgrade Schildwacht on this laptop "
-            f"if {label} runs a newer version; otherwise ask the admin to revoke {label}. "
-            "Until then its changes are not taken in."
-        )
-        raise Refused("deferred limit", advice, code="bundle_deferred_limit", **facts)
     warning = notice("too_many_waiting", **facts)
     if warning not in receipt.warnings:
         receipt.warnings.append(warning)
         receipt.set_aside.append(origin)
+
+
+def _waiting_advice(p: dict[str, Any]) -> str:
+    """The refusal's sentence by cause (as ``words.errors.too_many_waiting`` words it)."""
+    label, total, newer, limit = p["label"], p["total"], p["newer"], p["limit"]
+    where = (
+        f"{p['held']:,} of them wait here (the sync status lists them)"
+        if p["held"]
+        else "none was stored: the sync status shows none waiting"
+    )
+    upgrade = (
+        f"Upgrade Schildwacht on this laptop if {label} runs a newer version; otherwise ask the "
+        f"admin to revoke {label}."
+    )
+    if newer >= total:
+        what = f"changes of a newer version that cannot be applied here (more than {limit:,}"
+    elif not newer:
+        what = f"changes that refer to rows or people no laptop has sent here (more than {limit:,}"
+        upgrade = f"Ask the admin to revoke {label} if it sends them on purpose."
+    else:
+        what = (
+            f"changes that cannot be applied here yet ({newer:,} of a newer version, "
+            f"{total - newer:,} referring to rows or people no laptop has sent here; more than "
+            f"{limit:,}"
+        )
+    return (
+        f"{label} sent {total:,} {what}; {where}). {upgrade} Until then its changes are not "
+        "taken in."
+    )
 
 
 def _known_segments(store: Store) -> dict[tuple[str, int], tuple[str, int]]:

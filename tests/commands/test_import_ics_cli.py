@@ -199,3 +199,38 @@ def test_an_import_that_double_books_warns_as_an_edit_does(
         json.loads(initialised("activity", "show", name, "-f", "json").stdout)["id"]
         for name in names
     ) == sorted(ids)
+
+
+def _event(path: Path, start: str, extra: str = "") -> Path:
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+        f"DTSTAMP:20261201T000000Z\r\nDTSTART:{start}\r\nDTEND:20261202T110000Z\r\n"
+        f"SUMMARY:s\r\n{extra}END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    return path
+
+
+def test_a_date_refusal_quotes_the_value_as_written_and_names_the_property(
+    initialised: Run, tmp_path: Path
+) -> None:
+    """Input review: an RDATE of 00010101T000000Z was quoted converted to Amsterdam's local
+    mean time of year 1 (0001-01-01T00:19:32+00:19:32), and a malformed DTSTART was refused
+    in the icalendar library's own words ("Expected datetime, date, or time. Got: …")."""
+    _person(initialised)
+    early = _event(tmp_path / "a.ics", "20261202T100000Z", "RDATE:00010101T000000Z\r\n")
+    result = initialised("activity", "import-ics", str(early), "--person", "BEVER")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "RDATE must lie between 1970-01-01 and 2099-12-31; 00010101T000000Z does not." in (
+        result.stderr
+    )
+    late = _event(tmp_path / "b.ics", "20261202T100000Z", "EXDATE;VALUE=DATE:21000101\r\n")
+    result = initialised("activity", "import-ics", str(late), "--person", "BEVER")
+    assert result.exit_code == 2 and "; 21000101 does not." in result.stderr
+    signed = _event(tmp_path / "c.ics", "+20261202T100000Z")
+    result = initialised("activity", "import-ics", str(signed), "--person", "BEVER")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert (
+        "property DTSTART: '+20261202T100000Z' is not a date or a date-time as iCalendar "
+        "writes them" in result.stderr
+    )
+    assert "Expected" not in result.stderr

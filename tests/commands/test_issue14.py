@@ -134,6 +134,25 @@ def test_escape_sequences_in_a_title_are_shown_escaped_everywhere(demo: Run) -> 
     assert exact["title"] == title
 
 
+def test_a_restrictions_note_is_exact_in_json_and_escaped_in_text(demo: Run) -> None:
+    """Input review: the note was made visible while the record was built, before the format
+    was chosen, so JSON carried the six characters ``\\u001b`` instead of the stored ESC."""
+    note = "=1+1\x1b[2J \u202eTAD | x"
+    made = add(demo)
+    activity = made.stdout.strip().splitlines()[-1]
+    restricted = demo(
+        "activity", "restrict", activity, "--kind", "relocated", "--reason", "threat",
+        "--authority", "OvJ", "--note", note, "--location", "Elders",
+    )  # fmt: skip
+    assert restricted.exit_code == 0, restricted.stderr
+    exact = json.loads(demo("activity", "show", activity, "--format", "json").stdout)
+    assert exact["restrictions"][0]["note"] == note
+    for fmt in ("table", "csv", "md"):
+        shown = demo("activity", "show", activity, "--format", fmt)
+        assert shown.exit_code == 0 and no_raw(shown.stdout), fmt
+        assert "\\u001b" in shown.stdout and "\\u202e" in shown.stdout, fmt
+
+
 def test_bidi_overrides_are_refused_in_code_names_callsigns_and_labels(
     demo: Run, db_path: Path
 ) -> None:

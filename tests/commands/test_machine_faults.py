@@ -90,6 +90,26 @@ def test_a_write_while_the_database_is_held_is_exit_6(
     assert snapshot(db_path) == before
 
 
+def test_a_busy_database_is_named_as_typed(
+    initialised: Run, db_path: Path, tmp_path: Path, short_wait: None
+) -> None:
+    """Input review: the sentence was capitalised with str.capitalize(), which lower-cased the
+    rest: "The database '…/busy/mydb.db' is busy" for …/Busy/MyDB.db, a file that is not there."""
+    from click.testing import CliRunner
+
+    from commands.cli import cli as schildwacht
+    from tests.conftest import copy_database
+
+    typed = tmp_path / "Busy" / "MyDB.db"
+    typed.parent.mkdir()
+    copy_database(db_path, typed)
+    with holder(typed, importing=False, writing=True):
+        result = CliRunner().invoke(schildwacht, ["--db", str(typed), "log", "add", "Route"])
+    assert result.exit_code == 6
+    said = one_sentence(result.stderr)
+    assert said.startswith("Error: The database '") and "/Busy/MyDB.db' is busy" in said, said
+
+
 def test_a_second_import_is_refused_at_once(
     initialised: Run, db_path: Path, tmp_path: Path
 ) -> None:
@@ -171,9 +191,10 @@ def test_a_full_disk_refuses_a_write_naming_the_cause(
     if small_disk is not None:
         result = cli("--db", str(database), "demo")
         cause = "is full"
-    else:  # the database may not grow past its size: EFBIG, which SQLite reports as I/O
+    else:  # the database may not grow past its size: EFBIG, which SQLite reports as I/O,
+        # worded as the same cause a file written directly gives (input review)
         result = cli("--db", str(database), "demo", fsize=database.stat().st_size)
-        cause = "disk I/O error"
+        cause = "the file size limit was reached"
     assert result.returncode == 6, result.stderr
     sentence = one_sentence(result.stderr.splitlines()[-1])
     assert cause in sentence and "nothing was written" in sentence
@@ -211,6 +232,9 @@ def test_a_backup_or_an_output_onto_a_full_disk_leaves_no_file(
     for result in (backup, output):
         assert result.returncode == 6, result.stderr
         assert "nothing was written" in one_sentence(result.stderr)
+        # one cause, one wording (input review: the backup said "disk I/O error")
+        cause = "is full" if small_disk else "the file size limit was reached"
+        assert cause in result.stderr and "I/O" not in result.stderr
     assert sorted(p.name for p in folder.iterdir()) == (["filler"] if small_disk else [])
 
 
@@ -295,3 +319,61 @@ def test_init_that_fails_on_a_given_empty_file_leaves_it_empty(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["given.db"]
     again = cli("--db", str(database), "init", "--callsign", "OPS-01", "--unit", "RT")
     assert again.returncode == 0, again.stderr
+
+
+def test_a_file_size_limit_is_one_cause_in_one_wording(tmp_path: Path) -> None:
+    """Input review: under ``ulimit -f`` the backup said "disk I/O error: the disk may be
+    full…" (SQLite reports EFBIG as I/O) and ``-o`` "the file size limit was reached"."""
+    database = tmp_path / "schildwacht.db"
+    assert (
+        cli("--db", str(database), "init", "--callsign", "OPS-01", "--unit", "RT").returncode == 0
+    )
+    folder = tmp_path / "out"
+    folder.mkdir()
+    backup = cli("--db", str(database), "backup", str(folder / "copy.db"), fsize=4096)
+    output = cli(
+        "--db", str(database), "audit", "list", "-f", "json", "-o", str(folder / "a.json"),
+        fsize=4096,
+    )  # fmt: skip
+    before = snapshot(database)
+    grow = cli("--db", str(database), "demo", fsize=database.stat().st_size)
+    for result in (backup, output, grow):
+        assert result.returncode == 6, result.stderr
+        said = one_sentence(result.stderr.splitlines()[-1])
+        assert "(the disk is full, or the file size limit was reached); nothing was written" in (
+            said
+        )
+        assert "I/O" not in said
+    assert sorted(p.name for p in folder.iterdir()) == []
+    assert snapshot(database) == before
+
+
+def test_a_refused_export_leaves_no_empty_device_folder(
+    small_disk: Path | None, tmp_path: Path
+) -> None:
+    """Input review: ``sync export --to DIR`` refused on a full disk left an empty
+    ``DIR/<device-id>/`` behind; the folders an export creates go again when it is refused
+    (a folder that was there already stays)."""
+    if small_disk is None:
+        pytest.skip("needs a real small file system (root and mount)")
+    database = tmp_path / "schildwacht.db"
+    for args in (
+        ("init", "--callsign", "OPS-01", "--unit", "RT"),
+        ("team", "create", "--name", "T"),
+    ):
+        assert cli("--db", str(database), *args).returncode == 0
+    shared = small_disk / "share"
+    shared.mkdir()
+    _fill(small_disk)
+    failed = cli("--db", str(database), "sync", "export", "--to", str(shared))
+    assert failed.returncode == 6, failed.stderr
+    assert "nothing was written" in one_sentence(failed.stderr.splitlines()[-1])
+    assert sorted(shared.iterdir()) == []
+    deeper = small_disk / "new" / "sync"  # folders the export made itself: gone too
+    failed = cli("--db", str(database), "sync", "export", "--to", str(deeper))
+    assert failed.returncode == 6, failed.stderr
+    assert not (small_disk / "new").exists()
+    (small_disk / "filler").unlink()
+    written = cli("--db", str(database), "sync", "export", "--to", str(shared))
+    assert written.returncode == 0, written.stderr
+    assert len(list(shared.iterdir())) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +169,31 @@ def test_a_span_in_the_repeated_autumn_hour_shows_its_offsets() -> None:
     later = datetime(2027, 10, 31, 2, 0, tzinfo=UTC)  # 03:00+01:00: not repeated
     assert local_span(second, later) == "2027-10-31 02:00+01:00–03:00"
     assert local_span(eve, eve + timedelta(hours=1)) == "2027-10-30 22:00–23:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2026-11-28t14:00", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),
+        ("2026-11-28T13:00:00z", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),
+        ("Today 10:00", datetime(2026, 11, 28, 9, 0, tzinfo=UTC)),
+        ("TOMORROW 07:00", datetime(2026, 11, 29, 6, 0, tzinfo=UTC)),
+        ("2026-10-25 02:30+01:00", datetime(2026, 10, 25, 1, 30, tzinfo=UTC)),
+        ("2026-11-28 13:00Z", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),
+    ],
+)
+def test_the_forms_the_readme_names_for_case_and_space_are_accepted(
+    text: str, utc: datetime
+) -> None:
+    """Input review: lower-case t/z, date words in any case and a space for the T before an
+    offset were accepted but not documented; the README names each (this list is its)."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith("| a time |"))
+    assert f"`{text.replace('2026-11-28T13:00:00z', '…13:00:00z')}`" in row, text
+    assert parse_time(text, CLOCK) == utc
+
+
+def test_no_space_before_an_offset() -> None:
+    for text in ("2026-11-28 13:00 Z", "2026-11-28T13:00 +01:00"):
+        with pytest.raises(BadInput, match="is not a time"):
+            parse_time(text, CLOCK)

@@ -76,6 +76,9 @@ def test_a_bundle_whose_rows_would_wait_past_the_limit_is_refused_whole(
     assert refused.value.check == "deferred limit"
     assert f"laptop-b sent {11 * GHOSTS:,} changes" in str(refused.value)
     assert "none was stored" in str(refused.value)
+    # worded by its cause: rows no laptop has sent, not a newer version (no upgrade helps)
+    assert "refer to rows or people no laptop has sent here" in str(refused.value)
+    assert "Upgrade" not in str(refused.value)
     assert sentence(refused.value) == str(refused.value)
     assert snapshot(a.store.path) == before
     monkeypatch.setattr(kept, "MAX_DEFERRED_PER_ORIGIN", 11 * GHOSTS)  # at the limit: kept
