@@ -15,6 +15,7 @@ import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,7 +178,7 @@ def _forge_row(b: Hostile, table: str, values: dict[str, object]) -> None:
     rule table names, ``{name}`` filled from the template's ids."""
     known = {**ids(b.store), "device": b.laptop.id}
     row = {"id": ROW, **values}
-    records = [(table, key(ROW), "", None, 1, None, "OPS-B")]
+    records: list[tuple[Any, ...]] = [(table, key(ROW), "", None, 1, None, "OPS-B")]
     for col in rules.TABLES[table].fields:
         value = row.get(col)
         filled = value.format(**known) if isinstance(value, str) else value
@@ -259,7 +260,7 @@ def a_import(a: Laptop, b: Hostile) -> Receipt:
 def _check_codes(check: rules.RowCheck) -> set[str]:
     tree = ast.parse(textwrap.dedent(inspect.getsource(check)))
     return {
-        kw.value.value
+        str(kw.value.value)
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         for kw in node.keywords
