@@ -42,7 +42,7 @@ from store.validate import visible
 from words.counts import counted
 from words.findings import said as said_finding
 from words.quarantine import said as said_reason
-from words.receipts import headline, joined, said
+from words.receipts import STAGES, headline, joined, said
 
 from .. import labels
 from ..actions import Action, KeyedTitle, any_of
@@ -605,7 +605,8 @@ class SyncScreen(BaseScreen[SyncData]):
     def on_sync_progress(self, message: SyncProgress) -> None:
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=max(message.total, 1), progress=message.done)
-        self.query_one("#sync-receipt", Static).update(literal(f"{message.stage.capitalize()}…"))
+        stage = STAGES.get(message.stage, message.stage)  # as ``sync export`` says it
+        self.query_one("#sync-receipt", Static).update(literal(f"{stage}…"))
 
     def _finished(self, text: str, failed: bool) -> None:
         self.busy = False
