@@ -353,3 +353,16 @@ def test_a_calendar_note_holds_facts_and_no_words() -> None:
     # a person's note that reads like the calendar's, under another authority: their text
     note = calendar_note("cancelled", "werk.ics")
     assert calendar_words.restriction_note("BZ", note) == note
+
+
+def test_a_reason_kept_as_synced_text_stays_as_older_laptops_read_it() -> None:
+    """Issue 15: the correction reasons the store writes (``activity_correction.reason``, a
+    synced free-text field) are data on purpose, documented where written; the judge of every
+    laptop, older versions too, recognises a calendar's reinstatement by this prefix."""
+    assert rules.REINSTATED == "Reinstated by the calendar"
+    for where, marker in (
+        ("store/rules.py", "Data on purpose"),
+        ("store/sync/status.py", "Data on purpose"),
+        ("store/ics.py", "data on purpose: activity_correction.reason"),
+    ):
+        assert marker in (STORE.parent / where).read_text(encoding="utf-8"), where
