@@ -214,4 +214,6 @@ def main() -> None:
         fault = output_fault(exc)  # the output failed, not the database
         print(_("Error: {refusal}").format(refusal=visible(refusal(fault))), file=sys.stderr)
         os._exit(exit_code(fault))
-    os._exit(0)  # no interpreter teardown, as ``cli.main`` ends a scripted command
+    from .exits import ExitCode
+
+    os._exit(ExitCode.OK)  # no interpreter teardown, as ``cli.main`` ends a scripted command

@@ -14,7 +14,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,6 +31,7 @@ from store.validate import markdown, visible
 from words import _
 
 from .context import Env
+from .exits import ExitCode
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -40,19 +40,6 @@ from .params import OutputPath
 
 FORMATS = ("table", "csv", "json", "md")
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class ExitCode(IntEnum):
-    """The exit codes scripts depend on (README: Exit codes)."""
-
-    OK = 0
-    FAILURE = 1
-    BAD_INPUT = 2
-    FOUND = 3
-    DENIED = 4
-    INTEGRITY = 5
-    MACHINE = 6
-    INTERRUPTED = 130  # Ctrl-C: the shell's convention (128 + SIGINT)
 
 
 #: The one table from store error class to exit code; the first class an error is an instance

@@ -15,7 +15,7 @@ from store.ics_bounds import FIELDS as ICS_FIELDS
 from store.validate import visible
 from words import _, ngettext
 from words.counts import refused_of
-from words.errors import SENTENCES, rows, sentence, template
+from words.errors import SENTENCES, rows, sentence, signed_facts, template
 
 
 def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -258,13 +258,11 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         limit_option=" (--max-occurrences)",
         window_options=" (--days or --to)",
     ),
-    "already_signed": template(
-        _(
-            "The period {period} was already signed by {signed_by} at {signed_at} (handover "
-            "{handover}); sign again only to supersede it, with a reason (handover sign "
-            "--supersedes {handover} --reason T)."
-        )
-    ),
+    "already_signed": lambda p: _(
+        "The period {period} was already signed by {signed_by} at {signed_at} (handover "
+        "{handover}); sign again only to supersede it, with a reason (handover sign "
+        "--supersedes {handover} --reason T)."
+    ).format(**signed_facts(p)),
     "report_issued": template(
         _(
             "Report {report} is issued and cannot change; draft one that supersedes it "

@@ -14,9 +14,10 @@ from store.access import ROLES
 from store.demo import SCALES, generate_demo
 from store.errors import BadInput
 from store.setup import init_database
+from store.states import CatalogueState
 from store.status import database_status
 from store.validate import visible
-from words import _
+from words import _, states
 from words.quarantine import said
 
 from .context import Env, new_secret, on_terminal, pass_env
@@ -229,8 +230,9 @@ def db_repair(env: Env, fmt: str, output: str | None) -> None:
         info(repair.set_aside_sentence(kept, done["set_aside"]))
     if done.get("unrepaired"):
         info(repair.unrepaired(done["unrepaired"]))
-    if done.get("catalogue") and done["catalogue"] != "as made at init":
-        info(_("Reference catalogue {state}.").format(state=done["catalogue"]))
+    state = CatalogueState.read(done.get("catalogue"))
+    if state is not None and state is not CatalogueState.AS_MADE:
+        info(_("Reference catalogue {state}.").format(state=states.catalogue(state)))
     for change in done.get("rederived", []):
         info(
             visible(
@@ -265,6 +267,9 @@ def db_repair(env: Env, fmt: str, output: str | None) -> None:
 def db_status(env: Env, fmt: str, output: str | None) -> None:
     """Schema version, size and record counts."""
     status = asdict(database_status(env.store()))
+    status["clock"] = states.CLOCK[status["clock"]]
+    status["guards"] = states.GUARDS[status["guards"]]
+    status["catalogue"] = states.CATALOGUE[status["catalogue"]]
     status["unsendable"] = [f"#{seq} ({said(why)})" for seq, why in status["unsendable"]]
     emit(status, fmt, output)
 

@@ -164,6 +164,10 @@ def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
     Returns:
         The demand, cancelled activities excluded; an activity of a subject without a package
         counts only by the concept it carries.
+
+    Raises:
+        NotFound: an activity's or post's subject is not in the database (a damaged one: the
+            schema's references keep it there).
     """
     needs = load_needs(store, start, end)
     concepts = list_concepts(store)
@@ -1104,6 +1108,9 @@ def week_overview(
         (rows per unit code: one ``CapacityRow`` per local day, keyed by date, FTE per week of
         36 hours over that day's own real length; the worst gaps, most officer-hours short
         first, then earliest).
+
+    Raises:
+        NotFound: as ``protection_demand`` (a damaged database).
     """
     end = start + timedelta(days=days)
     demand = protection_demand(store, start, end)

@@ -31,6 +31,7 @@ from pathlib import Path
 from . import access, fingerprint, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import BadInput, IntegrityFailure, MachineFault, NotFound, RuleViolation, StoreError
+from .states import CatalogueState
 
 TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
 if TYPE_CHECKING:  # proving a person loads argon2: only when someone else acts
@@ -41,7 +42,7 @@ if TYPE_CHECKING:  # proving a person loads argon2: only when someone else acts
 
 #: ``db repair``'s restorer of the shipped catalogue (``setup.restore_catalogue``): given the
 #: connection and the database's path, it returns what it did.
-CatalogueRestore = Callable[[sqlite3.Connection, str], str]
+CatalogueRestore = Callable[[sqlite3.Connection, str], CatalogueState]
 
 BUSY_TIMEOUT_MS = 10_000
 #: Tables whose changes are not themselves audited (the trail, bookkeeping; every sync_ table).
@@ -851,14 +852,14 @@ def _log_holds_changes(path: Path) -> bool:
         return True  # unknown: never read past it
 
 
-def _catalogue_state(conn: sqlite3.Connection, path: str) -> str:
+def _catalogue_state(conn: sqlite3.Connection, path: str) -> CatalogueState:
     """Whether the reference catalogue is the one this database recorded (``db repair``
     without a catalogue to restore it from)."""
     try:
         fingerprint.check(conn, path)
     except IntegrityFailure:
-        return "changed outside Schildwacht; not restored"
-    return "as made at init"
+        return CatalogueState.NOT_RESTORED
+    return CatalogueState.AS_MADE
 
 
 def _finish_migrations(conn: sqlite3.Connection, from_version: int) -> None:

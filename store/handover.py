@@ -250,21 +250,22 @@ def overlapping_handovers(store: Store) -> list[Overlap]:
 class AlreadySigned(BadInput):
     """The period overlaps a handover that is signed and not superseded; ``handover_id`` is
     that handover (``short``: its name, unique in the database); ``may_supersede``: whether
-    the acting leader may replace it (its signer, with a reason)."""
+    the acting leader may replace it (its signer, with a reason). Its code says which:
+    ``already_signed`` (the acting leader's own) or ``already_signed_by_another`` (only its
+    signer may supersede it)."""
 
     def __init__(
         self,
         message: str,
         handover_id: str,
         short: str,
-        may_supersede: bool = True,
+        *,
+        code: str,
         **params: Any,
     ) -> None:
-        # Only its signer may supersede it: the faces word that refusal by its message.
-        code = "already_signed" if may_supersede else None
         super().__init__(message, code=code, handover=short, **params)
         self.handover_id = handover_id
-        self.may_supersede = may_supersede
+        self.may_supersede = code == "already_signed"
 
 
 def current_shift(moment: datetime) -> tuple[datetime, datetime]:
@@ -852,7 +853,7 @@ def _check_signed_once(
         if found["signed_by"] != me:
             raise RuleViolation(
                 "handover",
-                _not_yours(found, me, name=short_id(store, "handover", found["id"])),
+                "Only the handover's signer may supersede it.",
                 code="supersede_not_yours",
                 handover=short_id(store, "handover", found["id"]),
                 signed_by=found["signed_by"],
@@ -861,46 +862,26 @@ def _check_signed_once(
             )
     for row in live:
         if row["id"] != replaced:
-            period = _period_text(from_db(row["period_start"]), from_db(row["period_end"]))
             mine = row["signed_by"] == me
             name = short_id(store, "handover", row["id"])
             raise AlreadySigned(
-                f"The period {period} was already signed by {row['signed_by']} at "
-                f"{local_text(from_db(row['signed_at']))} (handover {name}); "
-                + (
-                    "sign again only to supersede it, with a reason."
-                    if mine
-                    else _not_yours(row, me, name=None)
-                ),
+                f"The period was already signed by {row['signed_by']} (handover {name}); sign "
+                + ("again only to supersede it." if mine else "a new one only its signer may."),
                 row["id"],
                 name,
-                may_supersede=mine,
-                period=period,
+                code="already_signed" if mine else "already_signed_by_another",
+                period_start=from_db(row["period_start"]),
+                period_end=from_db(row["period_end"]),
                 signed_by=row["signed_by"],
                 signed_at=from_db(row["signed_at"]),
+                me=me,
+                accepted_at=from_db(row["accepted_at"]) if row["accepted_by"] == me else None,
             )
     return replaced
 
 
 def _period_text(start: datetime, end: datetime) -> str:
     return local_span(start, end)
-
-
-def _not_yours(row: Any, me: str, *, name: str | None) -> str:
-    """Why ``me`` may not supersede the handover ``row`` (``name``: say which handover, by
-    its name unique in the database; None: "it")."""
-    which = f"handover {name}" if name else "it"
-    accepted = (
-        f"; {me} accepted it at {local_text(from_db(row['accepted_at']))}"
-        if row["accepted_by"] == me
-        else ""
-    )
-    return (
-        f"only {row['signed_by']}, who signed {which}, may supersede it (a handover is its "
-        f"signer's account of the shift){accepted}. Record what is wrong in a flagged log "
-        f"entry (it carries into every handover until cleared), or ask {row['signed_by']} to "
-        "sign a new one."
-    )
 
 
 def accept_handover(store: Store, handover_id: str, questions: str = "") -> HandoverRecord:

@@ -2078,6 +2078,7 @@ class _Run:
             )
             return self.item(row, "unchanged")
         if changed:
+            # data on purpose: activity_correction.reason is synced free text (rules.REINSTATED)
             reason = f"Changed in the calendar ({self.name}, sequence {occ.sequence})."
             self._update(row, occ, changed, reason)
             return self.item(row, "updated")

@@ -61,6 +61,10 @@ def reference() -> dict[str, tuple[str, str]]:
     Returns:
         Guard name → ``(type, SQL)``: ``"trigger"`` or ``"view"`` and its exact SQL, as the
         migrations make them in a fresh in-memory database (built once per process).
+
+    Raises:
+        Nothing in practice: ``migrations.migrate`` refuses (``BadInput``) only a database
+            newer than this program, and this one is made new in memory.
     """
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:

@@ -1184,6 +1184,10 @@ def move_problems(store: Store, activity_ids: Collection[str]) -> list[Problem]:
     Returns:
         The ``double_booked`` problems, then per activity (in the order given, each once) by
         callsign the first other problem of each deployed officer; empty when none.
+
+    Raises:
+        NotFound: ``concept`` (or the activity's own) is not in the catalogue
+            (``deployment_problem``).
     """
     found = double_bookings(store, activity_ids)
     for activity_id in dict.fromkeys(activity_ids):
@@ -1305,6 +1309,9 @@ def concept_group_problems(store: Store, activity_id: str, concept: str) -> list
 
     Returns:
         One problem per officer who would fill no slot (``no_open_slot``, its rule).
+
+    Raises:
+        NotFound: ``concept`` is not in the catalogue (``group_problems``).
     """
     return group_problems(store, activity_id, concept, _deployed(store, activity_id))
 

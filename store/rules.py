@@ -87,6 +87,11 @@ REQUEST_OPTION_ACTIONS = ("as_asked", "deploy", "assign", "combine", "move")
 CALENDAR_AUTHORITY = "calendar"
 #: How the correction begins that reinstates an activity cancelled only by its calendar (the one
 #: way a cancelled activity is planned again: the calendar has the event again).
+#: Data on purpose, not words for a face (issue 15): it is stored in ``activity_correction.reason``,
+#: a synced free-text field that people fill in their own words too (``--correction REASON``),
+#: and every laptop's judge recognises the reinstatement by this prefix (``sync/judge.py``).
+#: Translating or rewording it would make the laptops of older versions quarantine the
+#: reinstatements of newer ones; it stays this English text for as long as bundles carry it.
 REINSTATED = "Reinstated by the calendar"
 
 #: ``\Z``, not ``$``: "$" also matches before a trailing line break ("RT-0412\n").

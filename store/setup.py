@@ -21,6 +21,7 @@ from .errors import BadInput, IntegrityFailure
 from .ids import uuid7
 from .machine import machine_fault
 from .staff import add_staff, normalise_callsign
+from .states import CatalogueState
 from .sync.keys import ensure_identity
 
 
@@ -122,7 +123,7 @@ def _seed(store: Store, data: dict[str, Any], callsign: str, label: str, target:
         raise
 
 
-def restore_catalogue(conn: sqlite3.Connection, path: str) -> str:
+def restore_catalogue(conn: sqlite3.Connection, path: str) -> CatalogueState:
     """``db repair`` (given to ``Store(restore_catalogue=…)``): put back the catalogue shipped
     with Schildwacht when that is the one this database recorded; refuse (exit 5, nothing
     written) when it recorded another one.
@@ -132,15 +133,14 @@ def restore_catalogue(conn: sqlite3.Connection, path: str) -> str:
         path: the database's path, for the refusal.
 
     Returns:
-        What was done, in words: ``as made at init`` (nothing to restore) or ``restored from
-        the catalogue shipped with Schildwacht``.
+        What was done: ``CatalogueState.AS_MADE`` (nothing to restore) or ``RESTORED``.
 
     Raises:
         IntegrityFailure: the catalogue it recorded is not the shipped one.
     """
     try:
         fingerprint.check(conn, path)
-        return "as made at init"
+        return CatalogueState.AS_MADE
     except IntegrityFailure:
         pass
     kept = fingerprint.recorded(conn)
@@ -163,7 +163,7 @@ def restore_catalogue(conn: sqlite3.Connection, path: str) -> str:
         )
     conn.execute("RELEASE catalogue")
     fingerprint.store_meta(conn, kept)
-    return "restored from the catalogue shipped with Schildwacht"
+    return CatalogueState.RESTORED
 
 
 def _undo_creation(empty: Path | None, files: list[Path], folders: list[Path]) -> None:

@@ -323,6 +323,9 @@ def list_signals(
     Returns:
         The signals, in inbox order (TLP:RED ones only for their reporter and the information
         organisation).
+
+    Raises:
+        NotFound: ``person`` names no protected subject (``subjects.get_subject``).
     """
     clauses, params = [], []
     visible, visible_params = _visible_clause(store.actor)

@@ -281,6 +281,10 @@ def find_staff(store: Store, callsign: str) -> Staff | None:
 
     Returns:
         The person with their qualifications, or None when no one has that callsign.
+
+    Raises:
+        BadInput: the callsign is not text or holds an invisible character
+            (``validate.identifier``: ``not_text``, ``invisible_character``).
     """
     row = store.one(
         "SELECT id, callsign, name, unit, role FROM staff WHERE callsign = ?",

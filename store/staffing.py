@@ -101,6 +101,10 @@ def open_parts(
 
     Returns:
         The open parts, each a ``Need`` of the activity with the places left open.
+
+    Raises:
+        BadInput: ``end`` is not after ``start`` (``gaps.load_duties``).
+        NotFound: ``concept`` is not in the catalogue (``catalogue.get_concept``).
     """
     row = store.one(
         "SELECT a.start_at, a.end_at, s.unit FROM activity a JOIN subject s"

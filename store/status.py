@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from . import findings
 from .db import Store
 from .migrations import schema_version
+from .states import CatalogueState, ClockState, GuardState
 from .sync.export import unsendable as exchange_unsendable
 from .sync.forks import own_cut, own_set_aside
 
@@ -53,10 +54,10 @@ class Status:
     device_id: str
     operator: str | None
     journal_mode: str
-    clock: str  # "real", or "fixed for tests/demos" (honours SCHILDWACHT_NOW)
-    guards: str  # the database opened, so its guards are the ones this version makes
+    clock: ClockState  # real, or fixed for tests and demos (honours SCHILDWACHT_NOW)
+    guards: GuardState  # the database opened, so its guards are the ones this version makes
     witnessed_heads: int  # heads of this laptop's audit chain that peers or handovers have seen
-    catalogue: str  # "as made at init" (its fingerprint matches), or refused before this
+    catalogue: CatalogueState  # as made at init (its fingerprint matches), or refused before
     findings: dict[str, int]  # open trust findings by kind (``findings``)
     #: this laptop's own records not sent yet that no export sends as they are (its change log
     #: was edited outside Schildwacht; ``db repair`` sets them aside): (number, why), the why
@@ -96,12 +97,12 @@ def database_status(store: Store) -> Status:
         device_id=store.device_id,
         operator=store.meta("operator"),
         journal_mode=str(store.conn.execute("PRAGMA journal_mode").fetchone()[0]),
-        clock="fixed for tests/demos" if store.clock_fixed else "real",
-        guards="intact",
+        clock=ClockState.FIXED if store.clock_fixed else ClockState.REAL,
+        guards=GuardState.INTACT,
         witnessed_heads=int(
             store.one("SELECT count(*) FROM audit_witness WHERE device = ?", (store.device_id,))[0]  # type: ignore[index]
         ),
-        catalogue="as made at init",
+        catalogue=CatalogueState.AS_MADE,
         findings=dict(Counter(f.kind for f in findings.open_findings(store))),
         unsendable=exchange_unsendable(store),
         forked_at=own_cut(store.conn),

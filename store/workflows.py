@@ -333,7 +333,7 @@ def supersede_draft_refusal(issued: bool) -> BadInput | None:
 
 
 def superseded_refusal(
-    handover: str, newer: str | None, by: object, at: object, when: str
+    handover: str, newer: str | None, by: object, at: object, shown: str
 ) -> RuleViolation | None:
     """Why a handover cannot be accepted: its signer replaced it (``handover_superseded``).
 
@@ -342,7 +342,7 @@ def superseded_refusal(
         newer: the name of the handover that superseded it, or None.
         by: who signed that one.
         at: when (a fact of the refusal).
-        when: that time in words.
+        shown: that time as people read it (its English message).
 
     Returns:
         The refusal, or None when it is not superseded.
@@ -351,7 +351,7 @@ def superseded_refusal(
         return None
     return RuleViolation(
         "handover",
-        f"Handover {handover} was superseded by handover {newer}, signed by {by} at {when}, "
+        f"Handover {handover} was superseded by handover {newer}, signed by {by} at {shown}, "
         "and is no longer in force; accept the newer one instead.",
         code="handover_superseded",
         handover=handover,
@@ -361,14 +361,14 @@ def superseded_refusal(
     )
 
 
-def withdrawn_already_refusal(handover: str, by: object, at: object, when: str) -> BadInput | None:
+def withdrawn_already_refusal(handover: str, by: object, at: object, shown: str) -> BadInput | None:
     """Why a handover cannot be withdrawn: it was already (``handover_withdrawn_already``).
 
     Args:
         handover: its name in the refusal.
         by: who withdrew it before.
         at: when (a fact of the refusal), or None when no one did.
-        when: that time in words.
+        shown: that time as people read it (its English message).
 
     Returns:
         The refusal, or None when it was not withdrawn.
@@ -376,7 +376,7 @@ def withdrawn_already_refusal(handover: str, by: object, at: object, when: str) 
     if at is None:
         return None
     return BadInput(
-        f"Handover {handover} was withdrawn already by {by} at {when}.",
+        f"Handover {handover} was withdrawn already by {by} at {shown}.",
         code="handover_withdrawn_already",
         handover=handover,
         by=by,

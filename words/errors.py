@@ -46,6 +46,37 @@ def _pilot(p: Mapping[str, Any]) -> str:
     )
 
 
+def signed_facts(p: Mapping[str, Any]) -> dict[str, Any]:
+    """A signed handover's facts said (``already_signed``): its period, signer and time.
+
+    Args:
+        p: the refusal's params (``period_start``, ``period_end``, ``signed_at`` aware UTC).
+
+    Returns:
+        The params ready for a sentence, with ``period`` the local span.
+    """
+    return {
+        **joined(p),
+        "period": local_span(p["period_start"], p["period_end"]),
+        "signed_at": local_text(p["signed_at"]),
+    }
+
+
+def _not_yours(p: Mapping[str, Any]) -> str:
+    """Why the acting leader may not supersede a handover: only its signer may."""
+    return _(
+        "only {signed_by}, who signed handover {handover}, may supersede it (a handover is its "
+        "signer's account of the shift){accepted}. Record what is wrong in a flagged log entry "
+        "(it carries into every handover until cleared), or ask {signed_by} to sign a new one."
+    ).format(
+        signed_by=p["signed_by"],
+        handover=p["handover"],
+        accepted=_("; {me} accepted it at {at}").format(me=p["me"], at=local_text(p["accepted_at"]))
+        if p.get("accepted_at")
+        else "",
+    )
+
+
 #: Why a concept may not go on a subject's activities (``store.agenda.ConceptOption.why``).
 CONCEPT_WHY: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "concept_below_required": _below,
@@ -380,17 +411,15 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "still in force; see the list of handovers."
         )
     ),
-    "supersede_not_yours": lambda p: _(
-        "only {signed_by}, who signed handover {handover}, may supersede it (a handover is its "
-        "signer's account of the shift){accepted}. Record what is wrong in a flagged log entry "
-        "(it carries into every handover until cleared), or ask {signed_by} to sign a new one."
-    ).format(
-        signed_by=p["signed_by"],
-        handover=p["handover"],
-        accepted=_("; {me} accepted it at {at}").format(me=p["me"], at=local_text(p["accepted_at"]))
-        if p["accepted_at"]
-        else "",
-    ),
+    "already_signed": lambda p: _(
+        "The period {period} was already signed by {signed_by} at {signed_at} (handover "
+        "{handover}); sign again only to supersede it, with a reason."
+    ).format(**signed_facts(p)),
+    "already_signed_by_another": lambda p: _(
+        "The period {period} was already signed by {signed_by} at {signed_at} (handover "
+        "{handover}); {not_yours}"
+    ).format(**signed_facts(p), not_yours=_not_yours(p)),
+    "supersede_not_yours": _not_yours,
     "handover_not_found": template(_("No handover with id {handover}.")),
     "handover_signature_mismatch": template(
         _("Handover {handover} does not match its signature; the record was altered after signing.")

@@ -11,7 +11,7 @@ from typing import Any
 from store.sync.reason import Reason
 from store.validate import visible
 
-from . import _, ngettext
+from . import _, ngettext, states
 from .quarantine import worded
 
 #: How many set-aside records a sentence names (the rest are counted; JSON names them all).
@@ -159,7 +159,7 @@ def as_json(done: Mapping[str, Any], kept: Sequence[Mapping[str, Any]]) -> dict[
         "set_aside": int(done.get("set_aside", 0)),
         "set_aside_records": [{**k, "reason": reason(k)} for k in kept],
         "set_aside_kept_in": {"audit_action": "db.repair", "look": LOOK},
-        "catalogue": done.get("catalogue"),
+        "catalogue": states.catalogue(done.get("catalogue")),
         "rederived": list(done.get("rederived", [])),
         "counts_restored": list(done.get("counts_restored", [])),
         "unrepaired": list(done.get("unrepaired", [])),

@@ -255,30 +255,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
                 )
             with TabPane(_("What if (w)"), id="scenario"), Lazy(ScenarioPanel(id="scenario-panel")):
                 with Horizontal(classes="scenario-line"):
-                    yield FormSelect(
-                        KINDS,
-                        id="scenario-kind",
-                        value="add_officers",
-                        allow_blank=False,
-                        compact=True,
-                    )
-                    yield TextInput(
-                        "2",
-                        id="scenario-count",
-                        type="integer",
-                        compact=True,
-                        placeholder=_("how many"),
-                    )
-                    yield FormSelect([], id="scenario-unit", prompt=_("unit"), compact=True)
-                    yield FormSelect([], id="scenario-to", prompt=_("to unit (lend)"), compact=True)
-                    yield TextInput(
-                        "",
-                        id="scenario-level",
-                        type="integer",
-                        compact=True,
-                        placeholder=_("threat level"),
-                    )
-                    yield Button(_("Run"), id="scenario-run", variant="primary", compact=True)
+                    yield from self._scenario_inputs()
                 yield Static("", id="scenario-error", classes="error")
                 yield RecordTable(
                     [
@@ -316,6 +293,21 @@ class CapacityScreen(BaseScreen[CapacityData]):
                     id="reinforcements-table",
                     zebra=False,
                 )
+
+    def _scenario_inputs(self) -> ComposeResult:
+        """The What-if line: the kind of change, how many, the units, the level, Run."""
+        yield FormSelect(
+            KINDS, id="scenario-kind", value="add_officers", allow_blank=False, compact=True
+        )
+        yield TextInput(
+            "2", id="scenario-count", type="integer", compact=True, placeholder=_("how many")
+        )
+        yield FormSelect([], id="scenario-unit", prompt=_("unit"), compact=True)
+        yield FormSelect([], id="scenario-to", prompt=_("to unit (lend)"), compact=True)
+        yield TextInput(
+            "", id="scenario-level", type="integer", compact=True, placeholder=_("threat level")
+        )
+        yield Button(_("Run"), id="scenario-run", variant="primary", compact=True)
 
     def __init__(self) -> None:
         super().__init__()

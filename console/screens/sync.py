@@ -42,7 +42,7 @@ from store.validate import visible
 from words.counts import counted
 from words.findings import said as said_finding
 from words.quarantine import said as said_reason
-from words.receipts import headline, joined, said
+from words.receipts import STAGES, headline, joined, said
 
 from .. import labels
 from ..actions import Action, KeyedTitle, any_of
@@ -124,16 +124,8 @@ def _value(conflict: status.Conflict, value: Any) -> str:
     return visible(value) if conflict.column.endswith("_at") else str(value)
 
 
-def fetch_sync(store: Store) -> SyncData:
-    team = rosters.current(store)
-    peers = status.peers(store) if team else []
-    conflicts = status.list_conflicts(store)
-    sets = kept.change_sets(store)
-    waiting = kept.deferred(store)
-
-    def label(device: str) -> str:
-        found = team.device(device) if team else None
-        return str(found["label"]) if found else device[:13]
+def _peer_rows(team: Any, peers: list[status.Peer]) -> list[Row]:
+    """A row per device: its label, bound operator, id's end, status and times."""
 
     def operator(peer: status.Peer) -> str:
         """The callsign the signed roster binds the device to (its request named it), else
@@ -142,7 +134,7 @@ def fetch_sync(store: Store) -> SyncData:
         bound = found.get("callsign") if found else None
         return str(bound) if isinstance(bound, str) and bound else peer.callsign or "—"
 
-    peer_rows = [
+    return [
         Row(
             peer.device,
             (
@@ -160,7 +152,11 @@ def fetch_sync(store: Store) -> SyncData:
         )
         for peer in peers
     ]
-    conflict_rows = [
+
+
+def _conflict_rows(conflicts: list[status.Conflict]) -> list[Row]:
+    """A row per open conflict: the field and both values side by side."""
+    return [
         Row(
             conflict.id,
             (
@@ -173,11 +169,20 @@ def fetch_sync(store: Store) -> SyncData:
         )
         for conflict in conflicts
     ]
-    quarantine_rows = []
+
+
+def _quarantine_rows(team: Any, sets: list[kept.ChangeSet]) -> list[Row]:
+    """A row per quarantined change set: its device, first change and why."""
+
+    def label(device: str) -> str:
+        found = team.device(device) if team else None
+        return str(found["label"]) if found else device[:13]
+
+    rows = []
     for change_set in sets:
         first = change_set.changes[0]
         more = len(change_set.changes) - 1
-        quarantine_rows.append(
+        rows.append(
             Row(
                 change_set.id,
                 (
@@ -190,14 +195,23 @@ def fetch_sync(store: Store) -> SyncData:
                 ),
             )
         )
+    return rows
+
+
+def fetch_sync(store: Store) -> SyncData:
+    team = rosters.current(store)
+    peers = status.peers(store) if team else []
+    conflicts = status.list_conflicts(store)
+    sets = kept.change_sets(store)
+    waiting = kept.deferred(store)
     return SyncData(
         team,
         peers,
-        peer_rows,
+        _peer_rows(team, peers),
         {c.id: c for c in conflicts},
-        conflict_rows,
+        _conflict_rows(conflicts),
         status.last_sent(store),
-        quarantine_rows,
+        _quarantine_rows(team, sets),
         sum(len(c.changes) for c in sets),
         sum(w.count for w in waiting),
         findings.open_findings(store),
@@ -605,7 +619,8 @@ class SyncScreen(BaseScreen[SyncData]):
     def on_sync_progress(self, message: SyncProgress) -> None:
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=max(message.total, 1), progress=message.done)
-        self.query_one("#sync-receipt", Static).update(literal(f"{message.stage.capitalize()}…"))
+        stage = STAGES.get(message.stage, message.stage)  # as ``sync export`` says it
+        self.query_one("#sync-receipt", Static).update(literal(f"{stage}…"))
 
     def _finished(self, text: str, failed: bool) -> None:
         self.busy = False

@@ -593,7 +593,12 @@ def _moment(store: Store, value: object, typed: bool, name: str) -> datetime:
 
 
 def _correction(conflict: Conflict) -> str:
-    """The reason recorded with a time or place chosen between concurrent edits (R5)."""
+    """The reason recorded with a time or place chosen between concurrent edits (R5).
+
+    Data on purpose (issue 15): it becomes ``activity_correction.reason``, a synced free-text
+    field whose other values are people's own reasons (``--correction REASON``), shown as kept
+    on every laptop, older versions too; a code there would reach them as a bare code. It names
+    the conflict by id, so a reader finds it in ``sync conflicts`` and the audit trail."""
     return f"Sync conflict {conflict.id[:8]} resolved (concurrent edits on two laptops)."
 
 

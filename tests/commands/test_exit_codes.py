@@ -41,3 +41,21 @@ def test_the_table_follows_the_contract() -> None:
     assert exit_code(errors.IntegrityFailure("x")) == 5
     assert exit_code(errors.MachineFault("x")) == 6
     assert exit_code(errors.StoreError("x")) == 1
+
+
+def test_every_process_exit_in_commands_names_its_code() -> None:
+    """Issue 15: the fast listing ended with ``os._exit(0)``; a number written out is a second
+    source of truth beside ``ExitCode``. Every exit names a member or a computed code."""
+    import ast
+    from pathlib import Path
+
+    literal = []
+    for path in sorted((Path(__file__).parents[2] / "commands").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and ast.unparse(node.func) in ("os._exit", "sys.exit", "SystemExit", "ctx.exit")
+                and any(isinstance(a, ast.Constant) for a in node.args)
+            ):
+                literal.append(f"{path.name}:{node.lineno} {ast.unparse(node)}")
+    assert literal == [], "name the ExitCode member"

@@ -136,3 +136,24 @@ async def test_devices_with_the_same_label_are_told_apart(
         assert shown[b.id][6] == "2026-11-28"  # enrolled
         visible = [col.label for col, w in zip(table.columns, table._kept(), strict=True) if w]
         assert visible[:5] == ["Device", "Callsign", "Id end", "Status", "Last seen"], visible
+
+
+async def test_a_stage_is_shown_in_the_words_the_cli_uses(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: the screen showed ``stage.capitalize()``, English whatever the language; it
+    says the stage as ``words.receipts.STAGES`` does, as ``sync export`` does."""
+    from console.screens.sync import SyncProgress
+    from words import receipts
+
+    monkeypatch.setitem(receipts.STAGES, "packing", "Inpakken")
+    a, _b = make_team(tmp_path / "team", clock, names=("a", "b"))
+    app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SyncScreen)
+        screen.post_message(SyncProgress("packing", 1, 3))
+        await settle(pilot)
+        assert str(screen.query_one("#sync-receipt", Static).render()) == "Inpakken…"

@@ -336,12 +336,44 @@ def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST
     return found
 
 
+@functools.cache
+def _documented_raisers() -> frozenset[str]:
+    """The store functions whose docstring lists a store error they raise (``Raises:``
+    naming ``BadInput``, ``NotFound``, ``Refused``…; not a ``ValueError`` that is a programming
+    error, as ``to_db``'s), by name: a name every definition of which says so (a name two
+    modules define alike is followed only when both do)."""
+    errors = _raised_here()[0] - {"Exception", "ValueError"}
+    said: dict[str, bool] = {}
+    for _path, tree in _parsed():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                doc = ast.get_docstring(node) or ""
+                section = re.search(r"^Raises:\n((?:[ \t]+.*\n?)+)", doc, re.M)
+                named = re.findall(r"^    (\w+)", section.group(1), re.M) if section else []
+                said[node.name] = said.get(node.name, True) and bool(set(named) & errors)
+    return frozenset(name for name, raises in said.items() if raises)
+
+
 def _raises(
-    function: ast.FunctionDef | ast.AsyncFunctionDef, errors: set[str], helpers: set[str]
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    errors: set[str],
+    helpers: set[str],
+    callees: frozenset[str] = frozenset(),
 ) -> bool:
-    """Whether the function raises one of ``errors`` itself (or one a helper makes), or opens
-    a write (``store.write``: refused as ``PermissionDenied``, or by the rules checked in it)."""
+    """Whether the function raises one of ``errors`` itself (or one a helper makes), opens a
+    write (``store.write``: refused as ``PermissionDenied``, or by the rules checked in it), or
+    calls a store function whose docstring says it raises (``callees``; one level deep)."""
+    guarded = {  # calls inside a ``try`` that catches: the function decides what they become
+        id(inner)
+        for node in _own_nodes(function)
+        if isinstance(node, ast.Try) and node.handlers
+        for statement in node.body
+        for inner in ast.walk(statement)
+    }
     for node in _own_nodes(function):
+        called = ast.unparse(node.func).split(".")[-1] if isinstance(node, ast.Call) else ""
+        if called in callees and id(node) not in guarded:
+            return True
         if isinstance(node, ast.Raise) and node.exc is not None:
             made = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
             name = ast.unparse(made).split(".")[-1]
@@ -373,9 +405,15 @@ def _without_contract() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         returned = function.returns is not None and ast.unparse(function.returns) != "None"
         if returned and not _has_section(doc, "Returns", "Yields"):
             no_returns.setdefault(module, []).append(f"{function.lineno} {function.name}")
-        if _raises(function, errors, helpers) and not _has_section(doc, "Raises"):
+        called = _raises(function, errors, helpers, _documented_raisers())
+        if called and not _has_section(doc, "Raises"):
             no_raises.setdefault(module, []).append(f"{function.lineno} {function.name}")
     return no_returns, no_raises
+
+
+#: Functions that raise through a documented callee, in modules another helper is changing
+#: now (plan19: capacity.py): their ``Raises:`` go in with that work; this list then empties.
+ELSEWHERE: dict[str, list[str]] = {}
 
 
 def test_every_public_store_function_says_what_it_returns_and_raises() -> None:
@@ -388,7 +426,8 @@ def test_every_public_store_function_says_what_it_returns_and_raises() -> None:
     assert "_unreadable" in helpers  # a helper that makes the error is followed
     no_returns, no_raises = _without_contract()
     assert no_returns == {}
-    assert no_raises == {}
+    assert {m: f for m, f in no_raises.items() if m not in ELSEWHERE} == {}
+    assert {m: f for m, f in no_raises.items() if m in ELSEWHERE} == ELSEWHERE
 
 
 def test_the_contract_reader_finds_what_is_missing() -> None:
@@ -404,6 +443,10 @@ def test_the_contract_reader_finds_what_is_missing() -> None:
     assert all(isinstance(f, ast.FunctionDef) for f in (a, b, c, d))
     found = [_raises(f, errors, helpers) for f in (a, b, c, d)]  # type: ignore[arg-type]
     assert found == [True, True, False, True]
+    e = ast.parse("def e(store):\n    return agenda.get_activity(store, 'x')\n").body[0]
+    assert isinstance(e, ast.FunctionDef) and "get_activity" in _documented_raisers()
+    assert _raises(e, errors, helpers, _documented_raisers())  # a documented raiser it calls
+    assert not _raises(e, errors, helpers)
     assert _has_section("One.\n\nReturns:\n    A list.\n", "Returns")
     assert not _has_section("One.\n\nReturns:\n\nRaises:\n    x\n", "Returns")
 

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from store import handover, staff
-from store.clock import to_db
+from store.clock import local_span, to_db
 from store.db import Store
 from store.errors import BadInput, RuleViolation
 from tests.conftest import as_user, at, snapshot
@@ -79,7 +79,7 @@ def test_only_the_signer_supersedes_even_after_acceptance(store: Store) -> None:
     before = snapshot(store.path)
     with pytest.raises(RuleViolation) as refused:
         handover.sign_handover(incoming, supersedes=first.id, reason="mijn versie")
-    assert str(refused.value) == (
+    assert sentence(refused.value) == (
         f"only OPS-01, who signed handover {first.id[:13]}, may supersede it (a handover is "
         "its signer's account of the shift); OPS-02 accepted it at 2026-11-28 10:00. Record "
         "what is wrong in a flagged log entry (it carries into every handover until cleared), "
@@ -87,7 +87,21 @@ def test_only_the_signer_supersedes_even_after_acceptance(store: Store) -> None:
     )
     with pytest.raises(handover.AlreadySigned) as again:
         handover.sign_handover(incoming, notes="zonder supersedes")
-    assert not again.value.may_supersede and "only OPS-01" in str(again.value)
+    assert not again.value.may_supersede
+    # its own code and facts (issue 15): who signed it when, and when this leader accepted it
+    assert again.value.code == "already_signed_by_another"
+    assert {k: again.value.params[k] for k in ("signed_by", "signed_at", "accepted_at")} == {
+        "signed_by": "OPS-01",
+        "signed_at": first.signed_at,
+        "accepted_at": at(store, "2026-11-28 10:00"),
+    }
+    assert sentence(again.value) == (
+        f"The period {local_span(first.period_start, first.period_end)} was already signed by "
+        f"OPS-01 at 2026-11-28 10:00 (handover {first.id[:13]}); only OPS-01, who signed "
+        f"handover {first.id[:13]}, may supersede it (a handover is its signer's account of the "
+        "shift); OPS-02 accepted it at 2026-11-28 10:00. Record what is wrong in a flagged log "
+        "entry (it carries into every handover until cleared), or ask OPS-01 to sign a new one."
+    )
     assert snapshot(store.path) == before
     second = handover.sign_handover(
         store, notes="aangevuld", supersedes=first.id, reason="REIGER ontbrak"

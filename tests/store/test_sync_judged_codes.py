@@ -63,6 +63,7 @@ NOT_WRITING = {
     "sha": "no refusals",
     "signers": "read only",
     "staffing": "read only",
+    "states": "the database's states (clock, guards, catalogue) as codes: no refusals",
     "statement": "read only",
     "status": "read only",
     "validate": "the value checks the rule table's fields call (value_refused)",
