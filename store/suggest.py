@@ -41,7 +41,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -75,6 +75,7 @@ from .gaps import (
 )
 from .roster import (
     Problem,
+    concept_group_problems,
     deploy_officers,
     deployable,
     deployed_officers,
@@ -121,7 +122,9 @@ class Option:
             (``words.facts.reason``): a concept's verdict, a deployment problem,
             ``still_short``/``partly_covers`` (``missing`` [[qualification, count]],
             ``others``, ``names``), ``home_short``, ``needs_travel``, ``no_lender``,
-            ``no_move`` or ``move_loses_deployed``; None when feasible.
+            ``no_move``, ``move_loses_deployed`` or ``concept_misfits_deployed`` (the new
+            concept leaves deployed officers without a slot: ``callsigns``, ``problems``);
+            None when feasible.
     """
 
     action: str
@@ -412,10 +415,42 @@ def suggest(store: Store, activity_id: str) -> list[Option]:
     if settled is not None:
         return [settled]
     options = [*_fill_open(ctx), *_lend(ctx), *_concepts(ctx), *_combine(ctx), *_move(ctx)]
+    options = _group_checked(ctx, options)
     options.sort(
         key=lambda o: (0 if o.feasible else 1 if o.partial else 2, ACTIONS.index(o.action))
     )
     return options
+
+
+def _group_checked(ctx: _Context, options: list[Option]) -> list[Option]:
+    """The options, each that would give the activity another concept checked as applying it
+    checks it (``agenda.put_concept``: the officers already deployed must fit the new concept
+    as a group, ``concept_group_problems``); one they do not fit is not feasible, and its
+    reason (``concept_misfits_deployed``) names the officers who would fill no slot."""
+    misfits: dict[str, list[Problem]] = {}
+    checked = []
+    for option in options:
+        concept = option.concept
+        if concept is None or concept == ctx.activity.concept:
+            checked.append(option)
+            continue
+        if not (option.feasible or option.partial):
+            checked.append(option)
+            continue
+        if concept not in misfits:
+            misfits[concept] = concept_group_problems(ctx.store, ctx.activity.id, concept)
+        over = misfits[concept]
+        if not over:
+            checked.append(option)
+            continue
+        why = fact(
+            "concept_misfits_deployed",
+            concept=concept,
+            callsigns=sorted({str(p.params.get("callsign", "")) for p in over}),
+            problems=[p.facts() for p in over],
+        )
+        checked.append(replace(option, feasible=False, partial=False, fact=why))
+    return checked
 
 
 def _settled(ctx: _Context) -> Option | None:

@@ -37,4 +37,14 @@ def reason(text: str, fact: Mapping[str, Any] | None) -> str:
             callsign=p["problem"]["params"].get("callsign", ""),
             why=phrase(p["problem"]),
         )
+    if code == "concept_misfits_deployed":
+        p = fact["params"]
+        return _(
+            "{concept} does not fit the officers deployed on it ({callsigns}): {why}; "
+            "release them first"
+        ).format(
+            concept=p["concept"],
+            callsigns=", ".join(p["callsigns"]),
+            why="; ".join(phrase(q) for q in p["problems"]),
+        )
     return phrase(fact)
