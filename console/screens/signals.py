@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
-from store import agenda, intel, signals
+from store import access, agenda, intel, signals
 from store.clock import local_span
 from store.db import Store
 from store.errors import BadInput, NotFound
@@ -53,8 +53,9 @@ URGENCY_STYLE = {"immediate": "bold red", "priority": "yellow", "routine": ""}
 SEES_ALL = frozenset({"info_analyst", "shift_leader", "planner", "authority", "admin"})
 
 
-def can_acknowledge(role: str) -> bool:
-    return any(role in roles for roles in intel.AUDIENCE_ROLES.values())
+def can_acknowledge(actor: access.Actor) -> bool:
+    """A report is acknowledged by the person's role (``intel.acknowledge_report``)."""
+    return any(actor.role in roles for roles in intel.AUDIENCE_ROLES.values())
 
 
 @dataclass(frozen=True)

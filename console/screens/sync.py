@@ -255,8 +255,8 @@ class CountedDrawer(Drawer):
         self.retitle()
 
 
-def may_resolve(role: str) -> bool:
-    return any(access.allowed(role, p) for p in status.RESOLVE_PERMISSION.values())
+def may_resolve(actor: access.Actor) -> bool:
+    return any(access.may(actor, p) for p in status.RESOLVE_PERMISSION.values())
 
 
 class SyncScreen(BaseScreen[SyncData]):
