@@ -20,14 +20,13 @@ from textual.widgets import Static
 
 from store import agenda, logbook, roster
 from store.agenda import Activity
-from store.clock import day_bounds, local, local_span, local_text, parse_time_on, today
+from store.clock import day_bounds, local, local_span, parse_time_on, today
 from store.db import Store
 from store.errors import BadInput
 from store.logbook import LogEntry
 from store.subjects import list_subjects, subject_by_id
 from store.validate import whole_text
 from words.counts import counted
-from words.deployments import refused
 
 from .. import labels
 from ..actions import Action, KeyedTitle
@@ -45,12 +44,12 @@ from ..widgets.dayboard import (
 )
 from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen, sentence
+from .base import BaseScreen
+from .deploying import deploy_on
 from .forms import (
     ActivityDefaults,
     ActivityForm,
     ConceptPicker,
-    DeployForm,
     Field,
     Form,
     LogForm,
@@ -604,90 +603,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         item = self._selected_or_warn()
         if item is None:
             return
-        self.console_app.form_coming()  # keys typed meanwhile are the form's
-        self.call_store(
-            lambda store: (
-                roster.deployable(store, item.id),
-                [s.callsign for s in roster.deployed_officers(store, item.id)],
-            ),
-            lambda found: self._deploy_form(item, *found),
-            group="options",
-        )
-
-    def _deploy_form(self, item: Activity, free: list[roster.Candidate], on: list[str]) -> None:
-        def save(
-            store: Store, values: dict[str, str]
-        ) -> list[roster.Deployment] | roster.Deployment:
-            callsigns = values["callsigns"].replace(",", " ").split()
-            gone = values["release"].strip()
-            if gone:  # ends one deployment instead (a stranded officer, say), with a reason
-                if callsigns:
-                    raise BadInput(_("Deploy officers or release one, not both at once."))
-                return roster.release(store, item.id, gone, values["reason"])
-            return roster.deploy(store, item.id, callsigns)
-
-        def done(made: list[roster.Deployment] | roster.Deployment) -> str:
-            if isinstance(made, roster.Deployment):
-                return _("Released {who} from '{title}'.").format(
-                    who=made.callsign, title=item.title
-                )
-            return _("Deployed {who} on '{title}'.").format(
-                who=", ".join(d.callsign for d in made), title=item.title
-            )
-
-        if item.end_at <= self.store.clock.now():  # the store's sentence, not "no officer"
-            offered = sentence(
-                BadInput("", code="activity_over", title=item.title, moment=local_text(item.end_at))
-            )
-        elif item.status == "cancelled":  # said at once: a release is all it may take
-            offered = refused([{"code": "activity_cancelled", "params": {}}])
-        elif free:
-            offered = _("Free and qualified for its open places now: {who}.").format(
-                who="; ".join(
-                    f"{c.callsign} ({c.unit}, "
-                    + ", ".join(labels.label("qualification", q) for q in c.fills)
-                    + ")"
-                    for c in free
-                )
-            )
-        elif item.concept is None:
-            offered = _("It has no concept yet (c): a concept says which officers it needs.")
-        else:
-            offered = _("No officer is free and qualified for its open places now.")
-        self.open_form(
-            DeployForm(
-                _("Deploy officers on '{title}' ({person}, {when})").format(
-                    title=item.title, person=item.person, when=span_of(item)
-                ),
-                [
-                    Field(
-                        "callsigns",
-                        _("Callsigns"),
-                        placeholder=_("e.g. {who}").format(
-                            who=" ".join(c.callsign for c in free[:2]) or "RT-0012 RT-0044"
-                        ),
-                    ),
-                    Field(
-                        "release",
-                        _("Or release"),
-                        "choice",
-                        choices=tuple((c, c) for c in on),
-                        blank=_("nobody (deploy)") if on else _("nobody is deployed here"),
-                    ),
-                    Field("reason", _("Reason (for a release)")),
-                ],
-                save,
-                button=_("Deploy"),
-                note=(_("Deployed here now: {who}.").format(who=", ".join(on)) + " " if on else "")
-                + offered
-                + " "
-                + _(
-                    "Each officer must be on duty, free, rested and hold the concept's "
-                    "qualifications on the day (R8); the store says why not."
-                ),
-            ),
-            done,
-        )
+        deploy_on(self, item.id)
 
     def action_import_calendar(self) -> None:
         person = self.about().person or ""
