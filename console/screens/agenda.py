@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from store import agenda, logbook, roster
 from store.agenda import Activity
-from store.clock import day_bounds, local, local_span, parse_time_on, today
+from store.clock import day_bounds, local, local_span, parse_end_after, parse_time_on, today
 from store.db import Store
 from store.errors import BadInput
 from store.logbook import LogEntry
@@ -439,7 +439,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             end = (
                 item.end_at
                 if values["end"].strip() == defaults.end
-                else parse_time_on(values["end"], day, store.clock)
+                else parse_end_after(values["end"], start, store.clock)
             )
             if agenda.moves(item, start, end, values["location"]):
                 return Moves(start, end, values)
@@ -452,8 +452,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
         defaults = ActivityDefaults(
             person=item.person,
             title=item.title,
-            start=at(item.start_at, date=False),
-            end=at(item.end_at, date=False),
+            start=shown_on(item.start_at, day),
+            end=shown_on(item.end_at, local(item.start_at).date()),
             location=item.location,
             kind=item.kind,
         )
@@ -552,7 +552,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             location = None
             if kind in ("moved", "shortened"):
                 start = parse_time_on(values["start"], day, store.clock)
-                end = parse_time_on(values["end"], day, store.clock)
+                end = parse_end_after(values["end"], start, store.clock)
             if kind == "relocated":
                 location = values["location"]
             done = agenda.restrict_activity(
@@ -577,8 +577,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 save,
                 heading,
                 item,
-                at(item.start_at, date=False),
-                at(item.end_at, date=False),
+                shown_on(item.start_at, day),
+                shown_on(item.end_at, local(item.start_at).date()),
             ),
             lambda done: (
                 _("Restriction recorded: '{title}' {kind}.").format(
@@ -700,6 +700,12 @@ class AgendaScreen(BaseScreen[AgendaData]):
             ),
             _("Flag cleared; it no longer carries into handovers."),
         )
+
+
+def shown_on(moment: datetime, day: date) -> str:
+    """A form's default time: ``01:30`` on ``day``, ``2026-12-04 01:30`` on another day (the
+    form reads a bare time on the start's day, an end not after the start on the next)."""
+    return at(moment, date=local(moment).date() != day)
 
 
 def span_of(item: Activity) -> str:

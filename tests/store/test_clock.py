@@ -168,3 +168,17 @@ def test_a_span_in_the_repeated_autumn_hour_shows_its_offsets() -> None:
     later = datetime(2027, 10, 31, 2, 0, tzinfo=UTC)  # 03:00+01:00: not repeated
     assert local_span(second, later) == "2027-10-31 02:00+01:00–03:00"
     assert local_span(eve, eve + timedelta(hours=1)) == "2027-10-30 22:00–23:00"
+
+
+def test_a_bare_end_not_after_the_start_falls_on_the_next_day() -> None:
+    from store.clock import LOCAL_TZ, parse_end_after
+
+    clock = FixedClock(datetime(2026, 12, 1, 9, tzinfo=UTC))
+    start = datetime(2026, 12, 3, 22, 30, tzinfo=LOCAL_TZ)
+    assert parse_end_after("01:00", start, clock) == datetime(2026, 12, 4, 1, tzinfo=LOCAL_TZ)
+    assert parse_end_after("22:30", start, clock) == datetime(2026, 12, 4, 22, 30, tzinfo=LOCAL_TZ)
+    assert parse_end_after("23:45", start, clock) == datetime(2026, 12, 3, 23, 45, tzinfo=LOCAL_TZ)
+    # a dated end is as typed (the store refuses it if it is not after the start)
+    assert parse_end_after("2026-12-03 21:00", start, clock) == datetime(
+        2026, 12, 3, 21, tzinfo=LOCAL_TZ
+    )
