@@ -585,8 +585,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     title=item.title, kind=labels.label("restriction_kind", done.kind)
                 )
                 + (
-                    _(" Now {when}.").format(when=told(done.new_start_at))
-                    if done.new_start_at is not None
+                    _(" Now {when}.").format(when=local_span(done.new_start_at, done.new_end_at))
+                    if done.new_start_at is not None and done.new_end_at is not None
                     else ""
                 )
                 + "".join(said)

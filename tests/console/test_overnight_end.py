@@ -16,7 +16,7 @@ from store import agenda
 from store.clock import LOCAL_TZ, local, today
 from store.db import Store
 from store.subjects import list_subjects
-from tests.console.conftest import error_of, settle
+from tests.console.conftest import error_of, settle, toasts
 
 
 def _overnight(store: Store) -> tuple[agenda.Activity, datetime]:
@@ -60,6 +60,8 @@ async def test_restricting_an_overnight_activity_reads_its_end_on_the_next_day(
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, RestrictForm), error_of(app)
+        # the toast says the new span, not only its (unchanged) start (rev17d)
+        assert toasts(app)[-1].endswith(f"Now {start.date()} 22:30–{next_day} 01:00.")
     after = agenda.get_activity(demo_store, item.id)
     assert local(after.end_at).date() == next_day
     assert (local(after.end_at).hour, local(after.end_at).minute) == (1, 0)
@@ -81,3 +83,23 @@ async def test_the_edit_form_shows_and_reads_the_end_on_the_next_day(demo_store:
         # a move: the form asks whether it is a correction or a restriction, not "not after"
         assert "not after its start" not in error_of(app)
         assert not isinstance(app.screen, ActivityForm), error_of(app)
+
+
+async def test_a_shortening_toast_names_the_new_span(demo_store: Store) -> None:
+    day = today(demo_store.clock) + timedelta(days=1)
+    start = datetime(day.year, day.month, day.day, 7, tzinfo=LOCAL_TZ)
+    person = list_subjects(demo_store)[0].code
+    item = agenda.add_activity(demo_store, person=person, title="Ochtend", start=start,
+                               end=start + timedelta(hours=2))  # fmt: skip
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, item, "r")
+        form = app.screen
+        assert isinstance(form, RestrictForm)
+        form.query_one("#kind", Select).value = "shortened"
+        form.query_one("#authority", Input).value = "OvJ"
+        form.query_one("#end", Input).value = "07:30"
+        form.submit()
+        await settle(pilot)
+        assert not isinstance(app.screen, RestrictForm), error_of(app)
+        assert toasts(app)[-1].endswith(f"Now {day} 07:00–07:30."), toasts(app)[-1]
