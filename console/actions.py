@@ -17,8 +17,10 @@ from textual.binding import Binding
 from store import access
 
 #: Who may take an action: a permission of ``store.access`` (everyone when None), or a test of
-#: the role for the few actions the permission table does not name on its own.
-Permission = str | Callable[[str], bool] | None
+#: the acting person for the few actions the permission table does not name on its own. Both
+#: are asked through ``access.may``: the person's role and this laptop's enrolled role, as the
+#: store's ``access.require`` bounds them.
+Permission = str | Callable[[access.Actor], bool] | None
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,17 @@ class Action:
     def shown_key(self) -> str:
         return self.display or self.key
 
-    def allowed(self, role: str) -> bool:
+    def allowed(self, actor: access.Actor) -> bool:
+        """Whether ``actor`` may take it, by the store's own test (``access.may``)."""
         if self.permission is None:
             return True
         if isinstance(self.permission, str):
-            return access.allowed(role, self.permission)
-        return self.permission(role)
+            return access.may(actor, self.permission)
+        return self.permission(actor)
+
+    def allowed_role(self, role: str) -> bool:
+        """Whether a person of ``role`` may take it on a laptop that bounds no one."""
+        return self.allowed(access.ActingPerson("", role))
 
     def binding(self) -> Binding:
         return Binding(self.key, self.action, self.label, show=self.show, key_display=self.display)
@@ -69,19 +76,19 @@ class KeyedTitle:
     keys: tuple[tuple[str, str], ...]
     joiner: str = " · "
 
-    def text(self, actions: tuple[Action, ...], role: str) -> str:
-        """The title with the keys of ``actions`` the role may use (an action the screen does
+    def text(self, actions: tuple[Action, ...], actor: access.Actor) -> str:
+        """The title with the keys of ``actions`` the actor may use (an action the screen does
         not declare is everyone's)."""
-        refused = {a.action.split("(")[0] for a in actions if not a.allowed(role)}
+        refused = {a.action.split("(")[0] for a in actions if not a.allowed(actor)}
         named = [words for action, words in self.keys if action not in refused]
         return self.title + (" — " + self.joiner.join(named) if named else "")
 
 
-def any_of(*permissions: str) -> Callable[[str], bool]:
+def any_of(*permissions: str) -> Callable[[access.Actor], bool]:
     """Allowed to whoever holds one of these permissions."""
 
-    def check(role: str) -> bool:
-        return any(access.allowed(role, p) for p in permissions)
+    def check(actor: access.Actor) -> bool:
+        return any(access.may(actor, p) for p in permissions)
 
     return check
 

@@ -477,7 +477,7 @@ class SchildwachtApp(StoreWork, App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.role, self.current_mode))
+            self.push_screen(HelpScreen(self.actor, self.current_mode))
 
     # The command palette ----------------------------------------------------------------------
 
@@ -504,7 +504,7 @@ class SchildwachtApp(StoreWork, App[None]):
             )
         for mode, screen_class in MAIN_SCREENS.items():
             for item in screen_class.ACTIONS:
-                if item.allowed(self.role):
+                if item.allowed(self.actor):
                     entries.append(
                         (
                             f"{screen_class.TITLE}: {item.title}",

@@ -105,6 +105,48 @@ def allowed(role: str, action: str) -> bool:
     return role in PERMISSIONS[action]
 
 
+def refused_by(actor: Actor, action: str) -> str | None:
+    """Which bound refuses ``actor`` the ``action``: ``person`` (the person's role),
+    ``laptop`` (the role this laptop is enrolled with in the team; one enrolled as admin bounds
+    no one), or None when both allow it. ``require`` and the console's keys, palette and help
+    ask this one question, so the console offers exactly what the store will take.
+
+    Args:
+        actor: whoever acts (``Store.actor``).
+        action: a permission, a key of ``PERMISSIONS``.
+
+    Returns:
+        ``"person"``, ``"laptop"`` or None.
+
+    Raises:
+        KeyError: ``action`` is not a permission (a programming error).
+    """
+    roles = PERMISSIONS[action]
+    if actor.role not in roles:
+        return "person"
+    laptop = actor.laptop_role
+    if laptop is not None and laptop != "admin" and laptop not in roles:
+        return "laptop"
+    return None
+
+
+def may(actor: Actor, action: str) -> bool:
+    """Whether ``actor`` may take ``action``: the person's role and this laptop's enrolled role
+    both allow it (``require`` passes).
+
+    Args:
+        actor: whoever acts (``Store.actor``).
+        action: a permission, a key of ``PERMISSIONS``.
+
+    Returns:
+        True when ``require`` would not refuse.
+
+    Raises:
+        KeyError: ``action`` is not a permission (a programming error).
+    """
+    return refused_by(actor, action) is None
+
+
 def require(actor: Actor, action: str) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may take ``action``: both the person's role
     and, when the laptop is in a team, the role it is enrolled with in the signed roster
@@ -121,9 +163,10 @@ def require(actor: Actor, action: str) -> None:
             role (``bound`` ``laptop``) does not allow the action.
         KeyError: ``action`` is not a permission (a programming error).
     """
-    roles = PERMISSIONS[action]
-    allowed_roles = sorted(roles)
-    if actor.role not in roles:
+    bound = refused_by(actor, action)
+    allowed_roles = sorted(PERMISSIONS[action])
+    laptop = actor.laptop_role
+    if bound == "person":
         raise PermissionDenied(
             f"Only {', '.join(allowed_roles)} may take the action {action}; {actor.callsign} "
             f"is {actor.role}.",
@@ -134,8 +177,7 @@ def require(actor: Actor, action: str) -> None:
             callsign=actor.callsign,
             role=actor.role,
         )
-    laptop = actor.laptop_role
-    if laptop is not None and laptop != "admin" and laptop not in roles:
+    if bound == "laptop":
         raise PermissionDenied(
             f"Only {', '.join(allowed_roles)} may take the action {action}; this laptop is "
             f"enrolled in the team as {laptop}, which bounds everyone who works on it "

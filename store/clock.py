@@ -681,3 +681,26 @@ def parse_time_on(text: str, day: date, clock: Clock) -> datetime:
     if _HHMM_RE.match(raw):
         raw = f"{day.isoformat()} {raw}"
     return parse_time(raw, clock)
+
+
+def parse_end_after(text: str, start: datetime, clock: Clock) -> datetime:
+    """An end typed in a form beside ``start``: a bare ``HH:MM`` is that time on the start's
+    local day, or on the next day when it is not after the start (22:30 to ``01:30`` ends the
+    next morning); any other form as ``parse_time``.
+
+    Args:
+        text: the end as typed.
+        start: the span's start (aware).
+        clock: the store's clock.
+
+    Returns:
+        The aware UTC datetime.
+
+    Raises:
+        BadInput: as ``parse_time``.
+    """
+    day = local(start).date()
+    end = parse_time_on(text, day, clock)
+    if end <= start and _HHMM_RE.match(validate.trimmed(text)):
+        return parse_time_on(text, day + timedelta(days=1), clock)
+    return end

@@ -484,10 +484,12 @@ _FOREVER = datetime(2100, 1, 1, tzinfo=UTC)
 def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
     """A: what is open, not limited to the period (it carries forward)."""
     gaps = find_gaps(store, period.end, period.next_end)
+    names = {r["code"]: r["name"] for r in store.query("SELECT code, name FROM qualification")}
     named = [
         {
             "unit": g.unit,
             "qualification": g.qualification,
+            "name": names.get(g.qualification) or g.qualification,  # the catalogue's
             "shortfall": g.shortfall,
             "start": g.start,
             "end": g.end,

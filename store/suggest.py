@@ -997,16 +997,17 @@ _NEEDS = {
 }
 
 
-def may_apply(role: str) -> bool:
-    """Whether a role may apply at least one kind of option (the store checks each one).
+def may_apply(actor: access.Actor) -> bool:
+    """Whether someone may apply at least one kind of option (the store checks each one), by
+    the person's role and this laptop's enrolled role (``access.may``).
 
     Args:
-        role: a role (``access.ROLES``).
+        actor: whoever acts (``Store.actor``).
 
     Returns:
-        True when the role has any permission an option needs.
+        True when the actor may take any permission an option needs.
     """
-    return any(access.allowed(role, p) for needs in _NEEDS.values() for p in needs)
+    return any(access.may(actor, p) for needs in _NEEDS.values() for p in needs)
 
 
 def option_needs(option: Option, concept: str | None) -> tuple[str, ...]:

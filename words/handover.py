@@ -167,7 +167,9 @@ def _gaps(item: Item, details: bool) -> str:
         text += "".join(
             _("; {unit} {qualification} −{shortfall} {start}–{end}").format(
                 unit=g["unit"],
-                qualification=g["qualification"],
+                qualification=qualification(
+                    g["qualification"], {g["qualification"]: g.get("name")}
+                ),
                 shortfall=g["shortfall"],
                 start=local_text(g["start"], with_date=False),
                 end=_on_day(g["end"], g["start"]),
@@ -330,10 +332,14 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
     },
     "assessment": {
         "gaps": _gaps,
-        "replan": _counted(_("{n} activities need re-planning")),
-        "replan_posts": _counted(
-            _("{n} standing posts below the required level (threat raised) need re-planning")
-        ),
+        "replan": lambda item, details: ngettext(
+            "{n} activity needs re-planning", "{n} activities need re-planning", item["count"]
+        ).format(n=item["count"]),
+        "replan_posts": lambda item, details: ngettext(
+            "{n} standing post below the required level (threat raised) needs re-planning",
+            "{n} standing posts below the required level (threat raised) need re-planning",
+            item["count"],
+        ).format(n=item["count"]),
         "open_signals": _counted(_("{n} signals not yet closed")),
         "flagged_log": _counted(_("{n} flagged log entries not cleared")),
         "conflicts": _counted(_("{n} unresolved sync conflicts")),

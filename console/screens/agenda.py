@@ -20,14 +20,13 @@ from textual.widgets import Static
 
 from store import agenda, logbook, roster
 from store.agenda import Activity
-from store.clock import day_bounds, local, local_span, local_text, parse_time_on, today
+from store.clock import day_bounds, local, local_span, parse_end_after, parse_time_on, today
 from store.db import Store
 from store.errors import BadInput
 from store.logbook import LogEntry
 from store.subjects import list_subjects, subject_by_id
 from store.validate import whole_text
 from words.counts import counted
-from words.deployments import refused
 
 from .. import labels
 from ..actions import Action, KeyedTitle
@@ -45,12 +44,12 @@ from ..widgets.dayboard import (
 )
 from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen, sentence
+from .base import BaseScreen
+from .deploying import deploy_on
 from .forms import (
     ActivityDefaults,
     ActivityForm,
     ConceptPicker,
-    DeployForm,
     Field,
     Form,
     LogForm,
@@ -444,7 +443,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             end = (
                 item.end_at
                 if values["end"].strip() == defaults.end
-                else parse_time_on(values["end"], day, store.clock)
+                else parse_end_after(values["end"], start, store.clock)
             )
             if agenda.moves(item, start, end, values["location"]):
                 return Moves(start, end, values)
@@ -457,8 +456,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
         defaults = ActivityDefaults(
             person=item.person,
             title=item.title,
-            start=at(item.start_at, date=False),
-            end=at(item.end_at, date=False),
+            start=shown_on(item.start_at, day),
+            end=shown_on(item.end_at, local(item.start_at).date()),
             location=item.location,
             kind=item.kind,
         )
@@ -557,7 +556,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             location = None
             if kind in ("moved", "shortened"):
                 start = parse_time_on(values["start"], day, store.clock)
-                end = parse_time_on(values["end"], day, store.clock)
+                end = parse_end_after(values["end"], start, store.clock)
             if kind == "relocated":
                 location = values["location"]
             done = agenda.restrict_activity(
@@ -582,16 +581,16 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 save,
                 heading,
                 item,
-                at(item.start_at, date=False),
-                at(item.end_at, date=False),
+                shown_on(item.start_at, day),
+                shown_on(item.end_at, local(item.start_at).date()),
             ),
             lambda done: (
                 _("Restriction recorded: '{title}' {kind}.").format(
                     title=item.title, kind=labels.label("restriction_kind", done.kind)
                 )
                 + (
-                    _(" Now {when}.").format(when=told(done.new_start_at))
-                    if done.new_start_at is not None
+                    _(" Now {when}.").format(when=local_span(done.new_start_at, done.new_end_at))
+                    if done.new_start_at is not None and done.new_end_at is not None
                     else ""
                 )
                 + "".join(said)
@@ -608,90 +607,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         item = self._selected_or_warn()
         if item is None:
             return
-        self.console_app.form_coming()  # keys typed meanwhile are the form's
-        self.call_store(
-            lambda store: (
-                roster.deployable(store, item.id),
-                [s.callsign for s in roster.deployed_officers(store, item.id)],
-            ),
-            lambda found: self._deploy_form(item, *found),
-            group="options",
-        )
-
-    def _deploy_form(self, item: Activity, free: list[roster.Candidate], on: list[str]) -> None:
-        def save(
-            store: Store, values: dict[str, str]
-        ) -> list[roster.Deployment] | roster.Deployment:
-            callsigns = values["callsigns"].replace(",", " ").split()
-            gone = values["release"].strip()
-            if gone:  # ends one deployment instead (a stranded officer, say), with a reason
-                if callsigns:
-                    raise BadInput(_("Deploy officers or release one, not both at once."))
-                return roster.release(store, item.id, gone, values["reason"])
-            return roster.deploy(store, item.id, callsigns)
-
-        def done(made: list[roster.Deployment] | roster.Deployment) -> str:
-            if isinstance(made, roster.Deployment):
-                return _("Released {who} from '{title}'.").format(
-                    who=made.callsign, title=item.title
-                )
-            return _("Deployed {who} on '{title}'.").format(
-                who=", ".join(d.callsign for d in made), title=item.title
-            )
-
-        if item.end_at <= self.store.clock.now():  # the store's sentence, not "no officer"
-            offered = sentence(
-                BadInput("", code="activity_over", title=item.title, moment=local_text(item.end_at))
-            )
-        elif item.status == "cancelled":  # said at once: a release is all it may take
-            offered = refused([{"code": "activity_cancelled", "params": {}}])
-        elif free:
-            offered = _("Free and qualified for its open places now: {who}.").format(
-                who="; ".join(
-                    f"{c.callsign} ({c.unit}, "
-                    + ", ".join(labels.label("qualification", q) for q in c.fills)
-                    + ")"
-                    for c in free
-                )
-            )
-        elif item.concept is None:
-            offered = _("It has no concept yet (c): a concept says which officers it needs.")
-        else:
-            offered = _("No officer is free and qualified for its open places now.")
-        self.open_form(
-            DeployForm(
-                _("Deploy officers on '{title}' ({person}, {when})").format(
-                    title=item.title, person=item.person, when=span_of(item)
-                ),
-                [
-                    Field(
-                        "callsigns",
-                        _("Callsigns"),
-                        placeholder=_("e.g. {who}").format(
-                            who=" ".join(c.callsign for c in free[:2]) or "RT-0012 RT-0044"
-                        ),
-                    ),
-                    Field(
-                        "release",
-                        _("Or release"),
-                        "choice",
-                        choices=tuple((c, c) for c in on),
-                        blank=_("nobody (deploy)") if on else _("nobody is deployed here"),
-                    ),
-                    Field("reason", _("Reason (for a release)")),
-                ],
-                save,
-                button=_("Deploy"),
-                note=(_("Deployed here now: {who}.").format(who=", ".join(on)) + " " if on else "")
-                + offered
-                + " "
-                + _(
-                    "Each officer must be on duty, free, rested and hold the concept's "
-                    "qualifications on the day (R8); the store says why not."
-                ),
-            ),
-            done,
-        )
+        deploy_on(self, item.id)
 
     def action_import_calendar(self) -> None:
         person = self.about().person or ""
@@ -788,6 +704,12 @@ class AgendaScreen(BaseScreen[AgendaData]):
             ),
             _("Flag cleared; it no longer carries into handovers."),
         )
+
+
+def shown_on(moment: datetime, day: date) -> str:
+    """A form's default time: ``01:30`` on ``day``, ``2026-12-04 01:30`` on another day (the
+    form reads a bare time on the start's day, an end not after the start on the next)."""
+    return at(moment, date=local(moment).date() != day)
 
 
 def span_of(item: Activity) -> str:

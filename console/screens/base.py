@@ -34,6 +34,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 from textual.worker import get_current_worker
 
+from store import access
 from store.db import Store
 from store.errors import StoreError
 from words.errors import sentence as refusal
@@ -189,6 +190,11 @@ class OnStore(StoreWork):
     def role(self) -> str:
         return self.console_app.role
 
+    @property
+    def actor(self) -> access.ActingPerson:
+        """Who acts, with this laptop's enrolled role (what ``access.may`` bounds)."""
+        return self.console_app.actor
+
 
 class BaseScreen(OnStore, Screen[None], Generic[D]):
     """A main screen: navigation bar, failure line, body, footer; data loaded in a worker."""
@@ -291,7 +297,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         """Name in the section titles only the keys the acting person's role may use (again
         after Switch user: another role, other keys)."""
         for keyed in self.KEYED_TITLES:
-            text = keyed.text(self.ACTIONS, self.role)
+            text = keyed.text(self.ACTIONS, self.actor)
             if self._titled.get(keyed.selector) == text:
                 continue  # as shown: no update, no new layout at every return from a form
             self._titled[keyed.selector] = text
@@ -358,7 +364,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     async def _run_pending(self, action: str | Callable[[], object]) -> None:
         if isinstance(action, str) and "(" not in action and self.check_action(action, ()) is False:
             # hidden for now (join in a team): from the palette it says why, never nothing
-            if any(a.action == action and a.allowed(self.role) for a in self.ACTIONS):
+            if any(a.action == action and a.allowed(self.actor) for a in self.ACTIONS):
                 getattr(self, f"action_{action}")()
         elif isinstance(action, str):
             await self.run_action(action)
@@ -433,21 +439,30 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             return self._typing()
         for item in self.ACTIONS:
             if item.action.split("(")[0] == action:
-                return item.allowed(self.role)
+                return item.allowed(self.actor)
         return True
 
     def on_key(self, event: events.Key) -> None:
-        """A key of this screen the acting person's role may not use (hidden from the footer)
-        says so, instead of doing nothing."""
+        """A key of this screen the acting person may not use (hidden from the footer: their
+        role, or the role this laptop is enrolled with, does not allow it) says so, instead of
+        doing nothing."""
         for item in self.ACTIONS:
-            if item.key == event.key and not item.allowed(self.role):
+            if item.key == event.key and not item.allowed(self.actor):
                 event.stop()
-                self.notify(
-                    _("{key} ({what}): the {role} role may not do this.").format(
+                if item.allowed_role(self.role):
+                    text = _(
+                        "{key} ({what}): this laptop is enrolled in the team as {laptop}, "
+                        "which may not do this."
+                    ).format(
+                        key=item.shown_key,
+                        what=item.title,
+                        laptop=label("role", str(self.actor.laptop_role)),
+                    )
+                else:
+                    text = _("{key} ({what}): the {role} role may not do this.").format(
                         key=item.shown_key, what=item.title, role=label("role", self.role)
-                    ),
-                    severity="warning",
-                )
+                    )
+                self.notify(text, severity="warning")
                 return
 
     def write(

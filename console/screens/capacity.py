@@ -321,7 +321,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
     def scenario_mounted(self) -> None:
         """The What-if panel is mounted (after the screen's first paint, ``Lazy``): offered to
         the roles it is for, filled with the units, then what waited for it done."""
-        if not access.allowed(self.role, "capacity.scenario"):
+        if not access.may(self.actor, "capacity.scenario"):
             self.query_one("#scenario-run", Button).disabled = True
             self.query_one("#scenario-error", Static).update(
                 _("Scenarios are for: {roles}.").format(
@@ -443,7 +443,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":  # ctrl+s: on the What-if tab, for the roles it is for
-            return self._scenario_open() and access.allowed(self.role, "capacity.scenario")
+            return self._scenario_open() and access.may(self.actor, "capacity.scenario")
         return super().check_action(action, parameters)
 
     @on(TabbedContent.TabActivated)

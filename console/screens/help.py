@@ -15,6 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from store import access
+
 from .. import labels
 from ..actions import Action
 from ..i18n import _
@@ -32,7 +34,7 @@ COLOURS = _(
 )
 
 
-def key_table(title: str, actions: tuple[Action, ...], role: str) -> Table:
+def key_table(title: str, actions: tuple[Action, ...], actor: access.Actor) -> Table:
     table = Table(
         title=title,
         title_justify="left",
@@ -45,7 +47,7 @@ def key_table(title: str, actions: tuple[Action, ...], role: str) -> Table:
     table.add_column(width=7, style="bold")
     table.add_column(ratio=1)
     for action in actions:
-        if action.allowed(role):
+        if action.allowed(actor):
             table.add_row(Text(action.shown_key, style="bold"), Text(action.help))
     return table
 
@@ -69,15 +71,17 @@ def everywhere_actions() -> tuple[Action, ...]:
     )
 
 
-def help_tables(role: str, current: str) -> list[Table]:
+def help_tables(actor: access.Actor | str, current: str) -> list[Table]:
     """The help as tables: everywhere, then the current screen first, then the others."""
     from ..app import MAIN_SCREENS
 
+    if isinstance(actor, str):  # a role alone: on a laptop that bounds no one
+        actor = access.ActingPerson("", actor)
     order = [current, *(m for m in MAIN_SCREENS if m != current)]
-    tables = [key_table(_("Everywhere"), everywhere_actions(), role)]
+    tables = [key_table(_("Everywhere"), everywhere_actions(), actor)]
     for mode in order:
         screen: type[BaseScreen[object]] = MAIN_SCREENS[mode]
-        tables.append(key_table(screen.TITLE, screen.ACTIONS + NAVIGATION, role))
+        tables.append(key_table(screen.TITLE, screen.ACTIONS + NAVIGATION, actor))
     return tables
 
 
@@ -105,9 +109,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "dismiss", _("Close")),
     ]
 
-    def __init__(self, role: str, current: str) -> None:
+    def __init__(self, actor: access.Actor, current: str) -> None:
         super().__init__()
-        self.role = role
+        self.actor = actor
+        self.role = actor.role
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -118,7 +123,7 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 classes="title",
             )
-            for table in help_tables(self.role, self.current):
+            for table in help_tables(self.actor, self.current):
                 yield Static(table, classes="help-table")
             yield Static(COLOURS, classes="note")
 
@@ -130,7 +135,7 @@ def who_may(action: Action) -> str:
     """The roles that may take an action, in words ("everyone" when all may)."""
     from store.access import ROLES
 
-    roles = [role for role in ROLES if action.allowed(role)]
+    roles = [role for role in ROLES if action.allowed_role(role)]
     if len(roles) == len(ROLES):
         return _("everyone")
     if len(roles) >= len(ROLES) - 2:

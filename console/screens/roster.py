@@ -40,6 +40,7 @@ from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.table import Column, RecordTable, Row
 from ..widgets.timeline import Timeline, render_timeline
 from .base import BaseScreen, sentence
+from .deploying import deploy_on
 from .forms import Field, Form, StepForm
 
 HOURS = 48
@@ -505,19 +506,7 @@ class RosterScreen(BaseScreen[RosterData]):
         if activity_id is None:
             self.notify(_("Select a gap with an activity first."), severity="warning")
             return
-
-        def save(store: Store, values: dict[str, str]) -> list[roster.Deployment]:
-            return roster.deploy(store, activity_id, values["callsigns"].replace(",", " ").split())
-
-        self.open_form(
-            Form(
-                _("Deploy officers on the selected activity"),
-                [Field("callsigns", _("Callsigns"), placeholder=_("e.g. RT-0012 RT-0044"))],
-                save,
-                button=_("Deploy"),
-            ),
-            lambda made: _("Deployed {who}.").format(who=", ".join(d.callsign for d in made)),
-        )
+        deploy_on(self, activity_id)
 
     def action_new_shift(self) -> None:
         day = self.day or today(self.store.clock)

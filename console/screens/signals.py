@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
-from store import agenda, intel, signals
+from store import access, agenda, intel, signals
 from store.clock import local_span
 from store.db import Store
 from store.errors import BadInput, NotFound
@@ -53,8 +53,19 @@ URGENCY_STYLE = {"immediate": "bold red", "priority": "yellow", "routine": ""}
 SEES_ALL = frozenset({"info_analyst", "shift_leader", "planner", "authority", "admin"})
 
 
-def can_acknowledge(role: str) -> bool:
-    return any(role in roles for roles in intel.AUDIENCE_ROLES.values())
+def can_acknowledge(actor: access.Actor) -> bool:
+    """A report is acknowledged by the person's role (``intel.acknowledge_report``)."""
+    return any(actor.role in roles for roles in intel.AUDIENCE_ROLES.values())
+
+
+def which(item: Signal) -> str:
+    """A signal as a form's heading names it: its category, when it was raised, and the
+    start of what was seen ("(threatening behaviour, raised 2026-12-01 09:12: 'Man films…')")."""
+    seen = " ".join(item.text.split())
+    seen = seen if len(seen) <= 40 else seen[:39] + "…"
+    return _("({category}, raised {when}: '{seen}')").format(
+        category=labels.label("signal_category", item.category), when=at(item.raised_at), seen=seen
+    )
 
 
 @dataclass(frozen=True)
@@ -469,7 +480,9 @@ class SignalsScreen(BaseScreen[SignalsData]):
                 return signals.close_signal(store, signal_id, values["choice"], values["text"])
 
             self._step_form(
-                _("Close with an outcome the reporter sees"),
+                _("Close the signal {which} with an outcome the reporter sees").format(
+                    which=which(item)
+                ),
                 _("Note"),
                 close,
                 _("Signal closed; the reporter sees the outcome."),

@@ -269,8 +269,8 @@ class CountedDrawer(Drawer):
         self.retitle()
 
 
-def may_resolve(role: str) -> bool:
-    return any(access.allowed(role, p) for p in status.RESOLVE_PERMISSION.values())
+def may_resolve(actor: access.Actor) -> bool:
+    return any(access.may(actor, p) for p in status.RESOLVE_PERMISSION.values())
 
 
 class SyncScreen(BaseScreen[SyncData]):
@@ -753,8 +753,15 @@ class SyncScreen(BaseScreen[SyncData]):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Join is offered only to a device that is not in a team yet."""
+        """Join is offered only to a device that is not in a team yet; the ways to resolve a
+        conflict only while there is one (the footer's room goes to what can be done)."""
         if action in ("join", "create_team") and self.data is not None and self.data.team:
+            return False
+        if (
+            action in ("choose", "enter_value")
+            and self.data is not None
+            and not self.data.conflicts
+        ):
             return False
         return super().check_action(action, parameters)
 
@@ -768,6 +775,10 @@ class SyncScreen(BaseScreen[SyncData]):
                 _("This device is in team {name} already.").format(name=team.data["name"]),
                 severity="warning",
             )
+        elif event.key in ("1", "2", "v") and self.data is not None and not self.data.conflicts:
+            event.stop()
+            event.prevent_default()
+            self.notify(_("No sync conflicts to resolve."), severity="warning")
 
     def action_join(self) -> None:
         if self.data is None:  # the device id comes with the screen's data

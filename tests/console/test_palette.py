@@ -48,7 +48,7 @@ def expected(role: str) -> set[str]:
         f"{screen.TITLE}: {action.title}"
         for screen in MAIN_SCREENS.values()
         for action in screen.ACTIONS
-        if action.allowed(role)
+        if action.allowed_role(role)
     }
 
 

@@ -428,7 +428,7 @@ async def test_a_move_to_another_day_takes_the_board_there(demo_store: Store) ->
         assert str(agenda_screen.day) == "2026-11-30"  # the board followed it
         moved = agenda_screen.selected()
         assert moved is not None and moved.id == item.id
-        assert toasts(app)[-1].endswith("Now 2026-11-30 10:00.")
+        assert toasts(app)[-1].endswith("Now 2026-11-30 10:00–11:00.")  # the span (rev17d)
 
 
 async def test_a_what_if_says_when_the_data_changed_under_it(demo_store: Store) -> None:

@@ -197,3 +197,17 @@ def test_no_space_before_an_offset() -> None:
     for text in ("2026-11-28 13:00 Z", "2026-11-28T13:00 +01:00"):
         with pytest.raises(BadInput, match="is not a time"):
             parse_time(text, CLOCK)
+
+
+def test_a_bare_end_not_after_the_start_falls_on_the_next_day() -> None:
+    from store.clock import LOCAL_TZ, parse_end_after
+
+    clock = FixedClock(datetime(2026, 12, 1, 9, tzinfo=UTC))
+    start = datetime(2026, 12, 3, 22, 30, tzinfo=LOCAL_TZ)
+    assert parse_end_after("01:00", start, clock) == datetime(2026, 12, 4, 1, tzinfo=LOCAL_TZ)
+    assert parse_end_after("22:30", start, clock) == datetime(2026, 12, 4, 22, 30, tzinfo=LOCAL_TZ)
+    assert parse_end_after("23:45", start, clock) == datetime(2026, 12, 3, 23, 45, tzinfo=LOCAL_TZ)
+    # a dated end is as typed (the store refuses it if it is not after the start)
+    assert parse_end_after("2026-12-03 21:00", start, clock) == datetime(
+        2026, 12, 3, 21, tzinfo=LOCAL_TZ
+    )

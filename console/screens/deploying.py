@@ -1,0 +1,116 @@
+"""Deploying officers on an activity: the one form the Agenda's ``o`` and the Gaps screen's ``o``
+open (issue 17, rev17d). It names the activity, lists who is free and qualified for its open
+places now (or why nobody is offered), and may release a deployed officer instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from store import agenda, roster
+from store.agenda import Activity
+from store.clock import local_span, local_text
+from store.db import Store
+from store.errors import BadInput
+from words.deployments import refused
+
+from .. import labels
+from ..i18n import _
+from .base import BaseScreen, sentence
+from .forms import DeployForm, Field
+
+
+def deploy_on(screen: BaseScreen[Any], activity_id: str) -> None:
+    """Read the activity, who is free and qualified for it and who is on it (in a worker),
+    then open the deploy form on ``screen``."""
+    screen.console_app.form_coming()  # keys typed meanwhile are the form's
+    screen.call_store(
+        lambda store: (
+            agenda.get_activity(store, activity_id),
+            roster.deployable(store, activity_id),
+            [s.callsign for s in roster.deployed_officers(store, activity_id)],
+        ),
+        lambda found: deploy_form(screen, *found),
+        group="options",
+    )
+
+
+def _offered(screen: BaseScreen[Any], item: Activity, free: list[roster.Candidate]) -> str:
+    """Who the form offers, or why nobody."""
+    if item.end_at <= screen.store.clock.now():  # the store's sentence, not "no officer"
+        return sentence(
+            BadInput("", code="activity_over", title=item.title, moment=local_text(item.end_at))
+        )
+    if item.status == "cancelled":  # said at once: a release is all it may take
+        return refused([{"code": "activity_cancelled", "params": {}}])
+    if free:
+        return _("Free and qualified for its open places now: {who}.").format(
+            who="; ".join(
+                f"{c.callsign} ({c.unit}, "
+                + ", ".join(labels.label("qualification", q) for q in c.fills)
+                + ")"
+                for c in free
+            )
+        )
+    if item.concept is None:
+        return _("It has no concept yet (c): a concept says which officers it needs.")
+    return _("No officer is free and qualified for its open places now.")
+
+
+def deploy_form(
+    screen: BaseScreen[Any], item: Activity, free: list[roster.Candidate], on: list[str]
+) -> None:
+    """The deploy form on ``item``: deploy callsigns, or release one deployed officer."""
+
+    def save(store: Store, values: dict[str, str]) -> list[roster.Deployment] | roster.Deployment:
+        callsigns = values["callsigns"].replace(",", " ").split()
+        gone = values["release"].strip()
+        if gone:  # ends one deployment instead (a stranded officer, say), with a reason
+            if callsigns:
+                raise BadInput(_("Deploy officers or release one, not both at once."))
+            return roster.release(store, item.id, gone, values["reason"])
+        return roster.deploy(store, item.id, callsigns)
+
+    def done(made: list[roster.Deployment] | roster.Deployment) -> str:
+        if isinstance(made, roster.Deployment):
+            return _("Released {who} from '{title}'.").format(who=made.callsign, title=item.title)
+        return _("Deployed {who} on '{title}'.").format(
+            who=", ".join(d.callsign for d in made), title=item.title
+        )
+
+    screen.open_form(
+        DeployForm(
+            _("Deploy officers on '{title}' ({person}, {when})").format(
+                title=item.title,
+                person=item.person,
+                when=local_span(item.start_at, item.end_at),
+            ),
+            [
+                Field(
+                    "callsigns",
+                    _("Callsigns"),
+                    placeholder=_("e.g. {who}").format(
+                        who=" ".join(c.callsign for c in free[:2]) or "RT-0012 RT-0044"
+                    ),
+                ),
+                Field(
+                    "release",
+                    _("Or release"),
+                    "choice",
+                    choices=tuple((c, c) for c in on),
+                    blank=_("nobody (deploy)") if on else _("nobody is deployed here"),
+                ),
+                Field("reason", _("Reason (for a release)")),
+            ],
+            save,
+            button=_("Deploy"),
+            note=(_("Deployed here now: {who}.").format(who=", ".join(on)) + " " if on else "")
+            + _offered(screen, item, free)
+            + " "
+            + _(
+                "Each officer must be on duty, free, rested and hold the concept's "
+                "qualifications on the day (R8); the store says why not."
+            ),
+        ),
+        done,
+    )
