@@ -18,3 +18,15 @@ def test_the_first_and_last_shift_of_the_range_draft_and_sign(
     signed = initialised("handover", "sign")
     assert signed.exit_code == 0, signed.stderr
     assert "Handover signed by OPS-01" in signed.output
+
+
+@pytest.mark.parametrize(
+    "typed", ["2026-12-01 1:00", "2026-12-01T7:00", "today 7:00", "Tomorrow 9:30"]
+)
+def test_a_one_digit_hour_is_refused_like_other_unaccepted_forms(
+    initialised: Run, typed: str
+) -> None:
+    """Before: accepted, though the README documents HH:MM and says "Nothing else"."""
+    done = initialised("activity", "list", "--from", typed)
+    assert done.exit_code == 2
+    assert f"'{typed}' is not a time; use 'YYYY-MM-DD HH:MM'" in done.stderr
