@@ -35,7 +35,7 @@ LOCAL_TZ_NAME = "Europe/Amsterdam"
 LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 _DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
-_HHMM = r"(?P<h>[0-9]{1,2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?"
+_HHMM = r"(?P<h>[0-9]{2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?"
 #: Local wall-clock forms: ``YYYY-MM-DD HH:MM``, ``YYYY-MM-DDTHH:MM`` and ``today HH:MM``
 #: (seconds optional), read in Europe/Amsterdam.
 _LOCAL_RE = validate.later(rf"^(?P<date>[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})(?:t| +){_HHMM}\Z")
@@ -48,7 +48,7 @@ _OFFSET_RE = validate.later(
     r"(?:(?P<z>z)|(?P<sign>[+-])(?P<oh>[0-9]{2}):(?P<om>[0-9]{2}))\Z"
 )
 _DATE_RE = validate.later(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_HHMM_RE = validate.later(r"^[0-9]{1,2}:[0-9]{2}\Z")
+_HHMM_RE = validate.later(r"^[0-9]{2}:[0-9]{2}\Z")
 #: A day-first date (``06-10-2025``): refused, pointing at the year-first form.
 _DAY_FIRST_RE = validate.later(r"^([0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})(?:$|[ t])")
 #: No time zone on earth is further from UTC than this; ISO-8601 offsets stay within it.

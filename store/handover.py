@@ -276,8 +276,8 @@ def current_shift(moment: datetime) -> tuple[datetime, datetime]:
 
     Returns:
         The block's start and end, aware UTC (8 real hours, or 7 or 9 across a clock change);
-        the last night of 2099 ends at midnight, where the accepted range closes, so its
-        shift can hand over.
+        the last night of 2099 ends at midnight, where the accepted range closes, and the
+        first night of 1970 starts at midnight, where it opens, so their shifts can hand over.
     """
     here = moment.astimezone(LOCAL_TZ)
     day = here.date()
@@ -293,7 +293,8 @@ def current_shift(moment: datetime) -> tuple[datetime, datetime]:
     end_day = start.date() + timedelta(days=1 if next_hour < start.hour else 0)
     end = datetime(end_day.year, end_day.month, end_day.day, next_hour, tzinfo=LOCAL_TZ)
     closing = validate.latest_moment() + timedelta(seconds=1)  # 2100-01-01 00:00 local
-    return start.astimezone(UTC), min(end.astimezone(UTC), closing)
+    opening = validate.earliest_moment()  # 1970-01-01 00:00 local
+    return max(start.astimezone(UTC), opening), min(end.astimezone(UTC), closing)
 
 
 @dataclass(frozen=True)

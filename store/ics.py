@@ -1002,16 +1002,13 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
             )
             raise _ends_before(name, event, given, start)
         end_utc = day_bounds(last - timedelta(days=1))[1] if last > start else start_utc
-    if end_utc < start_utc:
-        raise BadInput(
-            f"{name}: {_describe(event)} ends before it starts (DTEND "
-            f"{end_utc.isoformat()} < DTSTART {start_utc.isoformat()}); correct the event.",
-            code="calendar_ends_before_start",
-            file=name,
-            event=_describe(event),
-            end=end_utc.isoformat(),
-            start=start_utc.isoformat(),
+    if end_utc < start_utc:  # quoted as the file writes them, not in UTC
+        given = (
+            f"DTEND {end.isoformat()}"
+            if event.get("DTEND") is not None
+            else f"DURATION {event['DURATION'].to_ical().decode()} gives {end.isoformat()}"
         )
+        raise _ends_before(name, event, given, start)
     assumed = end_utc == start_utc
     if assumed:
         end_utc = start_utc + (ASSUMED_LENGTH if timed else day_bounds(start)[1] - start_utc)

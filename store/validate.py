@@ -956,6 +956,16 @@ def _nested_deeper(data: str | bytes, limit: int) -> bool:
     return bool(skeleton)
 
 
+def earliest_moment() -> datetime:
+    """The first moment the time range holds (1970-01-01 00:00 in Amsterdam, as UTC): where a
+    default window that would begin before the range starts instead.
+
+    Returns:
+        An aware UTC datetime.
+    """
+    return datetime(1970, 1, 1, tzinfo=_LOCAL).astimezone(UTC)
+
+
 def latest_moment() -> datetime:
     """The last moment the time range holds (2099-12-31 23:59:59 in Amsterdam, as UTC): where a
     default window that would run past the range ends instead.

@@ -234,3 +234,19 @@ def test_a_date_refusal_quotes_the_value_as_written_and_names_the_property(
         "writes them" in result.stderr
     )
     assert "Expected" not in result.stderr
+
+
+def test_an_end_before_the_start_is_quoted_in_the_file_s_time_zone(
+    initialised: Run, tmp_path: Path
+) -> None:
+    """Input review 17: the refusal quoted both times in UTC (DTEND 2026-12-05T08:00:00+00:00)."""
+    _person(initialised)
+    path = tmp_path / "tz.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:s\r\n"
+        "DTSTAMP:20261201T000000Z\r\nDTSTART;TZID=Europe/Amsterdam:20261205T100000\r\n"
+        "DTEND;TZID=Europe/Amsterdam:20261205T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    result = initialised("activity", "import-ics", str(path), "--person", "BEVER")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "(DTEND 2026-12-05T09:00:00+01:00 < DTSTART 2026-12-05T10:00:00+01:00)" in result.stderr

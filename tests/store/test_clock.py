@@ -100,7 +100,7 @@ def test_stored_utc_shown_with_amsterdam_offset() -> None:
         ("2026-11-28T14:00", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),  # local, not refused
         ("2025-10-06T06:00", datetime(2025, 10, 6, 4, 0, tzinfo=UTC)),
         ("2026-11-28 14:00:30", datetime(2026, 11, 28, 13, 0, 30, tzinfo=UTC)),
-        ("today 9:30", datetime(2026, 11, 28, 8, 30, tzinfo=UTC)),
+        ("today 09:30", datetime(2026, 11, 28, 8, 30, tzinfo=UTC)),
         ("Tomorrow 10:00", datetime(2026, 11, 29, 9, 0, tzinfo=UTC)),
         ("2026-11-28T14:00:00+01:00", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),
         ("2026-11-28 13:00Z", datetime(2026, 11, 28, 13, 0, tzinfo=UTC)),
