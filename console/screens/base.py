@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from textual import events, on
 from textual._context import NoActiveAppError
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -362,11 +363,15 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             self._pending.append(action)
 
     async def _run_pending(self, action: str | Callable[[], object]) -> None:
-        if isinstance(action, str) and "(" not in action and self.check_action(action, ()) is False:
-            # hidden for now (join in a team): from the palette it says why, never nothing
-            if any(a.action == action and a.allowed(self.actor) for a in self.ACTIONS):
-                getattr(self, f"action_{action}")()
-        elif isinstance(action, str):
+        if isinstance(action, str):
+            _target, name, params = parse_action(action)
+            if self.check_action(name, params) is False:
+                # hidden for now (join in a team, resolve with no conflict): from the palette
+                # it says why, never nothing
+                if any(a.action == action and a.allowed(self.actor) for a in self.ACTIONS):
+                    getattr(self, f"action_{name}")(*params)
+                return
+        if isinstance(action, str):
             await self.run_action(action)
         else:
             action()
