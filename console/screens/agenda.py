@@ -404,13 +404,12 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 raise BadInput(_("Choose the protected person."))
             if not values["start"].strip() or not values["end"].strip():
                 raise BadInput(_("Give a start and an end time, e.g. 09:30 and 11:00."))
-            start = parse_time_on(values["start"], day, store.clock)
             return agenda.add_activity(
                 store,
                 person=values["person"],
                 title=values["title"],
-                start=start,
-                end=parse_end_after(values["end"], start, store.clock),  # 23:00–01:30: next day
+                start=parse_time_on(values["start"], day, store.clock),
+                end=parse_time_on(values["end"], day, store.clock),
                 location=values["location"],
                 kind=values["kind"],
             )

@@ -103,33 +103,3 @@ async def test_a_shortening_toast_names_the_new_span(demo_store: Store) -> None:
         await settle(pilot)
         assert not isinstance(app.screen, RestrictForm), error_of(app)
         assert toasts(app)[-1].endswith(f"Now {day} 07:00–07:30."), toasts(app)[-1]
-
-
-async def test_a_new_activity_past_midnight_takes_a_bare_end_on_the_next_day(
-    demo_store: Store,
-) -> None:
-    """rev17e: the new-activity form refused 23:00–01:30 ("not after its start"), while edit
-    and restrict read the bare end on the next day; all three read it the same way now."""
-    person = list_subjects(demo_store)[0].code
-    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, ActivityForm)
-        form.query_one("#person", Select).value = person
-        form.query_one("#title", Input).value = "Nachtrit nieuw"
-        form.query_one("#start", Input).value = "23:00"
-        form.query_one("#end", Input).value = "01:30"
-        form.query_one("#location", Input).value = "Den Haag"
-        form.query_one("#end", Input).focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        assert not isinstance(app.screen, ActivityForm), error_of(app)
-    made = [a for a in agenda.list_activities(demo_store) if a.title == "Nachtrit nieuw"]
-    assert len(made) == 1
-    start, end = local(made[0].start_at), local(made[0].end_at)
-    assert (start.hour, end.hour, end.minute) == (23, 1, 30)
-    assert end.date() == start.date() + timedelta(days=1)
