@@ -773,6 +773,11 @@ def _event_fault(event: Any, name: str, prop: Any, message: object) -> Notice:
 
 def _prune_event(event: Any, name: str) -> list[Notice]:
     warnings = [_event_fault(event, name, prop, message) for prop, message in event.errors]
+    sequence = event.get("SEQUENCE")
+    if isinstance(sequence, int) and sequence < 0:  # RFC 5545: a non-negative integer
+        event.pop("SEQUENCE")
+        shown = validate.shown(str(sequence))
+        warnings.append(notice("calendar_sequence_ignored", event=_describe(event), value=shown))
     kept = []
     for part in event.subcomponents:
         if part.errors:

@@ -151,8 +151,9 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "value:value); ignored (no part of an activity comes from {prop})."
     ).format(**p),
     "calendar_sequence_ignored": lambda p: _(
-        "{event}, property SEQUENCE: {value} is not a whole number; ignored (read as 0: the "
-        "event is not newer than a version imported before with a higher SEQUENCE)."
+        "{event}, property SEQUENCE: {value} is not a whole number from 0 to 2147483647; "
+        "ignored (read as 0: the event is not newer than a version imported before with a "
+        "higher SEQUENCE)."
     ).format(**p),
     "calendar_stamp_ignored": lambda p: _(
         "{event}, property {prop}: {value} is not a date-time as iCalendar writes them "

@@ -20,7 +20,6 @@ from .fields import FIELD_CODES, WHAT_CODES, named
 from .filled import joined, template
 from .person_refusals import SENTENCES as PERSON
 
-
 #: The RRULE parts (RFC 5545 §3.3.10) that hold whole numbers.
 _RRULE_NUMBERS = frozenset(
     {"BYSECOND", "BYMINUTE", "BYHOUR", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS"}
@@ -686,7 +685,11 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "calendar_bad_recurrence": template(
-        _("{file}: a recurrence rule cannot be expanded ({reason}).")
+        _(
+            "{file}: a recurrence (RRULE, RDATE or EXDATE) of an event cannot be expanded; "
+            "nothing was imported — check the event's repetition in a calendar program and "
+            "export the calendar again."
+        )
     ),
     "calendar_bad_sequence": template(_("{file}: {event} has a SEQUENCE that is not a number.")),
     "calendar_bad_utf16": template(_("{file} starts as UTF-16 but is not valid UTF-16.")),
