@@ -87,6 +87,16 @@ minutely rule costs no more than the limit.
 not need — an alarm, a time-zone rule (e.g. a historical one, or one with an impossible offset,
 of a zone known by name), a to-do, an unreadable property that no activity field comes from, an
 unknown ``X-WR-TIMEZONE`` when nothing in the file is floating.
+
+**Unreadable values** are said in our words, never the parser's, with the value as the file
+wrote it (``_raw``: icalendar keeps it as a ``vBroken``) quoted safely (``validate.shown``):
+a date or time (``calendar_bad_time``), a DURATION (``calendar_bad_duration``), an RRULE part
+(``calendar_bad_rrule``, naming the part) or another property an activity is made from
+(``calendar_bad_property``, ``calendar_bad_line``) refuses the file; a SEQUENCE (then 0),
+LAST-MODIFIED, DTSTAMP or CREATED, or any other property, is removed from the event with a
+warning (``calendar_sequence_ignored``, ``calendar_stamp_ignored``,
+``calendar_property_ignored``, ``calendar_line_ignored``). A file the parser cannot read at all
+is refused with the reason as a fact (``calendar_invalid``: ``_invalid_facts``).
 """
 
 from __future__ import annotations
@@ -908,8 +918,8 @@ class _Zones:
                 event=_describe(event),
                 prop=prop,
                 rule=skipped[0].name,
-                rule_prop=rule_prop,
-                excerpt=_excerpt(message),
+                rule_prop=_fault_facts(skipped[0], rule_prop, message)["prop"],
+                value=_fault_facts(skipped[0], rule_prop, message)["value"],
             )
         self.steps += ics_bounds.check_zone(component, shown, self.name)
         if self.steps > ics_bounds.MAX_FILE_ZONE_STEPS:

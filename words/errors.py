@@ -870,7 +870,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "calendar_zone_rule": template(
         _(
             "{file}: {event} has {prop} in time zone '{zone}', whose VTIMEZONE {rule} rule "
-            "cannot be read ({rule_prop}: {excerpt}); without it the time cannot be told: "
+            "cannot be read ({rule_prop}: {value}); without it the time cannot be told: "
             "export the calendar with standard time zones."
         )
     ),
@@ -883,8 +883,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "calendar_zone_unreadable": template(
         _(
-            "{file}: the VTIMEZONE '{zone}' cannot be read ({reason}); export the calendar "
-            "with standard time zones."
+            "{file}: the VTIMEZONE '{zone}' cannot be read (its rules do not make a time "
+            "zone); nothing was imported — export the calendar with standard time zones."
         )
     ),
     "callsign_taken": template(_("Callsign {callsign} is already taken; choose another.")),

@@ -317,3 +317,23 @@ def test_bom_line_end_mix_and_folding_are_read(
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)[0]["title"] == "Werkbezoek"
+
+
+def test_an_unreadable_rule_of_a_zone_an_event_needs_is_quoted_not_the_parser(
+    initialised: Run, tmp_path: Path, db_path: Path
+) -> None:
+    """The refusal said the library's "Offset must be less than 24 hours, was +9999"."""
+    _person(initialised)
+    path = tmp_path / "z.ics"
+    path.write_text(
+        HEAD + "BEGIN:VTIMEZONE\r\nTZID:Eigen\r\nBEGIN:STANDARD\r\nDTSTART:19961027T030000\r\n"
+        "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+        "DTSTART:19960331T020000\r\nTZOFFSETFROM:+9999\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\n"
+        "END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Eigen:20261202T100000\r\n"
+        "DTEND;TZID=Eigen:20261202T110000\r\nEND:VEVENT\r\n" + TAIL
+    )
+    said = _refused(initialised, path, db_path)
+    assert (
+        "Error: z.ics: VEVENT a has DTSTART in time zone 'Eigen', whose VTIMEZONE DAYLIGHT rule "
+        "cannot be read (TZOFFSETFROM: '+9999'); without it the time cannot be told" in said
+    )
