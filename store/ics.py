@@ -591,8 +591,13 @@ def _parse(text: str, name: str) -> Any:
         calendar = _calendar_class().from_ical(text)
     except Exception as exc:
         facts = _invalid_facts(exc)
+        why = (
+            f"a TZID names {facts['what']}, which is not a time zone"
+            if facts["reason"] == "folder"
+            else f"{facts['reason']} {facts['what']}".strip()
+        )
         raise BadInput(
-            f"{name} is not a valid iCalendar file ({facts['reason']} {facts['what']}).",
+            f"{name} is not a valid iCalendar file: {why}.",
             code="calendar_invalid",
             file=name,
             **facts,
