@@ -87,6 +87,16 @@ minutely rule costs no more than the limit.
 not need — an alarm, a time-zone rule (e.g. a historical one, or one with an impossible offset,
 of a zone known by name), a to-do, an unreadable property that no activity field comes from, an
 unknown ``X-WR-TIMEZONE`` when nothing in the file is floating.
+
+**Unreadable values** are said in our words, never the parser's, with the value as the file
+wrote it (``_raw``: icalendar keeps it as a ``vBroken``) quoted safely (``validate.shown``):
+a date or time (``calendar_bad_time``), a DURATION (``calendar_bad_duration``), an RRULE part
+(``calendar_bad_rrule``, naming the part) or another property an activity is made from
+(``calendar_bad_property``, ``calendar_bad_line``) refuses the file; a SEQUENCE (then 0),
+LAST-MODIFIED, DTSTAMP or CREATED, or any other property, is removed from the event with a
+warning (``calendar_sequence_ignored``, ``calendar_stamp_ignored``,
+``calendar_property_ignored``, ``calendar_line_ignored``). A file the parser cannot read at all
+is refused with the reason as a fact (``calendar_invalid``: ``_invalid_facts``).
 """
 
 from __future__ import annotations
@@ -122,7 +132,8 @@ DEFAULT_MAX_OCCURRENCES = ics_bounds.DEFAULT_MAX_OCCURRENCES
 MAX_MAX_OCCURRENCES = ics_bounds.MAX_MAX_OCCURRENCES
 FIELDS = ics_bounds.FIELDS
 MAX_MAX = MAX_MAX_OCCURRENCES
-#: Properties an activity is made from: a fault in one of them refuses the file.
+#: Properties an activity is made from: a fault in one of them refuses the file (an unreadable
+#: SEQUENCE, LAST-MODIFIED or DTSTAMP is ignored with a warning: ``_event_fault``).
 NEEDED = frozenset(
     {
         "UID",
@@ -133,7 +144,6 @@ NEEDED = frozenset(
         "RDATE",
         "EXDATE",
         "RECURRENCE-ID",
-        "SEQUENCE",
         "STATUS",
         "SUMMARY",
         "LOCATION",
@@ -546,19 +556,51 @@ def _excerpt(message: object, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: What stopped the parser, by its message, as a fact ``reason`` that words/errors.py words
+#: (``calendar_invalid``); the parser's own words are never shown.
+_INVALID = (
+    (re.compile(r"parsed into parts: '(.*)': ", re.S), "line"),
+    (re.compile(r"END encountered without"), "end_without_begin"),
+    (re.compile(r'Property "(.*)" does not have a parent', re.S), "outside"),
+    (re.compile(r"Found no components where exactly one"), "unclosed"),
+)
+
+
+def _invalid_facts(exc: Exception) -> dict[str, str]:
+    """Why the file could not be parsed, as facts: ``reason`` (one of ``_INVALID``'s, ``zone``
+    for a VTIMEZONE the zone could not be built from, ``folder`` for a TZID naming a folder of
+    the zone database, else ``other``) and ``what`` (the line, property or TZID, quoted
+    safely, or '')."""
+    import traceback
+
+    if isinstance(exc, OSError):  # a TZID that names a folder of the zone database
+        return {"reason": "folder", "what": validate.shown(Path(str(exc.filename or "")).name)}
+    for pattern, reason in _INVALID:
+        found = pattern.search(str(exc))
+        if found:
+            what = found.group(1) if found.groups() else ""
+            return {"reason": reason, "what": validate.shown(what, limit=_QUOTED) if what else ""}
+    frames = [frame.filename for frame in traceback.extract_tb(exc.__traceback__)]
+    if any("timezone" in f or "dateutil/tz" in f.replace("\\", "/") for f in frames):
+        return {"reason": "zone", "what": ""}
+    return {"reason": "other", "what": ""}
+
+
 def _parse(text: str, name: str) -> Any:
     try:
         calendar = _calendar_class().from_ical(text)
     except Exception as exc:
-        message = _excerpt(exc, 300)
-        if isinstance(exc, OSError):  # a TZID that names a folder of the zone database
-            where = Path(str(exc.filename or "")).name
-            message = f"a TZID names {validate.shown(where)}, which is not a time zone"
+        facts = _invalid_facts(exc)
+        why = (
+            f"a TZID names {facts['what']}, which is not a time zone"
+            if facts["reason"] == "folder"
+            else f"{facts['reason']} {facts['what']}".strip()
+        )
         raise BadInput(
-            f"{name} is not a valid iCalendar file: {message}.",
+            f"{name} is not a valid iCalendar file: {why}.",
             code="calendar_invalid",
             file=name,
-            reason=message,
+            **facts,
         ) from None
     if getattr(calendar, "name", None) != "VCALENDAR":
         raise BadInput(
@@ -595,8 +637,7 @@ def _prune(calendar: Any, name: str) -> list[Notice]:
                         zone=validate.visible(tzid),
                         rule=rule.name,
                         since=since,
-                        prop=prop,
-                        excerpt=_excerpt(message),
+                        **_fault_facts(rule, prop, message),
                         read_as=None if known is None else str(known),
                     )
                 )
@@ -608,8 +649,7 @@ def _prune(calendar: Any, name: str) -> list[Notice]:
                     "calendar_component_skipped",
                     event=_describe(component),
                     component=component.name,
-                    prop=prop,
-                    excerpt=_excerpt(message),
+                    **_fault_facts(component, prop, message),
                 )
             )
     return warnings
@@ -618,13 +658,49 @@ def _prune(calendar: Any, name: str) -> list[Notice]:
 #: The properties that hold a date or a date-time: a value the parser cannot read is refused
 #: in our words, naming the property, not in the parser's.
 _TIME_PROPERTIES = frozenset({"DTSTART", "DTEND", "RDATE", "EXDATE", "RECURRENCE-ID"})
+#: Properties only the order of versions is read from: an unreadable one is ignored with a
+#: warning (the event is compared as if it did not have it), never refused.
+_STAMPS = frozenset({"LAST-MODIFIED", "DTSTAMP", "CREATED"})
+#: How long a quoted value may be in a sentence (``validate.shown`` cuts it with ``…``).
+_QUOTED = 60
+
+
+def _raw(component: Any, prop: str) -> str | None:
+    """The value as the file wrote it of the first ``prop`` of ``component`` that the parser
+    could not read (icalendar keeps it as a ``vBroken``), or None."""
+    from icalendar.prop import vBroken
+
+    value = component.get(prop)
+    for one in value if isinstance(value, list) else [value]:
+        if isinstance(one, vBroken):
+            return str(one)
+    return None
+
+
+def _quoted(component: Any, prop: str, message: object) -> str:
+    """The unreadable value of ``prop``, quoted safely (``validate.shown``: in quotes, control
+    and bidi characters escaped, cut with ``…``); the parser's own words are never shown: when
+    the value cannot be found, ``its value``."""
+    raw = _raw(component, prop)
+    if raw is None:
+        found = re.search(r"Got: '(.*)'$|got: (.*)$", str(message), re.S | re.I)
+        raw = next((g for g in found.groups() if g is not None), None) if found else None
+    return validate.shown(raw, limit=_QUOTED) if raw is not None else "its value"
+
+
+def _line_fault(message: object) -> tuple[str | None, str]:
+    """A line the parser could not split into name, parameters and value: the property it
+    names (None when it names none) and the line quoted safely."""
+    found = re.search(r"parsed into parts: '(.*)': ", str(message), re.S)
+    line = found.group(1) if found else ""
+    name = re.match(r"[A-Za-z0-9-]+", line)
+    return (name.group(0).upper() if name else None), validate.shown(line, limit=_QUOTED)
 
 
 def _bad_time(name: str, event: Any, prop: str, message: object) -> BadInput:
     """The refusal of a date or time the parser could not read, naming the property and
-    quoting the value (the parser's ``Got: '…'``) when it said it."""
-    found = re.search(r"Got: '(.*)'", str(message), re.S)
-    value = validate.shown(found.group(1)) if found else "its value"
+    quoting the value as the file wrote it."""
+    value = _quoted(event, prop, message)
     return BadInput(
         f"{name}: {_describe(event)}, property {prop}: {value} is not a date or a date-time "
         "as iCalendar writes them (20261202 or 20261202T100000, with Z for UTC).",
@@ -636,28 +712,87 @@ def _bad_time(name: str, event: Any, prop: str, message: object) -> BadInput:
     )
 
 
-def _prune_event(event: Any, name: str) -> list[Notice]:
-    warnings = []
-    for prop, message in event.errors:
-        if prop is not None and str(prop).upper() in _TIME_PROPERTIES:
-            raise _bad_time(name, event, str(prop).upper(), message)
-        if prop is None or str(prop).upper() in NEEDED:
+def _rrule_fault(raw: str) -> tuple[str, str]:
+    """The first part of an RRULE (``NAME=value``) the parser cannot read: its name and its
+    value as written; ('', the rule) when no single part is at fault."""
+    from icalendar.prop import vRecur
+
+    for piece in raw.split(";"):
+        part, _, value = piece.partition("=")
+        try:
+            vRecur.from_ical(piece)
+        except (ValueError, TypeError):
+            return validate.visible(part.strip().upper())[:20], value
+    return "", raw
+
+
+def _refuse_property(name: str, event: Any, prop: str, message: object) -> BadInput:
+    """The refusal of an unreadable property an activity is made from, in our words: the
+    file, the event, the property and its value as written (quoted safely); an RRULE names
+    its part. Nothing is imported (``calendar_bad_duration``, ``calendar_bad_rrule``,
+    ``calendar_bad_property``)."""
+    event_name = _describe(event)
+    if prop == "RRULE":
+        raw = _raw(event, prop)
+        part, value = _rrule_fault(raw) if raw is not None else ("", "")
+        shown = validate.shown(value, limit=_QUOTED)
+        return BadInput(
+            f"{name}: {event_name}, RRULE part {part or '(the rule)'}: {shown} cannot be read.",
+            code="calendar_bad_rrule",
+            file=name,
+            event=event_name,
+            part=part,
+            value=shown,
+        )
+    value = _quoted(event, prop, message)
+    code = "calendar_bad_duration" if prop == "DURATION" else "calendar_bad_property"
+    return BadInput(
+        f"{name}: {event_name}, property {prop}: {value} cannot be read.",
+        code=code,
+        file=name,
+        event=event_name,
+        prop=prop,
+        value=value,
+    )
+
+
+def _event_fault(event: Any, name: str, prop: Any, message: object) -> Notice:
+    """One fault of an event: refused (a ``BadInput`` raised) when an activity is made from
+    the property, else the warning that it was ignored; an ignored property is removed from
+    the event, so nothing after reads it (an unreadable SEQUENCE counts as 0)."""
+    if prop is None:
+        named, line = _line_fault(message)
+        if named is None or named in NEEDED:
             raise BadInput(
-                f"{name}: {_describe(event)}, property {prop or '(a line)'}: {_excerpt(message)}.",
-                code="calendar_bad_property",
+                f"{name}: {_describe(event)}: the line {line} cannot be read.",
+                code="calendar_bad_line",
                 file=name,
                 event=_describe(event),
-                prop=prop or "(a line)",
-                excerpt=_excerpt(message),
+                line=line,
             )
-        warnings.append(
-            notice(
-                "calendar_property_ignored",
-                event=_describe(event),
-                prop=prop,
-                excerpt=_excerpt(message),
-            )
-        )
+        return notice("calendar_line_ignored", event=_describe(event), prop=named, line=line)
+    prop = validate.visible(str(prop).upper())[:40]
+    if prop in _TIME_PROPERTIES:
+        raise _bad_time(name, event, prop, message)
+    value = _quoted(event, prop, message)
+    if prop not in NEEDED:
+        event.pop(prop, None)
+    if prop == "SEQUENCE":
+        return notice("calendar_sequence_ignored", event=_describe(event), value=value)
+    if prop in _STAMPS:
+        return notice("calendar_stamp_ignored", event=_describe(event), prop=prop, value=value)
+    if prop in NEEDED:
+        raise _refuse_property(name, event, prop, message)
+    return notice("calendar_property_ignored", event=_describe(event), prop=prop, value=value)
+
+
+def _prune_event(event: Any, name: str) -> list[Notice]:
+    warnings = [_event_fault(event, name, prop, message) for prop, message in event.errors]
+    sequence = event.get("SEQUENCE")
+    if isinstance(sequence, int) and sequence < 0:  # RFC 5545: a non-negative integer
+        event.pop("SEQUENCE")
+        shown = validate.shown(str(sequence))
+        warnings.append(notice("calendar_sequence_ignored", event=_describe(event), value=shown))
     kept = []
     for part in event.subcomponents:
         if part.errors:
@@ -667,14 +802,23 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
                     "calendar_part_skipped",
                     event=_describe(event),
                     part=part.name,
-                    prop=prop,
-                    excerpt=_excerpt(message),
+                    **_fault_facts(part, prop, message),
                 )
             )
         else:
             kept.append(part)
     event.subcomponents = kept
     return warnings
+
+
+def _fault_facts(component: Any, prop: Any, message: object) -> dict[str, str]:
+    """The property of a component the parser could not read and its value quoted safely
+    (``prop``, ``value``): a line that names none is quoted whole as the value."""
+    if prop is None:
+        named, line = _line_fault(message)
+        return {"prop": named or "(a line)", "value": line}
+    prop = validate.visible(str(prop).upper())[:40]
+    return {"prop": prop, "value": _quoted(component, prop, message)}
 
 
 # Zones ---------------------------------------------------------------------------------------
@@ -779,8 +923,8 @@ class _Zones:
                 event=_describe(event),
                 prop=prop,
                 rule=skipped[0].name,
-                rule_prop=rule_prop,
-                excerpt=_excerpt(message),
+                rule_prop=_fault_facts(skipped[0], rule_prop, message)["prop"],
+                value=_fault_facts(skipped[0], rule_prop, message)["value"],
             )
         self.steps += ics_bounds.check_zone(component, shown, self.name)
         if self.steps > ics_bounds.MAX_FILE_ZONE_STEPS:
@@ -1121,7 +1265,8 @@ def _stamp(event: Any, prop: str) -> str | None:
 
 
 def _version(event: Any, name: str) -> Version:
-    """SEQUENCE, then the later of LAST-MODIFIED and DTSTAMP."""
+    """SEQUENCE, then the later of LAST-MODIFIED and DTSTAMP (an unreadable one was removed,
+    with a warning, by ``_prune_event``: a SEQUENCE then counts as 0)."""
     try:
         sequence = int(event.get("SEQUENCE") or 0)
     except (TypeError, ValueError):

@@ -121,10 +121,15 @@ def describe(component: Any) -> str:
     summary = component.get("SUMMARY")
     text = str(component.name)
     if uid:
-        text += f" {validate.visible(str(uid))[:200]}"
+        text += f" {_cut(validate.visible(str(uid)), 200)}"
     if summary:
-        text += f" ({validate.visible(str(summary))[:80]})"
+        text += f" ({_cut(validate.visible(str(summary)), 80)})"
     return text
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` at most ``limit`` characters, a cut one ending in ``…``."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # 1. Before parsing ---------------------------------------------------------------------------

@@ -71,8 +71,8 @@ def how_long(start: datetime, end: datetime) -> str:
 def _zone_rule(p: Mapping[str, Any]) -> str:
     since = _(" from {day}").format(day=p["since"]) if p.get("since") else ""
     head = _(
-        "VTIMEZONE {zone}: the {rule} rule{since}, property {prop}: {excerpt}; that rule was "
-        "skipped"
+        "VTIMEZONE {zone}: the {rule} rule{since}, property {prop}: {value} cannot be read; "
+        "that rule was skipped"
     ).format(**{**p, "since": since})
     if p.get("read_as"):
         return head + _(" (times in this zone are read by its name, as {read_as}).").format(**p)
@@ -139,14 +139,28 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ).format(**p),
     "calendar_zone_rule_skipped": _zone_rule,
     "calendar_component_skipped": lambda p: _(
-        "{event}, property {prop}: {excerpt}; the {component} was skipped (activities are made "
-        "from events only)."
+        "{event}, property {prop}: {value} cannot be read; the {component} was skipped "
+        "(activities are made from events only)."
     ).format(**p),
     "calendar_property_ignored": lambda p: _(
-        "{event}, property {prop}: {excerpt}; ignored."
+        "{event}, property {prop}: {value} cannot be read; ignored (no part of an activity "
+        "comes from it)."
+    ).format(**p),
+    "calendar_line_ignored": lambda p: _(
+        "{event}: the line {line} cannot be read as an iCalendar property (NAME;PARAMETER="
+        "value:value); ignored (no part of an activity comes from {prop})."
+    ).format(**p),
+    "calendar_sequence_ignored": lambda p: _(
+        "{event}, property SEQUENCE: {value} is not a whole number from 0 to 2147483647; "
+        "ignored (read as 0: the event is not newer than a version imported before with a "
+        "higher SEQUENCE)."
+    ).format(**p),
+    "calendar_stamp_ignored": lambda p: _(
+        "{event}, property {prop}: {value} is not a date-time as iCalendar writes them "
+        "(20261202T100000Z); ignored (versions of the event are compared without it)."
     ).format(**p),
     "calendar_part_skipped": lambda p: _(
-        "{event}: {part} property {prop}: {excerpt}; the {part} was skipped."
+        "{event}: {part} property {prop}: {value} cannot be read; the {part} was skipped."
     ).format(**p),
     "calendar_unknown_declared_zone": lambda p: _(
         "X-WR-TIMEZONE '{zone}' is not a known time zone; ignored."

@@ -20,6 +20,70 @@ from .fields import FIELD_CODES, WHAT_CODES, named
 from .filled import joined, template
 from .person_refusals import SENTENCES as PERSON
 
+#: The RRULE parts (RFC 5545 §3.3.10) that hold whole numbers.
+_RRULE_NUMBERS = frozenset(
+    {"BYSECOND", "BYMINUTE", "BYHOUR", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS"}
+)
+
+
+def rrule_expects(part: str) -> str:
+    """What an RRULE part takes, as a sentence ends it (``calendar_bad_rrule``).
+
+    Args:
+        part: the part's name (FREQ, UNTIL, COUNT …), or '' for the rule as a whole.
+
+    Returns:
+        What its value must be, in words.
+    """
+    if part == "FREQ":
+        return _("one of SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY")
+    if part == "UNTIL":
+        return _("a date or a date-time as iCalendar writes them (20261202 or 20261202T100000Z)")
+    if part in ("COUNT", "INTERVAL"):
+        return _("a whole number")
+    if part in _RRULE_NUMBERS:
+        return _("whole numbers separated by commas")
+    if part == "BYDAY":
+        return _("weekdays separated by commas (MO, TU, WE, TH, FR, SA, SU; 1MO or -1FR)")
+    if part == "WKST":
+        return _("a weekday (MO, TU, WE, TH, FR, SA or SU)")
+    return _("a recurrence rule as iCalendar writes it (FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10)")
+
+
+def _invalid_why(p: Mapping[str, Any]) -> str:
+    """Why a calendar file could not be read (``calendar_invalid``'s ``reason``)."""
+    reason, what = p.get("reason"), p.get("what", "")
+    if reason == "line":
+        return _(
+            "the line {what} is not an iCalendar line (NAME;PARAMETER=value:value); nothing "
+            "was imported"
+        ).format(what=what)
+    if reason == "end_without_begin":
+        return _("an END line has no BEGIN line before it; nothing was imported")
+    if reason == "outside":
+        return _(
+            "the property {what} stands outside BEGIN:VCALENDAR … END:VCALENDAR; nothing was "
+            "imported"
+        ).format(what=what)
+    if reason == "unclosed":
+        return _(
+            "a BEGIN line has no END line (the file may be cut off, or one component is inside "
+            "another); nothing was imported — export the calendar again"
+        )
+    if reason == "zone":
+        return _(
+            "a VTIMEZONE in it has no readable STANDARD or DAYLIGHT rule, so its times cannot "
+            "be read; nothing was imported — export the calendar with standard time zones"
+        )
+    if reason == "folder":
+        return _("a TZID names {what}, which is not a time zone; nothing was imported").format(
+            what=what
+        )
+    return _(
+        "its structure cannot be read (check that a calendar program opens it, and export it "
+        "again); nothing was imported"
+    )
+
 
 def _choices(valid: list[str]) -> str:
     return ", ".join(valid) if valid else _("none in the catalogue; ask the planner")
@@ -592,7 +656,28 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "import; name the person or body that decided (rule R5)."
         )
     ),
-    "calendar_bad_property": template(_("{file}: {event}, property {prop}: {excerpt}.")),
+    "calendar_bad_property": template(
+        _(
+            "{file}: {event}, property {prop}: {value} cannot be read as iCalendar writes it; "
+            "nothing was imported."
+        )
+    ),
+    "calendar_bad_duration": template(
+        _(
+            "{file}: {event}, property DURATION: {value} is not a duration as iCalendar writes "
+            "them (such as PT1H30M, P1D or P1W); nothing was imported."
+        )
+    ),
+    "calendar_bad_rrule": lambda p: _(
+        "{file}: {event}, RRULE part {part}: {value} is not {expected}; nothing was imported."
+    ).format(**{**p, "part": p["part"] or _("(the rule)"), "expected": rrule_expects(p["part"])}),
+    "calendar_bad_line": template(
+        _(
+            "{file}: {event}: the line {line} cannot be read as an iCalendar property "
+            "(NAME;PARAMETER=value:value, a quoted parameter with its closing quote); nothing "
+            "was imported."
+        )
+    ),
     "calendar_bad_time": template(
         _(
             "{file}: {event}, property {prop}: {value} is not a date or a date-time as "
@@ -600,7 +685,11 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "calendar_bad_recurrence": template(
-        _("{file}: a recurrence rule cannot be expanded ({reason}).")
+        _(
+            "{file}: a recurrence (RRULE, RDATE or EXDATE) of an event cannot be expanded; "
+            "nothing was imported — check the event's repetition in a calendar program and "
+            "export the calendar again."
+        )
     ),
     "calendar_bad_sequence": template(_("{file}: {event} has a SEQUENCE that is not a number.")),
     "calendar_bad_utf16": template(_("{file} starts as UTF-16 but is not valid UTF-16.")),
@@ -659,7 +748,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "part once (RFC 5545)."
         )
     ),
-    "calendar_invalid": template(_("{file} is not a valid iCalendar file: {reason}.")),
+    "calendar_invalid": lambda p: _("{file} is not a valid iCalendar file: {why}.").format(
+        file=p["file"], why=_invalid_why(p)
+    ),
     "calendar_mixed_start_end": template(
         _(
             "{file}: {event} has a DTSTART that is a {start_kind} but a DTEND that is a "
@@ -779,7 +870,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "calendar_zone_rule": template(
         _(
             "{file}: {event} has {prop} in time zone '{zone}', whose VTIMEZONE {rule} rule "
-            "cannot be read ({rule_prop}: {excerpt}); without it the time cannot be told: "
+            "cannot be read ({rule_prop}: {value}); without it the time cannot be told: "
             "export the calendar with standard time zones."
         )
     ),
@@ -792,8 +883,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "calendar_zone_unreadable": template(
         _(
-            "{file}: the VTIMEZONE '{zone}' cannot be read ({reason}); export the calendar "
-            "with standard time zones."
+            "{file}: the VTIMEZONE '{zone}' cannot be read (its rules do not make a time "
+            "zone); nothing was imported — export the calendar with standard time zones."
         )
     ),
     "callsign_taken": template(_("Callsign {callsign} is already taken; choose another.")),

@@ -15,6 +15,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.ics import import_ics
 from tests.conftest import snapshot
+from words.errors import sentence
 
 ICS = Path(__file__).parent.parent / "fixtures" / "ics"
 
@@ -89,8 +90,8 @@ def _day(n: int) -> date:
 
 
 def test_a_truncated_file_is_refused_in_one_readable_line(bever: Store, tmp_path: Path) -> None:
-    """Issue 16 (s14): the parser quotes the file's first lines; their breaks show as ``⏎``,
-    not as ``\\u000a`` escapes, and the sentence stays one line."""
+    """Issue 16 (s14): the sentence stays one line; issue 14 (fix14): it says what is wrong in
+    our words (a BEGIN without its END), not by quoting the parser."""
     path = tmp_path / "trunc.ics"
     path.write_text(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:t@x\r\n"
@@ -99,7 +100,8 @@ def test_a_truncated_file_is_refused_in_one_readable_line(bever: Store, tmp_path
     before = snapshot(bever.path)
     with pytest.raises(BadInput) as caught:
         import_ics(bever, path, person="BEVER", start=date(2026, 12, 1), end=date(2026, 12, 31))
-    text = str(caught.value)
-    assert caught.value.code == "calendar_invalid"
-    assert "⏎" in text and "\\u000a" not in text and "\n" not in text and "\r" not in text
+    text = sentence(caught.value)
+    assert (caught.value.code, caught.value.params["reason"]) == ("calendar_invalid", "unclosed")
+    assert "a BEGIN line has no END line" in text and "Found" not in text
+    assert "\\u000a" not in text and "\n" not in text and "\r" not in text
     assert snapshot(bever.path) == before
