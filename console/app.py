@@ -281,6 +281,10 @@ class SchildwachtApp(StoreWork, App[None]):
         self.refresh_identity()
         if self.watch_interval:
             threading.Thread(target=self._watch, name="database-watch", daemon=True).start()
+        if not self.is_headless:  # a real terminal: leave when it goes away (fix17)
+            from . import hangup
+
+            hangup.watch(self.exit, self.set_interval)
 
     def on_unmount(self) -> None:
         self._stop.set()

@@ -683,10 +683,17 @@ def parse_time_on(text: str, day: date, clock: Clock) -> datetime:
     return parse_time(raw, clock)
 
 
+#: The longest span, in real time, that a bare end (a time without a date) not after its start
+#: may make by falling on the next day: 23:00–01:30 is an overnight activity, 16:00–15:00 is a
+#: typo, not a 23-hour activity. A longer span needs the end typed with its date.
+OVERNIGHT_BARE_END = timedelta(hours=12)
+
+
 def parse_end_after(text: str, start: datetime, clock: Clock) -> datetime:
     """An end typed in a form beside ``start``: a bare ``HH:MM`` is that time on the start's
-    local day, or on the next day when it is not after the start (22:30 to ``01:30`` ends the
-    next morning); any other form as ``parse_time``.
+    local day; when that is not after the start it falls on the next day, but only when the
+    span is then at most ``OVERNIGHT_BARE_END`` of real time (22:30 to ``01:30`` ends the next
+    morning; 16:00 to ``15:00`` is refused). Any other form as ``parse_time``.
 
     Args:
         text: the end as typed.
@@ -697,10 +704,29 @@ def parse_end_after(text: str, start: datetime, clock: Clock) -> datetime:
         The aware UTC datetime.
 
     Raises:
-        BadInput: as ``parse_time``.
+        BadInput: as ``parse_time``; ``bare_end_too_far`` when a bare end not after the start
+            would make a span longer than ``OVERNIGHT_BARE_END`` on the next day (its
+            ``given``, ``start`` and ``dated``: the end with the next day's date, to type).
     """
     day = local(start).date()
     end = parse_time_on(text, day, clock)
-    if end <= start and _HHMM_RE.match(validate.trimmed(text)):
-        return parse_time_on(text, day + timedelta(days=1), clock)
-    return end
+    bare = validate.trimmed(text)
+    if end > start or not _HHMM_RE.match(bare):
+        return end
+    nxt = day + timedelta(days=1)
+    later = parse_time_on(text, nxt, clock)
+    if later - start <= OVERNIGHT_BARE_END:
+        return later
+    hours = int(OVERNIGHT_BARE_END.total_seconds() // 3600)
+    start_text = local(start).strftime("%H:%M")
+    dated = f"{nxt.isoformat()} {bare}"
+    raise BadInput(
+        f"The end {bare} is not after the start {start_text}, and on the next day it would "
+        f"be over {hours} hours later; correct the time, or type the end with its date "
+        f"(e.g. {dated}).",
+        code="bare_end_too_far",
+        given=bare,
+        start=start_text,
+        hours=hours,
+        dated=dated,
+    )

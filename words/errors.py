@@ -1048,6 +1048,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database."
         )
     ),
+    "bare_end_too_far": template(
+        _(
+            "The end {given} is not after the start {start}, and on the next day it would be "
+            "over {hours} hours later; correct the time, or type the end with its date "
+            "(e.g. {dated})."
+        )
+    ),
     "end_not_after_start": template(_("end_at must be after start_at.")),
     "end_not_after_start_period": lambda p: _(
         "{what} ends {end}, not after its start {start}; give an end after the start."

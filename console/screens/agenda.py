@@ -404,12 +404,13 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 raise BadInput(_("Choose the protected person."))
             if not values["start"].strip() or not values["end"].strip():
                 raise BadInput(_("Give a start and an end time, e.g. 09:30 and 11:00."))
+            start = parse_time_on(values["start"], day, store.clock)
             return agenda.add_activity(
                 store,
                 person=values["person"],
                 title=values["title"],
-                start=parse_time_on(values["start"], day, store.clock),
-                end=parse_time_on(values["end"], day, store.clock),
+                start=start,
+                end=parse_end_after(values["end"], start, store.clock),  # OVERNIGHT_BARE_END
                 location=values["location"],
                 kind=values["kind"],
             )
@@ -708,7 +709,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
 def shown_on(moment: datetime, day: date) -> str:
     """A form's default time: ``01:30`` on ``day``, ``2026-12-04 01:30`` on another day (the
-    form reads a bare time on the start's day, an end not after the start on the next)."""
+    form reads a bare time on the start's day, an end not after the start on the next when
+    that is at most ``OVERNIGHT_BARE_END`` later: ``store.clock.parse_end_after``)."""
     return at(moment, date=local(moment).date() != day)
 
 

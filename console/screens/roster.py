@@ -500,6 +500,15 @@ class RosterScreen(BaseScreen[RosterData]):
         )
 
     def action_deploy(self) -> None:
+        if self.detail is not None and not self.detail.activities:  # said at once (fix17)
+            self.notify(
+                _(
+                    "A standing post has no activity to put officers on: add a shift (n) or "
+                    "lend officers (Capacity, scenario)."
+                ),
+                severity="warning",
+            )
+            return
         if not self.in_view("#gap-activities", _("the gap's activities")):
             return
         activity_id = self.selected_activity()

@@ -625,6 +625,7 @@ class SyncScreen(BaseScreen[SyncData]):
     def _finished(self, text: str, failed: bool) -> None:
         self.busy = False
         self.receipt = text
+        self.refresh_bindings()  # r Receipt, hidden in no team before there was one
         self.query_one("#sync-receipt", Static).update(literal(text, limit=None, lines=True))
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=1, progress=1)
@@ -752,10 +753,19 @@ class SyncScreen(BaseScreen[SyncData]):
             done,
         )
 
+    #: What a device in no team cannot do yet (hidden from its footer, so that n New team and
+    #: j Join fit at 80 columns): export and enrol need a team, revoke a device in it.
+    NEEDS_TEAM = ("export", "enrol", "revoke")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Join is offered only to a device that is not in a team yet; the ways to resolve a
+        """Join is offered only to a device that is not in a team yet, and what needs a team
+        (and the receipt before there is one) only to a device in one; the ways to resolve a
         conflict only while there is one (the footer's room goes to what can be done)."""
         if action in ("join", "create_team") and self.data is not None and self.data.team:
+            return False
+        if self._no_team() and (
+            action in self.NEEDS_TEAM or (action == "receipt" and not self.receipt)
+        ):
             return False
         if (
             action in ("choose", "enter_value")
@@ -775,10 +785,24 @@ class SyncScreen(BaseScreen[SyncData]):
                 _("This device is in team {name} already.").format(name=team.data["name"]),
                 severity="warning",
             )
+        elif event.key in ("e", "o", "x", "r") and self._no_team():
+            if event.key == "r" and self.receipt:
+                return
+            event.stop()
+            event.prevent_default()
+            self.notify(
+                _("Nothing exchanged in this session yet.")
+                if event.key == "r"
+                else _("No team yet: n creates one (this device becomes its admin), j joins one."),
+                severity="warning",
+            )
         elif event.key in ("1", "2", "v") and self.data is not None and not self.data.conflicts:
             event.stop()
             event.prevent_default()
             self.notify(_("No sync conflicts to resolve."), severity="warning")
+
+    def _no_team(self) -> bool:
+        return self.data is not None and self.data.team is None
 
     def action_join(self) -> None:
         if self.data is None:  # the device id comes with the screen's data

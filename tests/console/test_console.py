@@ -67,9 +67,10 @@ async def test_a_refused_form_shows_the_reason_and_writes_nothing(
         await pilot.press(*"Te laat", "tab", *"16:00", "tab", *"15:00", "enter")
         await settle(pilot)
         assert app.screen is form  # stays open
-        assert error_of(app) == (
-            "The activity ends 2026-11-28 15:00, not after its start 2026-11-28 16:00; give an "
-            "end after the start."
+        assert error_of(app) == (  # fix17: a bare end a day away is refused, saying what to type
+            "The end 15:00 is not after the start 16:00, and on the next day it would be over "
+            "12 hours later; correct the time, or type the end with its date (e.g. 2026-11-29 "
+            "15:00)."
         )
         assert snapshot(demo_store.path) == before  # nothing written
         await pilot.press("escape")

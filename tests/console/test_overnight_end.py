@@ -103,3 +103,70 @@ async def test_a_shortening_toast_names_the_new_span(demo_store: Store) -> None:
         await settle(pilot)
         assert not isinstance(app.screen, RestrictForm), error_of(app)
         assert toasts(app)[-1].endswith(f"Now {day} 07:00–07:30."), toasts(app)[-1]
+
+
+async def _new_activity(
+    app: SchildwachtApp, pilot: Pilot[None], person: str, title: str, start: str, end: str
+) -> None:
+    await pilot.press("a")
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, ActivityForm)
+    form.query_one("#person", Select).value = person
+    form.query_one("#title", Input).value = title
+    form.query_one("#start", Input).value = start
+    form.query_one("#end", Input).value = end
+    form.query_one("#location", Input).value = "Den Haag"
+    form.query_one("#end", Input).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_a_new_activity_past_midnight_takes_a_short_bare_end_on_the_next_day(
+    demo_store: Store,
+) -> None:
+    """fix17: the new-activity form refused 23:00–01:30 while edit and restrict took it; all
+    three read a bare end with one bounded rule (OVERNIGHT_BARE_END), at 80x24."""
+    person = list_subjects(demo_store)[0].code
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _new_activity(app, pilot, person, "Nachtrit nieuw", "23:00", "01:30")
+        assert not isinstance(app.screen, ActivityForm), error_of(app)
+    made = [a for a in agenda.list_activities(demo_store) if a.title == "Nachtrit nieuw"]
+    assert len(made) == 1
+    start, end = local(made[0].start_at), local(made[0].end_at)
+    assert (start.hour, end.hour, end.minute) == (23, 1, 30)
+    assert end.date() == start.date() + timedelta(days=1)
+
+
+async def test_a_new_activity_with_an_end_before_its_start_by_day_is_refused(
+    demo_store: Store,
+) -> None:
+    """16:00–15:00 is a typo, not a 23-hour activity: refused inline, saying what to type."""
+    person = list_subjects(demo_store)[0].code
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _new_activity(app, pilot, person, "Typo", "16:00", "15:00")
+        assert isinstance(app.screen, ActivityForm)
+        said = " ".join(error_of(app).split())
+        assert "The end 15:00 is not after the start 16:00" in said, said
+        assert "type the end with its date (e.g." in said, said
+    assert not [a for a in agenda.list_activities(demo_store) if a.title == "Typo"]
+
+
+async def test_the_edit_form_refuses_a_bare_end_a_day_away(demo_store: Store) -> None:
+    item, _start = _overnight(demo_store)
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, item, "e")
+        form = app.screen
+        assert isinstance(form, ActivityForm)
+        form.query_one("#end", Input).value = "21:00"  # 22:30 → 21:00: 22.5 h on the next day
+        form.query_one("#end", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityForm)
+        assert "The end 21:00 is not after the start 22:30" in " ".join(error_of(app).split())
+    assert agenda.get_activity(demo_store, item.id).end_at == item.end_at

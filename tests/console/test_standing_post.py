@@ -8,7 +8,7 @@ import re
 from console.app import SchildwachtApp
 from console.screens.roster import RosterScreen
 from console.widgets.table import RecordTable
-from tests.console.conftest import rows, settle
+from tests.console.conftest import rows, settle, toasts
 
 
 async def test_a_standing_posts_gap_says_what_can_be_done(app: SchildwachtApp) -> None:
@@ -31,3 +31,24 @@ async def test_a_standing_posts_gap_says_what_can_be_done(app: SchildwachtApp) -
         assert said.endswith("; nothing to re-plan."), said
         assert suggestions.empty.startswith("A standing post has no activity to move")
         assert "add a shift (n)" in suggestions.empty
+
+
+async def test_o_on_a_standing_posts_gap_says_why_the_first_time(app: SchildwachtApp) -> None:
+    """fix17: at 80x24 o on a standing post's gap first said "press the key again" (it opened
+    the closed activities drawer), then "Select a gap with an activity first"; it says at once
+    that a standing post has no activity to put officers on, and what to do instead."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g", "]", "]")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RosterScreen)
+        posts = [i for i, row in enumerate(rows(app, "#gap-list")) if row[-1] == "post"]
+        assert posts, "the demo's Monday has a standing post short"
+        await pilot.press("home", *(["down"] * posts[0]))
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        said = toasts(app)
+        assert said[-1].startswith("A standing post has no activity to put officers on"), said
+        assert not any("press the key again" in s for s in said), said
+        assert isinstance(app.screen, RosterScreen)  # no form opened

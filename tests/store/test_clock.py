@@ -205,9 +205,63 @@ def test_a_bare_end_not_after_the_start_falls_on_the_next_day() -> None:
     clock = FixedClock(datetime(2026, 12, 1, 9, tzinfo=UTC))
     start = datetime(2026, 12, 3, 22, 30, tzinfo=LOCAL_TZ)
     assert parse_end_after("01:00", start, clock) == datetime(2026, 12, 4, 1, tzinfo=LOCAL_TZ)
-    assert parse_end_after("22:30", start, clock) == datetime(2026, 12, 4, 22, 30, tzinfo=LOCAL_TZ)
     assert parse_end_after("23:45", start, clock) == datetime(2026, 12, 3, 23, 45, tzinfo=LOCAL_TZ)
     # a dated end is as typed (the store refuses it if it is not after the start)
     assert parse_end_after("2026-12-03 21:00", start, clock) == datetime(
         2026, 12, 3, 21, tzinfo=LOCAL_TZ
     )
+
+
+def _bare_end(start: datetime, text: str) -> datetime:
+    from store.clock import parse_end_after
+
+    return parse_end_after(text, start, FixedClock(datetime(2026, 1, 1, 9, tzinfo=UTC)))
+
+
+def test_a_bare_end_falls_on_the_next_day_only_within_the_overnight_bound() -> None:
+    """Issue 17 (fix17): a bare end not after the start is the next day only when the span is
+    then at most OVERNIGHT_BARE_END; 16:00–15:00 is a typo, not a 23-hour activity."""
+    from store.clock import LOCAL_TZ, OVERNIGHT_BARE_END
+
+    assert timedelta(hours=12) == OVERNIGHT_BARE_END
+    start = datetime(2026, 12, 3, 20, tzinfo=LOCAL_TZ)
+    assert _bare_end(start, "08:00") == datetime(2026, 12, 4, 8, tzinfo=LOCAL_TZ)  # 12 h: taken
+    with pytest.raises(BadInput) as refused:
+        _bare_end(start, "08:01")  # 12 h 1 min
+    assert refused.value.code == "bare_end_too_far"
+    late = datetime(2026, 12, 3, 16, tzinfo=LOCAL_TZ)
+    for typo in ("15:00", "16:00"):  # 23 h, 24 h
+        with pytest.raises(BadInput) as refused:
+            _bare_end(late, typo)
+        assert refused.value.code == "bare_end_too_far"
+        assert str(refused.value) == (
+            f"The end {typo} is not after the start 16:00, and on the next day it would be over "
+            f"12 hours later; correct the time, or type the end with its date "
+            f"(e.g. 2026-12-04 {typo})."
+        )
+    # typed with its date, the end is read as typed (the store judges the span)
+    assert _bare_end(late, "2026-12-04 15:00") == datetime(2026, 12, 4, 15, tzinfo=LOCAL_TZ)
+
+
+def test_the_overnight_bound_across_the_clock_changes_and_new_year() -> None:
+    from store.clock import LOCAL_TZ
+
+    spring = datetime(2026, 3, 28, 23, tzinfo=LOCAL_TZ)  # 02:00 → 03:00 on the 29th
+    autumn = datetime(2026, 10, 24, 23, tzinfo=LOCAL_TZ)  # 03:00 → 02:00 on the 25th
+    for start in (spring, autumn):
+        end = _bare_end(start, "01:30")  # before either change: 2.5 h real time both nights
+        assert (end.astimezone(LOCAL_TZ).day, end - start) == (start.day + 1, timedelta(hours=2.5))
+    # past the change the real span differs from the clock's: 3.5 h in spring, 5.5 h in autumn
+    assert _bare_end(spring, "03:30") - spring == timedelta(hours=3.5)
+    assert _bare_end(autumn, "03:30") - autumn == timedelta(hours=5.5)
+    # the bound is real time: 20:00–08:30 is 11.5 h on the spring night, 13.5 h on the autumn one
+    assert _bare_end(datetime(2026, 3, 28, 20, tzinfo=LOCAL_TZ), "08:30") - datetime(
+        2026, 3, 28, 20, tzinfo=LOCAL_TZ
+    ) == timedelta(hours=11.5)
+    with pytest.raises(BadInput, match="over 12 hours later"):
+        _bare_end(datetime(2026, 10, 24, 20, tzinfo=LOCAL_TZ), "07:30")  # 12.5 h real
+    with pytest.raises(BadInput) as skipped:
+        _bare_end(spring, "02:30")  # does not exist that night
+    assert skipped.value.code == "skipped_local_time"
+    eve = datetime(2026, 12, 31, 23, tzinfo=LOCAL_TZ)
+    assert _bare_end(eve, "01:30") == datetime(2027, 1, 1, 1, 30, tzinfo=LOCAL_TZ)
