@@ -8,6 +8,7 @@ only then, so scripted commands start fast.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import re
 import sys
@@ -66,6 +67,37 @@ NUL_IN_PATH = "embedded null byte"
 NUL_SENTENCE = _("A path contains a NUL character; remove it.")
 
 
+#: The commands whose help ``worded`` has put through the translation function already.
+_WORDED: set[click.Command] = set()
+
+
+def worded(command: click.Command) -> click.Command:
+    """The command, its help and its subcommands' in the person's language, once: a command's
+    docstring is its ``--help`` (click's way), so here, as the command is loaded, that text goes
+    through ``_()`` as every other word of the command line does. The message id is the
+    docstring as click shows it (``inspect.cleandoc``; ``pygettext -D`` extracts docstrings).
+
+    Args:
+        command: a command or group, as its module defines it.
+
+    Returns:
+        The same command.
+    """
+    waiting = [command]
+    while waiting:
+        found = waiting.pop()
+        if found in _WORDED:
+            continue
+        _WORDED.add(found)
+        if found.help:
+            found.help = _(inspect.cleandoc(found.help))
+        if found.short_help:
+            found.short_help = _(found.short_help)
+        if isinstance(found, click.Group):
+            waiting.extend(found.commands.values())
+    return command
+
+
 class SchildwachtGroup(click.Group):
     """The root group: loads command modules lazily; maps store errors to exit codes and plain
     sentences."""
@@ -86,7 +118,7 @@ class SchildwachtGroup(click.Group):
                     assert isinstance(command, click.Group)
                     for sub in importlib.import_module(f"commands.{extra}").SUBCOMMANDS:
                         command.add_command(sub)
-                return command
+                return worded(command)
         raise LookupError(f"commands.{module_name} does not define {cmd_name}")
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -269,6 +301,9 @@ def cli(ctx: click.Context, db: str | None, user: str | None, quiet: bool, debug
         from console.app import run_console  # the only place the CLI loads textual
 
         run_console(ctx.obj)
+
+
+worded(cli)
 
 
 def main() -> None:

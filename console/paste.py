@@ -1,6 +1,6 @@
 """A bracketed paste arrives as exactly the text that was pasted.
 
-Textual's terminal parser (``textual._xterm_parser.XTermParser``, Textual 8.2) reads a
+Textual's terminal parser (``XTermParser``, Textual 8.2; console/textual_private.py) reads a
 bracketed paste character by character, but an ESC inside the paste starts its escape-sequence
 loop, whose characters never reach the paste buffer: once the sequence grows past its search
 limit they are re-sent as *key presses* (the ESC as ``^``), typed into the field before the
@@ -26,8 +26,9 @@ from collections.abc import Generator, Iterable
 from time import monotonic
 
 from textual import constants, events
-from textual._xterm_parser import XTermParser
 from textual.message import Message
+
+from .textual_private import XTermParser, escape_pending
 
 START, END = "\x1b[200~", "\x1b[201~"
 
@@ -96,7 +97,7 @@ class ExactPasteParser(XTermParser):
         Textual's parser, given the rest too, waits for its end); a part of it is held.
         Returns the text left to parse, or None when all of it is held."""
         self._escape_given = False
-        if self._timeout_time is None:  # already the Escape key
+        if not escape_pending(self):  # already the Escape key
             return text
         whole = "\x1b" + text
         if whole.startswith(START):

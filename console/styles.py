@@ -15,12 +15,12 @@ left to be added, as before, when their class is first mounted.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from textual.app import App
-from textual.dom import DOMNode
 from textual.widget import Widget
+
+from .textual_private import default_css
 
 
 def _classes() -> list[type[Widget]]:
@@ -42,9 +42,7 @@ def preload(app: App[Any]) -> None:
     and parse it (once)."""
     sheet = app.stylesheet
     for cls in _classes():
-        # what a mounted widget of the class would add (``Widget._post_register``)
-        node = SimpleNamespace(_node_bases=DOMNode._css_bases(cls))
-        for read_from, css, tie_breaker, scope in DOMNode._get_default_css(node):  # type: ignore[arg-type]
+        for read_from, css, tie_breaker, scope in default_css(cls):
             if scope:
                 sheet.add_source(
                     css,

@@ -53,7 +53,16 @@ from .catalogue import (
     list_units,
     travel_minutes,
 )
-from .clock import LOCAL_TZ, from_db, iso_week, local, require_order, to_db
+from .clock import (
+    LOCAL_TZ,
+    epoch_seconds,
+    from_db,
+    from_epoch,
+    iso_week,
+    local,
+    require_order,
+    to_db,
+)
 from .db import Store
 from .errors import BadInput
 from .gaps import (
@@ -67,6 +76,7 @@ from .gaps import (
     load_bonds,
     load_duties,
     load_needs,
+    officer_hours,
     posts_below_required,
     shortfall_hours,
 )
@@ -202,7 +212,7 @@ def _invalid_activities(store: Store, start: datetime, end: datetime) -> list[An
         (to_db(end), to_db(start)),
     )
     invalid = [
-        (r.id, _epoch(r.start), _epoch(r.end), r.concept, r.subject_id)
+        (r.id, epoch_seconds(r.start), epoch_seconds(r.end), r.concept, r.subject_id)
         for r in replanned(store, start=start, end=end)
         if r.reason in INVALID_CONCEPT
     ]
@@ -217,19 +227,14 @@ def _posts_below(store: Store, start: datetime, end: datetime) -> list[Any]:
     return [
         {
             "id": p.id,
-            "a": _epoch(p.start),
-            "b": _epoch(p.end),
+            "a": epoch_seconds(p.start),
+            "b": epoch_seconds(p.end),
             "concept": p.concept,
             "subject_id": p.subject_id,
             "kind": "post",
         }
         for p in posts_below_required(store, start, end)
     ]
-
-
-def _epoch(moment: datetime) -> int:
-    """Epoch seconds of an aware moment: what the demand sweep (``Need``) counts in."""
-    return int(moment.timestamp())
 
 
 def _at_least(
@@ -245,7 +250,7 @@ def _at_least(
 
 
 def _day(moment: int) -> str:
-    return datetime.fromtimestamp(moment, LOCAL_TZ).date().isoformat()
+    return local(from_epoch(moment)).date().isoformat()
 
 
 def _split_days(start: int, end: int) -> list[tuple[int, int]]:
@@ -253,8 +258,8 @@ def _split_days(start: int, end: int) -> list[tuple[int, int]]:
     pieces = []
     cursor = start
     while cursor < end:
-        day = datetime.fromtimestamp(cursor, LOCAL_TZ).date() + timedelta(days=1)
-        midnight = int(datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ).timestamp())
+        day = local(from_epoch(cursor)).date() + timedelta(days=1)
+        midnight = epoch_seconds(datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ))
         stop = min(end, midnight)
         pieces.append((cursor, stop))
         cursor = stop
@@ -319,33 +324,27 @@ def _aggregate(
         quals = tuple(sorted(duty.qualifications)) if by_qualification else ()
         for a, b, day in clip(duty.start, duty.end):
             for k in quals if by_qualification else (key(duty.unit, day),):
-                totals[k][0] += _officer_hours(a, b)
+                totals[k][0] += officer_hours(1, b - a)
     for need in needs:
         column = (1, 3) if need.source in assumed else (1,)
         for a, b, day in clip(need.start, need.end):
             if by_qualification:
                 for qual, count in need.needs:
                     for c in column:
-                        totals[qual][c] += _officer_hours(a, b, count)
+                        totals[qual][c] += officer_hours(count, b - a)
             else:
                 staff = sum(count for _q, count in need.needs)
                 row = totals[key(need.unit, day)]
                 for c in column:
-                    row[c] += _officer_hours(a, b, staff)
+                    row[c] += officer_hours(staff, b - a)
     shortfalls = [(gaps, (2, 4))] if planned is None else [(gaps, (2,)), (planned, (4,))]
     for found, columns in shortfalls:  # the same gaps as planned: cut once, added to both
         for gap in found:
-            for a, b, day in clip(int(gap.start.timestamp()), int(gap.end.timestamp())):
+            for a, b, day in clip(epoch_seconds(gap.start), epoch_seconds(gap.end)):
                 row = totals[gap.qualification if by_qualification else key(gap.unit, day)]
                 for c in columns:
-                    row[c] += _officer_hours(a, b, gap.shortfall)
+                    row[c] += officer_hours(gap.shortfall, b - a)
     return totals
-
-
-def _officer_hours(a: int, b: int, officers: int = 1) -> float:
-    """Officer-hours of ``officers`` over [a, b) (epoch seconds): one division, after the
-    product, so equal officer-seconds give equal hours."""
-    return officers * (b - a) / 3600
 
 
 WEEK_SECONDS = 7 * 24 * 3600
@@ -455,7 +454,7 @@ def _report(
     planned: list[Need] | None = None,
     bonds: list[Bond] | None = None,
 ) -> list[CapacityRow]:
-    lo, hi = int(start.timestamp()), int(end.timestamp())
+    lo, hi = epoch_seconds(start), epoch_seconds(end)
     order = attribution_order(q.code for q in list_qualifications(store))
     # deployed officers fill their own activities' places (``gaps.bind``), as in ``gaps``
     gaps = compute(needs, duties, (lo, hi), order, bonds or ())
@@ -810,7 +809,7 @@ ADDED_SHIFTS = ((7, 9), (15, 9))
 
 def _local(day: datetime, hour: int) -> int:
     d = day.date()
-    return int(datetime(d.year, d.month, d.day, hour, tzinfo=LOCAL_TZ).timestamp())
+    return epoch_seconds(datetime(d.year, d.month, d.day, hour, tzinfo=LOCAL_TZ))
 
 
 def _days(start: datetime, end: datetime) -> list[datetime]:
@@ -843,7 +842,7 @@ class _World:
 
     @property
     def window(self) -> tuple[int, int]:
-        return int(self.start.timestamp()), int(self.end.timestamp())
+        return epoch_seconds(self.start), epoch_seconds(self.end)
 
     def shortfall_hours(self, unit: str, duties: list[Duty] | None = None) -> float:
         order = attribution_order(q.code for q in list_qualifications(self.store))
@@ -987,8 +986,8 @@ def _candidates(world: _World, home: str, to: str) -> set[str]:
         and d.officer not in lent
         and any(
             g.qualification in d.qualifications
-            and d.start < g.end.timestamp()
-            and d.end > g.start.timestamp()
+            and d.start < epoch_seconds(g.end)
+            and d.end > epoch_seconds(g.start)
             for g in gaps
         )
     }
@@ -1115,7 +1114,7 @@ def week_overview(
     end = start + timedelta(days=days)
     demand = protection_demand(store, start, end)
     needs, duties = demand.needs, load_duties(store, start, end)
-    lo, hi = int(start.timestamp()), int(end.timestamp())
+    lo, hi = epoch_seconds(start), epoch_seconds(end)
     order = attribution_order(q.code for q in list_qualifications(store))
     gaps = compute(needs, duties, (lo, hi), order, load_bonds(store, start, end))
     names = [_day(a) for a, _b in _split_days(lo, hi)]

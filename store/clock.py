@@ -139,6 +139,45 @@ def epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def from_epoch_ms(ms: int) -> datetime:
+    """Whole milliseconds since the epoch (the wall part of a sync stamp) as an aware UTC
+    datetime: ``epoch_ms``'s inverse.
+
+    Args:
+        ms: milliseconds since 1970-01-01 UTC.
+
+    Returns:
+        The aware UTC datetime (to the millisecond).
+    """
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def epoch_seconds(moment: datetime) -> int:
+    """An aware datetime as whole seconds since 1970-01-01 UTC: the unit of the gap sweep's
+    demand and supply (``gaps.Need``, ``gaps.Duty``), the other edge where a time is a number.
+
+    Args:
+        moment: an aware datetime.
+
+    Returns:
+        Whole seconds since the epoch (UTC), any fraction dropped.
+    """
+    return int(moment.timestamp())
+
+
+def from_epoch(seconds: int) -> datetime:
+    """Seconds since the epoch (the gap sweep's unit) as an aware UTC datetime:
+    ``epoch_seconds``'s inverse.
+
+    Args:
+        seconds: seconds since 1970-01-01 UTC.
+
+    Returns:
+        The aware UTC datetime.
+    """
+    return datetime.fromtimestamp(seconds, UTC)
+
+
 @lru_cache(maxsize=4096)
 def from_db(text: str) -> datetime:
     """Parse stored UTC text into an aware UTC datetime (the same few thousand times recur:

@@ -53,7 +53,7 @@ from typing import NamedTuple
 
 from . import validate
 from .catalogue import get_unit, list_concepts, list_qualifications, travel_minutes
-from .clock import LOCAL_TZ, to_db
+from .clock import LOCAL_TZ, epoch_seconds, from_epoch, to_db
 from .db import Store
 from .matching import assign, attribution_order, cover
 
@@ -66,7 +66,7 @@ class Need(NamedTuple):
     call and the sweep does integer arithmetic on them. Public because the what-if planners
     (``capacity`` scenarios, ``suggest``, ``staffing``) build them for ``compute`` and ``bind``;
     what any of them returns to a face carries aware UTC datetimes (``Gap``, ``Shortfall``,
-    ``Replan``); convert at the edge (``int(moment.timestamp())``; tested:
+    ``Replan``); convert at the edge (``clock.epoch_seconds``, ``clock.from_epoch``; tested:
     tests/store/test_epoch_records.py).
 
     Attributes:
@@ -132,7 +132,22 @@ class Gap(NamedTuple):
     def shortfall_hours(self) -> float:
         """Officer-hours short: the shortfall times the row's elapsed hours (one rounding, so
         rows of equal officer-seconds compare equal)."""
-        return self.shortfall * (self.end - self.start).total_seconds() / 3600
+        return officer_hours(self.shortfall, (self.end - self.start).total_seconds())
+
+
+def officer_hours(officers: int, seconds: float) -> float:
+    """Officer-hours of ``officers`` over ``seconds`` of elapsed time: the one place a shortfall
+    or a staffing becomes hours (``Gap.shortfall_hours``, capacity's totals, a suggestion's own
+    share of a row). One division, after the product, so equal officer-seconds give equal hours.
+
+    Args:
+        officers: how many officers.
+        seconds: elapsed seconds (real time: a clock change counts as it happened).
+
+    Returns:
+        The officer-hours, as a float.
+    """
+    return officers * seconds / 3600
 
 
 def live_first(gaps: Iterable[Gap], now: datetime) -> list[Gap]:
@@ -540,7 +555,7 @@ class _Sweep:
     def moment(self, epoch: int) -> datetime:
         found = self.moments.get(epoch)
         if found is None:
-            found = self.moments[epoch] = datetime.fromtimestamp(epoch, UTC)
+            found = self.moments[epoch] = from_epoch(epoch)
         return found
 
     def unit_gaps(
@@ -826,7 +841,7 @@ def _local_days(start: datetime, end: datetime) -> tuple[list[int], list[str]]:
     last = end.astimezone(LOCAL_TZ).date() + timedelta(days=2)
     moments, names = [], []
     while day <= last:
-        moments.append(int(datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ).timestamp()))
+        moments.append(epoch_seconds(datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)))
         names.append(day.isoformat())
         day += timedelta(days=1)
     return moments, names
@@ -1104,7 +1119,7 @@ def arrivals(
         (activity_id,),
     )
     assert row is not None
-    own = (int(start.timestamp()), int(end.timestamp()), activity_id, row[0])
+    own = (epoch_seconds(start), epoch_seconds(end), activity_id, row[0])
     window = (to_db(end), to_db(start - reach))
     travel = _travel_seconds(store)
     found: dict[str, tuple[datetime, datetime, datetime, bool] | None] = {}
@@ -1127,9 +1142,9 @@ def arrivals(
         found[staff_id] = None
         if stay is not None:
             found[staff_id] = (
-                datetime.fromtimestamp(stay.start, UTC),
-                datetime.fromtimestamp(stay.arrive, UTC),
-                datetime.fromtimestamp(stay.depart, UTC),
+                from_epoch(stay.start),
+                from_epoch(stay.arrive),
+                from_epoch(stay.depart),
                 stay.fresh,
             )
     return found
@@ -1196,7 +1211,7 @@ def _split_away(start: int, end: int, unit: str, stays: list[_Stay]) -> list[tup
 
 
 def _window(start: datetime, end: datetime) -> tuple[int, int]:
-    return int(start.timestamp()), int(end.timestamp())
+    return epoch_seconds(start), epoch_seconds(end)
 
 
 def unit_code(store: Store, unit: str | None) -> str | None:
@@ -1388,7 +1403,7 @@ def hourly_profile(
         needs touching that hour ask for together, and the largest shortfall of a gap row in
         it (0 when none).
     """
-    lo = int(start.timestamp())
+    lo = epoch_seconds(start)
     demand: dict[str, list[int]] = defaultdict(lambda: [0] * hours)
     short: dict[str, list[int]] = defaultdict(lambda: [0] * hours)
     for need in needs:
@@ -1396,7 +1411,7 @@ def hourly_profile(
         for hour in _hours_touched(need.start, need.end, lo, hours):
             demand[need.unit][hour] += total
     for gap in found:
-        a, b = int(gap.start.timestamp()), int(gap.end.timestamp())
+        a, b = epoch_seconds(gap.start), epoch_seconds(gap.end)
         for hour in _hours_touched(a, b, lo, hours):
             short[gap.unit][hour] = max(short[gap.unit][hour], gap.shortfall)
     return {

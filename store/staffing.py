@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from .catalogue import get_concept, get_unit
-from .clock import from_db, to_db
+from .clock import epoch_seconds, from_db, from_epoch, to_db
 from .db import Store
 from .gaps import Bond, Duty, Need, bind, load_duties
 from .matching import cover
@@ -114,7 +114,7 @@ def open_parts(
     assert row is not None
     start, end = span or (from_db(row["start_at"]), from_db(row["end_at"]))
     staffing = tuple((s.qualification, s.count) for s in get_concept(store, concept).staffing)
-    need = Need(row["unit"], int(start.timestamp()), int(end.timestamp()), staffing, activity_id)
+    need = Need(row["unit"], epoch_seconds(start), epoch_seconds(end), staffing, activity_id)
     if pool is None:
         pool = load_duties(store, start, end, unit=row["unit"])
     return _bound(need, group_parts(store, activity_id, officers, span), officers, pool)
@@ -125,7 +125,7 @@ def _bound(
 ) -> list[Need]:
     group = {o.callsign for o in officers}
     duties = [
-        Duty(callsign, need.unit, int(part.start.timestamp()), int(part.end.timestamp()), quals)
+        Duty(callsign, need.unit, epoch_seconds(part.start), epoch_seconds(part.end), quals)
         for part in parts
         for callsign, quals in part.officers.items()
     ]
@@ -228,14 +228,14 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
         pool = load_duties(store, first, last, unit=row["unit"])
     concept = get_concept(store, row["concept"])
     staffing = tuple((s.qualification, s.count) for s in concept.staffing)
-    need = Need(row["unit"], int(first.timestamp()), int(last.timestamp()), staffing, activity_id)
+    need = Need(row["unit"], epoch_seconds(first), epoch_seconds(last), staffing, activity_id)
     costly = _lapse_costs(dict(staffing), officers, parts)
     found = []
     for q, n, lo, hi in whole_places(_bound(need, parts, officers, pool)):
         inside = [
             i
             for i, p in enumerate(parts)
-            if int(p.start.timestamp()) < hi and int(p.end.timestamp()) > lo
+            if epoch_seconds(p.start) < hi and epoch_seconds(p.end) > lo
         ]
         away = {
             o.callsign
@@ -245,7 +245,7 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
         }
 
         def meets(span: tuple[datetime, datetime] | None, lo: int = lo, hi: int = hi) -> bool:
-            return span is not None and span[0].timestamp() < hi and span[1].timestamp() > lo
+            return span is not None and epoch_seconds(span[0]) < hi and epoch_seconds(span[1]) > lo
 
         there = {c for c in away if c in gone and meets(gone[c].bound)}
         moving = {c for c in away if c in gone and meets(gone[c].travelling)}
@@ -256,8 +256,8 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
                 activity_id,
                 q,
                 n,
-                datetime.fromtimestamp(lo, UTC),
-                datetime.fromtimestamp(hi, UTC),
+                from_epoch(lo),
+                from_epoch(hi),
                 _lapsed(q, [costly[i] for i in inside]),
                 tuple(sorted(away - there - moving - homeward)),
                 tuple(sorted(there)),

@@ -58,7 +58,7 @@ from .agenda import (
     record_restriction,
 )
 from .catalogue import Concept, list_concepts, list_qualifications, list_units, travel_minutes
-from .clock import json_times, local_text, to_db
+from .clock import epoch_seconds, json_times, local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import (
@@ -72,6 +72,7 @@ from .gaps import (
     load_bonds,
     load_duties,
     load_needs,
+    officer_hours,
 )
 from .roster import (
     Problem,
@@ -223,7 +224,7 @@ class _Context:
 
     def need(self, concept: str, a: datetime, b: datetime) -> Need:
         staffing = tuple((s.qualification, s.count) for s in self.concepts[concept].staffing)
-        return Need(self.unit, int(a.timestamp()), int(b.timestamp()), staffing, self.activity.id)
+        return Need(self.unit, epoch_seconds(a), epoch_seconds(b), staffing, self.activity.id)
 
     def deploying(self, *callsigns: str) -> list[Bond]:
         """The bonds that deploying ``callsigns`` on the activity adds."""
@@ -247,7 +248,7 @@ class _Context:
         for row in rows:
             if self.activity.id not in row.activities:
                 continue
-            lo, hi = int(row.start.timestamp()), int(row.end.timestamp())
+            lo, hi = epoch_seconds(row.start), epoch_seconds(row.end)
             mine = max(
                 (
                     count
@@ -302,7 +303,7 @@ class _Context:
         left, duties = bind(
             needs, self.duties if supply is None else supply, [*self.bonds, *(extra or [])]
         )
-        rows = compute(left, duties, (int(lo.timestamp()), int(hi.timestamp())), self.order)
+        rows = compute(left, duties, (epoch_seconds(lo), epoch_seconds(hi)), self.order)
         own = [n for n in left if n.source == self.activity.id and n.kind == "activity"]
         return rows, own
 
@@ -329,14 +330,15 @@ def _own_hours(row: Gap, own: list[Need]) -> float:
     """Officer-hours of the gap row ``row`` that are the activity's own: where a part of it
     (``own``: the places its deployed officers leave open) overlaps the row, the places of the
     row's qualification it has open then, at most the row's shortfall."""
-    lo, hi = int(row.start.timestamp()), int(row.end.timestamp())
-    seconds = sum(
-        (min(hi, need.end) - max(lo, need.start))
-        * min(sum(n for q, n in need.needs if q == row.qualification), row.shortfall)
+    lo, hi = epoch_seconds(row.start), epoch_seconds(row.end)
+    return sum(
+        officer_hours(
+            min(sum(n for q, n in need.needs if q == row.qualification), row.shortfall),
+            min(hi, need.end) - max(lo, need.start),
+        )
         for need in own
         if need.start < hi and need.end > lo
     )
-    return seconds / 3600
 
 
 def _short_fact(code: str, missing: dict[str, int], names: dict[str, str]) -> dict[str, Any]:
@@ -690,7 +692,7 @@ def _lend_one(
         {callsign},
     ):
         return None  # deploying them would be refused: they fill no slot the group leaves open
-    a, b = int(ctx.start.timestamp()), int(ctx.end.timestamp())
+    a, b = epoch_seconds(ctx.start), epoch_seconds(ctx.end)
     after_here = ctx.fits(
         ctx.base,
         supply=[*ctx.duties, Duty(callsign, ctx.unit, a, b, held)],
@@ -721,7 +723,7 @@ def _lend_one(
 def _combine(ctx: _Context) -> Iterator[Option]:
     """Keep the team of an adjacent covered activity of the same person on (its concept must
     be valid for this activity too)."""
-    start, end = int(ctx.start.timestamp()), int(ctx.end.timestamp())
+    start, end = epoch_seconds(ctx.start), epoch_seconds(ctx.end)
     same_person = {
         a.id: a
         for a in list_activities(
@@ -884,14 +886,14 @@ def _supply_at(ctx: _Context, deployed: list[Staff], a: datetime, b: datetime) -
     lent = [o for o in deployed if o.unit != ctx.unit]
     if not lent:
         return ctx.duties
-    lo, hi = int(ctx.start.timestamp()), int(ctx.end.timestamp())
+    lo, hi = epoch_seconds(ctx.start), epoch_seconds(ctx.end)
     kept = [
         piece
         for duty in ctx.duties
         for piece in (_cut(duty, duty.officer, lo, hi) if duty.officer in _calls(lent) else [duty])
     ]
     there = [
-        Duty(callsign, ctx.unit, int(part.start.timestamp()), int(part.end.timestamp()), quals)
+        Duty(callsign, ctx.unit, epoch_seconds(part.start), epoch_seconds(part.end), quals)
         for part in group_parts(ctx.store, ctx.activity.id, lent, (a, b))
         for callsign, quals in part.officers.items()
     ]
@@ -906,7 +908,7 @@ def _free_at(ctx: _Context, deployed: list[Staff], a: datetime, b: datetime) -> 
     open."""
     assert ctx.base is not None
     needed = {s.qualification for s in ctx.concepts[ctx.base].staffing}
-    lo, hi = int(a.timestamp()), int(b.timestamp())
+    lo, hi = epoch_seconds(a), epoch_seconds(b)
     here = set(_calls(deployed))
     candidates = sorted(
         {

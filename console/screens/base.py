@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from textual import events, on
-from textual._context import NoActiveAppError
 from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,6 +30,7 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.types import NoActiveAppError
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 from textual.worker import get_current_worker
@@ -45,6 +45,7 @@ from ..actions import Action, KeyedTitle, bindings
 from ..i18n import _
 from ..labels import label
 from ..literal import literal, plain
+from ..textual_private import styles_current
 from ..widgets.drawer import Drawer, focus_in
 from ..widgets.footer import KeysFooter
 from ..widgets.navbar import NavBar
@@ -239,7 +240,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         # screen's first visit (twice: 30-100 ms of the UI thread on the large set, issue 18);
         # it still does when the styles changed since (a theme), as for any screen it shows.
         with contextlib.suppress(NoActiveAppError):
-            self._css_update_count = self.app._css_update_count
+            styles_current(self, self.app)
         self.data: D | None = None
         self.loading = False
         self._announce = False

@@ -313,6 +313,8 @@ class CapacityScreen(BaseScreen[CapacityData]):
         super().__init__()
         #: What waits for the What-if panel to be mounted; None once it is.
         self._scenario_waiting: list[Callable[[], object]] | None = []
+        #: The units the What-if's two unit lists offer (set again only when they change).
+        self._units_offered: list[str] = []
 
     def on_mount(self) -> None:
         self.query_one("#bottlenecks-table", RecordTable).focus()
@@ -407,12 +409,12 @@ class CapacityScreen(BaseScreen[CapacityData]):
         more.display = bool(words)
 
     def _offer_units(self, units: list[str], own: str | None = None) -> None:
-        options = [(u, u) for u in units]
-        for name in ("#scenario-unit", "#scenario-to"):
-            select = self.query_one(name, Select)
-            if len(select._options) != len(options) + (1 if select._allow_blank else 0):
+        if units != self._units_offered:
+            self._units_offered = list(units)
+            for name in ("#scenario-unit", "#scenario-to"):
+                select = self.query_one(name, Select)
                 keep = select.value
-                select.set_options(options)
+                select.set_options([(u, u) for u in units])
                 if keep in units:
                     select.value = keep
         unit = self.query_one("#scenario-unit", Select)

@@ -214,16 +214,22 @@ class ConceptList(OptionList):
     the concepts that may not be chosen)."""
 
     def action_cursor_up(self) -> None:
-        from textual._widget_navigation import find_next_enabled_no_wrap
-
-        found = find_next_enabled_no_wrap(self.options, anchor=self.highlighted, direction=-1)
-        if found is not None:
-            self.highlighted = found
+        self._step(-1)
 
     def action_cursor_down(self) -> None:
-        from textual._widget_navigation import find_next_enabled_no_wrap
+        self._step(1)
 
-        found = find_next_enabled_no_wrap(self.options, anchor=self.highlighted, direction=1)
+    def _step(self, direction: int) -> None:
+        """Highlight the next option that is not disabled in ``direction`` (1 down, -1 up),
+        without wrapping; with none highlighted, the first (down) or last (up) such option;
+        with none there, the highlight stays."""
+        last = len(self.options) - 1
+        here = self.highlighted
+        if here is None:
+            order = range(last + 1) if direction == 1 else range(last, -1, -1)
+        else:
+            order = range(here + 1, last + 1) if direction == 1 else range(here - 1, -1, -1)
+        found = next((i for i in order if not self.options[i].disabled), None)
         if found is not None:
             self.highlighted = found
 

@@ -25,7 +25,7 @@ class KeepsFocus(_Widget):
     """A mixin (first among a widget's bases): ignore a ``Hide`` that arrives while the widget
     is in sight on the current screen."""
 
-    def _on_hide(self, event: events.Hide) -> None:
+    def on_hide(self, event: events.Hide) -> None:
         if self.screen.is_current and all(
             node.display for node in self.ancestors_with_self if node is not self.screen
         ):

@@ -10,11 +10,9 @@ from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.document._document import EditResult
-from textual.document._edit import Edit
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, TextArea
-from textual.widgets._select import SelectOverlay
+from textual.widgets import Checkbox, Input, OptionList, Select, TextArea
+from textual.widgets.text_area import Edit, EditResult
 
 from store.validate import visible
 
@@ -46,7 +44,7 @@ class TextInput(KeepsFocus, Input):
     def replace(self, text: str, start: int, end: int) -> None:
         super().replace(visible(text), start, end)
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # not Textual's handler, which keeps the first line only
         event.stop()
         if event.text:
@@ -71,7 +69,7 @@ class SecretInput(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, password=True, max_length=1024, compact=True)
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # not Textual's handler, which keeps the first line only
         event.stop()
         text = _LINE_BREAK.sub("\n", event.text).rstrip("\n")
@@ -127,5 +125,5 @@ class FormSelect(KeepsFocus, Select[str]):
         if not isinstance(dialog, Widget):
             return
         room = dialog.content_region.bottom - self.region.bottom
-        overlay = self.query_one(SelectOverlay)
+        overlay = self.query_one(OptionList)  # the open list (Textual's SelectOverlay)
         overlay.styles.max_height = room if room >= self.LEAST else None

@@ -421,7 +421,7 @@ def _sender_ahead(conn: sqlite3.Connection, checked: Verified, now_ms: int, now:
         written = from_db(str(checked.manifest.get("created_at")))
     except (ValueError, TypeError):
         return
-    ahead = int(written.timestamp() * 1000) - now_ms
+    ahead = epoch_ms(written) - now_ms
     if ahead <= AHEAD_FLAGGED_MS:
         return
     sender = checked.sender

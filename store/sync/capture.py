@@ -19,10 +19,10 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import islice
 
-from ..clock import epoch_ms
+from ..clock import epoch_ms, from_epoch_ms
 from ..errors import IntegrityFailure
 from ..validate import visible
 from . import change, clashes, conflicts, log, restored
@@ -342,7 +342,7 @@ def _witnessed(
     }
     if not any(created.values()):
         return 0
-    now = datetime.fromtimestamp(now_ms / 1000, UTC)
+    now = from_epoch_ms(now_ms)
     return clashes.witness(conn, origin, now, created)
 
 

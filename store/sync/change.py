@@ -32,11 +32,11 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..clock import to_db
+from ..clock import from_epoch_ms, to_db
 from ..validate import json_document
 
 #: The field name of a row's existence record.
@@ -399,7 +399,7 @@ def clock_moment(hlc: int) -> datetime | None:
         datetime holds.
     """
     try:
-        return datetime.fromtimestamp(hlc_wall_ms(hlc) / 1000, UTC)
+        return from_epoch_ms(hlc_wall_ms(hlc))
     except (OverflowError, ValueError, OSError):
         return None
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..clock import to_db
+from ..clock import epoch_ms, to_db
 from ..errors import IntegrityFailure
 from ..ids import uuid7
 from ..rules import MAX_CLAIMED_NAME
@@ -254,7 +254,7 @@ def enrolled_clocks(devices: object) -> dict[str, int]:
         except ValueError:
             continue
         if when.tzinfo is not None:
-            found[str(device.get("id"))] = int(when.timestamp() * 1000) << COUNTER_BITS
+            found[str(device.get("id"))] = epoch_ms(when) << COUNTER_BITS
     return found
 
 

@@ -15,6 +15,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
 
 from .. import rules, workflows
 from ..errors import StoreError
@@ -68,6 +69,25 @@ STEPS = {
 READ_AS_OF = frozenset({*STEPS, "signal_report"})
 #: Fields of a row that change by steps judged here: a report's duiding changes only as a draft.
 _DRAFT_FIELDS = {("signal_report", "interpretation")}
+
+
+class Step(NamedTuple):
+    """A received step as each check reads it.
+
+    Attributes:
+        values: the step row's fields.
+        parent: the id of the row it is a step of (``STEPS``: a signal, report, handover or
+            log entry).
+        at: when it was made (clock, device).
+        author: the author's callsign and role.
+        device_role: the role its device was enrolled with.
+    """
+
+    values: Mapping[str, object]
+    parent: str
+    at: At
+    author: tuple[str, str | None]
+    device_role: str
 
 
 def _pk(row_id: str) -> str:
@@ -175,7 +195,7 @@ class Workflows:
         if not self._known(step[1], _pk(parent)):
             return None
         check = _CHECKS.get(table)  # a superseding handover: who may, the store's period checks
-        return None if check is None else check(self, values, parent, at, author, device_role)
+        return None if check is None else check(self, Step(values, parent, at, author, device_role))
 
     def on_update(self, table: str, row_id: str, col: str, at: At) -> Refusal | None:
         """Why the store would refuse to change this field then (a report's duiding once it
@@ -197,65 +217,52 @@ class Workflows:
 
     # One check per step table ----------------------------------------------------------------
 
-    def _signal_event(
-        self,
-        values: Mapping[str, object],
-        signal: str,
-        at: At,
-        author: tuple[str, str | None],
-        device_role: str,
-    ) -> Refusal | None:
-        name, role = author
-        if not rules.device_allows(device_role, "signal.process"):
-            role = device_role  # both roles bound what the author sees
-        kind = values.get("kind")
-        tlp, reporter = (self._made_value("signal", signal, c) for c in ("tlp", "reporter"))
+    def _signal_event(self, step: Step) -> Refusal | None:
+        name, role = step.author
+        if not rules.device_allows(step.device_role, "signal.process"):
+            role = step.device_role  # both roles bound what the author sees
+        kind = step.values.get("kind")
+        tlp, reporter = (self._made_value("signal", step.parent, c) for c in ("tlp", "reporter"))
         status = workflows.signal_status(
-            e.get("kind") for e in self._steps_of("signal_event", signal, at)
+            e.get("kind") for e in self._steps_of("signal_event", step.parent, step.at)
         )
-        found: StoreError | None = workflows.red_refusal(tlp, reporter, name, role, _short(signal))
+        found: StoreError | None = workflows.red_refusal(
+            tlp, reporter, name, role, _short(step.parent)
+        )
         if found is None and kind == "sighting":
-            found = workflows.sighting_refusal(reporter, name, status, _short(signal))
+            found = workflows.sighting_refusal(reporter, name, status, _short(step.parent))
         elif found is None:
-            found = workflows.step_refusal(status, str(kind), _short(signal))
+            found = workflows.step_refusal(status, str(kind), _short(step.parent))
         return None if found is None else ("R7", found)
 
-    def _report_scenario(
-        self,
-        values: Mapping[str, object],
-        report: str,
-        at: At,
-        author: tuple[str, str | None],
-        device_role: str,
-    ) -> Refusal | None:
-        found = workflows.report_issued_refusal(bool(self._issued(report, at)), _short(report))
+    def _report_scenario(self, step: Step) -> Refusal | None:
+        found = workflows.report_issued_refusal(
+            bool(self._issued(step.parent, step.at)), _short(step.parent)
+        )
         return None if found is None else ("R7", found)
 
-    def _report_event(
-        self,
-        values: Mapping[str, object],
-        report: str,
-        at: At,
-        author: tuple[str, str | None],
-        device_role: str,
-    ) -> Refusal | None:
-        issued = self._issued(report, at)
-        if values.get("kind") == "issued":
-            found: StoreError | None = workflows.report_issued_refusal(bool(issued), _short(report))
+    def _report_event(self, step: Step) -> Refusal | None:
+        issued = self._issued(step.parent, step.at)
+        if step.values.get("kind") == "issued":
+            found: StoreError | None = workflows.report_issued_refusal(
+                bool(issued), _short(step.parent)
+            )
             if found is None:
-                scenarios = self._steps_of("report_scenario", report, at)
-                found = workflows.issue_refusal(self._duiding(report, at), len(scenarios), report)
+                scenarios = self._steps_of("report_scenario", step.parent, step.at)
+                found = workflows.issue_refusal(
+                    self._duiding(step.parent, step.at), len(scenarios), step.parent
+                )
             return None if found is None else ("R7", found)
         audience = issued[0].get("audience") if issued else None
         acknowledged = [
             e.get("actor")
-            for e in self._steps_of("report_event", report, at)
+            for e in self._steps_of("report_event", step.parent, step.at)
             if e.get("kind") == "acknowledged"
         ]
-        name, role = author
+        name, role = step.author
         found = workflows.acknowledge_refusal(audience, name, role, acknowledged)
-        if found is None and device_role != "admin":  # both roles bound who acknowledges
-            found = workflows.acknowledge_refusal(audience, name, device_role, acknowledged)
+        if found is None and step.device_role != "admin":  # both roles bound who acknowledges
+            found = workflows.acknowledge_refusal(audience, name, step.device_role, acknowledged)
         return None if found is None else ("R7", found)
 
     def _duiding(self, report: str, at: At) -> object:
@@ -267,31 +274,24 @@ class Workflows:
             return self._fields[("signal_report", report, "interpretation")]
         return self._field_as_of("signal_report", _pk(report), "interpretation", at)
 
-    def _handover_event(
-        self,
-        values: Mapping[str, object],
-        handover: str,
-        at: At,
-        author: tuple[str, str | None],
-        device_role: str,
-    ) -> Refusal | None:
-        if values.get("kind") != "accepted":
+    def _handover_event(self, step: Step) -> Refusal | None:
+        if step.values.get("kind") != "accepted":
             return None
         found: StoreError | None = workflows.signer_refusal(
-            self._made_value("handover", handover, "signed_by"), author[0]
+            self._made_value("handover", step.parent, "signed_by"), step.author[0]
         )
         if found is None:
             accepted = [
                 e.get("actor")
-                for e in self._steps_of("handover_event", handover, at)
+                for e in self._steps_of("handover_event", step.parent, step.at)
                 if e.get("kind") == "accepted"
             ]
             found = workflows.accepted_refusal(accepted[0] if accepted else None)
         if found is None:
-            newer = self._steps_of("handover", handover, at)
+            newer = self._steps_of("handover", step.parent, step.at)
             first = newer[0] if newer else {}
             found = workflows.superseded_refusal(
-                _short(handover),
+                _short(step.parent),
                 _short(str(first["id"])) if newer else None,
                 first.get("signed_by"),
                 first.get("signed_at"),
@@ -299,43 +299,31 @@ class Workflows:
             )
         return None if found is None else ("handover", found)
 
-    def _handover_withdrawal(
-        self,
-        values: Mapping[str, object],
-        handover: str,
-        at: At,
-        author: tuple[str, str | None],
-        device_role: str,
-    ) -> Refusal | None:
-        before = self._steps_of("handover_withdrawal", handover, at)
+    def _handover_withdrawal(self, step: Step) -> Refusal | None:
+        before = self._steps_of("handover_withdrawal", step.parent, step.at)
         first = before[0] if before else {}
         found = workflows.withdrawn_already_refusal(
-            _short(handover),
+            _short(step.parent),
             first.get("withdrawn_by"),
             first.get("withdrawn_at"),
             str(first.get("withdrawn_at")),
         )
         return None if found is None else ("handover", found)
 
-    def _log_clearance(
-        self,
-        values: Mapping[str, object],
-        entry: str,
-        at: At,
-        author: tuple[str, str | None],
-        device_role: str,
-    ) -> Refusal | None:
-        flagged = self._made_value("log_entry", entry, "flagged")
+    def _log_clearance(self, step: Step) -> Refusal | None:
+        flagged = self._made_value("log_entry", step.parent, "flagged")
         if flagged is None:  # its creation is not in the log (a forked branch's): not judged
             return None
-        cleared = [e.get("cleared_by") for e in self._steps_of("log_clearance", entry, at)]
-        found = workflows.clear_refusal(flagged, cleared[0] if cleared else None, _short(entry))
+        cleared = [
+            e.get("cleared_by") for e in self._steps_of("log_clearance", step.parent, step.at)
+        ]
+        found = workflows.clear_refusal(
+            flagged, cleared[0] if cleared else None, _short(step.parent)
+        )
         return None if found is None else ("log", found)
 
 
-_Check = Callable[
-    [Workflows, Mapping[str, object], str, At, tuple[str, str | None], str], Refusal | None
-]
+_Check = Callable[[Workflows, "Step"], Refusal | None]
 _CHECKS: dict[str, _Check] = {
     "signal_event": Workflows._signal_event,
     "report_scenario": Workflows._report_scenario,

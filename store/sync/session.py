@@ -24,10 +24,10 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from .. import rules
-from ..clock import epoch_ms, to_db
+from ..clock import epoch_ms, from_epoch_ms, to_db
 from . import forks, judge_signals, late, log, merge, plan_checks, rebuild
 from . import quarantine as kept
 from . import roster as rosters
@@ -400,7 +400,7 @@ def _wait_is_over(waits: str, context: Context) -> bool:
 
 def _soon(now_ms: int) -> str:
     """This laptop's clock plus the allowed skew, in stored form."""
-    moment = datetime.fromtimestamp(now_ms / 1000, UTC) + rules.CLOCK_SKEW
+    moment = from_epoch_ms(now_ms) + rules.CLOCK_SKEW
     return to_db(moment)
 
 

@@ -3,7 +3,8 @@
 what prints it (``info``, ``created``, ``click.echo``, a prompt, click's own refusals) and
 for an option's ``help=``, written outside ``_()`` / ``ngettext()``. Data is not words: a text
 with no letters outside its ``{places}`` (``"{0}: {1}"``, ``"; "``) passes, as do the few
-texts on ``ALLOWED``."""
+texts on ``ALLOWED``. A command's ``--help`` (its docstring) goes through ``_()`` as the
+command is loaded (``cli.worded``): checked with a catalogue that marks what it translates."""
 
 from __future__ import annotations
 
@@ -182,3 +183,63 @@ def test_the_scan_finds_an_untranslated_sentence() -> None:
     ):
         call = ast.parse(code, mode="eval").body
         assert isinstance(call, ast.Call) and not _untranslated(call.args[0]), code
+
+
+_MARKED_HELP = r"""
+import gettext, json, sys
+
+class Marked(gettext.NullTranslations):
+    def gettext(self, message):
+        return "\u00ab" + message + "\u00bb"
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+gettext.translation = lambda *args, **kwargs: Marked()
+import click
+from commands.cli import cli
+
+found = []
+seen = []
+
+def walk(command, ctx):
+    # a group's subcommands as ``--help`` finds them (the root's loaded lazily)
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub.hidden:
+                continue
+            seen.append(name)
+            short = sub.get_short_help_str(limit=1000)
+            if short and not short.startswith("\u00ab"):
+                found.append(f"{ctx.command_path} {name} (short): {short[:50]}")
+            if sub.help and not sub.help.startswith("\u00ab"):
+                found.append(f"{ctx.command_path} {name}: {sub.help[:50]}")
+            walk(sub, click.Context(sub, info_name=name, parent=ctx))
+
+root = click.Context(cli, info_name="schildwacht")
+if not cli.help.startswith("\u00ab"):
+    found.append("schildwacht: " + cli.help[:50])
+walk(cli, root)
+print(json.dumps({"found": found, "seen": len(seen)}))
+"""
+
+
+def test_every_commands_help_goes_through_the_translation_function() -> None:
+    """shape15: a command's ``--help`` (its docstring) is words for a person too. With a
+    catalogue that marks every text it translates, every command's help and its line in its
+    group's list arrive marked (a fresh interpreter: the words are bound at import)."""
+    import json
+    import subprocess
+    import sys
+
+    ran = subprocess.run(
+        [sys.executable, "-c", _MARKED_HELP],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=COMMANDS.parent,
+    )
+    said = json.loads(ran.stdout)
+    assert said["seen"] > 90  # every command and subcommand (99 now)
+    assert said["found"] == []

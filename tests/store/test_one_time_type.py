@@ -10,7 +10,7 @@ import ast
 import inspect
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -123,3 +123,81 @@ def test_no_public_store_function_takes_a_time_as_text_or_a_number() -> None:
                 if timed and re.search(r"\b(str|int)\b", shape):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}({arg.arg})")
     assert not found, found
+
+
+#: The modules that may convert a datetime to or from an epoch number themselves, and why.
+_EPOCH_ALLOWED = {
+    # the one home of the conversions: epoch_ms / from_epoch_ms (the sync clock's wall part),
+    # epoch_seconds / from_epoch (the gap sweep's unit)
+    "store/clock.py",
+}
+_EPOCH_CALLS = {"timestamp", "fromtimestamp", "utcfromtimestamp"}
+
+
+def test_epoch_conversions_go_through_the_clock() -> None:
+    """Issue 15 (shape15): a time becomes a number (``.timestamp()``) or a number a time
+    (``datetime.fromtimestamp``) only in store/clock.py, through ``epoch_seconds``,
+    ``from_epoch``, ``epoch_ms`` and ``from_epoch_ms``; everyone else calls those."""
+    found = []
+    for folder in ("store", "commands", "console", "words", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            if name in _EPOCH_ALLOWED:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                func = node.func if isinstance(node, ast.Call) else None
+                if isinstance(func, ast.Attribute) and func.attr in _EPOCH_CALLS:
+                    found.append(f"{name}:{node.lineno} {ast.unparse(node)}")
+    assert not found, found
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(1970, 1, 1, tzinfo=UTC),
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # the autumn change's repeated hour
+        datetime(2099, 12, 31, 22, 59, 59, tzinfo=UTC),
+    ],
+)
+def test_the_epoch_helpers_are_each_others_inverse(moment: datetime) -> None:
+    assert clock.from_epoch(clock.epoch_seconds(moment)) == moment
+    assert clock.from_epoch_ms(clock.epoch_ms(moment)) == moment
+    amsterdam = moment.astimezone(clock.LOCAL_TZ)  # the same instant: the same number
+    assert clock.epoch_seconds(amsterdam) == clock.epoch_seconds(moment)
+    assert clock.from_epoch(clock.epoch_seconds(moment)).utcoffset() == timedelta(0)
+
+
+def test_officer_hours_are_computed_in_one_place() -> None:
+    """shape15: ``gaps.officer_hours`` is the one product of officers and elapsed seconds
+    divided by 3600; ``Gap.shortfall_hours``, capacity's totals and a suggestion's own share
+    call it. A ``(x * y) / 3600`` anywhere else is that formula again."""
+    from store import gaps
+
+    found = []
+    for folder in ("store", "commands", "console", "words"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.BinOp)
+                    and isinstance(node.op, ast.Div | ast.FloorDiv)
+                    and isinstance(node.left, ast.BinOp)
+                    and isinstance(node.left.op, ast.Mult)
+                    and isinstance(node.right, ast.Constant)
+                    and node.right.value == 3600
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}")
+    (source,) = (f for f in found if f.startswith("store/gaps.py"))
+    assert "officers * seconds / 3600" in source, found
+    assert len(found) == 1, found
+    row = gaps.Gap(
+        datetime(2026, 10, 24, 22, tzinfo=UTC),
+        datetime(2026, 10, 25, 7, tzinfo=UTC),  # a night across the autumn change: 9 real hours
+        "U",
+        "Q",
+        3,
+        1,
+        2,
+        (),
+        (),
+    )
+    assert row.shortfall_hours == gaps.officer_hours(2, 9 * 3600) == 18.0

@@ -1,0 +1,65 @@
+"""The one module that reaches into Textual's private API (names with a leading underscore).
+
+Written against Textual 8.2.8, pinned exactly in pyproject.toml: a private name may change in
+any release, so an upgrade of Textual reads this module first (tests/console/test_textual_api.py
+scans that no other console module imports ``textual._…`` or reads a ``_…`` attribute of a
+Textual object). Each use says why Textual offers no public way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import SimpleNamespace
+from typing import Any
+
+# Textual's terminal input parser: no public module exports it, and the Linux drivers name it
+# as a module global; ``paste.ExactPasteParser`` extends it to read a bracketed paste exactly.
+from textual._xterm_parser import XTermParser
+from textual.app import App
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+__all__ = ["XTermParser", "default_css", "escape_pending", "styles_current"]
+
+
+def escape_pending(parser: XTermParser) -> bool:
+    """Whether Textual's parser still holds a lone ESC it has not yet made the Escape key
+    (``XTermParser._timeout_time``: the parser tells nobody it is waiting).
+
+    Args:
+        parser: the terminal parser.
+
+    Returns:
+        True while it waits on that ESC.
+    """
+    return parser._timeout_time is not None
+
+
+def default_css(cls: type[DOMNode]) -> Iterable[tuple[tuple[str, str], str, int, str]]:
+    """The default styles a mounted widget of ``cls`` adds to the app's sheet, as
+    ``Widget._post_register`` adds them: (where read from, css, tie breaker, scope) per base
+    class with ``DEFAULT_CSS``. Textual has no public way to ask for them before a mount, and
+    ``styles.preload`` parses them all once at start instead of once per first mount.
+
+    Args:
+        cls: a widget class.
+
+    Returns:
+        The sources, in the order Textual adds them.
+    """
+    node = SimpleNamespace(_node_bases=DOMNode._css_bases(cls))
+    return DOMNode._get_default_css(node)  # type: ignore[arg-type]
+
+
+def styles_current(screen: Screen[Any], app: App[Any]) -> None:
+    """Mark a new screen as styled by the sheet as it is now (``_css_update_count``, Textual's
+    private count of sheet changes), so its first visit does not parse every style sheet again
+    and restyle every widget of every screen (30-100 ms of the UI thread on the large set,
+    issue 18). Textual still does when the styles change since (a theme). No public way: the
+    count is how ``App`` decides a screen is out of date.
+
+    Args:
+        screen: a screen being constructed.
+        app: the running app.
+    """
+    screen._css_update_count = app._css_update_count
