@@ -800,12 +800,27 @@ def _refuse_over(store: Store, activity_id: str) -> None:
     """Deployments of an activity that has ended do not change (as ``suggest`` refuses)."""
     row = store.one("SELECT title, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
-    end = from_db(row["end_at"])
-    if end <= store.clock.now():
+    check_not_over(row["title"], from_db(row["end_at"]), store.clock.now())
+
+
+def check_not_over(title: str, end: datetime, now: datetime) -> None:
+    """Refuse a change of the deployments of an activity that has ended: the one check the
+    store's deploy and release and the sync judge (``sync/plan_checks.py``, the activity as it
+    stood when a received deployment was made) both make.
+
+    Args:
+        title: the activity's title.
+        end: when it ends, aware UTC.
+        now: when the change is made, aware UTC.
+
+    Raises:
+        BadInput: it had ended by then (``activity_over``).
+    """
+    if end <= now:
         raise BadInput(
-            f"'{row['title']}' ended at {local_text(end)}; there is nothing to apply to it.",
+            f"'{title}' ended at {local_text(end)}; there is nothing to apply to it.",
             code="activity_over",
-            title=row["title"],
+            title=title,
             moment=end,
         )
 
@@ -1371,17 +1386,31 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
         named = {o.callsign for o in officers}
         problems = group_problems(store, activity_id, row["concept"], group, named)
     if problems:
-        # the activity's own problem (cancelled, no concept) once, not per officer
-        problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
-        rule = "R8" if any(p.rule == "R8" for p in problems) else "deployment"
-        raise RuleViolation(
-            rule,
-            "Not deployed: "
-            + "; ".join(f"{p.params.get('callsign', 'the officer')}: {p.code}" for p in problems)
-            + ".",
-            code="not_deployed",
-            problems=[p.facts() for p in problems],
-        )
+        raise deployment_refusal(problems)
+
+
+def deployment_refusal(problems: list[Problem]) -> RuleViolation:
+    """The refusal of a deployment for these problems: the one the store's deploy raises and
+    the sync judge (``sync/plan_checks.py``) keeps.
+
+    Args:
+        problems: why (at least one; ``deployment_problem``, ``group_problems``).
+
+    Returns:
+        A ``RuleViolation`` (``not_deployed``; rule R8 when a qualification is the problem,
+        else ``deployment``) naming each problem once.
+    """
+    # the activity's own problem (cancelled, no concept) once, not per officer
+    problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
+    rule = "R8" if any(p.rule == "R8" for p in problems) else "deployment"
+    return RuleViolation(
+        rule,
+        "Not deployed: "
+        + "; ".join(f"{p.params.get('callsign', 'the officer')}: {p.code}" for p in problems)
+        + ".",
+        code="not_deployed",
+        problems=[p.facts() for p in problems],
+    )
 
 
 @dataclass(frozen=True)

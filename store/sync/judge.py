@@ -636,6 +636,8 @@ class Judge:
         #: per activity, the new time and place its restrictions and corrections in the change
         #: set being judged give it: an activity's new values must be theirs (R5)
         self._targets: dict[str, list[Mapping[str, object]]] = defaultdict(list)
+        #: the change set being judged
+        self._runs: Sequence[Run] = ()
         #: workflow steps judged as the store checks them (R7, ``judge_signals``)
         self._workflows = judge_signals.Workflows(
             lambda *a: context.steps_before(*a),
@@ -657,6 +659,7 @@ class Judge:
         """
         first = runs[0]
         device = self.context.devices.get(first.origin)
+        self._runs = runs
         self._targets.clear()
         self._workflows.start()
         verdicts: list[list[Verdict | None]] = []
@@ -928,6 +931,8 @@ class Judge:
             )
         if failed is None and rule.name == "restriction":
             failed = self._of_a_done_activity(values, existence)
+        if failed is None and rule.name == "restriction":  # ``judge_plans``: as the store
+            failed = self._restriction(values, existence)
         if failed is None and rule.name == "restriction" and rules.restricted_after_end(values):
             failed = quarantine(
                 "R5", "restricted_after_end", end=cut(rules.restricted_after_end(values))
@@ -982,6 +987,43 @@ class Judge:
         existence = row.existence
         if kind == "cancelled" and existence is not None:
             self._cancelled[activity].append((_at(existence), rules.calendar_cancellation(values)))
+
+    def _restriction(self, values: Mapping[str, object], existence: Change) -> Verdict | None:
+        """A restriction's fields for its kind, of an activity not cancelled when it was made,
+        not a time and a place at once with another of its change set (each of the two is
+        refused, as the store refuses the one write), as the store refuses one
+        (``judge_plans.restriction``); a relocation's new place is the one its change set
+        writes on the activity."""
+        activity = values.get("activity_id")
+        place = self._written("activity", json.dumps([activity], ensure_ascii=False), "location")
+        others = {str(kind) for pk, kind in self._restrictions_of(activity) if pk != existence.pk}
+        found = judge_plans.restriction(self.context.plans, values, place, others, _at(existence))
+        return _store_refused("restriction", found)
+
+    def _written(self, table: str, pk: str, col: str) -> object:
+        """A field's value as the change set being judged writes it (None: not written, or
+        unreadable: its own verdict says so)."""
+        for run in self._runs:
+            if run.tbl == table and run.pk == pk and col in run.cols:
+                try:
+                    return run.values()[run.cols.index(col)]
+                except ValueError:
+                    return None
+        return None
+
+    def _restrictions_of(self, activity: object) -> list[tuple[str, object]]:
+        """The restrictions of an activity the change set being judged creates: (key, kind)."""
+        found = []
+        for run in self._runs:
+            if run.tbl != "restriction" or not {EXISTENCE, "kind", "activity_id"} <= set(run.cols):
+                continue
+            try:
+                values = dict(zip(run.cols, run.values(), strict=True))
+            except ValueError:
+                continue
+            if values["activity_id"] == activity:
+                found.append((run.pk, values["kind"]))
+        return found
 
     def _of_a_done_activity(
         self, values: Mapping[str, object], existence: Change

@@ -146,21 +146,11 @@ _TRUST17B = (
     " field check for (judge_signals judges the workflow steps)"
 )
 _DEPLOYMENT = "not judged yet: deployments (R8, on duty, one place at a time)"
-_RESTRICTION = "not judged yet: a restriction's fields for its kind"
 
 #: Store refusals a bundle can carry that no judge check makes yet, and whose work that is.
 #: Each is a known gap of issue 13; remove it here once a judge check covers it.
 GAPS = {
-    "already_cancelled": _RESTRICTION + " (a restriction of a cancelled activity)",
-    "move_keeps_start": _RESTRICTION,
-    "move_needs_start": _RESTRICTION,
-    "relocation_needs_place": _RESTRICTION,
-    "restriction_unused_field": _RESTRICTION,
-    "shortening_not_shorter": _RESTRICTION,
-    "time_and_place_at_once": _RESTRICTION,
     "concept_misfits_deployed": _DEPLOYMENT,
-    "not_deployed": _DEPLOYMENT,
-    "activity_over": _DEPLOYMENT + " (deploying on an activity that has ended)",
     "request_option_gone": _DEPLOYMENT + " (an acceptance's deployments)",
     "decision_already_superseded": "not judged yet: a decision superseding one superseded",
     "supersede_other_subject": "not judged yet: a decision superseding another subject's",
