@@ -1072,19 +1072,9 @@ def put_concept(
     subject = subject_by_id(store, current.subject_id)
     chosen = check_concept(store, subject, concept)
     if chosen.code != current.concept:
-        from .roster import concept_group_problems  # the deployed group against the new one
+        from .roster import check_concept_fits  # the deployed group against the new one
 
-        over = concept_group_problems(store, current.id, chosen.code)
-        if over:
-            raise RuleViolation(
-                "R8" if any(p.rule == "R8" for p in over) else "deployment",
-                f"{chosen.code} does not fit the officers deployed on the activity: "
-                + "; ".join(f"{p.params.get('callsign', 'an officer')}: {p.code}" for p in over)
-                + ".",
-                code="concept_misfits_deployed",
-                concept=chosen.code,
-                problems=[p.facts() for p in over],
-            )
+        check_concept_fits(store, current.id, chosen.code)
     if detail is not None:
         detail.update({"person": subject.code, "from": current.concept, "to": chosen.code})
     conn.execute(

@@ -921,7 +921,7 @@ def deploy_officers(
         RuleViolation: an officer is already deployed there or may not be
             (``deployment_problem``); nothing is deployed.
     """
-    _check_deployments(store, activity_id, officers)
+    check_deployments(store, activity_id, officers)
     made = []
     for officer in officers:
         deployment_id = uuid7()
@@ -1311,6 +1311,35 @@ def group_problems(
     return problems
 
 
+def check_concept_fits(store: Store, activity_id: str, concept: str) -> None:
+    """Refuse a concept on an activity that the officers deployed on it do not fit as a group
+    (``concept_group_problems``): the one check the store's concept assignment
+    (``agenda.put_concept``) and the sync judge (``sync/plan_checks.py``, over the rows as they
+    stood when a received concept was written) both make.
+
+    Args:
+        store: the database, or a reader of it (``one``, ``query``, ``tuples``, ``meta``).
+        activity_id: the activity's full id.
+        concept: the concept's code (as the catalogue has it).
+
+    Raises:
+        RuleViolation: an officer would fill no slot (``concept_misfits_deployed``; rule R8
+            when a qualification is the problem, else ``deployment``).
+        NotFound: ``concept`` is not in the catalogue.
+    """
+    over = concept_group_problems(store, activity_id, concept)
+    if over:
+        raise RuleViolation(
+            "R8" if any(p.rule == "R8" for p in over) else "deployment",
+            f"{concept} does not fit the officers deployed on the activity: "
+            + "; ".join(f"{p.params.get('callsign', 'an officer')}: {p.code}" for p in over)
+            + ".",
+            code="concept_misfits_deployed",
+            concept=concept,
+            problems=[p.facts() for p in over],
+        )
+
+
 def concept_group_problems(store: Store, activity_id: str, concept: str) -> list[Problem]:
     """Why the officers deployed on the activity could not all stay on it if it carried
     ``concept``: judged as a group, as deploying them would be (``judge_group``: each must
@@ -1363,7 +1392,22 @@ def _duty_parts(
     return parts
 
 
-def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
+def check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
+    """Refuse deploying these officers on the activity as it stands: already deployed there,
+    a ``deployment_problem`` of one, or one who would fill no slot of the group
+    (``group_problems``). The one check the store's deploy and the sync judge
+    (``sync/plan_checks.py``, over the rows as they stood when a received deployment was
+    made) both make.
+
+    Args:
+        store: the database, or a reader of it (``one``, ``query``, ``tuples``, ``meta``).
+        activity_id: the activity's full id.
+        officers: the officers to deploy.
+
+    Raises:
+        RuleViolation: ``not_deployed`` (``deployment_refusal``) naming each problem.
+        NotFound: the activity's concept is not in the catalogue.
+    """
     problems: list[Problem] = []
     for officer in officers:
         if store.one(

@@ -1197,7 +1197,9 @@ class Judge:
             failed = self._done_and_moved(record, str(row_id), row)
         if failed is None and (rule.name, record.col) == ("activity", "concept"):
             failed = self._concept_unflagged(record, str(row_id), row, judged)
-        if failed is None and rule.name in ("standing_post", "shift"):  # ``judge_plans``
+        if failed is None and (  # ``judge_plans``
+            rule.name in ("standing_post", "shift") or (rule.name, record.col) == _CONCEPT
+        ):
             written = {col: r.val for col, r in row.fields.items()}
             refused = judge_plans.on_update(
                 self.context.plans, rule.name, str(row_id), written, _at(record)
@@ -1342,6 +1344,9 @@ class Judge:
             verdict = quarantine("append-only", "never_deleted", table=rule.name)
         else:
             verdict = author.may(rule.delete, "delete", rule.name) or APPLY
+        if verdict.applies and row.existence is not None:  # ``judge_plans``: as the store
+            found = judge_plans.on_delete(self.context.plans, rule.name, row.pk, _at(row.existence))
+            verdict = _store_refused(rule.name, found) or verdict
         return dict.fromkeys(_seqs(row), verdict)
 
     # Values and references -------------------------------------------------------------------
@@ -1620,6 +1625,7 @@ def _makes_bound_row(runs: Sequence[Run], device: Device) -> bool:
 #: The tables whose rows let an activity's status, time and place change (R5).
 _RESTRICTING = ("restriction", "activity_correction")
 _TIME_AND_PLACE = ("start_at", "end_at", "location")
+_CONCEPT = ("activity", "concept")
 
 
 def _rows(records: Iterable[Change]) -> dict[tuple[str, str], _Row]:

@@ -55,6 +55,18 @@ class Plans(Protocol):
             The refusal, or None.
         """
 
+    def on_delete(self, table: str, pk: str, at: At) -> StoreError | None:
+        """The store's refusal of a row deleted by a received change set.
+
+        Args:
+            table: the table.
+            pk: the row's key (JSON text).
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            The refusal, or None.
+        """
+
     def restriction(
         self,
         values: Mapping[str, object],
@@ -111,6 +123,7 @@ JUDGED_CODES = frozenset(
         # R8, one place at a time, rest: ``roster.deployment_problem``)
         "activity_over",
         "not_deployed",
+        "concept_misfits_deployed",
         # a restriction's fields for its kind (``agenda.check_restriction_change``), of an
         # activity not cancelled then, one restriction of a time or a place at once
         "restriction_unused_field",
@@ -199,6 +212,22 @@ def on_update(
         The refusal the store raises for such a write, or None.
     """
     return None if plans is None else plans.on_update(table, row_id, values, at)
+
+
+def on_delete(plans: Plans | None, table: str, pk: str, at: At) -> StoreError | None:
+    """The store's refusal of a row deleted by a received change set (a deployment released
+    after its activity ended), or None.
+
+    Args:
+        plans: the planning checks (None: nothing refused).
+        table: the table.
+        pk: the row's key (JSON text).
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The refusal the store raises for such a deletion, or None.
+    """
+    return None if plans is None else plans.on_delete(table, pk, at)
 
 
 def restriction(

@@ -25,7 +25,7 @@ from ..catalogue import list_concepts
 from ..clock import from_db, to_db
 from ..decisions import check_record
 from ..errors import BadInput, RuleViolation, StoreError
-from ..roster import REST, check_not_over, check_rest, deployment_problem, deployment_refusal
+from ..roster import REST, check_concept_fits, check_deployments, check_not_over, check_rest
 from ..staff import find_staff
 from ..subjects import Subject
 from . import log
@@ -81,6 +81,7 @@ class PlanFacts:
     _shift_runs: dict[str, list[Any]] = field(default_factory=dict)
     _shift_aside: set[Key] = field(default_factory=set)
     _officer_rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    _on_activity: dict[str, list[str]] | None = None
 
     def row_as_of(self, table: str, row_id: str, at: At, inclusive: bool = False) -> dict | None:
         """A row's fields from the accepted records made before ``at`` (``inclusive``: or at
@@ -219,6 +220,19 @@ class PlanFacts:
         """
         return on_update(self, table, row_id, values, at)
 
+    def on_delete(self, table: str, pk: str, at: At) -> StoreError | None:
+        """The store's refusal of a row deleted by a received change set (``on_delete``).
+
+        Args:
+            table: the table.
+            pk: the row's key (JSON text).
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            The refusal, or None.
+        """
+        return on_delete(self, table, pk, at)
+
     def restriction(
         self,
         values: Mapping[str, object],
@@ -314,6 +328,24 @@ class PlanFacts:
                     by.setdefault(str(officer), set()).add(run.pk)
             self._officer_rows[table] = {k: sorted(v) for k, v in by.items()}
         return self._officer_rows[table].get(staff_id, [])
+
+    def rows_on_activity(self, activity_id: str) -> list[str]:
+        """The keys of the deployments whose creation the log holds on an activity, read once
+        per judging.
+
+        Args:
+            activity_id: the activity's id.
+
+        Returns:
+            Row keys (JSON text).
+        """
+        if self._on_activity is None:
+            self._on_activity = {}
+            for run in log.of_table(self.conn, "deployment"):
+                if EXISTENCE in run.cols and run.cl % 2 == 1 and "activity_id" in run.cols:
+                    activity = str(run.values()[run.cols.index("activity_id")])
+                    self._on_activity.setdefault(activity, []).append(run.pk)
+        return sorted(set(self._on_activity.get(activity_id, [])))
 
     def edited(self, shift_id: str) -> bool:
         """Whether the log holds more of the shift than its creation (an edit, a deletion).
@@ -421,16 +453,47 @@ def on_update(
     Returns:
         The refusal the store raises for such a write, or None.
     """
-    if facts is None or table not in ("standing_post", "shift"):
+    if facts is None or table not in ("standing_post", "shift", "activity"):
         return None
     stood = facts.row_as_of(table, row_id, at)
     if stood is None:
         return None
     row = {**stood, **values}
+    if table == "activity":
+        return _concept_fits(facts, row_id, row, at) if "concept" in values else None
     if table == "standing_post" and "concept" in values:
         return facts.concept_refusal(row.get("subject_id"), row.get("concept"), at, True)
     if table == "shift" and {"start_at", "end_at"} & set(values):
         return _rest(facts, row, at)
+    return None
+
+
+def on_delete(facts: PlanFacts | None, table: str, pk: str, at: At) -> StoreError | None:
+    """The store's refusal of a row deleted by a received change set: a deployment released
+    after its activity ended (``roster.check_not_over``), as the activity stood then; or None.
+
+    Args:
+        facts: what this laptop holds (None: nothing refused).
+        table: the table.
+        pk: the row's key (JSON text).
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The refusal the store raises for such a deletion, or None.
+    """
+    if facts is None or table != "deployment":
+        return None
+    deployment = facts.row_by_key(table, pk, at)
+    if deployment is None:
+        return None
+    activity = facts.row_as_of("activity", str(deployment.get("activity_id")), at)
+    end = _moment(activity.get("end_at")) if activity else None
+    if activity is None or end is None:
+        return None
+    try:
+        check_not_over(str(activity.get("title")), end, _made_at(at))
+    except BadInput as exc:
+        return exc
     return None
 
 
@@ -708,62 +771,125 @@ class _AsOf:
 
 
 def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
-    """A deployment as the store refuses one, against the activity and the officer as they
+    """A deployment as the store refuses one, against the activity and the officers as they
     stood when it was made: on an activity that had ended (``roster.check_not_over``); one
-    ``roster.deployment_problem`` finds (on duty, travel, R8, one place at a time, rest),
-    read over the rows of then (``_AsOf``)."""
+    ``roster.check_deployments`` refuses (on duty, travel, R8, one place at a time, rest, a
+    group in which the officer fills no slot), read over the rows of then (``_AsOf``)."""
     activity_id, staff_id = str(values.get("activity_id")), str(values.get("staff_id"))
     activity = facts.row_as_of("activity", activity_id, at, inclusive=True)
-    officer = facts.row_as_of("staff", staff_id, at, inclusive=True)
     end = _moment(activity.get("end_at")) if activity else None
-    if activity is None or officer is None or end is None:
+    if activity is None or end is None:
         return None  # not held: the reference check defers it; malformed: the field checks
     try:
         check_not_over(str(activity.get("title")), end, _made_at(at))
     except BadInput as exc:
         return exc
-    rows = _officer_then(facts, activity, staff_id, str(values.get("id")), at)
+    return _as_it_stood(
+        facts,
+        activity,
+        [staff_id],
+        str(values.get("id")),
+        at,
+        lambda reader, officers: check_deployments(reader, activity_id, officers),
+    )
+
+
+def _concept_fits(
+    facts: PlanFacts, activity_id: str, row: Mapping[str, object], at: At
+) -> StoreError | None:
+    """A concept the officers deployed on the activity then fit as a group, as the store
+    refuses one (``roster.check_concept_fits``, ``concept_misfits_deployed``)."""
+    concept = row.get("concept")
+    if not isinstance(concept, str):
+        return None
+    pks = facts.rows_on_activity(activity_id)
+    deployed = [facts.row_by_key("deployment", pk, at, inclusive=True) for pk in pks]
+    officers = sorted({str(d.get("staff_id")) for d in deployed if d is not None})
+    if not officers:
+        return None
+    return _as_it_stood(
+        facts,
+        {**row, "id": activity_id},
+        officers,
+        "",
+        at,
+        lambda reader, _officers: check_concept_fits(reader, activity_id, concept),
+    )
+
+
+def _as_it_stood(
+    facts: PlanFacts,
+    activity: Mapping[str, object],
+    staff_ids: list[str],
+    own: str,
+    at: At,
+    check: Callable[[Any, list[Any]], None],
+) -> StoreError | None:
+    """A store check of deployments run over the rows as they stood at ``at`` (``_AsOf``):
+    the activity, the officers deployed on it and these officers, with their qualifications,
+    shifts and other deployments and those activities' subjects; the check given the reader
+    and these officers (``staff.Staff``). Its refusal, or None (also when a row it reads is
+    not held, or malformed: those wait or are refused by their own checks)."""
+    rows = _rows_then(facts, activity, staff_ids, own, at)
     if rows is None:
         return None
     reader = _AsOf(facts.conn, rows)
     try:
-        held = find_staff(cast(Any, reader), str(officer.get("callsign")))
-        if held is None:
+        officers = [
+            find_staff(cast(Any, reader), str(r.get("callsign")))
+            for r in rows["staff"]
+            if r.get("id") in staff_ids
+        ]
+        if None in officers or not officers:
             return None
-        problem = deployment_problem(cast(Any, reader), activity_id, held)
-    except (StoreError, ValueError, TypeError, sqlite3.Error):
-        return None  # a row the field checks refuse (an unknown concept: the catalogue's)
+        check(reader, officers)
+    except (StoreError, ValueError, TypeError, sqlite3.Error) as exc:
+        return exc if isinstance(exc, RuleViolation | BadInput) else None
     finally:
         reader.close()
-    return None if problem is None else deployment_refusal([problem])
+    return None
 
 
-def _officer_then(
-    facts: PlanFacts, activity: dict[str, Any], staff_id: str, own: str, at: At
+def _rows_then(
+    facts: PlanFacts, activity: Mapping[str, object], staff_ids: list[str], own: str, at: At
 ) -> dict[str, list[dict[str, Any]]] | None:
-    """The rows ``roster.deployment_problem`` reads, as they stood at ``at``: the activity,
-    the officer with their qualifications and shifts, their other deployments with their
-    activities, those activities' subjects. None when a subject is not held."""
+    """The rows a deployment check reads, as they stood at ``at``: the activity, the officers
+    deployed on it and ``staff_ids`` with their qualifications and shifts, their other
+    deployments (not ``own``) with their activities, those activities' subjects. None when
+    an officer or a subject is not held."""
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in _AS_OF_TABLES}
-    rows["activity"].append(activity)
-    staff = facts.row_as_of("staff", staff_id, at, inclusive=True)
-    rows["staff"].append({**(staff or {}), "id": staff_id})
-    for pk in facts.rows_of_officer("staff_qualification", staff_id):
-        held = facts.row_by_key("staff_qualification", pk, at, inclusive=True)
-        if held is not None:
-            rows["staff_qualification"].append(held)
-    for shift_id, *_made in facts.shifts_of(staff_id):
-        shift = facts.shift_as_of(shift_id, at)
-        if shift is not None:
-            rows["shift"].append({**shift, "id": shift_id})
-    for pk in facts.rows_of_officer("deployment", staff_id):
+    activities = {str(activity.get("id")): dict(activity)}
+    officers = set(staff_ids)
+    for pk in facts.rows_on_activity(str(activity.get("id"))):
         other = facts.row_by_key("deployment", pk, at, inclusive=True)
-        if other is None or other.get("id") == own:
-            continue
-        rows["deployment"].append(other)
-        there = facts.row_as_of("activity", str(other.get("activity_id")), at, inclusive=True)
-        if there is not None:
-            rows["activity"].append(there)
+        if other is not None and other.get("id") != own:
+            officers.add(str(other.get("staff_id")))
+    seen: set[str] = set()
+    for staff_id in sorted(officers):
+        staff = facts.row_as_of("staff", staff_id, at, inclusive=True)
+        if staff is None:
+            return None
+        rows["staff"].append({**staff, "id": staff_id})
+        for pk in facts.rows_of_officer("staff_qualification", staff_id):
+            held = facts.row_by_key("staff_qualification", pk, at, inclusive=True)
+            if held is not None:
+                rows["staff_qualification"].append(held)
+        for shift_id, *_made in facts.shifts_of(staff_id):
+            shift = facts.shift_as_of(shift_id, at)
+            if shift is not None:
+                rows["shift"].append({**shift, "id": shift_id})
+        for pk in facts.rows_of_officer("deployment", staff_id):
+            other = facts.row_by_key("deployment", pk, at, inclusive=True)
+            if other is None or other.get("id") == own or pk in seen:
+                continue
+            seen.add(pk)
+            rows["deployment"].append(other)
+            there = str(other.get("activity_id"))
+            if there not in activities:
+                found = facts.row_as_of("activity", there, at, inclusive=True)
+                if found is not None:
+                    activities[there] = found
+    rows["activity"] = list(activities.values())
     for subject_id in {str(a.get("subject_id")) for a in rows["activity"]}:
         subject = facts.row_as_of("subject", subject_id, at, inclusive=True)
         if subject is None:

@@ -150,7 +150,6 @@ _DEPLOYMENT = "not judged yet: deployments (R8, on duty, one place at a time)"
 #: Store refusals a bundle can carry that no judge check makes yet, and whose work that is.
 #: Each is a known gap of issue 13; remove it here once a judge check covers it.
 GAPS = {
-    "concept_misfits_deployed": _DEPLOYMENT,
     "request_option_gone": _DEPLOYMENT + " (an acceptance's deployments)",
     "decision_already_superseded": "not judged yet: a decision superseding one superseded",
     "supersede_other_subject": "not judged yet: a decision superseding another subject's",
