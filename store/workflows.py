@@ -183,6 +183,28 @@ def report_issued_refusal(issued: bool, report: str) -> BadInput | None:
     )
 
 
+def option_gone_refusal(gone: bool, n: object) -> BadInput | None:
+    """Why an accepted option that deploys officers cannot be carried out: they can no longer
+    be deployed as assessed (``request_option_gone``; the store finds the option no longer
+    offered, the sync judge finds a deployment of it refused).
+
+    Args:
+        gone: whether it can no longer be carried out.
+        n: the option's number.
+
+    Returns:
+        The refusal, or None.
+    """
+    if not gone:
+        return None
+    return BadInput(
+        f"Option {n} can no longer be carried out as assessed; refuse the request or "
+        "request it again for a new assessment.",
+        code="request_option_gone",
+        n=n,
+    )
+
+
 def issue_refusal(interpretation: object, scenarios: int, report: str) -> BadInput | None:
     """Why a draft cannot be issued (R7): no duiding (``report_needs_duiding``), no scenario
     (``report_needs_scenario``).

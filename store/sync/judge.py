@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import rules, validate
+from .. import rules, validate, workflows
 from ..errors import BadInput, StoreError
 from . import judge_plans, judge_signals
 from .capture import DAY_MS
@@ -148,6 +148,7 @@ JUDGED_CODES = frozenset(
         "request_option_not_feasible",  # answer_option_not_feasible
         "request_assessment_unreadable",  # answer_of_unreadable
         "admin_operator_role_elsewhere",  # admin_operator_elsewhere
+        "request_option_gone",  # _answers_its_request: a deployment of the option refused
     }
 )
 
@@ -638,6 +639,8 @@ class Judge:
         self._targets: dict[str, list[Mapping[str, object]]] = defaultdict(list)
         #: the change set being judged
         self._runs: Sequence[Run] = ()
+        #: the activities a deployment of the change set being judged was refused on
+        self._deploys_refused: set[object] = set()
         #: workflow steps judged as the store checks them (R7, ``judge_signals``)
         self._workflows = judge_signals.Workflows(
             lambda *a: context.steps_before(*a),
@@ -660,6 +663,7 @@ class Judge:
         first = runs[0]
         device = self.context.devices.get(first.origin)
         self._runs = runs
+        self._deploys_refused.clear()
         self._targets.clear()
         self._workflows.start()
         verdicts: list[list[Verdict | None]] = []
@@ -842,6 +846,9 @@ class Judge:
             return self._delete(row, rule, author)
         if row.existence is not None:
             verdicts = self._insert(row, rule, author, restrictions)
+            if row.tbl == "deployment" and not all(v.applies for v in verdicts.values()):
+                activity = row.fields.get("activity_id")
+                self._deploys_refused.add(None if activity is None else activity.val)
             if all(v.applies for v in verdicts.values()) and row.tbl in _RESTRICTING:
                 self._restricts(row, restrictions)
             if all(v.applies for v in verdicts.values()):
@@ -1132,6 +1139,11 @@ class Judge:
             return quarantine("request", "answer_no_such_option", n=cut(n), count=len(options))
         if not (options[n - 1]["feasible"] or options[n - 1]["partial"]):
             return quarantine("request", "answer_option_not_feasible", n=n)
+        if options[n - 1]["action"] in ("deploy", "combine"):  # its deployments, as judged
+            gone = values.get("activity_id") in self._deploys_refused
+            failed = _store_refused("request_answer", workflows.option_gone_refusal(gone, n))
+            if failed is not None:
+                return failed
         person = made("activity_request", request, "subject_id")
         if made("activity", activity, "subject_id") != person:
             return quarantine("request", "answer_activity_of_another")

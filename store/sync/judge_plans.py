@@ -146,6 +146,7 @@ _RULES = {
     "request_over": "request",
     "request_not_as_asked": "request",
     "activity_over": "deployment",
+    "request_option_gone": "request",
     **dict.fromkeys(
         (
             "restriction_unused_field",

@@ -8,12 +8,13 @@ with the store (the same quarantine); an honest deployment from b still applies.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from store import agenda, roster, staff, subjects
+from store import agenda, requests, roster, rules, staff, subjects
 from store.clock import FixedClock, to_db
 from store.sync import exchange
 from store.sync.quarantine import quarantined
@@ -235,5 +236,59 @@ def test_a_release_after_the_activity_ended_is_quarantined_and_one_before_applie
     [held] = quarantined(a.store)
     assert (held.table, held.field, held.rule) == ("deployment", "", "deployment")
     assert held.cause.params["error"] == "activity_over"
+    exchange.import_file(c.store, bundle)
+    assert _held(c) == _held(a)
+
+
+def test_an_acceptance_whose_deployments_are_refused_is_quarantined(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """b writes a request whose second option deploys RT-0081, and accepts it with the activity
+    and RT-0081's deployment in one change set, past its store: RT-0081 is not on duty, so the
+    deployment is refused (``not_deployed``) and the acceptance with it: the option can no
+    longer be carried out as assessed (``request_option_gone``), alike on a and c."""
+    a, b, c, made = _team(tmp_path, clock)
+    start, end = START + timedelta(hours=5), START + timedelta(hours=7)
+    first = {
+        "action": "as_asked", "what": {}, "price": {}, "feasible": False, "partial": False,
+        "concept": None, "start": to_db(start), "end": to_db(end), "shift_minutes": None,
+        "callsign": None, "team": [], "fact": None, "token": "as-asked",
+    }  # fmt: skip
+    deploying = {**first, "action": "deploy", "feasible": True, "concept": "CP-LIGHT",
+                 "team": ["RT-0081"], "token": "deploy-rt-0081"}  # fmt: skip
+    options = [first, deploying]
+    request, planned = (
+        "01a2ffff-0000-7000-8000-00000000d301",
+        "01a2ffff-0000-7000-8000-00000000d302",
+    )
+    kievit = str(a.store.one("SELECT id FROM subject WHERE code = 'KIEVIT'")[0])
+    device = b.store.device_id
+    _raw(
+        b,
+        "INSERT INTO activity_request (id, subject_id, title, kind, start_at, end_at, location,"
+        f" concept, verdict, assessment, requested_at, requested_by, device) VALUES ('{request}',"
+        f" '{kievit}', 'Diner', 'work', '{to_db(start)}', '{to_db(end)}', '', NULL,"
+        f" '{rules.request_verdict(options)}', '{json.dumps(options)}', '{to_db(NOW)}', 'OPS-B',"
+        f" '{device}')",
+        "INSERT INTO activity (id, subject_id, title, kind, start_at, end_at, location, status,"
+        f" concept, created_at, created_by, updated_at) VALUES ('{planned}', '{kievit}', 'Diner',"
+        f" 'work', '{to_db(start)}', '{to_db(end)}', '', 'planned', 'CP-LIGHT', '{to_db(NOW)}',"
+        f" 'OPS-B', '{to_db(NOW)}'); "
+        + _deployment(4, planned, made["RT-0081"])
+        + "; INSERT INTO request_answer (id, request_id, answer, option, activity_id, reason,"
+        f" authority, answered_at, answered_by, device) VALUES"
+        f" ('01a2ffff-0000-7000-8000-00000000d303', '{request}', 'accepted', 2, '{planned}',"
+        f" NULL, NULL, '{to_db(NOW)}', 'OPS-B', '{device}')",
+    )
+    Hostile(b, tmp_path).seal()
+    bundle = Hostile(b, tmp_path).export()
+    exchange.import_file(a.store, bundle)
+    refused = {
+        q.table: q.cause.params.get("error")
+        for q in quarantined(a.store)
+        if q.field == "" and q.cause.code == "row_refused"
+    }
+    assert refused == {"deployment": "not_deployed", "request_answer": "request_option_gone"}
+    assert requests.get_request(a.store, request).answer is None
     exchange.import_file(c.store, bundle)
     assert _held(c) == _held(a)

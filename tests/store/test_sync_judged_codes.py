@@ -145,12 +145,10 @@ _TRUST17B = (
     "not judged yet: a handover superseding another, and required text the rule table has no"
     " field check for (judge_signals judges the workflow steps)"
 )
-_DEPLOYMENT = "not judged yet: deployments (R8, on duty, one place at a time)"
 
 #: Store refusals a bundle can carry that no judge check makes yet, and whose work that is.
 #: Each is a known gap of issue 13; remove it here once a judge check covers it.
 GAPS = {
-    "request_option_gone": _DEPLOYMENT + " (an acceptance's deployments)",
     "decision_already_superseded": "not judged yet: a decision superseding one superseded",
     "supersede_other_subject": "not judged yet: a decision superseding another subject's",
     "supersede_not_in_force": _TRUST17B,
