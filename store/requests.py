@@ -558,15 +558,9 @@ def list_requests(
 def _open_request(store: Store, request_id: str) -> Request:
     current = get_request(store, request_id)
     store.target(current.id)
-    if current.answer is not None:
-        raise RuleViolation(
-            "answer",
-            f"Request {current.id[:13]} was already {current.answer} by {current.answered_by}.",
-            code="request_answered",
-            request=current.id[:13],
-            answer=current.answer,
-            by=current.answered_by,
-        )
+    answered = workflows.answered_refusal(current.id[:13], current.answer, current.answered_by)
+    if answered is not None:
+        raise answered
     return current
 
 

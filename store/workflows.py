@@ -183,6 +183,31 @@ def report_issued_refusal(issued: bool, report: str) -> BadInput | None:
     )
 
 
+def answered_refusal(request: str, answer: object, by: object) -> RuleViolation | None:
+    """Why a request cannot be answered: it was answered already (``request_answered``; the
+    store reads its answer, the sync judge the answers made before, so of two laptops
+    answering at once the first, by clock then device, counts on every laptop).
+
+    Args:
+        request: the request's name in the refusal.
+        answer: its answer (``accepted``, ``refused``), or None.
+        by: who answered it.
+
+    Returns:
+        The refusal, or None when it is still open.
+    """
+    if answer is None:
+        return None
+    return RuleViolation(
+        "answer",
+        f"Request {request} was already {answer} by {by}.",
+        code="request_answered",
+        request=request,
+        answer=answer,
+        by=by,
+    )
+
+
 def option_gone_refusal(gone: bool, n: object) -> BadInput | None:
     """Why an accepted option that deploys officers cannot be carried out: they can no longer
     be deployed as assessed (``request_option_gone``; the store finds the option no longer

@@ -50,6 +50,7 @@ JUDGED_CODES = frozenset(
         "handover_withdrawn_already",
         "log_entry_not_flagged",
         "log_entry_already_cleared",
+        "request_answered",
     }
 )
 
@@ -63,6 +64,8 @@ STEPS = {
     # a handover that supersedes another is a step of that one (no longer in force)
     "handover": ("supersedes", "handover"),
     "log_clearance": ("entry_id", "log_entry"),
+    # an answer is a step of its request: answered once (the first, by clock then device)
+    "request_answer": ("request_id", "activity_request"),
 }
 #: The tables whose verdicts these checks read as they stood at a moment.
 READ_AS_OF = frozenset({*STEPS, "signal_report"})
@@ -333,6 +336,22 @@ class Workflows:
         return None if found is None else ("log", found)
 
 
+    def _request_answer(
+        self,
+        values: Mapping[str, object],
+        request: str,
+        at: At,
+        author: tuple[str, str | None],
+        device_role: str,
+    ) -> Refusal | None:
+        before = self._steps_of("request_answer", request, at)
+        first = before[0] if before else {}
+        found = workflows.answered_refusal(
+            _short(request), first.get("answer"), first.get("answered_by")
+        )
+        return None if found is None else ("answer", found)
+
+
 _Check = Callable[
     [Workflows, Mapping[str, object], str, At, tuple[str, str | None], str], Refusal | None
 ]
@@ -343,6 +362,7 @@ _CHECKS: dict[str, _Check] = {
     "handover_event": Workflows._handover_event,
     "handover_withdrawal": Workflows._handover_withdrawal,
     "log_clearance": Workflows._log_clearance,
+    "request_answer": Workflows._request_answer,
 }
 
 

@@ -97,8 +97,6 @@ ALLOWED = {
     "log_entry_needs_text": _FIELD,
     "unknown_log_kind": _FIELD,
     "answer_accept_or_refuse": _ROW + ": answer_fields_mismatch",
-    "request_answered": "two laptops may answer at once: both are kept, the first recorded "
-    "counts (requests.get_request)",
     "no_officer_named": _INPUT,
     "officer_named_twice": _INPUT,
     "not_deployed_here": "a deployment is never deleted (the rule table has no delete)",
