@@ -183,6 +183,37 @@ def report_issued_refusal(issued: bool, report: str) -> BadInput | None:
     )
 
 
+def supersede_decision_refusal(
+    same_subject: bool, record: str, superseded_by: object
+) -> BadInput | None:
+    """Why a decision cannot supersede a record: it is another subject's
+    (``supersede_other_subject``), or superseded already (``decision_already_superseded``; the
+    sync judge reads the decisions made before, so of two made at once the first counts).
+
+    Args:
+        same_subject: whether the record is of the decision's own subject.
+        record: the record's name in the refusal.
+        superseded_by: the id of the decision that superseded it, or None.
+
+    Returns:
+        The refusal, or None.
+    """
+    if not same_subject:
+        return BadInput(
+            "A record supersedes a record of the same protected subject.",
+            code="supersede_other_subject",
+        )
+    if superseded_by:
+        return BadInput(
+            f"Record {record} is already superseded by {str(superseded_by)[:13]}; supersede "
+            "that one.",
+            code="decision_already_superseded",
+            record=record,
+            by=str(superseded_by)[:13],
+        )
+    return None
+
+
 def answered_refusal(request: str, answer: object, by: object) -> RuleViolation | None:
     """Why a request cannot be answered: it was answered already (``request_answered``; the
     store reads its answer, the sync judge the answers made before, so of two laptops

@@ -51,6 +51,8 @@ JUDGED_CODES = frozenset(
         "log_entry_not_flagged",
         "log_entry_already_cleared",
         "request_answered",
+        "supersede_other_subject",
+        "decision_already_superseded",
     }
 )
 
@@ -64,6 +66,8 @@ STEPS = {
     # a handover that supersedes another is a step of that one (no longer in force)
     "handover": ("supersedes", "handover"),
     "log_clearance": ("entry_id", "log_entry"),
+    # a decision that supersedes another is a step of that one (superseded once, by its own)
+    "decision": ("supersedes", "decision"),
     # an answer is a step of its request: answered once (the first, by clock then device)
     "request_answer": ("request_id", "activity_request"),
 }
@@ -352,6 +356,22 @@ class Workflows:
         return None if found is None else ("answer", found)
 
 
+    def _decision(
+        self,
+        values: Mapping[str, object],
+        replaced: str,
+        at: At,
+        author: tuple[str, str | None],
+        device_role: str,
+    ) -> Refusal | None:
+        before = self._steps_of("decision", replaced, at)
+        same = self._made_value("decision", replaced, "subject_id") == values.get("subject_id")
+        found = workflows.supersede_decision_refusal(
+            same, _short(replaced), before[0].get("id") if before else None
+        )
+        return None if found is None else ("R6", found)
+
+
 _Check = Callable[
     [Workflows, Mapping[str, object], str, At, tuple[str, str | None], str], Refusal | None
 ]
@@ -363,6 +383,7 @@ _CHECKS: dict[str, _Check] = {
     "handover_withdrawal": Workflows._handover_withdrawal,
     "log_clearance": Workflows._log_clearance,
     "request_answer": Workflows._request_answer,
+    "decision": Workflows._decision,
 }
 
 

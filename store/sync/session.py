@@ -501,6 +501,7 @@ def _note_roles(context: Context, judged: Judged, verdicts: Sequence[object]) ->
 #: The tables whose fields the judge reads as they stood at a moment (``_field_as_of``).
 _READ_AS_OF = (
     frozenset({"activity", "shift", "standing_post", "threat_assessment", "handover_withdrawal"})
+    | plan_checks.DEPLOYMENT_READS
     | judge_signals.READ_AS_OF
 )
 

@@ -147,8 +147,6 @@ _TRUST17B = (
 #: Store refusals a bundle can carry that no judge check makes yet, and whose work that is.
 #: Each is a known gap of issue 13; remove it here once a judge check covers it.
 GAPS = {
-    "decision_already_superseded": "not judged yet: a decision superseding one superseded",
-    "supersede_other_subject": "not judged yet: a decision superseding another subject's",
     "supersede_not_in_force": _TRUST17B,
     "withdraw_needs_reason": _TRUST17B,
     "supersede_not_yours": _TRUST17B,
