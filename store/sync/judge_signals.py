@@ -339,7 +339,6 @@ class Workflows:
         found = workflows.clear_refusal(flagged, cleared[0] if cleared else None, _short(entry))
         return None if found is None else ("log", found)
 
-
     def _request_answer(
         self,
         values: Mapping[str, object],
@@ -354,7 +353,6 @@ class Workflows:
             _short(request), first.get("answer"), first.get("answered_by")
         )
         return None if found is None else ("answer", found)
-
 
     def _decision(
         self,
