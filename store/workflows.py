@@ -214,6 +214,43 @@ def supersede_decision_refusal(
     return None
 
 
+def supersede_handover_refusal(
+    in_force: bool, handover: str, signed_by: object, me: str, accepted_at: object = None
+) -> StoreError | None:
+    """Why a signed handover cannot supersede another: that one is not in force for an
+    overlapping period (``supersede_not_in_force``: superseded or withdrawn already, or of
+    another time), or was signed by someone else (``supersede_not_yours``).
+
+    Args:
+        in_force: whether the replaced handover is in force and overlaps the new period.
+        handover: the replaced handover's name in the refusal.
+        signed_by: who signed the replaced handover.
+        me: who signs the new one.
+        accepted_at: when ``me`` accepted the replaced one (aware UTC), or None.
+
+    Returns:
+        The refusal, or None.
+    """
+    if not in_force:
+        return BadInput(
+            f"Handover {handover} is not a signed handover of an overlapping period "
+            "that is still in force; see the list of handovers.",
+            code="supersede_not_in_force",
+            handover=handover,
+        )
+    if signed_by != me:
+        return RuleViolation(
+            "handover",
+            "Only the handover's signer may supersede it.",
+            code="supersede_not_yours",
+            handover=handover,
+            signed_by=signed_by,
+            me=me,
+            accepted_at=accepted_at,
+        )
+    return None
+
+
 def answered_refusal(request: str, answer: object, by: object) -> RuleViolation | None:
     """Why a request cannot be answered: it was answered already (``request_answered``; the
     store reads its answer, the sync judge the answers made before, so of two laptops

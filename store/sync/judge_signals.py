@@ -53,6 +53,8 @@ JUDGED_CODES = frozenset(
         "request_answered",
         "supersede_other_subject",
         "decision_already_superseded",
+        "supersede_not_in_force",
+        "supersede_not_yours",
     }
 )
 
@@ -339,6 +341,39 @@ class Workflows:
         found = workflows.clear_refusal(flagged, cleared[0] if cleared else None, _short(entry))
         return None if found is None else ("log", found)
 
+    def _handover(
+        self,
+        values: Mapping[str, object],
+        replaced: str,
+        at: At,
+        author: tuple[str, str | None],
+        device_role: str,
+    ) -> Refusal | None:
+        """A handover superseding another, as the store refuses one: that one in force then
+        (neither superseded nor withdrawn by the steps made before) for an overlapping period,
+        and signed by the same person."""
+        start, end, signer = (
+            self._made_value("handover", replaced, c)
+            for c in ("period_start", "period_end", "signed_by")
+        )
+        new_start, new_end = values.get("period_start"), values.get("period_end")
+        overlaps = all(isinstance(t, str) for t in (start, end, new_start, new_end)) and (
+            str(start) < str(new_end) and str(end) > str(new_start)
+        )
+        gone = self._steps_of("handover", replaced, at) or self._steps_of(
+            "handover_withdrawal", replaced, at
+        )
+        me = str(values.get("signed_by"))
+        accepted = [
+            e.get("at")
+            for e in self._steps_of("handover_event", replaced, at)
+            if e.get("kind") == "accepted" and e.get("actor") == me
+        ]
+        found = workflows.supersede_handover_refusal(
+            overlaps and not gone, _short(replaced), signer, me, accepted[0] if accepted else None
+        )
+        return None if found is None else ("handover", found)
+
     def _request_answer(
         self,
         values: Mapping[str, object],
@@ -382,6 +417,7 @@ _CHECKS: dict[str, _Check] = {
     "log_clearance": Workflows._log_clearance,
     "request_answer": Workflows._request_answer,
     "decision": Workflows._decision,
+    "handover": Workflows._handover,
 }
 
 

@@ -150,17 +150,10 @@ ALLOWED = {
     "that need one are judged: acknowledge_draft, report_for_others, supersede_draft)",
 }
 
-_TRUST17B = (
-    "not judged yet: a handover superseding another, and required text the rule table has no"
-    " field check for (judge_signals judges the workflow steps)"
-)
 
 #: Store refusals a bundle can carry that no judge check makes yet, and whose work that is.
 #: Each is a known gap of issue 13; remove it here once a judge check covers it.
-GAPS = {
-    "supersede_not_in_force": _TRUST17B,
-    "supersede_not_yours": _TRUST17B,
-}
+GAPS: dict[str, str] = {}  # none left (gap13 closed the last of them)
 
 #: The error classes whose codes are scanned (a ``NotFound`` names a row that is not there:
 #: in a bundle, a reference to a row not held waits for it, ``refers_unknown``).
