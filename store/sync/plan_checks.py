@@ -855,8 +855,10 @@ def _rows_then(
 ) -> dict[str, list[dict[str, Any]]] | None:
     """The rows a deployment check reads, as they stood at ``at``: the activity, the officers
     deployed on it and ``staff_ids`` with their qualifications and shifts, their other
-    deployments (not ``own``) with their activities, those activities' subjects. None when
-    an officer or a subject is not held."""
+    deployments (not ``own``, nor another row of the same officer on the same activity: one
+    fact, ``clashes``) with their activities, those activities' subjects. None when an
+    officer or a subject is not held."""
+    own_pairs = {(str(activity.get("id")), s) for s in staff_ids} if own else set()
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in _AS_OF_TABLES}
     activities = {str(activity.get("id")): dict(activity)}
     officers = set(staff_ids)
@@ -864,7 +866,7 @@ def _rows_then(
         other = facts.row_by_key("deployment", pk, at, inclusive=True)
         if other is not None and other.get("id") != own:
             officers.add(str(other.get("staff_id")))
-    seen: set[str] = set()
+    seen: set[tuple[str, str] | None] = set(own_pairs)
     for staff_id in sorted(officers):
         staff = facts.row_as_of("staff", staff_id, at, inclusive=True)
         if staff is None:
@@ -880,9 +882,10 @@ def _rows_then(
                 rows["shift"].append({**shift, "id": shift_id})
         for pk in facts.rows_of_officer("deployment", staff_id):
             other = facts.row_by_key("deployment", pk, at, inclusive=True)
-            if other is None or other.get("id") == own or pk in seen:
-                continue
-            seen.add(pk)
+            pair = (str(other.get("activity_id")), staff_id) if other else None
+            if other is None or other.get("id") == own or pair in seen:
+                continue  # one row of a fact: two laptops deploying one officer at once
+            seen.add(pair)  # made one row by the merge (``clashes``), never refused here
             rows["deployment"].append(other)
             there = str(other.get("activity_id"))
             if there not in activities:
