@@ -459,8 +459,8 @@ def on_update(
     if stood is None:
         return None
     row = {**stood, **values}
-    if table == "activity":
-        return _concept_fits(facts, row_id, row, at) if "concept" in values else None
+    if table == "activity":  # the group's fit (``_concept_fits``) is not judged yet: a
+        return None  # concept would need judging again when deployments made before arrive
     if table == "standing_post" and "concept" in values:
         return facts.concept_refusal(row.get("subject_id"), row.get("concept"), at, True)
     if table == "shift" and {"start_at", "end_at"} & set(values):

@@ -165,54 +165,6 @@ def test_a_deployment_is_judged_by_the_shifts_as_they_stood_whatever_order_they_
     assert user_tables(a.store) == user_tables(b.store)
 
 
-def test_a_concept_the_deployed_officers_do_not_fit_is_quarantined(
-    tmp_path: Path, clock: FixedClock
-) -> None:
-    """HAVEN (an object, level 1) has two STATIC activities: RT-0090 (object guard) on the
-    first, RT-0091 (object guard and camera operator) on the second. b writes CAM (one camera
-    operator) on the first past its store: RT-0090 would fill no slot, quarantined alike on a
-    and c; b's honest CAM on the second, which RT-0091 fits, applies."""
-    a, b, c, _made = _team(tmp_path, clock)
-    admin = a.store
-    subjects.add_subject(admin, "HAVEN", kind="object", domain="local", unit="RT")
-    subjects.assess_threat(admin, "HAVEN", level=1)
-    guarded = {
-        name: agenda.add_activity(
-            admin, person="HAVEN", title=name, start=START, end=END, location="Haven",
-            concept="STATIC",
-        ).id
-        for name in ("guard", "watch")
-    }  # fmt: skip
-    for callsign, held, activity in (
-        ("RT-0090", [("object_guard", None)], guarded["guard"]),
-        ("RT-0091", [("object_guard", None), ("camera_operator", None)], guarded["watch"]),
-    ):
-        staff.add_staff(admin, callsign, unit="RT", qualifications=held)
-        on_duty = START - timedelta(hours=2)
-        roster.add_shift(admin, callsign, start=on_duty, end=on_duty + timedelta(hours=8))
-        roster.deploy(admin, activity, [callsign])
-    exchange_all([a, b, c], tmp_path / "share2")
-    _raw(b, f"UPDATE activity SET concept = 'CAM' WHERE id = '{guarded['guard']}'")
-    Hostile(b, tmp_path).seal()
-    bundle = Hostile(b, tmp_path).export()
-    before = user_tables(a.store)
-    code, receipt = import_with_cli(a, bundle)
-    assert code == 5, receipt
-    assert user_tables(a.store) == before
-    [held] = quarantined(a.store)
-    assert (held.table, held.field, held.rule) == ("activity", "concept", "deployment")
-    assert held.cause.params["error"] == "concept_misfits_deployed"
-    assert [p["code"] for p in held.cause.params["facts"]["problems"]] == ["no_open_slot"]
-    exchange.import_file(c.store, bundle)
-    assert _held(c) == _held(a)
-    agenda.assign_concept(b.store, guarded["watch"], "CAM")
-    honest = Hostile(b, tmp_path).export()
-    code, receipt = import_with_cli(a, honest)
-    assert code == 0, receipt
-    found = a.store.one("SELECT concept FROM activity WHERE id = ?", (guarded["watch"],))
-    assert found[0] == "CAM"
-
-
 def test_a_release_after_the_activity_ended_is_quarantined_and_one_before_applies(
     tmp_path: Path, clock: FixedClock
 ) -> None:
