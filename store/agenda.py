@@ -919,15 +919,30 @@ def restriction_kind(
     """
     new_time = (start, end) != (current.start_at, current.end_at)
     new_place = location is not None and location.strip() != current.location
+    check_one_restriction(new_time, new_place)
+    if new_place:
+        return "relocated"
+    inside = start >= current.start_at and end <= current.end_at
+    return "shortened" if inside else "moved"
+
+
+def check_one_restriction(new_time: bool, new_place: bool) -> None:
+    """Refuse one change of an activity that is two restrictions (R5): its time and its place
+    at once. The one check the store's edit and the sync judge (``sync/judge.py``, two
+    restrictions of one activity in one change set) both make.
+
+    Args:
+        new_time: the change gives the activity another time.
+        new_place: the change gives it another place.
+
+    Raises:
+        BadInput: both (``time_and_place_at_once``).
+    """
     if new_time and new_place:
         raise BadInput(
             "Change the time and the place one at a time: each is its own restriction (R5).",
             code="time_and_place_at_once",
         )
-    if new_place:
-        return "relocated"
-    inside = start >= current.start_at and end <= current.end_at
-    return "shortened" if inside else "moved"
 
 
 @dataclass(frozen=True)
@@ -1057,19 +1072,9 @@ def put_concept(
     subject = subject_by_id(store, current.subject_id)
     chosen = check_concept(store, subject, concept)
     if chosen.code != current.concept:
-        from .roster import concept_group_problems  # the deployed group against the new one
+        from .roster import check_concept_fits  # the deployed group against the new one
 
-        over = concept_group_problems(store, current.id, chosen.code)
-        if over:
-            raise RuleViolation(
-                "R8" if any(p.rule == "R8" for p in over) else "deployment",
-                f"{chosen.code} does not fit the officers deployed on the activity: "
-                + "; ".join(f"{p.params.get('callsign', 'an officer')}: {p.code}" for p in over)
-                + ".",
-                code="concept_misfits_deployed",
-                concept=chosen.code,
-                problems=[p.facts() for p in over],
-            )
+        check_concept_fits(store, current.id, chosen.code)
     if detail is not None:
         detail.update({"person": subject.code, "from": current.concept, "to": chosen.code})
     conn.execute(
@@ -1252,10 +1257,7 @@ def _check_restriction(
     """The restriction's kind, reason and authority checked (the authority returned, trimmed);
     an activity already cancelled or done takes none (R5)."""
     if current.status == "cancelled":
-        named = short_id(store, "activity", current.id)
-        raise BadInput(
-            f"Activity {named} is already cancelled.", code="already_cancelled", activity=named
-        )
+        check_not_cancelled(current.status, short_id(store, "activity", current.id))
     if current.status == "done":
         raise RuleViolation(
             "R5",
@@ -1282,6 +1284,26 @@ def _check_restriction(
             authority=CALENDAR_AUTHORITY,
         )
     return authority
+
+
+def check_not_cancelled(status: object, activity: str) -> None:
+    """Refuse a restriction of an activity already cancelled (R5): the one check the store's
+    restriction and the sync judge (``sync/judge.py``, the status as it stood when a received
+    restriction was made) both make.
+
+    Args:
+        status: the activity's status.
+        activity: the activity's id as shown (short).
+
+    Raises:
+        BadInput: it is cancelled (``already_cancelled``).
+    """
+    if status == "cancelled":
+        raise BadInput(
+            f"Activity {activity} is already cancelled.",
+            code="already_cancelled",
+            activity=activity,
+        )
 
 
 def check_decision(reason: str | None, authority: str | None) -> str:
@@ -1359,10 +1381,54 @@ def _restricted_fields(
     new_end: datetime | None,
     new_location: str | None,
 ) -> dict[str, str]:
-    old_start, old_end = current.start_at, current.end_at
+    start, end, place = check_restriction_change(
+        kind,
+        (current.start_at, current.end_at, current.location),
+        new_start,
+        new_end,
+        new_location,
+    )
+    updates: dict[str, str] = {"status": kind if kind != "relocated" else current.status}
+    if place is not None:
+        updates["location"] = place
+    if kind in ("moved", "shortened"):
+        _check_times(start, end)
+        updates["start_at"] = to_db(start)
+        updates["end_at"] = to_db(end)
+    return updates
+
+
+def check_restriction_change(
+    kind: str,
+    old: tuple[datetime, datetime, str],
+    new_start: datetime | None,
+    new_end: datetime | None,
+    new_location: str | None,
+) -> tuple[datetime, datetime, str | None]:
+    """Refuse a restriction whose new values do not fit its kind (R5), else what it makes of
+    the activity: the one check the store's restriction and the sync judge
+    (``sync/judge.py``, a received restriction row) both make.
+
+    Args:
+        kind: ``cancelled``, ``moved``, ``shortened`` or ``relocated``.
+        old: the activity's start, end (aware UTC) and place as they stand.
+        new_start: the new start given (a move needs one), or None.
+        new_end: the new end given (a move's default: the same length), or None.
+        new_location: the new place given (a relocation needs one), or None.
+
+    Returns:
+        The activity's start and end after it (aware UTC), and its new place (None: kept).
+
+    Raises:
+        BadInput: a value the kind does not use (``restriction_unused_field``), a move without
+            a start (``move_needs_start``), to its present times (``move_changes_nothing``) or
+            keeping its start (``move_keeps_start``), a shortening not shorter and inside
+            (``shortening_not_shorter``), a relocation without a place
+            (``relocation_needs_place``) or to its present one (``relocation_changes_nothing``).
+    """
+    old_start, old_end, old_location = old
     start, end = old_start, old_end
     _check_restriction_fields(kind, new_start, new_end, new_location)
-    updates: dict[str, str] = {"status": kind if kind != "relocated" else current.status}
     if kind == "moved":
         if new_start is None:
             raise BadInput("A move needs the new start.", code="move_needs_start")
@@ -1390,14 +1456,10 @@ def _restricted_fields(
     elif kind == "relocated":
         if not new_location or not new_location.strip():
             raise BadInput("A relocation needs the new place.", code="relocation_needs_place")
-        if new_location.strip() == current.location:
+        if new_location.strip() == old_location:
             raise BadInput(
                 "A relocation gives the activity another place; this is its present place.",
                 code="relocation_changes_nothing",
             )
-        updates["location"] = new_location.strip()
-    if kind in ("moved", "shortened"):
-        _check_times(start, end)
-        updates["start_at"] = to_db(start)
-        updates["end_at"] = to_db(end)
-    return updates
+        return start, end, new_location.strip()
+    return start, end, None

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import rules, validate
+from . import rules, validate, workflows
 from .clock import to_db, with_times
 from .db import Store, resolve_id
 from .errors import BadInput
@@ -188,19 +188,11 @@ def _replaced(store: Store, supersedes: str | None, subject: Subject) -> Decisio
     if not supersedes:
         return None
     replaced = get_decision(store, supersedes)
-    if replaced.person != subject.code:
-        raise BadInput(
-            "A record supersedes a record of the same protected subject.",
-            code="supersede_other_subject",
-        )
-    if replaced.superseded_by:
-        raise BadInput(
-            f"Record {replaced.id[:13]} is already superseded by "
-            f"{replaced.superseded_by[:13]}; supersede that one.",
-            code="decision_already_superseded",
-            record=replaced.id[:13],
-            by=replaced.superseded_by[:13],
-        )
+    found = workflows.supersede_decision_refusal(
+        replaced.person == subject.code, replaced.id[:13], replaced.superseded_by
+    )
+    if found is not None:
+        raise found
     return replaced
 
 

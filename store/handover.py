@@ -845,24 +845,15 @@ def _check_signed_once(
                 code="supersede_needs_reason",
             )
         found = next((r for r in live if r["id"] == replaced), None)
-        if found is None:
-            name = short_id(store, "handover", replaced)
-            raise BadInput(
-                f"Handover {name} is not a signed handover of an overlapping period "
-                "that is still in force; see the list of handovers.",
-                code="supersede_not_in_force",
-                handover=name,
-            )
-        if found["signed_by"] != me:
-            raise RuleViolation(
-                "handover",
-                "Only the handover's signer may supersede it.",
-                code="supersede_not_yours",
-                handover=short_id(store, "handover", found["id"]),
-                signed_by=found["signed_by"],
-                me=me,
-                accepted_at=from_db(found["accepted_at"]) if found["accepted_by"] == me else None,
-            )
+        refused = workflows.supersede_handover_refusal(
+            found is not None,
+            short_id(store, "handover", replaced),
+            found["signed_by"] if found else None,
+            me,
+            from_db(found["accepted_at"]) if found and found["accepted_by"] == me else None,
+        )
+        if refused is not None:
+            raise refused
     for row in live:
         if row["id"] != replaced:
             mine = row["signed_by"] == me

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import rules, validate
+from . import rules, validate, workflows
 from .agenda import Activity, add_activity, check_decision, concept_options, lightest_valid_concept
 from .catalogue import get_concept, list_concepts
 from .clock import days_later, from_db, json_times, to_db
@@ -558,15 +558,9 @@ def list_requests(
 def _open_request(store: Store, request_id: str) -> Request:
     current = get_request(store, request_id)
     store.target(current.id)
-    if current.answer is not None:
-        raise RuleViolation(
-            "answer",
-            f"Request {current.id[:13]} was already {current.answer} by {current.answered_by}.",
-            code="request_answered",
-            request=current.id[:13],
-            answer=current.answer,
-            by=current.answered_by,
-        )
+    answered = workflows.answered_refusal(current.id[:13], current.answer, current.answered_by)
+    if answered is not None:
+        raise answered
     return current
 
 
@@ -621,13 +615,10 @@ def _plan(store: Store, current: Request, n: int) -> str:
     if chosen.action in ("deploy", "combine"):
         fresh = {o.token: o for o in suggest(store, planned.id)}
         option = fresh.get(chosen.token)
-        if option is None:
-            raise BadInput(
-                f"Option {n} can no longer be carried out as assessed; refuse the request or "
-                "request it again for a new assessment.",
-                code="request_option_gone",
-                n=n,
-            )
+        gone = workflows.option_gone_refusal(option is None, n)
+        if gone is not None:
+            raise gone
+        assert option is not None
         apply_option(store, planned.id, option)
     return planned.id
 

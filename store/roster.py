@@ -800,12 +800,27 @@ def _refuse_over(store: Store, activity_id: str) -> None:
     """Deployments of an activity that has ended do not change (as ``suggest`` refuses)."""
     row = store.one("SELECT title, end_at FROM activity WHERE id = ?", (activity_id,))
     assert row is not None
-    end = from_db(row["end_at"])
-    if end <= store.clock.now():
+    check_not_over(row["title"], from_db(row["end_at"]), store.clock.now())
+
+
+def check_not_over(title: str, end: datetime, now: datetime) -> None:
+    """Refuse a change of the deployments of an activity that has ended: the one check the
+    store's deploy and release and the sync judge (``sync/plan_checks.py``, the activity as it
+    stood when a received deployment was made) both make.
+
+    Args:
+        title: the activity's title.
+        end: when it ends, aware UTC.
+        now: when the change is made, aware UTC.
+
+    Raises:
+        BadInput: it had ended by then (``activity_over``).
+    """
+    if end <= now:
         raise BadInput(
-            f"'{row['title']}' ended at {local_text(end)}; there is nothing to apply to it.",
+            f"'{title}' ended at {local_text(end)}; there is nothing to apply to it.",
             code="activity_over",
-            title=row["title"],
+            title=title,
             moment=end,
         )
 
@@ -906,7 +921,7 @@ def deploy_officers(
         RuleViolation: an officer is already deployed there or may not be
             (``deployment_problem``); nothing is deployed.
     """
-    _check_deployments(store, activity_id, officers)
+    check_deployments(store, activity_id, officers)
     made = []
     for officer in officers:
         deployment_id = uuid7()
@@ -1296,6 +1311,35 @@ def group_problems(
     return problems
 
 
+def check_concept_fits(store: Store, activity_id: str, concept: str) -> None:
+    """Refuse a concept on an activity that the officers deployed on it do not fit as a group
+    (``concept_group_problems``): the one check the store's concept assignment
+    (``agenda.put_concept``) and the sync judge (``sync/plan_checks.py``, over the rows as they
+    stood when a received concept was written) both make.
+
+    Args:
+        store: the database, or a reader of it (``one``, ``query``, ``tuples``, ``meta``).
+        activity_id: the activity's full id.
+        concept: the concept's code (as the catalogue has it).
+
+    Raises:
+        RuleViolation: an officer would fill no slot (``concept_misfits_deployed``; rule R8
+            when a qualification is the problem, else ``deployment``).
+        NotFound: ``concept`` is not in the catalogue.
+    """
+    over = concept_group_problems(store, activity_id, concept)
+    if over:
+        raise RuleViolation(
+            "R8" if any(p.rule == "R8" for p in over) else "deployment",
+            f"{concept} does not fit the officers deployed on the activity: "
+            + "; ".join(f"{p.params.get('callsign', 'an officer')}: {p.code}" for p in over)
+            + ".",
+            code="concept_misfits_deployed",
+            concept=concept,
+            problems=[p.facts() for p in over],
+        )
+
+
 def concept_group_problems(store: Store, activity_id: str, concept: str) -> list[Problem]:
     """Why the officers deployed on the activity could not all stay on it if it carried
     ``concept``: judged as a group, as deploying them would be (``judge_group``: each must
@@ -1348,7 +1392,22 @@ def _duty_parts(
     return parts
 
 
-def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
+def check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> None:
+    """Refuse deploying these officers on the activity as it stands: already deployed there,
+    a ``deployment_problem`` of one, or one who would fill no slot of the group
+    (``group_problems``). The one check the store's deploy and the sync judge
+    (``sync/plan_checks.py``, over the rows as they stood when a received deployment was
+    made) both make.
+
+    Args:
+        store: the database, or a reader of it (``one``, ``query``, ``tuples``, ``meta``).
+        activity_id: the activity's full id.
+        officers: the officers to deploy.
+
+    Raises:
+        RuleViolation: ``not_deployed`` (``deployment_refusal``) naming each problem.
+        NotFound: the activity's concept is not in the catalogue.
+    """
     problems: list[Problem] = []
     for officer in officers:
         if store.one(
@@ -1371,17 +1430,31 @@ def _check_deployments(store: Store, activity_id: str, officers: list[Staff]) ->
         named = {o.callsign for o in officers}
         problems = group_problems(store, activity_id, row["concept"], group, named)
     if problems:
-        # the activity's own problem (cancelled, no concept) once, not per officer
-        problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
-        rule = "R8" if any(p.rule == "R8" for p in problems) else "deployment"
-        raise RuleViolation(
-            rule,
-            "Not deployed: "
-            + "; ".join(f"{p.params.get('callsign', 'the officer')}: {p.code}" for p in problems)
-            + ".",
-            code="not_deployed",
-            problems=[p.facts() for p in problems],
-        )
+        raise deployment_refusal(problems)
+
+
+def deployment_refusal(problems: list[Problem]) -> RuleViolation:
+    """The refusal of a deployment for these problems: the one the store's deploy raises and
+    the sync judge (``sync/plan_checks.py``) keeps.
+
+    Args:
+        problems: why (at least one; ``deployment_problem``, ``group_problems``).
+
+    Returns:
+        A ``RuleViolation`` (``not_deployed``; rule R8 when a qualification is the problem,
+        else ``deployment``) naming each problem once.
+    """
+    # the activity's own problem (cancelled, no concept) once, not per officer
+    problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
+    rule = "R8" if any(p.rule == "R8" for p in problems) else "deployment"
+    return RuleViolation(
+        rule,
+        "Not deployed: "
+        + "; ".join(f"{p.params.get('callsign', 'the officer')}: {p.code}" for p in problems)
+        + ".",
+        code="not_deployed",
+        problems=[p.facts() for p in problems],
+    )
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,121 @@ def report_issued_refusal(issued: bool, report: str) -> BadInput | None:
     )
 
 
+def supersede_decision_refusal(
+    same_subject: bool, record: str, superseded_by: object
+) -> BadInput | None:
+    """Why a decision cannot supersede a record: it is another subject's
+    (``supersede_other_subject``), or superseded already (``decision_already_superseded``; the
+    sync judge reads the decisions made before, so of two made at once the first counts).
+
+    Args:
+        same_subject: whether the record is of the decision's own subject.
+        record: the record's name in the refusal.
+        superseded_by: the id of the decision that superseded it, or None.
+
+    Returns:
+        The refusal, or None.
+    """
+    if not same_subject:
+        return BadInput(
+            "A record supersedes a record of the same protected subject.",
+            code="supersede_other_subject",
+        )
+    if superseded_by:
+        return BadInput(
+            f"Record {record} is already superseded by {str(superseded_by)[:13]}; supersede "
+            "that one.",
+            code="decision_already_superseded",
+            record=record,
+            by=str(superseded_by)[:13],
+        )
+    return None
+
+
+def supersede_handover_refusal(
+    in_force: bool, handover: str, signed_by: object, me: str, accepted_at: object = None
+) -> StoreError | None:
+    """Why a signed handover cannot supersede another: that one is not in force for an
+    overlapping period (``supersede_not_in_force``: superseded or withdrawn already, or of
+    another time), or was signed by someone else (``supersede_not_yours``).
+
+    Args:
+        in_force: whether the replaced handover is in force and overlaps the new period.
+        handover: the replaced handover's name in the refusal.
+        signed_by: who signed the replaced handover.
+        me: who signs the new one.
+        accepted_at: when ``me`` accepted the replaced one (aware UTC), or None.
+
+    Returns:
+        The refusal, or None.
+    """
+    if not in_force:
+        return BadInput(
+            f"Handover {handover} is not a signed handover of an overlapping period "
+            "that is still in force; see the list of handovers.",
+            code="supersede_not_in_force",
+            handover=handover,
+        )
+    if signed_by != me:
+        return RuleViolation(
+            "handover",
+            "Only the handover's signer may supersede it.",
+            code="supersede_not_yours",
+            handover=handover,
+            signed_by=signed_by,
+            me=me,
+            accepted_at=accepted_at,
+        )
+    return None
+
+
+def answered_refusal(request: str, answer: object, by: object) -> RuleViolation | None:
+    """Why a request cannot be answered: it was answered already (``request_answered``; the
+    store reads its answer, the sync judge the answers made before, so of two laptops
+    answering at once the first, by clock then device, counts on every laptop).
+
+    Args:
+        request: the request's name in the refusal.
+        answer: its answer (``accepted``, ``refused``), or None.
+        by: who answered it.
+
+    Returns:
+        The refusal, or None when it is still open.
+    """
+    if answer is None:
+        return None
+    return RuleViolation(
+        "answer",
+        f"Request {request} was already {answer} by {by}.",
+        code="request_answered",
+        request=request,
+        answer=answer,
+        by=by,
+    )
+
+
+def option_gone_refusal(gone: bool, n: object) -> BadInput | None:
+    """Why an accepted option that deploys officers cannot be carried out: they can no longer
+    be deployed as assessed (``request_option_gone``; the store finds the option no longer
+    offered, the sync judge finds a deployment of it refused).
+
+    Args:
+        gone: whether it can no longer be carried out.
+        n: the option's number.
+
+    Returns:
+        The refusal, or None.
+    """
+    if not gone:
+        return None
+    return BadInput(
+        f"Option {n} can no longer be carried out as assessed; refuse the request or "
+        "request it again for a new assessment.",
+        code="request_option_gone",
+        n=n,
+    )
+
+
 def issue_refusal(interpretation: object, scenarios: int, report: str) -> BadInput | None:
     """Why a draft cannot be issued (R7): no duiding (``report_needs_duiding``), no scenario
     (``report_needs_scenario``).

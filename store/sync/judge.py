@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import rules, validate
+from .. import rules, validate, workflows
 from ..errors import BadInput, StoreError
 from . import judge_plans, judge_signals
 from .capture import DAY_MS
@@ -148,6 +148,7 @@ JUDGED_CODES = frozenset(
         "request_option_not_feasible",  # answer_option_not_feasible
         "request_assessment_unreadable",  # answer_of_unreadable
         "admin_operator_role_elsewhere",  # admin_operator_elsewhere
+        "request_option_gone",  # _answers_its_request: a deployment of the option refused
     }
 )
 
@@ -636,6 +637,10 @@ class Judge:
         #: per activity, the new time and place its restrictions and corrections in the change
         #: set being judged give it: an activity's new values must be theirs (R5)
         self._targets: dict[str, list[Mapping[str, object]]] = defaultdict(list)
+        #: the change set being judged
+        self._runs: Sequence[Run] = ()
+        #: the activities a deployment of the change set being judged was refused on
+        self._deploys_refused: set[object] = set()
         #: workflow steps judged as the store checks them (R7, ``judge_signals``)
         self._workflows = judge_signals.Workflows(
             lambda *a: context.steps_before(*a),
@@ -657,6 +662,8 @@ class Judge:
         """
         first = runs[0]
         device = self.context.devices.get(first.origin)
+        self._runs = runs
+        self._deploys_refused.clear()
         self._targets.clear()
         self._workflows.start()
         verdicts: list[list[Verdict | None]] = []
@@ -839,6 +846,9 @@ class Judge:
             return self._delete(row, rule, author)
         if row.existence is not None:
             verdicts = self._insert(row, rule, author, restrictions)
+            if row.tbl == "deployment" and not all(v.applies for v in verdicts.values()):
+                activity = row.fields.get("activity_id")
+                self._deploys_refused.add(None if activity is None else activity.val)
             if all(v.applies for v in verdicts.values()) and row.tbl in _RESTRICTING:
                 self._restricts(row, restrictions)
             if all(v.applies for v in verdicts.values()):
@@ -928,6 +938,8 @@ class Judge:
             )
         if failed is None and rule.name == "restriction":
             failed = self._of_a_done_activity(values, existence)
+        if failed is None and rule.name == "restriction":  # ``judge_plans``: as the store
+            failed = self._restriction(values, existence)
         if failed is None and rule.name == "restriction" and rules.restricted_after_end(values):
             failed = quarantine(
                 "R5", "restricted_after_end", end=cut(rules.restricted_after_end(values))
@@ -982,6 +994,43 @@ class Judge:
         existence = row.existence
         if kind == "cancelled" and existence is not None:
             self._cancelled[activity].append((_at(existence), rules.calendar_cancellation(values)))
+
+    def _restriction(self, values: Mapping[str, object], existence: Change) -> Verdict | None:
+        """A restriction's fields for its kind, of an activity not cancelled when it was made,
+        not a time and a place at once with another of its change set (each of the two is
+        refused, as the store refuses the one write), as the store refuses one
+        (``judge_plans.restriction``); a relocation's new place is the one its change set
+        writes on the activity."""
+        activity = values.get("activity_id")
+        place = self._written("activity", json.dumps([activity], ensure_ascii=False), "location")
+        others = {str(kind) for pk, kind in self._restrictions_of(activity) if pk != existence.pk}
+        found = judge_plans.restriction(self.context.plans, values, place, others, _at(existence))
+        return _store_refused("restriction", found)
+
+    def _written(self, table: str, pk: str, col: str) -> object:
+        """A field's value as the change set being judged writes it (None: not written, or
+        unreadable: its own verdict says so)."""
+        for run in self._runs:
+            if run.tbl == table and run.pk == pk and col in run.cols:
+                try:
+                    return run.values()[run.cols.index(col)]
+                except ValueError:
+                    return None
+        return None
+
+    def _restrictions_of(self, activity: object) -> list[tuple[str, object]]:
+        """The restrictions of an activity the change set being judged creates: (key, kind)."""
+        found = []
+        for run in self._runs:
+            if run.tbl != "restriction" or not {EXISTENCE, "kind", "activity_id"} <= set(run.cols):
+                continue
+            try:
+                values = dict(zip(run.cols, run.values(), strict=True))
+            except ValueError:
+                continue
+            if values["activity_id"] == activity:
+                found.append((run.pk, values["kind"]))
+        return found
 
     def _of_a_done_activity(
         self, values: Mapping[str, object], existence: Change
@@ -1090,6 +1139,11 @@ class Judge:
             return quarantine("request", "answer_no_such_option", n=cut(n), count=len(options))
         if not (options[n - 1]["feasible"] or options[n - 1]["partial"]):
             return quarantine("request", "answer_option_not_feasible", n=n)
+        if options[n - 1]["action"] in ("deploy", "combine"):  # its deployments, as judged
+            gone = values.get("activity_id") in self._deploys_refused
+            failed = _store_refused("request_answer", workflows.option_gone_refusal(gone, n))
+            if failed is not None:
+                return failed
         person = made("activity_request", request, "subject_id")
         if made("activity", activity, "subject_id") != person:
             return quarantine("request", "answer_activity_of_another")
@@ -1155,7 +1209,9 @@ class Judge:
             failed = self._done_and_moved(record, str(row_id), row)
         if failed is None and (rule.name, record.col) == ("activity", "concept"):
             failed = self._concept_unflagged(record, str(row_id), row, judged)
-        if failed is None and rule.name in ("standing_post", "shift"):  # ``judge_plans``
+        if failed is None and (  # ``judge_plans``
+            rule.name in ("standing_post", "shift") or (rule.name, record.col) == _CONCEPT
+        ):
             written = {col: r.val for col, r in row.fields.items()}
             refused = judge_plans.on_update(
                 self.context.plans, rule.name, str(row_id), written, _at(record)
@@ -1300,6 +1356,9 @@ class Judge:
             verdict = quarantine("append-only", "never_deleted", table=rule.name)
         else:
             verdict = author.may(rule.delete, "delete", rule.name) or APPLY
+        if verdict.applies and row.existence is not None:  # ``judge_plans``: as the store
+            found = judge_plans.on_delete(self.context.plans, rule.name, row.pk, _at(row.existence))
+            verdict = _store_refused(rule.name, found) or verdict
         return dict.fromkeys(_seqs(row), verdict)
 
     # Values and references -------------------------------------------------------------------
@@ -1578,6 +1637,7 @@ def _makes_bound_row(runs: Sequence[Run], device: Device) -> bool:
 #: The tables whose rows let an activity's status, time and place change (R5).
 _RESTRICTING = ("restriction", "activity_correction")
 _TIME_AND_PLACE = ("start_at", "end_at", "location")
+_CONCEPT = ("activity", "concept")
 
 
 def _rows(records: Iterable[Change]) -> dict[tuple[str, str], _Row]:

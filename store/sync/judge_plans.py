@@ -16,7 +16,7 @@ codes they cover and how a refusal is kept as a reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
 from ..clock import json_times
@@ -55,6 +55,38 @@ class Plans(Protocol):
             The refusal, or None.
         """
 
+    def on_delete(self, table: str, pk: str, at: At) -> StoreError | None:
+        """The store's refusal of a row deleted by a received change set.
+
+        Args:
+            table: the table.
+            pk: the row's key (JSON text).
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            The refusal, or None.
+        """
+
+    def restriction(
+        self,
+        values: Mapping[str, object],
+        place: object,
+        others: Collection[str],
+        at: At,
+    ) -> StoreError | None:
+        """A restriction's fields for its kind, of an activity not cancelled then, not a time
+        and a place at once.
+
+        Args:
+            values: the restriction's fields.
+            place: the activity's place as its change set writes it (None: not written).
+            others: the kinds of the change set's restrictions of the activity accepted so far.
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            The refusal, or None.
+        """
+
     def activity_concept(self, activity: str, concept: object, at: At) -> StoreError | None:
         """R1, R3, R4 for a concept on a done or cancelled activity.
 
@@ -87,6 +119,19 @@ JUDGED_CODES = frozenset(
         "request_over",
         "request_not_as_asked",
         "request_option_over",
+        # a deployment on an activity still ahead, by the store's own rules (on duty, travel,
+        # R8, one place at a time, rest: ``roster.deployment_problem``)
+        "activity_over",
+        "not_deployed",
+        # a restriction's fields for its kind (``agenda.check_restriction_change``), of an
+        # activity not cancelled then, one restriction of a time or a place at once
+        "restriction_unused_field",
+        "move_needs_start",
+        "move_keeps_start",
+        "shortening_not_shorter",
+        "relocation_needs_place",
+        "time_and_place_at_once",
+        "already_cancelled",
     }
 )
 
@@ -99,6 +144,22 @@ _RULES = {
     "maatwerk_needs_reason": "R6",
     "request_over": "request",
     "request_not_as_asked": "request",
+    "activity_over": "deployment",
+    "request_option_gone": "request",
+    **dict.fromkeys(
+        (
+            "restriction_unused_field",
+            "move_needs_start",
+            "move_keeps_start",
+            "move_changes_nothing",
+            "shortening_not_shorter",
+            "relocation_needs_place",
+            "relocation_changes_nothing",
+            "time_and_place_at_once",
+            "already_cancelled",
+        ),
+        "R5",
+    ),
 }
 
 
@@ -151,6 +212,46 @@ def on_update(
         The refusal the store raises for such a write, or None.
     """
     return None if plans is None else plans.on_update(table, row_id, values, at)
+
+
+def on_delete(plans: Plans | None, table: str, pk: str, at: At) -> StoreError | None:
+    """The store's refusal of a row deleted by a received change set (a deployment released
+    after its activity ended), or None.
+
+    Args:
+        plans: the planning checks (None: nothing refused).
+        table: the table.
+        pk: the row's key (JSON text).
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The refusal the store raises for such a deletion, or None.
+    """
+    return None if plans is None else plans.on_delete(table, pk, at)
+
+
+def restriction(
+    plans: Plans | None,
+    values: Mapping[str, object],
+    place: object,
+    others: Collection[str],
+    at: At,
+) -> StoreError | None:
+    """A restriction as the store refuses one: a field its kind does not use or needs, a time
+    not shorter or not moved, an activity already cancelled when it was made, a time and a
+    place changed at once by two restrictions of one change set (R5).
+
+    Args:
+        plans: the planning checks (None: nothing refused).
+        values: the restriction's fields.
+        place: the activity's place as its change set writes it (None: not written).
+        others: the kinds of the change set's restrictions of the activity accepted so far.
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The store's refusal, or None.
+    """
+    return None if plans is None else plans.restriction(values, place, others, at)
 
 
 def activity_concept(

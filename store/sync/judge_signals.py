@@ -51,6 +51,11 @@ JUDGED_CODES = frozenset(
         "handover_withdrawn_already",
         "log_entry_not_flagged",
         "log_entry_already_cleared",
+        "request_answered",
+        "supersede_other_subject",
+        "decision_already_superseded",
+        "supersede_not_in_force",
+        "supersede_not_yours",
     }
 )
 
@@ -64,6 +69,10 @@ STEPS = {
     # a handover that supersedes another is a step of that one (no longer in force)
     "handover": ("supersedes", "handover"),
     "log_clearance": ("entry_id", "log_entry"),
+    # a decision that supersedes another is a step of that one (superseded once, by its own)
+    "decision": ("supersedes", "decision"),
+    # an answer is a step of its request: answered once (the first, by clock then device)
+    "request_answer": ("request_id", "activity_request"),
 }
 #: The tables whose verdicts these checks read as they stood at a moment.
 READ_AS_OF = frozenset({*STEPS, "signal_report"})
@@ -322,6 +331,69 @@ class Workflows:
         )
         return None if found is None else ("log", found)
 
+    def _handover(
+        self,
+        values: Mapping[str, object],
+        replaced: str,
+        at: At,
+        author: tuple[str, str | None],
+        device_role: str,
+    ) -> Refusal | None:
+        """A handover superseding another, as the store refuses one: that one in force then
+        (neither superseded nor withdrawn by the steps made before) for an overlapping period,
+        and signed by the same person."""
+        start, end, signer = (
+            self._made_value("handover", replaced, c)
+            for c in ("period_start", "period_end", "signed_by")
+        )
+        new_start, new_end = values.get("period_start"), values.get("period_end")
+        overlaps = all(isinstance(t, str) for t in (start, end, new_start, new_end)) and (
+            str(start) < str(new_end) and str(end) > str(new_start)
+        )
+        gone = self._steps_of("handover", replaced, at) or self._steps_of(
+            "handover_withdrawal", replaced, at
+        )
+        me = str(values.get("signed_by"))
+        accepted = [
+            e.get("at")
+            for e in self._steps_of("handover_event", replaced, at)
+            if e.get("kind") == "accepted" and e.get("actor") == me
+        ]
+        found = workflows.supersede_handover_refusal(
+            overlaps and not gone, _short(replaced), signer, me, accepted[0] if accepted else None
+        )
+        return None if found is None else ("handover", found)
+
+    def _request_answer(
+        self,
+        values: Mapping[str, object],
+        request: str,
+        at: At,
+        author: tuple[str, str | None],
+        device_role: str,
+    ) -> Refusal | None:
+        before = self._steps_of("request_answer", request, at)
+        first = before[0] if before else {}
+        found = workflows.answered_refusal(
+            _short(request), first.get("answer"), first.get("answered_by")
+        )
+        return None if found is None else ("answer", found)
+
+    def _decision(
+        self,
+        values: Mapping[str, object],
+        replaced: str,
+        at: At,
+        author: tuple[str, str | None],
+        device_role: str,
+    ) -> Refusal | None:
+        before = self._steps_of("decision", replaced, at)
+        same = self._made_value("decision", replaced, "subject_id") == values.get("subject_id")
+        found = workflows.supersede_decision_refusal(
+            same, _short(replaced), before[0].get("id") if before else None
+        )
+        return None if found is None else ("R6", found)
+
 
 _Check = Callable[[Workflows, "Step"], Refusal | None]
 _CHECKS: dict[str, _Check] = {
@@ -331,6 +403,9 @@ _CHECKS: dict[str, _Check] = {
     "handover_event": Workflows._handover_event,
     "handover_withdrawal": Workflows._handover_withdrawal,
     "log_clearance": Workflows._log_clearance,
+    "request_answer": Workflows._request_answer,
+    "decision": Workflows._decision,
+    "handover": Workflows._handover,
 }
 
 

@@ -6,6 +6,7 @@ judge again when what they read changes (``after_assessments``, ``shifts_after``
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -13,16 +14,23 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
 from .. import rules
-from ..agenda import concept_refusal, package_concepts
+from ..agenda import (
+    check_not_cancelled,
+    check_one_restriction,
+    check_restriction_change,
+    concept_refusal,
+    package_concepts,
+)
 from ..catalogue import list_concepts
 from ..clock import from_db, to_db
 from ..decisions import check_record
 from ..errors import BadInput, RuleViolation, StoreError
-from ..roster import REST, check_rest
+from ..roster import REST, check_concept_fits, check_deployments, check_not_over, check_rest
+from ..staff import find_staff
 from ..subjects import Subject
 from . import log
 from . import quarantine as kept
-from .change import EXISTENCE, Change, clock_text, key_of
+from .change import EXISTENCE, Change, clock_text, key_of, key_parts
 
 At = tuple[int, str]  # (hlc, origin)
 Key = tuple[str, int]  # (origin, seq)
@@ -72,6 +80,8 @@ class PlanFacts:
     _shifts: dict[str, list[tuple[str, At, str, str]]] | None = None
     _shift_runs: dict[str, list[Any]] = field(default_factory=dict)
     _shift_aside: set[Key] = field(default_factory=set)
+    _officer_rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    _on_activity: dict[str, list[str]] | None = None
 
     def row_as_of(self, table: str, row_id: str, at: At, inclusive: bool = False) -> dict | None:
         """A row's fields from the accepted records made before ``at`` (``inclusive``: or at
@@ -86,7 +96,21 @@ class PlanFacts:
         Returns:
             Column → value, or None (no accepted creation, or deleted by then).
         """
-        runs = log.of_rows(self.conn, [(table, key_of(row_id))])
+        return self.row_by_key(table, key_of(row_id), at, inclusive)
+
+    def row_by_key(self, table: str, pk: str, at: At, inclusive: bool = False) -> dict | None:
+        """A row's fields by its key (``row_as_of``: for a key of more than one part).
+
+        Args:
+            table: the synced table.
+            pk: the row's key (JSON text).
+            at: (hlc, origin) of the change judged.
+            inclusive: count the records of the change set itself too.
+
+        Returns:
+            Column → value, or None (no accepted creation, or deleted by then).
+        """
+        runs = log.of_rows(self.conn, [(table, pk)])
         found = [
             r
             for run in runs
@@ -196,6 +220,40 @@ class PlanFacts:
         """
         return on_update(self, table, row_id, values, at)
 
+    def on_delete(self, table: str, pk: str, at: At) -> StoreError | None:
+        """The store's refusal of a row deleted by a received change set (``on_delete``).
+
+        Args:
+            table: the table.
+            pk: the row's key (JSON text).
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            The refusal, or None.
+        """
+        return on_delete(self, table, pk, at)
+
+    def restriction(
+        self,
+        values: Mapping[str, object],
+        place: object,
+        others: Collection[str],
+        at: At,
+    ) -> StoreError | None:
+        """A restriction's fields for its kind, of an activity not cancelled then, not a time
+        and a place at once (``restriction``).
+
+        Args:
+            values: the restriction's fields.
+            place: the activity's place as its change set writes it (None: not written).
+            others: the kinds of the change set's restrictions of the activity accepted so far.
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            The refusal, or None.
+        """
+        return restriction(self, values, place, others, at)
+
     def activity_concept(self, activity: str, concept: object, at: At) -> StoreError | None:
         """R1, R3, R4 for a concept on a done or cancelled activity (``activity_concept``).
 
@@ -245,6 +303,49 @@ class PlanFacts:
             for r in run.changes()
         ]  # fmt: skip
         self._shift_aside = set(kept.states(self.conn, keys))
+
+    def rows_of_officer(self, table: str, staff_id: str) -> list[str]:
+        """The keys of the rows of ``table`` (``deployment``, ``staff_qualification``) whose
+        creation the log holds for an officer, read once per table per judging.
+
+        Args:
+            table: the table.
+            staff_id: the officer's staff id.
+
+        Returns:
+            Row keys (JSON text).
+        """
+        if table not in self._officer_rows:
+            by: dict[str, set[str]] = {}
+            for run in log.of_table(self.conn, table):
+                if EXISTENCE not in run.cols or run.cl % 2 == 0:
+                    continue
+                if table == "staff_qualification":
+                    parts = key_parts(run.pk) or [None]
+                    by.setdefault(str(parts[0]), set()).add(run.pk)
+                elif "staff_id" in run.cols:
+                    officer = run.values()[run.cols.index("staff_id")]
+                    by.setdefault(str(officer), set()).add(run.pk)
+            self._officer_rows[table] = {k: sorted(v) for k, v in by.items()}
+        return self._officer_rows[table].get(staff_id, [])
+
+    def rows_on_activity(self, activity_id: str) -> list[str]:
+        """The keys of the deployments whose creation the log holds on an activity, read once
+        per judging.
+
+        Args:
+            activity_id: the activity's id.
+
+        Returns:
+            Row keys (JSON text).
+        """
+        if self._on_activity is None:
+            self._on_activity = {}
+            for run in log.of_table(self.conn, "deployment"):
+                if EXISTENCE in run.cols and run.cl % 2 == 1 and "activity_id" in run.cols:
+                    activity = str(run.values()[run.cols.index("activity_id")])
+                    self._on_activity.setdefault(activity, []).append(run.pk)
+        return sorted(set(self._on_activity.get(activity_id, [])))
 
     def edited(self, shift_id: str) -> bool:
         """Whether the log holds more of the shift than its creation (an edit, a deletion).
@@ -352,16 +453,47 @@ def on_update(
     Returns:
         The refusal the store raises for such a write, or None.
     """
-    if facts is None or table not in ("standing_post", "shift"):
+    if facts is None or table not in ("standing_post", "shift", "activity"):
         return None
     stood = facts.row_as_of(table, row_id, at)
     if stood is None:
         return None
     row = {**stood, **values}
+    if table == "activity":  # the group's fit (``_concept_fits``) is not judged yet: a
+        return None  # concept would need judging again when deployments made before arrive
     if table == "standing_post" and "concept" in values:
         return facts.concept_refusal(row.get("subject_id"), row.get("concept"), at, True)
     if table == "shift" and {"start_at", "end_at"} & set(values):
         return _rest(facts, row, at)
+    return None
+
+
+def on_delete(facts: PlanFacts | None, table: str, pk: str, at: At) -> StoreError | None:
+    """The store's refusal of a row deleted by a received change set: a deployment released
+    after its activity ended (``roster.check_not_over``), as the activity stood then; or None.
+
+    Args:
+        facts: what this laptop holds (None: nothing refused).
+        table: the table.
+        pk: the row's key (JSON text).
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The refusal the store raises for such a deletion, or None.
+    """
+    if facts is None or table != "deployment":
+        return None
+    deployment = facts.row_by_key(table, pk, at)
+    if deployment is None:
+        return None
+    activity = facts.row_as_of("activity", str(deployment.get("activity_id")), at)
+    end = _moment(activity.get("end_at")) if activity else None
+    if activity is None or end is None:
+        return None
+    try:
+        check_not_over(str(activity.get("title")), end, _made_at(at))
+    except BadInput as exc:
+        return exc
     return None
 
 
@@ -386,6 +518,64 @@ def activity_concept(
     if row is None:
         return None
     return facts.concept_refusal(row.get("subject_id"), concept, at, False)
+
+
+def restriction(
+    facts: PlanFacts | None,
+    values: Mapping[str, object],
+    place: object,
+    others: Collection[str],
+    at: At,
+) -> StoreError | None:
+    """A restriction as the store refuses one, against its activity as it stood when it was
+    made: of an activity already cancelled (``agenda.check_not_cancelled``); a field its kind
+    does not use or needs, a time not shorter or not moved (``agenda.check_restriction_change``,
+    the new place the one its change set writes); a time and a place at once, with another
+    restriction of the change set (``agenda.check_one_restriction``).
+
+    Args:
+        facts: what this laptop holds (None: nothing refused).
+        values: the restriction's fields.
+        place: the activity's place as its change set writes it (None: not written).
+        others: the kinds of the change set's restrictions of the activity accepted so far.
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The store's refusal, or None (also when the activity is not held: the reference
+        check defers it).
+    """
+    if facts is None:
+        return None
+    activity_id = str(values.get("activity_id"))
+    activity = facts.row_as_of("activity", activity_id, at)
+    if activity is None:
+        return None
+    kind = str(values.get("kind"))
+    old_start, old_end = _moment(activity.get("start_at")), _moment(activity.get("end_at"))
+    given = [values.get(c) for c in ("new_start_at", "new_end_at")]
+    new_start, new_end = (_moment(v) for v in given)
+    if (
+        old_start is None
+        or old_end is None
+        or any(
+            v is not None and m is None for v, m in zip(given, (new_start, new_end), strict=True)
+        )
+    ):
+        return None  # a malformed time: the field checks name it
+    kinds = {kind, *others}
+    try:
+        check_not_cancelled(activity.get("status"), activity_id[:13])
+        check_restriction_change(
+            kind,
+            (old_start, old_end, str(activity.get("location"))),
+            new_start,
+            new_end,
+            place if kind == "relocated" and isinstance(place, str) else None,
+        )
+        check_one_restriction(bool(kinds & {"moved", "shortened"}), "relocated" in kinds)
+    except BadInput as exc:
+        return exc
+    return None
 
 
 def _activity(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
@@ -534,7 +724,185 @@ def _answer(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreErro
     )
 
 
+#: The tables a deployment's check reads as they stood (``_AsOf``); the rest (the catalogue,
+#: meta) is this laptop's own.
+_AS_OF_TABLES = ("activity", "subject", "shift", "deployment", "staff", "staff_qualification")
+_READS_AS_OF = re.compile(r"\b(?:" + "|".join(_AS_OF_TABLES) + r")\b")
+
+
+class _AsOf:
+    """The store's reading interface (``one``, ``query``, ``tuples``, ``meta``) over the rows
+    of an activity and an officer as they stood when a change was made (an in-memory copy of
+    ``_AS_OF_TABLES``), the catalogue read from this laptop: so the store's own deployment
+    check (``roster.deployment_problem``) reads the past."""
+
+    def __init__(self, conn: sqlite3.Connection, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        self.main = _Rows(conn)
+        self.memory = sqlite3.connect(":memory:")
+        self.here = _Rows(self.memory)
+        for table in _AS_OF_TABLES:
+            columns = [str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")]
+            self.memory.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
+            for row in rows.get(table, ()):
+                self.memory.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)})"
+                    f" VALUES ({', '.join('?' * len(columns))})",
+                    [row.get(c) for c in columns],
+                )
+
+    def close(self) -> None:
+        self.memory.close()
+
+    def _reader(self, sql: str) -> _Rows:
+        return self.here if _READS_AS_OF.search(sql) else self.main
+
+    def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        return self._reader(sql).query(sql, params)
+
+    def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
+        return self._reader(sql).one(sql, params)
+
+    def tuples(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.query(sql, params)]
+
+    def meta(self, key: str) -> str | None:
+        row = self.main.one("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+
+def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
+    """A deployment as the store refuses one, against the activity and the officers as they
+    stood when it was made: on an activity that had ended (``roster.check_not_over``); one
+    ``roster.check_deployments`` refuses (on duty, travel, R8, one place at a time, rest, a
+    group in which the officer fills no slot), read over the rows of then (``_AsOf``)."""
+    activity_id, staff_id = str(values.get("activity_id")), str(values.get("staff_id"))
+    activity = facts.row_as_of("activity", activity_id, at, inclusive=True)
+    end = _moment(activity.get("end_at")) if activity else None
+    if activity is None or end is None:
+        return None  # not held: the reference check defers it; malformed: the field checks
+    try:
+        check_not_over(str(activity.get("title")), end, _made_at(at))
+    except BadInput as exc:
+        return exc
+    return _as_it_stood(
+        facts,
+        activity,
+        [staff_id],
+        str(values.get("id")),
+        at,
+        lambda reader, officers: check_deployments(reader, activity_id, officers),
+    )
+
+
+def _concept_fits(
+    facts: PlanFacts, activity_id: str, row: Mapping[str, object], at: At
+) -> StoreError | None:
+    """A concept the officers deployed on the activity then fit as a group, as the store
+    refuses one (``roster.check_concept_fits``, ``concept_misfits_deployed``)."""
+    concept = row.get("concept")
+    if not isinstance(concept, str):
+        return None
+    pks = facts.rows_on_activity(activity_id)
+    deployed = [facts.row_by_key("deployment", pk, at, inclusive=True) for pk in pks]
+    officers = sorted({str(d.get("staff_id")) for d in deployed if d is not None})
+    if not officers:
+        return None
+    return _as_it_stood(
+        facts,
+        {**row, "id": activity_id},
+        officers,
+        "",
+        at,
+        lambda reader, _officers: check_concept_fits(reader, activity_id, concept),
+    )
+
+
+def _as_it_stood(
+    facts: PlanFacts,
+    activity: Mapping[str, object],
+    staff_ids: list[str],
+    own: str,
+    at: At,
+    check: Callable[[Any, list[Any]], None],
+) -> StoreError | None:
+    """A store check of deployments run over the rows as they stood at ``at`` (``_AsOf``):
+    the activity, the officers deployed on it and these officers, with their qualifications,
+    shifts and other deployments and those activities' subjects; the check given the reader
+    and these officers (``staff.Staff``). Its refusal, or None (also when a row it reads is
+    not held, or malformed: those wait or are refused by their own checks)."""
+    rows = _rows_then(facts, activity, staff_ids, own, at)
+    if rows is None:
+        return None
+    reader = _AsOf(facts.conn, rows)
+    try:
+        officers = [
+            find_staff(cast(Any, reader), str(r.get("callsign")))
+            for r in rows["staff"]
+            if r.get("id") in staff_ids
+        ]
+        if None in officers or not officers:
+            return None
+        check(reader, officers)
+    except (StoreError, ValueError, TypeError, sqlite3.Error) as exc:
+        return exc if isinstance(exc, RuleViolation | BadInput) else None
+    finally:
+        reader.close()
+    return None
+
+
+def _rows_then(
+    facts: PlanFacts, activity: Mapping[str, object], staff_ids: list[str], own: str, at: At
+) -> dict[str, list[dict[str, Any]]] | None:
+    """The rows a deployment check reads, as they stood at ``at``: the activity, the officers
+    deployed on it and ``staff_ids`` with their qualifications and shifts, their other
+    deployments (not ``own``, nor another row of the same officer on the same activity: one
+    fact, ``clashes``) with their activities, those activities' subjects. None when an
+    officer or a subject is not held."""
+    own_pairs = {(str(activity.get("id")), s) for s in staff_ids} if own else set()
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in _AS_OF_TABLES}
+    activities = {str(activity.get("id")): dict(activity)}
+    officers = set(staff_ids)
+    for pk in facts.rows_on_activity(str(activity.get("id"))):
+        other = facts.row_by_key("deployment", pk, at, inclusive=True)
+        if other is not None and other.get("id") != own:
+            officers.add(str(other.get("staff_id")))
+    seen: set[tuple[str, str] | None] = set(own_pairs)
+    for staff_id in sorted(officers):
+        staff = facts.row_as_of("staff", staff_id, at, inclusive=True)
+        if staff is None:
+            return None
+        rows["staff"].append({**staff, "id": staff_id})
+        for pk in facts.rows_of_officer("staff_qualification", staff_id):
+            held = facts.row_by_key("staff_qualification", pk, at, inclusive=True)
+            if held is not None:
+                rows["staff_qualification"].append(held)
+        for shift_id, *_made in facts.shifts_of(staff_id):
+            shift = facts.shift_as_of(shift_id, at)
+            if shift is not None:
+                rows["shift"].append({**shift, "id": shift_id})
+        for pk in facts.rows_of_officer("deployment", staff_id):
+            other = facts.row_by_key("deployment", pk, at, inclusive=True)
+            pair = (str(other.get("activity_id")), staff_id) if other else None
+            if other is None or other.get("id") == own or pair in seen:
+                continue  # one row of a fact: two laptops deploying one officer at once
+            seen.add(pair)  # made one row by the merge (``clashes``), never refused here
+            rows["deployment"].append(other)
+            there = str(other.get("activity_id"))
+            if there not in activities:
+                found = facts.row_as_of("activity", there, at, inclusive=True)
+                if found is not None:
+                    activities[there] = found
+    rows["activity"] = list(activities.values())
+    for subject_id in {str(a.get("subject_id")) for a in rows["activity"]}:
+        subject = facts.row_as_of("subject", subject_id, at, inclusive=True)
+        if subject is None:
+            return None
+        rows["subject"].append(subject)
+    return rows
+
+
 _CREATE: dict[str, Callable[[PlanFacts, Mapping[str, object], At], StoreError | None]] = {
+    "deployment": _deployment,
     "activity": _activity,
     "standing_post": _standing_post,
     "activity_correction": _correction,
@@ -619,4 +987,75 @@ def shifts_after(
             for offset in range(len(run.cols))
             if (run.origin, run.seq + offset) not in covered
         ]
+    return found
+
+
+#: The tables whose rows a deployment's check reads (``_deployment``): a change of one judged
+#: now judges again the held deployments made after it (``deployments_after``).
+DEPLOYMENT_READS = frozenset({"shift", "staff", "staff_qualification", "deployment", "activity"})
+
+
+def deployments_after(
+    conn: sqlite3.Connection, changed: Mapping[tuple[str, str], At], covered: Covered
+) -> list[Key]:
+    """The held deployments of the officers and activities of these rows made after them (a
+    deployment is judged against its activity and its officer's shifts, qualifications and
+    other deployments as they stood when it was made): judged again when one is accepted or
+    refused now, so every order of arrival ends alike.
+
+    Args:
+        conn: the open database.
+        changed: (table, row key) of a row of ``DEPLOYMENT_READS`` → the earliest (hlc,
+            origin) of its records judged now.
+        covered: the records judged already.
+
+    Returns:
+        (origin, number) of each record of such a deployment.
+    """
+    if not changed:
+        return []
+    made: dict[str, tuple[str, str]] = {}  # deployment key → (officer, activity)
+    runs = log.of_table(conn, "deployment")
+    for run in runs:
+        if EXISTENCE in run.cols and {"staff_id", "activity_id"} <= set(run.cols):
+            values = dict(zip(run.cols, run.values(), strict=True))
+            made[run.pk] = (str(values["staff_id"]), str(values["activity_id"]))
+    officers: dict[str, At] = {}
+    activities: dict[str, At] = {}
+    shifts = {t_pk[1] for t_pk in changed if t_pk[0] == "shift"}
+    owner = _shift_officers(conn) if shifts else {}
+
+    def note(found: dict[str, At], name: str, at: At) -> None:
+        found[name] = min(at, found.get(name, at))
+
+    for (table, pk), at in changed.items():
+        parts = key_parts(pk) or [None]
+        if table == "activity":
+            note(activities, str(parts[0]), at)
+        elif table in ("staff", "staff_qualification"):
+            note(officers, str(parts[0]), at)
+        elif table == "shift" and pk in owner:
+            note(officers, owner[pk], at)
+        elif table == "deployment" and pk in made:
+            note(officers, made[pk][0], at)
+    found = []
+    for run in runs:
+        officer, activity = made.get(run.pk, ("", ""))
+        since = [w for w in (officers.get(officer), activities.get(activity)) if w is not None]
+        if not since or (run.hlc, run.origin) <= min(since):
+            continue
+        found += [
+            (run.origin, run.seq + offset)
+            for offset in range(len(run.cols))
+            if (run.origin, run.seq + offset) not in covered
+        ]
+    return found
+
+
+def _shift_officers(conn: sqlite3.Connection) -> dict[str, str]:
+    """Shift row key → its officer's staff id, from the shifts' creations held."""
+    found = {}
+    for run in log.of_table(conn, "shift"):
+        if EXISTENCE in run.cols and "staff_id" in run.cols:
+            found[run.pk] = str(run.values()[run.cols.index("staff_id")])
     return found

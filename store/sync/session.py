@@ -501,6 +501,7 @@ def _note_roles(context: Context, judged: Judged, verdicts: Sequence[object]) ->
 #: The tables whose fields the judge reads as they stood at a moment (``_field_as_of``).
 _READ_AS_OF = (
     frozenset({"activity", "shift", "standing_post", "threat_assessment", "handover_withdrawal"})
+    | plan_checks.DEPLOYMENT_READS
     | judge_signals.READ_AS_OF
 )
 
@@ -1095,6 +1096,7 @@ def _read_together(
     found = _statuses_after_assessments(conn, assessed, covered)
     found += plan_checks.after_assessments(conn, set(assessed), covered)
     found += plan_checks.shifts_after(conn, _shifts_judged(candidates), covered)
+    found += plan_checks.deployments_after(conn, _deployment_reads(candidates), covered)
     if not touched:
         return found
     for run in log.of_rows(conn, touched):
@@ -1112,6 +1114,22 @@ def _read_together(
         if tbl == "activity"
     }
     return found + _restrictions_after(conn, statuses, covered)
+
+
+def _deployment_reads(candidates: ChangeSets) -> dict[tuple[str, str], At]:
+    """The rows a deployment's check reads (``plan_checks.DEPLOYMENT_READS``) whose records
+    were accepted or refused now (or held applied before): (table, row key) → the earliest
+    such record's (hlc, origin) (``plan_checks.deployments_after``)."""
+    found: dict[tuple[str, str], At] = {}
+    for group in candidates.values():
+        for judged in group:
+            run = judged.run
+            if run.tbl not in plan_checks.DEPLOYMENT_READS:
+                continue
+            if any(v.applies or before == kept.APPLIED for _o, before, v in judged.records()):
+                at = (run.hlc, run.origin)
+                found[run.row] = min(at, found.get(run.row, at))
+    return found
 
 
 def _shifts_judged(candidates: ChangeSets) -> dict[str, At]:

@@ -235,3 +235,31 @@ def test_a_refusal_from_a_bundle_without_its_reason_or_authority_is_quarantined(
     assert {t: rows for t, rows in after.items() if t != "request_answer"} == {
         t: rows for t, rows in before.items() if t != "request_answer"
     }
+
+
+def test_two_laptops_accepting_one_request_offline_keep_the_first_answer_alike(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """a and b, offline, each accept DAS's request (b a minute later). Before: both answers
+    were applied, each planning its own activity. Now the later answer is refused as the store
+    refuses it (``request_answered``) on every laptop, whatever order the bundles arrive in:
+    the request keeps a's answer and activity."""
+    a, b, made = _team(tmp_path, clock)
+    clock.advance(minutes=1)
+    first = requests.answer_request(a.store, made["request"], accept=1)
+    clock.advance(minutes=1)
+    requests.answer_request(b.store, made["request"], accept=1)
+    from_a = exchange.export(a.store, out=tmp_path / "from-a.swb").path
+    from_b = exchange.export(b.store, out=tmp_path / "from-b.swb").path
+    exchange.import_file(a.store, from_b)
+    exchange.import_file(b.store, from_a)
+    for laptop in (a, b):
+        assert len(user_tables(laptop.store)["request_answer"]) == 1
+        assert requests.get_request(laptop.store, made["request"]).activity_id == (
+            first.activity_id
+        )
+        [held] = [
+            q for q in quarantined(laptop.store) if (q.table, q.field) == ("request_answer", "")
+        ]
+        assert held.cause.params["error"] == "request_answered"
+    assert user_tables(a.store)["request_answer"] == user_tables(b.store)["request_answer"]

@@ -18,11 +18,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store import logbook
+from store import logbook, roster
 from store.clock import to_db
 from store.sync import exchange
 from store.sync import export as exporter
-from tests.conftest import NOW, snapshot
+from tests.conftest import NOW, at, snapshot
 from tests.hostile import (
     Hostile,
     build_template,
@@ -193,6 +193,11 @@ def test_a_re_creation_after_a_deletion_is_judged_as_a_creation(
     deployment), refused for an operator, whose role may not delete it."""
     with copied_team(template, tmp_path / "team") as (a, b):
         known = ids(a.store)
+        # on duty for the activity: a deployment the store allows (``roster.check_deployments``)
+        roster.add_shift(
+            a.store, "RT-0001", start=at(a.store, "2026-11-30 07:00"),
+            end=at(a.store, "2026-11-30 15:00"),
+        )  # fmt: skip
         row = (D1, known["activity"], known["officer"], NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
         insert = (
             "INSERT INTO deployment (id, activity_id, staff_id, created_at, created_by)"
