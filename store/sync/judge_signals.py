@@ -331,17 +331,11 @@ class Workflows:
         )
         return None if found is None else ("log", found)
 
-    def _handover(
-        self,
-        values: Mapping[str, object],
-        replaced: str,
-        at: At,
-        author: tuple[str, str | None],
-        device_role: str,
-    ) -> Refusal | None:
+    def _handover(self, step: Step) -> Refusal | None:
         """A handover superseding another, as the store refuses one: that one in force then
         (neither superseded nor withdrawn by the steps made before) for an overlapping period,
         and signed by the same person."""
+        values, replaced, at = step.values, step.parent, step.at
         start, end, signer = (
             self._made_value("handover", replaced, c)
             for c in ("period_start", "period_end", "signed_by")
@@ -364,14 +358,8 @@ class Workflows:
         )
         return None if found is None else ("handover", found)
 
-    def _request_answer(
-        self,
-        values: Mapping[str, object],
-        request: str,
-        at: At,
-        author: tuple[str, str | None],
-        device_role: str,
-    ) -> Refusal | None:
+    def _request_answer(self, step: Step) -> Refusal | None:
+        request, at = step.parent, step.at
         before = self._steps_of("request_answer", request, at)
         first = before[0] if before else {}
         found = workflows.answered_refusal(
@@ -379,14 +367,8 @@ class Workflows:
         )
         return None if found is None else ("answer", found)
 
-    def _decision(
-        self,
-        values: Mapping[str, object],
-        replaced: str,
-        at: At,
-        author: tuple[str, str | None],
-        device_role: str,
-    ) -> Refusal | None:
+    def _decision(self, step: Step) -> Refusal | None:
+        values, replaced, at = step.values, step.parent, step.at
         before = self._steps_of("decision", replaced, at)
         same = self._made_value("decision", replaced, "subject_id") == values.get("subject_id")
         found = workflows.supersede_decision_refusal(
