@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -35,6 +37,25 @@ settings.load_profile("schildwacht")
 _wait.SLEEP_GRANULARITY = 0.005
 _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
 
+
+def _keep_bytecode() -> None:
+    """Compile each module once per run, not once per process, when PYTHONDONTWRITEBYTECODE
+    is set (as on the machines the suite runs on): the bytecode goes to .pytest_cache/pycache
+    (git-ignored, out of the source tree, which is what that setting keeps clean) instead of
+    nowhere. Without it, each xdist worker compiled store/, commands/, console/ and rewrote
+    every test module, and every CLI test in its own process compiled what it imports
+    (~0.5 s of CPU each). Set here, before the workers start, so they and their
+    subprocesses inherit it."""
+    if not os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+        return
+    prefix = str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "pycache")
+    os.environ["PYTHONPYCACHEPREFIX"] = prefix
+    sys.pycache_prefix = prefix
+    sys.dont_write_bytecode = False
+
+
+_keep_bytecode()
+
 #: The fixed "now" of every test: Saturday 28 November 2026, 10:00 in Amsterdam.
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 #: Every test person's secret (the demo's).
@@ -61,6 +82,10 @@ def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCHILDWACHT_SECRET", TEST_SECRET)
     # argon2-cffi's profile for tests: the real Argon2id, with the least memory and time (a
     # test suite hashes hundreds of secrets). tests/store/test_proof.py checks the real one.
+    # Here, not only in ``_isolated``: the session's templates (``store_template``,
+    # ``demo_template``, the CLI's) are made before any function's fixture, and a hash keeps
+    # its parameters, so a template made with the real hasher cost every test that proves a
+    # person of it a real verification (~0.17 s of CPU each).
     monkeypatch.setattr(proof, "HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 

@@ -3,12 +3,15 @@ laptop, the proof at open and at a switch, and both roles bounding every action.
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher, Type
 
-from store import access, staff, subjects
+from store import access, proof, staff, subjects
 from store.db import Store
 from store.errors import BadInput, NotFound, PermissionDenied
 from store.setup import init_database
@@ -33,6 +36,41 @@ def test_the_real_hasher_is_argon2id_with_rfc_9106_low_memory_parameters() -> No
     hashed = real.hash("correct horse")
     assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert real.verify(hashed, "correct horse")
+
+
+def test_the_store_hashes_with_the_real_parameters_outside_the_tests() -> None:
+    """The tests hash with argon2-cffi's cheapest profile (``isolate`` in tests/conftest.py,
+    also for the session's template databases); a process without the tests' fixtures, as the
+    installed program, hashes a new secret with the real parameters."""
+    assert proof.HASHER.memory_cost < 65536  # here, the tests' hasher
+    code = "from store import proof; print(proof.hash_secret('correct horse battery'))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.stdout.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), done.stdout
+
+
+@pytest.fixture(scope="module", params=["store_template", "demo_template"])
+def template_hashes(request: pytest.FixtureRequest) -> list[str]:
+    """The hashes in a session template, asked for first by a module's fixture (as
+    test_fast_listing's ``database`` does): before any function's ``_isolated``."""
+    conn = sqlite3.connect(request.getfixturevalue(request.param))
+    try:
+        return [r[0] for r in conn.execute("SELECT hash FROM staff_secret")]
+    finally:
+        conn.close()
+
+
+def test_the_templates_are_hashed_with_the_tests_hasher(template_hashes: list[str]) -> None:
+    """The copied template databases carry cheap hashes, whichever fixture made them first (a
+    hash keeps its parameters: a template made with the real hasher made every proof of its
+    people cost ~0.17 s of CPU)."""
+    assert template_hashes
+    assert all(h.startswith("$argon2id$v=19$m=8,t=1,p=1$") for h in template_hashes)
 
 
 def test_a_secret_is_kept_only_as_a_hash_and_not_in_the_audit(people: Store) -> None:
