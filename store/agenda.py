@@ -1050,25 +1050,23 @@ def put_concept(
     Raises:
         NotFound: no such activity, subject or concept.
         RuleViolation: the concept may not go on the subject (see ``check_concept``), or
-            the officers deployed on the activity do not fit it as a group (one would fill
-            no slot: choose a concept they fit).
+            the officers deployed on the activity do not fit it as a group
+            (``roster.concept_misfit``: the smallest sets of them to release first).
     """
     current = get_activity(store, activity_id)
     subject = subject_by_id(store, current.subject_id)
     chosen = check_concept(store, subject, concept)
     if chosen.code != current.concept:
-        from .roster import concept_group_problems  # the deployed group against the new one
+        from .roster import concept_misfit  # the deployed group against the new one
 
-        over = concept_group_problems(store, current.id, chosen.code)
-        if over:
+        misfit = concept_misfit(store, current.id, chosen.code)
+        if misfit is not None:
             raise RuleViolation(
-                "R8" if any(p.rule == "R8" for p in over) else "deployment",
-                f"{chosen.code} does not fit the officers deployed on the activity: "
-                + "; ".join(f"{p.params.get('callsign', 'an officer')}: {p.code}" for p in over)
-                + ".",
+                misfit["rule"],
+                f"{chosen.code} does not fit the {misfit['deployed']} officers deployed on the"
+                f" activity: release {misfit['surplus']} of {', '.join(misfit['candidates'])}.",
                 code="concept_misfits_deployed",
-                concept=chosen.code,
-                problems=[p.facts() for p in over],
+                **{k: v for k, v in misfit.items() if k != "rule"},
             )
     if detail is not None:
         detail.update({"person": subject.code, "from": current.concept, "to": chosen.code})

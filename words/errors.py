@@ -15,7 +15,7 @@ from store.errors import StoreError
 
 from . import _, ngettext
 from .access import worded
-from .deployments import phrase, refused
+from .deployments import misfit_words, refused
 from .fields import FIELD_CODES, WHAT_CODES, named
 from .filled import joined, template
 from .person_refusals import SENTENCES as PERSON
@@ -359,9 +359,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "already_cancelled": template(_("Activity {activity} is already cancelled.")),
     "not_deployed": lambda p: refused(p["problems"]),
-    "concept_misfits_deployed": lambda p: _(
-        "{concept} does not fit the officers deployed on the activity: {problems}."
-    ).format(concept=p["concept"], problems="; ".join(phrase(q) for q in p["problems"])),
+    "concept_misfits_deployed": lambda p: _("{misfit} first, or choose a concept they fit.").format(
+        misfit=misfit_words(p)
+    ),
     "restriction_after_end": template(
         _(
             "'{title}' ended at {moment}: a restriction decides what happens next, and an "
