@@ -91,7 +91,10 @@ CONCEPT_WHY: dict[str, Callable[[Mapping[str, Any]], str]] = {
 
 def concept_why(why: str, params: Mapping[str, Any]) -> str:
     """Why a concept may not be chosen, in words: ``provides W2 but BEVER requires W3 (rule
-    R1)``."""
+    R1)``; or that the officers deployed on the activity do not fit it
+    (``concept_misfits_deployed``: the smallest release)."""
+    if why == "concept_misfits_deployed":
+        return _("{misfit} first").format(misfit=misfit_words(params))
     return CONCEPT_WHY[why](params)
 
 
