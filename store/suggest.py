@@ -58,7 +58,7 @@ from .agenda import (
     record_restriction,
 )
 from .catalogue import Concept, list_concepts, list_qualifications, list_units, travel_minutes
-from .clock import json_times, local_text, to_db
+from .clock import json_times, local, local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import (
@@ -938,6 +938,8 @@ def _moved(
     would stay open there."""
     assert ctx.base is not None
     minutes = int(delta.total_seconds() // 60)
+    # the start as read on the clock: across a clock change it moves by an hour more or less
+    wall = local(a).replace(tzinfo=None) - local(ctx.activity.start_at).replace(tzinfo=None)
     callsigns = _calls(team or [])
     return Option(
         "move",
@@ -948,7 +950,7 @@ def _moved(
             concept=ctx.base if ctx.base != ctx.activity.concept else None,
             deploy=callsigns,
         ),
-        fact("moved", minutes=minutes),
+        fact("moved", minutes=minutes, clock_minutes=int(wall.total_seconds() // 60)),
         not own,
         concept=ctx.base,
         start=a,
