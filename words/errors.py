@@ -361,6 +361,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "already_cancelled": template(_("Activity {activity} is already cancelled.")),
+    "post_unchanged": template(
+        _("Nothing changed: the standing post already has {concept}; choose another concept.")
+    ),
     "not_deployed": lambda p: refused(p["problems"]),
     "concept_misfits_deployed": lambda p: _("{misfit} first, or choose a concept they fit.").format(
         misfit=misfit_words(p)
