@@ -288,12 +288,10 @@ def activity_assign(env: Env, activity_id: str, concept: str) -> None:
 @output_options
 @pass_env
 def activity_options(env: Env, activity_id: str, fmt: str, output: str | None) -> None:
-    """Which concepts may go on this activity, and why the others may not."""
-    from store.subjects import subject_by_id
-
+    """Which concepts may go on this activity, and why the others may not (the person's
+    level and package, and the officers deployed on it, judged as ``activity assign`` does)."""
     store = env.store()
-    item = agenda.get_activity(store, activity_id)
-    options = agenda.concept_options(store, subject_by_id(store, item.subject_id))
+    options = agenda.activity_concept_options(store, activity_id)
     rows = [
         {
             "concept": o.code,

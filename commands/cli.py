@@ -43,6 +43,7 @@ LAZY_COMMANDS = {
     "shift": "roster_cmd",
     "deploy": "roster_cmd",
     "gaps": "gaps_cmd",
+    "post": "post_cmd",
     "suggest": "roster_cmd",
     "handover": "handover_cmd",
     "decision": "governance_cmd",

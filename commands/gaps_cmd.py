@@ -99,9 +99,9 @@ def gaps(
         said = (
             ngettext(
                 "{summary} (gaps --unplanned); {posts} standing post below the required level "
-                "(re-plan it).",
+                "(re-plan it: post list --below, post assign).",
                 "{summary} (gaps --unplanned); {posts} standing posts below the required level "
-                "(re-plan them).",
+                "(re-plan them: post list --below, post assign).",
                 posts,
             )
             if posts

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from store.clock import local_iso
+from store.posts import list_posts
 from store.rules import DOMAINS
 from store.rules import SUBJECT_KINDS as KINDS
 from store.subjects import (
@@ -103,6 +104,9 @@ def threat_assess(env: Env, code: str, level: int, domain: str | None, summary: 
     )
     if replan:
         message += " " + counts.replan_needed(len(replan))
+    posts = list_posts(store, subject=assessment.subject, start=store.now(), below=True)
+    if posts:
+        message += " " + counts.posts_to_replan(len(posts))
     created(assessment.id, message)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -420,6 +420,49 @@ def concept_options(store: Store, subject: Subject) -> list[ConceptOption]:
             ConceptOption(concept.code, concept.name, concept.level, why is None, *(why or ()))
         )
     return options
+
+
+def activity_concept_options(store: Store, activity_id: str) -> list[ConceptOption]:
+    """Every concept judged for one activity as assigning it would judge it
+    (``assign_concept``): for its subject (``concept_options``), and a valid one other than
+    the concept on it now only when the officers deployed on it fit it as a group
+    (``roster.concept_misfit``; else not valid, ``concept_misfits_deployed`` with the
+    smallest release as params).
+
+    Args:
+        store: the open database.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+
+    Returns:
+        One ``ConceptOption`` per concept, in the catalogue's order.
+
+    Raises:
+        NotFound: no activity has that id.
+        BadInput: the prefix matches more than one activity.
+    """
+    from .roster import concept_misfit  # the deployed group, as put_concept judges it
+
+    item = get_activity(store, activity_id)
+    options = concept_options(store, subject_by_id(store, item.subject_id))
+    judged = []
+    for option in options:
+        misfit = None
+        if option.valid and option.code != item.concept:
+            misfit = concept_misfit(store, item.id, option.code)
+        if misfit is None:
+            judged.append(option)
+            continue
+        params = {k: v for k, v in misfit.items() if k != "rule"}
+        judged.append(
+            replace(
+                option,
+                valid=False,
+                rule=misfit["rule"],
+                why="concept_misfits_deployed",
+                params=params,
+            )
+        )
+    return judged
 
 
 def lightest_valid_concept(
@@ -1065,8 +1108,8 @@ def put_concept(
     Raises:
         NotFound: no such activity, subject or concept.
         RuleViolation: the concept may not go on the subject (see ``check_concept``), or
-            the officers deployed on the activity do not fit it as a group (one would fill
-            no slot: choose a concept they fit).
+            the officers deployed on the activity do not fit it as a group
+            (``roster.concept_misfit``: the smallest sets of them to release first).
     """
     current = get_activity(store, activity_id)
     subject = subject_by_id(store, current.subject_id)

@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import pairwise
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -1323,20 +1323,19 @@ def check_concept_fits(store: Store, activity_id: str, concept: str) -> None:
         concept: the concept's code (as the catalogue has it).
 
     Raises:
-        RuleViolation: an officer would fill no slot (``concept_misfits_deployed``; rule R8
-            when a qualification is the problem, else ``deployment``).
+        RuleViolation: the group does not fit (``concept_misfits_deployed``, with the facts of
+            ``concept_misfit``; rule R8 when a qualification is the problem, else
+            ``deployment``).
         NotFound: ``concept`` is not in the catalogue.
     """
-    over = concept_group_problems(store, activity_id, concept)
-    if over:
+    misfit = concept_misfit(store, activity_id, concept)
+    if misfit is not None:
         raise RuleViolation(
-            "R8" if any(p.rule == "R8" for p in over) else "deployment",
-            f"{concept} does not fit the officers deployed on the activity: "
-            + "; ".join(f"{p.params.get('callsign', 'an officer')}: {p.code}" for p in over)
-            + ".",
+            misfit["rule"],
+            f"{concept} does not fit the {misfit['deployed']} officers deployed on the"
+            f" activity: release {misfit['surplus']} of {', '.join(misfit['candidates'])}.",
             code="concept_misfits_deployed",
-            concept=concept,
-            problems=[p.facts() for p in over],
+            **{k: v for k, v in misfit.items() if k != "rule"},
         )
 
 
@@ -1358,6 +1357,68 @@ def concept_group_problems(store: Store, activity_id: str, concept: str) -> list
         NotFound: ``concept`` is not in the catalogue (``group_problems``).
     """
     return group_problems(store, activity_id, concept, _deployed(store, activity_id))
+
+
+MISFIT_SEARCH_LIMIT = 12
+"""The largest deployed group whose smallest releases are searched exactly (2^12 subgroups);
+a larger one names every idle officer as the set to release."""
+
+
+def concept_misfit(store: Store, activity_id: str, concept: str) -> dict[str, Any] | None:
+    """What the officers deployed on the activity must give up for it to carry ``concept``:
+    the smallest sets of them whose release makes the rest fit it as a group
+    (``concept_group_problems`` empty), found by an exact search over the deployed group
+    (a handful of officers; the groups that fit are closed under taking officers away, so the
+    first size with a fitting remainder is the smallest).
+
+    Args:
+        store: the open database.
+        activity_id: the activity's full id.
+        concept: the concept's code.
+
+    Returns:
+        None when the deployed group fits; else the params of ``concept_misfits_deployed``:
+        ``concept``, ``rule`` (R8 when a lapsed qualification is why, else ``deployment``),
+        ``deployed`` (how many), ``surplus`` (how many must go), ``sets`` (each smallest set
+        of callsigns, sorted) and ``candidates`` (the callsigns in any of them, sorted).
+
+    Raises:
+        NotFound: ``concept`` is not in the catalogue.
+    """
+    group = _deployed(store, activity_id)
+    over = group_problems(store, activity_id, concept, group)
+    if not over:
+        return None
+    rule = "R8" if any(p.rule == "R8" for p in over) else "deployment"
+    sets = _smallest_releases(store, activity_id, concept, group)
+    if not sets:  # too large to search: the idle officers, which is enough
+        sets = [sorted(str(p.params.get("callsign", "")) for p in over)]
+    return {
+        "concept": concept,
+        "rule": rule,
+        "deployed": len(group),
+        "surplus": len(sets[0]),
+        "sets": sets,
+        "candidates": sorted({c for s in sets for c in s}),
+    }
+
+
+def _smallest_releases(
+    store: Store, activity_id: str, concept: str, group: list[Staff]
+) -> list[list[str]]:
+    """Every smallest set of ``group`` whose release leaves a group that fits ``concept``
+    (empty when the group is over ``MISFIT_SEARCH_LIMIT``)."""
+    if len(group) > MISFIT_SEARCH_LIMIT:
+        return []
+    for size in range(1, len(group) + 1):
+        found = [
+            sorted(o.callsign for o in gone)
+            for gone in combinations(group, size)
+            if not group_problems(store, activity_id, concept, [o for o in group if o not in gone])
+        ]
+        if found:
+            return sorted(found)
+    return [sorted(o.callsign for o in group)]
 
 
 def _duty_parts(

@@ -933,7 +933,7 @@ _RULES = (
         },
         row_checks=(_new_times_in_order,),
     ),
-    TableRule(  # guarding posts are planned with the roster (no store function writes them yet)
+    TableRule(  # guarding posts are planned with the roster; posts.assign_post_concept re-plans one
         "standing_post",
         _always("staff.write"),
         {

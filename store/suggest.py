@@ -58,7 +58,7 @@ from .agenda import (
     record_restriction,
 )
 from .catalogue import Concept, list_concepts, list_qualifications, list_units, travel_minutes
-from .clock import epoch_seconds, json_times, local_text, to_db
+from .clock import epoch_seconds, json_times, local, local_text, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import (
@@ -76,7 +76,7 @@ from .gaps import (
 )
 from .roster import (
     Problem,
-    concept_group_problems,
+    concept_misfit,
     deploy_officers,
     deployable,
     deployed_officers,
@@ -427,9 +427,10 @@ def suggest(store: Store, activity_id: str) -> list[Option]:
 def _group_checked(ctx: _Context, options: list[Option]) -> list[Option]:
     """The options, each that would give the activity another concept checked as applying it
     checks it (``agenda.put_concept``: the officers already deployed must fit the new concept
-    as a group, ``concept_group_problems``); one they do not fit is not feasible, and its
-    reason (``concept_misfits_deployed``) names the officers who would fill no slot."""
-    misfits: dict[str, list[Problem]] = {}
+    as a group); one they do not fit is not feasible, and its reason
+    (``concept_misfits_deployed``, ``roster.concept_misfit``) names the smallest sets of
+    officers to release first."""
+    misfits: dict[str, dict[str, Any] | None] = {}
     checked = []
     for option in options:
         concept = option.concept
@@ -440,17 +441,12 @@ def _group_checked(ctx: _Context, options: list[Option]) -> list[Option]:
             checked.append(option)
             continue
         if concept not in misfits:
-            misfits[concept] = concept_group_problems(ctx.store, ctx.activity.id, concept)
-        over = misfits[concept]
-        if not over:
+            misfits[concept] = concept_misfit(ctx.store, ctx.activity.id, concept)
+        misfit = misfits[concept]
+        if misfit is None:
             checked.append(option)
             continue
-        why = fact(
-            "concept_misfits_deployed",
-            concept=concept,
-            callsigns=sorted({str(p.params.get("callsign", "")) for p in over}),
-            problems=[p.facts() for p in over],
-        )
+        why = fact("concept_misfits_deployed", **{k: v for k, v in misfit.items() if k != "rule"})
         checked.append(replace(option, feasible=False, partial=False, fact=why))
     return checked
 
@@ -944,6 +940,8 @@ def _moved(
     would stay open there."""
     assert ctx.base is not None
     minutes = int(delta.total_seconds() // 60)
+    # the start as read on the clock: across a clock change it moves by an hour more or less
+    wall = local(a).replace(tzinfo=None) - local(ctx.activity.start_at).replace(tzinfo=None)
     callsigns = _calls(team or [])
     return Option(
         "move",
@@ -954,7 +952,7 @@ def _moved(
             concept=ctx.base if ctx.base != ctx.activity.concept else None,
             deploy=callsigns,
         ),
-        fact("moved", minutes=minutes),
+        fact("moved", minutes=minutes, clock_minutes=int(wall.total_seconds() // 60)),
         not own,
         concept=ctx.base,
         start=a,

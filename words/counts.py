@@ -33,6 +33,15 @@ def replan_needed(n: int) -> str:
     )
 
 
+def posts_to_replan(n: int) -> str:
+    """After a threat assessment: how many standing posts now need re-planning, and how."""
+    return counted(
+        n,
+        "{n} standing post now needs re-planning (rule R1; post list --below, post assign).",
+        "{n} standing posts now need re-planning (rule R1; post list --below, post assign).",
+    )
+
+
 def bundle_written(changes: int, segments: int, recipients: int) -> str:
     """After ``sync export``: what the bundle holds and for how many devices."""
     return _("Bundle written: {changes} in {segments}, encrypted to {devices}.").format(

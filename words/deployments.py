@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from store.clock import local, local_span, told_apart
@@ -196,3 +197,39 @@ def move_warning(problem: Mapping[str, Any]) -> str:
 def refused(problems: list[Mapping[str, Any]]) -> str:
     """The sentence of a refused deployment: every officer's problem."""
     return _("Not deployed: {problems}.").format(problems="; ".join(phrase(p) for p in problems))
+
+
+def misfit_words(p: Mapping[str, Any]) -> str:
+    """A concept the deployed group does not fit (``concept_misfits_deployed``,
+    ``roster.concept_misfit``): how many of them it has places for, and the smallest release,
+    exactly: the officers in every smallest set, then "one of" / "N of" the others when any
+    N of them will do, else each smallest set ("A and B, or A and C").
+
+    Args:
+        p: the fact's params: ``concept``, ``deployed``, ``surplus``, ``sets``, ``candidates``.
+
+    Returns:
+        The words, without a full stop.
+    """
+    sets = [frozenset(s) for s in p["sets"]]
+    forced = sorted(frozenset.intersection(*sets))
+    rest = sorted(set(p["candidates"]) - set(forced))
+    left = p["surplus"] - len(forced)
+    if left and {frozenset(c) for c in combinations(rest, left)} == {s - set(forced) for s in sets}:
+        some = ", ".join(rest)
+        if left == 1:
+            forced.append(_("one of {callsigns}").format(callsigns=some))
+        else:
+            forced.append(_("{count} of {callsigns}").format(count=left, callsigns=some))
+        which = (
+            _("{callsigns} and {some}").format(callsigns=", ".join(forced[:-1]), some=forced[-1])
+            if len(forced) > 1
+            else forced[0]
+        )
+    else:
+        which = _(", or ").join(_(" and ").join(sorted(s)) for s in sets)
+    return _(
+        "{concept} has places for {keep} of the {deployed} officers deployed on it: release {which}"
+    ).format(
+        concept=p["concept"], keep=p["deployed"] - p["surplus"], deployed=p["deployed"], which=which
+    )

@@ -15,7 +15,7 @@ from store.errors import StoreError
 
 from . import _, ngettext
 from .access import worded
-from .deployments import phrase, refused
+from .deployments import misfit_words, refused
 from .fields import FIELD_CODES, WHAT_CODES, named
 from .filled import joined, template
 from .person_refusals import SENTENCES as PERSON
@@ -155,7 +155,10 @@ CONCEPT_WHY: dict[str, Callable[[Mapping[str, Any]], str]] = {
 
 def concept_why(why: str, params: Mapping[str, Any]) -> str:
     """Why a concept may not be chosen, in words: ``provides W2 but BEVER requires W3 (rule
-    R1)``."""
+    R1)``; or that the officers deployed on the activity do not fit it
+    (``concept_misfits_deployed``: the smallest release)."""
+    if why == "concept_misfits_deployed":
+        return _("{misfit} first").format(misfit=misfit_words(params))
     return CONCEPT_WHY[why](params)
 
 
@@ -422,10 +425,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "already_cancelled": template(_("Activity {activity} is already cancelled.")),
+    "post_unchanged": template(
+        _("Nothing changed: the standing post already has {concept}; choose another concept.")
+    ),
     "not_deployed": lambda p: refused(p["problems"]),
-    "concept_misfits_deployed": lambda p: _(
-        "{concept} does not fit the officers deployed on the activity: {problems}."
-    ).format(concept=p["concept"], problems="; ".join(phrase(q) for q in p["problems"])),
+    "concept_misfits_deployed": lambda p: _("{misfit} first, or choose a concept they fit.").format(
+        misfit=misfit_words(p)
+    ),
     "restriction_after_end": template(
         _(
             "'{title}' ended at {moment}: a restriction decides what happens next, and an "

@@ -12,7 +12,7 @@ from typing import Any
 from store.clock import local
 
 from . import _
-from .deployments import phrase
+from .deployments import misfit_words, phrase
 from .errors import CONCEPT_WHY, concept_why
 from .suggestions import WHY
 
@@ -38,13 +38,5 @@ def reason(text: str, fact: Mapping[str, Any] | None) -> str:
             why=phrase(p["problem"]),
         )
     if code == "concept_misfits_deployed":
-        p = fact["params"]
-        return _(
-            "{concept} does not fit the officers deployed on it ({callsigns}): {why}; "
-            "release them first"
-        ).format(
-            concept=p["concept"],
-            callsigns=", ".join(p["callsigns"]),
-            why="; ".join(phrase(q) for q in p["problems"]),
-        )
+        return _("{misfit} first").format(misfit=misfit_words(fact["params"]))
     return phrase(fact)

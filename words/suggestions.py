@@ -114,11 +114,19 @@ def cost(price: Mapping[str, Any]) -> str:
             return ngettext(
                 "{days} day later, same time", "{days} days later, same time", int(p["days"])
             ).format(days=p["days"])
-        sign = "+" if minutes > 0 else "-"
-        return _("moved {sign}{hours}:{minutes:02d}").format(
-            sign=sign, hours=abs(minutes) // 60, minutes=abs(minutes) % 60
-        )
+        moved = _("moved {shift}").format(shift=_signed(minutes))
+        wall = p.get("clock_minutes")
+        if wall is None or wall == minutes:
+            return moved
+        # across a clock change the clock moves an hour more or less than real time
+        return _("{moved} (clock {shift})").format(moved=moved, shift=_signed(wall))
     return _("none")
+
+
+def _signed(minutes: int) -> str:
+    """``+2:00``, ``-0:30``."""
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
 
 
 def shortfall(p: Params) -> str:

@@ -24,7 +24,7 @@ from store.clock import day_bounds, local, local_span, parse_end_after, parse_ti
 from store.db import Store
 from store.errors import BadInput
 from store.logbook import LogEntry
-from store.subjects import list_subjects, subject_by_id
+from store.subjects import list_subjects
 from store.validate import whole_text
 from words.counts import counted
 
@@ -523,7 +523,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             return
 
         def options(store: Store) -> list[agenda.ConceptOption]:
-            return agenda.concept_options(store, subject_by_id(store, item.subject_id))
+            return agenda.activity_concept_options(store, item.id)
 
         self.console_app.form_coming()  # keys typed meanwhile are the picker's
         self.call_store(options, lambda found: self._pick_concept(item, found), group="options")

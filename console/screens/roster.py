@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
-from store import access, agenda, roster
+from store import access, agenda, posts, roster
 from store.agenda import Activity
 from store.clock import day_bounds, local, parse_time_on, today
 from store.db import Store
@@ -41,7 +41,7 @@ from ..widgets.table import Column, RecordTable, Row
 from ..widgets.timeline import Timeline, render_timeline
 from .base import BaseScreen, sentence
 from .deploying import deploy_on
-from .forms import Field, Form, StepForm
+from .forms import ConceptPicker, Field, Form, StepForm
 
 HOURS = 48
 
@@ -56,10 +56,27 @@ class RosterData:
 
 @dataclass(frozen=True)
 class GapDetail:
-    """The activities of one gap, read in a worker when the gap is highlighted."""
+    """The activities and standing posts of one gap, read in a worker when the gap is
+    highlighted."""
 
     gap: Gap
     activities: list[Activity]
+    posts: list[posts.Post]
+
+
+def posts_said(found: list[posts.Post]) -> str:
+    """What a gap on standing posts asks for: re-planning those below the required level (c),
+    else officers (a shift, officers lent)."""
+    below = sum(p.needs_replanning for p in found)
+    if below:
+        return _("{posts}, {below} below the required level: re-plan with c.").format(
+            posts=counted(len(found), "{n} standing post", "{n} standing posts"), below=below
+        )
+    return counted(
+        len(found),
+        "{n} standing post at the required level: add a shift (n) or lend officers.",
+        "{n} standing posts at the required level: add a shift (n) or lend officers.",
+    )
 
 
 def fetch_roster(store: Store, day: date) -> RosterData:
@@ -154,6 +171,17 @@ class RosterScreen(BaseScreen[RosterData]):
             _("An officer on duty from a start to an end (supply for the gaps)"),
             permission="staff.write",
             about=True,
+        ),
+        Action(
+            "c",
+            "replan_post",
+            _("Post"),
+            _("Re-plan the gap's standing post"),
+            _(
+                "Another concept on the selected gap's standing post below the required level "
+                "(R1, R3, R4)"
+            ),
+            permission="staff.write",
         ),
         Action(
             "j",
@@ -310,7 +338,11 @@ class RosterScreen(BaseScreen[RosterData]):
             return
 
         def read(store: Store) -> GapDetail:
-            return GapDetail(gap, [agenda.get_activity(store, i) for i in gap.activities])
+            return GapDetail(
+                gap,
+                [agenda.get_activity(store, i) for i in gap.activities],
+                [posts.get_post(store, i) for i in gap.posts],
+            )
 
         self.call_store(read, self.show_gap, group="gap")
 
@@ -344,11 +376,7 @@ class RosterScreen(BaseScreen[RosterData]):
                 ]
             )
         else:
-            table.empty = counted(
-                len(gap.posts),
-                "{n} standing post; nothing to re-plan.",
-                "{n} standing posts; nothing to re-plan.",
-            )
+            table.empty = posts_said(detail.posts)
             table.set_rows([])
         self.load_suggestions()
 
@@ -380,13 +408,20 @@ class RosterScreen(BaseScreen[RosterData]):
         self.options = []
         activity_id = self.selected_activity()
         if activity_id is None:
-            posts = self.detail is not None and not self.detail.activities
+            on_posts = self.detail.posts if self.detail and not self.detail.activities else []
+            below = any(p.needs_replanning for p in on_posts)
             table.empty = (
                 _(
+                    "A standing post has no activity to move or re-staff: re-plan it with a "
+                    "concept at the required level (c), then add a shift (n) or lend officers "
+                    "(Capacity, scenario)."
+                )
+                if below
+                else _(
                     "A standing post has no activity to move or re-staff: add a shift (n) or "
                     "lend officers (Capacity, scenario)."
                 )
-                if posts
+                if on_posts
                 else _("Select an activity of the gap.")
             )
             table.set_rows([])
@@ -549,6 +584,41 @@ class RosterScreen(BaseScreen[RosterData]):
             ),
             lambda shift: _("Shift added for {who}.").format(who=shift.callsign),
         )
+
+    def action_replan_post(self) -> None:
+        """The concept picker for the gap's first standing post below the required level (else
+        its first post): valid concepts only, each other one saying why (R1, R3, R4)."""
+        chosen = (
+            next((p for p in sorted(self.detail.posts, key=lambda p: not p.needs_replanning)), None)
+            if self.detail is not None
+            else None
+        )
+        if chosen is None:
+            self.notify(_("Select a gap on a standing post first."), severity="warning")
+            return
+        post = chosen
+
+        def save(store: Store, values: dict[str, str]) -> posts.Post:
+            if not values["concept"]:
+                raise BadInput(_("No valid concept to choose; see the reasons above."))
+            return posts.assign_post_concept(store, post.id, values["concept"])
+
+        heading = _("Concept for the standing post of {person}, {span} — requires {level}").format(
+            person=post.subject,
+            span=f"{at(post.start_at)}–{at(post.end_at, date=False)}",
+            level=post.required_level or "—",
+        )
+
+        def picker(options: list[agenda.ConceptOption]) -> None:
+            self.open_form(
+                ConceptPicker(save, heading, options, post.concept, post.required_level),
+                lambda done: _("{concept} ({level}) on the standing post of {person}.").format(
+                    concept=done.concept, level=done.concept_level, person=done.subject
+                ),
+            )
+
+        self.console_app.form_coming()  # keys typed meanwhile are the picker's
+        self.call_store(lambda store: posts.post_concept_options(store, post.id), picker)
 
     def action_to_agenda(self) -> None:
         activity_id = self.selected_activity()

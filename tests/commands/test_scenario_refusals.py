@@ -67,4 +67,7 @@ def test_one_standing_post_below_the_required_level_is_said_in_the_singular(demo
     """DAS's threat raised to 4: one OB post below its level, "1 standing post … (re-plan it)"."""
     assert demo("threat", "assess", "DAS", "--level", "4", "--summary", "x").exit_code == 0
     result = demo("gaps", "--unit", "OB", "--from", "2026-12-03 00:00", "--to", "2026-12-04 00:00")
-    assert "; 1 standing post below the required level (re-plan it)." in result.stderr
+    assert (
+        "; 1 standing post below the required level (re-plan it: post list --below, post assign)."
+        in (result.stderr)
+    )

@@ -240,10 +240,8 @@ def test_a_lighter_concept_is_judged_against_the_deployed_group(store: Store) ->
     with pytest.raises(RuleViolation) as refused:
         agenda.assign_concept(store, item.id, "ESCORT")
     assert sentence(refused.value) == (
-        "ESCORT does not fit the officers deployed on the activity: C1 fills no open slot of "
-        "the concept from 2026-12-01 10:00 (already filled: Close protection (1 of 1)) "
-        "(rule: staffing); C2 fills no open slot of the concept from 2026-12-01 10:00 "
-        "(already filled: Close protection (1 of 1)) (rule: staffing)."
+        "ESCORT has places for 2 of the 3 officers deployed on it: release one of C1, C2 "
+        "first, or choose a concept they fit."
     )
     assert snapshot(store.path) == before
     assert agenda.get_activity(store, item.id).concept == "CP-LIGHT"

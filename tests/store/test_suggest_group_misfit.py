@@ -89,8 +89,9 @@ def test_every_option_not_marked_infeasible_applies(
     assert misfit, "no option names the deployed officers the new concept misfits"
     for option in misfit:
         assert not option.feasible and not option.partial
-        assert option.fact is not None and option.fact["params"]["callsigns"]
-        assert "release them first" in reason("", option.fact)
+        assert option.fact is not None and option.fact["params"]["candidates"]
+        assert option.fact["params"]["surplus"] >= 1
+        assert " first" in reason("", option.fact)
     for n, option in enumerate(options):
         if not (option.feasible or option.partial):
             continue
