@@ -117,14 +117,22 @@ def describe(component: Any) -> str:
     Returns:
         Text such as ``VEVENT abc-123 (Werkbezoek)``, safe to print.
     """
-    uid = component.get("UID")
-    summary = component.get("SUMMARY")
+    uid = _one_text(component.get("UID"))
+    summary = _one_text(component.get("SUMMARY"))
     text = str(component.name)
     if uid:
-        text += f" {_cut(validate.visible(str(uid)), 200)}"
+        text += f" {_cut(validate.visible(uid), 200)}"
     if summary:
-        text += f" ({_cut(validate.visible(str(summary)), 80)})"
+        text += f" ({_cut(validate.visible(summary), 80)})"
     return text
+
+
+def _one_text(value: Any) -> str:
+    """A property's text; one given more than once (a list) as its values joined by `` / ``,
+    never the parser's repr."""
+    if isinstance(value, list):
+        return " / ".join(str(one) for one in value)
+    return str(value) if value else ""
 
 
 def _cut(text: str, limit: int) -> str:

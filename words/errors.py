@@ -751,6 +751,18 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "calendar_invalid": lambda p: _("{file} is not a valid iCalendar file: {why}.").format(
         file=p["file"], why=_invalid_why(p)
     ),
+    "calendar_property_twice": template(
+        _(
+            "{file}: {event} gives {prop} {count} times; it may be given once (RFC 5545), so "
+            "which one is meant cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_period_not_allowed": template(
+        _(
+            "{file}: {event}, property {prop}: {value} is a period (a start and an end); only "
+            "an RDATE may be a period — give a date or a date-time."
+        )
+    ),
     "calendar_mixed_start_end": template(
         _(
             "{file}: {event} has a DTSTART that is a {start_kind} but a DTEND that is a "
