@@ -116,7 +116,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import ics_bounds, machine, rules, validate
-from .agenda import CALENDAR_AUTHORITY, insert_correction
+from .agenda import CALENDAR_AUTHORITY, check_text, insert_correction
 from .clock import LOCAL_TZ, day_bounds, from_db, to_db
 from .db import Store
 from .errors import BadInput
@@ -1451,12 +1451,14 @@ def _occurrence(
     if length is not None:
         end = start + length
         validate.moment(end, f"{name}: {_describe(event)} DTEND")
-    title = str(event.get("SUMMARY") or "").strip() or "(no title)"
+    summary = str(event.get("SUMMARY") or "")
+    field = f"{name}: {_describe(event)} SUMMARY"
+    title = check_text(summary, field) if summary.strip() else "(no title)"
     sequence, modified = _version(event, name)
     return Occurrence(
         uid=uid,
         recurrence=recurrence,
-        title=validate.text(title, f"{name}: {_describe(event)} SUMMARY"),
+        title=title,
         start=start,
         end=end,
         location=validate.text(

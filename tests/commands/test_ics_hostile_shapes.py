@@ -4,6 +4,7 @@ the library's repr stored as a title."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,33 @@ def test_a_calendar_name_given_twice_refuses_the_file(
     path = _calendar(tmp_path / "n.ics", *TIMED, head=head)
     stderr = _refused(initialised, path, db_path)
     assert "n.ics: the calendar gives X-WR-CALNAME 2 times" in stderr, stderr
+
+
+@pytest.mark.parametrize("summary", ["\u200b", "\u202e\u200f", "\x07", " \u200b\t"])
+def test_a_title_of_invisible_characters_is_refused_as_when_typed(
+    initialised: Run, tmp_path: Path, db_path: Path, summary: str
+) -> None:
+    """Finding 2: such a SUMMARY was stored as the title (typed, it is refused), and every
+    other laptop quarantined the changes; the same check as ``activity add``, on a new event
+    and on a newer version of an imported one."""
+    _person(initialised)
+    typed = initialised(
+        "activity", "add", "--person", "BEVER", "--title", summary,
+        "--start", "2026-12-02 10:00", "--end", "2026-12-02 11:00",
+    )  # fmt: skip
+    assert typed.exit_code == 2 and "may not be empty" in typed.stderr
+    path = tmp_path / "b.ics"
+    text = _file(path, "SEQUENCE:1").read_text().replace("SUMMARY:s", f"SUMMARY:{summary}")
+    path.write_text(text)
+    stderr = _refused(initialised, path, db_path)
+    assert "SUMMARY may not be empty." in stderr, stderr
+    # the update path: the event imported with a title, then a newer version without one
+    first = _file(tmp_path / "u.ics", "SEQUENCE:1")
+    result = initialised("activity", "import-ics", str(first), "--person", "BEVER")
+    assert result.exit_code == 0, result.stderr
+    newer = first.read_text().replace("SEQUENCE:1", "SEQUENCE:2")
+    first.write_text(newer.replace("SUMMARY:s", f"SUMMARY:{summary}"))
+    stderr = _refused(initialised, first, db_path)
+    assert "SUMMARY may not be empty." in stderr, stderr
+    shown = initialised("activity", "list", "--person", "BEVER", "-f", "json")
+    assert [row["title"] for row in json.loads(shown.stdout)] == ["s"], shown.stdout

@@ -52,3 +52,13 @@ async def test_an_rdate_period_past_2099_is_refused_on_the_form(
 ) -> None:
     said = await _refused(demo_store, tmp_path, CALENDAR)
     assert "RDATE period end must lie between 1970-01-01 and 2099-12-31" in said, said
+
+
+async def test_a_title_of_invisible_characters_is_refused_on_the_form(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    text = CALENDAR.replace("SUMMARY:Test", "SUMMARY:\u200b").replace(
+        "RDATE;VALUE=PERIOD:20261210T090000Z/P500000W\r\n", ""
+    )
+    said = await _refused(demo_store, tmp_path, text)
+    assert "SUMMARY may not be empty." in said, said
