@@ -156,7 +156,9 @@ def prescan(text: str, name: str) -> None:
     Raises:
         BadInput: ``calendar_too_many_lines``, ``calendar_too_many_events``,
             ``calendar_too_many_dates``, ``calendar_uid_too_long``,
-            ``calendar_foreign_digit`` or ``calendar_rule_part_twice``.
+            ``calendar_foreign_digit``, ``calendar_rule_part_twice``, or a time whose zone
+            would be guessed (``calendar_tzid_twice``, ``calendar_tzid_list``,
+            ``calendar_tzid_with_utc``).
     """
     events = values = 0
     for lines, logical in enumerate(_unfolded(text), start=1):
@@ -173,6 +175,8 @@ def prescan(text: str, name: str) -> None:
             _ascii_digits(logical, lines, name)
         if head.startswith(("RRULE", "EXRULE")) and head[5 if head[0] == "R" else 6] in ":;":
             _parts_once(logical, lines, name)
+        if head.startswith(_ZONED) and ";" in logical:
+            _one_zone(logical, lines, name)
         if head.startswith("BEGIN:VEVENT"):
             events += 1
             if events > MAX_EVENTS:
@@ -264,6 +268,69 @@ def _parts_once(logical: str, number: int, name: str) -> None:
                 part=validate.shown(part, limit=20),
             )
         seen.add(part)
+
+
+#: Properties whose times may carry a TZID.
+_ZONED = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "RDATE", "EXDATE")
+
+
+def _parameters(logical: str) -> tuple[list[str], str]:
+    """A content line's name and parameters (``NAME``, ``PARAM=value`` …) and its value, split
+    at the ``;`` and the ``:`` that stand outside double quotes (RFC 5545 §3.1)."""
+    parts, current, quoted = [], [], False
+    for index, char in enumerate(logical):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in ";:":
+            parts.append("".join(current))
+            current = []
+            if char == ":":
+                return parts, logical[index + 1 :]
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts, ""
+
+
+def _one_zone(logical: str, number: int, name: str) -> None:
+    """A time is in one zone, never guessed: a TZID given twice (the parser keeps the last
+    without a word), a TZID that lists zones, and a TZID on a UTC time (``…T090000Z``: RFC
+    5545 forbids the two together, and the parser reads the time in the zone) are refused."""
+    params, value = _parameters(logical)
+    prop = validate.visible(params[0].strip().upper())[:20]
+    if prop not in _ZONED:
+        return
+    zones = [v for k, _, v in (p.partition("=") for p in params[1:]) if k.strip().upper() == "TZID"]
+    if not zones:
+        return
+    shown = [validate.shown(zone, limit=40) for zone in zones]
+    facts = {"name": name, "line": number, "property": prop, "zones": ", ".join(shown)}
+    if len(zones) > 1:
+        raise BadInput(
+            f"{name}: line {number:,}: {prop} gives TZID {len(zones)} times ({facts['zones']}); "
+            "which zone the time is in cannot be told. Nothing was imported.",
+            code="calendar_tzid_twice",
+            count=len(zones),
+            **facts,
+        )
+    if "," in zones[0] and not zones[0].startswith('"'):
+        raise BadInput(
+            f"{name}: line {number:,}: {prop} names more than one zone in its TZID "
+            f"({facts['zones']}); a time is in one zone. Nothing was imported.",
+            code="calendar_tzid_list",
+            **facts,
+        )
+    utc = [one for one in value.split(",") if one.strip().upper().endswith("Z")]
+    if utc:
+        time = validate.shown(utc[0].strip(), limit=40)
+        raise BadInput(
+            f"{name}: line {number:,}: {prop} gives the zone {facts['zones']} and a time in "
+            f"UTC ({time}, ending in Z); a time is in one of the two (RFC 5545), so which is "
+            "meant cannot be told. Nothing was imported.",
+            code="calendar_tzid_with_utc",
+            time=time,
+            **facts,
+        )
 
 
 def _unfolded(text: str) -> Iterable[str]:

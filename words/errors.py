@@ -763,6 +763,25 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "an RDATE may be a period — give a date or a date-time."
         )
     ),
+    "calendar_tzid_twice": template(
+        _(
+            "{name}: line {line:,}: {property} gives TZID {count} times ({zones}); which zone "
+            "the time is in cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_tzid_list": template(
+        _(
+            "{name}: line {line:,}: {property} names more than one zone in its TZID ({zones}); "
+            "a time is in one zone. Nothing was imported."
+        )
+    ),
+    "calendar_tzid_with_utc": template(
+        _(
+            "{name}: line {line:,}: {property} gives the zone {zones} and a time in UTC "
+            "({time}, ending in Z); a time is in one of the two (RFC 5545), so which is meant "
+            "cannot be told. Nothing was imported."
+        )
+    ),
     "calendar_mixed_start_end": template(
         _(
             "{file}: {event} has a DTSTART that is a {start_kind} but a DTEND that is a "

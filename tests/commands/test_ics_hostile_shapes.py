@@ -133,3 +133,52 @@ def test_a_title_of_invisible_characters_is_refused_as_when_typed(
     assert "SUMMARY may not be empty." in stderr, stderr
     shown = initialised("activity", "list", "--person", "BEVER", "-f", "json")
     assert [row["title"] for row in json.loads(shown.stdout)] == ["s"], shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [
+        (
+            "DTSTART;TZID=Europe/Amsterdam;TZID=Asia/Tokyo:20261202T100000",
+            "DTSTART gives TZID 2 times ('Europe/Amsterdam', 'Asia/Tokyo'); which zone the time "
+            "is in cannot be told.",
+        ),
+        (
+            "DTSTART;TZID=Asia/Tokyo;TZID=Europe/Amsterdam:20261202T100000",
+            "DTSTART gives TZID 2 times ('Asia/Tokyo', 'Europe/Amsterdam')",
+        ),
+        (
+            "DTSTART;TZID=Europe/Amsterdam,Asia/Tokyo:20261202T100000",
+            "DTSTART names more than one zone in its TZID ('Europe/Amsterdam,Asia/Tokyo'); a "
+            "time is in one zone.",
+        ),
+        (
+            "DTSTART;TZID=Asia/Tokyo:20261202T100000Z",
+            "DTSTART gives the zone 'Asia/Tokyo' and a time in UTC ('20261202T100000Z', ending "
+            "in Z); a time is in one of the two (RFC 5545)",
+        ),
+    ],
+)
+def test_a_zone_that_would_be_guessed_is_refused_naming_the_zones(
+    initialised: Run, tmp_path: Path, db_path: Path, start: str, said: str
+) -> None:
+    """Finding 4: a TZID given twice was read in the last zone, a TZID on a UTC time in the
+    zone, without a word; a TZID list was refused blaming the time."""
+    _person(initialised)
+    stderr = _refused(initialised, _file(tmp_path / "z.ics", start=start), db_path)
+    assert stderr.startswith("Error: z.ics: line 7: ") and said in stderr, stderr
+
+
+def test_a_quoted_zone_and_a_zone_for_a_list_of_times_are_read(
+    initialised: Run, tmp_path: Path
+) -> None:
+    _person(initialised)
+    path = _file(
+        tmp_path / "q.ics",
+        "RRULE:FREQ=DAILY;COUNT=3",
+        "EXDATE;TZID=Europe/Amsterdam:20261203T110000,20261204T110000",
+        start='DTSTART;TZID="Europe/Amsterdam":20261202T110000',
+    )
+    result = initialised("activity", "import-ics", str(path), "--person", "BEVER", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 1
