@@ -366,7 +366,7 @@ def check_event(event: Any, name: str) -> None:
         validate.line(str(uid), f"{name}: {describe(event)} UID", max_len=MAX_UID)
     for prop in _TIMES:
         for value in _values(event.get(prop)):
-            _in_range(value, prop, event, name)
+            _in_range(value, prop, event, name, end=prop == "DTEND")
     duration = event.get("DURATION")
     if duration is not None:
         length = getattr(duration, "dt", None)
@@ -400,13 +400,21 @@ def _values(prop: Any) -> Iterable[Any]:
             yield from moment if isinstance(moment, tuple) else (moment,)
 
 
-def _in_range(value: Any, what: str, event: Any, name: str) -> None:
+def _in_range(value: Any, what: str, event: Any, name: str, *, end: bool = False) -> None:
     """A date or time in 1970–2099 (local days; a floating time, and one in a zone a file
     defines, by its own date: that zone is not read before ``check_zone`` has bounded it, and
-    the parser may have attached one of that name from another file)."""
+    the parser may have attached one of that name from another file). An ``end`` may be the
+    instant that closes the range, as any end the store takes (``validate.within_years``):
+    midnight of New Year 2100, or the date 2100-01-01 (an end date is exclusive)."""
+    closing = validate.LATEST_DAY + timedelta(days=1)
     if isinstance(value, datetime):
         if value.tzinfo is None or not isinstance(value.tzinfo, _READ_ZONES):
-            ok = validate.EARLIEST_DAY <= value.date() <= validate.LATEST_DAY
+            day = value.date()
+            ok = validate.EARLIEST_DAY <= day <= validate.LATEST_DAY or (
+                end and day == closing and value.time() == time(0)
+            )
+        elif end:
+            ok = validate.within_years(value)
         else:
             try:
                 ok = (
@@ -417,7 +425,8 @@ def _in_range(value: Any, what: str, event: Any, name: str) -> None:
             except (OverflowError, ValueError):
                 ok = False
     elif isinstance(value, date):
-        ok = validate.EARLIEST_DAY <= value <= validate.LATEST_DAY
+        last = closing if end else validate.LATEST_DAY
+        ok = validate.EARLIEST_DAY <= value <= last
     else:
         return  # a period's duration: checked with the start it belongs to
     if not ok:

@@ -21,6 +21,7 @@ def _calendar(path: Path, *lines: str, head: str = "") -> Path:
     return path
 
 
+AMS = "TZID=Europe/Amsterdam"
 TIMED = ("DTSTART:20270305T090000Z", "DTEND:20270305T100000Z")
 
 
@@ -182,3 +183,43 @@ def test_a_quoted_zone_and_a_zone_for_a_list_of_times_are_read(
     result = initialised("activity", "import-ics", str(path), "--person", "BEVER", "-f", "json")
     assert result.exit_code == 0, result.stderr
     assert len(json.loads(result.stdout)) == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("DTSTART;VALUE=DATE:20991231", "DTEND;VALUE=DATE:21000101"),
+        (f"DTSTART;{AMS}:20991231T220000", f"DTEND;{AMS}:21000101T000000"),
+        ("DTSTART:20991231T210000Z", "DTEND:20991231T230000Z"),
+        ("DTSTART:20991231T220000", "DTEND:21000101T000000"),  # floating, read in Amsterdam
+    ],
+)  # fmt: skip
+def test_an_event_may_end_at_midnight_of_new_year_2100_as_a_typed_one(
+    initialised: Run, tmp_path: Path, start: str, end: str
+) -> None:
+    """Finding 6: these were refused ('DTEND must lie between 1970-01-01 and 2099-12-31')
+    while `activity add --end "2100-01-01 00:00"` is accepted."""
+    _person(initialised)
+    path = _calendar(tmp_path / "ny.ics", start, end)
+    result = initialised(
+        "activity", "import-ics", str(path), "--person", "BEVER",
+        "--from", "2099-12-01", "--to", "2099-12-31", "-f", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    shown = initialised("activity", "list", "--person", "BEVER", "--date", "2099-12-31",
+                        "-f", "json")  # fmt: skip
+    (row,) = json.loads(shown.stdout)
+    assert row["end"] == "2100-01-01T00:00:00+01:00", row
+
+
+@pytest.mark.parametrize(
+    "end",
+    ["DTEND;VALUE=DATE:21000102", "DTEND:21000101T000100", "DTEND:20991231T230100Z"],
+)
+def test_an_end_past_midnight_of_new_year_2100_is_still_refused(
+    initialised: Run, tmp_path: Path, db_path: Path, end: str
+) -> None:
+    _person(initialised)
+    start = "DTSTART;VALUE=DATE:20991231" if "DATE:" in end else "DTSTART:20991231T210000Z"
+    stderr = _refused(initialised, _calendar(tmp_path / "ny.ics", start, end), db_path)
+    assert "DTEND must lie between 1970-01-01 and 2099-12-31" in stderr, stderr
