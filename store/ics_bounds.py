@@ -161,6 +161,7 @@ def prescan(text: str, name: str) -> None:
             ``calendar_tzid_with_utc``).
     """
     events = values = 0
+    open_parts: list[tuple[str, int]] = []
     for lines, logical in enumerate(_unfolded(text), start=1):
         if lines > MAX_LINES:
             raise BadInput(
@@ -177,6 +178,8 @@ def prescan(text: str, name: str) -> None:
             _parts_once(logical, lines, name)
         if head.startswith(_ZONED) and ";" in logical:
             _one_zone(logical, lines, name)
+        if head.startswith(("BEGIN:", "END:")):
+            _structure(logical, lines, name, open_parts)
         if head.startswith("BEGIN:VEVENT"):
             events += 1
             if events > MAX_EVENTS:
@@ -268,6 +271,60 @@ def _parts_once(logical: str, number: int, name: str) -> None:
                 part=validate.shown(part, limit=20),
             )
         seen.add(part)
+
+
+#: Components that stand directly in the VCALENDAR, never inside another (RFC 5545 3.6).
+_TOP_LEVEL = frozenset({"VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY"})
+
+
+def _structure(logical: str, number: int, name: str, open_parts: list[tuple[str, int]]) -> None:
+    """The nesting of components as written: an END closes the component its BEGIN opened
+    (``END:VTODO`` after ``BEGIN:VEVENT`` does not), and an event, a to-do, a zone … stands
+    directly in the VCALENDAR (a VEVENT inside a VTODO or a VALARM would be imported, or lost,
+    without a word). ``open_parts``: the components open so far, with their BEGIN's line.
+    An END with nothing open is left to the parser (``end_without_begin``)."""
+    word, _, rest = logical.partition(":")
+    part = validate.visible(rest.strip().upper())[:40]
+    if word.strip().upper() == "BEGIN":
+        outer = open_parts[-1][0] if open_parts else None
+        if part in _TOP_LEVEL and outer not in (None, "VCALENDAR"):
+            raise _structure_fault(name, "nested", number, part, outer or "", open_parts[-1][1])
+        open_parts.append((part, number))
+        return
+    if not open_parts:
+        return
+    if open_parts[-1][0] == part:
+        open_parts.pop()
+        return
+    if any(opened == part for opened, _line in open_parts):  # the one inside it has no END
+        opened, since = open_parts[-1]
+        raise _structure_fault(name, "unclosed", number, part, opened, since)
+    raise _structure_fault(name, "end_without_begin", number, part, open_parts[-1][0], 0)
+
+
+def _structure_fault(
+    name: str, reason: str, number: int, part: str, outer: str, since: int
+) -> BadInput:
+    """``calendar_invalid`` for a component standing inside another (``nested``), an END
+    whose component is not open (``end_without_begin``: ``END:VTODO`` closing a VEVENT) and
+    an END that leaves the component inside it unclosed (``unclosed``); ``what``: where."""
+    if reason == "nested":
+        what = f"line {number:,}: BEGIN:{part} inside the {outer} of line {since:,}"
+    elif reason == "unclosed":
+        what = f"line {number:,}: END:{part} while the {outer} of line {since:,} is open"
+    else:
+        what = f"line {number:,}: END:{part} inside a {outer}"
+    return BadInput(
+        f"{name} is not a valid iCalendar file: {what}.",
+        code="calendar_invalid",
+        file=name,
+        reason=reason,
+        what=what,
+        line=number,
+        part=part,
+        outer=outer,
+        since=since,
+    )
 
 
 #: Properties whose times may carry a TZID.

@@ -70,6 +70,11 @@ def _invalid_why(p: Mapping[str, Any]) -> str:
             "a BEGIN line has no END line (the file may be cut off, or one component is inside "
             "another); nothing was imported — export the calendar again"
         )
+    if reason == "nested":
+        return _(
+            "line {line:,}: BEGIN:{part} stands inside the {outer} of line {since:,}; a "
+            "{part} stands directly in the VCALENDAR, so nothing was imported"
+        ).format(**p)
     if reason == "zone":
         return _(
             "a VTIMEZONE in it has no readable STANDARD or DAYLIGHT rule, so its times cannot "

@@ -223,3 +223,47 @@ def test_an_end_past_midnight_of_new_year_2100_is_still_refused(
     start = "DTSTART;VALUE=DATE:20991231" if "DATE:" in end else "DTSTART:20991231T210000Z"
     stderr = _refused(initialised, _calendar(tmp_path / "ny.ics", start, end), db_path)
     assert "DTEND must lie between 1970-01-01 and 2099-12-31" in stderr, stderr
+
+
+E = "".join(f"{x}\r\n" for x in ("BEGIN:VEVENT", *EVENT, *TIMED))
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (E + "END:VTODO\r\n", "an END line has no BEGIN line before it"),
+        (
+            "BEGIN:VTODO\r\n" + E + "END:VEVENT\r\nEND:VTODO\r\n",
+            "line 5: BEGIN:VEVENT stands inside the VTODO of line 4; a VEVENT stands directly "
+            "in the VCALENDAR",
+        ),
+        (
+            E + "BEGIN:VALARM\r\n" + E.replace("o@x", "p@x") + "END:VEVENT\r\nEND:VALARM\r\n"
+            "END:VEVENT\r\n",
+            "line 11: BEGIN:VEVENT stands inside the VALARM of line 10",
+        ),
+        (E + E + "END:VEVENT\r\nEND:VEVENT\r\n", "BEGIN:VEVENT stands inside the VEVENT"),
+    ],
+)
+def test_a_component_closed_by_another_or_inside_another_refuses_the_file(
+    initialised: Run, tmp_path: Path, db_path: Path, body: str, said: str
+) -> None:
+    """Finding 8: these were imported without a word (a VEVENT in a VALARM: two activities;
+    one in a VEVENT: refused as a UID appearing twice)."""
+    _person(initialised)
+    path = tmp_path / "s.ics"
+    path.write_text(HEAD + body + TAIL)
+    stderr = _refused(initialised, path, db_path)
+    assert stderr.startswith("Error: s.ics is not a valid iCalendar file: ") and said in stderr, (
+        stderr
+    )
+
+
+def test_an_alarm_inside_an_event_is_still_read(initialised: Run, tmp_path: Path) -> None:
+    _person(initialised)
+    alarm = "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nDESCRIPTION:x\r\nEND:VALARM\r\n"
+    path = tmp_path / "a.ics"
+    path.write_text(HEAD + E + alarm + "END:VEVENT\r\n" + TAIL)
+    result = initialised("activity", "import-ics", str(path), "--person", "BEVER",
+                         "--from", "2027-03-01")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
