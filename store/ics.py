@@ -1515,12 +1515,42 @@ def _original_times(master: Any) -> Callable[[datetime], bool] | None:
     return original
 
 
+def _refuse_recurrence_kind(calendar: Any, name: str) -> None:
+    """An override's RECURRENCE-ID is of its series' DTSTART kind (RFC 5545 3.8.4.4: a date
+    for a series of dates, a date-time for a timed one): a date id on a timed series names no
+    occurrence, and imported it would stand beside the occurrence it was meant to change (two
+    activities for one). Refused: ``calendar_recurrence_kind``."""
+    events = calendar.walk("VEVENT")
+    masters = {
+        str(e["UID"]): e
+        for e in events
+        if e.get("RECURRENCE-ID") is None and e.get("UID") and e.get("DTSTART") is not None
+    }
+    for event in events:
+        rid, master = event.get("RECURRENCE-ID"), masters.get(str(event.get("UID")))
+        if rid is None or master is None:
+            continue
+        timed = isinstance(master.decoded("DTSTART"), datetime)
+        if isinstance(rid.dt, datetime) != timed:
+            kinds = ("date-time", "date") if timed else ("date", "date-time")
+            raise BadInput(
+                f"{name}: {_describe(event)} has a RECURRENCE-ID that is a {kinds[1]} but its "
+                f"series' DTSTART is a {kinds[0]}; both must be the same kind (RFC 5545), so "
+                "which occurrence it changes cannot be told. Nothing was imported.",
+                code="calendar_recurrence_kind",
+                file=name,
+                event=_describe(event),
+                series_kind=kinds[0],
+                id_kind=kinds[1],
+            )
+
+
 def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
     """An override whose RECURRENCE-ID is the time an earlier ``RANGE=THISANDFUTURE`` override
     moved its occurrence to (some programs write that, RFC 5545 wants the original time) is
     read as the override of the original occurrence, with a warning: otherwise
-    recurring-ical-events gives both it and the moved occurrence (11 of a COUNT=10). A
-    THISANDFUTURE override whose id names no occurrence of its series at all is warned of."""
+    recurring-ical-events gives both it and the moved occurrence (11 of a COUNT=10). An
+    override whose id names no occurrence of its series at all is warned of."""
     from icalendar import vDDDTypes
 
     events = calendar.walk("VEVENT")
@@ -1535,8 +1565,6 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
             by_uid.setdefault(str(event["UID"]), []).append(event)
     warnings: list[Notice] = []
     for uid, overrides in by_uid.items():
-        if not any(_this_and_future(o) for o in overrides):
-            continue
         original = _original_times(masters[uid])
         if original is None:
             continue
@@ -1552,15 +1580,12 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
                     ),
                     None,
                 )
-                if meant is None:
-                    if _this_and_future(override):
-                        warnings.append(
-                            notice(
-                                "calendar_recurrence_unmatched",
-                                event=_describe(override),
-                                given=rid,
-                            )
+                if meant is None:  # README: an id naming no occurrence is warned of
+                    warnings.append(
+                        notice(
+                            "calendar_recurrence_unmatched", event=_describe(override), given=rid
                         )
+                    )
                     continue
                 prop = vDDDTypes(meant)
                 if _this_and_future(override):
@@ -1727,6 +1752,7 @@ def _parse_calendar(
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
+    _refuse_recurrence_kind(calendar, name)
     warnings += _moved_recurrence_ids(calendar)
     events = calendar.walk("VEVENT")
     masters, overrides, explicit, excluded, spans = _sort_events(events, name)

@@ -787,6 +787,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "cannot be told. Nothing was imported."
         )
     ),
+    "calendar_recurrence_kind": template(
+        _(
+            "{file}: {event} has a RECURRENCE-ID that is a {id_kind} but its series' DTSTART "
+            "is a {series_kind}; both must be the same kind (RFC 5545), so which occurrence it "
+            "changes cannot be told. Nothing was imported."
+        )
+    ),
     "calendar_mixed_start_end": template(
         _(
             "{file}: {event} has a DTSTART that is a {start_kind} but a DTEND that is a "

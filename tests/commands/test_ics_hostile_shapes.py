@@ -267,3 +267,56 @@ def test_an_alarm_inside_an_event_is_still_read(initialised: Run, tmp_path: Path
     result = initialised("activity", "import-ics", str(path), "--person", "BEVER",
                          "--from", "2027-03-01")  # fmt: skip
     assert result.exit_code == 0, result.stderr
+
+
+SERIES = (
+    "UID:r@x\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;TZID=Europe/Amsterdam:20270301T090000\r\n"
+    "DTEND;TZID=Europe/Amsterdam:20270301T100000\r\nSUMMARY:R\r\nRRULE:FREQ=DAILY;COUNT=10\r\n"
+)
+
+
+def _series_with(path: Path, rid: str) -> Path:
+    override = (
+        f"UID:r@x\r\nDTSTAMP:20270101T000000Z\r\n{rid}\r\nDTSTART:20270305T120000Z\r\n"
+        "DTEND:20270305T130000Z\r\nSUMMARY:Moved\r\n"
+    )
+    path.write_text(
+        HEAD + "".join(f"BEGIN:VEVENT\r\n{e}END:VEVENT\r\n" for e in (SERIES, override)) + TAIL
+    )
+    return path
+
+
+def test_a_date_recurrence_id_on_a_timed_series_is_refused(
+    initialised: Run, tmp_path: Path, db_path: Path
+) -> None:
+    """Finding 9: RECURRENCE-ID;VALUE=DATE:20270303 on a 09:00 series was imported as an 11th
+    activity beside the 3 March occurrence it meant to change, without a word."""
+    _person(initialised)
+    path = _series_with(tmp_path / "r.ics", "RECURRENCE-ID;VALUE=DATE:20270303")
+    stderr = _refused(initialised, path, db_path)
+    assert (
+        "r.ics: VEVENT r@x (Moved) has a RECURRENCE-ID that is a date but its series' DTSTART "
+        "is a date-time; both must be the same kind (RFC 5545)" in stderr
+    ), stderr
+
+
+def test_a_recurrence_id_naming_no_occurrence_is_warned_of(
+    initialised: Run, tmp_path: Path
+) -> None:
+    """README: 'an id that names no occurrence of its series is warned of' — only a
+    THISANDFUTURE one was."""
+    _person(initialised)
+    path = _series_with(tmp_path / "r.ics", "RECURRENCE-ID;TZID=Europe/Amsterdam:20270303T100000")
+    result = initialised("activity", "import-ics", str(path), "--person", "BEVER",
+                         "--from", "2027-03-01")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Warning: VEVENT r@x (Moved): its RECURRENCE-ID 2027-03-03 10:00 names no occurrence "
+        "of its series" in result.stderr
+    ), result.stderr
+    matched = _series_with(
+        tmp_path / "m.ics", "RECURRENCE-ID;TZID=Europe/Amsterdam:20270303T090000"
+    )
+    result = initialised("activity", "import-ics", str(matched), "--person", "BEVER",
+                         "--from", "2027-03-01")  # fmt: skip
+    assert result.exit_code == 0 and "names no occurrence" not in result.stderr, result.stderr
