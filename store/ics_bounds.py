@@ -334,7 +334,9 @@ _ZONED = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "RDATE", "EXDATE")
 def _parameters(logical: str) -> tuple[list[str], str]:
     """A content line's name and parameters (``NAME``, ``PARAM=value`` …) and its value, split
     at the ``;`` and the ``:`` that stand outside double quotes (RFC 5545 §3.1)."""
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for index, char in enumerate(logical):
         if char == '"':
             quoted = not quoted
