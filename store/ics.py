@@ -790,6 +790,18 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
     warnings = [_event_fault(event, name, prop, message) for prop, message in event.errors]
     _refuse_repeated(event, name)
     _refuse_shapes(event, name)
+    if event.get("DTEND") is not None and event.get("DURATION") is not None:
+        raise BadInput(  # RFC 5545 3.6.1: either DTEND or DURATION, never both
+            f"{name}: {_describe(event)} gives both DTEND and DURATION; an event gives one of "
+            "the two (RFC 5545), so which end is meant cannot be told. Nothing was imported.",
+            code="calendar_end_and_duration",
+            file=name,
+            event=_describe(event),
+        )
+    status = event.get("STATUS")
+    if status is not None and str(status).strip().upper() not in _STATUSES:
+        shown = validate.shown(str(status), limit=_QUOTED)  # read as planned, said so
+        warnings.append(notice("calendar_status_unknown", event=_describe(event), value=shown))
     sequence = event.get("SEQUENCE")
     if isinstance(sequence, int) and sequence < 0:  # RFC 5545: a non-negative integer
         event.pop("SEQUENCE")
@@ -830,6 +842,8 @@ _ONCE = (
     "LAST-MODIFIED",
     "CREATED",
 )
+#: The values of an event's STATUS (RFC 5545 3.8.1.11); only CANCELLED changes the activity.
+_STATUSES = frozenset({"TENTATIVE", "CONFIRMED", "CANCELLED"})
 #: Properties a calendar gives at most once that the import reads.
 _CALENDAR_ONCE = ("X-WR-CALNAME", "X-WR-RELCALID", "X-WR-TIMEZONE")
 #: Time properties whose value is one date or date-time, never a period (RFC 5545: only an

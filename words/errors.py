@@ -794,6 +794,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "changes cannot be told. Nothing was imported."
         )
     ),
+    "calendar_end_and_duration": template(
+        _(
+            "{file}: {event} gives both DTEND and DURATION; an event gives one of the two "
+            "(RFC 5545), so which end is meant cannot be told. Nothing was imported."
+        )
+    ),
     "calendar_mixed_start_end": template(
         _(
             "{file}: {event} has a DTSTART that is a {start_kind} but a DTEND that is a "

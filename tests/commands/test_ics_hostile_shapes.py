@@ -320,3 +320,29 @@ def test_a_recurrence_id_naming_no_occurrence_is_warned_of(
     result = initialised("activity", "import-ics", str(matched), "--person", "BEVER",
                          "--from", "2027-03-01")  # fmt: skip
     assert result.exit_code == 0 and "names no occurrence" not in result.stderr, result.stderr
+
+
+def test_an_event_with_both_dtend_and_duration_is_refused(
+    initialised: Run, tmp_path: Path, db_path: Path
+) -> None:
+    """RFC 5545 3.6.1: DTEND and DURATION MUST NOT both occur; which end wins was the
+    library's choice."""
+    _person(initialised)
+    path = _calendar(tmp_path / "d.ics", *TIMED, "DURATION:PT3H")
+    stderr = _refused(initialised, path, db_path)
+    assert "d.ics: VEVENT o@x (O) gives both DTEND and DURATION; an event gives one" in stderr
+
+
+@pytest.mark.parametrize("status", ["CANCELED", "geannuleerd", "\x1b[31mX"])
+def test_an_unknown_status_is_read_as_planned_with_a_warning(
+    initialised: Run, tmp_path: Path, status: str
+) -> None:
+    """A misspelt CANCELLED ('CANCELED') kept the activity planned without a word."""
+    _person(initialised)
+    path = _calendar(tmp_path / "s.ics", *TIMED, f"STATUS:{status}")
+    result = initialised("activity", "import-ics", str(path), "--person", "BEVER",
+                         "--from", "2027-03-01", "-f", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    said = "is not TENTATIVE, CONFIRMED or CANCELLED; read as planned"
+    assert "property STATUS: '" in result.stderr and said in result.stderr, result.stderr
+    assert "\x1b" not in result.stderr
