@@ -605,11 +605,28 @@ def _check_new_status(status: str, end: datetime, now: str) -> None:
         )
 
 
-def _check_text(value: str, what: str) -> str:
+def check_text(value: str, what: str) -> str:
+    """A title (or other text an activity needs) as every entry stores it: free text with
+    the spaces around it removed, refused when nothing of it would be seen (only invisible
+    characters: ``validate.blank``). The typed add and edit and the calendar import share it.
+
+    Args:
+        value: the text given.
+        what: the field, for the refusal.
+
+    Returns:
+        The text without the spaces around it.
+
+    Raises:
+        BadInput: ``empty_text``, or what ``validate.text`` refuses.
+    """
     text = validate.text(value, what).strip()
     if validate.blank(text):
         raise BadInput(f"{what} may not be empty.", code="empty_text", field=what)
     return text
+
+
+_check_text = check_text
 
 
 def add_activity(

@@ -116,7 +116,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import ics_bounds, machine, rules, validate
-from .agenda import CALENDAR_AUTHORITY, insert_correction
+from .agenda import CALENDAR_AUTHORITY, check_text, insert_correction
 from .clock import LOCAL_TZ, day_bounds, from_db, to_db
 from .db import Store
 from .errors import BadInput
@@ -788,6 +788,20 @@ def _event_fault(event: Any, name: str, prop: Any, message: object) -> Notice:
 
 def _prune_event(event: Any, name: str) -> list[Notice]:
     warnings = [_event_fault(event, name, prop, message) for prop, message in event.errors]
+    _refuse_repeated(event, name)
+    _refuse_shapes(event, name)
+    if event.get("DTEND") is not None and event.get("DURATION") is not None:
+        raise BadInput(  # RFC 5545 3.6.1: either DTEND or DURATION, never both
+            f"{name}: {_describe(event)} gives both DTEND and DURATION; an event gives one of "
+            "the two (RFC 5545), so which end is meant cannot be told. Nothing was imported.",
+            code="calendar_end_and_duration",
+            file=name,
+            event=_describe(event),
+        )
+    status = event.get("STATUS")
+    if status is not None and str(status).strip().upper() not in _STATUSES:
+        shown = validate.shown(str(status), limit=_QUOTED)  # read as planned, said so
+        warnings.append(notice("calendar_status_unknown", event=_describe(event), value=shown))
     sequence = event.get("SEQUENCE")
     if isinstance(sequence, int) and sequence < 0:  # RFC 5545: a non-negative integer
         event.pop("SEQUENCE")
@@ -809,6 +823,143 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
             kept.append(part)
     event.subcomponents = kept
     return warnings
+
+
+#: Properties an event gives at most once (RFC 5545 3.6.1) that the import reads: given twice,
+#: which one the calendar means cannot be told (the parser keeps a list, not one value).
+_ONCE = (
+    "UID",
+    "DTSTAMP",
+    "DTSTART",
+    "DTEND",
+    "DURATION",
+    "RECURRENCE-ID",
+    "SEQUENCE",
+    "STATUS",
+    "SUMMARY",
+    "LOCATION",
+    "CLASS",
+    "LAST-MODIFIED",
+    "CREATED",
+)
+#: The values of an event's STATUS (RFC 5545 3.8.1.11); only CANCELLED changes the activity.
+_STATUSES = frozenset({"TENTATIVE", "CONFIRMED", "CANCELLED"})
+#: Properties a calendar gives at most once that the import reads.
+_CALENDAR_ONCE = ("X-WR-CALNAME", "X-WR-RELCALID", "X-WR-TIMEZONE")
+#: Time properties whose value is one date or date-time, never a period (RFC 5545: only an
+#: RDATE may be a PERIOD).
+_NO_PERIOD = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE")
+
+
+def _refuse_repeated(component: Any, name: str, props: tuple[str, ...] = _ONCE) -> None:
+    """Refuse a component that gives a property more than once that may occur once.
+
+    Args:
+        component: a VEVENT (or the VCALENDAR, with ``_CALENDAR_ONCE``).
+        name: the file's name, for the refusal.
+        props: the properties that may occur once.
+
+    Raises:
+        BadInput: ``calendar_property_twice`` naming the property and how often it occurs.
+    """
+    for prop in props:
+        value = component.get(prop)
+        if isinstance(value, list) and len(value) > 1:
+            what = _describe(component) if component.name != "VCALENDAR" else "the calendar"
+            raise BadInput(
+                f"{name}: {what} gives {prop} {len(value)} times; it may be given once "
+                "(RFC 5545), so which one is meant cannot be told. Nothing was imported.",
+                code="calendar_property_twice",
+                file=name,
+                event=what,
+                prop=prop,
+                count=len(value),
+            )
+
+
+def _refuse_shapes(event: Any, name: str) -> None:
+    """Refuse a time property of the wrong kind: a DTSTART, DTEND, RECURRENCE-ID or EXDATE
+    given as a period (``calendar_period_not_allowed``) or as anything but a date or a
+    date-time (``calendar_bad_time``), and an RDATE period whose end lies outside 1970–2099
+    (``calendar_out_of_years``, naming the RDATE period)."""
+    for prop in _NO_PERIOD:
+        for value in _as_list(event.get(prop)):
+            items = getattr(value, "dts", None) or [value]
+            for item in items:
+                moment = getattr(item, "dt", None)
+                if isinstance(moment, tuple):
+                    shown = validate.shown(_period_text(*moment), limit=_QUOTED)
+                    raise BadInput(
+                        f"{name}: {_describe(event)}, property {prop}: {shown} is a period "
+                        "(a start and an end); only an RDATE may be a period — give a date or "
+                        "a date-time.",
+                        code="calendar_period_not_allowed",
+                        file=name,
+                        event=_describe(event),
+                        prop=prop,
+                        value=shown,
+                    )
+                if not isinstance(moment, date):
+                    raw = value.to_ical() if hasattr(value, "to_ical") else str(value)
+                    text = raw.decode(errors="replace") if isinstance(raw, bytes) else raw
+                    raise _bad_time(name, event, prop, f"Got: '{text}'")
+    for value in _as_list(event.get("RDATE")):
+        for item in getattr(value, "dts", []):
+            if isinstance(item.dt, tuple):
+                _period_in_years(event, name, *item.dt)
+
+
+def _period_in_years(event: Any, name: str, start: Any, until: Any) -> None:
+    """An RDATE period's end (its own, or its start plus its duration) in 1970–2099 (the end
+    may be the instant that closes the range, as any end: ``validate.within_years``)."""
+    if not isinstance(until, timedelta):
+        end = until
+    else:
+        try:
+            end = start + until
+        except OverflowError:
+            end = None
+    if isinstance(end, datetime):
+        aware = end if end.tzinfo is not None else end.replace(tzinfo=LOCAL_TZ)
+        fine = validate.within_years(aware)
+    else:
+        fine = isinstance(end, date) and validate.EARLIEST_DAY <= end <= validate.LATEST_DAY
+    if fine:
+        return
+    shown = validate.shown(_period_text(start, until), limit=_QUOTED)
+    raise BadInput(
+        f"{name}: {_describe(event)} RDATE period end must lie between "
+        f"{validate.EARLIEST_DAY.isoformat()} and {validate.LATEST_DAY.isoformat()}; "
+        f"{shown} does not.",
+        code="calendar_out_of_years",
+        name=name,
+        event=_describe(event),
+        what="RDATE period end",
+        earliest=validate.EARLIEST_DAY.isoformat(),
+        latest=validate.LATEST_DAY.isoformat(),
+        value=shown,
+    )
+
+
+def _period_text(start: Any, until: Any) -> str:
+    """A period as iCalendar writes it (``20261203T100000Z/PT1H``), whatever its length."""
+    rest = _duration_text(until) if isinstance(until, timedelta) else _as_written_moment(until)
+    return f"{_as_written_moment(start)}/{rest}"
+
+
+def _as_written_moment(value: Any) -> str:
+    from icalendar.prop import vDDDTypes
+
+    try:
+        return str(vDDDTypes(value).to_ical().decode())
+    except Exception:
+        return str(value)
+
+
+def _duration_text(length: timedelta) -> str:
+    from icalendar.prop import vDuration
+
+    return str(vDuration(length).to_ical().decode())
 
 
 def _fault_facts(component: Any, prop: Any, message: object) -> dict[str, str]:
@@ -1314,12 +1465,14 @@ def _occurrence(
     if length is not None:
         end = start + length
         validate.moment(end, f"{name}: {_describe(event)} DTEND")
-    title = str(event.get("SUMMARY") or "").strip() or "(no title)"
+    summary = str(event.get("SUMMARY") or "")
+    field = f"{name}: {_describe(event)} SUMMARY"
+    title = check_text(summary, field) if summary.strip() else "(no title)"
     sequence, modified = _version(event, name)
     return Occurrence(
         uid=uid,
         recurrence=recurrence,
-        title=validate.text(title, f"{name}: {_describe(event)} SUMMARY"),
+        title=title,
         start=start,
         end=end,
         location=validate.text(
@@ -1376,12 +1529,42 @@ def _original_times(master: Any) -> Callable[[datetime], bool] | None:
     return original
 
 
+def _refuse_recurrence_kind(calendar: Any, name: str) -> None:
+    """An override's RECURRENCE-ID is of its series' DTSTART kind (RFC 5545 3.8.4.4: a date
+    for a series of dates, a date-time for a timed one): a date id on a timed series names no
+    occurrence, and imported it would stand beside the occurrence it was meant to change (two
+    activities for one). Refused: ``calendar_recurrence_kind``."""
+    events = calendar.walk("VEVENT")
+    masters = {
+        str(e["UID"]): e
+        for e in events
+        if e.get("RECURRENCE-ID") is None and e.get("UID") and e.get("DTSTART") is not None
+    }
+    for event in events:
+        rid, master = event.get("RECURRENCE-ID"), masters.get(str(event.get("UID")))
+        if rid is None or master is None:
+            continue
+        timed = isinstance(master.decoded("DTSTART"), datetime)
+        if isinstance(rid.dt, datetime) != timed:
+            kinds = ("date-time", "date") if timed else ("date", "date-time")
+            raise BadInput(
+                f"{name}: {_describe(event)} has a RECURRENCE-ID that is a {kinds[1]} but its "
+                f"series' DTSTART is a {kinds[0]}; both must be the same kind (RFC 5545), so "
+                "which occurrence it changes cannot be told. Nothing was imported.",
+                code="calendar_recurrence_kind",
+                file=name,
+                event=_describe(event),
+                series_kind=kinds[0],
+                id_kind=kinds[1],
+            )
+
+
 def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
     """An override whose RECURRENCE-ID is the time an earlier ``RANGE=THISANDFUTURE`` override
     moved its occurrence to (some programs write that, RFC 5545 wants the original time) is
     read as the override of the original occurrence, with a warning: otherwise
-    recurring-ical-events gives both it and the moved occurrence (11 of a COUNT=10). A
-    THISANDFUTURE override whose id names no occurrence of its series at all is warned of."""
+    recurring-ical-events gives both it and the moved occurrence (11 of a COUNT=10). An
+    override whose id names no occurrence of its series at all is warned of."""
     from icalendar import vDDDTypes
 
     events = calendar.walk("VEVENT")
@@ -1396,8 +1579,6 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
             by_uid.setdefault(str(event["UID"]), []).append(event)
     warnings: list[Notice] = []
     for uid, overrides in by_uid.items():
-        if not any(_this_and_future(o) for o in overrides):
-            continue
         original = _original_times(masters[uid])
         if original is None:
             continue
@@ -1413,15 +1594,12 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
                     ),
                     None,
                 )
-                if meant is None:
-                    if _this_and_future(override):
-                        warnings.append(
-                            notice(
-                                "calendar_recurrence_unmatched",
-                                event=_describe(override),
-                                given=rid,
-                            )
+                if meant is None:  # README: an id naming no occurrence is warned of
+                    warnings.append(
+                        notice(
+                            "calendar_recurrence_unmatched", event=_describe(override), given=rid
                         )
+                    )
                     continue
                 prop = vDDDTypes(meant)
                 if _this_and_future(override):
@@ -1577,6 +1755,7 @@ def _parse_calendar(
     text, warnings = decode_text(_read_bytes(Path(path)), name)
     ics_bounds.prescan(text, name)
     calendar = _parse(text, name)
+    _refuse_repeated(calendar, name, _CALENDAR_ONCE)
     identity = _identity(calendar, calendar_name)
     warnings += _prune(calendar, name)
     for event in calendar.walk("VEVENT"):
@@ -1587,6 +1766,7 @@ def _parse_calendar(
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
+    _refuse_recurrence_kind(calendar, name)
     warnings += _moved_recurrence_ids(calendar)
     events = calendar.walk("VEVENT")
     masters, overrides, explicit, excluded, spans = _sort_events(events, name)

@@ -117,14 +117,22 @@ def describe(component: Any) -> str:
     Returns:
         Text such as ``VEVENT abc-123 (Werkbezoek)``, safe to print.
     """
-    uid = component.get("UID")
-    summary = component.get("SUMMARY")
+    uid = _one_text(component.get("UID"))
+    summary = _one_text(component.get("SUMMARY"))
     text = str(component.name)
     if uid:
-        text += f" {_cut(validate.visible(str(uid)), 200)}"
+        text += f" {_cut(validate.visible(uid), 200)}"
     if summary:
-        text += f" ({_cut(validate.visible(str(summary)), 80)})"
+        text += f" ({_cut(validate.visible(summary), 80)})"
     return text
+
+
+def _one_text(value: Any) -> str:
+    """A property's text; one given more than once (a list) as its values joined by `` / ``,
+    never the parser's repr."""
+    if isinstance(value, list):
+        return " / ".join(str(one) for one in value)
+    return str(value) if value else ""
 
 
 def _cut(text: str, limit: int) -> str:
@@ -148,9 +156,12 @@ def prescan(text: str, name: str) -> None:
     Raises:
         BadInput: ``calendar_too_many_lines``, ``calendar_too_many_events``,
             ``calendar_too_many_dates``, ``calendar_uid_too_long``,
-            ``calendar_foreign_digit`` or ``calendar_rule_part_twice``.
+            ``calendar_foreign_digit``, ``calendar_rule_part_twice``, or a time whose zone
+            would be guessed (``calendar_tzid_twice``, ``calendar_tzid_list``,
+            ``calendar_tzid_with_utc``).
     """
     events = values = 0
+    open_parts: list[tuple[str, int]] = []
     for lines, logical in enumerate(_unfolded(text), start=1):
         if lines > MAX_LINES:
             raise BadInput(
@@ -165,6 +176,10 @@ def prescan(text: str, name: str) -> None:
             _ascii_digits(logical, lines, name)
         if head.startswith(("RRULE", "EXRULE")) and head[5 if head[0] == "R" else 6] in ":;":
             _parts_once(logical, lines, name)
+        if head.startswith(_ZONED) and ";" in logical:
+            _one_zone(logical, lines, name)
+        if head.startswith(("BEGIN:", "END:")):
+            _structure(logical, lines, name, open_parts)
         if head.startswith("BEGIN:VEVENT"):
             events += 1
             if events > MAX_EVENTS:
@@ -258,6 +273,125 @@ def _parts_once(logical: str, number: int, name: str) -> None:
         seen.add(part)
 
 
+#: Components that stand directly in the VCALENDAR, never inside another (RFC 5545 3.6).
+_TOP_LEVEL = frozenset({"VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY"})
+
+
+def _structure(logical: str, number: int, name: str, open_parts: list[tuple[str, int]]) -> None:
+    """The nesting of components as written: an END closes the component its BEGIN opened
+    (``END:VTODO`` after ``BEGIN:VEVENT`` does not), and an event, a to-do, a zone … stands
+    directly in the VCALENDAR (a VEVENT inside a VTODO or a VALARM would be imported, or lost,
+    without a word). ``open_parts``: the components open so far, with their BEGIN's line.
+    An END with nothing open is left to the parser (``end_without_begin``)."""
+    word, _, rest = logical.partition(":")
+    part = validate.visible(rest.strip().upper())[:40]
+    if word.strip().upper() == "BEGIN":
+        outer = open_parts[-1][0] if open_parts else None
+        if part in _TOP_LEVEL and outer not in (None, "VCALENDAR"):
+            raise _structure_fault(name, "nested", number, part, outer or "", open_parts[-1][1])
+        open_parts.append((part, number))
+        return
+    if not open_parts:
+        return
+    if open_parts[-1][0] == part:
+        open_parts.pop()
+        return
+    if any(opened == part for opened, _line in open_parts):  # the one inside it has no END
+        opened, since = open_parts[-1]
+        raise _structure_fault(name, "unclosed", number, part, opened, since)
+    raise _structure_fault(name, "end_without_begin", number, part, open_parts[-1][0], 0)
+
+
+def _structure_fault(
+    name: str, reason: str, number: int, part: str, outer: str, since: int
+) -> BadInput:
+    """``calendar_invalid`` for a component standing inside another (``nested``), an END
+    whose component is not open (``end_without_begin``: ``END:VTODO`` closing a VEVENT) and
+    an END that leaves the component inside it unclosed (``unclosed``); ``what``: where."""
+    if reason == "nested":
+        what = f"line {number:,}: BEGIN:{part} inside the {outer} of line {since:,}"
+    elif reason == "unclosed":
+        what = f"line {number:,}: END:{part} while the {outer} of line {since:,} is open"
+    else:
+        what = f"line {number:,}: END:{part} inside a {outer}"
+    return BadInput(
+        f"{name} is not a valid iCalendar file: {what}.",
+        code="calendar_invalid",
+        file=name,
+        reason=reason,
+        what=what,
+        line=number,
+        part=part,
+        outer=outer,
+        since=since,
+    )
+
+
+#: Properties whose times may carry a TZID.
+_ZONED = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "RDATE", "EXDATE")
+
+
+def _parameters(logical: str) -> tuple[list[str], str]:
+    """A content line's name and parameters (``NAME``, ``PARAM=value`` …) and its value, split
+    at the ``;`` and the ``:`` that stand outside double quotes (RFC 5545 §3.1)."""
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for index, char in enumerate(logical):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in ";:":
+            parts.append("".join(current))
+            current = []
+            if char == ":":
+                return parts, logical[index + 1 :]
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts, ""
+
+
+def _one_zone(logical: str, number: int, name: str) -> None:
+    """A time is in one zone, never guessed: a TZID given twice (the parser keeps the last
+    without a word), a TZID that lists zones, and a TZID on a UTC time (``…T090000Z``: RFC
+    5545 forbids the two together, and the parser reads the time in the zone) are refused."""
+    params, value = _parameters(logical)
+    prop = validate.visible(params[0].strip().upper())[:20]
+    if prop not in _ZONED:
+        return
+    zones = [v for k, _, v in (p.partition("=") for p in params[1:]) if k.strip().upper() == "TZID"]
+    if not zones:
+        return
+    shown = [validate.shown(zone, limit=40) for zone in zones]
+    facts = {"name": name, "line": number, "property": prop, "zones": ", ".join(shown)}
+    if len(zones) > 1:
+        raise BadInput(
+            f"{name}: line {number:,}: {prop} gives TZID {len(zones)} times ({facts['zones']}); "
+            "which zone the time is in cannot be told. Nothing was imported.",
+            code="calendar_tzid_twice",
+            count=len(zones),
+            **facts,
+        )
+    if "," in zones[0] and not zones[0].startswith('"'):
+        raise BadInput(
+            f"{name}: line {number:,}: {prop} names more than one zone in its TZID "
+            f"({facts['zones']}); a time is in one zone. Nothing was imported.",
+            code="calendar_tzid_list",
+            **facts,
+        )
+    utc = [one for one in value.split(",") if one.strip().upper().endswith("Z")]
+    if utc:
+        time = validate.shown(utc[0].strip(), limit=40)
+        raise BadInput(
+            f"{name}: line {number:,}: {prop} gives the zone {facts['zones']} and a time in "
+            f"UTC ({time}, ending in Z); a time is in one of the two (RFC 5545), so which is "
+            "meant cannot be told. Nothing was imported.",
+            code="calendar_tzid_with_utc",
+            time=time,
+            **facts,
+        )
+
+
 def _unfolded(text: str) -> Iterable[str]:
     """The content lines of ``text`` with folded continuations joined (RFC 5545 §3.1)."""
     current: list[str] = []
@@ -291,7 +425,7 @@ def check_event(event: Any, name: str) -> None:
         validate.line(str(uid), f"{name}: {describe(event)} UID", max_len=MAX_UID)
     for prop in _TIMES:
         for value in _values(event.get(prop)):
-            _in_range(value, prop, event, name)
+            _in_range(value, prop, event, name, end=prop == "DTEND")
     duration = event.get("DURATION")
     if duration is not None:
         length = getattr(duration, "dt", None)
@@ -325,13 +459,21 @@ def _values(prop: Any) -> Iterable[Any]:
             yield from moment if isinstance(moment, tuple) else (moment,)
 
 
-def _in_range(value: Any, what: str, event: Any, name: str) -> None:
+def _in_range(value: Any, what: str, event: Any, name: str, *, end: bool = False) -> None:
     """A date or time in 1970–2099 (local days; a floating time, and one in a zone a file
     defines, by its own date: that zone is not read before ``check_zone`` has bounded it, and
-    the parser may have attached one of that name from another file)."""
+    the parser may have attached one of that name from another file). An ``end`` may be the
+    instant that closes the range, as any end the store takes (``validate.within_years``):
+    midnight of New Year 2100, or the date 2100-01-01 (an end date is exclusive)."""
+    closing = validate.LATEST_DAY + timedelta(days=1)
     if isinstance(value, datetime):
         if value.tzinfo is None or not isinstance(value.tzinfo, _READ_ZONES):
-            ok = validate.EARLIEST_DAY <= value.date() <= validate.LATEST_DAY
+            day = value.date()
+            ok = validate.EARLIEST_DAY <= day <= validate.LATEST_DAY or (
+                end and day == closing and value.time() == time(0)
+            )
+        elif end:
+            ok = validate.within_years(value)
         else:
             try:
                 ok = (
@@ -342,7 +484,8 @@ def _in_range(value: Any, what: str, event: Any, name: str) -> None:
             except (OverflowError, ValueError):
                 ok = False
     elif isinstance(value, date):
-        ok = validate.EARLIEST_DAY <= value <= validate.LATEST_DAY
+        last = closing if end else validate.LATEST_DAY
+        ok = validate.EARLIEST_DAY <= value <= last
     else:
         return  # a period's duration: checked with the start it belongs to
     if not ok:

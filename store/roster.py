@@ -464,7 +464,7 @@ def _plan_shifts(
         number = reader.line_num - _line_breaks(row)  # a record over lines: its first
         try:
             callsign, given_start, given_end = _line_values(row)
-            officer = get_staff(store, callsign.strip())
+            officer = get_staff(store, validate.identifier(callsign, "callsign"))
             start = parse_time(given_start, clock)
             end = parse_time(given_end, clock)
             _check_shift(store, officer, start, end, pending.get(officer.id, []))

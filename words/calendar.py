@@ -150,6 +150,10 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{event}: the line {line} cannot be read as an iCalendar property (NAME;PARAMETER="
         "value:value); ignored (no part of an activity comes from {prop})."
     ).format(**p),
+    "calendar_status_unknown": lambda p: _(
+        "{event}, property STATUS: {value} is not TENTATIVE, CONFIRMED or CANCELLED; read as "
+        "planned (not cancelled) — check the event in its calendar."
+    ).format(**p),
     "calendar_sequence_ignored": lambda p: _(
         "{event}, property SEQUENCE: {value} is not a whole number from 0 to 2147483647; "
         "ignored (read as 0: the event is not newer than a version imported before with a "

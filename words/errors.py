@@ -70,6 +70,11 @@ def _invalid_why(p: Mapping[str, Any]) -> str:
             "a BEGIN line has no END line (the file may be cut off, or one component is inside "
             "another); nothing was imported — export the calendar again"
         )
+    if reason == "nested":
+        return _(
+            "line {line:,}: BEGIN:{part} stands inside the {outer} of line {since:,}; a "
+            "{part} stands directly in the VCALENDAR, so nothing was imported"
+        ).format(**p)
     if reason == "zone":
         return _(
             "a VTIMEZONE in it has no readable STANDARD or DAYLIGHT rule, so its times cannot "
@@ -756,6 +761,50 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "calendar_invalid": lambda p: _("{file} is not a valid iCalendar file: {why}.").format(
         file=p["file"], why=_invalid_why(p)
+    ),
+    "calendar_property_twice": template(
+        _(
+            "{file}: {event} gives {prop} {count} times; it may be given once (RFC 5545), so "
+            "which one is meant cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_period_not_allowed": template(
+        _(
+            "{file}: {event}, property {prop}: {value} is a period (a start and an end); only "
+            "an RDATE may be a period — give a date or a date-time."
+        )
+    ),
+    "calendar_tzid_twice": template(
+        _(
+            "{name}: line {line:,}: {property} gives TZID {count} times ({zones}); which zone "
+            "the time is in cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_tzid_list": template(
+        _(
+            "{name}: line {line:,}: {property} names more than one zone in its TZID ({zones}); "
+            "a time is in one zone. Nothing was imported."
+        )
+    ),
+    "calendar_tzid_with_utc": template(
+        _(
+            "{name}: line {line:,}: {property} gives the zone {zones} and a time in UTC "
+            "({time}, ending in Z); a time is in one of the two (RFC 5545), so which is meant "
+            "cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_recurrence_kind": template(
+        _(
+            "{file}: {event} has a RECURRENCE-ID that is a {id_kind} but its series' DTSTART "
+            "is a {series_kind}; both must be the same kind (RFC 5545), so which occurrence it "
+            "changes cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_end_and_duration": template(
+        _(
+            "{file}: {event} gives both DTEND and DURATION; an event gives one of the two "
+            "(RFC 5545), so which end is meant cannot be told. Nothing was imported."
+        )
     ),
     "calendar_mixed_start_end": template(
         _(

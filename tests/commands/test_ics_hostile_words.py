@@ -139,6 +139,38 @@ def test_no_bad_rrule_part_reaches_a_person_in_the_library_s_words(
         _assert_ours(result, (part, value[:40]))
 
 
+#: Shapes a time property may be given in that are not one date or date-time (fix14b): a
+#: period (small, and one whose duration overflows any calendar), text, a TZID given twice,
+#: a TZID list, a TZID on a UTC time; each with and without a recurrence rule.
+SHAPES = (
+    ";VALUE=PERIOD:20261203T100000Z/PT1H",
+    ";VALUE=PERIOD:20261203T100000Z/P500000W",
+    ";VALUE=PERIOD:20261203T100000Z/PT999999999999S",
+    ";VALUE=PERIOD:20261203/P9999999W",
+    ";VALUE=PERIOD:20261203T100000Z/99991231T000000Z",
+    ";VALUE=TEXT:20261203T100000Z",
+    ";VALUE=TEXT:morgen",
+    ";TZID=Europe/Amsterdam;TZID=Asia/Tokyo:20261203T100000",
+    ";TZID=Europe/Amsterdam,Asia/Tokyo:20261203T100000",
+    ";TZID=Asia/Tokyo:20261203T100000Z",
+    ":20261203T100000Z\r\n{prop}:20261203T110000Z",
+)
+
+
+@pytest.mark.parametrize("prop", ["DTSTART", "DTEND", "RDATE", "EXDATE", "RECURRENCE-ID"])
+@pytest.mark.parametrize("rule", ["", "RRULE:FREQ=DAILY;COUNT=3"])
+def test_no_shape_of_a_time_property_reaches_a_person_in_the_library_s_words(
+    initialised: Run, tmp_path: Path, prop: str, rule: str
+) -> None:
+    _person(initialised)
+    for shape in SHAPES:
+        line = prop + shape.replace("\\r\\n", "\r\n").replace("{prop}", prop)
+        lines = [line, rule] if rule else [line]
+        event = _event(prop if prop in BASE else None, "\r\n".join(lines))
+        result = _import(initialised, tmp_path / "shape.ics", HEAD + event + TAIL)
+        _assert_ours(result, (prop, shape, rule))
+
+
 # One test per finding ----------------------------------------------------------------------
 
 

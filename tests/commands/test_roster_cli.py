@@ -299,3 +299,29 @@ def test_a_restriction_or_correction_that_double_books_says_so(initialised: Run)
         "--correction", "typo",
     )  # fmt: skip
     assert back.exit_code == 0 and "Warning" not in back.stderr
+
+
+@pytest.mark.parametrize("cell", ['"RT-0001\n"', '"RT-0001\t"', '"RT-\u200b0001"', '"RT-0001\r"'])
+def test_a_roster_callsign_with_a_line_break_or_tab_is_refused_as_when_typed(
+    initialised: Run, tmp_path: Path, db_path: Path, cell: str
+) -> None:
+    """Issue 14 (fix14b, rev14f): a quoted cell's line break or tab was stripped and the shift
+    imported, while `shift add 'RT-0001<TAB>'` refuses it; the README says never stripped."""
+    initialised("staff", "add", "RT-0001", "--unit", "RT")
+    typed = initialised("shift", "add", "RT-0001\t", "--start", "2026-12-26 07:00",
+                        "--end", "2026-12-26 15:00")  # fmt: skip
+    assert typed.exit_code == 2 and "invisible formatting character" in typed.stderr
+    roster_file = tmp_path / "rooster.csv"
+    roster_file.write_bytes(
+        f"callsign,start,end\n{cell},2026-12-26 07:00,2026-12-26 15:00\n".encode()
+    )
+    before = snapshot(db_path)
+    result = initialised("shift", "import", str(roster_file))
+    assert result.exit_code == 2, result.stderr
+    assert "line 2: The callsign contains a control or invisible formatting character" in (
+        result.stderr
+    ), result.stderr
+    assert snapshot(db_path) == before
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text("callsign,start,end\n rt-0001 ,2026-12-26 07:00,2026-12-26 15:00\n")
+    assert initialised("shift", "import", str(spaced)).exit_code == 0  # spaces, case: as typed
