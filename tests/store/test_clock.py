@@ -345,3 +345,25 @@ def test_a_form_time_that_is_not_a_time_lists_the_bare_hh_mm() -> None:
             parse_span_on(start, end, date(2026, 12, 20), clock)
         assert refused.value.code == "not_a_time"
         assert f"; use {where}'YYYY-MM-DD HH:MM'" in str(refused.value), str(refused.value)
+
+
+def test_the_readme_says_where_a_bare_start_and_a_bare_end_fall() -> None:
+    """Issue 17 (rev17f): the README said a time without a date is on the board's day; the end
+    is on the start's day (the next within the bound). Its quoted refusals are the code's."""
+    from datetime import date
+    from pathlib import Path
+
+    from store.clock import LOCAL_TZ, parse_start_before
+
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    assert "a start without a date (`09:30`) is on the board's day" in readme
+    assert "an end without a date is on the start's day" in readme
+    clock = FixedClock(datetime(2026, 1, 1, 9, tzinfo=UTC))
+    with pytest.raises(BadInput) as start:
+        parse_start_before(
+            "00:30", date(2026, 12, 20), datetime(2026, 12, 21, 1, 30, tzinfo=LOCAL_TZ), clock
+        )
+    assert f'refused ("{start.value}")' in readme
+    with pytest.raises(BadInput) as autumn:
+        _bare_end(datetime(2026, 10, 24, 20, tzinfo=LOCAL_TZ), "08:00")
+    assert str(autumn.value).split("; correct")[0].split(" the next day ")[1] in readme
