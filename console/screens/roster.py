@@ -382,10 +382,7 @@ class RosterScreen(BaseScreen[RosterData]):
         if activity_id is None:
             posts = self.detail is not None and not self.detail.activities
             table.empty = (
-                _(
-                    "A standing post has no activity to move or re-staff: add a shift (n) or "
-                    "lend officers (Capacity, scenario)."
-                )
+                self._post_says(_("move or re-staff"))
                 if posts
                 else _("Select an activity of the gap.")
             )
@@ -433,7 +430,25 @@ class RosterScreen(BaseScreen[RosterData]):
         self.day = day
         self.reload()
 
+    def _post_says(self, what: str) -> str:
+        """What to do on a standing post's gap, which has no activity (rev17f): officers on
+        duty at its unit cover it, so a shift (n) is what adds one there; a Capacity scenario
+        only shows what lending would do and writes nothing."""
+        gap = self.selected_gap()
+        return _(
+            "A standing post has no activity to {what}: add a shift (n) for an officer of {unit}."
+        ).format(what=what, unit=gap.unit if gap is not None else _("its unit"))
+
+    def _on_a_post(self, what: str) -> bool:
+        """On a standing post's gap: says at once what to do instead (no "press it again")."""
+        if self.detail is not None and not self.detail.activities:
+            self.notify(self._post_says(what), severity="warning")
+            return True
+        return False
+
     def action_apply(self) -> None:
+        if self._on_a_post(_("apply a suggestion to")):
+            return
         if not self.in_view("#suggestions", _("what can still be done")):
             return
         table = self.query_one("#suggestions", RecordTable)
@@ -500,14 +515,7 @@ class RosterScreen(BaseScreen[RosterData]):
         )
 
     def action_deploy(self) -> None:
-        if self.detail is not None and not self.detail.activities:  # said at once (fix17)
-            self.notify(
-                _(
-                    "A standing post has no activity to put officers on: add a shift (n) or "
-                    "lend officers (Capacity, scenario)."
-                ),
-                severity="warning",
-            )
+        if self._on_a_post(_("put officers on")):  # said at once (fix17)
             return
         if not self.in_view("#gap-activities", _("the gap's activities")):
             return
@@ -551,6 +559,8 @@ class RosterScreen(BaseScreen[RosterData]):
         )
 
     def action_to_agenda(self) -> None:
+        if not self.elsewhere and self._on_a_post(_("show on the agenda")):
+            return
         activity_id = self.selected_activity()
         if activity_id is None:
             self.notify(_("Select a gap with an activity first."), severity="warning")
