@@ -403,7 +403,9 @@ class MoveForm(Form[T]):
 
     def __init__(self, save: Save[T], heading: str, *, may_restrict: bool = True) -> None:
         # a role that may not restrict (an operator) is offered only the correction
-        choices = ((_("a correction: the agenda was wrong"), "correction"),)
+        choices: tuple[tuple[str, str], ...] = (
+            (_("a correction: the agenda was wrong"), "correction"),
+        )
         if may_restrict:
             choices += ((_("a restriction: it was decided (R5)"), "restriction"),)
         fields = [

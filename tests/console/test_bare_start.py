@@ -89,7 +89,7 @@ async def test_the_restrict_form_refuses_a_bare_start_that_makes_a_25_hour_activ
 async def test_an_operator_is_offered_only_a_correction_when_an_edit_moves(
     demo_store: Store,
 ) -> None:
-    item, start = _night(demo_store)
+    item, _start = _night(demo_store)
     operator = as_user(demo_store, list_staff(demo_store, role="operator")[0].callsign)
     app = SchildwachtApp(operator, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(80, 24)) as pilot:
