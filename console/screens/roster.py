@@ -439,7 +439,7 @@ class RosterScreen(BaseScreen[RosterData]):
             "A standing post has no activity to {what}: add a shift (n) for an officer of {unit}."
         ).format(what=what, unit=gap.unit if gap is not None else _("its unit"))
 
-    def _on_a_post(self, what: str) -> bool:
+    def _said_on_a_post(self, what: str) -> bool:
         """On a standing post's gap: says at once what to do instead (no "press it again")."""
         if self.detail is not None and not self.detail.activities:
             self.notify(self._post_says(what), severity="warning")
@@ -447,7 +447,7 @@ class RosterScreen(BaseScreen[RosterData]):
         return False
 
     def action_apply(self) -> None:
-        if self._on_a_post(_("apply a suggestion to")):
+        if self._said_on_a_post(_("apply a suggestion to")):
             return
         if not self.in_view("#suggestions", _("what can still be done")):
             return
@@ -515,7 +515,7 @@ class RosterScreen(BaseScreen[RosterData]):
         )
 
     def action_deploy(self) -> None:
-        if self._on_a_post(_("put officers on")):  # said at once (fix17)
+        if self._said_on_a_post(_("put officers on")):  # said at once (fix17)
             return
         if not self.in_view("#gap-activities", _("the gap's activities")):
             return
@@ -559,7 +559,7 @@ class RosterScreen(BaseScreen[RosterData]):
         )
 
     def action_to_agenda(self) -> None:
-        if not self.elsewhere and self._on_a_post(_("show on the agenda")):
+        if not self.elsewhere and self._said_on_a_post(_("show on the agenda")):
             return
         activity_id = self.selected_activity()
         if activity_id is None:
