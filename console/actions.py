@@ -75,11 +75,21 @@ class KeyedTitle:
     title: str
     keys: tuple[tuple[str, str], ...]
     joiner: str = " · "
+    #: The title while every key is hidden for now (``hidden``: no conflict to resolve), when
+    #: the section has its own words for that ("No open conflicts"); else ``title``.
+    idle: str = ""
 
-    def text(self, actions: tuple[Action, ...], actor: access.Actor) -> str:
+    def text(
+        self,
+        actions: tuple[Action, ...],
+        actor: access.Actor,
+        hidden: frozenset[str] = frozenset(),
+    ) -> str:
         """The title with the keys of ``actions`` the actor may use (an action the screen does
-        not declare is everyone's)."""
-        refused = {a.action.split("(")[0] for a in actions if not a.allowed(actor)}
+        not declare is everyone's) and that are not ``hidden`` for now (``check_action``)."""
+        if self.idle and hidden and all(action in hidden for action, _words in self.keys):
+            return self.idle
+        refused = {a.action.split("(")[0] for a in actions if not a.allowed(actor)} | hidden
         named = [words for action, words in self.keys if action not in refused]
         return self.title + (" — " + self.joiner.join(named) if named else "")
 

@@ -702,13 +702,15 @@ def hours_between(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 3600
 
 
-def parse_time_on(text: str, day: date, clock: Clock) -> datetime:
+def parse_time_on(text: str, day: date, clock: Clock, *, bare: str = "") -> datetime:
     """Like ``parse_time``, but a bare ``HH:MM`` means that time on ``day``.
 
     Args:
         text: the time as typed.
         day: the local date a bare ``HH:MM`` falls on.
         clock: the store's clock.
+        bare: how a form says where a bare ``HH:MM`` falls (``on the board's day``); the
+            ``not_a_time`` refusal lists it first among the forms it takes.
 
     Returns:
         The aware UTC datetime.
@@ -719,16 +721,55 @@ def parse_time_on(text: str, day: date, clock: Clock) -> datetime:
     raw = validate.trimmed(text)
     if _HHMM_RE.match(raw):
         raw = f"{day.isoformat()} {raw}"
-    return parse_time(raw, clock)
+    try:
+        return parse_time(raw, clock)
+    except BadInput as refused:
+        if refused.code != "not_a_time":
+            raise
+        forms = f"'HH:MM' ({bare or f'on {day.isoformat()}'}), {TIME_FORMS}"
+        hint = refused.params.get("hint", "")
+        raise BadInput(
+            f"{validate.shown(text)} is not a time{hint}; use {forms}.",
+            code="not_a_time",
+            given=validate.shown(text),
+            hint=hint,
+            forms=forms,
+        ) from None
 
 
 #: The longest span, in real time, that a bare end (a time without a date) not after its start
 #: may make by falling on the next day: 23:00–01:30 is an overnight activity, 16:00–15:00 is a
 #: typo, not a 23-hour activity. A longer span needs the end typed with its date.
 OVERNIGHT_BARE_END = timedelta(hours=12)
+_BARE_END = "on the start's day, or the next day within 12 hours"
 
 
-def parse_end_after(text: str, start: datetime, clock: Clock) -> datetime:
+def _clock_change(start: datetime, end: datetime) -> str:
+    """How the clocks change between two moments: ``back`` (the night is an hour longer in
+    real time than on the clock), ``forward`` (shorter), or ``''`` (no change between them)."""
+    wall = local(end).replace(tzinfo=None) - local(start).replace(tzinfo=None)
+    real = end - start
+    if real > wall:
+        return "back"
+    if real < wall:
+        return "forward"
+    return ""
+
+
+def _hours(span: timedelta) -> str:
+    """A span in hours as a refusal says it (``13``, ``12.5``)."""
+    return f"{round(span.total_seconds() / 3600, 2):g}"
+
+
+def _clock_words(change: str) -> str:
+    if change == "back":
+        return " in real time (the clocks go back that night)"
+    if change == "forward":
+        return " in real time (the clocks go forward that night)"
+    return ""
+
+
+def parse_end_after(text: str, start: datetime, clock: Clock, *, bare: str = "") -> datetime:
     """An end typed in a form beside ``start``: a bare ``HH:MM`` is that time on the start's
     local day; when that is not after the start it falls on the next day, but only when the
     span is then at most ``OVERNIGHT_BARE_END`` of real time (22:30 to ``01:30`` ends the next
@@ -738,6 +779,7 @@ def parse_end_after(text: str, start: datetime, clock: Clock) -> datetime:
         text: the end as typed.
         start: the span's start (aware).
         clock: the store's clock.
+        bare: where a bare ``HH:MM`` falls, for the ``not_a_time`` refusal.
 
     Returns:
         The aware UTC datetime.
@@ -745,12 +787,15 @@ def parse_end_after(text: str, start: datetime, clock: Clock) -> datetime:
     Raises:
         BadInput: as ``parse_time``; ``bare_end_too_far`` when a bare end not after the start
             would make a span longer than ``OVERNIGHT_BARE_END`` on the next day (its
-            ``given``, ``start`` and ``dated``: the end with the next day's date, to type).
+            ``given``, ``start`` and ``dated``: the end with the next day's date, to type;
+            ``later``: the real hours it would be, and ``clock_change``: ``back`` or
+            ``forward`` when the clocks change that night, so the clock's span and the real
+            one differ, else ``''``).
     """
     day = local(start).date()
-    end = parse_time_on(text, day, clock)
-    bare = validate.trimmed(text)
-    if end > start or not _HHMM_RE.match(bare):
+    end = parse_time_on(text, day, clock, bare=bare or _BARE_END)
+    bare_text = validate.trimmed(text)
+    if end > start or not _HHMM_RE.match(bare_text):
         return end
     nxt = day + timedelta(days=1)
     later = parse_time_on(text, nxt, clock)
@@ -758,14 +803,103 @@ def parse_end_after(text: str, start: datetime, clock: Clock) -> datetime:
         return later
     hours = int(OVERNIGHT_BARE_END.total_seconds() // 3600)
     start_text = local(start).strftime("%H:%M")
-    dated = f"{nxt.isoformat()} {bare}"
+    dated = f"{nxt.isoformat()} {bare_text}"
+    change = _clock_change(start, later)
+    real = _hours(later - start)
+    how_far = (
+        f"{real} hours later{_clock_words(change)}, over {hours}"
+        if change
+        else (f"over {hours} hours later")
+    )
     raise BadInput(
-        f"The end {bare} is not after the start {start_text}, and on the next day it would "
-        f"be over {hours} hours later; correct the time, or type the end with its date "
-        f"(e.g. {dated}).",
+        f"The end {bare_text} is not after the start {start_text}, and on the next day it would "
+        f"be {how_far}; correct the time, or type the end with its date (e.g. {dated}).",
         code="bare_end_too_far",
-        given=bare,
+        given=bare_text,
         start=start_text,
         hours=hours,
         dated=dated,
+        later=real,
+        clock_change=change,
     )
+
+
+def parse_start_before(
+    text: str, day: date, end: datetime, clock: Clock, *, bare: str = ""
+) -> datetime:
+    """A start typed in a form whose end is already known (kept, or typed with its date): a
+    bare ``HH:MM`` is that time on ``day`` (the board's day), but when the end is on a later
+    day the span is then at most ``OVERNIGHT_BARE_END`` of real time, the bare end's bound
+    read backwards: changing 23:00–01:30's start to ``00:30`` does not silently make a
+    25-hour activity. Any other form as ``parse_time``.
+
+    Args:
+        text: the start as typed.
+        day: the local date a bare ``HH:MM`` falls on.
+        end: the span's end (aware).
+        clock: the store's clock.
+        bare: where a bare ``HH:MM`` falls, for the ``not_a_time`` refusal.
+
+    Returns:
+        The aware UTC datetime.
+
+    Raises:
+        BadInput: as ``parse_time``; ``bare_start_too_far`` when a bare start on ``day``
+            would end on a later day more than ``OVERNIGHT_BARE_END`` later (its ``given``,
+            ``day``, ``end`` (the end as the form shows it), ``later`` (real hours),
+            ``hours`` (the bound), ``clock_change`` and ``dated``: the start with the end's
+            date when that comes before the end, else with ``day``'s, to type).
+    """
+    start = parse_time_on(text, day, clock, bare=bare or f"on {day.isoformat()}")
+    bare_text = validate.trimmed(text)
+    if not _HHMM_RE.match(bare_text) or local(end).date() <= day:
+        return start
+    if end - start <= OVERNIGHT_BARE_END:
+        return start
+    end_day = local(end).date()
+    on_end_day = parse_time_on(text, end_day, clock)
+    dated = f"{(end_day if on_end_day < end else day).isoformat()} {bare_text}"
+    hours = int(OVERNIGHT_BARE_END.total_seconds() // 3600)
+    change = _clock_change(start, end)
+    real = _hours(end - start)
+    end_text = local(end).strftime("%Y-%m-%d %H:%M")
+    raise BadInput(
+        f"The start {bare_text} on {day.isoformat()} would make it end {real} hours later"
+        f"{_clock_words(change)} (at {end_text}), over {hours}; type the start with its date "
+        f"(e.g. {dated}).",
+        code="bare_start_too_far",
+        given=bare_text,
+        day=day.isoformat(),
+        end=end_text,
+        later=real,
+        hours=hours,
+        clock_change=change,
+        dated=dated,
+    )
+
+
+def parse_span_on(
+    start_text: str, end_text: str, day: date, clock: Clock
+) -> tuple[datetime, datetime]:
+    """A span typed in a form on ``day`` (the board's day), by the one bounded rule: a bare
+    start is on ``day``; a bare end after the start, on its day or, within
+    ``OVERNIGHT_BARE_END``, the next (``parse_end_after``); an end typed with its date is read
+    first, and a bare start then within the bound of it (``parse_start_before``).
+
+    Args:
+        start_text: the start as typed.
+        end_text: the end as typed.
+        day: the local date a bare start falls on.
+        clock: the store's clock.
+
+    Returns:
+        The start and the end, aware UTC.
+
+    Raises:
+        BadInput: as ``parse_end_after`` and ``parse_start_before``.
+    """
+    if _HHMM_RE.match(validate.trimmed(end_text)):
+        start = parse_time_on(start_text, day, clock, bare=f"on {day.isoformat()}")
+        return start, parse_end_after(end_text, start, clock)
+    end = parse_time_on(end_text, day, clock, bare=_BARE_END)
+    return parse_start_before(start_text, day, end, clock), end

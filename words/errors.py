@@ -50,6 +50,15 @@ def rrule_expects(part: str) -> str:
     return _("a recurrence rule as iCalendar writes it (FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10)")
 
 
+def _clocks(change: str) -> str:
+    """Why a night's real hours differ from its hours on the clock (``clock_change``)."""
+    if change == "back":
+        return _(" in real time (the clocks go back that night)")
+    if change == "forward":
+        return _(" in real time (the clocks go forward that night)")
+    return ""
+
+
 def _invalid_why(p: Mapping[str, Any]) -> str:
     """Why a calendar file could not be read (``calendar_invalid``'s ``reason``)."""
     reason, what = p.get("reason"), p.get("what", "")
@@ -1103,13 +1112,23 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database."
         )
     ),
-    "bare_end_too_far": template(
+    "bare_end_too_far": lambda p: (
         _(
+            "The end {given} is not after the start {start}, and on the next day it would be "
+            "{later} hours later{clocks}, over {hours}; correct the time, or type the end with "
+            "its date (e.g. {dated})."
+        )
+        if p.get("clock_change")
+        else _(
             "The end {given} is not after the start {start}, and on the next day it would be "
             "over {hours} hours later; correct the time, or type the end with its date "
             "(e.g. {dated})."
         )
-    ),
+    ).format(**{**p, "clocks": _clocks(p.get("clock_change", ""))}),
+    "bare_start_too_far": lambda p: _(
+        "The start {given} on {day} would make it end {later} hours later{clocks} (at {end}), "
+        "over {hours}; type the start with its date (e.g. {dated})."
+    ).format(**{**p, "clocks": _clocks(p.get("clock_change", ""))}),
     "end_not_after_start": template(_("end_at must be after start_at.")),
     "end_not_after_start_period": lambda p: _(
         "{what} ends {end}, not after its start {start}; give an end after the start."

@@ -18,9 +18,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from store import agenda, logbook, roster
+from store import access, agenda, logbook, roster
 from store.agenda import Activity
-from store.clock import day_bounds, local, local_span, parse_end_after, parse_time_on, today
+from store.clock import (
+    day_bounds,
+    local,
+    local_span,
+    parse_end_after,
+    parse_span_on,
+    parse_start_before,
+    today,
+)
 from store.db import Store
 from store.errors import BadInput
 from store.logbook import LogEntry
@@ -404,13 +412,13 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 raise BadInput(_("Choose the protected person."))
             if not values["start"].strip() or not values["end"].strip():
                 raise BadInput(_("Give a start and an end time, e.g. 09:30 and 11:00."))
-            start = parse_time_on(values["start"], day, store.clock)
+            start, end = parse_span_on(values["start"], values["end"], day, store.clock)
             return agenda.add_activity(
                 store,
                 person=values["person"],
                 title=values["title"],
                 start=start,
-                end=parse_end_after(values["end"], start, store.clock),  # OVERNIGHT_BARE_END
+                end=end,  # OVERNIGHT_BARE_END
                 location=values["location"],
                 kind=values["kind"],
             )
@@ -435,17 +443,20 @@ class AgendaScreen(BaseScreen[AgendaData]):
         day = self.data.day
 
         def save(store: Store, values: dict[str, str]) -> Activity | Moves:
-            # a time left as the form showed it (to the minute) keeps the stored one (seconds)
-            start = (
-                item.start_at
-                if values["start"].strip() == defaults.start
-                else parse_time_on(values["start"], day, store.clock)
-            )
-            end = (
-                item.end_at
-                if values["end"].strip() == defaults.end
-                else parse_end_after(values["end"], start, store.clock)
-            )
+            # a time left as the form showed it (to the minute) keeps the stored one (seconds);
+            # a bare time is read by the one bounded rule (OVERNIGHT_BARE_END) both ways
+            start_kept = values["start"].strip() == defaults.start
+            end_kept = values["end"].strip() == defaults.end
+            if start_kept:
+                start = item.start_at
+                end = (
+                    item.end_at if end_kept else parse_end_after(values["end"], start, store.clock)
+                )
+            elif end_kept:
+                start = parse_start_before(values["start"], day, item.end_at, store.clock)
+                end = item.end_at
+            else:
+                start, end = parse_span_on(values["start"], values["end"], day, store.clock)
             if agenda.moves(item, start, end, values["location"]):
                 return Moves(start, end, values)
             return agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
@@ -488,8 +499,10 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     location=values["location"],
                     correction=answer["why"],
                 )
-                return _("Corrected '{title}'.").format(title=values["title"]) + _double_booked(
-                    store, item.id
+                return (
+                    _("Corrected '{title}'.").format(title=values["title"])
+                    + _(" Now {when}.").format(when=local_span(move.start, move.end))
+                    + _double_booked(store, item.id)
                 )
             kind = agenda.restriction_kind(item, move.start, move.end, values["location"])
             agenda.restrict_activity(
@@ -504,18 +517,33 @@ class AgendaScreen(BaseScreen[AgendaData]):
             )
             if (values["title"], values["kind"]) != (item.title, item.kind):
                 agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
-            return _("Restriction recorded: '{title}' {kind}.").format(
-                title=item.title, kind=labels.label("restriction_kind", kind)
-            ) + _double_booked(store, item.id)
+            return (
+                _("Restriction recorded: '{title}' {kind}.").format(
+                    title=item.title, kind=labels.label("restriction_kind", kind)
+                )
+                + (
+                    _(" Now {when}.").format(when=local_span(move.start, move.end))
+                    if kind != "relocated"
+                    else ""
+                )
+                + _double_booked(store, item.id)
+            )
 
-        heading = _("'{title}' moves: a correction or a restriction?").format(title=item.title)
+        may_restrict = access.may(self.actor, "activity.restrict")
+        heading = (
+            _("'{title}' moves to {when}: a correction or a restriction?")
+            if may_restrict
+            else _("'{title}' moves to {when}: a correction")
+        ).format(title=item.title, when=local_span(move.start, move.end))
 
         def follow(_said: str) -> None:
             """A move to another day: the board follows the activity there, as new does."""
             if local(move.start).date() != self.day:
                 self.reveal(item.id)
 
-        self.open_form(MoveForm(save, heading), lambda text: text, follow)
+        self.open_form(
+            MoveForm(save, heading, may_restrict=may_restrict), lambda text: text, follow
+        )
 
     def action_concept(self) -> None:
         item = self._selected_or_warn()
@@ -556,8 +584,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             start = end = None
             location = None
             if kind in ("moved", "shortened"):
-                start = parse_time_on(values["start"], day, store.clock)
-                end = parse_end_after(values["end"], start, store.clock)
+                start, end = parse_span_on(values["start"], values["end"], day, store.clock)
             if kind == "relocated":
                 location = values["location"]
             done = agenda.restrict_activity(

@@ -299,7 +299,8 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         """Name in the section titles only the keys the acting person's role may use (again
         after Switch user: another role, other keys)."""
         for keyed in self.KEYED_TITLES:
-            text = keyed.text(self.ACTIONS, self.actor)
+            hidden = frozenset(a for a, _w in keyed.keys if self.check_action(a, ()) is False)
+            text = keyed.text(self.ACTIONS, self.actor, hidden)
             if self._titled.get(keyed.selector) == text:
                 continue  # as shown: no update, no new layout at every return from a form
             self._titled[keyed.selector] = text
@@ -370,12 +371,18 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
                 # hidden for now (join in a team, resolve with no conflict): from the palette
                 # it says why, never nothing
                 if any(a.action == action and a.allowed(self.actor) for a in self.ACTIONS):
-                    getattr(self, f"action_{name}")(*params)
+                    self.hidden_action(name, params)
                 return
         if isinstance(action, str):
             await self.run_action(action)
         else:
             action()
+
+    def hidden_action(self, name: str, params: tuple[object, ...]) -> None:
+        """An action hidden for now (``check_action`` False) taken from the palette: by default
+        the action itself says why; a screen whose key says it another way (a toast, no
+        write) says it here too, so the key and the palette behave as one."""
+        getattr(self, f"action_{name}")(*params)
 
     def in_view(self, selector: str, what: str) -> bool:
         """Whether the table a key acts on (``selector``) is on screen. In a drawer that is

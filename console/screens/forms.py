@@ -401,20 +401,17 @@ class MoveForm(Form[T]):
     """An edit that moves an activity (time, length, place): either a correction of a mistake
     in the agenda (with its reason) or a restriction decided by an authority (R5)."""
 
-    def __init__(self, save: Save[T], heading: str) -> None:
+    def __init__(self, save: Save[T], heading: str, *, may_restrict: bool = True) -> None:
+        # a role that may not restrict (an operator) is offered only the correction
+        choices: tuple[tuple[str, str], ...] = (
+            (_("a correction: the agenda was wrong"), "correction"),
+        )
+        if may_restrict:
+            choices += ((_("a restriction: it was decided (R5)"), "restriction"),)
         fields = [
-            Field(
-                "how",
-                _("This change is"),
-                "choice",
-                "correction",
-                (
-                    (_("a correction: the agenda was wrong"), "correction"),
-                    (_("a restriction: it was decided (R5)"), "restriction"),
-                ),
-            ),
+            Field("how", _("This change is"), "choice", "correction", choices),
             Field("why", _("What was wrong"), placeholder=_("e.g. typo in the start time")),
-            *decided_by(_("Restriction reason")),
+            *(decided_by(_("Restriction reason")) if may_restrict else ()),
         ]
         super().__init__(heading, fields, save, first="why")
 

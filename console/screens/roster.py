@@ -411,16 +411,7 @@ class RosterScreen(BaseScreen[RosterData]):
             on_posts = self.detail.posts if self.detail and not self.detail.activities else []
             below = any(p.needs_replanning for p in on_posts)
             table.empty = (
-                _(
-                    "A standing post has no activity to move or re-staff: re-plan it with a "
-                    "concept at the required level (c), then add a shift (n) or lend officers "
-                    "(Capacity, scenario)."
-                )
-                if below
-                else _(
-                    "A standing post has no activity to move or re-staff: add a shift (n) or "
-                    "lend officers (Capacity, scenario)."
-                )
+                self._post_says(_("move or re-staff"), below=below)
                 if on_posts
                 else _("Select an activity of the gap.")
             )
@@ -468,7 +459,32 @@ class RosterScreen(BaseScreen[RosterData]):
         self.day = day
         self.reload()
 
+    def _post_says(self, what: str, below: bool = False) -> str:
+        """What to do on a standing post's gap, which has no activity (rev17f): officers on
+        duty at its unit cover it, so a shift (n) is what adds one there; a Capacity scenario
+        only shows what lending would do and writes nothing. A post below the required level
+        is re-planned first (c, plan21)."""
+        gap = self.selected_gap()
+        unit = gap.unit if gap is not None else _("its unit")
+        if below:
+            return _(
+                "A standing post has no activity to {what}: re-plan it with a concept at the "
+                "required level (c), then add a shift (n) for an officer of {unit}."
+            ).format(what=what, unit=unit)
+        return _(
+            "A standing post has no activity to {what}: add a shift (n) for an officer of {unit}."
+        ).format(what=what, unit=unit)
+
+    def _said_on_a_post(self, what: str) -> bool:
+        """On a standing post's gap: says at once what to do instead (no "press it again")."""
+        if self.detail is not None and not self.detail.activities:
+            self.notify(self._post_says(what), severity="warning")
+            return True
+        return False
+
     def action_apply(self) -> None:
+        if self._said_on_a_post(_("apply a suggestion to")):
+            return
         if not self.in_view("#suggestions", _("what can still be done")):
             return
         table = self.query_one("#suggestions", RecordTable)
@@ -535,14 +551,7 @@ class RosterScreen(BaseScreen[RosterData]):
         )
 
     def action_deploy(self) -> None:
-        if self.detail is not None and not self.detail.activities:  # said at once (fix17)
-            self.notify(
-                _(
-                    "A standing post has no activity to put officers on: add a shift (n) or "
-                    "lend officers (Capacity, scenario)."
-                ),
-                severity="warning",
-            )
+        if self._said_on_a_post(_("put officers on")):  # said at once (fix17)
             return
         if not self.in_view("#gap-activities", _("the gap's activities")):
             return
@@ -621,6 +630,8 @@ class RosterScreen(BaseScreen[RosterData]):
         self.call_store(lambda store: posts.post_concept_options(store, post.id), picker)
 
     def action_to_agenda(self) -> None:
+        if not self.elsewhere and self._said_on_a_post(_("show on the agenda")):
+            return
         activity_id = self.selected_activity()
         if activity_id is None:
             self.notify(_("Select a gap with an activity first."), severity="warning")

@@ -480,6 +480,7 @@ class SyncScreen(BaseScreen[SyncData]):
             _("Open conflicts"),
             (("choose", _("1/2 keep a value")), ("enter_value", _("v enter another"))),
             joiner=", ",
+            idle=_("No open conflicts"),
         ),
     )
 
@@ -496,6 +497,7 @@ class SyncScreen(BaseScreen[SyncData]):
 
     def show(self, data: SyncData) -> None:
         self.refresh_bindings()  # Join only while not in a team
+        self.show_role()  # the conflicts' keys in their title only while there is one
         summary = self.query_one("#sync-summary", Static)
         if data.team is None:
             summary.update(
@@ -775,31 +777,49 @@ class SyncScreen(BaseScreen[SyncData]):
             return False
         return super().check_action(action, parameters)
 
+    #: The keys whose actions ``check_action`` may hide, by action name.
+    HIDDEN_KEYS: ClassVar[dict[str, str]] = {
+        "j": "join",
+        "n": "create_team",
+        "e": "export",
+        "o": "enrol",
+        "x": "revoke",
+        "r": "receipt",
+        "1": "choose",
+        "2": "choose",
+        "v": "enter_value",
+    }
+
     def on_key(self, event: events.Key) -> None:
-        """j and n on a device in a team (hidden from the footer) say why, never nothing."""
+        """A key whose action is hidden for now (join in a team, export in none, resolve with
+        no conflict) says why, never nothing: as the palette does (``hidden_action``)."""
+        name = self.HIDDEN_KEYS.get(event.key)
+        if name is None or self.check_action(name, ()) is not False:
+            return
+        event.stop()
+        event.prevent_default()  # BaseScreen.on_key would word it as a role's refusal
+        self.hidden_action(name, ())
+
+    def hidden_action(self, name: str, params: tuple[object, ...]) -> None:
+        """Why an action is hidden, the same from its key and from the palette: never a
+        write (an export in no team left a refusal as the Last receipt, rev17f)."""
         team = self.data.team if self.data is not None else None
-        if event.key in ("j", "n") and team is not None:
-            event.stop()
-            event.prevent_default()  # BaseScreen.on_key would word it as a role's refusal
+        if name in ("join", "create_team") and team is not None:
             self.notify(
                 _("This device is in team {name} already.").format(name=team.data["name"]),
                 severity="warning",
             )
-        elif event.key in ("e", "o", "x", "r") and self._no_team():
-            if event.key == "r" and self.receipt:
-                return
-            event.stop()
-            event.prevent_default()
+        elif name == "receipt" and self._no_team():
+            self.notify(_("Nothing exchanged in this session yet."), severity="warning")
+        elif name in self.NEEDS_TEAM and self._no_team():
             self.notify(
-                _("Nothing exchanged in this session yet.")
-                if event.key == "r"
-                else _("No team yet: n creates one (this device becomes its admin), j joins one."),
+                _("No team yet: n creates one (this device becomes its admin), j joins one."),
                 severity="warning",
             )
-        elif event.key in ("1", "2", "v") and self.data is not None and not self.data.conflicts:
-            event.stop()
-            event.prevent_default()
+        elif name in ("choose", "enter_value"):
             self.notify(_("No sync conflicts to resolve."), severity="warning")
+        else:
+            super().hidden_action(name, params)
 
     def _no_team(self) -> bool:
         return self.data is not None and self.data.team is None

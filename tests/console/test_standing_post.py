@@ -1,5 +1,5 @@
 """Issue 17: a gap on a standing post showed an empty suggestion panel without a word. It says
-what can be done (a shift, or officers lent); issue 16 (plan21): a post below the required
+what can be done (a shift for an officer of its unit); issue 16 (plan21): a post below the required
 level is re-planned here (c), where it said "nothing to re-plan" while ``gaps`` said re-plan."""
 
 from __future__ import annotations
@@ -99,3 +99,39 @@ async def test_a_standing_post_below_the_level_is_re_planned_here(
         assert isinstance(app.screen, RosterScreen)
     assert posts.get_post(demo_store, post.id).concept == "OBJ-HRB"
     assert not posts.get_post(demo_store, post.id).needs_replanning
+
+
+async def test_p_and_j_on_a_standing_posts_gap_say_what_to_do_at_once(
+    app: SchildwachtApp,
+) -> None:
+    """rev17f: p said "press the key again" then "Select a gap with an activity and a
+    suggestion first", j "Select a gap with an activity first"; and the advice to "lend officers
+    (Capacity, scenario)" pointed at a what-if that writes nothing. Each says at once that a
+    shift (n) for an officer of the post's unit is what helps, at 80x24."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g", "]", "]")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RosterScreen)
+        found = [i for i, row in enumerate(rows(app, "#gap-list")) if row[-1] == "post"]
+        assert found, "the demo's Monday has a standing post short"
+        await pilot.press("home", *(["down"] * found[0]))
+        await settle(pilot)
+        gap = screen.selected_gap()
+        assert gap is not None
+        for key, what in (
+            ("o", "put officers on"),
+            ("p", "apply a suggestion to"),
+            ("j", "show on the agenda"),
+        ):
+            await pilot.press(key)
+            await settle(pilot)
+            assert toasts(app)[-1] == (
+                f"A standing post has no activity to {what}: add a shift (n) for an officer "
+                f"of {gap.unit}."
+            ), (key, toasts(app))
+            assert isinstance(app.screen, RosterScreen)
+        said = toasts(app)
+        assert not any("press the key again" in s or "Capacity, scenario" in s for s in said)
+        suggestions = screen.query_one("#suggestions", RecordTable)
+        assert "Capacity" not in suggestions.empty and "add a shift (n)" in suggestions.empty

@@ -258,10 +258,112 @@ def test_the_overnight_bound_across_the_clock_changes_and_new_year() -> None:
     assert _bare_end(datetime(2026, 3, 28, 20, tzinfo=LOCAL_TZ), "08:30") - datetime(
         2026, 3, 28, 20, tzinfo=LOCAL_TZ
     ) == timedelta(hours=11.5)
-    with pytest.raises(BadInput, match="over 12 hours later"):
-        _bare_end(datetime(2026, 10, 24, 20, tzinfo=LOCAL_TZ), "07:30")  # 12.5 h real
+    with pytest.raises(BadInput, match=r"12\.5 hours later in real time \(the clocks go back"):
+        _bare_end(datetime(2026, 10, 24, 20, tzinfo=LOCAL_TZ), "07:30")  # 11.5 h on the clock
     with pytest.raises(BadInput) as skipped:
         _bare_end(spring, "02:30")  # does not exist that night
     assert skipped.value.code == "skipped_local_time"
     eve = datetime(2026, 12, 31, 23, tzinfo=LOCAL_TZ)
     assert _bare_end(eve, "01:30") == datetime(2027, 1, 1, 1, 30, tzinfo=LOCAL_TZ)
+
+
+def test_a_refused_bare_end_says_when_the_clocks_change_that_night() -> None:
+    """Issue 17 (rev17f): 20:00–08:00 on the autumn night is 12 h on the clock but 13 h in real
+    time; the refusal says so, in the store's sentence and in words."""
+    from store.clock import LOCAL_TZ
+    from words.errors import sentence
+
+    autumn = datetime(2026, 10, 24, 20, tzinfo=LOCAL_TZ)
+    with pytest.raises(BadInput) as refused:
+        _bare_end(autumn, "08:00")
+    said = (
+        "The end 08:00 is not after the start 20:00, and on the next day it would be 13 hours "
+        "later in real time (the clocks go back that night), over 12; correct the time, or "
+        "type the end with its date (e.g. 2026-10-25 08:00)."
+    )
+    assert str(refused.value) == said
+    assert sentence(refused.value) == said
+    assert refused.value.params["clock_change"] == "back"
+    # an ordinary night keeps the short sentence
+    with pytest.raises(BadInput) as plain:
+        _bare_end(datetime(2026, 12, 1, 20, tzinfo=LOCAL_TZ), "08:01")
+    assert "real time" not in sentence(plain.value)
+
+
+def test_a_bare_start_before_a_known_end_is_bounded_like_a_bare_end() -> None:
+    """Issue 17 (rev17f): a bare start on the board's day that would end on a later day more
+    than OVERNIGHT_BARE_END later is refused, saying the date to type; within it, taken."""
+    from datetime import date
+
+    from store.clock import LOCAL_TZ, parse_span_on, parse_start_before
+    from words.errors import sentence
+
+    clock = FixedClock(datetime(2026, 1, 1, 9, tzinfo=UTC))
+    end = datetime(2026, 12, 21, 1, 30, tzinfo=LOCAL_TZ)
+    day = date(2026, 12, 20)
+    assert parse_start_before("22:00", day, end, clock) == datetime(
+        2026, 12, 20, 22, tzinfo=LOCAL_TZ
+    )
+    with pytest.raises(BadInput) as refused:
+        parse_start_before("00:30", day, end, clock)
+    said = (
+        "The start 00:30 on 2026-12-20 would make it end 25 hours later (at 2026-12-21 01:30), "
+        "over 12; type the start with its date (e.g. 2026-12-21 00:30)."
+    )
+    assert (refused.value.code, str(refused.value), sentence(refused.value)) == (
+        "bare_start_too_far",
+        said,
+        said,
+    )
+    # with its date, as typed; an end on the same day leaves any start on it alone
+    assert parse_start_before("2026-12-20 00:30", day, end, clock).hour == 23  # UTC
+    same_day = datetime(2026, 12, 20, 23, tzinfo=LOCAL_TZ)
+    assert parse_start_before("00:30", day, same_day, clock) == datetime(
+        2026, 12, 20, 0, 30, tzinfo=LOCAL_TZ
+    )
+    # the span rule: a dated end first, then the bare start within the bound of it
+    with pytest.raises(BadInput):
+        parse_span_on("00:30", "2026-12-21 01:30", day, clock)
+    assert parse_span_on("23:00", "01:30", day, clock) == (
+        datetime(2026, 12, 20, 23, tzinfo=LOCAL_TZ),
+        end,
+    )
+
+
+def test_a_form_time_that_is_not_a_time_lists_the_bare_hh_mm() -> None:
+    """Issue 17 (rev17f): the forms take a bare HH:MM; their "not a time" sentence lists it."""
+    from datetime import date
+
+    from store.clock import parse_span_on
+
+    clock = FixedClock(datetime(2026, 1, 1, 9, tzinfo=UTC))
+    for start, end, where in (
+        ("9.30", "11:00", "'HH:MM' (on 2026-12-20), "),
+        ("09:30", "elf uur", "'HH:MM' (on the start's day, or the next day within 12 hours), "),
+    ):
+        with pytest.raises(BadInput) as refused:
+            parse_span_on(start, end, date(2026, 12, 20), clock)
+        assert refused.value.code == "not_a_time"
+        assert f"; use {where}'YYYY-MM-DD HH:MM'" in str(refused.value), str(refused.value)
+
+
+def test_the_readme_says_where_a_bare_start_and_a_bare_end_fall() -> None:
+    """Issue 17 (rev17f): the README said a time without a date is on the board's day; the end
+    is on the start's day (the next within the bound). Its quoted refusals are the code's."""
+    from datetime import date
+    from pathlib import Path
+
+    from store.clock import LOCAL_TZ, parse_start_before
+
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    assert "a start without a date (`09:30`) is on the board's day" in readme
+    assert "an end without a date is on the start's day" in readme
+    clock = FixedClock(datetime(2026, 1, 1, 9, tzinfo=UTC))
+    with pytest.raises(BadInput) as start:
+        parse_start_before(
+            "00:30", date(2026, 12, 20), datetime(2026, 12, 21, 1, 30, tzinfo=LOCAL_TZ), clock
+        )
+    assert f'refused ("{start.value}")' in readme
+    with pytest.raises(BadInput) as autumn:
+        _bare_end(datetime(2026, 10, 24, 20, tzinfo=LOCAL_TZ), "08:00")
+    assert str(autumn.value).split("; correct")[0].split(" the next day ")[1] in readme
