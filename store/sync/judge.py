@@ -527,6 +527,12 @@ class Context:
     horizon: int  # a record stamped later than this waits for the clock
     roles: RoleBook
     known_row: Callable[[str, str], bool]  # (table, key) → has any record of it reached us?
+    #: (table, key) → whether the row's creation reached this laptop and was quarantined, and no
+    #: creation of it was accepted: the row does not exist, as the store would find it
+    refused_row: Callable[[str, str], bool] = lambda *_args: False
+    #: creations judged in this judging, (table, key) → quarantined (True) or accepted (False):
+    #: they count before ``refused_row`` (the held state before this judging)
+    judged_rows: dict[tuple[str, str], bool] = field(default_factory=dict)
     held: set[tuple[str, str]] = field(default_factory=set)  # rows created by records judged now
     #: this laptop's clock plus the allowed skew (stored form): a record dated later than it,
     #: of a table whose stated time decides what holds (``rules.DATED_RECORDS``), waits
@@ -1430,7 +1436,15 @@ class Judge:
                 return defer(
                     f"row:{target}:{pk}", "refers_unknown", table=rule.name, column=col, to=target
                 )
+            if self._refused(target, pk):  # as the store: no such row
+                return quarantine(
+                    "value", "refers_quarantined", table=rule.name, column=col, to=target, row=cut(value)
+                )
         return None
+
+    def _refused(self, table: str, pk: str) -> bool:
+        judged = self.context.judged_rows.get((table, pk))
+        return self.context.refused_row(table, pk) if judged is None else judged
 
     def _known(self, table: str, pk: str) -> bool:
         return (table, pk) in self.context.held or self.context.known_row(table, pk)

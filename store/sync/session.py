@@ -477,6 +477,11 @@ def _judge(
                 _take_claim(context.roles, judged.run)
             if judged.run.tbl == "staff":
                 _note_roles(context, judged, verdicts)
+            if EXISTENCE in judged.run.cols and judged.run.cl % 2 == 1:
+                made = verdicts[judged.run.cols.index(EXISTENCE)]
+                assert isinstance(made, Verdict)
+                if made.outcome != "defer":
+                    context.judged_rows[judged.run.row] = made.outcome == "quarantine"
             if any(v.rule == "clock" for v in verdicts):  # type: ignore[attr-defined]
                 outcome.ahead[origin] = max(hlc, outcome.ahead.get(origin, 0))
             for one in verdicts:
@@ -542,6 +547,7 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         soon=_soon(now_ms),
         roles=_role_book(conn, exclude, team),
         known_row=_known_rows(conn),
+        refused_row=_refused_rows(conn),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
         status_of=lambda activity: _status_of(conn, activity),
@@ -942,6 +948,30 @@ def _known_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
     return known
 
 
+def _refused_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
+    """Whether a row's creation reached this laptop and was quarantined, and no creation of it
+    was accepted (the row is not there, and never was): a reference to it is refused as the
+    store refuses one to a row it does not have."""
+    table_shapes = shapes(conn)
+
+    def refused(table: str, pk: str) -> bool:
+        shape = table_shapes.get(table)
+        if shape is None:
+            return False
+        found = conn.execute(
+            "SELECT 1 FROM sync_quarantine WHERE tbl = ? AND pk = ? AND col = ''", (table, pk)
+        ).fetchone()
+        return found is not None and not any(
+            conn.execute(sql, params).fetchone() is not None
+            for sql, params in (
+                (f"SELECT 1 FROM {table} WHERE {shape.key_match}", [pk] * len(shape.key)),
+                ("SELECT 1 FROM sync_clock WHERE tbl = ? AND pk = ? AND col = ''", [table, pk]),
+            )
+        )
+
+    return refused
+
+
 class _Covered:
     """Which records the candidates hold, by their numbers."""
 
@@ -1012,11 +1042,40 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
     more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
     more.update(_load_change_sets(conn, _read_together(conn, candidates, covered)))
     more.update(_load_change_sets(conn, _acceptances_after(conn, candidates, covered)))
+    more.update(_load_change_sets(conn, _referrers(conn, candidates, covered)))
     runs = (j.run for group in candidates.values() for j in group)
     more.update(
         _load_change_sets(conn, judge_signals.steps_after(conn, runs, covered.__contains__))
     )
     return {k: v for k, v in more.items() if k not in candidates}
+
+
+def _referrers(conn: sqlite3.Connection, candidates: ChangeSets, covered: _Covered) -> list[Key]:
+    """Creations held here that refer to a row whose creation's verdict changed in this
+    judging (refused now though accepted before, or the other way): judged again, so that a
+    reference to a quarantined row is refused (``refers_quarantined``) whatever came first."""
+    changed: set[tuple[str, str]] = set()
+    for group in candidates.values():
+        for judged in group:
+            run = judged.run
+            if EXISTENCE not in run.cols or run.cl % 2 == 0 or judged.verdict is None:
+                continue
+            _offset, before, verdict = list(judged.records())[run.cols.index(EXISTENCE)]
+            if before != NEW and verdict.applies != (before == kept.APPLIED):
+                changed.add(run.row)
+    found: list[Key] = []
+    for tbl in {t for t, _pk in changed}:
+        for rule in rules.TABLES.values():
+            for col in (c for c, f in rule.fields.items() if f.ref == tbl):
+                for run in log.of_table(conn, rule.name):
+                    if EXISTENCE not in run.cols or col not in run.cols or run.cl % 2 == 0:
+                        continue
+                    value = run.values()[run.cols.index(col)]
+                    key = (run.origin, run.seq + run.cols.index(EXISTENCE))
+                    if isinstance(value, str) and (tbl, key_of(value)) in changed:
+                        if key not in covered:
+                            found.append(key)
+    return found
 
 
 def _acceptances_after(
