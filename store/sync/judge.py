@@ -702,6 +702,7 @@ class Judge:
             for key in ordered:
                 places = [rows[key], *more.get(key, ())]
                 self._judge_row(key, [(runs[i], verdicts[i]) for i in places], author, restrictions)
+            _one_store_action(runs, verdicts)
         return [_collapse(found) for found in verdicts]
 
     def _judge_row(
@@ -1448,6 +1449,41 @@ class Judge:
 
     def _known(self, table: str, pk: str) -> bool:
         return (table, pk) in self.context.held or self.context.known_row(table, pk)
+
+
+def _one_store_action(runs: Sequence[Run], verdicts: list[list[Verdict | None]]) -> None:
+    """A request's answer and the activity it plans are one store action: the store writes
+    both or neither. When the answer's creation is refused, so is the activity its change set
+    creates for it, and every row of the change set created on that activity (a deployment
+    of the option): nothing of the action is left applied on its own."""
+    refused: set[tuple[str, str]] = set()
+    created = {
+        r.row: i for i, r in enumerate(runs) if EXISTENCE in r.cols and r.cl % 2 == 1
+    }
+    for row, index in created.items():
+        run = runs[index]
+        made = verdicts[index][run.cols.index(EXISTENCE)]
+        if row[0] == "request_answer" and made is not None and not made.applies:
+            planned = _value_of(run, "activity_id")
+            if isinstance(planned, str) and ("activity", key_of(planned)) in created:
+                refused.add(("activity", key_of(planned)))
+    if not refused:
+        return
+    why = quarantine("request", "answer_refused_whole", by="request_answer")
+    for row, index in created.items():
+        run = runs[index]
+        rule = rules.TABLES.get(row[0])
+        refers = rule is not None and any(
+            isinstance(value := _value_of(run, col), str) and (f.ref, key_of(value)) in refused
+            for col, f in rule.fields.items()
+            if f.ref is not None
+        )
+        if row in refused or refers:
+            verdicts[index][:] = [v if v is not None and not v.applies else why for v in verdicts[index]]
+
+
+def _value_of(run: Run, col: str) -> object:
+    return run.values()[run.cols.index(col)] if col in run.cols else None
 
 
 @dataclass
