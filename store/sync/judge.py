@@ -1439,7 +1439,12 @@ class Judge:
                 )
             if self._refused(target, pk):  # as the store: no such row
                 return quarantine(
-                    "value", "refers_quarantined", table=rule.name, column=col, to=target, row=cut(value)
+                    "value",
+                    "refers_quarantined",
+                    table=rule.name,
+                    column=col,
+                    to=target,
+                    row=cut(value),
                 )
         return None
 
@@ -1457,9 +1462,7 @@ def _one_store_action(runs: Sequence[Run], verdicts: list[list[Verdict | None]])
     creates for it, and every row of the change set created on that activity (a deployment
     of the option): nothing of the action is left applied on its own."""
     refused: set[tuple[str, str]] = set()
-    created = {
-        r.row: i for i, r in enumerate(runs) if EXISTENCE in r.cols and r.cl % 2 == 1
-    }
+    created = {r.row: i for i, r in enumerate(runs) if EXISTENCE in r.cols and r.cl % 2 == 1}
     for row, index in created.items():
         run = runs[index]
         made = verdicts[index][run.cols.index(EXISTENCE)]
@@ -1479,7 +1482,9 @@ def _one_store_action(runs: Sequence[Run], verdicts: list[list[Verdict | None]])
             if f.ref is not None
         )
         if row in refused or refers:
-            verdicts[index][:] = [v if v is not None and not v.applies else why for v in verdicts[index]]
+            verdicts[index][:] = [
+                v if v is not None and not v.applies else why for v in verdicts[index]
+            ]
 
 
 def _value_of(run: Run, col: str) -> object:

@@ -1072,9 +1072,9 @@ def _referrers(conn: sqlite3.Connection, candidates: ChangeSets, covered: _Cover
                         continue
                     value = run.values()[run.cols.index(col)]
                     key = (run.origin, run.seq + run.cols.index(EXISTENCE))
-                    if isinstance(value, str) and (tbl, key_of(value)) in changed:
-                        if key not in covered:
-                            found.append(key)
+                    mine = isinstance(value, str) and (tbl, key_of(value)) in changed
+                    if mine and key not in covered:
+                        found.append(key)
     return found
 
 

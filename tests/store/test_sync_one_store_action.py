@@ -35,7 +35,9 @@ def test_a_second_acceptance_plans_nothing_in_any_order(tmp_path: Path) -> None:
     requests.answer_request(c.store, asked, accept=1)  # first by clock
     clock.advance(minutes=1)
     requests.answer_request(b.store, asked, accept=1)
-    bundles = {n: exchange.export(x.store, out=tmp_path / f"{n}.swb").path for n, x in (("b", b), ("c", c))}
+    bundles = {
+        n: exchange.export(x.store, out=tmp_path / f"{n}.swb").path for n, x in (("b", b), ("c", c))
+    }
     a.store.close()
     stores = []
     for order in (("b", "c"), ("c", "b")):

@@ -33,7 +33,9 @@ def test_a_deployment_on_a_quarantined_activity_is_quarantined(tmp_path: Path) -
     subjects.add_subject(a.store, "KIEVIT", kind="person", domain="local", unit="RT")
     subjects.assess_threat(a.store, "KIEVIT", level=3)
     staff.add_staff(a.store, "RT-0080", unit="RT", qualifications=[("close_protection", None)])
-    roster.add_shift(a.store, "RT-0080", start=start - timedelta(hours=2), end=start + timedelta(hours=6))
+    roster.add_shift(
+        a.store, "RT-0080", start=start - timedelta(hours=2), end=start + timedelta(hours=6)
+    )
     exchange_all([a, b, c], tmp_path / "share")
     clock.advance(minutes=1)
     subject = b.store.one("SELECT id FROM subject WHERE code = 'KIEVIT'")[0]
@@ -79,7 +81,9 @@ def test_a_handover_superseding_a_quarantined_one_is_quarantined_in_any_order(
     h1 = handover.sign_handover(b.store, start, end, notes="v1", supersedes=h0.id, reason="meer")
     clock.advance(minutes=1)
     handover.sign_handover(b.store, start, end, notes="v2", supersedes=h1.id, reason="nog")
-    bundles = {n: exchange.export(x.store, out=tmp_path / f"{n}.swb").path for n, x in (("a", a), ("b", b))}
+    bundles = {
+        n: exchange.export(x.store, out=tmp_path / f"{n}.swb").path for n, x in (("a", a), ("b", b))
+    }
     c.store.close()
     stores = []
     for order in (("a", "b"), ("b", "a")):

@@ -26,7 +26,8 @@ from tests.sync_team import exchange_all, make_team, user_tables
 STORE = Path(__file__).resolve().parents[2] / "store"
 
 EDITS = {
-    "deleted": "DELETE FROM shift WHERE staff_id = (SELECT id FROM staff WHERE callsign = 'RT-0080')",
+    "deleted": "DELETE FROM shift"
+    " WHERE staff_id = (SELECT id FROM staff WHERE callsign = 'RT-0080')",
     "moved": "UPDATE shift SET start_at = replace(start_at, 'T07:00', 'T12:00'),"
     " end_at = replace(end_at, 'T15:00', 'T20:00')"
     " WHERE staff_id = (SELECT id FROM staff WHERE callsign = 'RT-0080')",
@@ -46,10 +47,17 @@ def test_a_raw_shift_edit_is_quarantined_on_every_laptop(tmp_path: Path, edit: s
     staff.add_staff(a.store, "RT-0080", unit="RT", qualifications=[("close_protection", None)])
     start = NOW + timedelta(days=3)
     act = agenda.add_activity(
-        a.store, person="KIEVIT", title="one", start=start, end=start + timedelta(hours=2),
-        location="R", concept="CP-LIGHT",
-    ).id  # fmt: skip
-    roster.add_shift(a.store, "RT-0080", start=start - timedelta(hours=2), end=start + timedelta(hours=6))
+        a.store,
+        person="KIEVIT",
+        title="one",
+        start=start,
+        end=start + timedelta(hours=2),
+        location="R",
+        concept="CP-LIGHT",
+    ).id
+    roster.add_shift(
+        a.store, "RT-0080", start=start - timedelta(hours=2), end=start + timedelta(hours=6)
+    )
     roster.deploy(a.store, act, ["RT-0080"])
     exchange_all([a, b, c], tmp_path / "share")
     clock.advance(minutes=1)
