@@ -48,6 +48,7 @@ from .judge import (
     defer,
     quarantine,
 )
+from .reason import read
 from .roster import Roster
 from .tables import CRITICAL_FIELDS, shapes
 
@@ -480,8 +481,10 @@ def _judge(
             if EXISTENCE in judged.run.cols and judged.run.cl % 2 == 1:
                 made = verdicts[judged.run.cols.index(EXISTENCE)]
                 assert isinstance(made, Verdict)
-                if made.outcome != "defer":
-                    context.judged_rows[judged.run.row] = made.outcome == "quarantine"
+                if made.applies:
+                    context.judged_rows[judged.run.row] = False
+                elif made.outcome == "quarantine" and read(made.reason).code != "created_twice":
+                    context.judged_rows.setdefault(judged.run.row, True)  # a twin: the row stands
             if any(v.rule == "clock" for v in verdicts):  # type: ignore[attr-defined]
                 outcome.ahead[origin] = max(hlc, outcome.ahead.get(origin, 0))
             for one in verdicts:
@@ -953,21 +956,24 @@ def _refused_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
     was accepted (the row is not there, and never was): a reference to it is refused as the
     store refuses one to a row it does not have."""
     table_shapes = shapes(conn)
+    cache: dict[tuple[str, str], bool] = {}  # the held state: unchanged while judging
 
     def refused(table: str, pk: str) -> bool:
         shape = table_shapes.get(table)
         if shape is None:
             return False
-        found = conn.execute(
-            "SELECT 1 FROM sync_quarantine WHERE tbl = ? AND pk = ? AND col = ''", (table, pk)
-        ).fetchone()
-        return found is not None and not any(
-            conn.execute(sql, params).fetchone() is not None
-            for sql, params in (
-                (f"SELECT 1 FROM {table} WHERE {shape.key_match}", [pk] * len(shape.key)),
-                ("SELECT 1 FROM sync_clock WHERE tbl = ? AND pk = ? AND col = ''", [table, pk]),
+        if (table, pk) not in cache:
+            found = conn.execute(
+                "SELECT 1 FROM sync_quarantine WHERE tbl = ? AND pk = ? AND col = ''", (table, pk)
+            ).fetchone()
+            cache[(table, pk)] = found is not None and not any(
+                conn.execute(sql, params).fetchone() is not None
+                for sql, params in (
+                    (f"SELECT 1 FROM {table} WHERE {shape.key_match}", [pk] * len(shape.key)),
+                    ("SELECT 1 FROM sync_clock WHERE tbl = ? AND pk = ? AND col = ''", [table, pk]),
+                )
             )
-        )
+        return cache[(table, pk)]
 
     return refused
 
