@@ -522,6 +522,9 @@ class Store:
         callsign = validate.identifier(user, "user")
         if callsign == self.operator:
             return callsign
+        from .proof import person_secret, prove
+
+        person_secret(self.conn, callsign)  # no such person here: that first (NotFound)
         elsewhere = bound_elsewhere(self.conn, callsign, self.device_id)
         if elsewhere is not None:
             raise PermissionDenied(
@@ -532,8 +535,6 @@ class Store:
                 callsign=callsign,
                 device=elsewhere,
             )
-        from .proof import prove
-
         return prove(self.conn, callsign, secret)
 
     def switch_user(self, user: str, secret: SecretSource) -> access.ActingPerson:
