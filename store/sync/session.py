@@ -478,13 +478,7 @@ def _judge(
                 _take_claim(context.roles, judged.run)
             if judged.run.tbl == "staff":
                 _note_roles(context, judged, verdicts)
-            if EXISTENCE in judged.run.cols and judged.run.cl % 2 == 1:
-                made = verdicts[judged.run.cols.index(EXISTENCE)]
-                assert isinstance(made, Verdict)
-                if made.applies:
-                    context.judged_rows[judged.run.row] = False
-                elif made.outcome == "quarantine" and read(made.reason).code != "created_twice":
-                    context.judged_rows.setdefault(judged.run.row, True)  # a twin: the row stands
+            _note_created(context, judged, verdicts)
             if any(v.rule == "clock" for v in verdicts):  # type: ignore[attr-defined]
                 outcome.ahead[origin] = max(hlc, outcome.ahead.get(origin, 0))
             for one in verdicts:
@@ -493,6 +487,20 @@ def _judge(
                     until = one.rule[len(CLOCK_WAIT) :]
                     outcome.dated[origin] = max(until, outcome.dated.get(origin, ""))
     return context
+
+
+def _note_created(context: Context, judged: Judged, verdicts: tuple[object, ...]) -> None:
+    """A row created in this judging: accepted, or quarantined (``refers_quarantined``); a
+    twin creation refused leaves the row standing."""
+    run = judged.run
+    if EXISTENCE not in run.cols or run.cl % 2 == 0:
+        return
+    made = verdicts[run.cols.index(EXISTENCE)]
+    assert isinstance(made, Verdict)
+    if made.applies:
+        context.judged_rows[run.row] = False
+    elif made.outcome == "quarantine" and read(made.reason).code != "created_twice":
+        context.judged_rows.setdefault(run.row, True)
 
 
 def _note_roles(context: Context, judged: Judged, verdicts: Sequence[object]) -> None:
