@@ -284,6 +284,12 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "unknown_person": template(
         _("No person with callsign {callsign} in this database; see `schildwacht staff list`.")
     ),
+    "callsign_bound_elsewhere": template(
+        _(
+            "The team roster binds {callsign} to laptop {device}: {callsign} acts there, not "
+            "here; act as yourself here, or revoke that laptop first (`schildwacht team revoke`)."
+        )
+    ),
     "no_secret_yet": template(
         _(
             "{callsign} has no secret on this laptop yet, so nobody can act as {callsign} "

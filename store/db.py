@@ -30,7 +30,15 @@ from pathlib import Path
 
 from . import access, fingerprint, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
-from .errors import BadInput, IntegrityFailure, MachineFault, NotFound, RuleViolation, StoreError
+from .errors import (
+    BadInput,
+    IntegrityFailure,
+    MachineFault,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    StoreError,
+)
 from .states import CatalogueState
 
 TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
@@ -514,8 +522,19 @@ class Store:
         callsign = validate.identifier(user, "user")
         if callsign == self.operator:
             return callsign
-        from .proof import prove
+        from .proof import person_secret, prove
 
+        person_secret(self.conn, callsign)  # no such person here: that first (NotFound)
+        elsewhere = bound_elsewhere(self.conn, callsign, self.device_id)
+        if elsewhere is not None:
+            raise PermissionDenied(
+                f"The team roster binds {callsign} to laptop {elsewhere}: {callsign} acts there, "
+                "not here; act as yourself, or revoke that laptop first.",
+                bound="secret",
+                code="callsign_bound_elsewhere",
+                callsign=callsign,
+                device=elsewhere,
+            )
         return prove(self.conn, callsign, secret)
 
     def switch_user(self, user: str, secret: SecretSource) -> access.ActingPerson:
@@ -936,6 +955,36 @@ def enrolled_role(conn: sqlite3.Connection, device_id: str) -> str | None:
     devices = json.loads(bytes(row[0]))["devices"]
     entry = next((d for d in devices if d["id"] == device_id), None)
     return None if entry is None else str(entry["role"])
+
+
+def bound_elsewhere(conn: sqlite3.Connection, callsign: str, device_id: str) -> str | None:
+    """The label of another active laptop the newest team roster binds ``callsign`` to as its
+    own operator, or None (outside a team, not bound, or bound to ``device_id``). Whoever is
+    bound to a laptop acts there: on any other laptop, the team would credit their work to
+    that laptop's operator.
+
+    Args:
+        conn: an open connection.
+        callsign: the callsign someone wants to act as.
+        device_id: this device's id.
+
+    Returns:
+        The other laptop's label, or None.
+    """
+    row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    for entry in json.loads(bytes(row[0]))["devices"]:
+        named = entry.get("callsign")
+        if (
+            isinstance(named, str)
+            and named.upper() == callsign.upper()
+            and entry.get("status") == "active"
+            and entry.get("staff")
+            and entry.get("id") != device_id
+        ):
+            return str(entry.get("label") or entry.get("id"))
+    return None
 
 
 def admin_operator(conn: sqlite3.Connection) -> tuple[str, str] | None:

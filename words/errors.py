@@ -553,6 +553,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "unknown_subject": template(_("No protected subject with code name {name}.")),
     "unknown_staff": template(_("No person with callsign {callsign}.")),
     "unknown_person": template(_("No person with callsign {callsign} in this database.")),
+    "callsign_bound_elsewhere": template(
+        _(
+            "The team roster binds {callsign} to laptop {device}: {callsign} acts there, not "
+            "here; act as yourself, or revoke that laptop first."
+        )
+    ),
     "no_secret_yet": template(
         _(
             "{callsign} has no secret on this laptop yet, so nobody can act as {callsign} "

@@ -189,6 +189,14 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "handover_unknown": lambda p: _("its handover is not known here yet"),
     "activity_unknown": lambda p: _("its activity is not known here yet"),
     "row_unknown": lambda p: _("its row is not known here yet"),
+    "answer_refused_whole": lambda p: _(
+        "written by the same action as a request's answer that was quarantined: the store "
+        "writes both or neither"
+    ),
+    "refers_quarantined": lambda p: _(
+        "{table}.{column} refers to {to} {row}, whose creation was quarantined: there is no such "
+        "{to} here"
+    ).format(table=p["table"], column=p["column"], to=p["to"], row=_v(p["row"])),
     "refers_unknown": lambda p: _("{table}.{column} refers to a {to} not known here yet").format(
         table=p["table"], column=p["column"], to=p["to"]
     ),

@@ -527,6 +527,12 @@ class Context:
     horizon: int  # a record stamped later than this waits for the clock
     roles: RoleBook
     known_row: Callable[[str, str], bool]  # (table, key) → has any record of it reached us?
+    #: (table, key) → whether the row's creation reached this laptop and was quarantined, and no
+    #: creation of it was accepted: the row does not exist, as the store would find it
+    refused_row: Callable[[str, str], bool] = lambda *_args: False
+    #: creations judged in this judging, (table, key) → quarantined (True) or accepted (False):
+    #: they count before ``refused_row`` (the held state before this judging)
+    judged_rows: dict[tuple[str, str], bool] = field(default_factory=dict)
     held: set[tuple[str, str]] = field(default_factory=set)  # rows created by records judged now
     #: this laptop's clock plus the allowed skew (stored form): a record dated later than it,
     #: of a table whose stated time decides what holds (``rules.DATED_RECORDS``), waits
@@ -696,6 +702,7 @@ class Judge:
             for key in ordered:
                 places = [rows[key], *more.get(key, ())]
                 self._judge_row(key, [(runs[i], verdicts[i]) for i in places], author, restrictions)
+            _one_store_action(runs, verdicts)
         return [_collapse(found) for found in verdicts]
 
     def _judge_row(
@@ -1430,10 +1437,58 @@ class Judge:
                 return defer(
                     f"row:{target}:{pk}", "refers_unknown", table=rule.name, column=col, to=target
                 )
+            if self._refused(target, pk):  # as the store: no such row
+                return quarantine(
+                    "value",
+                    "refers_quarantined",
+                    table=rule.name,
+                    column=col,
+                    to=target,
+                    row=cut(value),
+                )
         return None
+
+    def _refused(self, table: str, pk: str) -> bool:
+        judged = self.context.judged_rows.get((table, pk))
+        return self.context.refused_row(table, pk) if judged is None else judged
 
     def _known(self, table: str, pk: str) -> bool:
         return (table, pk) in self.context.held or self.context.known_row(table, pk)
+
+
+def _one_store_action(runs: Sequence[Run], verdicts: list[list[Verdict | None]]) -> None:
+    """A request's answer and the activity it plans are one store action: the store writes
+    both or neither. When the answer's creation is refused, so is the activity its change set
+    creates for it, and every row of the change set created on that activity (a deployment
+    of the option): nothing of the action is left applied on its own."""
+    refused: set[tuple[str, str]] = set()
+    created = {r.row: i for i, r in enumerate(runs) if EXISTENCE in r.cols and r.cl % 2 == 1}
+    for row, index in created.items():
+        run = runs[index]
+        made = verdicts[index][run.cols.index(EXISTENCE)]
+        if row[0] == "request_answer" and made is not None and not made.applies:
+            planned = _value_of(run, "activity_id")
+            if isinstance(planned, str) and ("activity", key_of(planned)) in created:
+                refused.add(("activity", key_of(planned)))
+    if not refused:
+        return
+    why = quarantine("request", "answer_refused_whole", by="request_answer")
+    for row, index in created.items():
+        run = runs[index]
+        rule = rules.TABLES.get(row[0])
+        refers = rule is not None and any(
+            isinstance(value := _value_of(run, col), str) and (f.ref, key_of(value)) in refused
+            for col, f in rule.fields.items()
+            if f.ref is not None
+        )
+        if row in refused or refers:
+            verdicts[index][:] = [
+                v if v is not None and not v.applies else why for v in verdicts[index]
+            ]
+
+
+def _value_of(run: Run, col: str) -> object:
+    return run.values()[run.cols.index(col)] if col in run.cols else None
 
 
 @dataclass

@@ -48,6 +48,7 @@ from .judge import (
     defer,
     quarantine,
 )
+from .reason import read
 from .roster import Roster
 from .tables import CRITICAL_FIELDS, shapes
 
@@ -477,6 +478,7 @@ def _judge(
                 _take_claim(context.roles, judged.run)
             if judged.run.tbl == "staff":
                 _note_roles(context, judged, verdicts)
+            _note_created(context, judged, verdicts)
             if any(v.rule == "clock" for v in verdicts):  # type: ignore[attr-defined]
                 outcome.ahead[origin] = max(hlc, outcome.ahead.get(origin, 0))
             for one in verdicts:
@@ -485,6 +487,20 @@ def _judge(
                     until = one.rule[len(CLOCK_WAIT) :]
                     outcome.dated[origin] = max(until, outcome.dated.get(origin, ""))
     return context
+
+
+def _note_created(context: Context, judged: Judged, verdicts: tuple[object, ...]) -> None:
+    """A row created in this judging: accepted, or quarantined (``refers_quarantined``); a
+    twin creation refused leaves the row standing."""
+    run = judged.run
+    if EXISTENCE not in run.cols or run.cl % 2 == 0:
+        return
+    made = verdicts[run.cols.index(EXISTENCE)]
+    assert isinstance(made, Verdict)
+    if made.applies:
+        context.judged_rows[run.row] = False
+    elif made.outcome == "quarantine" and read(made.reason).code != "created_twice":
+        context.judged_rows.setdefault(run.row, True)
 
 
 def _note_roles(context: Context, judged: Judged, verdicts: Sequence[object]) -> None:
@@ -542,6 +558,7 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         soon=_soon(now_ms),
         roles=_role_book(conn, exclude, team),
         known_row=_known_rows(conn),
+        refused_row=_refused_rows(conn),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
         status_of=lambda activity: _status_of(conn, activity),
@@ -942,6 +959,33 @@ def _known_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
     return known
 
 
+def _refused_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
+    """Whether a row's creation reached this laptop and was quarantined, and no creation of it
+    was accepted (the row is not there, and never was): a reference to it is refused as the
+    store refuses one to a row it does not have."""
+    table_shapes = shapes(conn)
+    cache: dict[tuple[str, str], bool] = {}  # the held state: unchanged while judging
+
+    def refused(table: str, pk: str) -> bool:
+        shape = table_shapes.get(table)
+        if shape is None:
+            return False
+        if (table, pk) not in cache:
+            found = conn.execute(
+                "SELECT 1 FROM sync_quarantine WHERE tbl = ? AND pk = ? AND col = ''", (table, pk)
+            ).fetchone()
+            cache[(table, pk)] = found is not None and not any(
+                conn.execute(sql, params).fetchone() is not None
+                for sql, params in (
+                    (f"SELECT 1 FROM {table} WHERE {shape.key_match}", [pk] * len(shape.key)),
+                    ("SELECT 1 FROM sync_clock WHERE tbl = ? AND pk = ? AND col = ''", [table, pk]),
+                )
+            )
+        return cache[(table, pk)]
+
+    return refused
+
+
 class _Covered:
     """Which records the candidates hold, by their numbers."""
 
@@ -1012,11 +1056,40 @@ def _cascade(conn: sqlite3.Connection, candidates: ChangeSets, context: Context)
     more.update(_load_change_sets(conn, rivals))  # a row created twice: judged together
     more.update(_load_change_sets(conn, _read_together(conn, candidates, covered)))
     more.update(_load_change_sets(conn, _acceptances_after(conn, candidates, covered)))
+    more.update(_load_change_sets(conn, _referrers(conn, candidates, covered)))
     runs = (j.run for group in candidates.values() for j in group)
     more.update(
         _load_change_sets(conn, judge_signals.steps_after(conn, runs, covered.__contains__))
     )
     return {k: v for k, v in more.items() if k not in candidates}
+
+
+def _referrers(conn: sqlite3.Connection, candidates: ChangeSets, covered: _Covered) -> list[Key]:
+    """Creations held here that refer to a row whose creation's verdict changed in this
+    judging (refused now though accepted before, or the other way): judged again, so that a
+    reference to a quarantined row is refused (``refers_quarantined``) whatever came first."""
+    changed: set[tuple[str, str]] = set()
+    for group in candidates.values():
+        for judged in group:
+            run = judged.run
+            if EXISTENCE not in run.cols or run.cl % 2 == 0 or judged.verdict is None:
+                continue
+            _offset, before, verdict = list(judged.records())[run.cols.index(EXISTENCE)]
+            if before != NEW and verdict.applies != (before == kept.APPLIED):
+                changed.add(run.row)
+    found: list[Key] = []
+    for tbl in {t for t, _pk in changed}:
+        for rule in rules.TABLES.values():
+            for col in (c for c, f in rule.fields.items() if f.ref == tbl):
+                for run in log.of_table(conn, rule.name):
+                    if EXISTENCE not in run.cols or col not in run.cols or run.cl % 2 == 0:
+                        continue
+                    value = run.values()[run.cols.index(col)]
+                    key = (run.origin, run.seq + run.cols.index(EXISTENCE))
+                    mine = isinstance(value, str) and (tbl, key_of(value)) in changed
+                    if mine and key not in covered:
+                        found.append(key)
+    return found
 
 
 def _acceptances_after(

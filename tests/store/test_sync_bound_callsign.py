@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from store import db as store_db
 from store import subjects
 from store.clock import FixedClock, to_db
 from store.errors import NotFound
@@ -40,7 +41,15 @@ def _planted(b: Laptop, tmp_path: Path) -> Path:
         )
     )
     hostile.seal()
-    subjects.assess_threat(as_user(b.store, "RT-0413"), "KIEVIT", level=1, summary="planted")
+    # a hostile laptop runs whatever software it likes: its own store's refusal to act as a
+    # callsign the roster binds to another laptop (``db.bound_elsewhere``) is switched off
+    checks = store_db.bound_elsewhere
+    store_db.bound_elsewhere = lambda *_args: None
+    try:
+        planter = as_user(b.store, "RT-0413")
+    finally:
+        store_db.bound_elsewhere = checks
+    subjects.assess_threat(planter, "KIEVIT", level=1, summary="planted")
     return hostile.export()
 
 

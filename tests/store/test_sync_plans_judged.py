@@ -124,11 +124,13 @@ def test_standing_posts_the_store_refuses_are_quarantined(
     held = _judged(a, b, tmp_path)
     assert _errors(held, "standing_post") == [
         "concept_below_required",
-        "concept_below_required",
         "concept_outside_pilot",
         "concept_wrong_kind",
     ]
-    assert {q["rule"] for q in held} == {"R1", "R3", "R4"}
+    # no store function changes a standing post: the change is refused as such (rev13f)
+    changed = [q for q in held if q["table"] == "standing_post" and q["field"] == "concept"]
+    assert [q["reason_code"] for q in changed if q["rule"] == "immutable"] == ["never_changes"]
+    assert {q["rule"] for q in held} == {"R1", "R3", "R4", "immutable"}
 
 
 def test_done_activities_with_a_concept_the_store_refuses_are_quarantined(
@@ -188,8 +190,8 @@ def test_a_correction_into_the_past_is_quarantined(tmp_path: Path, clock: FixedC
 def test_shifts_that_overlap_or_leave_too_little_rest_are_quarantined(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    """f14: against the officer's shift held (07:00-16:00 local the next day), and a shift
-    moved onto it."""
+    """f14: against the officer's shift held (07:00-16:00 local the next day); a shift moved
+    onto it is refused as a move (no store function moves a shift)."""
     a, b, made = _team(tmp_path, clock, "planner")
     day = NOW + timedelta(days=1)
     insert = (
@@ -219,8 +221,11 @@ def test_shifts_that_overlap_or_leave_too_little_rest_are_quarantined(
         f" '{to_db(day + timedelta(hours=6))}' WHERE id = '01a2ffff-0000-7000-8000-00000000d007'",
     )  # fmt: skip
     held = _judged(a, b, tmp_path)
-    assert _errors(held, "shift") == ["shift_overlaps", "shift_overlaps", "shift_rest"]
-    assert {q["rule"] for q in held} <= {"rest", "together"}  # the moved end: with its start
+    assert _errors(held, "shift") == ["shift_overlaps", "shift_rest"]
+    # no store function moves a shift: the move is refused as such, both times (rev13f)
+    moved = [q for q in held if q["table"] == "shift" and q["field"] in ("start_at", "end_at")]
+    assert sorted(q["reason_code"] for q in moved) == ["never_changes"] * 2
+    assert {q["rule"] for q in held} <= {"rest", "immutable"}
 
 
 def test_a_decision_by_an_authority_not_competent_is_quarantined(
