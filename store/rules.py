@@ -938,7 +938,7 @@ _RULES = (
         {
             "id": ID,
             "subject_id": _ref("subject"),
-            "concept": FieldRule(validate.code, catalogue="concept"),
+            "concept": FieldRule(validate.code, update="staff.write", catalogue="concept"),
             "start_at": FieldRule(TIME),
             "end_at": FieldRule(TIME),
             "created_at": STAMP,
