@@ -452,16 +452,17 @@ def _group_checked(ctx: _Context, options: list[Option]) -> list[Option]:
 
 
 def _settled(ctx: _Context) -> Option | None:
-    """The one ``none`` option when there is nothing to do."""
+    """The one ``none`` option when there is nothing to do: not feasible, nothing to apply
+    (the faces number no such row)."""
     activity = ctx.activity
     if activity.status == "cancelled":
-        return Option("none", fact("nothing_cancelled", title=activity.title), NO_COST, True)
+        return Option("none", fact("nothing_cancelled", title=activity.title), NO_COST, False)
     if activity.end_at <= ctx.store.clock.now():
         return Option(
             "none",
             fact("nothing_ended", title=activity.title, end=activity.end_at),
             NO_COST,
-            True,
+            False,
         )
     current = activity.concept
     if (
@@ -475,7 +476,7 @@ def _settled(ctx: _Context) -> Option | None:
             "none",
             fact("nothing_covered", title=activity.title, concept=current),
             NO_COST,
-            True,
+            False,
             concept=current,
             start=ctx.start,
             end=ctx.end,
