@@ -429,15 +429,13 @@ def _group_checked(ctx: _Context, options: list[Option]) -> list[Option]:
     checks it (``agenda.put_concept``: the officers already deployed must fit the new concept
     as a group); one they do not fit is not feasible, and its reason
     (``concept_misfits_deployed``, ``roster.concept_misfit``) names the smallest sets of
-    officers to release first."""
+    officers to release first, also when officers are short as well (the release comes first,
+    as ``activity options`` and ``activity assign`` say)."""
     misfits: dict[str, dict[str, Any] | None] = {}
     checked = []
     for option in options:
         concept = option.concept
         if concept is None or concept == ctx.activity.concept:
-            checked.append(option)
-            continue
-        if not (option.feasible or option.partial):
             checked.append(option)
             continue
         if concept not in misfits:
