@@ -33,7 +33,9 @@ class Post:
         required_level: the subject's required level now, or None (no assessment).
         start_at: when it starts (aware UTC).
         end_at: when it ends (aware UTC).
-        needs_replanning: its concept is below the required level (R1).
+        needs_replanning: it needs re-planning (``replan_reason`` set).
+        replan_reason: why, as for an activity (``POST_REPLAN``: ``below_required``,
+            ``outside_package`` …), or None.
     """
 
     id: str
@@ -45,14 +47,31 @@ class Post:
     start_at: datetime
     end_at: datetime
     needs_replanning: bool
+    replan_reason: str | None = None
 
+
+#: Why a standing post needs re-planning, as ``activity_view.replan_reason`` says it of an
+#: activity (R1 below the level, R3 outside the package or the subject's kind, R4 outside the
+#: pilot scope), or NULL; over ``standing_post p``, ``subject s``, ``subject_protection sp``,
+#: ``concept_rank cr`` and ``concept c`` (shared with ``gaps.posts_below_required``).
+POST_REPLAN = (
+    "CASE WHEN sp.required_rank IS NULL THEN 'no_threat_assessment'"
+    " WHEN cr.rank IS NULL OR cr.rank < sp.required_rank THEN 'below_required'"
+    " WHEN NOT EXISTS (SELECT 1 FROM package_concept pc"
+    " WHERE pc.package = sp.package AND pc.concept = p.concept) THEN 'outside_package'"
+    " WHEN instr(',' || c.subject_kinds || ',', ',' || s.kind || ',') = 0"
+    " THEN 'wrong_subject_kind'"
+    " WHEN c.pilot = 1 AND NOT EXISTS (SELECT 1 FROM pilot_scope pls WHERE pls.concept = p.concept"
+    " AND (pls.unit = s.unit OR pls.package = sp.package)) THEN 'outside_pilot_scope'"
+    " END"
+)
 
 _SELECT = (
     "SELECT p.id, s.code AS subject, p.subject_id, p.concept, cr.level AS concept_level,"
-    " sp.required_level, p.start_at, p.end_at,"
-    " COALESCE(cr.rank < sp.required_rank, 0) AS below"
+    f" sp.required_level, p.start_at, p.end_at, {POST_REPLAN} AS replan_reason"
     " FROM standing_post p JOIN subject s ON s.id = p.subject_id"
     " JOIN concept_rank cr ON cr.concept = p.concept"
+    " JOIN concept c ON c.code = p.concept"
     " LEFT JOIN subject_protection sp ON sp.subject_id = p.subject_id"
 )
 
@@ -68,7 +87,8 @@ def _post(row: object) -> Post:
         r["required_level"],
         from_db(r["start_at"]),
         from_db(r["end_at"]),
-        bool(r["below"]),
+        r["replan_reason"] is not None,
+        r["replan_reason"],
     )
 
 
@@ -87,7 +107,8 @@ def list_posts(
         subject: only this subject's (its code), or None for all.
         start: only posts ending after this moment (aware), or None.
         end: only posts starting before this moment (aware), or None.
-        below: only those that need re-planning (concept below the required level).
+        below: only those that need re-planning (below the required level, outside the
+            package, the subject's kind or the pilot scope: ``POST_REPLAN``).
 
     Returns:
         The posts, by start then id.
@@ -106,7 +127,7 @@ def list_posts(
         where.append("p.start_at < ?")
         params.append(to_db(end))
     if below:
-        where.append("cr.rank < sp.required_rank")
+        where.append(f"({POST_REPLAN}) IS NOT NULL")
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
     return [_post(r) for r in store.query(sql + " ORDER BY p.start_at, p.id", tuple(params))]
 
