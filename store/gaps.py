@@ -56,7 +56,7 @@ from .catalogue import get_unit, list_concepts, list_qualifications, travel_minu
 from .clock import LOCAL_TZ, epoch_seconds, from_epoch, to_db
 from .db import Store
 from .matching import assign, attribution_order, cover
-from .posts import POST_REPLAN
+from .rules import POST_REPLAN
 
 
 class Need(NamedTuple):

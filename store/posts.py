@@ -17,6 +17,7 @@ from .agenda import ConceptOption, check_concept, concept_options
 from .clock import from_db, to_db
 from .db import Store, resolve_id
 from .errors import BadInput
+from .rules import POST_REPLAN
 from .subjects import get_subject, subject_by_id
 
 
@@ -49,22 +50,6 @@ class Post:
     needs_replanning: bool
     replan_reason: str | None = None
 
-
-#: Why a standing post needs re-planning, as ``activity_view.replan_reason`` says it of an
-#: activity (R1 below the level, R3 outside the package or the subject's kind, R4 outside the
-#: pilot scope), or NULL; over ``standing_post p``, ``subject s``, ``subject_protection sp``,
-#: ``concept_rank cr`` and ``concept c`` (shared with ``gaps.posts_below_required``).
-POST_REPLAN = (
-    "CASE WHEN sp.required_rank IS NULL THEN 'no_threat_assessment'"
-    " WHEN cr.rank IS NULL OR cr.rank < sp.required_rank THEN 'below_required'"
-    " WHEN NOT EXISTS (SELECT 1 FROM package_concept pc"
-    " WHERE pc.package = sp.package AND pc.concept = p.concept) THEN 'outside_package'"
-    " WHEN instr(',' || c.subject_kinds || ',', ',' || s.kind || ',') = 0"
-    " THEN 'wrong_subject_kind'"
-    " WHEN c.pilot = 1 AND NOT EXISTS (SELECT 1 FROM pilot_scope pls WHERE pls.concept = p.concept"
-    " AND (pls.unit = s.unit OR pls.package = sp.package)) THEN 'outside_pilot_scope'"
-    " END"
-)
 
 _SELECT = (
     "SELECT p.id, s.code AS subject, p.subject_id, p.concept, cr.level AS concept_level,"
