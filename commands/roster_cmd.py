@@ -159,7 +159,7 @@ def deploy(
 
 def option_dict(n: int, option: Option) -> dict[str, Any]:
     return {
-        "n": n,
+        "n": None if option.action == "none" else n,  # nothing to apply: no number
         "token": option.token,
         "option": describe(option.what),
         "action": option.action,

@@ -56,6 +56,7 @@ from .catalogue import get_unit, list_concepts, list_qualifications, travel_minu
 from .clock import LOCAL_TZ, epoch_seconds, from_epoch, to_db
 from .db import Store
 from .matching import assign, attribution_order, cover
+from .rules import POST_REPLAN
 
 
 class Need(NamedTuple):
@@ -1321,9 +1322,10 @@ class PostBelow(NamedTuple):
 def posts_below_required(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
 ) -> list[PostBelow]:
-    """Standing posts in [start, end) whose concept is below their subject's required level
-    now (the threat level was raised after the post was set up; R1 forbids setting one up
-    so): they need re-planning. By start; optionally of one unit's subjects.
+    """Standing posts in [start, end) that need re-planning now (``posts.POST_REPLAN``: the
+    concept below the subject's required level, outside its package, kind or pilot scope,
+    as an activity is flagged; a threat change after the post was set up). By start;
+    optionally of one unit's subjects.
 
     Args:
         start: aware UTC, the start of the window (inclusive).
@@ -1345,7 +1347,8 @@ def posts_below_required(
             " FROM standing_post p JOIN subject s ON s.id = p.subject_id"
             " JOIN subject_protection sp ON sp.subject_id = p.subject_id"
             " JOIN concept_rank cr ON cr.concept = p.concept"
-            " WHERE p.start_at < ? AND p.end_at > ? AND cr.rank < sp.required_rank"
+            " JOIN concept c ON c.code = p.concept"
+            f" WHERE p.start_at < ? AND p.end_at > ? AND ({POST_REPLAN}) IS NOT NULL"
             " AND (? IS NULL OR s.unit = ?) ORDER BY p.start_at, p.id",
             (to_db(end), to_db(start), code, code),
         )

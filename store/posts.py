@@ -17,6 +17,7 @@ from .agenda import ConceptOption, check_concept, concept_options
 from .clock import from_db, to_db
 from .db import Store, resolve_id
 from .errors import BadInput
+from .rules import POST_REPLAN
 from .subjects import get_subject, subject_by_id
 
 
@@ -33,7 +34,9 @@ class Post:
         required_level: the subject's required level now, or None (no assessment).
         start_at: when it starts (aware UTC).
         end_at: when it ends (aware UTC).
-        needs_replanning: its concept is below the required level (R1).
+        needs_replanning: it needs re-planning (``replan_reason`` set).
+        replan_reason: why, as for an activity (``POST_REPLAN``: ``below_required``,
+            ``outside_package`` …), or None.
     """
 
     id: str
@@ -45,14 +48,15 @@ class Post:
     start_at: datetime
     end_at: datetime
     needs_replanning: bool
+    replan_reason: str | None = None
 
 
 _SELECT = (
     "SELECT p.id, s.code AS subject, p.subject_id, p.concept, cr.level AS concept_level,"
-    " sp.required_level, p.start_at, p.end_at,"
-    " COALESCE(cr.rank < sp.required_rank, 0) AS below"
+    f" sp.required_level, p.start_at, p.end_at, {POST_REPLAN} AS replan_reason"
     " FROM standing_post p JOIN subject s ON s.id = p.subject_id"
     " JOIN concept_rank cr ON cr.concept = p.concept"
+    " JOIN concept c ON c.code = p.concept"
     " LEFT JOIN subject_protection sp ON sp.subject_id = p.subject_id"
 )
 
@@ -68,7 +72,8 @@ def _post(row: object) -> Post:
         r["required_level"],
         from_db(r["start_at"]),
         from_db(r["end_at"]),
-        bool(r["below"]),
+        r["replan_reason"] is not None,
+        r["replan_reason"],
     )
 
 
@@ -87,7 +92,8 @@ def list_posts(
         subject: only this subject's (its code), or None for all.
         start: only posts ending after this moment (aware), or None.
         end: only posts starting before this moment (aware), or None.
-        below: only those that need re-planning (concept below the required level).
+        below: only those that need re-planning (below the required level, outside the
+            package, the subject's kind or the pilot scope: ``POST_REPLAN``).
 
     Returns:
         The posts, by start then id.
@@ -106,7 +112,7 @@ def list_posts(
         where.append("p.start_at < ?")
         params.append(to_db(end))
     if below:
-        where.append("cr.rank < sp.required_rank")
+        where.append(f"({POST_REPLAN}) IS NOT NULL")
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
     return [_post(r) for r in store.query(sql + " ORDER BY p.start_at, p.id", tuple(params))]
 

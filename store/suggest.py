@@ -429,15 +429,13 @@ def _group_checked(ctx: _Context, options: list[Option]) -> list[Option]:
     checks it (``agenda.put_concept``: the officers already deployed must fit the new concept
     as a group); one they do not fit is not feasible, and its reason
     (``concept_misfits_deployed``, ``roster.concept_misfit``) names the smallest sets of
-    officers to release first."""
+    officers to release first, also when officers are short as well (the release comes first,
+    as ``activity options`` and ``activity assign`` say)."""
     misfits: dict[str, dict[str, Any] | None] = {}
     checked = []
     for option in options:
         concept = option.concept
         if concept is None or concept == ctx.activity.concept:
-            checked.append(option)
-            continue
-        if not (option.feasible or option.partial):
             checked.append(option)
             continue
         if concept not in misfits:
@@ -452,16 +450,17 @@ def _group_checked(ctx: _Context, options: list[Option]) -> list[Option]:
 
 
 def _settled(ctx: _Context) -> Option | None:
-    """The one ``none`` option when there is nothing to do."""
+    """The one ``none`` option when there is nothing to do: not feasible, nothing to apply
+    (the faces number no such row)."""
     activity = ctx.activity
     if activity.status == "cancelled":
-        return Option("none", fact("nothing_cancelled", title=activity.title), NO_COST, True)
+        return Option("none", fact("nothing_cancelled", title=activity.title), NO_COST, False)
     if activity.end_at <= ctx.store.clock.now():
         return Option(
             "none",
             fact("nothing_ended", title=activity.title, end=activity.end_at),
             NO_COST,
-            True,
+            False,
         )
     current = activity.concept
     if (
@@ -475,7 +474,7 @@ def _settled(ctx: _Context) -> Option | None:
             "none",
             fact("nothing_covered", title=activity.title, concept=current),
             NO_COST,
-            True,
+            False,
             concept=current,
             start=ctx.start,
             end=ctx.end,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from store.clock import local, local_span, told_apart
 
-from . import _
+from . import _, ngettext
 from .suggestions import qualification
 
 if TYPE_CHECKING:
@@ -228,8 +228,11 @@ def misfit_words(p: Mapping[str, Any]) -> str:
         )
     else:
         which = _(", or ").join(_(" and ").join(sorted(s)) for s in sets)
-    return _(
-        "{concept} has places for {keep} of the {deployed} officers deployed on it: release {which}"
+    return ngettext(
+        "{concept} has places for {keep} of the {deployed} officer deployed on it: release {which}",
+        "{concept} has places for {keep} of the {deployed} officers deployed on it: "
+        "release {which}",
+        p["deployed"],
     ).format(
         concept=p["concept"], keep=p["deployed"] - p["surplus"], deployed=p["deployed"], which=which
     )

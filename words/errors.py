@@ -396,7 +396,16 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "concept_below_required": _concept("concept_below_required"),
     "concept_not_in_package": _concept("concept_not_in_package"),
     "concept_wrong_kind": _concept("concept_wrong_kind"),
-    "concept_outside_pilot": _concept("concept_outside_pilot"),
+    "concept_outside_pilot": lambda p: _(
+        "Concept {concept} is a pilot concept usable only in {scope}; {subject} is in {unit} "
+        "(rule R4); choose one of: {choices}."
+    ).format(
+        concept=p["concept"],
+        scope=", ".join(p["scope"]) or _("nowhere yet"),
+        subject=p["subject"],
+        unit=p["unit"],
+        choices=_choices(p["valid"]),
+    ),
     "no_threat_assessment": template(
         _(
             "{subject} has no threat assessment yet, so no required level or package; "

@@ -119,7 +119,8 @@ def option_row(number: int, option: Option, refusal: str | None = None) -> Row:
 
 
 def why_not(option: Option, refusal: str | None) -> str:
-    why = reason("", option.fact) or ("" if option.feasible else _("would not work"))
+    would_not = "" if option.feasible or option.action == "none" else _("would not work")
+    why = reason("", option.fact) or would_not
     if refusal:
         return "; ".join(filter(None, (_("not for your role"), why)))
     return why

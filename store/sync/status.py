@@ -30,6 +30,7 @@ RESOLVE_PERMISSION = {
     "activity": "activity.write",
     "deployment": "staff.write",
     "subject": "subject.write",
+    "standing_post": "staff.write",
 }
 
 
@@ -565,7 +566,7 @@ def _write_kept(
     try:
         write(store, conflict, value, typed)
     except BadInput as refused:
-        if refused.code != "nothing_changed":
+        if refused.code not in ("nothing_changed", "post_unchanged"):
             raise
         if conflict.column in ("start_at", "end_at", "location"):
             from ..agenda import get_activity, insert_correction
@@ -646,6 +647,17 @@ def _concept(store: Store, conflict: Conflict, value: object, _typed: bool) -> N
     assign_concept(store, conflict.row_id, str(value).strip())
 
 
+def _post_concept(store: Store, conflict: Conflict, value: object, _typed: bool) -> None:
+    from ..posts import assign_post_concept
+
+    if value is None or not str(value).strip():
+        raise BadInput(
+            "Choose a concept for the activity; a concept is never simply removed.",
+            code="conflict_needs_concept",
+        )
+    assign_post_concept(store, conflict.row_id, str(value).strip())
+
+
 def _assess(store: Store, conflict: Conflict, chosen: object, _typed: bool) -> None:
     from ..subjects import assess_threat, subject_by_id
 
@@ -668,6 +680,7 @@ _WRITERS: dict[tuple[str, str], Callable[[Store, Conflict, object, bool], None]]
     ("activity", "end_at"): _end,
     ("activity", "location"): _location,
     ("activity", "concept"): _concept,
+    ("standing_post", "concept"): _post_concept,
     ("subject", "threat_level"): _assess,
 }
 

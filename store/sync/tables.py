@@ -49,6 +49,7 @@ CRITICAL_FIELDS = frozenset(
         ("activity", "end_at"),
         ("activity", "location"),
         ("activity", "concept"),
+        ("standing_post", "concept"),
         ("subject", "threat_level"),
         ("deployment", ""),
     }

@@ -117,3 +117,17 @@ def test_sets_that_are_not_every_combination_are_listed() -> None:
     )
     p = {**p, "deployed": 3, "surplus": 1, "sets": [["C1"]], "candidates": ["C1"]}
     assert misfit_words(p).endswith("release C1")
+
+
+def test_one_officer_deployed_is_said_in_the_singular() -> None:
+    """Issue 16 (plan22 item 5): "0 of the 1 officer", not "of the 1 officers"."""
+    p = {
+        "concept": "REMOTE-CP",
+        "deployed": 1,
+        "surplus": 1,
+        "sets": [["C1"]],
+        "candidates": ["C1"],
+    }
+    assert misfit_words(p) == (
+        "REMOTE-CP has places for 0 of the 1 officer deployed on it: release C1"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from commands.roster_cmd import option_dict
 from store import agenda, roster, staff, subjects
 from store.clock import FixedClock
 from store.db import Store
@@ -39,6 +40,9 @@ def test_an_ended_activity_gets_no_options(store: Store, clock: FixedClock) -> N
         "none",
         "'Zitting' ended at 2026-11-28 12:00; nothing to do.",
     )
+    # plan22 item 4: nothing to do is no option: not feasible, and the CLI gives it no number
+    assert not (only.feasible or only.partial)
+    assert option_dict(1, only)["n"] is None
     before = snapshot(store.path)
     for option in shown:
         with pytest.raises(BadInput) as refused:

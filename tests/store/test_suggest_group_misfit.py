@@ -102,3 +102,19 @@ def test_every_option_not_marked_infeasible_applies(
             apply_option(fresh, again, option, authority="OvJ")
         finally:
             fresh.close()
+
+
+def test_a_misfit_concept_short_of_officers_still_names_the_release(
+    store: Store, clock: FixedClock
+) -> None:
+    """Issue 16 (plan22 item 3): OBJ-HRB needs two HRB officers and only one is free; the
+    assign row said only "still short of …" and hid the release of the guards deployed, which
+    ``activity options`` and ``activity assign`` name. The release comes first."""
+    activity = _object_raised(store)
+    shown = [o for o in suggest(store, activity) if o.action == "assign" and o.concept == "OBJ-HRB"]
+    assert shown
+    for option in shown:
+        assert not (option.feasible or option.partial)
+        assert option.fact is not None and option.fact["code"] == "concept_misfits_deployed"
+        said = reason("", option.fact)
+        assert "release" in said and "RT-0011" in said and said.endswith(" first")
