@@ -56,7 +56,6 @@ from .catalogue import get_unit, list_concepts, list_qualifications, travel_minu
 from .clock import LOCAL_TZ, epoch_seconds, from_epoch, to_db
 from .db import Store
 from .matching import assign, attribution_order, cover
-from .rules import POST_REPLAN
 
 
 class Need(NamedTuple):
@@ -1319,10 +1318,27 @@ class PostBelow(NamedTuple):
     subject_id: str
 
 
+#: Why a standing post needs re-planning, as ``activity_view.replan_reason`` says it of an
+#: activity (R1 below the level, R3 outside the package or the subject's kind, R4 outside the
+#: pilot scope), or NULL; over ``standing_post p``, ``subject s``, ``subject_protection sp``,
+#: ``concept_rank cr`` and ``concept c`` (``posts`` and ``gaps.posts_below_required``).
+POST_REPLAN = (
+    "CASE WHEN sp.required_rank IS NULL THEN 'no_threat_assessment'"
+    " WHEN cr.rank IS NULL OR cr.rank < sp.required_rank THEN 'below_required'"
+    " WHEN NOT EXISTS (SELECT 1 FROM package_concept pc"
+    " WHERE pc.package = sp.package AND pc.concept = p.concept) THEN 'outside_package'"
+    " WHEN instr(',' || c.subject_kinds || ',', ',' || s.kind || ',') = 0"
+    " THEN 'wrong_subject_kind'"
+    " WHEN c.pilot = 1 AND NOT EXISTS (SELECT 1 FROM pilot_scope pls WHERE pls.concept = p.concept"
+    " AND (pls.unit = s.unit OR pls.package = sp.package)) THEN 'outside_pilot_scope'"
+    " END"
+)
+
+
 def posts_below_required(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
 ) -> list[PostBelow]:
-    """Standing posts in [start, end) that need re-planning now (``posts.POST_REPLAN``: the
+    """Standing posts in [start, end) that need re-planning now (``POST_REPLAN``: the
     concept below the subject's required level, outside its package, kind or pilot scope,
     as an activity is flagged; a threat change after the post was set up). By start;
     optionally of one unit's subjects.

@@ -17,7 +17,7 @@ from .agenda import ConceptOption, check_concept, concept_options
 from .clock import from_db, to_db
 from .db import Store, resolve_id
 from .errors import BadInput
-from .rules import POST_REPLAN
+from .gaps import POST_REPLAN
 from .subjects import get_subject, subject_by_id
 
 

@@ -1321,20 +1321,3 @@ def done_before_end(status: object, end: datetime, now: datetime) -> bool:
         True when the change would break the rule.
     """
     return status == "done" and end > now
-
-
-#: Why a standing post needs re-planning, as ``activity_view.replan_reason`` says it of an
-#: activity (R1 below the level, R3 outside the package or the subject's kind, R4 outside the
-#: pilot scope), or NULL; over ``standing_post p``, ``subject s``, ``subject_protection sp``,
-#: ``concept_rank cr`` and ``concept c`` (``posts`` and ``gaps.posts_below_required``).
-POST_REPLAN = (
-    "CASE WHEN sp.required_rank IS NULL THEN 'no_threat_assessment'"
-    " WHEN cr.rank IS NULL OR cr.rank < sp.required_rank THEN 'below_required'"
-    " WHEN NOT EXISTS (SELECT 1 FROM package_concept pc"
-    " WHERE pc.package = sp.package AND pc.concept = p.concept) THEN 'outside_package'"
-    " WHEN instr(',' || c.subject_kinds || ',', ',' || s.kind || ',') = 0"
-    " THEN 'wrong_subject_kind'"
-    " WHEN c.pilot = 1 AND NOT EXISTS (SELECT 1 FROM pilot_scope pls WHERE pls.concept = p.concept"
-    " AND (pls.unit = s.unit OR pls.package = sp.package)) THEN 'outside_pilot_scope'"
-    " END"
-)
