@@ -6,12 +6,14 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +22,7 @@ from store.db import Store
 from store.setup import init_database
 from store.sync import exchange
 from store.sync import roster as rosters
+from store.sync.quarantine import quarantined
 
 
 @dataclass
@@ -177,3 +180,28 @@ def copy_database(laptop: Laptop, source: Path, target: Path) -> None:
         for extra in ("-wal", "-shm"):
             Path(str(path) + extra).unlink(missing_ok=True)
     laptop.store = Store(path, clock=clock)
+
+
+def raw_change_sets(laptop: Laptop, *statements: str, past_triggers: bool = False) -> None:
+    """Each statement its own change set, written through another connection (any sqlite
+    tool), as a hostile laptop would before export; ``past_triggers`` also switches the
+    database's own triggers off there (``schildwacht_merging``), as hostile software could."""
+    raw = sqlite3.connect(laptop.store.path)
+    if past_triggers:
+        raw.create_function("schildwacht_merging", 0, lambda: 1)
+    try:
+        for statement in statements:
+            raw.executescript(f"BEGIN; {statement}; COMMIT;")
+            with laptop.store.write("test.seal"):  # sealed: the next is another change set
+                pass
+    finally:
+        raw.close()
+
+
+def held(laptop: Laptop) -> list[tuple[Any, ...]]:
+    """What the laptop holds in quarantine: (device, seq, table, field, rule, reason,
+    change set) per held change."""
+    return [
+        (q.device, q.seq, q.table, q.field, q.rule, q.reason, q.change_set)
+        for q in quarantined(laptop.store)
+    ]

@@ -9,9 +9,7 @@ record at once the first counts on every laptop."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 from store import decisions, subjects
 from store.clock import FixedClock, to_db
@@ -19,7 +17,7 @@ from store.sync import exchange
 from store.sync.quarantine import quarantined
 from tests.conftest import NOW
 from tests.hostile import Hostile, import_with_cli
-from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from tests.sync_team import Laptop, exchange_all, held, make_team, raw_change_sets, user_tables
 
 DECIDED = {"step": "decision", "rationale": "omdat", "document": "D-1", "authority": "mayor"}
 
@@ -48,24 +46,6 @@ def _superseding(n: int, subject: str, supersedes: str) -> str:
     )
 
 
-def _raw(laptop: Laptop, *transactions: str) -> None:
-    raw = sqlite3.connect(laptop.store.path)
-    try:
-        for statement in transactions:
-            raw.executescript(f"BEGIN; {statement}; COMMIT;")
-            with laptop.store.write("test.seal"):  # sealed: the next is another change set
-                pass
-    finally:
-        raw.close()
-
-
-def _held(laptop: Laptop) -> list[tuple[Any, ...]]:
-    return [
-        (q.device, q.seq, q.table, q.field, q.rule, q.reason, q.change_set)
-        for q in quarantined(laptop.store)
-    ]
-
-
 def test_decisions_superseding_what_the_store_refuses_are_quarantined_alike_everywhere(
     tmp_path: Path, clock: FixedClock
 ) -> None:
@@ -73,7 +53,7 @@ def test_decisions_superseding_what_the_store_refuses_are_quarantined_alike_ever
     clock.advance(minutes=1)
     honest = decisions.add_decision(b.store, person="KIEVIT", supersedes=made["KIEVIT"], **DECIDED)
     clock.advance(minutes=1)
-    _raw(
+    raw_change_sets(
         b,
         _superseding(1, made["DAS-subject"], made["KIEVIT"]),  # another subject's record
         _superseding(2, made["KIEVIT-subject"], made["KIEVIT"]),  # superseded already
@@ -97,7 +77,7 @@ def test_decisions_superseding_what_the_store_refuses_are_quarantined_alike_ever
         "02": ("decision_already_superseded", "R6"),
     }
     exchange.import_file(c.store, bundle)
-    assert _held(c) == _held(a)
+    assert held(c) == held(a)
     assert user_tables(c.store) == user_tables(a.store)
 
 

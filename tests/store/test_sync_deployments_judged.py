@@ -9,10 +9,8 @@ with the store (the same quarantine); an honest deployment from b still applies.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from store import agenda, requests, roster, rules, staff, subjects
 from store.clock import FixedClock, to_db
@@ -20,7 +18,15 @@ from store.sync import exchange
 from store.sync.quarantine import quarantined
 from tests.conftest import NOW
 from tests.hostile import Hostile, import_with_cli
-from tests.sync_team import Laptop, exchange_all, make_team, user_tables, without_segments_of
+from tests.sync_team import (
+    Laptop,
+    exchange_all,
+    held,
+    make_team,
+    raw_change_sets,
+    user_tables,
+    without_segments_of,
+)
 
 START = NOW + timedelta(days=3)
 END = START + timedelta(hours=2)
@@ -67,30 +73,11 @@ def _deployment(n: int, activity: str, staff_id: str) -> str:
     )
 
 
-def _raw(laptop: Laptop, *transactions: str) -> None:
-    """Each statement its own change set, through another connection (any sqlite tool)."""
-    raw = sqlite3.connect(laptop.store.path)
-    try:
-        for statement in transactions:
-            raw.executescript(f"BEGIN; {statement}; COMMIT;")
-            with laptop.store.write("test.seal"):  # sealed: the next is another change set
-                pass
-    finally:
-        raw.close()
-
-
-def _held(laptop: Laptop) -> list[tuple[Any, ...]]:
-    return [
-        (q.device, q.seq, q.table, q.field, q.rule, q.reason, q.change_set)
-        for q in quarantined(laptop.store)
-    ]
-
-
 def test_deployments_the_store_refuses_are_quarantined_alike_everywhere(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     a, b, c, made = _team(tmp_path, clock)
-    _raw(
+    raw_change_sets(
         b,
         _deployment(1, made["second"], made["RT-0081"]),  # not on duty
         _deployment(2, made["second"], made["RT-0082"]),  # not qualified (R8)
@@ -122,7 +109,7 @@ def test_deployments_the_store_refuses_are_quarantined_alike_everywhere(
     before_c = user_tables(c.store)
     exchange.import_file(c.store, bundle)
     assert user_tables(c.store) == before_c
-    assert _held(c) == _held(a) != []
+    assert held(c) == held(a) != []
 
 
 def test_an_honest_deployment_still_applies(tmp_path: Path, clock: FixedClock) -> None:
@@ -179,17 +166,17 @@ def test_a_release_after_the_activity_ended_is_quarantined_and_one_before_applie
     roster.deploy(a.store, made["second"], ["RT-0080"])
     exchange_all([a, b, c], tmp_path / "share2")
     clock.advance(days=4)  # the second activity has ended (on every laptop's clock)
-    _raw(b, f"DELETE FROM deployment WHERE activity_id = '{made['second']}'")
+    raw_change_sets(b, f"DELETE FROM deployment WHERE activity_id = '{made['second']}'")
     Hostile(b, tmp_path).seal()
     bundle = Hostile(b, tmp_path).export()
     before = user_tables(a.store)
     exchange.import_file(a.store, bundle)  # the command's clock is the real one: days behind
     assert user_tables(a.store) == before
-    [held] = quarantined(a.store)
-    assert (held.table, held.field, held.rule) == ("deployment", "", "deployment")
-    assert held.cause.params["error"] == "activity_over"
+    [one] = quarantined(a.store)
+    assert (one.table, one.field, one.rule) == ("deployment", "", "deployment")
+    assert one.cause.params["error"] == "activity_over"
     exchange.import_file(c.store, bundle)
-    assert _held(c) == _held(a)
+    assert held(c) == held(a)
 
 
 def test_an_acceptance_whose_deployments_are_refused_is_quarantined(
@@ -215,7 +202,7 @@ def test_an_acceptance_whose_deployments_are_refused_is_quarantined(
     )
     kievit = str(a.store.one("SELECT id FROM subject WHERE code = 'KIEVIT'")[0])
     device = b.store.device_id
-    _raw(
+    raw_change_sets(
         b,
         "INSERT INTO activity_request (id, subject_id, title, kind, start_at, end_at, location,"
         f" concept, verdict, assessment, requested_at, requested_by, device) VALUES ('{request}',"
@@ -243,4 +230,4 @@ def test_an_acceptance_whose_deployments_are_refused_is_quarantined(
     assert refused == {"deployment": "not_deployed", "request_answer": "request_option_gone"}
     assert requests.get_request(a.store, request).answer is None
     exchange.import_file(c.store, bundle)
-    assert _held(c) == _held(a)
+    assert held(c) == held(a)

@@ -9,10 +9,9 @@ b's honest superseding handover still applies."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from store import handover
 from store.clock import FixedClock
@@ -20,7 +19,10 @@ from store.sync import exchange
 from store.sync.quarantine import quarantined
 from tests.conftest import NOW
 from tests.hostile import Hostile, import_with_cli
-from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from tests.sync_team import exchange_all, held, make_team, raw_change_sets, user_tables
+
+#: raw SQL past the database's own triggers, as hostile software could write it
+_raw = partial(raw_change_sets, past_triggers=True)
 
 
 def _copy(n: int, of: str, supersedes: str) -> str:
@@ -33,27 +35,6 @@ def _copy(n: int, of: str, supersedes: str) -> str:
         " signed_at, 'OPS-B', (SELECT value FROM meta WHERE key = 'device_id'), content_hash,"
         f" '{supersedes}', 'mijn versie' FROM handover WHERE id = '{of}'"
     )
-
-
-def _raw(laptop: Laptop, *transactions: str) -> None:
-    """Each statement its own change set, through another connection, the database's own
-    guards switched off as on the merge's own connection (any sqlite tool can)."""
-    raw = sqlite3.connect(laptop.store.path)
-    raw.create_function("schildwacht_merging", 0, lambda: 1)
-    try:
-        for statement in transactions:
-            raw.executescript(f"BEGIN; {statement}; COMMIT;")
-            with laptop.store.write("test.seal"):  # sealed: the next is another change set
-                pass
-    finally:
-        raw.close()
-
-
-def _held(laptop: Laptop) -> list[tuple[Any, ...]]:
-    return [
-        (q.device, q.seq, q.table, q.field, q.rule, q.reason, q.change_set)
-        for q in quarantined(laptop.store)
-    ]
 
 
 def test_handovers_superseding_what_the_store_refuses_are_quarantined_alike_everywhere(
@@ -89,7 +70,7 @@ def test_handovers_superseding_what_the_store_refuses_are_quarantined_alike_ever
         "02": ("supersede_not_in_force", "handover"),
     }
     exchange.import_file(c.store, bundle)
-    assert _held(c) == _held(a)
+    assert held(c) == held(a)
     assert user_tables(c.store) == user_tables(a.store)
 
 

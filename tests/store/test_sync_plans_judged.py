@@ -7,8 +7,8 @@ before (the rev13d review's f1, f2, f5, f7, f12, f14, f15, f16)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,10 @@ from store.sync import exchange
 from store.sync.quarantine import quarantined
 from tests.conftest import NOW
 from tests.hostile import Hostile, import_with_cli
-from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from tests.sync_team import Laptop, exchange_all, make_team, raw_change_sets, user_tables
+
+#: raw SQL past the database's own triggers, as hostile software could write it
+_raw = partial(raw_change_sets, past_triggers=True)
 
 FUTURE = NOW + timedelta(days=3)
 PAST = NOW - timedelta(days=1)
@@ -63,20 +66,6 @@ def _team(tmp_path: Path, clock: FixedClock, role: str) -> tuple[Laptop, Laptop,
     )
     exchange_all([a, b], tmp_path / "share")
     return a, b, made
-
-
-def _raw(laptop: Laptop, *transactions: str) -> None:
-    """Each statement its own transaction (its own change set) through another connection,
-    R1's trigger switched off as on the merge's own connection (any sqlite tool can)."""
-    raw = sqlite3.connect(laptop.store.path)
-    raw.create_function("schildwacht_merging", 0, lambda: 1)
-    try:
-        for statement in transactions:
-            raw.executescript(f"BEGIN; {statement}; COMMIT;")
-            with laptop.store.write("test.seal"):  # sealed: the next is another change set
-                pass
-    finally:
-        raw.close()
 
 
 def _judged(a: Laptop, b: Laptop, tmp_path: Path) -> list[dict[str, Any]]:

@@ -8,18 +8,19 @@ the store (the same quarantine); an honest restriction of each kind from b still
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from store import agenda, subjects
 from store.clock import FixedClock, to_db
 from store.sync import exchange
-from store.sync.quarantine import quarantined
 from tests.conftest import NOW
 from tests.hostile import Hostile, import_with_cli
-from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from tests.sync_team import Laptop, exchange_all, held, make_team, raw_change_sets, user_tables
+
+#: raw SQL past the database's own triggers, as hostile software could write it
+_raw = partial(raw_change_sets, past_triggers=True)
 
 START = NOW + timedelta(days=3)
 END = START + timedelta(hours=2)
@@ -55,26 +56,6 @@ def _restriction(n: int, activity: str, kind: str, start: object, end: object) -
         f" '', start_at, end_at, {shown}, '{to_db(NOW)}', 'OPS-B', (SELECT value FROM meta"
         f" WHERE key = 'device_id') FROM activity WHERE id = '{activity}'"
     )
-
-
-def _raw(laptop: Laptop, *transactions: str) -> None:
-    """Each transaction its own change set, through another connection (any sqlite tool)."""
-    raw = sqlite3.connect(laptop.store.path)
-    raw.create_function("schildwacht_merging", 0, lambda: 1)
-    try:
-        for statements in transactions:
-            raw.executescript(f"BEGIN; {statements}; COMMIT;")
-            with laptop.store.write("test.seal"):  # sealed: the next is another change set
-                pass
-    finally:
-        raw.close()
-
-
-def _held(laptop: Laptop) -> list[tuple[Any, ...]]:
-    return [
-        (q.device, q.seq, q.table, q.field, q.rule, q.reason, q.change_set)
-        for q in quarantined(laptop.store)
-    ]
 
 
 def test_restrictions_the_store_refuses_are_quarantined_alike_everywhere(
@@ -137,7 +118,7 @@ def test_restrictions_the_store_refuses_are_quarantined_alike_everywhere(
     before_c = user_tables(c.store)
     exchange.import_file(c.store, bundle)
     assert user_tables(c.store) == before_c
-    assert _held(c) == _held(a) != []
+    assert held(c) == held(a) != []
 
 
 def test_honest_restrictions_of_each_kind_still_apply(tmp_path: Path, clock: FixedClock) -> None:

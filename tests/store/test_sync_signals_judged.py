@@ -8,10 +8,8 @@ store (the same quarantine); b's honest signal and interpretation apply."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from store import signals
 from store.clock import FixedClock, to_db
@@ -19,25 +17,7 @@ from store.sync import exchange
 from store.sync.quarantine import quarantined
 from tests.conftest import NOW
 from tests.hostile import Hostile, import_with_cli
-from tests.sync_team import Laptop, exchange_all, make_team, user_tables
-
-
-def _raw(laptop: Laptop, *transactions: str) -> None:
-    raw = sqlite3.connect(laptop.store.path)
-    try:
-        for statement in transactions:
-            raw.executescript(f"BEGIN; {statement}; COMMIT;")
-            with laptop.store.write("test.seal"):  # sealed: the next is another change set
-                pass
-    finally:
-        raw.close()
-
-
-def _held(laptop: Laptop) -> list[tuple[Any, ...]]:
-    return [
-        (q.device, q.seq, q.table, q.field, q.rule, q.reason, q.change_set)
-        for q in quarantined(laptop.store)
-    ]
+from tests.sync_team import exchange_all, held, make_team, raw_change_sets, user_tables
 
 
 def test_a_signal_seen_later_and_an_empty_duiding_are_quarantined_alike_everywhere(
@@ -57,7 +37,7 @@ def test_a_signal_seen_later_and_an_empty_duiding_are_quarantined_alike_everywhe
     signals.follow_up_signal(b.store, honest.id)
     signals.interpret_signal(b.store, honest.id, "verkenning")
     device = b.store.device_id
-    _raw(
+    raw_change_sets(
         b,
         "INSERT INTO signal (id, raised_at, observed_at, reporter, device, category, urgency,"
         " tlp, subject_id, activity_id, location, text, requests_assessment) VALUES"
@@ -82,5 +62,5 @@ def test_a_signal_seen_later_and_an_empty_duiding_are_quarantined_alike_everywhe
     assert signals.get_signal(a.store, honest.id).status == "interpreted"
     assert signals.get_signal(a.store, seen.id).status == "in_follow_up"
     exchange.import_file(c.store, bundle)
-    assert _held(c) == _held(a)
+    assert held(c) == held(a)
     assert user_tables(c.store) == user_tables(a.store)
