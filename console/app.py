@@ -171,6 +171,21 @@ class SchildwachtApp(StoreWork, App[None]):
         self._stop = threading.Event()
         self._update_titles()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text, whoever asks for it (issue 14, rev14g): a toast that
+        carried a team name ``[/]`` with Textual's default ``markup=True`` crashed the console
+        (MarkupError). None of ours uses markup; record data in one is shown as typed."""
+        del markup
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     # Keys typed as a form opens ----------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:

@@ -726,9 +726,10 @@ class SyncScreen(BaseScreen[SyncData]):
         if self.data is not None and self.data.team is not None:  # the palette: said at once
             self.notify(
                 _("This device is in team {name} already.").format(
-                    name=self.data.team.data["name"]
+                    name=plain(self.data.team.data["name"])
                 ),
                 severity="warning",
+                markup=False,
             )
             return
 
@@ -806,8 +807,9 @@ class SyncScreen(BaseScreen[SyncData]):
         team = self.data.team if self.data is not None else None
         if name in ("join", "create_team") and team is not None:
             self.notify(
-                _("This device is in team {name} already.").format(name=team.data["name"]),
+                _("This device is in team {name} already.").format(name=plain(team.data["name"])),
                 severity="warning",
+                markup=False,
             )
         elif name == "receipt" and self._no_team():
             self.notify(_("Nothing exchanged in this session yet."), severity="warning")
@@ -830,9 +832,10 @@ class SyncScreen(BaseScreen[SyncData]):
         if self.data.team is not None:
             self.notify(
                 _("This device is in team {name} already.").format(
-                    name=self.data.team.data["name"]
+                    name=plain(self.data.team.data["name"])
                 ),
                 severity="warning",
+                markup=False,
             )
             return
 
