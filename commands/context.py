@@ -105,6 +105,15 @@ class Env:
             self._store = self.open()
         return self._store
 
+    def command_clock(self) -> Clock:
+        """The one clock the command line reads "now", "today" and default periods from: the
+        store's. ``SCHILDWACHT_NOW`` on a database created with real time is ignored (and said
+        so) for these too (rev14g: "today 10:00" was stored as the fixed day). Without a fixed
+        clock in the environment, or before there is a database (``init``), the environment's."""
+        if not isinstance(self.clock, FixedClock) or not self.db_path.exists():
+            return self.clock
+        return self.store().clock
+
     def open(self, *, repair: bool = False) -> Store:
         """Open the database as the proven acting person. A fixed clock from the environment
         is honoured only by a database created with one; a real one ignores it, and says so."""

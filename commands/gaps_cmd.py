@@ -23,7 +23,7 @@ def _default_window(
     env: Env, day: date | None, start: datetime | None, end: datetime | None
 ) -> tuple[datetime, datetime]:
     first, last = resolve_window(env, day, start, end)
-    first = first or env.clock.now()
+    first = first or env.command_clock().now()
     last = last or first + timedelta(hours=48)
     return checked_period(first, last, given=(start is not None, end is not None))
 

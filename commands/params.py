@@ -26,7 +26,7 @@ from .context import Env
 
 def _clock(ctx: click.Context | None) -> Any:
     env = ctx.find_object(Env) if ctx else None
-    return env.clock if env else SystemClock()
+    return env.command_clock() if env else SystemClock()
 
 
 def _name(param: click.Parameter | None) -> str:

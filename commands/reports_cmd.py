@@ -27,7 +27,7 @@ COUNT = WholeParam(1, model.MAX_SCENARIO_COUNT)
 def _window(
     env: Env, start: datetime | None, end: datetime | None, default_days: int = 7
 ) -> tuple[datetime, datetime]:
-    first = start or env.clock.now()
+    first = start or env.command_clock().now()
     # a default end past 2099 ends with the range instead (as ``gaps`` does)
     last = end or min(first + timedelta(days=default_days), latest_moment())
     return checked_period(first, last, given=(start is not None, end is not None))
@@ -157,7 +157,7 @@ def restrictions(
     env: Env, start: datetime | None, end: datetime | None, fmt: str, output: str | None
 ) -> None:
     """Facilitation restrictions per unit and week, per reason."""
-    last = end or env.clock.now() + timedelta(days=1)
+    last = end or env.command_clock().now() + timedelta(days=1)
     first = start or last - timedelta(days=28)
     checked_period(first, last, given=(start is not None, end is not None))
     rows = model.restriction_report(env.store(), first, last)
