@@ -1336,6 +1336,8 @@ def backup_database(store: Store, target: str | Path) -> Path:
                 path.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise machine.os_fault(exc, destination, "write the backup") from None
+        if isinstance(exc, Exception) and (source := machine.damaged_source(exc, store.path)):
+            raise source from None
         if isinstance(exc, Exception) and (
             fault := machine.machine_fault(exc, destination, "the backup")
         ):

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .errors import BadInput, MachineFault, StoreError
+from .errors import BadInput, IntegrityFailure, MachineFault, StoreError
 from .validate import shown
 
 try:  # POSIX only; elsewhere imports simply do not announce themselves
@@ -31,6 +31,9 @@ except ImportError:  # pragma: no cover - Windows
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html).
 _PERM, _BUSY, _LOCKED, _NOMEM, _READONLY, _IOERR, _FULL, _CANTOPEN = 3, 5, 6, 7, 8, 10, 13, 14
+_CORRUPT, _NOTADB = 11, 26
+#: The first bytes of every plain SQLite file (https://sqlite.org/fileformat.html).
+SQLITE_HEADER = b"SQLite format 3\x00"
 _BY_MESSAGE = (
     ("database is locked", _BUSY),
     ("database table is locked", _LOCKED),
@@ -40,6 +43,8 @@ _BY_MESSAGE = (
     ("readonly database", _READONLY),
     ("unable to open database file", _CANTOPEN),
     ("out of memory", _NOMEM),
+    ("database disk image is malformed", _CORRUPT),
+    ("file is not a database", _NOTADB),
 )
 
 #: A path quoted in a message is cut after this many characters.
@@ -198,7 +203,61 @@ def machine_fault(
         return MachineFault(
             "The machine ran out of memory; nothing was written. Try again.", code="out_of_memory"
         )
+    if code == _CORRUPT or (code == _NOTADB and database is not None and _plain_sqlite(database)):
+        return damaged(where)
     return None
+
+
+def damaged(where: str) -> IntegrityFailure:
+    """The refusal of a database file SQLite finds damaged (bytes overwritten, as a failing
+    disk or a cut copy leaves it): reading and writing are refused alike (issue 14, rev14g).
+
+    Args:
+        where: the file, for the words ("the database /path").
+
+    Returns:
+        An ``IntegrityFailure`` ``database_damaged`` (exit 5).
+    """
+    place = where[:1].upper() + where[1:]  # the sentence's first letter; the path as typed
+    return IntegrityFailure(
+        f"{place} is damaged (SQLite reads it as malformed); nothing was written. Restore the "
+        "latest backup (README: Backup and restore).",
+        code="database_damaged",
+        place=place,
+    )
+
+
+def damaged_source(exc: BaseException, database: Path) -> IntegrityFailure | None:
+    """The refusal of a backup of a damaged database: a copy would carry the damage.
+
+    Args:
+        exc: the error copying it raised.
+        database: the database being copied.
+
+    Returns:
+        An ``IntegrityFailure`` ``backup_of_damaged`` (exit 5), or None for another error.
+    """
+    code = sqlite_code(exc)
+    if code != _CORRUPT and not (code == _NOTADB and _plain_sqlite(database)):
+        return None
+    where = shown(str(database), limit=PATH_SHOWN)
+    return IntegrityFailure(
+        f"Cannot back up the database {where}: it is damaged (SQLite reads it as malformed), "
+        "and a copy would carry the damage; no backup was written. Restore the latest backup, "
+        "or let SQLite's .recover save what it can still read.",
+        code="backup_of_damaged",
+        where=where,
+    )
+
+
+def _plain_sqlite(database: Path) -> bool:
+    """Whether the file starts as a plain SQLite file does (damaged after its first bytes,
+    not a file of another kind nor an encrypted one)."""
+    try:
+        with open(database, "rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 #: The refusals of a database that cannot be written beside (SQLite's, and ``not_writable``'s

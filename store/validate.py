@@ -351,7 +351,13 @@ def identifier(value: object, field: str) -> str:
     if not isinstance(value, str) or not_text(value):
         raise BadInput(f"{field} must be text (UTF-8).", code="not_text", field=field)
     _no_invisible(value, field)
-    return value.strip().upper()
+    # ASCII letters only: Python's upper() turns 'ß' into 'SS', 'ﬀ' into 'FF', 'ı' and 'ſ'
+    # into 'I' and 'S', which made a code the pattern refuses into another code (rev14g)
+    return value.strip().translate(_ASCII_UPPER)
+
+
+#: a-z to A-Z, every other character as it is (codes are ASCII: their patterns refuse the rest).
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool = True) -> str:

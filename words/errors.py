@@ -1039,6 +1039,21 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "locked for longer than Schildwacht waits; nothing was written, try again."
         )
     ),
+    "database_damaged": template(
+        _(
+            "{place} is damaged (SQLite reads it as malformed); nothing was written. Restore "
+            "the latest backup (README: Backup and restore)."
+        )
+    ),
+    "backup_of_damaged": template(
+        _(
+            "Cannot back up the database {where}: it is damaged (SQLite reads it as "
+            "malformed), and a copy would carry the damage; no backup was written. Restore "
+            "the latest backup, or let SQLite recover what it can still read: sqlite3 {where} "
+            ".recover | sqlite3 recovered.db (then check it with schildwacht --db recovered.db "
+            "audit verify)."
+        )
+    ),
     "database_not_writable": template(
         _(
             "This user may not write {where} or its folder (file permissions, or a "

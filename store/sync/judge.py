@@ -1293,7 +1293,9 @@ class Judge:
         if "status" in row.fields:
             return None
         status = self.context.status_as_of(record.pk, _at(record))
-        return _done_after_end(record, status, record.val)
+        if _done_after_end(record, status, record.val) is None:
+            return None
+        return quarantine("transition", "done_not_moved", end=cut(record.val))
 
     def _concept_unflagged(
         self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]
@@ -1461,6 +1463,7 @@ def _one_store_action(runs: Sequence[Run], verdicts: list[list[Verdict | None]])
     both or neither. When the answer's creation is refused, so is the activity its change set
     creates for it, and every row of the change set created on that activity (a deployment
     of the option): nothing of the action is left applied on its own."""
+    _correction_with_its_change(runs, verdicts)
     refused: set[tuple[str, str]] = set()
     created = {r.row: i for i, r in enumerate(runs) if EXISTENCE in r.cols and r.cl % 2 == 1}
     for row, index in created.items():
@@ -1485,6 +1488,29 @@ def _one_store_action(runs: Sequence[Run], verdicts: list[list[Verdict | None]])
             verdicts[index][:] = [
                 v if v is not None and not v.applies else why for v in verdicts[index]
             ]
+
+
+def _correction_with_its_change(runs: Sequence[Run], verdicts: list[list[Verdict | None]]) -> None:
+    """An activity's correction and the new time or place it records are one store action
+    (``agenda.edit_activity``): when the change is refused (a done activity moved, issue 14
+    rev14g), the correction of that activity made in the same change set is held back with
+    it, never listed as a correction that did not happen."""
+    moved: dict[str, Verdict] = {}
+    for run, found in zip(runs, verdicts, strict=True):
+        if run.tbl != "activity" or EXISTENCE in run.cols:
+            continue
+        for col, verdict in zip(run.cols, found, strict=True):
+            if col in _TIME_AND_PLACE and verdict is not None and not verdict.applies:
+                moved.setdefault(run.pk, verdict)
+    if not moved:
+        return
+    for run, found in zip(runs, verdicts, strict=True):
+        activity = _value_of(run, "activity_id")
+        if run.tbl != "activity_correction" or not isinstance(activity, str):
+            continue
+        why = moved.get(key_of(activity))
+        if why is not None:
+            found[:] = [v if v is not None and not v.applies else why for v in found]
 
 
 def _value_of(run: Run, col: str) -> object:

@@ -18,6 +18,7 @@ from store.sync import exchange
 from store.sync.quarantine import quarantined
 from tests.conftest import NOW, at
 from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from words.quarantine import worded
 
 
 def _send(sender: Laptop, receiver: Laptop, folder: Path) -> None:
@@ -122,3 +123,16 @@ def test_a_correction_made_after_a_concurrent_done_loses_on_every_laptop(tmp_pat
     for laptop in (a, b, c):
         assert ("activity", "end_at") in {(q.table, q.field) for q in quarantined(laptop.store)}
     assert user_tables(a.store) == user_tables(b.store) == user_tables(c.store)
+    # the correction record is held back with the change it describes (issue 14, rev14g): no
+    # laptop lists a correction that never happened, and the reason says why in Amsterdam time
+    for laptop in (a, b, c):
+        corrections = laptop.store.one(
+            "SELECT count(*) FROM activity_correction WHERE activity_id = ?", (visit.id,)
+        )
+        assert corrections is not None and corrections[0] == 0, laptop.name
+        held = quarantined(laptop.store)
+        assert "activity_correction" in {q.table for q in held}, laptop.name
+        end = next(q for q in held if (q.table, q.field) == ("activity", "end_at"))
+        assert worded(end.cause) == (
+            "a done activity is not moved to an end that has not passed (2026-11-28 19:00)"
+        )
