@@ -118,13 +118,7 @@ class WholeParam(click.ParamType):
             return validate.integer(value, _name(param), low=self.low, high=self.high)
         if self.digits_only and _PLAIN_DIGITS.fullmatch(str(value)) is None:
             # a level is written as the catalogue lists it: no sign, space or leading zero
-            raise BadInput(
-                f"{_name(param)} must be a whole number written in digits 0-9; "
-                f"{shown(str(value))} is not.",
-                code="not_whole_digits",
-                field=_name(param),
-                given=shown(str(value)),
-            )
+            raise BadInput(code="not_whole_digits", field=_name(param), given=shown(str(value)))
         return validate.whole_text(str(value), _name(param), low=self.low, high=self.high)
 
 
@@ -178,7 +172,7 @@ def resolve_window(
     """``--date D`` or ``--from T --to T`` (never both) as a UTC window; a period given
     with both ends must end after it starts (``checked_period``)."""
     if day is not None and (start or end):
-        raise BadInput("Give either --date or --from/--to, not both.", code="date_and_window")
+        raise BadInput(code="date_and_window")
     if day is not None:
         return day_bounds(day)
     if start is not None and end is not None:

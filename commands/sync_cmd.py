@@ -180,12 +180,7 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     if not (refused or quarantined or set_aside or alarms or over_limit):
         return
     if refused and all(r.result == Result.LEFT_OUT for r in refused) and not quarantined + alarms:
-        raise IntegrityFailure(
-            "This laptop is not in the team's roster (the team keeps a roster without it): ask "
-            "the admin to enrol it again with a new request (`schildwacht device request --out "
-            "FILE`); its data is kept.",
-            code="left_out_of_roster",
-        )
+        raise IntegrityFailure(code="left_out_of_roster")
     facts = {
         "refused": len(refused),
         "files": len(receipts),
@@ -194,7 +189,7 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
         "alarms": alarms,
         "over_limit": over_limit,
     }
-    raise IntegrityFailure("The import was not clean.", code="import_not_clean", **facts)
+    raise IntegrityFailure(code="import_not_clean", **facts)
 
 
 def _receipt_json(receipt: exchange.Receipt) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def _offered(screen: BaseScreen[Any], item: Activity, free: list[roster.Candidat
     """Who the form offers, or why nobody."""
     if item.end_at <= screen.store.clock.now():  # the store's sentence, not "no officer"
         return sentence(
-            BadInput("", code="activity_over", title=item.title, moment=local_text(item.end_at))
+            BadInput(code="activity_over", title=item.title, moment=local_text(item.end_at))
         )
     if item.status == "cancelled":  # said at once: a release is all it may take
         return refused([{"code": "activity_cancelled", "params": {}}])

@@ -138,14 +138,7 @@ def missing_refusal(missing: set[str], path: str) -> IntegrityFailure:
         The ``IntegrityFailure`` to raise.
     """
     return IntegrityFailure(
-        f"{path} lacks {len(missing)} sync capture triggers (e.g. {sorted(missing)[0]}): "
-        "something rewrote its tables outside Schildwacht, and changes made now would never "
-        "reach the other laptops. Nothing was opened. Repair the database to re-install them "
-        "and capture what changed meanwhile, or restore the latest backup.",
-        code="capture_missing",
-        path=path,
-        count=len(missing),
-        first=sorted(missing)[0],
+        code="capture_missing", path=path, count=len(missing), first=sorted(missing)[0]
     )
 
 
