@@ -33,11 +33,10 @@ def _name(param: click.Parameter | None) -> str:
     return param.opts[0] if param is not None and param.opts else "time"
 
 
-def _for_option(param: click.Parameter | None, exc: BadInput, text: str) -> BadInput:
+def _for_option(param: click.Parameter | None, exc: BadInput) -> BadInput:
     """The store's refusal of an option's value, named by the option: its code and facts kept
     (``option_value``, worded by words/errors from the store's own code)."""
     return BadInput(
-        f"{_name(param)}: {text}",
         code="option_value",
         option=_name(param),
         error=exc.code,
@@ -58,7 +57,7 @@ class TimeParam(click.ParamType):
         try:
             return parse_time(str(value), _clock(ctx))
         except BadInput as exc:
-            raise _for_option(param, exc, str(exc)) from None
+            raise _for_option(param, exc) from None
 
 
 class DateParam(click.ParamType):
@@ -72,7 +71,7 @@ class DateParam(click.ParamType):
         try:
             return parse_date(str(value), _clock(ctx))
         except BadInput as exc:
-            raise _for_option(param, exc, str(exc)) from None
+            raise _for_option(param, exc) from None
 
 
 class NumberParam(click.ParamType):
@@ -157,8 +156,7 @@ class OutputPath(click.ParamType):
         except BadInput as exc:
             if not isinstance(param, click.Option):
                 raise
-            sentence = str(exc)
-            raise _for_option(param, exc, f"{sentence[:1].lower()}{sentence[1:]}") from None
+            raise _for_option(param, exc) from None
         return str(path) if self.as_text else path
 
 

@@ -124,15 +124,7 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
         info(f"! {visible(said(warning))}")
     click.echo(visible(str(done.path)))
     if done.malformed:
-        named = [f"#{seq} ({said_reason(why)})" for seq, why in done.malformed[:3]]
-        shown = ", ".join(named) + (" …" if len(done.malformed) > 3 else "")
         raise IntegrityFailure(
-            visible(
-                f"This laptop's change log holds {len(done.malformed)} records no Schildwacht "
-                f"wrote ({shown}): it was edited outside Schildwacht. They were sent, and the "
-                "other laptops quarantine them; show this to the admin (`schildwacht db "
-                "repair` sets them aside)."
-            ),
             code="sent_malformed",
             count=len(done.malformed),
             records=[[seq, why] for seq, why in done.malformed[:3]],

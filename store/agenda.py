@@ -547,7 +547,6 @@ def concept_refusal(
         return None
     rule, code, params = why
     valid = [c.code for c in concepts if _judge(subject, c, package, rank) is None]
-    choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
     return RuleViolation(rule, code=code, valid=valid, **params)
 
 

@@ -620,29 +620,9 @@ class Change:
         return ":".join([*parts, self.unit] if self.unit else parts)
 
 
-#: What is wrong in a change as typed (``scenario_change_malformed``'s ``fault``): the
-#: store's own English; ``words.errors`` words each fault from its facts.
-_FAULTS = {
-    "more_parts": "has more parts than its form: {extra}",
-    "no_count": "does not say how many",
-    "no_lender": "names no unit that lends",
-    "no_receiver": "names no unit that receives",
-    "no_level": "gives no threat level",
-    "not_number": "gives {given} where the {what} should be a number",
-    "not_number_digits": "gives {given} where the {what} should be a number in digits 0-9",
-    "not_whole": "gives {given} where the {what} should be a whole number",
-    "not_whole_digits": "gives {given} where the {what} should be a whole number in digits 0-9",
-    "out_of_range": "gives {given} where the {what} should lie between {low} and {high}",
-    "more_than_one_decimal": "gives {given} where the {what} should have at most one decimal",
-}
-#: The number a fault names (its ``what``), in the store's own English.
-_WHAT = {"count": "number", "threat_level": "threat level"}
-
-
 def _malformed(shown: str, form: str, fault: str, **facts: Any) -> BadInput:
     """The refusal of a change as typed (``shown``) whose ``fault`` (``_FAULTS``) the facts
     say; ``form`` is how it is written."""
-    english = {**facts, "what": _WHAT.get(facts.get("what", ""), "")}
     return BadInput(code="scenario_change_malformed", shown=shown, fault=fault, form=form, **facts)
 
 
@@ -701,23 +681,21 @@ def check_changes(store: Store, changes: list[Change]) -> None:
     qualifications = [q.code for q in list_qualifications(store)]
     for change in changes:
 
-        def refuse(
-            sentence: str, code: str | None, change: Change = change, **params: Any
-        ) -> BadInput:
+        def refuse(code: str, change: Change = change, **params: Any) -> BadInput:
             if not change.text:
-                return BadInput(sentence, code=code, **params)
+                return BadInput(code=code, **params)
             return BadInput(
                 code="scenario_change_refused", change=change.written, refusal=code, **params
             )
 
         if change.kind == "add_persons" and change.level is None:
-            raise refuse("Adding protected persons needs their threat level.", "persons_need_level")
+            raise refuse("persons_need_level")
         if change.level is not None:
             validate.integer(change.level, "threat_level", low=0, high=1000)
             try:
                 derive(store, change.level)
             except BadInput as exc:
-                raise refuse(str(exc), exc.code, **exc.params) from None
+                raise refuse(str(exc.code), **exc.params) from None
         if not change.unit:
             raise BadInput(
                 code="scenario_change_needs_unit",
@@ -728,15 +706,12 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             if unit not in units:
                 known = sorted(units)
                 raise refuse(
-                    f"Unknown unit {validate.shown(unit)}; choose one of: {', '.join(known)}.",
                     "unknown_unit",
                     given=validate.shown(unit),
                     known=known,
                 )
         if change.kind == "lend" and change.to_unit == change.unit:
             raise refuse(
-                f"Lending moves officers from one unit to another, not from {change.unit} to "
-                f"{change.unit} itself.",
                 "lend_to_itself",
                 unit=change.unit,
             )
@@ -744,16 +719,12 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             if code not in qualifications:
                 choices = sorted(qualifications)
                 raise refuse(
-                    f"Unknown qualification {validate.shown(code)}; choose one of: "
-                    f"{', '.join(choices)}.",
                     "unknown_qualification",
                     given=validate.shown(code),
                     choices=choices,
                 )
         if change.count < 1:
-            raise refuse(
-                "A scenario changes at least one person or officer.", "scenario_without_count"
-            )
+            raise refuse("scenario_without_count")
         validate.integer(change.count, "persons", high=MAX_SCENARIO_COUNT)
 
 

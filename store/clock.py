@@ -368,7 +368,6 @@ def require_order(start: datetime, end: datetime, what: str, **facts: object) ->
             ``end`` are the two datetimes.
     """
     if end <= start:
-        shown_end, shown_start = told_apart(end), told_apart(start)
         raise BadInput(code="end_not_after_start_period", what=what, end=end, start=start, **facts)
 
 
@@ -707,14 +706,6 @@ def _hours(span: timedelta) -> str:
     return f"{round(span.total_seconds() / 3600, 2):g}"
 
 
-def _clock_words(change: str) -> str:
-    if change == "back":
-        return " in real time (the clocks go back that night)"
-    if change == "forward":
-        return " in real time (the clocks go forward that night)"
-    return ""
-
-
 def parse_end_after(text: str, start: datetime, clock: Clock, *, bare: str = "") -> datetime:
     """An end typed in a form beside ``start``: a bare ``HH:MM`` is that time on the start's
     local day; when that is not after the start it falls on the next day, but only when the
@@ -752,14 +743,7 @@ def parse_end_after(text: str, start: datetime, clock: Clock, *, bare: str = "")
     dated = f"{nxt.isoformat()} {bare_text}"
     change = _clock_change(start, later)
     real = _hours(later - start)
-    how_far = (
-        f"{real} hours later{_clock_words(change)}, over {hours}"
-        if change
-        else (f"over {hours} hours later")
-    )
     raise BadInput(
-        f"The end {bare_text} is not after the start {start_text}, and on the next day it would "
-        f"be {how_far}; correct the time, or type the end with its date (e.g. {dated}).",
         code="bare_end_too_far",
         given=bare_text,
         start=start_text,

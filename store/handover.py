@@ -45,7 +45,6 @@ from .clock import (
     json_times,
     local_iso,
     local_span,
-    local_text,
     require_order,
     to_db,
 )
@@ -254,16 +253,8 @@ class AlreadySigned(BadInput):
     ``already_signed`` (the acting leader's own) or ``already_signed_by_another`` (only its
     signer may supersede it)."""
 
-    def __init__(
-        self,
-        message: str,
-        handover_id: str,
-        short: str,
-        *,
-        code: str,
-        **params: Any,
-    ) -> None:
-        super().__init__(message, code=code, handover=short, **params)
+    def __init__(self, handover_id: str, short: str, *, code: str, **params: Any) -> None:
+        super().__init__(code=code, handover=short, **params)
         self.handover_id = handover_id
         self.may_supersede = code == "already_signed"
 
@@ -856,8 +847,6 @@ def _check_signed_once(
             mine = row["signed_by"] == me
             name = short_id(store, "handover", row["id"])
             raise AlreadySigned(
-                f"The period was already signed by {row['signed_by']} (handover {name}); sign "
-                + ("again only to supersede it." if mine else "a new one only its signer may."),
                 row["id"],
                 name,
                 code="already_signed" if mine else "already_signed_by_another",
@@ -962,7 +951,6 @@ def _superseded(store: Store, record: HandoverRecord) -> RuleViolation:
         short_id(store, "handover", record.superseded_by),
         record.superseded_by_signer,
         record.superseded_at,
-        local_text(record.superseded_at),
     )
     assert refused is not None
     return refused
@@ -1074,9 +1062,7 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
         reason = validate.text(reason, "reason").strip()
         name = short_id(store, "handover", record.id)
         withdrawn = record.withdrawn_at
-        again = workflows.withdrawn_already_refusal(
-            name, record.withdrawn_by, withdrawn, local_text(withdrawn) if withdrawn else ""
-        )
+        again = workflows.withdrawn_already_refusal(name, record.withdrawn_by, withdrawn)
         if again is not None:
             raise again
         me = store.actor

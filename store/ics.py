@@ -564,11 +564,6 @@ def _parse(text: str, name: str) -> Any:
         calendar = _calendar_class().from_ical(text)
     except Exception as exc:
         facts = _invalid_facts(exc)
-        why = (
-            f"a TZID names {facts['what']}, which is not a time zone"
-            if facts["reason"] == "folder"
-            else f"{facts['reason']} {facts['what']}".strip()
-        )
         raise BadInput(code="calendar_invalid", file=name, **facts) from None
     if getattr(calendar, "name", None) != "VCALENDAR":
         raise BadInput(code="calendar_no_vcalendar", file=name)
@@ -1204,7 +1199,7 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
         try:
             validate.moment(moment, f"{name}: {_describe(event)} {what}")
         except BadInput as exc:
-            raise BadInput(str(exc), code=exc.code, **exc.params) from None
+            raise BadInput(code=str(exc.code), **exc.params) from None
     return start_utc, end_utc, assumed
 
 

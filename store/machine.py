@@ -44,7 +44,6 @@ _BY_MESSAGE = (
 
 #: A path quoted in a message is cut after this many characters.
 PATH_SHOWN = 160
-ANOTHER_IMPORT = "Another import is running; try again when it ends. Nothing was written."
 
 
 def lock_path(database: Path) -> Path:
@@ -85,7 +84,7 @@ def import_lock(database: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise MachineFault(ANOTHER_IMPORT, code="another_import") from None
+            raise MachineFault(code="another_import") from None
         yield
     finally:
         os.close(fd)  # closing drops the lock
@@ -159,7 +158,7 @@ def machine_fault(
     where = f"{what} {shown(str(database), limit=PATH_SHOWN)}" if database else what
     if code in (_BUSY, _LOCKED):
         if database is not None and import_running(database):
-            return MachineFault(ANOTHER_IMPORT, code="another_import")
+            return MachineFault(code="another_import")
         place = where[:1].upper() + where[1:]  # the sentence's first letter; the path as typed
         return MachineFault(code="database_busy", place=place)
     if code == _FULL:
@@ -234,18 +233,7 @@ def not_writable(cause: str, where: str) -> MachineFault:
     Returns:
         The ``MachineFault`` to raise (code: the cause).
     """
-    sentences = {
-        "disk_read_only": f"The disk holding {where} is read-only (mounted read-only); "
-        "nothing was written. It can still be read and copied to another disk.",
-        "disk_full": f"The disk holding {where} is full; nothing was written. Free some "
-        "space and try again.",
-        "folder_not_writable": f"The folder of {where} is read-only for this user, and the "
-        "database writes its log beside it; nothing was written. Ask for write permission on "
-        "the folder; until then it can still be read and copied elsewhere.",
-        "database_file_read_only": f"This user may only read {where} (its file mode); "
-        "nothing was written. Ask for write permission on it.",
-    }
-    return MachineFault(sentences[cause], code=cause, where=where)
+    return MachineFault(code=cause, where=where)
 
 
 def log_unreadable(database: Path) -> MachineFault:

@@ -375,7 +375,6 @@ def _records(text: str, name: str) -> int:
             ) from None
         reason = next((r for words, r in _CSV_FAULTS if words in str(exc).lower()), "other")
         raise BadInput(
-            f"{name}: line {start} {_CSV_SAID[reason]}; nothing was imported.",
             code="roster_not_csv",
             file=name,
             line=start,
@@ -392,26 +391,12 @@ _CSV_FAULTS = (
     ("nul", "nul"),
 )
 
-#: Each reason in the store's English (the faces word it: ``words.errors``).
-_CSV_SAID = {
-    "line_ends": "ends in a carriage return alone (old Mac line ends); save the roster with "
-    "Windows (CRLF) or Unix (LF) line ends",
-    "field_too_long": f"holds a field longer than {csv.field_size_limit():,} characters (a "
-    f"roster field is at most {validate.MAX_CODE})",
-    "stray_quote": "has a quote inside a field not quoted whole (write a quote in a quoted "
-    'field as "")',
-    "nul": "holds a NUL character; remove it",
-    "other": "is not CSV as Schildwacht reads it (fields separated by commas, a quoted field "
-    "quoted whole)",
-}
-
 
 def _plan_shifts(
     store: Store, path: Path, reader: csv.DictReader[str], clock: Clock
 ) -> list[tuple[Staff, datetime, datetime]]:
     """Inside an open write: every line checked (against the database and the lines before
     it); the shifts to add, or ``BadInput`` listing every bad line."""
-    errors: list[str] = []  # the store's own sentence (its message)
     lines: list[dict[str, object]] = []  # the facts: each line's refusal, code and params
     planned: list[tuple[Staff, datetime, datetime]] = []
     pending: dict[str, list[tuple[datetime, datetime]]] = {}
@@ -424,19 +409,16 @@ def _plan_shifts(
             end = parse_time(given_end, clock)
             _check_shift(store, officer, start, end, pending.get(officer.id, []))
         except BadInput as exc:
-            errors.append(f"line {number}: {str(exc).rstrip('.')}")
             lines.append({"line": number, "code": exc.code, "params": dict(exc.params)})
             continue
         pending.setdefault(officer.id, []).append((start, end))
         planned.append((officer, start, end))
-    if errors:
-        listing = "; ".join(errors[:20]) + ("; …" if len(errors) > 20 else "")
+    if lines:
         name = validate.visible(Path(path).name)
         raise BadInput(
-            f"{name}: nothing imported, {len(errors)} bad lines: {listing}.",
             code="roster_bad_lines",
             file=name,
-            count=len(errors),
+            count=len(lines),
             lines=lines[:20],
         )
     return planned

@@ -226,8 +226,8 @@ def require_grant(actor: access.Actor, new_role: str, old_role: str | None = Non
     action = grant_action(new_role, old_role)
     if action == GRANT_ADMIN and actor.role != "admin":
         raise PermissionDenied(
-            f"Only an admin may take the action {GRANT_ADMIN}; {actor.callsign} is {actor.role}.",
             code="grant_admin_only_by_admin",
+            action=GRANT_ADMIN,
             callsign=actor.callsign,
             role=actor.role,
         )
@@ -271,10 +271,10 @@ def _pattern(pattern: re.Pattern[str], what: str) -> Check:
     def check(value: object, name: str) -> object:
         if not isinstance(value, str) or not pattern.match(value):
             raise BadInput(
-                f"{name} is not a {what}: {validate.visible(str(value))[:60]!r}.",
                 code="not_a_pattern",
                 field=name,
                 what=what,
+                given=validate.visible(str(value))[:60],
             )
         return value
 

@@ -894,29 +894,11 @@ def period(
     facts |= {"start_cap": _cap(names[0]), "end_cap": _cap(names[1])}
     if given == (False, True):
         code = "period_end_at_default_start" if empty else "period_end_before_default_start"
-        message = (
-            f"{_cap(names[1])} {last} lies {'at' if empty else 'before'} the start of the "
-            f"period ({first}, the default); give {names[1]} after it, or {names[0]} too."
-        )
     elif given == (True, False):
         code = "period_start_at_default_end" if empty else "period_start_after_default_end"
-        message = (
-            f"{_cap(names[0])} {first} lies {'at' if empty else 'after'} the end of the "
-            f"period ({last}, the default); give {names[0]} before it, or {names[1]} too."
-        )
-    elif empty:
-        code = "period_empty"
-        message = (
-            f"{_cap(names[1])} {last} is the same moment as {names[0]}: the period is empty; "
-            f"give {names[1]} after {names[0]}."
-        )
     else:
-        code = "period_backwards"
-        message = (
-            f"{_cap(names[1])} {last} lies before {names[0]} {first}: the period would run "
-            f"backwards; give {names[1]} after {names[0]} (or swap them)."
-        )
-    raise BadInput(message, code=code, **facts)
+        code = "period_empty" if empty else "period_backwards"
+    raise BadInput(code=code, **facts)
 
 
 def _cap(name: str) -> str:

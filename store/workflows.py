@@ -37,11 +37,6 @@ AUDIENCE_ROLES = {
 }
 
 
-def _words(code: str) -> str:
-    """A status or step as words in a refusal (``in_follow_up`` → ``in follow up``)."""
-    return code.replace("_", " ")
-
-
 def signal_status(kinds: Iterable[object]) -> str:
     """A signal's status from the kinds of its events: the furthest step taken (sightings and
     unknown kinds aside), ``submitted`` when none.
@@ -75,10 +70,7 @@ def step_refusal(status: str, step: str, signal: str) -> BadInput | None:
     allowed_from = ALLOWED_FROM.get(step, ())
     if status in allowed_from:
         return None
-    allowed = " or ".join(_words(s) for s in allowed_from)
     return BadInput(
-        f"Signal {signal} is {_words(status)}; it can be {_words(step)} only when {allowed} "
-        f"(workflow: {' → '.join(_words(s) for s in SIGNAL_STATUSES)}).",
         code="signal_wrong_status",
         signal=signal,
         status=status,
@@ -367,7 +359,7 @@ def supersede_draft_refusal(issued: bool) -> BadInput | None:
 
 
 def superseded_refusal(
-    handover: str, newer: str | None, by: object, at: object, shown: str
+    handover: str, newer: str | None, by: object, at: object
 ) -> RuleViolation | None:
     """Why a handover cannot be accepted: its signer replaced it (``handover_superseded``).
 
@@ -376,7 +368,6 @@ def superseded_refusal(
         newer: the name of the handover that superseded it, or None.
         by: who signed that one.
         at: when (a fact of the refusal).
-        shown: that time as people read it (its English message).
 
     Returns:
         The refusal, or None when it is not superseded.
@@ -385,8 +376,6 @@ def superseded_refusal(
         return None
     return RuleViolation(
         "handover",
-        f"Handover {handover} was superseded by handover {newer}, signed by {by} at {shown}, "
-        "and is no longer in force; accept the newer one instead.",
         code="handover_superseded",
         handover=handover,
         newer=newer,
@@ -395,14 +384,13 @@ def superseded_refusal(
     )
 
 
-def withdrawn_already_refusal(handover: str, by: object, at: object, shown: str) -> BadInput | None:
+def withdrawn_already_refusal(handover: str, by: object, at: object) -> BadInput | None:
     """Why a handover cannot be withdrawn: it was already (``handover_withdrawn_already``).
 
     Args:
         handover: its name in the refusal.
         by: who withdrew it before.
         at: when (a fact of the refusal), or None when no one did.
-        shown: that time as people read it (its English message).
 
     Returns:
         The refusal, or None when it was not withdrawn.
@@ -410,7 +398,6 @@ def withdrawn_already_refusal(handover: str, by: object, at: object, shown: str)
     if at is None:
         return None
     return BadInput(
-        f"Handover {handover} was withdrawn already by {by} at {shown}.",
         code="handover_withdrawn_already",
         handover=handover,
         by=by,

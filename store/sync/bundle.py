@@ -155,18 +155,12 @@ class Refused(IntegrityFailure):
 
     Args:
         check: which check failed (``format``, ``file``, ``size``, ``signature``…).
-        message: the English reason, one sentence.
-        code: what went wrong, for the faces' words (``words.errors``), or None.
+        code: what went wrong, for the faces' words (``words.errors``).
         **params: the facts the words are made of (``check`` is added to them).
     """
 
-    def __init__(self, check: str, message: str, *, code: str | None = None, **params: Any) -> None:
-        super().__init__(
-            f"Bundle refused ({check}): {message} Nothing was changed.",
-            code=code,
-            check=check,
-            **params,
-        )
+    def __init__(self, check: str, *, code: str, **params: Any) -> None:
+        super().__init__(code=code, check=check, **params)
         self.check = check
         #: the segment whose check failed, where one did (``verify``): its origin device,
         #: number and first and last sequence numbers, kept by ``status.note_refused``

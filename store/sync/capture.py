@@ -529,15 +529,7 @@ def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:
     Returns:
         The ``IntegrityFailure`` to raise.
     """
-    rows = f"{len(found)} row{'' if len(found) == 1 else 's'}"
-    return IntegrityFailure(
-        f"This database was changed outside Schildwacht: its queue of changes to send holds "
-        f"{rows} no Schildwacht wrote ({found[0][1]}). Nothing was written. Repairing the "
-        "database removes them and captures what really changed.",
-        code="queue_malformed",
-        count=len(found),
-        first=found[0][1],
-    )
+    return IntegrityFailure(code="queue_malformed", count=len(found), first=found[0][1])
 
 
 def _pending(conn: sqlite3.Connection) -> dict[str, dict[str, _Touched]]:

@@ -228,7 +228,7 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
             receipts.append(_refused(path, refusal))
         except BadInput as exc:
             why = verify.inner_refusal(exc)  # worded by its code
-            receipts.append(_refused(path, Refused("file", str(exc), code="bundle_file", **why)))
+            receipts.append(_refused(path, Refused("file", code="bundle_file", **why)))
         except MachineFault:
             raise  # the disk or the database refused: every other file would fail the same way
         except StoreError as exc:

@@ -301,14 +301,11 @@ def _pack(
         if origin in withheld or not _as_received(conn, team, segments[number - 1], body):
             if origin == own or strict:
                 raise IntegrityFailure(
-                    f"This database's change log was changed outside Schildwacht: the changes "
-                    f"{first}–{last} of device {origin[:13]} (its segment {num}) are not the ones "
-                    "it signed, so no laptop could read them. Nothing was written; restore the "
-                    "latest backup.",
                     code="segment_unreadable",
                     first=first,
                     last=last,
                     device=origin[:13],
+                    segment=num,
                 )
             withheld.setdefault(origin, (num, first))
             continue

@@ -215,7 +215,7 @@ def _check_roster(
         offered = rosters.parse(body, signature, pinned)
     except Exception as exc:
         why = inner_refusal(exc)
-        raise Refused("roster signature", str(exc), code="bundle_roster_refused", **why) from None
+        raise Refused("roster signature", code="bundle_roster_refused", **why) from None
     if held is None or offered.version > held.version:
         return offered, True, None
     if rosters.twin(held, offered):  # an admin fork: every laptop keeps the same one
@@ -635,26 +635,15 @@ def _oversized(segment: _Signed, too_large: bundle.Oversized) -> Refused:
     segments wait behind it."""
     label = visible(segment.author["label"])
     table, column = visible(too_large.table), visible(too_large.column)
-    where = f"{table}.{column}" if column else (table or "a table")
-    limit = too_large.limit
-    what = {
-        "value": f"a value of {where} longer than {limit:,} characters",
-        "key": f"a row key of {where} longer than {limit:,} characters",
-        "history": f"the history of {where} longer than {limit:,} characters",
-        "records": f"a run of more than {limit:,} changes to one row of {where}",
-    }.get(too_large.part, f"a head of a run of {where} longer than {limit:,} bytes")
     return Refused(
         "damaged",
-        f"segment {segment.number} of {label} carries a change larger than any Schildwacht "
-        f"writes ({what}); nothing of it was taken in, and {label}'s later changes wait behind "
-        "it: no laptop takes them. Ask the team's admin.",
         code="bundle_change_too_large",
         label=label,
         number=segment.number,
         table=table,
         field=column,
         part=too_large.part,
-        limit=limit,
+        limit=too_large.limit,
     )
 
 
@@ -728,42 +717,11 @@ def too_many_waiting(
     facts = {"label": label, "held": held, "total": held + more, "newer": newer}
     facts["limit"] = kept.MAX_DEFERRED_PER_ORIGIN
     if origin == sender:
-        raise Refused(
-            "deferred limit", _waiting_advice(facts), code="bundle_deferred_limit", **facts
-        )
+        raise Refused("deferred limit", code="bundle_deferred_limit", **facts)
     warning = notice("too_many_waiting", **facts)
     if warning not in receipt.warnings:
         receipt.warnings.append(warning)
         receipt.set_aside.append(origin)
-
-
-def _waiting_advice(p: dict[str, Any]) -> str:
-    """The refusal's sentence by cause (as ``words.errors.too_many_waiting`` words it)."""
-    label, total, newer, limit = p["label"], p["total"], p["newer"], p["limit"]
-    where = (
-        f"{p['held']:,} of them wait here (the sync status lists them)"
-        if p["held"]
-        else "none was stored: the sync status shows none waiting"
-    )
-    upgrade = (
-        f"Upgrade Schildwacht on this laptop if {label} runs a newer version; otherwise ask the "
-        f"admin to revoke {label}."
-    )
-    if newer >= total:
-        what = f"changes of a newer version that cannot be applied here (more than {limit:,}"
-    elif not newer:
-        what = f"changes that refer to rows or people no laptop has sent here (more than {limit:,}"
-        upgrade = f"Ask the admin to revoke {label} if it sends them on purpose."
-    else:
-        what = (
-            f"changes that cannot be applied here yet ({newer:,} of a newer version, "
-            f"{total - newer:,} referring to rows or people no laptop has sent here; more than "
-            f"{limit:,}"
-        )
-    return (
-        f"{label} sent {total:,} {what}; {where}). {upgrade} Until then its changes are not "
-        "taken in."
-    )
 
 
 def _known_segments(store: Store) -> dict[tuple[str, int], tuple[str, int]]:
