@@ -681,7 +681,7 @@ def check_changes(store: Store, changes: list[Change]) -> None:
     qualifications = [q.code for q in list_qualifications(store)]
     for change in changes:
 
-        def refuse(code: str, change: Change = change, **params: Any) -> BadInput:
+        def refuse_change(code: str, change: Change = change, **params: Any) -> BadInput:
             if not change.text:
                 return BadInput(code=code, **params)
             return BadInput(
@@ -689,13 +689,13 @@ def check_changes(store: Store, changes: list[Change]) -> None:
             )
 
         if change.kind == "add_persons" and change.level is None:
-            raise refuse("persons_need_level")
+            raise refuse_change("persons_need_level")
         if change.level is not None:
             validate.integer(change.level, "threat_level", low=0, high=1000)
             try:
                 derive(store, change.level)
             except BadInput as exc:
-                raise refuse(str(exc.code), **exc.params) from None
+                raise refuse_change(exc.code, **exc.params) from None
         if not change.unit:
             raise BadInput(
                 code="scenario_change_needs_unit",
@@ -705,26 +705,26 @@ def check_changes(store: Store, changes: list[Change]) -> None:
         for unit in filter(None, (change.unit, change.to_unit)):
             if unit not in units:
                 known = sorted(units)
-                raise refuse(
+                raise refuse_change(
                     "unknown_unit",
                     given=validate.shown(unit),
                     known=known,
                 )
         if change.kind == "lend" and change.to_unit == change.unit:
-            raise refuse(
+            raise refuse_change(
                 "lend_to_itself",
                 unit=change.unit,
             )
         for code in change.qualifications:
             if code not in qualifications:
                 choices = sorted(qualifications)
-                raise refuse(
+                raise refuse_change(
                     "unknown_qualification",
                     given=validate.shown(code),
                     choices=choices,
                 )
         if change.count < 1:
-            raise refuse("scenario_without_count")
+            raise refuse_change("scenario_without_count")
         validate.integer(change.count, "persons", high=MAX_SCENARIO_COUNT)
 
 

@@ -1199,7 +1199,7 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
         try:
             validate.moment(moment, f"{name}: {_describe(event)} {what}")
         except BadInput as exc:
-            raise BadInput(code=str(exc.code), **exc.params) from None
+            raise BadInput(code=exc.code, **exc.params) from None
     return start_utc, end_utc, assumed
 
 
