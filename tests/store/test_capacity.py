@@ -128,7 +128,7 @@ def test_scenario_refusals(nights: Store) -> None:
     with refused_as(BadInput, "has only 1 officers"):
         capacity.run_scenario(nights, [capacity.Change("remove_officers", 3, "RT")], *window)
     staff.add_staff(nights, "RT-0002", unit="RT", role="operator")
-    with refused_as(PermissionDenied, r"may take the action capacity\.scenario"):
+    with refused_as(PermissionDenied, r"may run capacity scenarios; RT-0002 is operator"):
         capacity.run_scenario(
             as_user(nights, "RT-0002"), [capacity.Change("add_officers", 1, "RT")], *window
         )

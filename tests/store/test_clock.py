@@ -365,7 +365,7 @@ def test_the_readme_says_where_a_bare_start_and_a_bare_end_fall() -> None:
         parse_start_before(
             "00:30", date(2026, 12, 20), datetime(2026, 12, 21, 1, 30, tzinfo=LOCAL_TZ), clock
         )
-    assert f'refused ("{start.value}")' in readme
+    assert f'refused ("{sentence(start.value)}")' in readme
     with pytest.raises(BadInput) as autumn:
         _bare_end(datetime(2026, 10, 24, 20, tzinfo=LOCAL_TZ), "08:00")
-    assert str(autumn.value).split("; correct")[0].split(" the next day ")[1] in readme
+    assert sentence(autumn.value).split("; correct")[0].split(" the next day ")[1] in readme

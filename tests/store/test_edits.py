@@ -53,7 +53,7 @@ def test_a_blank_correction_says_its_reason_is_missing(
     """A correction given blank is a correction without its reason, not a move without one
     (a fresh review got the general R5 sentence, as if no correction had been given)."""
     before = snapshot(store.path)
-    with refused_as(BadInput, "correction_reason may not be empty"):
+    with refused_as(BadInput, "The reason of the correction may not be empty"):
         agenda.edit_activity(store, zitting.id, location="Gerechtshof", correction="  \t")
     assert snapshot(store.path) == before
 

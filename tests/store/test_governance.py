@@ -93,7 +93,9 @@ def test_only_authority_adopts_and_records_are_never_edited(ledger: Store, store
     staff.add_staff(store, "RT-0001", unit="RT", role="operator")
     operator = as_user(store, "RT-0001")
     after_staff = snapshot(store.path)
-    with refused_as(PermissionDenied, r"Only admin, authority may take the action decision\.adopt"):
+    with refused_as(
+        PermissionDenied, "Only admin, authority liaison may adopt work-process decisions"
+    ):
         decisions.add_decision(
             operator,
             person="BEVER",

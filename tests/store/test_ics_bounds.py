@@ -377,9 +377,11 @@ def test_too_many_occurrences_is_said_alike_by_every_face(bever: Store, tmp_path
 
 
 def test_a_refusal_is_said_even_when_its_words_do_not_fit_its_facts() -> None:
-    """Words that do not fit the facts (a translation's slip) fall back to the store's own
-    sentence: a face never fails on saying a refusal."""
+    """Words that do not fit the facts (a translation's slip) fall back to the code and its
+    facts (the store has no sentence): a face never fails on saying a refusal."""
     from words.errors import sentence
 
     misfit = BadInput(code="too_many_occurrences", head="x", limit="2")
-    assert sentence(misfit) == "The store's own sentence."
+    assert sentence(misfit) == (
+        "Refused: too_many_occurrences (head='x', limit='2'). Nothing was changed."
+    )

@@ -260,7 +260,9 @@ def test_report_issuing_rules(team: dict[str, Store]) -> None:
 def test_only_the_information_organisation_writes_reports(team: dict[str, Store]) -> None:
     before = snapshot(team["OPS-01"].path)
     for user in ("RT-0001", "OPS-01", "GZ-01"):
-        with refused_as(PermissionDenied, r"Only info_analyst may take the action intel\.write"):
+        with refused_as(
+            PermissionDenied, "Only information analyst may draft and issue signal reports"
+        ):
             intel.draft_report(team[user], title="x")
     assert snapshot(team["OPS-01"].path) == before
     draft = intel.draft_report(team["IO-01"], title="Concept")
