@@ -265,8 +265,8 @@ def test_the_newer_of_two_copies_of_an_event_is_taken(bever: Store) -> None:
             "custom-zone-unreadable.ics",
             "custom-zone-unreadable.ics: VEVENT haven-1@example.invalid (Havenoverleg) has "
             "DTSTART in time zone 'Havenstad Standaardtijd', whose VTIMEZONE STANDARD rule cannot "
-            "be read (TZOFFSETFROM: Offset must be less than 24 hours, was +9999); without it the "
-            "time cannot be told: export the calendar with standard time zones.",
+            "be read (TZOFFSETFROM: '+9999'); without it the time cannot be told: export the "
+            "calendar with standard time zones.",
         ),
         (
             "outlook-windows-1251.ics",

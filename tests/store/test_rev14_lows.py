@@ -28,7 +28,7 @@ def test_an_end_before_its_start_in_the_autumn_fold_shows_both_offsets() -> None
     end = parse_time("2027-10-31T02:50+02:00", clock)
     with pytest.raises(BadInput) as refused:
         require_order(start, end, "The activity")
-    assert "ends 2027-10-31 02:50+02:00, not after its start 2027-10-31 02:10+01:00" in str(
+    assert "ends 2027-10-31 02:50+02:00, not after its start 2027-10-31 02:10+01:00" in sentence(
         refused.value
     )
     worded = sentence(refused.value)  # the faces' words: the facts are the two datetimes

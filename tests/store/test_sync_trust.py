@@ -180,7 +180,7 @@ def test_deferred_changes_wait_for_what_they_need_and_an_origin_piling_them_up_i
         send(b, a, tmp_path, "b2")
     assert refused.value.check == "deferred limit" and "25 changes" in sentence(refused.value)
     assert "25 changes of a newer version" in sentence(refused.value)  # worded by its cause
-    assert "15 of them wait here (the sync status lists them)" in str(
+    assert "15 of them wait here (the sync status lists them)" in sentence(
         refused.value
     )  # what status shows
     assert snapshot(a.store.path) == before
