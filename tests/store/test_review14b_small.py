@@ -22,7 +22,7 @@ from words.errors import sentence
 
 def test_a_time_past_2099_is_shown_in_local_time() -> None:
     late = datetime(2099, 12, 31, 23, 59, 59, tzinfo=UTC)
-    with refused_as(BadInput, r"; 2100-01-01T00:59:59\+01:00 does not\.$"):
+    with refused_as(BadInput, r"; 2100-01-01 00:59 does not\.$"):
         validate.moment(late, "The start")
     with refused_as(BadInput, r"9999-12-31T23:59:59.999999\+00:00 does not\.$"):
         validate.moment(datetime.max.replace(tzinfo=UTC), "The start")  # past local time

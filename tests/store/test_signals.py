@@ -83,7 +83,7 @@ def test_only_the_information_organisation_processes_signals(
         lambda s: signals.interpret_signal(s, made.id, "x"),
         lambda s: signals.close_signal(s, made.id, "confirmed"),
     ):
-        with refused_as(PermissionDenied, "Only info_analyst may"):
+        with refused_as(PermissionDenied, "Only information analyst may"):
             step(team[role_user])
     assert snapshot(team["OPS-01"].path) == before
 
@@ -94,7 +94,7 @@ def test_steps_out_of_order_are_refused(team: dict[str, Store]) -> None:
     before = snapshot(analyst.path)
     with refused_as(BadInput, "is submitted; it can be closed only when interpreted"):
         signals.close_signal(analyst, made.id, "confirmed")
-    with refused_as(BadInput, "interpreted only when received or in follow up"):
+    with refused_as(BadInput, "interpreted only when received or in follow-up"):
         signals.interpret_signal(analyst, made.id, "te vroeg")
     assert snapshot(analyst.path) == before
     signals.receive_signal(analyst, made.id)
@@ -234,7 +234,7 @@ def test_report_issuing_rules(team: dict[str, Store]) -> None:
     assert intel.unacknowledged_count(team["OPS-01"]) == 1
     intel.acknowledge_report(team["OPS-01"], report.id)
     assert intel.unacknowledged_count(team["OPS-01"]) == 0
-    with refused_as(PermissionDenied, "only admin, planner, shift_leader acknowledge"):
+    with refused_as(PermissionDenied, "only admin, planner, shift leader acknowledge"):
         intel.acknowledge_report(team["GZ-01"], report.id)
     with refused_as(BadInput, "already acknowledged"):
         intel.acknowledge_report(team["OPS-01"], report.id)
