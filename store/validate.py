@@ -726,6 +726,8 @@ def number_text(text: str, field: str, *, low: float, high: float) -> float:
     raw = _number_digits(text, field)
     value = float(raw)
     if value == 0 and any(digit in "123456789" for digit in raw.split("e")[0].split("E")[0]):
+        if not low <= 0 <= high:  # "write 0 or more" would name a value refused in its turn
+            raise _out_of_range(field, low, high, raw)
         raise BadInput(  # 1e-400: a number too small to hold is not zero
             code="number_underflow", field=field, given=shown(text)
         )

@@ -52,6 +52,13 @@ def test_a_number_too_small_to_hold_is_not_zero(initialised: Run) -> None:
     assert initialised("capacity", "--fail-above", "0e5").exit_code == 0
 
 
+def test_a_number_too_small_where_0_is_refused_names_the_range(initialised: Run) -> None:
+    """rev14g: "write 0 or a larger number" pointed at a value refused in its turn."""
+    result = initialised("capacity", "--hours-per-fte", "1e-400")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --hours-per-fte must lie between 1 and 168; 1e-400 does not.\n"
+
+
 @pytest.mark.parametrize(
     "text",
     [
