@@ -325,7 +325,8 @@ def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:
         doing: what was tried, as a verb phrase ("write the bundle to").
 
     Returns:
-        A ``MachineFault`` (``no_room``, ``file_not_permitted``, ``file_operation_failed``) or a
+        A ``MachineFault`` (``no_room``, ``file_disk_read_only``, ``file_not_permitted``,
+        ``file_operation_failed``) or a
         ``BadInput`` (``file_operation_refused``), to raise.
     """
     where = f" {shown(str(path), limit=PATH_SHOWN)}" if path else ""
@@ -333,7 +334,9 @@ def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:
     number = exc.errno
     if number in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return MachineFault(code="no_room", doing=doing, where=where)
-    if number in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if number == errno.EROFS:  # the disk's cause, not the owner's and mode's (rev14g)
+        return MachineFault(code="file_disk_read_only", doing=doing, where=where)
+    if number in (errno.EACCES, errno.EPERM):
         return MachineFault(
             code="file_not_permitted", doing=doing, where=where, reason=reason.lower()
         )

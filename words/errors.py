@@ -1172,6 +1172,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "owner and mode of the file and its folder."
         )
     ),
+    "file_disk_read_only": template(
+        _(
+            "Cannot {doing}{where}: its disk is read-only (mounted read-only); nothing was "
+            "written. Choose a folder on a writable disk."
+        )
+    ),
     "file_not_regular": template(
         _("{what} {name} is not a regular file (a folder, a pipe or a device).")
     ),
