@@ -16,6 +16,7 @@ from store.validate import visible
 from words import _, ngettext
 from words.counts import refused_of
 from words.errors import SENTENCES, rows, sentence, signed_facts, template
+from words.fields import named
 
 
 def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -372,6 +373,15 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "{file} holds {shifts} shifts, more than the limit of {limit} (--max-shifts); "
             "nothing was imported. Split the roster or raise the limit."
         )
+    ),
+    "calendar_name_too_long": named(
+        "calendar_name_too_long",
+        template(
+            _(
+                "{field} has {length} characters, more than the {max_len} a calendar's name "
+                "may have; nothing was imported. Name the calendar with --calendar NAME."
+            )
+        ),
     ),
     "more_occurrences_than_limit": _with_options(
         "more_occurrences_than_limit", limit_option=" (--max-occurrences)"

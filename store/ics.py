@@ -1589,7 +1589,14 @@ def _identity(calendar: Any, given: str | None) -> str | None:
         return validate.line(given, FIELDS["calendar"])
     for prop, code in ics_bounds.IDENTITY_FIELDS.items():
         value = calendar.get(prop)
-        text = validate.visible(str(value))[: validate.MAX_LINE].strip() if value else ""
+        text = validate.visible(str(value)).strip() if value else ""
+        if len(text) > validate.MAX_LINE:  # cut, two names alike up to there were one (rev14g)
+            raise BadInput(
+                code="calendar_name_too_long",
+                field=code,
+                max_len=validate.MAX_LINE,
+                length=len(text),
+            )
         if text:  # escaped as shown, and held to the rule a typed name is: nameable when typed
             return validate.line(text, code)
     return None

@@ -1172,6 +1172,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "owner and mode of the file and its folder."
         )
     ),
+    "calendar_name_too_long": template(
+        _(
+            "{field} has {length} characters, more than the {max_len} a calendar's name may "
+            "have; nothing was imported. Give the calendar a shorter name of your own when "
+            "importing it."
+        )
+    ),
     "file_disk_read_only": template(
         _(
             "Cannot {doing}{where}: its disk is read-only (mounted read-only); nothing was "

@@ -109,6 +109,7 @@ LABELS: dict[str, str] = {
 #: Refusal codes whose ``field`` is a field code (``store.validate`` and the checks like it).
 FIELD_CODES = frozenset(
     {
+        "calendar_name_too_long",
         "empty_text",
         "invisible_character",
         "mixed_scripts",
