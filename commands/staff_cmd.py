@@ -73,7 +73,7 @@ def staff_add(
             unit=unit,
             role=role,
             name=name,
-            qualifications=[parse_qualification(q) for q in qualifications],
+            qualifications=[parse_qualification(q, env.command_clock()) for q in qualifications],
             secret=secret,
         )
     said = (
@@ -161,7 +161,7 @@ def staff_qualify(env: Env, callsign: str, qualification: str) -> None:
     A lapse recorded after a deployment does not undo it; `gaps --violations` lists the
     deployments it leaves without a valid qualification (rule R8).
     """
-    code, until = parse_qualification(qualification)
+    code, until = parse_qualification(qualification, env.command_clock())
     person = set_qualification(env.store(), callsign, code, until)
     said = (
         _("{callsign}: {qualification} valid through {until}.")

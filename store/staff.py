@@ -12,7 +12,7 @@ from datetime import date
 
 from . import access, db, rules, validate
 from .catalogue import get_unit, list_qualifications
-from .clock import to_db
+from .clock import Clock, parse_date, to_db
 from .db import Store
 from .errors import BadInput, NotFound, PermissionDenied
 from .ids import uuid7
@@ -66,11 +66,15 @@ class Staff:
     qualifications: tuple[HeldQualification, ...]
 
 
-def parse_qualification(text: str) -> tuple[str, date | None]:
-    """A qualification as typed: ``close_protection`` or ``close_protection:2027-03-31``.
+def parse_qualification(text: str, clock: Clock | None = None) -> tuple[str, date | None]:
+    """A qualification as typed: ``close_protection`` or ``close_protection:2027-03-31``. The
+    catalogue's qualification codes are lower case; typed in upper case they are read in lower
+    case (``HRB`` is ``hrb``), as other codes are read in their own case (rev14g).
 
     Args:
-        text: the code, optionally with ``:`` and the last valid day (``YYYY-MM-DD``).
+        text: the code, optionally with ``:`` and the last valid day (``YYYY-MM-DD``, or with
+            ``clock`` also ``today``, ``tomorrow``, ``yesterday`` as every date option takes).
+        clock: the store's clock, for the date words (None: digits only).
 
     Returns:
         (code, last valid day or None). The code is not checked against the catalogue here.
@@ -79,10 +83,12 @@ def parse_qualification(text: str) -> tuple[str, date | None]:
         BadInput: not a code, or the day is not a date in 1970–2099.
     """
     code, _, until = text.partition(":")
-    code = validate.code(code, "qualification")
+    code = validate.code(code, "qualification").translate(_ASCII_LOWER)
     if not until:
         return code, None
     try:
+        if clock is not None and until.strip().lower() in DATE_WORDS:
+            return code, parse_date(until, clock)
         return code, date.fromisoformat(
             validate.stored_date(validate.trimmed(until), "valid_until")
         )
@@ -93,6 +99,12 @@ def parse_qualification(text: str) -> tuple[str, date | None]:
             refusal=exc.code,  # what is wrong with the day: its own refusal's code and facts
             **exc.params,
         ) from None
+
+
+#: A-Z to a-z, every other character as it is (qualification codes are ASCII lower case).
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+#: The words a date option takes besides YYYY-MM-DD (``clock.parse_date``).
+DATE_WORDS = ("today", "tomorrow", "yesterday")
 
 
 def normalise_callsign(callsign: str) -> str:
