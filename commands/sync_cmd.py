@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from store import findings
-from store.clock import local_iso
+from store.clock import local_iso, local_text
 from store.errors import IntegrityFailure
 from store.sync import exchange, status
 from store.sync import quarantine as kept
@@ -425,9 +425,12 @@ def sync_resolve(env: Env, conflict: str, choose: int | None, value: str | None)
     """Resolve a conflict; the choice syncs like any edit and closes it everywhere."""
     with creating(env.store()):
         done = status.resolve(env.store(), conflict, choose=choose, value=value)
+    moment = done.moment(done.resolution)  # a time in Amsterdam time, as every sentence says it
     info(
         _("Conflict on {label} ({column}) resolved: {resolution}.").format(
-            label=done.label, column=done.column, resolution=done.resolution
+            label=done.label,
+            column=done.column,
+            resolution=done.resolution if moment is None else local_text(moment),
         )
     )
     printed(done.id)

@@ -309,6 +309,7 @@ def test_resolving_a_time_goes_through_the_time_parser(
     assert snapshot(laptops.db("a")) == before
     done = laptops("a", "sync", "resolve", conflict[:8], "--value", "2026-11-30 08:30")
     assert done.exit_code == 0, done.stderr
+    assert "(start_at) resolved: 2026-11-30 08:30." in done.stderr  # Amsterdam time (rev14g)
     assert laptops("a", "activity", "list", "--format", "json").exit_code == 0
 
 
