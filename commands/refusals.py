@@ -374,6 +374,15 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "nothing was imported. Split the roster or raise the limit."
         )
     ),
+    "backup_of_damaged": template(
+        _(
+            "Cannot back up the database {where}: it is damaged (SQLite reads it as "
+            "malformed), and a copy would carry the damage; no backup was written. Restore "
+            "the latest backup, or let SQLite recover what it can still read: sqlite3 {where} "
+            ".recover | sqlite3 recovered.db (then check it with schildwacht --db recovered.db "
+            "audit verify)."
+        )
+    ),
     "calendar_name_too_long": named(
         "calendar_name_too_long",
         template(

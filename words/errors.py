@@ -1051,9 +1051,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _(
             "Cannot back up the database {where}: it is damaged (SQLite reads it as "
             "malformed), and a copy would carry the damage; no backup was written. Restore "
-            "the latest backup, or let SQLite recover what it can still read: sqlite3 {where} "
-            ".recover | sqlite3 recovered.db (then check it with schildwacht --db recovered.db "
-            "audit verify)."
+            "the latest backup, or let SQLite's own .recover save what it can still read "
+            "into a new file."
         )
     ),
     "database_not_writable": template(

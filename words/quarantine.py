@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from store.clock import from_db, local_text
+from store.clock import local_text
 from store.sync.reason import Reason, from_dict, read
 from store.validate import visible
 
@@ -46,17 +46,6 @@ def _a(role: object) -> str:
 def _when(stamp: object) -> str:
     """A reason's time (aware, read by the store), or that none could be read."""
     return local_text(stamp) if isinstance(stamp, datetime) else _("an unreadable time")
-
-
-def _stored(value: object) -> str:
-    """A time a bundle carried in stored form (UTC text), as Amsterdam time; quoted as it
-    came when it is no time."""
-    if isinstance(value, str):
-        try:
-            return local_text(from_db(value))
-        except (ValueError, OverflowError):
-            pass
-    return _v(value)
 
 
 def _inner(p: Mapping[str, Any]) -> str:
@@ -274,7 +263,7 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ).format(end=_v(p["end"])),
     "done_not_moved": lambda p: _(
         "a done activity is not moved to an end that has not passed ({end})"
-    ).format(end=_stored(p["end"])),
+    ).format(end=_when(p["moved_to"])),
     "concept_unflagged": lambda p: _(
         "activity.concept {concept} on a {status} activity: {why}; no re-planning flag would "
         "show it (R1)"

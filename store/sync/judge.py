@@ -1295,7 +1295,7 @@ class Judge:
         status = self.context.status_as_of(record.pk, _at(record))
         if _done_after_end(record, status, record.val) is None:
             return None
-        return quarantine("transition", "done_not_moved", end=cut(record.val))
+        return quarantine("transition", "done_not_moved", moved_to=cut(record.val))
 
     def _concept_unflagged(
         self, record: Change, activity: str, row: _Row, judged: Mapping[int, Verdict]

@@ -23,7 +23,7 @@ from ..clock import from_db, json_times
 #: Values a reason names are kept up to this many characters (the rest as "…").
 LIMIT = 40
 #: The params that are times (kept as stored UTC text, read as aware UTC datetimes).
-TIMES = ("stamped", "changed")
+TIMES = ("stamped", "changed", "moved_to")
 
 
 def fact(code: str, **params: Any) -> str:

@@ -100,7 +100,7 @@ def test_a_backup_onto_a_read_only_file_system_names_the_target(
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
     assert result.exit_code == 6, result.stderr
-    assert "may not write the backup" in result.stderr and "database" not in result.stderr
+    assert "Cannot write the backup" in result.stderr and "database" not in result.stderr
 
 
 def test_spaces_around_and_inside_a_time_are_as_the_readme_says() -> None:
