@@ -10,7 +10,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
 from .. import rules
@@ -29,6 +29,7 @@ from ..roster import REST, check_concept_fits, check_deployments, check_not_over
 from ..staff import find_staff
 from ..subjects import Subject
 from . import log
+from .capture import DAY_MS
 from . import quarantine as kept
 from .change import EXISTENCE, Change, clock_text, key_of, key_parts
 
@@ -406,10 +407,31 @@ def _moment(value: object) -> datetime | None:
         return None
 
 
-def _made_at(at: At) -> datetime:
-    """When a change was made (its clock's wall time), aware UTC; an unreadable clock reads as
-    the latest time there is (nothing then counts as still ahead)."""
-    return _moment(_latest(at[0])) or datetime.max.replace(tzinfo=UTC)
+#: How far a change's stamp may run ahead of its author's own wall clock: a laptop takes in
+#: stamps up to a day ahead of its clock (``capture.observe_hlc``; a stamp further ahead
+#: waits), so the stamps of an honest laptop that took in a fast peer's run up to that far
+#: ahead of its own clock.
+PUSHED_AHEAD = timedelta(milliseconds=DAY_MS)
+
+
+def _written_at(at: At, recorded: object = None) -> datetime:
+    """When the author wrote a change by its own wall clock, aware UTC: the time it recorded
+    in the row (``recorded``: ``created_at``, ``requested_at`` …) as far as this laptop
+    accepts it, within ``PUSHED_AHEAD`` before the change's stamp and not after the stamp;
+    without one (a deletion), the earliest its clock can have read, ``PUSHED_AHEAD`` before the
+    stamp. Never the stamp itself: a fast peer's clock pushes the stamps of every laptop that
+    takes in its changes ahead, and an honest change judged by them would be refused here and
+    kept by its author (rev13f HIGH 1). An unreadable stamp reads as the latest time there is
+    (nothing then counts as still ahead)."""
+    stamp = _moment(_latest(at[0]))
+    if stamp is None:
+        return datetime.max.replace(tzinfo=UTC)
+    try:
+        earliest = stamp - PUSHED_AHEAD
+    except OverflowError:
+        earliest = datetime.min.replace(tzinfo=UTC)
+    said = _moment(recorded)
+    return earliest if said is None else min(stamp, max(earliest, said))
 
 
 def _latest(hlc: int) -> str:
@@ -491,7 +513,7 @@ def on_delete(facts: PlanFacts | None, table: str, pk: str, at: At) -> StoreErro
     if activity is None or end is None:
         return None
     try:
-        check_not_over(str(activity.get("title")), end, _made_at(at))
+        check_not_over(str(activity.get("title")), end, _written_at(at))
     except BadInput as exc:
         return exc
     return None
@@ -596,7 +618,7 @@ def _correction(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
     activity = facts.row_as_of("activity", str(values.get("activity_id")), at)
     if activity is None:
         return None
-    now = _made_at(at)
+    now = _written_at(at, values.get("recorded_at"))
     for column in ("start_at", "end_at"):
         old, new = activity.get(column), values.get(f"new_{column}")
         before, after = _moment(old), _moment(new)
@@ -685,7 +707,9 @@ def _decision(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreEr
 
 def _request(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
     """A request still ahead when it was made, assessed as asked."""
-    if rules.request_over(_moment(values.get("end_at")), _made_at(at)):
+    if rules.request_over(
+        _moment(values.get("end_at")), _written_at(at, values.get("requested_at"))
+    ):
         return BadInput(
             "The requested activity would have ended by the time it was requested.",
             code="request_over",
@@ -712,7 +736,7 @@ def _answer(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreErro
     chosen = options[n - 1] if isinstance(n, int) and 1 <= n <= len(options) else {}
     end = chosen.get("end") if chosen.get("action") == "move" and chosen.get("start") else None
     end = end or request.get("end_at")
-    if not rules.request_over(_moment(end), _made_at(at)):
+    if not rules.request_over(_moment(end), _written_at(at, values.get("answered_at"))):
         return None
     return RuleViolation(
         "answer",
@@ -781,7 +805,9 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
     if activity is None or end is None:
         return None  # not held: the reference check defers it; malformed: the field checks
     try:
-        check_not_over(str(activity.get("title")), end, _made_at(at))
+        check_not_over(
+            str(activity.get("title")), end, _written_at(at, values.get("created_at"))
+        )
     except BadInput as exc:
         return exc
     return _as_it_stood(
