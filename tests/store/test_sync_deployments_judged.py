@@ -165,7 +165,10 @@ def test_a_release_after_the_activity_ended_is_quarantined_and_one_before_applie
     assert user_tables(a.store)["deployment"] == user_tables(b.store)["deployment"] == []
     roster.deploy(a.store, made["second"], ["RT-0080"])
     exchange_all([a, b, c], tmp_path / "share2")
-    clock.advance(days=4)  # the second activity has ended (on every laptop's clock)
+    # the second activity ended more than a day before: a deletion records no time of its
+    # own, so it is judged by the earliest its author's clock can have read (a day before its
+    # stamp, ``plan_checks.PUSHED_AHEAD``), never by a stamp a fast peer pushed ahead
+    clock.advance(days=5)
     raw_change_sets(b, f"DELETE FROM deployment WHERE activity_id = '{made['second']}'")
     Hostile(b, tmp_path).seal()
     bundle = Hostile(b, tmp_path).export()
