@@ -481,8 +481,10 @@ def on_update(
     if stood is None:
         return None
     row = {**stood, **values}
-    if table == "activity":  # the group's fit (``_concept_fits``) is not judged yet: a
-        return None  # concept would need judging again when deployments made before arrive
+    if table == "activity":  # the group deployed then fits a new concept (judged again when
+        if "concept" not in values or values["concept"] == stood.get("concept"):
+            return None  # a record of the group changes: ``concepts_after``)
+        return _concept_fits(facts, row_id, row, at)
     if table == "standing_post" and "concept" in values:
         return facts.concept_refusal(row.get("subject_id"), row.get("concept"), at, True)
     if table == "shift" and {"start_at", "end_at"} & set(values):
@@ -1075,6 +1077,59 @@ def deployments_after(
             for offset in range(len(run.cols))
             if (run.origin, run.seq + offset) not in covered
         ]
+    return found
+
+
+def concepts_after(
+    conn: sqlite3.Connection, changed: Mapping[tuple[str, str], At], covered: Covered
+) -> list[Key]:
+    """The held concept changes of the activities whose deployed group these rows changed
+    (a deployment on it; a shift, qualification or staff row of an officer deployed on it),
+    made after them (a concept is judged against the group deployed when it was written,
+    ``_concept_fits``): judged again when one is accepted or refused now, so every order of
+    arrival ends alike.
+
+    Args:
+        conn: the open database.
+        changed: (table, row key) of a row of ``DEPLOYMENT_READS`` → the earliest (hlc,
+            origin) of its records judged now.
+        covered: the records judged already.
+
+    Returns:
+        (origin, number) of each such concept record.
+    """
+    if not changed:
+        return []
+    made: dict[str, tuple[str, str]] = {}  # deployment key → (officer, activity)
+    for run in log.of_table(conn, "deployment"):
+        if EXISTENCE in run.cols and {"staff_id", "activity_id"} <= set(run.cols):
+            values = dict(zip(run.cols, run.values(), strict=True))
+            made[run.pk] = (str(values["staff_id"]), str(values["activity_id"]))
+    officers: dict[str, At] = {}
+    since: dict[str, At] = {}  # activity id → the earliest change of its group
+    owner = _shift_officers(conn) if any(t == "shift" for t, _pk in changed) else {}
+    for (table, pk), at in changed.items():
+        parts = key_parts(pk) or [None]
+        officer = None
+        if table == "deployment" and pk in made:
+            since[made[pk][1]] = min(at, since.get(made[pk][1], at))
+        elif table in ("staff", "staff_qualification"):
+            officer = str(parts[0])
+        elif table == "shift":
+            officer = owner.get(pk)
+        if officer is not None:
+            officers[officer] = min(at, officers.get(officer, at))
+    for officer, activity in made.values():
+        if officer in officers:
+            since[activity] = min(officers[officer], since.get(activity, officers[officer]))
+    found = []
+    for run in log.of_table(conn, "activity") if since else ():
+        first = since.get(str((key_parts(run.pk) or [None])[0]))
+        if first is None or EXISTENCE in run.cols or "concept" not in run.cols:
+            continue
+        key = (run.origin, run.seq + run.cols.index("concept"))
+        if (run.hlc, run.origin) > first and key not in covered:
+            found.append(key)
     return found
 
 

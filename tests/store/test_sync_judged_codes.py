@@ -155,11 +155,7 @@ ALLOWED = {
 
 #: Store refusals a bundle can carry that no judge check makes yet, and whose work that is.
 #: Each is a known gap of issue 13; remove it here once a judge check covers it.
-GAPS = {
-    "concept_misfits_deployed": "not judged yet: the check is factored (roster.check_concept_fits,"
-    " plan_checks._concept_fits) but a concept would need judging again when the deployments"
-    " made before it arrive later (the trust property test found laptops diverging)",
-}
+GAPS: dict[str, str] = {}
 
 #: The error classes whose codes are scanned (a ``NotFound`` names a row that is not there:
 #: in a bundle, a reference to a row not held waits for it, ``refers_unknown``).
