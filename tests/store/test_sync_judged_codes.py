@@ -101,7 +101,10 @@ ALLOWED = {
     "answer_accept_or_refuse": _ROW + ": answer_fields_mismatch",
     "no_officer_named": _INPUT,
     "officer_named_twice": _INPUT,
-    "not_deployed_here": "a deployment is never deleted (the rule table has no delete)",
+    "not_deployed_here": _INPUT + ": a release names an officer, a bundle deletes a deployment"
+    " row by its key (judged: the author may delete one, on an activity not ended, on_delete);"
+    " a deletion of a row deleted already is one more death of it (causal length), nothing to"
+    " refuse",
     "roster_bad_lines": _INPUT,
     "roster_columns": _INPUT,
     "roster_extra_columns": _INPUT,
