@@ -29,8 +29,8 @@ from ..roster import REST, check_concept_fits, check_deployments, check_not_over
 from ..staff import find_staff
 from ..subjects import Subject
 from . import log
-from .capture import DAY_MS
 from . import quarantine as kept
+from .capture import DAY_MS
 from .change import EXISTENCE, Change, clock_text, key_of, key_parts
 
 At = tuple[int, str]  # (hlc, origin)
@@ -823,9 +823,7 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
     if activity is None or end is None:
         return None  # not held: the reference check defers it; malformed: the field checks
     try:
-        check_not_over(
-            str(activity.get("title")), end, _written_at(at, values.get("created_at"))
-        )
+        check_not_over(str(activity.get("title")), end, _written_at(at, values.get("created_at")))
     except BadInput as exc:
         return exc
     own = str(values.get("id"))

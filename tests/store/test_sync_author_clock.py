@@ -42,9 +42,7 @@ def _team(tmp_path: Path, clock: FixedClock) -> tuple[list[Laptop], str]:
     ).id
     for callsign in ("RT-0080", "RT-0081"):
         staff.add_staff(s, callsign, unit="RT", qualifications=[("close_protection", None)])
-        roster.add_shift(
-            s, callsign, start=NOW - timedelta(hours=1), end=NOW + timedelta(hours=7)
-        )
+        roster.add_shift(s, callsign, start=NOW - timedelta(hours=1), end=NOW + timedelta(hours=7))
     roster.deploy(s, act, ["RT-0081"])
     exchange_all([a, b, c], tmp_path / "share")
     return [a, b, c], act
@@ -101,4 +99,3 @@ def test_a_change_dated_back_more_than_a_day_is_judged_by_its_stamp(
     exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
     assert any("activity_over" in row[5] for row in held(b)), held(b)
     assert b.store.tuples("SELECT count(*) FROM deployment") == [(1,)]
-

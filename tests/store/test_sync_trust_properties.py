@@ -129,6 +129,15 @@ TAMPER = [
     "forge_malformed",
     "raw_title",
 ]
+#: a adds two activities at the same time, b takes them in, each deploys RT-0001 on one
+AT_ONCE = [
+    ("add", 0, 0),
+    ("add", 0, 0),
+    ("export", 0, 0),
+    ("deliver", 1, 0),
+    ("deploy", 0, 2),
+    ("deploy", 1, 3),
+]
 #: How many hours the last laptop's clock runs ahead (less than a day: taken in, not waiting).
 SKEWS = (0, 3, 20)
 
@@ -172,8 +181,7 @@ OPS = st.lists(
 @example(  # two laptops deploy RT-0001 at once on two activities at the same time
     devices=3,
     tamperer=2,
-    ops=[("add", 0, 0), ("add", 0, 0), ("export", 0, 0), ("deliver", 1, 0), ("deploy", 0, 2),
-         ("deploy", 1, 3)],  # fmt: skip
+    ops=AT_ONCE,
     skew=3,
 )
 def test_honest_laptops_converge_and_r1_holds_on_every_one(
