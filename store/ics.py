@@ -807,6 +807,15 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
         event.pop("SEQUENCE")
         shown = validate.shown(str(sequence))
         warnings.append(notice("calendar_sequence_ignored", event=_describe(event), value=shown))
+    for prop in ("LAST-MODIFIED", "DTSTAMP"):  # readable, but outside 1970-2099: said, not dropped
+        if _stamp_out_of_range(event, prop):
+            shown = validate.shown(str(event.get(prop).to_ical().decode()), limit=_QUOTED)
+            event.pop(prop)
+            warnings.append(
+                notice(
+                    "calendar_stamp_out_of_range", event=_describe(event), prop=prop, value=shown
+                )
+            )
     kept = []
     for part in event.subcomponents:
         if part.errors:
@@ -1415,6 +1424,16 @@ def _stamp(event: Any, prop: str) -> str | None:
     except (BadInput, OverflowError, ValueError):
         return None
     return to_db(moment)
+
+
+def _stamp_out_of_range(event: Any, prop: str) -> bool:
+    """Whether ``prop`` is a date-time the parser read that lies outside 1970-2099 (then
+    ignored with a warning, not silently)."""
+    try:
+        value = event.decoded(prop) if event.get(prop) is not None else None
+    except Exception:
+        return False
+    return isinstance(value, datetime) and _stamp(event, prop) is None
 
 
 def _version(event: Any, name: str) -> Version:

@@ -163,6 +163,10 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{event}, property {prop}: {value} is not a date-time as iCalendar writes them "
         "(20261202T100000Z); ignored (versions of the event are compared without it)."
     ).format(**p),
+    "calendar_stamp_out_of_range": lambda p: _(
+        "{event}, property {prop}: {value} lies outside the years 1970 to 2099; ignored "
+        "(versions of the event are compared without it)."
+    ).format(**p),
     "calendar_part_skipped": lambda p: _(
         "{event}: {part} property {prop}: {value} cannot be read; the {part} was skipped."
     ).format(**p),

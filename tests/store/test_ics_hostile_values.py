@@ -113,3 +113,17 @@ def test_the_console_toast_words_an_ignored_value_as_the_command_line_does(
         "date-time as iCalendar writes them (20261202T100000Z); ignored (versions of the event "
         "are compared without it)."
     )
+
+
+@pytest.mark.parametrize("line", ["LAST-MODIFIED:00010101T000000Z", "DTSTAMP:21500101T000000Z"])
+def test_a_stamp_outside_the_years_schildwacht_keeps_is_warned_not_dropped_silently(
+    bever: Store, tmp_path: Path, line: str
+) -> None:
+    """rev14f: a readable LAST-MODIFIED or DTSTAMP in year 1 or 2150 took no part in ordering
+    versions without a word; it is ignored with a warning naming it and its value."""
+    result = import_ics(bever, _write(tmp_path / "x.ics", line), person="BEVER", **DECEMBER)
+    assert result.added == 1
+    (warned,) = result.warnings
+    prop, value = line.split(":")
+    assert warned.code == "calendar_stamp_out_of_range"
+    assert warned.params["prop"] == prop and value in warned.params["value"]
