@@ -59,6 +59,14 @@ D = TypeVar("D")
 _numbers = itertools.count(1)
 
 
+class Lines(tuple[str, ...]):
+    """A toast of several lines: each line is escaped on its own (``plain``) and the lines are
+    joined with real line breaks, so a break we put between sentences is not shown as the text
+    ``\\u000a`` (as a line break inside a value still is)."""
+
+    __slots__ = ()
+
+
 def sentence(error: BaseException) -> str:
     """A store refusal in words (``words.errors``, from its code and parameters); anything else
     is named as unexpected."""
@@ -499,12 +507,13 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     def open_form(
         self,
         form: FormScreen[T],
-        toast: str | Callable[[T], str] | None,
+        toast: str | Callable[[T], str | Lines] | None,
         done: Callable[[T], None] | None = None,
         *,
         to_keys: bool = False,
     ) -> None:
-        """Open a form; once it saved, a toast, ``done(result)`` and a refresh. The focus goes
+        """Open a form; once it saved, a toast (``Lines``: each line escaped on its own, the
+        breaks between them kept), ``done(result)`` and a refresh. The focus goes
         back where it was; with ``to_keys`` (another person acts now) a field it was in is left
         for the screen's table, so the next keys are the screen's, not typed into a field."""
 
@@ -519,7 +528,8 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
                 return
             if toast is not None:
                 message = toast(outcome.result) if callable(toast) else toast
-                self.notify(plain(message), markup=False)
+                said = message if isinstance(message, Lines) else Lines((message,))
+                self.notify("\n".join(plain(line) for line in said), markup=False)
             if done is not None:
                 done(outcome.result)
             self.console_app.changed()
