@@ -679,7 +679,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 ),
             ),
             _imported,
-            lambda result: self.app.push_screen(shown) if (shown := _all_warnings(result)) else None,
+            lambda result: (
+                self.app.push_screen(shown) if (shown := _all_warnings(result)) else None
+            ),
         )
 
     # The operational log ----------------------------------------------------------------------
