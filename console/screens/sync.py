@@ -546,13 +546,17 @@ class SyncScreen(BaseScreen[SyncData]):
                 ),
                 waiting=data.waiting,
             )
-            if data.findings:  # trust findings below it, audit trail alarms first: the gravest
+            if data.findings:  # trust findings before it, audit trail alarms first: the
+                # gravest; at 80x24 with a panel open the summary keeps three lines (rev17g:
+                # below the team's header they were cut off without a mark)
                 ordered = sorted(data.findings, key=lambda f: f.kind != "witness")
                 lines = [f"! {said_finding(f)}" for f in ordered[:6] if f.kind != "secret"]
                 lines += secrets_line(data.findings)
                 lines += [_("… {n} more").format(n=len(ordered) - 6)] if len(ordered) > 6 else []
-                for line in lines:
-                    head += Content("\n") + template("[b red]$line[/]", line=line)
+                warned = Content("\n").join(
+                    template("[b red]$line[/]", line=line) for line in lines
+                )
+                head = warned + Content("\n") + head
             summary.update(head)
         peers = self.query_one("#sync-peers", RecordTable)
         peers.empty = _("0 other devices: o enrols one.") if data.team else _("No team.")
