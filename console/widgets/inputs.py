@@ -32,6 +32,8 @@ async def bound_in_order(field: Widget, event: events.Key) -> None:
     if await run_own_binding(field, event.key):
         event.stop()
         event.prevent_default()
+
+
 #: What ends a line (``str.splitlines``'s breaks) or moves along one: in a one-line field each
 #: becomes one space, so a pasted address or message keeps every line.
 _ONE_LINE = re.compile(r"\r\n|[\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
