@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from console.app import SchildwachtApp
 from console.screens.base import Confirm
-from console.screens.handover import HandoverScreen
 from console.screens.forms import StepForm
+from console.screens.handover import HandoverScreen
 from store import handover
 from store.db import Store
 from store.staff import list_staff
