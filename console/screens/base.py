@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
@@ -72,7 +73,22 @@ def sentence(error: BaseException) -> str:
     is named as unexpected."""
     if isinstance(error, StoreError):
         return refusal(error)  # words/ names roles and statuses as the console's labels do
-    return _("Unexpected error ({kind}): {error}").format(kind=type(error).__name__, error=error)
+    return unexpected(error)
+
+
+def unexpected(error: BaseException) -> str:
+    """A failure that is no store refusal, in words: never Python's own text (rev17g: "Unexpected
+    error (ValueError): time data …"); its details are in the error log
+    (``errorlog.record``, written once where the failure arrives)."""
+    from ..errorlog import error_log
+
+    if isinstance(error, sqlite3.DatabaseError):
+        said = _("The database cannot be read")
+    elif isinstance(error, ValueError | TypeError | KeyError | IndexError):
+        said = _("A record in the database cannot be read")
+    else:
+        said = _("Something went wrong in the console")
+    return _("{said} (the details are in {log}).").format(said=said, log=error_log())
 
 
 @dataclass(frozen=True)
@@ -174,6 +190,10 @@ class StoreWork(_Node):
 
     def on_store_call_failed(self, message: StoreCall.Failed) -> None:
         message.stop()
+        if not isinstance(message.error, StoreError):  # its details in the log, not on screen
+            from ..errorlog import record
+
+            record(message.error)
         if not self._current(message.ticket):
             return
         if message.ticket.failed is not None:
@@ -355,7 +375,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         problem = self.query_one("#problem", Static)
         problem.update(
             literal(
-                _("Could not load this screen: {why} What you see may be out of date.").format(
+                _("This screen could not be loaded: {why} What you see may be out of date.").format(
                     why=sentence(error)
                 ),
                 limit=None,
