@@ -679,10 +679,14 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 ),
             ),
             _imported,
-            lambda result: (
-                self.app.push_screen(shown) if (shown := _all_warnings(result)) else None
-            ),
+            self._show_all_warnings,
         )
+
+    def _show_all_warnings(self, result: Any) -> None:
+        """After an import with more warnings than its toast lists, a window with every one."""
+        shown = _all_warnings(result)
+        if shown is not None:
+            self.app.push_screen(shown)
 
     # The operational log ----------------------------------------------------------------------
 
