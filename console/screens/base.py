@@ -68,11 +68,18 @@ class Lines(tuple[str, ...]):
     __slots__ = ()
 
 
+class Unfit(Exception):
+    """A form's own refusal, already in the console's words (what to fill in before the store
+    is asked); the store's refusals are ``StoreError``s, worded from their code."""
+
+
 def sentence(error: BaseException) -> str:
-    """A store refusal in words (``words.errors``, from its code and parameters); anything else
-    is named as unexpected."""
+    """A store refusal in words (``words.errors``, from its code and parameters); a form's own
+    refusal as it is said; anything else is named as unexpected."""
     if isinstance(error, StoreError):
         return refusal(error)  # words/ names roles and statuses as the console's labels do
+    if isinstance(error, Unfit):
+        return str(error)
     return unexpected(error)
 
 
@@ -190,7 +197,7 @@ class StoreWork(_Node):
 
     def on_store_call_failed(self, message: StoreCall.Failed) -> None:
         message.stop()
-        if not isinstance(message.error, StoreError):  # its details in the log, not on screen
+        if not isinstance(message.error, StoreError | Unfit):  # its details in the log
             from ..errorlog import record
 
             record(message.error)
@@ -649,7 +656,7 @@ class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
     def _refused(self, error: BaseException) -> None:
         self.saving = False
         self.query_one(".error", Static).update(literal(sentence(error), limit=None))
-        if not isinstance(error, StoreError):
+        if not isinstance(error, StoreError | Unfit):
             self.report_failure(error)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -11,13 +11,12 @@ from store import agenda, roster
 from store.agenda import Activity
 from store.clock import local_span
 from store.db import Store
-from store.errors import BadInput
 from words.deployments import refused
 
 from .. import labels
 from ..i18n import _
 from ..literal import plain
-from .base import BaseScreen
+from .base import BaseScreen, Unfit
 from .forms import DeployForm, Field
 
 
@@ -72,7 +71,7 @@ def deploy_form(
         gone = values["release"].strip()
         if gone:  # ends one deployment instead (a stranded officer, say), with a reason
             if callsigns:
-                raise BadInput(_("Deploy officers or release one, not both at once."))
+                raise Unfit(_("Deploy officers or release one, not both at once."))
             return roster.release(store, item.id, gone, values["reason"])
         return roster.deploy(store, item.id, callsigns)
 
