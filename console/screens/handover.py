@@ -268,7 +268,10 @@ class HandoverScreen(BaseScreen[HandoverData]):
             "sign",
             _("Sign"),
             _("Sign the handover"),
-            _("Sign the draft with your notes (outgoing shift leader); asked first"),
+            _(
+                "Sign the draft with your notes (outgoing shift leader); asked first, refused "
+                "at once when another leader signed this shift"
+            ),
             permission="handover.sign",
         ),
         Action(
@@ -357,6 +360,19 @@ class HandoverScreen(BaseScreen[HandoverData]):
 
     def action_sign(self) -> None:
         notes = self.query_one("#handover-notes", TextArea).text
+
+        def asked(refusal: model.AlreadySigned | None) -> None:
+            if refusal is None:
+                self._ask_sign(notes)
+            elif refusal.may_supersede:  # your own signature: only a new one with a reason
+                self._ask_to_supersede(refusal, notes)
+            else:  # another leader signed it: refused at once, nothing asked (rev17g)
+                self.notify(plain(sentence(refusal)), severity="warning", markup=False)
+
+        # the store says whether the period is signed already (as c, accept, does), first
+        self.call_store(model.signing_refusal, asked, group="sign")
+
+    def _ask_sign(self, notes: str) -> None:
         when = "–".join(period_ends(self.data.draft["period"])) if self.data else ""
         self.confirm(
             _(

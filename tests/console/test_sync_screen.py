@@ -67,7 +67,7 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
         table = app.screen.query_one("#sync-conflicts", RecordTable)
         assert table.row_count == 1
         assert row_text(table, 0)[1:] == [
-            "location",
+            "Location",
             "Gerechtshof",
             "Paleis van Justitie",
             "OPS-B / OPS-A",
