@@ -20,7 +20,8 @@ declared zone):
   (no zone) are read in the zone the calendar declares
   with ``X-WR-TIMEZONE`` (IANA or Windows name) and otherwise in Europe/Amsterdam — the same for
   single and recurring events; one that does not exist or occurs twice in that zone (clock
-  changes) refuses the file; an RRULE ``UNTIL`` given as a date on a timed series includes
+  changes) refuses the file; a RECURRENCE-ID, EXDATE or RDATE is read (floating) and written
+  (zoned) in the zone of its series' DTSTART (``_localise``); an RRULE ``UNTIL`` given as a date on a timed series includes
   that whole local day (``_until_whole_day``);
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
   cancel; ``CLASS:PRIVATE``, ``CLASS:CONFIDENTIAL`` and any class not known here (RFC 5545:
@@ -1154,39 +1155,82 @@ def _localise(calendar: Any, name: str) -> list[Notice]:
     """Give every time its zone: a TZID's (``_Zones``), and the calendar's declared zone to
     floating times (see the module's reading). A zoned wall time the autumn change repeats is
     the first of the two (fold 0, as RFC 5545 reads it); one the spring change skips is
-    refused where the event's span is read (``_refuse_skipped``)."""
+    refused where the event's span is read (``_refuse_skipped``).
+
+    A RECURRENCE-ID, EXDATE or RDATE names an occurrence of its series, so it takes the zone
+    of the series' DTSTART (RFC 5545 3.8.4.4): a floating one is read in that zone, and a zoned
+    one is written in it (the same moment). One reading for Schildwacht's keys and for
+    recurring-ical-events, which matches an id to an occurrence by its UTC time *or* its wall
+    time: an id left in another zone could name two occurrences (rev16j: an untouched one was
+    overwritten), or replace one that Schildwacht's key said it did not name."""
     zone, unknown = _declared_zone(calendar)
     zones = _Zones(calendar, name)
-    for event in calendar.walk("VEVENT"):
-        for prop in _TIME_PROPS:
-            values = event.get(prop)
-            for value in values if isinstance(values, list) else [values]:
-                if value is None:
-                    continue
-                tzid = getattr(value, "params", {}).get("TZID")
-                for item in getattr(value, "dts", [value]):
-                    moment = getattr(item, "dt", None)
-                    if not isinstance(moment, datetime):
-                        continue
-                    if tzid is not None:
-                        wall = moment.replace(tzinfo=None)
-                        item.dt = wall.replace(tzinfo=zones.zone(str(tzid), event, prop), fold=0)
-                    elif moment.tzinfo is None:
-                        if zone is None:
-                            raise BadInput(
-                                f"{name}: {_describe(event)} has a floating {prop} and the "
-                                f"calendar's X-WR-TIMEZONE '{validate.visible(unknown)}' is not "
-                                "a time zone Schildwacht knows; export with time zones.",
-                                code="calendar_floating_unknown_zone",
-                                file=name,
-                                event=_describe(event),
-                                prop=prop,
-                                zone=validate.visible(unknown),
-                            )
-                        item.dt = _attach(moment, zone, prop, event, name)
+    events = calendar.walk("VEVENT")
+    for event in events:  # the starts and ends first: each series' zone is its DTSTART's
+        _zone_times(event, ("DTSTART", "DTEND"), (zone, unknown), zones, name)
+    series = {
+        str(event.get("UID")): _start_zone(event)
+        for event in events
+        if event.get("RECURRENCE-ID") is None
+    }
+    for event in events:  # an override of a series not in the file: its own DTSTART's zone
+        own = series.get(str(event.get("UID"))) or _start_zone(event)
+        floating = (own or zone, unknown)
+        _zone_times(event, _SERIES_PROPS, floating, zones, name, own)
     if zone is None:
         return [notice("calendar_unknown_declared_zone", zone=validate.visible(unknown))]
     return []
+
+
+#: The times that name occurrences of a series: read and written in the zone of its DTSTART.
+_SERIES_PROPS = ("RECURRENCE-ID", "EXDATE", "RDATE")
+
+
+def _start_zone(event: Any) -> tzinfo | None:
+    """The zone of an event's DTSTART once localised (None: a date, or none)."""
+    start = getattr(event.get("DTSTART"), "dt", None)
+    return start.tzinfo if isinstance(start, datetime) else None
+
+
+def _zone_times(
+    event: Any,
+    props: tuple[str, ...],
+    floating: tuple[tzinfo | None, str],
+    zones: _Zones,
+    name: str,
+    series: tzinfo | None = None,
+) -> None:
+    """Give the event's ``props`` their zone: a TZID's, else (floating) ``floating``'s zone
+    (None: the declared X-WR-TIMEZONE is unknown, refused); each then written in ``series``'s
+    zone when given."""
+    zone, unknown = floating
+    for prop in props:
+        values = event.get(prop)
+        for value in values if isinstance(values, list) else [values]:
+            if value is None:
+                continue
+            tzid = getattr(value, "params", {}).get("TZID")
+            for item in getattr(value, "dts", [value]):
+                moment = getattr(item, "dt", None)
+                if not isinstance(moment, datetime):
+                    continue
+                if tzid is not None:
+                    wall = moment.replace(tzinfo=None)
+                    moment = wall.replace(tzinfo=zones.zone(str(tzid), event, prop), fold=0)
+                elif moment.tzinfo is None:
+                    if zone is None:
+                        raise BadInput(
+                            f"{name}: {_describe(event)} has a floating {prop} and the "
+                            f"calendar's X-WR-TIMEZONE '{validate.visible(unknown)}' is not "
+                            "a time zone Schildwacht knows; export with time zones.",
+                            code="calendar_floating_unknown_zone",
+                            file=name,
+                            event=_describe(event),
+                            prop=prop,
+                            zone=validate.visible(unknown),
+                        )
+                    moment = _attach(moment, zone, prop, event, name)
+                item.dt = moment if series is None else moment.astimezone(series)
 
 
 def _until_whole_day(calendar: Any) -> None:
@@ -1955,6 +1999,7 @@ def _expand(
                     occ = _occurrence(event, uid, recurrence, name, length, masters.get(uid))
                     passed = cap.passed(occ.start, occ.end)
                     if occ.start < window[1] and occ.end > window[0]:
+                        _refuse_collision(found.get(occ.key), occ, event, name)
                         found[occ.key] = occ
                         per_uid[uid] = per_uid.get(uid, 0) + 1
     except BadInput:
@@ -1973,6 +2018,22 @@ def _expand(
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
     return found
+
+
+def _refuse_collision(before: Occurrence | None, occ: Occurrence, event: Any, name: str) -> None:
+    """Two occurrences of a series under one recurrence id (an override the expansion put in
+    the place of two occurrences): one would be lost silently, so the file is refused."""
+    if before is None or (before.start, before.end) == (occ.start, occ.end):
+        return
+    raise BadInput(
+        f"{name}: {_describe(event)} gives two occurrences the recurrence id "
+        f"{occ.recurrence}, so one of them would be lost; nothing was imported. Export the "
+        "calendar with each RECURRENCE-ID in the zone of its series' DTSTART.",
+        code="calendar_occurrences_collide",
+        file=name,
+        event=_describe(event),
+        recurrence=from_db(occ.recurrence),
+    )
 
 
 def _overlaps(

@@ -824,6 +824,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "changes cannot be told. Nothing was imported."
         )
     ),
+    "calendar_occurrences_collide": template(
+        _(
+            "{file}: {event} gives two occurrences the recurrence id {recurrence}, so one of "
+            "them would be lost; nothing was imported. Export the calendar with each "
+            "RECURRENCE-ID in the zone of its series' DTSTART."
+        )
+    ),
     "calendar_end_and_duration": template(
         _(
             "{file}: {event} gives both DTEND and DURATION; an event gives one of the two "
