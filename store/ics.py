@@ -113,7 +113,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import ics_bounds, machine, rules, validate
@@ -379,10 +379,11 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         The text, and the warnings of its reading.
 
     Raises:
-        BadInput: a UTF-16 BOM on bytes that are not UTF-16 (``calendar_bad_utf16``); text that is
-            neither UTF-8 nor plausibly Windows-1252 (``calendar_encoding``, with the byte and its
-            position); text that reads as well in another Latin code page
-            (``calendar_code_page_ambiguous``).
+        BadInput: a UTF-16 BOM on bytes that are not UTF-16 (``calendar_bad_utf16``); UTF-16
+            without a BOM (``calendar_utf16_without_bom``); text that is neither UTF-8 nor
+            plausibly Windows-1252 (``calendar_not_all_utf8`` when it is UTF-8 but for a stray
+            byte, else ``calendar_encoding``, each with the byte, its position and line); text
+            that reads as well in another Latin code page (``calendar_code_page_ambiguous``).
     """
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -393,6 +394,7 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
                 code="calendar_bad_utf16",
                 file=name,
             ) from None
+    _refuse_utf16_without_bom(raw, name)
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -401,6 +403,8 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         return _UNFOLD.sub(b"", raw).decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
+    if _partly_utf8(raw):  # read as a code page, its UTF-8 letters would be garbled ("Ã©")
+        _refuse_not_utf8(raw, name, position)
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:
@@ -408,15 +412,66 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
     if text and _plausible_western(text):
         _refuse_ambiguous(raw, text, name)
         return text, [notice("calendar_read_as_cp1252", file=name)]
+    _refuse_not_utf8(raw, name, position)
+
+
+def _refuse_utf16_without_bom(raw: bytes, name: str) -> None:
+    """A file of which a quarter or more of the bytes are NUL is UTF-16 (or -32) written
+    without a byte-order mark (an iCalendar text has no NUL): which byte order cannot be told
+    safely, so it is refused saying so, never read as UTF-8 or a code page."""
+    nul = raw.find(b"\x00")
+    if nul < 0 or raw.count(b"\x00") * 4 < len(raw):
+        return
     raise BadInput(
-        f"{name} is not UTF-8 (byte 0x{raw[position]:02X} at position {position}) and does not "
-        "read as Western European (Windows-1252/Latin-1) text either — it may be in another "
-        "code page such as Windows-1251 (Cyrillic); export the calendar again as UTF-8.",
-        code="calendar_encoding",
+        f"{name} holds NUL bytes (the first at position {nul}, line {_line_of(raw, nul)}): it "
+        "looks like UTF-16 text without a byte-order mark; export the calendar again as UTF-8.",
+        code="calendar_utf16_without_bom",
         file=name,
-        byte=raw[position],
-        position=position,
+        position=nul,
+        line=_line_of(raw, nul),
     )
+
+
+def _refuse_not_utf8(raw: bytes, name: str, position: int) -> NoReturn:
+    """Refuse text that is neither UTF-8 nor plausibly Western European, naming its first
+    byte that is not UTF-8 and where it is. Which code page it is in is not guessed: a file
+    that is UTF-8 but for a stray byte (text pasted from another program) is said to be so
+    (``calendar_not_all_utf8``), any other is ``calendar_encoding``."""
+    facts = {
+        "file": name,
+        "byte": raw[position],
+        "position": position,
+        "line": _line_of(raw, position),
+    }
+    if _partly_utf8(raw):
+        raise BadInput(
+            f"{name} is UTF-8 but for byte 0x{raw[position]:02X} at position {position} (line "
+            f"{facts['line']}), which is no UTF-8 character (text pasted from another program, "
+            "perhaps); nothing was imported. Correct it, or export the calendar again as UTF-8.",
+            code="calendar_not_all_utf8",
+            **facts,
+        )
+    raise BadInput(
+        f"{name} is not UTF-8 (byte 0x{raw[position]:02X} at position {position}, line "
+        f"{facts['line']}) and does not read as Western European (Windows-1252/Latin-1) text "
+        "either; which code page it is in cannot be told, so nothing was imported. Export the "
+        "calendar again as UTF-8.",
+        code="calendar_encoding",
+        **facts,
+    )
+
+
+def _partly_utf8(raw: bytes) -> bool:
+    """Whether bytes that are not all UTF-8 hold UTF-8 characters of Western text too (a
+    Latin letter or mark, U+00A0–U+024F, or punctuation such as ’ – €, U+2000–U+20CF): a UTF-8
+    file with a stray byte in it, never read as a code page."""
+    read = raw.decode("utf-8", errors="surrogateescape")
+    return any(0xA0 <= ord(c) <= 0x24F or 0x2000 <= ord(c) <= 0x20CF for c in read)
+
+
+def _line_of(raw: bytes, position: int) -> int:
+    """The line (from 1) the byte at ``position`` is on."""
+    return raw.count(b"\n", 0, position) + 1
 
 
 def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
