@@ -1210,7 +1210,9 @@ def restrict_activity(
         if edited:
             detail["edited"] = sorted(edited)
             assignments = ", ".join(f"{column} = ?" for column in edited)
-            conn.execute(f"UPDATE activity SET {assignments} WHERE id = ?", [*edited.values(), full])
+            conn.execute(
+                f"UPDATE activity SET {assignments} WHERE id = ?", [*edited.values(), full]
+            )
         store.made(restriction_id)
     return next(r for r in list_restrictions(store, full) if r.id == restriction_id)
 

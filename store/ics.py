@@ -21,8 +21,8 @@ declared zone):
   with ``X-WR-TIMEZONE`` (IANA or Windows name) and otherwise in Europe/Amsterdam — the same for
   single and recurring events; one that does not exist or occurs twice in that zone (clock
   changes) refuses the file; a RECURRENCE-ID, EXDATE or RDATE is read (floating) and written
-  (zoned) in the zone of its series' DTSTART (``_localise``); an RRULE ``UNTIL`` given as a date on a timed series includes
-  that whole local day (``_until_whole_day``);
+  (zoned) in the zone of its series' DTSTART (``_localise``); an RRULE ``UNTIL`` given as a
+  date on a timed series includes that whole local day (``_until_whole_day``);
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
   cancel; ``CLASS:PRIVATE``, ``CLASS:CONFIDENTIAL`` and any class not known here (RFC 5545:
   an unrecognised class is PRIVATE) make a private activity, ``PUBLIC`` or no CLASS work; an

@@ -109,7 +109,9 @@ def test_two_occurrences_under_one_id_refuse_the_file() -> None:
     def occurrence(hour: int) -> Occurrence:
         start = datetime(2027, 3, 13, hour, tzinfo=UTC)
         end = start + timedelta(hours=1)
-        return Occurrence("h1@x", "2027-03-13T09:00:00Z", "H-moved", start, end, "", 0, False, False)
+        return Occurrence(
+            "h1@x", "2027-03-13T09:00:00Z", "H-moved", start, end, "", 0, False, False
+        )
 
     first, second = occurrence(15), occurrence(16)
     _refuse_collision(None, first, event, "x.ics")
